@@ -1,4 +1,6 @@
-package lab
+package stack
+
+import "context"
 
 // Endpoints are the addresses of a running stack's services, as a client on
 // this host reaches them. An empty string means the service is not available
@@ -20,4 +22,13 @@ type Endpoints struct {
 	// PostgresFromConnect is the JDBC URL Kafka Connect uses to reach the same
 	// database, e.g. jdbc:postgresql://postgres:5432/cta inside compose.
 	PostgresFromConnect string
+}
+
+// Stack is a running set of lab services.
+type Stack interface {
+	// Endpoints returns where the stack's services listen.
+	Endpoints() Endpoints
+	// Close stops every service and releases its resources. It is safe to
+	// call more than once.
+	Close(ctx context.Context) error
 }
