@@ -1,0 +1,31 @@
+# ctalab — make targets. Every test target runs with the race detector.
+GO      ?= go
+PKGS    ?= ./...
+BENCH   ?= .
+BENCHTIME ?= 1x
+
+.PHONY: test vet fmt-check bench deps
+
+## test: unit tests and specs, race detector on (installs missing test tools first)
+test: deps vet fmt-check
+	$(GO) test -race -count=1 $(PKGS)
+
+## deps: install the third-party tools the tests use, when missing
+deps:
+	@if [ -x scripts/install-test-deps ]; then scripts/install-test-deps; fi
+
+## vet: go vet over every package
+vet:
+	$(GO) vet $(PKGS)
+
+## fmt-check: fail when a Go file is not gofmt-formatted
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## bench: the Go benchmarks (one simulated weekday, ...)
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -cpu 1 $(PKGS)
+
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  /'

@@ -1,0 +1,88 @@
+// Command app is the CTA train status pipeline: the simulation and its
+// producers, the stations transformer, the ksqlDB statements and the
+// dashboard, in one program whose parts can also run alone.
+//
+//	go run ./app <command> [flags]
+//
+// Run "go run ./app help" for the commands and "go run ./app <command> -h"
+// for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// command is one subcommand of the program.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"simulate", "run the CTA simulation; --dry-run prints its events as JSON lines", runSimulate},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line and returns the process exit code: 0 on
+// success (an interrupt is a success), 2 for usage errors, 1 otherwise.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], stdout, stderr)
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			return 0
+		case errors.As(err, new(usageError)):
+			fmt.Fprintf(stderr, "%s: %v\nRun 'go run ./app %s -h' for its flags.\n", c.name, err, c.name)
+			return 2
+		}
+		fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "ctalab: the CTA train status pipeline on Kafka.\n\nUsage:\n  go run ./app <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'go run ./app <command> -h' for the flags of a command.\n")
+}
+
+// usageError is a bad flag or argument; the program exits with status 2.
+type usageError struct{ error }
+
+// newLogger returns the program's logger: text to stderr, never stdout.
+func newLogger(stderr io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
