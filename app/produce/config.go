@@ -1,0 +1,68 @@
+package produce
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+)
+
+// Config configures a Producer. The zero value is not usable: Brokers,
+// SchemaRegistry and RESTProxy must be set.
+type Config struct {
+	// Brokers are the Kafka bootstrap addresses (host:port).
+	Brokers []string
+	// SchemaRegistry is the Schema Registry base URL.
+	SchemaRegistry string
+	// RESTProxy is the Kafka REST Proxy base URL; the weather goes there.
+	RESTProxy string
+	// Partitions of each topic the producer creates. Default: 1, which keeps
+	// every topic in simulation order.
+	Partitions int
+	// MaxInFlight bounds the records handed to Kafka but not yet
+	// acknowledged; the simulation waits when it is reached. Default: 20000.
+	MaxInFlight int
+	// BatchTimeout is the longest a record waits for its batch to fill.
+	// Default: 5ms.
+	BatchTimeout time.Duration
+	// MaxAttempts is how often a batch is tried before its delivery fails.
+	// Default: 10.
+	MaxAttempts int
+	// Logger receives the producer's logs. Default: discard.
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.Partitions == 0 {
+		c.Partitions = 1
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 20000
+	}
+	if c.BatchTimeout == 0 {
+		c.BatchTimeout = 5 * time.Millisecond
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 10
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Validate reports the first invalid setting.
+func (c Config) Validate() error {
+	if len(c.Brokers) == 0 {
+		return errors.New("no Kafka brokers given: set Brokers (e.g. localhost:9092)")
+	}
+	for name, u := range map[string]string{"SchemaRegistry": c.SchemaRegistry, "RESTProxy": c.RESTProxy} {
+		if pu, err := url.Parse(u); u == "" || err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			return fmt.Errorf("%s URL %q: want http://host:port", name, u)
+		}
+	}
+	if c.Partitions < 0 || c.MaxInFlight < 0 || c.BatchTimeout < 0 || c.MaxAttempts < 0 {
+		return errors.New("Partitions, MaxInFlight, BatchTimeout and MaxAttempts must not be negative")
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package produce
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/ctalab/ctalab/app/schema"
+	"github.com/ctalab/ctalab/app/sim"
+	"github.com/ctalab/ctalab/app/topic"
+)
+
+// restProxyRecorder stands in for the REST Proxy's produce endpoint only to
+// record what the producer sends; the real proxy is exercised by the
+// scenario suite.
+type restProxyRecorder struct {
+	mu       sync.Mutex
+	requests []map[string]any
+	types    []string
+}
+
+func (r *restProxyRecorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	b, _ := io.ReadAll(req.Body)
+	var body map[string]any
+	_ = json.Unmarshal(b, &body)
+	r.mu.Lock()
+	r.requests = append(r.requests, body)
+	r.types = append(r.types, req.Header.Get("Content-Type")+" "+req.URL.Path)
+	r.mu.Unlock()
+	w.Header().Set("Content-Type", "application/vnd.kafka.v2+json")
+	_, _ = io.WriteString(w, `{"key_schema_id":7,"value_schema_id":8,"offsets":[{"partition":0,"offset":0,"error_code":null,"error":null}]}`)
+}
+
+func lines(t *testing.T) []*sim.Line {
+	d, err := sim.LoadData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := sim.BuildLines(d.Stations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestProducerWritesEveryEventAndCountsAcks(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.DataDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	reg := srfake.New()
+	defer reg.Close()
+	proxy := &restProxyRecorder{}
+	rp := httptest.NewServer(proxy)
+	defer rp.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	data, _ := sim.LoadData()
+	s, err := sim.New(sim.Schedule{Start: time.Date(2026, 11, 23, 7, 55, 0, 0, time.UTC), Step: sim.DefaultStep, Ticks: 3, Seed: 5}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, s.Lines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := &countingSink{next: p}
+	if err := s.Run(ctx, count); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := p.Stats()
+	if st.Turnstiles.Acked != count.turnstiles || st.Arrivals.Acked != count.arrivals || st.Turnstiles.Failed+st.Arrivals.Failed != 0 {
+		t.Fatalf("stats %+v, simulated %d turnstiles %d arrivals", st, count.turnstiles, count.arrivals)
+	}
+
+	// Every topic exists: 78 arrivals topics, turnstile, weather.
+	conn, err := kafka.Dial("tcp", cluster.ListenAddrs()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	parts, err := conn.ReadPartitions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrivalTopics := 0
+	for _, pt := range parts {
+		if strings.HasPrefix(pt.Topic, topic.ArrivalsPrefix) {
+			arrivalTopics++
+		}
+	}
+	if arrivalTopics != 78 {
+		t.Errorf("%d arrivals topics, want 78", arrivalTopics)
+	}
+
+	// The turnstile topic holds exactly the simulated entries, in order, in
+	// the wire format with the registered schema.
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cluster.ListenAddrs(), Topic: topic.Turnstile, MaxWait: 100 * time.Millisecond})
+	defer r.Close()
+	registry, _ := schema.NewRegistry(reg.URL(), nil)
+	serde := schema.NewSerde(registry)
+	for i := int64(0); i < count.turnstiles; i++ {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		v, err := serde.Decode(ctx, m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := count.turnstileLog[i]
+		got := v.(map[string]any)
+		if got["station_id"] != int32(want.StationID) || got["station_name"] != want.StationName || got["line"] != want.Line.String() {
+			t.Fatalf("record %d: %v, want %+v", i, got, want)
+		}
+	}
+
+	// Weather went to the REST Proxy as Avro embedded data: schemas as
+	// strings in the first request, ids afterwards.
+	if len(proxy.requests) != 1 {
+		t.Fatalf("%d weather requests, want 1 (08:00)", len(proxy.requests))
+	}
+	if proxy.types[0] != "application/vnd.kafka.avro.v2+json /topics/org.chicago.cta.weather.v1" {
+		t.Errorf("weather request: %s", proxy.types[0])
+	}
+	if ks, ok := proxy.requests[0]["key_schema"].(string); !ok || !strings.Contains(ks, "weather.key") {
+		t.Errorf("key_schema is not the schema as a JSON string: %v", proxy.requests[0]["key_schema"])
+	}
+}
+
+type countingSink struct {
+	next                 sim.Sink
+	turnstiles, arrivals int64
+	turnstileLog         []sim.TurnstileEntry
+}
+
+func (c *countingSink) Arrival(a sim.Arrival) error { c.arrivals++; return c.next.Arrival(a) }
+func (c *countingSink) Turnstile(e sim.TurnstileEntry) error {
+	c.turnstiles++
+	c.turnstileLog = append(c.turnstileLog, e)
+	return c.next.Turnstile(e)
+}
+func (c *countingSink) Weather(w sim.WeatherReport) error { return c.next.Weather(w) }
+
+func TestWeatherReusesSchemaIDs(t *testing.T) {
+	proxy := &restProxyRecorder{}
+	rp := httptest.NewServer(proxy)
+	defer rp.Close()
+	c, _ := newWeatherClient(rp.URL)
+	for i := range 2 {
+		if err := c.post(context.Background(), sim.WeatherReport{Time: time.Unix(int64(i)*3600, 0), Temperature: 40.5, Status: sim.Windy}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	second := proxy.requests[1]
+	if second["key_schema_id"] != 7.0 || second["value_schema_id"] != 8.0 || second["key_schema"] != nil {
+		t.Errorf("second request: %v", second)
+	}
+	rec := second["records"].([]any)[0].(map[string]any)
+	if v := rec["value"].(map[string]any); v["status"] != "windy" || v["temperature"] != 40.5 {
+		t.Errorf("record value: %v", v)
+	}
+}
+
+func TestWeatherRejectionIsAnError(t *testing.T) {
+	rp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = io.WriteString(w, `{"error_code":42203,"message":"Conversion of JSON to Avro failed"}`)
+	}))
+	defer rp.Close()
+	c, _ := newWeatherClient(rp.URL)
+	err := c.post(context.Background(), sim.WeatherReport{Status: sim.Sunny})
+	if err == nil || !strings.Contains(err.Error(), "422") || !strings.Contains(err.Error(), "Conversion of JSON to Avro failed") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	for _, c := range []Config{
+		{},
+		{Brokers: []string{"x:1"}, SchemaRegistry: "localhost:8081", RESTProxy: "http://x:2"},
+		{Brokers: []string{"x:1"}, SchemaRegistry: "http://x:1", RESTProxy: ""},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
+	}
+}
+
+func TestDeliveryFailureIsReportedNotLost(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := srfake.New()
+	defer reg.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1", MaxAttempts: 2}, lines(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster.Close()
+	e := sim.TurnstileEntry{Time: time.Unix(0, 0), StationID: 40380, StationName: "Clark/Lake", Line: sim.Blue}
+	_ = p.Turnstile(e)
+	err = p.Close(ctx)
+	if err == nil {
+		t.Fatal("Close returned nil after the broker went away")
+	}
+	if st := p.Stats(); st.Turnstiles.Failed != 1 || st.Turnstiles.Acked != 0 {
+		t.Errorf("stats %+v, want 1 failed", st)
+	}
+	if err := p.Turnstile(e); err == nil {
+		t.Error("producing after a failure and Close succeeded")
+	}
+}
