@@ -1,0 +1,179 @@
+package registry
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// configResponse is the Config entity of GET and DELETE: the level is
+// named compatibilityLevel here but compatibility in PUT bodies.
+type configResponse struct {
+	CompatibilityLevel string `json:"compatibilityLevel"`
+}
+
+// getConfig is GET /config and GET /config/{subject}[?defaultToGlobal=true].
+func (r *Registry) getConfig(q *request, subject string, global bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if global {
+		q.ok(configResponse{r.st.level("", r.cfg.defaultLevel)})
+		return
+	}
+	if l, ok := r.st.configs[subject]; ok {
+		q.ok(configResponse{l})
+		return
+	}
+	if q.boolParam("defaultToGlobal") {
+		q.ok(configResponse{r.st.level(subject, r.cfg.defaultLevel)})
+		return
+	}
+	q.fail(errNoSubjectConfig(subject))
+}
+
+// putConfig is PUT /config and PUT /config/{subject}: the body is
+// {"compatibility": LEVEL} and is echoed back.
+func (r *Registry) putConfig(q *request, subject string) {
+	var body map[string]json.RawMessage
+	if aerr := q.readJSON(&body, r.cfg.maxRequestBytes); aerr != nil {
+		q.fail(aerr)
+		return
+	}
+	for k, v := range body {
+		switch k {
+		case "compatibility":
+		default:
+			if s := strings.TrimSpace(string(v)); s != "null" && s != "false" && s != `""` {
+				q.fail(&apiError{http.StatusUnprocessableEntity, 42203,
+					fmt.Sprintf("Config field %q is not supported by this registry; only compatibility can be set", k)})
+				return
+			}
+		}
+	}
+	echo := map[string]string{}
+	raw, ok := body["compatibility"]
+	if !ok || strings.TrimSpace(string(raw)) == "null" {
+		q.ok(echo)
+		return
+	}
+	var given string
+	if err := json.Unmarshal(raw, &given); err != nil {
+		q.fail(errInvalidCompatibility())
+		return
+	}
+	level := strings.ToUpper(given)
+	if !levels[level] {
+		q.fail(errInvalidCompatibility())
+		return
+	}
+	if subject != "" && !validSubject(subject) {
+		q.fail(errInvalidSubject(subject))
+		return
+	}
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	if err := r.write(q.Context(), configRecord(subject, level)); err != nil {
+		q.fail(storeFailure("updating the compatibility level", err))
+		return
+	}
+	echo["compatibility"] = given
+	q.ok(echo)
+}
+
+// deleteConfig is DELETE /config and DELETE /config/{subject}: it removes
+// the level and returns the one that was in force.
+func (r *Registry) deleteConfig(q *request, subject string, global bool) {
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	r.mu.RLock()
+	var old string
+	if global {
+		old = r.st.level("", r.cfg.defaultLevel)
+	} else {
+		l, ok := r.st.configs[subject]
+		if !ok {
+			r.mu.RUnlock()
+			q.fail(errSubjectNotFound(subject))
+			return
+		}
+		old = l
+	}
+	r.mu.RUnlock()
+	if err := r.write(q.Context(), configTombstone(subject)); err != nil {
+		q.fail(storeFailure("deleting the compatibility level", err))
+		return
+	}
+	q.ok(configResponse{old})
+}
+
+// compatibilityResponse is {"is_compatible": b} plus messages with verbose.
+type compatibilityResponse struct {
+	IsCompatible bool      `json:"is_compatible"`
+	Messages     *[]string `json:"messages,omitempty"`
+}
+
+// checkCompatibility is POST /compatibility/subjects/{subject}/versions[/{version}].
+func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool) {
+	var req registerRequest
+	if aerr := q.readJSON(&req, r.cfg.maxRequestBytes); aerr != nil {
+		q.fail(aerr)
+		return
+	}
+	verbose := q.boolParam("verbose")
+	version, latest := 0, true
+	if one {
+		var aerr *apiError
+		if version, latest, aerr = parseVersion(vstr); aerr != nil {
+			q.fail(aerr)
+			return
+		}
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	st := r.st
+	var against []*subjectVersion
+	switch {
+	case !one:
+		against = st.versions(subject, false)
+	default:
+		v := st.findVersion(subject, version, latest, false)
+		if v == nil && !latest {
+			q.fail(errVersionNotFound(version))
+			return
+		}
+		if v != nil {
+			against = []*subjectVersion{v}
+		}
+	}
+	p, aerr := r.prepare(st, &req, q.boolParam("normalize"))
+	if aerr != nil {
+		if verbose && aerr.code == 42201 {
+			msgs := []string{aerr.msg}
+			q.ok(compatibilityResponse{IsCompatible: false, Messages: &msgs})
+			return
+		}
+		q.fail(aerr)
+		return
+	}
+	var previous []previousSchema
+	for _, v := range against {
+		s, err := r.parseStored(st, v)
+		if err != nil {
+			q.fail(errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err)))
+			return
+		}
+		previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
+	}
+	// Against one version the level's transitivity makes no difference;
+	// against all versions it applies as it does on register.
+	msgs := checkLevel(st.level(subject, r.cfg.defaultLevel), p.schema, previous)
+	resp := compatibilityResponse{IsCompatible: len(msgs) == 0}
+	if verbose {
+		if msgs == nil {
+			msgs = []string{}
+		}
+		resp.Messages = &msgs
+	}
+	q.ok(resp)
+}

@@ -1,0 +1,311 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// jkind is the kind of a JSON value.
+type jkind int
+
+const (
+	jNull jkind = iota
+	jBool
+	jNumber
+	jString
+	jArray
+	jObject
+)
+
+// jvalue is a JSON value that keeps object member order and the literal
+// form of numbers, the way Jackson's tree model (which the Java Avro parser
+// uses) does. Avro schema properties and field defaults are written back in
+// their original member order, so the order must survive a round trip.
+type jvalue struct {
+	kind  jkind
+	b     bool
+	num   string // the literal, for jNumber
+	isInt bool   // jNumber without fraction or exponent (Jackson IntNode/LongNode/BigIntegerNode)
+	s     string
+	arr   []*jvalue
+	obj   []jmember
+}
+
+type jmember struct {
+	key string
+	val *jvalue
+}
+
+// get returns the member named key of an object, or nil.
+func (v *jvalue) get(key string) *jvalue {
+	if v == nil || v.kind != jObject {
+		return nil
+	}
+	for _, m := range v.obj {
+		if m.key == key {
+			return m.val
+		}
+	}
+	return nil
+}
+
+// text returns the string of a JSON string, and false for anything else
+// (Jackson's textValue() returning null).
+func (v *jvalue) text() (string, bool) {
+	if v == nil || v.kind != jString {
+		return "", false
+	}
+	return v.s, true
+}
+
+// parseJSON decodes one JSON document, rejecting trailing content.
+func parseJSON(data []byte) (*jvalue, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	v, err := decodeValue(dec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("unexpected content after the JSON document")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder) (*jvalue, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("no content to map due to end-of-input")
+		}
+		return nil, err
+	}
+	return decodeFrom(dec, tok)
+}
+
+func decodeFrom(dec *json.Decoder, tok json.Token) (*jvalue, error) {
+	switch t := tok.(type) {
+	case nil:
+		return &jvalue{kind: jNull}, nil
+	case bool:
+		return &jvalue{kind: jBool, b: t}, nil
+	case string:
+		return &jvalue{kind: jString, s: t}, nil
+	case json.Number:
+		lit := string(t)
+		return &jvalue{kind: jNumber, num: lit, isInt: !strings.ContainsAny(lit, ".eE")}, nil
+	case json.Delim:
+		switch t {
+		case '[':
+			v := &jvalue{kind: jArray}
+			for dec.More() {
+				e, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				v.arr = append(v.arr, e)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return v, nil
+		case '{':
+			v := &jvalue{kind: jObject}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, ok := kt.(string)
+				if !ok {
+					return nil, fmt.Errorf("unexpected object key %v", kt)
+				}
+				e, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				replaced := false
+				for i := range v.obj {
+					if v.obj[i].key == key { // last one wins, first position kept (LinkedHashMap)
+						v.obj[i].val = e
+						replaced = true
+						break
+					}
+				}
+				if !replaced {
+					v.obj = append(v.obj, jmember{key: key, val: e})
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+}
+
+// isIntegral reports whether the value is a JSON integer (Jackson isIntegralNumber).
+func (v *jvalue) isIntegral() bool { return v != nil && v.kind == jNumber && v.isInt }
+
+// fitsBits reports whether an integral value fits a signed integer of n bits.
+func (v *jvalue) fitsBits(n int) bool {
+	if !v.isIntegral() {
+		return false
+	}
+	_, err := strconv.ParseInt(v.num, 10, n)
+	return err == nil
+}
+
+// float returns the number as a float64.
+func (v *jvalue) float() float64 {
+	f, _ := strconv.ParseFloat(v.num, 64)
+	return f
+}
+
+// writeJSON writes v the way Jackson's default generator does: compact,
+// members in order, integers as their canonical decimal, other numbers with
+// Java's Double.toString, strings with Jackson's escaping.
+func writeJSON(buf *bytes.Buffer, v *jvalue) {
+	switch v.kind {
+	case jNull:
+		buf.WriteString("null")
+	case jBool:
+		if v.b {
+			buf.WriteString("true")
+		} else {
+			buf.WriteString("false")
+		}
+	case jNumber:
+		if v.isInt {
+			n, ok := new(big.Int).SetString(v.num, 10)
+			if ok {
+				buf.WriteString(n.String())
+			} else {
+				buf.WriteString(v.num)
+			}
+			return
+		}
+		f := v.float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			writeString(buf, javaDouble(f))
+			return
+		}
+		buf.WriteString(javaDouble(f))
+	case jString:
+		writeString(buf, v.s)
+	case jArray:
+		buf.WriteByte('[')
+		for i, e := range v.arr {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			writeJSON(buf, e)
+		}
+		buf.WriteByte(']')
+	case jObject:
+		buf.WriteByte('{')
+		for i, m := range v.obj {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			writeString(buf, m.key)
+			buf.WriteByte(':')
+			writeJSON(buf, m.val)
+		}
+		buf.WriteByte('}')
+	}
+}
+
+const upperHex = "0123456789ABCDEF"
+
+// writeString writes a JSON string with Jackson's default escaping: quote,
+// backslash and control characters; everything else, including non-ASCII
+// and '/', is written as is.
+func writeString(buf *bytes.Buffer, s string) {
+	buf.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			buf.WriteString(`\"`)
+		case '\\':
+			buf.WriteString(`\\`)
+		case '\b':
+			buf.WriteString(`\b`)
+		case '\t':
+			buf.WriteString(`\t`)
+		case '\f':
+			buf.WriteString(`\f`)
+		case '\n':
+			buf.WriteString(`\n`)
+		case '\r':
+			buf.WriteString(`\r`)
+		default:
+			if r < 0x20 {
+				buf.WriteString(`\u00`)
+				buf.WriteByte(upperHex[r>>4])
+				buf.WriteByte(upperHex[r&0xF])
+				continue
+			}
+			buf.WriteRune(r)
+		}
+	}
+	buf.WriteByte('"')
+}
+
+// javaDouble formats f as Java's Double.toString does: plain decimal with at
+// least one fraction digit for 1e-3 <= |f| < 1e7, otherwise computerized
+// scientific notation such as 1.0E10 or 1.5E-5. Digits are the shortest
+// representation that round-trips.
+func javaDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		if math.Signbit(f) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	sign := ""
+	if f < 0 {
+		sign = "-"
+		f = -f
+	}
+	e := strconv.FormatFloat(f, 'e', -1, 64) // d.dddde±XX
+	mant, expStr, _ := strings.Cut(e, "e")
+	exp, _ := strconv.Atoi(expStr)
+	digits := strings.Replace(mant, ".", "", 1)
+	if f >= 1e-3 && f < 1e7 {
+		var intPart, frac string
+		if exp >= 0 {
+			if len(digits) <= exp+1 {
+				intPart = digits + strings.Repeat("0", exp+1-len(digits))
+				frac = "0"
+			} else {
+				intPart = digits[:exp+1]
+				frac = digits[exp+1:]
+			}
+		} else {
+			intPart = "0"
+			frac = strings.Repeat("0", -exp-1) + digits
+		}
+		return sign + intPart + "." + frac
+	}
+	frac := digits[1:]
+	if frac == "" {
+		frac = "0"
+	}
+	return sign + digits[:1] + "." + frac + "E" + strconv.Itoa(exp)
+}

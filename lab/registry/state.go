@@ -1,0 +1,212 @@
+package registry
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+)
+
+// reference is a schema reference: a named type defined by another
+// subject's version.
+type reference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+// subjectVersion is one registered version of a subject.
+type subjectVersion struct {
+	subject string
+	version int
+	id      int
+	schema  string // canonical string
+	refs    []reference
+	deleted bool
+}
+
+// state is everything the registry knows, rebuilt from the `_schemas`
+// topic. It is only changed by apply, which the log reader calls.
+type state struct {
+	subjects map[string]map[int]*subjectVersion
+	hashes   map[string]int // schema identity (canonical + references) -> id
+	maxID    int
+	configs  map[string]string // subject -> compatibility level
+	global   string            // global level, "" when not set
+}
+
+func newState() *state {
+	return &state{
+		subjects: map[string]map[int]*subjectVersion{},
+		hashes:   map[string]int{},
+		configs:  map[string]string{},
+	}
+}
+
+// identity is what makes two registrations the same schema: the canonical
+// string and the references (Confluent hashes the same inputs with MD5).
+func identity(canonical string, refs []reference) string {
+	if len(refs) == 0 {
+		return canonical
+	}
+	b, _ := json.Marshal(refs)
+	return canonical + "\x00" + string(b)
+}
+
+// versions returns a subject's versions in ascending order.
+func (st *state) versions(subject string, includeDeleted bool) []*subjectVersion {
+	var out []*subjectVersion
+	for _, v := range st.subjects[subject] {
+		if includeDeleted || !v.deleted {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out
+}
+
+func (st *state) hasSubject(subject string, includeDeleted bool) bool {
+	return len(st.versions(subject, includeDeleted)) > 0
+}
+
+// nextVersion is one more than every version ever kept, deleted included.
+func (st *state) nextVersion(subject string) int {
+	n := 1
+	for v := range st.subjects[subject] {
+		if v >= n {
+			n = v + 1
+		}
+	}
+	return n
+}
+
+// byID returns one version holding the schema with the given id,
+// preferring undeleted ones.
+func (st *state) byID(id int) *subjectVersion {
+	var found *subjectVersion
+	for _, vs := range st.subjects {
+		for _, v := range vs {
+			if v.id != id {
+				continue
+			}
+			if found == nil || (found.deleted && !v.deleted) ||
+				(found.deleted == v.deleted && (v.subject < found.subject || (v.subject == found.subject && v.version < found.version))) {
+				found = v
+			}
+		}
+	}
+	return found
+}
+
+// usages lists the (subject, version) pairs of an id, sorted.
+func (st *state) usages(id int, includeDeleted bool) []*subjectVersion {
+	var out []*subjectVersion
+	for _, vs := range st.subjects {
+		for _, v := range vs {
+			if v.id == id && (includeDeleted || !v.deleted) {
+				out = append(out, v)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].subject != out[j].subject {
+			return out[i].subject < out[j].subject
+		}
+		return out[i].version < out[j].version
+	})
+	return out
+}
+
+// subjectNames lists subjects with at least one version passing the filter.
+func (st *state) subjectNames(prefix string, includeDeleted, deletedOnly bool) []string {
+	out := []string{}
+	for s, vs := range st.subjects {
+		if !strings.HasPrefix(s, prefix) {
+			continue
+		}
+		for _, v := range vs {
+			if (deletedOnly && v.deleted) || (!deletedOnly && (includeDeleted || !v.deleted)) {
+				out = append(out, s)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// level is the compatibility level in force for a subject.
+func (st *state) level(subject, defaultLevel string) string {
+	if l, ok := st.configs[subject]; ok {
+		return l
+	}
+	if st.global != "" {
+		return st.global
+	}
+	return defaultLevel
+}
+
+// referencedBy lists the ids of schemas that reference subject/version.
+func (st *state) referencedBy(subject string, version int) []int {
+	ids := map[int]bool{}
+	for _, vs := range st.subjects {
+		for _, v := range vs {
+			for _, r := range v.refs {
+				if r.Subject == subject && r.Version == version && !v.deleted {
+					ids[v.id] = true
+				}
+			}
+		}
+	}
+	out := []int{}
+	for id := range ids {
+		out = append(out, id)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// putVersion records a schema value read from the log. A value whose id is
+// already bound to another schema is refused, as the real registry's
+// store handler does.
+func (st *state) putVersion(v *subjectVersion) bool {
+	if old := st.byID(v.id); old != nil && identity(old.schema, old.refs) != identity(v.schema, v.refs) {
+		return false
+	}
+	vs := st.subjects[v.subject]
+	if vs == nil {
+		vs = map[int]*subjectVersion{}
+		st.subjects[v.subject] = vs
+	}
+	vs[v.version] = v
+	st.hashes[identity(v.schema, v.refs)] = v.id
+	if v.id > st.maxID {
+		st.maxID = v.id
+	}
+	return true
+}
+
+// removeVersion applies a tombstone for a schema key. When no version
+// holds the id any more, the schema is forgotten.
+func (st *state) removeVersion(subject string, version int) {
+	vs := st.subjects[subject]
+	v, ok := vs[version]
+	if !ok {
+		return
+	}
+	delete(vs, version)
+	if len(vs) == 0 {
+		delete(st.subjects, subject)
+	}
+	if st.byID(v.id) == nil {
+		delete(st.hashes, identity(v.schema, v.refs))
+	}
+}
+
+// deleteSubject marks every version up to and including version deleted.
+func (st *state) deleteSubject(subject string, upTo int) {
+	for n, v := range st.subjects[subject] {
+		if n <= upTo {
+			v.deleted = true
+		}
+	}
+}
