@@ -1,0 +1,197 @@
+package restproxy
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// produceResponse is the 200 answer to a produce request. Nulls are printed,
+// as the REST Proxy's entities do not omit them.
+type produceResponse struct {
+	Offsets       []partitionOffset `json:"offsets"`
+	KeySchemaID   *int32            `json:"key_schema_id"`
+	ValueSchemaID *int32            `json:"value_schema_id"`
+}
+
+type partitionOffset struct {
+	Partition *int32  `json:"partition"`
+	Offset    *int64  `json:"offset"`
+	ErrorCode *int    `json:"error_code"`
+	Error     *string `json:"error"`
+}
+
+// produce handles POST /topics/{topic}: check the content type, decode,
+// resolve schemas, encode every record, and only then produce.
+func (p *Proxy) produce(w http.ResponseWriter, r *http.Request, topic string) {
+	f, apiErr := formatFromContentType(r.Header.Get("Content-Type"))
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if !acceptsV2(r.Header.Get("Accept")) {
+		writeError(w, httpError(http.StatusNotAcceptable))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.cfg.maxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, httpError(http.StatusRequestEntityTooLarge))
+			return
+		}
+		writeError(w, jsonError("read request body: %s", err))
+		return
+	}
+	req, apiErr := decodeProduceRequest(body)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	ctx := r.Context()
+	var keySchema, valueSchema *registeredSchema
+	if f == formatAvro {
+		if keySchema, apiErr = p.schemas.resolve(ctx, topic, true, req.KeySchema, req.KeySchemaID); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+		if valueSchema, apiErr = p.schemas.resolve(ctx, topic, false, req.ValueSchema, req.ValueSchemaID); apiErr != nil {
+			writeError(w, apiErr)
+			return
+		}
+	}
+	recs, apiErr := encodeRecords(f, req.Records, keySchema, valueSchema)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if apiErr := p.checkPartitions(ctx, topic, recs); apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	offsets, apiErr := p.send(ctx, topic, recs)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	resp := produceResponse{Offsets: offsets}
+	if keySchema != nil {
+		resp.KeySchemaID = &keySchema.id
+	}
+	if valueSchema != nil {
+		resp.ValueSchemaID = &valueSchema.id
+	}
+	p.log.Debug("produced", "topic", topic, "format", f.String(), "records", len(recs))
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// checkPartitions rejects explicit partitions the topic does not have, before
+// anything is produced. The Java producer throws for these; the REST Proxy
+// answers 500 (a negative partition) or 500/50002 (one beyond the topic).
+func (p *Proxy) checkPartitions(ctx context.Context, topic string, recs []encodedRecord) *apiError {
+	explicit := false
+	for _, r := range recs {
+		if r.partition == nil {
+			continue
+		}
+		if *r.partition < 0 {
+			return httpError(http.StatusInternalServerError)
+		}
+		explicit = true
+	}
+	if !explicit {
+		return nil
+	}
+	details, err := p.admin.ListTopics(ctx, topic)
+	if err != nil {
+		return newAPIError(http.StatusInternalServerError, codeKafkaError, "%s", err)
+	}
+	td, ok := details[topic]
+	if !ok || td.Err != nil {
+		return nil // missing topics are the broker's call when producing
+	}
+	n := int32(len(td.Partitions))
+	for _, r := range recs {
+		if r.partition != nil && *r.partition >= n {
+			return newAPIError(http.StatusInternalServerError, codeKafkaError,
+				"Invalid partition given with record: %d is not in the range [0...%d).", *r.partition, n)
+		}
+	}
+	return nil
+}
+
+// send produces the records and waits for every acknowledgement. Records are
+// not abandoned when the client goes away: the produce context is detached
+// from the request's cancellation.
+func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([]partitionOffset, *apiError) {
+	offsets := make([]partitionOffset, len(recs))
+	if len(recs) == 0 {
+		return offsets, nil
+	}
+	pctx := context.WithoutCancel(ctx)
+	errs := make([]error, len(recs))
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, rec := range recs {
+		kr := &kgo.Record{Topic: topic, Key: rec.key, Value: rec.value, Timestamp: start}
+		if rec.partition != nil {
+			kr.Partition = *rec.partition
+			kr.Context = withExplicitPartition(pctx)
+		}
+		wg.Add(1)
+		p.client.Produce(pctx, kr, func(r *kgo.Record, err error) {
+			defer wg.Done()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			part, off := r.Partition, r.Offset
+			offsets[i] = partitionOffset{Partition: &part, Offset: &off}
+		})
+	}
+	wg.Wait()
+
+	unknown := 0
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		if errors.Is(err, kerr.UnknownTopicOrPartition) {
+			unknown++
+		}
+		code, msg := producerErrorCode(err), err.Error()
+		offsets[i] = partitionOffset{ErrorCode: &code, Error: &msg}
+		p.log.Warn("produce failed", "topic", topic, "record", i, "err", err)
+	}
+	if unknown == len(recs) {
+		// Stop asking the broker about (and to auto-create) a topic that
+		// does not exist; a later request starts afresh.
+		p.client.PurgeTopicsFromProducing(topic)
+		return nil, newAPIError(http.StatusNotFound, codeTopicNotFound,
+			"Topic %s not present in metadata after %d ms.", topic, time.Since(start).Milliseconds())
+	}
+	return offsets, nil
+}
+
+// producerErrorCode is the per-record code for a failed record: 50003 for
+// retriable Kafka errors, 50002 for the rest.
+func producerErrorCode(err error) int {
+	var ke *kerr.Error
+	switch {
+	case errors.As(err, &ke):
+		if ke.Retriable {
+			return codeKafkaRetriable
+		}
+		return codeKafkaError
+	case errors.Is(err, kgo.ErrRecordTimeout), errors.Is(err, kgo.ErrRecordRetries),
+		errors.Is(err, context.DeadlineExceeded):
+		return codeKafkaRetriable
+	}
+	return codeKafkaError
+}
