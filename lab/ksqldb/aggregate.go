@@ -1,0 +1,232 @@
+package ksqldb
+
+import (
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+var implementedAggregates = map[string]bool{
+	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
+	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true,
+}
+
+var otherAggregates = map[string]bool{
+	"COLLECT_LIST": true, "COLLECT_SET": true, "TOPK": true, "TOPKDISTINCT": true, "HISTOGRAM": true,
+	"COUNT_DISTINCT": true, "STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
+}
+
+func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }
+
+// undoable aggregates may consume a table source (their effect can be subtracted).
+var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true}
+
+// aggPlan describes the grouping and aggregate calls of an aggregate query.
+// An aggregated row is laid out as [group values..., aggregate results...].
+type aggPlan struct {
+	groupKeys  []string
+	groupTypes []sqlType
+	groupEval  []compiled
+	calls      []*aggCall
+}
+
+type aggCall struct {
+	name   string
+	star   bool
+	arg    compiled
+	result sqlType
+	key    string
+}
+
+func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
+	if otherAggregates[fc.Name] {
+		return compiled{}, unsupported("aggregate function " + fc.Name)
+	}
+	key := sql.Format(fc)
+	for i, c := range p.calls {
+		if c.key == key {
+			idx := len(p.groupKeys) + i
+			return compiled{t: c.result, eval: func(r []any) any { return r[idx] }}, nil
+		}
+	}
+	call := &aggCall{name: fc.Name, key: key}
+	switch {
+	case fc.Star:
+		if fc.Name != "COUNT" {
+			return compiled{}, badStatement("Function %s does not accept '*' as an argument", fc.Name)
+		}
+		call.star = true
+		call.result = tBigint
+	default:
+		if len(fc.Args) != 1 {
+			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+		}
+		if hasAggregate(fc.Args[0]) {
+			return compiled{}, badStatement("Aggregate functions can not be nested: %s", key)
+		}
+		ac := &compiler{in: in, clause: "SELECT"}
+		arg, err := ac.compile(fc.Args[0])
+		if err != nil {
+			return compiled{}, err
+		}
+		call.arg = arg
+		switch fc.Name {
+		case "COUNT":
+			call.result = tBigint
+		case "SUM", "MIN", "MAX":
+			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble {
+				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
+			}
+			call.result = arg.t
+		case "AVG":
+			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble {
+				return compiled{}, badStatement("Function 'AVG' does not accept parameters (%s).", arg.t)
+			}
+			call.result = tDouble
+		case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+			if arg.t == tNull || arg.t == tDecimal {
+				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
+			}
+			call.result = arg.t
+		}
+	}
+	p.calls = append(p.calls, call)
+	idx := len(p.groupKeys) + len(p.calls) - 1
+	return compiled{t: call.result, eval: func(r []any) any { return r[idx] }}, nil
+}
+
+func hasAggregate(e sql.Expr) bool {
+	found := false
+	walk(e, func(x sql.Expr) {
+		if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
+			found = true
+		}
+	})
+	return found
+}
+
+func walk(e sql.Expr, f func(sql.Expr)) {
+	if e == nil {
+		return
+	}
+	f(e)
+	switch x := e.(type) {
+	case *sql.FuncCall:
+		for _, a := range x.Args {
+			walk(a, f)
+		}
+	case *sql.Binary:
+		walk(x.L, f)
+		walk(x.R, f)
+	case *sql.Unary:
+		walk(x.X, f)
+	case *sql.IsNull:
+		walk(x.X, f)
+	case *sql.Between:
+		walk(x.X, f)
+		walk(x.Lo, f)
+		walk(x.Hi, f)
+	case *sql.InList:
+		walk(x.X, f)
+		for _, a := range x.List {
+			walk(a, f)
+		}
+	case *sql.Like:
+		walk(x.X, f)
+		walk(x.Pattern, f)
+	case *sql.Cast:
+		walk(x.X, f)
+	}
+}
+
+// aggState is the running state of one aggregate call.
+type aggState struct {
+	N int64   `json:"n,omitempty"`
+	I int64   `json:"i,omitempty"`
+	F float64 `json:"f,omitempty"`
+	V any     `json:"-"`
+	S *string `json:"v,omitempty"` // V as text, for the changelog
+}
+
+func (c *aggCall) add(s *aggState, row []any, sign int64) {
+	if c.star {
+		s.N += sign
+		return
+	}
+	v := c.arg.eval(row)
+	switch c.name {
+	case "COUNT":
+		if v != nil {
+			s.N += sign
+		}
+	case "SUM", "AVG":
+		if v == nil {
+			return
+		}
+		if c.arg.t == tDouble {
+			s.F += float64(sign) * toFloat(v)
+		} else {
+			s.I += sign * toInt(v)
+		}
+		s.N += sign
+	case "MIN":
+		if v != nil && (s.V == nil || compareValues(v, s.V) < 0) {
+			s.V = v
+		}
+	case "MAX":
+		if v != nil && (s.V == nil || compareValues(v, s.V) > 0) {
+			s.V = v
+		}
+	case "LATEST_BY_OFFSET":
+		if v != nil {
+			s.V = v
+		}
+	case "EARLIEST_BY_OFFSET":
+		if v != nil && s.N == 0 {
+			s.V = v
+			s.N = 1
+		}
+	}
+}
+
+func (c *aggCall) value(s aggState) any {
+	switch c.name {
+	case "COUNT":
+		return s.N
+	case "SUM":
+		switch c.result {
+		case tDouble:
+			return s.F
+		case tInteger:
+			return int32(s.I)
+		}
+		return s.I
+	case "AVG":
+		if s.N == 0 {
+			return 0.0
+		}
+		if c.arg.t == tDouble {
+			return s.F / float64(s.N)
+		}
+		return float64(s.I) / float64(s.N)
+	}
+	return s.V
+}
+
+// toWire prepares a state for JSON encoding.
+func (s aggState) toWire() aggState {
+	if s.V != nil {
+		t := formatValue(s.V)
+		s.S = &t
+	}
+	return s
+}
+
+// fromWire restores V from its text form.
+func (c *aggCall) fromWire(s aggState) aggState {
+	if s.S != nil {
+		if v, err := parseText(*s.S, c.result); err == nil {
+			s.V = v
+		}
+		s.S = nil
+	}
+	return s
+}

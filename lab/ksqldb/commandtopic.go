@@ -1,0 +1,120 @@
+package ksqldb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// command is one record of the command topic.
+type command struct {
+	Statement         string            `json:"statement"`
+	StreamsProperties map[string]string `json:"streamsProperties"`
+	OriginalProps     map[string]string `json:"originalProperties"`
+	TopicDeleted      bool              `json:"topicDeleted,omitempty"` // DROP ... DELETE TOPIC already done
+}
+
+func (s *Server) ensureTopic(ctx context.Context, topic string, partitions int32, replicas int16, configs map[string]*string) error {
+	resp, err := s.adm.CreateTopic(ctx, partitions, replicas, configs, topic)
+	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("create topic %s: %w", topic, err)
+	}
+	if resp.Err != nil && !errors.Is(resp.Err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("create topic %s: %w", topic, resp.Err)
+	}
+	return nil
+}
+
+// appendCommand writes a command and returns its offset.
+func (s *Server) appendCommand(ctx context.Context, commandID string, c command) (int64, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return 0, fmt.Errorf("encode command: %w", err)
+	}
+	rec := &kgo.Record{Topic: s.cmdTopic, Partition: 0, Key: []byte(commandID), Value: b}
+	if err := s.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+		return 0, fmt.Errorf("write command topic: %w", err)
+	}
+	return rec.Offset, nil
+}
+
+// replay reads the whole command topic and re-executes it, then starts queries.
+func (s *Server) replay(ctx context.Context) error {
+	if err := s.ensureTopic(ctx, s.cmdTopic, 1, 1, map[string]*string{"retention.ms": kadm.StringPtr("-1")}); err != nil {
+		return err
+	}
+	ends, err := s.adm.ListEndOffsets(ctx, s.cmdTopic)
+	if err != nil {
+		return fmt.Errorf("list command topic offsets: %w", err)
+	}
+	end, ok := ends.Lookup(s.cmdTopic, 0)
+	if !ok || end.Err != nil {
+		return fmt.Errorf("list command topic offsets: %v", end.Err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if end.Offset > 0 {
+		rd, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...),
+			kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{s.cmdTopic: {0: kgo.NewOffset().AtStart()}}))
+		if err != nil {
+			return fmt.Errorf("read command topic: %w", err)
+		}
+		defer rd.Close()
+		next := int64(0)
+		for next < end.Offset {
+			fs := rd.PollFetches(ctx)
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("read command topic: %w", err)
+			}
+			var ferr error
+			fs.EachError(func(_ string, _ int32, err error) { ferr = err })
+			if ferr != nil {
+				return fmt.Errorf("read command topic: %w", ferr)
+			}
+			for _, r := range fs.Records() {
+				next = r.Offset + 1
+				s.replayOne(ctx, r)
+			}
+		}
+	}
+	for _, qi := range s.ms.sortedQueries() {
+		if err := s.startQuery(qi); err != nil {
+			s.log.Error("start query after replay", "query", qi.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) replayOne(ctx context.Context, r *kgo.Record) {
+	var c command
+	if err := json.Unmarshal(r.Value, &c); err != nil {
+		s.log.Warn("skip unreadable command", "offset", r.Offset, "err", err)
+		return
+	}
+	stmts, err := sql.Parse(c.Statement)
+	if err != nil || len(stmts) != 1 {
+		s.log.Warn("skip unparsable command", "offset", r.Offset, "err", err)
+		return
+	}
+	ec := &execCtx{ms: s.ms, replay: true, offset: r.Offset, props: c.StreamsProperties, topicDeleted: c.TopicDeleted}
+	if ec.props == nil {
+		ec.props = map[string]string{}
+	}
+	ent, err := s.execute(ctx, ec, stmts[0])
+	if err != nil {
+		s.log.Warn("replayed command failed", "offset", r.Offset, "statement", c.Statement, "err", err)
+		return
+	}
+	if cs, ok := ent.(*currentStatus); ok {
+		s.statuses[cs.CommandID] = cmdStatus{Status: cs.CommandStatus.Status, Message: cs.CommandStatus.Message}
+	}
+	s.log.Debug("replayed command", "offset", strconv.FormatInt(r.Offset, 10), "statement", c.Statement)
+}

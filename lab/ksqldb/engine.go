@@ -1,0 +1,610 @@
+package ksqldb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// execCtx is how a statement is executed: against a sandbox (validation),
+// live (side effects + command topic), or while replaying the command topic.
+type execCtx struct {
+	ms           *metaStore
+	sandbox      bool
+	replay       bool
+	offset       int64
+	props        map[string]string
+	topicDeleted bool
+	topics       map[string]*topicMeta // sandbox view of topics created or deleted earlier in the request
+}
+
+var reservedColumns = map[string]bool{"ROWTIME": true, "ROWPARTITION": true, "ROWOFFSET": true, "WINDOWSTART": true, "WINDOWEND": true}
+
+func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, error) {
+	switch st := p.Stmt.(type) {
+	case *sql.CreateSource:
+		if st.Query != nil {
+			return s.execCreateAs(ctx, ec, p, st)
+		}
+		return s.execCreate(ctx, ec, p, st)
+	case *sql.InsertInto:
+		return s.execInsert(ctx, ec, p, st)
+	case *sql.Drop:
+		return s.execDrop(ctx, ec, p, st)
+	case *sql.Terminate:
+		return s.execTerminate(ctx, ec, p, st)
+	case *sql.SetProperty:
+		if err := checkProperty(st.Name, st.Value); err != nil {
+			return nil, err
+		}
+		ec.props[st.Name] = st.Value
+		return nil, nil
+	case *sql.UnsetProperty:
+		delete(ec.props, st.Name)
+		return nil, nil
+	case *sql.Show:
+		return s.execShow(ctx, ec, p, st)
+	case *sql.Describe:
+		return s.execDescribe(ctx, ec, p, st)
+	case *sql.QueryStatement:
+		return nil, &stmtError{code: codeQueryEndpoint, msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
+	}
+	return nil, unsupported("this statement")
+}
+
+func checkProperty(name, value string) error {
+	switch name {
+	case "auto.offset.reset", "ksql.streams.auto.offset.reset":
+		if value != "earliest" && value != "latest" {
+			return badStatement("Invalid value %s for configuration %s: String must be one of: latest, earliest, none", value, name)
+		}
+	}
+	return nil
+}
+
+func (s *Server) offsetReset(props map[string]string) string {
+	for _, k := range []string{"ksql.streams.auto.offset.reset", "auto.offset.reset", "ksql.streams.consumer.auto.offset.reset"} {
+		if v, ok := props[k]; ok {
+			return v
+		}
+	}
+	return s.cfg.offsetReset
+}
+
+func status(p sql.Parsed, commandID, msg string, seq int64, queryID string) *currentStatus {
+	cs := &currentStatus{Type: "currentStatus", StatementText: p.Text, CommandID: commandID,
+		CommandStatus: commandStatus{Status: "SUCCESS", Message: msg}, CommandSequenceNumber: seq, Warnings: []warning{}}
+	if queryID != "" {
+		cs.CommandStatus.QueryID = &queryID
+	}
+	return cs
+}
+
+func sourceCommandID(table bool, name, action string) string {
+	kind := "stream"
+	if table {
+		kind = "table"
+	}
+	return kind + "/`" + name + "`/" + action
+}
+
+// commit writes a live command and returns its sequence number (offset).
+func (s *Server) commit(ctx context.Context, ec *execCtx, p sql.Parsed, commandID string, topicDeleted bool) (int64, error) {
+	switch {
+	case ec.sandbox:
+		return 0, nil
+	case ec.replay:
+		return ec.offset, nil
+	}
+	return s.appendCommand(ctx, commandID, command{Statement: p.Text, StreamsProperties: maps.Clone(ec.props),
+		OriginalProps: map[string]string{}, TopicDeleted: topicDeleted})
+}
+
+type topicMeta struct {
+	exists     bool
+	partitions int
+	replicas   int
+}
+
+// topicMetaIn is topicMeta as seen by a statement: a sandbox sees the topics
+// that earlier statements of the same request would create or delete.
+func (s *Server) topicMetaIn(ctx context.Context, ec *execCtx, topic string) (topicMeta, error) {
+	if tm, ok := ec.topics[topic]; ok {
+		return *tm, nil
+	}
+	return s.topicMeta(ctx, topic)
+}
+
+func (ec *execCtx) noteTopic(topic string, tm topicMeta) {
+	if ec.topics == nil {
+		ec.topics = map[string]*topicMeta{}
+	}
+	ec.topics[topic] = &tm
+}
+
+func (s *Server) topicMeta(ctx context.Context, topic string) (topicMeta, error) {
+	tm, err := s.topicMetaOnce(ctx, topic)
+	if err != nil || tm.exists {
+		return tm, err
+	}
+	// the client's metadata cache may predate a topic created moments ago: look once more
+	select {
+	case <-ctx.Done():
+		return tm, ctx.Err()
+	case <-time.After(150 * time.Millisecond):
+	}
+	return s.topicMetaOnce(ctx, topic)
+}
+
+func (s *Server) topicMetaOnce(ctx context.Context, topic string) (topicMeta, error) {
+	td, err := s.adm.ListTopics(ctx, topic)
+	if err != nil {
+		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, err)
+	}
+	d, ok := td[topic]
+	if !ok || errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
+		return topicMeta{}, nil
+	}
+	if d.Err != nil {
+		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, d.Err)
+	}
+	m := topicMeta{exists: true, partitions: len(d.Partitions)}
+	for _, p := range d.Partitions {
+		m.replicas = len(p.Replicas)
+		break
+	}
+	return m, nil
+}
+
+func (s *Server) requireRegistry(format, topic string) error {
+	if format == fmtAvro && !s.reg.configured() {
+		return &stmtError{code: codeSchemaRegistryUnset, msg: fmt.Sprintf("Cannot create topic '%s' with format AVRO without configuring 'ksql.schema.registry.url'", topic)}
+	}
+	return nil
+}
+
+func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *sql.CreateSource) (any, error) {
+	kind := "stream"
+	if cs.Table {
+		kind = "table"
+	}
+	if cs.OrReplace {
+		return nil, unsupported("CREATE OR REPLACE")
+	}
+	if cs.SourceOnly {
+		return nil, unsupported("CREATE SOURCE " + strings.ToUpper(kind))
+	}
+	w, err := parseWith(cs.Props)
+	if err != nil {
+		return nil, err
+	}
+	if existing := ec.ms.sources[cs.Name]; existing != nil {
+		if cs.IfNotExists {
+			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
+				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
+		}
+		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
+	}
+	if w.topic == "" {
+		return nil, badStatement("Missing required property \"KAFKA_TOPIC\" which has no default value.")
+	}
+	if w.valueFormat == "" {
+		return nil, badStatement("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the '%s' config.", "ksql.persistence.default.format.value")
+	}
+	if w.keyFormat == "" {
+		w.keyFormat = fmtKafka
+	}
+	var sch schema
+	seen := map[string]bool{}
+	for _, c := range cs.Columns {
+		if reservedColumns[c.Name] {
+			return nil, badStatement("'%s' is a reserved column name.", c.Name)
+		}
+		if seen[c.Name] {
+			return nil, badStatement("Duplicate column names: %s", c.Name)
+		}
+		seen[c.Name] = true
+		if cs.Table && c.Key {
+			return nil, badStatement("Line: %d, Col: %d: Column `%s` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
+		}
+		if !cs.Table && c.PrimaryKey {
+			return nil, badStatement("Line: %d, Col: %d: Column `%s` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
+		}
+		t, err := typeOf(c.Type)
+		if err != nil {
+			return nil, err
+		}
+		sch.Cols = append(sch.Cols, column{Name: c.Name, Type: t, Key: c.Key || c.PrimaryKey})
+	}
+	// keys first
+	sch = schema{Cols: append(sch.keys(), sch.values()...)}
+	if cs.Table && len(sch.keys()) == 0 {
+		return nil, badStatement("Tables require a PRIMARY KEY. Please define the PRIMARY KEY.\nUse a partial schema to define the primary key and still load the value columns from the Schema Registry, for example:\n\tCREATE TABLE %s (ID INT PRIMARY KEY) WITH (...);", cs.Name)
+	}
+	if err := s.requireRegistry(w.valueFormat, w.topic); err != nil {
+		return nil, err
+	}
+	if len(sch.values()) == 0 {
+		if w.valueFormat != fmtAvro {
+			if len(cs.Columns) == 0 {
+				return nil, badStatement("The statement does not define any columns.")
+			}
+			return nil, unsupported("a " + kind + " without value columns")
+		}
+		vals, err := s.inferValueColumns(ctx, w.topic, seen)
+		if err != nil {
+			return nil, err
+		}
+		sch.Cols = append(sch.Cols, vals...)
+	}
+	keyFormat := w.keyFormat
+	if len(sch.keys()) == 0 {
+		keyFormat = fmtNone
+	} else if keyFormat == fmtNone {
+		return nil, badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: sch.keys()})
+	}
+	if err := checkFormat(keyFormat, sch.keys(), true, false); err != nil {
+		return nil, err
+	}
+	if err := checkFormat(w.valueFormat, sch.values(), false, false); err != nil {
+		return nil, err
+	}
+	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
+		Schema: sch, Statement: p.Text}
+	if !ec.replay {
+		tm, err := s.topicMetaIn(ctx, ec, w.topic)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case !tm.exists && w.partitions == 0:
+			return nil, badStatement("Topic '%s' does not exist. If you want to create a new topic for the %s please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE %s %s (...) WITH (KAFKA_TOPIC='%s', PARTITIONS=1, ...);",
+				w.topic, kind, strings.ToUpper(kind), cs.Name, w.topic)
+		case tm.exists && w.partitions != 0 && (tm.partitions != w.partitions || (w.replicas != 0 && tm.replicas != w.replicas)):
+			return nil, badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
+				w.topic, w.partitions, tm.partitions, max(w.replicas, 1), tm.replicas)
+		case !tm.exists && ec.sandbox:
+			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
+		case !tm.exists:
+			if err := s.ensureTopic(ctx, w.topic, int32(w.partitions), int16(max(w.replicas, 1)), nil); err != nil {
+				return nil, err
+			}
+			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
+		}
+	}
+	cmdID := sourceCommandID(cs.Table, cs.Name, "create")
+	seq, err := s.commit(ctx, ec, p, cmdID, false)
+	if err != nil {
+		return nil, err
+	}
+	ec.ms.sources[cs.Name] = src
+	msg := "Stream created"
+	if cs.Table {
+		msg = "Table created"
+	}
+	return status(p, cmdID, msg, seq, ""), nil
+}
+
+// inferValueColumns reads the latest value schema of topic from the registry.
+func (s *Server) inferValueColumns(ctx context.Context, topic string, taken map[string]bool) ([]column, error) {
+	subject := topic + "-value"
+	text, err := s.reg.latest(ctx, subject)
+	if err != nil {
+		var re *registryError
+		if errors.As(err, &re) && re.Status == 404 {
+			return nil, badStatement("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s", topic, subject)
+		}
+		return nil, badStatement("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
+	}
+	var rec struct {
+		Type   any `json:"type"`
+		Fields []struct {
+			Name string `json:"name"`
+			Type any    `json:"type"`
+		} `json:"fields"`
+	}
+	if err := json.Unmarshal([]byte(text), &rec); err != nil || rec.Type != "record" {
+		return nil, unsupported("inferring columns from a non-record Avro schema")
+	}
+	var cols []column
+	for _, f := range rec.Fields {
+		t := f.Type
+		if u, ok := t.([]any); ok {
+			var nonNull []any
+			for _, x := range u {
+				if x != "null" {
+					nonNull = append(nonNull, x)
+				}
+			}
+			if len(nonNull) != 1 {
+				return nil, unsupported("inferring column " + f.Name + " from an Avro union")
+			}
+			t = nonNull[0]
+		}
+		if m, ok := t.(map[string]any); ok && m["logicalType"] == nil {
+			t = m["type"]
+		}
+		var st sqlType
+		switch t {
+		case "int":
+			st = tInteger
+		case "long":
+			st = tBigint
+		case "float", "double":
+			st = tDouble
+		case "string":
+			st = tString
+		case "boolean":
+			st = tBoolean
+		default:
+			return nil, unsupported(fmt.Sprintf("inferring column %s from Avro type %v", f.Name, t))
+		}
+		name := strings.ToUpper(f.Name)
+		if taken[name] {
+			continue
+		}
+		cols = append(cols, column{Name: name, Type: st})
+	}
+	return cols, nil
+}
+
+func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs *sql.CreateSource) (any, error) {
+	kind := "stream"
+	prefix := "CSAS_"
+	if cs.Table {
+		kind, prefix = "table", "CTAS_"
+	}
+	if cs.OrReplace {
+		return nil, unsupported("CREATE OR REPLACE")
+	}
+	w, err := parseWith(cs.Props)
+	if err != nil {
+		return nil, err
+	}
+	if existing := ec.ms.sources[cs.Name]; existing != nil {
+		if cs.IfNotExists {
+			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
+				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
+		}
+		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
+	}
+	plan, err := planQuery(ec.ms, cs.Query, modePersistent, cs.Name)
+	if err != nil {
+		return nil, err
+	}
+	if cs.Table && !plan.resultTable {
+		return nil, badStatement("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
+	}
+	if !cs.Table && plan.resultTable {
+		return nil, badStatement("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+	}
+	src := plan.src
+	topic := w.topic
+	if topic == "" {
+		topic = cs.Name
+	}
+	for _, other := range ec.ms.sources {
+		if other.Topic == topic && ec.ms.writerOf(other.Name) != "" {
+			return nil, badStatement("Cannot add %s '%s': Another query is already writing to topic '%s'", kind, cs.Name, topic)
+		}
+	}
+	valueFormat := w.valueFormat
+	if valueFormat == "" {
+		valueFormat = src.ValueFormat
+	}
+	keyFormat := w.keyFormat
+	if keyFormat == "" {
+		keyFormat = src.KeyFormat
+	}
+	if len(plan.out.keys()) == 0 {
+		keyFormat = fmtNone
+	} else if keyFormat == fmtNone {
+		keyFormat = fmtKafka
+	}
+	if err := checkFormat(keyFormat, plan.out.keys(), true, true); err != nil {
+		return nil, err
+	}
+	if err := checkFormat(valueFormat, plan.out.values(), false, true); err != nil {
+		return nil, err
+	}
+	if err := s.requireRegistry(valueFormat, topic); err != nil {
+		return nil, err
+	}
+	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
+		Schema: plan.out, Statement: p.Text}
+	if !ec.replay {
+		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w); err != nil {
+			return nil, err
+		}
+	}
+	cmdID := sourceCommandID(cs.Table, cs.Name, "create")
+	seq, err := s.commit(ctx, ec, p, cmdID, false)
+	if err != nil {
+		return nil, err
+	}
+	id := prefix + strings.ToUpper(cs.Name) + "_" + strconv.FormatInt(seq, 10)
+	ec.ms.sources[cs.Name] = sink
+	qi := &queryInfo{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
+		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable}
+	ec.ms.queries[id] = qi
+	if !ec.sandbox && !ec.replay {
+		if err := s.startQuery(qi); err != nil {
+			return nil, err
+		}
+	}
+	return status(p, cmdID, "Created query with ID "+id, seq, id), nil
+}
+
+func (m *metaStore) writerOf(name string) string {
+	for id, q := range m.queries {
+		if q.Sink == name && !q.Insert {
+			return id
+		}
+	}
+	return ""
+}
+
+func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps) error {
+	sm, err := s.topicMetaIn(ctx, ec, srcTopic)
+	if err != nil {
+		return err
+	}
+	partitions, replicas := w.partitions, w.replicas
+	if partitions == 0 {
+		partitions = max(sm.partitions, 1)
+	}
+	if replicas == 0 {
+		replicas = max(sm.replicas, 1)
+	}
+	tm, err := s.topicMetaIn(ctx, ec, topic)
+	if err != nil {
+		return err
+	}
+	if tm.exists {
+		if w.partitions != 0 && tm.partitions != w.partitions {
+			return badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
+				topic, partitions, tm.partitions, replicas, tm.replicas)
+		}
+		return nil
+	}
+	ec.noteTopic(topic, topicMeta{exists: true, partitions: partitions, replicas: replicas})
+	if ec.sandbox {
+		return nil
+	}
+	return s.ensureTopic(ctx, topic, int32(partitions), int16(replicas), nil)
+}
+
+func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {
+	target, ok := ec.ms.sources[st.Target]
+	if !ok {
+		return nil, badStatement("%s does not exist.", st.Target)
+	}
+	if target.Table {
+		return nil, badStatement("INSERT INTO can only be used to insert into a stream. %s is a table.", st.Target)
+	}
+	plan, err := planQuery(ec.ms, st.Query, modePersistent, st.Target)
+	if err != nil {
+		return nil, err
+	}
+	if plan.resultTable {
+		return nil, badStatement("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+	}
+	if plan.src.Name == target.Name {
+		return nil, badStatement("Cannot insert into %s as it is also the source of the query.", target.Name)
+	}
+	if plan.out.String() != target.Schema.String() {
+		return nil, badStatement("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)
+	}
+	cmdID := "stream/`" + target.Name + "`/create"
+	seq, err := s.commit(ctx, ec, p, cmdID, false)
+	if err != nil {
+		return nil, err
+	}
+	id := "INSERTQUERY_" + strconv.FormatInt(seq, 10)
+	qi := &queryInfo{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
+		Props: maps.Clone(ec.props), Seq: seq, Insert: true}
+	ec.ms.queries[id] = qi
+	if !ec.sandbox && !ec.replay {
+		if err := s.startQuery(qi); err != nil {
+			return nil, err
+		}
+	}
+	return status(p, cmdID, "Created query with ID "+id, seq, id), nil
+}
+
+func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Drop) (any, error) {
+	kind := "STREAM"
+	if st.Table {
+		kind = "TABLE"
+	}
+	cmdID := sourceCommandID(st.Table, st.Name, "drop")
+	src, ok := ec.ms.sources[st.Name]
+	if !ok {
+		if st.IfExists {
+			return status(p, cmdID, fmt.Sprintf("Source `%s` does not exist.", st.Name), 0, ""), nil
+		}
+		return nil, badStatement("Source %s does not exist.", st.Name)
+	}
+	if src.Table != st.Table {
+		return nil, badStatement("Incompatible data source type is %s, but statement was DROP %s", src.kind(), kind)
+	}
+	readers, writers := ec.ms.readersWriters(st.Name)
+	if len(readers)+len(writers) > 0 {
+		return nil, badStatement("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
+			st.Name, strings.Join(readers, ", "), strings.Join(writers, ", "), st.Name)
+	}
+	if st.DeleteTopic {
+		ec.noteTopic(src.Topic, topicMeta{})
+	}
+	if st.DeleteTopic && !ec.sandbox && !ec.replay {
+		if err := s.deleteTopic(ctx, src.Topic); err != nil {
+			return nil, err
+		}
+		if src.ValueFormat == fmtAvro {
+			s.deleteSubject(ctx, src.Topic+"-value")
+		}
+	}
+	seq, err := s.commit(ctx, ec, p, cmdID, st.DeleteTopic)
+	if err != nil {
+		return nil, err
+	}
+	delete(ec.ms.sources, st.Name)
+	return status(p, cmdID, fmt.Sprintf("Source `%s` (topic: %s) was dropped.", st.Name, src.Topic), seq, ""), nil
+}
+
+func (s *Server) deleteTopic(ctx context.Context, topic string) error {
+	resp, err := s.adm.DeleteTopics(ctx, topic)
+	if err != nil {
+		return fmt.Errorf("delete topic %s: %w", topic, err)
+	}
+	for _, r := range resp {
+		if r.Err != nil && !errors.Is(r.Err, kerr.UnknownTopicOrPartition) {
+			return fmt.Errorf("delete topic %s: %w", topic, r.Err)
+		}
+	}
+	return nil
+}
+
+func (s *Server) deleteSubject(ctx context.Context, subject string) {
+	var out any
+	if err := s.reg.do(ctx, "DELETE", "/subjects/"+subject, nil, &out); err != nil {
+		s.log.Warn("delete subject", "subject", subject, "err", err)
+	}
+}
+
+func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Terminate) (any, error) {
+	var ids []string
+	cmdID := "terminate/" + st.QueryID + "/execute"
+	if st.All {
+		cmdID = "terminate/ALL/execute"
+		for _, q := range ec.ms.sortedQueries() {
+			ids = append(ids, q.ID)
+		}
+	} else {
+		if _, ok := ec.ms.queries[st.QueryID]; !ok {
+			return nil, badStatement("Unknown queryId: %s", st.QueryID)
+		}
+		ids = []string{st.QueryID}
+	}
+	seq, err := s.commit(ctx, ec, p, cmdID, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		qi := ec.ms.queries[id]
+		delete(ec.ms.queries, id)
+		if !ec.sandbox {
+			s.terminateQuery(ctx, qi)
+		}
+	}
+	return status(p, cmdID, "Query terminated.", seq, ""), nil
+}

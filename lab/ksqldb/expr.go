@@ -1,0 +1,558 @@
+package ksqldb
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// evalFn evaluates a compiled expression over a row; runtime failures yield nil,
+// as ksqlDB logs them and produces a null.
+type evalFn func(row []any) any
+
+type compiled struct {
+	t    sqlType
+	eval evalFn
+}
+
+// scope is the set of columns an expression can read, aligned with row positions.
+type scope struct {
+	cols       []column
+	qualifiers map[string]bool
+}
+
+func (s *scope) lookup(ref *sql.ColumnRef) (int, bool) {
+	if ref.Qualifier != "" && !s.qualifiers[ref.Qualifier] {
+		return -1, false
+	}
+	for i, c := range s.cols {
+		if c.Name == ref.Name {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// compiler compiles expressions of one clause; agg is set for aggregate queries.
+type compiler struct {
+	in     *scope
+	agg    *aggPlan
+	clause string
+}
+
+func (c *compiler) compile(e sql.Expr) (compiled, error) {
+	if c.agg != nil {
+		key := sql.Format(e)
+		for i, g := range c.agg.groupKeys {
+			if g == key {
+				idx := i
+				return compiled{t: c.agg.groupTypes[i], eval: func(r []any) any { return r[idx] }}, nil
+			}
+		}
+		if fc, ok := e.(*sql.FuncCall); ok && isAggregate(fc.Name) {
+			return c.agg.register(fc, c.in)
+		}
+	}
+	switch x := e.(type) {
+	case *sql.Literal:
+		return compileLiteral(x)
+	case *sql.ColumnRef:
+		if c.agg != nil {
+			if _, ok := c.in.lookup(x); ok {
+				return compiled{}, badStatement("Non-aggregate %s expression(s) not part of GROUP BY: %s", c.clause, sql.Format(x))
+			}
+		}
+		idx, ok := c.in.lookup(x)
+		if !ok {
+			return compiled{}, badStatement("Line: %d, Col: %d: %s column '%s' cannot be resolved.", x.P.Line, x.P.Col, c.clause, sql.Format(x))
+		}
+		t := c.in.cols[idx].Type
+		return compiled{t: t, eval: func(r []any) any { return r[idx] }}, nil
+	case *sql.FuncCall:
+		if isAggregate(x.Name) {
+			return compiled{}, badStatement("Use of aggregate function %s requires a GROUP BY clause.", x.Name)
+		}
+		return c.compileCall(x)
+	case *sql.Unary:
+		in, err := c.compile(x.X)
+		if err != nil {
+			return compiled{}, err
+		}
+		if x.Op == "NOT" {
+			if in.t != tBoolean && in.t != tNull {
+				return compiled{}, badStatement("Error processing expression: %s. NOT expects a BOOLEAN operand but got %s", sql.Format(x), in.t)
+			}
+			return compiled{t: tBoolean, eval: func(r []any) any {
+				v := in.eval(r)
+				if v == nil {
+					return nil
+				}
+				return !v.(bool)
+			}}, nil
+		}
+		if !in.t.numeric() {
+			return compiled{}, badStatement("Error processing expression: %s. Unary %s expects a numeric operand", sql.Format(x), x.Op)
+		}
+		if x.Op == "+" {
+			return in, nil
+		}
+		return compiled{t: in.t, eval: func(r []any) any { return negate(in.eval(r)) }}, nil
+	case *sql.Binary:
+		return c.compileBinary(x)
+	case *sql.IsNull:
+		in, err := c.compile(x.X)
+		if err != nil {
+			return compiled{}, err
+		}
+		not := x.Not
+		return compiled{t: tBoolean, eval: func(r []any) any { return (in.eval(r) == nil) != not }}, nil
+	case *sql.Between:
+		v, err := c.compile(x.X)
+		if err != nil {
+			return compiled{}, err
+		}
+		lo, err := c.compile(x.Lo)
+		if err != nil {
+			return compiled{}, err
+		}
+		hi, err := c.compile(x.Hi)
+		if err != nil {
+			return compiled{}, err
+		}
+		if !comparable(v.t, lo.t) || !comparable(v.t, hi.t) {
+			return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
+		}
+		not := x.Not
+		return compiled{t: tBoolean, eval: func(r []any) any {
+			a, l, h := v.eval(r), lo.eval(r), hi.eval(r)
+			if a == nil || l == nil || h == nil {
+				return nil
+			}
+			in := compareValues(a, l) >= 0 && compareValues(a, h) <= 0
+			return in != not
+		}}, nil
+	case *sql.InList:
+		v, err := c.compile(x.X)
+		if err != nil {
+			return compiled{}, err
+		}
+		var list []compiled
+		for _, e := range x.List {
+			le, err := c.compile(e)
+			if err != nil {
+				return compiled{}, err
+			}
+			if !comparable(v.t, le.t) {
+				return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
+			}
+			list = append(list, le)
+		}
+		not := x.Not
+		return compiled{t: tBoolean, eval: func(r []any) any {
+			a := v.eval(r)
+			if a == nil {
+				return nil
+			}
+			for _, le := range list {
+				if b := le.eval(r); b != nil && compareValues(a, b) == 0 {
+					return !not
+				}
+			}
+			return not
+		}}, nil
+	case *sql.Like:
+		v, err := c.compile(x.X)
+		if err != nil {
+			return compiled{}, err
+		}
+		pat, err := c.compile(x.Pattern)
+		if err != nil {
+			return compiled{}, err
+		}
+		if (v.t != tString && v.t != tNull) || (pat.t != tString && pat.t != tNull) {
+			return compiled{}, badStatement("Error processing expression: %s. LIKE expects STRING operands", sql.Format(x))
+		}
+		not := x.Not
+		return compiled{t: tBoolean, eval: func(r []any) any {
+			a, p := v.eval(r), pat.eval(r)
+			if a == nil || p == nil {
+				return nil
+			}
+			return likeMatch(a.(string), p.(string)) != not
+		}}, nil
+	case *sql.Cast:
+		in, err := c.compile(x.X)
+		if err != nil {
+			return compiled{}, err
+		}
+		to, err := typeOf(x.Type)
+		if err != nil {
+			return compiled{}, err
+		}
+		if in.t == tBoolean && to != tBoolean && to != tString {
+			return compiled{}, badStatement("Cast of BOOLEAN to %s is not supported", to)
+		}
+		return compiled{t: to, eval: func(r []any) any { return castValue(in.eval(r), to) }}, nil
+	}
+	return compiled{}, unsupported("expression " + sql.Format(e))
+}
+
+func compileLiteral(x *sql.Literal) (compiled, error) {
+	var v any
+	var t sqlType
+	switch x.Kind {
+	case sql.NullLit:
+		return compiled{t: tNull, eval: func([]any) any { return nil }}, nil
+	case sql.BoolLit:
+		v, t = x.Bool, tBoolean
+	case sql.StringLit:
+		v, t = x.Text, tString
+	case sql.IntLit:
+		n, err := strconv.ParseInt(x.Text, 10, 64)
+		if err != nil {
+			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
+		}
+		if n >= math.MinInt32 && n <= math.MaxInt32 {
+			v, t = int32(n), tInteger
+		} else {
+			v, t = n, tBigint
+		}
+	case sql.DecimalLit, sql.DoubleLit:
+		f, err := strconv.ParseFloat(x.Text, 64)
+		if err != nil {
+			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
+		}
+		v, t = f, tDouble
+		if x.Kind == sql.DecimalLit {
+			t = tDecimal
+		}
+	}
+	return compiled{t: t, eval: func([]any) any { return v }}, nil
+}
+
+func comparable(a, b sqlType) bool {
+	if a == tNull || b == tNull {
+		return true
+	}
+	if a.numeric() && b.numeric() {
+		return true
+	}
+	return a == b
+}
+
+func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
+	l, err := c.compile(x.L)
+	if err != nil {
+		return compiled{}, err
+	}
+	r, err := c.compile(x.R)
+	if err != nil {
+		return compiled{}, err
+	}
+	switch x.Op {
+	case "AND", "OR":
+		for _, o := range []compiled{l, r} {
+			if o.t != tBoolean && o.t != tNull {
+				return compiled{}, badStatement("Error processing expression: %s. %s expects BOOLEAN operands but got %s", sql.Format(x), x.Op, o.t)
+			}
+		}
+		and := x.Op == "AND"
+		return compiled{t: tBoolean, eval: func(row []any) any {
+			a, b := l.eval(row), r.eval(row)
+			if and {
+				if a == false || b == false {
+					return false
+				}
+				if a == nil || b == nil {
+					return nil
+				}
+				return true
+			}
+			if a == true || b == true {
+				return true
+			}
+			if a == nil || b == nil {
+				return nil
+			}
+			return false
+		}}, nil
+	case "=", "<>", "<", "<=", ">", ">=":
+		if !comparable(l.t, r.t) {
+			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
+		}
+		if l.t == tBoolean && x.Op != "=" && x.Op != "<>" {
+			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
+		}
+		op := x.Op
+		return compiled{t: tBoolean, eval: func(row []any) any {
+			a, b := l.eval(row), r.eval(row)
+			if a == nil || b == nil {
+				return false
+			}
+			c := compareValues(a, b)
+			switch op {
+			case "=":
+				return c == 0
+			case "<>":
+				return c != 0
+			case "<":
+				return c < 0
+			case "<=":
+				return c <= 0
+			case ">":
+				return c > 0
+			}
+			return c >= 0
+		}}, nil
+	}
+	// arithmetic
+	if x.Op == "+" && l.t == tString && r.t == tString {
+		return compiled{t: tString, eval: func(row []any) any {
+			a, b := l.eval(row), r.eval(row)
+			if a == nil || b == nil {
+				return nil
+			}
+			return a.(string) + b.(string)
+		}}, nil
+	}
+	if !(l.t.numeric() || l.t == tNull) || !(r.t.numeric() || r.t == tNull) {
+		return compiled{}, badStatement("Error processing expression: %s. Unsupported arithmetic types. %s %s", sql.Format(x), l.t, r.t)
+	}
+	t := promote(l.t, r.t)
+	op := x.Op
+	return compiled{t: t, eval: func(row []any) any { return arith(op, t, l.eval(row), r.eval(row)) }}, nil
+}
+
+func cmpName(op string) string {
+	return map[string]string{"=": "EQUAL", "<>": "NOT_EQUAL", "<": "LESS_THAN", "<=": "LESS_THAN_OR_EQUAL",
+		">": "GREATER_THAN", ">=": "GREATER_THAN_OR_EQUAL"}[op]
+}
+
+func promote(a, b sqlType) sqlType {
+	if a == tNull {
+		return b
+	}
+	if b == tNull {
+		return a
+	}
+	if a == tDouble || b == tDouble {
+		return tDouble
+	}
+	if a == tDecimal || b == tDecimal {
+		return tDecimal
+	}
+	if a == tBigint || b == tBigint {
+		return tBigint
+	}
+	return tInteger
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int32:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+func toInt(v any) int64 {
+	switch x := v.(type) {
+	case int32:
+		return int64(x)
+	case int64:
+		return x
+	case float64:
+		return int64(x)
+	}
+	return 0
+}
+
+func arith(op string, t sqlType, a, b any) any {
+	if a == nil || b == nil {
+		return nil
+	}
+	switch t {
+	case tDouble, tDecimal:
+		x, y := toFloat(a), toFloat(b)
+		switch op {
+		case "+":
+			return x + y
+		case "-":
+			return x - y
+		case "*":
+			return x * y
+		case "/":
+			if t == tDecimal && y == 0 {
+				return nil
+			}
+			return x / y
+		case "%":
+			return math.Mod(x, y)
+		}
+	case tInteger:
+		x, y := int32(toInt(a)), int32(toInt(b))
+		switch op {
+		case "+":
+			return x + y
+		case "-":
+			return x - y
+		case "*":
+			return x * y
+		case "/":
+			if y == 0 {
+				return nil
+			}
+			return x / y
+		case "%":
+			if y == 0 {
+				return nil
+			}
+			return x % y
+		}
+	case tBigint:
+		x, y := toInt(a), toInt(b)
+		switch op {
+		case "+":
+			return x + y
+		case "-":
+			return x - y
+		case "*":
+			return x * y
+		case "/":
+			if y == 0 {
+				return nil
+			}
+			return x / y
+		case "%":
+			if y == 0 {
+				return nil
+			}
+			return x % y
+		}
+	}
+	return nil
+}
+
+func negate(v any) any {
+	switch x := v.(type) {
+	case int32:
+		return -x
+	case int64:
+		return -x
+	case float64:
+		return -x
+	}
+	return nil
+}
+
+// compareValues orders two non-nil values of comparable types.
+func compareValues(a, b any) int {
+	switch x := a.(type) {
+	case string:
+		y, _ := b.(string)
+		return strings.Compare(x, y)
+	case bool:
+		y, _ := b.(bool)
+		switch {
+		case x == y:
+			return 0
+		case !x:
+			return -1
+		}
+		return 1
+	}
+	_, af := a.(float64)
+	_, bf := b.(float64)
+	if af || bf {
+		x, y := toFloat(a), toFloat(b)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	}
+	x, y := toInt(a), toInt(b)
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func castValue(v any, to sqlType) any {
+	if v == nil {
+		return nil
+	}
+	switch to {
+	case tString:
+		return formatValue(v)
+	case tBoolean:
+		switch x := v.(type) {
+		case bool:
+			return x
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "true":
+				return true
+			case "false":
+				return false
+			}
+		}
+		return nil
+	case tInteger, tBigint, tDouble:
+		if s, ok := v.(string); ok {
+			p, err := parseText(s, to)
+			if err != nil {
+				return nil
+			}
+			return p
+		}
+		switch to {
+		case tInteger:
+			if f, ok := v.(float64); ok {
+				return int32(f)
+			}
+			return int32(toInt(v))
+		case tBigint:
+			if f, ok := v.(float64); ok {
+				return int64(f)
+			}
+			return toInt(v)
+		default:
+			return toFloat(v)
+		}
+	}
+	return nil
+}
+
+func likeMatch(s, pattern string) bool {
+	var b strings.Builder
+	b.WriteString("(?s)^")
+	for _, r := range pattern {
+		switch r {
+		case '%':
+			b.WriteString(".*")
+		case '_':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return false
+	}
+	return re.MatchString(s)
+}

@@ -1,0 +1,226 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+const (
+	mediaKSQL = "application/vnd.ksql.v1+json"
+	mediaJSON = "application/json"
+)
+
+// ServeHTTP serves ksqlDB's REST API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	switch {
+	case path == "/ksql":
+		if r.Method != http.MethodPost {
+			s.methodNotAllowed(w, r)
+			return
+		}
+		s.handleKSQL(w, r)
+	case path == "/query":
+		if r.Method != http.MethodPost {
+			s.methodNotAllowed(w, r)
+			return
+		}
+		s.handleQuery(w, r)
+	case path == "/info":
+		if r.Method != http.MethodGet {
+			s.methodNotAllowed(w, r)
+			return
+		}
+		state := "RUNNING"
+		if s.closed.Load() {
+			state = "TERMINATING"
+		}
+		s.writeJSON(w, r, http.StatusOK, map[string]any{"KsqlServerInfo": map[string]any{
+			"version": s.cfg.version, "kafkaClusterId": s.clusterID, "ksqlServiceId": s.cfg.serviceID, "serverStatus": state}})
+	case path == "/healthcheck":
+		if r.Method != http.MethodGet {
+			s.methodNotAllowed(w, r)
+			return
+		}
+		healthy := !s.closed.Load()
+		h := map[string]any{"isHealthy": healthy}
+		s.writeJSON(w, r, http.StatusOK, map[string]any{"isHealthy": healthy,
+			"details": map[string]any{"metastore": h, "kafka": h, "commandRunner": h}, "serverState": "READY"})
+	case strings.HasPrefix(path, "/status/"):
+		if r.Method != http.MethodGet {
+			s.methodNotAllowed(w, r)
+			return
+		}
+		id := strings.TrimPrefix(path, "/status/")
+		s.mu.Lock()
+		st, ok := s.statuses[id]
+		s.mu.Unlock()
+		if !ok {
+			s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
+				Message: "Command not found with id " + id})
+			return
+		}
+		s.writeJSON(w, r, http.StatusOK, st)
+	case path == "/query-stream" || path == "/close-query" || path == "/inserts-stream" || path == "/ws/query":
+		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
+			Message: "The " + path + " endpoint is not supported by this ksqlDB server; use POST /query"})
+	default:
+		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
+			Message: "The server cannot find the requested resource: " + path})
+	}
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.writeJSON(w, r, http.StatusMethodNotAllowed, genericError{Type: "generic_error", ErrorCode: 40500,
+		Message: "Method " + r.Method + " is not allowed for " + r.URL.Path})
+}
+
+func responseType(r *http.Request) string {
+	acc := r.Header.Get("Accept")
+	if strings.Contains(acc, mediaJSON) && !strings.Contains(acc, mediaKSQL) {
+		return mediaJSON
+	}
+	return mediaKSQL
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code = http.StatusInternalServerError
+		b, _ = json.Marshal(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
+	}
+	w.Header().Set("Content-Type", responseType(r))
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+}
+
+// ksqlRequest is the body of POST /ksql and POST /query.
+type ksqlRequest struct {
+	KSQL                  *string        `json:"ksql"`
+	StreamsProperties     map[string]any `json:"streamsProperties"`
+	CommandSequenceNumber *int64         `json:"commandSequenceNumber"`
+	SessionVariables      map[string]any `json:"sessionVariables"`
+	RequestProperties     map[string]any `json:"requestProperties"`
+}
+
+// readRequest decodes a request body, answering the error itself when it fails.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlRequest, map[string]string, bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		base := strings.TrimSpace(strings.Split(ct, ";")[0])
+		if base != mediaJSON && base != mediaKSQL {
+			s.writeJSON(w, r, http.StatusUnsupportedMediaType, genericError{Type: "generic_error", ErrorCode: 41500,
+				Message: "Unsupported content type: " + ct})
+			return nil, nil, false
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.writeJSON(w, r, http.StatusRequestEntityTooLarge, genericError{Type: "generic_error", ErrorCode: 41300,
+				Message: fmt.Sprintf("Request body exceeds the limit of %d bytes", s.cfg.maxBody)})
+			return nil, nil, false
+		}
+		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		return nil, nil, false
+	}
+	var req ksqlRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "Invalid JSON in request: " + err.Error()})
+		return nil, nil, false
+	}
+	if req.KSQL == nil {
+		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "\"ksql\" field must be given"})
+		return nil, nil, false
+	}
+	if len(req.SessionVariables) > 0 {
+		s.writeStatementError(w, r, *req.KSQL, unsupported("sessionVariables (variable substitution)"), nil)
+		return nil, nil, false
+	}
+	props := map[string]string{}
+	for k, v := range req.StreamsProperties {
+		str := fmt.Sprint(v)
+		if err := checkProperty(k, str); err != nil {
+			s.writeStatementError(w, r, *req.KSQL, err, nil)
+			return nil, nil, false
+		}
+		props[k] = str
+	}
+	if s.closed.Load() {
+		s.writeJSON(w, r, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50302,
+			Message: "The server is shutting down"})
+		return nil, nil, false
+	}
+	return &req, props, true
+}
+
+func (s *Server) writeStatementError(w http.ResponseWriter, r *http.Request, text string, err error, entities []any) {
+	code := codeBadStatement
+	msg := err.Error()
+	var se *stmtError
+	var ste *sql.StatementError
+	switch {
+	case errors.As(err, &se):
+		code = se.code
+	case errors.As(err, &ste):
+		text = ste.Text
+		if sql.IsUnsupported(err) {
+			msg = err.Error()
+		}
+	default:
+		code = 50000
+	}
+	if entities == nil {
+		entities = []any{}
+	}
+	s.writeJSON(w, r, code/100, statementError{Type: "statement_error", ErrorCode: code, Message: msg,
+		StatementText: text, Entities: entities})
+}
+
+func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
+	req, props, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	stmts, err := sql.Parse(*req.KSQL)
+	if err != nil {
+		s.writeStatementError(w, r, *req.KSQL, err, nil)
+		return
+	}
+	ctx := r.Context()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// validate every statement in a sandbox first, as ksqlDB does
+	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props)}
+	for _, p := range stmts {
+		if _, err := s.execute(ctx, sandbox, p); err != nil {
+			s.writeStatementError(w, r, p.Text, err, nil)
+			return
+		}
+	}
+	live := &execCtx{ms: s.ms, props: maps.Clone(props)}
+	entities := []any{}
+	for _, p := range stmts {
+		ent, err := s.execute(ctx, live, p)
+		if err != nil {
+			s.writeStatementError(w, r, p.Text, err, entities)
+			return
+		}
+		if cs, ok := ent.(*currentStatus); ok {
+			s.statuses[cs.CommandID] = cmdStatus{Status: cs.CommandStatus.Status, Message: cs.CommandStatus.Message}
+		}
+		if ent != nil {
+			entities = append(entities, ent)
+		}
+	}
+	s.writeJSON(w, r, http.StatusOK, entities)
+}

@@ -1,0 +1,102 @@
+package ksqldb
+
+import (
+	"maps"
+	"slices"
+)
+
+// source is a stream or table registered in the metastore.
+type source struct {
+	Name        string
+	Table       bool
+	Topic       string
+	KeyFormat   string
+	ValueFormat string
+	Schema      schema
+	Partitions  int
+	Replicas    int
+	Statement   string // the CREATE statement text
+	SourceOnly  bool
+}
+
+func (s *source) kind() string {
+	if s.Table {
+		return "TABLE"
+	}
+	return "STREAM"
+}
+
+// queryInfo is the metastore's view of a persistent query.
+type queryInfo struct {
+	ID          string
+	Statement   string
+	Sink        string
+	SinkTopic   string
+	Source      string
+	Props       map[string]string
+	Seq         int64
+	Insert      bool
+	Materialize bool // result is a table held in state (pull-queryable)
+}
+
+// metaStore holds sources and persistent queries; clone gives a sandbox.
+type metaStore struct {
+	sources map[string]*source
+	queries map[string]*queryInfo
+}
+
+func newMetaStore() *metaStore {
+	return &metaStore{sources: map[string]*source{}, queries: map[string]*queryInfo{}}
+}
+
+func (m *metaStore) clone() *metaStore {
+	return &metaStore{sources: maps.Clone(m.sources), queries: maps.Clone(m.queries)}
+}
+
+// readers and writers of a source, sorted by id.
+func (m *metaStore) readersWriters(name string) (readers, writers []string) {
+	for id, q := range m.queries {
+		if q.Source == name {
+			readers = append(readers, id)
+		}
+		if q.Sink == name {
+			writers = append(writers, id)
+		}
+	}
+	slices.Sort(readers)
+	slices.Sort(writers)
+	return readers, writers
+}
+
+func (m *metaStore) sortedQueries() []*queryInfo {
+	qs := slices.Collect(maps.Values(m.queries))
+	slices.SortFunc(qs, func(a, b *queryInfo) int {
+		switch {
+		case a.Seq < b.Seq:
+			return -1
+		case a.Seq > b.Seq:
+			return 1
+		}
+		return 0
+	})
+	return qs
+}
+
+func (m *metaStore) sortedSources(table bool) []*source {
+	var out []*source
+	for _, s := range m.sources {
+		if s.Table == table {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b *source) int {
+		switch {
+		case a.Name < b.Name:
+			return -1
+		case a.Name > b.Name:
+			return 1
+		}
+		return 0
+	})
+	return out
+}

@@ -1,0 +1,268 @@
+package ksqldb
+
+import (
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// planMode tells what a SELECT is planned for.
+type planMode int
+
+const (
+	modePersistent planMode = iota // CREATE ... AS SELECT, INSERT INTO
+	modePush                       // transient push query (EMIT CHANGES)
+)
+
+// pseudo columns appended to every input row.
+var pseudoColumns = []column{{Name: "ROWTIME", Type: tBigint}, {Name: "ROWPARTITION", Type: tInteger}, {Name: "ROWOFFSET", Type: tBigint}}
+
+// projCol is one output column and how to compute it.
+type projCol struct {
+	col  column
+	expr compiled
+}
+
+// queryPlan is a compiled SELECT over one source.
+type queryPlan struct {
+	src         *source
+	in          *scope
+	where       *compiled
+	agg         *aggPlan
+	having      *compiled
+	proj        []projCol // in projection order
+	out         schema    // keys first, then values (persistent); projection order (push)
+	order       []int     // out column i is proj[order[i]]
+	resultTable bool
+	limit       *int64
+}
+
+func inputScope(src *source, alias string) *scope {
+	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
+	q := map[string]bool{src.Name: true}
+	if alias != "" {
+		q = map[string]bool{alias: true}
+	}
+	return &scope{cols: cols, qualifiers: q}
+}
+
+// planQuery compiles q against the metastore.
+func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*queryPlan, error) {
+	src, ok := ms.sources[q.From]
+	if !ok {
+		return nil, badStatement("%s does not exist.", q.From)
+	}
+	in := inputScope(src, q.FromAlias)
+	p := &queryPlan{src: src, in: in, limit: q.Limit}
+	if q.Limit != nil && mode == modePersistent {
+		return nil, badStatement("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
+	}
+	if q.Where != nil {
+		if hasAggregate(q.Where) {
+			return nil, badStatement("WHERE clause can not have aggregate functions.")
+		}
+		c := &compiler{in: in, clause: "WHERE"}
+		w, err := c.compile(q.Where)
+		if err != nil {
+			return nil, err
+		}
+		if w.t != tBoolean && w.t != tNull {
+			return nil, badStatement("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.t)
+		}
+		p.where = &w
+	}
+	aggregate := len(q.GroupBy) > 0
+	for _, it := range q.Items {
+		if it.Expr != nil && hasAggregate(it.Expr) {
+			aggregate = true
+		}
+	}
+	if q.Having != nil && !aggregate {
+		return nil, badStatement("Non-aggregate query cannot have HAVING clause.")
+	}
+	if aggregate && len(q.GroupBy) == 0 {
+		return nil, unsupported("aggregation without GROUP BY")
+	}
+	p.resultTable = aggregate || src.Table
+
+	// expand the projection
+	type item struct {
+		expr  sql.Expr
+		alias string
+	}
+	var items []item
+	for _, it := range q.Items {
+		if it.Star {
+			if it.Qualifier != "" && !in.qualifiers[it.Qualifier] {
+				return nil, badStatement("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
+			}
+			for _, c := range src.Schema.Cols {
+				items = append(items, item{expr: &sql.ColumnRef{Name: c.Name, P: it.Pos}})
+			}
+			continue
+		}
+		items = append(items, item{expr: it.Expr, alias: it.Alias})
+	}
+	gen := 0
+	nameOf := func(it item) string {
+		if it.alias != "" {
+			return it.alias
+		}
+		if ref, ok := it.expr.(*sql.ColumnRef); ok {
+			return ref.Name
+		}
+		n := fmt.Sprintf("KSQL_COL_%d", gen)
+		gen++
+		return n
+	}
+
+	var comp *compiler
+	if aggregate {
+		ap := &aggPlan{}
+		gc := &compiler{in: in, clause: "GROUP BY"}
+		for _, g := range q.GroupBy {
+			if hasAggregate(g) {
+				return nil, badStatement("GROUP BY does not support aggregate functions: %s is an aggregate function.", sql.Format(g))
+			}
+			ce, err := gc.compile(g)
+			if err != nil {
+				return nil, err
+			}
+			if ce.t == tDecimal || ce.t == tNull {
+				return nil, unsupported("GROUP BY on a " + ce.t.String() + " expression")
+			}
+			ap.groupKeys = append(ap.groupKeys, sql.Format(g))
+			ap.groupTypes = append(ap.groupTypes, ce.t)
+			ap.groupEval = append(ap.groupEval, ce)
+		}
+		p.agg = ap
+		comp = &compiler{in: in, agg: ap, clause: "SELECT"}
+	} else {
+		comp = &compiler{in: in, clause: "SELECT"}
+	}
+
+	keyOf := make([]int, len(items)) // index of the group/source key this item is, or -1
+	seen := map[string]bool{}
+	for i, it := range items {
+		ce, err := comp.compile(it.expr)
+		if err != nil {
+			return nil, err
+		}
+		if ce.t == tDecimal {
+			return nil, unsupported("DECIMAL result column " + sql.Format(it.expr))
+		}
+		name := nameOf(it)
+		if ce.t == tNull {
+			return nil, badStatement("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+		}
+		if seen[name] {
+			return nil, badStatement("Duplicate column names: %s", name)
+		}
+		seen[name] = true
+		keyOf[i] = -1
+		if aggregate {
+			for gi, g := range p.agg.groupKeys {
+				if sql.Format(it.expr) == g {
+					keyOf[i] = gi
+				}
+			}
+		} else if ref, ok := it.expr.(*sql.ColumnRef); ok {
+			if idx, ok := in.lookup(ref); ok && idx < len(src.Schema.Cols) && src.Schema.Cols[idx].Key {
+				keyOf[i] = idx
+			}
+		}
+		p.proj = append(p.proj, projCol{col: column{Name: name, Type: ce.t}, expr: ce})
+	}
+	if q.Having != nil {
+		hc := &compiler{in: in, agg: p.agg, clause: "HAVING"}
+		h, err := hc.compile(q.Having)
+		if err != nil {
+			return nil, err
+		}
+		if h.t != tBoolean {
+			return nil, badStatement("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.t)
+		}
+		p.having = &h
+	}
+	if aggregate && src.Table {
+		for _, c := range p.agg.calls {
+			if !undoable[c.name] {
+				return nil, badStatement("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.name)
+			}
+		}
+	}
+
+	if mode == modePush {
+		for i, pc := range p.proj {
+			c := pc.col
+			c.Key = keyOf[i] >= 0
+			p.out.Cols = append(p.out.Cols, c)
+			p.order = append(p.order, i)
+		}
+		return p, nil
+	}
+
+	// persistent: every key must be projected exactly once, keys first
+	var wantKeys int
+	var keyNames []string
+	if aggregate {
+		wantKeys = len(p.agg.groupKeys)
+		keyNames = p.agg.groupKeys
+	} else {
+		for _, c := range src.Schema.keys() {
+			wantKeys++
+			keyNames = append(keyNames, c.Name)
+		}
+	}
+	keyPos := make([]int, wantKeys)
+	for i := range keyPos {
+		keyPos[i] = -1
+	}
+	for i := range items {
+		k := keyOf[i]
+		if k < 0 {
+			continue
+		}
+		if !aggregate {
+			// map source column index to key ordinal
+			n := 0
+			for j := 0; j < k; j++ {
+				if src.Schema.Cols[j].Key {
+					n++
+				}
+			}
+			k = n
+		}
+		if keyPos[k] >= 0 {
+			return nil, badStatement("The projection contains a key column (%s) more than once. Use AS_VALUE() to copy a key column into the value.", p.proj[i].col.Name)
+		}
+		keyPos[k] = i
+	}
+	for k, pos := range keyPos {
+		if pos < 0 {
+			what := "key column"
+			if aggregate {
+				what = "grouping expression"
+			}
+			return nil, badStatement("Key missing from projection (ie, SELECT).\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, keyNames[k], keyNames[k])
+		}
+		c := p.proj[pos].col
+		c.Key = true
+		p.out.Cols = append(p.out.Cols, c)
+		p.order = append(p.order, pos)
+	}
+	isKey := map[int]bool{}
+	for _, pos := range keyPos {
+		isKey[pos] = true
+	}
+	for i, pc := range p.proj {
+		if !isKey[i] {
+			p.out.Cols = append(p.out.Cols, pc.col)
+			p.order = append(p.order, i)
+		}
+	}
+	if len(p.out.values()) == 0 {
+		return nil, badStatement("The projection contains no value columns.")
+	}
+	return p, nil
+}

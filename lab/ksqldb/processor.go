@@ -1,0 +1,317 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+)
+
+// inRow is one decoded input record, laid out as the plan's input scope.
+type inRow struct {
+	vals      []any
+	srcKey    string // encoded source key (table sources)
+	tombstone bool
+	ts        int64
+}
+
+// outRow is one result row in the plan's output schema order.
+type outRow struct {
+	vals      []any
+	tombstone bool
+	ts        int64
+}
+
+// change is one state-store update for the changelog; a nil value deletes.
+type change struct {
+	key   string
+	value []byte
+}
+
+type group struct {
+	keys   []any
+	states []aggState
+}
+
+// processor runs a queryPlan record by record and keeps its state.
+type processor struct {
+	plan *queryPlan
+
+	mu      sync.Mutex
+	groups  map[string]*group
+	srcRows map[string][]any
+	mat     map[string][]any // materialised result rows by encoded key
+	skipped int64            // rows dropped (null grouping key)
+}
+
+func newProcessor(p *queryPlan) *processor {
+	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}}
+}
+
+func (p *processor) reset() {
+	p.groups = map[string]*group{}
+	p.srcRows = map[string][]any{}
+	p.mat = map[string][]any{}
+}
+
+// encodeVals builds a map key from values.
+func encodeVals(vals []any) string {
+	var b strings.Builder
+	for _, v := range vals {
+		if v == nil {
+			b.WriteString("\x01\x00")
+			continue
+		}
+		b.WriteString("\x02")
+		b.WriteString(formatValue(v))
+		b.WriteString("\x00")
+	}
+	return b.String()
+}
+
+func (p *processor) pass(row []any) bool {
+	if p.plan.where == nil {
+		return true
+	}
+	v := p.plan.where.eval(row)
+	return v == true
+}
+
+// project computes the output row (schema order) from an input or aggregated row.
+func (p *processor) project(row []any) []any {
+	out := make([]any, len(p.plan.order))
+	for i, pi := range p.plan.order {
+		out[i] = p.plan.proj[pi].expr.eval(row)
+	}
+	return out
+}
+
+func (p *processor) outKey(vals []any) string {
+	var keys []any
+	for i, c := range p.plan.out.Cols {
+		if c.Key {
+			keys = append(keys, vals[i])
+		}
+	}
+	return encodeVals(keys)
+}
+
+// process handles one input row; the caller holds p.mu.
+func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
+	if p.plan.agg == nil {
+		return p.processSimple(r, changelog)
+	}
+	var outs []outRow
+	var changes []change
+	var changed []string
+	touched := map[string]bool{}
+	apply := func(row []any, sign int64) bool {
+		ap := p.plan.agg
+		gvals := make([]any, len(ap.groupEval))
+		for i, g := range ap.groupEval {
+			gvals[i] = g.eval(row)
+			if gvals[i] == nil {
+				p.skipped++
+				return false
+			}
+		}
+		gk := encodeVals(gvals)
+		g := p.groups[gk]
+		if g == nil {
+			g = &group{keys: gvals, states: make([]aggState, len(ap.calls))}
+			p.groups[gk] = g
+		}
+		for i, c := range ap.calls {
+			c.add(&g.states[i], row, sign)
+		}
+		if !touched[gk] {
+			touched[gk] = true
+			changed = append(changed, gk)
+		}
+		return true
+	}
+	if p.plan.src.Table {
+		prev, had := p.srcRows[r.srcKey]
+		if had {
+			apply(prev, -1)
+		}
+		if !r.tombstone && p.pass(r.vals) && apply(r.vals, +1) {
+			p.srcRows[r.srcKey] = r.vals
+			if changelog {
+				changes = append(changes, change{key: "s" + r.srcKey, value: encodeRow(r.vals)})
+			}
+		} else if had {
+			delete(p.srcRows, r.srcKey)
+			if changelog {
+				changes = append(changes, change{key: "s" + r.srcKey})
+			}
+		}
+	} else if !r.tombstone && p.pass(r.vals) {
+		apply(r.vals, +1)
+	}
+	for _, gk := range changed {
+		g := p.groups[gk]
+		if changelog {
+			changes = append(changes, change{key: "a" + gk, value: encodeGroup(g)})
+		}
+		outs = append(outs, p.emitGroup(gk, g, r.ts))
+	}
+	return outs, changes
+}
+
+func (p *processor) aggregatedRow(g *group) []any {
+	row := make([]any, 0, len(g.keys)+len(g.states))
+	row = append(row, g.keys...)
+	for i, c := range p.plan.agg.calls {
+		row = append(row, c.value(g.states[i]))
+	}
+	return row
+}
+
+func (p *processor) emitGroup(gk string, g *group, ts int64) outRow {
+	arow := p.aggregatedRow(g)
+	vals := p.project(arow)
+	if p.plan.having != nil && p.plan.having.eval(arow) != true {
+		delete(p.mat, gk)
+		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}
+	}
+	p.mat[gk] = vals
+	return outRow{vals: vals, ts: ts}
+}
+
+func keysOnly(s schema, vals []any) []any {
+	out := make([]any, len(vals))
+	for i, c := range s.Cols {
+		if c.Key {
+			out[i] = vals[i]
+		}
+	}
+	return out
+}
+
+func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) {
+	if !p.plan.src.Table {
+		if r.tombstone || !p.pass(r.vals) {
+			return nil, nil
+		}
+		return []outRow{{vals: p.project(r.vals), ts: r.ts}}, nil
+	}
+	vals := p.project(r.vals)
+	k := p.outKey(vals)
+	if r.tombstone || !p.pass(r.vals) {
+		delete(p.mat, k)
+		var ch []change
+		if changelog {
+			ch = []change{{key: "m" + k}}
+		}
+		return []outRow{{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: r.ts}}, ch
+	}
+	p.mat[k] = vals
+	var ch []change
+	if changelog {
+		ch = []change{{key: "m" + k, value: encodeRow(vals)}}
+	}
+	return []outRow{{vals: vals, ts: r.ts}}, ch
+}
+
+// restore applies one changelog record.
+func (p *processor) restore(key string, value []byte) {
+	if key == "" {
+		return
+	}
+	kind, k := key[0], key[1:]
+	switch kind {
+	case 'a':
+		if value == nil {
+			delete(p.groups, k)
+			return
+		}
+		var w struct {
+			K []*string  `json:"k"`
+			S []aggState `json:"s"`
+		}
+		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.agg.groupTypes) || len(w.S) != len(p.plan.agg.calls) {
+			return
+		}
+		g := &group{keys: decodeTexts(w.K, p.plan.agg.groupTypes), states: make([]aggState, len(w.S))}
+		for i, c := range p.plan.agg.calls {
+			g.states[i] = c.fromWire(w.S[i])
+		}
+		p.groups[k] = g
+	case 's':
+		if value == nil {
+			delete(p.srcRows, k)
+			return
+		}
+		if row, ok := decodeRow(value, p.plan.in.cols); ok {
+			p.srcRows[k] = row
+		}
+	case 'm':
+		if value == nil {
+			delete(p.mat, k)
+			return
+		}
+		if row, ok := decodeRow(value, p.plan.out.Cols); ok {
+			p.mat[k] = row
+		}
+	}
+}
+
+// finishRestore rebuilds the materialised view of aggregates after a restore.
+func (p *processor) finishRestore() {
+	if p.plan.agg == nil {
+		return
+	}
+	p.mat = map[string][]any{}
+	for gk, g := range p.groups {
+		p.emitGroup(gk, g, 0)
+	}
+}
+
+func encodeTexts(vals []any) []*string {
+	out := make([]*string, len(vals))
+	for i, v := range vals {
+		if v != nil {
+			s := formatValue(v)
+			out[i] = &s
+		}
+	}
+	return out
+}
+
+func decodeTexts(texts []*string, types []sqlType) []any {
+	out := make([]any, len(texts))
+	for i, t := range texts {
+		if t != nil && i < len(types) {
+			out[i], _ = parseText(*t, types[i])
+		}
+	}
+	return out
+}
+
+func encodeRow(vals []any) []byte {
+	b, _ := json.Marshal(map[string]any{"r": encodeTexts(vals)})
+	return b
+}
+
+func decodeRow(b []byte, cols []column) ([]any, bool) {
+	var w struct {
+		R []*string `json:"r"`
+	}
+	if json.Unmarshal(b, &w) != nil || len(w.R) != len(cols) {
+		return nil, false
+	}
+	types := make([]sqlType, len(cols))
+	for i, c := range cols {
+		types[i] = c.Type
+	}
+	return decodeTexts(w.R, types), true
+}
+
+func encodeGroup(g *group) []byte {
+	states := make([]aggState, len(g.states))
+	for i, s := range g.states {
+		states[i] = s.toWire()
+	}
+	b, _ := json.Marshal(map[string]any{"k": encodeTexts(g.keys), "s": states})
+	return b
+}

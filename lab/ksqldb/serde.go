@@ -1,0 +1,466 @@
+package ksqldb
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/linkedin/goavro/v2"
+)
+
+// Formats.
+const (
+	fmtNone      = "NONE"
+	fmtKafka     = "KAFKA"
+	fmtJSON      = "JSON"
+	fmtAvro      = "AVRO"
+	fmtDelimited = "DELIMITED"
+)
+
+// checkFormat validates a format name for key or value use against cols.
+func checkFormat(f string, cols []column, key, sink bool) error {
+	switch f {
+	case fmtKafka:
+		if len(cols) > 1 {
+			return badStatement("The 'KAFKA' format only supports a single field. Got: [%s]", schema{Cols: cols})
+		}
+		for _, c := range cols {
+			if c.Type == tBoolean {
+				return badStatement("The 'KAFKA' format does not support type 'BOOLEAN'")
+			}
+		}
+	case fmtJSON, fmtDelimited:
+	case fmtAvro:
+		if key && len(cols) > 0 {
+			return unsupported("KEY_FORMAT 'AVRO'")
+		}
+	case fmtNone:
+		if len(cols) > 0 {
+			return badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: cols})
+		}
+	case "JSON_SR", "PROTOBUF", "PROTOBUF_NOSR":
+		return unsupported("format '" + f + "'")
+	default:
+		return badStatement("Unknown format: %s", f)
+	}
+	return nil
+}
+
+// serde (de)serialises the key or value columns of a source in one format.
+type serde struct {
+	format string
+	cols   []column
+	key    bool
+	topic  string
+	reg    *registry
+
+	avroID    int
+	avroCodec *goavro.Codec
+}
+
+func newSerde(format string, cols []column, key bool, topic string, reg *registry) *serde {
+	return &serde{format: format, cols: cols, key: key, topic: topic, reg: reg}
+}
+
+// avroSchema is the schema ksqlDB registers for a value in AVRO format.
+func avroSchema(cols []column) string {
+	type field struct {
+		Name    string `json:"name"`
+		Type    []any  `json:"type"`
+		Default any    `json:"default"`
+	}
+	fields := make([]field, 0, len(cols))
+	for _, c := range cols {
+		t := map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBigint: "long", tDouble: "double", tString: "string"}[c.Type]
+		fields = append(fields, field{Name: c.Name, Type: []any{"null", t}, Default: nil})
+	}
+	b, _ := json.Marshal(map[string]any{
+		"type": "record", "name": "KsqlDataSourceSchema", "namespace": "io.confluent.ksql.avro_schemas", "fields": fields,
+	})
+	return string(b)
+}
+
+// prepareSink registers the Avro value schema of a sink.
+func (s *serde) prepareSink(ctx context.Context) error {
+	if s.format != fmtAvro {
+		return nil
+	}
+	sch := avroSchema(s.cols)
+	codec, err := goavro.NewCodec(sch)
+	if err != nil {
+		return fmt.Errorf("build avro schema: %w", err)
+	}
+	suffix := "-value"
+	if s.key {
+		suffix = "-key"
+	}
+	id, err := s.reg.register(ctx, s.topic+suffix, sch)
+	if err != nil {
+		return err
+	}
+	s.avroID, s.avroCodec = id, codec
+	return nil
+}
+
+var errNullKey = errors.New("key is null")
+
+// decode turns bytes into one value per column.
+func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
+	out := make([]any, len(s.cols))
+	if s.format == fmtNone || len(s.cols) == 0 {
+		return out, nil
+	}
+	if b == nil {
+		return out, nil
+	}
+	switch s.format {
+	case fmtKafka:
+		c := s.cols[0]
+		switch c.Type {
+		case tInteger:
+			if len(b) != 4 {
+				return nil, fmt.Errorf("size of data received by IntegerDeserializer is not 4")
+			}
+			out[0] = int32(binary.BigEndian.Uint32(b))
+		case tBigint:
+			if len(b) != 8 {
+				return nil, fmt.Errorf("size of data received by LongDeserializer is not 8")
+			}
+			out[0] = int64(binary.BigEndian.Uint64(b))
+		case tDouble:
+			if len(b) != 8 {
+				return nil, fmt.Errorf("size of data received by DoubleDeserializer is not 8")
+			}
+			out[0] = math.Float64frombits(binary.BigEndian.Uint64(b))
+		case tString:
+			out[0] = string(b)
+		}
+		return out, nil
+	case fmtJSON:
+		return s.decodeJSON(b, out)
+	case fmtDelimited:
+		r := csv.NewReader(bytes.NewReader(b))
+		r.FieldsPerRecord = -1
+		rec, err := r.Read()
+		if err != nil {
+			return nil, fmt.Errorf("parse delimited: %w", err)
+		}
+		if len(rec) != len(s.cols) {
+			return nil, fmt.Errorf("Column count mismatch on deserialization. topic: %s, expected: %d, got: %d", s.topic, len(s.cols), len(rec))
+		}
+		for i, c := range s.cols {
+			if rec[i] == "" {
+				continue
+			}
+			v, err := parseText(rec[i], c.Type)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case fmtAvro:
+		return s.decodeAvro(ctx, b, out)
+	}
+	return nil, fmt.Errorf("format %s cannot be deserialised", s.format)
+}
+
+func parseText(t string, typ sqlType) (any, error) {
+	switch typ {
+	case tString:
+		return t, nil
+	case tBoolean:
+		switch strings.ToLower(t) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+	case tInteger:
+		n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 32)
+		if err == nil {
+			return int32(n), nil
+		}
+	case tBigint:
+		n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+		if err == nil {
+			return n, nil
+		}
+	case tDouble:
+		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err == nil {
+			return f, nil
+		}
+	}
+	return nil, fmt.Errorf("cannot convert %q to %s", t, typ)
+}
+
+func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("failed to deserialize JSON: %w", err)
+	}
+	if s.key && len(s.cols) == 1 {
+		x, err := jsonValue(v, s.cols[0].Type)
+		if err != nil {
+			return nil, err
+		}
+		out[0] = x
+		return out, nil
+	}
+	if v == nil {
+		return out, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: STRUCT", v)
+	}
+	upper := make(map[string]any, len(obj))
+	for k, x := range obj {
+		upper[strings.ToUpper(k)] = x
+	}
+	for i, c := range s.cols {
+		raw, ok := obj[c.Name]
+		if !ok {
+			raw = upper[strings.ToUpper(c.Name)]
+		}
+		x, err := jsonValue(raw, c.Type)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", c.Name, err)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+func jsonValue(v any, t sqlType) (any, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case json.Number:
+		if t == tString {
+			return x.String(), nil
+		}
+		if t == tBoolean {
+			break
+		}
+		return parseText(x.String(), t)
+	case string:
+		return parseText(x, t)
+	case bool:
+		switch t {
+		case tBoolean:
+			return x, nil
+		case tString:
+			return strconv.FormatBool(x), nil
+		}
+	}
+	return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: %s", v, t)
+}
+
+func (s *serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, error) {
+	if len(b) < 5 || b[0] != 0 {
+		return nil, fmt.Errorf("unknown magic byte")
+	}
+	id := int(binary.BigEndian.Uint32(b[1:5]))
+	codec, err := s.reg.codec(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	native, rest, err := codec.NativeFromBinary(b[5:])
+	if err != nil {
+		return nil, fmt.Errorf("decode avro (schema %d): %w", id, err)
+	}
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("decode avro (schema %d): %d trailing bytes", id, len(rest))
+	}
+	native = unwrapUnion(native)
+	rec, ok := native.(map[string]any)
+	if !ok {
+		if len(s.cols) == 1 {
+			x, err := avroValue(native, s.cols[0].Type)
+			if err != nil {
+				return nil, err
+			}
+			out[0] = x
+			return out, nil
+		}
+		return nil, fmt.Errorf("avro value is not a record")
+	}
+	upper := make(map[string]any, len(rec))
+	for k, x := range rec {
+		upper[strings.ToUpper(k)] = x
+	}
+	for i, c := range s.cols {
+		raw, ok := rec[c.Name]
+		if !ok {
+			raw = upper[strings.ToUpper(c.Name)]
+		}
+		x, err := avroValue(unwrapUnion(raw), c.Type)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", c.Name, err)
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+func unwrapUnion(v any) any {
+	if m, ok := v.(map[string]any); ok && len(m) == 1 {
+		for k, x := range m {
+			switch k {
+			case "int", "long", "float", "double", "string", "boolean", "bytes", "null":
+				return x
+			}
+			if _, isRec := x.(map[string]any); isRec && strings.Contains(k, ".") {
+				return x
+			}
+		}
+	}
+	return v
+}
+
+// avroValue applies Avro schema-resolution promotions into the column type.
+func avroValue(v any, t sqlType) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch t {
+	case tInteger:
+		if x, ok := v.(int32); ok {
+			return x, nil
+		}
+	case tBigint:
+		switch x := v.(type) {
+		case int32:
+			return int64(x), nil
+		case int64:
+			return x, nil
+		}
+	case tDouble:
+		switch x := v.(type) {
+		case int32:
+			return float64(x), nil
+		case int64:
+			return float64(x), nil
+		case float32:
+			return float64(x), nil
+		case float64:
+			return x, nil
+		}
+	case tString:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case []byte:
+			return string(x), nil
+		}
+	case tBoolean:
+		if x, ok := v.(bool); ok {
+			return x, nil
+		}
+	}
+	return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
+}
+
+// encode serialises one value per column.
+func (s *serde) encode(vals []any) ([]byte, error) {
+	switch s.format {
+	case fmtNone:
+		return nil, nil
+	case fmtKafka:
+		if len(s.cols) == 0 {
+			return nil, nil
+		}
+		v := vals[0]
+		if v == nil {
+			return nil, nil
+		}
+		switch x := v.(type) {
+		case int32:
+			return binary.BigEndian.AppendUint32(nil, uint32(x)), nil
+		case int64:
+			return binary.BigEndian.AppendUint64(nil, uint64(x)), nil
+		case float64:
+			return binary.BigEndian.AppendUint64(nil, math.Float64bits(x)), nil
+		case string:
+			return []byte(x), nil
+		}
+		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
+	case fmtJSON:
+		var b bytes.Buffer
+		if s.key && len(s.cols) == 1 {
+			writeJSONValue(&b, vals[0])
+			return b.Bytes(), nil
+		}
+		b.WriteByte('{')
+		for i, c := range s.cols {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(c.Name)
+			b.Write(k)
+			b.WriteByte(':')
+			writeJSONValue(&b, vals[i])
+		}
+		b.WriteByte('}')
+		return b.Bytes(), nil
+	case fmtDelimited:
+		var b bytes.Buffer
+		w := csv.NewWriter(&b)
+		rec := make([]string, len(vals))
+		for i, v := range vals {
+			rec[i] = formatValue(v)
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+		w.Flush()
+		return bytes.TrimRight(b.Bytes(), "\n"), nil
+	case fmtAvro:
+		if s.avroCodec == nil {
+			return nil, fmt.Errorf("avro schema for %s is not registered", s.topic)
+		}
+		rec := make(map[string]any, len(s.cols))
+		for i, c := range s.cols {
+			if vals[i] == nil {
+				rec[c.Name] = nil
+				continue
+			}
+			t := map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBigint: "long", tDouble: "double", tString: "string"}[c.Type]
+			rec[c.Name] = goavro.Union(t, vals[i])
+		}
+		buf := []byte{0, 0, 0, 0, 0}
+		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
+		return s.avroCodec.BinaryFromNative(buf, rec)
+	}
+	return nil, fmt.Errorf("format %s cannot be serialised", s.format)
+}
+
+// writeJSONValue writes v as JSON the way ksqlDB (Jackson) does.
+func writeJSONValue(b *bytes.Buffer, v any) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			b.WriteString("null")
+			return
+		}
+		b.WriteString(javaDouble(x))
+	case string:
+		k, _ := json.Marshal(x)
+		b.Write(k)
+	default:
+		b.WriteString(formatValue(x))
+	}
+}

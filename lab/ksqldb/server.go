@@ -1,0 +1,156 @@
+package ksqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	log          *slog.Logger
+	serviceID    string
+	version      string
+	httpClient   *http.Client
+	keepAlive    time.Duration
+	maxBody      int64
+	offsetReset  string
+	sessionTimes time.Duration
+}
+
+// WithLogger sets the logger. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
+
+// WithServiceID sets ksql.service.id. Default: "default_".
+func WithServiceID(id string) Option { return func(c *config) { c.serviceID = id } }
+
+// WithVersion sets the version reported by GET /info. Default: "7.9.0".
+func WithVersion(v string) Option { return func(c *config) { c.version = v } }
+
+// WithHTTPClient sets the client used to reach the Schema Registry. Default: http.DefaultClient.
+func WithHTTPClient(h *http.Client) Option { return func(c *config) { c.httpClient = h } }
+
+// WithKeepAlive sets how often an idle push query writes a keep-alive newline. Default: 1s.
+func WithKeepAlive(d time.Duration) Option { return func(c *config) { c.keepAlive = d } }
+
+// WithMaxBodyBytes limits request bodies; larger ones get 413. Default: 1 MiB.
+func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithAutoOffsetReset sets the server default of ksql.streams.auto.offset.reset
+// (as KSQL_KSQL_STREAMS_AUTO_OFFSET_RESET does). Default: "latest".
+func WithAutoOffsetReset(v string) Option { return func(c *config) { c.offsetReset = v } }
+
+// WithSessionTimeout sets the consumer-group session timeout of persistent
+// queries. Default: 10s.
+func WithSessionTimeout(d time.Duration) Option { return func(c *config) { c.sessionTimes = d } }
+
+// Server is an embedded ksqlDB server.
+type Server struct {
+	cfg      config
+	brokers  []string
+	reg      *registry
+	log      *slog.Logger
+	cl       *kgo.Client
+	adm      *kadm.Client
+	cmdTopic string
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu        sync.Mutex // serialises statement execution
+	ms        *metaStore
+	running   map[string]*runningQuery
+	statuses  map[string]cmdStatus
+	clusterID string
+
+	transient   sync.WaitGroup
+	closeOnce   sync.Once
+	closed      atomic.Bool
+	processLogs atomic.Int64
+}
+
+type cmdStatus struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+// New connects to Kafka, replays the command topic and starts the persistent queries it holds.
+func New(ctx context.Context, brokers []string, registryURL string, opts ...Option) (*Server, error) {
+	cfg := config{
+		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		serviceID:    "default_",
+		version:      "7.9.0",
+		keepAlive:    time.Second,
+		maxBody:      1 << 20,
+		offsetReset:  "latest",
+		sessionTimes: 10 * time.Second,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if len(brokers) == 0 {
+		return nil, errors.New("new ksqldb server: no brokers")
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerLinger(0), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.MetadataMinAge(100*time.Millisecond))
+	if err != nil {
+		return nil, fmt.Errorf("new ksqldb server: %w", err)
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:      cfg,
+		brokers:  brokers,
+		reg:      newRegistry(registryURL, cfg.httpClient),
+		log:      cfg.log.With("component", "ksqldb"),
+		cl:       cl,
+		adm:      kadm.NewClient(cl),
+		cmdTopic: "_confluent-ksql-" + cfg.serviceID + "_command_topic",
+		ctx:      sctx,
+		cancel:   cancel,
+		ms:       newMetaStore(),
+		running:  map[string]*runningQuery{},
+		statuses: map[string]cmdStatus{},
+	}
+	if md, err := s.adm.BrokerMetadata(ctx); err == nil {
+		s.clusterID = md.Cluster
+	}
+	if err := s.replay(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("new ksqldb server: %w", err)
+	}
+	return s, nil
+}
+
+// Close stops all queries and Kafka clients. It is idempotent.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed.Store(true)
+		s.cancel()
+		qs := make([]*runningQuery, 0, len(s.running))
+		for _, q := range s.running {
+			qs = append(qs, q)
+		}
+		s.mu.Unlock()
+		for _, q := range qs {
+			q.stop()
+		}
+		s.transient.Wait()
+		s.cl.Close()
+	})
+	return nil
+}

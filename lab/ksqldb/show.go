@@ -1,0 +1,210 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+func parseOne(text string) (sql.Parsed, error) {
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return sql.Parsed{}, err
+	}
+	if len(stmts) != 1 {
+		return sql.Parsed{}, fmt.Errorf("expected one statement, got %d", len(stmts))
+	}
+	return stmts[0], nil
+}
+
+func selectOf(p sql.Parsed) *sql.Query {
+	switch st := p.Stmt.(type) {
+	case *sql.CreateSource:
+		return st.Query
+	case *sql.InsertInto:
+		return st.Query
+	case *sql.QueryStatement:
+		return st.Query
+	}
+	return nil
+}
+
+func (s *Server) queryState(id string) string {
+	if rq := s.running[id]; rq != nil {
+		return rq.getState()
+	}
+	return "RUNNING"
+}
+
+func (s *Server) runningInfo(qi *queryInfo) runningQueryInfo {
+	st := s.queryState(qi.ID)
+	return runningQueryInfo{QueryString: qi.Statement, Sinks: []string{qi.Sink}, SinkKafkaTopic: []string{qi.SinkTopic},
+		ID: qi.ID, StatusCount: map[string]int{st: 1}, QueryType: "PERSISTENT", State: st}
+}
+
+func sourceInfoOf(src *source) sourceInfo {
+	return sourceInfo{Type: src.kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat}
+}
+
+func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Show) (any, error) {
+	switch st.What {
+	case "STREAMS", "TABLES":
+		if st.Extended {
+			var descs []sourceDescription
+			for _, src := range ec.ms.sortedSources(st.What == "TABLES") {
+				d, err := s.describe(ctx, ec.ms, src, true)
+				if err != nil {
+					return nil, err
+				}
+				descs = append(descs, d)
+			}
+			return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: []warning{}}, nil
+		}
+		infos := []sourceInfo{}
+		for _, src := range ec.ms.sortedSources(st.What == "TABLES") {
+			infos = append(infos, sourceInfoOf(src))
+		}
+		if st.What == "STREAMS" {
+			return &streamsList{Type: "streams", StatementText: p.Text, Streams: infos, Warnings: []warning{}}, nil
+		}
+		return &tablesList{Type: "tables", StatementText: p.Text, Tables: infos, Warnings: []warning{}}, nil
+	case "QUERIES":
+		qs := []runningQueryInfo{}
+		for _, qi := range ec.ms.sortedQueries() {
+			qs = append(qs, s.runningInfo(qi))
+		}
+		return &queriesList{Type: "queries", StatementText: p.Text, Queries: qs, Warnings: []warning{}}, nil
+	case "TOPICS":
+		td, err := s.adm.ListTopics(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list topics: %w", err)
+		}
+		topics := []topicInfo{}
+		for _, name := range td.Names() {
+			if !st.All && strings.HasPrefix(name, "_") {
+				continue
+			}
+			d := td[name]
+			ri := make([]int, 0, len(d.Partitions))
+			for _, pid := range d.Partitions.Numbers() {
+				ri = append(ri, len(d.Partitions[pid].Replicas))
+			}
+			topics = append(topics, topicInfo{Name: name, ReplicaInfo: ri})
+		}
+		sort.Slice(topics, func(i, j int) bool { return topics[i].Name < topics[j].Name })
+		return &topicsList{Type: "kafka_topics", StatementText: p.Text, Topics: topics, Warnings: []warning{}}, nil
+	case "PROPERTIES":
+		return s.properties(p, ec.props), nil
+	}
+	return nil, unsupported("SHOW " + st.What)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (s *Server) properties(p sql.Parsed, overrides map[string]string) *propertiesList {
+	defaults := map[string]string{
+		"ksql.service.id":                        s.cfg.serviceID,
+		"ksql.streams.auto.offset.reset":         s.cfg.offsetReset,
+		"ksql.streams.bootstrap.servers":         strings.Join(s.brokers, ","),
+		"ksql.schema.registry.url":               s.reg.url,
+		"ksql.streams.cache.max.bytes.buffering": "0",
+		"ksql.streams.commit.interval.ms":        "2000",
+		"ksql.output.topic.name.prefix":          "",
+		"ksql.persistence.default.format.key":    "KAFKA",
+		"ksql.internal.topic.replicas":           "1",
+		"ksql.sink.replicas":                     "1",
+	}
+	vals := map[string]string{}
+	for k, v := range defaults {
+		vals[k] = v
+	}
+	var over []string
+	for k, v := range overrides {
+		key := k
+		if !strings.HasPrefix(k, "ksql.") {
+			key = "ksql.streams." + k
+		}
+		vals[key] = v
+		over = append(over, key)
+	}
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	slices.Sort(over)
+	props := make([]property, 0, len(names))
+	var defs []string
+	for _, n := range names {
+		props = append(props, property{Name: n, Scope: "KSQL", Value: vals[n]})
+		if !slices.Contains(over, n) {
+			defs = append(defs, n)
+		}
+	}
+	return &propertiesList{Type: "properties", StatementText: p.Text, Properties: props,
+		OverwrittenProperties: nonNil(over), DefaultProperties: nonNil(defs), Warnings: []warning{}}
+}
+
+func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Describe) (any, error) {
+	if st.List != "" {
+		var descs []sourceDescription
+		for _, src := range ec.ms.sortedSources(st.List == "TABLES") {
+			d, err := s.describe(ctx, ec.ms, src, st.Extended)
+			if err != nil {
+				return nil, err
+			}
+			descs = append(descs, d)
+		}
+		return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: []warning{}}, nil
+	}
+	src, ok := ec.ms.sources[st.Name]
+	if !ok {
+		return nil, badStatement("Could not find STREAM/TABLE '%s' in the Metastore", st.Name)
+	}
+	d, err := s.describe(ctx, ec.ms, src, st.Extended)
+	if err != nil {
+		return nil, err
+	}
+	return &sourceDescriptionEntity{Type: "sourceDescription", StatementText: p.Text, SourceDescription: d, Warnings: []warning{}}, nil
+}
+
+func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, extended bool) (sourceDescription, error) {
+	d := sourceDescription{Name: src.Name, ReadQueries: []runningQueryInfo{}, WriteQueries: []runningQueryInfo{},
+		Fields: []fieldInfo{}, Type: src.kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
+		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
+		ClusterStatistics: []any{}, ClusterErrorStats: []any{}}
+	for _, c := range src.Schema.Cols {
+		f := fieldInfo{Name: c.Name, Schema: fieldSchema{Type: c.Type.describeName()}}
+		if c.Key {
+			f.Type = "KEY"
+		}
+		d.Fields = append(d.Fields, f)
+	}
+	readers, writers := ms.readersWriters(src.Name)
+	for _, id := range readers {
+		d.ReadQueries = append(d.ReadQueries, s.runningInfo(ms.queries[id]))
+	}
+	for _, id := range writers {
+		d.WriteQueries = append(d.WriteQueries, s.runningInfo(ms.queries[id]))
+	}
+	if extended {
+		tm, err := s.topicMeta(ctx, src.Topic)
+		if err != nil {
+			return d, err
+		}
+		d.Partitions, d.Replication = tm.partitions, tm.replicas
+		if n := s.processLogs.Load(); n > 0 {
+			d.ErrorStats = fmt.Sprintf("failed-messages: %d", n)
+		}
+	}
+	return d, nil
+}

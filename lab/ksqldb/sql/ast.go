@@ -1,0 +1,262 @@
+package sql
+
+// Statement is one parsed statement.
+type Statement interface {
+	statement()
+}
+
+// Parsed is a statement with its text as written (including the ';').
+type Parsed struct {
+	Text string
+	Pos  Pos
+	Stmt Statement
+}
+
+// Type is a SQL type as written in a column definition or CAST.
+type Type struct {
+	Name string // upper-cased base name: INTEGER, BIGINT, STRING, DECIMAL, ARRAY, ...
+	Text string // the type as written, for messages
+}
+
+// ColumnDef is a column in CREATE STREAM/TABLE.
+type ColumnDef struct {
+	Name       string
+	Type       Type
+	Key        bool // KEY
+	PrimaryKey bool // PRIMARY KEY
+	Headers    bool // HEADERS / HEADER('k')
+	Pos        Pos
+}
+
+// Property is one WITH (...) entry; Name is upper-cased.
+type Property struct {
+	Name  string
+	Value Expr // a literal
+	Pos   Pos
+}
+
+// CreateSource is CREATE [OR REPLACE] [SOURCE] STREAM|TABLE [IF NOT EXISTS] ... [AS SELECT].
+type CreateSource struct {
+	Table       bool
+	Name        string
+	OrReplace   bool
+	SourceOnly  bool // CREATE SOURCE TABLE/STREAM
+	IfNotExists bool
+	Columns     []ColumnDef
+	Props       []Property
+	Query       *Query // non-nil for CREATE ... AS SELECT
+}
+
+// InsertInto is INSERT INTO target SELECT ....
+type InsertInto struct {
+	Target string
+	Query  *Query
+}
+
+// Show is SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|PROPERTIES [EXTENDED].
+type Show struct {
+	What     string
+	Extended bool
+	All      bool // SHOW ALL TOPICS
+}
+
+// Describe is DESCRIBE [EXTENDED] name, or DESCRIBE STREAMS|TABLES [EXTENDED].
+type Describe struct {
+	Name     string
+	Extended bool
+	List     string // "STREAMS" or "TABLES" for DESCRIBE STREAMS|TABLES
+}
+
+// Drop is DROP STREAM|TABLE [IF EXISTS] name [DELETE TOPIC].
+type Drop struct {
+	Table       bool
+	Name        string
+	IfExists    bool
+	DeleteTopic bool
+}
+
+// Terminate is TERMINATE [QUERY] id | TERMINATE ALL.
+type Terminate struct {
+	QueryID string
+	All     bool
+}
+
+// SetProperty is SET 'name'='value'.
+type SetProperty struct {
+	Name, Value string
+}
+
+// UnsetProperty is UNSET 'name'.
+type UnsetProperty struct {
+	Name string
+}
+
+// QueryStatement is a bare SELECT (push or pull query).
+type QueryStatement struct {
+	Query *Query
+}
+
+func (*CreateSource) statement()   {}
+func (*InsertInto) statement()     {}
+func (*Show) statement()           {}
+func (*Describe) statement()       {}
+func (*Drop) statement()           {}
+func (*Terminate) statement()      {}
+func (*SetProperty) statement()    {}
+func (*UnsetProperty) statement()  {}
+func (*QueryStatement) statement() {}
+
+// Query is a SELECT.
+type Query struct {
+	Items       []SelectItem
+	From        string
+	FromAlias   string
+	FromPos     Pos
+	Where       Expr
+	GroupBy     []Expr
+	Having      Expr
+	EmitChanges bool
+	EmitFinal   bool
+	Limit       *int64
+}
+
+// SelectItem is one projection entry: '*', 'alias.*' or an expression with an optional alias.
+type SelectItem struct {
+	Star      bool
+	Qualifier string // for alias.*
+	Expr      Expr
+	Alias     string
+	Pos       Pos
+}
+
+// Expr is an expression node.
+type Expr interface {
+	Position() Pos
+}
+
+// LiteralKind tells which kind of literal a Literal is.
+type LiteralKind int
+
+// Literal kinds.
+const (
+	NullLit LiteralKind = iota
+	BoolLit
+	IntLit
+	DecimalLit
+	DoubleLit
+	StringLit
+)
+
+// Literal is a constant.
+type Literal struct {
+	Kind LiteralKind
+	Text string // number text or string value
+	Bool bool
+	P    Pos
+}
+
+// ColumnRef is a (possibly qualified) column name.
+type ColumnRef struct {
+	Qualifier string
+	Name      string
+	P         Pos
+}
+
+// FuncCall is a function call; Star marks COUNT(*).
+type FuncCall struct {
+	Name     string // upper-cased
+	Args     []Expr
+	Star     bool
+	Distinct bool
+	P        Pos
+}
+
+// Binary is an arithmetic, comparison, logical or concatenation operator.
+type Binary struct {
+	Op   string // + - * / % = <> < <= > >= AND OR ||
+	L, R Expr
+	P    Pos
+}
+
+// Unary is NOT x or -x / +x.
+type Unary struct {
+	Op string // NOT, -, +
+	X  Expr
+	P  Pos
+}
+
+// IsNull is x IS [NOT] NULL.
+type IsNull struct {
+	X   Expr
+	Not bool
+	P   Pos
+}
+
+// Between is x [NOT] BETWEEN lo AND hi.
+type Between struct {
+	X, Lo, Hi Expr
+	Not       bool
+	P         Pos
+}
+
+// InList is x [NOT] IN (a, b, ...).
+type InList struct {
+	X    Expr
+	List []Expr
+	Not  bool
+	P    Pos
+}
+
+// Like is x [NOT] LIKE pattern.
+type Like struct {
+	X, Pattern Expr
+	Not        bool
+	P          Pos
+}
+
+// Cast is CAST(x AS type).
+type Cast struct {
+	X    Expr
+	Type Type
+	P    Pos
+}
+
+// Position returns where the expression starts.
+func (e *Literal) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *ColumnRef) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *FuncCall) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Binary) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Unary) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *IsNull) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Between) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *InList) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Like) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Cast) Position() Pos { return e.P }
+
+// UnsupportedError names a construct ksqlDB accepts but this server does not run.
+type UnsupportedError struct {
+	Pos       Pos
+	Construct string
+}
+
+func (e *UnsupportedError) Error() string {
+	return e.Construct + " is not supported by this ksqlDB server"
+}

@@ -1,0 +1,792 @@
+package sql
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// StatementError is a parse failure tied to the statement text it occurred in.
+type StatementError struct {
+	Text string // the statement (or remaining request text) that failed
+	Err  error  // *SyntaxError or *UnsupportedError
+}
+
+func (e *StatementError) Error() string { return e.Err.Error() }
+
+func (e *StatementError) Unwrap() error { return e.Err }
+
+// reserved words cannot be used as bare identifiers or implicit aliases.
+var reserved = map[string]bool{
+	"SELECT": true, "FROM": true, "WHERE": true, "GROUP": true, "BY": true, "HAVING": true,
+	"EMIT": true, "LIMIT": true, "AS": true, "AND": true, "OR": true, "NOT": true,
+	"WINDOW": true, "PARTITION": true, "JOIN": true, "LEFT": true, "RIGHT": true, "FULL": true,
+	"INNER": true, "OUTER": true, "ON": true, "WITH": true, "NULL": true, "TRUE": true,
+	"FALSE": true, "CASE": true, "WHEN": true, "THEN": true, "ELSE": true, "END": true,
+	"IS": true, "IN": true, "BETWEEN": true, "LIKE": true, "CAST": true, "WITHIN": true,
+	"CREATE": true, "DROP": true, "INSERT": true, "INTO": true, "VALUES": true,
+}
+
+// Parse splits text into statements and parses each one. Every statement must
+// end with ';'. Identifiers that are not quoted are upper-cased.
+func Parse(text string) ([]Parsed, error) {
+	toks, err := lex(text)
+	if err != nil {
+		return nil, &StatementError{Text: text, Err: err}
+	}
+	p := &parser{toks: toks, text: text}
+	var out []Parsed
+	for p.peek().Kind != EOF {
+		if p.isSym(";") { // empty statement
+			p.next()
+			continue
+		}
+		start := p.peek()
+		st, err := p.statement()
+		if err == nil && !p.isSym(";") {
+			err = p.errExpected("';'")
+		}
+		if err != nil {
+			end := len(text)
+			if i := p.findSemicolon(); i >= 0 {
+				end = i
+			}
+			return out, &StatementError{Text: strings.TrimSpace(text[start.Offset:end]), Err: err}
+		}
+		semi := p.next()
+		out = append(out, Parsed{Text: text[start.Offset:semi.End], Pos: start.Pos, Stmt: st})
+	}
+	return out, nil
+}
+
+type parser struct {
+	toks []Token
+	i    int
+	text string
+}
+
+func (p *parser) peek() Token { return p.toks[p.i] }
+
+func (p *parser) peekAt(n int) Token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() Token {
+	t := p.toks[p.i]
+	if t.Kind != EOF {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) findSemicolon() int {
+	for j := p.i; j < len(p.toks); j++ {
+		if p.toks[j].Kind == Symbol && p.toks[j].Text == ";" {
+			return p.toks[j].End
+		}
+	}
+	return -1
+}
+
+func (p *parser) isSym(s string) bool {
+	t := p.peek()
+	return t.Kind == Symbol && t.Text == s
+}
+
+func (p *parser) isKw(kw string) bool {
+	t := p.peek()
+	return t.Kind == Ident && t.Upper() == kw
+}
+
+func (p *parser) acceptKw(kw string) bool {
+	if p.isKw(kw) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) acceptSym(s string) bool {
+	if p.isSym(s) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+func (p *parser) errAt(t Token, format string, args ...any) error {
+	return &SyntaxError{Pos: t.Pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) errExpected(what string) error {
+	t := p.peek()
+	if t.Kind == EOF {
+		return p.errAt(t, "mismatched input '<EOF>' expecting %s", what)
+	}
+	return p.errAt(t, "mismatched input %s expecting %s", t.describe(), what)
+}
+
+func (p *parser) expectKw(kw string) error {
+	if !p.acceptKw(kw) {
+		return p.errExpected("'" + kw + "'")
+	}
+	return nil
+}
+
+func (p *parser) expectSym(s string) error {
+	if !p.acceptSym(s) {
+		return p.errExpected("'" + s + "'")
+	}
+	return nil
+}
+
+func (p *parser) unsupported(t Token, construct string) error {
+	return &UnsupportedError{Pos: t.Pos, Construct: construct}
+}
+
+// identifier reads an identifier: quoted ones keep their case, others are upper-cased.
+func (p *parser) identifier() (string, error) {
+	t := p.peek()
+	switch t.Kind {
+	case QuotedIdent:
+		p.next()
+		return t.Text, nil
+	case Ident:
+		if reserved[t.Upper()] {
+			return "", p.errAt(t, "mismatched input %s expecting an identifier", t.describe())
+		}
+		p.next()
+		return t.Upper(), nil
+	}
+	return "", p.errExpected("an identifier")
+}
+
+var statementWords = []string{"SELECT", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "DROP",
+	"TERMINATE", "SET", "UNSET", "EXPLAIN", "PRINT", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT", "RUN"}
+
+func (p *parser) statement() (Statement, error) {
+	t := p.peek()
+	if t.Kind != Ident {
+		return nil, p.errAt(t, "mismatched input %s expecting a statement", t.describe())
+	}
+	switch t.Upper() {
+	case "SELECT":
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		return &QueryStatement{Query: q}, nil
+	case "CREATE":
+		return p.create()
+	case "INSERT":
+		return p.insert()
+	case "SHOW", "LIST":
+		return p.show()
+	case "DESCRIBE":
+		return p.describe()
+	case "DROP":
+		return p.drop()
+	case "TERMINATE":
+		p.next()
+		if p.acceptKw("ALL") {
+			return &Terminate{All: true}, nil
+		}
+		id, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		return &Terminate{QueryID: id}, nil
+	case "SET":
+		p.next()
+		name, err := p.stringLit()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectSym("="); err != nil {
+			return nil, err
+		}
+		val, err := p.stringLit()
+		if err != nil {
+			return nil, err
+		}
+		return &SetProperty{Name: name, Value: val}, nil
+	case "UNSET":
+		p.next()
+		name, err := p.stringLit()
+		if err != nil {
+			return nil, err
+		}
+		return &UnsetProperty{Name: name}, nil
+	case "EXPLAIN", "PRINT", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
+		return nil, p.unsupported(t, t.Upper())
+	case "RUN":
+		return nil, p.unsupported(t, "RUN SCRIPT")
+	}
+	msg := fmt.Sprintf("Unknown statement '%s'", t.Text)
+	if s := closest(t.Upper(), statementWords); s != "" {
+		msg += fmt.Sprintf("\nDid you mean '%s'?", s)
+	}
+	return nil, p.errAt(t, "%s", msg)
+}
+
+func (p *parser) stringLit() (string, error) {
+	t := p.peek()
+	if t.Kind != String {
+		return "", p.errExpected("a string literal")
+	}
+	p.next()
+	return t.Text, nil
+}
+
+func (p *parser) create() (Statement, error) {
+	p.next() // CREATE
+	cs := &CreateSource{}
+	if p.acceptKw("OR") {
+		if err := p.expectKw("REPLACE"); err != nil {
+			return nil, err
+		}
+		cs.OrReplace = true
+	}
+	if p.acceptKw("SOURCE") {
+		cs.SourceOnly = true
+	}
+	t := p.peek()
+	switch t.Upper() {
+	case "STREAM":
+	case "TABLE":
+		cs.Table = true
+	case "SINK", "CONNECTOR":
+		return nil, p.unsupported(t, "CREATE "+t.Upper()+" CONNECTOR")
+	case "TYPE":
+		return nil, p.unsupported(t, "CREATE TYPE")
+	default:
+		return nil, p.errExpected("'STREAM' or 'TABLE'")
+	}
+	p.next()
+	if p.acceptKw("IF") {
+		if err := p.expectKw("NOT"); err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("EXISTS"); err != nil {
+			return nil, err
+		}
+		cs.IfNotExists = true
+	}
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	cs.Name = name
+	if p.isSym("(") {
+		p.next()
+		for {
+			col, err := p.columnDef()
+			if err != nil {
+				return nil, err
+			}
+			cs.Columns = append(cs.Columns, col)
+			if p.acceptSym(",") {
+				continue
+			}
+			if err := p.expectSym(")"); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	if p.acceptKw("WITH") {
+		props, err := p.properties()
+		if err != nil {
+			return nil, err
+		}
+		cs.Props = props
+	}
+	if p.isKw("AS") {
+		if len(cs.Columns) > 0 {
+			return nil, p.errAt(p.peek(), "mismatched input 'AS' expecting ';'")
+		}
+		p.next()
+		if !p.isKw("SELECT") {
+			return nil, p.errExpected("'SELECT'")
+		}
+		q, err := p.query()
+		if err != nil {
+			return nil, err
+		}
+		cs.Query = q
+	}
+	return cs, nil
+}
+
+func (p *parser) columnDef() (ColumnDef, error) {
+	pos := p.peek().Pos
+	name, err := p.identifier()
+	if err != nil {
+		return ColumnDef{}, err
+	}
+	typ, err := p.typ()
+	if err != nil {
+		return ColumnDef{}, err
+	}
+	col := ColumnDef{Name: name, Type: typ, Pos: pos}
+	switch {
+	case p.acceptKw("KEY"):
+		col.Key = true
+	case p.isKw("PRIMARY"):
+		p.next()
+		if err := p.expectKw("KEY"); err != nil {
+			return ColumnDef{}, err
+		}
+		col.PrimaryKey = true
+	case p.isKw("HEADERS") || p.isKw("HEADER"):
+		t := p.next()
+		col.Headers = true
+		return col, p.unsupported(t, "HEADERS columns")
+	}
+	return col, nil
+}
+
+func (p *parser) typ() (Type, error) {
+	t := p.peek()
+	if t.Kind != Ident && t.Kind != QuotedIdent {
+		return Type{}, p.errExpected("a type")
+	}
+	p.next()
+	name := t.Upper()
+	if t.Kind == QuotedIdent {
+		name = t.Text
+	}
+	switch name {
+	case "INT":
+		name = "INTEGER"
+	case "VARCHAR":
+		name = "STRING"
+	}
+	start := t.Offset
+	end := t.End
+	// parameters: DECIMAL(p, s), ARRAY<..>, MAP<..>, STRUCT<..>
+	if p.isSym("(") || p.isSym("<") {
+		open := p.peek().Text
+		closeSym := ")"
+		if open == "<" {
+			closeSym = ">"
+		}
+		depth := 0
+		for {
+			tk := p.next()
+			if tk.Kind == EOF {
+				return Type{}, p.errAt(tk, "mismatched input '<EOF>' expecting '%s'", closeSym)
+			}
+			if tk.Kind == Symbol {
+				switch tk.Text {
+				case "(", "<":
+					depth++
+				case ")", ">":
+					depth--
+				case ";":
+					return Type{}, p.errAt(tk, "mismatched input ';' expecting '%s'", closeSym)
+				}
+			}
+			end = tk.End
+			if depth == 0 {
+				break
+			}
+		}
+	}
+	return Type{Name: name, Text: p.text[start:end]}, nil
+}
+
+func (p *parser) properties() ([]Property, error) {
+	if err := p.expectSym("("); err != nil {
+		return nil, err
+	}
+	var props []Property
+	for {
+		t := p.peek()
+		var name string
+		switch t.Kind {
+		case Ident, QuotedIdent:
+			p.next()
+			name = strings.ToUpper(t.Text)
+		case String:
+			p.next()
+			name = strings.ToUpper(t.Text)
+		default:
+			return nil, p.errExpected("a property name")
+		}
+		if err := p.expectSym("="); err != nil {
+			return nil, err
+		}
+		vt := p.peek()
+		v, err := p.literal()
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, p.errAt(vt, "mismatched input %s expecting a literal", vt.describe())
+		}
+		props = append(props, Property{Name: name, Value: v, Pos: t.Pos})
+		if p.acceptSym(",") {
+			continue
+		}
+		if err := p.expectSym(")"); err != nil {
+			return nil, err
+		}
+		return props, nil
+	}
+}
+
+// literal parses a literal (with an optional sign for numbers) or returns nil if none.
+func (p *parser) literal() (Expr, error) {
+	t := p.peek()
+	neg := ""
+	if t.Kind == Symbol && (t.Text == "-" || t.Text == "+") {
+		n := p.peekAt(1)
+		if n.Kind == Integer || n.Kind == Decimal || n.Kind == Double {
+			p.next()
+			if t.Text == "-" {
+				neg = "-"
+			}
+			t2 := p.next()
+			return &Literal{Kind: numKind(t2.Kind), Text: neg + t2.Text, P: t.Pos}, nil
+		}
+		return nil, nil
+	}
+	switch t.Kind {
+	case String:
+		p.next()
+		return &Literal{Kind: StringLit, Text: t.Text, P: t.Pos}, nil
+	case Integer, Decimal, Double:
+		p.next()
+		return &Literal{Kind: numKind(t.Kind), Text: t.Text, P: t.Pos}, nil
+	case Ident:
+		switch t.Upper() {
+		case "TRUE", "FALSE":
+			p.next()
+			return &Literal{Kind: BoolLit, Bool: t.Upper() == "TRUE", Text: t.Upper(), P: t.Pos}, nil
+		case "NULL":
+			p.next()
+			return &Literal{Kind: NullLit, Text: "NULL", P: t.Pos}, nil
+		}
+	}
+	return nil, nil
+}
+
+func numKind(k Kind) LiteralKind {
+	switch k {
+	case Decimal:
+		return DecimalLit
+	case Double:
+		return DoubleLit
+	}
+	return IntLit
+}
+
+func (p *parser) insert() (Statement, error) {
+	p.next()
+	if err := p.expectKw("INTO"); err != nil {
+		return nil, err
+	}
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	if p.isSym("(") || p.isKw("VALUES") {
+		return nil, p.unsupported(p.peek(), "INSERT INTO ... VALUES")
+	}
+	if p.isKw("WITH") {
+		return nil, p.unsupported(p.peek(), "INSERT INTO ... WITH")
+	}
+	if !p.isKw("SELECT") {
+		return nil, p.errExpected("'SELECT'")
+	}
+	q, err := p.query()
+	if err != nil {
+		return nil, err
+	}
+	return &InsertInto{Target: name, Query: q}, nil
+}
+
+func (p *parser) show() (Statement, error) {
+	p.next()
+	s := &Show{}
+	if p.acceptKw("ALL") {
+		s.All = true
+		if !p.isKw("TOPICS") {
+			return nil, p.errExpected("'TOPICS'")
+		}
+	}
+	t := p.peek()
+	switch t.Upper() {
+	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES":
+		s.What = t.Upper()
+		p.next()
+	case "FUNCTIONS", "TYPES", "CONNECTORS", "VARIABLES", "CONNECTOR":
+		return nil, p.unsupported(t, "SHOW "+t.Upper())
+	default:
+		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
+	}
+	if s.What != "PROPERTIES" && p.acceptKw("EXTENDED") {
+		s.Extended = true
+		if s.What == "QUERIES" || s.What == "TOPICS" {
+			return nil, p.unsupported(t, "SHOW "+s.What+" EXTENDED")
+		}
+	}
+	return s, nil
+}
+
+func (p *parser) describe() (Statement, error) {
+	p.next()
+	d := &Describe{}
+	if p.acceptKw("EXTENDED") {
+		d.Extended = true
+	}
+	t := p.peek()
+	if t.Kind == Ident {
+		switch t.Upper() {
+		case "FUNCTION", "CONNECTOR":
+			return nil, p.unsupported(t, "DESCRIBE "+t.Upper())
+		case "STREAMS", "TABLES":
+			p.next()
+			d.List = t.Upper()
+			if p.acceptKw("EXTENDED") {
+				d.Extended = true
+			}
+			return d, nil
+		}
+	}
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	d.Name = name
+	if p.acceptKw("EXTENDED") {
+		d.Extended = true
+	}
+	return d, nil
+}
+
+func (p *parser) drop() (Statement, error) {
+	p.next()
+	d := &Drop{}
+	t := p.peek()
+	switch t.Upper() {
+	case "STREAM":
+	case "TABLE":
+		d.Table = true
+	case "CONNECTOR", "TYPE":
+		return nil, p.unsupported(t, "DROP "+t.Upper())
+	default:
+		return nil, p.errExpected("'STREAM' or 'TABLE'")
+	}
+	p.next()
+	if p.acceptKw("IF") {
+		if err := p.expectKw("EXISTS"); err != nil {
+			return nil, err
+		}
+		d.IfExists = true
+	}
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	d.Name = name
+	if p.acceptKw("DELETE") {
+		if err := p.expectKw("TOPIC"); err != nil {
+			return nil, err
+		}
+		d.DeleteTopic = true
+	}
+	return d, nil
+}
+
+func (p *parser) query() (*Query, error) {
+	if err := p.expectKw("SELECT"); err != nil {
+		return nil, err
+	}
+	q := &Query{}
+	if p.isKw("DISTINCT") || p.isKw("ALL") {
+		return nil, p.unsupported(p.peek(), "SELECT "+p.peek().Upper())
+	}
+	for {
+		item, err := p.selectItem()
+		if err != nil {
+			return nil, err
+		}
+		q.Items = append(q.Items, item)
+		if !p.acceptSym(",") {
+			break
+		}
+	}
+	if err := p.expectKw("FROM"); err != nil {
+		return nil, err
+	}
+	if p.isSym("(") {
+		return nil, p.unsupported(p.peek(), "subqueries")
+	}
+	q.FromPos = p.peek().Pos
+	from, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	q.From = from
+	if p.acceptKw("AS") {
+		a, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		q.FromAlias = a
+	} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !reserved[t.Upper()] {
+		a, _ := p.identifier()
+		q.FromAlias = a
+	}
+	for _, kw := range []string{"JOIN", "LEFT", "RIGHT", "FULL", "INNER", "OUTER"} {
+		if p.isKw(kw) {
+			return nil, p.unsupported(p.peek(), "JOIN")
+		}
+	}
+	if p.isSym(",") {
+		return nil, p.unsupported(p.peek(), "JOIN")
+	}
+	if p.isKw("WINDOW") {
+		return nil, p.unsupported(p.peek(), "WINDOW")
+	}
+	if p.acceptKw("WHERE") {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		q.Where = e
+	}
+	if p.acceptKw("GROUP") {
+		if err := p.expectKw("BY"); err != nil {
+			return nil, err
+		}
+		paren := p.acceptSym("(")
+		for {
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			q.GroupBy = append(q.GroupBy, e)
+			if !p.acceptSym(",") {
+				break
+			}
+		}
+		if paren {
+			if err := p.expectSym(")"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p.isKw("PARTITION") {
+		return nil, p.unsupported(p.peek(), "PARTITION BY")
+	}
+	if p.acceptKw("HAVING") {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		q.Having = e
+	}
+	if p.acceptKw("EMIT") {
+		switch {
+		case p.acceptKw("CHANGES"):
+			q.EmitChanges = true
+		case p.isKw("FINAL"):
+			return nil, p.unsupported(p.peek(), "EMIT FINAL")
+		default:
+			return nil, p.errExpected("'CHANGES' or 'FINAL'")
+		}
+	}
+	if p.acceptKw("LIMIT") {
+		t := p.peek()
+		if t.Kind != Integer {
+			return nil, p.errExpected("an integer")
+		}
+		p.next()
+		n, err := strconv.ParseInt(t.Text, 10, 64)
+		if err != nil {
+			return nil, p.errAt(t, "invalid LIMIT %s", t.Text)
+		}
+		q.Limit = &n
+	}
+	return q, nil
+}
+
+func (p *parser) selectItem() (SelectItem, error) {
+	t := p.peek()
+	if p.acceptSym("*") {
+		return SelectItem{Star: true, Pos: t.Pos}, nil
+	}
+	if (t.Kind == Ident || t.Kind == QuotedIdent) && p.peekAt(1).Kind == Symbol && p.peekAt(1).Text == "." &&
+		p.peekAt(2).Kind == Symbol && p.peekAt(2).Text == "*" {
+		q, err := p.identifier()
+		if err != nil {
+			return SelectItem{}, err
+		}
+		p.next()
+		p.next()
+		return SelectItem{Star: true, Qualifier: q, Pos: t.Pos}, nil
+	}
+	e, err := p.expr()
+	if err != nil {
+		return SelectItem{}, err
+	}
+	item := SelectItem{Expr: e, Pos: t.Pos}
+	if p.acceptKw("AS") {
+		a, err := p.identifier()
+		if err != nil {
+			return SelectItem{}, err
+		}
+		item.Alias = a
+	} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !reserved[t.Upper()] {
+		a, _ := p.identifier()
+		item.Alias = a
+	}
+	return item, nil
+}
+
+// closest returns the candidate within edit distance 2 of s, if any.
+func closest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(s, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// IsUnsupported reports whether err names an unsupported construct.
+func IsUnsupported(err error) bool {
+	var u *UnsupportedError
+	return errors.As(err, &u)
+}

@@ -1,0 +1,100 @@
+package ksqldb
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// withProps are the WITH (...) properties this server runs.
+type withProps struct {
+	topic       string
+	valueFormat string
+	keyFormat   string
+	partitions  int
+	replicas    int
+}
+
+var supportedWith = map[string]bool{
+	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
+}
+
+// knownWith are ksqlDB 0.29 WITH properties this server does not implement.
+var knownWith = map[string]bool{
+	"TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true,
+	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "KEY_SCHEMA_ID": true, "VALUE_SCHEMA_ID": true, "VALUE_DELIMITER": true,
+	"KEY_DELIMITER": true, "RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
+	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
+}
+
+func parseWith(props []sql.Property) (withProps, error) {
+	var w withProps
+	var invalid []string
+	var format string
+	seen := map[string]bool{}
+	for _, p := range props {
+		if !supportedWith[p.Name] && !knownWith[p.Name] {
+			invalid = append(invalid, p.Name)
+		}
+	}
+	if len(invalid) > 0 {
+		slices.Sort(invalid)
+		return w, badStatement("Failed to prepare statement: Invalid config variable(s) in the WITH clause: %s", strings.Join(invalid, ","))
+	}
+	for _, p := range props {
+		if knownWith[p.Name] {
+			return w, unsupported("WITH property " + p.Name)
+		}
+		if seen[p.Name] {
+			return w, badStatement("Duplicate property names: %s", p.Name)
+		}
+		seen[p.Name] = true
+		lit, _ := p.Value.(*sql.Literal)
+		str := ""
+		if lit != nil {
+			str = lit.Text
+		}
+		switch p.Name {
+		case "KAFKA_TOPIC":
+			if lit == nil || lit.Kind != sql.StringLit || str == "" {
+				return w, badStatement("Invalid value %s for property KAFKA_TOPIC", sql.Format(p.Value))
+			}
+			w.topic = str
+		case "VALUE_FORMAT", "KEY_FORMAT", "FORMAT":
+			if lit == nil || lit.Kind != sql.StringLit {
+				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+			}
+			f := strings.ToUpper(str)
+			switch p.Name {
+			case "VALUE_FORMAT":
+				w.valueFormat = f
+			case "KEY_FORMAT":
+				w.keyFormat = f
+			default:
+				format = f
+			}
+		case "PARTITIONS", "REPLICAS":
+			n, err := strconv.Atoi(str)
+			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil || n < 1 {
+				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+			}
+			if p.Name == "PARTITIONS" {
+				w.partitions = n
+			} else {
+				w.replicas = n
+			}
+		}
+	}
+	if format != "" {
+		if w.keyFormat != "" {
+			return w, badStatement("Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
+		}
+		if w.valueFormat != "" {
+			return w, badStatement("Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
+		}
+		w.keyFormat, w.valueFormat = format, format
+	}
+	return w, nil
+}
