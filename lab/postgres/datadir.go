@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// LogFile is the name of the server log inside the data dir.
+const LogFile = "ctalab-postgres.log"
+
+// hasCluster reports whether dir already holds an initialised cluster.
+func hasCluster(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "PG_VERSION"))
+	return err == nil
+}
+
+// prepareDataDir makes dir exist, owned by the account, and initialises a
+// cluster in it unless one is there already.
+func (s *Server) prepareDataDir(ctx context.Context) error {
+	dir := s.dataDir
+	if err := s.account.checkReachable(dir); err != nil {
+		return err
+	}
+	if hasCluster(dir) {
+		if !s.account.owns(dir) {
+			if err := s.account.chownTree(dir); err != nil {
+				return fmt.Errorf("prepare data dir %s: %w", dir, err)
+			}
+		}
+		s.cfg.logger.Info("reusing existing PostgreSQL cluster", "data_dir", dir)
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return fmt.Errorf("create data dir %s: %w", dir, err)
+		}
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return fmt.Errorf("create data dir %s: %w", dir, err)
+		}
+	case err != nil:
+		return fmt.Errorf("read data dir %s: %w", dir, err)
+	case len(entries) > 0:
+		return fmt.Errorf("prepare data dir %s: directory is not empty and holds no PostgreSQL cluster (no PG_VERSION)", dir)
+	}
+	if err := s.account.chown(dir); err != nil {
+		return err
+	}
+	return s.initdb(ctx)
+}
+
+// initdb initialises the cluster with a password-authenticated superuser.
+func (s *Server) initdb(ctx context.Context) error {
+	pwDir, err := os.MkdirTemp("", "ctalab-pwfile-")
+	if err != nil {
+		return fmt.Errorf("initdb: create password file: %w", err)
+	}
+	defer os.RemoveAll(pwDir)
+	pwFile := filepath.Join(pwDir, "pwfile")
+	if err := os.WriteFile(pwFile, []byte(s.cfg.password+"\n"), 0o600); err != nil {
+		return fmt.Errorf("initdb: write password file: %w", err)
+	}
+	if err := s.account.chown(pwDir); err != nil {
+		return fmt.Errorf("initdb: %w", err)
+	}
+	if err := s.account.chown(pwFile); err != nil {
+		return fmt.Errorf("initdb: %w", err)
+	}
+
+	args := []string{
+		"--pgdata=" + s.dataDir,
+		"--username=" + s.cfg.superuser,
+		"--pwfile=" + pwFile,
+		"--auth=scram-sha-256",
+		"--encoding=UTF8",
+		"--locale=C",
+	}
+	if s.temporary {
+		args = append(args, "--no-sync") // a throw-away cluster needs no fsync
+	}
+	cmd := exec.CommandContext(ctx, s.bins.initdb, args...)
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd.SysProcAttr = s.account.sysProcAttr()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	s.cfg.logger.Info("initialising PostgreSQL cluster", "data_dir", s.dataDir, "initdb", s.bins.initdb)
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("initdb %s: %w\n%s", s.dataDir, err, tail(out.String(), 4096))
+	}
+	// The log file may only appear now: initdb wants an empty directory.
+	if err := os.WriteFile(filepath.Join(s.dataDir, LogFile), out.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("initdb: write log: %w", err)
+	}
+	return s.account.chown(filepath.Join(s.dataDir, LogFile))
+}
+
+// tail returns at most the last n bytes of s, cut at a line start.
+func tail(s string, n int) string {
+	s = strings.TrimRight(s, "\n")
+	if len(s) <= n {
+		return s
+	}
+	s = s[len(s)-n:]
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
+}

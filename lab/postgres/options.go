@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"io"
+	"log/slog"
+)
+
+// Default superuser credentials.
+const (
+	DefaultSuperuser = "postgres"
+	DefaultPassword  = "postgres"
+)
+
+type config struct {
+	dataDir   string
+	port      int
+	logger    *slog.Logger
+	superuser string
+	password  string
+	binDir    string
+	runAs     string
+}
+
+func defaultConfig() config {
+	return config{
+		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		superuser: DefaultSuperuser,
+		password:  DefaultPassword,
+	}
+}
+
+// Option configures Start.
+type Option func(*config)
+
+// WithDataDir sets the cluster's data dir. An existing cluster in it is
+// reused; an empty or missing dir is initialised. The dir is kept by Close.
+// Without this option a temporary data dir is used and Close removes it.
+func WithDataDir(dir string) Option { return func(c *config) { c.dataDir = dir } }
+
+// WithPort sets the TCP port on 127.0.0.1. 0 (the default) picks a free one.
+func WithPort(port int) Option { return func(c *config) { c.port = port } }
+
+// WithLogger sets the logger for lifecycle messages. The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}
+
+// WithSuperuser sets the superuser created by initdb and used for the
+// ready check (default postgres/postgres). When an existing cluster is
+// reused, these must be its superuser's credentials.
+func WithSuperuser(name, password string) Option {
+	return func(c *config) { c.superuser, c.password = name, password }
+}
+
+// WithBinDir makes Start use initdb and postgres from dir instead of
+// searching PATH and /usr/lib/postgresql/*/bin.
+func WithBinDir(dir string) Option { return func(c *config) { c.binDir = dir } }
+
+// WithRunAsUser names the system user the server runs as when the caller
+// is root. By default: postgres, else ctalab (created when missing), else
+// nobody. It is ignored when the caller is not root.
+func WithRunAsUser(name string) Option { return func(c *config) { c.runAs = name } }
