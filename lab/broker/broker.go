@@ -1,0 +1,172 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// Broker is a running embedded Kafka broker.
+type Broker struct {
+	cluster   *kfake.Cluster
+	addrs     []string
+	dataDir   string
+	temporary bool
+	logger    *slog.Logger
+
+	stopCompaction chan struct{}
+	compactionDone chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts the broker and returns once it accepts connections.
+func Start(ctx context.Context, opts ...Option) (*Broker, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	b := &Broker{logger: cfg.logger}
+	if cfg.dataDir == "" {
+		dir, err := os.MkdirTemp("", "ctalab-broker-")
+		if err != nil {
+			return nil, fmt.Errorf("start broker: create data dir: %w", err)
+		}
+		b.dataDir, b.temporary = dir, true
+	} else {
+		dir, err := filepath.Abs(cfg.dataDir)
+		if err != nil {
+			return nil, fmt.Errorf("start broker: data dir %s: %w", cfg.dataDir, err)
+		}
+		b.dataDir = dir
+	}
+
+	ln, err := listen(cfg.listenAddr)
+	if err != nil {
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	kopts := []kfake.Opt{
+		kfake.NumBrokers(1),
+		kfake.ListenFn(func(string, string) (net.Listener, error) { return ln, nil }),
+		kfake.DataDir(b.dataDir),
+		kfake.DefaultNumPartitions(DefaultPartitions),
+		kfake.GroupMinSessionTimeout(GroupMinSessionTimeout),
+		kfake.BrokerConfigs(map[string]string{
+			"log.cleaner.backoff.ms": strconv.FormatInt(cfg.compactionInterval.Milliseconds(), 10),
+		}),
+		kfake.WithLogger(slogBridge{cfg.logger}),
+	}
+	if cfg.autoCreate {
+		kopts = append(kopts, kfake.AllowAutoTopicCreation())
+	}
+	c, err := kfake.NewCluster(kopts...)
+	if err != nil {
+		ln.Close()
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	b.cluster = c
+	b.addrs = c.ListenAddrs()
+
+	// kfake arms its own compaction ticker only when a topic is created or
+	// its config changes, not for compacted topics loaded from the data
+	// dir, so compaction is driven from here.
+	b.stopCompaction = make(chan struct{})
+	b.compactionDone = make(chan struct{})
+	go b.compactEvery(cfg.compactionInterval)
+
+	cfg.logger.Info("Kafka broker ready", "addrs", b.addrs, "data_dir", b.dataDir, "auto_create_topics", cfg.autoCreate)
+	return b, nil
+}
+
+// Addrs returns the broker's bootstrap addresses (host:port).
+func (b *Broker) Addrs() []string { return append([]string(nil), b.addrs...) }
+
+// DataDir returns the directory the broker persists to.
+func (b *Broker) DataDir() string { return b.dataDir }
+
+// Cluster returns the underlying kfake cluster for lab internals that need
+// its control API. Its methods block forever once the broker is closed.
+func (b *Broker) Cluster() *kfake.Cluster { return b.cluster }
+
+// Close stops the broker, flushing its state to the data dir, and removes
+// a temporary data dir. It is safe to call more than once.
+func (b *Broker) Close() error {
+	b.closeOnce.Do(func() {
+		close(b.stopCompaction)
+		<-b.compactionDone
+		b.cluster.Close()
+		if b.temporary {
+			if err := os.RemoveAll(b.dataDir); err != nil {
+				b.closeErr = fmt.Errorf("close broker: remove data dir: %w", err)
+			}
+		}
+		b.logger.Info("Kafka broker stopped", "addrs", b.addrs)
+	})
+	return b.closeErr
+}
+
+func (b *Broker) compactEvery(d time.Duration) {
+	defer close(b.compactionDone)
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stopCompaction:
+			return
+		case <-t.C:
+			b.cluster.Compact()
+		}
+	}
+}
+
+func (b *Broker) removeTemporary() {
+	if b.temporary {
+		_ = os.RemoveAll(b.dataDir)
+	}
+}
+
+// listen opens the broker's listener. A listener on an unspecified host
+// advertises 127.0.0.1, because kfake advertises the listener's address.
+func listen(addr string) (net.Listener, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %q: %w", addr, err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("listen on %s: port %s is already in use: %w", addr, port, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		tcp := ln.Addr().(*net.TCPAddr)
+		return advertised{ln, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: tcp.Port}}, nil
+	}
+	return ln, nil
+}
+
+// advertised is a listener that reports another address to kfake, which
+// hands it to clients in Metadata and FindCoordinator responses.
+type advertised struct {
+	net.Listener
+	addr net.Addr
+}
+
+func (a advertised) Addr() net.Addr { return a.addr }
