@@ -1,0 +1,99 @@
+package containers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/testcontainers/testcontainers-go"
+	"github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+// service is one container of the stack, described as data so that what it
+// would run can be checked without a Docker engine.
+type service struct {
+	// name is the network alias, the docker-compose.yml service name and the
+	// "service" attribute of log lines.
+	name  string
+	image string
+	// port is the container port published to the host.
+	port int
+	env  map[string]string
+	// entrypoint and cmd replace the image's when set.
+	entrypoint []string
+	cmd        []string
+	// ready are the readiness checks, run in order, all bounded by the
+	// startup timeout.
+	ready []wait.Strategy
+	// postStart runs once the container has started, before readiness.
+	postStart testcontainers.ContainerHook
+	// readyInHook makes the readiness checks run inside the postStart hook
+	// (right after it succeeds) instead of as the container's wait strategy.
+	readyInHook bool
+}
+
+// readiness is the service's readiness checks as one strategy bounded by
+// timeout: each check gets the whole timeout unless it sets its own, and
+// all of them together never take longer.
+func (s service) readiness(timeout time.Duration) *wait.MultiStrategy {
+	return wait.ForAll(s.ready...).WithStartupTimeoutDefault(timeout).WithDeadline(timeout)
+}
+
+// customizers are the testcontainers options that start s on nw.
+func (s service) customizers(nw *testcontainers.DockerNetwork, cfg *config) []testcontainers.ContainerCustomizer {
+	log := cfg.logger.With("service", s.name)
+	opts := []testcontainers.ContainerCustomizer{
+		testcontainers.WithLogger(tcLogger{log}),
+		testcontainers.WithExposedPorts(tcpPort(s.port)),
+		testcontainers.WithEnv(s.env),
+		network.WithNetwork([]string{s.name}, nw),
+	}
+	if len(s.entrypoint) > 0 {
+		opts = append(opts, testcontainers.WithEntrypoint(s.entrypoint...))
+	}
+	if len(s.cmd) > 0 {
+		opts = append(opts, testcontainers.WithCmd(s.cmd...))
+	}
+	ready := s.readiness(cfg.startupTimeout)
+	var hooks []testcontainers.ContainerHook
+	if s.postStart != nil {
+		hooks = append(hooks, s.postStart)
+	}
+	if s.readyInHook {
+		name := s.name
+		hooks = append(hooks, func(ctx context.Context, c testcontainers.Container) error {
+			if err := ready.WaitUntilReady(ctx, c); err != nil {
+				return fmt.Errorf("wait for %s: %w", name, err)
+			}
+			return nil
+		})
+	} else {
+		opts = append(opts, testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
+			req.WaitingFor = ready
+			return nil
+		}))
+	}
+	if len(hooks) > 0 {
+		opts = append(opts, testcontainers.WithAdditionalLifecycleHooks(testcontainers.ContainerLifecycleHooks{
+			PostStarts: []testcontainers.ContainerHook{chainHooks(hooks)},
+		}))
+	}
+	if cfg.containerLogs() {
+		opts = append(opts, testcontainers.WithLogConsumers(logConsumer{log}))
+	}
+	return opts
+}
+
+// chainHooks runs hooks in order and stops at the first error
+// (testcontainers runs every hook of a list even after one fails).
+func chainHooks(hooks []testcontainers.ContainerHook) testcontainers.ContainerHook {
+	return func(ctx context.Context, c testcontainers.Container) error {
+		for _, h := range hooks {
+			if err := h(ctx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
