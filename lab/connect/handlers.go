@@ -1,0 +1,357 @@
+package connect
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func (w *Worker) handleRoot(rw http.ResponseWriter, _ *http.Request) {
+	writeJSON(rw, http.StatusOK, map[string]string{
+		"version":          kafkaVersion,
+		"commit":           "ctalab-embedded",
+		"kafka_cluster_id": w.clusterID,
+	})
+}
+
+func (w *Worker) handleHealth(rw http.ResponseWriter, _ *http.Request) {
+	writeJSON(rw, http.StatusOK, map[string]string{
+		"status":  "healthy",
+		"message": "Worker has completed startup and is ready to handle requests.",
+	})
+}
+
+func (w *Worker) handleList(rw http.ResponseWriter, r *http.Request) {
+	names := w.connectorNames()
+	expand := r.URL.Query()["expand"]
+	if len(expand) == 0 {
+		writeJSON(rw, http.StatusOK, names)
+		return
+	}
+	out := map[string]map[string]any{}
+	w.mu.Lock()
+	for _, n := range names {
+		c := w.connectors[n]
+		if c == nil {
+			continue
+		}
+		entry := map[string]any{}
+		for _, e := range expand {
+			switch strings.ToLower(e) {
+			case "status":
+				if st := w.stateInfoLocked(n); st != nil {
+					entry["status"] = st
+				}
+			case "info":
+				entry["info"] = w.infoLocked(c)
+			}
+		}
+		out[n] = entry
+	}
+	w.mu.Unlock()
+	writeJSON(rw, http.StatusOK, out)
+}
+
+func (w *Worker) handleCreate(rw http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name         *string        `json:"name"`
+		Config       map[string]any `json:"config"`
+		InitialState string         `json:"initial_state"`
+	}
+	if e := w.readJSON(rw, r, &req); e != nil {
+		writeError(rw, e)
+		return
+	}
+	props, e := stringMap(req.Config)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	name := ""
+	if req.Name != nil {
+		name = strings.TrimSpace(*req.Name)
+	}
+	if e := checkName(name, props); e != nil {
+		writeError(rw, e)
+		return
+	}
+	if s := strings.ToUpper(req.InitialState); s != "" && s != "RUNNING" && s != "PAUSED" && s != "STOPPED" {
+		writeError(rw, badRequest("Invalid initial state "+req.InitialState+"; must be one of RUNNING, PAUSED, STOPPED"))
+		return
+	}
+	info, _, e := w.putConnector(r.Context(), name, props, false, req.InitialState)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	rw.Header().Set("Location", "/connectors/"+url.PathEscape(name))
+	writeJSON(rw, http.StatusCreated, info)
+}
+
+// checkName is ConnectorsResource.checkAndPutConnectorConfigName.
+func checkName(name string, props map[string]string) *restError {
+	if n, ok := props["name"]; ok && n != name {
+		return badRequest("Connector name configuration (" + n + ") doesn't match connector name in the URL (" + name + ")")
+	}
+	props["name"] = name
+	return nil
+}
+
+func (w *Worker) handleGet(rw http.ResponseWriter, _ *http.Request, name string) {
+	w.mu.Lock()
+	c, ok := w.connectors[name]
+	var info *connectorInfo
+	if ok {
+		info = w.infoLocked(c)
+	}
+	w.mu.Unlock()
+	if !ok {
+		writeError(rw, notFound("Connector "+name+" not found"))
+		return
+	}
+	writeJSON(rw, http.StatusOK, info)
+}
+
+func (w *Worker) handleGetConfig(rw http.ResponseWriter, _ *http.Request, name string) {
+	w.mu.Lock()
+	c, ok := w.connectors[name]
+	var props map[string]string
+	if ok {
+		props = c.props
+	}
+	w.mu.Unlock()
+	if !ok {
+		writeError(rw, notFound("Connector "+name+" not found"))
+		return
+	}
+	writeJSON(rw, http.StatusOK, props)
+}
+
+func (w *Worker) handlePutConfig(rw http.ResponseWriter, r *http.Request, name string) {
+	var raw map[string]any
+	if e := w.readJSON(rw, r, &raw); e != nil {
+		writeError(rw, e)
+		return
+	}
+	props, e := stringMap(raw)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	if e := checkName(name, props); e != nil {
+		writeError(rw, e)
+		return
+	}
+	info, created, e := w.putConnector(r.Context(), name, props, true, "")
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	if created {
+		info.Tasks = []taskID{}
+		rw.Header().Set("Location", "/connectors/"+url.PathEscape(name))
+		writeJSON(rw, http.StatusCreated, info)
+		return
+	}
+	writeJSON(rw, http.StatusOK, info)
+}
+
+func (w *Worker) handleStatus(rw http.ResponseWriter, _ *http.Request, name string) {
+	w.mu.Lock()
+	st := w.stateInfoLocked(name)
+	w.mu.Unlock()
+	if st == nil {
+		writeError(rw, notFound("No status found for connector "+name))
+		return
+	}
+	writeJSON(rw, http.StatusOK, st)
+}
+
+func (w *Worker) handleTasks(rw http.ResponseWriter, _ *http.Request, name string) {
+	w.mu.Lock()
+	c, ok := w.connectors[name]
+	var configs []map[string]string
+	if ok {
+		configs = w.taskConfigsLocked(c)
+	}
+	w.mu.Unlock()
+	if !ok {
+		writeError(rw, notFound("Connector "+name+" not found"))
+		return
+	}
+	out := make([]taskInfo, 0, len(configs))
+	for i, p := range configs {
+		out = append(out, taskInfo{ID: taskID{Connector: name, Task: i}, Config: p})
+	}
+	writeJSON(rw, http.StatusOK, out)
+}
+
+func (w *Worker) handleDelete(rw http.ResponseWriter, r *http.Request, name string) {
+	if e := w.deleteConnector(r.Context(), name); e != nil {
+		writeError(rw, e)
+		return
+	}
+	rw.WriteHeader(http.StatusNoContent)
+}
+
+func (w *Worker) targetHandler(target string) func(http.ResponseWriter, *http.Request, string) {
+	return func(rw http.ResponseWriter, r *http.Request, name string) {
+		if e := w.setTarget(r.Context(), name, target); e != nil {
+			writeError(rw, e)
+			return
+		}
+		rw.WriteHeader(http.StatusAccepted)
+	}
+}
+
+func (w *Worker) handleRestart(rw http.ResponseWriter, r *http.Request, name string) {
+	q := r.URL.Query()
+	includeTasks := strings.EqualFold(q.Get("includeTasks"), "true")
+	onlyFailed := strings.EqualFold(q.Get("onlyFailed"), "true")
+	if !includeTasks && !onlyFailed {
+		if e := w.restartConnector(name); e != nil {
+			writeError(rw, e)
+			return
+		}
+		rw.WriteHeader(http.StatusNoContent)
+		return
+	}
+	st, e := w.restartConnectorAndTasks(name, includeTasks, onlyFailed)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	writeJSON(rw, http.StatusAccepted, st)
+}
+
+func (w *Worker) taskStatusHandler(id int) func(http.ResponseWriter, *http.Request, string) {
+	return func(rw http.ResponseWriter, _ *http.Request, name string) {
+		w.mu.Lock()
+		var out *taskStateJSON
+		if st := w.statuses[name]; st != nil {
+			if t := st.tasks[id]; t != nil {
+				out = &taskStateJSON{ID: id, State: t.State, WorkerID: t.WorkerID, Trace: t.Trace}
+			}
+		}
+		w.mu.Unlock()
+		if out == nil {
+			writeError(rw, notFound("No status found for task "+name+"-"+strconv.Itoa(id)))
+			return
+		}
+		writeJSON(rw, http.StatusOK, out)
+	}
+}
+
+func (w *Worker) taskRestartHandler(id int) func(http.ResponseWriter, *http.Request, string) {
+	return func(rw http.ResponseWriter, _ *http.Request, name string) {
+		if e := w.restartTask(name, id); e != nil {
+			writeError(rw, e)
+			return
+		}
+		rw.WriteHeader(http.StatusNoContent)
+	}
+}
+
+type pluginInfo struct {
+	Class   string `json:"class"`
+	Type    string `json:"type"`
+	Version string `json:"version,omitempty"`
+}
+
+func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
+	out := []pluginInfo{{Class: jdbcSourceClass, Type: "source", Version: jdbcSourceVersion}}
+	if strings.EqualFold(r.URL.Query().Get("connectorsOnly"), "false") {
+		out = append(out,
+			pluginInfo{Class: jsonConverterClass, Type: "converter", Version: kafkaVersion},
+			pluginInfo{Class: jsonConverterClass, Type: "header_converter", Version: kafkaVersion},
+			pluginInfo{Class: "org.apache.kafka.connect.storage.SimpleHeaderConverter", Type: "header_converter", Version: kafkaVersion},
+			pluginInfo{Class: "org.apache.kafka.connect.storage.StringConverter", Type: "header_converter", Version: kafkaVersion},
+		)
+	}
+	writeJSON(rw, http.StatusOK, out)
+}
+
+func (w *Worker) handlePluginConfig(rw http.ResponseWriter, _ *http.Request, class string) {
+	if knownConnector(class) == "" {
+		writeError(rw, notFound("Unknown plugin "+class+"."))
+		return
+	}
+	def := jdbcConfigDef()
+	out := make([]*configKeyInfo, 0, len(def.keys))
+	for _, k := range def.keys {
+		out = append(out, k.info())
+	}
+	writeJSON(rw, http.StatusOK, out)
+}
+
+func (w *Worker) handleValidate(rw http.ResponseWriter, r *http.Request, class string) {
+	var raw map[string]any
+	if e := w.readJSON(rw, r, &raw); e != nil {
+		writeError(rw, e)
+		return
+	}
+	props, e := stringMap(raw)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	if inc, ok := props["connector.class"]; ok && !strings.HasSuffix(normalizePlugin(inc), normalizePlugin(class)) {
+		writeError(rw, badRequest("Included connector type "+inc+" does not match request type "+class))
+		return
+	}
+	if _, ok := props["connector.class"]; !ok {
+		props["connector.class"] = class
+	}
+	ci, e := w.validateConfig(r.Context(), props)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	writeJSON(rw, http.StatusOK, ci)
+}
+
+// normalizePlugin strips the "Connector" suffix as the plugin resource does.
+func normalizePlugin(s string) string { return strings.TrimSuffix(strings.TrimSpace(s), "Connector") }
+
+// handleOffsets is GET /connectors/{name}/offsets (KIP-875): the committed
+// source offsets of the connector.
+func (w *Worker) handleOffsets(rw http.ResponseWriter, _ *http.Request, name string) {
+	type entry struct {
+		Partition map[string]any `json:"partition"`
+		Offset    map[string]any `json:"offset"`
+	}
+	w.mu.Lock()
+	_, ok := w.connectors[name]
+	var out []entry
+	for k, v := range w.offsets {
+		var key []json.RawMessage
+		if json.Unmarshal([]byte(k), &key) != nil || len(key) != 2 {
+			continue
+		}
+		var conn string
+		if json.Unmarshal(key[0], &conn) != nil || conn != name {
+			continue
+		}
+		var e entry
+		if json.Unmarshal(key[1], &e.Partition) != nil || json.Unmarshal(v, &e.Offset) != nil {
+			continue
+		}
+		out = append(out, e)
+	}
+	w.mu.Unlock()
+	if !ok {
+		writeError(rw, notFound("Connector "+name+" not found"))
+		return
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return fmt.Sprint(out[i].Partition) < fmt.Sprint(out[j].Partition)
+	})
+	if out == nil {
+		out = []entry{}
+	}
+	writeJSON(rw, http.StatusOK, map[string]any{"offsets": out})
+}

@@ -1,0 +1,328 @@
+package connect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// sourceTask is one JdbcSourceTask with its worker-side loop
+// (WorkerSourceTask): poll rows, convert, write them and the offset in one
+// Kafka transaction.
+type sourceTask struct {
+	w         *Worker
+	connector string
+	id        int
+	props     map[string]string
+
+	cfg      *jdbcConfig
+	keyConv  *jsonConverter
+	valConv  *jsonConverter
+	producer *kgo.Client
+	conn     *pgx.Conn
+	inTxn    bool
+}
+
+func newSourceTask(w *Worker, connector string, id int, props map[string]string) *sourceTask {
+	return &sourceTask{w: w, connector: connector, id: id, props: props}
+}
+
+// taskError is a task failure; its text is the status trace.
+type taskError struct {
+	msg   string
+	cause error
+}
+
+func (e *taskError) Error() string { return connectTrace(e.msg, e.cause) }
+func (e *taskError) Unwrap() error { return e.cause }
+
+// connectTrace renders a failure the way a Connect status trace begins: the
+// exception and its cause chain.
+func connectTrace(msg string, cause error) string {
+	s := "org.apache.kafka.connect.errors.ConnectException: " + msg
+	if cause != nil {
+		s += "\nCaused by: " + cause.Error()
+	}
+	return s
+}
+
+func traceOf(err error) string {
+	var te *taskError
+	if errors.As(err, &te) {
+		return te.Error()
+	}
+	return connectTrace(err.Error(), nil)
+}
+
+func (t *sourceTask) run(ctx context.Context) error {
+	values := jdbcConfigDef().validateAll(t.props)
+	for _, cv := range values {
+		if len(cv.Errors) > 0 {
+			return &taskError{msg: "Couldn't start JdbcSourceTask due to configuration error", cause: errors.New(cv.Errors[0])}
+		}
+	}
+	t.cfg = parseJDBCConfig(values)
+	var errs []string
+	t.keyConv, errs = newJSONConverter(t.props, "key.converter", t.w.opts.converterProps)
+	if len(errs) > 0 {
+		return &taskError{msg: "Failed to configure key converter", cause: errors.New(errs[0])}
+	}
+	t.valConv, errs = newJSONConverter(t.props, "value.converter", t.w.opts.converterProps)
+	if len(errs) > 0 {
+		return &taskError{msg: "Failed to configure value converter", cause: errors.New(errs[0])}
+	}
+	tables, err := parseTableList(t.props["tables"])
+	if err != nil {
+		return &taskError{msg: "Invalid task configuration", cause: err}
+	}
+	pgcfg, err := parseJDBCURL(t.cfg.URL, t.cfg.User, t.cfg.Password)
+	if err != nil {
+		return &taskError{msg: err.Error()}
+	}
+
+	t.producer, err = kgo.NewClient(
+		kgo.SeedBrokers(t.w.brokers...),
+		kgo.TransactionalID(fmt.Sprintf("%s-%s-%d", t.w.opts.groupID, t.connector, t.id)),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerLinger(0),
+		kgo.TransactionTimeout(time.Minute),
+		kgo.WithLogger(t.w.kgoLogger()),
+	)
+	if err != nil {
+		return &taskError{msg: "Failed to create producer", cause: err}
+	}
+	defer t.closeProducer()
+
+	if err := t.connect(ctx, pgcfg); err != nil {
+		return err
+	}
+	defer func() { _ = t.conn.Close(context.Background()) }()
+
+	queriers := make([]*querier, 0, len(tables))
+	for _, tbl := range tables {
+		q, err := t.newQuerier(ctx, tbl)
+		if err != nil {
+			return err
+		}
+		queriers = append(queriers, q)
+	}
+	// Resume from the committed offsets (read_committed replay).
+	if len(queriers) > 0 {
+		if err := t.w.refreshOffsets(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return &taskError{msg: "Failed to read offsets", cause: err}
+		}
+		for _, q := range queriers {
+			q.offset, err = t.w.tableOffset(t.connector, q.table)
+			if err != nil {
+				return &taskError{msg: "Failed to read offsets", cause: err}
+			}
+		}
+	}
+	t.w.putTaskStatus(t.connector, t.id, stateRunning, "")
+
+	for {
+		if len(queriers) == 0 {
+			<-ctx.Done()
+			return nil
+		}
+		next := queriers[0]
+		for _, q := range queriers[1:] {
+			if q.nextRun.Before(next.nextRun) {
+				next = q
+			}
+		}
+		if wait := time.Until(next.nextRun); wait > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				timer.Stop()
+				return nil
+			case <-timer.C:
+			}
+		}
+		if err := t.pollWithRetry(ctx, next, pgcfg); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// connect opens the task's connection: connection.attempts tries,
+// connection.backoff.ms apart.
+func (t *sourceTask) connect(ctx context.Context, pgcfg *pgx.ConnConfig) error {
+	conn, err := connectWithRetry(ctx, pgcfg, t.cfg.Attempts, t.cfg.Backoff)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &taskError{msg: fmt.Sprintf("Failed to connect to %s after %d attempts", t.cfg.URL, t.cfg.Attempts), cause: err}
+	}
+	t.conn = conn
+	return nil
+}
+
+func (t *sourceTask) newQuerier(ctx context.Context, tbl tableID) (*querier, error) {
+	cols, skipped, err := tableColumns(ctx, t.conn, tbl, t.cfg.NumericMapping)
+	if err != nil {
+		return nil, &taskError{msg: "Failed to read table metadata", cause: err}
+	}
+	for _, s := range skipped {
+		t.w.log.Warn("JDBC type is not currently supported; column skipped", "table", tbl.fqn(), "column", s)
+	}
+	q, err := newQuerier(tbl, cols, t.cfg)
+	if err != nil {
+		return nil, &taskError{msg: err.Error()}
+	}
+	return q, nil
+}
+
+// dbError marks a database failure that a reconnect may cure.
+type dbError struct{ err error }
+
+func (e *dbError) Error() string { return e.err.Error() }
+func (e *dbError) Unwrap() error { return e.err }
+
+// pollWithRetry polls one table; on a database error it reconnects (with
+// the connection attempts and backoff) and tries once more before failing.
+func (t *sourceTask) pollWithRetry(ctx context.Context, q *querier, pgcfg *pgx.ConnConfig) error {
+	err := t.poll(ctx, q)
+	var de *dbError
+	if !errors.As(err, &de) || ctx.Err() != nil {
+		return err
+	}
+	t.w.log.Warn("query failed; reconnecting", "connector", t.connector, "task", t.id, "table", q.table.fqn(), "err", err)
+	_ = t.conn.Close(context.Background())
+	if err := t.connect(ctx, pgcfg); err != nil {
+		return err
+	}
+	err = t.poll(ctx, q)
+	if errors.As(err, &de) {
+		return &taskError{msg: "Failed to query table " + q.table.quoted(), cause: de.err}
+	}
+	return err
+}
+
+// poll runs the table's query and writes its rows in batches of
+// batch.max.rows, each batch and its offset in one transaction.
+func (t *sourceTask) poll(ctx context.Context, q *querier) error {
+	var now time.Time
+	if q.mode == modeTimestamp || q.mode == modeTimestampIncrementing {
+		if err := t.conn.QueryRow(ctx, "SELECT CURRENT_TIMESTAMP").Scan(&now); err != nil {
+			return &dbError{err: sqlWrap(err)}
+		}
+	}
+	stmt, args := q.statement(now, t.cfg.TsDelay, t.cfg.TimeZone)
+	rows, err := t.conn.Query(ctx, stmt, args...)
+	if err != nil {
+		return &dbError{err: sqlWrap(err)}
+	}
+	defer rows.Close()
+	batch := make([]*kgo.Record, 0, t.cfg.BatchMaxRows)
+	var last tableOffset
+	for rows.Next() {
+		raw, err := rows.Values()
+		if err != nil {
+			return &dbError{err: sqlWrap(err)}
+		}
+		vals := make([]any, len(q.cols))
+		for i := range q.cols {
+			v, err := q.cols[i].convert(raw[i], t.cfg.TimeZone)
+			if err != nil {
+				return &taskError{msg: "Failed to convert row of " + q.table.quoted(), cause: err}
+			}
+			vals[i] = v
+		}
+		if q.mode != modeBulk {
+			if last, err = q.rowOffset(vals); err != nil {
+				return &taskError{msg: err.Error()}
+			}
+		}
+		rec := &kgo.Record{
+			Topic: q.topic,
+			Key:   t.keyConv.fromConnectData(nil, nil),
+			Value: t.valConv.fromConnectData(q.value, &structValue{Schema: q.value, Values: vals}),
+		}
+		batch = append(batch, rec)
+		if len(batch) == t.cfg.BatchMaxRows {
+			if err := t.commit(ctx, q, batch, last); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return &dbError{err: sqlWrap(err)}
+	}
+	if len(batch) > 0 {
+		if err := t.commit(ctx, q, batch, last); err != nil {
+			return err
+		}
+	}
+	q.nextRun = time.Now().Add(t.cfg.PollInterval)
+	return nil
+}
+
+func sqlWrap(err error) error {
+	return &sqlError{err: err, msg: "org.postgresql.util.PSQLException: " + err.Error()}
+}
+
+// commit writes a batch and, outside bulk mode, its offset record in one
+// transaction, then advances the querier.
+func (t *sourceTask) commit(ctx context.Context, q *querier, batch []*kgo.Record, off tableOffset) error {
+	if err := t.w.ensureDataTopic(ctx, q.topic); err != nil {
+		return &taskError{msg: "Failed to create topic " + q.topic, cause: err}
+	}
+	if err := t.producer.BeginTransaction(); err != nil {
+		return &taskError{msg: "Failed to begin transaction", cause: err}
+	}
+	t.inTxn = true
+	recs := batch
+	var offKey, offVal []byte
+	if q.mode != modeBulk {
+		offKey, offVal = offsetKey(t.connector, q.partition), offsetValue(off)
+		recs = append(append([]*kgo.Record(nil), batch...), &kgo.Record{Topic: t.w.opts.offsetTopic, Key: offKey, Value: offVal})
+	}
+	if err := t.producer.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		t.abort()
+		return &taskError{msg: "Unrecoverable exception from producer send callback", cause: err}
+	}
+	if err := t.producer.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		t.abort()
+		return &taskError{msg: "Failed to commit transaction", cause: err}
+	}
+	t.inTxn = false
+	if offKey != nil {
+		q.offset = off
+		t.w.storeOffset(offKey, offVal)
+	}
+	return nil
+}
+
+func (t *sourceTask) abort() {
+	if !t.inTxn {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := t.producer.AbortBufferedRecords(ctx); err != nil {
+		t.w.log.Debug("abort buffered records", "err", err)
+	}
+	if err := t.producer.EndTransaction(ctx, kgo.TryAbort); err != nil {
+		t.w.log.Debug("abort transaction", "err", err)
+	}
+	t.inTxn = false
+}
+
+func (t *sourceTask) closeProducer() {
+	t.abort()
+	t.producer.Close()
+}

@@ -1,0 +1,190 @@
+package connect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Target states of a connector (TargetState in Kafka Connect).
+const (
+	targetStarted = "STARTED"
+	targetPaused  = "PAUSED"
+	targetStopped = "STOPPED"
+)
+
+// Worker is an embedded Kafka Connect worker. It is an http.Handler for the
+// Connect REST API. Create it with New and release it with Close.
+type Worker struct {
+	opts      options
+	log       *slog.Logger
+	brokers   []string
+	kcl       *kgo.Client
+	adm       *kadm.Client
+	clusterID string
+
+	// opMu serialises herder operations (create, delete, restart, ...).
+	opMu sync.Mutex
+
+	mu         sync.Mutex // guards connectors, statuses, offsets, generation
+	connectors map[string]*connectorState
+	statuses   map[string]*connStatus
+	offsets    map[string][]byte // canonical offset key -> value
+	generation int
+
+	topicsMu    sync.Mutex
+	knownTopics map[string]bool
+
+	closeOnce sync.Once
+	closeErr  error
+	closed    chan struct{}
+}
+
+// connectorState is a configured connector and, when running, its runtime.
+type connectorState struct {
+	name        string
+	props       map[string]string
+	target      string
+	taskConfigs []map[string]string // last generated; cleared when STOPPED
+	run         *connectorRun
+}
+
+// New connects to the brokers, creates the internal topics if needed,
+// replays them, and starts every stored connector whose target state is
+// STARTED. The worker then serves requests through ServeHTTP.
+func New(ctx context.Context, brokers []string, opts ...Option) (*Worker, error) {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	w := &Worker{
+		opts:        o,
+		log:         o.log.With("component", "connect"),
+		brokers:     append([]string(nil), brokers...),
+		connectors:  map[string]*connectorState{},
+		statuses:    map[string]*connStatus{},
+		offsets:     map[string][]byte{},
+		knownTopics: map[string]bool{},
+		closed:      make(chan struct{}),
+	}
+	kcl, err := kgo.NewClient(
+		kgo.SeedBrokers(brokers...),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerLinger(0),
+		kgo.WithLogger(w.kgoLogger()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("create kafka client: %w", err)
+	}
+	w.kcl = kcl
+	w.adm = kadm.NewClient(kcl)
+	if err := w.start(ctx); err != nil {
+		kcl.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *Worker) start(ctx context.Context) error {
+	meta, err := w.adm.BrokerMetadata(ctx)
+	if err != nil {
+		return fmt.Errorf("read cluster metadata: %w", err)
+	}
+	w.clusterID = meta.Cluster
+	if err := w.ensureTopics(ctx); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.readTopics(ctx, []string{w.opts.configTopic, w.opts.statusTopic, w.opts.offsetTopic}, w.apply); err != nil {
+		return err
+	}
+	for _, c := range w.connectors {
+		if c.props == nil {
+			delete(w.connectors, c.name)
+		}
+	}
+	// Statuses of connectors that no longer exist are stale.
+	for name := range w.statuses {
+		if _, ok := w.connectors[name]; !ok {
+			delete(w.statuses, name)
+		}
+	}
+	for _, c := range w.connectors {
+		w.log.Info("resume connector", "connector", c.name, "target", c.target)
+		w.startLocked(c)
+	}
+	return nil
+}
+
+// Close stops every task, records them as UNASSIGNED and closes the Kafka
+// clients. It is safe to call more than once.
+func (w *Worker) Close() error {
+	w.closeOnce.Do(func() {
+		close(w.closed)
+		w.opMu.Lock()
+		defer w.opMu.Unlock()
+		w.mu.Lock()
+		var runs []*connectorRun
+		for _, c := range w.connectors {
+			if c.run != nil {
+				runs = append(runs, c.run)
+				c.run = nil
+			}
+		}
+		w.mu.Unlock()
+		for _, r := range runs {
+			r.stop()
+		}
+		w.mu.Lock()
+		for name, st := range w.statuses {
+			if st.connector != nil {
+				w.putConnectorStatusLocked(name, stateUnassigned, "")
+			}
+			for id := range st.tasks {
+				w.putTaskStatusLocked(name, id, stateUnassigned, "")
+			}
+		}
+		w.mu.Unlock()
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := w.kcl.Flush(fctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			w.closeErr = fmt.Errorf("flush status: %w", err)
+		}
+		w.kcl.Close()
+	})
+	return w.closeErr
+}
+
+func (w *Worker) isClosed() bool {
+	select {
+	case <-w.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// kgoLogger adapts the slog logger for franz-go.
+func (w *Worker) kgoLogger() kgo.Logger { return kgoSlog{w.log.With("component", "connect.kafka")} }
+
+type kgoSlog struct{ l *slog.Logger }
+
+func (k kgoSlog) Level() kgo.LogLevel { return kgo.LogLevelWarn }
+
+func (k kgoSlog) Log(level kgo.LogLevel, msg string, keyvals ...any) {
+	switch level {
+	case kgo.LogLevelError:
+		k.l.Error(msg, keyvals...)
+	case kgo.LogLevelWarn:
+		k.l.Warn(msg, keyvals...)
+	default:
+		k.l.Debug(msg, keyvals...)
+	}
+}
