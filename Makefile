@@ -4,7 +4,7 @@ PKGS    ?= ./...
 BENCH   ?= .
 BENCHTIME ?= 1x
 
-.PHONY: test vet fmt-check bench deps
+.PHONY: test vet fmt-check bench deps lab-up lab-down lab-status scenarios
 
 ## test: unit tests and specs, race detector on (installs missing test tools first)
 test: deps vet fmt-check
@@ -22,6 +22,27 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## lab-up: start the lab on the standard ports (docker compose, or the embedded stack without Docker)
+lab-up: bin/lab
+	bin/lab up
+
+## lab-down: stop the lab
+lab-down: bin/lab
+	bin/lab down
+
+## lab-status: show which lab services answer
+lab-status: bin/lab
+	bin/lab status
+
+bin/lab: FORCE
+	@$(GO) build -o bin/lab ./lab/cmd/lab
+
+## scenarios: the scenario suite through the Ginkgo CLI (LAB_STACK picks the stack)
+scenarios:
+	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=60s --timeout=30m ./scenarios
+
+FORCE:
 
 ## bench: the Go benchmarks (one simulated weekday, ...)
 bench:

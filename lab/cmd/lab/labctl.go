@@ -1,0 +1,434 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ctalab/ctalab/lab/containers"
+	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/stack"
+)
+
+// labCtl carries the flags of one invocation.
+type labCtl struct {
+	dir, provider, composeFile string
+	out, errOut                io.Writer
+}
+
+// state is what a running lab leaves in <data-dir>/lab.json.
+type state struct {
+	Provider  string           `json:"provider"`
+	PID       int              `json:"pid,omitempty"`
+	Started   time.Time        `json:"started"`
+	Endpoints stack.Endpoints  `json:"endpoints"`
+	ReadyMS   map[string]int64 `json:"ready_ms"`
+}
+
+func (l *labCtl) statePath() string { return filepath.Join(l.dir, "lab.json") }
+func (l *labCtl) logPath() string   { return filepath.Join(l.dir, "lab.log") }
+
+func (l *labCtl) readState() (*state, error) {
+	b, err := os.ReadFile(l.statePath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s state
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("read %s: %w", l.statePath(), err)
+	}
+	return &s, nil
+}
+
+func writeState(path string, s state) error {
+	b, _ := json.MarshalIndent(s, "", "  ")
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func alive(pid int) bool {
+	return pid > 0 && syscall.Kill(pid, 0) == nil && !zombie(pid)
+}
+
+// zombie reports whether pid has exited but not been reaped.
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
+		return s[i+2] == 'Z'
+	}
+	return false
+}
+
+func (l *labCtl) useCompose(ctx context.Context) (bool, string) {
+	switch l.provider {
+	case "compose":
+		return true, "--provider compose"
+	case "embedded":
+		return false, "--provider embedded"
+	}
+	if err := containers.Available(ctx); err != nil {
+		return false, err.Error()
+	}
+	return true, "a Docker engine answers"
+}
+
+func (l *labCtl) up(ctx context.Context) error {
+	if l.provider != "auto" && l.provider != "compose" && l.provider != "embedded" {
+		return fmt.Errorf("--provider %q: want auto, compose or embedded", l.provider)
+	}
+	if err := os.MkdirAll(l.dir, 0o755); err != nil {
+		return err
+	}
+	if st, err := l.readState(); err != nil {
+		return err
+	} else if st != nil && (st.Provider == "compose" || alive(st.PID)) {
+		fmt.Fprintf(l.out, "The lab is already up (%s%s, started %s).\n", st.Provider, pidText(st.PID), st.Started.Format(time.RFC3339))
+		printEndpoints(l.out, st)
+		return nil
+	} else if st != nil {
+		fmt.Fprintf(l.errOut, "removing the state of a lab that is no longer running (pid %d)\n", st.PID)
+		_ = os.Remove(l.statePath())
+	}
+	compose, why := l.useCompose(ctx)
+	if compose {
+		fmt.Fprintf(l.out, "Starting the Confluent Platform with docker compose (%s)...\n", why)
+		return l.composeUp(ctx)
+	}
+	fmt.Fprintf(l.out, "Starting the embedded stack (%s)...\n", why)
+	return l.embeddedUp(ctx)
+}
+
+func pidText(pid int) string {
+	if pid == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", pid %d", pid)
+}
+
+func (l *labCtl) embeddedUp(ctx context.Context) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	logf, err := os.OpenFile(l.logPath(), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	begin := time.Now()
+	cmd := exec.Command(exe, "serve", "--data-dir", l.dir)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start the embedded stack: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.NewTimer(2 * time.Minute)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("the embedded stack exited (%v) before it was ready; its log %s ends with:\n%s", err, l.logPath(), tail(l.logPath(), 15))
+		case <-deadline.C:
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			return fmt.Errorf("the embedded stack was not ready after 2 minutes; see %s", l.logPath())
+		case <-ctx.Done():
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			return ctx.Err()
+		case <-tick.C:
+			st, err := l.readState()
+			if err != nil || st == nil || st.PID != cmd.Process.Pid {
+				continue
+			}
+			fmt.Fprintf(l.out, "The embedded stack is ready after %.2fs (pid %d, data in %s, log in %s).\n", time.Since(begin).Seconds(), st.PID, l.dir, l.logPath())
+			printEndpoints(l.out, st)
+			return nil
+		}
+	}
+}
+
+func tail(path string, n int) string {
+	b, _ := os.ReadFile(path)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+var serviceOrder = []string{"kafka", "schema-registry", "rest-proxy", "connect", "ksqldb", "postgres"}
+
+func endpointOf(e stack.Endpoints, name string) string {
+	switch name {
+	case "kafka":
+		return strings.Join(e.Brokers, ",")
+	case "schema-registry":
+		return e.SchemaRegistry
+	case "rest-proxy":
+		return e.RESTProxy
+	case "connect":
+		return e.Connect
+	case "ksqldb":
+		return e.KSQLDB
+	case "postgres":
+		return e.Postgres
+	}
+	return ""
+}
+
+func printEndpoints(w io.Writer, st *state) {
+	for _, name := range serviceOrder {
+		ep := endpointOf(st.Endpoints, name)
+		if ep == "" {
+			ep = "not available"
+		}
+		ready := ""
+		if ms, ok := st.ReadyMS[name]; ok {
+			ready = fmt.Sprintf("ready after %.2fs", float64(ms)/1000)
+		}
+		fmt.Fprintf(w, "  %-16s %-58s %s\n", name, ep, ready)
+	}
+	if st.Endpoints.PostgresFromConnect != "" {
+		fmt.Fprintf(w, "  %-16s %s\n", "jdbc (connect)", st.Endpoints.PostgresFromConnect)
+	}
+}
+
+// serve runs the embedded stack in the foreground until interrupted.
+func (l *labCtl) serve(ctx context.Context) error {
+	if err := os.MkdirAll(l.dir, 0o755); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(l.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	dataDir, err := filepath.Abs(filepath.Join(l.dir, "data"))
+	if err != nil {
+		return err
+	}
+	s, err := embedded.Start(ctx, embedded.WithDataDir(dataDir), embedded.WithPorts(embedded.StandardPorts), embedded.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	st := state{Provider: "embedded", PID: os.Getpid(), Started: time.Now().UTC(), Endpoints: s.Endpoints(), ReadyMS: map[string]int64{}}
+	for k, d := range s.ReadyAfter() {
+		st.ReadyMS[k] = d.Milliseconds()
+	}
+	if err := writeState(l.statePath(), st); err != nil {
+		_ = s.Close(context.Background())
+		return err
+	}
+	log.Info("embedded stack ready", "endpoints", fmt.Sprintf("%+v", st.Endpoints))
+	<-ctx.Done()
+	log.Info("stopping the embedded stack")
+	cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = s.Close(cctx)
+	if cur, _ := l.readState(); cur != nil && cur.PID == os.Getpid() {
+		_ = os.Remove(l.statePath())
+	}
+	return err
+}
+
+func (l *labCtl) down(ctx context.Context) error {
+	st, err := l.readState()
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		fmt.Fprintln(l.out, "The lab is not up.")
+		return nil
+	}
+	if st.Provider == "compose" {
+		if err := l.docker(ctx, "down"); err != nil {
+			return err
+		}
+		_ = os.Remove(l.statePath())
+		fmt.Fprintln(l.out, "The lab is down.")
+		return nil
+	}
+	if !alive(st.PID) {
+		_ = os.Remove(l.statePath())
+		fmt.Fprintf(l.out, "The lab was not running (stale pid %d); cleaned up.\n", st.PID)
+		return nil
+	}
+	begin := time.Now()
+	if err := syscall.Kill(st.PID, syscall.SIGTERM); err != nil {
+		return fmt.Errorf("stop pid %d: %w", st.PID, err)
+	}
+	for alive(st.PID) {
+		if time.Since(begin) > 45*time.Second {
+			_ = syscall.Kill(st.PID, syscall.SIGKILL)
+			return fmt.Errorf("pid %d did not stop within 45s and was killed; see %s", st.PID, l.logPath())
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	_ = os.Remove(l.statePath())
+	fmt.Fprintf(l.out, "The lab is down (stopped in %.2fs).\n", time.Since(begin).Seconds())
+	return nil
+}
+
+func (l *labCtl) status(ctx context.Context) error {
+	st, err := l.readState()
+	if err != nil {
+		return err
+	}
+	e := standardEndpoints()
+	switch {
+	case st == nil:
+		fmt.Fprintln(l.out, "No lab started by this command is recorded; probing the standard ports:")
+	case st.Provider == "compose" || alive(st.PID):
+		fmt.Fprintf(l.out, "The lab is up (%s%s, started %s):\n", st.Provider, pidText(st.PID), st.Started.Format(time.RFC3339))
+		e = st.Endpoints
+	default:
+		fmt.Fprintf(l.out, "The lab recorded in %s is not running (pid %d); probing the standard ports:\n", l.statePath(), st.PID)
+	}
+	results := probeAll(ctx, e)
+	names := make([]string, 0, len(results))
+	for n := range results {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return indexOf(serviceOrder, names[i]) < indexOf(serviceOrder, names[j]) })
+	for _, n := range names {
+		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
+	}
+	return nil
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return len(s)
+}
+
+func orNA(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func standardEndpoints() stack.Endpoints {
+	p := embedded.StandardPorts
+	return stack.Endpoints{
+		Brokers:        []string{fmt.Sprintf("127.0.0.1:%d", p.Kafka)},
+		SchemaRegistry: fmt.Sprintf("http://127.0.0.1:%d", p.SchemaRegistry),
+		RESTProxy:      fmt.Sprintf("http://127.0.0.1:%d", p.RESTProxy),
+		Connect:        fmt.Sprintf("http://127.0.0.1:%d", p.Connect),
+		KSQLDB:         fmt.Sprintf("http://127.0.0.1:%d", p.KSQLDB),
+		Postgres:       fmt.Sprintf("postgres://cta_admin:chicago@127.0.0.1:%d/cta", p.Postgres),
+	}
+}
+
+// probeAll checks every service: a TCP connect for Kafka and PostgreSQL, an
+// HTTP GET answered with 200 for the HTTP services.
+func probeAll(ctx context.Context, e stack.Endpoints) map[string]string {
+	hc := &http.Client{Timeout: 2 * time.Second}
+	httpProbe := func(base, path string) string {
+		if base == "" {
+			return "not available"
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return "down"
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Sprintf("answers %d to GET %s", resp.StatusCode, path)
+		}
+		return "up"
+	}
+	tcpProbe := func(addr string) string {
+		if addr == "" {
+			return "not available"
+		}
+		c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+		if err != nil {
+			return "down"
+		}
+		c.Close()
+		return "up"
+	}
+	pgAddr := ""
+	if e.Postgres != "" {
+		pgAddr = hostPort(e.Postgres)
+	}
+	kafka := ""
+	if len(e.Brokers) > 0 {
+		kafka = e.Brokers[0]
+	}
+	return map[string]string{
+		"kafka":           tcpProbe(kafka),
+		"schema-registry": httpProbe(e.SchemaRegistry, "/subjects"),
+		"rest-proxy":      httpProbe(e.RESTProxy, "/topics"),
+		"connect":         httpProbe(e.Connect, "/"),
+		"ksqldb":          httpProbe(e.KSQLDB, "/info"),
+		"postgres":        tcpProbe(pgAddr),
+	}
+}
+
+func hostPort(pgURL string) string {
+	s := pgURL[strings.Index(pgURL, "@")+1:]
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (l *labCtl) composeUp(ctx context.Context) error {
+	begin := time.Now()
+	if err := l.docker(ctx, "up", "-d", "--wait"); err != nil {
+		return err
+	}
+	d := time.Since(begin)
+	st := state{Provider: "compose", Started: time.Now().UTC(), Endpoints: standardEndpoints(), ReadyMS: map[string]int64{}}
+	st.Endpoints.PostgresFromConnect = "jdbc:postgresql://postgres:5432/cta"
+	for _, n := range serviceOrder {
+		st.ReadyMS[n] = d.Milliseconds()
+	}
+	if err := writeState(l.statePath(), st); err != nil {
+		return err
+	}
+	fmt.Fprintf(l.out, "The Confluent Platform is ready after %.1fs (docker compose healthchecks):\n", d.Seconds())
+	printEndpoints(l.out, &st)
+	return nil
+}
+
+func (l *labCtl) docker(ctx context.Context, args ...string) error {
+	cmd := exec.CommandContext(ctx, "docker", append([]string{"compose", "-f", l.composeFile}, args...)...)
+	cmd.Stdout, cmd.Stderr = l.out, l.errOut
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("docker compose %s: %w", strings.Join(args, " "), err)
+	}
+	return nil
+}

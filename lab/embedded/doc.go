@@ -1,0 +1,11 @@
+// Package embedded runs the whole lab in one Go process: franz-go's kfake as
+// the Kafka broker, the Schema Registry, REST Proxy, Kafka Connect and ksqlDB
+// stand-ins of this module on their own HTTP listeners, and a private
+// PostgreSQL server started from the machine's binaries and seeded with the
+// stations table.
+//
+// Every listener binds 127.0.0.1. Tests use port 0 everywhere and a temporary
+// data dir; the demo lab uses the standard ports and a persistent data dir,
+// so topics, schemas, connector offsets and ksqlDB queries survive a restart
+// exactly where they do on the real platform.
+package embedded

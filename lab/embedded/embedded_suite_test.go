@@ -1,0 +1,57 @@
+package embedded_test
+
+import (
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/ctalab/ctalab/lab/conformance"
+	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/stack"
+)
+
+func TestEmbedded(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Embedded stack")
+}
+
+var running *embedded.Stack
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	var err error
+	running, err = embedded.Start(ctx, embedded.WithLogger(slog.New(slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	Expect(err).NotTo(HaveOccurred(), "start the embedded stack")
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(running.Close(ctx)).To(Succeed())
+	}, NodeTimeout(60*time.Second))
+}, NodeTimeout(120*time.Second))
+
+var _ = conformance.Specs("embedded", func() stack.Stack { return running })
+
+var _ = Describe("Embedded stack", func() {
+	It("reports every service's endpoint and time to ready", func() {
+		e := running.Endpoints()
+		Expect(e.Brokers).To(HaveLen(1))
+		for _, u := range []string{e.SchemaRegistry, e.RESTProxy, e.Connect, e.KSQLDB} {
+			Expect(u).To(HavePrefix("http://127.0.0.1:"))
+		}
+		Expect(e.Postgres).To(HavePrefix("postgres://cta_admin:chicago@127.0.0.1:"))
+		Expect(e.PostgresFromConnect).To(HavePrefix("jdbc:postgresql://127.0.0.1:"))
+		Expect(running.ReadyAfter()).To(HaveKey("kafka"))
+		Expect(running.ReadyAfter()).To(HaveKey("postgres"))
+	})
+
+	It("refuses to start on a taken port with a message naming the port", func(ctx SpecContext) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(ln.Close)
+		port := ln.Addr().(*net.TCPAddr).Port
+		s, err := embedded.Start(ctx, embedded.WithPorts(embedded.Ports{RESTProxy: port}), embedded.WithoutPostgres())
+		Expect(s).To(BeNil())
+		Expect(err).To(MatchError(ContainSubstring("REST Proxy on port %d", port)))
+	}, SpecTimeout(30*time.Second))
+})

@@ -1,0 +1,37 @@
+package embedded
+
+import "log/slog"
+
+// Ports are the listen ports of the stack's services; 0 picks a free port.
+type Ports struct {
+	Kafka, SchemaRegistry, RESTProxy, Connect, KSQLDB, Postgres int
+}
+
+// StandardPorts are the Confluent Platform's default ports and PostgreSQL's.
+var StandardPorts = Ports{Kafka: 9092, SchemaRegistry: 8081, RESTProxy: 8082, Connect: 8083, KSQLDB: 8088, Postgres: 5432}
+
+type config struct {
+	dataDir  string
+	ports    Ports
+	logger   *slog.Logger
+	postgres bool
+}
+
+// Option configures Start.
+type Option func(*config)
+
+// WithDataDir keeps the stack's state (Kafka log, PostgreSQL cluster) in dir,
+// so that a stack started again on the same dir finds it. Default: a
+// temporary dir removed by Close.
+func WithDataDir(dir string) Option { return func(c *config) { c.dataDir = dir } }
+
+// WithPorts sets the listen ports. Default: every port 0 (ephemeral).
+func WithPorts(p Ports) Option { return func(c *config) { c.ports = p } }
+
+// WithLogger sets the logger; each service logs with a "service" attribute.
+// Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithoutPostgres skips the PostgreSQL server, for machines without its
+// binaries; Kafka Connect then has no database to read. Default: started.
+func WithoutPostgres() Option { return func(c *config) { c.postgres = false } }
