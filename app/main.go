@@ -18,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ctalab/ctalab/app/pipeline"
 )
 
 // command is one subcommand of the program.
@@ -29,7 +31,20 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"simulate", "run the CTA simulation; --dry-run prints its events as JSON lines", runSimulate},
+		{"serve", "run the whole pipeline (starts the embedded stack when none is running)", runServe},
+		{"simulate", "run the simulation and its producers; --dry-run prints the events as JSON lines", runSimulate},
+		{"transform", "run the stations transformer until interrupted", componentCommand("transform",
+			"Reads org.chicago.cta.stations (Kafka Connect's output) as consumer group stations-stream\nand writes one transformed station per (line, station) to org.chicago.cta.stations.table.v1.", func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error {
+				return pipeline.RunTransformer(ctx, ef.brokerList(), log)
+			})},
+		{"ksql", "submit the ksqlDB statements (idempotent)", componentCommand("ksql",
+			"Creates stream TURNSTILE and table TURNSTILE_SUMMARY in ksqlDB unless they exist.", func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error {
+				return pipeline.EnsureKSQL(ctx, ef.ksqldb, log)
+			})},
+		{"connect", "register the stations JDBC source connector and wait until it runs", componentCommand("connect",
+			"Creates or updates connector stations in Kafka Connect and waits until its task runs.", func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error {
+				return pipeline.EnsureConnector(ctx, ef.endpoints(), 0, log)
+			})},
 	}
 }
 

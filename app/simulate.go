@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ctalab/ctalab/app/pipeline"
 	"github.com/ctalab/ctalab/app/sim"
 )
 
@@ -84,7 +85,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var sf simulateFlags
+	var ef endpointFlags
 	sf.register(fs, "")
+	ef.register(fs)
 	dryRun := fs.Bool("dry-run", false, "print every event as one JSON object per line on stdout (topic, key, value) instead of producing to Kafka")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: go run ./app simulate [flags]
@@ -93,6 +96,10 @@ Runs the CTA simulation: ten trains on each of the Blue, Red and Green lines,
 turnstile entries at the 94 stations and hourly weather, one tick per 5
 simulated minutes. Placement of the trains reports 30 arrivals before the
 first tick. The same schedule and seed always give the same events.
+
+Without --dry-run the events are produced to the stack named by the endpoint
+flags: arrivals and turnstile entries to Kafka (Avro, Schema Registry), the
+weather through the REST Proxy; a line per simulated hour reports progress.
 
 With --dry-run each event is printed on stdout as
   {"topic": ..., "key": {"timestamp": ...}, "value": {...}}
@@ -107,6 +114,7 @@ Flags:
 	if sf.set, err = parseFlags(fs, args); err != nil {
 		return err
 	}
+	ef.noteGiven(sf.set)
 	if !sf.set["pace"] {
 		sf.pace = "realtime"
 		if *dryRun {
@@ -117,10 +125,19 @@ Flags:
 	if err != nil {
 		return err
 	}
-	if !*dryRun {
-		return usageError{errors.New("producing to Kafka is not part of this build yet; use --dry-run to print the events")}
-	}
 	log := newLogger(stderr, slog.LevelInfo)
+	if !*dryRun {
+		data, err := sim.LoadData()
+		if err != nil {
+			return err
+		}
+		prog := pipeline.NewProgress(log, sched, pace, stderr)
+		s, err := sim.New(sched, data, sim.WithPace(pace), sim.WithTickObserver(prog.Tick))
+		if err != nil {
+			return err
+		}
+		return pipeline.Simulate(ctx, s, ef.endpoints(), log, prog, nil)
+	}
 	data, err := sim.LoadData()
 	if err != nil {
 		return err

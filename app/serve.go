@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/ctalab/ctalab/app/pipeline"
+	"github.com/ctalab/ctalab/lab/embedded"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sf simulateFlags
+	var ef endpointFlags
+	sf.register(fs, "realtime")
+	ef.register(fs)
+	dataDir := fs.String("data-dir", "", "keep the in-process embedded stack's state in `dir` (default: a temporary dir, removed on exit)")
+	portOffset := fs.Int("port-offset", 0, "add `N` to every standard port of the in-process embedded stack (e.g. 10000: Kafka on 19092)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: go run ./app serve [flags]
+
+Runs the whole pipeline: registers the stations JDBC source connector with
+Kafka Connect, starts the stations transformer, submits the ksqlDB
+statements, and runs the simulation with its producers. With --ticks the
+simulation stops after that many ticks and everything else keeps serving
+until Ctrl-C.
+
+With no endpoint given (flags or CTALAB_* variables) and nothing listening on
+localhost:9092, serve starts the embedded stack in-process on the standard
+ports (Kafka 9092, Schema Registry 8081, REST Proxy 8082, Connect 8083,
+ksqlDB 8088, PostgreSQL 5432), so that kcat, a browser or the Confluent tools
+can reach it. Ctrl-C flushes every produced record, stops the components and
+the stack, and exits 0.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	var err error
+	if sf.set, err = parseFlags(fs, args); err != nil {
+		return err
+	}
+	ef.noteGiven(sf.set)
+	sched, pace, err := sf.build(time.Now())
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, slog.LevelInfo)
+
+	if !ef.given && !listening(fmt.Sprintf("localhost:%d", embedded.StandardPorts.Kafka+*portOffset)) {
+		stop, err := startEmbedded(ctx, &ef, *dataDir, *portOffset, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	} else {
+		log.Info("using the stack at", "endpoints", ef.String())
+	}
+
+	p, err := pipeline.New(pipeline.Config{Endpoints: ef.endpoints(), Schedule: sched, Pace: pace, Logger: log, Progress: stderr})
+	if err != nil {
+		return err
+	}
+	if err := p.Run(ctx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// startEmbedded starts the embedded stack in this process and points ef at
+// it; stop closes it.
+func startEmbedded(ctx context.Context, ef *endpointFlags, dataDir string, offset int, log *slog.Logger) (stop func(), err error) {
+	p := embedded.StandardPorts
+	p = embedded.Ports{Kafka: p.Kafka + offset, SchemaRegistry: p.SchemaRegistry + offset, RESTProxy: p.RESTProxy + offset, Connect: p.Connect + offset, KSQLDB: p.KSQLDB + offset, Postgres: p.Postgres + offset}
+	log.Info("no stack configured and nothing listens on the Kafka port: starting the embedded stack in-process", "kafka_port", p.Kafka)
+	begin := time.Now()
+	opts := []embedded.Option{embedded.WithPorts(p), embedded.WithLogger(log.With("component", "lab"))}
+	if dataDir != "" {
+		opts = append(opts, embedded.WithDataDir(dataDir))
+	}
+	s, err := embedded.Start(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n(to move every embedded service, run with --port-offset 10000; to use a running stack, give --brokers and the other endpoint flags)", err)
+	}
+	e := s.Endpoints()
+	ef.brokers, ef.registry, ef.restProxy, ef.connect, ef.ksqldb, ef.jdbc = e.Brokers[0], e.SchemaRegistry, e.RESTProxy, e.Connect, e.KSQLDB, e.PostgresFromConnect
+	log.Info("embedded stack ready", "after", time.Since(begin).Round(time.Millisecond), "endpoints", ef.String())
+	return func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.Close(cctx); err != nil {
+			log.Error("stop the embedded stack", "err", err)
+		}
+	}, nil
+}
