@@ -58,7 +58,17 @@ type Producer struct {
 
 	arrivals, turnstiles, weatherN counters
 	failure                        atomic.Pointer[error]
+
+	// pending records, handed to the writer in batches (see Flush)
+	pending []kafka.Message
+	// the last turnstile entry and its encoding: a tick's entries at one
+	// station are identical records, encoded once
+	lastEntry      sim.TurnstileEntry
+	lastKey, lastV []byte
 }
+
+// batchRecords is how many records are handed to the writer in one call.
+const batchRecords = 1000
 
 type encodeFunc = func(dst []byte, native any) ([]byte, error)
 
@@ -180,12 +190,36 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 		return ErrClosed
 	}
 	c.sent.Add(1)
-	if err := p.writer.WriteMessages(p.ctx, kafka.Message{Topic: t, Key: key, Value: value}); err != nil {
-		<-p.slots
-		c.failed.Add(1)
-		return fmt.Errorf("produce to %s: %w", t, err)
+	p.pending = append(p.pending, kafka.Message{Topic: t, Key: key, Value: value})
+	if len(p.pending) >= batchRecords {
+		return p.Flush()
 	}
 	return nil
+}
+
+// Flush hands the buffered records to the writer, which sends them
+// asynchronously; the simulation calls it at the end of every tick. Close
+// waits for their acknowledgements.
+func (p *Producer) Flush() error {
+	if len(p.pending) == 0 {
+		return p.Err()
+	}
+	batch := p.pending
+	p.pending = p.pending[:0] // the writer copies each record
+	if err := p.writer.WriteMessages(p.ctx, batch...); err != nil {
+		for i := range batch {
+			<-p.slots
+			if batch[i].Topic == topic.Turnstile {
+				p.turnstiles.failed.Add(1)
+			} else {
+				p.arrivals.failed.Add(1)
+			}
+		}
+		e := fmt.Errorf("produce %d records: %w", len(batch), err)
+		p.failure.CompareAndSwap(nil, &e)
+		return e
+	}
+	return p.Err()
 }
 
 func timestampKey(enc encodeFunc, t time.Time) ([]byte, error) {
@@ -218,15 +252,19 @@ func (p *Producer) Arrival(a sim.Arrival) error {
 
 // Turnstile produces one turnstile entry.
 func (p *Producer) Turnstile(e sim.TurnstileEntry) error {
-	key, err := timestampKey(p.turnstileKey, e.Time)
-	if err != nil {
-		return err
+	if p.lastKey == nil || e != p.lastEntry {
+		key, err := timestampKey(p.turnstileKey, e.Time)
+		if err != nil {
+			return err
+		}
+		value, err := p.turnstileValue(nil, map[string]any{"station_id": e.StationID, "station_name": e.StationName, "line": e.Line.String()})
+		if err != nil {
+			return err
+		}
+		p.lastEntry, p.lastKey, p.lastV = e, key, value
 	}
-	value, err := p.turnstileValue(nil, map[string]any{"station_id": e.StationID, "station_name": e.StationName, "line": e.Line.String()})
-	if err != nil {
-		return err
-	}
-	return p.send(&p.turnstiles, topic.Turnstile, key, value)
+	// The writer never modifies a record's bytes, so equal records share them.
+	return p.send(&p.turnstiles, topic.Turnstile, p.lastKey, p.lastV)
 }
 
 // Weather POSTs the weather report to the REST Proxy and waits for its answer.
@@ -248,6 +286,9 @@ func (p *Producer) Weather(w sim.WeatherReport) error {
 // error. It is safe to call more than once.
 func (p *Producer) Close(ctx context.Context) error {
 	p.closeOne.Do(func() {
+		if err := p.Flush(); err != nil {
+			p.closeErr = err
+		}
 		done := make(chan error, 1)
 		go func() { done <- p.writer.Close() }()
 		select {

@@ -43,6 +43,13 @@ type Sink interface {
 	Weather(WeatherReport) error
 }
 
+// Flusher is an optional interface of a Sink: the simulation calls Flush
+// after the initial placement and after every tick, so that a sink that
+// buffers events hands each tick's events on as the tick ends.
+type Flusher interface {
+	Flush() error
+}
+
 // Discard is a Sink that drops every event.
 var Discard Sink = discard{}
 

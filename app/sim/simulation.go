@@ -145,6 +145,9 @@ func (s *Simulation) Run(ctx context.Context, sink Sink) error {
 			s.trains[t.ID] = t
 		}
 	}
+	if sinkErr == nil {
+		sinkErr = flush(sink)
+	}
 	if sinkErr != nil {
 		return fmt.Errorf("place trains: %w", sinkErr)
 	}
@@ -160,12 +163,22 @@ func (s *Simulation) Run(ctx context.Context, sink Sink) error {
 		if err := s.tick(&stats, emitArrival, sink); err != nil {
 			return fmt.Errorf("tick %d (%s): %w", n, stats.Time.Format(time.RFC3339), err)
 		}
+		if sinkErr == nil {
+			sinkErr = flush(sink)
+		}
 		if sinkErr != nil {
 			return fmt.Errorf("tick %d (%s): %w", n, stats.Time.Format(time.RFC3339), sinkErr)
 		}
 		if s.onTick != nil {
 			s.onTick(stats)
 		}
+	}
+	return nil
+}
+
+func flush(sink Sink) error {
+	if f, ok := sink.(Flusher); ok {
+		return f.Flush()
 	}
 	return nil
 }

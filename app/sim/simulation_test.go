@@ -153,3 +153,23 @@ func BenchmarkWeekday(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }
+
+type flushCounter struct {
+	recorder
+	flushes []int // events seen at each flush
+}
+
+func (f *flushCounter) Flush() error {
+	f.flushes = append(f.flushes, len(f.order))
+	return nil
+}
+
+func TestABufferingSinkIsFlushedAfterPlacementAndEveryTick(t *testing.T) {
+	f := &flushCounter{}
+	if err := newSim(t, Schedule{Ticks: 3}).Run(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.flushes) != 4 || f.flushes[0] != 30 || f.flushes[3] != len(f.order) {
+		t.Fatalf("flushes after %v events, want 4 flushes: after the 30 placements, then each tick", f.flushes)
+	}
+}
