@@ -1,0 +1,85 @@
+package dashboard
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+)
+
+// Config configures a Server. The zero value with Brokers and
+// SchemaRegistry set is a working dashboard on 127.0.0.1:8888.
+type Config struct {
+	// Brokers are the Kafka bootstrap addresses, e.g. localhost:9092.
+	// Required.
+	Brokers []string
+	// SchemaRegistry is the Schema Registry's base URL, e.g.
+	// http://localhost:8081. Required.
+	SchemaRegistry string
+	// Listen is the HTTP listen address. Port 0 picks a free port (see
+	// Server.Addr). Default: 127.0.0.1:8888.
+	Listen string
+	// Logger receives the dashboard's logs. Default: discard.
+	Logger *slog.Logger
+	// DiscoveryInterval is how often the cluster metadata is polled for new
+	// topics and partitions and the end offsets for the lag. Default: 1s.
+	DiscoveryInterval time.Duration
+	// PushInterval is the shortest time between two live updates sent to
+	// the browsers; changes in between are coalesced. Default: 250ms.
+	PushInterval time.Duration
+	// MaxWait bounds how long a fetch waits for new records. Default: 500ms.
+	MaxWait time.Duration
+	// ShutdownTimeout bounds the HTTP server's graceful shutdown. Default: 5s.
+	ShutdownTimeout time.Duration
+}
+
+// Default settings.
+const (
+	DefaultListen            = "127.0.0.1:8888"
+	DefaultDiscoveryInterval = time.Second
+	DefaultPushInterval      = 250 * time.Millisecond
+	DefaultMaxWait           = 500 * time.Millisecond
+	DefaultShutdownTimeout   = 5 * time.Second
+)
+
+// Validate reports the first invalid setting, after defaults.
+func (c Config) Validate() error {
+	c.setDefaults()
+	if len(c.Brokers) == 0 {
+		return errors.New("no Kafka brokers given: set Brokers (e.g. localhost:9092)")
+	}
+	if c.SchemaRegistry == "" {
+		return errors.New("no Schema Registry given: set SchemaRegistry (e.g. http://localhost:8081)")
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("listen address %q: want host:port (e.g. %s): %w", c.Listen, DefaultListen, err)
+	}
+	for name, d := range map[string]time.Duration{"DiscoveryInterval": c.DiscoveryInterval, "PushInterval": c.PushInterval, "MaxWait": c.MaxWait, "ShutdownTimeout": c.ShutdownTimeout} {
+		if d < 0 {
+			return fmt.Errorf("%s is %s: want a positive duration or 0 for the default", name, d)
+		}
+	}
+	return nil
+}
+
+func (c *Config) setDefaults() {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.DiscoveryInterval == 0 {
+		c.DiscoveryInterval = DefaultDiscoveryInterval
+	}
+	if c.PushInterval == 0 {
+		c.PushInterval = DefaultPushInterval
+	}
+	if c.MaxWait == 0 {
+		c.MaxWait = DefaultMaxWait
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+}

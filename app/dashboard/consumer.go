@@ -1,0 +1,369 @@
+package dashboard
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// input is one of the dashboard's inputs: which topics it reads and how a
+// record changes the model. apply returns nil, a *SkipError, or a transient
+// error after which the record is tried again.
+type input struct {
+	name  string
+	match func(topic string) bool
+	apply func(ctx context.Context, m kafka.Message) error
+}
+
+type topicPartition struct {
+	topic     string
+	partition int
+}
+
+// partition is one topic-partition being read from its first offset.
+type partition struct {
+	topicPartition
+	in     *input
+	reader *kafka.Reader
+	pos    atomic.Int64 // next offset to read
+	end    atomic.Int64 // end offset at the last discovery
+	// target is the end offset when the first discovery saw the partition;
+	// -1 for partitions found later (they do not gate readiness).
+	target   int64
+	caughtUp atomic.Bool
+}
+
+// topicStats counts a topic's records.
+type topicStats struct {
+	consumed, malformed, unknownLine atomic.Int64
+}
+
+// consumers discovers the inputs' topic-partitions and reads each of them
+// from the beginning with a kafka-go Reader of its own (no consumer group).
+type consumers struct {
+	cfg    Config
+	log    *slog.Logger
+	inputs []*input
+
+	mu        sync.Mutex
+	parts     map[topicPartition]*partition
+	stats     map[string]*topicStats
+	snapshot  bool   // the first discovery is done
+	lastErr   string // the last discovery error, "" after a success
+	discovery time.Time
+
+	pending   atomic.Int64 // partitions of the first discovery not caught up
+	ready     chan struct{}
+	readyOnce sync.Once
+	wg        sync.WaitGroup
+}
+
+func newConsumers(cfg Config, inputs []*input) *consumers {
+	return &consumers{
+		cfg: cfg, log: cfg.Logger.With("component", "dashboard"), inputs: inputs,
+		parts: map[topicPartition]*partition{}, stats: map[string]*topicStats{},
+		ready: make(chan struct{}),
+	}
+}
+
+func (c *consumers) inputFor(topic string) *input {
+	for _, in := range c.inputs {
+		if in.match(topic) {
+			return in
+		}
+	}
+	return nil
+}
+
+func (c *consumers) topicStats(topic string) *topicStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.stats[topic]
+	if !ok {
+		s = &topicStats{}
+		c.stats[topic] = s
+	}
+	return s
+}
+
+// run discovers and reads until ctx ends, then closes every reader and
+// waits for the reading goroutines.
+func (c *consumers) run(ctx context.Context) {
+	transport := &kafka.Transport{MetadataTTL: c.cfg.DiscoveryInterval, ClientID: "ctalab-dashboard"}
+	defer transport.CloseIdleConnections()
+	client := &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Transport: transport, Timeout: 10 * time.Second}
+	tick := time.NewTicker(c.cfg.DiscoveryInterval)
+	defer tick.Stop()
+	for {
+		c.discover(ctx, client)
+		select {
+		case <-ctx.Done():
+			c.closeReaders()
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (c *consumers) closeReaders() {
+	c.mu.Lock()
+	parts := make([]*partition, 0, len(c.parts))
+	for _, p := range c.parts {
+		parts = append(parts, p)
+	}
+	c.mu.Unlock()
+	for _, p := range parts {
+		if err := p.reader.Close(); err != nil {
+			c.log.Debug("close reader", "topic", p.topic, "partition", p.partition, "err", err)
+		}
+	}
+	c.wg.Wait()
+}
+
+func (c *consumers) fail(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	c.mu.Lock()
+	first := c.lastErr == ""
+	c.lastErr = msg
+	c.mu.Unlock()
+	if first {
+		c.log.Warn("kafka discovery failed; retrying", "err", msg)
+	}
+}
+
+// discover polls the cluster metadata, starts a reader for every new
+// partition of a matching topic, and refreshes the end offsets.
+func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.fail("read metadata: %v", err)
+		}
+		return
+	}
+	c.mu.Lock()
+	var fresh []*partition
+	req := map[string][]kafka.OffsetRequest{}
+	for _, t := range md.Topics {
+		if t.Error != nil || t.Internal {
+			continue
+		}
+		in := c.inputFor(t.Name)
+		if in == nil {
+			continue
+		}
+		for _, p := range t.Partitions {
+			tp := topicPartition{t.Name, p.ID}
+			req[t.Name] = append(req[t.Name], kafka.LastOffsetOf(p.ID))
+			if _, ok := c.parts[tp]; !ok {
+				fresh = append(fresh, &partition{topicPartition: tp, in: in, target: -1})
+			}
+		}
+	}
+	snapshot := c.snapshot
+	c.mu.Unlock()
+	if len(req) == 0 {
+		c.settle(ctx, fresh, nil, snapshot)
+		return
+	}
+	offs, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.fail("list end offsets: %v", err)
+		}
+		return
+	}
+	ends := map[topicPartition]int64{}
+	for topic, ps := range offs.Topics {
+		for _, p := range ps {
+			if p.Error == nil {
+				ends[topicPartition{topic, p.Partition}] = p.LastOffset
+			}
+		}
+	}
+	c.settle(ctx, fresh, ends, snapshot)
+}
+
+// settle records the end offsets, takes the start snapshot on the first
+// successful discovery and starts readers for new partitions.
+func (c *consumers) settle(ctx context.Context, fresh []*partition, ends map[topicPartition]int64, snapshot bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lastErr = ""
+	c.discovery = time.Now()
+	for tp, end := range ends {
+		if p, ok := c.parts[tp]; ok {
+			p.end.Store(end)
+		}
+	}
+	for _, p := range fresh {
+		end, ok := ends[p.topicPartition]
+		if !ok {
+			continue // no end offset yet: next time
+		}
+		p.end.Store(end)
+		if !snapshot {
+			p.target = end
+			if end > 0 {
+				c.pending.Add(1)
+			} else {
+				p.caughtUp.Store(true)
+			}
+		}
+		c.start(ctx, p)
+	}
+	if !snapshot {
+		c.snapshot = true
+		c.log.Info("reading inputs from the beginning", "partitions", len(c.parts))
+	}
+	for _, p := range c.parts {
+		c.checkCaughtUp(p)
+	}
+	if c.pending.Load() == 0 {
+		c.readyOnce.Do(func() { close(c.ready) })
+	}
+}
+
+// start starts p's reader, which reads until ctx ends; c.mu is held.
+func (c *consumers) start(ctx context.Context, p *partition) {
+	p.reader = kafka.NewReader(kafka.ReaderConfig{
+		Brokers:         c.cfg.Brokers,
+		Topic:           p.topic,
+		Partition:       p.partition,
+		StartOffset:     kafka.FirstOffset,
+		MinBytes:        1,
+		MaxBytes:        10 << 20,
+		MaxWait:         c.cfg.MaxWait,
+		ReadLagInterval: -1,
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
+			c.log.Debug("kafka reader: "+fmt.Sprintf(msg, args...), "topic", p.topic, "partition", p.partition)
+		}),
+	})
+	c.parts[p.topicPartition] = p
+	if _, ok := c.stats[p.topic]; !ok {
+		c.stats[p.topic] = &topicStats{}
+	}
+	stats := c.stats[p.topic]
+	c.log.Debug("reading", "input", p.in.name, "topic", p.topic, "partition", p.partition, "end", p.end.Load())
+	c.wg.Add(1)
+	go c.read(ctx, p, stats)
+}
+
+func (c *consumers) checkCaughtUp(p *partition) {
+	if p.target < 0 || p.caughtUp.Load() || p.pos.Load() < p.target {
+		return
+	}
+	if p.caughtUp.CompareAndSwap(false, true) && c.pending.Add(-1) == 0 {
+		c.readyOnce.Do(func() { close(c.ready) })
+		c.log.Info("caught up with every input")
+	}
+}
+
+func (c *consumers) read(ctx context.Context, p *partition, stats *topicStats) {
+	defer c.wg.Done()
+	for {
+		m, err := p.reader.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, io.EOF) {
+				return // stopping, or the reader is closed
+			}
+			c.log.Warn("fetch failed; retrying", "topic", p.topic, "partition", p.partition, "err", err)
+			if !sleep(ctx, time.Second) {
+				return
+			}
+			continue
+		}
+		if !c.handle(ctx, p, stats, m) {
+			return
+		}
+		p.pos.Store(m.Offset + 1)
+		c.checkCaughtUp(p)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// handle applies one record, retrying transient failures (an unreachable
+// Schema Registry) until ctx ends; it reports false when ctx ended first.
+func (c *consumers) handle(ctx context.Context, p *partition, stats *topicStats, m kafka.Message) bool {
+	stats.consumed.Add(1)
+	backoff := 100 * time.Millisecond
+	for {
+		err := p.in.apply(ctx, m)
+		if err == nil {
+			return true
+		}
+		var se *SkipError
+		if errors.As(err, &se) {
+			var n int64
+			if se.Reason == reasonUnknownLine {
+				stats.unknownLine.Add(1)
+			} else {
+				n = stats.malformed.Add(1)
+			}
+			lvl := slog.LevelWarn
+			if se.Reason == reasonUnknownLine || n > 10 {
+				lvl = slog.LevelDebug // do not flood the log with a broken topic
+			}
+			c.log.Log(ctx, lvl, "skipping record", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "reason", se.Reason, "err", se.Err)
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		c.log.Warn("cannot apply record; retrying", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err, "in", backoff)
+		if !sleep(ctx, backoff) {
+			return false
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+// progress is one partition's reading progress.
+type progress struct {
+	Topic     string `json:"topic"`
+	Partition int    `json:"partition"`
+	Position  int64  `json:"position"`
+	Target    int64  `json:"target"`
+}
+
+type partitionView struct {
+	topicPartition
+	pos, end, target int64
+	caughtUp         bool
+}
+
+func (c *consumers) view() (parts []partitionView, stats map[string]*topicStats, snapshot bool, lastErr string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.parts {
+		parts = append(parts, partitionView{p.topicPartition, p.pos.Load(), p.end.Load(), p.target, p.caughtUp.Load()})
+	}
+	slices.SortFunc(parts, func(a, b partitionView) int {
+		return cmp.Or(strings.Compare(a.topic, b.topic), cmp.Compare(a.partition, b.partition))
+	})
+	stats = make(map[string]*topicStats, len(c.stats))
+	for k, v := range c.stats {
+		stats[k] = v
+	}
+	return parts, stats, c.snapshot, c.lastErr
+}

@@ -1,0 +1,165 @@
+package dashboard
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+//go:embed web
+var webFiles embed.FS
+
+var (
+	staticFS, _ = fs.Sub(webFiles, "web/static")
+	pageTmpl    = template.Must(template.New("page.html").Funcs(template.FuncMap{
+		"statusClass": statusClass,
+		"statusText":  statusText,
+	}).ParseFS(webFiles, "web/page.html"))
+)
+
+// statusClass maps a train status to a fixed CSS class; the status is data
+// and never becomes markup.
+func statusClass(s string) string {
+	switch s {
+	case "in_service":
+		return "ok"
+	case "broken_down":
+		return "broken"
+	case "out_of_service":
+		return "oos"
+	}
+	return "other"
+}
+
+// statusText is a status as the original stored it: underscores as spaces.
+func statusText(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// pageData is what the page template renders.
+type pageData struct {
+	Status     Status
+	SimTime    string // human-readable simulated time, "" before any
+	Updated    string // wall-clock time of the last change, "" before any
+	UpdatedISO string
+	Diagrams   []diagram
+	Trains     int // trains standing in a shown slot
+	Rows       int
+}
+
+// Diagram geometry, in SVG user units.
+const (
+	gap       = 36  // between stations
+	padLeft   = 22  // before the first station
+	trackY    = 34  // the track's y
+	trainDY   = 15  // trains above (direction a) and below (direction b) the track
+	labelDY   = 32  // station labels start below the track
+	labelDeg  = 38  // label rotation
+	charWidth = 5.6 // average glyph width of an 11px label
+)
+
+type diagram struct {
+	Line          LineStatus
+	Width, Height int
+	TrackY        int
+	X0, X1        int
+	Stations      []diagStation
+	Trains        []diagTrain
+	TrainCount    int
+	LabelDeg      int
+}
+
+type diagStation struct {
+	X, LabelY int
+	Name      string
+	Terminal  bool
+}
+
+type diagTrain struct {
+	ID, Status, Class, Dir, Title string
+	X, Y                          int
+	Path                          string
+}
+
+// Train markers: arrows pointing the way the train travels; direction a runs
+// towards the line's first station (left), b towards the last (right).
+const (
+	arrowLeft  = "M-8,0 L5,-7 L5,7 Z"
+	arrowRight = "M8,0 L-5,-7 L-5,7 Z"
+)
+
+func buildDiagram(l LineStatus) diagram {
+	d := diagram{Line: l, TrackY: trackY, X0: padLeft, LabelDeg: labelDeg}
+	longest := 0
+	for _, s := range l.Stations {
+		longest = max(longest, utf8.RuneCountInString(s.Name))
+	}
+	rad := labelDeg * math.Pi / 180
+	labelW := float64(longest) * charWidth
+	d.X1 = padLeft + max(0, len(l.Stations)-1)*gap
+	d.Width = d.X1 + int(labelW*math.Cos(rad)) + 24
+	d.Height = trackY + labelDY + int(labelW*math.Sin(rad)) + 12
+	for i, s := range l.Stations {
+		x := padLeft + i*gap
+		d.Stations = append(d.Stations, diagStation{X: x, LabelY: trackY + labelDY, Name: s.Name, Terminal: i == 0 || i == len(l.Stations)-1})
+		for _, t := range []struct {
+			slot *Slot
+			dir  string
+			y    int
+			path string
+			to   string
+		}{
+			{s.A, "a", trackY - trainDY, arrowLeft, l.Stations[0].Name},
+			{s.B, "b", trackY + trainDY, arrowRight, l.Stations[len(l.Stations)-1].Name},
+		} {
+			if t.slot == nil {
+				continue
+			}
+			d.Trains = append(d.Trains, diagTrain{
+				ID: t.slot.TrainID, Status: t.slot.Status, Class: statusClass(t.slot.Status), Dir: t.dir,
+				X: x, Y: t.y, Path: t.path,
+				Title: fmt.Sprintf("%s at %s, towards %s (%s)", t.slot.TrainID, s.Name, t.to, statusText(t.slot.Status)),
+			})
+		}
+	}
+	d.TrainCount = len(d.Trains)
+	return d
+}
+
+func newPageData(st Status, updated time.Time) pageData {
+	p := pageData{Status: st}
+	if st.SimTime != nil {
+		if t, err := time.Parse(time.RFC3339, *st.SimTime); err == nil {
+			p.SimTime = t.UTC().Format("Mon 2 Jan 2006, 15:04 UTC")
+		}
+	}
+	if !updated.IsZero() {
+		p.Updated = updated.Format("15:04:05")
+		p.UpdatedISO = updated.Format(time.RFC3339)
+	}
+	width := 0
+	for _, l := range st.Lines {
+		d := buildDiagram(l)
+		p.Trains += d.TrainCount
+		p.Rows += len(l.Stations)
+		p.Diagrams = append(p.Diagrams, d)
+		width = max(width, d.Width)
+	}
+	// One scale for every line: a station is as far from the next on each.
+	for i := range p.Diagrams {
+		p.Diagrams[i].Width = width
+	}
+	return p
+}
+
+func render(name string, data pageData) ([]byte, error) {
+	var b bytes.Buffer
+	if err := pageTmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}

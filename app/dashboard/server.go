@@ -1,0 +1,215 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/ctalab/ctalab/app/schema"
+	"github.com/ctalab/ctalab/app/topic"
+)
+
+// ErrAlreadyRunning is returned by a second call of Server.Run.
+var ErrAlreadyRunning = errors.New("dashboard is already running")
+
+// Server is the dashboard: the consumers, the status model and the HTTP
+// server.
+type Server struct {
+	cfg       Config
+	log       *slog.Logger
+	model     *Model
+	consumers *consumers
+	hub       *hub
+	handler   http.Handler
+
+	running   atomic.Bool
+	addr      atomic.Pointer[string]
+	listening chan struct{}
+	stopLive  chan struct{}
+	stopOnce  sync.Once
+}
+
+// New returns a dashboard for cfg; Run starts it.
+func New(cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("configure dashboard: %w", err)
+	}
+	reg, err := schema.NewRegistry(cfg.SchemaRegistry, nil)
+	if err != nil {
+		return nil, fmt.Errorf("configure dashboard: %w", err)
+	}
+	s := &Server{
+		cfg: cfg, log: cfg.Logger.With("component", "dashboard"), model: NewModel(),
+		hub: newHub(), listening: make(chan struct{}), stopLive: make(chan struct{}),
+	}
+	s.consumers = newConsumers(cfg, s.inputs(schema.NewSerde(reg)))
+	s.handler = s.routes()
+	return s, nil
+}
+
+var arrivalsPattern = regexp.MustCompile(topic.ArrivalsPattern)
+
+// inputs are the four inputs of the original dashboard.
+func (s *Server) inputs(serde *schema.Serde) []*input {
+	at := func(m kafka.Message) src { return src{m.Topic, m.Partition, m.Offset} }
+	return []*input{
+		{
+			name:  "weather",
+			match: func(t string) bool { return t == topic.Weather },
+			apply: func(ctx context.Context, m kafka.Message) error {
+				w, err := decodeWeather(ctx, serde, m.Key, m.Value)
+				if err == nil {
+					s.model.ApplyWeather(w, at(m))
+				}
+				return err
+			},
+		},
+		{
+			name:  "stations",
+			match: func(t string) bool { return t == topic.StationsTable },
+			apply: func(_ context.Context, m kafka.Message) error {
+				r, remove, err := decodeStation(m.Key, m.Value)
+				switch {
+				case err != nil:
+				case remove:
+					s.model.RemoveStation(r.Line, r.StationID)
+				default:
+					s.model.ApplyStation(r, at(m))
+				}
+				return err
+			},
+		},
+		{
+			name:  "arrivals",
+			match: arrivalsPattern.MatchString,
+			apply: func(ctx context.Context, m kafka.Message) error {
+				a, err := decodeArrival(ctx, serde, m.Key, m.Value)
+				if err == nil {
+					s.model.ApplyArrival(a, at(m))
+				}
+				return err
+			},
+		},
+		{
+			name:  "turnstiles",
+			match: func(t string) bool { return t == topic.TurnstileSummary },
+			apply: func(_ context.Context, m kafka.Message) error {
+				id, n, err := decodeTurnstile(m.Key, m.Value)
+				if err == nil {
+					s.model.ApplyTurnstile(id, n, at(m))
+				}
+				return err
+			},
+		},
+	}
+}
+
+// Handler returns the dashboard's HTTP handler: / (the page), /events (live
+// updates), /api/status, /healthz, /metrics and /static/. It serves the
+// current model whether or not Run has started.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Addr returns the address the HTTP server listens on once Run has started
+// listening (see Listening), e.g. 127.0.0.1:8888; "" before.
+func (s *Server) Addr() string {
+	if a := s.addr.Load(); a != nil {
+		return *a
+	}
+	return ""
+}
+
+// Listening is closed once Run listens; Addr is then valid.
+func (s *Server) Listening() <-chan struct{} { return s.listening }
+
+// Ready is closed once every input has been read up to the end offsets the
+// first discovery saw (what /healthz reports as 200).
+func (s *Server) Ready() <-chan struct{} { return s.consumers.ready }
+
+// Run listens, serves HTTP and reads the inputs until ctx ends. It then
+// closes the Kafka readers, ends the live streams, shuts the HTTP server
+// down gracefully (within Config.ShutdownTimeout) and returns nil. It
+// returns an error when it cannot listen or the server fails. Run may be
+// called once.
+func (s *Server) Run(ctx context.Context) error {
+	if !s.running.CompareAndSwap(false, true) {
+		return ErrAlreadyRunning
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Listen, err)
+	}
+	addr := ln.Addr().String()
+	s.addr.Store(&addr)
+	close(s.listening)
+	s.log.Info("dashboard listening", "url", "http://"+addr)
+
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	srv.RegisterOnShutdown(s.endLive)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	cctx, stopConsumers := context.WithCancel(ctx)
+	defer stopConsumers()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.consumers.run(cctx) }()
+	go func() { defer wg.Done(); s.push(cctx) }()
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-served:
+	}
+	stopConsumers()
+	wg.Wait() // the readers are closed
+	s.endLive()
+	if serveErr != nil {
+		return fmt.Errorf("serve dashboard: %w", serveErr)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down dashboard: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve dashboard: %w", err)
+	}
+	s.log.Info("dashboard stopped")
+	return nil
+}
+
+// endLive ends every live stream, so that shutdown does not wait for them.
+func (s *Server) endLive() { s.stopOnce.Do(func() { close(s.stopLive) }) }
+
+// push renders the live part of the page after changes, at most once per
+// Config.PushInterval, and sends it to every live client.
+func (s *Server) push(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.model.Changed():
+		}
+		if s.hub.count() > 0 {
+			if msg, err := s.liveEvent(); err != nil {
+				s.log.Error("render live update", "err", err)
+			} else {
+				s.hub.broadcast(msg)
+			}
+		}
+		if !sleep(ctx, s.cfg.PushInterval) {
+			return
+		}
+	}
+}
