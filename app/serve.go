@@ -20,13 +20,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sf.register(fs, "realtime")
 	ef.register(fs)
 	dataDir := fs.String("data-dir", "", "keep the in-process embedded stack's state in `dir` (default: a temporary dir, removed on exit)")
+	listen := fs.String("listen", "127.0.0.1:8888", "the dashboard's listen `address` (use :8888 to serve other hosts too)")
 	portOffset := fs.Int("port-offset", 0, "add `N` to every standard port of the in-process embedded stack (e.g. 10000: Kafka on 19092)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: go run ./app serve [flags]
 
 Runs the whole pipeline: registers the stations JDBC source connector with
 Kafka Connect, starts the stations transformer, submits the ksqlDB
-statements, and runs the simulation with its producers. With --ticks the
+statements, runs the simulation with its producers, and serves the transit
+status dashboard on http://localhost:8888. With --ticks the
 simulation stops after that many ticks and everything else keeps serving
 until Ctrl-C.
 
@@ -62,10 +64,17 @@ Flags:
 		log.Info("using the stack at", "endpoints", ef.String())
 	}
 
-	p, err := pipeline.New(pipeline.Config{Endpoints: ef.endpoints(), Schedule: sched, Pace: pace, Logger: log, Progress: stderr})
+	p, err := pipeline.New(pipeline.Config{Endpoints: ef.endpoints(), Schedule: sched, Pace: pace, Dashboard: *listen, Logger: log, Progress: stderr})
 	if err != nil {
 		return err
 	}
+	go func() {
+		select {
+		case <-p.Dashboard().Listening():
+			log.Info("dashboard", "url", "http://"+p.Dashboard().Addr())
+		case <-ctx.Done():
+		}
+	}()
 	if err := p.Run(ctx); err != nil {
 		return err
 	}

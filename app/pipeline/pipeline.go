@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/ctalab/ctalab/app/dashboard"
 	"github.com/ctalab/ctalab/app/produce"
 	"github.com/ctalab/ctalab/app/sim"
 	"github.com/ctalab/ctalab/app/stationsource"
@@ -43,6 +44,9 @@ type Config struct {
 	// ConnectorPollInterval is the stations connector's poll.interval.ms.
 	// Default: 24h (the table is loaded once).
 	ConnectorPollInterval time.Duration
+	// Dashboard is the dashboard's listen address, e.g. 127.0.0.1:8888
+	// (port 0 picks a free port). Default: no dashboard.
+	Dashboard string
 	// Logger receives every component's logs. Default: discard.
 	Logger *slog.Logger
 	// Progress receives a progress bar at max pace when it is a terminal.
@@ -72,6 +76,7 @@ type Pipeline struct {
 	mu       sync.Mutex
 	producer *produce.Producer
 	trans    *transform.Transformer
+	dash     *dashboard.Server
 }
 
 // New returns a Pipeline; Run starts it.
@@ -82,8 +87,20 @@ func New(cfg Config) (*Pipeline, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Pipeline{cfg: cfg, log: cfg.Logger, simDone: make(chan struct{})}, nil
+	p := &Pipeline{cfg: cfg, log: cfg.Logger, simDone: make(chan struct{})}
+	if cfg.Dashboard != "" {
+		d, err := dashboard.New(dashboard.Config{Brokers: cfg.Brokers, SchemaRegistry: cfg.SchemaRegistry, Listen: cfg.Dashboard, Logger: cfg.Logger.With("component", "dashboard")})
+		if err != nil {
+			return nil, err
+		}
+		p.dash = d
+	}
+	return p, nil
 }
+
+// Dashboard returns the dashboard server, or nil without one. Its Addr is
+// valid once its Listening channel is closed.
+func (p *Pipeline) Dashboard() *dashboard.Server { return p.dash }
 
 // SimulationDone is closed when the simulation has finished its ticks and
 // every record it produced is acknowledged.
@@ -115,6 +132,9 @@ func (p *Pipeline) TransformStats() transform.Stats {
 // end Run: the rest keeps serving.
 func (p *Pipeline) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
+	if p.dash != nil {
+		g.Go(func() error { return p.dash.Run(gctx) })
+	}
 	g.Go(func() error { return EnsureConnector(gctx, p.cfg.Endpoints, p.cfg.ConnectorPollInterval, p.log) })
 	t, err := transform.New(transform.Config{Brokers: p.cfg.Brokers, Logger: p.log.With("component", "transform")})
 	if err != nil {
