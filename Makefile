@@ -48,5 +48,20 @@ FORCE:
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -cpu 1 $(PKGS)
 
+## fuzz: every fuzz target in the repo, each for $(FUZZTIME), one after another
+FUZZTIME ?= 30s
+.PHONY: fuzz
+fuzz:
+	@failed=""; \
+	for file in $$(grep -rl --include='*_test.go' --exclude-dir=.git --exclude-dir=vendor '^func Fuzz[A-Za-z0-9_]*(' . | sort); do \
+		pkg=./$$(dirname $${file#./}); \
+		for name in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "== fuzz $$name in $$pkg for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg:$$name"; \
+		done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz targets that failed:$$failed"; exit 1; fi; \
+	echo "every fuzz target passed"
+
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'

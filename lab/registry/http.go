@@ -125,7 +125,8 @@ func (q *request) fail(e *apiError) {
 }
 
 // readJSON decodes the request body into v: 413 when too large, 400 when
-// not JSON, 422 when JSON of the wrong shape.
+// not JSON or JSON of the wrong shape (rest-utils maps Jackson's parse and
+// mapping exceptions to 400), 422 when empty.
 func (q *request) readJSON(v any, limit int64) *apiError {
 	body, err := io.ReadAll(http.MaxBytesReader(q.w, q.Body, limit))
 	if err != nil {
@@ -143,7 +144,7 @@ func (q *request) readJSON(v any, limit int64) *apiError {
 		if errors.As(err, &syntax) {
 			return &apiError{http.StatusBadRequest, http.StatusBadRequest, "Unexpected character in request body: " + err.Error()}
 		}
-		return &apiError{http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, "Unrecognized request body: " + err.Error()}
+		return &apiError{http.StatusBadRequest, http.StatusBadRequest, "Unrecognized request body: " + err.Error()}
 	}
 	return nil
 }
