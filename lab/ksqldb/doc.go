@@ -1,7 +1,22 @@
 // Package ksqldb is the embedded ksqlDB server: a streaming SQL engine over
 // Kafka with ksqlDB 0.29's REST API (/ksql, /query, /info, /healthcheck,
 // /status). Statements it accepts behave as ksqlDB does (command topic,
-// persistent queries with exactly-once state, formats, messages); statements
-// it does not implement are refused with ksqlDB's statement_error (40001)
-// naming the construct.
+// persistent queries with changelog-backed state, formats, messages);
+// statements it does not implement are refused with ksqlDB's statement_error
+// (40001) naming the construct.
+//
+// Persistent queries run with ksqlDB's default processing.guarantee,
+// at_least_once: per poll a query produces its results and state changelog
+// (idempotent producer, acks=all), waits until all are acknowledged and only
+// then commits the consumed offsets. There are no transactions, so output
+// topics hold records only. Stopping cleanly (Close, TERMINATE) finishes the
+// polled batch and commits it before leaving the consumer group, so a restart
+// continues exactly where the query stopped. After a crash or a failed batch,
+// as in ksqlDB, the updates made since the last commit may be applied twice:
+// state is restored from the changelog, which may already hold them, and the
+// input is re-read from the committed offsets (a count can jump ahead or an
+// update repeat). exactly_once_v2 is opt-in, per server
+// (WithProcessingGuarantee) or per request (processing.guarantee in
+// streamsProperties): each poll's results, changelog and offsets then go into
+// one Kafka transaction, and output topics carry transaction markers.
 package ksqldb

@@ -1,6 +1,8 @@
 package ksqldb
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"slices"
 	"testing"
@@ -8,15 +10,30 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
+// guaranteeProps are the request properties of each processing guarantee:
+// the default (at_least_once) and the opt-in exactly_once_v2.
+func guaranteeProps() map[string]map[string]any {
+	eos := earliest()
+	eos["processing.guarantee"] = guaranteeExactlyOnceV2
+	return map[string]map[string]any{"default": earliest(), guaranteeExactlyOnceV2: eos}
+}
+
 // A restarted engine replays the command topic, restores aggregate state from
-// the changelog and resumes from committed offsets: counts continue exactly.
+// the changelog and resumes from committed offsets: after a clean shutdown
+// counts continue exactly, under either processing guarantee.
 func TestRestartResumesCounts(t *testing.T) {
+	for name, props := range guaranteeProps() {
+		t.Run(name, func(t *testing.T) { testRestartResumesCounts(t, props) })
+	}
+}
+
+func testRestartResumesCounts(t *testing.T, props map[string]any) {
 	st := newStack(t, kfake.DataDir(t.TempDir()))
 	st.createTopic(turnstileTopic, 2)
 	st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}, {40020, "Harlem", "green"}, {40010, "Austin", "blue"}})
 
 	srv1, url1 := st.serve()
-	ents := mustKSQL(t, url1, projectStatements, earliest())
+	ents := mustKSQL(t, url1, projectStatements, props)
 	qid := ents[1]["commandStatus"].(map[string]any)["queryId"].(string)
 	st.consume("TURNSTILE_SUMMARY", 3)
 	if err := srv1.Close(); err != nil {
@@ -60,6 +77,12 @@ func TestRestartResumesCounts(t *testing.T) {
 
 // The same holds when the broker itself restarts from its data directory.
 func TestBrokerAndEngineRestart(t *testing.T) {
+	for name, props := range guaranteeProps() {
+		t.Run(name, func(t *testing.T) { testBrokerAndEngineRestart(t, props) })
+	}
+}
+
+func testBrokerAndEngineRestart(t *testing.T, props map[string]any) {
 	dir := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -72,7 +95,7 @@ func TestBrokerAndEngineRestart(t *testing.T) {
 	st.createTopic(turnstileTopic, 1)
 	st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}, {40010, "Austin", "blue"}})
 	srv, url := st.serve()
-	mustKSQL(t, url, projectStatements, earliest())
+	mustKSQL(t, url, projectStatements, props)
 	st.consume("TURNSTILE_SUMMARY", 2)
 	_ = srv.Close()
 	st.cl.Close()
@@ -89,5 +112,70 @@ func TestBrokerAndEngineRestart(t *testing.T) {
 	_, seq := counts(t, recs)
 	if !slices.Equal(seq[40010], []int64{1, 2, 3}) {
 		t.Errorf("40010 updates %v, want 1..3", seq[40010])
+	}
+}
+
+// Closing the engine while a query works through a backlog finishes the
+// polled batch, waits for its acknowledgements and commits before leaving the
+// group: after a restart every station's counts still run 1, 2, 3, ... with
+// one update per event, no replays and no gaps.
+func TestCloseMidBacklogResumesExactly(t *testing.T) {
+	for name, props := range guaranteeProps() {
+		t.Run(name, func(t *testing.T) { testCloseMidBacklog(t, props) })
+	}
+}
+
+func testCloseMidBacklog(t *testing.T, props map[string]any) {
+	const events = 20_000
+	st := newStack(t, kfake.DataDir(t.TempDir()))
+	st.createTopic(turnstileTopic, 1)
+	st.produceBacklog(events)
+	srv1, url1 := st.serve()
+	mustKSQL(t, url1, projectStatements, props)
+	waitFor(t, func() bool {
+		ends, err := st.adm.ListEndOffsets(context.Background(), "TURNSTILE_SUMMARY")
+		o, _ := ends.Lookup("TURNSTILE_SUMMARY", 0)
+		return err == nil && o.Offset > 0
+	}, "first updates")
+	if err := srv1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, url2 := st.serve()
+	recs := st.consume("TURNSTILE_SUMMARY", events)
+	_, seq := counts(t, recs)
+	want := func(id int32) int { // produceBacklog spreads events over stations 40000..40149
+		if int(id-40000) < events%150 {
+			return events/150 + 1
+		}
+		return events / 150
+	}
+	if len(seq) != 150 {
+		t.Errorf("%d stations, want 150", len(seq))
+	}
+	for id, s := range seq {
+		if len(s) != want(id) {
+			t.Errorf("station %d: %d updates, want %d", id, len(s), want(id))
+		}
+		for i, n := range s {
+			if n != int64(i+1) {
+				t.Fatalf("station %d: update %d has count %d (replayed or skipped updates)", id, i+1, n)
+			}
+		}
+	}
+	// once the query has committed the whole backlog nothing was counted twice
+	qid := mustKSQL(t, url2, "SHOW QUERIES;", nil)[0]["queries"].([]any)[0].(map[string]any)["id"].(string)
+	waitFor(t, func() bool {
+		offs, err := st.adm.FetchOffsets(context.Background(), "_confluent-ksql-default_query_"+qid)
+		o, ok := offs.Lookup(turnstileTopic, 0)
+		return err == nil && ok && o.At >= events
+	}, "query committed the backlog")
+	code, body := post(t, url2, "/query", "SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40000;", nil)
+	if code != 200 || !contains(string(body), fmt.Sprintf(`"columns":[40000,%d]`, want(40000))) {
+		t.Errorf("pull query after restart: %d %s, want count %d", code, body, want(40000))
+	}
+	if _, eos := props["processing.guarantee"]; !eos {
+		if hwm := st.endOffset("TURNSTILE_SUMMARY"); hwm != events {
+			t.Errorf("TURNSTILE_SUMMARY holds %d offsets, want %d updates", hwm, events)
+		}
 	}
 }

@@ -67,6 +67,8 @@ func checkProperty(name, value string) error {
 		if value != "earliest" && value != "latest" {
 			return badStatement("Invalid value %s for configuration %s: String must be one of: latest, earliest, none", value, name)
 		}
+	case "processing.guarantee", "ksql.streams.processing.guarantee":
+		return checkGuarantee(name, value)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -21,10 +22,25 @@ type outRow struct {
 	ts        int64
 }
 
-// change is one state-store update for the changelog; a nil value deletes.
+// change is one state-store update for the changelog. It is encoded only
+// when written, so a batch encodes just the last state of each key.
 type change struct {
 	key   string
-	value []byte
+	row   []any  // new row of a source ('s') or materialised ('m') key
+	group *group // new state of an aggregate ('a') key
+	del   bool   // the key is deleted (tombstone)
+}
+
+// value is the changelog value of c; nil deletes. For an aggregate it is the
+// group's current state, so the caller holds the processor's lock.
+func (c change) value() []byte {
+	switch {
+	case c.del:
+		return nil
+	case c.group != nil:
+		return encodeGroup(c.group)
+	}
+	return encodeRow(c.row)
 }
 
 type group struct {
@@ -102,8 +118,7 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 	}
 	var outs []outRow
 	var changes []change
-	var changed []string
-	touched := map[string]bool{}
+	var changed []string // groups this row touched: at most two (retract and add)
 	apply := func(row []any, sign int64) bool {
 		ap := p.plan.agg
 		gvals := make([]any, len(ap.groupEval))
@@ -123,8 +138,7 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 		for i, c := range ap.calls {
 			c.add(&g.states[i], row, sign)
 		}
-		if !touched[gk] {
-			touched[gk] = true
+		if !slices.Contains(changed, gk) {
 			changed = append(changed, gk)
 		}
 		return true
@@ -137,12 +151,12 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 		if !r.tombstone && p.pass(r.vals) && apply(r.vals, +1) {
 			p.srcRows[r.srcKey] = r.vals
 			if changelog {
-				changes = append(changes, change{key: "s" + r.srcKey, value: encodeRow(r.vals)})
+				changes = append(changes, change{key: "s" + r.srcKey, row: r.vals})
 			}
 		} else if had {
 			delete(p.srcRows, r.srcKey)
 			if changelog {
-				changes = append(changes, change{key: "s" + r.srcKey})
+				changes = append(changes, change{key: "s" + r.srcKey, del: true})
 			}
 		}
 	} else if !r.tombstone && p.pass(r.vals) {
@@ -151,7 +165,7 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 	for _, gk := range changed {
 		g := p.groups[gk]
 		if changelog {
-			changes = append(changes, change{key: "a" + gk, value: encodeGroup(g)})
+			changes = append(changes, change{key: "a" + gk, group: g})
 		}
 		outs = append(outs, p.emitGroup(gk, g, r.ts))
 	}
@@ -201,14 +215,14 @@ func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) 
 		delete(p.mat, k)
 		var ch []change
 		if changelog {
-			ch = []change{{key: "m" + k}}
+			ch = []change{{key: "m" + k, del: true}}
 		}
 		return []outRow{{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: r.ts}}, ch
 	}
 	p.mat[k] = vals
 	var ch []change
 	if changelog {
-		ch = []change{{key: "m" + k, value: encodeRow(vals)}}
+		ch = []change{{key: "m" + k, row: vals}}
 	}
 	return []outRow{{vals: vals, ts: r.ts}}, ch
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // runningQuery is a persistent query: it consumes its source in a consumer
-// group and, per poll, writes results, state changelog and offsets in one
-// Kafka transaction.
+// group and, per poll, writes results and state changelog, then commits the
+// consumed offsets (at_least_once) or writes all three in one Kafka
+// transaction (exactly_once_v2).
 type runningQuery struct {
 	srv  *Server
 	info *queryInfo
@@ -24,6 +25,7 @@ type runningQuery struct {
 	outKey, outVal *serde
 	appID          string
 	changelog      string
+	guarantee      string
 
 	mu     sync.Mutex
 	state  string
@@ -56,12 +58,13 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	src := plan.src
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
-		dec:    s.newDecoder(qi.ID, src),
-		outKey: newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg),
-		outVal: newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg),
-		appID:  s.appID(qi.ID),
-		state:  "RUNNING",
-		done:   make(chan struct{}),
+		dec:       s.newDecoder(qi.ID, src),
+		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg),
+		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg),
+		appID:     s.appID(qi.ID),
+		guarantee: s.guarantee(qi.Props),
+		state:     "RUNNING",
+		done:      make(chan struct{}),
 	}
 	if plan.agg != nil || plan.src.Table {
 		rq.changelog = rq.appID + "-Aggregate-Aggregate-Materialize-changelog"
@@ -112,7 +115,7 @@ func (s *Server) terminateQuery(ctx context.Context, qi *queryInfo) {
 
 func (q *runningQuery) run(ctx context.Context, reset string) {
 	defer close(q.done)
-	log := q.srv.log.With("query", q.info.ID)
+	log := q.srv.log.With("query", q.info.ID, "guarantee", q.guarantee)
 	fail := func(err error) {
 		if ctx.Err() != nil {
 			return
@@ -120,7 +123,7 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		log.Error("persistent query failed", "err", err)
 		q.setState("ERROR")
 	}
-	if q.plan.agg != nil || q.plan.src.Table {
+	if q.changelog != "" {
 		if err := q.srv.ensureTopic(ctx, q.changelog, 1, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}); err != nil {
 			fail(err)
 			return
@@ -138,100 +141,74 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 	if reset == "earliest" {
 		start = kgo.NewOffset().AtStart()
 	}
-	sess, err := kgo.NewGroupTransactSession(
-		kgo.SeedBrokers(q.srv.brokers...),
-		kgo.TransactionalID(q.appID),
-		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.src.Topic),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
-		kgo.ConsumeResetOffset(start),
-		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
-		kgo.TransactionTimeout(30*time.Second),
-		kgo.ProducerLinger(0),
-	)
-	if err != nil {
-		fail(fmt.Errorf("new transact session: %w", err))
+	if q.guarantee == guaranteeExactlyOnceV2 {
+		if err := q.runExactlyOnce(ctx, start, log); err != nil {
+			fail(err)
+		}
 		return
 	}
-	defer sess.Close()
-	for {
-		fs := sess.PollFetches(ctx)
-		if ctx.Err() != nil {
+	q.runAtLeastOnce(ctx, start, log)
+}
+
+// processBatch runs polled records through the processor and hands produce
+// the result records followed by the changelog records (the last state per
+// key of the batch, encoded once).
+func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce func(*kgo.Record)) {
+	pending := map[string]change{}
+	var order []string
+	q.proc.mu.Lock()
+	fs.EachRecord(func(r *kgo.Record) {
+		row, ok := q.dec.decode(ctx, r)
+		if !ok {
 			return
 		}
-		fs.EachError(func(t string, p int32, err error) {
-			if !errors.Is(err, context.Canceled) {
-				log.Warn("fetch error", "topic", t, "partition", p, "err", err)
-			}
-		})
-		if fs.NumRecords() == 0 {
-			continue
-		}
-		if err := sess.Begin(); err != nil {
-			fail(fmt.Errorf("begin transaction: %w", err))
-			return
-		}
-		var produceErr error
-		var perrMu sync.Mutex
-		promise := func(_ *kgo.Record, err error) {
+		outs, changes := q.proc.process(row, q.changelog != "")
+		for _, o := range outs {
+			rec, err := q.encode(o)
 			if err != nil {
-				perrMu.Lock()
-				produceErr = err
-				perrMu.Unlock()
+				q.srv.processingError(q.info.ID, r, fmt.Errorf("serialize result: %w", err))
+				continue
 			}
+			produce(rec)
 		}
-		// the changelog only needs the last state per key of this transaction
-		pending := map[string][]byte{}
-		var order []string
-		q.proc.mu.Lock()
-		fs.EachRecord(func(r *kgo.Record) {
-			row, ok := q.dec.decode(ctx, r)
-			if !ok {
-				return
+		for _, c := range changes {
+			if _, seen := pending[c.key]; !seen {
+				order = append(order, c.key)
 			}
-			outs, changes := q.proc.process(row, true)
-			for _, o := range outs {
-				rec, err := q.encode(o)
-				if err != nil {
-					q.srv.processingError(q.info.ID, r, fmt.Errorf("serialize result: %w", err))
-					continue
-				}
-				sess.Produce(ctx, rec, promise)
-			}
-			for _, c := range changes {
-				if _, seen := pending[c.key]; !seen {
-					order = append(order, c.key)
-				}
-				pending[c.key] = c.value
-			}
-		})
-		q.proc.mu.Unlock()
-		for _, k := range order {
-			sess.Produce(ctx, &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k]}, promise)
+			pending[c.key] = c
 		}
-		if err := sess.Client().Flush(ctx); err != nil && ctx.Err() != nil {
-			return
-		}
-		perrMu.Lock()
-		try := kgo.TryCommit
-		if produceErr != nil {
-			try = kgo.TryAbort
-			log.Warn("produce failed; aborting transaction", "err", produceErr)
-		}
-		perrMu.Unlock()
-		committed, err := sess.End(ctx, try)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil || !committed {
-			log.Warn("transaction not committed; restoring state", "err", err)
-			if rerr := q.restore(ctx); rerr != nil {
-				fail(rerr)
-				return
-			}
-		}
+	})
+	logRecs := make([]*kgo.Record, len(order))
+	for i, k := range order {
+		logRecs[i] = &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k].value()}
 	}
+	q.proc.mu.Unlock()
+	for _, r := range logRecs {
+		produce(r)
+	}
+}
+
+// produceErrors collects the first failure of asynchronous produces.
+type produceErrors struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (p *produceErrors) promise(_ *kgo.Record, err error) {
+	if err == nil {
+		return
+	}
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.mu.Unlock()
+}
+
+func (p *produceErrors) first() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
 }
 
 // decoder turns source records into input rows for one query.

@@ -63,10 +63,35 @@ type serde struct {
 
 	avroID    int
 	avroCodec *goavro.Codec
+
+	lowerNames []string // column names in lower case, the usual Avro spelling
 }
 
 func newSerde(format string, cols []column, key bool, topic string, reg *registry) *serde {
-	return &serde{format: format, cols: cols, key: key, topic: topic, reg: reg}
+	lower := make([]string, len(cols))
+	for i, c := range cols {
+		lower[i] = strings.ToLower(c.Name)
+	}
+	return &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, lowerNames: lower}
+}
+
+// field is column i's value in a decoded record, its name matched
+// case-insensitively: exact, then lower case, then through *upper (the
+// record's fields by upper-case name, built on first need).
+func (s *serde) field(rec map[string]any, i int, upper *map[string]any) any {
+	if raw, ok := rec[s.cols[i].Name]; ok {
+		return raw
+	}
+	if raw, ok := rec[s.lowerNames[i]]; ok {
+		return raw
+	}
+	if *upper == nil {
+		*upper = make(map[string]any, len(rec))
+		for k, x := range rec {
+			(*upper)[strings.ToUpper(k)] = x
+		}
+	}
+	return (*upper)[strings.ToUpper(s.cols[i].Name)]
 }
 
 // avroSchema is the schema ksqlDB registers for a value in AVRO format.
@@ -224,15 +249,9 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: STRUCT", v)
 	}
-	upper := make(map[string]any, len(obj))
-	for k, x := range obj {
-		upper[strings.ToUpper(k)] = x
-	}
+	var upper map[string]any
 	for i, c := range s.cols {
-		raw, ok := obj[c.Name]
-		if !ok {
-			raw = upper[strings.ToUpper(c.Name)]
-		}
+		raw := s.field(obj, i, &upper)
 		x, err := jsonValue(raw, c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", c.Name, err)
@@ -296,15 +315,9 @@ func (s *serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 		}
 		return nil, fmt.Errorf("avro value is not a record")
 	}
-	upper := make(map[string]any, len(rec))
-	for k, x := range rec {
-		upper[strings.ToUpper(k)] = x
-	}
+	var upper map[string]any
 	for i, c := range s.cols {
-		raw, ok := rec[c.Name]
-		if !ok {
-			raw = upper[strings.ToUpper(c.Name)]
-		}
+		raw := s.field(rec, i, &upper)
 		x, err := avroValue(unwrapUnion(raw), c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", c.Name, err)

@@ -27,6 +27,7 @@ type config struct {
 	maxBody      int64
 	offsetReset  string
 	sessionTimes time.Duration
+	guarantee    string
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -95,12 +96,16 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		maxBody:      1 << 20,
 		offsetReset:  "latest",
 		sessionTimes: 10 * time.Second,
+		guarantee:    guaranteeAtLeastOnce,
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := checkGuarantee("ksql.streams.processing.guarantee", cfg.guarantee); err != nil {
+		return nil, fmt.Errorf("new ksqldb server: %w", err)
 	}
 	if len(brokers) == 0 {
 		return nil, errors.New("new ksqldb server: no brokers")

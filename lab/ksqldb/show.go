@@ -114,6 +114,7 @@ func (s *Server) properties(p sql.Parsed, overrides map[string]string) *properti
 	defaults := map[string]string{
 		"ksql.service.id":                        s.cfg.serviceID,
 		"ksql.streams.auto.offset.reset":         s.cfg.offsetReset,
+		"ksql.streams.processing.guarantee":      s.cfg.guarantee,
 		"ksql.streams.bootstrap.servers":         strings.Join(s.brokers, ","),
 		"ksql.schema.registry.url":               s.reg.url,
 		"ksql.streams.cache.max.bytes.buffering": "0",

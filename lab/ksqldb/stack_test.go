@@ -30,7 +30,7 @@ CREATE TABLE turnstile_summary WITH (KAFKA_TOPIC='TURNSTILE_SUMMARY', VALUE_FORM
 )
 
 type stack struct {
-	t       *testing.T
+	t       testing.TB
 	cluster *kfake.Cluster
 	reg     *srfake.Registry
 	cl      *kgo.Client
@@ -38,7 +38,7 @@ type stack struct {
 	brokers []string
 }
 
-func newStack(t *testing.T, opts ...kfake.Opt) *stack {
+func newStack(t testing.TB, opts ...kfake.Opt) *stack {
 	t.Helper()
 	opts = append([]kfake.Opt{kfake.NumBrokers(1), kfake.GroupMinSessionTimeout(time.Second)}, opts...)
 	c, err := kfake.NewCluster(opts...)
@@ -85,7 +85,7 @@ func (st *stack) serve(opts ...Option) (*Server, string) {
 	return s, hs.URL
 }
 
-func registerSchema(t *testing.T, regURL, subject, schema string) int {
+func registerSchema(t testing.TB, regURL, subject, schema string) int {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"schema": schema})
 	resp, err := http.Post(regURL+"/subjects/"+subject+"/versions", "application/vnd.schemaregistry.v1+json", bytes.NewReader(body))
@@ -102,7 +102,7 @@ func registerSchema(t *testing.T, regURL, subject, schema string) int {
 	return out.ID
 }
 
-func wire(t *testing.T, id int, schema string, native map[string]any) []byte {
+func wire(t testing.TB, id int, schema string, native map[string]any) []byte {
 	t.Helper()
 	codec, err := goavro.NewCodec(schema)
 	if err != nil {
@@ -167,7 +167,7 @@ func (st *stack) consume(topic string, n int) []kv {
 	return out
 }
 
-func post(t *testing.T, url, path, ksql string, props map[string]any) (int, []byte) {
+func post(t testing.TB, url, path, ksql string, props map[string]any) (int, []byte) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"ksql": ksql, "streamsProperties": props})
 	req, _ := http.NewRequest(http.MethodPost, url+path, bytes.NewReader(body))
@@ -182,7 +182,7 @@ func post(t *testing.T, url, path, ksql string, props map[string]any) (int, []by
 	return resp.StatusCode, b
 }
 
-func mustKSQL(t *testing.T, url, ksql string, props map[string]any) []map[string]any {
+func mustKSQL(t testing.TB, url, ksql string, props map[string]any) []map[string]any {
 	t.Helper()
 	code, body := post(t, url, "/ksql", ksql, props)
 	if code != 200 {
