@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// stationsColumns describes the reference stations table (reference.md §4.1)
-// as the catalog reports it.
+// stationsColumns describes the stations table (as lab/seed creates it) as
+// the catalog reports it.
 func stationsColumns(t *testing.T) []column {
 	t.Helper()
 	defs := []struct {

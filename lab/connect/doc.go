@@ -5,20 +5,39 @@
 // connect-offsets, and copies tables into topics through the JsonConverter,
 // exactly as a distributed worker with kafka-connect-jdbc 10.8 does.
 //
-// # Exactly once
+// # Delivery
 //
-// Each task owns a transactional producer (transactional.id
-// "<group.id>-<connector>-<task>", as a worker with
-// exactly.once.source.support=enabled names it). Every batch of rows a poll
-// returns is written in one Kafka transaction together with the offset record
-// for that batch, so the data and the offset that covers it become visible
-// together or not at all. A worker reads connect-offsets with read_committed
-// isolation, so after a crash or a restart it resumes from the last committed
-// batch: no duplicates and no gaps. A new producer with the same
-// transactional.id fences and aborts whatever a previous instance left open.
-// This was chosen over "produce data, then offset, then reconcile" because
-// reconciling would mean decoding the data topic with the configured
-// converter, which cannot work for every converter or for bulk mode.
+// By default the worker runs as Kafka 3.9 does, with
+// exactly.once.source.support=disabled: a task writes each batch of rows
+// (one JdbcSourceTask poll, at most batch.max.rows) with a plain producer
+// (acks=all, one request in flight, no transactions), so data topics hold
+// only data records and no transaction markers. Once the broker has
+// acknowledged a batch, its offset is pending; the worker's own producer
+// writes pending offsets to connect-offsets every offset.flush.interval.ms
+// and whenever a task stops, fails or is restarted, its connector is
+// paused or deleted, or the worker closes (WorkerSourceTask and
+// SourceTaskOffsetCommitter in Kafka). Where Kafka's default interval is
+// 60 s, this worker flushes after every acknowledged batch unless
+// WithOffsetFlushInterval sets an interval, which narrows the window of
+// repeated records described next. Delivery is at least once: a clean stop
+// loses and repeats nothing, but after a crash (the process killed, or the
+// broker gone before a flush) the records written after the last flushed
+// offset are read from the table and written again by the next task, as
+// with the real worker, so consumers may see them twice.
+//
+// WithExactlyOnceSourceSupport(true) is exactly.once.source.support=enabled:
+// each task then owns a transactional producer (transactional.id
+// "<group.id>-<connector>-<task>", as Kafka's Worker.taskTransactionalId
+// names it) and writes every batch in one Kafka transaction together with
+// its offset record (transaction.boundary=poll; "interval" runs the same
+// way), so data and offset become visible together or not at all and a
+// restart resumes with no duplicates and no gaps. The data topics then
+// hold commit markers, which consumers must skip. In both modes
+// connect-offsets is read with read_committed isolation, which reads
+// offsets written with or without transactions. The connector settings
+// exactly.once.support and transaction.boundary are validated as Kafka's
+// DistributedHerder does; the JDBC source connector implements neither
+// exactly-once preflight check, so "required" and "connector" are refused.
 //
 // # Lifecycle
 //
@@ -33,9 +52,9 @@
 // # Scope
 //
 // The worker implements the Kafka Connect REST API and the JDBC source
-// settings a table-copying pipeline uses. Things it does not have are refused in the real error shape rather
-// than ignored: converters other than JsonConverter, single message
-// transforms and predicates ("Class ... could not be found."), the JDBC
+// settings a table-copying pipeline uses. Things it does not have are
+// refused in the real error shape rather than ignored: converters other
+// than JsonConverter, single message transforms and predicates ("Class ... could not be found."), the JDBC
 // query mode, and JDBC URLs for databases other than PostgreSQL ("No
 // suitable driver found"). Configuration errors, including an unset or
 // unknown mode, a missing incrementing or timestamp column and an

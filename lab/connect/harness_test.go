@@ -72,11 +72,11 @@ type worker struct {
 	srv *httptest.Server
 }
 
-func startWorker(t *testing.T, b *broker) *worker {
+func startWorker(t *testing.T, b *broker, opts ...Option) *worker {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	w, err := New(ctx, b.addrs())
+	w, err := New(ctx, b.addrs(), opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -223,4 +223,21 @@ func (wk *worker) doRaw(t *testing.T, method, path, contentType, body string) re
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	return response{code: resp.StatusCode, header: resp.Header, body: raw}
+}
+
+// waitLastOffset waits until the last record in connect-offsets is
+// key => value. Without exactly-once support an offset is committed after
+// the records it covers are acknowledged, so it may trail them.
+func waitLastOffset(t *testing.T, b *broker, key, value string) {
+	t.Helper()
+	eventually(t, "offset "+key+" => "+value, func() string {
+		offs := readTopic(t, b, "connect-offsets")
+		if len(offs) == 0 {
+			return "no offset records"
+		}
+		if last := offs[len(offs)-1]; string(last.Key) != key || string(last.Value) != value {
+			return string(last.Key) + " => " + string(last.Value)
+		}
+		return ""
+	})
 }

@@ -52,6 +52,7 @@ func (w *Worker) validateConfig(ctx context.Context, props map[string]string) (c
 	def := sourceConnectorConfigDef().merge(jdbcConfigDef())
 	values := def.validateAll(props)
 	validateWorkerKeys(props, values)
+	w.validateExactlyOnce(values)
 	validateJDBC(ctx, props, values)
 	return def.result(class, values), nil
 }

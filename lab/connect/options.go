@@ -3,6 +3,7 @@ package connect
 import (
 	"io"
 	"log/slog"
+	"time"
 )
 
 // Option configures a Worker.
@@ -17,6 +18,8 @@ type options struct {
 	workerID       string
 	converterProps map[string]string
 	maxBody        int64
+	exactlyOnce    bool
+	offsetFlush    time.Duration
 }
 
 func defaultOptions() options {
@@ -47,7 +50,7 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithGroupID sets the worker's group.id, which prefixes the tasks'
-// transactional ids. Default: "connect-cluster" (Kafka's sample
+// transactional ids under exactly-once source support. Default: "connect-cluster" (Kafka's sample
 // connect-distributed.properties).
 func WithGroupID(id string) Option { return func(o *options) { o.groupID = id } }
 
@@ -79,3 +82,28 @@ func WithWorkerConverters(props map[string]string) Option {
 
 // WithMaxBodyBytes limits request bodies; larger ones get 413. Default: 1 MiB.
 func WithMaxBodyBytes(n int64) Option { return func(o *options) { o.maxBody = n } }
+
+// WithExactlyOnceSourceSupport sets the worker property
+// exactly.once.source.support: true is "enabled", false "disabled". Default:
+// disabled, as in Kafka 3.9. When enabled, each source task writes every
+// batch of rows and its offset record in one Kafka transaction; when
+// disabled, tasks write records without transactions and commit offsets
+// after the records are acknowledged (at least once).
+func WithExactlyOnceSourceSupport(enabled bool) Option {
+	return func(o *options) { o.exactlyOnce = enabled }
+}
+
+// WithOffsetFlushInterval sets offset.flush.interval.ms, how often a task
+// without exactly-once support commits the offsets of acknowledged records
+// to the offset topic. Default: 0, which commits after every acknowledged
+// batch (more often than Kafka's default of 60 s, which only narrows the
+// window of records written again after a crash). Offsets are also
+// committed when a task stops. It has no effect with exactly-once source
+// support, where offsets are committed with each transaction.
+func WithOffsetFlushInterval(d time.Duration) Option {
+	return func(o *options) {
+		if d >= 0 {
+			o.offsetFlush = d
+		}
+	}
+}

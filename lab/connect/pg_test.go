@@ -129,7 +129,9 @@ func (d *testDB) insertStation(t *testing.T, stopID int) {
 	d.exec(t, `INSERT INTO stations VALUES ($1, 'N', 'Test stop', 'Test', 'Test (Blue Line)', 49999, 99, false, true, false)`, stopID)
 }
 
-// referenceConfig is reference.md §4.3 pointed at db, with a short poll
+// referenceConfig is the original CTA pipeline's JDBC source connector
+// config (incrementing on stop_id, topic prefix "org.chicago.cta.",
+// schemaless JSON, batch.max.rows 500) pointed at db, with a short poll
 // interval so that new rows show up quickly.
 func referenceConfig(db *testDB) map[string]string {
 	return map[string]string{

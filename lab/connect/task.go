@@ -10,9 +10,10 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// sourceTask is one JdbcSourceTask with its worker-side loop
-// (WorkerSourceTask): poll rows, convert, write them and the offset in one
-// Kafka transaction.
+// sourceTask is one JdbcSourceTask with its worker-side loop: poll rows,
+// convert them, write them and commit their offsets, either at least once
+// (WorkerSourceTask) or in transactions (ExactlyOnceWorkerSourceTask); see
+// delivery.go.
 type sourceTask struct {
 	w         *Worker
 	connector string
@@ -25,10 +26,15 @@ type sourceTask struct {
 	producer *kgo.Client
 	conn     *pgx.Conn
 	inTxn    bool
+
+	// Offsets of acknowledged records not yet written to the offset topic
+	// (at-least-once delivery only), by offset record key.
+	pending   map[string][]byte
+	lastFlush time.Time
 }
 
 func newSourceTask(w *Worker, connector string, id int, props map[string]string) *sourceTask {
-	return &sourceTask{w: w, connector: connector, id: id, props: props}
+	return &sourceTask{w: w, connector: connector, id: id, props: props, pending: map[string][]byte{}}
 }
 
 // taskError is a task failure; its text is the status trace.
@@ -84,18 +90,15 @@ func (t *sourceTask) run(ctx context.Context) error {
 		return &taskError{msg: err.Error()}
 	}
 
-	t.producer, err = kgo.NewClient(
-		kgo.SeedBrokers(t.w.brokers...),
-		kgo.TransactionalID(fmt.Sprintf("%s-%s-%d", t.w.opts.groupID, t.connector, t.id)),
-		kgo.RequiredAcks(kgo.AllISRAcks()),
-		kgo.ProducerLinger(0),
-		kgo.TransactionTimeout(time.Minute),
-		kgo.WithLogger(t.w.kgoLogger()),
-	)
+	t.producer, err = t.newProducer()
 	if err != nil {
 		return &taskError{msg: "Failed to create producer", cause: err}
 	}
 	defer t.closeProducer()
+	// On every exit, failed or stopped, commit the offsets of the records
+	// already acknowledged (WorkerSourceTask.finalOffsetCommit).
+	t.lastFlush = time.Now()
+	defer t.flushOffsets()
 
 	if err := t.connect(ctx, pgcfg); err != nil {
 		return err
@@ -110,7 +113,8 @@ func (t *sourceTask) run(ctx context.Context) error {
 		}
 		queriers = append(queriers, q)
 	}
-	// Resume from the committed offsets (read_committed replay).
+	// Resume from the committed offsets (read_committed replay, which reads
+	// offsets written with or without transactions).
 	if len(queriers) > 0 {
 		if err := t.w.refreshOffsets(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -138,7 +142,11 @@ func (t *sourceTask) run(ctx context.Context) error {
 				next = q
 			}
 		}
-		if wait := time.Until(next.nextRun); wait > 0 {
+		wake := next.nextRun
+		if due, ok := t.flushDue(); ok && due.Before(wake) {
+			wake = due
+		}
+		if wait := time.Until(wake); wait > 0 {
 			timer := time.NewTimer(wait)
 			select {
 			case <-ctx.Done():
@@ -146,6 +154,10 @@ func (t *sourceTask) run(ctx context.Context) error {
 				return nil
 			case <-timer.C:
 			}
+		}
+		t.maybeFlush()
+		if time.Now().Before(next.nextRun) {
+			continue
 		}
 		if err := t.pollWithRetry(ctx, next, pgcfg); err != nil {
 			if ctx.Err() != nil {
@@ -212,7 +224,7 @@ func (t *sourceTask) pollWithRetry(ctx context.Context, q *querier, pgcfg *pgx.C
 }
 
 // poll runs the table's query and writes its rows in batches of
-// batch.max.rows, each batch and its offset in one transaction.
+// batch.max.rows (what one JdbcSourceTask.poll returns).
 func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 	var now time.Time
 	if q.mode == modeTimestamp || q.mode == modeTimestampIncrementing {
@@ -253,7 +265,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		}
 		batch = append(batch, rec)
 		if len(batch) == t.cfg.BatchMaxRows {
-			if err := t.commit(ctx, q, batch, last); err != nil {
+			if err := t.send(ctx, q, batch, last); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -263,7 +275,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		return &dbError{err: sqlWrap(err)}
 	}
 	if len(batch) > 0 {
-		if err := t.commit(ctx, q, batch, last); err != nil {
+		if err := t.send(ctx, q, batch, last); err != nil {
 			return err
 		}
 	}
@@ -273,56 +285,4 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 
 func sqlWrap(err error) error {
 	return &sqlError{err: err, msg: "org.postgresql.util.PSQLException: " + err.Error()}
-}
-
-// commit writes a batch and, outside bulk mode, its offset record in one
-// transaction, then advances the querier.
-func (t *sourceTask) commit(ctx context.Context, q *querier, batch []*kgo.Record, off tableOffset) error {
-	if err := t.w.ensureDataTopic(ctx, q.topic); err != nil {
-		return &taskError{msg: "Failed to create topic " + q.topic, cause: err}
-	}
-	if err := t.producer.BeginTransaction(); err != nil {
-		return &taskError{msg: "Failed to begin transaction", cause: err}
-	}
-	t.inTxn = true
-	recs := batch
-	var offKey, offVal []byte
-	if q.mode != modeBulk {
-		offKey, offVal = offsetKey(t.connector, q.partition), offsetValue(off)
-		recs = append(append([]*kgo.Record(nil), batch...), &kgo.Record{Topic: t.w.opts.offsetTopic, Key: offKey, Value: offVal})
-	}
-	if err := t.producer.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-		t.abort()
-		return &taskError{msg: "Unrecoverable exception from producer send callback", cause: err}
-	}
-	if err := t.producer.EndTransaction(ctx, kgo.TryCommit); err != nil {
-		t.abort()
-		return &taskError{msg: "Failed to commit transaction", cause: err}
-	}
-	t.inTxn = false
-	if offKey != nil {
-		q.offset = off
-		t.w.storeOffset(offKey, offVal)
-	}
-	return nil
-}
-
-func (t *sourceTask) abort() {
-	if !t.inTxn {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := t.producer.AbortBufferedRecords(ctx); err != nil {
-		t.w.log.Debug("abort buffered records", "err", err)
-	}
-	if err := t.producer.EndTransaction(ctx, kgo.TryAbort); err != nil {
-		t.w.log.Debug("abort transaction", "err", err)
-	}
-	t.inTxn = false
-}
-
-func (t *sourceTask) closeProducer() {
-	t.abort()
-	t.producer.Close()
 }
