@@ -122,11 +122,17 @@ func (c *consumers) closeReaders() {
 		parts = append(parts, p)
 	}
 	c.mu.Unlock()
+	// A reader's Close waits for its fetch in flight (up to MaxWait): close
+	// them all at once, or shutting down takes MaxWait per partition.
+	var closing sync.WaitGroup
 	for _, p := range parts {
-		if err := p.reader.Close(); err != nil {
-			c.log.Debug("close reader", "topic", p.topic, "partition", p.partition, "err", err)
-		}
+		closing.Go(func() {
+			if err := p.reader.Close(); err != nil {
+				c.log.Debug("close reader", "topic", p.topic, "partition", p.partition, "err", err)
+			}
+		})
 	}
+	closing.Wait()
 	c.wg.Wait()
 }
 
