@@ -21,7 +21,7 @@ import (
 	"github.com/ctalab/ctalab/app/topic"
 )
 
-// The blue line as the original dashboard lists it (reference §8.4).
+// The blue line as the original dashboard lists it.
 var blueLine = []string{"O'Hare", "Rosemont", "Cumberland", "Harlem", "Jefferson Park", "Montrose", "Irving Park",
 	"Addison", "Belmont", "Logan Square", "California", "Western/O'Hare Branch", "Damen", "Division", "Chicago",
 	"Grand", "Clark/Lake", "Washington", "Monroe", "Jackson", "LaSalle", "Clinton", "UIC-Halsted", "Racine",

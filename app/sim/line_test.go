@@ -44,7 +44,7 @@ func TestBuildLinesAsTheReference(t *testing.T) {
 	}
 }
 
-// The initial positions of reference.md §2.3.
+// The initial positions the original algorithm gives (its published vectors).
 func TestInitialPlacementGoldenVectors(t *testing.T) {
 	want := map[Color]string{
 		Blue:  "BL000@0b BL001@6b BL002@12b BL003@18b BL004@24b BL005@30b BL006@26a BL007@20a BL008@14a BL009@8a",
@@ -67,7 +67,7 @@ func TestInitialPlacementGoldenVectors(t *testing.T) {
 	}
 }
 
-// The step-1 arrivals of reference.md §2.3, in the reference's order.
+// The first tick's arrivals of the original algorithm (its published vectors), in its order.
 func TestStepOneGoldenVectors(t *testing.T) {
 	want := map[Color]string{
 		Blue: "Rosemont 40820 b BL000 40890 b; Addison 41240 b BL001 40550 b; Division 40320 b BL002 40590 b; " +

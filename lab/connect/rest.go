@@ -158,6 +158,12 @@ func (w *Worker) readJSON(rw http.ResponseWriter, r *http.Request, v any) *restE
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
+		// Connect's ConnectExceptionMapper answers 500 for anything that is
+		// not a WebApplicationException, Jackson's parse errors included.
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return &restError{http.StatusInternalServerError, "Unexpected character in request body: " + err.Error()}
+		}
 		return badRequest("Cannot deserialize request body: " + err.Error())
 	}
 	return nil

@@ -144,7 +144,7 @@ func (q *request) readJSON(v any, limit int64) *apiError {
 		if errors.As(err, &syntax) {
 			return &apiError{http.StatusBadRequest, http.StatusBadRequest, "Unexpected character in request body: " + err.Error()}
 		}
-		return &apiError{http.StatusBadRequest, http.StatusBadRequest, "Unrecognized request body: " + err.Error()}
+		return &apiError{http.StatusBadRequest, http.StatusBadRequest, "Cannot deserialize request body: " + err.Error()}
 	}
 	return nil
 }
