@@ -26,7 +26,7 @@ type Config struct {
 	// topics and partitions and the end offsets for the lag. Default: 1s.
 	DiscoveryInterval time.Duration
 	// PushInterval is the shortest time between two live updates sent to
-	// the browsers; changes in between are coalesced. Default: 250ms.
+	// the browsers; changes in between are coalesced. Default: 25ms.
 	PushInterval time.Duration
 	// MaxWait bounds how long a fetch waits for new records. Default: 500ms.
 	MaxWait time.Duration
@@ -38,7 +38,7 @@ type Config struct {
 const (
 	DefaultListen            = "127.0.0.1:8888"
 	DefaultDiscoveryInterval = time.Second
-	DefaultPushInterval      = 250 * time.Millisecond
+	DefaultPushInterval      = 25 * time.Millisecond
 	DefaultMaxWait           = 500 * time.Millisecond
 	DefaultShutdownTimeout   = 5 * time.Second
 )

@@ -90,6 +90,29 @@ func newer(t int64, s src, t0 int64, s0 src) bool {
 	return s.compare(s0) > 0
 }
 
+// supersedes reports whether arrival r (read at s) is a later report of its
+// train than old. Reports carry the simulated time of their tick, and the
+// initial placement shares its time with the first tick's moves: at equal
+// times, a report that leaves the other's station and direction is the
+// later one; only otherwise does the read position decide.
+func supersedes(r ArrivalRecord, s src, old trainState) bool {
+	if r.Time != old.Time {
+		return r.Time > old.Time
+	}
+	switch {
+	case follows(r, old.ArrivalRecord):
+		return true
+	case follows(old.ArrivalRecord, r):
+		return false
+	}
+	return s.compare(old.src) > 0
+}
+
+// follows reports whether r departs from where prev put the train.
+func follows(r, prev ArrivalRecord) bool {
+	return r.PrevStationID != nil && r.PrevDirection != nil && *r.PrevStationID == prev.StationID && *r.PrevDirection == prev.Direction
+}
+
 // Model is the dashboard's status: stations, trains, turnstile counts and
 // the weather. It is safe for concurrent use.
 type Model struct {
@@ -179,7 +202,7 @@ func (m *Model) ApplyArrival(r ArrivalRecord, s src) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seeTime(r.Time)
-	if old, ok := m.trains[r.TrainID]; !ok || newer(r.Time, s, old.Time, old.src) {
+	if old, ok := m.trains[r.TrainID]; !ok || supersedes(r, s, old) {
 		m.trains[r.TrainID] = trainState{r, s}
 	}
 	m.touch()

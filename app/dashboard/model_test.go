@@ -178,3 +178,21 @@ func TestWeatherSummaryTruncatesAndTitleCases(t *testing.T) {
 		t.Errorf("weather %q", got)
 	}
 }
+
+// The initial placement and the first tick's moves share their simulated
+// time: whichever topic is read first, the train ends where it moved to.
+func TestAMoveAtThePlacementsTimeSupersedesThePlacement(t *testing.T) {
+	prev, dir := 40890, "b"
+	placement := ArrivalRecord{Time: 1000, Line: "blue", StationID: 40890, TrainID: "BL000", Direction: "b", Status: "in_service"}
+	move := ArrivalRecord{Time: 1000, Line: "blue", StationID: 40820, TrainID: "BL000", Direction: "b", Status: "in_service", PrevStationID: &prev, PrevDirection: &dir}
+	for _, order := range [][]ArrivalRecord{{placement, move}, {move, placement}} {
+		m := NewModel()
+		for i, r := range order {
+			// the later-read record sorts after by its source position
+			m.ApplyArrival(r, src{topic: "t", offset: int64(i)})
+		}
+		if got := m.trains["BL000"].StationID; got != 40820 {
+			t.Errorf("read %d then %d: BL000 shown at %d, want 40820", order[0].StationID, order[1].StationID, got)
+		}
+	}
+}
