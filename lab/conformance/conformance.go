@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -139,6 +140,29 @@ func Specs(provider string, running func() stack.Stack) bool {
 				Expect(got[1]["note"]).To(BeNil())
 				subjects := getJSON(ctx, e.SchemaRegistry+"/subjects", http.StatusOK)
 				Expect(subjects).To(ContainElement(topic + "-value"))
+			}, SpecTimeout(60*time.Second))
+
+			It("serves kcat, a librdkafka client: it lists the topics and consumes a record written through the REST Proxy", func(ctx SpecContext) {
+				kcat, err := exec.LookPath("kcat")
+				if err != nil {
+					Skip("kcat is not installed: scripts/install-test-deps (run by make test) installs it")
+				}
+				topic := "conformance-kcat-" + suffix()
+				createTopic(ctx, e, topic, 1)
+				status, body := post(ctx, e.RESTProxy+"/topics/"+topic, "application/vnd.kafka.binary.v2+json", `{"records":[{"key":"a2V5","value":"aGVsbG8ga2NhdA=="}]}`)
+				Expect(status).To(Equal(http.StatusOK), "body: %s", body)
+				out, err := exec.CommandContext(ctx, kcat, "-b", e.Brokers[0], "-L", "-J").Output()
+				Expect(err).NotTo(HaveOccurred(), "kcat -L")
+				var md struct {
+					Topics []struct {
+						Topic string `json:"topic"`
+					} `json:"topics"`
+				}
+				Expect(json.Unmarshal(out, &md)).To(Succeed())
+				Expect(md.Topics).To(ContainElement(HaveField("Topic", topic)))
+				out, err = exec.CommandContext(ctx, kcat, "-b", e.Brokers[0], "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%k=%s\\n").Output()
+				Expect(err).NotTo(HaveOccurred(), "kcat -C")
+				Expect(string(out)).To(Equal("key=hello kcat\n"))
 			}, SpecTimeout(60*time.Second))
 
 			DescribeTable("writes nothing for a rejected request",

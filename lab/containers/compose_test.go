@@ -92,7 +92,8 @@ func TestComposeMatchesThePackage(t *testing.T) {
 		if cs.Image != svc.image {
 			t.Errorf("%s: compose image %q, package image %q", svc.name, cs.Image, svc.image)
 		}
-		wantPort := strconv.Itoa(standardPorts[svc.name]) + ":" + strconv.Itoa(svc.port)
+		// published on loopback only: the lab is not for other hosts
+		wantPort := "127.0.0.1:" + strconv.Itoa(standardPorts[svc.name]) + ":" + strconv.Itoa(svc.port)
 		if !slices.Equal(cs.Ports, []string{wantPort}) {
 			t.Errorf("%s: compose ports %q, want [%q]", svc.name, cs.Ports, wantPort)
 		}
