@@ -229,6 +229,9 @@ func decodeTurnstile(key, value []byte) (stationID int, count *int64, err error)
 	if value == nil {
 		return stationID, nil, nil
 	}
+	if n, ok := canonicalCount(value); ok {
+		return stationID, &n, nil
+	}
 	var v struct {
 		Count *int64 `json:"COUNT"`
 	}
@@ -239,4 +242,34 @@ func decodeTurnstile(key, value []byte) (stationID int, count *int64, err error)
 		return 0, nil, malformed("decode turnstile summary: COUNT missing")
 	}
 	return stationID, v.Count, nil
+}
+
+// canonicalCount decodes the value exactly as ksqlDB writes it,
+// {"COUNT":n} with n a JSON integer that fits an int64, without
+// encoding/json. Anything else reports false and takes the general path.
+func canonicalCount(b []byte) (int64, bool) {
+	const prefix, suffix = `{"COUNT":`, `}`
+	if len(b) < len(prefix)+1+len(suffix) || string(b[:len(prefix)]) != prefix || b[len(b)-1] != '}' {
+		return 0, false
+	}
+	digits := b[len(prefix) : len(b)-1]
+	neg := digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	// a JSON integer: 0, or no leading zero; at most 18 digits cannot overflow
+	if len(digits) == 0 || len(digits) > 18 || (digits[0] == '0' && len(digits) > 1) {
+		return 0, false
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }

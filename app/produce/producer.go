@@ -45,7 +45,8 @@ func (c *counters) snapshot() Counts {
 // safe for concurrent use by several simulations.
 type Producer struct {
 	cfg     Config
-	writer  *kafka.Writer
+	writer  *kafka.Writer // the turnstile topic: long runs of records
+	arrived *kafka.Writer // the arrivals topics: a few records each per batch
 	weather *weatherClient
 
 	arrivalKey, arrivalValue, turnstileKey, turnstileValue encodeFunc
@@ -59,16 +60,21 @@ type Producer struct {
 	arrivals, turnstiles, weatherN counters
 	failure                        atomic.Pointer[error]
 
-	// pending records, handed to the writer in batches (see Flush)
-	pending []kafka.Message
+	// pending records, handed to the writers in batches (see Flush)
+	pending, pendingArrivals []kafka.Message
 	// the last turnstile entry and its encoding: a tick's entries at one
 	// station are identical records, encoded once
 	lastEntry      sim.TurnstileEntry
 	lastKey, lastV []byte
 }
 
-// batchRecords is how many records are handed to the writer in one call.
+// batchRecords is how many records are handed to the writers in one call.
 const batchRecords = 1000
+
+// arrivalBatchSize is the arrivals writer's batch size. A batch reserves
+// room for its full size up front, and an arrivals topic gets a few records
+// per batch timeout, so the turnstile topic's size would waste most of it.
+const arrivalBatchSize = 64
 
 type encodeFunc = func(dst []byte, native any) ([]byte, error)
 
@@ -113,17 +119,20 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 		return nil, err
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
-	p.writer = &kafka.Writer{
-		Addr:         addr,
-		Transport:    transport,
-		Balancer:     &kafka.Murmur2Balancer{},
-		RequiredAcks: kafka.RequireAll,
-		BatchTimeout: cfg.BatchTimeout,
-		BatchSize:    1000,
-		MaxAttempts:  cfg.MaxAttempts,
-		Async:        true,
-		Completion:   p.completed,
+	newWriter := func(batchSize int) *kafka.Writer {
+		return &kafka.Writer{
+			Addr:         addr,
+			Transport:    transport,
+			Balancer:     &kafka.Murmur2Balancer{},
+			RequiredAcks: kafka.RequireAll,
+			BatchTimeout: cfg.BatchTimeout,
+			BatchSize:    batchSize,
+			MaxAttempts:  cfg.MaxAttempts,
+			Async:        true,
+			Completion:   p.completed,
+		}
 	}
+	p.writer, p.arrived = newWriter(1000), newWriter(arrivalBatchSize)
 	return p, nil
 }
 
@@ -184,14 +193,25 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	select {
-	case p.slots <- struct{}{}:
-	case <-p.ctx.Done():
+	if p.ctx.Err() != nil {
 		return ErrClosed
 	}
+	select {
+	case p.slots <- struct{}{}: // a free slot: no need to wait
+	default:
+		select {
+		case p.slots <- struct{}{}:
+		case <-p.ctx.Done():
+			return ErrClosed
+		}
+	}
 	c.sent.Add(1)
-	p.pending = append(p.pending, kafka.Message{Topic: t, Key: key, Value: value})
-	if len(p.pending) >= batchRecords {
+	if c == &p.arrivals {
+		p.pendingArrivals = append(p.pendingArrivals, kafka.Message{Topic: t, Key: key, Value: value})
+	} else {
+		p.pending = append(p.pending, kafka.Message{Topic: t, Key: key, Value: value})
+	}
+	if len(p.pending)+len(p.pendingArrivals) >= batchRecords {
 		return p.Flush()
 	}
 	return nil
@@ -201,12 +221,25 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 // asynchronously; the simulation calls it at the end of every tick. Close
 // waits for their acknowledgements.
 func (p *Producer) Flush() error {
-	if len(p.pending) == 0 {
-		return p.Err()
+	terr := p.write(p.writer, &p.pending)
+	aerr := p.write(p.arrived, &p.pendingArrivals)
+	if terr != nil {
+		return terr
 	}
-	batch := p.pending
-	p.pending = p.pending[:0] // the writer copies each record
-	if err := p.writer.WriteMessages(p.ctx, batch...); err != nil {
+	if aerr != nil {
+		return aerr
+	}
+	return p.Err()
+}
+
+// write hands the records in *pending to w and empties *pending.
+func (p *Producer) write(w *kafka.Writer, pending *[]kafka.Message) error {
+	batch := *pending
+	if len(batch) == 0 {
+		return nil
+	}
+	*pending = batch[:0] // the writer copies each record
+	if err := w.WriteMessages(p.ctx, batch...); err != nil {
 		for i := range batch {
 			<-p.slots
 			if batch[i].Topic == topic.Turnstile {
@@ -219,7 +252,7 @@ func (p *Producer) Flush() error {
 		p.failure.CompareAndSwap(nil, &e)
 		return e
 	}
-	return p.Err()
+	return nil
 }
 
 func timestampKey(enc encodeFunc, t time.Time) ([]byte, error) {
@@ -290,7 +323,15 @@ func (p *Producer) Close(ctx context.Context) error {
 			p.closeErr = err
 		}
 		done := make(chan error, 1)
-		go func() { done <- p.writer.Close() }()
+		go func() {
+			arrived := make(chan error, 1)
+			go func() { arrived <- p.arrived.Close() }()
+			err := p.writer.Close()
+			if aerr := <-arrived; err == nil {
+				err = aerr
+			}
+			done <- err
+		}()
 		select {
 		case err := <-done:
 			if err != nil {

@@ -70,13 +70,23 @@ func TestTransformerWritesEveryLineStationOnceKeyedByLine(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(runCtx) }()
-	for tr.Stats().Consumed < int64(len(msgs)) {
+	// Consumed counts a record before its offset is committed: wait for
+	// the commit of the last one, which is what a restart resumes from.
+	client := &kafka.Client{Addr: kafka.TCP(cluster.ListenAddrs()...)}
+	committed := func() int64 {
+		off, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: GroupID, Topics: map[string][]int{"org.chicago.cta.stations": {0}}})
+		if err != nil || len(off.Topics["org.chicago.cta.stations"]) == 0 {
+			return -1
+		}
+		return off.Topics["org.chicago.cta.stations"][0].CommittedOffset
+	}
+	for committed() < int64(len(msgs)) {
 		select {
 		case err := <-done:
 			t.Fatalf("Run ended early: %v", err)
 		case <-time.After(20 * time.Millisecond):
 		case <-ctx.Done():
-			t.Fatalf("consumed %d of %d", tr.Stats().Consumed, len(msgs))
+			t.Fatalf("consumed %d of %d, committed up to %d", tr.Stats().Consumed, len(msgs), committed())
 		}
 	}
 	stop()
@@ -117,7 +127,6 @@ func TestTransformerWritesEveryLineStationOnceKeyedByLine(t *testing.T) {
 		t.Errorf("Clark/Lake: blue %+v green %+v", latest[Key{"blue", 40380}], latest[Key{"green", 40380}])
 	}
 	// The group committed its offsets.
-	client := &kafka.Client{Addr: kafka.TCP(cluster.ListenAddrs()...)}
 	off, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: GroupID, Topics: map[string][]int{"org.chicago.cta.stations": {0}}})
 	if err != nil {
 		t.Fatal(err)

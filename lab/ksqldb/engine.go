@@ -25,6 +25,10 @@ type execCtx struct {
 	props        map[string]string
 	topicDeleted bool
 	topics       map[string]*topicMeta // sandbox view of topics created or deleted earlier in the request
+	// missing are the topics this request found missing after the second
+	// look (shared by a request's sandbox and live passes): one look is
+	// enough for them later in the request
+	missing map[string]bool
 }
 
 var reservedColumns = map[string]bool{"ROWTIME": true, "ROWPARTITION": true, "ROWOFFSET": true, "WINDOWSTART": true, "WINDOWEND": true}
@@ -123,7 +127,14 @@ func (s *Server) topicMetaIn(ctx context.Context, ec *execCtx, topic string) (to
 	if tm, ok := ec.topics[topic]; ok {
 		return *tm, nil
 	}
-	return s.topicMeta(ctx, topic)
+	if ec.missing[topic] {
+		return s.topicMetaOnce(ctx, topic)
+	}
+	tm, err := s.topicMeta(ctx, topic)
+	if err == nil && !tm.exists && ec.missing != nil {
+		ec.missing[topic] = true
+	}
+	return tm, err
 }
 
 func (ec *execCtx) noteTopic(topic string, tm topicMeta) {
@@ -139,6 +150,7 @@ func (s *Server) topicMeta(ctx context.Context, topic string) (topicMeta, error)
 		return tm, err
 	}
 	// the client's metadata cache may predate a topic created moments ago: look once more
+	s.secondLooks.Add(1)
 	select {
 	case <-ctx.Done():
 		return tm, ctx.Err()

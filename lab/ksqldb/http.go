@@ -200,14 +200,15 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// validate every statement in a sandbox first, as ksqlDB does
-	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props)}
+	missing := map[string]bool{}
+	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props), missing: missing}
 	for _, p := range stmts {
 		if _, err := s.execute(ctx, sandbox, p); err != nil {
 			s.writeStatementError(w, r, p.Text, err, nil)
 			return
 		}
 	}
-	live := &execCtx{ms: s.ms, props: maps.Clone(props)}
+	live := &execCtx{ms: s.ms, props: maps.Clone(props), missing: missing}
 	entities := []any{}
 	for _, p := range stmts {
 		ent, err := s.execute(ctx, live, p)

@@ -3,7 +3,7 @@ package ksqldb
 import (
 	"encoding/json"
 	"slices"
-	"strings"
+	"strconv"
 	"sync"
 )
 
@@ -44,8 +44,14 @@ func (c change) value() []byte {
 }
 
 type group struct {
+	key    string // encoded group key
+	logKey string // its changelog key, "a" + key
 	keys   []any
 	states []aggState
+}
+
+func newGroup(key string, keys []any, states []aggState) *group {
+	return &group{key: key, logKey: "a" + key, keys: keys, states: states}
 }
 
 // processor runs a queryPlan record by record and keeps its state.
@@ -57,6 +63,14 @@ type processor struct {
 	srcRows map[string][]any
 	mat     map[string][]any // materialised result rows by encoded key
 	skipped int64            // rows dropped (null grouping key)
+
+	// scratch space of process, reused from call to call (p.mu is held)
+	outs    []outRow
+	changes []change
+	changed []*group // groups the row touched: at most two (retract and add)
+	gvals   []any
+	keyBuf  []byte
+	arow    []any
 }
 
 func newProcessor(p *queryPlan) *processor {
@@ -71,17 +85,36 @@ func (p *processor) reset() {
 
 // encodeVals builds a map key from values.
 func encodeVals(vals []any) string {
-	var b strings.Builder
+	return string(appendVals(nil, vals))
+}
+
+// appendVals appends the map key of values to b.
+func appendVals(b []byte, vals []any) []byte {
 	for _, v := range vals {
 		if v == nil {
-			b.WriteString("\x01\x00")
+			b = append(b, "\x01\x00"...)
 			continue
 		}
-		b.WriteString("\x02")
-		b.WriteString(formatValue(v))
-		b.WriteString("\x00")
+		b = append(b, '\x02')
+		b = appendValue(b, v)
+		b = append(b, '\x00')
 	}
-	return b.String()
+	return b
+}
+
+// appendValue appends formatValue(v) to b.
+func appendValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return append(b, x...)
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case bool:
+		return strconv.AppendBool(b, x)
+	}
+	return append(b, formatValue(v)...)
 }
 
 func (p *processor) pass(row []any) bool {
@@ -111,69 +144,73 @@ func (p *processor) outKey(vals []any) string {
 	return encodeVals(keys)
 }
 
-// process handles one input row; the caller holds p.mu.
+// process handles one input row; the caller holds p.mu. The returned
+// slices are valid until the next call.
 func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 	if p.plan.agg == nil {
 		return p.processSimple(r, changelog)
 	}
-	var outs []outRow
-	var changes []change
-	var changed []string // groups this row touched: at most two (retract and add)
-	apply := func(row []any, sign int64) bool {
-		ap := p.plan.agg
-		gvals := make([]any, len(ap.groupEval))
-		for i, g := range ap.groupEval {
-			gvals[i] = g.eval(row)
-			if gvals[i] == nil {
-				p.skipped++
-				return false
-			}
-		}
-		gk := encodeVals(gvals)
-		g := p.groups[gk]
-		if g == nil {
-			g = &group{keys: gvals, states: make([]aggState, len(ap.calls))}
-			p.groups[gk] = g
-		}
-		for i, c := range ap.calls {
-			c.add(&g.states[i], row, sign)
-		}
-		if !slices.Contains(changed, gk) {
-			changed = append(changed, gk)
-		}
-		return true
-	}
+	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	if p.plan.src.Table {
 		prev, had := p.srcRows[r.srcKey]
 		if had {
-			apply(prev, -1)
+			p.apply(prev, -1)
 		}
-		if !r.tombstone && p.pass(r.vals) && apply(r.vals, +1) {
+		if !r.tombstone && p.pass(r.vals) && p.apply(r.vals, +1) {
 			p.srcRows[r.srcKey] = r.vals
 			if changelog {
-				changes = append(changes, change{key: "s" + r.srcKey, row: r.vals})
+				p.changes = append(p.changes, change{key: "s" + r.srcKey, row: r.vals})
 			}
 		} else if had {
 			delete(p.srcRows, r.srcKey)
 			if changelog {
-				changes = append(changes, change{key: "s" + r.srcKey, del: true})
+				p.changes = append(p.changes, change{key: "s" + r.srcKey, del: true})
 			}
 		}
 	} else if !r.tombstone && p.pass(r.vals) {
-		apply(r.vals, +1)
+		p.apply(r.vals, +1)
 	}
-	for _, gk := range changed {
-		g := p.groups[gk]
+	for _, g := range p.changed {
 		if changelog {
-			changes = append(changes, change{key: "a" + gk, group: g})
+			p.changes = append(p.changes, change{key: g.logKey, group: g})
 		}
-		outs = append(outs, p.emitGroup(gk, g, r.ts))
+		p.outs = append(p.outs, p.emitGroup(g.key, g, r.ts))
 	}
-	return outs, changes
+	return p.outs, p.changes
+}
+
+// apply adds (sign +1) or retracts (-1) row to its group and notes the
+// group as changed; it reports false, changing nothing, for a null
+// grouping key.
+func (p *processor) apply(row []any, sign int64) bool {
+	ap := p.plan.agg
+	p.gvals = p.gvals[:0]
+	for _, g := range ap.groupEval {
+		v := g.eval(row)
+		if v == nil {
+			p.skipped++
+			return false
+		}
+		p.gvals = append(p.gvals, v)
+	}
+	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
+	g := p.groups[string(p.keyBuf)]
+	if g == nil {
+		gk := string(p.keyBuf)
+		g = newGroup(gk, slices.Clone(p.gvals), make([]aggState, len(ap.calls)))
+		p.groups[gk] = g
+	}
+	for i, c := range ap.calls {
+		c.add(&g.states[i], row, sign)
+	}
+	if !slices.Contains(p.changed, g) {
+		p.changed = append(p.changed, g)
+	}
+	return true
 }
 
 func (p *processor) aggregatedRow(g *group) []any {
-	row := make([]any, 0, len(g.keys)+len(g.states))
+	row := p.arow[:0]
 	row = append(row, g.keys...)
 	for i, c := range p.plan.agg.calls {
 		row = append(row, c.value(g.states[i]))
@@ -183,6 +220,7 @@ func (p *processor) aggregatedRow(g *group) []any {
 
 func (p *processor) emitGroup(gk string, g *group, ts int64) outRow {
 	arow := p.aggregatedRow(g)
+	p.arow = arow[:0] // nothing keeps the aggregated row
 	vals := p.project(arow)
 	if p.plan.having != nil && p.plan.having.eval(arow) != true {
 		delete(p.mat, gk)
@@ -246,7 +284,7 @@ func (p *processor) restore(key string, value []byte) {
 		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.agg.groupTypes) || len(w.S) != len(p.plan.agg.calls) {
 			return
 		}
-		g := &group{keys: decodeTexts(w.K, p.plan.agg.groupTypes), states: make([]aggState, len(w.S))}
+		g := newGroup(k, decodeTexts(w.K, p.plan.agg.groupTypes), make([]aggState, len(w.S)))
 		for i, c := range p.plan.agg.calls {
 			g.states[i] = c.fromWire(w.S[i])
 		}

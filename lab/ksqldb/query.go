@@ -27,6 +27,8 @@ type runningQuery struct {
 	changelog      string
 	guarantee      string
 
+	keyScratch, valScratch []any // encode's column split, reused (proc.mu is held)
+
 	mu     sync.Mutex
 	state  string
 	cancel context.CancelFunc
@@ -211,12 +213,15 @@ func (p *produceErrors) first() error {
 	return p.err
 }
 
-// decoder turns source records into input rows for one query.
+// decoder turns source records into input rows for one query. It is used
+// by one goroutine at a time.
 type decoder struct {
 	srv          *Server
 	queryID      string
 	src          *source
 	inKey, inVal *serde
+	memo         decodeMemo // decoded values of recent payloads
+	row          []any      // a stream row, reused: nothing keeps it past process
 }
 
 func (s *Server) newDecoder(queryID string, src *source) *decoder {
@@ -236,7 +241,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 	row := inRow{ts: r.Timestamp.UnixMilli(), tombstone: r.Value == nil}
 	var vals []any
 	if !row.tombstone {
-		vals, err = d.inVal.decode(ctx, r.Value)
+		vals, err = d.decodeValue(ctx, r.Value)
 		if err != nil {
 			d.srv.processingError(d.queryID, r, fmt.Errorf("deserialize value: %w", err))
 			return inRow{}, false
@@ -253,13 +258,36 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 		}
 		row.srcKey = encodeVals(keys)
 	}
-	row.vals = assembleRow(src.Schema, keys, vals, r)
+	if src.Table {
+		row.vals = assembleRow(nil, src.Schema, keys, vals, r) // kept as the key's source row
+	} else {
+		d.row = assembleRow(d.row[:0], src.Schema, keys, vals, r)
+		row.vals = d.row
+	}
 	return row, true
 }
 
-// assembleRow lays keys and values out in schema order plus pseudo columns.
-func assembleRow(s schema, keys, vals []any, r *kgo.Record) []any {
-	row := make([]any, 0, len(s.Cols)+len(pseudoColumns))
+// decodeValue decodes a non-null value, remembering recent payloads.
+func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
+	if len(b) == 0 || !memoizable(d.inVal.format) {
+		return d.inVal.decode(ctx, b)
+	}
+	if vals, ok := d.memo.get(b); ok {
+		return vals, nil
+	}
+	vals, err := d.inVal.decode(ctx, b)
+	if err == nil {
+		d.memo.put(b, vals)
+	}
+	return vals, err
+}
+
+// assembleRow lays keys and values out in schema order plus pseudo columns,
+// appending to row (nil allocates a new row).
+func assembleRow(row []any, s schema, keys, vals []any, r *kgo.Record) []any {
+	if row == nil {
+		row = make([]any, 0, len(s.Cols)+len(pseudoColumns))
+	}
 	ki, vi := 0, 0
 	for _, c := range s.Cols {
 		if c.Key {
@@ -278,7 +306,7 @@ func assembleRow(s schema, keys, vals []any, r *kgo.Record) []any {
 }
 
 func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
-	var keys, vals []any
+	keys, vals := q.keyScratch[:0], q.valScratch[:0] // the serdes keep neither
 	for i, c := range q.plan.out.Cols {
 		if c.Key {
 			keys = append(keys, o.vals[i])
@@ -286,6 +314,7 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 			vals = append(vals, o.vals[i])
 		}
 	}
+	q.keyScratch, q.valScratch = keys, vals
 	k, err := q.outKey.encode(keys)
 	if err != nil {
 		return nil, err

@@ -65,14 +65,17 @@ type serde struct {
 	avroCodec *goavro.Codec
 
 	lowerNames []string // column names in lower case, the usual Avro spelling
+	jsonNames  [][]byte // column names as JSON strings, for the JSON format
 }
 
 func newSerde(format string, cols []column, key bool, topic string, reg *registry) *serde {
 	lower := make([]string, len(cols))
+	names := make([][]byte, len(cols))
 	for i, c := range cols {
 		lower[i] = strings.ToLower(c.Name)
+		names[i], _ = json.Marshal(c.Name)
 	}
-	return &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, lowerNames: lower}
+	return &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, lowerNames: lower, jsonNames: names}
 }
 
 // field is column i's value in a decoded record, its name matched
@@ -410,23 +413,24 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
 	case fmtJSON:
-		var b bytes.Buffer
 		if s.key && len(s.cols) == 1 {
-			writeJSONValue(&b, vals[0])
-			return b.Bytes(), nil
+			return appendJSONValue(make([]byte, 0, 16), vals[0]), nil
 		}
-		b.WriteByte('{')
-		for i, c := range s.cols {
+		size := 2
+		for _, n := range s.jsonNames {
+			size += len(n) + 24
+		}
+		b := make([]byte, 0, size)
+		b = append(b, '{')
+		for i, n := range s.jsonNames {
 			if i > 0 {
-				b.WriteByte(',')
+				b = append(b, ',')
 			}
-			k, _ := json.Marshal(c.Name)
-			b.Write(k)
-			b.WriteByte(':')
-			writeJSONValue(&b, vals[i])
+			b = append(b, n...)
+			b = append(b, ':')
+			b = appendJSONValue(b, vals[i])
 		}
-		b.WriteByte('}')
-		return b.Bytes(), nil
+		return append(b, '}'), nil
 	case fmtDelimited:
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
@@ -461,19 +465,26 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 
 // writeJSONValue writes v as JSON the way ksqlDB (Jackson) does.
 func writeJSONValue(b *bytes.Buffer, v any) {
+	b.Write(appendJSONValue(b.AvailableBuffer(), v))
+}
+
+// appendJSONValue appends v as JSON the way ksqlDB (Jackson) does.
+func appendJSONValue(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
-		b.WriteString("null")
+		return append(b, "null"...)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			b.WriteString("null")
-			return
+			return append(b, "null"...)
 		}
-		b.WriteString(javaDouble(x))
+		return append(b, javaDouble(x)...)
 	case string:
 		k, _ := json.Marshal(x)
-		b.Write(k)
-	default:
-		b.WriteString(formatValue(x))
+		return append(b, k...)
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
 	}
+	return append(b, formatValue(v)...)
 }

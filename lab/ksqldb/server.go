@@ -79,6 +79,7 @@ type Server struct {
 	closeOnce   sync.Once
 	closed      atomic.Bool
 	processLogs atomic.Int64
+	secondLooks atomic.Int64 // topic lookups repeated after a pause (topicMeta)
 }
 
 type cmdStatus struct {

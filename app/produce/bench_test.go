@@ -1,0 +1,71 @@
+package produce
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/ctalab/ctalab/app/sim"
+)
+
+// BenchmarkArrivalTicks measures producing ticks of arrivals at max pace:
+// one arrival at each of 30 stations per tick, flushed at the end of the
+// tick, as the simulation does; every record acknowledged at the end.
+func BenchmarkArrivalTicks(b *testing.B) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cluster.Close()
+	reg := srfake.New()
+	defer reg.Close()
+	rp := httptest.NewServer(&restProxyRecorder{})
+	defer rp.Close()
+	d, err := sim.LoadData()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ls, err := sim.BuildLines(d.Stations)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, ls)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var stations []*sim.Station
+	for _, l := range ls {
+		stations = append(stations, l.Stations...)
+	}
+	t0 := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	tick := 0
+	for b.Loop() {
+		for i := range 30 {
+			st := stations[(tick*7+i*11)%len(stations)]
+			a := sim.Arrival{Time: t0.Add(time.Duration(tick) * sim.DefaultStep), StationID: st.ID, StationName: st.Name, Line: st.Color,
+				TrainID: fmt.Sprintf("T%03d", i), Direction: sim.Direction(i % 2)}
+			if err := p.Arrival(a); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := p.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		tick++
+	}
+	if err := p.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if got := p.Stats().Arrivals.Acked; got != int64(30*tick) {
+		b.Fatalf("%d arrivals acknowledged, want %d", got, 30*tick)
+	}
+	b.ReportMetric(float64(30*tick)/b.Elapsed().Seconds(), "arrivals/s")
+}
