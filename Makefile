@@ -4,11 +4,11 @@ PKGS    ?= ./...
 BENCH   ?= .
 BENCHTIME ?= 1x
 
-.PHONY: test vet fmt-check bench deps lab-up lab-down lab-status scenarios
+.PHONY: test vet fmt-check bench bench-go deps lab-up lab-down lab-status scenarios
 
 ## test: unit tests and specs, race detector on (installs missing test tools first)
 test: deps vet fmt-check
-	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -race -count=1 -timeout 45m $(PKGS)
 
 ## deps: install the third-party tools the tests use, when missing
 deps:
@@ -38,14 +38,25 @@ lab-status: bin/lab
 bin/lab: FORCE
 	@$(GO) build -o bin/lab ./lab/cmd/lab
 
+## golden: rewrite fixtures/golden/ from fresh replays, after an intended change (review the diff)
+golden:
+	CTALAB_UPDATE_GOLDEN=1 $(GO) test -count=1 -timeout 45m ./scenarios/ -ginkgo.label-filter=golden
+
 ## scenarios: the scenario suite through the Ginkgo CLI (LAB_STACK picks the stack)
 scenarios:
 	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=60s --timeout=30m ./scenarios
 
 FORCE:
 
-## bench: the Go benchmarks (one simulated weekday, ...)
-bench:
+## bench: the benchmark harness (bench/): lab cold start and idle RSS, a weekday replay end to end, the raw broker
+##        ceiling, arrival-to-dashboard latency, the simulation core; prints one table and writes it, the raw
+##        samples (JSON) and a plot (SVG) under results/. Flags via BENCHFLAGS, e.g. BENCHFLAGS='-runs 1 -rows replay'
+BENCHFLAGS ?=
+bench: bin/lab
+	$(GO) run ./bench -lab bin/lab -out results $(BENCHFLAGS)
+
+## bench-go: the Go benchmarks (one simulated weekday, ...)
+bench-go:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -cpu 1 $(PKGS)
 
 ## fuzz: every fuzz target in the repo, each for $(FUZZTIME), one after another

@@ -8,4 +8,8 @@
 // data dir; the demo lab uses the standard ports and a persistent data dir,
 // so topics, schemas, connector offsets and ksqlDB queries survive a restart
 // exactly where they do on the real platform.
+//
+// For fault tests, WithBrokers runs the stand-ins against a broker in a
+// process of its own ("lab broker"), which a test can kill, and
+// (*Stack).RestartKSQLDB restarts the ksqlDB server alone on its port.
 package embedded

@@ -47,6 +47,9 @@ type Stack struct {
 	closeErr  error
 }
 
+// ksqldbName names the ksqlDB service in errors and in s.servers.
+const ksqldbName = "ksqlDB server"
+
 // service is one HTTP stand-in on its listener.
 type service struct {
 	name string
@@ -156,7 +159,7 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 		return s, err
 	}
 	s.servers = append(s.servers, conn)
-	ksql, err := listen("ksqlDB server", cfg.ports.KSQLDB)
+	ksql, err := listen(ksqldbName, cfg.ports.KSQLDB)
 	if err != nil {
 		return s, err
 	}
@@ -167,15 +170,11 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 		g.Go(func() error { return s.startPostgres(gctx, mark) })
 	}
 	g.Go(func() error {
-		b, err := broker.Start(gctx, broker.WithDataDir(filepath.Join(cfg.dataDir, "kafka")), broker.WithPort(cfg.ports.Kafka), broker.WithLogger(s.log.With("service", "kafka")))
-		if b != nil {
-			s.broker = b
-		}
+		brokers, err := s.startBroker(gctx)
 		if err != nil {
-			return fmt.Errorf("start kafka: %w", err)
+			return err
 		}
 		mark("kafka")
-		brokers := s.broker.Addrs()
 		r, err := registry.New(gctx, brokers, registry.WithLogger(s.log.With("service", "schema-registry")))
 		if err != nil {
 			return fmt.Errorf("start schema registry: %w", err)
@@ -220,19 +219,67 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 		return s, err
 	}
 	s.endpoints = stack.Endpoints{
-		Brokers:        s.broker.Addrs(),
+		Brokers:        s.brokers(),
 		SchemaRegistry: reg.url(),
 		RESTProxy:      proxy.url(),
 		Connect:        conn.url(),
 		KSQLDB:         ksql.url(),
 	}
-	s.actualPorts = Ports{Kafka: portOf(s.broker.Addrs()[0]), SchemaRegistry: portOf(reg.ln.Addr().String()), RESTProxy: portOf(proxy.ln.Addr().String()), Connect: portOf(conn.ln.Addr().String()), KSQLDB: portOf(ksql.ln.Addr().String())}
+	s.actualPorts = Ports{Kafka: portOf(s.brokers()[0]), SchemaRegistry: portOf(reg.ln.Addr().String()), RESTProxy: portOf(proxy.ln.Addr().String()), Connect: portOf(conn.ln.Addr().String()), KSQLDB: portOf(ksql.ln.Addr().String())}
 	if s.pg != nil {
 		s.endpoints.Postgres = s.pg.URL(seed.Role, seed.Password, seed.Database)
 		s.endpoints.PostgresFromConnect = fmt.Sprintf("jdbc:postgresql://%s/%s", s.pg.Addr(), seed.Database)
 		s.actualPorts.Postgres = s.pg.Port()
 	}
 	return s, nil
+}
+
+// startBroker starts the in-process broker, or checks that the broker
+// given with WithBrokers answers, and returns the bootstrap addresses.
+func (s *Stack) startBroker(ctx context.Context) ([]string, error) {
+	if len(s.cfg.brokers) > 0 {
+		if err := waitForBroker(ctx, s.cfg.brokers); err != nil {
+			return nil, fmt.Errorf("start kafka: %w", err)
+		}
+		return s.brokers(), nil
+	}
+	b, err := broker.Start(ctx, broker.WithDataDir(filepath.Join(s.cfg.dataDir, "kafka")), broker.WithPort(s.cfg.ports.Kafka), broker.WithLogger(s.log.With("service", "kafka")))
+	if b != nil {
+		s.broker = b
+	}
+	if err != nil {
+		return nil, fmt.Errorf("start kafka: %w", err)
+	}
+	return s.brokers(), nil
+}
+
+// brokers returns the bootstrap addresses: the in-process broker's, or the
+// ones given with WithBrokers.
+func (s *Stack) brokers() []string {
+	if s.broker != nil {
+		return s.broker.Addrs()
+	}
+	return append([]string(nil), s.cfg.brokers...)
+}
+
+// waitForBroker waits until one of addrs accepts a TCP connection.
+func waitForBroker(ctx context.Context, addrs []string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var d net.Dialer
+	for {
+		for _, a := range addrs {
+			c, err := d.DialContext(ctx, "tcp", a)
+			if err == nil {
+				return c.Close()
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("reach the broker at %v: %w", addrs, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func (s *Stack) startPostgres(ctx context.Context, mark func(string)) error {
@@ -342,4 +389,41 @@ func portOf(addr string) int {
 	}
 	n, _ := strconv.Atoi(p)
 	return n
+}
+
+// RestartKSQLDB stops the ksqlDB server cleanly and starts a new one on the
+// same port, as an operator restarting ksqlDB would: the new server replays
+// the command topic and resumes its persistent queries from their committed
+// offsets. The other services keep running. Clients see connection errors
+// while it restarts.
+func (s *Stack) RestartKSQLDB(ctx context.Context) error {
+	i := -1
+	for j, sv := range s.servers {
+		if sv.name == ksqldbName {
+			i = j
+		}
+	}
+	if i < 0 || s.ksqldb == nil {
+		return errors.New("restart ksqldb: not running")
+	}
+	if err := s.servers[i].shutdown(ctx); err != nil {
+		return fmt.Errorf("restart ksqldb: %w", err)
+	}
+	if err := s.ksqldb.Close(); err != nil {
+		return fmt.Errorf("restart ksqldb: %w", err)
+	}
+	s.ksqldb = nil
+	sv, err := listen(ksqldbName, s.actualPorts.KSQLDB)
+	if err != nil {
+		return fmt.Errorf("restart ksqldb: %w", err)
+	}
+	k, err := ksqldb.New(ctx, s.brokers(), s.endpoints.SchemaRegistry, ksqldb.WithLogger(s.log.With("service", "ksqldb")))
+	if err != nil {
+		_ = sv.ln.Close()
+		return fmt.Errorf("restart ksqldb: %w", err)
+	}
+	s.ksqldb = k
+	sv.serve(k, s.log.With("service", "ksqldb"))
+	s.servers[i] = sv
+	return nil
 }

@@ -15,6 +15,7 @@ type config struct {
 	ports    Ports
 	logger   *slog.Logger
 	postgres bool
+	brokers  []string
 }
 
 // Option configures Start.
@@ -35,3 +36,12 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // WithoutPostgres skips the PostgreSQL server, for machines without its
 // binaries; Kafka Connect then has no database to read. Default: started.
 func WithoutPostgres() Option { return func(c *config) { c.postgres = false } }
+
+// WithBrokers uses the Kafka broker already listening at addrs (host:port)
+// instead of starting one in-process: the stand-ins connect to it, and
+// Close, Restart and the data dir leave it alone. Fault tests use it to run
+// the broker in a process of its own, which they can kill. Ports.Kafka is
+// then ignored. Default: an in-process broker.
+func WithBrokers(addrs ...string) Option {
+	return func(c *config) { c.brokers = append([]string(nil), addrs...) }
+}

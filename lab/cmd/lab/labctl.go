@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +26,15 @@ import (
 // labCtl carries the flags of one invocation.
 type labCtl struct {
 	dir, provider, composeFile string
-	out, errOut                io.Writer
+	// portOffset is added to every standard port of the embedded stack.
+	portOffset  int
+	out, errOut io.Writer
+}
+
+// ports are the embedded stack's ports: the standard ones plus the offset.
+func (l *labCtl) ports() embedded.Ports {
+	p, n := embedded.StandardPorts, l.portOffset
+	return embedded.Ports{Kafka: p.Kafka + n, SchemaRegistry: p.SchemaRegistry + n, RESTProxy: p.RESTProxy + n, Connect: p.Connect + n, KSQLDB: p.KSQLDB + n, Postgres: p.Postgres + n}
 }
 
 // state is what a running lab leaves in <data-dir>/lab.json.
@@ -112,6 +121,9 @@ func (l *labCtl) up(ctx context.Context) error {
 		_ = os.Remove(l.statePath())
 	}
 	compose, why := l.useCompose(ctx)
+	if compose && l.portOffset != 0 {
+		return fmt.Errorf("--port-offset %d: docker compose uses the standard ports; the offset applies to the embedded stack (--provider embedded)", l.portOffset)
+	}
 	if compose {
 		fmt.Fprintf(l.out, "Starting the Confluent Platform with docker compose (%s)...\n", why)
 		return l.composeUp(ctx)
@@ -138,7 +150,7 @@ func (l *labCtl) embeddedUp(ctx context.Context) error {
 	}
 	defer logf.Close()
 	begin := time.Now()
-	cmd := exec.Command(exe, "serve", "--data-dir", l.dir)
+	cmd := exec.Command(exe, "serve", "--data-dir", l.dir, "--port-offset", strconv.Itoa(l.portOffset))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
@@ -228,7 +240,7 @@ func (l *labCtl) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := embedded.Start(ctx, embedded.WithDataDir(dataDir), embedded.WithPorts(embedded.StandardPorts), embedded.WithLogger(log))
+	s, err := embedded.Start(ctx, embedded.WithDataDir(dataDir), embedded.WithPorts(l.ports()), embedded.WithLogger(log))
 	if err != nil {
 		return err
 	}
@@ -299,7 +311,7 @@ func (l *labCtl) status(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e := standardEndpoints()
+	e := l.standardEndpoints()
 	switch {
 	case st == nil:
 		fmt.Fprintln(l.out, "No lab started by this command is recorded; probing the standard ports:")
@@ -337,8 +349,8 @@ func orNA(s string) string {
 	return s
 }
 
-func standardEndpoints() stack.Endpoints {
-	p := embedded.StandardPorts
+func (l *labCtl) standardEndpoints() stack.Endpoints {
+	p := l.ports()
 	return stack.Endpoints{
 		Brokers:        []string{fmt.Sprintf("127.0.0.1:%d", p.Kafka)},
 		SchemaRegistry: fmt.Sprintf("http://127.0.0.1:%d", p.SchemaRegistry),
@@ -411,7 +423,7 @@ func (l *labCtl) composeUp(ctx context.Context) error {
 		return err
 	}
 	d := time.Since(begin)
-	st := state{Provider: "compose", Started: time.Now().UTC(), Endpoints: standardEndpoints(), ReadyMS: map[string]int64{}}
+	st := state{Provider: "compose", Started: time.Now().UTC(), Endpoints: l.standardEndpoints(), ReadyMS: map[string]int64{}}
 	st.Endpoints.PostgresFromConnect = "jdbc:postgresql://postgres:5432/cta"
 	for _, n := range serviceOrder {
 		st.ReadyMS[n] = d.Milliseconds()

@@ -3,6 +3,7 @@
 //	lab up       start the stack on the standard ports and wait until it is ready
 //	lab down     stop it, leaving no process behind
 //	lab status   tell what is up
+//	lab broker   run only the Kafka broker in the foreground (--port, --data-dir)
 //
 // With a Docker engine, "up" runs docker compose with docker-compose.yml;
 // without one, it starts the embedded stack as a background process whose
@@ -18,6 +19,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ctalab/ctalab/lab/embedded"
 )
 
 func main() {
@@ -36,6 +39,9 @@ Commands:
   status   show which services answer
   serve    run the embedded stack in the foreground (what "up" starts in the
            background when no Docker engine answers)
+  broker   run only the embedded Kafka broker in the foreground on 127.0.0.1:--port,
+           persisting to --data-dir, until interrupted (a process of its own that
+           fault tests can kill)
 
 Flags (every command):
 `
@@ -46,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("data-dir", ".lab", "`dir` for the embedded stack's state, pid and log")
 	provider := fs.String("provider", "auto", "`auto` (compose when a Docker engine answers, else embedded), compose or embedded")
 	compose := fs.String("compose-file", "docker-compose.yml", "docker compose `file` for the compose provider")
+	offset := fs.Int("port-offset", 0, "add `n` to every standard port (embedded stack only), to run beside another lab")
+	port := fs.Int("port", embedded.StandardPorts.Kafka, "broker: the `port` to listen on (0 picks a free port)")
 	fs.Usage = func() { fmt.Fprint(stderr, usageText); fs.PrintDefaults() }
 	if len(args) == 0 {
 		fs.Usage()
@@ -58,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	l := &labCtl{dir: *dir, provider: *provider, composeFile: *compose, out: stdout, errOut: stderr}
+	l := &labCtl{dir: *dir, provider: *provider, composeFile: *compose, portOffset: *offset, out: stdout, errOut: stderr}
 	var err error
 	switch cmd {
 	case "up":
@@ -69,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = l.status(ctx)
 	case "serve":
 		err = l.serve(ctx)
+	case "broker":
+		err = runBroker(ctx, *dir, *port, stdout, stderr)
 	case "help", "-h", "--help":
 		fs.Usage()
 		return 0

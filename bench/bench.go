@@ -1,0 +1,347 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ctalab/ctalab/app/sim"
+)
+
+// report is everything one invocation measured; it is written as JSON.
+type report struct {
+	Started  time.Time `json:"started"`
+	Machine  machine   `json:"machine"`
+	Runs     int       `json:"runs"`
+	Schedule string    `json:"schedule"`
+	// PushInterval is the dashboard's push interval in the latency rows
+	// when -push-interval changed it.
+	PushInterval string     `json:"push_interval,omitempty"`
+	Rows         []tableRow `json:"rows"`
+	Notes        []string   `json:"notes"`
+	Raw          struct {
+		Sim       []simResult     `json:"sim,omitempty"`
+		ColdStart []coldResult    `json:"cold_start,omitempty"`
+		Replay    []replayResult  `json:"replay,omitempty"`
+		Broker    []brokerResult  `json:"broker,omitempty"`
+		Latency   []latencyResult `json:"latency,omitempty"`
+	} `json:"raw"`
+}
+
+type machine struct {
+	NProc   int    `json:"nproc"`
+	CPU     string `json:"cpu"`
+	Go      string `json:"go"`
+	OSArch  string `json:"os_arch"`
+	LoadAvg string `json:"loadavg_at_start"`
+}
+
+func thisMachine() machine {
+	m := machine{NProc: runtime.NumCPU(), Go: runtime.Version(), OSArch: runtime.GOOS + "/" + runtime.GOARCH}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			m.LoadAvg = strings.Join(f[:3], " ")
+		}
+	}
+	return m
+}
+
+// bench measures the selected rows, prints the table and writes the results.
+func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.Logger) error {
+	rep := &report{Started: time.Now(), Machine: thisMachine(), Runs: o.runs, Schedule: o.schedule}
+	if o.pushInterval != 0 {
+		rep.PushInterval = o.pushInterval.String()
+	}
+	if rep.Schedule == "" {
+		rep.Schedule = "fixtures/schedules/weekday.yaml"
+	}
+	progress := func(format string, args ...any) { fmt.Fprintf(stderr, "bench: "+format+"\n", args...) }
+	sched, err := loadSchedule(o.schedule)
+	if err != nil {
+		return err
+	}
+	data, err := sim.LoadData()
+	if err != nil {
+		return err
+	}
+	cen, err := takeCensus(ctx, sched, data)
+	if err != nil {
+		return err
+	}
+	progress("%s: %d ticks, %d events (%d turnstile entries, %d arrivals, %d weather reports); %d runs per row",
+		sched.Name, sched.Ticks, cen.Events(), cen.Turnstiles, cen.Arrivals, cen.Weather, o.runs)
+
+	// want reports whether to measure a group; after an interrupt, no more.
+	want := func(group string) bool { return o.rows[group] && ctx.Err() == nil }
+	failed := map[string]string{} // row group -> first error
+	fail := func(group string, err error) {
+		progress("%s: %v", group, err)
+		if _, ok := failed[group]; !ok {
+			failed[group] = err.Error()
+		}
+	}
+	withErr := func(group string, rows ...tableRow) []tableRow {
+		for i := range rows {
+			rows[i].Err = failed[group]
+		}
+		return rows
+	}
+
+	if want("sim") {
+		var events []float64
+		for i := range o.runs {
+			r, err := simCore(ctx, sched, data)
+			if err != nil {
+				fail("sim", err)
+				break
+			}
+			rep.Raw.Sim = append(rep.Raw.Sim, r)
+			events = append(events, r.PerSecond)
+			progress("simulation core run %d/%d: %d %ss, %d events in %.2fs", i+1, o.runs, r.Replays, sched.Name, r.Events, r.Seconds)
+		}
+		rep.Rows = append(rep.Rows, withErr("sim", newRow("simulation core, one "+sched.Name+" into sim.Discard", "events/s", nil, events))...)
+	}
+
+	if want("coldstart") {
+		var ready, rss []float64
+		labBin := o.labBin
+		if labBin == "" {
+			dir, err := os.MkdirTemp("", "ctalab-bench-bin-")
+			if err == nil {
+				defer os.RemoveAll(dir)
+				labBin, err = buildLab(ctx, dir)
+			}
+			if err != nil {
+				fail("coldstart", err)
+			}
+		}
+		for i := 0; labBin != "" && i < o.runs; i++ {
+			r, err := coldStart(ctx, labBin, o.idle)
+			if err != nil {
+				fail("coldstart", err)
+				break
+			}
+			rep.Raw.ColdStart = append(rep.Raw.ColdStart, r)
+			ready, rss = append(ready, r.ReadySeconds), append(rss, r.IdleRSSMB)
+			progress("cold start run %d/%d: ready after %.2fs, %.1f MB idle (PostgreSQL: %.1f MB more)", i+1, o.runs, r.ReadySeconds, r.IdleRSSMB, r.PostgresMB)
+		}
+		rep.Rows = append(rep.Rows, withErr("coldstart",
+			newRow("lab serve: cold start to every endpoint ready", "s", below(3), ready),
+			newRow(fmt.Sprintf("lab serve: RSS after %s idle (PostgreSQL not counted)", o.idle), "MB", nil, rss))...)
+	}
+
+	var replayRates []float64
+	var replayEvents int64
+	if want("replay") {
+		var wall, peak, own []float64
+		for i := range o.runs {
+			begin := time.Now()
+			r, err := replay(ctx, o.schedule, stderr, o.verbose)
+			if err != nil {
+				fail("replay", err)
+				break
+			}
+			if !r.Verified {
+				fail("replay", fmt.Errorf("run %d: %s", i+1, r.VerifyNote))
+			}
+			rep.Raw.Replay = append(rep.Raw.Replay, r)
+			wall, replayRates = append(wall, r.WallSeconds), append(replayRates, r.PerSecond)
+			peak, own = append(peak, r.PeakTreeMB), append(own, r.PeakOwnMB)
+			replayEvents = r.Events
+			progress("replay run %d/%d: %d events, caught up after %.2fs (all acknowledged after %.2fs), %.0f events/s, peak RSS %.0f MB (Go process %.0f MB); %s in all",
+				i+1, o.runs, r.Events, r.WallSeconds, r.SimDoneSeconds, r.PerSecond, r.PeakTreeMB, r.PeakOwnMB, since(begin))
+		}
+		rep.Rows = append(rep.Rows, withErr("replay",
+			newRow(sched.Name+" replay: pipeline start to TURNSTILE_SUMMARY caught up", "s", below(15), wall),
+			newRow(sched.Name+" replay: events/s (acknowledged events / wall time)", "events/s", nil, replayRates),
+			newRow(sched.Name+" replay: peak RSS, app + stack + PostgreSQL", "MB", below(300), peak),
+			newRow(sched.Name+" replay: peak RSS, the Go process alone", "MB", nil, own))...)
+		if err := writePlot(o.out, rep); err != nil {
+			fail("replay", err)
+		}
+	}
+
+	if want("broker") {
+		n := cen.Events()
+		if replayEvents > 0 {
+			n = int(replayEvents)
+		}
+		avg := float64(cen.RecordBytes) / float64(cen.Turnstiles)
+		var prod, cons, ratio []float64
+		for i := range o.runs {
+			r, err := rawBroker(ctx, n, cen.Records, avg)
+			if err != nil {
+				fail("broker", err)
+				break
+			}
+			rep.Raw.Broker = append(rep.Raw.Broker, r)
+			prod, cons = append(prod, r.ProducePerSec), append(cons, r.ConsumePerSec)
+			if i < len(replayRates) {
+				ratio = append(ratio, 100*replayRates[i]/r.ProducePerSec)
+			}
+			progress("raw broker run %d/%d: %d records of %.1f bytes produced in %.2fs, consumed in %.2fs", i+1, o.runs, n, avg, r.ProduceSeconds, r.ConsumeSeconds)
+		}
+		rep.Rows = append(rep.Rows, withErr("broker",
+			newRow(fmt.Sprintf("raw broker: kafka-go async produce, %s records", thousands(int64(n))), "records/s", nil, prod),
+			newRow("raw broker: kafka-go group consume (join included)", "records/s", nil, cons))...)
+		if want("replay") {
+			rep.Rows = append(rep.Rows, withErr("broker", newRow("replay events/s as a share of raw produce", "%", atLeast(30), ratio))...)
+		}
+	}
+
+	if want("latency") {
+		ls := sched
+		ls.Start, ls.Events = sched.Start.Add(8*time.Hour), nil
+		var p50, p99 []float64
+		for i := range o.runs {
+			r, err := latency(ctx, ls, o.latencyTicks, o.pushInterval, data, log)
+			if err != nil {
+				fail("latency", err)
+				break
+			}
+			rep.Raw.Latency = append(rep.Raw.Latency, r)
+			p50, p99 = append(p50, r.P50MS), append(p99, r.P99MS)
+			progress("latency run %d/%d: %d arrivals (%d never shown), %d SSE updates, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+				i+1, o.runs, r.Arrivals, r.Missed, r.Updates, r.P50MS, r.P99MS, r.MaxMS)
+		}
+		rep.Rows = append(rep.Rows, withErr("latency",
+			newRow(fmt.Sprintf("arrival to dashboard SSE, realtime, %d ticks: p50", o.latencyTicks), "ms", nil, p50),
+			newRow(fmt.Sprintf("arrival to dashboard SSE, realtime, %d ticks: p99", o.latencyTicks), "ms", below(100), p99))...)
+	}
+
+	rep.Notes = notes(rep)
+	if ctx.Err() != nil {
+		rep.Notes = append(rep.Notes, "interrupted: the rows measured so far")
+	}
+	var table bytes.Buffer
+	writeHeader(&table, rep)
+	writeTable(&table, rep.Rows)
+	for _, n := range rep.Notes {
+		fmt.Fprintf(&table, "- %s\n", n)
+	}
+	fmt.Fprint(stdout, "\n"+table.String())
+	if err := writeResults(o.out, rep, table.Bytes(), stdout); err != nil {
+		return err
+	}
+	if len(failed) > 0 || ctx.Err() != nil {
+		return errIncomplete
+	}
+	return nil
+}
+
+// errIncomplete is returned when a row could not be measured; a missed
+// target is a result, not an error.
+var errIncomplete = errors.New("some rows could not be measured (see the table)")
+
+func writeHeader(w io.Writer, rep *report) {
+	m := rep.Machine
+	fmt.Fprintf(w, "ctalab bench, %s: %s replayed; each row is the median of %d runs in this invocation\n", rep.Started.UTC().Format("2006-01-02 15:04 UTC"), rep.Schedule, rep.Runs)
+	fmt.Fprintf(w, "machine: nproc %d (%s), %s %s, load average %s at start\n", m.NProc, orDash(m.CPU), m.Go, m.OSArch, orDash(m.LoadAvg))
+	fmt.Fprintf(w, "Figures on a shared %d-core machine are noisy: compare runs on one machine, not across machines.\n\n", m.NProc)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// notes say how each row was measured.
+func notes(rep *report) []string {
+	var out []string
+	if len(rep.Raw.ColdStart) > 0 {
+		out = append(out, "cold start: `lab serve` as a child process on free offset ports with a fresh data dir, from exec until lab.json is written and every endpoint answers (Kafka and PostgreSQL by TCP, the HTTP services with 200); RSS is the lab process's VmRSS, its PostgreSQL processes not counted.")
+	}
+	if len(rep.Raw.Replay) > 0 {
+		out = append(out, "replay: a child process starts the embedded stack (not timed), then pipeline.New(...).Run at max pace with the dashboard; wall time ends when TURNSTILE_SUMMARY's counts equal the simulation's per-station counts, checked afterwards against the turnstile topic; peak RSS is the summed VmRSS of the child and its PostgreSQL processes, sampled every 100 ms (PostgreSQL's shared memory is counted once per process).")
+	}
+	if len(rep.Raw.Broker) > 0 {
+		out = append(out, "raw broker: the lab's embedded broker (kfake with a data dir) in this process, one partition like the turnstile topic, the replay's encoded turnstile records cycled; kafka-go Writer Async, batches of 1000, acks all, as the application's producer; produce time ends at the last acknowledgement.")
+	}
+	if len(rep.Raw.Latency) > 0 {
+		missed := 0
+		for _, r := range rep.Raw.Latency {
+			missed += r.Missed
+		}
+		push := "its default PushInterval, 250 ms, as the pipeline runs it"
+		if rep.PushInterval != "" {
+			push = "PushInterval " + rep.PushInterval + " (-push-interval)"
+		}
+		out = append(out, fmt.Sprintf("latency: the pipeline's components (connector, transformer, ksqlDB statements, producer, dashboard) on a fresh embedded stack per run, from 08:00; after a warm-up tick (tick 1 shares the placement's simulated time), from each arrival's hand-off to the producer until an /events update shows that train in that station's direction slot; the dashboard pushes at most one update per %s; %d arrivals were never shown.", push, missed))
+	}
+	return out
+}
+
+// writeResults writes the table, the raw samples and the plot's path.
+func writeResults(dir string, rep *report, table []byte, stdout io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	base := filepath.Join(dir, "bench-"+rep.Started.UTC().Format("20060102-150405"))
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	if err := os.WriteFile(base+".json", b, 0o644); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	if err := os.WriteFile(base+".txt", table, 0o644); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	fmt.Fprintf(stdout, "\nwritten: %s.txt, %s.json", base, base)
+	if len(rep.Raw.Replay) > 0 {
+		fmt.Fprintf(stdout, ", %s-replay.svg", base)
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+// writePlot draws events/s over each replay run, in 0.2 s steps.
+func writePlot(dir string, rep *report) error {
+	if len(rep.Raw.Replay) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write plot: %w", err)
+	}
+	var series []plotSeries
+	for i, r := range rep.Raw.Replay {
+		var coarse []progressSample
+		for j, s := range r.Progress {
+			if j%2 == 0 || j == len(r.Progress)-1 {
+				coarse = append(coarse, s)
+			}
+		}
+		series = append(series, plotSeries{Name: fmt.Sprintf("run %d (%.1f s)", i+1, r.WallSeconds), Points: rates(coarse)})
+	}
+	path := filepath.Join(dir, "bench-"+rep.Started.UTC().Format("20060102-150405")+"-replay.svg")
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write plot: %w", err)
+	}
+	name := strings.TrimSuffix(filepath.Base(rep.Schedule), ".yaml")
+	title := fmt.Sprintf("Events/s over a %s replay (acknowledged by Kafka, 0.2 s steps)", name)
+	if err := plotSVG(f, title, series); err != nil {
+		f.Close()
+		return fmt.Errorf("write plot: %w", err)
+	}
+	return f.Close()
+}

@@ -1,0 +1,24 @@
+// Command bench is the lab's benchmark harness (make bench). It measures,
+// in one invocation and -runs times each (the table shows the median and
+// checks it against its target):
+//
+//   - the lab CLI's `serve` started cold as a child process on free offset
+//     ports with a fresh data dir: time until every endpoint answers, and its
+//     RSS after a few seconds idle (its PostgreSQL processes not counted);
+//   - a full weekday replay through the whole pipeline in a child process:
+//     wall time from the pipeline's start until TURNSTILE_SUMMARY counts
+//     every turnstile entry, events/s, and the peak RSS of the process tree;
+//   - the raw kafka-go produce and group-consume ceiling of the same kind of
+//     embedded broker, for as many records of the turnstile records' size;
+//   - the latency from an arrival's hand-off to the producer until the
+//     dashboard's /events stream shows that train at that station, at
+//     realtime pace;
+//   - the simulation core alone, into sim.Discard.
+//
+// The table, the raw samples (JSON) and an SVG plot of events/s over the
+// replay are written under -out (results/ by default).
+//
+//	go run ./bench                                  # every row, 3 runs each
+//	go run ./bench -runs 1 -rows replay,broker      # some rows
+//	go run ./bench -rows latency -push-interval 20ms
+package main

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+)
+
+// statusKB returns a "Field:   1234 kB" value of /proc/<pid>/status.
+func statusKB(status []byte, field string) (int64, bool) {
+	for line := range bytes.Lines(status) {
+		name, rest, ok := bytes.Cut(line, []byte(":"))
+		if !ok || string(name) != field {
+			continue
+		}
+		f := bytes.Fields(rest)
+		if len(f) == 0 {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(string(f[0]), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// statPPID returns the parent pid from /proc/<pid>/stat; the command name
+// in parentheses may itself hold spaces and parentheses.
+func statPPID(stat []byte) (int, bool) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := bytes.Fields(stat[i+1:])
+	if len(f) < 2 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(f[1]))
+	return n, err == nil
+}
+
+// descendants returns root and every process below it in parent (pid ->
+// parent pid).
+func descendants(root int, parent map[int]int) []int {
+	children := map[int][]int{}
+	for pid, pp := range parent {
+		children[pp] = append(children[pp], pid)
+	}
+	out := []int{root}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i]]...)
+	}
+	return out
+}
+
+// processParents reads every process's parent pid from /proc.
+func processParents() map[int]int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	out := make(map[int]int, len(ents))
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // exited meanwhile
+		}
+		if pp, ok := statPPID(b); ok {
+			out[pid] = pp
+		}
+	}
+	return out
+}
+
+// rssKB returns a process's /proc status field (VmRSS, VmHWM) in KiB.
+func rssKB(pid int, field string) (int64, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, false
+	}
+	return statusKB(b, field)
+}
+
+// treeRSS returns the summed VmRSS of root and its descendants in KiB, and
+// root's own share.
+func treeRSS(root int) (total, own int64) {
+	for _, pid := range descendants(root, processParents()) {
+		kb, _ := rssKB(pid, "VmRSS")
+		total += kb
+		if pid == root {
+			own = kb
+		}
+	}
+	return total, own
+}
