@@ -1,0 +1,55 @@
+package scenarios_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/ctalab/ctalab/lab/stack"
+)
+
+func TestScenarios(t *testing.T) {
+	RegisterFailHandler(Fail)
+	SetDefaultEventuallyTimeout(60 * time.Second)
+	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	RunSpecs(t, "CTA pipeline scenarios")
+}
+
+// suiteStack is the stack every spec of this process shares; specs that
+// need a stack of their own (replays, faults) start one with newStack.
+var suiteStack stack.Stack
+
+// logger writes to the spec's output, shown when a spec fails or with -v.
+func logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(GinkgoWriter, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	s, choice, err := startStack(ctx)
+	Expect(err).NotTo(HaveOccurred(), "start the lab stack")
+	AddReportEntry("lab stack", choice.Provider+" ("+choice.Reason+")")
+	GinkgoWriter.Printf("lab stack: %s (%s)\n", choice.Provider, choice.Reason)
+	suiteStack = s
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(s.Close(ctx)).To(Succeed(), "stop the lab stack")
+		gexec.CleanupBuildArtifacts()
+	}, NodeTimeout(2*time.Minute))
+}, NodeTimeout(10*time.Minute))
+
+// newStack starts a stack of the suite's provider for one spec container
+// and stops it when the container is done.
+func newStack(ctx context.Context) stack.Stack {
+	GinkgoHelper()
+	s, _, err := startStack(ctx)
+	Expect(err).NotTo(HaveOccurred(), "start a stack")
+	DeferCleanup(func(ctx SpecContext) {
+		By("stopping the stack")
+		Expect(s.Close(ctx)).To(Succeed(), "stop the stack")
+	}, NodeTimeout(2*time.Minute))
+	return s
+}

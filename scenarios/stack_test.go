@@ -1,0 +1,184 @@
+package scenarios_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/ctalab/ctalab/lab"
+	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/stack"
+)
+
+// The scenarios run the embedded stack as its own process, built without
+// the race detector, the way a user runs it (make lab-up): the application
+// under test runs in this process, with the race detector, against a stack
+// that is not slowed down by it.
+
+var (
+	labBinaryOnce sync.Once
+	labBinary     string
+	labBinaryErr  error
+)
+
+func labExecutable() (string, error) {
+	labBinaryOnce.Do(func() {
+		labBinary, labBinaryErr = gexec.Build("github.com/ctalab/ctalab/lab/cmd/lab")
+	})
+	return labBinary, labBinaryErr
+}
+
+// startStack starts a stack of the provider LAB_STACK names (embedded as a
+// process by default without a Docker engine).
+func startStack(ctx context.Context) (stack.Stack, lab.Choice, error) {
+	choice, err := lab.Choose(ctx)
+	if err != nil {
+		return nil, choice, err
+	}
+	if choice.Provider != lab.Embedded {
+		return lab.Start(ctx, lab.WithProvider(choice.Provider), lab.WithLogger(logger()))
+	}
+	s, err := startProcessStack(ctx)
+	if err != nil {
+		return nil, choice, err
+	}
+	return s, choice, nil
+}
+
+// processStack is the embedded stack running as a child process.
+type processStack struct {
+	cmd  *exec.Cmd
+	dir  string
+	e    stack.Endpoints
+	done chan error
+	once sync.Once
+	err  error
+}
+
+func startProcessStack(ctx context.Context) (*processStack, error) {
+	bin, err := labExecutable()
+	if err != nil {
+		return nil, fmt.Errorf("build the lab: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "ctalab-scenario-")
+	if err != nil {
+		return nil, err
+	}
+	// PostgreSQL runs as an unprivileged user when we are root.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		return nil, err
+	}
+	var last error
+	for range 5 {
+		offset := freePortOffset()
+		s, err := runLab(ctx, bin, dir, offset)
+		if err == nil {
+			return s, nil
+		}
+		last = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	_ = os.RemoveAll(dir)
+	return nil, last
+}
+
+// freePortOffset picks an offset at which every standard port of the
+// embedded stack is free right now.
+func freePortOffset() int {
+	p := embedded.StandardPorts
+	for {
+		off := 10000 + 10*rand.IntN(4000)
+		ok := true
+		for _, port := range []int{p.Kafka, p.SchemaRegistry, p.RESTProxy, p.Connect, p.KSQLDB, p.Postgres} {
+			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+off))
+			if err != nil {
+				ok = false
+				break
+			}
+			ln.Close()
+		}
+		if ok {
+			return off
+		}
+	}
+}
+
+func runLab(ctx context.Context, bin, dir string, offset int) (*processStack, error) {
+	statePath := filepath.Join(dir, "lab.json")
+	_ = os.Remove(statePath)
+	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--port-offset", fmt.Sprint(offset))
+	cmd.Stdout, cmd.Stderr = GinkgoWriter, GinkgoWriter
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &processStack{cmd: cmd, dir: dir, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	deadline := time.After(2 * time.Minute)
+	for {
+		select {
+		case err := <-s.done:
+			return nil, fmt.Errorf("the lab exited before it was ready: %v", err)
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			return nil, errors.New("the lab was not ready after 2 minutes")
+		case <-ctx.Done():
+			_ = cmd.Process.Kill()
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		b, err := os.ReadFile(statePath)
+		if err != nil {
+			continue
+		}
+		var st struct {
+			PID       int             `json:"pid"`
+			Endpoints stack.Endpoints `json:"endpoints"`
+		}
+		if json.Unmarshal(b, &st) != nil || st.PID != cmd.Process.Pid {
+			continue
+		}
+		s.e = st.Endpoints
+		return s, nil
+	}
+}
+
+func (s *processStack) Endpoints() stack.Endpoints { return s.e }
+
+// Close stops the lab process (SIGTERM, then SIGKILL after 30 s) and removes
+// its data dir.
+func (s *processStack) Close(ctx context.Context) error {
+	s.once.Do(func() {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-s.done:
+			var exit *exec.ExitError
+			if err != nil && !errors.As(err, &exit) {
+				s.err = err
+			}
+		case <-time.After(30 * time.Second):
+			_ = s.cmd.Process.Kill()
+			<-s.done
+			s.err = errors.New("the lab did not stop within 30 s after SIGTERM and was killed")
+		case <-ctx.Done():
+			_ = s.cmd.Process.Kill()
+			<-s.done
+			s.err = ctx.Err()
+		}
+		_ = os.RemoveAll(s.dir)
+	})
+	return s.err
+}

@@ -1,0 +1,278 @@
+package scenarios_test
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/ctalab/ctalab/app/pipeline"
+	"github.com/ctalab/ctalab/app/schema"
+	"github.com/ctalab/ctalab/app/sim"
+	"github.com/ctalab/ctalab/app/topic"
+	"github.com/ctalab/ctalab/fixtures"
+	"github.com/ctalab/ctalab/lab/stack"
+)
+
+// running is a pipeline started by a spec container.
+type running struct {
+	p *pipeline.Pipeline
+	e stack.Endpoints
+	// dashboard is the dashboard's base URL.
+	dashboard string
+	// done receives Run's result if the pipeline stops early.
+	done <-chan error
+}
+
+// startPipeline runs the whole application against s with sched at max
+// pace, waits until the simulation is done and every produced record is
+// acknowledged, and stops the pipeline when the container is done.
+func startPipeline(ctx context.Context, s stack.Stack, sched sim.Schedule) *running {
+	GinkgoHelper()
+	r := launchPipeline(ctx, s, sched, sim.Max)
+	select {
+	case <-r.p.SimulationDone():
+	case err := <-r.done:
+		Fail(fmt.Sprintf("the pipeline stopped before the simulation was done: %v", err))
+	case <-ctx.Done():
+		Fail("the simulation did not finish in time")
+	}
+	return r
+}
+
+// launchPipeline starts the whole application against s with sched at pace
+// and returns once the dashboard listens; the pipeline stops when the
+// container is done.
+func launchPipeline(ctx context.Context, s stack.Stack, sched sim.Schedule, pace sim.Pace) *running {
+	GinkgoHelper()
+	By(fmt.Sprintf("replaying %d ticks from %s at %s pace", sched.Ticks, sched.Start.Format(time.RFC3339), pace))
+	e := s.Endpoints()
+	p, err := pipeline.New(pipeline.Config{
+		Endpoints: pipeline.Endpoints{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Connect: e.Connect, KSQLDB: e.KSQLDB, JDBCURL: e.PostgresFromConnect},
+		Schedule:  sched, Pace: pace, Dashboard: "127.0.0.1:0", Logger: logger(),
+	})
+	Expect(err).NotTo(HaveOccurred(), "configure the pipeline")
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- p.Run(runCtx) }()
+	DeferCleanup(func(ctx SpecContext) {
+		By("stopping the pipeline")
+		cancel()
+		select {
+		case err := <-done:
+			Expect(err).NotTo(HaveOccurred(), "the pipeline stopped with an error")
+		case <-ctx.Done():
+			Fail("the pipeline did not stop")
+		}
+	}, NodeTimeout(30*time.Second))
+	select {
+	case <-p.Dashboard().Listening():
+	case err := <-done:
+		Fail(fmt.Sprintf("the pipeline stopped before its dashboard listened: %v", err))
+	}
+	return &running{p: p, e: e, dashboard: "http://" + p.Dashboard().Addr(), done: done}
+}
+
+// dashboardStatus returns the dashboard's /api/status without wall-clock
+// fields, once the dashboard shows every TURNSTILE_SUMMARY count in want.
+func dashboardStatus(ctx context.Context, r *running, want map[int]int) map[string]any {
+	GinkgoHelper()
+	By("waiting for the dashboard to show every count")
+	var st map[string]any
+	Eventually(func(g Gomega, ctx context.Context) {
+		st = getStatus(g, ctx, r.dashboard)
+		shown := map[int]int{}
+		for _, l := range st["lines"].([]any) {
+			for _, s := range l.(map[string]any)["stations"].([]any) {
+				s := s.(map[string]any)
+				if n := int(s["turnstile_entries"].(float64)); n > 0 {
+					shown[int(s["station_id"].(float64))] = n
+				}
+			}
+		}
+		g.Expect(shown).To(Equal(want), "the dashboard shows every station's TURNSTILE_SUMMARY count")
+	}).WithContext(ctx).WithTimeout(2 * time.Minute).Should(Succeed())
+	return st
+}
+
+func getStatus(g Gomega, ctx context.Context, base string) map[string]any {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/status?stable=1", nil)
+	g.Expect(err).NotTo(HaveOccurred())
+	resp, err := http.DefaultClient.Do(req)
+	g.Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	g.Expect(resp.StatusCode).To(Equal(http.StatusOK))
+	var st map[string]any
+	g.Expect(json.NewDecoder(resp.Body).Decode(&st)).To(Succeed())
+	return st
+}
+
+// schedule loads a committed schedule.
+func schedule(name string) sim.Schedule {
+	GinkgoHelper()
+	b, err := fixtures.FS().(interface{ ReadFile(string) ([]byte, error) }).ReadFile("schedules/" + name + ".yaml")
+	Expect(err).NotTo(HaveOccurred())
+	s, err := sim.ParseSchedule(name+".yaml", b)
+	Expect(err).NotTo(HaveOccurred())
+	return s
+}
+
+func adminClient(e stack.Endpoints) *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: &kafka.Transport{}, Timeout: 30 * time.Second}
+}
+
+// topics lists the broker's topics and their partition counts.
+func topics(ctx context.Context, e stack.Endpoints) map[string]int {
+	GinkgoHelper()
+	return topicsG(Default, ctx, e)
+}
+
+func topicsG(g Gomega, ctx context.Context, e stack.Endpoints) map[string]int {
+	md, err := adminClient(e).Metadata(ctx, &kafka.MetadataRequest{})
+	g.Expect(err).NotTo(HaveOccurred(), "list topics")
+	out := map[string]int{}
+	for _, t := range md.Topics {
+		out[t.Name] = len(t.Partitions)
+	}
+	return out
+}
+
+// readTopic returns every record of a topic, partition by partition, from
+// the first offset to the end offset at the time of the call.
+func readTopic(ctx context.Context, e stack.Endpoints, name string) []kafka.Message {
+	GinkgoHelper()
+	return readTopicG(Default, ctx, e, name)
+}
+
+func readTopicG(g Gomega, ctx context.Context, e stack.Endpoints, name string) []kafka.Message {
+	parts := topicsG(g, ctx, e)[name]
+	g.Expect(parts).To(BeNumerically(">", 0), "topic %s exists", name)
+	var out []kafka.Message
+	for p := range parts {
+		msgs, _ := readPartition(g, ctx, e, name, p, kafka.FirstOffset)
+		out = append(out, msgs...)
+	}
+	return out
+}
+
+// readPartition returns the records of one partition from offset from
+// (kafka.FirstOffset for the start) to its end offset at the time of the
+// call, and that end offset.
+func readPartition(g Gomega, ctx context.Context, e stack.Endpoints, name string, p int, from int64) ([]kafka.Message, int64) {
+	req := map[string][]kafka.OffsetRequest{name: {kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p)}}
+	resp, err := adminClient(e).ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
+	g.Expect(err).NotTo(HaveOccurred())
+	po := resp.Topics[name][0]
+	if from < po.FirstOffset {
+		from = po.FirstOffset
+	}
+	if po.LastOffset <= from {
+		return nil, po.LastOffset
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.Brokers, Topic: name, Partition: p, MaxWait: 50 * time.Millisecond, MinBytes: 1, MaxBytes: 16 << 20})
+	defer r.Close()
+	g.Expect(r.SetOffset(from)).To(Succeed())
+	out := make([]kafka.Message, 0, po.LastOffset-from)
+	for {
+		m, err := r.ReadMessage(ctx)
+		g.Expect(err).NotTo(HaveOccurred(), "read %s[%d]", name, p)
+		out = append(out, m)
+		if m.Offset >= po.LastOffset-1 {
+			return out, po.LastOffset
+		}
+	}
+}
+
+// decodeAvro decodes Confluent wire-format values with the registry.
+func decodeAvro(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) []map[string]any {
+	GinkgoHelper()
+	reg, err := schema.NewRegistry(e.SchemaRegistry, nil)
+	Expect(err).NotTo(HaveOccurred())
+	serde := schema.NewSerde(reg)
+	out := make([]map[string]any, 0, len(msgs))
+	// A tick's entries at one station are byte-identical records: decode
+	// each distinct value once.
+	seen := map[string]map[string]any{}
+	for _, m := range msgs {
+		if v, ok := seen[string(m.Value)]; ok {
+			out = append(out, v)
+			continue
+		}
+		v, err := serde.Decode(ctx, m.Value)
+		Expect(err).NotTo(HaveOccurred(), "decode %s offset %d", m.Topic, m.Offset)
+		seen[string(m.Value)] = v.(map[string]any)
+		out = append(out, v.(map[string]any))
+	}
+	return out
+}
+
+// turnstileEntries counts the turnstile topic's events per station id.
+func turnstileEntries(ctx context.Context, e stack.Endpoints) map[int]int {
+	GinkgoHelper()
+	counts := map[int]int{}
+	for _, v := range decodeAvro(ctx, e, readTopic(ctx, e, topic.Turnstile)) {
+		counts[int(v["station_id"].(int32))]++
+	}
+	return counts
+}
+
+// summaryCounts reads TURNSTILE_SUMMARY as a table: the latest COUNT per
+// station id (4-byte big-endian INT key, JSON value).
+func summaryCounts(g Gomega, ctx context.Context, e stack.Endpoints) map[int]int {
+	var t summaryTable
+	return t.poll(g, ctx, e)
+}
+
+// summaryTable follows TURNSTILE_SUMMARY, reading only what is new at each
+// poll.
+type summaryTable struct {
+	counts map[int]int
+	next   int64
+}
+
+func (t *summaryTable) poll(g Gomega, ctx context.Context, e stack.Endpoints) map[int]int {
+	if t.counts == nil {
+		t.counts, t.next = map[int]int{}, kafka.FirstOffset
+	}
+	parts := topicsG(g, ctx, e)[topic.TurnstileSummary]
+	if parts == 0 {
+		return t.counts
+	}
+	g.Expect(parts).To(Equal(1), "TURNSTILE_SUMMARY has the turnstile topic's one partition")
+	msgs, end := readPartition(g, ctx, e, topic.TurnstileSummary, 0, t.next)
+	for _, m := range msgs {
+		g.Expect(m.Key).To(HaveLen(4), "TURNSTILE_SUMMARY key at offset %d is a KAFKA-format INT", m.Offset)
+		id := int(int32(binary.BigEndian.Uint32(m.Key)))
+		if m.Value == nil {
+			delete(t.counts, id)
+			continue
+		}
+		var v struct {
+			Count *int `json:"COUNT"`
+		}
+		g.Expect(json.Unmarshal(m.Value, &v)).To(Succeed(), "TURNSTILE_SUMMARY value at offset %d: %q", m.Offset, m.Value)
+		g.Expect(v.Count).NotTo(BeNil(), "TURNSTILE_SUMMARY value at offset %d has COUNT", m.Offset)
+		t.counts[id] = *v.Count
+	}
+	t.next = end
+	return t.counts
+}
+
+// waitForSummary waits until TURNSTILE_SUMMARY counts every turnstile event.
+func waitForSummary(ctx context.Context, e stack.Endpoints) map[int]int {
+	GinkgoHelper()
+	By("counting the turnstile topic's events per station")
+	want := turnstileEntries(ctx, e)
+	By("waiting for TURNSTILE_SUMMARY to count them all")
+	var table summaryTable
+	Eventually(func(g Gomega, ctx context.Context) {
+		g.Expect(table.poll(g, ctx, e)).To(Equal(want))
+	}).WithContext(ctx).WithTimeout(3*time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(), "TURNSTILE_SUMMARY catches up with the turnstile topic")
+	return want
+}
