@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ctalab/ctalab/app/dashboard"
 	"io"
 	"log/slog"
 	"os"
@@ -281,11 +282,11 @@ func notes(rep *report) []string {
 		for _, r := range rep.Raw.Latency {
 			missed += r.Missed
 		}
-		push := "its default PushInterval, 250 ms, as the pipeline runs it"
+		push := "its default PushInterval, " + dashboard.DefaultPushInterval.String() + ", as the pipeline runs it"
 		if rep.PushInterval != "" {
 			push = "PushInterval " + rep.PushInterval + " (-push-interval)"
 		}
-		out = append(out, fmt.Sprintf("latency: the pipeline's components (connector, transformer, ksqlDB statements, producer, dashboard) on a fresh embedded stack per run, from 08:00; after a warm-up tick (tick 1 shares the placement's simulated time), from each arrival's hand-off to the producer until an /events update shows that train in that station's direction slot; the dashboard pushes at most one update per %s; %d arrivals were never shown.", push, missed))
+		out = append(out, fmt.Sprintf("latency: the pipeline's components (connector, transformer, ksqlDB statements, producer, dashboard) on a fresh embedded stack per run, from 08:00; after a warm-up tick, from each arrival's hand-off to the producer until an /events update shows that train in that station's direction slot; the dashboard pushes at most one update per %s; %d arrivals were never shown.", push, missed))
 	}
 	return out
 }
