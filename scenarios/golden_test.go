@@ -67,7 +67,14 @@ func jsonDiff(want, got any, limit int) string {
 			paths = append(paths, k)
 		}
 	}
-	sort.Strings(paths)
+	// The topics' figures first, the dashboard's after them.
+	sort.Slice(paths, func(i, j int) bool {
+		di, dj := strings.HasPrefix(paths[i], "dashboard."), strings.HasPrefix(paths[j], "dashboard.")
+		if di != dj {
+			return dj
+		}
+		return paths[i] < paths[j]
+	})
 	var lines []string
 	for i, p := range paths {
 		if i == limit {
@@ -94,10 +101,28 @@ func flatten(prefix string, v any, out map[string]string) {
 		}
 	case []any:
 		for i, x := range t {
-			flatten(fmt.Sprintf("%s[%d]", prefix, i), x, out)
+			flatten(fmt.Sprintf("%s[%s]", prefix, label(i, x)), x, out)
 		}
 	default:
 		b, _ := json.Marshal(t)
 		out[strings.TrimPrefix(prefix, ".")] = string(b)
 	}
+}
+
+// label names an array element by what it is about, where it says so (a
+// line, a station), so that a diff reads "lines[blue].stations[Clark/Lake
+// 40380]" rather than "lines[0].stations[16]".
+func label(i int, x any) string {
+	if m, ok := x.(map[string]any); ok {
+		if name, ok := m["station_name"].(string); ok {
+			return fmt.Sprintf("%s %v", name, m["station_id"])
+		}
+		if name, ok := m["name"].(string); ok {
+			return fmt.Sprintf("%s %v", name, m["station_id"])
+		}
+		if line, ok := m["line"].(string); ok {
+			return line
+		}
+	}
+	return fmt.Sprint(i)
 }
