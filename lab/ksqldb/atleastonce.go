@@ -23,7 +23,8 @@ const retryBackoff = time.Second
 // waits until all are acknowledged and only then commits the consumed offsets.
 // No transactions, so output topics hold records only. A failed batch is not
 // committed: the query restores its state from the changelog and resumes from
-// the last committed offsets, so the batch's updates may be applied twice.
+// the end of its last acknowledged batch (or the committed offsets, if later),
+// so the failed batch's updates may be applied twice.
 func (q *runningQuery) runAtLeastOnce(ctx context.Context, start kgo.Offset, log *slog.Logger) {
 	for {
 		err := q.consumeAtLeastOnce(ctx, start, log)
@@ -59,6 +60,8 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(), // rebalance callbacks run between batches
+		kgo.OnPartitionsAssigned(q.resumeAssigned(log)),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerLinger(0),
 	)
@@ -81,9 +84,11 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 			err := q.commitBatch(bctx, cl, fs)
 			cancel()
 			if err != nil {
+				cl.AllowRebalance()
 				return err
 			}
 		}
+		cl.AllowRebalance()
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -101,6 +106,7 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 	if err := perr.first(); err != nil {
 		return fmt.Errorf("produce query output: %w", err)
 	}
+	q.pos.advance(fs) // state and outputs now go past the batch, committed or not
 	if err := cl.CommitUncommittedOffsets(ctx); err != nil {
 		return fmt.Errorf("commit offsets: %w", err)
 	}

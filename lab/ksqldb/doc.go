@@ -11,11 +11,17 @@
 // then commits the consumed offsets. There are no transactions, so output
 // topics hold records only. Stopping cleanly (Close, TERMINATE) finishes the
 // polled batch and commits it before leaving the consumer group, so a restart
-// continues exactly where the query stopped. After a crash or a failed batch,
-// as in ksqlDB, the updates made since the last commit may be applied twice:
-// state is restored from the changelog, which may already hold them, and the
-// input is re-read from the committed offsets (a count can jump ahead or an
-// update repeat). exactly_once_v2 is opt-in, per server
+// continues exactly where the query stopped. A running query also keeps, per
+// input partition, the offset after its last fully acknowledged batch: when
+// the group hands it partitions again (a rebalance, a rejoin after the broker
+// lost the member, a failed offset commit) and that position is ahead of the
+// committed offset, it commits the position and resumes there, as a real
+// broker that keeps the member would let it. A batch not fully acknowledged
+// does not move the position and is read again. After an engine crash, as in
+// ksqlDB, the updates made since the last commit may be applied twice: state
+// is restored from the changelog, which may already hold them, and the input
+// is re-read from the committed offsets (a count can jump ahead or an update
+// repeat). exactly_once_v2 is opt-in, per server
 // (WithProcessingGuarantee) or per request (processing.guarantee in
 // streamsProperties): each poll's results, changelog and offsets then go into
 // one Kafka transaction, and output topics carry transaction markers.

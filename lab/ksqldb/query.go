@@ -26,6 +26,7 @@ type runningQuery struct {
 	appID          string
 	changelog      string
 	guarantee      string
+	pos            positions // at_least_once: how far state and acknowledged outputs go
 
 	keyScratch, valScratch []any // encode's column split, reused (proc.mu is held)
 
