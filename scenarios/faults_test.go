@@ -62,7 +62,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		run.waitSimulation(ctx)
 		expectNoFailedDelivery(run)
 		Expect(finalState(ctx, s.Endpoints(), faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
-	}, NodeTimeout(4*time.Minute))
+	}, NodeTimeout(8*time.Minute))
 
 	It("reloads no station row twice when PostgreSQL is stopped and started under the connector", func(ctx SpecContext) {
 		want := baselineOf(ctx, faultSchedule())
@@ -91,7 +91,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		run.waitSimulation(ctx)
 		expectNoFailedDelivery(run)
 		Expect(finalState(ctx, e, faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
-	}, NodeTimeout(4*time.Minute))
+	}, NodeTimeout(8*time.Minute))
 
 	It("counts every turnstile entry exactly once when the ksqlDB engine restarts mid-replay", func(ctx SpecContext) {
 		want := baselineOf(ctx, faultSchedule())
@@ -107,12 +107,11 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		run.waitSimulation(ctx)
 		expectNoFailedDelivery(run)
 		Expect(finalState(ctx, s.Endpoints(), faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
-	}, NodeTimeout(4*time.Minute))
+	}, NodeTimeout(8*time.Minute))
 
 	It("shows the same status on a dashboard restarted over the same topics", func(ctx SpecContext) {
 		want := baselineOf(ctx, faultSchedule())
-		s := startEmbedded(ctx)
-		e := s.Endpoints()
+		e := newStack(ctx).Endpoints()
 		run := launch(ctx, e, faultSchedule(), launchOptions{pace: sim.Times(20)})
 
 		By("running a dashboard during the first part of the replay")
@@ -129,13 +128,12 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		run.waitSimulation(ctx)
 		expectNoFailedDelivery(run)
 		Expect(finalState(ctx, e, faultSchedule(), second.url)).To(Equal(want.state), "the final state equals an uninterrupted run's")
-	}, NodeTimeout(4*time.Minute))
+	}, NodeTimeout(8*time.Minute))
 
 	It("acknowledges and stores exactly once every record of a burst of concurrent REST Proxy requests during a replay", func(ctx SpecContext) {
 		const workers, perWorker = 8, 50
 		want := baselineOf(ctx, faultSchedule())
-		s := startEmbedded(ctx)
-		e := s.Endpoints()
+		e := newStack(ctx).Endpoints()
 		burstTopic := "faults.weather.burst"
 		createTopic(ctx, e, burstTopic)
 		run := launch(ctx, e, faultSchedule(), launchOptions{pace: sim.Times(20), dashboard: true})
@@ -175,7 +173,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		run.waitSimulation(ctx)
 		expectNoFailedDelivery(run)
 		Expect(finalState(ctx, e, faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
-	}, NodeTimeout(4*time.Minute))
+	}, NodeTimeout(8*time.Minute))
 })
 
 // faultSchedule is the short schedule every fault spec replays: two
@@ -206,7 +204,7 @@ func baselineOf(ctx context.Context, sched sim.Schedule) baseline {
 		return b
 	}
 	By("replaying the schedule uninterrupted on a fresh stack")
-	s := startEmbedded(ctx)
+	s := newStack(ctx)
 	run := launch(ctx, s.Endpoints(), sched, launchOptions{pace: sim.Max, dashboard: true})
 	run.waitSimulation(ctx)
 	expectNoFailedDelivery(run)
