@@ -10,9 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -503,31 +501,6 @@ type brokerProcess struct {
 	exited             chan struct{}
 }
 
-var (
-	labBinOnce sync.Once
-	labBin     string
-	labBinErr  error
-)
-
-// buildLab builds the lab command once per process.
-func buildLab() string {
-	GinkgoHelper()
-	labBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "ctalab-bin-")
-		if err != nil {
-			labBinErr = err
-			return
-		}
-		labBin = filepath.Join(dir, "lab")
-		out, err := exec.Command("go", "build", "-o", labBin, "github.com/ctalab/ctalab/lab/cmd/lab").CombinedOutput()
-		if err != nil {
-			labBinErr = fmt.Errorf("go build lab: %w: %s", err, out)
-		}
-	})
-	Expect(labBinErr).NotTo(HaveOccurred())
-	return labBin
-}
-
 // startBrokerProcess starts "lab broker" on a free port and a temporary
 // data dir, and stops it when the spec is done.
 func startBrokerProcess(ctx context.Context) *brokerProcess {
@@ -537,7 +510,9 @@ func startBrokerProcess(ctx context.Context) *brokerProcess {
 	Expect(err).NotTo(HaveOccurred())
 	port := ln.Addr().(*net.TCPAddr).Port
 	Expect(ln.Close()).To(Succeed())
-	b := &brokerProcess{bin: buildLab(), dataDir: GinkgoT().TempDir(), port: port, addr: fmt.Sprintf("127.0.0.1:%d", port)}
+	bin, err := labExecutable()
+	Expect(err).NotTo(HaveOccurred(), "build the lab")
+	b := &brokerProcess{bin: bin, dataDir: GinkgoT().TempDir(), port: port, addr: fmt.Sprintf("127.0.0.1:%d", port)}
 	b.start(ctx)
 	DeferCleanup(func(ctx SpecContext) {
 		By("stopping the broker process")

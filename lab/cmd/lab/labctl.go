@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -322,24 +321,10 @@ func (l *labCtl) status(ctx context.Context) error {
 		fmt.Fprintf(l.out, "The lab recorded in %s is not running (pid %d); probing the standard ports:\n", l.statePath(), st.PID)
 	}
 	results := probeAll(ctx, e)
-	names := make([]string, 0, len(results))
-	for n := range results {
-		names = append(names, n)
-	}
-	sort.Slice(names, func(i, j int) bool { return indexOf(serviceOrder, names[i]) < indexOf(serviceOrder, names[j]) })
-	for _, n := range names {
+	for _, n := range serviceOrder {
 		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
 	}
 	return nil
-}
-
-func indexOf(s []string, v string) int {
-	for i, x := range s {
-		if x == v {
-			return i
-		}
-	}
-	return len(s)
 }
 
 func orNA(s string) string {
