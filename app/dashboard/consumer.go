@@ -160,12 +160,17 @@ func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
 	c.mu.Lock()
 	var fresh []*partition
 	req := map[string][]kafka.OffsetRequest{}
+	var unsettled []string // matching topics whose metadata is not usable yet
 	for _, t := range md.Topics {
-		if t.Error != nil || t.Internal {
+		if t.Internal {
 			continue
 		}
 		in := c.inputFor(t.Name)
 		if in == nil {
+			continue
+		}
+		if t.Error != nil {
+			unsettled = append(unsettled, fmt.Sprintf("%s: %v", t.Name, t.Error))
 			continue
 		}
 		for _, p := range t.Partitions {
@@ -178,6 +183,12 @@ func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
 	}
 	snapshot := c.snapshot
 	c.mu.Unlock()
+	if !snapshot && len(unsettled) > 0 {
+		// The start snapshot must cover every input that exists, or the
+		// dashboard would call itself ready before reading it.
+		c.fail("metadata of %s", strings.Join(unsettled, "; "))
+		return
+	}
 	if len(req) == 0 {
 		c.settle(ctx, fresh, nil, snapshot)
 		return
@@ -194,7 +205,20 @@ func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
 		for _, p := range ps {
 			if p.Error == nil {
 				ends[topicPartition{topic, p.Partition}] = p.LastOffset
+			} else {
+				unsettled = append(unsettled, fmt.Sprintf("%s[%d]: %v", topic, p.Partition, p.Error))
 			}
+		}
+	}
+	if !snapshot {
+		for _, p := range fresh {
+			if _, ok := ends[p.topicPartition]; !ok && len(unsettled) == 0 {
+				unsettled = append(unsettled, fmt.Sprintf("%s[%d]: no end offset in the answer", p.topic, p.partition))
+			}
+		}
+		if len(unsettled) > 0 {
+			c.fail("end offsets of %s", strings.Join(unsettled, "; "))
+			return
 		}
 	}
 	c.settle(ctx, fresh, ends, snapshot)
@@ -212,6 +236,10 @@ func (c *consumers) settle(ctx context.Context, fresh []*partition, ends map[top
 			p.end.Store(end)
 		}
 	}
+	// Count every partition of the start snapshot as pending before any
+	// reader starts: a fast reader that caught up before its neighbours were
+	// counted would otherwise declare the whole dashboard ready.
+	starting := fresh[:0]
 	for _, p := range fresh {
 		end, ok := ends[p.topicPartition]
 		if !ok {
@@ -226,6 +254,9 @@ func (c *consumers) settle(ctx context.Context, fresh []*partition, ends map[top
 				p.caughtUp.Store(true)
 			}
 		}
+		starting = append(starting, p)
+	}
+	for _, p := range starting {
 		c.start(ctx, p)
 	}
 	if !snapshot {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/linkedin/goavro/v2"
 	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/protocol"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
@@ -70,11 +71,26 @@ func (s *stack) write(msgs ...kafka.Message) {
 			return
 		}
 		// A topic created by the first write may be unknown for a moment.
-		if !errors.Is(err, kafka.UnknownTopicOrPartition) && !errors.Is(err, kafka.LeaderNotAvailable) || ctx.Err() != nil {
+		if !topicNotReady(err) || ctx.Err() != nil {
 			s.t.Fatalf("write: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// topicNotReady reports whether every error of a write says its topic is
+// not (yet) known: kafka-go's WriteErrors does not unwrap to its members.
+func topicNotReady(err error) bool {
+	var batch kafka.WriteErrors
+	if !errors.As(err, &batch) {
+		batch = kafka.WriteErrors{err}
+	}
+	for _, e := range batch {
+		if e != nil && !errors.Is(e, kafka.UnknownTopicOrPartition) && !errors.Is(e, kafka.LeaderNotAvailable) && !errors.Is(e, protocol.ErrNoTopic) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *stack) encode(topicName string, isKey bool, sc *schema.Schema, native any) []byte {

@@ -42,7 +42,10 @@ func TestTransformMapsARowToItsLine(t *testing.T) {
 }
 
 func TestTransformerWritesEveryLineStationOnceKeyedByLine(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.GroupMinSessionTimeout(time.Second))
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.GroupMinSessionTimeout(time.Second),
+		// The input topic exists before the first write: a write that auto-creates
+		// it can fail while the new topic is not yet in the metadata.
+		kfake.SeedTopics(1, "org.chicago.cta.stations"))
 	if err != nil {
 		t.Fatal(err)
 	}
