@@ -29,7 +29,6 @@ import (
 	"github.com/ctalab/ctalab/app/topic"
 	"github.com/ctalab/ctalab/app/transform"
 	"github.com/ctalab/ctalab/fixtures"
-	"github.com/ctalab/ctalab/lab/embedded"
 	"github.com/ctalab/ctalab/lab/stack"
 )
 
@@ -41,13 +40,14 @@ import (
 // records in every application topic and an identical dashboard status.
 //
 // The faults need hooks only the embedded stack has (a broker in a process
-// of its own, RestartKSQLDB, the PostgreSQL server), so these specs always
-// run on embedded stacks of their own, whatever LAB_STACK says.
+// of its own, "lab fault" to stop PostgreSQL or restart ksqlDB), so these
+// specs always run on embedded lab processes of their own, whatever
+// LAB_STACK says.
 var _ = Describe("Faults during a replay", Label("faults"), func() {
 	It("recovers from the broker killed with SIGKILL and restarted mid-replay", Label("broker-crash"), func(ctx SpecContext) {
 		want := baselineOf(ctx, faultSchedule())
 		b := startBrokerProcess(ctx)
-		s := startEmbedded(ctx, embedded.WithBrokers(b.addr))
+		s := startFaultLab(ctx, "--brokers", b.addr)
 		run := launch(ctx, s.Endpoints(), faultSchedule(), launchOptions{pace: sim.Times(20), dashboard: true})
 
 		waitTurnstilesAcked(ctx, run, want.totalEntries/3)
@@ -64,19 +64,19 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 
 	It("reloads no station row twice when PostgreSQL is stopped and started under the connector", func(ctx SpecContext) {
 		want := baselineOf(ctx, faultSchedule())
-		s := startEmbedded(ctx)
+		s := startFaultLab(ctx)
 		e := s.Endpoints()
 		run := launch(ctx, e, faultSchedule(), launchOptions{pace: sim.Times(20), dashboard: true, connectorPoll: 200 * time.Millisecond})
 		waitStationRows(ctx, e, 230)
 
 		By("stopping PostgreSQL")
-		Expect(s.Postgres().Stop(ctx)).To(Succeed())
+		Expect(s.fault(ctx, "postgres-stop")).To(Succeed())
 		By("waiting for the connector's task to fail")
 		Eventually(func(g Gomega, ctx context.Context) {
 			g.Expect(connectorTaskState(g, ctx, e)).To(Equal("FAILED"))
 		}).WithContext(ctx).WithTimeout(2*time.Minute).WithPolling(250*time.Millisecond).Should(Succeed(), "the task polls during the outage and fails")
 		By("starting PostgreSQL again and restarting the failed task")
-		Expect(s.Postgres().Start(ctx)).To(Succeed())
+		Expect(s.fault(ctx, "postgres-start")).To(Succeed())
 		restart := httpJSON(ctx, http.MethodPost, e.Connect+"/connectors/"+"stations"+"/restart?includeTasks=true&onlyFailed=true", "", http.StatusAccepted).(map[string]any)
 		Expect(restart["connector"]).To(HaveKeyWithValue("state", "RUNNING"), "only the failed task restarts")
 		Eventually(func(g Gomega, ctx context.Context) {
@@ -93,12 +93,12 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 
 	It("counts every turnstile entry exactly once when the ksqlDB engine restarts mid-replay", func(ctx SpecContext) {
 		want := baselineOf(ctx, faultSchedule())
-		s := startEmbedded(ctx)
+		s := startFaultLab(ctx)
 		run := launch(ctx, s.Endpoints(), faultSchedule(), launchOptions{pace: sim.Times(20), dashboard: true})
 
 		waitTurnstilesAcked(ctx, run, want.totalEntries/3)
 		By("restarting the ksqlDB engine")
-		Expect(s.RestartKSQLDB(ctx)).To(Succeed())
+		Expect(s.fault(ctx, "ksqldb-restart")).To(Succeed())
 		ents := ksql(ctx, s.Endpoints().KSQLDB, "SHOW QUERIES;")
 		Expect(fmt.Sprint(ents)).To(ContainSubstring("TURNSTILE_SUMMARY"), "the restarted engine runs the persistent query again")
 
@@ -379,16 +379,16 @@ func connectorTaskState(g Gomega, ctx context.Context, e stack.Endpoints) string
 	return st.Tasks[0].State
 }
 
-// startEmbedded starts an embedded stack for one spec and stops it when
-// the spec is done.
-func startEmbedded(ctx context.Context, opts ...embedded.Option) *embedded.Stack {
+// startFaultLab starts an embedded lab process ("lab serve" with extra
+// flags) for one spec and stops it when the spec is done.
+func startFaultLab(ctx context.Context, extra ...string) *processStack {
 	GinkgoHelper()
-	By("starting an embedded stack")
-	s, err := embedded.Start(ctx, append([]embedded.Option{embedded.WithLogger(logger())}, opts...)...)
-	Expect(err).NotTo(HaveOccurred(), "start an embedded stack")
+	By("starting an embedded lab process")
+	s, err := startProcessStack(ctx, extra...)
+	Expect(err).NotTo(HaveOccurred(), "start an embedded lab")
 	DeferCleanup(func(ctx SpecContext) {
-		By("stopping the embedded stack")
-		Expect(s.Close(ctx)).To(Succeed(), "stop the embedded stack")
+		By("stopping the embedded lab")
+		Expect(s.Close(ctx)).To(Succeed(), "stop the embedded lab")
 	}, NodeTimeout(2*time.Minute))
 	return s
 }

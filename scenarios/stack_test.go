@@ -67,7 +67,9 @@ type processStack struct {
 	err  error
 }
 
-func startProcessStack(ctx context.Context) (*processStack, error) {
+// startProcessStack runs "lab serve" with extra flags (for example
+// --brokers) and returns once the lab is ready.
+func startProcessStack(ctx context.Context, extra ...string) (*processStack, error) {
 	bin, err := labExecutable()
 	if err != nil {
 		return nil, fmt.Errorf("build the lab: %w", err)
@@ -83,7 +85,7 @@ func startProcessStack(ctx context.Context) (*processStack, error) {
 	var last error
 	for range 5 {
 		offset := freePortOffset()
-		s, err := runLab(ctx, bin, dir, offset)
+		s, err := runLab(ctx, bin, dir, offset, extra)
 		if err == nil {
 			return s, nil
 		}
@@ -117,10 +119,10 @@ func freePortOffset() int {
 	}
 }
 
-func runLab(ctx context.Context, bin, dir string, offset int) (*processStack, error) {
+func runLab(ctx context.Context, bin, dir string, offset int, extra []string) (*processStack, error) {
 	statePath := filepath.Join(dir, "lab.json")
 	_ = os.Remove(statePath)
-	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--port-offset", fmt.Sprint(offset))
+	cmd := exec.Command(bin, append([]string{"serve", "--data-dir", dir, "--port-offset", fmt.Sprint(offset)}, extra...)...)
 	cmd.Stdout, cmd.Stderr = GinkgoWriter, GinkgoWriter
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -157,6 +159,21 @@ func runLab(ctx context.Context, bin, dir string, offset int) (*processStack, er
 }
 
 func (s *processStack) Endpoints() stack.Endpoints { return s.e }
+
+// fault runs "lab fault <name>" against this lab, as a user would, and
+// returns when the lab has taken the action.
+func (s *processStack) fault(ctx context.Context, name string) error {
+	bin, err := labExecutable()
+	if err != nil {
+		return err
+	}
+	out, err := exec.CommandContext(ctx, bin, "fault", name, "--data-dir", s.dir).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("lab fault %s: %w: %s", name, err, out)
+	}
+	GinkgoWriter.Printf("lab fault %s: %s", name, out)
+	return nil
+}
 
 // Close stops the lab process (SIGTERM, then SIGKILL after 30 s) and removes
 // its data dir.

@@ -26,7 +26,9 @@ import (
 type labCtl struct {
 	dir, provider, composeFile string
 	// portOffset is added to every standard port of the embedded stack.
-	portOffset  int
+	portOffset int
+	// brokers, when set, are the Kafka brokers serve uses instead of its own.
+	brokers     []string
 	out, errOut io.Writer
 }
 
@@ -43,6 +45,8 @@ type state struct {
 	Started   time.Time        `json:"started"`
 	Endpoints stack.Endpoints  `json:"endpoints"`
 	ReadyMS   map[string]int64 `json:"ready_ms"`
+	// Control is the loopback URL of a running embedded lab's fault actions.
+	Control string `json:"control,omitempty"`
 }
 
 func (l *labCtl) statePath() string { return filepath.Join(l.dir, "lab.json") }
@@ -239,15 +243,25 @@ func (l *labCtl) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := embedded.Start(ctx, embedded.WithDataDir(dataDir), embedded.WithPorts(l.ports()), embedded.WithLogger(log))
+	opts := []embedded.Option{embedded.WithDataDir(dataDir), embedded.WithPorts(l.ports()), embedded.WithLogger(log)}
+	if len(l.brokers) > 0 {
+		opts = append(opts, embedded.WithBrokers(l.brokers...))
+	}
+	s, err := embedded.Start(ctx, opts...)
 	if err != nil {
 		return err
 	}
-	st := state{Provider: "embedded", PID: os.Getpid(), Started: time.Now().UTC(), Endpoints: s.Endpoints(), ReadyMS: map[string]int64{}}
+	ctl, err := startControl(s, log.With("service", "control"))
+	if err != nil {
+		_ = s.Close(context.Background())
+		return err
+	}
+	st := state{Provider: "embedded", PID: os.Getpid(), Started: time.Now().UTC(), Endpoints: s.Endpoints(), ReadyMS: map[string]int64{}, Control: ctl.url()}
 	for k, d := range s.ReadyAfter() {
 		st.ReadyMS[k] = d.Milliseconds()
 	}
 	if err := writeState(l.statePath(), st); err != nil {
+		_ = ctl.close(context.Background())
 		_ = s.Close(context.Background())
 		return err
 	}
@@ -256,7 +270,7 @@ func (l *labCtl) serve(ctx context.Context) error {
 	log.Info("stopping the embedded stack")
 	cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	err = s.Close(cctx)
+	err = errors.Join(ctl.close(cctx), s.Close(cctx))
 	if cur, _ := l.readState(); cur != nil && cur.PID == os.Getpid() {
 		_ = os.Remove(l.statePath())
 	}

@@ -3,6 +3,7 @@
 //	lab up       start the stack on the standard ports and wait until it is ready
 //	lab down     stop it, leaving no process behind
 //	lab status   tell what is up
+//	lab fault    stop/start PostgreSQL or restart ksqlDB in a running embedded lab
 //	lab broker   run only the Kafka broker in the foreground (--port, --data-dir)
 //
 // With a Docker engine, "up" runs docker compose with docker-compose.yml;
@@ -18,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/ctalab/ctalab/lab/embedded"
@@ -39,6 +41,11 @@ Commands:
   status   show which services answer
   serve    run the embedded stack in the foreground (what "up" starts in the
            background when no Docker engine answers)
+  fault    make a running embedded lab (recorded in --data-dir) suffer a fault and
+           return when it is done, to watch the pipeline recover:
+             lab fault postgres-stop    stop PostgreSQL; Connect's JDBC task fails
+             lab fault postgres-start   start PostgreSQL again
+             lab fault ksqldb-restart   restart the ksqlDB server
   broker   run only the embedded Kafka broker in the foreground on 127.0.0.1:--port,
            persisting to --data-dir, until interrupted (a process of its own that
            fault tests can kill)
@@ -54,19 +61,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	compose := fs.String("compose-file", "docker-compose.yml", "docker compose `file` for the compose provider")
 	offset := fs.Int("port-offset", 0, "add `n` to every standard port (embedded stack only), to run beside another lab")
 	port := fs.Int("port", embedded.StandardPorts.Kafka, "broker: the `port` to listen on (0 picks a free port)")
+	brokers := fs.String("brokers", "", "serve: use the Kafka broker(s) already listening at `host:port[,host:port]` (for example a \"lab broker\") instead of starting one")
 	fs.Usage = func() { fmt.Fprint(stderr, usageText); fs.PrintDefaults() }
 	if len(args) == 0 {
 		fs.Usage()
 		return 2
 	}
-	cmd := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
+	cmd, rest := args[0], args[1:]
+	var action string
+	if cmd == "fault" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		action, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "lab %s: unexpected argument %q\n\n", cmd, fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
 	l := &labCtl{dir: *dir, provider: *provider, composeFile: *compose, portOffset: *offset, out: stdout, errOut: stderr}
+	if *brokers != "" {
+		l.brokers = strings.Split(*brokers, ",")
+	}
 	var err error
 	switch cmd {
 	case "up":
@@ -79,12 +99,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = l.serve(ctx)
 	case "broker":
 		err = runBroker(ctx, *dir, *port, stdout, stderr)
+	case "fault":
+		if action == "" {
+			err = usageError{"which fault? want one of " + faultNames()}
+		} else {
+			err = l.fault(ctx, action)
+		}
 	case "help", "-h", "--help":
 		fs.Usage()
 		return 0
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n", cmd)
 		fs.Usage()
+		return 2
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(stderr, "lab %s: %v\n", cmd, err)
 		return 2
 	}
 	if err != nil {

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs "lab serve" in this process on dir with a free port
+// offset and returns when its state file names it; the returned function
+// stops it and returns its exit code.
+func startServe(t *testing.T, dir string, extra ...string) (*state, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	code := make(chan int, 1)
+	args := append([]string{"serve", "--data-dir", dir, "--port-offset", fmt.Sprint(freeOffset(t))}, extra...)
+	go func() { code <- run(ctx, args, &out, &errOut) }()
+	l := &labCtl{dir: dir}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		select {
+		case c := <-code:
+			cancel()
+			t.Fatalf("lab serve exited with %d: %s", c, errOut.String())
+		default:
+		}
+		if st, err := l.readState(); err == nil && st != nil && st.PID == os.Getpid() {
+			var once bool
+			stop := func() int {
+				if once {
+					return 0
+				}
+				once = true
+				cancel()
+				select {
+				case c := <-code:
+					return c
+				case <-time.After(time.Minute):
+					t.Fatal("lab serve did not stop within a minute")
+					return -1
+				}
+			}
+			t.Cleanup(func() { stop() })
+			return st, stop
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("lab serve was not ready after 2 minutes: %s", errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// freeOffset returns an offset at which every standard port is free now.
+func freeOffset(t *testing.T) int {
+	t.Helper()
+	for range 100 {
+		off := 10000 + 10*rand.IntN(4000)
+		free := true
+		ps := (&labCtl{portOffset: off}).ports()
+		for _, p := range []int{ps.Kafka, ps.SchemaRegistry, ps.RESTProxy, ps.Connect, ps.KSQLDB, ps.Postgres} {
+			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				free = false
+				break
+			}
+			ln.Close()
+		}
+		if free {
+			return off
+		}
+	}
+	t.Fatal("no free port offset")
+	return 0
+}
+
+// labDir returns a data dir PostgreSQL's unprivileged user can enter.
+func labDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ctalab-fault-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o711); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "lab")
+}
+
+func answers(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
+func TestFaultStopsAndStartsPostgresOfARunningLab(t *testing.T) {
+	dir := labDir(t)
+	st, _ := startServe(t, dir)
+	pg := hostPort(st.Endpoints.Postgres)
+	if !answers(pg) {
+		t.Fatalf("PostgreSQL at %s does not answer after serve is ready", pg)
+	}
+	var out, errOut syncBuffer
+	if c := run(context.Background(), []string{"fault", "postgres-stop", "--data-dir", dir}, &out, &errOut); c != 0 {
+		t.Fatalf("lab fault postgres-stop exited with %d: %s", c, errOut.String())
+	}
+	if answers(pg) {
+		t.Fatalf("PostgreSQL at %s still answers after postgres-stop", pg)
+	}
+	if !strings.Contains(out.String(), "PostgreSQL stopped") {
+		t.Errorf("postgres-stop printed %q", out.String())
+	}
+	if c := run(context.Background(), []string{"fault", "postgres-start", "--data-dir", dir}, &out, &errOut); c != 0 {
+		t.Fatalf("lab fault postgres-start exited with %d: %s", c, errOut.String())
+	}
+	if !answers(pg) {
+		t.Fatalf("PostgreSQL at %s does not answer after postgres-start", pg)
+	}
+}
+
+func TestFaultRestartsKSQLDBOfARunningLab(t *testing.T) {
+	dir := labDir(t)
+	st, _ := startServe(t, dir)
+	post := func() *http.Response {
+		resp, err := http.Post(st.Endpoints.KSQLDB+"/ksql", "application/vnd.ksql.v1+json", strings.NewReader(`{"ksql":"SHOW STREAMS;"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	before := post()
+	before.Body.Close()
+	var out, errOut syncBuffer
+	if c := run(context.Background(), []string{"fault", "ksqldb-restart", "--data-dir", dir}, &out, &errOut); c != 0 {
+		t.Fatalf("lab fault ksqldb-restart exited with %d: %s", c, errOut.String())
+	}
+	after := post()
+	defer after.Body.Close()
+	if after.StatusCode != http.StatusOK {
+		t.Fatalf("ksqlDB after a restart answers %s", after.Status)
+	}
+	var info struct {
+		Info struct {
+			ServerStatus string `json:"serverStatus"`
+		} `json:"KsqlServerInfo"`
+	}
+	resp, err := http.Get(st.Endpoints.KSQLDB + "/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&info); err != nil || info.Info.ServerStatus != "RUNNING" {
+		t.Fatalf("ksqlDB /info after a restart: %v %+v", err, info)
+	}
+	if !strings.Contains(out.String(), "ksqlDB restarted") {
+		t.Errorf("ksqldb-restart printed %q", out.String())
+	}
+}
+
+func TestFaultRefusesUnknownActionsAndAMissingLab(t *testing.T) {
+	dir := labDir(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"fault"}, 2, "postgres-stop, postgres-start, ksqldb-restart"},
+		{[]string{"fault", "broker-explode"}, 2, `unknown fault "broker-explode"`},
+		{[]string{"fault", "postgres-stop", "--data-dir", dir}, 1, "no running embedded lab is recorded in " + filepath.Join(dir, "lab.json") + "; start one with: lab up"},
+	} {
+		var out, errOut syncBuffer
+		if c := run(context.Background(), tc.args, &out, &errOut); c != tc.code || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("lab %s: exit %d, stderr %q; want exit %d and %q", strings.Join(tc.args, " "), c, errOut.String(), tc.code, tc.want)
+		}
+	}
+}
+
+func TestServeUsesTheBrokerItIsGiven(t *testing.T) {
+	addr, _ := startBrokerCommand(t, t.TempDir())
+	st, stop := startServe(t, labDir(t), "--brokers", addr)
+	if len(st.Endpoints.Brokers) != 1 || st.Endpoints.Brokers[0] != addr {
+		t.Fatalf("serve --brokers %s records brokers %v", addr, st.Endpoints.Brokers)
+	}
+	if c := stop(); c != 0 {
+		t.Fatalf("lab serve exited with %d after an interrupt, want 0", c)
+	}
+	if !answers(addr) {
+		t.Fatalf("the broker at %s stopped with the lab that only used it", addr)
+	}
+}
