@@ -65,32 +65,34 @@ func (s *stack) write(msgs ...kafka.Message) {
 	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	for {
+	for len(msgs) > 0 {
 		err := s.w.WriteMessages(ctx, msgs...)
 		if err == nil {
 			return
 		}
-		// A topic created by the first write may be unknown for a moment.
-		if !topicNotReady(err) || ctx.Err() != nil {
-			s.t.Fatalf("write: %v", err)
+		// A topic created by the first write may be unknown for a moment:
+		// write again what failed for that reason (kafka-go's WriteErrors
+		// holds one error per message and does not unwrap to them).
+		var batch kafka.WriteErrors
+		if !errors.As(err, &batch) {
+			batch = make(kafka.WriteErrors, len(msgs))
+			for i := range batch {
+				batch[i] = err
+			}
 		}
+		var again []kafka.Message
+		for i, e := range batch {
+			if e == nil {
+				continue
+			}
+			if !errors.Is(e, kafka.UnknownTopicOrPartition) && !errors.Is(e, kafka.LeaderNotAvailable) && !errors.Is(e, protocol.ErrNoTopic) || ctx.Err() != nil {
+				s.t.Fatalf("write: %v", err)
+			}
+			again = append(again, msgs[i])
+		}
+		msgs = again
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// topicNotReady reports whether every error of a write says its topic is
-// not (yet) known: kafka-go's WriteErrors does not unwrap to its members.
-func topicNotReady(err error) bool {
-	var batch kafka.WriteErrors
-	if !errors.As(err, &batch) {
-		batch = kafka.WriteErrors{err}
-	}
-	for _, e := range batch {
-		if e != nil && !errors.Is(e, kafka.UnknownTopicOrPartition) && !errors.Is(e, kafka.LeaderNotAvailable) && !errors.Is(e, protocol.ErrNoTopic) {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *stack) encode(topicName string, isKey bool, sc *schema.Schema, native any) []byte {
