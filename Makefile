@@ -4,11 +4,15 @@ PKGS    ?= ./...
 BENCH   ?= .
 BENCHTIME ?= 1x
 
-.PHONY: test vet fmt-check bench bench-go deps lab-up lab-down lab-status scenarios
+.PHONY: test unit vet fmt-check bench bench-go deps lab-up lab-down lab-status scenarios
 
-## test: unit tests and specs, race detector on (installs missing test tools first)
-test: deps vet fmt-check
-	$(GO) test -race -count=1 -timeout 45m $(PKGS)
+## test: unit tests, then the scenario suite on parallel Ginkgo processes; race detector on
+##       (installs missing test tools first)
+test: deps vet fmt-check unit scenarios
+
+## unit: every package's tests except the scenario suite, race detector on
+unit:
+	$(GO) test -race -count=1 -timeout 30m $$($(GO) list $(PKGS) | grep -v '/scenarios$$')
 
 ## deps: install the third-party tools the tests use, when missing
 deps:
@@ -42,9 +46,11 @@ bin/lab: FORCE
 golden:
 	CTALAB_UPDATE_GOLDEN=1 $(GO) test -count=1 -timeout 45m ./scenarios/ -ginkgo.label-filter=golden
 
-## scenarios: the scenario suite through the Ginkgo CLI (LAB_STACK picks the stack)
+## scenarios: the scenario suite through the Ginkgo CLI on GINKGO_PROCS processes (one per core by
+##            default), race detector on; LAB_STACK picks the stack
+GINKGO_PROCS ?= $(shell nproc 2>/dev/null || echo 2)
 scenarios:
-	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=60s --timeout=30m ./scenarios
+	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m ./scenarios
 
 FORCE:
 

@@ -72,9 +72,14 @@ var _ = Describe("The transit status page in a browser", Label("browser"), func(
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sameDocument).To(BeTrue(), "the page was not reloaded")
 
-		weather, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`#weather`)))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(weather).To(MatchRegexp(`-?\d+° \| (Sunny|Partly Cloudy|Cloudy|Windy|Precipitation)`))
+		// Read the text in one evaluation: every push replaces the live part
+		// of the page, so a node looked up in one step may be detached (and
+		// empty) in the next.
+		Eventually(func(g Gomega) {
+			weather, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("weather").textContent.trim()`))
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(weather).To(MatchRegexp(`-?\d+° \| (Sunny|Partly Cloudy|Cloudy|Windy|Precipitation)`), "the page shows the reported weather")
+		}).WithContext(ctx).WithTimeout(20 * time.Second).Should(Succeed())
 
 		shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
 		Expect(err).NotTo(HaveOccurred())
