@@ -46,7 +46,7 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 	if err := os.Chmod(dir, 0o711); err != nil {
 		return coldResult{}, fmt.Errorf("create data dir: %w", err)
 	}
-	offset, err := freeOffset()
+	offset, err := embedded.FreeOffset()
 	if err != nil {
 		return coldResult{}, err
 	}
@@ -77,7 +77,7 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 			return time.Since(t).Seconds(), errors.New("the lab did not stop within 30s of SIGTERM and was killed")
 		}
 	}
-	ports := shifted(offset)
+	ports := embedded.StandardPorts.Shifted(offset)
 	statePath := filepath.Join(dir, "lab.json")
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
@@ -119,31 +119,6 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 }
 
 func kbToMB(kb int64) float64 { return float64(kb) / 1024 }
-
-func shifted(offset int) embedded.Ports {
-	p := embedded.StandardPorts
-	return embedded.Ports{Kafka: p.Kafka + offset, SchemaRegistry: p.SchemaRegistry + offset, RESTProxy: p.RESTProxy + offset, Connect: p.Connect + offset, KSQLDB: p.KSQLDB + offset, Postgres: p.Postgres + offset}
-}
-
-// freeOffset finds a port offset at which every standard port is free.
-func freeOffset() (int, error) {
-	for offset := 20000; offset < 56000; offset += 1013 {
-		p := shifted(offset)
-		free := true
-		for _, port := range []int{p.Kafka, p.SchemaRegistry, p.RESTProxy, p.Connect, p.KSQLDB, p.Postgres} {
-			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-			if err != nil {
-				free = false
-				break
-			}
-			ln.Close()
-		}
-		if free {
-			return offset, nil
-		}
-	}
-	return 0, errors.New("find free ports: no port offset has all six standard ports free")
-}
 
 // probe checks every endpoint as `lab status` does: a TCP connect for Kafka
 // and PostgreSQL, GET answered with 200 for the HTTP services.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,7 +82,10 @@ func startProcessStack(ctx context.Context, extra ...string) (*processStack, err
 	}
 	var last error
 	for range 5 {
-		offset := freePortOffset()
+		offset, err := embedded.FreeOffset()
+		if err != nil {
+			return nil, err
+		}
 		s, err := runLab(ctx, bin, dir, offset, extra)
 		if err == nil {
 			return s, nil
@@ -96,27 +97,6 @@ func startProcessStack(ctx context.Context, extra ...string) (*processStack, err
 	}
 	_ = os.RemoveAll(dir)
 	return nil, last
-}
-
-// freePortOffset picks an offset at which every standard port of the
-// embedded stack is free right now.
-func freePortOffset() int {
-	p := embedded.StandardPorts
-	for {
-		off := 10000 + 10*rand.IntN(4000)
-		ok := true
-		for _, port := range []int{p.Kafka, p.SchemaRegistry, p.RESTProxy, p.Connect, p.KSQLDB, p.Postgres} {
-			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+off))
-			if err != nil {
-				ok = false
-				break
-			}
-			ln.Close()
-		}
-		if ok {
-			return off
-		}
-	}
 }
 
 func runLab(ctx context.Context, bin, dir string, offset int, extra []string) (*processStack, error) {

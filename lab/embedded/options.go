@@ -2,14 +2,6 @@ package embedded
 
 import "log/slog"
 
-// Ports are the listen ports of the stack's services; 0 picks a free port.
-type Ports struct {
-	Kafka, SchemaRegistry, RESTProxy, Connect, KSQLDB, Postgres int
-}
-
-// StandardPorts are the Confluent Platform's default ports and PostgreSQL's.
-var StandardPorts = Ports{Kafka: 9092, SchemaRegistry: 8081, RESTProxy: 8082, Connect: 8083, KSQLDB: 8088, Postgres: 5432}
-
 type config struct {
 	dataDir  string
 	ports    Ports

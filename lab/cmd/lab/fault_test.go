@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ctalab/ctalab/lab/embedded"
 )
 
 // startServe runs "lab serve" in this process on dir with a free port
@@ -63,24 +64,11 @@ func startServe(t *testing.T, dir string, extra ...string) (*state, func() int) 
 // freeOffset returns an offset at which every standard port is free now.
 func freeOffset(t *testing.T) int {
 	t.Helper()
-	for range 100 {
-		off := 10000 + 10*rand.IntN(4000)
-		free := true
-		ps := (&labCtl{portOffset: off}).ports()
-		for _, p := range []int{ps.Kafka, ps.SchemaRegistry, ps.RESTProxy, ps.Connect, ps.KSQLDB, ps.Postgres} {
-			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				free = false
-				break
-			}
-			ln.Close()
-		}
-		if free {
-			return off
-		}
+	n, err := embedded.FreeOffset()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free port offset")
-	return 0
+	return n
 }
 
 // labDir returns a data dir PostgreSQL's unprivileged user can enter.

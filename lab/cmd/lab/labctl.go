@@ -33,10 +33,7 @@ type labCtl struct {
 }
 
 // ports are the embedded stack's ports: the standard ones plus the offset.
-func (l *labCtl) ports() embedded.Ports {
-	p, n := embedded.StandardPorts, l.portOffset
-	return embedded.Ports{Kafka: p.Kafka + n, SchemaRegistry: p.SchemaRegistry + n, RESTProxy: p.RESTProxy + n, Connect: p.Connect + n, KSQLDB: p.KSQLDB + n, Postgres: p.Postgres + n}
-}
+func (l *labCtl) ports() embedded.Ports { return embedded.StandardPorts.Shifted(l.portOffset) }
 
 // state is what a running lab leaves in <data-dir>/lab.json.
 type state struct {
