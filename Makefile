@@ -50,7 +50,7 @@ golden:
 ##            default), race detector on; LAB_STACK picks the stack
 GINKGO_PROCS ?= $(shell nproc 2>/dev/null || echo 2)
 scenarios:
-	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m ./scenarios
+	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) $(if $(CI),--no-color) --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m ./scenarios
 
 FORCE:
 
