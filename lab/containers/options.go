@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -22,6 +23,7 @@ type config struct {
 	jdbcConnector  string
 	logger         *slog.Logger
 	startupTimeout time.Duration
+	hostIP         netip.Addr
 }
 
 // images are the image references of the stack's containers.
@@ -42,6 +44,7 @@ func defaultConfig() config {
 		jdbcConnector:  JDBCConnector,
 		logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 		startupTimeout: DefaultStartupTimeout,
+		hostIP:         netip.AddrFrom4([4]byte{127, 0, 0, 1}),
 	}
 }
 
@@ -149,6 +152,21 @@ func WithStartupTimeout(d time.Duration) Option {
 			return fmt.Errorf("set startup timeout: %v is not positive", d)
 		}
 		c.startupTimeout = d
+		return nil
+	}
+}
+
+// WithHostIP sets the host address every service's port is published on.
+// Default: 127.0.0.1, so that nothing but this machine reaches the stack;
+// with a Docker engine on another host, "0.0.0.0" publishes on every
+// interface of that host.
+func WithHostIP(ip string) Option {
+	return func(c *config) error {
+		a, err := netip.ParseAddr(ip)
+		if err != nil {
+			return fmt.Errorf("set host ip: %w", err)
+		}
+		c.hostIP = a
 		return nil
 	}
 }

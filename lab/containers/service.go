@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	mobynet "github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
@@ -46,6 +48,14 @@ func (s service) customizers(nw *testcontainers.DockerNetwork, cfg *config) []te
 	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithLogger(tcLogger{log}),
 		testcontainers.WithExposedPorts(tcpPort(s.port)),
+		// Publish on cfg.hostIP only (loopback by default); docker picks the
+		// host port.
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			if hc.PortBindings == nil {
+				hc.PortBindings = mobynet.PortMap{}
+			}
+			hc.PortBindings[mobynet.MustParsePort(tcpPort(s.port))] = []mobynet.PortBinding{{HostIP: cfg.hostIP}}
+		}),
 		testcontainers.WithEnv(s.env),
 		network.WithNetwork([]string{s.name}, nw),
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	mobynet "github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 )
 
@@ -360,5 +362,38 @@ func TestResponseMatchers(t *testing.T) {
 		if got := c.f(strings.NewReader(c.body)); got != c.want {
 			t.Errorf("matcher on %s = %v, want %v", c.body, got, c.want)
 		}
+	}
+}
+
+func TestPortsArePublishedOnLoopbackUnlessToldOtherwise(t *testing.T) {
+	nw := &testcontainers.DockerNetwork{Name: "n"}
+	for _, c := range []struct {
+		opts []Option
+		want string
+	}{{nil, "127.0.0.1"}, {[]Option{WithHostIP("0.0.0.0")}, "0.0.0.0"}} {
+		cfg, err := newConfig(c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, svc := range allServices(t) {
+			req := testcontainers.GenericContainerRequest{}
+			for _, o := range svc.customizers(nw, &cfg) {
+				if err := o.Customize(&req); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if req.HostConfigModifier == nil {
+				t.Fatalf("%s: no host config modifier, so docker publishes on every interface", svc.name)
+			}
+			hc := &container.HostConfig{}
+			req.HostConfigModifier(hc)
+			b := hc.PortBindings[mobynet.MustParsePort(tcpPort(svc.port))]
+			if len(b) != 1 || b[0].HostIP.String() != c.want || (b[0].HostPort != "" && b[0].HostPort != "0") {
+				t.Errorf("%s: bindings %+v, want one on %s with a port docker picks", svc.name, b, c.want)
+			}
+		}
+	}
+	if _, err := newConfig(WithHostIP("localhost")); err == nil {
+		t.Error("WithHostIP(\"localhost\") accepted, want an error: docker needs an IP address")
 	}
 }
