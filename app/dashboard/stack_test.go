@@ -29,7 +29,7 @@ import (
 // stack is an in-process Kafka broker and Schema Registry with a producer
 // that writes the dashboard's inputs as the pipeline does.
 type stack struct {
-	t        *testing.T
+	t        testing.TB
 	brokers  []string
 	registry string
 	w        *kafka.Writer
@@ -51,7 +51,7 @@ func newStack(t *testing.T) *stack {
 	return newStackOn(t, c.ListenAddrs(), reg.URL())
 }
 
-func newStackOn(t *testing.T, brokers []string, registry string) *stack {
+func newStackOn(t testing.TB, brokers []string, registry string) *stack {
 	r, err := schema.NewRegistry(registry, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -170,10 +170,14 @@ func (s *stack) arrival(stationName string, ts int64, line string, id int, train
 	s.write(s.arrivalMsg(stationName, ts, line, id, train, dir, status, prevID, prevDir))
 }
 
-func (s *stack) weather(ts int64, temp float32, status string) {
-	s.write(kafka.Message{Topic: topic.Weather,
+func (s *stack) weatherMsg(ts int64, temp float32, status string) kafka.Message {
+	return kafka.Message{Topic: topic.Weather,
 		Key:   s.encode(topic.Weather, true, schema.WeatherKey, map[string]any{"timestamp": ts}),
-		Value: s.encode(topic.Weather, false, schema.WeatherValue, map[string]any{"temperature": temp, "status": status})})
+		Value: s.encode(topic.Weather, false, schema.WeatherValue, map[string]any{"temperature": temp, "status": status})}
+}
+
+func (s *stack) weather(ts int64, temp float32, status string) {
+	s.write(s.weatherMsg(ts, temp, status))
 }
 
 func turnstileKey(id int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(id)) }
