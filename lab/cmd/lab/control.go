@@ -20,11 +20,11 @@ import (
 // in the order the usage lists them. Each is a POST to the lab's control
 // listener, which answers once the action is done.
 var faults = []struct {
-	name, path, done, help string
+	name, path, done string
 }{
-	{"postgres-stop", "/faults/postgres/stop", "PostgreSQL stopped", "stop PostgreSQL (fast shutdown); Connect's JDBC tasks fail on their next poll"},
-	{"postgres-start", "/faults/postgres/start", "PostgreSQL started", "start PostgreSQL again on the same port and data"},
-	{"ksqldb-restart", "/faults/ksqldb/restart", "ksqlDB restarted", "stop the ksqlDB server cleanly and start a new one, which replays its command topic"},
+	{"postgres-stop", "/faults/postgres/stop", "PostgreSQL stopped"},
+	{"postgres-start", "/faults/postgres/start", "PostgreSQL started"},
+	{"ksqldb-restart", "/faults/ksqldb/restart", "ksqlDB restarted"},
 }
 
 func faultNames() string {

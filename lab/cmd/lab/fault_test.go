@@ -167,6 +167,9 @@ func TestFaultRefusesUnknownActionsAndAMissingLab(t *testing.T) {
 	}{
 		{[]string{"fault"}, 2, "postgres-stop, postgres-start, ksqldb-restart"},
 		{[]string{"fault", "broker-explode"}, 2, `unknown fault "broker-explode"`},
+		{[]string{"fault", "--data-dir", dir, "ksqldb-restart"}, 1, "no running embedded lab is recorded"},
+		{[]string{"fault", "postgres-stop", "now"}, 2, `unexpected argument "now"`},
+		{[]string{"status", "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"fault", "postgres-stop", "--data-dir", dir}, 1, "no running embedded lab is recorded in " + filepath.Join(dir, "lab.json") + "; start one with: lab up"},
 	} {
 		var out, errOut syncBuffer

@@ -78,7 +78,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	if fs.NArg() > 0 {
+	if cmd == "fault" && action == "" && fs.NArg() == 1 {
+		action = fs.Arg(0) // lab fault --data-dir d postgres-stop
+	} else if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "lab %s: unexpected argument %q\n\n", cmd, fs.Arg(0))
 		fs.Usage()
 		return 2
