@@ -47,10 +47,11 @@ golden:
 	CTALAB_UPDATE_GOLDEN=1 $(GO) test -count=1 -timeout 45m ./scenarios/ -ginkgo.label-filter=golden
 
 ## scenarios: the scenario suite through the Ginkgo CLI on GINKGO_PROCS processes (one per core by
-##            default), race detector on; LAB_STACK picks the stack
+##            default), race detector on; LAB_STACK picks the stack. Output is not intercepted, so
+##            that a race report or a panic outside a spec reaches the log of the process it ended.
 GINKGO_PROCS ?= $(shell nproc 2>/dev/null || echo 2)
 scenarios:
-	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) $(if $(CI),--no-color) --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m ./scenarios
+	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) $(if $(CI),--no-color) --output-interceptor-mode=none --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m ./scenarios
 
 FORCE:
 

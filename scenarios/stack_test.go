@@ -104,6 +104,9 @@ func runLab(ctx context.Context, bin, dir string, offset int, extra []string) (*
 	_ = os.Remove(statePath)
 	cmd := exec.Command(bin, append([]string{"serve", "--data-dir", dir, "--port-offset", fmt.Sprint(offset)}, extra...)...)
 	cmd.Stdout, cmd.Stderr = GinkgoWriter, GinkgoWriter
+	// A test process that dies (a crash, a kill) must not leave its labs
+	// running: SIGTERM makes the lab stop PostgreSQL and exit.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
