@@ -232,16 +232,26 @@ func decodeTurnstile(key, value []byte) (stationID int, count *int64, err error)
 	if n, ok := canonicalCount(value); ok {
 		return stationID, &n, nil
 	}
+	n, err := countJSON(value)
+	if err != nil {
+		return 0, nil, err
+	}
+	return stationID, n, nil
+}
+
+// countJSON decodes a TURNSTILE_SUMMARY value through encoding/json: the
+// general path, and the reference canonicalCount must agree with.
+func countJSON(value []byte) (*int64, error) {
 	var v struct {
 		Count *int64 `json:"COUNT"`
 	}
 	if err := strictJSON(value, &v); err != nil {
-		return 0, nil, malformed("decode turnstile summary: %w", err)
+		return nil, malformed("decode turnstile summary: %w", err)
 	}
 	if v.Count == nil {
-		return 0, nil, malformed("decode turnstile summary: COUNT missing")
+		return nil, malformed("decode turnstile summary: COUNT missing")
 	}
-	return stationID, v.Count, nil
+	return v.Count, nil
 }
 
 // canonicalCount decodes the value exactly as ksqlDB writes it,
