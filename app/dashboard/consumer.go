@@ -201,19 +201,25 @@ func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
 		return
 	}
 	ends := map[topicPartition]int64{}
+	refused := map[topicPartition]error{}
 	for topic, ps := range offs.Topics {
 		for _, p := range ps {
-			if p.Error == nil {
-				ends[topicPartition{topic, p.Partition}] = p.LastOffset
+			if p.Error != nil {
+				refused[topicPartition{topic, p.Partition}] = p.Error
 			} else {
-				unsettled = append(unsettled, fmt.Sprintf("%s[%d]: %v", topic, p.Partition, p.Error))
+				ends[topicPartition{topic, p.Partition}] = p.LastOffset
 			}
 		}
 	}
 	if !snapshot {
+		// The start snapshot needs the end offset of every partition.
 		for _, p := range fresh {
-			if _, ok := ends[p.topicPartition]; !ok && len(unsettled) == 0 {
-				unsettled = append(unsettled, fmt.Sprintf("%s[%d]: no end offset in the answer", p.topic, p.partition))
+			if _, ok := ends[p.topicPartition]; !ok {
+				why := "no end offset in the answer"
+				if err := refused[p.topicPartition]; err != nil {
+					why = err.Error()
+				}
+				unsettled = append(unsettled, fmt.Sprintf("%s[%d]: %s", p.topic, p.partition, why))
 			}
 		}
 		if len(unsettled) > 0 {
