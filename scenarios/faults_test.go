@@ -57,9 +57,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		By("restarting the broker on the same port and data dir")
 		b.start(ctx)
 
-		run.waitSimulation(ctx)
-		expectNoFailedDelivery(run)
-		Expect(finalState(ctx, s.Endpoints(), faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+		run.expectUninterruptedOutcome(ctx, s.Endpoints(), run.dashboard, want)
 	}, NodeTimeout(8*time.Minute))
 
 	It("reloads no station row twice when PostgreSQL is stopped and started under the connector", func(ctx SpecContext) {
@@ -86,9 +84,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		time.Sleep(time.Second)
 		Expect(connectorTaskState(Default, ctx, e)).To(Equal("RUNNING"), "the restarted task keeps polling")
 
-		run.waitSimulation(ctx)
-		expectNoFailedDelivery(run)
-		Expect(finalState(ctx, e, faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+		run.expectUninterruptedOutcome(ctx, e, run.dashboard, want)
 	}, NodeTimeout(8*time.Minute))
 
 	It("counts every turnstile entry exactly once when the ksqlDB engine restarts mid-replay", func(ctx SpecContext) {
@@ -102,9 +98,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		ents := ksql(ctx, s.Endpoints().KSQLDB, "SHOW QUERIES;")
 		Expect(fmt.Sprint(ents)).To(ContainSubstring("TURNSTILE_SUMMARY"), "the restarted engine runs the persistent query again")
 
-		run.waitSimulation(ctx)
-		expectNoFailedDelivery(run)
-		Expect(finalState(ctx, s.Endpoints(), faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+		run.expectUninterruptedOutcome(ctx, s.Endpoints(), run.dashboard, want)
 	}, NodeTimeout(8*time.Minute))
 
 	It("shows the same status on a dashboard restarted over the same topics", func(ctx SpecContext) {
@@ -123,9 +117,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		first.stop()
 		second := startDashboard(ctx, e, addr)
 
-		run.waitSimulation(ctx)
-		expectNoFailedDelivery(run)
-		Expect(finalState(ctx, e, faultSchedule(), second.url)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+		run.expectUninterruptedOutcome(ctx, e, second.url, want)
 	}, NodeTimeout(8*time.Minute))
 
 	It("acknowledges and stores exactly once every record of a burst of concurrent REST Proxy requests during a replay", func(ctx SpecContext) {
@@ -168,9 +160,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 			Expect(n).To(Equal(1), "record %d is present exactly once", k)
 		}
 
-		run.waitSimulation(ctx)
-		expectNoFailedDelivery(run)
-		Expect(finalState(ctx, e, faultSchedule(), run.dashboard)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+		run.expectUninterruptedOutcome(ctx, e, run.dashboard, want)
 	}, NodeTimeout(8*time.Minute))
 })
 
@@ -492,6 +482,16 @@ func expectNoFailedDelivery(l *launched) {
 	Expect(st.Weather.Acked).To(Equal(st.Weather.Sent), "every weather report sent is acknowledged")
 }
 
+// expectUninterruptedOutcome waits for the fault schedule's simulation to
+// finish and expects every delivery acknowledged and the final state of an
+// uninterrupted run (want), the dashboard read at dashboardURL.
+func (l *launched) expectUninterruptedOutcome(ctx context.Context, e stack.Endpoints, dashboardURL string, want baseline) {
+	GinkgoHelper()
+	l.waitSimulation(ctx)
+	expectNoFailedDelivery(l)
+	Expect(finalState(ctx, e, faultSchedule(), dashboardURL)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+}
+
 // brokerProcess is the Kafka broker running as "lab broker" in a child
 // process, so that it can be killed.
 type brokerProcess struct {
@@ -657,20 +657,4 @@ func postWeather(ctx context.Context, proxy, topicName string, ts int64) error {
 		return errors.New("not acknowledged: " + string(b))
 	}
 	return nil
-}
-
-// avroTimestamp decodes the {timestamp: long} Avro key of a Confluent
-// wire-format record.
-func avroTimestamp(key []byte) int64 {
-	GinkgoHelper()
-	Expect(len(key)).To(BeNumerically(">", 5))
-	var ms, shift uint64
-	for _, b := range key[5:] {
-		ms |= uint64(b&0x7f) << shift
-		if b&0x80 == 0 {
-			break
-		}
-		shift += 7
-	}
-	return int64(ms>>1) ^ -int64(ms&1)
 }

@@ -93,21 +93,9 @@ func summarise(ctx context.Context, e stack.Endpoints, name string) replay {
 	return r
 }
 
-// keyTime decodes the Avro {timestamp: long} key of a weather record.
+// keyTime is the time of the Avro {timestamp: long} key of a weather record.
 func keyTime(key []byte) string {
-	if len(key) < 5 {
-		return "?"
-	}
-	var ms, shift uint64
-	for _, b := range key[5:] {
-		ms |= uint64(b&0x7f) << shift
-		if b&0x80 == 0 {
-			break
-		}
-		shift += 7
-	}
-	v := int64(ms>>1) ^ -int64(ms&1) // zig-zag
-	return time.UnixMilli(v).UTC().Format("2006-01-02T15:04")
+	return time.UnixMilli(avroTimestamp(key)).UTC().Format("2006-01-02T15:04")
 }
 
 var _ = Describe("Replaying a schedule", Label("replay"), func() {

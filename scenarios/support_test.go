@@ -276,3 +276,19 @@ func waitForSummary(ctx context.Context, e stack.Endpoints) map[int]int {
 	}).WithContext(ctx).WithTimeout(3*time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(), "TURNSTILE_SUMMARY catches up with the turnstile topic")
 	return want
 }
+
+// avroTimestamp decodes the {timestamp: long} Avro key of a Confluent
+// wire-format record.
+func avroTimestamp(key []byte) int64 {
+	GinkgoHelper()
+	Expect(len(key)).To(BeNumerically(">", 5))
+	var ms, shift uint64
+	for _, b := range key[5:] {
+		ms |= uint64(b&0x7f) << shift
+		if b&0x80 == 0 {
+			break
+		}
+		shift += 7
+	}
+	return int64(ms>>1) ^ -int64(ms&1)
+}

@@ -47,36 +47,12 @@ func controlRecords(t *testing.T, b *broker, topic string) int {
 			remaining[p] = end
 		}
 	}
-	if len(remaining) == 0 {
-		return 0
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(b.addrs()...), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.KeepControlRecords())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
 	n := 0
-	for len(remaining) > 0 {
-		f := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			t.Fatalf("read %s: timed out, %d partitions unread", topic, len(remaining))
+	scanTopic(t, b, topic, remaining, func(r *kgo.Record) {
+		if r.Attrs.IsControl() {
+			n++
 		}
-		f.EachRecord(func(r *kgo.Record) {
-			end, ok := remaining[r.Partition]
-			if !ok || r.Offset >= end {
-				return
-			}
-			if r.Attrs.IsControl() {
-				n++
-			}
-			if r.Offset+1 >= end {
-				delete(remaining, r.Partition)
-			}
-		})
-	}
+	})
 	return n
 }
 

@@ -169,34 +169,12 @@ func readTopic(t *testing.T, b *broker, topic string) []*kgo.Record {
 			remaining[o.Partition] = o.Offset
 		}
 	})
-	if len(remaining) == 0 {
-		return nil
-	}
-	cl, err = kgo.NewClient(kgo.SeedBrokers(b.addrs()...), kgo.ConsumeTopics(topic),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
 	byPart := map[int32][]*kgo.Record{}
-	for len(remaining) > 0 {
-		f := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			t.Fatalf("read %s: timed out, %d partitions unread", topic, len(remaining))
+	scanTopic(t, b, topic, remaining, func(r *kgo.Record) {
+		if !r.Attrs.IsControl() {
+			byPart[r.Partition] = append(byPart[r.Partition], r)
 		}
-		f.EachRecord(func(r *kgo.Record) {
-			end, ok := remaining[r.Partition]
-			if !ok || r.Offset >= end {
-				return
-			}
-			if !r.Attrs.IsControl() {
-				byPart[r.Partition] = append(byPart[r.Partition], r)
-			}
-			if r.Offset+1 >= end {
-				delete(remaining, r.Partition)
-			}
-		})
-	}
+	}, kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	var parts []int32
 	for p := range byPart {
 		parts = append(parts, p)
@@ -207,6 +185,40 @@ func readTopic(t *testing.T, b *broker, topic string) []*kgo.Record {
 		out = append(out, byPart[p]...)
 	}
 	return out
+}
+
+// scanTopic hands each record of topic below the end offsets in remaining
+// (per partition; partitions not in it are skipped), control records
+// included, to each, reading from the start with opts. It empties remaining.
+func scanTopic(t *testing.T, b *broker, topic string, remaining map[int32]int64, each func(*kgo.Record), opts ...kgo.Opt) {
+	t.Helper()
+	if len(remaining) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(b.addrs()...), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.KeepControlRecords()}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for len(remaining) > 0 {
+		f := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("read %s: timed out, %d partitions unread", topic, len(remaining))
+		}
+		f.EachRecord(func(r *kgo.Record) {
+			end, ok := remaining[r.Partition]
+			if !ok || r.Offset >= end {
+				return
+			}
+			each(r)
+			if r.Offset+1 >= end {
+				delete(remaining, r.Partition)
+			}
+		})
+	}
 }
 
 func (wk *worker) doRaw(t *testing.T, method, path, contentType, body string) response {

@@ -164,6 +164,18 @@ func TestPinnedImages(t *testing.T) {
 	}
 }
 
+// customized is the container request svc's customizers build on nw.
+func customized(t *testing.T, svc service, nw *testcontainers.DockerNetwork, cfg *config) testcontainers.GenericContainerRequest {
+	t.Helper()
+	req := testcontainers.GenericContainerRequest{}
+	for _, o := range svc.customizers(nw, cfg) {
+		if err := o.Customize(&req); err != nil {
+			t.Fatalf("%s: customize: %v", svc.name, err)
+		}
+	}
+	return req
+}
+
 func TestCustomizersDescribeTheContainer(t *testing.T) {
 	nw := &testcontainers.DockerNetwork{Name: "ctalab-test-net"}
 	cfg, err := newConfig(WithStartupTimeout(90 * time.Second))
@@ -171,12 +183,7 @@ func TestCustomizersDescribeTheContainer(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, svc := range allServices(t) {
-		req := testcontainers.GenericContainerRequest{}
-		for _, o := range svc.customizers(nw, &cfg) {
-			if err := o.Customize(&req); err != nil {
-				t.Fatalf("%s: customize: %v", svc.name, err)
-			}
-		}
+		req := customized(t, svc, nw, &cfg)
 		if !slices.Equal(req.ExposedPorts, []string{tcpPort(svc.port)}) {
 			t.Errorf("%s: exposed ports %v, want [%s]", svc.name, req.ExposedPorts, tcpPort(svc.port))
 		}
@@ -225,12 +232,7 @@ func TestContainerLogsAreForwardedOnlyAtDebug(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := testcontainers.GenericContainerRequest{}
-		for _, o := range schemaRegistryService(SchemaRegistryImage).customizers(nw, &cfg) {
-			if err := o.Customize(&req); err != nil {
-				t.Fatal(err)
-			}
-		}
+		req := customized(t, schemaRegistryService(SchemaRegistryImage), nw, &cfg)
 		got := req.LogConsumerCfg != nil && len(req.LogConsumerCfg.Consumers) > 0
 		if got != c.want {
 			t.Errorf("logger level %v: container logs forwarded = %v, want %v", c.level, got, c.want)
@@ -376,12 +378,7 @@ func TestPortsArePublishedOnLoopbackUnlessToldOtherwise(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, svc := range allServices(t) {
-			req := testcontainers.GenericContainerRequest{}
-			for _, o := range svc.customizers(nw, &cfg) {
-				if err := o.Customize(&req); err != nil {
-					t.Fatal(err)
-				}
-			}
+			req := customized(t, svc, nw, &cfg)
 			if req.HostConfigModifier == nil {
 				t.Fatalf("%s: no host config modifier, so docker publishes on every interface", svc.name)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/stack"
 )
 
 // startServe runs "lab serve" in this process on dir with a free port
@@ -85,27 +85,23 @@ func labDir(t *testing.T) string {
 	return filepath.Join(dir, "lab")
 }
 
-func answers(addr string) bool {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return false
-	}
-	c.Close()
-	return true
+// state of a service as lab status reports it: "up", "down", ...
+func stateOf(e stack.Endpoints, service string) string {
+	return probeAll(context.Background(), e)[service]
 }
 
 func TestFaultStopsAndStartsPostgresOfARunningLab(t *testing.T) {
 	dir := labDir(t)
 	st, _ := startServe(t, dir)
-	pg := hostPort(st.Endpoints.Postgres)
-	if !answers(pg) {
+	pg := st.Endpoints.Postgres
+	if stateOf(st.Endpoints, "postgres") != "up" {
 		t.Fatalf("PostgreSQL at %s does not answer after serve is ready", pg)
 	}
 	var out, errOut syncBuffer
 	if c := run(context.Background(), []string{"fault", "postgres-stop", "--data-dir", dir}, &out, &errOut); c != 0 {
 		t.Fatalf("lab fault postgres-stop exited with %d: %s", c, errOut.String())
 	}
-	if answers(pg) {
+	if stateOf(st.Endpoints, "postgres") != "down" {
 		t.Fatalf("PostgreSQL at %s still answers after postgres-stop", pg)
 	}
 	if !strings.Contains(out.String(), "PostgreSQL stopped") {
@@ -114,7 +110,7 @@ func TestFaultStopsAndStartsPostgresOfARunningLab(t *testing.T) {
 	if c := run(context.Background(), []string{"fault", "postgres-start", "--data-dir", dir}, &out, &errOut); c != 0 {
 		t.Fatalf("lab fault postgres-start exited with %d: %s", c, errOut.String())
 	}
-	if !answers(pg) {
+	if stateOf(st.Endpoints, "postgres") != "up" {
 		t.Fatalf("PostgreSQL at %s does not answer after postgres-start", pg)
 	}
 }
@@ -188,7 +184,7 @@ func TestServeUsesTheBrokerItIsGiven(t *testing.T) {
 	if c := stop(); c != 0 {
 		t.Fatalf("lab serve exited with %d after an interrupt, want 0", c)
 	}
-	if !answers(addr) {
+	if stateOf(stack.Endpoints{Brokers: []string{addr}}, "kafka") != "up" {
 		t.Fatalf("the broker at %s stopped with the lab that only used it", addr)
 	}
 }
