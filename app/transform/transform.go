@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -152,7 +153,7 @@ func (t *Transformer) Run(ctx context.Context) error {
 		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
 	}}})
 	if err != nil {
-		return fmt.Errorf("create topic %s: %w", t.cfg.Output, err)
+		return fmt.Errorf("create topic %s: %w (is Kafka reachable at %s?)", t.cfg.Output, err, strings.Join(t.cfg.Brokers, ","))
 	}
 	if err := resp.Errors[t.cfg.Output]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
 		return fmt.Errorf("create topic %s: %w", t.cfg.Output, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +138,24 @@ func TestTransformerWritesEveryLineStationOnceKeyedByLine(t *testing.T) {
 	}
 	if got := off.Topics["org.chicago.cta.stations"][0].CommittedOffset; got != int64(len(msgs)) {
 		t.Errorf("committed offset %d, want %d", got, len(msgs))
+	}
+}
+
+func TestRunWithoutKafkaSaysWhereItLooked(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	tr, err := New(Config{Brokers: []string{addr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	err = tr.Run(ctx)
+	if err == nil || !strings.Contains(err.Error(), "is Kafka reachable at "+addr+"?") {
+		t.Fatalf("Run without Kafka: %v, want an error asking whether Kafka is reachable at %s", err, addr)
 	}
 }
