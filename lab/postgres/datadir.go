@@ -35,7 +35,7 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 			}
 		}
 		s.cfg.logger.Info("reusing existing PostgreSQL cluster", "data_dir", dir)
-		return nil
+		return s.loadPassword()
 	}
 	entries, err := os.ReadDir(dir)
 	switch {
@@ -54,7 +54,20 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 	if err := s.account.chown(dir); err != nil {
 		return err
 	}
-	return s.initdb(ctx)
+	if s.cfg.password == "" {
+		pw, err := randomPassword()
+		if err != nil {
+			return fmt.Errorf("initdb: %w", err)
+		}
+		s.cfg.password, s.randomPassword = pw, true
+	}
+	if err := s.initdb(ctx); err != nil {
+		return err
+	}
+	if s.randomPassword {
+		return s.savePassword()
+	}
+	return nil
 }
 
 // initdb initialises the cluster with a password-authenticated superuser.

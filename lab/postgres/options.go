@@ -5,11 +5,10 @@ import (
 	"log/slog"
 )
 
-// Default superuser credentials.
-const (
-	DefaultSuperuser = "postgres"
-	DefaultPassword  = "postgres"
-)
+// DefaultSuperuser is the superuser initdb creates unless WithSuperuser
+// names another. Its password is random per data dir (see
+// Server.SuperuserPassword).
+const DefaultSuperuser = "postgres"
 
 type config struct {
 	dataDir   string
@@ -25,7 +24,6 @@ func defaultConfig() config {
 	return config{
 		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		superuser: DefaultSuperuser,
-		password:  DefaultPassword,
 	}
 }
 
@@ -50,8 +48,9 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithSuperuser sets the superuser created by initdb and used for the
-// ready check (default postgres/postgres). When an existing cluster is
-// reused, these must be its superuser's credentials.
+// ready check. When an existing cluster is reused, these must be its
+// superuser's credentials. Without it the superuser is postgres with a
+// random password kept in the data dir.
 func WithSuperuser(name, password string) Option {
 	return func(c *config) { c.superuser, c.password = name, password }
 }

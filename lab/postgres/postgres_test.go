@@ -80,7 +80,7 @@ func TestServerLifecycle(t *testing.T) {
 		t.Fatalf("Addr() = %q, Port() = %d", s.Addr(), s.Port())
 	}
 	url := s.SuperuserURL("postgres")
-	if !strings.HasPrefix(url, "postgres://postgres:postgres@"+s.Addr()+"/postgres") {
+	if !strings.HasPrefix(url, "postgres://postgres:"+s.SuperuserPassword()+"@"+s.Addr()+"/postgres") {
 		t.Fatalf("SuperuserURL = %q", url)
 	}
 	if got := query(ctx, t, url, "SHOW listen_addresses"); got != "127.0.0.1" {

@@ -29,6 +29,10 @@ type Server struct {
 	account   *account
 	dataDir   string
 	temporary bool
+	// randomPassword is set when the superuser's password is the data
+	// dir's own (no WithSuperuser); rotate, when the data dir still has
+	// the guessable password of older versions, to replace after start.
+	randomPassword, rotate bool
 
 	port atomic.Int64 // written with mu held; read without it
 
@@ -96,6 +100,13 @@ func Start(ctx context.Context, opts ...Option) (*Server, error) {
 			s.port.Store(int64(port))
 		}
 		err = s.startLocked(ctx)
+		if err == nil && s.rotate {
+			if err = s.rotatePassword(ctx); err != nil {
+				_ = s.stopLocked(ctx)
+				s.removeTemporary()
+				return nil, fmt.Errorf("start postgres: %w", err)
+			}
+		}
 		if err == nil {
 			return s, nil
 		}
