@@ -44,6 +44,9 @@ type state struct {
 	ReadyMS   map[string]int64 `json:"ready_ms"`
 	// Control is the loopback URL of a running embedded lab's fault actions.
 	Control string `json:"control,omitempty"`
+	// PostgresSuperuser is the URL of the embedded PostgreSQL's superuser,
+	// whose password is random per data dir.
+	PostgresSuperuser string `json:"postgres_superuser,omitempty"`
 }
 
 func (l *labCtl) statePath() string { return filepath.Join(l.dir, "lab.json") }
@@ -59,15 +62,32 @@ func (l *labCtl) readState() (*state, error) {
 	}
 	var s state
 	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("read %s: %w", l.statePath(), err)
+		return nil, &badStateError{path: l.statePath(), err: err}
+	}
+	if s.Provider != "embedded" && s.Provider != "compose" {
+		return nil, &badStateError{path: l.statePath(), err: fmt.Errorf("provider %q: want embedded or compose", s.Provider)}
 	}
 	return &s, nil
 }
 
+// badStateError is a state file that cannot be read as one.
+type badStateError struct {
+	path string
+	err  error
+}
+
+func (e *badStateError) Error() string {
+	return fmt.Sprintf("%s is not a lab state file (%v); \"lab down\" stops whatever lab serves this data dir and removes the file", e.path, e.err)
+}
+
+func (e *badStateError) Unwrap() error { return e.err }
+
+// writeState writes the state readable by its owner only: it holds the
+// PostgreSQL superuser's password.
 func writeState(path string, s state) error {
 	b, _ := json.MarshalIndent(s, "", "  ")
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
@@ -110,7 +130,20 @@ func (l *labCtl) up(ctx context.Context) error {
 	if err := os.MkdirAll(l.dir, 0o755); err != nil {
 		return err
 	}
-	if st, err := l.readState(); err != nil {
+	st, err := l.readState()
+	var bad *badStateError
+	if errors.As(err, &bad) {
+		if pids := l.servingPIDs(); len(pids) > 0 {
+			return fmt.Errorf("a lab (pid %s) serves %s, but %w", joinPIDs(pids), l.dir, err)
+		}
+		aside := l.statePath() + ".unreadable"
+		if rerr := os.Rename(l.statePath(), aside); rerr != nil {
+			return fmt.Errorf("%w; moving it aside failed: %w", err, rerr)
+		}
+		fmt.Fprintf(l.errOut, "%s was not a lab state file (%v) and no lab serves this data dir; moved it to %s\n", l.statePath(), bad.err, aside)
+		st, err = nil, nil
+	}
+	if err != nil {
 		return err
 	} else if st != nil && (st.Provider == "compose" || alive(st.PID)) {
 		fmt.Fprintf(l.out, "The lab is already up (%s%s, started %s).\n", st.Provider, pidText(st.PID), st.Started.Format(time.RFC3339))
@@ -151,6 +184,9 @@ func (l *labCtl) embeddedUp(ctx context.Context) error {
 	defer logf.Close()
 	begin := time.Now()
 	cmd := exec.Command(exe, "serve", "--data-dir", l.dir, "--port-offset", strconv.Itoa(l.portOffset))
+	// The child keeps the name it was called by, so that "lab down" finds
+	// it by its command line when the state file is unreadable.
+	cmd.Args[0] = os.Args[0]
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
@@ -228,6 +264,9 @@ func printEndpoints(w io.Writer, st *state) {
 	if st.Endpoints.PostgresFromConnect != "" {
 		fmt.Fprintf(w, "  %-16s %s\n", "jdbc (connect)", st.Endpoints.PostgresFromConnect)
 	}
+	if st.PostgresSuperuser != "" {
+		fmt.Fprintf(w, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
+	}
 }
 
 // serve runs the embedded stack in the foreground until interrupted.
@@ -257,6 +296,9 @@ func (l *labCtl) serve(ctx context.Context) error {
 	for k, d := range s.ReadyAfter() {
 		st.ReadyMS[k] = d.Milliseconds()
 	}
+	if pg := s.Postgres(); pg != nil {
+		st.PostgresSuperuser = pg.SuperuserURL("postgres")
+	}
 	if err := writeState(l.statePath(), st); err != nil {
 		_ = ctl.close(context.Background())
 		_ = s.Close(context.Background())
@@ -276,6 +318,9 @@ func (l *labCtl) serve(ctx context.Context) error {
 
 func (l *labCtl) down(ctx context.Context) error {
 	st, err := l.readState()
+	if bad := (*badStateError)(nil); errors.As(err, &bad) {
+		return l.downWithoutState(ctx, bad)
+	}
 	if err != nil {
 		return err
 	}
@@ -297,13 +342,24 @@ func (l *labCtl) down(ctx context.Context) error {
 		return nil
 	}
 	begin := time.Now()
-	if err := syscall.Kill(st.PID, syscall.SIGTERM); err != nil {
-		return fmt.Errorf("stop pid %d: %w", st.PID, err)
+	if err := l.stopPID(ctx, st.PID); err != nil {
+		return err
 	}
-	for alive(st.PID) {
+	_ = os.Remove(l.statePath())
+	fmt.Fprintf(l.out, "The lab is down (stopped in %.2fs).\n", time.Since(begin).Seconds())
+	return nil
+}
+
+// stopPID asks pid to stop and waits until it has; after 45 s it is killed.
+func (l *labCtl) stopPID(ctx context.Context, pid int) error {
+	begin := time.Now()
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		return fmt.Errorf("stop pid %d: %w", pid, err)
+	}
+	for alive(pid) {
 		if time.Since(begin) > 45*time.Second {
-			_ = syscall.Kill(st.PID, syscall.SIGKILL)
-			return fmt.Errorf("pid %d did not stop within 45s and was killed; see %s", st.PID, l.logPath())
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			return fmt.Errorf("pid %d did not stop within 45s and was killed; see %s", pid, l.logPath())
 		}
 		select {
 		case <-ctx.Done():
@@ -311,18 +367,41 @@ func (l *labCtl) down(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	_ = os.Remove(l.statePath())
-	fmt.Fprintf(l.out, "The lab is down (stopped in %.2fs).\n", time.Since(begin).Seconds())
+	return nil
+}
+
+// downWithoutState stops the lab when its state file is unreadable: the
+// processes serving this data dir are found by their command line.
+func (l *labCtl) downWithoutState(ctx context.Context, bad *badStateError) error {
+	begin := time.Now()
+	pids := l.servingPIDs()
+	for _, pid := range pids {
+		if err := l.stopPID(ctx, pid); err != nil {
+			return err
+		}
+	}
+	if err := os.Remove(l.statePath()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove the unreadable %s: %w", l.statePath(), err)
+	}
+	if len(pids) == 0 {
+		fmt.Fprintf(l.out, "No lab serves %s; removed its unreadable state file %s (%v).\n", l.dir, l.statePath(), bad.err)
+		return nil
+	}
+	fmt.Fprintf(l.out, "The lab is down (pid %s, stopped in %.2fs); its state file %s was unreadable (%v) and is removed.\n",
+		joinPIDs(pids), time.Since(begin).Seconds(), l.statePath(), bad.err)
 	return nil
 }
 
 func (l *labCtl) status(ctx context.Context) error {
 	st, err := l.readState()
-	if err != nil {
+	var bad *badStateError
+	if err != nil && !errors.As(err, &bad) {
 		return err
 	}
 	e := l.standardEndpoints()
 	switch {
+	case bad != nil:
+		fmt.Fprintf(l.out, "%v.\nProbing the standard ports:\n", bad)
 	case st == nil:
 		fmt.Fprintln(l.out, "No lab started by this command is recorded; probing the standard ports:")
 	case st.Provider == "compose" || alive(st.PID):
@@ -334,6 +413,9 @@ func (l *labCtl) status(ctx context.Context) error {
 	results := probeAll(ctx, e)
 	for _, n := range serviceOrder {
 		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
+	}
+	if st != nil && st.PostgresSuperuser != "" && (st.Provider == "compose" || alive(st.PID)) {
+		fmt.Fprintf(l.out, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
 	}
 	return nil
 }
