@@ -103,8 +103,13 @@ func Start(ctx context.Context, opts ...Option) (*Stack, error) {
 	tempDir := ""
 	if cfg.dataDir == "" {
 		var err error
-		if tempDir, err = os.MkdirTemp("", "ctalab-embedded-"); err != nil {
+		removeOrphans(os.TempDir(), cfg.logger)
+		if tempDir, err = os.MkdirTemp("", tempPrefix); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		if err := markOwner(tempDir); err != nil {
+			_ = os.RemoveAll(tempDir)
+			return nil, err
 		}
 		// PostgreSQL runs as an unprivileged user when we are root: it must
 		// be able to reach its data dir below this one.
