@@ -118,20 +118,23 @@ func parseJDBCURL(raw, user, pass string) (*pgx.ConnConfig, error) {
 	if connectTimeout > 0 {
 		q.Set("connect_timeout", strconv.Itoa(connectTimeout))
 	}
-	q.Set("application_name", "PostgreSQL JDBC Driver")
-	if v := params.Get("ApplicationName"); v != "" {
-		q.Set("application_name", v)
-	}
-	if v := params.Get("currentSchema"); v != "" {
-		q.Set("search_path", v)
-	}
-	if v := params.Get("options"); v != "" {
-		q.Set("options", v)
-	}
 	dsn.RawQuery = q.Encode()
 	cfg, err := pgx.ParseConfig(dsn.String())
 	if err != nil {
 		return nil, &urlError{"java.sql.SQLException: No suitable driver found for " + raw}
+	}
+	// Values decoded as pgjdbc decodes them (URLDecoder: %XX and '+' for a
+	// space) go to the startup packet as they are, not through a libpq URL,
+	// which reads '+' literally.
+	cfg.RuntimeParams["application_name"] = "PostgreSQL JDBC Driver"
+	if v := params.Get("ApplicationName"); v != "" {
+		cfg.RuntimeParams["application_name"] = v
+	}
+	if v := params.Get("currentSchema"); v != "" {
+		cfg.RuntimeParams["search_path"] = v
+	}
+	if v := params.Get("options"); v != "" {
+		cfg.RuntimeParams["options"] = v
 	}
 	cfg.RuntimeParams["TimeZone"] = "UTC"
 	return cfg, nil

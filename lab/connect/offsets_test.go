@@ -84,6 +84,28 @@ func TestParseJDBCURL(t *testing.T) {
 	}
 }
 
+// pgjdbc decodes URL parameters with java.net.URLDecoder (Driver.parseURL
+// via org.postgresql.util.URLCoder): %XX escapes and '+' for a space. The
+// server must receive the decoded text.
+func TestJDBCURLParametersAreDecodedAsPgjdbcDecodesThem(t *testing.T) {
+	for raw, want := range map[string]map[string]string{
+		"jdbc:postgresql://h/d?options=-c%20statement_timeout%3D1":         {"options": "-c statement_timeout=1"},
+		"jdbc:postgresql://h/d?options=-c+statement_timeout%3D1":           {"options": "-c statement_timeout=1"},
+		"jdbc:postgresql://h/d?ApplicationName=my+app&currentSchema=a%2Cb": {"application_name": "my app", "search_path": "a,b"},
+		"jdbc:postgresql://h/d": {"application_name": "PostgreSQL JDBC Driver"},
+	} {
+		cfg, err := parseJDBCURL(raw, "u", "p")
+		if err != nil {
+			t.Fatalf("parseJDBCURL(%s): %v", raw, err)
+		}
+		for k, v := range want {
+			if got := cfg.RuntimeParams[k]; got != v {
+				t.Errorf("parseJDBCURL(%s): startup parameter %s = %q, want %q", raw, k, got, v)
+			}
+		}
+	}
+}
+
 func TestStatementQuotesAndBinds(t *testing.T) {
 	cols := []column{{Name: `id"; DROP TABLE x; --`, TypName: "int4", NotNull: true}, {Name: "v", TypName: "text", NotNull: true}}
 	for i := range cols {
