@@ -24,6 +24,8 @@ type Broker struct {
 	temporary bool
 	logger    *slog.Logger
 
+	recovered []Damage
+
 	stopCompaction chan struct{}
 	compactionDone chan struct{}
 
@@ -53,6 +55,12 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			return nil, fmt.Errorf("start broker: data dir %s: %w", cfg.dataDir, err)
 		}
 		b.dataDir = dir
+	}
+
+	if !b.temporary {
+		if err := b.checkLog(cfg); err != nil {
+			return nil, fmt.Errorf("start broker: %w", err)
+		}
 	}
 
 	ln, err := listen(cfg.listenAddr)
@@ -93,6 +101,38 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	cfg.logger.Info("Kafka broker ready", "addrs", b.addrs, "data_dir", b.dataDir, "auto_create_topics", cfg.autoCreate)
 	return b, nil
 }
+
+// checkLog refuses a data dir with corrupt batches, or recovers it with
+// WithRecovery, before the broker loads it.
+func (b *Broker) checkLog(cfg config) error {
+	corrupt, torn, err := checkLog(b.dataDir)
+	if err != nil {
+		return err
+	}
+	for _, d := range torn {
+		b.logger.Warn("discarding an incomplete batch at the end of a partition's log, cut short when the broker stopped abruptly",
+			"topic", d.Topic, "partition", d.Partition, "offset", d.FirstOffset, "segment", d.Segment)
+	}
+	if len(corrupt) == 0 {
+		return nil
+	}
+	if !cfg.recover {
+		return &CorruptLogError{DataDir: b.dataDir, Damage: corrupt}
+	}
+	for _, d := range corrupt {
+		if err := truncate(d); err != nil {
+			return err
+		}
+		b.logger.Error("recovered a corrupt partition by truncating its log at the first corrupt batch",
+			"topic", d.Topic, "partition", d.Partition, "lost_records", d.Records, "from_offset", d.FirstOffset, "reason", d.Reason, "segment", d.Segment)
+	}
+	b.recovered = corrupt
+	return nil
+}
+
+// Recovered returns the partitions that Start truncated (WithRecovery)
+// because their log was corrupt.
+func (b *Broker) Recovered() []Damage { return append([]Damage(nil), b.recovered...) }
 
 // Addrs returns the broker's bootstrap addresses (host:port).
 func (b *Broker) Addrs() []string { return append([]string(nil), b.addrs...) }

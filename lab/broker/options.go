@@ -30,6 +30,7 @@ type config struct {
 	logger             *slog.Logger
 	autoCreate         bool
 	compactionInterval time.Duration
+	recover            bool
 }
 
 func defaultConfig() config {

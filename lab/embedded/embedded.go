@@ -248,7 +248,7 @@ func (s *Stack) startBroker(ctx context.Context) ([]string, error) {
 		}
 		return s.brokers(), nil
 	}
-	b, err := broker.Start(ctx, broker.WithDataDir(filepath.Join(s.cfg.dataDir, "kafka")), broker.WithPort(s.cfg.ports.Kafka), broker.WithLogger(s.log.With("service", "kafka")))
+	b, err := broker.Start(ctx, broker.WithDataDir(filepath.Join(s.cfg.dataDir, "kafka")), broker.WithPort(s.cfg.ports.Kafka), broker.WithLogger(s.log.With("service", "kafka")), broker.WithRecovery(s.cfg.recover))
 	if b != nil {
 		s.broker = b
 	}
@@ -309,6 +309,15 @@ func (s *Stack) Endpoints() stack.Endpoints { return s.endpoints }
 // start of Start; keys are kafka, schema-registry, rest-proxy, connect,
 // ksqldb and postgres.
 func (s *Stack) ReadyAfter() map[string]time.Duration { return s.ready }
+
+// Recovered returns the partitions the broker truncated at start because
+// their log was corrupt (WithRecovery).
+func (s *Stack) Recovered() []broker.Damage {
+	if s.broker == nil {
+		return nil
+	}
+	return s.broker.Recovered()
+}
 
 // DataDir returns the dir holding the stack's state.
 func (s *Stack) DataDir() string { return s.cfg.dataDir }

@@ -8,7 +8,14 @@ type config struct {
 	logger   *slog.Logger
 	postgres bool
 	brokers  []string
+	recover  bool
 }
+
+// WithRecovery lets the broker recover a Kafka log with corrupt batches by
+// truncating each damaged partition, as Kafka's log recovery does, instead
+// of refusing to start (see broker.WithRecovery); Stack.Recovered tells
+// what was lost.
+func WithRecovery(on bool) Option { return func(c *config) { c.recover = on } }
 
 // Option configures Start.
 type Option func(*config)

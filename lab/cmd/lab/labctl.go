@@ -28,7 +28,9 @@ type labCtl struct {
 	// portOffset is added to every standard port of the embedded stack.
 	portOffset int
 	// brokers, when set, are the Kafka brokers serve uses instead of its own.
-	brokers     []string
+	brokers []string
+	// recover lets serve truncate a corrupt Kafka log instead of refusing it.
+	recover     bool
 	out, errOut io.Writer
 }
 
@@ -47,6 +49,9 @@ type state struct {
 	// PostgresSuperuser is the URL of the embedded PostgreSQL's superuser,
 	// whose password is random per data dir.
 	PostgresSuperuser string `json:"postgres_superuser,omitempty"`
+	// Recovered lists the partitions whose corrupt log was truncated at
+	// start (--recover), with the records lost.
+	Recovered []string `json:"recovered,omitempty"`
 }
 
 func (l *labCtl) statePath() string { return filepath.Join(l.dir, "lab.json") }
@@ -183,7 +188,7 @@ func (l *labCtl) embeddedUp(ctx context.Context) error {
 	}
 	defer logf.Close()
 	begin := time.Now()
-	cmd := exec.Command(exe, "serve", "--data-dir", l.dir, "--port-offset", strconv.Itoa(l.portOffset))
+	cmd := exec.Command(exe, "serve", "--data-dir", l.dir, "--port-offset", strconv.Itoa(l.portOffset), "--recover="+strconv.FormatBool(l.recover))
 	// The child keeps the name it was called by, so that "lab down" finds
 	// it by its command line when the state file is unreadable.
 	cmd.Args[0] = os.Args[0]
@@ -267,6 +272,18 @@ func printEndpoints(w io.Writer, st *state) {
 	if st.PostgresSuperuser != "" {
 		fmt.Fprintf(w, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
 	}
+	printRecovered(w, st)
+}
+
+// printRecovered lists what a --recover start truncated.
+func printRecovered(w io.Writer, st *state) {
+	if len(st.Recovered) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "The Kafka log was corrupt and has been recovered by truncation; records were lost in %d partition(s):\n", len(st.Recovered))
+	for _, r := range st.Recovered {
+		fmt.Fprintf(w, "  %s\n", r)
+	}
 }
 
 // serve runs the embedded stack in the foreground until interrupted.
@@ -279,7 +296,7 @@ func (l *labCtl) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := []embedded.Option{embedded.WithDataDir(dataDir), embedded.WithPorts(l.ports()), embedded.WithLogger(log)}
+	opts := []embedded.Option{embedded.WithDataDir(dataDir), embedded.WithPorts(l.ports()), embedded.WithLogger(log), embedded.WithRecovery(l.recover)}
 	if len(l.brokers) > 0 {
 		opts = append(opts, embedded.WithBrokers(l.brokers...))
 	}
@@ -298,6 +315,9 @@ func (l *labCtl) serve(ctx context.Context) error {
 	}
 	if pg := s.Postgres(); pg != nil {
 		st.PostgresSuperuser = pg.SuperuserURL("postgres")
+	}
+	for _, d := range s.Recovered() {
+		st.Recovered = append(st.Recovered, d.String())
 	}
 	if err := writeState(l.statePath(), st); err != nil {
 		_ = ctl.close(context.Background())
@@ -414,8 +434,11 @@ func (l *labCtl) status(ctx context.Context) error {
 	for _, n := range serviceOrder {
 		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
 	}
-	if st != nil && st.PostgresSuperuser != "" && (st.Provider == "compose" || alive(st.PID)) {
-		fmt.Fprintf(l.out, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
+	if st != nil && (st.Provider == "compose" || alive(st.PID)) {
+		if st.PostgresSuperuser != "" {
+			fmt.Fprintf(l.out, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
+		}
+		printRecovered(l.out, st)
 	}
 	return nil
 }

@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	compose := fs.String("compose-file", "docker-compose.yml", "docker compose `file` for the compose provider")
 	offset := fs.Int("port-offset", 0, "add `n` to every standard port (embedded stack only), to run beside another lab")
 	port := fs.Int("port", embedded.StandardPorts.Kafka, "broker: the `port` to listen on (0 picks a free port)")
+	recover := fs.Bool("recover", false, "up, serve: when the Kafka log holds corrupt batches, truncate each damaged partition at its first corrupt batch, as Kafka's log recovery does, and report the records lost (without it the lab refuses to start and says where the damage is)")
 	brokers := fs.String("brokers", "", "serve: use the Kafka broker(s) already listening at `host:port[,host:port]` (for example a \"lab broker\") instead of starting one")
 	fs.Usage = func() { fmt.Fprint(stderr, usageText); fs.PrintDefaults() }
 	if len(args) == 0 {
@@ -85,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	l := &labCtl{dir: *dir, provider: *provider, composeFile: *compose, portOffset: *offset, out: stdout, errOut: stderr}
+	l := &labCtl{dir: *dir, provider: *provider, composeFile: *compose, portOffset: *offset, recover: *recover, out: stdout, errOut: stderr}
 	if *brokers != "" {
 		l.brokers = strings.Split(*brokers, ",")
 	}

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/segmentio/kafka-go"
 )
 
 // TestMain lets this test binary act as the lab command when it is run
@@ -123,5 +125,74 @@ func TestUpMovesAnUnreadableStateFileAside(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "lab.json.unreadable")); err != nil || !strings.Contains(string(b), "martian") {
 		t.Fatalf("the moved file: %q, %v", b, err)
+	}
+}
+
+// A corrupt Kafka log stops "lab up" with the damage named; "lab up
+// --recover" truncates it as Kafka's log recovery does and says on stdout,
+// and in "lab status", how many records of which partition were lost.
+func TestUpReportsACorruptLogAndRecoversOnRequest(t *testing.T) {
+	bin, dir := labCommand(t), labDir(t)
+	offset := fmt.Sprint(freeOffset(t))
+	up := []string{"up", "--provider", "embedded", "--data-dir", dir, "--port-offset", offset}
+	if out, err := runLab(t, bin, up...); err != nil {
+		t.Fatalf("lab up: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _, _ = runLab(t, bin, "down", "--data-dir", dir) })
+	st, err := (&labCtl{dir: dir}).readState()
+	if err != nil || st == nil {
+		t.Fatalf("state: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	w := &kafka.Writer{Addr: kafka.TCP(st.Endpoints.Brokers...), Topic: "rides", RequiredAcks: kafka.RequireAll, AllowAutoTopicCreation: true, BatchTimeout: time.Millisecond}
+	for i := range 6 {
+		if err := w.WriteMessages(ctx, kafka.Message{Value: []byte(fmt.Sprintf("ride %d", i))}); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+	}
+	_ = w.Close()
+	if out, err := runLab(t, bin, "down", "--data-dir", dir); err != nil {
+		t.Fatalf("lab down: %v\n%s", err, out)
+	}
+
+	segs, _ := filepath.Glob(filepath.Join(dir, "data", "kafka", "partitions", "rides-0", "*.dat"))
+	if len(segs) != 1 {
+		t.Fatalf("segments of rides-0: %v", segs)
+	}
+	raw, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The last 8 bytes belong to the last of six one-record batches.
+	for i := len(raw) - 8; i < len(raw); i++ {
+		raw[i] ^= 0x55
+	}
+	if err := os.WriteFile(segs[0], raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out, err := runLab(t, bin, up...)
+	if err == nil {
+		t.Fatalf("lab up on a corrupt log succeeded:\n%s", out)
+	}
+	for _, want := range []string{`topic "rides" partition 0`, "1 records from offset 5", "--recover"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lab up on a corrupt log does not say %q:\n%s", want, out)
+		}
+	}
+
+	cmd := exec.Command(bin, append(up, "--recover")...)
+	var stdout strings.Builder
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("lab up --recover: %v\n%s", err, stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "records were lost in 1 partition(s)") || !strings.Contains(stdout.String(), `topic "rides" partition 0`) {
+		t.Errorf("lab up --recover stdout does not report the loss:\n%s", stdout.String())
+	}
+	out, err = runLab(t, bin, "status", "--data-dir", dir)
+	if err != nil || !strings.Contains(out, `topic "rides" partition 0`) {
+		t.Errorf("lab status after a recovery: %v\n%s", err, out)
 	}
 }
