@@ -68,11 +68,12 @@ func listen(name string, port int) (*service, error) {
 	return &service{name: name, ln: ln, done: make(chan struct{})}, nil
 }
 
-func (s *service) serve(h http.Handler, log *slog.Logger) {
-	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+func (s *service) serve(h http.Handler, limits HTTPLimits, log *slog.Logger) {
+	s.srv = newHTTPServer(s.name, h, limits, log)
+	ln := limitConns(s.ln, limits.MaxConns, log)
 	go func() {
 		defer close(s.done)
-		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server stopped", "err", err)
 		}
 	}()
@@ -185,7 +186,7 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 			return fmt.Errorf("start schema registry: %w", err)
 		}
 		s.registry = r
-		reg.serve(r, s.log.With("service", "schema-registry"))
+		reg.serve(r, s.cfg.limits(), s.log.With("service", "schema-registry"))
 		mark("schema-registry")
 		sg, sctx := errgroup.WithContext(gctx)
 		sg.Go(func() error {
@@ -194,7 +195,7 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 				return fmt.Errorf("start rest proxy: %w", err)
 			}
 			s.proxy = p
-			proxy.serve(p, s.log.With("service", "rest-proxy"))
+			proxy.serve(p, s.cfg.limits(), s.log.With("service", "rest-proxy"))
 			mark("rest-proxy")
 			return nil
 		})
@@ -204,7 +205,7 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 				return fmt.Errorf("start kafka connect: %w", err)
 			}
 			s.connect = w
-			conn.serve(w, s.log.With("service", "connect"))
+			conn.serve(w, s.cfg.limits(), s.log.With("service", "connect"))
 			mark("connect")
 			return nil
 		})
@@ -214,7 +215,7 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 				return fmt.Errorf("start ksqldb: %w", err)
 			}
 			s.ksqldb = k
-			ksql.serve(k, s.log.With("service", "ksqldb"))
+			ksql.serve(k, s.cfg.limits(), s.log.With("service", "ksqldb"))
 			mark("ksqldb")
 			return nil
 		})
@@ -437,7 +438,7 @@ func (s *Stack) RestartKSQLDB(ctx context.Context) error {
 		return fmt.Errorf("restart ksqldb: %w", err)
 	}
 	s.ksqldb = k
-	sv.serve(k, s.log.With("service", "ksqldb"))
+	sv.serve(k, s.cfg.limits(), s.log.With("service", "ksqldb"))
 	s.servers[i] = sv
 	return nil
 }

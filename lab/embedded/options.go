@@ -9,6 +9,15 @@ type config struct {
 	postgres bool
 	brokers  []string
 	recover  bool
+	// httpLimits are the HTTP stand-ins' limits; nil means the defaults.
+	httpLimits *HTTPLimits
+}
+
+func (c config) limits() HTTPLimits {
+	if c.httpLimits == nil {
+		return DefaultHTTPLimits
+	}
+	return *c.httpLimits
 }
 
 // WithRecovery lets the broker recover a Kafka log with corrupt batches by
