@@ -70,6 +70,9 @@ func listen(name string, port int) (*service, error) {
 
 func (s *service) serve(h http.Handler, log *slog.Logger) {
 	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	if p, ok := h.(interface{ Protocols() *http.Protocols }); ok {
+		s.srv.Protocols = p.Protocols() // ksqlDB also speaks HTTP/2 without TLS
+	}
 	go func() {
 		defer close(s.done)
 		if err := s.srv.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
