@@ -27,4 +27,4 @@ func unsupported(construct string) error {
 }
 
 // errShuttingDown refuses work that arrives while the server stops.
-var errShuttingDown = &stmtError{code: 50302, msg: "The server is shutting down"}
+var errShuttingDown = &stmtError{code: 50303, msg: "The server is shutting down"}

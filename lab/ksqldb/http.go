@@ -128,7 +128,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlReque
 		props[k] = str
 	}
 	if s.closed.Load() {
-		s.writeJSON(w, r, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50302,
+		writeFailure(w, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50303,
 			Message: "The server is shutting down"})
 		return nil, nil, false
 	}

@@ -286,6 +286,16 @@ func (p *pushQueries) close(id string) bool {
 	return ok
 }
 
+// closeAll ends every push query, as the engine's close does.
+func (p *pushQueries) closeAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, q := range p.live {
+		q.closed = true
+		q.cancel()
+	}
+}
+
 func (p *pushQueries) closedByRequest(id string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()

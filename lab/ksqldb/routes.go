@@ -28,13 +28,13 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	old := []string{mediaKSQL, mediaJSON}
 	handle := func(pattern string, h http.HandlerFunc, produces ...string) {
-		mux.Handle(pattern, s.ready(produce(produces, h)))
+		mux.Handle(pattern, produce(produces, h))
 	}
 	handle("POST /ksql", s.handleKSQL, old...)
 	handle("POST /ksql/terminate", s.handleTerminateCluster, old...)
 	// /query: the old streaming API for the ksql media types, the query-stream
 	// handler in compatibility mode for the delimited type (two routes upstream)
-	mux.Handle("POST /query", s.ready(s.queryRoute()))
+	mux.Handle("POST /query", s.queryRoute())
 	handle("POST /query-stream", s.handleQueryStream, mediaDelimited, mediaJSON, mediaKSQL)
 	handle("POST /close-query", s.handleCloseQuery)
 	handle("POST /inserts-stream", s.notBuilt, mediaDelimited, mediaJSON)
@@ -59,12 +59,18 @@ func (s *Server) routes() http.Handler {
 	}
 	mux.HandleFunc("GET /chc/ready", chc)
 	mux.HandleFunc("GET /chc/live", chc)
-	return lastRoute(mux)
+	return s.lastRoute(mux)
 }
 
-// lastRoute answers what mux has no route for as ksqlDB's catch-all route does.
-func lastRoute(mux *http.ServeMux) http.Handler {
+// lastRoute refuses requests while the server is not ready (ServerStateHandler,
+// which comes after the /chc routes) and answers what mux has no route for as
+// ksqlDB's catch-all route does.
+func (s *Server) lastRoute(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chc := r.Method == http.MethodGet && (r.URL.Path == "/chc/ready" || r.URL.Path == "/chc/live")
+		if !chc && s.refuseNotReady(w) {
+			return
+		}
 		if _, pattern := mux.Handler(r); pattern == "" {
 			notFound(w)
 			return
@@ -78,18 +84,6 @@ func notFound(w http.ResponseWriter) {
 	w.Header()["Content-Type"] = nil
 	w.WriteHeader(http.StatusNotFound)
 	_, _ = io.WriteString(w, "Not Found")
-}
-
-// ready refuses requests once the server is shutting down (ServerStateHandler).
-func (s *Server) ready(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.closed.Load() {
-			writeFailure(w, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50302,
-				Message: "The server is shutting down"})
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
 
 // produce lets h handle the request when its Accept header allows one of

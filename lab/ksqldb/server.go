@@ -86,6 +86,7 @@ type Server struct {
 	transient   sync.WaitGroup
 	closeOnce   sync.Once
 	closed      atomic.Bool
+	state       atomic.Int32 // stateRunning, stateTerminating, stateTerminated
 	processLogs atomic.Int64
 	secondLooks atomic.Int64 // topic lookups repeated after a pause (topicMeta)
 }
