@@ -37,7 +37,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /query", s.queryRoute())
 	handle("POST /query-stream", s.handleQueryStream, mediaDelimited, mediaJSON, mediaKSQL)
 	handle("POST /close-query", s.handleCloseQuery)
-	handle("POST /inserts-stream", s.notBuilt, mediaDelimited, mediaJSON)
+	handle("POST /inserts-stream", s.handleInsertsStream, mediaDelimited, mediaJSON)
 	handle("GET /info", s.handleInfo, old...)
 	handle("GET /healthcheck", s.handleHealthcheck, old...)
 	handle("GET /clusterStatus", s.handleClusterStatus, old...)
