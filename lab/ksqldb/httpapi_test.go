@@ -93,6 +93,9 @@ func TestUnmatchedRequestsAnswerNotFound(t *testing.T) {
 		{http.MethodPost, "/ksql", "text/html"},
 		{http.MethodGet, "/info", "application/xml"},
 	}
+	if r := do(t, http.DefaultClient, http.MethodHead, url+"/info", "", nil); r.code != 404 {
+		t.Errorf("HEAD /info: %d", r.code)
+	}
 	for _, c := range cases {
 		r := do(t, http.DefaultClient, c.method, url+c.path, `{"ksql":"LIST STREAMS;"}`, map[string]string{"Accept": c.accept})
 		if r.code != 404 || string(r.body) != "Not Found" {
@@ -267,5 +270,27 @@ func TestCloseQueryEndsThePushQueryResponse(t *testing.T) {
 				t.Errorf("second close-query: %d %s", r.code, r.body)
 			}
 		})
+	}
+}
+
+// A client that goes away ends its push query, which then no longer counts
+// against ksql.max.push.queries.
+func TestPushQueryEndsWhenTheClientLeaves(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM riders (id INT KEY, name STRING) WITH (KAFKA_TOPIC='riders', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	for _, c := range []struct {
+		name string
+		cl   *http.Client
+	}{{"HTTP/1.1", http.DefaultClient}, {"h2c", h2c()}} {
+		resp, _, _ := openQueryStream(t, c.cl, url, "SELECT * FROM riders EMIT CHANGES;")
+		old, err := http.Post(url+"/query", mediaKSQL, strings.NewReader(`{"ksql":"SELECT * FROM riders EMIT CHANGES;"}`))
+		if err != nil || old.StatusCode != 200 {
+			t.Fatalf("%s: /query push: %v %v", c.name, old, err)
+		}
+		waitFor(t, func() bool { return srv.push.count() == 2 }, c.name+": two push queries running")
+		resp.Body.Close()
+		old.Body.Close()
+		waitFor(t, func() bool { return srv.push.count() == 0 }, c.name+": push queries end with their clients")
 	}
 }

@@ -71,7 +71,8 @@ func (s *Server) lastRoute(mux *http.ServeMux) http.Handler {
 		if !chc && s.refuseNotReady(w) {
 			return
 		}
-		if _, pattern := mux.Handler(r); pattern == "" {
+		// net/http lets GET patterns serve HEAD; Vert.x routes do not
+		if _, pattern := mux.Handler(r); pattern == "" || r.Method == http.MethodHead {
 			notFound(w)
 			return
 		}
