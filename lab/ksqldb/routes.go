@@ -21,7 +21,9 @@ const (
 // io/confluent/ksql/api/server/ServerVerticle.java, 7.9.0): each route matches a
 // method, a path and, through produces, the Accept header; nothing in it looks at
 // the request's Content-Type, so a body is read as JSON whatever type it claims
-// (curl's default application/x-www-form-urlencoded included). A request no route
+// (curl's default application/x-www-form-urlencoded included: Vert.x's
+// BodyHandlerImpl keeps url-encoded bodies, github.com/vert-x3/vertx-web
+// io/vertx/ext/web/handler/impl/BodyHandlerImpl.java). A request no route
 // matches, for whatever reason (path, method or Accept), falls through to the
 // last route, which answers 404 with the plain-text body "Not Found".
 func (s *Server) routes() http.Handler {
