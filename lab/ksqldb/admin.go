@@ -60,6 +60,51 @@ func (s *Server) handleClusterStatus(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotFound)
 }
 
+// handleWithoutHeartbeats answers POST /heartbeat and POST /lag as ksqlDB does
+// with ksql.heartbeat.enable and ksql.lag.reporting.enable at their default,
+// false: the body must be JSON, then 404 with an empty body
+// (KsqlServerEndpoints.executeHeartbeat and executeLagReport, 7.9.0).
+func (s *Server) handleWithoutHeartbeats(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	var v any
+	if err == nil {
+		err = json.Unmarshal(body, &v)
+	}
+	if err != nil {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "Invalid JSON in request: " + err.Error()})
+		return
+	}
+	s.handleClusterStatus(w, r)
+}
+
+// handleAllStatuses is GET /status: every command's status by command id
+// (StatusResource.getAllStatuses, CommandStatuses).
+func (s *Server) handleAllStatuses(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	out := make(map[string]string, len(s.statuses))
+	for id, st := range s.statuses {
+		out[id] = st.Status
+	}
+	s.mu.Unlock()
+	s.writeJSON(w, r, http.StatusOK, out)
+}
+
+// handleServerMetadata is GET /v1/metadata and /v1/metadata/id
+// (ServerMetadataResource, ServerMetadata, ServerClusterId).
+func (s *Server) handleServerMetadata(w http.ResponseWriter, r *http.Request) {
+	clusterID := map[string]any{
+		"scope": map[string]any{"path": []string{}, "clusters": map[string]string{
+			"kafka-cluster": s.clusterID, "ksql-cluster": s.cfg.serviceID}},
+		"id": "",
+	}
+	if r.URL.Path == "/v1/metadata/id" {
+		s.writeJSON(w, r, http.StatusOK, clusterID)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"version": s.cfg.version, "clusterId": clusterID})
+}
+
 // clusterTerminateRequest is the body of POST /ksql/terminate (ClusterTerminateRequest).
 type clusterTerminateRequest struct {
 	DeleteTopicList []string `json:"deleteTopicList"`

@@ -35,6 +35,36 @@ func TestClusterStatusIsNotFoundWithoutHeartbeats(t *testing.T) {
 	if r.code != 404 || len(r.body) != 0 {
 		t.Errorf("/clusterStatus: %d %q", r.code, r.body)
 	}
+	for _, path := range []string{"/heartbeat", "/lag"} {
+		if r := do(t, http.DefaultClient, http.MethodPost, url+path, `{}`, nil); r.code != 404 || len(r.body) != 0 {
+			t.Errorf("%s: %d %q", path, r.code, r.body)
+		}
+	}
+}
+
+// ServerMetadataResource and StatusResource.
+func TestMetadataAndStatuses(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithServiceID("ctalab_"))
+	mustKSQL(t, url, "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='s', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	code, _, md := getJSON(t, url+"/v1/metadata")
+	scope, _ := md["clusterId"].(map[string]any)["scope"].(map[string]any)
+	clusters, _ := scope["clusters"].(map[string]any)
+	if code != 200 || md["version"] != "7.9.0" || clusters["ksql-cluster"] != "ctalab_" || clusters["kafka-cluster"] == "" || clusters["kafka-cluster"] == nil {
+		t.Errorf("/v1/metadata: %d %v", code, md)
+	}
+	code, _, id := getJSON(t, url+"/v1/metadata/id")
+	if code != 200 || id["id"] != "" || id["scope"] == nil {
+		t.Errorf("/v1/metadata/id: %d %v", code, id)
+	}
+	code, _, all := getJSON(t, url+"/status")
+	if code != 200 || all["stream/`S`/create"] != "SUCCESS" {
+		t.Errorf("/status: %d %v", code, all)
+	}
+	code, _, e := getJSON(t, url+"/status/stream/%60NOPE%60/create")
+	if code != 404 || e["error_code"] != 40400.0 || e["message"] != "Command not found" {
+		t.Errorf("unknown status: %d %v", code, e)
+	}
 }
 
 // terminate-endpoint page: TERMINATE CLUSTER stops every query, deletes the

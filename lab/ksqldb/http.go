@@ -49,8 +49,9 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.statuses[id]
 	s.mu.Unlock()
 	if !ok {
+		// StatusResource.getStatus: Errors.notFound("Command not found")
 		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
-			Message: "Command not found with id " + id})
+			Message: "Command not found"})
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, st)
