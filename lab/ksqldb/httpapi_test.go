@@ -194,6 +194,13 @@ func TestQueryStreamStatementErrors(t *testing.T) {
 		e["message"] != "Neither a query nor a print statement\nStatement: SHOW STREAMS;" || e["statementText"] != "SHOW STREAMS;" {
 		t.Errorf("SHOW on /query-stream: %d %s", r.code, r.body)
 	}
+	for _, path := range []string{"/query-stream", "/query"} {
+		r = do(t, http.DefaultClient, http.MethodPost, url+path, `{"sql":"SELECT * FROM TURNSTILE_SUMMARY;","ksql":"SELECT * FROM TURNSTILE_SUMMARY;"}`,
+			map[string]string{"Accept": mediaProtobuf})
+		if r.code != http.StatusNotImplemented || !strings.Contains(string(r.body), "is not supported by this ksqlDB server") {
+			t.Errorf("protobuf on %s: %d %s", path, r.code, r.body)
+		}
+	}
 	r = do(t, http.DefaultClient, http.MethodPost, url+"/query-stream", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY;"}`, nil)
 	if r.code != 400 || !strings.Contains(string(r.body), "Missing required creator property 'sql'") {
 		t.Errorf("no sql field: %d %s", r.code, r.body)
@@ -270,6 +277,26 @@ func TestCloseQueryEndsThePushQueryResponse(t *testing.T) {
 				t.Errorf("second close-query: %d %s", r.code, r.body)
 			}
 		})
+	}
+	// /query with the delimited type is the query-stream handler: its push
+	// queries are closable too
+	req, _ := http.NewRequest(http.MethodPost, url+"/query", strings.NewReader(`{"ksql":"SELECT * FROM TURNSTILE_SUMMARY EMIT CHANGES;","streamsProperties":{"auto.offset.reset":"earliest"}}`))
+	req.Header.Set("Accept", mediaDelimited)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/query delimited: %v %v", resp, err)
+	}
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	var md queryMetadata
+	if err := json.Unmarshal([]byte(readLine(t, rd)), &md); err != nil {
+		t.Fatal(err)
+	}
+	if r := do(t, http.DefaultClient, http.MethodPost, url+"/close-query", `{"queryId":"`+md.QueryID+`"}`, nil); r.code != 200 {
+		t.Errorf("close a /query delimited push query: %d %s", r.code, r.body)
+	}
+	if _, err := io.ReadAll(rd); err != nil {
+		t.Errorf("after close: %v", err)
 	}
 }
 

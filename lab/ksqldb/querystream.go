@@ -34,7 +34,7 @@ func (s *Server) handleQueryStream(w http.ResponseWriter, r *http.Request) {
 // compatibility mode for application/vnd.ksqlapi.delimited.v1.
 func (s *Server) queryRoute() http.Handler {
 	old := produce([]string{mediaKSQL, mediaJSON}, s.handleQuery)
-	compat := produce([]string{mediaDelimited, mediaKSQL, mediaJSON}, func(w http.ResponseWriter, r *http.Request) {
+	compat := produce([]string{mediaDelimited, mediaKSQL, mediaJSON, mediaProtobuf}, func(w http.ResponseWriter, r *http.Request) {
 		s.queryStream(w, r, true)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,9 +54,15 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 			Message: "This endpoint is only available when using HTTP1.1 or HTTP2"})
 		return
 	}
-	accepted, _ := negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaJSON, mediaKSQL})
+	accepted, _ := negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaJSON, mediaKSQL, mediaProtobuf})
 	if compat {
-		accepted, _ = negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaKSQL, mediaJSON})
+		accepted, _ = negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaKSQL, mediaJSON, mediaProtobuf})
+	}
+	if accepted == mediaProtobuf {
+		// ksqlDB's separate protobuf route (JsonStreamedRowResponseWriter with RowFormat.PROTOBUF)
+		writeFailure(w, http.StatusNotImplemented, genericError{Type: "generic_error", ErrorCode: 50100,
+			Message: "The " + mediaProtobuf + " response format is not supported by this ksqlDB server"})
+		return
 	}
 	text, rawProps, ok := s.readQueryStreamBody(w, r, compat)
 	if !ok {
@@ -107,7 +113,9 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		return
 	}
 	if qs.Query.EmitChanges {
-		s.pushQuery(r.Context(), out, p, qs.Query, props, !compat)
+		// registered with the connection's queries in compatibility mode too,
+		// so /close-query ends it (QueryStreamHandler.handleQueryPublisher)
+		s.pushQuery(r.Context(), out, p, qs.Query, props, true)
 		return
 	}
 	s.pullQuery(out, p, qs.Query)

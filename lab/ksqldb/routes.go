@@ -15,6 +15,7 @@ const (
 	mediaKSQL      = "application/vnd.ksql.v1+json"
 	mediaJSON      = "application/json"
 	mediaDelimited = "application/vnd.ksqlapi.delimited.v1"
+	mediaProtobuf  = "application/vnd.ksql.v1+protobuf"
 )
 
 // routes builds the router. It mirrors ServerVerticle.setupRouter (ksqldb-rest-app,
@@ -37,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	// /query: the old streaming API for the ksql media types, the query-stream
 	// handler in compatibility mode for the delimited type (two routes upstream)
 	mux.Handle("POST /query", s.queryRoute())
-	handle("POST /query-stream", s.handleQueryStream, mediaDelimited, mediaJSON, mediaKSQL)
+	handle("POST /query-stream", s.handleQueryStream, mediaDelimited, mediaJSON, mediaKSQL, mediaProtobuf)
 	handle("POST /close-query", s.handleCloseQuery)
 	handle("POST /inserts-stream", s.handleInsertsStream, mediaDelimited, mediaJSON)
 	handle("GET /info", s.handleInfo, old...)
