@@ -70,6 +70,9 @@ func listen(name string, port int) (*service, error) {
 
 func (s *service) serve(h http.Handler, limits HTTPLimits, log *slog.Logger) {
 	s.srv = newHTTPServer(s.name, h, limits, log)
+	if p, ok := h.(interface{ Protocols() *http.Protocols }); ok {
+		s.srv.Protocols = p.Protocols() // ksqlDB also speaks HTTP/2 without TLS
+	}
 	ln := limitConns(s.ln, limits.MaxConns, log)
 	go func() {
 		defer close(s.done)

@@ -3,6 +3,7 @@ package embedded_test
 import (
 	"log/slog"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -44,6 +45,19 @@ var _ = Describe("Embedded stack", func() {
 		Expect(running.ReadyAfter()).To(HaveKey("kafka"))
 		Expect(running.ReadyAfter()).To(HaveKey("postgres"))
 	})
+
+	It("serves ksqlDB's HTTP API over HTTP/2 with prior knowledge, as ksqlDB's Java client speaks it", func(ctx SpecContext) {
+		p := new(http.Protocols)
+		p.SetUnencryptedHTTP2(true)
+		cl := &http.Client{Transport: &http.Transport{Protocols: p}}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, running.Endpoints().KSQLDB+"/info", nil)
+		Expect(err).NotTo(HaveOccurred())
+		resp, err := cl.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		Expect(resp.ProtoMajor).To(Equal(2))
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+	}, SpecTimeout(30*time.Second))
 
 	It("refuses to start on a taken port with a message naming the port", func(ctx SpecContext) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -30,7 +30,7 @@ func TestInfoHealthStatusAndContentTypes(t *testing.T) {
 
 	code, ct, info := getJSON(t, url+"/info")
 	si, _ := info["KsqlServerInfo"].(map[string]any)
-	if code != 200 || ct != mediaKSQL || si["ksqlServiceId"] != "ctalab_" || si["serverStatus"] != "RUNNING" || si["version"] != "7.9.0" || si["kafkaClusterId"] == "" {
+	if code != 200 || ct != mediaJSON || si["ksqlServiceId"] != "ctalab_" || si["serverStatus"] != "RUNNING" || si["version"] != "7.9.0" || si["kafkaClusterId"] == "" {
 		t.Errorf("/info: %d %s %v", code, ct, info)
 	}
 	code, _, health := getJSON(t, url+"/healthcheck")

@@ -1,6 +1,11 @@
 // Package ksqldb is the embedded ksqlDB server: a streaming SQL engine over
-// Kafka with ksqlDB 0.29's REST API (/ksql, /query, /info, /healthcheck,
-// /status). Statements it accepts behave as ksqlDB does (command topic,
+// Kafka with ksqlDB 0.29's HTTP API (/ksql, /query, /query-stream,
+// /close-query, /inserts-stream, /ksql/terminate, /info, /healthcheck,
+// /status, /clusterStatus, /is_valid_property) over HTTP/1.1 and, without
+// TLS, HTTP/2 with prior knowledge (see Protocols). routes.go holds the
+// router, querystream.go and insertsstream.go the newer streaming API,
+// results.go the query response formats, admin.go the cluster endpoints.
+// Statements it accepts behave as ksqlDB does (command topic,
 // persistent queries with changelog-backed state, formats, messages);
 // statements it does not implement are refused with ksqlDB's statement_error
 // (40001) naming the construct.

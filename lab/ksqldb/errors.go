@@ -25,3 +25,6 @@ func badStatement(format string, args ...any) error {
 func unsupported(construct string) error {
 	return &stmtError{code: codeBadStatement, msg: construct + " is not supported by this ksqlDB server"}
 }
+
+// errShuttingDown refuses work that arrives while the server stops.
+var errShuttingDown = &stmtError{code: 50303, msg: "The server is shutting down"}

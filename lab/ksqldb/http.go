@@ -7,96 +7,76 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
-const (
-	mediaKSQL = "application/vnd.ksql.v1+json"
-	mediaJSON = "application/json"
-)
-
-// ServeHTTP serves ksqlDB's REST API.
+// ServeHTTP serves ksqlDB's HTTP API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.Path
-	switch {
-	case path == "/ksql":
-		if r.Method != http.MethodPost {
-			s.methodNotAllowed(w, r)
-			return
-		}
-		s.handleKSQL(w, r)
-	case path == "/query":
-		if r.Method != http.MethodPost {
-			s.methodNotAllowed(w, r)
-			return
-		}
-		s.handleQuery(w, r)
-	case path == "/info":
-		if r.Method != http.MethodGet {
-			s.methodNotAllowed(w, r)
-			return
-		}
-		state := "RUNNING"
-		if s.closed.Load() {
-			state = "TERMINATING"
-		}
-		s.writeJSON(w, r, http.StatusOK, map[string]any{"KsqlServerInfo": map[string]any{
-			"version": s.cfg.version, "kafkaClusterId": s.clusterID, "ksqlServiceId": s.cfg.serviceID, "serverStatus": state}})
-	case path == "/healthcheck":
-		if r.Method != http.MethodGet {
-			s.methodNotAllowed(w, r)
-			return
-		}
-		healthy := !s.closed.Load()
-		h := map[string]any{"isHealthy": healthy}
-		s.writeJSON(w, r, http.StatusOK, map[string]any{"isHealthy": healthy,
-			"details": map[string]any{"metastore": h, "kafka": h, "commandRunner": h}, "serverState": "READY"})
-	case strings.HasPrefix(path, "/status/"):
-		if r.Method != http.MethodGet {
-			s.methodNotAllowed(w, r)
-			return
-		}
-		id := strings.TrimPrefix(path, "/status/")
-		s.mu.Lock()
-		st, ok := s.statuses[id]
-		s.mu.Unlock()
-		if !ok {
-			s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
-				Message: "Command not found with id " + id})
-			return
-		}
-		s.writeJSON(w, r, http.StatusOK, st)
-	case path == "/query-stream" || path == "/close-query" || path == "/inserts-stream" || path == "/ws/query":
-		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
-			Message: "The " + path + " endpoint is not supported by this ksqlDB server; use POST /query"})
-	default:
-		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
-			Message: "The server cannot find the requested resource: " + path})
+	s.handler.ServeHTTP(w, r)
+}
+
+// Protocols are the HTTP versions ksqlDB's listener speaks: HTTP/1.1 and,
+// without TLS, HTTP/2 with prior knowledge (Vert.x with h2c enabled, which the
+// Java client and curl --http2-prior-knowledge use). Give them to the
+// http.Server that serves this Server.
+func (s *Server) Protocols() *http.Protocols {
+	p := new(http.Protocols)
+	p.SetHTTP1(true)
+	p.SetUnencryptedHTTP2(true)
+	return p
+}
+
+func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
+	state := "RUNNING"
+	if s.closed.Load() {
+		state = "TERMINATING"
 	}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"KsqlServerInfo": map[string]any{
+		"version": s.cfg.version, "kafkaClusterId": s.clusterID, "ksqlServiceId": s.cfg.serviceID, "serverStatus": state}})
 }
 
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	s.writeJSON(w, r, http.StatusMethodNotAllowed, genericError{Type: "generic_error", ErrorCode: 40500,
-		Message: "Method " + r.Method + " is not allowed for " + r.URL.Path})
+func (s *Server) handleHealthcheck(w http.ResponseWriter, r *http.Request) {
+	healthy := !s.closed.Load()
+	h := map[string]any{"isHealthy": healthy}
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"isHealthy": healthy,
+		"details": map[string]any{"metastore": h, "kafka": h, "commandRunner": h}, "serverState": "READY"})
 }
 
-func responseType(r *http.Request) string {
-	acc := r.Header.Get("Accept")
-	if strings.Contains(acc, mediaJSON) && !strings.Contains(acc, mediaKSQL) {
-		return mediaJSON
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("type") + "/" + r.PathValue("entity") + "/" + r.PathValue("action")
+	s.mu.Lock()
+	st, ok := s.statuses[id]
+	s.mu.Unlock()
+	if !ok {
+		// StatusResource.getStatus: Errors.notFound("Command not found")
+		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
+			Message: "Command not found"})
+		return
 	}
-	return mediaKSQL
+	s.writeJSON(w, r, http.StatusOK, st)
 }
 
+// writeJSON writes a response of the old API (/ksql, /query, /info, ...):
+// OldApiUtils.handleOldApiResponse sets Content-Type application/json on every
+// one of them, whatever the request accepted.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		code = http.StatusInternalServerError
 		b, _ = json.Marshal(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
 	}
-	w.Header().Set("Content-Type", responseType(r))
+	w.Header().Set("Content-Type", mediaJSON)
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+}
+
+// writeFailure writes an error as ksqlDB's FailureHandler does (failed request
+// bodies, /query-stream and /close-query errors): the JSON body with no
+// Content-Type header.
+func writeFailure(w http.ResponseWriter, code int, v any) {
+	b, _ := json.Marshal(v)
+	w.Header()["Content-Type"] = nil
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
 }
@@ -112,14 +92,6 @@ type ksqlRequest struct {
 
 // readRequest decodes a request body, answering the error itself when it fails.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlRequest, map[string]string, bool) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		base := strings.TrimSpace(strings.Split(ct, ";")[0])
-		if base != mediaJSON && base != mediaKSQL {
-			s.writeJSON(w, r, http.StatusUnsupportedMediaType, genericError{Type: "generic_error", ErrorCode: 41500,
-				Message: "Unsupported content type: " + ct})
-			return nil, nil, false
-		}
-	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -131,9 +103,10 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlReque
 		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return nil, nil, false
 	}
+	// the body is JSON whatever Content-Type the request names (ServerUtils.deserialiseObject)
 	var req ksqlRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return nil, nil, false
 	}
@@ -156,7 +129,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlReque
 		props[k] = str
 	}
 	if s.closed.Load() {
-		s.writeJSON(w, r, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50302,
+		writeFailure(w, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50303,
 			Message: "The server is shutting down"})
 		return nil, nil, false
 	}

@@ -1,9 +1,7 @@
 package ksqldb
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -34,63 +32,53 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := stmts[0]
+	out := s.oldAPIOutput(w, r)
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
-		s.writeStatementError(w, r, p.Text, badStatement("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"), nil)
+		out.fail(p.Text, badStatement("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"))
 		return
+	}
+	if r.ProtoMajor == 2 {
+		// OldApiUtils: "The /query endpoint is not available using HTTP2"
+		// (405; HTTP/2 carries no reason phrase) once the query would stream
+		out.open = func(string, schema) resultWriter {
+			w.Header().Set("Content-Type", mediaJSON)
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return nil
+		}
 	}
 	if qs.Query.EmitChanges {
-		s.pushQuery(w, r, p, qs.Query, props)
+		s.pushQuery(r.Context(), out, p, qs.Query, props, false)
 		return
 	}
-	s.pullQuery(w, r, p, qs.Query)
+	s.pullQuery(out, p, qs.Query)
 }
 
-type rowWriter struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	flush func()
+// queryOutput is where a query's answer goes: failures before the first
+// byte, and the writer of its results.
+type queryOutput struct {
+	fail func(text string, err error)
+	open func(queryID string, out schema) resultWriter
 }
 
-func (s *Server) startStream(w http.ResponseWriter, r *http.Request, queryID string, sch schema) *rowWriter {
-	w.Header().Set("Content-Type", responseType(r))
-	w.WriteHeader(http.StatusOK)
-	hdr, _ := json.Marshal(map[string]any{"header": map[string]any{"queryId": queryID, "schema": sch.String()}})
-	_, _ = w.Write([]byte("["))
-	_, _ = w.Write(hdr)
-	rw := &rowWriter{w: w, r: r, flush: func() {}}
-	if f, ok := w.(http.Flusher); ok {
-		rw.flush = f.Flush
+// oldAPIOutput answers on the old /query API.
+func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutput {
+	return queryOutput{
+		fail: func(text string, err error) {
+			var pce *pushCapError
+			if errors.As(err, &pce) {
+				err = badStatement("%s", pce.Error())
+			}
+			s.writeStatementError(w, r, text, err, nil)
+		},
+		open: func(queryID string, out schema) resultWriter {
+			w.Header().Set("Content-Type", mediaJSON)
+			w.WriteHeader(http.StatusOK)
+			rw := &streamedRows{w: w, fl: flusher(w)}
+			rw.header(queryID, out)
+			return rw
+		},
 	}
-	rw.flush()
-	return rw
-}
-
-func (rw *rowWriter) row(vals []any, tombstone bool) {
-	var b bytes.Buffer
-	b.WriteString(",\n{\"row\":{\"columns\":[")
-	for i, v := range vals {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		writeJSONValue(&b, v)
-	}
-	b.WriteString("]")
-	if tombstone {
-		b.WriteString(",\"tombstone\":true")
-	}
-	b.WriteString("}}")
-	_, _ = rw.w.Write(b.Bytes())
-}
-
-func (rw *rowWriter) end(final string) {
-	if final != "" {
-		b, _ := json.Marshal(map[string]string{"finalMessage": final})
-		_, _ = rw.w.Write([]byte(",\n"))
-		_, _ = rw.w.Write(b)
-	}
-	_, _ = rw.w.Write([]byte("]\n"))
-	rw.flush()
 }
 
 func usesPseudo(q *sql.Query) bool {
@@ -113,28 +101,28 @@ func usesPseudo(q *sql.Query) bool {
 	return found
 }
 
-func (s *Server) pullQuery(w http.ResponseWriter, r *http.Request, p sql.Parsed, q *sql.Query) {
+func (s *Server) pullQuery(out queryOutput, p sql.Parsed, q *sql.Query) {
 	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
 	s.mu.Lock()
 	src, ok := s.ms.sources[q.From]
 	if !ok {
 		s.mu.Unlock()
-		s.writeStatementError(w, r, p.Text, badStatement("%s does not exist.", q.From), nil)
+		out.fail(p.Text, badStatement("%s does not exist.", q.From))
 		return
 	}
 	if !src.Table {
 		s.mu.Unlock()
-		s.writeStatementError(w, r, p.Text, unsupported("Pull queries on streams"), nil)
+		out.fail(p.Text, unsupported("Pull queries on streams"))
 		return
 	}
 	if len(q.GroupBy) > 0 || q.Having != nil {
 		s.mu.Unlock()
-		s.writeStatementError(w, r, p.Text, badStatement("Pull queries don't support GROUP BY clauses. See https://cnfl.io/queries for more info."+hint), nil)
+		out.fail(p.Text, badStatement("Pull queries don't support GROUP BY clauses. See https://cnfl.io/queries for more info."+hint))
 		return
 	}
 	if usesPseudo(q) {
 		s.mu.Unlock()
-		s.writeStatementError(w, r, p.Text, unsupported("ROWTIME/ROWPARTITION/ROWOFFSET in pull queries"), nil)
+		out.fail(p.Text, unsupported("ROWTIME/ROWPARTITION/ROWOFFSET in pull queries"))
 		return
 	}
 	var rq *runningQuery
@@ -145,17 +133,17 @@ func (s *Server) pullQuery(w http.ResponseWriter, r *http.Request, p sql.Parsed,
 	}
 	if rq == nil {
 		s.mu.Unlock()
-		s.writeStatementError(w, r, p.Text, badStatement("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name), nil)
+		out.fail(p.Text, badStatement("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
 		return
 	}
 	plan, err := planQuery(s.ms, q, modePush, "")
 	s.mu.Unlock()
 	if err != nil {
-		s.writeStatementError(w, r, p.Text, err, nil)
+		out.fail(p.Text, err)
 		return
 	}
 	if plan.agg != nil {
-		s.writeStatementError(w, r, p.Text, badStatement("Pull queries don't support aggregate functions."+hint), nil)
+		out.fail(p.Text, badStatement("Pull queries don't support aggregate functions."+hint))
 		return
 	}
 	rq.proc.mu.Lock()
@@ -177,58 +165,74 @@ func (s *Server) pullQuery(w http.ResponseWriter, r *http.Request, p sql.Parsed,
 	if plan.limit != nil && int64(len(rows)) > *plan.limit {
 		rows = rows[:*plan.limit]
 	}
-	rw := s.startStream(w, r, "query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), plan.out)
+	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), plan.out)
+	if rw == nil {
+		return
+	}
 	for _, row := range rows {
 		rw.row(row, false)
 	}
 	rw.end("")
 }
 
-func (s *Server) pushQuery(w http.ResponseWriter, r *http.Request, p sql.Parsed, q *sql.Query, props map[string]string) {
+// pushQuery runs a transient push query until its LIMIT, the client leaving
+// (ctx), /close-query (closable: started on /query-stream) or server shutdown.
+func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query, props map[string]string, closable bool) {
 	s.mu.Lock()
 	if s.closed.Load() {
 		s.mu.Unlock()
-		s.writeJSON(w, r, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50302, Message: "The server is shutting down"})
+		out.fail(p.Text, errShuttingDown)
 		return
 	}
 	plan, err := planQuery(s.ms, q, modePush, "")
 	if err == nil {
+		// under s.mu, so that Close, which sets closed under it, waits for this query
 		s.transient.Add(1)
 		defer s.transient.Done()
 	}
 	s.mu.Unlock()
 	if err != nil {
-		s.writeStatementError(w, r, p.Text, err, nil)
+		out.fail(p.Text, err)
 		return
 	}
-	ctx, cancel := context.WithCancel(r.Context())
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	queryID := fmt.Sprintf("transient_%s_%d", plan.src.Name, rand.Uint64()%1e18)
+	if err := s.push.register(queryID, p.Text, cancel, closable); err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	defer s.push.unregister(queryID)
 	stop := context.AfterFunc(s.ctx, cancel)
 	defer stop()
 
-	queryID := fmt.Sprintf("transient_%s_%d", plan.src.Name, rand.Uint64()%1e18)
 	start, err := s.startOffsets(ctx, plan.src.Topic, s.offsetReset(props))
 	if err != nil {
-		s.writeStatementError(w, r, p.Text, err, nil)
+		out.fail(p.Text, err)
 		return
 	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(start),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
-		s.writeStatementError(w, r, p.Text, fmt.Errorf("start push query: %w", err), nil)
+		out.fail(p.Text, fmt.Errorf("start push query: %w", err))
 		return
 	}
 	defer cl.Close()
 	dec := s.newDecoder(queryID, plan.src)
 	proc := newProcessor(plan)
-	rw := s.startStream(w, r, queryID, plan.out)
+	rw := out.open(queryID, plan.out)
+	if rw == nil {
+		return
+	}
 	var sent int64
 	for {
 		pctx, pcancel := context.WithTimeout(ctx, s.cfg.keepAlive)
 		fs := cl.PollFetches(pctx)
 		pcancel()
 		if ctx.Err() != nil {
-			if s.ctx.Err() != nil && r.Context().Err() == nil {
+			// closed by /close-query or by the server stopping: end the response
+			// cleanly; a client that left gets nothing more
+			if s.push.closedByRequest(queryID) || s.ctx.Err() != nil {
 				rw.end("Query Completed")
 			}
 			return
@@ -259,7 +263,7 @@ func (s *Server) pushQuery(w http.ResponseWriter, r *http.Request, p sql.Parsed,
 			return
 		}
 		if !wrote {
-			_, _ = w.Write([]byte("\n"))
+			rw.idle()
 		}
 		rw.flush()
 	}

@@ -28,6 +28,7 @@ type config struct {
 	offsetReset  string
 	sessionTimes time.Duration
 	guarantee    string
+	maxPush      int
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -56,6 +57,10 @@ func WithAutoOffsetReset(v string) Option { return func(c *config) { c.offsetRes
 // queries. Default: 10s.
 func WithSessionTimeout(d time.Duration) Option { return func(c *config) { c.sessionTimes = d } }
 
+// WithMaxPushQueries sets ksql.max.push.queries, the number of push queries
+// (/query and /query-stream together) the server runs at once. Default: 100.
+func WithMaxPushQueries(n int) Option { return func(c *config) { c.maxPush = n } }
+
 // Server is an embedded ksqlDB server.
 type Server struct {
 	cfg      config
@@ -75,9 +80,13 @@ type Server struct {
 	statuses  map[string]cmdStatus
 	clusterID string
 
+	handler http.Handler
+	push    *pushQueries
+
 	transient   sync.WaitGroup
 	closeOnce   sync.Once
 	closed      atomic.Bool
+	state       atomic.Int32 // stateRunning, stateTerminating, stateTerminated
 	processLogs atomic.Int64
 	secondLooks atomic.Int64 // topic lookups repeated after a pause (topicMeta)
 }
@@ -98,6 +107,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		offsetReset:  "latest",
 		sessionTimes: 10 * time.Second,
 		guarantee:    guaranteeAtLeastOnce,
+		maxPush:      100,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -130,7 +140,9 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		ms:       newMetaStore(),
 		running:  map[string]*runningQuery{},
 		statuses: map[string]cmdStatus{},
+		push:     &pushQueries{limit: cfg.maxPush, live: map[string]*livePush{}},
 	}
+	s.handler = s.routes()
 	if md, err := s.adm.BrokerMetadata(ctx); err == nil {
 		s.clusterID = md.Cluster
 	}

@@ -77,7 +77,9 @@ func (st *stack) serve(opts ...Option) (*Server, string) {
 	if err != nil {
 		st.t.Fatalf("new server: %v", err)
 	}
-	hs := httptest.NewServer(s)
+	hs := httptest.NewUnstartedServer(s)
+	hs.Config.Protocols = s.Protocols()
+	hs.Start()
 	st.t.Cleanup(func() {
 		hs.Close()
 		_ = s.Close()

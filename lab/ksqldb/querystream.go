@@ -1,0 +1,318 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// The /query-stream and /close-query endpoints (QueryStreamHandler.java and
+// CloseQueryHandler.java in ksqldb-rest-app/src/main/java/io/confluent/ksql/api/server,
+// github.com/confluentinc/ksql 7.9.0; documented at
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-rest-api/streaming-endpoint/).
+
+// queryStreamArgs is the body of POST /query-stream (QueryStreamArgs); unknown
+// fields are ignored, sql is required.
+type queryStreamArgs struct {
+	SQL               *string        `json:"sql"`
+	Properties        map[string]any `json:"properties"`
+	SessionVariables  map[string]any `json:"sessionVariables"`
+	RequestProperties map[string]any `json:"requestProperties"`
+}
+
+func (s *Server) handleQueryStream(w http.ResponseWriter, r *http.Request) {
+	s.queryStream(w, r, false)
+}
+
+// queryRoute serves POST /query: the old streaming API when the Accept header
+// allows a ksql media type (or names none), else the query-stream handler in
+// compatibility mode for application/vnd.ksqlapi.delimited.v1.
+func (s *Server) queryRoute() http.Handler {
+	old := produce([]string{mediaKSQL, mediaJSON}, s.handleQuery)
+	compat := produce([]string{mediaDelimited, mediaKSQL, mediaJSON, mediaProtobuf}, func(w http.ResponseWriter, r *http.Request) {
+		s.queryStream(w, r, true)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := negotiate(r.Header.Values("Accept"), []string{mediaKSQL, mediaJSON}); ok {
+			old.ServeHTTP(w, r)
+			return
+		}
+		compat.ServeHTTP(w, r)
+	})
+}
+
+// queryStream runs one query of a /query-stream request; compat reads the
+// old request body ({"ksql":..., "streamsProperties":...}) as /query does.
+func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool) {
+	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "This endpoint is only available when using HTTP1.1 or HTTP2"})
+		return
+	}
+	accepted, _ := negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaJSON, mediaKSQL, mediaProtobuf})
+	if compat {
+		accepted, _ = negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaKSQL, mediaJSON, mediaProtobuf})
+	}
+	if accepted == mediaProtobuf {
+		// ksqlDB's separate protobuf route (JsonStreamedRowResponseWriter with RowFormat.PROTOBUF)
+		writeFailure(w, http.StatusNotImplemented, genericError{Type: "generic_error", ErrorCode: 50100,
+			Message: "The " + mediaProtobuf + " response format is not supported by this ksqlDB server"})
+		return
+	}
+	text, rawProps, ok := s.readQueryStreamBody(w, r, compat)
+	if !ok {
+		return
+	}
+	out := queryOutput{
+		fail: func(stmt string, err error) { failStatement(w, stmt, err) },
+		open: func(queryID string, sch schema) resultWriter {
+			var rw resultWriter
+			switch {
+			case accepted == mediaDelimited || (accepted == "" && !compat):
+				w.Header().Set("Content-Type", mediaDelimited)
+				rw = &delimitedRows{w: w, fl: flusher(w)}
+			case accepted == mediaKSQL || accepted == "" || (accepted == mediaJSON && compat):
+				w.Header().Set("Content-Type", mediaKSQL)
+				rw = &streamedRows{w: w, fl: flusher(w)}
+			default:
+				w.Header().Set("Content-Type", mediaJSON)
+				rw = &arrayRows{w: w, fl: flusher(w)}
+			}
+			w.WriteHeader(http.StatusOK)
+			rw.header(queryID, sch)
+			return rw
+		},
+	}
+	props := map[string]string{}
+	for k, v := range rawProps {
+		str := fmt.Sprint(v)
+		if err := checkProperty(k, str); err != nil {
+			out.fail(text, err)
+			return
+		}
+		props[k] = str
+	}
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		out.fail(text, err)
+		return
+	}
+	if len(stmts) != 1 {
+		out.fail(text, badStatement("Expected exactly one KSQL statement; found %d instead", len(stmts)))
+		return
+	}
+	p := stmts[0]
+	qs, ok := p.Stmt.(*sql.QueryStatement)
+	if !ok {
+		out.fail(text, badStatement("Neither a query nor a print statement"))
+		return
+	}
+	if qs.Query.EmitChanges {
+		// registered with the connection's queries in compatibility mode too,
+		// so /close-query ends it (QueryStreamHandler.handleQueryPublisher)
+		s.pushQuery(r.Context(), out, p, qs.Query, props, true)
+		return
+	}
+	s.pullQuery(out, p, qs.Query)
+}
+
+// readQueryStreamBody decodes the request, answering the failure itself.
+func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, compat bool) (string, map[string]any, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeFailure(w, http.StatusRequestEntityTooLarge, genericError{Type: "generic_error", ErrorCode: 41300,
+				Message: fmt.Sprintf("Request body exceeds the limit of %d bytes", s.cfg.maxBody)})
+			return "", nil, false
+		}
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		return "", nil, false
+	}
+	invalid := func(msg string) (string, map[string]any, bool) {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "Invalid JSON in request: " + msg})
+		return "", nil, false
+	}
+	var text *string
+	var props, vars map[string]any
+	if compat {
+		var req ksqlRequest
+		if err := json.Unmarshal(body, &req); err != nil {
+			return invalid(err.Error())
+		}
+		if req.KSQL == nil {
+			return invalid("Missing required creator property 'ksql'")
+		}
+		text, props, vars = req.KSQL, req.StreamsProperties, req.SessionVariables
+	} else {
+		var req queryStreamArgs
+		if err := json.Unmarshal(body, &req); err != nil {
+			return invalid(err.Error())
+		}
+		if req.SQL == nil {
+			return invalid("Missing required creator property 'sql' (index 0)")
+		}
+		text, props, vars = req.SQL, req.Properties, req.SessionVariables
+	}
+	if len(vars) > 0 {
+		failStatement(w, *text, unsupported("sessionVariables (variable substitution)"))
+		return "", nil, false
+	}
+	return *text, props, true
+}
+
+// failStatement answers a statement the query-stream handler could not run:
+// FailureHandler's statement_error, whose message ends with the statement
+// (KsqlStatementException.getUnloggedMessage).
+func failStatement(w http.ResponseWriter, text string, err error) {
+	code := codeBadStatement
+	msg := err.Error()
+	var se *stmtError
+	var ste *sql.StatementError
+	var pce *pushCapError
+	switch {
+	case errors.As(err, &pce):
+		msg = pce.unlogged()
+	case errors.As(err, &se):
+		code = se.code
+	case errors.As(err, &ste):
+		text = ste.Text
+	default:
+		code = 50000
+	}
+	if code/10000 == 4 {
+		msg += "\nStatement: " + text
+	}
+	writeFailure(w, code/100, statementError{Type: "statement_error", ErrorCode: code, Message: msg,
+		StatementText: text, Entities: []any{}})
+}
+
+// closeQueryArgs is the body of POST /close-query (CloseQueryArgs).
+type closeQueryArgs struct {
+	QueryID *string `json:"queryId"`
+}
+
+func (s *Server) handleCloseQuery(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
+	if err != nil {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		return
+	}
+	var args closeQueryArgs
+	if err := json.Unmarshal(body, &args); err != nil {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "Invalid JSON in request: " + err.Error()})
+		return
+	}
+	if args.QueryID == nil {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "Invalid JSON in request: Missing required creator property 'queryId' (index 0)"})
+		return
+	}
+	if !s.push.close(*args.QueryID) {
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "No query with id " + *args.QueryID})
+		return
+	}
+	w.Header()["Content-Type"] = nil
+	w.WriteHeader(http.StatusOK)
+}
+
+// pushQueries tracks the server's transient push queries, from /query and
+// /query-stream alike, and enforces ksql.max.push.queries.
+type pushQueries struct {
+	mu    sync.Mutex
+	limit int
+	live  map[string]*livePush
+}
+
+type livePush struct {
+	cancel   func()
+	closable bool // started on /query-stream, so /close-query may end it
+	closed   bool
+}
+
+// pushCapError is QueryCapacityUtil.throwTooManyActivePushQueriesException's
+// KsqlStatementException (ksqldb-rest-app/src/main/java/io/confluent/ksql/rest/util/QueryCapacityUtil.java).
+type pushCapError struct {
+	stmt         string
+	count, limit int
+}
+
+// Error is the sanitised message, which /query answers.
+func (e *pushCapError) Error() string {
+	return fmt.Sprintf("Not executing statement(s) as it would cause the number of active, push queries to exceed the configured limit. "+
+		"Terminate existing PUSH queries, or increase the '%s' setting via the 'ksql-server.properties' file. "+
+		"Current push query count: %d. Configured limit: %d.", maxPushQueriesProperty, e.count, e.limit)
+}
+
+// unlogged is the message with the statement, which /query-stream answers.
+func (e *pushCapError) unlogged() string {
+	return fmt.Sprintf("Not executing statement(s) '%s' as it would cause the number of active, push queries to exceed the configured limit. "+
+		"Terminate existing PUSH queries, or increase the '%s' setting via the 'ksql-server.properties' file. "+
+		"Current push query count: %d. Configured limit: %d.", e.stmt, maxPushQueriesProperty, e.count, e.limit)
+}
+
+const maxPushQueriesProperty = "ksql.max.push.queries"
+
+func (p *pushQueries) register(id, stmt string, cancel func(), closable bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.live) >= p.limit {
+		return &pushCapError{stmt: stmt, count: len(p.live), limit: p.limit}
+	}
+	p.live[id] = &livePush{cancel: cancel, closable: closable}
+	return nil
+}
+
+func (p *pushQueries) unregister(id string) {
+	p.mu.Lock()
+	delete(p.live, id)
+	p.mu.Unlock()
+}
+
+// close ends a /query-stream push query, reporting whether there was one.
+func (p *pushQueries) close(id string) bool {
+	p.mu.Lock()
+	q, ok := p.live[id]
+	if ok && (!q.closable || q.closed) {
+		ok = false
+	}
+	if ok {
+		q.closed = true
+	}
+	p.mu.Unlock()
+	if ok {
+		q.cancel()
+	}
+	return ok
+}
+
+// closeAll ends every push query, as the engine's close does.
+func (p *pushQueries) closeAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, q := range p.live {
+		q.closed = true
+		q.cancel()
+	}
+}
+
+func (p *pushQueries) closedByRequest(id string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q, ok := p.live[id]
+	return ok && q.closed
+}
+
+func (p *pushQueries) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.live)
+}
