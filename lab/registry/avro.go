@@ -74,6 +74,7 @@ type avroSchema struct {
 	props       []jmember
 	isError     bool
 	fields      []*avroField
+	fieldIndex  map[string]*avroField // fields by name
 	symbols     []string
 	enumDefault *string
 	size        int
@@ -96,6 +97,9 @@ func (s *avroSchema) fullName() string {
 }
 
 func (s *avroSchema) field(name string) *avroField {
+	if s.fieldIndex != nil {
+		return s.fieldIndex[name]
+	}
 	for _, f := range s.fields {
 		if f.name == name {
 			return f
@@ -328,6 +332,10 @@ func parseObject(node *jvalue, names *avroNames) (*avroSchema, error) {
 				return nil, parseErrorf("Duplicate field %s in record %s", f.name, name.full())
 			}
 			result.fields = append(result.fields, f)
+			if result.fieldIndex == nil {
+				result.fieldIndex = map[string]*avroField{}
+			}
+			result.fieldIndex[f.name] = f
 		}
 	case typ == "enum":
 		reserved = enumReserved

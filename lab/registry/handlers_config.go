@@ -129,8 +129,9 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 			return
 		}
 	}
+	// The schemas are gathered under the read lock and checked without it,
+	// so a slow check holds up no other request.
 	r.mu.RLock()
-	defer r.mu.RUnlock()
 	st := r.st
 	var against []*subjectVersion
 	switch {
@@ -139,6 +140,7 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 	default:
 		v := st.findVersion(subject, version, latest, false)
 		if v == nil && !latest {
+			r.mu.RUnlock()
 			q.fail(errVersionNotFound(version))
 			return
 		}
@@ -148,6 +150,7 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 	}
 	p, aerr := r.prepare(st, &req, q.boolParam("normalize"))
 	if aerr != nil {
+		r.mu.RUnlock()
 		if verbose && aerr.code == 42201 {
 			msgs := []string{aerr.msg}
 			q.ok(compatibilityResponse{IsCompatible: false, Messages: &msgs})
@@ -160,14 +163,21 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 	for _, v := range against {
 		s, err := r.parseStored(st, v)
 		if err != nil {
+			r.mu.RUnlock()
 			q.fail(errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err)))
 			return
 		}
 		previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
 	}
+	level := st.level(subject, r.cfg.defaultLevel)
+	r.mu.RUnlock()
 	// Against one version the level's transitivity makes no difference;
 	// against all versions it applies as it does on register.
-	msgs := checkLevel(st.level(subject, r.cfg.defaultLevel), p.schema, previous)
+	msgs, err := checkLevel(level, p.schema, previous)
+	if err != nil {
+		q.fail(errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err)))
+		return
+	}
 	resp := compatibilityResponse{IsCompatible: len(msgs) == 0}
 	if verbose {
 		if msgs == nil {

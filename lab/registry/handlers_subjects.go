@@ -29,7 +29,11 @@ func storeFailure(op string, err error) *apiError {
 	return errStore(fmt.Sprintf("Error while %s in the backend Kafka store: %v", op, err))
 }
 
-// register is POST /subjects/{subject}/versions.
+// register is POST /subjects/{subject}/versions (KafkaSchemaRegistry.register
+// in CP 7.9). The compatibility check, the expensive part, runs without any
+// registry-wide lock: the inputs are copied under the read lock, checked,
+// and the result is committed only if the subject, its level and mode did
+// not change meanwhile (else the check runs again).
 func (r *Registry) register(q *request, subject string) {
 	var req registerRequest
 	if aerr := q.readJSON(&req, r.cfg.maxRequestBytes); aerr != nil {
@@ -40,82 +44,145 @@ func (r *Registry) register(q *request, subject string) {
 		q.fail(errInvalidSubject(subject))
 		return
 	}
-	if req.ID != nil && *req.ID > 0 {
-		q.fail(errNotPermitted(fmt.Sprintf("Subject %s is not in import mode", subject)))
-		return
+	for attempt := 0; ; attempt++ {
+		done, aerr := r.tryRegister(q, subject, &req)
+		if aerr != nil {
+			q.fail(aerr)
+			return
+		}
+		if done {
+			return
+		}
+		if attempt == maxRegisterAttempts {
+			q.fail(errStore(fmt.Sprintf("Error while registering the schema: subject %s kept changing during %d compatibility checks", subject, maxRegisterAttempts)))
+			return
+		}
 	}
+}
 
-	r.writeMu.Lock()
-	defer r.writeMu.Unlock()
+// maxRegisterAttempts bounds how often a registration re-runs its check
+// because the subject changed while it was checking.
+const maxRegisterAttempts = 5
 
+// subjectSnapshot is what a registration's decision depends on; a
+// registration commits only if it is unchanged.
+func (st *state) subjectSnapshot(subject, defaultLevel string) string {
+	var b strings.Builder
+	b.WriteString(st.level(subject, defaultLevel))
+	b.WriteByte('|')
+	b.WriteString(st.modeInScope(subject))
+	for _, v := range st.versions(subject, true) {
+		fmt.Fprintf(&b, "|%d:%d:%t", v.version, v.id, v.deleted)
+	}
+	return b.String()
+}
+
+// tryRegister makes one attempt; done=false means the subject changed
+// during the check and the caller should try again.
+func (r *Registry) tryRegister(q *request, subject string, req *registerRequest) (done bool, aerr *apiError) {
+	importID := -1
+	if req.ID != nil {
+		importID = *req.ID
+	}
 	r.mu.RLock()
 	st := r.st
-	p, aerr := r.prepare(st, &req, q.boolParam("normalize"))
+	mode := st.modeInScope(subject)
+	switch {
+	case readOnly(mode):
+		r.mu.RUnlock()
+		return false, errReadOnly(subject)
+	case importID >= 0 && mode != modeImport:
+		r.mu.RUnlock()
+		return false, errNotPermitted(fmt.Sprintf("Subject %s is not in import mode", subject))
+	case importID < 0 && mode != modeReadWrite:
+		r.mu.RUnlock()
+		return false, errNotPermitted(fmt.Sprintf("Subject %s is not in read-write mode", subject))
+	}
+	p, aerr := r.prepare(st, req, q.boolParam("normalize"))
 	if aerr != nil {
 		r.mu.RUnlock()
-		q.fail(aerr)
-		return
+		return false, aerr
 	}
 	key := identity(p.canonical, p.refs)
-	id, known := st.hashes[key]
-	if known {
+	if id, known := st.hashes[key]; known && (importID < 0 || importID == id) && (req.Version == nil || *req.Version == 0) {
 		for _, v := range st.versions(subject, false) {
 			if v.id == id {
 				r.mu.RUnlock()
 				q.ok(map[string]int{"id": id})
-				return
+				return true, nil
 			}
 		}
 	}
-	newVersion := st.nextVersion(subject)
-	if req.Version != nil && *req.Version > 0 && *req.Version != newVersion {
-		r.mu.RUnlock()
-		q.fail(errNotPermitted(fmt.Sprintf("Version %d is not one more than the latest version %d of subject %s", *req.Version, newVersion-1, subject)))
-		return
-	}
+	snapshot := st.subjectSnapshot(subject, r.cfg.defaultLevel)
 	level := st.level(subject, r.cfg.defaultLevel)
 	var previous []previousSchema
-	for _, v := range st.versions(subject, false) {
-		s, err := r.parseStored(st, v)
-		if err != nil {
-			r.mu.RUnlock()
-			q.fail(errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err)))
-			return
+	if mode != modeImport {
+		for _, v := range st.versions(subject, false) {
+			s, err := r.parseStored(st, v)
+			if err != nil {
+				r.mu.RUnlock()
+				return false, errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err))
+			}
+			previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
 		}
-		previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
 	}
-	if msgs := checkLevel(level, p.schema, previous); len(msgs) > 0 {
+	r.mu.RUnlock()
+
+	msgs, err := checkLevel(level, p.schema, previous)
+	if err != nil {
+		return false, errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err))
+	}
+	if len(msgs) > 0 {
+		return false, errIncompatible(subject, "["+strings.Join(msgs, ", ")+"]")
+	}
+
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	r.mu.RLock()
+	st = r.st
+	if st.subjectSnapshot(subject, r.cfg.defaultLevel) != snapshot {
 		r.mu.RUnlock()
-		q.fail(errIncompatible(subject, "["+strings.Join(msgs, ", ")+"]"))
-		return
+		return false, nil
 	}
-	if !known {
+	newVersion := st.nextVersion(subject)
+	if req.Version != nil && *req.Version > 0 && *req.Version != newVersion {
+		if mode != modeImport {
+			r.mu.RUnlock()
+			return false, errInvalidSchema("Version is not one more than previous version")
+		}
+		newVersion = *req.Version
+	}
+	id, known := st.hashes[key]
+	switch {
+	case importID >= 0:
+		if old := st.byID(importID); old != nil && identity(old.schema, old.refs) != key {
+			r.mu.RUnlock()
+			return false, errNotPermitted(fmt.Sprintf("Overwrite new schema with id %d is not permitted.", importID))
+		}
+		id = importID
+	case !known:
 		id = st.maxID + 1
 	}
 	var stale []int // soft-deleted versions of the same schema, tombstoned once it is back
 	for _, v := range st.versions(subject, true) {
-		if v.deleted && v.id == id {
+		if v.deleted && v.id == id && v.version < newVersion {
 			stale = append(stale, v.version)
 		}
 	}
 	r.mu.RUnlock()
 
-	sv := &subjectVersion{subject: subject, version: newVersion, id: id, schema: p.canonical, refs: p.refs}
-	if err := r.write(q.Context(), schemaRecord(sv)); err != nil {
-		q.fail(storeFailure("registering the schema", err))
-		return
+	recs := make([]storeRecord, 0, len(stale)+1)
+	for _, v := range stale {
+		recs = append(recs, schemaTombstone(subject, v))
 	}
-	if len(stale) > 0 {
-		recs := make([]storeRecord, len(stale))
-		for i, v := range stale {
-			recs[i] = schemaTombstone(subject, v)
-		}
-		if err := r.write(q.Context(), recs...); err != nil {
-			r.log.Warn("tombstone re-registered schema versions", "subject", subject, "err", err)
-		}
+	sv := &subjectVersion{subject: subject, version: newVersion, id: id, schema: p.canonical, refs: p.refs}
+	recs = append(recs, schemaRecord(sv))
+	if err := r.write(q.Context(), recs...); err != nil {
+		return false, storeFailure("registering the schema", err)
 	}
 	r.log.Debug("registered schema", "subject", subject, "version", newVersion, "id", id)
 	q.ok(map[string]int{"id": id})
+	return true, nil
 }
 
 // lookup is POST /subjects/{subject}.

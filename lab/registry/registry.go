@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -65,6 +66,8 @@ type Registry struct {
 	position int64         // offset after the last record applied
 	notify   chan struct{} // closed and replaced after each batch
 
+	mux *http.ServeMux
+
 	writeMu   sync.Mutex
 	closeOnce sync.Once
 }
@@ -93,6 +96,7 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Registry, erro
 		notify: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	r.mux = r.routes()
 	var err error
 	r.prod, err = kgo.NewClient(
 		kgo.SeedBrokers(brokers...),

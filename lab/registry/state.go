@@ -27,11 +27,13 @@ type subjectVersion struct {
 // state is everything the registry knows, rebuilt from the `_schemas`
 // topic. It is only changed by apply, which the log reader calls.
 type state struct {
-	subjects map[string]map[int]*subjectVersion
-	hashes   map[string]int // schema identity (canonical + references) -> id
-	maxID    int
-	configs  map[string]string // subject -> compatibility level
-	global   string            // global level, "" when not set
+	subjects   map[string]map[int]*subjectVersion
+	hashes     map[string]int // schema identity (canonical + references) -> id
+	maxID      int
+	configs    map[string]string // subject -> compatibility level
+	global     string            // global level, "" when not set
+	modes      map[string]string // subject -> mode
+	globalMode string            // global mode, "" when not set
 }
 
 func newState() *state {
@@ -39,6 +41,7 @@ func newState() *state {
 		subjects: map[string]map[int]*subjectVersion{},
 		hashes:   map[string]int{},
 		configs:  map[string]string{},
+		modes:    map[string]string{},
 	}
 }
 
