@@ -73,6 +73,13 @@ func (r *Registry) putConfig(q *request, subject string) {
 	}
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	r.mu.RLock()
+	ro := readOnly(r.st.modeInScope(subject))
+	r.mu.RUnlock()
+	if ro {
+		q.fail(errReadOnly(subject))
+		return
+	}
 	if err := r.write(q.Context(), configRecord(subject, level)); err != nil {
 		q.fail(storeFailure("updating the compatibility level", err))
 		return
@@ -87,6 +94,11 @@ func (r *Registry) deleteConfig(q *request, subject string, global bool) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
 	r.mu.RLock()
+	if readOnly(r.st.modeInScope(subject)) {
+		r.mu.RUnlock()
+		q.fail(errReadOnly(subject))
+		return
+	}
 	var old string
 	if global {
 		old = r.st.level("", r.cfg.defaultLevel)

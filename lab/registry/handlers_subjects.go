@@ -319,6 +319,11 @@ func (r *Registry) deleteSubject(q *request, subject string) {
 		q.fail(errSubjectNotFound(subject))
 		return
 	}
+	if readOnly(st.modeInScope(subject)) {
+		r.mu.RUnlock()
+		q.fail(errReadOnly(subject))
+		return
+	}
 	if !permanent && !st.hasSubject(subject, false) {
 		r.mu.RUnlock()
 		q.fail(errSubjectSoftDeleted(subject))
@@ -374,6 +379,11 @@ func (r *Registry) deleteVersion(q *request, subject, vstr string) {
 	if !st.hasSubject(subject, true) {
 		r.mu.RUnlock()
 		q.fail(errSubjectNotFound(subject))
+		return
+	}
+	if readOnly(st.modeInScope(subject)) {
+		r.mu.RUnlock()
+		q.fail(errReadOnly(subject))
 		return
 	}
 	v := st.findVersion(subject, version, latest, true)
