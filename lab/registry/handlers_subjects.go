@@ -128,6 +128,9 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 	}
 	r.mu.RUnlock()
 
+	if r.checkHook != nil {
+		r.checkHook(subject)
+	}
 	msgs, err := checkLevel(level, p.schema, previous)
 	if err != nil {
 		return false, errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err))

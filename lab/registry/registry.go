@@ -68,6 +68,10 @@ type Registry struct {
 
 	mux *http.ServeMux
 
+	// checkHook, when set (by tests), runs before a registration's
+	// compatibility check, with no lock held.
+	checkHook func(subject string)
+
 	writeMu   sync.Mutex
 	closeOnce sync.Once
 }
