@@ -146,6 +146,10 @@ var (
 	fieldReserved = map[string]bool{"default": true, "doc": true, "name": true, "order": true, "type": true, "aliases": true}
 )
 
+// maxArrayVMLimit is Java Avro's SystemLimitException.MAX_ARRAY_VM_LIMIT
+// (Integer.MAX_VALUE - 8), the largest fixed size it accepts.
+const maxArrayVMLimit = 1<<31 - 1 - 8
+
 // avroNames is the parser's table of defined named types plus the current
 // default namespace.
 type avroNames struct {
@@ -396,6 +400,14 @@ func parseObject(node *jvalue, names *avroNames) (*avroSchema, error) {
 			return nil, parseErrorf("Invalid or no size: %s", compact(node))
 		}
 		size := int(sizeNode.float())
+		// FixedSchema's constructor checks the size as a byte length
+		// (SystemLimitException.checkMaxBytesLength, Avro 1.11.4).
+		if size < 0 {
+			return nil, parseErrorf("Malformed data. Length is negative: %d", size)
+		}
+		if size > maxArrayVMLimit {
+			return nil, parseErrorf("Cannot read arrays longer than %d bytes in Java library", maxArrayVMLimit)
+		}
 		result = &avroSchema{kind: kFixed, name: name, doc: doc, size: size}
 		if err := names.add(result); err != nil {
 			return nil, err
