@@ -61,7 +61,8 @@ type resolver struct {
 	memo     map[schemaPair]*compatResult
 	unions   map[*avroSchema]*unionIndex
 	location []string
-	steps    int // pairs calculated, bounded by maxCompatSteps
+	steps    int  // pairs calculated, bounded by maxCompatSteps
+	pairwise bool // try every reader union branch (a reference for tests)
 }
 
 // maxCompatSteps bounds the reader/writer type pairs one check may compare.
@@ -293,7 +294,11 @@ func (r *resolver) calculate(reader, writer *avroSchema) (*compatResult, error) 
 			return result, nil
 		}
 	case kUnion:
-		for _, rb := range r.unionIndex(reader).candidates(writer) {
+		branches := reader.branches
+		if !r.pairwise {
+			branches = r.unionIndex(reader).candidates(writer)
+		}
+		for _, rb := range branches {
 			res, err := r.compatibility(rb, writer)
 			if err != nil {
 				return nil, err

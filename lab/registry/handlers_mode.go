@@ -109,10 +109,9 @@ func (r *Registry) putMode(q *request, subject string, global bool) {
 	st := r.st
 	var recs []storeRecord
 	if mode == modeImport && st.modeInScope(subject) != modeImport && !force {
-		prefix := subject // the global level covers every subject
-		var inScope []string
+		var inScope []string // the global level covers every subject
 		for s := range st.subjects {
-			if (global && strings.HasPrefix(s, prefix)) || s == subject {
+			if global || s == subject {
 				inScope = append(inScope, s)
 			}
 		}
