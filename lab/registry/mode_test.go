@@ -1,9 +1,14 @@
 package registry
 
 import (
+	"context"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Modes as CP 7.9 serves them: ModeResource.java and
@@ -139,5 +144,45 @@ func TestModeSurvivesRestart(t *testing.T) {
 	l.call(http.MethodGet, "/mode", nil, &m)
 	if m["mode"] != "IMPORT" {
 		t.Errorf("global mode after restart = %v", m)
+	}
+}
+
+// The mode is kept in _schemas as CP 7.9 writes it: ModeKey
+// {"keytype":"MODE","subject":S,"magic":0} and ModeValue {"subject":S,"mode":M},
+// the subject left out at the global level (@JsonInclude(NON_EMPTY) on
+// SubjectKey and ModeValue, storage package at tag v7.9.0).
+func TestModeRecordsHaveTheRealShape(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.call(http.MethodPut, "/mode/s-value", map[string]string{"mode": "READONLY"}, nil)
+	l.call(http.MethodPut, "/mode", map[string]string{"mode": "READWRITE"}, nil)
+	l.call(http.MethodDelete, "/mode/s-value", nil, nil)
+
+	want := []struct{ key, value string }{
+		{`{"keytype":"MODE","subject":"s-value","magic":0}`, `{"subject":"s-value","mode":"READONLY"}`},
+		{`{"keytype":"MODE","magic":0}`, `{"mode":"READWRITE"}`},
+		{`{"keytype":"MODE","subject":"s-value","magic":0}`, ``},
+	}
+	var got []struct{ key, value string }
+	cl, err := kgo.NewClient(kgo.SeedBrokers(l.cluster.ListenAddrs()...),
+		kgo.ConsumeTopics("_schemas"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for len(got) < len(want) {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("read _schemas: got %v", got)
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			if strings.Contains(string(r.Key), `"MODE"`) {
+				got = append(got, struct{ key, value string }{string(r.Key), string(r.Value)})
+			}
+		})
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mode records:\n got %v\nwant %v", got, want)
 	}
 }
