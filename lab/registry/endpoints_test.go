@@ -84,6 +84,20 @@ func TestRoutingKeepsEncodedSlashesAndTrailingSlashes(t *testing.T) {
 	if !reflect.DeepEqual(ids, []string{"team/weather"}) {
 		t.Errorf("subjects of id = %v", ids)
 	}
+	// A subject ending in an encoded slash keeps it.
+	l.register("dir%2F", `"long"`)
+	var versions []int
+	if status, raw := l.call(http.MethodGet, "/subjects/dir%2F/versions/", nil, &versions); status != http.StatusOK || !reflect.DeepEqual(versions, []int{1}) {
+		t.Errorf("versions of subject \"dir/\" = %d %s", status, raw)
+	}
+	var found schemaEntity
+	if status, raw := l.call(http.MethodPost, "/subjects/dir%2F", map[string]string{"schema": `"long"`}, &found); status != http.StatusOK || found.Subject != "dir/" {
+		t.Errorf("lookup in subject \"dir/\" = %d %s", status, raw)
+	}
+	l.call(http.MethodGet, "/subjects", nil, &subjects)
+	if !reflect.DeepEqual(subjects, []string{"dir/", "team/weather"}) {
+		t.Errorf("subjects = %v", subjects)
+	}
 	e := l.wantError(http.MethodPost, "/config", map[string]string{}, http.StatusMethodNotAllowed, 405)
 	if e.Message != "HTTP 405 Method Not Allowed" {
 		t.Errorf("405 message %q", e.Message)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -261,20 +262,20 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		q.fail(errHTTP(http.StatusNotAcceptable))
 		return
 	}
-	// Jersey ignores a trailing slash when matching resources.
-	if p := hr.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
-		u := *hr.URL
-		u.Path = strings.TrimRight(p, "/")
-		if u.Path == "" {
-			u.Path = "/"
+	// Jersey ignores a trailing slash when matching resources. Only a
+	// literal slash counts: an encoded one (%2F) belongs to a subject.
+	if ep := hr.URL.EscapedPath(); len(ep) > 1 && strings.HasSuffix(ep, "/") {
+		esc := strings.TrimRight(ep, "/")
+		if esc == "" {
+			esc = "/"
 		}
-		u.RawPath = ""
-		if rp := hr.URL.RawPath; rp != "" {
-			u.RawPath = strings.TrimRight(rp, "/")
+		if path, err := url.PathUnescape(esc); err == nil {
+			u := *hr.URL
+			u.Path, u.RawPath = path, esc
+			hr = hr.Clone(hr.Context())
+			hr.URL = &u
+			q.Request = hr
 		}
-		hr = hr.Clone(hr.Context())
-		hr.URL = &u
-		q.Request = hr
 	}
 	h, pattern := r.mux.Handler(hr)
 	if pattern == "" {
