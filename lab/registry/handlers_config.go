@@ -141,8 +141,8 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 			return
 		}
 	}
-	// The schemas are gathered under the read lock and checked without it,
-	// so a slow check holds up no other request.
+	// The schemas are copied under the read lock, then parsed and checked
+	// without it, so a slow check holds up no other request.
 	r.mu.RLock()
 	st := r.st
 	var against []*subjectVersion
@@ -160,9 +160,15 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 			against = []*subjectVersion{v}
 		}
 	}
-	p, aerr := r.prepare(st, &req, q.boolParam("normalize"))
+	pending, aerr := r.gather(st, &req, q.boolParam("normalize"))
+	stored := st.storedSources(against)
+	level := st.level(subject, r.cfg.defaultLevel)
+	r.mu.RUnlock()
+	var p *prepared
+	if aerr == nil {
+		p, aerr = pending.parse()
+	}
 	if aerr != nil {
-		r.mu.RUnlock()
 		if verbose && aerr.code == 42201 {
 			msgs := []string{aerr.msg}
 			q.ok(compatibilityResponse{IsCompatible: false, Messages: &msgs})
@@ -171,18 +177,11 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 		q.fail(aerr)
 		return
 	}
-	var previous []previousSchema
-	for _, v := range against {
-		s, err := r.parseStored(st, v)
-		if err != nil {
-			r.mu.RUnlock()
-			q.fail(errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err)))
-			return
-		}
-		previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
+	previous, aerr := parseStored(subject, stored)
+	if aerr != nil {
+		q.fail(aerr)
+		return
 	}
-	level := st.level(subject, r.cfg.defaultLevel)
-	r.mu.RUnlock()
 	// Against one version the level's transitivity makes no difference;
 	// against all versions it applies as it does on register.
 	msgs, err := checkLevel(level, p.schema, previous)

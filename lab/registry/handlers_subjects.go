@@ -98,14 +98,28 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 		r.mu.RUnlock()
 		return false, errNotPermitted(fmt.Sprintf("Subject %s is not in read-write mode", subject))
 	}
-	p, aerr := r.prepare(st, req, q.boolParam("normalize"))
+	pending, aerr := r.gather(st, req, q.boolParam("normalize"))
 	if aerr != nil {
 		r.mu.RUnlock()
 		return false, aerr
 	}
+	snapshot := st.subjectSnapshot(subject, r.cfg.defaultLevel)
+	level := st.level(subject, r.cfg.defaultLevel)
+	var stored []storedSource
+	if mode != modeImport {
+		stored = st.storedSources(st.versions(subject, false))
+	}
+	r.mu.RUnlock()
+
+	// Parsing and checking run without the lock.
+	p, aerr := pending.parse()
+	if aerr != nil {
+		return false, aerr
+	}
 	key := identity(p.canonical, p.refs)
-	if id, known := st.hashes[key]; known && (importID < 0 || importID == id) && (req.Version == nil || *req.Version == 0) {
-		for _, v := range st.versions(subject, false) {
+	r.mu.RLock()
+	if id, known := r.st.hashes[key]; known && (importID < 0 || importID == id) && (req.Version == nil || *req.Version == 0) {
+		for _, v := range r.st.versions(subject, false) {
 			if v.id == id {
 				r.mu.RUnlock()
 				q.ok(map[string]int{"id": id})
@@ -113,20 +127,11 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 			}
 		}
 	}
-	snapshot := st.subjectSnapshot(subject, r.cfg.defaultLevel)
-	level := st.level(subject, r.cfg.defaultLevel)
-	var previous []previousSchema
-	if mode != modeImport {
-		for _, v := range st.versions(subject, false) {
-			s, err := r.parseStored(st, v)
-			if err != nil {
-				r.mu.RUnlock()
-				return false, errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err))
-			}
-			previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
-		}
-	}
 	r.mu.RUnlock()
+	previous, aerr := parseStored(subject, stored)
+	if aerr != nil {
+		return false, aerr
+	}
 
 	if r.checkHook != nil {
 		r.checkHook(subject)
@@ -197,16 +202,24 @@ func (r *Registry) lookup(q *request, subject string) {
 	}
 	deleted := q.boolParam("deleted")
 	r.mu.RLock()
-	defer r.mu.RUnlock()
 	if !r.st.hasSubject(subject, deleted) {
+		r.mu.RUnlock()
 		q.fail(errSubjectNotFound(subject))
 		return
 	}
-	p, aerr := r.prepare(r.st, &req, q.boolParam("normalize"))
+	pending, aerr := r.gather(r.st, &req, q.boolParam("normalize"))
+	r.mu.RUnlock()
 	if aerr != nil {
 		q.fail(aerr)
 		return
 	}
+	p, aerr := pending.parse() // without the lock
+	if aerr != nil {
+		q.fail(aerr)
+		return
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	if id, ok := r.st.hashes[identity(p.canonical, p.refs)]; ok {
 		vs := r.st.versions(subject, deleted)
 		for i := len(vs) - 1; i >= 0; i-- {
