@@ -96,7 +96,8 @@ func FuzzCompat(f *testing.F) {
 // FuzzReplaySchemasRecord feeds arbitrary records to the `_schemas` reader
 // after a valid history: applying one never panics, and the state stays
 // consistent (every remembered schema identity names an id some version
-// holds, and no id is above maxID).
+// holds, the id index holds exactly the stored versions, and no id is above
+// maxID).
 func FuzzReplaySchemasRecord(f *testing.F) {
 	for _, r := range []struct {
 		key, value string
@@ -140,12 +141,24 @@ func FuzzReplaySchemasRecord(f *testing.F) {
 				t.Fatalf("identity %q names id %d that no version holds", ident, id)
 			}
 		}
+		held := 0
 		for _, vs := range st.subjects {
 			for _, v := range vs {
 				if v.id > st.maxID {
 					t.Fatalf("id %d above maxID %d", v.id, st.maxID)
 				}
+				if !st.ids[v.id][v] {
+					t.Fatalf("version %s/%d is missing from the index of id %d", v.subject, v.version, v.id)
+				}
+				held++
 			}
+		}
+		indexed := 0
+		for _, m := range st.ids {
+			indexed += len(m)
+		}
+		if indexed != held {
+			t.Fatalf("id index holds %d versions, subjects hold %d", indexed, held)
 		}
 		if m := st.modeInScope("s"); !modes[m] {
 			t.Fatalf("mode %q in force", m)
