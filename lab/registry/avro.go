@@ -310,6 +310,10 @@ func parseObject(node *jvalue, names *avroNames) (*avroSchema, error) {
 		if name, err = newName(n, space); err != nil {
 			return nil, err
 		}
+		// NamedSchema's constructor (Java Avro 1.11.4).
+		if _, ok := primitives[name.full()]; ok {
+			return nil, parseErrorf("Schemas may not be named after primitives: %s", name.full())
+		}
 		names.space = name.space
 	}
 

@@ -93,12 +93,9 @@ func (r *Registry) putConfig(q *request, subject string) {
 func (r *Registry) deleteConfig(q *request, subject string, global bool) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	// ConfigResource looks the config up first (40401), then the store
+	// refuses a subject in read-only mode (42205).
 	r.mu.RLock()
-	if readOnly(r.st.modeInScope(subject)) {
-		r.mu.RUnlock()
-		q.fail(errReadOnly(subject))
-		return
-	}
 	var old string
 	if global {
 		old = r.st.level("", r.cfg.defaultLevel)
@@ -111,7 +108,12 @@ func (r *Registry) deleteConfig(q *request, subject string, global bool) {
 		}
 		old = l
 	}
+	ro := readOnly(r.st.modeInScope(subject))
 	r.mu.RUnlock()
+	if ro {
+		q.fail(errReadOnly(subject))
+		return
+	}
 	if err := r.write(q.Context(), configTombstone(subject)); err != nil {
 		q.fail(storeFailure("deleting the compatibility level", err))
 		return

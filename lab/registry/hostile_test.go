@@ -24,6 +24,8 @@ func TestHostileSchemasAreRefusedWith42201(t *testing.T) {
 		{"string fixed size", `{"type":"fixed","name":"F","size":"4"}`, "Invalid or no size"},
 		{"size beyond int", `{"type":"fixed","name":"F","size":4294967296}`, "Invalid or no size"},
 		{"invalid record name", `{"type":"record","name":"9lives","fields":[]}`, "Illegal initial character: 9lives"},
+		{"record named after a primitive", `{"type":"record","name":"int","fields":[]}`, "Schemas may not be named after primitives: int"},
+		{"fixed named after a primitive", `{"type":"fixed","name":"string","size":1}`, "Schemas may not be named after primitives: string"},
 		{"invalid enum symbol", `{"type":"enum","name":"E","symbols":["a b"]}`, "Illegal character in: a b"},
 		{"duplicate enum symbols", `{"type":"enum","name":"E","symbols":["A","A"]}`, "Duplicate enum symbol: A"},
 		{"duplicate field names", `{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]}`, "Duplicate field a in record R"},

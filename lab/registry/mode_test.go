@@ -53,6 +53,7 @@ func TestReadOnlySubjectRefusesWritesWith42205(t *testing.T) {
 	l.wantError(http.MethodDelete, "/subjects/s-value/versions/1", nil, http.StatusUnprocessableEntity, 42205)
 	l.wantError(http.MethodDelete, "/subjects/s-value", nil, http.StatusUnprocessableEntity, 42205)
 	l.wantError(http.MethodPut, "/config/s-value", map[string]string{"compatibility": "NONE"}, http.StatusUnprocessableEntity, 42205)
+	l.wantError(http.MethodDelete, "/config/s-value", nil, http.StatusNotFound, 40401) // no config to delete comes first
 	// Reads go on; other subjects are not affected.
 	var versions []int
 	if status, _ := l.call(http.MethodGet, "/subjects/s-value/versions", nil, &versions); status != http.StatusOK || !reflect.DeepEqual(versions, []int{1}) {
