@@ -84,7 +84,8 @@ func (r *Registry) gather(st *state, req *registerRequest, normalize bool) (*pen
 	if normalize {
 		return nil, p.invalid("normalize=true is not supported by this registry")
 	}
-	srcs, err := st.refSources(req.References, 0)
+	p.refs = append([]reference(nil), req.References...)
+	srcs, err := st.refSources(p.refs, 0, map[string]bool{})
 	if err != nil {
 		return nil, p.invalid(err.Error())
 	}
@@ -118,7 +119,7 @@ type storedSource struct {
 func (st *state) storedSources(vs []*subjectVersion) []storedSource {
 	out := make([]storedSource, len(vs))
 	for i, v := range vs {
-		srcs, err := st.refSources(v.refs, 0)
+		srcs, err := st.refSources(append([]reference(nil), v.refs...), 0, map[string]bool{})
 		out[i] = storedSource{version: v.version, text: v.schema, srcs: srcs, err: err}
 	}
 	return out
@@ -144,14 +145,17 @@ func parseStored(subject string, srcs []storedSource) ([]previousSchema, *apiErr
 	return out, nil
 }
 
-// refSources copies, transitively, the versions references name. The
+// refSources copies, transitively, the versions references name. Like
+// AbstractSchemaProvider.resolveReferences (CP 7.9) each reference name is
+// followed once, so shared references cost nothing more; a reference to
+// version -1 is resolved to the latest version and rewritten in refs. The
 // caller holds r.mu.
-func (st *state) refSources(refs []reference, depth int) ([]refSource, error) {
+func (st *state) refSources(refs []reference, depth int, visited map[string]bool) ([]refSource, error) {
 	if depth > 32 {
 		return nil, fmt.Errorf("schema references nest too deeply")
 	}
 	var out []refSource
-	for _, ref := range refs {
+	for i, ref := range refs {
 		var v *subjectVersion
 		if ref.Version == -1 {
 			if vs := st.versions(ref.Subject, false); len(vs) > 0 {
@@ -163,7 +167,12 @@ func (st *state) refSources(refs []reference, depth int) ([]refSource, error) {
 		if v == nil {
 			return nil, fmt.Errorf("No schema reference found for subject \"%s\" and version %d", ref.Subject, ref.Version)
 		}
-		deps, err := st.refSources(v.refs, depth+1)
+		refs[i].Version = v.version
+		if visited[ref.Name] {
+			continue
+		}
+		visited[ref.Name] = true
+		deps, err := st.refSources(append([]reference(nil), v.refs...), depth+1, visited)
 		if err != nil {
 			return nil, err
 		}
