@@ -365,7 +365,12 @@ func (r *Registry) deleteSubject(q *request, subject string) {
 		}
 	}
 	if !permanent {
+		// KafkaSchemaRegistry.deleteSubject (CP 7.9): the subject's mode
+		// and config go with it.
 		recs = append(recs, deleteSubjectRecord(subject, deleted[len(deleted)-1]))
+		if _, ok := st.modes[subject]; ok {
+			recs = append(recs, modeTombstone(subject))
+		}
 		if _, ok := st.configs[subject]; ok {
 			recs = append(recs, configTombstone(subject))
 		}
@@ -433,7 +438,10 @@ func (r *Registry) deleteVersion(q *request, subject, vstr string) {
 		soft := *v
 		soft.deleted = true
 		recs = append(recs, schemaRecord(&soft))
-		if len(st.versions(subject, false)) == 1 { // the last live version goes: so does the subject's config
+		if len(st.versions(subject, false)) == 1 { // the last live version goes: so do the subject's mode and config
+			if _, ok := st.modes[subject]; ok {
+				recs = append(recs, modeTombstone(subject))
+			}
 			if _, ok := st.configs[subject]; ok {
 				recs = append(recs, configTombstone(subject))
 			}

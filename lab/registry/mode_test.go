@@ -187,3 +187,20 @@ func TestModeRecordsHaveTheRealShape(t *testing.T) {
 		t.Errorf("mode records:\n got %v\nwant %v", got, want)
 	}
 }
+
+// Soft-deleting a subject, or its last live version, removes the subject's
+// mode with its config (KafkaSchemaRegistry.deleteSubject and
+// deleteSchemaVersion, CP 7.9).
+func TestSoftDeleteRemovesTheSubjectMode(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.register("a-value", `"string"`)
+	l.register("b-value", `"string"`)
+	l.call(http.MethodPut, "/mode/a-value", map[string]string{"mode": "READWRITE"}, nil)
+	l.call(http.MethodPut, "/mode/b-value", map[string]string{"mode": "READWRITE"}, nil)
+	var deleted []int
+	l.call(http.MethodDelete, "/subjects/a-value", nil, &deleted)
+	l.wantError(http.MethodGet, "/mode/a-value", nil, http.StatusNotFound, 40409)
+	var n int
+	l.call(http.MethodDelete, "/subjects/b-value/versions/1", nil, &n)
+	l.wantError(http.MethodGet, "/mode/b-value", nil, http.StatusNotFound, 40409)
+}
