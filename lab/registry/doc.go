@@ -37,10 +37,12 @@
 // Schemas are stored and compared in the form Java Avro's Schema.toString
 // produces (Confluent's canonical string, not the Parsing Canonical Form).
 // Schema text is parsed with Jackson's default nesting limit (1000) and
-// Java Avro 1.11's rules. A registration's compatibility check runs without
-// any registry-wide lock (only its commit is serialised), matches union
-// branches through an index, and is bounded: a check needing more than
-// maxCompatSteps type comparisons is refused with 42201.
+// Java Avro 1.11's rules. Schema texts are copied under the state's read
+// lock and parsed and checked outside it; registrations to one subject take
+// turns, and only the short commit of a registration is serialised across
+// subjects. The compatibility check matches union branches through an
+// index and is bounded: a check needing more than maxCompatSteps type
+// comparisons is refused with 42201.
 //
 // Known limits, each refused with an error rather than ignored:
 // normalize=true, schema metadata and rule sets, and config fields other

@@ -44,6 +44,10 @@ func (r *Registry) register(q *request, subject string) {
 		q.fail(errInvalidSubject(subject))
 		return
 	}
+	// Registrations to one subject take turns, so they do not invalidate
+	// each other's checks; other subjects are not held up.
+	unlock := r.subjectMu.lock(subject)
+	defer unlock()
 	for attempt := 0; ; attempt++ {
 		done, aerr := r.tryRegister(q, subject, &req)
 		if aerr != nil {
@@ -61,7 +65,8 @@ func (r *Registry) register(q *request, subject string) {
 }
 
 // maxRegisterAttempts bounds how often a registration re-runs its check
-// because the subject changed while it was checking.
+// because the subject, its level or its mode changed (by a delete, config
+// or mode request) while it was checking.
 const maxRegisterAttempts = 5
 
 // subjectSnapshot is what a registration's decision depends on; a

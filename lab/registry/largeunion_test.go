@@ -147,3 +147,56 @@ func BenchmarkCompatLargeUnion(b *testing.B) {
 		}
 	}
 }
+
+// With checks running outside the write lock, concurrent registrations
+// still get distinct ids for distinct schemas, one version each, and
+// consecutive version numbers per subject.
+func TestConcurrentRegistrationsGetDistinctIDsAndVersions(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.setLevel("", "NONE")
+	const n = 8
+	type result struct {
+		subject string
+		id      int
+		status  int
+	}
+	results := make(chan result, 2*n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		for _, subject := range []string{"same-value", fmt.Sprintf("own-%d-value", i)} {
+			wg.Add(1)
+			go func(i int, subject string) {
+				defer wg.Done()
+				var out struct {
+					ID int `json:"id"`
+				}
+				schema := fmt.Sprintf(`{"type":"fixed","name":"F%d","size":%d}`, i, len(subject))
+				status, _ := l.call(http.MethodPost, "/subjects/"+subject+"/versions", map[string]string{"schema": schema}, &out)
+				results <- result{subject, out.ID, status}
+			}(i, subject)
+		}
+	}
+	wg.Wait()
+	close(results)
+	ids := map[int]string{}
+	for r := range results {
+		if r.status != http.StatusOK {
+			t.Fatalf("register %s = %d", r.subject, r.status)
+		}
+		if other, dup := ids[r.id]; dup {
+			t.Errorf("id %d given to %s and %s for different schemas", r.id, other, r.subject)
+		}
+		ids[r.id] = r.subject
+	}
+	var versions []int
+	l.call(http.MethodGet, "/subjects/same-value/versions", nil, &versions)
+	if len(versions) != n {
+		t.Fatalf("same-value versions = %v, want %d", versions, n)
+	}
+	for i, v := range versions {
+		if v != i+1 {
+			t.Errorf("same-value versions = %v, want 1..%d", versions, n)
+			break
+		}
+	}
+}

@@ -73,6 +73,7 @@ type Registry struct {
 	checkHook func(subject string)
 
 	writeMu   sync.Mutex
+	subjectMu keyedMutex // one registration per subject at a time
 	closeOnce sync.Once
 }
 
@@ -268,4 +269,42 @@ func (r *Registry) Close() error {
 		r.prod.Close()
 	})
 	return nil
+}
+
+// keyedMutex is a set of mutexes by key, created on first use and dropped
+// when nobody holds or waits for them, like the Java registry's
+// KafkaStore.lockFor(subject).
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	refs int
+}
+
+// lock locks key and returns the function that unlocks it.
+func (k *keyedMutex) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
 }
