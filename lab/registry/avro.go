@@ -74,6 +74,7 @@ type avroSchema struct {
 	props       []jmember
 	isError     bool
 	fields      []*avroField
+	fieldIndex  map[string]*avroField // fields by name
 	symbols     []string
 	enumDefault *string
 	size        int
@@ -96,6 +97,9 @@ func (s *avroSchema) fullName() string {
 }
 
 func (s *avroSchema) field(name string) *avroField {
+	if s.fieldIndex != nil {
+		return s.fieldIndex[name]
+	}
 	for _, f := range s.fields {
 		if f.name == name {
 			return f
@@ -141,6 +145,10 @@ var (
 	enumReserved  = map[string]bool{"default": true}
 	fieldReserved = map[string]bool{"default": true, "doc": true, "name": true, "order": true, "type": true, "aliases": true}
 )
+
+// maxArrayVMLimit is Java Avro's SystemLimitException.MAX_ARRAY_VM_LIMIT
+// (Integer.MAX_VALUE - 8), the largest fixed size it accepts.
+const maxArrayVMLimit = 1<<31 - 1 - 8
 
 // avroNames is the parser's table of defined named types plus the current
 // default namespace.
@@ -302,6 +310,10 @@ func parseObject(node *jvalue, names *avroNames) (*avroSchema, error) {
 		if name, err = newName(n, space); err != nil {
 			return nil, err
 		}
+		// NamedSchema's constructor (Java Avro 1.11.4).
+		if _, ok := primitives[name.full()]; ok {
+			return nil, parseErrorf("Schemas may not be named after primitives: %s", name.full())
+		}
 		names.space = name.space
 	}
 
@@ -328,6 +340,10 @@ func parseObject(node *jvalue, names *avroNames) (*avroSchema, error) {
 				return nil, parseErrorf("Duplicate field %s in record %s", f.name, name.full())
 			}
 			result.fields = append(result.fields, f)
+			if result.fieldIndex == nil {
+				result.fieldIndex = map[string]*avroField{}
+			}
+			result.fieldIndex[f.name] = f
 		}
 	case typ == "enum":
 		reserved = enumReserved
@@ -388,6 +404,14 @@ func parseObject(node *jvalue, names *avroNames) (*avroSchema, error) {
 			return nil, parseErrorf("Invalid or no size: %s", compact(node))
 		}
 		size := int(sizeNode.float())
+		// FixedSchema's constructor checks the size as a byte length
+		// (SystemLimitException.checkMaxBytesLength, Avro 1.11.4).
+		if size < 0 {
+			return nil, parseErrorf("Malformed data. Length is negative: %d", size)
+		}
+		if size > maxArrayVMLimit {
+			return nil, parseErrorf("Cannot read arrays longer than %d bytes in Java library", maxArrayVMLimit)
+		}
 		result = &avroSchema{kind: kFixed, name: name, doc: doc, size: size}
 		if err := names.add(result); err != nil {
 			return nil, err

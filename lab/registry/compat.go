@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -58,14 +59,107 @@ type schemaPair struct{ reader, writer *avroSchema }
 // written with the writer schema be read with the reader schema?
 type resolver struct {
 	memo     map[schemaPair]*compatResult
+	unions   map[*avroSchema]*unionIndex
 	location []string
+	steps    int  // pairs calculated, bounded by maxCompatSteps
+	pairwise bool // try every reader union branch (a reference for tests)
+}
+
+// maxCompatSteps bounds the reader/writer type pairs one check may compare.
+// Memoisation and the union index keep real schemas far below it; a schema
+// built to exceed it is refused instead of holding the registry busy.
+var maxCompatSteps = 1_000_000 // a variable so tests can lower it
+
+// errCompatTooComplex is returned when a check exceeds maxCompatSteps.
+var errCompatTooComplex = errors.New("compatibility check needs too many type comparisons; the schema is too complex to check")
+
+// unionIndex finds, for a writer type, the only reader union branches that
+// can possibly read it: the same or a promotable unnamed type, or a named
+// type of the same kind whose name or alias matches. Every other branch
+// fails with TYPE_MISMATCH or NAME_MISMATCH, so skipping them does not
+// change the outcome (Avro's ReaderWriterCompatibilityChecker tries each
+// branch in turn and stops at the first that can read the writer).
+type unionIndex struct {
+	unnamed map[kind]*avroSchema
+	byName  map[kindName][]*avroSchema // unqualified name
+	byAlias map[kindName][]*avroSchema // alias full name
+}
+
+type kindName struct {
+	kind kind
+	name string
+}
+
+func newUnionIndex(u *avroSchema) *unionIndex {
+	ix := &unionIndex{unnamed: map[kind]*avroSchema{}, byName: map[kindName][]*avroSchema{}, byAlias: map[kindName][]*avroSchema{}}
+	for _, b := range u.branches {
+		if !b.named() {
+			if _, ok := ix.unnamed[b.kind]; !ok {
+				ix.unnamed[b.kind] = b
+			}
+			continue
+		}
+		k := kindName{b.kind, b.name.name}
+		ix.byName[k] = append(ix.byName[k], b)
+		for _, a := range b.aliases {
+			ka := kindName{b.kind, a.full()}
+			ix.byAlias[ka] = append(ix.byAlias[ka], b)
+		}
+	}
+	return ix
+}
+
+// readerKinds lists the reader types that can read a writer type: itself
+// and its promotions (Avro specification, "Schema Resolution").
+var readerKinds = map[kind][]kind{
+	kInt:    {kInt, kLong, kFloat, kDouble},
+	kLong:   {kLong, kFloat, kDouble},
+	kFloat:  {kFloat, kDouble},
+	kString: {kString, kBytes},
+	kBytes:  {kBytes, kString},
+}
+
+func (ix *unionIndex) candidates(writer *avroSchema) []*avroSchema {
+	var out []*avroSchema
+	if writer.named() {
+		seen := map[*avroSchema]bool{}
+		for _, b := range ix.byName[kindName{writer.kind, writer.name.name}] {
+			seen[b] = true
+			out = append(out, b)
+		}
+		for _, b := range ix.byAlias[kindName{writer.kind, writer.name.full()}] {
+			if !seen[b] {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	ks, ok := readerKinds[writer.kind]
+	if !ok {
+		ks = []kind{writer.kind}
+	}
+	for _, k := range ks {
+		if b, ok := ix.unnamed[k]; ok {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (r *resolver) unionIndex(u *avroSchema) *unionIndex {
+	ix, ok := r.unions[u]
+	if !ok {
+		ix = newUnionIndex(u)
+		r.unions[u] = ix
+	}
+	return ix
 }
 
 // canRead lists why reader cannot read data written with writer; empty
 // means it can. A panic-free stand-in for Java's AvroRuntimeException is
 // reported as a finding of type AvroRuntimeException.
 func canRead(reader, writer *avroSchema) (found []incompatibility, err error) {
-	r := &resolver{memo: map[schemaPair]*compatResult{}}
+	r := &resolver{memo: map[schemaPair]*compatResult{}, unions: map[*avroSchema]*unionIndex{}}
 	res, err := r.compatibilityAt("", reader, writer)
 	if err != nil {
 		return nil, err
@@ -105,6 +199,10 @@ func (r *resolver) compatibility(reader, writer *avroSchema) (*compatResult, err
 			return &compatResult{}, nil // recursion: compatible unless proven otherwise
 		}
 		return res, nil
+	}
+	r.steps++
+	if r.steps > maxCompatSteps {
+		return nil, fmt.Errorf("%w (limit %d)", errCompatTooComplex, maxCompatSteps)
 	}
 	r.memo[pair] = &compatResult{inProgress: true}
 	res, err := r.calculate(reader, writer)
@@ -196,7 +294,11 @@ func (r *resolver) calculate(reader, writer *avroSchema) (*compatResult, error) 
 			return result, nil
 		}
 	case kUnion:
-		for _, rb := range reader.branches {
+		branches := reader.branches
+		if !r.pairwise {
+			branches = r.unionIndex(reader).candidates(writer)
+		}
+		for _, rb := range branches {
 			res, err := r.compatibility(rb, writer)
 			if err != nil {
 				return nil, err
@@ -304,16 +406,19 @@ func (r *resolver) checkRecordFields(reader, writer *avroSchema) (*compatResult,
 
 // readMessages runs the reader/writer check and renders Confluent's
 // messages, labelling the reader and writer ("new"/"old").
-func readMessages(reader, writer *avroSchema, readerLabel, writerLabel string) []string {
+func readMessages(reader, writer *avroSchema, readerLabel, writerLabel string) ([]string, error) {
 	found, err := canRead(reader, writer)
+	if errors.Is(err, errCompatTooComplex) {
+		return nil, err
+	}
 	if err != nil {
-		return []string{"{errorType:'AvroRuntimeException', description:'" + err.Error() + "'}"}
+		return []string{"{errorType:'AvroRuntimeException', description:'" + err.Error() + "'}"}, nil
 	}
 	out := make([]string, 0, len(found))
 	for _, f := range found {
 		out = append(out, f.difference(readerLabel, writerLabel))
 	}
-	return out
+	return out, nil
 }
 
 // Compatibility levels, as the registry spells them.
@@ -353,9 +458,9 @@ func trailer(p previousSchema) []string {
 // Non-transitive levels look at the latest only; transitive levels walk from
 // newest to oldest and stop at the first failure. The result is empty when
 // compatible; otherwise it ends with the validateFields/compatibility entry.
-func checkLevel(level string, next *avroSchema, previous []previousSchema) []string {
+func checkLevel(level string, next *avroSchema, previous []previousSchema) ([]string, error) {
 	if level == levelNone || len(previous) == 0 {
-		return nil
+		return nil, nil
 	}
 	candidates := previous
 	transitive := strings.HasSuffix(level, "_TRANSITIVE")
@@ -368,22 +473,37 @@ func checkLevel(level string, next *avroSchema, previous []previousSchema) []str
 		var msgs []string
 		switch base {
 		case levelBackward:
-			if m := readMessages(next, p.schema, "new", "old"); len(m) > 0 {
+			m, err := readMessages(next, p.schema, "new", "old")
+			if err != nil {
+				return nil, err
+			}
+			if len(m) > 0 {
 				msgs = append(m, trailer(p)...)
 			}
 		case levelForward:
-			if m := readMessages(p.schema, next, "old", "new"); len(m) > 0 {
+			m, err := readMessages(p.schema, next, "old", "new")
+			if err != nil {
+				return nil, err
+			}
+			if len(m) > 0 {
 				msgs = append(m, trailer(p)...)
 			}
 		case levelFull:
-			msgs = readMessages(p.schema, next, "old", "new")
-			if m := readMessages(next, p.schema, "new", "old"); len(m) > 0 {
+			var err error
+			if msgs, err = readMessages(p.schema, next, "old", "new"); err != nil {
+				return nil, err
+			}
+			m, err := readMessages(next, p.schema, "new", "old")
+			if err != nil {
+				return nil, err
+			}
+			if len(m) > 0 {
 				msgs = append(append(msgs, m...), trailer(p)...)
 			}
 		}
 		if len(msgs) > 0 {
-			return append(msgs, fmt.Sprintf("{validateFields: 'false', compatibility: '%s'}", level))
+			return append(msgs, fmt.Sprintf("{validateFields: 'false', compatibility: '%s'}", level)), nil
 		}
 	}
-	return nil
+	return nil, nil
 }

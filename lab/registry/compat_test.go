@@ -104,12 +104,12 @@ func TestCanRead(t *testing.T) {
 func TestDifferenceMessages(t *testing.T) {
 	reader := mustParse(t, rec(`{"name":"a","type":"int"},{"name":"custid","type":"string"}`))
 	writer := mustParse(t, rec(`{"name":"a","type":"int"}`))
-	got := readMessages(reader, writer, "new", "old")
+	got, _ := readMessages(reader, writer, "new", "old")
 	want := "{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'custid' at path '/fields/1' in the new schema has no default value and is missing in the old schema', additionalInfo:'custid'}"
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("messages\n got %q\nwant %q", got, want)
 	}
-	got = readMessages(mustParse(t, `"boolean"`), mustParse(t, `"int"`), "new", "old")
+	got, _ = readMessages(mustParse(t, `"boolean"`), mustParse(t, `"int"`), "new", "old")
 	want = "{errorType:'TYPE_MISMATCH', description:'The type (path '/') of a field in the new schema does not match with the old schema', additionalInfo:'reader type: BOOLEAN not compatible with writer type: INT'}"
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("messages\n got %q\nwant %q", got, want)
@@ -153,7 +153,7 @@ func TestCheckLevel(t *testing.T) {
 	for level, cases := range want {
 		for name, ok := range cases {
 			t.Run(level+"/"+name, func(t *testing.T) {
-				msgs := checkLevel(level, mustParse(t, candidates[name]), history)
+				msgs, _ := checkLevel(level, mustParse(t, candidates[name]), history)
 				if got := len(msgs) == 0; got != ok {
 					t.Fatalf("compatible = %v, want %v; messages %q", got, ok, msgs)
 				}
@@ -183,10 +183,10 @@ func TestForwardTransitiveReachesOldVersions(t *testing.T) {
 		{version: 2, canonical: v2, schema: mustParse(t, v2)},
 	}
 	next := mustParse(t, rec(`{"name":"z","type":"int","default":0}`)) // drops a
-	if msgs := checkLevel(levelForward, next, history); len(msgs) != 0 {
+	if msgs, _ := checkLevel(levelForward, next, history); len(msgs) != 0 {
 		t.Errorf("FORWARD: v2 has a default for a, want compatible; got %q", msgs)
 	}
-	msgs := checkLevel(levelForwardTransitive, next, history)
+	msgs, _ := checkLevel(levelForwardTransitive, next, history)
 	if len(msgs) == 0 {
 		t.Fatal("FORWARD_TRANSITIVE: v1 requires a, want incompatible")
 	}

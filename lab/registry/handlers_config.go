@@ -73,6 +73,13 @@ func (r *Registry) putConfig(q *request, subject string) {
 	}
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	r.mu.RLock()
+	ro := readOnly(r.st.modeInScope(subject))
+	r.mu.RUnlock()
+	if ro {
+		q.fail(errReadOnly(subject))
+		return
+	}
 	if err := r.write(q.Context(), configRecord(subject, level)); err != nil {
 		q.fail(storeFailure("updating the compatibility level", err))
 		return
@@ -86,6 +93,8 @@ func (r *Registry) putConfig(q *request, subject string) {
 func (r *Registry) deleteConfig(q *request, subject string, global bool) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
+	// ConfigResource looks the config up first (40401), then the store
+	// refuses a subject in read-only mode (42205).
 	r.mu.RLock()
 	var old string
 	if global {
@@ -99,7 +108,12 @@ func (r *Registry) deleteConfig(q *request, subject string, global bool) {
 		}
 		old = l
 	}
+	ro := readOnly(r.st.modeInScope(subject))
 	r.mu.RUnlock()
+	if ro {
+		q.fail(errReadOnly(subject))
+		return
+	}
 	if err := r.write(q.Context(), configTombstone(subject)); err != nil {
 		q.fail(storeFailure("deleting the compatibility level", err))
 		return
@@ -129,8 +143,9 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 			return
 		}
 	}
+	// The schemas are copied under the read lock, then parsed and checked
+	// without it, so a slow check holds up no other request.
 	r.mu.RLock()
-	defer r.mu.RUnlock()
 	st := r.st
 	var against []*subjectVersion
 	switch {
@@ -139,6 +154,7 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 	default:
 		v := st.findVersion(subject, version, latest, false)
 		if v == nil && !latest {
+			r.mu.RUnlock()
 			q.fail(errVersionNotFound(version))
 			return
 		}
@@ -146,7 +162,14 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 			against = []*subjectVersion{v}
 		}
 	}
-	p, aerr := r.prepare(st, &req, q.boolParam("normalize"))
+	pending, aerr := r.gather(st, &req, q.boolParam("normalize"))
+	stored := st.storedSources(against)
+	level := st.level(subject, r.cfg.defaultLevel)
+	r.mu.RUnlock()
+	var p *prepared
+	if aerr == nil {
+		p, aerr = pending.parse()
+	}
 	if aerr != nil {
 		if verbose && aerr.code == 42201 {
 			msgs := []string{aerr.msg}
@@ -156,18 +179,18 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 		q.fail(aerr)
 		return
 	}
-	var previous []previousSchema
-	for _, v := range against {
-		s, err := r.parseStored(st, v)
-		if err != nil {
-			q.fail(errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err)))
-			return
-		}
-		previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
+	previous, aerr := parseStored(subject, stored)
+	if aerr != nil {
+		q.fail(aerr)
+		return
 	}
 	// Against one version the level's transitivity makes no difference;
 	// against all versions it applies as it does on register.
-	msgs := checkLevel(st.level(subject, r.cfg.defaultLevel), p.schema, previous)
+	msgs, err := checkLevel(level, p.schema, previous)
+	if err != nil {
+		q.fail(errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err)))
+		return
+	}
 	resp := compatibilityResponse{IsCompatible: len(msgs) == 0}
 	if verbose {
 		if msgs == nil {

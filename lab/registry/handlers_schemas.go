@@ -2,6 +2,8 @@ package registry
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // schemaString is the response of GET /schemas/ids/{id}. schemaType is
@@ -79,4 +81,71 @@ func (r *Registry) getIDSubjects(q *request, id int) {
 		}
 	}
 	q.ok(out)
+}
+
+// Limits of GET /schemas: schema.search.default.limit and
+// schema.search.max.limit both default to 1000 in CP 7.9
+// (SchemaRegistryConfig.java); a limit outside 1..max means the default.
+const schemaSearchLimit = 1000
+
+// listSchemas is GET /schemas?subjectPrefix=&deleted=&latestOnly=&offset=&limit=
+// (SchemasResource.getSchemas in CP 7.9): versions of the subjects starting
+// with the prefix, sorted by subject then version, soft-deleted ones only
+// with deleted=true, only each subject's last one with latestOnly=true,
+// then paged.
+func (r *Registry) listSchemas(q *request) {
+	query := q.URL.Query()
+	offset, ok1 := intParam(query.Get("offset"), 0)
+	limit, ok2 := intParam(query.Get("limit"), -1)
+	if !ok1 || !ok2 {
+		// Jersey answers 404 when a query parameter does not convert.
+		q.fail(errHTTP(http.StatusNotFound))
+		return
+	}
+	if offset < 0 {
+		// Stream.skip throws IllegalArgumentException, which rest-utils'
+		// generic mapper turns into a 500 carrying the exception message.
+		q.fail(&apiError{http.StatusInternalServerError, http.StatusInternalServerError, strconv.Itoa(offset)})
+		return
+	}
+	if limit <= 0 || limit > schemaSearchLimit {
+		limit = schemaSearchLimit
+	}
+	deleted, latestOnly := q.boolParam("deleted"), q.boolParam("latestOnly")
+	prefix := query.Get("subjectPrefix")
+
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := []schemaEntity{}
+	skipped := 0
+	for _, s := range r.st.subjectNames(prefix, deleted, false) {
+		vs := r.st.versions(s, deleted)
+		if latestOnly && len(vs) > 0 {
+			vs = vs[len(vs)-1:]
+		}
+		for _, v := range vs {
+			if skipped < offset {
+				skipped++
+				continue
+			}
+			if len(out) == limit {
+				q.ok(out)
+				return
+			}
+			out = append(out, entity(v))
+		}
+	}
+	q.ok(out)
+}
+
+// intParam parses an int query parameter; "" gives def.
+func intParam(s string, def int) (int, bool) {
+	if s == "" {
+		return def, true
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return int(n), true
 }

@@ -29,7 +29,11 @@ func storeFailure(op string, err error) *apiError {
 	return errStore(fmt.Sprintf("Error while %s in the backend Kafka store: %v", op, err))
 }
 
-// register is POST /subjects/{subject}/versions.
+// register is POST /subjects/{subject}/versions (KafkaSchemaRegistry.register
+// in CP 7.9). The compatibility check, the expensive part, runs without any
+// registry-wide lock: the inputs are copied under the read lock, checked,
+// and the result is committed only if the subject, its level and mode did
+// not change meanwhile (else the check runs again).
 func (r *Registry) register(q *request, subject string) {
 	var req registerRequest
 	if aerr := q.readJSON(&req, r.cfg.maxRequestBytes); aerr != nil {
@@ -40,82 +44,158 @@ func (r *Registry) register(q *request, subject string) {
 		q.fail(errInvalidSubject(subject))
 		return
 	}
-	if req.ID != nil && *req.ID > 0 {
-		q.fail(errNotPermitted(fmt.Sprintf("Subject %s is not in import mode", subject)))
-		return
+	// Registrations to one subject take turns, so they do not invalidate
+	// each other's checks; other subjects are not held up.
+	unlock := r.subjectMu.lock(subject)
+	defer unlock()
+	for attempt := 0; ; attempt++ {
+		done, aerr := r.tryRegister(q, subject, &req)
+		if aerr != nil {
+			q.fail(aerr)
+			return
+		}
+		if done {
+			return
+		}
+		if attempt == maxRegisterAttempts {
+			q.fail(errStore(fmt.Sprintf("Error while registering the schema: subject %s kept changing during %d compatibility checks", subject, maxRegisterAttempts)))
+			return
+		}
+	}
+}
+
+// maxRegisterAttempts bounds how often a registration re-runs its check
+// because the subject, its level or its mode changed (by a delete, config
+// or mode request) while it was checking.
+const maxRegisterAttempts = 5
+
+// subjectSnapshot is what a registration's decision depends on; a
+// registration commits only if it is unchanged.
+func (st *state) subjectSnapshot(subject, defaultLevel string) string {
+	var b strings.Builder
+	b.WriteString(st.level(subject, defaultLevel))
+	b.WriteByte('|')
+	b.WriteString(st.modeInScope(subject))
+	for _, v := range st.versions(subject, true) {
+		fmt.Fprintf(&b, "|%d:%d:%t", v.version, v.id, v.deleted)
+	}
+	return b.String()
+}
+
+// tryRegister makes one attempt; done=false means the subject changed
+// during the check and the caller should try again.
+func (r *Registry) tryRegister(q *request, subject string, req *registerRequest) (done bool, aerr *apiError) {
+	importID := -1
+	if req.ID != nil {
+		importID = *req.ID
+	}
+	r.mu.RLock()
+	st := r.st
+	mode := st.modeInScope(subject)
+	switch {
+	case readOnly(mode):
+		r.mu.RUnlock()
+		return false, errReadOnly(subject)
+	case importID >= 0 && mode != modeImport:
+		r.mu.RUnlock()
+		return false, errNotPermitted(fmt.Sprintf("Subject %s is not in import mode", subject))
+	case importID < 0 && mode != modeReadWrite:
+		r.mu.RUnlock()
+		return false, errNotPermitted(fmt.Sprintf("Subject %s is not in read-write mode", subject))
+	}
+	pending, aerr := r.gather(st, req, q.boolParam("normalize"))
+	if aerr != nil {
+		r.mu.RUnlock()
+		return false, aerr
+	}
+	snapshot := st.subjectSnapshot(subject, r.cfg.defaultLevel)
+	level := st.level(subject, r.cfg.defaultLevel)
+	var stored []storedSource
+	if mode != modeImport {
+		stored = st.storedSources(st.versions(subject, false))
+	}
+	r.mu.RUnlock()
+
+	// Parsing and checking run without the lock.
+	p, aerr := pending.parse()
+	if aerr != nil {
+		return false, aerr
+	}
+	key := identity(p.canonical, p.refs)
+	r.mu.RLock()
+	if id, known := r.st.hashes[key]; known && (importID < 0 || importID == id) && (req.Version == nil || *req.Version == 0) {
+		for _, v := range r.st.versions(subject, false) {
+			if v.id == id {
+				r.mu.RUnlock()
+				q.ok(map[string]int{"id": id})
+				return true, nil
+			}
+		}
+	}
+	r.mu.RUnlock()
+	previous, aerr := parseStored(subject, stored)
+	if aerr != nil {
+		return false, aerr
+	}
+
+	if r.checkHook != nil {
+		r.checkHook(subject)
+	}
+	msgs, err := checkLevel(level, p.schema, previous)
+	if err != nil {
+		return false, errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err))
+	}
+	if len(msgs) > 0 {
+		return false, errIncompatible(subject, "["+strings.Join(msgs, ", ")+"]")
 	}
 
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
-
 	r.mu.RLock()
-	st := r.st
-	p, aerr := r.prepare(st, &req, q.boolParam("normalize"))
-	if aerr != nil {
+	st = r.st
+	if st.subjectSnapshot(subject, r.cfg.defaultLevel) != snapshot {
 		r.mu.RUnlock()
-		q.fail(aerr)
-		return
-	}
-	key := identity(p.canonical, p.refs)
-	id, known := st.hashes[key]
-	if known {
-		for _, v := range st.versions(subject, false) {
-			if v.id == id {
-				r.mu.RUnlock()
-				q.ok(map[string]int{"id": id})
-				return
-			}
-		}
+		return false, nil
 	}
 	newVersion := st.nextVersion(subject)
 	if req.Version != nil && *req.Version > 0 && *req.Version != newVersion {
-		r.mu.RUnlock()
-		q.fail(errNotPermitted(fmt.Sprintf("Version %d is not one more than the latest version %d of subject %s", *req.Version, newVersion-1, subject)))
-		return
-	}
-	level := st.level(subject, r.cfg.defaultLevel)
-	var previous []previousSchema
-	for _, v := range st.versions(subject, false) {
-		s, err := r.parseStored(st, v)
-		if err != nil {
+		if mode != modeImport {
 			r.mu.RUnlock()
-			q.fail(errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, v.version, err)))
-			return
+			return false, errInvalidSchema("Version is not one more than previous version")
 		}
-		previous = append(previous, previousSchema{version: v.version, canonical: v.schema, schema: s})
+		newVersion = *req.Version
 	}
-	if msgs := checkLevel(level, p.schema, previous); len(msgs) > 0 {
-		r.mu.RUnlock()
-		q.fail(errIncompatible(subject, "["+strings.Join(msgs, ", ")+"]"))
-		return
-	}
-	if !known {
+	id, known := st.hashes[key]
+	switch {
+	case importID >= 0:
+		if old := st.byID(importID); old != nil && identity(old.schema, old.refs) != key {
+			r.mu.RUnlock()
+			return false, errNotPermitted(fmt.Sprintf("Overwrite new schema with id %d is not permitted.", importID))
+		}
+		id = importID
+	case !known:
 		id = st.maxID + 1
 	}
 	var stale []int // soft-deleted versions of the same schema, tombstoned once it is back
 	for _, v := range st.versions(subject, true) {
-		if v.deleted && v.id == id {
+		if v.deleted && v.id == id && v.version < newVersion {
 			stale = append(stale, v.version)
 		}
 	}
 	r.mu.RUnlock()
 
-	sv := &subjectVersion{subject: subject, version: newVersion, id: id, schema: p.canonical, refs: p.refs}
-	if err := r.write(q.Context(), schemaRecord(sv)); err != nil {
-		q.fail(storeFailure("registering the schema", err))
-		return
+	recs := make([]storeRecord, 0, len(stale)+1)
+	for _, v := range stale {
+		recs = append(recs, schemaTombstone(subject, v))
 	}
-	if len(stale) > 0 {
-		recs := make([]storeRecord, len(stale))
-		for i, v := range stale {
-			recs[i] = schemaTombstone(subject, v)
-		}
-		if err := r.write(q.Context(), recs...); err != nil {
-			r.log.Warn("tombstone re-registered schema versions", "subject", subject, "err", err)
-		}
+	sv := &subjectVersion{subject: subject, version: newVersion, id: id, schema: p.canonical, refs: p.refs}
+	recs = append(recs, schemaRecord(sv))
+	if err := r.write(q.Context(), recs...); err != nil {
+		return false, storeFailure("registering the schema", err)
 	}
 	r.log.Debug("registered schema", "subject", subject, "version", newVersion, "id", id)
 	q.ok(map[string]int{"id": id})
+	return true, nil
 }
 
 // lookup is POST /subjects/{subject}.
@@ -127,16 +207,24 @@ func (r *Registry) lookup(q *request, subject string) {
 	}
 	deleted := q.boolParam("deleted")
 	r.mu.RLock()
-	defer r.mu.RUnlock()
 	if !r.st.hasSubject(subject, deleted) {
+		r.mu.RUnlock()
 		q.fail(errSubjectNotFound(subject))
 		return
 	}
-	p, aerr := r.prepare(r.st, &req, q.boolParam("normalize"))
+	pending, aerr := r.gather(r.st, &req, q.boolParam("normalize"))
+	r.mu.RUnlock()
 	if aerr != nil {
 		q.fail(aerr)
 		return
 	}
+	p, aerr := pending.parse() // without the lock
+	if aerr != nil {
+		q.fail(aerr)
+		return
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	if id, ok := r.st.hashes[identity(p.canonical, p.refs)]; ok {
 		vs := r.st.versions(subject, deleted)
 		for i := len(vs) - 1; i >= 0; i-- {
@@ -252,6 +340,11 @@ func (r *Registry) deleteSubject(q *request, subject string) {
 		q.fail(errSubjectNotFound(subject))
 		return
 	}
+	if readOnly(st.modeInScope(subject)) {
+		r.mu.RUnlock()
+		q.fail(errReadOnly(subject))
+		return
+	}
 	if !permanent && !st.hasSubject(subject, false) {
 		r.mu.RUnlock()
 		q.fail(errSubjectSoftDeleted(subject))
@@ -277,7 +370,12 @@ func (r *Registry) deleteSubject(q *request, subject string) {
 		}
 	}
 	if !permanent {
+		// KafkaSchemaRegistry.deleteSubject (CP 7.9): the subject's mode
+		// and config go with it.
 		recs = append(recs, deleteSubjectRecord(subject, deleted[len(deleted)-1]))
+		if _, ok := st.modes[subject]; ok {
+			recs = append(recs, modeTombstone(subject))
+		}
 		if _, ok := st.configs[subject]; ok {
 			recs = append(recs, configTombstone(subject))
 		}
@@ -307,6 +405,11 @@ func (r *Registry) deleteVersion(q *request, subject, vstr string) {
 	if !st.hasSubject(subject, true) {
 		r.mu.RUnlock()
 		q.fail(errSubjectNotFound(subject))
+		return
+	}
+	if readOnly(st.modeInScope(subject)) {
+		r.mu.RUnlock()
+		q.fail(errReadOnly(subject))
 		return
 	}
 	v := st.findVersion(subject, version, latest, true)
@@ -340,7 +443,10 @@ func (r *Registry) deleteVersion(q *request, subject, vstr string) {
 		soft := *v
 		soft.deleted = true
 		recs = append(recs, schemaRecord(&soft))
-		if len(st.versions(subject, false)) == 1 { // the last live version goes: so does the subject's config
+		if len(st.versions(subject, false)) == 1 { // the last live version goes: so do the subject's mode and config
+			if _, ok := st.modes[subject]; ok {
+				recs = append(recs, modeTombstone(subject))
+			}
 			if _, ok := st.configs[subject]; ok {
 				recs = append(recs, configTombstone(subject))
 			}

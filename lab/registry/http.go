@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -97,7 +98,6 @@ func consumable(contentType string) bool {
 type request struct {
 	*http.Request
 	w        http.ResponseWriter
-	segs     []string
 	respType string
 }
 
@@ -149,23 +149,108 @@ func (q *request) readJSON(v any, limit int64) *apiError {
 	return nil
 }
 
-// splitPath decodes each segment of the escaped path, so subjects may hold
-// encoded slashes.
-func splitPath(escaped string) ([]string, bool) {
-	escaped = strings.Trim(escaped, "/")
-	if escaped == "" {
-		return nil, true
+// routes builds the API's method+path table. ServeMux unescapes each
+// path segment before matching, so subjects may hold encoded slashes; GET
+// patterns answer HEAD too.
+func (r *Registry) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	h := func(pattern string, fn func(q *request)) {
+		m.Handle(pattern, handler(fn))
 	}
-	parts := strings.Split(escaped, "/")
-	for i, p := range parts {
-		d, err := url.PathUnescape(p)
-		if err != nil {
-			return nil, false
-		}
-		parts[i] = d
-	}
-	return parts, true
+	h("GET /{$}", func(q *request) { q.ok(struct{}{}) })
+
+	h("GET /schemas", r.listSchemas)
+	h("GET /schemas/types", func(q *request) { q.ok([]string{"AVRO"}) })
+	h("GET /schemas/ids/{id}", r.withID(r.getSchemaByID))
+	h("GET /schemas/ids/{id}/schema", r.withID(r.getRawSchemaByID))
+	h("GET /schemas/ids/{id}/versions", r.withID(r.getIDVersions))
+	h("GET /schemas/ids/{id}/subjects", r.withID(r.getIDSubjects))
+
+	h("GET /subjects", r.listSubjects)
+	h("POST /subjects/{subject}", func(q *request) { r.lookup(q, q.PathValue("subject")) })
+	h("DELETE /subjects/{subject}", func(q *request) { r.deleteSubject(q, q.PathValue("subject")) })
+	h("GET /subjects/{subject}/versions", func(q *request) { r.listVersions(q, q.PathValue("subject")) })
+	h("POST /subjects/{subject}/versions", func(q *request) { r.register(q, q.PathValue("subject")) })
+	h("GET /subjects/{subject}/versions/{version}", func(q *request) {
+		r.getVersion(q, q.PathValue("subject"), q.PathValue("version"), false)
+	})
+	h("DELETE /subjects/{subject}/versions/{version}", func(q *request) {
+		r.deleteVersion(q, q.PathValue("subject"), q.PathValue("version"))
+	})
+	h("GET /subjects/{subject}/versions/{version}/schema", func(q *request) {
+		r.getVersion(q, q.PathValue("subject"), q.PathValue("version"), true)
+	})
+	h("GET /subjects/{subject}/versions/{version}/referencedby", func(q *request) {
+		r.referencedBy(q, q.PathValue("subject"), q.PathValue("version"))
+	})
+
+	h("GET /config", func(q *request) { r.getConfig(q, "", true) })
+	h("PUT /config", func(q *request) { r.putConfig(q, "") })
+	h("DELETE /config", func(q *request) { r.deleteConfig(q, "", true) })
+	h("GET /config/{subject}", func(q *request) { r.getConfig(q, q.PathValue("subject"), false) })
+	h("PUT /config/{subject}", func(q *request) { r.putConfig(q, q.PathValue("subject")) })
+	h("DELETE /config/{subject}", func(q *request) { r.deleteConfig(q, q.PathValue("subject"), false) })
+
+	h("GET /mode", func(q *request) { r.getMode(q, "", true) })
+	h("PUT /mode", func(q *request) { r.putMode(q, "", true) })
+	h("GET /mode/{subject}", func(q *request) { r.getMode(q, q.PathValue("subject"), false) })
+	h("PUT /mode/{subject}", func(q *request) { r.putMode(q, q.PathValue("subject"), false) })
+	h("DELETE /mode/{subject}", func(q *request) { r.deleteMode(q, q.PathValue("subject")) })
+
+	h("GET /contexts", func(q *request) { q.ok([]string{"."}) })
+
+	h("POST /compatibility/subjects/{subject}/versions", func(q *request) {
+		r.checkCompatibility(q, q.PathValue("subject"), "", false)
+	})
+	h("POST /compatibility/subjects/{subject}/versions/{version}", func(q *request) {
+		r.checkCompatibility(q, q.PathValue("subject"), q.PathValue("version"), true)
+	})
+	return m
 }
+
+// withID parses the {id} path value; ids that are not 32-bit integers match
+// no resource (Jersey answers 404 for a path parameter it cannot convert).
+func (r *Registry) withID(fn func(q *request, id int)) func(q *request) {
+	return func(q *request) {
+		id, err := strconv.ParseInt(q.PathValue("id"), 10, 32)
+		if err != nil {
+			q.fail(errHTTP(http.StatusNotFound))
+			return
+		}
+		fn(q, int(id))
+	}
+}
+
+// handler is one API operation. As an http.Handler it builds the request
+// value from the response type ServeHTTP negotiated and put in the
+// context.
+type handler func(*request)
+
+type respTypeKey struct{}
+
+func (h handler) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	t, _ := hr.Context().Value(respTypeKey{}).(string)
+	if t == "" {
+		t = mediaV1
+	}
+	q := &request{Request: hr, w: w, respType: t}
+	if (hr.Method == http.MethodPost || hr.Method == http.MethodPut) && !consumable(hr.Header.Get("Content-Type")) {
+		q.fail(errHTTP(http.StatusUnsupportedMediaType))
+		return
+	}
+	h(q)
+}
+
+// statusRecorder captures the status ServeMux's own 404/405 handler writes,
+// dropping its plain-text body.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header         { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) { return len(b), nil }
+func (s *statusRecorder) WriteHeader(status int)      { s.status = status }
 
 // ServeHTTP serves the Schema Registry REST API.
 func (r *Registry) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
@@ -177,103 +262,37 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		q.fail(errHTTP(http.StatusNotAcceptable))
 		return
 	}
-	segs, ok := splitPath(hr.URL.EscapedPath())
-	if !ok {
-		q.fail(errHTTP(http.StatusNotFound))
+	// Jersey ignores a trailing slash when matching resources. Only a
+	// literal slash counts: an encoded one (%2F) belongs to a subject.
+	if ep := hr.URL.EscapedPath(); len(ep) > 1 && strings.HasSuffix(ep, "/") {
+		esc := strings.TrimRight(ep, "/")
+		if esc == "" {
+			esc = "/"
+		}
+		if path, err := url.PathUnescape(esc); err == nil {
+			u := *hr.URL
+			u.Path, u.RawPath = path, esc
+			hr = hr.Clone(hr.Context())
+			hr.URL = &u
+			q.Request = hr
+		}
+	}
+	h, pattern := r.mux.Handler(hr)
+	if pattern == "" {
+		// ServeMux found no resource (404) or not for this method (405);
+		// answer with the registry's JSON error body instead of its text.
+		rec := &statusRecorder{header: http.Header{}, status: http.StatusOK}
+		h.ServeHTTP(rec, hr)
+		if allow := rec.header.Get("Allow"); allow != "" {
+			w.Header().Set("Allow", allow)
+		}
+		status := rec.status
+		if status != http.StatusMethodNotAllowed {
+			status = http.StatusNotFound
+		}
+		q.fail(errHTTP(status))
 		return
 	}
-	q.segs = segs
-	h := r.route(q)
-	if h == nil {
-		return // route answered 404 or 405
-	}
-	if (hr.Method == http.MethodPost || hr.Method == http.MethodPut) && !consumable(hr.Header.Get("Content-Type")) {
-		q.fail(errHTTP(http.StatusUnsupportedMediaType))
-		return
-	}
-	h(q)
-}
-
-type handler func(*request)
-
-// methods maps HTTP methods to handlers for one path.
-type methods map[string]handler
-
-func (q *request) dispatch(m methods) handler {
-	if h, ok := m[q.Method]; ok {
-		return h
-	}
-	if q.Method == http.MethodHead {
-		if h, ok := m[http.MethodGet]; ok {
-			return h
-		}
-	}
-	q.fail(errHTTP(http.StatusMethodNotAllowed))
-	return nil
-}
-
-// route finds the handler for the request path, or answers 404/405.
-func (r *Registry) route(q *request) handler {
-	s := q.segs
-	n := len(s)
-	switch {
-	case n == 0:
-		return q.dispatch(methods{http.MethodGet: func(q *request) { q.ok(struct{}{}) }})
-	case s[0] == "schemas" && n == 2 && s[1] == "types":
-		return q.dispatch(methods{http.MethodGet: func(q *request) { q.ok([]string{"AVRO"}) }})
-	case s[0] == "schemas" && n >= 3 && n <= 4 && s[1] == "ids":
-		id, err := strconv.ParseInt(s[2], 10, 32)
-		if err != nil {
-			break
-		}
-		switch {
-		case n == 3:
-			return q.dispatch(methods{http.MethodGet: func(q *request) { r.getSchemaByID(q, int(id)) }})
-		case s[3] == "schema":
-			return q.dispatch(methods{http.MethodGet: func(q *request) { r.getRawSchemaByID(q, int(id)) }})
-		case s[3] == "versions":
-			return q.dispatch(methods{http.MethodGet: func(q *request) { r.getIDVersions(q, int(id)) }})
-		case s[3] == "subjects":
-			return q.dispatch(methods{http.MethodGet: func(q *request) { r.getIDSubjects(q, int(id)) }})
-		}
-	case s[0] == "subjects" && n == 1:
-		return q.dispatch(methods{http.MethodGet: r.listSubjects})
-	case s[0] == "subjects" && n == 2:
-		return q.dispatch(methods{
-			http.MethodPost:   func(q *request) { r.lookup(q, s[1]) },
-			http.MethodDelete: func(q *request) { r.deleteSubject(q, s[1]) },
-		})
-	case s[0] == "subjects" && n == 3 && s[2] == "versions":
-		return q.dispatch(methods{
-			http.MethodGet:  func(q *request) { r.listVersions(q, s[1]) },
-			http.MethodPost: func(q *request) { r.register(q, s[1]) },
-		})
-	case s[0] == "subjects" && n == 4 && s[2] == "versions":
-		return q.dispatch(methods{
-			http.MethodGet:    func(q *request) { r.getVersion(q, s[1], s[3], false) },
-			http.MethodDelete: func(q *request) { r.deleteVersion(q, s[1], s[3]) },
-		})
-	case s[0] == "subjects" && n == 5 && s[2] == "versions" && s[4] == "schema":
-		return q.dispatch(methods{http.MethodGet: func(q *request) { r.getVersion(q, s[1], s[3], true) }})
-	case s[0] == "subjects" && n == 5 && s[2] == "versions" && s[4] == "referencedby":
-		return q.dispatch(methods{http.MethodGet: func(q *request) { r.referencedBy(q, s[1], s[3]) }})
-	case s[0] == "config" && n <= 2:
-		subject := ""
-		if n == 2 {
-			subject = s[1]
-		}
-		return q.dispatch(methods{
-			http.MethodGet:    func(q *request) { r.getConfig(q, subject, n == 1) },
-			http.MethodPut:    func(q *request) { r.putConfig(q, subject) },
-			http.MethodDelete: func(q *request) { r.deleteConfig(q, subject, n == 1) },
-		})
-	case s[0] == "compatibility" && n >= 4 && n <= 5 && s[1] == "subjects" && s[3] == "versions":
-		version := ""
-		if n == 5 {
-			version = s[4]
-		}
-		return q.dispatch(methods{http.MethodPost: func(q *request) { r.checkCompatibility(q, s[2], version, n == 5) }})
-	}
-	q.fail(errHTTP(http.StatusNotFound))
-	return nil
+	hr = hr.WithContext(context.WithValue(hr.Context(), respTypeKey{}, q.respType))
+	r.mux.ServeHTTP(w, hr)
 }

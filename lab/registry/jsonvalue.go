@@ -69,7 +69,7 @@ func (v *jvalue) text() (string, bool) {
 func parseJSON(data []byte) (*jvalue, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	v, err := decodeValue(dec)
+	v, err := decodeValue(dec, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,17 @@ func parseJSON(data []byte) (*jvalue, error) {
 	return v, nil
 }
 
-func decodeValue(dec *json.Decoder) (*jvalue, error) {
+// maxNestingDepth is Jackson's default StreamReadConstraints limit on
+// nested arrays and objects (1000, since jackson-core 2.15), which the Java
+// registry's Avro parser applies; deeper documents are refused, never
+// followed down the stack.
+const maxNestingDepth = 1000
+
+func errNestingDepth(depth int) error {
+	return fmt.Errorf("Document nesting depth (%d) exceeds the maximum allowed (%d, from `StreamReadConstraints.getMaxNestingDepth()`)", depth, maxNestingDepth)
+}
+
+func decodeValue(dec *json.Decoder, depth int) (*jvalue, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -87,10 +97,10 @@ func decodeValue(dec *json.Decoder) (*jvalue, error) {
 		}
 		return nil, err
 	}
-	return decodeFrom(dec, tok)
+	return decodeFrom(dec, tok, depth)
 }
 
-func decodeFrom(dec *json.Decoder, tok json.Token) (*jvalue, error) {
+func decodeFrom(dec *json.Decoder, tok json.Token, depth int) (*jvalue, error) {
 	switch t := tok.(type) {
 	case nil:
 		return &jvalue{kind: jNull}, nil
@@ -102,11 +112,14 @@ func decodeFrom(dec *json.Decoder, tok json.Token) (*jvalue, error) {
 		lit := string(t)
 		return &jvalue{kind: jNumber, num: lit, isInt: !strings.ContainsAny(lit, ".eE")}, nil
 	case json.Delim:
+		if depth+1 > maxNestingDepth {
+			return nil, errNestingDepth(depth + 1)
+		}
 		switch t {
 		case '[':
 			v := &jvalue{kind: jArray}
 			for dec.More() {
-				e, err := decodeValue(dec)
+				e, err := decodeValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -127,7 +140,7 @@ func decodeFrom(dec *json.Decoder, tok json.Token) (*jvalue, error) {
 				if !ok {
 					return nil, fmt.Errorf("unexpected object key %v", kt)
 				}
-				e, err := decodeValue(dec)
+				e, err := decodeValue(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}

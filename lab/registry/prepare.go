@@ -41,60 +41,121 @@ func refsString(refs []reference) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
-// prepare validates and parses a request's schema against the state (which
-// resolves references). The caller holds r.mu.
-func (r *Registry) prepare(st *state, req *registerRequest, normalize bool) (*prepared, *apiError) {
-	text := ""
+// pendingSchema is a request's schema with the texts of everything it
+// references, copied from the state under the read lock so that parsing,
+// the costly part, can run without it.
+type pendingSchema struct {
+	text, typ string
+	refs      []reference
+	srcs      []refSource
+}
+
+// refSource is a referenced version's text and, before it, the sources of
+// its own references.
+type refSource struct {
+	name string
+	text string
+	deps []refSource
+}
+
+func (p *pendingSchema) invalid(details string) *apiError {
+	return errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type %s, details: %s", p.text, refsString(p.refs), p.typ, details))
+}
+
+// gather validates a request and copies the sources its references need.
+// The caller holds r.mu.
+func (r *Registry) gather(st *state, req *registerRequest, normalize bool) (*pendingSchema, *apiError) {
+	p := &pendingSchema{typ: "AVRO", refs: req.References}
 	if req.Schema != nil {
-		text = *req.Schema
+		p.text = *req.Schema
 	}
-	typ := "AVRO"
 	if req.SchemaType != nil && *req.SchemaType != "" {
-		typ = *req.SchemaType
+		p.typ = *req.SchemaType
 	}
-	invalid := func(details string) *apiError {
-		return errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type %s, details: %s", text, refsString(req.References), typ, details))
-	}
-	if typ != "AVRO" {
+	if p.typ != "AVRO" {
 		// Only the Avro schema provider is loaded, as in a registry whose
-		// schema.providers leaves out JSON Schema and Protobuf.
-		return nil, errInvalidSchema("Invalid schema type " + typ)
+		// schema.providers leaves out JSON Schema and Protobuf
+		// (KafkaSchemaRegistry.parseSchema: "Invalid schema type " + type).
+		return nil, errInvalidSchema("Invalid schema type " + p.typ)
 	}
 	if !isJSONNull(req.Metadata) || !isJSONNull(req.RuleSet) {
-		return nil, invalid("schema metadata and rule sets are not supported by this registry")
+		return nil, p.invalid("schema metadata and rule sets are not supported by this registry")
 	}
 	if normalize {
-		return nil, invalid("normalize=true is not supported by this registry")
+		return nil, p.invalid("normalize=true is not supported by this registry")
 	}
+	p.refs = append([]reference(nil), req.References...)
+	srcs, err := st.refSources(p.refs, 0, map[string]bool{})
+	if err != nil {
+		return nil, p.invalid(err.Error())
+	}
+	p.srcs = srcs
+	return p, nil
+}
+
+// parse parses the schema and its references; no lock is needed.
+func (p *pendingSchema) parse() (*prepared, *apiError) {
 	known := map[string]bool{}
 	defined := map[string]*avroSchema{}
-	if err := r.resolveRefs(st, req.References, known, defined, 0); err != nil {
-		return nil, invalid(err.Error())
+	if err := parseRefSources(p.srcs, known, defined); err != nil {
+		return nil, p.invalid(err.Error())
 	}
-	s, err := parseAvro(text, defined)
+	s, err := parseAvro(p.text, defined)
 	if err != nil {
-		return nil, invalid(err.Error())
+		return nil, p.invalid(err.Error())
 	}
-	return &prepared{canonical: canonicalString(s, known), refs: req.References, schema: s}, nil
+	return &prepared{canonical: canonicalString(s, known), refs: p.refs, schema: s}, nil
 }
 
-// parseStored parses a stored version (and its references) for checks.
-func (r *Registry) parseStored(st *state, v *subjectVersion) (*avroSchema, error) {
-	defined := map[string]*avroSchema{}
-	if err := r.resolveRefs(st, v.refs, map[string]bool{}, defined, 0); err != nil {
-		return nil, err
-	}
-	return parseAvro(v.schema, defined)
+// storedSource is a stored version copied for parsing outside the lock.
+type storedSource struct {
+	version int
+	text    string
+	srcs    []refSource
+	err     error // a reference that no longer resolves
 }
 
-// resolveRefs parses referenced schemas, transitively, collecting the named
-// types they define (visible to the referencing schema) and the full names
-// of their top-level types (written as names in the canonical string).
-func (r *Registry) resolveRefs(st *state, refs []reference, known map[string]bool, defined map[string]*avroSchema, depth int) error {
+// storedSources copies the given versions. The caller holds r.mu.
+func (st *state) storedSources(vs []*subjectVersion) []storedSource {
+	out := make([]storedSource, len(vs))
+	for i, v := range vs {
+		srcs, err := st.refSources(append([]reference(nil), v.refs...), 0, map[string]bool{})
+		out[i] = storedSource{version: v.version, text: v.schema, srcs: srcs, err: err}
+	}
+	return out
+}
+
+// parseStored parses stored versions for checks; no lock is needed.
+func parseStored(subject string, srcs []storedSource) ([]previousSchema, *apiError) {
+	out := make([]previousSchema, 0, len(srcs))
+	for _, src := range srcs {
+		err := src.err
+		var s *avroSchema
+		if err == nil {
+			defined := map[string]*avroSchema{}
+			if err = parseRefSources(src.srcs, map[string]bool{}, defined); err == nil {
+				s, err = parseAvro(src.text, defined)
+			}
+		}
+		if err != nil {
+			return nil, errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, src.version, err))
+		}
+		out = append(out, previousSchema{version: src.version, canonical: src.text, schema: s})
+	}
+	return out, nil
+}
+
+// refSources copies, transitively, the versions references name. Like
+// AbstractSchemaProvider.resolveReferences (CP 7.9) each reference name is
+// followed once, so shared references cost nothing more; a reference to
+// version -1 is resolved to the latest version and rewritten in refs. The
+// caller holds r.mu.
+func (st *state) refSources(refs []reference, depth int, visited map[string]bool) ([]refSource, error) {
 	if depth > 32 {
-		return fmt.Errorf("schema references nest too deeply")
+		return nil, fmt.Errorf("schema references nest too deeply")
 	}
-	for _, ref := range refs {
+	var out []refSource
+	for i, ref := range refs {
 		var v *subjectVersion
 		if ref.Version == -1 {
 			if vs := st.versions(ref.Subject, false); len(vs) > 0 {
@@ -104,14 +165,34 @@ func (r *Registry) resolveRefs(st *state, refs []reference, known map[string]boo
 			v = st.subjects[ref.Subject][ref.Version]
 		}
 		if v == nil {
-			return fmt.Errorf("No schema reference found for subject \"%s\" and version %d", ref.Subject, ref.Version)
+			return nil, fmt.Errorf("No schema reference found for subject \"%s\" and version %d", ref.Subject, ref.Version)
 		}
-		if err := r.resolveRefs(st, v.refs, known, defined, depth+1); err != nil {
+		refs[i].Version = v.version
+		if visited[ref.Name] {
+			continue
+		}
+		visited[ref.Name] = true
+		deps, err := st.refSources(append([]reference(nil), v.refs...), depth+1, visited)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, refSource{name: ref.Name, text: v.schema, deps: deps})
+	}
+	return out, nil
+}
+
+// parseRefSources parses referenced schemas, dependencies first, collecting
+// the named types they define (visible to the referencing schema) and the
+// full names of their top-level types (written as names in the canonical
+// string).
+func parseRefSources(srcs []refSource, known map[string]bool, defined map[string]*avroSchema) error {
+	for _, src := range srcs {
+		if err := parseRefSources(src.deps, known, defined); err != nil {
 			return err
 		}
-		s, err := parseAvro(v.schema, defined)
+		s, err := parseAvro(src.text, defined)
 		if err != nil {
-			return fmt.Errorf("parse reference %s: %w", ref.Name, err)
+			return fmt.Errorf("parse reference %s: %w", src.name, err)
 		}
 		if s.named() {
 			known[s.name.full()] = true

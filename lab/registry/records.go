@@ -102,6 +102,37 @@ func deleteSubjectRecord(subject string, upTo int) storeRecord {
 	}
 }
 
+type modeValueJSON struct {
+	Subject string `json:"subject,omitempty"`
+	Mode    string `json:"mode"`
+}
+
+type subjectValueJSON struct {
+	Subject string `json:"subject,omitempty"`
+}
+
+// modeRecord sets a mode (ModeKey/ModeValue in CP 7.9); subject "" is the
+// global level.
+func modeRecord(subject, mode string) storeRecord {
+	return storeRecord{
+		key:   mustJSON(subjectKeyJSON{Keytype: keyMode, Subject: subject}),
+		value: mustJSON(modeValueJSON{Subject: subject, Mode: mode}),
+	}
+}
+
+func modeTombstone(subject string) storeRecord {
+	return storeRecord{key: mustJSON(subjectKeyJSON{Keytype: keyMode, Subject: subject})}
+}
+
+// clearSubjectRecord is written after the versions of subjects switched to
+// IMPORT are removed (ClearSubjectKey/ClearSubjectValue).
+func clearSubjectRecord(subject string) storeRecord {
+	return storeRecord{
+		key:   mustJSON(subjectKeyJSON{Keytype: keyClearSubject, Subject: subject}),
+		value: mustJSON(subjectValueJSON{Subject: subject}),
+	}
+}
+
 func noopRecord() storeRecord {
 	return storeRecord{key: mustJSON(subjectKeyJSON{Keytype: keyNoop})}
 }
@@ -168,7 +199,28 @@ func (st *state) apply(key, value []byte) error {
 			return fmt.Errorf("decode delete-subject value: %w", err)
 		}
 		st.deleteSubject(d.Subject, d.Version)
-	case keyNoop, keyClearSubject, keyMode, keyContext:
+	case keyMode:
+		if value == nil {
+			if subject == "" {
+				st.globalMode = ""
+			} else {
+				delete(st.modes, subject)
+			}
+			return nil
+		}
+		var m modeValueJSON
+		if err := json.Unmarshal(value, &m); err != nil {
+			return fmt.Errorf("decode mode value: %w", err)
+		}
+		if !modes[m.Mode] {
+			return fmt.Errorf("apply mode of subject %q: unknown mode %q", subject, m.Mode)
+		}
+		if subject == "" {
+			st.globalMode = m.Mode
+		} else {
+			st.modes[subject] = m.Mode
+		}
+	case keyNoop, keyClearSubject, keyContext:
 		// Nothing this registry keeps state for.
 	default:
 		return fmt.Errorf("apply record: unknown key type %q", k.Keytype)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -65,7 +66,14 @@ type Registry struct {
 	position int64         // offset after the last record applied
 	notify   chan struct{} // closed and replaced after each batch
 
+	mux *http.ServeMux
+
+	// checkHook, when set (by tests), runs before a registration's
+	// compatibility check, with no lock held.
+	checkHook func(subject string)
+
 	writeMu   sync.Mutex
+	subjectMu keyedMutex // one registration per subject at a time
 	closeOnce sync.Once
 }
 
@@ -93,6 +101,7 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Registry, erro
 		notify: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	r.mux = r.routes()
 	var err error
 	r.prod, err = kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
@@ -260,4 +269,42 @@ func (r *Registry) Close() error {
 		r.prod.Close()
 	})
 	return nil
+}
+
+// keyedMutex is a set of mutexes by key, created on first use and dropped
+// when nobody holds or waits for them, like the Java registry's
+// KafkaStore.lockFor(subject).
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	refs int
+}
+
+// lock locks key and returns the function that unlocks it.
+func (k *keyedMutex) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
 }

@@ -27,18 +27,23 @@ type subjectVersion struct {
 // state is everything the registry knows, rebuilt from the `_schemas`
 // topic. It is only changed by apply, which the log reader calls.
 type state struct {
-	subjects map[string]map[int]*subjectVersion
-	hashes   map[string]int // schema identity (canonical + references) -> id
-	maxID    int
-	configs  map[string]string // subject -> compatibility level
-	global   string            // global level, "" when not set
+	subjects   map[string]map[int]*subjectVersion
+	ids        map[int]map[*subjectVersion]bool // id -> the versions holding it
+	hashes     map[string]int                   // schema identity (canonical + references) -> id
+	maxID      int
+	configs    map[string]string // subject -> compatibility level
+	global     string            // global level, "" when not set
+	modes      map[string]string // subject -> mode
+	globalMode string            // global mode, "" when not set
 }
 
 func newState() *state {
 	return &state{
 		subjects: map[string]map[int]*subjectVersion{},
+		ids:      map[int]map[*subjectVersion]bool{},
 		hashes:   map[string]int{},
 		configs:  map[string]string{},
+		modes:    map[string]string{},
 	}
 }
 
@@ -83,15 +88,10 @@ func (st *state) nextVersion(subject string) int {
 // preferring undeleted ones.
 func (st *state) byID(id int) *subjectVersion {
 	var found *subjectVersion
-	for _, vs := range st.subjects {
-		for _, v := range vs {
-			if v.id != id {
-				continue
-			}
-			if found == nil || (found.deleted && !v.deleted) ||
-				(found.deleted == v.deleted && (v.subject < found.subject || (v.subject == found.subject && v.version < found.version))) {
-				found = v
-			}
+	for v := range st.ids[id] {
+		if found == nil || (found.deleted && !v.deleted) ||
+			(found.deleted == v.deleted && (v.subject < found.subject || (v.subject == found.subject && v.version < found.version))) {
+			found = v
 		}
 	}
 	return found
@@ -100,11 +100,9 @@ func (st *state) byID(id int) *subjectVersion {
 // usages lists the (subject, version) pairs of an id, sorted.
 func (st *state) usages(id int, includeDeleted bool) []*subjectVersion {
 	var out []*subjectVersion
-	for _, vs := range st.subjects {
-		for _, v := range vs {
-			if v.id == id && (includeDeleted || !v.deleted) {
-				out = append(out, v)
-			}
+	for v := range st.ids[id] {
+		if includeDeleted || !v.deleted {
+			out = append(out, v)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -114,6 +112,29 @@ func (st *state) usages(id int, includeDeleted bool) []*subjectVersion {
 		return out[i].version < out[j].version
 	})
 	return out
+}
+
+func (st *state) index(v *subjectVersion) {
+	m := st.ids[v.id]
+	if m == nil {
+		m = map[*subjectVersion]bool{}
+		st.ids[v.id] = m
+	}
+	m[v] = true
+}
+
+// unindex forgets a version that is replaced or removed; when no version
+// holds its id any more, its schema identity is forgotten too.
+func (st *state) unindex(v *subjectVersion) {
+	m := st.ids[v.id]
+	delete(m, v)
+	if len(m) > 0 {
+		return
+	}
+	delete(st.ids, v.id)
+	if key := identity(v.schema, v.refs); st.hashes[key] == v.id {
+		delete(st.hashes, key)
+	}
 }
 
 // subjectNames lists subjects with at least one version passing the filter.
@@ -177,7 +198,11 @@ func (st *state) putVersion(v *subjectVersion) bool {
 		vs = map[int]*subjectVersion{}
 		st.subjects[v.subject] = vs
 	}
+	if old, ok := vs[v.version]; ok {
+		st.unindex(old)
+	}
 	vs[v.version] = v
+	st.index(v)
 	st.hashes[identity(v.schema, v.refs)] = v.id
 	if v.id > st.maxID {
 		st.maxID = v.id
@@ -197,9 +222,7 @@ func (st *state) removeVersion(subject string, version int) {
 	if len(vs) == 0 {
 		delete(st.subjects, subject)
 	}
-	if st.byID(v.id) == nil {
-		delete(st.hashes, identity(v.schema, v.refs))
-	}
+	st.unindex(v)
 }
 
 // deleteSubject marks every version up to and including version deleted.

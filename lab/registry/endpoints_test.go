@@ -1,0 +1,110 @@
+package registry
+
+import (
+	"net/http"
+	"reflect"
+	"testing"
+)
+
+// GET /schemas, /contexts and routing, as
+// https://docs.confluent.io/platform/7.9/schema-registry/develop/api.html
+// and SchemasResource.java / ContextsResource.java (tag v7.9.0) describe
+// them.
+
+func TestListSchemasFiltersAndPages(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.register("a-value", weatherV1)
+	l.register("a-value", weatherV2)
+	l.register("b-value", `"string"`)
+	l.register("c-key", `"long"`)
+	var n int
+	l.call(http.MethodDelete, "/subjects/b-value/versions/1", nil, &n)
+
+	type sv struct {
+		Subject string `json:"subject"`
+		Version int    `json:"version"`
+	}
+	get := func(path string) []sv {
+		t.Helper()
+		var out []sv
+		if status, raw := l.call(http.MethodGet, path, nil, &out); status != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", path, status, raw)
+		}
+		if out == nil {
+			out = []sv{}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		path string
+		want []sv
+	}{
+		{"/schemas", []sv{{"a-value", 1}, {"a-value", 2}, {"c-key", 1}}},
+		{"/schemas?deleted=true", []sv{{"a-value", 1}, {"a-value", 2}, {"b-value", 1}, {"c-key", 1}}},
+		{"/schemas?subjectPrefix=a-", []sv{{"a-value", 1}, {"a-value", 2}}},
+		{"/schemas?latestOnly=true", []sv{{"a-value", 2}, {"c-key", 1}}},
+		{"/schemas?offset=1&limit=1", []sv{{"a-value", 2}}},
+		{"/schemas?offset=5", []sv{}},
+		{"/schemas?limit=0", []sv{{"a-value", 1}, {"a-value", 2}, {"c-key", 1}}}, // out of range: the default limit
+	} {
+		if got := get(tc.path); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("GET %s = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+	var full []schemaEntity
+	l.call(http.MethodGet, "/schemas?subjectPrefix=c-", nil, &full)
+	if len(full) != 1 || full[0].Schema != `"long"` || full[0].ID == 0 {
+		t.Errorf("entity = %+v", full)
+	}
+	l.wantError(http.MethodGet, "/schemas?offset=x", nil, http.StatusNotFound, 404)
+}
+
+func TestContextsListsTheDefaultContext(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	var got []string
+	if status, raw := l.call(http.MethodGet, "/contexts", nil, &got); status != http.StatusOK || !reflect.DeepEqual(got, []string{"."}) {
+		t.Errorf("GET /contexts = %d %s", status, raw)
+	}
+}
+
+func TestRoutingKeepsEncodedSlashesAndTrailingSlashes(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	id := l.register("team%2Fweather", `"string"`)
+	var subjects []string
+	l.call(http.MethodGet, "/subjects/", nil, &subjects)
+	if !reflect.DeepEqual(subjects, []string{"team/weather"}) {
+		t.Errorf("subjects = %v", subjects)
+	}
+	var got schemaEntity
+	if status, raw := l.call(http.MethodGet, "/subjects/team%2Fweather/versions/1", nil, &got); status != http.StatusOK || got.ID != id {
+		t.Errorf("version of encoded subject = %d %s", status, raw)
+	}
+	var ids []string
+	l.call(http.MethodGet, "/schemas/ids/"+itoaTest(id)+"/subjects", nil, &ids)
+	if !reflect.DeepEqual(ids, []string{"team/weather"}) {
+		t.Errorf("subjects of id = %v", ids)
+	}
+	// A subject ending in an encoded slash keeps it.
+	l.register("dir%2F", `"long"`)
+	var versions []int
+	if status, raw := l.call(http.MethodGet, "/subjects/dir%2F/versions/", nil, &versions); status != http.StatusOK || !reflect.DeepEqual(versions, []int{1}) {
+		t.Errorf("versions of subject \"dir/\" = %d %s", status, raw)
+	}
+	var found schemaEntity
+	if status, raw := l.call(http.MethodPost, "/subjects/dir%2F", map[string]string{"schema": `"long"`}, &found); status != http.StatusOK || found.Subject != "dir/" {
+		t.Errorf("lookup in subject \"dir/\" = %d %s", status, raw)
+	}
+	l.call(http.MethodGet, "/subjects", nil, &subjects)
+	if !reflect.DeepEqual(subjects, []string{"dir/", "team/weather"}) {
+		t.Errorf("subjects = %v", subjects)
+	}
+	e := l.wantError(http.MethodPost, "/config", map[string]string{}, http.StatusMethodNotAllowed, 405)
+	if e.Message != "HTTP 405 Method Not Allowed" {
+		t.Errorf("405 message %q", e.Message)
+	}
+	var types []string
+	l.call(http.MethodGet, "/schemas/types", nil, &types)
+	if !reflect.DeepEqual(types, []string{"AVRO"}) {
+		t.Errorf("types = %v", types)
+	}
+}
