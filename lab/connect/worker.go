@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -28,6 +29,9 @@ type Worker struct {
 	kcl       *kgo.Client
 	adm       *kadm.Client
 	clusterID string
+
+	mux     *http.ServeMux // the REST routes, built on first use
+	muxOnce sync.Once
 
 	// opMu serialises herder operations (create, delete, restart, ...).
 	opMu sync.Mutex
