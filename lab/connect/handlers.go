@@ -1,11 +1,8 @@
 package connect
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -316,42 +313,3 @@ func (w *Worker) handleValidate(rw http.ResponseWriter, r *http.Request, class s
 
 // normalizePlugin strips the "Connector" suffix as the plugin resource does.
 func normalizePlugin(s string) string { return strings.TrimSuffix(strings.TrimSpace(s), "Connector") }
-
-// handleOffsets is GET /connectors/{name}/offsets (KIP-875): the committed
-// source offsets of the connector.
-func (w *Worker) handleOffsets(rw http.ResponseWriter, _ *http.Request, name string) {
-	type entry struct {
-		Partition map[string]any `json:"partition"`
-		Offset    map[string]any `json:"offset"`
-	}
-	w.mu.Lock()
-	_, ok := w.connectors[name]
-	var out []entry
-	for k, v := range w.offsets {
-		var key []json.RawMessage
-		if json.Unmarshal([]byte(k), &key) != nil || len(key) != 2 {
-			continue
-		}
-		var conn string
-		if json.Unmarshal(key[0], &conn) != nil || conn != name {
-			continue
-		}
-		var e entry
-		if json.Unmarshal(key[1], &e.Partition) != nil || json.Unmarshal(v, &e.Offset) != nil {
-			continue
-		}
-		out = append(out, e)
-	}
-	w.mu.Unlock()
-	if !ok {
-		writeError(rw, notFound("Connector "+name+" not found"))
-		return
-	}
-	sort.Slice(out, func(i, j int) bool {
-		return fmt.Sprint(out[i].Partition) < fmt.Sprint(out[j].Partition)
-	})
-	if out == nil {
-		out = []entry{}
-	}
-	writeJSON(rw, http.StatusOK, map[string]any{"offsets": out})
-}

@@ -100,6 +100,8 @@ func (w *Worker) routes() *http.ServeMux {
 	mux.HandleFunc("GET /connectors/{connector}/tasks/{task}/status", task(w.taskStatusHandler))
 	mux.HandleFunc("POST /connectors/{connector}/tasks/{task}/restart", task(w.taskRestartHandler))
 	mux.HandleFunc("GET /connectors/{connector}/offsets", named(w.handleOffsets))
+	mux.HandleFunc("PATCH /connectors/{connector}/offsets", named(w.handleAlterOffsets))
+	mux.HandleFunc("DELETE /connectors/{connector}/offsets", named(w.handleResetOffsets))
 
 	mux.HandleFunc("GET /connector-plugins", w.handlePlugins)
 	mux.HandleFunc("GET /connector-plugins/{plugin}/config", func(rw http.ResponseWriter, r *http.Request) {
