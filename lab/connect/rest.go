@@ -99,6 +99,8 @@ func (w *Worker) routes() *http.ServeMux {
 	mux.HandleFunc("POST /connectors/{connector}/restart", named(w.handleRestart))
 	mux.HandleFunc("GET /connectors/{connector}/tasks/{task}/status", task(w.taskStatusHandler))
 	mux.HandleFunc("POST /connectors/{connector}/tasks/{task}/restart", task(w.taskRestartHandler))
+	mux.HandleFunc("GET /connectors/{connector}/topics", named(w.handleTopics))
+	mux.HandleFunc("PUT /connectors/{connector}/topics/reset", named(w.handleResetTopics))
 	mux.HandleFunc("GET /connectors/{connector}/offsets", named(w.handleOffsets))
 	mux.HandleFunc("PATCH /connectors/{connector}/offsets", named(w.handleAlterOffsets))
 	mux.HandleFunc("DELETE /connectors/{connector}/offsets", named(w.handleResetOffsets))

@@ -228,12 +228,14 @@ func (w *Worker) applyStatus(key string, value []byte) {
 		Trace    *string `json:"trace"`
 		WorkerID string  `json:"worker_id"`
 	}
-	if value != nil {
+	if value != nil && !strings.HasPrefix(key, topicStatusPrefix) {
 		if err := json.Unmarshal(value, &v); err != nil {
 			return
 		}
 	}
 	switch {
+	case strings.HasPrefix(key, topicStatusPrefix):
+		w.applyTopicStatus(key, value)
 	case strings.HasPrefix(key, "status-connector-"):
 		name := strings.TrimPrefix(key, "status-connector-")
 		if value == nil {

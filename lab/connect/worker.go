@@ -36,11 +36,12 @@ type Worker struct {
 	// opMu serialises herder operations (create, delete, restart, ...).
 	opMu sync.Mutex
 
-	mu         sync.Mutex // guards connectors, statuses, offsets, generation
-	connectors map[string]*connectorState
-	statuses   map[string]*connStatus
-	offsets    map[string][]byte // canonical offset key -> value
-	generation int
+	mu           sync.Mutex // guards connectors, statuses, activeTopics, offsets, generation
+	connectors   map[string]*connectorState
+	statuses     map[string]*connStatus
+	activeTopics map[string]map[string]topicStatus // connector -> topic
+	offsets      map[string][]byte                 // canonical offset key -> value
+	generation   int
 
 	topicsMu    sync.Mutex
 	knownTopics map[string]bool
@@ -68,14 +69,15 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Worker, error)
 		opt(&o)
 	}
 	w := &Worker{
-		opts:        o,
-		log:         o.log.With("component", "connect"),
-		brokers:     append([]string(nil), brokers...),
-		connectors:  map[string]*connectorState{},
-		statuses:    map[string]*connStatus{},
-		offsets:     map[string][]byte{},
-		knownTopics: map[string]bool{},
-		closed:      make(chan struct{}),
+		opts:         o,
+		log:          o.log.With("component", "connect"),
+		brokers:      append([]string(nil), brokers...),
+		connectors:   map[string]*connectorState{},
+		statuses:     map[string]*connStatus{},
+		activeTopics: map[string]map[string]topicStatus{},
+		offsets:      map[string][]byte{},
+		knownTopics:  map[string]bool{},
+		closed:       make(chan struct{}),
 	}
 	kcl, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
@@ -118,6 +120,13 @@ func (w *Worker) start(ctx context.Context) error {
 	for name := range w.statuses {
 		if _, ok := w.connectors[name]; !ok {
 			delete(w.statuses, name)
+		}
+	}
+	// DistributedHerder resets the active topics of connectors that no
+	// longer exist when it sees them revoked.
+	for name := range w.activeTopics {
+		if _, ok := w.connectors[name]; !ok {
+			w.resetActiveTopicsLocked(name)
 		}
 	}
 	for _, c := range w.connectors {
