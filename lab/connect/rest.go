@@ -105,6 +105,10 @@ func (w *Worker) routes() *http.ServeMux {
 	mux.HandleFunc("PATCH /connectors/{connector}/offsets", named(w.handleAlterOffsets))
 	mux.HandleFunc("DELETE /connectors/{connector}/offsets", named(w.handleResetOffsets))
 
+	mux.HandleFunc("GET /admin/loggers", w.handleLoggers)
+	mux.HandleFunc("GET /admin/loggers/{logger}", w.handleLogger)
+	mux.HandleFunc("PUT /admin/loggers/{logger}", w.handleSetLogger)
+
 	mux.HandleFunc("GET /connector-plugins", w.handlePlugins)
 	mux.HandleFunc("GET /connector-plugins/{plugin}/config", func(rw http.ResponseWriter, r *http.Request) {
 		w.handlePluginConfig(rw, r, r.PathValue("plugin"))

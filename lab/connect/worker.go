@@ -25,6 +25,7 @@ const (
 type Worker struct {
 	opts      options
 	log       *slog.Logger
+	loggers   *loggerRegistry
 	brokers   []string
 	kcl       *kgo.Client
 	adm       *kadm.Client
@@ -68,9 +69,11 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Worker, error)
 	for _, opt := range opts {
 		opt(&o)
 	}
+	loggers := newLoggerRegistry()
 	w := &Worker{
 		opts:         o,
-		log:          o.log.With("component", "connect"),
+		loggers:      loggers,
+		log:          slog.New(&levelGate{h: o.log.Handler(), reg: loggers, name: workerLoggerName}).With("component", "connect"),
 		brokers:      append([]string(nil), brokers...),
 		connectors:   map[string]*connectorState{},
 		statuses:     map[string]*connStatus{},
@@ -185,11 +188,32 @@ func (w *Worker) isClosed() bool {
 }
 
 // kgoLogger adapts the slog logger for franz-go.
-func (w *Worker) kgoLogger() kgo.Logger { return kgoSlog{w.log.With("component", "connect.kafka")} }
+// Its level follows the logger org.apache.kafka.clients.producer.KafkaProducer.
+func (w *Worker) kgoLogger() kgo.Logger {
+	h := &levelGate{h: w.opts.log.Handler(), reg: w.loggers, name: clientLoggerName}
+	return kgoSlog{l: slog.New(h).With("component", "connect.kafka"), reg: w.loggers}
+}
 
-type kgoSlog struct{ l *slog.Logger }
+type kgoSlog struct {
+	l   *slog.Logger
+	reg *loggerRegistry
+}
 
-func (k kgoSlog) Level() kgo.LogLevel { return kgo.LogLevelWarn }
+// Level is at most WARN, as before; a lower log4j level lets franz-go's
+// info and debug output through.
+func (k kgoSlog) Level() kgo.LogLevel {
+	switch l := k.reg.slogLevel(clientLoggerName); {
+	case l <= slog.LevelDebug:
+		return kgo.LogLevelDebug
+	case l <= slog.LevelInfo:
+		return kgo.LogLevelWarn
+	case l <= slog.LevelWarn:
+		return kgo.LogLevelWarn
+	case l <= slog.LevelError:
+		return kgo.LogLevelError
+	}
+	return kgo.LogLevelNone
+}
 
 func (k kgoSlog) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 	switch level {
