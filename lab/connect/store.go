@@ -343,6 +343,17 @@ func (w *Worker) tableOffset(connector string, t tableID) (tableOffset, error) {
 	return parseOffsetValue(raw)
 }
 
+// partitionOffset returns the stored offset of a source partition.
+func (w *Worker) partitionOffset(connector string, partition orderedMap) (tableOffset, error) {
+	w.mu.Lock()
+	raw, ok := w.offsets[lookupKey(connector, orderedToMap(partition))]
+	w.mu.Unlock()
+	if !ok {
+		return tableOffset{}, nil
+	}
+	return parseOffsetValue(raw)
+}
+
 // storeOffset records a committed offset.
 func (w *Worker) storeOffset(key, value []byte) {
 	k, err := canonicalOffsetKey(key)

@@ -113,6 +113,13 @@ func (t *sourceTask) run(ctx context.Context) error {
 		}
 		queriers = append(queriers, q)
 	}
+	if t.cfg.Query != "" {
+		q, err := t.newQueryQuerier(ctx)
+		if err != nil {
+			return err
+		}
+		queriers = append(queriers, q)
+	}
 	// Resume from the committed offsets (read_committed replay, which reads
 	// offsets written with or without transactions).
 	if len(queriers) > 0 {
@@ -123,7 +130,11 @@ func (t *sourceTask) run(ctx context.Context) error {
 			return &taskError{msg: "Failed to read offsets", cause: err}
 		}
 		for _, q := range queriers {
-			q.offset, err = t.w.tableOffset(t.connector, q.table)
+			if q.query != "" {
+				q.offset, err = t.w.partitionOffset(t.connector, q.partition)
+			} else {
+				q.offset, err = t.w.tableOffset(t.connector, q.table)
+			}
 			if err != nil {
 				return &taskError{msg: "Failed to read offsets", cause: err}
 			}
@@ -197,6 +208,20 @@ func (t *sourceTask) newQuerier(ctx context.Context, tbl tableID) (*querier, err
 	return q, nil
 }
 
+// newQueryQuerier prepares custom query mode: the columns come from the
+// description of the statement the querier will run.
+func (t *sourceTask) newQueryQuerier(ctx context.Context) (*querier, error) {
+	stmt, _ := newQueryQuerier(nil, nil, t.cfg).statement(time.Now(), t.cfg.TsDelay, t.cfg.TimeZone)
+	cols, pos, skipped, err := queryColumns(ctx, t.conn, stmt, t.cfg.NumericMapping)
+	if err != nil {
+		return nil, &taskError{msg: "Failed to read query metadata", cause: sqlWrap(err)}
+	}
+	for _, s := range skipped {
+		t.w.log.Warn("JDBC type is not currently supported; column skipped", "query", t.cfg.Query, "column", s)
+	}
+	return newQueryQuerier(cols, pos, t.cfg), nil
+}
+
 // dbError marks a database failure that a reconnect may cure.
 type dbError struct{ err error }
 
@@ -233,7 +258,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		}
 	}
 	stmt, args := q.statement(now, t.cfg.TsDelay, t.cfg.TimeZone)
-	rows, err := t.conn.Query(ctx, stmt, args...)
+	rows, err := t.conn.Query(ctx, stmt, q.args(args)...)
 	if err != nil {
 		return &dbError{err: sqlWrap(err)}
 	}
@@ -247,7 +272,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		}
 		vals := make([]any, len(q.cols))
 		for i := range q.cols {
-			v, err := q.cols[i].convert(raw[i], t.cfg.TimeZone)
+			v, err := q.cols[i].convert(q.rowValue(rows, raw, i), t.cfg.TimeZone)
 			if err != nil {
 				return &taskError{msg: "Failed to convert row of " + q.table.quoted(), cause: err}
 			}
