@@ -91,6 +91,8 @@ func (w *Worker) routes() *http.ServeMux {
 	mux.HandleFunc("DELETE /connectors/{connector}", named(w.handleDelete))
 	mux.HandleFunc("GET /connectors/{connector}/config", named(w.handleGetConfig))
 	mux.HandleFunc("PUT /connectors/{connector}/config", named(w.handlePutConfig))
+	mux.HandleFunc("PATCH /connectors/{connector}/config", named(w.handlePatchConfig))
+	mux.HandleFunc("GET /connectors/{connector}/tasks-config", named(w.handleTasksConfig))
 	mux.HandleFunc("GET /connectors/{connector}/status", named(w.handleStatus))
 	mux.HandleFunc("GET /connectors/{connector}/tasks", named(w.handleTasks))
 	mux.HandleFunc("PUT /connectors/{connector}/pause", named(w.targetHandler(targetPaused)))
