@@ -290,3 +290,25 @@ func queryColumns(ctx context.Context, conn *pgx.Conn, stmt string, numericMappi
 	}
 	return cols, pos, skipped, nil
 }
+
+// autoIncrementColumn is the table's first column that pgjdbc reports as
+// auto-incrementing (IS_AUTOINCREMENT): a nextval() default (serial) or an
+// identity column. It returns "" when there is none.
+func autoIncrementColumn(ctx context.Context, conn *pgx.Conn, t tableID) (string, error) {
+	var name string
+	err := conn.QueryRow(ctx, `
+SELECT a.attname
+FROM pg_catalog.pg_attribute a
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = $1::text::regclass AND a.attnum > 0 AND NOT a.attisdropped
+  AND (a.attidentity IN ('a', 'd') OR pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%nextval(%')
+ORDER BY a.attnum
+LIMIT 1`, t.quoted()).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find auto-incrementing column of %s: %w", t.quoted(), err)
+	}
+	return name, nil
+}

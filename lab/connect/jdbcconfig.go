@@ -187,16 +187,10 @@ func validateJDBC(ctx context.Context, props map[string]string, v map[string]*co
 			}
 		}
 	}
-	if mode == modeIncrementing || mode == modeTimestampIncrementing {
-		if s, _ := v["incrementing.column.name"].Value.(string); strings.TrimSpace(s) == "" && len(v["incrementing.column.name"].Errors) == 0 {
-			v["incrementing.column.name"].addError("Mode '" + mode + "' requires incrementing column configuration. Provide either 'incrementing.column.name' or 'incrementing.column.mapping'.")
-		}
-	}
-	if mode == modeTimestamp || mode == modeTimestampIncrementing {
-		if l, _ := v["timestamp.column.name"].Value.([]string); len(l) == 0 && len(v["timestamp.column.name"].Errors) == 0 {
-			v["timestamp.column.name"].addError("Mode '" + mode + "' requires timestamp column configuration. Provide either 'timestamp.column.name' or 'timestamp.columns.mapping'.")
-		}
-	}
+	// The 10.8.4 connector validates no more than this: an empty
+	// incrementing.column.name means the table's auto-incrementing column,
+	// and a timestamp mode without timestamp columns fails its task (see
+	// newQuerier).
 	// A white- and blacklist together, or either next to a query, pass
 	// validation and fail JdbcSourceConnector.start (see startConnector).
 	if q, _ := v["quote.sql.identifiers"].Value.(string); q != "" && !strings.EqualFold(q, "always") {

@@ -53,7 +53,8 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 	if cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing {
 		q.incIdx = find(cfg.IncColumn)
 		if q.incIdx < 0 {
-			return nil, fmt.Errorf("Cannot find incrementing column %s on %s", cfg.IncColumn, t.quoted())
+			// JdbcSourceTask.validateColumnsExist (10.8.4)
+			return nil, &configException{"Incrementing column: " + cfg.IncColumn + " does not exist in table '" + t.quoted() + "'"}
 		}
 		c := cols[q.incIdx]
 		switch c.Schema.Type {
@@ -69,9 +70,18 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 	}
 	if cfg.Mode == modeTimestamp || cfg.Mode == modeTimestampIncrementing {
 		anyNotNull := false
+		var missing []string
+		for _, name := range cfg.TsColumns {
+			if find(name) < 0 {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, &configException{"Timestamp columns: " + strings.Join(missing, ", ") + " do not exist in table '" + t.quoted() + "'"}
+		}
 		for _, name := range cfg.TsColumns {
 			i := find(name)
-			if i < 0 || cols[i].Schema.Name != logicalTimestamp && cols[i].Schema.Name != logicalDate {
+			if cols[i].Schema.Name != logicalTimestamp && cols[i].Schema.Name != logicalDate {
 				return nil, fmt.Errorf("Cannot find timestamp column %s on %s", name, t.quoted())
 			}
 			q.tsIdx = append(q.tsIdx, i)
@@ -80,7 +90,7 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 			}
 		}
 		if cfg.ValidateNonNull && !anyNotNull {
-			return nil, fmt.Errorf("Cannot make incremental queries using timestamp columns %v on %s because all of these columns are nullable.", cfg.TsColumns, t.quoted())
+			return nil, fmt.Errorf("Cannot make incremental queries using timestamp columns %s on %s because all of these columns are nullable.", strings.Join(cfg.TsColumns, ","), t.quoted())
 		}
 	}
 	return q, nil
@@ -208,14 +218,18 @@ func (q *querier) where(base string, now time.Time, delay time.Duration, tz *tim
 		ts = *q.offset.Timestamp
 	}
 	end := now.Add(-delay)
-	switch q.mode {
-	case modeIncrementing:
+	// TimestampIncrementingCriteria.whereClause picks the clause by the
+	// columns it has, not by the mode's name.
+	hasTs := (q.mode == modeTimestamp || q.mode == modeTimestampIncrementing) && len(q.tsNames) > 0
+	hasInc := (q.mode == modeIncrementing || q.mode == modeTimestampIncrementing) && q.incName != ""
+	switch {
+	case hasInc && !hasTs:
 		col := q.ref(q.incName)
 		return base + " WHERE " + col + " > $1 ORDER BY " + col + " ASC", []any{inc}
-	case modeTimestamp:
+	case hasTs && !hasInc:
 		e := q.tsExpr()
 		return base + " WHERE " + e + " > $1 AND " + e + " < $2 ORDER BY " + e + " ASC", []any{ts.In(tz), end.In(tz)}
-	case modeTimestampIncrementing:
+	case hasTs && hasInc:
 		e := q.tsExpr()
 		col := q.ref(q.incName)
 		return base + " WHERE " + e + " < $1 AND ((" + e + " = $2 AND " + col + " > $3) OR " + e + " > $2) ORDER BY " + e + "," + col + " ASC",
@@ -284,3 +298,8 @@ func (q *querier) fieldList() string {
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
+
+// configException is a ConfigException thrown by JdbcSourceTask.start.
+type configException struct{ msg string }
+
+func (e *configException) Error() string { return e.msg }

@@ -37,13 +37,20 @@ func newSourceTask(w *Worker, connector string, id int, props map[string]string)
 	return &sourceTask{w: w, connector: connector, id: id, props: props, pending: map[string][]byte{}}
 }
 
-// taskError is a task failure; its text is the status trace.
+// taskError is a task failure; its text is the status trace. class is the
+// exception class when it is not ConnectException.
 type taskError struct {
 	msg   string
 	cause error
+	class string
 }
 
-func (e *taskError) Error() string { return connectTrace(e.msg, e.cause) }
+func (e *taskError) Error() string {
+	if e.class != "" {
+		return e.class + ": " + e.msg
+	}
+	return connectTrace(e.msg, e.cause)
+}
 func (e *taskError) Unwrap() error { return e.cause }
 
 // connectTrace renders a failure the way a Connect status trace begins: the
@@ -201,7 +208,27 @@ func (t *sourceTask) newQuerier(ctx context.Context, tbl tableID) (*querier, err
 	for _, s := range skipped {
 		t.w.log.Warn("JDBC type is not currently supported; column skipped", "table", tbl.fqn(), "column", s)
 	}
-	q, err := newQuerier(tbl, cols, t.cfg)
+	cfg := t.cfg
+	if cfg.IncColumn == "" && (cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing) {
+		// TimestampIncrementingTableQuerier.findDefaultAutoIncrementingColumn:
+		// an empty incrementing.column.name means the table's first
+		// auto-incrementing column.
+		name, err := autoIncrementColumn(ctx, t.conn, tbl)
+		if err != nil {
+			return nil, &taskError{msg: "Failed to read table metadata", cause: sqlWrap(err)}
+		}
+		if name == "" {
+			return nil, &taskError{msg: "No auto-incrementing column found on " + tbl.quoted() + " to use as the incrementing column; set incrementing.column.name"}
+		}
+		c := *cfg
+		c.IncColumn = name
+		cfg = &c
+	}
+	q, err := newQuerier(tbl, cols, cfg)
+	var ce *configException
+	if errors.As(err, &ce) {
+		return nil, &taskError{msg: ce.msg, class: "org.apache.kafka.common.config.ConfigException"}
+	}
 	if err != nil {
 		return nil, &taskError{msg: err.Error()}
 	}
