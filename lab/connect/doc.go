@@ -71,12 +71,15 @@
 // than JsonConverter, single message transforms and predicates ("Class ... could not be found."),
 // and JDBC URLs for databases other than PostgreSQL ("No
 // suitable driver found"). Configuration errors, including an unset or
-// unknown mode, a missing incrementing or timestamp column and an
-// unreachable database, are reported per key as the validate endpoint
-// shows them and make POST/PUT answer 400. Table settings that the 10.8
-// connector refuses only when it starts (table.whitelist with
-// table.blacklist, or either with query) leave the connector FAILED with
-// the connector's message. Destination topics that do not exist are created
+// unknown mode, a bad value and an unreachable database, are reported per
+// key as the validate endpoint shows them and make POST/PUT answer 400.
+// What the 10.8 connector only finds when it starts fails the connector
+// (table.whitelist with table.blacklist, or either with query) or its task
+// (an offset column missing from the table, only nullable timestamp
+// columns) with the connector's message. An empty
+// incrementing.column.name is the table's auto-incrementing column; a
+// table without one fails the task, where the connector would copy it
+// without criteria. Destination topics that do not exist are created
 // with the broker's default partition count and replication factor, as a
 // broker with auto.create.topics.enable=true would do.
 package connect
