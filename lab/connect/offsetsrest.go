@@ -25,13 +25,38 @@ type connectorOffset struct {
 func (w *Worker) handleOffsets(rw http.ResponseWriter, _ *http.Request, name string) {
 	w.mu.Lock()
 	_, ok := w.connectors[name]
-	out := w.connectorOffsetsLocked(name)
+	out := w.storedOffsetsLocked(name)
 	w.mu.Unlock()
 	if !ok {
 		writeError(rw, notFound("Connector "+name+" not found"))
 		return
 	}
 	writeJSON(rw, http.StatusOK, map[string]any{"offsets": out})
+}
+
+// storedOffsetsLocked lists a connector's offsets as stored, keeping the
+// key order of the records (the real worker's maps are HashMaps, and it
+// writes them back in the order it read them). w.mu held.
+func (w *Worker) storedOffsetsLocked(name string) []rawOffset {
+	out := []rawOffset{}
+	for k, v := range w.offsets {
+		var key []json.RawMessage
+		if json.Unmarshal([]byte(k), &key) != nil || len(key) != 2 {
+			continue
+		}
+		var conn string
+		if json.Unmarshal(key[0], &conn) != nil || conn != name {
+			continue
+		}
+		out = append(out, rawOffset{Partition: key[1], Offset: json.RawMessage(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return string(out[i].Partition) < string(out[j].Partition) })
+	return out
+}
+
+type rawOffset struct {
+	Partition json.RawMessage `json:"partition"`
+	Offset    json.RawMessage `json:"offset"`
 }
 
 // connectorOffsetsLocked lists the stored offsets of a connector, ordered
