@@ -152,6 +152,15 @@ func (q *querier) tsExpr() string {
 	return "COALESCE(" + strings.Join(parts, ",") + ")"
 }
 
+// source names what the querier reads, for messages: the table, or the
+// custom query.
+func (q *querier) source() string {
+	if q.query != "" {
+		return "query " + q.query
+	}
+	return "table " + q.table.quoted()
+}
+
 // resultIndex is where column i is in a result row.
 func (q *querier) resultIndex(i int) int {
 	if q.pos == nil {

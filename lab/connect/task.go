@@ -263,14 +263,14 @@ func (t *sourceTask) pollWithRetry(ctx context.Context, q *querier, pgcfg *pgx.C
 	if !errors.As(err, &de) || ctx.Err() != nil {
 		return err
 	}
-	t.w.log.Warn("query failed; reconnecting", "connector", t.connector, "task", t.id, "table", q.table.fqn(), "err", err)
+	t.w.log.Warn("query failed; reconnecting", "connector", t.connector, "task", t.id, "source", q.source(), "err", err)
 	_ = t.conn.Close(context.Background())
 	if err := t.connect(ctx, pgcfg); err != nil {
 		return err
 	}
 	err = t.poll(ctx, q)
 	if errors.As(err, &de) {
-		return &taskError{msg: "Failed to query table " + q.table.quoted(), cause: de.err}
+		return &taskError{msg: "Failed to query " + q.source(), cause: de.err}
 	}
 	return err
 }
@@ -301,7 +301,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		for i := range q.cols {
 			v, err := q.cols[i].convert(q.rowValue(rows, raw, i), t.cfg.TimeZone)
 			if err != nil {
-				return &taskError{msg: "Failed to convert row of " + q.table.quoted(), cause: err}
+				return &taskError{msg: "Failed to convert row of " + q.source(), cause: err}
 			}
 			vals[i] = v
 		}
