@@ -77,9 +77,9 @@
 // (table.whitelist with table.blacklist, or either with query) or its task
 // (an offset column missing from the table, only nullable timestamp
 // columns) with the connector's message. An empty
-// incrementing.column.name is the table's auto-incrementing column; a
-// table without one fails the task, where the connector would copy it
-// without criteria. Destination topics that do not exist are created
+// incrementing.column.name is the table's auto-incrementing column; for a
+// table without one, as with the connector, there are no criteria: every
+// poll copies the whole table and the stored offset is {}. Destination topics that do not exist are created
 // with the broker's default partition count and replication factor, as a
 // broker with auto.create.topics.enable=true would do.
 package connect

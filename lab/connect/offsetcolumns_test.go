@@ -75,3 +75,34 @@ func TestOffsetColumnErrorsFailTheTask(t *testing.T) {
 		t.Errorf("trace = %q, want %q", got, want)
 	}
 }
+
+// A table without an auto-incrementing column gets no criteria
+// (TimestampIncrementingCriteria.whereClause with neither column): each
+// poll copies it whole, and the offset map is empty.
+func TestIncrementingWithoutAnyColumnCopiesWholeTable(t *testing.T) {
+	b := startBroker(t)
+	wk := startWorker(t, b)
+	db := newTestDB(t, sharedPostgres(t))
+	db.exec(t, `CREATE TABLE plain (n INTEGER NOT NULL)`)
+	db.exec(t, `INSERT INTO plain VALUES (7)`)
+	cfg := referenceConfig(db)
+	cfg["table.whitelist"] = "plain"
+	delete(cfg, "incrementing.column.name")
+	cfg["topic.prefix"] = "plain."
+	if r := wk.do(t, "POST", "/connectors", map[string]any{"name": "plain", "config": cfg}); r.code != 201 {
+		t.Fatalf("POST = %d %s", r.code, r.body)
+	}
+	eventually(t, "repeated copies", func() string {
+		recs := readTopic(t, b, "plain.plain")
+		if len(recs) < 2 {
+			return "fewer than 2 records"
+		}
+		for _, r := range recs {
+			if string(r.Value) != `{"n":7}` {
+				return string(r.Value)
+			}
+		}
+		return ""
+	})
+	waitLastOffset(t, b, `["plain",{"protocol":"1","table":"public.plain"}]`, `{}`)
+}

@@ -50,7 +50,7 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 		}
 		return -1
 	}
-	if cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing {
+	if (cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing) && cfg.IncColumn != "" {
 		q.incIdx = find(cfg.IncColumn)
 		if q.incIdx < 0 {
 			// JdbcSourceTask.validateColumnsExist (10.8.4)
@@ -250,7 +250,7 @@ func (q *querier) where(base string, now time.Time, delay time.Duration, tz *tim
 // rowOffset is the offset after a row.
 func (q *querier) rowOffset(values []any) (tableOffset, error) {
 	var o tableOffset
-	if q.incIdx < 0 && (q.mode == modeIncrementing || q.mode == modeTimestampIncrementing) {
+	if q.incIdx < 0 && q.incName != "" && (q.mode == modeIncrementing || q.mode == modeTimestampIncrementing) {
 		// TimestampIncrementingCriteria.extractOffsetIncrementedId
 		return o, fmt.Errorf("Incrementing column %s not found in %s", q.incName, q.fieldList())
 	}
