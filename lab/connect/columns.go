@@ -2,6 +2,7 @@ package connect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -20,6 +21,10 @@ type column struct {
 	Schema  schema
 	// selectExpr is the column in the SELECT list.
 	selectExpr string
+	// asText: the column is read as its text (selectExpr casts it in
+	// table mode; query mode asks for the text format). OID is its type.
+	asText bool
+	OID    uint32
 	// decimal handling
 	scale     int
 	toInteger schemaType // best_fit / precision_only integral mapping
@@ -81,9 +86,11 @@ func mapColumn(c *column, typmod int32, numericMapping string) bool {
 	case "varchar", "text", "bpchar", "char", "name", "citext":
 		c.Schema = schema{Type: typeString}
 		c.selectExpr = quoteIdent(c.Name) + "::text AS " + quoteIdent(c.Name)
+		c.asText = true
 	case "json", "jsonb", "uuid", "xml":
 		c.Schema = schema{Type: typeString}
 		c.selectExpr = quoteIdent(c.Name) + "::text AS " + quoteIdent(c.Name)
+		c.asText = true
 	case "float4":
 		c.Schema = schema{Type: typeFloat32}
 	case "float8":
@@ -103,8 +110,15 @@ func mapColumn(c *column, typmod int32, numericMapping string) bool {
 			scale = int((typmod - 4) & 0xffff)
 		}
 		c.scale = scale
+		// GenericDatabaseDialect.addFieldToSchema, case NUMERIC: integral
+		// types up to precision 18; best_fit takes FLOAT64 for a scale up
+		// to precision 18, best_fit_eager_double for any scale.
+		if typmod >= 4 && numericMapping == "best_fit_eager_double" && scale > 0 {
+			c.toDouble = true
+		}
 		if typmod >= 4 && precision < 19 {
-			integral := (numericMapping == "best_fit" && scale < 1) || (numericMapping == "precision_only" && scale == 0)
+			integral := ((numericMapping == "best_fit" || numericMapping == "best_fit_eager_double") && scale < 1) ||
+				(numericMapping == "precision_only" && scale == 0)
 			switch {
 			case integral && precision > 9:
 				c.toInteger = typeInt64
@@ -233,4 +247,68 @@ func pow10(e int) float64 {
 		f /= 10
 	}
 	return f
+}
+
+// queryColumns describes the result of a custom query (the statement with
+// its WHERE clause, unexecuted) and maps its columns as tableColumns does.
+// A column read straight from a table is NOT NULL when the table's column
+// is, as pgjdbc's ResultSetMetaData reports it; any other is optional. It
+// returns the mapped columns, their result positions and the skipped ones.
+func queryColumns(ctx context.Context, conn *pgx.Conn, stmt string, numericMapping string) ([]column, []int, []string, error) {
+	sd, err := conn.PgConn().Prepare(ctx, "", stmt, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("describe query: %w", err)
+	}
+	var cols []column
+	var pos []int
+	var skipped []string
+	seen := map[string]bool{}
+	for i, f := range sd.Fields {
+		c := column{Name: f.Name, OID: f.DataTypeOID}
+		if err := conn.QueryRow(ctx, `SELECT typname FROM pg_catalog.pg_type WHERE oid = $1`, f.DataTypeOID).Scan(&c.TypName); err != nil {
+			return nil, nil, nil, fmt.Errorf("describe query: type %d: %w", f.DataTypeOID, err)
+		}
+		if f.TableOID != 0 && f.TableAttributeNumber > 0 {
+			err := conn.QueryRow(ctx, `SELECT attnotnull FROM pg_catalog.pg_attribute WHERE attrelid = $1 AND attnum = $2`,
+				f.TableOID, int16(f.TableAttributeNumber)).Scan(&c.NotNull)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return nil, nil, nil, fmt.Errorf("describe query: column %s: %w", f.Name, err)
+			}
+		}
+		if !mapColumn(&c, f.TypeModifier, numericMapping) {
+			skipped = append(skipped, c.Name+" ("+c.TypName+")")
+			continue
+		}
+		if seen[c.Name] {
+			// SchemaBuilder.field refuses a second field of the same name.
+			return nil, nil, nil, fmt.Errorf("Cannot create field because of field name duplication %s", c.Name)
+		}
+		seen[c.Name] = true
+		c.Schema.Optional = !c.NotNull
+		cols = append(cols, c)
+		pos = append(pos, i)
+	}
+	return cols, pos, skipped, nil
+}
+
+// autoIncrementColumn is the table's first column that pgjdbc reports as
+// auto-incrementing (IS_AUTOINCREMENT): a nextval() default (serial) or an
+// identity column. It returns "" when there is none.
+func autoIncrementColumn(ctx context.Context, conn *pgx.Conn, t tableID) (string, error) {
+	var name string
+	err := conn.QueryRow(ctx, `
+SELECT a.attname
+FROM pg_catalog.pg_attribute a
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attrelid = $1::text::regclass AND a.attnum > 0 AND NOT a.attisdropped
+  AND (a.attidentity IN ('a', 'd') OR pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE '%nextval(%')
+ORDER BY a.attnum
+LIMIT 1`, t.quoted()).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find auto-incrementing column of %s: %w", t.quoted(), err)
+	}
+	return name, nil
 }

@@ -71,6 +71,9 @@ func (t *sourceTask) send(ctx context.Context, q *querier, batch []*kgo.Record, 
 			t.maybeFlush()
 		}
 	}
+	for _, rec := range batch {
+		t.w.recordActiveTopic(t.connector, t.id, rec.Topic)
+	}
 	if offKey != nil {
 		q.offset = off
 	}

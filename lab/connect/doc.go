@@ -49,18 +49,37 @@
 // trace naming the cause; the worker keeps serving. Deleting a connector
 // keeps its offsets, so re-creating it under the same name resumes.
 //
+// # REST surface
+//
+// Routes are net/http.ServeMux method+path patterns (rest.go); a path or
+// method with no route gets Connect's {"error_code","message"} 404 or 405.
+// Besides connectors, tasks, statuses, restarts and plugins, the worker
+// serves the active topics of KIP-558 (GET /connectors/{name}/topics and
+// PUT .../topics/reset, kept in connect-status as status-topic-<topic>:
+// connector-<name>), the KIP-875 offsets endpoints (GET, and PATCH and
+// DELETE on a STOPPED connector, written to connect-offsets), and the
+// logger levels of KIP-495/KIP-976 (/admin/loggers, loggers.go), which
+// gate the worker's slog output.
+//
 // # Scope
 //
 // The worker implements the Kafka Connect REST API and the JDBC source
-// settings a table-copying pipeline uses. Things it does not have are
+// modes bulk, incrementing, timestamp and timestamp+incrementing, over
+// tables or a custom query (with the mode's WHERE clause appended to it and
+// query.suffix after that, as JdbcSourceTask does). Things it does not have are
 // refused in the real error shape rather than ignored: converters other
-// than JsonConverter, single message transforms and predicates ("Class ... could not be found."), the JDBC
-// query mode, and JDBC URLs for databases other than PostgreSQL ("No
+// than JsonConverter, single message transforms and predicates ("Class ... could not be found."),
+// and JDBC URLs for databases other than PostgreSQL ("No
 // suitable driver found"). Configuration errors, including an unset or
-// unknown mode, a missing incrementing or timestamp column and an
-// unreachable database, are reported per key as the validate endpoint
-// shows them and make POST/PUT answer 400, as the 10.8 connector's
-// validation does. Destination topics that do not exist are created
+// unknown mode, a bad value and an unreachable database, are reported per
+// key as the validate endpoint shows them and make POST/PUT answer 400.
+// What the 10.8 connector only finds when it starts fails the connector
+// (table.whitelist with table.blacklist, or either with query) or its task
+// (an offset column missing from the table, only nullable timestamp
+// columns) with the connector's message. An empty
+// incrementing.column.name is the table's auto-incrementing column; for a
+// table without one, as with the connector, there are no criteria: every
+// poll copies the whole table and the stored offset is {}. Destination topics that do not exist are created
 // with the broker's default partition count and replication factor, as a
 // broker with auto.create.topics.enable=true would do.
 package connect

@@ -1,11 +1,9 @@
 package connect
 
 import (
-	"encoding/json"
-	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -32,8 +30,12 @@ func (w *Worker) handleList(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, http.StatusOK, names)
 		return
 	}
+	// ConnectorsResource.listConnectors: "status" and "info" (exact
+	// values; others are ignored); a connector whose status cannot be
+	// found is left out.
 	out := map[string]map[string]any{}
 	w.mu.Lock()
+names:
 	for _, n := range names {
 		c := w.connectors[n]
 		if c == nil {
@@ -41,11 +43,13 @@ func (w *Worker) handleList(rw http.ResponseWriter, r *http.Request) {
 		}
 		entry := map[string]any{}
 		for _, e := range expand {
-			switch strings.ToLower(e) {
+			switch e {
 			case "status":
-				if st := w.stateInfoLocked(n); st != nil {
-					entry["status"] = st
+				st := w.stateInfoLocked(n)
+				if st == nil {
+					continue names
 				}
+				entry["status"] = st
 			case "info":
 				entry["info"] = w.infoLocked(c)
 			}
@@ -158,6 +162,73 @@ func (w *Worker) handlePutConfig(rw http.ResponseWriter, r *http.Request, name s
 		return
 	}
 	writeJSON(rw, http.StatusOK, info)
+}
+
+// handlePatchConfig is PATCH /connectors/{name}/config (KIP-477): the
+// patch's keys replace the connector's, a null removes one
+// (ConnectUtils.patchConfig), and the result is validated and stored as
+// PUT does; the connector must exist.
+func (w *Worker) handlePatchConfig(rw http.ResponseWriter, r *http.Request, name string) {
+	var raw map[string]any
+	if e := w.readJSON(rw, r, &raw); e != nil {
+		writeError(rw, e)
+		return
+	}
+	var removed []string
+	present := map[string]any{}
+	for k, v := range raw {
+		if v == nil {
+			removed = append(removed, k)
+			continue
+		}
+		present[k] = v
+	}
+	patch, e := stringMap(present)
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	w.mu.Lock()
+	c, ok := w.connectors[name]
+	var props map[string]string
+	if ok {
+		props = maps.Clone(c.props)
+	}
+	w.mu.Unlock()
+	if !ok {
+		writeError(rw, notFound("Connector "+name+" not found"))
+		return
+	}
+	maps.Copy(props, patch)
+	for _, k := range removed {
+		delete(props, k)
+	}
+	info, _, e := w.putConnector(r.Context(), name, props, true, "")
+	if e != nil {
+		writeError(rw, e)
+		return
+	}
+	writeJSON(rw, http.StatusOK, info)
+}
+
+// handleTasksConfig is the deprecated GET /connectors/{name}/tasks-config:
+// task configs keyed by "<name>-<task>".
+func (w *Worker) handleTasksConfig(rw http.ResponseWriter, _ *http.Request, name string) {
+	w.mu.Lock()
+	c, ok := w.connectors[name]
+	out := map[string]map[string]string{}
+	if ok {
+		for i, p := range w.taskConfigsLocked(c) {
+			out[name+"-"+strconv.Itoa(i)] = p
+		}
+	}
+	w.mu.Unlock()
+	if !ok {
+		writeError(rw, notFound("Connector "+name+" not found"))
+		return
+	}
+	w.log.Warn("deprecated endpoint GET /connectors/{connector}/tasks-config was called; GET /connectors/{connector}/tasks answers the same", "connector", name)
+	writeJSON(rw, http.StatusOK, out)
 }
 
 func (w *Worker) handleStatus(rw http.ResponseWriter, _ *http.Request, name string) {
@@ -316,42 +387,3 @@ func (w *Worker) handleValidate(rw http.ResponseWriter, r *http.Request, class s
 
 // normalizePlugin strips the "Connector" suffix as the plugin resource does.
 func normalizePlugin(s string) string { return strings.TrimSuffix(strings.TrimSpace(s), "Connector") }
-
-// handleOffsets is GET /connectors/{name}/offsets (KIP-875): the committed
-// source offsets of the connector.
-func (w *Worker) handleOffsets(rw http.ResponseWriter, _ *http.Request, name string) {
-	type entry struct {
-		Partition map[string]any `json:"partition"`
-		Offset    map[string]any `json:"offset"`
-	}
-	w.mu.Lock()
-	_, ok := w.connectors[name]
-	var out []entry
-	for k, v := range w.offsets {
-		var key []json.RawMessage
-		if json.Unmarshal([]byte(k), &key) != nil || len(key) != 2 {
-			continue
-		}
-		var conn string
-		if json.Unmarshal(key[0], &conn) != nil || conn != name {
-			continue
-		}
-		var e entry
-		if json.Unmarshal(key[1], &e.Partition) != nil || json.Unmarshal(v, &e.Offset) != nil {
-			continue
-		}
-		out = append(out, e)
-	}
-	w.mu.Unlock()
-	if !ok {
-		writeError(rw, notFound("Connector "+name+" not found"))
-		return
-	}
-	sort.Slice(out, func(i, j int) bool {
-		return fmt.Sprint(out[i].Partition) < fmt.Sprint(out[j].Partition)
-	})
-	if out == nil {
-		out = []entry{}
-	}
-	writeJSON(rw, http.StatusOK, map[string]any{"offsets": out})
-}

@@ -81,7 +81,7 @@ func (r *connectorRun) loop() {
 		cfg, ok := r.startConnector()
 		var tick <-chan time.Time
 		var timer *time.Timer
-		if ok && cfg.TablePoll > 0 {
+		if ok && cfg.TablePoll > 0 && cfg.Query == "" {
 			// Table monitor: the next round re-lists the tables, and a
 			// changed table set reconfigures the tasks.
 			timer = time.NewTimer(cfg.TablePoll)
@@ -129,6 +129,27 @@ func (r *connectorRun) startConnector() (*jdbcConfig, bool) {
 		}
 		w.putConnectorStatus(r.name, stateFailed, connectTrace(fmt.Sprintf("Failed to connect to %s after %d attempts", cfg.URL, cfg.Attempts), err))
 		return nil, false
+	}
+	if msg := exclusiveTablesError(cfg); msg != "" {
+		_ = conn.Close(context.Background())
+		w.putConnectorStatus(r.name, stateFailed, connectTrace(msg, nil))
+		return nil, false
+	}
+	if cfg.Query != "" {
+		// JdbcSourceConnector.taskConfigs: one task runs the query; no
+		// table monitor.
+		_ = conn.Close(context.Background())
+		w.mu.Lock()
+		if st := w.statuses[r.name]; st == nil || st.connector == nil || st.connector.State != stateRunning {
+			w.putConnectorStatusLocked(r.name, stateRunning, "")
+		}
+		w.mu.Unlock()
+		p := maps.Clone(r.props)
+		p["tables"] = ""
+		p["tables.fetched"] = "true"
+		p["task.class"] = jdbcTaskClass
+		r.reconcileTasks([]map[string]string{p})
+		return cfg, true
 	}
 	tables, err := listTables(r.ctx, conn, cfg)
 	_ = conn.Close(context.Background())

@@ -156,7 +156,6 @@ func TestInvalidConfigs(t *testing.T) {
 		{"missing mode", nil, []string{"mode"}, []string{"Query mode must be specified", "Query mode must be specified", "Query mode must be specified"}},
 		{"unknown mode", map[string]string{"mode": "sometimes"}, nil, []string{"Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing"}},
 		{"bad url", map[string]string{"connection.url": "postgresql://" + db.srv.Addr() + "/" + db.name}, nil, []string{"Not a valid JDBC URL: postgresql://" + db.srv.Addr() + "/" + db.name}},
-		{"no incrementing column", nil, []string{"incrementing.column.name"}, []string{"Mode 'incrementing' requires incrementing column configuration. Provide either 'incrementing.column.name' or 'incrementing.column.mapping'."}},
 		{"wrong password", map[string]string{"connection.password": "nope"}, nil, []string{
 			`Invalid value org.postgresql.util.PSQLException: FATAL: password authentication failed for user "cta_admin" for configuration Couldn't open connection to ` + db.jdbcURL(),
 			`Invalid value org.postgresql.util.PSQLException: FATAL: password authentication failed for user "cta_admin" for configuration Couldn't open connection to ` + db.jdbcURL(),

@@ -39,7 +39,7 @@ func jdbcConfigDef() *configDef {
 	d.define(configKey{Name: "numeric.precision.mapping", Type: cfgBoolean, Default: false, Importance: "LOW", Group: db, Order: 10, Width: "SHORT", Display: "Map Numeric Values By Precision (deprecated)",
 		Doc: "Whether or not to attempt mapping NUMERIC values by precision to integral types. This option is now deprecated."})
 	d.define(configKey{Name: "numeric.mapping", Type: cfgString, Importance: "LOW", Group: db, Order: 11, Width: "SHORT", Display: "Map Numeric Values, Integral or Decimal, By Precision and Scale",
-		Doc: "Map NUMERIC values by precision and optionally scale to integral or decimal types.", Validator: validStringIgnoreCase("none", "precision_only", "best_fit")})
+		Doc: "Map NUMERIC values by precision and optionally scale to integral or decimal types.", Validator: enumRecommender("none", "precision_only", "best_fit", "best_fit_eager_double")})
 	d.define(configKey{Name: "dialect.name", Type: cfgString, Default: "", Importance: "LOW", Group: db, Order: 12, Width: "LONG", Display: "Database Dialect",
 		Doc: "The name of the database dialect that should be used for this connector.", Validator: validString("", "PostgreSqlDatabaseDialect")})
 	d.define(configKey{Name: "mode", Type: cfgString, Default: "", Importance: "HIGH", Group: mode, Order: 1, Width: "MEDIUM", Display: "Table Loading Mode",
@@ -56,6 +56,8 @@ func jdbcConfigDef() *configDef {
 		Doc: "If specified, the query to perform to select new or updated rows."})
 	d.define(configKey{Name: "quote.sql.identifiers", Type: cfgString, Default: "ALWAYS", Importance: "MEDIUM", Group: mode, Order: 6, Width: "MEDIUM", Display: "Quote Identifiers",
 		Doc: "When to quote table names, column names, and other identifiers in SQL statements. For backward compatibility, the default is ``always``."})
+	d.define(configKey{Name: "query.suffix", Type: cfgString, Default: "", Importance: "LOW", Group: mode, Order: 7, Width: "MEDIUM", Display: "Query suffix",
+		Doc: "Suffix to append at the end of the generated query."})
 	d.define(configKey{Name: "table.types", Type: cfgList, Default: []string{"TABLE"}, Importance: "LOW", Group: conn, Order: 1, Width: "MEDIUM", Display: "Table Types",
 		Doc: "By default, the JDBC connector will only detect tables with type TABLE from the source Database. This config allows a command separated list of table types to extract."})
 	d.define(configKey{Name: "poll.interval.ms", Type: cfgInt, Default: int32(5000), Importance: "HIGH", Group: conn, Order: 2, Width: "SHORT", Display: "Poll Interval (ms)",
@@ -99,8 +101,10 @@ type jdbcConfig struct {
 	TablePoll       time.Duration
 	TopicPrefix     string
 	TsDelay         time.Duration
-	NumericMapping  string // none, precision_only, best_fit
+	NumericMapping  string // none, precision_only, best_fit, best_fit_eager_double
 	TimeZone        *time.Location
+	Query           string // custom query mode when not ""
+	QuerySuffix     string
 }
 
 // parseJDBCConfig reads validated values.
@@ -136,6 +140,8 @@ func parseJDBCConfig(v map[string]*configValue) *jdbcConfig {
 		TopicPrefix:     str("topic.prefix"),
 		TsDelay:         time.Duration(i64("timestamp.delay.interval.ms")) * time.Millisecond,
 		NumericMapping:  strings.ToLower(str("numeric.mapping")),
+		Query:           str("query"),
+		QuerySuffix:     strings.TrimSpace(str("query.suffix")),
 		ValidateNonNull: true,
 	}
 	if b, ok := v["validate.non.null"].Value.(bool); ok {
@@ -181,25 +187,12 @@ func validateJDBC(ctx context.Context, props map[string]string, v map[string]*co
 			}
 		}
 	}
-	if mode == modeIncrementing || mode == modeTimestampIncrementing {
-		if s, _ := v["incrementing.column.name"].Value.(string); strings.TrimSpace(s) == "" && len(v["incrementing.column.name"].Errors) == 0 {
-			v["incrementing.column.name"].addError("Mode '" + mode + "' requires incrementing column configuration. Provide either 'incrementing.column.name' or 'incrementing.column.mapping'.")
-		}
-	}
-	if mode == modeTimestamp || mode == modeTimestampIncrementing {
-		if l, _ := v["timestamp.column.name"].Value.([]string); len(l) == 0 && len(v["timestamp.column.name"].Errors) == 0 {
-			v["timestamp.column.name"].addError("Mode '" + mode + "' requires timestamp column configuration. Provide either 'timestamp.column.name' or 'timestamp.columns.mapping'.")
-		}
-	}
-	wl, _ := v["table.whitelist"].Value.([]string)
-	bl, _ := v["table.blacklist"].Value.([]string)
-	if len(wl) > 0 && len(bl) > 0 {
-		v["table.whitelist"].addError("Legacy table filtering configurations are mutually exclusive. Cannot use both table.whitelist and table.blacklist together.")
-		v["table.blacklist"].addError("Cannot use with table.whitelist")
-	}
-	if q, _ := v["query"].Value.(string); q != "" {
-		v["query"].addError("Invalid value " + q + " for configuration query: query mode is not supported by this worker; copy whole tables with table.whitelist")
-	}
+	// The 10.8.4 connector validates no more than this: an empty
+	// incrementing.column.name means the table's auto-incrementing column,
+	// and a timestamp mode without timestamp columns fails its task (see
+	// newQuerier).
+	// A white- and blacklist together, or either next to a query, pass
+	// validation and fail JdbcSourceConnector.start (see startConnector).
 	if q, _ := v["quote.sql.identifiers"].Value.(string); q != "" && !strings.EqualFold(q, "always") {
 		v["quote.sql.identifiers"].addError("Invalid value " + q + " for configuration quote.sql.identifiers: only ALWAYS is supported by this worker")
 	}
@@ -243,4 +236,30 @@ func validateJDBC(ctx context.Context, props map[string]string, v map[string]*co
 func listValue(cv *configValue) []string {
 	l, _ := cv.Value.([]string)
 	return l
+}
+
+// enumRecommender is kafka-connect-jdbc's EnumRecommender as a validator:
+// a value must be one of the options in lower or in upper case.
+func enumRecommender(options ...string) func(any) string {
+	return func(v any) string {
+		s, _ := v.(string)
+		for _, o := range options {
+			if s == o || s == strings.ToUpper(o) {
+				return ""
+			}
+		}
+		return "Invalid enumerator"
+	}
+}
+
+// exclusiveTablesError is the ConnectException of JdbcSourceConnector.start
+// (10.8.4) for table settings that cannot go together, or "".
+func exclusiveTablesError(cfg *jdbcConfig) string {
+	if len(cfg.Whitelist) > 0 && len(cfg.Blacklist) > 0 {
+		return "table.whitelist and table.blacklist are exclusive."
+	}
+	if cfg.Query != "" && (len(cfg.Whitelist) > 0 || len(cfg.Blacklist) > 0) {
+		return "query may not be combined with whole-table copying settings."
+	}
+	return ""
 }

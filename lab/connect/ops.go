@@ -186,6 +186,7 @@ func (w *Worker) deleteConnector(ctx context.Context, name string) *restError {
 	w.mu.Lock()
 	delete(w.connectors, name)
 	w.deleteStatusLocked(name)
+	w.resetActiveTopicsLocked(name)
 	w.mu.Unlock()
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // querier is one table of a task: TableQuerier / TimestampIncrementingTableQuerier.
@@ -18,10 +20,24 @@ type querier struct {
 	offset    tableOffset
 	nextRun   time.Time
 	value     *schema
+
+	// Custom query mode: query is the configured statement, pos the
+	// result column of each mapped column, text the columns read in text
+	// format (what table mode casts to text), incName and tsNames the
+	// configured offset columns, which the WHERE clause names whether or
+	// not the query selects them.
+	query   string
+	suffix  string
+	pos     []int
+	text    []bool
+	textOID []uint32
+	incName string
+	tsNames []string
 }
 
 func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
-	q := &querier{table: t, topic: cfg.TopicPrefix + t.Name, mode: cfg.Mode, cols: cols, incIdx: -1, partition: partitionV1(t.fqn())}
+	q := &querier{table: t, topic: cfg.TopicPrefix + t.Name, mode: cfg.Mode, cols: cols, incIdx: -1, partition: partitionV1(t.fqn()),
+		suffix: cfg.QuerySuffix, incName: cfg.IncColumn, tsNames: cfg.TsColumns}
 	q.value = &schema{Type: typeStruct, Name: t.Name}
 	for _, c := range cols {
 		q.value.Fields = append(q.value.Fields, field{Name: c.Name, Schema: c.Schema})
@@ -34,10 +50,11 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 		}
 		return -1
 	}
-	if cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing {
+	if (cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing) && cfg.IncColumn != "" {
 		q.incIdx = find(cfg.IncColumn)
 		if q.incIdx < 0 {
-			return nil, fmt.Errorf("Cannot find incrementing column %s on %s", cfg.IncColumn, t.quoted())
+			// JdbcSourceTask.validateColumnsExist (10.8.4)
+			return nil, &configException{"Incrementing column: " + cfg.IncColumn + " does not exist in table '" + t.quoted() + "'"}
 		}
 		c := cols[q.incIdx]
 		switch c.Schema.Type {
@@ -53,9 +70,18 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 	}
 	if cfg.Mode == modeTimestamp || cfg.Mode == modeTimestampIncrementing {
 		anyNotNull := false
+		var missing []string
+		for _, name := range cfg.TsColumns {
+			if find(name) < 0 {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, &configException{"Timestamp columns: " + strings.Join(missing, ", ") + " do not exist in table '" + t.quoted() + "'"}
+		}
 		for _, name := range cfg.TsColumns {
 			i := find(name)
-			if i < 0 || cols[i].Schema.Name != logicalTimestamp && cols[i].Schema.Name != logicalDate {
+			if cols[i].Schema.Name != logicalTimestamp && cols[i].Schema.Name != logicalDate {
 				return nil, fmt.Errorf("Cannot find timestamp column %s on %s", name, t.quoted())
 			}
 			q.tsIdx = append(q.tsIdx, i)
@@ -64,36 +90,134 @@ func newQuerier(t tableID, cols []column, cfg *jdbcConfig) (*querier, error) {
 			}
 		}
 		if cfg.ValidateNonNull && !anyNotNull {
-			return nil, fmt.Errorf("Cannot make incremental queries using timestamp columns %v on %s because all of these columns are nullable.", cfg.TsColumns, t.quoted())
+			return nil, fmt.Errorf("Cannot make incremental queries using timestamp columns %s on %s because all of these columns are nullable.", strings.Join(cfg.TsColumns, ","), t.quoted())
 		}
 	}
 	return q, nil
 }
 
-// qualified is a column reference that always names the table's column,
-// never a SELECT-list alias.
-func (q *querier) qualified(i int) string { return q.table.quoted() + "." + quoteIdent(q.cols[i].Name) }
+// newQueryQuerier is the querier of custom query mode: the query's result
+// columns (cols, at result positions pos), the partition {"query":"query"}
+// and topic.prefix as the whole topic name. Like the connector, it does
+// not check the nullability of the offset columns, and the value schema
+// has no name.
+func newQueryQuerier(cols []column, pos []int, cfg *jdbcConfig) *querier {
+	q := &querier{topic: cfg.TopicPrefix, mode: cfg.Mode, cols: cols, incIdx: -1,
+		partition: orderedMap{{"query", "query"}}, query: cfg.Query, suffix: cfg.QuerySuffix, pos: pos,
+		incName: cfg.IncColumn, tsNames: cfg.TsColumns}
+	q.value = &schema{Type: typeStruct}
+	q.text = make([]bool, len(cols))
+	for i, c := range cols {
+		q.value.Fields = append(q.value.Fields, field{Name: c.Name, Schema: c.Schema})
+		if c.asText {
+			q.text[i] = true
+			q.textOID = append(q.textOID, c.OID)
+		}
+	}
+	for i, c := range cols {
+		if c.Name == cfg.IncColumn && (cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing) {
+			q.incIdx = i
+		}
+	}
+	if cfg.Mode == modeTimestamp || cfg.Mode == modeTimestampIncrementing {
+		for _, name := range cfg.TsColumns {
+			for i, c := range cols {
+				if c.Name == name {
+					q.tsIdx = append(q.tsIdx, i)
+				}
+			}
+		}
+	}
+	return q
+}
+
+// ref is a column reference in the WHERE clause: in table mode it always
+// names the table's column, never a SELECT-list alias; in query mode it is
+// the bare quoted name, as ColumnId without a table renders it.
+func (q *querier) ref(name string) string {
+	if q.query != "" {
+		return quoteIdent(name)
+	}
+	return q.table.quoted() + "." + quoteIdent(name)
+}
 
 func (q *querier) tsExpr() string {
-	if len(q.tsIdx) == 1 {
-		return q.qualified(q.tsIdx[0])
+	if len(q.tsNames) == 1 {
+		return q.ref(q.tsNames[0])
 	}
-	parts := make([]string, len(q.tsIdx))
-	for i, idx := range q.tsIdx {
-		parts[i] = q.qualified(idx)
+	parts := make([]string, len(q.tsNames))
+	for i, n := range q.tsNames {
+		parts[i] = q.ref(n)
 	}
 	return "COALESCE(" + strings.Join(parts, ",") + ")"
+}
+
+// source names what the querier reads, for messages: the table, or the
+// custom query.
+func (q *querier) source() string {
+	if q.query != "" {
+		return "query " + q.query
+	}
+	return "table " + q.table.quoted()
+}
+
+// resultIndex is where column i is in a result row.
+func (q *querier) resultIndex(i int) int {
+	if q.pos == nil {
+		return i
+	}
+	return q.pos[i]
+}
+
+// args puts the result formats first: in query mode the text-like columns
+// come in text format, which is their text as a cast would give it.
+func (q *querier) args(args []any) []any {
+	if len(q.textOID) == 0 {
+		return args
+	}
+	formats := pgx.QueryResultFormatsByOID{}
+	for _, oid := range q.textOID {
+		formats[oid] = pgx.TextFormatCode
+	}
+	return append([]any{formats}, args...)
+}
+
+// rowValue is the driver value of column i in the current row.
+func (q *querier) rowValue(rows pgx.Rows, raw []any, i int) any {
+	idx := q.resultIndex(i)
+	if q.text != nil && q.text[i] {
+		b := rows.RawValues()[idx]
+		if b == nil {
+			return nil
+		}
+		return string(b)
+	}
+	return raw[idx]
 }
 
 // statement builds the query and its bound arguments. Identifiers are
 // quoted; every value is a parameter. now is the database's current time,
 // used as the upper bound in timestamp modes.
 func (q *querier) statement(now time.Time, delay time.Duration, tz *time.Location) (string, []any) {
-	sel := make([]string, len(q.cols))
-	for i, c := range q.cols {
-		sel[i] = c.selectExpr
+	var base string
+	if q.query != "" {
+		base = q.query
+	} else {
+		sel := make([]string, len(q.cols))
+		for i, c := range q.cols {
+			sel[i] = c.selectExpr
+		}
+		base = "SELECT " + strings.Join(sel, ", ") + " FROM " + q.table.quoted()
 	}
-	base := "SELECT " + strings.Join(sel, ", ") + " FROM " + q.table.quoted()
+	stmt, args := q.where(base, now, delay, tz)
+	if q.suffix != "" {
+		stmt += " " + q.suffix // TableQuerier.addSuffixIfPresent
+	}
+	return stmt, args
+}
+
+// where appends the mode's criteria (TimestampIncrementingCriteria).
+func (q *querier) where(base string, now time.Time, delay time.Duration, tz *time.Location) (string, []any) {
 	inc := int64(-1)
 	if q.offset.Incrementing != nil {
 		inc = *q.offset.Incrementing
@@ -103,16 +227,20 @@ func (q *querier) statement(now time.Time, delay time.Duration, tz *time.Locatio
 		ts = *q.offset.Timestamp
 	}
 	end := now.Add(-delay)
-	switch q.mode {
-	case modeIncrementing:
-		col := q.qualified(q.incIdx)
+	// TimestampIncrementingCriteria.whereClause picks the clause by the
+	// columns it has, not by the mode's name.
+	hasTs := (q.mode == modeTimestamp || q.mode == modeTimestampIncrementing) && len(q.tsNames) > 0
+	hasInc := (q.mode == modeIncrementing || q.mode == modeTimestampIncrementing) && q.incName != ""
+	switch {
+	case hasInc && !hasTs:
+		col := q.ref(q.incName)
 		return base + " WHERE " + col + " > $1 ORDER BY " + col + " ASC", []any{inc}
-	case modeTimestamp:
+	case hasTs && !hasInc:
 		e := q.tsExpr()
 		return base + " WHERE " + e + " > $1 AND " + e + " < $2 ORDER BY " + e + " ASC", []any{ts.In(tz), end.In(tz)}
-	case modeTimestampIncrementing:
+	case hasTs && hasInc:
 		e := q.tsExpr()
-		col := q.qualified(q.incIdx)
+		col := q.ref(q.incName)
 		return base + " WHERE " + e + " < $1 AND ((" + e + " = $2 AND " + col + " > $3) OR " + e + " > $2) ORDER BY " + e + "," + col + " ASC",
 			[]any{end.In(tz), ts.In(tz), inc}
 	}
@@ -122,6 +250,10 @@ func (q *querier) statement(now time.Time, delay time.Duration, tz *time.Locatio
 // rowOffset is the offset after a row.
 func (q *querier) rowOffset(values []any) (tableOffset, error) {
 	var o tableOffset
+	if q.incIdx < 0 && q.incName != "" && (q.mode == modeIncrementing || q.mode == modeTimestampIncrementing) {
+		// TimestampIncrementingCriteria.extractOffsetIncrementedId
+		return o, fmt.Errorf("Incrementing column %s not found in %s", q.incName, q.fieldList())
+	}
 	if q.incIdx >= 0 {
 		var id int64
 		switch v := values[q.incIdx].(type) {
@@ -157,3 +289,26 @@ func (q *querier) rowOffset(values []any) (tableOffset, error) {
 	}
 	return o, nil
 }
+
+// fieldList renders the value schema's fields as Java's List<Field>
+// toString does: [Field{name=id, index=0, schema=Schema{INT32}}, ...].
+func (q *querier) fieldList() string {
+	parts := make([]string, len(q.value.Fields))
+	for i, f := range q.value.Fields {
+		typ := map[schemaType]string{typeFloat32: "FLOAT32", typeFloat64: "FLOAT64"}[f.Schema.Type]
+		if typ == "" {
+			typ = strings.ToUpper(string(f.Schema.Type))
+		}
+		s := "Schema{" + typ + "}"
+		if f.Schema.Name != "" {
+			s = "Schema{" + f.Schema.Name + ":" + typ + "}"
+		}
+		parts[i] = fmt.Sprintf("Field{name=%s, index=%d, schema=%s}", f.Name, i, s)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// configException is a ConfigException thrown by JdbcSourceTask.start.
+type configException struct{ msg string }
+
+func (e *configException) Error() string { return e.msg }

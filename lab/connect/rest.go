@@ -8,115 +8,117 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
 
 // ServeHTTP serves the Kafka Connect REST API (Apache Kafka 3.9).
 func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	segs, err := pathSegments(r)
-	if err != nil {
-		writeError(rw, notFound("HTTP 404 Not Found"))
-		return
-	}
-	route := w.route(r.Method, segs)
-	if route == nil {
-		return
-	}
-	route(rw, r)
-}
-
-func pathSegments(r *http.Request) ([]string, error) {
-	p := strings.Trim(r.URL.EscapedPath(), "/")
-	if p == "" {
-		return nil, nil
-	}
-	raw := strings.Split(p, "/")
-	out := make([]string, len(raw))
-	for i, s := range raw {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, fmt.Errorf("unescape path: %w", err)
+	w.muxOnce.Do(func() { w.mux = w.routes() })
+	// Jersey matches a resource path with or without one trailing slash.
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimSuffix(p, "/")
+		if r.URL.RawPath != "" {
+			r2.URL.RawPath = strings.TrimSuffix(r.URL.RawPath, "/")
 		}
-		out[i] = u
+		r = r2
 	}
-	return out, nil
-}
-
-type handler func(rw http.ResponseWriter, r *http.Request)
-
-// route picks the handler for method and path; it answers 404/405 itself
-// and returns nil then.
-func (w *Worker) route(method string, s []string) handler {
-	type ep map[string]handler
-	var eps ep
-	switch {
-	case len(s) == 0:
-		eps = ep{"GET": w.handleRoot}
-	case len(s) == 1 && s[0] == "health":
-		eps = ep{"GET": w.handleHealth}
-	case len(s) == 1 && s[0] == "connectors":
-		eps = ep{"GET": w.handleList, "POST": w.handleCreate}
-	case len(s) == 2 && s[0] == "connectors":
-		n := s[1]
-		eps = ep{"GET": w.withName(n, w.handleGet), "DELETE": w.withName(n, w.handleDelete)}
-	case len(s) == 3 && s[0] == "connectors":
-		n := s[1]
-		switch s[2] {
-		case "config":
-			eps = ep{"GET": w.withName(n, w.handleGetConfig), "PUT": w.withName(n, w.handlePutConfig)}
-		case "status":
-			eps = ep{"GET": w.withName(n, w.handleStatus)}
-		case "tasks":
-			eps = ep{"GET": w.withName(n, w.handleTasks)}
-		case "pause":
-			eps = ep{"PUT": w.withName(n, w.targetHandler(targetPaused))}
-		case "resume":
-			eps = ep{"PUT": w.withName(n, w.targetHandler(targetStarted))}
-		case "stop":
-			eps = ep{"PUT": w.withName(n, w.targetHandler(targetStopped))}
-		case "restart":
-			eps = ep{"POST": w.withName(n, w.handleRestart)}
-		case "offsets":
-			eps = ep{"GET": w.withName(n, w.handleOffsets)}
-		}
-	case len(s) == 5 && s[0] == "connectors" && s[2] == "tasks" && (s[4] == "status" || s[4] == "restart"):
-		n := s[1]
-		id, err := strconv.Atoi(s[3])
-		if err != nil {
-			break
-		}
-		if s[4] == "status" {
-			eps = ep{"GET": w.withName(n, w.taskStatusHandler(id))}
-		} else {
-			eps = ep{"POST": w.withName(n, w.taskRestartHandler(id))}
-		}
-	case len(s) == 1 && s[0] == "connector-plugins":
-		eps = ep{"GET": w.handlePlugins}
-	case len(s) == 3 && s[0] == "connector-plugins" && s[2] == "config":
-		cls := s[1]
-		eps = ep{"GET": func(rw http.ResponseWriter, r *http.Request) { w.handlePluginConfig(rw, r, cls) }}
-	case len(s) == 4 && s[0] == "connector-plugins" && s[2] == "config" && s[3] == "validate":
-		cls := s[1]
-		eps = ep{"PUT": func(rw http.ResponseWriter, r *http.Request) { w.handleValidate(rw, r, cls) }}
-	}
-	return func(rw http.ResponseWriter, r *http.Request) {
-		if eps == nil {
-			writeError(rw, notFound("HTTP 404 Not Found"))
-			return
-		}
-		h, ok := eps[method]
-		if !ok {
+	h, pattern := w.mux.Handler(r)
+	if pattern == "" {
+		// No route: let the mux decide between 404 and 405, then answer in
+		// Connect's shape (Jersey's NotFoundException and
+		// NotAllowedException through ConnectExceptionMapper).
+		probe := &statusProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.code == http.StatusMethodNotAllowed {
+			if allow := probe.header.Get("Allow"); allow != "" {
+				rw.Header().Set("Allow", allow)
+			}
 			writeError(rw, &restError{http.StatusMethodNotAllowed, "HTTP 405 Method Not Allowed"})
 			return
 		}
-		h(rw, r)
+		writeError(rw, notFound("HTTP 404 Not Found"))
+		return
 	}
+	w.mux.ServeHTTP(rw, r) // sets the path values h reads
 }
 
-func (w *Worker) withName(name string, h func(http.ResponseWriter, *http.Request, string)) handler {
-	return func(rw http.ResponseWriter, r *http.Request) { h(rw, r, name) }
+// statusProbe records what the mux's own 404/405 handlers would answer.
+type statusProbe struct {
+	header http.Header
+	code   int
+}
+
+func (p *statusProbe) Header() http.Header { return p.header }
+func (p *statusProbe) WriteHeader(code int) {
+	if p.code == 0 {
+		p.code = code
+	}
+}
+func (p *statusProbe) Write(b []byte) (int, error) {
+	if p.code == 0 {
+		p.code = http.StatusOK
+	}
+	return len(b), nil
+}
+
+// routes maps the resources of Kafka 3.9's Connect REST server
+// (connect/runtime/.../rest/resources: RootResource, ConnectorsResource,
+// ConnectorPluginsResource, LoggingResource) onto method+path patterns.
+func (w *Worker) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	named := func(h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+		return func(rw http.ResponseWriter, r *http.Request) { h(rw, r, r.PathValue("connector")) }
+	}
+	task := func(h func(int) func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+		return func(rw http.ResponseWriter, r *http.Request) {
+			id, err := strconv.ParseInt(r.PathValue("task"), 10, 32)
+			if err != nil {
+				// A task id that is not an Integer matches no resource.
+				writeError(rw, notFound("HTTP 404 Not Found"))
+				return
+			}
+			h(int(id))(rw, r, r.PathValue("connector"))
+		}
+	}
+	mux.HandleFunc("GET /{$}", w.handleRoot)
+	mux.HandleFunc("GET /health", w.handleHealth)
+
+	mux.HandleFunc("GET /connectors", w.handleList)
+	mux.HandleFunc("POST /connectors", w.handleCreate)
+	mux.HandleFunc("GET /connectors/{connector}", named(w.handleGet))
+	mux.HandleFunc("DELETE /connectors/{connector}", named(w.handleDelete))
+	mux.HandleFunc("GET /connectors/{connector}/config", named(w.handleGetConfig))
+	mux.HandleFunc("PUT /connectors/{connector}/config", named(w.handlePutConfig))
+	mux.HandleFunc("PATCH /connectors/{connector}/config", named(w.handlePatchConfig))
+	mux.HandleFunc("GET /connectors/{connector}/tasks-config", named(w.handleTasksConfig))
+	mux.HandleFunc("GET /connectors/{connector}/status", named(w.handleStatus))
+	mux.HandleFunc("GET /connectors/{connector}/tasks", named(w.handleTasks))
+	mux.HandleFunc("PUT /connectors/{connector}/pause", named(w.targetHandler(targetPaused)))
+	mux.HandleFunc("PUT /connectors/{connector}/resume", named(w.targetHandler(targetStarted)))
+	mux.HandleFunc("PUT /connectors/{connector}/stop", named(w.targetHandler(targetStopped)))
+	mux.HandleFunc("POST /connectors/{connector}/restart", named(w.handleRestart))
+	mux.HandleFunc("GET /connectors/{connector}/tasks/{task}/status", task(w.taskStatusHandler))
+	mux.HandleFunc("POST /connectors/{connector}/tasks/{task}/restart", task(w.taskRestartHandler))
+	mux.HandleFunc("GET /connectors/{connector}/topics", named(w.handleTopics))
+	mux.HandleFunc("PUT /connectors/{connector}/topics/reset", named(w.handleResetTopics))
+	mux.HandleFunc("GET /connectors/{connector}/offsets", named(w.handleOffsets))
+	mux.HandleFunc("PATCH /connectors/{connector}/offsets", named(w.handleAlterOffsets))
+	mux.HandleFunc("DELETE /connectors/{connector}/offsets", named(w.handleResetOffsets))
+
+	mux.HandleFunc("GET /admin/loggers", w.handleLoggers)
+	mux.HandleFunc("GET /admin/loggers/{logger}", w.handleLogger)
+	mux.HandleFunc("PUT /admin/loggers/{logger}", w.handleSetLogger)
+
+	mux.HandleFunc("GET /connector-plugins", w.handlePlugins)
+	mux.HandleFunc("GET /connector-plugins/{plugin}/config", func(rw http.ResponseWriter, r *http.Request) {
+		w.handlePluginConfig(rw, r, r.PathValue("plugin"))
+	})
+	mux.HandleFunc("PUT /connector-plugins/{plugin}/config/validate", func(rw http.ResponseWriter, r *http.Request) {
+		w.handleValidate(rw, r, r.PathValue("plugin"))
+	})
+	return mux
 }
 
 // writeJSON writes a JSON body with the given status.

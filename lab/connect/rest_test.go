@@ -140,3 +140,20 @@ func TestCloseIsIdempotent(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 }
+
+// Jersey answers unknown paths and methods through ConnectExceptionMapper
+// with {"error_code","message"} (connect/runtime/.../rest/errors/
+// ConnectExceptionMapper.java); a resource path matches with or without a
+// trailing slash, and a task id that is not an Integer matches no resource.
+func TestRoutingAnswersInConnectShape(t *testing.T) {
+	b := startBroker(t)
+	wk := startWorker(t, b)
+	if r := wk.do(t, "GET", "/connectors/", nil); r.code != 200 || string(r.body) != `[]` {
+		t.Errorf("GET /connectors/ = %d %s", r.code, r.body)
+	}
+	expectError(t, wk.do(t, "GET", "/connectors/stations/tasks/zero/status", nil), 404, "HTTP 404 Not Found")
+	expectError(t, wk.do(t, "DELETE", "/connectors/stations/status", nil), 405, "HTTP 405 Method Not Allowed")
+	expectError(t, wk.do(t, "POST", "/connector-plugins", nil), 405, "HTTP 405 Method Not Allowed")
+	expectError(t, wk.do(t, "GET", "/connectors/a%2Fb", nil), 404, "Connector a/b not found")
+	expectError(t, wk.do(t, "GET", "/connectors/stations/tasks/0/status", nil), 404, "No status found for task stations-0")
+}

@@ -228,12 +228,14 @@ func (w *Worker) applyStatus(key string, value []byte) {
 		Trace    *string `json:"trace"`
 		WorkerID string  `json:"worker_id"`
 	}
-	if value != nil {
+	if value != nil && !strings.HasPrefix(key, topicStatusPrefix) {
 		if err := json.Unmarshal(value, &v); err != nil {
 			return
 		}
 	}
 	switch {
+	case strings.HasPrefix(key, topicStatusPrefix):
+		w.applyTopicStatus(key, value)
 	case strings.HasPrefix(key, "status-connector-"):
 		name := strings.TrimPrefix(key, "status-connector-")
 		if value == nil {
@@ -334,6 +336,17 @@ func (w *Worker) tableOffset(connector string, t tableID) (tableOffset, error) {
 	if !ok {
 		raw, ok = w.offsets[lookupKey(connector, orderedToMap(partitionV0(t.Name)))]
 	}
+	w.mu.Unlock()
+	if !ok {
+		return tableOffset{}, nil
+	}
+	return parseOffsetValue(raw)
+}
+
+// partitionOffset returns the stored offset of a source partition.
+func (w *Worker) partitionOffset(connector string, partition orderedMap) (tableOffset, error) {
+	w.mu.Lock()
+	raw, ok := w.offsets[lookupKey(connector, orderedToMap(partition))]
 	w.mu.Unlock()
 	if !ok {
 		return tableOffset{}, nil

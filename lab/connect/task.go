@@ -37,13 +37,20 @@ func newSourceTask(w *Worker, connector string, id int, props map[string]string)
 	return &sourceTask{w: w, connector: connector, id: id, props: props, pending: map[string][]byte{}}
 }
 
-// taskError is a task failure; its text is the status trace.
+// taskError is a task failure; its text is the status trace. class is the
+// exception class when it is not ConnectException.
 type taskError struct {
 	msg   string
 	cause error
+	class string
 }
 
-func (e *taskError) Error() string { return connectTrace(e.msg, e.cause) }
+func (e *taskError) Error() string {
+	if e.class != "" {
+		return e.class + ": " + e.msg
+	}
+	return connectTrace(e.msg, e.cause)
+}
 func (e *taskError) Unwrap() error { return e.cause }
 
 // connectTrace renders a failure the way a Connect status trace begins: the
@@ -113,6 +120,13 @@ func (t *sourceTask) run(ctx context.Context) error {
 		}
 		queriers = append(queriers, q)
 	}
+	if t.cfg.Query != "" {
+		q, err := t.newQueryQuerier(ctx)
+		if err != nil {
+			return err
+		}
+		queriers = append(queriers, q)
+	}
 	// Resume from the committed offsets (read_committed replay, which reads
 	// offsets written with or without transactions).
 	if len(queriers) > 0 {
@@ -123,7 +137,11 @@ func (t *sourceTask) run(ctx context.Context) error {
 			return &taskError{msg: "Failed to read offsets", cause: err}
 		}
 		for _, q := range queriers {
-			q.offset, err = t.w.tableOffset(t.connector, q.table)
+			if q.query != "" {
+				q.offset, err = t.w.partitionOffset(t.connector, q.partition)
+			} else {
+				q.offset, err = t.w.tableOffset(t.connector, q.table)
+			}
 			if err != nil {
 				return &taskError{msg: "Failed to read offsets", cause: err}
 			}
@@ -190,11 +208,47 @@ func (t *sourceTask) newQuerier(ctx context.Context, tbl tableID) (*querier, err
 	for _, s := range skipped {
 		t.w.log.Warn("JDBC type is not currently supported; column skipped", "table", tbl.fqn(), "column", s)
 	}
-	q, err := newQuerier(tbl, cols, t.cfg)
+	cfg := t.cfg
+	if cfg.IncColumn == "" && (cfg.Mode == modeIncrementing || cfg.Mode == modeTimestampIncrementing) {
+		// TimestampIncrementingTableQuerier.findDefaultAutoIncrementingColumn:
+		// an empty incrementing.column.name means the table's first
+		// auto-incrementing column.
+		name, err := autoIncrementColumn(ctx, t.conn, tbl)
+		if err != nil {
+			return nil, &taskError{msg: "Failed to read table metadata", cause: sqlWrap(err)}
+		}
+		if name == "" {
+			// With none, the connector builds no criteria: every poll
+			// copies the whole table, and the offset is an empty map.
+			t.w.log.Warn("no auto-incrementing column; every poll copies the whole table", "connector", t.connector, "table", tbl.fqn())
+		}
+		c := *cfg
+		c.IncColumn = name
+		cfg = &c
+	}
+	q, err := newQuerier(tbl, cols, cfg)
+	var ce *configException
+	if errors.As(err, &ce) {
+		return nil, &taskError{msg: ce.msg, class: "org.apache.kafka.common.config.ConfigException"}
+	}
 	if err != nil {
 		return nil, &taskError{msg: err.Error()}
 	}
 	return q, nil
+}
+
+// newQueryQuerier prepares custom query mode: the columns come from the
+// description of the statement the querier will run.
+func (t *sourceTask) newQueryQuerier(ctx context.Context) (*querier, error) {
+	stmt, _ := newQueryQuerier(nil, nil, t.cfg).statement(time.Now(), t.cfg.TsDelay, t.cfg.TimeZone)
+	cols, pos, skipped, err := queryColumns(ctx, t.conn, stmt, t.cfg.NumericMapping)
+	if err != nil {
+		return nil, &taskError{msg: "Failed to read query metadata", cause: sqlWrap(err)}
+	}
+	for _, s := range skipped {
+		t.w.log.Warn("JDBC type is not currently supported; column skipped", "query", t.cfg.Query, "column", s)
+	}
+	return newQueryQuerier(cols, pos, t.cfg), nil
 }
 
 // dbError marks a database failure that a reconnect may cure.
@@ -211,14 +265,14 @@ func (t *sourceTask) pollWithRetry(ctx context.Context, q *querier, pgcfg *pgx.C
 	if !errors.As(err, &de) || ctx.Err() != nil {
 		return err
 	}
-	t.w.log.Warn("query failed; reconnecting", "connector", t.connector, "task", t.id, "table", q.table.fqn(), "err", err)
+	t.w.log.Warn("query failed; reconnecting", "connector", t.connector, "task", t.id, "source", q.source(), "err", err)
 	_ = t.conn.Close(context.Background())
 	if err := t.connect(ctx, pgcfg); err != nil {
 		return err
 	}
 	err = t.poll(ctx, q)
 	if errors.As(err, &de) {
-		return &taskError{msg: "Failed to query table " + q.table.quoted(), cause: de.err}
+		return &taskError{msg: "Failed to query " + q.source(), cause: de.err}
 	}
 	return err
 }
@@ -233,7 +287,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		}
 	}
 	stmt, args := q.statement(now, t.cfg.TsDelay, t.cfg.TimeZone)
-	rows, err := t.conn.Query(ctx, stmt, args...)
+	rows, err := t.conn.Query(ctx, stmt, q.args(args)...)
 	if err != nil {
 		return &dbError{err: sqlWrap(err)}
 	}
@@ -247,9 +301,9 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 		}
 		vals := make([]any, len(q.cols))
 		for i := range q.cols {
-			v, err := q.cols[i].convert(raw[i], t.cfg.TimeZone)
+			v, err := q.cols[i].convert(q.rowValue(rows, raw, i), t.cfg.TimeZone)
 			if err != nil {
-				return &taskError{msg: "Failed to convert row of " + q.table.quoted(), cause: err}
+				return &taskError{msg: "Failed to convert row of " + q.source(), cause: err}
 			}
 			vals[i] = v
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -24,19 +25,24 @@ const (
 type Worker struct {
 	opts      options
 	log       *slog.Logger
+	loggers   *loggerRegistry
 	brokers   []string
 	kcl       *kgo.Client
 	adm       *kadm.Client
 	clusterID string
 
+	mux     *http.ServeMux // the REST routes, built on first use
+	muxOnce sync.Once
+
 	// opMu serialises herder operations (create, delete, restart, ...).
 	opMu sync.Mutex
 
-	mu         sync.Mutex // guards connectors, statuses, offsets, generation
-	connectors map[string]*connectorState
-	statuses   map[string]*connStatus
-	offsets    map[string][]byte // canonical offset key -> value
-	generation int
+	mu           sync.Mutex // guards connectors, statuses, activeTopics, offsets, generation
+	connectors   map[string]*connectorState
+	statuses     map[string]*connStatus
+	activeTopics map[string]map[string]topicStatus // connector -> topic
+	offsets      map[string][]byte                 // canonical offset key -> value
+	generation   int
 
 	topicsMu    sync.Mutex
 	knownTopics map[string]bool
@@ -63,15 +69,18 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Worker, error)
 	for _, opt := range opts {
 		opt(&o)
 	}
+	loggers := newLoggerRegistry()
 	w := &Worker{
-		opts:        o,
-		log:         o.log.With("component", "connect"),
-		brokers:     append([]string(nil), brokers...),
-		connectors:  map[string]*connectorState{},
-		statuses:    map[string]*connStatus{},
-		offsets:     map[string][]byte{},
-		knownTopics: map[string]bool{},
-		closed:      make(chan struct{}),
+		opts:         o,
+		loggers:      loggers,
+		log:          slog.New(&levelGate{h: o.log.Handler(), reg: loggers, name: workerLoggerName}).With("component", "connect"),
+		brokers:      append([]string(nil), brokers...),
+		connectors:   map[string]*connectorState{},
+		statuses:     map[string]*connStatus{},
+		activeTopics: map[string]map[string]topicStatus{},
+		offsets:      map[string][]byte{},
+		knownTopics:  map[string]bool{},
+		closed:       make(chan struct{}),
 	}
 	kcl, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
@@ -114,6 +123,13 @@ func (w *Worker) start(ctx context.Context) error {
 	for name := range w.statuses {
 		if _, ok := w.connectors[name]; !ok {
 			delete(w.statuses, name)
+		}
+	}
+	// DistributedHerder resets the active topics of connectors that no
+	// longer exist when it sees them revoked.
+	for name := range w.activeTopics {
+		if _, ok := w.connectors[name]; !ok {
+			w.resetActiveTopicsLocked(name)
 		}
 	}
 	for _, c := range w.connectors {
@@ -172,11 +188,32 @@ func (w *Worker) isClosed() bool {
 }
 
 // kgoLogger adapts the slog logger for franz-go.
-func (w *Worker) kgoLogger() kgo.Logger { return kgoSlog{w.log.With("component", "connect.kafka")} }
+// Its level follows the logger org.apache.kafka.clients.producer.KafkaProducer.
+func (w *Worker) kgoLogger() kgo.Logger {
+	h := &levelGate{h: w.opts.log.Handler(), reg: w.loggers, name: clientLoggerName}
+	return kgoSlog{l: slog.New(h).With("component", "connect.kafka"), reg: w.loggers}
+}
 
-type kgoSlog struct{ l *slog.Logger }
+type kgoSlog struct {
+	l   *slog.Logger
+	reg *loggerRegistry
+}
 
-func (k kgoSlog) Level() kgo.LogLevel { return kgo.LogLevelWarn }
+// Level is at most WARN, as before; a lower log4j level lets franz-go's
+// info and debug output through.
+func (k kgoSlog) Level() kgo.LogLevel {
+	switch l := k.reg.slogLevel(clientLoggerName); {
+	case l <= slog.LevelDebug:
+		return kgo.LogLevelDebug
+	case l <= slog.LevelInfo:
+		return kgo.LogLevelWarn
+	case l <= slog.LevelWarn:
+		return kgo.LogLevelWarn
+	case l <= slog.LevelError:
+		return kgo.LogLevelError
+	}
+	return kgo.LogLevelNone
+}
 
 func (k kgoSlog) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 	switch level {
