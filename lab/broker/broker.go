@@ -55,11 +55,30 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.dataDir = dir
 	}
 
-	ln, err := listen(cfg.listenAddr)
+	legacy, err := legacyTopics(b.dataDir)
 	if err != nil {
 		b.removeTemporary()
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
+	if len(legacy) > 0 {
+		cfg.logger.Warn("data dir holds topics whose names Kafka refuses; serving them as stored, but no new topic may take such a name",
+			"topics", legacy, "data_dir", b.dataDir)
+	}
+	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool)}
+	for _, name := range legacy {
+		proto.legacy[name] = true
+	}
+
+	ln := cfg.listener
+	if ln == nil {
+		if ln, err = listen(cfg.listenAddr); err != nil {
+			b.removeTemporary()
+			return nil, fmt.Errorf("start broker: %w", err)
+		}
+	}
+	ln = newSteadyListener(ln, cfg.logger, func(c net.Conn) net.Conn {
+		return newFrameConn(c, cfg.socketRequestMaxBytes, proto, cfg.logger)
+	})
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.ListenFn(func(string, string) (net.Listener, error) { return ln, nil }),
@@ -70,6 +89,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			"log.cleaner.backoff.ms": strconv.FormatInt(cfg.compactionInterval.Milliseconds(), 10),
 		}),
 		kfake.WithLogger(slogBridge{cfg.logger}),
+		kfake.MaxVersions(kafka39MaxVersions()),
 	}
 	if cfg.autoCreate {
 		kopts = append(kopts, kfake.AllowAutoTopicCreation())
@@ -81,6 +101,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
 	b.cluster = c
+	answerOldVersions(c)
 	b.addrs = c.ListenAddrs()
 
 	// kfake arms its own compaction ticker only when a topic is created or
