@@ -179,9 +179,12 @@ type metadataFix struct {
 
 // rewriteMetadata keeps kfake from auto-creating a topic whose name Kafka
 // refuses or that is one of Kafka's internal topics, and answers for both
-// as Kafka 3.9 does.
+// as Kafka 3.9 does. Requests below v4 are passed to kfake as v4 and
+// answered at their own version: before v4 a request always asks for
+// auto-creation (KIP-204), which kfake, reading the v4 field, misses.
 func (p *protocol) rewriteMetadata(h reqHeader, req *kmsg.MetadataRequest) ([]byte, func([]byte) ([]byte, error), error) {
-	fix := metadataFix{all: req.Topics == nil || (req.Version == 0 && len(req.Topics) == 0)}
+	version := req.Version
+	fix := metadataFix{all: req.Topics == nil || (version == 0 && len(req.Topics) == 0)}
 	if !fix.all {
 		kept := req.Topics[:0]
 		for _, t := range req.Topics {
@@ -197,18 +200,16 @@ func (p *protocol) rewriteMetadata(h reqHeader, req *kmsg.MetadataRequest) ([]by
 			}
 		}
 		req.Topics = kept
-		if len(fix.invalid) == 0 && len(fix.internals) == 0 {
-			return appendRequest(h, req), nil, nil
-		}
-		if len(req.Topics) == 0 && req.Version == 0 {
-			// An empty list means every topic at v0; ask for one
-			// that cannot exist instead and drop its answer.
-			req.Topics = []kmsg.MetadataRequestTopic{{Topic: kmsg.StringPtr(".")}}
-		}
+	} else {
+		req.Topics = nil
 	}
-	// Auto-creation happens only when the client asks (always below v4)
-	// and the broker allows it (KafkaApis.getTopicMetadata, 3.9).
-	autoCreate := p.autoCreate && (req.Version < 4 || req.AllowAutoTopicCreation)
+	if version < 4 {
+		req.Version = 4
+		req.AllowAutoTopicCreation = true
+	}
+	// Auto-creation happens only when the client asks and the broker
+	// allows it (KafkaApis.getTopicMetadata, 3.9).
+	autoCreate := p.autoCreate && req.AllowAutoTopicCreation
 	out := appendRequest(h, req)
 	return out, func(body []byte) ([]byte, error) {
 		kresp, err := parseResponse(3, req.Version, body)
@@ -216,14 +217,15 @@ func (p *protocol) rewriteMetadata(h reqHeader, req *kmsg.MetadataRequest) ([]by
 			return nil, err
 		}
 		resp := kresp.(*kmsg.MetadataResponse)
+		resp.SetVersion(version)
 		node := resp.ControllerID
 		if len(resp.Brokers) > 0 {
 			node = resp.Brokers[0].NodeID
 		}
 		topics := resp.Topics[:0]
 		for _, t := range resp.Topics {
-			if t.Topic != nil && (isListedInternal(*t.Topic) || (!fix.all && *t.Topic == "." && req.Version == 0)) {
-				continue // an ordinary topic of that name, or our placeholder
+			if t.Topic != nil && isListedInternal(*t.Topic) {
+				continue // an ordinary topic of that name from an older version
 			}
 			topics = append(topics, t)
 		}
