@@ -13,12 +13,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Broker is a running embedded Kafka broker.
 type Broker struct {
 	cluster   *kfake.Cluster
+	admin     *kgo.Client
+	codecs    *topicCodecs
 	addrs     []string
 	dataDir   string
 	temporary bool
@@ -64,7 +68,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		cfg.logger.Warn("data dir holds topics whose names Kafka refuses; serving them as stored, but no new topic may take such a name",
 			"topics", legacy, "data_dir", b.dataDir)
 	}
-	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool)}
+	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool), codecs: &topicCodecs{}}
 	for _, name := range legacy {
 		proto.legacy[name] = true
 	}
@@ -101,8 +105,17 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
 	b.cluster = c
-	answerOldVersions(c)
 	b.addrs = c.ListenAddrs()
+	answerOldVersions(c)
+	// The broker asks itself for topics' compression.type.
+	admin, err := kgo.NewClient(kgo.SeedBrokers(b.addrs...))
+	if err != nil {
+		c.Close()
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: config client: %w", err)
+	}
+	b.admin, b.codecs = admin, proto.codecs
+	proto.codecs.setAdmin(kadm.NewClient(admin))
 
 	// kfake arms its own compaction ticker only when a topic is created or
 	// its config changes, not for compacted topics loaded from the data
@@ -131,6 +144,8 @@ func (b *Broker) Close() error {
 	b.closeOnce.Do(func() {
 		close(b.stopCompaction)
 		<-b.compactionDone
+		b.codecs.close()
+		b.admin.Close()
 		b.cluster.Close()
 		if b.temporary {
 			if err := os.RemoveAll(b.dataDir); err != nil {

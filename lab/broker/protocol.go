@@ -47,6 +47,7 @@ func isListedInternal(name string) bool {
 // CreateTopics refuses such names per topic.
 type protocol struct {
 	autoCreate bool
+	codecs     *topicCodecs
 
 	mu sync.Mutex
 	// legacy holds topics with names Kafka would refuse that an older
@@ -62,7 +63,9 @@ func (p *protocol) isLegacy(name string) bool {
 
 func (p *protocol) wants(key int16) bool {
 	switch key {
-	case 3, 18, 19: // Metadata, ApiVersions, CreateTopics
+	case 0, 3, 18, 19: // Produce, Metadata, ApiVersions, CreateTopics
+		return true
+	case 20, 33, 44: // DeleteTopics, AlterConfigs, IncrementalAlterConfigs
 		return true
 	}
 	return false
@@ -137,9 +140,35 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 	case *kmsg.MetadataRequest:
 		return p.rewriteMetadata(h, req)
 	case *kmsg.CreateTopicsRequest:
-		return p.rewriteCreateTopics(h, req)
+		out, fix, err := p.rewriteCreateTopics(h, req)
+		return out, p.forgetCodecsAfter(fix), err
+	case *kmsg.ProduceRequest:
+		if p.codecs == nil {
+			return b, nil, nil
+		}
+		if changed := p.codecs.recompressProduce(req); changed {
+			return appendRequest(h, req), nil, nil
+		}
+	case *kmsg.DeleteTopicsRequest, *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
+		return b, p.forgetCodecsAfter(nil), nil
 	}
 	return b, nil, nil
+}
+
+// forgetCodecsAfter wraps a response fix so that, once kfake has answered
+// a request that may change topics or their configs, the topics'
+// compression.type is asked for afresh.
+func (p *protocol) forgetCodecsAfter(fix func([]byte) ([]byte, error)) func([]byte) ([]byte, error) {
+	if p.codecs == nil {
+		return fix
+	}
+	return func(body []byte) ([]byte, error) {
+		p.codecs.forget()
+		if fix == nil {
+			return body, nil
+		}
+		return fix(body)
+	}
 }
 
 // fixApiVersions turns kfake's ApiVersions answer into Kafka 3.9's: every
