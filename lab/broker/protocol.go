@@ -143,11 +143,16 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 		out, fix, err := p.rewriteCreateTopics(h, req)
 		return out, p.forgetCodecsAfter(fix), err
 	case *kmsg.ProduceRequest:
-		if p.codecs == nil {
-			return b, nil, nil
+		fix := refuseInternalProduce(req)
+		changed := fix != nil
+		if p.codecs != nil && p.codecs.recompressProduce(req) {
+			changed = true
 		}
-		if changed := p.codecs.recompressProduce(req); changed {
-			return appendRequest(h, req), nil, nil
+		if req.Acks == 0 {
+			fix = nil // no response comes back
+		}
+		if changed {
+			return appendRequest(h, req), fix, nil
 		}
 	case *kmsg.DeleteTopicsRequest, *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
 		return b, p.forgetCodecsAfter(nil), nil
@@ -355,4 +360,49 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 		}
 		return appendResponse(resp), nil
 	}, nil
+}
+
+// refuseInternalProduce takes the partitions of internal topics out of a
+// produce request and returns the fix that answers them as Kafka does:
+// ReplicaManager refuses appends to internal topics from clients with
+// INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic <t>" (apache/kafka
+// 3.9 core/src/main/scala/kafka/server/ReplicaManager.scala). Without this
+// kfake would answer UNKNOWN_TOPIC_OR_PARTITION, which producers retry.
+func refuseInternalProduce(req *kmsg.ProduceRequest) func([]byte) ([]byte, error) {
+	var refused []kmsg.ProduceRequestTopic
+	kept := req.Topics[:0]
+	for _, t := range req.Topics {
+		if isListedInternal(t.Topic) {
+			refused = append(refused, t)
+			continue
+		}
+		kept = append(kept, t)
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	req.Topics = kept
+	return func(body []byte) ([]byte, error) {
+		kresp, err := parseResponse(0, req.Version, body)
+		if err != nil {
+			return nil, err
+		}
+		resp := kresp.(*kmsg.ProduceResponse)
+		for _, t := range refused {
+			rt := kmsg.NewProduceResponseTopic()
+			rt.Topic = t.Topic
+			for _, p := range t.Partitions {
+				rp := kmsg.NewProduceResponseTopicPartition()
+				rp.Partition = p.Partition
+				rp.ErrorCode = kerr.InvalidTopicException.Code
+				rp.BaseOffset = -1
+				rp.LogAppendTime = -1
+				rp.LogStartOffset = -1
+				rp.ErrorMessage = kmsg.StringPtr("Cannot append to internal topic " + t.Topic)
+				rt.Partitions = append(rt.Partitions, rp)
+			}
+			resp.Topics = append(resp.Topics, rt)
+		}
+		return appendResponse(resp), nil
+	}
 }

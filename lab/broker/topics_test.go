@@ -2,6 +2,8 @@ package broker
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"log/slog"
 	"strings"
 	"testing"
@@ -170,4 +172,43 @@ func TestStoredTopicWithInvalidNameIsLoadedAndLogged(t *testing.T) {
 		t.Fatalf("stored 'old topic' = %+v, want served as stored", tp)
 	}
 	produce(ctx, t, b2, "old topic", "k")
+}
+
+// ReplicaManager (apache/kafka 3.9) refuses client appends to internal
+// topics with INVALID_TOPIC_EXCEPTION, which producers do not retry.
+func TestProduceToConsumerOffsetsIsInvalidTopic(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "beside", "x")
+	req := kmsg.NewPtrProduceRequest()
+	req.Version = 8
+	req.Acks = -1
+	req.TimeoutMillis = 5000
+	for _, name := range []string{"__consumer_offsets", "beside"} {
+		pt := kmsg.NewProduceRequestTopic()
+		pt.Topic = name
+		pp := kmsg.NewProduceRequestTopicPartition()
+		pp.Partition = 0
+		batch := kmsg.RecordBatch{PartitionLeaderEpoch: -1, Magic: 2, ProducerID: -1, ProducerEpoch: -1, FirstSequence: -1, NumRecords: 1,
+			Records: (&kmsg.Record{Value: []byte("v")}).AppendTo(nil)}
+		raw := batch.AppendTo(nil)
+		binary.BigEndian.PutUint32(raw[8:], uint32(len(raw)-12))
+		binary.BigEndian.PutUint32(raw[17:], crc32.Checksum(raw[21:], crc32.MakeTable(crc32.Castagnoli)))
+		pp.Records = raw
+		pt.Partitions = append(pt.Partitions, pp)
+		req.Topics = append(req.Topics, pt)
+	}
+	resp := dialRaw(t, b).roundTrip(req).(*kmsg.ProduceResponse)
+	codes := map[string]int16{}
+	for _, rt := range resp.Topics {
+		for _, rp := range rt.Partitions {
+			codes[rt.Topic] = rp.ErrorCode
+		}
+	}
+	if codes["__consumer_offsets"] != 17 || codes["beside"] != 0 || len(codes) != 2 {
+		t.Fatalf("produce answers %v, want __consumer_offsets 17 (INVALID_TOPIC_EXCEPTION) and beside 0", codes)
+	}
+	if b.Cluster().TopicInfo("__consumer_offsets") != nil {
+		t.Fatal("an ordinary __consumer_offsets topic appeared")
+	}
 }
