@@ -13,12 +13,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Broker is a running embedded Kafka broker.
 type Broker struct {
 	cluster   *kfake.Cluster
+	admin     *kgo.Client
+	codecs    *topicCodecs
 	addrs     []string
 	dataDir   string
 	temporary bool
@@ -63,11 +67,30 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		}
 	}
 
-	ln, err := listen(cfg.listenAddr)
+	legacy, err := legacyTopics(b.dataDir)
 	if err != nil {
 		b.removeTemporary()
 		return nil, fmt.Errorf("start broker: %w", err)
 	}
+	if len(legacy) > 0 {
+		cfg.logger.Warn("data dir holds topics whose names Kafka refuses; serving them as stored, but no new topic may take such a name",
+			"topics", legacy, "data_dir", b.dataDir)
+	}
+	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool), codecs: &topicCodecs{}}
+	for _, name := range legacy {
+		proto.legacy[name] = true
+	}
+
+	ln := cfg.listener
+	if ln == nil {
+		if ln, err = listen(cfg.listenAddr); err != nil {
+			b.removeTemporary()
+			return nil, fmt.Errorf("start broker: %w", err)
+		}
+	}
+	ln = newSteadyListener(ln, cfg.logger, func(c net.Conn) net.Conn {
+		return newFrameConn(c, cfg.socketRequestMaxBytes, proto, cfg.logger)
+	})
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(1),
 		kfake.ListenFn(func(string, string) (net.Listener, error) { return ln, nil }),
@@ -78,6 +101,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			"log.cleaner.backoff.ms": strconv.FormatInt(cfg.compactionInterval.Milliseconds(), 10),
 		}),
 		kfake.WithLogger(slogBridge{cfg.logger}),
+		kfake.MaxVersions(kafka39MaxVersions()),
 	}
 	if cfg.autoCreate {
 		kopts = append(kopts, kfake.AllowAutoTopicCreation())
@@ -90,6 +114,16 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 	b.cluster = c
 	b.addrs = c.ListenAddrs()
+	answerOldVersions(c)
+	// The broker asks itself for topics' compression.type.
+	admin, err := kgo.NewClient(kgo.SeedBrokers(b.addrs...))
+	if err != nil {
+		c.Close()
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: config client: %w", err)
+	}
+	b.admin, b.codecs = admin, proto.codecs
+	proto.codecs.setAdmin(kadm.NewClient(admin))
 
 	// kfake arms its own compaction ticker only when a topic is created or
 	// its config changes, not for compacted topics loaded from the data
@@ -150,6 +184,8 @@ func (b *Broker) Close() error {
 	b.closeOnce.Do(func() {
 		close(b.stopCompaction)
 		<-b.compactionDone
+		b.codecs.close()
+		b.admin.Close()
 		b.cluster.Close()
 		if b.temporary {
 			if err := os.RemoveAll(b.dataDir); err != nil {

@@ -3,7 +3,28 @@
 // the pipeline (topics auto-created with one partition, compacted topics
 // compacted on a timer, consumer-group session timeouts down to 1 s).
 //
-// Known differences from Apache Kafka, all from kfake:
+// Between clients and kfake sits a thin protocol layer, in rooms by role:
+//
+//   - listener.go: the accept loop survives failing accepts (EMFILE,
+//     ECONNABORTED, ...) with net/http's back-off; kfake would stop
+//     accepting for good on the first error.
+//   - wire.go: each connection follows Kafka's framing, closes on a request
+//     larger than socket.request.max.bytes before reading it
+//     (WithSocketRequestMaxBytes), and lets protocol.go rewrite a few
+//     requests and their responses.
+//   - versions.go, control.go: ApiVersions answers Kafka 3.9's ranges for
+//     every API kfake serves; versions 3.9 has but kfake cannot serve
+//     (Produce v0-2, Fetch v0-3, OffsetForLeaderEpoch v0-2: the message
+//     format before v2) are answered UNSUPPORTED_VERSION per partition;
+//     SASL on this plaintext listener is ILLEGAL_SASL_STATE.
+//   - protocol.go: Metadata lists __consumer_offsets and
+//     __transaction_state as internal topics with 50 partitions and never
+//     auto-creates an internal topic or one with a name Kafka refuses
+//     (lab/topicname); CreateTopics refuses such names per topic.
+//   - recompress.go: a topic's compression.type (other than "producer")
+//     recompresses incoming batches.
+//
+// Known differences from Apache Kafka, mostly from kfake:
 //
 //   - With auto-creation on, a Metadata request that asks for creation
 //     creates the topic. kafka-go's Conn.ReadPartitions (also used by
@@ -15,4 +36,11 @@
 //   - Close saves consumer-group members that are still joined and waits
 //     for them to expire after a restart: close readers before the broker,
 //     or the first rebalance after a restart stalls for their session timeout.
+//   - The internal topics exist only in Metadata: Produce, Fetch and
+//     ListOffsets on them answer UNKNOWN_TOPIC_OR_PARTITION, and committed
+//     offsets are not readable as records.
+//   - Clients using the message format before v2 are refused (see above)
+//     rather than up- or down-converted.
+//   - A topic stored by an older version under a name Kafka refuses is
+//     loaded and served as stored, with a warning at start-up.
 package broker

@@ -31,6 +31,10 @@ type config struct {
 	autoCreate         bool
 	compactionInterval time.Duration
 	recover            bool
+	// socketRequestMaxBytes is Kafka's socket.request.max.bytes.
+	socketRequestMaxBytes int64
+	// listener, when set, is used instead of listening on listenAddr.
+	listener net.Listener
 }
 
 func defaultConfig() config {
@@ -39,6 +43,8 @@ func defaultConfig() config {
 		logger:             slog.New(slog.NewTextHandler(io.Discard, nil)),
 		autoCreate:         true,
 		compactionInterval: DefaultCompactionInterval,
+
+		socketRequestMaxBytes: DefaultSocketRequestMaxBytes,
 	}
 }
 
@@ -83,6 +89,18 @@ func WithCompactionInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
 			c.compactionInterval = d
+		}
+	}
+}
+
+// WithSocketRequestMaxBytes sets Kafka's socket.request.max.bytes: a client
+// that announces a larger request has its connection closed before the
+// request is read. The default is DefaultSocketRequestMaxBytes (100 MiB,
+// Kafka's default); n <= 0 keeps it.
+func WithSocketRequestMaxBytes(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.socketRequestMaxBytes = int64(n)
 		}
 	}
 }

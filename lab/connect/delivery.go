@@ -22,6 +22,7 @@ func (t *sourceTask) newProducer() (*kgo.Client, error) {
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(t.w.brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0),
 		kgo.WithLogger(t.w.kgoLogger()),
 	}

@@ -85,6 +85,7 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Worker, error)
 	kcl, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0),
 		kgo.WithLogger(w.kgoLogger()),
 	)

@@ -63,6 +63,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.BlockRebalanceOnPoll(), // rebalance callbacks run between batches
 		kgo.OnPartitionsAssigned(q.resumeAssigned(log)),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0),
 	)
 	if err != nil {

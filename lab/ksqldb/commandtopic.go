@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -24,13 +25,58 @@ type command struct {
 
 func (s *Server) ensureTopic(ctx context.Context, topic string, partitions int32, replicas int16, configs map[string]*string) error {
 	resp, err := s.adm.CreateTopic(ctx, partitions, replicas, configs, topic)
+	if resp.Err != nil && !errors.Is(resp.Err, kerr.TopicAlreadyExists) {
+		return topicCreateError(topic, resp.Err, resp.ErrMessage)
+	}
 	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
 		return fmt.Errorf("create topic %s: %w", topic, err)
 	}
-	if resp.Err != nil && !errors.Is(resp.Err, kerr.TopicAlreadyExists) {
-		return fmt.Errorf("create topic %s: %w", topic, resp.Err)
-	}
 	return nil
+}
+
+// topicCreateError is ksqlDB's answer when the broker refuses a topic:
+// KafkaTopicClientImpl.createTopic wraps the cause as "Failed to guarantee
+// existence of topic <t>", which KsqlResource answers 500 statement_error
+// with ErrorMessageUtil.buildErrorMessage's text (each cause wrapped at 80
+// columns by commons-text WordUtils.wrap). confluentinc/ksql,
+// ksqldb-engine/.../services/KafkaTopicClientImpl.java.
+func topicCreateError(topic string, err error, brokerMsg string) error {
+	cause := brokerMsg
+	var ke *kerr.Error
+	if cause == "" && errors.As(err, &ke) {
+		cause = ke.Description
+	}
+	msg := "Failed to guarantee existence of topic " + topic
+	if cause != "" && cause != msg {
+		msg += "\n" + wordWrap("Caused by: "+cause, 80, "\n\t")
+	}
+	return &stmtError{code: 50000, msg: msg}
+}
+
+// wordWrap breaks s at the last space within width columns, or inside a
+// word longer than width, as commons-text WordUtils.wrap(s, width, nl, true).
+func wordWrap(s string, width int, nl string) string {
+	var b strings.Builder
+	for off := 0; off < len(s); {
+		if s[off] == ' ' {
+			off++
+			continue
+		}
+		if len(s)-off <= width {
+			b.WriteString(s[off:])
+			break
+		}
+		end := min(off+width+1, len(s))
+		if at := strings.LastIndexByte(s[off:end], ' '); at >= 0 {
+			b.WriteString(s[off : off+at])
+			off += at + 1
+		} else {
+			b.WriteString(s[off : off+width])
+			off += width
+		}
+		b.WriteString(nl)
+	}
+	return b.String()
 }
 
 // appendCommand writes a command and returns its offset.

@@ -24,6 +24,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.TransactionTimeout(30*time.Second),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0),
 	)
 	if err != nil {

@@ -122,6 +122,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		return nil, errors.New("new ksqldb server: no brokers")
 	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.MetadataMinAge(100*time.Millisecond))
 	if err != nil {
 		return nil, fmt.Errorf("new ksqldb server: %w", err)

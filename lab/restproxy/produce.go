@@ -166,6 +166,10 @@ func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([
 			unknown++
 		}
 		code, msg := producerErrorCode(err), err.Error()
+		if errors.Is(err, kerr.InvalidTopicException) {
+			// The Java producer's message (Metadata.maybeThrowExceptionForTopic).
+			msg = "Invalid topics: [" + topic + "]"
+		}
 		offsets[i] = partitionOffset{ErrorCode: &code, Error: &msg}
 		p.log.Warn("produce failed", "topic", topic, "record", i, "err", err)
 	}

@@ -47,6 +47,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	client, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.AllowAutoTopicCreation(),
 		kgo.RecordPartitioner(newPartitioner()),
 		kgo.ProducerLinger(0),

@@ -1,0 +1,243 @@
+package broker
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+)
+
+// DefaultSocketRequestMaxBytes is Kafka's socket.request.max.bytes default,
+// 100 MiB (SOCKET_REQUEST_MAX_BYTES_DEFAULT in apache/kafka 3.9's
+// server/src/main/java/org/apache/kafka/network/SocketServerConfigs.java).
+const DefaultSocketRequestMaxBytes = 100 * 1024 * 1024
+
+// errFrameTooLarge is returned to kfake's reader when a request announces
+// more bytes than socket.request.max.bytes.
+var errFrameTooLarge = errors.New("request larger than socket.request.max.bytes")
+
+// rewriter looks at whole requests of the API keys it wants before kfake
+// does, and may change them and the responses kfake gives to them.
+type rewriter interface {
+	// wants reports whether requests with this API key go to rewrite.
+	wants(key int16) bool
+	// rewrite receives a request without its size prefix (header and
+	// body) and returns the request to hand to kfake, and optionally a
+	// function that turns kfake's response body (everything after the
+	// correlation ID) into the one the client receives.
+	rewrite(req []byte) ([]byte, func(resp []byte) ([]byte, error), error)
+}
+
+// frameConn is the broker side of one client connection. It follows the
+// Kafka framing (a 4-byte big-endian size, then that many bytes) in both
+// directions so that it can
+//
+//   - refuse a request whose size exceeds socket.request.max.bytes by
+//     closing the connection before anything is allocated for it, as
+//     Kafka's NetworkReceive does ("Invalid receive (size = N larger than
+//     M)", apache/kafka 3.9
+//     clients/src/main/java/org/apache/kafka/common/network/NetworkReceive.java);
+//     kfake itself allocates whatever size a client announces;
+//   - hand requests of a few API keys to a rewriter, and rewrite kfake's
+//     responses to them, matched by correlation ID.
+//
+// Other frames pass through without being copied.
+type frameConn struct {
+	net.Conn
+	maxRequest int64
+	rw         rewriter
+	logger     *slog.Logger
+
+	// Read side, used only by kfake's single reader goroutine.
+	ready     []byte // bytes of a rewritten or partly read frame for kfake
+	remaining int64  // bytes of the current frame still to pass through
+
+	mu      sync.Mutex
+	pending map[int32][]func([]byte) ([]byte, error) // by correlation ID
+
+	// Write side, used only by kfake's single writer goroutine.
+	whead []byte // size and correlation ID of the frame being written
+	wbody []byte // body of a response that is being rewritten
+	wfix  func([]byte) ([]byte, error)
+	wsize int64
+	wpass int64 // bytes of the current response to pass through
+	werr  error
+}
+
+func newFrameConn(c net.Conn, maxRequest int64, rw rewriter, logger *slog.Logger) *frameConn {
+	return &frameConn{Conn: c, maxRequest: maxRequest, rw: rw, logger: logger, pending: make(map[int32][]func([]byte) ([]byte, error))}
+}
+
+func (c *frameConn) Read(p []byte) (int, error) {
+	if len(c.ready) > 0 {
+		n := copy(p, c.ready)
+		c.ready = c.ready[n:]
+		return n, nil
+	}
+	if c.remaining > 0 {
+		if int64(len(p)) > c.remaining {
+			p = p[:c.remaining]
+		}
+		n, err := c.Conn.Read(p)
+		c.remaining -= int64(n)
+		return n, err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return c.nextFrame(p)
+}
+
+// nextFrame reads the size and API key of the next request, refuses it if
+// it is too large, and either rewrites it whole or lets it pass.
+func (c *frameConn) nextFrame(p []byte) (int, error) {
+	var head [8]byte
+	if _, err := io.ReadFull(c.Conn, head[:4]); err != nil {
+		return 0, err
+	}
+	size := int64(int32(binary.BigEndian.Uint32(head[:4])))
+	if size < 0 || size > c.maxRequest {
+		c.logger.Warn("closing Kafka connection: invalid receive",
+			"remote", c.RemoteAddr().String(), "size", size, "socket.request.max.bytes", c.maxRequest)
+		c.Conn.Close()
+		return 0, fmt.Errorf("invalid receive (size = %d larger than %d): %w", size, c.maxRequest, errFrameTooLarge)
+	}
+	if size < 4 || c.rw == nil {
+		c.ready = append(c.ready[:0], head[:4]...)
+		c.remaining = size
+		return c.Read(p)
+	}
+	if _, err := io.ReadFull(c.Conn, head[4:8]); err != nil {
+		return 0, err
+	}
+	key := int16(binary.BigEndian.Uint16(head[4:6]))
+	if !c.rw.wants(key) {
+		c.ready = append(c.ready[:0], head[:8]...)
+		c.remaining = size - 4
+		return c.Read(p)
+	}
+	req := make([]byte, size)
+	copy(req, head[4:8])
+	if _, err := io.ReadFull(c.Conn, req[4:]); err != nil {
+		return 0, err
+	}
+	out, fix, err := c.rw.rewrite(req)
+	if err != nil {
+		// kfake would not parse it either; let it answer as it does.
+		c.logger.Debug("Kafka request not rewritten", "error", err)
+		out, fix = req, nil
+	}
+	if fix != nil && len(out) >= 8 {
+		corr := int32(binary.BigEndian.Uint32(out[4:8]))
+		c.mu.Lock()
+		c.pending[corr] = append(c.pending[corr], fix)
+		c.mu.Unlock()
+	}
+	frame := make([]byte, 4, 4+len(out))
+	binary.BigEndian.PutUint32(frame, uint32(len(out)))
+	c.ready = append(frame, out...)
+	return c.Read(p)
+}
+
+func (c *frameConn) Write(p []byte) (int, error) {
+	if c.werr != nil {
+		return 0, c.werr
+	}
+	total := len(p)
+	for len(p) > 0 {
+		switch {
+		case c.wpass > 0:
+			n := int64(len(p))
+			if n > c.wpass {
+				n = c.wpass
+			}
+			if err := c.write(p[:n]); err != nil {
+				return 0, err
+			}
+			c.wpass -= n
+			p = p[n:]
+		case c.wfix != nil:
+			n := c.wsize - int64(len(c.wbody))
+			if n > int64(len(p)) {
+				n = int64(len(p))
+			}
+			c.wbody = append(c.wbody, p[:n]...)
+			p = p[n:]
+			if int64(len(c.wbody)) == c.wsize {
+				if err := c.flushFixed(); err != nil {
+					return 0, err
+				}
+			}
+		default:
+			n := min(8-len(c.whead), len(p))
+			c.whead = append(c.whead, p[:n]...)
+			p = p[n:]
+			if len(c.whead) < 8 {
+				continue
+			}
+			size := int64(binary.BigEndian.Uint32(c.whead[:4])) - 4
+			corr := int32(binary.BigEndian.Uint32(c.whead[4:8]))
+			if fix := c.takePending(corr); fix != nil {
+				c.wfix, c.wsize, c.wbody = fix, size, c.wbody[:0]
+				if size == 0 {
+					if err := c.flushFixed(); err != nil {
+						return 0, err
+					}
+				}
+				continue
+			}
+			if err := c.write(c.whead); err != nil {
+				return 0, err
+			}
+			c.whead, c.wpass = c.whead[:0], size
+		}
+	}
+	return total, nil
+}
+
+func (c *frameConn) takePending(corr int32) func([]byte) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q := c.pending[corr]
+	if len(q) == 0 {
+		return nil
+	}
+	fix := q[0]
+	if len(q) == 1 {
+		delete(c.pending, corr)
+	} else {
+		c.pending[corr] = q[1:]
+	}
+	return fix
+}
+
+// flushFixed rewrites the buffered response and writes it out. A response
+// that cannot be rewritten is written as kfake made it.
+func (c *frameConn) flushFixed() error {
+	body, err := c.wfix(c.wbody)
+	if err != nil {
+		c.logger.Warn("Kafka response not rewritten", "error", err)
+		body = c.wbody
+	}
+	out := make([]byte, 8, 8+len(body))
+	binary.BigEndian.PutUint32(out[:4], uint32(len(body)+4))
+	copy(out[4:8], c.whead[4:8])
+	out = append(out, body...)
+	c.wfix, c.wbody, c.whead = nil, nil, c.whead[:0]
+	return c.write(out)
+}
+
+func (c *frameConn) write(p []byte) error {
+	for len(p) > 0 {
+		n, err := c.Conn.Write(p)
+		if err != nil {
+			c.werr = err
+			return err
+		}
+		p = p[n:]
+	}
+	return nil
+}
