@@ -62,13 +62,11 @@ func (e *CorruptLogError) Error() string {
 	return b.String()
 }
 
-var crc32c = crc32.MakeTable(crc32.Castagnoli)
-
 // Record batch layout (Kafka's RecordBatch v2): baseOffset int64,
 // batchLength int32, partitionLeaderEpoch int32, magic int8, crc uint32
 // over the rest, attributes int16, lastOffsetDelta int32, ...
 const (
-	batchHeaderLen       = 12 // baseOffset + batchLength
+	batchPrefixLen       = 12 // baseOffset + batchLength
 	batchCRCStart        = 17
 	batchCRCEnd          = 21
 	batchLastOffsetDelta = 23
@@ -143,7 +141,7 @@ func checkPartition(pdir, topic string, partition int32) (*Damage, bool, error) 
 			if reason == "" {
 				raw := seg.raw[pos:]
 				next = int64(binary.BigEndian.Uint64(raw[0:8])) + int64(int32(binary.BigEndian.Uint32(raw[batchLastOffsetDelta:]))) + 1
-				pos += batchHeaderLen + int(binary.BigEndian.Uint32(raw[8:12]))
+				pos += batchPrefixLen + int(binary.BigEndian.Uint32(raw[8:12]))
 				continue
 			}
 			d := &Damage{Topic: topic, Partition: partition, Segment: seg.path, ByteOffset: int64(pos), Reason: reason}
@@ -157,17 +155,17 @@ func checkPartition(pdir, topic string, partition int32) (*Damage, bool, error) 
 // badBatch says what is wrong with the batch at the start of raw ("" when
 // nothing), and whether the batch is complete (all its bytes present).
 func badBatch(raw []byte) (reason string, complete bool) {
-	if len(raw) < batchHeaderLen {
+	if len(raw) < batchPrefixLen {
 		return fmt.Sprintf("an incomplete batch header (%d bytes)", len(raw)), false
 	}
 	n := int64(binary.BigEndian.Uint32(raw[8:12]))
-	if n < batchMinLen-batchHeaderLen || n > batchMaxLen {
+	if n < batchMinLen-batchPrefixLen || n > batchMaxLen {
 		return fmt.Sprintf("an impossible batch length %d", int32(n)), true
 	}
-	if int64(len(raw)) < batchHeaderLen+n {
-		return fmt.Sprintf("an incomplete batch (%d of %d bytes)", len(raw), batchHeaderLen+n), false
+	if int64(len(raw)) < batchPrefixLen+n {
+		return fmt.Sprintf("an incomplete batch (%d of %d bytes)", len(raw), batchPrefixLen+n), false
 	}
-	b := raw[:batchHeaderLen+n]
+	b := raw[:batchPrefixLen+n]
 	if b[16] != 2 {
 		return fmt.Sprintf("an unknown batch magic %d", b[16]), true
 	}
@@ -189,7 +187,7 @@ func lostFrom(segs []segment, pos int, next int64) (first, records int64) {
 		for pos+batchMinLen <= len(seg.raw) {
 			raw := seg.raw[pos:]
 			n := int64(binary.BigEndian.Uint32(raw[8:12]))
-			if n < batchMinLen-batchHeaderLen || n > batchMaxLen {
+			if n < batchMinLen-batchPrefixLen || n > batchMaxLen {
 				return first, records
 			}
 			base := int64(binary.BigEndian.Uint64(raw[0:8]))
@@ -200,7 +198,7 @@ func lostFrom(segs []segment, pos int, next int64) (first, records int64) {
 			if delta >= 0 && delta < 1<<24 {
 				records += delta + 1
 			}
-			pos += batchHeaderLen + int(n)
+			pos += batchPrefixLen + int(n)
 		}
 	}
 	if first < 0 {
