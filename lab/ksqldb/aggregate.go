@@ -134,6 +134,13 @@ func walk(e sql.Expr, f func(sql.Expr)) {
 		walk(x.Pattern, f)
 	case *sql.Cast:
 		walk(x.X, f)
+	case *sql.Case:
+		walk(x.Operand, f)
+		for _, w := range x.Whens {
+			walk(w.Cond, f)
+			walk(w.Result, f)
+		}
+		walk(x.Else, f)
 	}
 }
 

@@ -497,6 +497,14 @@ func format(b *strings.Builder, e Expr) {
 		switch x.Kind {
 		case StringLit:
 			b.WriteString("'" + strings.ReplaceAll(x.Text, "'", "''") + "'")
+		case NullLit: // ExpressionFormatter prints literals as Java values
+			b.WriteString("null")
+		case BoolLit:
+			if x.Bool {
+				b.WriteString("true")
+			} else {
+				b.WriteString("false")
+			}
 		default:
 			b.WriteString(x.Text)
 		}

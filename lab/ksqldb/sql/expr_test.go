@@ -27,7 +27,7 @@ func TestParseExpressionForms(t *testing.T) {
 		"a LIKE 'x!%%' ESCAPE '!'": "(A LIKE 'x!%%' ESCAPE '!')",
 		"a || 'x' || b = 'y'":      "(CONCAT(CONCAT(A, 'x'), B) = 'y')",
 		"CASE WHEN a > 1 THEN 'big' WHEN a > 0 THEN 'small' ELSE 'none' END = 'x'": "((CASE WHEN (A > 1) THEN 'big' WHEN (A > 0) THEN 'small' ELSE 'none' END) = 'x')",
-		"CASE a WHEN 1 THEN TRUE END": "(CASE A WHEN 1 THEN TRUE END)",
+		"CASE a WHEN 1 THEN TRUE END": "(CASE A WHEN 1 THEN true END)",
 	}
 	for in, want := range cases {
 		if got := Format(parseWhere(t, in)); got != want {
