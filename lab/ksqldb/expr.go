@@ -518,4 +518,3 @@ func compareValues(a, b any) int {
 	}
 	return 0
 }
-
