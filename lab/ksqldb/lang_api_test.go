@@ -1,0 +1,46 @@
+package ksqldb
+
+import (
+	"slices"
+	"testing"
+)
+
+// Expressions and functions run inside a persistent query exactly as they
+// evaluate alone, and planning errors reach the client as ksqlDB's
+// statement_error (400, error_code 40001) with ksqlDB's message.
+func TestLanguageOverTheRESTAPI(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM trains (id INT KEY, line STRING, delay DOUBLE, station STRING)
+		WITH (KAFKA_TOPIC='trains', PARTITIONS=1, VALUE_FORMAT='JSON');`, nil)
+	st.produce("trains",
+		kv{intKey(1), []byte(`{"line":"red","delay":0.0,"station":"Howard"}`)},
+		kv{intKey(2), []byte(`{"line":"blue","delay":7.5,"station":"O'Hare"}`)},
+		kv{intKey(3), []byte(`{"line":null,"delay":null,"station":"Clark/Lake"}`)},
+	)
+	mustKSQL(t, url, `CREATE STREAM late AS SELECT id,
+  CASE WHEN delay > 5 THEN 'late' WHEN delay IS NULL THEN 'unknown' ELSE 'on time' END AS status,
+  UCASE(line) || '-' || LPAD(CAST(id AS STRING), 3, '0') AS code,
+  ROUND(delay, 0) AS rounded, line IS DISTINCT FROM 'red' AS not_red,
+  INSTR(station, '/') AS slash, MASK_KEEP_LEFT(station, 2) AS masked
+  FROM trains WHERE station NOT LIKE 'X%' EMIT CHANGES;`, earliest())
+	want := []string{
+		`{"STATUS":"on time","CODE":"RED-001","ROUNDED":0.0,"NOT_RED":false,"SLASH":0,"MASKED":"Hoxxxx"}`,
+		`{"STATUS":"late","CODE":"BLUE-002","ROUNDED":8.0,"NOT_RED":true,"SLASH":0,"MASKED":"O'Xxxx"}`,
+		`{"STATUS":"unknown","CODE":"-003","ROUNDED":null,"NOT_RED":true,"SLASH":6,"MASKED":"Clxxx-Xxxx"}`,
+	}
+	if got := values(st.consume("LATE", 3)); !slices.Equal(got, want) {
+		t.Errorf("LATE:\n got %v\nwant %v", got, want)
+	}
+
+	for stmt, msg := range map[string]string{
+		"CREATE STREAM bad AS SELECT id FROM trains WHERE NULL <> NULL;":           "Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
+		"CREATE STREAM bad AS SELECT id, FOO(line) AS f FROM trains;":              "Can't find any functions with the name 'FOO'",
+		"CREATE STREAM bad AS SELECT id, CAST(delay AS BOOLEAN) AS b FROM trains;": "Cast of DOUBLE to BOOLEAN is not supported",
+	} {
+		code, e := stmtErr(t, url, stmt)
+		if code != 400 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != msg {
+			t.Errorf("%s\n got %d %v\nwant message %q", stmt, code, e, msg)
+		}
+	}
+}
