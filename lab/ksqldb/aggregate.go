@@ -1,17 +1,19 @@
 package ksqldb
 
 import (
+	"slices"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
 var implementedAggregates = map[string]bool{
 	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
-	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true,
+	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true, "COUNT_DISTINCT": true,
 }
 
 var otherAggregates = map[string]bool{
 	"COLLECT_LIST": true, "COLLECT_SET": true, "TOPK": true, "TOPKDISTINCT": true, "HISTOGRAM": true,
-	"COUNT_DISTINCT": true, "STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
+	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
 }
 
 func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }
@@ -29,11 +31,12 @@ type aggPlan struct {
 }
 
 type aggCall struct {
-	name   string
-	star   bool
-	arg    compiled
-	result sqlType
-	key    string
+	name      string
+	star      bool
+	arg       compiled
+	result    sqlType
+	key       string
+	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
 }
 
 func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
@@ -48,6 +51,11 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 		}
 	}
 	call := &aggCall{name: fc.Name, key: key}
+	// AstBuilder.visitFunctionCall: COUNT(*) and COUNT() are the same call,
+	// one with no arguments, and count every row.
+	if fc.Name == "COUNT" && len(fc.Args) == 0 {
+		fc = &sql.FuncCall{Name: fc.Name, Star: true, P: fc.P}
+	}
 	switch {
 	case fc.Star:
 		if fc.Name != "COUNT" {
@@ -56,20 +64,35 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 		call.star = true
 		call.result = tBigint
 	default:
-		if len(fc.Args) != 1 {
+		args := fc.Args
+		if (fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET") && len(args) == 2 {
+			// the (value, ignoreNulls) form; ignoreNulls is an initial
+			// argument and must be a BOOLEAN literal
+			lit, ok := args[1].(*sql.Literal)
+			if !ok || lit.Kind != sql.BoolLit {
+				if ok && lit.Kind == sql.IntLit {
+					return compiled{}, unsupported(fc.Name + " with a number of values (returns an ARRAY)")
+				}
+				// UdafUtil.createAggregateFunctionInitArgs
+				return compiled{}, badStatement("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+			}
+			call.keepNulls = !lit.Bool
+			args = args[:1]
+		}
+		if len(args) != 1 {
 			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
-		if hasAggregate(fc.Args[0]) {
+		if hasAggregate(args[0]) {
 			return compiled{}, badStatement("Aggregate functions can not be nested: %s", key)
 		}
 		ac := &compiler{in: in, clause: "SELECT"}
-		arg, err := ac.compile(fc.Args[0])
+		arg, err := ac.compile(args[0])
 		if err != nil {
 			return compiled{}, err
 		}
 		call.arg = arg
 		switch fc.Name {
-		case "COUNT":
+		case "COUNT", "COUNT_DISTINCT":
 			call.result = tBigint
 		case "SUM", "MIN", "MAX":
 			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble {
@@ -146,11 +169,13 @@ func walk(e sql.Expr, f func(sql.Expr)) {
 
 // aggState is the running state of one aggregate call.
 type aggState struct {
-	N int64   `json:"n,omitempty"`
-	I int64   `json:"i,omitempty"`
-	F float64 `json:"f,omitempty"`
-	V any     `json:"-"`
-	S *string `json:"v,omitempty"` // V as text, for the changelog
+	N   int64               `json:"n,omitempty"`
+	I   int64               `json:"i,omitempty"`
+	F   float64             `json:"f,omitempty"`
+	V   any                 `json:"-"`
+	S   *string             `json:"v,omitempty"` // V as text, for the changelog
+	Set map[string]struct{} `json:"-"`
+	D   []string            `json:"d,omitempty"` // Set's members, for the changelog
 }
 
 func (c *aggCall) add(s *aggState, row []any, sign int64) {
@@ -183,13 +208,22 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			s.V = v
 		}
 	case "LATEST_BY_OFFSET":
-		if v != nil {
+		if v != nil || c.keepNulls {
 			s.V = v
 		}
 	case "EARLIEST_BY_OFFSET":
-		if v != nil && s.N == 0 {
+		if (v != nil || c.keepNulls) && s.N == 0 {
 			s.V = v
 			s.N = 1
+		}
+	case "COUNT_DISTINCT":
+		// ksqlDB estimates with HyperLogLog; this server counts exactly,
+		// which is what the estimate aims at
+		if v != nil {
+			if s.Set == nil {
+				s.Set = map[string]struct{}{}
+			}
+			s.Set[formatValue(v)] = struct{}{}
 		}
 	}
 }
@@ -198,6 +232,8 @@ func (c *aggCall) value(s aggState) any {
 	switch c.name {
 	case "COUNT":
 		return s.N
+	case "COUNT_DISTINCT":
+		return int64(len(s.Set))
 	case "SUM":
 		switch c.result {
 		case tDouble:
@@ -224,6 +260,14 @@ func (s aggState) toWire() aggState {
 		t := formatValue(s.V)
 		s.S = &t
 	}
+	if len(s.Set) > 0 {
+		s.D = make([]string, 0, len(s.Set))
+		for m := range s.Set {
+			s.D = append(s.D, m)
+		}
+		slices.Sort(s.D)
+		s.Set = nil
+	}
 	return s
 }
 
@@ -234,6 +278,13 @@ func (c *aggCall) fromWire(s aggState) aggState {
 			s.V = v
 		}
 		s.S = nil
+	}
+	if len(s.D) > 0 {
+		s.Set = make(map[string]struct{}, len(s.D))
+		for _, m := range s.D {
+			s.Set[m] = struct{}{}
+		}
+		s.D = nil
 	}
 	return s
 }
