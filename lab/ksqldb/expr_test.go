@@ -21,13 +21,13 @@ func evalSQL(t *testing.T, expr string, row map[string]any) (any, sqlType, error
 	t.Helper()
 	stmts, err := sql.Parse("SELECT " + expr + " FROM s;")
 	if err != nil {
-		return nil, 0, err
+		return nil, tNull, err
 	}
 	e := stmts[0].Stmt.(*sql.QueryStatement).Query.Items[0].Expr
 	c := &compiler{in: &scope{cols: exprCols, qualifiers: map[string]bool{"S": true}}, clause: "SELECT"}
 	ce, err := c.compile(e)
 	if err != nil {
-		return nil, 0, err
+		return nil, tNull, err
 	}
 	vals := make([]any, len(exprCols))
 	for i, col := range exprCols {

@@ -269,6 +269,53 @@ func (e *Cast) Position() Pos { return e.P }
 // Position returns where the expression starts.
 func (e *Case) Position() Pos { return e.P }
 
+// ArrayCtor is ARRAY[e, ...].
+type ArrayCtor struct {
+	Elems []Expr
+	P     Pos
+}
+
+// MapCtor is MAP(k := v, ...).
+type MapCtor struct {
+	Keys, Values []Expr
+	P            Pos
+}
+
+// StructCtor is STRUCT(name := v, ...).
+type StructCtor struct {
+	Names  []string
+	Values []Expr
+	P      Pos
+}
+
+// Subscript is x[index]: an ARRAY element (1-based) or a MAP value.
+type Subscript struct {
+	X, Index Expr
+	P        Pos
+}
+
+// Deref is x->field, a STRUCT field.
+type Deref struct {
+	X     Expr
+	Field string
+	P     Pos
+}
+
+// Position returns where the expression starts.
+func (e *ArrayCtor) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *MapCtor) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *StructCtor) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Subscript) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Deref) Position() Pos { return e.P }
+
 // UnsupportedError names a construct ksqlDB accepts but this server does not run.
 type UnsupportedError struct {
 	Pos       Pos

@@ -251,7 +251,7 @@ func (p *parser) unary(d int) (Expr, error) {
 			if t.Text == "-" {
 				text = "-" + text
 			}
-			return p.postfix(&Literal{Kind: numKind(n.Kind), Text: text, P: t.Pos})
+			return p.postfix(&Literal{Kind: numKind(n.Kind), Text: text, P: t.Pos}, d)
 		}
 		d, err := p.nest(d)
 		if err != nil {
@@ -267,17 +267,113 @@ func (p *parser) unary(d int) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.postfix(x)
+	return p.postfix(x, d)
 }
 
-func (p *parser) postfix(x Expr) (Expr, error) {
-	if p.isSym("[") {
-		return nil, p.unsupported(p.peek(), "subscript expressions")
+// postfix parses subscripts x[i] and dereferences x->f after a primary.
+func (p *parser) postfix(x Expr, d int) (Expr, error) {
+	for {
+		switch {
+		case p.isSym("["):
+			t := p.next()
+			nd, err := p.nest(d)
+			if err != nil {
+				return nil, err
+			}
+			idx, err := p.additive(nd)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectSym("]"); err != nil {
+				return nil, err
+			}
+			x = &Subscript{X: x, Index: idx, P: t.Pos}
+		case p.isSym("->"):
+			t := p.next()
+			name, err := p.identifier()
+			if err != nil {
+				return nil, err
+			}
+			x = &Deref{X: x, Field: name, P: t.Pos}
+		default:
+			return x, nil
+		}
 	}
-	if p.isSym("->") {
-		return nil, p.unsupported(p.peek(), "struct field dereference (->)")
+}
+
+// constructor parses ARRAY[...], MAP(k := v, ...) or STRUCT(name := v, ...);
+// the keyword has been read.
+func (p *parser) constructor(kw Token, d int) (Expr, error) {
+	d, err := p.nest(d)
+	if err != nil {
+		return nil, err
 	}
-	return x, nil
+	switch kw.Upper() {
+	case "ARRAY":
+		p.next() // [
+		a := &ArrayCtor{P: kw.Pos}
+		if p.acceptSym("]") {
+			return a, nil
+		}
+		for {
+			e, err := p.orExpr(d)
+			if err != nil {
+				return nil, err
+			}
+			a.Elems = append(a.Elems, e)
+			if !p.acceptSym(",") {
+				break
+			}
+		}
+		return a, p.expectSym("]")
+	case "MAP":
+		p.next() // (
+		m := &MapCtor{P: kw.Pos}
+		if p.acceptSym(")") {
+			return m, nil
+		}
+		for {
+			k, err := p.orExpr(d)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectSym(":="); err != nil {
+				return nil, err
+			}
+			v, err := p.orExpr(d)
+			if err != nil {
+				return nil, err
+			}
+			m.Keys, m.Values = append(m.Keys, k), append(m.Values, v)
+			if !p.acceptSym(",") {
+				break
+			}
+		}
+		return m, p.expectSym(")")
+	}
+	p.next() // (
+	st := &StructCtor{P: kw.Pos}
+	if p.acceptSym(")") {
+		return st, nil
+	}
+	for {
+		name, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectSym(":="); err != nil {
+			return nil, err
+		}
+		v, err := p.orExpr(d)
+		if err != nil {
+			return nil, err
+		}
+		st.Names, st.Values = append(st.Names, name), append(st.Values, v)
+		if !p.acceptSym(",") {
+			break
+		}
+	}
+	return st, p.expectSym(")")
 }
 
 // caseExpr parses CASE [operand] WHEN c THEN r ... [ELSE e] END; the CASE
@@ -392,8 +488,9 @@ func (p *parser) primary(d int) (Expr, error) {
 			}
 			return p.caseExpr(t, d)
 		case "ARRAY", "MAP", "STRUCT":
-			if n := p.peekAt(1); n.Kind == Symbol && (n.Text == "[" || n.Text == "(") {
-				return nil, p.unsupported(t, t.Upper()+" constructors")
+			if n := p.peekAt(1); n.Kind == Symbol && ((n.Text == "[" && t.Upper() == "ARRAY") || (n.Text == "(" && t.Upper() != "ARRAY")) {
+				p.next()
+				return p.constructor(t, d)
 			}
 		case "INTERVAL":
 			return nil, p.unsupported(t, "INTERVAL")
@@ -602,6 +699,44 @@ func format(b *strings.Builder, e Expr) {
 			format(b, x.Else)
 		}
 		b.WriteString(" END)")
+	case *ArrayCtor:
+		b.WriteString("ARRAY[")
+		for i, e := range x.Elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			format(b, e)
+		}
+		b.WriteString("]")
+	case *MapCtor:
+		b.WriteString("MAP(")
+		for i := range x.Keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			format(b, x.Keys[i])
+			b.WriteString(":=")
+			format(b, x.Values[i])
+		}
+		b.WriteString(")")
+	case *StructCtor:
+		b.WriteString("STRUCT(")
+		for i := range x.Names {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(x.Names[i] + ":=")
+			format(b, x.Values[i])
+		}
+		b.WriteString(")")
+	case *Subscript:
+		format(b, x.X)
+		b.WriteString("[")
+		format(b, x.Index)
+		b.WriteString("]")
+	case *Deref:
+		format(b, x.X)
+		b.WriteString("->" + x.Field)
 	case *Cast:
 		b.WriteString("CAST(")
 		format(b, x.X)

@@ -19,7 +19,8 @@ func parseWhere(t *testing.T, cond string) Expr {
 // IS NOT? DISTINCT FROM, NOT? LIKE pattern (ESCAPE STRING)?, and
 // valueExpression CONCAT valueExpression, which AstBuilder.visitConcatenation
 // turns into a call of CONCAT; CASE has a searched and a simple form,
-// printed as ExpressionFormatter does: "(CASE WHEN c THEN r ... END)".
+// printed as ExpressionFormatter does: "(CASE WHEN c THEN r ... END)";
+// primaryExpression has ARRAY[...], MAP(k := v), STRUCT(f := v), x[i], x->f.
 func TestParseExpressionForms(t *testing.T) {
 	cases := map[string]string{
 		"a IS DISTINCT FROM b":     "(A IS DISTINCT FROM B)",
@@ -27,7 +28,9 @@ func TestParseExpressionForms(t *testing.T) {
 		"a LIKE 'x!%%' ESCAPE '!'": "(A LIKE 'x!%%' ESCAPE '!')",
 		"a || 'x' || b = 'y'":      "(CONCAT(CONCAT(A, 'x'), B) = 'y')",
 		"CASE WHEN a > 1 THEN 'big' WHEN a > 0 THEN 'small' ELSE 'none' END = 'x'": "((CASE WHEN (A > 1) THEN 'big' WHEN (A > 0) THEN 'small' ELSE 'none' END) = 'x')",
-		"CASE a WHEN 1 THEN TRUE END": "(CASE A WHEN 1 THEN true END)",
+		"ARRAY[1, 2][1] = MAP('a' := 1)['a']":                                      "(ARRAY[1, 2][1] = MAP('a':=1)['a'])",
+		"STRUCT(x := 1, y := 'b')->x = a->b->c":                                    "(STRUCT(X:=1, Y:='b')->X = A->B->C)",
+		"CASE a WHEN 1 THEN TRUE END":                                              "(CASE A WHEN 1 THEN true END)",
 	}
 	for in, want := range cases {
 		if got := Format(parseWhere(t, in)); got != want {
