@@ -22,8 +22,11 @@ var castPairs = map[[2]sqlType]bool{
 
 // checkCast refuses a cast ksqlDB refuses, with UnsupportedCastException's message.
 func checkCast(from, to sqlType) error {
-	if from == tNull || from == to || castPairs[[2]sqlType{from, to}] {
+	if from == tNull || from == to || castPairs[[2]sqlType{from, to}] || (from.complex() && to == tString) {
 		return nil
+	}
+	if from.kind() == to.kind() && from.complex() {
+		return unsupported("CAST from " + from.String() + " to " + to.String())
 	}
 	return badStatement("Cast of %s to %s is not supported", from, to)
 }

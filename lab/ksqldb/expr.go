@@ -158,7 +158,7 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 				return not
 			}
 			for _, le := range list {
-				if b := le.eval(r); b != nil && compareValues(a, b) == 0 {
+				if b := le.eval(r); b != nil && equalValues(a, b) {
 					return !not
 				}
 			}
@@ -209,6 +209,9 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		from := in.t
 		return compiled{t: to, eval: func(r []any) any { return castValue(in.eval(r), from, to) }}, nil
 	}
+	if ce, ok, err := c.compileComplex(e); ok {
+		return ce, err
+	}
 	return compiled{}, unsupported("expression " + sql.Format(e))
 }
 
@@ -248,6 +251,9 @@ func compileLiteral(x *sql.Literal) (compiled, error) {
 func comparable(a, b sqlType) bool {
 	if a == tNull || b == tNull {
 		return true
+	}
+	if a.complex() || b.complex() {
+		return a == b
 	}
 	if a.numeric() && b.numeric() {
 		return true
@@ -299,10 +305,10 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 		if !comparable(l.t, r.t) {
 			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
-		if l.t == tBoolean && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
+		if (l.t == tBoolean || l.t.complex()) && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
 			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
-		op := x.Op
+		op, eq := x.Op, l.t.complex()
 		return compiled{t: tBoolean, eval: func(row []any) any {
 			a, b := l.eval(row), r.eval(row)
 			if a == nil || b == nil {
@@ -310,7 +316,14 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 				// IS DISTINCT FROM is true when exactly one side is NULL.
 				return op == "IS DISTINCT FROM" && (a == nil) != (b == nil)
 			}
-			c := compareValues(a, b)
+			var c int
+			if eq {
+				if !equalValues(a, b) {
+					c = 1
+				}
+			} else {
+				c = compareValues(a, b)
+			}
 			switch op {
 			case "=":
 				return c == 0

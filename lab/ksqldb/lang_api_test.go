@@ -44,3 +44,45 @@ func TestLanguageOverTheRESTAPI(t *testing.T) {
 		}
 	}
 }
+
+// JSON columns of type ARRAY, MAP and STRUCT are read, addressed with [],
+// -> and written back as JSON; DESCRIBE shows their member schemas; formats
+// that cannot hold them refuse them with ksqlDB's message.
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/sql/data-types/
+func TestComplexColumnsOverJSON(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM trips (id INT KEY, stops ARRAY<STRING>, delays MAP<STRING, INT>,
+		train STRUCT<run INT, cars ARRAY<INT>>) WITH (KAFKA_TOPIC='trips', PARTITIONS=1, VALUE_FORMAT='JSON');`, nil)
+	st.produce("trips",
+		kv{intKey(1), []byte(`{"stops":["Howard","Loyola"],"delays":{"Howard":2},"train":{"RUN":801,"cars":[1,2]}}`)},
+		kv{intKey(2), []byte(`{"stops":null,"delays":{},"train":null}`)},
+	)
+	mustKSQL(t, url, `CREATE STREAM trip_view AS SELECT id, stops[1] AS first_stop, stops[-1] AS last_stop,
+  delays['Howard'] AS howard, train->run, train->cars[2] AS car2, train, ARRAY[id, 0] AS pair,
+  MAP('n' := id) AS m, STRUCT(k := id) AS s FROM trips EMIT CHANGES;`, earliest())
+	want := []string{
+		`{"FIRST_STOP":"Howard","LAST_STOP":"Loyola","HOWARD":2,"RUN":801,"CAR2":2,"TRAIN":{"RUN":801,"CARS":[1,2]},"PAIR":[1,0],"M":{"n":1},"S":{"K":1}}`,
+		`{"FIRST_STOP":null,"LAST_STOP":null,"HOWARD":null,"RUN":null,"CAR2":null,"TRAIN":null,"PAIR":[2,0],"M":{"n":2},"S":{"K":2}}`,
+	}
+	if got := values(st.consume("TRIP_VIEW", 2)); !slices.Equal(got, want) {
+		t.Errorf("TRIP_VIEW:\n got %v\nwant %v", got, want)
+	}
+	sd := mustKSQL(t, url, "DESCRIBE trips;", nil)[0]["sourceDescription"].(map[string]any)
+	fields := sd["fields"].([]any)
+	train := fields[3].(map[string]any)["schema"].(map[string]any)
+	cars := train["fields"].([]any)[1].(map[string]any)
+	if train["type"] != "STRUCT" || cars["name"] != "CARS" || cars["schema"].(map[string]any)["type"] != "ARRAY" ||
+		cars["schema"].(map[string]any)["memberSchema"].(map[string]any)["type"] != "INTEGER" {
+		t.Errorf("DESCRIBE train: %v", train)
+	}
+	for stmt, msg := range map[string]string{
+		"CREATE STREAM d (id INT KEY, a ARRAY<INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='DELIMITED');": "The 'DELIMITED' format does not support type 'ARRAY'",
+		"CREATE STREAM k (id INT KEY, a MAP<STRING, INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='KAFKA');": "The 'KAFKA' format does not support type 'MAP'",
+	} {
+		code, e := stmtErr(t, url, stmt)
+		if code != 400 || e["message"] != msg {
+			t.Errorf("%s\n got %d %v\nwant %q", stmt, code, e, msg)
+		}
+	}
+}

@@ -322,7 +322,10 @@ func (p *processor) finishRestore() {
 func encodeTexts(vals []any) []*string {
 	out := make([]*string, len(vals))
 	for i, v := range vals {
-		if v != nil {
+		if b, ok := appendJSONComplex(nil, v); ok {
+			s := string(b)
+			out[i] = &s
+		} else if v != nil {
 			s := formatValue(v)
 			out[i] = &s
 		}

@@ -26,6 +26,22 @@ const (
 
 // checkFormat validates a format name for key or value use against cols.
 func checkFormat(f string, cols []column, key, sink bool) error {
+	for _, c := range cols {
+		if !c.Type.complex() {
+			continue
+		}
+		base := map[baseKind]string{kArray: "ARRAY", kMap: "MAP", kStruct: "STRUCT"}[c.Type.kind()]
+		switch f {
+		case fmtKafka, fmtDelimited:
+			return badStatement("The '%s' format does not support type '%s'", f, base)
+		case fmtAvro:
+			return unsupported("column type " + c.Type.String() + " in the 'AVRO' format")
+		case fmtJSON:
+			if key {
+				return unsupported("key column type " + c.Type.String())
+			}
+		}
+	}
 	switch f {
 	case fmtKafka:
 		if len(cols) > 1 {
@@ -201,6 +217,15 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 }
 
 func parseText(t string, typ sqlType) (any, error) {
+	if typ.complex() { // complex values are kept as JSON text
+		dec := json.NewDecoder(strings.NewReader(t))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("cannot convert %q to %s: %w", t, typ, err)
+		}
+		return jsonValue(v, typ)
+	}
 	switch typ {
 	case tString:
 		return t, nil
@@ -265,6 +290,9 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 }
 
 func jsonValue(v any, t sqlType) (any, error) {
+	if v != nil && t.complex() {
+		return jsonComplex(v, t)
+	}
 	switch x := v.(type) {
 	case nil:
 		return nil, nil
@@ -470,6 +498,9 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 
 // appendJSONValue appends v as JSON the way ksqlDB (Jackson) does.
 func appendJSONValue(b []byte, v any) []byte {
+	if out, ok := appendJSONComplex(b, v); ok {
+		return out
+	}
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...)

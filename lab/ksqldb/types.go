@@ -430,6 +430,9 @@ func javaDouble(f float64) string {
 
 // formatValue renders a value as CAST(x AS STRING) would.
 func formatValue(v any) string {
+	if s, ok := formatComplex(v); ok {
+		return s
+	}
 	switch x := v.(type) {
 	case nil:
 		return ""
