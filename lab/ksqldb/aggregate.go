@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -9,17 +10,18 @@ import (
 var implementedAggregates = map[string]bool{
 	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
 	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true, "COUNT_DISTINCT": true,
+	"COLLECT_LIST": true, "COLLECT_SET": true, "HISTOGRAM": true, "TOPK": true, "TOPKDISTINCT": true,
 }
 
 var otherAggregates = map[string]bool{
-	"COLLECT_LIST": true, "COLLECT_SET": true, "TOPK": true, "TOPKDISTINCT": true, "HISTOGRAM": true,
 	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
 }
 
 func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }
 
 // undoable aggregates may consume a table source (their effect can be subtracted).
-var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true}
+// (TableUdaf in ksqlDB: COLLECT_LIST and HISTOGRAM have undo too).
+var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true}
 
 // aggPlan describes the grouping and aggregate calls of an aggregate query.
 // An aggregated row is laid out as [group values..., aggregate results...].
@@ -37,6 +39,7 @@ type aggCall struct {
 	result    sqlType
 	key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
+	k         int  // TOPK / TOPKDISTINCT
 }
 
 func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
@@ -65,6 +68,23 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 		call.result = tBigint
 	default:
 		args := fc.Args
+		if (fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT") && len(args) >= 2 {
+			if len(args) > 2 {
+				return compiled{}, unsupported(fc.Name + " with extra columns")
+			}
+			lit, ok := args[1].(*sql.Literal)
+			if !ok || lit.Kind != sql.IntLit {
+				return compiled{}, badStatement("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+			}
+			k, err := strconv.Atoi(lit.Text)
+			if err != nil || k < 1 {
+				return compiled{}, badStatement("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
+			}
+			call.k = k
+			args = args[:1]
+		} else if fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT" {
+			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+		}
 		if (fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET") && len(args) == 2 {
 			// the (value, ignoreNulls) form; ignoreNulls is an initial
 			// argument and must be a BOOLEAN literal
@@ -109,6 +129,21 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
 			}
 			call.result = arg.t
+		case "COLLECT_LIST", "COLLECT_SET":
+			if arg.t == tNull || arg.t == tDecimal {
+				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, nullName(arg.t))
+			}
+			call.result = arrayOf(arg.t)
+		case "HISTOGRAM": // HistogramUdaf: STRING values only
+			if arg.t != tString {
+				return compiled{}, badStatement("Function 'HISTOGRAM' does not accept parameters (%s).", nullName(arg.t))
+			}
+			call.result = mapOf(tString, tBigint)
+		case "TOPK", "TOPKDISTINCT":
+			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble && arg.t != tString {
+				return compiled{}, badStatement("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, nullName(arg.t))
+			}
+			call.result = arrayOf(arg.t)
 		}
 	}
 	p.calls = append(p.calls, call)
@@ -156,6 +191,24 @@ func walk(e sql.Expr, f func(sql.Expr)) {
 		walk(x.X, f)
 		walk(x.Pattern, f)
 	case *sql.Cast:
+		walk(x.X, f)
+	case *sql.ArrayCtor:
+		for _, a := range x.Elems {
+			walk(a, f)
+		}
+	case *sql.MapCtor:
+		for i := range x.Keys {
+			walk(x.Keys[i], f)
+			walk(x.Values[i], f)
+		}
+	case *sql.StructCtor:
+		for _, a := range x.Values {
+			walk(a, f)
+		}
+	case *sql.Subscript:
+		walk(x.X, f)
+		walk(x.Index, f)
+	case *sql.Deref:
 		walk(x.X, f)
 	case *sql.Case:
 		walk(x.Operand, f)
@@ -216,6 +269,60 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			s.V = v
 			s.N = 1
 		}
+	case "COLLECT_LIST":
+		// CollectListUdaf: every value, NULLs included, up to the limit
+		// (ksql.functions.collect_list.limit, unlimited by default); undo
+		// removes the last equal entry
+		list, _ := s.V.([]any)
+		if sign > 0 {
+			s.V = append(list, v)
+		} else {
+			for i := len(list) - 1; i >= 0; i-- {
+				if equalOrBothNull(list[i], v) {
+					s.V = slices.Delete(slices.Clone(list), i, i+1)
+					break
+				}
+			}
+		}
+	case "COLLECT_SET":
+		list, _ := s.V.([]any)
+		if !slices.ContainsFunc(list, func(e any) bool { return equalOrBothNull(e, v) }) {
+			s.V = append(list, v)
+		}
+	case "HISTOGRAM":
+		// HistogramUdaf: at most 1000 distinct values; undo decrements
+		if v == nil {
+			return
+		}
+		m, _ := s.V.(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+			s.V = m
+		}
+		key := v.(string)
+		n, seen := m[key].(int64)
+		switch {
+		case sign < 0 && seen && n <= 1:
+			delete(m, key)
+		case sign < 0 && seen:
+			m[key] = n - 1
+		case sign > 0 && (seen || len(m) < 1000):
+			m[key] = n + 1
+		}
+	case "TOPK", "TOPKDISTINCT":
+		if v == nil {
+			return
+		}
+		list, _ := s.V.([]any)
+		if c.name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return compareValues(e, v) == 0 }) {
+			return
+		}
+		list = append(slices.Clone(list), v)
+		slices.SortStableFunc(list, func(a, b any) int { return compareValues(b, a) })
+		if len(list) > c.k {
+			list = list[:c.k]
+		}
+		s.V = list
 	case "COUNT_DISTINCT":
 		// ksqlDB estimates with HyperLogLog; this server counts exactly,
 		// which is what the estimate aims at
@@ -234,6 +341,16 @@ func (c *aggCall) value(s aggState) any {
 		return s.N
 	case "COUNT_DISTINCT":
 		return int64(len(s.Set))
+	case "COLLECT_LIST", "COLLECT_SET", "TOPK", "TOPKDISTINCT":
+		list, _ := s.V.([]any)
+		return append([]any{}, list...)
+	case "HISTOGRAM":
+		m, _ := s.V.(map[string]any)
+		out := make(map[string]any, len(m))
+		for k, n := range m {
+			out[k] = n
+		}
+		return out
 	case "SUM":
 		switch c.result {
 		case tDouble:
@@ -257,8 +374,7 @@ func (c *aggCall) value(s aggState) any {
 // toWire prepares a state for JSON encoding.
 func (s aggState) toWire() aggState {
 	if s.V != nil {
-		t := formatValue(s.V)
-		s.S = &t
+		s.S = encodeTexts([]any{s.V})[0]
 	}
 	if len(s.Set) > 0 {
 		s.D = make([]string, 0, len(s.Set))

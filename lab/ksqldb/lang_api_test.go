@@ -77,7 +77,7 @@ func TestComplexColumnsOverJSON(t *testing.T) {
 		t.Errorf("DESCRIBE train: %v", train)
 	}
 	for stmt, msg := range map[string]string{
-		"CREATE STREAM d (id INT KEY, a ARRAY<INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='DELIMITED');": "The 'DELIMITED' format does not support type 'ARRAY'",
+		"CREATE STREAM d (id INT KEY, a ARRAY<INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='DELIMITED');":   "The 'DELIMITED' format does not support type 'ARRAY'",
 		"CREATE STREAM k (id INT KEY, a MAP<STRING, INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='KAFKA');": "The 'KAFKA' format does not support type 'MAP'",
 	} {
 		code, e := stmtErr(t, url, stmt)
