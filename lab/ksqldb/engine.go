@@ -247,6 +247,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := s.requireRegistry(w.valueFormat, w.topic); err != nil {
 		return nil, err
 	}
+	if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
+		return nil, err
+	}
 	if len(sch.values()) == 0 {
 		if w.valueFormat != fmtAvro {
 			if len(cs.Columns) == 0 {
@@ -272,8 +275,12 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := checkFormat(w.valueFormat, sch.values(), false, false); err != nil {
 		return nil, err
 	}
+	unwrap, err := w.unwrapValue(w.valueFormat, sch.values())
+	if err != nil {
+		return nil, err
+	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		Schema: sch, Statement: p.Text}
+		Schema: sch, Statement: p.Text, UnwrapValue: unwrap}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
 		if err != nil {
@@ -433,8 +440,15 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := s.requireRegistry(valueFormat, topic); err != nil {
 		return nil, err
 	}
+	if err := s.requireRegistry(keyFormat, topic); err != nil {
+		return nil, err
+	}
+	unwrap, err := w.unwrapValue(valueFormat, plan.out.values())
+	if err != nil {
+		return nil, err
+	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		Schema: plan.out, Statement: p.Text}
+		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap}
 	if !ec.replay {
 		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w); err != nil {
 			return nil, err
