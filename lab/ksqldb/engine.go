@@ -338,36 +338,13 @@ func (s *Server) inferValueColumns(ctx context.Context, topic string, taken map[
 	}
 	var cols []column
 	for _, f := range rec.Fields {
-		t := f.Type
-		if u, ok := t.([]any); ok {
-			var nonNull []any
-			for _, x := range u {
-				if x != "null" {
-					nonNull = append(nonNull, x)
-				}
+		st, err := avroColumnType(f.Type)
+		if err != nil {
+			var se *stmtError
+			if errors.As(err, &se) {
+				se.msg = "column " + f.Name + ": " + se.msg
 			}
-			if len(nonNull) != 1 {
-				return nil, unsupported("inferring column " + f.Name + " from an Avro union")
-			}
-			t = nonNull[0]
-		}
-		if m, ok := t.(map[string]any); ok && m["logicalType"] == nil {
-			t = m["type"]
-		}
-		var st sqlType
-		switch t {
-		case "int":
-			st = tInteger
-		case "long":
-			st = tBigint
-		case "float", "double":
-			st = tDouble
-		case "string":
-			st = tString
-		case "boolean":
-			st = tBoolean
-		default:
-			return nil, unsupported(fmt.Sprintf("inferring column %s from Avro type %v", f.Name, t))
+			return nil, err
 		}
 		name := strings.ToUpper(f.Name)
 		if taken[name] {

@@ -133,3 +133,42 @@ CREATE STREAM wrapped AS SELECT id, v FROM raw;`, earliest())
 		}
 	}
 }
+
+// Columns inferred from the registry's Avro value schema: enum is STRING,
+// array, map and record are ARRAY, MAP<STRING, ...> and STRUCT with
+// upper-cased field names, a union with null is its other branch; the values
+// decode into those columns.
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/serialization/#avro
+func TestAvroInferenceOfComplexFields(t *testing.T) {
+	st := newStack(t)
+	st.createTopic("arrivals", 1)
+	const schema = `{"type":"record","name":"arrival","namespace":"org.chicago.cta","fields":[
+{"name":"line","type":{"type":"enum","name":"color","symbols":["red","blue"]}},
+{"name":"stops","type":{"type":"array","items":"string"}},
+{"name":"delays","type":["null",{"type":"map","values":"int"}]},
+{"name":"train","type":["null",{"type":"record","name":"train","fields":[{"name":"run","type":"int"},{"name":"cars","type":{"type":"array","items":["null","long"]}}]}]}]}`
+	id := registerSchema(t, st.reg.URL(), "arrivals-value", schema)
+	st.produce("arrivals", kv{nil, wire(t, id, schema, map[string]any{
+		"line": "blue", "stops": []any{"Howard", "Loyola"},
+		"delays": goavro.Union("map", map[string]any{"Howard": int32(2)}),
+		"train":  goavro.Union("org.chicago.cta.train", map[string]any{"run": int32(801), "cars": []any{goavro.Union("long", int64(5)), nil}}),
+	})})
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM arrivals WITH (KAFKA_TOPIC='arrivals', VALUE_FORMAT='AVRO');
+CREATE STREAM arrivals_json WITH (VALUE_FORMAT='JSON') AS SELECT line, stops[2] AS second, delays['Howard'] AS howard, train->run AS run, train FROM arrivals;`, earliest())
+	sd := mustKSQL(t, url, "DESCRIBE arrivals;", nil)[0]["sourceDescription"].(map[string]any)
+	var types []string
+	for _, f := range sd["fields"].([]any) {
+		types = append(types, fmt.Sprint(f.(map[string]any)["schema"].(map[string]any)["type"]))
+	}
+	if fmt.Sprint(types) != "[STRING ARRAY MAP STRUCT]" {
+		t.Errorf("inferred types %v", types)
+	}
+	if got := st.consume("ARRIVALS_JSON", 1); string(got[0].value) != `{"LINE":"blue","SECOND":"Loyola","HOWARD":2,"RUN":801,"TRAIN":{"RUN":801,"CARS":[5,null]}}` {
+		t.Errorf("ARRIVALS_JSON %s", got[0].value)
+	}
+	code, e := stmtErr(t, url, "CREATE STREAM back WITH (VALUE_FORMAT='AVRO') AS SELECT train FROM arrivals;")
+	if code != 400 || !contains(fmt.Sprint(e["message"]), "is not supported by this ksqlDB server") {
+		t.Errorf("Avro sink with a STRUCT: %d %v", code, e)
+	}
+}

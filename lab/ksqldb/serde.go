@@ -35,7 +35,9 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 		case fmtKafka, fmtDelimited:
 			return badStatement("The '%s' format does not support type '%s'", f, base)
 		case fmtAvro:
-			return unsupported("column type " + c.Type.String() + " in the 'AVRO' format")
+			if sink || key {
+				return unsupported("writing column type " + c.Type.String() + " in the 'AVRO' format")
+			}
 		case fmtJSON:
 			if key {
 				return unsupported("key column type " + c.Type.String())
@@ -401,6 +403,12 @@ func unwrapUnion(v any) any {
 func avroValue(v any, t sqlType) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if t.complex() {
+		return avroComplex(v, t)
+	}
+	if t == tString {
+		v = avroBranch(v, t)
 	}
 	switch t {
 	case tInteger:
