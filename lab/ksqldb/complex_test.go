@@ -27,11 +27,12 @@ func TestComplexValueExpressions(t *testing.T) {
 		{"ARRAY[1, 2] <> ARRAY[2, 1]", row(), true},
 	})
 	checkRefused(t, map[string]string{
-		"ARRAY[NULL]":           "Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.",
-		"ARRAY[1, 'a']":         "operator does not exist: INTEGER = STRING ('a')\nHint: You might need to add explicit type casts.",
-		"STRUCT(x := 1)[1]":     "Subscript expression (STRUCT(X:=1)[1]) do not apply to STRUCT<`X` INTEGER>. Use the dereference operator for STRUCTS: STRUCT(X:=1)->1",
-		"STRUCT(x := 1)->nope":  "Could not find field 'NOPE' in 'STRUCT(X:=1)'.",
-		"ARRAY[1] < ARRAY[2]":   "Cannot compare ARRAY[1] (ARRAY<INTEGER>) to ARRAY[2] (ARRAY<INTEGER>) with LESS_THAN.",
-		"CAST(ARRAY[1] AS INT)": "Cast of ARRAY<INTEGER> to INTEGER is not supported",
+		"ARRAY[NULL]":                            "Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.",
+		"ARRAY[1, 'a']":                          "operator does not exist: INTEGER = STRING ('a')\nHint: You might need to add explicit type casts.",
+		"STRUCT(x := 1)[1]":                      "Subscript expression (STRUCT(X:=1)[1]) do not apply to STRUCT<`X` INTEGER>. Use the dereference operator for STRUCTS: STRUCT(X:=1)->1",
+		"STRUCT(x := 1)->nope":                   "Could not find field 'NOPE' in 'STRUCT(X:=1)'.",
+		"ARRAY[1] < ARRAY[2]":                    "Cannot compare ARRAY[1] (ARRAY<INTEGER>) to ARRAY[2] (ARRAY<INTEGER>) with LESS_THAN.",
+		"ARRAY[1] BETWEEN ARRAY[0] AND ARRAY[2]": "Cannot compare ARRAY[1] (ARRAY<INTEGER>) to ARRAY[0] (ARRAY<INTEGER>) with GREATER_THAN_OR_EQUAL.",
+		"CAST(ARRAY[1] AS INT)":                  "Cast of ARRAY<INTEGER> to INTEGER is not supported",
 	})
 }

@@ -124,6 +124,11 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if !comparable(v.t, lo.t) || !comparable(v.t, hi.t) {
 			return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
 		}
+		if v.t.complex() || v.t == tBoolean {
+			// BETWEEN is x >= lo AND x <= hi (SqlToJavaVisitor), which
+			// ComparisonUtil refuses for these types
+			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", sql.Format(x.X), v.t, sql.Format(x.Lo), lo.t)
+		}
 		not := x.Not
 		return compiled{t: tBoolean, eval: func(r []any) any {
 			// SqlToJavaVisitor.visitBetweenPredicate: (x >= lo && x <= hi),

@@ -230,3 +230,36 @@ func TestDeeplyNestedExpressionEvaluates(t *testing.T) {
 	}
 	checkExprs(t, []exprCase{{e, row("A", int32(0)), int32(25)}})
 }
+
+// No expression, however odd, makes planning or evaluation panic: it
+// either compiles and evaluates (to a value or NULL) or is refused.
+func FuzzExpressionEvaluation(f *testing.F) {
+	for _, seed := range []string{
+		"CASE WHEN A > 1 THEN S ELSE T END", "SUBSTRING(S, A, B)", "ARRAY[A, B][A]", "MAP(S := D)[T]",
+		"STRUCT(x := A)->X + 1", "CAST(S AS INT) / A", "LPAD(S, A, T)", "INSTR(S, T, A, A)",
+		"TIMESTAMPTOSTRING(B, S)", "STRINGTOTIMESTAMP(S, T, S)", "ROUND(D, A)", "MASK_LEFT(S, A, T, T, T, T)",
+		"REGEXP_EXTRACT(S, T, A)", "GREATEST(A, B, D)", "S LIKE T ESCAPE '!'", "A IS DISTINCT FROM B",
+	} {
+		f.Add(seed, int32(3), int64(-2), 1.5, "a%b", "yyyy")
+	}
+	f.Fuzz(func(t *testing.T, expr string, a int32, b int64, d float64, s, tt string) {
+		stmts, err := sql.Parse("SELECT " + expr + " FROM s;")
+		if err != nil || len(stmts) != 1 {
+			return
+		}
+		q, ok := stmts[0].Stmt.(*sql.QueryStatement)
+		if !ok || len(q.Query.Items) == 0 || q.Query.Items[0].Expr == nil {
+			return
+		}
+		c := &compiler{in: &scope{cols: exprCols, qualifiers: map[string]bool{"S": true}}, clause: "SELECT"}
+		ce, err := c.compile(q.Query.Items[0].Expr)
+		if err != nil {
+			return
+		}
+		for _, r := range [][]any{{a, b, d, s, tt, true}, make([]any, len(exprCols))} {
+			v := ce.eval(r)
+			_ = formatValue(v)
+			_ = appendJSONValue(nil, v)
+		}
+	})
+}

@@ -42,6 +42,7 @@ func TestStringFunctions(t *testing.T) {
 		{"LPAD('Foo', 7, '')", row(), nil},
 		{"RPAD('Foo', 7, 'Bar')", row(), "FooBarB"},
 		{"RPAD('Foo', -1, 'Bar')", row(), nil},
+		{"RPAD('Foo', 2147483647, 'Bar')", row(), nil},
 		{"INITCAP('the   quick bROWN fox')", row(), "The   Quick Brown Fox"},
 		{"REGEXP_EXTRACT('.*', 'helloworld')", row(), "helloworld"},
 		{"REGEXP_EXTRACT('(([AEIOU]).)', 'xxIyy', 2)", row(), "I"},

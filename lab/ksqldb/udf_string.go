@@ -133,6 +133,9 @@ func init() {
 			if len(padding) == 0 || n < 0 {
 				return nil
 			}
+			if n > maxPadLength {
+				return nil // Java fails to allocate long before this; the server must not
+			}
 			fill := make([]uint16, 0, max(n-len(in), 0))
 			for len(fill) < n-len(in) {
 				fill = append(fill, padding[len(fill)%len(padding)])
@@ -190,6 +193,10 @@ func init() {
 
 	registerMasks()
 }
+
+// maxPadLength bounds LPAD/RPAD results (in UTF-16 units) so one call
+// cannot exhaust the server's memory.
+const maxPadLength = 1 << 24
 
 func substringStart(n, pos int) int {
 	if pos < 0 {
