@@ -8,7 +8,8 @@ import (
 // ExpressionTypeManager types them and SqlToJavaVisitor runs them:
 // ARRAY indexes are 1-based, negative from the end, NULL out of range
 // (ArrayAccess); a missing MAP key is NULL; CAST to STRING prints the Java
-// value (List, Map, Connect Struct).
+// value (List, Map, Connect Struct). SPLIT (udf/string/Split.java) keeps
+// empty pieces; ARRAY_LENGTH (udf/array/ArrayLength.java) counts elements.
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/operators/
 func TestComplexValueExpressions(t *testing.T) {
 	checkExprs(t, []exprCase{
@@ -24,6 +25,11 @@ func TestComplexValueExpressions(t *testing.T) {
 		{"CAST(MAP('k' := 1.5E0) AS STRING)", row(), "{k=1.5}"},
 		{"CAST(STRUCT(a := 1, b := CAST(NULL AS STRING)) AS STRING)", row(), "Struct{A=1}"},
 		{"ARRAY[1, 2] = ARRAY[1, 2]", row(), true},
+		{"SPLIT('a,b,,c', ',')[3]", row(), ""},
+		{"ARRAY_LENGTH(SPLIT('a,b,,c', ','))", row(), int32(4)},
+		{"ARRAY_LENGTH(SPLIT('abc', ''))", row(), int32(3)},
+		{"SPLIT('abc', '')[2]", row(), "b"},
+		{"ARRAY_LENGTH(SPLIT(S, ','))", row(), nil},
 		{"ARRAY[1, 2] <> ARRAY[2, 1]", row(), true},
 	})
 	checkRefused(t, map[string]string{

@@ -236,6 +236,20 @@ var genericUdfs = map[string]func(name string, args []compiled) (compiled, error
 			return a
 		}}, nil
 	},
+	// ArrayLength: the number of elements of any ARRAY, NULL for NULL.
+	"ARRAY_LENGTH": func(name string, args []compiled) (compiled, error) {
+		if len(args) != 1 || (args[0].t.kind() != kArray && args[0].t != tNull) {
+			return compiled{}, badStatement("Function 'ARRAY_LENGTH' does not accept parameters (%s).", argTypes(args))
+		}
+		a := args[0]
+		return compiled{t: tInteger, eval: func(r []any) any {
+			v, ok := a.eval(r).([]any)
+			if !ok {
+				return nil
+			}
+			return int32(len(v))
+		}}, nil
+	},
 	"AS_VALUE": func(name string, args []compiled) (compiled, error) {
 		if len(args) != 1 {
 			return compiled{}, badStatement("Function 'AS_VALUE' does not accept parameters (%s).", argTypes(args))
@@ -271,7 +285,7 @@ var knownUnimplemented = map[string]bool{
 	"EXTRACTJSONFIELD": true, "IS_JSON_STRING": true, "JSON_ARRAY_LENGTH": true, "JSON_CONCAT": true,
 	"JSON_KEYS": true, "JSON_RECORDS": true, "TO_JSON_STRING": true, "ARRAY_CONTAINS": true,
 	"ARRAY_DISTINCT": true, "ARRAY_EXCEPT": true, "ARRAY_INTERSECT": true, "ARRAY_JOIN": true,
-	"ARRAY_LENGTH": true, "ARRAY_MAX": true, "ARRAY_MIN": true, "ARRAY_REMOVE": true, "ARRAY_SORT": true,
+	"ARRAY_MAX": true, "ARRAY_MIN": true, "ARRAY_REMOVE": true, "ARRAY_SORT": true,
 	"ARRAY_UNION": true, "ARRAY_CONCAT": true, "AS_MAP": true, "ENTRIES": true, "GENERATE_SERIES": true,
 	"MAP_KEYS": true, "MAP_VALUES": true, "MAP_UNION": true, "SLICE": true, "TRANSFORM": true, "FILTER": true,
 	"REDUCE": true, "EXPLODE": true, "CUBE_EXPLODE": true, "GEO_DISTANCE": true, "CONVERT_TZ": true,
@@ -281,7 +295,7 @@ var knownUnimplemented = map[string]bool{
 	"FORMAT_TIMESTAMP": true, "PARSE_TIMESTAMP": true, "URL_DECODE_PARAM": true, "URL_ENCODE_PARAM": true,
 	"URL_EXTRACT_FRAGMENT": true, "URL_EXTRACT_HOST": true, "URL_EXTRACT_PARAMETER": true,
 	"URL_EXTRACT_PATH": true, "URL_EXTRACT_PORT": true, "URL_EXTRACT_PROTOCOL": true, "URL_EXTRACT_QUERY": true,
-	"SPLIT": true, "ACOS": true, "ASIN": true, "ATAN": true, "ATAN2": true, "CBRT": true, "COS": true,
+	"ACOS": true, "ASIN": true, "ATAN": true, "ATAN2": true, "CBRT": true, "COS": true,
 	"COSH": true, "COT": true, "DEGREES": true, "PI": true, "RADIANS": true, "SIN": true, "SINH": true,
 	"TAN": true, "TANH": true,
 }

@@ -191,6 +191,33 @@ func init() {
 		}},
 	}})
 
+	// Split: Guava's Splitter.on(delimiter) keeps empty pieces; an empty
+	// delimiter splits into characters (Pattern.compile("").split).
+	register(&udf{name: "split", overloads: []overload{{params: []param{p(tString, "string"), p(tString, "delimiter")}, ret: arrayOf(tString),
+		fn: func(a []any) any {
+			if a[0] == nil || a[1] == nil {
+				return nil
+			}
+			s, d := a[0].(string), a[1].(string)
+			var parts []string
+			if d == "" {
+				u := utf16.Encode([]rune(s))
+				if len(u) == 0 {
+					parts = []string{""}
+				}
+				for i := range u {
+					parts = append(parts, string(utf16.Decode(u[i:i+1])))
+				}
+			} else {
+				parts = strings.Split(s, d)
+			}
+			out := make([]any, len(parts))
+			for i, x := range parts {
+				out[i] = x
+			}
+			return out
+		}}}})
+
 	registerMasks()
 }
 
