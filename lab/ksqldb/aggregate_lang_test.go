@@ -1,7 +1,9 @@
 package ksqldb
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -105,5 +107,31 @@ func TestCollectedStateRoundTripsThroughTheChangelog(t *testing.T) {
 		if !equalValues(got, c.state) {
 			t.Errorf("%s: wrote %v (%s), restored %v", c.call.name, c.state, b, got)
 		}
+	}
+}
+
+// HAVING: a group that stops passing sends one tombstone; a group that
+// never passed sends nothing (query-validation-tests/having.json in
+// confluentinc/ksql, "calculate average in having" and "table having").
+func TestHavingTombstonesOnlyRowsThatExisted(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM test (id INT KEY, v BIGINT) WITH (KAFKA_TOPIC='test', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE av AS SELECT id, SUM(v)/COUNT(id) AS avg FROM test GROUP BY id HAVING SUM(v)/COUNT(id) > 25;`, earliest())
+	st.produce("test",
+		kv{intKey(9), []byte(`{"v":0}`)},
+		kv{intKey(0), []byte(`{"v":50}`)},
+		kv{intKey(0), []byte(`{"v":10}`)},
+		kv{intKey(0), []byte(`{"v":15}`)},
+		kv{intKey(1), []byte(`{"v":100}`)},
+		kv{intKey(1), []byte(`{"v":10}`)},
+	)
+	var got []string
+	for _, r := range st.consume("AV", 5) {
+		got = append(got, fmt.Sprintf("%d=%s", binary.BigEndian.Uint32(r.key), values([]kv{r})[0]))
+	}
+	want := []string{`0={"AVG":50}`, `0={"AVG":30}`, `0=<tombstone>`, `1={"AVG":100}`, `1={"AVG":55}`}
+	if !slices.Equal(got, want) {
+		t.Errorf("AV:\n got %v\nwant %v", got, want)
 	}
 }

@@ -174,7 +174,9 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 		if changelog {
 			p.changes = append(p.changes, change{key: g.logKey, group: g})
 		}
-		p.outs = append(p.outs, p.emitGroup(g.key, g, r.ts))
+		if out, ok := p.emitGroup(g.key, g, r.ts); ok {
+			p.outs = append(p.outs, out)
+		}
 	}
 	return p.outs, p.changes
 }
@@ -218,16 +220,23 @@ func (p *processor) aggregatedRow(g *group) []any {
 	return row
 }
 
-func (p *processor) emitGroup(gk string, g *group, ts int64) outRow {
+// emitGroup materialises a group's current row. When HAVING filters the row
+// out, a tombstone goes out only if the row was there before: a group that
+// never passed HAVING produces nothing (as ksqlDB's table filter, see
+// query-validation-tests/having.json "table having").
+func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
 	arow := p.aggregatedRow(g)
 	p.arow = arow[:0] // nothing keeps the aggregated row
 	vals := p.project(arow)
 	if p.plan.having != nil && p.plan.having.eval(arow) != true {
+		if _, had := p.mat[gk]; !had {
+			return outRow{}, false
+		}
 		delete(p.mat, gk)
-		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}
+		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}, true
 	}
 	p.mat[gk] = vals
-	return outRow{vals: vals, ts: ts}
+	return outRow{vals: vals, ts: ts}, true
 }
 
 func keysOnly(s schema, vals []any) []any {
