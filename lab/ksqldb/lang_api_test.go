@@ -86,3 +86,27 @@ func TestComplexColumnsOverJSON(t *testing.T) {
 		}
 	}
 }
+
+// A STRUCT can be grouped on and becomes a JSON key
+// (query-validation-tests/group-by.json "multiple expressions - KAFKA to
+// struct key format" in confluentinc/ksql).
+func TestGroupByStructWithJSONKey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM test (f1 INT KEY, f2 INT) WITH (KAFKA_TOPIC='test_topic', VALUE_FORMAT='JSON', PARTITIONS=1);
+CREATE TABLE output WITH (KEY_FORMAT='JSON') AS SELECT STRUCT(f1:=f1, f2:=f2) AS k, AS_VALUE(STRUCT(f1:=f1, f2:=f2)) AS kv, COUNT(*) AS total
+  FROM test GROUP BY STRUCT(f1:=f1, f2:=f2);`, earliest())
+	st.produce("test_topic", kv{intKey(1), []byte(`{"f2":2}`)}, kv{intKey(2), []byte(`{"f2":4}`)}, kv{intKey(1), []byte(`{"f2":2}`)})
+	var got []string
+	for _, r := range st.consume("OUTPUT", 3) {
+		got = append(got, string(r.key)+" "+string(r.value))
+	}
+	want := []string{
+		`{"F1":1,"F2":2} {"KV":{"F1":1,"F2":2},"TOTAL":1}`,
+		`{"F1":2,"F2":4} {"KV":{"F1":2,"F2":4},"TOTAL":1}`,
+		`{"F1":1,"F2":2} {"KV":{"F1":1,"F2":2},"TOTAL":2}`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("OUTPUT:\n got %v\nwant %v", got, want)
+	}
+}

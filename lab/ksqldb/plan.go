@@ -141,7 +141,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			if err != nil {
 				return nil, err
 			}
-			if ce.t == tDecimal || ce.t == tNull || ce.t.complex() {
+			if ce.t == tDecimal || ce.t == tNull {
 				return nil, unsupported("GROUP BY on a " + ce.t.String() + " expression")
 			}
 			ap.groupKeys = append(ap.groupKeys, sql.Format(g))

@@ -104,6 +104,9 @@ func appendVals(b []byte, vals []any) []byte {
 
 // appendValue appends formatValue(v) to b.
 func appendValue(b []byte, v any) []byte {
+	if out, ok := appendJSONComplex(b, v); ok { // JSON keeps distinct values distinct
+		return out
+	}
 	switch x := v.(type) {
 	case string:
 		return append(b, x...)

@@ -38,10 +38,6 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 			if sink || key {
 				return unsupported("writing column type " + c.Type.String() + " in the 'AVRO' format")
 			}
-		case fmtJSON:
-			if key {
-				return unsupported("key column type " + c.Type.String())
-			}
 		}
 	}
 	switch f {
