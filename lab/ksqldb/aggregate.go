@@ -1,23 +1,27 @@
 package ksqldb
 
 import (
+	"slices"
+	"strconv"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
 var implementedAggregates = map[string]bool{
 	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
-	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true,
+	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true, "COUNT_DISTINCT": true,
+	"COLLECT_LIST": true, "COLLECT_SET": true, "HISTOGRAM": true, "TOPK": true, "TOPKDISTINCT": true,
 }
 
 var otherAggregates = map[string]bool{
-	"COLLECT_LIST": true, "COLLECT_SET": true, "TOPK": true, "TOPKDISTINCT": true, "HISTOGRAM": true,
-	"COUNT_DISTINCT": true, "STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
+	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
 }
 
 func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }
 
 // undoable aggregates may consume a table source (their effect can be subtracted).
-var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true}
+// (TableUdaf in ksqlDB: COLLECT_LIST and HISTOGRAM have undo too).
+var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true}
 
 // aggPlan describes the grouping and aggregate calls of an aggregate query.
 // An aggregated row is laid out as [group values..., aggregate results...].
@@ -29,11 +33,13 @@ type aggPlan struct {
 }
 
 type aggCall struct {
-	name   string
-	star   bool
-	arg    compiled
-	result sqlType
-	key    string
+	name      string
+	star      bool
+	arg       compiled
+	result    sqlType
+	key       string
+	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
+	k         int  // TOPK / TOPKDISTINCT
 }
 
 func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
@@ -48,6 +54,11 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 		}
 	}
 	call := &aggCall{name: fc.Name, key: key}
+	// AstBuilder.visitFunctionCall: COUNT(*) and COUNT() are the same call,
+	// one with no arguments, and count every row.
+	if fc.Name == "COUNT" && len(fc.Args) == 0 {
+		fc = &sql.FuncCall{Name: fc.Name, Star: true, P: fc.P}
+	}
 	switch {
 	case fc.Star:
 		if fc.Name != "COUNT" {
@@ -56,20 +67,52 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 		call.star = true
 		call.result = tBigint
 	default:
-		if len(fc.Args) != 1 {
+		args := fc.Args
+		if (fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT") && len(args) >= 2 {
+			if len(args) > 2 {
+				return compiled{}, unsupported(fc.Name + " with extra columns")
+			}
+			lit, ok := args[1].(*sql.Literal)
+			if !ok || lit.Kind != sql.IntLit {
+				return compiled{}, badStatement("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+			}
+			k, err := strconv.Atoi(lit.Text)
+			if err != nil || k < 1 {
+				return compiled{}, badStatement("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
+			}
+			call.k = k
+			args = args[:1]
+		} else if fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT" {
 			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
-		if hasAggregate(fc.Args[0]) {
+		if (fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET") && len(args) == 2 {
+			// the (value, ignoreNulls) form; ignoreNulls is an initial
+			// argument and must be a BOOLEAN literal
+			lit, ok := args[1].(*sql.Literal)
+			if !ok || lit.Kind != sql.BoolLit {
+				if ok && lit.Kind == sql.IntLit {
+					return compiled{}, unsupported(fc.Name + " with a number of values (returns an ARRAY)")
+				}
+				// UdafUtil.createAggregateFunctionInitArgs
+				return compiled{}, badStatement("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+			}
+			call.keepNulls = !lit.Bool
+			args = args[:1]
+		}
+		if len(args) != 1 {
+			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+		}
+		if hasAggregate(args[0]) {
 			return compiled{}, badStatement("Aggregate functions can not be nested: %s", key)
 		}
 		ac := &compiler{in: in, clause: "SELECT"}
-		arg, err := ac.compile(fc.Args[0])
+		arg, err := ac.compile(args[0])
 		if err != nil {
 			return compiled{}, err
 		}
 		call.arg = arg
 		switch fc.Name {
-		case "COUNT":
+		case "COUNT", "COUNT_DISTINCT":
 			call.result = tBigint
 		case "SUM", "MIN", "MAX":
 			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble {
@@ -86,6 +129,21 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
 			}
 			call.result = arg.t
+		case "COLLECT_LIST", "COLLECT_SET":
+			if arg.t == tNull || arg.t == tDecimal {
+				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, nullName(arg.t))
+			}
+			call.result = arrayOf(arg.t)
+		case "HISTOGRAM": // HistogramUdaf: STRING values only
+			if arg.t != tString {
+				return compiled{}, badStatement("Function 'HISTOGRAM' does not accept parameters (%s).", nullName(arg.t))
+			}
+			call.result = mapOf(tString, tBigint)
+		case "TOPK", "TOPKDISTINCT":
+			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble && arg.t != tString {
+				return compiled{}, badStatement("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, nullName(arg.t))
+			}
+			call.result = arrayOf(arg.t)
 		}
 	}
 	p.calls = append(p.calls, call)
@@ -134,16 +192,43 @@ func walk(e sql.Expr, f func(sql.Expr)) {
 		walk(x.Pattern, f)
 	case *sql.Cast:
 		walk(x.X, f)
+	case *sql.ArrayCtor:
+		for _, a := range x.Elems {
+			walk(a, f)
+		}
+	case *sql.MapCtor:
+		for i := range x.Keys {
+			walk(x.Keys[i], f)
+			walk(x.Values[i], f)
+		}
+	case *sql.StructCtor:
+		for _, a := range x.Values {
+			walk(a, f)
+		}
+	case *sql.Subscript:
+		walk(x.X, f)
+		walk(x.Index, f)
+	case *sql.Deref:
+		walk(x.X, f)
+	case *sql.Case:
+		walk(x.Operand, f)
+		for _, w := range x.Whens {
+			walk(w.Cond, f)
+			walk(w.Result, f)
+		}
+		walk(x.Else, f)
 	}
 }
 
 // aggState is the running state of one aggregate call.
 type aggState struct {
-	N int64   `json:"n,omitempty"`
-	I int64   `json:"i,omitempty"`
-	F float64 `json:"f,omitempty"`
-	V any     `json:"-"`
-	S *string `json:"v,omitempty"` // V as text, for the changelog
+	N   int64               `json:"n,omitempty"`
+	I   int64               `json:"i,omitempty"`
+	F   float64             `json:"f,omitempty"`
+	V   any                 `json:"-"`
+	S   *string             `json:"v,omitempty"` // V as text, for the changelog
+	Set map[string]struct{} `json:"-"`
+	D   []string            `json:"d,omitempty"` // Set's members, for the changelog
 }
 
 func (c *aggCall) add(s *aggState, row []any, sign int64) {
@@ -176,13 +261,76 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			s.V = v
 		}
 	case "LATEST_BY_OFFSET":
-		if v != nil {
+		if v != nil || c.keepNulls {
 			s.V = v
 		}
 	case "EARLIEST_BY_OFFSET":
-		if v != nil && s.N == 0 {
+		if (v != nil || c.keepNulls) && s.N == 0 {
 			s.V = v
 			s.N = 1
+		}
+	case "COLLECT_LIST":
+		// CollectListUdaf: every value, NULLs included, up to the limit
+		// (ksql.functions.collect_list.limit, unlimited by default); undo
+		// removes the last equal entry
+		list, _ := s.V.([]any)
+		if sign > 0 {
+			s.V = append(list, v)
+		} else {
+			for i := len(list) - 1; i >= 0; i-- {
+				if equalOrBothNull(list[i], v) {
+					s.V = slices.Delete(slices.Clone(list), i, i+1)
+					break
+				}
+			}
+		}
+	case "COLLECT_SET":
+		list, _ := s.V.([]any)
+		if !slices.ContainsFunc(list, func(e any) bool { return equalOrBothNull(e, v) }) {
+			s.V = append(list, v)
+		}
+	case "HISTOGRAM":
+		// HistogramUdaf: at most 1000 distinct values; undo decrements
+		if v == nil {
+			return
+		}
+		m, _ := s.V.(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+			s.V = m
+		}
+		key := v.(string)
+		n, seen := m[key].(int64)
+		switch {
+		case sign < 0 && seen && n <= 1:
+			delete(m, key)
+		case sign < 0 && seen:
+			m[key] = n - 1
+		case sign > 0 && (seen || len(m) < 1000):
+			m[key] = n + 1
+		}
+	case "TOPK", "TOPKDISTINCT":
+		if v == nil {
+			return
+		}
+		list, _ := s.V.([]any)
+		if c.name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return compareValues(e, v) == 0 }) {
+			return
+		}
+		list = append(slices.Clone(list), v)
+		slices.SortStableFunc(list, func(a, b any) int { return compareValues(b, a) })
+		if len(list) > c.k {
+			list = list[:c.k]
+		}
+		s.V = list
+	case "COUNT_DISTINCT":
+		// ksqlDB estimates with HyperLogLog; this server counts exactly,
+		// which is what the estimate aims at
+		if v != nil {
+			if s.Set == nil {
+				s.Set = map[string]struct{}{}
+			}
+			s.Set[formatValue(v)] = struct{}{}
 		}
 	}
 }
@@ -191,6 +339,18 @@ func (c *aggCall) value(s aggState) any {
 	switch c.name {
 	case "COUNT":
 		return s.N
+	case "COUNT_DISTINCT":
+		return int64(len(s.Set))
+	case "COLLECT_LIST", "COLLECT_SET", "TOPK", "TOPKDISTINCT":
+		list, _ := s.V.([]any)
+		return append([]any{}, list...)
+	case "HISTOGRAM":
+		m, _ := s.V.(map[string]any)
+		out := make(map[string]any, len(m))
+		for k, n := range m {
+			out[k] = n
+		}
+		return out
 	case "SUM":
 		switch c.result {
 		case tDouble:
@@ -214,8 +374,15 @@ func (c *aggCall) value(s aggState) any {
 // toWire prepares a state for JSON encoding.
 func (s aggState) toWire() aggState {
 	if s.V != nil {
-		t := formatValue(s.V)
-		s.S = &t
+		s.S = encodeTexts([]any{s.V})[0]
+	}
+	if len(s.Set) > 0 {
+		s.D = make([]string, 0, len(s.Set))
+		for m := range s.Set {
+			s.D = append(s.D, m)
+		}
+		slices.Sort(s.D)
+		s.Set = nil
 	}
 	return s
 }
@@ -227,6 +394,13 @@ func (c *aggCall) fromWire(s aggState) aggState {
 			s.V = v
 		}
 		s.S = nil
+	}
+	if len(s.D) > 0 {
+		s.Set = make(map[string]struct{}, len(s.D))
+		for _, m := range s.D {
+			s.Set[m] = struct{}{}
+		}
+		s.D = nil
 	}
 	return s
 }

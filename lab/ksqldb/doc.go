@@ -30,4 +30,17 @@
 // (WithProcessingGuarantee) or per request (processing.guarantee in
 // streamsProperties): each poll's results, changelog and offsets then go into
 // one Kafka transaction, and output topics carry transaction markers.
+//
+// The language follows ksqlDB 0.29 (confluentinc/ksql, SqlBase.g4 and the
+// engine's ExpressionTypeManager, SqlToJavaVisitor, CastEvaluator and UDFs):
+// expr.go, case.go, cast.go and complex.go compile expressions (searched
+// CASE, IS [NOT] DISTINCT FROM, LIKE ... ESCAPE, ||, ARRAY/MAP/STRUCT
+// constructors, [] and ->); functions.go resolves scalar functions by
+// ksqlDB's overloads, with the functions themselves in udf_*.go;
+// aggregate.go holds the aggregate functions; types.go the interned SQL
+// types; serde.go and avro_complex.go the formats; javadouble.go prints
+// doubles as Java 17 does. Constructs ksqlDB refuses are refused with its
+// message; ksqlDB features not built here (DECIMAL columns, TIMESTAMP, DATE,
+// TIME and BYTES, lambdas, joins, windows) are refused as not supported by
+// this server.
 package ksqldb

@@ -247,6 +247,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := s.requireRegistry(w.valueFormat, w.topic); err != nil {
 		return nil, err
 	}
+	if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
+		return nil, err
+	}
 	if len(sch.values()) == 0 {
 		if w.valueFormat != fmtAvro {
 			if len(cs.Columns) == 0 {
@@ -272,8 +275,12 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := checkFormat(w.valueFormat, sch.values(), false, false); err != nil {
 		return nil, err
 	}
+	unwrap, err := w.unwrapValue(w.valueFormat, sch.values())
+	if err != nil {
+		return nil, err
+	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		Schema: sch, Statement: p.Text}
+		Schema: sch, Statement: p.Text, UnwrapValue: unwrap}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
 		if err != nil {
@@ -331,36 +338,13 @@ func (s *Server) inferValueColumns(ctx context.Context, topic string, taken map[
 	}
 	var cols []column
 	for _, f := range rec.Fields {
-		t := f.Type
-		if u, ok := t.([]any); ok {
-			var nonNull []any
-			for _, x := range u {
-				if x != "null" {
-					nonNull = append(nonNull, x)
-				}
+		st, err := avroColumnType(f.Type)
+		if err != nil {
+			var se *stmtError
+			if errors.As(err, &se) {
+				se.msg = "column " + f.Name + ": " + se.msg
 			}
-			if len(nonNull) != 1 {
-				return nil, unsupported("inferring column " + f.Name + " from an Avro union")
-			}
-			t = nonNull[0]
-		}
-		if m, ok := t.(map[string]any); ok && m["logicalType"] == nil {
-			t = m["type"]
-		}
-		var st sqlType
-		switch t {
-		case "int":
-			st = tInteger
-		case "long":
-			st = tBigint
-		case "float", "double":
-			st = tDouble
-		case "string":
-			st = tString
-		case "boolean":
-			st = tBoolean
-		default:
-			return nil, unsupported(fmt.Sprintf("inferring column %s from Avro type %v", f.Name, t))
+			return nil, err
 		}
 		name := strings.ToUpper(f.Name)
 		if taken[name] {
@@ -433,8 +417,15 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := s.requireRegistry(valueFormat, topic); err != nil {
 		return nil, err
 	}
+	if err := s.requireRegistry(keyFormat, topic); err != nil {
+		return nil, err
+	}
+	unwrap, err := w.unwrapValue(valueFormat, plan.out.values())
+	if err != nil {
+		return nil, err
+	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		Schema: plan.out, Statement: p.Text}
+		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap}
 	if !ec.replay {
 		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w); err != nil {
 			return nil, err

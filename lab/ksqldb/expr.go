@@ -2,7 +2,6 @@ package ksqldb
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -125,11 +124,18 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if !comparable(v.t, lo.t) || !comparable(v.t, hi.t) {
 			return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
 		}
+		if v.t.complex() || v.t == tBoolean {
+			// BETWEEN is x >= lo AND x <= hi (SqlToJavaVisitor), which
+			// ComparisonUtil refuses for these types
+			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", sql.Format(x.X), v.t, sql.Format(x.Lo), lo.t)
+		}
 		not := x.Not
 		return compiled{t: tBoolean, eval: func(r []any) any {
+			// SqlToJavaVisitor.visitBetweenPredicate: (x >= lo && x <= hi),
+			// each comparison false when an operand is NULL.
 			a, l, h := v.eval(r), lo.eval(r), hi.eval(r)
 			if a == nil || l == nil || h == nil {
-				return nil
+				return not
 			}
 			in := compareValues(a, l) >= 0 && compareValues(a, h) <= 0
 			return in != not
@@ -153,11 +159,11 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		not := x.Not
 		return compiled{t: tBoolean, eval: func(r []any) any {
 			a := v.eval(r)
-			if a == nil {
-				return nil
+			if a == nil { // InListEvaluator.matches: NULL never matches
+				return not
 			}
 			for _, le := range list {
-				if b := le.eval(r); b != nil && compareValues(a, b) == 0 {
+				if b := le.eval(r); b != nil && equalValues(a, b) {
 					return !not
 				}
 			}
@@ -175,14 +181,21 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if (v.t != tString && v.t != tNull) || (pat.t != tString && pat.t != tNull) {
 			return compiled{}, badStatement("Error processing expression: %s. LIKE expects STRING operands", sql.Format(x))
 		}
-		not := x.Not
+		not, esc := x.Not, x.Escape
+		var cache likeCache
 		return compiled{t: tBoolean, eval: func(r []any) any {
 			a, p := v.eval(r), pat.eval(r)
 			if a == nil || p == nil {
 				return nil
 			}
-			return likeMatch(a.(string), p.(string)) != not
+			re := cache.get(p.(string), esc)
+			if re == nil {
+				return nil // LikeEvaluator throws: the pattern ends with the escape
+			}
+			return re.MatchString(a.(string)) != not
 		}}, nil
+	case *sql.Case:
+		return c.compileCase(x)
 	case *sql.Cast:
 		in, err := c.compile(x.X)
 		if err != nil {
@@ -192,10 +205,17 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if err != nil {
 			return compiled{}, err
 		}
-		if in.t == tBoolean && to != tBoolean && to != tString {
-			return compiled{}, badStatement("Cast of BOOLEAN to %s is not supported", to)
+		if err := checkCast(in.t, to); err != nil {
+			return compiled{}, err
 		}
-		return compiled{t: to, eval: func(r []any) any { return castValue(in.eval(r), to) }}, nil
+		if in.t == to {
+			return compiled{t: to, eval: in.eval}, nil
+		}
+		from := in.t
+		return compiled{t: to, eval: func(r []any) any { return castValue(in.eval(r), from, to) }}, nil
+	}
+	if ce, ok, err := c.compileComplex(e); ok {
+		return ce, err
 	}
 	return compiled{}, unsupported("expression " + sql.Format(e))
 }
@@ -236,6 +256,9 @@ func compileLiteral(x *sql.Literal) (compiled, error) {
 func comparable(a, b sqlType) bool {
 	if a == tNull || b == tNull {
 		return true
+	}
+	if a.complex() || b.complex() {
+		return a == b
 	}
 	if a.numeric() && b.numeric() {
 		return true
@@ -279,24 +302,37 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 			}
 			return false
 		}}, nil
-	case "=", "<>", "<", "<=", ">", ">=":
+	case "=", "<>", "<", "<=", ">", ">=", "IS DISTINCT FROM":
+		if l.t == tNull || r.t == tNull {
+			// ComparisonUtil.nullSchemaException
+			return compiled{}, badStatement("Comparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' instead.", l.t, x.Op, r.t)
+		}
 		if !comparable(l.t, r.t) {
 			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
-		if l.t == tBoolean && x.Op != "=" && x.Op != "<>" {
+		if (l.t == tBoolean || l.t.complex()) && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
 			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
-		op := x.Op
+		op, eq := x.Op, l.t.complex()
 		return compiled{t: tBoolean, eval: func(row []any) any {
 			a, b := l.eval(row), r.eval(row)
 			if a == nil || b == nil {
-				return false
+				// SqlToJavaVisitor.nullCheckPrefix: false, except that
+				// IS DISTINCT FROM is true when exactly one side is NULL.
+				return op == "IS DISTINCT FROM" && (a == nil) != (b == nil)
 			}
-			c := compareValues(a, b)
+			var c int
+			if eq {
+				if !equalValues(a, b) {
+					c = 1
+				}
+			} else {
+				c = compareValues(a, b)
+			}
 			switch op {
 			case "=":
 				return c == 0
-			case "<>":
+			case "<>", "IS DISTINCT FROM":
 				return c != 0
 			case "<":
 				return c < 0
@@ -308,7 +344,10 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 			return c >= 0
 		}}, nil
 	}
-	// arithmetic
+	// arithmetic: Operator.resultType
+	if l.t == tNull || r.t == tNull {
+		return compiled{}, badStatement("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", sql.Format(x), nullName(l.t), nullName(r.t))
+	}
 	if x.Op == "+" && l.t == tString && r.t == tString {
 		return compiled{t: tString, eval: func(row []any) any {
 			a, b := l.eval(row), r.eval(row)
@@ -318,7 +357,7 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 			return a.(string) + b.(string)
 		}}, nil
 	}
-	if !(l.t.numeric() || l.t == tNull) || !(r.t.numeric() || r.t == tNull) {
+	if !l.t.numeric() || !r.t.numeric() {
 		return compiled{}, badStatement("Error processing expression: %s. Unsupported arithmetic types. %s %s", sql.Format(x), l.t, r.t)
 	}
 	t := promote(l.t, r.t)
@@ -328,7 +367,15 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 
 func cmpName(op string) string {
 	return map[string]string{"=": "EQUAL", "<>": "NOT_EQUAL", "<": "LESS_THAN", "<=": "LESS_THAN_OR_EQUAL",
-		">": "GREATER_THAN", ">=": "GREATER_THAN_OR_EQUAL"}[op]
+		">": "GREATER_THAN", ">=": "GREATER_THAN_OR_EQUAL", "IS DISTINCT FROM": "IS_DISTINCT_FROM"}[op]
+}
+
+// nullName prints a type as Java's String.valueOf(SqlType) would, "null" for the NULL literal.
+func nullName(t sqlType) string {
+	if t == tNull {
+		return "null"
+	}
+	return t.String()
 }
 
 func promote(a, b sqlType) sqlType {
@@ -488,71 +535,4 @@ func compareValues(a, b any) int {
 		return 1
 	}
 	return 0
-}
-
-func castValue(v any, to sqlType) any {
-	if v == nil {
-		return nil
-	}
-	switch to {
-	case tString:
-		return formatValue(v)
-	case tBoolean:
-		switch x := v.(type) {
-		case bool:
-			return x
-		case string:
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true":
-				return true
-			case "false":
-				return false
-			}
-		}
-		return nil
-	case tInteger, tBigint, tDouble:
-		if s, ok := v.(string); ok {
-			p, err := parseText(s, to)
-			if err != nil {
-				return nil
-			}
-			return p
-		}
-		switch to {
-		case tInteger:
-			if f, ok := v.(float64); ok {
-				return int32(f)
-			}
-			return int32(toInt(v))
-		case tBigint:
-			if f, ok := v.(float64); ok {
-				return int64(f)
-			}
-			return toInt(v)
-		default:
-			return toFloat(v)
-		}
-	}
-	return nil
-}
-
-func likeMatch(s, pattern string) bool {
-	var b strings.Builder
-	b.WriteString("(?s)^")
-	for _, r := range pattern {
-		switch r {
-		case '%':
-			b.WriteString(".*")
-		case '_':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return false
-	}
-	return re.MatchString(s)
 }

@@ -6,94 +6,197 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
+// param is one declared parameter of a scalar function overload.
+type param struct {
+	t    sqlType
+	name string
+}
+
+// overload is one signature of a scalar function, as a @Udf method declares
+// it in ksqlDB. Arguments reach fn already converted to the parameter types;
+// fn sees NULLs and decides what they mean, as each UDF does.
+type overload struct {
+	params   []param
+	variadic bool // the last parameter takes any number of arguments (Java varargs)
+	ret      sqlType
+	fn       func(args []any) any
+}
+
+// udf is a scalar function: the name as its @UdfDescription spells it (used
+// in ksqlDB's messages) and its overloads in declaration order.
+type udf struct {
+	name      string
+	overloads []overload
+	// validate, when set, checks the argument expressions at planning time
+	// (e.g. refuses a literal date-time pattern this server cannot run).
+	validate func(args []sql.Expr) error
+}
+
+// udfs are the scalar functions by upper-case name.
+var udfs = map[string]*udf{}
+
+func register(f *udf) { udfs[strings.ToUpper(f.name)] = f }
+
+func p(t sqlType, name string) param { return param{t: t, name: name} }
+
+// widening is how many implicit-cast steps turn a into b (SqlBaseType
+// canImplicitlyCast: INTEGER -> BIGINT -> DECIMAL -> DOUBLE), or -1.
+func widening(a, b sqlType) int {
+	if a == b || a == tNull {
+		return 0
+	}
+	rank := map[sqlType]int{tInteger: 1, tBigint: 2, tDecimal: 3, tDouble: 4}
+	ra, rb := rank[a], rank[b]
+	if ra == 0 || rb == 0 || ra > rb {
+		return -1
+	}
+	return rb - ra
+}
+
+// match scores how well arguments fit an overload: the total of implicit
+// casts needed, or -1 when they do not fit.
+func (o overload) match(args []sqlType) int {
+	n := len(o.params)
+	if o.variadic {
+		if len(args) < n-1 {
+			return -1
+		}
+	} else if len(args) != n {
+		return -1
+	}
+	score := 0
+	for i, a := range args {
+		pt := o.params[min(i, n-1)].t
+		w := widening(a, pt)
+		if w < 0 {
+			return -1
+		}
+		score += w
+	}
+	return score
+}
+
+// resolve picks the overload for the argument types as UdfIndex does: an
+// exact fit first, else the one needing the fewest implicit casts.
+func (f *udf) resolve(args []sqlType) (overload, error) {
+	best, bestScore := -1, -1
+	for i, o := range f.overloads {
+		s := o.match(args)
+		if s >= 0 && (best < 0 || s < bestScore) {
+			best, bestScore = i, s
+		}
+	}
+	if best >= 0 {
+		return f.overloads[best], nil
+	}
+	return overload{}, f.noMatch(args)
+}
+
+// noMatch is UdfIndex.createNoMatchingFunctionException's message.
+func (f *udf) noMatch(args []sqlType) error {
+	alts := make([]string, len(f.overloads))
+	for i, o := range f.overloads {
+		ps := make([]string, len(o.params))
+		for j, pr := range o.params {
+			t := pr.t.String()
+			if o.variadic && j == len(o.params)-1 {
+				t += "..."
+			}
+			ps[j] = t + " " + pr.name
+		}
+		alts[i] = f.name + "(" + strings.Join(ps, ", ") + ")"
+	}
+	return badStatement("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+		f.name, typeList(args), strings.Join(alts, "\n"))
+}
+
+func typeList(ts []sqlType) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = nullName(t)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 	if x.Star {
 		return compiled{}, badStatement("Function %s does not accept '*' as an argument", x.Name)
 	}
 	args := make([]compiled, len(x.Args))
+	types := make([]sqlType, len(x.Args))
 	for i, a := range x.Args {
 		ca, err := c.compile(a)
 		if err != nil {
 			return compiled{}, err
 		}
-		args[i] = ca
+		args[i], types[i] = ca, ca.t
 	}
-	want := func(n int, types ...sqlType) error {
-		if len(args) != n {
-			return badStatement("Function '%s' does not accept parameters (%s).", x.Name, argTypes(args))
+	if g, ok := genericUdfs[x.Name]; ok {
+		return g(x.Name, args)
+	}
+	f, ok := udfs[x.Name]
+	if !ok {
+		if knownUnimplemented[x.Name] {
+			return compiled{}, unsupported("function " + x.Name)
 		}
+		// InternalFunctionRegistry.getUdfFactory
+		return compiled{}, badStatement("Can't find any functions with the name '%s'", x.Name)
+	}
+	o, err := f.resolve(types)
+	if err != nil {
+		return compiled{}, err
+	}
+	if f.validate != nil {
+		if err := f.validate(x.Args); err != nil {
+			return compiled{}, err
+		}
+	}
+	conv := make([]sqlType, len(args))
+	for i := range args {
+		conv[i] = o.params[min(i, len(o.params)-1)].t
+	}
+	fn := o.fn
+	return compiled{t: o.ret, eval: func(r []any) any {
+		vals := make([]any, len(args))
 		for i, a := range args {
-			ok := a.t == tNull
-			for _, t := range types {
-				if a.t == t {
-					ok = true
-				}
-			}
-			if !ok {
-				return badStatement("Function '%s' does not accept parameters (%s).", x.Name, argTypes(args))
-			}
-			_ = i
+			vals[i] = widen(a.eval(r), conv[i])
 		}
+		return fn(vals)
+	}}, nil
+}
+
+// widen converts a value to a wider numeric parameter type.
+func widen(v any, to sqlType) any {
+	if v == nil {
 		return nil
 	}
-	switch x.Name {
-	case "UCASE", "LCASE", "TRIM":
-		if err := want(1, tString); err != nil {
+	switch to {
+	case tBigint:
+		if x, ok := v.(int32); ok {
+			return int64(x)
+		}
+	case tDouble, tDecimal:
+		switch x := v.(type) {
+		case int32:
+			return float64(x)
+		case int64:
+			return float64(x)
+		}
+	}
+	return v
+}
+
+// A UDF that throws in ksqlDB (KsqlFunctionException, or a NULL reaching a
+// primitive parameter) yields NULL: ksqlDB logs the error and carries on with
+// a null result. The functions here return nil in those cases.
+
+// genericUdfs are ksqlDB's generic functions (type parameter T): every
+// non-NULL argument must have one type, which is also the result's.
+var genericUdfs = map[string]func(name string, args []compiled) (compiled, error){
+	"COALESCE": func(name string, args []compiled) (compiled, error) {
+		t, err := sameType("COALESCE", args, 1, -1)
+		if err != nil {
 			return compiled{}, err
-		}
-		f := map[string]func(string) string{"UCASE": strings.ToUpper, "LCASE": strings.ToLower, "TRIM": strings.TrimSpace}[x.Name]
-		a := args[0]
-		return compiled{t: tString, eval: func(r []any) any {
-			v := a.eval(r)
-			if v == nil {
-				return nil
-			}
-			return f(v.(string))
-		}}, nil
-	case "LEN":
-		if err := want(1, tString); err != nil {
-			return compiled{}, err
-		}
-		a := args[0]
-		return compiled{t: tInteger, eval: func(r []any) any {
-			v := a.eval(r)
-			if v == nil {
-				return nil
-			}
-			return int32(len([]rune(v.(string))))
-		}}, nil
-	case "CONCAT":
-		if len(args) == 0 {
-			return compiled{}, badStatement("Function 'CONCAT' does not accept parameters ().")
-		}
-		for _, a := range args {
-			if a.t != tString && a.t != tNull {
-				return compiled{}, badStatement("Function 'CONCAT' does not accept parameters (%s).", argTypes(args))
-			}
-		}
-		return compiled{t: tString, eval: func(r []any) any {
-			var b strings.Builder
-			for _, a := range args {
-				if v := a.eval(r); v != nil {
-					b.WriteString(v.(string))
-				}
-			}
-			return b.String()
-		}}, nil
-	case "COALESCE", "IFNULL":
-		if len(args) == 0 || (x.Name == "IFNULL" && len(args) != 2) {
-			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", x.Name, argTypes(args))
-		}
-		t := tNull
-		for _, a := range args {
-			if a.t == tNull {
-				continue
-			}
-			if t == tNull {
-				t = a.t
-			} else if t != a.t {
-				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", x.Name, argTypes(args))
-			}
 		}
 		return compiled{t: t, eval: func(r []any) any {
 			for _, a := range args {
@@ -103,31 +206,104 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 			}
 			return nil
 		}}, nil
-	case "AS_VALUE":
+	},
+	"IFNULL": func(name string, args []compiled) (compiled, error) {
+		t, err := sameType("IFNULL", args, 2, 2)
+		if err != nil {
+			return compiled{}, err
+		}
+		return compiled{t: t, eval: func(r []any) any {
+			if v := args[0].eval(r); v != nil {
+				return v
+			}
+			return args[1].eval(r)
+		}}, nil
+	},
+	"NULLIF": func(name string, args []compiled) (compiled, error) {
+		t, err := sameType("NULLIF", args, 2, 2)
+		if err != nil {
+			return compiled{}, err
+		}
+		// NullIf: NULL when expr1 is NULL or equals expr2, else expr1.
+		return compiled{t: t, eval: func(r []any) any {
+			a := args[0].eval(r)
+			if a == nil {
+				return nil
+			}
+			if b := args[1].eval(r); b != nil && compareValues(a, b) == 0 {
+				return nil
+			}
+			return a
+		}}, nil
+	},
+	// ArrayLength: the number of elements of any ARRAY, NULL for NULL.
+	"ARRAY_LENGTH": func(name string, args []compiled) (compiled, error) {
+		if len(args) != 1 || (args[0].t.kind() != kArray && args[0].t != tNull) {
+			return compiled{}, badStatement("Function 'ARRAY_LENGTH' does not accept parameters (%s).", argTypes(args))
+		}
+		a := args[0]
+		return compiled{t: tInteger, eval: func(r []any) any {
+			v, ok := a.eval(r).([]any)
+			if !ok {
+				return nil
+			}
+			return int32(len(v))
+		}}, nil
+	},
+	"AS_VALUE": func(name string, args []compiled) (compiled, error) {
 		if len(args) != 1 {
 			return compiled{}, badStatement("Function 'AS_VALUE' does not accept parameters (%s).", argTypes(args))
 		}
 		return args[0], nil
-	case "ABS":
-		if err := want(1, tInteger, tBigint, tDouble); err != nil {
-			return compiled{}, err
-		}
-		a := args[0]
-		return compiled{t: a.t, eval: func(r []any) any {
-			v := a.eval(r)
-			if compareValues(v, int32(0)) < 0 {
-				return negate(v)
-			}
-			return v
-		}}, nil
+	},
+}
+
+// sameType checks the arity and the shared type T of a generic function.
+func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, error) {
+	if len(args) < minArgs || (maxArgs >= 0 && len(args) > maxArgs) {
+		return tNull, badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
 	}
-	return compiled{}, unsupported("function " + x.Name)
+	t := tNull
+	for _, a := range args {
+		if a.t == tNull {
+			continue
+		}
+		if t == tNull {
+			t = a.t
+		} else if t != a.t {
+			return tNull, badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
+		}
+	}
+	return t, nil
+}
+
+// knownUnimplemented are ksqlDB 0.29 scalar functions this server does not
+// run yet; they are refused as unsupported rather than as unknown.
+var knownUnimplemented = map[string]bool{
+	"SPLIT_TO_MAP": true, "REGEXP_EXTRACT_ALL": true, "REGEXP_SPLIT_TO_ARRAY": true, "ENCODE": true,
+	"TO_BYTES": true, "FROM_BYTES": true, "MD5": true, "UUID": true, "ELT": true, "FIELD": true,
+	"EXTRACTJSONFIELD": true, "IS_JSON_STRING": true, "JSON_ARRAY_LENGTH": true, "JSON_CONCAT": true,
+	"JSON_KEYS": true, "JSON_RECORDS": true, "TO_JSON_STRING": true, "ARRAY_CONTAINS": true,
+	"ARRAY_DISTINCT": true, "ARRAY_EXCEPT": true, "ARRAY_INTERSECT": true, "ARRAY_JOIN": true,
+	"ARRAY_MAX": true, "ARRAY_MIN": true, "ARRAY_REMOVE": true, "ARRAY_SORT": true,
+	"ARRAY_UNION": true, "ARRAY_CONCAT": true, "AS_MAP": true, "ENTRIES": true, "GENERATE_SERIES": true,
+	"MAP_KEYS": true, "MAP_VALUES": true, "MAP_UNION": true, "SLICE": true, "TRANSFORM": true, "FILTER": true,
+	"REDUCE": true, "EXPLODE": true, "CUBE_EXPLODE": true, "GEO_DISTANCE": true, "CONVERT_TZ": true,
+	"DATEADD": true, "DATESUB": true, "TIMEADD": true, "TIMESUB": true, "TIMESTAMPADD": true,
+	"TIMESTAMPSUB": true, "FORMAT_DATE": true, "FORMAT_TIME": true, "PARSE_DATE": true, "PARSE_TIME": true,
+	"FROM_DAYS": true, "FROM_UNIXTIME": true, "DATETOSTRING": true, "STRINGTODATE": true, "UNIX_DATE": true,
+	"FORMAT_TIMESTAMP": true, "PARSE_TIMESTAMP": true, "URL_DECODE_PARAM": true, "URL_ENCODE_PARAM": true,
+	"URL_EXTRACT_FRAGMENT": true, "URL_EXTRACT_HOST": true, "URL_EXTRACT_PARAMETER": true,
+	"URL_EXTRACT_PATH": true, "URL_EXTRACT_PORT": true, "URL_EXTRACT_PROTOCOL": true, "URL_EXTRACT_QUERY": true,
+	"ACOS": true, "ASIN": true, "ATAN": true, "ATAN2": true, "CBRT": true, "COS": true,
+	"COSH": true, "COT": true, "DEGREES": true, "PI": true, "RADIANS": true, "SIN": true, "SINH": true,
+	"TAN": true, "TANH": true,
 }
 
 func argTypes(args []compiled) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = a.t.String()
+		parts[i] = nullName(a.t)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -17,6 +17,7 @@ type source struct {
 	Replicas    int
 	Statement   string // the CREATE statement text
 	SourceOnly  bool
+	UnwrapValue bool // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
 }
 
 func (s *source) kind() string {

@@ -104,12 +104,25 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		items = append(items, item{expr: it.Expr, alias: it.Alias})
 	}
 	gen := 0
+	taken := map[string]bool{}
+	for _, it := range items {
+		if it.alias != "" {
+			taken[it.alias] = true
+		} else if ref, ok := it.expr.(*sql.ColumnRef); ok {
+			taken[ref.Name] = true
+		}
+	}
 	nameOf := func(it item) string {
 		if it.alias != "" {
 			return it.alias
 		}
 		if ref, ok := it.expr.(*sql.ColumnRef); ok {
 			return ref.Name
+		}
+		// ColumnNames.uniqueAliasFor: a dereference is named after its field
+		if d, ok := it.expr.(*sql.Deref); ok && !taken[d.Field] {
+			taken[d.Field] = true
+			return d.Field
 		}
 		n := fmt.Sprintf("KSQL_COL_%d", gen)
 		gen++

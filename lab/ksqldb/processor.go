@@ -104,6 +104,9 @@ func appendVals(b []byte, vals []any) []byte {
 
 // appendValue appends formatValue(v) to b.
 func appendValue(b []byte, v any) []byte {
+	if out, ok := appendJSONComplex(b, v); ok { // JSON keeps distinct values distinct
+		return out
+	}
 	switch x := v.(type) {
 	case string:
 		return append(b, x...)
@@ -174,7 +177,9 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 		if changelog {
 			p.changes = append(p.changes, change{key: g.logKey, group: g})
 		}
-		p.outs = append(p.outs, p.emitGroup(g.key, g, r.ts))
+		if out, ok := p.emitGroup(g.key, g, r.ts); ok {
+			p.outs = append(p.outs, out)
+		}
 	}
 	return p.outs, p.changes
 }
@@ -218,16 +223,23 @@ func (p *processor) aggregatedRow(g *group) []any {
 	return row
 }
 
-func (p *processor) emitGroup(gk string, g *group, ts int64) outRow {
+// emitGroup materialises a group's current row. When HAVING filters the row
+// out, a tombstone goes out only if the row was there before: a group that
+// never passed HAVING produces nothing (as ksqlDB's table filter, see
+// query-validation-tests/having.json "table having").
+func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
 	arow := p.aggregatedRow(g)
 	p.arow = arow[:0] // nothing keeps the aggregated row
 	vals := p.project(arow)
 	if p.plan.having != nil && p.plan.having.eval(arow) != true {
+		if _, had := p.mat[gk]; !had {
+			return outRow{}, false
+		}
 		delete(p.mat, gk)
-		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}
+		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}, true
 	}
 	p.mat[gk] = vals
-	return outRow{vals: vals, ts: ts}
+	return outRow{vals: vals, ts: ts}, true
 }
 
 func keysOnly(s schema, vals []any) []any {
@@ -322,7 +334,10 @@ func (p *processor) finishRestore() {
 func encodeTexts(vals []any) []*string {
 	out := make([]*string, len(vals))
 	for i, v := range vals {
-		if v != nil {
+		if b, ok := appendJSONComplex(nil, v); ok {
+			s := string(b)
+			out[i] = &s
+		} else if v != nil {
 			s := formatValue(v)
 			out[i] = &s
 		}

@@ -63,7 +63,7 @@ func (s *Server) startQuery(qi *queryInfo) error {
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
 		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg),
-		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg),
+		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -131,6 +131,10 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 			fail(err)
 			return
 		}
+	}
+	if err := q.outKey.prepareSink(ctx); err != nil {
+		fail(err)
+		return
 	}
 	if err := q.outVal.prepareSink(ctx); err != nil {
 		fail(err)
@@ -228,7 +232,7 @@ type decoder struct {
 func (s *Server) newDecoder(queryID string, src *source) *decoder {
 	return &decoder{srv: s, queryID: queryID, src: src,
 		inKey: newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg),
-		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg)}
+		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue)}
 }
 
 // decode turns a source record into an input row, reporting failures to the processing log.

@@ -26,6 +26,20 @@ const (
 
 // checkFormat validates a format name for key or value use against cols.
 func checkFormat(f string, cols []column, key, sink bool) error {
+	for _, c := range cols {
+		if !c.Type.complex() {
+			continue
+		}
+		base := map[baseKind]string{kArray: "ARRAY", kMap: "MAP", kStruct: "STRUCT"}[c.Type.kind()]
+		switch f {
+		case fmtKafka, fmtDelimited:
+			return badStatement("The '%s' format does not support type '%s'", f, base)
+		case fmtAvro:
+			if sink || key {
+				return unsupported("writing column type " + c.Type.String() + " in the 'AVRO' format")
+			}
+		}
+	}
 	switch f {
 	case fmtKafka:
 		if len(cols) > 1 {
@@ -38,9 +52,6 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 		}
 	case fmtJSON, fmtDelimited:
 	case fmtAvro:
-		if key && len(cols) > 0 {
-			return unsupported("KEY_FORMAT 'AVRO'")
-		}
 	case fmtNone:
 		if len(cols) > 0 {
 			return badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: cols})
@@ -58,6 +69,7 @@ type serde struct {
 	format string
 	cols   []column
 	key    bool
+	unwrap bool
 	topic  string
 	reg    *registry
 
@@ -97,7 +109,33 @@ func (s *serde) field(rec map[string]any, i int, upper *map[string]any) any {
 	return (*upper)[strings.ToUpper(s.cols[i].Name)]
 }
 
-// avroSchema is the schema ksqlDB registers for a value in AVRO format.
+var avroPrimitive = map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBigint: "long", tDouble: "double", tString: "string"}
+
+// unwrapped reports a single column written without an enclosing record:
+// ksqlDB writes a single key column unwrapped (SerdeFeature UNWRAP_SINGLES
+// is always set for keys, as wrapped keys are not supported).
+// A value column is unwrapped when its source says WRAP_SINGLE_VALUE=false.
+func (s *serde) unwrapped() bool { return (s.key || s.unwrap) && len(s.cols) == 1 }
+
+// unwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
+func (s *serde) unwrapSingle(unwrap bool) *serde {
+	s.unwrap = unwrap
+	return s
+}
+
+// avroSchemaFor is the schema ksqlDB registers for the columns: an optional
+// primitive for an unwrapped column, else the KsqlDataSourceSchema record.
+func (s *serde) avroSchemaFor() string {
+	if s.unwrapped() {
+		b, _ := json.Marshal([]any{"null", avroPrimitive[s.cols[0].Type]})
+		return string(b)
+	}
+	return avroSchema(s.cols)
+}
+
+// avroSchema is the record schema ksqlDB registers for columns in AVRO
+// format (io.confluent.ksql.avro_schemas.KsqlDataSourceSchema, every field
+// optional).
 func avroSchema(cols []column) string {
 	type field struct {
 		Name    string `json:"name"`
@@ -106,8 +144,7 @@ func avroSchema(cols []column) string {
 	}
 	fields := make([]field, 0, len(cols))
 	for _, c := range cols {
-		t := map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBigint: "long", tDouble: "double", tString: "string"}[c.Type]
-		fields = append(fields, field{Name: c.Name, Type: []any{"null", t}, Default: nil})
+		fields = append(fields, field{Name: c.Name, Type: []any{"null", avroPrimitive[c.Type]}, Default: nil})
 	}
 	b, _ := json.Marshal(map[string]any{
 		"type": "record", "name": "KsqlDataSourceSchema", "namespace": "io.confluent.ksql.avro_schemas", "fields": fields,
@@ -115,12 +152,13 @@ func avroSchema(cols []column) string {
 	return string(b)
 }
 
-// prepareSink registers the Avro value schema of a sink.
+// prepareSink registers the Avro schema of a sink's key or value, under
+// <topic>-key or <topic>-value.
 func (s *serde) prepareSink(ctx context.Context) error {
-	if s.format != fmtAvro {
+	if s.format != fmtAvro || len(s.cols) == 0 {
 		return nil
 	}
-	sch := avroSchema(s.cols)
+	sch := s.avroSchemaFor()
 	codec, err := goavro.NewCodec(sch)
 	if err != nil {
 		return fmt.Errorf("build avro schema: %w", err)
@@ -201,6 +239,15 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 }
 
 func parseText(t string, typ sqlType) (any, error) {
+	if typ.complex() { // complex values are kept as JSON text
+		dec := json.NewDecoder(strings.NewReader(t))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("cannot convert %q to %s: %w", t, typ, err)
+		}
+		return jsonValue(v, typ)
+	}
 	switch typ {
 	case tString:
 		return t, nil
@@ -237,7 +284,7 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("failed to deserialize JSON: %w", err)
 	}
-	if s.key && len(s.cols) == 1 {
+	if s.unwrapped() {
 		x, err := jsonValue(v, s.cols[0].Type)
 		if err != nil {
 			return nil, err
@@ -265,6 +312,9 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 }
 
 func jsonValue(v any, t sqlType) (any, error) {
+	if v != nil && t.complex() {
+		return jsonComplex(v, t)
+	}
 	switch x := v.(type) {
 	case nil:
 		return nil, nil
@@ -350,6 +400,12 @@ func avroValue(v any, t sqlType) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if t.complex() {
+		return avroComplex(v, t)
+	}
+	if t == tString {
+		v = avroBranch(v, t)
+	}
 	switch t {
 	case tInteger:
 		if x, ok := v.(int32); ok {
@@ -413,7 +469,7 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
 	case fmtJSON:
-		if s.key && len(s.cols) == 1 {
+		if s.unwrapped() {
 			return appendJSONValue(make([]byte, 0, 16), vals[0]), nil
 		}
 		size := 2
@@ -447,17 +503,23 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		if s.avroCodec == nil {
 			return nil, fmt.Errorf("avro schema for %s is not registered", s.topic)
 		}
+		buf := []byte{0, 0, 0, 0, 0}
+		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
+		if s.unwrapped() {
+			var native any
+			if vals[0] != nil {
+				native = goavro.Union(avroPrimitive[s.cols[0].Type], vals[0])
+			}
+			return s.avroCodec.BinaryFromNative(buf, native)
+		}
 		rec := make(map[string]any, len(s.cols))
 		for i, c := range s.cols {
 			if vals[i] == nil {
 				rec[c.Name] = nil
 				continue
 			}
-			t := map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBigint: "long", tDouble: "double", tString: "string"}[c.Type]
-			rec[c.Name] = goavro.Union(t, vals[i])
+			rec[c.Name] = goavro.Union(avroPrimitive[c.Type], vals[i])
 		}
-		buf := []byte{0, 0, 0, 0, 0}
-		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
 		return s.avroCodec.BinaryFromNative(buf, rec)
 	}
 	return nil, fmt.Errorf("format %s cannot be serialised", s.format)
@@ -470,6 +532,9 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 
 // appendJSONValue appends v as JSON the way ksqlDB (Jackson) does.
 func appendJSONValue(b []byte, v any) []byte {
+	if out, ok := appendJSONComplex(b, v); ok {
+		return out
+	}
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...)

@@ -184,7 +184,7 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
 		ClusterStatistics: []any{}, ClusterErrorStats: []any{}}
 	for _, c := range src.Schema.Cols {
-		f := fieldInfo{Name: c.Name, Schema: fieldSchema{Type: c.Type.describeName()}}
+		f := fieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
 		if c.Key {
 			f.Type = "KEY"
 		}
@@ -208,4 +208,24 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 		}
 	}
 	return d, nil
+}
+
+// schemaInfo is the REST API's SchemaInfo of a type: complex types carry
+// their member schema (ARRAY, MAP values) or fields (STRUCT).
+func schemaInfo(t sqlType) fieldSchema {
+	switch t.kind() {
+	case kArray:
+		m := schemaInfo(t.elem)
+		return fieldSchema{Type: "ARRAY", MemberSchema: &m}
+	case kMap:
+		m := schemaInfo(t.elem)
+		return fieldSchema{Type: "MAP", MemberSchema: &m}
+	case kStruct:
+		fs := make([]fieldInfo, len(t.fields))
+		for i, f := range t.fields {
+			fs[i] = fieldInfo{Name: f.Name, Schema: schemaInfo(f.Type)}
+		}
+		return fieldSchema{Type: "STRUCT", Fields: fs}
+	}
+	return fieldSchema{Type: t.describeName()}
 }

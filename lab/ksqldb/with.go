@@ -15,18 +15,38 @@ type withProps struct {
 	keyFormat   string
 	partitions  int
 	replicas    int
+	wrapSingle  *bool // WRAP_SINGLE_VALUE, nil when not given
 }
 
 var supportedWith = map[string]bool{
 	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
+	"WRAP_SINGLE_VALUE": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
-	"TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true,
+	"TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true,
 	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "KEY_SCHEMA_ID": true, "VALUE_SCHEMA_ID": true, "VALUE_DELIMITER": true,
 	"KEY_DELIMITER": true, "RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
+}
+
+// unwrapValue validates WRAP_SINGLE_VALUE for a value format and its
+// columns as SerdeFeaturesFactory.validateExplicitValueWrapping does, and
+// reports whether a single value column is written without a wrapper.
+func (w withProps) unwrapValue(format string, values []column) (bool, error) {
+	if w.wrapSingle == nil {
+		return false, nil
+	}
+	wrap := *w.wrapSingle
+	supported := format == fmtJSON || format == fmtAvro || ((format == fmtKafka || format == fmtDelimited) && !wrap)
+	if !supported {
+		return false, badStatement("Format '%s' does not support 'WRAP_SINGLE_VALUE' set to '%t'.", format, wrap)
+	}
+	if len(values) != 1 {
+		return false, badStatement("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
+	}
+	return !wrap, nil
 }
 
 func parseWith(props []sql.Property) (withProps, error) {
@@ -75,6 +95,18 @@ func parseWith(props []sql.Property) (withProps, error) {
 			default:
 				format = f
 			}
+		case "WRAP_SINGLE_VALUE":
+			var b bool
+			switch {
+			case lit != nil && lit.Kind == sql.BoolLit:
+				b = lit.Bool
+			case lit != nil && lit.Kind == sql.StringLit && strings.EqualFold(str, "true"):
+				b = true
+			case lit != nil && lit.Kind == sql.StringLit && strings.EqualFold(str, "false"):
+			default:
+				return w, badStatement("Invalid value %s for property WRAP_SINGLE_VALUE", sql.Format(p.Value))
+			}
+			w.wrapSingle = &b
 		case "PARTITIONS", "REPLICAS":
 			n, err := strconv.Atoi(str)
 			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil || n < 1 {

@@ -173,7 +173,7 @@ type FuncCall struct {
 
 // Binary is an arithmetic, comparison, logical or concatenation operator.
 type Binary struct {
-	Op   string // + - * / % = <> < <= > >= AND OR ||
+	Op   string // + - * / % = <> < <= > >= AND OR, IS DISTINCT FROM
 	L, R Expr
 	P    Pos
 }
@@ -207,11 +207,26 @@ type InList struct {
 	P    Pos
 }
 
-// Like is x [NOT] LIKE pattern.
+// Like is x [NOT] LIKE pattern [ESCAPE 'c'].
 type Like struct {
 	X, Pattern Expr
 	Not        bool
+	Escape     rune // 0 when there is no ESCAPE clause
 	P          Pos
+}
+
+// When is one WHEN ... THEN ... branch of a CASE.
+type When struct {
+	Cond, Result Expr
+}
+
+// Case is CASE [operand] WHEN ... THEN ... [ELSE ...] END; Operand is nil for
+// the searched form.
+type Case struct {
+	Operand Expr
+	Whens   []When
+	Else    Expr
+	P       Pos
 }
 
 // Cast is CAST(x AS type).
@@ -250,6 +265,56 @@ func (e *Like) Position() Pos { return e.P }
 
 // Position returns where the expression starts.
 func (e *Cast) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Case) Position() Pos { return e.P }
+
+// ArrayCtor is ARRAY[e, ...].
+type ArrayCtor struct {
+	Elems []Expr
+	P     Pos
+}
+
+// MapCtor is MAP(k := v, ...).
+type MapCtor struct {
+	Keys, Values []Expr
+	P            Pos
+}
+
+// StructCtor is STRUCT(name := v, ...).
+type StructCtor struct {
+	Names  []string
+	Values []Expr
+	P      Pos
+}
+
+// Subscript is x[index]: an ARRAY element (1-based) or a MAP value.
+type Subscript struct {
+	X, Index Expr
+	P        Pos
+}
+
+// Deref is x->field, a STRUCT field.
+type Deref struct {
+	X     Expr
+	Field string
+	P     Pos
+}
+
+// Position returns where the expression starts.
+func (e *ArrayCtor) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *MapCtor) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *StructCtor) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Subscript) Position() Pos { return e.P }
+
+// Position returns where the expression starts.
+func (e *Deref) Position() Pos { return e.P }
 
 // UnsupportedError names a construct ksqlDB accepts but this server does not run.
 type UnsupportedError struct {

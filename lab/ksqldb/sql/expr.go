@@ -4,28 +4,31 @@ import (
 	"strings"
 )
 
-const maxDepth = 200
+// MaxNesting is how many levels of nested expressions (parentheses, function
+// arguments, CASE, CAST, NOT, unary signs) a statement may use. ksqlDB has no
+// documented limit (its ANTLR parser fails only when the JVM stack runs out);
+// this bound is far beyond what hand-written queries use and keeps the
+// recursive parser and compiler within a small stack.
+const MaxNesting = 500
 
 func (p *parser) expr() (Expr, error) { return p.orExpr(0) }
 
-func (p *parser) depthCheck(depth int) error {
-	if depth > maxDepth {
-		return p.errAt(p.peek(), "expression nested too deeply")
+// nest enters one nesting level below d.
+func (p *parser) nest(d int) (int, error) {
+	if d+1 > MaxNesting {
+		return 0, p.errAt(p.peek(), "expression nested too deeply (more than %d levels)", MaxNesting)
 	}
-	return nil
+	return d + 1, nil
 }
 
 func (p *parser) orExpr(d int) (Expr, error) {
-	if err := p.depthCheck(d); err != nil {
-		return nil, err
-	}
-	l, err := p.andExpr(d + 1)
+	l, err := p.andExpr(d)
 	if err != nil {
 		return nil, err
 	}
 	for p.isKw("OR") {
 		t := p.next()
-		r, err := p.andExpr(d + 1)
+		r, err := p.andExpr(d)
 		if err != nil {
 			return nil, err
 		}
@@ -35,13 +38,13 @@ func (p *parser) orExpr(d int) (Expr, error) {
 }
 
 func (p *parser) andExpr(d int) (Expr, error) {
-	l, err := p.notExpr(d + 1)
+	l, err := p.notExpr(d)
 	if err != nil {
 		return nil, err
 	}
 	for p.isKw("AND") {
 		t := p.next()
-		r, err := p.notExpr(d + 1)
+		r, err := p.notExpr(d)
 		if err != nil {
 			return nil, err
 		}
@@ -51,22 +54,23 @@ func (p *parser) andExpr(d int) (Expr, error) {
 }
 
 func (p *parser) notExpr(d int) (Expr, error) {
-	if err := p.depthCheck(d); err != nil {
-		return nil, err
-	}
 	if p.isKw("NOT") {
 		t := p.next()
-		x, err := p.notExpr(d + 1)
+		d, err := p.nest(d)
+		if err != nil {
+			return nil, err
+		}
+		x, err := p.notExpr(d)
 		if err != nil {
 			return nil, err
 		}
 		return &Unary{Op: "NOT", X: x, P: t.Pos}, nil
 	}
-	return p.predicate(d + 1)
+	return p.predicate(d)
 }
 
 func (p *parser) predicate(d int) (Expr, error) {
-	l, err := p.additive(d + 1)
+	l, err := p.additive(d)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +79,7 @@ func (p *parser) predicate(d int) (Expr, error) {
 		switch t.Text {
 		case "=", "<>", "!=", "<", "<=", ">", ">=":
 			p.next()
-			r, err := p.additive(d + 1)
+			r, err := p.additive(d)
 			if err != nil {
 				return nil, err
 			}
@@ -94,8 +98,20 @@ func (p *parser) predicate(d int) (Expr, error) {
 	case "IS":
 		p.next()
 		not := p.acceptKw("NOT")
-		if p.isKw("DISTINCT") {
-			return nil, p.unsupported(p.peek(), "IS DISTINCT FROM")
+		if p.acceptKw("DISTINCT") {
+			// AstBuilder.visitDistinctFrom: IS NOT DISTINCT FROM is NOT (IS DISTINCT FROM).
+			if err := p.expectKw("FROM"); err != nil {
+				return nil, err
+			}
+			r, err := p.additive(d)
+			if err != nil {
+				return nil, err
+			}
+			var e Expr = &Binary{Op: "IS DISTINCT FROM", L: l, R: r, P: l.Position()}
+			if not {
+				e = &Unary{Op: "NOT", X: e, P: l.Position()}
+			}
+			return e, nil
 		}
 		if err := p.expectKw("NULL"); err != nil {
 			return nil, err
@@ -114,14 +130,14 @@ func (p *parser) predicate(d int) (Expr, error) {
 		kw := p.next().Upper()
 		switch kw {
 		case "BETWEEN":
-			lo, err := p.additive(d + 1)
+			lo, err := p.additive(d)
 			if err != nil {
 				return nil, err
 			}
 			if err := p.expectKw("AND"); err != nil {
 				return nil, err
 			}
-			hi, err := p.additive(d + 1)
+			hi, err := p.additive(d)
 			if err != nil {
 				return nil, err
 			}
@@ -130,9 +146,13 @@ func (p *parser) predicate(d int) (Expr, error) {
 			if err := p.expectSym("("); err != nil {
 				return nil, err
 			}
+			d, err := p.nest(d)
+			if err != nil {
+				return nil, err
+			}
 			var list []Expr
 			for {
-				e, err := p.orExpr(d + 1)
+				e, err := p.orExpr(d)
 				if err != nil {
 					return nil, err
 				}
@@ -146,33 +166,57 @@ func (p *parser) predicate(d int) (Expr, error) {
 			}
 			return &InList{X: l, List: list, Not: not, P: l.Position()}, nil
 		default: // LIKE
-			pat, err := p.additive(d + 1)
+			pat, err := p.additive(d)
 			if err != nil {
 				return nil, err
 			}
-			if p.isKw("ESCAPE") {
-				return nil, p.unsupported(p.peek(), "LIKE ... ESCAPE")
+			lk := &Like{X: l, Pattern: pat, Not: not, P: l.Position()}
+			if p.acceptKw("ESCAPE") {
+				et := p.peek()
+				if et.Kind != String {
+					return nil, p.errExpected("a string")
+				}
+				p.next()
+				r := []rune(et.Text)
+				if len(r) != 1 {
+					return nil, p.errAt(et, "Expected single character escape but got: %s", et.Text)
+				}
+				lk.Escape = r[0]
 			}
-			return &Like{X: l, Pattern: pat, Not: not, P: l.Position()}, nil
+			return lk, nil
 		}
 	}
 	return l, nil
 }
 
+// additive parses + and - and the || concatenation, all left-associative
+// (SqlBase.g4 lists || after + and -, so it binds more loosely; a chain of
+// mixed operators is still read left to right level by level).
 func (p *parser) additive(d int) (Expr, error) {
-	if err := p.depthCheck(d); err != nil {
-		return nil, err
-	}
-	l, err := p.multiplicative(d + 1)
+	l, err := p.plusMinus(d)
 	if err != nil {
 		return nil, err
 	}
-	for p.isSym("+") || p.isSym("-") || p.isSym("||") {
+	for p.isSym("||") {
 		t := p.next()
-		if t.Text == "||" {
-			return nil, p.unsupported(t, "the || operator")
+		r, err := p.plusMinus(d)
+		if err != nil {
+			return nil, err
 		}
-		r, err := p.multiplicative(d + 1)
+		// AstBuilder.visitConcatenation: a || b is CONCAT(a, b).
+		l = &FuncCall{Name: "CONCAT", Args: []Expr{l, r}, P: t.Pos}
+	}
+	return l, nil
+}
+
+func (p *parser) plusMinus(d int) (Expr, error) {
+	l, err := p.multiplicative(d)
+	if err != nil {
+		return nil, err
+	}
+	for p.isSym("+") || p.isSym("-") {
+		t := p.next()
+		r, err := p.multiplicative(d)
 		if err != nil {
 			return nil, err
 		}
@@ -182,13 +226,13 @@ func (p *parser) additive(d int) (Expr, error) {
 }
 
 func (p *parser) multiplicative(d int) (Expr, error) {
-	l, err := p.unary(d + 1)
+	l, err := p.unary(d)
 	if err != nil {
 		return nil, err
 	}
 	for p.isSym("*") || p.isSym("/") || p.isSym("%") {
 		t := p.next()
-		r, err := p.unary(d + 1)
+		r, err := p.unary(d)
 		if err != nil {
 			return nil, err
 		}
@@ -198,9 +242,6 @@ func (p *parser) multiplicative(d int) (Expr, error) {
 }
 
 func (p *parser) unary(d int) (Expr, error) {
-	if err := p.depthCheck(d); err != nil {
-		return nil, err
-	}
 	if p.isSym("-") || p.isSym("+") {
 		t := p.next()
 		n := p.peek()
@@ -210,35 +251,173 @@ func (p *parser) unary(d int) (Expr, error) {
 			if t.Text == "-" {
 				text = "-" + text
 			}
-			return p.postfix(&Literal{Kind: numKind(n.Kind), Text: text, P: t.Pos})
+			return p.postfix(&Literal{Kind: numKind(n.Kind), Text: text, P: t.Pos}, d)
 		}
-		x, err := p.unary(d + 1)
+		d, err := p.nest(d)
+		if err != nil {
+			return nil, err
+		}
+		x, err := p.unary(d)
 		if err != nil {
 			return nil, err
 		}
 		return &Unary{Op: t.Text, X: x, P: t.Pos}, nil
 	}
-	x, err := p.primary(d + 1)
+	x, err := p.primary(d)
 	if err != nil {
 		return nil, err
 	}
-	return p.postfix(x)
+	return p.postfix(x, d)
 }
 
-func (p *parser) postfix(x Expr) (Expr, error) {
-	if p.isSym("[") {
-		return nil, p.unsupported(p.peek(), "subscript expressions")
+// postfix parses subscripts x[i] and dereferences x->f after a primary.
+func (p *parser) postfix(x Expr, d int) (Expr, error) {
+	for {
+		switch {
+		case p.isSym("["):
+			t := p.next()
+			nd, err := p.nest(d)
+			if err != nil {
+				return nil, err
+			}
+			idx, err := p.additive(nd)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectSym("]"); err != nil {
+				return nil, err
+			}
+			x = &Subscript{X: x, Index: idx, P: t.Pos}
+		case p.isSym("->"):
+			t := p.next()
+			name, err := p.identifier()
+			if err != nil {
+				return nil, err
+			}
+			x = &Deref{X: x, Field: name, P: t.Pos}
+		default:
+			return x, nil
+		}
 	}
-	if p.isSym("->") {
-		return nil, p.unsupported(p.peek(), "struct field dereference (->)")
+}
+
+// constructor parses ARRAY[...], MAP(k := v, ...) or STRUCT(name := v, ...);
+// the keyword has been read.
+func (p *parser) constructor(kw Token, d int) (Expr, error) {
+	d, err := p.nest(d)
+	if err != nil {
+		return nil, err
 	}
-	return x, nil
+	switch kw.Upper() {
+	case "ARRAY":
+		p.next() // [
+		a := &ArrayCtor{P: kw.Pos}
+		if p.acceptSym("]") {
+			return a, nil
+		}
+		for {
+			e, err := p.orExpr(d)
+			if err != nil {
+				return nil, err
+			}
+			a.Elems = append(a.Elems, e)
+			if !p.acceptSym(",") {
+				break
+			}
+		}
+		return a, p.expectSym("]")
+	case "MAP":
+		p.next() // (
+		m := &MapCtor{P: kw.Pos}
+		if p.acceptSym(")") {
+			return m, nil
+		}
+		for {
+			k, err := p.orExpr(d)
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expectSym(":="); err != nil {
+				return nil, err
+			}
+			v, err := p.orExpr(d)
+			if err != nil {
+				return nil, err
+			}
+			m.Keys, m.Values = append(m.Keys, k), append(m.Values, v)
+			if !p.acceptSym(",") {
+				break
+			}
+		}
+		return m, p.expectSym(")")
+	}
+	p.next() // (
+	st := &StructCtor{P: kw.Pos}
+	if p.acceptSym(")") {
+		return st, nil
+	}
+	for {
+		name, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectSym(":="); err != nil {
+			return nil, err
+		}
+		v, err := p.orExpr(d)
+		if err != nil {
+			return nil, err
+		}
+		st.Names, st.Values = append(st.Names, name), append(st.Values, v)
+		if !p.acceptSym(",") {
+			break
+		}
+	}
+	return st, p.expectSym(")")
+}
+
+// caseExpr parses CASE [operand] WHEN c THEN r ... [ELSE e] END; the CASE
+// token has been read.
+func (p *parser) caseExpr(t Token, d int) (Expr, error) {
+	c := &Case{P: t.Pos}
+	if !p.isKw("WHEN") {
+		op, err := p.additive(d)
+		if err != nil {
+			return nil, err
+		}
+		c.Operand = op
+	}
+	for p.acceptKw("WHEN") {
+		cond, err := p.orExpr(d)
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("THEN"); err != nil {
+			return nil, err
+		}
+		res, err := p.orExpr(d)
+		if err != nil {
+			return nil, err
+		}
+		c.Whens = append(c.Whens, When{Cond: cond, Result: res})
+	}
+	if len(c.Whens) == 0 {
+		return nil, p.errExpected("'WHEN'")
+	}
+	if p.acceptKw("ELSE") {
+		e, err := p.orExpr(d)
+		if err != nil {
+			return nil, err
+		}
+		c.Else = e
+	}
+	if err := p.expectKw("END"); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (p *parser) primary(d int) (Expr, error) {
-	if err := p.depthCheck(d); err != nil {
-		return nil, err
-	}
 	t := p.peek()
 	lit, err := p.literal()
 	if err != nil {
@@ -252,7 +431,11 @@ func (p *parser) primary(d int) (Expr, error) {
 		switch t.Text {
 		case "(":
 			p.next()
-			e, err := p.orExpr(d + 1)
+			d, err := p.nest(d)
+			if err != nil {
+				return nil, err
+			}
+			e, err := p.orExpr(d)
 			if err != nil {
 				return nil, err
 			}
@@ -277,7 +460,11 @@ func (p *parser) primary(d int) (Expr, error) {
 			if p.peekAt(1).Kind == Symbol && p.peekAt(1).Text == "(" {
 				p.next()
 				p.next()
-				x, err := p.orExpr(d + 1)
+				d, err := p.nest(d)
+				if err != nil {
+					return nil, err
+				}
+				x, err := p.orExpr(d)
 				if err != nil {
 					return nil, err
 				}
@@ -294,10 +481,16 @@ func (p *parser) primary(d int) (Expr, error) {
 				return &Cast{X: x, Type: typ, P: t.Pos}, nil
 			}
 		case "CASE":
-			return nil, p.unsupported(t, "CASE expressions")
+			p.next()
+			d, err := p.nest(d)
+			if err != nil {
+				return nil, err
+			}
+			return p.caseExpr(t, d)
 		case "ARRAY", "MAP", "STRUCT":
-			if n := p.peekAt(1); n.Kind == Symbol && (n.Text == "[" || n.Text == "(") {
-				return nil, p.unsupported(t, t.Upper()+" constructors")
+			if n := p.peekAt(1); n.Kind == Symbol && ((n.Text == "[" && t.Upper() == "ARRAY") || (n.Text == "(" && t.Upper() != "ARRAY")) {
+				p.next()
+				return p.constructor(t, d)
 			}
 		case "INTERVAL":
 			return nil, p.unsupported(t, "INTERVAL")
@@ -310,6 +503,10 @@ func (p *parser) primary(d int) (Expr, error) {
 	if t.Kind == Ident && p.peekAt(1).Kind == Symbol && p.peekAt(1).Text == "(" {
 		p.next()
 		p.next()
+		d, err := p.nest(d)
+		if err != nil {
+			return nil, err
+		}
 		fc := &FuncCall{Name: t.Upper(), P: t.Pos}
 		if p.acceptSym("*") {
 			fc.Star = true
@@ -329,7 +526,7 @@ func (p *parser) primary(d int) (Expr, error) {
 				if p.isSym("(") && p.lambdaAhead() {
 					return nil, p.unsupported(p.peek(), "lambda expressions")
 				}
-				a, err := p.orExpr(d + 1)
+				a, err := p.orExpr(d)
 				if err != nil {
 					return nil, err
 				}
@@ -397,6 +594,14 @@ func format(b *strings.Builder, e Expr) {
 		switch x.Kind {
 		case StringLit:
 			b.WriteString("'" + strings.ReplaceAll(x.Text, "'", "''") + "'")
+		case NullLit: // ExpressionFormatter prints literals as Java values
+			b.WriteString("null")
+		case BoolLit:
+			if x.Bool {
+				b.WriteString("true")
+			} else {
+				b.WriteString("false")
+			}
 		default:
 			b.WriteString(x.Text)
 		}
@@ -473,7 +678,65 @@ func format(b *strings.Builder, e Expr) {
 		}
 		b.WriteString(" LIKE ")
 		format(b, x.Pattern)
+		if x.Escape != 0 {
+			b.WriteString(" ESCAPE '" + strings.ReplaceAll(string(x.Escape), "'", "''") + "'")
+		}
 		b.WriteString(")")
+	case *Case:
+		b.WriteString("(CASE")
+		if x.Operand != nil {
+			b.WriteString(" ")
+			format(b, x.Operand)
+		}
+		for _, w := range x.Whens {
+			b.WriteString(" WHEN ")
+			format(b, w.Cond)
+			b.WriteString(" THEN ")
+			format(b, w.Result)
+		}
+		if x.Else != nil {
+			b.WriteString(" ELSE ")
+			format(b, x.Else)
+		}
+		b.WriteString(" END)")
+	case *ArrayCtor:
+		b.WriteString("ARRAY[")
+		for i, e := range x.Elems {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			format(b, e)
+		}
+		b.WriteString("]")
+	case *MapCtor:
+		b.WriteString("MAP(")
+		for i := range x.Keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			format(b, x.Keys[i])
+			b.WriteString(":=")
+			format(b, x.Values[i])
+		}
+		b.WriteString(")")
+	case *StructCtor:
+		b.WriteString("STRUCT(")
+		for i := range x.Names {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(x.Names[i] + ":=")
+			format(b, x.Values[i])
+		}
+		b.WriteString(")")
+	case *Subscript:
+		format(b, x.X)
+		b.WriteString("[")
+		format(b, x.Index)
+		b.WriteString("]")
+	case *Deref:
+		format(b, x.X)
+		b.WriteString("->" + x.Field)
 	case *Cast:
 		b.WriteString("CAST(")
 		format(b, x.X)

@@ -16,6 +16,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("DROP TABLE IF EXISTS t DELETE TOPIC; TERMINATE CTAS_T_1;")
 	f.Add("SET 'auto.offset.reset'='earliest';")
 	f.Add("SELECT a, CAST(b AS BIGINT) FROM s WHERE a IN (1, 2) AND b LIKE 'x%' EMIT CHANGES LIMIT 3;")
+	f.Add("SELECT CASE WHEN a IS DISTINCT FROM b THEN ARRAY[1, 2][1] ELSE MAP('k' := 1)['k'] END, s->f || 'x' FROM t WHERE c LIKE 'a!%' ESCAPE '!';")
+	f.Add("SELECT STRUCT(a := 1)->A, CAST(x AS ARRAY<STRUCT<a INT>>) FROM t;")
 	f.Fuzz(func(t *testing.T, text string) {
 		stmts, err := Parse(text)
 		if err != nil {

@@ -1,0 +1,161 @@
+package ksqldb
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// castPairs are the casts between scalar types ksqlDB allows
+// (CastEvaluator.SUPPORTED in confluentinc/ksql ksqldb-execution); a cast to
+// the same type is always allowed.
+var castPairs = map[[2]sqlType]bool{
+	{tBoolean, tString}: true,
+	{tInteger, tBigint}: true, {tInteger, tDecimal}: true, {tInteger, tDouble}: true, {tInteger, tString}: true,
+	{tBigint, tInteger}: true, {tBigint, tDecimal}: true, {tBigint, tDouble}: true, {tBigint, tString}: true,
+	{tDecimal, tInteger}: true, {tDecimal, tBigint}: true, {tDecimal, tDouble}: true, {tDecimal, tString}: true,
+	{tDouble, tInteger}: true, {tDouble, tBigint}: true, {tDouble, tDecimal}: true, {tDouble, tString}: true,
+	{tString, tBoolean}: true, {tString, tInteger}: true, {tString, tBigint}: true, {tString, tDecimal}: true, {tString, tDouble}: true,
+}
+
+// checkCast refuses a cast ksqlDB refuses, with UnsupportedCastException's message.
+func checkCast(from, to sqlType) error {
+	if from == tNull || from == to || castPairs[[2]sqlType{from, to}] || (from.complex() && to == tString) {
+		return nil
+	}
+	if from.kind() == to.kind() && from.complex() {
+		return unsupported("CAST from " + from.String() + " to " + to.String())
+	}
+	return badStatement("Cast of %s to %s is not supported", from, to)
+}
+
+// castValue converts a non-NULL value of type from into type to as ksqlDB's
+// generated code does; a conversion that throws in ksqlDB yields NULL.
+func castValue(v any, from, to sqlType) any {
+	if v == nil {
+		return nil
+	}
+	if s, ok := v.(string); ok {
+		return castString(strings.TrimSpace(s), to)
+	}
+	switch to {
+	case tString:
+		return formatValue(v)
+	case tInteger:
+		if f, ok := v.(float64); ok {
+			return int32(javaLong(f, math.MinInt32, math.MaxInt32))
+		}
+		return int32(toInt(v)) // Java's Long.intValue keeps the low 32 bits
+	case tBigint:
+		if f, ok := v.(float64); ok {
+			return javaLong(f, math.MinInt64, math.MaxInt64)
+		}
+		return toInt(v)
+	case tDouble, tDecimal:
+		return toFloat(v)
+	}
+	return nil
+}
+
+// javaLong converts a double to an integer as Java's narrowing conversion
+// does: NaN is 0, values outside [lo, hi] saturate, the rest truncate.
+func javaLong(f float64, lo, hi int64) int64 {
+	switch {
+	case math.IsNaN(f):
+		return 0
+	case f <= float64(lo):
+		return lo
+	case f >= float64(hi):
+		return hi
+	}
+	return int64(f)
+}
+
+// castString parses trimmed text: SqlBooleans.parseBoolean, Integer.parseInt,
+// Long.parseLong and SqlDoubles.parseDouble (which rejects NaN and Infinity).
+func castString(s string, to sqlType) any {
+	switch to {
+	case tString:
+		return s
+	case tBoolean:
+		return sqlBoolean(s)
+	case tInteger:
+		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 32)
+		if err != nil || strings.HasPrefix(s, "+-") {
+			return nil
+		}
+		return int32(n)
+	case tBigint:
+		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
+		if err != nil || strings.HasPrefix(s, "+-") {
+			return nil
+		}
+		return n
+	case tDouble, tDecimal:
+		// Java's Double.parseDouble also takes a trailing type letter
+		f, err := strconv.ParseFloat(strings.TrimRight(s, "dDfF"), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.Contains(s, "_") {
+			return nil
+		}
+		return f
+	}
+	return nil
+}
+
+// sqlBoolean is true when s is, ignoring case, a non-empty prefix of "true" or "yes".
+func sqlBoolean(s string) bool {
+	if s == "" {
+		return false
+	}
+	l := strings.ToLower(s)
+	return strings.HasPrefix("true", l) || strings.HasPrefix("yes", l)
+}
+
+// likeRegexp translates a LIKE pattern as LikeEvaluator does: % is any run,
+// _ any one character, the escape character makes the next one literal. It
+// returns nil when the pattern ends with the escape character.
+func likeRegexp(pattern string, escape rune) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("(?s)^")
+	escaped := false
+	for _, r := range pattern {
+		switch {
+		case escaped:
+			escaped = false
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		case escape != 0 && r == escape:
+			escaped = true
+		case r == '%':
+			b.WriteString(".*")
+		case r == '_':
+			b.WriteString(".")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(r)))
+		}
+	}
+	if escaped {
+		return nil
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+// likeCache keeps the last compiled pattern of one LIKE expression; the
+// pattern is usually a literal, so it is compiled once.
+type likeCache struct {
+	mu      sync.Mutex
+	pattern string
+	re      *regexp.Regexp
+	ok      bool
+}
+
+func (c *likeCache) get(pattern string, escape rune) *regexp.Regexp {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.ok || c.pattern != pattern {
+		c.pattern, c.re, c.ok = pattern, likeRegexp(pattern, escape), true
+	}
+	return c.re
+}

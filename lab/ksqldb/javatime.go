@@ -1,0 +1,452 @@
+package ksqldb
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// A subset of java.time.format.DateTimeFormatter patterns, for the
+// date-time functions (TIMESTAMPTOSTRING, STRINGTOTIMESTAMP). Letters and
+// widths follow the DateTimeFormatter "Patterns for Formatting and Parsing"
+// table with Locale.ROOT text (English month and day names). Pattern letters
+// this server does not implement are reported by compileJavaPattern, so a
+// statement using them is refused instead of silently producing NULLs.
+
+type jtElem struct {
+	lit    string // literal text when letter == 0
+	letter byte
+	count  int
+}
+
+type javaPattern struct{ elems []jtElem }
+
+// implemented pattern letters
+const jtLetters = "yuMLdDHhKkmsSnaEXxZzVG"
+
+var errUnsupportedLetter = errors.New("unsupported pattern letter")
+
+var patternCache sync.Map // string -> *javaPattern or error
+
+func compileJavaPattern(p string) (*javaPattern, error) {
+	if v, ok := patternCache.Load(p); ok {
+		if jp, ok := v.(*javaPattern); ok {
+			return jp, nil
+		}
+		return nil, v.(error)
+	}
+	jp, err := parseJavaPattern(p)
+	if err != nil {
+		patternCache.Store(p, err)
+		return nil, err
+	}
+	patternCache.Store(p, jp)
+	return jp, nil
+}
+
+func parseJavaPattern(p string) (*javaPattern, error) {
+	var out []jtElem
+	addLit := func(s string) {
+		if n := len(out); n > 0 && out[n-1].letter == 0 {
+			out[n-1].lit += s
+			return
+		}
+		out = append(out, jtElem{lit: s})
+	}
+	for i := 0; i < len(p); {
+		c := p[i]
+		switch {
+		case c == '\'':
+			j := i + 1
+			var b strings.Builder
+			for {
+				if j >= len(p) {
+					return nil, fmt.Errorf("Pattern ends with an incomplete string literal: %s", p)
+				}
+				if p[j] == '\'' {
+					if j+1 < len(p) && p[j+1] == '\'' {
+						b.WriteByte('\'')
+						j += 2
+						continue
+					}
+					break
+				}
+				b.WriteByte(p[j])
+				j++
+			}
+			if j == i+1 {
+				addLit("'")
+			} else {
+				addLit(b.String())
+			}
+			i = j + 1
+		case (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'):
+			j := i
+			for j < len(p) && p[j] == c {
+				j++
+			}
+			if !strings.ContainsRune(jtLetters, rune(c)) {
+				return nil, fmt.Errorf("%w '%c'", errUnsupportedLetter, c)
+			}
+			out = append(out, jtElem{letter: c, count: j - i})
+			i = j
+		case c == '[' || c == ']' || c == '{' || c == '}' || c == '#':
+			return nil, fmt.Errorf("%w '%c'", errUnsupportedLetter, c)
+		default:
+			addLit(string(c))
+			i++
+		}
+	}
+	return &javaPattern{elems: out}, nil
+}
+
+var (
+	monthsLong  = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+	weekdayLong = []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+)
+
+func jtPad(n int64, width int) string {
+	s := strconv.FormatInt(abs64(n), 10)
+	for len(s) < width {
+		s = "0" + s
+	}
+	if n < 0 {
+		return "-" + s
+	}
+	return s
+}
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func jtText(full string, count int) string {
+	switch {
+	case count == 4:
+		return full
+	case count >= 5:
+		return full[:1]
+	}
+	return full[:3]
+}
+
+func offsetText(t time.Time, letter byte, count int) string {
+	_, off := t.Zone()
+	if off == 0 && letter != 'x' && !(letter == 'Z' && count < 4) {
+		if letter == 'Z' && count == 4 {
+			return "GMT"
+		}
+		return "Z"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	h, m := off/3600, off/60%60
+	switch {
+	case letter == 'Z' && count < 4:
+		return sign + jtPad(int64(h), 2) + jtPad(int64(m), 2)
+	case letter == 'Z' && count == 4:
+		return "GMT" + sign + jtPad(int64(h), 2) + ":" + jtPad(int64(m), 2)
+	case count == 1:
+		if m == 0 {
+			return sign + jtPad(int64(h), 2)
+		}
+		return sign + jtPad(int64(h), 2) + jtPad(int64(m), 2)
+	case count == 2 || count == 4:
+		return sign + jtPad(int64(h), 2) + jtPad(int64(m), 2)
+	}
+	return sign + jtPad(int64(h), 2) + ":" + jtPad(int64(m), 2)
+}
+
+// format renders t as DateTimeFormatter.format would.
+func (jp *javaPattern) format(t time.Time) string {
+	var b strings.Builder
+	for _, e := range jp.elems {
+		if e.letter == 0 {
+			b.WriteString(e.lit)
+			continue
+		}
+		n := e.count
+		switch e.letter {
+		case 'y', 'u':
+			y := int64(t.Year())
+			if e.letter == 'y' && y <= 0 {
+				y = 1 - y
+			}
+			if n == 2 {
+				b.WriteString(jtPad(((y%100)+100)%100, 2))
+			} else {
+				s := jtPad(y, n)
+				if n >= 4 && y > 9999 && e.letter == 'u' {
+					s = "+" + s
+				}
+				b.WriteString(s)
+			}
+		case 'G':
+			if t.Year() > 0 {
+				b.WriteString(map[bool]string{true: "Anno Domini", false: "AD"}[n == 4])
+			} else {
+				b.WriteString(map[bool]string{true: "Before Christ", false: "BC"}[n == 4])
+			}
+		case 'M', 'L':
+			if n >= 3 {
+				b.WriteString(jtText(monthsLong[t.Month()-1], n))
+			} else {
+				b.WriteString(jtPad(int64(t.Month()), n))
+			}
+		case 'd':
+			b.WriteString(jtPad(int64(t.Day()), n))
+		case 'D':
+			b.WriteString(jtPad(int64(t.YearDay()), n))
+		case 'H':
+			b.WriteString(jtPad(int64(t.Hour()), n))
+		case 'k':
+			h := t.Hour()
+			if h == 0 {
+				h = 24
+			}
+			b.WriteString(jtPad(int64(h), n))
+		case 'K':
+			b.WriteString(jtPad(int64(t.Hour()%12), n))
+		case 'h':
+			h := t.Hour() % 12
+			if h == 0 {
+				h = 12
+			}
+			b.WriteString(jtPad(int64(h), n))
+		case 'm':
+			b.WriteString(jtPad(int64(t.Minute()), n))
+		case 's':
+			b.WriteString(jtPad(int64(t.Second()), n))
+		case 'S':
+			b.WriteString(jtPad(int64(t.Nanosecond()), 9)[:min(n, 9)] + strings.Repeat("0", max(n-9, 0)))
+		case 'n':
+			b.WriteString(jtPad(int64(t.Nanosecond()), n))
+		case 'a':
+			if t.Hour() < 12 {
+				b.WriteString("AM")
+			} else {
+				b.WriteString("PM")
+			}
+		case 'E':
+			b.WriteString(jtText(weekdayLong[t.Weekday()], n))
+		case 'X', 'x', 'Z':
+			b.WriteString(offsetText(t, e.letter, n))
+		case 'z':
+			name, _ := t.Zone()
+			b.WriteString(name)
+		case 'V':
+			b.WriteString(t.Location().String())
+		}
+	}
+	return b.String()
+}
+
+// parse reads text with the pattern case-insensitively and resolves it as
+// ksqlDB's StringToTimestampParser does: fields not in the pattern default
+// to 1970-01-01T00:00:00 in the parsed zone, else in zone.
+func (jp *javaPattern) parse(s string, zone *time.Location) (time.Time, error) {
+	year, month, day, hour, minute, sec, nano := 1970, 1, 1, 0, 0, 0, 0
+	yday, pm, h12 := 0, -1, -1
+	loc := zone
+	pos := 0
+	bad := func() (time.Time, error) {
+		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed at index %d", s, pos)
+	}
+	digits := func(minW, maxW int) (int, bool) {
+		j := pos
+		for j < len(s) && j-pos < maxW && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j-pos < minW {
+			return 0, false
+		}
+		n, err := strconv.Atoi(s[pos:j])
+		if err != nil {
+			return 0, false
+		}
+		pos = j
+		return n, true
+	}
+	word := func(options []string, count int) (int, bool) {
+		for i, o := range options {
+			w := jtText(o, count)
+			if len(s)-pos >= len(w) && strings.EqualFold(s[pos:pos+len(w)], w) {
+				pos += len(w)
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	for i, e := range jp.elems {
+		if e.letter == 0 {
+			if len(s)-pos < len(e.lit) || !strings.EqualFold(s[pos:pos+len(e.lit)], e.lit) {
+				return bad()
+			}
+			pos += len(e.lit)
+			continue
+		}
+		// a variable-width number followed directly by another number takes only its minimum width
+		maxW := 19
+		if i+1 < len(jp.elems) && jp.elems[i+1].letter != 0 && strings.IndexByte("yuMdDHhKkmsSn", jp.elems[i+1].letter) >= 0 {
+			maxW = max(e.count, 2)
+			if e.letter == 'y' || e.letter == 'u' {
+				maxW = max(e.count, 4)
+			}
+		}
+		n, ok := 0, true
+		switch e.letter {
+		case 'y', 'u':
+			if e.count == 2 {
+				n, ok = digits(2, 2)
+				n += 2000
+			} else {
+				n, ok = digits(e.count, maxW)
+			}
+			year = n
+		case 'M', 'L':
+			if e.count >= 3 {
+				n, ok = word(monthsLong, e.count)
+				n++
+			} else {
+				n, ok = digits(e.count, max(e.count, 2))
+			}
+			month = n
+		case 'd':
+			day, ok = digits(e.count, 2)
+		case 'D':
+			yday, ok = digits(e.count, 3)
+		case 'H', 'k':
+			hour, ok = digits(e.count, 2)
+			if e.letter == 'k' && hour == 24 {
+				hour = 0
+			}
+		case 'h', 'K':
+			h12, ok = digits(e.count, 2)
+		case 'm':
+			minute, ok = digits(e.count, 2)
+		case 's':
+			sec, ok = digits(e.count, 2)
+		case 'S':
+			start := pos
+			n, ok = digits(e.count, e.count)
+			for k := pos - start; ok && k < 9; k++ {
+				n *= 10
+			}
+			nano = n
+		case 'n':
+			nano, ok = digits(1, 9)
+		case 'a':
+			pm, ok = word([]string{"AM", "PM"}, 4)
+		case 'E':
+			_, ok = word(weekdayLong, e.count)
+		case 'G':
+			_, ok = word([]string{"AD", "BC"}, 4)
+		case 'X', 'x', 'Z':
+			var l *time.Location
+			l, ok = parseOffset(s, &pos)
+			if ok {
+				loc = l
+			}
+		case 'z', 'V':
+			j := pos
+			for j < len(s) && s[j] != ' ' {
+				j++
+			}
+			l, err := time.LoadLocation(s[pos:j])
+			if err != nil {
+				return bad()
+			}
+			loc, pos = l, j
+		}
+		if !ok {
+			return bad()
+		}
+	}
+	if pos != len(s) {
+		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed, unparsed text found at index %d", s, pos)
+	}
+	if h12 >= 0 {
+		hour = h12 % 12
+		if pm == 1 {
+			hour += 12
+		}
+	} else if pm == 1 && hour < 12 {
+		hour += 12
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed: field out of range", s)
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc)
+	if t.Day() != day {
+		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed: Invalid date", s)
+	}
+	if yday > 0 {
+		t = time.Date(year, 1, yday, hour, minute, sec, nano, loc)
+	}
+	return t, nil
+}
+
+// parseOffset reads Z, +HH, +HHMM or +HH:MM (optionally after GMT/UTC).
+func parseOffset(s string, pos *int) (*time.Location, bool) {
+	rest := s[*pos:]
+	for _, pre := range []string{"GMT", "UTC"} {
+		if len(rest) >= 3 && strings.EqualFold(rest[:3], pre) {
+			rest = rest[3:]
+			*pos += 3
+			if rest == "" || (rest[0] != '+' && rest[0] != '-') {
+				return time.UTC, true
+			}
+		}
+	}
+	if len(rest) > 0 && (rest[0] == 'Z' || rest[0] == 'z') {
+		*pos++
+		return time.UTC, true
+	}
+	if len(rest) < 3 || (rest[0] != '+' && rest[0] != '-') {
+		return nil, false
+	}
+	h, err := strconv.Atoi(rest[1:3])
+	if err != nil {
+		return nil, false
+	}
+	used, m := 3, 0
+	r := rest[3:]
+	if strings.HasPrefix(r, ":") {
+		r, used = r[1:], used+1
+	}
+	if len(r) >= 2 && r[0] >= '0' && r[0] <= '9' {
+		if m, err = strconv.Atoi(r[:2]); err != nil {
+			return nil, false
+		}
+		used += 2
+	}
+	off := h*3600 + m*60
+	if rest[0] == '-' {
+		off = -off
+	}
+	*pos += used
+	return time.FixedZone(rest[:used], off), true
+}
+
+// javaZone is ZoneId.of for the zone ids Go knows (region ids, UTC, offsets).
+func javaZone(id string) (*time.Location, error) {
+	switch {
+	case id == "UTC" || id == "Z" || id == "GMT" || id == "UT":
+		return time.UTC, nil
+	case strings.HasPrefix(id, "+") || strings.HasPrefix(id, "-"):
+		pos := 0
+		if l, ok := parseOffset(id, &pos); ok && pos == len(id) {
+			return l, nil
+		}
+		return nil, fmt.Errorf("Invalid ID for ZoneOffset, invalid format: %s", id)
+	}
+	return time.LoadLocation(id)
+}

@@ -1,0 +1,90 @@
+package ksqldb
+
+import (
+	"errors"
+	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// Date-time functions over BIGINT epoch milliseconds, as
+// confluentinc/ksql udf/datetime/{UnixTimestamp,TimestampToString,
+// StringToTimestamp}.java define them. ksqlDB's system default zone is UTC
+// in Confluent's images, so the two-argument forms use UTC.
+
+// patternArg refuses a literal pattern at position i that uses pattern
+// letters this server does not implement.
+func patternArg(i int) func(args []sql.Expr) error {
+	return func(args []sql.Expr) error {
+		if i >= len(args) {
+			return nil
+		}
+		lit, ok := args[i].(*sql.Literal)
+		if !ok || lit.Kind != sql.StringLit {
+			return nil
+		}
+		if _, err := compileJavaPattern(lit.Text); errors.Is(err, errUnsupportedLetter) {
+			return unsupported("date-time pattern '" + lit.Text + "' (" + err.Error() + ")")
+		}
+		return nil
+	}
+}
+
+func zoneArg(a []any, i int) (*time.Location, bool) {
+	if len(a) <= i {
+		return time.UTC, true
+	}
+	if a[i] == nil {
+		return nil, false
+	}
+	l, err := javaZone(a[i].(string))
+	return l, err == nil
+}
+
+func init() {
+	register(&udf{name: "unix_timestamp", overloads: []overload{{ret: tBigint, fn: func([]any) any {
+		return time.Now().UnixMilli()
+	}}}})
+
+	toString := func(a []any) any {
+		if a[0] == nil || a[1] == nil {
+			return nil
+		}
+		loc, ok := zoneArg(a, 2)
+		if !ok {
+			return nil
+		}
+		jp, err := compileJavaPattern(a[1].(string))
+		if err != nil {
+			return nil
+		}
+		return jp.format(time.UnixMilli(a[0].(int64)).In(loc))
+	}
+	register(&udf{name: "timestamptostring", validate: patternArg(1), overloads: []overload{
+		{params: []param{p(tBigint, "epochMilli"), p(tString, "formatPattern")}, ret: tString, fn: toString},
+		{params: []param{p(tBigint, "epochMilli"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tString, fn: toString},
+	}})
+
+	fromString := func(a []any) any {
+		if a[0] == nil || a[1] == nil {
+			return nil
+		}
+		loc, ok := zoneArg(a, 2)
+		if !ok {
+			return nil
+		}
+		jp, err := compileJavaPattern(a[1].(string))
+		if err != nil {
+			return nil
+		}
+		t, err := jp.parse(a[0].(string), loc)
+		if err != nil {
+			return nil // "Failed to parse timestamp '...' with formatter '...'"
+		}
+		return t.UnixMilli()
+	}
+	register(&udf{name: "stringtotimestamp", validate: patternArg(1), overloads: []overload{
+		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern")}, ret: tBigint, fn: fromString},
+		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tBigint, fn: fromString},
+	}})
+}
