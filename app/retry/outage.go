@@ -19,6 +19,7 @@ type Outage struct {
 	since  time.Time
 	active bool
 	count  int
+	peak   int64 // the most records held during the outage in progress
 }
 
 // NewOutage returns an Outage for the dependency what (e.g. "Kafka"),
@@ -30,21 +31,23 @@ func NewOutage(log *slog.Logger, what, where string) *Outage {
 	return &Outage{log: log, what: what, where: where, now: time.Now}
 }
 
-// Fail records a failed attempt; the first one of an outage is logged with
-// its error and the records held so far.
+// Fail records a failed attempt while held records wait for delivery; the
+// first failure of an outage is logged with its error.
 func (o *Outage) Fail(err error, held int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.active {
+		o.peak = max(o.peak, held)
 		return
 	}
-	o.active, o.since = true, o.now()
+	o.active, o.since, o.peak = true, o.now(), held
 	o.count++
 	o.log.Warn(o.what+" unreachable at "+o.where+", retrying", "err", err, "held", held)
 }
 
-// Recover records a successful attempt; it ends and logs an outage in
-// progress with its duration and the records it held.
+// Recover records a successful attempt, held records still waiting; it
+// ends and logs an outage in progress with its duration and the most
+// records held during it.
 func (o *Outage) Recover(held int64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -52,7 +55,7 @@ func (o *Outage) Recover(held int64) {
 		return
 	}
 	o.active = false
-	o.log.Info(o.what+" reachable again at "+o.where, "outage", o.now().Sub(o.since).Round(time.Millisecond), "held", held)
+	o.log.Info(o.what+" reachable again at "+o.where, "outage", o.now().Sub(o.since).Round(time.Millisecond), "held", max(o.peak, held))
 }
 
 // Active reports whether an outage is in progress.

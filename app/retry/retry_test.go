@@ -146,8 +146,8 @@ func TestOutageLogsOneWarnWhenItStartsAndOneInfoWithDurationAndHeldWhenItEnds(t 
 	clock := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	o.now = func() time.Time { return clock }
 	o.Recover(0) // no outage: nothing to say
-	for range 3 {
-		o.Fail(syscall.ECONNREFUSED, 12)
+	for _, held := range []int64{12, 55, 30} {
+		o.Fail(syscall.ECONNREFUSED, held)
 	}
 	clock = clock.Add(2500 * time.Millisecond)
 	o.Recover(40)
@@ -158,8 +158,8 @@ func TestOutageLogsOneWarnWhenItStartsAndOneInfoWithDurationAndHeldWhenItEnds(t 
 	if !strings.Contains(lines[0], "level=WARN") || !strings.Contains(lines[0], `"Kafka unreachable at localhost:9092, retrying"`) {
 		t.Errorf("first line %q: want a Warn naming Kafka and its address", lines[0])
 	}
-	if !strings.Contains(lines[1], "level=INFO") || !strings.Contains(lines[1], "outage=2.5s") || !strings.Contains(lines[1], "held=40") {
-		t.Errorf("second line %q: want an Info with outage=2.5s and held=40", lines[1])
+	if !strings.Contains(lines[1], "level=INFO") || !strings.Contains(lines[1], "outage=2.5s") || !strings.Contains(lines[1], "held=55") {
+		t.Errorf("second line %q: want an Info with outage=2.5s and the peak held=55", lines[1])
 	}
 	if o.Active() || o.Count() != 1 {
 		t.Errorf("after recovery: active %v, count %d; want false, 1", o.Active(), o.Count())
