@@ -222,7 +222,8 @@ func Simulate(ctx context.Context, s *sim.Simulation, e Endpoints, log *slog.Log
 	}
 	st := pr.Stats()
 	log.Info("simulation stopped", "arrivals", st.Arrivals.Acked, "turnstiles", st.Turnstiles.Acked, "weather", st.Weather.Acked,
-		"failed", st.Arrivals.Failed+st.Turnstiles.Failed+st.Weather.Failed, "elapsed", time.Since(begin).Round(time.Millisecond))
+		"failed", st.Arrivals.Failed+st.Turnstiles.Failed+st.Weather.Failed,
+		"resent", st.Arrivals.Resent+st.Turnstiles.Resent+st.Weather.Resent, "elapsed", time.Since(begin).Round(time.Millisecond))
 	if errors.Is(runErr, context.Canceled) && ctx.Err() != nil {
 		runErr = nil
 	}

@@ -105,6 +105,9 @@ func TestRecordsAcceptedWhileTheBrokerIsDownAreDeliveredWhenItComesBack(t *testi
 	if st.Sent != before+during || st.Acked != before+during || st.Failed != 0 {
 		t.Fatalf("turnstile counts %+v, want %d sent and acknowledged, none failed", st, before+during)
 	}
+	if st.Resent < 1 {
+		t.Errorf("turnstile counts %+v: the records sent during the outage were tried again, but none counts as resent", st)
+	}
 
 	// Every accepted record is in the topic; a resent batch may be there twice.
 	registry, _ := schema.NewRegistry(reg.URL(), nil)

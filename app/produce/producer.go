@@ -145,6 +145,7 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 			MaxAttempts:  cfg.MaxAttempts,
 			Async:        true,
 			Completion:   p.completed,
+			Logger:       kafka.LoggerFunc(p.writerLog),
 			ErrorLogger:  kafka.LoggerFunc(p.writerError),
 		}
 	}
@@ -275,6 +276,21 @@ func (p *Producer) writerError(msg string, args ...any) {
 		return
 	}
 	p.kafkaOutage.Fail(fmt.Errorf(msg, args...), int64(len(p.slots)))
+}
+
+// writerLog receives the writers' progress logs. A batch they try again
+// after a failed attempt counts as resent: the failed attempt may have been
+// stored, its acknowledgement lost.
+func (p *Producer) writerLog(msg string, args ...any) {
+	if !strings.HasPrefix(msg, "backing off") || len(args) < 3 {
+		return
+	}
+	// "backing off %s writing %d messages to %s (partition: %d)"
+	n, ok := args[1].(int)
+	t, tok := args[2].(string)
+	if ok && tok {
+		p.counters(t).resent.Add(int64(n))
+	}
 }
 
 // resender writes again the batches whose delivery failed transiently,
