@@ -241,3 +241,43 @@ func TestWeatherRetriesEndWhenTheContextEnds(t *testing.T) {
 		t.Fatal("Weather kept retrying after its context ended")
 	}
 }
+
+func TestAProducerWaitingForRoomDuringAnOutageStopsWhenItsContextEnds(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := srfake.New()
+	defer reg.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	runCtx, interrupt := context.WithCancel(ctx)
+	p, err := New(runCtx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1", MaxInFlight: 1}, lines(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster.Close()
+	if err := p.Turnstile(entry(0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Turnstile(entry(1)) }() // waits: the one slot is held
+	waitFor(t, ctx, "the outage to be noticed", p.kafkaOutage.Active)
+	interrupt()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a record was accepted with no room and no broker")
+		}
+	case <-ctx.Done():
+		t.Fatal("the producer kept waiting for room after its context ended")
+	}
+	closeCtx, stopClose := context.WithCancel(ctx)
+	stopClose()
+	if err := p.Close(closeCtx); err == nil || !strings.Contains(err.Error(), "1 records unacknowledged") {
+		t.Fatalf("Close = %v, want it to say 1 record is unacknowledged", err)
+	}
+}
