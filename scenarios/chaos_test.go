@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"syscall"
@@ -24,10 +25,17 @@ import (
 // pipeline never stops, and afterwards no acknowledged event is missing
 // from any topic and TURNSTILE_SUMMARY and the dashboard count what the
 // turnstile topic holds (see delivery_test.go for why repeats are counted,
-// not forbidden). Run it on its own with --label-filter=chaos.
+// not forbidden). Run it on its own with --label-filter=chaos; CHAOS_SEED
+// picks other kill points and delays (default 42).
 var _ = Describe("Chaos during a weekday replay", Label("chaos"), func() {
 	It("loses no acknowledged event when the lab is killed with SIGKILL and restarted several times", func(ctx SpecContext) {
-		const seed, kills = 42, 3
+		const kills = 3
+		seed := uint64(42)
+		if v := os.Getenv("CHAOS_SEED"); v != "" {
+			n, err := strconv.ParseUint(v, 10, 64)
+			Expect(err).NotTo(HaveOccurred(), "CHAOS_SEED")
+			seed = n
+		}
 		sched := schedule("weekday")
 		var total int64
 		for _, n := range simulatedEntries(sched) {
