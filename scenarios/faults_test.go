@@ -33,31 +33,42 @@ import (
 )
 
 // Faults: a service of the stack fails or restarts while a schedule is
-// replayed, and the pipeline still ends in the state an uninterrupted run of
-// the same schedule leaves: every simulated event on the turnstile topic
-// exactly once, TURNSTILE_SUMMARY counting exactly those, every station row
-// once in the stations topic, the transformed table complete, the same
-// records in every application topic and an identical dashboard status.
+// replayed. When Kafka itself keeps running, the pipeline still ends in the
+// state an uninterrupted run of the same schedule leaves: every simulated
+// event on the turnstile topic exactly once, TURNSTILE_SUMMARY counting
+// exactly those, every station row once in the stations topic, the
+// transformed table complete, the same records in every application topic and
+// an identical dashboard status. When the broker itself crashes, the
+// producers (without idempotence) may write a batch twice whose
+// acknowledgement was lost: the specs then expect what the design guarantees
+// (see delivery_test.go) — no acknowledged event lost, repeats counted and
+// reported, TURNSTILE_SUMMARY and the dashboard agreeing with the topics.
 //
 // The faults need hooks only the embedded stack has (a broker in a process
 // of its own, "lab fault" to stop PostgreSQL or restart ksqlDB), so these
 // specs always run on embedded lab processes of their own, whatever
 // LAB_STACK says.
 var _ = Describe("Faults during a replay", Label("faults"), func() {
-	It("recovers from the broker killed with SIGKILL and restarted mid-replay", Label("broker-crash"), func(ctx SpecContext) {
-		want := baselineOf(ctx, faultSchedule())
+	It("loses no acknowledged event when the broker is killed with SIGKILL and restarted mid-replay", Label("broker-crash"), func(ctx SpecContext) {
+		sched := faultSchedule()
+		var total int64
+		for _, n := range simulatedEntries(sched) {
+			total += int64(n)
+		}
 		b := startBrokerProcess(ctx)
 		s := startFaultLab(ctx, "--brokers", b.addr)
-		run := launch(ctx, s.Endpoints(), faultSchedule(), launchOptions{pace: sim.Times(20), dashboard: true})
+		run := launch(ctx, s.Endpoints(), sched, launchOptions{pace: sim.Times(20), dashboard: true})
 
-		waitTurnstilesAcked(ctx, run, want.totalEntries/3)
+		waitTurnstilesAcked(ctx, run, total/3)
 		By("killing the broker with SIGKILL")
 		b.kill()
+		// The outage lasts a second of wall-clock time: the fault itself,
+		// not a wait for a condition.
 		time.Sleep(time.Second)
 		By("restarting the broker on the same port and data dir")
 		b.start(ctx)
 
-		run.expectUninterruptedOutcome(ctx, s.Endpoints(), run.dashboard, want)
+		run.expectNoAcknowledgedEventLost(ctx, s.Endpoints(), sched, run.dashboard)
 	}, NodeTimeout(8*time.Minute))
 
 	It("reloads no station row twice when PostgreSQL is stopped and started under the connector", func(ctx SpecContext) {

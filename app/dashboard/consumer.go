@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/ctalab/ctalab/app/retry"
 )
 
 // input is one of the dashboard's inputs: which topics it reads and how a
@@ -66,13 +68,20 @@ type consumers struct {
 	ready     chan struct{}
 	readyOnce sync.Once
 	wg        sync.WaitGroup
+
+	// outages of what the readers need: one log line each way, not one per
+	// partition and attempt
+	kafkaOutage, registryOutage *retry.Outage
 }
 
 func newConsumers(cfg Config, inputs []*input) *consumers {
+	log := cfg.Logger.With("component", "dashboard")
 	return &consumers{
-		cfg: cfg, log: cfg.Logger.With("component", "dashboard"), inputs: inputs,
+		cfg: cfg, log: log, inputs: inputs,
 		parts: map[topicPartition]*partition{}, stats: map[string]*topicStats{},
-		ready: make(chan struct{}),
+		ready:          make(chan struct{}),
+		kafkaOutage:    retry.NewOutage(log, "Kafka", strings.Join(cfg.Brokers, ",")),
+		registryOutage: retry.NewOutage(log, "Schema Registry", cfg.SchemaRegistry),
 	}
 }
 
@@ -314,18 +323,22 @@ func (c *consumers) checkCaughtUp(p *partition) {
 
 func (c *consumers) read(ctx context.Context, p *partition, stats *topicStats) {
 	defer c.wg.Done()
+	var b retry.Backoff
 	for {
 		m, err := p.reader.FetchMessage(ctx)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, io.EOF) {
 				return // stopping, or the reader is closed
 			}
-			c.log.Warn("fetch failed; retrying", "topic", p.topic, "partition", p.partition, "err", err)
-			if !sleep(ctx, time.Second) {
+			c.kafkaOutage.Fail(fmt.Errorf("fetch %s[%d]: %w", p.topic, p.partition, err), 0)
+			c.log.Debug("fetch failed; retrying", "topic", p.topic, "partition", p.partition, "err", err)
+			if !sleep(ctx, b.Next()) {
 				return
 			}
 			continue
 		}
+		b.Reset()
+		c.kafkaOutage.Recover(0)
 		if !c.handle(ctx, p, stats, m) {
 			return
 		}
@@ -349,10 +362,11 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // Schema Registry) until ctx ends; it reports false when ctx ended first.
 func (c *consumers) handle(ctx context.Context, p *partition, stats *topicStats, m kafka.Message) bool {
 	stats.consumed.Add(1)
-	backoff := 100 * time.Millisecond
+	var b retry.Backoff
 	for {
 		err := p.in.apply(ctx, m)
 		if err == nil {
+			c.registryOutage.Recover(0)
 			return true
 		}
 		var se *SkipError
@@ -373,11 +387,12 @@ func (c *consumers) handle(ctx context.Context, p *partition, stats *topicStats,
 		if ctx.Err() != nil {
 			return false
 		}
-		c.log.Warn("cannot apply record; retrying", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err, "in", backoff)
-		if !sleep(ctx, backoff) {
+		c.registryOutage.Fail(fmt.Errorf("apply %s[%d]@%d: %w", m.Topic, m.Partition, m.Offset, err), 0)
+		wait := b.Next()
+		c.log.Debug("cannot apply record; retrying", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "err", err, "in", wait)
+		if !sleep(ctx, wait) {
 			return false
 		}
-		backoff = min(backoff*2, 5*time.Second)
 	}
 }
 

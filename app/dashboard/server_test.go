@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -442,4 +444,59 @@ func TestConfigValidateAndRunOnce(t *testing.T) {
 		t.Errorf("with no Kafka: %d %s", code, body)
 	}
 	d.stop()
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) count(substr string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), substr)
+}
+
+func TestAnUnreachableRegistryIsLoggedOnceWhenItGoesAndOnceWhenItComesBack(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.DataDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	reg := srfake.New()
+	t.Cleanup(reg.Close)
+	s := newStackOn(t, c.ListenAddrs(), reg.URL())
+	s.stationsTable()
+	s.weather(1000, 80, "sunny")
+	s.weather(2000, 81, "cloudy")
+
+	u, _ := url.Parse(reg.URL())
+	g := &gate{proxy: httputil.NewSingleHostReverseProxy(u)}
+	gated := httptest.NewServer(g)
+	t.Cleanup(gated.Close)
+	var logs lockedBuffer
+	srv, err := New(Config{Brokers: c.ListenAddrs(), SchemaRegistry: gated.URL, Listen: "127.0.0.1:0", DiscoveryInterval: 100 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := startServer(t, srv)
+	gone := `level=WARN msg="Schema Registry unreachable at ` + gated.URL + `, retrying"`
+	back := `level=INFO msg="Schema Registry reachable again at ` + gated.URL + `"`
+	eventually(t, "the outage's Warn line", func() bool { return logs.count(gone) > 0 })
+	g.open.Store(true)
+	d.waitReady()
+	eventually(t, "the recovery's Info line", func() bool { return logs.count(back) > 0 })
+	if n, m := logs.count(gone), logs.count(back); n != 1 || m != 1 {
+		t.Errorf("%d Warn and %d Info lines, want one each", n, m)
+	}
+	if got := d.status().Weather.Summary; got != "81° | Cloudy" {
+		t.Errorf("weather %q, want the latest report once the registry answers", got)
+	}
 }

@@ -19,9 +19,18 @@ import (
 	"github.com/ctalab/ctalab/app/turnstiles"
 )
 
-// FlushTimeout bounds the wait for in-flight records when the simulation
-// stops, so that an interrupt exits promptly.
+// FlushTimeout bounds the wait for in-flight records once the pipeline's
+// context has ended, so that an interrupt exits promptly. While the context
+// lives, the records of a finished simulation are waited for without bound:
+// an outage at the end of a replay delays them, it does not drop them.
 const FlushTimeout = 4 * time.Second
+
+// graceAfter returns a context that ends d after ctx ends.
+func graceAfter(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	g, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(d, cancel) })
+	return g, func() { stop(); cancel() }
+}
 
 // Endpoints are where the pipeline finds its stack.
 type Endpoints struct {
@@ -194,7 +203,7 @@ func Simulate(ctx context.Context, s *sim.Simulation, e Endpoints, log *slog.Log
 		prog.stats = pr.Stats
 	}
 	flush := func() error {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), FlushTimeout)
+		fctx, cancel := graceAfter(ctx, FlushTimeout)
 		defer cancel()
 		return pr.Close(fctx)
 	}
@@ -213,7 +222,8 @@ func Simulate(ctx context.Context, s *sim.Simulation, e Endpoints, log *slog.Log
 	}
 	st := pr.Stats()
 	log.Info("simulation stopped", "arrivals", st.Arrivals.Acked, "turnstiles", st.Turnstiles.Acked, "weather", st.Weather.Acked,
-		"failed", st.Arrivals.Failed+st.Turnstiles.Failed+st.Weather.Failed, "elapsed", time.Since(begin).Round(time.Millisecond))
+		"failed", st.Arrivals.Failed+st.Turnstiles.Failed+st.Weather.Failed,
+		"resent", st.Arrivals.Resent+st.Turnstiles.Resent+st.Weather.Resent, "elapsed", time.Since(begin).Round(time.Millisecond))
 	if errors.Is(runErr, context.Canceled) && ctx.Err() != nil {
 		runErr = nil
 	}

@@ -26,12 +26,21 @@ type Config struct {
 	// BatchTimeout is the longest a record waits for its batch to fill.
 	// Default: 5ms.
 	BatchTimeout time.Duration
-	// MaxAttempts is how often a batch is tried before its delivery fails.
-	// Default: 10.
+	// MaxAttempts is how often a writer tries a batch in place (keeping the
+	// topic's order) before it hands the batch back; a batch handed back
+	// after a transient error is written again in any case. Default:
+	// DefaultMaxAttempts.
 	MaxAttempts int
 	// Logger receives the producer's logs. Default: discard.
 	Logger *slog.Logger
 }
+
+// DefaultMaxAttempts keeps a batch in its writer through any outage of a
+// day: a retried batch keeps its place in the topic, while one handed back
+// and written again lands after the records sent meanwhile. (kafka-go waits
+// at most WriteBackoffMax, 1s, between attempts; the bound stays below the
+// attempt count whose square overflows its backoff computation.)
+const DefaultMaxAttempts = 100_000
 
 func (c *Config) setDefaults() {
 	if c.Partitions == 0 {
@@ -44,7 +53,7 @@ func (c *Config) setDefaults() {
 		c.BatchTimeout = 5 * time.Millisecond
 	}
 	if c.MaxAttempts == 0 {
-		c.MaxAttempts = 10
+		c.MaxAttempts = DefaultMaxAttempts
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -5,7 +5,14 @@
 // the Kafka REST Proxy, as the original's "legacy" weather station did.
 //
 // Topics are created explicitly before anything is produced. Writes are
-// asynchronous with acks from all replicas; every delivery is counted, and
-// the first delivery error stops the simulation and is returned by Close, so
-// nothing is lost silently.
+// asynchronous with acks from all replicas, and every delivery is counted.
+// An accepted record is held until it is acknowledged: through an outage of
+// Kafka, the Schema Registry or the REST Proxy the producer retries with a
+// capped, jittered backoff (see package retry) for as long as its context
+// lives, logging the outage once when it starts and once when it ends. The
+// writers have no idempotence, so a batch whose acknowledgement was lost is
+// stored twice; Stats counts the records sent again. A permanent error (a
+// 4xx the user must fix, a Kafka error such as an authorization failure)
+// stops the simulation and is returned by Close, so nothing is lost
+// silently.
 package produce

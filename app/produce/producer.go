@@ -12,6 +12,7 @@ import (
 	"github.com/linkedin/goavro/v2"
 	"github.com/segmentio/kafka-go"
 
+	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/schema"
 	"github.com/ctalab/ctalab/app/sim"
 	"github.com/ctalab/ctalab/app/topic"
@@ -24,7 +25,8 @@ var ErrClosed = errors.New("producer closed")
 type Counts struct {
 	Sent   int64 // handed to Kafka (or POSTed, for the weather)
 	Acked  int64 // acknowledged by the broker (or the REST Proxy)
-	Failed int64 // delivery failed
+	Failed int64 // delivery failed for good (a permanent error)
+	Resent int64 // sent again after a failed attempt; each may be a duplicate
 }
 
 // Stats are a Producer's counters per kind of event.
@@ -35,19 +37,34 @@ type Stats struct {
 // Events returns the number of acknowledged events of every kind.
 func (s Stats) Events() int64 { return s.Arrivals.Acked + s.Turnstiles.Acked + s.Weather.Acked }
 
-type counters struct{ sent, acked, failed atomic.Int64 }
+type counters struct{ sent, acked, failed, resent atomic.Int64 }
 
 func (c *counters) snapshot() Counts {
-	return Counts{Sent: c.sent.Load(), Acked: c.acked.Load(), Failed: c.failed.Load()}
+	return Counts{Sent: c.sent.Load(), Acked: c.acked.Load(), Failed: c.failed.Load(), Resent: c.resent.Load()}
 }
 
 // Producer is a sim.Sink that produces the simulation's events. It is not
 // safe for concurrent use by several simulations.
+//
+// A record the Producer accepted is kept until Kafka acknowledges it: the
+// writers retry a batch in place while the broker is away, and a batch
+// whose delivery fails with a transient error is handed to them again, for
+// as long as the context given to New lives. kafka-go has no idempotent
+// producer, so a batch whose acknowledgement was lost is written twice; the
+// Resent counters say how many records may have been.
 type Producer struct {
 	cfg     Config
-	writer  *kafka.Writer // the turnstile topic: long runs of records
-	arrived *kafka.Writer // the arrivals topics: a few records each per batch
+	runCtx  context.Context // New's context: ends every retry
+	writer  *kafka.Writer   // the turnstile topic: long runs of records
+	arrived *kafka.Writer   // the arrivals topics: a few records each per batch
 	weather *weatherClient
+
+	kafkaOutage, proxyOutage *retry.Outage
+	ackedSignal              chan struct{} // a record was acknowledged or failed
+	resendMu                 sync.Mutex
+	resend                   []kafka.Message // failed transiently, to write again
+	resendSignal             chan struct{}
+	resenderDone             chan struct{}
 
 	arrivalKey, arrivalValue, turnstileKey, turnstileValue encodeFunc
 
@@ -88,31 +105,29 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	transport := &kafka.Transport{}
 	addr := kafka.TCP(cfg.Brokers...)
 	client := &kafka.Client{Addr: addr, Transport: transport, Timeout: 30 * time.Second}
-	if err := createTopics(ctx, client, addr, Topics(lines), cfg.Partitions); err != nil {
-		return nil, fmt.Errorf("%w (is Kafka reachable at %s?)", err, strings.Join(cfg.Brokers, ","))
+	brokers := strings.Join(cfg.Brokers, ",")
+	p := &Producer{
+		cfg: cfg, runCtx: ctx, slots: make(chan struct{}, cfg.MaxInFlight),
+		kafkaOutage: retry.NewOutage(cfg.Logger, "Kafka", brokers),
+		proxyOutage: retry.NewOutage(cfg.Logger, "REST Proxy", cfg.RESTProxy),
+		ackedSignal: make(chan struct{}, 1), resendSignal: make(chan struct{}, 1), resenderDone: make(chan struct{}),
+	}
+	err := retry.Do(ctx, nil, p.kafkaOutage, 0, func(ctx context.Context) error {
+		err := createTopics(ctx, client, addr, Topics(lines), cfg.Partitions)
+		if err != nil && !retry.TransientKafka(err) {
+			return retry.Permanent(err)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w (is Kafka reachable at %s?)", err, brokers)
 	}
 	reg, err := schema.NewRegistry(cfg.SchemaRegistry, nil)
 	if err != nil {
 		return nil, err
 	}
 	serde := schema.NewSerde(reg)
-	p := &Producer{cfg: cfg, slots: make(chan struct{}, cfg.MaxInFlight)}
-	for _, e := range []struct {
-		dst   *encodeFunc
-		topic string
-		key   bool
-		s     *schema.Schema
-	}{
-		// Every arrivals topic has the same schemas; the subject follows the
-		// topic, so each topic's subjects are registered as it is first used.
-		{&p.turnstileKey, topic.Turnstile, true, schema.TurnstileKey},
-		{&p.turnstileValue, topic.Turnstile, false, schema.TurnstileValue},
-	} {
-		if *e.dst, err = serde.Encoder(ctx, e.topic, e.key, e.s); err != nil {
-			return nil, err
-		}
-	}
-	if p.arrivalKey, p.arrivalValue, err = arrivalEncoders(ctx, serde, lines); err != nil {
+	if err := p.registerSchemas(ctx, serde, lines); err != nil {
 		return nil, err
 	}
 	if p.weather, err = newWeatherClient(cfg.RESTProxy); err != nil {
@@ -130,10 +145,54 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 			MaxAttempts:  cfg.MaxAttempts,
 			Async:        true,
 			Completion:   p.completed,
+			Logger:       kafka.LoggerFunc(p.writerLog),
+			ErrorLogger:  kafka.LoggerFunc(p.writerError),
 		}
 	}
 	p.writer, p.arrived = newWriter(1000), newWriter(arrivalBatchSize)
+	go p.resender()
 	return p, nil
+}
+
+// registerSchemas registers the turnstile and arrival schemas, retrying
+// while the Schema Registry is away. An answer the user must act on (409: an
+// incompatible schema under the subject; 422: an invalid schema) fails at
+// once.
+func (p *Producer) registerSchemas(ctx context.Context, serde *schema.Serde, lines []*sim.Line) error {
+	o := retry.NewOutage(p.cfg.Logger, "Schema Registry", p.cfg.SchemaRegistry)
+	err := retry.Do(ctx, nil, o, 0, func(ctx context.Context) error {
+		err := p.encoders(ctx, serde, lines)
+		var re *schema.RegistryError
+		if errors.As(err, &re) && !retry.TransientStatus(re.Status) {
+			return retry.Permanent(err)
+		}
+		return err
+	})
+	var re *schema.RegistryError
+	if errors.As(err, &re) && (re.Status == 409 || re.Status == 422) {
+		return fmt.Errorf("%w (the registry holds schemas of these subjects that the simulation's cannot follow: delete the subjects, or start from an empty stack)", err)
+	}
+	return err
+}
+
+func (p *Producer) encoders(ctx context.Context, serde *schema.Serde, lines []*sim.Line) (err error) {
+	for _, e := range []struct {
+		dst   *encodeFunc
+		topic string
+		key   bool
+		s     *schema.Schema
+	}{
+		// Every arrivals topic has the same schemas; the subject follows the
+		// topic, so each topic's subjects are registered as it is first used.
+		{&p.turnstileKey, topic.Turnstile, true, schema.TurnstileKey},
+		{&p.turnstileValue, topic.Turnstile, false, schema.TurnstileValue},
+	} {
+		if *e.dst, err = serde.Encoder(ctx, e.topic, e.key, e.s); err != nil {
+			return err
+		}
+	}
+	p.arrivalKey, p.arrivalValue, err = arrivalEncoders(ctx, serde, lines)
+	return err
 }
 
 // arrivalEncoders registers the arrival schemas under every arrivals topic's
@@ -157,12 +216,36 @@ func arrivalEncoders(ctx context.Context, serde *schema.Serde, lines []*sim.Line
 	return keyEnc, valEnc, nil
 }
 
+func (p *Producer) counters(t string) *counters {
+	if t == topic.Turnstile {
+		return &p.turnstiles
+	}
+	return &p.arrivals
+}
+
+// completed is the writers' completion callback. A transient failure hands
+// the batch to the resender and keeps its slots; a permanent one fails it.
 func (p *Producer) completed(msgs []kafka.Message, err error) {
-	for i := range msgs {
-		c := &p.arrivals
-		if msgs[i].Topic == topic.Turnstile {
-			c = &p.turnstiles
+	if len(msgs) == 0 {
+		return
+	}
+	if err != nil && !retry.IsPermanent(err) && retry.TransientKafka(err) && p.runCtx.Err() == nil && p.ctx.Err() == nil {
+		p.kafkaOutage.Fail(err, int64(len(p.slots)))
+		p.resendMu.Lock()
+		for _, m := range msgs {
+			// Only what the producer set: the writer's partition and offset
+			// fields of a failed attempt must not steer the next one.
+			p.resend = append(p.resend, kafka.Message{Topic: m.Topic, Key: m.Key, Value: m.Value})
 		}
+		p.resendMu.Unlock()
+		select {
+		case p.resendSignal <- struct{}{}:
+		default:
+		}
+		return
+	}
+	for i := range msgs {
+		c := p.counters(msgs[i].Topic)
 		if err != nil {
 			c.failed.Add(1)
 		} else {
@@ -172,7 +255,86 @@ func (p *Producer) completed(msgs []kafka.Message, err error) {
 	}
 	if err != nil {
 		e := fmt.Errorf("deliver %d records to %s: %w", len(msgs), msgs[0].Topic, err)
+		if !retry.IsPermanent(err) && !retry.TransientKafka(err) {
+			e = fmt.Errorf("%w (Kafka refused the records: check the topic's and the broker's configuration)", e)
+		}
 		p.failure.CompareAndSwap(nil, &e)
+	} else {
+		p.kafkaOutage.Recover(int64(len(p.slots) + len(msgs)))
+	}
+	select {
+	case p.ackedSignal <- struct{}{}:
+	default:
+	}
+}
+
+// writerError receives the writers' error logs: a failed attempt to write a
+// batch, which they retry, starts an outage.
+func (p *Producer) writerError(msg string, args ...any) {
+	if !strings.HasPrefix(msg, "error writing messages") {
+		p.cfg.Logger.Debug("kafka writer: " + fmt.Sprintf(msg, args...))
+		return
+	}
+	p.kafkaOutage.Fail(fmt.Errorf(msg, args...), int64(len(p.slots)))
+}
+
+// writerLog receives the writers' progress logs. A batch they try again
+// after a failed attempt counts as resent: the failed attempt may have been
+// stored, its acknowledgement lost.
+func (p *Producer) writerLog(msg string, args ...any) {
+	if !strings.HasPrefix(msg, "backing off") || len(args) < 3 {
+		return
+	}
+	// "backing off %s writing %d messages to %s (partition: %d)"
+	n, ok := args[1].(int)
+	t, tok := args[2].(string)
+	if ok && tok {
+		p.counters(t).resent.Add(int64(n))
+	}
+}
+
+// resender writes again the batches whose delivery failed transiently,
+// with a backoff between rounds, until the producer stops.
+func (p *Producer) resender() {
+	defer close(p.resenderDone)
+	var b retry.Backoff
+	for {
+		select {
+		case <-p.resendSignal:
+		case <-p.ctx.Done():
+			return
+		}
+		if !p.kafkaOutage.Active() {
+			b.Reset()
+		}
+		if retry.Sleep(p.ctx, b.Next()) != nil {
+			return
+		}
+		p.resendMu.Lock()
+		batch := p.resend
+		p.resend = nil
+		p.resendMu.Unlock()
+		var turnstiles, arrivals []kafka.Message
+		for _, m := range batch {
+			p.counters(m.Topic).resent.Add(1)
+			if m.Topic == topic.Turnstile {
+				turnstiles = append(turnstiles, m)
+			} else {
+				arrivals = append(arrivals, m)
+			}
+		}
+		for _, w := range []struct {
+			w    *kafka.Writer
+			msgs []kafka.Message
+		}{{p.writer, turnstiles}, {p.arrived, arrivals}} {
+			if len(w.msgs) == 0 {
+				continue
+			}
+			if err := w.w.WriteMessages(p.ctx, w.msgs...); err != nil {
+				// Only a stopped producer refuses an asynchronous write.
+				p.completed(w.msgs, retry.Permanent(fmt.Errorf("write again: %w", err)))
+			}
+		}
 	}
 }
 
@@ -203,6 +365,8 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 		case p.slots <- struct{}{}:
 		case <-p.ctx.Done():
 			return ErrClosed
+		case <-p.runCtx.Done():
+			return p.runCtx.Err()
 		}
 	}
 	c.sent.Add(1)
@@ -300,14 +464,31 @@ func (p *Producer) Turnstile(e sim.TurnstileEntry) error {
 	return p.send(&p.turnstiles, topic.Turnstile, p.lastKey, p.lastV)
 }
 
-// Weather POSTs the weather report to the REST Proxy and waits for its answer.
+// Weather POSTs the weather report to the REST Proxy and waits for its
+// answer. While the proxy (or the Kafka cluster behind it) is away it posts
+// again, with a backoff, until the proxy acknowledges the report or the
+// context given to New ends; an answer the request cannot change (a 4xx such
+// as a schema the registry refuses) fails at once.
 func (p *Producer) Weather(w sim.WeatherReport) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
 	p.weatherN.sent.Add(1)
-	if err := p.weather.post(p.ctx, w); err != nil {
+	ctx, stop := context.WithCancel(p.runCtx)
+	defer stop()
+	defer context.AfterFunc(p.ctx, stop)()
+	attempt := 0
+	err := retry.Do(ctx, nil, p.proxyOutage, 1, func(ctx context.Context) error {
+		if attempt++; attempt > 1 {
+			p.weatherN.resent.Add(1)
+		}
+		return p.weather.post(ctx, w)
+	})
+	if err != nil {
 		p.weatherN.failed.Add(1)
+		if ctx.Err() == nil {
+			err = fmt.Errorf("%w (the REST Proxy refused the weather report: check the weather schemas and the subjects' compatibility)", err)
+		}
 		return err
 	}
 	p.weatherN.acked.Add(1)
@@ -315,13 +496,18 @@ func (p *Producer) Weather(w sim.WeatherReport) error {
 }
 
 // Close flushes every record in flight and waits for its acknowledgement, as
-// long as ctx allows, then stops the producer. It returns the first delivery
-// error. It is safe to call more than once.
+// long as ctx allows (resending through an outage), then stops the
+// producer. It returns the first delivery error, or says how many records
+// were left unacknowledged when ctx ended first. It is safe to call more
+// than once.
 func (p *Producer) Close(ctx context.Context) error {
 	p.closeOne.Do(func() {
 		if err := p.Flush(); err != nil {
 			p.closeErr = err
 		}
+		waitErr := p.waitAcked(ctx)
+		p.cancel()
+		<-p.resenderDone
 		done := make(chan error, 1)
 		go func() {
 			arrived := make(chan error, 1)
@@ -332,18 +518,34 @@ func (p *Producer) Close(ctx context.Context) error {
 			}
 			done <- err
 		}()
+		if waitErr != nil {
+			// A batch the writers still retry would hold Close until the
+			// broker answers: leave them.
+			p.closeErr = errors.Join(p.closeErr, waitErr)
+			return
+		}
 		select {
 		case err := <-done:
-			if err != nil {
+			if err != nil && p.closeErr == nil {
 				p.closeErr = fmt.Errorf("flush producer: %w", err)
 			}
 		case <-ctx.Done():
-			p.closeErr = fmt.Errorf("flush producer: %d records unacknowledged: %w", len(p.slots), ctx.Err())
 		}
-		p.cancel()
 		if p.closeErr == nil {
 			p.closeErr = p.Err()
 		}
 	})
 	return p.closeErr
+}
+
+// waitAcked waits until no record is in flight or ctx ends.
+func (p *Producer) waitAcked(ctx context.Context) error {
+	for len(p.slots) > 0 {
+		select {
+		case <-p.ackedSignal:
+		case <-ctx.Done():
+			return fmt.Errorf("flush producer: %d records unacknowledged: %w", len(p.slots), ctx.Err())
+		}
+	}
+	return nil
 }

@@ -202,7 +202,7 @@ func TestConfigValidation(t *testing.T) {
 	}
 }
 
-func TestDeliveryFailureIsReportedNotLost(t *testing.T) {
+func TestCloseSaysHowManyRecordsAreStillHeldWhenItsContextEndsDuringAnOutage(t *testing.T) {
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {
 		t.Fatal(err)
@@ -217,15 +217,36 @@ func TestDeliveryFailureIsReportedNotLost(t *testing.T) {
 	}
 	cluster.Close()
 	e := sim.TurnstileEntry{Time: time.Unix(0, 0), StationID: 40380, StationName: "Clark/Lake", Line: sim.Blue}
-	_ = p.Turnstile(e)
-	err = p.Close(ctx)
-	if err == nil {
-		t.Fatal("Close returned nil after the broker went away")
+	if err := p.Turnstile(e); err != nil {
+		t.Fatal(err)
 	}
-	if st := p.Stats(); st.Turnstiles.Failed != 1 || st.Turnstiles.Acked != 0 {
-		t.Errorf("stats %+v, want 1 failed", st)
+	closeCtx, stopClose := context.WithCancel(ctx)
+	closed := make(chan error, 1)
+	go func() { closed <- p.Close(closeCtx) }()
+	waitFor(t, ctx, "the outage to be noticed", p.kafkaOutage.Active)
+	stopClose()
+	err = <-closed
+	if err == nil || !strings.Contains(err.Error(), "1 records unacknowledged") {
+		t.Fatalf("Close = %v, want it to say 1 record is unacknowledged", err)
+	}
+	if st := p.Stats(); st.Turnstiles.Acked != 0 || st.Turnstiles.Sent != 1 {
+		t.Errorf("stats %+v, want 1 sent, 0 acknowledged", st)
 	}
 	if err := p.Turnstile(e); err == nil {
-		t.Error("producing after a failure and Close succeeded")
+		t.Error("producing after Close succeeded")
+	}
+}
+
+// waitFor polls cond until it holds, failing the test when ctx ends first.
+func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s: %v", what, ctx.Err())
+		case <-tick.C:
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/schema"
 	"github.com/ctalab/ctalab/app/sim"
 	"github.com/ctalab/ctalab/app/topic"
@@ -74,7 +75,7 @@ func (c *weatherClient) post(ctx context.Context, w sim.WeatherReport) error {
 	c.mu.Unlock()
 	body, err := json.Marshal(req)
 	if err != nil {
-		return fmt.Errorf("encode weather request: %w", err)
+		return retry.Permanent(fmt.Errorf("encode weather request: %w", err))
 	}
 	var resp produceResponse
 	if err := c.do(ctx, body, &resp); err != nil {
@@ -86,7 +87,16 @@ func (c *weatherClient) post(ctx context.Context, w sim.WeatherReport) error {
 			if o.Error != nil {
 				msg = *o.Error
 			}
-			return fmt.Errorf("post weather to the REST Proxy: record rejected: %s", msg)
+			err := fmt.Errorf("post weather to the REST Proxy: record rejected: %s", msg)
+			// The proxy sets a record's code from the producer's exception
+			// (kafka-rest ProduceTask / KafkaExceptionMapper): 50003 for a
+			// RetriableException (the cluster is away or busy), 50002 for
+			// any other Kafka error and 4xxxx for authorization: only the
+			// first goes away by itself.
+			if o.ErrorCode != nil && *o.ErrorCode != 50003 {
+				return retry.Permanent(fmt.Errorf("%w (error %d: Kafka refused the record; check the weather topic's configuration)", err, *o.ErrorCode))
+			}
+			return err
 		}
 	}
 	if resp.KeySchemaID != nil && resp.ValueSchemaID != nil {
@@ -97,43 +107,36 @@ func (c *weatherClient) post(ctx context.Context, w sim.WeatherReport) error {
 	return nil
 }
 
-// do sends the request, retrying connection failures and 5xx answers a few
-// times with a short backoff; a 4xx answer is final.
+// do sends the request once. A connection failure, a timeout and a
+// transient status (5xx, 408, 429) are returned as they are, to be retried;
+// any other answer but 200 is marked permanent: the request itself is wrong
+// (e.g. 422 "Conversion of JSON to Avro failed", 40403 "Schema not found";
+// https://docs.confluent.io/platform/7.9/kafka-rest/api.html#errors).
 func (c *weatherClient) do(ctx context.Context, body []byte, out *produceResponse) error {
-	var last error
-	for attempt := range 4 {
-		if attempt > 0 {
-			select {
-			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-		if err != nil {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return retry.Permanent(err)
+	}
+	req.Header.Set("Content-Type", avroV2)
+	req.Header.Set("Accept", "application/vnd.kafka.v2+json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		err := fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
+		if retry.TransientStatus(resp.StatusCode) {
 			return err
 		}
-		req.Header.Set("Content-Type", avroV2)
-		req.Header.Set("Accept", "application/vnd.kafka.v2+json")
-		resp, err := c.http.Do(req)
-		if err != nil {
-			last = err
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-		resp.Body.Close()
-		if err != nil {
-			last = err
-			continue
-		}
-		if resp.StatusCode >= 500 {
-			last = fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
-			continue
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
-		}
-		return json.Unmarshal(b, out)
+		return retry.Permanent(err)
 	}
-	return last
+	if err := json.Unmarshal(b, out); err != nil {
+		return retry.Permanent(fmt.Errorf("decode answer %q: %w", b, err))
+	}
+	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ctalab/ctalab/app/retry"
 )
 
 // Name is the connector's name, as in the original project.
@@ -152,7 +154,32 @@ func NewClient(cfg Config) (*Client, error) {
 // Ensure creates the connector when it is missing and updates it when its
 // configuration differs, then waits until the connector and its task run. A
 // connector or task in state FAILED ends the wait with a *FailedError.
+//
+// While Connect is unreachable or answers with a transient status (5xx, or
+// 409 while its group rebalances: "409 Conflict - rebalance is in
+// process", https://kafka.apache.org/39/documentation.html#connect_rest), it
+// starts again, with a backoff, until ctx ends. Any other 4xx (400: the
+// configuration is invalid) ends it at once.
 func (c *Client) Ensure(ctx context.Context) error {
+	o := retry.NewOutage(c.cfg.Logger, "Kafka Connect", c.base)
+	err := retry.Do(ctx, nil, o, 0, func(ctx context.Context) error {
+		err := c.ensureOnce(ctx)
+		var ce *ConnectError
+		var fe *FailedError
+		switch {
+		case err == nil || ctx.Err() != nil:
+			return err
+		case errors.As(err, &fe):
+			return retry.Permanent(err)
+		case errors.As(err, &ce) && !retry.TransientStatus(ce.Status) && ce.Status != http.StatusConflict:
+			return retry.Permanent(fmt.Errorf("%w (Connect refused the connector's configuration: check the JDBC URL and credentials)", err))
+		}
+		return err
+	})
+	return err
+}
+
+func (c *Client) ensureOnce(ctx context.Context) error {
 	want := Definition(c.cfg)
 	var have map[string]string
 	err := c.do(ctx, http.MethodGet, "/connectors/"+Name+"/config", nil, &have)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +26,10 @@ type workerDouble struct {
 	state   string
 	trace   string
 	running int // status polls before RUNNING
+	// unavailable answers the first requests with these statuses, as a
+	// worker that is starting (503) or rebalancing (409) does
+	unavailable []int
+	invalid     string // POST and PUT answer 400 with this message
 }
 
 func (w *workerDouble) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
@@ -34,6 +39,18 @@ func (w *workerDouble) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	if r.Body != nil && len(b) > 0 && r.Header.Get("Content-Type") != "application/json" {
 		rw.WriteHeader(415)
+		return
+	}
+	if len(w.unavailable) > 0 {
+		code := w.unavailable[0]
+		w.unavailable = w.unavailable[1:]
+		rw.WriteHeader(code)
+		_, _ = io.WriteString(rw, `{"error_code":`+strconv.Itoa(code)+`,"message":"Cannot complete request momentarily due to stalled herder"}`)
+		return
+	}
+	if w.invalid != "" && (r.Method == "POST" || r.Method == "PUT") {
+		rw.WriteHeader(400)
+		_, _ = io.WriteString(rw, `{"error_code":400,"message":`+quote(w.invalid)+`}`)
 		return
 	}
 	notFound := func(msg string) {
@@ -141,5 +158,73 @@ func TestConfigValidation(t *testing.T) {
 		if _, err := NewClient(c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
+	}
+}
+
+func TestEnsureWaitsOutAStartingOrRebalancingWorker(t *testing.T) {
+	w := &workerDouble{state: "RUNNING", unavailable: []int{503, 503, 409, 500}}
+	c := client(t, w)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := c.Ensure(ctx); err != nil {
+		t.Fatalf("Ensure = %v, want the connector created once the worker answers", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.config == nil || w.config["connector.class"] != "io.confluent.connect.jdbc.JdbcSourceConnector" {
+		t.Errorf("connector not created: %v", w.config)
+	}
+	if got := slices.Index(w.calls, "POST /connectors"); got != 5 {
+		t.Errorf("calls %v: want four refused GETs, one GET answered 404, then the POST", w.calls)
+	}
+}
+
+func TestEnsureFailsAtOnceWhenConnectRefusesTheConfiguration(t *testing.T) {
+	w := &workerDouble{state: "RUNNING", invalid: "Connector configuration is invalid and contains the following 1 error(s):\nInvalid value for connection.url"}
+	c := client(t, w)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := c.Ensure(ctx)
+	if err == nil || !strings.Contains(err.Error(), "Connector configuration is invalid") || ctx.Err() != nil {
+		t.Fatalf("Ensure = %v, want Connect's 400 message at once", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	posts := 0
+	for _, c := range w.calls {
+		if c == "POST /connectors" {
+			posts++
+		}
+	}
+	if posts != 1 {
+		t.Errorf("%d POSTs, want 1: a 400 is not retried", posts)
+	}
+}
+
+func TestEnsureEndsWithItsContextWhileConnectIsAway(t *testing.T) {
+	w := &workerDouble{state: "RUNNING"}
+	for range 1000 {
+		w.unavailable = append(w.unavailable, 503)
+	}
+	c := client(t, w)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Ensure(ctx) }()
+	for {
+		w.mu.Lock()
+		n := len(w.calls)
+		w.mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("Ensure ended while Connect answered 503: %v", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Ensure = %v, want context.Canceled", err)
 	}
 }

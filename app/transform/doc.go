@@ -9,5 +9,7 @@
 // output is keyed by {"line", "station_id"}, so compaction keeps both lines
 // of Clark/Lake and Roosevelt. Offsets are committed after the output is
 // acknowledged: a restart may write a record again, which the compacted,
-// keyed output absorbs.
+// keyed output absorbs. For the same reason an outage of Kafka, a failed
+// offset commit or a rebalance does not stop it: it starts again from the
+// committed offsets once the cluster answers.
 package transform

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/topic"
 )
 
@@ -141,23 +143,76 @@ func (t *Transformer) Stats() Stats {
 }
 
 // Run creates the output topic (compacted, one partition) when missing, then
-// consumes until ctx ends. It returns nil when ctx ends and an error when
-// Kafka fails in a way retrying does not fix.
+// consumes until ctx ends, when it returns nil. Kafka going away, a failed
+// write, a failed offset commit or a rebalance does not end it: it logs the
+// outage, closes its reader and writer, and starts again from the group's
+// committed offsets, so records read but not committed are transformed again
+// (the output is keyed and compacted: a repeat replaces an equal record). It
+// returns an error only when Kafka refuses in a way retrying does not fix.
 func (t *Transformer) Run(ctx context.Context) error {
 	log := t.cfg.Logger
 	transport := &kafka.Transport{}
 	addr := kafka.TCP(t.cfg.Brokers...)
+	where := strings.Join(t.cfg.Brokers, ",")
+	outage := retry.NewOutage(log, "Kafka", where)
 	client := &kafka.Client{Addr: addr, Transport: transport, Timeout: 30 * time.Second}
-	resp, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{Addr: addr, Topics: []kafka.TopicConfig{{
-		Topic: t.cfg.Output, NumPartitions: 1, ReplicationFactor: 1,
-		ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
-	}}})
+	err := retry.Do(ctx, nil, outage, 0, func(ctx context.Context) error {
+		resp, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{Addr: addr, Topics: []kafka.TopicConfig{{
+			Topic: t.cfg.Output, NumPartitions: 1, ReplicationFactor: 1,
+			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
+		}}})
+		if err == nil {
+			if err = resp.Errors[t.cfg.Output]; errors.Is(err, kafka.TopicAlreadyExists) {
+				err = nil
+			}
+		}
+		if err != nil && !retry.TransientKafka(err) {
+			return retry.Permanent(err)
+		}
+		return err
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
 	if err != nil {
-		return fmt.Errorf("create topic %s: %w (is Kafka reachable at %s?)", t.cfg.Output, err, strings.Join(t.cfg.Brokers, ","))
+		return fmt.Errorf("create topic %s: %w (is Kafka reachable at %s?)", t.cfg.Output, err, where)
 	}
-	if err := resp.Errors[t.cfg.Output]; err != nil && !errors.Is(err, kafka.TopicAlreadyExists) {
-		return fmt.Errorf("create topic %s: %w", t.cfg.Output, err)
+	log.Info("transforming", "from", t.cfg.Input, "to", t.cfg.Output, "group", t.cfg.GroupID)
+	var b retry.Backoff
+	for {
+		progressed, err := t.session(ctx, addr, transport)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if progressed {
+			b.Reset()
+		}
+		if retry.IsPermanent(err) {
+			return err
+		}
+		outage.Fail(err, 0)
+		log.Debug("restarting from the committed offsets", "err", err)
+		if retry.Sleep(ctx, b.Next()) != nil {
+			return nil
+		}
+		// The next session starts once the cluster answers again.
+		err = retry.Do(ctx, &b, outage, 0, func(ctx context.Context) error {
+			_, err := client.Metadata(ctx, &kafka.MetadataRequest{Addr: addr, Topics: []string{t.cfg.Input}})
+			return err
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
+}
+
+// session reads, transforms, writes and commits until an error; progressed
+// says whether it committed any offset. An error marked permanent ends Run.
+func (t *Transformer) session(ctx context.Context, addr net.Addr, transport *kafka.Transport) (progressed bool, err error) {
+	log := t.cfg.Logger
 	w := &kafka.Writer{Addr: addr, Transport: transport, Topic: t.cfg.Output, RequiredAcks: kafka.RequireAll, BatchTimeout: 5 * time.Millisecond, Balancer: &kafka.Murmur2Balancer{}}
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers: t.cfg.Brokers, GroupID: t.cfg.GroupID, Topic: t.cfg.Input,
@@ -168,14 +223,16 @@ func (t *Transformer) Run(ctx context.Context) error {
 	// left in its group stalls the next rebalance.
 	defer w.Close()
 	defer r.Close()
-	log.Info("transforming", "from", t.cfg.Input, "to", t.cfg.Output, "group", t.cfg.GroupID)
+	classify := func(err error) error {
+		if !retry.TransientKafka(err) {
+			return retry.Permanent(err)
+		}
+		return err
+	}
 	for {
 		m, err := r.FetchMessage(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("fetch from %s: %w", t.cfg.Input, err)
+			return progressed, classify(fmt.Errorf("fetch from %s: %w", t.cfg.Input, err))
 		}
 		t.consumed.Add(1)
 		key, value, err := Transform(m.Value)
@@ -189,18 +246,15 @@ func (t *Transformer) Run(ctx context.Context) error {
 			kb, _ := json.Marshal(key)
 			vb, _ := json.Marshal(value)
 			if err := w.WriteMessages(ctx, kafka.Message{Key: kb, Value: vb}); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return fmt.Errorf("write to %s: %w", t.cfg.Output, err)
+				return progressed, classify(fmt.Errorf("write to %s: %w", t.cfg.Output, err))
 			}
 			t.written.Add(1)
 		}
+		// A failed commit (a rebalance, a coordinator that moved) is never
+		// permanent: the next session re-reads from the committed offset.
 		if err := r.CommitMessages(ctx, m); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("commit offset %d of %s: %w", m.Offset, t.cfg.Input, err)
+			return progressed, fmt.Errorf("commit offset %d of %s: %w", m.Offset, t.cfg.Input, err)
 		}
+		progressed = true
 	}
 }

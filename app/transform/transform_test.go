@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -141,21 +142,28 @@ func TestTransformerWritesEveryLineStationOnceKeyedByLine(t *testing.T) {
 	}
 }
 
-func TestRunWithoutKafkaSaysWhereItLooked(t *testing.T) {
+func TestRunWithoutKafkaSaysWhereItLooksAndKeepsTryingUntilStopped(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
-	tr, err := New(Config{Brokers: []string{addr}})
+	var logs logBuffer
+	tr, err := New(Config{Brokers: []string{addr}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
-	err = tr.Run(ctx)
-	if err == nil || !strings.Contains(err.Error(), "is Kafka reachable at "+addr+"?") {
-		t.Fatalf("Run without Kafka: %v, want an error asking whether Kafka is reachable at %s", err, addr)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- tr.Run(runCtx) }()
+	waitFor(t, ctx, done, "the outage's Warn line", func() bool {
+		return strings.Contains(logs.String(), `level=WARN msg="Kafka unreachable at `+addr+`, retrying"`)
+	})
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("Run stopped by its context = %v, want nil", err)
 	}
 }

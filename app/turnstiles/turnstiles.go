@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/topic"
 )
 
@@ -82,7 +83,40 @@ func NewClient(cfg Config) (*Client, error) {
 
 // Ensure creates the stream and the table unless they exist. New queries
 // read their source from the earliest offset.
+//
+// While ksqlDB is unreachable or answers with a transient status (5xx, e.g.
+// 503 while the server is not ready; 408; 429) it starts again from the
+// listing, with a backoff, until ctx ends, so a statement applied before an
+// outage is not submitted twice. A statement error (400) ends it at once with
+// ksqlDB's message.
 func (c *Client) Ensure(ctx context.Context) error {
+	o := retry.NewOutage(c.cfg.Logger, "ksqlDB", c.base)
+	return retry.Do(ctx, nil, o, 0, func(ctx context.Context) error {
+		err := c.ensureOnce(ctx)
+		var e *Error
+		var transient *transientError
+		switch {
+		case err == nil || ctx.Err() != nil:
+			return err
+		case errors.As(err, &e):
+			if retry.TransientStatus(e.Status) {
+				return err
+			}
+			return retry.Permanent(err)
+		case errors.As(err, &transient):
+			return err
+		}
+		return retry.Permanent(err)
+	})
+}
+
+// transientError is a failure to reach ksqlDB or to read its answer.
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
+
+func (c *Client) ensureOnce(ctx context.Context) error {
 	ents, err := c.Execute(ctx, "SHOW STREAMS; SHOW TABLES;", nil)
 	if err != nil {
 		return fmt.Errorf("list ksqlDB sources: %w", err)
@@ -141,12 +175,12 @@ func (c *Client) Execute(ctx context.Context, ksql string, props map[string]stri
 	req.Header.Set("Accept", "application/vnd.ksql.v1+json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w (is ksqlDB running at %s?)", err, c.base)
+		return nil, &transientError{fmt.Errorf("%w (is ksqlDB running at %s?)", err, c.base)}
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return nil, err
+		return nil, &transientError{err}
 	}
 	if resp.StatusCode != http.StatusOK {
 		e := &Error{Status: resp.StatusCode}

@@ -16,6 +16,8 @@ type serverDouble struct {
 	streams, tables []string
 	posted          []map[string]any
 	refuse          string
+	unavailable     int // answer the first requests 503, as a server not ready yet
+	requests        int
 }
 
 func (s *serverDouble) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -23,6 +25,11 @@ func (s *serverDouble) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	_ = json.Unmarshal(b, &req)
 	ksql := req["ksql"].(string)
+	if s.requests++; s.requests <= s.unavailable {
+		w.WriteHeader(503)
+		_, _ = io.WriteString(w, `{"@type":"generic_error","error_code":50300,"message":"The server has not finished starting"}`)
+		return
+	}
 	if strings.HasPrefix(ksql, "SHOW STREAMS") {
 		src := func(names []string) string {
 			var parts []string
@@ -87,5 +94,25 @@ func TestEnsureReportsKsqlDBsMessageVerbatim(t *testing.T) {
 	err := ensure(t, &serverDouble{refuse: "Invalid config variable(s) in the WITH clause: KEY"})
 	if err == nil || !strings.Contains(err.Error(), "Invalid config variable(s) in the WITH clause: KEY") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestEnsureWaitsForAServerThatIsNotReadyAndSubmitsOnce(t *testing.T) {
+	s := &serverDouble{unavailable: 3}
+	if err := ensure(t, s); err != nil {
+		t.Fatalf("Ensure = %v, want success once the server answers", err)
+	}
+	if s.requests != 5 || len(s.posted) != 1 {
+		t.Errorf("%d requests and %d submissions, want 3 refused, 1 listing, 1 submission", s.requests, len(s.posted))
+	}
+}
+
+func TestEnsureDoesNotRetryAStatementError(t *testing.T) {
+	s := &serverDouble{refuse: "Invalid config variable(s) in the WITH clause: KEY"}
+	if err := ensure(t, s); err == nil {
+		t.Fatal("Ensure succeeded though the statement was refused")
+	}
+	if len(s.posted) != 1 {
+		t.Errorf("%d submissions, want 1: a 400 is not retried", len(s.posted))
 	}
 }
