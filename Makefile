@@ -51,7 +51,13 @@ golden:
 ##            that a race report or a panic outside a spec reaches the log of the process it ended.
 GINKGO_PROCS ?= $(shell nproc 2>/dev/null || echo 2)
 scenarios:
-	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) $(if $(CI),--no-color) --output-interceptor-mode=none --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m ./scenarios
+	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race --procs=$(GINKGO_PROCS) $(if $(CI),--no-color) --output-interceptor-mode=none --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m --label-filter='!chaos' ./scenarios
+
+## chaos: the chaos spec alone: a weekday replay during which the lab process is killed with SIGKILL
+##        and restarted CHAOS_KILLS times (default 10) at CHAOS_SEED's points (default 42); about 10 minutes
+.PHONY: chaos
+chaos:
+	$(GO) run github.com/onsi/ginkgo/v2/ginkgo -race $(if $(CI),--no-color) --output-interceptor-mode=none --trace --poll-progress-after=120s --timeout=60m --label-filter=chaos -v ./scenarios
 
 FORCE:
 

@@ -25,11 +25,17 @@ import (
 // pipeline never stops, and afterwards no acknowledged event is missing
 // from any topic and TURNSTILE_SUMMARY and the dashboard count what the
 // turnstile topic holds (see delivery_test.go for why repeats are counted,
-// not forbidden). Run it on its own with --label-filter=chaos; CHAOS_SEED
-// picks other kill points and delays (default 42).
+// not forbidden). It is left out of "make scenarios"; run it with
+// "make chaos" (--label-filter=chaos). CHAOS_SEED picks other kill points
+// and delays (default 42), CHAOS_KILLS the number of kills (default 10).
 var _ = Describe("Chaos during a weekday replay", Label("chaos"), func() {
 	It("loses no acknowledged event when the lab is killed with SIGKILL and restarted several times", func(ctx SpecContext) {
-		const kills = 3
+		kills := 10
+		if v := os.Getenv("CHAOS_KILLS"); v != "" {
+			n, err := strconv.Atoi(v)
+			Expect(err).NotTo(HaveOccurred(), "CHAOS_KILLS")
+			kills = n
+		}
 		seed := uint64(42)
 		if v := os.Getenv("CHAOS_SEED"); v != "" {
 			n, err := strconv.ParseUint(v, 10, 64)
