@@ -144,23 +144,4 @@ func validateWorkerKeys(props map[string]string, values map[string]*configValue)
 			values["header.converter"].addError("Invalid value " + cls + " for configuration header.converter: Class " + cls + " could not be found.")
 		}
 	}
-	// No transformations or predicates are installed on this worker.
-	for _, k := range []string{"transforms", "predicates"} {
-		v, _ := values[k].Value.([]string)
-		for _, alias := range v {
-			typ := strings.TrimSpace(props[k+"."+alias+".type"])
-			if typ == "" {
-				values[k].addError("Invalid value null for configuration " + k + "." + alias + ".type: Not a " + singular(k) + " class")
-				continue
-			}
-			values[k].addError("Invalid value " + typ + " for configuration " + k + "." + alias + ".type: Class " + typ + " could not be found.")
-		}
-	}
-}
-
-func singular(k string) string {
-	if k == "transforms" {
-		return "Transformation"
-	}
-	return "Predicate"
 }

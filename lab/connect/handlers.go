@@ -265,6 +265,7 @@ type pluginInfo struct {
 func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
 	out := []pluginInfo{{Class: jdbcSourceClass, Type: "source", Version: jdbcSourceVersion}}
 	if strings.EqualFold(r.URL.Query().Get("connectorsOnly"), "false") {
+		out = append(out, transformPluginInfos()...)
 		out = append(out,
 			pluginInfo{Class: jsonConverterClass, Type: "converter", Version: kafkaVersion},
 			pluginInfo{Class: jsonConverterClass, Type: "header_converter", Version: kafkaVersion},
