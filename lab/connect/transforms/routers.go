@@ -147,10 +147,11 @@ func (t *timestampRouter) Apply(r *Record) (*Record, error) {
 	return c, nil
 }
 
-// A subset of java.text.SimpleDateFormat, in UTC: the letters y M d H k K
-// h m s S E a D and quoted literals. A letter SimpleDateFormat knows but
-// this worker does not format is refused when the transformation is
-// configured.
+// A subset of java.text.SimpleDateFormat, in UTC: the letters y Y M d H k
+// K h m s S E a D and quoted literals. Y is the week year of the en_US
+// locale (weeks start on Sunday; week 1 holds January 1). A letter
+// SimpleDateFormat knows but this worker does not format is refused when
+// the transformation is configured.
 
 type dateToken struct {
 	letter byte // 0 for literal text
@@ -193,8 +194,8 @@ func parseSimpleDateFormat(p string) ([]dateToken, error) {
 			for i+n < len(p) && p[i+n] == c {
 				n++
 			}
-			if !strings.ContainsRune("yMdHkKhmsSEaD", rune(c)) {
-				if strings.ContainsRune("GLwWFuzZXYc", rune(c)) {
+			if !strings.ContainsRune("yYMdHkKhmsSEaD", rune(c)) {
+				if strings.ContainsRune("GLwWFuzZXc", rune(c)) {
 					return nil, &Error{Class: IllegalArgument, Msg: fmt.Sprintf("Pattern letter '%c' is not supported by this worker's SimpleDateFormat", c)}
 				}
 				return nil, &Error{Class: IllegalArgument, Msg: fmt.Sprintf("Illegal pattern character '%c'", c)}
@@ -228,6 +229,13 @@ func formatSimpleDate(toks []dateToken, t time.Time) string {
 				b.WriteString(pad(t.Year()%100, 2))
 			} else {
 				b.WriteString(pad(t.Year(), tk.count))
+			}
+		case 'Y':
+			y := weekYear(t)
+			if tk.count == 2 {
+				b.WriteString(pad(y%100, 2))
+			} else {
+				b.WriteString(pad(y, tk.count))
 			}
 		case 'M':
 			switch {
@@ -279,4 +287,14 @@ func formatSimpleDate(toks []dateToken, t time.Time) string {
 		}
 	}
 	return b.String()
+}
+
+// weekYear is the en_US week year: a late-December day whose Sunday-based
+// week holds January 1 belongs to the next year.
+func weekYear(t time.Time) int {
+	saturday := t.AddDate(0, 0, 6-int(t.Weekday()))
+	if saturday.Year() > t.Year() {
+		return t.Year() + 1
+	}
+	return t.Year()
 }
