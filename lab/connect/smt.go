@@ -1,13 +1,11 @@
 package connect
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/connect/data"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/connect/transforms"
@@ -298,8 +296,8 @@ func (w *Worker) SkippedRecords(connector string) int64 {
 }
 
 // producerRecord converts a transformed record with the task's converters.
-// Header values go through SimpleHeaderConverter, which writes strings as
-// UTF-8 and other primitives as their string form.
+// Header values go through SimpleHeaderConverter (Values.convertToString,
+// UTF-8).
 func (t *sourceTask) producerRecord(r *transforms.Record) *kgo.Record {
 	rec := &kgo.Record{
 		Topic: r.Topic,
@@ -312,26 +310,11 @@ func (t *sourceTask) producerRecord(r *transforms.Record) *kgo.Record {
 	for _, h := range r.Headers {
 		var v []byte
 		if h.Value != nil {
-			v = []byte(simpleHeaderString(h.Value))
+			v = []byte(transforms.ValuesString(h.Value))
 		}
 		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Key, Value: v})
 	}
 	return rec
-}
-
-// simpleHeaderString is Values.convertToString for primitive values.
-func simpleHeaderString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float32:
-		return data.FormatJavaDouble(float64(x), 32)
-	case float64:
-		return data.FormatJavaDouble(x, 64)
-	case []byte:
-		return base64.StdEncoding.EncodeToString(x)
-	}
-	return fmt.Sprint(v)
 }
 
 // transformPluginInfos lists the installed transformations, then the

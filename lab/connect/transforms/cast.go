@@ -398,16 +398,16 @@ func parseJavaFloat(s string, single bool) (float64, error) {
 	return f, nil
 }
 
-// castToString is Cast.castToString: dates in the ISO-like formats of
-// Values.dateFormatFor, bytes in base64, the rest as toString.
+// castToString is Cast.castToString: dates as Values.dateFormatFor
+// formats them, bytes in base64, the rest as toString.
 func castToString(v any) string {
 	switch x := v.(type) {
 	case data.Date:
-		return unixMilli(int64(x.Days) * 86400000).Format("2006-01-02")
+		return javaDateString(int64(x.Days) * 86400000)
 	case data.Time:
-		return unixMilli(int64(x.Millis)).Format("15:04:05.000Z")
+		return javaDateString(int64(x.Millis))
 	case data.Timestamp:
-		return x.T.UTC().Format("2006-01-02T15:04:05.000Z")
+		return javaDateString(x.T.UnixMilli())
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	case data.Decimal:
