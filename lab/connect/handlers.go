@@ -277,6 +277,10 @@ func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Worker) handlePluginConfig(rw http.ResponseWriter, _ *http.Request, class string) {
+	if out, ok := transformPluginConfig(class); ok {
+		writeJSON(rw, http.StatusOK, out)
+		return
+	}
 	if knownConnector(class) == "" {
 		writeError(rw, notFound("Unknown plugin "+class+"."))
 		return

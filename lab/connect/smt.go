@@ -328,3 +328,19 @@ func transformPluginInfos() []pluginInfo {
 	}
 	return out
 }
+
+// transformPluginConfig is GET /connector-plugins/{plugin}/config for a
+// transformation or predicate: its own ConfigDef keys in definition order
+// (AbstractHerder.connectorPluginConfig), ungrouped.
+func transformPluginConfig(class string) ([]*configKeyInfo, bool) {
+	p, ok := transforms.Lookup(class)
+	if !ok {
+		return nil, false
+	}
+	out := []*configKeyInfo{}
+	for _, k := range p.Config {
+		ck := configKey{Name: k.Name, Type: configType(k.Type), Required: k.Required, Default: k.Default, Importance: k.Importance, Doc: k.Doc, Width: "NONE"}
+		out = append(out, ck.info())
+	}
+	return out, true
+}

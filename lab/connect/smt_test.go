@@ -205,3 +205,29 @@ func TestPluginListIncludesTransformsAndPredicates(t *testing.T) {
 		t.Errorf("connectors only = %+v", only)
 	}
 }
+
+// Headers added by a transformation reach Kafka as SimpleHeaderConverter
+// writes them (InsertHeader, Kafka 3.9 docs #connect_transforms), and
+// RegexRouter sends the records to a topic the worker creates.
+func TestTransformedHeadersAndTopicReachKafka(t *testing.T) {
+	db := newTestDB(t, sharedPostgres(t))
+	b := startBroker(t)
+	wk := startWorker(t, b)
+	cfg := referenceConfig(db)
+	cfg["transforms"] = "hdr,route"
+	cfg["transforms.hdr.type"] = "org.apache.kafka.connect.transforms.InsertHeader"
+	cfg["transforms.hdr.header"] = "source"
+	cfg["transforms.hdr.value.literal"] = "cta"
+	cfg["transforms.route.type"] = "org.apache.kafka.connect.transforms.RegexRouter"
+	cfg["transforms.route.regex"] = "org\\.chicago\\.cta\\.(.*)"
+	cfg["transforms.route.replacement"] = "cta_$1"
+	createStations(t, wk, cfg)
+	vals := waitRecords(t, b, "cta_stations", 230)
+	if vals[0] != austinJSON {
+		t.Errorf("first record = %s", vals[0])
+	}
+	recs := readTopic(t, b, "cta_stations")
+	if h := recs[0].Headers; len(h) != 1 || h[0].Key != "source" || string(h[0].Value) != "cta" {
+		t.Errorf("headers = %+v", h)
+	}
+}
