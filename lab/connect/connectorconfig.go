@@ -48,9 +48,9 @@ func sourceConnectorConfigDef() *configDef {
 		Doc:       "The action that Connect should take on the connector when changes in external configuration providers result in a change in the connector's configuration properties.",
 		Validator: validStringIgnoreCase("none", "restart")})
 	d.define(configKey{Name: "transforms", Type: cfgList, Default: []string{}, Importance: "LOW", Group: "Transforms", Order: 1, Width: "LONG", Display: "Transforms",
-		Doc: "Aliases for the transformations to be applied to records."})
+		Doc: "Aliases for the transformations to be applied to records.", FullValidator: uniqueAliases("transforms")})
 	d.define(configKey{Name: "predicates", Type: cfgList, Default: []string{}, Importance: "LOW", Group: "Predicates", Order: 1, Width: "LONG", Display: "Predicates",
-		Doc: "Aliases for the predicates used by transformations."})
+		Doc: "Aliases for the predicates used by transformations.", FullValidator: uniqueAliases("predicates")})
 	const eh = "Error Handling"
 	d.define(configKey{Name: "errors.retry.timeout", Type: cfgLong, Default: int64(0), Importance: "MEDIUM", Group: eh, Order: 1, Width: "MEDIUM", Display: "Retry Timeout for Errors",
 		Doc: "The maximum duration in milliseconds that a failed operation will be reattempted."})
@@ -143,5 +143,21 @@ func validateWorkerKeys(props map[string]string, values map[string]*configValue)
 		if !installedHeaderConverters[cls] {
 			values["header.converter"].addError("Invalid value " + cls + " for configuration header.converter: Class " + cls + " could not be found.")
 		}
+	}
+}
+
+// uniqueAliases is ConnectorConfig.aliasValidator: an alias may appear only
+// once in transforms or predicates.
+func uniqueAliases(key string) func(any) string {
+	return func(v any) string {
+		l, _ := v.([]string)
+		seen := map[string]bool{}
+		for _, a := range l {
+			if seen[a] {
+				return "Invalid value [" + strings.Join(l, ", ") + "] for configuration " + key + ": Duplicate alias provided."
+			}
+			seen[a] = true
+		}
+		return ""
 	}
 }

@@ -54,7 +54,8 @@
 // The worker implements the Kafka Connect REST API and the JDBC source
 // settings a table-copying pipeline uses. Things it does not have are
 // refused in the real error shape rather than ignored: converters other
-// than JsonConverter, single message transforms and predicates ("Class ... could not be found."), the JDBC
+// than JsonConverter and transformation or predicate classes other than
+// Kafka's built-in ones ("Class ... could not be found."), the JDBC
 // query mode, and JDBC URLs for databases other than PostgreSQL ("No
 // suitable driver found"). Configuration errors, including an unset or
 // unknown mode, a missing incrementing or timestamp column and an
@@ -63,4 +64,18 @@
 // validation does. Destination topics that do not exist are created
 // with the broker's default partition count and replication factor, as a
 // broker with auto.create.topics.enable=true would do.
+//
+// # Transformations
+//
+// Every single message transformation and predicate that ships with
+// Apache Kafka 3.9 (package transforms) can be chained with "transforms",
+// "predicates", "transforms.<alias>.predicate" and ".negate", as
+// ConnectorConfig.enrich and transformationStages do: validation embeds
+// each alias's keys under "Transforms: <alias>" (or "Predicates: <alias>"),
+// and a source task runs the chain on every row before the converters. A
+// record the chain drops, or (errors.tolerance=all) a record a
+// transformation fails on, still moves the offset on; failures are logged
+// with errors.log.enable and counted in SkippedRecords. Under the default
+// errors.tolerance=none the task fails with "Tolerance exceeded in error
+// handler". Records and schemas are those of package data.
 package connect
