@@ -209,3 +209,31 @@ func TestPluginConfigOfATransformation(t *testing.T) {
 	r = wk.do(t, "GET", "/connector-plugins/org.example.Nope/config", nil)
 	expectError(t, r, 404, "Unknown plugin org.example.Nope.")
 }
+
+// field.syntax.version=V2 (KIP-821, ExtractField in Kafka 3.9) reads
+// nested fields with dotted paths and backticks around names with dots.
+func TestExtractFieldFollowsNestedPathsUnderV2(t *testing.T) {
+	stages := stagesOf(t, transformsOf("transforms", "x",
+		"transforms.x.type", "org.apache.kafka.connect.transforms.ExtractField$Value",
+		"transforms.x.field", "`foo.bar`.baz", "transforms.x.field.syntax.version", "V2"))
+	inner := schema{Type: typeStruct, Fields: []field{{Name: "baz", Schema: schema{Type: typeInt32}}}}
+	s := &schema{Type: typeStruct, Fields: []field{{Name: "foo.bar", Schema: inner}}}
+	v := &structValue{Schema: s, Values: []any{&structValue{Schema: &inner, Values: []any{int32(5)}}}}
+	out := runChain(t, stages, &transforms.Record{ValueSchema: s, Value: v})
+	expectJSON(t, "with schema", jsonOf(out.ValueSchema, out.Value, true), `{"schema":{"type":"int32","optional":false},"payload":5}`)
+	out = runChain(t, stages, &transforms.Record{Value: mapOf("foo.bar", mapOf("baz", int32(5)))})
+	expectJSON(t, "schemaless", jsonOf(out.ValueSchema, out.Value, false), `5`)
+
+	// Under V1 the same text is one field name.
+	v1 := stagesOf(t, transformsOf("transforms", "x",
+		"transforms.x.type", "org.apache.kafka.connect.transforms.ExtractField$Value", "transforms.x.field", "a.b"))
+	out = runChain(t, v1, &transforms.Record{Value: mapOf("a.b", "flat")})
+	expectJSON(t, "V1", jsonOf(out.ValueSchema, out.Value, false), `"flat"`)
+
+	_, err := buildStages(transformsOf("transforms", "x",
+		"transforms.x.type", "org.apache.kafka.connect.transforms.ExtractField$Value",
+		"transforms.x.field", "`foo.bar", "transforms.x.field.syntax.version", "V2"))
+	if err == nil || !strings.HasSuffix(err.Error(), "Incomplete backtick pair in path: [`foo.bar], consider adding a backslash before backtick at position 0 to escape it") {
+		t.Errorf("open backtick: %v", err)
+	}
+}

@@ -58,18 +58,6 @@ func fieldSyntaxKey() ConfigKey {
 		Validate: caseInsensitiveIn("V1", "V2")}
 }
 
-// fieldPath checks a field path under field.syntax.version. V1 paths are
-// plain names; a V2 path without dots or backticks is the same plain
-// name. Nested V2 paths are refused at configure time: this worker does
-// not resolve them.
-func fieldPath(c Config, key string) (string, error) {
-	p, _ := c.str(key)
-	if v, _ := c.str("field.syntax.version"); strings.EqualFold(v, "V2") && strings.ContainsAny(p, ".`") {
-		return "", configErr("Invalid value " + p + " for configuration " + key + ": nested field paths (field.syntax.version=V2) are not supported by this worker")
-	}
-	return p, nil
-}
-
 // ValueToKey.
 
 type valueToKey struct{ fields []string }
@@ -120,16 +108,19 @@ func (t *valueToKey) Apply(r *Record) (*Record, error) {
 // ExtractField.
 
 type extractField struct {
-	op    operand
-	field string
+	op   operand
+	orig string
+	path fieldPath
 }
 
 func newExtractField(op operand, c Config) (Transformation, error) {
-	f, err := fieldPath(c, "field")
+	f, _ := c.str("field")
+	v, _ := c.str("field.syntax.version")
+	path, err := parseFieldPath(f, strings.EqualFold(v, "V2"))
 	if err != nil {
 		return nil, err
 	}
-	return &extractField{op: op, field: f}, nil
+	return &extractField{op: op, orig: f, path: path}, nil
 }
 
 func (t *extractField) Apply(r *Record) (*Record, error) {
@@ -143,7 +134,10 @@ func (t *extractField) Apply(r *Record) (*Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		out, _ := m.Get(t.field)
+		out, err := t.path.mapValue(m)
+		if err != nil {
+			return nil, err
+		}
 		return t.op.with(r, nil, out), nil
 	}
 	var st *data.Struct
@@ -153,22 +147,19 @@ func (t *extractField) Apply(r *Record) (*Record, error) {
 			return nil, err
 		}
 	}
-	i := -1
-	if s.Type == data.StructType {
-		i = s.FieldIndex(t.field)
+	f := t.path.fieldFrom(s)
+	if f == nil {
+		return nil, &Error{Class: IllegalArgument, Msg: "Unknown field: " + t.orig}
 	}
-	if i < 0 {
-		return nil, &Error{Class: IllegalArgument, Msg: "Unknown field: " + t.field}
-	}
-	fs := s.Fields[i].Schema
+	fs := f.Schema
 	if st == nil {
 		return t.op.with(r, &fs, nil), nil
 	}
-	j := st.Schema.FieldIndex(t.field)
-	if j < 0 {
-		return nil, dataErr("%s is not a valid field name", t.field)
+	out, err := t.path.structValue(st)
+	if err != nil {
+		return nil, err
 	}
-	return t.op.with(r, &fs, st.Values[j]), nil
+	return t.op.with(r, &fs, out), nil
 }
 
 // HoistField.
