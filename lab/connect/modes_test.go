@@ -69,8 +69,9 @@ func TestTypeMappingAndTimestampIncrementing(t *testing.T) {
 	waitLastOffset(t, b, `["events",{"protocol":"1","table":"public.events"}]`, `{"timestamp_nanos":123456000,"incrementing":1,"timestamp":1704164645123}`)
 
 	// An update moves the timestamp: the row is read again; a new row too.
-	db.exec(t, `UPDATE events SET updated_at = '2024-01-03 00:00:00', small = 8 WHERE id = 1`)
-	db.exec(t, eventRow)
+	// Both commit together: a poll between them would move the offset past
+	// the new row's earlier timestamp, and the connector would never read it.
+	db.exec(t, `UPDATE events SET updated_at = '2024-01-03 00:00:00', small = 8 WHERE id = 1; `+eventRow)
 	vals = waitRecords(t, b, "ti.events", 3)
 	if !strings.Contains(vals[1], `"payload":{"id":2,`) || !strings.Contains(vals[2], `"payload":{"id":1,"updated_at":1704240000000,"small":8`) {
 		t.Errorf("after update:\n%s\n%s", vals[1], vals[2])

@@ -344,3 +344,35 @@ func transformPluginConfig(class string) ([]*configKeyInfo, bool) {
 	}
 	return out, true
 }
+
+// sourceRecordString renders the SourceRecord part of a row's record as
+// SourceRecord.toString does: the partition and offset maps in Java
+// HashMap order (protocol before table; timestamp_nanos, incrementing,
+// timestamp), and a null offset in bulk mode.
+func sourceRecordString(q *querier, off tableOffset) string {
+	var b strings.Builder
+	b.WriteString("sourcePartition={")
+	for i, e := range q.partition {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s=%v", e.k, e.v)
+	}
+	b.WriteString("}, sourceOffset=")
+	if q.mode == modeBulk {
+		b.WriteString("null")
+		return b.String()
+	}
+	var parts []string
+	if off.Timestamp != nil {
+		parts = append(parts, fmt.Sprintf("timestamp_nanos=%d", off.Timestamp.Nanosecond()))
+	}
+	if off.Incrementing != nil {
+		parts = append(parts, fmt.Sprintf("incrementing=%d", *off.Incrementing))
+	}
+	if off.Timestamp != nil {
+		parts = append(parts, fmt.Sprintf("timestamp=%d", off.Timestamp.UnixMilli()))
+	}
+	b.WriteString("{" + strings.Join(parts, ", ") + "}")
+	return b.String()
+}

@@ -276,7 +276,11 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 				return &taskError{msg: err.Error()}
 			}
 		}
-		out, err := t.transformRecord(&transforms.Record{Topic: q.topic, ValueSchema: q.value, Value: &structValue{Schema: q.value, Values: vals}})
+		rec := &transforms.Record{Topic: q.topic, ValueSchema: q.value, Value: &structValue{Schema: q.value, Values: vals}}
+		if len(t.stages) > 0 {
+			rec.Source = sourceRecordString(q, last)
+		}
+		out, err := t.transformRecord(rec)
 		if err != nil {
 			return err
 		}

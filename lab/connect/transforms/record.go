@@ -25,6 +25,9 @@ type Record struct {
 	Value       any
 	Timestamp   *int64 // milliseconds since the epoch; nil when unset
 	Headers     []Header
+	// Source is the SourceRecord part of the record's string form:
+	// "sourcePartition={...}, sourceOffset={...}". Empty for other records.
+	Source string
 }
 
 // clone copies the record; the header slice is copied, values are shared
@@ -45,12 +48,20 @@ func (r *Record) String() string {
 	if r.Timestamp != nil {
 		ts = fmt.Sprint(*r.Timestamp)
 	}
-	var hs []string
-	for _, h := range r.Headers {
-		hs = append(hs, "ConnectHeader(key="+h.Key+", value="+javaString(h.Value)+", schema="+schemaString(h.Schema)+")")
+	hs := ""
+	if len(r.Headers) > 0 {
+		var l []string
+		for _, h := range r.Headers {
+			l = append(l, "ConnectHeader(key="+h.Key+", value="+javaString(h.Value)+", schema="+schemaString(h.Schema)+")")
+		}
+		hs = "[" + strings.Join(l, ", ") + "]"
 	}
-	return fmt.Sprintf("ConnectRecord{topic='%s', kafkaPartition=%s, key=%s, keySchema=%s, value=%s, valueSchema=%s, timestamp=%s, headers=ConnectHeaders(headers=%s)}",
-		r.Topic, part, javaString(r.Key), schemaString(r.KeySchema), javaString(r.Value), schemaString(r.ValueSchema), ts, strings.Join(hs, ", "))
+	src := ""
+	if r.Source != "" {
+		src = "SourceRecord{" + r.Source + "} "
+	}
+	return fmt.Sprintf("%sConnectRecord{topic='%s', kafkaPartition=%s, key=%s, keySchema=%s, value=%s, valueSchema=%s, timestamp=%s, headers=ConnectHeaders(headers=%s)}",
+		src, r.Topic, part, javaString(r.Key), schemaString(r.KeySchema), javaString(r.Value), schemaString(r.ValueSchema), ts, hs)
 }
 
 // Java exception classes named in errors.
@@ -126,6 +137,14 @@ func javaString(v any) string {
 		return data.FormatJavaDouble(x, 64)
 	case []byte:
 		return fmt.Sprintf("[B@%x", data.JavaHashCode(string(x)))
+	case data.Decimal:
+		return decimalToString(x)
+	case data.Date:
+		return javaDateToString(int64(x.Days) * 86400000)
+	case data.Time:
+		return javaDateToString(int64(x.Millis))
+	case data.Timestamp:
+		return javaDateToString(x.T.UnixMilli())
 	case *data.Struct:
 		var parts []string
 		for i, f := range x.Schema.Fields {
@@ -262,4 +281,9 @@ func (o operand) with(r *Record, s *data.Schema, v any) *Record {
 		c.ValueSchema, c.Value = s, v
 	}
 	return c
+}
+
+// javaDateToString is java.util.Date.toString in a UTC JVM.
+func javaDateToString(ms int64) string {
+	return unixMilli(ms).Format("Mon Jan 02 15:04:05 UTC 2006")
 }
