@@ -2,6 +2,8 @@ package transforms
 
 import (
 	"fmt"
+	"math/big"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -66,9 +68,12 @@ func (t insertHeader) Apply(r *Record) (*Record, error) {
 	return c, nil
 }
 
-// parseLiteral is the part of Values.parseString that a header literal
-// commonly needs: true/false as BOOLEAN, whole numbers as the smallest
-// integer type that holds them, everything else as a STRING.
+// parseLiteral is Values.parseString for the literals a header usually
+// holds: true/false as BOOLEAN; numbers as Values.parseAsNumber types
+// them (a whole number as the smallest of INT8..INT64, a fraction as
+// FLOAT32, larger values as a Decimal); anything else (text, and the
+// dates, arrays and maps Values would parse, whose string form is the
+// literal again) as a STRING.
 func parseLiteral(s string) (*data.Schema, any) {
 	t := strings.TrimSpace(s)
 	switch t {
@@ -77,18 +82,50 @@ func parseLiteral(s string) (*data.Schema, any) {
 	case "false":
 		return &data.Schema{Type: data.Boolean}, false
 	}
-	if n, err := strconv.ParseInt(t, 10, 64); err == nil && t != "" && !strings.HasPrefix(t, "+") {
-		switch {
-		case n >= -128 && n <= 127:
-			return &data.Schema{Type: data.Int8}, int8(n)
-		case n >= -32768 && n <= 32767:
-			return &data.Schema{Type: data.Int16}, int16(n)
-		case n >= -1<<31 && n <= 1<<31-1:
-			return &data.Schema{Type: data.Int32}, int32(n)
+	if numberLiteral.MatchString(t) {
+		if d, ok := parseBigDecimal(strings.TrimPrefix(t, "+")); ok {
+			if n, exact := exactInteger(d); exact {
+				switch {
+				case n >= -128 && n <= 127:
+					return &data.Schema{Type: data.Int8}, int8(n)
+				case n >= -32768 && n <= 32767:
+					return &data.Schema{Type: data.Int16}, int16(n)
+				case n >= -1<<31 && n <= 1<<31-1:
+					return &data.Schema{Type: data.Int32}, int32(n)
+				}
+				return &data.Schema{Type: data.Int64}, n
+			}
+			if d.Scale != 0 {
+				if f, err := strconv.ParseFloat(t, 32); err == nil {
+					return &data.Schema{Type: data.Float32}, float32(f)
+				}
+			}
+			return &data.Schema{Type: data.Bytes, Name: data.LogicalDecimal, Version: 1, Parameters: []data.Param{{Key: "scale", Value: strconv.Itoa(d.Scale)}}}, d
 		}
-		return &data.Schema{Type: data.Int64}, n
 	}
 	return &data.Schema{Type: data.String}, s
+}
+
+// numberLiteral is what new BigDecimal(String) accepts, starting with a
+// digit or a sign as Values.parseNextToken requires.
+var numberLiteral = regexp.MustCompile(`^([+-](\d+\.?\d*|\.\d+)|\d+\.?\d*)([eE][+-]?\d+)?$`)
+
+// exactInteger reports whether d is a whole number within the long range.
+func exactInteger(d data.Decimal) (int64, bool) {
+	n := new(big.Int).Set(d.Unscaled)
+	if d.Scale > 0 {
+		q, r := new(big.Int).QuoRem(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(d.Scale)), nil), new(big.Int))
+		if r.Sign() != 0 {
+			return 0, false
+		}
+		n = q
+	} else if d.Scale < 0 {
+		n.Mul(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-d.Scale)), nil))
+	}
+	if !n.IsInt64() {
+		return 0, false
+	}
+	return n.Int64(), true
 }
 
 type headerFrom struct {

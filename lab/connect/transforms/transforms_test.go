@@ -1,0 +1,102 @@
+package transforms
+
+import (
+	"reflect"
+	"testing"
+)
+
+// SingleFieldPath's V2 syntax (KIP-821): dots split steps, backticks wrap
+// names holding dots, a backslash escapes a backtick that precedes a dot.
+func TestFieldPathV2Steps(t *testing.T) {
+	for path, want := range map[string][]string{
+		"foo":           {"foo"},
+		"foo.bar":       {"foo", "bar"},
+		"`foo.bar`.baz": {"foo.bar", "baz"},
+		"`foo.bar`":     {"foo.bar"},
+		"foo.":          {"foo", ""},
+		"`a\\`.b`.c":    {"a`.b", "c"},
+		"`a`b`.c":       {"a`b", "c"},
+	} {
+		got, err := parseFieldPath(path, true)
+		if err != nil || !reflect.DeepEqual([]string(got), want) {
+			t.Errorf("%q: got %q, %v; want %q", path, got, err, want)
+		}
+	}
+}
+
+// Matcher.appendReplacement: $n takes the longest group number that
+// exists, ${name} a named group, and a backslash quotes the next character.
+func TestJavaReplacementSyntax(t *testing.T) {
+	re, _ := fullMatch(`(a)(b)(?P<tail>c)`)
+	groups := []string{"abc", "a", "b", "c"}
+	g := func(i int) string { return groups[i] }
+	for repl, want := range map[string]string{
+		"$1-$2":    "a-b",
+		"$12":      "a2",
+		"${tail}!": "c!",
+		`\$1`:      "$1",
+		"x$0":      "xabc",
+	} {
+		if got, err := javaReplacement(re, repl, g); err != nil || got != want {
+			t.Errorf("%q: got %q, %v; want %q", repl, got, err, want)
+		}
+	}
+	if _, err := javaReplacement(re, "$9", g); err == nil || err.Error() != "java.lang.IndexOutOfBoundsException: No group 9" {
+		t.Errorf("$9: %v", err)
+	}
+}
+
+// SimpleDateFormat patterns round-trip: formatting 2024-03-05 07:08:09.010
+// UTC and parsing the text back gives the same instant.
+func TestSimpleDateFormatRoundTrip(t *testing.T) {
+	const ms = int64(1709622489010)
+	for pattern, text := range map[string]string{
+		"yyyy-MM-dd HH:mm:ss.SSS":      "2024-03-05 07:08:09.010",
+		"yyyyMMddHHmmssSSS":            "20240305070809010",
+		"dd MMM yyyy hh:mm:ss.SSS a":   "05 Mar 2024 07:08:09.010 AM",
+		"yyyy-MM-dd'T'HH:mm:ss.SSS'Z'": "2024-03-05T07:08:09.010Z",
+	} {
+		toks, err := parseSimpleDateFormat(pattern)
+		if err != nil {
+			t.Fatalf("%s: %v", pattern, err)
+		}
+		if got := formatSimpleDate(toks, unixMilli(ms)); got != text {
+			t.Errorf("format %s = %s, want %s", pattern, got, text)
+		}
+		if got, ok := parseSimpleDate(toks, text); !ok || got != ms {
+			t.Errorf("parse %s %s = %d %v, want %d", pattern, text, got, ok, ms)
+		}
+	}
+	if _, err := parseSimpleDateFormat("yyyy-qq"); err == nil || err.Error() != "java.lang.IllegalArgumentException: Illegal pattern character 'q'" {
+		t.Errorf("illegal letter: %v", err)
+	}
+}
+
+// Values.parseString types header literals: whole numbers as the smallest
+// integer type, fractions as FLOAT32, words as strings.
+func TestInsertHeaderLiteralTypes(t *testing.T) {
+	for lit, want := range map[string]any{
+		"cta": "cta", "true": true, "42": int8(42), "1000": int16(1000), "1.0": int8(1),
+		"1.50": float32(1.5), "70000": int32(70000), "-5": int8(-5), ".5": ".5", "+.5": float32(0.5),
+	} {
+		if _, got := parseLiteral(lit); got != want {
+			t.Errorf("%q: got %#v, want %#v", lit, got, want)
+		}
+	}
+	if got := ValuesString(float32(1.5)); got != "1.5" {
+		t.Errorf("float header = %s", got)
+	}
+}
+
+// Simple class names are aliases only where unambiguous.
+func TestLookupAcceptsUnambiguousSimpleNames(t *testing.T) {
+	if p, ok := Lookup("ValueToKey"); !ok || p.Class != "org.apache.kafka.connect.transforms.ValueToKey" {
+		t.Errorf("ValueToKey alias: %v %v", p, ok)
+	}
+	if _, ok := Lookup("Key"); ok {
+		t.Error("Key resolved")
+	}
+	if _, ok := Lookup("org.apache.kafka.connect.transforms.ExtractField"); ok {
+		t.Error("abstract ExtractField resolved")
+	}
+}
