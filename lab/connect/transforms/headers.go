@@ -194,7 +194,8 @@ func (t *headerFrom) Apply(r *Record) (*Record, error) {
 			return nil, &Error{Class: "java.lang.NullPointerException", Msg: fmt.Sprintf("Cannot invoke \"org.apache.kafka.connect.data.Field.schema()\" because the return value of \"org.apache.kafka.connect.data.Schema.field(String)\" is null")}
 		}
 		fs := s.Fields[j].Schema
-		c.Headers = append(c.Headers, Header{Key: t.headers[i], Schema: &fs, Value: st.Values[j]})
+		fv, _ := st.Get(f)
+		c.Headers = append(c.Headers, Header{Key: t.headers[i], Schema: &fs, Value: fv})
 	}
 	return t.op.with(c, ns, nv), nil
 }

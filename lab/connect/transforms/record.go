@@ -115,7 +115,14 @@ type Stage struct {
 // Apply runs the stage: the transformation when there is no predicate or
 // the predicate's result differs from Negate, the record unchanged
 // otherwise.
-func (s *Stage) Apply(r *Record) (*Record, error) {
+func (s *Stage) Apply(r *Record) (out *Record, err error) {
+	// A record whose shape a transformation does not expect must fail
+	// that record, never the worker.
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, &Error{Class: "java.lang.RuntimeException", Msg: fmt.Sprint(p)}
+		}
+	}()
 	if s.Predicate != nil && s.Negate == s.Predicate.Test(r) {
 		return r, nil
 	}

@@ -329,7 +329,10 @@ func (t *flatten) flattenStruct(s *data.Schema, st *data.Struct, prefix string, 
 		case data.StructType:
 			var child *data.Struct
 			if fv != nil {
-				child = fv.(*data.Struct)
+				var ok bool
+				if child, ok = fv.(*data.Struct); !ok {
+					return dataErr("Only Struct objects supported for [flattening], found: %s", javaClassName(fv))
+				}
 			}
 			if err := t.flattenStruct(&f.Schema, child, name, optional || f.Schema.Optional, out, vals); err != nil {
 				return err

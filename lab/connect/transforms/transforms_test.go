@@ -100,3 +100,17 @@ func TestLookupAcceptsUnambiguousSimpleNames(t *testing.T) {
 		t.Error("abstract ExtractField resolved")
 	}
 }
+
+type panicking struct{}
+
+func (panicking) Apply(*Record) (*Record, error) { panic("unexpected shape") }
+
+// A transformation that panics fails its record with an error instead of
+// taking the worker down.
+func TestStageTurnsAPanicIntoAnError(t *testing.T) {
+	s := &Stage{Class: "x", Transform: panicking{}}
+	out, err := s.Apply(&Record{Topic: "t"})
+	if out != nil || err == nil || err.Error() != "java.lang.RuntimeException: unexpected shape" {
+		t.Errorf("Apply = %v, %v", out, err)
+	}
+}
