@@ -14,6 +14,19 @@
 // Java exception (DataException, ConfigException, ...), so the worker can
 // report them in the shape of a Connect task trace.
 //
+// # Limits
+//
+// Regular expressions (RegexRouter, TopicNameMatches) are compiled by Go's
+// RE2 engine, a subset of java.util.regex: backreferences, lookaround and
+// possessive quantifiers are refused as invalid regexes rather than
+// matched differently. Date patterns (TimestampRouter, TimestampConverter)
+// support the SimpleDateFormat letters y Y M d D H k K h m s S E a and
+// quoted text; other letters are refused when the transformation is
+// configured. Connect schemas in package data carry no default values, so
+// replace.null.with.default never has a default to substitute.
+// InsertHeader types numeric and boolean literals as Values.parseString
+// does and keeps other literals as strings, whose header text is the same.
+//
 // Reference: https://kafka.apache.org/39/documentation.html#connect_transforms
 // and apache/kafka connect/transforms/src/main/java/org/apache/kafka/connect/transforms/.
 package transforms
