@@ -308,13 +308,55 @@ func (t *sourceTask) producerRecord(r *transforms.Record) *kgo.Record {
 		rec.Timestamp = time.UnixMilli(*r.Timestamp)
 	}
 	for _, h := range r.Headers {
-		var v []byte
-		if h.Value != nil {
-			v = []byte(transforms.ValuesString(h.Value))
-		}
-		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Key, Value: v})
+		rec.Headers = append(rec.Headers, kgo.RecordHeader{Key: h.Key, Value: t.hdrConv.fromConnectHeader(h)})
 	}
 	return rec
+}
+
+// headerConverter is the connector's header.converter: SimpleHeaderConverter
+// (the default), StringConverter or JsonConverter.
+type headerConverter struct {
+	class string
+	json  *jsonConverter
+}
+
+const (
+	simpleHeaderConverterClass = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+	stringConverterClass       = "org.apache.kafka.connect.storage.StringConverter"
+)
+
+func newHeaderConverter(props map[string]string) (headerConverter, error) {
+	cls := strings.TrimSpace(props["header.converter"])
+	switch cls {
+	case "", simpleHeaderConverterClass:
+		return headerConverter{class: simpleHeaderConverterClass}, nil
+	case stringConverterClass:
+		return headerConverter{class: cls}, nil
+	case jsonConverterClass:
+		jc, errs := newJSONConverter(props, "header.converter", nil)
+		if len(errs) > 0 {
+			return headerConverter{}, errors.New(errs[0])
+		}
+		return headerConverter{class: cls, json: jc}, nil
+	}
+	return headerConverter{}, fmt.Errorf("Class %s could not be found.", cls)
+}
+
+// fromConnectHeader serialises one header value: SimpleHeaderConverter
+// writes Values.convertToString, StringConverter the value's toString, and
+// JsonConverter its JSON (with the schema envelope unless
+// header.converter.schemas.enable=false). A null value is a null header.
+func (c headerConverter) fromConnectHeader(h transforms.Header) []byte {
+	if c.json != nil {
+		return c.json.fromConnectData(h.Schema, h.Value)
+	}
+	if h.Value == nil {
+		return nil
+	}
+	if c.class == stringConverterClass {
+		return []byte(transforms.JavaString(h.Value))
+	}
+	return []byte(transforms.ValuesString(h.Value))
 }
 
 // transformPluginInfos lists the installed transformations, then the

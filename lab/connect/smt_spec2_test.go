@@ -237,3 +237,37 @@ func TestExtractFieldFollowsNestedPathsUnderV2(t *testing.T) {
 		t.Errorf("open backtick: %v", err)
 	}
 }
+
+// header.converter picks how header values are written: SimpleHeaderConverter
+// (Values.convertToString), StringConverter (toString) or JsonConverter
+// (with its envelope unless header.converter.schemas.enable=false), as
+// Kafka 3.9 documents the header.converter key.
+func TestHeaderConverterChoices(t *testing.T) {
+	s, v := structOf([]field{{Name: "a", Schema: schema{Type: typeInt32}}}, int32(1))
+	hs := []transforms.Header{{Key: "n", Schema: &schema{Type: typeInt32}, Value: int32(7)}, {Key: "s", Schema: s, Value: v}, {Key: "nil"}}
+	for _, c := range []struct {
+		props map[string]string
+		want  []string
+	}{
+		{map[string]string{}, []string{"7", `{"a":1}`, "<nil>"}},
+		{map[string]string{"header.converter": "org.apache.kafka.connect.storage.StringConverter"}, []string{"7", "Struct{a=1}", "<nil>"}},
+		{map[string]string{"header.converter": "org.apache.kafka.connect.json.JsonConverter"}, []string{
+			`{"schema":{"type":"int32","optional":false},"payload":7}`,
+			`{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"a"}],"optional":false},"payload":{"a":1}}`, "<nil>"}},
+		{map[string]string{"header.converter": "org.apache.kafka.connect.json.JsonConverter", "header.converter.schemas.enable": "false"}, []string{"7", `{"a":1}`, "<nil>"}},
+	} {
+		hc, err := newHeaderConverter(c.props)
+		if err != nil {
+			t.Fatalf("%v: %v", c.props, err)
+		}
+		for i, h := range hs {
+			got := "<nil>"
+			if b := hc.fromConnectHeader(h); b != nil {
+				got = string(b)
+			}
+			if got != c.want[i] {
+				t.Errorf("%v header %s = %s, want %s", c.props, h.Key, got, c.want[i])
+			}
+		}
+	}
+}

@@ -32,6 +32,7 @@ type sourceTask struct {
 	// Transformation chain and its error handling (errors.tolerance,
 	// errors.log.enable, errors.log.include.messages).
 	stages         []*transforms.Stage
+	hdrConv        headerConverter
 	tolerateAll    bool
 	errLog         bool
 	errLogMessages bool
@@ -93,6 +94,9 @@ func (t *sourceTask) run(ctx context.Context) error {
 	var err error
 	if t.stages, err = buildStages(t.props); err != nil {
 		return &taskError{msg: err.Error(), cause: err}
+	}
+	if t.hdrConv, err = newHeaderConverter(t.props); err != nil {
+		return &taskError{msg: "Failed to configure header converter", cause: err}
 	}
 	base := sourceConnectorConfigDef().validateAll(t.props)
 	t.tolerateAll = strings.EqualFold(fmt.Sprint(base["errors.tolerance"].Value), "all")

@@ -129,6 +129,10 @@ func (s *Stage) Apply(r *Record) (out *Record, err error) {
 	return s.Transform.Apply(r)
 }
 
+// JavaString renders a value as Java's String.valueOf would, which is what
+// StringConverter writes.
+func JavaString(v any) string { return javaString(v) }
+
 // javaString renders a value as Java's String.valueOf would.
 func javaString(v any) string {
 	switch x := v.(type) {
