@@ -184,11 +184,13 @@ func maskWithReplacement(v any, repl string) (any, error) {
 }
 
 // parseBigDecimal is new BigDecimal(String) for plain and exponent forms.
+// Exponents beyond ±1000 are refused: such a value would have to be
+// written out in full, which no record needs.
 func parseBigDecimal(s string) (data.Decimal, bool) {
 	mant, exp := s, 0
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		e, err := strconv.Atoi(s[i+1:])
-		if err != nil {
+		if err != nil || e > 1000 || e < -1000 {
 			return data.Decimal{}, false
 		}
 		mant, exp = s[:i], e
@@ -199,7 +201,7 @@ func parseBigDecimal(s string) (data.Decimal, bool) {
 		mant = mant[:i] + mant[i+1:]
 	}
 	n, ok := new(big.Int).SetString(mant, 10)
-	if !ok {
+	if !ok || scale-exp > 1000 || scale-exp < -1000 {
 		return data.Decimal{}, false
 	}
 	return data.Decimal{Unscaled: n, Scale: scale - exp}, true

@@ -83,6 +83,10 @@ func TestInsertHeaderLiteralTypes(t *testing.T) {
 			t.Errorf("%q: got %#v, want %#v", lit, got, want)
 		}
 	}
+	// An exponent no record needs stays text instead of a value to expand.
+	if _, got := parseLiteral("1e999999999"); got != "1e999999999" {
+		t.Errorf("huge exponent: %#v", got)
+	}
 	if got := ValuesString(float32(1.5)); got != "1.5" {
 		t.Errorf("float header = %s", got)
 	}
