@@ -1,6 +1,7 @@
 package connect
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -270,4 +271,23 @@ func TestHeaderConverterChoices(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Cast takes a JDBC NUMERIC (Connect Decimal, a java.math.BigDecimal) as a
+// Number: doubleValue, intValue and toString (Cast.castValueToType); a
+// Timestamp becomes its epoch milliseconds, or the text of
+// Values.dateFormatFor (a whole-day instant prints as a date).
+func TestCastDecimalAndTimestampFields(t *testing.T) {
+	stages := stagesOf(t, transformsOf("transforms", "c",
+		"transforms.c.type", "org.apache.kafka.connect.transforms.Cast$Value",
+		"transforms.c.spec", "price:float64,qty:int32,label:string,at:int64,day:string"))
+	dec := schema{Type: typeBytes, Name: logicalDecimal, Version: 1, Parameters: []param{{Key: "scale", Value: "2"}}}
+	ts := schema{Type: typeInt64, Name: logicalTimestamp, Version: 1}
+	s, v := structOf([]field{
+		{Name: "price", Schema: dec}, {Name: "qty", Schema: dec}, {Name: "label", Schema: dec},
+		{Name: "at", Schema: ts}, {Name: "day", Schema: ts},
+	}, decimalValue{Unscaled: big.NewInt(12345), Scale: 2}, decimalValue{Unscaled: big.NewInt(-799), Scale: 2}, decimalValue{Unscaled: big.NewInt(5), Scale: 8},
+		timestampValue{T: time.UnixMilli(1710510330123).UTC()}, timestampValue{T: time.UnixMilli(1710460800000).UTC()})
+	out := runChain(t, stages, &transforms.Record{ValueSchema: s, Value: v})
+	expectJSON(t, "cast", jsonOf(out.ValueSchema, out.Value, false), `{"price":123.45,"qty":-7,"label":"5E-8","at":1710510330123,"day":"2024-03-15"}`)
 }

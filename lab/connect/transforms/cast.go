@@ -267,7 +267,9 @@ func castValue(s *data.Schema, v any, target data.Type) (any, error) {
 		isNum, isFlt, asDbl = true, true, x
 		asLong = d2l(x)
 	case data.Decimal:
-		isNum, isFlt = true, true
+		// BigDecimal.intValue and friends keep the low bits of the
+		// truncated BigInteger, unlike (int) of a double.
+		isNum = true
 		f, _ := new(big.Float).SetPrec(200).SetString(decimalPlain(x))
 		asDbl, _ = f.Float64()
 		i, _ := new(big.Int).SetString(strings.Split(decimalPlain(x), ".")[0], 10)
