@@ -3,12 +3,13 @@ package connect
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
+	"github.com/ctalab/ctalab/lab/connect/data"
 	"github.com/ctalab/ctalab/lab/connect/transforms"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Single message transforms on the connector config and the record path:
@@ -80,7 +81,6 @@ func (ek enrichKind) enrichAlias(def *configDef, props map[string]string, alias 
 		Display:   ek.iface + " type for " + alias,
 		Doc:       "Class for the '" + alias + "' " + ek.noun + ".",
 		Recommend: func() []string { return classNames(kind) },
-		Validator: func(v any) string { return "" },
 		FullValidator: func(v any) string {
 			if v == nil {
 				return ""
@@ -258,8 +258,14 @@ func (t *sourceTask) transformRecord(rec *transforms.Record) (*transforms.Record
 }
 
 func (t *sourceTask) transformFailed(st *transforms.Stage, orig *transforms.Record, err error) error {
+	return t.stageFailed("TRANSFORMATION", st.Class, orig, err)
+}
+
+// stageFailed is RetryWithToleranceOperator's handling of a failed stage
+// (TRANSFORMATION, KEY_CONVERTER, VALUE_CONVERTER) with LogReporter.
+func (t *sourceTask) stageFailed(stage, class string, orig *transforms.Record, err error) error {
 	if t.errLog {
-		msg := fmt.Sprintf("Error encountered in task %s-%d. Executing stage 'TRANSFORMATION' with class '%s'", t.connector, t.id, st.Class)
+		msg := fmt.Sprintf("Error encountered in task %s-%d. Executing stage '%s' with class '%s'", t.connector, t.id, stage, class)
 		if t.errLogMessages {
 			msg += ", where source record is = " + orig.String()
 		}
@@ -293,6 +299,60 @@ func (w *Worker) SkippedRecords(connector string) int64 {
 	w.skippedMu.Lock()
 	defer w.skippedMu.Unlock()
 	return w.skipped[connector]
+}
+
+// convertRecord checks a transformed record's key and value against their
+// schemas as JsonConverter.convertToJson does before it writes them, then
+// converts it. A failure goes through the error tolerance (stage
+// KEY_CONVERTER or VALUE_CONVERTER); nil, nil means the record was skipped.
+func (t *sourceTask) convertRecord(orig, r *transforms.Record) (*kgo.Record, error) {
+	if err := checkConnectData(r.KeySchema, r.Key); err != nil {
+		return nil, t.stageFailed("KEY_CONVERTER", jsonConverterClass, orig, err)
+	}
+	if err := checkConnectData(r.ValueSchema, r.Value); err != nil {
+		return nil, t.stageFailed("VALUE_CONVERTER", jsonConverterClass, orig, err)
+	}
+	return t.producerRecord(r), nil
+}
+
+// checkConnectData finds what JsonConverter refuses in schema'd data: a
+// null where the schema is required (it has no defaults here) and a
+// Decimal whose scale differs from its schema's (Decimal.fromLogical).
+func checkConnectData(s *schema, v any) error {
+	if s == nil {
+		return nil
+	}
+	if v == nil {
+		if s.Optional {
+			return nil
+		}
+		return &transforms.Error{Class: transforms.DataException, Msg: "Conversion error: null value for field that is required and has no default value"}
+	}
+	switch x := v.(type) {
+	case *structValue:
+		for i := range x.Schema.Fields {
+			if err := checkConnectData(&x.Schema.Fields[i].Schema, x.Values[i]); err != nil {
+				return err
+			}
+		}
+	case decimalValue:
+		if p, ok := s.Param("scale"); ok && p != strconv.Itoa(x.Scale) {
+			return &transforms.Error{Class: transforms.DataException, Msg: "BigDecimal has mismatching scale value for given Decimal schema"}
+		}
+	case []any:
+		for _, e := range x {
+			if err := checkConnectData(s.ValueSchema, e); err != nil {
+				return err
+			}
+		}
+	case *data.Map:
+		for _, e := range x.Entries() {
+			if err := checkConnectData(s.ValueSchema, e.Value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // producerRecord converts a transformed record with the task's converters.

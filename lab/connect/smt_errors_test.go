@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/connect/transforms"
 )
 
 // syncBuffer is a log sink safe for the worker's goroutines.
@@ -145,5 +148,48 @@ func TestTransformConfigureFailureFailsTheTask(t *testing.T) {
 	})
 	if !strings.HasPrefix(st.Tasks[0].Trace, "org.apache.kafka.connect.errors.ConnectException: org.apache.kafka.common.config.ConfigException: No field insertion configured") {
 		t.Errorf("trace = %q", st.Tasks[0].Trace)
+	}
+}
+
+// JsonConverter refuses a Decimal whose scale differs from its schema
+// (Decimal.fromLogical), which is what MaskField's BigDecimal.ZERO is for a
+// NUMERIC(10,2) column; the failure goes through the error tolerance at
+// stage VALUE_CONVERTER like a transformation's.
+func TestConverterFailuresGoThroughTheTolerance(t *testing.T) {
+	stages := stagesOf(t, transformsOf("transforms", "m",
+		"transforms.m.type", "org.apache.kafka.connect.transforms.MaskField$Value", "transforms.m.fields", "price"))
+	dec := schema{Type: typeBytes, Name: logicalDecimal, Version: 1, Parameters: []param{{Key: "scale", Value: "2"}}}
+	s, v := structOf([]field{{Name: "price", Schema: dec}}, decimalValue{Unscaled: big.NewInt(12345), Scale: 2})
+	in := &transforms.Record{Topic: "t", ValueSchema: s, Value: v}
+	masked := runChain(t, stages, in)
+
+	logs := &syncBuffer{}
+	w := &Worker{log: slog.New(slog.NewTextHandler(logs, nil))}
+	conv := &jsonConverter{schemasEnable: false}
+	task := &sourceTask{w: w, connector: "c", id: 0, keyConv: conv, valConv: conv, errLog: true}
+	_, err := task.convertRecord(in, masked)
+	want := "org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler\n" +
+		"Caused by: org.apache.kafka.connect.errors.DataException: BigDecimal has mismatching scale value for given Decimal schema"
+	if err == nil || traceOf(err) != want {
+		t.Errorf("tolerance none: %v", err)
+	}
+	if !strings.Contains(logs.String(), "Executing stage 'VALUE_CONVERTER' with class 'org.apache.kafka.connect.json.JsonConverter'") {
+		t.Errorf("log: %s", logs.String())
+	}
+
+	task.tolerateAll = true
+	rec, err := task.convertRecord(in, masked)
+	if rec != nil || err != nil || w.SkippedRecords("c") != 1 {
+		t.Errorf("tolerance all: %v %v, skipped %d", rec, err, w.SkippedRecords("c"))
+	}
+	// A required field left null is refused the same way.
+	ns, nv := structOf([]field{{Name: "id", Schema: schema{Type: typeInt32}}}, nil)
+	if err := checkConnectData(ns, nv); err == nil || err.Error() != "org.apache.kafka.connect.errors.DataException: Conversion error: null value for field that is required and has no default value" {
+		t.Errorf("required null: %v", err)
+	}
+	// The unmasked record converts.
+	// 12345 is 0x3039: BASE64 "MDk=".
+	if rec, err := task.convertRecord(in, in); err != nil || string(rec.Value) != `{"price":"MDk="}` {
+		t.Errorf("valid record: %v %v", rec, err)
 	}
 }

@@ -289,7 +289,13 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 			return err
 		}
 		if out != nil {
-			batch = append(batch, t.producerRecord(out))
+			pr, err := t.convertRecord(rec, out)
+			if err != nil {
+				return err
+			}
+			if pr != nil {
+				batch = append(batch, pr)
+			}
 		}
 		// A batch is one poll of batch.max.rows rows, whether or not the
 		// chain dropped some of them; its offset covers them all.
