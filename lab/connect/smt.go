@@ -92,6 +92,13 @@ func (ek enrichKind) enrichAlias(def *configDef, props map[string]string, alias 
 					return "Config '" + prefix + "negate' was provided but there is no config '" + prefix + "predicate' defining a predicate to be negated."
 				}
 			}
+			if children, abstract := transforms.AbstractBase(v.(string)); abstract {
+				if ek.kind != transforms.KindTransformation {
+					return "Class class " + strings.TrimSpace(v.(string)) + " does not implement the " + ek.iface + " interface"
+				}
+				// Utils.ensureConcreteSubclass
+				return "This class is abstract and cannot be created. Did you mean " + strings.Join(children, ", ") + "?"
+			}
 			p, found := transforms.Lookup(v.(string))
 			if !found {
 				return "" // reported as "could not be found" by validateTransformClasses
@@ -170,7 +177,8 @@ func validateTransformClasses(props map[string]string, values map[string]*config
 			if cv == nil || !ok {
 				continue
 			}
-			if _, found := transforms.Lookup(cls); !found {
+			_, abstract := transforms.AbstractBase(cls)
+			if _, found := transforms.Lookup(cls); !found && !abstract {
 				cls = strings.TrimSpace(cls)
 				cv.Errors = []string{"Invalid value " + cls + " for configuration " + k + ": Class " + cls + " could not be found."}
 				cv.Value = nil

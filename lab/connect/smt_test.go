@@ -101,6 +101,8 @@ func TestTransformConfigErrors(t *testing.T) {
 			[]string{"Invalid value [] for configuration fields: Empty list"}},
 		{"negate without predicate", map[string]string{"transforms.createKey.negate": "true"}, nil,
 			[]string{"Config 'transforms.createKey.negate' was provided but there is no config 'transforms.createKey.predicate' defining a predicate to be negated."}},
+		{"abstract class", map[string]string{"transforms.extractInt.type": "org.apache.kafka.connect.transforms.ExtractField"}, nil,
+			[]string{"This class is abstract and cannot be created. Did you mean org.apache.kafka.connect.transforms.ExtractField$Key, org.apache.kafka.connect.transforms.ExtractField$Value?"}},
 		{"duplicate alias", map[string]string{"transforms": "createKey,extractInt,createKey"}, nil,
 			[]string{"Invalid value [createKey, extractInt, createKey] for configuration transforms: Duplicate alias provided."}},
 		{"predicate as transformation", map[string]string{"transforms.createKey.type": "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone"}, nil,

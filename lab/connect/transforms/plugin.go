@@ -109,6 +109,19 @@ func Lookup(class string) (*Plugin, bool) {
 	return nil, false
 }
 
+// AbstractBase reports whether class names the abstract base of a $Key and
+// $Value pair (ExtractField, Cast, ...) and returns the concrete classes,
+// which Connect suggests when such a base is configured.
+func AbstractBase(class string) ([]string, bool) {
+	class = strings.TrimSpace(class)
+	k, okK := registry[class+"$Key"]
+	v, okV := registry[class+"$Value"]
+	if !okK || !okV {
+		return nil, false
+	}
+	return []string{k.Class, v.Class}, true
+}
+
 // Plugins lists the installed plugins of a kind, by class name.
 func Plugins(kind Kind) []*Plugin {
 	var out []*Plugin
