@@ -134,6 +134,9 @@ func TestValidateGroupsTransformConfigs(t *testing.T) {
 	wk := startWorker(t, b)
 	cfg := courseTransforms(referenceConfig(db))
 	cfg["name"] = "stations"
+	cfg["predicates"] = "IsFoo"
+	cfg["predicates.IsFoo.type"] = "org.apache.kafka.connect.transforms.predicates.TopicNameMatches"
+	cfg["predicates.IsFoo.pattern"] = "foo"
 	r := wk.do(t, "PUT", "/connector-plugins/io.confluent.connect.jdbc.JdbcSourceConnector/config/validate", cfg)
 	var ci configInfos
 	r.json(t, &ci)
@@ -141,7 +144,7 @@ func TestValidateGroupsTransformConfigs(t *testing.T) {
 		t.Fatalf("validate = %d %s", r.code, r.body)
 	}
 	gi := slices.Index(ci.Groups, "Transforms: createKey")
-	if gi < 0 || ci.Groups[gi+1] != "Transforms: extractInt" || !slices.Contains(ci.Groups[:gi], "offsets.storage") || !slices.Contains(ci.Groups[gi:], "Database") {
+	if gi < 0 || ci.Groups[gi+1] != "Transforms: extractInt" || ci.Groups[gi+2] != "Predicates: IsFoo" || !slices.Contains(ci.Groups[:gi], "offsets.storage") || !slices.Contains(ci.Groups[gi:], "Database") {
 		t.Errorf("groups = %v", ci.Groups)
 	}
 	type row struct {
@@ -151,7 +154,7 @@ func TestValidateGroupsTransformConfigs(t *testing.T) {
 	}
 	var got []row
 	for _, c := range ci.Configs {
-		if strings.HasPrefix(c.Definition.Name, "transforms.") {
+		if strings.HasPrefix(c.Definition.Name, "transforms.") || strings.HasPrefix(c.Definition.Name, "predicates.") {
 			v := "<null>"
 			if c.Value.Value != nil {
 				v = *c.Value.Value
@@ -171,6 +174,8 @@ func TestValidateGroupsTransformConfigs(t *testing.T) {
 		{"transforms.extractInt.negate", "Transforms: extractInt", 3, "false"},
 		{"transforms.extractInt.predicate", "Transforms: extractInt", 4, "<null>"},
 		{"transforms.extractInt.replace.null.with.default", "Transforms: extractInt", 5, "true"},
+		{"predicates.IsFoo.type", "Predicates: IsFoo", 0, "org.apache.kafka.connect.transforms.predicates.TopicNameMatches"},
+		{"predicates.IsFoo.pattern", "Predicates: IsFoo", 1, "foo"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("transform configs:\n got %v\nwant %v", got, want)
