@@ -407,7 +407,7 @@ func newHeaderConverter(props map[string]string) (headerConverter, error) {
 		}
 		return headerConverter{class: cls, json: jc}, nil
 	}
-	return headerConverter{}, fmt.Errorf("Class %s could not be found.", cls)
+	return headerConverter{}, &transforms.Error{Class: transforms.ConfigException, Msg: "Invalid value " + cls + " for configuration header.converter: Class " + cls + " could not be found."}
 }
 
 // fromConnectHeader serialises one header value: SimpleHeaderConverter
