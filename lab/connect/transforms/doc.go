@@ -20,9 +20,8 @@
 // RE2 engine, a subset of java.util.regex: backreferences, lookaround and
 // possessive quantifiers are refused as invalid regexes rather than
 // matched differently. Date patterns (TimestampRouter, TimestampConverter)
-// support the SimpleDateFormat letters y Y M d D H k K h m s S E a and
-// quoted text; other letters are refused when the transformation is
-// configured. Connect schemas in package data carry no default values, so
+// are SimpleDateFormat's in UTC with the en_US locale (US weeks for Y, w
+// and W). Connect schemas in package data carry no default values, so
 // replace.null.with.default never has a default to substitute.
 // InsertHeader types numeric and boolean literals as Values.parseString
 // does and keeps other literals as strings, whose header text is the same.

@@ -147,11 +147,10 @@ func (t *timestampRouter) Apply(r *Record) (*Record, error) {
 	return c, nil
 }
 
-// A subset of java.text.SimpleDateFormat, in UTC: the letters y Y M d H k
-// K h m s S E a D and quoted literals. Y is the week year of the en_US
-// locale (weeks start on Sunday; week 1 holds January 1). A letter
-// SimpleDateFormat knows but this worker does not format is refused when
-// the transformation is configured.
+// java.text.SimpleDateFormat in UTC with the en_US locale: every pattern
+// letter (G y Y M L w W D d F E u a H k K h m s S z Z X) and quoted text.
+// Week fields (Y, w, W) use US weeks: they start on Sunday and week 1
+// holds January 1. Other letters are illegal, as in Java.
 
 type dateToken struct {
 	letter byte // 0 for literal text
@@ -194,10 +193,7 @@ func parseSimpleDateFormat(p string) ([]dateToken, error) {
 			for i+n < len(p) && p[i+n] == c {
 				n++
 			}
-			if !strings.ContainsRune("yYMdHkKhmsSEaD", rune(c)) {
-				if strings.ContainsRune("GLwWFuzZXc", rune(c)) {
-					return nil, &Error{Class: IllegalArgument, Msg: fmt.Sprintf("Pattern letter '%c' is not supported by this worker's SimpleDateFormat", c)}
-				}
+			if !strings.ContainsRune("GyYMLwWDdFEuaHkKhmsSzZX", rune(c)) {
 				return nil, &Error{Class: IllegalArgument, Msg: fmt.Sprintf("Illegal pattern character '%c'", c)}
 			}
 			out = append(out, dateToken{letter: c, count: n})
@@ -284,9 +280,53 @@ func formatSimpleDate(toks []dateToken, t time.Time) string {
 			} else {
 				b.WriteString("PM")
 			}
+		case 'G':
+			b.WriteString("AD")
+		case 'L':
+			switch {
+			case tk.count >= 4:
+				b.WriteString(t.Month().String())
+			case tk.count == 3:
+				b.WriteString(t.Month().String()[:3])
+			default:
+				b.WriteString(pad(int(t.Month()), tk.count))
+			}
+		case 'w':
+			b.WriteString(pad(weekOfYear(t), tk.count))
+		case 'W':
+			first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+			b.WriteString(pad((t.Day()-1+int(first.Weekday()))/7+1, tk.count))
+		case 'F':
+			b.WriteString(pad((t.Day()-1)/7+1, tk.count))
+		case 'u':
+			d := int(t.Weekday())
+			if d == 0 {
+				d = 7
+			}
+			b.WriteString(pad(d, tk.count))
+		case 'z':
+			if tk.count >= 4 {
+				b.WriteString("Coordinated Universal Time")
+			} else {
+				b.WriteString("UTC")
+			}
+		case 'Z':
+			b.WriteString("+0000")
+		case 'X':
+			b.WriteString("Z")
 		}
 	}
 	return b.String()
+}
+
+// weekOfYear is the en_US week of the year: weeks start on Sunday and week
+// 1 holds January 1, so the last days of December may be in week 1.
+func weekOfYear(t time.Time) int {
+	if weekYear(t) > t.Year() {
+		return 1
+	}
+	jan1 := time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	return (t.YearDay()-1+int(jan1.Weekday()))/7 + 1
 }
 
 // weekYear is the en_US week year: a late-December day whose Sunday-based

@@ -269,7 +269,8 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 	year, month, day, hour, minute, sec, milli := 1970, 1, 1, 0, 0, 0, 0
 	pm, hour12 := -1, false
 	pos := 0
-	numeric := func(c byte) bool { return c != 0 && strings.ContainsRune("yYdHkKhmsSD", rune(c)) }
+	numeric := func(c byte) bool { return c != 0 && strings.ContainsRune("yYwWdDFuHkKhmsS", rune(c)) }
+	offset := 0 // seconds east of UTC, from a z, Z or X field
 	for i, tk := range toks {
 		if tk.letter == 0 {
 			if !strings.HasPrefix(s[pos:], tk.text) {
@@ -278,7 +279,16 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 			pos += len(tk.text)
 			continue
 		}
-		if tk.letter == 'M' && tk.count >= 3 || tk.letter == 'E' || tk.letter == 'a' {
+		if tk.letter == 'z' || tk.letter == 'Z' || tk.letter == 'X' {
+			n, off, ok := parseZone(s[pos:])
+			if !ok {
+				return 0, false
+			}
+			pos += n
+			offset = off
+			continue
+		}
+		if (tk.letter == 'M' || tk.letter == 'L') && tk.count >= 3 || tk.letter == 'E' || tk.letter == 'a' || tk.letter == 'G' {
 			var names []string
 			switch tk.letter {
 			case 'M':
@@ -289,6 +299,8 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 				for d := time.Sunday; d <= time.Saturday; d++ {
 					names = append(names, d.String())
 				}
+			case 'G':
+				names = []string{"BC", "AD"}
 			default:
 				names = []string{"AM", "PM"}
 			}
@@ -308,7 +320,7 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 				return 0, false
 			}
 			switch tk.letter {
-			case 'M':
+			case 'M', 'L':
 				month = found + 1
 			case 'a':
 				pm = found
@@ -316,7 +328,7 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 			continue
 		}
 		width := -1
-		if i+1 < len(toks) && (numeric(toks[i+1].letter) || toks[i+1].letter == 'M' && toks[i+1].count < 3) {
+		if i+1 < len(toks) && (numeric(toks[i+1].letter) || (toks[i+1].letter == 'M' || toks[i+1].letter == 'L') && toks[i+1].count < 3) {
 			width = tk.count
 		}
 		start := pos
@@ -352,7 +364,7 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 				}
 			}
 			year = n
-		case 'M':
+		case 'M', 'L':
 			month = n
 		case 'd':
 			day = n
@@ -381,5 +393,60 @@ func parseSimpleDate(toks []dateToken, s string) (int64, bool) {
 		hour += 12
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC)
-	return t.UnixMilli() + int64(milli), true
+	return t.UnixMilli() + int64(milli) - int64(offset)*1000, true
+}
+
+// parseZone reads a time zone as SimpleDateFormat accepts one: "Z", a
+// name (UTC, GMT, Coordinated Universal Time) optionally followed by an
+// offset, or an offset "+hh", "+hhmm", "+hh:mm". It returns the bytes
+// read and the offset in seconds east of UTC.
+func parseZone(s string) (int, int, bool) {
+	pos := 0
+	switch {
+	case strings.HasPrefix(s, "Coordinated Universal Time"):
+		return len("Coordinated Universal Time"), 0, true
+	case strings.HasPrefix(s, "UTC"), strings.HasPrefix(s, "GMT"):
+		pos = 3
+		if pos == len(s) || (s[pos] != '+' && s[pos] != '-') {
+			return pos, 0, true
+		}
+	case strings.HasPrefix(s, "Z"):
+		return 1, 0, true
+	}
+	if pos >= len(s) || (s[pos] != '+' && s[pos] != '-') {
+		return 0, 0, false
+	}
+	sign := 1
+	if s[pos] == '-' {
+		sign = -1
+	}
+	pos++
+	digits := func(n int) (int, bool) {
+		if pos+n > len(s) {
+			return 0, false
+		}
+		v := 0
+		for _, c := range s[pos : pos+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		pos += n
+		return v, true
+	}
+	h, ok := digits(2)
+	if !ok {
+		return 0, 0, false
+	}
+	m := 0
+	if pos < len(s) && s[pos] == ':' {
+		pos++
+		if m, ok = digits(2); !ok {
+			return 0, 0, false
+		}
+	} else if mm, ok := digits(2); ok {
+		m = mm
+	}
+	return pos, sign * (h*3600 + m*60), true
 }

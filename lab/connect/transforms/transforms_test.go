@@ -55,6 +55,9 @@ func TestSimpleDateFormatRoundTrip(t *testing.T) {
 		"yyyyMMddHHmmssSSS":            "20240305070809010",
 		"dd MMM yyyy hh:mm:ss.SSS a":   "05 Mar 2024 07:08:09.010 AM",
 		"yyyy-MM-dd'T'HH:mm:ss.SSS'Z'": "2024-03-05T07:08:09.010Z",
+		"G yyyy-MM-dd HH:mm:ss.SSS z":  "AD 2024-03-05 07:08:09.010 UTC",
+		"yyyy-MM-dd HH:mm:ss.SSSZ":     "2024-03-05 07:08:09.010+0000",
+		"yyyy-MM-dd'T'HH:mm:ss.SSSX":   "2024-03-05T07:08:09.010Z",
 	} {
 		toks, err := parseSimpleDateFormat(pattern)
 		if err != nil {
@@ -66,6 +69,18 @@ func TestSimpleDateFormatRoundTrip(t *testing.T) {
 		if got, ok := parseSimpleDate(toks, text); !ok || got != ms {
 			t.Errorf("parse %s %s = %d %v, want %d", pattern, text, got, ok, ms)
 		}
+	}
+	// Week fields, US weeks: 2024-03-05 is a Tuesday (u=2) in week 10 of
+	// the year, week 2 of March (March 1 is a Friday), and its first
+	// Tuesday of the month (F=1).
+	toks, _ := parseSimpleDateFormat("w W F u")
+	if got := formatSimpleDate(toks, unixMilli(ms)); got != "10 2 1 2" {
+		t.Errorf("week fields = %s", got)
+	}
+	// A zone offset in the text moves the instant.
+	toks, _ = parseSimpleDateFormat("yyyy-MM-dd HH:mmZ")
+	if got, ok := parseSimpleDate(toks, "2024-03-05 09:08+0200"); !ok || got != 1709622480000 {
+		t.Errorf("offset parse = %d %v", got, ok)
 	}
 	if _, err := parseSimpleDateFormat("yyyy-qq"); err == nil || err.Error() != "java.lang.IllegalArgumentException: Illegal pattern character 'q'" {
 		t.Errorf("illegal letter: %v", err)
