@@ -171,12 +171,12 @@ func TestHoistAndInsertFieldAsTheKafkaDocsShow(t *testing.T) {
 	out := runChain(t, stages, &transforms.Record{Topic: "connect-test", Value: "foo"})
 	expectJSON(t, "schemaless", jsonOf(out.ValueSchema, out.Value, false), `{"line":"foo","data_source":"test-file-source"}`)
 
-	// FileStreamSource values have the optional string schema; the static
-	// field is optional unless suffixed with "!" (InsertField docs).
-	str := &schema{Type: typeString, Optional: true}
+	// FileStreamSource values have the (required) string schema; the
+	// static field is optional unless suffixed with "!" (InsertField docs).
+	str := &schema{Type: typeString}
 	out = runChain(t, stages, &transforms.Record{Topic: "connect-test", ValueSchema: str, Value: "foo"})
 	expectJSON(t, "with schema", jsonOf(out.ValueSchema, out.Value, true),
-		`{"schema":{"type":"struct","fields":[{"type":"string","optional":true,"field":"line"},{"type":"string","optional":true,"field":"data_source"}],"optional":false},"payload":{"line":"foo","data_source":"test-file-source"}}`)
+		`{"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"line"},{"type":"string","optional":true,"field":"data_source"}],"optional":false},"payload":{"line":"foo","data_source":"test-file-source"}}`)
 	expectJSON(t, "schemas disabled", jsonOf(out.ValueSchema, out.Value, false), `{"line":"foo","data_source":"test-file-source"}`)
 }
 
