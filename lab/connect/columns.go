@@ -139,7 +139,7 @@ func mapColumn(c *column, typmod int32, numericMapping string) bool {
 			c.Schema = schema{Type: typeFloat64}
 		default:
 			c.Schema = schema{Type: typeBytes, Name: logicalDecimal, Version: 1,
-				Parameters: []param{{"scale", strconv.Itoa(scale)}, {"connect.decimal.precision", strconv.Itoa(precision)}}}
+				Parameters: []param{{Key: "scale", Value: strconv.Itoa(scale)}, {Key: "connect.decimal.precision", Value: strconv.Itoa(precision)}}}
 		}
 	default:
 		return false

@@ -36,20 +36,30 @@ type configKey struct {
 	Doc        string
 	Group      string
 	Order      int
+	// OrderSet makes an Order of 0 count (embedded plugin type keys have
+	// order_in_group 0); otherwise 0 means unset, rendered as -1.
+	OrderSet   bool
 	Width      string // NONE, SHORT, MEDIUM, LONG
 	Display    string
 	Dependents []string
 	// Validator checks a parsed, non-nil value and returns the text that
 	// follows "Invalid value V for configuration K: ", or "".
 	Validator func(v any) string
+	// FullValidator checks a parsed value (nil included) and returns the
+	// whole error message, for validators whose ConfigException names a
+	// key other than this one (embedded plugin configs).
+	FullValidator func(v any) string
+	// Recommend lists the recommended values reported by validation.
+	Recommend func() []string
 }
 
 // configValue is the validation outcome for one key (ConfigValue).
 type configValue struct {
-	Name    string
-	Value   any
-	Errors  []string
-	Visible bool
+	Name        string
+	Value       any
+	Errors      []string
+	Visible     bool
+	Recommended []string
 }
 
 func (v *configValue) addError(msg string) { v.Errors = append(v.Errors, msg) }
@@ -147,6 +157,9 @@ func (d *configDef) validateAll(props map[string]string) map[string]*configValue
 	out := make(map[string]*configValue, len(d.keys))
 	for _, k := range d.keys {
 		cv := &configValue{Name: k.Name, Visible: true}
+		if k.Recommend != nil {
+			cv.Recommended = k.Recommend()
+		}
 		out[k.Name] = cv
 		raw, ok := props[k.Name]
 		if !ok {
@@ -166,6 +179,11 @@ func (d *configDef) validateAll(props map[string]string) map[string]*configValue
 		if k.Validator != nil && cv.Value != nil {
 			if msg := k.Validator(cv.Value); msg != "" {
 				cv.addError(fmt.Sprintf("Invalid value %s for configuration %s: %s", valueString(cv.Value, k.Type), k.Name, msg))
+			}
+		}
+		if k.FullValidator != nil {
+			if msg := k.FullValidator(cv.Value); msg != "" {
+				cv.addError(msg)
 			}
 		}
 	}
@@ -291,7 +309,7 @@ func (k *configKey) info() *configKeyInfo {
 		g := k.Group
 		ki.Group = &g
 	}
-	if ki.OrderInGroup == 0 {
+	if ki.OrderInGroup == 0 && !k.OrderSet {
 		ki.OrderInGroup = -1
 	}
 	if !k.Required && k.Default != nil {
@@ -310,7 +328,7 @@ func (d *configDef) result(name string, values map[string]*configValue) configIn
 		if cv, ok := values[k.Name]; ok {
 			vi := &configValueInfo{
 				Name:              cv.Name,
-				RecommendedValues: []string{},
+				RecommendedValues: append([]string{}, cv.Recommended...),
 				Errors:            append([]string{}, cv.Errors...),
 				Visible:           cv.Visible,
 			}

@@ -48,9 +48,9 @@ func sourceConnectorConfigDef() *configDef {
 		Doc:       "The action that Connect should take on the connector when changes in external configuration providers result in a change in the connector's configuration properties.",
 		Validator: validStringIgnoreCase("none", "restart")})
 	d.define(configKey{Name: "transforms", Type: cfgList, Default: []string{}, Importance: "LOW", Group: "Transforms", Order: 1, Width: "LONG", Display: "Transforms",
-		Doc: "Aliases for the transformations to be applied to records."})
+		Doc: "Aliases for the transformations to be applied to records.", FullValidator: uniqueAliases("transforms")})
 	d.define(configKey{Name: "predicates", Type: cfgList, Default: []string{}, Importance: "LOW", Group: "Predicates", Order: 1, Width: "LONG", Display: "Predicates",
-		Doc: "Aliases for the predicates used by transformations."})
+		Doc: "Aliases for the predicates used by transformations.", FullValidator: uniqueAliases("predicates")})
 	const eh = "Error Handling"
 	d.define(configKey{Name: "errors.retry.timeout", Type: cfgLong, Default: int64(0), Importance: "MEDIUM", Group: eh, Order: 1, Width: "MEDIUM", Display: "Retry Timeout for Errors",
 		Doc: "The maximum duration in milliseconds that a failed operation will be reattempted."})
@@ -144,23 +144,20 @@ func validateWorkerKeys(props map[string]string, values map[string]*configValue)
 			values["header.converter"].addError("Invalid value " + cls + " for configuration header.converter: Class " + cls + " could not be found.")
 		}
 	}
-	// No transformations or predicates are installed on this worker.
-	for _, k := range []string{"transforms", "predicates"} {
-		v, _ := values[k].Value.([]string)
-		for _, alias := range v {
-			typ := strings.TrimSpace(props[k+"."+alias+".type"])
-			if typ == "" {
-				values[k].addError("Invalid value null for configuration " + k + "." + alias + ".type: Not a " + singular(k) + " class")
-				continue
-			}
-			values[k].addError("Invalid value " + typ + " for configuration " + k + "." + alias + ".type: Class " + typ + " could not be found.")
-		}
-	}
 }
 
-func singular(k string) string {
-	if k == "transforms" {
-		return "Transformation"
+// uniqueAliases is ConnectorConfig.aliasValidator: an alias may appear only
+// once in transforms or predicates.
+func uniqueAliases(key string) func(any) string {
+	return func(v any) string {
+		l, _ := v.([]string)
+		seen := map[string]bool{}
+		for _, a := range l {
+			if seen[a] {
+				return "Invalid value [" + strings.Join(l, ", ") + "] for configuration " + key + ": Duplicate alias provided."
+			}
+			seen[a] = true
+		}
+		return ""
 	}
-	return "Predicate"
 }

@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/connect/data"
 )
 
 // jsonConverterClass is the only converter this worker has installed.
@@ -99,6 +101,16 @@ func writeJSONSchema(b *bytes.Buffer, s *schema) {
 		}
 		b.WriteByte(']')
 	}
+	if s.Type == data.ArrayType && s.ValueSchema != nil {
+		b.WriteString(`,"items":`)
+		writeJSONSchema(b, s.ValueSchema)
+	}
+	if s.Type == data.MapType && s.KeySchema != nil && s.ValueSchema != nil {
+		b.WriteString(`,"keys":`)
+		writeJSONSchema(b, s.KeySchema)
+		b.WriteString(`,"values":`)
+		writeJSONSchema(b, s.ValueSchema)
+	}
 	b.WriteString(`,"optional":`)
 	b.WriteString(strconv.FormatBool(s.Optional))
 	if s.Name != "" {
@@ -109,15 +121,19 @@ func writeJSONSchema(b *bytes.Buffer, s *schema) {
 		b.WriteString(`,"version":`)
 		b.WriteString(strconv.Itoa(s.Version))
 	}
+	if s.Doc != "" {
+		b.WriteString(`,"doc":`)
+		jsonString(b, s.Doc)
+	}
 	if len(s.Parameters) > 0 {
 		b.WriteString(`,"parameters":{`)
 		for i, p := range s.Parameters {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			jsonString(b, p.key)
+			jsonString(b, p.Key)
 			b.WriteByte(':')
-			jsonString(b, p.value)
+			jsonString(b, p.Value)
 		}
 		b.WriteByte('}')
 	}
@@ -139,6 +155,36 @@ func (c *jsonConverter) writeValue(b *bytes.Buffer, s *schema, v any) {
 			c.writeValue(b, &x.Schema.Fields[i].Schema, x.Values[i])
 		}
 		b.WriteByte('}')
+	case *data.Map:
+		// A schemaless map (or a MAP schema with string keys) is a JSON
+		// object in the map's iteration order.
+		var vs *schema
+		if s != nil {
+			vs = s.ValueSchema
+		}
+		b.WriteByte('{')
+		for i, e := range x.Entries() {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			jsonString(b, e.Key)
+			b.WriteByte(':')
+			c.writeValue(b, vs, e.Value)
+		}
+		b.WriteByte('}')
+	case []any:
+		var vs *schema
+		if s != nil {
+			vs = s.ValueSchema
+		}
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			c.writeValue(b, vs, e)
+		}
+		b.WriteByte(']')
 	case int8:
 		b.WriteString(strconv.FormatInt(int64(x), 10))
 	case int16:

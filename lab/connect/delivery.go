@@ -43,8 +43,17 @@ func (t *sourceTask) newProducer() (*kgo.Client, error) {
 // send writes one batch of a table's rows and, outside bulk mode, takes
 // care of its offset, then advances the querier.
 func (t *sourceTask) send(ctx context.Context, q *querier, batch []*kgo.Record, off tableOffset) error {
-	if err := t.w.ensureDataTopic(ctx, q.topic); err != nil {
-		return &taskError{msg: "Failed to create topic " + q.topic, cause: err}
+	// Transformations may route records to other topics (RegexRouter,
+	// TimestampRouter): each destination is created when missing.
+	created := map[string]bool{}
+	for _, r := range batch {
+		if created[r.Topic] {
+			continue
+		}
+		created[r.Topic] = true
+		if err := t.w.ensureDataTopic(ctx, r.Topic); err != nil {
+			return &taskError{msg: "Failed to create topic " + r.Topic, cause: err}
+		}
 	}
 	var offKey, offVal []byte
 	if q.mode != modeBulk {

@@ -68,9 +68,9 @@
 // tables or a custom query (with the mode's WHERE clause appended to it and
 // query.suffix after that, as JdbcSourceTask does). Things it does not have are
 // refused in the real error shape rather than ignored: converters other
-// than JsonConverter, single message transforms and predicates ("Class ... could not be found."),
-// and JDBC URLs for databases other than PostgreSQL ("No
-// suitable driver found"). Configuration errors, including an unset or
+// than JsonConverter and transformation or predicate classes other than
+// Kafka's built-in ones ("Class ... could not be found."), and JDBC URLs
+// for databases other than PostgreSQL ("No suitable driver found"). Configuration errors, including an unset or
 // unknown mode, a bad value and an unreachable database, are reported per
 // key as the validate endpoint shows them and make POST/PUT answer 400.
 // What the 10.8 connector only finds when it starts fails the connector
@@ -82,4 +82,18 @@
 // poll copies the whole table and the stored offset is {}. Destination topics that do not exist are created
 // with the broker's default partition count and replication factor, as a
 // broker with auto.create.topics.enable=true would do.
+//
+// # Transformations
+//
+// Every single message transformation and predicate that ships with
+// Apache Kafka 3.9 (package transforms) can be chained with "transforms",
+// "predicates", "transforms.<alias>.predicate" and ".negate", as
+// ConnectorConfig.enrich and transformationStages do: validation embeds
+// each alias's keys under "Transforms: <alias>" (or "Predicates: <alias>"),
+// and a source task runs the chain on every row before the converters. A
+// record the chain drops, or (errors.tolerance=all) a record a
+// transformation fails on, still moves the offset on; failures are logged
+// with errors.log.enable and counted in SkippedRecords. Under the default
+// errors.tolerance=none the task fails with "Tolerance exceeded in error
+// handler". Records and schemas are those of package data.
 package connect

@@ -336,6 +336,7 @@ type pluginInfo struct {
 func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
 	out := []pluginInfo{{Class: jdbcSourceClass, Type: "source", Version: jdbcSourceVersion}}
 	if strings.EqualFold(r.URL.Query().Get("connectorsOnly"), "false") {
+		out = append(out, transformPluginInfos()...)
 		out = append(out,
 			pluginInfo{Class: jsonConverterClass, Type: "converter", Version: kafkaVersion},
 			pluginInfo{Class: jsonConverterClass, Type: "header_converter", Version: kafkaVersion},
@@ -347,6 +348,10 @@ func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Worker) handlePluginConfig(rw http.ResponseWriter, _ *http.Request, class string) {
+	if out, ok := transformPluginConfig(class); ok {
+		writeJSON(rw, http.StatusOK, out)
+		return
+	}
 	if knownConnector(class) == "" {
 		writeError(rw, notFound("Unknown plugin "+class+"."))
 		return

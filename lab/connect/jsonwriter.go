@@ -6,8 +6,9 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/ctalab/ctalab/lab/connect/data"
 )
 
 // jsonString appends s as a JSON string the way Jackson writes it: quotes,
@@ -54,55 +55,14 @@ func jsonString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
-// javaDouble formats f as Java's Double.toString (or Float.toString when
-// bits is 32) does: shortest digits, "1.0" rather than "1", and computerized
-// scientific notation ("1.0E10") outside [1e-3, 1e7). Jackson writes JSON
-// numbers with these methods, and quotes NaN and the infinities.
+// javaDouble formats f as Jackson writes a Java float or double: the
+// digits of Double.toString (Float.toString when bits is 32), with NaN and
+// the infinities quoted.
 func javaDouble(f float64, bits int) string {
-	switch {
-	case math.IsNaN(f):
-		return `"NaN"`
-	case math.IsInf(f, 1):
-		return `"Infinity"`
-	case math.IsInf(f, -1):
-		return `"-Infinity"`
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return `"` + data.FormatJavaDouble(f, bits) + `"`
 	}
-	e := strconv.FormatFloat(f, 'e', -1, bits) // e.g. -1.2345e+06
-	neg := strings.HasPrefix(e, "-")
-	if neg {
-		e = e[1:]
-	}
-	mant, expStr, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expStr)
-	digits := strings.Replace(mant, ".", "", 1)
-	var out string
-	abs := math.Abs(f)
-	if abs >= 1e-3 && abs < 1e7 {
-		point := exp + 1 // digits before the decimal point
-		switch {
-		case point <= 0:
-			out = "0." + strings.Repeat("0", -point) + digits
-		case point >= len(digits):
-			out = digits + strings.Repeat("0", point-len(digits)) + ".0"
-		default:
-			out = digits[:point] + "." + digits[point:]
-		}
-	} else {
-		frac := digits[1:]
-		if frac == "" {
-			frac = "0"
-		}
-		out = digits[:1] + "." + frac + "E" + strconv.Itoa(exp)
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return data.FormatJavaDouble(f, bits)
 }
 
 // compactJSON writes v (maps, slices, strings, numbers, bools, nil) with

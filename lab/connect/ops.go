@@ -49,8 +49,11 @@ func (w *Worker) validateConfig(ctx context.Context, props map[string]string) (c
 			", available connectors are: PluginDesc{klass=class " + jdbcSourceClass + ", name='" + jdbcSourceClass + "', version='" + jdbcSourceVersion +
 			"', encodedVersion=" + jdbcSourceVersion + ", type=source, typeName='source', location='file:/usr/share/confluent-hub-components/confluentinc-kafka-connect-jdbc/'}"}
 	}
-	def := sourceConnectorConfigDef().merge(jdbcConfigDef())
+	// AbstractHerder.validateConnectorConfig: the base keys enriched with
+	// the transformation and predicate aliases, then the connector's keys.
+	def := enrich(sourceConnectorConfigDef(), props).merge(jdbcConfigDef())
 	values := def.validateAll(props)
+	validateTransformClasses(props, values)
 	validateWorkerKeys(props, values)
 	w.validateExactlyOnce(values)
 	validateJDBC(ctx, props, values)

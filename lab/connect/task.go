@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/connect/transforms"
 	"github.com/jackc/pgx/v5"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -26,6 +28,14 @@ type sourceTask struct {
 	producer *kgo.Client
 	conn     *pgx.Conn
 	inTxn    bool
+
+	// Transformation chain and its error handling (errors.tolerance,
+	// errors.log.enable, errors.log.include.messages).
+	stages         []*transforms.Stage
+	hdrConv        headerConverter
+	tolerateAll    bool
+	errLog         bool
+	errLogMessages bool
 
 	// Offsets of acknowledged records not yet written to the offset topic
 	// (at-least-once delivery only), by offset record key.
@@ -88,6 +98,17 @@ func (t *sourceTask) run(ctx context.Context) error {
 	if len(errs) > 0 {
 		return &taskError{msg: "Failed to configure value converter", cause: errors.New(errs[0])}
 	}
+	var err error
+	if t.stages, err = buildStages(t.props); err != nil {
+		return &taskError{msg: err.Error(), cause: err}
+	}
+	if t.hdrConv, err = newHeaderConverter(t.props); err != nil {
+		return &taskError{msg: "Failed to configure header converter", cause: err}
+	}
+	base := sourceConnectorConfigDef().validateAll(t.props)
+	t.tolerateAll = strings.EqualFold(fmt.Sprint(base["errors.tolerance"].Value), "all")
+	t.errLog, _ = base["errors.log.enable"].Value.(bool)
+	t.errLogMessages, _ = base["errors.log.include.messages"].Value.(bool)
 	tables, err := parseTableList(t.props["tables"])
 	if err != nil {
 		return &taskError{msg: "Invalid task configuration", cause: err}
@@ -294,6 +315,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 	defer rows.Close()
 	batch := make([]*kgo.Record, 0, t.cfg.BatchMaxRows)
 	var last tableOffset
+	rowsInBatch := 0
 	for rows.Next() {
 		raw, err := rows.Values()
 		if err != nil {
@@ -312,13 +334,27 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 				return &taskError{msg: err.Error()}
 			}
 		}
-		rec := &kgo.Record{
-			Topic: q.topic,
-			Key:   t.keyConv.fromConnectData(nil, nil),
-			Value: t.valConv.fromConnectData(q.value, &structValue{Schema: q.value, Values: vals}),
+		rec := &transforms.Record{Topic: q.topic, ValueSchema: q.value, Value: &structValue{Schema: q.value, Values: vals}}
+		if len(t.stages) > 0 {
+			rec.Source = sourceRecordString(q, last)
 		}
-		batch = append(batch, rec)
-		if len(batch) == t.cfg.BatchMaxRows {
+		out, err := t.transformRecord(rec)
+		if err != nil {
+			return err
+		}
+		if out != nil {
+			pr, err := t.convertRecord(rec, out)
+			if err != nil {
+				return err
+			}
+			if pr != nil {
+				batch = append(batch, pr)
+			}
+		}
+		// A batch is one poll of batch.max.rows rows, whether or not the
+		// chain dropped some of them; its offset covers them all.
+		if rowsInBatch++; rowsInBatch == t.cfg.BatchMaxRows {
+			rowsInBatch = 0
 			if err := t.send(ctx, q, batch, last); err != nil {
 				return err
 			}
@@ -328,7 +364,7 @@ func (t *sourceTask) poll(ctx context.Context, q *querier) error {
 	if err := rows.Err(); err != nil {
 		return &dbError{err: sqlWrap(err)}
 	}
-	if len(batch) > 0 {
+	if rowsInBatch > 0 {
 		if err := t.send(ctx, q, batch, last); err != nil {
 			return err
 		}

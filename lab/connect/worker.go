@@ -47,6 +47,9 @@ type Worker struct {
 	topicsMu    sync.Mutex
 	knownTopics map[string]bool
 
+	skippedMu sync.Mutex
+	skipped   map[string]int64 // records skipped under errors.tolerance=all, by connector
+
 	closeOnce sync.Once
 	closeErr  error
 	closed    chan struct{}
