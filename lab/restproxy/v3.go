@@ -1,0 +1,5 @@
+package restproxy
+
+import "net/http"
+
+func (p *Proxy) v3Routes(mux *http.ServeMux) {}
