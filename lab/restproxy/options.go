@@ -3,6 +3,7 @@ package restproxy
 import (
 	"io"
 	"log/slog"
+	"time"
 )
 
 // DefaultMaxBodyBytes is the request body limit used unless WithMaxBodyBytes
@@ -15,12 +16,16 @@ type Option func(*config)
 type config struct {
 	logger       *slog.Logger
 	maxBodyBytes int64
+
+	consumerInstanceTimeout time.Duration
 }
 
 func defaultConfig() config {
 	return config{
 		logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		maxBodyBytes: DefaultMaxBodyBytes,
+
+		consumerInstanceTimeout: defaultConsumerInstanceTimeout,
 	}
 }
 
@@ -39,6 +44,17 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) {
 		if n > 0 {
 			c.maxBodyBytes = n
+		}
+	}
+}
+
+// WithConsumerInstanceTimeout sets consumer.instance.timeout.ms: how long a
+// v2 consumer instance may stay idle before it is destroyed (default five
+// minutes). Values below 1 ms keep the default.
+func WithConsumerInstanceTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d >= time.Millisecond {
+			c.consumerInstanceTimeout = d
 		}
 	}
 }

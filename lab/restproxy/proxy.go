@@ -24,6 +24,10 @@ type Proxy struct {
 	schemas *schemas
 	mux     *http.ServeMux
 
+	consumers *consumerManager
+	stop      context.CancelFunc
+	janitor   chan struct{}
+
 	closeOnce sync.Once
 	mu        sync.RWMutex // guards closed against in-flight produce calls
 	closed    bool
@@ -72,7 +76,11 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		admin:   kadm.NewClient(client),
 		schemas: sch,
 	}
+	p.consumers = newConsumerManager(brokers, p.admin, cfg.consumerInstanceTimeout, p.log)
 	p.mux = p.routes()
+	jctx, stop := context.WithCancel(context.Background())
+	p.stop, p.janitor = stop, make(chan struct{})
+	go p.expireConsumers(jctx)
 	return p, nil
 }
 
@@ -83,8 +91,28 @@ func (p *Proxy) Close() error {
 		p.mu.Lock()
 		p.closed = true
 		p.mu.Unlock()
+		p.stop()
+		<-p.janitor
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		p.consumers.closeAll(ctx)
 		p.client.Close()
 	})
 	return nil
 }
 
+// expireConsumers destroys idle consumer instances until ctx ends, checking
+// every second as kafka-rest's expiration thread does.
+func (p *Proxy) expireConsumers(ctx context.Context) {
+	defer close(p.janitor)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			p.consumers.expire(ctx)
+		}
+	}
+}
