@@ -269,6 +269,9 @@ func (c *consumerInstance) subscribe(topics []string, pattern *string) *apiError
 	c.stopClient(context.Background())
 	opts := append(c.baseOpts(),
 		kgo.ConsumerGroup(c.key.group),
+		// The Java consumer's default assignors are [range, cooperative-sticky];
+		// the group settles on range, which this member offers alone.
+		kgo.Balancers(kgo.RangeBalancer()),
 		kgo.OnPartitionsAssigned(c.onAssigned),
 		kgo.OnPartitionsRevoked(c.onRevoked),
 		kgo.OnPartitionsLost(c.onRevoked),

@@ -184,6 +184,7 @@ func (p *Proxy) createTopicV3(w http.ResponseWriter, c v3ctx) {
 		writeV3Error(w, kafkaAPIError(err, msg))
 		return
 	}
+	p.client.PurgeTopicsFromClient(name) // drop any cached "unknown topic"
 	rf := int(rt.ReplicationFactor)
 	if req.ReplicationFactor != nil {
 		rf = int(*req.ReplicationFactor)
@@ -208,6 +209,9 @@ func (p *Proxy) deleteTopicV3(w http.ResponseWriter, c v3ctx) {
 		writeV3Error(w, kafkaAPIError(r.Err, r.ErrMessage))
 		return
 	}
+	// The client caches topic metadata briefly; what this proxy deleted
+	// must be gone from its next answer.
+	p.client.PurgeTopicsFromClient(topic)
 	w.WriteHeader(http.StatusNoContent)
 }
 
