@@ -1,10 +1,22 @@
 // Package restproxy is the embedded Kafka REST Proxy: an http.Handler that
-// answers the REST Proxy API v2 subset the lab needs (POST /topics/{topic}
-// with the avro, json and binary embedded formats, GET /topics, GET
-// /topics/{topic}) with the status codes and {"error_code","message"} bodies
-// of Confluent Platform 7.9. Every record of a request is validated and
-// encoded before anything is produced (acks=all), so a rejected request
-// writes nothing to Kafka and an acknowledged one is durable.
+// answers the REST Proxy API subset the lab needs with the status codes and
+// {"error_code","message"} bodies of Confluent Platform 7.9.
+//
+// The package is organised by role:
+//
+//   - router.go: the method+path table (net/http.ServeMux patterns) and the
+//     adapter that gives unknown paths and methods Jersey's 404/405 bodies.
+//   - produce.go, request.go, serialize.go, partitioner.go, topics.go: API v2
+//     produce (POST /topics/{topic}) and topic metadata. Every record of a
+//     request is validated and encoded before anything is produced
+//     (acks=all, uncompressed), so a rejected request writes nothing.
+//   - consumers.go (HTTP), consumer_state.go (instances), consumer_records.go
+//     (embedded formats of records read): the API v2 consumer instances,
+//     each a Kafka consumer in a real consumer group.
+//   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
+//     configs, partitions), v3_records.go (produce, streaming),
+//     v3_groups.go (consumer groups, consumers, lags): API v3.
+//   - schemas.go: the Schema Registry client, for Avro in both directions.
 //
 // # Schemas
 //
@@ -12,7 +24,8 @@
 // under TopicNameStrategy subjects (<topic>-key, <topic>-value); a
 // *_schema_id must name a schema registered under the topic's subject. Keys
 // and values are given in Avro's JSON encoding (unions wrapped, every field
-// present) and written in the Confluent wire format.
+// present) and written in the Confluent wire format; consumers of the avro
+// format read them back in the same encoding.
 //
 // # Known differences from the real service
 //
@@ -25,6 +38,19 @@
 //   - Avro conversion uses goavro, so error messages differ from Avro's
 //     JsonDecoder, and non-ASCII characters written unescaped in bytes or
 //     fixed values are taken as their UTF-8 bytes.
-//   - The jsonschema and protobuf formats are refused with 415 naming the
-//     format; the v3 API, consumers and partition resources answer 404.
+//   - The jsonschema and protobuf formats are refused: with 415 naming the
+//     format on v2 produce, 422/42204 at v2 consumer creation and 400 on v3
+//     produce, because the lab's Schema Registry stores Avro schemas only.
+//   - v2 consumers commit, automatically or on an empty POST .../offsets,
+//     only what was returned to the client; the Java consumer commits its
+//     fetch position, which may include records buffered but not yet
+//     returned. Topic patterns are Go (RE2) regular expressions matched
+//     against the whole topic name, not java.util.regex patterns.
+//   - Consumer instances with manually assigned partitions and auto-commit
+//     commit after each read rather than every five seconds.
+//   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
+//   - v3 resources not listed above (ACLs, broker and cluster configs,
+//     replicas, reassignments, consumer assignments, records:batch, topic
+//     and config updates) and the v2 partition and broker resources answer
+//     404 as unknown paths.
 package restproxy
