@@ -55,7 +55,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		kgo.RecordPartitioner(newPartitioner()),
 		kgo.ProducerLinger(0),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // the Java producer's compression.type=none
-		kgo.RecordDeliveryTimeout(2*time.Minute), // the Java producer's delivery.timeout.ms
+		kgo.RecordDeliveryTimeout(2*time.Minute),          // the Java producer's delivery.timeout.ms
 		kgo.MetadataMinAge(250*time.Millisecond),
 	)
 	if err != nil {
