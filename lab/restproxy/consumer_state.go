@@ -253,6 +253,9 @@ func (c *consumerInstance) baseOpts() []kgo.Opt {
 func (c *consumerInstance) subscribe(topics []string, pattern *string) *apiError {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return instanceNotFound()
+	}
 	if topics == nil && pattern == nil {
 		return nil
 	}
@@ -308,6 +311,9 @@ func (c *consumerInstance) subscribe(topics []string, pattern *string) *apiError
 func (c *consumerInstance) assign(parts []topicPartition) *apiError {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return instanceNotFound()
+	}
 	if len(c.topics) > 0 || c.pattern != "" {
 		return illegalState("Subscription to topics, partitions and pattern are mutually exclusive")
 	}
@@ -438,6 +444,9 @@ func (c *consumerInstance) isAssigned(tp topicPartition) bool {
 func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) ([]*kgo.Record, *apiError) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		return nil, instanceNotFound()
+	}
 	if c.client == nil {
 		return nil, newAPIError(http.StatusInternalServerError, http.StatusInternalServerError,
 			"Consumer is not subscribed to any topics or assigned any partitions")

@@ -15,7 +15,8 @@
 //     each a Kafka consumer in a real consumer group.
 //   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
 //     configs, partitions), v3_records.go (produce, streaming),
-//     v3_groups.go (consumer groups, consumers, lags): API v3.
+//     v3_groups.go (consumer groups, consumers, lags), v3_replicas.go
+//     (partition replicas, consumer assignments): API v3.
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
 //
 // # Schemas
@@ -50,7 +51,6 @@
 //     commit after each read rather than every five seconds.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
-//     replicas, reassignments, consumer assignments, records:batch, topic
-//     and config updates) and the v2 partition and broker resources answer
-//     404 as unknown paths.
+//     reassignments, records:batch, topic and config updates) and the v2
+//     partition and broker resources answer 404 as unknown paths.
 package restproxy

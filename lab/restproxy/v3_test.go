@@ -96,6 +96,14 @@ func TestV3TopicLifecycle(t *testing.T) {
 		t.Fatalf("partitions: %s", resp.body)
 	}
 
+	resp = e.do(http.MethodGet, base+"/life/partitions/1/replicas/0", "", nil)
+	wantReplica := `{"kind":"KafkaReplica","metadata":{"self":"` + self + `/partitions/1/replicas/0","resource_name":"crn:///kafka=` + id + `/topic=life/partition=1/replica=0"},` +
+		`"cluster_id":"` + id + `","topic_name":"life","partition_id":1,"broker_id":0,"is_leader":true,"is_in_sync":true,` +
+		`"broker":{"related":"` + e.server.URL + `/v3/clusters/` + id + `/brokers/0"}}`
+	if resp.status != 200 || string(resp.body) != wantReplica {
+		t.Fatalf("replica: %d %s\nwant %s", resp.status, resp.body, wantReplica)
+	}
+
 	e.wantError(e.do(http.MethodPost, base, "application/json", []byte(body)), 400, 40002, "Topic 'life' already exists.")
 	e.wantError(e.do(http.MethodPost, base, "application/json", []byte(`{"topic_name":"bad name!"}`)), 422, 42206, "Payload error. Invalid topic name.")
 
@@ -225,7 +233,17 @@ func TestV3ConsumerGroupsShowMembersAndLag(t *testing.T) {
 	if len(consumers.Data) != 1 || consumers.Data[0]["client_id"] != "consumer-laggers-l1" {
 		t.Fatalf("consumers: %s", resp.body)
 	}
-	member := consumers.Data[0]["consumer_id"]
+	member := consumers.Data[0]["consumer_id"].(string)
+	resp = e.do(http.MethodGet, g+"/consumers/"+member+"/assignments/lagged/partitions/0", "", nil)
+	self := e.server.URL + g + "/consumers/" + member + "/assignments/lagged/partitions/0"
+	wantAssignment := `{"kind":"KafkaConsumerAssignment","metadata":{"self":"` + self + `","resource_name":"crn:///kafka=` + id +
+		`/consumer-group=laggers/consumer=` + member + `/assignment=lagged/partition=0"},"cluster_id":"` + id +
+		`","consumer_group_id":"laggers","consumer_id":"` + member + `","topic_name":"lagged","partition_id":0,` +
+		`"partition":{"related":"` + e.server.URL + `/v3/clusters/` + id + `/topics/lagged/partitions/0"},` +
+		`"lag":{"related":"` + e.server.URL + g + `/lags/lagged/partitions/0"}}`
+	if resp.status != 200 || string(resp.body) != wantAssignment {
+		t.Fatalf("assignment: %d %s\nwant %s", resp.status, resp.body, wantAssignment)
+	}
 
 	// Committed offset 1 (after record 0), end offset 3: lag 2.
 	resp = e.do(http.MethodGet, g+"/lags", "", nil)
@@ -238,7 +256,7 @@ func TestV3ConsumerGroupsShowMembersAndLag(t *testing.T) {
 		t.Fatalf("lags: %s", resp.body)
 	}
 	l := lags.Data[0]
-	if l["current_offset"] != float64(1) || l["log_end_offset"] != float64(3) || l["lag"] != float64(2) || l["consumer_id"] != member {
+	if l["current_offset"] != float64(1) || l["log_end_offset"] != float64(3) || l["lag"] != float64(2) || l["consumer_id"] != any(member) {
 		t.Fatalf("lag: %v", l)
 	}
 	resp = e.do(http.MethodGet, g+"/lag-summary", "", nil)
