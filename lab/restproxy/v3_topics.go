@@ -70,7 +70,7 @@ func (p *Proxy) describeTopic(c v3ctx, topic string) (kadm.TopicDetail, *apiErro
 }
 
 func (p *Proxy) listTopicsV3(w http.ResponseWriter, c v3ctx) {
-	details, err := p.admin.ListTopicsWithInternal(requestContext(c))
+	details, err := p.admin.ListTopics(requestContext(c)) // Admin.listTopics() leaves internal topics out
 	if err != nil {
 		writeV3Error(w, kafkaAPIError(err, ""))
 		return
