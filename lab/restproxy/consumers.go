@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -19,19 +20,68 @@ import (
 
 func (p *Proxy) consumerRoutes(mux *http.ServeMux) {
 	const inst = "/consumers/{group}/instances/{instance}"
-	mux.HandleFunc("POST /consumers/{group}", p.createConsumer)
-	mux.HandleFunc("DELETE "+inst, p.deleteConsumer)
-	mux.HandleFunc("POST "+inst+"/subscription", p.withInstance(p.subscribe))
-	mux.HandleFunc("GET "+inst+"/subscription", p.withInstance(p.getSubscription))
-	mux.HandleFunc("DELETE "+inst+"/subscription", p.withInstance(p.unsubscribe))
-	mux.HandleFunc("POST "+inst+"/assignments", p.withInstance(p.assign))
-	mux.HandleFunc("GET "+inst+"/assignments", p.withInstance(p.getAssignments))
+	mux.HandleFunc("POST /consumers/{group}", consumerMedia(p.createConsumer))
+	mux.HandleFunc("DELETE "+inst, consumerMedia(p.deleteConsumer))
+	mux.HandleFunc("POST "+inst+"/subscription", consumerMedia(p.withInstance(p.subscribe)))
+	mux.HandleFunc("GET "+inst+"/subscription", consumerMedia(p.withInstance(p.getSubscription)))
+	mux.HandleFunc("DELETE "+inst+"/subscription", consumerMedia(p.withInstance(p.unsubscribe)))
+	mux.HandleFunc("POST "+inst+"/assignments", consumerMedia(p.withInstance(p.assign)))
+	mux.HandleFunc("GET "+inst+"/assignments", consumerMedia(p.withInstance(p.getAssignments)))
 	mux.HandleFunc("GET "+inst+"/records", p.readRecords)
-	mux.HandleFunc("POST "+inst+"/offsets", p.withInstance(p.commitOffsets))
-	mux.HandleFunc("GET "+inst+"/offsets", p.withInstance(p.getOffsets))
-	mux.HandleFunc("POST "+inst+"/positions", p.withInstance(p.seek))
-	mux.HandleFunc("POST "+inst+"/positions/beginning", p.withInstance(p.seekBeginning))
-	mux.HandleFunc("POST "+inst+"/positions/end", p.withInstance(p.seekEnd))
+	mux.HandleFunc("POST "+inst+"/offsets", consumerMedia(p.withInstance(p.commitOffsets)))
+	mux.HandleFunc("GET "+inst+"/offsets", consumerMedia(p.withInstance(p.getOffsets)))
+	mux.HandleFunc("POST "+inst+"/positions", consumerMedia(p.withInstance(p.seek)))
+	mux.HandleFunc("POST "+inst+"/positions/beginning", consumerMedia(p.withInstance(p.seekBeginning)))
+	mux.HandleFunc("POST "+inst+"/positions/end", consumerMedia(p.withInstance(p.seekEnd)))
+}
+
+// consumerMediaTypes are what ConsumersResource declares in @Consumes and
+// @Produces: the v2 type and the v2 type of every embedded format.
+var consumerMediaTypes = map[string]bool{
+	mediaTypeV2: true, ctBinary: true, ctJSON: true, ctAvro: true, ctJSONSchema: true, ctProtobuf: true,
+}
+
+// consumerMedia answers as Jersey does for the consumer resources: 415 for
+// a POST whose Content-Type is not one of theirs (plain application/json
+// included), 406 when the Accept header admits none of them.
+func consumerMedia(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || !consumerMediaTypes[mt] {
+				writeError(w, httpError(http.StatusUnsupportedMediaType))
+				return
+			}
+		}
+		if !acceptsAny(r.Header.Get("Accept"), consumerMediaTypes) {
+			writeError(w, httpError(http.StatusNotAcceptable))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// acceptsAny reports whether an Accept header admits one of the types; an
+// absent header admits anything.
+func acceptsAny(header string, types map[string]bool) bool {
+	if strings.TrimSpace(header) == "" {
+		return true
+	}
+	for _, part := range strings.Split(header, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if q, ok := params["q"]; ok {
+			if v, err := strconv.ParseFloat(q, 64); err != nil || v <= 0 {
+				continue
+			}
+		}
+		if mt == "*/*" || mt == "application/*" || types[mt] {
+			return true
+		}
+	}
+	return false
 }
 
 type topicPartition struct {

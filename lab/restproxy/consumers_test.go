@@ -113,6 +113,18 @@ func TestConsumerCreateRefusesTakenNameBadConfigAndSchemaFormatsItCannotRead(t *
 	}
 }
 
+// ConsumersResource @Consumes and @Produces only the v2 media types.
+func TestConsumerResourcesRefuseOtherMediaTypes(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.wantError(e.do(http.MethodPost, "/consumers/g", "application/json", []byte(`{}`)), 415, 415, "HTTP 415 Unsupported Media Type")
+	e.wantError(e.do(http.MethodPost, "/consumers/g", "", []byte(`{}`)), 415, 415, "HTTP 415 Unsupported Media Type")
+	e.wantError(e.do(http.MethodPost, "/consumers/g", ctV2, []byte(`{}`), "Accept", "application/json"), 406, 406, "HTTP 406 Not Acceptable")
+	// Any embedded format's v2 type is accepted on every consumer resource.
+	if resp := e.do(http.MethodPost, "/consumers/g", ctJSON, []byte(`{"name":"x"}`), "Accept", ctAvro); resp.status != 200 {
+		t.Fatalf("create with embedded types: %d %s", resp.status, resp.body)
+	}
+}
+
 func TestConsumerUnknownInstanceIsNotFound(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	for _, c := range []struct{ method, path string }{

@@ -315,6 +315,10 @@ func (p *Proxy) getLagSummary(w http.ResponseWriter, c v3ctx) {
 		writeV3Error(w, e)
 		return
 	}
+	if len(data) == 0 {
+		writeV3Error(w, newAPIError(http.StatusNotFound, http.StatusNotFound, "Consumer group offsets could not be found."))
+		return
+	}
 	group := c.r.PathValue("group")
 	var total int64
 	max := data[0]
