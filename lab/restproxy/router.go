@@ -65,6 +65,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if status != http.StatusMethodNotAllowed {
 			status = http.StatusNotFound
 		}
+		if strings.HasPrefix(r.URL.Path, "/v3/") || r.URL.Path == "/v3" {
+			writeV3Error(w, httpError(status))
+			return
+		}
 		writeError(w, httpError(status))
 		return
 	}

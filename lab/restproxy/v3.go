@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,8 +22,8 @@ import (
 
 func (p *Proxy) v3Routes(mux *http.ServeMux) {
 	const c = "/v3/clusters/{cluster}"
-	mux.HandleFunc("GET /v3/clusters", p.listClusters)
-	mux.HandleFunc("GET "+c, p.getCluster)
+	mux.HandleFunc("GET /v3/clusters", v3Media(p.listClusters))
+	mux.HandleFunc("GET "+c, v3Media(p.getCluster))
 	mux.HandleFunc("GET "+c+"/brokers", p.v3(p.listBrokers))
 	mux.HandleFunc("GET "+c+"/brokers/{broker}", p.v3(p.getBroker))
 	mux.HandleFunc("GET "+c+"/topics", p.v3(p.listTopicsV3))
@@ -116,7 +117,7 @@ func (c v3ctx) list(kind string, data any, segs ...string) collection {
 // v3 resolves the path's cluster id, answering 404 "Cluster <id> cannot be
 // found." (kafka-rest's managers' check) for any other id.
 func (p *Proxy) v3(h func(w http.ResponseWriter, c v3ctx)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return v3Media(func(w http.ResponseWriter, r *http.Request) {
 		meta, err := p.admin.Metadata(r.Context())
 		if err != nil {
 			writeV3Error(w, kafkaAPIError(err, ""))
@@ -132,6 +133,28 @@ func (p *Proxy) v3(h func(w http.ResponseWriter, c v3ctx)) http.HandlerFunc {
 			return
 		}
 		h(w, v3ctx{r: r, cluster: meta.Cluster, meta: meta})
+	})
+}
+
+var v3MediaTypes = map[string]bool{mediaTypeJSON: true}
+
+// v3Media answers as Jersey does for resources that consume and produce
+// application/json only: 415 for a POST with another Content-Type, 406
+// when the Accept header does not admit application/json.
+func v3Media(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != mediaTypeJSON {
+				writeV3Error(w, httpError(http.StatusUnsupportedMediaType))
+				return
+			}
+		}
+		if !acceptsAny(r.Header.Get("Accept"), v3MediaTypes) {
+			writeV3Error(w, httpError(http.StatusNotAcceptable))
+			return
+		}
+		h(w, r)
 	}
 }
 

@@ -57,6 +57,21 @@ func TestV3ClusterIsTheBrokersClusterWithRelatedLinks(t *testing.T) {
 	}
 }
 
+// v3 resources @Consumes and @Produces application/json only.
+func TestV3RefusesOtherMediaTypes(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	topics := "/v3/clusters/" + e.clusterID() + "/topics"
+	e.wantError(e.do(http.MethodPost, topics, "application/vnd.kafka.v2+json", []byte(`{"topic_name":"m"}`)), 415, 415, "HTTP 415 Unsupported Media Type")
+	resp := e.do(http.MethodGet, topics, "", nil, "Accept", "application/vnd.kafka.v2+json")
+	e.wantError(resp, 406, 406, "HTTP 406 Not Acceptable")
+	if resp.contentType != "application/json" {
+		t.Fatalf("v3 error content type %q", resp.contentType)
+	}
+	if resp := e.do(http.MethodGet, "/v3/clusters/x/nothing", "", nil); resp.contentType != "application/json" {
+		t.Fatalf("v3 404 content type %q", resp.contentType)
+	}
+}
+
 func TestV3TopicLifecycle(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	id := e.clusterID()
