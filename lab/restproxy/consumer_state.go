@@ -515,6 +515,12 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 			break
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		// The client is gone: keep its records for the next read rather
+		// than count them as consumed.
+		c.buffer = append(out, c.buffer...)
+		return nil, newAPIError(http.StatusRequestTimeout, http.StatusRequestTimeout, "request abandoned: %s", err)
+	}
 	for _, r := range out {
 		if c.consumed[r.Topic] == nil {
 			c.consumed[r.Topic] = map[int32]int64{}

@@ -397,3 +397,26 @@ func TestConsumerIdleInstanceExpires(t *testing.T) {
 	}
 	e.wantError(e.do(http.MethodGet, "/consumers/exp/instances/e1/subscription", "", nil), 404, 40403, "Consumer instance not found.")
 }
+
+func TestConsumerReadAbandonedByItsClientConsumesNothing(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("abandon", 1)
+	e.produceRaw("abandon", 0, [2][]byte{nil, []byte("a")}, [2][]byte{nil, []byte("b")})
+	_, base := e.createConsumer("abandoners", `{"name":"a1","auto.offset.reset":"earliest","consumer.request.timeout.ms":5000}`)
+	path := strings.TrimPrefix(base, e.server.URL)
+	e.do(http.MethodPost, path+"/subscription", ctV2, []byte(`{"topics":["abandon"]}`))
+
+	// This client gives up long before the proxy's 5 s wait is over.
+	impatient := &http.Client{Timeout: 300 * time.Millisecond}
+	req, _ := http.NewRequest(http.MethodGet, e.server.URL+path+"/records", nil)
+	req.Header.Set("Accept", ctBinary)
+	if resp, err := impatient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("impatient read answered %d before the wait was over", resp.StatusCode)
+	}
+
+	recs := e.pollRecords(path, ctBinary, 2)
+	if string(recs[0]["offset"]) != "0" || string(recs[1]["offset"]) != "1" {
+		t.Fatalf("records after the abandoned read start at %s", recs[0]["offset"])
+	}
+}
