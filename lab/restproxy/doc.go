@@ -10,6 +10,8 @@
 //     produce (POST /topics/{topic}) and topic metadata. Every record of a
 //     request is validated and encoded before anything is produced
 //     (acks=all, uncompressed), so a rejected request writes nothing.
+//     partitions_v2.go: the v2 partition and broker resources, including
+//     produce to a partition.
 //   - consumers.go (HTTP), consumer_state.go (instances), consumer_records.go
 //     (embedded formats of records read): the API v2 consumer instances,
 //     each a Kafka consumer in a real consumer group.
@@ -51,6 +53,6 @@
 //     commit after each read rather than every five seconds.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
-//     reassignments, records:batch, topic and config updates) and the v2
-//     partition and broker resources answer 404 as unknown paths.
+//     reassignments, records:batch, topic and config updates) answer 404
+//     as unknown paths.
 package restproxy

@@ -17,6 +17,9 @@ func (p *Proxy) routes() *http.ServeMux {
 	mux.HandleFunc("GET /topics/{topic}", func(w http.ResponseWriter, r *http.Request) { p.getTopic(w, r, r.PathValue("topic")) })
 	mux.HandleFunc("POST /topics/{topic}", func(w http.ResponseWriter, r *http.Request) { p.produce(w, r, r.PathValue("topic")) })
 
+	// API v2: partitions and brokers.
+	p.partitionRoutes(mux)
+
 	// API v2: consumers.
 	p.consumerRoutes(mux)
 
