@@ -53,6 +53,7 @@
 //     commit after each read rather than every five seconds.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
-//     reassignments, records:batch, topic and config updates) answer 404
-//     as unknown paths.
+//     reassignments, records:batch, topic and config updates) answer as the
+//     real service answers endpoints listed in api.endpoints.blocklist:
+//     GET 404, other methods 405 (v3_blocked.go).
 package restproxy

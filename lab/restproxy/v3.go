@@ -46,6 +46,7 @@ func (p *Proxy) v3Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/lag-summary", p.v3(p.getLagSummary))
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/lags", p.v3(p.listLags))
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/lags/{topic}/partitions/{partition}", p.v3(p.getLag))
+	p.v3BlockedRoutes(mux)
 }
 
 const mediaTypeJSON = "application/json"

@@ -72,6 +72,24 @@ func TestV3RefusesOtherMediaTypes(t *testing.T) {
 	}
 }
 
+// Resources this proxy does not serve answer as api.endpoints.blocklist
+// makes the real one answer: GET 404, other methods 405.
+func TestV3UnservedResourcesAnswerLikeBlocklistedEndpoints(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := "/v3/clusters/" + e.clusterID()
+	e.createTopic("blk", 1)
+	e.wantError(e.do(http.MethodGet, c+"/acls", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodPost, c+"/acls", "application/json", []byte(`{}`)), 405, 405, "HTTP 405 Method Not Allowed")
+	e.wantError(e.do(http.MethodPost, c+"/topics/blk/records:batch", "application/json", []byte(`{"entries":[]}`)), 405, 405, "HTTP 405 Method Not Allowed")
+	e.wantError(e.do(http.MethodPatch, c+"/topics/blk", "application/json", []byte(`{"partitions_count":3}`)), 405, 405, "HTTP 405 Method Not Allowed")
+	e.wantError(e.do(http.MethodPut, c+"/topics/blk/configs/retention.ms", "application/json", []byte(`{"value":"1"}`)), 405, 405, "HTTP 405 Method Not Allowed")
+	e.wantError(e.do(http.MethodGet, c+"/brokers/0/configs", "", nil), 404, 404, "HTTP 404 Not Found")
+	// Served resources next to them still answer.
+	if resp := e.do(http.MethodGet, c+"/topics/blk/configs/retention.ms", "", nil); resp.status != 200 {
+		t.Fatalf("topic config: %d %s", resp.status, resp.body)
+	}
+}
+
 func TestV3TopicLifecycle(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	id := e.clusterID()
