@@ -150,8 +150,9 @@ func (p *Proxy) produceOne(c v3ctx, topic string, rec v3ProduceRecord) (*v3Produ
 	}
 	pctx := context.WithoutCancel(ctx)
 	if rec.PartitionID != nil {
+		// A partition the topic lacks fails in the Java producer, as on v2.
 		if e := p.checkPartitions(ctx, topic, []encodedRecord{{partition: rec.PartitionID}}); e != nil {
-			return nil, newAPIError(http.StatusNotFound, 40402, "Partition not found.")
+			return nil, e
 		}
 		kr.Partition = *rec.PartitionID
 		kr.Context = withExplicitPartition(pctx)
@@ -292,7 +293,9 @@ func serializeNoSchema(format string, data json.RawMessage) ([]byte, *apiError) 
 // that version of the subject; nothing at all is the subject's latest.
 func (s *schemas) resolveV3(ctx context.Context, subject, format string, d *v3ProduceData) (*registeredSchema, int, *apiError) {
 	unsupported := func() *apiError {
-		return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: Unsupported argument: ")
+		// SchemaManagerImpl's argument check has no message: BadRequestException
+		// ("Unsupported argument: ", null) prints as title: detail.
+		return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Unsupported argument: : null")
 	}
 	var schema sr.Schema
 	switch {
