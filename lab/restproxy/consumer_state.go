@@ -441,7 +441,11 @@ func (c *consumerInstance) isAssigned(tp topicPartition) bool {
 // read returns the next records, waiting up to timeout (bounded by the
 // instance's request timeout) until more than fetch.min.bytes of keys and
 // values are gathered, and never more than maxBytes.
-func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64) ([]*kgo.Record, *apiError) {
+//
+// render converts the records for the response before they count as
+// consumed: when it fails (a record the format cannot read), they stay at
+// the head of the instance's buffer instead of being skipped.
+func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxBytes int64, render func([]*kgo.Record) *apiError) ([]*kgo.Record, *apiError) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -520,6 +524,10 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 		// than count them as consumed.
 		c.buffer = append(out, c.buffer...)
 		return nil, newAPIError(http.StatusRequestTimeout, http.StatusRequestTimeout, "request abandoned: %s", err)
+	}
+	if e := render(out); e != nil {
+		c.buffer = append(out, c.buffer...)
+		return nil, e
 	}
 	for _, r := range out {
 		if c.consumed[r.Topic] == nil {

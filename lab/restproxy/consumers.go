@@ -465,12 +465,12 @@ func (p *Proxy) readRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	timeout := time.Duration(queryInt(r, "timeout", -1)) * time.Millisecond
-	recs, e := c.read(r.Context(), timeout, queryInt(r, "max_bytes", -1))
-	if e != nil {
-		writeError(w, e)
-		return
-	}
-	out, e := p.renderRecords(r.Context(), c.cfg.format, recs)
+	var out []consumerRecord
+	_, e = c.read(r.Context(), timeout, queryInt(r, "max_bytes", -1), func(recs []*kgo.Record) *apiError {
+		var e *apiError
+		out, e = p.renderRecords(r.Context(), c.cfg.format, recs)
+		return e
+	})
 	if e != nil {
 		writeError(w, e)
 		return

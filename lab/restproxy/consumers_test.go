@@ -420,3 +420,34 @@ func TestConsumerReadAbandonedByItsClientConsumesNothing(t *testing.T) {
 		t.Fatalf("records after the abandoned read start at %s", recs[0]["offset"])
 	}
 }
+
+func TestConsumerRecordTheFormatCannotReadIsAnErrorAndIsNotSkipped(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("poison", 1)
+	e.produceRaw("poison", 0, [2][]byte{nil, []byte(`{"ok":1}`)}, [2][]byte{nil, []byte("not json")})
+	_, base := e.createConsumer("poisoned", `{"name":"p1","format":"json","auto.offset.reset":"earliest","consumer.request.timeout.ms":500}`)
+	path := strings.TrimPrefix(base, e.server.URL)
+	e.do(http.MethodPost, path+"/subscription", ctV2, []byte(`{"topics":["poison"]}`))
+
+	// Until both records have been fetched a read may succeed with the
+	// first one; once it fails, it keeps failing: the record is not skipped.
+	deadline := time.Now().Add(20 * time.Second)
+	failures := 0
+	for failures < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("saw %d failing reads", failures)
+		}
+		resp := e.do(http.MethodGet, path+"/records", "", nil, "Accept", ctJSON)
+		if resp.status == http.StatusOK {
+			if failures > 0 {
+				t.Fatalf("read succeeded after a failure: %s", resp.body)
+			}
+			continue
+		}
+		code, _ := resp.apiErr(t)
+		if resp.status != http.StatusRequestTimeout || code != 40801 {
+			t.Fatalf("read: %d %s", resp.status, resp.body)
+		}
+		failures++
+	}
+}
