@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"testing"
 	"time"
@@ -449,5 +450,50 @@ func TestConsumerRecordTheFormatCannotReadIsAnErrorAndIsNotSkipped(t *testing.T)
 			t.Fatalf("read: %d %s", resp.status, resp.body)
 		}
 		failures++
+	}
+}
+
+// Closing the proxy ends a read waiting out a long consumer.request.timeout.ms
+// instead of waiting for it (the test would hang to its timeout otherwise).
+func TestCloseEndsWaitingConsumerReads(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("quiet", 1)
+	_, base := e.createConsumer("waiters", `{"name":"w1","consumer.request.timeout.ms":600000}`)
+	path := strings.TrimPrefix(base, e.server.URL)
+	e.do(http.MethodPost, path+"/subscription", ctV2, []byte(`{"topics":["quiet"]}`))
+
+	written := make(chan struct{})
+	answered := make(chan int, 1)
+	go func() {
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(written) }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+			http.MethodGet, e.server.URL+path+"/records?timeout=600000", nil)
+		req.Header.Set("Accept", ctBinary)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	<-written
+	// Wait until the read holds the instance, i.e. is waiting for records.
+	inst, apiErr := e.proxy.consumers.get("waiters", "w1")
+	if apiErr != nil {
+		t.Fatal(apiErr)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for inst.mu.TryLock() {
+		inst.mu.Unlock()
+		if time.Now().After(deadline) {
+			t.Fatal("the read never started")
+		}
+	}
+	if err := e.proxy.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if status := <-answered; status == http.StatusOK {
+		t.Fatalf("read answered 200 after the proxy closed")
 	}
 }

@@ -25,7 +25,8 @@ type Proxy struct {
 	mux     *http.ServeMux
 
 	consumers *consumerManager
-	stop      context.CancelFunc
+	life      context.Context    // ends when Close starts; in-flight consumer reads stop
+	stop      context.CancelFunc // ends life
 	janitor   chan struct{}
 
 	closeOnce sync.Once
@@ -79,9 +80,9 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	}
 	p.consumers = newConsumerManager(brokers, p.admin, cfg.consumerInstanceTimeout, p.log)
 	p.mux = p.routes()
-	jctx, stop := context.WithCancel(context.Background())
-	p.stop, p.janitor = stop, make(chan struct{})
-	go p.expireConsumers(jctx)
+	p.life, p.stop = context.WithCancel(context.Background())
+	p.janitor = make(chan struct{})
+	go p.expireConsumers(p.life)
 	return p, nil
 }
 
@@ -89,10 +90,12 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 // call more than once; later requests are answered with 503.
 func (p *Proxy) Close() error {
 	p.closeOnce.Do(func() {
+		// End waiting consumer reads first, so Close does not wait out a
+		// client's consumer.request.timeout.ms; produce requests finish.
+		p.stop()
 		p.mu.Lock()
 		p.closed = true
 		p.mu.Unlock()
-		p.stop()
 		<-p.janitor
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

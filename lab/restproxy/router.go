@@ -1,6 +1,7 @@
 package restproxy
 
 import (
+	"context"
 	"net/http"
 	"strings"
 )
@@ -75,7 +76,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, httpError(status))
 		return
 	}
-	p.mux.ServeHTTP(w, r)
+	// Requests end when the proxy closes (produce detaches from this).
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	defer context.AfterFunc(p.life, cancel)()
+	p.mux.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // statusRecorder keeps the status a handler writes and discards its body.

@@ -86,7 +86,7 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 			flusher.Flush()
 		}
 	}
-	for {
+	for c.r.Context().Err() == nil { // the client left, or the proxy is closing
 		var rec v3ProduceRecord
 		err := dec.Decode(&rec)
 		if errors.Is(err, io.EOF) {
