@@ -51,6 +51,11 @@
 //     against the whole topic name, not java.util.regex patterns.
 //   - Consumer instances with manually assigned partitions and auto-commit
 //     commit after each read rather than every five seconds.
+//   - A read that meets a record its format cannot convert (not JSON under
+//     the json format, not Avro wire format under avro) answers 408/40801
+//     and leaves every record of that read unconsumed; the Java proxy
+//     loses the records it had converted before the bad one. A read the
+//     client abandons also leaves its records for the next read.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, records:batch, topic and config updates) answer as the
