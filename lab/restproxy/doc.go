@@ -17,7 +17,8 @@
 //     each a Kafka consumer in a real consumer group.
 //   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
 //     configs, partitions), v3_records.go (produce, streaming),
-//     v3_groups.go (consumer groups, consumers, lags), v3_replicas.go
+//     v3_batch.go (records:batch), v3_groups.go (consumer groups,
+//     consumers, lags), v3_replicas.go
 //     (partition replicas, consumer assignments): API v3.
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
 //
@@ -58,7 +59,7 @@
 //     client abandons also leaves its records for the next read.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
-//     reassignments, records:batch, topic and config updates) answer as the
+//     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:
 //     GET 404, other methods 405 (v3_blocked.go).
 package restproxy

@@ -37,6 +37,7 @@ func (p *Proxy) v3Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+c+"/topics/{topic}/partitions/{partition}/replicas", p.v3(p.listReplicas))
 	mux.HandleFunc("GET "+c+"/topics/{topic}/partitions/{partition}/replicas/{broker}", p.v3(p.getReplica))
 	mux.HandleFunc("POST "+c+"/topics/{topic}/records", p.v3(p.produceV3))
+	mux.HandleFunc("POST "+c+"/topics/{topic}/records:batch", p.v3(p.produceBatchV3))
 	mux.HandleFunc("GET "+c+"/consumer-groups", p.v3(p.listGroups))
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}", p.v3(p.getGroup))
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/consumers", p.v3(p.listGroupConsumers))

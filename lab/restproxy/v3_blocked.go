@@ -25,7 +25,6 @@ func (p *Proxy) v3BlockedRoutes(mux *http.ServeMux) {
 		"DELETE " + c + "/topics/{topic}/configs/{name}",
 		c + "/topics/{topic}/configs:alter",
 		"GET " + c + "/topics/-/configs",
-		c + "/topics/{topic}/records:batch",
 		c + "/topics/-/partitions/-/reassignment",
 		c + "/topics/{topic}/partitions/-/reassignment",
 		c + "/topics/{topic}/partitions/{partition}/reassignment",

@@ -80,7 +80,6 @@ func TestV3UnservedResourcesAnswerLikeBlocklistedEndpoints(t *testing.T) {
 	e.createTopic("blk", 1)
 	e.wantError(e.do(http.MethodGet, c+"/acls", "", nil), 404, 404, "HTTP 404 Not Found")
 	e.wantError(e.do(http.MethodPost, c+"/acls", "application/json", []byte(`{}`)), 405, 405, "HTTP 405 Method Not Allowed")
-	e.wantError(e.do(http.MethodPost, c+"/topics/blk/records:batch", "application/json", []byte(`{"entries":[]}`)), 405, 405, "HTTP 405 Method Not Allowed")
 	e.wantError(e.do(http.MethodPatch, c+"/topics/blk", "application/json", []byte(`{"partitions_count":3}`)), 405, 405, "HTTP 405 Method Not Allowed")
 	e.wantError(e.do(http.MethodPut, c+"/topics/blk/configs/retention.ms", "application/json", []byte(`{"value":"1"}`)), 405, 405, "HTTP 405 Method Not Allowed")
 	e.wantError(e.do(http.MethodGet, c+"/brokers/0/configs", "", nil), 404, 404, "HTTP 404 Not Found")
@@ -299,4 +298,30 @@ func TestV3ConsumerGroupsShowMembersAndLag(t *testing.T) {
 		t.Fatalf("lag summary: %s", resp.body)
 	}
 	e.wantError(e.do(http.MethodGet, "/v3/clusters/"+id+"/consumer-groups/nobody", "", nil), 404, 404, "HTTP 404 Not Found")
+}
+
+func TestV3ProduceBatchAnswersMultiStatus(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("batch", 1)
+	url := "/v3/clusters/" + e.clusterID() + "/topics/batch/records:batch"
+	body := `{"entries":[{"id":"first","value":{"type":"JSON","data":"ONE"}},{"id":"bad","value":{"type":"BINARY","data":"%%"}},{"id":"second","value":{"type":"STRING","data":"TWO"}}]}`
+	resp := e.do(http.MethodPost, url, "application/json", []byte(body))
+	var out struct {
+		Successes []map[string]any `json:"successes"`
+		Failures  []map[string]any `json:"failures"`
+	}
+	resp.json(t, &out)
+	if resp.status != http.StatusMultiStatus || len(out.Successes) != 2 || len(out.Failures) != 1 {
+		t.Fatalf("batch: %d %s", resp.status, resp.body)
+	}
+	if out.Successes[0]["id"] != "first" || out.Successes[0]["offset"] != float64(0) ||
+		out.Successes[1]["id"] != "second" || out.Successes[1]["offset"] != float64(1) {
+		t.Fatalf("successes %v", out.Successes)
+	}
+	if out.Failures[0]["id"] != "bad" || out.Failures[0]["error_code"] != float64(400) {
+		t.Fatalf("failures %v", out.Failures)
+	}
+	e.wantError(e.do(http.MethodPost, url, "application/json", []byte(`{"entries":[]}`)), 422, 42208, "Empty batch.")
+	e.wantError(e.do(http.MethodPost, url, "application/json", []byte(`{"entries":[{"id":"a"},{"id":"a"}]}`)), 422, 42208, "Batch entry IDs are not distinct.")
+	e.wantError(e.do(http.MethodPost, url, "application/json", []byte(`{"entries":[{"id":1}]}`)), 422, 42208, "Batch entry identifier is not a valid string.")
 }
