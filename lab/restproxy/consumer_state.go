@@ -38,6 +38,7 @@ type consumerManager struct {
 	brokers []string
 	admin   *kadm.Client
 	timeout time.Duration
+	max     int
 	now     func() time.Time
 	log     *slog.Logger
 
@@ -45,11 +46,12 @@ type consumerManager struct {
 	instances map[instanceKey]*consumerInstance
 }
 
-func newConsumerManager(brokers []string, admin *kadm.Client, timeout time.Duration, log *slog.Logger) *consumerManager {
+func newConsumerManager(brokers []string, admin *kadm.Client, timeout time.Duration, max int, log *slog.Logger) *consumerManager {
 	return &consumerManager{
 		brokers:   brokers,
 		admin:     admin,
 		timeout:   timeout,
+		max:       max,
 		now:       time.Now,
 		log:       log,
 		instances: make(map[instanceKey]*consumerInstance),
@@ -94,6 +96,12 @@ func (m *consumerManager) create(group, name string, cfg instanceConfig) (*consu
 	k := instanceKey{group, name}
 	if _, ok := m.instances[k]; ok {
 		return nil, newAPIError(http.StatusConflict, 40902, "Consumer with specified consumer ID already exists in the specified consumer group.")
+	}
+	if len(m.instances) >= m.max {
+		// The real proxy has no such bound; the answer takes rest-utils'
+		// shape for too many requests.
+		return nil, newAPIError(http.StatusTooManyRequests, 42901,
+			"Too many consumer instances: this REST Proxy allows %d at once; delete unused instances", m.max)
 	}
 	inst := &consumerInstance{
 		key: k, cfg: cfg, manager: m,

@@ -23,7 +23,7 @@ func FuzzCreateConsumerBody(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := &Proxy{cfg: defaultConfig(), log: log, consumers: newConsumerManager(nil, nil, time.Minute, log)}
+	p := &Proxy{cfg: defaultConfig(), log: log, consumers: newConsumerManager(nil, nil, time.Minute, 1<<30, log)}
 	p.mux = http.NewServeMux()
 	p.consumerRoutes(p.mux)
 	f.Fuzz(func(t *testing.T, body []byte) {

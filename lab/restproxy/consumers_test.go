@@ -497,3 +497,16 @@ func TestCloseEndsWaitingConsumerReads(t *testing.T) {
 		t.Fatalf("read answered 200 after the proxy closed")
 	}
 }
+
+func TestConsumerInstancesAreBounded(t *testing.T) {
+	e := newEnv(t, envOptions{proxy: []Option{WithMaxConsumerInstances(2)}})
+	e.createConsumer("g", `{"name":"one"}`)
+	e.createConsumer("g", `{"name":"two"}`)
+	resp := e.do(http.MethodPost, "/consumers/g", ctV2, []byte(`{"name":"three"}`))
+	if code, _ := resp.apiErr(t); resp.status != http.StatusTooManyRequests || code != 42901 {
+		t.Fatalf("third instance: %d %s", resp.status, resp.body)
+	}
+	// Deleting one makes room again.
+	e.do(http.MethodDelete, "/consumers/g/instances/one", ctV2, nil)
+	e.createConsumer("g", `{"name":"three"}`)
+}

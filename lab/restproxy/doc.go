@@ -57,6 +57,9 @@
 //     and leaves every record of that read unconsumed; the Java proxy
 //     loses the records it had converted before the bad one. A read the
 //     client abandons also leaves its records for the next read.
+//   - At most DefaultMaxConsumerInstances (1000) v2 consumer instances live
+//     at once (WithMaxConsumerInstances); one more is answered 429/42901.
+//     The real proxy has no such bound.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the

@@ -18,6 +18,7 @@ type config struct {
 	maxBodyBytes int64
 
 	consumerInstanceTimeout time.Duration
+	maxConsumerInstances    int
 }
 
 func defaultConfig() config {
@@ -26,6 +27,7 @@ func defaultConfig() config {
 		maxBodyBytes: DefaultMaxBodyBytes,
 
 		consumerInstanceTimeout: defaultConsumerInstanceTimeout,
+		maxConsumerInstances:    DefaultMaxConsumerInstances,
 	}
 }
 
@@ -55,6 +57,22 @@ func WithConsumerInstanceTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d >= time.Millisecond {
 			c.consumerInstanceTimeout = d
+		}
+	}
+}
+
+// DefaultMaxConsumerInstances bounds the live v2 consumer instances unless
+// WithMaxConsumerInstances overrides it. Each instance is a Kafka client;
+// the bound keeps a runaway client from exhausting the process.
+const DefaultMaxConsumerInstances = 1000
+
+// WithMaxConsumerInstances sets how many v2 consumer instances may exist at
+// once; creating one more is answered 429/42901. Values below 1 keep the
+// default.
+func WithMaxConsumerInstances(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxConsumerInstances = n
 		}
 	}
 }

@@ -78,7 +78,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		admin:   kadm.NewClient(client),
 		schemas: sch,
 	}
-	p.consumers = newConsumerManager(brokers, p.admin, cfg.consumerInstanceTimeout, p.log)
+	p.consumers = newConsumerManager(brokers, p.admin, cfg.consumerInstanceTimeout, cfg.maxConsumerInstances, p.log)
 	p.mux = p.routes()
 	p.life, p.stop = context.WithCancel(context.Background())
 	p.janitor = make(chan struct{})
