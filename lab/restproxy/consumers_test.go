@@ -510,3 +510,35 @@ func TestConsumerInstancesAreBounded(t *testing.T) {
 	e.do(http.MethodDelete, "/consumers/g/instances/one", ctV2, nil)
 	e.createConsumer("g", `{"name":"three"}`)
 }
+
+func TestConsumerSeekToTimestampStartsAtTheFirstRecordNotBefore(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("timed", 1)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.cluster.ListenAddrs()...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := 0; i < 3; i++ {
+		r := &kgo.Record{Topic: "timed", Value: []byte{byte('a' + i)}, Timestamp: base.Add(time.Duration(i) * time.Minute)}
+		if err := cl.ProduceSync(ctx, r).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, uri := e.createConsumer("timers", `{"name":"t1","auto.offset.reset":"earliest","auto.commit.enable":"false"}`)
+	path := strings.TrimPrefix(uri, e.server.URL)
+	e.do(http.MethodPost, path+"/assignments", ctV2, []byte(`{"partitions":[{"topic":"timed","partition":0}]}`))
+	e.pollRecords(path, ctBinary, 3)
+	// 03:05:30 lies between the second (03:05:05) and third (03:06:05) record.
+	seek := `{"timestamps":[{"topic":"timed","partition":0,"timestamp":"2026-01-02T03:05:30Z"}]}`
+	if resp := e.do(http.MethodPost, path+"/positions", ctV2, []byte(seek)); resp.status != http.StatusNoContent {
+		t.Fatalf("seek: %d %s", resp.status, resp.body)
+	}
+	recs := e.pollRecords(path, ctBinary, 1)
+	if string(recs[0]["offset"]) != "2" {
+		t.Fatalf("after timestamp seek read offset %s, want 2", recs[0]["offset"])
+	}
+}
