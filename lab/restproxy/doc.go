@@ -1,10 +1,26 @@
 // Package restproxy is the embedded Kafka REST Proxy: an http.Handler that
-// answers the REST Proxy API v2 subset the lab needs (POST /topics/{topic}
-// with the avro, json and binary embedded formats, GET /topics, GET
-// /topics/{topic}) with the status codes and {"error_code","message"} bodies
-// of Confluent Platform 7.9. Every record of a request is validated and
-// encoded before anything is produced (acks=all), so a rejected request
-// writes nothing to Kafka and an acknowledged one is durable.
+// answers the REST Proxy API subset the lab needs with the status codes and
+// {"error_code","message"} bodies of Confluent Platform 7.9.
+//
+// The package is organised by role:
+//
+//   - router.go: the method+path table (net/http.ServeMux patterns) and the
+//     adapter that gives unknown paths and methods Jersey's 404/405 bodies.
+//   - produce.go, request.go, serialize.go, partitioner.go, topics.go: API v2
+//     produce (POST /topics/{topic}) and topic metadata. Every record of a
+//     request is validated and encoded before anything is produced
+//     (acks=all, uncompressed), so a rejected request writes nothing.
+//     partitions_v2.go: the v2 partition and broker resources, including
+//     produce to a partition.
+//   - consumers.go (HTTP), consumer_state.go (instances), consumer_records.go
+//     (embedded formats of records read): the API v2 consumer instances,
+//     each a Kafka consumer in a real consumer group.
+//   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
+//     configs, partitions), v3_records.go (produce, streaming),
+//     v3_batch.go (records:batch), v3_groups.go (consumer groups,
+//     consumers, lags), v3_replicas.go
+//     (partition replicas, consumer assignments): API v3.
+//   - schemas.go: the Schema Registry client, for Avro in both directions.
 //
 // # Schemas
 //
@@ -12,7 +28,8 @@
 // under TopicNameStrategy subjects (<topic>-key, <topic>-value); a
 // *_schema_id must name a schema registered under the topic's subject. Keys
 // and values are given in Avro's JSON encoding (unions wrapped, every field
-// present) and written in the Confluent wire format.
+// present) and written in the Confluent wire format; consumers of the avro
+// format read them back in the same encoding.
 //
 // # Known differences from the real service
 //
@@ -25,6 +42,27 @@
 //   - Avro conversion uses goavro, so error messages differ from Avro's
 //     JsonDecoder, and non-ASCII characters written unescaped in bytes or
 //     fixed values are taken as their UTF-8 bytes.
-//   - The jsonschema and protobuf formats are refused with 415 naming the
-//     format; the v3 API, consumers and partition resources answer 404.
+//   - The jsonschema and protobuf formats are refused: with 415 naming the
+//     format on v2 produce, 422/42204 at v2 consumer creation and 400 on v3
+//     produce, because the lab's Schema Registry stores Avro schemas only.
+//   - v2 consumers commit, automatically or on an empty POST .../offsets,
+//     only what was returned to the client; the Java consumer commits its
+//     fetch position, which may include records buffered but not yet
+//     returned. Topic patterns are Go (RE2) regular expressions matched
+//     against the whole topic name, not java.util.regex patterns.
+//   - Consumer instances with manually assigned partitions and auto-commit
+//     commit after each read rather than every five seconds.
+//   - A read that meets a record its format cannot convert (not JSON under
+//     the json format, not Avro wire format under avro) answers 408/40801
+//     and leaves every record of that read unconsumed; the Java proxy
+//     loses the records it had converted before the bad one. A read the
+//     client abandons also leaves its records for the next read.
+//   - At most DefaultMaxConsumerInstances (1000) v2 consumer instances live
+//     at once (WithMaxConsumerInstances); one more is answered 429/42901.
+//     The real proxy has no such bound.
+//   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
+//   - v3 resources not listed above (ACLs, broker and cluster configs,
+//     reassignments, topic and config updates) answer as the
+//     real service answers endpoints listed in api.endpoints.blocklist:
+//     GET 404, other methods 405 (v3_blocked.go).
 package restproxy

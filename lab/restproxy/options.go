@@ -3,6 +3,7 @@ package restproxy
 import (
 	"io"
 	"log/slog"
+	"time"
 )
 
 // DefaultMaxBodyBytes is the request body limit used unless WithMaxBodyBytes
@@ -15,12 +16,18 @@ type Option func(*config)
 type config struct {
 	logger       *slog.Logger
 	maxBodyBytes int64
+
+	consumerInstanceTimeout time.Duration
+	maxConsumerInstances    int
 }
 
 func defaultConfig() config {
 	return config{
 		logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		maxBodyBytes: DefaultMaxBodyBytes,
+
+		consumerInstanceTimeout: defaultConsumerInstanceTimeout,
+		maxConsumerInstances:    DefaultMaxConsumerInstances,
 	}
 }
 
@@ -39,6 +46,33 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) {
 		if n > 0 {
 			c.maxBodyBytes = n
+		}
+	}
+}
+
+// WithConsumerInstanceTimeout sets consumer.instance.timeout.ms: how long a
+// v2 consumer instance may stay idle before it is destroyed (default five
+// minutes). Values below 1 ms keep the default.
+func WithConsumerInstanceTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d >= time.Millisecond {
+			c.consumerInstanceTimeout = d
+		}
+	}
+}
+
+// DefaultMaxConsumerInstances bounds the live v2 consumer instances unless
+// WithMaxConsumerInstances overrides it. Each instance is a Kafka client;
+// the bound keeps a runaway client from exhausting the process.
+const DefaultMaxConsumerInstances = 1000
+
+// WithMaxConsumerInstances sets how many v2 consumer instances may exist at
+// once; creating one more is answered 429/42901. Values below 1 keep the
+// default.
+func WithMaxConsumerInstances(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxConsumerInstances = n
 		}
 	}
 }

@@ -30,6 +30,12 @@ type partitionOffset struct {
 // produce handles POST /topics/{topic}: check the content type, decode,
 // resolve schemas, encode every record, and only then produce.
 func (p *Proxy) produce(w http.ResponseWriter, r *http.Request, topic string) {
+	p.produceTo(w, r, topic, nil)
+}
+
+// produceTo produces a request's records; a non-nil partition (POST
+// /topics/{topic}/partitions/{partition}) overrides every record's own.
+func (p *Proxy) produceTo(w http.ResponseWriter, r *http.Request, topic string, partition *int32) {
 	f, apiErr := formatFromContentType(r.Header.Get("Content-Type"))
 	if apiErr != nil {
 		writeError(w, apiErr)
@@ -64,6 +70,11 @@ func (p *Proxy) produce(w http.ResponseWriter, r *http.Request, topic string) {
 		if valueSchema, apiErr = p.schemas.resolve(ctx, topic, false, req.ValueSchema, req.ValueSchemaID); apiErr != nil {
 			writeError(w, apiErr)
 			return
+		}
+	}
+	if partition != nil {
+		for i := range req.Records {
+			req.Records[i].Partition = partition
 		}
 	}
 	recs, apiErr := encodeRecords(f, req.Records, keySchema, valueSchema)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +22,12 @@ type Proxy struct {
 	client  *kgo.Client
 	admin   *kadm.Client
 	schemas *schemas
+	mux     *http.ServeMux
+
+	consumers *consumerManager
+	life      context.Context    // ends when Close starts; in-flight consumer reads stop
+	stop      context.CancelFunc // ends life
+	janitor   chan struct{}
 
 	closeOnce sync.Once
 	mu        sync.RWMutex // guards closed against in-flight produce calls
@@ -51,7 +56,8 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		kgo.AllowAutoTopicCreation(),
 		kgo.RecordPartitioner(newPartitioner()),
 		kgo.ProducerLinger(0),
-		kgo.RecordDeliveryTimeout(2*time.Minute), // the Java producer's delivery.timeout.ms
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // the Java producer's compression.type=none
+		kgo.RecordDeliveryTimeout(2*time.Minute),          // the Java producer's delivery.timeout.ms
 		kgo.MetadataMinAge(250*time.Millisecond),
 	)
 	if err != nil {
@@ -66,94 +72,52 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		client.Close()
 		return nil, err
 	}
-	return &Proxy{
+	p := &Proxy{
 		cfg:     cfg,
 		log:     cfg.logger.With("component", "restproxy"),
 		client:  client,
 		admin:   kadm.NewClient(client),
 		schemas: sch,
-	}, nil
+	}
+	p.consumers = newConsumerManager(brokers, p.admin, cfg.consumerInstanceTimeout, cfg.maxConsumerInstances, p.log)
+	p.mux = p.routes()
+	p.life, p.stop = context.WithCancel(context.Background())
+	p.janitor = make(chan struct{})
+	go p.expireConsumers(p.life)
+	return p, nil
 }
 
 // Close stops the Kafka client after in-flight requests finish. It is safe to
 // call more than once; later requests are answered with 503.
 func (p *Proxy) Close() error {
 	p.closeOnce.Do(func() {
+		// End waiting consumer reads first, so Close does not wait out a
+		// client's consumer.request.timeout.ms; produce requests finish.
+		p.stop()
 		p.mu.Lock()
 		p.closed = true
 		p.mu.Unlock()
+		<-p.janitor
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		p.consumers.closeAll(ctx)
 		p.client.Close()
 	})
 	return nil
 }
 
-// ServeHTTP routes a request the way REST Proxy v2 does: unknown paths get
-// 404, known paths with another method 405, both in the Jersey error shape.
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	if p.closed {
-		writeError(w, httpError(http.StatusServiceUnavailable))
-		return
-	}
-	segs, ok := pathSegments(r.URL)
-	if !ok {
-		writeError(w, httpError(http.StatusNotFound))
-		return
-	}
-	switch {
-	case len(segs) == 0:
-		if !allow(w, r, http.MethodGet) {
+// expireConsumers destroys idle consumer instances until ctx ends, checking
+// every second as kafka-rest's expiration thread does.
+func (p *Proxy) expireConsumers(ctx context.Context) {
+	defer close(p.janitor)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
 			return
+		case <-t.C:
+			p.consumers.expire(ctx)
 		}
-		writeJSON(w, http.StatusOK, struct{}{})
-	case len(segs) == 1 && segs[0] == "topics":
-		if !allow(w, r, http.MethodGet) {
-			return
-		}
-		p.listTopics(w, r)
-	case len(segs) == 2 && segs[0] == "topics":
-		switch r.Method {
-		case http.MethodGet, http.MethodHead:
-			p.getTopic(w, r, segs[1])
-		case http.MethodPost:
-			p.produce(w, r, segs[1])
-		default:
-			writeError(w, httpError(http.StatusMethodNotAllowed))
-		}
-	default:
-		writeError(w, httpError(http.StatusNotFound))
 	}
-}
-
-// allow answers 405 unless the request uses the method (or HEAD for GET).
-func allow(w http.ResponseWriter, r *http.Request, method string) bool {
-	if r.Method == method || (method == http.MethodGet && r.Method == http.MethodHead) {
-		if !acceptsV2(r.Header.Get("Accept")) {
-			writeError(w, httpError(http.StatusNotAcceptable))
-			return false
-		}
-		return true
-	}
-	writeError(w, httpError(http.StatusMethodNotAllowed))
-	return false
-}
-
-// pathSegments splits the escaped path into unescaped segments, ignoring one
-// trailing slash, so that a topic name may hold an escaped "/".
-func pathSegments(u *url.URL) ([]string, bool) {
-	p := strings.TrimSuffix(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
-	if p == "" {
-		return nil, true
-	}
-	raw := strings.Split(p, "/")
-	segs := make([]string, len(raw))
-	for i, s := range raw {
-		v, err := url.PathUnescape(s)
-		if err != nil || v == "" {
-			return nil, false
-		}
-		segs[i] = v
-	}
-	return segs, true
 }

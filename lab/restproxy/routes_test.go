@@ -46,7 +46,10 @@ func TestRoutingErrors(t *testing.T) {
 	}{
 		{http.MethodGet, "/nothing/here", "", 404},
 		{http.MethodGet, "/topics/r/partitions/0/extra", "", 404},
-		{http.MethodGet, "/v3/clusters", "", 404},
+		{http.MethodGet, "/topics/r/partitions/x", "", 404},
+		{http.MethodGet, "/v3/clusters/any/unknown-resource", "", 404},
+		{http.MethodPut, "/v3/clusters", "", 405},
+		{http.MethodPost, "/consumers/g/instances/i", "", 405},
 		{http.MethodDelete, "/topics/r", "", 405},
 		{http.MethodPut, "/topics", "", 405},
 		{http.MethodPost, "/topics", "", 405},

@@ -33,6 +33,8 @@ type schemas struct {
 	mu    sync.Mutex
 	byRaw map[string]*registeredSchema // subject + "\x00" + raw schema
 	byID  map[string]*registeredSchema // subject + "\x00" + id
+
+	readers map[int32]*goavro.Codec // schemas by id, for reading records
 }
 
 func newSchemas(registryURL string, hc *http.Client) (*schemas, error) {
@@ -44,6 +46,8 @@ func newSchemas(registryURL string, hc *http.Client) (*schemas, error) {
 		client: cl,
 		byRaw:  make(map[string]*registeredSchema),
 		byID:   make(map[string]*registeredSchema),
+
+		readers: make(map[int32]*goavro.Codec),
 	}, nil
 }
 
