@@ -11,6 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/topicname"
 )
 
 // The worker's durable state lives in three compacted topics, in the record
@@ -54,7 +56,7 @@ func (w *Worker) ensureTopics(ctx context.Context) error {
 // ensureDataTopic creates a destination topic with the broker defaults, as
 // a broker with auto.create.topics.enable=true would on first produce.
 func (w *Worker) ensureDataTopic(ctx context.Context, topic string) error {
-	if !legalTopic(topic) {
+	if !topicname.Valid(topic) {
 		// Kafka refuses such names; so does this worker, whatever the broker.
 		return fmt.Errorf("org.apache.kafka.common.errors.InvalidTopicException: Invalid topics: [%s]", topic)
 	}
@@ -75,20 +77,6 @@ func (w *Worker) ensureDataTopic(ctx context.Context, topic string) error {
 	w.knownTopics[topic] = true
 	w.topicsMu.Unlock()
 	return nil
-}
-
-// legalTopic applies Kafka's topic name rules: 1-249 characters from
-// [a-zA-Z0-9._-], and not "." or "..".
-func legalTopic(t string) bool {
-	if t == "" || len(t) > 249 || t == "." || t == ".." {
-		return false
-	}
-	for _, r := range t {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -2,13 +2,14 @@ package restproxy
 
 import (
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/ctalab/ctalab/lab/topicname"
 )
 
 // v3 topics, topic configs and partitions (kafka-rest resources/v3
@@ -109,14 +110,6 @@ type createTopicRequest struct {
 	ValidateOnly *bool `json:"validate_only"`
 }
 
-// legalTopicName follows Kafka's org.apache.kafka.common.internals.Topic
-// validate: 1 to 249 characters of [a-zA-Z0-9._-], and not "." or "..".
-var legalTopicChars = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
-
-func legalTopicName(name string) bool {
-	return name != "" && name != "." && name != ".." && len(name) <= 249 && legalTopicChars.MatchString(name)
-}
-
 // createTopicV3 handles POST /v3/clusters/{cluster}/topics: 201 with the
 // topic and a Location header, or 200 for validate_only.
 func (p *Proxy) createTopicV3(w http.ResponseWriter, c v3ctx) {
@@ -134,7 +127,7 @@ func (p *Proxy) createTopicV3(w http.ResponseWriter, c v3ctx) {
 		return
 	}
 	name := *req.TopicName
-	if !legalTopicName(name) {
+	if !topicname.Valid(name) {
 		writeV3Error(w, newAPIError(http.StatusUnprocessableEntity, 42206, "Payload error. Invalid topic name."))
 		return
 	}
