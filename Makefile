@@ -4,11 +4,16 @@ PKGS    ?= ./...
 BENCH   ?= .
 BENCHTIME ?= 1x
 
-.PHONY: test unit vet fmt-check bench bench-go deps lab-up lab-down lab-status scenarios
+.PHONY: test unit vet fmt-check lint bench bench-go deps lab-up lab-down lab-status scenarios
 
 ## test: unit tests, then the scenario suite on parallel Ginkgo processes; race detector on
 ##       (installs missing test tools first)
-test: deps vet fmt-check unit scenarios
+test: deps vet fmt-check lint unit scenarios
+
+## lint: staticcheck (pinned in go.mod) over every package; staticcheck.conf files say what is
+##       configured and why
+lint:
+	$(GO) tool staticcheck ./...
 
 ## unit: every package's tests except the scenario suite, race detector on
 unit:

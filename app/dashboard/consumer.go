@@ -94,17 +94,6 @@ func (c *consumers) inputFor(topic string) *input {
 	return nil
 }
 
-func (c *consumers) topicStats(topic string) *topicStats {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	s, ok := c.stats[topic]
-	if !ok {
-		s = &topicStats{}
-		c.stats[topic] = s
-	}
-	return s
-}
-
 // run discovers and reads until ctx ends, then closes every reader and
 // waits for the reading goroutines.
 func (c *consumers) run(ctx context.Context) {

@@ -71,7 +71,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.Partitions < 0 || c.MaxInFlight < 0 || c.BatchTimeout < 0 || c.MaxAttempts < 0 {
-		return errors.New("Partitions, MaxInFlight, BatchTimeout and MaxAttempts must not be negative")
+		return errors.New("partitions, max in-flight, batch timeout and max attempts must not be negative")
 	}
 	return nil
 }

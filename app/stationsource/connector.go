@@ -55,7 +55,7 @@ func (c *Config) setDefaults() {
 // Validate reports the first invalid setting.
 func (c Config) Validate() error {
 	if u, err := url.Parse(c.ConnectURL); c.ConnectURL == "" || err != nil || u.Host == "" {
-		return fmt.Errorf("Kafka Connect URL %q: want http://host:port", c.ConnectURL)
+		return fmt.Errorf("connect URL %q: want http://host:port", c.ConnectURL)
 	}
 	if !strings.HasPrefix(c.JDBCURL, "jdbc:postgresql://") {
 		return fmt.Errorf("JDBC URL %q: want jdbc:postgresql://host:port/cta", c.JDBCURL)

@@ -20,7 +20,6 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 		kgo.ConsumerGroup(q.appID),
 		kgo.ConsumeTopics(q.plan.src.Topic),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.TransactionTimeout(30*time.Second),

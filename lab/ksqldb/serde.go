@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -174,8 +173,6 @@ func (s *serde) prepareSink(ctx context.Context) error {
 	s.avroID, s.avroCodec = id, codec
 	return nil
 }
-
-var errNullKey = errors.New("key is null")
 
 // decode turns bytes into one value per column.
 func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {

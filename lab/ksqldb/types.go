@@ -2,7 +2,6 @@ package ksqldb
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -322,15 +321,6 @@ func (s schema) values() []column {
 	return out
 }
 
-func (s schema) find(name string) (int, bool) {
-	for i, c := range s.Cols {
-		if c.Name == name {
-			return i, true
-		}
-	}
-	return -1, false
-}
-
 // String renders the schema as ksqlDB does in messages and push-query headers.
 func (s schema) String() string {
 	parts := make([]string, 0, len(s.Cols))
@@ -342,58 +332,6 @@ func (s schema) String() string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// coerce converts a Go value to the representation of t (int32, int64,
-// float64, string, bool), reporting whether it could.
-func coerce(v any, t sqlType) (any, bool) {
-	if v == nil {
-		return nil, true
-	}
-	switch t {
-	case tBoolean:
-		b, ok := v.(bool)
-		return b, ok
-	case tInteger:
-		switch x := v.(type) {
-		case int32:
-			return x, true
-		case int64:
-			if x < math.MinInt32 || x > math.MaxInt32 {
-				return nil, false
-			}
-			return int32(x), true
-		case int:
-			if x < math.MinInt32 || x > math.MaxInt32 {
-				return nil, false
-			}
-			return int32(x), true
-		}
-	case tBigint:
-		switch x := v.(type) {
-		case int32:
-			return int64(x), true
-		case int64:
-			return x, true
-		case int:
-			return int64(x), true
-		}
-	case tDouble:
-		switch x := v.(type) {
-		case int32:
-			return float64(x), true
-		case int64:
-			return float64(x), true
-		case float32:
-			return float64(x), true
-		case float64:
-			return x, true
-		}
-	case tString:
-		s, ok := v.(string)
-		return s, ok
-	}
-	return nil, false
 }
 
 // formatValue renders a value as CAST(x AS STRING) would.

@@ -339,10 +339,9 @@ func (t *insertField) Apply(r *Record) (*Record, error) {
 // ReplaceField.
 
 type replaceField struct {
-	op                operand
-	exclude, include  map[string]bool
-	renames, reverse  map[string]string
-	includeConfigured bool
+	op               operand
+	exclude, include map[string]bool
+	renames, reverse map[string]string
 }
 
 // parseRenames splits "old:new" pairs as String.split(":") does (trailing

@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"fmt"
 	"math/big"
 	"regexp"
 	"strconv"
@@ -191,7 +190,7 @@ func (t *headerFrom) Apply(r *Record) (*Record, error) {
 	for i, f := range t.fields {
 		j := s.FieldIndex(f)
 		if j < 0 {
-			return nil, &Error{Class: "java.lang.NullPointerException", Msg: fmt.Sprintf("Cannot invoke \"org.apache.kafka.connect.data.Field.schema()\" because the return value of \"org.apache.kafka.connect.data.Schema.field(String)\" is null")}
+			return nil, &Error{Class: "java.lang.NullPointerException", Msg: "Cannot invoke \"org.apache.kafka.connect.data.Field.schema()\" because the return value of \"org.apache.kafka.connect.data.Schema.field(String)\" is null"}
 		}
 		fs := s.Fields[j].Schema
 		fv, _ := st.Get(f)

@@ -42,11 +42,6 @@ func (c Config) list(k string) []string {
 	return l
 }
 
-func (c Config) boolean(k string) bool {
-	b, _ := c[k].(bool)
-	return b
-}
-
 // Plugin is one installed transformation or predicate class.
 type Plugin struct {
 	Class  string
