@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/linkedin/goavro/v2"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // Formats.
@@ -539,7 +541,7 @@ func appendJSONValue(b []byte, v any) []byte {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return append(b, "null"...)
 		}
-		return append(b, javaDouble(x)...)
+		return append(b, javanum.FormatDouble(x)...)
 	case string:
 		k, _ := json.Marshal(x)
 		return append(b, k...)

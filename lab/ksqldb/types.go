@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // baseKind is a SQL base type (SqlBaseType in ksqlDB).
@@ -351,7 +353,7 @@ func formatValue(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return javaDouble(x)
+		return javanum.FormatDouble(x)
 	}
 	return fmt.Sprint(v)
 }

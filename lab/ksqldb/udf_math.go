@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // Numeric functions, as confluentinc/ksql ksqldb-engine
@@ -55,7 +57,7 @@ func decimalScale(d float64, places int32, truncate bool) any {
 	if math.IsNaN(d) || math.IsInf(d, 0) {
 		return nil // BigDecimal.valueOf throws NumberFormatException
 	}
-	r, ok := new(big.Rat).SetString(javaDouble(d))
+	r, ok := new(big.Rat).SetString(javanum.FormatDouble(d))
 	if !ok {
 		return nil
 	}

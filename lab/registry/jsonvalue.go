@@ -10,6 +10,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // jkind is the kind of a JSON value.
@@ -273,52 +275,5 @@ func writeString(buf *bytes.Buffer, s string) {
 	buf.WriteByte('"')
 }
 
-// javaDouble formats f as Java's Double.toString does: plain decimal with at
-// least one fraction digit for 1e-3 <= |f| < 1e7, otherwise computerized
-// scientific notation such as 1.0E10 or 1.5E-5. Digits are the shortest
-// representation that round-trips.
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	sign := ""
-	if f < 0 {
-		sign = "-"
-		f = -f
-	}
-	e := strconv.FormatFloat(f, 'e', -1, 64) // d.dddde±XX
-	mant, expStr, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expStr)
-	digits := strings.Replace(mant, ".", "", 1)
-	if f >= 1e-3 && f < 1e7 {
-		var intPart, frac string
-		if exp >= 0 {
-			if len(digits) <= exp+1 {
-				intPart = digits + strings.Repeat("0", exp+1-len(digits))
-				frac = "0"
-			} else {
-				intPart = digits[:exp+1]
-				frac = digits[exp+1:]
-			}
-		} else {
-			intPart = "0"
-			frac = strings.Repeat("0", -exp-1) + digits
-		}
-		return sign + intPart + "." + frac
-	}
-	frac := digits[1:]
-	if frac == "" {
-		frac = "0"
-	}
-	return sign + digits[:1] + "." + frac + "E" + strconv.Itoa(exp)
-}
+// javaDouble formats f as Jackson writes a Java double: Double.toString.
+func javaDouble(f float64) string { return javanum.FormatDouble(f) }

@@ -1,4 +1,4 @@
-package ksqldb
+package javanum
 
 import (
 	"math"
@@ -7,9 +7,10 @@ import (
 	"strconv"
 )
 
-// javaDouble formats a float64 exactly as Java 17's Double.toString does,
-// which is what ksqlDB (on Confluent Platform 7.9's JVM) prints for DOUBLE
-// values and CAST(x AS STRING). Java before 19 does not always print the
+// FormatDouble formats a float64 exactly as Java 17's Double.toString does,
+// which is what Confluent Platform 7.9's services print: ksqlDB for DOUBLE
+// values and CAST(x AS STRING), Jackson in the Schema Registry and Kafka
+// Connect's JsonConverter. Java before 19 does not always print the
 // shortest round-tripping digits: integers below 2^63 print their own
 // digits minus a count of "insignificant" low digits (2^62 prints as
 // 4.6116860184273879E18, not 4.611686018427388E18), and other values run a
@@ -17,7 +18,7 @@ import (
 // independent Go implementation of the algorithm described by OpenJDK's
 // jdk.internal.math.FloatingDecimal (BinaryToASCIIBuffer.dtoa); decimal
 // notation is used for 1e-3 <= |d| < 1e7, E-notation otherwise.
-func javaDouble(f float64) string {
+func FormatDouble(f float64) string {
 	switch {
 	case math.IsNaN(f):
 		return "NaN"
