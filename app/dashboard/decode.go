@@ -41,7 +41,7 @@ var errUnknownLine = &SkipError{Reason: reasonUnknownLine, Err: errors.New("line
 func classifyAvro(err error) error {
 	var re *schema.RegistryError
 	if errors.As(err, &re) {
-		if re.Status >= 500 || re.Status == http.StatusTooManyRequests {
+		if re.StatusCode >= 500 || re.StatusCode == http.StatusTooManyRequests {
 			return err
 		}
 		return &SkipError{Reason: reasonMalformed, Err: err}

@@ -163,13 +163,13 @@ func (p *Producer) registerSchemas(ctx context.Context, serde *schema.Serde, lin
 	err := retry.Do(ctx, nil, o, 0, func(ctx context.Context) error {
 		err := p.encoders(ctx, serde, lines)
 		var re *schema.RegistryError
-		if errors.As(err, &re) && !retry.TransientStatus(re.Status) {
+		if errors.As(err, &re) && !retry.TransientStatus(re.StatusCode) {
 			return retry.Permanent(err)
 		}
 		return err
 	})
 	var re *schema.RegistryError
-	if errors.As(err, &re) && (re.Status == 409 || re.Status == 422) {
+	if errors.As(err, &re) && (re.StatusCode == 409 || re.StatusCode == 422) {
 		return fmt.Errorf("%w (the registry holds schemas of these subjects that the simulation's cannot follow: delete the subjects, or start from an empty stack)", err)
 	}
 	return err

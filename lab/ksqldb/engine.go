@@ -13,6 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+
+	"github.com/ctalab/ctalab/srclient"
 )
 
 // execCtx is how a statement is executed: against a sandbox (validation),
@@ -320,8 +322,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic string, taken map[
 	subject := topic + "-value"
 	text, err := s.reg.latest(ctx, subject)
 	if err != nil {
-		var re *registryError
-		if errors.As(err, &re) && re.Status == 404 {
+		if srclient.IsNotFound(err) {
 			return nil, badStatement("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s", topic, subject)
 		}
 		return nil, badStatement("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
@@ -580,8 +581,7 @@ func (s *Server) deleteTopic(ctx context.Context, topic string) error {
 }
 
 func (s *Server) deleteSubject(ctx context.Context, subject string) {
-	var out any
-	if err := s.reg.do(ctx, "DELETE", "/subjects/"+subject, nil, &out); err != nil {
+	if err := s.reg.deleteSubject(ctx, subject); err != nil {
 		s.log.Warn("delete subject", "subject", subject, "err", err)
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/ctalab/ctalab/srclient"
 )
 
 // consumerRecord is one element of a records response: kafka-rest's
@@ -90,28 +92,18 @@ func (s *schemas) decode(ctx context.Context, data []byte) (json.RawMessage, *ap
 	return text, nil
 }
 
-// readerCodec is the codec of a registered schema, cached by id.
+// readerCodec is the codec of a registered schema, cached by id in the
+// shared registry client.
 func (s *schemas) readerCodec(ctx context.Context, id int32) (*goavro.Codec, *apiError) {
-	s.mu.Lock()
-	c := s.readers[id]
-	s.mu.Unlock()
-	if c != nil {
-		return c, nil
-	}
-	schema, err := s.client.SchemaByID(ctx, int(id))
-	if err != nil {
+	c, err := s.reg.Codec(ctx, int(id))
+	switch {
+	case errors.Is(err, srclient.ErrNotAvro):
+		return nil, newAPIError(http.StatusRequestTimeout, codeSchemaSerialization, "Schema %d is not an Avro schema", id)
+	case errors.Is(err, srclient.ErrUnparsable):
+		return nil, newAPIError(http.StatusRequestTimeout, codeSchemaSerialization, "Error parsing Avro schema for id %d", id)
+	case err != nil:
 		return nil, registryFailure(err, "Error retrieving Avro schema for id %d", id)
 	}
-	if schema.Type != sr.TypeAvro && schema.Type != 0 {
-		return nil, newAPIError(http.StatusRequestTimeout, codeSchemaSerialization, "Schema %d is not an Avro schema", id)
-	}
-	c, err = goavro.NewCodec(schema.Schema)
-	if err != nil {
-		return nil, newAPIError(http.StatusRequestTimeout, codeSchemaSerialization, "Error parsing Avro schema for id %d", id)
-	}
-	s.mu.Lock()
-	s.readers[id] = c
-	s.mu.Unlock()
 	return c, nil
 }
 

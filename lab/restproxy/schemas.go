@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
 
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/ctalab/ctalab/srclient"
 )
 
 // codeSchemaSerialization is what REST Proxy 7.x answers (HTTP 408) when a
@@ -28,26 +31,24 @@ type registeredSchema struct {
 // schemas resolves request schemas against the Schema Registry and caches
 // the answers, as the REST Proxy's CachedSchemaRegistryClient does.
 type schemas struct {
-	client *sr.Client
+	reg    *srclient.Client
+	client *sr.Client // reg's franz-go client
 
 	mu    sync.Mutex
 	byRaw map[string]*registeredSchema // subject + "\x00" + raw schema
 	byID  map[string]*registeredSchema // subject + "\x00" + id
-
-	readers map[int32]*goavro.Codec // schemas by id, for reading records
 }
 
 func newSchemas(registryURL string, hc *http.Client) (*schemas, error) {
-	cl, err := sr.NewClient(sr.URLs(registryURL), sr.HTTPClient(hc))
+	reg, err := srclient.New(registryURL, hc)
 	if err != nil {
 		return nil, fmt.Errorf("create registry client: %w", err)
 	}
 	return &schemas{
-		client: cl,
+		reg:    reg,
+		client: reg.SR(),
 		byRaw:  make(map[string]*registeredSchema),
 		byID:   make(map[string]*registeredSchema),
-
-		readers: make(map[int32]*goavro.Codec),
 	}, nil
 }
 
@@ -135,7 +136,7 @@ func (s *schemas) byIDForSubject(ctx context.Context, subject string, id int32) 
 }
 
 func registryFailure(err error, format string, a ...any) *apiError {
-	if re, ok := err.(*sr.ResponseError); ok && re.ErrorCode == 40301 {
+	if re := (*sr.ResponseError)(nil); errors.As(err, &re) && re.ErrorCode == 40301 {
 		return newAPIError(http.StatusForbidden, 40301, format, a...)
 	}
 	return newAPIError(http.StatusRequestTimeout, codeSchemaSerialization, format, a...)
