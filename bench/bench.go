@@ -35,6 +35,7 @@ type report struct {
 		Replay    []replayResult  `json:"replay,omitempty"`
 		Broker    []brokerResult  `json:"broker,omitempty"`
 		Latency   []latencyResult `json:"latency,omitempty"`
+		Compat    []compatResult  `json:"compat,omitempty"`
 	} `json:"raw"`
 }
 
@@ -225,6 +226,22 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 		rep.Rows = append(rep.Rows, withErr("latency",
 			newRow(fmt.Sprintf("arrival to dashboard SSE, realtime, %d ticks: p50", o.latencyTicks), "ms", nil, p50),
 			newRow(fmt.Sprintf("arrival to dashboard SSE, realtime, %d ticks: p99", o.latencyTicks), "ms", below(100), p99))...)
+	}
+
+	if want("compat") {
+		var secs []float64
+		for i := range o.runs {
+			r, err := compatCheck(ctx)
+			if err != nil {
+				fail("compat", err)
+				break
+			}
+			rep.Raw.Compat = append(rep.Raw.Compat, r)
+			secs = append(secs, r.Seconds)
+			progress("compatibility run %d/%d: a %d-branch union checked against a %d-branch one in %.3fs (HTTP %d)", i+1, o.runs, r.Branches-1, r.Branches, r.Seconds, r.Status)
+		}
+		rep.Rows = append(rep.Rows, withErr("compat",
+			newRow("Schema Registry: register a 4,999-branch union over a 5,000-branch one (BACKWARD check)", "s", below(1), secs))...)
 	}
 
 	rep.Notes = notes(rep)
