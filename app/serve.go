@@ -14,7 +14,6 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var sf simulateFlags
 	var ef endpointFlags
 	sf.register(fs, "realtime")
@@ -23,7 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	listen := fs.String("listen", "127.0.0.1:8888", "the dashboard's listen `address` (use :8888 to serve other hosts too)")
 	portOffset := fs.Int("port-offset", 0, "add `N` to every standard port of the in-process embedded stack (e.g. 10000: Kafka on 19092)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: go run ./app serve [flags]
+		fmt.Fprint(fs.Output(), `Usage: go run ./app serve [flags]
 
 Runs the whole pipeline: registers the stations JDBC source connector with
 Kafka Connect, starts the stations transformer, submits the ksqlDB
@@ -44,7 +43,7 @@ Flags:
 		fs.PrintDefaults()
 	}
 	var err error
-	if sf.set, err = parseFlags(fs, args); err != nil {
+	if sf.set, err = parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	ef.noteGiven(sf.set)
