@@ -431,14 +431,21 @@ func (l *labCtl) status(ctx context.Context) error {
 		fmt.Fprintf(l.out, "The lab recorded in %s is not running (pid %d); probing the standard ports:\n", l.statePath(), st.PID)
 	}
 	results := probeAll(ctx, e)
+	var down []string
 	for _, n := range serviceOrder {
 		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
+		if r := results[n]; r != "up" && r != "not available" {
+			down = append(down, n)
+		}
 	}
 	if st != nil && (st.Provider == "compose" || alive(st.PID)) {
 		if st.PostgresSuperuser != "" {
 			fmt.Fprintf(l.out, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
 		}
 		printRecovered(l.out, st)
+	}
+	if len(down) > 0 {
+		return fmt.Errorf("%d of %d services do not answer as up: %s", len(down), len(serviceOrder), strings.Join(down, ", "))
 	}
 	return nil
 }
