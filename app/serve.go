@@ -52,14 +52,22 @@ Flags:
 		return err
 	}
 	log := newLogger(stderr, slog.LevelInfo)
+	if err := checkDashboardPort(*listen); err != nil {
+		return err
+	}
 
-	if !ef.given && !listening(fmt.Sprintf("localhost:%d", embedded.StandardPorts.Kafka+*portOffset)) {
+	kafkaPort := embedded.StandardPorts.Kafka + *portOffset
+	kafkaAddr := fmt.Sprintf("localhost:%d", kafkaPort)
+	switch {
+	case !ef.given && !listening(kafkaAddr):
 		stop, err := startEmbedded(ctx, &ef, *dataDir, *portOffset, log)
 		if err != nil {
 			return err
 		}
 		defer stop()
-	} else {
+	case !ef.given && !speaksKafka(kafkaAddr, 3*time.Second):
+		return notKafkaError(kafkaPort)
+	default:
 		log.Info("using the stack at", "endpoints", ef.String())
 	}
 
@@ -93,6 +101,10 @@ func startEmbedded(ctx context.Context, ef *endpointFlags, dataDir string, offse
 		opts = append(opts, embedded.WithDataDir(dataDir))
 	}
 	s, err := embedded.Start(ctx, opts...)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: what the half-started services printed is noise.
+		return nil, fmt.Errorf("%w while the embedded stack was starting", errInterrupted)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w\n(to move every embedded service, run with --port-offset 10000; to use a running stack, give --brokers and the other endpoint flags)", err)
 	}
