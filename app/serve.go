@@ -96,7 +96,8 @@ func startEmbedded(ctx context.Context, ef *endpointFlags, dataDir string, offse
 	p = embedded.Ports{Kafka: p.Kafka + offset, SchemaRegistry: p.SchemaRegistry + offset, RESTProxy: p.RESTProxy + offset, Connect: p.Connect + offset, KSQLDB: p.KSQLDB + offset, Postgres: p.Postgres + offset}
 	log.Info("no stack configured and nothing listens on the Kafka port: starting the embedded stack in-process", "kafka_port", p.Kafka)
 	begin := time.Now()
-	opts := []embedded.Option{embedded.WithPorts(p), embedded.WithLogger(log.With("component", "lab"))}
+	// The stack's services name themselves (service=..., component=...).
+	opts := []embedded.Option{embedded.WithPorts(p), embedded.WithLogger(log)}
 	if dataDir != "" {
 		opts = append(opts, embedded.WithDataDir(dataDir))
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,6 +152,54 @@ func TestServeInterruptedDuringStartUpSaysInterrupted(t *testing.T) {
 	for _, noise := range []string{"FATAL", "--port-offset", "server log"} {
 		if strings.Contains(out, noise) {
 			t.Errorf("stderr holds %q:\n%s", noise, out)
+		}
+	}
+}
+
+// logKeys matches the keys of a slog text line outside quoted values.
+var logKeys = regexp.MustCompile(`(?:^| )([A-Za-z_][A-Za-z0-9_.]*)=(?:"(?:[^"\\]|\\.)*"|\S*)`)
+
+// No log line of a whole serve run (the embedded stack, the pipeline, the
+// dashboard) repeats a key, as "component=dashboard component=dashboard" did.
+func TestServeLogLinesDoNotRepeatAKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole embedded stack")
+	}
+	noStackConfigured(t)
+	offset, err := embedded.FreeOffset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--port-offset", strconv.Itoa(offset), "--listen", "127.0.0.1:0", "--ticks", "2", "--pace", "max"}, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(3 * time.Minute)
+	for !strings.Contains(stderr.String(), "msg=dashboard url=") {
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("the dashboard did not come up:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d after an interrupt of a running pipeline:\n%s", code, stderr.String())
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if !strings.HasPrefix(line, "time=") {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, m := range logKeys.FindAllStringSubmatch(line, -1) {
+			if seen[m[1]] {
+				t.Errorf("key %q repeated in %s", m[1], line)
+			}
+			seen[m[1]] = true
 		}
 	}
 }
