@@ -35,8 +35,14 @@ With no endpoint given (flags or CTALAB_* variables) and nothing listening on
 localhost:9092, serve starts the embedded stack in-process on the standard
 ports (Kafka 9092, Schema Registry 8081, REST Proxy 8082, Connect 8083,
 ksqlDB 8088, PostgreSQL 5432), so that kcat, a browser or the Confluent tools
-can reach it. Ctrl-C flushes every produced record, stops the components and
-the stack, and exits 0.
+can reach it. When a Kafka broker answers on localhost:9092, serve uses that
+stack; when something else holds the port, serve refuses to start (move the
+embedded stack with --port-offset, or name a Kafka with --brokers). A taken
+dashboard port (--listen) is reported before anything starts.
+
+Ctrl-C flushes every produced record, stops the components and the stack,
+and exits 0; Ctrl-C before the stack is ready says "interrupted" and exits
+130. Other failures exit 1, bad flags 2.
 
 Flags:
 `)
