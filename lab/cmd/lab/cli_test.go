@@ -109,3 +109,41 @@ func TestStatusExitsOneWhenAServiceIsDownAndZeroWhenAllAnswer(t *testing.T) {
 		t.Error("the help does not say how status exits")
 	}
 }
+
+// Ctrl-C while "lab serve" starts the stack says "interrupted", exit 130,
+// without the half-started services' transcripts.
+func TestServeInterruptedDuringStartUpSaysInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data-dir", labDir(t), "--port-offset", fmt.Sprint(freeOffset(t))}, &stdout, &stderr)
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(stderr.String(), "level=") {
+		if time.Now().After(deadline) {
+			t.Fatalf("lab serve logged nothing while starting:\n%s", stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(time.Minute):
+		t.Fatalf("lab serve did not return a minute after the interrupt:\n%s", stderr.String())
+	}
+	out := stderr.String()
+	if strings.Contains(out, "embedded stack ready") {
+		t.Skip("the stack was ready before the interrupt arrived")
+	}
+	if code != 130 || !strings.Contains(out, "lab serve: interrupted") {
+		t.Errorf("exit %d, want 130 and \"lab serve: interrupted\"; stderr:\n%s", code, out)
+	}
+	for _, noise := range []string{"FATAL", "server log", "context canceled"} {
+		if strings.Contains(out, noise) {
+			t.Errorf("stderr holds %q:\n%s", noise, out)
+		}
+	}
+}

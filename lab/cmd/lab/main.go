@@ -121,6 +121,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	var usage usageError
+	if errors.Is(err, errInterrupted) {
+		fmt.Fprintf(stderr, "lab %s: %v\n", cmd, err)
+		return 130
+	}
 	if errors.As(err, &usage) {
 		fmt.Fprintf(stderr, "lab %s: %v\nrun 'lab --help' for usage\n", cmd, err)
 		return 2
