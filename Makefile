@@ -49,7 +49,7 @@ lab-up: bin/lab
 lab-down: bin/lab
 	bin/lab down
 
-## lab-status: show which lab services answer
+## lab-status: show which lab services answer; fails (exit 1) when one of them is down
 lab-status: bin/lab
 	bin/lab status
 
