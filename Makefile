@@ -4,7 +4,16 @@ PKGS    ?= ./...
 BENCH   ?= .
 BENCHTIME ?= 1x
 
-.PHONY: test unit vet fmt-check lint bench bench-go deps lab-up lab-down lab-status scenarios
+.PHONY: help test unit vet fmt-check lint bench bench-go deps lab-up lab-down lab-status scenarios golden
+
+# "make" alone lists the targets; "make test" runs the whole suite.
+.DEFAULT_GOAL := help
+
+## help: list the targets (what "make" alone does)
+help:
+	@echo "Usage: make <target>   (GO, PKGS, GINKGO_PROCS, FUZZTIME... may be set on the command line)"
+	@echo
+	@grep -E '^##' Makefile | sed 's/^## /  /; s/^##/  /'
 
 ## test: unit tests, then the scenario suite on parallel Ginkgo processes; race detector on
 ##       (installs missing test tools first)
@@ -40,7 +49,7 @@ lab-up: bin/lab
 lab-down: bin/lab
 	bin/lab down
 
-## lab-status: show which lab services answer
+## lab-status: show which lab services answer; fails (exit 1) when one of them is down
 lab-status: bin/lab
 	bin/lab status
 
@@ -91,6 +100,3 @@ fuzz:
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz targets that failed:$$failed"; exit 1; fi; \
 	echo "every fuzz target passed"
-
-help:
-	@grep -E '^## ' Makefile | sed 's/^## /  /'

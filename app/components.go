@@ -13,14 +13,13 @@ import (
 func componentCommand(name, about string, run func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error) func(context.Context, []string, io.Writer, io.Writer) error {
 	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs := flag.NewFlagSet(name, flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		var ef endpointFlags
 		ef.register(fs)
 		fs.Usage = func() {
-			fmt.Fprintf(stderr, "Usage: go run ./app %s [flags]\n\n%s\n\nFlags:\n", name, about)
+			fmt.Fprintf(fs.Output(), "Usage: go run ./app %s [flags]\n\n%s\n\nFlags:\n", name, about)
 			fs.PrintDefaults()
 		}
-		if _, err := parseFlags(fs, args); err != nil {
+		if _, err := parseFlags(fs, args, stdout); err != nil {
 			return err
 		}
 		return run(ctx, &ef, newLogger(stderr, slog.LevelInfo))

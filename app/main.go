@@ -4,8 +4,8 @@
 //
 //	go run ./app <command> [flags]
 //
-// Run "go run ./app help" for the commands and "go run ./app <command> -h"
-// for a command's flags.
+// Run "go run ./app help" for the commands and "go run ./app <command> --help"
+// for a command's flags; help goes to stdout.
 package main
 
 import (
@@ -55,13 +55,20 @@ func main() {
 }
 
 // run executes the command line and returns the process exit code: 0 on
-// success (an interrupt is a success), 2 for usage errors, 1 otherwise.
+// success (an interrupt of a running pipeline is a success), 2 for usage
+// errors, 130 when interrupted before the stack was ready, 1 otherwise. Help
+// asked for goes to stdout; errors go to stderr as one line plus a hint.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 && args[0] == "help" {
+			// help <command> prints the command's help.
+			return run(ctx, []string{args[1], "--help"}, stdout, stderr)
 		}
+		usage(stdout)
 		return 0
 	}
 	for _, c := range commands() {
@@ -72,17 +79,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		switch {
 		case err == nil, errors.Is(err, flag.ErrHelp):
 			return 0
+		case errors.Is(err, errInterrupted):
+			fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
+			return 130
 		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 			return 0
 		case errors.As(err, new(usageError)):
-			fmt.Fprintf(stderr, "%s: %v\nRun 'go run ./app %s -h' for its flags.\n", c.name, err, c.name)
+			fmt.Fprintf(stderr, "%s: %v\nrun 'go run ./app %s --help' for usage\n", c.name, err, c.name)
 			return 2
 		}
 		fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(stderr, "unknown command %q\nrun 'go run ./app --help' for usage\n", args[0])
 	return 2
 }
 
@@ -91,8 +100,11 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nRun 'go run ./app <command> -h' for the flags of a command.\n")
+	fmt.Fprintf(w, "\nRun 'go run ./app <command> --help' for the flags of a command.\n")
 }
+
+// errInterrupted is a start-up cut short by Ctrl-C or SIGTERM.
+var errInterrupted = errors.New("interrupted")
 
 // usageError is a bad flag or argument; the program exits with status 2.
 type usageError struct{ error }

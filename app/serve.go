@@ -14,7 +14,6 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var sf simulateFlags
 	var ef endpointFlags
 	sf.register(fs, "realtime")
@@ -23,7 +22,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	listen := fs.String("listen", "127.0.0.1:8888", "the dashboard's listen `address` (use :8888 to serve other hosts too)")
 	portOffset := fs.Int("port-offset", 0, "add `N` to every standard port of the in-process embedded stack (e.g. 10000: Kafka on 19092)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: go run ./app serve [flags]
+		fmt.Fprint(fs.Output(), `Usage: go run ./app serve [flags]
 
 Runs the whole pipeline: registers the stations JDBC source connector with
 Kafka Connect, starts the stations transformer, submits the ksqlDB
@@ -36,15 +35,21 @@ With no endpoint given (flags or CTALAB_* variables) and nothing listening on
 localhost:9092, serve starts the embedded stack in-process on the standard
 ports (Kafka 9092, Schema Registry 8081, REST Proxy 8082, Connect 8083,
 ksqlDB 8088, PostgreSQL 5432), so that kcat, a browser or the Confluent tools
-can reach it. Ctrl-C flushes every produced record, stops the components and
-the stack, and exits 0.
+can reach it. When a Kafka broker answers on localhost:9092, serve uses that
+stack; when something else holds the port, serve refuses to start (move the
+embedded stack with --port-offset, or name a Kafka with --brokers). A taken
+dashboard port (--listen) is reported before anything starts.
+
+Ctrl-C flushes every produced record, stops the components and the stack,
+and exits 0; Ctrl-C before the stack is ready says "interrupted" and exits
+130. Other failures exit 1, bad flags 2.
 
 Flags:
 `)
 		fs.PrintDefaults()
 	}
 	var err error
-	if sf.set, err = parseFlags(fs, args); err != nil {
+	if sf.set, err = parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	ef.noteGiven(sf.set)
@@ -53,14 +58,22 @@ Flags:
 		return err
 	}
 	log := newLogger(stderr, slog.LevelInfo)
+	if err := checkDashboardPort(*listen); err != nil {
+		return err
+	}
 
-	if !ef.given && !listening(fmt.Sprintf("localhost:%d", embedded.StandardPorts.Kafka+*portOffset)) {
+	kafkaPort := embedded.StandardPorts.Kafka + *portOffset
+	kafkaAddr := fmt.Sprintf("localhost:%d", kafkaPort)
+	switch {
+	case !ef.given && !listening(kafkaAddr):
 		stop, err := startEmbedded(ctx, &ef, *dataDir, *portOffset, log)
 		if err != nil {
 			return err
 		}
 		defer stop()
-	} else {
+	case !ef.given && !speaksKafka(kafkaAddr, 3*time.Second):
+		return notKafkaError(kafkaPort)
+	default:
 		log.Info("using the stack at", "endpoints", ef.String())
 	}
 
@@ -89,11 +102,16 @@ func startEmbedded(ctx context.Context, ef *endpointFlags, dataDir string, offse
 	p = embedded.Ports{Kafka: p.Kafka + offset, SchemaRegistry: p.SchemaRegistry + offset, RESTProxy: p.RESTProxy + offset, Connect: p.Connect + offset, KSQLDB: p.KSQLDB + offset, Postgres: p.Postgres + offset}
 	log.Info("no stack configured and nothing listens on the Kafka port: starting the embedded stack in-process", "kafka_port", p.Kafka)
 	begin := time.Now()
-	opts := []embedded.Option{embedded.WithPorts(p), embedded.WithLogger(log.With("component", "lab"))}
+	// The stack's services name themselves (service=..., component=...).
+	opts := []embedded.Option{embedded.WithPorts(p), embedded.WithLogger(log)}
 	if dataDir != "" {
 		opts = append(opts, embedded.WithDataDir(dataDir))
 	}
 	s, err := embedded.Start(ctx, opts...)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: what the half-started services printed is noise.
+		return nil, fmt.Errorf("%w while the embedded stack was starting", errInterrupted)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w\n(to move every embedded service, run with --port-offset 10000; to use a running stack, give --brokers and the other endpoint flags)", err)
 	}

@@ -66,9 +66,17 @@ func (f *simulateFlags) build(now time.Time) (sim.Schedule, sim.Pace, error) {
 	return s, pace, nil
 }
 
-func parseFlags(fs *flag.FlagSet, args []string) (map[string]bool, error) {
+// parseFlags parses args. Asked for help (-h, --help), it prints fs's
+// usage to stdout and returns flag.ErrHelp; on a bad flag it prints nothing
+// and returns a usageError with the flag package's one-line message.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (map[string]bool, error) {
+	help := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			help()
 			return nil, err
 		}
 		return nil, usageError{err}
@@ -83,14 +91,13 @@ func parseFlags(fs *flag.FlagSet, args []string) (map[string]bool, error) {
 
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var sf simulateFlags
 	var ef endpointFlags
 	sf.register(fs, "")
 	ef.register(fs)
 	dryRun := fs.Bool("dry-run", false, "print every event as one JSON object per line on stdout (topic, key, value) instead of producing to Kafka")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: go run ./app simulate [flags]
+		fmt.Fprint(fs.Output(), `Usage: go run ./app simulate [flags]
 
 Runs the CTA simulation: ten trains on each of the Blue, Red and Green lines,
 turnstile entries at the 94 stations and hourly weather, one tick per 5
@@ -111,7 +118,7 @@ Flags:
 		fs.PrintDefaults()
 	}
 	var err error
-	if sf.set, err = parseFlags(fs, args); err != nil {
+	if sf.set, err = parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	ef.noteGiven(sf.set)

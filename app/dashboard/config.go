@@ -20,7 +20,8 @@ type Config struct {
 	// Listen is the HTTP listen address. Port 0 picks a free port (see
 	// Server.Addr). Default: 127.0.0.1:8888.
 	Listen string
-	// Logger receives the dashboard's logs. Default: discard.
+	// Logger receives the dashboard's logs as they are; the caller names the
+	// component (e.g. With("component", "dashboard")). Default: discard.
 	Logger *slog.Logger
 	// DiscoveryInterval is how often the cluster metadata is polled for new
 	// topics and partitions and the end offsets for the lag. Default: 1s.

@@ -75,7 +75,7 @@ type consumers struct {
 }
 
 func newConsumers(cfg Config, inputs []*input) *consumers {
-	log := cfg.Logger.With("component", "dashboard")
+	log := cfg.Logger
 	return &consumers{
 		cfg: cfg, log: log, inputs: inputs,
 		parts: map[topicPartition]*partition{}, stats: map[string]*topicStats{},

@@ -49,7 +49,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("configure dashboard: %w", err)
 	}
 	s := &Server{
-		cfg: cfg, log: cfg.Logger.With("component", "dashboard"), model: NewModel(),
+		cfg: cfg, log: cfg.Logger, model: NewModel(),
 		hub: newHub(), listening: make(chan struct{}), stopLive: make(chan struct{}),
 	}
 	s.consumers = newConsumers(cfg, s.inputs(schema.NewSerde(reg)))

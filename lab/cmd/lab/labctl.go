@@ -22,6 +22,9 @@ import (
 	"github.com/ctalab/ctalab/lab/stack"
 )
 
+// errInterrupted is a start-up cut short by Ctrl-C or SIGTERM.
+var errInterrupted = errors.New("interrupted")
+
 // labCtl carries the flags of one invocation.
 type labCtl struct {
 	dir, provider, composeFile string
@@ -212,7 +215,7 @@ func (l *labCtl) embeddedUp(ctx context.Context) error {
 			return fmt.Errorf("the embedded stack was not ready after 2 minutes; see %s", l.logPath())
 		case <-ctx.Done():
 			_ = cmd.Process.Signal(syscall.SIGTERM)
-			return ctx.Err()
+			return fmt.Errorf("%w while the embedded stack was starting; it is told to stop (log in %s)", errInterrupted, l.logPath())
 		case <-tick.C:
 			st, err := l.readState()
 			if err != nil || st == nil || st.PID != cmd.Process.Pid {
@@ -301,6 +304,10 @@ func (l *labCtl) serve(ctx context.Context) error {
 		opts = append(opts, embedded.WithBrokers(l.brokers...))
 	}
 	s, err := embedded.Start(ctx, opts...)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: what the half-started services printed is noise.
+		return fmt.Errorf("%w while the embedded stack was starting", errInterrupted)
+	}
 	if err != nil {
 		return err
 	}
@@ -431,14 +438,21 @@ func (l *labCtl) status(ctx context.Context) error {
 		fmt.Fprintf(l.out, "The lab recorded in %s is not running (pid %d); probing the standard ports:\n", l.statePath(), st.PID)
 	}
 	results := probeAll(ctx, e)
+	var down []string
 	for _, n := range serviceOrder {
 		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
+		if r := results[n]; r != "up" && r != "not available" {
+			down = append(down, n)
+		}
 	}
 	if st != nil && (st.Provider == "compose" || alive(st.PID)) {
 		if st.PostgresSuperuser != "" {
 			fmt.Fprintf(l.out, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
 		}
 		printRecovered(l.out, st)
+	}
+	if len(down) > 0 {
+		return fmt.Errorf("%d of %d services do not answer as up: %s", len(down), len(serviceOrder), strings.Join(down, ", "))
 	}
 	return nil
 }

@@ -38,7 +38,8 @@ Commands:
            REST Proxy 8082, Connect 8083, ksqlDB 8088, PostgreSQL 5432) and wait
            until every service is ready; prints each endpoint and its time to ready
   down     stop the lab
-  status   show which services answer
+  status   show which services answer; exits 1 when any service of the lab
+           is down, 0 when all answer
   serve    run the embedded stack in the foreground (what "up" starts in the
            background when no Docker engine answers)
   fault    make a running embedded lab (recorded in --data-dir) suffer a fault and
@@ -55,7 +56,7 @@ Flags (every command):
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	dir := fs.String("data-dir", ".lab", "`dir` for the embedded stack's state, pid and log")
 	provider := fs.String("provider", "auto", "`auto` (compose when a Docker engine answers, else embedded), compose or embedded")
 	compose := fs.String("compose-file", "docker-compose.yml", "docker compose `file` for the compose provider")
@@ -63,27 +64,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	port := fs.Int("port", embedded.StandardPorts.Kafka, "broker: the `port` to listen on (0 picks a free port)")
 	recover := fs.Bool("recover", false, "up, serve: when the Kafka log holds corrupt batches, truncate each damaged partition at its first corrupt batch, as Kafka's log recovery does, and report the records lost (without it the lab refuses to start and says where the damage is)")
 	brokers := fs.String("brokers", "", "serve: use the Kafka broker(s) already listening at `host:port[,host:port]` (for example a \"lab broker\") instead of starting one")
-	fs.Usage = func() { fmt.Fprint(stderr, usageText); fs.PrintDefaults() }
+	help := func(w io.Writer) { fmt.Fprint(w, usageText); fs.SetOutput(w); fs.PrintDefaults() }
+	fs.Usage = func() {} // help is printed below, to stdout when asked for
 	if len(args) == 0 {
-		fs.Usage()
+		help(stderr)
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		help(stdout)
+		return 0
+	}
 	var action string
 	if cmd == "fault" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 		action, rest = rest[0], rest[1:]
 	}
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			help(stdout)
 			return 0
 		}
+		fmt.Fprintf(stderr, "lab %s: %v\nrun 'lab --help' for usage\n", cmd, err)
 		return 2
 	}
 	if cmd == "fault" && action == "" && fs.NArg() == 1 {
 		action = fs.Arg(0) // lab fault --data-dir d postgres-stop
 	} else if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lab %s: unexpected argument %q\n\n", cmd, fs.Arg(0))
-		fs.Usage()
+		fmt.Fprintf(stderr, "lab %s: unexpected argument %q\nrun 'lab --help' for usage\n", cmd, fs.Arg(0))
 		return 2
 	}
 	l := &labCtl{dir: *dir, provider: *provider, composeFile: *compose, portOffset: *offset, recover: *recover, out: stdout, errOut: stderr}
@@ -108,17 +116,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		} else {
 			err = l.fault(ctx, action)
 		}
-	case "help", "-h", "--help":
-		fs.Usage()
-		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n", cmd)
-		fs.Usage()
+		fmt.Fprintf(stderr, "unknown command %q\nrun 'lab --help' for usage\n", cmd)
 		return 2
 	}
 	var usage usageError
-	if errors.As(err, &usage) {
+	if errors.Is(err, errInterrupted) {
 		fmt.Fprintf(stderr, "lab %s: %v\n", cmd, err)
+		return 130
+	}
+	if errors.As(err, &usage) {
+		fmt.Fprintf(stderr, "lab %s: %v\nrun 'lab --help' for usage\n", cmd, err)
 		return 2
 	}
 	if err != nil {

@@ -77,7 +77,8 @@ func TestDownStopsTheLabWhateverItsStateFileHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	out, err = runLab(t, bin, "status", "--data-dir", dir)
+	// The offset points the probes at the running lab, so every service answers.
+	out, err = runLab(t, bin, "status", "--data-dir", dir, "--port-offset", offset)
 	if err != nil || !strings.Contains(out, "lab.json is not a lab state file") || !strings.Contains(out, `"lab down"`) {
 		t.Fatalf("lab status on a garbage state file: err %v, output:\n%s\nwant it to name the file and what to do", err, out)
 	}
