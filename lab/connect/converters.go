@@ -1,6 +1,8 @@
 package connect
 
 import (
+	"encoding/binary"
+	"math"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/connect/data"
@@ -25,6 +27,11 @@ type recordConverter interface {
 var converterClasses = []string{
 	avroConverterClass,
 	byteArrayConverterClass,
+	"org.apache.kafka.connect.converters.DoubleConverter",
+	"org.apache.kafka.connect.converters.FloatConverter",
+	"org.apache.kafka.connect.converters.IntegerConverter",
+	"org.apache.kafka.connect.converters.LongConverter",
+	"org.apache.kafka.connect.converters.ShortConverter",
 	jsonConverterClass,
 	stringConverterClass,
 }
@@ -56,6 +63,16 @@ func newRecordConverter(props map[string]string, prefix string, workerDefault ma
 		return stringConverter{}, nil
 	case byteArrayConverterClass:
 		return byteArrayConverter{}, nil
+	case "org.apache.kafka.connect.converters.DoubleConverter":
+		return numberConverter{typeName: "double"}, nil
+	case "org.apache.kafka.connect.converters.FloatConverter":
+		return numberConverter{typeName: "float"}, nil
+	case "org.apache.kafka.connect.converters.IntegerConverter":
+		return numberConverter{typeName: "integer"}, nil
+	case "org.apache.kafka.connect.converters.LongConverter":
+		return numberConverter{typeName: "long"}, nil
+	case "org.apache.kafka.connect.converters.ShortConverter":
+		return numberConverter{typeName: "short"}, nil
 	case avroConverterClass:
 		return newAvroConverter(converterSettings(props, prefix, workerDefault), prefix == "key.converter")
 	}
@@ -128,4 +145,45 @@ func javaSchemaTypeName(t schemaType) string {
 		return "FLOAT64"
 	}
 	return strings.ToUpper(string(t))
+}
+
+// numberConverter is org.apache.kafka.connect.converters.NumberConverter
+// with its Integer/Long/Double/Float/Short subclasses (apache/kafka
+// connect/runtime/src/main/java/org/apache/kafka/connect/converters/
+// NumberConverter.java): the schema is ignored, the value must be of the
+// converter's Java type and is written as the matching Kafka serializer
+// writes it (big-endian, IEEE 754 bits for floating point); null is null.
+type numberConverter struct{ typeName string }
+
+func (c numberConverter) fromConnectData(_ string, _ *schema, v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var out []byte
+	switch x := v.(type) {
+	case int16:
+		if c.typeName == "short" {
+			out = binary.BigEndian.AppendUint16(nil, uint16(x))
+		}
+	case int32:
+		if c.typeName == "integer" {
+			out = binary.BigEndian.AppendUint32(nil, uint32(x))
+		}
+	case int64:
+		if c.typeName == "long" {
+			out = binary.BigEndian.AppendUint64(nil, uint64(x))
+		}
+	case float32:
+		if c.typeName == "float" {
+			out = binary.BigEndian.AppendUint32(nil, math.Float32bits(x))
+		}
+	case float64:
+		if c.typeName == "double" {
+			out = binary.BigEndian.AppendUint64(nil, math.Float64bits(x))
+		}
+	}
+	if out == nil {
+		return nil, &transforms.Error{Class: transforms.DataException, Msg: "Failed to serialize to " + c.typeName + " (was class " + transforms.JavaClassName(v) + "): "}
+	}
+	return out, nil
 }

@@ -77,6 +77,43 @@ func TestByteArrayConverterPassesBytesAndRefusesOthers(t *testing.T) {
 	}
 }
 
+// The number converters write the Kafka serializers' big-endian bytes and
+// refuse a value of another Java type with "Failed to serialize to <type>
+// (was <class>): " (apache/kafka connect/runtime/src/main/java/org/apache/
+// kafka/connect/converters/NumberConverter.java; IntegerSerializer,
+// LongSerializer, ShortSerializer, FloatSerializer, DoubleSerializer).
+func TestNumberConvertersWriteSerializerBytes(t *testing.T) {
+	cases := []struct {
+		class string
+		v     any
+		want  []byte
+	}{
+		{"IntegerConverter", int32(40010), []byte{0x00, 0x00, 0x9c, 0x4a}},
+		{"LongConverter", int64(-2), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}},
+		{"ShortConverter", int16(258), []byte{0x01, 0x02}},
+		{"FloatConverter", float32(1.5), []byte{0x3f, 0xc0, 0x00, 0x00}},
+		{"DoubleConverter", float64(-2), []byte{0xc0, 0x00, 0, 0, 0, 0, 0, 0}},
+	}
+	for _, tc := range cases {
+		c, errs := newRecordConverter(map[string]string{"value.converter": "org.apache.kafka.connect.converters." + tc.class}, "value.converter", nil)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		got, err := c.fromConnectData("t", nil, tc.v)
+		if err != nil || !bytes.Equal(got, tc.want) {
+			t.Errorf("%s: % x, %v; want % x", tc.class, got, err, tc.want)
+		}
+		if got, err := c.fromConnectData("t", nil, nil); got != nil || err != nil {
+			t.Errorf("%s null: %q, %v", tc.class, got, err)
+		}
+	}
+	c, _ := newRecordConverter(map[string]string{"value.converter": "org.apache.kafka.connect.converters.IntegerConverter"}, "value.converter", nil)
+	_, err := c.fromConnectData("t", nil, "40010")
+	if err == nil || err.Error() != "org.apache.kafka.connect.errors.DataException: Failed to serialize to integer (was class java.lang.String): " {
+		t.Errorf("string into IntegerConverter: %v", err)
+	}
+}
+
 // GET /connector-plugins?connectorsOnly=false lists every installed
 // converter with type "converter"; the AvroConverter carries the Confluent
 // Platform version.
@@ -88,6 +125,11 @@ func TestPluginListShowsConverters(t *testing.T) {
 	want := map[string]string{
 		"io.confluent.connect.avro.AvroConverter":                "7.9.0",
 		"org.apache.kafka.connect.converters.ByteArrayConverter": "3.9.0",
+		"org.apache.kafka.connect.converters.DoubleConverter":    "3.9.0",
+		"org.apache.kafka.connect.converters.FloatConverter":     "3.9.0",
+		"org.apache.kafka.connect.converters.IntegerConverter":   "3.9.0",
+		"org.apache.kafka.connect.converters.LongConverter":      "3.9.0",
+		"org.apache.kafka.connect.converters.ShortConverter":     "3.9.0",
 		"org.apache.kafka.connect.json.JsonConverter":            "3.9.0",
 		"org.apache.kafka.connect.storage.StringConverter":       "3.9.0",
 	}
