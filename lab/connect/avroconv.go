@@ -69,6 +69,19 @@ func newAvroConverter(settings map[string]string, isKey bool) (recordConverter, 
 			return nil, []string{"Invalid value " + v + " for configuration auto.register.schemas: Expected value to be either true or false"}
 		}
 	}
+	// Settings that would change which subject or schema is used are
+	// refused rather than ignored: only TopicNameStrategy and registering
+	// the record's own schema are built.
+	for _, k := range []string{"key.subject.name.strategy", "value.subject.name.strategy"} {
+		if v, ok := settings[k]; ok && strings.TrimSpace(v) != "io.confluent.kafka.serializers.subject.TopicNameStrategy" {
+			return nil, []string{"Invalid value " + v + " for configuration " + k + ": this worker's AvroConverter supports only io.confluent.kafka.serializers.subject.TopicNameStrategy"}
+		}
+	}
+	for _, k := range []string{"use.latest.version", "use.schema.id", "normalize.schemas"} {
+		if v, ok := settings[k]; ok && !(k == "use.schema.id" && strings.TrimSpace(v) == "-1") && !strings.EqualFold(strings.TrimSpace(v), "false") {
+			return nil, []string{"Invalid value " + v + " for configuration " + k + ": not supported by this worker's AvroConverter"}
+		}
+	}
 	return c, nil
 }
 

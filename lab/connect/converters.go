@@ -60,6 +60,12 @@ func newRecordConverter(props map[string]string, prefix string, workerDefault ma
 		jc, errs := newJSONConverter(props, prefix, workerDefault)
 		return jsonRecordConverter{jc}, errs
 	case stringConverterClass:
+		// StringConverterConfig: converter.encoding, default UTF8.
+		if enc, ok := converterSettings(props, prefix, workerDefault)["converter.encoding"]; ok {
+			if e := strings.ToUpper(strings.TrimSpace(enc)); e != "UTF8" && e != "UTF-8" {
+				return nil, []string{"Invalid value " + enc + " for configuration converter.encoding: this worker's StringConverter writes UTF-8 only"}
+			}
+		}
 		return stringConverter{}, nil
 	case byteArrayConverterClass:
 		return byteArrayConverter{}, nil

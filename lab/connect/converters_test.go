@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -162,6 +161,11 @@ func TestValidateConverters(t *testing.T) {
 		{"avro without registry", map[string]string{"value.converter": avroConverterClass}, []string{`Missing required configuration "schema.registry.url" which has no default value.`}},
 		{"avro with registry", map[string]string{"value.converter": avroConverterClass, "value.converter.schema.registry.url": "http://127.0.0.1:1"}, nil},
 		{"string and bytes", map[string]string{"key.converter": byteArrayConverterClass, "value.converter": stringConverterClass}, nil},
+		{"avro with another subject strategy", map[string]string{"value.converter": avroConverterClass, "value.converter.schema.registry.url": "http://127.0.0.1:1",
+			"value.converter.value.subject.name.strategy": "io.confluent.kafka.serializers.subject.RecordNameStrategy"},
+			[]string{"Invalid value io.confluent.kafka.serializers.subject.RecordNameStrategy for configuration value.subject.name.strategy: this worker's AvroConverter supports only io.confluent.kafka.serializers.subject.TopicNameStrategy"}},
+		{"string in UTF-16", map[string]string{"value.converter": stringConverterClass, "value.converter.converter.encoding": "UTF-16"},
+			[]string{"Invalid value UTF-16 for configuration converter.encoding: this worker's StringConverter writes UTF-8 only"}},
 		{"unknown", map[string]string{"value.converter": "io.confluent.connect.protobuf.ProtobufConverter"}, []string{"Invalid value io.confluent.connect.protobuf.ProtobufConverter for configuration value.converter: Class io.confluent.connect.protobuf.ProtobufConverter could not be found."}},
 	}
 	for _, c := range cases {
@@ -324,5 +328,3 @@ func jsonNumber(v any) any {
 	}
 	return v
 }
-
-var _ = fmt.Sprint
