@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -327,4 +328,24 @@ func jsonNumber(v any) any {
 		return float64(x)
 	}
 	return v
+}
+
+// A registry that cannot be reached fails the task through the error
+// handler with the AvroConverter's DataException, "Failed to serialize Avro
+// data from topic <topic> :" (confluentinc/schema-registry avro-converter/
+// src/main/java/io/confluent/connect/avro/AvroConverter.java), at stage
+// VALUE_CONVERTER; nothing reaches the topic.
+func TestAvroConverterWithoutRegistryFailsTask(t *testing.T) {
+	db := newTestDB(t, sharedPostgres(t))
+	b := startBroker(t)
+	wk := startWorker(t, b)
+	cfg := referenceConfig(db)
+	cfg["value.converter"] = avroConverterClass
+	cfg["value.converter.schema.registry.url"] = "http://127.0.0.1:1"
+	createStations(t, wk, cfg)
+	trace := waitTaskFailed(t, wk, "stations")
+	if !strings.Contains(trace, "Tolerance exceeded in error handler") ||
+		!strings.Contains(trace, "Caused by: org.apache.kafka.connect.errors.DataException: Failed to serialize Avro data from topic "+stationsTopic+" :") {
+		t.Errorf("trace = %s", trace)
+	}
 }
