@@ -96,9 +96,6 @@ func knownConnector(class string) string {
 	return ""
 }
 
-// installedConverters are the converter classes this worker can load.
-var installedConverters = map[string]bool{jsonConverterClass: true}
-
 var installedHeaderConverters = map[string]bool{
 	"org.apache.kafka.connect.storage.SimpleHeaderConverter": true,
 	jsonConverterClass: true,
@@ -128,11 +125,11 @@ func validateWorkerKeys(props map[string]string, values map[string]*configValue)
 			continue
 		}
 		cls = strings.TrimSpace(cls)
-		if !installedConverters[cls] {
+		if !converterInstalled(cls) {
 			values[k].addError("Invalid value " + cls + " for configuration " + k + ": Class " + cls + " could not be found.")
 			continue
 		}
-		if _, errs := newJSONConverter(props, k, nil); len(errs) > 0 {
+		if _, errs := newRecordConverter(props, k, nil); len(errs) > 0 {
 			for _, e := range errs {
 				values[k].addError(e)
 			}

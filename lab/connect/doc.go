@@ -2,8 +2,10 @@
 // API) with the Confluent JDBC source connector for PostgreSQL. It serves the
 // Connect REST API as an http.Handler, keeps connector configs, statuses and
 // source offsets in the compacted topics connect-configs, connect-status and
-// connect-offsets, and copies tables into topics through the JsonConverter,
-// exactly as a distributed worker with kafka-connect-jdbc 10.8 does.
+// connect-offsets, and copies tables into topics through the configured
+// key and value converters (JsonConverter, StringConverter,
+// ByteArrayConverter, the number converters, or Confluent's AvroConverter,
+// which registers schemas with a Schema Registry), exactly as a distributed worker with kafka-connect-jdbc 10.8 does.
 //
 // # Delivery
 //
@@ -67,8 +69,8 @@
 // modes bulk, incrementing, timestamp and timestamp+incrementing, over
 // tables or a custom query (with the mode's WHERE clause appended to it and
 // query.suffix after that, as JdbcSourceTask does). Things it does not have are
-// refused in the real error shape rather than ignored: converters other
-// than JsonConverter and transformation or predicate classes other than
+// refused in the real error shape rather than ignored: other converter
+// classes (Protobuf, JSON Schema) and transformation or predicate classes other than
 // Kafka's built-in ones ("Class ... could not be found."), and JDBC URLs
 // for databases other than PostgreSQL ("No suitable driver found"). Configuration errors, including an unset or
 // unknown mode, a bad value and an unreachable database, are reported per

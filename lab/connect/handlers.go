@@ -337,8 +337,10 @@ func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
 	out := []pluginInfo{{Class: jdbcSourceClass, Type: "source", Version: jdbcSourceVersion}}
 	if strings.EqualFold(r.URL.Query().Get("connectorsOnly"), "false") {
 		out = append(out, transformPluginInfos()...)
+		for _, c := range converterClasses {
+			out = append(out, pluginInfo{Class: c, Type: "converter", Version: converterVersion(c)})
+		}
 		out = append(out,
-			pluginInfo{Class: jsonConverterClass, Type: "converter", Version: kafkaVersion},
 			pluginInfo{Class: jsonConverterClass, Type: "header_converter", Version: kafkaVersion},
 			pluginInfo{Class: "org.apache.kafka.connect.storage.SimpleHeaderConverter", Type: "header_converter", Version: kafkaVersion},
 			pluginInfo{Class: "org.apache.kafka.connect.storage.StringConverter", Type: "header_converter", Version: kafkaVersion},

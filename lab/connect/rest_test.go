@@ -78,7 +78,7 @@ func TestValidateWithoutDatabase(t *testing.T) {
 		"mode":            "sometimes",
 		"topic.prefix":    "x.",
 		"tasks.max":       "0",
-		"value.converter": "io.confluent.connect.avro.AvroConverter",
+		"value.converter": "io.confluent.connect.protobuf.ProtobufConverter",
 	}
 	r := wk.do(t, "PUT", "/connector-plugins/JdbcSourceConnector/config/validate", cfg)
 	if r.code != 200 {
@@ -88,7 +88,7 @@ func TestValidateWithoutDatabase(t *testing.T) {
 	r.json(t, &ci)
 	wantErrs := []string{
 		"Invalid value 0 for configuration tasks.max: Value must be at least 1",
-		"Invalid value io.confluent.connect.avro.AvroConverter for configuration value.converter: Class io.confluent.connect.avro.AvroConverter could not be found.",
+		"Invalid value io.confluent.connect.protobuf.ProtobufConverter for configuration value.converter: Class io.confluent.connect.protobuf.ProtobufConverter could not be found.",
 		"Not a valid JDBC URL: postgres://127.0.0.1:1/cta",
 		"Invalid value sometimes for configuration mode: String must be one of: , bulk, timestamp, incrementing, timestamp+incrementing",
 	}

@@ -309,18 +309,29 @@ func (w *Worker) SkippedRecords(connector string) int64 {
 	return w.skipped[connector]
 }
 
-// convertRecord checks a transformed record's key and value against their
-// schemas as JsonConverter.convertToJson does before it writes them, then
-// converts it. A failure goes through the error tolerance (stage
-// KEY_CONVERTER or VALUE_CONVERTER); nil, nil means the record was skipped.
+// convertRecord converts a transformed record with the task's key and
+// value converters (WorkerSourceTask.convertTransformedRecord). A failure
+// goes through the error tolerance (stage KEY_CONVERTER or
+// VALUE_CONVERTER); nil, nil means the record was skipped.
 func (t *sourceTask) convertRecord(orig, r *transforms.Record) (*kgo.Record, error) {
-	if err := checkConnectData(r.KeySchema, r.Key); err != nil {
-		return nil, t.stageFailed("KEY_CONVERTER", jsonConverterClass, orig, err)
+	key, err := t.keyConv.fromConnectData(r.Topic, r.KeySchema, r.Key)
+	if err != nil {
+		return nil, t.stageFailed("KEY_CONVERTER", t.converterClass("key.converter"), orig, err)
 	}
-	if err := checkConnectData(r.ValueSchema, r.Value); err != nil {
-		return nil, t.stageFailed("VALUE_CONVERTER", jsonConverterClass, orig, err)
+	val, err := t.valConv.fromConnectData(r.Topic, r.ValueSchema, r.Value)
+	if err != nil {
+		return nil, t.stageFailed("VALUE_CONVERTER", t.converterClass("value.converter"), orig, err)
 	}
-	return t.producerRecord(r), nil
+	return t.producerRecord(r, key, val), nil
+}
+
+// converterClass is the class configured for key.converter or
+// value.converter, the connector's own or the worker's.
+func (t *sourceTask) converterClass(prefix string) string {
+	if c, ok := t.props[prefix]; ok {
+		return strings.TrimSpace(c)
+	}
+	return t.w.opts.converterProps[prefix]
 }
 
 // checkConnectData finds what JsonConverter refuses in schema'd data: a
@@ -366,12 +377,8 @@ func checkConnectData(s *schema, v any) error {
 // producerRecord converts a transformed record with the task's converters.
 // Header values go through SimpleHeaderConverter (Values.convertToString,
 // UTF-8).
-func (t *sourceTask) producerRecord(r *transforms.Record) *kgo.Record {
-	rec := &kgo.Record{
-		Topic: r.Topic,
-		Key:   t.keyConv.fromConnectData(r.KeySchema, r.Key),
-		Value: t.valConv.fromConnectData(r.ValueSchema, r.Value),
-	}
+func (t *sourceTask) producerRecord(r *transforms.Record, key, val []byte) *kgo.Record {
+	rec := &kgo.Record{Topic: r.Topic, Key: key, Value: val}
 	if r.Timestamp != nil {
 		rec.Timestamp = time.UnixMilli(*r.Timestamp)
 	}

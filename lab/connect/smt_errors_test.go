@@ -165,8 +165,9 @@ func TestConverterFailuresGoThroughTheTolerance(t *testing.T) {
 
 	logs := &syncBuffer{}
 	w := &Worker{log: slog.New(slog.NewTextHandler(logs, nil))}
-	conv := &jsonConverter{schemasEnable: false}
-	task := &sourceTask{w: w, connector: "c", id: 0, keyConv: conv, valConv: conv, errLog: true}
+	conv := jsonRecordConverter{&jsonConverter{schemasEnable: false}}
+	props := map[string]string{"key.converter": jsonConverterClass, "value.converter": jsonConverterClass}
+	task := &sourceTask{w: w, connector: "c", id: 0, props: props, keyConv: conv, valConv: conv, errLog: true}
 	_, err := task.convertRecord(in, masked)
 	want := "org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler\n" +
 		"Caused by: org.apache.kafka.connect.errors.DataException: BigDecimal has mismatching scale value for given Decimal schema"

@@ -23,8 +23,8 @@ type sourceTask struct {
 	props     map[string]string
 
 	cfg      *jdbcConfig
-	keyConv  *jsonConverter
-	valConv  *jsonConverter
+	keyConv  recordConverter
+	valConv  recordConverter
 	producer *kgo.Client
 	conn     *pgx.Conn
 	inTxn    bool
@@ -90,11 +90,11 @@ func (t *sourceTask) run(ctx context.Context) error {
 	}
 	t.cfg = parseJDBCConfig(values)
 	var errs []string
-	t.keyConv, errs = newJSONConverter(t.props, "key.converter", t.w.opts.converterProps)
+	t.keyConv, errs = newRecordConverter(t.props, "key.converter", t.w.opts.converterProps)
 	if len(errs) > 0 {
 		return &taskError{msg: "Failed to configure key converter", cause: errors.New(errs[0])}
 	}
-	t.valConv, errs = newJSONConverter(t.props, "value.converter", t.w.opts.converterProps)
+	t.valConv, errs = newRecordConverter(t.props, "value.converter", t.w.opts.converterProps)
 	if len(errs) > 0 {
 		return &taskError{msg: "Failed to configure value converter", cause: errors.New(errs[0])}
 	}

@@ -298,3 +298,7 @@ func (o operand) with(r *Record, s *data.Schema, v any) *Record {
 func javaDateToString(ms int64) string {
 	return unixMilli(ms).Format("Mon Jan 02 15:04:05 UTC 2006")
 }
+
+// JavaClassName is the Java class name a Go record value stands for
+// ("java.lang.String", "[B", ...).
+func JavaClassName(v any) string { return javaClassName(v) }
