@@ -102,6 +102,26 @@ func (c *Client) Register(ctx context.Context, subject, text string) (int, error
 	return id, nil
 }
 
+// Lookup returns the id of an Avro schema text already registered under
+// subject, without registering it; the id is cached.
+func (c *Client) Lookup(ctx context.Context, subject, text string) (int, error) {
+	key := subject + "\x00" + text
+	c.mu.Lock()
+	id, ok := c.ids[key]
+	c.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	ss, err := c.sr.LookupSchema(ctx, subject, sr.Schema{Schema: text, Type: sr.TypeAvro})
+	if err != nil {
+		return 0, fmt.Errorf("look up a schema under %s: %w", subject, describe(err))
+	}
+	c.mu.Lock()
+	c.ids[key] = ss.ID
+	c.mu.Unlock()
+	return ss.ID, nil
+}
+
 // Codec returns the codec of the Avro schema with the given id, fetching
 // it once however many callers ask at the same time.
 func (c *Client) Codec(ctx context.Context, id int) (*goavro.Codec, error) {

@@ -2,21 +2,20 @@ package connect
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ctalab/ctalab/lab/connect/data"
 	"github.com/ctalab/ctalab/lab/connect/transforms"
+	"github.com/ctalab/ctalab/srclient"
 )
 
 // avroConverter is io.confluent.connect.avro.AvroConverter of Confluent
@@ -29,12 +28,8 @@ import (
 // Docs: https://docs.confluent.io/platform/7.9/schema-registry/connect.html
 type avroConverter struct {
 	isKey        bool
-	registryURL  string
 	autoRegister bool
-	client       *http.Client
-
-	mu  sync.Mutex
-	ids map[string]int // subject + "\x00" + schema text -> id
+	registry     *srclient.Client
 }
 
 // newAvroConverter configures the converter from its prefix-stripped
@@ -58,8 +53,11 @@ func newAvroConverter(settings map[string]string, isKey bool) (recordConverter, 
 	if pu, err := url.Parse(first); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 		return nil, []string{"Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list of URLs."}
 	}
-	c := &avroConverter{isKey: isKey, registryURL: strings.TrimRight(first, "/"), autoRegister: true,
-		client: &http.Client{Timeout: 30 * time.Second}, ids: map[string]int{}}
+	reg, err := srclient.New(first, &http.Client{Timeout: 30 * time.Second})
+	if err != nil {
+		return nil, []string{"Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list of URLs."}
+	}
+	c := &avroConverter{isKey: isKey, autoRegister: true, registry: reg}
 	if v, ok := settings["auto.register.schemas"]; ok {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "true":
@@ -119,57 +117,23 @@ func (c *avroConverter) fromConnectData(topic string, s *schema, v any) ([]byte,
 }
 
 // schemaID registers the schema under the subject (or, with
-// auto.register.schemas=false, looks it up) and caches the id.
+// auto.register.schemas=false, looks it up); the shared client caches the
+// id. A refusal reads as Confluent's RestClientException words it.
 func (c *avroConverter) schemaID(subject, schemaText string) (int, error) {
-	key := subject + "\x00" + schemaText
-	c.mu.Lock()
-	id, ok := c.ids[key]
-	c.mu.Unlock()
-	if ok {
-		return id, nil
-	}
-	reqBody, err := json.Marshal(map[string]string{"schema": schemaText})
-	if err != nil {
-		return 0, fmt.Errorf("encode registration: %w", err)
-	}
-	path := c.registryURL + "/subjects/" + url.PathEscape(subject)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var id int
+	var err error
 	if c.autoRegister {
-		path += "/versions"
+		id, err = c.registry.Register(ctx, subject, schemaText)
+	} else {
+		id, err = c.registry.Lookup(ctx, subject, schemaText)
 	}
-	req, err := http.NewRequest(http.MethodPost, path, bytes.NewReader(reqBody))
-	if err != nil {
-		return 0, fmt.Errorf("build registry request: %w", err)
+	var re *srclient.Error
+	if errors.As(err, &re) {
+		return 0, fmt.Errorf("%s; error code: %d", re.Message, re.ErrorCode)
 	}
-	req.Header.Set("Content-Type", "application/vnd.schemaregistry.v1+json")
-	resp, err := c.client.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("register schema under %s: %w", subject, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return 0, fmt.Errorf("read registry answer: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			ErrorCode int    `json:"error_code"`
-			Message   string `json:"message"`
-		}
-		if json.Unmarshal(raw, &e) == nil && e.Message != "" {
-			return 0, fmt.Errorf("%s; error code: %d", e.Message, e.ErrorCode)
-		}
-		return 0, fmt.Errorf("schema registry answered %s", resp.Status)
-	}
-	var ok2 struct {
-		ID *int `json:"id"`
-	}
-	if err := json.Unmarshal(raw, &ok2); err != nil || ok2.ID == nil {
-		return 0, fmt.Errorf("schema registry answer without an id: %s", raw)
-	}
-	c.mu.Lock()
-	c.ids[key] = *ok2.ID
-	c.mu.Unlock()
-	return *ok2.ID, nil
+	return id, err
 }
 
 // Property names AvroData writes into the Avro schema (AvroData.java).
