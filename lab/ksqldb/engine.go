@@ -160,21 +160,20 @@ func (s *Server) topicMeta(ctx context.Context, topic string) (topicMeta, error)
 }
 
 func (s *Server) topicMetaOnce(ctx context.Context, topic string) (topicMeta, error) {
-	td, err := s.adm.ListTopics(ctx, topic)
+	td, err := s.liveTopics(ctx, topic)
 	if err != nil {
 		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, err)
 	}
 	d, ok := td[topic]
-	if !ok || errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
+	if !ok || errors.Is(d.err, kerr.UnknownTopicOrPartition) {
 		return topicMeta{}, nil
 	}
-	if d.Err != nil {
-		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, d.Err)
+	if d.err != nil {
+		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, d.err)
 	}
-	m := topicMeta{exists: true, partitions: len(d.Partitions)}
-	for _, p := range d.Partitions {
-		m.replicas = len(p.Replicas)
-		break
+	m := topicMeta{exists: true, partitions: len(d.partitions)}
+	if len(d.partitions) > 0 {
+		m.replicas = d.partitions[0]
 	}
 	return m, nil
 }
