@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -79,21 +80,16 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		}
 		return &queriesList{Type: "queries", StatementText: p.Text, Queries: qs, Warnings: []warning{}}, nil
 	case "TOPICS":
-		td, err := s.adm.ListTopics(ctx)
+		td, err := s.liveTopics(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list topics: %w", err)
 		}
 		topics := []topicInfo{}
-		for _, name := range td.Names() {
-			if !st.All && strings.HasPrefix(name, "_") {
+		for name, d := range td {
+			if d.err != nil || d.internal || (!st.All && hiddenTopic(name)) {
 				continue
 			}
-			d := td[name]
-			ri := make([]int, 0, len(d.Partitions))
-			for _, pid := range d.Partitions.Numbers() {
-				ri = append(ri, len(d.Partitions[pid].Replicas))
-			}
-			topics = append(topics, topicInfo{Name: name, ReplicaInfo: ri})
+			topics = append(topics, topicInfo{Name: name, ReplicaInfo: append([]int{}, d.partitions...)})
 		}
 		sort.Slice(topics, func(i, j int) bool { return topics[i].Name < topics[j].Name })
 		return &topicsList{Type: "kafka_topics", StatementText: p.Text, Topics: topics, Warnings: []warning{}}, nil
@@ -102,6 +98,14 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	}
 	return nil, unsupported("SHOW " + st.What)
 }
+
+// hiddenTopics is ksqlDB's hidden-topic pattern: its own "_confluent-ksql-"
+// prefix joined with the default of ksql.hidden.topics, matched against
+// the whole name. confluentinc/ksql ksqldb-common/.../util/KsqlConfig.java
+// (KSQL_HIDDEN_TOPICS_DEFAULT) and .../util/ReservedInternalTopics.java.
+var hiddenTopics = regexp.MustCompile(`^(?:_confluent-ksql-.*|_confluent.*|__confluent.*|_schemas|__consumer_offsets|__transaction_state|connect-configs|connect-offsets|connect-status|connect-statuses)$`)
+
+func hiddenTopic(name string) bool { return hiddenTopics.MatchString(name) }
 
 func nonNil[T any](s []T) []T {
 	if s == nil {
