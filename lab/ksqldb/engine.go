@@ -42,6 +42,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execCreate(ctx, ec, p, st)
 	case *sql.InsertInto:
 		return s.execInsert(ctx, ec, p, st)
+	case *sql.InsertValues:
+		return s.execInsertValues(ctx, ec, st)
 	case *sql.Drop:
 		return s.execDrop(ctx, ec, p, st)
 	case *sql.Terminate:

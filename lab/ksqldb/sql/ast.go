@@ -53,6 +53,14 @@ type InsertInto struct {
 	Query  *Query
 }
 
+// InsertValues is INSERT INTO target [(col, ...)] VALUES (expr, ...); no
+// Columns means every key then value column, in schema order.
+type InsertValues struct {
+	Target  string
+	Columns []string
+	Values  []Expr
+}
+
 // Show is SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|PROPERTIES [EXTENDED].
 type Show struct {
 	What     string
@@ -98,6 +106,7 @@ type QueryStatement struct {
 
 func (*CreateSource) statement()   {}
 func (*InsertInto) statement()     {}
+func (*InsertValues) statement()   {}
 func (*Show) statement()           {}
 func (*Describe) statement()       {}
 func (*Drop) statement()           {}

@@ -496,7 +496,7 @@ func (p *parser) insert() (Statement, error) {
 		return nil, err
 	}
 	if p.isSym("(") || p.isKw("VALUES") {
-		return nil, p.unsupported(p.peek(), "INSERT INTO ... VALUES")
+		return p.insertValues(name)
 	}
 	if p.isKw("WITH") {
 		return nil, p.unsupported(p.peek(), "INSERT INTO ... WITH")
@@ -509,6 +509,47 @@ func (p *parser) insert() (Statement, error) {
 		return nil, err
 	}
 	return &InsertInto{Target: name, Query: q}, nil
+}
+
+// insertValues parses the rest of INSERT INTO name [(col, ...)] VALUES (expr, ...),
+// as ksqlDB's grammar (SqlBase.g4, insertValues) has it.
+func (p *parser) insertValues(name string) (Statement, error) {
+	iv := &InsertValues{Target: name}
+	if p.acceptSym("(") {
+		for {
+			col, err := p.identifier()
+			if err != nil {
+				return nil, err
+			}
+			iv.Columns = append(iv.Columns, col)
+			if p.acceptSym(")") {
+				break
+			}
+			if err := p.expectSym(","); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := p.expectKw("VALUES"); err != nil {
+		return nil, err
+	}
+	if err := p.expectSym("("); err != nil {
+		return nil, err
+	}
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		iv.Values = append(iv.Values, e)
+		if p.acceptSym(")") {
+			break
+		}
+		if err := p.expectSym(","); err != nil {
+			return nil, err
+		}
+	}
+	return iv, nil
 }
 
 func (p *parser) show() (Statement, error) {
