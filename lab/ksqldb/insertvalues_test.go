@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
+	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -104,5 +107,42 @@ func TestInsertValuesRefusalsCarryKsqlDBsMessages(t *testing.T) {
 		if code != 400 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != c.msg {
 			t.Errorf("%s: %d %v, want 400 statement_error 40001 %q", c.ksql, code, e, c.msg)
 		}
+	}
+}
+
+// An AVRO value is written in the Schema Registry wire format under the
+// schema ksqlDB registers for the topic's value subject.
+func TestInsertValuesWritesAvroValuesUnderTheRegisteredSchema(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM trains (id INT KEY, line VARCHAR) WITH (KAFKA_TOPIC='trains', PARTITIONS=1, VALUE_FORMAT='AVRO');", nil)
+	mustKSQL(t, url, "INSERT INTO trains (id, line) VALUES (5, 'brown');", nil)
+	r := st.consumeRecords("trains", 1)[0]
+	if len(r.Value) < 6 || r.Value[0] != 0 {
+		t.Fatalf("value %x is not in the wire format", r.Value)
+	}
+	id := binary.BigEndian.Uint32(r.Value[1:5])
+	resp, err := http.Get(fmt.Sprintf("%s/schemas/ids/%d", st.reg.URL(), id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sch struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&sch); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("schema %d: %d %v", id, resp.StatusCode, err)
+	}
+	codec, err := goavro.NewCodec(sch.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, _, err := codec.NativeFromBinary(r.Value[5:])
+	if err != nil {
+		t.Fatalf("decode %x: %v", r.Value[5:], err)
+	}
+	line := native.(map[string]any)["LINE"]
+	if u, ok := line.(map[string]any); !ok || u["string"] != "brown" {
+		t.Errorf("LINE = %#v, want brown", line)
 	}
 }
