@@ -61,6 +61,16 @@ type InsertValues struct {
 	Values  []Expr
 }
 
+// Print is PRINT topic [FROM BEGINNING] [INTERVAL|SAMPLE n] [LIMIT n]; the
+// topic name is kept as written (names are case-sensitive). Interval 0
+// means none was given.
+type Print struct {
+	Topic         string
+	FromBeginning bool
+	Interval      int64
+	Limit         *int64
+}
+
 // Show is SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|PROPERTIES [EXTENDED].
 type Show struct {
 	What     string
@@ -107,6 +117,7 @@ type QueryStatement struct {
 func (*CreateSource) statement()   {}
 func (*InsertInto) statement()     {}
 func (*InsertValues) statement()   {}
+func (*Print) statement()          {}
 func (*Show) statement()           {}
 func (*Describe) statement()       {}
 func (*Drop) statement()           {}

@@ -221,7 +221,9 @@ func (p *parser) statement() (Statement, error) {
 			return nil, err
 		}
 		return &UnsetProperty{Name: name}, nil
-	case "EXPLAIN", "PRINT", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
+	case "PRINT":
+		return p.print()
+	case "EXPLAIN", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
 		return nil, p.unsupported(t, t.Upper())
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
@@ -550,6 +552,55 @@ func (p *parser) insertValues(name string) (Statement, error) {
 		}
 	}
 	return iv, nil
+}
+
+// print parses PRINT as ksqlDB's grammar (SqlBase.g4 printTopic,
+// printClause) and AstBuilder.visitPrintTopic have it: a string literal or
+// an identifier, both kept as written.
+func (p *parser) print() (Statement, error) {
+	p.next()
+	pr := &Print{}
+	t := p.peek()
+	switch t.Kind {
+	case String, Ident, QuotedIdent:
+		p.next()
+		pr.Topic = t.Text
+	default:
+		return nil, p.errExpected("a topic name")
+	}
+	if p.acceptKw("FROM") {
+		if err := p.expectKw("BEGINNING"); err != nil {
+			return nil, err
+		}
+		pr.FromBeginning = true
+	}
+	num := func(what string) (int64, error) {
+		t := p.peek()
+		if t.Kind != Integer {
+			return 0, p.errExpected("an integer")
+		}
+		p.next()
+		n, err := strconv.ParseInt(t.Text, 10, 32)
+		if err != nil {
+			return 0, p.errAt(t, "invalid %s %s", what, t.Text)
+		}
+		return n, nil
+	}
+	if p.acceptKw("INTERVAL") || p.acceptKw("SAMPLE") {
+		n, err := num("INTERVAL")
+		if err != nil {
+			return nil, err
+		}
+		pr.Interval = n
+	}
+	if p.acceptKw("LIMIT") {
+		n, err := num("LIMIT")
+		if err != nil {
+			return nil, err
+		}
+		pr.Limit = &n
+	}
+	return pr, nil
 }
 
 func (p *parser) show() (Statement, error) {
