@@ -40,3 +40,20 @@ func TestDescribeWithoutExtendedShowsTopicPartitionsAndReplication(t *testing.T)
 		t.Errorf("DESCRIBE gone: partitions %v replication %v warnings %v", sd["partitions"], sd["replication"], w)
 	}
 }
+
+// DESCRIBE shows the CREATE statement as ksqlDB keeps it after its
+// injectors: names upper-cased or back-quoted, canonical types, WITH
+// properties upper-cased and sorted, KEY_FORMAT added. Compare the stored
+// plans of confluentinc/ksql ksqldb-functional-tests/src/test/resources/
+// historical_plans/project-filter_-_CSAS_with_custom_Kafka_topic_name/
+// 7.1.0_1633126017028 (spec.json statement vs plan.json statementText).
+func TestDescribeShowsTheNormalisedCreateStatement(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "create stream trains (id int key, `line` varchar, delay double) with (kafka_topic='trains', value_format='json', partitions=2);", nil)
+	sd := mustKSQL(t, url, "DESCRIBE trains;", nil)[0]["sourceDescription"].(map[string]any)
+	want := "CREATE STREAM TRAINS (ID INTEGER KEY, `line` STRING, DELAY DOUBLE) WITH (KAFKA_TOPIC='trains', KEY_FORMAT='KAFKA', PARTITIONS=2, VALUE_FORMAT='JSON');"
+	if sd["statement"] != want {
+		t.Errorf("statement:\n%v\nwant\n%v", sd["statement"], want)
+	}
+}

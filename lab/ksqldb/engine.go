@@ -281,7 +281,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		Schema: sch, Statement: p.Text, UnwrapValue: unwrap}
+		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
 		if err != nil {
@@ -457,6 +457,42 @@ func (m *metaStore) writerOf(name string) string {
 		}
 	}
 	return ""
+}
+
+// createText is the statement text DESCRIBE shows for a CREATE with
+// columns: normalised as ksqlDB's injectors leave it, with value columns
+// read from the registry listed after the declared ones.
+func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
+	var cols []string
+	declared := map[string]bool{}
+	for _, c := range cs.Columns {
+		declared[c.Name] = true
+	}
+	for _, c := range cs.Columns {
+		declared[c.Name] = true
+		t := ""
+		for _, sc := range sch.Cols {
+			if sc.Name == c.Name {
+				t = sc.Type.String()
+			}
+		}
+		col := sql.QuoteIdent(c.Name) + " " + t
+		switch {
+		case c.PrimaryKey:
+			col += " PRIMARY KEY"
+		case c.Key:
+			col += " KEY"
+		case c.Headers:
+			col += " HEADERS"
+		}
+		cols = append(cols, col)
+	}
+	for _, sc := range sch.values() {
+		if !declared[sc.Name] {
+			cols = append(cols, sql.QuoteIdent(sc.Name)+" "+sc.Type.String())
+		}
+	}
+	return sql.FormatCreateSource(cs, cols, keyFormat)
 }
 
 func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps) error {
