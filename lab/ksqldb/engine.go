@@ -61,6 +61,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execShow(ctx, ec, p, st)
 	case *sql.Describe:
 		return s.execDescribe(ctx, ec, p, st)
+	case *sql.Explain:
+		return s.execExplain(ctx, ec, p, st)
 	case *sql.QueryStatement, *sql.Print:
 		return nil, &stmtError{code: codeQueryEndpoint, msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
 	}

@@ -71,6 +71,11 @@ type Print struct {
 	Limit         *int64
 }
 
+// Explain is EXPLAIN <query id>.
+type Explain struct {
+	QueryID string
+}
+
 // Show is SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|PROPERTIES [EXTENDED].
 type Show struct {
 	What     string
@@ -118,6 +123,7 @@ func (*CreateSource) statement()   {}
 func (*InsertInto) statement()     {}
 func (*InsertValues) statement()   {}
 func (*Print) statement()          {}
+func (*Explain) statement()        {}
 func (*Show) statement()           {}
 func (*Describe) statement()       {}
 func (*Drop) statement()           {}

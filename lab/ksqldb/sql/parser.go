@@ -165,6 +165,8 @@ func (p *parser) identifier() (string, error) {
 	return "", p.errExpected("an identifier")
 }
 
+var statementStart = map[string]bool{"SELECT": true, "CREATE": true, "INSERT": true}
+
 var statementWords = []string{"SELECT", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "DROP",
 	"TERMINATE", "SET", "UNSET", "EXPLAIN", "PRINT", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT", "RUN"}
 
@@ -223,7 +225,17 @@ func (p *parser) statement() (Statement, error) {
 		return &UnsetProperty{Name: name}, nil
 	case "PRINT":
 		return p.print()
-	case "EXPLAIN", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
+	case "EXPLAIN":
+		p.next()
+		if n := p.peek(); n.Kind == Ident && statementStart[n.Upper()] {
+			return nil, p.unsupported(n, "EXPLAIN <statement>")
+		}
+		id, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		return &Explain{QueryID: id}, nil
+	case "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
 		return nil, p.unsupported(t, t.Upper())
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
