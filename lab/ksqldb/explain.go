@@ -49,20 +49,49 @@ func (s *Server) execExplain(_ context.Context, ec *execCtx, p sql.Parsed, st *s
 	if !ok {
 		return nil, badStatement("Query with id:%s does not exist, use SHOW QUERIES to view the full set of queries.", st.QueryID)
 	}
-	parsed, err := parseOne(qi.Statement)
+	d, err := s.describeQuery(ec, qi, "EXPLAIN")
 	if err != nil {
 		return nil, err
+	}
+	return &queryDescriptionEntity{Type: "queryDescription", StatementText: p.Text, QueryDescription: d, Warnings: []warning{}}, nil
+}
+
+// showQueriesExtended is SHOW QUERIES EXTENDED: a queryDescription per
+// persistent query (ListQueriesExecutor, QueryDescriptionList).
+func (s *Server) showQueriesExtended(ec *execCtx, p sql.Parsed) (any, error) {
+	descs := []queryDescription{}
+	for _, qi := range ec.ms.sortedQueries() {
+		d, err := s.describeQuery(ec, qi, "SHOW QUERIES EXTENDED")
+		if err != nil {
+			return nil, err
+		}
+		descs = append(descs, d)
+	}
+	return &queryDescriptionList{Type: "query_descriptions", StatementText: p.Text, QueryDescriptions: descs, Warnings: []warning{}}, nil
+}
+
+type queryDescriptionList struct {
+	Type              string             `json:"@type"`
+	StatementText     string             `json:"statementText"`
+	QueryDescriptions []queryDescription `json:"queryDescriptions"`
+	Warnings          []warning          `json:"warnings"`
+}
+
+func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDescription, error) {
+	parsed, err := parseOne(qi.Statement)
+	if err != nil {
+		return queryDescription{}, err
 	}
 	q := selectOf(parsed)
 	if q == nil {
-		return nil, fmt.Errorf("explain %s: statement runs no query", qi.ID)
+		return queryDescription{}, fmt.Errorf("explain %s: statement runs no query", qi.ID)
 	}
 	plan, err := planQuery(ec.ms, q, modePersistent, qi.Sink)
 	if err != nil {
-		return nil, err
+		return queryDescription{}, err
 	}
 	if plan.agg != nil || plan.src.Table {
-		return nil, unsupported("EXPLAIN of a query that aggregates or reads a table")
+		return queryDescription{}, unsupported(what + " of a query that aggregates or reads a table")
 	}
 	sink := ec.ms.sources[qi.Sink]
 	srcCols := append(append([]column(nil), plan.src.Schema.Cols...), pseudoColumns...)
@@ -120,7 +149,7 @@ func (s *Server) execExplain(_ context.Context, ec *execCtx, p sql.Parsed, st *s
 	if d.OverriddenProperties == nil {
 		d.OverriddenProperties = map[string]string{}
 	}
-	return &queryDescriptionEntity{Type: "queryDescription", StatementText: p.Text, QueryDescription: d, Warnings: []warning{}}, nil
+	return d, nil
 }
 
 // planSchema is LogicalSchema.toString as PlanSummary prints it: names

@@ -70,3 +70,29 @@ func TestExplainQueryIDDescribesPlanAndTopology(t *testing.T) {
 		t.Errorf("EXPLAIN unknown id: %d %v", code, e)
 	}
 }
+
+// SHOW QUERIES EXTENDED answers query_descriptions, one per persistent
+// query, each as EXPLAIN describes it (ListQueriesExecutor,
+// QueryDescriptionList in confluentinc/ksql);
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/show-queries/
+func TestShowQueriesExtendedListsQueryDescriptions(t *testing.T) {
+	st := newStack(t)
+	st.createTopic("trains", 1)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM trains (id INT KEY, line VARCHAR) WITH (KAFKA_TOPIC='trains', VALUE_FORMAT='JSON');"+
+		"CREATE STREAM reds AS SELECT * FROM trains WHERE line = 'red' EMIT CHANGES;"+
+		"CREATE STREAM ids AS SELECT id, line AS l FROM trains EMIT CHANGES;", nil)
+	ent := mustKSQL(t, url, "SHOW QUERIES EXTENDED;", nil)[0]
+	if ent["@type"] != "query_descriptions" {
+		t.Fatalf("entity: %v", ent)
+	}
+	descs := ent["queryDescriptions"].([]any)
+	sinks := map[string]string{}
+	for _, d := range descs {
+		dm := d.(map[string]any)
+		sinks[dm["sinks"].([]any)[0].(string)] = dm["executionPlan"].(string)
+	}
+	if len(descs) != 2 || !contains(sinks["REDS"], "[ FILTER ]") || contains(sinks["IDS"], "[ FILTER ]") || !contains(sinks["IDS"], "[ PROJECT ] | Schema: ID INTEGER KEY, L STRING |") {
+		t.Errorf("descriptions: %v", descs)
+	}
+}

@@ -75,6 +75,9 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		}
 		return &tablesList{Type: "tables", StatementText: p.Text, Tables: infos, Warnings: []warning{}}, nil
 	case "QUERIES":
+		if st.Extended {
+			return s.showQueriesExtended(ec, p)
+		}
 		qs := []runningQueryInfo{}
 		for _, qi := range ec.ms.sortedQueries() {
 			qs = append(qs, s.runningInfo(qi))

@@ -636,7 +636,7 @@ func (p *parser) show() (Statement, error) {
 	}
 	if s.What != "PROPERTIES" && p.acceptKw("EXTENDED") {
 		s.Extended = true
-		if s.What == "QUERIES" || s.What == "TOPICS" {
+		if s.What == "TOPICS" {
 			return nil, p.unsupported(t, "SHOW "+s.What+" EXTENDED")
 		}
 	}
