@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,10 +131,15 @@ func (s *Server) printTopic(w http.ResponseWriter, r *http.Request, p sql.Parsed
 // value was ruled out by this batch, the batch is formatted again with the
 // formats left (RecordFormatter.format).
 func formatBatch(ctx context.Context, recs []*kgo.Record, keys, vals *printFormats) []string {
-	ak, av := keys.possible()[0], vals.possible()[0]
+	first := func(l []string) string {
+		if len(l) == 0 {
+			return "" // every listed format was ruled out: nothing left to lose
+		}
+		return l[0]
+	}
+	ak, av := first(keys.possible()), first(vals.possible())
 	lines := formatRecords(ctx, recs, keys, vals)
-	if !contains(strings.Join(keys.possible(), "\x00")+"\x00", ak+"\x00") ||
-		!contains(strings.Join(vals.possible(), "\x00")+"\x00", av+"\x00") {
+	if (ak != "" && !slices.Contains(keys.possible(), ak)) || (av != "" && !slices.Contains(vals.possible(), av)) {
 		lines = formatRecords(ctx, recs, keys, vals)
 	}
 	return lines

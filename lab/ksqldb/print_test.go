@@ -96,3 +96,23 @@ func TestPrintShowsAvroValuesThroughTheRegistry(t *testing.T) {
 		t.Errorf("PRINT avro:\n%s", body)
 	}
 }
+
+// Bytes no format reads are shown as Kafka's Bytes.toString shows them
+// (\xHH for what is not printable ASCII), and the format line says no
+// format matches (TopicStreamWriter.FormatsTracker); the stream goes on.
+func TestPrintUnreadableValuesShowBytesAndNoFormat(t *testing.T) {
+	st := newStack(t)
+	st.createTopic("raw", 1)
+	if err := st.cl.ProduceSync(context.Background(),
+		&kgo.Record{Topic: "raw", Key: []byte("k"), Value: []byte{0xff, 'a', 0x01}, Timestamp: time.UnixMilli(0)},
+		&kgo.Record{Topic: "raw", Key: []byte("k"), Value: []byte{0xfe}, Timestamp: time.UnixMilli(0)},
+	).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	_, url := st.serve()
+	_, body := printBody(t, url, "PRINT raw FROM BEGINNING LIMIT 2;")
+	if !strings.Contains(body, "Value format:  does not match any supported format. It may be a STRING with encoding other than UTF8, or some other format.\n") ||
+		!strings.Contains(body, `value: \xFFa\x01, partition: 0`) || !strings.Contains(body, `value: \xFE, partition: 0`) {
+		t.Errorf("PRINT raw:\n%s", body)
+	}
+}
