@@ -71,7 +71,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 		for i, v := range st.Values {
 			vals[i] = sql.Format(v)
 		}
-		return nil, fmt.Errorf("Expected a value for each column. Expected Columns: [%s]. Got [%s]", //nolint:staticcheck // ksqlDB's text
+		return nil, fmt.Errorf("Expected a value for each column. Expected Columns: [%s]. Got [%s]",
 			strings.Join(st.Columns, ", "), strings.Join(vals, ", "))
 	}
 	types := map[string]sqlType{}
@@ -85,10 +85,10 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for i, name := range cols {
 		t, ok := types[name]
 		if !ok {
-			return nil, fmt.Errorf("Column name %s does not exist.", name) //nolint:staticcheck // ksqlDB's text
+			return nil, fmt.Errorf("Column name %s does not exist.", name)
 		}
 		if name == "ROWPARTITION" || name == "ROWOFFSET" {
-			return nil, fmt.Errorf("Inserting into column %s is not allowed.", name) //nolint:staticcheck // ksqlDB's text
+			return nil, fmt.Errorf("Inserting into column %s is not allowed.", name)
 		}
 		v, err := constantValue(st.Values[i], name, t)
 		if err != nil {
@@ -104,7 +104,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 			}
 		}
 		if len(missing) > 0 {
-			return nil, fmt.Errorf("Value for primary key column(s) %s is required for tables", strings.Join(missing, ", ")) //nolint:staticcheck // ksqlDB's text
+			return nil, fmt.Errorf("Value for primary key column(s) %s is required for tables", strings.Join(missing, ", "))
 		}
 	}
 	ts := time.Now()
@@ -127,21 +127,21 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	}
 	if !ec.sandbox && !ec.replay {
 		if err := keySerde.prepareSink(ctx); err != nil {
-			return nil, fmt.Errorf("Could not serialize key: %w", err) //nolint:staticcheck // ksqlDB's text
+			return nil, fmt.Errorf("Could not serialize key: %w", err)
 		}
 		if err := valSerde.prepareSink(ctx); err != nil {
-			return nil, fmt.Errorf("Could not serialize value: %w", err) //nolint:staticcheck // ksqlDB's text
+			return nil, fmt.Errorf("Could not serialize value: %w", err)
 		}
 	} else {
 		return &kgo.Record{Topic: src.Topic, Timestamp: ts}, nil
 	}
 	kb, err := keySerde.encode(keys)
 	if err != nil {
-		return nil, fmt.Errorf("Could not serialize key: %w", err) //nolint:staticcheck // ksqlDB's text
+		return nil, fmt.Errorf("Could not serialize key: %w", err)
 	}
 	vb, err := valSerde.encode(vals)
 	if err != nil {
-		return nil, fmt.Errorf("Could not serialize value: %w", err) //nolint:staticcheck // ksqlDB's text
+		return nil, fmt.Errorf("Could not serialize value: %w", err)
 	}
 	return &kgo.Record{Topic: src.Topic, Key: kb, Value: vb, Timestamp: ts}, nil
 }
@@ -178,5 +178,5 @@ func constantValue(e sql.Expr, field string, t sqlType) (any, error) {
 	if i := strings.IndexAny(base, "<("); i > 0 {
 		base = base[:i]
 	}
-	return nil, fmt.Errorf("Expected type %s for field %s but got %s(%s)", t, field, base, formatValue(v)) //nolint:staticcheck // ksqlDB's text
+	return nil, fmt.Errorf("Expected type %s for field %s but got %s(%s)", t, field, base, formatValue(v))
 }
