@@ -59,6 +59,12 @@ func (s *Server) printTopic(w http.ResponseWriter, r *http.Request, p sql.Parsed
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: msg})
 		return
 	}
+	if r.ProtoMajor == 2 {
+		// OldApiUtils: the streamed /query answer is not available over HTTP/2
+		w.Header().Set("Content-Type", mediaJSON)
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		return
+	}
 	interval := pr.Interval
 	if interval == 0 {
 		interval = 1

@@ -116,3 +116,12 @@ func TestPrintUnreadableValuesShowBytesAndNoFormat(t *testing.T) {
 		t.Errorf("PRINT raw:\n%s", body)
 	}
 }
+
+// PRINT streams on /query too, so over HTTP/2 it gets OldApiUtils' 405.
+func TestPrintOverHTTP2IsMethodNotAllowed(t *testing.T) {
+	_, url := turnstileTable(t)
+	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"PRINT 'TURNSTILE_SUMMARY' FROM BEGINNING;"}`, map[string]string{"Accept": mediaKSQL})
+	if r.code != http.StatusMethodNotAllowed || r.proto != 2 || len(r.body) != 0 {
+		t.Errorf("PRINT over h2c: %d proto %d %q", r.code, r.proto, r.body)
+	}
+}
