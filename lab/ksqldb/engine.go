@@ -44,6 +44,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execCreate(ctx, ec, p, st)
 	case *sql.InsertInto:
 		return s.execInsert(ctx, ec, p, st)
+	case *sql.InsertValues:
+		return s.execInsertValues(ctx, ec, st)
 	case *sql.Drop:
 		return s.execDrop(ctx, ec, p, st)
 	case *sql.Terminate:
@@ -61,7 +63,9 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execShow(ctx, ec, p, st)
 	case *sql.Describe:
 		return s.execDescribe(ctx, ec, p, st)
-	case *sql.QueryStatement:
+	case *sql.Explain:
+		return s.execExplain(ctx, ec, p, st)
+	case *sql.QueryStatement, *sql.Print:
 		return nil, &stmtError{code: codeQueryEndpoint, msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
 	}
 	return nil, unsupported("this statement")
@@ -162,21 +166,20 @@ func (s *Server) topicMeta(ctx context.Context, topic string) (topicMeta, error)
 }
 
 func (s *Server) topicMetaOnce(ctx context.Context, topic string) (topicMeta, error) {
-	td, err := s.adm.ListTopics(ctx, topic)
+	td, err := s.liveTopics(ctx, topic)
 	if err != nil {
 		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, err)
 	}
 	d, ok := td[topic]
-	if !ok || errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
+	if !ok || errors.Is(d.err, kerr.UnknownTopicOrPartition) {
 		return topicMeta{}, nil
 	}
-	if d.Err != nil {
-		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, d.Err)
+	if d.err != nil {
+		return topicMeta{}, fmt.Errorf("describe topic %s: %w", topic, d.err)
 	}
-	m := topicMeta{exists: true, partitions: len(d.Partitions)}
-	for _, p := range d.Partitions {
-		m.replicas = len(p.Replicas)
-		break
+	m := topicMeta{exists: true, partitions: len(d.partitions)}
+	if len(d.partitions) > 0 {
+		m.replicas = d.partitions[0]
 	}
 	return m, nil
 }
@@ -282,7 +285,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		Schema: sch, Statement: p.Text, UnwrapValue: unwrap}
+		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
 		if err != nil {
@@ -457,6 +460,42 @@ func (m *metaStore) writerOf(name string) string {
 		}
 	}
 	return ""
+}
+
+// createText is the statement text DESCRIBE shows for a CREATE with
+// columns: normalised as ksqlDB's injectors leave it, with value columns
+// read from the registry listed after the declared ones.
+func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
+	var cols []string
+	declared := map[string]bool{}
+	for _, c := range cs.Columns {
+		declared[c.Name] = true
+	}
+	for _, c := range cs.Columns {
+		declared[c.Name] = true
+		t := ""
+		for _, sc := range sch.Cols {
+			if sc.Name == c.Name {
+				t = sc.Type.String()
+			}
+		}
+		col := sql.QuoteIdent(c.Name) + " " + t
+		switch {
+		case c.PrimaryKey:
+			col += " PRIMARY KEY"
+		case c.Key:
+			col += " KEY"
+		case c.Headers:
+			col += " HEADERS"
+		}
+		cols = append(cols, col)
+	}
+	for _, sc := range sch.values() {
+		if !declared[sc.Name] {
+			cols = append(cols, sql.QuoteIdent(sc.Name)+" "+sc.Type.String())
+		}
+	}
+	return sql.FormatCreateSource(cs, cols, keyFormat)
 }
 
 func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps) error {

@@ -32,6 +32,10 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := stmts[0]
+	if pr, ok := p.Stmt.(*sql.Print); ok {
+		s.printTopic(w, r, p, pr, props)
+		return
+	}
 	out := s.oldAPIOutput(w, r)
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {

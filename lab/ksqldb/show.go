@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -55,14 +56,15 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	case "STREAMS", "TABLES":
 		if st.Extended {
 			var descs []sourceDescription
+			var warns []warning
 			for _, src := range ec.ms.sortedSources(st.What == "TABLES") {
-				d, err := s.describe(ctx, ec.ms, src, true)
+				d, err := s.describe(ctx, ec.ms, src, true, &warns)
 				if err != nil {
 					return nil, err
 				}
 				descs = append(descs, d)
 			}
-			return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: []warning{}}, nil
+			return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
 		}
 		infos := []sourceInfo{}
 		for _, src := range ec.ms.sortedSources(st.What == "TABLES") {
@@ -73,27 +75,25 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		}
 		return &tablesList{Type: "tables", StatementText: p.Text, Tables: infos, Warnings: []warning{}}, nil
 	case "QUERIES":
+		if st.Extended {
+			return s.showQueriesExtended(ec, p)
+		}
 		qs := []runningQueryInfo{}
 		for _, qi := range ec.ms.sortedQueries() {
 			qs = append(qs, s.runningInfo(qi))
 		}
 		return &queriesList{Type: "queries", StatementText: p.Text, Queries: qs, Warnings: []warning{}}, nil
 	case "TOPICS":
-		td, err := s.adm.ListTopics(ctx)
+		td, err := s.liveTopics(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list topics: %w", err)
 		}
 		topics := []topicInfo{}
-		for _, name := range td.Names() {
-			if !st.All && strings.HasPrefix(name, "_") {
+		for name, d := range td {
+			if d.err != nil || d.internal || (!st.All && hiddenTopic(name)) {
 				continue
 			}
-			d := td[name]
-			ri := make([]int, 0, len(d.Partitions))
-			for _, pid := range d.Partitions.Numbers() {
-				ri = append(ri, len(d.Partitions[pid].Replicas))
-			}
-			topics = append(topics, topicInfo{Name: name, ReplicaInfo: ri})
+			topics = append(topics, topicInfo{Name: name, ReplicaInfo: append([]int{}, d.partitions...)})
 		}
 		sort.Slice(topics, func(i, j int) bool { return topics[i].Name < topics[j].Name })
 		return &topicsList{Type: "kafka_topics", StatementText: p.Text, Topics: topics, Warnings: []warning{}}, nil
@@ -102,6 +102,14 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	}
 	return nil, unsupported("SHOW " + st.What)
 }
+
+// hiddenTopics is ksqlDB's hidden-topic pattern: its own "_confluent-ksql-"
+// prefix joined with the default of ksql.hidden.topics, matched against
+// the whole name. confluentinc/ksql ksqldb-common/.../util/KsqlConfig.java
+// (KSQL_HIDDEN_TOPICS_DEFAULT) and .../util/ReservedInternalTopics.java.
+var hiddenTopics = regexp.MustCompile(`^(?:_confluent-ksql-.*|_confluent.*|__confluent.*|_schemas|__consumer_offsets|__transaction_state|connect-configs|connect-offsets|connect-status|connect-statuses)$`)
+
+func hiddenTopic(name string) bool { return hiddenTopics.MatchString(name) }
 
 func nonNil[T any](s []T) []T {
 	if s == nil {
@@ -156,29 +164,30 @@ func (s *Server) properties(p sql.Parsed, overrides map[string]string) *properti
 }
 
 func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Describe) (any, error) {
+	var warns []warning
 	if st.List != "" {
 		var descs []sourceDescription
 		for _, src := range ec.ms.sortedSources(st.List == "TABLES") {
-			d, err := s.describe(ctx, ec.ms, src, st.Extended)
+			d, err := s.describe(ctx, ec.ms, src, st.Extended, &warns)
 			if err != nil {
 				return nil, err
 			}
 			descs = append(descs, d)
 		}
-		return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: []warning{}}, nil
+		return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
 	}
 	src, ok := ec.ms.sources[st.Name]
 	if !ok {
 		return nil, badStatement("Could not find STREAM/TABLE '%s' in the Metastore", st.Name)
 	}
-	d, err := s.describe(ctx, ec.ms, src, st.Extended)
+	d, err := s.describe(ctx, ec.ms, src, st.Extended, &warns)
 	if err != nil {
 		return nil, err
 	}
-	return &sourceDescriptionEntity{Type: "sourceDescription", StatementText: p.Text, SourceDescription: d, Warnings: []warning{}}, nil
+	return &sourceDescriptionEntity{Type: "sourceDescription", StatementText: p.Text, SourceDescription: d, Warnings: nonNil(warns)}, nil
 }
 
-func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, extended bool) (sourceDescription, error) {
+func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, extended bool, warns *[]warning) (sourceDescription, error) {
 	d := sourceDescription{Name: src.Name, ReadQueries: []runningQueryInfo{}, WriteQueries: []runningQueryInfo{},
 		Fields: []fieldInfo{}, Type: src.kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
 		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
@@ -197,12 +206,17 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 	for _, id := range writers {
 		d.WriteQueries = append(d.WriteQueries, s.runningInfo(ms.queries[id]))
 	}
-	if extended {
-		tm, err := s.topicMeta(ctx, src.Topic)
+	// the topic is described with and without EXTENDED; a failure is a
+	// warning, not an error (ListSourceExecutor.describeSource)
+	if tm, err := s.topicMetaOnce(ctx, src.Topic); err != nil || !tm.exists {
 		if err != nil {
-			return d, err
+			s.log.Warn("describe source topic", "topic", src.Topic, "err", err)
 		}
+		*warns = append(*warns, warning{Message: "Error from Kafka: Failed to Describe Kafka Topic(s): [" + src.Topic + "]"})
+	} else {
 		d.Partitions, d.Replication = tm.partitions, tm.replicas
+	}
+	if extended {
 		if n := s.processLogs.Load(); n > 0 {
 			d.ErrorStats = fmt.Sprintf("failed-messages: %d", n)
 		}

@@ -53,6 +53,29 @@ type InsertInto struct {
 	Query  *Query
 }
 
+// InsertValues is INSERT INTO target [(col, ...)] VALUES (expr, ...); no
+// Columns means every key then value column, in schema order.
+type InsertValues struct {
+	Target  string
+	Columns []string
+	Values  []Expr
+}
+
+// Print is PRINT topic [FROM BEGINNING] [INTERVAL|SAMPLE n] [LIMIT n]; the
+// topic name is kept as written (names are case-sensitive). Interval 0
+// means none was given.
+type Print struct {
+	Topic         string
+	FromBeginning bool
+	Interval      int64
+	Limit         *int64
+}
+
+// Explain is EXPLAIN <query id>.
+type Explain struct {
+	QueryID string
+}
+
 // Show is SHOW|LIST STREAMS|TABLES|QUERIES|TOPICS|PROPERTIES [EXTENDED].
 type Show struct {
 	What     string
@@ -98,6 +121,9 @@ type QueryStatement struct {
 
 func (*CreateSource) statement()   {}
 func (*InsertInto) statement()     {}
+func (*InsertValues) statement()   {}
+func (*Print) statement()          {}
+func (*Explain) statement()        {}
 func (*Show) statement()           {}
 func (*Describe) statement()       {}
 func (*Drop) statement()           {}

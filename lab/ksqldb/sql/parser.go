@@ -165,6 +165,8 @@ func (p *parser) identifier() (string, error) {
 	return "", p.errExpected("an identifier")
 }
 
+var statementStart = map[string]bool{"SELECT": true, "CREATE": true, "INSERT": true}
+
 var statementWords = []string{"SELECT", "CREATE", "INSERT", "SHOW", "LIST", "DESCRIBE", "DROP",
 	"TERMINATE", "SET", "UNSET", "EXPLAIN", "PRINT", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT", "RUN"}
 
@@ -221,7 +223,19 @@ func (p *parser) statement() (Statement, error) {
 			return nil, err
 		}
 		return &UnsetProperty{Name: name}, nil
-	case "EXPLAIN", "PRINT", "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
+	case "PRINT":
+		return p.print()
+	case "EXPLAIN":
+		p.next()
+		if n := p.peek(); n.Kind == Ident && statementStart[n.Upper()] {
+			return nil, p.unsupported(n, "EXPLAIN <statement>")
+		}
+		id, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		return &Explain{QueryID: id}, nil
+	case "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
 		return nil, p.unsupported(t, t.Upper())
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
@@ -496,7 +510,7 @@ func (p *parser) insert() (Statement, error) {
 		return nil, err
 	}
 	if p.isSym("(") || p.isKw("VALUES") {
-		return nil, p.unsupported(p.peek(), "INSERT INTO ... VALUES")
+		return p.insertValues(name)
 	}
 	if p.isKw("WITH") {
 		return nil, p.unsupported(p.peek(), "INSERT INTO ... WITH")
@@ -509,6 +523,96 @@ func (p *parser) insert() (Statement, error) {
 		return nil, err
 	}
 	return &InsertInto{Target: name, Query: q}, nil
+}
+
+// insertValues parses the rest of INSERT INTO name [(col, ...)] VALUES (expr, ...),
+// as ksqlDB's grammar (SqlBase.g4, insertValues) has it.
+func (p *parser) insertValues(name string) (Statement, error) {
+	iv := &InsertValues{Target: name}
+	if p.acceptSym("(") {
+		for {
+			col, err := p.identifier()
+			if err != nil {
+				return nil, err
+			}
+			iv.Columns = append(iv.Columns, col)
+			if p.acceptSym(")") {
+				break
+			}
+			if err := p.expectSym(","); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := p.expectKw("VALUES"); err != nil {
+		return nil, err
+	}
+	if err := p.expectSym("("); err != nil {
+		return nil, err
+	}
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		iv.Values = append(iv.Values, e)
+		if p.acceptSym(")") {
+			break
+		}
+		if err := p.expectSym(","); err != nil {
+			return nil, err
+		}
+	}
+	return iv, nil
+}
+
+// print parses PRINT as ksqlDB's grammar (SqlBase.g4 printTopic,
+// printClause) and AstBuilder.visitPrintTopic have it: a string literal or
+// an identifier, both kept as written.
+func (p *parser) print() (Statement, error) {
+	p.next()
+	pr := &Print{}
+	t := p.peek()
+	switch t.Kind {
+	case String, Ident, QuotedIdent:
+		p.next()
+		pr.Topic = t.Text
+	default:
+		return nil, p.errExpected("a topic name")
+	}
+	if p.acceptKw("FROM") {
+		if err := p.expectKw("BEGINNING"); err != nil {
+			return nil, err
+		}
+		pr.FromBeginning = true
+	}
+	num := func(what string) (int64, error) {
+		t := p.peek()
+		if t.Kind != Integer {
+			return 0, p.errExpected("an integer")
+		}
+		p.next()
+		n, err := strconv.ParseInt(t.Text, 10, 32)
+		if err != nil {
+			return 0, p.errAt(t, "invalid %s %s", what, t.Text)
+		}
+		return n, nil
+	}
+	if p.acceptKw("INTERVAL") || p.acceptKw("SAMPLE") {
+		n, err := num("INTERVAL")
+		if err != nil {
+			return nil, err
+		}
+		pr.Interval = n
+	}
+	if p.acceptKw("LIMIT") {
+		n, err := num("LIMIT")
+		if err != nil {
+			return nil, err
+		}
+		pr.Limit = &n
+	}
+	return pr, nil
 }
 
 func (p *parser) show() (Statement, error) {
@@ -532,7 +636,7 @@ func (p *parser) show() (Statement, error) {
 	}
 	if s.What != "PROPERTIES" && p.acceptKw("EXTENDED") {
 		s.Extended = true
-		if s.What == "QUERIES" || s.What == "TOPICS" {
+		if s.What == "TOPICS" {
 			return nil, p.unsupported(t, "SHOW "+s.What+" EXTENDED")
 		}
 	}

@@ -72,8 +72,6 @@ func TestParseUnsupportedIsNamed(t *testing.T) {
 	cases := map[string]string{
 		"SELECT * FROM a JOIN b ON a.x = b.x EMIT CHANGES;":                                  "JOIN",
 		"SELECT x, COUNT(*) FROM a WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY x EMIT CHANGES;": "WINDOW",
-		"INSERT INTO s (a) VALUES (1);":                                                      "INSERT INTO ... VALUES",
-		"PRINT 'topic';":                                                                     "PRINT",
 	}
 	for in, want := range cases {
 		_, err := Parse(in)
@@ -116,5 +114,24 @@ SET 'auto.offset.reset'='earliest'; UNSET 'auto.offset.reset'; TERMINATE ALL;`)
 	}
 	if s := stmts[9].Stmt.(*SetProperty); s.Name != "auto.offset.reset" || s.Value != "earliest" {
 		t.Errorf("set %+v", s)
+	}
+}
+
+// INSERT INTO target [(columns)] VALUES (expressions), as ksqlDB's grammar
+// (SqlBase.g4 insertValues) has it; unquoted names are upper-cased.
+func TestParseInsertValuesKeepsColumnsAndValuesInOrder(t *testing.T) {
+	stmts, err := Parse("INSERT INTO trains (id, `line`) VALUES (1 + 2, 'red');")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, ok := stmts[0].Stmt.(*InsertValues)
+	if !ok {
+		t.Fatalf("got %T", stmts[0].Stmt)
+	}
+	if iv.Target != "TRAINS" || len(iv.Columns) != 2 || iv.Columns[0] != "ID" || iv.Columns[1] != "line" || len(iv.Values) != 2 {
+		t.Errorf("parsed %+v", iv)
+	}
+	if _, err := Parse("INSERT INTO trains (id) VALUES (1;"); err == nil {
+		t.Error("unclosed VALUES list parsed")
 	}
 }

@@ -1,0 +1,182 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// execInsertValues is INSERT INTO ... VALUES: one record written straight to
+// the target's topic in its key and value formats. Nothing goes to the
+// command topic; a request's validation pass builds the record without
+// producing it. Checks and messages follow confluentinc/ksql
+// ksqldb-rest-app/.../execution/InsertValuesExecutor.java (getDataSource,
+// buildRecord) and ksqldb-engine/.../engine/generic/GenericRecordFactory.java;
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/insert-values/
+func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.InsertValues) (any, error) {
+	src, ok := ec.ms.sources[st.Target]
+	if !ok {
+		return nil, badStatement("Cannot insert values into an unknown stream/table: %s", st.Target)
+	}
+	if hiddenTopic(src.Topic) {
+		return nil, badStatement("Cannot insert values into read-only topic: %s", src.Topic)
+	}
+	if src.SourceOnly {
+		return nil, badStatement("Cannot insert values into read-only %s: %s", strings.ToLower(src.kind()), src.Name)
+	}
+	rec, err := s.insertValuesRecord(ctx, ec, src, st)
+	if err != nil {
+		return nil, badStatement("Failed to insert values into '%s'. %s", st.Target, err.Error())
+	}
+	if ec.sandbox || ec.replay {
+		return nil, nil
+	}
+	// the Java producer's default partitioner: murmur2 of the serialised key
+	tm, err := s.topicMetaOnce(ctx, src.Topic)
+	if err != nil || !tm.exists || tm.partitions == 0 {
+		s.log.Warn("insert values: describe topic", "topic", src.Topic, "err", err)
+		return nil, badStatement("Failed to insert values into '%s'.", st.Target)
+	}
+	if rec.Key != nil {
+		rec.Partition = int32(kgo.StickyKeyPartitioner(nil).ForTopic(src.Topic).Partition(rec, tm.partitions))
+	} else {
+		rec.Partition = int32(time.Now().UnixNano() % int64(tm.partitions))
+	}
+	if err := s.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
+		s.log.Warn("insert values: produce", "topic", src.Topic, "err", err)
+		return nil, badStatement("Failed to insert values into '%s'.", st.Target)
+	}
+	return nil, nil
+}
+
+// insertValuesRecord builds the record of GenericRecordFactory.build: the
+// named (or all key then value) columns get the values, ROWTIME sets the
+// timestamp, a table needs every key column.
+func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *source, st *sql.InsertValues) (*kgo.Record, error) {
+	cols := st.Columns
+	if len(cols) == 0 {
+		for _, c := range src.Schema.keys() {
+			cols = append(cols, c.Name)
+		}
+		for _, c := range src.Schema.values() {
+			cols = append(cols, c.Name)
+		}
+	}
+	if len(cols) != len(st.Values) {
+		vals := make([]string, len(st.Values))
+		for i, v := range st.Values {
+			vals[i] = sql.Format(v)
+		}
+		return nil, fmt.Errorf("Expected a value for each column. Expected Columns: [%s]. Got [%s]",
+			strings.Join(st.Columns, ", "), strings.Join(vals, ", "))
+	}
+	types := map[string]sqlType{}
+	for _, c := range src.Schema.Cols {
+		types[c.Name] = c.Type
+	}
+	for _, c := range pseudoColumns {
+		types[c.Name] = c.Type
+	}
+	values := map[string]any{}
+	for i, name := range cols {
+		t, ok := types[name]
+		if !ok {
+			return nil, fmt.Errorf("Column name %s does not exist.", name)
+		}
+		if name == "ROWPARTITION" || name == "ROWOFFSET" {
+			return nil, fmt.Errorf("Inserting into column %s is not allowed.", name)
+		}
+		v, err := constantValue(st.Values[i], name, t)
+		if err != nil {
+			return nil, err
+		}
+		values[name] = v
+	}
+	if src.Table {
+		var missing []string
+		for _, c := range src.Schema.keys() {
+			if _, ok := values[c.Name]; !ok {
+				missing = append(missing, c.Name)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("Value for primary key column(s) %s is required for tables", strings.Join(missing, ", "))
+		}
+	}
+	ts := time.Now()
+	if v, ok := values["ROWTIME"]; ok && v != nil {
+		ts = time.UnixMilli(v.(int64))
+	}
+	keyCols, valCols := src.Schema.keys(), src.Schema.values()
+	keys := make([]any, len(keyCols))
+	for i, c := range keyCols {
+		keys[i] = values[c.Name]
+	}
+	vals := make([]any, len(valCols))
+	for i, c := range valCols {
+		vals[i] = values[c.Name]
+	}
+	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg)
+	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg)
+	if src.UnwrapValue {
+		valSerde.unwrap = true
+	}
+	if !ec.sandbox && !ec.replay {
+		if err := keySerde.prepareSink(ctx); err != nil {
+			return nil, fmt.Errorf("Could not serialize key: %w", err)
+		}
+		if err := valSerde.prepareSink(ctx); err != nil {
+			return nil, fmt.Errorf("Could not serialize value: %w", err)
+		}
+	} else {
+		return &kgo.Record{Topic: src.Topic, Timestamp: ts}, nil
+	}
+	kb, err := keySerde.encode(keys)
+	if err != nil {
+		return nil, fmt.Errorf("Could not serialize key: %w", err)
+	}
+	vb, err := valSerde.encode(vals)
+	if err != nil {
+		return nil, fmt.Errorf("Could not serialize value: %w", err)
+	}
+	return &kgo.Record{Topic: src.Topic, Key: kb, Value: vb, Timestamp: ts}, nil
+}
+
+// constantValue evaluates a column-free expression and coerces it to the
+// column's type as ksqlDB's strict coercer does: the same type, or a
+// number widened (INTEGER to BIGINT or DOUBLE, BIGINT and DECIMAL to DOUBLE).
+// GenericExpressionResolver: "Expected type %s for field %s but got %s(%s)".
+func constantValue(e sql.Expr, field string, t sqlType) (any, error) {
+	c := &compiler{in: &scope{}, clause: "insert value"}
+	ce, err := c.compile(e)
+	if err != nil {
+		return nil, err
+	}
+	v := ce.eval(nil)
+	if v == nil {
+		return nil, nil
+	}
+	from := ce.t
+	if from == t {
+		return v, nil
+	}
+	widen := false
+	switch t {
+	case tBigint:
+		widen = from == tInteger
+	case tDouble:
+		widen = from == tInteger || from == tBigint || from == tDecimal
+	}
+	if widen {
+		return castValue(v, from, t), nil
+	}
+	base := from.String()
+	if i := strings.IndexAny(base, "<("); i > 0 {
+		base = base[:i]
+	}
+	return nil, fmt.Errorf("Expected type %s for field %s but got %s(%s)", t, field, base, formatValue(v))
+}

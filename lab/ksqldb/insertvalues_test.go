@@ -1,0 +1,148 @@
+package ksqldb
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/linkedin/goavro/v2"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// consumeRecords reads n records of topic from the start with their timestamps.
+func (st *stack) consumeRecords(topic string, n int) []*kgo.Record {
+	st.t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out []*kgo.Record
+	for len(out) < n {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			st.t.Fatalf("consume %s: got %d of %d records before timeout", topic, len(out), n)
+		}
+		fs.EachRecord(func(r *kgo.Record) { out = append(out, r) })
+	}
+	return out
+}
+
+// INSERT INTO ... VALUES writes one record in the target's formats and
+// answers an empty entity list; without a column list the values go to the
+// key then value columns in order; ROWTIME sets the record timestamp.
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/insert-values/
+func TestInsertValuesWritesOneRecordInTheStreamsFormats(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM trains (id INT KEY, line VARCHAR, delay DOUBLE) WITH (KAFKA_TOPIC='trains', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+
+	if ents := mustKSQL(t, url, "INSERT INTO trains (id, line, delay) VALUES (7, 'red', 2);", nil); len(ents) != 0 {
+		t.Errorf("INSERT VALUES entities: %v", ents)
+	}
+	mustKSQL(t, url, "INSERT INTO trains VALUES (8, 'blue', 1.5);", nil)
+	mustKSQL(t, url, "INSERT INTO trains (ROWTIME, line, id) VALUES (1700000000000, 'green', 9);", nil)
+
+	recs := st.consumeRecords("trains", 3)
+	want := []struct {
+		id    uint32
+		line  string
+		delay any
+	}{{7, "red", 2.0}, {8, "blue", 1.5}, {9, "green", nil}}
+	for i, w := range want {
+		r := recs[i]
+		if len(r.Key) != 4 || binary.BigEndian.Uint32(r.Key) != w.id {
+			t.Errorf("record %d key %x, want 4-byte INT %d", i, r.Key, w.id)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(r.Value, &v); err != nil {
+			t.Fatalf("record %d value %s: %v", i, r.Value, err)
+		}
+		if v["LINE"] != w.line || v["DELAY"] != w.delay || len(v) != 2 {
+			t.Errorf("record %d value %s", i, r.Value)
+		}
+	}
+	if ts := recs[2].Timestamp.UnixMilli(); ts != 1700000000000 {
+		t.Errorf("ROWTIME insert: record timestamp %d", ts)
+	}
+}
+
+// A DELIMITED value and a KAFKA STRING key, as the formats write them.
+func TestInsertValuesWritesDelimitedValuesAndStringKeys(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE TABLE arrivals (station VARCHAR PRIMARY KEY, line VARCHAR, mins INT) WITH (KAFKA_TOPIC='arrivals', PARTITIONS=1, VALUE_FORMAT='DELIMITED');", nil)
+	mustKSQL(t, url, "INSERT INTO arrivals (station, line, mins) VALUES ('Clark/Lake', 'blue', 3);", nil)
+	r := st.consumeRecords("arrivals", 1)[0]
+	if string(r.Key) != "Clark/Lake" || string(r.Value) != "blue,3" {
+		t.Errorf("record key %q value %q", r.Key, r.Value)
+	}
+}
+
+// ksqlDB's refusals, each 400 statement_error 40001 with its text:
+// InsertValuesExecutor.getDataSource and GenericRecordFactory.build
+// (confluentinc/ksql), wrapped as "Failed to insert values into '<T>'. ...".
+func TestInsertValuesRefusalsCarryKsqlDBsMessages(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM trains (id INT KEY, line VARCHAR) WITH (KAFKA_TOPIC='trains', PARTITIONS=1, VALUE_FORMAT='JSON');"+
+		"CREATE TABLE stations (id INT PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='stations', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	cases := []struct{ ksql, msg string }{
+		{"INSERT INTO nope (id) VALUES (1);", "Cannot insert values into an unknown stream/table: NOPE"},
+		{"INSERT INTO trains (id, colour) VALUES (1, 'red');", "Failed to insert values into 'TRAINS'. Column name COLOUR does not exist."},
+		{"INSERT INTO trains (id, line) VALUES ('x', 'red');", "Failed to insert values into 'TRAINS'. Expected type INTEGER for field ID but got STRING(x)"},
+		{"INSERT INTO stations (name) VALUES ('Belmont');", "Failed to insert values into 'STATIONS'. Value for primary key column(s) ID is required for tables"},
+		{"INSERT INTO trains (id, line) VALUES (1);", "Failed to insert values into 'TRAINS'. Expected a value for each column. Expected Columns: [ID, LINE]. Got [1]"},
+		{"INSERT INTO trains (ROWOFFSET, id) VALUES (1, 1);", "Failed to insert values into 'TRAINS'. Inserting into column ROWOFFSET is not allowed."},
+	}
+	for _, c := range cases {
+		code, e := stmtErr(t, url, c.ksql)
+		if code != 400 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != c.msg {
+			t.Errorf("%s: %d %v, want 400 statement_error 40001 %q", c.ksql, code, e, c.msg)
+		}
+	}
+}
+
+// An AVRO value is written in the Schema Registry wire format under the
+// schema ksqlDB registers for the topic's value subject.
+func TestInsertValuesWritesAvroValuesUnderTheRegisteredSchema(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM trains (id INT KEY, line VARCHAR) WITH (KAFKA_TOPIC='trains', PARTITIONS=1, VALUE_FORMAT='AVRO');", nil)
+	mustKSQL(t, url, "INSERT INTO trains (id, line) VALUES (5, 'brown');", nil)
+	r := st.consumeRecords("trains", 1)[0]
+	if len(r.Value) < 6 || r.Value[0] != 0 {
+		t.Fatalf("value %x is not in the wire format", r.Value)
+	}
+	id := binary.BigEndian.Uint32(r.Value[1:5])
+	resp, err := http.Get(fmt.Sprintf("%s/schemas/ids/%d", st.reg.URL(), id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sch struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&sch); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("schema %d: %d %v", id, resp.StatusCode, err)
+	}
+	codec, err := goavro.NewCodec(sch.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, _, err := codec.NativeFromBinary(r.Value[5:])
+	if err != nil {
+		t.Fatalf("decode %x: %v", r.Value[5:], err)
+	}
+	line := native.(map[string]any)["LINE"]
+	if u, ok := line.(map[string]any); !ok || u["string"] != "brown" {
+		t.Errorf("LINE = %#v, want brown", line)
+	}
+}
