@@ -18,6 +18,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // PRINT over /query, as ksqlDB 0.29 answers it: a plain-text stream of
@@ -238,7 +240,7 @@ func newPrintFormats(s *Server, key bool) *printFormats {
 			if len(b) != 8 {
 				return "", false
 			}
-			return javaDouble(math.Float64frombits(binary.BigEndian.Uint64(b))), true
+			return javanum.FormatDouble(math.Float64frombits(binary.BigEndian.Uint64(b))), true
 		}},
 		{"KAFKA_STRING", printString},
 	}
@@ -477,9 +479,9 @@ func avroString(sb *strings.Builder, sch any, ns string, v any, names map[string
 	case string:
 		avroQuote(sb, y)
 	case float64:
-		sb.WriteString(javaDouble(y))
+		sb.WriteString(javanum.FormatDouble(y))
 	case float32:
-		sb.WriteString(javaDouble(float64(y)))
+		sb.WriteString(javanum.FormatDouble(float64(y)))
 	case time.Time:
 		sb.WriteString(strconv.FormatInt(y.UnixMilli(), 10))
 	case []byte:
