@@ -38,7 +38,7 @@ const (
   "sql": "SELECT * FROM PAGEVIEWS EMIT CHANGES;",
   "streamsProperties": {}
 }'`
-	// the brief form of the quick-start, which sends application/x-www-form-urlencoded
+	// the short form of the quick-start, which sends application/x-www-form-urlencoded
 	quickKSQLCurl = `curl -X POST localhost:8088/ksql -H 'Accept: application/vnd.ksql.v1+json' -d '{"ksql":"LIST STREAMS;"}'`
 )
 
