@@ -101,7 +101,11 @@ func TestIdenticalPayloadsAreDecodedOnce(t *testing.T) {
 	// The registry is gone and its schemas forgotten.
 	dead := httptest.NewServer(nil)
 	dead.Close()
-	q.dec.inVal.reg = newRegistry(dead.URL, nil)
+	reg, err := newRegistry(dead.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.dec.inVal.reg = reg
 	before := s.ProcessingErrors()
 	res, _ = runBatch(t, q, fetchOf([][]byte{a, b, a}))
 	want := []summaryOut{{40010, 2}, {40010, 3}}

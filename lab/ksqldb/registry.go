@@ -12,20 +12,23 @@ import (
 
 // registry is the server's view of the Schema Registry
 // (ksql.schema.registry.url) through the shared srclient: nil client when
-// no URL is configured.
+// no URL is configured. An invalid URL is refused when the server starts.
 type registry struct {
 	url    string
 	client *srclient.Client
 }
 
-func newRegistry(url string, hc *http.Client) *registry {
+func newRegistry(url string, hc *http.Client) (*registry, error) {
 	r := &registry{url: url}
-	if url != "" {
-		// An invalid URL leaves the registry unconfigured; AVRO statements
-		// then say so.
-		r.client, _ = srclient.New(url, hc)
+	if url == "" {
+		return r, nil
 	}
-	return r
+	c, err := srclient.New(url, hc)
+	if err != nil {
+		return nil, err
+	}
+	r.client = c
+	return r, nil
 }
 
 func (r *registry) configured() bool { return r != nil && r.client != nil }

@@ -121,6 +121,10 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	if len(brokers) == 0 {
 		return nil, errors.New("new ksqldb server: no brokers")
 	}
+	reg, err := newRegistry(registryURL, cfg.httpClient)
+	if err != nil {
+		return nil, fmt.Errorf("new ksqldb server: ksql.schema.registry.url: %w", err)
+	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.MetadataMinAge(100*time.Millisecond))
@@ -131,7 +135,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	s := &Server{
 		cfg:      cfg,
 		brokers:  brokers,
-		reg:      newRegistry(registryURL, cfg.httpClient),
+		reg:      reg,
 		log:      cfg.log.With("component", "ksqldb"),
 		cl:       cl,
 		adm:      kadm.NewClient(cl),
