@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -119,10 +120,19 @@ func parsePartDir(name string) (string, int32, bool) {
 	return topic, int32(p), true
 }
 
+// segment is one segment file of a partition; its bytes are read one
+// segment at a time, so a check holds no more than one in memory.
 type segment struct {
 	base int64
 	path string
-	raw  []byte
+}
+
+func (s segment) read() ([]byte, error) {
+	raw, err := os.ReadFile(s.path)
+	if err != nil {
+		return nil, fmt.Errorf("check log: %w", err)
+	}
+	return raw, nil
 }
 
 // checkPartition finds the first bad batch of a partition. torn is true
@@ -135,17 +145,21 @@ func checkPartition(pdir, topic string, partition int32) (*Damage, bool, error) 
 	}
 	next := int64(-1) // the offset after the last good batch
 	for si, seg := range segs {
+		data, err := seg.read()
+		if err != nil {
+			return nil, false, err
+		}
 		pos := 0
-		for pos < len(seg.raw) {
-			reason, complete := badBatch(seg.raw[pos:])
+		for pos < len(data) {
+			reason, complete := badBatch(data[pos:])
 			if reason == "" {
-				raw := seg.raw[pos:]
+				raw := data[pos:]
 				next = int64(binary.BigEndian.Uint64(raw[0:8])) + int64(int32(binary.BigEndian.Uint32(raw[batchLastOffsetDelta:]))) + 1
 				pos += batchPrefixLen + int(binary.BigEndian.Uint32(raw[8:12]))
 				continue
 			}
 			d := &Damage{Topic: topic, Partition: partition, Segment: seg.path, ByteOffset: int64(pos), Reason: reason}
-			d.FirstOffset, d.Records = lostFrom(segs[si:], pos, next)
+			d.FirstOffset, d.Records = lostFrom(data, segs[si+1:], pos, next)
 			return d, !complete && si == len(segs)-1, nil
 		}
 	}
@@ -175,17 +189,22 @@ func badBatch(raw []byte) (reason string, complete bool) {
 	return "", true
 }
 
-// lostFrom counts the records from the bad batch at pos of segs[0] to the
+// lostFrom counts the records from the bad batch at pos of data (the
+// damaged segment's bytes) to the end of the later segments, read in turn:
 // partition's end. Batch headers are walked where their lengths are
 // plausible; the count stops at the first implausible one.
-func lostFrom(segs []segment, pos int, next int64) (first, records int64) {
+func lostFrom(data []byte, later []segment, pos int, next int64) (first, records int64) {
 	first = next
-	for i, seg := range segs {
-		if i > 0 {
+	for i := -1; i < len(later); i++ {
+		if i >= 0 {
+			var err error
+			if data, err = later[i].read(); err != nil {
+				return first, records
+			}
 			pos = 0
 		}
-		for pos+batchMinLen <= len(seg.raw) {
-			raw := seg.raw[pos:]
+		for pos+batchMinLen <= len(data) {
+			raw := data[pos:]
 			n := int64(binary.BigEndian.Uint32(raw[8:12]))
 			if n < batchMinLen-batchPrefixLen || n > batchMaxLen {
 				return first, records
@@ -222,14 +241,9 @@ func readSegments(pdir string) ([]segment, error) {
 		if err != nil {
 			continue
 		}
-		path := filepath.Join(pdir, e.Name())
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("check log: %w", err)
-		}
-		segs = append(segs, segment{base: base, path: path, raw: raw})
+		segs = append(segs, segment{base: base, path: filepath.Join(pdir, e.Name())})
 	}
-	slices.SortFunc(segs, func(a, b segment) int { return int(a.base - b.base) })
+	slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.base, b.base) })
 	return segs, nil
 }
 
