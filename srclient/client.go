@@ -77,14 +77,21 @@ func (c *Client) SR() *sr.Client { return c.sr }
 // registry's side) and returns its id; the id is cached, and so is the
 // schema's codec.
 func (c *Client) Register(ctx context.Context, subject, text string) (int, error) {
-	key := subject + "\x00" + text
+	return c.RegisterAs(ctx, subject, text, sr.TypeAvro)
+}
+
+// RegisterAs registers a schema text of the given type (AVRO, JSON or
+// PROTOBUF) under subject and returns its id; the id is cached, and for
+// Avro so is the schema's codec.
+func (c *Client) RegisterAs(ctx context.Context, subject, text string, typ sr.SchemaType) (int, error) {
+	key := subject + "\x00" + typ.String() + "\x00" + text
 	c.mu.Lock()
 	id, ok := c.ids[key]
 	c.mu.Unlock()
 	if ok {
 		return id, nil
 	}
-	id, err := c.sr.RegisterSchema(ctx, subject, sr.Schema{Schema: text, Type: sr.TypeAvro}, -1, -1)
+	id, err := c.sr.RegisterSchema(ctx, subject, sr.Schema{Schema: text, Type: typ}, -1, -1)
 	if err != nil {
 		return 0, fmt.Errorf("register a schema under %s: %w", subject, describe(err))
 	}
@@ -92,7 +99,7 @@ func (c *Client) Register(ctx context.Context, subject, text string) (int, error
 	c.ids[key] = id
 	_, known := c.codecs[id]
 	c.mu.Unlock()
-	if !known {
+	if !known && typ == sr.TypeAvro {
 		if codec, err := goavro.NewCodec(text); err == nil {
 			c.mu.Lock()
 			c.codecs[id] = codec
@@ -105,14 +112,20 @@ func (c *Client) Register(ctx context.Context, subject, text string) (int, error
 // Lookup returns the id of an Avro schema text already registered under
 // subject, without registering it; the id is cached.
 func (c *Client) Lookup(ctx context.Context, subject, text string) (int, error) {
-	key := subject + "\x00" + text
+	return c.LookupAs(ctx, subject, text, sr.TypeAvro)
+}
+
+// LookupAs returns the id of a schema text of the given type already
+// registered under subject, without registering it; the id is cached.
+func (c *Client) LookupAs(ctx context.Context, subject, text string, typ sr.SchemaType) (int, error) {
+	key := subject + "\x00" + typ.String() + "\x00" + text
 	c.mu.Lock()
 	id, ok := c.ids[key]
 	c.mu.Unlock()
 	if ok {
 		return id, nil
 	}
-	ss, err := c.sr.LookupSchema(ctx, subject, sr.Schema{Schema: text, Type: sr.TypeAvro})
+	ss, err := c.sr.LookupSchema(ctx, subject, sr.Schema{Schema: text, Type: typ})
 	if err != nil {
 		return 0, fmt.Errorf("look up a schema under %s: %w", subject, describe(err))
 	}
