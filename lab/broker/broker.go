@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,8 @@ type Broker struct {
 	logger    *slog.Logger
 
 	recovered []Damage
+
+	listener *steadyListener
 
 	stopCompaction chan struct{}
 	compactionDone chan struct{}
@@ -76,7 +79,8 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		cfg.logger.Warn("data dir holds topics whose names Kafka refuses; serving them as stored, but no new topic may take such a name",
 			"topics", legacy, "data_dir", b.dataDir)
 	}
-	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool), codecs: &topicCodecs{}}
+	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool), codecs: &topicCodecs{},
+		maxRecords: cfg.socketRequestMaxBytes, logger: cfg.logger}
 	for _, name := range legacy {
 		proto.legacy[name] = true
 	}
@@ -88,11 +92,44 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			return nil, fmt.Errorf("start broker: %w", err)
 		}
 	}
-	ln = newSteadyListener(ln, cfg.logger, func(c net.Conn) net.Conn {
-		return newFrameConn(c, cfg.socketRequestMaxBytes, proto, cfg.logger)
+	if cfg.security != nil && cfg.security.TLS != nil {
+		ln = tlsListener{tls.NewListener(ln, cfg.security.TLS), ln}
+	}
+	secOpts, err := cfg.security.kfakeOpts()
+	if err != nil {
+		ln.Close()
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	steady := newSteadyListener(ln, cfg.logger, func(c net.Conn) net.Conn {
+		fc := newFrameConn(c, cfg.socketRequestMaxBytes, proto, cfg.logger)
+		fc.sasl = cfg.security.sasl()
+		return fc
 	})
+	if cfg.listener == nil {
+		addr := ln.Addr().String()
+		steady.reopen = func() (net.Listener, error) {
+			ln, err := listen(addr)
+			if err != nil {
+				return nil, err
+			}
+			if cfg.security != nil && cfg.security.TLS != nil {
+				ln = tlsListener{tls.NewListener(ln, cfg.security.TLS), ln}
+			}
+			return ln, nil
+		}
+	}
+	b.listener = steady
+	ln = steady
+	id, err := clusterID(b.dataDir)
+	if err != nil {
+		ln.Close()
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
 	kopts := []kfake.Opt{
 		kfake.NumBrokers(1),
+		kfake.ClusterID(id),
 		kfake.ListenFn(func(string, string) (net.Listener, error) { return ln, nil }),
 		kfake.DataDir(b.dataDir),
 		kfake.DefaultNumPartitions(DefaultPartitions),
@@ -106,6 +143,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	if cfg.autoCreate {
 		kopts = append(kopts, kfake.AllowAutoTopicCreation())
 	}
+	kopts = append(kopts, secOpts...)
 	c, err := kfake.NewCluster(kopts...)
 	if err != nil {
 		ln.Close()
@@ -114,9 +152,9 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 	b.cluster = c
 	b.addrs = c.ListenAddrs()
-	answerOldVersions(c)
+	answerOldVersions(c, cfg.security.sasl())
 	// The broker asks itself for topics' compression.type.
-	admin, err := kgo.NewClient(kgo.SeedBrokers(b.addrs...))
+	admin, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(b.addrs...)}, cfg.security.clientOpts()...)...)
 	if err != nil {
 		c.Close()
 		b.removeTemporary()
@@ -219,6 +257,32 @@ func (b *Broker) removeTemporary() {
 
 // listen opens the broker's listener. A listener on an unspecified host
 // advertises 127.0.0.1, because kfake advertises the listener's address.
+// StopListening takes the broker off the network as a stopped broker is:
+// its port refuses connections and every client connection is closed, so
+// clients see the broker gone. Topics, offsets and groups stay, and
+// StartListening puts it back on the same address. A broker given its
+// listener (WithListener) cannot.
+func (b *Broker) StopListening() error {
+	if err := b.listener.pause(); err != nil {
+		return fmt.Errorf("stop the Kafka listener: %w", err)
+	}
+	b.logger.Warn("Kafka listener stopped: the broker is off the network until started again", "addrs", b.addrs)
+	return nil
+}
+
+// StartListening puts a broker StopListening took off the network back on
+// its address.
+func (b *Broker) StartListening() error {
+	if err := b.listener.resume(); err != nil {
+		return fmt.Errorf("start the Kafka listener again: %w", err)
+	}
+	b.logger.Info("Kafka listener started again", "addrs", b.addrs)
+	return nil
+}
+
+// Listening reports whether the broker is on the network.
+func (b *Broker) Listening() bool { return !b.listener.isPaused() }
+
 func listen(addr string) (net.Listener, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -237,6 +301,15 @@ func listen(addr string) (net.Listener, error) {
 	}
 	return ln, nil
 }
+
+// tlsListener is a TLS listener that reports the address of the listener
+// it wraps, which may be an advertised one.
+type tlsListener struct {
+	net.Listener
+	inner net.Listener
+}
+
+func (l tlsListener) Addr() net.Addr { return l.inner.Addr() }
 
 // advertised is a listener that reports another address to kfake, which
 // hands it to clients in Metadata and FindCoordinator responses.

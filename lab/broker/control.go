@@ -35,10 +35,12 @@ var kfakeMinVersions = map[int16]int16{0: 3, 1: 4, 23: 3}
 //     as Kafka closes it after an acks=0 produce fails.
 //   - OffsetForLeaderEpoch v0–2: every partition gets UNSUPPORTED_VERSION.
 //
-// SaslHandshake and SaslAuthenticate are answered ILLEGAL_SASL_STATE, as
-// KafkaApis.handleSaslHandshakeRequest and handleSaslAuthenticateRequest do
-// on a PLAINTEXT listener (3.9 core/src/main/scala/kafka/server/KafkaApis.scala).
-func answerOldVersions(c *kfake.Cluster) {
+// Without SASL on the listener, SaslHandshake and SaslAuthenticate are
+// answered ILLEGAL_SASL_STATE, as KafkaApis.handleSaslHandshakeRequest and
+// handleSaslAuthenticateRequest do on a PLAINTEXT listener (3.9
+// core/src/main/scala/kafka/server/KafkaApis.scala); with SASL, kfake
+// authenticates.
+func answerOldVersions(c *kfake.Cluster, sasl bool) {
 	for _, key := range []int16{0, 1, 23} {
 		c.ControlKey(key, func(kreq kmsg.Request) (kmsg.Response, error, bool) {
 			c.KeepControl()
@@ -47,6 +49,9 @@ func answerOldVersions(c *kfake.Cluster) {
 			}
 			return unsupportedVersion(kreq)
 		})
+	}
+	if sasl {
+		return
 	}
 	c.ControlKey(17, func(kreq kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()

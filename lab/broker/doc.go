@@ -16,13 +16,22 @@
 //     every API kfake serves; versions 3.9 has but kfake cannot serve
 //     (Produce v0-2, Fetch v0-3, OffsetForLeaderEpoch v0-2: the message
 //     format before v2) are answered UNSUPPORTED_VERSION per partition;
-//     SASL on this plaintext listener is ILLEGAL_SASL_STATE.
+//     SASL on a plaintext listener is ILLEGAL_SASL_STATE.
+//   - security.go: WithSecurity makes the listener SSL, SASL_PLAINTEXT or
+//     SASL_SSL (kfake's SASL PLAIN/SCRAM users, TLS wrapped around the
+//     listener); wire.go answers a failed SaslAuthenticate
+//     SASL_AUTHENTICATION_FAILED with Kafka's message where kfake would
+//     only drop the connection.
 //   - protocol.go: Metadata lists __consumer_offsets and
 //     __transaction_state as internal topics with 50 partitions and never
 //     auto-creates an internal topic or one with a name Kafka refuses
 //     (lab/topicname); CreateTopics refuses such names per topic.
 //   - recompress.go: a topic's compression.type (other than "producer")
-//     recompresses incoming batches.
+//     recompresses incoming batches; batchrecords.go reads their records
+//     as a stream, bounded by socket.request.max.bytes decompressed and
+//     max.message.bytes rewritten, and answers Kafka's errors for a batch
+//     it cannot decompress (UNKNOWN_SERVER_ERROR), malformed records
+//     (INVALID_RECORD) and one too large (MESSAGE_TOO_LARGE).
 //
 // Known differences from Apache Kafka, mostly from kfake:
 //

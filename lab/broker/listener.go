@@ -23,16 +23,39 @@ const (
 // back-off, and only net.ErrClosed reaches kfake. Each episode of failures
 // is logged once when it starts and once when it ends.
 type steadyListener struct {
-	net.Listener
 	logger *slog.Logger
 	wrap   func(net.Conn) net.Conn
 
 	closeOnce sync.Once
 	closed    chan struct{}
+
+	// Taking the broker off the network (pause) and back (resume): ln is
+	// the listener Accept uses, reopen makes a new one on the same address,
+	// conns are the connections open now.
+	mu     sync.Mutex
+	ln     net.Listener
+	reopen func() (net.Listener, error)
+	paused chan struct{} // closed on resume; nil when not paused
+	conns  map[*trackedConn]struct{}
 }
 
 func newSteadyListener(ln net.Listener, logger *slog.Logger, wrap func(net.Conn) net.Conn) *steadyListener {
-	return &steadyListener{Listener: ln, logger: logger, wrap: wrap, closed: make(chan struct{})}
+	return &steadyListener{ln: ln, logger: logger, wrap: wrap, closed: make(chan struct{}), conns: map[*trackedConn]struct{}{}}
+}
+
+// Addr is the address the broker listens on, paused or not.
+func (l *steadyListener) Addr() net.Addr {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ln.Addr()
+}
+
+// current returns the listener to accept on, and the channel a pause
+// closes on resume (nil when not paused).
+func (l *steadyListener) current() (net.Listener, chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ln, l.paused
 }
 
 func (l *steadyListener) Accept() (net.Conn, error) {
@@ -41,7 +64,16 @@ func (l *steadyListener) Accept() (net.Conn, error) {
 		failures int
 	)
 	for {
-		conn, err := l.Listener.Accept()
+		ln, paused := l.current()
+		if paused != nil {
+			select {
+			case <-paused:
+				continue
+			case <-l.closed:
+				return nil, net.ErrClosed
+			}
+		}
+		conn, err := ln.Accept()
 		if err == nil {
 			if failures > 0 {
 				l.logger.Info("Kafka listener accepting connections again", "failed_accepts", failures)
@@ -49,12 +81,15 @@ func (l *steadyListener) Accept() (net.Conn, error) {
 			if l.wrap != nil {
 				conn = l.wrap(conn)
 			}
-			return conn, nil
+			return l.track(conn), nil
 		}
 		select {
 		case <-l.closed:
 			return nil, net.ErrClosed
 		default:
+		}
+		if _, nowPaused := l.current(); nowPaused != nil {
+			continue // the pause closed the listener under Accept
 		}
 		if errors.Is(err, net.ErrClosed) {
 			return nil, err
@@ -77,7 +112,90 @@ func (l *steadyListener) Accept() (net.Conn, error) {
 }
 
 func (l *steadyListener) Close() error {
-	err := l.Listener.Close()
+	l.mu.Lock()
+	ln, paused := l.ln, l.paused
+	l.mu.Unlock()
+	var err error
+	if paused == nil {
+		err = ln.Close()
+	}
 	l.closeOnce.Do(func() { close(l.closed) })
 	return err
+}
+
+// errNoReopen is a pause asked of a broker whose listener was handed in.
+var errNoReopen = errors.New("the broker's listener was handed in (WithListener), so it cannot be taken off the network and back")
+
+// pause takes the broker off the network as if it had stopped: its port
+// refuses connections and every open connection is closed. The broker's
+// state and data stay.
+func (l *steadyListener) pause() error {
+	l.mu.Lock()
+	if l.reopen == nil {
+		l.mu.Unlock()
+		return errNoReopen
+	}
+	if l.paused != nil {
+		l.mu.Unlock()
+		return nil
+	}
+	l.paused = make(chan struct{})
+	ln := l.ln
+	conns := make([]*trackedConn, 0, len(l.conns))
+	for c := range l.conns {
+		conns = append(conns, c)
+	}
+	l.mu.Unlock()
+	err := ln.Close()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+	return err
+}
+
+// resume listens again on the same address.
+func (l *steadyListener) resume() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.paused == nil {
+		return nil
+	}
+	ln, err := l.reopen()
+	if err != nil {
+		return err
+	}
+	l.ln = ln
+	close(l.paused)
+	l.paused = nil
+	return nil
+}
+
+// isPaused reports whether the broker is off the network.
+func (l *steadyListener) isPaused() bool {
+	_, p := l.current()
+	return p != nil
+}
+
+func (l *steadyListener) track(c net.Conn) net.Conn {
+	tc := &trackedConn{Conn: c, l: l}
+	l.mu.Lock()
+	l.conns[tc] = struct{}{}
+	l.mu.Unlock()
+	return tc
+}
+
+// trackedConn is a client connection the listener can close on a pause.
+type trackedConn struct {
+	net.Conn
+	l    *steadyListener
+	once sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.l.mu.Lock()
+		delete(c.l.conns, c)
+		c.l.mu.Unlock()
+	})
+	return c.Conn.Close()
 }

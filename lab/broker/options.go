@@ -35,6 +35,8 @@ type config struct {
 	socketRequestMaxBytes int64
 	// listener, when set, is used instead of listening on listenAddr.
 	listener net.Listener
+	// security, when set, secures the listener (TLS, SASL).
+	security *Security
 }
 
 func defaultConfig() config {

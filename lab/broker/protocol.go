@@ -3,6 +3,7 @@ package broker
 import (
 	"crypto/sha256"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kbin"
@@ -48,6 +49,10 @@ func isListedInternal(name string) bool {
 type protocol struct {
 	autoCreate bool
 	codecs     *topicCodecs
+	// maxRecords bounds the decompressed records of a batch the broker
+	// reads: socket.request.max.bytes.
+	maxRecords int64
+	logger     *slog.Logger
 
 	mu sync.Mutex
 	// legacy holds topics with names Kafka would refuse that an older
@@ -145,8 +150,18 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 	case *kmsg.ProduceRequest:
 		fix := refuseInternalProduce(req)
 		changed := fix != nil
-		if p.codecs != nil && p.codecs.recompressProduce(req) {
-			changed = true
+		if p.codecs != nil {
+			logger := p.logger
+			if logger == nil {
+				logger = slog.New(slog.DiscardHandler)
+			}
+			maxRecords := p.maxRecords
+			if maxRecords <= 0 {
+				maxRecords = DefaultSocketRequestMaxBytes
+			}
+			recompressed, refuse := p.codecs.recompressProduce(req, maxRecords, logger)
+			changed = changed || recompressed
+			fix = chainFixes(fix, refuse)
 		}
 		if req.Acks == 0 {
 			fix = nil // no response comes back
@@ -158,6 +173,23 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 		return b, p.forgetCodecsAfter(nil), nil
 	}
 	return b, nil, nil
+}
+
+// chainFixes applies first, then second, to a response; either may be nil.
+func chainFixes(first, second func([]byte) ([]byte, error)) func([]byte) ([]byte, error) {
+	if first == nil {
+		return second
+	}
+	if second == nil {
+		return first
+	}
+	return func(body []byte) ([]byte, error) {
+		body, err := first(body)
+		if err != nil {
+			return nil, err
+		}
+		return second(body)
+	}
 }
 
 // forgetCodecsAfter wraps a response fix so that, once kfake has answered

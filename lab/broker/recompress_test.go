@@ -103,9 +103,12 @@ func TestTopicCompressionTypeRecompressesBatches(t *testing.T) {
 	}
 }
 
-// A batch the broker cannot decompress is refused with CORRUPT_MESSAGE, as
-// Kafka's LogValidator refuses a batch it cannot read.
-func TestUnreadableBatchForRecompressionIsCorruptMessage(t *testing.T) {
+// A batch whose CRC is right but whose records cannot be decompressed is
+// refused with UNKNOWN_SERVER_ERROR: Kafka's GzipCompression.wrapForInput
+// (apache/kafka 3.9 clients/src/main/java/org/apache/kafka/common/compress/GzipCompression.java)
+// wraps the decoder's failure in a KafkaException, which no error code
+// names, so ReplicaManager answers Errors.forException's fallback.
+func TestUndecompressableBatchIsUnknownServerError(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...))
@@ -135,7 +138,7 @@ func TestUnreadableBatchForRecompressionIsCorruptMessage(t *testing.T) {
 	pt.Partitions = append(pt.Partitions, pp)
 	req.Topics = append(req.Topics, pt)
 	resp := dialRaw(t, b).roundTrip(req).(*kmsg.ProduceResponse)
-	if code := resp.Topics[0].Partitions[0].ErrorCode; code != 2 {
-		t.Fatalf("unreadable gzip batch: error %d, want 2 (CORRUPT_MESSAGE)", code)
+	if code := resp.Topics[0].Partitions[0].ErrorCode; code != codeUnknownServerError {
+		t.Fatalf("unreadable gzip batch: error %d, want %d (UNKNOWN_SERVER_ERROR)", code, codeUnknownServerError)
 	}
 }

@@ -2,8 +2,6 @@ package broker
 
 import (
 	"bytes"
-	"encoding/binary"
-	"hash/crc32"
 	"log/slog"
 	"strings"
 	"testing"
@@ -189,12 +187,7 @@ func TestProduceToConsumerOffsetsIsInvalidTopic(t *testing.T) {
 		pt.Topic = name
 		pp := kmsg.NewProduceRequestTopicPartition()
 		pp.Partition = 0
-		batch := kmsg.RecordBatch{PartitionLeaderEpoch: -1, Magic: 2, ProducerID: -1, ProducerEpoch: -1, FirstSequence: -1, NumRecords: 1,
-			Records: (&kmsg.Record{Value: []byte("v")}).AppendTo(nil)}
-		raw := batch.AppendTo(nil)
-		binary.BigEndian.PutUint32(raw[8:], uint32(len(raw)-12))
-		binary.BigEndian.PutUint32(raw[17:], crc32.Checksum(raw[21:], crc32.MakeTable(crc32.Castagnoli)))
-		pp.Records = raw
+		pp.Records = rawBatch(0, 1, appendRecord(nil, 0, []byte("v")))
 		pt.Partitions = append(pt.Partitions, pp)
 		req.Topics = append(req.Topics, pt)
 	}

@@ -8,6 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // DefaultSocketRequestMaxBytes is Kafka's socket.request.max.bytes default,
@@ -65,6 +69,11 @@ type frameConn struct {
 	wsize int64
 	wpass int64 // bytes of the current response to pass through
 	werr  error
+
+	// sasl is set on a SASL listener: see saslFailure.
+	sasl     bool
+	saslMech string     // the mechanism of the last SaslHandshake
+	saslWait *reqHeader // a SaslAuthenticate not answered yet
 }
 
 func newFrameConn(c net.Conn, maxRequest int64, rw rewriter, logger *slog.Logger) *frameConn {
@@ -105,7 +114,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		c.Conn.Close()
 		return 0, fmt.Errorf("invalid receive (size = %d larger than %d): %w", size, c.maxRequest, errFrameTooLarge)
 	}
-	if size < 4 || c.rw == nil {
+	if size < 4 || (c.rw == nil && !c.sasl) {
 		c.ready = append(c.ready[:0], head[:4]...)
 		c.remaining = size
 		return c.Read(p)
@@ -114,6 +123,14 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		return 0, err
 	}
 	key := int16(binary.BigEndian.Uint16(head[4:6]))
+	if c.sasl && (key == 17 || key == 36) {
+		return c.saslFrame(p, head, size)
+	}
+	if c.rw == nil {
+		c.ready = append(c.ready[:0], head[:8]...)
+		c.remaining = size - 4
+		return c.Read(p)
+	}
 	if !c.rw.wants(key) {
 		c.ready = append(c.ready[:0], head[:8]...)
 		c.remaining = size - 4
@@ -180,6 +197,7 @@ func (c *frameConn) Write(p []byte) (int, error) {
 			}
 			size := int64(binary.BigEndian.Uint32(c.whead[:4])) - 4
 			corr := int32(binary.BigEndian.Uint32(c.whead[4:8]))
+			c.answered(corr)
 			if fix := c.takePending(corr); fix != nil {
 				c.wfix, c.wsize, c.wbody = fix, size, c.wbody[:0]
 				if size == 0 {
@@ -240,4 +258,73 @@ func (c *frameConn) write(p []byte) error {
 		p = p[n:]
 	}
 	return nil
+}
+
+// saslFrame reads a whole SaslHandshake or SaslAuthenticate request,
+// remembers what saslFailure needs, and hands the request on unchanged.
+func (c *frameConn) saslFrame(p []byte, head [8]byte, size int64) (int, error) {
+	req := make([]byte, size)
+	copy(req, head[4:8])
+	if _, err := io.ReadFull(c.Conn, req[4:]); err != nil {
+		return 0, err
+	}
+	if h, kreq, err := parseRequest(req); err == nil {
+		c.mu.Lock()
+		switch r := kreq.(type) {
+		case *kmsg.SASLHandshakeRequest:
+			c.saslMech = r.Mechanism
+		case *kmsg.SASLAuthenticateRequest:
+			c.saslWait = &h
+		}
+		c.mu.Unlock()
+	}
+	frame := make([]byte, 4, 4+len(req))
+	binary.BigEndian.PutUint32(frame, uint32(len(req)))
+	c.ready = append(frame, req...)
+	return c.Read(p)
+}
+
+// answered notes that the response to corr is being written.
+func (c *frameConn) answered(corr int32) {
+	if !c.sasl {
+		return
+	}
+	c.mu.Lock()
+	if c.saslWait != nil && c.saslWait.corr == corr {
+		c.saslWait = nil
+	}
+	c.mu.Unlock()
+}
+
+// Close answers a SaslAuthenticate that kfake drops without an answer
+// (it closes the connection on wrong credentials) before closing: Kafka
+// answers SASL_AUTHENTICATION_FAILED with a message, then closes, so that
+// clients report a failed authentication at once instead of retrying a
+// dropped connection. The messages are Kafka's: PlainSaslServer's
+// "Authentication failed: Invalid username or password" (apache/kafka 3.9
+// clients/src/main/java/org/apache/kafka/common/security/plain/internals/PlainSaslServer.java)
+// and SaslServerAuthenticator.handleSaslToken's generic one for the other
+// mechanisms (clients/src/main/java/org/apache/kafka/common/security/authenticator/SaslServerAuthenticator.java).
+func (c *frameConn) Close() error {
+	c.mu.Lock()
+	wait, mech := c.saslWait, c.saslMech
+	c.saslWait = nil
+	c.mu.Unlock()
+	if wait != nil && c.werr == nil {
+		resp := kmsg.NewPtrSASLAuthenticateResponse()
+		resp.SetVersion(wait.version)
+		resp.ErrorCode = kerr.SaslAuthenticationFailed.Code
+		msg := "Authentication failed during authentication due to invalid credentials with SASL mechanism " + mech
+		if mech == "PLAIN" {
+			msg = "Authentication failed: Invalid username or password"
+		}
+		resp.ErrorMessage = &msg
+		body := appendResponse(resp)
+		out := make([]byte, 8, 8+len(body))
+		binary.BigEndian.PutUint32(out[:4], uint32(len(body)+4))
+		binary.BigEndian.PutUint32(out[4:8], uint32(wait.corr))
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+		_, _ = c.Conn.Write(append(out, body...))
+	}
+	return c.Conn.Close()
 }
