@@ -439,7 +439,7 @@ var levels = map[string]bool{levelNone: true, levelBackward: true, levelBackward
 type previousSchema struct {
 	version   int
 	canonical string
-	schema    *avroSchema
+	schema    parsedSchema
 }
 
 const maxSchemaSizeForLogging = 10 * 1024
@@ -458,7 +458,7 @@ func trailer(p previousSchema) []string {
 // Non-transitive levels look at the latest only; transitive levels walk from
 // newest to oldest and stop at the first failure. The result is empty when
 // compatible; otherwise it ends with the validateFields/compatibility entry.
-func checkLevel(level string, next *avroSchema, previous []previousSchema) ([]string, error) {
+func checkLevel(level string, next parsedSchema, previous []previousSchema) ([]string, error) {
 	if level == levelNone || len(previous) == 0 {
 		return nil, nil
 	}
@@ -471,9 +471,15 @@ func checkLevel(level string, next *avroSchema, previous []previousSchema) ([]st
 	for i := len(candidates) - 1; i >= 0; i-- {
 		p := candidates[i]
 		var msgs []string
-		switch base {
+		strategy := base
+		if next.schemaType() != p.schema.schemaType() {
+			// SchemaValidatorBuilder.validateLatest/validateAll (CP 7.9).
+			msgs = []string{"Incompatible because of different schema type"}
+			strategy = ""
+		}
+		switch strategy {
 		case levelBackward:
-			m, err := readMessages(next, p.schema, "new", "old")
+			m, err := backwardMessages(next, p.schema, "new", "old")
 			if err != nil {
 				return nil, err
 			}
@@ -481,7 +487,7 @@ func checkLevel(level string, next *avroSchema, previous []previousSchema) ([]st
 				msgs = append(m, trailer(p)...)
 			}
 		case levelForward:
-			m, err := readMessages(p.schema, next, "old", "new")
+			m, err := backwardMessages(p.schema, next, "old", "new")
 			if err != nil {
 				return nil, err
 			}
@@ -490,10 +496,10 @@ func checkLevel(level string, next *avroSchema, previous []previousSchema) ([]st
 			}
 		case levelFull:
 			var err error
-			if msgs, err = readMessages(p.schema, next, "old", "new"); err != nil {
+			if msgs, err = backwardMessages(p.schema, next, "old", "new"); err != nil {
 				return nil, err
 			}
-			m, err := readMessages(next, p.schema, "new", "old")
+			m, err := backwardMessages(next, p.schema, "new", "old")
 			if err != nil {
 				return nil, err
 			}

@@ -1,10 +1,23 @@
 // Package registry is the embedded Schema Registry: an http.Handler that
 // answers the Confluent Schema Registry REST API as Confluent Platform 7.9
-// does for Avro schemas (register, lookup, ids, subjects, versions,
-// deletes, config, mode, GET /schemas, contexts, compatibility with real
-// Avro schema-resolution rules), and refuses JSON Schema and Protobuf with
-// the registry's own 42201 error, as a registry without those schema
-// providers does.
+// does (register, lookup, ids, subjects, versions, deletes, config, mode,
+// GET /schemas, contexts, compatibility) for its three schema types:
+//
+//   - AVRO: stored as Java Avro's Schema.toString writes it, checked with
+//     Avro's schema-resolution rules.
+//   - JSON (JSON Schema, draft-07 unless $schema says otherwise): stored as
+//     Jackson re-serialises it (jsonschema.go), checked with CP's JSON
+//     Schema difference rules (jsonschema_diff.go); $ref names referenced
+//     schemas by reference name.
+//   - PROTOBUF: stored as CP's Wire-based formatter writes it, checked with
+//     CP's Protobuf difference rules, format=serialized gives the
+//     FileDescriptorProto (package protoschema); an import names a
+//     reference, and the google/protobuf well-known files are built in. A
+//     base64 FileDescriptorProto (what confluent-kafka-python registers)
+//     is accepted and stored as CP writes a descriptor's text.
+//
+// Non-Avro responses and _schemas values carry "schemaType"; Avro ones
+// leave it out, as CP does.
 //
 // Requests are routed by a net/http.ServeMux of method+path patterns; paths
 // no pattern matches get the registry's JSON 404 and 405 bodies.
@@ -44,9 +57,25 @@
 // index and is bounded: a check needing more than maxCompatSteps type
 // comparisons is refused with 42201.
 //
+// JSON Schema and Protobuf checks are bounded the same way (a JSON Schema
+// check's comparisons, including every pair of combined subschemas, count
+// against maxCompatSteps), and a JSON Schema with its references may hold
+// at most maxJSONSchemaObjects objects.
+//
 // Known limits, each refused with an error rather than ignored:
-// normalize=true, schema metadata and rule sets, and config fields other
-// than compatibility. Only the default context exists: GET /contexts lists
-// "." and a qualified subject such as ":.ctx:s" is stored as a plain
+// normalize=true for Avro, schema metadata and rule sets, config fields
+// other than compatibility, and, in Protobuf schemas given as a base64
+// FileDescriptorProto (accepted as CP does, protoschema/descriptor.go),
+// options outside CP's conversion list, extensions, services and groups.
+// Only the default context exists: GET /contexts
+// lists "." and a qualified subject such as ":.ctx:s" is stored as a plain
 // subject name.
+//
+// Known differences: JSON Schemas are validated by a Go validator, so the
+// details of a 42201 for an invalid schema differ from everit's; Protobuf
+// parse errors come from a Go compiler, not Wire. Incompatibilities are
+// listed in name and number order where CP's follow Java hash-set order.
+// Protobuf option values are written from the parsed option (a float as
+// Go formats it, an aggregate value on one line) where Wire keeps the
+// literal. format=ignore_extensions gives the stored text.
 package registry

@@ -104,7 +104,7 @@ func TestRoutingKeepsEncodedSlashesAndTrailingSlashes(t *testing.T) {
 	}
 	var types []string
 	l.call(http.MethodGet, "/schemas/types", nil, &types)
-	if !reflect.DeepEqual(types, []string{"AVRO"}) {
+	if !reflect.DeepEqual(types, []string{"JSON", "PROTOBUF", "AVRO"}) {
 		t.Errorf("types = %v", types)
 	}
 }

@@ -188,7 +188,7 @@ func (r *Registry) checkCompatibility(q *request, subject, vstr string, one bool
 	// against all versions it applies as it does on register.
 	msgs, err := checkLevel(level, p.schema, previous)
 	if err != nil {
-		q.fail(errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err)))
+		q.fail(errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type %s, details: %v", p.canonical, refsString(p.refs), p.typ, err)))
 		return
 	}
 	resp := compatibilityResponse{IsCompatible: len(msgs) == 0}

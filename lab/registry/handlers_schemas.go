@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 // schemaString is the response of GET /schemas/ids/{id}. schemaType is
 // omitted for Avro, as the real registry does.
 type schemaString struct {
+	SchemaType string      `json:"schemaType,omitempty"`
 	Schema     string      `json:"schema"`
 	References []reference `json:"references,omitempty"`
 	MaxID      *int        `json:"maxId,omitempty"`
@@ -24,7 +26,12 @@ func (r *Registry) getSchemaByID(q *request, id int) {
 		q.fail(errSchemaIDNotFound(id))
 		return
 	}
-	out := schemaString{Schema: v.schema, References: v.refs}
+	text, aerr := r.st.formatted(v, q.URL.Query().Get("format"))
+	if aerr != nil {
+		q.fail(aerr)
+		return
+	}
+	out := schemaString{SchemaType: storedType(v.typ), Schema: text, References: v.refs}
 	if q.boolParam("fetchMaxId") {
 		maxID := r.st.maxID
 		out.MaxID = &maxID
@@ -41,9 +48,33 @@ func (r *Registry) getRawSchemaByID(q *request, id int) {
 		q.fail(errSchemaIDNotFound(id))
 		return
 	}
+	text, aerr := r.st.formatted(v, q.URL.Query().Get("format"))
+	if aerr != nil {
+		q.fail(aerr)
+		return
+	}
 	q.w.Header().Set("Content-Type", q.respType)
 	q.w.WriteHeader(http.StatusOK)
-	_, _ = q.w.Write([]byte(v.schema))
+	_, _ = q.w.Write([]byte(text))
+}
+
+// formatted is ParsedSchema.formattedString: the stored text, or for
+// Protobuf with format=serialized the base64 FileDescriptorProto
+// (ProtobufSchema.formattedString in CP 7.9). Formats a type does not
+// know give the stored text, as CP does. The caller holds r.mu.
+func (st *state) formatted(v *subjectVersion, format string) (string, *apiError) {
+	if v.typeName() != typeProtobuf || strings.TrimSpace(format) != "serialized" {
+		return v.schema, nil
+	}
+	srcs, err := st.refSources(append([]reference(nil), v.refs...), 0, map[string]bool{})
+	var s *protoSchema
+	if err == nil {
+		s, err = parseProto(v.schema, srcs)
+	}
+	if err != nil {
+		return "", errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", v.subject, v.version, err))
+	}
+	return s.s.Serialized(), nil
 }
 
 type subjectVersionJSON struct {

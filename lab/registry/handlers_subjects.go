@@ -9,16 +9,18 @@ import (
 )
 
 // schemaEntity is the Schema response of lookup and version reads.
+// schemaType is omitted for Avro (SchemaTypeConverter in CP 7.9).
 type schemaEntity struct {
 	Subject    string      `json:"subject"`
 	Version    int         `json:"version"`
 	ID         int         `json:"id"`
+	SchemaType string      `json:"schemaType,omitempty"`
 	References []reference `json:"references,omitempty"`
 	Schema     string      `json:"schema"`
 }
 
 func entity(v *subjectVersion) schemaEntity {
-	return schemaEntity{Subject: v.subject, Version: v.version, ID: v.id, References: v.refs, Schema: v.schema}
+	return schemaEntity{Subject: v.subject, Version: v.version, ID: v.id, SchemaType: storedType(v.typ), References: v.refs, Schema: v.schema}
 }
 
 // storeFailure turns a write error into the registry's 500 responses.
@@ -121,7 +123,7 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 	if aerr != nil {
 		return false, aerr
 	}
-	key := identity(p.canonical, p.refs)
+	key := identity(p.typ, p.canonical, p.refs)
 	r.mu.RLock()
 	if id, known := r.st.hashes[key]; known && (importID < 0 || importID == id) && (req.Version == nil || *req.Version == 0) {
 		for _, v := range r.st.versions(subject, false) {
@@ -143,7 +145,7 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 	}
 	msgs, err := checkLevel(level, p.schema, previous)
 	if err != nil {
-		return false, errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type AVRO, details: %v", p.canonical, refsString(p.refs), err))
+		return false, errInvalidSchema(fmt.Sprintf("Invalid schema %s with refs %s of type %s, details: %v", p.canonical, refsString(p.refs), p.typ, err))
 	}
 	if len(msgs) > 0 {
 		return false, errIncompatible(subject, "["+strings.Join(msgs, ", ")+"]")
@@ -168,7 +170,7 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 	id, known := st.hashes[key]
 	switch {
 	case importID >= 0:
-		if old := st.byID(importID); old != nil && identity(old.schema, old.refs) != key {
+		if old := st.byID(importID); old != nil && old.ident() != key {
 			r.mu.RUnlock()
 			return false, errNotPermitted(fmt.Sprintf("Overwrite new schema with id %d is not permitted.", importID))
 		}
@@ -188,7 +190,7 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 	for _, v := range stale {
 		recs = append(recs, schemaTombstone(subject, v))
 	}
-	sv := &subjectVersion{subject: subject, version: newVersion, id: id, schema: p.canonical, refs: p.refs}
+	sv := &subjectVersion{subject: subject, version: newVersion, id: id, typ: storedType(p.typ), schema: p.canonical, refs: p.refs}
 	recs = append(recs, schemaRecord(sv))
 	if err := r.write(q.Context(), recs...); err != nil {
 		return false, storeFailure("registering the schema", err)
@@ -225,7 +227,7 @@ func (r *Registry) lookup(q *request, subject string) {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if id, ok := r.st.hashes[identity(p.canonical, p.refs)]; ok {
+	if id, ok := r.st.hashes[identity(p.typ, p.canonical, p.refs)]; ok {
 		vs := r.st.versions(subject, deleted)
 		for i := len(vs) - 1; i >= 0; i-- {
 			if vs[i].id == id {
@@ -297,13 +299,20 @@ func (r *Registry) getVersion(q *request, subject, vstr string, raw bool) {
 		}
 		return
 	}
+	text, aerr := r.st.formatted(v, q.URL.Query().Get("format"))
+	if aerr != nil {
+		q.fail(aerr)
+		return
+	}
 	if raw {
 		q.w.Header().Set("Content-Type", q.respType)
 		q.w.WriteHeader(http.StatusOK)
-		_, _ = q.w.Write([]byte(v.schema))
+		_, _ = q.w.Write([]byte(text))
 		return
 	}
-	q.ok(entity(v))
+	e := entity(v)
+	e.Schema = text
+	q.ok(e)
 }
 
 // referencedBy is GET /subjects/{subject}/versions/{version}/referencedby.

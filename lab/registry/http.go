@@ -160,7 +160,7 @@ func (r *Registry) routes() *http.ServeMux {
 	h("GET /{$}", func(q *request) { q.ok(struct{}{}) })
 
 	h("GET /schemas", r.listSchemas)
-	h("GET /schemas/types", func(q *request) { q.ok([]string{"AVRO"}) })
+	h("GET /schemas/types", func(q *request) { q.ok(schemaTypeList) })
 	h("GET /schemas/ids/{id}", r.withID(r.getSchemaByID))
 	h("GET /schemas/ids/{id}/schema", r.withID(r.getRawSchemaByID))
 	h("GET /schemas/ids/{id}/versions", r.withID(r.getIDVersions))

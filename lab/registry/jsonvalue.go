@@ -188,7 +188,11 @@ func (v *jvalue) float() float64 {
 // writeJSON writes v the way Jackson's default generator does: compact,
 // members in order, integers as their canonical decimal, other numbers with
 // Java's Double.toString, strings with Jackson's escaping.
-func writeJSON(buf *bytes.Buffer, v *jvalue) {
+func writeJSON(buf *bytes.Buffer, v *jvalue) { writeJSONNumbers(buf, v, writeJavaDouble) }
+
+// writeJSONNumbers is writeJSON with non-integer numbers written by
+// fraction.
+func writeJSONNumbers(buf *bytes.Buffer, v *jvalue, fraction func(*bytes.Buffer, *jvalue)) {
 	switch v.kind {
 	case jNull:
 		buf.WriteString("null")
@@ -208,12 +212,7 @@ func writeJSON(buf *bytes.Buffer, v *jvalue) {
 			}
 			return
 		}
-		f := v.float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			writeString(buf, javaDouble(f))
-			return
-		}
-		buf.WriteString(javaDouble(f))
+		fraction(buf, v)
 	case jString:
 		writeString(buf, v.s)
 	case jArray:
@@ -222,7 +221,7 @@ func writeJSON(buf *bytes.Buffer, v *jvalue) {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			writeJSON(buf, e)
+			writeJSONNumbers(buf, e, fraction)
 		}
 		buf.WriteByte(']')
 	case jObject:
@@ -233,10 +232,20 @@ func writeJSON(buf *bytes.Buffer, v *jvalue) {
 			}
 			writeString(buf, m.key)
 			buf.WriteByte(':')
-			writeJSON(buf, m.val)
+			writeJSONNumbers(buf, m.val, fraction)
 		}
 		buf.WriteByte('}')
 	}
+}
+
+// writeJavaDouble writes a non-integer number as Java's Double.toString.
+func writeJavaDouble(buf *bytes.Buffer, v *jvalue) {
+	f := v.float()
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		writeString(buf, javaDouble(f))
+		return
+	}
+	buf.WriteString(javaDouble(f))
 }
 
 const upperHex = "0123456789ABCDEF"

@@ -23,9 +23,10 @@ type registerRequest struct {
 // prepared is a parsed, canonicalised schema ready to be compared,
 // checked and stored.
 type prepared struct {
+	typ       string // AVRO, JSON or PROTOBUF
 	canonical string
 	refs      []reference
-	schema    *avroSchema
+	schema    parsedSchema
 }
 
 func isJSONNull(raw json.RawMessage) bool {
@@ -48,14 +49,17 @@ type pendingSchema struct {
 	text, typ string
 	refs      []reference
 	srcs      []refSource
+	normalize bool
 }
 
 // refSource is a referenced version's text and, before it, the sources of
 // its own references.
 type refSource struct {
-	name string
-	text string
-	deps []refSource
+	name    string
+	subject string
+	version int
+	text    string
+	deps    []refSource
 }
 
 func (p *pendingSchema) invalid(details string) *apiError {
@@ -72,18 +76,17 @@ func (r *Registry) gather(st *state, req *registerRequest, normalize bool) (*pen
 	if req.SchemaType != nil && *req.SchemaType != "" {
 		p.typ = *req.SchemaType
 	}
-	if p.typ != "AVRO" {
-		// Only the Avro schema provider is loaded, as in a registry whose
-		// schema.providers leaves out JSON Schema and Protobuf
-		// (KafkaSchemaRegistry.parseSchema: "Invalid schema type " + type).
+	if !schemaTypes[p.typ] {
+		// KafkaSchemaRegistry.parseSchema: "Invalid schema type " + type.
 		return nil, errInvalidSchema("Invalid schema type " + p.typ)
 	}
 	if !isJSONNull(req.Metadata) || !isJSONNull(req.RuleSet) {
 		return nil, p.invalid("schema metadata and rule sets are not supported by this registry")
 	}
-	if normalize {
-		return nil, p.invalid("normalize=true is not supported by this registry")
+	if normalize && p.typ == typeAvro {
+		return nil, p.invalid("normalize=true is not supported by this registry for AVRO schemas")
 	}
+	p.normalize = normalize
 	p.refs = append([]reference(nil), req.References...)
 	srcs, err := st.refSources(p.refs, 0, map[string]bool{})
 	if err != nil {
@@ -95,6 +98,12 @@ func (r *Registry) gather(st *state, req *registerRequest, normalize bool) (*pen
 
 // parse parses the schema and its references; no lock is needed.
 func (p *pendingSchema) parse() (*prepared, *apiError) {
+	switch p.typ {
+	case typeJSON:
+		return p.parseJSONSchema()
+	case typeProtobuf:
+		return p.parseProtobuf()
+	}
 	known := map[string]bool{}
 	defined := map[string]*avroSchema{}
 	if err := parseRefSources(p.srcs, known, defined); err != nil {
@@ -104,11 +113,12 @@ func (p *pendingSchema) parse() (*prepared, *apiError) {
 	if err != nil {
 		return nil, p.invalid(err.Error())
 	}
-	return &prepared{canonical: canonicalString(s, known), refs: p.refs, schema: s}, nil
+	return &prepared{typ: typeAvro, canonical: canonicalString(s, known), refs: p.refs, schema: s}, nil
 }
 
 // storedSource is a stored version copied for parsing outside the lock.
 type storedSource struct {
+	typ     string
 	version int
 	text    string
 	srcs    []refSource
@@ -120,7 +130,7 @@ func (st *state) storedSources(vs []*subjectVersion) []storedSource {
 	out := make([]storedSource, len(vs))
 	for i, v := range vs {
 		srcs, err := st.refSources(append([]reference(nil), v.refs...), 0, map[string]bool{})
-		out[i] = storedSource{version: v.version, text: v.schema, srcs: srcs, err: err}
+		out[i] = storedSource{typ: v.typeName(), version: v.version, text: v.schema, srcs: srcs, err: err}
 	}
 	return out
 }
@@ -130,12 +140,9 @@ func parseStored(subject string, srcs []storedSource) ([]previousSchema, *apiErr
 	out := make([]previousSchema, 0, len(srcs))
 	for _, src := range srcs {
 		err := src.err
-		var s *avroSchema
+		var s parsedSchema
 		if err == nil {
-			defined := map[string]*avroSchema{}
-			if err = parseRefSources(src.srcs, map[string]bool{}, defined); err == nil {
-				s, err = parseAvro(src.text, defined)
-			}
+			s, err = parseStoredSchema(src)
 		}
 		if err != nil {
 			return nil, errStore(fmt.Sprintf("Error while parsing stored schema %s/%d: %v", subject, src.version, err))
@@ -176,7 +183,7 @@ func (st *state) refSources(refs []reference, depth int, visited map[string]bool
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, refSource{name: ref.Name, text: v.schema, deps: deps})
+		out = append(out, refSource{name: ref.Name, subject: v.subject, version: v.version, text: v.schema, deps: deps})
 	}
 	return out, nil
 }

@@ -74,8 +74,17 @@ func schemaRecord(v *subjectVersion) storeRecord {
 	return storeRecord{
 		key: mustJSON(schemaKeyJSON{Keytype: keySchema, Subject: v.subject, Version: v.version, Magic: 1}),
 		value: mustJSON(schemaValueJSON{Subject: v.subject, Version: v.version, ID: v.id,
-			References: v.refs, Schema: v.schema, Deleted: v.deleted}),
+			SchemaType: storedType(v.typ), References: v.refs, Schema: v.schema, Deleted: v.deleted}),
 	}
+}
+
+// storedType is the schemaType written to the topic: omitted for Avro,
+// as SchemaValue does in CP 7.9.
+func storedType(typ string) string {
+	if typ == typeAvro {
+		return ""
+	}
+	return typ
 }
 
 func schemaTombstone(subject string, version int) storeRecord {
@@ -162,10 +171,10 @@ func (st *state) apply(key, value []byte) error {
 		if err := json.Unmarshal(value, &v); err != nil {
 			return fmt.Errorf("decode schema value: %w", err)
 		}
-		if v.SchemaType != "" && v.SchemaType != "AVRO" {
+		if v.SchemaType != "" && !schemaTypes[v.SchemaType] {
 			return fmt.Errorf("apply schema %s/%d: schema type %s is not supported", v.Subject, v.Version, v.SchemaType)
 		}
-		sv := &subjectVersion{subject: v.Subject, version: v.Version, id: v.ID, schema: v.Schema, refs: v.References, deleted: v.Deleted}
+		sv := &subjectVersion{subject: v.Subject, version: v.Version, id: v.ID, typ: storedType(v.SchemaType), schema: v.Schema, refs: v.References, deleted: v.Deleted}
 		if !st.putVersion(sv) {
 			return fmt.Errorf("apply schema %s/%d: id %d is already bound to another schema", v.Subject, v.Version, v.ID)
 		}

@@ -27,6 +27,7 @@ type config struct {
 	defaultLevel    string
 	storeTimeout    time.Duration
 	maxRequestBytes int64
+	kafka           []kgo.Opt
 }
 
 // WithLogger sets the logger. Default: a logger that discards everything.
@@ -103,14 +104,14 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Registry, erro
 	}
 	r.mux = r.routes()
 	var err error
-	r.prod, err = kgo.NewClient(
+	r.prod, err = kgo.NewClient(kafkaOpts(cfg.kafka,
 		kgo.SeedBrokers(brokers...),
 		kgo.DefaultProduceTopic(cfg.topic),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerLinger(0),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("new registry: create producer: %w", err)
 	}
@@ -118,11 +119,11 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Registry, erro
 		r.prod.Close()
 		return nil, err
 	}
-	r.cons, err = kgo.NewClient(
+	r.cons, err = kgo.NewClient(kafkaOpts(cfg.kafka,
 		kgo.SeedBrokers(brokers...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{cfg.topic: {0: kgo.NewOffset().AtStart()}}),
 		kgo.FetchMaxWait(time.Second),
-	)
+	)...)
 	if err != nil {
 		r.prod.Close()
 		return nil, fmt.Errorf("new registry: create consumer: %w", err)

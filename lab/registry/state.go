@@ -19,6 +19,7 @@ type subjectVersion struct {
 	subject string
 	version int
 	id      int
+	typ     string // "" or AVRO for Avro, JSON, PROTOBUF
 	schema  string // canonical string
 	refs    []reference
 	deleted bool
@@ -49,13 +50,28 @@ func newState() *state {
 
 // identity is what makes two registrations the same schema: the canonical
 // string and the references (Confluent hashes the same inputs with MD5).
-func identity(canonical string, refs []reference) string {
+// The schema type is part of it for JSON Schema and Protobuf.
+func identity(typ, canonical string, refs []reference) string {
+	if typ != "" && typ != typeAvro {
+		canonical = typ + "\x00" + canonical
+	}
 	if len(refs) == 0 {
 		return canonical
 	}
 	b, _ := json.Marshal(refs)
 	return canonical + "\x00" + string(b)
 }
+
+// typeName is the version's schema type, AVRO when none is recorded.
+func (v *subjectVersion) typeName() string {
+	if v.typ == "" {
+		return typeAvro
+	}
+	return v.typ
+}
+
+// ident is the version's schema identity.
+func (v *subjectVersion) ident() string { return identity(v.typ, v.schema, v.refs) }
 
 // versions returns a subject's versions in ascending order.
 func (st *state) versions(subject string, includeDeleted bool) []*subjectVersion {
@@ -132,7 +148,7 @@ func (st *state) unindex(v *subjectVersion) {
 		return
 	}
 	delete(st.ids, v.id)
-	if key := identity(v.schema, v.refs); st.hashes[key] == v.id {
+	if key := v.ident(); st.hashes[key] == v.id {
 		delete(st.hashes, key)
 	}
 }
@@ -190,7 +206,7 @@ func (st *state) referencedBy(subject string, version int) []int {
 // already bound to another schema is refused, as the real registry's
 // store handler does.
 func (st *state) putVersion(v *subjectVersion) bool {
-	if old := st.byID(v.id); old != nil && identity(old.schema, old.refs) != identity(v.schema, v.refs) {
+	if old := st.byID(v.id); old != nil && old.ident() != v.ident() {
 		return false
 	}
 	vs := st.subjects[v.subject]
@@ -203,7 +219,7 @@ func (st *state) putVersion(v *subjectVersion) bool {
 	}
 	vs[v.version] = v
 	st.index(v)
-	st.hashes[identity(v.schema, v.refs)] = v.id
+	st.hashes[v.ident()] = v.id
 	if v.id > st.maxID {
 		st.maxID = v.id
 	}

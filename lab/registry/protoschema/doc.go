@@ -1,0 +1,10 @@
+// Package protoschema parses Protobuf schemas the way CP 7.9's
+// protobuf-provider treats them: it compiles a .proto text with the texts
+// its imports name (references, plus the well-known google/protobuf files
+// every registry knows), writes the canonical text the registry stores
+// (ProtobufSchemaUtils.toString: Wire's element model, comments dropped,
+// messages before enums), the normalized text (normalize=true), the
+// serialized FileDescriptorProto (format=serialized), and finds the
+// differences between two versions that decide compatibility
+// (protobuf/diff/*.java).
+package protoschema
