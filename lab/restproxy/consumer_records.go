@@ -63,6 +63,8 @@ func (p *Proxy) renderData(ctx context.Context, f embeddedFormat, data []byte) (
 		return json.RawMessage(data), nil
 	case formatAvro:
 		return p.schemas.decode(ctx, data)
+	case formatJSONSchema, formatProtobuf:
+		return p.schemas.decodeTyped(ctx, f, data)
 	}
 	return nil, httpError(http.StatusInternalServerError)
 }

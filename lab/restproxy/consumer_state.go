@@ -36,6 +36,7 @@ type instanceKey struct{ group, name string }
 // consumerManager holds every consumer instance of the proxy.
 type consumerManager struct {
 	brokers []string
+	kafka   []kgo.Opt // TLS and SASL of a secured cluster
 	admin   *kadm.Client
 	timeout time.Duration
 	max     int
@@ -252,7 +253,7 @@ func (c *consumerInstance) baseOpts() []kgo.Opt {
 	} else {
 		opts = append(opts, kgo.ConsumeResetOffset(c.cfg.resetOffset))
 	}
-	return opts
+	return kafkaOpts(c.manager.kafka, opts...)
 }
 
 // subscribe joins the group for the topics, or the pattern when topics is
@@ -511,7 +512,7 @@ func (c *consumerInstance) read(ctx context.Context, timeout time.Duration, maxB
 		cancel()
 		var ferr error
 		fs.EachError(func(t string, p int32, err error) {
-			if err != context.DeadlineExceeded && err != context.Canceled && ferr == nil {
+			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) && ferr == nil {
 				ferr = fmt.Errorf("fetch %s-%d: %w", t, p, err)
 			}
 		})
@@ -707,8 +708,11 @@ func (c *consumerInstance) seekEdge(ctx context.Context, parts []topicPartition,
 	to := map[topicPartition]int64{}
 	for _, tp := range parts {
 		lo, ok := listed.Lookup(tp.Topic, tp.Partition)
-		if !ok || lo.Err != nil {
-			return kafkaError(fmt.Errorf("list offsets of %s-%d: %v", tp.Topic, tp.Partition, lo.Err))
+		if !ok {
+			return kafkaError(fmt.Errorf("list offsets of %s-%d: no answer for the partition", tp.Topic, tp.Partition))
+		}
+		if lo.Err != nil {
+			return kafkaError(fmt.Errorf("list offsets of %s-%d: %w", tp.Topic, tp.Partition, lo.Err))
 		}
 		to[tp] = lo.Offset
 	}

@@ -153,10 +153,10 @@ func instanceConfigFrom(req createConsumerRequest) (instanceConfig, *apiError) {
 			cfg.format = formatJSON
 		case "AVRO":
 			cfg.format = formatAvro
-		case "JSONSCHEMA", "PROTOBUF":
-			// The registry this proxy talks to stores Avro schemas only.
-			return cfg, newAPIError(http.StatusUnprocessableEntity, 42204,
-				"Invalid consumer configuration: embedded format %s is not supported by this REST Proxy (supported: binary, json, avro)", strings.ToLower(*req.Format))
+		case "JSONSCHEMA":
+			cfg.format = formatJSONSchema
+		case "PROTOBUF":
+			cfg.format = formatProtobuf
 		default:
 			return cfg, newAPIError(http.StatusUnprocessableEntity, 42200, "Invalid format type.")
 		}
@@ -459,7 +459,9 @@ func (p *Proxy) readRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer c.touch()
-	if want != c.cfg.format {
+	// The three schema formats share SchemaKafkaConsumerState: records are
+	// read with the instance's own deserializer whichever of them is asked.
+	if want != c.cfg.format && !(want == formatAvro && c.cfg.format.usesSchemas()) {
 		writeError(w, newAPIError(http.StatusNotAcceptable, 40601,
 			"The requested embedded data format does not match the deserializer for this consumer instance"))
 		return
@@ -488,7 +490,8 @@ func (p *Proxy) readRecords(w http.ResponseWriter, r *http.Request) {
 // recordsFormat picks the format a records request asks for. Binary is
 // served for the binary type, the plain v2 type and wildcards (Jersey
 // weighs it highest); the schema formats share one deserializer in
-// kafka-rest, so asking any of them of an avro instance is accepted.
+// kafka-rest, so asking any of them of a schema-format instance is
+// accepted (they all map to formatAvro here).
 func recordsFormat(accept string) (embeddedFormat, string, bool) {
 	if strings.TrimSpace(accept) == "" {
 		return formatBinary, ctBinary, true

@@ -106,10 +106,8 @@ func TestConsumerCreateRefusesTakenNameBadConfigAndSchemaFormatsItCannotRead(t *
 	e.wantError(e.do(http.MethodPost, "/consumers/g", ctV2, []byte(`{"auto.offset.reset":"smallest"}`)), 422, 42204,
 		"Invalid consumer configuration: Invalid value smallest for configuration auto.offset.reset: String must be one of: latest, earliest, none")
 	for _, f := range []string{"jsonschema", "protobuf"} {
-		resp := e.do(http.MethodPost, "/consumers/g", ctV2, []byte(`{"format":"`+f+`"}`))
-		code, msg := resp.apiErr(t)
-		if resp.status != 422 || code != 42204 || !strings.Contains(msg, f) {
-			t.Fatalf("%s: %d %d %q", f, resp.status, code, msg)
+		if resp := e.do(http.MethodPost, "/consumers/g", ctV2, []byte(`{"format":"`+f+`"}`)); resp.status != 200 {
+			t.Fatalf("%s: %d %s", f, resp.status, resp.body)
 		}
 	}
 }

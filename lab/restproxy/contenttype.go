@@ -15,7 +15,15 @@ const (
 	formatBinary embeddedFormat = iota + 1
 	formatJSON
 	formatAvro
+	formatJSONSchema
+	formatProtobuf
 )
+
+// usesSchemas reports whether the format's records are written with a
+// registered schema.
+func (f embeddedFormat) usesSchemas() bool {
+	return f == formatAvro || f == formatJSONSchema || f == formatProtobuf
+}
 
 func (f embeddedFormat) String() string {
 	switch f {
@@ -25,6 +33,10 @@ func (f embeddedFormat) String() string {
 		return "JSON"
 	case formatAvro:
 		return "AVRO"
+	case formatJSONSchema:
+		return "JSONSCHEMA"
+	case formatProtobuf:
+		return "PROTOBUF"
 	}
 	return "UNKNOWN"
 }
@@ -57,11 +69,10 @@ func formatFromContentType(header string) (embeddedFormat, *apiError) {
 		return formatJSON, nil
 	case ctAvro:
 		return formatAvro, nil
-	case ctJSONSchema, ctProtobuf:
-		// The real proxy serves these; this one does not, and says so
-		// instead of guessing.
-		return 0, newAPIError(http.StatusUnsupportedMediaType, http.StatusUnsupportedMediaType,
-			"HTTP 415 Unsupported Media Type: embedded format %s is not supported by this REST Proxy (supported: avro, json, binary)", mt)
+	case ctJSONSchema:
+		return formatJSONSchema, nil
+	case ctProtobuf:
+		return formatProtobuf, nil
 	}
 	return 0, httpError(http.StatusUnsupportedMediaType)
 }

@@ -29,7 +29,11 @@
 // *_schema_id must name a schema registered under the topic's subject. Keys
 // and values are given in Avro's JSON encoding (unions wrapped, every field
 // present) and written in the Confluent wire format; consumers of the avro
-// format read them back in the same encoding.
+// format read them back in the same encoding. The jsonschema and protobuf
+// formats work the same way with JSON Schema and Protobuf schemas: JSON
+// records validated and written as JSON, Protobuf records read with
+// protobuf's JSON mapping and written with the message-index array, and
+// consumers of those formats read them back (typed_schemas.go).
 //
 // # Known differences from the real service
 //
@@ -42,9 +46,14 @@
 //   - Avro conversion uses goavro, so error messages differ from Avro's
 //     JsonDecoder, and non-ASCII characters written unescaped in bytes or
 //     fixed values are taken as their UTF-8 bytes.
-//   - The jsonschema and protobuf formats are refused: with 415 naming the
-//     format on v2 produce, 422/42204 at v2 consumer creation and 400 on v3
-//     produce, because the lab's Schema Registry stores Avro schemas only.
+//   - jsonschema and protobuf (typed_schemas.go): records are validated
+//     with a Go JSON Schema validator and protobuf-go's JSON mapping; the
+//     400 for a JSON record missing a required key or of the wrong type is
+//     worded as everit words it (jsonschema_errors.go), other JSON Schema
+//     failures and every Protobuf JSON error are worded differently from
+//     everit and JsonFormat. Protobuf records use the schema's first
+//     message, as the real proxy does. A JSON Schema record is written as
+//     the request's JSON, compacted (see the json format above).
 //   - v2 consumers commit, automatically or on an empty POST .../offsets,
 //     only what was returned to the client; the Java consumer commits its
 //     fetch position, which may include records buffered but not yet

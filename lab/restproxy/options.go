@@ -3,7 +3,10 @@ package restproxy
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // DefaultMaxBodyBytes is the request body limit used unless WithMaxBodyBytes
@@ -19,6 +22,9 @@ type config struct {
 
 	consumerInstanceTimeout time.Duration
 	maxConsumerInstances    int
+
+	kafka      []kgo.Opt
+	registryHC *http.Client
 }
 
 func defaultConfig() config {
@@ -75,4 +81,11 @@ func WithMaxConsumerInstances(n int) Option {
 			c.maxConsumerInstances = n
 		}
 	}
+}
+
+// WithRegistryHTTPClient sets the client the proxy reaches the Schema
+// Registry with, e.g. one that sends basic auth credentials. Default: a
+// plain client with a 30 s timeout.
+func WithRegistryHTTPClient(hc *http.Client) Option {
+	return func(c *config) { c.registryHC = hc }
 }

@@ -1,6 +1,7 @@
 package restproxy
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -38,7 +39,7 @@ func (p *Proxy) listBrokersV2(w http.ResponseWriter, r *http.Request) {
 // 404/40403.
 func (p *Proxy) localTopic(w http.ResponseWriter, r *http.Request) (kadm.TopicDetail, bool) {
 	topic := r.PathValue("topic")
-	details, err := p.admin.ListTopics(r.Context(), topic)
+	details, err := p.fetchTopics(r.Context(), topic)
 	if err != nil {
 		writeError(w, kafkaAPIError(err, ""))
 		return kadm.TopicDetail{}, false
@@ -56,7 +57,7 @@ func (p *Proxy) localTopic(w http.ResponseWriter, r *http.Request) (kadm.TopicDe
 }
 
 func errorsIsUnknownTopic(err error) bool {
-	return err == kerr.UnknownTopicOrPartition
+	return errors.Is(err, kerr.UnknownTopicOrPartition)
 }
 
 func partitionResponseOf(pd kadm.PartitionDetail) partitionResponse {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -62,12 +63,12 @@ func (p *Proxy) produceTo(w http.ResponseWriter, r *http.Request, topic string, 
 	}
 	ctx := r.Context()
 	var keySchema, valueSchema *registeredSchema
-	if f == formatAvro {
-		if keySchema, apiErr = p.schemas.resolve(ctx, topic, true, req.KeySchema, req.KeySchemaID); apiErr != nil {
+	if f.usesSchemas() {
+		if keySchema, apiErr = p.schemas.resolve(ctx, f, topic, true, req.KeySchema, req.KeySchemaID); apiErr != nil {
 			writeError(w, apiErr)
 			return
 		}
-		if valueSchema, apiErr = p.schemas.resolve(ctx, topic, false, req.ValueSchema, req.ValueSchemaID); apiErr != nil {
+		if valueSchema, apiErr = p.schemas.resolve(ctx, f, topic, false, req.ValueSchema, req.ValueSchemaID); apiErr != nil {
 			writeError(w, apiErr)
 			return
 		}
@@ -119,7 +120,9 @@ func (p *Proxy) checkPartitions(ctx context.Context, topic string, recs []encode
 	if !explicit {
 		return nil
 	}
-	details, err := p.admin.ListTopics(ctx, topic)
+	// The producer's metadata request, which asks for auto-creation as the
+	// Java producer's does before it checks the partition.
+	details, err := kadm.NewClient(p.client).ListTopics(ctx, topic)
 	if err != nil {
 		return newAPIError(http.StatusInternalServerError, codeKafkaError, "%s", err)
 	}

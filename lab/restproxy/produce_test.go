@@ -80,7 +80,7 @@ func TestUnsupportedContentTypeWritesNothing(t *testing.T) {
 	before := e.endOffsets("ct-topic")
 	body := `{"records": [{"value": "aGk="}]}`
 	for _, ct := range []string{"", "application/json", "application/vnd.kafka.v2+json", "text/plain",
-		"application/octet-stream", "application/vnd.kafka.binary.v1+json", "application/vnd.kafka.protobuf.v2+json"} {
+		"application/octet-stream", "application/vnd.kafka.binary.v1+json", "application/vnd.kafka.protobuf.v1+json"} {
 		resp := e.post("ct-topic", ct, body)
 		code, msg := resp.apiErr(t)
 		if resp.status != http.StatusUnsupportedMediaType || code != 415 || !strings.HasPrefix(msg, "HTTP 415 Unsupported Media Type") {

@@ -19,8 +19,9 @@ import (
 type Proxy struct {
 	cfg     config
 	log     *slog.Logger
-	client  *kgo.Client
-	admin   *kadm.Client
+	client  *kgo.Client  // the producer: its metadata requests ask for auto-creation
+	admin   *kadm.Client // lookups and admin calls: never auto-create
+	adminCl *kgo.Client  // admin's client
 	schemas *schemas
 	mux     *http.ServeMux
 
@@ -49,7 +50,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	if _, err := url.ParseRequestURI(registryURL); err != nil {
 		return nil, fmt.Errorf("create rest proxy: parse registry url: %w", err)
 	}
-	client, err := kgo.NewClient(
+	client, err := kgo.NewClient(kafkaOpts(cfg.kafka,
 		kgo.SeedBrokers(brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
@@ -59,7 +60,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // the Java producer's compression.type=none
 		kgo.RecordDeliveryTimeout(2*time.Minute),          // the Java producer's delivery.timeout.ms
 		kgo.MetadataMinAge(250*time.Millisecond),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("create kafka client: %w", err)
 	}
@@ -67,19 +68,34 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		client.Close()
 		return nil, fmt.Errorf("ping brokers: %w", err)
 	}
-	sch, err := newSchemas(registryURL, &http.Client{Timeout: 30 * time.Second})
+	// The Java REST Proxy looks topics up with an AdminClient, whose
+	// metadata requests never ask the broker to create a topic; a lookup of
+	// a missing topic must not create it.
+	adminCl, err := kgo.NewClient(kafkaOpts(cfg.kafka, kgo.SeedBrokers(brokers...), kgo.MetadataMinAge(250*time.Millisecond))...)
 	if err != nil {
 		client.Close()
+		return nil, fmt.Errorf("create kafka admin client: %w", err)
+	}
+	hc := cfg.registryHC
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	sch, err := newSchemas(registryURL, hc)
+	if err != nil {
+		client.Close()
+		adminCl.Close()
 		return nil, err
 	}
 	p := &Proxy{
 		cfg:     cfg,
 		log:     cfg.logger.With("component", "restproxy"),
 		client:  client,
-		admin:   kadm.NewClient(client),
+		admin:   kadm.NewClient(adminCl),
+		adminCl: adminCl,
 		schemas: sch,
 	}
 	p.consumers = newConsumerManager(brokers, p.admin, cfg.consumerInstanceTimeout, cfg.maxConsumerInstances, p.log)
+	p.consumers.kafka = cfg.kafka
 	p.mux = p.routes()
 	p.life, p.stop = context.WithCancel(context.Background())
 	p.janitor = make(chan struct{})
@@ -102,6 +118,7 @@ func (p *Proxy) Close() error {
 		defer cancel()
 		p.consumers.closeAll(ctx)
 		p.client.Close()
+		p.adminCl.Close()
 	})
 	return nil
 }

@@ -11,8 +11,11 @@ import (
 	"sync"
 
 	"github.com/linkedin/goavro/v2"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/twmb/franz-go/pkg/sr"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/ctalab/ctalab/lab/registry/protoschema"
 	"github.com/ctalab/ctalab/srclient"
 )
 
@@ -24,8 +27,14 @@ const codeSchemaSerialization = 40801
 
 // registeredSchema is a schema known to the registry under a subject.
 type registeredSchema struct {
-	id    int32
-	codec *goavro.Codec // built from the schema with field defaults removed
+	id      int32
+	version int           // under the subject, when known
+	codec   *goavro.Codec // AVRO: built from the schema with field defaults removed
+
+	typ        sr.SchemaType                  // JSON or PROTOBUF; zero for AVRO
+	jsonSchema *jsonschema.Schema             // JSON
+	proto      *protoschema.Schema            // PROTOBUF
+	message    protoreflect.MessageDescriptor // PROTOBUF: the first message
 }
 
 // schemas resolves request schemas against the Schema Registry and caches
@@ -55,7 +64,7 @@ func newSchemas(registryURL string, hc *http.Client) (*schemas, error) {
 // resolve returns the registered schema for one side (key or value) of a
 // request, or nil when the request names none. rawSchema and id are the
 // request's *_schema and *_schema_id fields.
-func (s *schemas) resolve(ctx context.Context, topic string, isKey bool, rawSchema *string, id *int32) (*registeredSchema, *apiError) {
+func (s *schemas) resolve(ctx context.Context, f embeddedFormat, topic string, isKey bool, rawSchema *string, id *int32) (*registeredSchema, *apiError) {
 	if rawSchema == nil && id == nil {
 		return nil, nil
 	}
@@ -69,7 +78,11 @@ func (s *schemas) resolve(ctx context.Context, topic string, isKey bool, rawSche
 		return nil, newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Unsupported argument: : null")
 	}
 	if id != nil {
-		return s.byIDForSubject(ctx, subject, *id)
+		return s.byIDForSubject(ctx, subject, srType(f), *id)
+	}
+	if f != formatAvro {
+		rs, _, e := s.typedRaw(ctx, subject, srType(f), *rawSchema)
+		return rs, e
 	}
 	return s.fromRaw(ctx, subject, *rawSchema)
 }
@@ -104,7 +117,7 @@ func (s *schemas) fromRaw(ctx context.Context, subject, raw string) (*registered
 	return rs, nil
 }
 
-func (s *schemas) byIDForSubject(ctx context.Context, subject string, id int32) (*registeredSchema, *apiError) {
+func (s *schemas) byIDForSubject(ctx context.Context, subject string, want sr.SchemaType, id int32) (*registeredSchema, *apiError) {
 	cacheKey := fmt.Sprintf("%s\x00%d", subject, id)
 	s.mu.Lock()
 	cached := s.byID[cacheKey]
@@ -116,19 +129,18 @@ func (s *schemas) byIDForSubject(ctx context.Context, subject string, id int32) 
 	if err != nil {
 		return nil, registryFailure(err, "Error when fetching schema by id. schemaId = %d", id)
 	}
-	if schema.Type != sr.TypeAvro {
-		return nil, badRequest("Schema %d is a %s schema, not AVRO", id, schema.Type)
+	if schema.Type != want {
+		return nil, badRequest("Schema %d is a %s schema, not %s", id, schema.Type, formatName(want))
 	}
-	codec, err := validationCodec(schema.Schema)
-	if err != nil {
-		return nil, badRequest("Error parsing schema with format = AVRO")
+	rs, e := s.build(ctx, schema, id)
+	if e != nil {
+		return nil, e
 	}
 	// The proxy then asks for the schema's version under the topic's
 	// subject, which fails unless the schema is registered there.
 	if _, err := s.client.LookupSchema(ctx, subject, schema); err != nil {
 		return nil, registryFailure(err, "Error when fetching schema version. subject = %s, schema = %s", subject, compactJSON(schema.Schema))
 	}
-	rs := &registeredSchema{id: id, codec: codec}
 	s.mu.Lock()
 	s.byID[cacheKey] = rs
 	s.mu.Unlock()
@@ -145,6 +157,13 @@ func registryFailure(err error, format string, a ...any) *apiError {
 // encode converts one key or value from Avro JSON to the Confluent wire
 // format: magic byte 0, the 4-byte big-endian schema id, the Avro binary.
 func (rs *registeredSchema) encode(data json.RawMessage) ([]byte, *apiError) {
+	if rs.typ == sr.TypeJSON || rs.typ == sr.TypeProtobuf {
+		return rs.encodeTyped(data)
+	}
+	data, err := coerceAvroJSON(rs.codec.CanonicalSchema(), data)
+	if err != nil {
+		return nil, badRequest("%s", err.Error())
+	}
 	native, rest, err := rs.codec.NativeFromTextual(data)
 	if err != nil {
 		return nil, badRequest("%s", err.Error())

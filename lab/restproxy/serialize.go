@@ -47,7 +47,7 @@ func encodeData(f embeddedFormat, data json.RawMessage, schema *registeredSchema
 			return nil, jsonError("%s", jsonErrorText(err))
 		}
 		return b.Bytes(), nil
-	case formatAvro:
+	case formatAvro, formatJSONSchema, formatProtobuf:
 		if schema == nil {
 			if isKey {
 				return nil, keySchemaMissing()

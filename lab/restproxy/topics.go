@@ -27,7 +27,7 @@ type replicaResponse struct {
 
 // listTopics handles GET /topics: every non-internal topic name, sorted.
 func (p *Proxy) listTopics(w http.ResponseWriter, r *http.Request) {
-	details, err := p.admin.ListTopics(r.Context())
+	details, err := p.fetchTopics(r.Context())
 	if err != nil {
 		writeError(w, newAPIError(http.StatusInternalServerError, codeKafkaError, "%s", err))
 		return
@@ -47,7 +47,7 @@ func (p *Proxy) getTopic(w http.ResponseWriter, r *http.Request, topic string) {
 		return
 	}
 	ctx := r.Context()
-	details, err := p.admin.ListTopics(ctx, topic)
+	details, err := p.fetchTopics(ctx, topic)
 	if err != nil {
 		writeError(w, newAPIError(http.StatusInternalServerError, codeKafkaError, "%s", err))
 		return

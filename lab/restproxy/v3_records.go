@@ -225,9 +225,7 @@ func (p *Proxy) encodeV3(ctx context.Context, topic string, isKey bool, d *v3Pro
 		}
 		info.Size = len(b)
 		return encodedV3{bytes: b, info: info}, nil
-	case "", "AVRO":
-	case "JSONSCHEMA", "PROTOBUF":
-		return encodedV3{}, badRequest("%s is not supported by this REST Proxy: its Schema Registry stores Avro schemas only.", format)
+	case "", "AVRO", "JSONSCHEMA", "PROTOBUF":
 	default:
 		return encodedV3{}, newAPIError(http.StatusBadRequest, http.StatusBadRequest,
 			"Error processing JSON: Cannot deserialize value of type `EmbeddedFormat` from String %q: not one of the values accepted for Enum class: [BINARY, JSON, STRING, AVRO, JSONSCHEMA, PROTOBUF]", *d.Type)
@@ -247,7 +245,7 @@ func (p *Proxy) encodeV3(ctx context.Context, topic string, isKey bool, d *v3Pro
 		return encodedV3{}, e
 	}
 	id := rs.id
-	info := &v3ProduceDataInfo{Type: "AVRO", Subject: &subject, SchemaID: &id, SchemaVersion: &version}
+	info := &v3ProduceDataInfo{Type: formatName(rs.typ), Subject: &subject, SchemaID: &id, SchemaVersion: &version}
 	if isNullData {
 		return encodedV3{info: info}, nil
 	}
@@ -303,6 +301,12 @@ func (s *schemas) resolveV3(ctx context.Context, subject, format string, d *v3Pr
 		if format == "" || d.SchemaID != nil || d.SchemaVersion != nil {
 			return nil, 0, unsupported()
 		}
+		switch format {
+		case "JSONSCHEMA":
+			return s.typedRaw(ctx, subject, sr.TypeJSON, *d.Schema)
+		case "PROTOBUF":
+			return s.typedRaw(ctx, subject, sr.TypeProtobuf, *d.Schema)
+		}
 		rs, e := s.fromRaw(ctx, subject, *d.Schema)
 		if e != nil {
 			return nil, 0, e
@@ -337,16 +341,13 @@ func (s *schemas) resolveV3(ctx context.Context, subject, format string, d *v3Pr
 		}
 		schema = ss.Schema
 	}
-	if schema.Type != sr.TypeAvro {
-		return nil, 0, badRequest("Schema of subject %s is a %s schema; this REST Proxy serialises AVRO only.", subject, schema.Type)
-	}
 	ss, err := s.client.LookupSchema(ctx, subject, schema)
 	if err != nil {
 		return nil, 0, newAPIError(http.StatusUnprocessableEntity, 42207, "Error serializing message. Error when fetching schema version. subject = %s", subject)
 	}
-	codec, err := validationCodec(schema.Schema)
-	if err != nil {
-		return nil, 0, badRequest("Error parsing schema with format = AVRO")
+	rs, e := s.build(ctx, schema, int32(ss.ID))
+	if e != nil {
+		return nil, 0, e
 	}
-	return &registeredSchema{id: int32(ss.ID), codec: codec}, ss.Version, nil
+	return rs, ss.Version, nil
 }

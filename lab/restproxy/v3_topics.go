@@ -1,6 +1,7 @@
 package restproxy
 
 import (
+	"errors"
 	"net/http"
 	"sort"
 	"strconv"
@@ -56,7 +57,7 @@ func (c v3ctx) topicDetail(td kadm.TopicDetail) topicData {
 // describeTopic returns one topic, or the 404/40403 Kafka's admin client
 // raises for an unknown one.
 func (p *Proxy) describeTopic(c v3ctx, topic string) (kadm.TopicDetail, *apiError) {
-	details, err := p.admin.ListTopics(requestContext(c), topic)
+	details, err := p.fetchTopics(requestContext(c), topic)
 	if err != nil {
 		return kadm.TopicDetail{}, kafkaAPIError(err, "")
 	}
@@ -71,7 +72,7 @@ func (p *Proxy) describeTopic(c v3ctx, topic string) (kadm.TopicDetail, *apiErro
 }
 
 func (p *Proxy) listTopicsV3(w http.ResponseWriter, c v3ctx) {
-	details, err := p.admin.ListTopics(requestContext(c)) // Admin.listTopics() leaves internal topics out
+	details, err := p.fetchTopics(requestContext(c)) // Admin.listTopics() leaves internal topics out
 	if err != nil {
 		writeV3Error(w, kafkaAPIError(err, ""))
 		return
@@ -171,13 +172,14 @@ func (p *Proxy) createTopicV3(w http.ResponseWriter, c v3ctx) {
 		if rt.ErrorMessage != nil {
 			msg = *rt.ErrorMessage
 		}
-		if err == kerr.TopicAlreadyExists && msg == "" {
+		if errors.Is(err, kerr.TopicAlreadyExists) && msg == "" {
 			msg = "Topic '" + name + "' already exists."
 		}
 		writeV3Error(w, kafkaAPIError(err, msg))
 		return
 	}
 	p.client.PurgeTopicsFromClient(name) // drop any cached "unknown topic"
+	p.adminCl.PurgeTopicsFromClient(name)
 	rf := int(rt.ReplicationFactor)
 	if req.ReplicationFactor != nil {
 		rf = int(*req.ReplicationFactor)
@@ -205,6 +207,7 @@ func (p *Proxy) deleteTopicV3(w http.ResponseWriter, c v3ctx) {
 	// The client caches topic metadata briefly; what this proxy deleted
 	// must be gone from its next answer.
 	p.client.PurgeTopicsFromClient(topic)
+	p.adminCl.PurgeTopicsFromClient(topic)
 	w.WriteHeader(http.StatusNoContent)
 }
 
