@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,18 +26,44 @@ import (
 // binary encoding of the value.
 // Docs: https://docs.confluent.io/platform/7.9/schema-registry/connect.html
 type avroConverter struct {
-	isKey        bool
-	autoRegister bool
-	registry     *srclient.Client
+	isKey bool
+	registrySerde
 }
 
 // newAvroConverter configures the converter from its prefix-stripped
-// settings. schema.registry.url is required and has no default
-// (AbstractKafkaSchemaSerDeConfig); the error reads as ConfigDef words it.
-func newAvroConverter(settings map[string]string, isKey bool) (recordConverter, []string) {
+// settings (see registrySerde for the settings it shares with the other
+// Schema Registry converters).
+func newAvroConverter(settings map[string]string, isKey bool, nw network) (recordConverter, []converterIssue) {
+	rs, errs := newRegistrySerde(settings, "AvroConverter", nw)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &avroConverter{isKey: isKey, registrySerde: rs}, nil
+}
+
+// registrySerde is what the Schema Registry converters share: the registry
+// client, whether schemas are registered, and the ConfigException the
+// client's configuration throws when the converter is configured.
+type registrySerde struct {
+	autoRegister bool
+	registry     *srclient.Client
+	configureErr *transforms.Error
+}
+
+// configureError is what the converter's configure throws, or nil.
+func (r registrySerde) configureError() *transforms.Error { return r.configureErr }
+
+// newRegistrySerde reads the settings a Schema Registry converter's serializer
+// takes (AbstractKafkaSchemaSerDeConfig): schema.registry.url is required
+// and has no default, and the errors read as ConfigDef words them. Settings
+// that would change which subject or schema is used are refused rather
+// than ignored: only TopicNameStrategy and registering the record's own
+// schema are built. The credentials follow registryCredentials. name is
+// the converter's class name, for those errors.
+func newRegistrySerde(settings map[string]string, name string, nw network) (registrySerde, []converterIssue) {
 	raw, ok := settings["schema.registry.url"]
 	if !ok {
-		return nil, []string{`Missing required configuration "schema.registry.url" which has no default value.`}
+		return registrySerde{}, []converterIssue{{Key: "schema.registry.url", Msg: `Missing required configuration "schema.registry.url" which has no default value.`}}
 	}
 	var first string
 	for _, u := range strings.Split(raw, ",") {
@@ -48,39 +73,49 @@ func newAvroConverter(settings map[string]string, isKey bool) (recordConverter, 
 		}
 	}
 	if first == "" {
-		return nil, []string{"Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list."}
+		return registrySerde{}, []converterIssue{{Key: "schema.registry.url", Msg: "Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list."}}
 	}
-	if pu, err := url.Parse(first); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-		return nil, []string{"Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list of URLs."}
+	pu, err := url.Parse(first)
+	if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		return registrySerde{}, []converterIssue{{Key: "schema.registry.url", Msg: "Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list of URLs."}}
 	}
-	reg, err := srclient.New(first, &http.Client{Timeout: 30 * time.Second})
+	userInfo, errs, credErr := registryCredentials(settings, pu, name)
+	if len(errs) > 0 {
+		return registrySerde{}, errs
+	}
+	tc, errs, configureErr := registryTLS(settings, name)
+	if len(errs) > 0 {
+		return registrySerde{}, errs
+	}
+	if credErr != "" {
+		// RestService.configure runs before SslFactory is made.
+		configureErr = &transforms.Error{Class: transforms.ConfigException, Msg: credErr}
+	}
+	reg, err := srclient.New(registryBaseURL(pu), withRestService(nw.httpClient(30*time.Second), userInfo, tc))
 	if err != nil {
-		return nil, []string{"Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list of URLs."}
+		return registrySerde{}, []converterIssue{{Key: "schema.registry.url", Msg: "Invalid value " + raw + " for configuration schema.registry.url: Expected a comma separated list of URLs."}}
 	}
-	c := &avroConverter{isKey: isKey, autoRegister: true, registry: reg}
+	autoRegister := true
 	if v, ok := settings["auto.register.schemas"]; ok {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "true":
 		case "false":
-			c.autoRegister = false
+			autoRegister = false
 		default:
-			return nil, []string{"Invalid value " + v + " for configuration auto.register.schemas: Expected value to be either true or false"}
+			return registrySerde{}, []converterIssue{{Key: "auto.register.schemas", Msg: "Invalid value " + v + " for configuration auto.register.schemas: Expected value to be either true or false"}}
 		}
 	}
-	// Settings that would change which subject or schema is used are
-	// refused rather than ignored: only TopicNameStrategy and registering
-	// the record's own schema are built.
 	for _, k := range []string{"key.subject.name.strategy", "value.subject.name.strategy"} {
 		if v, ok := settings[k]; ok && strings.TrimSpace(v) != "io.confluent.kafka.serializers.subject.TopicNameStrategy" {
-			return nil, []string{"Invalid value " + v + " for configuration " + k + ": this worker's AvroConverter supports only io.confluent.kafka.serializers.subject.TopicNameStrategy"}
+			return registrySerde{}, []converterIssue{{Key: k, Msg: "Invalid value " + v + " for configuration " + k + ": this worker's " + name + " supports only io.confluent.kafka.serializers.subject.TopicNameStrategy", Unbuilt: true}}
 		}
 	}
 	for _, k := range []string{"use.latest.version", "use.schema.id", "normalize.schemas"} {
 		if v, ok := settings[k]; ok && !(k == "use.schema.id" && strings.TrimSpace(v) == "-1") && !strings.EqualFold(strings.TrimSpace(v), "false") {
-			return nil, []string{"Invalid value " + v + " for configuration " + k + ": not supported by this worker's AvroConverter"}
+			return registrySerde{}, []converterIssue{{Key: k, Msg: "Invalid value " + v + " for configuration " + k + ": not supported by this worker's " + name, Unbuilt: true}}
 		}
 	}
-	return c, nil
+	return registrySerde{autoRegister: autoRegister, registry: reg, configureErr: configureErr}, nil
 }
 
 func (c *avroConverter) fromConnectData(topic string, s *schema, v any) ([]byte, error) {
@@ -109,7 +144,12 @@ func (c *avroConverter) fromConnectData(topic string, s *schema, v any) ([]byte,
 	}
 	id, err := c.schemaID(subject, sb.String())
 	if err != nil {
-		return nil, &transforms.Error{Class: transforms.DataException, Msg: "Failed to serialize Avro data from topic " + topic + " : " + err.Error()}
+		// AbstractKafkaAvroSerializer.serializeImpl's messages.
+		doing := "Error registering Avro schema"
+		if !c.autoRegister {
+			doing = "Error retrieving schema ID"
+		}
+		return nil, serializerFailure(err, doing, sb.String(), "Failed to serialize Avro data from topic "+topic+" : ", "Avro")
 	}
 	out := make([]byte, 5, 5+body.Len())
 	binary.BigEndian.PutUint32(out[1:], uint32(id))
@@ -118,22 +158,14 @@ func (c *avroConverter) fromConnectData(topic string, s *schema, v any) ([]byte,
 
 // schemaID registers the schema under the subject (or, with
 // auto.register.schemas=false, looks it up); the shared client caches the
-// id. A refusal reads as Confluent's RestClientException words it.
+// id. A refusal is returned as the client's error, for serializerFailure.
 func (c *avroConverter) schemaID(subject, schemaText string) (int, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var id int
-	var err error
 	if c.autoRegister {
-		id, err = c.registry.Register(ctx, subject, schemaText)
-	} else {
-		id, err = c.registry.Lookup(ctx, subject, schemaText)
+		return c.registry.Register(ctx, subject, schemaText)
 	}
-	var re *srclient.Error
-	if errors.As(err, &re) {
-		return 0, fmt.Errorf("%s; error code: %d", re.Message, re.ErrorCode)
-	}
-	return id, err
+	return c.registry.Lookup(ctx, subject, schemaText)
 }
 
 // Property names AvroData writes into the Avro schema (AvroData.java).
@@ -423,7 +455,7 @@ func avroBytes(b *bytes.Buffer, p []byte) {
 
 // converterVersion is the version GET /connector-plugins reports.
 func converterVersion(cls string) string {
-	if cls == avroConverterClass {
+	if cls == avroConverterClass || cls == jsonSchemaConverterClass {
 		return confluentVersion
 	}
 	return kafkaVersion

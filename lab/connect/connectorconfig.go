@@ -116,8 +116,9 @@ func javaMapString(props map[string]string) string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// validateWorkerKeys adds the errors the worker itself finds: classes that
-// are not installed and converter settings it cannot parse.
+// validateWorkerKeys adds the errors the worker itself finds: converter
+// classes that are not installed. The converters' settings are validated
+// by converterConfigInfos.
 func validateWorkerKeys(props map[string]string, values map[string]*configValue) {
 	for _, k := range []string{"key.converter", "value.converter"} {
 		cls, ok := props[k]
@@ -127,12 +128,6 @@ func validateWorkerKeys(props map[string]string, values map[string]*configValue)
 		cls = strings.TrimSpace(cls)
 		if !converterInstalled(cls) {
 			values[k].addError("Invalid value " + cls + " for configuration " + k + ": Class " + cls + " could not be found.")
-			continue
-		}
-		if _, errs := newRecordConverter(props, k, nil); len(errs) > 0 {
-			for _, e := range errs {
-				values[k].addError(e)
-			}
 		}
 	}
 	if cls, ok := props["header.converter"]; ok {

@@ -24,7 +24,7 @@ type jsonConverter struct {
 // given prefix ("key.converter" or "value.converter"), falling back to the
 // worker defaults. It returns an error message in ConfigDef wording for
 // values it cannot parse.
-func newJSONConverter(props map[string]string, prefix string, workerDefault map[string]string) (*jsonConverter, []string) {
+func newJSONConverter(props map[string]string, prefix string, workerDefault map[string]string) (*jsonConverter, []converterIssue) {
 	get := func(k string) (string, bool) {
 		if v, ok := props[prefix+"."+k]; ok {
 			return v, true
@@ -33,7 +33,7 @@ func newJSONConverter(props map[string]string, prefix string, workerDefault map[
 		return v, ok
 	}
 	c := &jsonConverter{schemasEnable: true}
-	var errs []string
+	var errs []converterIssue
 	if v, ok := get("schemas.enable"); ok {
 		switch strings.ToLower(strings.TrimSpace(v)) {
 		case "true":
@@ -41,7 +41,7 @@ func newJSONConverter(props map[string]string, prefix string, workerDefault map[
 		case "false":
 			c.schemasEnable = false
 		default:
-			errs = append(errs, fmt.Sprintf("Invalid value %s for configuration schemas.enable: Expected value to be either true or false", v))
+			errs = append(errs, converterIssue{Key: "schemas.enable", Msg: fmt.Sprintf("Invalid value %s for configuration schemas.enable: Expected value to be either true or false", v)})
 		}
 	}
 	if v, ok := get("decimal.format"); ok {
@@ -50,7 +50,7 @@ func newJSONConverter(props map[string]string, prefix string, workerDefault map[
 		case "NUMERIC":
 			c.decimalNumber = true
 		default:
-			errs = append(errs, fmt.Sprintf("Invalid value %s for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC", v))
+			errs = append(errs, converterIssue{Key: "decimal.format", Msg: fmt.Sprintf("Invalid value %s for configuration decimal.format: String must be one of (case insensitive): BASE64, NUMERIC", v)})
 		}
 	}
 	return c, errs

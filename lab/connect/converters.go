@@ -22,10 +22,21 @@ type recordConverter interface {
 	fromConnectData(topic string, s *schema, v any) ([]byte, error)
 }
 
+// configureError is the exception the converter's configure throws beyond
+// what ConfigDef checks (a Schema Registry converter's client settings), or
+// nil.
+func configureError(c recordConverter) *transforms.Error {
+	if cc, ok := c.(interface{ configureError() *transforms.Error }); ok {
+		return cc.configureError()
+	}
+	return nil
+}
+
 // converterClasses lists the installed key/value converters, in class-name
 // order, as GET /connector-plugins lists them.
 var converterClasses = []string{
 	avroConverterClass,
+	jsonSchemaConverterClass,
 	byteArrayConverterClass,
 	"org.apache.kafka.connect.converters.DoubleConverter",
 	"org.apache.kafka.connect.converters.FloatConverter",
@@ -45,11 +56,32 @@ func converterInstalled(cls string) bool {
 	return false
 }
 
+// converterIssue is one setting a converter refuses: Key names the setting
+// without the converter's prefix, Msg is the ConfigException text, and
+// Unbuilt marks a value Connect accepts but this worker does not build, so
+// it refuses it rather than ignore it.
+type converterIssue struct {
+	Key     string
+	Msg     string
+	Unbuilt bool
+}
+
 // newRecordConverter loads the converter named by prefix ("key.converter"
 // or "value.converter") in the connector props, falling back to the worker
 // defaults, and configures it with the prefixed settings. It returns the
 // configuration errors in ConfigDef wording.
-func newRecordConverter(props map[string]string, prefix string, workerDefault map[string]string) (recordConverter, []string) {
+func newRecordConverter(props map[string]string, prefix string, workerDefault map[string]string, nw network) (recordConverter, []string) {
+	c, issues := configureConverter(props, prefix, workerDefault, nw)
+	var errs []string
+	for _, is := range issues {
+		errs = append(errs, is.Msg)
+	}
+	return c, errs
+}
+
+// configureConverter is newRecordConverter with each error tied to the
+// setting it concerns.
+func configureConverter(props map[string]string, prefix string, workerDefault map[string]string, nw network) (recordConverter, []converterIssue) {
 	cls, ok := props[prefix]
 	if !ok {
 		cls = workerDefault[prefix]
@@ -63,7 +95,7 @@ func newRecordConverter(props map[string]string, prefix string, workerDefault ma
 		// StringConverterConfig: converter.encoding, default UTF8.
 		if enc, ok := converterSettings(props, prefix, workerDefault)["converter.encoding"]; ok {
 			if e := strings.ToUpper(strings.TrimSpace(enc)); e != "UTF8" && e != "UTF-8" {
-				return nil, []string{"Invalid value " + enc + " for configuration converter.encoding: this worker's StringConverter writes UTF-8 only"}
+				return nil, []converterIssue{{Key: "converter.encoding", Msg: "Invalid value " + enc + " for configuration converter.encoding: this worker's StringConverter writes UTF-8 only", Unbuilt: true}}
 			}
 		}
 		return stringConverter{}, nil
@@ -80,9 +112,11 @@ func newRecordConverter(props map[string]string, prefix string, workerDefault ma
 	case "org.apache.kafka.connect.converters.ShortConverter":
 		return numberConverter{typeName: "short"}, nil
 	case avroConverterClass:
-		return newAvroConverter(converterSettings(props, prefix, workerDefault), prefix == "key.converter")
+		return newAvroConverter(converterSettings(props, prefix, workerDefault), prefix == "key.converter", nw)
+	case jsonSchemaConverterClass:
+		return newJSONSchemaConverter(converterSettings(props, prefix, workerDefault), prefix == "key.converter", nw)
 	}
-	return nil, []string{"Invalid value " + cls + " for configuration " + prefix + ": Class " + cls + " could not be found."}
+	return nil, []converterIssue{{Msg: "Invalid value " + cls + " for configuration " + prefix + ": Class " + cls + " could not be found."}}
 }
 
 // converterSettings is the converter's own configuration: the prefixed

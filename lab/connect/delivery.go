@@ -37,7 +37,7 @@ func (t *sourceTask) newProducer() (*kgo.Client, error) {
 			kgo.MaxProduceRequestsInflightPerBroker(1),
 		)
 	}
-	return kgo.NewClient(opts...)
+	return kgo.NewClient(kafkaOpts(t.w.opts.kafka, opts...)...)
 }
 
 // send writes one batch of a table's rows and, outside bulk mode, takes

@@ -70,11 +70,17 @@
 // tables or a custom query (with the mode's WHERE clause appended to it and
 // query.suffix after that, as JdbcSourceTask does). Things it does not have are
 // refused in the real error shape rather than ignored: other converter
-// classes (Protobuf, JSON Schema) and transformation or predicate classes other than
+// classes (Protobuf) and transformation or predicate classes other than
 // Kafka's built-in ones ("Class ... could not be found."), and JDBC URLs
 // for databases other than PostgreSQL ("No suitable driver found"). Configuration errors, including an unset or
 // unknown mode, a bad value and an unreachable database, are reported per
 // key as the validate endpoint shows them and make POST/PUT answer 400.
+// A converter the connector config names is validated against its own
+// ConfigDef, each setting an entry "<converter>.<setting>" after the
+// connector's (converterconfig.go, as Connect 3.9's
+// validateConverterConfig); the Schema Registry converters define none, so
+// their errors (a missing schema.registry.url) fail the task when it
+// configures the converter, as on CP 7.9.
 // What the 10.8 connector only finds when it starts fails the connector
 // (table.whitelist with table.blacklist, or either with query) or its task
 // (an offset column missing from the table, only nullable timestamp
@@ -84,6 +90,21 @@
 // poll copies the whole table and the stored offset is {}. Destination topics that do not exist are created
 // with the broker's default partition count and replication factor, as a
 // broker with auto.create.topics.enable=true would do.
+//
+// # Schema Registry converters
+//
+// The AvroConverter and JsonSchemaConverter reach their registry as
+// Confluent's client does (registryclient.go): basic auth from
+// basic.auth.credentials.source=USER_INFO with basic.auth.user.info (or the
+// deprecated schema.registry.basic.auth.user.info), or =URL with the user
+// info of schema.registry.url, and no credentials when no source is set;
+// HTTPS with a PEM trust store (schema.registry.ssl.truststore.location or
+// .certificates) or the system's roots, the host name checked only with
+// schema.registry.ssl.endpoint.identification.algorithm. A registry's 401
+// or 403 fails the task with Kafka's AuthenticationException or
+// AuthorizationException over RestService's RestClientException, as a
+// Confluent Platform 7.9 worker's does. SASL_INHERIT, bearer tokens, JKS
+// and PKCS12 trust stores and client key stores are refused by name.
 //
 // # Transformations
 //

@@ -117,7 +117,7 @@ func (r *connectorRun) startConnector() (*jdbcConfig, bool) {
 		w.putConnectorStatus(r.name, stateFailed, connectTrace("Couldn't start JdbcSourceConnector due to configuration error", fmt.Errorf("Query mode must be specified")))
 		return nil, false
 	}
-	pgcfg, err := parseJDBCURL(cfg.URL, cfg.User, cfg.Password)
+	pgcfg, err := parseJDBCURL(cfg.URL, cfg.User, cfg.Password, w.network())
 	if err != nil {
 		w.putConnectorStatus(r.name, stateFailed, connectTrace(err.Error(), nil))
 		return nil, false

@@ -167,7 +167,7 @@ func parseJDBCConfig(v map[string]*configValue) *jdbcConfig {
 // validateJDBC adds the connector-specific errors: mode and its columns,
 // exclusive table lists, what this connector does not support, and the
 // TableRecommender's connection check against the database.
-func validateJDBC(ctx context.Context, props map[string]string, v map[string]*configValue) {
+func validateJDBC(ctx context.Context, props map[string]string, v map[string]*configValue, nw network) {
 	modeVal := v["mode"]
 	mode, _ := modeVal.Value.(string)
 	dependents := []string{"incrementing.column.name", "timestamp.column.name", "validate.non.null"}
@@ -209,7 +209,7 @@ func validateJDBC(ctx context.Context, props map[string]string, v map[string]*co
 	raw, _ := urlVal.Value.(string)
 	user, _ := v["connection.user"].Value.(string)
 	pw, _ := v["connection.password"].Value.(password)
-	cfg, err := parseJDBCURL(raw, user, string(pw))
+	cfg, err := parseJDBCURL(raw, user, string(pw), nw)
 	if err != nil {
 		var ue *urlError
 		if errors.As(err, &ue) && strings.HasPrefix(ue.msg, "Not a valid JDBC URL") {

@@ -28,7 +28,7 @@ func (e *urlError) Error() string { return e.msg }
 // a pgx configuration. Query parameters user, password, sslmode, ssl,
 // connectTimeout, ApplicationName, currentSchema and options are honoured;
 // like pgjdbc, URL parameters win over the connector's user and password.
-func parseJDBCURL(raw, user, pass string) (*pgx.ConnConfig, error) {
+func parseJDBCURL(raw, user, pass string, nw network) (*pgx.ConnConfig, error) {
 	m := jdbcProtocol.FindStringSubmatch(raw)
 	if m == nil {
 		return nil, &urlError{"Not a valid JDBC URL: " + raw}
@@ -137,6 +137,7 @@ func parseJDBCURL(raw, user, pass string) (*pgx.ConnConfig, error) {
 		cfg.RuntimeParams["options"] = v
 	}
 	cfg.RuntimeParams["TimeZone"] = "UTC"
+	nw.apply(cfg)
 	return cfg, nil
 }
 

@@ -26,27 +26,27 @@ func FuzzParseJDBCURL(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		cfg, err := parseJDBCURL(raw, "user", "pass")
+		cfg, err := parseJDBCURL(raw, "user", "pass", network{})
 		if err != nil {
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "Not a valid JDBC URL: ") && !strings.HasPrefix(msg, "java.sql.SQLException: No suitable driver found for ") {
-				t.Fatalf("parseJDBCURL(%q): error %q is not one of pgjdbc's", raw, msg)
+				t.Fatalf("parseJDBCURL(%q, network{}): error %q is not one of pgjdbc's", raw, msg)
 			}
 			return
 		}
 		_, query, _ := strings.Cut(raw, "?")
 		params, perr := url.ParseQuery(query)
 		if perr != nil {
-			t.Fatalf("parseJDBCURL(%q) accepted a query it cannot decode: %v", raw, perr)
+			t.Fatalf("parseJDBCURL(%q, network{}) accepted a query it cannot decode: %v", raw, perr)
 		}
 		if v := params.Get("options"); v != "" && cfg.RuntimeParams["options"] != v {
-			t.Fatalf("parseJDBCURL(%q): options = %q, want %q", raw, cfg.RuntimeParams["options"], v)
+			t.Fatalf("parseJDBCURL(%q, network{}): options = %q, want %q", raw, cfg.RuntimeParams["options"], v)
 		}
 		if v := params.Get("ApplicationName"); v != "" && cfg.RuntimeParams["application_name"] != v {
-			t.Fatalf("parseJDBCURL(%q): application_name = %q, want %q", raw, cfg.RuntimeParams["application_name"], v)
+			t.Fatalf("parseJDBCURL(%q, network{}): application_name = %q, want %q", raw, cfg.RuntimeParams["application_name"], v)
 		}
 		if v := params.Get("password"); v != "" && cfg.Password != v {
-			t.Fatalf("parseJDBCURL(%q): password = %q, want %q", raw, cfg.Password, v)
+			t.Fatalf("parseJDBCURL(%q, network{}): password = %q, want %q", raw, cfg.Password, v)
 		}
 	})
 }

@@ -57,7 +57,7 @@ func TestParseTableListRoundTrip(t *testing.T) {
 }
 
 func TestParseJDBCURL(t *testing.T) {
-	cfg, err := parseJDBCURL("jdbc:postgresql://db.example:6543/cta?sslmode=disable&ApplicationName=x", "cta_admin", "chicago")
+	cfg, err := parseJDBCURL("jdbc:postgresql://db.example:6543/cta?sslmode=disable&ApplicationName=x", "cta_admin", "chicago", network{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestParseJDBCURL(t *testing.T) {
 	if cfg.TLSConfig != nil {
 		t.Error("sslmode=disable not honoured")
 	}
-	cfg, err = parseJDBCURL("jdbc:postgresql://h/d?user=u2&password=p2", "u", "p")
+	cfg, err = parseJDBCURL("jdbc:postgresql://h/d?user=u2&password=p2", "u", "p", network{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +78,8 @@ func TestParseJDBCURL(t *testing.T) {
 		"postgres://h/d":         "Not a valid JDBC URL: postgres://h/d",
 		"jdbc:mysql://h:3306/db": "java.sql.SQLException: No suitable driver found for jdbc:mysql://h:3306/db",
 	} {
-		if _, err := parseJDBCURL(raw, "", ""); err == nil || err.Error() != want {
-			t.Errorf("parseJDBCURL(%s) = %v, want %s", raw, err, want)
+		if _, err := parseJDBCURL(raw, "", "", network{}); err == nil || err.Error() != want {
+			t.Errorf("parseJDBCURL(%s, network{}) = %v, want %s", raw, err, want)
 		}
 	}
 }
@@ -94,13 +94,13 @@ func TestJDBCURLParametersAreDecodedAsPgjdbcDecodesThem(t *testing.T) {
 		"jdbc:postgresql://h/d?ApplicationName=my+app&currentSchema=a%2Cb": {"application_name": "my app", "search_path": "a,b"},
 		"jdbc:postgresql://h/d": {"application_name": "PostgreSQL JDBC Driver"},
 	} {
-		cfg, err := parseJDBCURL(raw, "u", "p")
+		cfg, err := parseJDBCURL(raw, "u", "p", network{})
 		if err != nil {
-			t.Fatalf("parseJDBCURL(%s): %v", raw, err)
+			t.Fatalf("parseJDBCURL(%s, network{}): %v", raw, err)
 		}
 		for k, v := range want {
 			if got := cfg.RuntimeParams[k]; got != v {
-				t.Errorf("parseJDBCURL(%s): startup parameter %s = %q, want %q", raw, k, got, v)
+				t.Errorf("parseJDBCURL(%s, network{}): startup parameter %s = %q, want %q", raw, k, got, v)
 			}
 		}
 	}

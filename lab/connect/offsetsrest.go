@@ -48,6 +48,9 @@ func (w *Worker) storedOffsetsLocked(name string) []rawOffset {
 		if json.Unmarshal(key[0], &conn) != nil || conn != name {
 			continue
 		}
+		if !validOffsetData(key[1], false) || !validOffsetData(v, true) {
+			continue
+		}
 		out = append(out, rawOffset{Partition: key[1], Offset: json.RawMessage(v)})
 	}
 	sort.Slice(out, func(i, j int) bool { return string(out[i].Partition) < string(out[j].Partition) })
@@ -73,6 +76,9 @@ func (w *Worker) connectorOffsetsLocked(name string) []connectorOffset {
 			continue
 		}
 		var e connectorOffset
+		if !validOffsetData(key[1], false) || !validOffsetData(v, true) {
+			continue
+		}
 		if decodeNumbers(key[1], &e.Partition) != nil || decodeNumbers(v, &e.Offset) != nil {
 			continue
 		}
@@ -82,6 +88,36 @@ func (w *Worker) connectorOffsetsLocked(name string) []connectorOffset {
 		return string(compactJSON(out[i].Partition)) < string(compactJSON(out[j].Partition))
 	})
 	return out
+}
+
+// validOffsetData reports whether raw is a source partition or offset the
+// worker can hand out: a JSON object whose values are all primitives (or
+// null), as OffsetUtils.validateFormat requires, or JSON null where
+// nullable. Kafka's worker leaves out an offset that fails this, logging
+// "Failed to deserialize offset data" (OffsetStorageReaderImpl.offsets),
+// and ignores a partition key that is not [connector, {partition}]
+// (OffsetUtils.processPartitionKey), both in apache/kafka 3.9
+// connect/runtime/src/main/java/org/apache/kafka/connect/storage/.
+func validOffsetData(raw []byte, nullable bool) bool {
+	var v any
+	if !json.Valid(raw) || decodeNumbers(raw, &v) != nil {
+		return false
+	}
+	if v == nil {
+		return nullable
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, x := range m {
+		switch x.(type) {
+		case nil, json.Number, string, bool:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func decodeNumbers(raw []byte, v any) error {

@@ -56,8 +56,17 @@ func (w *Worker) validateConfig(ctx context.Context, props map[string]string) (c
 	validateTransformClasses(props, values)
 	validateWorkerKeys(props, values)
 	w.validateExactlyOnce(values)
-	validateJDBC(ctx, props, values)
-	return def.result(class, values), nil
+	validateJDBC(ctx, props, values, w.network())
+	ci := def.result(class, values)
+	convInfos, convGroups, convErrors := converterConfigInfos(props, values)
+	ci.Configs = append(ci.Configs, convInfos...)
+	for _, g := range convGroups {
+		if !containsString(ci.Groups, g) {
+			ci.Groups = append(ci.Groups, g)
+		}
+	}
+	ci.ErrorCount += convErrors
+	return ci, nil
 }
 
 // invalidConfig is AbstractHerder.maybeAddConfigErrors.

@@ -1,6 +1,8 @@
 package connect
 
 import (
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"io"
 	"log/slog"
 	"time"
@@ -20,6 +22,8 @@ type options struct {
 	maxBody        int64
 	exactlyOnce    bool
 	offsetFlush    time.Duration
+	resolver       HostResolver
+	kafka          []kgo.Opt
 }
 
 func defaultOptions() options {

@@ -410,7 +410,7 @@ func newHeaderConverter(props map[string]string) (headerConverter, error) {
 	case jsonConverterClass:
 		jc, errs := newJSONConverter(props, "header.converter", nil)
 		if len(errs) > 0 {
-			return headerConverter{}, errors.New(errs[0])
+			return headerConverter{}, errors.New(errs[0].Msg)
 		}
 		return headerConverter{class: cls, json: jc}, nil
 	}

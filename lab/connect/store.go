@@ -107,13 +107,13 @@ func (w *Worker) readTopics(ctx context.Context, topics []string, fn func(r *kgo
 	if len(assign) == 0 {
 		return nil
 	}
-	cl, err := kgo.NewClient(
+	cl, err := kgo.NewClient(kafkaOpts(w.opts.kafka,
 		kgo.SeedBrokers(w.brokers...),
 		kgo.ConsumePartitions(assign),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.KeepControlRecords(),
 		kgo.WithLogger(w.kgoLogger()),
-	)
+	)...)
 	if err != nil {
 		return fmt.Errorf("create reader: %w", err)
 	}
@@ -328,7 +328,7 @@ func (w *Worker) tableOffset(connector string, t tableID) (tableOffset, error) {
 	if !ok {
 		return tableOffset{}, nil
 	}
-	return parseOffsetValue(raw)
+	return w.storedOffsetValue(connector, raw)
 }
 
 // partitionOffset returns the stored offset of a source partition.
@@ -337,6 +337,21 @@ func (w *Worker) partitionOffset(connector string, partition orderedMap) (tableO
 	raw, ok := w.offsets[lookupKey(connector, orderedToMap(partition))]
 	w.mu.Unlock()
 	if !ok {
+		return tableOffset{}, nil
+	}
+	return w.storedOffsetValue(connector, raw)
+}
+
+// storedOffsetValue reads a stored offset. One that is not an offset map
+// at all is no offset: Kafka's worker logs "CRITICAL: Failed to
+// deserialize offset data" and returns no value for it
+// (OffsetStorageReaderImpl.offsets, apache/kafka 3.9); one of the right
+// shape with fields of the wrong type fails the task, as the JDBC
+// connector's TimestampIncrementingOffset.fromMap does.
+func (w *Worker) storedOffsetValue(connector string, raw []byte) (tableOffset, error) {
+	if !validOffsetData(raw, true) {
+		w.log.Error("CRITICAL: Failed to deserialize offset data; no value for it will be returned",
+			"connector", connector, "offset", string(raw))
 		return tableOffset{}, nil
 	}
 	return parseOffsetValue(raw)

@@ -90,13 +90,20 @@ func (t *sourceTask) run(ctx context.Context) error {
 	}
 	t.cfg = parseJDBCConfig(values)
 	var errs []string
-	t.keyConv, errs = newRecordConverter(t.props, "key.converter", t.w.opts.converterProps)
+	t.keyConv, errs = newRecordConverter(t.props, "key.converter", t.w.opts.converterProps, t.w.network())
 	if len(errs) > 0 {
 		return &taskError{msg: "Failed to configure key converter", cause: errors.New(errs[0])}
 	}
-	t.valConv, errs = newRecordConverter(t.props, "value.converter", t.w.opts.converterProps)
+	t.valConv, errs = newRecordConverter(t.props, "value.converter", t.w.opts.converterProps, t.w.network())
 	if len(errs) > 0 {
 		return &taskError{msg: "Failed to configure value converter", cause: errors.New(errs[0])}
+	}
+	// Worker.startTask configures the key converter, then the value
+	// converter; a ConfigException of either fails the task as it is.
+	for _, c := range []recordConverter{t.keyConv, t.valConv} {
+		if ce := configureError(c); ce != nil {
+			return &taskError{msg: ce.Msg, class: ce.Class}
+		}
 	}
 	var err error
 	if t.stages, err = buildStages(t.props); err != nil {
@@ -113,7 +120,7 @@ func (t *sourceTask) run(ctx context.Context) error {
 	if err != nil {
 		return &taskError{msg: "Invalid task configuration", cause: err}
 	}
-	pgcfg, err := parseJDBCURL(t.cfg.URL, t.cfg.User, t.cfg.Password)
+	pgcfg, err := parseJDBCURL(t.cfg.URL, t.cfg.User, t.cfg.Password, t.w.network())
 	if err != nil {
 		return &taskError{msg: err.Error()}
 	}

@@ -85,13 +85,13 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Worker, error)
 		knownTopics:  map[string]bool{},
 		closed:       make(chan struct{}),
 	}
-	kcl, err := kgo.NewClient(
+	kcl, err := kgo.NewClient(kafkaOpts(o.kafka,
 		kgo.SeedBrokers(brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0),
 		kgo.WithLogger(w.kgoLogger()),
-	)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("create kafka client: %w", err)
 	}
@@ -118,6 +118,18 @@ func (w *Worker) start(ctx context.Context) error {
 	if err := w.readTopics(ctx, []string{w.opts.configTopic, w.opts.statusTopic, w.opts.offsetTopic}, w.apply); err != nil {
 		return err
 	}
+	w.settleReplayLocked()
+	for _, c := range w.connectors {
+		w.log.Info("resume connector", "connector", c.name, "target", c.target)
+		w.startLocked(c)
+	}
+	return nil
+}
+
+// settleReplayLocked drops what the replayed internal topics left behind
+// that belongs to no connector: targets without a config, stale statuses
+// and active topics.
+func (w *Worker) settleReplayLocked() {
 	for _, c := range w.connectors {
 		if c.props == nil {
 			delete(w.connectors, c.name)
@@ -136,11 +148,6 @@ func (w *Worker) start(ctx context.Context) error {
 			w.resetActiveTopicsLocked(name)
 		}
 	}
-	for _, c := range w.connectors {
-		w.log.Info("resume connector", "connector", c.name, "target", c.target)
-		w.startLocked(c)
-	}
-	return nil
 }
 
 // Close stops every task, records them as UNASSIGNED and closes the Kafka

@@ -2,6 +2,7 @@ package transforms
 
 import (
 	"encoding/base64"
+	"errors"
 	"math"
 	"math/big"
 	"strconv"
@@ -22,7 +23,11 @@ func init() {
 					return "Must specify at least one field to cast."
 				}
 				if _, err := parseCastSpec(l); err != nil {
-					return err.(*Error).Msg
+					var e *Error
+					if errors.As(err, &e) {
+						return e.Msg
+					}
+					return err.Error()
 				}
 				return ""
 			}},
