@@ -163,10 +163,10 @@ func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) 
 		if err := s.deleteTopic(ctx, src.Topic); err != nil {
 			s.log.Warn("terminate cluster: delete sink topic", "topic", src.Topic, "err", err)
 		}
-		if src.KeyFormat == fmtAvro {
+		if registryFormat(src.KeyFormat) {
 			s.deleteSubject(ctx, src.Topic+"-key")
 		}
-		if src.ValueFormat == fmtAvro {
+		if registryFormat(src.ValueFormat) {
 			s.deleteSubject(ctx, src.Topic+"-value")
 		}
 	}

@@ -26,8 +26,12 @@ const retryBackoff = time.Second
 // the end of its last acknowledged batch (or the committed offsets, if later),
 // so the failed batch's updates may be applied twice.
 func (q *runningQuery) runAtLeastOnce(ctx context.Context, start kgo.Offset, log *slog.Logger) {
+	consume := q.consumeAtLeastOnce
+	if q.changelog != "" {
+		consume = q.consumeStateful
+	}
 	for {
-		err := q.consumeAtLeastOnce(ctx, start, log)
+		err := consume(ctx, start, log)
 		if ctx.Err() != nil {
 			return
 		}
@@ -53,10 +57,10 @@ func (q *runningQuery) runAtLeastOnce(ctx context.Context, start kgo.Offset, log
 // batch fails. A batch already polled when ctx ends is still finished,
 // acknowledged and committed, so a clean stop resumes exactly where it ended.
 func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	cl, err := kgo.NewClient(
+	cl, err := kgo.NewClient(kafkaOpts(q.srv.cfg.kafka,
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.src.Topic),
+		kgo.ConsumeTopics(q.plan.inputTopics()...),
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.DisableAutoCommit(),
@@ -65,16 +69,21 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(0),
-	)
+	)...)
 	if err != nil {
 		return fmt.Errorf("new query client: %w", err)
 	}
 	defer cl.Close() // leaves the group; every processed batch is committed by then
+	feed, err := q.groupFeed(ctx, q.srv.offsetReset(q.info.Props))
+	if err != nil {
+		return err
+	}
 	for {
 		fs := cl.PollFetches(ctx)
 		if fs.IsClientClosed() {
 			return nil
 		}
+		fs = feed.gather(ctx, fs, cl.PollFetches)
 		fs.EachError(func(t string, p int32, err error) {
 			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 				log.Warn("fetch error", "topic", t, "partition", p, "err", err)
@@ -100,7 +109,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 // acknowledged and commits the batch's offsets.
 func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.Fetches) error {
 	var perr produceErrors
-	q.processBatch(ctx, fs, func(r *kgo.Record) { cl.Produce(ctx, r, perr.promise) })
+	q.processBatch(ctx, fs, func(_, r *kgo.Record) { cl.Produce(ctx, r, perr.promise) })
 	if err := cl.Flush(ctx); err != nil {
 		return fmt.Errorf("flush query output: %w", err)
 	}
@@ -110,6 +119,110 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 	q.pos.advance(fs) // state and outputs now go past the batch, committed or not
 	if err := cl.CommitUncommittedOffsets(ctx); err != nil {
 		return fmt.Errorf("commit offsets: %w", err)
+	}
+	return nil
+}
+
+// consumeStateful is consumeAtLeastOnce for a query that keeps state in a
+// changelog (an aggregate, a windowed join). Kafka Streams' at_least_once
+// writes results and changelog and then commits the offsets, and restores
+// state from the whole changelog: a process killed between the two comes
+// back with the batch already in its state, reads the batch again and
+// applies it twice (a count jumps ahead for good). Here the changelog
+// records and the consumed offsets go into one Kafka transaction, while the
+// results go to the sink outside it and are acknowledged before the
+// transaction commits. Whenever the process dies, the state restored from
+// the changelog (read committed) and the committed offsets agree, so every
+// input record is applied once; the results of a batch that did not commit
+// are written again, with the same values. Only the internal changelog
+// carries transaction markers; the sink holds records only, as ksqlDB's
+// at_least_once sink does.
+func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
+	sess, err := q.transactSession(start)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	sink, err := kgo.NewClient(kafkaOpts(q.srv.cfg.kafka,
+		kgo.SeedBrokers(q.srv.brokers...),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()),
+		kgo.ProducerLinger(0),
+	)...)
+	if err != nil {
+		return fmt.Errorf("new sink client: %w", err)
+	}
+	defer sink.Close()
+	feed, err := q.groupFeed(ctx, q.srv.offsetReset(q.info.Props))
+	if err != nil {
+		return err
+	}
+	for {
+		fs, ok := q.pollTransactional(ctx, sess, feed, log)
+		if !ok {
+			return nil
+		}
+		if fs.NumRecords() == 0 {
+			continue
+		}
+		// A batch once begun is finished, also when ctx ends meanwhile.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
+		err := q.commitStateful(bctx, sess, sink, fs, log)
+		cancel()
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// commitStateful applies a polled batch in one transaction: results to the
+// sink (acknowledged first), changelog and offsets in the transaction. A
+// transaction that did not commit (a rebalance meanwhile) leaves the state
+// restored to what the changelog committed, and the session rewound to the
+// committed offsets; reading the batch again then writes the changelog
+// records only, since its results are in the sink already (sinkDone), so a
+// running query writes one result per input record.
+func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransactSession, sink *kgo.Client, fs kgo.Fetches, log *slog.Logger) error {
+	if err := sess.Begin(); err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	var perr produceErrors
+	q.processBatch(ctx, fs, func(in, r *kgo.Record) {
+		switch {
+		case r.Topic == q.changelog:
+			sess.Produce(ctx, r, perr.promise)
+		case q.sinkDone.covers(in):
+			// a batch that did not commit wrote this result already
+		default:
+			sink.Produce(ctx, r, perr.promise)
+		}
+	})
+	if err := sink.Flush(ctx); err != nil {
+		perr.promise(nil, fmt.Errorf("flush query output: %w", err))
+	}
+	if perr.first() == nil {
+		q.sinkDone.advance(fs)
+	}
+	try := kgo.TryCommit
+	failed := perr.first()
+	if failed != nil {
+		try = kgo.TryAbort
+	}
+	committed, err := sess.End(ctx, try)
+	if err != nil {
+		return fmt.Errorf("end transaction: %w", err)
+	}
+	if failed != nil {
+		return fmt.Errorf("produce query output: %w", failed)
+	}
+	if !committed {
+		log.Info("batch not committed (the group rebalanced); restoring state and reading it again")
+		if err := q.restore(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }

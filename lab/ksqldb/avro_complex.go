@@ -123,8 +123,20 @@ func avroColumnType(t any) (sqlType, error) {
 		t = nonNull[0]
 	}
 	if m, ok := t.(map[string]any); ok {
+		if m["logicalType"] == "decimal" && m["type"] == "bytes" {
+			// AvroData.toConnectSchema: scale 0 and precision 64
+			// (CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT) when absent
+			p, s := 64.0, 0.0
+			if x, ok := m["precision"].(float64); ok {
+				p = x
+			}
+			if x, ok := m["scale"].(float64); ok {
+				s = x
+			}
+			return decimalType(int(p), int(s))
+		}
 		if m["logicalType"] != nil {
-			return tNull, unsupported(fmt.Sprintf("inferring a column from Avro logical type %v", m["logicalType"]))
+			return avroLogicalColumnType(m["logicalType"], m["type"])
 		}
 		switch m["type"] {
 		case "enum":
@@ -168,6 +180,8 @@ func avroColumnType(t any) (sqlType, error) {
 		return tString, nil
 	case "boolean":
 		return tBoolean, nil
+	case "bytes":
+		return tBytes, nil
 	}
 	return tNull, unsupported(fmt.Sprintf("inferring a column from Avro type %v", t))
 }

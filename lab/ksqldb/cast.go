@@ -12,17 +12,30 @@ import (
 // (CastEvaluator.SUPPORTED in confluentinc/ksql ksqldb-execution); a cast to
 // the same type is always allowed.
 var castPairs = map[[2]sqlType]bool{
-	{tBoolean, tString}: true,
-	{tInteger, tBigint}: true, {tInteger, tDecimal}: true, {tInteger, tDouble}: true, {tInteger, tString}: true,
-	{tBigint, tInteger}: true, {tBigint, tDecimal}: true, {tBigint, tDouble}: true, {tBigint, tString}: true,
-	{tDecimal, tInteger}: true, {tDecimal, tBigint}: true, {tDecimal, tDouble}: true, {tDecimal, tString}: true,
-	{tDouble, tInteger}: true, {tDouble, tBigint}: true, {tDouble, tDecimal}: true, {tDouble, tString}: true,
-	{tString, tBoolean}: true, {tString, tInteger}: true, {tString, tBigint}: true, {tString, tDecimal}: true, {tString, tDouble}: true,
+	{tBoolean, tString}: true, {tAnyDecimal, tAnyDecimal}: true,
+	{tInteger, tBigint}: true, {tInteger, tAnyDecimal}: true, {tInteger, tDouble}: true, {tInteger, tString}: true,
+	{tBigint, tInteger}: true, {tBigint, tAnyDecimal}: true, {tBigint, tDouble}: true, {tBigint, tString}: true,
+	{tAnyDecimal, tInteger}: true, {tAnyDecimal, tBigint}: true, {tAnyDecimal, tDouble}: true, {tAnyDecimal, tString}: true,
+	{tDouble, tInteger}: true, {tDouble, tBigint}: true, {tDouble, tAnyDecimal}: true, {tDouble, tString}: true,
+	{tString, tBoolean}: true, {tString, tInteger}: true, {tString, tBigint}: true, {tString, tAnyDecimal}: true, {tString, tDouble}: true,
+}
+
+// tAnyDecimal stands for every DECIMAL(p, s) in the tables of allowed
+// casts and implicit widenings; no column has it.
+var tAnyDecimal = intern(&typeInfo{base: kDecimal, text: "DECIMAL"})
+
+// anyDecimal maps every DECIMAL type to tAnyDecimal.
+func anyDecimal(t sqlType) sqlType {
+	if t.kind() == kDecimal {
+		return tAnyDecimal
+	}
+	return t
 }
 
 // checkCast refuses a cast ksqlDB refuses, with UnsupportedCastException's message.
 func checkCast(from, to sqlType) error {
-	if from == tNull || from == to || castPairs[[2]sqlType{from, to}] || (from.complex() && to == tString) {
+	if from == tNull || from == to || castPairs[[2]sqlType{anyDecimal(from), anyDecimal(to)}] || (from.complex() && to == tString) ||
+		castTemporalPairs[[2]baseKind{from.kind(), to.kind()}] {
 		return nil
 	}
 	if from.kind() == to.kind() && from.complex() {
@@ -35,6 +48,25 @@ func checkCast(from, to sqlType) error {
 // generated code does; a conversion that throws in ksqlDB yields NULL.
 func castValue(v any, from, to sqlType) any {
 	if v == nil {
+		return nil
+	}
+	if out, ok := castTemporal(v, from, to); ok {
+		return out
+	}
+	if to.kind() == kDecimal {
+		return castToDecimal(v, to)
+	}
+	if d, ok := v.(sqlDecimal); ok {
+		switch to {
+		case tInteger:
+			return int32(d.integer()) // BigDecimal.intValue keeps the low 32 bits
+		case tBigint:
+			return d.integer()
+		case tDouble:
+			return d.float()
+		case tString:
+			return d.plain()
+		}
 		return nil
 	}
 	if s, ok := v.(string); ok {
@@ -53,7 +85,7 @@ func castValue(v any, from, to sqlType) any {
 			return javaLong(f, math.MinInt64, math.MaxInt64)
 		}
 		return toInt(v)
-	case tDouble, tDecimal:
+	case tDouble:
 		return toFloat(v)
 	}
 	return nil
@@ -93,7 +125,7 @@ func castString(s string, to sqlType) any {
 			return nil
 		}
 		return n
-	case tDouble, tDecimal:
+	case tDouble:
 		// Java's Double.parseDouble also takes a trailing type letter
 		f, err := strconv.ParseFloat(strings.TrimRight(s, "dDfF"), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.Contains(s, "_") {

@@ -102,14 +102,17 @@ func (s *Server) replay(ctx context.Context) error {
 		return fmt.Errorf("list command topic offsets: %w", err)
 	}
 	end, ok := ends.Lookup(s.cmdTopic, 0)
-	if !ok || end.Err != nil {
-		return fmt.Errorf("list command topic offsets: %v", end.Err)
+	if !ok {
+		return fmt.Errorf("list command topic offsets: no answer for %s-0", s.cmdTopic)
+	}
+	if end.Err != nil {
+		return fmt.Errorf("list command topic offsets: %w", end.Err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if end.Offset > 0 {
-		rd, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...),
-			kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{s.cmdTopic: {0: kgo.NewOffset().AtStart()}}))
+		rd, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...),
+			kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{s.cmdTopic: {0: kgo.NewOffset().AtStart()}}))...)
 		if err != nil {
 			return fmt.Errorf("read command topic: %w", err)
 		}

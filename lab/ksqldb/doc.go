@@ -13,23 +13,32 @@
 // Persistent queries run with ksqlDB's default processing.guarantee,
 // at_least_once: per poll a query produces its results and state changelog
 // (idempotent producer, acks=all), waits until all are acknowledged and only
-// then commits the consumed offsets. There are no transactions, so output
-// topics hold records only. Stopping cleanly (Close, TERMINATE) finishes the
-// polled batch and commits it before leaving the consumer group, so a restart
-// continues exactly where the query stopped. A running query also keeps, per
-// input partition, the offset after its last fully acknowledged batch: when
-// the group hands it partitions again (a rebalance, a rejoin after the broker
-// lost the member, a failed offset commit) and that position is ahead of the
-// committed offset, it commits the position and resumes there, as a real
-// broker that keeps the member would let it. A batch not fully acknowledged
-// does not move the position and is read again. After an engine crash, as in
-// ksqlDB, the updates made since the last commit may be applied twice: state
-// is restored from the changelog, which may already hold them, and the input
-// is re-read from the committed offsets (a count can jump ahead or an update
-// repeat). exactly_once_v2 is opt-in, per server
-// (WithProcessingGuarantee) or per request (processing.guarantee in
-// streamsProperties): each poll's results, changelog and offsets then go into
-// one Kafka transaction, and output topics carry transaction markers.
+// then commits the consumed offsets. Output topics hold records only.
+// Stopping cleanly (Close, TERMINATE) finishes the polled batch and commits
+// it before leaving the consumer group, so a restart continues exactly where
+// the query stopped. A stateless query keeps, per input partition, the
+// offset after its last fully acknowledged batch: when the group hands it
+// partitions again (a rebalance, a rejoin after the broker lost the member,
+// a failed offset commit) and that position is ahead of the committed
+// offset, it commits the position and resumes there, as a real broker that
+// keeps the member would let it. A batch not fully acknowledged does not
+// move the position and is read again.
+//
+// One difference from Kafka Streams, on purpose: a query with state (an
+// aggregate, a windowed join) writes its changelog records and commits its
+// offsets in one Kafka transaction, with its results written to the sink
+// outside it and acknowledged first (atleastonce.go, consumeStateful). Kafka
+// Streams restores state from the whole changelog, so after a crash between
+// writing and committing it applies the batch twice and a count jumps ahead
+// for good; here the restored state and the committed offsets always agree,
+// so a count equals the records it counted however the engine was stopped.
+// The internal changelog topic therefore carries transaction markers; the
+// sink does not, and may repeat a value after a crash.
+//
+// exactly_once_v2 is opt-in, per server (WithProcessingGuarantee) or per
+// request (processing.guarantee in streamsProperties): each poll's results,
+// changelog and offsets then go into one Kafka transaction, and output
+// topics carry transaction markers.
 //
 // The language follows ksqlDB 0.29 (confluentinc/ksql, SqlBase.g4 and the
 // engine's ExpressionTypeManager, SqlToJavaVisitor, CastEvaluator and UDFs):
@@ -38,9 +47,46 @@
 // constructors, [] and ->); functions.go resolves scalar functions by
 // ksqlDB's overloads, with the functions themselves in udf_*.go;
 // aggregate.go holds the aggregate functions; types.go the interned SQL
-// types; serde.go and avro_complex.go the formats; javadouble.go prints
-// doubles as Java 17 does. Constructs ksqlDB refuses are refused with its
-// message; ksqlDB features not built here (DECIMAL columns, TIMESTAMP, DATE,
-// TIME and BYTES, lambdas, joins, windows) are refused as not supported by
-// this server.
+// types; serde.go and avro_complex.go the formats, with format_jsonsr.go
+// (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
+// (PROTOBUF_NOSR values) and format_schemaid.go (VALUE_SCHEMA_ID and
+// KEY_SCHEMA_ID) for the Schema Registry formats beside AVRO; temporal.go
+// the TIMESTAMP, DATE, TIME and BYTES types and udf_temporal.go their
+// functions; decimal.go the DECIMAL(p, s) type (BigDecimal values,
+// SqlDecimal's result types, DecimalUtil's casts and fits) in JSON,
+// DELIMITED, AVRO and JSON_SR; javadouble.go prints doubles as Java 17
+// does. lambda.go runs the lambda functions TRANSFORM, FILTER and REDUCE;
+// partitionby.go plans PARTITION BY; pullstream.go answers pull queries
+// on streams; processinglog.go keeps the processing log. Constructs ksqlDB
+// refuses are refused with its message; ksqlDB features not built here are
+// refused as not supported by this server: DECIMAL in the PROTOBUF formats
+// (confluent.type.Decimal), AVG of a DECIMAL, a PROTOBUF_NOSR key,
+// KEY_SCHEMA_ID with AVRO or a JSON object key schema, DATE and TIME in
+// PROTOBUF with the registry (google.type.Date and TimeOfDay, which
+// PROTOBUF_NOSR writes), and EXPLAIN of queries that aggregate, read a
+// table or join.
+//
+// Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
+// RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
+// 0.29 runs it on Kafka Streams 3.9: window.go holds time windows, the
+// stream-time clock and the WINDOW_TYPE/WINDOW_SIZE and TIMESTAMP properties,
+// session.go session windows. Windowed keys are written and read as Kafka
+// Streams' windowed serializers lay them out (the key, then the 8-byte
+// window start; a session's end then start). One stream time is kept per
+// query, where Kafka Streams keeps one per task (input partition after the
+// GROUP BY repartition): with several partitions a late record can be
+// dropped here that ksqlDB would still count, or the reverse.
+//
+// Joins (join.go plans them, join_exec.go and join_window.go run them) are
+// stream-table ([INNER], LEFT; chained over several tables), stream-stream
+// (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
+// (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),
+// with ksqlDB's column names, keys and refusals. A join reads every source's
+// topic in timestamp order. Its internal topics are not ksqlDB's: a stream
+// joined on a value column is rekeyed in memory, with no -repartition topic;
+// a table side has no changelog of its own (it is rebuilt from the table's
+// topic); a stream-stream join keeps both window stores in one changelog,
+// <query>-Join-this-join-store-changelog, where ksqlDB has a
+// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. N-way joins that
+// include a stream-stream or table-table step are refused as not supported.
 package ksqldb

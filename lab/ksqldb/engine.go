@@ -185,8 +185,8 @@ func (s *Server) topicMetaOnce(ctx context.Context, topic string) (topicMeta, er
 }
 
 func (s *Server) requireRegistry(format, topic string) error {
-	if format == fmtAvro && !s.reg.configured() {
-		return &stmtError{code: codeSchemaRegistryUnset, msg: fmt.Sprintf("Cannot create topic '%s' with format AVRO without configuring 'ksql.schema.registry.url'", topic)}
+	if registryFormat(format) && !s.reg.configured() {
+		return &stmtError{code: codeSchemaRegistryUnset, msg: fmt.Sprintf("Cannot create topic '%s' with format %s without configuring 'ksql.schema.registry.url'", topic, format)}
 	}
 	return nil
 }
@@ -244,6 +244,13 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		}
 		sch.Cols = append(sch.Cols, column{Name: c.Name, Type: t, Key: c.Key || c.PrimaryKey})
 	}
+	if w.keySchemaID != 0 {
+		keys, err := s.keyColumnsBySchemaID(ctx, ec, w, cs, seen)
+		if err != nil {
+			return nil, err
+		}
+		sch.Cols = append(keys, sch.Cols...)
+	}
 	// keys first
 	sch = schema{Cols: append(sch.keys(), sch.values()...)}
 	if cs.Table && len(sch.keys()) == 0 {
@@ -255,14 +262,20 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
 		return nil, err
 	}
-	if len(sch.values()) == 0 {
-		if w.valueFormat != fmtAvro {
+	if w.valueSchemaID != 0 {
+		vals, err := s.valueColumnsBySchemaID(ctx, ec, w, cs, seen)
+		if err != nil {
+			return nil, err
+		}
+		sch.Cols = append(sch.Cols, vals...)
+	} else if len(sch.values()) == 0 {
+		if !inferableFormat(w.valueFormat) {
 			if len(cs.Columns) == 0 {
 				return nil, badStatement("The statement does not define any columns.")
 			}
 			return nil, unsupported("a " + kind + " without value columns")
 		}
-		vals, err := s.inferValueColumns(ctx, w.topic, seen)
+		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen)
 		if err != nil {
 			return nil, err
 		}
@@ -285,7 +298,14 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap}
+		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, Window: w.window(),
+		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID}
+	if src.Window != nil && len(sch.keys()) == 0 {
+		return nil, badStatement("Windowed sources require a key column.")
+	}
+	if err := checkTimestampColumn(src, w.timestamp); err != nil {
+		return nil, err
+	}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
 		if err != nil {
@@ -321,14 +341,20 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 }
 
 // inferValueColumns reads the latest value schema of topic from the registry.
-func (s *Server) inferValueColumns(ctx context.Context, topic string, taken map[string]bool) ([]column, error) {
+func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool) ([]column, error) {
 	subject := topic + "-value"
-	text, err := s.reg.latest(ctx, subject)
+	text, typ, err := s.reg.latestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
 			return nil, badStatement("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s", topic, subject)
 		}
 		return nil, badStatement("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
+	}
+	if format == fmtJSONSR {
+		return inferJSONSRValueColumns(topic, text, typ, taken)
+	}
+	if format == fmtProtobuf {
+		return s.inferProtobufValueColumns(ctx, topic, text, typ, taken)
 	}
 	var rec struct {
 		Type   any `json:"type"`
@@ -372,6 +398,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err != nil {
 		return nil, err
 	}
+	if w.timestamp != "" || w.windowType != "" {
+		return nil, unsupported("WITH property TIMESTAMP or WINDOW_TYPE on CREATE ... AS SELECT")
+	}
+	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
+		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
+	}
 	if existing := ec.ms.sources[cs.Name]; existing != nil {
 		if cs.IfNotExists {
 			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
@@ -381,6 +413,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	plan, err := planQuery(ec.ms, cs.Query, modePersistent, cs.Name)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkJoin(ctx, ec, plan); err != nil {
 		return nil, err
 	}
 	if cs.Table && !plan.resultTable {
@@ -407,6 +442,10 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if keyFormat == "" {
 		keyFormat = src.KeyFormat
 	}
+	if plan.partition != nil && plan.partition.null && w.keyFormat != "" && w.keyFormat != fmtNone {
+		// Analyzer.keyFormatName
+		return nil, badStatement("Key format specified for stream without key columns.")
+	}
 	if len(plan.out.keys()) == 0 {
 		keyFormat = fmtNone
 	} else if keyFormat == fmtNone {
@@ -430,8 +469,11 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
 		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap}
+	if plan.agg != nil && plan.agg.win != nil {
+		sink.Window = plan.agg.win.info()
+	}
 	if !ec.replay {
-		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w); err != nil {
+		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table); err != nil {
 			return nil, err
 		}
 	}
@@ -443,7 +485,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	id := prefix + strings.ToUpper(cs.Name) + "_" + strconv.FormatInt(seq, 10)
 	ec.ms.sources[cs.Name] = sink
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable}
+		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined()}
 	ec.ms.queries[id] = qi
 	if !ec.sandbox && !ec.replay {
 		if err := s.startQuery(qi); err != nil {
@@ -498,7 +540,11 @@ func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
 	return sql.FormatCreateSource(cs, cols, keyFormat)
 }
 
-func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps) error {
+// prepareSinkTopic creates the sink topic of a CREATE ... AS SELECT when it
+// is missing: a table's is compacted, a stream's has cleanup.policy=delete
+// set explicitly (windowed tables, compact,delete, are refused earlier).
+// confluentinc/ksql, ksqldb-engine/.../topic/TopicCreateInjector.java.
+func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps, table bool) error {
 	sm, err := s.topicMetaIn(ctx, ec, srcTopic)
 	if err != nil {
 		return err
@@ -525,7 +571,11 @@ func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, to
 	if ec.sandbox {
 		return nil
 	}
-	return s.ensureTopic(ctx, topic, int32(partitions), int16(replicas), nil)
+	policy := "delete"
+	if table {
+		policy = "compact"
+	}
+	return s.ensureTopic(ctx, topic, int32(partitions), int16(replicas), map[string]*string{"cleanup.policy": &policy})
 }
 
 func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {
@@ -538,6 +588,9 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	}
 	plan, err := planQuery(ec.ms, st.Query, modePersistent, st.Target)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkJoin(ctx, ec, plan); err != nil {
 		return nil, err
 	}
 	if plan.resultTable {
@@ -556,7 +609,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	}
 	id := "INSERTQUERY_" + strconv.FormatInt(seq, 10)
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Insert: true}
+		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined()}
 	ec.ms.queries[id] = qi
 	if !ec.sandbox && !ec.replay {
 		if err := s.startQuery(qi); err != nil {
@@ -594,7 +647,7 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		if err := s.deleteTopic(ctx, src.Topic); err != nil {
 			return nil, err
 		}
-		if src.ValueFormat == fmtAvro {
+		if registryFormat(src.ValueFormat) {
 			s.deleteSubject(ctx, src.Topic+"-value")
 		}
 	}

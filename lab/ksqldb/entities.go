@@ -92,6 +92,8 @@ type fieldSchema struct {
 	Type         string       `json:"type"`
 	Fields       []fieldInfo  `json:"fields"`
 	MemberSchema *fieldSchema `json:"memberSchema"`
+	// Parameters: a DECIMAL's precision and scale (SchemaInfo, NON_EMPTY)
+	Parameters map[string]int `json:"parameters,omitempty"`
 }
 
 type fieldInfo struct {

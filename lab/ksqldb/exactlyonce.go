@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -14,32 +13,20 @@ import (
 // consumed offsets go into one Kafka transaction, so output topics carry
 // transaction markers and readers must read committed.
 func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	sess, err := kgo.NewGroupTransactSession(
-		kgo.SeedBrokers(q.srv.brokers...),
-		kgo.TransactionalID(q.appID),
-		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.src.Topic),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.ConsumeResetOffset(start),
-		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
-		kgo.TransactionTimeout(30*time.Second),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
-		kgo.ProducerLinger(0),
-	)
+	sess, err := q.transactSession(start)
 	if err != nil {
-		return fmt.Errorf("new transact session: %w", err)
+		return err
 	}
 	defer sess.Close()
+	feed, err := q.groupFeed(ctx, q.srv.offsetReset(q.info.Props))
+	if err != nil {
+		return err
+	}
 	for {
-		fs := sess.PollFetches(ctx)
-		if ctx.Err() != nil {
+		fs, ok := q.pollTransactional(ctx, sess, feed, log)
+		if !ok {
 			return nil
 		}
-		fs.EachError(func(t string, p int32, err error) {
-			if !errors.Is(err, context.Canceled) {
-				log.Warn("fetch error", "topic", t, "partition", p, "err", err)
-			}
-		})
 		if fs.NumRecords() == 0 {
 			continue
 		}
@@ -47,7 +34,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			return fmt.Errorf("begin transaction: %w", err)
 		}
 		var perr produceErrors
-		q.processBatch(ctx, fs, func(r *kgo.Record) { sess.Produce(ctx, r, perr.promise) })
+		q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, perr.promise) })
 		if err := sess.Client().Flush(ctx); err != nil && ctx.Err() != nil {
 			return nil
 		}
@@ -67,4 +54,45 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			}
 		}
 	}
+}
+
+// transactSession is the consumer-group member and transactional producer
+// of a query that writes in transactions (exactly_once_v2, and the
+// changelog of a stateful at_least_once query): transactional.id and group
+// are the query's application id, input read committed.
+func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSession, error) {
+	sess, err := kgo.NewGroupTransactSession(kafkaOpts(q.srv.cfg.kafka,
+		kgo.SeedBrokers(q.srv.brokers...),
+		kgo.TransactionalID(q.appID),
+		kgo.ConsumerGroup(q.appID),
+		kgo.ConsumeTopics(q.plan.inputTopics()...),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.ConsumeResetOffset(start),
+		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
+		kgo.TransactionTimeout(batchTimeout),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
+		kgo.ProducerLinger(0),
+	)...)
+	if err != nil {
+		return nil, fmt.Errorf("new transact session: %w", err)
+	}
+	return sess, nil
+}
+
+// pollTransactional polls the session's next batch, holding a join
+// query's first batch back as its feed says, and logs fetch errors; ok is
+// false once ctx has ended (a batch polled then is neither applied nor
+// committed).
+func (q *runningQuery) pollTransactional(ctx context.Context, sess *kgo.GroupTransactSession, feed *joinFeed, log *slog.Logger) (fs kgo.Fetches, ok bool) {
+	fs = sess.PollFetches(ctx)
+	if ctx.Err() != nil {
+		return nil, false
+	}
+	fs = feed.gather(ctx, fs, sess.PollFetches)
+	fs.EachError(func(t string, p int32, err error) {
+		if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			log.Warn("fetch error", "topic", t, "partition", p, "err", err)
+		}
+	})
+	return fs, true
 }

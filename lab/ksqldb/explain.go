@@ -93,6 +93,9 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	if plan.agg != nil || plan.src.Table {
 		return queryDescription{}, unsupported(what + " of a query that aggregates or reads a table")
 	}
+	if plan.join != nil {
+		return queryDescription{}, unsupported(what + " of a join query")
+	}
 	sink := ec.ms.sources[qi.Sink]
 	srcCols := append(append([]column(nil), plan.src.Schema.Cols...), pseudoColumns...)
 	for _, k := range plan.src.Schema.keys() {
@@ -102,6 +105,9 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	steps := []step{
 		{"SINK", planSchema(plan.out.Cols), qi.ID + "." + qi.Sink},
 		{"PROJECT", planSchema(plan.out.Cols), qi.ID + ".Project"},
+	}
+	if pp := plan.partition; pp != nil {
+		steps = append(steps, step{"REKEY", planSchema(pp.rekeyedColumns(srcCols)), qi.ID + ".PartitionBy"})
 	}
 	if plan.where != nil {
 		steps = append(steps, step{"FILTER", planSchema(srcCols), qi.ID + ".WhereFilter"})
@@ -115,12 +121,16 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	var topo strings.Builder
 	topo.WriteString("Topologies:\n   Sub-topology: 0\n")
 	fmt.Fprintf(&topo, "    Source: KSTREAM-SOURCE-0000000000 (topics: [%s])\n      --> KSTREAM-TRANSFORMVALUES-0000000001\n", plan.src.Topic)
-	prev, sinkNode := "KSTREAM-TRANSFORMVALUES-0000000001", "KSTREAM-SINK-0000000003"
+	prev := "KSTREAM-TRANSFORMVALUES-0000000001"
 	chain := []string{"Project"}
-	if plan.where != nil {
-		chain = []string{"WhereFilter", "Project"}
-		sinkNode = "KSTREAM-SINK-0000000004"
+	if plan.partition != nil {
+		chain = []string{"PartitionBy-SelectKey", "Project"}
 	}
+	if plan.where != nil {
+		chain = append([]string{"WhereFilter"}, chain...)
+	}
+	// Kafka Streams numbers every processor, named or not
+	sinkNode := fmt.Sprintf("KSTREAM-SINK-%010d", len(chain)+2)
 	nodes := append([]string{prev}, chain...)
 	nodes = append(nodes, sinkNode)
 	prevNode := "KSTREAM-SOURCE-0000000000"

@@ -21,9 +21,13 @@ type compiled struct {
 type scope struct {
 	cols       []column
 	qualifiers map[string]bool
+	origin     []colOrigin // joins: each column's source alias and name (see join.go)
 }
 
 func (s *scope) lookup(ref *sql.ColumnRef) (int, bool) {
+	if s.origin != nil {
+		return s.lookupJoined(ref)
+	}
 	if ref.Qualifier != "" && !s.qualifiers[ref.Qualifier] {
 		return -1, false
 	}
@@ -37,12 +41,18 @@ func (s *scope) lookup(ref *sql.ColumnRef) (int, bool) {
 
 // compiler compiles expressions of one clause; agg is set for aggregate queries.
 type compiler struct {
-	in     *scope
-	agg    *aggPlan
-	clause string
+	in      *scope
+	agg     *aggPlan
+	clause  string
+	lambdas []lambdaVar // lambda arguments in scope (see lambda.go)
 }
 
 func (c *compiler) compile(e sql.Expr) (compiled, error) {
+	if ref, ok := e.(*sql.ColumnRef); ok && len(c.lambdas) > 0 {
+		if v, ok := c.lookupLambda(ref); ok {
+			return v, nil
+		}
+	}
 	if c.agg != nil {
 		key := sql.Format(e)
 		for i, g := range c.agg.groupKeys {
@@ -59,6 +69,9 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 	case *sql.Literal:
 		return compileLiteral(x)
 	case *sql.ColumnRef:
+		if c.isWindowBoundRef(x) {
+			return c.windowBound(x)
+		}
 		if c.agg != nil {
 			if _, ok := c.in.lookup(x); ok {
 				return compiled{}, badStatement("Non-aggregate %s expression(s) not part of GROUP BY: %s", c.clause, sql.Format(x))
@@ -73,6 +86,14 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 	case *sql.FuncCall:
 		if isAggregate(x.Name) {
 			return compiled{}, badStatement("Use of aggregate function %s requires a GROUP BY clause.", x.Name)
+		}
+		if isInvocation(x.Name) {
+			return c.compileInvocation(x)
+		}
+		for _, a := range x.Args {
+			if _, ok := a.(*sql.Lambda); ok {
+				return compiled{}, badStatement("Function '%s' does not accept lambda functions: %s", x.Name, sql.Format(a))
+			}
 		}
 		return c.compileCall(x)
 	case *sql.Unary:
@@ -240,15 +261,25 @@ func compileLiteral(x *sql.Literal) (compiled, error) {
 		} else {
 			v, t = n, tBigint
 		}
-	case sql.DecimalLit, sql.DoubleLit:
+	case sql.DecimalLit:
+		// SqlToJavaVisitor.visitDecimalLiteral: new BigDecimal(text), typed by DecimalUtil.fromValue
+		d, err := parseDecimal(x.Text)
+		if err != nil {
+			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
+		}
+		if t, err = decimalLiteralType(d); err != nil {
+			return compiled{}, err
+		}
+		if d.scale < 0 {
+			d, _ = d.setScale(0, roundUnnecessary)
+		}
+		v = d
+	case sql.DoubleLit:
 		f, err := strconv.ParseFloat(x.Text, 64)
 		if err != nil {
 			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
 		}
 		v, t = f, tDouble
-		if x.Kind == sql.DecimalLit {
-			t = tDecimal
-		}
 	}
 	return compiled{t: t, eval: func([]any) any { return v }}, nil
 }
@@ -259,6 +290,9 @@ func comparable(a, b sqlType) bool {
 	}
 	if a.complex() || b.complex() {
 		return a == b
+	}
+	if ok, handled := temporalComparable(a, b); handled {
+		return ok
 	}
 	if a.numeric() && b.numeric() {
 		return true
@@ -275,6 +309,15 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 	if err != nil {
 		return compiled{}, err
 	}
+	res, err := c.binaryOf(x, l, r)
+	if err != nil {
+		return res, err
+	}
+	return c.strictArithmetic(x, res, l, r), nil
+}
+
+// binaryOf builds a binary operation over its compiled operands.
+func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 	switch x.Op {
 	case "AND", "OR":
 		for _, o := range []compiled{l, r} {
@@ -284,7 +327,16 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 		}
 		and := x.Op == "AND"
 		return compiled{t: tBoolean, eval: func(row []any) any {
-			a, b := l.eval(row), r.eval(row)
+			// the right side is not evaluated once the left decides, as
+			// Java's && and || (a lambda body may fail on it, see lambda.go)
+			a := l.eval(row)
+			if and && a == false {
+				return false
+			}
+			if !and && a == true {
+				return true
+			}
+			b := r.eval(row)
 			if and {
 				if a == false || b == false {
 					return false
@@ -313,6 +365,7 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 		if (l.t == tBoolean || l.t.complex()) && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
 			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
+		l, r := temporalOperands(l, r)
 		op, eq := x.Op, l.t.complex()
 		return compiled{t: tBoolean, eval: func(row []any) any {
 			a, b := l.eval(row), r.eval(row)
@@ -360,8 +413,15 @@ func (c *compiler) compileBinary(x *sql.Binary) (compiled, error) {
 	if !l.t.numeric() || !r.t.numeric() {
 		return compiled{}, badStatement("Error processing expression: %s. Unsupported arithmetic types. %s %s", sql.Format(x), l.t, r.t)
 	}
-	t := promote(l.t, r.t)
 	op := x.Op
+	if (l.t.kind() == kDecimal || r.t.kind() == kDecimal) && l.t != tDouble && r.t != tDouble {
+		t, err := decimalResultType(op, l.t, r.t)
+		if err != nil {
+			return compiled{}, err
+		}
+		return compiled{t: t, eval: func(row []any) any { return decimalArith(op, t, l.eval(row), r.eval(row)) }}, nil
+	}
+	t := promote(l.t, r.t)
 	return compiled{t: t, eval: func(row []any) any { return arith(op, t, l.eval(row), r.eval(row)) }}, nil
 }
 
@@ -388,8 +448,8 @@ func promote(a, b sqlType) sqlType {
 	if a == tDouble || b == tDouble {
 		return tDouble
 	}
-	if a == tDecimal || b == tDecimal {
-		return tDecimal
+	if a.kind() == kDecimal || b.kind() == kDecimal {
+		return decimalWiden(a, b)
 	}
 	if a == tBigint || b == tBigint {
 		return tBigint
@@ -405,6 +465,8 @@ func toFloat(v any) float64 {
 		return float64(x)
 	case float64:
 		return x
+	case sqlDecimal:
+		return x.float() // BigDecimal.doubleValue
 	}
 	return 0
 }
@@ -426,7 +488,7 @@ func arith(op string, t sqlType, a, b any) any {
 		return nil
 	}
 	switch t {
-	case tDouble, tDecimal:
+	case tDouble:
 		x, y := toFloat(a), toFloat(b)
 		switch op {
 		case "+":
@@ -436,9 +498,6 @@ func arith(op string, t sqlType, a, b any) any {
 		case "*":
 			return x * y
 		case "/":
-			if t == tDecimal && y == 0 {
-				return nil
-			}
 			return x / y
 		case "%":
 			return math.Mod(x, y)
@@ -495,12 +554,17 @@ func negate(v any) any {
 		return -x
 	case float64:
 		return -x
+	case sqlDecimal:
+		return negateDecimal(x)
 	}
 	return nil
 }
 
 // compareValues orders two non-nil values of comparable types.
 func compareValues(a, b any) int {
+	if c, ok := compareTemporal(a, b); ok {
+		return c
+	}
 	switch x := a.(type) {
 	case string:
 		y, _ := b.(string)
@@ -515,6 +579,17 @@ func compareValues(a, b any) int {
 		}
 		return 1
 	}
+	_, ad := a.(sqlDecimal)
+	_, bd := b.(sqlDecimal)
+	if ad || bd {
+		// visitDecimalComparisonExpression: both sides as BigDecimal, compareTo
+		x, _ := toDecimal(a)
+		y, _ := toDecimal(b)
+		if x.u == nil || y.u == nil { // NaN or infinity: a DOUBLE that BigDecimal.valueOf refuses
+			return compareFloats(toFloat(a), toFloat(b))
+		}
+		return x.cmp(y)
+	}
 	_, af := a.(float64)
 	_, bf := b.(float64)
 	if af || bf {
@@ -528,6 +603,16 @@ func compareValues(a, b any) int {
 		return 0
 	}
 	x, y := toInt(a), toInt(b)
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func compareFloats(x, y float64) int {
 	switch {
 	case x < y:
 		return -1

@@ -72,7 +72,7 @@ type summaryOut struct {
 
 func runBatch(t testing.TB, q *runningQuery, fs kgo.Fetches) (results []summaryOut, changelog int) {
 	t.Helper()
-	q.processBatch(context.Background(), fs, func(r *kgo.Record) {
+	q.processBatch(context.Background(), fs, func(_, r *kgo.Record) {
 		if r.Topic == q.changelog {
 			changelog++
 			return
@@ -176,7 +176,7 @@ func BenchmarkCountingQueryBatch(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		q.processBatch(context.Background(), fs, func(*kgo.Record) {})
+		q.processBatch(context.Background(), fs, func(_, _ *kgo.Record) {})
 	}
 	b.ReportMetric(float64(b.N*len(values))/b.Elapsed().Seconds(), "records/s")
 }

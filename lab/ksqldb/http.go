@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -169,25 +170,34 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 		s.writeStatementError(w, r, *req.KSQL, err, nil)
 		return
 	}
-	ctx := r.Context()
+	entities, failed, err := s.executeAll(r.Context(), stmts, props)
+	if err != nil {
+		s.writeStatementError(w, r, failed, err, entities)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, entities)
+}
+
+// executeAll validates every statement in a sandbox first, as ksqlDB does,
+// and then runs them; on an error it returns the entities of the
+// statements run before and the failed statement's text (entities is nil
+// when the sandbox refused).
+func (s *Server) executeAll(ctx context.Context, stmts []sql.Parsed, props map[string]string) (entities []any, failed string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// validate every statement in a sandbox first, as ksqlDB does
 	missing := map[string]bool{}
 	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props), missing: missing}
 	for _, p := range stmts {
 		if _, err := s.execute(ctx, sandbox, p); err != nil {
-			s.writeStatementError(w, r, p.Text, err, nil)
-			return
+			return nil, p.Text, err
 		}
 	}
 	live := &execCtx{ms: s.ms, props: maps.Clone(props), missing: missing}
-	entities := []any{}
+	entities = []any{}
 	for _, p := range stmts {
 		ent, err := s.execute(ctx, live, p)
 		if err != nil {
-			s.writeStatementError(w, r, p.Text, err, entities)
-			return
+			return entities, p.Text, err
 		}
 		if cs, ok := ent.(*currentStatus); ok {
 			s.statuses[cs.CommandID] = cmdStatus{Status: cs.CommandStatus.Status, Message: cs.CommandStatus.Message}
@@ -196,5 +206,16 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 			entities = append(entities, ent)
 		}
 	}
-	s.writeJSON(w, r, http.StatusOK, entities)
+	return entities, "", nil
+}
+
+// runStatements parses and runs text as a /ksql request does, for the
+// server's own statements.
+func (s *Server) runStatements(ctx context.Context, text string, props map[string]string) ([]any, error) {
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	entities, _, err := s.executeAll(ctx, stmts, props)
+	return entities, err
 }

@@ -125,16 +125,20 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: codeBadStatement,
 			Message: "Cannot insert values into an unknown stream/table: " + target})
 		return
-	case strings.HasPrefix(src.Topic, "_confluent-ksql-"):
+	case s.readOnlyTopic(src.Topic):
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: codeBadStatement,
 			Message: "Cannot insert values into read-only topic: " + src.Topic})
 		return
-	case src.KeyFormat == fmtAvro || src.ValueFormat == fmtAvro:
+	case registryFormat(src.KeyFormat) || registryFormat(src.ValueFormat):
+		f := src.ValueFormat
+		if registryFormat(src.KeyFormat) {
+			f = src.KeyFormat
+		}
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: codeBadStatement,
-			Message: "Inserting into a source with AVRO key or value format is not supported by this ksqlDB server"})
+			Message: "Inserting into a source with " + f + " key or value format is not supported by this ksqlDB server"})
 		return
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(0))
+	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(0))...)
 	if err != nil {
 		writeFailure(w, http.StatusInternalServerError, genericError{Type: "generic_error", ErrorCode: 50000,
 			Message: fmt.Sprintf("start inserts: %v", err)})
@@ -264,6 +268,9 @@ func coerceInsert(v any, t sqlType) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if t.kind() == kDecimal {
+		return coerceInsertDecimal(v, t)
+	}
 	javaType := "io.vertx.core.json.JsonObject"
 	switch x := v.(type) {
 	case json.Number:
@@ -307,4 +314,45 @@ func coerceInsert(v any, t sqlType) (any, error) {
 		javaType = "io.vertx.core.json.JsonArray"
 	}
 	return nil, &insertFailure{code: 40000, msg: fmt.Sprintf("Can't coerce a field of type class %s into type %s", javaType, t)}
+}
+
+// coerceInsertDecimal is ApiSqlValueCoercer.coerceDecimal: a Double
+// through String.valueOf and a String as they are, set to the column's
+// scale HALF_UP; an Integer or Long through the strict coercer
+// (DecimalUtil.ensureFit).
+func coerceInsertDecimal(v any, t sqlType) (any, error) {
+	fail := func(javaType string) (any, error) {
+		return nil, &insertFailure{code: 40000, msg: fmt.Sprintf("Can't coerce a field of type class %s into type %s", javaType, t)}
+	}
+	switch x := v.(type) {
+	case json.Number:
+		str := x.String()
+		if strings.ContainsAny(str, ".eE") {
+			f, err := x.Float64()
+			if err != nil {
+				return fail("java.lang.Double")
+			}
+			d, ok := decimalFromDouble(f)
+			if !ok {
+				return fail("java.lang.Double")
+			}
+			return d.setScale(int32(t.scale), roundHalfUp)
+		}
+		d, err := decimalOf(str, t)
+		if err != nil {
+			return fail("java.lang.Integer")
+		}
+		return d, nil
+	case string:
+		d, err := parseDecimal(x)
+		if err != nil {
+			return fail("java.lang.String")
+		}
+		return d.setScale(int32(t.scale), roundHalfUp)
+	case bool:
+		return fail("java.lang.Boolean")
+	case []any:
+		return fail("io.vertx.core.json.JsonArray")
+	}
+	return fail("io.vertx.core.json.JsonObject")
 }

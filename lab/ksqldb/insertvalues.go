@@ -22,7 +22,7 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 	if !ok {
 		return nil, badStatement("Cannot insert values into an unknown stream/table: %s", st.Target)
 	}
-	if hiddenTopic(src.Topic) {
+	if s.readOnlyTopic(src.Topic) {
 		return nil, badStatement("Cannot insert values into read-only topic: %s", src.Topic)
 	}
 	if src.SourceOnly {
@@ -120,8 +120,8 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for i, c := range valCols {
 		vals[i] = values[c.Name]
 	}
-	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg)
-	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg)
+	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).withSchemaID(src.KeySchemaID)
+	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID)
 	if src.UnwrapValue {
 		valSerde.unwrap = true
 	}
@@ -164,12 +164,24 @@ func constantValue(e sql.Expr, field string, t sqlType) (any, error) {
 	if from == t {
 		return v, nil
 	}
+	if out, ok, err := coerceStringToTemporal(v, t); ok {
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	if t.kind() == kDecimal && (from == tInteger || from == tBigint || from.kind() == kDecimal) {
+		// DefaultSqlValueCoercer.coerceToDecimal: ensureFit(new BigDecimal(String.valueOf(v)))
+		if d, err := decimalOf(formatValue(v), t); err == nil {
+			return d, nil
+		}
+	}
 	widen := false
 	switch t {
 	case tBigint:
 		widen = from == tInteger
 	case tDouble:
-		widen = from == tInteger || from == tBigint || from == tDecimal
+		widen = from == tInteger || from == tBigint || from.kind() == kDecimal
 	}
 	if widen {
 		return castValue(v, from, t), nil

@@ -30,13 +30,24 @@ func TestLostMemberDoesNotRecount(t *testing.T) {
 	var armed atomic.Bool
 	armed.Store(true)
 	hit, dropped := make(chan struct{}), make(chan struct{})
-	st.cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		if r := req.(*kmsg.OffsetCommitRequest); r.Group == group && armed.CompareAndSwap(true, false) {
+	// A query with state commits its offsets in a transaction
+	// (TxnOffsetCommit), a stateless one with OffsetCommit.
+	hold := func(reqGroup string) {
+		if reqGroup == group && armed.CompareAndSwap(true, false) {
 			st.cluster.SleepControl(func() {
 				close(hit)
 				<-dropped
 			})
 		}
+	}
+	st.cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		st.cluster.KeepControl()
+		hold(req.(*kmsg.OffsetCommitRequest).Group)
+		return nil, nil, false
+	})
+	st.cluster.ControlKey(int16(kmsg.TxnOffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		st.cluster.KeepControl()
+		hold(req.(*kmsg.TxnOffsetCommitRequest).Group)
 		return nil, nil, false
 	})
 	st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}, {40030, "Clark/Lake", "red"}})

@@ -21,7 +21,7 @@ type decodeMemo struct {
 // memoizable reports whether decoding format is worth remembering: the
 // fixed-width KAFKA format and NONE are cheaper to decode than to look up.
 func memoizable(format string) bool {
-	return format == fmtAvro || format == fmtJSON || format == fmtDelimited
+	return format == fmtAvro || format == fmtJSON || format == fmtJSONSR || format == fmtProtobuf || format == fmtProtobufNoSR || format == fmtDelimited
 }
 
 func (m *decodeMemo) get(b []byte) ([]any, bool) {

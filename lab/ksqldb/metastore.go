@@ -17,7 +17,12 @@ type source struct {
 	Replicas    int
 	Statement   string // the CREATE statement text
 	SourceOnly  bool
-	UnwrapValue bool // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
+	UnwrapValue bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
+	Window      *windowInfo // a windowed key; nil otherwise
+	Timestamp   string      // WITH (TIMESTAMP=...): the column that is the record time
+
+	ValueSchemaID int // WITH (VALUE_SCHEMA_ID=...): values are written under this schema
+	KeySchemaID   int // WITH (KEY_SCHEMA_ID=...): keys are written under this schema
 }
 
 func (s *source) kind() string {
@@ -37,7 +42,8 @@ type queryInfo struct {
 	Props       map[string]string
 	Seq         int64
 	Insert      bool
-	Materialize bool // result is a table held in state (pull-queryable)
+	Materialize bool     // result is a table held in state (pull-queryable)
+	Joined      []string // a join's other sources, which it reads too
 }
 
 // metaStore holds sources and persistent queries; clone gives a sandbox.
@@ -57,7 +63,7 @@ func (m *metaStore) clone() *metaStore {
 // readers and writers of a source, sorted by id.
 func (m *metaStore) readersWriters(name string) (readers, writers []string) {
 	for id, q := range m.queries {
-		if q.Source == name {
+		if q.Source == name || slices.Contains(q.Joined, name) {
 			readers = append(readers, id)
 		}
 		if q.Sink == name {

@@ -35,10 +35,16 @@ type queryPlan struct {
 	order       []int     // out column i is proj[order[i]]
 	resultTable bool
 	limit       *int64
+	join        *joinPlan      // nil without JOIN (see join.go)
+	partition   *partitionPlan // nil without PARTITION BY (see partitionby.go)
+	persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
 }
 
 func inputScope(src *source, alias string) *scope {
 	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
+	if src.Window != nil {
+		cols = append(cols, windowColumns...)
+	}
 	q := map[string]bool{src.Name: true}
 	if alias != "" {
 		q = map[string]bool{alias: true}
@@ -48,12 +54,22 @@ func inputScope(src *source, alias string) *scope {
 
 // planQuery compiles q against the metastore.
 func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*queryPlan, error) {
-	src, ok := ms.sources[q.From]
-	if !ok {
-		return nil, badStatement("%s does not exist.", q.From)
+	var src *source
+	var in *scope
+	var jp *joinPlan
+	if len(q.Joins) > 0 {
+		var err error
+		if src, in, jp, err = planJoin(ms, q); err != nil {
+			return nil, err
+		}
+	} else {
+		var ok bool
+		if src, ok = ms.sources[q.From]; !ok {
+			return nil, badStatement("%s does not exist.", q.From)
+		}
+		in = inputScope(src, q.FromAlias)
 	}
-	in := inputScope(src, q.FromAlias)
-	p := &queryPlan{src: src, in: in, limit: q.Limit}
+	p := &queryPlan{src: src, in: in, join: jp, limit: q.Limit, persistent: mode == modePersistent}
 	if q.Limit != nil && mode == modePersistent {
 		return nil, badStatement("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
 	}
@@ -77,8 +93,17 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			aggregate = true
 		}
 	}
+	pp, err := planPartitionBy(q, src, in, jp)
+	if err != nil {
+		return nil, err
+	}
+	p.partition = pp
 	if q.Having != nil && !aggregate {
 		return nil, badStatement("Non-aggregate query cannot have HAVING clause.")
+	}
+	win, err := planWindow(q, src, aggregate, mode)
+	if err != nil {
+		return nil, err
 	}
 	if aggregate && len(q.GroupBy) == 0 {
 		return nil, unsupported("aggregation without GROUP BY")
@@ -92,11 +117,28 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 	}
 	var items []item
 	for _, it := range q.Items {
+		if it.Star && jp != nil {
+			exprs, names := jp.star(it.Qualifier, it.Pos)
+			if len(exprs) == 0 {
+				return nil, badStatement("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
+			}
+			for i := range exprs {
+				items = append(items, item{expr: exprs[i], alias: names[i]})
+			}
+			continue
+		}
 		if it.Star {
 			if it.Qualifier != "" && !in.qualifiers[it.Qualifier] {
 				return nil, badStatement("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
 			}
-			for _, c := range src.Schema.Cols {
+			if pp != nil {
+				exprs, names := pp.starItems(src, it.Pos)
+				for i := range exprs {
+					items = append(items, item{expr: exprs[i], alias: names[i]})
+				}
+				continue
+			}
+			for _, c := range starColumns(src) {
 				items = append(items, item{expr: &sql.ColumnRef{Name: c.Name, P: it.Pos}})
 			}
 			continue
@@ -108,7 +150,9 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 	for _, it := range items {
 		if it.alias != "" {
 			taken[it.alias] = true
-		} else if ref, ok := it.expr.(*sql.ColumnRef); ok {
+		} else if ref, ok := it.expr.(*sql.ColumnRef); ok && jp != nil {
+			taken[jp.columnName(ref)] = true
+		} else if ok {
 			taken[ref.Name] = true
 		}
 	}
@@ -116,7 +160,9 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		if it.alias != "" {
 			return it.alias
 		}
-		if ref, ok := it.expr.(*sql.ColumnRef); ok {
+		if ref, ok := it.expr.(*sql.ColumnRef); ok && jp != nil {
+			return jp.columnName(ref)
+		} else if ok {
 			return ref.Name
 		}
 		// ColumnNames.uniqueAliasFor: a dereference is named after its field
@@ -131,7 +177,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 
 	var comp *compiler
 	if aggregate {
-		ap := &aggPlan{}
+		ap := &aggPlan{win: win}
 		gc := &compiler{in: in, clause: "GROUP BY"}
 		for _, g := range q.GroupBy {
 			if hasAggregate(g) {
@@ -141,7 +187,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			if err != nil {
 				return nil, err
 			}
-			if ce.t == tDecimal || ce.t == tNull {
+			if ce.t == tNull {
 				return nil, unsupported("GROUP BY on a " + ce.t.String() + " expression")
 			}
 			ap.groupKeys = append(ap.groupKeys, sql.Format(g))
@@ -161,9 +207,6 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		if err != nil {
 			return nil, err
 		}
-		if ce.t == tDecimal {
-			return nil, unsupported("DECIMAL result column " + sql.Format(it.expr))
-		}
 		name := nameOf(it)
 		if ce.t == tNull {
 			return nil, badStatement("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
@@ -173,11 +216,17 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		}
 		seen[name] = true
 		keyOf[i] = -1
-		if aggregate {
+		if pp != nil {
+			keyOf[i] = pp.keyIndex(it.expr)
+		} else if aggregate {
 			for gi, g := range p.agg.groupKeys {
 				if sql.Format(it.expr) == g {
 					keyOf[i] = gi
 				}
+			}
+		} else if jp != nil {
+			if jp.isViableKey(it.expr) {
+				keyOf[i] = 0
 			}
 		} else if ref, ok := it.expr.(*sql.ColumnRef); ok {
 			if idx, ok := in.lookup(ref); ok && idx < len(src.Schema.Cols) && src.Schema.Cols[idx].Key {
@@ -205,6 +254,13 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		}
 	}
 
+	if jp != nil && !aggregate && pp == nil {
+		exprs := make([]sql.Expr, len(items))
+		for i, it := range items {
+			exprs[i] = it.expr
+		}
+		return p, jp.finish(p, keyOf, exprs, mode, sinkName)
+	}
 	if mode == modePush {
 		for i, pc := range p.proj {
 			c := pc.col
@@ -215,6 +271,9 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		return p, nil
 	}
 
+	if pp != nil {
+		return p, pp.persistentOut(p, keyOf, sinkName)
+	}
 	// persistent: every key must be projected exactly once, keys first
 	var wantKeys int
 	var keyNames []string

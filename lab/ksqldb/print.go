@@ -79,8 +79,8 @@ func (s *Server) printTopic(w http.ResponseWriter, r *http.Request, p sql.Parsed
 	for i := 0; i < tm.partitions; i++ {
 		parts[int32(i)] = start
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...),
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{pr.Topic: parts}))
+	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{pr.Topic: parts}))...)
 	if err != nil {
 		s.writeStatementError(w, r, p.Text, fmt.Errorf("print %s: %w", pr.Topic, err), nil)
 		return

@@ -13,6 +13,7 @@ type inRow struct {
 	srcKey    string // encoded source key (table sources)
 	tombstone bool
 	ts        int64
+	leaf      int // joins: the source the row is of (see join.go)
 }
 
 // outRow is one result row in the plan's output schema order.
@@ -20,6 +21,9 @@ type outRow struct {
 	vals      []any
 	tombstone bool
 	ts        int64
+	// the window of a windowed aggregation's row
+	windowed     bool
+	wstart, wend int64
 }
 
 // change is one state-store update for the changelog. It is encoded only
@@ -29,6 +33,7 @@ type change struct {
 	row   []any  // new row of a source ('s') or materialised ('m') key
 	group *group // new state of an aggregate ('a') key
 	del   bool   // the key is deleted (tombstone)
+	raw   []byte // an encoded value (a stream-stream join's 'w' record)
 }
 
 // value is the changelog value of c; nil deletes. For an aggregate it is the
@@ -39,6 +44,8 @@ func (c change) value() []byte {
 		return nil
 	case c.group != nil:
 		return encodeGroup(c.group)
+	case c.raw != nil:
+		return c.raw
 	}
 	return encodeRow(c.row)
 }
@@ -48,6 +55,11 @@ type group struct {
 	logKey string // its changelog key, "a" + key
 	keys   []any
 	states []aggState
+	// windowed aggregation: the window, the largest timestamp in it and
+	// whether its final row went out (EMIT FINAL)
+	windowed            bool
+	wstart, wend, maxTs int64
+	emitted             bool
 }
 
 func newGroup(key string, keys []any, states []aggState) *group {
@@ -63,6 +75,10 @@ type processor struct {
 	srcRows map[string][]any
 	mat     map[string][]any // materialised result rows by encoded key
 	skipped int64            // rows dropped (null grouping key)
+	clock   windowClock      // windowed aggregation's stream time
+	// SESSION windows: each key's sessions by start (their groups)
+	sessions map[string][]*group
+	join     *joinState // joins: the table sides' state (see join.go)
 
 	// scratch space of process, reused from call to call (p.mu is held)
 	outs    []outRow
@@ -74,13 +90,16 @@ type processor struct {
 }
 
 func newProcessor(p *queryPlan) *processor {
-	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}}
+	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.join)}
 }
 
 func (p *processor) reset() {
 	p.groups = map[string]*group{}
 	p.srcRows = map[string][]any{}
 	p.mat = map[string][]any{}
+	p.clock = windowClock{streamTime: -1}
+	p.sessions = map[string][]*group{}
+	p.join = newJoinState(p.plan.join)
 }
 
 // encodeVals builds a map key from values.
@@ -150,8 +169,19 @@ func (p *processor) outKey(vals []any) string {
 // process handles one input row; the caller holds p.mu. The returned
 // slices are valid until the next call.
 func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
+	if p.plan.join != nil {
+		return p.processJoin(r, changelog)
+	}
+	return p.processRow(r, changelog)
+}
+
+// processRow handles one row of the plan's input scope.
+func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 	if p.plan.agg == nil {
 		return p.processSimple(r, changelog)
+	}
+	if p.plan.agg.win != nil {
+		return p.processWindowed(r, changelog)
 	}
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	if p.plan.src.Table {
@@ -220,6 +250,9 @@ func (p *processor) aggregatedRow(g *group) []any {
 	for i, c := range p.plan.agg.calls {
 		row = append(row, c.value(g.states[i]))
 	}
+	if g.windowed {
+		row = append(row, g.wstart, g.wend)
+	}
 	return row
 }
 
@@ -254,7 +287,16 @@ func keysOnly(s schema, vals []any) []any {
 
 func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) {
 	if !p.plan.src.Table {
-		if r.tombstone || !p.pass(r.vals) {
+		if r.tombstone {
+			// a persistent query passes a null value on, keyed by what its key
+			// columns give over the key alone; a WHERE clause drops it
+			// (project-filter.json "project nulls", partition-by.json "nulls")
+			if !p.plan.persistent || p.plan.where != nil {
+				return nil, nil
+			}
+			return []outRow{{vals: keysOnly(p.plan.out, p.project(r.vals)), tombstone: true, ts: r.ts}}, nil
+		}
+		if !p.pass(r.vals) {
 			return nil, nil
 		}
 		return []outRow{{vals: p.project(r.vals), ts: r.ts}}, nil
@@ -292,6 +334,7 @@ func (p *processor) restore(key string, value []byte) {
 		var w struct {
 			K []*string  `json:"k"`
 			S []aggState `json:"s"`
+			W []int64    `json:"w"` // window start, end, max timestamp, emitted (0/1)
 		}
 		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.agg.groupTypes) || len(w.S) != len(p.plan.agg.calls) {
 			return
@@ -299,6 +342,9 @@ func (p *processor) restore(key string, value []byte) {
 		g := newGroup(k, decodeTexts(w.K, p.plan.agg.groupTypes), make([]aggState, len(w.S)))
 		for i, c := range p.plan.agg.calls {
 			g.states[i] = c.fromWire(w.S[i])
+		}
+		if len(w.W) == 4 {
+			g.windowed, g.wstart, g.wend, g.maxTs, g.emitted = true, w.W[0], w.W[1], w.W[2], w.W[3] == 1
 		}
 		p.groups[k] = g
 	case 's':
@@ -309,6 +355,8 @@ func (p *processor) restore(key string, value []byte) {
 		if row, ok := decodeRow(value, p.plan.in.cols); ok {
 			p.srcRows[k] = row
 		}
+	case 'w':
+		p.restoreWindowed(k, value)
 	case 'm':
 		if value == nil {
 			delete(p.mat, k)
@@ -322,12 +370,16 @@ func (p *processor) restore(key string, value []byte) {
 
 // finishRestore rebuilds the materialised view of aggregates after a restore.
 func (p *processor) finishRestore() {
+	p.finishWindowedRestore()
 	if p.plan.agg == nil {
 		return
 	}
 	p.mat = map[string][]any{}
 	for gk, g := range p.groups {
 		p.emitGroup(gk, g, 0)
+	}
+	if p.plan.agg.win != nil {
+		p.finishWindowRestore()
 	}
 }
 
@@ -379,6 +431,14 @@ func encodeGroup(g *group) []byte {
 	for i, s := range g.states {
 		states[i] = s.toWire()
 	}
-	b, _ := json.Marshal(map[string]any{"k": encodeTexts(g.keys), "s": states})
+	m := map[string]any{"k": encodeTexts(g.keys), "s": states}
+	if g.windowed {
+		emitted := int64(0)
+		if g.emitted {
+			emitted = 1
+		}
+		m["w"] = []int64{g.wstart, g.wend, g.maxTs, emitted}
+	}
+	b, _ := json.Marshal(m)
 	return b
 }

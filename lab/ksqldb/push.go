@@ -51,11 +51,11 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}
 	}
-	if qs.Query.EmitChanges {
+	if qs.Query.EmitChanges || qs.Query.EmitFinal {
 		s.pushQuery(r.Context(), out, p, qs.Query, props, false)
 		return
 	}
-	s.pullQuery(out, p, qs.Query)
+	s.pullQuery(r.Context(), out, p, qs.Query)
 }
 
 // queryOutput is where a query's answer goes: failures before the first
@@ -105,8 +105,12 @@ func usesPseudo(q *sql.Query) bool {
 	return found
 }
 
-func (s *Server) pullQuery(out queryOutput, p sql.Parsed, q *sql.Query) {
+func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query) {
 	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
+	if len(q.Joins) > 0 { // PullQueryValidator
+		out.fail(p.Text, badStatement("Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info."+hint))
+		return
+	}
 	s.mu.Lock()
 	src, ok := s.ms.sources[q.From]
 	if !ok {
@@ -116,12 +120,12 @@ func (s *Server) pullQuery(out queryOutput, p sql.Parsed, q *sql.Query) {
 	}
 	if !src.Table {
 		s.mu.Unlock()
-		out.fail(p.Text, unsupported("Pull queries on streams"))
+		s.pullStream(ctx, out, p, q)
 		return
 	}
-	if len(q.GroupBy) > 0 || q.Having != nil {
+	if err := checkPullClauses(q); err != nil {
 		s.mu.Unlock()
-		out.fail(p.Text, badStatement("Pull queries don't support GROUP BY clauses. See https://cnfl.io/queries for more info."+hint))
+		out.fail(p.Text, err)
 		return
 	}
 	if usesPseudo(q) {
@@ -161,6 +165,13 @@ func (s *Server) pullQuery(out queryOutput, p sql.Parsed, q *sql.Query) {
 	for _, k := range keys {
 		vals := rq.proc.mat[k]
 		row := append(append([]any(nil), vals...), nil, nil, nil)
+		if src.Window != nil {
+			g := rq.proc.groups[k] // a windowed table's row has its window's group
+			if g == nil {
+				continue
+			}
+			row = append(row, g.wstart, g.wend)
+		}
 		if proc.pass(row) {
 			rows = append(rows, proc.project(row))
 		}
@@ -195,6 +206,9 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		defer s.transient.Done()
 	}
 	s.mu.Unlock()
+	if err == nil {
+		err = s.checkJoin(ctx, nil, plan)
+	}
 	if err != nil {
 		out.fail(p.Text, err)
 		return
@@ -210,19 +224,24 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	stop := context.AfterFunc(s.ctx, cancel)
 	defer stop()
 
-	start, err := s.startOffsets(ctx, plan.src.Topic, s.offsetReset(props))
+	start, err := s.planStartOffsets(ctx, plan, s.offsetReset(props))
 	if err != nil {
 		out.fail(p.Text, err)
 		return
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(start),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	feed, err := s.pushFeed(ctx, plan, start)
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(start),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()))...)
 	if err != nil {
 		out.fail(p.Text, fmt.Errorf("start push query: %w", err))
 		return
 	}
 	defer cl.Close()
-	dec := s.newDecoder(queryID, plan.src)
+	input := s.newPushInput(queryID, plan)
 	proc := newProcessor(plan)
 	rw := out.open(queryID, plan.out)
 	if rw == nil {
@@ -233,6 +252,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		pctx, pcancel := context.WithTimeout(ctx, s.cfg.keepAlive)
 		fs := cl.PollFetches(pctx)
 		pcancel()
+		fs = feed.gather(ctx, fs, cl.PollFetches)
 		if ctx.Err() != nil {
 			// closed by /close-query or by the server stopping: end the response
 			// cleanly; a client that left gets nothing more
@@ -243,12 +263,8 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 		wrote := false
 		done := false
-		fs.EachRecord(func(rec *kgo.Record) {
+		input.each(ctx, fs, func(row inRow) {
 			if done {
-				return
-			}
-			row, ok := dec.decode(ctx, rec)
-			if !ok {
 				return
 			}
 			outs, _ := proc.process(row, false)

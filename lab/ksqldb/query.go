@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -27,8 +28,12 @@ type runningQuery struct {
 	changelog      string
 	guarantee      string
 	pos            positions // at_least_once: how far state and acknowledged outputs go
+	sinkDone       positions // at_least_once with a changelog: how far acknowledged results go
 
 	keyScratch, valScratch []any // encode's column split, reused (proc.mu is held)
+
+	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
+	joinLeaves map[string][]int // joins: the sources over each input topic
 
 	mu     sync.Mutex
 	state  string
@@ -62,8 +67,8 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg),
-		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue),
+		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg).withSchemaID(sink.KeySchemaID),
+		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -75,6 +80,12 @@ func (s *Server) startQuery(qi *queryInfo) error {
 			rq.changelog = rq.appID + "-KsqlTopic-Reduce-changelog"
 		}
 	}
+	if rq.changelog == "" && plan.join != nil && plan.join.windowed() {
+		rq.changelog = rq.appID + joinStoreChangelog
+	}
+	// a persistent projection of a stream passes null values on
+	rq.dec.keepNulls = plan.agg == nil && plan.join == nil && !plan.src.Table
+	rq.prepareJoin()
 	ctx, cancel := context.WithCancel(s.ctx)
 	rq.cancel = cancel
 	s.running[qi.ID] = rq
@@ -106,7 +117,7 @@ func (s *Server) terminateQuery(ctx context.Context, qi *queryInfo) {
 		delete(s.running, qi.ID)
 	}
 	app := s.appID(qi.ID)
-	for _, t := range []string{app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog"} {
+	for _, t := range []string{app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog", app + joinStoreChangelog} {
 		if err := s.deleteTopic(ctx, t); err != nil {
 			s.log.Warn("delete internal topic", "topic", t, "err", err)
 		}
@@ -127,7 +138,11 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		q.setState("ERROR")
 	}
 	if q.changelog != "" {
-		if err := q.srv.ensureTopic(ctx, q.changelog, 1, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}); err != nil {
+		parts, err := q.srv.taskCount(ctx, q.plan.inputTopics())
+		if err == nil {
+			err = q.srv.ensureTopic(ctx, q.changelog, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+		}
+		if err != nil {
 			fail(err)
 			return
 		}
@@ -140,9 +155,27 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		fail(err)
 		return
 	}
-	if err := q.restore(ctx); err != nil {
+	if err := q.seedTableOffsets(ctx); err != nil {
 		fail(err)
 		return
+	}
+	// A restore that fails (the broker restarting, a log still being
+	// recovered) is tried again, as ksqlDB restarts a failed query with a
+	// back-off, rather than leaving the query in ERROR for good.
+	for {
+		err := q.restore(ctx)
+		if err == nil {
+			break
+		}
+		fail(err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retryBackoff):
+		}
+	}
+	if q.getState() == "ERROR" {
+		q.setState("RUNNING")
 	}
 	start := kgo.NewOffset().AtEnd()
 	if reset == "earliest" {
@@ -160,23 +193,20 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 // processBatch runs polled records through the processor and hands produce
 // the result records followed by the changelog records (the last state per
 // key of the batch, encoded once).
-func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce func(*kgo.Record)) {
+func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce func(in, out *kgo.Record)) {
 	pending := map[string]change{}
 	var order []string
-	q.proc.mu.Lock()
-	fs.EachRecord(func(r *kgo.Record) {
-		row, ok := q.dec.decode(ctx, r)
-		if !ok {
-			return
-		}
+	var last *kgo.Record // the batch's last input record, for its changelog records
+	process := func(r *kgo.Record, row inRow) {
+		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
 		for _, o := range outs {
 			rec, err := q.encode(o)
 			if err != nil {
-				q.srv.processingError(q.info.ID, r, fmt.Errorf("serialize result: %w", err))
+				q.srv.processingError(q.info.ID, r, &serializeError{topic: q.info.SinkTopic, err: err})
 				continue
 			}
-			produce(rec)
+			produce(r, rec)
 		}
 		for _, c := range changes {
 			if _, seen := pending[c.key]; !seen {
@@ -184,14 +214,24 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			}
 			pending[c.key] = c
 		}
-	})
+	}
+	q.proc.mu.Lock()
+	if q.plan.join != nil {
+		q.eachJoinRow(ctx, fs, process)
+	} else {
+		fs.EachRecord(func(r *kgo.Record) {
+			if row, ok := q.dec.decode(ctx, r); ok {
+				process(r, row)
+			}
+		})
+	}
 	logRecs := make([]*kgo.Record, len(order))
 	for i, k := range order {
 		logRecs[i] = &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k].value()}
 	}
 	q.proc.mu.Unlock()
 	for _, r := range logRecs {
-		produce(r)
+		produce(last, r)
 	}
 }
 
@@ -226,6 +266,7 @@ type decoder struct {
 	src          *source
 	inKey, inVal *serde
 	memo         decodeMemo // decoded values of recent payloads
+	keepNulls    bool       // stream records with a null value are passed on (see processSimple)
 	row          []any      // a stream row, reused: nothing keeps it past process
 }
 
@@ -238,9 +279,18 @@ func (s *Server) newDecoder(queryID string, src *source) *decoder {
 // decode turns a source record into an input row, reporting failures to the processing log.
 func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 	src := d.src
-	keys, err := d.inKey.decode(ctx, r.Key)
+	rawKey := r.Key
+	var wstart, wend int64
+	if src.Window != nil {
+		var err error
+		if rawKey, wstart, wend, err = splitWindowedKey(r.Key, src.Window); err != nil {
+			d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
+			return inRow{}, false
+		}
+	}
+	keys, err := d.inKey.decode(ctx, rawKey)
 	if err != nil {
-		d.srv.processingError(d.queryID, r, fmt.Errorf("deserialize key: %w", err))
+		d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
 		return inRow{}, false
 	}
 	row := inRow{ts: r.Timestamp.UnixMilli(), tombstone: r.Value == nil}
@@ -248,10 +298,10 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 	if !row.tombstone {
 		vals, err = d.decodeValue(ctx, r.Value)
 		if err != nil {
-			d.srv.processingError(d.queryID, r, fmt.Errorf("deserialize value: %w", err))
+			d.srv.processingError(d.queryID, r, &deserializeError{target: "value", err: err})
 			return inRow{}, false
 		}
-	} else if !src.Table {
+	} else if !src.Table && !d.keepNulls {
 		return inRow{}, false
 	}
 	if src.Table {
@@ -262,12 +312,27 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 			}
 		}
 		row.srcKey = encodeVals(keys)
+		if src.Window != nil {
+			row.srcKey = string(windowKey([]byte(row.srcKey), wstart))
+		}
 	}
 	if src.Table {
 		row.vals = assembleRow(nil, src.Schema, keys, vals, r) // kept as the key's source row
 	} else {
 		d.row = assembleRow(d.row[:0], src.Schema, keys, vals, r)
 		row.vals = d.row
+	}
+	if src.Window != nil {
+		row.vals = append(row.vals, wstart, wend)
+	}
+	if src.Timestamp != "" && !row.tombstone {
+		ts, err := extractTimestamp(src, row.vals)
+		if err != nil {
+			d.srv.processingError(d.queryID, r, err)
+			return inRow{}, false
+		}
+		row.ts = ts
+		row.vals[len(src.Schema.Cols)] = ts // ROWTIME
 	}
 	return row, true
 }
@@ -324,6 +389,9 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.windowed {
+		k = appendWindowedKey(k, q.plan.agg.win.kind, o.wstart, o.wend)
+	}
 	rec := &kgo.Record{Topic: q.info.SinkTopic, Key: k, Timestamp: time.UnixMilli(o.ts)}
 	if !o.tombstone {
 		v, err := q.outVal.encode(vals)
@@ -338,49 +406,59 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	return rec, nil
 }
 
+// restoreStall is how long a restore waits for the changelog's next record.
+const restoreStall = 30 * time.Second
+
 // restore rebuilds the query's state from its changelog (committed records only).
 func (q *runningQuery) restore(ctx context.Context) error {
 	q.proc.mu.Lock()
 	defer q.proc.mu.Unlock()
 	q.proc.reset()
+	if err := q.restoreJoinTables(ctx); err != nil {
+		return err
+	}
 	if q.changelog == "" {
 		return nil
 	}
-	ends, err := q.srv.adm.ListCommittedOffsets(ctx, q.changelog)
-	if err != nil {
-		return fmt.Errorf("restore %s: %w", q.changelog, err)
+	// a topic created moments ago may not be known everywhere yet: retry briefly
+	var ends kadm.ListedOffsets
+	for attempt := 0; ; attempt++ {
+		var err error
+		ends, err = q.srv.adm.ListCommittedOffsets(ctx, q.changelog)
+		if err == nil {
+			err = ends.Error()
+		}
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, kerr.UnknownTopicOrPartition) && !errors.Is(err, kerr.LeaderNotAvailable) && !errors.Is(err, kerr.NotLeaderForPartition) || attempt >= 50 {
+			return fmt.Errorf("restore %s: %w", q.changelog, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	end, ok := ends.Lookup(q.changelog, 0)
-	if !ok || end.Err != nil || end.Offset <= 0 {
+	// every partition of the changelog, each up to its end offset
+	upTo := map[int32]int64{}
+	ends.Each(func(o kadm.ListedOffset) {
+		if o.Offset > 0 {
+			upTo[o.Partition] = o.Offset
+		}
+	})
+	if len(upTo) == 0 {
 		return nil
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(q.srv.brokers...),
-		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{q.changelog: {0: kgo.NewOffset().AtStart()}}),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	cl, err := kgo.NewClient(kafkaOpts(q.srv.cfg.kafka, kgo.SeedBrokers(q.srv.brokers...))...)
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", q.changelog, err)
 	}
 	defer cl.Close()
-	next := int64(0)
-	for next < end.Offset {
-		pctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-		fs := cl.PollFetches(pctx)
-		cancel()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		n := 0
-		fs.EachRecord(func(r *kgo.Record) {
-			n++
-			if r.Offset >= end.Offset {
-				return
-			}
-			next = r.Offset + 1
-			q.proc.restore(string(r.Key), r.Value)
-		})
-		if n == 0 && pctx.Err() != nil {
-			break // only transaction markers or aborted records remain
-		}
+	if err := readCommittedTo(ctx, cl, map[string]map[int32]int64{q.changelog: upTo}, restoreStall, func(r *kgo.Record) {
+		q.proc.restore(string(r.Key), r.Value)
+	}); err != nil {
+		return fmt.Errorf("restore %s: %w", q.changelog, err)
 	}
 	q.proc.finishRestore()
 	return nil
@@ -391,8 +469,45 @@ func (s *Server) processingError(queryID string, r *kgo.Record, err error) {
 	s.processLogs.Add(1)
 	s.log.Warn("processing error; record skipped", "query", queryID, "topic", r.Topic,
 		"partition", r.Partition, "offset", r.Offset, "err", err)
+	s.logProcessingError(queryID, r, err)
 }
 
 // ProcessingErrors is the number of records queries have skipped because
 // they could not be processed (ksqlDB's processing log).
 func (s *Server) ProcessingErrors() int64 { return s.processLogs.Load() }
+
+// taskCount is the number of Kafka Streams tasks of a query reading topics:
+// the largest partition count among them, which its changelog topic gets.
+// A topic created moments ago may not be in the metadata yet: it is asked
+// again briefly.
+func (s *Server) taskCount(ctx context.Context, topics []string) (int32, error) {
+	for attempt := 0; ; attempt++ {
+		td, err := s.adm.ListTopics(ctx, topics...)
+		if err != nil {
+			return 0, fmt.Errorf("describe %v: %w", topics, err)
+		}
+		n := int32(1)
+		for _, t := range topics {
+			d, ok := td[t]
+			switch {
+			case !ok:
+				err = fmt.Errorf("describe topic %s: %w", t, kerr.UnknownTopicOrPartition)
+			case d.Err != nil:
+				err = fmt.Errorf("describe topic %s: %w", t, d.Err)
+			default:
+				n = max(n, int32(len(d.Partitions)))
+			}
+		}
+		if err == nil {
+			return n, nil
+		}
+		if !errors.Is(err, kerr.UnknownTopicOrPartition) || attempt >= 50 {
+			return 0, err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

@@ -112,13 +112,13 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		out.fail(text, badStatement("Neither a query nor a print statement"))
 		return
 	}
-	if qs.Query.EmitChanges {
+	if qs.Query.EmitChanges || qs.Query.EmitFinal {
 		// registered with the connection's queries in compatibility mode too,
 		// so /close-query ends it (QueryStreamHandler.handleQueryPublisher)
 		s.pushQuery(r.Context(), out, p, qs.Query, props, true)
 		return
 	}
-	s.pullQuery(out, p, qs.Query)
+	s.pullQuery(r.Context(), out, p, qs.Query)
 }
 
 // readQueryStreamBody decodes the request, answering the failure itself.

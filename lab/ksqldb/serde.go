@@ -8,10 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/linkedin/goavro/v2"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/ctalab/ctalab/lab/javanum"
 )
@@ -27,6 +30,9 @@ const (
 
 // checkFormat validates a format name for key or value use against cols.
 func checkFormat(f string, cols []column, key, sink bool) error {
+	if err := checkTemporalFormat(f, cols, key, sink); err != nil {
+		return err
+	}
 	for _, c := range cols {
 		if !c.Type.complex() {
 			continue
@@ -43,6 +49,11 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 	}
 	switch f {
 	case fmtKafka:
+		for _, c := range cols {
+			if c.Type.kind() == kDecimal {
+				return badStatement("The 'KAFKA' format does not support type 'DECIMAL'")
+			}
+		}
 		if len(cols) > 1 {
 			return badStatement("The 'KAFKA' format only supports a single field. Got: [%s]", schema{Cols: cols})
 		}
@@ -53,12 +64,20 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 		}
 	case fmtJSON, fmtDelimited:
 	case fmtAvro:
+	case fmtJSONSR:
+		return checkJSONSRColumns(cols)
+	case fmtProtobuf:
+		return checkProtobufColumns(cols)
 	case fmtNone:
 		if len(cols) > 0 {
 			return badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: cols})
 		}
-	case "JSON_SR", "PROTOBUF", "PROTOBUF_NOSR":
-		return unsupported("format '" + f + "'")
+	case fmtProtobufNoSR:
+		if key && len(cols) > 0 {
+			// a single key column would be unwrapped (UNWRAP_SINGLES), which is not built here
+			return unsupported("the 'PROTOBUF_NOSR' key format")
+		}
+		return checkProtobufColumns(cols)
 	default:
 		return badStatement("Unknown format: %s", f)
 	}
@@ -76,6 +95,13 @@ type serde struct {
 
 	avroID    int
 	avroCodec *goavro.Codec
+	jsonSRID  int // the registered JSON_SR schema's id, 0 before prepareSink
+
+	protoID     int
+	protoMsg    protoreflect.MessageDescriptor // the registered PROTOBUF message, nil before prepareSink
+	protoFields []int                          // with a schema id: the message field index of each column
+
+	schemaID int // VALUE_SCHEMA_ID: write under this schema, 0 to register the columns' own
 
 	lowerNames []string // column names in lower case, the usual Avro spelling
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
@@ -88,7 +114,13 @@ func newSerde(format string, cols []column, key bool, topic string, reg *registr
 		lower[i] = strings.ToLower(c.Name)
 		names[i], _ = json.Marshal(c.Name)
 	}
-	return &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, lowerNames: lower, jsonNames: names}
+	s := &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, lowerNames: lower, jsonNames: names}
+	if format == fmtProtobufNoSR && len(cols) > 0 {
+		// compiled now, so decoding never writes the serde; a failure
+		// is reported again by the first encode or decode
+		_ = s.prepareProtobufNoSR()
+	}
+	return s
 }
 
 // field is column i's value in a decoded record, its name matched
@@ -116,7 +148,10 @@ var avroPrimitive = map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBi
 // ksqlDB writes a single key column unwrapped (SerdeFeature UNWRAP_SINGLES
 // is always set for keys, as wrapped keys are not supported).
 // A value column is unwrapped when its source says WRAP_SINGLE_VALUE=false.
-func (s *serde) unwrapped() bool { return (s.key || s.unwrap) && len(s.cols) == 1 }
+// PROTOBUF has no UNWRAP_SINGLES: its keys and values are always messages.
+func (s *serde) unwrapped() bool {
+	return (s.key || s.unwrap) && len(s.cols) == 1 && s.format != fmtProtobuf && s.format != fmtProtobufNoSR
+}
 
 // unwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
 func (s *serde) unwrapSingle(unwrap bool) *serde {
@@ -128,7 +163,7 @@ func (s *serde) unwrapSingle(unwrap bool) *serde {
 // primitive for an unwrapped column, else the KsqlDataSourceSchema record.
 func (s *serde) avroSchemaFor() string {
 	if s.unwrapped() {
-		b, _ := json.Marshal([]any{"null", avroPrimitive[s.cols[0].Type]})
+		b, _ := json.Marshal([]any{"null", avroColumnSchema(s.cols[0].Type)})
 		return string(b)
 	}
 	return avroSchema(s.cols)
@@ -145,7 +180,7 @@ func avroSchema(cols []column) string {
 	}
 	fields := make([]field, 0, len(cols))
 	for _, c := range cols {
-		fields = append(fields, field{Name: c.Name, Type: []any{"null", avroPrimitive[c.Type]}, Default: nil})
+		fields = append(fields, field{Name: c.Name, Type: []any{"null", avroColumnSchema(c.Type)}, Default: nil})
 	}
 	b, _ := json.Marshal(map[string]any{
 		"type": "record", "name": "KsqlDataSourceSchema", "namespace": "io.confluent.ksql.avro_schemas", "fields": fields,
@@ -156,6 +191,21 @@ func avroSchema(cols []column) string {
 // prepareSink registers the Avro schema of a sink's key or value, under
 // <topic>-key or <topic>-value.
 func (s *serde) prepareSink(ctx context.Context) error {
+	if s.format == fmtJSONSR && len(s.cols) > 0 {
+		if s.schemaID != 0 {
+			return s.prepareJSONSRByID(ctx)
+		}
+		return s.prepareJSONSRSink(ctx)
+	}
+	if s.format == fmtProtobufNoSR && len(s.cols) > 0 {
+		return s.prepareProtobufNoSR()
+	}
+	if s.format == fmtProtobuf && len(s.cols) > 0 {
+		if s.schemaID != 0 {
+			return s.prepareProtobufByID(ctx)
+		}
+		return s.prepareProtobufSink(ctx)
+	}
 	if s.format != fmtAvro || len(s.cols) == 0 {
 		return nil
 	}
@@ -206,6 +256,8 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 			out[0] = math.Float64frombits(binary.BigEndian.Uint64(b))
 		case tString:
 			out[0] = string(b)
+		case tBytes:
+			out[0] = bytes.Clone(b)
 		}
 		return out, nil
 	case fmtJSON:
@@ -224,6 +276,15 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 			if rec[i] == "" {
 				continue
 			}
+			if c.Type.temporal() || c.Type.kind() == kBytes {
+				// KsqlDelimitedDeserializer: epoch numbers, base64 BYTES
+				v, err := parseTemporalJSON(rec[i], true, c.Type)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = v
+				continue
+			}
 			v, err := parseText(rec[i], c.Type)
 			if err != nil {
 				return nil, err
@@ -233,6 +294,12 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 		return out, nil
 	case fmtAvro:
 		return s.decodeAvro(ctx, b, out)
+	case fmtJSONSR:
+		return s.decodeJSONSR(ctx, b, out)
+	case fmtProtobuf:
+		return s.decodeProtobuf(ctx, b, out)
+	case fmtProtobufNoSR:
+		return s.decodeProtobufNoSR(b, out)
 	}
 	return nil, fmt.Errorf("format %s cannot be deserialised", s.format)
 }
@@ -272,6 +339,11 @@ func parseText(t string, typ sqlType) (any, error) {
 		if err == nil {
 			return f, nil
 		}
+	}
+	if typ.kind() == kDecimal {
+		// KsqlDelimitedDeserializer.decimalParser and KsqlJsonDeserializer
+		// (a number or text): DecimalUtil.ensureFit(new BigDecimal(v))
+		return decimalOf(t, typ)
 	}
 	return nil, fmt.Errorf("cannot convert %q to %s", t, typ)
 }
@@ -313,6 +385,15 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 func jsonValue(v any, t sqlType) (any, error) {
 	if v != nil && t.complex() {
 		return jsonComplex(v, t)
+	}
+	if v != nil && (t.temporal() || t.kind() == kBytes) {
+		switch x := v.(type) {
+		case json.Number:
+			return parseTemporalJSON(x.String(), false, t)
+		case string:
+			return parseTemporalJSON(x, true, t)
+		}
+		return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -383,7 +464,8 @@ func unwrapUnion(v any) any {
 	if m, ok := v.(map[string]any); ok && len(m) == 1 {
 		for k, x := range m {
 			switch k {
-			case "int", "long", "float", "double", "string", "boolean", "bytes", "null":
+			case "int", "long", "float", "double", "string", "boolean", "bytes", "null",
+				"long.timestamp-millis", "int.date", "int.time-millis", "bytes.decimal":
 				return x
 			}
 			if _, isRec := x.(map[string]any); isRec && strings.Contains(k, ".") {
@@ -404,6 +486,21 @@ func avroValue(v any, t sqlType) (any, error) {
 	}
 	if t == tString {
 		v = avroBranch(v, t)
+	}
+	if t.temporal() || t.kind() == kBytes {
+		return avroTemporal(v, t)
+	}
+	if t.kind() == kDecimal {
+		// AvroData gives the writer's BigDecimal; ksqlDB fits it to the column (ensureFit)
+		r, ok := v.(*big.Rat)
+		if !ok {
+			return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
+		}
+		d, ok := exactQuotient(sqlDecimal{u: r.Num()}, sqlDecimal{u: r.Denom()})
+		if !ok {
+			return nil, fmt.Errorf("cannot resolve avro decimal %s into %s", r.RatString(), t)
+		}
+		return ensureFit(d, t)
 	}
 	switch t {
 	case tInteger:
@@ -465,17 +562,26 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 			return binary.BigEndian.AppendUint64(nil, math.Float64bits(x)), nil
 		case string:
 			return []byte(x), nil
+		case []byte:
+			return bytes.Clone(x), nil
 		}
 		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
-	case fmtJSON:
-		if s.unwrapped() {
-			return appendJSONValue(make([]byte, 0, 16), vals[0]), nil
+	case fmtJSON, fmtJSONSR:
+		var b []byte
+		if s.format == fmtJSONSR {
+			if s.jsonSRID == 0 {
+				return nil, fmt.Errorf("JSON_SR schema for %s is not registered", s.topic)
+			}
+			b = binary.BigEndian.AppendUint32([]byte{0}, uint32(s.jsonSRID))
 		}
-		size := 2
+		if s.unwrapped() {
+			return appendJSONValue(b, jsonWireValue(vals[0])), nil
+		}
+		size := len(b) + 2
 		for _, n := range s.jsonNames {
 			size += len(n) + 24
 		}
-		b := make([]byte, 0, size)
+		b = slices.Grow(b, size)
 		b = append(b, '{')
 		for i, n := range s.jsonNames {
 			if i > 0 {
@@ -483,15 +589,34 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 			}
 			b = append(b, n...)
 			b = append(b, ':')
-			b = appendJSONValue(b, vals[i])
+			b = appendJSONValue(b, jsonWireValue(vals[i]))
 		}
 		return append(b, '}'), nil
+	case fmtProtobuf:
+		if len(s.cols) == 0 {
+			return nil, nil
+		}
+		return s.encodeProtobuf(vals)
+	case fmtProtobufNoSR:
+		if len(s.cols) == 0 {
+			return nil, nil
+		}
+		if err := s.prepareProtobufNoSR(); err != nil {
+			return nil, err
+		}
+		return s.protoMessageBytes(vals, nil)
 	case fmtDelimited:
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
 		rec := make([]string, len(vals))
 		for i, v := range vals {
-			rec[i] = formatValue(v)
+			// KsqlDelimitedSerializer: time types as epoch numbers, BYTES in
+			// base64, DECIMAL through toPlainString
+			if d, ok := v.(sqlDecimal); ok {
+				rec[i] = d.plain()
+				continue
+			}
+			rec[i] = formatValue(jsonWireValue(v))
 		}
 		if err := w.Write(rec); err != nil {
 			return nil, err
@@ -507,7 +632,7 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		if s.unwrapped() {
 			var native any
 			if vals[0] != nil {
-				native = goavro.Union(avroPrimitive[s.cols[0].Type], vals[0])
+				native = goavro.Union(avroUnionBranch(s.cols[0].Type), avroNative(vals[0]))
 			}
 			return s.avroCodec.BinaryFromNative(buf, native)
 		}
@@ -517,7 +642,7 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 				rec[c.Name] = nil
 				continue
 			}
-			rec[c.Name] = goavro.Union(avroPrimitive[c.Type], vals[i])
+			rec[c.Name] = goavro.Union(avroUnionBranch(c.Type), avroNative(vals[i]))
 		}
 		return s.avroCodec.BinaryFromNative(buf, rec)
 	}
@@ -534,6 +659,10 @@ func appendJSONValue(b []byte, v any) []byte {
 	if out, ok := appendJSONComplex(b, v); ok {
 		return out
 	}
+	if s, ok := temporalText(v); ok {
+		k, _ := json.Marshal(s)
+		return append(b, k...)
+	}
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...)
@@ -549,6 +678,12 @@ func appendJSONValue(b []byte, v any) []byte {
 		return strconv.AppendInt(b, int64(x), 10)
 	case int64:
 		return strconv.AppendInt(b, x, 10)
+	case sqlDecimal:
+		// the REST API: ApiJsonMapper writes BigDecimal as plain text
+		return append(b, x.plain()...)
+	case jsonDecimal:
+		// the JSON formats: JsonConverter (decimal.format NUMERIC) writes BigDecimal.toString
+		return append(b, x.String()...)
 	}
 	return append(b, formatValue(v)...)
 }

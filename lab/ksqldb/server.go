@@ -19,16 +19,18 @@ import (
 type Option func(*config)
 
 type config struct {
-	log          *slog.Logger
-	serviceID    string
-	version      string
-	httpClient   *http.Client
-	keepAlive    time.Duration
-	maxBody      int64
-	offsetReset  string
-	sessionTimes time.Duration
-	guarantee    string
-	maxPush      int
+	log           *slog.Logger
+	serviceID     string
+	version       string
+	httpClient    *http.Client
+	keepAlive     time.Duration
+	maxBody       int64
+	offsetReset   string
+	sessionTimes  time.Duration
+	guarantee     string
+	maxPush       int
+	kafka         []kgo.Opt
+	processingLog bool
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -125,9 +127,9 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	if err != nil {
 		return nil, fmt.Errorf("new ksqldb server: ksql.schema.registry.url: %w", err)
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()),
+	cl, err := kgo.NewClient(kafkaOpts(cfg.kafka, kgo.SeedBrokers(brokers...), kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
-		kgo.ProducerLinger(0), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.MetadataMinAge(100*time.Millisecond))
+		kgo.ProducerLinger(0), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.MetadataMinAge(100*time.Millisecond))...)
 	if err != nil {
 		return nil, fmt.Errorf("new ksqldb server: %w", err)
 	}
@@ -152,8 +154,12 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		s.clusterID = md.Cluster
 	}
 	if err := s.replay(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("new ksqldb server: %w", err)
+		return nil, errors.Join(fmt.Errorf("new ksqldb server: %w", err), s.Close())
+	}
+	if cfg.processingLog {
+		if err := s.ensureProcessingLog(ctx); err != nil {
+			return nil, errors.Join(fmt.Errorf("new ksqldb server: %w", err), s.Close())
+		}
 	}
 	return s, nil
 }

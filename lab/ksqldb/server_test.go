@@ -131,13 +131,13 @@ func TestStatementErrors(t *testing.T) {
 			400, 40001, "Invalid config variable(s) in the WITH clause: KEY"},
 		{"syntax", "CREATE STREAM s (a INT\n b INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');", 400, 40001, "line 2:2: Syntax Error"},
 		{"unknown statement", "SELEKT * FROM x;", 400, 40001, "line 1:1: Syntax Error\nUnknown statement 'SELEKT'"},
-		{"join", "CREATE STREAM j AS SELECT * FROM a JOIN b ON a.x = b.x;", 400, 40001, "JOIN is not supported"},
-		{"window", "CREATE TABLE w AS SELECT x, COUNT(*) FROM a WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY x;", 400, 40001, "WINDOW is not supported"},
+		{"session window with ADVANCE BY", "CREATE TABLE w AS SELECT x, COUNT(*) FROM a WINDOW SESSION (1 MINUTE, ADVANCE BY 1 SECOND) GROUP BY x;", 400, 40001, "Syntax Error"},
+		{"join of unknown sources", "CREATE STREAM j AS SELECT * FROM a JOIN b ON a.x = b.x;", 400, 40001, "A does not exist."},
 		{"select on /ksql", "SELECT * FROM foo EMIT CHANGES;", 400, 40002, "should be issued to the websocket endpoint '/query'"},
 		{"table without primary key", "CREATE TABLE t (a INT) WITH (KAFKA_TOPIC='org.chicago.cta.station.turnstile.v1', VALUE_FORMAT='JSON');", 400, 40001, "Tables require a PRIMARY KEY"},
 		{"missing topic", "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='nope', VALUE_FORMAT='JSON');", 400, 40001, "Topic 'nope' does not exist"},
 		{"unknown source", "CREATE STREAM s AS SELECT * FROM nope;", 400, 40001, "NOPE does not exist."},
-		{"unsupported format", "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='org.chicago.cta.station.turnstile.v1', VALUE_FORMAT='PROTOBUF');", 400, 40001, "format 'PROTOBUF' is not supported"},
+		{"unknown format", "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='org.chicago.cta.station.turnstile.v1', VALUE_FORMAT='PROTOBUF_X');", 400, 40001, "Unknown format: PROTOBUF_X"},
 		{"unsupported function", "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='org.chicago.cta.station.turnstile.v1', VALUE_FORMAT='JSON'); CREATE STREAM s2 AS SELECT TO_JSON_STRING(CAST(a AS STRING)) AS x FROM s;", 400, 40001, "function TO_JSON_STRING is not supported"},
 	}
 	for _, c := range cases {

@@ -48,7 +48,7 @@ func (s *Server) runningInfo(qi *queryInfo) runningQueryInfo {
 }
 
 func sourceInfoOf(src *source) sourceInfo {
-	return sourceInfo{Type: src.kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat}
+	return sourceInfo{Type: src.kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat, IsWindowed: src.Window != nil}
 }
 
 func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Show) (any, error) {
@@ -192,6 +192,11 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 		Fields: []fieldInfo{}, Type: src.kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
 		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
 		ClusterStatistics: []any{}, ClusterErrorStats: []any{}}
+	if src.Window != nil {
+		wt := src.Window.Type
+		d.WindowType = &wt
+	}
+	d.Timestamp = src.Timestamp
 	for _, c := range src.Schema.Cols {
 		f := fieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
 		if c.Key {
@@ -240,6 +245,9 @@ func schemaInfo(t sqlType) fieldSchema {
 			fs[i] = fieldInfo{Name: f.Name, Schema: schemaInfo(f.Type)}
 		}
 		return fieldSchema{Type: "STRUCT", Fields: fs}
+	case kDecimal:
+		// EntityUtil.visitDecimal: the base type, SqlDecimal.toParametersMap
+		return fieldSchema{Type: "DECIMAL", Parameters: map[string]int{"precision": t.prec, "scale": t.scale}}
 	}
 	return fieldSchema{Type: t.describeName()}
 }

@@ -22,10 +22,14 @@ const (
 	kBigint
 	kDouble
 	kString
-	kDecimal // decimal literals; refused as a column type
+	kDecimal // DECIMAL(p, s), see decimal.go
 	kArray
 	kMap
 	kStruct
+	kTimestamp
+	kDate
+	kTime
+	kBytes
 )
 
 // structField is one field of a STRUCT type.
@@ -43,6 +47,8 @@ type typeInfo struct {
 	key    sqlType // MAP key
 	fields []structField
 	text   string
+	prec   int // DECIMAL precision
+	scale  int // DECIMAL scale
 }
 
 // sqlType is a ksqlDB SQL type this server supports. The zero value is the
@@ -72,7 +78,11 @@ var (
 	tBigint  = intern(&typeInfo{base: kBigint, text: "BIGINT"})
 	tDouble  = intern(&typeInfo{base: kDouble, text: "DOUBLE"})
 	tString  = intern(&typeInfo{base: kString, text: "STRING"})
-	tDecimal = intern(&typeInfo{base: kDecimal, text: "DECIMAL"})
+
+	tTimestamp = intern(&typeInfo{base: kTimestamp, text: "TIMESTAMP"})
+	tDate      = intern(&typeInfo{base: kDate, text: "DATE"})
+	tTime      = intern(&typeInfo{base: kTime, text: "TIME"})
+	tBytes     = intern(&typeInfo{base: kBytes, text: "BYTES"})
 )
 
 // arrayOf is ARRAY<elem>.
@@ -131,7 +141,7 @@ func (t sqlType) field(name string) (int, sqlType, bool) {
 func (t sqlType) describeName() string { return t.String() }
 
 func (t sqlType) numeric() bool {
-	return t == tInteger || t == tBigint || t == tDouble || t == tDecimal
+	return t == tInteger || t == tBigint || t == tDouble || t.kind() == kDecimal
 }
 
 // typeOf converts a parsed type to a supported type, or refuses it.
@@ -196,6 +206,21 @@ func (p *typeParser) word() (string, bool) {
 	return w, true
 }
 
+// number reads an unsigned integer.
+func (p *typeParser) number() (int, bool) {
+	p.skipSpace()
+	j := p.i
+	for j < len(p.s) && p.s[j] >= '0' && p.s[j] <= '9' {
+		j++
+	}
+	n, err := strconv.Atoi(p.s[p.i:j])
+	if err != nil {
+		return 0, false
+	}
+	p.i = j
+	return n, true
+}
+
 func (p *typeParser) parse() (sqlType, error) {
 	start := p.i
 	w, ok := p.word()
@@ -214,6 +239,14 @@ func (p *typeParser) parse() (sqlType, error) {
 		return tBigint, nil
 	case "DOUBLE":
 		return tDouble, nil
+	case "TIMESTAMP":
+		return tTimestamp, nil
+	case "DATE":
+		return tDate, nil
+	case "TIME":
+		return tTime, nil
+	case "BYTES":
+		return tBytes, nil
 	case "STRING", "VARCHAR":
 		p.skipSpace()
 		if p.i < len(p.s) && p.s[p.i] == '(' {
@@ -285,8 +318,21 @@ func (p *typeParser) parse() (sqlType, error) {
 			}
 		}
 		return structOf(fields), nil
+	case "DECIMAL":
+		// SqlBase.g4: DECIMAL '(' number ',' number ')'
+		if !p.accept('(') {
+			p.i = len(p.s)
+			return refuse()
+		}
+		prec, ok1 := p.number()
+		ok2 := p.accept(',')
+		scale, ok3 := p.number()
+		if !ok1 || !ok2 || !ok3 || !p.accept(')') {
+			p.i = len(p.s)
+			return refuse()
+		}
+		return decimalType(prec, scale)
 	}
-	// DECIMAL(p, s), TIMESTAMP, DATE, TIME, BYTES and the rest
 	p.i = len(p.s)
 	return refuse()
 }
@@ -341,6 +387,9 @@ func formatValue(v any) string {
 	if s, ok := formatComplex(v); ok {
 		return s
 	}
+	if s, ok := temporalText(v); ok {
+		return s
+	}
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -354,6 +403,8 @@ func formatValue(v any) string {
 		return strconv.FormatInt(x, 10)
 	case float64:
 		return javanum.FormatDouble(x)
+	case sqlDecimal:
+		return x.plain() // CastEvaluator: toPlainString
 	}
 	return fmt.Sprint(v)
 }

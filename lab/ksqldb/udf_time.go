@@ -41,24 +41,53 @@ func zoneArg(a []any, i int) (*time.Location, bool) {
 	return l, err == nil
 }
 
-func init() {
-	register(&udf{name: "unix_timestamp", overloads: []overload{{ret: tBigint, fn: func([]any) any {
-		return time.Now().UnixMilli()
-	}}}})
+// formatMillis formats the epoch milliseconds ms with the pattern a[1] in
+// the zone a[2] (UTC without it), as TIMESTAMPTOSTRING and
+// FORMAT_TIMESTAMP do; nil where ksqlDB throws.
+func formatMillis(ms int64, a []any) any {
+	if a[1] == nil {
+		return nil
+	}
+	loc, ok := zoneArg(a, 2)
+	if !ok {
+		return nil
+	}
+	jp, err := compileJavaPattern(a[1].(string))
+	if err != nil {
+		return nil
+	}
+	return jp.format(time.UnixMilli(ms).In(loc))
+}
 
+// parseMillis parses the text a[0] with the pattern a[1] in the zone a[2]
+// (UTC without it) into epoch milliseconds, as STRINGTOTIMESTAMP and
+// PARSE_TIMESTAMP do; false where ksqlDB throws ("Failed to parse
+// timestamp '...' with formatter '...'") or an argument is NULL.
+func parseMillis(a []any) (int64, bool) {
+	if a[0] == nil || a[1] == nil {
+		return 0, false
+	}
+	loc, ok := zoneArg(a, 2)
+	if !ok {
+		return 0, false
+	}
+	jp, err := compileJavaPattern(a[1].(string))
+	if err != nil {
+		return 0, false
+	}
+	t, err := jp.parse(a[0].(string), loc)
+	if err != nil {
+		return 0, false
+	}
+	return t.UnixMilli(), true
+}
+
+func init() {
 	toString := func(a []any) any {
-		if a[0] == nil || a[1] == nil {
+		if a[0] == nil {
 			return nil
 		}
-		loc, ok := zoneArg(a, 2)
-		if !ok {
-			return nil
-		}
-		jp, err := compileJavaPattern(a[1].(string))
-		if err != nil {
-			return nil
-		}
-		return jp.format(time.UnixMilli(a[0].(int64)).In(loc))
+		return formatMillis(a[0].(int64), a)
 	}
 	register(&udf{name: "timestamptostring", validate: patternArg(1), overloads: []overload{
 		{params: []param{p(tBigint, "epochMilli"), p(tString, "formatPattern")}, ret: tString, fn: toString},
@@ -66,22 +95,11 @@ func init() {
 	}})
 
 	fromString := func(a []any) any {
-		if a[0] == nil || a[1] == nil {
-			return nil
-		}
-		loc, ok := zoneArg(a, 2)
+		ms, ok := parseMillis(a)
 		if !ok {
 			return nil
 		}
-		jp, err := compileJavaPattern(a[1].(string))
-		if err != nil {
-			return nil
-		}
-		t, err := jp.parse(a[0].(string), loc)
-		if err != nil {
-			return nil // "Failed to parse timestamp '...' with formatter '...'"
-		}
-		return t.UnixMilli()
+		return ms
 	}
 	register(&udf{name: "stringtotimestamp", validate: patternArg(1), overloads: []overload{
 		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern")}, ret: tBigint, fn: fromString},

@@ -16,17 +16,24 @@ type withProps struct {
 	partitions  int
 	replicas    int
 	wrapSingle  *bool // WRAP_SINGLE_VALUE, nil when not given
+	windowType  string
+	windowSize  *int64 // WINDOW_SIZE in milliseconds, nil when not given
+	timestamp   string // TIMESTAMP: the column records take their time from
+
+	valueSchemaID int // VALUE_SCHEMA_ID, 0 when not given
+	keySchemaID   int // KEY_SCHEMA_ID, 0 when not given
 }
 
 var supportedWith = map[string]bool{
 	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
-	"WRAP_SINGLE_VALUE": true,
+	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "VALUE_SCHEMA_ID": true,
+	"KEY_SCHEMA_ID": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
-	"TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true,
-	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "KEY_SCHEMA_ID": true, "VALUE_SCHEMA_ID": true, "VALUE_DELIMITER": true,
+	"TIMESTAMP_FORMAT":            true,
+	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "VALUE_DELIMITER": true,
 	"KEY_DELIMITER": true, "RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
 }
@@ -39,7 +46,10 @@ func (w withProps) unwrapValue(format string, values []column) (bool, error) {
 		return false, nil
 	}
 	wrap := *w.wrapSingle
-	supported := format == fmtJSON || format == fmtAvro || ((format == fmtKafka || format == fmtDelimited) && !wrap)
+	if format == fmtProtobufNoSR && !wrap {
+		return false, unsupported("'WRAP_SINGLE_VALUE' set to 'false' with the 'PROTOBUF_NOSR' format")
+	}
+	supported := format == fmtProtobufNoSR || format == fmtJSON || format == fmtAvro || format == fmtJSONSR || (format == fmtProtobuf && wrap) || ((format == fmtKafka || format == fmtDelimited) && !wrap)
 	if !supported {
 		return false, badStatement("Format '%s' does not support 'WRAP_SINGLE_VALUE' set to '%t'.", format, wrap)
 	}
@@ -107,6 +117,25 @@ func parseWith(props []sql.Property) (withProps, error) {
 				return w, badStatement("Invalid value %s for property WRAP_SINGLE_VALUE", sql.Format(p.Value))
 			}
 			w.wrapSingle = &b
+		case "TIMESTAMP":
+			if lit == nil || lit.Kind != sql.StringLit || str == "" {
+				return w, badStatement("Invalid value %s for property TIMESTAMP", sql.Format(p.Value))
+			}
+			w.timestamp = timestampColumnName(str)
+		case "WINDOW_TYPE", "WINDOW_SIZE":
+			if err := w.windowProp(p.Name, lit); err != nil {
+				return w, err
+			}
+		case "VALUE_SCHEMA_ID", "KEY_SCHEMA_ID":
+			n, err := strconv.Atoi(str)
+			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil || n < 1 {
+				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+			}
+			if p.Name == "KEY_SCHEMA_ID" {
+				w.keySchemaID = n
+			} else {
+				w.valueSchemaID = n
+			}
 		case "PARTITIONS", "REPLICAS":
 			n, err := strconv.Atoi(str)
 			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil || n < 1 {
@@ -128,5 +157,5 @@ func parseWith(props []sql.Property) (withProps, error) {
 		}
 		w.keyFormat, w.valueFormat = format, format
 	}
-	return w, nil
+	return w, w.checkWindow()
 }

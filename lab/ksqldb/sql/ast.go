@@ -134,16 +134,23 @@ func (*QueryStatement) statement() {}
 
 // Query is a SELECT.
 type Query struct {
-	Items       []SelectItem
-	From        string
-	FromAlias   string
-	FromPos     Pos
-	Where       Expr
-	GroupBy     []Expr
-	Having      Expr
-	EmitChanges bool
-	EmitFinal   bool
-	Limit       *int64
+	Items     []SelectItem
+	From      string
+	FromAlias string
+	FromPos   Pos
+	Window    *Window        // nil without a WINDOW clause
+	Joins     []JoinedSource // in the order written (see join.go)
+	Where     Expr
+	GroupBy   []Expr
+	// PARTITION BY: the expressions (none for "PARTITION BY ()"), whether
+	// the clause is there and where it starts
+	PartitionBy    []Expr
+	HasPartitionBy bool
+	PartitionPos   Pos
+	Having         Expr
+	EmitChanges    bool
+	EmitFinal      bool
+	Limit          *int64
 }
 
 // SelectItem is one projection entry: '*', 'alias.*' or an expression with an optional alias.
@@ -351,3 +358,14 @@ type UnsupportedError struct {
 func (e *UnsupportedError) Error() string {
 	return e.Construct + " is not supported by this ksqlDB server"
 }
+
+// Lambda is a lambda function argument of TRANSFORM, FILTER or REDUCE:
+// "x => body" or "(x, y) => body".
+type Lambda struct {
+	Params []string
+	Body   Expr
+	P      Pos
+}
+
+// Position implements Expr.
+func (e *Lambda) Position() Pos { return e.P }

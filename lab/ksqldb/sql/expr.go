@@ -519,20 +519,30 @@ func (p *parser) primary(d int) (Expr, error) {
 			return nil, p.unsupported(p.peek(), "DISTINCT in function calls")
 		}
 		if !p.acceptSym(")") {
+			// SqlBase.g4: identifier '(' (functionArgument (','
+			// functionArgument)* (',' lambdaFunction)*)? ')': lambdas
+			// follow the plain arguments, and at least one of those
+			lambdas := false
 			for {
-				if n := p.peekAt(1); n.Kind == Symbol && n.Text == "=>" {
-					return nil, p.unsupported(n, "lambda expressions")
+				if lam := p.isLambda(); lam || lambdas {
+					if !lam || len(fc.Args) == 0 {
+						return nil, p.errExpected("a lambda function")
+					}
+					l, err := p.lambda(d)
+					if err != nil {
+						return nil, err
+					}
+					fc.Args = append(fc.Args, l)
+					lambdas = true
+				} else {
+					a, err := p.orExpr(d)
+					if err != nil {
+						return nil, err
+					}
+					fc.Args = append(fc.Args, a)
 				}
-				if p.isSym("(") && p.lambdaAhead() {
-					return nil, p.unsupported(p.peek(), "lambda expressions")
-				}
-				a, err := p.orExpr(d)
-				if err != nil {
-					return nil, err
-				}
-				fc.Args = append(fc.Args, a)
 				if p.isSym("=>") {
-					return nil, p.unsupported(p.peek(), "lambda expressions")
+					return nil, p.errExpected("')'")
 				}
 				if !p.acceptSym(",") {
 					break
@@ -560,6 +570,48 @@ func (p *parser) primary(d int) (Expr, error) {
 	return ref, nil
 }
 
+// isLambda tells whether a lambda function starts here: "x =>" or
+// "(x, y) =>".
+func (p *parser) isLambda() bool {
+	t := p.peek()
+	if n := p.peekAt(1); (t.Kind == Ident || t.Kind == QuotedIdent) && n.Kind == Symbol && n.Text == "=>" {
+		return true
+	}
+	return p.isSym("(") && p.lambdaAhead()
+}
+
+// lambda parses a lambda function (SqlBase.g4 lambdaFunction); its
+// arguments are identifiers, upper-cased unless quoted.
+func (p *parser) lambda(d int) (Expr, error) {
+	start := p.peek()
+	l := &Lambda{P: start.Pos}
+	paren := p.acceptSym("(")
+	for {
+		name, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		l.Params = append(l.Params, name)
+		if !paren || !p.acceptSym(",") {
+			break
+		}
+	}
+	if paren {
+		if err := p.expectSym(")"); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.expectSym("=>"); err != nil {
+		return nil, err
+	}
+	body, err := p.orExpr(d)
+	if err != nil {
+		return nil, err
+	}
+	l.Body = body
+	return l, nil
+}
+
 func (p *parser) lambdaAhead() bool {
 	depth := 0
 	for j := p.i; j < len(p.toks); j++ {
@@ -584,11 +636,26 @@ func (p *parser) lambdaAhead() bool {
 // Format renders an expression the way ksqlDB prints it in messages.
 func Format(e Expr) string {
 	var b strings.Builder
-	format(&b, e)
+	format(&b, nil, e)
 	return b.String()
 }
 
-func format(b *strings.Builder, e Expr) {
+// FormatQualified renders e as Format does with every unqualified column
+// qualified by q, as ksqlDB prints expressions after its analyzer qualified
+// them with their source (e.g. ABS(INPUT.ID)).
+func FormatQualified(e Expr, q string) string {
+	return FormatWith(e, func(*ColumnRef) string { return q })
+}
+
+// FormatWith renders e as Format does with each unqualified column
+// qualified by what qual answers for it (nothing for "").
+func FormatWith(e Expr, qual func(*ColumnRef) string) string {
+	var b strings.Builder
+	format(&b, qual, e)
+	return b.String()
+}
+
+func format(b *strings.Builder, qual func(*ColumnRef) string, e Expr) {
 	switch x := e.(type) {
 	case *Literal:
 		switch x.Kind {
@@ -608,6 +675,8 @@ func format(b *strings.Builder, e Expr) {
 	case *ColumnRef:
 		if x.Qualifier != "" {
 			b.WriteString(x.Qualifier + ".")
+		} else if q := qualifierOf(qual, x); q != "" {
+			b.WriteString(q + ".")
 		}
 		b.WriteString(x.Name)
 	case *FuncCall:
@@ -619,27 +688,27 @@ func format(b *strings.Builder, e Expr) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			format(b, a)
+			format(b, qual, a)
 		}
 		b.WriteString(")")
 	case *Binary:
 		b.WriteString("(")
-		format(b, x.L)
+		format(b, qual, x.L)
 		b.WriteString(" " + x.Op + " ")
-		format(b, x.R)
+		format(b, qual, x.R)
 		b.WriteString(")")
 	case *Unary:
 		if x.Op == "NOT" {
 			b.WriteString("(NOT ")
-			format(b, x.X)
+			format(b, qual, x.X)
 			b.WriteString(")")
 		} else {
 			b.WriteString(x.Op)
-			format(b, x.X)
+			format(b, qual, x.X)
 		}
 	case *IsNull:
 		b.WriteString("(")
-		format(b, x.X)
+		format(b, qual, x.X)
 		if x.Not {
 			b.WriteString(" IS NOT NULL)")
 		} else {
@@ -647,18 +716,18 @@ func format(b *strings.Builder, e Expr) {
 		}
 	case *Between:
 		b.WriteString("(")
-		format(b, x.X)
+		format(b, qual, x.X)
 		if x.Not {
 			b.WriteString(" NOT")
 		}
 		b.WriteString(" BETWEEN ")
-		format(b, x.Lo)
+		format(b, qual, x.Lo)
 		b.WriteString(" AND ")
-		format(b, x.Hi)
+		format(b, qual, x.Hi)
 		b.WriteString(")")
 	case *InList:
 		b.WriteString("(")
-		format(b, x.X)
+		format(b, qual, x.X)
 		if x.Not {
 			b.WriteString(" NOT")
 		}
@@ -667,17 +736,17 @@ func format(b *strings.Builder, e Expr) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			format(b, a)
+			format(b, qual, a)
 		}
 		b.WriteString("))")
 	case *Like:
 		b.WriteString("(")
-		format(b, x.X)
+		format(b, qual, x.X)
 		if x.Not {
 			b.WriteString(" NOT")
 		}
 		b.WriteString(" LIKE ")
-		format(b, x.Pattern)
+		format(b, qual, x.Pattern)
 		if x.Escape != 0 {
 			b.WriteString(" ESCAPE '" + strings.ReplaceAll(string(x.Escape), "'", "''") + "'")
 		}
@@ -686,17 +755,17 @@ func format(b *strings.Builder, e Expr) {
 		b.WriteString("(CASE")
 		if x.Operand != nil {
 			b.WriteString(" ")
-			format(b, x.Operand)
+			format(b, qual, x.Operand)
 		}
 		for _, w := range x.Whens {
 			b.WriteString(" WHEN ")
-			format(b, w.Cond)
+			format(b, qual, w.Cond)
 			b.WriteString(" THEN ")
-			format(b, w.Result)
+			format(b, qual, w.Result)
 		}
 		if x.Else != nil {
 			b.WriteString(" ELSE ")
-			format(b, x.Else)
+			format(b, qual, x.Else)
 		}
 		b.WriteString(" END)")
 	case *ArrayCtor:
@@ -705,7 +774,7 @@ func format(b *strings.Builder, e Expr) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			format(b, e)
+			format(b, qual, e)
 		}
 		b.WriteString("]")
 	case *MapCtor:
@@ -714,9 +783,9 @@ func format(b *strings.Builder, e Expr) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			format(b, x.Keys[i])
+			format(b, qual, x.Keys[i])
 			b.WriteString(":=")
-			format(b, x.Values[i])
+			format(b, qual, x.Values[i])
 		}
 		b.WriteString(")")
 	case *StructCtor:
@@ -726,20 +795,31 @@ func format(b *strings.Builder, e Expr) {
 				b.WriteString(", ")
 			}
 			b.WriteString(x.Names[i] + ":=")
-			format(b, x.Values[i])
+			format(b, qual, x.Values[i])
 		}
 		b.WriteString(")")
 	case *Subscript:
-		format(b, x.X)
+		format(b, qual, x.X)
 		b.WriteString("[")
-		format(b, x.Index)
+		format(b, qual, x.Index)
 		b.WriteString("]")
 	case *Deref:
-		format(b, x.X)
+		format(b, qual, x.X)
 		b.WriteString("->" + x.Field)
+	case *Lambda:
+		// ExpressionFormatter.visitLambdaExpression
+		b.WriteString("(" + strings.Join(x.Params, ", ") + ") => ")
+		format(b, qual, x.Body)
 	case *Cast:
 		b.WriteString("CAST(")
-		format(b, x.X)
+		format(b, qual, x.X)
 		b.WriteString(" AS " + x.Type.Name + ")")
 	}
+}
+
+func qualifierOf(qual func(*ColumnRef) string, ref *ColumnRef) string {
+	if qual == nil {
+		return ""
+	}
+	return qual(ref)
 }

@@ -18,6 +18,11 @@ func FuzzParse(f *testing.F) {
 	f.Add("SELECT a, CAST(b AS BIGINT) FROM s WHERE a IN (1, 2) AND b LIKE 'x%' EMIT CHANGES LIMIT 3;")
 	f.Add("SELECT CASE WHEN a IS DISTINCT FROM b THEN ARRAY[1, 2][1] ELSE MAP('k' := 1)['k'] END, s->f || 'x' FROM t WHERE c LIKE 'a!%' ESCAPE '!';")
 	f.Add("SELECT STRUCT(a := 1)->A, CAST(x AS ARRAY<STRUCT<a INT>>) FROM t;")
+	f.Add("SELECT k, COUNT(*) FROM s WINDOW HOPPING (SIZE 1 HOUR, ADVANCE BY 15 MINUTES, RETENTION 2 DAYS, GRACE PERIOD 0 SECONDS) GROUP BY k EMIT FINAL;")
+	f.Add("SELECT k, COUNT(*) FROM s WINDOW w SESSION (30 SECOND) GROUP BY k EMIT CHANGES;")
+	f.Add("SELECT * FROM a x LEFT OUTER JOIN b y WITHIN (1 SECOND, 2 MINUTES) GRACE PERIOD 3 MILLISECONDS ON x.id = y.id FULL JOIN c ON c.id = x.id EMIT CHANGES;")
+	f.Add("SELECT TRANSFORM(m, (k, v) => UCASE(k), (k, v) => REDUCE(v, 0, (s, x) => s + x)), FILTER(a, x => x > 1) FROM s PARTITION BY (a, b);")
+	f.Add("CREATE STREAM o AS SELECT * FROM s PARTITION BY NULL;")
 	f.Fuzz(func(t *testing.T, text string) {
 		stmts, err := Parse(text)
 		if err != nil {

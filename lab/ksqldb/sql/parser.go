@@ -748,16 +748,18 @@ func (p *parser) query() (*Query, error) {
 		a, _ := p.identifier()
 		q.FromAlias = a
 	}
-	for _, kw := range []string{"JOIN", "LEFT", "RIGHT", "FULL", "INNER", "OUTER"} {
-		if p.isKw(kw) {
-			return nil, p.unsupported(p.peek(), "JOIN")
-		}
+	if err := p.joins(q); err != nil {
+		return nil, err
 	}
 	if p.isSym(",") {
 		return nil, p.unsupported(p.peek(), "JOIN")
 	}
 	if p.isKw("WINDOW") {
-		return nil, p.unsupported(p.peek(), "WINDOW")
+		w, err := p.window()
+		if err != nil {
+			return nil, err
+		}
+		q.Window = w
 	}
 	if p.acceptKw("WHERE") {
 		e, err := p.expr()
@@ -788,7 +790,32 @@ func (p *parser) query() (*Query, error) {
 		}
 	}
 	if p.isKw("PARTITION") {
-		return nil, p.unsupported(p.peek(), "PARTITION BY")
+		// SqlBase.g4 partitionBy: valueExpression (',' valueExpression)*
+		// | '(' (valueExpression (',' valueExpression)*)? ')'; the planner
+		// refuses the empty list as PartitionBy.java does.
+		q.PartitionPos = p.next().Pos
+		if err := p.expectKw("BY"); err != nil {
+			return nil, err
+		}
+		q.HasPartitionBy = true
+		paren := p.acceptSym("(")
+		if !(paren && p.isSym(")")) {
+			for {
+				e, err := p.additive(0)
+				if err != nil {
+					return nil, err
+				}
+				q.PartitionBy = append(q.PartitionBy, e)
+				if !p.acceptSym(",") {
+					break
+				}
+			}
+		}
+		if paren {
+			if err := p.expectSym(")"); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if p.acceptKw("HAVING") {
 		e, err := p.expr()
@@ -801,8 +828,8 @@ func (p *parser) query() (*Query, error) {
 		switch {
 		case p.acceptKw("CHANGES"):
 			q.EmitChanges = true
-		case p.isKw("FINAL"):
-			return nil, p.unsupported(p.peek(), "EMIT FINAL")
+		case p.acceptKw("FINAL"):
+			q.EmitFinal = true
 		default:
 			return nil, p.errExpected("'CHANGES' or 'FINAL'")
 		}

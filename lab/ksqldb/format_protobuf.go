@@ -1,0 +1,721 @@
+package ksqldb
+
+// The PROTOBUF format: Protobuf messages in the Confluent Schema Registry
+// wire format (magic byte 0, the 4-byte big-endian schema id, the
+// message-index array, then the message), with proto3 schemas registered
+// as schemaType PROTOBUF.
+//
+// ksqlDB 0.29 runs it through Confluent's ProtobufConverter (confluentinc/
+// ksql v0.29.0 ksqldb-serde/src/main/java/io/confluent/ksql/serde/protobuf/
+// ProtobufFormat.java, ProtobufSchemaTranslator.java, ProtobufProperties.java):
+// the columns become an unnamed Connect struct, which
+// ProtobufData.fromConnectSchema (confluentinc/schema-registry v7.9.9
+// protobuf-converter/src/main/java/io/confluent/connect/protobuf/
+// ProtobufData.java) names ConnectDefault1, numbering fields from 1 and
+// naming nested structs ConnectDefault2, 3, ... depth first. With no
+// nullableRepresentation property nullable columns are plain proto3 fields:
+// a null is written as no field and read back as the type's default.
+// PROTOBUF supports WRAP_SINGLES only, so keys and single values are always
+// wrapped in a message.
+// Docs: https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/serialization/#protobuf
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/sr"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/ctalab/ctalab/lab/registry/protoschema"
+)
+
+const fmtProtobuf = "PROTOBUF"
+
+// protoFile writes the proto3 file ProtobufData.fromConnectSchema makes
+// of the columns' struct.
+func protoFile(cols []column) (string, error) {
+	fields := make([]structField, len(cols))
+	for i, c := range cols {
+		fields[i] = structField{Name: c.Name, Type: c.Type}
+	}
+	var body strings.Builder
+	next := 1
+	if err := protoMessage(&body, "ConnectDefault1", fields, &next, ""); err != nil {
+		return "", err
+	}
+	head := "syntax = \"proto3\";\n\n"
+	if strings.Contains(body.String(), "google.protobuf.Timestamp ") {
+		// ProtobufData.typeToDynamicSchema adds the well-known file as a dependency
+		head += "import \"google/protobuf/timestamp.proto\";\n\n"
+	}
+	for _, dep := range []struct{ typ, file string }{{"google.type.Date ", "google/type/date.proto"}, {"google.type.TimeOfDay ", "google/type/timeofday.proto"}} {
+		if strings.Contains(body.String(), dep.typ) {
+			head += "import \"" + dep.file + "\";\n\n"
+		}
+	}
+	return head + body.String(), nil
+}
+
+// protoMessage writes message name; next is the last ConnectDefault index
+// taken.
+func protoMessage(sb *strings.Builder, name string, fields []structField, next *int, indent string) error {
+	sb.WriteString(indent + "message " + name + " {\n")
+	var nested strings.Builder
+	for i, f := range fields {
+		t := f.Type
+		label := ""
+		if t.kind() == kArray {
+			label = "repeated "
+			t = t.elem
+			if t.kind() == kArray {
+				return unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format") // "Array cannot be nested"
+			}
+		}
+		var typ string
+		switch t.kind() {
+		case kBoolean:
+			typ = "bool"
+		case kInteger:
+			typ = "int32"
+		case kBigint:
+			typ = "int64"
+		case kDouble:
+			typ = "double"
+		case kString:
+			typ = "string"
+		case kBytes:
+			typ = "bytes"
+		case kTimestamp:
+			typ = "google.protobuf.Timestamp"
+		case kDate:
+			typ = "google.type.Date"
+		case kTime:
+			typ = "google.type.TimeOfDay"
+		case kStruct:
+			*next++
+			typ = "ConnectDefault" + strconv.Itoa(*next)
+			if err := protoMessage(&nested, typ, t.fields, next, indent+"  "); err != nil {
+				return err
+			}
+		default:
+			return unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format")
+		}
+		fmt.Fprintf(sb, "%s  %s%s %s = %d;\n", indent, label, typ, f.Name, i+1)
+	}
+	sb.WriteString(nested.String())
+	sb.WriteString(indent + "}\n")
+	return nil
+}
+
+// checkProtobufColumns refuses the column types this server cannot write
+// in PROTOBUF.
+func checkProtobufColumns(cols []column) error {
+	if len(cols) == 0 {
+		return nil
+	}
+	text, err := protoFile(cols)
+	if err != nil {
+		return err
+	}
+	// a column name that is no Protobuf identifier makes no schema
+	// (ProtobufData does not scrub names by default)
+	if _, err := protoschema.Parse(text, googleTypeFiles); err != nil {
+		return badStatement("Failed to convert the columns to a PROTOBUF schema: %v", err)
+	}
+	return nil
+}
+
+// prepareProtobufSink registers the proto file of a sink's key or value
+// under <topic>-key or <topic>-value and keeps its message descriptor.
+func (s *serde) prepareProtobufSink(ctx context.Context) error {
+	if s.protoMsg != nil {
+		return nil
+	}
+	text, err := protoFile(s.cols)
+	if err != nil {
+		return err
+	}
+	ps, err := protoschema.Parse(text, nil)
+	if err != nil {
+		return fmt.Errorf("compile the PROTOBUF schema: %w", err)
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return err
+	}
+	suffix := "-value"
+	if s.key {
+		suffix = "-key"
+	}
+	id, err := s.reg.registerAs(ctx, s.topic+suffix, ps.Canonical(), sr.TypeProtobuf)
+	if err != nil {
+		return err
+	}
+	s.protoID, s.protoMsg = id, md
+	return nil
+}
+
+// encodeProtobuf writes one message of the columns' values.
+func (s *serde) encodeProtobuf(vals []any) (out []byte, err error) {
+	if s.protoMsg == nil {
+		return nil, fmt.Errorf("PROTOBUF schema for %s is not registered", s.topic)
+	}
+	defer func() {
+		// dynamicpb panics on a value of the wrong kind; a schema some
+		// client registered must not take the server down
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("serialize PROTOBUF: %v", r)
+		}
+	}()
+	m := dynamicpb.NewMessage(s.protoMsg)
+	fds := s.protoMsg.Fields()
+	for i, c := range s.cols {
+		fi := i
+		if s.protoFields != nil {
+			fi = s.protoFields[i]
+		}
+		if err := setProtoField(m, fds.Get(fi), vals[i], c.Type); err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+	}
+	b := binary.BigEndian.AppendUint32([]byte{0}, uint32(s.protoID))
+	b = append(b, 0) // message indexes [0], written as the single byte 0
+	return proto.MarshalOptions{Deterministic: true}.MarshalAppend(b, m)
+}
+
+// protoMessageBytes appends one message of the columns' values to head.
+func (s *serde) protoMessageBytes(vals []any, head []byte) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("serialize PROTOBUF: %v", r)
+		}
+	}()
+	m := dynamicpb.NewMessage(s.protoMsg)
+	fds := s.protoMsg.Fields()
+	for i, c := range s.cols {
+		if err := setProtoField(m, fds.Get(i), vals[i], c.Type); err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+	}
+	return proto.MarshalOptions{Deterministic: true}.MarshalAppend(head, m)
+}
+
+func setProtoField(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t sqlType) error {
+	if v == nil {
+		return nil // proto3 without presence: a null is no field
+	}
+	if fd.IsList() {
+		items, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("want an array, got %T", v)
+		}
+		list := m.Mutable(fd).List()
+		for _, it := range items {
+			if it == nil {
+				// ProtobufData cannot write a null element of a repeated field
+				return fmt.Errorf("null element in a repeated field")
+			}
+			pv, err := protoValue(m, fd, it, t.elem)
+			if err != nil {
+				return err
+			}
+			list.Append(pv)
+		}
+		return nil
+	}
+	pv, err := protoValue(m, fd, v, t)
+	if err != nil {
+		return err
+	}
+	m.Set(fd, pv)
+	return nil
+}
+
+func protoValue(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t sqlType) (protoreflect.Value, error) {
+	if md := fd.Message(); md != nil && protoWrapperKind(md) != "" {
+		// a google.protobuf wrapper: the value goes in its field 1
+		w := dynamicpb.NewMessage(md)
+		pv, err := protoScalarValue(md.Fields().ByNumber(1), v)
+		if err != nil {
+			return protoreflect.Value{}, err
+		}
+		w.Set(md.Fields().ByNumber(1), pv)
+		return protoreflect.ValueOfMessage(w), nil
+	}
+	switch x := v.(type) {
+	case sqlDate, sqlTime:
+		return protoDateOrTime(fd, x)
+	case sqlTimestamp:
+		md := fd.Message()
+		if md == nil || md.FullName() != "google.protobuf.Timestamp" {
+			return protoreflect.Value{}, fmt.Errorf("a TIMESTAMP for the field %s", fd.Name())
+		}
+		// Timestamps.fromMillis: whole seconds, then non-negative nanos
+		ts := dynamicpb.NewMessage(md)
+		ms := int64(x)
+		ts.Set(md.Fields().ByNumber(1), protoreflect.ValueOfInt64(floorDiv(ms, 1000)))
+		ts.Set(md.Fields().ByNumber(2), protoreflect.ValueOfInt32(int32(floorMod(ms, 1000)*1_000_000)))
+		return protoreflect.ValueOfMessage(ts), nil
+	case *structVal:
+		if fd.Message() == nil {
+			return protoreflect.Value{}, fmt.Errorf("a STRUCT for the %s field %s", fd.Kind(), fd.Name())
+		}
+		sub := dynamicpb.NewMessage(fd.Message())
+		sfds := fd.Message().Fields()
+		for i, f := range t.fields {
+			if i >= len(x.vals) {
+				break
+			}
+			if err := setProtoField(sub, sfds.Get(i), x.vals[i], f.Type); err != nil {
+				return protoreflect.Value{}, fmt.Errorf("field %s: %w", f.Name, err)
+			}
+		}
+		return protoreflect.ValueOfMessage(sub), nil
+	}
+	return protoScalarValue(fd, v)
+}
+
+// protoScalarValue converts a column value to the kind of field fd.
+func protoScalarValue(fd protoreflect.FieldDescriptor, v any) (protoreflect.Value, error) {
+	fail := func() (protoreflect.Value, error) {
+		return protoreflect.Value{}, fmt.Errorf("PROTOBUF cannot write %T into the %s field %s", v, fd.Kind(), fd.Name())
+	}
+	var n int64
+	var isInt bool
+	switch x := v.(type) {
+	case int32:
+		n, isInt = int64(x), true
+	case int64:
+		n, isInt = x, true
+	}
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		if b, ok := v.(bool); ok {
+			return protoreflect.ValueOfBool(b), nil
+		}
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		if isInt {
+			return protoreflect.ValueOfInt32(int32(n)), nil
+		}
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		if isInt {
+			return protoreflect.ValueOfInt64(n), nil
+		}
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		if isInt {
+			return protoreflect.ValueOfUint32(uint32(n)), nil
+		}
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		if isInt {
+			return protoreflect.ValueOfUint64(uint64(n)), nil
+		}
+	case protoreflect.FloatKind:
+		if f, ok := v.(float64); ok {
+			return protoreflect.ValueOfFloat32(float32(f)), nil
+		}
+	case protoreflect.DoubleKind:
+		if f, ok := v.(float64); ok {
+			return protoreflect.ValueOfFloat64(f), nil
+		}
+	case protoreflect.StringKind:
+		if s, ok := v.(string); ok {
+			return protoreflect.ValueOfString(s), nil
+		}
+	case protoreflect.EnumKind:
+		if s, ok := v.(string); ok {
+			if ev := fd.Enum().Values().ByName(protoreflect.Name(s)); ev != nil {
+				return protoreflect.ValueOfEnum(ev.Number()), nil
+			}
+		}
+	case protoreflect.BytesKind:
+		if b, ok := v.([]byte); ok {
+			return protoreflect.ValueOfBytes(b), nil
+		}
+	}
+	return fail()
+}
+
+// protoSchema returns the compiled writer schema with the given id.
+func (r *registry) protoSchema(ctx context.Context, id int) (*protoschema.Schema, error) {
+	if !r.configured() {
+		return nil, errNoRegistry
+	}
+	r.mu.Lock()
+	ps, ok := r.protoSchemas[id]
+	r.mu.Unlock()
+	if ok {
+		return ps, nil
+	}
+	s, err := r.client.SR().SchemaByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("fetch schema %d: %w", id, err)
+	}
+	if s.Type != sr.TypeProtobuf {
+		return nil, fmt.Errorf("schema %d is a %s schema, not a PROTOBUF schema", id, s.Type)
+	}
+	deps := map[string]string{}
+	for _, ref := range s.References {
+		rs, err := r.client.SR().SchemaByVersion(ctx, ref.Subject, ref.Version)
+		if err != nil {
+			return nil, fmt.Errorf("schema %d: reference %s: %w", id, ref.Name, err)
+		}
+		deps[ref.Name] = rs.Schema.Schema
+	}
+	ps, err = protoschema.Parse(s.Schema, deps)
+	if err != nil {
+		return nil, fmt.Errorf("schema %d: %w", id, err)
+	}
+	r.mu.Lock()
+	if r.protoSchemas == nil {
+		r.protoSchemas = map[int]*protoschema.Schema{}
+	}
+	r.protoSchemas[id] = ps
+	r.mu.Unlock()
+	return ps, nil
+}
+
+// decodeProtobuf reads a PROTOBUF record: the writer's schema by its id,
+// the message its index array names, each field into the column of its
+// name (else its upper-cased name), checked as ConnectDataTranslator does.
+func (s *serde) decodeProtobuf(ctx context.Context, b []byte, out []any) ([]any, error) {
+	if len(b) < 5 || b[0] != 0 {
+		return nil, fmt.Errorf("Unknown magic byte!")
+	}
+	id := int(binary.BigEndian.Uint32(b[1:5]))
+	ps, err := s.reg.protoSchema(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	idx, rest, err := messageIndexes(b[5:])
+	if err != nil {
+		return nil, err
+	}
+	md, err := ps.MessageByIndexes(idx)
+	if err != nil {
+		return nil, err
+	}
+	m := dynamicpb.NewMessage(md)
+	if err := (proto.UnmarshalOptions{}).Unmarshal(rest, m); err != nil {
+		return nil, fmt.Errorf("Failed to deserialize Protobuf data: %w", err)
+	}
+	fds := md.Fields()
+	for j := 0; j < fds.Len(); j++ {
+		fd := fds.Get(j)
+		i := s.columnIndex(string(fd.Name()))
+		if i < 0 {
+			continue
+		}
+		c := s.cols[i]
+		x, err := protoColumnValue(m, fd, c.Type, "->"+c.Name)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// messageIndexes reads the wire format's message-index array: a zig-zag
+// varint count, then that many zig-zag varint indexes; a count of 0 is [0].
+func messageIndexes(b []byte) ([]int, []byte, error) {
+	n, k := protowire.ConsumeVarint(b)
+	if k < 0 {
+		return nil, nil, errors.New("Failed to deserialize Protobuf data: invalid message indexes")
+	}
+	b = b[k:]
+	count := protowire.DecodeZigZag(n)
+	if count == 0 {
+		return []int{0}, b, nil
+	}
+	if count < 0 || count > 100 {
+		return nil, nil, fmt.Errorf("Failed to deserialize Protobuf data: invalid message index count %d", count)
+	}
+	idx := make([]int, count)
+	for i := range idx {
+		v, k := protowire.ConsumeVarint(b)
+		if k < 0 {
+			return nil, nil, errors.New("Failed to deserialize Protobuf data: invalid message indexes")
+		}
+		idx[i] = int(protowire.DecodeZigZag(v))
+		b = b[k:]
+	}
+	return idx, b, nil
+}
+
+// protoConnectKind is the Connect type ProtobufData.toConnectSchema gives
+// a field (repeated-ness aside).
+func protoConnectKind(fd protoreflect.FieldDescriptor) string {
+	if fd.IsMap() {
+		return "map"
+	}
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		return "boolean"
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		return "int32"
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind,
+		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind,
+		protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		return "int64"
+	case protoreflect.FloatKind:
+		return "float32"
+	case protoreflect.DoubleKind:
+		return "float64"
+	case protoreflect.StringKind, protoreflect.EnumKind:
+		return "string"
+	case protoreflect.BytesKind:
+		return "bytes"
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		if w := protoWrapperKind(fd.Message()); w != "" {
+			return w
+		}
+		switch fd.Message().FullName() {
+		case "google.protobuf.Timestamp":
+			return "timestamp"
+		case "google.type.Date":
+			return "date"
+		case "google.type.TimeOfDay":
+			return "time"
+		case "confluent.type.Decimal":
+			return "decimal"
+		}
+		return "struct"
+	}
+	return string(fd.Kind().String())
+}
+
+// protoWrapperKind maps the google.protobuf wrapper messages to the
+// optional primitive they carry.
+func protoWrapperKind(md protoreflect.MessageDescriptor) string {
+	switch md.FullName() {
+	case "google.protobuf.BoolValue":
+		return "boolean"
+	case "google.protobuf.Int32Value":
+		return "int32"
+	case "google.protobuf.UInt32Value", "google.protobuf.Int64Value", "google.protobuf.UInt64Value":
+		return "int64"
+	case "google.protobuf.FloatValue":
+		return "float32"
+	case "google.protobuf.DoubleValue":
+		return "float64"
+	case "google.protobuf.StringValue":
+		return "string"
+	case "google.protobuf.BytesValue":
+		return "bytes"
+	}
+	return ""
+}
+
+// protoColumnValue reads field fd of m into column type t.
+func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t sqlType, path string) (any, error) {
+	kind := protoConnectKind(fd)
+	if fd.IsList() {
+		if t.kind() != kArray {
+			return nil, fmt.Errorf("Cannot deserialize type array as type %s for path: %s", connectKindOf(t), path)
+		}
+		list := m.Get(fd).List()
+		items := make([]any, list.Len())
+		for i := range items {
+			x, err := protoScalar(list.Get(i), fd, kind, t.elem, path+"->ARRAY")
+			if err != nil {
+				return nil, err
+			}
+			items[i] = x
+		}
+		return items, nil
+	}
+	if fd.IsMap() {
+		return nil, fmt.Errorf("Cannot deserialize type map as type %s for path: %s: PROTOBUF maps are not supported by this ksqlDB server", connectKindOf(t), path)
+	}
+	if fd.Message() != nil && !m.Has(fd) {
+		return nil, nil // an absent message field is null
+	}
+	return protoScalar(m.Get(fd), fd, kind, t, path)
+}
+
+func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind string, t sqlType, path string) (any, error) {
+	if kind == "date" || kind == "time" {
+		return protoDateOrTimeValue(v.Message(), kind, t, path)
+	}
+	if kind == "timestamp" {
+		if t.kind() != kTimestamp {
+			return nil, fmt.Errorf("Cannot deserialize type timestamp as type %s for path: %s", connectKindOf(t), path)
+		}
+		m := v.Message()
+		md := fd.Message()
+		secs := m.Get(md.Fields().ByNumber(1)).Int()
+		nanos := m.Get(md.Fields().ByNumber(2)).Int()
+		return sqlTimestamp(secs*1000 + nanos/1_000_000), nil
+	}
+	if kind == "bytes" && t.kind() == kBytes {
+		if md := fd.Message(); md != nil { // google.protobuf.BytesValue
+			v = v.Message().Get(md.Fields().ByNumber(1))
+		}
+		return bytes.Clone(v.Bytes()), nil
+	}
+	if err := checkConnectType(t, &connectNode{kind: kind}, path); err != nil {
+		return nil, err
+	}
+	if md := fd.Message(); md != nil && kind != "struct" {
+		if protoWrapperKind(md) == "" {
+			return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
+		}
+		// a wrapper: its field 1 holds the value
+		w := v.Message()
+		vf := md.Fields().ByNumber(1)
+		v = w.Get(vf)
+		fd = vf
+	}
+	if kind == "struct" {
+		sub := v.Message()
+		sv := &structVal{t: t, vals: make([]any, len(t.fields))}
+		sfds := fd.Message().Fields()
+		for j := 0; j < sfds.Len(); j++ {
+			sfd := sfds.Get(j)
+			name := string(sfd.Name())
+			i, ft, ok := t.field(name)
+			if !ok {
+				name = strings.ToUpper(name)
+				if i, ft, ok = t.field(name); !ok {
+					continue
+				}
+			}
+			x, err := protoColumnValue(sub, sfd, ft, path+"->"+name)
+			if err != nil {
+				return nil, err
+			}
+			sv.vals[i] = x
+		}
+		return sv, nil
+	}
+	var x any
+	switch fd.Kind() {
+	case protoreflect.BoolKind:
+		x = v.Bool()
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		x = int64(v.Int())
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		x = v.Int()
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		x = int64(v.Uint())
+	case protoreflect.FloatKind, protoreflect.DoubleKind:
+		x = v.Float()
+	case protoreflect.StringKind:
+		x = v.String()
+	case protoreflect.EnumKind:
+		if ev := fd.Enum().Values().ByNumber(v.Enum()); ev != nil {
+			x = string(ev.Name())
+		} else {
+			x = strconv.Itoa(int(v.Enum()))
+		}
+	default:
+		return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
+	}
+	switch t.kind() {
+	case kInteger:
+		return int32(x.(int64)), nil
+	case kBigint:
+		return x.(int64), nil
+	case kDouble:
+		if kind == "float32" {
+			return float64(float32(x.(float64))), nil
+		}
+		return x.(float64), nil
+	case kBoolean:
+		return x, nil
+	case kString:
+		return formatValue(x), nil
+	}
+	return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
+}
+
+// protoColumnType is the column type ksqlDB infers for a field.
+func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (sqlType, error) {
+	if depth > 32 {
+		return tNull, unsupported("PROTOBUF messages nested this deep")
+	}
+	var t sqlType
+	kind := protoConnectKind(fd)
+	switch kind {
+	case "boolean":
+		t = tBoolean
+	case "int32":
+		t = tInteger
+	case "int64":
+		t = tBigint
+	case "float32", "float64":
+		t = tDouble
+	case "string":
+		t = tString
+	case "bytes":
+		t = tBytes
+	case "timestamp":
+		t = tTimestamp
+	case "struct":
+		sfds := fd.Message().Fields()
+		fields := make([]structField, 0, sfds.Len())
+		for j := 0; j < sfds.Len(); j++ {
+			ft, err := protoColumnType(sfds.Get(j), depth+1)
+			if err != nil {
+				return tNull, err
+			}
+			fields = append(fields, structField{Name: string(sfds.Get(j).Name()), Type: ft})
+		}
+		t = structOf(fields)
+	default:
+		return tNull, unsupported("column type " + strings.ToUpper(kind) + " of PROTOBUF field " + string(fd.Name()))
+	}
+	if fd.IsList() {
+		t = arrayOf(t)
+	}
+	return t, nil
+}
+
+// inferProtobufValueColumns maps the first message of the latest value
+// schema of a PROTOBUF topic to value columns, upper-cased, skipping the
+// names already declared.
+func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, typ sr.SchemaType, taken map[string]bool) ([]column, error) {
+	if typ != sr.TypeProtobuf {
+		return nil, schemaTypeMismatch("topic: "+topic, sr.TypeProtobuf, typ)
+	}
+	latest, err := s.reg.client.Latest(ctx, topic+"-value")
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.reg.protoSchema(ctx, latest.ID)
+	if err != nil {
+		return nil, badStatement("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return nil, badStatement("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+	}
+	return protoMessageColumns(md, taken)
+}
+
+// protoMessageColumns maps a message's fields to columns, upper-cased,
+// skipping the names already declared.
+func protoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]bool) ([]column, error) {
+	var cols []column
+	fds := md.Fields()
+	for j := 0; j < fds.Len(); j++ {
+		t, err := protoColumnType(fds.Get(j), 0)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.ToUpper(string(fds.Get(j).Name()))
+		if taken[name] {
+			continue
+		}
+		cols = append(cols, column{Name: name, Type: t})
+	}
+	return cols, nil
+}

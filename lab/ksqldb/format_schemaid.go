@@ -1,0 +1,246 @@
+package ksqldb
+
+// VALUE_SCHEMA_ID: a CREATE STREAM/TABLE names the registered schema its
+// values are read and written with. ksqlDB 0.29 (confluentinc/ksql v0.29.0
+// ksqldb-engine/.../schema/ksql/inference/DefaultSchemaInjector.java,
+// SchemaRegisterInjector.java, SchemaRegistryTopicSchemaSupplier.java)
+// takes the value columns from that schema, registers the same schema
+// under <topic>-value and insists the registry answers with the same id,
+// and its serializer writes under that id without registering
+// (KsqlJsonSerdeFactory / ProtobufSerdeFactory: auto.register.schemas
+// false, use.schema.id), mapping columns onto the schema's own field names
+// (ConnectSRSchemaDataTranslator).
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/operate-and-deploy/schema-registry-integration/#schema-id
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/srclient"
+)
+
+// formatSchemaType is the registry schema type a format reads and writes.
+func formatSchemaType(f string) sr.SchemaType {
+	switch f {
+	case fmtJSONSR:
+		return sr.TypeJSON
+	case fmtProtobuf:
+		return sr.TypeProtobuf
+	}
+	return sr.TypeAvro
+}
+
+// schemaTypeMismatch is SchemaRegistryTopicSchemaSupplier.incorrectFormat.
+func schemaTypeMismatch(source string, expected, actual sr.SchemaType) error {
+	return badStatement("Value schema is not in the expected format. You may want to set VALUE_FORMAT to '%s'.\n%s\nexpected format: %s\nactual format from Schema Registry: %s",
+		actual, source, expected, actual)
+}
+
+// valueColumnsBySchemaID checks a CREATE's VALUE_SCHEMA_ID, takes the value
+// columns from that schema and registers it under <topic>-value.
+func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]column, error) {
+	id := w.valueSchemaID
+	if !inferableFormat(w.valueFormat) {
+		return nil, badStatement("VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is %s.", w.valueFormat)
+	}
+	for _, c := range cs.Columns {
+		if !c.Key && !c.PrimaryKey && !c.Headers {
+			return nil, badStatement("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
+		}
+	}
+	if w.valueFormat == fmtAvro {
+		return nil, unsupported("VALUE_SCHEMA_ID with the 'AVRO' format")
+	}
+	if !s.reg.configured() {
+		return nil, errNoRegistry
+	}
+	got, err := s.reg.client.SR().SchemaByID(ctx, id)
+	if err != nil {
+		if srclient.IsNotFound(err) {
+			return nil, badStatement("Schema for message values on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
+		}
+		return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	if want := formatSchemaType(w.valueFormat); got.Type != want {
+		return nil, schemaTypeMismatch(fmt.Sprintf("schema id: %d", id), want, got.Type)
+	}
+	var cols []column
+	switch w.valueFormat {
+	case fmtJSONSR:
+		cols, err = inferJSONSRValueColumns(w.topic, got.Schema, got.Type, taken)
+	case fmtProtobuf:
+		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ec.sandbox || ec.replay {
+		return cols, nil
+	}
+	subject := w.topic + "-value"
+	rid, err := s.reg.registerAs(ctx, subject, got.Schema, got.Type)
+	if err != nil {
+		return nil, badStatement("Could not register schema for topic: %v", err)
+	}
+	if rid != id {
+		return nil, badStatement("Schema id registered is %d which is different from provided VALUE_SCHEMA_ID %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, id, w.topic, subject, got.Schema)
+	}
+	return cols, nil
+}
+
+// keyColumnsBySchemaID checks a CREATE's KEY_SCHEMA_ID, takes the key
+// columns from that schema and registers it under <topic>-key, as
+// valueColumnsBySchemaID does for values. A schema that is no struct is
+// the single key column ROWKEY (SerdeUtils.wrapSingle); a PROTOBUF
+// message's fields are the key columns.
+func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]column, error) {
+	id := w.keySchemaID
+	if !inferableFormat(w.keyFormat) {
+		return nil, badStatement("KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is %s.", w.keyFormat)
+	}
+	for _, c := range cs.Columns {
+		if c.Key || c.PrimaryKey {
+			return nil, badStatement("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
+		}
+	}
+	if w.keyFormat == fmtAvro {
+		return nil, unsupported("KEY_SCHEMA_ID with the 'AVRO' format")
+	}
+	if !s.reg.configured() {
+		return nil, errNoRegistry
+	}
+	got, err := s.reg.client.SR().SchemaByID(ctx, id)
+	if err != nil {
+		if srclient.IsNotFound(err) {
+			return nil, badStatement("Schema for message keys on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
+		}
+		return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	if want := formatSchemaType(w.keyFormat); got.Type != want {
+		return nil, badStatement("Key schema is not in the expected format. You may want to set KEY_FORMAT to '%s'.\nschema id: %d\nexpected format: %s\nactual format from Schema Registry: %s",
+			got.Type, id, want, got.Type)
+	}
+	var cols []column
+	switch w.keyFormat {
+	case fmtJSONSR:
+		n, perr := parseJSONSRSchema(got.Schema)
+		if perr != nil {
+			return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, perr)
+		}
+		if n.kind == "struct" {
+			return nil, unsupported("KEY_SCHEMA_ID with a JSON object key schema")
+		}
+		t, terr := jsonSRColumnType(n)
+		if terr != nil {
+			return nil, terr
+		}
+		cols = []column{{Name: "ROWKEY", Type: t}}
+	case fmtProtobuf:
+		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for i := range cols {
+		if taken[cols[i].Name] {
+			return nil, badStatement("Duplicate column names: %s", cols[i].Name)
+		}
+		taken[cols[i].Name] = true
+		cols[i].Key = true
+	}
+	if ec.sandbox || ec.replay {
+		return cols, nil
+	}
+	subject := w.topic + "-key"
+	rid, err := s.reg.registerAs(ctx, subject, got.Schema, got.Type)
+	if err != nil {
+		return nil, badStatement("Could not register schema for topic: %v", err)
+	}
+	if rid != id {
+		return nil, badStatement("Schema id registered is %d which is different from provided KEY_SCHEMA_ID %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, id, w.topic, subject, got.Schema)
+	}
+	return cols, nil
+}
+
+// withSchemaID makes a value serde write under a given schema id, with the
+// schema's own field names, instead of registering its own schema.
+func (s *serde) withSchemaID(id int) *serde {
+	s.schemaID = id
+	return s
+}
+
+// prepareJSONSRByID looks up the JSON schema a serde writes with and the
+// schema's spelling of each column's name.
+func (s *serde) prepareJSONSRByID(ctx context.Context) error {
+	node, err := s.reg.jsonSchema(ctx, s.schemaID)
+	if err != nil {
+		return err
+	}
+	if !s.unwrapped() {
+		if node.kind != "struct" {
+			return fmt.Errorf("schema %d is not an object schema", s.schemaID)
+		}
+		for i, c := range s.cols {
+			found := false
+			for _, f := range node.fields {
+				if f.name == c.Name || strings.ToUpper(f.name) == c.Name {
+					s.jsonNames[i] = jsonQuote(f.name)
+					found = true
+					break
+				}
+			}
+			if !found {
+				return fmt.Errorf("column %s is not a field of schema %d", c.Name, s.schemaID)
+			}
+		}
+	}
+	s.jsonSRID = s.schemaID
+	return nil
+}
+
+// prepareProtobufByID looks up the message a serde writes with and the
+// field of each column.
+func (s *serde) prepareProtobufByID(ctx context.Context) error {
+	ps, err := s.reg.protoSchema(ctx, s.schemaID)
+	if err != nil {
+		return err
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return err
+	}
+	idx := make([]int, len(s.cols))
+	fds := md.Fields()
+	for i, c := range s.cols {
+		idx[i] = -1
+		for j := 0; j < fds.Len(); j++ {
+			n := string(fds.Get(j).Name())
+			if n == c.Name || strings.ToUpper(n) == c.Name {
+				idx[i] = j
+				break
+			}
+		}
+		if idx[i] < 0 {
+			return fmt.Errorf("column %s is not a field of schema %d", c.Name, s.schemaID)
+		}
+	}
+	s.protoID, s.protoMsg, s.protoFields = s.schemaID, md, idx
+	return nil
+}
+
+// protobufColumnsByID maps the first message of schema id to columns.
+func (s *Server) protobufColumnsByID(ctx context.Context, topic string, id int, taken map[string]bool) ([]column, error) {
+	ps, err := s.reg.protoSchema(ctx, id)
+	if err != nil {
+		return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	return protoMessageColumns(md, taken)
+}

@@ -1,0 +1,771 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// Joins, as ksqlDB 0.29 / Confluent Platform 7.9 plans and runs them
+// (confluentinc/ksql 7.9.0: Analyzer.visitJoinedSource, AstSanitizer,
+// LogicalPlanner.buildJoin and verifyJoin, JoinTree, JoinNode; semantics from
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/joins/join-streams-and-tables/).
+//
+// A join query reads every source's topic. Its input row is the joined row:
+// each source's columns (and pseudo columns) side by side, named
+// ALIAS_COLUMN as ksqlDB's PreJoinProjectNode names them, followed by one slot
+// holding the join key. WHERE, the projection and GROUP BY then run over the
+// joined row as over a single source.
+//
+// Built: stream-table joins ([INNER] and LEFT), also chained (a stream joined
+// with several tables). The table side is the table's current state by
+// PRIMARY KEY, read from the table's topic from the beginning (ksqlDB reads a
+// join's table side with auto.offset.reset=earliest) and, after a restart,
+// rebuilt from that topic up to the committed offsets, as Kafka Streams
+// restores a source table from its topic. Not built, refused as not
+// supported by this server: stream-stream and table-table joins.
+
+// joinLeaf is one source of a join.
+type joinLeaf struct {
+	src   *source
+	alias string
+	base  int // index of the leaf's first column in the joined row
+}
+
+// keyedBy reports whether the leaf is keyed by expr: its single key column
+// (a stream joined on anything else is rekeyed, as ksqlDB repartitions it).
+func (l *joinLeaf) keyedBy(expr sql.Expr) bool {
+	ref, ok := expr.(*sql.ColumnRef)
+	if !ok {
+		return false
+	}
+	keys := l.src.Schema.keys()
+	return len(keys) == 1 && keys[0].Name == ref.Name
+}
+
+// joinStep is one "<type> JOIN right ON left = right" applied to the joined
+// row built so far; leftKey and rightKey evaluate over the joined row.
+type joinStep struct {
+	typ               sql.JoinType
+	right             int // leaf index
+	leftExpr          sql.Expr
+	rightExpr         sql.Expr
+	leftKey, rightKey compiled
+	leftLeaf          int         // the leaf the left expression reads
+	within            *sql.Within // stream-stream joins
+	foreignKey        bool        // a table-table join on a value of the left table
+	// rekeyed: ksqlDB repartitions the stream side by the join expression,
+	// and its repartition filter drops records whose join key is null
+	rekeyed bool
+}
+
+// joinPlan is the planned join of a query.
+type joinPlan struct {
+	leaves  []joinLeaf
+	steps   []joinStep
+	keySlot int // joined-row index of the join key
+	width   int
+	// viable are the projection expressions that carry the result's key
+	// (JoinTree.viableKeyColumns), formatted
+	viable   []string
+	clashing map[string]bool // column names more than one source has
+	pairs    [][2]int        // leaves whose topics must be co-partitioned
+	// synthetic: a FULL OUTER join's key is the synthetic column ROWKEY
+	// (ColumnNames.generateSyntheticJoinKey), equal to neither side
+	synthetic bool
+}
+
+// foreignKey reports a foreign-key table-table join.
+func (jp *joinPlan) foreignKey() bool { return len(jp.steps) == 1 && jp.steps[0].foreignKey }
+
+// planForeignKey checks a foreign-key table-table join
+// (LogicalPlanner.verifyForeignKeyJoin, JoinNode.TableToTableJoiner). It
+// needs no co-partitioning.
+func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, leftName, rightName string, cmp *sql.Binary, lc, rc compiled) (joinStep, error) {
+	if st.typ == sql.OuterJoin {
+		return joinStep{}, badStatement("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.typ, rightName)
+	}
+	if len(jp.leaves) > 2 {
+		return joinStep{}, badStatement("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
+	}
+	if st.leftKey.t != st.rightKey.t {
+		return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+	}
+	if len(jp.leaves[0].src.Schema.keys()) != 1 {
+		return joinStep{}, unsupported("foreign-key joins of a table with several PRIMARY KEY columns")
+	}
+	if j.Within != nil {
+		return joinStep{}, badStatement("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
+	}
+	if st.typ == sql.RightJoin {
+		return joinStep{}, badStatement("RIGHT OUTER JOIN on a foreign key is not supported")
+	}
+	st.foreignKey = true
+	return st, nil
+}
+
+// tableTable reports a table-table join.
+func (jp *joinPlan) tableTable() bool { return jp.leaves[0].src.Table }
+
+// windowed reports a stream-stream join.
+func (jp *joinPlan) windowed() bool { return len(jp.steps) == 1 && jp.steps[0].within != nil }
+
+// inputTopics are the distinct topics a join reads, in leaf order.
+func (jp *joinPlan) inputTopics() []string {
+	var out []string
+	for _, l := range jp.leaves {
+		if !slices.Contains(out, l.src.Topic) {
+			out = append(out, l.src.Topic)
+		}
+	}
+	return out
+}
+
+// sourceNames are the names of every joined source.
+func (jp *joinPlan) sourceNames() []string {
+	out := make([]string, len(jp.leaves))
+	for i, l := range jp.leaves {
+		out[i] = l.src.Name
+	}
+	return out
+}
+
+// inputTopics are the topics a plan reads.
+func (p *queryPlan) inputTopics() []string {
+	if p.join != nil {
+		return p.join.inputTopics()
+	}
+	return []string{p.src.Topic}
+}
+
+// tableTopics are the topics read as a join's table side (from the start).
+func (p *queryPlan) tableTopics() map[string]bool {
+	out := map[string]bool{}
+	if p.join == nil {
+		return out
+	}
+	for _, l := range p.join.leaves {
+		if l.src.Table {
+			out[l.src.Topic] = true
+		}
+	}
+	return out
+}
+
+// colOrigin is where a joined-row column comes from: its source's alias and
+// its name there.
+type colOrigin struct {
+	qual, name string
+}
+
+// lookupJoined resolves a column reference in a joined scope. Unqualified
+// references that more than one source has were refused by checkAmbiguous.
+func (s *scope) lookupJoined(ref *sql.ColumnRef) (int, bool) {
+	for i, o := range s.origin {
+		if o.name == ref.Name && (ref.Qualifier == "" || ref.Qualifier == o.qual) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// planJoin plans the sources of a query with joins: the virtual source the
+// rest of planning sees, the joined scope and the join plan.
+func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
+	jp := &joinPlan{clashing: map[string]bool{}}
+	add := func(name, alias string) error {
+		src, ok := ms.sources[name]
+		if !ok {
+			return badStatement("%s does not exist.", name)
+		}
+		for _, l := range jp.leaves {
+			if l.src.Name == name { // Analyzer.visitAliasedRelation
+				if len(jp.leaves) > 1 {
+					return badStatement("N-way joins do not support multiple occurrences of the same source. Source: '%s'.", name)
+				}
+				return badStatement("Can not join '%s' to '%s': self joins are not yet supported.", name, l.src.Name)
+			}
+		}
+		if alias == "" {
+			alias = name
+		}
+		jp.leaves = append(jp.leaves, joinLeaf{src: src, alias: alias})
+		return nil
+	}
+	if err := add(q.From, q.FromAlias); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, j := range q.Joins {
+		if err := add(j.Source, j.Alias); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	var kafkaValues []string
+	for _, l := range jp.leaves {
+		if l.src.ValueFormat == fmtKafka {
+			kafkaValues = append(kafkaValues, l.alias)
+		}
+	}
+	if len(kafkaValues) > 0 { // Analyzer.validate
+		return nil, nil, nil, badStatement("Source(s) %s are using the 'KAFKA' value format. This format does not yet support JOIN.\n%s", strings.Join(kafkaValues, ", "), kafkaValueLimitation)
+	}
+
+	// the joined scope: every leaf's columns as ALIAS_COLUMN, then the key slot
+	in := &scope{qualifiers: map[string]bool{}}
+	seen := map[string]int{}
+	for i := range jp.leaves {
+		l := &jp.leaves[i]
+		l.base = len(in.cols)
+		in.qualifiers[l.alias] = true
+		for _, c := range append(slices.Clone(l.src.Schema.Cols), pseudoColumns...) {
+			in.cols = append(in.cols, column{Name: l.alias + "_" + c.Name, Type: c.Type})
+			in.origin = append(in.origin, colOrigin{qual: l.alias, name: c.Name})
+		}
+		for _, c := range l.src.Schema.Cols {
+			seen[c.Name]++
+		}
+	}
+	for name, n := range seen {
+		if n > 1 {
+			jp.clashing[name] = true
+		}
+	}
+	for _, c := range pseudoColumns {
+		jp.clashing[c.Name] = true
+	}
+	if err := jp.checkAmbiguous(q); err != nil {
+		return nil, nil, nil, err
+	}
+	jp.keySlot = len(in.cols)
+	in.cols = append(in.cols, column{Name: "", Type: tNull})
+	in.origin = append(in.origin, colOrigin{})
+	jp.width = len(in.cols)
+
+	resultTable := jp.leaves[0].src.Table
+	for i, j := range q.Joins {
+		st, err := jp.planStep(in, i+1, j, resultTable)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		jp.steps = append(jp.steps, st)
+		in.cols[jp.keySlot].Type = st.leftKey.t
+	}
+	jp.viable = jp.viableKeys()
+	if jp.foreignKey() { // the result is keyed by the left table's key
+		jp.viable = []string{jp.leaves[0].alias + "." + jp.leaves[0].src.Schema.keys()[0].Name}
+	}
+	if last := jp.steps[len(jp.steps)-1]; last.typ == sql.OuterJoin {
+		jp.synthetic = true
+		jp.viable = []string{syntheticKey}
+		in.cols[jp.keySlot].Name = syntheticKey
+		in.origin[jp.keySlot] = colOrigin{name: syntheticKey}
+	}
+
+	// the sink's formats: the left key format unless the left side is
+	// repartitioned and the right is not (JoinNode.resolveKeyFormats, KLIP-33)
+	first := jp.steps[0]
+	keyFormat := jp.leaves[0].src.KeyFormat
+	if !jp.leaves[0].keyedBy(first.leftExpr) && jp.leaves[first.right].keyedBy(first.rightExpr) {
+		keyFormat = jp.leaves[first.right].src.KeyFormat
+	}
+	if keyFormat == fmtNone {
+		keyFormat = fmtKafka
+	}
+	var cols []column
+	for _, c := range in.cols[:jp.keySlot] {
+		cols = append(cols, column{Name: c.Name, Type: c.Type})
+	}
+	src := &source{Name: jp.leaves[0].src.Name, Table: resultTable, Topic: jp.leaves[len(jp.leaves)-1].src.Topic,
+		KeyFormat: keyFormat, ValueFormat: jp.leaves[0].src.ValueFormat, Schema: schema{Cols: cols}}
+	return src, in, jp, nil
+}
+
+// kafkaValueLimitation is Analyzer.KAFKA_VALUE_FORMAT_LIMITATION_DETAILS.
+const kafkaValueLimitation = "The KAFKA format is primarily intended for use as a key format. It can be used as a value format, but can not be used in any operation that requires a repartition or changelog topic.\n" +
+	"Removing this limitation requires enhancements to the core of KSQL. This will come in a future release. Until then, avoid using the KAFKA format for values.\n" +
+	"If you have an existing topic with KAFKA formatted values you can duplicate the data and serialize using Avro or JSON with a statement such as: \n" +
+	"\n" +
+	"'CREATE STREAM <new-stream-name> WITH(VALUE_FORMAT='Avro') AS SELECT * FROM <existing-kafka-formated-stream-name>;'\n" +
+	"For more info see https://github.com/confluentinc/ksql/issues/3060"
+
+// sourcesHaving are the aliases of the sources that have a column name.
+func (jp *joinPlan) sourcesHaving(name string) []string {
+	var out []string
+	for _, l := range jp.leaves {
+		pseudo := slices.ContainsFunc(pseudoColumns, func(c column) bool { return c.Name == name })
+		if pseudo || slices.ContainsFunc(l.src.Schema.Cols, func(c column) bool { return c.Name == name }) {
+			out = append(out, l.alias)
+		}
+	}
+	return out
+}
+
+// checkAmbiguous refuses unqualified columns more than one source has, as
+// AstSanitizer does before anything else (AmbiguousColumnException).
+func (jp *joinPlan) checkAmbiguous(q *sql.Query) error {
+	var err error
+	check := func(e sql.Expr) {
+		walk(e, func(x sql.Expr) {
+			ref, ok := x.(*sql.ColumnRef)
+			if !ok || err != nil {
+				return
+			}
+			if ref.Qualifier != "" {
+				if !slices.ContainsFunc(jp.leaves, func(l joinLeaf) bool { return l.alias == ref.Qualifier }) {
+					err = badStatement("'%s' is not a valid stream/table name or alias.", ref.Qualifier)
+				}
+				return
+			}
+			if srcs := jp.sourcesHaving(ref.Name); len(srcs) > 1 {
+				var cands []string
+				for _, s := range srcs {
+					cands = append(cands, s+"."+ref.Name)
+				}
+				sort.Strings(cands)
+				err = badStatement("Line: %d, Col: %d: Column '%s' is ambiguous. Could be %s.", ref.P.Line, ref.P.Col, ref.Name, joinOr(cands))
+			}
+		})
+	}
+	for _, it := range q.Items {
+		check(it.Expr)
+	}
+	for _, j := range q.Joins {
+		check(j.On)
+	}
+	check(q.Where)
+	for _, g := range q.GroupBy {
+		check(g)
+	}
+	check(q.Having)
+	return err
+}
+
+// joinOr joins parts as ksqlDB's GrammaticalJoiner.or: "a, b or c".
+func joinOr(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
+
+var comparisonOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true, "IS DISTINCT FROM": true, "IS NOT DISTINCT FROM": true}
+
+// planStep checks and compiles the join of leaf right (the i-th JoinedSource)
+// with what the sources before it produce. leftTable tells whether that is
+// a table.
+func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+	cmp, ok := j.On.(*sql.Binary)
+	if !ok || !comparisonOps[cmp.Op] {
+		if ok && (cmp.Op == "AND" || cmp.Op == "OR") && isEquality(cmp.L) && isEquality(cmp.R) {
+			return joinStep{}, badStatement("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
+		}
+		return joinStep{}, badStatement("Unsupported join expression: %s", sql.Format(j.On))
+	}
+	if cmp.Op != "=" {
+		return joinStep{}, badStatement("Only equality join criteria is supported.")
+	}
+	c := &compiler{in: in, clause: "JOIN ON"}
+	sideOf := func(e sql.Expr) (compiled, int, error) {
+		ce, err := c.compile(e)
+		if err != nil {
+			return compiled{}, 0, err
+		}
+		leaves := map[int]bool{}
+		walk(e, func(x sql.Expr) {
+			if ref, ok := x.(*sql.ColumnRef); ok {
+				if idx, ok := in.lookupJoined(ref); ok {
+					leaves[jp.leafAt(idx)] = true
+				}
+			}
+		})
+		if len(leaves) != 1 {
+			return compiled{}, 0, badStatement("Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.", sql.Format(e), sql.Format(j.On))
+		}
+		for l := range leaves {
+			return ce, l, nil
+		}
+		return ce, 0, nil
+	}
+	lc, ll, err := sideOf(cmp.L)
+	if err != nil {
+		return joinStep{}, err
+	}
+	rc, rl, err := sideOf(cmp.R)
+	if err != nil {
+		return joinStep{}, err
+	}
+	if ll == rl {
+		a := jp.leaves[ll].alias
+		return joinStep{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references %s and right references %s", a, a)
+	}
+	if ll != right && rl != right {
+		return joinStep{}, badStatement("A join criteria is expected to reference the source (%s) in the FROM clause, instead the right source references %s and the left source references %s",
+			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
+	}
+	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
+	if rl != right { // written the other way round: the joined source goes right
+		st.leftExpr, st.rightExpr, st.leftKey, st.rightKey, st.leftLeaf = cmp.R, cmp.L, rc, lc, rl
+	}
+	if st.leftLeaf > right {
+		return joinStep{}, unsupported("a join criteria that references a source joined later")
+	}
+	for _, side := range []struct {
+		e sql.Expr
+		t sqlType
+	}{{st.leftExpr, st.leftKey.t}, {st.rightExpr, st.rightKey.t}} {
+		if q, ok := jp.qualified(side.e); ok && containsMap(side.t) { // KeyUtil / SchemaUtil
+			return joinStep{}, badStatement("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
+		}
+	}
+	written := sql.Format(cmp.L) + " = " + sql.Format(cmp.R)
+	leftName, rightName := jp.leaves[st.leftLeaf].src.Name, jp.leaves[right].src.Name
+	rightLeaf := &jp.leaves[right]
+
+	// LogicalPlanner.verifyJoin
+	switch {
+	case !leftTable && rightLeaf.src.Table:
+		if st.typ == sql.OuterJoin {
+			return joinStep{}, badStatement("Invalid join type: full-outer join not supported for stream-table join. Got %s %s %s.", leftName, st.typ, rightName)
+		}
+		if !rightLeaf.keyedBy(st.rightExpr) || !isColumn(st.rightExpr, right, jp, in) {
+			return joinStep{}, badStatement("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
+		}
+		st.rekeyed = !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in)
+	case leftTable && !rightLeaf.src.Table:
+		return joinStep{}, badStatement("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.typ, rightName)
+	case leftTable:
+		if !rightLeaf.keyedBy(st.rightExpr) || !isColumn(st.rightExpr, right, jp, in) {
+			return joinStep{}, badStatement("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", written)
+		}
+		if l := &jp.leaves[st.leftLeaf]; !l.keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in) {
+			return jp.planForeignKey(st, j, written, leftName, rightName, cmp, lc, rc)
+		}
+		if len(jp.leaves) > 2 {
+			return joinStep{}, unsupported("N-way table-table joins")
+		}
+		if st.leftKey.t != st.rightKey.t {
+			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		}
+		// JoinNode.TableToTableJoiner
+		if j.Within != nil {
+			return joinStep{}, badStatement("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
+		}
+		jp.pairs = append(jp.pairs, [2]int{0, right})
+		return st, nil
+	default: // JoinNode.StreamToStreamJoiner
+		if j.Within == nil {
+			return joinStep{}, badStatement("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
+		}
+		if len(jp.leaves) > 2 {
+			return joinStep{}, unsupported("N-way joins with a stream-stream join")
+		}
+		if st.leftKey.t != st.rightKey.t {
+			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		}
+		st.within = j.Within
+		jp.pairs = append(jp.pairs, [2]int{0, right})
+		return st, nil
+	}
+	// JoinNode.StreamToTableJoiner
+	if j.Within != nil {
+		return joinStep{}, badStatement("A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.")
+	}
+	if st.typ == sql.RightJoin {
+		return joinStep{}, badStatement("Invalid join type encountered: %s", st.typ)
+	}
+	if st.leftKey.t != st.rightKey.t {
+		return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+	}
+	jp.pairs = append(jp.pairs, [2]int{0, right})
+	return st, nil
+}
+
+func typeOfSide(e sql.Expr, lc, rc compiled, st joinStep) sqlType {
+	if e == st.leftExpr {
+		return st.leftKey.t
+	}
+	return st.rightKey.t
+}
+
+func isEquality(e sql.Expr) bool {
+	b, ok := e.(*sql.Binary)
+	return ok && b.Op == "="
+}
+
+// isColumn reports whether e is a plain column of leaf.
+func isColumn(e sql.Expr, leaf int, jp *joinPlan, in *scope) bool {
+	ref, ok := e.(*sql.ColumnRef)
+	if !ok {
+		return false
+	}
+	idx, ok := in.lookupJoined(ref)
+	return ok && jp.leafAt(idx) == leaf
+}
+
+// leafAt is the leaf a joined-row index belongs to.
+func (jp *joinPlan) leafAt(idx int) int {
+	for i := len(jp.leaves) - 1; i >= 0; i-- {
+		if idx >= jp.leaves[i].base {
+			return i
+		}
+	}
+	return 0
+}
+
+// qualified formats a join expression as ksqlDB prints it after the
+// sanitizer qualified its columns.
+func (jp *joinPlan) qualified(e sql.Expr) (string, bool) {
+	ref, ok := e.(*sql.ColumnRef)
+	if !ok {
+		return "", false
+	}
+	q := ref.Qualifier
+	if q == "" {
+		srcs := jp.sourcesHaving(ref.Name)
+		if len(srcs) != 1 {
+			return "", false
+		}
+		q = srcs[0]
+	}
+	return q + "." + ref.Name, true
+}
+
+// viableKeys are the columns equivalent to the result's key
+// (JoinTree.viableKeyColumns and joinEquivalenceSet, for left-deep trees).
+func (jp *joinPlan) viableKeys() []string {
+	var out []string
+	var equiv map[string]bool
+	for i, st := range jp.steps {
+		l, lok := jp.qualified(st.leftExpr)
+		r, rok := jp.qualified(st.rightExpr)
+		keys := map[string]bool{sql.Format(st.leftExpr): true, sql.Format(st.rightExpr): true}
+		if lok {
+			keys[l] = true
+		}
+		if rok {
+			keys[r] = true
+		}
+		next := map[string]bool{}
+		if st.typ != sql.OuterJoin {
+			maps := []map[string]bool{keys}
+			if i > 0 && (equiv[l] || equiv[sql.Format(st.leftExpr)]) {
+				maps = append(maps, equiv)
+			}
+			for _, m := range maps {
+				for k := range m {
+					next[k] = true
+				}
+			}
+		}
+		var viable []string
+		if st.typ != sql.OuterJoin {
+			viable = append(viable, out...)
+			if lok {
+				viable = append(viable, l)
+			}
+			if rok {
+				viable = append(viable, r)
+			}
+		}
+		out = out[:0:0]
+		for _, v := range viable {
+			if next[v] && !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		equiv = next
+	}
+	return out
+}
+
+// syntheticKey is the name of a FULL OUTER join's key column.
+const syntheticKey = "ROWKEY"
+
+// isViableKey reports whether a projection expression carries the key.
+func (jp *joinPlan) isViableKey(e sql.Expr) bool {
+	if jp.synthetic {
+		ref, ok := e.(*sql.ColumnRef)
+		return ok && ref.Qualifier == "" && ref.Name == syntheticKey
+	}
+	q, ok := jp.qualified(e)
+	return ok && slices.Contains(jp.viable, q)
+}
+
+// columnName is the name of a projected column reference in a join: its
+// name, or ALIAS_NAME when another source has a column of that name
+// (AstSanitizer.visitSingleColumn).
+func (jp *joinPlan) columnName(ref *sql.ColumnRef) string {
+	if ref.Qualifier != "" && jp.clashing[ref.Name] {
+		return ref.Qualifier + "_" + ref.Name
+	}
+	return ref.Name
+}
+
+// star expands '*' or 'alias.*' over a join: every column of the (matching)
+// sources, named ALIAS_NAME.
+func (jp *joinPlan) star(qualifier string, pos sql.Pos) (exprs []sql.Expr, names []string) {
+	if jp.synthetic && qualifier == "" { // JoinNode.resolveSelectStar
+		exprs = append(exprs, &sql.ColumnRef{Name: syntheticKey, P: pos})
+		names = append(names, syntheticKey)
+	}
+	for _, l := range jp.leaves {
+		if qualifier != "" && qualifier != l.alias {
+			continue
+		}
+		for _, c := range l.src.Schema.Cols {
+			exprs = append(exprs, &sql.ColumnRef{Qualifier: l.alias, Name: c.Name, P: pos})
+			names = append(names, l.alias+"_"+c.Name)
+		}
+	}
+	return exprs, names
+}
+
+// keyMissing is ksqlDB's error for a join projection without its key
+// (PlanNode.throwKeysNotIncludedError for a join expression).
+func (jp *joinPlan) keyMissing(sinkName string) error {
+	what := "join expression"
+	if len(jp.viable) != 1 {
+		what += "s"
+	}
+	first := ""
+	if len(jp.viable) > 0 {
+		first = jp.viable[0]
+	}
+	if jp.foreignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
+		l := jp.leaves[0]
+		return badStatement("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.alias, l.src.Schema.keys()[0].Name)
+	}
+	if jp.synthetic {
+		return badStatement("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sinkName, what, first, first, first)
+	}
+	return badStatement("Key missing from projection (ie, SELECT). \nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, joinOr(jp.viable), first)
+}
+
+// checkJoinPartitions refuses a join whose sources' topics have different
+// partition counts (JoinNode.ensureMatchingPartitionCounts).
+func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinPlan) error {
+	count := func(l joinLeaf) (int, error) {
+		var tm topicMeta
+		var err error
+		if ec != nil {
+			tm, err = s.topicMetaIn(ctx, ec, l.src.Topic)
+		} else {
+			tm, err = s.topicMeta(ctx, l.src.Topic)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if !tm.exists {
+			return 0, fmt.Errorf("topic %s of %s does not exist", l.src.Topic, l.src.Name)
+		}
+		return tm.partitions, nil
+	}
+	for _, p := range jp.pairs {
+		l, r := jp.leaves[p[0]], jp.leaves[p[1]]
+		lp, err := count(l)
+		if err != nil {
+			return err
+		}
+		rp, err := count(r)
+		if err != nil {
+			return err
+		}
+		if lp != rp {
+			return badStatement("Can't join %s with %s since the number of partitions don't match. %s partitions = %d; %s partitions = %d. Please repartition either one so that the number of partitions match.",
+				l.alias, r.alias, l.alias, lp, r.alias, rp)
+		}
+	}
+	return nil
+}
+
+// finish lays out the output of a non-aggregate join: the first projected
+// column that carries the join key is the result's key and reads the join
+// key itself (so a LEFT join's unmatched rows keep it); a persistent query
+// must project one (JoinNode.validateKeyPresent).
+func (jp *joinPlan) finish(p *queryPlan, keyOf []int, items []sql.Expr, mode planMode, sinkName string) error {
+	key := slices.Index(keyOf, 0)
+	if key >= 0 && mode == modePersistent {
+		// the key's expression projected more than once
+		// (LogicalPlanner's "key in projection more than once")
+		k, _ := jp.qualified(items[key])
+		var names []string
+		for i, e := range items {
+			if q, ok := jp.qualified(e); ok && q == k {
+				names = append(names, p.proj[i].col.Name)
+			}
+		}
+		if len(names) > 1 {
+			sort.Strings(names)
+			and := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+			return badStatement("The projection contains a key column (`%s`) more than once, aliased as: %s.", strings.ReplaceAll(k, ".", "_"), and)
+		}
+	}
+	if key >= 0 {
+		slot := jp.keySlot
+		p.proj[key].expr = compiled{t: p.proj[key].expr.t, eval: func(r []any) any { return r[slot] }}
+	}
+	if mode == modePush {
+		for i, pc := range p.proj {
+			c := pc.col
+			c.Key = i == key
+			p.out.Cols = append(p.out.Cols, c)
+			p.order = append(p.order, i)
+		}
+		return nil
+	}
+	if key < 0 {
+		return jp.keyMissing(sinkName)
+	}
+	c := p.proj[key].col
+	c.Key = true
+	p.out.Cols = append(p.out.Cols, c)
+	p.order = append(p.order, key)
+	for i, pc := range p.proj {
+		if i != key {
+			p.out.Cols = append(p.out.Cols, pc.col)
+			p.order = append(p.order, i)
+		}
+	}
+	if len(p.out.values()) == 0 {
+		return badStatement("The projection contains no value columns.")
+	}
+	return nil
+}
+
+// joined are the sources a join query reads besides its first.
+func (p *queryPlan) joined() []string {
+	if p.join == nil {
+		return nil
+	}
+	return p.join.sourceNames()[1:]
+}
+
+// checkJoin runs the checks of a join that need the cluster: co-partitioning.
+// ec is nil outside a statement (push queries).
+func (s *Server) checkJoin(ctx context.Context, ec *execCtx, p *queryPlan) error {
+	if p.join == nil || ec != nil && ec.replay {
+		return nil
+	}
+	return s.checkJoinPartitions(ctx, ec, p.join)
+}
+
+// containsMap reports a MAP type or one that holds a MAP.
+func containsMap(t sqlType) bool {
+	switch t.kind() {
+	case kMap:
+		return true
+	case kArray:
+		return containsMap(t.elem)
+	case kStruct:
+		for _, f := range t.fields {
+			if containsMap(f.Type) {
+				return true
+			}
+		}
+	}
+	return false
+}

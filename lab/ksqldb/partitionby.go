@@ -1,0 +1,305 @@
+package ksqldb
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// partitionPlan is a query's PARTITION BY: the stream is rekeyed by the
+// expressions before the projection (LogicalPlanner.buildUserRepartitionNode,
+// PartitionByParamsFactory). Each record's new key is what the expressions
+// give for it; the producer then places the record by that key, so the sink
+// is partitioned by it as ksqlDB's selectKey + sink are.
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/partition-by/
+type partitionPlan struct {
+	exprs []sql.Expr
+	quals []string // each expression with its columns qualified (matching and messages)
+	names []string // the key columns of the repartitioned schema
+	types []sqlType
+	null  bool // PARTITION BY NULL: no key at all
+	qual  func(*sql.ColumnRef) string
+	join  bool // the query joins: SELECT * is not expanded here
+}
+
+// planPartitionBy checks a query's PARTITION BY clause against its source
+// and names its key columns; nil without the clause or when it does not
+// change the key (a table partitioned by its own key).
+func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*partitionPlan, error) {
+	if !q.HasPartitionBy {
+		return nil, nil
+	}
+	// Query.java: the grammar takes both clauses, the AST does not.
+	if len(q.GroupBy) > 0 {
+		return nil, badStatement("Queries only support one of PARTITION BY and GROUP BY")
+	}
+	// PartitionBy.java
+	if len(q.PartitionBy) == 0 {
+		return nil, badStatement("PARTITION BY requires at least one expression")
+	}
+	seen := map[string]bool{}
+	for _, e := range q.PartitionBy {
+		f := sql.Format(e)
+		if seen[f] {
+			return nil, badStatement("Duplicate PARTITION BY expression: %s", f)
+		}
+		seen[f] = true
+	}
+	pp := &partitionPlan{join: jp != nil}
+	if jp != nil {
+		if src.Table {
+			return nil, unsupported("PARTITION BY on a join of tables")
+		}
+		for _, it := range q.Items {
+			if it.Star {
+				return nil, unsupported("SELECT * with PARTITION BY on a join")
+			}
+		}
+		// a column is qualified by the one source that has it
+		pp.qual = func(ref *sql.ColumnRef) string {
+			if srcs := jp.sourcesHaving(ref.Name); len(srcs) == 1 {
+				return srcs[0]
+			}
+			return ""
+		}
+	} else {
+		qual := src.Name
+		if q.FromAlias != "" {
+			qual = q.FromAlias
+		}
+		pp.qual = func(*sql.ColumnRef) string { return qual }
+	}
+	c := &compiler{in: in, clause: "PARTITION BY"}
+	for _, e := range q.PartitionBy {
+		ce, err := c.compile(e)
+		if err != nil {
+			// Analyzer.throwOnUnknownColumnReference adds why
+			var se *stmtError
+			if errors.As(err, &se) && strings.HasSuffix(se.msg, " cannot be resolved.") {
+				if ref, ok := firstUnknown(e, in); ok {
+					return nil, badStatement("%s '%s' must be a column in the source schema since PARTITION BY is applied on the input.", se.msg, ref)
+				}
+			}
+			return nil, err
+		}
+		pp.exprs = append(pp.exprs, e)
+		pp.quals = append(pp.quals, sql.FormatWith(e, pp.qual))
+		pp.types = append(pp.types, ce.t)
+		if lit, ok := e.(*sql.Literal); ok && lit.Kind == sql.NullLit {
+			pp.null = true
+		}
+	}
+	// PartitionByParamsFactory.isPartitionByNull
+	if pp.null {
+		if len(pp.exprs) > 1 {
+			return nil, badStatement("Cannot PARTITION BY multiple columns including NULL")
+		}
+		if src.Table {
+			return nil, tableRepartition(src, pp)
+		}
+		return pp, nil
+	}
+	// PartitionByParamsFactory.getPartitionByColumnName: a column keeps its
+	// name, anything else gets ColumnNames.uniqueAliasFor's (a struct
+	// field's name, else KSQL_COL_n not taken by the source).
+	taken := map[string]bool{}
+	for _, col := range in.cols {
+		taken[col.Name] = true
+	}
+	gen := 0
+	for _, e := range pp.exprs {
+		switch x := e.(type) {
+		case *sql.ColumnRef:
+			if pp.join { // the joined schema's name, e.g. L_B
+				pp.names = append(pp.names, strings.ReplaceAll(sql.FormatWith(x, pp.qual), ".", "_"))
+				continue
+			}
+			pp.names = append(pp.names, x.Name)
+			continue
+		case *sql.Deref:
+			if !taken[x.Field] {
+				taken[x.Field] = true
+				pp.names = append(pp.names, x.Field)
+				continue
+			}
+		}
+		for taken[fmt.Sprintf("KSQL_COL_%d", gen)] {
+			gen++
+		}
+		n := fmt.Sprintf("KSQL_COL_%d", gen)
+		taken[n] = true
+		pp.names = append(pp.names, n)
+	}
+	if src.Table {
+		// SchemaKTable.selectKey: a table is only "repartitioned" by its own key
+		keys := src.Schema.keys()
+		if len(keys) == 1 && len(pp.exprs) == 1 {
+			if ref, ok := pp.exprs[0].(*sql.ColumnRef); ok && ref.Name == keys[0].Name {
+				return nil, nil
+			}
+		}
+		return nil, tableRepartition(src, pp)
+	}
+	if src.Window != nil {
+		return nil, unsupported("PARTITION BY on a windowed source")
+	}
+	for i, t := range pp.types {
+		if containsMap(t) { // KeyUtil / SchemaUtil: no map in a key
+			return nil, badStatement("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", pp.names[i], t)
+		}
+	}
+	return pp, nil
+}
+
+func tableRepartition(src *source, pp *partitionPlan) error {
+	keys := src.Schema.keys()
+	if len(keys) != 1 {
+		return badStatement("Cannot repartition a TABLE source. If this is a join, joins on tables with multiple columns is not yet supported.")
+	}
+	exprs := make([]string, len(pp.exprs))
+	for i, e := range pp.exprs {
+		exprs[i] = sql.Format(e)
+	}
+	return badStatement("Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column %s instead of [%s]", keys[0].Name, strings.Join(exprs, ", "))
+}
+
+// firstUnknown is the first column e refers to that the scope lacks.
+func firstUnknown(e sql.Expr, in *scope) (string, bool) {
+	var name string
+	walk(e, func(x sql.Expr) {
+		if ref, ok := x.(*sql.ColumnRef); ok && name == "" {
+			if _, ok := in.lookup(ref); !ok {
+				name = sql.Format(ref)
+			}
+		}
+	})
+	return name, name != ""
+}
+
+// starItems expands SELECT * over the repartitioned schema: the new key
+// columns, then the source's value columns and its old key columns, less
+// the columns that became keys (UserRepartitionNode.resolveSelectStar).
+func (pp *partitionPlan) starItems(src *source, pos sql.Pos) (exprs []sql.Expr, names []string) {
+	moved := map[string]bool{}
+	if !pp.null {
+		for i, e := range pp.exprs {
+			exprs = append(exprs, e)
+			names = append(names, pp.names[i])
+			if ref, ok := e.(*sql.ColumnRef); ok {
+				moved[ref.Name] = true
+			}
+		}
+	}
+	add := func(key bool) {
+		for _, c := range src.Schema.Cols {
+			if c.Key == key && !moved[c.Name] {
+				exprs = append(exprs, &sql.ColumnRef{Name: c.Name, P: pos})
+				names = append(names, "")
+			}
+		}
+	}
+	add(false)
+	add(true)
+	return exprs, names
+}
+
+// keyIndex tells which partition expression e is, or -1.
+func (pp *partitionPlan) keyIndex(e sql.Expr) int {
+	if pp.null {
+		return -1
+	}
+	return slices.Index(pp.quals, sql.FormatWith(e, pp.qual))
+}
+
+// persistentOut lays out a persistent query's result: the key columns in
+// PARTITION BY order, then the other columns in projection order. Every
+// partitioning expression must be projected once (UserRepartitionNode.
+// validateKeyPresent, FinalProjectNode).
+func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName string) error {
+	if pp.null {
+		for i, pc := range p.proj {
+			p.out.Cols = append(p.out.Cols, pc.col)
+			p.order = append(p.order, i)
+		}
+	} else {
+		keyPos := make([]int, len(pp.exprs))
+		aliases := make([][]string, len(pp.exprs))
+		for i := range keyPos {
+			keyPos[i] = -1
+		}
+		for i, k := range keyOf {
+			if k >= 0 {
+				keyPos[k] = i
+				aliases[k] = append(aliases[k], p.proj[i].col.Name)
+			}
+		}
+		for k, a := range aliases {
+			if len(a) > 1 {
+				slices.Sort(a)
+				return badStatement("The projection contains a key column (`%s`) more than once, aliased as: %s.\nEach key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.", pp.names[k], joinAnd(a))
+			}
+		}
+		if slices.Contains(keyPos, -1) {
+			missing := pp.quals // the message names all of them
+			plural := ""
+			if len(missing) > 1 {
+				plural = "s"
+			}
+			return badStatement("Key%s missing from projection (ie, SELECT).\nThe query used to build `%s` must include the partitioning expression%s %s in its projection (eg, SELECT %s...).",
+				plural, sinkName, plural, joinAnd(missing), strings.Join(missing, ", "))
+		}
+		for _, pos := range keyPos {
+			c := p.proj[pos].col
+			c.Key = true
+			p.out.Cols = append(p.out.Cols, c)
+			p.order = append(p.order, pos)
+		}
+		for i, pc := range p.proj {
+			if keyOf[i] < 0 {
+				p.out.Cols = append(p.out.Cols, pc.col)
+				p.order = append(p.order, i)
+			}
+		}
+	}
+	if len(p.out.values()) == 0 {
+		return badStatement("The projection contains no value columns.")
+	}
+	return nil
+}
+
+// joinAnd joins as GrammaticalJoiner.and: "a", "a and b", "a, b and c".
+func joinAnd(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// rekeyedColumns is the schema after the rekey (PartitionByParamsFactory.
+// buildSchema): the new key columns, the input's columns (values, pseudo
+// columns and key copies, as srcCols lists them after the key) and a copy
+// of each synthesized key.
+func (pp *partitionPlan) rekeyedColumns(srcCols []column) []column {
+	var out []column
+	if !pp.null {
+		for i, n := range pp.names {
+			out = append(out, column{Name: n, Type: pp.types[i], Key: true})
+		}
+	}
+	for _, c := range srcCols {
+		if !c.Key {
+			out = append(out, c)
+		}
+	}
+	if !pp.null {
+		for i, n := range pp.names {
+			if _, ok := pp.exprs[i].(*sql.ColumnRef); !ok {
+				out = append(out, column{Name: n, Type: pp.types[i]})
+			}
+		}
+	}
+	return out
+}

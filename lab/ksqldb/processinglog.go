@@ -1,0 +1,182 @@
+package ksqldb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// The processing log (https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/processing-log/):
+// with WithProcessingLog, the server creates its topic and the stream over
+// it at start-up, as ksql.logging.processing.topic.auto.create and
+// .stream.auto.create do (confluentinc/ksql v7.9.0 ksqldb-rest-app
+// .../logging/processing/ProcessingLogServerUtils.java, KsqlRestApplication
+// maybeCreateProcessingLogStream), and writes an entry for every record a
+// query skips, as the Kafka appender of KSQL_LOG4J_PROCESSING_LOG_BROKERLIST
+// does, in the shape of ProcessingLogMessageSchema (ksqldb-common
+// .../logging/processing/ProcessingLogMessageSchema.java) laid out as JSON by
+// the StructuredJsonLayout. Rows are not included
+// (ksql.logging.processing.rows.include defaults to false).
+
+// WithProcessingLog creates the processing log topic and stream and writes
+// the log to it, as the lab's compose file configures ksqlDB.
+func WithProcessingLog() Option { return func(c *config) { c.processingLog = true } }
+
+// processingLogStream is ksql.logging.processing.stream.name's default.
+const processingLogStream = "KSQL_PROCESSING_LOG"
+
+// processingLogTopic is ReservedInternalTopics.processingLogTopic: the
+// service id followed by ksql_processing_log.
+func (s *Server) processingLogTopic() string { return s.cfg.serviceID + "ksql_processing_log" }
+
+// readOnlyTopic is ksqlDB's read-only topic pattern
+// (ReservedInternalTopics.readOnlyTopicsPattern): the processing log's
+// topic and what ksql.readonly.topics names, which are the hidden topics.
+func (s *Server) readOnlyTopic(name string) bool {
+	return name == s.processingLogTopic() || hiddenTopic(name)
+}
+
+// ensureProcessingLog creates the processing log's topic (one partition,
+// ksql.logging.processing.topic.partitions) and stream unless they exist.
+func (s *Server) ensureProcessingLog(ctx context.Context) error {
+	topic := s.processingLogTopic()
+	resp, err := s.adm.CreateTopic(ctx, 1, 1, nil, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("create the processing log topic %s: %w", topic, err)
+	}
+	s.mu.Lock()
+	_, exists := s.ms.sources[processingLogStream]
+	s.mu.Unlock()
+	if exists {
+		return nil
+	}
+	// ProcessingLogServerUtils.processingLogStreamCreateStatement, as
+	// SqlSchemaFormatter writes the schema: `topic` is quoted, being a
+	// reserved word, and so keeps its case.
+	stmt := "CREATE STREAM " + processingLogStream + " (LOGGER STRING, LEVEL STRING, TIME BIGINT, MESSAGE STRUCT<TYPE INTEGER, " +
+		"DESERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORDB64 STRING, CAUSE ARRAY<STRING>, `topic` STRING>, " +
+		"RECORDPROCESSINGERROR STRUCT<ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>>, " +
+		"PRODUCTIONERROR STRUCT<ERRORMESSAGE STRING>, " +
+		"SERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>, `topic` STRING>, " +
+		"KAFKASTREAMSTHREADERROR STRUCT<ERRORMESSAGE STRING, THREADNAME STRING, CAUSE ARRAY<STRING>>>) " +
+		"WITH(KAFKA_TOPIC='" + topic + "', VALUE_FORMAT='JSON', KEY_FORMAT='KAFKA');"
+	if _, err := s.runStatements(ctx, stmt, map[string]string{}); err != nil {
+		return fmt.Errorf("create the processing log stream: %w", err)
+	}
+	s.log.Info("created the processing log stream", "stream", processingLogStream, "topic", topic)
+	return nil
+}
+
+// deserializeError is a record's key or value that does not deserialize.
+type deserializeError struct {
+	target string // key or value
+	err    error
+}
+
+func (e *deserializeError) Error() string { return "deserialize " + e.target + ": " + e.err.Error() }
+func (e *deserializeError) Unwrap() error { return e.err }
+
+// serializeError is a result that does not serialize for the sink topic.
+type serializeError struct {
+	topic string
+	err   error
+}
+
+func (e *serializeError) Error() string { return "serialize result: " + e.err.Error() }
+func (e *serializeError) Unwrap() error { return e.err }
+
+// processingLogEntry is one record of the processing log topic.
+type processingLogEntry struct {
+	Level   string            `json:"level"`
+	Logger  string            `json:"logger"`
+	Time    int64             `json:"time"`
+	Message processingMessage `json:"message"`
+}
+
+type processingMessage struct {
+	Type                    int                 `json:"type"`
+	DeserializationError    *deserializationLog `json:"deserializationError"`
+	RecordProcessingError   *recordLog          `json:"recordProcessingError"`
+	ProductionError         *struct{}           `json:"productionError"`
+	SerializationError      *serializationLog   `json:"serializationError"`
+	KafkaStreamsThreadError *struct{}           `json:"kafkaStreamsThreadError"`
+}
+
+type deserializationLog struct {
+	Target       string   `json:"target"`
+	ErrorMessage string   `json:"errorMessage"`
+	RecordB64    *string  `json:"recordB64"`
+	Cause        []string `json:"cause"`
+	Topic        string   `json:"topic"`
+}
+
+type recordLog struct {
+	ErrorMessage string   `json:"errorMessage"`
+	Record       *string  `json:"record"`
+	Cause        []string `json:"cause"`
+}
+
+type serializationLog struct {
+	Target       string   `json:"target"`
+	ErrorMessage string   `json:"errorMessage"`
+	Record       *string  `json:"record"`
+	Cause        []string `json:"cause"`
+	Topic        string   `json:"topic"`
+}
+
+// causes lists the messages of the errors err wraps, outermost first.
+func causes(err error) []string {
+	out := []string{}
+	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// processingLogEntryFor is the entry for a record queryID skipped.
+func processingLogEntryFor(queryID string, r *kgo.Record, err error, now time.Time) processingLogEntry {
+	entry := processingLogEntry{Level: "ERROR", Logger: "processing." + queryID, Time: now.UnixMilli()}
+	var de *deserializeError
+	var se *serializeError
+	switch {
+	case errors.As(err, &de):
+		// KsqlJsonDeserializer's wording, "Failed to deserialize <target>
+		// from topic: <topic>. <cause>".
+		entry.Logger += ".KsqlTopic.Source.deserializer"
+		entry.Message = processingMessage{Type: 0, DeserializationError: &deserializationLog{
+			Target: de.target, ErrorMessage: "Failed to deserialize " + de.target + " from topic: " + r.Topic + ". " + de.err.Error(),
+			Cause: causes(de), Topic: r.Topic}}
+	case errors.As(err, &se):
+		entry.Message = processingMessage{Type: 3, SerializationError: &serializationLog{
+			Target: "value", ErrorMessage: se.err.Error(), Cause: causes(se), Topic: se.topic}}
+	default:
+		entry.Message = processingMessage{Type: 1, RecordProcessingError: &recordLog{ErrorMessage: err.Error(), Cause: causes(err)}}
+	}
+	return entry
+}
+
+// logProcessingError writes the processing log entry for a record a query
+// skipped, when the server keeps the log in Kafka.
+func (s *Server) logProcessingError(queryID string, r *kgo.Record, err error) {
+	if !s.cfg.processingLog {
+		return
+	}
+	b, jerr := json.Marshal(processingLogEntryFor(queryID, r, err, time.Now()))
+	if jerr != nil {
+		s.log.Error("encode a processing log entry", "err", jerr)
+		return
+	}
+	s.cl.Produce(s.ctx, &kgo.Record{Topic: s.processingLogTopic(), Partition: 0, Value: b}, func(_ *kgo.Record, err error) {
+		if err != nil && s.ctx.Err() == nil {
+			s.log.Warn("write the processing log", "topic", s.processingLogTopic(), "err", err)
+		}
+	})
+}

@@ -1,0 +1,180 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// Pull queries on streams (ksqlDB 0.23+, KLIP-53): the query reads the
+// stream's topic from the start of every partition up to the end offsets
+// it saw when it started, filters and projects each record as a push query
+// would, and completes.
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/sql/select-pull-query/
+
+// pullQueryHelp ends every PullQueryValidator message.
+const pullQueryHelp = " See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query."
+
+// checkPullClauses applies PullQueryValidator's rules after the JOIN one.
+func checkPullClauses(q *sql.Query) error {
+	refuse := func(msg string) error { return badStatement("%s", msg+pullQueryHelp) }
+	switch {
+	case q.Window != nil:
+		return refuse("Pull queries don't support WINDOW clauses.")
+	case len(q.GroupBy) > 0:
+		return refuse("Pull queries don't support GROUP BY clauses.")
+	case q.HasPartitionBy:
+		return refuse("Pull queries don't support PARTITION BY clauses.")
+	case q.Having != nil:
+		return refuse("Pull queries don't support HAVING clauses.")
+	}
+	var sel []sql.Expr
+	for _, it := range q.Items {
+		if it.Expr != nil {
+			sel = append(sel, it.Expr)
+		}
+	}
+	if cols := disallowedPseudo(sel...); cols != "" {
+		return refuse("Pull queries don't support the following columns in SELECT clauses: " + cols + "\n")
+	}
+	if cols := disallowedPseudo(q.Where); cols != "" {
+		return refuse("Pull queries don't support the following columns in WHERE clauses: " + cols + "\n")
+	}
+	return nil
+}
+
+// disallowedPseudo lists the ROWPARTITION and ROWOFFSET references of es
+// (SystemColumns.isDisallowedInPullOrScalablePushQueries; ROWTIME is allowed).
+func disallowedPseudo(es ...sql.Expr) string {
+	var out []string
+	for _, e := range es {
+		walk(e, func(x sql.Expr) {
+			if ref, ok := x.(*sql.ColumnRef); ok && (ref.Name == "ROWPARTITION" || ref.Name == "ROWOFFSET") {
+				out = append(out, "`"+ref.Name+"`")
+			}
+		})
+	}
+	return strings.Join(out, ", ")
+}
+
+// pullStream answers a pull query on a stream; the caller holds no lock.
+func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query) {
+	if err := checkPullClauses(q); err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	s.mu.Lock()
+	plan, err := planQuery(s.ms, q, modePush, "")
+	s.mu.Unlock()
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	if plan.agg != nil {
+		out.fail(p.Text, badStatement("%s", "Pull queries don't support aggregate functions."+pullQueryHelp))
+		return
+	}
+	topic := plan.src.Topic
+	starts, err := s.startOffsets(ctx, topic, "earliest")
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	ends, err := s.adm.ListCommittedOffsets(ctx, topic) // a read_committed consumer's end
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		out.fail(p.Text, fmt.Errorf("list end offsets of %s: %w", topic, err))
+		return
+	}
+	pending := map[int32]int64{} // partition -> end offset still to reach
+	consume := map[int32]kgo.Offset{}
+	ends.Each(func(o kadm.ListedOffset) {
+		start, ok := starts[topic][o.Partition]
+		if ok && start.EpochOffset().Offset < o.Offset {
+			pending[o.Partition] = o.Offset
+			consume[o.Partition] = start
+		}
+	})
+
+	// the header of a stream's pull query marks no KEY columns
+	// (pull-queries-against-streams.json)
+	hdr := schema{Cols: make([]column, len(plan.out.Cols))}
+	for i, c := range plan.out.Cols {
+		c.Key = false
+		hdr.Cols[i] = c
+	}
+	queryID := "query_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
+	rw := out.open(queryID, hdr)
+	if rw == nil {
+		return
+	}
+	if plan.limit != nil && *plan.limit <= 0 {
+		rw.end("Limit Reached")
+		return
+	}
+	if len(pending) == 0 {
+		rw.end("Query Completed")
+		return
+	}
+	// control records are kept so that a transaction marker at the end of
+	// a partition still shows the scan reached its end offset
+	cl, err := kgo.NewClient(kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: consume}),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords())
+	if err != nil {
+		s.log.Error("pull query on stream: new client", "err", err)
+		rw.end("")
+		return
+	}
+	defer cl.Close()
+	dec := s.newDecoder(queryID, plan.src)
+	proc := newProcessor(plan)
+	var sent int64
+	for len(pending) > 0 {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return // the client left
+		}
+		done := false
+		fs.EachRecord(func(r *kgo.Record) {
+			end, ok := pending[r.Partition]
+			if done || !ok || r.Offset >= end {
+				return
+			}
+			if r.Offset+1 >= end {
+				delete(pending, r.Partition)
+				cl.PauseFetchPartitions(map[string][]int32{topic: {r.Partition}})
+			}
+			if r.Attrs.IsControl() {
+				return
+			}
+			row, ok := dec.decode(ctx, r)
+			if !ok {
+				return
+			}
+			outs, _ := proc.process(row, false)
+			for _, o := range outs {
+				rw.row(o.vals, o.tombstone)
+				sent++
+				if plan.limit != nil && sent >= *plan.limit {
+					done = true
+					return
+				}
+			}
+		})
+		if done {
+			rw.end("Limit Reached")
+			return
+		}
+		rw.flush()
+	}
+	rw.end("Query Completed")
+}

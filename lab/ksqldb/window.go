@@ -1,0 +1,586 @@
+package ksqldb
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// Windowed aggregation, as ksqlDB 0.29 runs it on Kafka Streams:
+//
+//   - ksqldb-streams StreamAggregateBuilder: TimeWindows.ofSizeAndGrace
+//     (HOPPING adds advanceBy), SessionWindows.ofInactivityGapAndGrace; with
+//     no GRACE PERIOD the grace is max(24h - size, 0) (defaultGrace); EMIT
+//     FINAL is EmitStrategy.onWindowClose().
+//   - kafka streams TimeWindows.windowsFor: a record at t belongs to every
+//     window [start, start+size) with start a multiple of advance and
+//     start <= t < start+size.
+//   - kafka streams KStreamWindowAggregate: stream time is the largest
+//     timestamp seen; a window whose end <= stream time - grace is closed,
+//     and a record for a closed window is dropped ("Skipping record for
+//     expired window"); the result's timestamp is the largest timestamp in
+//     its window. On window close (EMIT FINAL) each window is forwarded once
+//     with its final value.
+//   - window store retention: the RETENTION clause, or size + grace.
+//   - query-validation-tests tumbling-windows.json, hopping-windows.json,
+//     suppress.json and window-bounds.json show the rows these give.
+
+// windowSpec is a planned WINDOW clause; times are milliseconds.
+type windowSpec struct {
+	kind      string // sql.Tumbling, sql.Hopping or sql.Session
+	size      int64  // the inactivity gap of a SESSION window
+	advance   int64  // == size for TUMBLING
+	grace     int64
+	retention int64
+	final     bool // EMIT FINAL
+}
+
+// windowInfo is what a windowed source records about its key
+// (ksqldb-common WindowInfo): the type, and the size of time windows.
+type windowInfo struct {
+	Type string
+	Size int64 // milliseconds; 0 for SESSION
+}
+
+const defaultGraceCeiling = 24 * 60 * 60 * 1000 // StreamAggregateBuilder.DEFAULT_24_HR_GRACE_PERIOD
+
+// Limits that keep a statement from exhausting the lab: Kafka Streams would
+// build every window of a record in memory and overflow on times near the
+// end of the long range.
+const (
+	maxWindowDays       = 100_000           // any WINDOW time
+	maxWindowsPerRecord = 10_000            // HOPPING SIZE / ADVANCE BY
+	maxRecordTime       = math.MaxInt64 / 4 // later record times are dropped as late
+)
+
+const windowBoundsMsg = "Window bounds column %s can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397"
+
+func isWindowBound(name string) bool { return name == "WINDOWSTART" || name == "WINDOWEND" }
+
+// planWindow checks the WINDOW and EMIT clauses of q and plans its window
+// (nil without a WINDOW clause). Messages: LogicalPlanner ("WINDOW clause
+// requires a GROUP BY clause.", "EMIT FINAL is only supported for windowed
+// aggregations."), SchemaKGroupedTable ("Windowing not supported for table
+// aggregations."), PushQueryValidator ("KSQL does not support persistent
+// queries on windowed tables."), AggregateAnalyzer (window bounds), Analyzer
+// (reserved column names), Kafka Streams TimeWindows (sizes).
+func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*windowSpec, error) {
+	if src.Window != nil && mode == modePersistent {
+		return nil, badStatement("KSQL does not support persistent queries on windowed tables.")
+	}
+	for _, it := range q.Items {
+		ref, isRef := it.Expr.(*sql.ColumnRef)
+		switch {
+		case it.Star:
+		case isWindowBound(it.Alias) && !(isRef && ref.Name == it.Alias):
+			return nil, badStatement("`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
+		case mode == modePersistent && isRef && isWindowBound(ref.Name) && (it.Alias == "" || it.Alias == ref.Name):
+			return nil, badStatement("Reserved column name in select: `%s`. Please remove or alias the column.", ref.Name)
+		}
+	}
+	w := q.Window
+	if q.EmitFinal && (w == nil || len(q.GroupBy) == 0) {
+		return nil, badStatement("EMIT FINAL is only supported for windowed aggregations.")
+	}
+	if w == nil {
+		return nil, nil
+	}
+	if !aggregate {
+		return nil, badStatement("Line: %d, Col: %d: WINDOW clause requires a GROUP BY clause.", w.P.Line, w.P.Col)
+	}
+	if src.Table {
+		return nil, badStatement("Windowing not supported for table aggregations.")
+	}
+	if err := checkWindowBounds(q); err != nil {
+		return nil, err
+	}
+	for _, wt := range []*sql.WindowTime{&w.Size, &w.Advance, w.Retention, w.Grace} {
+		if wt == nil {
+			continue
+		}
+		if perUnit := (sql.WindowTime{Value: 1, Unit: wt.Unit}).Millis(); wt.Value > maxWindowDays*(24*60*60*1000)/max(perUnit, 1) {
+			return nil, unsupported(fmt.Sprintf("a WINDOW time over %d days", maxWindowDays))
+		}
+	}
+	ws := &windowSpec{kind: w.Kind, size: w.Size.Millis(), final: q.EmitFinal}
+	switch w.Kind {
+	case sql.Tumbling:
+		ws.advance = ws.size
+	case sql.Hopping:
+		ws.advance = w.Advance.Millis()
+	case sql.Session:
+		if ws.size <= 0 {
+			return nil, badStatement("Gap time cannot be zero or negative.")
+		}
+	}
+	if ws.size <= 0 {
+		return nil, badStatement("Window size (sizeMs) must be larger than zero.")
+	}
+	if w.Kind != sql.Session && (ws.advance <= 0 || ws.advance > ws.size) {
+		return nil, badStatement("Window advancement interval should be more than zero and less than window duration which is %d ms, but given advancement interval is: %d ms", ws.size, ws.advance)
+	}
+	if w.Kind == sql.Hopping && ws.size/ws.advance > maxWindowsPerRecord {
+		return nil, unsupported(fmt.Sprintf("a HOPPING window in which a record falls in more than %d windows (SIZE / ADVANCE BY)", maxWindowsPerRecord))
+	}
+	ws.grace = max(defaultGraceCeiling-ws.size, 0)
+	if w.Grace != nil {
+		ws.grace = w.Grace.Millis()
+	}
+	ws.retention = ws.size + ws.grace
+	if w.Retention != nil {
+		// Kafka Streams refuses a window store that forgets windows before they close
+		if r := w.Retention.Millis(); r < ws.size+ws.grace && w.Kind == sql.Session {
+			return nil, badStatement("The retention period of the session store %s must be no smaller than the session inactivity gap plus the grace period. Got gap=[%d], grace=[%d], retention=[%d]",
+				"Aggregate-Aggregate-Materialize", ws.size, ws.grace, r)
+		} else if r < ws.size+ws.grace {
+			return nil, badStatement("The retention period of the window store %s must be no smaller than its window size plus the grace period. Got size=[%d], grace=[%d], retention=[%d]",
+				"Aggregate-Aggregate-Materialize", ws.size, ws.grace, r)
+		} else {
+			ws.retention = r
+		}
+	}
+	return ws, nil
+}
+
+// checkWindowBounds refuses WINDOWSTART/WINDOWEND outside the SELECT
+// clause of a windowed aggregation or inside an aggregate call.
+func checkWindowBounds(q *sql.Query) error {
+	var found string
+	look := func(e sql.Expr) {
+		walk(e, func(x sql.Expr) {
+			if ref, ok := x.(*sql.ColumnRef); ok && found == "" && isWindowBound(ref.Name) {
+				found = ref.Name
+			}
+		})
+	}
+	for _, g := range q.GroupBy {
+		look(g)
+	}
+	look(q.Having)
+	for _, it := range q.Items {
+		walk(it.Expr, func(x sql.Expr) {
+			if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
+				for _, a := range fc.Args {
+					look(a)
+				}
+			}
+		})
+	}
+	if found != "" {
+		return badStatement(windowBoundsMsg, found)
+	}
+	return nil
+}
+
+// windowBound compiles WINDOWSTART or WINDOWEND of a windowed aggregation:
+// the aggregated row ends with the window's start and end.
+func (c *compiler) windowBound(x *sql.ColumnRef) (compiled, error) {
+	if c.clause != "SELECT" {
+		return compiled{}, badStatement(windowBoundsMsg, x.Name)
+	}
+	back := 2
+	if x.Name == "WINDOWEND" {
+		back = 1
+	}
+	return compiled{t: tBigint, eval: func(r []any) any { return r[len(r)-back] }}, nil
+}
+
+// isWindowBoundRef reports whether x is a window bound of c's windowed
+// aggregation (unqualified, or qualified with the source's name or alias).
+func (c *compiler) isWindowBoundRef(x *sql.ColumnRef) bool {
+	return c.agg != nil && c.agg.win != nil && isWindowBound(x.Name) &&
+		(x.Qualifier == "" || c.in.qualifiers[x.Qualifier])
+}
+
+// windowClock is the time state of a windowed aggregation.
+type windowClock struct {
+	streamTime int64 // the largest timestamp seen; -1 before the first
+	nextSweep  int64 // stream time at which some window closes or expires
+	late       int64 // records dropped because their window had closed
+}
+
+// windowKey appends the window start to a group key.
+func windowKey(b []byte, start int64) []byte {
+	b = append(b, '\x03')
+	return binary.BigEndian.AppendUint64(b, uint64(start))
+}
+
+// processWindowed adds a stream row to each of its windows; the caller holds p.mu.
+func (p *processor) processWindowed(r inRow, changelog bool) ([]outRow, []change) {
+	if p.plan.agg.win.kind == sql.Session {
+		return p.processSession(r, changelog)
+	}
+	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
+	ap := p.plan.agg
+	w := ap.win
+	if r.tombstone || !p.pass(r.vals) {
+		return p.outs, p.changes
+	}
+	p.gvals = p.gvals[:0]
+	for _, g := range ap.groupEval {
+		v := g.eval(r.vals)
+		if v == nil {
+			p.skipped++
+			return p.outs, p.changes
+		}
+		p.gvals = append(p.gvals, v)
+	}
+	if r.ts < 0 || r.ts > maxRecordTime {
+		p.clock.late++
+		return p.outs, p.changes
+	}
+	p.clock.streamTime = max(p.clock.streamTime, r.ts)
+	closeAt := p.clock.streamTime - w.grace
+	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
+	n := len(p.keyBuf)
+	// TimeWindows.windowsFor
+	for start := max(0, r.ts-w.size+w.advance) / w.advance * w.advance; start <= r.ts; start += w.advance {
+		end := start + w.size
+		if end <= closeAt {
+			p.clock.late++
+			continue
+		}
+		p.keyBuf = windowKey(p.keyBuf[:n], start)
+		g := p.groups[string(p.keyBuf)]
+		if g == nil {
+			gk := string(p.keyBuf)
+			g = newGroup(gk, slices.Clone(p.gvals), make([]aggState, len(ap.calls)))
+			g.windowed, g.wstart, g.wend, g.maxTs = true, start, end, r.ts
+			p.groups[gk] = g
+			p.clock.nextSweep = min(p.clock.nextSweep, p.deadline(g))
+		}
+		for i, c := range ap.calls {
+			c.add(&g.states[i], r.vals, 1)
+		}
+		g.maxTs = max(g.maxTs, r.ts)
+		p.changed = append(p.changed, g)
+	}
+	for _, g := range p.changed {
+		if changelog {
+			p.changes = append(p.changes, change{key: g.logKey, group: g})
+		}
+		if !w.final {
+			p.emitWindow(g)
+		}
+	}
+	p.sweep(changelog)
+	return p.outs, p.changes
+}
+
+// emitWindow appends a window's current row (or tombstone) to p.outs.
+func (p *processor) emitWindow(g *group) {
+	out, ok := p.emitGroup(g.key, g, g.maxTs)
+	if !ok {
+		return
+	}
+	out.windowed, out.wstart, out.wend = true, g.wstart, g.wend
+	p.outs = append(p.outs, out)
+}
+
+// deadline is the stream time at which something next happens to g: its
+// final row (EMIT FINAL) or its expiry from the store.
+func (p *processor) deadline(g *group) int64 {
+	if p.plan.agg.win.final && !g.emitted {
+		return p.closesAt(g)
+	}
+	return p.expiresAt(g)
+}
+
+// closesAt is the stream time from which g is closed: a time window when
+// its end <= stream time - grace (KStreamWindowAggregate), a session when
+// its end < stream time - grace - gap (KStreamSessionWindowAggregate).
+func (p *processor) closesAt(g *group) int64 {
+	w := p.plan.agg.win
+	if w.kind == sql.Session {
+		return g.wend + w.grace + w.size + 1
+	}
+	return g.wend + w.grace
+}
+
+// expiresAt is the stream time from which the store no longer holds g: a
+// time window once its start is retention behind, a session once its end is.
+func (p *processor) expiresAt(g *group) int64 {
+	w := p.plan.agg.win
+	if w.kind == sql.Session {
+		return g.wend + w.retention + 1
+	}
+	return g.wstart + w.retention
+}
+
+// sweep emits the windows that closed (EMIT FINAL) and forgets those past
+// retention, once stream time reaches the earliest deadline.
+func (p *processor) sweep(changelog bool) {
+	w := p.plan.agg.win
+	now := p.clock.streamTime
+	if now < p.clock.nextSweep {
+		return
+	}
+	var closed []*group
+	if w.final {
+		for _, g := range p.groups {
+			if !g.emitted && p.closesAt(g) <= now {
+				closed = append(closed, g)
+			}
+		}
+		// the window store is read in window-start order, then by key
+		slices.SortFunc(closed, func(a, b *group) int {
+			if a.wstart != b.wstart {
+				return compareInt64(a.wstart, b.wstart)
+			}
+			return strings.Compare(a.key, b.key)
+		})
+		for _, g := range closed {
+			g.emitted = true
+			p.emitWindow(g)
+			if changelog {
+				p.changes = append(p.changes, change{key: g.logKey, group: g})
+			}
+		}
+	}
+	next := int64(math.MaxInt64)
+	for gk, g := range p.groups {
+		if p.expiresAt(g) <= now && w.kind == sql.Session {
+			p.dropSession(g, changelog, false)
+			continue
+		}
+		if p.expiresAt(g) <= now {
+			delete(p.groups, gk)
+			delete(p.mat, gk)
+			if changelog {
+				p.changes = append(p.changes, change{key: g.logKey, del: true})
+			}
+			continue
+		}
+		next = min(next, p.deadline(g))
+	}
+	p.clock.nextSweep = next
+}
+
+func compareInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// finishWindowRestore sets the clock from restored windows: stream time is
+// the latest timestamp they hold, and the next record sweeps.
+func (p *processor) finishWindowRestore() {
+	p.clock = windowClock{streamTime: -1}
+	for _, g := range p.groups {
+		p.clock.streamTime = max(p.clock.streamTime, g.maxTs)
+	}
+	if p.plan.agg.win.kind == sql.Session {
+		p.indexSessions()
+	}
+}
+
+// appendWindowedKey appends the window to a serialised key as Kafka Streams'
+// windowed serializers do: TimeWindowedSerializer (WindowKeySchema.toBinary)
+// writes the key then the 8-byte big-endian window start;
+// SessionWindowedSerializer (SessionKeySchema.toBinary) writes the key, the
+// end, then the start.
+func appendWindowedKey(key []byte, kind string, start, end int64) []byte {
+	key = slices.Clip(key)
+	if kind == sql.Session {
+		key = binary.BigEndian.AppendUint64(key, uint64(end))
+	}
+	return binary.BigEndian.AppendUint64(key, uint64(start))
+}
+
+// info is the window of the keys a windowed aggregation writes.
+func (w *windowSpec) info() *windowInfo {
+	wi := &windowInfo{Type: w.kind}
+	if w.kind != sql.Session {
+		wi.Size = w.size
+	}
+	return wi
+}
+
+// windowProp reads WINDOW_TYPE or WINDOW_SIZE of a CREATE over a windowed
+// topic (CreateSourceProperties.getWindowType, getWindowSize; WindowType.of;
+// DurationParser.parse; query-validation-tests hopping-windows.json
+// "import table with invalid window size").
+func (w *withProps) windowProp(name string, lit *sql.Literal) error {
+	if lit == nil || lit.Kind != sql.StringLit {
+		return badStatement("Invalid value %s for property %s", formatLit(lit), name)
+	}
+	text := lit.Text
+	if name == "WINDOW_TYPE" {
+		t := strings.ToUpper(text)
+		if t != sql.Session && t != sql.Hopping && t != sql.Tumbling {
+			return badStatement("Error in WITH clause property 'WINDOW_TYPE': Unknown window type: '%s' \nValid values are: SESSION, HOPPING, TUMBLING", text)
+		}
+		w.windowType = t
+		return nil
+	}
+	ms, err := parseDuration(text)
+	if err != nil {
+		return badStatement("Configuration WINDOW_SIZE is invalid: Invalid duration: '%s'. %s", text, err.msg)
+	}
+	w.windowSize = &ms
+	return nil
+}
+
+func formatLit(lit *sql.Literal) string {
+	if lit == nil {
+		return "?"
+	}
+	return sql.Format(lit)
+}
+
+// durationError is why DurationParser refused a text.
+type durationError struct{ msg string }
+
+// parseDuration reads "<long> <TimeUnit>" (singular or plural) into
+// milliseconds, as DurationParser.parse does.
+func parseDuration(text string) (int64, *durationError) {
+	parts := strings.Split(text, " ")
+	if len(parts) != 2 {
+		return 0, &durationError{fmt.Sprintf("Expected 2 tokens, got: %d", len(parts))}
+	}
+	n, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return 0, &durationError{fmt.Sprintf("Not numeric: '%s'", parts[0])}
+	}
+	unit := strings.ToUpper(parts[1])
+	if !strings.HasSuffix(unit, "S") {
+		unit += "S"
+	}
+	var ms int64
+	switch unit {
+	case "NANOSECONDS":
+		ms = n / 1e6
+	case "MICROSECONDS":
+		ms = n / 1e3
+	case "MILLISECONDS":
+		ms = n
+	default:
+		per := (sql.WindowTime{Value: 1, Unit: unit}).Millis()
+		if per == 0 {
+			return 0, &durationError{fmt.Sprintf("Unknown time unit: '%s'\nSupported time units are: NANOSECONDS, MICROSECONDS, MILLISECONDS, SECONDS, MINUTES, HOURS, DAYS", strings.ToUpper(parts[1]))}
+		}
+		ms = n * per
+	}
+	return ms, nil
+}
+
+// checkWindow validates WINDOW_TYPE with WINDOW_SIZE
+// (CreateSourceProperties.validateWindowInfo).
+func (w *withProps) checkWindow() error {
+	switch {
+	case w.windowType == "" && w.windowSize != nil:
+		return nil // ignored without a window type, as ksqlDB does
+	case w.windowType != "" && w.windowType != sql.Session && w.windowSize == nil:
+		return badStatement("%s windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'", w.windowType)
+	case w.windowType == sql.Session && w.windowSize != nil:
+		return badStatement("'WINDOW_SIZE' should not be set for SESSION windows.")
+	}
+	return nil
+}
+
+// window is the source's key window, nil when WINDOW_TYPE is not given.
+func (w *withProps) window() *windowInfo {
+	if w.windowType == "" {
+		return nil
+	}
+	wi := &windowInfo{Type: w.windowType}
+	if w.windowSize != nil {
+		wi.Size = *w.windowSize
+	}
+	return wi
+}
+
+// splitWindowedKey separates a windowed key into the inner key and its
+// window, as TimeWindowedDeserializer and SessionWindowedDeserializer read
+// them (a time window's end is its start plus the source's WINDOW_SIZE).
+func splitWindowedKey(b []byte, wi *windowInfo) (key []byte, start, end int64, err error) {
+	n := 8
+	if wi.Type == sql.Session {
+		n = 16
+	}
+	if len(b) < n {
+		return nil, 0, 0, fmt.Errorf("a %s windowed key needs at least %d bytes, got %d", strings.ToLower(wi.Type), n, len(b))
+	}
+	key = b[:len(b)-n]
+	if wi.Type == sql.Session {
+		end = int64(binary.BigEndian.Uint64(b[len(b)-16:]))
+		start = int64(binary.BigEndian.Uint64(b[len(b)-8:]))
+		return key, start, end, nil
+	}
+	start = int64(binary.BigEndian.Uint64(b[len(b)-8:]))
+	return key, start, start + wi.Size, nil
+}
+
+// windowColumns are the window bounds a windowed source's rows carry after
+// the pseudo columns.
+var windowColumns = []column{{Name: "WINDOWSTART", Type: tBigint}, {Name: "WINDOWEND", Type: tBigint}}
+
+// starColumns are the columns SELECT * expands to: the keys, then the
+// window bounds of a windowed source, then the values.
+func starColumns(src *source) []column {
+	if src.Window == nil {
+		return src.Schema.Cols
+	}
+	out := append([]column(nil), src.Schema.keys()...)
+	out = append(out, windowColumns...)
+	return append(out, src.Schema.values()...)
+}
+
+// timestampColumnName reads the TIMESTAMP property's column reference:
+// upper-cased unless back-quoted (ColumnReferenceParser).
+func timestampColumnName(s string) string {
+	if len(s) >= 2 && s[0] == '`' && s[len(s)-1] == '`' {
+		return s[1 : len(s)-1]
+	}
+	return strings.ToUpper(s)
+}
+
+// checkTimestampColumn validates WITH (TIMESTAMP=...) against the source's
+// schema and records it (TimestampExtractionPolicyFactory.create); only
+// BIGINT columns are read by this server (no TIMESTAMP type, no
+// TIMESTAMP_FORMAT).
+func checkTimestampColumn(src *source, name string) error {
+	if name == "" {
+		return nil
+	}
+	for _, c := range src.Schema.Cols {
+		if c.Name != name {
+			continue
+		}
+		switch c.Type {
+		case tBigint:
+			src.Timestamp = name
+			return nil
+		case tString:
+			return badStatement("A String timestamp field has been specified without also specifying the timestamp_format")
+		}
+		return badStatement("Timestamp column, `%s`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.", name)
+	}
+	return badStatement("The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", name)
+}
+
+// extractTimestamp is a row's time from its TIMESTAMP column; a null or
+// negative one fails, and the record is skipped, as LoggingTimestampExtractor
+// returns -1 and Kafka Streams drops records with a negative timestamp.
+func extractTimestamp(src *source, row []any) (int64, error) {
+	for i, c := range src.Schema.Cols {
+		if c.Name != src.Timestamp {
+			continue
+		}
+		ts, ok := row[i].(int64)
+		if !ok || ts < 0 {
+			return 0, fmt.Errorf("failed to extract timestamp from row: column %s is %v", c.Name, formatValue(row[i]))
+		}
+		return ts, nil
+	}
+	return 0, fmt.Errorf("failed to extract timestamp from row: no column %s", src.Timestamp)
+}
