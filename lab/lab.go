@@ -46,6 +46,7 @@ type config struct {
 	embedded  []embedded.Option
 	container []containers.Option
 	getenv    func(string) string
+	available func(context.Context) error
 }
 
 // Option configures Start.
@@ -71,6 +72,12 @@ func WithContainerOptions(opts ...containers.Option) Option {
 // endpoints; for tests.
 func WithEnv(getenv func(string) string) Option { return func(c *config) { c.getenv = getenv } }
 
+// WithEngineProbe replaces containers.Available, which tells whether a
+// Docker engine answers; for tests.
+func WithEngineProbe(probe func(context.Context) error) Option {
+	return func(c *config) { c.available = probe }
+}
+
 // Choice is the provider Start picked and why.
 type Choice struct {
 	Provider string
@@ -78,15 +85,16 @@ type Choice struct {
 }
 
 // Choose returns the provider to use: the one given with WithProvider or in
-// LAB_STACK, else containers when a Docker engine answers and embedded
-// otherwise.
+// LAB_STACK, else the embedded stack. A Docker engine on the machine does
+// not change the default: the containers stack (about 3 GB, image pulls)
+// runs only when asked for.
 func Choose(ctx context.Context, opts ...Option) (Choice, error) {
 	c := newConfig(opts)
 	return c.choose(ctx)
 }
 
 func newConfig(opts []Option) config {
-	c := config{getenv: os.Getenv}
+	c := config{getenv: os.Getenv, available: containers.Available}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -96,7 +104,10 @@ func newConfig(opts []Option) config {
 	return c
 }
 
-func (c config) choose(ctx context.Context) (Choice, error) {
+// DefaultReason is why the embedded stack runs when nothing asks for another.
+const DefaultReason = EnvStack + " is not set; " + EnvStack + "=containers runs the Confluent Platform containers instead"
+
+func (c config) choose(_ context.Context) (Choice, error) {
 	name, why := c.provider, "chosen by the caller"
 	if name == "" {
 		name, why = c.getenv(EnvStack), EnvStack+"="+c.getenv(EnvStack)
@@ -105,12 +116,20 @@ func (c config) choose(ctx context.Context) (Choice, error) {
 	case Embedded, Containers, External:
 		return Choice{name, why}, nil
 	case "":
-		if err := containers.Available(ctx); err != nil {
-			return Choice{Embedded, "no Docker engine answers (" + err.Error() + ")"}, nil
-		}
-		return Choice{Containers, "a Docker engine answers"}, nil
+		return Choice{Embedded, DefaultReason}, nil
 	}
 	return Choice{}, fmt.Errorf("%s=%q: want embedded, containers or external", EnvStack, name)
+}
+
+// ErrNoEngine is wrapped by Start's error when the containers stack was
+// asked for and no Docker engine answers.
+var ErrNoEngine = containers.ErrNoEngine
+
+// noEngineError says that the containers stack was asked for (and how)
+// while no engine answers, and what to do instead.
+func noEngineError(choice Choice, err error) error {
+	return fmt.Errorf("the Confluent Platform containers were asked for (%s), but %w; start Docker or point DOCKER_HOST at an engine, or unset %s for the embedded stack",
+		choice.Reason, err, EnvStack)
 }
 
 // Start starts (or, for external, finds) a stack and returns it. The choice
@@ -124,6 +143,9 @@ func Start(ctx context.Context, opts ...Option) (Stack, Choice, error) {
 	c.logger.Info("lab stack", "provider", choice.Provider, "reason", choice.Reason)
 	switch choice.Provider {
 	case Containers:
+		if err := c.available(ctx); err != nil {
+			return nil, choice, noEngineError(choice, err)
+		}
 		s, err := containers.Start(ctx, append([]containers.Option{containers.WithLogger(c.logger)}, c.container...)...)
 		if err != nil {
 			if s != nil {

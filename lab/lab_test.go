@@ -2,8 +2,12 @@ package lab
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/containers"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -20,12 +24,8 @@ func TestChooseHonoursLABSTACKAndExplainsTheDefault(t *testing.T) {
 		t.Errorf("unknown provider: %v", err)
 	}
 	c, err := Choose(ctx, WithEnv(env(nil)))
-	if err != nil || c.Reason == "" {
-		t.Fatalf("default: %+v %v", c, err)
-	}
-	// This machine may or may not have a Docker engine; either way the reason says which.
-	if c.Provider == Embedded && !strings.HasPrefix(c.Reason, "no Docker engine answers") {
-		t.Errorf("embedded default without the reason: %q", c.Reason)
+	if err != nil || c.Provider != Embedded || !strings.Contains(c.Reason, "LAB_STACK is not set") {
+		t.Fatalf("default: %+v %v, want the embedded stack because LAB_STACK is not set", c, err)
 	}
 	if c, _ := Choose(ctx, WithProvider(External), WithEnv(env(map[string]string{EnvStack: Embedded}))); c.Provider != External {
 		t.Errorf("WithProvider did not override LAB_STACK: %+v", c)
@@ -47,5 +47,34 @@ func TestExternalEndpointsComeFromTheEnvironment(t *testing.T) {
 	s, _, err := Start(context.Background(), WithProvider(External), WithEnv(env(map[string]string{EnvBrokers: "x:1", EnvSchemaRegistry: "http://y:2"})))
 	if err != nil || s.Endpoints().Brokers[0] != "x:1" || s.Close(context.Background()) != nil {
 		t.Errorf("external Start: %v", err)
+	}
+}
+
+// Issue 15 item 2: a Docker engine on the machine must not switch the suite
+// to the containers stack; only LAB_STACK=containers does.
+func TestChooseKeepsTheEmbeddedStackWhenAnEngineAnswers(t *testing.T) {
+	probed := false
+	c, err := Choose(context.Background(), WithEnv(env(nil)), WithEngineProbe(func(context.Context) error { probed = true; return nil }))
+	if err != nil || c.Provider != Embedded {
+		t.Fatalf("with an engine and no LAB_STACK: %+v %v, want embedded", c, err)
+	}
+	if probed {
+		t.Error("Choose asked the engine although LAB_STACK did not ask for containers")
+	}
+}
+
+// Issue 15 item 8: LAB_STACK=containers without an engine says that
+// containers were asked for, that no engine answers and what to do.
+func TestStartContainersWithoutAnEngineSaysSoAndWhatToDo(t *testing.T) {
+	cause := fmt.Errorf("%w: rootless Docker not found", containers.ErrNoEngine)
+	_, _, err := Start(context.Background(), WithEnv(env(map[string]string{EnvStack: Containers})),
+		WithEngineProbe(func(context.Context) error { return cause }))
+	if !errors.Is(err, ErrNoEngine) {
+		t.Fatalf("err %v, want one wrapping ErrNoEngine", err)
+	}
+	for _, want := range []string{"the Confluent Platform containers were asked for (LAB_STACK=containers)", "no Docker engine answers", "unset LAB_STACK for the embedded stack"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
 	}
 }

@@ -28,15 +28,19 @@ type Restarter interface {
 	Restart(ctx context.Context) error
 }
 
-// Specs registers the conformance specs in a Describe container. running
-// returns the stack under test; it is called inside specs, after the
-// provider's BeforeSuite has started it.
-func Specs(provider string, running func() stack.Stack) bool {
+// Specs registers the conformance specs in a Describe container, and a
+// summary of each feature's outcome printed after the suite (see
+// PrintSummary). features is what the provider declares; the specs of the
+// other features skip. running returns the stack under test; it is called
+// inside specs, after the provider's BeforeSuite has started it.
+func Specs(provider string, features Features, running func() stack.Stack) bool {
+	reportAfterSuite(provider, features)
+	s := suite{provider: provider, features: features}
 	return Describe("Lab conformance ("+provider+")", Label("conformance", provider), func() {
 		var e stack.Endpoints
 		BeforeEach(func() { e = running().Endpoints() })
 
-		It("delivers records from a kafka-go writer to a consumer group, which commits its offsets", func(ctx SpecContext) {
+		s.it("Kafka", "delivers records from a kafka-go writer to a consumer group, which commits its offsets", func(ctx SpecContext) {
 			topic := "conformance-group-" + suffix()
 			createTopic(ctx, e, topic, 2)
 			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: 2 * time.Millisecond, Transport: &kafka.Transport{}}
@@ -66,7 +70,7 @@ func Specs(provider string, running func() stack.Stack) bool {
 			Expect(committed).To(BeEquivalentTo(100), "the group's committed offsets cover every record")
 		}, SpecTimeout(60*time.Second))
 
-		Context("Schema Registry", func() {
+		s.context("SchemaRegistry", "Schema Registry", func() {
 			It("gives the same schema one id, twice under one subject and under a second subject", func(ctx SpecContext) {
 				s := recordSchema("Same"+nameSuffix(), `{"name":"a","type":"int"}`)
 				id1 := register(ctx, e, "conf-a-"+suffix()+"-value", s, http.StatusOK)["id"]
@@ -99,7 +103,7 @@ func Specs(provider string, running func() stack.Stack) bool {
 			}, SpecTimeout(30*time.Second))
 		})
 
-		Context("REST Proxy", func() {
+		s.context("RESTProxyV2", "REST Proxy v2", func() {
 			valueSchema := `{"type":"record","name":"weather","namespace":"conformance","fields":[{"name":"temperature","type":"float"},{"name":"note","type":["null","string"]}]}`
 
 			It("produces Avro records that a consumer decodes with the schema fetched from the registry", func(ctx SpecContext) {
@@ -187,10 +191,8 @@ func Specs(provider string, running func() stack.Stack) bool {
 			)
 		})
 
-		It("serves PostgreSQL with table stations seeded with the 230 CTA stops", func(ctx SpecContext) {
-			if e.Postgres == "" {
-				Skip("this stack has no PostgreSQL endpoint")
-			}
+		s.it("PostgreSQL", "serves PostgreSQL with table stations seeded with the 230 CTA stops", func(ctx SpecContext) {
+			Expect(e.Postgres).NotTo(BeEmpty(), "a provider that declares PostgreSQL has a PostgreSQL endpoint")
 			conn, err := pgx.Connect(ctx, e.Postgres)
 			Expect(err).NotTo(HaveOccurred(), "connect to %s", e.Postgres)
 			DeferCleanup(conn.Close, context.Background())
@@ -199,11 +201,9 @@ func Specs(provider string, running func() stack.Stack) bool {
 			Expect([]int{n, minStop, maxStop}).To(Equal([]int{230, 30001, 30384}))
 		}, SpecTimeout(30*time.Second))
 
-		It("keeps topics, records, schema ids and subjects across a restart", func(ctx SpecContext) {
+		s.it("RestartDurability", "keeps topics, records, schema ids and subjects across a restart", func(ctx SpecContext) {
 			r, ok := running().(Restarter)
-			if !ok {
-				Skip("this provider cannot restart its stack")
-			}
+			Expect(ok).To(BeTrue(), "a provider that declares RestartDurability runs a stack that is a Restarter")
 			topic := "conformance-restart-" + suffix()
 			createTopic(ctx, e, topic, 1)
 			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: &kafka.Transport{}}
@@ -220,6 +220,10 @@ func Specs(provider string, running func() stack.Stack) bool {
 			latest := getJSON(ctx, e.SchemaRegistry+"/subjects/"+subj+"/versions/latest", http.StatusOK).(map[string]any)
 			Expect(latest["id"]).To(Equal(id))
 		}, SpecTimeout(120*time.Second))
+
+		connectSpecs(s, func() stack.Endpoints { return e })
+		restProxyV3Specs(s, func() stack.Endpoints { return e })
+		ksqlDBSpecs(s, func() stack.Endpoints { return e })
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/testcontainers/testcontainers-go/wait"
 	"gopkg.in/yaml.v3"
 )
 
@@ -20,10 +21,14 @@ const repoRoot = "../.."
 type composeFile struct {
 	Name     string                    `yaml:"name"`
 	Services map[string]composeService `yaml:"services"`
+	Volumes  map[string]*struct{}      `yaml:"volumes"`
 }
 
 type composeService struct {
-	Image       string            `yaml:"image"`
+	Image string `yaml:"image"`
+	Build *struct {
+		Context string `yaml:"context"`
+	} `yaml:"build"`
 	Hostname    string            `yaml:"hostname"`
 	Ports       []string          `yaml:"ports"`
 	Environment map[string]string `yaml:"environment"`
@@ -89,11 +94,14 @@ func TestComposeMatchesThePackage(t *testing.T) {
 
 	for _, st := range steps {
 		svc, cs := st.svc, f.Services[st.svc.name]
-		if cs.Image != svc.image {
+		if svc.name == connectAlias {
+			checkConnectBuild(t, cs, svc)
+		} else if cs.Image != svc.image {
 			t.Errorf("%s: compose image %q, package image %q", svc.name, cs.Image, svc.image)
 		}
-		// published on loopback only: the lab is not for other hosts
-		wantPort := "127.0.0.1:" + strconv.Itoa(standardPorts[svc.name]) + ":" + strconv.Itoa(svc.port)
+		// published on loopback unless bin/lab says otherwise (an engine
+		// on another host): the lab is not for other hosts
+		wantPort := "${CTALAB_PUBLISH_HOST:-127.0.0.1}:" + strconv.Itoa(standardPorts[svc.name]) + ":" + strconv.Itoa(svc.port)
 		if !slices.Equal(cs.Ports, []string{wantPort}) {
 			t.Errorf("%s: compose ports %q, want [%q]", svc.name, cs.Ports, wantPort)
 		}
@@ -113,12 +121,17 @@ func TestComposeMatchesThePackage(t *testing.T) {
 				t.Errorf("%s: the package starts it after %s, compose does not wait for %s", svc.name, dep, dep)
 			}
 		}
+		for dep := range cs.DependsOn {
+			if !slices.Contains(st.after, dep) {
+				t.Errorf("%s: compose waits for %s, the package does not start it after %s", svc.name, dep, dep)
+			}
+		}
 		if svc.name == postgresAlias {
 			continue // the image's own user and database there; seeding here (see below)
 		}
 		want := maps(svc.env)
 		if svc.name == kafkaAlias {
-			want["KAFKA_ADVERTISED_LISTENERS"] = kafkaAdvertisedListeners("localhost:" + strconv.Itoa(standardPorts[kafkaAlias]))
+			want["KAFKA_ADVERTISED_LISTENERS"] = kafkaAdvertisedListeners("${CTALAB_ADVERTISED_HOST:-localhost}:" + strconv.Itoa(standardPorts[kafkaAlias]))
 		}
 		if !reflect.DeepEqual(cs.Environment, want) {
 			for k := range union(cs.Environment, want) {
@@ -128,9 +141,11 @@ func TestComposeMatchesThePackage(t *testing.T) {
 			}
 		}
 		wantCmd := svc.cmd
-		if svc.name == kafkaAlias {
+		if svc.name == kafkaAlias || svc.name == connectAlias {
 			// The package only wraps the image's command to learn the mapped
 			// port; compose knows its port and runs the image as it is.
+			// Connect's image has the connector (checkConnectBuild), so
+			// compose runs it as it is too.
 			wantCmd = nil
 		}
 		if !slices.Equal(cs.Command, wantCmd) {
@@ -167,6 +182,9 @@ func TestComposePostgresLoadsTheStations(t *testing.T) {
 	}
 	mounts := map[string]string{} // container path -> host path
 	for _, v := range pg.Volumes {
+		if strings.HasPrefix(v, "postgres-data:") {
+			continue // the data volume (TestComposeKeepsTheDataInNamedVolumes)
+		}
 		parts := strings.Split(v, ":")
 		if len(parts) != 3 || parts[2] != "ro" {
 			t.Errorf("postgres volume %q is not host:container:ro", v)
@@ -255,4 +273,98 @@ func squash(s string) string {
 		s = strings.ReplaceAll(s, p, strings.TrimSpace(p))
 	}
 	return s
+}
+
+// checkConnectBuild checks that compose's Connect is the package's Connect
+// image with the package's JDBC connector installed at build time.
+func checkConnectBuild(t *testing.T, cs composeService, svc service) {
+	t.Helper()
+	if cs.Build == nil || cs.Build.Context != "./deploy/connect" {
+		t.Errorf("connect: compose does not build it from ./deploy/connect: %+v", cs.Build)
+		return
+	}
+	if cs.Image != svc.image || svc.build == nil {
+		t.Errorf("connect: compose runs %q, the package %q (built: %v); want the same built image", cs.Image, svc.image, svc.build != nil)
+	}
+	b, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "connect", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := string(b)
+	if !regexp.MustCompile(`(?m)^FROM ` + regexp.QuoteMeta(ConnectImage) + `$`).MatchString(df) {
+		t.Errorf("connect: deploy/connect/Dockerfile is not FROM %s:\n%s", ConnectImage, df)
+	}
+	if !strings.Contains(df, "ARG JDBC_CONNECTOR="+JDBCConnector+"\n") || !strings.Contains(df, "RUN confluent-hub install --no-prompt ${JDBC_CONNECTOR}") {
+		t.Errorf("connect: deploy/connect/Dockerfile does not install %s at build time:\n%s", JDBCConnector, df)
+	}
+}
+
+// Issue 15 item 4: Kafka's log and PostgreSQL's cluster live in named
+// volumes, so "down" then "up" keeps them; "down --volumes" drops them.
+func TestComposeKeepsTheDataInNamedVolumes(t *testing.T) {
+	f := readCompose(t)
+	// The postgres image keeps its cluster in PGDATA, /var/lib/postgresql/data
+	// (https://hub.docker.com/_/postgres, "PGDATA").
+	want := map[string]string{kafkaAlias: "kafka-data:" + kafkaEnv()["KAFKA_LOG_DIRS"], postgresAlias: "postgres-data:/var/lib/postgresql/data"}
+	for name, mount := range want {
+		if !slices.Contains(f.Services[name].Volumes, mount) {
+			t.Errorf("%s: volumes %q lack %q", name, f.Services[name].Volumes, mount)
+		}
+		vol, _, _ := strings.Cut(mount, ":")
+		if _, ok := f.Volumes[vol]; !ok {
+			t.Errorf("top-level volumes %v do not declare %s", f.Volumes, vol)
+		}
+	}
+}
+
+// Issue 15 item 10: every compose healthcheck probes what the package's
+// readiness checks wait for, on the same port and path.
+func TestComposeHealthchecksProbeWhatThePackageWaitsFor(t *testing.T) {
+	f := readCompose(t)
+	cfg, err := newConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := os.ReadFile(filepath.Join(repoRoot, "fixtures", "cta_stations.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stations := strconv.Itoa(strings.Count(strings.TrimSpace(string(rows)), "\n")) // lines minus the header
+	for _, st := range plan(&cfg) {
+		svc := st.svc
+		hc := f.Services[svc.name].Healthcheck
+		if hc == nil || len(hc.Test) < 2 || hc.Test[0] != "CMD-SHELL" {
+			t.Errorf("%s: healthcheck %+v, want a CMD-SHELL test", svc.name, hc)
+			continue
+		}
+		test := hc.Test[1]
+		var want []string
+		for _, r := range svc.ready {
+			if h, ok := r.(*wait.HTTPStrategy); ok {
+				want = append(want, "http://localhost:"+strconv.Itoa(svc.port)+h.Path)
+			}
+		}
+		switch svc.name {
+		case kafkaAlias:
+			// The package waits for the broker's RUNNING log line and its
+			// port; compose asks the broker itself for its API versions.
+			want = append(want, "kafka-broker-api-versions --bootstrap-server "+kafkaBootstrap)
+		case connectAlias:
+			want = append(want, jdbcSourceClass)
+		case ksqldbAlias:
+			want = append(want, `"isHealthy":true`)
+		case postgresAlias:
+			// The package seeds, then the table is there; compose's init
+			// script loads it: healthy once it holds every station.
+			want = append(want, "SELECT count(*) FROM stations", "grep -qx "+stations)
+		}
+		if len(want) == 0 {
+			t.Errorf("%s: no readiness check the healthcheck could be compared with", svc.name)
+		}
+		for _, w := range want {
+			if !strings.Contains(test, w) {
+				t.Errorf("%s: healthcheck %q does not check %q", svc.name, test, w)
+			}
+		}
+	}
 }

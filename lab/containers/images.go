@@ -1,5 +1,7 @@
 package containers
 
+import connectimage "github.com/ctalab/ctalab/deploy/connect"
+
 // Pinned images. Every tag is exact so that a run today and a run next year
 // start the same software; override them with the With*Image options.
 const (
@@ -12,9 +14,13 @@ const (
 	SchemaRegistryImage = "confluentinc/cp-schema-registry:" + CPVersion
 	// RESTProxyImage is the Confluent REST Proxy (kafka-rest).
 	RESTProxyImage = "confluentinc/cp-kafka-rest:" + CPVersion
-	// ConnectImage is a Kafka Connect worker without connectors; the JDBC
-	// connector is installed when the container starts.
+	// ConnectImage is a Kafka Connect worker without connectors, the base
+	// of ConnectJDBCImage.
 	ConnectImage = "confluentinc/cp-kafka-connect:" + CPVersion
+	// ConnectJDBCImage is the Connect image the stack runs: ConnectImage
+	// with JDBCConnector installed at build time, built from
+	// deploy/connect/Dockerfile.
+	ConnectJDBCImage = connectimage.Image
 	// KSQLDBImage is the ksqlDB server (ksqlDB 0.29 in CP 7.9).
 	KSQLDBImage = "confluentinc/cp-ksqldb-server:" + CPVersion
 	// PostgresImage is the PostgreSQL server the JDBC source connector reads.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,14 +24,18 @@ import (
 // TestStackIntegration starts the whole stack and checks that every endpoint
 // answers as the real service does. It needs a Docker engine, network access
 // for the image pulls and the JDBC connector download, several GB of memory
-// and minutes: run it with a generous -timeout (e.g. 30m). Without an engine
-// (or with -short) it skips at once.
+// and minutes: it runs only with LAB_STACK=containers, with a generous
+// -timeout (e.g. 30m). Otherwise, without an engine or with -short, it skips
+// at once with the reason.
 func TestStackIntegration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("containers stack: skipped with -short")
 	}
+	if v := os.Getenv("LAB_STACK"); v != "containers" {
+		t.Skip(notAskedFor(v))
+	}
 	if err := Available(context.Background()); err != nil {
-		t.Skip("containers stack: " + err.Error())
+		t.Skip("containers stack: LAB_STACK=containers, but " + err.Error())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
 	if d, ok := t.Deadline(); ok {
@@ -188,4 +193,13 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// notAskedFor is the skip reason of the specs that need LAB_STACK=containers
+// when LAB_STACK is v.
+func notAskedFor(v string) string {
+	if v == "" {
+		return "containers stack: not asked for (LAB_STACK is not set; LAB_STACK=containers runs it)"
+	}
+	return "containers stack: not asked for (LAB_STACK=" + v + "; LAB_STACK=containers runs it)"
 }

@@ -24,6 +24,13 @@ type config struct {
 	logger         *slog.Logger
 	startupTimeout time.Duration
 	hostIP         netip.Addr
+	// connectBuild makes Connect's image the one built from
+	// deploy/connect/Dockerfile (the connector installed at build time),
+	// as docker-compose.yml builds it; WithConnectImage turns it off.
+	connectBuild bool
+	// hostIPSet is true when WithHostIP chose hostIP; otherwise Start
+	// derives it from the engine's host (PublishIP).
+	hostIPSet bool
 }
 
 // images are the image references of the stack's containers.
@@ -42,6 +49,7 @@ func defaultConfig() config {
 			postgres:       PostgresImage,
 		},
 		jdbcConnector:  JDBCConnector,
+		connectBuild:   true,
 		logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 		startupTimeout: DefaultStartupTimeout,
 		hostIP:         netip.AddrFrom4([4]byte{127, 0, 0, 1}),
@@ -96,11 +104,20 @@ func WithRESTProxyImage(ref string) Option {
 	return imageOption("rest proxy", ref, func(i *images) { i.restProxy = ref })
 }
 
-// WithConnectImage sets the Kafka Connect image. Default: ConnectImage.
-// For an image that already contains the JDBC connector, combine it with
-// WithJDBCConnector("").
+// WithConnectImage sets the Kafka Connect image, which then installs the
+// JDBC connector when the container starts (network access needed each
+// time). Default: the image built from deploy/connect/Dockerfile
+// (ConnectJDBCImage, ConnectImage with the connector installed at build
+// time), as docker-compose.yml builds it. For an image that already
+// contains the JDBC connector, combine it with WithJDBCConnector("").
 func WithConnectImage(ref string) Option {
-	return imageOption("connect", ref, func(i *images) { i.connect = ref })
+	return func(c *config) error {
+		if err := imageOption("connect", ref, func(i *images) { i.connect = ref })(c); err != nil {
+			return err
+		}
+		c.connectBuild = false
+		return nil
+	}
 }
 
 // WithKSQLDBImage sets the ksqlDB server image. Default: KSQLDBImage.
@@ -157,16 +174,17 @@ func WithStartupTimeout(d time.Duration) Option {
 }
 
 // WithHostIP sets the host address every service's port is published on.
-// Default: 127.0.0.1, so that nothing but this machine reaches the stack;
-// with a Docker engine on another host, "0.0.0.0" publishes on every
-// interface of that host.
+// Default: follow the engine's host as testcontainers resolves it
+// (EngineHost, PublishIP): 127.0.0.1 for an engine on this machine, so that
+// nothing but this machine reaches the stack; 0.0.0.0 for an engine on
+// another host or outside the container this runs in.
 func WithHostIP(ip string) Option {
 	return func(c *config) error {
 		a, err := netip.ParseAddr(ip)
 		if err != nil {
 			return fmt.Errorf("set host ip: %w", err)
 		}
-		c.hostIP = a
+		c.hostIP, c.hostIPSet = a, true
 		return nil
 	}
 }

@@ -24,7 +24,7 @@ func plannedImages(t *testing.T, opts ...Option) map[string]string {
 func TestDefaultsArePinnedConstants(t *testing.T) {
 	want := map[string]string{
 		kafkaAlias: KafkaImage, schemaRegistryAlias: SchemaRegistryImage, restProxyAlias: RESTProxyImage,
-		connectAlias: ConnectImage, ksqldbAlias: KSQLDBImage, postgresAlias: PostgresImage,
+		connectAlias: ConnectJDBCImage, ksqldbAlias: KSQLDBImage, postgresAlias: PostgresImage,
 	}
 	got := plannedImages(t)
 	for name, ref := range want {
@@ -104,8 +104,22 @@ func TestOptionsApply(t *testing.T) {
 			connect = st.svc
 		}
 	}
-	if !strings.Contains(connect.cmd[2], "install --no-prompt confluentinc/kafka-connect-jdbc:10.8.0 &&") {
-		t.Errorf("connect command %q does not install the chosen connector", connect.cmd)
+	// Built by default: the chosen connector is installed at build time
+	// (the Dockerfile's JDBC_CONNECTOR argument), not at start.
+	if connect.build == nil || connect.build.connector != "confluentinc/kafka-connect-jdbc:10.8.0" || connect.image != ConnectJDBCImage {
+		t.Errorf("connect %s built with %+v, want %s built with the chosen connector", connect.image, connect.build, ConnectJDBCImage)
+	}
+	if strings.Contains(strings.Join(connect.cmd, " "), "confluent-hub") {
+		t.Errorf("connect command %q installs at start although the image is built with the connector", connect.cmd)
+	}
+	cfg, err = newConfig(WithConnectImage(ConnectImage), WithJDBCConnector("confluentinc/kafka-connect-jdbc:10.8.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range plan(&cfg) {
+		if st.svc.name == connectAlias && (st.svc.build != nil || !strings.Contains(st.svc.cmd[2], "install --no-prompt confluentinc/kafka-connect-jdbc:10.8.0 &&")) {
+			t.Errorf("WithConnectImage: connect command %q (build %+v), want the chosen connector installed at start", st.svc.cmd, st.svc.build)
+		}
 	}
 	cfg, err = newConfig(WithJDBCConnector(""))
 	if err != nil {

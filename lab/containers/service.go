@@ -10,6 +10,8 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	connectimage "github.com/ctalab/ctalab/deploy/connect"
 )
 
 // service is one container of the stack, described as data so that what it
@@ -30,6 +32,8 @@ type service struct {
 	ready []wait.Strategy
 	// postStart runs once the container has started, before readiness.
 	postStart testcontainers.ContainerHook
+	// build, when set, builds image from deploy/connect/Dockerfile first.
+	build *imageBuild
 	// readyInHook makes the readiness checks run inside the postStart hook
 	// (right after it succeeds) instead of as the container's wait strategy.
 	readyInHook bool
@@ -58,6 +62,9 @@ func (s service) customizers(nw *testcontainers.DockerNetwork, cfg *config) []te
 		}),
 		testcontainers.WithEnv(s.env),
 		network.WithNetwork([]string{s.name}, nw),
+	}
+	if s.build != nil {
+		opts = append(opts, s.build.customizer())
 	}
 	if len(s.entrypoint) > 0 {
 		opts = append(opts, testcontainers.WithEntrypoint(s.entrypoint...))
@@ -106,4 +113,28 @@ func chainHooks(hooks []testcontainers.ContainerHook) testcontainers.ContainerHo
 		}
 		return nil
 	}
+}
+
+// imageBuild is the build of Connect's image from deploy/connect/Dockerfile
+// (the docker engine's layer cache makes a rebuild instant and offline).
+type imageBuild struct {
+	// connector is the Confluent Hub id installed; empty keeps the
+	// Dockerfile's default.
+	connector string
+}
+
+func (b *imageBuild) customizer() testcontainers.ContainerCustomizer {
+	return testcontainers.CustomizeRequestOption(func(req *testcontainers.GenericContainerRequest) error {
+		ctx, err := connectimage.Context()
+		if err != nil {
+			return err
+		}
+		df := testcontainers.FromDockerfile{ContextArchive: ctx, Repo: connectimage.Repo, Tag: connectimage.Tag, KeepImage: true}
+		if b.connector != "" {
+			id := b.connector
+			df.BuildArgs = map[string]*string{connectimage.ConnectorArg: &id}
+		}
+		req.FromDockerfile = df
+		return nil
+	})
 }

@@ -134,8 +134,13 @@ func ksqldbEnv() map[string]string {
 		"KSQL_KSQL_LOGGING_PROCESSING_TOPIC_REPLICATION_FACTOR": "1",
 		"KSQL_KSQL_LOGGING_PROCESSING_TOPIC_AUTO_CREATE":        "true",
 		"KSQL_KSQL_LOGGING_PROCESSING_STREAM_AUTO_CREATE":       "true",
-		"KSQL_CACHE_MAX_BYTES_BUFFERING":                        "0",
-		"KSQL_HEAP_OPTS":                                        ksqldbHeap,
+		// The Kafka appender that writes the processing log to its topic
+		// (https://docs.ksqldb.io/en/0.29.0-ksqldb/operate-and-deploy/installation/install-ksqldb-with-docker/,
+		// "Enable the ksqlDB Processing Log").
+		"KSQL_LOG4J_PROCESSING_LOG_BROKERLIST": kafkaBootstrap,
+		"KSQL_LOG4J_PROCESSING_LOG_TOPIC":      "default_ksql_processing_log",
+		"KSQL_CACHE_MAX_BYTES_BUFFERING":       "0",
+		"KSQL_HEAP_OPTS":                       ksqldbHeap,
 	}
 }
 

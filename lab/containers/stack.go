@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -33,7 +34,7 @@ type Stack struct {
 var _ stack.Stack = (*Stack)(nil)
 
 // Start starts the stack: a Docker network, then Kafka, PostgreSQL, Schema
-// Registry, Kafka Connect (installing the JDBC connector), REST Proxy and
+// Registry, Kafka Connect (its image built with the JDBC connector), REST Proxy and
 // ksqlDB on it, each waited for until it answers, and seeds PostgreSQL with
 // the cta database and its stations table.
 //
@@ -50,6 +51,14 @@ func Start(ctx context.Context, opts ...Option) (*Stack, error) {
 	s.log = cfg.logger.With("component", "containers")
 	if err := Available(ctx); err != nil {
 		return s, fmt.Errorf("start containers: %w", err)
+	}
+	if !cfg.hostIPSet {
+		host, err := EngineHost(ctx)
+		if err != nil {
+			return s, fmt.Errorf("start containers: %w", err)
+		}
+		cfg.hostIP = netip.MustParseAddr(PublishIP(host))
+		s.log.Info("publishing ports", "engine_host", host, "host_ip", cfg.hostIP)
 	}
 	begin := time.Now()
 	nw, err := network.New(ctx)

@@ -9,6 +9,10 @@
 // so topics, schemas, connector offsets and ksqlDB queries survive a restart
 // exactly where they do on the real platform.
 //
+// WithSecurity secures the stack as a managed cluster is (Kafka SASL_SSL with
+// a certificate from the lab's own CA, HTTP basic auth on every stand-in)
+// and writes client properties files for the user (security.go).
+//
 // For fault tests, WithBrokers runs the stand-ins against a broker in a
 // process of its own ("lab broker"), which a test can kill, and
 // (*Stack).RestartKSQLDB restarts the ksqlDB server alone on its port.

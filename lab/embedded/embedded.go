@@ -38,6 +38,8 @@ type Stack struct {
 	ksqldb   *ksqldb.Server
 	pg       *postgres.Server
 	servers  []*service
+	hosts    *composeHosts // the compose service names, answered by this stack
+	sec      *security     // nil unless WithSecurity
 
 	endpoints   stack.Endpoints
 	ready       map[string]time.Duration
@@ -143,6 +145,12 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 			_ = s.stop(cctx)
 		}
 	}()
+	if cfg.secure {
+		if s.sec, err = loadSecurity(cfg.dataDir); err != nil {
+			return s, err
+		}
+		s.sec.externalKafka = len(cfg.brokers) > 0
+	}
 	begin := time.Now()
 	var markMu sync.Mutex
 	mark := func(name string) {
@@ -174,6 +182,14 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 	}
 	s.servers = append(s.servers, ksql)
 
+	if s.hosts == nil {
+		s.hosts = newComposeHosts()
+	}
+	s.hosts.set(composeSchemaRegistry, reg.ln.Addr().String())
+	s.hosts.set(composeRESTProxy, proxy.ln.Addr().String())
+	s.hosts.set(composeConnect, conn.ln.Addr().String())
+	s.hosts.set(composeKSQLDB, ksql.ln.Addr().String())
+
 	g, gctx := errgroup.WithContext(ctx)
 	if cfg.postgres {
 		g.Go(func() error { return s.startPostgres(gctx, mark) })
@@ -184,41 +200,43 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 			return err
 		}
 		mark("kafka")
-		r, err := registry.New(gctx, brokers, registry.WithLogger(s.log.With("service", "schema-registry")))
+		s.hosts.set(composeKafka, brokers[0])
+		r, err := registry.New(gctx, brokers, registry.WithLogger(s.log.With("service", "schema-registry")), registry.WithKafkaOptions(s.sec.kgoOpts()...))
 		if err != nil {
 			return fmt.Errorf("start schema registry: %w", err)
 		}
 		s.registry = r
-		reg.serve(r, s.cfg.limits(), s.log.With("service", "schema-registry"))
+		reg.serve(s.sec.guard(reg.name, r), s.cfg.limits(), s.log.With("service", "schema-registry"))
 		mark("schema-registry")
 		sg, sctx := errgroup.WithContext(gctx)
 		sg.Go(func() error {
-			p, err := restproxy.New(sctx, brokers, reg.url(), restproxy.WithLogger(s.log.With("service", "rest-proxy")))
+			p, err := restproxy.New(sctx, brokers, reg.url(), restproxy.WithLogger(s.log.With("service", "rest-proxy")),
+				restproxy.WithKafkaOptions(s.sec.kgoOpts()...), restproxy.WithRegistryHTTPClient(s.sec.httpClient(30*time.Second)))
 			if err != nil {
 				return fmt.Errorf("start rest proxy: %w", err)
 			}
 			s.proxy = p
-			proxy.serve(p, s.cfg.limits(), s.log.With("service", "rest-proxy"))
+			proxy.serve(s.sec.guard(proxy.name, p), s.cfg.limits(), s.log.With("service", "rest-proxy"))
 			mark("rest-proxy")
 			return nil
 		})
 		sg.Go(func() error {
-			w, err := connect.New(sctx, brokers, connect.WithLogger(s.log.With("service", "connect")), connect.WithWorkerID(conn.ln.Addr().String()))
+			w, err := connect.New(sctx, brokers, connect.WithLogger(s.log.With("service", "connect")), connect.WithWorkerID(conn.ln.Addr().String()), connect.WithHostResolver(s.hosts.resolve), connect.WithKafkaOptions(s.sec.kgoOpts()...))
 			if err != nil {
 				return fmt.Errorf("start kafka connect: %w", err)
 			}
 			s.connect = w
-			conn.serve(w, s.cfg.limits(), s.log.With("service", "connect"))
+			conn.serve(s.sec.guard(conn.name, w), s.cfg.limits(), s.log.With("service", "connect"))
 			mark("connect")
 			return nil
 		})
 		sg.Go(func() error {
-			k, err := ksqldb.New(sctx, brokers, reg.url(), ksqldb.WithLogger(s.log.With("service", "ksqldb")))
+			k, err := ksqldb.New(sctx, brokers, reg.url(), s.ksqldbOptions()...)
 			if err != nil {
 				return fmt.Errorf("start ksqldb: %w", err)
 			}
 			s.ksqldb = k
-			ksql.serve(k, s.cfg.limits(), s.log.With("service", "ksqldb"))
+			ksql.serve(s.sec.guard(ksql.name, k), s.cfg.limits(), s.log.With("service", "ksqldb"))
 			mark("ksqldb")
 			return nil
 		})
@@ -240,6 +258,11 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 		s.endpoints.PostgresFromConnect = fmt.Sprintf("jdbc:postgresql://%s/%s", s.pg.Addr(), seed.Database)
 		s.actualPorts.Postgres = s.pg.Port()
 	}
+	if s.sec != nil {
+		if err := s.writeClientFiles(); err != nil {
+			return s, err
+		}
+	}
 	return s, nil
 }
 
@@ -252,7 +275,15 @@ func (s *Stack) startBroker(ctx context.Context) ([]string, error) {
 		}
 		return s.brokers(), nil
 	}
-	b, err := broker.Start(ctx, broker.WithDataDir(filepath.Join(s.cfg.dataDir, "kafka")), broker.WithPort(s.cfg.ports.Kafka), broker.WithLogger(s.log.With("service", "kafka")), broker.WithRecovery(s.cfg.recover))
+	opts := []broker.Option{broker.WithDataDir(filepath.Join(s.cfg.dataDir, "kafka")), broker.WithPort(s.cfg.ports.Kafka), broker.WithLogger(s.log.With("service", "kafka")), broker.WithRecovery(s.cfg.recover)}
+	if s.sec != nil {
+		o, err := s.sec.brokerOption()
+		if err != nil {
+			return nil, fmt.Errorf("start kafka: %w", err)
+		}
+		opts = append(opts, o)
+	}
+	b, err := broker.Start(ctx, opts...)
 	if b != nil {
 		s.broker = b
 	}
@@ -295,6 +326,7 @@ func (s *Stack) startPostgres(ctx context.Context, mark func(string)) error {
 	pg, err := postgres.Start(ctx, postgres.WithDataDir(filepath.Join(s.cfg.dataDir, "postgres")), postgres.WithPort(s.cfg.ports.Postgres), postgres.WithLogger(s.log.With("service", "postgres")))
 	if pg != nil {
 		s.pg = pg
+		s.hosts.set(composePostgres, loopback(pg.Port()))
 	}
 	if err != nil {
 		return err
@@ -384,8 +416,9 @@ func (s *Stack) Restart(ctx context.Context) error {
 	}
 	tempDir := s.tempDir
 	s.broker, s.registry, s.proxy, s.connect, s.ksqldb, s.pg = fresh.broker, fresh.registry, fresh.proxy, fresh.connect, fresh.ksqldb, fresh.pg
-	s.servers, s.endpoints, s.ready, s.actualPorts = fresh.servers, fresh.endpoints, fresh.ready, fresh.actualPorts
+	s.servers, s.endpoints, s.ready, s.actualPorts, s.hosts = fresh.servers, fresh.endpoints, fresh.ready, fresh.actualPorts, fresh.hosts
 	s.tempDir = tempDir
+	s.sec = fresh.sec
 	return nil
 }
 
@@ -407,6 +440,25 @@ func portOf(addr string) int {
 	}
 	n, _ := strconv.Atoi(p)
 	return n
+}
+
+// StopKafka takes the in-process broker off the network as a stopped Kafka
+// is: its port refuses connections and every client connection, the
+// stand-ins' own included, is cut. Its data stays; StartKafka brings it
+// back on the same port.
+func (s *Stack) StopKafka(context.Context) error {
+	if s.broker == nil {
+		return errors.New("this stack uses a Kafka cluster of its own (WithBrokers), which it cannot stop")
+	}
+	return s.broker.StopListening()
+}
+
+// StartKafka puts the broker StopKafka took off the network back on its port.
+func (s *Stack) StartKafka(context.Context) error {
+	if s.broker == nil {
+		return errors.New("this stack uses a Kafka cluster of its own (WithBrokers), which it cannot start")
+	}
+	return s.broker.StartListening()
 }
 
 // RestartKSQLDB stops the ksqlDB server cleanly and starts a new one on the
@@ -435,13 +487,22 @@ func (s *Stack) RestartKSQLDB(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("restart ksqldb: %w", err)
 	}
-	k, err := ksqldb.New(ctx, s.brokers(), s.endpoints.SchemaRegistry, ksqldb.WithLogger(s.log.With("service", "ksqldb")))
+	k, err := ksqldb.New(ctx, s.brokers(), s.endpoints.SchemaRegistry, s.ksqldbOptions()...)
 	if err != nil {
 		_ = sv.ln.Close()
 		return fmt.Errorf("restart ksqldb: %w", err)
 	}
 	s.ksqldb = k
-	sv.serve(k, s.cfg.limits(), s.log.With("service", "ksqldb"))
+	sv.serve(s.sec.guard(sv.name, k), s.cfg.limits(), s.log.With("service", "ksqldb"))
 	s.servers[i] = sv
 	return nil
+}
+
+// ksqldbOptions are the ksqlDB server's options in this stack.
+func (s *Stack) ksqldbOptions() []ksqldb.Option {
+	opts := []ksqldb.Option{ksqldb.WithLogger(s.log.With("service", "ksqldb")), ksqldb.WithProcessingLog()}
+	if s.sec != nil {
+		opts = append(opts, ksqldb.WithKafkaOptions(s.sec.kgoOpts()...), ksqldb.WithHTTPClient(s.sec.httpClient(30*time.Second)))
+	}
+	return opts
 }

@@ -31,7 +31,8 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	}, NodeTimeout(60*time.Second))
 }, NodeTimeout(120*time.Second))
 
-var _ = conformance.Specs("embedded", func() stack.Stack { return running })
+// The embedded stack declares every feature.
+var _ = conformance.Specs("embedded", conformance.All(), func() stack.Stack { return running })
 
 var _ = Describe("Embedded stack", func() {
 	It("reports every service's endpoint and time to ready", func() {

@@ -11,6 +11,8 @@ type config struct {
 	recover  bool
 	// httpLimits are the HTTP stand-ins' limits; nil means the defaults.
 	httpLimits *HTTPLimits
+	// secure turns on TLS, SASL and basic auth (WithSecurity).
+	secure bool
 }
 
 func (c config) limits() HTTPLimits {

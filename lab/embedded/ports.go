@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Ports are the listen ports of the stack's services; 0 picks a free port.
@@ -28,18 +32,51 @@ func (p Ports) List() []int {
 }
 
 // FreeOffset returns an offset n, a multiple of 10 from 10000 up, at which
-// every port of StandardPorts.Shifted(n) is free on 127.0.0.1 right now.
+// every port of StandardPorts.Shifted(n), and each of also moved by n (a
+// caller's own ports, say the dashboard's 8888), is free on 127.0.0.1 right now and
+// below the kernel's ephemeral port range (see ephemeralLow), where another
+// program's outgoing connection could take it before the lab listens.
 // Offsets are tried in random order so that processes looking at once
 // rarely pick the same; a port can still be taken between this call and
 // the listen, so callers retry a start that fails on a taken port.
-func FreeOffset() (int, error) {
+func FreeOffset(also ...int) (int, error) {
+	ports := append(StandardPorts.List(), also...)
+	highest := slices.Max(ports)
+	const lowest = 10000
+	choices := (ephemeralLow()-1-highest-lowest)/10 + 1
+	if choices < 1 {
+		return 0, fmt.Errorf("find a free port offset: the ephemeral port range starts at %d, leaving no offset from %d up below it", ephemeralLow(), lowest)
+	}
 	for range 200 {
-		n := 10000 + 10*rand.IntN(4000)
-		if allFree(StandardPorts.Shifted(n).List()) {
+		n := lowest + 10*rand.IntN(choices)
+		moved := make([]int, len(ports))
+		for i, p := range ports {
+			moved[i] = p + n
+		}
+		if allFree(moved) {
 			return n, nil
 		}
 	}
 	return 0, errors.New("find a free port offset: 200 offsets tried, each had a standard port taken")
+}
+
+// ephemeralLow is the first port of net.ipv4.ip_local_port_range, from
+// which Linux picks the source ports of outgoing connections and the ports
+// of port-0 listens; 32768, its default, where it cannot be read.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 32768
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n <= 0 {
+		return 32768
+	}
+	return n
 }
 
 func allFree(ports []int) bool {

@@ -76,7 +76,11 @@ func (s *Server) initdb(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("initdb: create password file: %w", err)
 	}
-	defer os.RemoveAll(pwDir)
+	defer func() {
+		if err := os.RemoveAll(pwDir); err != nil {
+			s.cfg.logger.Warn("the superuser's temporary password file was not removed; remove it by hand", "dir", pwDir, "err", err)
+		}
+	}()
 	pwFile := filepath.Join(pwDir, "pwfile")
 	if err := os.WriteFile(pwFile, []byte(s.cfg.password+"\n"), 0o600); err != nil {
 		return fmt.Errorf("initdb: write password file: %w", err)

@@ -44,7 +44,7 @@ func (s *Server) startLocked(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open server log: %w", err)
 	}
-	defer logf.Close() // the child keeps its own descriptor
+	defer func() { _ = logf.Close() }() // the child keeps its own descriptor; ours was only handed over
 	if err := s.account.chown(logPath); err != nil {
 		return err
 	}
@@ -100,9 +100,9 @@ func (s *Server) waitReady(ctx context.Context, p *process) error {
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("wait for server: postgres exited: %v", p.err)
+			return fmt.Errorf("wait for server: postgres exited: %w", p.err)
 		case <-ctx.Done():
-			return fmt.Errorf("wait for server: %w (last attempt: %v)", ctx.Err(), err)
+			return fmt.Errorf("wait for server: %w (last attempt: %v)", ctx.Err(), err) //nolint:errorlint // the cause is the context's end; the last attempt is for the reader
 		case <-time.After(retryInterval):
 		}
 	}
