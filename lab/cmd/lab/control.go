@@ -25,6 +25,8 @@ var faults = []struct {
 	{"postgres-stop", "/faults/postgres/stop", "PostgreSQL stopped"},
 	{"postgres-start", "/faults/postgres/start", "PostgreSQL started"},
 	{"ksqldb-restart", "/faults/ksqldb/restart", "ksqlDB restarted"},
+	{"kafka-stop", "/faults/kafka/stop", "Kafka stopped"},
+	{"kafka-start", "/faults/kafka/start", "Kafka started"},
 }
 
 func faultNames() string {
@@ -67,6 +69,8 @@ func startControl(s *embedded.Stack, log *slog.Logger) (*control, error) {
 		return pg.Start(ctx)
 	}))
 	mux.HandleFunc("POST /faults/ksqldb/restart", c.action(s.RestartKSQLDB))
+	mux.HandleFunc("POST /faults/kafka/stop", c.action(s.StopKafka))
+	mux.HandleFunc("POST /faults/kafka/start", c.action(s.StartKafka))
 	c.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := c.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -87,7 +87,7 @@ func labDir(t *testing.T) string {
 
 // state of a service as lab status reports it: "up", "down", ...
 func stateOf(e stack.Endpoints, service string) string {
-	return probeAll(context.Background(), e)[service]
+	return probeAll(context.Background(), e, nil)[service]
 }
 
 func TestFaultStopsAndStartsPostgresOfARunningLab(t *testing.T) {
@@ -112,6 +112,32 @@ func TestFaultStopsAndStartsPostgresOfARunningLab(t *testing.T) {
 	}
 	if stateOf(st.Endpoints, "postgres") != "up" {
 		t.Fatalf("PostgreSQL at %s does not answer after postgres-start", pg)
+	}
+}
+
+// kafka-stop takes the broker off the network: lab status sees Kafka down
+// and the data is there again after kafka-start.
+func TestFaultStopsAndStartsKafkaOfARunningLab(t *testing.T) {
+	dir := labDir(t)
+	st, _ := startServe(t, dir)
+	if stateOf(st.Endpoints, "kafka") != "up" {
+		t.Fatalf("Kafka at %v does not answer after serve is ready", st.Endpoints.Brokers)
+	}
+	var out, errOut syncBuffer
+	if c := run(context.Background(), []string{"fault", "kafka-stop", "--data-dir", dir}, &out, &errOut); c != 0 {
+		t.Fatalf("lab fault kafka-stop exited with %d: %s", c, errOut.String())
+	}
+	if got := stateOf(st.Endpoints, "kafka"); got != "down" {
+		t.Fatalf("Kafka is %q after kafka-stop, want down", got)
+	}
+	if !strings.Contains(out.String(), "Kafka stopped") {
+		t.Errorf("kafka-stop printed %q", out.String())
+	}
+	if c := run(context.Background(), []string{"fault", "kafka-start", "--data-dir", dir}, &out, &errOut); c != 0 {
+		t.Fatalf("lab fault kafka-start exited with %d: %s", c, errOut.String())
+	}
+	if got := stateOf(st.Endpoints, "kafka"); got != "up" {
+		t.Fatalf("Kafka is %q after kafka-start, want up", got)
 	}
 }
 
@@ -161,7 +187,7 @@ func TestFaultRefusesUnknownActionsAndAMissingLab(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"fault"}, 2, "postgres-stop, postgres-start, ksqldb-restart"},
+		{[]string{"fault"}, 2, "postgres-stop, postgres-start, ksqldb-restart, kafka-stop, kafka-start"},
 		{[]string{"fault", "broker-explode"}, 2, `unknown fault "broker-explode"`},
 		{[]string{"fault", "--data-dir", dir, "ksqldb-restart"}, 1, "no running embedded lab is recorded"},
 		{[]string{"fault", "postgres-stop", "now"}, 2, `unexpected argument "now"`},

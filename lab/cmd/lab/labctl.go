@@ -17,8 +17,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ctalab/ctalab/clientconf"
 	"github.com/ctalab/ctalab/lab/containers"
 	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/labstate"
 	"github.com/ctalab/ctalab/lab/stack"
 )
 
@@ -33,31 +35,24 @@ type labCtl struct {
 	// brokers, when set, are the Kafka brokers serve uses instead of its own.
 	brokers []string
 	// recover lets serve truncate a corrupt Kafka log instead of refusing it.
-	recover     bool
-	out, errOut io.Writer
+	recover bool
+	// secure starts the embedded stack in secured mode.
+	secure bool
+	// volumes makes down on compose remove the named volumes (the data).
+	volumes bool
+	// listen is the web console's address (default loopback, port 9021
+	// plus the offset); dashboard is the CTA dashboard's URL it reads.
+	listen, dashboard string
+	out, errOut       io.Writer
 }
 
 // ports are the embedded stack's ports: the standard ones plus the offset.
 func (l *labCtl) ports() embedded.Ports { return embedded.StandardPorts.Shifted(l.portOffset) }
 
 // state is what a running lab leaves in <data-dir>/lab.json.
-type state struct {
-	Provider  string           `json:"provider"`
-	PID       int              `json:"pid,omitempty"`
-	Started   time.Time        `json:"started"`
-	Endpoints stack.Endpoints  `json:"endpoints"`
-	ReadyMS   map[string]int64 `json:"ready_ms"`
-	// Control is the loopback URL of a running embedded lab's fault actions.
-	Control string `json:"control,omitempty"`
-	// PostgresSuperuser is the URL of the embedded PostgreSQL's superuser,
-	// whose password is random per data dir.
-	PostgresSuperuser string `json:"postgres_superuser,omitempty"`
-	// Recovered lists the partitions whose corrupt log was truncated at
-	// start (--recover), with the records lost.
-	Recovered []string `json:"recovered,omitempty"`
-}
+type state = labstate.State
 
-func (l *labCtl) statePath() string { return filepath.Join(l.dir, "lab.json") }
+func (l *labCtl) statePath() string { return labstate.Path(l.dir) }
 func (l *labCtl) logPath() string   { return filepath.Join(l.dir, "lab.log") }
 
 func (l *labCtl) readState() (*state, error) {
@@ -118,17 +113,37 @@ func zombie(pid int) bool {
 	return false
 }
 
-func (l *labCtl) useCompose(ctx context.Context) (bool, string) {
+// useCompose decides between docker compose and the embedded stack:
+// --provider, else LAB_STACK (containers or embedded), else compose when a
+// Docker engine answers.
+func (l *labCtl) useCompose(ctx context.Context) (bool, string, error) {
 	switch l.provider {
 	case "compose":
-		return true, "--provider compose"
+		if err := containers.Available(ctx); err != nil {
+			return false, "", fmt.Errorf("--provider compose: %w", err)
+		}
+		return true, "--provider compose", nil
 	case "embedded":
-		return false, "--provider embedded"
+		return false, "--provider embedded", nil
+	}
+	switch v := os.Getenv("LAB_STACK"); v {
+	case "containers":
+		if err := containers.Available(ctx); err != nil {
+			return false, "", fmt.Errorf("LAB_STACK=containers asks for the Confluent Platform containers, but %w; start Docker or point DOCKER_HOST at an engine, or unset LAB_STACK for the embedded stack", err)
+		}
+		return true, "LAB_STACK=containers", nil
+	case "embedded":
+		return false, "LAB_STACK=embedded", nil
+	case "external":
+		return false, "", errors.New("LAB_STACK=external names a stack that runs elsewhere, which bin/lab does not start; unset LAB_STACK, or give --provider compose or --provider embedded")
+	case "":
+	default:
+		return false, "", fmt.Errorf("LAB_STACK=%q: want embedded, containers or external", v)
 	}
 	if err := containers.Available(ctx); err != nil {
-		return false, err.Error()
+		return false, err.Error(), nil
 	}
-	return true, "a Docker engine answers"
+	return true, "a Docker engine answers", nil
 }
 
 func (l *labCtl) up(ctx context.Context) error {
@@ -161,9 +176,19 @@ func (l *labCtl) up(ctx context.Context) error {
 		fmt.Fprintf(l.errOut, "removing the state of a lab that is no longer running (pid %d)\n", st.PID)
 		_ = os.Remove(l.statePath())
 	}
-	compose, why := l.useCompose(ctx)
+	errSecureCompose := errors.New("--secure: the secured mode is the embedded stack's; docker-compose.yml starts the Confluent Platform without TLS or authentication (use --provider embedded)")
+	if l.secure && l.provider == "compose" {
+		return errSecureCompose // refused before looking for an engine
+	}
+	compose, why, err := l.useCompose(ctx)
+	if err != nil {
+		return err
+	}
 	if compose && l.portOffset != 0 {
 		return fmt.Errorf("--port-offset %d: docker compose uses the standard ports; the offset applies to the embedded stack (--provider embedded)", l.portOffset)
+	}
+	if compose && l.secure {
+		return errSecureCompose
 	}
 	if compose {
 		fmt.Fprintf(l.out, "Starting the Confluent Platform with docker compose (%s)...\n", why)
@@ -189,9 +214,16 @@ func (l *labCtl) embeddedUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer logf.Close()
+	defer func() { _ = logf.Close() }() // the child writes through its own descriptor
 	begin := time.Now()
-	cmd := exec.Command(exe, "serve", "--data-dir", l.dir, "--port-offset", strconv.Itoa(l.portOffset), "--recover="+strconv.FormatBool(l.recover))
+	args := []string{"serve", "--data-dir", l.dir, "--port-offset", strconv.Itoa(l.portOffset), "--recover=" + strconv.FormatBool(l.recover), "--secure=" + strconv.FormatBool(l.secure)}
+	if l.listen != "" {
+		args = append(args, "--listen", l.listen)
+	}
+	if l.dashboard != "" {
+		args = append(args, "--dashboard", l.dashboard)
+	}
+	cmd := exec.Command(exe, args...)
 	// The child keeps the name it was called by, so that "lab down" finds
 	// it by its command line when the state file is unreadable.
 	cmd.Args[0] = os.Args[0]
@@ -209,7 +241,7 @@ func (l *labCtl) embeddedUp(ctx context.Context) error {
 	for {
 		select {
 		case err := <-exited:
-			return fmt.Errorf("the embedded stack exited (%v) before it was ready; its log %s ends with:\n%s", err, l.logPath(), tail(l.logPath(), 15))
+			return fmt.Errorf("the embedded stack exited (%w) before it was ready; its log %s ends with:\n%s", err, l.logPath(), tail(l.logPath(), 15))
 		case <-deadline.C:
 			_ = cmd.Process.Signal(syscall.SIGTERM)
 			return fmt.Errorf("the embedded stack was not ready after 2 minutes; see %s", l.logPath())
@@ -275,7 +307,23 @@ func printEndpoints(w io.Writer, st *state) {
 	if st.PostgresSuperuser != "" {
 		fmt.Fprintf(w, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
 	}
+	if st.Console != "" {
+		fmt.Fprintf(w, "  %-16s %s\n", "console", st.Console)
+	}
+	printSecured(w, st)
 	printRecovered(w, st)
+}
+
+// printSecured tells how to reach a secured lab.
+func printSecured(w io.Writer, st *state) {
+	if st.ClientProperties == "" {
+		return
+	}
+	fmt.Fprintf(w, "The lab is secured (Kafka SASL_SSL, HTTP basic auth). Client properties:\n")
+	fmt.Fprintf(w, "  %-16s %s\n", "client config", st.ClientProperties)
+	fmt.Fprintf(w, "  %-16s %s\n", "librdkafka", st.LibrdkafkaProperties)
+	fmt.Fprintf(w, "  go run ./app serve --client-config %s\n", st.ClientProperties)
+	fmt.Fprintf(w, "  kcat -F %s -L\n", st.LibrdkafkaProperties)
 }
 
 // printRecovered lists what a --recover start truncated.
@@ -303,6 +351,9 @@ func (l *labCtl) serve(ctx context.Context) error {
 	if len(l.brokers) > 0 {
 		opts = append(opts, embedded.WithBrokers(l.brokers...))
 	}
+	if l.secure {
+		opts = append(opts, embedded.WithSecurity())
+	}
 	s, err := embedded.Start(ctx, opts...)
 	if err != nil && ctx.Err() != nil {
 		// Interrupted: what the half-started services printed is noise.
@@ -316,7 +367,21 @@ func (l *labCtl) serve(ctx context.Context) error {
 		_ = s.Close(context.Background())
 		return err
 	}
-	st := state{Provider: "embedded", PID: os.Getpid(), Started: time.Now().UTC(), Endpoints: s.Endpoints(), ReadyMS: map[string]int64{}, Control: ctl.url()}
+	cctx, stopConsole := context.WithCancel(ctx)
+	defer stopConsole()
+	var consoleURL string
+	var consoleDone <-chan error
+	var creds *clientconf.Config
+	if l.secure {
+		c := s.ClientConfig()
+		creds = &c
+	}
+	if consoleURL, consoleDone, err = l.startConsole(cctx, s.Endpoints(), ctl.url(), creds, log.With("service", "console")); err != nil {
+		_ = ctl.close(context.Background())
+		_ = s.Close(context.Background())
+		return err
+	}
+	st := state{Provider: "embedded", PID: os.Getpid(), Started: time.Now().UTC(), Endpoints: s.Endpoints(), ReadyMS: map[string]int64{}, Control: ctl.url(), Console: consoleURL}
 	for k, d := range s.ReadyAfter() {
 		st.ReadyMS[k] = d.Milliseconds()
 	}
@@ -326,14 +391,20 @@ func (l *labCtl) serve(ctx context.Context) error {
 	for _, d := range s.Recovered() {
 		st.Recovered = append(st.Recovered, d.String())
 	}
+	st.ClientProperties, st.LibrdkafkaProperties = s.ClientProperties(), s.LibrdkafkaProperties()
 	if err := writeState(l.statePath(), st); err != nil {
 		_ = ctl.close(context.Background())
 		_ = s.Close(context.Background())
 		return err
 	}
 	log.Info("embedded stack ready", "endpoints", fmt.Sprintf("%+v", st.Endpoints))
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case err := <-consoleDone:
+		log.Error("the console stopped; stopping the lab", "err", err)
+	}
 	log.Info("stopping the embedded stack")
+	stopConsole()
 	cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err = errors.Join(ctl.close(cctx), s.Close(cctx))
@@ -352,15 +423,18 @@ func (l *labCtl) down(ctx context.Context) error {
 		return err
 	}
 	if st == nil {
-		fmt.Fprintln(l.out, "The lab is not up.")
-		return nil
+		return l.downWithoutRecord(ctx)
 	}
 	if st.Provider == "compose" {
-		if err := l.docker(ctx, "down"); err != nil {
+		if err := l.composeDown(ctx, l.volumes); err != nil {
 			return err
 		}
 		_ = os.Remove(l.statePath())
-		fmt.Fprintln(l.out, "The lab is down.")
+		if l.volumes {
+			fmt.Fprintln(l.out, "The lab is down; its volumes (Kafka's and PostgreSQL's data) are removed.")
+		} else {
+			fmt.Fprintln(l.out, "The lab is down; Kafka's and PostgreSQL's data stay in their volumes (lab down --volumes removes them).")
+		}
 		return nil
 	}
 	if !alive(st.PID) {
@@ -437,7 +511,19 @@ func (l *labCtl) status(ctx context.Context) error {
 	default:
 		fmt.Fprintf(l.out, "The lab recorded in %s is not running (pid %d); probing the standard ports:\n", l.statePath(), st.PID)
 	}
-	results := probeAll(ctx, e)
+	var creds *clientconf.Config
+	if st != nil && st.ClientProperties != "" && alive(st.PID) {
+		var v clientconf.Values
+		if err := v.LoadFile(st.ClientProperties); err != nil {
+			return err
+		}
+		c, err := v.Resolve()
+		if err != nil {
+			return err
+		}
+		creds = &c
+	}
+	results := probeAll(ctx, e, creds)
 	var down []string
 	for _, n := range serviceOrder {
 		fmt.Fprintf(l.out, "  %-16s %-58s %s\n", n, orNA(endpointOf(e, n)), results[n])
@@ -449,6 +535,7 @@ func (l *labCtl) status(ctx context.Context) error {
 		if st.PostgresSuperuser != "" {
 			fmt.Fprintf(l.out, "  %-16s %s\n", "postgres (admin)", st.PostgresSuperuser)
 		}
+		printSecured(l.out, st)
 		printRecovered(l.out, st)
 	}
 	if len(down) > 0 {
@@ -464,27 +551,40 @@ func orNA(s string) string {
 	return s
 }
 
-func (l *labCtl) standardEndpoints() stack.Endpoints {
+func (l *labCtl) standardEndpoints() stack.Endpoints { return l.standardEndpointsOn("127.0.0.1") }
+
+// standardEndpointsOn are the standard ports (plus the offset) on host.
+func (l *labCtl) standardEndpointsOn(host string) stack.Endpoints {
 	p := l.ports()
+	at := func(port int) string { return net.JoinHostPort(host, strconv.Itoa(port)) }
 	return stack.Endpoints{
-		Brokers:        []string{fmt.Sprintf("127.0.0.1:%d", p.Kafka)},
-		SchemaRegistry: fmt.Sprintf("http://127.0.0.1:%d", p.SchemaRegistry),
-		RESTProxy:      fmt.Sprintf("http://127.0.0.1:%d", p.RESTProxy),
-		Connect:        fmt.Sprintf("http://127.0.0.1:%d", p.Connect),
-		KSQLDB:         fmt.Sprintf("http://127.0.0.1:%d", p.KSQLDB),
-		Postgres:       fmt.Sprintf("postgres://cta_admin:chicago@127.0.0.1:%d/cta", p.Postgres),
+		Brokers:        []string{at(p.Kafka)},
+		SchemaRegistry: "http://" + at(p.SchemaRegistry),
+		RESTProxy:      "http://" + at(p.RESTProxy),
+		Connect:        "http://" + at(p.Connect),
+		KSQLDB:         "http://" + at(p.KSQLDB),
+		Postgres:       "postgres://cta_admin:chicago@" + at(p.Postgres) + "/cta",
 	}
 }
 
 // probeAll checks every service: a TCP connect for Kafka and PostgreSQL, an
 // HTTP GET answered with 200 for the HTTP services.
-func probeAll(ctx context.Context, e stack.Endpoints) map[string]string {
+//
+// With creds (a secured lab), the HTTP probes send its basic auth.
+func probeAll(ctx context.Context, e stack.Endpoints, creds *clientconf.Config) map[string]string {
 	hc := &http.Client{Timeout: 2 * time.Second}
 	httpProbe := func(base, path string) string {
 		if base == "" {
 			return "not available"
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		if creds != nil {
+			for _, s := range creds.Services() {
+				if s.URL == base && s.Username != "" {
+					req.SetBasicAuth(s.Username, s.Password)
+				}
+			}
+		}
 		resp, err := hc.Do(req)
 		if err != nil {
 			return "down"
@@ -530,32 +630,4 @@ func hostPort(pgURL string) string {
 		s = s[:i]
 	}
 	return s
-}
-
-func (l *labCtl) composeUp(ctx context.Context) error {
-	begin := time.Now()
-	if err := l.docker(ctx, "up", "-d", "--wait"); err != nil {
-		return err
-	}
-	d := time.Since(begin)
-	st := state{Provider: "compose", Started: time.Now().UTC(), Endpoints: l.standardEndpoints(), ReadyMS: map[string]int64{}}
-	st.Endpoints.PostgresFromConnect = "jdbc:postgresql://postgres:5432/cta"
-	for _, n := range serviceOrder {
-		st.ReadyMS[n] = d.Milliseconds()
-	}
-	if err := writeState(l.statePath(), st); err != nil {
-		return err
-	}
-	fmt.Fprintf(l.out, "The Confluent Platform is ready after %.1fs (docker compose healthchecks):\n", d.Seconds())
-	printEndpoints(l.out, &st)
-	return nil
-}
-
-func (l *labCtl) docker(ctx context.Context, args ...string) error {
-	cmd := exec.CommandContext(ctx, "docker", append([]string{"compose", "-f", l.composeFile}, args...)...)
-	cmd.Stdout, cmd.Stderr = l.out, l.errOut
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("docker compose %s: %w", strings.Join(args, " "), err)
-	}
-	return nil
 }

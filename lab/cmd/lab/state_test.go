@@ -184,10 +184,10 @@ func TestUpReportsACorruptLogAndRecoversOnRequest(t *testing.T) {
 	}
 
 	cmd := exec.Command(bin, append(up, "--recover")...)
-	var stdout strings.Builder
-	cmd.Stdout = &stdout
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("lab up --recover: %v\n%s", err, stdout.String())
+		t.Fatalf("lab up --recover: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "records were lost in 1 partition(s)") || !strings.Contains(stdout.String(), `topic "rides" partition 0`) {
 		t.Errorf("lab up --recover stdout does not report the loss:\n%s", stdout.String())
