@@ -40,3 +40,26 @@ func TestMistypedFlagPrintsOneLineErrorAndAHelpHint(t *testing.T) {
 		t.Errorf("nosuch: exit %d, stdout %q, stderr %q; want exit 2 and stderr %q", code, stdout, stderr, want)
 	}
 }
+
+// The transformer takes the role of a course solution's Faust worker, whose
+// topics differ from the pipeline's: transform names its input, output and
+// consumer group on the command line, and its help says so.
+func TestTransformHelpListsTopicAndGroupFlags(t *testing.T) {
+	stdout, _, code := runCLI(t, "transform", "--help")
+	for _, flag := range []string{"-from topic", "-to topic", "-group id", "org.chicago.cta.stations.table.v1"} {
+		if code != 0 || !strings.Contains(stdout, flag) {
+			t.Errorf("transform --help (exit %d) does not show %q:\n%s", code, flag, stdout)
+		}
+	}
+}
+
+// A topic name Kafka would refuse is a usage error before anything connects,
+// with Kafka's reason (Topic.java: legal characters are ASCII alphanumerics,
+// '.', '_' and '-').
+func TestTransformRefusesAnInvalidTopicNameAsUsageError(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "transform", "-to", "stations transformed")
+	want := "transform: -to: Topic name is invalid: 'stations transformed' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'\nrun 'go run ./app transform --help' for usage\n"
+	if code != 2 || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and stderr %q", code, stdout, stderr, want)
+	}
+}

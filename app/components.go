@@ -22,6 +22,10 @@ func componentCommand(name, about string, run func(ctx context.Context, ef *endp
 		if _, err := parseFlags(fs, args, stdout); err != nil {
 			return err
 		}
-		return run(ctx, &ef, newLogger(stderr, slog.LevelInfo))
+		log := newLogger(stderr, slog.LevelInfo)
+		if err := ef.resolve(log); err != nil {
+			return err
+		}
+		return run(ctx, &ef, log)
 	}
 }

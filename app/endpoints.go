@@ -1,64 +1,97 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ctalab/ctalab/app/pipeline"
+	"github.com/ctalab/ctalab/clientconf"
+	"github.com/ctalab/ctalab/lab/embedded"
 )
 
-// endpointFlags are where the pipeline finds its stack. Each flag defaults to
-// its CTALAB_* environment variable, then to the standard local port.
+// endpointFlags are where the pipeline finds its stack and how its clients
+// authenticate: clientconf's flags (each defaulting to its CTALAB_*
+// variable, then to a client properties file, then to the standard local
+// port) plus the JDBC URL Kafka Connect reaches PostgreSQL with.
 type endpointFlags struct {
-	brokers, registry, restProxy, connect, ksqldb, jdbc string
-	given                                               bool // any flag or variable was set
+	client clientconf.Flags
+	jdbc   string
+	fs     *flag.FlagSet
+	// cfg is the resolved client configuration (resolve).
+	cfg   clientconf.Config
+	given bool // any endpoint, credential or file was given
 }
 
-var endpointVars = []struct {
-	flag, env, def, usage string
-}{
-	{"brokers", "CTALAB_BROKERS", "localhost:9092", "Kafka bootstrap `addresses`, comma-separated"},
-	{"schema-registry", "CTALAB_SCHEMA_REGISTRY", "http://localhost:8081", "Schema Registry `URL`"},
-	{"rest-proxy", "CTALAB_REST_PROXY", "http://localhost:8082", "Kafka REST Proxy `URL`"},
-	{"connect", "CTALAB_CONNECT", "http://localhost:8083", "Kafka Connect `URL`"},
-	{"ksqldb", "CTALAB_KSQLDB", "http://localhost:8088", "ksqlDB `URL`"},
-	{"jdbc-url", "CTALAB_POSTGRES_FROM_CONNECT", "jdbc:postgresql://localhost:5432/cta", "PostgreSQL as Kafka Connect reaches it (`JDBC URL`)"},
-}
+const (
+	jdbcEnv     = "CTALAB_POSTGRES_FROM_CONNECT"
+	defaultJDBC = "jdbc:postgresql://localhost:5432/cta"
+)
 
 func (e *endpointFlags) register(fs *flag.FlagSet) {
-	dst := []*string{&e.brokers, &e.registry, &e.restProxy, &e.connect, &e.ksqldb, &e.jdbc}
-	for i, v := range endpointVars {
-		def := v.def
-		if env := os.Getenv(v.env); env != "" {
-			def = env
-			e.given = true
-		}
-		fs.StringVar(dst[i], v.flag, def, v.usage+" (env "+v.env+")")
+	e.fs = fs
+	e.client.Register(fs)
+	def := defaultJDBC
+	if env := os.Getenv(jdbcEnv); env != "" {
+		def = env
 	}
+	fs.StringVar(&e.jdbc, "jdbc-url", def, "PostgreSQL as Kafka Connect reaches it (`JDBC URL`) (env "+jdbcEnv+")")
 }
 
 // noteGiven records whether an endpoint flag was set on the command line.
 func (e *endpointFlags) noteGiven(set map[string]bool) {
-	for _, v := range endpointVars {
-		if set[v.flag] {
-			e.given = true
-		}
+	if set["jdbc-url"] {
+		e.given = true
 	}
 }
 
-func (e *endpointFlags) brokerList() []string {
-	var out []string
-	for _, b := range strings.Split(e.brokers, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			out = append(out, b)
+// resolve reads the flags, variables and properties file into e.cfg; a
+// malformed setting is a usage error naming it. Keys no client here reads
+// are warned about once.
+func (e *endpointFlags) resolve(log *slog.Logger) error {
+	cfg, err := e.client.Resolve()
+	if err != nil {
+		return usageError{err}
+	}
+	if w := cfg.UnknownWarning(); w != "" && log != nil {
+		log.Warn(w)
+	}
+	e.cfg = cfg
+	if e.client.Given() || os.Getenv(jdbcEnv) != "" {
+		e.given = true
+	}
+	return nil
+}
+
+// check fails at once, naming the service and the setting, when a secured
+// cluster refuses the configured credentials; without security settings
+// it does nothing.
+func (e *endpointFlags) check(ctx context.Context, services ...clientconf.Service) error {
+	if !e.cfg.Secured() {
+		return nil
+	}
+	if err := e.cfg.Kafka.CheckKafka(ctx, 15*time.Second); err != nil {
+		var ae *clientconf.AuthError
+		if errors.As(err, &ae) {
+			return err
 		}
 	}
-	return out
+	for _, s := range services {
+		if err := s.Check(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+func (e *endpointFlags) brokerList() []string { return e.cfg.Kafka.Brokers }
 
 // listening reports whether something accepts TCP connections at addr.
 func listening(addr string) bool {
@@ -71,9 +104,47 @@ func listening(addr string) bool {
 }
 
 func (e *endpointFlags) endpoints() pipeline.Endpoints {
-	return pipeline.Endpoints{Brokers: e.brokerList(), SchemaRegistry: e.registry, RESTProxy: e.restProxy, Connect: e.connect, KSQLDB: e.ksqldb, JDBCURL: e.jdbc}
+	c := e.cfg
+	return pipeline.Endpoints{Brokers: c.Kafka.Brokers, SchemaRegistry: c.SchemaRegistry.URL, RESTProxy: c.RESTProxy.URL,
+		Connect: c.Connect.URL, KSQLDB: c.KSQLDB.URL, JDBCURL: e.jdbc, Client: c}
 }
 
 func (e *endpointFlags) String() string {
-	return fmt.Sprintf("brokers=%s schema-registry=%s rest-proxy=%s connect=%s ksqldb=%s", e.brokers, e.registry, e.restProxy, e.connect, e.ksqldb)
+	c := e.cfg
+	return fmt.Sprintf("brokers=%s security.protocol=%s schema-registry=%s rest-proxy=%s connect=%s ksqldb=%s",
+		strings.Join(c.Kafka.Brokers, ","), c.Kafka.Protocol, c.SchemaRegistry.URL, c.RESTProxy.URL, c.Connect.URL, c.KSQLDB.URL)
+}
+
+// shift points every endpoint at the standard local port plus n: a lab
+// started with --port-offset n.
+func (e *endpointFlags) shift(n int) {
+	p := embedded.StandardPorts.Shifted(n)
+	e.cfg.Kafka.Brokers = []string{fmt.Sprintf("localhost:%d", p.Kafka)}
+	e.cfg.SchemaRegistry.URL = fmt.Sprintf("http://localhost:%d", p.SchemaRegistry)
+	e.cfg.RESTProxy.URL = fmt.Sprintf("http://localhost:%d", p.RESTProxy)
+	e.cfg.Connect.URL = fmt.Sprintf("http://localhost:%d", p.Connect)
+	e.cfg.KSQLDB.URL = fmt.Sprintf("http://localhost:%d", p.KSQLDB)
+	e.jdbc = fmt.Sprintf("jdbc:postgresql://localhost:%d/cta", p.Postgres)
+}
+
+// envOr returns the environment variable name, or def when it is unset.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// envInt returns the environment variable name as an integer, 0 when it
+// is unset, and a usage error naming it when it is not a number.
+func envInt(name string) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, usageError{fmt.Errorf("%s=%q is not a whole number", name, v)}
+	}
+	return n, nil
 }

@@ -33,16 +33,19 @@ func commands() []command {
 	return []command{
 		{"serve", "run the whole pipeline (starts the embedded stack when none is running)", runServe},
 		{"simulate", "run the simulation and its producers; --dry-run prints the events as JSON lines", runSimulate},
-		{"transform", "run the stations transformer until interrupted", componentCommand("transform",
-			"Reads org.chicago.cta.stations (Kafka Connect's output) as consumer group stations-stream\nand writes one transformed station per (line, station) to org.chicago.cta.stations.table.v1.", func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error {
-				return pipeline.RunTransformer(ctx, ef.brokerList(), log)
-			})},
+		{"transform", "run the stations transformer until interrupted", runTransform},
 		{"ksql", "submit the ksqlDB statements (idempotent)", componentCommand("ksql",
 			"Creates stream TURNSTILE and table TURNSTILE_SUMMARY in ksqlDB unless they exist.", func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error {
-				return pipeline.EnsureKSQL(ctx, ef.ksqldb, log)
+				if err := ef.check(ctx, ef.cfg.KSQLDB); err != nil {
+					return err
+				}
+				return pipeline.EnsureKSQLWith(ctx, ef.cfg.KSQLDB.URL, ef.cfg.KSQLDB, log)
 			})},
 		{"connect", "register the stations JDBC source connector and wait until it runs", componentCommand("connect",
 			"Creates or updates connector stations in Kafka Connect and waits until its task runs.", func(ctx context.Context, ef *endpointFlags, log *slog.Logger) error {
+				if err := ef.check(ctx, ef.cfg.Connect); err != nil {
+					return err
+				}
 				return pipeline.EnsureConnector(ctx, ef.endpoints(), 0, log)
 			})},
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/clientconf"
 	"github.com/ctalab/ctalab/lab/broker"
 	"github.com/ctalab/ctalab/lab/embedded"
 )
@@ -19,8 +20,8 @@ import (
 // noStackConfigured clears the CTALAB_* variables, so that serve decides
 // from the ports alone.
 func noStackConfigured(t *testing.T) {
-	for _, v := range endpointVars {
-		t.Setenv(v.env, "")
+	for _, v := range append(clientconf.EnvVars(), jdbcEnv) {
+		t.Setenv(v, "")
 	}
 }
 

@@ -134,8 +134,27 @@ Flags:
 	}
 	log := newLogger(stderr, slog.LevelInfo)
 	if !*dryRun {
+		if err := ef.resolve(log); err != nil {
+			return err
+		}
+		if err := ef.check(ctx, ef.cfg.SchemaRegistry, ef.cfg.RESTProxy); err != nil {
+			return err
+		}
 		data, err := sim.LoadData()
 		if err != nil {
+			return err
+		}
+		brokers := ef.endpoints().Brokers
+		lock, err := pipeline.AcquireRunLock(ctx, brokers, ef.cfg.Kafka, log)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+		continuity := pipeline.ContinueWhereTopicsEnd
+		if sf.set["start"] || sf.schedule != "" {
+			continuity = pipeline.RefuseBehindTopics
+		}
+		if sched, err = pipeline.PlaceRun(ctx, brokers, ef.cfg.Kafka, sched, continuity, log); err != nil {
 			return err
 		}
 		prog := pipeline.NewProgress(log, sched, pace, stderr)

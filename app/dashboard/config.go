@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/ctalab/ctalab/clientconf"
 )
 
 // Config configures a Server. The zero value with Brokers and
@@ -17,6 +19,9 @@ type Config struct {
 	// SchemaRegistry is the Schema Registry's base URL, e.g.
 	// http://localhost:8081. Required.
 	SchemaRegistry string
+	// Client is how the clients reach the cluster: TLS, SASL and basic
+	// auth (clientconf). The zero value is plaintext without credentials.
+	Client clientconf.Config
 	// Listen is the HTTP listen address. Port 0 picks a free port (see
 	// Server.Addr). Default: 127.0.0.1:8888.
 	Listen string
@@ -26,22 +31,44 @@ type Config struct {
 	// DiscoveryInterval is how often the cluster metadata is polled for new
 	// topics and partitions and the end offsets for the lag. Default: 1s.
 	DiscoveryInterval time.Duration
-	// PushInterval is the shortest time between two live updates sent to
-	// the browsers; changes in between are coalesced. Default: 25ms.
+	// PushInterval, when set, is the shortest time between two live updates
+	// sent to the browsers; changes in between are coalesced. Default:
+	// adaptive (see pushPause): an update goes out as soon as a change
+	// comes, and the next one waits PushCostFactor times as long as the
+	// last took to render and send.
 	PushInterval time.Duration
 	// MaxWait bounds how long a fetch waits for new records. Default: 500ms.
 	MaxWait time.Duration
 	// ShutdownTimeout bounds the HTTP server's graceful shutdown. Default: 5s.
 	ShutdownTimeout time.Duration
+	// NotSimulated are the stations of the stations table that the
+	// simulation does not serve, each shown on the page with its reason.
+	// Default (nil): those of this project's simulation over the embedded
+	// fixtures (sim.NotSimulatedStations); an empty slice marks none.
+	NotSimulated []NotSimulated
+}
+
+// NotSimulated is a station the simulation does not serve, and why.
+type NotSimulated struct {
+	Line      string // "blue"
+	StationID int
+	Reason    string
 }
 
 // Default settings.
 const (
 	DefaultListen            = "127.0.0.1:8888"
 	DefaultDiscoveryInterval = time.Second
-	DefaultPushInterval      = 25 * time.Millisecond
-	DefaultMaxWait           = 500 * time.Millisecond
-	DefaultShutdownTimeout   = 5 * time.Second
+	// PushCostFactor bounds the adaptive push: after an update that took
+	// d to render and send, the next waits PushCostFactor×d, so that live
+	// updates take at most 1/(PushCostFactor+1) of a core however fast
+	// changes come, and add next to no latency when they come slowly.
+	PushCostFactor = 4
+	// MaxAdaptivePushPause caps the adaptive pause, so that a slow render
+	// on a busy machine does not hold updates back for long.
+	MaxAdaptivePushPause   = 250 * time.Millisecond
+	DefaultMaxWait         = 500 * time.Millisecond
+	DefaultShutdownTimeout = 5 * time.Second
 )
 
 // Validate reports the first invalid setting, after defaults.
@@ -73,9 +100,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.DiscoveryInterval == 0 {
 		c.DiscoveryInterval = DefaultDiscoveryInterval
-	}
-	if c.PushInterval == 0 {
-		c.PushInterval = DefaultPushInterval
 	}
 	if c.MaxWait == 0 {
 		c.MaxWait = DefaultMaxWait

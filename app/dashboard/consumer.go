@@ -54,6 +54,7 @@ type topicStats struct {
 // from the beginning with a kafka-go Reader of its own (no consumer group).
 type consumers struct {
 	cfg    Config
+	dialer *kafka.Dialer // TLS and SASL of the readers
 	log    *slog.Logger
 	inputs []*input
 
@@ -76,8 +77,9 @@ type consumers struct {
 
 func newConsumers(cfg Config, inputs []*input) *consumers {
 	log := cfg.Logger
+	dialer, _ := cfg.Client.Kafka.Dialer() // checked by New
 	return &consumers{
-		cfg: cfg, log: log, inputs: inputs,
+		cfg: cfg, log: log, inputs: inputs, dialer: dialer,
 		parts: map[topicPartition]*partition{}, stats: map[string]*topicStats{},
 		ready:          make(chan struct{}),
 		kafkaOutage:    retry.NewOutage(log, "Kafka", strings.Join(cfg.Brokers, ",")),
@@ -97,7 +99,12 @@ func (c *consumers) inputFor(topic string) *input {
 // run discovers and reads until ctx ends, then closes every reader and
 // waits for the reading goroutines.
 func (c *consumers) run(ctx context.Context) {
-	transport := &kafka.Transport{MetadataTTL: c.cfg.DiscoveryInterval, ClientID: "ctalab-dashboard"}
+	transport, err := c.cfg.Client.Kafka.Transport()
+	if err != nil {
+		c.log.Error("kafka client settings", "err", err)
+		return
+	}
+	transport.MetadataTTL, transport.ClientID = c.cfg.DiscoveryInterval, "ctalab-dashboard"
 	defer transport.CloseIdleConnections()
 	client := &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Transport: transport, Timeout: 10 * time.Second}
 	tick := time.NewTicker(c.cfg.DiscoveryInterval)
@@ -134,6 +141,16 @@ func (c *consumers) closeReaders() {
 	c.wg.Wait()
 }
 
+// unreachable records a discovery that could not reach Kafka: the outage
+// logs it once, however many discoveries and readers fail during it.
+func (c *consumers) unreachable(format string, args ...any) {
+	err := fmt.Errorf(format, args...)
+	c.mu.Lock()
+	c.lastErr = err.Error()
+	c.mu.Unlock()
+	c.kafkaOutage.Fail(err, 0)
+}
+
 func (c *consumers) fail(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	c.mu.Lock()
@@ -151,7 +168,7 @@ func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
 	md, err := client.Metadata(ctx, &kafka.MetadataRequest{})
 	if err != nil {
 		if ctx.Err() == nil {
-			c.fail("read metadata: %v", err)
+			c.unreachable("read metadata: %v", err)
 		}
 		return
 	}
@@ -194,10 +211,14 @@ func (c *consumers) discover(ctx context.Context, client *kafka.Client) {
 	offs, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
 	if err != nil {
 		if ctx.Err() == nil {
-			c.fail("list end offsets: %v", err)
+			c.unreachable("list end offsets: %v", err)
 		}
 		return
 	}
+	// The broker answered (metadata may come from the transport's cache;
+	// end offsets never do): this round trip, not a reader's buffered
+	// record, is what ends an outage.
+	c.kafkaOutage.Recover(0)
 	ends := map[topicPartition]int64{}
 	refused := map[topicPartition]error{}
 	for topic, ps := range offs.Topics {
@@ -286,6 +307,7 @@ func (c *consumers) start(ctx context.Context, p *partition) {
 		MaxBytes:        10 << 20,
 		MaxWait:         c.cfg.MaxWait,
 		ReadLagInterval: -1,
+		Dialer:          c.dialer,
 		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) {
 			c.log.Debug("kafka reader: "+fmt.Sprintf(msg, args...), "topic", p.topic, "partition", p.partition)
 		}),
@@ -310,24 +332,40 @@ func (c *consumers) checkCaughtUp(p *partition) {
 	}
 }
 
+// readerFailuresWorthALine is how many failed fetches in a row make a
+// reader log, when Kafka otherwise answers.
+const readerFailuresWorthALine = 10
+
 func (c *consumers) read(ctx context.Context, p *partition, stats *topicStats) {
 	defer c.wg.Done()
 	var b retry.Backoff
+	failures := 0
 	for {
 		m, err := p.reader.FetchMessage(ctx)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, io.EOF) {
 				return // stopping, or the reader is closed
 			}
-			c.kafkaOutage.Fail(fmt.Errorf("fetch %s[%d]: %w", p.topic, p.partition, err), 0)
+			// Whether Kafka answers is the discovery's to say (one
+			// round trip a second): readers hand over records and errors
+			// they fetched a while ago, so theirs would start and end
+			// outages that are not there. A reader that keeps failing
+			// while Kafka answers is worth a line of its own.
+			failures++
 			c.log.Debug("fetch failed; retrying", "topic", p.topic, "partition", p.partition, "err", err)
+			if failures == readerFailuresWorthALine && !c.kafkaOutage.Active() {
+				c.log.Warn("reading a partition keeps failing; retrying", "topic", p.topic, "partition", p.partition, "failures", failures, "err", err)
+			}
 			if !sleep(ctx, b.Next()) {
 				return
 			}
 			continue
 		}
 		b.Reset()
-		c.kafkaOutage.Recover(0)
+		if failures >= readerFailuresWorthALine {
+			c.log.Info("reading the partition again", "topic", p.topic, "partition", p.partition)
+		}
+		failures = 0
 		if !c.handle(ctx, p, stats, m) {
 			return
 		}

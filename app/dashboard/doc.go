@@ -40,8 +40,10 @@
 // Line | Station | Train Direction A | Train Direction B | Total Turnstile
 // Entries table, lines blue, green, red, stations by order) plus a diagram
 // per line, train status and the simulated time. /events streams the page's
-// live part as Server-Sent Events, coalesced to one update per
-// Config.PushInterval; without JavaScript the page reloads every 10 s.
+// live part as Server-Sent Events: an update goes out as soon as a change
+// comes, and changes that come while one is sent are coalesced into the
+// next (Config.PushInterval fixes a minimum interval instead); without
+// JavaScript the page reloads every 10 s.
 // /api/status is the model as JSON, its wall-clock facts in "server"
 // (omitted with ?stable=1). /healthz answers 200 once every partition that
 // the first discovery saw has been read up to the end offset it had then,

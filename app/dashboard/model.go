@@ -127,6 +127,8 @@ type Model struct {
 	version    uint64
 	updated    time.Time
 
+	notSimulated map[lineStation]string // reason, by (line, station id)
+
 	changed chan struct{} // signalled (without blocking) on every change
 	now     func() time.Time
 }
@@ -135,13 +137,27 @@ type Model struct {
 // original dashboard's default weather, 70° and sunny.
 func NewModel() *Model {
 	return &Model{
-		stations:   map[lineStation]StationRecord{},
-		trains:     map[string]trainState{},
-		turnstiles: map[int]int64{},
-		weather:    WeatherRecord{Temperature: 70, Status: "sunny"},
-		changed:    make(chan struct{}, 1),
-		now:        time.Now,
+		stations:     map[lineStation]StationRecord{},
+		trains:       map[string]trainState{},
+		turnstiles:   map[int]int64{},
+		notSimulated: map[lineStation]string{},
+		weather:      WeatherRecord{Temperature: 70, Status: "sunny"},
+		changed:      make(chan struct{}, 1),
+		now:          time.Now,
 	}
+}
+
+// SetNotSimulated marks a station that the simulation does not serve; its
+// row carries the reason. A line the dashboard does not show is ignored.
+// It is configuration, not a change: the version does not move.
+func (m *Model) SetNotSimulated(n NotSimulated) {
+	li := lineIndex(n.Line)
+	if li < 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.notSimulated[lineStation{li, n.StationID}] = n.Reason
 }
 
 // Changed is signalled after changes; one signal may stand for many.
@@ -281,6 +297,9 @@ type StationStatus struct {
 	A                *Slot  `json:"direction_a"`
 	B                *Slot  `json:"direction_b"`
 	TurnstileEntries int64  `json:"turnstile_entries"`
+	// NotSimulated is why the simulation does not serve this station
+	// (no trains, no entries); empty for the stations it serves.
+	NotSimulated string `json:"not_simulated,omitempty"`
 }
 
 // Slot is the train standing in one direction at a station.
@@ -344,6 +363,7 @@ func (m *Model) Status() Status {
 		st.Lines[ls.line].Stations = append(st.Lines[ls.line].Stations, StationStatus{
 			StationID: r.StationID, Name: r.Name, Order: r.Order,
 			A: slot(ls, "a"), B: slot(ls, "b"), TurnstileEntries: m.turnstiles[r.StationID],
+			NotSimulated: m.notSimulated[ls],
 		})
 	}
 	for i := range st.Lines {

@@ -49,6 +49,16 @@ type pageData struct {
 	Diagrams   []diagram
 	Trains     int // trains standing in a shown slot
 	Rows       int
+	// NotSimulated are the rows the simulation does not serve, for the
+	// notes under the table.
+	NotSimulated []notSimulatedRow
+}
+
+type notSimulatedRow struct {
+	Line      LineStatus
+	StationID int
+	Name      string
+	Reason    string
 }
 
 // Diagram geometry, in SVG user units.
@@ -77,6 +87,7 @@ type diagStation struct {
 	X, LabelY int
 	Name      string
 	Terminal  bool
+	Unserved  bool
 }
 
 type diagTrain struct {
@@ -105,7 +116,7 @@ func buildDiagram(l LineStatus) diagram {
 	d.Height = trackY + labelDY + int(labelW*math.Sin(rad)) + 12
 	for i, s := range l.Stations {
 		x := padLeft + i*gap
-		d.Stations = append(d.Stations, diagStation{X: x, LabelY: trackY + labelDY, Name: s.Name, Terminal: i == 0 || i == len(l.Stations)-1})
+		d.Stations = append(d.Stations, diagStation{X: x, LabelY: trackY + labelDY, Name: s.Name, Terminal: i == 0 || i == len(l.Stations)-1, Unserved: s.NotSimulated != ""})
 		for _, t := range []struct {
 			slot *Slot
 			dir  string
@@ -146,6 +157,11 @@ func newPageData(st Status, updated time.Time) pageData {
 		d := buildDiagram(l)
 		p.Trains += d.TrainCount
 		p.Rows += len(l.Stations)
+		for _, s := range l.Stations {
+			if s.NotSimulated != "" {
+				p.NotSimulated = append(p.NotSimulated, notSimulatedRow{Line: l, StationID: s.StationID, Name: s.Name, Reason: s.NotSimulated})
+			}
+		}
 		p.Diagrams = append(p.Diagrams, d)
 		width = max(width, d.Width)
 	}

@@ -44,12 +44,29 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("configure dashboard: %w", err)
 	}
-	reg, err := schema.NewRegistry(cfg.SchemaRegistry, nil)
+	model := NewModel()
+	if cfg.NotSimulated == nil {
+		var err error
+		if cfg.NotSimulated, err = simulationGaps(); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range cfg.NotSimulated {
+		model.SetNotSimulated(n)
+	}
+	if _, err := cfg.Client.Kafka.Dialer(); err != nil {
+		return nil, fmt.Errorf("configure dashboard: %w", err)
+	}
+	regHC, err := cfg.Client.SchemaRegistry.HTTPClient(10 * time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("configure dashboard: %w", err)
+	}
+	reg, err := schema.NewRegistry(cfg.SchemaRegistry, regHC)
 	if err != nil {
 		return nil, fmt.Errorf("configure dashboard: %w", err)
 	}
 	s := &Server{
-		cfg: cfg, log: cfg.Logger, model: NewModel(),
+		cfg: cfg, log: cfg.Logger, model: model,
 		hub: newHub(), listening: make(chan struct{}), stopLive: make(chan struct{}),
 	}
 	s.consumers = newConsumers(cfg, s.inputs(schema.NewSerde(reg)))
@@ -192,8 +209,9 @@ func (s *Server) Run(ctx context.Context) error {
 // endLive ends every live stream, so that shutdown does not wait for them.
 func (s *Server) endLive() { s.stopOnce.Do(func() { close(s.stopLive) }) }
 
-// push renders the live part of the page after changes, at most once per
-// Config.PushInterval, and sends it to every live client.
+// push renders the live part of the page after changes and sends it to
+// every live client: at once after a quiet spell, and then no sooner than
+// pushPause allows; changes meanwhile are coalesced into the next update.
 func (s *Server) push(ctx context.Context) {
 	for {
 		select {
@@ -201,15 +219,28 @@ func (s *Server) push(ctx context.Context) {
 			return
 		case <-s.model.Changed():
 		}
+		var cost time.Duration
 		if s.hub.count() > 0 {
+			begin := time.Now()
 			if msg, err := s.liveEvent(); err != nil {
 				s.log.Error("render live update", "err", err)
 			} else {
 				s.hub.broadcast(msg)
 			}
+			cost = time.Since(begin)
 		}
-		if !sleep(ctx, s.cfg.PushInterval) {
+		if pause := pushPause(s.cfg.PushInterval, cost); pause > 0 && !sleep(ctx, pause) {
 			return
 		}
 	}
+}
+
+// pushPause is how long to wait after an update that took cost to render
+// and send: the configured PushInterval when there is one, else
+// PushCostFactor×cost, at most MaxAdaptivePushPause.
+func pushPause(interval, cost time.Duration) time.Duration {
+	if interval > 0 {
+		return interval
+	}
+	return min(PushCostFactor*cost, MaxAdaptivePushPause)
 }

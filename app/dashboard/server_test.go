@@ -30,7 +30,7 @@ var blueLine = []string{"O'Hare", "Rosemont", "Cumberland", "Harlem", "Jefferson
 	"Illinois Medical District", "Western/Forest Pk Branch", "Kedzie-Homan", "Pulaski", "Cicero", "Austin",
 	"Oak Park", "Harlem", "Forest Park"}
 
-var rowRE = regexp.MustCompile(`<tr class="row" data-line="(\w+)" data-station="(\d+)"><td class="swatch \w+" title="[^"]*"></td><td class="station">([^<]*)</td>`)
+var rowRE = regexp.MustCompile(`<tr class="row" data-line="(\w+)" data-station="(\d+)"><td class="swatch [^"]*" title="[^"]*"></td><td class="station">([^<]*)</td>`)
 
 func TestPageListsEveryStationInTheReferenceOrder(t *testing.T) {
 	s := newStack(t)
@@ -498,5 +498,23 @@ func TestAnUnreachableRegistryIsLoggedOnceWhenItGoesAndOnceWhenItComesBack(t *te
 	}
 	if got := d.status().Weather.Summary; got != "81° | Cloudy" {
 		t.Errorf("weather %q, want the latest report once the registry answers", got)
+	}
+}
+
+// The adaptive push pause grows with what the last update cost, so that
+// pushing takes at most a fifth of a core, is capped, and yields to a
+// configured interval.
+func TestPushPauseFollowsTheLastUpdatesCost(t *testing.T) {
+	for _, tc := range []struct {
+		interval, cost, want time.Duration
+	}{
+		{0, 0, 0},
+		{0, time.Millisecond, 4 * time.Millisecond},
+		{0, time.Second, MaxAdaptivePushPause},
+		{50 * time.Millisecond, time.Millisecond, 50 * time.Millisecond},
+	} {
+		if got := pushPause(tc.interval, tc.cost); got != tc.want {
+			t.Errorf("pushPause(%s, %s) = %s, want %s", tc.interval, tc.cost, got, tc.want)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ctalab/ctalab/app/stationsource"
 	"github.com/ctalab/ctalab/app/transform"
 	"github.com/ctalab/ctalab/app/turnstiles"
+	"github.com/ctalab/ctalab/clientconf"
 )
 
 // FlushTimeout bounds the wait for in-flight records once the pipeline's
@@ -41,6 +42,10 @@ type Endpoints struct {
 	KSQLDB         string
 	// JDBCURL is PostgreSQL as Kafka Connect reaches it.
 	JDBCURL string
+	// Client is how every client reaches the cluster and its services:
+	// TLS, SASL and basic auth. The zero value is plaintext without
+	// credentials.
+	Client clientconf.Config
 }
 
 // Config configures a Pipeline.
@@ -61,6 +66,12 @@ type Config struct {
 	// Progress receives a progress bar at max pace when it is a terminal.
 	// Default: none.
 	Progress io.Writer
+	// Continuity is what the run does about the simulated time the topics
+	// already hold. Default: AsScheduled.
+	Continuity Continuity
+	// ExclusiveRun holds the run lock (RunLockGroup) while simulating, and
+	// refuses to run beside another simulation of the same topics.
+	ExclusiveRun bool
 }
 
 // Validate reports the first invalid setting.
@@ -98,7 +109,7 @@ func New(cfg Config) (*Pipeline, error) {
 	}
 	p := &Pipeline{cfg: cfg, log: cfg.Logger, simDone: make(chan struct{})}
 	if cfg.Dashboard != "" {
-		d, err := dashboard.New(dashboard.Config{Brokers: cfg.Brokers, SchemaRegistry: cfg.SchemaRegistry, Listen: cfg.Dashboard, Logger: cfg.Logger.With("component", "dashboard")})
+		d, err := dashboard.New(dashboard.Config{Brokers: cfg.Brokers, SchemaRegistry: cfg.SchemaRegistry, Client: cfg.Client, Listen: cfg.Dashboard, Logger: cfg.Logger.With("component", "dashboard")})
 		if err != nil {
 			return nil, err
 		}
@@ -140,12 +151,24 @@ func (p *Pipeline) TransformStats() transform.Stats {
 // producer has flushed) or one of them fails. The simulation ending does not
 // end Run: the rest keeps serving.
 func (p *Pipeline) Run(ctx context.Context) error {
+	if p.cfg.ExclusiveRun {
+		lock, err := AcquireRunLock(ctx, p.cfg.Brokers, p.cfg.Client.Kafka, p.log)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
+	sched, err := PlaceRun(ctx, p.cfg.Brokers, p.cfg.Client.Kafka, p.cfg.Schedule, p.cfg.Continuity, p.log)
+	if err != nil {
+		return err
+	}
+	p.cfg.Schedule = sched
 	g, gctx := errgroup.WithContext(ctx)
 	if p.dash != nil {
 		g.Go(func() error { return p.dash.Run(gctx) })
 	}
 	g.Go(func() error { return EnsureConnector(gctx, p.cfg.Endpoints, p.cfg.ConnectorPollInterval, p.log) })
-	t, err := transform.New(transform.Config{Brokers: p.cfg.Brokers, Logger: p.log.With("component", "transform")})
+	t, err := transform.New(transform.Config{Brokers: p.cfg.Brokers, Client: p.cfg.Client, Logger: p.log.With("component", "transform")})
 	if err != nil {
 		return err
 	}
@@ -185,7 +208,7 @@ func (p *Pipeline) simulate(ctx context.Context) error {
 		p.mu.Lock()
 		p.producer = pr
 		p.mu.Unlock()
-		return EnsureKSQL(ctx, p.cfg.KSQLDB, p.log)
+		return EnsureKSQLWith(ctx, p.cfg.KSQLDB, p.cfg.Client.KSQLDB, p.log)
 	})
 }
 
@@ -195,7 +218,7 @@ func (p *Pipeline) simulate(ctx context.Context) error {
 // Every acknowledged event is flushed before Simulate returns, also when ctx
 // is cancelled; an interrupt is not an error.
 func Simulate(ctx context.Context, s *sim.Simulation, e Endpoints, log *slog.Logger, prog *Progress, started func(*produce.Producer) error) error {
-	pr, err := produce.New(ctx, produce.Config{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Logger: log}, s.Lines())
+	pr, err := produce.New(ctx, produce.Config{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Client: e.Client, Logger: log}, s.Lines())
 	if err != nil {
 		return fmt.Errorf("start producer: %w", err)
 	}
@@ -232,7 +255,7 @@ func Simulate(ctx context.Context, s *sim.Simulation, e Endpoints, log *slog.Log
 
 // EnsureConnector registers the stations connector and waits until it runs.
 func EnsureConnector(ctx context.Context, e Endpoints, poll time.Duration, log *slog.Logger) error {
-	c, err := stationsource.NewClient(stationsource.Config{ConnectURL: e.Connect, JDBCURL: e.JDBCURL, PollInterval: poll, Logger: log.With("component", "connect")})
+	c, err := stationsource.NewClient(stationsource.Config{ConnectURL: e.Connect, Connect: e.Client.Connect, JDBCURL: e.JDBCURL, PollInterval: poll, Logger: log.With("component", "connect")})
 	if err != nil {
 		return err
 	}
@@ -245,7 +268,16 @@ func EnsureConnector(ctx context.Context, e Endpoints, poll time.Duration, log *
 
 // RunTransformer runs the stations transformer until ctx ends.
 func RunTransformer(ctx context.Context, brokers []string, log *slog.Logger) error {
-	t, err := transform.New(transform.Config{Brokers: brokers, Logger: log.With("component", "transform")})
+	return RunTransformerWith(ctx, transform.Config{Brokers: brokers}, log)
+}
+
+// RunTransformerWith runs the stations transformer with cfg (its topics and
+// group) until ctx ends; cfg.Logger defaults to log.
+func RunTransformerWith(ctx context.Context, cfg transform.Config, log *slog.Logger) error {
+	if cfg.Logger == nil {
+		cfg.Logger = log.With("component", "transform")
+	}
+	t, err := transform.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -254,7 +286,12 @@ func RunTransformer(ctx context.Context, brokers []string, log *slog.Logger) err
 
 // EnsureKSQL submits the ksqlDB statements unless they are applied.
 func EnsureKSQL(ctx context.Context, ksqldbURL string, log *slog.Logger) error {
-	c, err := turnstiles.NewClient(turnstiles.Config{KSQLDBURL: ksqldbURL, Logger: log.With("component", "ksql")})
+	return EnsureKSQLWith(ctx, ksqldbURL, clientconf.Service{}, log)
+}
+
+// EnsureKSQLWith is EnsureKSQL with svc's credentials.
+func EnsureKSQLWith(ctx context.Context, ksqldbURL string, svc clientconf.Service, log *slog.Logger) error {
+	c, err := turnstiles.NewClient(turnstiles.Config{KSQLDBURL: ksqldbURL, KSQLDB: svc, Logger: log.With("component", "ksql")})
 	if err != nil {
 		return err
 	}

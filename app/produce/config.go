@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/url"
 	"time"
+
+	"github.com/ctalab/ctalab/clientconf"
 )
 
 // Config configures a Producer. The zero value is not usable: Brokers,
@@ -17,6 +19,9 @@ type Config struct {
 	SchemaRegistry string
 	// RESTProxy is the Kafka REST Proxy base URL; the weather goes there.
 	RESTProxy string
+	// Client is how the clients reach the cluster: TLS, SASL and basic
+	// auth (clientconf). The zero value is plaintext without credentials.
+	Client clientconf.Config
 	// Partitions of each topic the producer creates. Default: 1, which keeps
 	// every topic in simulation order.
 	Partitions int

@@ -102,7 +102,10 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	transport := &kafka.Transport{}
+	transport, err := cfg.Client.Kafka.Transport()
+	if err != nil {
+		return nil, err
+	}
 	addr := kafka.TCP(cfg.Brokers...)
 	client := &kafka.Client{Addr: addr, Transport: transport, Timeout: 30 * time.Second}
 	brokers := strings.Join(cfg.Brokers, ",")
@@ -112,7 +115,7 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 		proxyOutage: retry.NewOutage(cfg.Logger, "REST Proxy", cfg.RESTProxy),
 		ackedSignal: make(chan struct{}, 1), resendSignal: make(chan struct{}, 1), resenderDone: make(chan struct{}),
 	}
-	err := retry.Do(ctx, nil, p.kafkaOutage, 0, func(ctx context.Context) error {
+	err = retry.Do(ctx, nil, p.kafkaOutage, 0, func(ctx context.Context) error {
 		err := createTopics(ctx, client, addr, Topics(lines), cfg.Partitions)
 		if err != nil && !retry.TransientKafka(err) {
 			return retry.Permanent(err)
@@ -122,7 +125,11 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("%w (is Kafka reachable at %s?)", err, brokers)
 	}
-	reg, err := schema.NewRegistry(cfg.SchemaRegistry, nil)
+	regHC, err := cfg.Client.SchemaRegistry.HTTPClient(10 * time.Second)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := schema.NewRegistry(cfg.SchemaRegistry, regHC)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +137,11 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	if err := p.registerSchemas(ctx, serde, lines); err != nil {
 		return nil, err
 	}
-	if p.weather, err = newWeatherClient(cfg.RESTProxy); err != nil {
+	proxyHC, err := cfg.Client.RESTProxy.HTTPClient(15 * time.Second)
+	if err != nil {
+		return nil, err
+	}
+	if p.weather, err = newWeatherClient(cfg.RESTProxy, proxyHC); err != nil {
 		return nil, err
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())

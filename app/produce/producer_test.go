@@ -161,7 +161,7 @@ func TestWeatherReusesSchemaIDs(t *testing.T) {
 	proxy := &restProxyRecorder{}
 	rp := httptest.NewServer(proxy)
 	defer rp.Close()
-	c, _ := newWeatherClient(rp.URL)
+	c, _ := newWeatherClient(rp.URL, &http.Client{Timeout: 15 * time.Second})
 	for i := range 2 {
 		if err := c.post(context.Background(), sim.WeatherReport{Time: time.Unix(int64(i)*3600, 0), Temperature: 40.5, Status: sim.Windy}); err != nil {
 			t.Fatal(err)
@@ -183,7 +183,7 @@ func TestWeatherRejectionIsAnError(t *testing.T) {
 		_, _ = io.WriteString(w, `{"error_code":42203,"message":"Conversion of JSON to Avro failed"}`)
 	}))
 	defer rp.Close()
-	c, _ := newWeatherClient(rp.URL)
+	c, _ := newWeatherClient(rp.URL, &http.Client{Timeout: 15 * time.Second})
 	err := c.post(context.Background(), sim.WeatherReport{Status: sim.Sunny})
 	if err == nil || !strings.Contains(err.Error(), "422") || !strings.Contains(err.Error(), "Conversion of JSON to Avro failed") {
 		t.Fatalf("got %v", err)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/schema"
@@ -33,8 +32,8 @@ type weatherClient struct {
 	haveIDs        bool
 }
 
-func newWeatherClient(base string) (*weatherClient, error) {
-	return &weatherClient{url: strings.TrimRight(base, "/") + "/topics/" + topic.Weather, http: &http.Client{Timeout: 15 * time.Second}}, nil
+func newWeatherClient(base string, hc *http.Client) (*weatherClient, error) {
+	return &weatherClient{url: strings.TrimRight(base, "/") + "/topics/" + topic.Weather, http: hc}, nil
 }
 
 type weatherRecord struct {

@@ -29,13 +29,13 @@ func Do(ctx context.Context, b *Backoff, o *Outage, held int64, op func(context.
 			return unmark(err)
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%w (last attempt: %v)", ctx.Err(), err)
+			return fmt.Errorf("%w (last attempt: %v)", ctx.Err(), err) //nolint:errorlint // the cause is the context's end; the last attempt's error is for the reader, not for errors.Is
 		}
 		if o != nil {
 			o.Fail(err, held)
 		}
 		if serr := Sleep(ctx, b.Next()); serr != nil {
-			return fmt.Errorf("%w (last attempt: %v)", serr, err)
+			return fmt.Errorf("%w (last attempt: %v)", serr, err) //nolint:errorlint // as above
 		}
 	}
 }
@@ -43,7 +43,7 @@ func Do(ctx context.Context, b *Backoff, o *Outage, held int64, op func(context.
 // unmark returns err without its outermost Permanent mark, so that callers
 // see the error the operation returned.
 func unmark(err error) error {
-	if p, ok := err.(*permanentError); ok {
+	if p, ok := err.(*permanentError); ok { //nolint:errorlint // only the outermost mark is Run's own
 		return p.err
 	}
 	return err

@@ -27,12 +27,29 @@
 //
 // # Weather
 //
-// At the top of each simulated hour the temperature takes a step drawn from a
-// triangular distribution on [-10, +10] °F whose mode is -1 in winter
-// (October to March, December included, which the reference's off-by-one
-// missed), +1 in summer (June to August) and 0 otherwise, and the sky is
-// drawn uniformly from the five statuses. Winter starts at 40 °F, summer at
-// 85 °F, other months at 70 °F.
+// The reference's weather is a random walk: at the top of each simulated hour
+// the temperature takes a step drawn from a triangular distribution on
+// [-10, +10] °F whose mode is -1 in "winter", +1 in summer and 0 otherwise,
+// from a start of 40, 85 or 70 °F, and the sky is drawn uniformly from the
+// five statuses. Nothing pulls the walk back, so after a few simulated days it
+// reads -31 °F in a mild December, and its month table left December out of
+// winter (an off-by-one).
+//
+// This simulation keeps the hourly report and the uniform sky, and replaces
+// the walk with Chicago's climate: the temperature at hour h of month m is
+//
+//	normal mean(m) + (normal high(m) - normal low(m))/2 · cos(2π(h-15)/24) + departure
+//
+// using Chicago O'Hare's monthly normals (1981-2010, as published by the
+// Illinois State Climatologist, see chicagoNormals), so the day is warmest at
+// 15:00 and coldest at 03:00. The departure is mean-reverting (a first-order
+// autoregressive process): each hour it keeps e^(-1/36) of itself and takes
+// normal noise, so that it has a standard deviation of 8 °F and halves in
+// about 25 hours; a run starts with no departure. The reading is bounded by
+// the month's normal low minus 25 °F and normal high plus 20 °F (Bounds); in
+// December that is -4.3 to 54.8 °F. A schedule's forced weather sets the
+// reading as given, even outside the bounds; from the next hour on the
+// reading is within them again and the departure reverts like any other.
 //
 // # Determinism
 //

@@ -90,3 +90,45 @@ func BuildLines(rows []fixtures.Station) ([]*Line, error) {
 	}
 	return lines, nil
 }
+
+// NotSimulated is a station of the stations table that no simulated train
+// serves and no turnstile of the simulation counts, with the reason.
+type NotSimulated struct {
+	Line      Color
+	StationID int
+	Name      string
+	Reason    string
+}
+
+// NotSimulatedStations returns the stations of rows that BuildLines leaves
+// out, in the rows' order: a line keeps one station per name, as the
+// reference did, so a second station of the same name with another
+// station_id (the Blue Line's Harlem on the Forest Park branch) gets no
+// trains and no entries. Simulating it would move every train behind it and
+// break the reference's published movement vectors.
+func NotSimulatedStations(rows []fixtures.Station) ([]NotSimulated, error) {
+	lines, err := BuildLines(rows)
+	if err != nil {
+		return nil, err
+	}
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b fixtures.Station) int { return a.Order - b.Order })
+	var out []NotSimulated
+	for _, l := range lines {
+		kept := map[int]bool{}
+		byName := map[string]*Station{}
+		for _, st := range l.Stations {
+			kept[st.ID] = true
+			byName[st.Name] = st
+		}
+		for _, r := range sorted {
+			if r.Color() != l.Color.String() || kept[r.StationID] {
+				continue
+			}
+			kept[r.StationID] = true // once per station, not per platform row
+			reason := fmt.Sprintf("the simulation keeps one station per name on a line, as the original project did; its %s %s is station %d", l.Color, r.StationName, byName[r.StationName].ID)
+			out = append(out, NotSimulated{Line: l.Color, StationID: r.StationID, Name: r.StationName, Reason: reason})
+		}
+	}
+	return out, nil
+}

@@ -110,3 +110,19 @@ func stationIndex(t *testing.T) map[Color]map[string]int {
 	}
 	return idx
 }
+
+func TestOnlyTheForestParkBranchHarlemIsNotSimulated(t *testing.T) {
+	got, err := NotSimulatedStations(testData(t).Stations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// cta_stations.csv has two blue "Harlem" stations: 40750 (O'Hare branch,
+	// order 3) and 40980 (Forest Park branch, order 31); every other
+	// station name of a line has one station_id.
+	if len(got) != 1 || got[0].Line != Blue || got[0].StationID != 40980 || got[0].Name != "Harlem" {
+		t.Fatalf("not simulated: %+v, want only blue Harlem 40980", got)
+	}
+	if !strings.Contains(got[0].Reason, "40750") || !strings.Contains(got[0].Reason, "one station per name") {
+		t.Errorf("reason %q does not name the simulated Harlem (40750) and the rule", got[0].Reason)
+	}
+}

@@ -100,16 +100,20 @@ func (r *Ridership) Rides(stationID int, d DayType) (int, bool) {
 // rounding and clamping neither lose nor add riders over a day.
 type turnstile struct {
 	rides [3]int
+	scale float64 // Schedule.RidershipScale, 1 when unset
 	carry float64
 	rng   *rand.Rand
 }
 
-func (r *Ridership) turnstile(stationID int, rng *rand.Rand) (*turnstile, error) {
+func (r *Ridership) turnstile(stationID int, scale float64, rng *rand.Rand) (*turnstile, error) {
 	v, ok := r.rides[stationID]
 	if !ok {
 		return nil, fmt.Errorf("ridership seed has no row for station %d", stationID)
 	}
-	return &turnstile{rides: v, rng: rng}, nil
+	if scale == 0 {
+		scale = 1
+	}
+	return &turnstile{rides: v, scale: scale, rng: rng}, nil
 }
 
 // entries returns the number of riders entering in the step that starts at
@@ -117,7 +121,7 @@ func (r *Ridership) turnstile(stationID int, rng *rand.Rand) (*turnstile, error)
 // a uniform integer noise in [NoiseMin, NoiseMax], never below zero. The
 // fraction of a rider and any deficit below zero carry over to the next step.
 func (ts *turnstile) entries(r *Ridership, t time.Time, step time.Duration) int {
-	expected := float64(ts.rides[DayTypeOf(t)])*r.curve[t.Hour()]*step.Hours() + ts.carry
+	expected := float64(ts.rides[DayTypeOf(t)])*ts.scale*r.curve[t.Hour()]*step.Hours() + ts.carry
 	whole := math.Floor(expected)
 	ts.carry = expected - whole
 	n := int(whole) + NoiseMin + ts.rng.IntN(NoiseMax-NoiseMin+1)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,7 +79,7 @@ func TestEntriesPerStepFollowTheCurve(t *testing.T) {
 	d := testData(t)
 	r, _ := NewRidership(d.Curve, d.Ridership)
 	// Clark/Lake at 08:00 on a weekday: 22812 x 0.125 x 5/60 = 237.6 riders.
-	ts, _ := r.turnstile(40380, nil)
+	ts, _ := r.turnstile(40380, 1, nil)
 	ts.rng = newRand(1)
 	at := monday.Add(8 * time.Hour)
 	for i := range 12 {
@@ -86,5 +87,46 @@ func TestEntriesPerStepFollowTheCurve(t *testing.T) {
 		if n < 237+NoiseMin || n > 238+NoiseMax {
 			t.Fatalf("step %d: %d entries, want 237.6 %+d..%+d", i, n, NoiseMin, NoiseMax)
 		}
+	}
+}
+
+// A ridership scale multiplies every station's average rides (the noise
+// per step stays as it is): over a weekday, each station's entries are
+// the scaled rides times the curve's daily share, within the noise bound.
+func TestRidershipScaleMultipliesEveryStationsRides(t *testing.T) {
+	r := run(t, Schedule{Start: monday, Ticks: 288, Seed: 3, RidershipScale: 10})
+	sim := newSim(t, Schedule{Start: monday, Ticks: 1})
+	type gate struct {
+		line Color
+		name string
+		id   int
+	}
+	got := map[gate]int{} // a turnstile per station of a line, as the simulation keeps them
+	for _, e := range r.turnstiles {
+		got[gate{e.Line, e.StationName, e.StationID}]++
+	}
+	bound := float64(288 * -NoiseMin)
+	for g, n := range got {
+		rides, _ := sim.ridership.Rides(g.id, Weekday)
+		exp := 10 * float64(rides) * sim.ridership.DailyShare()
+		if math.Abs(float64(n)-exp) > bound {
+			t.Errorf("%s line %s (%d): %d entries at 10x, want %.0f +- %.0f", g.line, g.name, g.id, n, exp, bound)
+		}
+	}
+	if len(got) == 0 {
+		t.Fatal("no entries")
+	}
+}
+
+// ridership_scale in a schedule file sets the scale; a negative one is
+// refused naming the field.
+func TestScheduleRidershipScale(t *testing.T) {
+	s, err := ParseSchedule("x.yaml", []byte("start: 2026-11-23T00:00:00Z\nticks: 1\nridership_scale: 10\n"))
+	if err != nil || s.RidershipScale != 10 {
+		t.Fatalf("got %v, %v; want scale 10", s.RidershipScale, err)
+	}
+	_, err = ParseSchedule("x.yaml", []byte("start: 2026-11-23T00:00:00Z\nticks: 1\nridership_scale: -1\n"))
+	if err == nil || !strings.Contains(err.Error(), "ridership_scale") {
+		t.Fatalf("a negative scale: %v, want an error naming ridership_scale", err)
 	}
 }

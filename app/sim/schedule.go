@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,10 @@ type Schedule struct {
 	Step  time.Duration // simulated time per tick; default DefaultStep
 	Ticks int           // ticks to run; 0 runs until stopped
 	Seed  uint64
+	// RidershipScale multiplies every station's average rides (0 is 1):
+	// a load test's ten times the CTA's riders is 10. The noise per step
+	// is not scaled.
+	RidershipScale float64
 	// Events are incidents, applied at the start of their tick.
 	Events []Event
 }
@@ -86,6 +91,7 @@ type scheduleFile struct {
 	Step        string      `yaml:"step"`
 	Ticks       *int        `yaml:"ticks"`
 	Seed        *int64      `yaml:"seed"`
+	Ridership   *float64    `yaml:"ridership_scale"`
 	Events      []eventFile `yaml:"events"`
 }
 
@@ -141,6 +147,9 @@ func ParseSchedule(file string, data []byte) (Schedule, error) {
 			return Schedule{}, fe("seed", "%d is negative", *f.Seed)
 		}
 		s.Seed = uint64(*f.Seed)
+	}
+	if f.Ridership != nil {
+		s.RidershipScale = *f.Ridership
 	}
 	for i, ev := range f.Events {
 		e := Event{Kind: EventKind(ev.Kind), AtTick: ev.AtTick, Train: ev.Train, ForTicks: ev.ForTicks}
@@ -198,6 +207,9 @@ func (s Schedule) Validate() error {
 	}
 	if s.Ticks < 0 {
 		return fe("ticks", "%d is negative", s.Ticks)
+	}
+	if s.RidershipScale < 0 || math.IsNaN(s.RidershipScale) || math.IsInf(s.RidershipScale, 0) {
+		return fe("ridership_scale", "%v is not a positive number (1 is the CTA's ridership)", s.RidershipScale)
 	}
 	for i, e := range s.Events {
 		field := fmt.Sprintf("events[%d]", i)

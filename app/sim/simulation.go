@@ -83,7 +83,7 @@ func New(sched Schedule, data Data, opts ...Option) (*Simulation, error) {
 	stream := uint64(1)
 	for _, l := range s.lines {
 		for _, st := range l.Stations {
-			g, err := s.ridership.turnstile(st.ID, rand.New(rand.NewPCG(sched.Seed, stream)))
+			g, err := s.ridership.turnstile(st.ID, sched.RidershipScale, rand.New(rand.NewPCG(sched.Seed, stream)))
 			if err != nil {
 				return nil, fmt.Errorf("build %s line: %s: %w", l.Color, st.Name, err)
 			}
@@ -91,7 +91,7 @@ func New(sched Schedule, data Data, opts ...Option) (*Simulation, error) {
 			stream++
 		}
 	}
-	s.weather = newWeather(sched.Start.Month(), rand.New(rand.NewPCG(sched.Seed, 0)))
+	s.weather = newWeather(sched.Start, rand.New(rand.NewPCG(sched.Seed, 0)))
 	for _, l := range s.lines {
 		for k := range trainsPerLine {
 			s.trains[trainID(l.Color, k)] = nil
@@ -189,13 +189,13 @@ func (s *Simulation) tick(stats *TickStats, emitArrival func(*Line) func(*Train,
 	now := stats.Time
 	report := false
 	if now.Minute() == 0 {
-		s.weather.update(now.Month())
+		s.weather.update(now)
 		report = true
 	}
 	for _, e := range s.sched.Events {
 		switch {
 		case e.Kind == EventWeather && e.AtTick == stats.Tick:
-			s.weather.temp, s.weather.status = e.Temperature, e.Status
+			s.weather.force(now, e.Temperature, e.Status)
 			report = true
 		case e.AtTick == stats.Tick && e.Kind.stopsTrain():
 			st := BrokenDown

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"testing"
@@ -117,7 +118,7 @@ func TestRunStopsWhenTheContextEnds(t *testing.T) {
 		}
 	}))
 	err := sim.Run(ctx, Discard)
-	if err != context.Canceled {
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }

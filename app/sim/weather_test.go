@@ -1,22 +1,17 @@
 package sim
 
 import (
+	"math"
 	"testing"
 	"time"
 )
 
-func TestDecemberIsWinter(t *testing.T) {
-	for m, want := range map[time.Month]Season{
-		time.December: Winter, time.January: Winter, time.March: Winter, time.October: Winter,
-		time.April: Mild, time.May: Mild, time.September: Mild,
-		time.June: Summer, time.August: Summer,
-	} {
-		if got := SeasonOf(m); got != want {
-			t.Errorf("%s: season %d, want %d", m, got, want)
-		}
-	}
-	if w := newWeather(time.December, newRand(1)); w.temp != 40 {
-		t.Errorf("December starts at %v degrees, want the winter 40", w.temp)
+func TestARunStartsOnTheClimateOfItsStartHour(t *testing.T) {
+	// December 1st at 00:00: the normal mean 27.7 °F plus the daily cycle
+	// (half the normal range 34.8 - 20.7, times cos(2π·(0-15)/24)).
+	want := 27.7 + (34.8-20.7)/2*math.Cos(2*math.Pi*-15/24)
+	if w := newWeather(time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC), newRand(1)); math.Abs(w.temp-want) > 0.01 {
+		t.Errorf("December 1st starts at %.2f °F, want %.2f", w.temp, want)
 	}
 }
 
@@ -36,16 +31,6 @@ func TestWeatherIsReportedAtTheTopOfEveryHour(t *testing.T) {
 			if d := w.Temperature - r.weather[i-1].Temperature; d < -10 || d > 10 {
 				t.Errorf("report %d: temperature moved %v degrees in an hour, want within 10", i, d)
 			}
-		}
-	}
-}
-
-func TestTriangularMatchesPython(t *testing.T) {
-	// random.triangular(-10, 10, -1) at u = 0, c, 1-.
-	c := 9.0 / 20
-	for _, tc := range []struct{ u, want float64 }{{0, -10}, {c, -1}, {0.999999999, 10}} {
-		if got := triangular(tc.u, -10, 10, -1); got < tc.want-1e-3 || got > tc.want+1e-3 {
-			t.Errorf("triangular(%v) = %v, want %v", tc.u, got, tc.want)
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ctalab/ctalab/app/retry"
+
+	"github.com/ctalab/ctalab/clientconf"
 )
 
 // Name is the connector's name, as in the original project.
@@ -24,6 +26,9 @@ const Name = "stations"
 type Config struct {
 	// ConnectURL is the Kafka Connect worker's base URL.
 	ConnectURL string
+	// Connect is how to reach Kafka Connect: basic auth, CAs. The zero
+	// value has no credentials.
+	Connect clientconf.Service
 	// JDBCURL is how Connect reaches PostgreSQL, e.g.
 	// jdbc:postgresql://postgres:5432/cta. It differs from the host's address
 	// when Connect runs in a container.
@@ -148,7 +153,11 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.ConnectURL, "/"), http: &http.Client{Timeout: 15 * time.Second}}, nil
+	hc, err := cfg.Connect.HTTPClient(15 * time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.ConnectURL, "/"), http: hc}, nil
 }
 
 // Ensure creates the connector when it is missing and updates it when its

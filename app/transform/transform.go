@@ -16,6 +16,8 @@ import (
 
 	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/topic"
+
+	"github.com/ctalab/ctalab/clientconf"
 )
 
 // GroupID is the transformer's consumer group, as the original Faust app's id.
@@ -25,6 +27,9 @@ const GroupID = "stations-stream"
 type Config struct {
 	// Brokers are the Kafka bootstrap addresses.
 	Brokers []string
+	// Client is how the clients reach the cluster: TLS, SASL and basic
+	// auth (clientconf). The zero value is plaintext without credentials.
+	Client clientconf.Config
 	// Input is the topic Kafka Connect writes. Default: topic.Stations.
 	Input string
 	// Output is the transformed stations topic. Default: topic.StationsTable.
@@ -91,7 +96,16 @@ type Key struct {
 var ErrNoLine = errors.New("station is on none of the blue, red and green lines")
 
 // Transform maps a stations record value to its output key and value.
+// The value is JSON as JsonConverter writes it, or the same JSON behind the
+// Schema Registry wire-format header (magic byte 0, 4-byte schema id) as
+// JsonSchemaConverter writes it; JSON itself never starts with a 0 byte.
 func Transform(value []byte) (Key, TransformedStation, error) {
+	if len(value) > 0 && value[0] == 0 {
+		if len(value) < 5 {
+			return Key{}, TransformedStation{}, errors.New("decode station: wire-format header shorter than 5 bytes")
+		}
+		value = value[5:]
+	}
 	var s Station
 	dec := json.NewDecoder(bytes.NewReader(value))
 	if err := dec.Decode(&s); err != nil {
@@ -125,6 +139,7 @@ type Stats struct {
 // Transformer turns stations into transformed stations.
 type Transformer struct {
 	cfg                                         Config
+	dialer                                      *kafka.Dialer
 	consumed, written, skippedNoLine, malformed atomic.Int64
 }
 
@@ -134,7 +149,11 @@ func New(cfg Config) (*Transformer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Transformer{cfg: cfg}, nil
+	dialer, err := cfg.Client.Kafka.Dialer()
+	if err != nil {
+		return nil, err
+	}
+	return &Transformer{cfg: cfg, dialer: dialer}, nil
 }
 
 // Stats returns the counters.
@@ -151,12 +170,15 @@ func (t *Transformer) Stats() Stats {
 // returns an error only when Kafka refuses in a way retrying does not fix.
 func (t *Transformer) Run(ctx context.Context) error {
 	log := t.cfg.Logger
-	transport := &kafka.Transport{}
+	transport, err := t.cfg.Client.Kafka.Transport()
+	if err != nil {
+		return err
+	}
 	addr := kafka.TCP(t.cfg.Brokers...)
 	where := strings.Join(t.cfg.Brokers, ",")
 	outage := retry.NewOutage(log, "Kafka", where)
 	client := &kafka.Client{Addr: addr, Transport: transport, Timeout: 30 * time.Second}
-	err := retry.Do(ctx, nil, outage, 0, func(ctx context.Context) error {
+	err = retry.Do(ctx, nil, outage, 0, func(ctx context.Context) error {
 		resp, err := client.CreateTopics(ctx, &kafka.CreateTopicsRequest{Addr: addr, Topics: []kafka.TopicConfig{{
 			Topic: t.cfg.Output, NumPartitions: 1, ReplicationFactor: 1,
 			ConfigEntries: []kafka.ConfigEntry{{ConfigName: "cleanup.policy", ConfigValue: "compact"}},
@@ -216,13 +238,19 @@ func (t *Transformer) session(ctx context.Context, addr net.Addr, transport *kaf
 	w := &kafka.Writer{Addr: addr, Transport: transport, Topic: t.cfg.Output, RequiredAcks: kafka.RequireAll, BatchTimeout: 5 * time.Millisecond, Balancer: &kafka.Murmur2Balancer{}}
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers: t.cfg.Brokers, GroupID: t.cfg.GroupID, Topic: t.cfg.Input,
-		StartOffset: kafka.FirstOffset, MaxWait: 250 * time.Millisecond,
+		StartOffset: kafka.FirstOffset, MaxWait: 250 * time.Millisecond, Dialer: t.dialer,
 		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { log.Debug(fmt.Sprintf(msg, args...)) }),
 	})
 	// Readers close before writers, and both before the broker: a reader
 	// left in its group stalls the next rebalance.
-	defer w.Close()
-	defer r.Close()
+	defer func() {
+		if err := r.Close(); err != nil {
+			log.Debug("leaving the consumer group", "err", err)
+		}
+		if err := w.Close(); err != nil {
+			log.Debug("closing the writer", "err", err)
+		}
+	}()
 	classify := func(err error) error {
 		if !retry.TransientKafka(err) {
 			return retry.Permanent(err)

@@ -167,3 +167,25 @@ func TestRunWithoutKafkaSaysWhereItLooksAndKeepsTryingUntilStopped(t *testing.T)
 		t.Fatalf("Run stopped by its context = %v, want nil", err)
 	}
 }
+
+// Kafka Connect's JsonSchemaConverter (io.confluent.connect.json) writes the
+// same JSON behind the Confluent wire-format header: magic byte 0 and the
+// 4-byte schema id (docs.confluent.io/platform/7.9/schema-registry/fundamentals/
+// serdes-develop/index.html#wire-format). A solution whose connector uses it
+// reads the same stations.
+func TestTransformReadsJSONBehindTheSchemaRegistryWireFormat(t *testing.T) {
+	row := `{"stop_id":30001,"direction_id":"E","stop_name":"Austin (O'Hare-bound)","station_name":"Austin","station_descriptive_name":"Austin (Blue Line)","station_id":40010,"order":29,"red":false,"blue":true,"green":false}`
+	k, v, err := Transform(append([]byte{0, 0, 0, 0, 7}, row...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k != (Key{"blue", 40010}) || v != (TransformedStation{40010, "Austin", 29, "blue"}) {
+		t.Errorf("got %+v %+v", k, v)
+	}
+	// A header alone, or a magic byte 0 with fewer than 4 id bytes, is malformed.
+	for _, bad := range [][]byte{{0, 0, 0, 0, 7}, {0, 1}} {
+		if _, _, err := Transform(bad); err == nil || errors.Is(err, ErrNoLine) {
+			t.Errorf("Transform(% x) = %v, want a decode error", bad, err)
+		}
+	}
+}

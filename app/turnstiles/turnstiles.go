@@ -15,6 +15,8 @@ import (
 
 	"github.com/ctalab/ctalab/app/retry"
 	"github.com/ctalab/ctalab/app/topic"
+
+	"github.com/ctalab/ctalab/clientconf"
 )
 
 // Names of the ksqlDB objects.
@@ -35,6 +37,9 @@ const CreateTable = `CREATE TABLE turnstile_summary WITH (KAFKA_TOPIC='` + topic
 type Config struct {
 	// KSQLDBURL is the ksqlDB server's base URL, e.g. http://localhost:8088.
 	KSQLDBURL string
+	// KSQLDB is how to reach ksqlDB: basic auth, CAs. The zero value has
+	// no credentials.
+	KSQLDB clientconf.Service
 	// Logger receives progress logs. Default: discard.
 	Logger *slog.Logger
 }
@@ -78,7 +83,11 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.KSQLDBURL, "/"), http: &http.Client{Timeout: 60 * time.Second}}, nil
+	hc, err := cfg.KSQLDB.HTTPClient(60 * time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.KSQLDBURL, "/"), http: hc}, nil
 }
 
 // Ensure creates the stream and the table unless they exist. New queries
