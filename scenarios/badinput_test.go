@@ -165,7 +165,7 @@ func sendRaw(ctx context.Context, method, target, contentType string, body []byt
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := stackHTTP.Do(req)
 	Expect(err).NotTo(HaveOccurred(), "%s %s", method, target)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -191,7 +191,7 @@ func fetchJSON(ctx context.Context, method, target, contentType, body string) an
 // kafkaClient returns a kafka-go client with a transport of its own, and
 // releases the transport's connections when the spec ends.
 func kafkaClient(e stack.Endpoints) *kafka.Client {
-	t := &kafka.Transport{}
+	t := kafkaTransport(e)
 	DeferCleanup(t.CloseIdleConnections)
 	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: t, Timeout: 30 * time.Second}
 }

@@ -85,7 +85,9 @@ var _ = Describe("Chaos during a weekday replay", Label("chaos"), func() {
 		for _, d := range acc {
 			GinkgoWriter.Println(d)
 		}
-	}, NodeTimeout(20*time.Minute))
+		// Ten restarts, a weekday replay and reading every topic back take
+		// about 15 minutes on a busy 2-core machine; make chaos allows 60.
+	}, NodeTimeout(45*time.Minute))
 })
 
 // killAndRestart kills the lab process with SIGKILL, waits d, and starts it

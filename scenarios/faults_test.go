@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"github.com/segmentio/kafka-go"
@@ -91,8 +92,7 @@ var _ = Describe("Faults during a replay", Label("faults"), func() {
 		Eventually(func(g Gomega, ctx context.Context) {
 			g.Expect(connectorTaskState(g, ctx, e)).To(Equal("RUNNING"))
 		}).WithContext(ctx).Should(Succeed())
-		By("letting the restarted task poll a few times")
-		time.Sleep(time.Second)
+		waitTablePolls(ctx, e, "stations", 2)
 		Expect(connectorTaskState(Default, ctx, e)).To(Equal("RUNNING"), "the restarted task keeps polling")
 
 		run.expectUninterruptedOutcome(ctx, e, run.dashboard, want)
@@ -362,11 +362,39 @@ func waitStationRows(ctx context.Context, e stack.Endpoints, n int) {
 	}).WithContext(ctx).Should(Succeed())
 }
 
+// waitTablePolls waits until PostgreSQL has started n queries on table
+// after this call, from other sessions than the one asking: each is a poll
+// of the connector's task. pg_stat_activity shows every session's latest
+// query and when it started
+// (https://www.postgresql.org/docs/16/monitoring-stats.html#MONITORING-PG-STAT-ACTIVITY-VIEW),
+// so distinct start times seen are distinct queries.
+func waitTablePolls(ctx context.Context, e stack.Endpoints, table string, n int) {
+	GinkgoHelper()
+	By(fmt.Sprintf("waiting for the connector's task to poll table %s %d times", table, n))
+	conn, err := pgx.Connect(ctx, e.Postgres)
+	Expect(err).NotTo(HaveOccurred())
+	defer conn.Close(context.WithoutCancel(ctx))
+	var since time.Time
+	Expect(conn.QueryRow(ctx, "SELECT now()").Scan(&since)).To(Succeed())
+	seen := map[time.Time]bool{}
+	Eventually(func(g Gomega, ctx context.Context) {
+		rows, err := conn.Query(ctx, `SELECT query_start FROM pg_stat_activity
+			WHERE pid <> pg_backend_pid() AND query_start > $1 AND query ILIKE '%' || $2 || '%'`, since, table)
+		g.Expect(err).NotTo(HaveOccurred())
+		starts, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+		g.Expect(err).NotTo(HaveOccurred())
+		for _, t := range starts {
+			seen[t] = true
+		}
+		g.Expect(len(seen)).To(BeNumerically(">=", n))
+	}).WithContext(ctx).WithPolling(20*time.Millisecond).Should(Succeed(), "the task polls the table")
+}
+
 // connectorTaskState returns the state of the stations connector's task.
 func connectorTaskState(g Gomega, ctx context.Context, e stack.Endpoints) string {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.Connect+"/connectors/stations/status", nil)
 	g.Expect(err).NotTo(HaveOccurred())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := stackHTTP.Do(req)
 	g.Expect(err).NotTo(HaveOccurred())
 	defer resp.Body.Close()
 	g.Expect(resp.StatusCode).To(Equal(http.StatusOK))
@@ -415,7 +443,7 @@ func launch(ctx context.Context, e stack.Endpoints, sched sim.Schedule, o launch
 	GinkgoHelper()
 	By(fmt.Sprintf("replaying %d ticks at %s pace", sched.Ticks, o.pace))
 	cfg := pipeline.Config{
-		Endpoints: pipeline.Endpoints{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Connect: e.Connect, KSQLDB: e.KSQLDB, JDBCURL: e.PostgresFromConnect},
+		Endpoints: pipeline.Endpoints{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Connect: e.Connect, KSQLDB: e.KSQLDB, JDBCURL: e.PostgresFromConnect, Client: clientFor(e)},
 		Schedule:  sched, Pace: o.pace, ConnectorPollInterval: o.connectorPoll, Logger: logger(),
 	}
 	if o.dashboard {
@@ -597,7 +625,7 @@ type runningDashboard struct {
 // startDashboard runs a dashboard over e's topics on listen.
 func startDashboard(ctx context.Context, e stack.Endpoints, listen string) *runningDashboard {
 	GinkgoHelper()
-	d, err := dashboard.New(dashboard.Config{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, Listen: listen, Logger: logger()})
+	d, err := dashboard.New(dashboard.Config{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, Client: clientFor(e), Listen: listen, Logger: logger()})
 	Expect(err).NotTo(HaveOccurred())
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
@@ -642,7 +670,7 @@ func postWeather(ctx context.Context, proxy, topicName string, ts int64) error {
 	}
 	req.Header.Set("Content-Type", "application/vnd.kafka.avro.v2+json")
 	req.Header.Set("Accept", "application/vnd.kafka.v2+json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := stackHTTP.Do(req)
 	if err != nil {
 		return err
 	}

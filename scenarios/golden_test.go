@@ -1,128 +1,79 @@
 package scenarios_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
-	"sort"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
 
+// Golden files hold presentation only: how the page renders a state whose
+// content the specs compare with the in-process simulation. A golden file
+// names the spec that owns it on its first line; make golden rewrites them.
+
 // updateGolden rewrites the golden files instead of comparing with them:
-// make golden sets it after an intended change.
+// make golden sets it after an intended change of the page.
 var updateGolden = os.Getenv("CTALAB_UPDATE_GOLDEN") == "1"
 
 func goldenPath(name string) string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "fixtures", "golden", name+".json")
+	return filepath.Join(filepath.Dir(file), "..", "fixtures", "golden", name)
 }
 
-// matchGolden compares got, as indented JSON, with fixtures/golden/<name>.json
-// and fails with the differing fields, one per line.
-func matchGolden(name string, got any) {
+// wallClock is the page's one wall-clock fact, the time of the last update.
+var wallClock = regexp.MustCompile(`<time id="updated"[^>]*>[^<]*</time>`)
+
+// matchGoldenPage compares a rendered page, its wall-clock time masked, with
+// fixtures/golden/<name>.html and fails with the spec that owns the file and
+// the lines that differ.
+func matchGoldenPage(name, page string) {
 	GinkgoHelper()
-	b, err := json.MarshalIndent(got, "", "  ")
-	Expect(err).NotTo(HaveOccurred())
-	b = append(b, '\n')
-	path := goldenPath(name)
+	owner := CurrentSpecReport().FullText()
+	header := fmt.Sprintf("<!-- golden page %s, owned by the scenario spec %q; after an intended change of the page: make golden -->", name, owner)
+	got := wallClock.ReplaceAllString(page, `<time id="updated">(wall clock)</time>`)
+	path := goldenPath(name + ".html")
 	if updateGolden {
 		Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
-		Expect(os.WriteFile(path, b, 0o644)).To(Succeed())
+		Expect(os.WriteFile(path, []byte(header+"\n"+got), 0o644)).To(Succeed())
 		AddReportEntry("golden file rewritten", path)
 		return
 	}
-	want, err := os.ReadFile(path)
+	b, err := os.ReadFile(path)
 	Expect(err).NotTo(HaveOccurred(), "read %s (create it with make golden)", path)
-	if bytes.Equal(want, b) {
+	first, want, _ := strings.Cut(string(b), "\n")
+	Expect(first).To(Equal(header), "%s names the spec %q that owns it (rewrite it with make golden)", path, owner)
+	if want == got {
 		return
 	}
-	var gotV, wantV any
-	Expect(json.Unmarshal(b, &gotV)).To(Succeed())
-	Expect(json.Unmarshal(want, &wantV)).To(Succeed(), "parse %s", path)
-	Fail(fmt.Sprintf("%s differs from the golden file (after an intended change: make golden):\n%s", name, jsonDiff(wantV, gotV, 40)))
+	Fail(fmt.Sprintf("the rendered page differs from %s, owned by the spec %q (after an intended change of the page: make golden):\n%s", path, owner, lineDiff(want, got, 20)))
 }
 
-// jsonDiff lists the leaves that differ between want and got, as
-// "path: want X, got Y" lines, at most limit of them.
-func jsonDiff(want, got any, limit int) string {
-	w, g := map[string]string{}, map[string]string{}
-	flatten("", want, w)
-	flatten("", got, g)
-	keys := map[string]bool{}
-	for k := range w {
-		keys[k] = true
-	}
-	for k := range g {
-		keys[k] = true
-	}
-	var paths []string
-	for k := range keys {
-		if w[k] != g[k] {
-			paths = append(paths, k)
+// lineDiff lists the lines that differ, as "line N: want X / got Y", at
+// most limit of them.
+func lineDiff(want, got string, limit int) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var out []string
+	for i := range max(len(w), len(g)) {
+		wl, gl := "(none)", "(none)"
+		if i < len(w) {
+			wl = w[i]
 		}
-	}
-	// The topics' figures first, the dashboard's after them.
-	sort.Slice(paths, func(i, j int) bool {
-		di, dj := strings.HasPrefix(paths[i], "dashboard."), strings.HasPrefix(paths[j], "dashboard.")
-		if di != dj {
-			return dj
+		if i < len(g) {
+			gl = g[i]
 		}
-		return paths[i] < paths[j]
-	})
-	var lines []string
-	for i, p := range paths {
-		if i == limit {
-			lines = append(lines, fmt.Sprintf("  ... and %d more", len(paths)-limit))
+		if wl == gl {
+			continue
+		}
+		if len(out) == limit {
+			out = append(out, "  ...")
 			break
 		}
-		lines = append(lines, fmt.Sprintf("  %s: want %s, got %s", p, orMissing(w, p), orMissing(g, p)))
+		out = append(out, fmt.Sprintf("  line %d:\n    want %s\n    got  %s", i+2, wl, gl))
 	}
-	return strings.Join(lines, "\n")
-}
-
-func orMissing(m map[string]string, k string) string {
-	if v, ok := m[k]; ok {
-		return v
-	}
-	return "(missing)"
-}
-
-func flatten(prefix string, v any, out map[string]string) {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			flatten(prefix+"."+k, x, out)
-		}
-	case []any:
-		for i, x := range t {
-			flatten(fmt.Sprintf("%s[%s]", prefix, label(i, x)), x, out)
-		}
-	default:
-		b, _ := json.Marshal(t)
-		out[strings.TrimPrefix(prefix, ".")] = string(b)
-	}
-}
-
-// label names an array element by what it is about, where it says so (a
-// line, a station), so that a diff reads "lines[blue].stations[Clark/Lake
-// 40380]" rather than "lines[0].stations[16]".
-func label(i int, x any) string {
-	if m, ok := x.(map[string]any); ok {
-		if name, ok := m["station_name"].(string); ok {
-			return fmt.Sprintf("%s %v", name, m["station_id"])
-		}
-		if name, ok := m["name"].(string); ok {
-			return fmt.Sprintf("%s %v", name, m["station_id"])
-		}
-		if line, ok := m["line"].(string); ok {
-			return line
-		}
-	}
-	return fmt.Sprint(i)
+	return strings.Join(out, "\n")
 }

@@ -32,8 +32,12 @@ func logger() *slog.Logger {
 var _ = BeforeSuite(func(ctx SpecContext) {
 	s, choice, err := startStack(ctx)
 	Expect(err).NotTo(HaveOccurred(), "start the lab stack")
-	AddReportEntry("lab stack", choice.Provider+" ("+choice.Reason+")")
-	GinkgoWriter.Printf("lab stack: %s (%s)\n", choice.Provider, choice.Reason)
+	what := choice.Provider + " (" + choice.Reason + ")"
+	if labSecure() {
+		what += ", secured (LAB_SECURE=1): SASL_SSL and basic auth, clients configured by the stack's client properties file"
+	}
+	AddReportEntry("lab stack", what)
+	GinkgoWriter.Printf("lab stack: %s\n", what)
 	suiteStack = s
 	DeferCleanup(func(ctx SpecContext) {
 		Expect(s.Close(ctx)).To(Succeed(), "stop the lab stack")

@@ -38,15 +38,17 @@ func labExecutable() (string, error) {
 	return labBinary, labBinaryErr
 }
 
-// startStack starts a stack of the provider LAB_STACK names (embedded as a
-// process by default without a Docker engine).
+// startStack starts a stack of the provider LAB_STACK names: the embedded
+// stack as a process unless LAB_STACK asks for containers or external,
+// whether or not a Docker engine answers.
 func startStack(ctx context.Context) (stack.Stack, lab.Choice, error) {
 	choice, err := lab.Choose(ctx)
 	if err != nil {
 		return nil, choice, err
 	}
 	if choice.Provider != lab.Embedded {
-		return lab.Start(ctx, lab.WithProvider(choice.Provider), lab.WithLogger(logger()))
+		// Start chooses again from LAB_STACK, so its errors say what asked.
+		return lab.Start(ctx, lab.WithLogger(logger()))
 	}
 	s, err := startProcessStack(ctx)
 	if err != nil {
@@ -102,7 +104,11 @@ func startProcessStack(ctx context.Context, extra ...string) (*processStack, err
 func runLab(ctx context.Context, bin, dir string, offset int, extra []string) (*processStack, error) {
 	statePath := filepath.Join(dir, "lab.json")
 	_ = os.Remove(statePath)
-	cmd := exec.Command(bin, append([]string{"serve", "--data-dir", dir, "--port-offset", fmt.Sprint(offset)}, extra...)...)
+	args := []string{"serve", "--data-dir", dir, "--port-offset", fmt.Sprint(offset)}
+	if labSecure() {
+		args = append(args, "--secure")
+	}
+	cmd := exec.Command(bin, append(args, extra...)...)
 	cmd.Stdout, cmd.Stderr = GinkgoWriter, GinkgoWriter
 	// A test process that dies (a crash, a kill) must not leave its labs
 	// running: SIGTERM makes the lab stop PostgreSQL and exit.
@@ -116,7 +122,7 @@ func runLab(ctx context.Context, bin, dir string, offset int, extra []string) (*
 	for {
 		select {
 		case err := <-s.done:
-			return nil, fmt.Errorf("the lab exited before it was ready: %v", err)
+			return nil, fmt.Errorf("the lab exited before it was ready: %w", err)
 		case <-deadline:
 			_ = cmd.Process.Kill()
 			return nil, errors.New("the lab was not ready after 2 minutes")
@@ -130,13 +136,20 @@ func runLab(ctx context.Context, bin, dir string, offset int, extra []string) (*
 			continue
 		}
 		var st struct {
-			PID       int             `json:"pid"`
-			Endpoints stack.Endpoints `json:"endpoints"`
+			PID              int             `json:"pid"`
+			Endpoints        stack.Endpoints `json:"endpoints"`
+			ClientProperties string          `json:"client_properties"`
 		}
 		if json.Unmarshal(b, &st) != nil || st.PID != cmd.Process.Pid {
 			continue
 		}
 		s.e = st.Endpoints
+		if st.ClientProperties != "" {
+			if _, err := registerClientProperties(st.ClientProperties); err != nil {
+				_ = cmd.Process.Kill()
+				return nil, err
+			}
+		}
 		return s, nil
 	}
 }

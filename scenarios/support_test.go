@@ -54,7 +54,7 @@ func launchPipeline(ctx context.Context, s stack.Stack, sched sim.Schedule, pace
 	By(fmt.Sprintf("replaying %d ticks from %s at %s pace", sched.Ticks, sched.Start.Format(time.RFC3339), pace))
 	e := s.Endpoints()
 	p, err := pipeline.New(pipeline.Config{
-		Endpoints: pipeline.Endpoints{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Connect: e.Connect, KSQLDB: e.KSQLDB, JDBCURL: e.PostgresFromConnect},
+		Endpoints: pipeline.Endpoints{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Connect: e.Connect, KSQLDB: e.KSQLDB, JDBCURL: e.PostgresFromConnect, Client: clientFor(e)},
 		Schedule:  sched, Pace: pace, Dashboard: "127.0.0.1:0", Logger: logger(),
 	})
 	Expect(err).NotTo(HaveOccurred(), "configure the pipeline")
@@ -104,7 +104,7 @@ func dashboardStatus(ctx context.Context, r *running, want map[int]int) map[stri
 func getStatus(g Gomega, ctx context.Context, base string) map[string]any {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/status?stable=1", nil)
 	g.Expect(err).NotTo(HaveOccurred())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := stackHTTP.Do(req)
 	g.Expect(err).NotTo(HaveOccurred())
 	defer resp.Body.Close()
 	g.Expect(resp.StatusCode).To(Equal(http.StatusOK))
@@ -124,7 +124,7 @@ func schedule(name string) sim.Schedule {
 }
 
 func adminClient(e stack.Endpoints) *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: &kafka.Transport{}, Timeout: 30 * time.Second}
+	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: kafkaTransport(e), Timeout: 30 * time.Second}
 }
 
 // topics lists the broker's topics and their partition counts.
@@ -175,7 +175,7 @@ func readPartition(g Gomega, ctx context.Context, e stack.Endpoints, name string
 	if po.LastOffset <= from {
 		return nil, po.LastOffset
 	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.Brokers, Topic: name, Partition: p, MaxWait: 50 * time.Millisecond, MinBytes: 1, MaxBytes: 16 << 20})
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.Brokers, Dialer: kafkaDialer(e), Topic: name, Partition: p, MaxWait: 50 * time.Millisecond, MinBytes: 1, MaxBytes: 16 << 20})
 	defer r.Close()
 	g.Expect(r.SetOffset(from)).To(Succeed())
 	out := make([]kafka.Message, 0, po.LastOffset-from)
@@ -192,7 +192,7 @@ func readPartition(g Gomega, ctx context.Context, e stack.Endpoints, name string
 // decodeAvro decodes Confluent wire-format values with the registry.
 func decodeAvro(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) []map[string]any {
 	GinkgoHelper()
-	reg, err := schema.NewRegistry(e.SchemaRegistry, nil)
+	reg, err := schema.NewRegistry(e.SchemaRegistry, stackHTTP)
 	Expect(err).NotTo(HaveOccurred())
 	serde := schema.NewSerde(reg)
 	out := make([]map[string]any, 0, len(msgs))
