@@ -34,8 +34,12 @@ type report struct {
 		ColdStart []coldResult    `json:"cold_start,omitempty"`
 		Replay    []replayResult  `json:"replay,omitempty"`
 		Broker    []brokerResult  `json:"broker,omitempty"`
+		Window    []windowResult  `json:"ksql_window,omitempty"`
 		Latency   []latencyResult `json:"latency,omitempty"`
 		Compat    []compatResult  `json:"compat,omitempty"`
+		KSQLJoin  []ksqlJoinRun   `json:"ksql_join,omitempty"`
+		Scaling   []scalingRun    `json:"scaling,omitempty"`
+		Console   []consoleRun    `json:"console,omitempty"`
 	} `json:"raw"`
 }
 
@@ -127,7 +131,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 		if labBin == "" {
 			dir, err := os.MkdirTemp("", "ctalab-bench-bin-")
 			if err == nil {
-				defer os.RemoveAll(dir)
+				defer removeTemp(dir)
 				labBin, err = buildLab(ctx, dir)
 			}
 			if err != nil {
@@ -149,7 +153,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 			newRow(fmt.Sprintf("lab serve: RSS after %s idle (PostgreSQL not counted)", o.idle), "MB", nil, rss))...)
 	}
 
-	var replayRates []float64
+	var replayRates, rawProduce []float64
 	var replayEvents int64
 	if want("replay") {
 		var wall, peak, own []float64
@@ -180,6 +184,14 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 		}
 	}
 
+	if want("scaling") {
+		rep.Rows = append(rep.Rows, withErr("scaling", scalingRows(ctx, o, sched, rep, stderr, progress, fail)...)...)
+	}
+
+	if want("console") {
+		rep.Rows = append(rep.Rows, withErr("console", consoleRows(ctx, o, sched, rep, progress, fail, log)...)...)
+	}
+
 	if want("broker") {
 		n := cen.Events()
 		if replayEvents > 0 {
@@ -195,6 +207,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 			}
 			rep.Raw.Broker = append(rep.Raw.Broker, r)
 			prod, cons = append(prod, r.ProducePerSec), append(cons, r.ConsumePerSec)
+			rawProduce = prod
 			if i < len(replayRates) {
 				ratio = append(ratio, 100*replayRates[i]/r.ProducePerSec)
 			}
@@ -206,6 +219,13 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 		if want("replay") {
 			rep.Rows = append(rep.Rows, withErr("broker", newRow("replay events/s as a share of raw produce", "%", atLeast(30), ratio))...)
 		}
+	}
+
+	if want("ksqlwindow") {
+		rep.Rows = append(rep.Rows, withErr("ksqlwindow", windowRows(ctx, o, cen, rawProduce, rep, progress, fail, log)...)...)
+	}
+	if want("ksqljoin") {
+		rep.Rows = append(rep.Rows, withErr("ksqljoin", ksqlJoinRows(ctx, o, sched, rawProduce, rep, progress, fail, log)...)...)
 	}
 
 	if want("latency") {
@@ -285,6 +305,9 @@ func orDash(s string) string {
 // notes say how each row was measured.
 func notes(rep *report) []string {
 	var out []string
+	if len(rep.Raw.KSQLJoin) > 0 {
+		out = append(out, ksqlJoinNote)
+	}
 	if len(rep.Raw.ColdStart) > 0 {
 		out = append(out, "cold start: `lab serve` as a child process on free offset ports with a fresh data dir, from exec until lab.json is written and every endpoint answers (Kafka and PostgreSQL by TCP, the HTTP services with 200); RSS is the lab process's VmRSS, its PostgreSQL processes not counted.")
 	}
@@ -294,16 +317,25 @@ func notes(rep *report) []string {
 	if len(rep.Raw.Broker) > 0 {
 		out = append(out, "raw broker: the lab's embedded broker (kfake with a data dir) in this process, one partition like the turnstile topic, the replay's encoded turnstile records cycled; kafka-go Writer Async, batches of 1000, acks all, as the application's producer; produce time ends at the last acknowledgement.")
 	}
+	if len(rep.Raw.Window) > 0 {
+		out = append(out, "ksqlDB window: an embedded stack without PostgreSQL in this process; the schedule's turnstile records are produced to a one-partition turnstile topic first (not timed), then CREATE TABLE ... WINDOW HOPPING runs over them from the earliest offset; time ends when the table's topic holds one update per record and window (four each).")
+	}
+	if len(rep.Raw.Console) > 0 {
+		out = append(out, "lab console: a fresh embedded stack per run with the pipeline at 20x pace and the web console; once the replay has written 1,000 turnstile records, each page is asked 100 times in turn while the replay goes on; the row is each page's 99th percentile answer time.")
+	}
+	if len(rep.Raw.Scaling) > 0 {
+		out = append(out, "scaling: the weekday schedule's start, step and seed replayed for 1, 2, 4 and 7 days (Saturday and Sunday with their own ridership) and for 1 day at 10x ridership (ridership_scale: 10), each in a fresh child process as the replay rows; the plots put wall time and peak RSS against the events of each case.")
+	}
 	if len(rep.Raw.Latency) > 0 {
 		missed := 0
 		for _, r := range rep.Raw.Latency {
 			missed += r.Missed
 		}
-		push := "its default PushInterval, " + dashboard.DefaultPushInterval.String() + ", as the pipeline runs it"
+		push := fmt.Sprintf("its default, adaptive push (each update as soon as a change comes, the next after %d× the last one's cost), as the pipeline runs it", dashboard.PushCostFactor)
 		if rep.PushInterval != "" {
 			push = "PushInterval " + rep.PushInterval + " (-push-interval)"
 		}
-		out = append(out, fmt.Sprintf("latency: the pipeline's components (connector, transformer, ksqlDB statements, producer, dashboard) on a fresh embedded stack per run, from 08:00; after a warm-up tick, from each arrival's hand-off to the producer until an /events update shows that train in that station's direction slot; the dashboard pushes at most one update per %s; %d arrivals were never shown.", push, missed))
+		out = append(out, fmt.Sprintf("latency: the pipeline's components (connector, transformer, ksqlDB statements, producer, dashboard) on a fresh embedded stack per run, from 08:00; after a warm-up tick, from each arrival's hand-off to the producer until an /events update shows that train in that station's direction slot; the dashboard pushes with %s; %d arrivals were never shown.", push, missed))
 	}
 	return out
 }
@@ -327,6 +359,9 @@ func writeResults(dir string, rep *report, table []byte, stdout io.Writer) error
 	fmt.Fprintf(stdout, "\nwritten: %s.txt, %s.json", base, base)
 	if len(rep.Raw.Replay) > 0 {
 		fmt.Fprintf(stdout, ", %s-replay.svg", base)
+	}
+	if len(rep.Raw.Scaling) > 0 {
+		fmt.Fprintf(stdout, ", %s-scaling-time.svg, %s-scaling-memory.svg", base, base)
 	}
 	fmt.Fprintln(stdout)
 	return nil
@@ -357,9 +392,8 @@ func writePlot(dir string, rep *report) error {
 	}
 	name := strings.TrimSuffix(filepath.Base(rep.Schedule), ".yaml")
 	title := fmt.Sprintf("Events/s over a %s replay (acknowledged by Kafka, 0.2 s steps)", name)
-	if err := plotSVG(f, title, series); err != nil {
-		f.Close()
-		return fmt.Errorf("write plot: %w", err)
+	if err := plotSVG(f, replayAxes(title), series); err != nil {
+		return errors.Join(fmt.Errorf("write plot: %w", err), f.Close())
 	}
 	return f.Close()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -40,7 +39,7 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 	if err != nil {
 		return coldResult{}, fmt.Errorf("create data dir: %w", err)
 	}
-	defer os.RemoveAll(dir)
+	defer removeTemp(dir)
 	// PostgreSQL runs as an unprivileged user when we are root: it must be
 	// able to reach its data dir below this one.
 	if err := os.Chmod(dir, 0o711); err != nil {
@@ -55,7 +54,7 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 	if err != nil {
 		return res, err
 	}
-	defer logf.Close()
+	defer func() { _ = logf.Close() }() // the child writes through its own descriptor
 	cmd := exec.Command(labBin, "serve", "--data-dir", dir, "--port-offset", strconv.Itoa(offset))
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
@@ -69,12 +68,14 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 		t := time.Now()
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case err := <-exited:
+			if err != nil {
+				return time.Since(t).Seconds(), fmt.Errorf("the lab stopped on SIGTERM with %w", err)
+			}
 			return time.Since(t).Seconds(), nil
 		case <-time.After(30 * time.Second):
 			_ = cmd.Process.Kill()
-			<-exited
-			return time.Since(t).Seconds(), errors.New("the lab did not stop within 30s of SIGTERM and was killed")
+			return time.Since(t).Seconds(), fmt.Errorf("the lab did not stop within 30s of SIGTERM and was killed (%w)", <-exited)
 		}
 	}
 	ports := embedded.StandardPorts.Shifted(offset)
@@ -85,7 +86,7 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 	for ready := false; !ready; {
 		select {
 		case err := <-exited:
-			return res, fmt.Errorf("the lab exited before it was ready (%v); its log:\n%s", err, tailFile(logf.Name(), 15))
+			return res, fmt.Errorf("the lab exited before it was ready (%w); its log:\n%s", err, tailFile(logf.Name(), 15))
 		case <-ctx.Done():
 			_, _ = stop()
 			return res, ctx.Err()

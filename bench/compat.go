@@ -41,19 +41,19 @@ func compatCheck(ctx context.Context) (compatResult, error) {
 	if err != nil {
 		return compatResult{}, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	reg, err := registry.New(ctx, b.Addrs())
 	if err != nil {
 		return compatResult{}, err
 	}
-	defer reg.Close()
+	defer func() { _ = reg.Close() }()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return compatResult{}, err
 	}
 	srv := &http.Server{Handler: reg, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() { _ = srv.Close() }()
 	url := "http://" + ln.Addr().String() + "/subjects/bench-union-value/versions"
 	post := func(schema string) (int, error) {
 		body, _ := json.Marshal(map[string]string{"schema": schema})
@@ -70,8 +70,10 @@ func compatCheck(ctx context.Context) (compatResult, error) {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, nil
 	}
-	if st, err := post(largeUnion(branches)); err != nil || st != http.StatusOK {
-		return compatResult{}, fmt.Errorf("register the %d-branch union: status %d, %v", branches, st, err)
+	if st, err := post(largeUnion(branches)); err != nil {
+		return compatResult{}, fmt.Errorf("register the %d-branch union: %w", branches, err)
+	} else if st != http.StatusOK {
+		return compatResult{}, fmt.Errorf("register the %d-branch union: status %d", branches, st)
 	}
 	begin := time.Now()
 	st, err := post(largeUnion(branches - 1))

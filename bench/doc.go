@@ -10,6 +10,12 @@
 //     every turnstile entry, events/s, and the peak RSS of the process tree;
 //   - the raw kafka-go produce and group-consume ceiling of the same kind of
 //     embedded broker, for as many records of the turnstile records' size;
+//   - the embedded ksqlDB's windowed aggregation (a HOPPING count per
+//     station and line) over the weekday's turnstile records: records/s, and
+//     that rate as a share of raw produce when the broker rows ran too;
+//   - a ksqlDB stream-table join after a weekday replay: the whole turnstile
+//     topic enriched with station names, records/s and its share of raw
+//     produce (ksqljoin.go);
 //   - the latency from an arrival's hand-off to the producer until the
 //     dashboard's /events stream shows that train at that station, at
 //     realtime pace;

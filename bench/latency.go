@@ -15,7 +15,6 @@ import (
 	"github.com/ctalab/ctalab/app/pipeline"
 	"github.com/ctalab/ctalab/app/produce"
 	"github.com/ctalab/ctalab/app/sim"
-	"github.com/ctalab/ctalab/lab/embedded"
 )
 
 // latencyResult is one realtime run of the event-to-dashboard latency.
@@ -70,17 +69,11 @@ func latency(ctx context.Context, sched sim.Schedule, ticks int, pushInterval ti
 	res := latencyResult{Ticks: ticks, settleWait: 5 * time.Second}
 	origin := time.Now()
 	at := func() float64 { return time.Since(origin).Seconds() }
-	st, err := embedded.Start(ctx, embedded.WithLogger(log.With("component", "lab")))
+	st, stop, err := startStack(ctx, log)
 	if err != nil {
-		return res, fmt.Errorf("start the embedded stack: %w", err)
+		return res, err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := st.Close(cctx); err != nil {
-			log.Error("stop the embedded stack", "err", err)
-		}
-	}()
+	defer stop()
 	e := st.Endpoints()
 	ep := pipeline.Endpoints{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, RESTProxy: e.RESTProxy, Connect: e.Connect, KSQLDB: e.KSQLDB, JDBCURL: e.PostgresFromConnect}
 	dash, err := dashboard.New(dashboard.Config{Brokers: e.Brokers, SchemaRegistry: e.SchemaRegistry, Listen: "127.0.0.1:0", PushInterval: pushInterval, Logger: log.With("component", "dashboard")})
@@ -122,7 +115,7 @@ func latency(ctx context.Context, sched sim.Schedule, ticks int, pushInterval ti
 	if err != nil {
 		return res, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req) //nolint:bodyclose // closed by the defer below, after the reading goroutine got it
 	if err != nil {
 		return res, fmt.Errorf("subscribe to /events: %w", err)
 	}

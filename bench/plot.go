@@ -23,9 +23,20 @@ const (
 
 var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"}
 
-// plotSVG writes a line plot of series: seconds since the replay started
-// on x, events/s on y, one coloured polyline and legend entry per series.
-func plotSVG(w io.Writer, title string, series []plotSeries) error {
+// plotAxes names a plot and its axes.
+type plotAxes struct {
+	Title, X, Y string
+}
+
+// replayAxes are the axes of the events/s plot of the replay rows.
+func replayAxes(title string) plotAxes {
+	return plotAxes{Title: title, X: "seconds since the pipeline started", Y: "events/s (acknowledged)"}
+}
+
+// plotSVG writes a line plot of series, one coloured polyline and legend
+// entry per series, with a dot on every point.
+func plotSVG(w io.Writer, axes plotAxes, series []plotSeries) error {
+	title := axes.Title
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" font-family="sans-serif" font-size="12">`+"\n", plotW, plotH, plotW, plotH)
 	fmt.Fprintf(bw, `<rect width="%d" height="%d" fill="#fff"/>`+"\n", plotW, plotH)
@@ -58,8 +69,8 @@ func plotSVG(w io.Writer, title string, series []plotSeries) error {
 		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", px(x), y0+16, formatSI(x))
 	}
 	fmt.Fprintf(bw, `<path d="M%.1f,%.1f V%.1f H%.1f" fill="none" stroke="#333"/>`+"\n", x0, y0-ih, y0, x0+iw)
-	fmt.Fprintf(bw, `<text x="%.1f" y="%d" text-anchor="middle">seconds since the pipeline started</text>`+"\n", x0+iw/2, plotH-12)
-	fmt.Fprintf(bw, `<text transform="translate(16 %.1f) rotate(-90)" text-anchor="middle">events/s (acknowledged)</text>`+"\n", y0-ih/2)
+	fmt.Fprintf(bw, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", x0+iw/2, plotH-12, html.EscapeString(axes.X))
+	fmt.Fprintf(bw, `<text transform="translate(16 %.1f) rotate(-90)" text-anchor="middle">%s</text>`+"\n", y0-ih/2, html.EscapeString(axes.Y))
 	for i, s := range series {
 		colour := palette[i%len(palette)]
 		fmt.Fprintf(bw, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="`, colour)
@@ -73,6 +84,14 @@ func plotSVG(w io.Writer, title string, series []plotSeries) error {
 			fmt.Fprintf(bw, "%.1f,%.1f", px(p.X), py(p.Y))
 		}
 		bw.WriteString("\"/>\n")
+		if len(s.Points) <= 12 { // a few measured points: show each
+			for _, p := range s.Points {
+				if finite(p.X) && finite(p.Y) {
+					fmt.Fprintf(bw, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, px(p.X), py(p.Y), colour)
+				}
+			}
+			bw.WriteString("\n")
+		}
 		ly := float64(marginT) + 18*float64(i)
 		fmt.Fprintf(bw, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"/>`, x0+iw+14, ly, x0+iw+34, ly, colour)
 		fmt.Fprintf(bw, `<text x="%.1f" y="%.1f">%s</text>`+"\n", x0+iw+40, ly+4, html.EscapeString(s.Name))

@@ -15,7 +15,7 @@ func TestPlotSVGIsWellFormed(t *testing.T) {
 		{Name: "run 2 <fast> & co", Points: []point{{0.5, 25000}, {1, 43000}}},
 	}
 	var b bytes.Buffer
-	if err := plotSVG(&b, "Events/s over a weekday replay", series); err != nil {
+	if err := plotSVG(&b, replayAxes("Events/s over a weekday replay"), series); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -48,7 +48,7 @@ func TestPlotSVGIsWellFormed(t *testing.T) {
 
 func TestPlotSVGWithoutData(t *testing.T) {
 	var b bytes.Buffer
-	if err := plotSVG(&b, "empty", nil); err != nil {
+	if err := plotSVG(&b, replayAxes("empty"), nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "no samples") || strings.Contains(b.String(), "NaN") {

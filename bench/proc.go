@@ -2,8 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
+	"time"
+
+	"github.com/ctalab/ctalab/lab/embedded"
 )
 
 // statusKB returns a "Field:   1234 kB" value of /proc/<pid>/status.
@@ -95,4 +101,28 @@ func treeRSS(root int) (total, own int64) {
 		}
 	}
 	return total, own
+}
+
+// removeTemp removes a temporary directory the benchmark made, saying so
+// on stderr when it cannot: a leftover data dir fills the disk run by run.
+func removeTemp(dir string) {
+	if err := os.RemoveAll(dir); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: could not remove %s: %v\n", dir, err)
+	}
+}
+
+// startStack starts a fresh embedded stack for a row, logging as the lab;
+// stop closes it, logging what fails.
+func startStack(ctx context.Context, log *slog.Logger, opts ...embedded.Option) (*embedded.Stack, func(), error) {
+	st, err := embedded.Start(ctx, append(opts, embedded.WithLogger(log.With("component", "lab")))...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("start the embedded stack: %w", err)
+	}
+	return st, func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := st.Close(cctx); err != nil {
+			log.Error("stop the embedded stack", "err", err)
+		}
+	}, nil
 }

@@ -39,12 +39,12 @@ func rawBroker(ctx context.Context, n int, records []recordRun, avgBytes float64
 	if err != nil {
 		return res, err
 	}
-	defer os.RemoveAll(dir)
+	defer removeTemp(dir)
 	b, err := broker.Start(ctx, broker.WithDataDir(dir))
 	if err != nil {
 		return res, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	addr := kafka.TCP(b.Addrs()...)
 	transport := &kafka.Transport{}
 	defer transport.CloseIdleConnections()
