@@ -159,7 +159,11 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 		var wall, peak, own []float64
 		for i := range o.runs {
 			begin := time.Now()
-			r, err := replay(ctx, o.schedule, stderr, o.verbose)
+			profile := ""
+			if o.cpuProfile != "" {
+				profile = fmt.Sprintf("%s-%d.pprof", o.cpuProfile, i+1)
+			}
+			r, err := replay(ctx, o.schedule, profile, stderr, o.verbose)
 			if err != nil {
 				fail("replay", err)
 				break

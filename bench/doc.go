@@ -27,4 +27,6 @@
 //	go run ./bench                                  # every row, 3 runs each
 //	go run ./bench -runs 1 -rows replay,broker      # some rows
 //	go run ./bench -rows latency -push-interval 20ms
+//	go run ./bench -rows replay -cpuprofile results/replay   # CPU profiles of the replays
+//	go tool pprof -top results/replay-1.pprof
 package main

@@ -12,6 +12,8 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"time"
@@ -55,7 +57,7 @@ const caughtUpLine = "caught-up"
 // replay runs one full replay in a child process (this program with
 // -child replay) and samples its process tree's RSS every 100ms until the
 // child reports TURNSTILE_SUMMARY caught up.
-func replay(ctx context.Context, schedPath string, stderr io.Writer, verbose bool) (replayResult, error) {
+func replay(ctx context.Context, schedPath, cpuProfile string, stderr io.Writer, verbose bool) (replayResult, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return replayResult{}, err
@@ -63,6 +65,9 @@ func replay(ctx context.Context, schedPath string, stderr io.Writer, verbose boo
 	args := []string{"-child", "replay", "-schedule", schedPath}
 	if verbose {
 		args = append(args, "-v")
+	}
+	if cpuProfile != "" {
+		args = append(args, "-cpuprofile", cpuProfile)
 	}
 	cmd := exec.CommandContext(ctx, exe, args...)
 	var errBuf bytes.Buffer
@@ -141,7 +146,7 @@ func replay(ctx context.Context, schedPath string, stderr io.Writer, verbose boo
 // process, runs the whole pipeline over the schedule at max pace with the
 // dashboard, and times it until TURNSTILE_SUMMARY counts every turnstile
 // entry. The result goes to out as one JSON line.
-func replayChild(ctx context.Context, schedPath string, out io.Writer, log *slog.Logger) error {
+func replayChild(ctx context.Context, schedPath, cpuProfile string, out io.Writer, log *slog.Logger) error {
 	sched, err := loadSchedule(schedPath)
 	if err != nil {
 		return err
@@ -176,6 +181,11 @@ func replayChild(ctx context.Context, schedPath string, out io.Writer, log *slog
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	runCtx, stopPipeline := context.WithCancel(ctx)
 	start := time.Now()
 	var runErr error
@@ -230,6 +240,7 @@ func replayChild(ctx context.Context, schedPath string, out io.Writer, log *slog
 		return err
 	}
 	wall := time.Since(start).Seconds()
+	stopProfile()
 	close(stopSampling)
 	<-sampling
 	fmt.Fprintln(out, caughtUpLine)
@@ -271,4 +282,31 @@ func replayChild(ctx context.Context, schedPath string, out io.Writer, log *slog
 	}
 	_, err = fmt.Fprintf(out, "%s\n", b)
 	return err
+}
+
+// startCPUProfile profiles this process into path until the returned
+// function is called (once is enough; later calls do nothing). An empty
+// path profiles nothing.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			_ = f.Close()
+		})
+	}, nil
 }

@@ -72,7 +72,7 @@ func scalingRows(ctx context.Context, o options, base sim.Schedule, rep *report,
 		}
 		var wall, rate, peak []float64
 		for i := range o.runs {
-			r, err := replay(ctx, path, stderr, o.verbose)
+			r, err := replay(ctx, path, "", stderr, o.verbose)
 			if err != nil {
 				fail("scaling", fmt.Errorf("%s: %w", c.Name, err))
 				return rows
