@@ -110,6 +110,13 @@ scenarios:
 	@echo "scenarios: on the $(or $(LAB_STACK),embedded) stack ($(if $(LAB_STACK),LAB_STACK=$(LAB_STACK),LAB_STACK is not set; LAB_STACK=containers runs them on the Confluent Platform containers))"
 	scripts/with-heartbeat scenarios '^•' $(GO) run github.com/onsi/ginkgo/v2/ginkgo -race -v --procs=$(GINKGO_PROCS) $(if $(CI),--no-color) --output-interceptor-mode=none --randomize-all --fail-on-pending --fail-on-empty --trace --poll-progress-after=120s --timeout=30m --label-filter='!chaos' ./scenarios
 
+## scenarios-under-load: RUNS (default 10) consecutive `make scenarios` while a second one runs alongside,
+##                       each in a clean clone of HEAD under results/under-load/; prints each run's result and
+##                       wall time and stops at the first failure (about 10-15 minutes a run on 2 cores)
+.PHONY: scenarios-under-load
+scenarios-under-load:
+	scripts/scenarios-under-load
+
 ## chaos: the chaos spec alone: a weekday replay during which the lab process is killed with SIGKILL
 ##        and restarted CHAOS_KILLS times (default 10) at CHAOS_SEED's points (default 42); about 10 minutes
 .PHONY: chaos

@@ -97,3 +97,67 @@ func TestMakeDemoBuildsWithProgressThenRunsTheBinary(t *testing.T) {
 		t.Fatalf("make demo does not build ./app verbosely into bin/ctalab and then run bin/ctalab serve:\n%s", plan)
 	}
 }
+
+// make scenarios-under-load runs RUNS measured runs one after another while
+// a second run of the same command goes on alongside, prints each measured
+// run's wall time and result, and stops the alongside loop when done.
+// UNDER_LOAD_CMD stands in for "make scenarios" so that the spec is quick.
+func TestScenariosUnderLoadTimesEachRunAndStopsTheSecondWhenDone(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	dir := t.TempDir()
+	// Each command appends its role to a file while it runs, so the spec
+	// can tell that the second one ran alongside the measured ones.
+	cmd := exec.Command("make", "-s", "-C", "../../..", "scenarios-under-load", "RUNS=2", "UNDER_LOAD_DIR="+dir,
+		"UNDER_LOAD_CMD=sh -c 'echo $$UNDER_LOAD_ROLE >> "+dir+"/ran; sleep 1'")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make scenarios-under-load: %v\n%s", err, out)
+	}
+	var measured []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "run ") {
+			measured = append(measured, l)
+		}
+	}
+	if len(measured) != 2 || !strings.Contains(measured[0], "run 1/2: passed in ") || !strings.Contains(measured[1], "run 2/2: passed in ") {
+		t.Fatalf("want a line per measured run with its result and wall time, got:\n%s", out)
+	}
+	if !strings.Contains(string(out), "2 of 2 measured runs passed") {
+		t.Fatalf("no summary line:\n%s", out)
+	}
+	ran, err := exec.Command("cat", dir+"/ran").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ran), "alongside") || strings.Count(string(ran), "measured") != 2 {
+		t.Fatalf("want 2 measured runs and at least one alongside, ran:\n%s", ran)
+	}
+	// Nothing of the alongside loop is left running once make returns.
+	if err := exec.Command("pgrep", "-f", dir+"/ran").Run(); err == nil {
+		t.Fatalf("a command of the alongside loop still runs after make returned")
+	}
+}
+
+// A measured run that fails ends the series with a non-zero exit and names
+// its log: the promise is consecutive green runs.
+func TestScenariosUnderLoadStopsAtTheFirstFailedRun(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("make", "-s", "-C", "../../..", "scenarios-under-load", "RUNS=3", "UNDER_LOAD_DIR="+dir,
+		"UNDER_LOAD_CMD=sh -c 'test $$UNDER_LOAD_ROLE = alongside || exit 7'")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("want make to fail, got %v:\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "run 1/3: FAILED (exit 7) in ") || strings.Contains(string(out), "run 2/3") {
+		t.Fatalf("want the series to stop at the failed first run, got:\n%s", out)
+	}
+	if !strings.Contains(string(out), dir+"/measured-1.log") {
+		t.Fatalf("the failure does not name its log:\n%s", out)
+	}
+}
