@@ -63,8 +63,11 @@
 // (confluent.type.Decimal), AVG of a DECIMAL, a PROTOBUF_NOSR key,
 // KEY_SCHEMA_ID with AVRO or a JSON object key schema, DATE and TIME in
 // PROTOBUF with the registry (google.type.Date and TimeOfDay, which
-// PROTOBUF_NOSR writes), and EXPLAIN of queries that aggregate, read a
-// table or join.
+// PROTOBUF_NOSR writes), and EXPLAIN (or SHOW QUERIES EXTENDED) of joins,
+// of queries that read a windowed source and of EMIT FINAL aggregations.
+// EXPLAIN prints the topology ksqlDB builds, internal topics named as Kafka
+// Streams describes them (Aggregate-GroupBy-repartition), even where this
+// server runs the query without that topic.
 //
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB

@@ -1,0 +1,307 @@
+package ksqldb
+
+import (
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// queryShape is what EXPLAIN tells of one persistent query: the execution
+// plan's steps (sink first), the Kafka Streams topology ksqlDB 0.29 builds
+// for it, and its window type.
+type queryShape struct {
+	steps      []planStep
+	topo       *topology
+	windowType *string
+}
+
+// Sources of the shapes, all in confluentinc/ksql v7.9.0:
+//   - step names and query contexts: ksqldb-engine/.../util/PlanSummary.java,
+//     planner/plan/AggregateNode.java (Prepare, GroupBy, Aggregate,
+//     HavingFilter, Project) and the steps of the historical plans' plan.json;
+//   - schemas: ksqldb-streams/.../StepSchemaResolver.java,
+//     AggregateParamsFactory.buildSchema and GroupByParamsFactory;
+//   - topologies: ksqldb-functional-tests/src/test/resources/historical_plans/
+//     count_-_count, group-by_-_field_with_re-key_(stream-_table),
+//     tumbling-windows_-_max_tumbling, session-windows_-_max_session,
+//     having_-_calculate_average_in_having, multi-col-keys_-_select___from_table,
+//     count_-_count_table and joins_-_table_table_join_with_where_clause (a
+//     table's WHERE: WhereFilter-ApplyPredicate, -Filter, -PostProcess, then a
+//     projection materialized in Project-Last).
+//
+// Internal topics are named as TopologyDescription prints them, without the
+// query's application id (Aggregate-GroupBy-repartition, not
+// _confluent-ksql-<service id>query_<id>-Aggregate-GroupBy-repartition); ksqlDB's
+// EXPLAIN prints the same (confluentinc/ksql issue #1011). The topology is
+// ksqlDB's: this server runs an aggregation without that repartition topic
+// (see doc.go).
+func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+	src := plan.src
+	switch {
+	case plan.join != nil:
+		return nil, unsupported(what + " of a join query")
+	case src.Window != nil:
+		return nil, unsupported(what + " of a query that reads a windowed source")
+	case plan.agg != nil && plan.agg.win != nil && plan.agg.win.final:
+		return nil, unsupported(what + " of a query with EMIT FINAL")
+	case src.Table && plan.partition != nil:
+		return nil, unsupported(what + " of a PARTITION BY on a table")
+	}
+	srcCols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
+	for _, k := range src.Schema.keys() {
+		srcCols = append(srcCols, column{Name: k.Name, Type: k.Type})
+	}
+	sh := &queryShape{topo: &topology{}}
+	steps := []planStep{{"SOURCE", srcCols, "KsqlTopic.Source"}} // source first; reversed at the end
+	t := sh.topo
+	if src.Table {
+		t.index = 1 // index 0 names the table's source store
+		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
+		t.processor("KTABLE-SOURCE-")
+		t.processor("KTABLE-TRANSFORMVALUES-", "KsqlTopic-Reduce")
+		t.processor("KTABLE-TRANSFORMVALUES-")
+	} else {
+		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+	}
+	if plan.where != nil {
+		steps = append(steps, planStep{"FILTER", srcCols, "WhereFilter"})
+		if src.Table {
+			t.processor("WhereFilter-ApplyPredicate")
+			t.processor("WhereFilter-Filter")
+			t.processor("WhereFilter-PostProcess")
+		} else {
+			t.processor("WhereFilter")
+		}
+	}
+	if plan.agg != nil {
+		aggSteps, err := shapeAggregate(what, q, plan, t)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, aggSteps...)
+		if w := plan.agg.win; w != nil {
+			kind := w.kind
+			sh.windowType = &kind
+		}
+	} else {
+		if pp := plan.partition; pp != nil {
+			steps = append(steps, planStep{"REKEY", pp.rekeyedColumns(srcCols), "PartitionBy"})
+			t.processor("PartitionBy-SelectKey")
+		}
+		steps = append(steps, planStep{"PROJECT", plan.out.Cols, "Project"})
+		switch {
+		case src.Table && plan.where != nil:
+			t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
+		default:
+			t.processor("Project")
+		}
+	}
+	if plan.agg != nil || src.Table {
+		t.processor("KTABLE-TOSTREAM-")
+	}
+	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
+	steps = append(steps, planStep{"SINK", plan.out.Cols, sinkName})
+	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
+		steps[i], steps[j] = steps[j], steps[i]
+	}
+	sh.steps = steps
+	return sh, nil
+}
+
+// shapeAggregate adds AggregateNode's steps and processors, from Prepare to
+// Project, to a plan and topology that read the aggregation's input.
+func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]planStep, error) {
+	src, in, ap := plan.src, plan.in, plan.agg
+	refuse := func(why string) error { return unsupported(what + " of an aggregation " + why) }
+	typeOf := func(name string) (sqlType, bool) {
+		idx, ok := in.lookup(&sql.ColumnRef{Name: name})
+		if !ok {
+			return sqlType{}, false
+		}
+		return in.cols[idx].Type, true
+	}
+
+	// AggregateAnalyzer: the columns the aggregation reads, in the order
+	// the SELECT, WHERE, GROUP BY and HAVING clauses name them (window
+	// bounds excepted; COUNT(*) reads ROWTIME), and every aggregate call of
+	// the SELECT and HAVING clauses, repeats included.
+	var required []string
+	seen := map[string]bool{}
+	var calls []*sql.FuncCall
+	need := func(name string) {
+		if !seen[name] && name != "WINDOWSTART" && name != "WINDOWEND" {
+			seen[name] = true
+			required = append(required, name)
+		}
+	}
+	visit := func(e sql.Expr, collectCalls bool) {
+		walk(e, func(x sql.Expr) {
+			switch x := x.(type) {
+			case *sql.ColumnRef:
+				need(x.Name)
+			case *sql.FuncCall:
+				if !isAggregate(x.Name) {
+					return
+				}
+				if x.Star || len(x.Args) == 0 {
+					need("ROWTIME")
+				}
+				if collectCalls {
+					calls = append(calls, x)
+				}
+			}
+		})
+	}
+	for _, it := range q.Items {
+		if it.Star {
+			for _, c := range starColumns(src) {
+				need(c.Name)
+			}
+			continue
+		}
+		visit(it.Expr, true)
+	}
+	visit(q.Where, false)
+	for _, g := range q.GroupBy {
+		visit(g, false)
+	}
+	visit(q.Having, true)
+
+	// AggregateNode.InternalSchema: Prepare selects the required columns,
+	// then each aggregate argument that is not a column as
+	// KSQL_INTERNAL_COL_<its position>.
+	prepare := append([]column(nil), src.Schema.keys()...)
+	for _, name := range required {
+		typ, ok := typeOf(name)
+		if !ok {
+			return nil, refuse("that reads " + name)
+		}
+		prepare = append(prepare, column{Name: name, Type: typ})
+	}
+	expanded := map[string]bool{}
+	for _, fc := range calls {
+		if len(fc.Args) > 1 {
+			return nil, refuse("with a " + fc.Name + " of several arguments")
+		}
+		for _, a := range fc.Args {
+			if ref, ok := a.(*sql.ColumnRef); ok && seen[ref.Name] {
+				continue
+			}
+			key := sql.Format(a)
+			if expanded[key] {
+				continue
+			}
+			expanded[key] = true
+			c := &compiler{in: in, clause: "SELECT"}
+			ce, err := c.compile(a)
+			if err != nil {
+				return nil, fmt.Errorf("explain aggregate argument %s: %w", key, err)
+			}
+			prepare = append(prepare, column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(src.Schema.keys())), Type: ce.t})
+		}
+	}
+	values := prepare[len(src.Schema.keys()):]
+	steps := []planStep{{"PROJECT", prepare, "Aggregate.Prepare"}}
+	t.processor("Aggregate-Prepare")
+
+	// GroupByParamsFactory: the grouping expressions become the key; a
+	// stream grouped by exactly its key columns is not rekeyed.
+	byKey := !src.Table && len(q.GroupBy) == len(src.Schema.keys())
+	var grouped []column
+	alias := 0
+	for i, g := range q.GroupBy {
+		name := ""
+		if ref, ok := g.(*sql.ColumnRef); ok {
+			name = ref.Name
+		} else {
+			name = fmt.Sprintf("KSQL_COL_%d", alias)
+			alias++
+		}
+		if i >= len(src.Schema.keys()) || src.Schema.keys()[i].Name != name {
+			byKey = false
+		}
+		grouped = append(grouped, column{Name: name, Type: ap.groupTypes[i], Key: true})
+	}
+	if byKey {
+		grouped = prepare
+	} else {
+		grouped = append(grouped, values...)
+	}
+	steps = append(steps, planStep{"GROUP_BY", grouped, "Aggregate.GroupBy"})
+
+	const repartition = "Aggregate-GroupBy-repartition"
+	const store = "Aggregate-Aggregate-Materialize"
+	switch {
+	case byKey:
+		t.processor("KSTREAM-AGGREGATE-", store)
+	case src.Table:
+		t.processor("KTABLE-FILTER-")
+		t.processor("Aggregate-GroupBy")
+		t.sink(t.next("KSTREAM-SINK"), repartition)
+		t.source(t.next("KSTREAM-SOURCE"), repartition)
+		t.processor("KTABLE-AGGREGATE-", store)
+	default:
+		t.processor("KSTREAM-FILTER-")
+		t.processor("Aggregate-GroupBy")
+		// the repartition's filter, sink and source are named by the
+		// GroupBy and take their indexes after the aggregate's
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+		t.source(repartition+"-source", repartition)
+		t.processor("KSTREAM-AGGREGATE-", store)
+		t.index += 3
+	}
+
+	// AggregateParamsFactory.buildSchema: key, non-aggregate columns,
+	// KSQL_AGG_VARIABLE_<n> per aggregate call, then the window bounds.
+	agg := append([]column(nil), keysOf(grouped)...)
+	for _, name := range required {
+		for _, c := range values {
+			if c.Name == name {
+				agg = append(agg, c)
+			}
+		}
+	}
+	for i, fc := range calls {
+		key := sql.Format(fc)
+		var found *aggCall
+		for _, c := range ap.calls {
+			if c.key == key {
+				found = c
+			}
+		}
+		if found == nil {
+			return nil, fmt.Errorf("explain: aggregate %s was not planned", key)
+		}
+		agg = append(agg, column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.result})
+	}
+	if ap.win != nil {
+		agg = append(agg, column{Name: "WINDOWSTART", Type: tBigint}, column{Name: "WINDOWEND", Type: tBigint})
+	}
+	steps = append(steps, planStep{"AGGREGATE", agg, "Aggregate.Aggregate"})
+	t.processor("Aggregate-Aggregate-ToOutputSchema")
+	if ap.win != nil {
+		t.processor("Aggregate-Aggregate-WindowSelect")
+	}
+	if plan.having != nil {
+		steps = append(steps, planStep{"FILTER", agg, "Aggregate.HavingFilter"})
+		t.processor("Aggregate-HavingFilter-ApplyPredicate")
+		t.processor("Aggregate-HavingFilter-Filter")
+		t.processor("Aggregate-HavingFilter-PostProcess")
+	}
+	steps = append(steps, planStep{"PROJECT", plan.out.Cols, "Aggregate.Project"})
+	t.processor("Aggregate-Project")
+	return steps, nil
+}
+
+// keysOf returns the key columns of cols.
+func keysOf(cols []column) []column {
+	var out []column
+	for _, c := range cols {
+		if c.Key {
+			out = append(out, c)
+		}
+	}
+	return out
+}
