@@ -63,8 +63,10 @@
 // (confluent.type.Decimal), AVG of a DECIMAL, a PROTOBUF_NOSR key,
 // KEY_SCHEMA_ID with AVRO or a JSON object key schema, DATE and TIME in
 // PROTOBUF with the registry (google.type.Date and TimeOfDay, which
-// PROTOBUF_NOSR writes), and EXPLAIN (or SHOW QUERIES EXTENDED) of joins,
-// of queries that read a windowed source and of EMIT FINAL aggregations.
+// PROTOBUF_NOSR writes), and EXPLAIN (or SHOW QUERIES EXTENDED) of
+// table-table and N-way joins, of stream-stream joins other than an INNER
+// join on both keys, of joins that aggregate or PARTITION BY, of queries
+// that read a windowed source and of EMIT FINAL aggregations.
 // EXPLAIN prints the topology ksqlDB builds, internal topics named as Kafka
 // Streams describes them (Aggregate-GroupBy-repartition), even where this
 // server runs the query without that topic.

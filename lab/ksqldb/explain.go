@@ -39,8 +39,9 @@ type queryDescriptionEntity struct {
 // execExplain is EXPLAIN <query id> (ExplainExecutor.explainQuery). The
 // execution plan is PlanSummary's text; the topology is what Kafka Streams
 // prints for the query ksqlDB 0.29 builds. Both are known for queries that
-// project, filter or PARTITION BY a stream, read a table, or aggregate a
-// stream or table (explain_shape.go); joins are refused.
+// project, filter or PARTITION BY a stream, read a table, aggregate a
+// stream or table (explain_shape.go), or join a stream to a table or to a
+// stream (explain_join.go); other joins are refused.
 // Shapes: docs/developer-guide/ksqldb-reference/show-queries.md (SINK,
 // PROJECT, SOURCE; topology with KSTREAM-TRANSFORMVALUES and Project),
 // ksqldb-functional-tests/.../historical_plans/project-filter_-_CSAS_with_custom_Kafka_topic_name/7.1.0_1633126017028/topology
@@ -112,8 +113,12 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	// the server does not know the host:port it is reached at, so the
 	// per-host status map stays empty (a known difference)
 	hosts := map[string]string{}
-	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.windowType, Fields: fields, Sources: []string{plan.src.Name},
-		Sinks: []string{qi.Sink}, Topology: sh.topo.String(), ExecutionPlan: summarizePlan(qi.ID, sh.steps),
+	sources := []string{plan.src.Name}
+	if plan.join != nil {
+		sources = plan.join.sourceNames()
+	}
+	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.windowType, Fields: fields, Sources: sources,
+		Sinks: []string{qi.Sink}, Topology: sh.topo.String(), ExecutionPlan: summarizePlan(qi.ID, sh.plan),
 		OverriddenProperties: maps.Clone(qi.Props), KsqlHostQueryStatus: hosts, QueryType: "PERSISTENT",
 		QueryErrors: []any{}, TasksMetadata: []any{}, State: ri.State, ConsumerGroupID: s.appID(qi.ID)}
 	if d.OverriddenProperties == nil {

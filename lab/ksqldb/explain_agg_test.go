@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ type explainCase struct {
 	sink     string
 	topology string // file under testdata/explain
 	window   string // windowType; "" for none
+	sources  []string
 	plan     string // executionPlan with QID for the query id; "" when not checked here
 }
 
@@ -119,12 +121,55 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID STRING KEY, NAME STRING, KSQL_INTERNAL_COL_1 INTEGER | Logger: QID.Aggregate.Prepare\n" +
 			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID STRING KEY, NAME STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.KsqlTopic.Source\n",
 	},
+	{
+		name:   "a stream-table join on the key joins in one sub-topology through the table's store",
+		topics: []string{"test_topic", "test_table"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='test_table', value_format='JSON');" +
+			"CREATE STREAM INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join test_table tt on t.id = tt.id;",
+		sink: "INNER_JOIN", topology: "stream-table-inner-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		// JoinParamsFactory.createSchema: the join key, then the left
+		// side's values, then the right side's
+		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.INNER_JOIN\n" +
+			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT, " +
+			"TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: TT_ID BIGINT KEY, TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a stream-table LEFT JOIN has the inner join's topology",
+		topics: []string{"test_topic", "test_table"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='test_table', value_format='JSON');" +
+			"CREATE STREAM LEFT_JOIN as SELECT t.id, name, value, f1, f2 FROM test t left join test_table tt on t.id = tt.id;",
+		sink: "LEFT_JOIN", topology: "stream-table-left-join.topology",
+	},
+	{
+		name:   "a stream joined to a table on a value column is rekeyed through Join-repartition",
+		topics: []string{"stream_topic", "table_topic"},
+		stmts: "CREATE STREAM INPUT_STREAM (K STRING KEY, SF BIGINT) WITH (kafka_topic='stream_topic', value_format='JSON');" +
+			"CREATE TABLE INPUT_TABLE (ID BIGINT PRIMARY KEY, TF INT) WITH (kafka_topic='table_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT *, S.ROWTIME, T.ROWTIME FROM INPUT_STREAM S JOIN INPUT_TABLE T on S.SF = T.ID;",
+		sink: "OUTPUT", topology: "stream-table-join-on-value-column.topology",
+	},
+	{
+		name:   "a stream-stream join WITHIN a window joins both window stores and merges",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM INNER_JOIN as SELECT t.id as ID, name, value, f1, f2 FROM test t join TEST_STREAM tt WITHIN 11 SECONDS ON t.id = tt.id;",
+		sink: "INNER_JOIN", topology: "stream-stream-inner-join.topology", sources: []string{"TEST", "TEST_STREAM"},
+	},
 }
 
 // EXPLAIN of aggregations (grouped by the key or a value column, windowed,
-// with HAVING) and of queries over tables answers the topology ksqlDB 0.29
+// with HAVING), of queries over tables and of stream-table and stream-stream
+// joins answers the topology ksqlDB 0.29
 // prints for the same statements, byte for byte, and its PlanSummary.
-func TestExplainAggregationsAndTablesMatchUpstreamPlans(t *testing.T) {
+func TestExplainMatchesUpstreamPlans(t *testing.T) {
 	for _, c := range explainCases {
 		t.Run(c.name, func(t *testing.T) {
 			want, err := os.ReadFile(filepath.Join("testdata", "explain", c.topology))
@@ -146,6 +191,9 @@ func TestExplainAggregationsAndTablesMatchUpstreamPlans(t *testing.T) {
 				if plan := strings.ReplaceAll(c.plan, "QID", qid); d["executionPlan"] != plan {
 					t.Errorf("executionPlan:\n%q\nwant\n%q", d["executionPlan"], plan)
 				}
+			}
+			if c.sources != nil && fmt.Sprint(d["sources"]) != fmt.Sprint(c.sources) {
+				t.Errorf("sources %v, want %v", d["sources"], c.sources)
 			}
 			if c.window == "" && d["windowType"] != nil || c.window != "" && d["windowType"] != c.window {
 				t.Errorf("windowType %v, want %q", d["windowType"], c.window)
@@ -188,17 +236,18 @@ func TestShowQueriesExtendedDescribesTurnstileSummary(t *testing.T) {
 	}
 }
 
-// EXPLAIN of a join stays refused as not supported by this server.
-func TestExplainOfJoinIsRefusedAsUnsupported(t *testing.T) {
+// EXPLAIN of a join that is neither stream-table nor a stream-stream INNER
+// join on the key stays refused as not supported by this server.
+func TestExplainOfTableTableJoinIsRefusedAsUnsupported(t *testing.T) {
 	st := newStack(t)
 	st.createTopic("left_topic", 1)
 	st.createTopic("right_topic", 1)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM L (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='left_topic', value_format='JSON');"+
+	mustKSQL(t, url, "CREATE TABLE L (ID BIGINT PRIMARY KEY, NAME STRING) WITH (kafka_topic='left_topic', value_format='JSON');"+
 		"CREATE TABLE R (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='right_topic', value_format='JSON');"+
-		"CREATE STREAM J AS SELECT L.ID, NAME, F1 FROM L JOIN R ON L.ID = R.ID;", nil)
+		"CREATE TABLE J AS SELECT L.ID, NAME, F1 FROM L JOIN R ON L.ID = R.ID;", nil)
 	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
 	if code != 400 || !contains(e["message"].(string), "join") || !contains(e["message"].(string), "not supported") {
-		t.Errorf("EXPLAIN of a join: %d %v", code, e)
+		t.Errorf("EXPLAIN of a table-table join: %d %v", code, e)
 	}
 }

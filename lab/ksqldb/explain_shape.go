@@ -10,7 +10,7 @@ import (
 // plan's steps (sink first), the Kafka Streams topology ksqlDB 0.29 builds
 // for it, and its window type.
 type queryShape struct {
-	steps      []planStep
+	plan       *planStep // the sink step
 	topo       *topology
 	windowType *string
 }
@@ -39,7 +39,7 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	src := plan.src
 	switch {
 	case plan.join != nil:
-		return nil, unsupported(what + " of a join query")
+		return shapeJoin(what, plan, sinkName, sinkTopic)
 	case src.Window != nil:
 		return nil, unsupported(what + " of a query that reads a windowed source")
 	case plan.agg != nil && plan.agg.win != nil && plan.agg.win.final:
@@ -47,13 +47,11 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	case src.Table && plan.partition != nil:
 		return nil, unsupported(what + " of a PARTITION BY on a table")
 	}
-	srcCols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
-	for _, k := range src.Schema.keys() {
-		srcCols = append(srcCols, column{Name: k.Name, Type: k.Type})
-	}
+	srcCols := sourceStepColumns(src)
 	sh := &queryShape{topo: &topology{}}
-	steps := []planStep{{"SOURCE", srcCols, "KsqlTopic.Source"}} // source first; reversed at the end
+	steps := []*planStep{{op: "SOURCE", cols: srcCols, ctx: "KsqlTopic.Source"}} // source first
 	t := sh.topo
+	t.sub()
 	if src.Table {
 		t.index = 1 // index 0 names the table's source store
 		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
@@ -65,7 +63,7 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 	}
 	if plan.where != nil {
-		steps = append(steps, planStep{"FILTER", srcCols, "WhereFilter"})
+		steps = append(steps, &planStep{op: "FILTER", cols: srcCols, ctx: "WhereFilter"})
 		if src.Table {
 			t.processor("WhereFilter-ApplyPredicate")
 			t.processor("WhereFilter-Filter")
@@ -86,10 +84,10 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		}
 	} else {
 		if pp := plan.partition; pp != nil {
-			steps = append(steps, planStep{"REKEY", pp.rekeyedColumns(srcCols), "PartitionBy"})
+			steps = append(steps, &planStep{op: "REKEY", cols: pp.rekeyedColumns(srcCols), ctx: "PartitionBy"})
 			t.processor("PartitionBy-SelectKey")
 		}
-		steps = append(steps, planStep{"PROJECT", plan.out.Cols, "Project"})
+		steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"})
 		switch {
 		case src.Table && plan.where != nil:
 			t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
@@ -101,17 +99,14 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		t.processor("KTABLE-TOSTREAM-")
 	}
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
-	steps = append(steps, planStep{"SINK", plan.out.Cols, sinkName})
-	for i, j := 0, len(steps)-1; i < j; i, j = i+1, j-1 {
-		steps[i], steps[j] = steps[j], steps[i]
-	}
-	sh.steps = steps
+	steps = append(steps, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
+	sh.plan = chainPlan(steps...)
 	return sh, nil
 }
 
 // shapeAggregate adds AggregateNode's steps and processors, from Prepare to
 // Project, to a plan and topology that read the aggregation's input.
-func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]planStep, error) {
+func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]*planStep, error) {
 	src, in, ap := plan.src, plan.in, plan.agg
 	refuse := func(why string) error { return unsupported(what + " of an aggregation " + why) }
 	typeOf := func(name string) (sqlType, bool) {
@@ -202,7 +197,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 		}
 	}
 	values := prepare[len(src.Schema.keys()):]
-	steps := []planStep{{"PROJECT", prepare, "Aggregate.Prepare"}}
+	steps := []*planStep{{op: "PROJECT", cols: prepare, ctx: "Aggregate.Prepare"}}
 	t.processor("Aggregate-Prepare")
 
 	// GroupByParamsFactory: the grouping expressions become the key; a
@@ -228,7 +223,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	} else {
 		grouped = append(grouped, values...)
 	}
-	steps = append(steps, planStep{"GROUP_BY", grouped, "Aggregate.GroupBy"})
+	steps = append(steps, &planStep{op: "GROUP_BY", cols: grouped, ctx: "Aggregate.GroupBy"})
 
 	const repartition = "Aggregate-GroupBy-repartition"
 	const store = "Aggregate-Aggregate-Materialize"
@@ -239,6 +234,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 		t.processor("KTABLE-FILTER-")
 		t.processor("Aggregate-GroupBy")
 		t.sink(t.next("KSTREAM-SINK"), repartition)
+		t.sub()
 		t.source(t.next("KSTREAM-SOURCE"), repartition)
 		t.processor("KTABLE-AGGREGATE-", store)
 	default:
@@ -248,6 +244,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 		// GroupBy and take their indexes after the aggregate's
 		t.internal(repartition + "-filter")
 		t.sink(repartition+"-sink", repartition)
+		t.sub()
 		t.source(repartition+"-source", repartition)
 		t.processor("KSTREAM-AGGREGATE-", store)
 		t.index += 3
@@ -279,18 +276,18 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	if ap.win != nil {
 		agg = append(agg, column{Name: "WINDOWSTART", Type: tBigint}, column{Name: "WINDOWEND", Type: tBigint})
 	}
-	steps = append(steps, planStep{"AGGREGATE", agg, "Aggregate.Aggregate"})
+	steps = append(steps, &planStep{op: "AGGREGATE", cols: agg, ctx: "Aggregate.Aggregate"})
 	t.processor("Aggregate-Aggregate-ToOutputSchema")
 	if ap.win != nil {
 		t.processor("Aggregate-Aggregate-WindowSelect")
 	}
 	if plan.having != nil {
-		steps = append(steps, planStep{"FILTER", agg, "Aggregate.HavingFilter"})
+		steps = append(steps, &planStep{op: "FILTER", cols: agg, ctx: "Aggregate.HavingFilter"})
 		t.processor("Aggregate-HavingFilter-ApplyPredicate")
 		t.processor("Aggregate-HavingFilter-Filter")
 		t.processor("Aggregate-HavingFilter-PostProcess")
 	}
-	steps = append(steps, planStep{"PROJECT", plan.out.Cols, "Aggregate.Project"})
+	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Aggregate.Project"})
 	t.processor("Aggregate-Project")
 	return steps, nil
 }
