@@ -99,6 +99,22 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KsqlTopic.Source\n",
 	},
 	{
+		name:   "WHERE filters before Aggregate-Prepare, and EMIT FINAL adds no processor",
+		topics: []string{"input_topic"},
+		stmts: "CREATE STREAM INPUT (ID STRING KEY, COL1 INT) WITH (kafka_topic='input_topic',value_format='JSON');" +
+			"CREATE TABLE OUTPUT AS SELECT ID, COUNT(*) as COUNT FROM INPUT WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) WHERE COL1=1 GROUP BY ID EMIT FINAL;",
+		sink: "OUTPUT", topology: "emit-final-after-where.topology", window: "TUMBLING",
+		// nonAggregateColumns ID, ROWTIME, COL1: the SELECT's columns,
+		// then the WHERE's (AggregateAnalyzer)
+		plan: " > [ SINK ] | Schema: ID STRING KEY, COUNT BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: ID STRING KEY, COUNT BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: ID STRING KEY, ID STRING, ROWTIME BIGINT, COL1 INTEGER, KSQL_AGG_VARIABLE_0 BIGINT, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: ID STRING KEY, ID STRING, ROWTIME BIGINT, COL1 INTEGER | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID STRING KEY, ID STRING, ROWTIME BIGINT, COL1 INTEGER | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ FILTER ] | Schema: ID STRING KEY, COL1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.WhereFilter\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID STRING KEY, COL1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
 		name:   "a table source is read through KTABLE-SOURCE and its KsqlTopic-Reduce store",
 		topics: []string{"input_topic"},
 		stmts: "CREATE TABLE INPUT (K INT PRIMARY KEY, K2 INT PRIMARY KEY, V INT) WITH (kafka_topic='input_topic', format='JSON');" +
@@ -163,11 +179,51 @@ var explainCases = []explainCase{
 			"CREATE STREAM INNER_JOIN as SELECT t.id as ID, name, value, f1, f2 FROM test t join TEST_STREAM tt WITHIN 11 SECONDS ON t.id = tt.id;",
 		sink: "INNER_JOIN", topology: "stream-stream-inner-join.topology", sources: []string{"TEST", "TEST_STREAM"},
 	},
+	{
+		name:   "a table-table join merges KTABLE-JOINTHIS and KTABLE-JOINOTHER and materializes its projection",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join TEST_TABLE tt on t.id = tt.id;",
+		sink: "INNER_JOIN", topology: "table-table-inner-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.INNER_JOIN\n" +
+			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT, " +
+			"TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: TT_ID BIGINT KEY, TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a table-table LEFT JOIN has the inner join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_TABLE tt on t.id = tt.id;",
+		sink: "OUTPUT", topology: "table-table-left-join.topology",
+	},
+	{
+		name:   "a table-table FULL OUTER JOIN has the inner join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTER_JOIN as SELECT ROWKEY AS ID, name, value, f1, f2 FROM test t FULL OUTER join TEST_TABLE tt on t.id = tt.id;",
+		sink: "OUTER_JOIN", topology: "table-table-outer-join.topology",
+	},
+	{
+		name:   "a WHERE after a table-table join filters in three steps before the projection",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT t.id, name, tt.f1, f2 FROM test t JOIN test_table tt ON t.id = tt.id WHERE t.value > 10 AND tt.f2 > 5;",
+		sink: "OUTPUT", topology: "table-table-join-with-where.topology",
+	},
 }
 
 // EXPLAIN of aggregations (grouped by the key or a value column, windowed,
-// with HAVING), of queries over tables and of stream-table and stream-stream
-// joins answers the topology ksqlDB 0.29
+// with HAVING), of queries over tables and of stream-table, stream-stream
+// and table-table joins answers the topology ksqlDB 0.29
 // prints for the same statements, byte for byte, and its PlanSummary.
 func TestExplainMatchesUpstreamPlans(t *testing.T) {
 	for _, c := range explainCases {
@@ -236,18 +292,72 @@ func TestShowQueriesExtendedDescribesTurnstileSummary(t *testing.T) {
 	}
 }
 
-// EXPLAIN of a join that is neither stream-table nor a stream-stream INNER
-// join on the key stays refused as not supported by this server.
-func TestExplainOfTableTableJoinIsRefusedAsUnsupported(t *testing.T) {
+// EXPLAIN of a table's WHERE filters in WhereFilter-ApplyPredicate,
+// -Filter and -PostProcess and projects in Project: TableFilterBuilder keeps
+// the source's materialization, so TableSelectBuilder does not materialize
+// the projection (ksqldb-streams/.../TableFilterBuilder.java and
+// TableSelectBuilder.java; the filter's processors as
+// historical_plans/joins_-_table_table_join_with_where_clause prints them,
+// each taking a node index; the table source as
+// multi-col-keys_-_select___from_table prints it; confluentinc/ksql v7.9.0).
+func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
 	st := newStack(t)
-	st.createTopic("left_topic", 1)
-	st.createTopic("right_topic", 1)
+	st.createTopic("input_topic", 1)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE TABLE L (ID BIGINT PRIMARY KEY, NAME STRING) WITH (kafka_topic='left_topic', value_format='JSON');"+
-		"CREATE TABLE R (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='right_topic', value_format='JSON');"+
-		"CREATE TABLE J AS SELECT L.ID, NAME, F1 FROM L JOIN R ON L.ID = R.ID;", nil)
+	mustKSQL(t, url, "CREATE TABLE INPUT (ID STRING PRIMARY KEY, NAME STRING, V INT) WITH (kafka_topic='input_topic', value_format='JSON');"+
+		"CREATE TABLE OUTPUT AS SELECT ID, NAME FROM INPUT WHERE V > 1;", nil)
+	d := mustKSQL(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";", nil)[0]["queryDescription"].(map[string]any)
+	want := "Topologies:\n" +
+		"   Sub-topology: 0\n" +
+		"    Source: KSTREAM-SOURCE-0000000001 (topics: [input_topic])\n" +
+		"      --> KTABLE-SOURCE-0000000002\n" +
+		"    Processor: KTABLE-SOURCE-0000000002 (stores: [])\n" +
+		"      --> KTABLE-TRANSFORMVALUES-0000000003\n" +
+		"      <-- KSTREAM-SOURCE-0000000001\n" +
+		"    Processor: KTABLE-TRANSFORMVALUES-0000000003 (stores: [KsqlTopic-Reduce])\n" +
+		"      --> KTABLE-TRANSFORMVALUES-0000000004\n" +
+		"      <-- KTABLE-SOURCE-0000000002\n" +
+		"    Processor: KTABLE-TRANSFORMVALUES-0000000004 (stores: [])\n" +
+		"      --> WhereFilter-ApplyPredicate\n" +
+		"      <-- KTABLE-TRANSFORMVALUES-0000000003\n" +
+		"    Processor: WhereFilter-ApplyPredicate (stores: [])\n" +
+		"      --> WhereFilter-Filter\n" +
+		"      <-- KTABLE-TRANSFORMVALUES-0000000004\n" +
+		"    Processor: WhereFilter-Filter (stores: [])\n" +
+		"      --> WhereFilter-PostProcess\n" +
+		"      <-- WhereFilter-ApplyPredicate\n" +
+		"    Processor: WhereFilter-PostProcess (stores: [])\n" +
+		"      --> Project\n" +
+		"      <-- WhereFilter-Filter\n" +
+		"    Processor: Project (stores: [])\n" +
+		"      --> KTABLE-TOSTREAM-0000000009\n" +
+		"      <-- WhereFilter-PostProcess\n" +
+		"    Processor: KTABLE-TOSTREAM-0000000009 (stores: [])\n" +
+		"      --> KSTREAM-SINK-0000000010\n" +
+		"      <-- Project\n" +
+		"    Sink: KSTREAM-SINK-0000000010 (topic: OUTPUT)\n" +
+		"      <-- KTABLE-TOSTREAM-0000000009\n\n"
+	if d["topology"] != want {
+		t.Errorf("topology:\n%s\nwant\n%s", d["topology"], want)
+	}
+	if plan := d["executionPlan"].(string); !contains(plan, "\t\t\t\t > [ FILTER ] | Schema: ID STRING KEY, NAME STRING, V INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: ") {
+		t.Errorf("executionPlan:\n%s", plan)
+	}
+}
+
+// EXPLAIN of an N-way join stays refused as not supported by this server.
+func TestExplainOfNWayJoinIsRefusedAsUnsupported(t *testing.T) {
+	st := newStack(t)
+	for _, tp := range []string{"s_topic", "a_topic", "b_topic"} {
+		st.createTopic(tp, 1)
+	}
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
+		"CREATE TABLE A (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
+		"CREATE TABLE B (ID BIGINT PRIMARY KEY, F2 STRING) WITH (kafka_topic='b_topic', value_format='JSON');"+
+		"CREATE STREAM J AS SELECT S.ID, NAME, F1, F2 FROM S JOIN A ON S.ID = A.ID JOIN B ON S.ID = B.ID;", nil)
 	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
-	if code != 400 || !contains(e["message"].(string), "join") || !contains(e["message"].(string), "not supported") {
-		t.Errorf("EXPLAIN of a table-table join: %d %v", code, e)
+	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
+		t.Errorf("EXPLAIN of an N-way join: %d %v", code, e)
 	}
 }

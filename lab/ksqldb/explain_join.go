@@ -8,15 +8,18 @@ import (
 
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
-// on one of its value columns) or two streams joined on their keys WITHIN a
-// window (INNER). Other joins are refused.
+// on one of its value columns), two streams joined on their keys WITHIN a
+// window (INNER), or two tables joined on their primary keys (INNER, LEFT,
+// FULL OUTER). Other joins are refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
 // columns), ksqldb-streams/.../JoinParamsFactory.createSchema (the JOIN
 // schema: the key, the left values, the right values) and the historical
 // plans joins_-_stream_table_inner_join_-_JSON, joins_-_stream_table_left_join_-_JSON,
-// joins_-_on_non-STRING_value_column and joins_-_stream_stream_inner_join_-_JSON.
+// joins_-_on_non-STRING_value_column, joins_-_stream_stream_inner_join_-_JSON,
+// joins_-_table_table_inner_join_-_JSON, joins_-_table_table_left_join_-_JSON,
+// joins_-_table_table_outer_join_-_JSON and joins_-_table_table_join_with_where_clause.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
 func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
@@ -30,13 +33,15 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	switch {
 	case plan.agg != nil || plan.partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case st.foreignKey || left.src.Table:
-		return nil, refuse("a table-table join")
+	case st.foreignKey:
+		return nil, refuse("a foreign-key table-table join")
+	case left.src.Table && (!right.src.Table || st.typ == sql.RightJoin):
+		return nil, refuse("a table-stream or table-table RIGHT join")
 	case left.src.Window != nil || right.src.Window != nil:
 		return nil, refuse("a join of a windowed source")
 	case st.leftLeaf != 0:
 		return nil, refuse("a join whose condition reads the right source first")
-	case right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
+	case !left.src.Table && right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
 		return nil, refuse("a stream-table " + st.typ.String())
 	case !right.src.Table && (st.typ != sql.InnerJoin || st.rekeyed || !right.keyedBy(st.rightExpr)):
 		return nil, refuse("a stream-stream join other than an INNER join on both keys")
@@ -60,19 +65,37 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
 	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_Right.Source"}
 	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightSrc.cols), ctx: "PrependAliasRight", sources: []*planStep{rightSrc}}
-	joined := append(keysOf(leftAlias.cols), valuesOf(leftAlias.cols)...)
+	joined := keysOf(leftAlias.cols)
+	if jp.synthetic {
+		// a FULL OUTER join's key is neither side's: appended to the
+		// values too (JoinParamsFactory.createSchema)
+		joined = []column{{Name: syntheticKey, Type: joined[0].Type, Key: true}}
+	}
+	joined = append(joined, valuesOf(leftAlias.cols)...)
 	joined = append(joined, valuesOf(rightAlias.cols)...)
+	if jp.synthetic {
+		joined = append(joined, column{Name: syntheticKey, Type: joined[0].Type})
+	}
 	join := &planStep{op: "JOIN", cols: joined, ctx: "Join", sources: []*planStep{leftAlias, rightAlias}}
 
 	t := &topology{}
 	t.sub()
-	if right.src.Table {
-		const store = "KafkaTopic_Right-Reduce"
-		t.index = 1 // index 0 names the table's source store
-		t.source(t.next("KSTREAM-SOURCE"), right.src.Topic)
-		t.processor("KTABLE-SOURCE-")
-		t.processor("KTABLE-TRANSFORMVALUES-", store)
-		t.processor("KTABLE-TRANSFORMVALUES-")
+	const leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
+	if left.src.Table {
+		// KTableImpl.doJoin: the merge is named first, then each side's
+		// join reads the other side's store
+		t.tableSource(left.src.Topic, leftStore)
+		t.processor("PrependAliasLeft")
+		t.tableSource(right.src.Topic, rightStore)
+		t.processor("PrependAliasRight")
+		merge := t.next("KTABLE-MERGE")
+		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
+		t.join(this, []string{"PrependAliasLeft"}, rightStore)
+		t.join(other, []string{"PrependAliasRight"}, leftStore)
+		t.join(merge, []string{this, other})
+	} else if right.src.Table {
+		const store = rightStore
+		t.tableSource(right.src.Topic, store)
 		t.processor("PrependAliasRight")
 		if st.rekeyed {
 			const repartition = "Join-repartition"
@@ -115,10 +138,23 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	steps := []*planStep{join}
 	if plan.where != nil {
 		steps = append(steps, &planStep{op: "FILTER", cols: joined, ctx: "WhereFilter"})
-		t.processor("WhereFilter")
+		if left.src.Table {
+			t.processor("WhereFilter-ApplyPredicate")
+			t.processor("WhereFilter-Filter")
+			t.processor("WhereFilter-PostProcess")
+		} else {
+			t.processor("WhereFilter")
+		}
 	}
 	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
-	t.processor("Project")
+	if left.src.Table {
+		// TableSelectBuilder materializes a projection whose input (the
+		// join) has no store of its own, in Project-Last
+		t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
+		t.processor("KTABLE-TOSTREAM-")
+	} else {
+		t.processor("Project")
+	}
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
 	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
 }

@@ -25,9 +25,12 @@ type queryShape struct {
 //     count_-_count, group-by_-_field_with_re-key_(stream-_table),
 //     tumbling-windows_-_max_tumbling, session-windows_-_max_session,
 //     having_-_calculate_average_in_having, multi-col-keys_-_select___from_table,
-//     count_-_count_table and joins_-_table_table_join_with_where_clause (a
-//     table's WHERE: WhereFilter-ApplyPredicate, -Filter, -PostProcess, then a
-//     projection materialized in Project-Last).
+//     count_-_count_table, suppress_-_should_suppress_after_a_filter_WHERE_clause
+//     (WhereFilter before Aggregate-Prepare; EMIT FINAL, which Kafka Streams
+//     runs inside the windowed aggregate, adds no step or processor)
+//     and joins_-_table_table_join_with_where_clause (a
+//     table's WHERE: WhereFilter-ApplyPredicate, -Filter, -PostProcess), with
+//     ksqldb-streams/.../TableFilterBuilder and TableSelectBuilder.
 //
 // Internal topics are named as TopologyDescription prints them, without the
 // query's application id (Aggregate-GroupBy-repartition, not
@@ -42,8 +45,6 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		return shapeJoin(what, plan, sinkName, sinkTopic)
 	case src.Window != nil:
 		return nil, unsupported(what + " of a query that reads a windowed source")
-	case plan.agg != nil && plan.agg.win != nil && plan.agg.win.final:
-		return nil, unsupported(what + " of a query with EMIT FINAL")
 	case src.Table && plan.partition != nil:
 		return nil, unsupported(what + " of a PARTITION BY on a table")
 	}
@@ -53,11 +54,7 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	t := sh.topo
 	t.sub()
 	if src.Table {
-		t.index = 1 // index 0 names the table's source store
-		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
-		t.processor("KTABLE-SOURCE-")
-		t.processor("KTABLE-TRANSFORMVALUES-", "KsqlTopic-Reduce")
-		t.processor("KTABLE-TRANSFORMVALUES-")
+		t.tableSource(src.Topic, "KsqlTopic-Reduce")
 	} else {
 		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
@@ -87,13 +84,11 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 			steps = append(steps, &planStep{op: "REKEY", cols: pp.rekeyedColumns(srcCols), ctx: "PartitionBy"})
 			t.processor("PartitionBy-SelectKey")
 		}
+		// TableSelectBuilder materializes the projection (Project-Last)
+		// only when its input is not materialized; a table source and
+		// its filter are (TableFilterBuilder keeps the source's store)
 		steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"})
-		switch {
-		case src.Table && plan.where != nil:
-			t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
-		default:
-			t.processor("Project")
-		}
+		t.processor("Project")
 	}
 	if plan.agg != nil || src.Table {
 		t.processor("KTABLE-TOSTREAM-")

@@ -85,6 +85,18 @@ func (t *topology) source(name, topic string) {
 	t.add(&topoNode{kind: "Source", name: name, topic: topic})
 }
 
+// tableSource adds the source of a table as ksqlDB 0.29 reads one: a
+// stream source, the KTABLE-SOURCE, the transform that materializes it in
+// store (<context>-Reduce) and the transform that adds its pseudo columns.
+// The store's name takes the index before the source's.
+func (t *topology) tableSource(topic, store string) {
+	t.index++
+	t.source(t.next("KSTREAM-SOURCE"), topic)
+	t.processor("KTABLE-SOURCE-")
+	t.processor("KTABLE-TRANSFORMVALUES-", store)
+	t.processor("KTABLE-TRANSFORMVALUES-")
+}
+
 // processor adds a processor reading the last node added. A name ending
 // in "-" is a prefix that takes the next index; a full name still takes
 // one, as ksqlDB's named steps do.
