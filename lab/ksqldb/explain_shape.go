@@ -35,7 +35,9 @@ type queryShape struct {
 // Internal topics are named as TopologyDescription prints them, without the
 // query's application id (Aggregate-GroupBy-repartition, not
 // _confluent-ksql-<service id>query_<id>-Aggregate-GroupBy-repartition); ksqlDB's
-// EXPLAIN prints the same (confluentinc/ksql issue #1011). The topology is
+// EXPLAIN prints the same (confluentinc/ksql issue #1011; in apache/kafka's
+// InternalTopologyBuilder the source and sink descriptions keep the names the
+// DSL gave, and only the built nodes are prefixed). The topology is
 // ksqlDB's: this server runs an aggregation without that repartition topic
 // (see doc.go).
 func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {

@@ -180,7 +180,8 @@ func names(set []*described) string {
 	return strings.Join(out, ", ")
 }
 
-// describeSub connects a sub-topology's nodes as describeSubtopology does:
+// describeSub connects a sub-topology's nodes as describeSubtopology does
+// (apache/kafka streams/.../processor/internals/InternalTopologyBuilder.java):
 // in the iteration order of a java.util.HashMap keyed by node name, each
 // node to its predecessors, adding the node's size to each predecessor and
 // its ancestors so far. It returns the nodes ordered by NodeComparator.
