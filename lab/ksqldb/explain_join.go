@@ -50,6 +50,9 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	if !ok {
 		return nil, refuse("a join on an expression")
 	}
+	if !st.rekeyed && len(left.src.Schema.keys()) != 1 {
+		return nil, refuse("a join of a source without a single key column")
+	}
 
 	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.src), ctx: "KafkaTopic_Left.Source"}
 	leftIn := leftSrc

@@ -202,14 +202,29 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	byKey := !src.Table && len(q.GroupBy) == len(src.Schema.keys())
 	var grouped []column
 	alias := 0
+	taken := map[string]bool{}
+	for _, c := range prepare {
+		taken[c.Name] = true
+	}
 	for i, g := range q.GroupBy {
+		// ColumnNames.columnAliasGenerator over the Prepare schema: a
+		// struct field is named after the field, anything else KSQL_COL_n
 		name := ""
-		if ref, ok := g.(*sql.ColumnRef); ok {
-			name = ref.Name
-		} else {
-			name = fmt.Sprintf("KSQL_COL_%d", alias)
+		switch g := g.(type) {
+		case *sql.ColumnRef:
+			name = g.Name
+		case *sql.Deref:
+			if taken[g.Field] {
+				return nil, refuse("grouped by a field named as a column")
+			}
+			name = g.Field
+		default:
+			for name = fmt.Sprintf("KSQL_COL_%d", alias); taken[name]; name = fmt.Sprintf("KSQL_COL_%d", alias) {
+				alias++
+			}
 			alias++
 		}
+		taken[name] = true
 		if i >= len(src.Schema.keys()) || src.Schema.keys()[i].Name != name {
 			byKey = false
 		}
