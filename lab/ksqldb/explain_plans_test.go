@@ -361,3 +361,26 @@ func TestExplainOfNWayJoinIsRefusedAsUnsupported(t *testing.T) {
 		t.Errorf("EXPLAIN of an N-way join: %d %v", code, e)
 	}
 }
+
+// EXPLAIN names the key of a GROUP BY on an expression as
+// GroupByParamsFactory.expressionSchema does, through
+// ColumnNames.columnAliasGenerator: a struct field after the field, any
+// other expression KSQL_COL_0 (ksqldb-streams and ksqldb-common in
+// confluentinc/ksql v7.9.0).
+func TestExplainNamesGroupByExpressionKeysAsKsqlDB(t *testing.T) {
+	st := newStack(t)
+	st.createTopic("a", 1)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM A (ID INT KEY, X INT, ST STRUCT<F INT>) WITH (kafka_topic='a', value_format='JSON');"+
+		"CREATE TABLE BY_FIELD AS SELECT ST->F AS F, COUNT(*) AS C FROM A GROUP BY ST->F;"+
+		"CREATE TABLE BY_SUM AS SELECT X + 1 AS K, COUNT(*) AS C FROM A GROUP BY X + 1;", nil)
+	for sink, want := range map[string]string{
+		"BY_FIELD": "[ GROUP_BY ] | Schema: F INTEGER KEY, ST STRUCT<`F` INTEGER>, ROWTIME BIGINT |",
+		"BY_SUM":   "[ GROUP_BY ] | Schema: KSQL_COL_0 INTEGER KEY, X INTEGER, ROWTIME BIGINT |",
+	} {
+		d := mustKSQL(t, url, "EXPLAIN "+queryWriting(t, url, sink)+";", nil)[0]["queryDescription"].(map[string]any)
+		if plan := d["executionPlan"].(string); !contains(plan, want) {
+			t.Errorf("%s executionPlan:\n%s\nwant it to contain %q", sink, plan, want)
+		}
+	}
+}
