@@ -39,7 +39,9 @@ type queryDescriptionEntity struct {
 // execExplain is EXPLAIN <query id> (ExplainExecutor.explainQuery). The
 // execution plan is PlanSummary's text; the topology is what Kafka Streams
 // prints for the query ksqlDB 0.29 builds. Both are known for queries that
-// project (and filter) a stream; others are refused.
+// project, filter or PARTITION BY a stream, read a table, aggregate a
+// stream or table (explain_shape.go), or join a stream to a table or to a
+// stream (explain_join.go); other joins are refused.
 // Shapes: docs/developer-guide/ksqldb-reference/show-queries.md (SINK,
 // PROJECT, SOURCE; topology with KSTREAM-TRANSFORMVALUES and Project),
 // ksqldb-functional-tests/.../historical_plans/project-filter_-_CSAS_with_custom_Kafka_topic_name/7.1.0_1633126017028/topology
@@ -90,55 +92,14 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	if err != nil {
 		return queryDescription{}, err
 	}
-	if plan.agg != nil || plan.src.Table {
-		return queryDescription{}, unsupported(what + " of a query that aggregates or reads a table")
-	}
-	if plan.join != nil {
-		return queryDescription{}, unsupported(what + " of a join query")
-	}
 	sink := ec.ms.sources[qi.Sink]
-	srcCols := append(append([]column(nil), plan.src.Schema.Cols...), pseudoColumns...)
-	for _, k := range plan.src.Schema.keys() {
-		srcCols = append(srcCols, column{Name: k.Name, Type: k.Type})
+	if sink == nil {
+		return queryDescription{}, fmt.Errorf("explain %s: sink %s does not exist", qi.ID, qi.Sink)
 	}
-	type step struct{ op, schema, logger string }
-	steps := []step{
-		{"SINK", planSchema(plan.out.Cols), qi.ID + "." + qi.Sink},
-		{"PROJECT", planSchema(plan.out.Cols), qi.ID + ".Project"},
+	sh, err := explainShape(what, q, plan, qi.Sink, sink.Topic)
+	if err != nil {
+		return queryDescription{}, err
 	}
-	if pp := plan.partition; pp != nil {
-		steps = append(steps, step{"REKEY", planSchema(pp.rekeyedColumns(srcCols)), qi.ID + ".PartitionBy"})
-	}
-	if plan.where != nil {
-		steps = append(steps, step{"FILTER", planSchema(srcCols), qi.ID + ".WhereFilter"})
-	}
-	steps = append(steps, step{"SOURCE", planSchema(srcCols), qi.ID + ".KsqlTopic.Source"})
-	var ep strings.Builder
-	for i, stp := range steps {
-		ep.WriteString(strings.Repeat("\t", 2*i) + " > [ " + stp.op + " ] | Schema: " + stp.schema + " | Logger: " + stp.logger + "\n")
-	}
-
-	var topo strings.Builder
-	topo.WriteString("Topologies:\n   Sub-topology: 0\n")
-	fmt.Fprintf(&topo, "    Source: KSTREAM-SOURCE-0000000000 (topics: [%s])\n      --> KSTREAM-TRANSFORMVALUES-0000000001\n", plan.src.Topic)
-	prev := "KSTREAM-TRANSFORMVALUES-0000000001"
-	chain := []string{"Project"}
-	if plan.partition != nil {
-		chain = []string{"PartitionBy-SelectKey", "Project"}
-	}
-	if plan.where != nil {
-		chain = append([]string{"WhereFilter"}, chain...)
-	}
-	// Kafka Streams numbers every processor, named or not
-	sinkNode := fmt.Sprintf("KSTREAM-SINK-%010d", len(chain)+2)
-	nodes := append([]string{prev}, chain...)
-	nodes = append(nodes, sinkNode)
-	prevNode := "KSTREAM-SOURCE-0000000000"
-	for i := 0; i < len(nodes)-1; i++ {
-		fmt.Fprintf(&topo, "    Processor: %s (stores: [])\n      --> %s\n      <-- %s\n", nodes[i], nodes[i+1], prevNode)
-		prevNode = nodes[i]
-	}
-	fmt.Fprintf(&topo, "    Sink: %s (topic: %s)\n      <-- %s\n", sinkNode, sink.Topic, prevNode)
 
 	fields := []fieldInfo{}
 	for _, c := range plan.out.Cols {
@@ -152,8 +113,12 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	// the server does not know the host:port it is reached at, so the
 	// per-host status map stays empty (a known difference)
 	hosts := map[string]string{}
-	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, Fields: fields, Sources: []string{plan.src.Name},
-		Sinks: []string{qi.Sink}, Topology: topo.String() + "\n", ExecutionPlan: ep.String(),
+	sources := []string{plan.src.Name}
+	if plan.join != nil {
+		sources = plan.join.sourceNames()
+	}
+	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.windowType, Fields: fields, Sources: sources,
+		Sinks: []string{qi.Sink}, Topology: sh.topo.String(), ExecutionPlan: summarizePlan(qi.ID, sh.plan),
 		OverriddenProperties: maps.Clone(qi.Props), KsqlHostQueryStatus: hosts, QueryType: "PERSISTENT",
 		QueryErrors: []any{}, TasksMetadata: []any{}, State: ri.State, ConsumerGroupID: s.appID(qi.ID)}
 	if d.OverriddenProperties == nil {

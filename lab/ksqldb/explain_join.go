@@ -1,0 +1,194 @@
+package ksqldb
+
+import (
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// shapeJoin is explainShape for a join of two sources: a stream joined to a
+// table (INNER or LEFT; on the table's key, the stream rekeyed when joined
+// on one of its value columns), two streams joined on their keys WITHIN a
+// window (INNER), or two tables joined on their primary keys (INNER, LEFT,
+// FULL OUTER). Other joins are refused.
+//
+// Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
+// and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
+// columns), ksqldb-streams/.../JoinParamsFactory.createSchema (the JOIN
+// schema: the key, the left values, the right values) and the historical
+// plans joins_-_stream_table_inner_join_-_JSON, joins_-_stream_table_left_join_-_JSON,
+// joins_-_on_non-STRING_value_column, joins_-_stream_stream_inner_join_-_JSON,
+// joins_-_table_table_inner_join_-_JSON, joins_-_table_table_left_join_-_JSON,
+// joins_-_table_table_outer_join_-_JSON and joins_-_table_table_join_with_where_clause.
+// Unlike ksqlDB, this server rekeys a stream in memory, with no
+// Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
+func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.join
+	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	if len(jp.leaves) != 2 || len(jp.steps) != 1 {
+		return nil, refuse("an N-way join")
+	}
+	st := jp.steps[0]
+	left, right := jp.leaves[0], jp.leaves[1]
+	switch {
+	case plan.agg != nil || plan.partition != nil:
+		return nil, refuse("an aggregation or PARTITION BY of a join")
+	case st.foreignKey:
+		return nil, refuse("a foreign-key table-table join")
+	case left.src.Table && (!right.src.Table || st.typ == sql.RightJoin):
+		return nil, refuse("a table-stream or table-table RIGHT join")
+	case left.src.Window != nil || right.src.Window != nil:
+		return nil, refuse("a join of a windowed source")
+	case st.leftLeaf != 0:
+		return nil, refuse("a join whose condition reads the right source first")
+	case !left.src.Table && right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
+		return nil, refuse("a stream-table " + st.typ.String())
+	case !right.src.Table && (st.typ != sql.InnerJoin || st.rekeyed || !right.keyedBy(st.rightExpr)):
+		return nil, refuse("a stream-stream join other than an INNER join on both keys")
+	}
+	leftKey, ok := st.leftExpr.(*sql.ColumnRef)
+	if !ok {
+		return nil, refuse("a join on an expression")
+	}
+	if !st.rekeyed && len(left.src.Schema.keys()) != 1 {
+		return nil, refuse("a join of a source without a single key column")
+	}
+
+	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.src), ctx: "KafkaTopic_Left.Source"}
+	leftIn := leftSrc
+	if st.rekeyed {
+		rekeyed := []column{{Name: leftKey.Name, Type: st.leftKey.t, Key: true}}
+		for _, c := range leftSrc.cols {
+			if !c.Key {
+				rekeyed = append(rekeyed, c)
+			}
+		}
+		leftIn = &planStep{op: "REKEY", cols: rekeyed, ctx: "LeftSourceKeyed", sources: []*planStep{leftSrc}}
+	}
+	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
+	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_Right.Source"}
+	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightSrc.cols), ctx: "PrependAliasRight", sources: []*planStep{rightSrc}}
+	joined := keysOf(leftAlias.cols)
+	if jp.synthetic {
+		// a FULL OUTER join's key is neither side's: appended to the
+		// values too (JoinParamsFactory.createSchema)
+		joined = []column{{Name: syntheticKey, Type: joined[0].Type, Key: true}}
+	}
+	joined = append(joined, valuesOf(leftAlias.cols)...)
+	joined = append(joined, valuesOf(rightAlias.cols)...)
+	if jp.synthetic {
+		joined = append(joined, column{Name: syntheticKey, Type: joined[0].Type})
+	}
+	join := &planStep{op: "JOIN", cols: joined, ctx: "Join", sources: []*planStep{leftAlias, rightAlias}}
+
+	t := &topology{}
+	t.sub()
+	const leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
+	if left.src.Table {
+		// KTableImpl.doJoin: the merge is named first, then each side's
+		// join reads the other side's store
+		t.tableSource(left.src.Topic, leftStore)
+		t.processor("PrependAliasLeft")
+		t.tableSource(right.src.Topic, rightStore)
+		t.processor("PrependAliasRight")
+		merge := t.next("KTABLE-MERGE")
+		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
+		t.join(this, []string{"PrependAliasLeft"}, rightStore)
+		t.join(other, []string{"PrependAliasRight"}, leftStore)
+		t.join(merge, []string{this, other})
+	} else if right.src.Table {
+		const store = rightStore
+		t.tableSource(right.src.Topic, store)
+		t.processor("PrependAliasRight")
+		if st.rekeyed {
+			const repartition = "Join-repartition"
+			t.sub()
+			t.source(t.next("KSTREAM-SOURCE"), left.src.Topic)
+			t.processor("KSTREAM-TRANSFORMVALUES-")
+			t.processor("LeftSourceKeyed-SelectKey")
+			t.processor("PrependAliasLeft")
+			t.internal(repartition + "-filter")
+			t.sink(repartition+"-sink", repartition)
+			t.use(0)
+			t.source(repartition+"-source", repartition)
+			t.processor("Join", store)
+			t.index += 3 // the repartition's filter, sink and source
+		} else {
+			t.source(t.next("KSTREAM-SOURCE"), left.src.Topic)
+			t.processor("KSTREAM-TRANSFORMVALUES-")
+			t.processor("PrependAliasLeft")
+			t.processor("Join", store)
+		}
+	} else {
+		t.source(t.next("KSTREAM-SOURCE"), left.src.Topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor("PrependAliasLeft")
+		t.source(t.next("KSTREAM-SOURCE"), right.src.Topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor("PrependAliasRight")
+		// KStreamImplJoin: the windowed processors, then the two window
+		// stores, each joined from the other side, then the merge
+		base := t.index
+		this := fmt.Sprintf("KSTREAM-JOINTHIS-%010d-store", base+2)
+		other := fmt.Sprintf("KSTREAM-JOINOTHER-%010d-store", base+3)
+		t.join("Join-this-windowed", []string{"PrependAliasLeft"}, this)
+		t.join("Join-other-windowed", []string{"PrependAliasRight"}, other)
+		t.join("Join-this-join", []string{"Join-this-windowed"}, other)
+		t.join("Join-other-join", []string{"Join-other-windowed"}, this)
+		t.join("Join-merge", []string{"Join-this-join", "Join-other-join"})
+		t.index = base + 5
+	}
+	steps := []*planStep{join}
+	if plan.where != nil {
+		steps = append(steps, &planStep{op: "FILTER", cols: joined, ctx: "WhereFilter"})
+		if left.src.Table {
+			t.processor("WhereFilter-ApplyPredicate")
+			t.processor("WhereFilter-Filter")
+			t.processor("WhereFilter-PostProcess")
+		} else {
+			t.processor("WhereFilter")
+		}
+	}
+	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
+	if left.src.Table {
+		// TableSelectBuilder materializes a projection whose input (the
+		// join) has no store of its own, in Project-Last
+		t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
+		t.processor("KTABLE-TOSTREAM-")
+	} else {
+		t.processor("Project")
+	}
+	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
+	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
+}
+
+// sourceStepColumns is the schema of a source step: the source's columns,
+// the pseudo columns, then a copy of each key column
+// (LogicalSchema.withPseudoAndKeyColsInValue).
+func sourceStepColumns(src *source) []column {
+	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
+	for _, k := range src.Schema.keys() {
+		cols = append(cols, column{Name: k.Name, Type: k.Type})
+	}
+	return cols
+}
+
+// aliased names every column ALIAS_NAME, as PreJoinProjectNode does.
+func aliased(alias string, cols []column) []column {
+	out := make([]column, len(cols))
+	for i, c := range cols {
+		out[i] = column{Name: alias + "_" + c.Name, Type: c.Type, Key: c.Key}
+	}
+	return out
+}
+
+// valuesOf returns the value columns of cols.
+func valuesOf(cols []column) []column {
+	var out []column
+	for _, c := range cols {
+		if !c.Key {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,386 @@
+package ksqldb
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// explainCase is one upstream query-validation test: its statements (from
+// spec.json of the historical plan in confluentinc/ksql v7.9.0), the sink its
+// query writes, and the topology file copied beside this spec (see
+// testdata/explain/README.md for the upstream path of each).
+type explainCase struct {
+	name     string // what EXPLAIN promises for this query
+	topics   []string
+	stmts    string
+	sink     string
+	topology string // file under testdata/explain
+	window   string // windowType; "" for none
+	sources  []string
+	plan     string // executionPlan with QID for the query id; "" when not checked here
+}
+
+// The executionPlan lines are written from PlanSummary.java (step names,
+// two tabs per level, logger = query id + query context), StepSchemaResolver
+// and AggregateParamsFactory.buildSchema / GroupByParamsFactory (schemas: the
+// aggregate's key, its non-aggregate columns, KSQL_AGG_VARIABLE_n per
+// aggregate call, WINDOWSTART and WINDOWEND when windowed) and the steps and
+// select expressions in each test's plan.json (ksqldb-engine and
+// ksqldb-streams in confluentinc/ksql v7.9.0).
+var explainCases = []explainCase{
+	{
+		name:   "GROUP BY the key column aggregates in one sub-topology",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE double) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +
+			"CREATE TABLE S2 as SELECT id, count() FROM test group by id;",
+		sink: "S2", topology: "count.topology",
+		plan: " > [ SINK ] | Schema: ID BIGINT KEY, KSQL_COL_0 BIGINT | Logger: QID.S2\n" +
+			"\t\t > [ PROJECT ] | Schema: ID BIGINT KEY, KSQL_COL_0 BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: ID BIGINT KEY, ID BIGINT, ROWTIME BIGINT, KSQL_AGG_VARIABLE_0 BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: ID BIGINT KEY, ID BIGINT, ROWTIME BIGINT | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID BIGINT KEY, ID BIGINT, ROWTIME BIGINT | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE DOUBLE, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "GROUP BY a value column repartitions through Aggregate-GroupBy-repartition",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (K STRING KEY, data VARCHAR) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +
+			"CREATE TABLE OUTPUT AS SELECT DATA, COUNT(*) FROM TEST GROUP BY DATA;",
+		sink: "OUTPUT", topology: "group-by-field-with-re-key.topology",
+		plan: " > [ SINK ] | Schema: DATA STRING KEY, KSQL_COL_0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: DATA STRING KEY, KSQL_COL_0 BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: DATA STRING KEY, DATA STRING, ROWTIME BIGINT, KSQL_AGG_VARIABLE_0 BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: DATA STRING KEY, DATA STRING, ROWTIME BIGINT | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: K STRING KEY, DATA STRING, ROWTIME BIGINT | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: K STRING KEY, DATA STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K STRING | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a TUMBLING window adds WindowSelect and the window bounds",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +
+			"CREATE TABLE S2 as SELECT ID, max(value) FROM test WINDOW TUMBLING (SIZE 30 SECONDS) group by id;",
+		sink: "S2", topology: "max-tumbling.topology", window: "TUMBLING",
+		plan: " > [ SINK ] | Schema: ID BIGINT KEY, KSQL_COL_0 BIGINT | Logger: QID.S2\n" +
+			"\t\t > [ PROJECT ] | Schema: ID BIGINT KEY, KSQL_COL_0 BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT, KSQL_AGG_VARIABLE_0 BIGINT, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a HOPPING window aggregates in one sub-topology",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +
+			"CREATE TABLE S2 as SELECT ID, max(value) FROM test WINDOW HOPPING (SIZE 30 SECONDS, ADVANCE BY 10 SECONDS) group by id;",
+		sink: "S2", topology: "max-hopping.topology", window: "HOPPING",
+	},
+	{
+		name:   "a SESSION window grouped by a value column repartitions first",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (K BIGINT KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +
+			"CREATE TABLE S2 as SELECT ID, max(value) FROM test WINDOW SESSION (30 SECONDS) group by id;",
+		sink: "S2", topology: "max-session.topology", window: "SESSION",
+	},
+	{
+		name:   "HAVING filters the aggregate with its own aggregate variables",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +
+			"CREATE TABLE AVG AS select id, sum(value)/count(id) as avg from test GROUP BY id HAVING sum(value)/count(id)> 25;",
+		sink: "AVG", topology: "calculate-average-in-having.topology",
+		plan: " > [ SINK ] | Schema: ID BIGINT KEY, AVG BIGINT | Logger: QID.AVG\n" +
+			"\t\t > [ PROJECT ] | Schema: ID BIGINT KEY, AVG BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ FILTER ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT, KSQL_AGG_VARIABLE_0 BIGINT, KSQL_AGG_VARIABLE_1 BIGINT, KSQL_AGG_VARIABLE_2 BIGINT, KSQL_AGG_VARIABLE_3 BIGINT | Logger: QID.Aggregate.HavingFilter\n" +
+			"\t\t\t\t\t\t > [ AGGREGATE ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT, KSQL_AGG_VARIABLE_0 BIGINT, KSQL_AGG_VARIABLE_1 BIGINT, KSQL_AGG_VARIABLE_2 BIGINT, KSQL_AGG_VARIABLE_3 BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t\t\t > [ GROUP_BY ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID BIGINT KEY, ID BIGINT, VALUE BIGINT | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "WHERE filters before Aggregate-Prepare, and EMIT FINAL adds no processor",
+		topics: []string{"input_topic"},
+		stmts: "CREATE STREAM INPUT (ID STRING KEY, COL1 INT) WITH (kafka_topic='input_topic',value_format='JSON');" +
+			"CREATE TABLE OUTPUT AS SELECT ID, COUNT(*) as COUNT FROM INPUT WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) WHERE COL1=1 GROUP BY ID EMIT FINAL;",
+		sink: "OUTPUT", topology: "emit-final-after-where.topology", window: "TUMBLING",
+		// nonAggregateColumns ID, ROWTIME, COL1: the SELECT's columns,
+		// then the WHERE's (AggregateAnalyzer)
+		plan: " > [ SINK ] | Schema: ID STRING KEY, COUNT BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: ID STRING KEY, COUNT BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: ID STRING KEY, ID STRING, ROWTIME BIGINT, COL1 INTEGER, KSQL_AGG_VARIABLE_0 BIGINT, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: ID STRING KEY, ID STRING, ROWTIME BIGINT, COL1 INTEGER | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID STRING KEY, ID STRING, ROWTIME BIGINT, COL1 INTEGER | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ FILTER ] | Schema: ID STRING KEY, COL1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.WhereFilter\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID STRING KEY, COL1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a table source is read through KTABLE-SOURCE and its KsqlTopic-Reduce store",
+		topics: []string{"input_topic"},
+		stmts: "CREATE TABLE INPUT (K INT PRIMARY KEY, K2 INT PRIMARY KEY, V INT) WITH (kafka_topic='input_topic', format='JSON');" +
+			"CREATE TABLE OUTPUT AS SELECT * FROM INPUT;",
+		sink: "OUTPUT", topology: "select-star-from-table.topology",
+		plan: " > [ SINK ] | Schema: K INTEGER KEY, K2 INTEGER KEY, V INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: K INTEGER KEY, K2 INTEGER KEY, V INTEGER | Logger: QID.Project\n" +
+			"\t\t\t\t > [ SOURCE ] | Schema: K INTEGER KEY, K2 INTEGER KEY, V INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K INTEGER, K2 INTEGER | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a table aggregation groups through a KTABLE-FILTER and repartitions",
+		topics: []string{"input_topic"},
+		stmts: "CREATE TABLE INPUT (ID STRING PRIMARY KEY, name STRING) WITH (kafka_topic='input_topic', value_format='DELIMITED');" +
+			"CREATE TABLE OUTPUT as SELECT NAME, count(1) FROM input group by name;",
+		sink: "OUTPUT", topology: "count-table.topology",
+		plan: " > [ SINK ] | Schema: NAME STRING KEY, KSQL_COL_0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: NAME STRING KEY, KSQL_COL_0 BIGINT | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: NAME STRING KEY, NAME STRING, KSQL_AGG_VARIABLE_0 BIGINT | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: NAME STRING KEY, NAME STRING, KSQL_INTERNAL_COL_1 INTEGER | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: ID STRING KEY, NAME STRING, KSQL_INTERNAL_COL_1 INTEGER | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID STRING KEY, NAME STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a stream-table join on the key joins in one sub-topology through the table's store",
+		topics: []string{"test_topic", "test_table"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='test_table', value_format='JSON');" +
+			"CREATE STREAM INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join test_table tt on t.id = tt.id;",
+		sink: "INNER_JOIN", topology: "stream-table-inner-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		// JoinParamsFactory.createSchema: the join key, then the left
+		// side's values, then the right side's
+		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.INNER_JOIN\n" +
+			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT, " +
+			"TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: TT_ID BIGINT KEY, TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a stream-table LEFT JOIN has the inner join's topology",
+		topics: []string{"test_topic", "test_table"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='test_table', value_format='JSON');" +
+			"CREATE STREAM LEFT_JOIN as SELECT t.id, name, value, f1, f2 FROM test t left join test_table tt on t.id = tt.id;",
+		sink: "LEFT_JOIN", topology: "stream-table-left-join.topology",
+	},
+	{
+		name:   "a stream joined to a table on a value column is rekeyed through Join-repartition",
+		topics: []string{"stream_topic", "table_topic"},
+		stmts: "CREATE STREAM INPUT_STREAM (K STRING KEY, SF BIGINT) WITH (kafka_topic='stream_topic', value_format='JSON');" +
+			"CREATE TABLE INPUT_TABLE (ID BIGINT PRIMARY KEY, TF INT) WITH (kafka_topic='table_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT *, S.ROWTIME, T.ROWTIME FROM INPUT_STREAM S JOIN INPUT_TABLE T on S.SF = T.ID;",
+		sink: "OUTPUT", topology: "stream-table-join-on-value-column.topology",
+	},
+	{
+		name:   "a stream-stream join WITHIN a window joins both window stores and merges",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM INNER_JOIN as SELECT t.id as ID, name, value, f1, f2 FROM test t join TEST_STREAM tt WITHIN 11 SECONDS ON t.id = tt.id;",
+		sink: "INNER_JOIN", topology: "stream-stream-inner-join.topology", sources: []string{"TEST", "TEST_STREAM"},
+	},
+	{
+		name:   "a table-table join merges KTABLE-JOINTHIS and KTABLE-JOINOTHER and materializes its projection",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join TEST_TABLE tt on t.id = tt.id;",
+		sink: "INNER_JOIN", topology: "table-table-inner-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.INNER_JOIN\n" +
+			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT, " +
+			"TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: TT_ID BIGINT KEY, TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a table-table LEFT JOIN has the inner join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_TABLE tt on t.id = tt.id;",
+		sink: "OUTPUT", topology: "table-table-left-join.topology",
+	},
+	{
+		name:   "a table-table FULL OUTER JOIN has the inner join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTER_JOIN as SELECT ROWKEY AS ID, name, value, f1, f2 FROM test t FULL OUTER join TEST_TABLE tt on t.id = tt.id;",
+		sink: "OUTER_JOIN", topology: "table-table-outer-join.topology",
+	},
+	{
+		name:   "a WHERE after a table-table join filters in three steps before the projection",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT t.id, name, tt.f1, f2 FROM test t JOIN test_table tt ON t.id = tt.id WHERE t.value > 10 AND tt.f2 > 5;",
+		sink: "OUTPUT", topology: "table-table-join-with-where.topology",
+	},
+}
+
+// EXPLAIN of aggregations (grouped by the key or a value column, windowed,
+// with HAVING), of queries over tables and of stream-table, stream-stream
+// and table-table joins answers the topology ksqlDB 0.29
+// prints for the same statements, byte for byte, and its PlanSummary.
+func TestExplainMatchesUpstreamPlans(t *testing.T) {
+	for _, c := range explainCases {
+		t.Run(c.name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata", "explain", c.topology))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := newStack(t)
+			for _, tp := range c.topics {
+				st.createTopic(tp, 1)
+			}
+			_, url := st.serve()
+			mustKSQL(t, url, c.stmts, nil)
+			qid := queryWriting(t, url, c.sink)
+			d := mustKSQL(t, url, "EXPLAIN "+qid+";", nil)[0]["queryDescription"].(map[string]any)
+			if d["topology"] != string(want) {
+				t.Errorf("topology:\n%s\nwant\n%s", d["topology"], want)
+			}
+			if c.plan != "" {
+				if plan := strings.ReplaceAll(c.plan, "QID", qid); d["executionPlan"] != plan {
+					t.Errorf("executionPlan:\n%q\nwant\n%q", d["executionPlan"], plan)
+				}
+			}
+			if c.sources != nil && fmt.Sprint(d["sources"]) != fmt.Sprint(c.sources) {
+				t.Errorf("sources %v, want %v", d["sources"], c.sources)
+			}
+			if c.window == "" && d["windowType"] != nil || c.window != "" && d["windowType"] != c.window {
+				t.Errorf("windowType %v, want %q", d["windowType"], c.window)
+			}
+		})
+	}
+}
+
+// SHOW QUERIES EXTENDED answers while the pipeline's TURNSTILE_SUMMARY
+// aggregation runs: its description groups the keyless turnstile stream by
+// station_id through a repartition (as group-by-field-with-re-key.topology
+// shows for a value column) and counts it.
+func TestShowQueriesExtendedDescribesTurnstileSummary(t *testing.T) {
+	st := newStack(t)
+	st.createTopic(turnstileTopic, 1)
+	_, url := st.serve()
+	mustKSQL(t, url, projectStatements, nil)
+	ent := mustKSQL(t, url, "SHOW QUERIES EXTENDED;", nil)[0]
+	if ent["@type"] != "query_descriptions" {
+		t.Fatalf("entity: %v", ent)
+	}
+	descs := ent["queryDescriptions"].([]any)
+	if len(descs) != 1 {
+		t.Fatalf("descriptions: %v", descs)
+	}
+	d := descs[0].(map[string]any)
+	topo, _ := d["topology"].(string)
+	plan, _ := d["executionPlan"].(string)
+	if !contains(topo, "Sink: Aggregate-GroupBy-repartition-sink (topic: Aggregate-GroupBy-repartition)") ||
+		!contains(topo, "(stores: [Aggregate-Aggregate-Materialize])") ||
+		!contains(topo, "Sink: KSTREAM-SINK-0000000012 (topic: TURNSTILE_SUMMARY)") {
+		t.Errorf("topology:\n%s", topo)
+	}
+	if !contains(plan, "[ AGGREGATE ] | Schema: STATION_ID INTEGER KEY, STATION_ID INTEGER, ROWTIME BIGINT, KSQL_AGG_VARIABLE_0 BIGINT |") ||
+		!contains(plan, "[ SINK ] | Schema: STATION_ID INTEGER KEY, COUNT BIGINT |") {
+		t.Errorf("executionPlan:\n%s", plan)
+	}
+	if src := d["sources"].([]any); len(src) != 1 || src[0] != "TURNSTILE" {
+		t.Errorf("sources: %v", src)
+	}
+}
+
+// EXPLAIN of a table's WHERE filters in WhereFilter-ApplyPredicate,
+// -Filter and -PostProcess and projects in Project: TableFilterBuilder keeps
+// the source's materialization, so TableSelectBuilder does not materialize
+// the projection (ksqldb-streams/.../TableFilterBuilder.java and
+// TableSelectBuilder.java; the filter's processors as
+// historical_plans/joins_-_table_table_join_with_where_clause prints them,
+// each taking a node index; the table source as
+// multi-col-keys_-_select___from_table prints it; confluentinc/ksql v7.9.0).
+func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
+	st := newStack(t)
+	st.createTopic("input_topic", 1)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE TABLE INPUT (ID STRING PRIMARY KEY, NAME STRING, V INT) WITH (kafka_topic='input_topic', value_format='JSON');"+
+		"CREATE TABLE OUTPUT AS SELECT ID, NAME FROM INPUT WHERE V > 1;", nil)
+	d := mustKSQL(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";", nil)[0]["queryDescription"].(map[string]any)
+	want := "Topologies:\n" +
+		"   Sub-topology: 0\n" +
+		"    Source: KSTREAM-SOURCE-0000000001 (topics: [input_topic])\n" +
+		"      --> KTABLE-SOURCE-0000000002\n" +
+		"    Processor: KTABLE-SOURCE-0000000002 (stores: [])\n" +
+		"      --> KTABLE-TRANSFORMVALUES-0000000003\n" +
+		"      <-- KSTREAM-SOURCE-0000000001\n" +
+		"    Processor: KTABLE-TRANSFORMVALUES-0000000003 (stores: [KsqlTopic-Reduce])\n" +
+		"      --> KTABLE-TRANSFORMVALUES-0000000004\n" +
+		"      <-- KTABLE-SOURCE-0000000002\n" +
+		"    Processor: KTABLE-TRANSFORMVALUES-0000000004 (stores: [])\n" +
+		"      --> WhereFilter-ApplyPredicate\n" +
+		"      <-- KTABLE-TRANSFORMVALUES-0000000003\n" +
+		"    Processor: WhereFilter-ApplyPredicate (stores: [])\n" +
+		"      --> WhereFilter-Filter\n" +
+		"      <-- KTABLE-TRANSFORMVALUES-0000000004\n" +
+		"    Processor: WhereFilter-Filter (stores: [])\n" +
+		"      --> WhereFilter-PostProcess\n" +
+		"      <-- WhereFilter-ApplyPredicate\n" +
+		"    Processor: WhereFilter-PostProcess (stores: [])\n" +
+		"      --> Project\n" +
+		"      <-- WhereFilter-Filter\n" +
+		"    Processor: Project (stores: [])\n" +
+		"      --> KTABLE-TOSTREAM-0000000009\n" +
+		"      <-- WhereFilter-PostProcess\n" +
+		"    Processor: KTABLE-TOSTREAM-0000000009 (stores: [])\n" +
+		"      --> KSTREAM-SINK-0000000010\n" +
+		"      <-- Project\n" +
+		"    Sink: KSTREAM-SINK-0000000010 (topic: OUTPUT)\n" +
+		"      <-- KTABLE-TOSTREAM-0000000009\n\n"
+	if d["topology"] != want {
+		t.Errorf("topology:\n%s\nwant\n%s", d["topology"], want)
+	}
+	if plan := d["executionPlan"].(string); !contains(plan, "\t\t\t\t > [ FILTER ] | Schema: ID STRING KEY, NAME STRING, V INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: ") {
+		t.Errorf("executionPlan:\n%s", plan)
+	}
+}
+
+// EXPLAIN of an N-way join stays refused as not supported by this server.
+func TestExplainOfNWayJoinIsRefusedAsUnsupported(t *testing.T) {
+	st := newStack(t)
+	for _, tp := range []string{"s_topic", "a_topic", "b_topic"} {
+		st.createTopic(tp, 1)
+	}
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
+		"CREATE TABLE A (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
+		"CREATE TABLE B (ID BIGINT PRIMARY KEY, F2 STRING) WITH (kafka_topic='b_topic', value_format='JSON');"+
+		"CREATE STREAM J AS SELECT S.ID, NAME, F1, F2 FROM S JOIN A ON S.ID = A.ID JOIN B ON S.ID = B.ID;", nil)
+	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
+	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
+		t.Errorf("EXPLAIN of an N-way join: %d %v", code, e)
+	}
+}
+
+// EXPLAIN names the key of a GROUP BY on an expression as
+// GroupByParamsFactory.expressionSchema does, through
+// ColumnNames.columnAliasGenerator: a struct field after the field, any
+// other expression KSQL_COL_0 (ksqldb-streams and ksqldb-common in
+// confluentinc/ksql v7.9.0).
+func TestExplainNamesGroupByExpressionKeysAsKsqlDB(t *testing.T) {
+	st := newStack(t)
+	st.createTopic("a", 1)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM A (ID INT KEY, X INT, ST STRUCT<F INT>) WITH (kafka_topic='a', value_format='JSON');"+
+		"CREATE TABLE BY_FIELD AS SELECT ST->F AS F, COUNT(*) AS C FROM A GROUP BY ST->F;"+
+		"CREATE TABLE BY_SUM AS SELECT X + 1 AS K, COUNT(*) AS C FROM A GROUP BY X + 1;", nil)
+	for sink, want := range map[string]string{
+		"BY_FIELD": "[ GROUP_BY ] | Schema: F INTEGER KEY, ST STRUCT<`F` INTEGER>, ROWTIME BIGINT |",
+		"BY_SUM":   "[ GROUP_BY ] | Schema: KSQL_COL_0 INTEGER KEY, X INTEGER, ROWTIME BIGINT |",
+	} {
+		d := mustKSQL(t, url, "EXPLAIN "+queryWriting(t, url, sink)+";", nil)[0]["queryDescription"].(map[string]any)
+		if plan := d["executionPlan"].(string); !contains(plan, want) {
+			t.Errorf("%s executionPlan:\n%s\nwant it to contain %q", sink, plan, want)
+		}
+	}
+}

@@ -1,0 +1,316 @@
+package ksqldb
+
+import (
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// queryShape is what EXPLAIN tells of one persistent query: the execution
+// plan's steps (sink first), the Kafka Streams topology ksqlDB 0.29 builds
+// for it, and its window type.
+type queryShape struct {
+	plan       *planStep // the sink step
+	topo       *topology
+	windowType *string
+}
+
+// Sources of the shapes, all in confluentinc/ksql v7.9.0:
+//   - step names and query contexts: ksqldb-engine/.../util/PlanSummary.java,
+//     planner/plan/AggregateNode.java (Prepare, GroupBy, Aggregate,
+//     HavingFilter, Project) and the steps of the historical plans' plan.json;
+//   - schemas: ksqldb-streams/.../StepSchemaResolver.java,
+//     AggregateParamsFactory.buildSchema and GroupByParamsFactory;
+//   - topologies: ksqldb-functional-tests/src/test/resources/historical_plans/
+//     count_-_count, group-by_-_field_with_re-key_(stream-_table),
+//     tumbling-windows_-_max_tumbling, session-windows_-_max_session,
+//     having_-_calculate_average_in_having, multi-col-keys_-_select___from_table,
+//     count_-_count_table, suppress_-_should_suppress_after_a_filter_WHERE_clause
+//     (WhereFilter before Aggregate-Prepare; EMIT FINAL, which Kafka Streams
+//     runs inside the windowed aggregate, adds no step or processor)
+//     and joins_-_table_table_join_with_where_clause (a
+//     table's WHERE: WhereFilter-ApplyPredicate, -Filter, -PostProcess), with
+//     ksqldb-streams/.../TableFilterBuilder and TableSelectBuilder.
+//
+// Internal topics are named as TopologyDescription prints them, without the
+// query's application id (Aggregate-GroupBy-repartition, not
+// _confluent-ksql-<service id>query_<id>-Aggregate-GroupBy-repartition); ksqlDB's
+// EXPLAIN prints the same (confluentinc/ksql issue #1011; in apache/kafka's
+// InternalTopologyBuilder the source and sink descriptions keep the names the
+// DSL gave, and only the built nodes are prefixed). The topology is
+// ksqlDB's: this server runs an aggregation without that repartition topic
+// (see doc.go).
+func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+	src := plan.src
+	switch {
+	case plan.join != nil:
+		return shapeJoin(what, plan, sinkName, sinkTopic)
+	case src.Window != nil:
+		return nil, unsupported(what + " of a query that reads a windowed source")
+	case src.Table && plan.partition != nil:
+		return nil, unsupported(what + " of a PARTITION BY on a table")
+	}
+	srcCols := sourceStepColumns(src)
+	sh := &queryShape{topo: &topology{}}
+	steps := []*planStep{{op: "SOURCE", cols: srcCols, ctx: "KsqlTopic.Source"}} // source first
+	t := sh.topo
+	t.sub()
+	if src.Table {
+		t.tableSource(src.Topic, "KsqlTopic-Reduce")
+	} else {
+		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+	}
+	if plan.where != nil {
+		steps = append(steps, &planStep{op: "FILTER", cols: srcCols, ctx: "WhereFilter"})
+		if src.Table {
+			t.processor("WhereFilter-ApplyPredicate")
+			t.processor("WhereFilter-Filter")
+			t.processor("WhereFilter-PostProcess")
+		} else {
+			t.processor("WhereFilter")
+		}
+	}
+	if plan.agg != nil {
+		aggSteps, err := shapeAggregate(what, q, plan, t)
+		if err != nil {
+			return nil, err
+		}
+		steps = append(steps, aggSteps...)
+		if w := plan.agg.win; w != nil {
+			kind := w.kind
+			sh.windowType = &kind
+		}
+	} else {
+		if pp := plan.partition; pp != nil {
+			steps = append(steps, &planStep{op: "REKEY", cols: pp.rekeyedColumns(srcCols), ctx: "PartitionBy"})
+			t.processor("PartitionBy-SelectKey")
+		}
+		// TableSelectBuilder materializes the projection (Project-Last)
+		// only when its input is not materialized; a table source and
+		// its filter are (TableFilterBuilder keeps the source's store)
+		steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"})
+		t.processor("Project")
+	}
+	if plan.agg != nil || src.Table {
+		t.processor("KTABLE-TOSTREAM-")
+	}
+	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
+	steps = append(steps, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
+	sh.plan = chainPlan(steps...)
+	return sh, nil
+}
+
+// shapeAggregate adds AggregateNode's steps and processors, from Prepare to
+// Project, to a plan and topology that read the aggregation's input.
+func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]*planStep, error) {
+	src, in, ap := plan.src, plan.in, plan.agg
+	refuse := func(why string) error { return unsupported(what + " of an aggregation " + why) }
+	typeOf := func(name string) (sqlType, bool) {
+		idx, ok := in.lookup(&sql.ColumnRef{Name: name})
+		if !ok {
+			return sqlType{}, false
+		}
+		return in.cols[idx].Type, true
+	}
+
+	// AggregateAnalyzer: the columns the aggregation reads, in the order
+	// the SELECT, WHERE, GROUP BY and HAVING clauses name them (window
+	// bounds excepted; COUNT(*) reads ROWTIME), and every aggregate call of
+	// the SELECT and HAVING clauses, repeats included.
+	var required []string
+	seen := map[string]bool{}
+	var calls []*sql.FuncCall
+	need := func(name string) {
+		if !seen[name] && name != "WINDOWSTART" && name != "WINDOWEND" {
+			seen[name] = true
+			required = append(required, name)
+		}
+	}
+	visit := func(e sql.Expr, collectCalls bool) {
+		walk(e, func(x sql.Expr) {
+			switch x := x.(type) {
+			case *sql.ColumnRef:
+				need(x.Name)
+			case *sql.FuncCall:
+				if !isAggregate(x.Name) {
+					return
+				}
+				if x.Star || len(x.Args) == 0 {
+					need("ROWTIME")
+				}
+				if collectCalls {
+					calls = append(calls, x)
+				}
+			}
+		})
+	}
+	for _, it := range q.Items {
+		if it.Star {
+			for _, c := range starColumns(src) {
+				need(c.Name)
+			}
+			continue
+		}
+		visit(it.Expr, true)
+	}
+	visit(q.Where, false)
+	for _, g := range q.GroupBy {
+		visit(g, false)
+	}
+	visit(q.Having, true)
+
+	// AggregateNode.InternalSchema: Prepare selects the required columns,
+	// then each aggregate argument that is not a column as
+	// KSQL_INTERNAL_COL_<its position>.
+	prepare := append([]column(nil), src.Schema.keys()...)
+	for _, name := range required {
+		typ, ok := typeOf(name)
+		if !ok {
+			return nil, refuse("that reads " + name)
+		}
+		prepare = append(prepare, column{Name: name, Type: typ})
+	}
+	expanded := map[string]bool{}
+	for _, fc := range calls {
+		if len(fc.Args) > 1 {
+			return nil, refuse("with a " + fc.Name + " of several arguments")
+		}
+		for _, a := range fc.Args {
+			if ref, ok := a.(*sql.ColumnRef); ok && seen[ref.Name] {
+				continue
+			}
+			key := sql.Format(a)
+			if expanded[key] {
+				continue
+			}
+			expanded[key] = true
+			c := &compiler{in: in, clause: "SELECT"}
+			ce, err := c.compile(a)
+			if err != nil {
+				return nil, fmt.Errorf("explain aggregate argument %s: %w", key, err)
+			}
+			prepare = append(prepare, column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(src.Schema.keys())), Type: ce.t})
+		}
+	}
+	values := prepare[len(src.Schema.keys()):]
+	steps := []*planStep{{op: "PROJECT", cols: prepare, ctx: "Aggregate.Prepare"}}
+	t.processor("Aggregate-Prepare")
+
+	// GroupByParamsFactory: the grouping expressions become the key; a
+	// stream grouped by exactly its key columns is not rekeyed.
+	byKey := !src.Table && len(q.GroupBy) == len(src.Schema.keys())
+	var grouped []column
+	alias := 0
+	taken := map[string]bool{}
+	for _, c := range prepare {
+		taken[c.Name] = true
+	}
+	for i, g := range q.GroupBy {
+		// ColumnNames.columnAliasGenerator over the Prepare schema: a
+		// struct field is named after the field, anything else KSQL_COL_n
+		name := ""
+		switch g := g.(type) {
+		case *sql.ColumnRef:
+			name = g.Name
+		case *sql.Deref:
+			if taken[g.Field] {
+				return nil, refuse("grouped by a field named as a column")
+			}
+			name = g.Field
+		default:
+			for name = fmt.Sprintf("KSQL_COL_%d", alias); taken[name]; name = fmt.Sprintf("KSQL_COL_%d", alias) {
+				alias++
+			}
+			alias++
+		}
+		taken[name] = true
+		if i >= len(src.Schema.keys()) || src.Schema.keys()[i].Name != name {
+			byKey = false
+		}
+		grouped = append(grouped, column{Name: name, Type: ap.groupTypes[i], Key: true})
+	}
+	if byKey {
+		grouped = prepare
+	} else {
+		grouped = append(grouped, values...)
+	}
+	steps = append(steps, &planStep{op: "GROUP_BY", cols: grouped, ctx: "Aggregate.GroupBy"})
+
+	const repartition = "Aggregate-GroupBy-repartition"
+	const store = "Aggregate-Aggregate-Materialize"
+	switch {
+	case byKey:
+		t.processor("KSTREAM-AGGREGATE-", store)
+	case src.Table:
+		t.processor("KTABLE-FILTER-")
+		t.processor("Aggregate-GroupBy")
+		t.sink(t.next("KSTREAM-SINK"), repartition)
+		t.sub()
+		t.source(t.next("KSTREAM-SOURCE"), repartition)
+		t.processor("KTABLE-AGGREGATE-", store)
+	default:
+		t.processor("KSTREAM-FILTER-")
+		t.processor("Aggregate-GroupBy")
+		// the repartition's filter, sink and source are named by the
+		// GroupBy and take their indexes after the aggregate's
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+		t.sub()
+		t.source(repartition+"-source", repartition)
+		t.processor("KSTREAM-AGGREGATE-", store)
+		t.index += 3
+	}
+
+	// AggregateParamsFactory.buildSchema: key, non-aggregate columns,
+	// KSQL_AGG_VARIABLE_<n> per aggregate call, then the window bounds.
+	agg := append([]column(nil), keysOf(grouped)...)
+	for _, name := range required {
+		for _, c := range values {
+			if c.Name == name {
+				agg = append(agg, c)
+			}
+		}
+	}
+	for i, fc := range calls {
+		key := sql.Format(fc)
+		var found *aggCall
+		for _, c := range ap.calls {
+			if c.key == key {
+				found = c
+			}
+		}
+		if found == nil {
+			return nil, fmt.Errorf("explain: aggregate %s was not planned", key)
+		}
+		agg = append(agg, column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.result})
+	}
+	if ap.win != nil {
+		agg = append(agg, column{Name: "WINDOWSTART", Type: tBigint}, column{Name: "WINDOWEND", Type: tBigint})
+	}
+	steps = append(steps, &planStep{op: "AGGREGATE", cols: agg, ctx: "Aggregate.Aggregate"})
+	t.processor("Aggregate-Aggregate-ToOutputSchema")
+	if ap.win != nil {
+		t.processor("Aggregate-Aggregate-WindowSelect")
+	}
+	if plan.having != nil {
+		steps = append(steps, &planStep{op: "FILTER", cols: agg, ctx: "Aggregate.HavingFilter"})
+		t.processor("Aggregate-HavingFilter-ApplyPredicate")
+		t.processor("Aggregate-HavingFilter-Filter")
+		t.processor("Aggregate-HavingFilter-PostProcess")
+	}
+	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Aggregate.Project"})
+	t.processor("Aggregate-Project")
+	return steps, nil
+}
+
+// keysOf returns the key columns of cols.
+func keysOf(cols []column) []column {
+	var out []column
+	for _, c := range cols {
+		if c.Key {
+			out = append(out, c)
+		}
+	}
+	return out
+}
