@@ -21,13 +21,13 @@ import (
 // holding the join key. WHERE, the projection and GROUP BY then run over the
 // joined row as over a single source.
 //
-// Built: stream-table joins ([INNER] and LEFT), also chained (a stream joined
-// with several tables). The table side is the table's current state by
-// PRIMARY KEY, read from the table's topic from the beginning (ksqlDB reads a
-// join's table side with auto.offset.reset=earliest) and, after a restart,
-// rebuilt from that topic up to the committed offsets, as Kafka Streams
-// restores a source table from its topic. Not built, refused as not
-// supported by this server: stream-stream and table-table joins.
+// This file plans joins; join_exec.go and join_window.go run them, and
+// doc.go lists which kinds are built and which are refused. A stream-table
+// join's table side is the table's current state by PRIMARY KEY, read from
+// the table's topic from the beginning (ksqlDB reads a join's table side with
+// auto.offset.reset=earliest) and, after a restart, rebuilt from that topic up
+// to the committed offsets, as Kafka Streams restores a source table from its
+// topic.
 
 // joinLeaf is one source of a join.
 type joinLeaf struct {
