@@ -12,9 +12,12 @@
 //   - PROTOBUF: stored as CP's Wire-based formatter writes it, checked with
 //     CP's Protobuf difference rules, format=serialized gives the
 //     FileDescriptorProto (package protoschema); an import names a
-//     reference, and the google/protobuf well-known files are built in. A
-//     base64 FileDescriptorProto (what confluent-kafka-python registers)
-//     is accepted and stored as CP writes a descriptor's text.
+//     reference, and the google/protobuf well-known files,
+//     google/type/date.proto, google/type/timeofday.proto and
+//     confluent/type/decimal.proto are built in (ProtobufSchema's
+//     KNOWN_DEPENDENCIES). A base64 FileDescriptorProto (what
+//     confluent-kafka-python registers) is accepted and stored as CP
+//     writes a descriptor's text.
 //
 // Non-Avro responses and _schemas values carry "schemaType"; Avro ones
 // leave it out, as CP does.

@@ -43,10 +43,7 @@ func ParseDescriptor(b64 string, deps map[string]string) (*Schema, error) {
 	}
 	files := new(protoregistry.Files)
 	if len(fdp.Dependency) > 0 {
-		srcs := map[string]string{}
-		for k, v := range deps {
-			srcs[k] = v
-		}
+		srcs := withBuiltins(deps)
 		c := protocompile.Compiler{Resolver: protocompile.WithStandardImports(&protocompile.SourceResolver{Accessor: protocompile.SourceAccessorFromMap(srcs)})}
 		compiled, err := c.Compile(context.Background(), fdp.Dependency...)
 		if err != nil {

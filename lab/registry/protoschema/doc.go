@@ -1,7 +1,8 @@
 // Package protoschema parses Protobuf schemas the way CP 7.9's
 // protobuf-provider treats them: it compiles a .proto text with the texts
-// its imports name (references, plus the well-known google/protobuf files
-// every registry knows), writes the canonical text the registry stores
+// its imports name (references, plus the files every registry knows: the
+// well-known google/protobuf files, google/type/date.proto,
+// google/type/timeofday.proto and confluent/type/decimal.proto), writes the canonical text the registry stores
 // (ProtobufSchemaUtils.toString: Wire's element model, comments dropped,
 // messages before enums), the normalized text (normalize=true), the
 // serialized FileDescriptorProto (format=serialized), and finds the

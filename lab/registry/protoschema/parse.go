@@ -107,7 +107,7 @@ func Parse(text string, deps map[string]string) (*Schema, error) {
 		return nil, errors.New("editions are not supported")
 	}
 	srcs := map[string]string{FileName: text}
-	for k, v := range deps {
+	for k, v := range withBuiltins(deps) {
 		if k != FileName {
 			srcs[k] = v
 		}
