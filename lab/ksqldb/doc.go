@@ -51,7 +51,8 @@
 // (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
 // (PROTOBUF_NOSR values) and format_schemaid.go (VALUE_SCHEMA_ID and
 // KEY_SCHEMA_ID) for the Schema Registry formats beside AVRO; temporal.go
-// the TIMESTAMP, DATE, TIME and BYTES types and udf_temporal.go their
+// the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
+// formats as google.type.Date and TimeOfDay) and udf_temporal.go their
 // functions; decimal.go the DECIMAL(p, s) type (BigDecimal values,
 // SqlDecimal's result types, DecimalUtil's casts and fits) in JSON,
 // DELIMITED, AVRO and JSON_SR; javadouble.go prints doubles as Java 17
@@ -63,12 +64,10 @@
 // refuses are refused with its message; ksqlDB features not built here are
 // refused as not supported by this server: DECIMAL in the PROTOBUF formats
 // (confluent.type.Decimal), AVG of a DECIMAL, a PROTOBUF_NOSR key,
-// KEY_SCHEMA_ID with AVRO or a JSON object key schema, DATE and TIME in
-// PROTOBUF with the registry (google.type.Date and TimeOfDay, which
-// PROTOBUF_NOSR writes), and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way
-// joins, foreign-key and RIGHT table-table joins, stream-stream joins other
-// than an INNER join on both keys, joins that aggregate or PARTITION BY
-// and queries that read a windowed source.
+// KEY_SCHEMA_ID with AVRO or a JSON object key schema, and EXPLAIN (or
+// SHOW QUERIES EXTENDED) of N-way joins, foreign-key and RIGHT table-table
+// joins, stream-stream joins other than an INNER join on both keys, joins
+// that aggregate or PARTITION BY and queries that read a windowed source.
 // EXPLAIN prints the topology ksqlDB builds, internal topics named as Kafka
 // Streams describes them (Aggregate-GroupBy-repartition), even where this
 // server runs the query without that topic.

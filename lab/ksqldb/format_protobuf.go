@@ -127,7 +127,7 @@ func checkProtobufColumns(cols []column) error {
 	}
 	// a column name that is no Protobuf identifier makes no schema
 	// (ProtobufData does not scrub names by default)
-	if _, err := protoschema.Parse(text, googleTypeFiles); err != nil {
+	if _, err := protoschema.Parse(text, nil); err != nil {
 		return badStatement("Failed to convert the columns to a PROTOBUF schema: %v", err)
 	}
 	return nil
@@ -659,6 +659,10 @@ func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (sqlType, error
 		t = tBytes
 	case "timestamp":
 		t = tTimestamp
+	case "date":
+		t = tDate
+	case "time":
+		t = tTime
 	case "struct":
 		sfds := fd.Message().Fields()
 		fields := make([]structField, 0, sfds.Len())

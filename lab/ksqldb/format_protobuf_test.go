@@ -209,7 +209,6 @@ func TestPersistentQueriesWriteJSONSRAndProtobufSinks(t *testing.T) {
 // bytes; a stream over the topic infers and reads them back. The Timestamp
 // bytes for 2021-01-02T12:34:56.789Z (seconds 1609590896, nanos 789000000)
 // are python3-protobuf's timestamp_pb2 serialisation, 08f0d0c1ff0510c0de9cf802.
-// DATE and TIME (google.type.Date, TimeOfDay) are refused loudly.
 func TestProtobufTimestampAndBytesColumns(t *testing.T) {
 	st := newStack(t)
 	regURL, url := st.serveLabRegistry()
@@ -231,10 +230,6 @@ func TestProtobufTimestampAndBytesColumns(t *testing.T) {
 	}
 	if want := `["2021-01-02T12:34:56.789","AP8="]`; rows[0] != want {
 		t.Errorf("row %s, want %s", rows[0], want)
-	}
-	code, body := stmtErr(t, url, "CREATE STREAM d (day DATE) WITH (KAFKA_TOPIC='d', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');")
-	if code != 400 || body["message"] != "column type DATE in the 'PROTOBUF' format is not supported by this ksqlDB server" {
-		t.Errorf("DATE: %d %v", code, body)
 	}
 }
 

@@ -34,7 +34,7 @@ func (s *serde) prepareProtobufNoSR() error {
 	if err != nil {
 		return err
 	}
-	ps, err := protoschema.Parse(text, googleTypeFiles)
+	ps, err := protoschema.Parse(text, nil)
 	if err != nil {
 		return fmt.Errorf("compile the PROTOBUF_NOSR schema: %w", err)
 	}
@@ -64,14 +64,6 @@ func (s *serde) decodeProtobufNoSR(b []byte, out []any) ([]any, error) {
 		out[i] = x
 	}
 	return out, nil
-}
-
-// googleTypeFiles are google/type/date.proto and timeofday.proto, which
-// ProtobufData imports for DATE and TIME (googleapis: Date has year,
-// month and day; TimeOfDay hours, minutes, seconds and nanos).
-var googleTypeFiles = map[string]string{
-	"google/type/date.proto":      "syntax = \"proto3\";\npackage google.type;\nmessage Date {\n  int32 year = 1;\n  int32 month = 2;\n  int32 day = 3;\n}\n",
-	"google/type/timeofday.proto": "syntax = \"proto3\";\npackage google.type;\nmessage TimeOfDay {\n  int32 hours = 1;\n  int32 minutes = 2;\n  int32 seconds = 3;\n  int32 nanos = 4;\n}\n",
 }
 
 // protoDateOrTime is ProtobufData's Date and Time converter to Protobuf:

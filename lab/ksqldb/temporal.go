@@ -484,8 +484,8 @@ func hasTemporal(v any) bool {
 
 // checkTemporalFormat refuses time and BYTES columns in a format: KAFKA
 // has no serde for the time types (KafkaSerdeFactory.SERDE: Integer, Long,
-// Double, String, ByteBuffer); PROTOBUF's DATE and TIME (google.type.Date,
-// TimeOfDay) are not built here.
+// Double, String, ByteBuffer). PROTOBUF and PROTOBUF_NOSR write DATE and
+// TIME as google.type.Date and TimeOfDay (format_protobufnosr.go).
 func checkTemporalFormat(f string, cols []column, key, sink bool) error {
 	for _, c := range cols {
 		if !hasTemporalType(c.Type) {
@@ -493,13 +493,7 @@ func checkTemporalFormat(f string, cols []column, key, sink bool) error {
 		}
 		switch f {
 		case fmtJSON, fmtJSONSR, fmtDelimited:
-		case fmtProtobuf:
-			if hasTimeOfDayOrDate(c.Type) {
-				// google.type.Date and TimeOfDay are not built here for
-				// registered schemas (see format_protobufnosr.go)
-				return unsupported("column type " + c.Type.String() + " in the 'PROTOBUF' format")
-			}
-		case fmtProtobufNoSR:
+		case fmtProtobuf, fmtProtobufNoSR:
 		case fmtAvro:
 			if (key || sink) && c.Type.complex() {
 				return unsupported("writing column type " + c.Type.String() + " in the 'AVRO' format")
@@ -584,25 +578,6 @@ func avroLogicalColumnType(logical, base any) (sqlType, error) {
 		return tTime, nil
 	}
 	return tNull, unsupported(fmt.Sprintf("inferring a column from Avro logical type %v", logical))
-}
-
-// hasTimeOfDayOrDate reports a DATE or TIME type in t, at any depth.
-func hasTimeOfDayOrDate(t sqlType) bool {
-	switch t.kind() {
-	case kDate, kTime:
-		return true
-	case kArray:
-		return hasTimeOfDayOrDate(t.elem)
-	case kMap:
-		return hasTimeOfDayOrDate(t.elem)
-	case kStruct:
-		for _, f := range t.fields {
-			if hasTimeOfDayOrDate(f.Type) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // avroColumnSchema is the Avro schema AvroData.fromConnectSchema (with
