@@ -13,8 +13,8 @@
 //     CP's Protobuf difference rules, format=serialized gives the
 //     FileDescriptorProto (package protoschema); an import names a
 //     reference, and the google/protobuf well-known files,
-//     google/type/date.proto, google/type/timeofday.proto and
-//     confluent/type/decimal.proto are built in (ProtobufSchema's
+//     google/type/date.proto, google/type/timeofday.proto,
+//     confluent/type/decimal.proto and confluent/meta.proto are built in (ProtobufSchema's
 //     KNOWN_DEPENDENCIES). A base64 FileDescriptorProto (what
 //     confluent-kafka-python registers) is accepted and stored as CP
 //     writes a descriptor's text.

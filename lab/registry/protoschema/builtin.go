@@ -11,7 +11,9 @@ import (
 // protobuf-provider/.../protobuf/ProtobufSchema.java). The google/protobuf
 // files come with the compiler (protocompile.WithStandardImports); the
 // files under builtin/ are the others this registry knows, the ones
-// ksqlDB's PROTOBUF schemas import for DATE, TIME and DECIMAL columns.
+// ksqlDB's PROTOBUF schemas import for DATE, TIME and DECIMAL columns and
+// confluent/meta.proto, which declares the (confluent.field_meta) option
+// carrying a DECIMAL's precision and scale.
 //
 //go:embed builtin
 var builtinFS embed.FS

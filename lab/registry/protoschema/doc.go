@@ -2,7 +2,9 @@
 // protobuf-provider treats them: it compiles a .proto text with the texts
 // its imports name (references, plus the files every registry knows: the
 // well-known google/protobuf files, google/type/date.proto,
-// google/type/timeofday.proto and confluent/type/decimal.proto), writes the canonical text the registry stores
+// google/type/timeofday.proto, confluent/type/decimal.proto and
+// confluent/meta.proto, whose options a schema may set without importing
+// it), writes the canonical text the registry stores
 // (ProtobufSchemaUtils.toString: Wire's element model, comments dropped,
 // messages before enums), the normalized text (normalize=true), the
 // serialized FileDescriptorProto (format=serialized), and finds the

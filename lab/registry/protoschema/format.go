@@ -568,6 +568,9 @@ func optionString(o *descriptorpb.UninterpretedOption) string {
 	case o.StringValue != nil:
 		return n + " = \"" + escape(string(o.GetStringValue())) + "\""
 	case o.AggregateValue != nil:
+		if m, err := wireOptionMap(o.GetAggregateValue()); err == nil {
+			return n + " = " + m
+		}
 		return n + " = {\n  " + o.GetAggregateValue() + "\n}"
 	}
 	return n

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/ast"
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
 	"google.golang.org/protobuf/proto"
@@ -106,7 +108,7 @@ func Parse(text string, deps map[string]string) (*Schema, error) {
 	if fileAST.Edition != nil {
 		return nil, errors.New("editions are not supported")
 	}
-	srcs := map[string]string{FileName: text}
+	srcs := map[string]string{FileName: withMetaImport(text, fileAST, s.raw)}
 	for k, v := range withBuiltins(deps) {
 		if k != FileName {
 			srcs[k] = v
@@ -126,6 +128,27 @@ func Parse(text string, deps map[string]string) (*Schema, error) {
 	}
 	s.file = files[0]
 	return s, nil
+}
+
+// metaFile is the file that declares the confluent.*_meta options.
+const metaFile = "confluent/meta.proto"
+
+// withMetaImport is text with an import of confluent/meta.proto added on
+// the syntax statement's line when it sets a (confluent.*) option without
+// importing that file: CP reads those options without resolving them
+// (ProtobufSchema.findMeta), as ksqlDB's DECIMAL schemas write them. The
+// schema's own text, and so its canonical form, keeps the imports written.
+func withMetaImport(text string, fileAST *ast.FileNode, raw *descriptorpb.FileDescriptorProto) string {
+	if !strings.Contains(text, "(confluent.") || slices.Contains(raw.Dependency, metaFile) {
+		return text
+	}
+	at := 0
+	if fileAST.Syntax != nil {
+		// the statement ends at its semicolon
+		end := fileAST.NodeInfo(fileAST.Syntax).End().Offset
+		at = end + strings.IndexByte(text[end:], ';') + 1
+	}
+	return text[:at] + " import \"" + metaFile + "\";" + text[at:]
 }
 
 func joinErrs(errs []string, err error) error {

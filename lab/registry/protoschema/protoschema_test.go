@@ -83,3 +83,21 @@ func TestDeepNestingIsRefused(t *testing.T) {
 		t.Fatalf("20 levels: %v", err)
 	}
 }
+
+// A DECIMAL column's field carries its precision and scale in the
+// (confluent.field_meta) option; the registry takes it without an import of
+// confluent/meta.proto (one of ProtobufSchema.KNOWN_DEPENDENCIES) and
+// writes the option's message literal as Wire's OptionElement.toSchema
+// does, one entry per line. Input: query-validation-tests protobuf.json
+// "protobuf inference - partial schema"; expected text: the schema of
+// historical_plans/decimal_-_PROTOBUF_in_out (confluentinc/ksql v7.9.0).
+func TestConfluentFieldMetaResolvesAndIsWrittenAsWireWritesOptionMaps(t *testing.T) {
+	s, err := Parse(`syntax = "proto3"; import "confluent/type/decimal.proto"; message ConnectDefault1 {confluent.type.Decimal DEC = 1 [(confluent.field_meta) = { params: [{ value: "21", key: "precision" }, { value: "19", key: "scale" }]}];}`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "syntax = \"proto3\";\n\nimport \"confluent/type/decimal.proto\";\n\nmessage ConnectDefault1 {\n  confluent.type.Decimal DEC = 1 [(confluent.field_meta) = {\n    params: [\n      {\n        value: \"21\",\n        key: \"precision\"\n      },\n      {\n        value: \"19\",\n        key: \"scale\"\n      }\n    ]\n  }];\n}\n"
+	if got := s.Canonical(); got != want {
+		t.Errorf("canonical\n got %q\nwant %q", got, want)
+	}
+}
