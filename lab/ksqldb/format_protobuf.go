@@ -56,7 +56,7 @@ func protoFile(cols []column) (string, error) {
 		// ProtobufData.typeToDynamicSchema adds the well-known file as a dependency
 		head += "import \"google/protobuf/timestamp.proto\";\n\n"
 	}
-	for _, dep := range []struct{ typ, file string }{{"google.type.Date ", "google/type/date.proto"}, {"google.type.TimeOfDay ", "google/type/timeofday.proto"}} {
+	for _, dep := range []struct{ typ, file string }{{protoDecimalType + " ", "confluent/type/decimal.proto"}, {"google.type.Date ", "google/type/date.proto"}, {"google.type.TimeOfDay ", "google/type/timeofday.proto"}} {
 		if strings.Contains(body.String(), dep.typ) {
 			head += "import \"" + dep.file + "\";\n\n"
 		}
@@ -99,6 +99,8 @@ func protoMessage(sb *strings.Builder, name string, fields []structField, next *
 			typ = "google.type.Date"
 		case kTime:
 			typ = "google.type.TimeOfDay"
+		case kDecimal:
+			typ = protoDecimalType
 		case kStruct:
 			*next++
 			typ = "ConnectDefault" + strconv.Itoa(*next)
@@ -108,7 +110,11 @@ func protoMessage(sb *strings.Builder, name string, fields []structField, next *
 		default:
 			return unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format")
 		}
-		fmt.Fprintf(sb, "%s  %s%s %s = %d;\n", indent, label, typ, f.Name, i+1)
+		opt := ""
+		if t.kind() == kDecimal {
+			opt = protoDecimalOption(t)
+		}
+		fmt.Fprintf(sb, "%s  %s%s %s = %d%s;\n", indent, label, typ, f.Name, i+1, opt)
 	}
 	sb.WriteString(nested.String())
 	sb.WriteString(indent + "}\n")
@@ -253,6 +259,8 @@ func protoValue(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t 
 	switch x := v.(type) {
 	case sqlDate, sqlTime:
 		return protoDateOrTime(fd, x)
+	case sqlDecimal:
+		return protoDecimalMessage(fd, x)
 	case sqlTimestamp:
 		md := fd.Message()
 		if md == nil || md.FullName() != "google.protobuf.Timestamp" {
@@ -545,6 +553,9 @@ func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind str
 	if kind == "date" || kind == "time" {
 		return protoDateOrTimeValue(v.Message(), kind, t, path)
 	}
+	if kind == "decimal" {
+		return protoDecimalValue(v.Message(), t, path)
+	}
 	if kind == "timestamp" {
 		if t.kind() != kTimestamp {
 			return nil, fmt.Errorf("Cannot deserialize type timestamp as type %s for path: %s", connectKindOf(t), path)
@@ -663,6 +674,12 @@ func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (sqlType, error
 		t = tDate
 	case "time":
 		t = tTime
+	case "decimal":
+		dt, err := protoDecimalColumnType(fd)
+		if err != nil {
+			return tNull, err
+		}
+		t = dt
 	case "struct":
 		sfds := fd.Message().Fields()
 		fields := make([]structField, 0, sfds.Len())

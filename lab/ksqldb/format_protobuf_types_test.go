@@ -67,3 +67,74 @@ func TestProtobufDateAndTimeColumnsAreGoogleTypeMessages(t *testing.T) {
 		t.Errorf("inferred CLOCKS %s", schema)
 	}
 }
+
+// DECIMAL columns in PROTOBUF are confluent.type.Decimal messages: the
+// unscaled value as BigInteger.toByteArray writes it (two's complement,
+// big-endian, shortest), then the value's own BigDecimal precision and
+// scale (DecimalUtils.fromBigDecimal, schema-registry v7.9.9
+// protobuf-types); the column's precision and scale go in the field's
+// (confluent.field_meta) option. The schema text is the one in
+// historical_plans/decimal_-_PROTOBUF_in_out, the values those of
+// query-validation-tests decimal.json "PROTOBUF in/out" and "PROTOBUF should
+// not trim trailing zeros" (confluentinc/ksql v7.9.0); a stream declared
+// without columns infers DECIMAL(21, 19) from the option, as
+// ProtobufData.toConnectSchema reads it.
+func TestProtobufDecimalColumnsAreConfluentDecimalMessages(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	mustKSQL(t, url, "CREATE STREAM test (id STRING KEY, dec DECIMAL(21,19)) WITH (KAFKA_TOPIC='test', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');", nil)
+	mustKSQL(t, url, "CREATE STREAM test2 AS SELECT * FROM test;", earliest())
+	mustKSQL(t, url, "CREATE STREAM input (id STRING KEY, dec DECIMAL(6,4)) WITH (KAFKA_TOPIC='input', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');", nil)
+	mustKSQL(t, url, "CREATE STREAM output AS SELECT * FROM input;", earliest())
+	mustKSQL(t, url, "INSERT INTO test (id, dec) VALUES ('a', 10.1234512345123451234);", nil)
+	mustKSQL(t, url, "INSERT INTO input (id, dec) VALUES ('a', 10.0); INSERT INTO input (id, dec) VALUES ('b', -1.5); INSERT INTO input (id, dec) VALUES ('c', 0);", nil)
+
+	r := st.consumeRecords("TEST2", 1)[0]
+	_, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5]))
+	want := "syntax = \"proto3\";\n\nimport \"confluent/type/decimal.proto\";\n\nmessage ConnectDefault1 {\n  confluent.type.Decimal DEC = 1 [(confluent.field_meta) = {\n    params: [\n      {\n        value: \"21\",\n        key: \"precision\"\n      },\n      {\n        value: \"19\",\n        key: \"scale\"\n      }\n    ]\n  }];\n}\n"
+	if text != want {
+		t.Errorf("DECIMAL schema\n got %q\nwant %q", text, want)
+	}
+	// Decimal{value 05 7c e9 3c 9d 4c fa f1 62, precision 21, scale 19}
+	if got := hex.EncodeToString(r.Value[5:]); got != "00"+"0a0f0a09057ce93c9d4cfaf16210151813" {
+		t.Errorf("DECIMAL(21,19) record %s", got)
+	}
+	// 10.0000 (unscaled 100000, precision 6), -1.5000 (-15000 is c5 68,
+	// precision 5), 0.0000 (unscaled 0 as the one byte 00, precision 1)
+	for i, want := range []string{"0a090a030186a010061804", "0a080a02c56810051804", "0a070a010010011804"} {
+		if got := hex.EncodeToString(st.consumeRecords("OUTPUT", 3)[i].Value[5:]); got != "00"+want {
+			t.Errorf("DECIMAL(6,4) record %d: %s, want 00%s", i, got, want)
+		}
+	}
+
+	_, rows := rawPushRows(t, url, "SELECT id, dec FROM test2 EMIT CHANGES LIMIT 1;", 1)
+	sameLines(t, "DECIMAL(21,19) rows", rows, []string{`["a",10.1234512345123451234]`})
+	_, rows = rawPushRows(t, url, "SELECT id, dec FROM output EMIT CHANGES LIMIT 3;", 3)
+	sameLines(t, "DECIMAL(6,4) rows", rows, []string{`["a",10.0000]`, `["b",-1.5000]`, `["c",0.0000]`})
+
+	mustKSQL(t, url, "CREATE STREAM inferred WITH (KAFKA_TOPIC='TEST2', VALUE_FORMAT='PROTOBUF');", nil)
+	hdr, rows := rawPushRows(t, url, "SELECT dec FROM inferred EMIT CHANGES LIMIT 1;", 1)
+	if hdr != "`DEC` DECIMAL(21, 19)" {
+		t.Errorf("inferred %s", hdr)
+	}
+	sameLines(t, "inferred rows", rows, []string{`[10.1234512345123451234]`})
+}
+
+// PROTOBUF_NOSR writes the same confluent.type.Decimal message, bare, and
+// reads it back: query-validation-tests decimal.json "PROTOBUF_NOSR
+// should not trim trailing zeros" (confluentinc/ksql v7.9.0).
+func TestProtobufNoSRDecimalColumnsAreConfluentDecimalMessages(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM input (id STRING KEY, dec DECIMAL(6,4)) WITH (KAFKA_TOPIC='input', PARTITIONS=1, VALUE_FORMAT='PROTOBUF_NOSR');", nil)
+	mustKSQL(t, url, "CREATE STREAM output AS SELECT * FROM input;", earliest())
+	mustKSQL(t, url, "INSERT INTO input (id, dec) VALUES ('a', 10.0); INSERT INTO input (id, dec) VALUES ('b', -1.5);", nil)
+	recs := st.consumeRecords("OUTPUT", 2)
+	for i, want := range []string{"0a090a030186a010061804", "0a080a02c56810051804"} {
+		if got := hex.EncodeToString(recs[i].Value); got != want {
+			t.Errorf("record %d: %s, want %s", i, got, want)
+		}
+	}
+	_, rows := rawPushRows(t, url, "SELECT id, dec FROM output EMIT CHANGES LIMIT 2;", 2)
+	sameLines(t, "rows", rows, []string{`["a",10.0000]`, `["b",-1.5000]`})
+}
