@@ -125,11 +125,10 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			}
 			call.result = arg.t
 		case "AVG":
-			if arg.t.kind() == kDecimal {
-				// AverageUdaf has Integer, Long and Double overloads; how
-				// ksqlDB resolves a DECIMAL argument is not built here
-				return compiled{}, unsupported("AVG of a DECIMAL")
-			}
+			// AverageUdaf has Integer, Long and Double overloads only, and
+			// an aggregate's overload is found without implicit casts
+			// (UdafAggregateFunctionFactory: UdfIndex without them), so a
+			// DECIMAL matches none
 			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble {
 				return compiled{}, badStatement("Function 'AVG' does not accept parameters (%s).", arg.t)
 			}

@@ -57,21 +57,21 @@
 // SqlDecimal's result types, DecimalUtil's casts and fits) in JSON,
 // DELIMITED, AVRO and JSON_SR, and format_protobuf_decimal.go in the
 // PROTOBUF formats (confluent.type.Decimal); javadouble.go prints doubles
-// as Java 17 does. lambda.go runs the lambda functions TRANSFORM, FILTER and REDUCE;
-// partitionby.go plans PARTITION BY; pullstream.go answers pull queries
-// on streams; processinglog.go keeps the processing log; explain.go answers
-// EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go, explain_join.go
-// and explain_topology.go for ksqlDB's execution plan and topology. Constructs ksqlDB
-// refuses are refused with its message; ksqlDB features not built here are
-// refused as not supported by this server: AVG of a DECIMAL, a
+// as Java 17 does. lambda.go runs the lambda functions TRANSFORM, FILTER
+// and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
+// queries on streams; processinglog.go keeps the processing log; explain.go
+// answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
+// explain_join.go and explain_topology.go for ksqlDB's execution plan and
+// topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
+// features not built here are refused as not supported by this server: a
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
-// and EXPLAIN (or
-// SHOW QUERIES EXTENDED) of N-way joins, foreign-key and RIGHT table-table
-// joins, stream-stream joins other than an INNER join on both keys, joins
-// that aggregate or PARTITION BY and queries that read a windowed source.
-// EXPLAIN prints the topology ksqlDB builds, internal topics named as Kafka
-// Streams describes them (Aggregate-GroupBy-repartition), even where this
-// server runs the query without that topic.
+// and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins, foreign-key and
+// RIGHT table-table joins, stream-stream joins other than an INNER join on
+// both keys, joins that aggregate or PARTITION BY and queries that read a
+// windowed source. EXPLAIN prints the topology ksqlDB builds, internal
+// topics named as Kafka Streams describes them
+// (Aggregate-GroupBy-repartition), even where this server runs the query
+// without that topic.
 //
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
