@@ -138,3 +138,33 @@ func TestProtobufNoSRDecimalColumnsAreConfluentDecimalMessages(t *testing.T) {
 	_, rows := rawPushRows(t, url, "SELECT id, dec FROM output EMIT CHANGES LIMIT 2;", 2)
 	sameLines(t, "rows", rows, []string{`["a",10.0000]`, `["b",-1.5000]`})
 }
+
+// python3-confluent-kafka's ProtobufDeserializer, with python3-protobuf
+// message classes declared from googleapis' date.proto and timeofday.proto
+// and schema-registry's confluent/type/decimal.proto, reads the DATE, TIME
+// and DECIMAL values ksqlDB wrote; the script turns the Decimal's
+// two's-complement unscaled bytes into a number itself.
+func TestPythonReadsProtobufDateTimeAndDecimalRecords(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	mustKSQL(t, url, "CREATE STREAM ev (id STRING KEY, day DATE, tod TIME, fare DECIMAL(6,4)) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');", nil)
+	mustKSQL(t, url, "CREATE STREAM days WITH (KAFKA_TOPIC='days', VALUE_FORMAT='PROTOBUF') AS SELECT id, day AS DAY FROM ev;", earliest())
+	mustKSQL(t, url, "CREATE STREAM tods WITH (KAFKA_TOPIC='tods', VALUE_FORMAT='PROTOBUF') AS SELECT id, tod AS TOD FROM ev;", earliest())
+	mustKSQL(t, url, "CREATE STREAM fares WITH (KAFKA_TOPIC='fares', VALUE_FORMAT='PROTOBUF') AS SELECT id, fare AS FARE FROM ev;", earliest())
+	mustKSQL(t, url, "INSERT INTO ev (id, day, tod, fare) VALUES ('a', '1969-12-22', '12:34:56.010', -1.5);", nil)
+	for _, c := range []struct{ topic, field, kind, want string }{
+		{"days", "DAY", "date", "1969-12-22"},
+		{"tods", "TOD", "time", "12:34:56.010"},
+		{"fares", "FARE", "decimal", "-1.5000"},
+	} {
+		r := st.consumeRecords(c.topic, 1)[0]
+		var got struct {
+			SchemaType string `json:"schema_type"`
+			Value      string `json:"value"`
+		}
+		runPythonProtobuf(t, &got, "read-type", regURL, c.topic, hex.EncodeToString(r.Value), c.field, c.kind)
+		if got.SchemaType != "PROTOBUF" || got.Value != c.want {
+			t.Errorf("%s: python read %+v, want %s", c.topic, got, c.want)
+		}
+	}
+}

@@ -13,7 +13,17 @@ usage:
                                          string STOPS = 5; } that protoc
                                          would describe; print the fields
                                          and the schema the id names
+  protobuf.py read-type REGISTRY_URL TOPIC HEX FIELD KIND
+                                         deserialise the wire bytes as the
+                                         message ConnectDefault1 { T FIELD = 1; }
+                                         where T is google.type.Date (KIND
+                                         date), google.type.TimeOfDay (time)
+                                         or confluent.type.Decimal (decimal),
+                                         as googleapis and schema-registry
+                                         declare them; print the value as
+                                         text and the schema type
 """
+import decimal
 import json
 import struct
 import sys
@@ -53,6 +63,43 @@ def ksql_class():
     return message_class(fdp, "ConnectDefault1")
 
 
+TYPE_FILES = {
+    # kind: (file, package, message, fields (name, number, type))
+    "date": ("google/type/date.proto", "google.type", "Date",
+             [("year", 1, F.TYPE_INT32), ("month", 2, F.TYPE_INT32), ("day", 3, F.TYPE_INT32)]),
+    "time": ("google/type/timeofday.proto", "google.type", "TimeOfDay",
+             [("hours", 1, F.TYPE_INT32), ("minutes", 2, F.TYPE_INT32),
+              ("seconds", 3, F.TYPE_INT32), ("nanos", 4, F.TYPE_INT32)]),
+    "decimal": ("confluent/type/decimal.proto", "confluent.type", "Decimal",
+                [("value", 1, F.TYPE_BYTES), ("precision", 2, F.TYPE_UINT32), ("scale", 3, F.TYPE_INT32)]),
+}
+
+
+def typed_class(field, kind):
+    name, package, message, fields = TYPE_FILES[kind]
+    pool = descriptor_pool.DescriptorPool()
+    dep = descriptor_pb2.FileDescriptorProto(name=name, package=package, syntax="proto3")
+    msg = dep.message_type.add(name=message)
+    for fname, number, ftype in fields:
+        msg.field.add(name=fname, number=number, type=ftype, label=F.LABEL_OPTIONAL)
+    pool.Add(dep)
+    fdp = descriptor_pb2.FileDescriptorProto(name="ksql.proto", syntax="proto3", dependency=[name])
+    top = fdp.message_type.add(name="ConnectDefault1")
+    top.field.add(name=field, number=1, type=F.TYPE_MESSAGE, type_name="." + package + "." + message,
+                  label=F.LABEL_OPTIONAL)
+    pool.Add(fdp)
+    return message_factory.MessageFactory(pool).GetPrototype(pool.FindMessageTypeByName("ConnectDefault1"))
+
+
+def typed_text(value, kind):
+    if kind == "date":
+        return "%04d-%02d-%02d" % (value.year, value.month, value.day)
+    if kind == "time":
+        return "%02d:%02d:%02d.%03d" % (value.hours, value.minutes, value.seconds, value.nanos // 1000000)
+    unscaled = int.from_bytes(value.value, "big", signed=True)
+    return str(decimal.Decimal(unscaled).scaleb(-value.scale))
+
+
 def main():
     mode, url, topic = sys.argv[1], sys.argv[2], sys.argv[3]
     client = SchemaRegistryClient({"url": url})
@@ -65,6 +112,11 @@ def main():
     wire = bytes.fromhex(sys.argv[4])
     magic, schema_id = struct.unpack(">bI", wire[:5])
     schema = client.get_schema(schema_id)
+    if mode == "read-type":
+        field, kind = sys.argv[5], sys.argv[6]
+        msg = ProtobufDeserializer(typed_class(field, kind))(wire, ctx)
+        print(json.dumps({"schema_type": schema.schema_type, "value": typed_text(getattr(msg, field), kind)}))
+        return
     msg = ProtobufDeserializer(ksql_class())(wire, ctx)
     print(json.dumps({
         "magic": magic,
