@@ -303,7 +303,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if src.Window != nil && len(sch.keys()) == 0 {
 		return nil, badStatement("Windowed sources require a key column.")
 	}
-	if err := checkTimestampColumn(src, w.timestamp); err != nil {
+	if err := checkTimestampColumn(src, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
 	if !ec.replay {
@@ -398,8 +398,8 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err != nil {
 		return nil, err
 	}
-	if w.timestamp != "" || w.windowType != "" {
-		return nil, unsupported("WITH property TIMESTAMP or WINDOW_TYPE on CREATE ... AS SELECT")
+	if w.windowType != "" {
+		return nil, unsupported("WITH property WINDOW_TYPE on CREATE ... AS SELECT")
 	}
 	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
 		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
@@ -471,6 +471,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap}
 	if plan.agg != nil && plan.agg.win != nil {
 		sink.Window = plan.agg.win.info()
+	}
+	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
+		return nil, err
 	}
 	if !ec.replay {
 		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table); err != nil {

@@ -7,19 +7,20 @@ import (
 
 // source is a stream or table registered in the metastore.
 type source struct {
-	Name        string
-	Table       bool
-	Topic       string
-	KeyFormat   string
-	ValueFormat string
-	Schema      schema
-	Partitions  int
-	Replicas    int
-	Statement   string // the CREATE statement text
-	SourceOnly  bool
-	UnwrapValue bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
-	Window      *windowInfo // a windowed key; nil otherwise
-	Timestamp   string      // WITH (TIMESTAMP=...): the column that is the record time
+	Name            string
+	Table           bool
+	Topic           string
+	KeyFormat       string
+	ValueFormat     string
+	Schema          schema
+	Partitions      int
+	Replicas        int
+	Statement       string // the CREATE statement text
+	SourceOnly      bool
+	UnwrapValue     bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
+	Window          *windowInfo // a windowed key; nil otherwise
+	Timestamp       string      // WITH (TIMESTAMP=...): the column that is the record time
+	TimestampFormat string      // WITH (TIMESTAMP_FORMAT=...): how a STRING Timestamp column is parsed
 
 	ValueSchemaID int // WITH (VALUE_SCHEMA_ID=...): values are written under this schema
 	KeySchemaID   int // WITH (KEY_SCHEMA_ID=...): keys are written under this schema

@@ -13,7 +13,7 @@ import (
 )
 
 // pullRows runs a pull query on /query and returns its header schema, the
-// rows' columns and the final message.
+// rows' columns (none when the query found no row) and the final message.
 func pullRows(t *testing.T, url, sql string) (string, []string, string) {
 	t.Helper()
 	code, body := post(t, url, "/query", sql, nil)
@@ -21,7 +21,7 @@ func pullRows(t *testing.T, url, sql string) (string, []string, string) {
 		t.Fatalf("%s: %d %s", sql, code, body)
 	}
 	var out []map[string]any
-	if err := json.Unmarshal(body, &out); err != nil || len(out) < 2 {
+	if err := json.Unmarshal(body, &out); err != nil || len(out) < 1 {
 		t.Fatalf("%s: body %v %s", sql, err, body)
 	}
 	hdr := out[0]["header"].(map[string]any)["schema"].(string)

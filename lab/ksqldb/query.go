@@ -32,6 +32,8 @@ type runningQuery struct {
 
 	keyScratch, valScratch []any // encode's column split, reused (proc.mu is held)
 
+	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
+
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
 
@@ -73,6 +75,11 @@ func (s *Server) startQuery(qi *queryInfo) error {
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
 		done:      make(chan struct{}),
+	}
+	if sink.Timestamp != "" {
+		rq.sinkTime = func(vals []any) (int64, error) {
+			return columnTime(plan.out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
+		}
 	}
 	if plan.agg != nil || plan.src.Table {
 		rq.changelog = rq.appID + "-Aggregate-Aggregate-Materialize-changelog"
@@ -201,6 +208,14 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
 		for _, o := range outs {
+			if q.sinkTime != nil && !o.tombstone {
+				ts, err := q.sinkTime(o.vals)
+				if err != nil {
+					q.srv.processingError(q.info.ID, r, err)
+					continue
+				}
+				o.ts = ts
+			}
 			rec, err := q.encode(o)
 			if err != nil {
 				q.srv.processingError(q.info.ID, r, &serializeError{topic: q.info.SinkTopic, err: err})

@@ -19,6 +19,7 @@ type withProps struct {
 	windowType  string
 	windowSize  *int64 // WINDOW_SIZE in milliseconds, nil when not given
 	timestamp   string // TIMESTAMP: the column records take their time from
+	tsFormat    string // TIMESTAMP_FORMAT: how a STRING timestamp column is parsed
 
 	valueSchemaID int // VALUE_SCHEMA_ID, 0 when not given
 	keySchemaID   int // KEY_SCHEMA_ID, 0 when not given
@@ -26,13 +27,12 @@ type withProps struct {
 
 var supportedWith = map[string]bool{
 	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
-	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "VALUE_SCHEMA_ID": true,
+	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "VALUE_SCHEMA_ID": true,
 	"KEY_SCHEMA_ID": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
-	"TIMESTAMP_FORMAT":            true,
 	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "VALUE_DELIMITER": true,
 	"KEY_DELIMITER": true, "RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
@@ -122,6 +122,11 @@ func parseWith(props []sql.Property) (withProps, error) {
 				return w, badStatement("Invalid value %s for property TIMESTAMP", sql.Format(p.Value))
 			}
 			w.timestamp = timestampColumnName(str)
+		case "TIMESTAMP_FORMAT":
+			if lit == nil || lit.Kind != sql.StringLit || str == "" {
+				return w, badStatement("Invalid value %s for property TIMESTAMP_FORMAT", sql.Format(p.Value))
+			}
+			w.tsFormat = str
 		case "WINDOW_TYPE", "WINDOW_SIZE":
 			if err := w.windowProp(p.Name, lit); err != nil {
 				return w, err

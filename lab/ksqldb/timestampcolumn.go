@@ -1,0 +1,82 @@
+package ksqldb
+
+import (
+	"fmt"
+	"time"
+)
+
+// This file is the TIMESTAMP and TIMESTAMP_FORMAT properties: the column a
+// source's records take their time from, on declared sources (read when a
+// query decodes a record) and on CREATE ... AS SELECT sinks (the time each
+// result is written with). confluentinc/ksql,
+// ksqldb-execution/.../timestamp/TimestampExtractionPolicyFactory.java.
+
+// checkTimestampColumn validates WITH (TIMESTAMP=..., TIMESTAMP_FORMAT=...)
+// against the source's schema and records it on src: a BIGINT column is
+// epoch milliseconds, a TIMESTAMP column its own instant, a STRING column
+// needs a format and is parsed with it in UTC, the server's zone.
+func checkTimestampColumn(src *source, name, format string) error {
+	if name == "" {
+		return nil
+	}
+	for _, c := range src.Schema.Cols {
+		if c.Name != name {
+			continue
+		}
+		if c.Type == tString {
+			if format == "" {
+				return badStatement("A String timestamp field has been specified without also specifying the timestamp_format")
+			}
+			if _, err := compileJavaPattern(format); err != nil {
+				return badStatement("Invalid timestamp_format %q: %v", format, err)
+			}
+			src.Timestamp, src.TimestampFormat = name, format
+			return nil
+		}
+		if format != "" {
+			return badStatement("'TIMESTAMP_FORMAT' set in the WITH clause can only be used when the timestamp column is of type STRING.")
+		}
+		if c.Type == tBigint || c.Type.kind() == kTimestamp {
+			src.Timestamp = name
+			return nil
+		}
+		return badStatement("Timestamp column, `%s`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.", name)
+	}
+	return badStatement("The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", name)
+}
+
+// extractTimestamp is a row's time from its source's TIMESTAMP column; a
+// null, negative or unparsable one fails, and the record is skipped, as
+// LoggingTimestampExtractor returns -1 and Kafka Streams drops records with
+// a negative timestamp.
+func extractTimestamp(src *source, row []any) (int64, error) {
+	return columnTime(src.Schema.Cols, src.Timestamp, src.TimestampFormat, row)
+}
+
+// columnTime is the time in row's column name (cols describe row).
+func columnTime(cols []column, name, format string, row []any) (int64, error) {
+	for i, c := range cols {
+		if c.Name != name {
+			continue
+		}
+		var ts int64
+		ok := false
+		switch v := row[i].(type) {
+		case int64:
+			ts, ok = v, true
+		case sqlTimestamp:
+			ts, ok = int64(v), true
+		case string:
+			if jp, err := compileJavaPattern(format); err == nil {
+				if t, err := jp.parse(v, time.UTC); err == nil {
+					ts, ok = t.UnixMilli(), true
+				}
+			}
+		}
+		if !ok || ts < 0 {
+			return 0, fmt.Errorf("failed to extract timestamp from row: column %s is %v", c.Name, formatValue(row[i]))
+		}
+		return ts, nil
+	}
+	return 0, fmt.Errorf("failed to extract timestamp from row: no column %s", name)
+}
