@@ -65,6 +65,8 @@
 // topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
 // features not built here are refused as not supported by this server: a
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
+// ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
+// INSERT INTO ... VALUES), CREATE OR REPLACE, CREATE SOURCE STREAM and TABLE,
 // and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins, foreign-key and
 // RIGHT table-table joins, stream-stream joins other than an INNER join on
 // both keys, joins that aggregate or PARTITION BY and queries that read a
@@ -76,8 +78,9 @@
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
 // 0.29 runs it on Kafka Streams 3.9: window.go holds time windows, the
-// stream-time clock and the WINDOW_TYPE/WINDOW_SIZE and TIMESTAMP properties,
-// session.go session windows. Windowed keys are written and read as Kafka
+// stream-time clock and the WINDOW_TYPE/WINDOW_SIZE properties,
+// session.go session windows; timestampcolumn.go the TIMESTAMP and
+// TIMESTAMP_FORMAT properties of declared and derived sources. Windowed keys are written and read as Kafka
 // Streams' windowed serializers lay them out (the key, then the 8-byte
 // window start; a session's end then start). One stream time is kept per
 // query, where Kafka Streams keeps one per task (input partition after the
