@@ -15,8 +15,7 @@ import (
 // ... VALUES rows are produced to the topic as Avro records, under a schema
 // registered for it, with the same values. Not run: the "In action" query
 // (no comma after b_1: ksqlDB refuses it as a syntax error, and it reads an
-// s1 the guide never declares) and b->* (ksqlDB 0.27's struct-all select
-// item, which this server's parser does not accept).
+// s1 the guide never declares).
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/how-to-guides/query-structured-data/
 
 // produceAvroRows writes Avro values under schema, registered as the
@@ -70,6 +69,38 @@ EMIT CHANGES LIMIT 3;`, 3)
 		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
 	}
 	sameLines(t, "b->c, b->d", rows, want)
+}
+
+// Section "Structs": b->* (ksqlDB 0.27+) selects every field of the struct,
+// giving the same columns as b->c, b->d.
+func TestHowToStructuredDataExpandsAllStructFieldsWithArrowStar(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `SET 'auto.offset.reset' = 'earliest';
+CREATE STREAM s2 (
+    a VARCHAR KEY,
+    b STRUCT<
+        c VARCHAR,
+        d INT
+    >
+) WITH (
+    kafka_topic = 's2',
+    partitions = 1,
+    value_format = 'avro'
+);`, nil)
+	st.produceAvroRows("s2", howToStructSchema, []string{"k1", "k2", "k3"}, []map[string]any{
+		{"B": map[string]any{"C": "v1", "D": 5}}, {"B": map[string]any{"C": "v2", "D": 6}}, {"B": map[string]any{"C": "v3", "D": 7}},
+	})
+	want := []string{`["k1",{"C":"v1","D":5},"v1",5]`, `["k2",{"C":"v2","D":6},"v2",6]`, `["k3",{"C":"v3","D":7},"v3",7]`}
+	hdr, rows := rawPushRows(t, url, `SELECT a,
+       b,
+       b->*
+FROM s2
+EMIT CHANGES LIMIT 3;`, 3)
+	if wantHdr := "`A` STRING KEY, `B` STRUCT<`C` STRING, `D` INTEGER>, `C` STRING, `D` INTEGER"; hdr != wantHdr {
+		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
+	}
+	sameLines(t, "b->*", rows, want)
 }
 
 // Section "Maps": b['c'] and b['d'] read a map's values by key.

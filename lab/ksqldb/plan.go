@@ -143,6 +143,20 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			}
 			continue
 		}
+		if it.StructAll {
+			// SelectionUtil.resolveStructAll: a column per field of the struct
+			ce, err := (&compiler{in: in, clause: "SELECT"}).compile(it.Expr)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkStructAll(it.Expr, ce.t); err != nil {
+				return nil, err
+			}
+			for _, f := range ce.t.fields {
+				items = append(items, item{expr: &sql.Deref{X: it.Expr, Field: f.Name, P: it.Pos}, alias: f.Name})
+			}
+			continue
+		}
 		items = append(items, item{expr: it.Expr, alias: it.Alias})
 	}
 	gen := 0
@@ -337,4 +351,22 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		return nil, badStatement("The projection contains no value columns.")
 	}
 	return p, nil
+}
+
+// checkStructAll refuses struct->* over what is not a STRUCT column or a
+// STRUCT field, with SelectionUtil.resolveStructFields' messages.
+func checkStructAll(e sql.Expr, t sqlType) error {
+	switch x := e.(type) {
+	case *sql.ColumnRef:
+		if t.kind() != kStruct {
+			return badStatement("Column `%s` is not a STRUCT type.", x.Name)
+		}
+	case *sql.Deref:
+		if t.kind() != kStruct {
+			return badStatement("Field %s is not a STRUCT type.", x.Field)
+		}
+	default:
+		return badStatement("Unsupported struct column expression: %s", sql.Format(e))
+	}
+	return nil
 }

@@ -153,9 +153,11 @@ type Query struct {
 	Limit          *int64
 }
 
-// SelectItem is one projection entry: '*', 'alias.*' or an expression with an optional alias.
+// SelectItem is one projection entry: '*', 'alias.*', 'struct->*' or an
+// expression with an optional alias.
 type SelectItem struct {
 	Star      bool
+	StructAll bool   // Expr->*: every field of the struct Expr
 	Qualifier string // for alias.*
 	Expr      Expr
 	Alias     string

@@ -289,6 +289,9 @@ func (p *parser) postfix(x Expr, d int) (Expr, error) {
 			}
 			x = &Subscript{X: x, Index: idx, P: t.Pos}
 		case p.isSym("->"):
+			if nt := p.peekAt(1); nt.Kind == Symbol && nt.Text == "*" {
+				return x, nil // struct->*, a select item
+			}
 			t := p.next()
 			name, err := p.identifier()
 			if err != nil {

@@ -869,6 +869,12 @@ func (p *parser) selectItem() (SelectItem, error) {
 		return SelectItem{}, err
 	}
 	item := SelectItem{Expr: e, Pos: t.Pos}
+	if nt := p.peekAt(1); p.isSym("->") && nt.Kind == Symbol && nt.Text == "*" {
+		p.next()
+		p.next()
+		item.StructAll = true
+		return item, nil
+	}
 	if p.acceptKw("AS") {
 		a, err := p.identifier()
 		if err != nil {
