@@ -5,11 +5,13 @@ import (
 	"testing"
 )
 
-// The concept page "Time and Windows in ksqlDB Queries": its example of a
-// tumbling window with a grace period, over the page's example input. The
-// page declares no orders stream and gives the events' times of day only:
-// the stream here has the columns the query reads, and the events happen
-// on 2021-01-01 (UTC), carried as the records' timestamps (ROWTIME).
+// The concept page "Time and Windows in ksqlDB Queries": its queries run as
+// written over streams with the columns they read (the page declares none),
+// records carrying their event time as the Kafka timestamp (ROWTIME). Where
+// the page gives input and output (the tumbling window with WINDOWSTART,
+// WINDOWEND and MAX(ROWTIME)) they are compared; elsewhere the rows are the
+// ones the page's text describes. The page's example times are times of
+// day: the events here happen on 2021-01-01 (UTC).
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/concepts/time-and-windows-in-ksqldb-queries/
 
 // Section "Window types" (tumbling window example with WINDOWSTART,
@@ -52,4 +54,80 @@ FROM orders
 		`["94041","2021-01-01T12:00:00.000","2021-01-01T12:05:00.000","2021-01-01T12:04:00.000",4]`,
 		`["98041","2021-01-01T12:05:00.000","2021-01-01T12:10:00.000","2021-01-01T12:06:10.000",1]`,
 	})
+}
+
+// Section "Hopping window": a 30-second window advancing by 10 seconds
+// holds a record in three windows, oldest first; the WHERE clause keeps
+// female views of regions ending in _6 only.
+func TestConceptHoppingWindowCountsARecordInEveryOverlappingWindow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM pageviews (regionid VARCHAR, gender VARCHAR) WITH (KAFKA_TOPIC='pageviews', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	st.produceTimed("pageviews",
+		timed{nil, `{"REGIONID":"Region_6","GENDER":"FEMALE"}`, 25_000}, // windows starting at 0, 10 and 20 s
+		timed{nil, `{"REGIONID":"Region_6","GENDER":"MALE"}`, 26_000},
+		timed{nil, `{"REGIONID":"Region_5","GENDER":"female"}`, 27_000},
+		timed{nil, `{"REGIONID":"Region_6","GENDER":"female"}`, 35_000}, // windows starting at 10, 20 and 30 s
+	)
+	_, rows := rawPushRows(t, url, `SELECT regionid, COUNT(*) FROM pageviews
+  WINDOW HOPPING (SIZE 30 SECONDS, ADVANCE BY 10 SECONDS)
+  WHERE UCASE(gender)='FEMALE' AND LCASE (regionid) LIKE '%_6'
+  GROUP BY regionid
+  EMIT CHANGES LIMIT 6;`, 6)
+	sameLines(t, "female views of Region_6", rows, []string{
+		`["Region_6",1]`, `["Region_6",1]`, `["Region_6",1]`,
+		`["Region_6",2]`, `["Region_6",2]`, `["Region_6",1]`,
+	})
+}
+
+// Section "Out-of-order events": with a grace period of two hours, an
+// order for the first hour arriving when stream time is 2:59 still counts;
+// one arriving at stream time 3:01 is late and left out.
+func TestConceptGracePeriodAcceptsOutOfOrderEventsUntilItEnds(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM orders (order_zipcode VARCHAR, order_total DOUBLE) WITH (KAFKA_TOPIC='orders', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	minute := int64(60_000)
+	order := func(total int) string { return fmt.Sprintf(`{"ORDER_ZIPCODE":"94041","ORDER_TOTAL":%d}`, total) }
+	st.produceTimed("orders",
+		timed{nil, order(10), 30 * minute},
+		timed{nil, order(20), 179 * minute},
+		timed{nil, order(30), 40 * minute}, // first hour, stream time 2:59: within the grace period
+		timed{nil, order(40), 181 * minute},
+		timed{nil, order(50), 50 * minute}, // first hour, stream time 3:01: late
+		timed{nil, order(5), 182 * minute},
+	)
+	_, rows := rawPushRows(t, url, `SELECT order_zipcode, TOPK(order_total, 5) FROM orders
+  WINDOW TUMBLING (SIZE 1 HOUR, GRACE PERIOD 2 HOURS) 
+  GROUP BY order_zipcode
+  EMIT CHANGES LIMIT 5;`, 5)
+	sameLines(t, "top orders per hour", rows, []string{
+		`["94041",[10.0]]`, `["94041",[20.0]]`, `["94041",[30.0,10.0]]`, `["94041",[40.0]]`, `["94041",[40.0,5.0]]`,
+	})
+}
+
+// Section "Windowed joins": an order joins the shipment of the same
+// order_id within one hour; a shipment two hours after its order does not.
+func TestConceptWindowedJoinMatchesShipmentsWithinAnHour(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM new_orders (order_id INT KEY, total_amount DOUBLE, customer_name VARCHAR) WITH (KAFKA_TOPIC='new_orders', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM shipments (order_id INT KEY, shipment_id INT, warehouse VARCHAR) WITH (KAFKA_TOPIC='shipments', PARTITIONS=1, VALUE_FORMAT='JSON');`, nil)
+	hour := int64(3_600_000)
+	st.produceTimed("new_orders",
+		timed{intKey(1), `{"TOTAL_AMOUNT":10.5,"CUSTOMER_NAME":"ann"}`, 10 * hour},
+		timed{intKey(2), `{"TOTAL_AMOUNT":20.5,"CUSTOMER_NAME":"bob"}`, 10 * hour},
+	)
+	st.produceTimed("shipments",
+		timed{intKey(2), `{"SHIPMENT_ID":200,"WAREHOUSE":"east"}`, 12 * hour},
+		timed{intKey(1), `{"SHIPMENT_ID":100,"WAREHOUSE":"west"}`, 12*hour + 1},
+		timed{intKey(1), `{"SHIPMENT_ID":101,"WAREHOUSE":"north"}`, 10*hour + hour/2},
+	)
+	_, rows := rawPushRows(t, url, `SELECT o.order_id, o.total_amount, o.customer_name, s.shipment_id, s.warehouse
+  FROM new_orders o
+  INNER JOIN shipments s
+    WITHIN 1 HOURS
+    ON o.order_id = s.order_id
+    EMIT CHANGES LIMIT 1;`, 1)
+	sameLines(t, "orders shipped within an hour", rows, []string{`[1,10.5,"ann",101,"north"]`})
 }
