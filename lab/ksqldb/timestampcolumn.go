@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -14,7 +15,9 @@ import (
 // checkTimestampColumn validates WITH (TIMESTAMP=..., TIMESTAMP_FORMAT=...)
 // against the source's schema and records it on src: a BIGINT column is
 // epoch milliseconds, a TIMESTAMP column its own instant, a STRING column
-// needs a format and is parsed with it in UTC, the server's zone.
+// needs a format and is parsed with it in UTC, the server's zone (a pattern
+// that does not compile fails each row, as ksqlDB builds its parser only
+// when a query starts).
 func checkTimestampColumn(src *source, name, format string) error {
 	if name == "" {
 		return nil
@@ -27,8 +30,8 @@ func checkTimestampColumn(src *source, name, format string) error {
 			if format == "" {
 				return badStatement("A String timestamp field has been specified without also specifying the timestamp_format")
 			}
-			if _, err := compileJavaPattern(format); err != nil {
-				return badStatement("Invalid timestamp_format %q: %v", format, err)
+			if _, err := compileJavaPattern(format); errors.Is(err, errUnsupportedLetter) {
+				return unsupported("timestamp_format '" + format + "' (" + err.Error() + ")")
 			}
 			src.Timestamp, src.TimestampFormat = name, format
 			return nil
