@@ -131,3 +131,23 @@ CREATE STREAM shipments (order_id INT KEY, shipment_id INT, warehouse VARCHAR) W
     EMIT CHANGES LIMIT 1;`, 1)
 	sameLines(t, "orders shipped within an hour", rows, []string{`[1,10.5,"ann",101,"north"]`})
 }
+
+// Section "Tumbling window": TOPK(order_total, 5) per zip code per hour
+// keeps the five highest orders of each hour, highest first, and an order
+// in the next hour starts a new window.
+func TestConceptTumblingWindowKeepsTheFiveHighestOrdersPerHour(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM orders (order_zipcode VARCHAR, order_total DOUBLE) WITH (KAFKA_TOPIC='orders', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	hour := int64(3_600_000)
+	var recs []timed
+	for i, total := range []string{"3", "1", "4", "1.5", "9", "2.6"} {
+		recs = append(recs, timed{nil, `{"ORDER_ZIPCODE":"94041","ORDER_TOTAL":` + total + `}`, 5*hour + int64(i)*60_000})
+	}
+	recs = append(recs, timed{nil, `{"ORDER_ZIPCODE":"94041","ORDER_TOTAL":7}`, 6 * hour})
+	st.produceTimed("orders", recs...)
+	_, rows := rawPushRows(t, url, `SELECT order_zipcode, TOPK(order_total, 5) FROM orders
+  WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY order_zipcode
+  EMIT CHANGES LIMIT 7;`, 7)
+	sameLines(t, "top five orders per hour", rows[5:], []string{`["94041",[9.0,4.0,3.0,2.6,1.5]]`, `["94041",[7.0]]`})
+}
