@@ -24,8 +24,9 @@
 // Each non-empty line of an output block must appear in the command's
 // output (stdout and stderr), anywhere (concurrent components log in no fixed
 // order), as a substring of a line, with these
-// allowances, so that timings, dates, ports and pids may differ: every run
-// of digits (with a decimal part) matches any number, "..." matches
+// allowances, so that timings, dates, ports and pids may differ: a duration
+// as Go prints it (1.2s) matches any such duration (868ms, 1m2.5s), every
+// run of digits (with a decimal part) matches any number, "..." matches
 // anything, a word in angle brackets (<random>) matches any non-blank text,
 // and a run of blanks matches any run of blanks.
 //

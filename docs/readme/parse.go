@@ -108,20 +108,25 @@ func (b Block) CommandLines() []string {
 }
 
 var (
-	numberRE = regexp.MustCompile(`[0-9]+(?:\\\.[0-9]+)?`)
-	blanksRE = regexp.MustCompile(`[ \t]+`)
-	angleRE  = regexp.MustCompile(`<[A-Za-z_-]+>`)
+	// durationRE finds a Go duration in quoted text (time.Duration.String:
+	// "1.2s", "868ms", "1m2.5s") that no word character comes before.
+	durationRE = regexp.MustCompile(`(^|[^A-Za-z0-9_])(?:[0-9]+(?:\\\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+\b`)
+	numberRE   = regexp.MustCompile(`[0-9]+(?:\\\.[0-9]+)?`)
+	blanksRE   = regexp.MustCompile(`[ \t]+`)
+	angleRE    = regexp.MustCompile(`<[A-Za-z_-]+>`)
 )
 
 // LinePattern turns an expected output line into the regexp that matches
-// it as the package doc says: numbers match any number, "..." anything,
-// <word> any non-blank text, blanks any blanks.
+// it as the package doc says: durations match any duration, numbers any
+// number, "..." anything, <word> any non-blank text, blanks any blanks.
 func LinePattern(expected string) *regexp.Regexp {
-	const dots, angle = "\x00", "\x01"
+	const dots, angle, duration = "\x00", "\x01", "\x02"
 	s := strings.ReplaceAll(strings.TrimSpace(expected), "...", dots)
 	s = angleRE.ReplaceAllString(s, angle)
 	s = regexp.QuoteMeta(s)
+	s = durationRE.ReplaceAllString(s, "${1}"+duration)
 	s = numberRE.ReplaceAllString(s, `[0-9]+(?:\.[0-9]+)?`)
+	s = strings.ReplaceAll(s, duration, `(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+`)
 	s = blanksRE.ReplaceAllString(s, `[ \t]+`)
 	s = strings.ReplaceAll(s, dots, `.*`)
 	s = strings.ReplaceAll(s, angle, `\S+`)

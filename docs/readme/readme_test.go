@@ -457,6 +457,14 @@ func TestAnOutputLineMatchesWhateverItsNumbersDotsAndAngleWordsStandFor(t *testi
 		{`kafka            127.0.0.1:9092     ready after 0.02s`, `  kafka 127.0.0.1:19102 ready after 1s`, true},
 		{`msg="stations connector is running" name=stations`, `msg="stations connector is running" name=other`, false},
 		{`..."name":"TURNSTILE_SUMMARY"...`, `[{"tables":[{"name":"TURNSTILE_SUMMARY","type":"TABLE"}]}]`, true},
+		// A duration matches any duration as Go prints it: a start under a
+		// second is "868ms", a slow one "1m2.5s" (time.Duration.String).
+		{`level=INFO msg="embedded stack ready" after=1.2s endpoints="brokers=127.0.0.1:9092 ..."`,
+			`level=INFO msg="embedded stack ready" after=868ms endpoints="brokers=127.0.0.1:19092 ..."`, true},
+		{`ready after=1.2s`, `ready after=1m2.5s`, true},
+		{`ready after=1.2s`, `ready after=950µs`, true},
+		{`ready after=1.2s`, `ready after=fast`, false},
+		{`ready after 0.02s`, `ready after 12`, false},
 	} {
 		if got := LinePattern(tc.expected).MatchString(tc.line); got != tc.want {
 			t.Errorf("%q matches %q: %v, want %v (pattern %s)", tc.expected, tc.line, got, tc.want, LinePattern(tc.expected))
