@@ -57,7 +57,10 @@ type Producer struct {
 	runCtx  context.Context // New's context: ends every retry
 	writer  *kafka.Writer   // the turnstile topic: long runs of records
 	arrived *kafka.Writer   // the arrivals topics: a few records each per batch
-	weather *weatherClient
+	// transport is both writers' and the admin client's; Close closes its
+	// connection pools.
+	transport *kafka.Transport
+	weather   *weatherClient
 
 	kafkaOutage, proxyOutage *retry.Outage
 	ackedSignal              chan struct{} // a record was acknowledged or failed
@@ -110,7 +113,7 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	client := &kafka.Client{Addr: addr, Transport: transport, Timeout: 30 * time.Second}
 	brokers := strings.Join(cfg.Brokers, ",")
 	p := &Producer{
-		cfg: cfg, runCtx: ctx, slots: make(chan struct{}, cfg.MaxInFlight),
+		cfg: cfg, runCtx: ctx, slots: make(chan struct{}, cfg.MaxInFlight), transport: transport,
 		kafkaOutage: retry.NewOutage(cfg.Logger, "Kafka", brokers),
 		proxyOutage: retry.NewOutage(cfg.Logger, "REST Proxy", cfg.RESTProxy),
 		ackedSignal: make(chan struct{}, 1), resendSignal: make(chan struct{}, 1), resenderDone: make(chan struct{}),
@@ -527,6 +530,9 @@ func (p *Producer) Close(ctx context.Context) error {
 			if aerr := <-arrived; err == nil {
 				err = aerr
 			}
+			// The Transport's connection pools run metadata loops, redialing
+			// the brokers, until their idle connections are closed.
+			p.transport.CloseIdleConnections()
 			done <- err
 		}()
 		if waitErr != nil {

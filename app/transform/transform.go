@@ -174,6 +174,8 @@ func (t *Transformer) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The Transport's connection pools run metadata loops until closed.
+	defer transport.CloseIdleConnections()
 	addr := kafka.TCP(t.cfg.Brokers...)
 	where := strings.Join(t.cfg.Brokers, ",")
 	outage := retry.NewOutage(log, "Kafka", where)

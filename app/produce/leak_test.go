@@ -1,0 +1,68 @@
+package produce
+
+import (
+	"context"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/ctalab/ctalab/app/sim"
+)
+
+// kafkaGoPools counts the background metadata loops of kafka-go Transports
+// (connPool.discover): each lives until its Transport's idle connections
+// are closed, and redials its brokers every few seconds until then.
+func kafkaGoPools() int {
+	buf := make([]byte, 1<<24)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "kafka-go.(*connPool).discover(")
+}
+
+// A closed Producer leaves no kafka-go connection pool behind: a leaked
+// pool keeps dialing the old broker's address, and once another server
+// holds that port it decodes that server's answers as Kafka responses.
+func TestAClosedProducerLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	reg := srfake.New()
+	defer reg.Close()
+	rp := httptest.NewServer(&restProxyRecorder{})
+	defer rp.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	data, _ := sim.LoadData()
+	s, err := sim.New(sim.Schedule{Start: time.Date(2026, 11, 23, 7, 55, 0, 0, time.UTC), Step: sim.DefaultStep, Ticks: 1, Seed: 5}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := kafkaGoPools()
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, s.Lines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if kafkaGoPools() == before {
+		t.Fatal("the producer opened no kafka-go connection pool")
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Closing a pool ends its loop at once; a leaked one never ends.
+	deadline := time.Now().Add(5 * time.Second)
+	for kafkaGoPools() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := kafkaGoPools() - before; n > 0 {
+		t.Fatalf("%d kafka-go connection pools still run after Close", n)
+	}
+}

@@ -1,0 +1,63 @@
+package transform
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// kafkaGoPools counts the background metadata loops of kafka-go Transports
+// (connPool.discover): each lives until its Transport's idle connections
+// are closed, and redials its brokers every few seconds until then.
+func kafkaGoPools() int {
+	buf := make([]byte, 1<<24)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "kafka-go.(*connPool).discover(")
+}
+
+// A Transformer that returns leaves no kafka-go connection pool behind: a
+// leaked pool keeps dialing the old broker's address, and once another
+// server holds that port (a later lab, an HTTP service), it decodes that
+// server's answers as Kafka responses, with allocations as large as the
+// garbage says.
+func TestARunThatReturnsLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.SeedTopics(1, "org.chicago.cta.stations"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	before := kafkaGoPools()
+	tr, err := New(Config{Brokers: cluster.ListenAddrs(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- tr.Run(runCtx) }()
+	for kafkaGoPools() == before { // the run has its pool
+		if ctx.Err() != nil {
+			t.Fatal("the transformer opened no kafka-go connection pool")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	// Closing a pool ends its loop at once; a leaked one never ends.
+	deadline := time.Now().Add(5 * time.Second)
+	for kafkaGoPools() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := kafkaGoPools() - before; n > 0 {
+		t.Fatalf("%d kafka-go connection pools still run after Run returned", n)
+	}
+}
