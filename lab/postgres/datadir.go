@@ -54,6 +54,34 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 	if err := s.account.chown(dir); err != nil {
 		return err
 	}
+	copied, err := s.copyTemplate()
+	if err != nil {
+		s.cfg.logger.Warn("the cached PostgreSQL cluster template could not be used; running initdb", "err", err)
+		if cerr := clearDir(dir); cerr != nil {
+			return fmt.Errorf("prepare data dir %s: %w", dir, cerr)
+		}
+	}
+	if copied {
+		return nil
+	}
+	if s.cfg.templateCache != "" {
+		// The cluster is made with a password of the template's own, kept
+		// in the data dir until Start, once the server runs, replaces it
+		// with the given one or a random one, as for a copy.
+		tmplPw, err := randomPassword()
+		if err != nil {
+			return fmt.Errorf("initdb: %w", err)
+		}
+		s.wantPassword, s.randomPassword = s.cfg.password, s.cfg.password == ""
+		s.cfg.password, s.rotate = tmplPw, true
+		if err := s.initdb(ctx); err != nil {
+			return err
+		}
+		if err := s.saveTemplate(); err != nil {
+			s.cfg.logger.Warn("the new PostgreSQL cluster could not be cached as a template; the next one runs initdb again", "err", err)
+		}
+		return s.savePassword()
+	}
 	if s.cfg.password == "" {
 		pw, err := randomPassword()
 		if err != nil {
@@ -66,6 +94,20 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 	}
 	if s.randomPassword {
 		return s.savePassword()
+	}
+	return nil
+}
+
+// clearDir removes everything inside dir, keeping dir.
+func clearDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -92,14 +134,7 @@ func (s *Server) initdb(ctx context.Context) error {
 		return fmt.Errorf("initdb: %w", err)
 	}
 
-	args := []string{
-		"--pgdata=" + s.dataDir,
-		"--username=" + s.cfg.superuser,
-		"--pwfile=" + pwFile,
-		"--auth=scram-sha-256",
-		"--encoding=UTF8",
-		"--locale=C",
-	}
+	args := append([]string{"--pgdata=" + s.dataDir, "--pwfile=" + pwFile}, s.initdbArgs()...)
 	if s.temporary {
 		args = append(args, "--no-sync") // a throw-away cluster needs no fsync
 	}

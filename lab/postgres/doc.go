@@ -4,7 +4,11 @@
 // on 127.0.0.1 only with password authentication.
 //
 // Start initialises the cluster when the data dir holds none, starts the
-// server and waits until it accepts connections. Stop and Start stop and
+// server and waits until it accepts connections. initdb is slow (most of a
+// lab's start): the first cluster it makes is kept as a template in the
+// user's cache (template.go; CTALAB_CACHE_DIR moves it, WithTemplateCache
+// sets or disables it), and later clusters are copies of it, each given a
+// superuser password of its own as soon as its server runs. Stop and Start stop and
 // restart the same server on the same port (data kept); Close stops it and
 // removes a temporary data dir. As root the server runs as an unprivileged
 // system user, because PostgreSQL refuses to run as root.

@@ -18,12 +18,15 @@ type config struct {
 	password  string
 	binDir    string
 	runAs     string
+	// templateCache holds cluster templates; empty for none.
+	templateCache string
 }
 
 func defaultConfig() config {
 	return config{
-		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		superuser: DefaultSuperuser,
+		logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		superuser:     DefaultSuperuser,
+		templateCache: DefaultTemplateCache(),
 	}
 }
 
@@ -63,3 +66,9 @@ func WithBinDir(dir string) Option { return func(c *config) { c.binDir = dir } }
 // is root. By default: postgres, else ctalab (created when missing), else
 // nobody. It is ignored when the caller is not root.
 func WithRunAsUser(name string) Option { return func(c *config) { c.runAs = name } }
+
+// WithTemplateCache sets the directory of cluster templates: the first
+// cluster initdb makes is kept there, and later ones are copied from it
+// (with a password of their own), which is much quicker than initdb. ""
+// turns the cache off. The default is DefaultTemplateCache.
+func WithTemplateCache(dir string) Option { return func(c *config) { c.templateCache = dir } }

@@ -80,26 +80,42 @@ func (s *Server) savePassword() error {
 	return nil
 }
 
-// rotatePassword replaces the old fixed password of a running server with
-// a random one and saves it.
+// rotatePassword replaces the superuser password of a running server, the
+// old fixed one or a cluster template's, with the wanted one (given to
+// WithSuperuser) or else a random one, which it saves in the data dir.
 func (s *Server) rotatePassword(ctx context.Context) error {
-	pw, err := randomPassword()
-	if err != nil {
-		return err
+	pw := s.wantPassword
+	if pw == "" {
+		var err error
+		if pw, err = randomPassword(); err != nil {
+			return err
+		}
 	}
 	conn, err := pgx.Connect(ctx, s.URL(s.cfg.superuser, s.cfg.password, "postgres"))
 	if err != nil {
-		return fmt.Errorf("replace the superuser's guessable password: %w", err)
+		return fmt.Errorf("replace the superuser's password: %w", err)
 	}
 	defer conn.Close(context.Background())
-	// The alphabet has no quote, so the literal needs no escaping.
-	if _, err := conn.Exec(ctx, fmt.Sprintf("ALTER ROLE %s WITH PASSWORD '%s'", pgx.Identifier{s.cfg.superuser}.Sanitize(), pw)); err != nil {
-		return fmt.Errorf("replace the superuser's guessable password: %w", err)
+	// A password given to WithSuperuser may hold quotes: it goes in as a
+	// bound parameter of a function that quotes it.
+	var stmt string
+	if err := conn.QueryRow(ctx, "SELECT format('ALTER ROLE %I WITH PASSWORD %L', $1::text, $2::text)", s.cfg.superuser, pw).Scan(&stmt); err != nil {
+		return fmt.Errorf("replace the superuser's password: %w", err)
+	}
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		return fmt.Errorf("replace the superuser's password: %w", err)
 	}
 	s.cfg.password, s.rotate = pw, false
+	if !s.randomPassword {
+		// A given password is the caller's to keep, not the data dir's.
+		if err := os.Remove(filepath.Join(s.dataDir, passwordFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("replace the superuser's password: %w", err)
+		}
+		return nil
+	}
 	if err := s.savePassword(); err != nil {
 		return err
 	}
-	s.cfg.logger.Info("replaced the PostgreSQL superuser's guessable password with a random one", "data_dir", s.dataDir, "file", passwordFile)
+	s.cfg.logger.Info("gave the PostgreSQL superuser a random password of the data dir's own", "data_dir", s.dataDir, "file", passwordFile)
 	return nil
 }

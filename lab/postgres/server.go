@@ -33,6 +33,9 @@ type Server struct {
 	// dir's own (no WithSuperuser); rotate, when the data dir still has
 	// the guessable password of older versions, to replace after start.
 	randomPassword, rotate bool
+	// wantPassword is the password rotatePassword sets; empty for a
+	// random one.
+	wantPassword string
 
 	port atomic.Int64 // written with mu held; read without it
 
