@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/postgres"
 )
 
 // coldResult is one cold start of the lab CLI's embedded stack.
@@ -32,9 +33,12 @@ type labState struct {
 	ReadyMS map[string]int64 `json:"ready_ms"`
 }
 
-// coldStart starts `lab serve` on offset ports with a fresh data dir, times
-// it until every endpoint answers, and reads its RSS after idle.
-func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResult, error) {
+// coldStart starts `lab serve` on offset ports with a fresh data dir and
+// cacheDir as its cache (CTALAB_CACHE_DIR: an empty one makes PostgreSQL's
+// cluster with initdb and caches it as a template, one that holds the
+// template copies it), times it until every endpoint answers, and reads
+// its RSS after idle.
+func coldStart(ctx context.Context, labBin string, idle time.Duration, cacheDir string) (coldResult, error) {
 	dir, err := os.MkdirTemp("", "ctalab-bench-lab-")
 	if err != nil {
 		return coldResult{}, fmt.Errorf("create data dir: %w", err)
@@ -57,6 +61,7 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration) (coldResu
 	defer func() { _ = logf.Close() }() // the child writes through its own descriptor
 	cmd := exec.Command(labBin, "serve", "--data-dir", dir, "--port-offset", strconv.Itoa(offset))
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), postgres.CacheDirEnv+"="+cacheDir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	begin := time.Now()
 	if err := cmd.Start(); err != nil {
