@@ -66,14 +66,26 @@
 // features not built here are refused as not supported by this server: a
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
 // ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
-// INSERT INTO ... VALUES), CREATE OR REPLACE, CREATE SOURCE STREAM and TABLE,
-// and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins, foreign-key and
+// INSERT INTO ... VALUES), CREATE OR REPLACE (except where it names a
+// source stream or table, which ksqlDB refuses with its own message), ALTER
+// STREAM and ALTER TABLE (likewise), and EXPLAIN (or SHOW QUERIES EXTENDED)
+// of a source table's query, N-way joins, foreign-key and
 // RIGHT table-table joins, stream-stream joins other than an INNER join on
 // both keys, joins that aggregate or PARTITION BY and queries that read a
 // windowed source. EXPLAIN prints the topology ksqlDB builds, internal
 // topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.
+//
+// CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
+// read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
+// INTO ... SELECT, DROP ... DELETE TOPIC, CREATE OR REPLACE and ALTER. A
+// source table runs a persistent query, CST_<TABLE>_<id>, that materializes
+// it for pull queries: SHOW QUERIES lists it with no sink, TERMINATE refuses
+// it and DROP TABLE ends it. The REST entities do not mark a source (ksqlDB's
+// have no such field); DESCRIBE shows the statement with SOURCE. As in
+// ksqlDB's engine, and unlike its create-stream page, pull queries on a
+// source stream are answered as on any stream.
 //
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execInsertValues(ctx, ec, st)
 	case *sql.Drop:
 		return s.execDrop(ctx, ec, p, st)
+	case *sql.AlterSource:
+		return nil, checkAlter(ec.ms, st)
 	case *sql.Terminate:
 		return s.execTerminate(ctx, ec, p, st)
 	case *sql.SetProperty:
@@ -196,11 +199,11 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if cs.Table {
 		kind = "table"
 	}
+	if err := checkReplaceOfSource(ec.ms, cs); err != nil {
+		return nil, err
+	}
 	if cs.OrReplace {
 		return nil, unsupported("CREATE OR REPLACE")
-	}
-	if cs.SourceOnly {
-		return nil, unsupported("CREATE SOURCE " + strings.ToUpper(kind))
 	}
 	w, err := parseWith(cs.Props)
 	if err != nil {
@@ -299,7 +302,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, Window: w.window(),
-		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID}
+		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
 	if src.Window != nil && len(sch.keys()) == 0 {
 		return nil, badStatement("Windowed sources require a key column.")
 	}
@@ -333,6 +336,13 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	ec.ms.sources[cs.Name] = src
+	if src.SourceOnly && src.Table {
+		id, err := s.addSourceTableQuery(ec, p, src, seq)
+		if err != nil {
+			return nil, err
+		}
+		return status(p, cmdID, "Created query with ID "+id, seq, id), nil
+	}
 	msg := "Stream created"
 	if cs.Table {
 		msg = "Table created"
@@ -500,7 +510,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 
 func (m *metaStore) writerOf(name string) string {
 	for id, q := range m.queries {
-		if q.Sink == name && !q.Insert {
+		if q.Sink == name && !q.Insert && !q.SourceTable {
 			return id
 		}
 	}
@@ -599,6 +609,9 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if plan.resultTable {
 		return nil, badStatement("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
 	}
+	if err := checkWritable(target); err != nil {
+		return nil, err
+	}
 	if plan.src.Name == target.Name {
 		return nil, badStatement("Cannot insert into %s as it is also the source of the query.", target.Name)
 	}
@@ -638,7 +651,14 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	if src.Table != st.Table {
 		return nil, badStatement("Incompatible data source type is %s, but statement was DROP %s", src.kind(), kind)
 	}
+	if err := checkDropOfSource(src, st.DeleteTopic); err != nil {
+		return nil, err
+	}
 	readers, writers := ec.ms.readersWriters(st.Name)
+	cst := ec.ms.sourceTableQueryOf(st.Name)
+	if cst != "" {
+		readers = slices.DeleteFunc(readers, func(id string) bool { return id == cst })
+	}
 	if len(readers)+len(writers) > 0 {
 		return nil, badStatement("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
 			st.Name, strings.Join(readers, ", "), strings.Join(writers, ", "), st.Name)
@@ -659,6 +679,13 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		return nil, err
 	}
 	delete(ec.ms.sources, st.Name)
+	if cst != "" { // EngineContext.maybeTerminateCreateAsQuery
+		qi := ec.ms.queries[cst]
+		delete(ec.ms.queries, cst)
+		if !ec.sandbox {
+			s.terminateQuery(ctx, qi)
+		}
+	}
 	return status(p, cmdID, fmt.Sprintf("Source `%s` (topic: %s) was dropped.", st.Name, src.Topic), seq, ""), nil
 }
 
@@ -690,8 +717,12 @@ func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, s
 			ids = append(ids, q.ID)
 		}
 	} else {
-		if _, ok := ec.ms.queries[st.QueryID]; !ok {
+		qi, ok := ec.ms.queries[st.QueryID]
+		if !ok {
 			return nil, badStatement("Unknown queryId: %s", st.QueryID)
+		}
+		if err := checkTerminable(qi); err != nil {
+			return nil, err
 		}
 		ids = []string{st.QueryID}
 	}

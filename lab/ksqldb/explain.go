@@ -80,6 +80,9 @@ type queryDescriptionList struct {
 }
 
 func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDescription, error) {
+	if qi.SourceTable {
+		return queryDescription{}, unsupported("EXPLAIN of a source table's query")
+	}
 	parsed, err := parseOne(qi.Statement)
 	if err != nil {
 		return queryDescription{}, err

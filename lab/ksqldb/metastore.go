@@ -45,6 +45,10 @@ type queryInfo struct {
 	Insert      bool
 	Materialize bool     // result is a table held in state (pull-queryable)
 	Joined      []string // a join's other sources, which it reads too
+	// SourceTable marks a source table's query (CST_): it materializes
+	// the table named by Sink and Source, writes no topic and is not
+	// terminable
+	SourceTable bool
 }
 
 // metaStore holds sources and persistent queries; clone gives a sandbox.
@@ -67,7 +71,7 @@ func (m *metaStore) readersWriters(name string) (readers, writers []string) {
 		if q.Source == name || slices.Contains(q.Joined, name) {
 			readers = append(readers, id)
 		}
-		if q.Sink == name {
+		if q.Sink == name && !q.SourceTable {
 			writers = append(writers, id)
 		}
 	}

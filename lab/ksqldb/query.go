@@ -49,13 +49,9 @@ func (s *Server) appID(queryID string) string {
 
 // startQuery plans and starts a persistent query; the caller holds s.mu.
 func (s *Server) startQuery(qi *queryInfo) error {
-	stmts, err := parseOne(qi.Statement)
+	q, err := queryOf(qi)
 	if err != nil {
-		return err
-	}
-	q := selectOf(stmts)
-	if q == nil {
-		return fmt.Errorf("start query %s: statement has no SELECT", qi.ID)
+		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
 	plan, err := planQuery(s.ms, q, modePersistent, qi.Sink)
 	if err != nil {
@@ -154,13 +150,15 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 			return
 		}
 	}
-	if err := q.outKey.prepareSink(ctx); err != nil {
-		fail(err)
-		return
-	}
-	if err := q.outVal.prepareSink(ctx); err != nil {
-		fail(err)
-		return
+	if !q.info.SourceTable {
+		if err := q.outKey.prepareSink(ctx); err != nil {
+			fail(err)
+			return
+		}
+		if err := q.outVal.prepareSink(ctx); err != nil {
+			fail(err)
+			return
+		}
 	}
 	if err := q.seedTableOffsets(ctx); err != nil {
 		fail(err)
@@ -207,6 +205,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	process := func(r *kgo.Record, row inRow) {
 		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
+		if q.info.SourceTable {
+			outs = nil // a source table's query only materializes the table
+		}
 		for _, o := range outs {
 			if q.sinkTime != nil && !o.tombstone {
 				ts, err := q.sinkTime(o.vals)

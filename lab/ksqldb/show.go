@@ -43,7 +43,11 @@ func (s *Server) queryState(id string) string {
 
 func (s *Server) runningInfo(qi *queryInfo) runningQueryInfo {
 	st := s.queryState(qi.ID)
-	return runningQueryInfo{QueryString: qi.Statement, Sinks: []string{qi.Sink}, SinkKafkaTopic: []string{qi.SinkTopic},
+	sinks, topics := []string{qi.Sink}, []string{qi.SinkTopic}
+	if qi.SourceTable { // a source table's query has no sink
+		sinks, topics = []string{}, []string{}
+	}
+	return runningQueryInfo{QueryString: qi.Statement, Sinks: sinks, SinkKafkaTopic: topics,
 		ID: qi.ID, StatusCount: map[string]int{st: 1}, QueryType: "PERSISTENT", State: st}
 }
 

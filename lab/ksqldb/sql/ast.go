@@ -91,6 +91,13 @@ type Describe struct {
 }
 
 // Drop is DROP STREAM|TABLE [IF EXISTS] name [DELETE TOPIC].
+// AlterSource is ALTER STREAM|TABLE name ADD [COLUMN] name type [, ...].
+type AlterSource struct {
+	Table   bool
+	Name    string
+	Columns []ColumnDef
+}
+
 type Drop struct {
 	Table       bool
 	Name        string
@@ -127,6 +134,7 @@ func (*Explain) statement()        {}
 func (*Show) statement()           {}
 func (*Describe) statement()       {}
 func (*Drop) statement()           {}
+func (*AlterSource) statement()    {}
 func (*Terminate) statement()      {}
 func (*SetProperty) statement()    {}
 func (*UnsetProperty) statement()  {}

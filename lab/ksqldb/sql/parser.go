@@ -235,7 +235,9 @@ func (p *parser) statement() (Statement, error) {
 			return nil, err
 		}
 		return &Explain{QueryID: id}, nil
-	case "DEFINE", "UNDEFINE", "ALTER", "PAUSE", "RESUME", "ASSERT":
+	case "ALTER":
+		return p.alter()
+	case "DEFINE", "UNDEFINE", "PAUSE", "RESUME", "ASSERT":
 		return nil, p.unsupported(t, t.Upper())
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
@@ -320,7 +322,9 @@ func (p *parser) create() (Statement, error) {
 		cs.Props = props
 	}
 	if p.isKw("AS") {
-		if len(cs.Columns) > 0 {
+		// SqlBase.g4: createStreamAs and createTableAs take neither
+		// columns nor SOURCE
+		if len(cs.Columns) > 0 || cs.SourceOnly {
 			return nil, p.errAt(p.peek(), "mismatched input 'AS' expecting ';'")
 		}
 		p.next()
@@ -672,6 +676,46 @@ func (p *parser) describe() (Statement, error) {
 		d.Extended = true
 	}
 	return d, nil
+}
+
+// alter reads ALTER (STREAM | TABLE) sourceName alterOption (',' alterOption)*
+// with alterOption ADD (COLUMN)? identifier type (SqlBase.g4); ALTER SYSTEM
+// is refused as not supported.
+func (p *parser) alter() (Statement, error) {
+	first := p.next() // ALTER
+	a := &AlterSource{}
+	switch p.peek().Upper() {
+	case "STREAM":
+	case "TABLE":
+		a.Table = true
+	default:
+		return nil, p.unsupported(first, "ALTER")
+	}
+	p.next()
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	a.Name = name
+	for {
+		if err := p.expectKw("ADD"); err != nil {
+			return nil, err
+		}
+		p.acceptKw("COLUMN")
+		pos := p.peek().Pos
+		col, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		typ, err := p.typ()
+		if err != nil {
+			return nil, err
+		}
+		a.Columns = append(a.Columns, ColumnDef{Name: col, Type: typ, Pos: pos})
+		if !p.acceptSym(",") {
+			return a, nil
+		}
+	}
 }
 
 func (p *parser) drop() (Statement, error) {

@@ -55,6 +55,8 @@ func TestParseSyntaxErrorHasPosition(t *testing.T) {
 		"CREATE STREAM s (a INT\n  b INT) WITH (KAFKA_TOPIC='t');": "line 2:3:",
 		"SHOW TABLES":    "line 1:12:",
 		"SELECT a FROM;": "line 1:14:",
+		// SqlBase.g4: createStreamAs takes no SOURCE
+		"CREATE SOURCE STREAM s AS SELECT * FROM t;": "line 1:24:",
 	}
 	for in, want := range cases {
 		_, err := Parse(in)
@@ -69,7 +71,9 @@ func TestParseSyntaxErrorHasPosition(t *testing.T) {
 }
 
 func TestParseUnsupportedIsNamed(t *testing.T) {
-	cases := map[string]string{}
+	cases := map[string]string{
+		"ALTER SYSTEM 'ksql.x'='y';": "ALTER",
+	}
 	for in, want := range cases {
 		_, err := Parse(in)
 		var ue *UnsupportedError
