@@ -87,6 +87,25 @@
 // ksqlDB's engine, and unlike its create-stream page, pull queries on a
 // source stream are answered as on any stream.
 //
+// Variables (variables.go, sql/variables.go) follow ksqlDB 0.29's
+// VariableSubstitutor: DEFINE name = 'value', UNDEFINE name and SHOW (or
+// LIST) VARIABLES on /ksql, with the "variables" entity and UNDEFINE's
+// warning_entity for a name never defined; the request field
+// sessionVariables on /ksql, /query and /query-stream. A request's
+// variables last for that request: a reference ${name} in a later
+// statement is replaced before the statement is parsed again, outside
+// quotes as an identifier or (in expressions, VALUES and WITH values) a
+// literal, checked as ksqlDB checks them, and inside string literals as
+// text with its quotes doubled; $${ writes ${. Names compare without case
+// on /ksql and exactly on /query and /query-stream, as there.
+// ksql.variable.substitution.enable (WithVariableSubstitution, or a
+// request's streamsProperties) turns substitution off on /ksql; a SET of it
+// inside the request does not, as in ksqlDB over REST. Not built, and
+// refused as not supported: a reference outside quotes when the request
+// defines no variable or substitution is off, and a reference naming a
+// function or qualifying a column. Unlike StringSubstitutor, a substituted
+// value is not searched again for references.
+//
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
 // 0.29 runs it on Kafka Streams 3.9: window.go holds time windows, the

@@ -32,6 +32,8 @@ type execCtx struct {
 	// look (shared by a request's sandbox and live passes): one look is
 	// enough for them later in the request
 	missing map[string]bool
+	// vars are the request's variables (DEFINE, sessionVariables)
+	vars *sessionVars
 }
 
 var reservedColumns = map[string]bool{"ROWTIME": true, "ROWPARTITION": true, "ROWOFFSET": true, "WINDOWSTART": true, "WINDOWEND": true}
@@ -62,6 +64,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 	case *sql.UnsetProperty:
 		delete(ec.props, st.Name)
 		return nil, nil
+	case *sql.DefineVariable, *sql.UndefineVariable:
+		return ec.execVariable(p)
 	case *sql.Show:
 		return s.execShow(ctx, ec, p, st)
 	case *sql.Describe:

@@ -116,10 +116,6 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlReque
 			Message: "\"ksql\" field must be given"})
 		return nil, nil, false
 	}
-	if len(req.SessionVariables) > 0 {
-		s.writeStatementError(w, r, *req.KSQL, unsupported("sessionVariables (variable substitution)"), nil)
-		return nil, nil, false
-	}
 	props := map[string]string{}
 	for k, v := range req.StreamsProperties {
 		str := fmt.Sprint(v)
@@ -170,7 +166,12 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 		s.writeStatementError(w, r, *req.KSQL, err, nil)
 		return
 	}
-	entities, failed, err := s.executeAll(r.Context(), stmts, props)
+	enabled := s.cfg.substitution
+	if v, ok := props[substitutionProperty]; ok {
+		enabled = v == "true"
+	}
+	vars := newSessionVars(true, enabled, req.SessionVariables)
+	entities, failed, err := s.executeAll(r.Context(), stmts, props, vars)
 	if err != nil {
 		s.writeStatementError(w, r, failed, err, entities)
 		return
@@ -182,19 +183,30 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 // and then runs them; on an error it returns the entities of the
 // statements run before and the failed statement's text (entities is nil
 // when the sandbox refused).
-func (s *Server) executeAll(ctx context.Context, stmts []sql.Parsed, props map[string]string) (entities []any, failed string, err error) {
+func (s *Server) executeAll(ctx context.Context, stmts []sql.Parsed, props map[string]string, vars *sessionVars) (entities []any, failed string, err error) {
+	if vars == nil {
+		vars = newSessionVars(true, true, nil)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	missing := map[string]bool{}
-	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props), missing: missing}
+	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props), missing: missing, vars: vars.clone()}
 	for _, p := range stmts {
+		p, err := sandbox.vars.prepare(p)
+		if err != nil {
+			return nil, p.Text, err
+		}
 		if _, err := s.execute(ctx, sandbox, p); err != nil {
 			return nil, p.Text, err
 		}
 	}
-	live := &execCtx{ms: s.ms, props: maps.Clone(props), missing: missing}
+	live := &execCtx{ms: s.ms, props: maps.Clone(props), missing: missing, vars: vars.clone()}
 	entities = []any{}
 	for _, p := range stmts {
+		p, err := live.vars.prepare(p)
+		if err != nil {
+			return entities, p.Text, err
+		}
 		ent, err := s.execute(ctx, live, p)
 		if err != nil {
 			return entities, p.Text, err
@@ -216,6 +228,6 @@ func (s *Server) runStatements(ctx context.Context, text string, props map[strin
 	if err != nil {
 		return nil, err
 	}
-	entities, _, err := s.executeAll(ctx, stmts, props)
+	entities, _, err := s.executeAll(ctx, stmts, props, nil)
 	return entities, err
 }

@@ -31,7 +31,11 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.writeStatementError(w, r, *req.KSQL, badStatement("Expected exactly one statement, got %d", len(stmts)), nil)
 		return
 	}
-	p := stmts[0]
+	p, err := newSessionVars(false, true, req.SessionVariables).prepare(stmts[0])
+	if err != nil {
+		s.writeStatementError(w, r, *req.KSQL, err, nil)
+		return
+	}
 	if pr, ok := p.Stmt.(*sql.Print); ok {
 		s.printTopic(w, r, p, pr, props)
 		return

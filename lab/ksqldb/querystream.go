@@ -64,7 +64,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 			Message: "The " + mediaProtobuf + " response format is not supported by this ksqlDB server"})
 		return
 	}
-	text, rawProps, ok := s.readQueryStreamBody(w, r, compat)
+	text, rawProps, rawVars, ok := s.readQueryStreamBody(w, r, compat)
 	if !ok {
 		return
 	}
@@ -106,7 +106,11 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		out.fail(text, badStatement("Expected exactly one KSQL statement; found %d instead", len(stmts)))
 		return
 	}
-	p := stmts[0]
+	p, err := newSessionVars(false, true, rawVars).prepare(stmts[0])
+	if err != nil {
+		out.fail(text, err)
+		return
+	}
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
 		out.fail(text, badStatement("Neither a query nor a print statement"))
@@ -122,22 +126,22 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 }
 
 // readQueryStreamBody decodes the request, answering the failure itself.
-func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, compat bool) (string, map[string]any, bool) {
+func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, compat bool) (string, map[string]any, map[string]any, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			writeFailure(w, http.StatusRequestEntityTooLarge, genericError{Type: "generic_error", ErrorCode: 41300,
 				Message: fmt.Sprintf("Request body exceeds the limit of %d bytes", s.cfg.maxBody)})
-			return "", nil, false
+			return "", nil, nil, false
 		}
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
-		return "", nil, false
+		return "", nil, nil, false
 	}
-	invalid := func(msg string) (string, map[string]any, bool) {
+	invalid := func(msg string) (string, map[string]any, map[string]any, bool) {
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + msg})
-		return "", nil, false
+		return "", nil, nil, false
 	}
 	var text *string
 	var props, vars map[string]any
@@ -160,11 +164,7 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 		}
 		text, props, vars = req.SQL, req.Properties, req.SessionVariables
 	}
-	if len(vars) > 0 {
-		failStatement(w, *text, unsupported("sessionVariables (variable substitution)"))
-		return "", nil, false
-	}
-	return *text, props, true
+	return *text, props, vars, true
 }
 
 // failStatement answers a statement the query-stream handler could not run:

@@ -31,6 +31,7 @@ type config struct {
 	maxPush       int
 	kafka         []kgo.Opt
 	processingLog bool
+	substitution  bool
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -62,6 +63,13 @@ func WithSessionTimeout(d time.Duration) Option { return func(c *config) { c.ses
 // WithMaxPushQueries sets ksql.max.push.queries, the number of push queries
 // (/query and /query-stream together) the server runs at once. Default: 100.
 func WithMaxPushQueries(n int) Option { return func(c *config) { c.maxPush = n } }
+
+// WithVariableSubstitution sets ksql.variable.substitution.enable, whether
+// /ksql substitutes ${name} references; a request's streamsProperties may
+// set it too. Default: true.
+func WithVariableSubstitution(enabled bool) Option {
+	return func(c *config) { c.substitution = enabled }
+}
 
 // Server is an embedded ksqlDB server.
 type Server struct {
@@ -110,6 +118,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		sessionTimes: 10 * time.Second,
 		guarantee:    guaranteeAtLeastOnce,
 		maxPush:      100,
+		substitution: true,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -57,6 +57,8 @@ func sourceInfoOf(src *source) sourceInfo {
 
 func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Show) (any, error) {
 	switch st.What {
+	case "VARIABLES":
+		return ec.execVariable(p)
 	case "STREAMS", "TABLES":
 		if st.Extended {
 			var descs []sourceDescription

@@ -10,6 +10,9 @@ type Parsed struct {
 	Text string
 	Pos  Pos
 	Stmt Statement
+	// Vars are the variable references (${name}) outside string literals,
+	// in the order written.
+	Vars []VarRef
 }
 
 // Type is a SQL type as written in a column definition or CAST.
@@ -116,6 +119,16 @@ type SetProperty struct {
 	Name, Value string
 }
 
+// DefineVariable is DEFINE name = 'value'; Value is the literal's contents.
+type DefineVariable struct {
+	Name, Value string
+}
+
+// UndefineVariable is UNDEFINE name.
+type UndefineVariable struct {
+	Name string
+}
+
 // UnsetProperty is UNSET 'name'.
 type UnsetProperty struct {
 	Name string
@@ -126,19 +139,21 @@ type QueryStatement struct {
 	Query *Query
 }
 
-func (*CreateSource) statement()   {}
-func (*InsertInto) statement()     {}
-func (*InsertValues) statement()   {}
-func (*Print) statement()          {}
-func (*Explain) statement()        {}
-func (*Show) statement()           {}
-func (*Describe) statement()       {}
-func (*Drop) statement()           {}
-func (*AlterSource) statement()    {}
-func (*Terminate) statement()      {}
-func (*SetProperty) statement()    {}
-func (*UnsetProperty) statement()  {}
-func (*QueryStatement) statement() {}
+func (*CreateSource) statement()     {}
+func (*InsertInto) statement()       {}
+func (*InsertValues) statement()     {}
+func (*Print) statement()            {}
+func (*Explain) statement()          {}
+func (*Show) statement()             {}
+func (*Describe) statement()         {}
+func (*Drop) statement()             {}
+func (*AlterSource) statement()      {}
+func (*Terminate) statement()        {}
+func (*SetProperty) statement()      {}
+func (*DefineVariable) statement()   {}
+func (*UndefineVariable) statement() {}
+func (*UnsetProperty) statement()    {}
+func (*QueryStatement) statement()   {}
 
 // Query is a SELECT.
 type Query struct {

@@ -23,6 +23,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("SELECT * FROM a x LEFT OUTER JOIN b y WITHIN (1 SECOND, 2 MINUTES) GRACE PERIOD 3 MILLISECONDS ON x.id = y.id FULL JOIN c ON c.id = x.id EMIT CHANGES;")
 	f.Add("SELECT TRANSFORM(m, (k, v) => UCASE(k), (k, v) => REDUCE(v, 0, (s, x) => s + x)), FILTER(a, x => x > 1) FROM s PARTITION BY (a, b);")
 	f.Add("CREATE STREAM o AS SELECT * FROM s PARTITION BY NULL;")
+	f.Add("DEFINE x = 'a'; UNDEFINE y; SHOW VARIABLES; INSERT INTO ${s} (${c}) VALUES (${v}, '$${x}');")
 	f.Fuzz(func(t *testing.T, text string) {
 		stmts, err := Parse(text)
 		if err != nil {

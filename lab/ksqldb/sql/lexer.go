@@ -18,6 +18,7 @@ const (
 	Decimal
 	Double
 	Symbol
+	Variable // ${name}; Text is the name
 )
 
 // Pos is a 1-based line and column in the request text.
@@ -45,6 +46,8 @@ func (t Token) describe() string {
 		return "'<EOF>'"
 	case String:
 		return "''" + t.Text + "''"
+	case Variable:
+		return "'${" + t.Text + "}'"
 	default:
 		return "'" + t.Text + "'"
 	}
@@ -173,6 +176,16 @@ func lex(text string) ([]Token, error) {
 				return nil, &SyntaxError{Pos: pos, Msg: "token recognition error at: '" + text[start:] + "'"}
 			}
 			toks = append(toks, Token{Kind: String, Text: b.String(), Pos: pos, Offset: start, End: i})
+		case c == '$' && i+2 < len(text) && text[i+1] == '{' && isIdentStart(text[i+2]):
+			j := i + 3
+			for j < len(text) && isIdentPart(text[j]) {
+				j++
+			}
+			if j >= len(text) || text[j] != '}' {
+				return nil, &SyntaxError{Pos: pos, Msg: "token recognition error at: '$'"}
+			}
+			advance(j + 1 - i)
+			toks = append(toks, Token{Kind: Variable, Text: text[start+2 : j], Pos: pos, Offset: start, End: i})
 		case c == '`' || c == '"':
 			q := c
 			advance(1)

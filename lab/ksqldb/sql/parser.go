@@ -43,6 +43,7 @@ func Parse(text string) ([]Parsed, error) {
 			continue
 		}
 		start := p.peek()
+		p.vars = nil
 		st, err := p.statement()
 		if err == nil && !p.isSym(";") {
 			err = p.errExpected("';'")
@@ -55,7 +56,10 @@ func Parse(text string) ([]Parsed, error) {
 			return out, &StatementError{Text: strings.TrimSpace(text[start.Offset:end]), Err: err}
 		}
 		semi := p.next()
-		out = append(out, Parsed{Text: text[start.Offset:semi.End], Pos: start.Pos, Stmt: st})
+		for k := range p.vars {
+			p.vars[k].Offset -= start.Offset
+		}
+		out = append(out, Parsed{Text: text[start.Offset:semi.End], Pos: start.Pos, Stmt: st, Vars: p.vars})
 	}
 	return out, nil
 }
@@ -64,6 +68,7 @@ type parser struct {
 	toks []Token
 	i    int
 	text string
+	vars []VarRef // variable references of the statement being parsed
 }
 
 func (p *parser) peek() Token { return p.toks[p.i] }
@@ -155,6 +160,10 @@ func (p *parser) identifier() (string, error) {
 	case QuotedIdent:
 		p.next()
 		return t.Text, nil
+	case Variable:
+		p.next()
+		p.vars = append(p.vars, VarRef{Name: t.Text, Pos: t.Pos, Offset: t.Offset})
+		return "${" + t.Text + "}", nil
 	case Ident:
 		if reserved[t.Upper()] {
 			return "", p.errAt(t, "mismatched input %s expecting an identifier", t.describe())
@@ -237,7 +246,16 @@ func (p *parser) statement() (Statement, error) {
 		return &Explain{QueryID: id}, nil
 	case "ALTER":
 		return p.alter()
-	case "DEFINE", "UNDEFINE", "PAUSE", "RESUME", "ASSERT":
+	case "DEFINE":
+		return p.define()
+	case "UNDEFINE":
+		p.next()
+		name, err := p.variableName()
+		if err != nil {
+			return nil, err
+		}
+		return &UndefineVariable{Name: name}, nil
+	case "PAUSE", "RESUME", "ASSERT":
 		return nil, p.unsupported(t, t.Upper())
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
@@ -475,6 +493,13 @@ func (p *parser) literal() (Expr, error) {
 		return nil, nil
 	}
 	switch t.Kind {
+	case Variable:
+		if n := p.peekAt(1); n.Kind == Symbol && (n.Text == "(" || n.Text == ".") {
+			return nil, p.unsupported(t, "a variable reference naming a function or a source")
+		}
+		p.next()
+		p.vars = append(p.vars, VarRef{Name: t.Text, Pos: t.Pos, Offset: t.Offset, Literal: true})
+		return &Literal{Kind: StringLit, Text: "${" + t.Text + "}", P: t.Pos}, nil
 	case String:
 		p.next()
 		return &Literal{Kind: StringLit, Text: t.Text, P: t.Pos}, nil
@@ -630,15 +655,15 @@ func (p *parser) show() (Statement, error) {
 	}
 	t := p.peek()
 	switch t.Upper() {
-	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES":
+	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES", "VARIABLES":
 		s.What = t.Upper()
 		p.next()
-	case "FUNCTIONS", "TYPES", "CONNECTORS", "VARIABLES", "CONNECTOR":
+	case "FUNCTIONS", "TYPES", "CONNECTORS", "CONNECTOR":
 		return nil, p.unsupported(t, "SHOW "+t.Upper())
 	default:
 		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
 	}
-	if s.What != "PROPERTIES" && p.acceptKw("EXTENDED") {
+	if s.What != "PROPERTIES" && s.What != "VARIABLES" && p.acceptKw("EXTENDED") {
 		s.Extended = true
 		if s.What == "TOPICS" {
 			return nil, p.unsupported(t, "SHOW "+s.What+" EXTENDED")

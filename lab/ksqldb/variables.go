@@ -1,0 +1,162 @@
+package ksqldb
+
+import (
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// substitutionProperty turns variable substitution off for a /ksql request
+// when its streamsProperties set it to false (KsqlConfig,
+// ksql.variable.substitution.enable, default true). A SET of it inside the
+// request does not count: ksqlDB's RequestHandler only reads a Boolean, and
+// SET stores the text.
+const substitutionProperty = "ksql.variable.substitution.enable"
+
+// sessionVars are the variables of one request: those of the request's
+// sessionVariables field and its DEFINEs. On /ksql names compare without
+// case, keep the spelling they were first given and list in
+// case-insensitive order (SessionProperties' TreeMap with
+// String.CASE_INSENSITIVE_ORDER); /query and /query-stream compare them
+// exactly (QueryEndpoint collects them into a HashMap).
+type sessionVars struct {
+	foldCase bool
+	enabled  bool
+	m        map[string]variable
+}
+
+type variable struct{ name, value string }
+
+// newSessionVars takes the request field's values as ksqlDB does, by their
+// string form (Object.toString).
+func newSessionVars(foldCase, enabled bool, initial map[string]any) *sessionVars {
+	v := &sessionVars{foldCase: foldCase, enabled: enabled, m: map[string]variable{}}
+	for name, value := range initial {
+		v.set(name, jsonString(value))
+	}
+	return v
+}
+
+// jsonString is a JSON value's text as Java's toString gives it for the
+// types Jackson decodes: numbers as written (whole numbers without a
+// fraction), strings as they are.
+func jsonString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		if x == float64(int64(x)) {
+			return fmt.Sprintf("%d", int64(x))
+		}
+		return fmt.Sprint(x)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(v)
+}
+
+func (v *sessionVars) key(name string) string {
+	if v.foldCase {
+		return strings.ToUpper(name)
+	}
+	return name
+}
+
+func (v *sessionVars) clone() *sessionVars {
+	return &sessionVars{foldCase: v.foldCase, enabled: v.enabled, m: maps.Clone(v.m)}
+}
+
+func (v *sessionVars) set(name, value string) {
+	k := v.key(name)
+	if old, ok := v.m[k]; ok {
+		name = old.name
+	}
+	v.m[k] = variable{name: name, value: value}
+}
+
+func (v *sessionVars) lookup(name string) (string, bool) {
+	x, ok := v.m[v.key(name)]
+	return x.value, ok
+}
+
+// prepare substitutes a statement's variable references and parses the
+// result again (EngineContext.prepare): nothing is substituted while
+// substitution is off or no variable is defined.
+func (v *sessionVars) prepare(p sql.Parsed) (sql.Parsed, error) {
+	if v == nil || !v.enabled || len(v.m) == 0 {
+		if len(p.Vars) > 0 {
+			return p, unsupported(fmt.Sprintf("a variable reference with no variable to substitute (${%s})", p.Vars[0].Name))
+		}
+		return p, nil
+	}
+	text, err := sql.Substitute(p, v.lookup)
+	if err != nil {
+		return p, err
+	}
+	if text == p.Text {
+		return p, nil
+	}
+	stmts, err := sql.Parse(text)
+	if err != nil {
+		return p, err
+	}
+	if len(stmts) != 1 {
+		return p, badStatement("Expected exactly one KSQL statement; found %d instead", len(stmts))
+	}
+	return stmts[0], nil
+}
+
+// execVariable runs DEFINE, UNDEFINE and SHOW VARIABLES (VariableExecutor,
+// ListVariablesExecutor): DEFINE answers no entity, UNDEFINE of a name never
+// defined answers a warning.
+func (ec *execCtx) execVariable(p sql.Parsed) (any, error) {
+	if ec.vars == nil {
+		ec.vars = newSessionVars(true, true, nil)
+	}
+	switch st := p.Stmt.(type) {
+	case *sql.DefineVariable:
+		ec.vars.set(st.Name, st.Value)
+		return nil, nil
+	case *sql.UndefineVariable:
+		k := ec.vars.key(st.Name)
+		if _, ok := ec.vars.m[k]; !ok {
+			return &warningEntity{Type: "warning_entity", StatementText: p.Text,
+				Message:  fmt.Sprintf("Cannot undefine variable '%s' which was never defined", st.Name),
+				Warnings: []warning{}}, nil
+		}
+		delete(ec.vars.m, k)
+		return nil, nil
+	}
+	list := &variablesList{Type: "variables", StatementText: p.Text, Variables: []variableEntry{}, Warnings: []warning{}}
+	for _, x := range ec.vars.m {
+		list.Variables = append(list.Variables, variableEntry{Name: x.name, Value: x.value})
+	}
+	sort.Slice(list.Variables, func(i, j int) bool {
+		return strings.ToUpper(list.Variables[i].Name) < strings.ToUpper(list.Variables[j].Name)
+	})
+	return list, nil
+}
+
+// variablesList is SHOW VARIABLES' entity (VariablesList).
+type variablesList struct {
+	Type          string          `json:"@type"`
+	StatementText string          `json:"statementText"`
+	Variables     []variableEntry `json:"variables"`
+	Warnings      []warning       `json:"warnings"`
+}
+
+type variableEntry struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// warningEntity is ksqlDB's WarningEntity.
+type warningEntity struct {
+	Type          string    `json:"@type"`
+	StatementText string    `json:"statementText"`
+	Message       string    `json:"message"`
+	Warnings      []warning `json:"warnings"`
+}
