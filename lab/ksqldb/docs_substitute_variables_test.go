@@ -314,3 +314,18 @@ func TestVariablesSetInTheRequestDoesNotDisableSubstitution(t *testing.T) {
 	rows := queryStreamRows(t, url, "SELECT * FROM s1;", nil, nil)
 	sameLines(t, "rows", rows, []string{`["x"]`})
 }
+
+// ksqlDB's KsqlRequest takes sessionVariables as Map<String, Object>, so
+// Jackson decodes each value (Integer or Long, Double, Boolean, String,
+// LinkedHashMap, ArrayList) and VariableSubstitutor uses its toString:
+// 1e3 and 2.50 are Doubles, 1000.0 and 2.5; 7 stays an Integer.
+func TestVariablesSessionValuesReadAsJavaPrintsWhatJacksonDecodes(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	out := mustKSQLVars(t, url, "SHOW VARIABLES;", nil, map[string]any{
+		"big": json.RawMessage(`1e3`), "half": json.RawMessage(`2.50`), "seven": json.RawMessage(`7`),
+		"yes": json.RawMessage(`true`), "text": json.RawMessage(`"a b"`),
+		"obj": json.RawMessage(`{"k": 1, "l": [1.0, "x"]}`),
+	})
+	sameLines(t, "variables", variablesOf(t, out[0]), []string{"big=1000.0", "half=2.5", "obj={k=1, l=[1.0, x]}", "seven=7", "text=a b", "yes=true"})
+}

@@ -84,11 +84,11 @@ func writeFailure(w http.ResponseWriter, code int, v any) {
 
 // ksqlRequest is the body of POST /ksql and POST /query.
 type ksqlRequest struct {
-	KSQL                  *string        `json:"ksql"`
-	StreamsProperties     map[string]any `json:"streamsProperties"`
-	CommandSequenceNumber *int64         `json:"commandSequenceNumber"`
-	SessionVariables      map[string]any `json:"sessionVariables"`
-	RequestProperties     map[string]any `json:"requestProperties"`
+	KSQL                  *string                    `json:"ksql"`
+	StreamsProperties     map[string]any             `json:"streamsProperties"`
+	CommandSequenceNumber *int64                     `json:"commandSequenceNumber"`
+	SessionVariables      map[string]json.RawMessage `json:"sessionVariables"`
+	RequestProperties     map[string]any             `json:"requestProperties"`
 }
 
 // readRequest decodes a request body, answering the error itself when it fails.

@@ -19,10 +19,10 @@ import (
 // queryStreamArgs is the body of POST /query-stream (QueryStreamArgs); unknown
 // fields are ignored, sql is required.
 type queryStreamArgs struct {
-	SQL               *string        `json:"sql"`
-	Properties        map[string]any `json:"properties"`
-	SessionVariables  map[string]any `json:"sessionVariables"`
-	RequestProperties map[string]any `json:"requestProperties"`
+	SQL               *string                    `json:"sql"`
+	Properties        map[string]any             `json:"properties"`
+	SessionVariables  map[string]json.RawMessage `json:"sessionVariables"`
+	RequestProperties map[string]any             `json:"requestProperties"`
 }
 
 func (s *Server) handleQueryStream(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +126,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 }
 
 // readQueryStreamBody decodes the request, answering the failure itself.
-func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, compat bool) (string, map[string]any, map[string]any, bool) {
+func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, compat bool) (string, map[string]any, map[string]json.RawMessage, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -138,13 +138,14 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return "", nil, nil, false
 	}
-	invalid := func(msg string) (string, map[string]any, map[string]any, bool) {
+	invalid := func(msg string) (string, map[string]any, map[string]json.RawMessage, bool) {
 		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + msg})
 		return "", nil, nil, false
 	}
 	var text *string
-	var props, vars map[string]any
+	var props map[string]any
+	var vars map[string]json.RawMessage
 	if compat {
 		var req ksqlRequest
 		if err := json.Unmarshal(body, &req); err != nil {

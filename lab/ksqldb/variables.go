@@ -1,11 +1,15 @@
 package ksqldb
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -30,32 +34,82 @@ type sessionVars struct {
 
 type variable struct{ name, value string }
 
-// newSessionVars takes the request field's values as ksqlDB does, by their
-// string form (Object.toString).
-func newSessionVars(foldCase, enabled bool, initial map[string]any) *sessionVars {
+// newSessionVars takes the request field's values as ksqlDB does, by the
+// string form (Object.toString) of what Jackson decodes them to.
+func newSessionVars(foldCase, enabled bool, initial map[string]json.RawMessage) *sessionVars {
 	v := &sessionVars{foldCase: foldCase, enabled: enabled, m: map[string]variable{}}
 	for name, value := range initial {
-		v.set(name, jsonString(value))
+		v.set(name, jsonValueString(value))
 	}
 	return v
 }
 
-// jsonString is a JSON value's text as Java's toString gives it for the
-// types Jackson decodes: numbers as written (whole numbers without a
-// fraction), strings as they are.
-func jsonString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		if x == float64(int64(x)) {
-			return fmt.Sprintf("%d", int64(x))
-		}
-		return fmt.Sprint(x)
-	case nil:
-		return "null"
+// jsonValueString is the text Java's toString gives for the value Jackson
+// decodes a JSON value to: a string as it is; an integer as written (an
+// Integer, Long or BigInteger); any other number as a Double
+// (Double.toString: 1e3 is 1000.0); true, false and null as written; an
+// object as a LinkedHashMap ({a=1, b=x}) and an array as an ArrayList
+// ([1, x]).
+func jsonValueString(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var b strings.Builder
+	if err := writeJavaString(&b, dec); err != nil {
+		return string(raw) // the request body was valid JSON; not reached
 	}
-	return fmt.Sprint(v)
+	return b.String()
+}
+
+func writeJavaString(b *strings.Builder, dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case string:
+		b.WriteString(t)
+	case json.Number:
+		if !strings.ContainsAny(t.String(), ".eE") {
+			b.WriteString(t.String())
+			return nil
+		}
+		f, err := t.Float64()
+		if err != nil {
+			return err
+		}
+		b.WriteString(javanum.FormatDouble(f))
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case nil:
+		b.WriteString("null")
+	case json.Delim:
+		open, end := "[", json.Delim(']')
+		if t == '{' {
+			open, end = "{", '}'
+		}
+		b.WriteString(open)
+		for i := 0; dec.More(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if t == '{' {
+				key, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				b.WriteString(fmt.Sprint(key))
+				b.WriteByte('=')
+			}
+			if err := writeJavaString(b, dec); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return err
+		}
+		b.WriteString(string(end))
+	}
+	return nil
 }
 
 func (v *sessionVars) key(name string) string {
