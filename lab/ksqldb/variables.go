@@ -193,24 +193,3 @@ func (ec *execCtx) execVariable(p sql.Parsed) (any, error) {
 	})
 	return list, nil
 }
-
-// variablesList is SHOW VARIABLES' entity (VariablesList).
-type variablesList struct {
-	Type          string          `json:"@type"`
-	StatementText string          `json:"statementText"`
-	Variables     []variableEntry `json:"variables"`
-	Warnings      []warning       `json:"warnings"`
-}
-
-type variableEntry struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// warningEntity is ksqlDB's WarningEntity.
-type warningEntity struct {
-	Type          string    `json:"@type"`
-	StatementText string    `json:"statementText"`
-	Message       string    `json:"message"`
-	Warnings      []warning `json:"warnings"`
-}
