@@ -169,13 +169,18 @@ func (st *stack) consume(topic string, n int) []kv {
 	return out
 }
 
+// testClient bounds every request a spec sends: a server that stops
+// answering fails the spec instead of hanging the package until its
+// timeout.
+var testClient = &http.Client{Timeout: 2 * time.Minute}
+
 func post(t testing.TB, url, path, ksql string, props map[string]any) (int, []byte) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"ksql": ksql, "streamsProperties": props})
 	req, _ := http.NewRequest(http.MethodPost, url+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
 	req.Header.Set("Accept", "application/vnd.ksql.v1+json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		t.Fatalf("post %s: %v", path, err)
 	}
