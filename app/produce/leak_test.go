@@ -3,8 +3,6 @@ package produce
 import (
 	"context"
 	"net/http/httptest"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,16 +10,8 @@ import (
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/ctalab/ctalab/app/sim"
+	"github.com/ctalab/ctalab/internal/leakcheck"
 )
-
-// kafkaGoPools counts the background metadata loops of kafka-go Transports
-// (connPool.discover): each lives until its Transport's idle connections
-// are closed, and redials its brokers every few seconds until then.
-func kafkaGoPools() int {
-	buf := make([]byte, 1<<24)
-	buf = buf[:runtime.Stack(buf, true)]
-	return strings.Count(string(buf), "kafka-go.(*connPool).discover(")
-}
 
 // A closed Producer leaves no kafka-go connection pool behind: a leaked
 // pool keeps dialing the old broker's address, and once another server
@@ -43,7 +33,7 @@ func TestAClosedProducerLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := kafkaGoPools()
+	before := leakcheck.KafkaGoPools()
 	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, s.Lines())
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +41,7 @@ func TestAClosedProducerLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 	if err := s.Run(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if kafkaGoPools() == before {
+	if leakcheck.KafkaGoPools() == before {
 		t.Fatal("the producer opened no kafka-go connection pool")
 	}
 	if err := p.Close(ctx); err != nil {
@@ -59,10 +49,10 @@ func TestAClosedProducerLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 	}
 	// Closing a pool ends its loop at once; a leaked one never ends.
 	deadline := time.Now().Add(5 * time.Second)
-	for kafkaGoPools() > before && time.Now().Before(deadline) {
+	for leakcheck.KafkaGoPools() > before && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := kafkaGoPools() - before; n > 0 {
+	if n := leakcheck.KafkaGoPools() - before; n > 0 {
 		t.Fatalf("%d kafka-go connection pools still run after Close", n)
 	}
 }

@@ -4,22 +4,13 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
-)
 
-// kafkaGoPools counts the background metadata loops of kafka-go Transports
-// (connPool.discover): each lives until its Transport's idle connections
-// are closed, and redials its brokers every few seconds until then.
-func kafkaGoPools() int {
-	buf := make([]byte, 1<<24)
-	buf = buf[:runtime.Stack(buf, true)]
-	return strings.Count(string(buf), "kafka-go.(*connPool).discover(")
-}
+	"github.com/ctalab/ctalab/internal/leakcheck"
+)
 
 // A Transformer that returns leaves no kafka-go connection pool behind: a
 // leaked pool keeps dialing the old broker's address, and once another
@@ -32,7 +23,7 @@ func TestARunThatReturnsLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cluster.Close()
-	before := kafkaGoPools()
+	before := leakcheck.KafkaGoPools()
 	tr, err := New(Config{Brokers: cluster.ListenAddrs(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +33,7 @@ func TestARunThatReturnsLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(runCtx) }()
-	for kafkaGoPools() == before { // the run has its pool
+	for leakcheck.KafkaGoPools() == before { // the run has its pool
 		if ctx.Err() != nil {
 			t.Fatal("the transformer opened no kafka-go connection pool")
 		}
@@ -54,10 +45,10 @@ func TestARunThatReturnsLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 	}
 	// Closing a pool ends its loop at once; a leaked one never ends.
 	deadline := time.Now().Add(5 * time.Second)
-	for kafkaGoPools() > before && time.Now().Before(deadline) {
+	for leakcheck.KafkaGoPools() > before && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := kafkaGoPools() - before; n > 0 {
+	if n := leakcheck.KafkaGoPools() - before; n > 0 {
 		t.Fatalf("%d kafka-go connection pools still run after Run returned", n)
 	}
 }
