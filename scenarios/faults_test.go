@@ -648,7 +648,9 @@ func startDashboard(ctx context.Context, e stack.Endpoints, listen string) *runn
 
 func createTopic(ctx context.Context, e stack.Endpoints, name string) {
 	GinkgoHelper()
-	resp, err := adminClient(e).CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{Topic: name, NumPartitions: 1, ReplicationFactor: 1}}})
+	c, done := adminClient(e)
+	defer done()
+	resp, err := c.CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{Topic: name, NumPartitions: 1, ReplicationFactor: 1}}})
 	Expect(err).NotTo(HaveOccurred())
 	Expect(resp.Errors[name]).NotTo(HaveOccurred())
 }

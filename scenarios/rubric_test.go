@@ -135,7 +135,9 @@ var _ = Describe("The original project's rubric", Ordered, Label("rubric"), func
 	Context("Stream processor (the role Faust had)", func() {
 		It("11. consumes the stations topic as consumer group stations-stream", func(ctx SpecContext) {
 			Eventually(func(g Gomega, ctx context.Context) {
-				off, err := adminClient(run.e).OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: transform.GroupID, Topics: map[string][]int{topic.Stations: {0}}})
+				c, done := adminClient(run.e)
+				defer done()
+				off, err := c.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: transform.GroupID, Topics: map[string][]int{topic.Stations: {0}}})
 				g.Expect(err).NotTo(HaveOccurred())
 				g.Expect(off.Topics[topic.Stations]).To(HaveLen(1))
 				g.Expect(off.Topics[topic.Stations][0].CommittedOffset).To(BeEquivalentTo(230), "the group committed every station row")

@@ -10,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
+	"github.com/ctalab/ctalab/internal/leakcheck"
 	"github.com/ctalab/ctalab/lab/stack"
 )
 
@@ -42,6 +43,12 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	DeferCleanup(func(ctx SpecContext) {
 		Expect(s.Close(ctx)).To(Succeed(), "stop the lab stack")
 		gexec.CleanupBuildArtifacts()
+		// Every lab of this process has stopped: a kafka-go pool still
+		// running was never closed, and would redial ports that later
+		// servers take (it once grew a test process past 17 GB decoding
+		// an HTTP answer as Kafka).
+		Eventually(leakcheck.KafkaGoPools).WithContext(ctx).WithTimeout(15*time.Second).Should(BeZero(),
+			"kafka-go connection pools still running after every lab of this process stopped: some kafka.Transport was not closed")
 	}, NodeTimeout(2*time.Minute))
 }, NodeTimeout(10*time.Minute))
 

@@ -123,8 +123,13 @@ func schedule(name string) sim.Schedule {
 	return s
 }
 
-func adminClient(e stack.Endpoints) *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: kafkaTransport(e), Timeout: 30 * time.Second}
+// adminClient returns a kafka-go client with a transport of its own, and
+// the function that releases the transport: its connection pools would
+// otherwise keep redialing the brokers in the background after the lab is
+// gone, and decode whatever later server holds the port as Kafka.
+func adminClient(e stack.Endpoints) (*kafka.Client, func()) {
+	t := kafkaTransport(e)
+	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: t, Timeout: 30 * time.Second}, t.CloseIdleConnections
 }
 
 // topics lists the broker's topics and their partition counts.
@@ -134,7 +139,9 @@ func topics(ctx context.Context, e stack.Endpoints) map[string]int {
 }
 
 func topicsG(g Gomega, ctx context.Context, e stack.Endpoints) map[string]int {
-	md, err := adminClient(e).Metadata(ctx, &kafka.MetadataRequest{})
+	c, done := adminClient(e)
+	defer done()
+	md, err := c.Metadata(ctx, &kafka.MetadataRequest{})
 	g.Expect(err).NotTo(HaveOccurred(), "list topics")
 	out := map[string]int{}
 	for _, t := range md.Topics {
@@ -166,7 +173,9 @@ func readTopicG(g Gomega, ctx context.Context, e stack.Endpoints, name string) [
 // call, and that end offset.
 func readPartition(g Gomega, ctx context.Context, e stack.Endpoints, name string, p int, from int64) ([]kafka.Message, int64) {
 	req := map[string][]kafka.OffsetRequest{name: {kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p)}}
-	resp, err := adminClient(e).ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
+	c, done := adminClient(e)
+	defer done()
+	resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
 	g.Expect(err).NotTo(HaveOccurred())
 	po := resp.Topics[name][0]
 	if from < po.FirstOffset {

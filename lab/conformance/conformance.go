@@ -43,7 +43,7 @@ func Specs(provider string, features Features, running func() stack.Stack) bool 
 		s.it("Kafka", "delivers records from a kafka-go writer to a consumer group, which commits its offsets", func(ctx SpecContext) {
 			topic := "conformance-group-" + suffix()
 			createTopic(ctx, e, topic, 2)
-			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: 2 * time.Millisecond, Transport: &kafka.Transport{}}
+			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: 2 * time.Millisecond, Transport: ownTransport()}
 			DeferCleanup(w.Close)
 			var msgs []kafka.Message
 			for i := range 100 {
@@ -206,7 +206,7 @@ func Specs(provider string, features Features, running func() stack.Stack) bool 
 			Expect(ok).To(BeTrue(), "a provider that declares RestartDurability runs a stack that is a Restarter")
 			topic := "conformance-restart-" + suffix()
 			createTopic(ctx, e, topic, 1)
-			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: &kafka.Transport{}}
+			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: ownTransport()}
 			Expect(w.WriteMessages(ctx, kafka.Message{Value: []byte("before")})).To(Succeed())
 			Expect(w.Close()).To(Succeed())
 			subj := "conf-restart-" + suffix() + "-value"
@@ -237,7 +237,18 @@ func suffix() string {
 // broker restart, kafka-go's shared default transport hands out dead pooled
 // connections once (a client-side quirk, not the broker's).
 func newClient(e stack.Endpoints) *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: &kafka.Transport{}}
+	return &kafka.Client{Addr: kafka.TCP(e.Brokers...), Transport: ownTransport()}
+}
+
+// ownTransport returns a kafka-go transport that the running spec's end
+// releases: its connection pools would otherwise keep redialing the
+// brokers after the stack is gone, and decode whatever server later holds
+// the port as Kafka. A Writer's Close does not release a Transport it was
+// given.
+func ownTransport() *kafka.Transport {
+	t := &kafka.Transport{}
+	DeferCleanup(t.CloseIdleConnections)
+	return t
 }
 
 // nameSuffix is suffix in a form Avro allows in names.

@@ -54,7 +54,7 @@ func ksqlDBSpecs(s suite, endpoints func() stack.Endpoints) {
 			GinkgoHelper()
 			topic := "conformance-ksql-" + suffix()
 			createTopic(ctx, e, topic, 1)
-			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: &kafka.Transport{}}
+			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: ownTransport()}
 			DeferCleanup(w.Close)
 			Expect(w.WriteMessages(ctx, kafka.Message{Value: []byte(`{"ID":1,"NAME":"a"}`)}, kafka.Message{Value: []byte(`{"ID":2,"NAME":"b"}`)})).To(Succeed())
 			name := "CONF_SRC_" + strings.ToUpper(nameSuffix())

@@ -93,7 +93,7 @@ func restProxyV3Specs(s suite, endpoints func() stack.Endpoints) {
 		s.it("RESTProxyV3", "describes a live consumer group, its member and its lag", func(ctx SpecContext) {
 			topic, group := "conformance-v3grp-"+suffix(), "conformance-v3grp-"+suffix()
 			createTopic(ctx, e, topic, 1)
-			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: &kafka.Transport{}}
+			w := &kafka.Writer{Addr: kafka.TCP(e.Brokers...), Topic: topic, RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Transport: ownTransport()}
 			DeferCleanup(w.Close)
 			Expect(w.WriteMessages(ctx, kafka.Message{Value: []byte("1")}, kafka.Message{Value: []byte("2")}, kafka.Message{Value: []byte("3")})).To(Succeed())
 			r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.Brokers, GroupID: group, Topic: topic, StartOffset: kafka.FirstOffset, MaxWait: 100 * time.Millisecond})
