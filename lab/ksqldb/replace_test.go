@@ -407,3 +407,34 @@ func TestReplaceAggregateQueryRefusesChangedInputColumns(t *testing.T) {
 		})
 	}
 }
+
+// Upgrades this server does not build are refused as not supported,
+// naming the case, and leave the stream and its query as they were.
+func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
+	const streamA = "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+	cases := []struct{ name, setup, stmt, want string }{
+		{"a declaration moved to another topic", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
+			"CREATE OR REPLACE that changes a stream's topic or formats is not supported by this ksqlDB server"},
+		{"a declaration of a stream a query writes", streamA + "CREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');",
+			"CREATE OR REPLACE STREAM with columns of a stream a query writes is not supported by this ksqlDB server"},
+		{"a query onto a declared stream", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');",
+			"CREATE OR REPLACE STREAM c AS SELECT * FROM a;",
+			"CREATE OR REPLACE ... AS SELECT of a stream no CREATE ... AS SELECT query writes is not supported by this ksqlDB server"},
+		{"a query reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM c;",
+			"CREATE OR REPLACE ... AS SELECT that reads another source is not supported by this ksqlDB server"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
