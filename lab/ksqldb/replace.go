@@ -155,7 +155,7 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 
 // aggregateInputColumns is AggregateAnalyzer's required columns: the
 // columns an aggregation reads, in the order the SELECT, WHERE, GROUP BY
-// and HAVING name them first; COUNT(*) reads ROWTIME.
+// and HAVING name them first; an aggregate without arguments reads ROWTIME.
 func aggregateInputColumns(q *sql.Query) []string {
 	var out []string
 	add := func(e sql.Expr) {
@@ -165,7 +165,7 @@ func aggregateInputColumns(q *sql.Query) []string {
 			case *sql.ColumnRef:
 				name = v.Name
 			case *sql.FuncCall:
-				if v.Star {
+				if readsRowtime(v) {
 					name = "ROWTIME"
 				}
 			}
@@ -185,13 +185,23 @@ func aggregateInputColumns(q *sql.Query) []string {
 	return out
 }
 
+// readsRowtime reports an aggregate call without arguments, COUNT(*) or
+// COUNT(): AggregateAnalyzer gives it ROWTIME as its argument.
+func readsRowtime(fc *sql.FuncCall) bool {
+	return isAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
+}
+
 // aggregateCalls are the aggregate function calls of q's SELECT and HAVING.
 func aggregateCalls(q *sql.Query) []string {
 	var out []string
 	add := func(e sql.Expr) {
 		walk(e, func(x sql.Expr) {
 			if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
-				out = append(out, sql.Format(fc))
+				call := sql.Format(fc)
+				if readsRowtime(fc) {
+					call = fc.Name + "(ROWTIME)"
+				}
+				out = append(out, call)
 			}
 		})
 	}

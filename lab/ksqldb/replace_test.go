@@ -438,3 +438,14 @@ func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
 		})
 	}
 }
+
+// AggregateAnalyzer.visitFunctionCall gives an aggregate without arguments
+// ROWTIME as its argument: COUNT(*) and COUNT() are the same call, so an
+// upgrade from one to the other is allowed.
+func TestReplaceAggregateQueryTreatsCountStarAndCountAsOneCall(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');
+CREATE TABLE bar AS SELECT id, COUNT(*) AS n FROM foo GROUP BY id;`, nil)
+	mustKSQL(t, url, "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT() AS n FROM foo GROUP BY id;", nil)
+}
