@@ -66,9 +66,9 @@
 // features not built here are refused as not supported by this server: a
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
 // ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
-// INSERT INTO ... VALUES), CREATE OR REPLACE (except where it names a
-// source stream or table, which ksqlDB refuses with its own message), ALTER
-// STREAM and ALTER TABLE (likewise), and EXPLAIN (or SHOW QUERIES EXTENDED)
+// INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, ALTER
+// STREAM and ALTER TABLE (except where they name a source stream or table,
+// which ksqlDB refuses with its own message), and EXPLAIN (or SHOW QUERIES EXTENDED)
 // of a source table's query, N-way joins, foreign-key and
 // RIGHT table-table joins, stream-stream joins other than an INNER join on
 // both keys, joins that aggregate or PARTITION BY and queries that read a
@@ -86,6 +86,25 @@
 // have no such field); DESCRIBE shows the statement with SOURCE. As in
 // ksqlDB's engine, and unlike its create-stream page, pull queries on a
 // source stream are answered as on any stream.
+//
+// CREATE OR REPLACE (replace.go) follows ksqlDB 0.29's query upgrades. A
+// declaration replaces the existing one when MetaStoreImpl allows it (the
+// same kind, identical key columns, the old value columns kept in place, so
+// value columns may be added at the end), else it is refused with "Cannot
+// upgrade data source: ..."; queries already running keep the columns
+// their SELECT * named. A CREATE ... AS SELECT on the stream or table its
+// query created upgrades that query in place: the same query id, resumed
+// from the offsets it committed, the new projection and filter applying to
+// what it reads next, an aggregate's state kept. Refused with ksqlDB's
+// messages: a changed, missing or reordered sink column or key, a sink
+// more than one query writes, ksql.create.or.replace.enabled=false,
+// windowed aggregates, table aggregates, joins and EMIT FINAL ("Upgrades
+// not yet supported for ..."), and an aggregate whose input columns
+// change. Refused as not supported: a replaced declaration that changes
+// the topic, formats or TIMESTAMP, or of a stream or table a query writes;
+// CREATE OR REPLACE ... AS SELECT of a declared stream or table, one that
+// reads another source, adds or removes an aggregation or changes the
+// aggregate functions. A name that does not exist is created.
 //
 // Variables (variables.go, sql/variables.go) follow ksqlDB 0.29's
 // VariableSubstitutor: DEFINE name = 'value', UNDEFINE name and SHOW (or

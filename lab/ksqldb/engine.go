@@ -206,14 +206,20 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := checkReplaceOfSource(ec.ms, cs); err != nil {
 		return nil, err
 	}
-	if cs.OrReplace {
-		return nil, unsupported("CREATE OR REPLACE")
-	}
 	w, err := parseWith(cs.Props)
 	if err != nil {
 		return nil, err
 	}
-	if existing := ec.ms.sources[cs.Name]; existing != nil {
+	replaced := ec.ms.sources[cs.Name]
+	if !cs.OrReplace {
+		replaced = nil
+	}
+	if replaced != nil {
+		if err := checkDeclarationReplace(ec.ms, replaced); err != nil {
+			return nil, err
+		}
+	}
+	if existing := ec.ms.sources[cs.Name]; existing != nil && replaced == nil {
 		if cs.IfNotExists {
 			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
 				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
@@ -313,6 +319,11 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := checkTimestampColumn(src, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
+	if replaced != nil {
+		if err := checkSourceUpgrade(replaced, src); err != nil {
+			return nil, err
+		}
+	}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
 		if err != nil {
@@ -405,9 +416,6 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if cs.Table {
 		kind, prefix = "table", "CTAS_"
 	}
-	if cs.OrReplace {
-		return nil, unsupported("CREATE OR REPLACE")
-	}
 	w, err := parseWith(cs.Props)
 	if err != nil {
 		return nil, err
@@ -418,7 +426,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
 		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
 	}
-	if existing := ec.ms.sources[cs.Name]; existing != nil {
+	var upgraded *queryInfo
+	if existing := ec.ms.sources[cs.Name]; existing != nil && cs.OrReplace {
+		if upgraded, err = upgradeTarget(ec, existing, cs.Table); err != nil {
+			return nil, err
+		}
+	} else if existing != nil {
 		if cs.IfNotExists {
 			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
 				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
@@ -444,7 +457,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		topic = cs.Name
 	}
 	for _, other := range ec.ms.sources {
-		if other.Topic == topic && ec.ms.writerOf(other.Name) != "" {
+		if other.Topic == topic && ec.ms.writerOf(other.Name) != "" && (upgraded == nil || other.Name != cs.Name) {
 			return nil, badStatement("Cannot add %s '%s': Another query is already writing to topic '%s'", kind, cs.Name, topic)
 		}
 	}
@@ -489,6 +502,14 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
+	if upgraded != nil {
+		if err := checkSourceUpgrade(ec.ms.sources[cs.Name], sink); err != nil {
+			return nil, err
+		}
+		if err := checkQueryUpgrade(ec.ms, upgraded, cs.Query, plan); err != nil {
+			return nil, err
+		}
+	}
 	if !ec.replay {
 		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table); err != nil {
 			return nil, err
@@ -500,12 +521,20 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	id := prefix + strings.ToUpper(cs.Name) + "_" + strconv.FormatInt(seq, 10)
+	if upgraded != nil {
+		id = upgraded.ID
+	}
 	ec.ms.sources[cs.Name] = sink
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
 		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined()}
+	pinInputs(ec.ms, qi, plan)
 	ec.ms.queries[id] = qi
 	if !ec.sandbox && !ec.replay {
-		if err := s.startQuery(qi); err != nil {
+		start := s.startQuery
+		if upgraded != nil {
+			start = func(qi *queryInfo) error { return s.upgradeQuery(upgraded, qi) }
+		}
+		if err := start(qi); err != nil {
 			return nil, err
 		}
 	}
@@ -630,6 +659,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	id := "INSERTQUERY_" + strconv.FormatInt(seq, 10)
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
 		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined()}
+	pinInputs(ec.ms, qi, plan)
 	ec.ms.queries[id] = qi
 	if !ec.sandbox && !ec.replay {
 		if err := s.startQuery(qi); err != nil {

@@ -91,7 +91,7 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	if q == nil {
 		return queryDescription{}, fmt.Errorf("explain %s: statement runs no query", qi.ID)
 	}
-	plan, err := planQuery(ec.ms, q, modePersistent, qi.Sink)
+	plan, err := planQuery(qi.planStore(ec.ms), q, modePersistent, qi.Sink)
 	if err != nil {
 		return queryDescription{}, err
 	}

@@ -49,6 +49,9 @@ type queryInfo struct {
 	// the table named by Sink and Source, writes no topic and is not
 	// terminable
 	SourceTable bool
+	// Inputs are the sources the query reads as they were when it was
+	// created or last upgraded: a replaced declaration leaves its plan alone
+	Inputs map[string]*source
 }
 
 // metaStore holds sources and persistent queries; clone gives a sandbox.

@@ -53,7 +53,7 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
-	plan, err := planQuery(s.ms, q, modePersistent, qi.Sink)
+	plan, err := planQuery(qi.planStore(s.ms), q, modePersistent, qi.Sink)
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}

@@ -1,0 +1,295 @@
+package ksqldb
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// CREATE OR REPLACE (confluentinc/ksql 7.9.0; docs how-to-guides
+// update-a-running-persistent-query.md). A declaration (CREATE STREAM|TABLE
+// with columns) replaces the existing one when the metastore allows the
+// upgrade (MetaStoreImpl.putSource, StructuredDataSource.canUpgradeTo):
+// same name, kind, topic, formats and timestamp column, identical key
+// columns and every old value column kept at its place. A CREATE ... AS
+// SELECT on a stream or table its query created upgrades that query in
+// place (QueryIdUtil.buildId, QueryRegistryImpl.registerPersistentQuery):
+// the sink passes the same check, the plan's steps must be upgradeable
+// (ExecutionStep.validateUpgrade), and the query keeps its id, stops after
+// committing what it processed and starts again with the new statement
+// from the committed offsets. A query keeps the sources as they were when
+// it was created or upgraded, so SELECT * names the columns it named then.
+
+// createOrReplaceEnabled is KsqlConfig.KSQL_CREATE_OR_REPLACE_ENABLED
+// (default true), read when a query would be upgraded.
+const createOrReplaceEnabled = "ksql.create.or.replace.enabled"
+
+// checkSourceUpgrade is canUpgradeTo: old may be replaced by next.
+func checkSourceUpgrade(old, next *source) error {
+	kind := strings.ToLower(old.kind())
+	if old.Topic != next.Topic || old.KeyFormat != next.KeyFormat || old.ValueFormat != next.ValueFormat ||
+		old.UnwrapValue != next.UnwrapValue || old.ValueSchemaID != next.ValueSchemaID || old.KeySchemaID != next.KeySchemaID ||
+		!reflect.DeepEqual(old.Window, next.Window) {
+		return unsupported("CREATE OR REPLACE that changes a " + kind + "'s topic or formats")
+	}
+	if old.Timestamp != next.Timestamp || old.TimestampFormat != next.TimestampFormat {
+		return unsupported("CREATE OR REPLACE that changes a " + kind + "'s TIMESTAMP")
+	}
+	var issues []string
+	if old.Table != next.Table {
+		issues = append(issues, fmt.Sprintf("DataSource '%s' has type = %s which is not upgradeable to %s", old.Name, dataSourceType(old), dataSourceType(next)))
+	}
+	if diff := schemaUpgradeIssue(old.Schema, next.Schema); diff != "" {
+		issues = append(issues, fmt.Sprintf("DataSource '%s' has schema = %s which is not upgradeable to %s. (%s)", old.Name, old.Schema, next.Schema, diff))
+	}
+	if len(issues) > 0 {
+		return badStatement("Cannot upgrade data source: %s", strings.Join(issues, "\n\tAND "))
+	}
+	return nil
+}
+
+// dataSourceType is DataSourceType's name.
+func dataSourceType(s *source) string {
+	if s.Table {
+		return "KTABLE"
+	}
+	return "KSTREAM"
+}
+
+// schemaUpgradeIssue is StructuredDataSource.checkSchemas: the key columns
+// must be identical, and every old column must stay in next with its type
+// and its place among the columns of its kind ("" when they do).
+func schemaUpgradeIssue(old, next schema) string {
+	if missing := columnsNotKept(old.keys(), next.keys()); len(missing) > 0 {
+		return "Key columns must be identical. The following key columns are changed, missing or reordered: " + bracketColumns(missing)
+	}
+	if missing := columnsNotKept(old.values(), next.values()); len(missing) > 0 {
+		return "The following columns are changed, missing or reordered: " + bracketColumns(missing)
+	}
+	return ""
+}
+
+// columnsNotKept are the columns of old that next does not have at the
+// same index with the same name and type.
+func columnsNotKept(old, next []column) []column {
+	var out []column
+	for i, c := range old {
+		if i >= len(next) || next[i].Name != c.Name || next[i].Type.String() != c.Type.String() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func bracketColumns(cols []column) string {
+	return "[" + strings.TrimSpace(schema{Cols: cols}.String()) + "]"
+}
+
+// checkDeclarationReplace refuses replacing, with a declaration, a stream
+// or table that a query writes.
+func checkDeclarationReplace(ms *metaStore, existing *source) error {
+	if _, writers := ms.readersWriters(existing.Name); len(writers) > 0 {
+		return unsupported("CREATE OR REPLACE " + existing.kind() + " with columns of a " + strings.ToLower(existing.kind()) + " a query writes")
+	}
+	return nil
+}
+
+// upgradeTarget is the query a CREATE OR REPLACE ... AS SELECT of existing
+// upgrades (QueryIdUtil.buildId).
+func upgradeTarget(ec *execCtx, existing *source, table bool) (*queryInfo, error) {
+	_, writers := ec.ms.readersWriters(existing.Name)
+	if len(writers) > 1 {
+		return nil, badStatement("REPLACE for sink %s is not supported because there are multiple queries writing into it: [%s]", existing.Name, strings.Join(writers, ", "))
+	}
+	if len(writers) == 0 || ec.ms.queries[writers[0]].Insert {
+		return nil, unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " no CREATE ... AS SELECT query writes")
+	}
+	if strings.EqualFold(strings.TrimSpace(ec.props[createOrReplaceEnabled]), "false") {
+		kind := "stream"
+		if table {
+			kind = "table"
+		}
+		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, existing.Name, kind)
+	}
+	return ec.ms.queries[writers[0]], nil
+}
+
+// checkQueryUpgrade is ExecutionStep.validateUpgrade over the old and the
+// new plan: a step that has no upgrade path refuses it by its class name.
+func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *queryPlan) error {
+	q, err := queryOf(old)
+	if err != nil {
+		return err
+	}
+	prev, err := planQuery(old.planStore(ms), q, modePersistent, old.Sink)
+	if err != nil {
+		return fmt.Errorf("upgrade %s: plan the running query: %w", old.ID, err)
+	}
+	for _, p := range []*queryPlan{prev, next} {
+		if step := stepWithoutUpgrade(p); step != "" {
+			return badStatement("Upgrades not yet supported for %s", step)
+		}
+	}
+	if prev.src.Name != next.src.Name {
+		return unsupported("CREATE OR REPLACE ... AS SELECT that reads another source")
+	}
+	if prev.agg == nil && next.agg == nil {
+		return nil
+	}
+	if prev.agg == nil || next.agg == nil {
+		return unsupported("CREATE OR REPLACE ... AS SELECT that adds or removes an aggregation")
+	}
+	// StreamAggregate's MUST_MATCH: the columns it reads, then its functions
+	if a, b := aggregateInputColumns(q), aggregateInputColumns(nextQ); !slices.Equal(a, b) {
+		return badStatement("Query is not upgradeable. Plan step of type StreamAggregate must have matching columns not part of aggregate. Values differ: %s vs. %s", quotedNames(a), quotedNames(b))
+	}
+	if !slices.Equal(aggregateCalls(q), aggregateCalls(nextQ)) {
+		return unsupported("CREATE OR REPLACE ... AS SELECT that changes the aggregate functions")
+	}
+	return nil
+}
+
+// aggregateInputColumns is AggregateAnalyzer's required columns: the
+// columns an aggregation reads, in the order the SELECT, WHERE, GROUP BY
+// and HAVING name them first; an aggregate without arguments reads ROWTIME.
+func aggregateInputColumns(q *sql.Query) []string {
+	var out []string
+	add := func(e sql.Expr) {
+		walk(e, func(x sql.Expr) {
+			name := ""
+			switch v := x.(type) {
+			case *sql.ColumnRef:
+				name = v.Name
+			case *sql.FuncCall:
+				if readsRowtime(v) {
+					name = "ROWTIME"
+				}
+			}
+			if name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		})
+	}
+	for _, it := range q.Items {
+		add(it.Expr)
+	}
+	add(q.Where)
+	for _, g := range q.GroupBy {
+		add(g)
+	}
+	add(q.Having)
+	return out
+}
+
+// readsRowtime reports an aggregate call without arguments, COUNT(*) or
+// COUNT(): AggregateAnalyzer gives it ROWTIME as its argument.
+func readsRowtime(fc *sql.FuncCall) bool {
+	return isAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
+}
+
+// aggregateCalls are the aggregate function calls of q's SELECT and HAVING.
+func aggregateCalls(q *sql.Query) []string {
+	var out []string
+	add := func(e sql.Expr) {
+		walk(e, func(x sql.Expr) {
+			if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
+				call := sql.Format(fc)
+				if readsRowtime(fc) {
+					call = fc.Name + "(ROWTIME)"
+				}
+				out = append(out, call)
+			}
+		})
+	}
+	for _, it := range q.Items {
+		add(it.Expr)
+	}
+	add(q.Having)
+	return out
+}
+
+// quotedNames prints a list of column names as Java prints ColumnName lists.
+func quotedNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = "`" + n + "`"
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// stepWithoutUpgrade names the first step, from the sink down, of ksqlDB's
+// plan for p that implements no upgrade ("" when none).
+func stepWithoutUpgrade(p *queryPlan) string {
+	if p.agg != nil && p.agg.win != nil {
+		if p.agg.win.final {
+			return "TableSuppress"
+		}
+		return "StreamWindowedAggregate"
+	}
+	if p.agg != nil && p.src.Table {
+		return "TableAggregate"
+	}
+	if jp := p.join; jp != nil {
+		last := jp.steps[len(jp.steps)-1]
+		left, right := jp.leaves[0].src.Table, jp.leaves[last.right].src.Table
+		switch {
+		case left && right && last.foreignKey:
+			return "ForeignKeyTableTableJoin"
+		case left && right:
+			return "TableTableJoin"
+		case right:
+			return "StreamTableJoin"
+		default:
+			return "StreamStreamJoin"
+		}
+	}
+	if p.src.Window != nil {
+		if p.src.Table {
+			return "WindowedTableSource"
+		}
+		return "WindowedStreamSource"
+	}
+	return ""
+}
+
+// pinInputs records the sources a query reads as they are now.
+func pinInputs(ms *metaStore, qi *queryInfo, plan *queryPlan) {
+	qi.Inputs = map[string]*source{plan.src.Name: ms.sources[plan.src.Name]}
+	for _, name := range plan.joined() {
+		qi.Inputs[name] = ms.sources[name]
+	}
+}
+
+// planStore is ms with the query's sources as they were when it was
+// created or last upgraded.
+func (qi *queryInfo) planStore(ms *metaStore) *metaStore {
+	changed := false
+	for name, src := range qi.Inputs {
+		if ms.sources[name] != src {
+			changed = true
+		}
+	}
+	if !changed {
+		return ms
+	}
+	pinned := &metaStore{sources: maps.Clone(ms.sources), queries: ms.queries}
+	for name, src := range qi.Inputs {
+		pinned.sources[name] = src
+	}
+	return pinned
+}
+
+// upgradeQuery swaps the running query old for qi, which has its id; the
+// caller holds s.mu. Stopping commits what the old query processed, so the
+// new one continues from there.
+func (s *Server) upgradeQuery(old, qi *queryInfo) error {
+	if rq := s.running[old.ID]; rq != nil {
+		rq.stop()
+		delete(s.running, old.ID)
+	}
+	return s.startQuery(qi)
+}

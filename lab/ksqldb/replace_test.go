@@ -1,0 +1,451 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// CREATE OR REPLACE: in-place query upgrades and replaced declarations, as
+// ksqlDB 0.29 runs them. The cases are upstream's query-upgrade tests
+// (confluentinc/ksql v7.9.0,
+// ksqldb-functional-tests/src/test/resources/sql-tests/query-upgrades/*.sql),
+// run over the REST API; each spec names its file and test. Topics are
+// declared with PARTITIONS=1 where upstream's test harness creates them.
+// Full error texts follow MetaStoreImpl.putSource ("Cannot upgrade data
+// source: "), StructuredDataSource.canUpgradeTo and checkSchemas.
+
+// replaceValues decodes the JSON values of recs.
+func replaceValues(t *testing.T, recs []kv) []map[string]any {
+	t.Helper()
+	out := make([]map[string]any, 0, len(recs))
+	for _, r := range recs {
+		var v map[string]any
+		if err := json.Unmarshal(r.value, &v); err != nil {
+			t.Fatalf("value %q: %v", r.value, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func wantValues(t *testing.T, got []map[string]any, want ...map[string]any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("values %v\nwant %v", got, want)
+	}
+}
+
+// projections.sql "add columns to stream": the upgrade keeps the query id
+// and the records after it carry the new column; the record before it does
+// not.
+func TestReplaceStreamQueryAddsColumnsUnderTheSameQueryID(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1, col2) VALUES (1, 1, 1);`, earliest())
+	st.consume("B", 1)
+	before := queryWriting(t, url, "B")
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM b AS SELECT id, col1, col2 FROM a;", nil)
+	if after := queryWriting(t, url, "B"); after != before {
+		t.Fatalf("query writing B after the upgrade is %s, want %s", after, before)
+	}
+	mustKSQL(t, url, "INSERT INTO a (id, col1, col2) VALUES (1, 1, 1);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"COL1": 1.0},
+		map[string]any{"COL1": 1.0, "COL2": 1.0})
+}
+
+// projections.sql "add columns to stream via some computation".
+func TestReplaceStreamQueryAddsAComputedColumn(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
+	st.consume("B", 1)
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM b AS SELECT id, col1, col1 + 1 AS plus_one FROM a;", nil)
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 1);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"COL1": 1.0},
+		map[string]any{"COL1": 1.0, "PLUS_ONE": 2.0})
+}
+
+// filters.sql "add filter to basic STREAM without filter": the new filter
+// holds back the records after the upgrade that fail it.
+func TestReplaceStreamQueryAddsAFilter(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT * FROM a;
+INSERT INTO a (id, col1) VALUES (1, 0);`, earliest())
+	st.consume("B", 1)
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM b AS SELECT * FROM a WHERE col1 > 0;", nil)
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 0);\nINSERT INTO a (id, col1) VALUES (1, 1);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"COL1": 0.0},
+		map[string]any{"COL1": 1.0})
+}
+
+// filters.sql "add filter to PartitionBy": an upgrade that keeps the
+// PARTITION BY key.
+func TestReplacePartitionedStreamQueryAddsAFilter(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT * FROM a PARTITION BY col1;
+INSERT INTO a (id, col1) VALUES (0, 0);`, earliest())
+	st.consume("B", 1)
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM b AS SELECT * FROM a WHERE col1 > 0 PARTITION BY col1;", nil)
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (0, 0);\nINSERT INTO a (id, col1) VALUES (0, 1);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"ID": 0.0},
+		map[string]any{"ID": 0.0})
+	if recs := st.consume("B", 2); string(recs[1].key) != "\x00\x00\x00\x01" {
+		t.Fatalf("key after the upgrade %x, want COL1 = 1", recs[1].key)
+	}
+}
+
+// projections.sql "add columns to table".
+func TestReplaceTableQueryAddsColumns(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, col1 INT, col2 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE TABLE b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1, col2) VALUES (1, 1, 1);`, earliest())
+	st.consume("B", 1)
+	mustKSQL(t, url, "CREATE OR REPLACE TABLE b AS SELECT id, col1, col2 FROM a;", nil)
+	mustKSQL(t, url, "INSERT INTO a (id, col1, col2) VALUES (1, 1, 1);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"COL1": 1.0},
+		map[string]any{"COL1": 1.0, "COL2": 1.0})
+}
+
+// projections.sql "add columns to DDL stream" and "add columns to DDL
+// table": a declaration replaced with a value column added at the end; a
+// query created afterwards reads the new column.
+func TestReplaceDeclarationAddsAValueColumn(t *testing.T) {
+	for _, kind := range []string{"STREAM", "TABLE"} {
+		t.Run(kind, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			key := "KEY"
+			if kind == "TABLE" {
+				key = "PRIMARY KEY"
+			}
+			mustKSQL(t, url, `CREATE `+kind+` a (id INT `+key+`, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE OR REPLACE `+kind+` a (id INT `+key+`, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON');
+CREATE `+kind+` b AS SELECT * FROM a;
+INSERT INTO a (id, col1, col2) VALUES (1, 1, 1);`, earliest())
+			wantValues(t, replaceValues(t, st.consume("B", 1)), map[string]any{"COL1": 1.0, "COL2": 1.0})
+		})
+	}
+}
+
+// chained-upgrades.sql "ddl evolution": a query keeps the columns SELECT *
+// named when it was created, across a replaced declaration of its source
+// and an upgrade of the stream it reads, and across a restart.
+func TestReplaceKeepsTheColumnsEarlierQueriesResolved(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT * FROM a;
+INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
+	st.consume("B", 1)
+	mustKSQL(t, url, `CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON');
+INSERT INTO a (id, col1, col2) VALUES (1, 55, 1);`, nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2))[1:], map[string]any{"COL1": 55.0})
+	mustKSQL(t, url, `CREATE STREAM c AS SELECT * FROM b;
+CREATE OR REPLACE STREAM b AS SELECT id, col1, col1 + 1 as col1_add FROM a;
+INSERT INTO a (id, col1, col2) VALUES (1, 20, 3);`, earliest())
+	wantValues(t, replaceValues(t, st.consume("B", 3))[2:], map[string]any{"COL1": 20.0, "COL1_ADD": 21.0})
+	// c reads b from the start: the record of the upgraded b too is read
+	// with the columns c named
+	wantValues(t, replaceValues(t, st.consume("C", 3))[2:], map[string]any{"COL1": 20.0})
+
+	// after a restart b runs its upgraded statement and c the columns it
+	// named, as EXPLAIN shows them
+	srv.Close()
+	_, url = st.serve()
+	mustKSQL(t, url, "INSERT INTO a (id, col1, col2) VALUES (1, 7, 3);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 4))[3:], map[string]any{"COL1": 7.0, "COL1_ADD": 8.0})
+	wantValues(t, replaceValues(t, st.consume("C", 4))[3:], map[string]any{"COL1": 7.0})
+	for sink, want := range map[string][]string{"B": {"ID", "COL1", "COL1_ADD"}, "C": {"ID", "COL1"}} {
+		if got := explainedFields(t, url, queryWriting(t, url, sink)); !reflect.DeepEqual(got, want) {
+			t.Errorf("EXPLAIN of the query writing %s: fields %v, want %v", sink, got, want)
+		}
+	}
+}
+
+func explainedFields(t *testing.T, url, id string) []string {
+	t.Helper()
+	var names []string
+	d := mustKSQL(t, url, "EXPLAIN "+id+";", nil)[0]["queryDescription"].(map[string]any)
+	for _, f := range d["fields"].([]any) {
+		names = append(names, f.(map[string]any)["name"].(string))
+	}
+	return names
+}
+
+// CREATE OR REPLACE of a name that does not exist creates it
+// (EngineExecutor.maybeCreateSinkDdl, CreateSourceFactory: OR REPLACE only
+// lifts the "already exists" refusal).
+func TestReplaceOfAnUnknownNameCreatesIt(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE OR REPLACE STREAM b AS SELECT * FROM a;
+INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
+	if id := queryWriting(t, url, "B"); !strings.HasPrefix(id, "CSAS_B_") {
+		t.Fatalf("query id %s, want CSAS_B_<n>", id)
+	}
+	wantValues(t, replaceValues(t, st.consume("B", 1)), map[string]any{"COL1": 1.0})
+}
+
+// The refused upgrades: each statement after setup is refused with
+// ksqlDB's message (a 40001 statement error), and the query it tried to
+// upgrade keeps running.
+func TestReplaceRefusesIncompatibleUpgradesWithKsqlDBsMessage(t *testing.T) {
+	const (
+		streamA = "CREATE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+		tableA  = "CREATE TABLE a (id INT PRIMARY KEY, col1 INT, col2 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+	)
+	three := "`ID` INTEGER KEY, `COL1` INTEGER, `COL2` INTEGER"
+	cases := []struct {
+		name, setup, stmt string
+		want              string // whole message
+		suffix            string // or its end, where the schemas are long
+	}{
+		{name: "projections.sql/add columns to DML stream in middle",
+			setup: streamA + "CREATE STREAM b AS SELECT id, col1, col2 FROM a;",
+			stmt:  "CREATE OR REPLACE STREAM b AS SELECT id, col2, col1 FROM a;",
+			want:  "Cannot upgrade data source: DataSource 'B' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL2` INTEGER, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`COL1` INTEGER, `COL2` INTEGER])"},
+		{name: "projections.sql/remove column from DDL stream",
+			setup: streamA,
+			stmt:  "CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');",
+			want:  "Cannot upgrade data source: DataSource 'A' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`COL2` INTEGER])"},
+		{name: "projections.sql/remove column from DML stream",
+			setup: streamA + "CREATE STREAM b AS SELECT id, col1, col2 FROM a;",
+			stmt:  "CREATE OR REPLACE STREAM b AS SELECT id, col1 FROM a;",
+			want:  "Cannot upgrade data source: DataSource 'B' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`COL2` INTEGER])"},
+		{name: "projections.sql/change column type in DML stream",
+			setup: streamA + "CREATE STREAM b AS SELECT id, col1, col2 FROM a;",
+			stmt:  "CREATE OR REPLACE STREAM b AS SELECT id, col1, CAST(col2 AS STRING) AS col2 FROM a;",
+			want:  "Cannot upgrade data source: DataSource 'B' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER, `COL2` STRING. (The following columns are changed, missing or reordered: [`COL2` INTEGER])"},
+		{name: "projections.sql/change column name in DML stream",
+			setup: streamA + "CREATE STREAM b AS SELECT id, col1, col2 FROM a;",
+			stmt:  "CREATE OR REPLACE STREAM b AS SELECT id, col1, col2 AS col3 FROM a;",
+			want:  "Cannot upgrade data source: DataSource 'B' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER, `COL3` INTEGER. (The following columns are changed, missing or reordered: [`COL2` INTEGER])"},
+		{name: "projections.sql/remove column from DML stream with select *",
+			setup: streamA + "CREATE STREAM b AS SELECT id, col1, col2, col1 + 1 AS plus_one FROM a;",
+			stmt:  "CREATE OR REPLACE STREAM b AS SELECT * FROM a;",
+			want:  "Cannot upgrade data source: DataSource 'B' has schema = " + three + ", `PLUS_ONE` INTEGER which is not upgradeable to " + three + ". (The following columns are changed, missing or reordered: [`PLUS_ONE` INTEGER])"},
+		{name: "projections.sql/remove column from DDL table",
+			setup: tableA,
+			stmt:  "CREATE OR REPLACE TABLE a (id INT PRIMARY KEY, col1 INT) WITH (kafka_topic='a', value_format='JSON');",
+			want:  "Cannot upgrade data source: DataSource 'A' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`COL2` INTEGER])"},
+		{name: "projections.sql/remove column from DML table",
+			setup: tableA + "CREATE TABLE b AS SELECT id, col1, col2 FROM a;",
+			stmt:  "CREATE OR REPLACE TABLE b AS SELECT id, col1 FROM a;",
+			want:  "Cannot upgrade data source: DataSource 'B' has schema = " + three + " which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`COL2` INTEGER])"},
+		{name: "prohibited-upgrades.sql/PARTITION BY - change key column",
+			setup:  streamA + "CREATE STREAM b AS SELECT * FROM a PARTITION BY col1;",
+			stmt:   "CREATE OR REPLACE STREAM b AS SELECT * FROM a PARTITION BY col2;",
+			suffix: ". (Key columns must be identical. The following key columns are changed, missing or reordered: [`COL1` INTEGER KEY])"},
+		{name: "prohibited-upgrades.sql/PARTITION BY - add one where didn't previously exist",
+			setup:  "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\nCREATE STREAM b AS SELECT * FROM a;",
+			stmt:   "CREATE OR REPLACE STREAM b AS SELECT * FROM a PARTITION BY col1;",
+			suffix: ". (Key columns must be identical. The following key columns are changed, missing or reordered: [`ID` INTEGER KEY])"},
+		{name: "prohibited-upgrades.sql/GROUP BY - change grouping columns",
+			setup:  streamA + "CREATE TABLE b AS SELECT col1, COUNT(*) FROM a GROUP BY col1;",
+			stmt:   "CREATE OR REPLACE TABLE b AS SELECT col2, COUNT(*) FROM a GROUP BY col2;",
+			suffix: ". (Key columns must be identical. The following key columns are changed, missing or reordered: [`COL1` INTEGER KEY])"},
+		{name: "prohibited-upgrades.sql/GROUP BY - change grouping column ordering",
+			setup:  "CREATE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', PARTITIONS=1, format='JSON');\nCREATE TABLE b AS SELECT col1, col2, COUNT(*) FROM a GROUP BY col1, col2;",
+			stmt:   "CREATE OR REPLACE TABLE b AS SELECT col1, col2, COUNT(*) FROM a GROUP BY col2, col1;",
+			suffix: ". (Key columns must be identical. The following key columns are changed, missing or reordered: [`COL1` INTEGER KEY, `COL2` INTEGER KEY])"},
+		{name: "filters.sql/add filter to StreamTableJoin",
+			setup: "CREATE STREAM s (id INT KEY, foo INT) WITH (kafka_topic='s', PARTITIONS=1, value_format='JSON');\nCREATE TABLE t (id INT PRIMARY KEY, bar INT) WITH (kafka_topic='t', PARTITIONS=1, value_format='JSON');\n" +
+				"CREATE STREAM j AS SELECT s.id, s.foo, t.bar FROM s JOIN t ON s.id = t.id;",
+			stmt: "CREATE OR REPLACE STREAM j AS SELECT s.id, s.foo, t.bar FROM s JOIN t ON s.id = t.id WHERE s.foo > 0;",
+			want: "Upgrades not yet supported for StreamTableJoin"},
+		{name: "filters.sql/add filter to windowed aggregation",
+			setup: "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\nCREATE TABLE b AS SELECT id, COUNT(*)\n  FROM a WINDOW TUMBLING (SIZE 30 SECONDS)\n  GROUP BY id;",
+			stmt:  "CREATE OR REPLACE TABLE b AS SELECT id, COUNT(*)\n  FROM a WINDOW TUMBLING (SIZE 30 SECONDS)\n  WHERE col1 > 0\n  GROUP BY id;",
+			want:  "Upgrades not yet supported for StreamWindowedAggregate"},
+		// not an upstream test: TableAggregate implements no upgrade
+		// (ExecutionStep.type's default)
+		{name: "ExecutionStep.java/add filter to table aggregation",
+			setup: tableA + "CREATE TABLE b AS SELECT col1, COUNT(*) AS n FROM a GROUP BY col1;",
+			stmt:  "CREATE OR REPLACE TABLE b AS SELECT col1, COUNT(*) AS n FROM a WHERE col2 > 0 GROUP BY col1;",
+			want:  "Upgrades not yet supported for TableAggregate"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			msg, _ := e["message"].(string)
+			if code != 400 || e["error_code"] != 40001.0 {
+				t.Fatalf("%d %v %q, want 400 40001", code, e["error_code"], msg)
+			}
+			if c.want != "" && msg != c.want {
+				t.Fatalf("message %q\nwant    %q", msg, c.want)
+			}
+			if c.suffix != "" && (!strings.HasPrefix(msg, "Cannot upgrade data source: DataSource 'B' has schema = ") || !strings.HasSuffix(msg, c.suffix)) {
+				t.Fatalf("message %q\nwant Cannot upgrade data source: ...%q", msg, c.suffix)
+			}
+		})
+	}
+}
+
+// QueryIdUtil.buildId: a sink written by more than one query cannot be
+// replaced.
+func TestReplaceRefusesASinkWithSeveralWriters(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT * FROM a;
+INSERT INTO b SELECT * FROM a;`, nil)
+	ids := []string{queryWriting(t, url, "B")}
+	for _, q := range mustKSQL(t, url, "SHOW QUERIES;", nil)[0]["queries"].([]any) {
+		if id := q.(map[string]any)["id"].(string); strings.HasPrefix(id, "INSERTQUERY_") {
+			ids = append(ids, id)
+		}
+	}
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM b AS SELECT * FROM a WHERE col1 > 0;")
+	want := "REPLACE for sink B is not supported because there are multiple queries writing into it: [" + strings.Join(ids, ", ") + "]"
+	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
+// KsqlConfig ksql.create.or.replace.enabled (default true) is read by
+// QueryIdUtil.buildId: turned off, upgrading a query is refused as if the
+// name were taken; replacing a declaration does not consult it
+// (DdlCommandExec).
+func TestReplaceDisabledRefusesQueryUpgradesOnly(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	off := map[string]any{"ksql.create.or.replace.enabled": "false"}
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT * FROM a;`, nil)
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON');", off)
+	code, body := post(t, url, "/ksql", "CREATE OR REPLACE STREAM b AS SELECT * FROM a WHERE col1 > 0;", off)
+	var e map[string]any
+	if err := json.Unmarshal(body, &e); err != nil {
+		t.Fatalf("%d %s", code, body)
+	}
+	if want := "Cannot add stream 'B': A stream with the same name already exists"; code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
+// filters.sql "change filter in StreamAggregate (StreamGroupByKey)": the
+// upgraded aggregate continues from its state; a record the new filter
+// drops is not counted.
+func TestReplaceAggregateQueryChangesItsFilterAndKeepsItsCounts(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');
+CREATE TABLE bar AS SELECT id, COUNT(*) as count FROM foo WHERE col1 >= 0 GROUP BY id;
+INSERT INTO foo (id, col1) VALUES (1, 0);
+INSERT INTO foo (id, col1) VALUES (2, 0);`, earliest())
+	st.consume("BAR", 2)
+	mustKSQL(t, url, "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(*) as count FROM foo WHERE col1 > 0 GROUP BY id;", nil)
+	mustKSQL(t, url, "INSERT INTO foo (id, col1) VALUES (1, 0);\nINSERT INTO foo (id, col1) VALUES (2, 1);", nil)
+	recs := st.consume("BAR", 3)
+	if string(recs[2].key) != "\x00\x00\x00\x02" {
+		t.Fatalf("third record's key %x, want ID 2", recs[2].key)
+	}
+	wantValues(t, replaceValues(t, recs[2:]), map[string]any{"COUNT": 2.0})
+}
+
+// projections.sql "add aggregate columns to value": a column that needs
+// no new input column is added to an aggregate's result.
+func TestReplaceAggregateQueryAddsAValueColumn(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE TABLE b AS SELECT id, COUNT(*) AS cnt FROM a GROUP BY id;
+INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
+	st.consume("B", 1)
+	mustKSQL(t, url, "CREATE OR REPLACE TABLE b AS SELECT id, COUNT(*) AS cnt, AS_VALUE(id) AS id_val FROM a GROUP BY id;", nil)
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 1);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"CNT": 1.0},
+		map[string]any{"CNT": 2.0, "ID_VAL": 1.0})
+}
+
+// filters.sql: an aggregate's upgrade must keep the columns it reads
+// (StreamAggregate's "columns not part of aggregate": the columns of the
+// SELECT, WHERE, GROUP BY and HAVING in that order, COUNT(*) reading
+// ROWTIME).
+func TestReplaceAggregateQueryRefusesChangedInputColumns(t *testing.T) {
+	cases := []struct{ name, before, after, want string }{
+		{name: "filters.sql/remove filter in StreamAggregate where columns are not already in input schema",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(*) as count FROM foo WHERE col1 > 0 GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(*) as count FROM foo GROUP BY id;",
+			want:   "Query is not upgradeable. Plan step of type StreamAggregate must have matching columns not part of aggregate. Values differ: [`ID`, `ROWTIME`, `COL1`] vs. [`ID`, `ROWTIME`]"},
+		{name: "filters.sql/add filter in StreamAggregate where columns are not in input schema",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(*) as count FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) as count FROM foo WHERE col1 > 0 GROUP BY id;",
+			want:   "Query is not upgradeable. Plan step of type StreamAggregate must have matching columns not part of aggregate. Values differ: [`ID`, `ROWTIME`] vs. [`ID`, `COL1`]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, "CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');\n"+c.before, nil)
+			code, e := stmtErr(t, url, c.after)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
+
+// Upgrades this server does not build are refused as not supported,
+// naming the case, and leave the stream and its query as they were.
+func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
+	const streamA = "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+	cases := []struct{ name, setup, stmt, want string }{
+		{"a declaration moved to another topic", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
+			"CREATE OR REPLACE that changes a stream's topic or formats is not supported by this ksqlDB server"},
+		{"a declaration of a stream a query writes", streamA + "CREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');",
+			"CREATE OR REPLACE STREAM with columns of a stream a query writes is not supported by this ksqlDB server"},
+		{"a query onto a declared stream", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');",
+			"CREATE OR REPLACE STREAM c AS SELECT * FROM a;",
+			"CREATE OR REPLACE ... AS SELECT of a stream no CREATE ... AS SELECT query writes is not supported by this ksqlDB server"},
+		{"a query reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM c;",
+			"CREATE OR REPLACE ... AS SELECT that reads another source is not supported by this ksqlDB server"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
+
+// AggregateAnalyzer.visitFunctionCall gives an aggregate without arguments
+// ROWTIME as its argument: COUNT(*) and COUNT() are the same call, so an
+// upgrade from one to the other is allowed.
+func TestReplaceAggregateQueryTreatsCountStarAndCountAsOneCall(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');
+CREATE TABLE bar AS SELECT id, COUNT(*) AS n FROM foo GROUP BY id;`, nil)
+	mustKSQL(t, url, "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT() AS n FROM foo GROUP BY id;", nil)
+}
