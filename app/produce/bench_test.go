@@ -3,12 +3,8 @@ package produce
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/ctalab/ctalab/app/sim"
 )
@@ -17,15 +13,7 @@ import (
 // one arrival at each of 30 stations per tick, flushed at the end of the
 // tick, as the simulation does; every record acknowledged at the end.
 func BenchmarkArrivalTicks(b *testing.B) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer cluster.Close()
-	reg := srfake.New()
-	defer reg.Close()
-	rp := httptest.NewServer(&restProxyRecorder{})
-	defer rp.Close()
+	cfg := fakeBackends(b)
 	d, err := sim.LoadData()
 	if err != nil {
 		b.Fatal(err)
@@ -36,7 +24,7 @@ func BenchmarkArrivalTicks(b *testing.B) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, ls)
+	p, err := New(ctx, cfg, ls)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,12 +2,8 @@ package produce
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/ctalab/ctalab/app/sim"
 	"github.com/ctalab/ctalab/internal/leakcheck"
@@ -17,15 +13,7 @@ import (
 // pool keeps dialing the old broker's address, and once another server
 // holds that port it decodes that server's answers as Kafka responses.
 func TestAClosedProducerLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	reg := srfake.New()
-	defer reg.Close()
-	rp := httptest.NewServer(&restProxyRecorder{})
-	defer rp.Close()
+	cfg := fakeBackends(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	data, _ := sim.LoadData()
@@ -34,7 +22,7 @@ func TestAClosedProducerLeavesNoKafkaConnectionPoolBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := leakcheck.KafkaGoPools()
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, s.Lines())
+	p, err := New(ctx, cfg, s.Lines())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,23 @@ func (r *restProxyRecorder) ServeHTTP(w http.ResponseWriter, req *http.Request) 
 	_, _ = io.WriteString(w, `{"key_schema_id":7,"value_schema_id":8,"offsets":[{"partition":0,"offset":0,"error_code":null,"error":null}]}`)
 }
 
+// fakeBackends starts a one-broker kfake cluster, a fake Schema Registry
+// and a recording REST Proxy, stopped when tb ends, and returns the
+// producer's Config for them.
+func fakeBackends(tb testing.TB) Config {
+	tb.Helper()
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(cluster.Close)
+	reg := srfake.New()
+	tb.Cleanup(reg.Close)
+	rp := httptest.NewServer(&restProxyRecorder{})
+	tb.Cleanup(rp.Close)
+	return Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}
+}
+
 func lines(t *testing.T) []*sim.Line {
 	d, err := sim.LoadData()
 	if err != nil {
