@@ -134,16 +134,27 @@ type topicMeta struct {
 	replicas   int
 }
 
-// topicMetaIn is topicMeta as seen by a statement: a sandbox sees the topics
-// that earlier statements of the same request would create or delete.
+// topicMetaIn is topicMetaOnce as seen by a statement: a sandbox sees the
+// topics that earlier statements of the same request would create or
+// delete. A topic found missing is looked up once: where a statement goes
+// on to create it, a topic that exists after all (a broker's metadata
+// lagging behind its creation) makes the creation a no-op.
 func (s *Server) topicMetaIn(ctx context.Context, ec *execCtx, topic string) (topicMeta, error) {
 	if tm, ok := ec.topics[topic]; ok {
 		return *tm, nil
 	}
-	if ec.missing[topic] {
-		return s.topicMetaOnce(ctx, topic)
+	return s.topicMetaOnce(ctx, topic)
+}
+
+// topicMetaBeforeRefusing is topicMetaIn for a statement that a missing
+// topic refuses: before it is refused, the topic is looked up once more
+// after a pause (topicMeta), once per request.
+func (s *Server) topicMetaBeforeRefusing(ctx context.Context, ec *execCtx, topic string) (topicMeta, error) {
+	tm, err := s.topicMetaIn(ctx, ec, topic)
+	if err != nil || tm.exists || ec.missing[topic] {
+		return tm, err
 	}
-	tm, err := s.topicMeta(ctx, topic)
+	tm, err = s.topicMeta(ctx, topic)
 	if err == nil && !tm.exists && ec.missing != nil {
 		ec.missing[topic] = true
 	}
@@ -326,6 +337,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	if !ec.replay {
 		tm, err := s.topicMetaIn(ctx, ec, w.topic)
+		if err == nil && !tm.exists && w.partitions == 0 {
+			tm, err = s.topicMetaBeforeRefusing(ctx, ec, w.topic)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -652,7 +652,7 @@ func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinP
 		var tm topicMeta
 		var err error
 		if ec != nil {
-			tm, err = s.topicMetaIn(ctx, ec, l.src.Topic)
+			tm, err = s.topicMetaBeforeRefusing(ctx, ec, l.src.Topic)
 		} else {
 			tm, err = s.topicMeta(ctx, l.src.Topic)
 		}
