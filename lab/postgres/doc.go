@@ -10,6 +10,8 @@
 // sets or disables it), and later clusters are copies of it, each given a
 // superuser password of its own as soon as its server runs. Stop and Start stop and
 // restart the same server on the same port (data kept); Close stops it and
-// removes a temporary data dir. As root the server runs as an unprivileged
+// removes a temporary data dir. The server is sized for a lab's small
+// tables: 16 MB of shared buffers, 50 connections, no autovacuum, no
+// logical replication or WAL senders (VACUUM a big table by hand). As root the server runs as an unprivileged
 // system user, because PostgreSQL refuses to run as root.
 package postgres

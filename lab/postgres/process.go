@@ -59,6 +59,18 @@ func (s *Server) startLocked(ctx context.Context) error {
 		"-c", "port="+strconv.Itoa(s.Port()),
 		"-c", "unix_socket_directories=",
 		"-c", "logging_collector=off",
+		// Sized for a lab's one small table (footprint_test.go): small
+		// shared buffers and connection slots, and none of the workers a
+		// production database runs (autovacuum, logical replication, WAL
+		// senders), which take a process and memory each.
+		"-c", "shared_buffers=16MB",
+		"-c", "max_connections=50",
+		"-c", "autovacuum=off",
+		"-c", "max_logical_replication_workers=0",
+		"-c", "max_worker_processes=0",
+		"-c", "max_wal_senders=0",
+		"-c", "wal_level=minimal",
+		"-c", "huge_pages=off",
 	)
 	cmd.Dir = "/"
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
