@@ -168,7 +168,10 @@ func TestWeatherIsPostedAgainUntilTheRESTProxyAcknowledgesIt(t *testing.T) {
 	}
 	defer p.Close(ctx)
 	if err := p.Weather(sim.WeatherReport{Time: time.Unix(3600, 0), Temperature: 40, Status: sim.Sunny}); err != nil {
-		t.Fatalf("Weather = %v, want it delivered on the third attempt", err)
+		t.Fatalf("Weather = %v, want the report accepted", err)
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatalf("Close = %v, want the report delivered on the third attempt", err)
 	}
 	if n := calls.Load(); n != 3 {
 		t.Errorf("%d requests, want 3", n)
@@ -200,9 +203,92 @@ func TestWeatherRefusedWithA4xxFailsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close(ctx)
-	err = p.Weather(sim.WeatherReport{Status: sim.Sunny})
+	if err := p.Weather(sim.WeatherReport{Status: sim.Sunny}); err != nil {
+		t.Fatalf("Weather = %v, want the report accepted (its answer comes later)", err)
+	}
+	waitFor(t, ctx, "the proxy's answer", func() bool { return p.Stats().Weather.Failed == 1 })
+	// The refusal ends the simulation at its next event, as a Kafka
+	// delivery failure does.
+	err = p.Turnstile(entry(0))
 	if err == nil || !strings.Contains(err.Error(), "422") || calls.Load() != 1 {
-		t.Fatalf("Weather = %v after %d requests, want the 422 after 1", err, calls.Load())
+		t.Fatalf("the next event = %v after %d requests, want the 422 after 1", err, calls.Load())
+	}
+	if err := p.Close(ctx); err == nil || !strings.Contains(err.Error(), "422") {
+		t.Errorf("Close = %v, want the 422", err)
+	}
+}
+
+// A weather report goes through the REST Proxy while the simulation goes
+// on: the events after it do not wait for the proxy's answer, and Close
+// waits for it.
+func TestAWeatherReportDoesNotHoldTheSimulation(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	reg := srfake.New()
+	defer reg.Close()
+	release := make(chan struct{})
+	var posted atomic.Int32
+	rp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		posted.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.kafka.v2+json")
+		_, _ = io.WriteString(w, `{"key_schema_id":7,"value_schema_id":8,"offsets":[{"partition":0,"offset":0,"error_code":null,"error":null}]}`)
+	}))
+	defer rp.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, lines(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(ctx)
+	accepted := make(chan error, 1)
+	go func() {
+		if err := p.Weather(sim.WeatherReport{Time: time.Unix(3600, 0), Temperature: 40, Status: sim.Sunny}); err != nil {
+			accepted <- err
+			return
+		}
+		for i := range 10 {
+			if err := p.Turnstile(entry(i)); err != nil {
+				accepted <- err
+				return
+			}
+		}
+		accepted <- p.Flush()
+	}()
+	select {
+	case err := <-accepted:
+		if err != nil {
+			t.Fatalf("the events after the report: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the events after a weather report waited for the REST Proxy's answer")
+	}
+	waitFor(t, ctx, "the ten turnstile entries acknowledged", func() bool { return p.Stats().Turnstiles.Acked == 10 })
+	if st := p.Stats().Weather; st.Acked != 0 || posted.Load() != 1 {
+		t.Fatalf("weather counts %+v with %d posts before the proxy answered, want 1 post and none acknowledged", st, posted.Load())
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- p.Close(ctx) }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close = %v before the proxy answered the weather report", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Fatalf("Close = %v", err)
+	}
+	if st := p.Stats().Weather; st.Sent != 1 || st.Acked != 1 {
+		t.Errorf("weather counts %+v, want 1 sent and acknowledged", st)
 	}
 }
 
@@ -228,17 +314,23 @@ func TestWeatherRetriesEndWhenTheContextEnds(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Weather(sim.WeatherReport{Status: sim.Sunny}) }()
+	if err := p.Weather(sim.WeatherReport{Status: sim.Sunny}); err != nil {
+		t.Fatalf("Weather = %v, want the report accepted", err)
+	}
 	waitFor(t, ctx, "a second attempt", func() bool { return calls.Load() >= 2 })
 	stop()
+	done := make(chan error, 1)
+	go func() { done <- p.Close(ctx) }()
 	select {
 	case err := <-done:
 		if err == nil {
-			t.Fatal("Weather succeeded against a proxy that only answers 503")
+			t.Fatal("Close reported nothing lost against a proxy that only answers 503")
 		}
 	case <-ctx.Done():
-		t.Fatal("Weather kept retrying after its context ended")
+		t.Fatal("the weather report kept being retried after its context ended")
+	}
+	if st := p.Stats().Weather; st.Failed != 1 || st.Acked != 0 {
+		t.Errorf("weather counts %+v, want the report counted as failed", st)
 	}
 }
 

@@ -68,6 +68,8 @@ type Producer struct {
 	resend                   []kafka.Message // failed transiently, to write again
 	resendSignal             chan struct{}
 	resenderDone             chan struct{}
+	weatherQ                 chan sim.WeatherReport // reports for weatherSender, in order
+	weatherDone              chan struct{}
 
 	arrivalKey, arrivalValue, turnstileKey, turnstileValue encodeFunc
 
@@ -91,10 +93,13 @@ type Producer struct {
 // batchRecords is how many records are handed to the writers in one call.
 const batchRecords = 1000
 
-// arrivalBatchSize is the arrivals writer's batch size. A batch reserves
-// room for its full size up front, and an arrivals topic gets a few records
-// per batch timeout, so the turnstile topic's size would waste most of it.
-const arrivalBatchSize = 64
+// arrivalBatchSize is the arrivals writer's batch size: one, so that each
+// arrival goes out in a produce request of its own the moment Flush hands it
+// over. An arrivals topic gets less than one arrival per tick (a weekday
+// has 8,670 over 288 ticks and 78 topics), so waiting for a batch to fill
+// would batch nothing and only delay the dashboard, behind the turnstile
+// writer's full batches.
+const arrivalBatchSize = 1
 
 type encodeFunc = func(dst []byte, native any) ([]byte, error)
 
@@ -117,6 +122,7 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 		kafkaOutage: retry.NewOutage(cfg.Logger, "Kafka", brokers),
 		proxyOutage: retry.NewOutage(cfg.Logger, "REST Proxy", cfg.RESTProxy),
 		ackedSignal: make(chan struct{}, 1), resendSignal: make(chan struct{}, 1), resenderDone: make(chan struct{}),
+		weatherQ: make(chan sim.WeatherReport, weatherQueue), weatherDone: make(chan struct{}),
 	}
 	err = retry.Do(ctx, nil, p.kafkaOutage, 0, func(ctx context.Context) error {
 		err := createTopics(ctx, client, addr, Topics(lines), cfg.Partitions)
@@ -165,6 +171,7 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	}
 	p.writer, p.arrived = newWriter(1000), newWriter(arrivalBatchSize)
 	go p.resender()
+	go p.weatherSender()
 	return p, nil
 }
 
@@ -395,12 +402,13 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 	return nil
 }
 
-// Flush hands the buffered records to the writer, which sends them
+// Flush hands the buffered records to the writers, which send them
 // asynchronously; the simulation calls it at the end of every tick. Close
-// waits for their acknowledgements.
+// waits for their acknowledgements. Arrivals go first: the dashboard shows
+// them, and a tick's turnstile entries are thousands to encode and send.
 func (p *Producer) Flush() error {
-	terr := p.write(p.writer, &p.pending)
 	aerr := p.write(p.arrived, &p.pendingArrivals)
+	terr := p.write(p.writer, &p.pending)
 	if terr != nil {
 		return terr
 	}
@@ -478,16 +486,86 @@ func (p *Producer) Turnstile(e sim.TurnstileEntry) error {
 	return p.send(&p.turnstiles, topic.Turnstile, p.lastKey, p.lastV)
 }
 
-// Weather POSTs the weather report to the REST Proxy and waits for its
-// answer. While the proxy (or the Kafka cluster behind it) is away it posts
-// again, with a backoff, until the proxy acknowledges the report or the
-// context given to New ends; an answer the request cannot change (a 4xx such
-// as a schema the registry refuses) fails at once.
+// weatherQueue is how many weather reports may wait for the REST Proxy
+// before Weather waits for room; a simulated day has 24.
+const weatherQueue = 64
+
+// Weather hands the weather report to the producer's weather sender, which
+// POSTs the reports to the REST Proxy one after another, in order, while
+// the simulation goes on. While the proxy (or the Kafka cluster behind it)
+// is away the sender posts again, with a backoff, until the proxy
+// acknowledges the report or the context given to New ends; an answer the
+// request cannot change (a 4xx such as a schema the registry refuses) fails
+// the report at once. A failed report fails the producer as a Kafka
+// delivery failure does: the next event and Close return the error. Close
+// waits for every report handed over.
 func (p *Producer) Weather(w sim.WeatherReport) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
+	if p.ctx.Err() != nil {
+		return ErrClosed
+	}
+	select { // a slot, as a record's: Close waits until it is given back
+	case p.slots <- struct{}{}:
+	case <-p.ctx.Done():
+		return ErrClosed
+	case <-p.runCtx.Done():
+		return p.runCtx.Err()
+	}
 	p.weatherN.sent.Add(1)
+	select {
+	case p.weatherQ <- w:
+		return nil
+	case <-p.ctx.Done():
+		p.weatherDropped()
+		return ErrClosed
+	case <-p.runCtx.Done():
+		p.weatherDropped()
+		return p.runCtx.Err()
+	}
+}
+
+// weatherSender posts the queued weather reports until Close stops the
+// producer; what is still queued then counts as failed.
+func (p *Producer) weatherSender() {
+	defer close(p.weatherDone)
+	for {
+		select {
+		case w := <-p.weatherQ:
+			p.postWeather(w)
+		case <-p.ctx.Done():
+			for {
+				select {
+				case <-p.weatherQ:
+					p.weatherDropped()
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// weatherDropped counts a report handed over but never posted.
+func (p *Producer) weatherDropped() {
+	p.weatherN.failed.Add(1)
+	p.released()
+}
+
+// released gives a record's slot back and wakes Close.
+func (p *Producer) released() {
+	<-p.slots
+	select {
+	case p.ackedSignal <- struct{}{}:
+	default:
+	}
+}
+
+// postWeather posts one report until the proxy acknowledges it, refuses it,
+// or the producer's contexts end.
+func (p *Producer) postWeather(w sim.WeatherReport) {
+	defer p.released()
 	ctx, stop := context.WithCancel(p.runCtx)
 	defer stop()
 	defer context.AfterFunc(p.ctx, stop)()
@@ -503,10 +581,11 @@ func (p *Producer) Weather(w sim.WeatherReport) error {
 		if ctx.Err() == nil {
 			err = fmt.Errorf("%w (the REST Proxy refused the weather report: check the weather schemas and the subjects' compatibility)", err)
 		}
-		return err
+		err = fmt.Errorf("weather report of %s: %w", w.Time.UTC().Format(time.RFC3339), err)
+		p.failure.CompareAndSwap(nil, &err)
+		return
 	}
 	p.weatherN.acked.Add(1)
-	return nil
 }
 
 // Close flushes every record in flight and waits for its acknowledgement, as
@@ -522,6 +601,7 @@ func (p *Producer) Close(ctx context.Context) error {
 		waitErr := p.waitAcked(ctx)
 		p.cancel()
 		<-p.resenderDone
+		<-p.weatherDone
 		done := make(chan error, 1)
 		go func() {
 			arrived := make(chan error, 1)
