@@ -33,9 +33,11 @@ type Config struct {
 	DiscoveryInterval time.Duration
 	// PushInterval, when set, is the shortest time between two live updates
 	// sent to the browsers; changes in between are coalesced. Default:
-	// adaptive (see pushPause): an update goes out as soon as a change
-	// comes, and the next one waits PushCostFactor times as long as the
-	// last took to render and send.
+	// adaptive (see pushBudget): an update goes out as soon as a change
+	// comes while rendering and sending have taken less than their share
+	// of the time, 1/(PushCostFactor+1), with PushBurst to spare for a
+	// burst after a quiet spell; past that, changes are coalesced until the
+	// share allows the next update.
 	PushInterval time.Duration
 	// MaxWait bounds how long a fetch waits for new records. Default: 500ms.
 	MaxWait time.Duration
@@ -59,11 +61,16 @@ type NotSimulated struct {
 const (
 	DefaultListen            = "127.0.0.1:8888"
 	DefaultDiscoveryInterval = time.Second
-	// PushCostFactor bounds the adaptive push: after an update that took
-	// d to render and send, the next waits PushCostFactor×d, so that live
-	// updates take at most 1/(PushCostFactor+1) of a core however fast
-	// changes come, and add next to no latency when they come slowly.
+	// PushCostFactor bounds the adaptive push: live updates take at most
+	// 1/(PushCostFactor+1) of a core however fast changes come (after an
+	// update that took d once the burst allowance is spent, the next waits
+	// PushCostFactor×d), and add next to no latency when they come slowly.
 	PushCostFactor = 4
+	// PushBurst is the adaptive push's burst allowance: the render time
+	// that may be spent at once after a quiet spell, so that the changes
+	// of one simulation tick, which reach the dashboard over a few
+	// milliseconds, each go out as they come.
+	PushBurst = 20 * time.Millisecond
 	// MaxAdaptivePushPause caps the adaptive pause, so that a slow render
 	// on a busy machine does not hold updates back for long.
 	MaxAdaptivePushPause   = 250 * time.Millisecond

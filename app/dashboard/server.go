@@ -210,16 +210,23 @@ func (s *Server) Run(ctx context.Context) error {
 func (s *Server) endLive() { s.stopOnce.Do(func() { close(s.stopLive) }) }
 
 // push renders the live part of the page after changes and sends it to
-// every live client: at once after a quiet spell, and then no sooner than
-// pushPause allows; changes meanwhile are coalesced into the next update.
+// every live client: at once while the push budget allows, then no sooner
+// than it refills (or PushInterval, when set); changes meanwhile are
+// coalesced into the next update.
 func (s *Server) push(ctx context.Context) {
+	var budget pushBudget
+	budget.start(time.Now())
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.model.Changed():
 		}
-		var cost time.Duration
+		if s.cfg.PushInterval == 0 {
+			if pause := budget.pause(time.Now()); pause > 0 && !sleep(ctx, pause) {
+				return
+			}
+		}
 		if s.hub.count() > 0 {
 			begin := time.Now()
 			if msg, err := s.liveEvent(); err != nil {
@@ -227,20 +234,49 @@ func (s *Server) push(ctx context.Context) {
 			} else {
 				s.hub.broadcast(msg)
 			}
-			cost = time.Since(begin)
+			end := time.Now()
+			budget.spent(end, end.Sub(begin))
 		}
-		if pause := pushPause(s.cfg.PushInterval, cost); pause > 0 && !sleep(ctx, pause) {
+		if s.cfg.PushInterval > 0 && !sleep(ctx, s.cfg.PushInterval) {
 			return
 		}
 	}
 }
 
-// pushPause is how long to wait after an update that took cost to render
-// and send: the configured PushInterval when there is one, else
-// PushCostFactor×cost, at most MaxAdaptivePushPause.
-func pushPause(interval, cost time.Duration) time.Duration {
-	if interval > 0 {
-		return interval
+// pushBudget is the adaptive push's allowance of time to render and send
+// updates. It fills at 1/(PushCostFactor+1) of the time that passes, up to
+// PushBurst, and each update spends what it took. While it holds credit an
+// update goes out as soon as a change comes, so a burst of changes after a
+// quiet spell reaches the browsers update by update; once it is spent, the
+// next update waits until it is filled again, PushCostFactor times the
+// overdraft, at most MaxAdaptivePushPause. However fast changes come,
+// pushing takes about 1/(PushCostFactor+1) of a core.
+type pushBudget struct {
+	credit time.Duration
+	at     time.Time // when credit was last brought up to date
+}
+
+func (b *pushBudget) start(now time.Time) { b.at, b.credit = now, PushBurst }
+
+// fill brings the credit up to now.
+func (b *pushBudget) fill(now time.Time) {
+	if d := now.Sub(b.at); d > 0 {
+		b.credit = min(b.credit+d/(PushCostFactor+1), PushBurst)
+		b.at = now
 	}
-	return min(PushCostFactor*cost, MaxAdaptivePushPause)
+}
+
+// pause is how long the next update must wait, from now.
+func (b *pushBudget) pause(now time.Time) time.Duration {
+	b.fill(now)
+	if b.credit >= 0 {
+		return 0
+	}
+	return min(-b.credit*(PushCostFactor+1), MaxAdaptivePushPause)
+}
+
+// spent takes an update's cost, which ended at now, from the credit.
+func (b *pushBudget) spent(now time.Time, cost time.Duration) {
+	b.fill(now)
+	b.credit -= cost
 }

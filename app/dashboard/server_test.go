@@ -501,20 +501,67 @@ func TestAnUnreachableRegistryIsLoggedOnceWhenItGoesAndOnceWhenItComesBack(t *te
 	}
 }
 
-// The adaptive push pause grows with what the last update cost, so that
-// pushing takes at most a fifth of a core, is capped, and yields to a
-// configured interval.
-func TestPushPauseFollowsTheLastUpdatesCost(t *testing.T) {
-	for _, tc := range []struct {
-		interval, cost, want time.Duration
-	}{
-		{0, 0, 0},
-		{0, time.Millisecond, 4 * time.Millisecond},
-		{0, time.Second, MaxAdaptivePushPause},
-		{50 * time.Millisecond, time.Millisecond, 50 * time.Millisecond},
-	} {
-		if got := pushPause(tc.interval, tc.cost); got != tc.want {
-			t.Errorf("pushPause(%s, %s) = %s, want %s", tc.interval, tc.cost, got, tc.want)
+// After a quiet spell, a burst of changes (a tick's arrivals reaching the
+// dashboard over a few milliseconds) goes out update by update, without
+// pauses, until the burst allowance is spent.
+func TestAdaptivePushSendsABurstAfterAQuietSpellAtOnce(t *testing.T) {
+	var b pushBudget
+	now := time.Unix(0, 0)
+	b.start(now)
+	now = now.Add(10 * time.Second) // quiet
+	cost := time.Millisecond
+	sent := 0
+	for b.pause(now) == 0 {
+		now = now.Add(cost)
+		b.spent(now, cost)
+		sent++
+		if sent > 1000 {
+			t.Fatal("the budget never ran out")
 		}
+	}
+	// Each update spends its cost and earns 1/(PushCostFactor+1) of it back.
+	if want := int(PushBurst / (cost - cost/(PushCostFactor+1))); sent < want || sent > want+1 {
+		t.Errorf("%d updates of %s went out at once, want as many as the burst allowance %s pays for (%d)", sent, cost, PushBurst, want)
+	}
+}
+
+// However fast changes come, rendering and sending take at most
+// 1/(PushCostFactor+1) of the time, plus the burst allowance.
+func TestAdaptivePushKeepsItsShareOfTheTimeUnderConstantChange(t *testing.T) {
+	for _, cost := range []time.Duration{100 * time.Microsecond, time.Millisecond, 7 * time.Millisecond} {
+		var b pushBudget
+		now := time.Unix(0, 0)
+		b.start(now)
+		var busy time.Duration
+		end := now.Add(time.Minute)
+		for now.Before(end) {
+			if p := b.pause(now); p > 0 {
+				now = now.Add(p)
+				continue
+			}
+			now = now.Add(cost)
+			b.spent(now, cost)
+			busy += cost
+		}
+		limit := time.Minute/(PushCostFactor+1) + PushBurst + cost
+		if busy > limit {
+			t.Errorf("cost %s: busy %s of a minute, want at most %s", cost, busy, limit)
+		}
+		if busy < time.Minute/(PushCostFactor+1)-2*cost {
+			t.Errorf("cost %s: busy only %s of a minute: the budget holds updates back more than its share needs", cost, busy)
+		}
+	}
+}
+
+// A slow update on a busy machine holds the next one back no longer than
+// MaxAdaptivePushPause.
+func TestAdaptivePushPauseIsCapped(t *testing.T) {
+	var b pushBudget
+	now := time.Unix(0, 0)
+	b.start(now)
+	now = now.Add(time.Second)
+	b.spent(now, time.Second)
+	if got := b.pause(now); got != MaxAdaptivePushPause {
+		t.Errorf("pause after a 1s update = %s, want %s", got, MaxAdaptivePushPause)
 	}
 }
