@@ -128,7 +128,8 @@ func latency(ctx context.Context, sched sim.Schedule, ticks int, pushInterval ti
 			if ev.Name != "update" {
 				return nil
 			}
-			u := liveUpdate{At: at(), View: parseLive(ev.Data)}
+			received := at() // before parsing, which is the bench's work, not the page's
+			u := liveUpdate{At: received, View: parseLive(ev.Data)}
 			mu.Lock()
 			updates = append(updates, u)
 			mu.Unlock()

@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -241,6 +242,9 @@ func replayChild(ctx context.Context, schedPath, cpuProfile string, out io.Write
 	}
 	wall := time.Since(start).Seconds()
 	stopProfile()
+	if err := writeHeapProfile(cpuProfile); err != nil {
+		return err
+	}
 	close(stopSampling)
 	<-sampling
 	fmt.Fprintln(out, caughtUpLine)
@@ -282,6 +286,24 @@ func replayChild(ctx context.Context, schedPath, cpuProfile string, out io.Write
 	}
 	_, err = fmt.Fprintf(out, "%s\n", b)
 	return err
+}
+
+// writeHeapProfile writes the live heap, as of the last garbage
+// collection, beside the CPU profile cpuPath (x.pprof gives x.heap.pprof).
+// An empty cpuPath writes nothing.
+func writeHeapProfile(cpuPath string) error {
+	if cpuPath == "" {
+		return nil
+	}
+	f, err := os.Create(strings.TrimSuffix(cpuPath, ".pprof") + ".heap.pprof")
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }
 
 // startCPUProfile profiles this process into path until the returned
