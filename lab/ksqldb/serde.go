@@ -68,9 +68,8 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 			return badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: cols})
 		}
 	case fmtProtobufNoSR:
-		if key && len(cols) > 0 {
-			// a single key column would be unwrapped (UNWRAP_SINGLES), which is not built here
-			return unsupported("the 'PROTOBUF_NOSR' key format")
+		if err := checkProtobufNoSRKey(cols, key); err != nil {
+			return err
 		}
 		return checkProtobufColumns(cols)
 	default:
@@ -588,10 +587,7 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		if len(s.cols) == 0 {
 			return nil, nil
 		}
-		if err := s.prepareProtobufNoSR(); err != nil {
-			return nil, err
-		}
-		return s.protoMessageBytes(vals, nil)
+		return s.encodeProtobufNoSR(vals)
 	case fmtDelimited:
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
