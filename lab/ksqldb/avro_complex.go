@@ -136,12 +136,12 @@ func avroMapEntries(entries []any, t sqlType) (any, error) {
 
 // avroMapEntryType is the MAP AvroData.toConnectSchema gives Connect's
 // MapEntry array: the key and value fields' types.
-func avroMapEntryType(entry map[string]any) (sqlType, error) {
+func avroMapEntryType(entry map[string]any, fieldName func(string) string) (sqlType, error) {
 	var key, val sqlType = tNull, tNull
 	raw, _ := entry["fields"].([]any)
 	for _, rf := range raw {
 		f, _ := rf.(map[string]any)
-		ft, err := avroColumnType(f["type"])
+		ft, err := avroColumnTypeAs(f["type"], fieldName)
 		if err != nil {
 			return tNull, err
 		}
@@ -162,7 +162,16 @@ func avroMapEntryType(entry map[string]any) (sqlType, error) {
 // a union with null is its other branch, enum is STRING, array, map and
 // record are ARRAY, MAP<STRING, ...> and STRUCT, field names upper-cased
 // (ConnectKsqlSchemaTranslator's default UPPERCASE_FIELD_NAME policy).
-func avroColumnType(t any) (sqlType, error) {
+func avroColumnType(t any) (sqlType, error) { return avroColumnTypeAs(t, strings.ToUpper) }
+
+// avroOriginalColumnType is avroColumnType keeping the schema's field
+// names, as ksqlDB reads a schema named by KEY_SCHEMA_ID or VALUE_SCHEMA_ID
+// (SchemaTranslationPolicy.ORIGINAL_FIELD_NAME).
+func avroOriginalColumnType(t any) (sqlType, error) {
+	return avroColumnTypeAs(t, func(s string) string { return s })
+}
+
+func avroColumnTypeAs(t any, fieldName func(string) string) (sqlType, error) {
 	if u, ok := t.([]any); ok {
 		var nonNull []any
 		for _, x := range u {
@@ -196,15 +205,15 @@ func avroColumnType(t any) (sqlType, error) {
 			return tString, nil
 		case "array":
 			if entry, ok := m["items"].(map[string]any); ok && entry["connect.internal.type"] == "MapEntry" {
-				return avroMapEntryType(entry)
+				return avroMapEntryType(entry, fieldName)
 			}
-			elem, err := avroColumnType(m["items"])
+			elem, err := avroColumnTypeAs(m["items"], fieldName)
 			if err != nil {
 				return tNull, err
 			}
 			return arrayOf(elem), nil
 		case "map":
-			val, err := avroColumnType(m["values"])
+			val, err := avroColumnTypeAs(m["values"], fieldName)
 			if err != nil {
 				return tNull, err
 			}
@@ -215,11 +224,11 @@ func avroColumnType(t any) (sqlType, error) {
 			for _, rf := range raw {
 				f, _ := rf.(map[string]any)
 				name, _ := f["name"].(string)
-				ft, err := avroColumnType(f["type"])
+				ft, err := avroColumnTypeAs(f["type"], fieldName)
 				if err != nil {
 					return tNull, err
 				}
-				fields = append(fields, structField{Name: strings.ToUpper(name), Type: ft})
+				fields = append(fields, structField{Name: fieldName(name), Type: ft})
 			}
 			return structOf(fields), nil
 		}

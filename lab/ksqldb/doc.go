@@ -52,7 +52,8 @@
 // Connect MapEntry arrays), with format_jsonsr.go
 // (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
 // (PROTOBUF_NOSR) and format_schemaid.go (VALUE_SCHEMA_ID and
-// KEY_SCHEMA_ID) for the Schema Registry formats beside AVRO; temporal.go
+// KEY_SCHEMA_ID) for the Schema Registry formats, with avro_schemaid.go
+// for AVRO; temporal.go
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their
 // functions; decimal.go the DECIMAL(p, s) type (BigDecimal values,
@@ -67,8 +68,7 @@
 // topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
 // features not built here are refused as not supported by this server: a
 // single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
-// type, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
-// the CREATE OR REPLACE cases listed below, ALTER
+// type, the CREATE OR REPLACE cases listed below, ALTER
 // STREAM and ALTER TABLE (except where they name a source stream or table,
 // which ksqlDB refuses with its own message), and EXPLAIN (or SHOW QUERIES EXTENDED)
 // of a source table's query, N-way joins, foreign-key and

@@ -98,6 +98,7 @@ type serde struct {
 	schemaID int // VALUE_SCHEMA_ID: write under this schema, 0 to register the columns' own
 
 	avroName string // the full name of the Avro schema it registers
+	avroSR   any    // with a schema id: the registered Avro schema, parsed
 
 	lowerNames []string // column names in lower case, the usual Avro spelling
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
@@ -191,6 +192,9 @@ func (s *serde) prepareSink(ctx context.Context) error {
 	}
 	if s.format != fmtAvro || len(s.cols) == 0 {
 		return nil
+	}
+	if s.schemaID != 0 {
+		return s.prepareAvroByID(ctx)
 	}
 	sch := s.avroSchemaFor()
 	codec, err := goavro.NewCodec(sch)
@@ -612,6 +616,9 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		}
 		buf := []byte{0, 0, 0, 0, 0}
 		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
+		if s.avroSR != nil {
+			return s.encodeAvroByID(buf, vals)
+		}
 		if s.unwrapped() {
 			if vals[0] == nil {
 				return nil, nil // the root schema is not optional: a null is null bytes
