@@ -414,7 +414,7 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v == nil {
+		if v == nil && !q.outVal.nullIsNullRecord() {
 			v = []byte{}
 		}
 		rec.Value = v

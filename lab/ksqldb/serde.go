@@ -150,6 +150,11 @@ func (s *serde) unwrapped() bool {
 	return (s.key || s.unwrap) && len(s.cols) == 1 && s.format != fmtProtobuf && s.format != fmtProtobufNoSR
 }
 
+// nullIsNullRecord reports a serde that writes a null as a null record:
+// an unwrapped AVRO column, whose root schema is not optional
+// (AvroSchemas), so ksqlDB's serializer gives null bytes.
+func (s *serde) nullIsNullRecord() bool { return s.format == fmtAvro && s.unwrapped() }
+
 // unwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
 func (s *serde) unwrapSingle(unwrap bool) *serde {
 	s.unwrap = unwrap
