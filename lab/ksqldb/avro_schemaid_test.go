@@ -174,3 +174,35 @@ func TestAvroSchemaIDSourceIsWrittenUnderItsIDs(t *testing.T) {
 		t.Errorf("arrivals-value latest id %d, want %d", got, vid)
 	}
 }
+
+// Logical types of a schema named by VALUE_SCHEMA_ID are TIMESTAMP and
+// DECIMAL columns (AvroData.toConnectSchema), written back under that
+// schema with their logical types.
+func TestAvroSchemaIDLogicalTypesAreWrittenUnderTheSchema(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	const valSchema = `{"type":"record","name":"Fare","fields":[{"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},` +
+		`{"name":"amount","type":["null",{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}],"default":null}]}`
+	vid := registerSchema(t, regURL, "v", valSchema)
+	st.createTopic("fares", 1)
+	mustKSQL(t, url, fmt.Sprintf("CREATE STREAM fares (id INT KEY) WITH (kafka_topic='fares', key_format='KAFKA', value_format='AVRO', VALUE_SCHEMA_ID=%d);", vid), nil)
+	if schema, _ := rawDescribeSchema(t, url, "FARES"); schema != "`ID` INTEGER KEY, `at` TIMESTAMP, `amount` DECIMAL" {
+		t.Errorf("FARES schema %s", schema)
+	}
+	mustKSQL(t, url, "INSERT INTO fares (id, `at`, `amount`) VALUES (1, '2021-01-02T12:34:56.789', 2.25);", nil)
+	r := st.consumeRecords("fares", 1)[0]
+	if wireID(t, r.Value) != vid {
+		t.Fatalf("written under id %d, want %d", wireID(t, r.Value), vid)
+	}
+	codec, err := goavro.NewCodec(valSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	native, _, err := codec.NativeFromBinary(r.Value[5:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(native); got != "map[amount:map[bytes.decimal:9/4] at:2021-01-02 12:34:56.789 +0000 UTC]" {
+		t.Errorf("fares value %s", got)
+	}
+}
