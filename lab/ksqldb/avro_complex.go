@@ -7,8 +7,9 @@ import (
 
 // Avro values of complex columns, read from sources (goavro's native form:
 // []any for arrays, map[string]any for maps and records, and a one-entry
-// map{branch: value} for a union branch). Writing complex columns in Avro is
-// not implemented: sinks refuse them in checkFormat.
+// map{branch: value} for a union branch). A MAP is read from an Avro map or
+// from Connect's MapEntry array (an array of {key, value} records), as
+// ksqlDB writes it (avro_write.go).
 
 // avroBranch unwraps a union branch {name: value} when the value has the
 // shape want expects and, for maps and records, the key is a type name
@@ -26,6 +27,9 @@ func avroBranch(v any, t sqlType) any {
 			}
 		case kMap:
 			if _, ok := x.(map[string]any); ok && k == "map" {
+				return x
+			}
+			if _, ok := x.([]any); ok && k == "array" {
 				return x
 			}
 		case kStruct:
@@ -70,6 +74,9 @@ func avroComplex(v any, t sqlType) (any, error) {
 		}
 		return out, nil
 	case kMap:
+		if entries, ok := v.([]any); ok {
+			return avroMapEntries(entries, t)
+		}
 		m, ok := v.(map[string]any)
 		if !ok {
 			break
@@ -105,11 +112,66 @@ func avroComplex(v any, t sqlType) (any, error) {
 	return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
 }
 
+// avroMapEntries reads Connect's MapEntry array into a MAP; an entry
+// without a STRING key is refused, as MAP keys here are STRING only.
+func avroMapEntries(entries []any, t sqlType) (any, error) {
+	out := make(map[string]any, len(entries))
+	for _, e := range entries {
+		rec, ok := e.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("cannot resolve avro %T into a map entry of %s", e, t)
+		}
+		k, ok := unwrapUnion(rec["key"]).(string)
+		if !ok {
+			return nil, fmt.Errorf("cannot resolve avro map key %v into %s", rec["key"], t.key)
+		}
+		x, err := avroValue(unwrapUnion(avroBranch(rec["value"], t.elem)), t.elem)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = x
+	}
+	return out, nil
+}
+
+// avroMapEntryType is the MAP AvroData.toConnectSchema gives Connect's
+// MapEntry array: the key and value fields' types.
+func avroMapEntryType(entry map[string]any, fieldName func(string) string) (sqlType, error) {
+	var key, val sqlType = tNull, tNull
+	raw, _ := entry["fields"].([]any)
+	for _, rf := range raw {
+		f, _ := rf.(map[string]any)
+		ft, err := avroColumnTypeAs(f["type"], fieldName)
+		if err != nil {
+			return tNull, err
+		}
+		switch f["name"] {
+		case "key":
+			key = ft
+		case "value":
+			val = ft
+		}
+	}
+	if key != tString {
+		return tNull, unsupported("MAP keys of type " + key.String())
+	}
+	return mapOf(key, val), nil
+}
+
 // avroColumnType maps an Avro schema to the SQL type ksqlDB infers for it:
 // a union with null is its other branch, enum is STRING, array, map and
 // record are ARRAY, MAP<STRING, ...> and STRUCT, field names upper-cased
 // (ConnectKsqlSchemaTranslator's default UPPERCASE_FIELD_NAME policy).
-func avroColumnType(t any) (sqlType, error) {
+func avroColumnType(t any) (sqlType, error) { return avroColumnTypeAs(t, strings.ToUpper) }
+
+// avroOriginalColumnType is avroColumnType keeping the schema's field
+// names, as ksqlDB reads a schema named by KEY_SCHEMA_ID or VALUE_SCHEMA_ID
+// (SchemaTranslationPolicy.ORIGINAL_FIELD_NAME).
+func avroOriginalColumnType(t any) (sqlType, error) {
+	return avroColumnTypeAs(t, func(s string) string { return s })
+}
+
+func avroColumnTypeAs(t any, fieldName func(string) string) (sqlType, error) {
 	if u, ok := t.([]any); ok {
 		var nonNull []any
 		for _, x := range u {
@@ -142,13 +204,16 @@ func avroColumnType(t any) (sqlType, error) {
 		case "enum":
 			return tString, nil
 		case "array":
-			elem, err := avroColumnType(m["items"])
+			if entry, ok := m["items"].(map[string]any); ok && entry["connect.internal.type"] == "MapEntry" {
+				return avroMapEntryType(entry, fieldName)
+			}
+			elem, err := avroColumnTypeAs(m["items"], fieldName)
 			if err != nil {
 				return tNull, err
 			}
 			return arrayOf(elem), nil
 		case "map":
-			val, err := avroColumnType(m["values"])
+			val, err := avroColumnTypeAs(m["values"], fieldName)
 			if err != nil {
 				return tNull, err
 			}
@@ -159,11 +224,11 @@ func avroColumnType(t any) (sqlType, error) {
 			for _, rf := range raw {
 				f, _ := rf.(map[string]any)
 				name, _ := f["name"].(string)
-				ft, err := avroColumnType(f["type"])
+				ft, err := avroColumnTypeAs(f["type"], fieldName)
 				if err != nil {
 					return tNull, err
 				}
-				fields = append(fields, structField{Name: strings.ToUpper(name), Type: ft})
+				fields = append(fields, structField{Name: fieldName(name), Type: ft})
 			}
 			return structOf(fields), nil
 		}

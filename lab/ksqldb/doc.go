@@ -47,10 +47,13 @@
 // constructors, [] and ->); functions.go resolves scalar functions by
 // ksqlDB's overloads, with the functions themselves in udf_*.go;
 // aggregate.go holds the aggregate functions; types.go the interned SQL
-// types; serde.go and avro_complex.go the formats, with format_jsonsr.go
+// types; serde.go the formats, avro_complex.go reading and avro_write.go
+// writing AVRO's ARRAY, MAP and STRUCT (ksqlDB's named nested records and
+// Connect MapEntry arrays), with format_jsonsr.go
 // (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
-// (PROTOBUF_NOSR values) and format_schemaid.go (VALUE_SCHEMA_ID and
-// KEY_SCHEMA_ID) for the Schema Registry formats beside AVRO; temporal.go
+// (PROTOBUF_NOSR) and format_schemaid.go (VALUE_SCHEMA_ID and
+// KEY_SCHEMA_ID) for the Schema Registry formats, with avro_schemaid.go
+// for AVRO; temporal.go
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their
 // functions; decimal.go the DECIMAL(p, s) type (BigDecimal values,
@@ -64,9 +67,8 @@
 // explain_join.go and explain_topology.go for ksqlDB's execution plan and
 // topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
 // features not built here are refused as not supported by this server: a
-// PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
-// ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
-// INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, ALTER
+// single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
+// type, the CREATE OR REPLACE cases listed below, ALTER
 // STREAM and ALTER TABLE (except where they name a source stream or table,
 // which ksqlDB refuses with its own message), and EXPLAIN (or SHOW QUERIES EXTENDED)
 // of a source table's query, N-way joins, foreign-key and

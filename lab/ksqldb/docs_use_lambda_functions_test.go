@@ -7,14 +7,14 @@ import (
 // The how-to guide "Use lambda functions", beyond what lambda_test.go runs
 // (its TestLambdaInPersistentQuery is the guide's TRANSFORM example over
 // JSON). The guide's persistent queries write MAP and ARRAY results in
-// AVRO, which this server refuses as not supported; its advanced example
-// declares a DECIMAL ksqlDB itself refuses.
+// AVRO; its advanced example declares a DECIMAL ksqlDB itself refuses.
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/how-to-guides/use-lambda-functions/
 
-// Section "Apply a lambda invocation function": the stream is declared as
-// written, and the persistent query's MAP result in AVRO is refused as not
-// supported by this server, naming the column type.
-func TestHowToLambdaAvroMapResultIsRefusedAsNotSupported(t *testing.T) {
+// Section "Apply a lambda invocation function": the persistent query
+// writes TRANSFORM's MAP result in AVRO; the inserted map
+// {hello: 15, goodbye: -5} comes out with upper-cased keys and 5 added to
+// each value (the guide's output shows HELLO: 20 and GOODBYE: 0).
+func TestHowToLambdaTransformWritesItsMapResultInAvro(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, `CREATE STREAM stream1 (
@@ -25,13 +25,18 @@ func TestHowToLambdaAvroMapResultIsRefusedAsNotSupported(t *testing.T) {
   partitions = 1,
   value_format = 'avro'
 );`, nil)
-	code, e := stmtErr(t, url, `CREATE STREAM output AS
+	mustKSQL(t, url, `CREATE STREAM output AS
   SELECT id, 
   TRANSFORM(lambda_map, (k, v) => UCASE(k), (k, v) => v + 5) 
-  FROM stream1;`)
-	want := "writing column type MAP<STRING, INTEGER> in the 'AVRO' format is not supported by this ksqlDB server"
-	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
-		t.Errorf("%d %v\nwant 400 40001 %q", code, e["message"], want)
+  FROM stream1;`, earliest())
+	mustKSQL(t, url, `INSERT INTO stream1 (
+  id, lambda_map
+) VALUES (
+  3, MAP('hello':= 15, 'goodbye':= -5)
+);`, nil)
+	_, rows := pushRows(t, url, "SELECT * FROM output AS final_output EMIT CHANGES LIMIT 1;", 1)
+	if want := `[3,{"GOODBYE":0,"HELLO":20}]`; rows[0] != want {
+		t.Errorf("row %s, want %s", rows[0], want)
 	}
 }
 

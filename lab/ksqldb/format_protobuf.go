@@ -197,8 +197,9 @@ func (s *serde) encodeProtobuf(vals []any) (out []byte, err error) {
 	return proto.MarshalOptions{Deterministic: true}.MarshalAppend(b, m)
 }
 
-// protoMessageBytes appends one message of the columns' values to head.
-func (s *serde) protoMessageBytes(vals []any, head []byte) (out []byte, err error) {
+// protoMessageBytes appends one message of cols' values to head, the
+// message's fields in the order of cols.
+func (s *serde) protoMessageBytes(cols []column, vals []any, head []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("serialize PROTOBUF: %v", r)
@@ -206,7 +207,7 @@ func (s *serde) protoMessageBytes(vals []any, head []byte) (out []byte, err erro
 	}()
 	m := dynamicpb.NewMessage(s.protoMsg)
 	fds := s.protoMsg.Fields()
-	for i, c := range s.cols {
+	for i, c := range cols {
 		if err := setProtoField(m, fds.Get(i), vals[i], c.Type); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.Name, err)
 		}

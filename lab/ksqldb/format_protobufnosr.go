@@ -6,10 +6,19 @@ package ksqldb
 // bare message ProtobufData makes of the columns (protoFile), with no magic
 // byte, schema id or message indexes, and nothing is registered; the
 // format has no schema inference. DATE and TIME are google.type.Date and
-// google.type.TimeOfDay (ProtobufData's logical converters). Keys in this
-// format are refused: a
-// single key column would be written unwrapped (UNWRAP_SINGLES), which is
-// not built here.
+// google.type.TimeOfDay (ProtobufData's logical converters).
+//
+// Keys: the format supports UNWRAP_SINGLES, so a single key column is
+// written unwrapped (SerdeFeaturesFactory.buildKeyFeatures) and
+// ProtobufData (confluentinc/schema-registry v7.9.9,
+// descriptorFromConnectSchema) makes the root message of its type: a
+// primitive is its google.protobuf wrapper (StringValue, Int32Value, ...:
+// the value in field 1, which is how they are written here), a STRUCT the
+// message ConnectDefault1 of its fields; a null key is null bytes. Several
+// key columns are the message of the columns, as values are. A single
+// ARRAY or MAP key column, which ProtobufData cannot make a root message
+// of, and a DECIMAL or time key column, which its logical converters would
+// write as another message than the wrapper, are refused as not supported.
 
 import (
 	"fmt"
@@ -25,12 +34,69 @@ import (
 
 const fmtProtobufNoSR = "PROTOBUF_NOSR"
 
+// checkProtobufNoSRKey refuses the single key columns not built here.
+func checkProtobufNoSRKey(cols []column, key bool) error {
+	if !key || len(cols) != 1 {
+		return nil
+	}
+	switch t := cols[0].Type; t {
+	case tInteger, tBigint, tDouble, tBoolean, tString, tBytes:
+		return nil
+	default:
+		if t.kind() == kStruct {
+			return nil
+		}
+		return unsupported("a single 'PROTOBUF_NOSR' key column of type " + t.String())
+	}
+}
+
+// protoNoSRUnwrapped reports a single key column, written unwrapped.
+func (s *serde) protoNoSRUnwrapped() bool { return s.key && len(s.cols) == 1 }
+
+// protoNoSRColumns are the fields of the message a serde reads and
+// writes: its columns, or for a single key column its STRUCT's fields or
+// the wrapper's value.
+func (s *serde) protoNoSRColumns() []column {
+	if !s.protoNoSRUnwrapped() {
+		return s.cols
+	}
+	t := s.cols[0].Type
+	if t.kind() != kStruct {
+		return []column{{Name: "value", Type: t}}
+	}
+	cols := make([]column, len(t.fields))
+	for i, f := range t.fields {
+		cols[i] = column{Name: f.Name, Type: f.Type}
+	}
+	return cols
+}
+
+// encodeProtobufNoSR writes the bare message of vals: bytes even when
+// every field has its default, as ProtobufNoSRConverter.Serializer writes
+// the message's (possibly empty) bytes.
+func (s *serde) encodeProtobufNoSR(vals []any) ([]byte, error) {
+	if err := s.prepareProtobufNoSR(); err != nil {
+		return nil, err
+	}
+	if !s.protoNoSRUnwrapped() {
+		return s.protoMessageBytes(s.cols, vals, []byte{})
+	}
+	v := vals[0]
+	if v == nil {
+		return nil, nil // fromConnectData gives no message for a null
+	}
+	if sv, ok := v.(*structVal); ok {
+		return s.protoMessageBytes(s.protoNoSRColumns(), sv.vals, []byte{})
+	}
+	return s.protoMessageBytes(s.protoNoSRColumns(), []any{v}, []byte{})
+}
+
 // prepareProtobufNoSR compiles the columns' message once.
 func (s *serde) prepareProtobufNoSR() error {
 	if s.protoMsg != nil {
 		return nil
 	}
-	text, err := protoFile(s.cols)
+	text, err := protoFile(s.protoNoSRColumns())
 	if err != nil {
 		return err
 	}
@@ -56,12 +122,22 @@ func (s *serde) decodeProtobufNoSR(b []byte, out []any) ([]any, error) {
 		return nil, fmt.Errorf("Failed to deserialize Protobuf data: %w", err)
 	}
 	fds := s.protoMsg.Fields()
-	for i, c := range s.cols {
+	cols := s.protoNoSRColumns()
+	vals := make([]any, len(cols))
+	for i, c := range cols {
 		x, err := protoColumnValue(m, fds.Get(i), c.Type, "->"+c.Name)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = x
+		vals[i] = x
+	}
+	switch {
+	case !s.protoNoSRUnwrapped():
+		copy(out, vals)
+	case s.cols[0].Type.kind() == kStruct:
+		out[0] = &structVal{t: s.cols[0].Type, vals: vals}
+	default:
+		out[0] = vals[0]
 	}
 	return out, nil
 }

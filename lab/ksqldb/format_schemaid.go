@@ -52,9 +52,6 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 			return nil, badStatement("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
-	if w.valueFormat == fmtAvro {
-		return nil, unsupported("VALUE_SCHEMA_ID with the 'AVRO' format")
-	}
 	if !s.reg.configured() {
 		return nil, errNoRegistry
 	}
@@ -74,6 +71,11 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 		cols, err = inferJSONSRValueColumns(w.topic, got.Schema, got.Type, taken)
 	case fmtProtobuf:
 		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
+	case fmtAvro:
+		cols, err = avroValueColumnsByID(got.Schema, taken)
+		if err != nil {
+			return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -94,8 +96,9 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 
 // keyColumnsBySchemaID checks a CREATE's KEY_SCHEMA_ID, takes the key
 // columns from that schema and registers it under <topic>-key, as
-// valueColumnsBySchemaID does for values. A schema that is no struct is
-// the single key column ROWKEY (SerdeUtils.wrapSingle); a PROTOBUF
+// valueColumnsBySchemaID does for values. An AVRO or JSON_SR schema is the
+// single key column ROWKEY of its type, a record or object one a STRUCT
+// (SerdeUtils.wrapSingle: keys are always unwrapped); a PROTOBUF
 // message's fields are the key columns.
 func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]column, error) {
 	id := w.keySchemaID
@@ -106,9 +109,6 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withPr
 		if c.Key || c.PrimaryKey {
 			return nil, badStatement("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
 		}
-	}
-	if w.keyFormat == fmtAvro {
-		return nil, unsupported("KEY_SCHEMA_ID with the 'AVRO' format")
 	}
 	if !s.reg.configured() {
 		return nil, errNoRegistry
@@ -131,9 +131,6 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withPr
 		if perr != nil {
 			return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, perr)
 		}
-		if n.kind == "struct" {
-			return nil, unsupported("KEY_SCHEMA_ID with a JSON object key schema")
-		}
 		t, terr := jsonSRColumnType(n)
 		if terr != nil {
 			return nil, terr
@@ -143,6 +140,11 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withPr
 		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
 		if err != nil {
 			return nil, err
+		}
+	case fmtAvro:
+		cols, err = avroKeyColumnsByID(got.Schema)
+		if err != nil {
+			return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
 		}
 	}
 	for i := range cols {

@@ -120,17 +120,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for i, c := range valCols {
 		vals[i] = values[c.Name]
 	}
-	if src.KeyFormat == fmtAvro {
-		if err := checkAvroWritable(keyCols); err != nil {
-			return nil, err
-		}
-	}
-	if src.ValueFormat == fmtAvro {
-		if err := checkAvroWritable(valCols); err != nil {
-			return nil, err
-		}
-	}
-	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).withSchemaID(src.KeySchemaID)
+	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID)
 	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID)
 	if src.UnwrapValue {
 		valSerde.unwrap = true

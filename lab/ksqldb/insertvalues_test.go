@@ -147,21 +147,24 @@ func TestInsertValuesWritesAvroValuesUnderTheRegisteredSchema(t *testing.T) {
 	}
 }
 
-// Writing ARRAY, MAP and STRUCT columns in AVRO is not built (sinks refuse
-// them at CREATE ... AS SELECT): INSERT INTO ... VALUES into such a source
-// is refused as not supported, naming the column type, and writes nothing
-// (how-to-guides/query-structured-data and control-the-case-of-identifiers
-// insert into AVRO streams with these columns).
-func TestInsertValuesOfComplexAvroColumnsIsRefusedAsUnsupported(t *testing.T) {
+// INSERT INTO ... VALUES writes a STRUCT value column in AVRO as the
+// nested record KsqlDataSourceSchema_<COLUMN> (confluentinc/ksql v7.9.0
+// AvroSchemas.buildAvroCompatibleStruct; the statements are the how-to
+// guide query-structured-data's).
+func TestInsertValuesWritesAvroStructColumnsAsNestedRecords(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, "CREATE STREAM s2 (a VARCHAR KEY, b STRUCT<c VARCHAR, d INT>) WITH (kafka_topic='s2', partitions=1, value_format='avro');", nil)
-	code, e := stmtErr(t, url, "INSERT INTO s2 (a, b) VALUES ('k1', STRUCT(c := 'v1', d := 5));")
-	want := "Failed to insert values into 'S2'. writing column type STRUCT<`C` STRING, `D` INTEGER> in the 'AVRO' format is not supported by this ksqlDB server"
-	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
-		t.Errorf("%d %v\nwant 400 40001 %q", code, e["message"], want)
+	mustKSQL(t, url, "INSERT INTO s2 (a, b) VALUES ('k1', STRUCT(c := 'v1', d := 5));", nil)
+	r := st.consumeRecords("s2", 1)[0]
+	sch, got := decodeAvroRecord(t, st.reg.URL(), r.Value)
+	if string(r.Key) != "k1" || got != `{"B":{"C":"v1","D":5}}` {
+		t.Errorf("s2 record %q %s", r.Key, got)
 	}
-	if n := st.recordCount("s2"); n != 0 {
-		t.Errorf("s2 has %d records", n)
+	want := `{"type":"record","name":"KsqlDataSourceSchema","namespace":"io.confluent.ksql.avro_schemas","fields":[` +
+		`{"name":"B","type":["null",{"type":"record","name":"KsqlDataSourceSchema_B","fields":[{"name":"C","type":["null","string"],"default":null},{"name":"D","type":["null","int"],"default":null}],` +
+		`"connect.name":"io.confluent.ksql.avro_schemas.KsqlDataSourceSchema_B"}],"default":null}],"connect.name":"io.confluent.ksql.avro_schemas.KsqlDataSourceSchema"}`
+	if sch != want {
+		t.Errorf("s2-value schema\n got %s\nwant %s", sch, want)
 	}
 }

@@ -135,3 +135,35 @@ func TestProtobufKeySchemaIDGivesTheMessageFieldsAsKeys(t *testing.T) {
 		t.Errorf("test_topic-key latest id %d, want %d", got, kid)
 	}
 }
+
+// KEY_SCHEMA_ID naming a JSON_SR object schema gives the single key column
+// ROWKEY of STRUCT type, its fields named as in the schema: ksqlDB reads
+// keys unwrapped, so SerdeUtils.wrapSingle wraps the whole schema as
+// ROWKEY, and schema ids keep the schema's field names
+// (confluentinc/ksql v7.9.0 ConnectFormatSchemaTranslator.toColumns,
+// SchemaRegistryTopicSchemaSupplier: ORIGINAL_FIELD_NAME). Keys are read as
+// that struct and written under the schema id.
+func TestJSONSRObjectKeySchemaIDIsAStructRowkey(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	kid := registerTyped(t, regURL, "keys", "JSON", `{"type":"object","properties":{"stop":{"type":"integer"},"dir":{"type":"string"}}}`)
+	vid := registerTyped(t, regURL, "values", "JSON", `{"type":"object","properties":{"LINE":{"type":"string"}}}`)
+	st.createTopic("s", 1)
+	if err := st.cl.ProduceSync(context.Background(), &kgo.Record{Topic: "s", Key: wireJSON(kid, `{"stop":30173,"dir":"N"}`), Value: wireJSON(vid, `{"LINE":"Red"}`)}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	mustKSQL(t, url, fmt.Sprintf("CREATE STREAM s WITH (KAFKA_TOPIC='s', FORMAT='JSON_SR', KEY_SCHEMA_ID=%d, VALUE_SCHEMA_ID=%d);", kid, vid), nil)
+	schema, rows := pushRows(t, url, "SELECT * FROM s EMIT CHANGES LIMIT 1;", 1)
+	if want := "`ROWKEY` STRUCT<`stop` BIGINT, `dir` STRING> KEY, `LINE` STRING"; schema != want {
+		t.Errorf("schema %s\nwant   %s", schema, want)
+	}
+	// pushRows re-encodes objects with their keys sorted
+	if want := `[{"dir":"N","stop":30173},"Red"]`; rows[0] != want {
+		t.Errorf("row %s, want %s", rows[0], want)
+	}
+	mustKSQL(t, url, "INSERT INTO s (ROWKEY, LINE) VALUES (STRUCT(`stop` := CAST(30174 AS BIGINT), `dir` := 'S'), 'Blue');", nil)
+	k := st.consumeRecords("s", 2)[1].Key
+	if len(k) < 5 || int(binary.BigEndian.Uint32(k[1:5])) != kid || !sameJSON(t, string(k[5:]), `{"stop":30174,"dir":"S"}`) {
+		t.Errorf("inserted key %q, want schema id %d and {\"stop\":30174,\"dir\":\"S\"}", k, kid)
+	}
+}

@@ -65,7 +65,7 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg).withSchemaID(sink.KeySchemaID),
+		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID),
 		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
@@ -414,7 +414,7 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v == nil {
+		if v == nil && !q.outVal.nullIsNullRecord() {
 			v = []byte{}
 		}
 		rec.Value = v

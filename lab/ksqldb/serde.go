@@ -38,13 +38,8 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 			continue
 		}
 		base := map[baseKind]string{kArray: "ARRAY", kMap: "MAP", kStruct: "STRUCT"}[c.Type.kind()]
-		switch f {
-		case fmtKafka, fmtDelimited:
+		if f == fmtKafka || f == fmtDelimited {
 			return badStatement("The '%s' format does not support type '%s'", f, base)
-		case fmtAvro:
-			if sink || key {
-				return checkAvroWritable(cols)
-			}
 		}
 	}
 	switch f {
@@ -73,25 +68,12 @@ func checkFormat(f string, cols []column, key, sink bool) error {
 			return badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: cols})
 		}
 	case fmtProtobufNoSR:
-		if key && len(cols) > 0 {
-			// a single key column would be unwrapped (UNWRAP_SINGLES), which is not built here
-			return unsupported("the 'PROTOBUF_NOSR' key format")
+		if err := checkProtobufNoSRKey(cols, key); err != nil {
+			return err
 		}
 		return checkProtobufColumns(cols)
 	default:
 		return badStatement("Unknown format: %s", f)
-	}
-	return nil
-}
-
-// checkAvroWritable refuses AVRO columns this server cannot write: ARRAY,
-// MAP and STRUCT (ksqlDB's nested record and MapEntry schemas are not
-// built), which it reads from sources only.
-func checkAvroWritable(cols []column) error {
-	for _, c := range cols {
-		if c.Type.complex() {
-			return unsupported("writing column type " + c.Type.String() + " in the 'AVRO' format")
-		}
 	}
 	return nil
 }
@@ -115,6 +97,9 @@ type serde struct {
 
 	schemaID int // VALUE_SCHEMA_ID: write under this schema, 0 to register the columns' own
 
+	avroName string // the full name of the Avro schema it registers
+	avroSR   any    // with a schema id: the registered Avro schema, parsed
+
 	lowerNames []string // column names in lower case, the usual Avro spelling
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
 }
@@ -126,7 +111,7 @@ func newSerde(format string, cols []column, key bool, topic string, reg *registr
 		lower[i] = strings.ToLower(c.Name)
 		names[i], _ = json.Marshal(c.Name)
 	}
-	s := &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, lowerNames: lower, jsonNames: names}
+	s := &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, avroName: avroValueFullName, lowerNames: lower, jsonNames: names}
 	if format == fmtProtobufNoSR && len(cols) > 0 {
 		// compiled now, so decoding never writes the serde; a failure
 		// is reported again by the first encode or decode
@@ -165,39 +150,31 @@ func (s *serde) unwrapped() bool {
 	return (s.key || s.unwrap) && len(s.cols) == 1 && s.format != fmtProtobuf && s.format != fmtProtobufNoSR
 }
 
+// nullIsNullRecord reports a serde that writes a null as a null record:
+// an unwrapped AVRO column, whose root schema is not optional
+// (AvroSchemas), so ksqlDB's serializer gives null bytes.
+func (s *serde) nullIsNullRecord() bool { return s.format == fmtAvro && s.unwrapped() }
+
 // unwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
 func (s *serde) unwrapSingle(unwrap bool) *serde {
 	s.unwrap = unwrap
 	return s
 }
 
-// avroSchemaFor is the schema ksqlDB registers for the columns: an optional
-// primitive for an unwrapped column, else the KsqlDataSourceSchema record.
+// avroSchemaFor is the schema ksqlDB registers for the columns
+// (avro_write.go).
 func (s *serde) avroSchemaFor() string {
-	if s.unwrapped() {
-		b, _ := json.Marshal([]any{"null", avroColumnSchema(s.cols[0].Type)})
-		return string(b)
-	}
-	return avroSchema(s.cols)
+	return avroWriterSchema(s.cols, s.unwrapped(), s.avroName)
 }
 
-// avroSchema is the record schema ksqlDB registers for columns in AVRO
-// format (io.confluent.ksql.avro_schemas.KsqlDataSourceSchema, every field
-// optional).
-func avroSchema(cols []column) string {
-	type field struct {
-		Name    string `json:"name"`
-		Type    []any  `json:"type"`
-		Default any    `json:"default"`
+// avroKeyFor names a key serde's Avro schema after its source, as
+// CreateSourceProperties and CreateSourceAsProperties do for KEY_FORMAT
+// 'AVRO' (AvroFormat.getKeySchemaName).
+func (s *serde) avroKeyFor(source string) *serde {
+	if s.key {
+		s.avroName = avroKeySchemaName(source)
 	}
-	fields := make([]field, 0, len(cols))
-	for _, c := range cols {
-		fields = append(fields, field{Name: c.Name, Type: []any{"null", avroColumnSchema(c.Type)}, Default: nil})
-	}
-	b, _ := json.Marshal(map[string]any{
-		"type": "record", "name": "KsqlDataSourceSchema", "namespace": "io.confluent.ksql.avro_schemas", "fields": fields,
-	})
-	return string(b)
+	return s
 }
 
 // prepareSink registers the Avro schema of a sink's key or value, under
@@ -220,6 +197,9 @@ func (s *serde) prepareSink(ctx context.Context) error {
 	}
 	if s.format != fmtAvro || len(s.cols) == 0 {
 		return nil
+	}
+	if s.schemaID != 0 {
+		return s.prepareAvroByID(ctx)
 	}
 	sch := s.avroSchemaFor()
 	codec, err := goavro.NewCodec(sch)
@@ -449,6 +429,9 @@ func (s *serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 	}
 	native = unwrapUnion(native)
 	rec, ok := native.(map[string]any)
+	if s.unwrapped() && s.cols[0].Type.kind() == kStruct {
+		ok = false // the record is the column itself
+	}
 	if !ok {
 		if len(s.cols) == 1 {
 			x, err := avroValue(native, s.cols[0].Type)
@@ -613,10 +596,7 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		if len(s.cols) == 0 {
 			return nil, nil
 		}
-		if err := s.prepareProtobufNoSR(); err != nil {
-			return nil, err
-		}
-		return s.protoMessageBytes(vals, nil)
+		return s.encodeProtobufNoSR(vals)
 	case fmtDelimited:
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
@@ -641,20 +621,18 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		}
 		buf := []byte{0, 0, 0, 0, 0}
 		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
+		if s.avroSR != nil {
+			return s.encodeAvroByID(buf, vals)
+		}
 		if s.unwrapped() {
-			var native any
-			if vals[0] != nil {
-				native = goavro.Union(avroUnionBranch(s.cols[0].Type), avroNative(vals[0]))
+			if vals[0] == nil {
+				return nil, nil // the root schema is not optional: a null is null bytes
 			}
-			return s.avroCodec.BinaryFromNative(buf, native)
+			return s.avroCodec.BinaryFromNative(buf, avroWriteNative(vals[0], s.cols[0].Type, s.avroName))
 		}
 		rec := make(map[string]any, len(s.cols))
 		for i, c := range s.cols {
-			if vals[i] == nil {
-				rec[c.Name] = nil
-				continue
-			}
-			rec[c.Name] = goavro.Union(avroUnionBranch(c.Type), avroNative(vals[i]))
+			rec[strings.ReplaceAll(c.Name, ".", "_")] = avroWriteOptional(vals[i], c.Type, s.avroName+"_"+c.Name)
 		}
 		return s.avroCodec.BinaryFromNative(buf, rec)
 	}

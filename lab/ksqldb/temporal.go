@@ -495,9 +495,6 @@ func checkTemporalFormat(f string, cols []column, key, sink bool) error {
 		case fmtJSON, fmtJSONSR, fmtDelimited:
 		case fmtProtobuf, fmtProtobufNoSR:
 		case fmtAvro:
-			if (key || sink) && c.Type.complex() {
-				return unsupported("writing column type " + c.Type.String() + " in the 'AVRO' format")
-			}
 		case fmtKafka:
 			if c.Type.temporal() {
 				return badStatement("The 'KAFKA' format does not support type '%s'", c.Type)
