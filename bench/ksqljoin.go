@@ -244,7 +244,7 @@ func ksqlJoinRows(ctx context.Context, o options, sched sim.Schedule, rawProduce
 	}
 	rows := []tableRow{newRow(sched.Name+" ksqlDB stream-table join: turnstile backlog enriched with station names", "records/s", nil, rates)}
 	if len(rawProduce) > 0 {
-		rows = append(rows, newRow("ksqlDB stream-table join records/s as a share of raw produce", "%", nil, share))
+		rows = append(rows, newRow("ksqlDB stream-table join records/s as a share of raw produce", "%", atLeast(50), share))
 	}
 	return rows
 }

@@ -81,6 +81,12 @@ func TestTargets(t *testing.T) {
 	if r.Pass == nil || *r.Pass {
 		t.Errorf("29.9 against ≥ 30 should fail: %+v", r)
 	}
+	if r := newRow("latency", "ms", atMost(10), []float64{10}); r.Pass == nil || !*r.Pass || r.Target.String() != "≤ 10" {
+		t.Errorf("10 against ≤ 10 should pass: %+v", r)
+	}
+	if r := newRow("latency", "ms", atMost(10), []float64{10.1}); r.Pass == nil || *r.Pass {
+		t.Errorf("10.1 against ≤ 10 should fail: %+v", r)
+	}
 	if r := newRow("no target", "MB", nil, []float64{1}); r.Pass != nil {
 		t.Errorf("a row without a target has no result: %+v", r)
 	}

@@ -9,9 +9,11 @@ import (
 	"strings"
 )
 
-// target is a row's goal: the median must be below (or at least) Value.
+// target is a row's goal: the median must be below Value, at most Value
+// (AtMost) or at least Value (AtLeast).
 type target struct {
 	AtLeast bool    `json:"at_least"`
+	AtMost  bool    `json:"at_most,omitempty"`
 	Value   float64 `json:"value"`
 }
 
@@ -22,6 +24,9 @@ func (t *target) String() string {
 	if t.AtLeast {
 		return "≥ " + strconv.FormatFloat(t.Value, 'f', -1, 64)
 	}
+	if t.AtMost {
+		return "≤ " + strconv.FormatFloat(t.Value, 'f', -1, 64)
+	}
 	return "< " + strconv.FormatFloat(t.Value, 'f', -1, 64)
 }
 
@@ -31,6 +36,9 @@ func (t *target) met(v float64) bool {
 	}
 	if t.AtLeast {
 		return v >= t.Value
+	}
+	if t.AtMost {
+		return v <= t.Value
 	}
 	return v < t.Value
 }
@@ -70,6 +78,7 @@ func newRow(name, unit string, t *target, samples []float64) tableRow {
 
 func below(v float64) *target   { return &target{Value: v} }
 func atLeast(v float64) *target { return &target{AtLeast: true, Value: v} }
+func atMost(v float64) *target  { return &target{AtMost: true, Value: v} }
 
 // formatValue writes v with a precision that suits its unit.
 func formatValue(v float64, unit string) string {
