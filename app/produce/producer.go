@@ -154,10 +154,11 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 		return nil, err
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
+	writerTransport := newMetadataMemo(transport, metadataMemoTTL)
 	newWriter := func(batchSize int) *kafka.Writer {
 		return &kafka.Writer{
 			Addr:         addr,
-			Transport:    transport,
+			Transport:    writerTransport,
 			Balancer:     &kafka.Murmur2Balancer{},
 			RequiredAcks: kafka.RequireAll,
 			BatchTimeout: cfg.BatchTimeout,
