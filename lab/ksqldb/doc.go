@@ -69,7 +69,7 @@
 // INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, ALTER
 // STREAM and ALTER TABLE (except where they name a source stream or table,
 // which ksqlDB refuses with its own message), and EXPLAIN (or SHOW QUERIES EXTENDED)
-// of a source table's query, N-way joins, foreign-key and
+// of N-way joins, foreign-key and
 // RIGHT table-table joins, stream-stream joins other than an INNER join on
 // both keys, joins that aggregate or PARTITION BY and queries that read a
 // windowed source. EXPLAIN prints the topology ksqlDB builds, internal

@@ -39,7 +39,8 @@ type queryShape struct {
 // InternalTopologyBuilder the source and sink descriptions keep the names the
 // DSL gave, and only the built nodes are prefixed). The topology is
 // ksqlDB's: this server runs an aggregation without that repartition topic
-// (see doc.go).
+// (see doc.go). An empty sinkName is a query without a sink (a source
+// table's): its plan and topology end at the projection.
 func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	src := plan.src
 	switch {
@@ -91,6 +92,10 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		// its filter are (TableFilterBuilder keeps the source's store)
 		steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"})
 		t.processor("Project")
+	}
+	if sinkName == "" {
+		sh.plan = chainPlan(steps...)
+		return sh, nil
 	}
 	if plan.agg != nil || src.Table {
 		t.processor("KTABLE-TOSTREAM-")
