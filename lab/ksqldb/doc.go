@@ -66,9 +66,8 @@
 // features not built here are refused as not supported by this server: a
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
 // ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
-// INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, ALTER
-// STREAM and ALTER TABLE (except where they name a source stream or table,
-// which ksqlDB refuses with its own message), and EXPLAIN (or SHOW QUERIES EXTENDED)
+// INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, the
+// ALTER cases listed below, and EXPLAIN (or SHOW QUERIES EXTENDED)
 // of N-way joins, foreign-key and
 // RIGHT table-table joins, stream-stream joins other than an INNER join on
 // both keys, joins that aggregate or PARTITION BY and queries that read a
@@ -105,6 +104,18 @@
 // CREATE OR REPLACE ... AS SELECT of a declared stream or table, one that
 // reads another source, adds or removes an aggregation or changes the
 // aggregate functions. A name that does not exist is created.
+//
+// ALTER STREAM and ALTER TABLE ... ADD [COLUMN] (alter.go) add value
+// columns to a declared stream or table, as ksqlDB 0.29's
+// DdlCommandExec does: DESCRIBE shows the columns after the existing ones
+// and the statement as the CREATE, a newline, then the ALTER; queries
+// created afterwards read the new columns, queries already running keep
+// theirs; a restart replays the ALTER from the command topic. Refused with
+// ksqlDB's messages: a source stream or table, a missing name, the other
+// kind, a CREATE ... AS SELECT sink, an existing column, a key column's
+// name. Refused as not supported: a pseudo column's name, columns the value
+// format cannot hold, a source with VALUE_SCHEMA_ID or
+// WRAP_SINGLE_VALUE=false.
 //
 // Variables (variables.go, sql/variables.go) follow ksqlDB 0.29's
 // VariableSubstitutor: DEFINE name = 'value', UNDEFINE name and SHOW (or

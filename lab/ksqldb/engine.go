@@ -52,7 +52,7 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 	case *sql.Drop:
 		return s.execDrop(ctx, ec, p, st)
 	case *sql.AlterSource:
-		return nil, checkAlter(ec.ms, st)
+		return s.execAlter(ctx, ec, p, st)
 	case *sql.Terminate:
 		return s.execTerminate(ctx, ec, p, st)
 	case *sql.SetProperty:
@@ -495,7 +495,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap}
+		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap, CasTarget: true}
 	if plan.agg != nil && plan.agg.win != nil {
 		sink.Window = plan.agg.win.info()
 	}
