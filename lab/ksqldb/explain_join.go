@@ -10,7 +10,7 @@ import (
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined on their keys WITHIN a
 // window (INNER), or two tables joined on their primary keys (INNER, LEFT,
-// FULL OUTER). Other joins are refused.
+// RIGHT, FULL OUTER). Other joins are refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
@@ -19,6 +19,7 @@ import (
 // plans joins_-_stream_table_inner_join_-_JSON, joins_-_stream_table_left_join_-_JSON,
 // joins_-_on_non-STRING_value_column, joins_-_stream_stream_inner_join_-_JSON,
 // joins_-_table_table_inner_join_-_JSON, joins_-_table_table_left_join_-_JSON,
+// joins_-_table_table_right_join_-_JSON,
 // joins_-_table_table_outer_join_-_JSON and joins_-_table_table_join_with_where_clause.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
@@ -35,8 +36,8 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		return nil, refuse("an aggregation or PARTITION BY of a join")
 	case st.foreignKey:
 		return nil, refuse("a foreign-key table-table join")
-	case left.src.Table && (!right.src.Table || st.typ == sql.RightJoin):
-		return nil, refuse("a table-stream or table-table RIGHT join")
+	case left.src.Table && !right.src.Table:
+		return nil, refuse("a table-stream join")
 	case left.src.Window != nil || right.src.Window != nil:
 		return nil, refuse("a join of a windowed source")
 	case st.leftLeaf != 0:
@@ -93,8 +94,14 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.processor("PrependAliasRight")
 		merge := t.next("KTABLE-MERGE")
 		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
-		t.join(this, []string{"PrependAliasLeft"}, rightStore)
-		t.join(other, []string{"PrependAliasRight"}, leftStore)
+		thisSide, otherSide, thisStore, otherStore := "PrependAliasLeft", "PrependAliasRight", leftStore, rightStore
+		if st.typ == sql.RightJoin {
+			// TableTableJoinBuilder: a RIGHT join is the right table's
+			// LEFT join of the left one
+			thisSide, otherSide, thisStore, otherStore = otherSide, thisSide, otherStore, thisStore
+		}
+		t.join(this, []string{thisSide}, otherStore)
+		t.join(other, []string{otherSide}, thisStore)
 		t.join(merge, []string{this, other})
 	} else if right.src.Table {
 		const store = rightStore
