@@ -67,10 +67,10 @@
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
 // ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
 // INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, the
-// ALTER cases listed below, and EXPLAIN (or SHOW QUERIES EXTENDED)
-// of N-way joins, foreign-key table-table joins,
-// stream-stream joins other than an INNER join on both keys, joins that aggregate or PARTITION BY and queries that read a
-// windowed source. EXPLAIN prints the topology ksqlDB builds, internal
+// ALTER cases listed below, and EXPLAIN (or SHOW QUERIES EXTENDED) of
+// N-way joins, stream-stream joins other than an INNER join on both keys,
+// joins that aggregate or PARTITION BY and queries that read a windowed
+// source. EXPLAIN prints the topology ksqlDB builds, internal
 // topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.

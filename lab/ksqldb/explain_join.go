@@ -9,8 +9,9 @@ import (
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined on their keys WITHIN a
-// window (INNER), or two tables joined on their primary keys (INNER, LEFT,
-// RIGHT, FULL OUTER). Other joins are refused.
+// window (INNER), two tables joined on their primary keys (INNER, LEFT,
+// RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT). Other joins are
+// refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
@@ -20,6 +21,8 @@ import (
 // joins_-_on_non-STRING_value_column, joins_-_stream_stream_inner_join_-_JSON,
 // joins_-_table_table_inner_join_-_JSON, joins_-_table_table_left_join_-_JSON,
 // joins_-_table_table_right_join_-_JSON,
+// fk-join_-_Should_support_inner_join_with_left_value-column_expression,
+// fk-join_-_Should_support_left_join_with_left_value-column_expression,
 // joins_-_table_table_outer_join_-_JSON and joins_-_table_table_join_with_where_clause.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
@@ -34,8 +37,6 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	switch {
 	case plan.agg != nil || plan.partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case st.foreignKey:
-		return nil, refuse("a foreign-key table-table join")
 	case left.src.Table && !right.src.Table:
 		return nil, refuse("a table-stream join")
 	case left.src.Window != nil || right.src.Window != nil:
@@ -48,7 +49,7 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		return nil, refuse("a stream-stream join other than an INNER join on both keys")
 	}
 	leftKey, ok := st.leftExpr.(*sql.ColumnRef)
-	if !ok {
+	if st.rekeyed && !ok {
 		return nil, refuse("a join on an expression")
 	}
 	if !st.rekeyed && len(left.src.Schema.keys()) != 1 {
@@ -85,7 +86,9 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	t := &topology{}
 	t.sub()
 	const leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
-	if left.src.Table {
+	if st.foreignKey {
+		foreignKeyJoinTopology(t, left.src.Topic, right.src.Topic, leftStore, rightStore)
+	} else if left.src.Table {
 		// KTableImpl.doJoin: the merge is named first, then each side's
 		// join reads the other side's store
 		t.tableSource(left.src.Topic, leftStore)
@@ -198,4 +201,48 @@ func valuesOf(cols []column) []column {
 		}
 	}
 	return out
+}
+
+// foreignKeyJoinTopology adds the processors of a foreign-key table-table
+// join as Kafka Streams' KTableImpl.doJoinOnForeignKey builds them: the
+// left table registers its foreign keys through a subscription topic read
+// by the right table's sub-topology, which answers through a response
+// topic that the left sub-topology resolves against its own store. The
+// names and indexes are those of the fk-join historical plans.
+func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) {
+	t.tableSource(leftTopic, leftStore)
+	t.processor("PrependAliasLeft")
+	t.sub()
+	t.tableSource(rightTopic, rightStore)
+	t.processor("PrependAliasRight")
+
+	const fk = "KTABLE-FK-JOIN-SUBSCRIPTION-"
+	registration := fmt.Sprintf(fk+"REGISTRATION-%010d-topic", t.index)
+	t.index++
+	t.use(0)
+	register := t.next(fk + "REGISTRATION")
+	t.join(register, []string{"PrependAliasLeft"})
+	t.sink(t.next("KTABLE-SINK"), registration)
+
+	t.use(1)
+	subscriptions := t.next("KTABLE-SOURCE")
+	t.source(subscriptions, registration)
+	state := t.next(fk + "STATE-STORE")
+	receive := t.next(fk + "PROCESSOR")
+	t.join(receive, []string{subscriptions}, state)
+	lookup := t.next(fk + "PROCESSOR")
+	t.join(lookup, []string{receive}, rightStore)
+	changed := t.next(fk + "PROCESSOR")
+	t.join(changed, []string{"PrependAliasRight"}, state)
+	response := fmt.Sprintf(fk+"RESPONSE-%010d-topic", t.index)
+	t.index++
+	t.sinkFrom(t.next("KTABLE-SINK"), response, lookup, changed)
+
+	t.use(0)
+	responses := t.next("KTABLE-SOURCE")
+	t.source(responses, response)
+	resolve := t.next(fk + "RESPONSE-RESOLVER-PROCESSOR")
+	t.join(resolve, []string{responses}, leftStore)
+	t.join(t.next("KTABLE-FK-JOIN-OUTPUT"), []string{resolve})
+	t.index++ // the joined table's store name, unused
 }

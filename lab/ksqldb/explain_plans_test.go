@@ -232,6 +232,32 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
+		// ForeignKeyJoinParamsFactory.createSchema: the left key, the left
+		// values, the right values
+		name:   "a foreign-key table-table join subscribes through the FK-JOIN registration and response topics",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id;",
+		sink: "OUTPUT", topology: "fk-inner-join.topology", sources: []string{"LEFT_TABLE", "RIGHT_TABLE"},
+		plan: " > [ SINK ] | Schema: L_ID BIGINT KEY, R_ID BIGINT, NAME STRING, F1 STRING | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: L_ID BIGINT KEY, R_ID BIGINT, NAME STRING, F1 STRING | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_NAME STRING, LEFT_TABLE_FOREIGN_KEY BIGINT, LEFT_TABLE_ROWTIME BIGINT, LEFT_TABLE_ROWPARTITION INTEGER, LEFT_TABLE_ROWOFFSET BIGINT, LEFT_TABLE_L_ID BIGINT, " +
+			"RIGHT_TABLE_F1 STRING, RIGHT_TABLE_F2 BIGINT, RIGHT_TABLE_ROWTIME BIGINT, RIGHT_TABLE_ROWPARTITION INTEGER, RIGHT_TABLE_ROWOFFSET BIGINT, RIGHT_TABLE_R_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_NAME STRING, LEFT_TABLE_FOREIGN_KEY BIGINT, LEFT_TABLE_ROWTIME BIGINT, LEFT_TABLE_ROWPARTITION INTEGER, LEFT_TABLE_ROWOFFSET BIGINT, LEFT_TABLE_L_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: L_ID BIGINT KEY, NAME STRING, FOREIGN_KEY BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, L_ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: RIGHT_TABLE_R_ID BIGINT KEY, RIGHT_TABLE_F1 STRING, RIGHT_TABLE_F2 BIGINT, RIGHT_TABLE_ROWTIME BIGINT, RIGHT_TABLE_ROWPARTITION INTEGER, RIGHT_TABLE_ROWOFFSET BIGINT, RIGHT_TABLE_R_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: R_ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, R_ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a foreign-key LEFT JOIN has the inner join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;",
+		sink: "OUTPUT", topology: "fk-left-join.topology",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
