@@ -61,14 +61,15 @@
 // and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
 // queries on streams; processinglog.go keeps the processing log; explain.go
 // answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
-// explain_join.go and explain_topology.go for ksqlDB's execution plan and
-// topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
+// explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
+// execution plan and topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
 // features not built here are refused as not supported by this server: a
 // PROTOBUF_NOSR key, KEY_SCHEMA_ID with AVRO or a JSON object key schema,
 // ARRAY, MAP and STRUCT columns written in AVRO (by a persistent query or
 // INSERT INTO ... VALUES), the CREATE OR REPLACE cases listed below, the
 // ALTER cases listed below, and EXPLAIN (or SHOW QUERIES EXTENDED) of
-// N-way joins, stream-stream joins other than an INNER join on both keys,
+// N-way joins other than a stream joined to tables on its key,
+// stream-stream joins other than an INNER join on both keys,
 // joins that aggregate or PARTITION BY and queries that read a windowed
 // source. EXPLAIN prints the topology ksqlDB builds, internal
 // topics named as Kafka Streams describes them

@@ -29,8 +29,8 @@ import (
 func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
 	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
-	if len(jp.leaves) != 2 || len(jp.steps) != 1 {
-		return nil, refuse("an N-way join")
+	if len(jp.steps) > 1 {
+		return shapeChainedJoin(what, plan, sinkName, sinkTopic)
 	}
 	st := jp.steps[0]
 	left, right := jp.leaves[0], jp.leaves[1]
@@ -148,10 +148,17 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.join("Join-merge", []string{"Join-this-join", "Join-other-join"})
 		t.index = base + 5
 	}
+	return joinTail(t, plan, join, left.src.Table, sinkName, sinkTopic), nil
+}
+
+// joinTail adds what follows a join to its plan and topology: the WHERE,
+// the projection and the sink. A table result filters in three processors
+// and materializes its projection.
+func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
 	steps := []*planStep{join}
 	if plan.where != nil {
-		steps = append(steps, &planStep{op: "FILTER", cols: joined, ctx: "WhereFilter"})
-		if left.src.Table {
+		steps = append(steps, &planStep{op: "FILTER", cols: join.cols, ctx: "WhereFilter"})
+		if table {
 			t.processor("WhereFilter-ApplyPredicate")
 			t.processor("WhereFilter-Filter")
 			t.processor("WhereFilter-PostProcess")
@@ -160,7 +167,7 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		}
 	}
 	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
-	if left.src.Table {
+	if table {
 		// TableSelectBuilder materializes a projection whose input (the
 		// join) has no store of its own, in Project-Last
 		t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
@@ -169,7 +176,7 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.processor("Project")
 	}
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
-	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
+	return &queryShape{plan: chainPlan(steps...), topo: t}
 }
 
 // sourceStepColumns is the schema of a source step: the source's columns,
