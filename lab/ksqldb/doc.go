@@ -70,8 +70,8 @@
 // ALTER cases listed below, and EXPLAIN (or SHOW QUERIES EXTENDED) of
 // N-way joins other than a stream joined to tables on its key,
 // stream-stream joins other than an INNER join on both keys,
-// joins that aggregate or PARTITION BY and queries that read a windowed
-// source. EXPLAIN prints the topology ksqlDB builds, internal
+// joins that aggregate or PARTITION BY, joins of windowed streams and
+// aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB builds, internal
 // topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.
@@ -146,7 +146,12 @@
 // window start; a session's end then start). One stream time is kept per
 // query, where Kafka Streams keeps one per task (input partition after the
 // GROUP BY repartition): with several partitions a late record can be
-// dropped here that ksqlDB would still count, or the reverse.
+// dropped here that ksqlDB would still count, or the reverse. A persistent
+// query may project and filter a stream declared over a windowed topic
+// (its records keep their windows, and the stream it creates is windowed
+// likewise); a windowed table is refused with ksqlDB's message, and
+// aggregating a windowed stream, INSERT INTO ... SELECT from one and
+// PARTITION BY on one are refused as not supported.
 //
 // Joins (join.go plans them, join_exec.go and join_window.go run them) are
 // stream-table ([INNER], LEFT; chained over several tables), stream-stream

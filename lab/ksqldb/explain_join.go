@@ -180,12 +180,15 @@ func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName
 }
 
 // sourceStepColumns is the schema of a source step: the source's columns,
-// the pseudo columns, then a copy of each key column
-// (LogicalSchema.withPseudoAndKeyColsInValue).
+// the pseudo columns, a copy of each key column, then the window bounds of
+// a windowed source (LogicalSchema.withPseudoAndKeyColsInValue).
 func sourceStepColumns(src *source) []column {
 	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
 	for _, k := range src.Schema.keys() {
 		cols = append(cols, column{Name: k.Name, Type: k.Type})
+	}
+	if src.Window != nil {
+		cols = append(cols, windowColumns...)
 	}
 	return cols
 }

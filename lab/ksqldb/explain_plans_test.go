@@ -280,6 +280,27 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
+		// LogicalSchema.withPseudoAndKeyColsInValue: a windowed source's
+		// step adds WINDOWSTART and WINDOWEND after the key copies; the
+		// sink keeps the source's window (QueryDescriptionFactory reads
+		// windowType from the result topic's key format)
+		name:   "a query reading a windowed stream projects it as any stream and keeps its window type",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (K INT KEY, ID bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED', WINDOW_TYPE='Tumbling', WINDOW_SIZE='30 seconds');" +
+			"CREATE STREAM S2 as SELECT * FROM test;",
+		sink: "S2", topology: "import-tumbling-stream.topology", window: "TUMBLING",
+		plan: " > [ SINK ] | Schema: K INTEGER KEY, ID BIGINT | Logger: QID.S2\n" +
+			"\t\t > [ PROJECT ] | Schema: K INTEGER KEY, ID BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ SOURCE ] | Schema: K INTEGER KEY, ID BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K INTEGER, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a WHERE on a session-windowed stream's bounds filters in WhereFilter",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM INPUT (K STRING KEY, source INT) WITH (kafka_topic='test_topic', value_format='JSON', WINDOW_TYPE='Session');" +
+			"CREATE STREAM OUTPUT AS SELECT K, source FROM INPUT WHERE 1581323504001 <= WINDOWSTART AND WINDOWEND <= 1581323505001;",
+		sink: "OUTPUT", topology: "session-window-bounds-in-where.topology", window: "SESSION",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +

@@ -46,8 +46,8 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	switch {
 	case plan.join != nil:
 		return shapeJoin(what, plan, sinkName, sinkTopic)
-	case src.Window != nil:
-		return nil, unsupported(what + " of a query that reads a windowed source")
+	case src.Window != nil && (src.Table || plan.agg != nil):
+		return nil, unsupported(what + " of a query that reads a windowed table or aggregates a windowed stream")
 	case src.Table && plan.partition != nil:
 		return nil, unsupported(what + " of a PARTITION BY on a table")
 	}
@@ -71,6 +71,12 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		} else {
 			t.processor("WhereFilter")
 		}
+	}
+	if src.Window != nil {
+		// a projection of a windowed stream writes a windowed stream
+		// (windowedStreamSourceV1 in the historical plans)
+		kind := src.Window.Type
+		sh.windowType = &kind
 	}
 	if plan.agg != nil {
 		aggSteps, err := shapeAggregate(what, q, plan, t)
@@ -152,7 +158,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	}
 	for _, it := range q.Items {
 		if it.Star {
-			for _, c := range starColumns(src) {
+			for _, c := range starColumns(src, true) {
 				need(c.Name)
 			}
 			continue
