@@ -70,7 +70,8 @@
 // ALTER cases listed below, and EXPLAIN (or SHOW QUERIES EXTENDED) of
 // N-way joins other than a stream joined to tables on its key,
 // stream-stream joins other than an INNER join on both keys,
-// joins that aggregate or PARTITION BY, joins of windowed streams and
+// joins that PARTITION BY, joins that aggregate other than a primary-key
+// table-table join without WHERE, joins of windowed streams and
 // aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB builds, internal
 // topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query

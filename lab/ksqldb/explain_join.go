@@ -10,7 +10,8 @@ import (
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined on their keys WITHIN a
 // window (INNER), two tables joined on their primary keys (INNER, LEFT,
-// RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT). Other joins are
+// RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a primary-key
+// table-table join (not FULL OUTER) that aggregates. Other joins are
 // refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
@@ -23,10 +24,11 @@ import (
 // joins_-_table_table_right_join_-_JSON,
 // fk-join_-_Should_support_inner_join_with_left_value-column_expression,
 // fk-join_-_Should_support_left_join_with_left_value-column_expression,
-// joins_-_table_table_outer_join_-_JSON and joins_-_table_table_join_with_where_clause.
+// joins_-_table_table_outer_join_-_JSON, joins_-_table_table_join_with_where_clause
+// and sum_-_sum_int_left_join_of_table.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
-func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
 	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
 	if len(jp.steps) > 1 {
@@ -35,8 +37,10 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	st := jp.steps[0]
 	left, right := jp.leaves[0], jp.leaves[1]
 	switch {
-	case plan.agg != nil || plan.partition != nil:
-		return nil, refuse("an aggregation or PARTITION BY of a join")
+	case plan.partition != nil:
+		return nil, refuse("a PARTITION BY of a join")
+	case plan.agg != nil && (!left.src.Table || !right.src.Table || st.foreignKey || jp.synthetic || plan.where != nil):
+		return nil, refuse("an aggregation of a join other than a primary-key table-table join without WHERE")
 	case left.src.Table && !right.src.Table:
 		return nil, refuse("a table-stream join")
 	case left.src.Window != nil || right.src.Window != nil:
@@ -148,7 +152,35 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.join("Join-merge", []string{"Join-this-join", "Join-other-join"})
 		t.index = base + 5
 	}
+	if plan.agg != nil {
+		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
+	}
 	return joinTail(t, plan, join, left.src.Table, sinkName, sinkTopic), nil
+}
+
+// aggregateJoin adds the aggregation of a table-table join to its plan and
+// topology: the aggregation reads the join's aliased columns
+// (ALIAS_NAME), and the join has no store of its own, so the Prepare step
+// is materialized (historical plan sum_-_sum_int_left_join_of_table).
+func aggregateJoin(what string, q *sql.Query, plan *queryPlan, t *topology, join *planStep, sinkName, sinkTopic string) (*queryShape, error) {
+	in := plan.in
+	input := aggInput{keys: keysOf(join.cols), table: true,
+		resolve: func(ref *sql.ColumnRef) (string, bool) {
+			idx, ok := in.lookup(ref)
+			if !ok || in.origin[idx].qual == "" || (ref.Qualifier == "" && isPseudo(ref.Name)) {
+				return "", false
+			}
+			return in.origin[idx].qual + "_" + in.origin[idx].name, true
+		}}
+	aggSteps, err := shapeAggregate(what, q, plan, t, input)
+	if err != nil {
+		return nil, err
+	}
+	t.processor("KTABLE-TOSTREAM-")
+	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
+	steps := append([]*planStep{join}, aggSteps...)
+	steps = append(steps, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
+	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,

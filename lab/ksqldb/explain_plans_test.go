@@ -301,6 +301,29 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "session-window-bounds-in-where.topology", window: "SESSION",
 	},
 	{
+		// the join's columns are all aliased, so the aggregation reads
+		// T1_ID and T2_TOTAL (nonAggregateColumns in plan.json); the join
+		// has no store, so TableSelectBuilder materializes Aggregate-Prepare
+		// in Aggregate-Prepare-Last under a generated name
+		name:   "a table-table join that aggregates prepares in a materialized KTABLE-TRANSFORMVALUES and repartitions",
+		topics: []string{"T1", "T2"},
+		stmts: "CREATE TABLE t1 (ID BIGINT PRIMARY KEY, TOTAL integer) WITH (kafka_topic='T1', value_format='AVRO');" +
+			"CREATE TABLE t2 (ID BIGINT PRIMARY KEY, TOTAL integer) WITH (kafka_topic='T2', value_format='AVRO');" +
+			"CREATE TABLE OUTPUT AS SELECT T1.ID, SUM(t2.total) as SUM FROM T1 LEFT JOIN T2 ON (t1.id = t2.id) GROUP BY t1.id;",
+		sink: "OUTPUT", topology: "sum-left-join-of-table.topology", sources: []string{"T1", "T2"},
+		plan: " > [ SINK ] | Schema: T1_ID BIGINT KEY, SUM INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, SUM INTEGER | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: T1_ID BIGINT KEY, T1_ID BIGINT, T2_TOTAL INTEGER, KSQL_AGG_VARIABLE_0 INTEGER | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: T1_ID BIGINT KEY, T1_ID BIGINT, T2_TOTAL INTEGER | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, T1_ID BIGINT, T2_TOTAL INTEGER | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: T1_ID BIGINT KEY, T1_TOTAL INTEGER, T1_ROWTIME BIGINT, T1_ROWPARTITION INTEGER, T1_ROWOFFSET BIGINT, T1_ID BIGINT, " +
+			"T2_TOTAL INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, T1_TOTAL INTEGER, T1_ROWTIME BIGINT, T1_ROWPARTITION INTEGER, T1_ROWOFFSET BIGINT, T1_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, TOTAL INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID BIGINT KEY, T2_TOTAL INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, TOTAL INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
@@ -449,6 +472,23 @@ func TestExplainOfRekeyedNWayJoinIsRefusedAsUnsupported(t *testing.T) {
 	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
 	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
 		t.Errorf("EXPLAIN of a rekeyed N-way join: %d %v", code, e)
+	}
+}
+
+// EXPLAIN of a stream-table join that aggregates (a stream aggregation
+// after the join in ksqlDB, not built here) stays refused as not supported.
+func TestExplainOfStreamTableJoinAggregationIsRefusedAsUnsupported(t *testing.T) {
+	st := newStack(t)
+	for _, tp := range []string{"s_topic", "a_topic"} {
+		st.createTopic(tp, 1)
+	}
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
+		"CREATE TABLE A (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
+		"CREATE TABLE J AS SELECT F1, COUNT(*) AS N FROM S JOIN A ON S.ID = A.ID GROUP BY F1;", nil)
+	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
+	if msg, _ := e["message"].(string); code != 400 || !contains(msg, "aggregation of a join") || !contains(msg, "not supported") {
+		t.Errorf("EXPLAIN of a stream-table join that aggregates: %d %v", code, e)
 	}
 }
 
