@@ -324,6 +324,28 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, TOTAL INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
+		// only the innermost join repartitions the stream (L_Join-repartition,
+		// L_LeftSourceKeyed); the next join reads its result, keyed already
+		name:   "a stream joined to two tables on a value column is rekeyed once, before L_Join",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S1.K, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K = T2.ID JOIN T3 ON S1.K = T3.ID;",
+		sink: "OUTPUT", topology: "stream-table-table-inner-inner-rekey.topology",
+		plan: " > [ SINK ] | Schema: K INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: K INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ JOIN ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: K INTEGER KEY, K INTEGER, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.L_LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, K INTEGER, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID INTEGER KEY, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
@@ -457,9 +479,10 @@ func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
 	}
 }
 
-// EXPLAIN of an N-way join that rekeys its stream (a Join-repartition
-// per level in ksqlDB) stays refused as not supported by this server.
-func TestExplainOfRekeyedNWayJoinIsRefusedAsUnsupported(t *testing.T) {
+// EXPLAIN of an N-way join whose joins read different columns of the
+// stream (a repartition between the joins in ksqlDB) stays refused as not
+// supported by this server.
+func TestExplainOfNWayJoinOnDifferentColumnsIsRefusedAsUnsupported(t *testing.T) {
 	st := newStack(t)
 	for _, tp := range []string{"s_topic", "a_topic", "b_topic"} {
 		st.createTopic(tp, 1)
@@ -467,11 +490,11 @@ func TestExplainOfRekeyedNWayJoinIsRefusedAsUnsupported(t *testing.T) {
 	_, url := st.serve()
 	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
 		"CREATE TABLE A (ID STRING PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
-		"CREATE TABLE B (ID STRING PRIMARY KEY, F2 STRING) WITH (kafka_topic='b_topic', value_format='JSON');"+
-		"CREATE STREAM J AS SELECT S.NAME, F1, F2 FROM S JOIN A ON S.NAME = A.ID JOIN B ON S.NAME = B.ID;", nil)
+		"CREATE TABLE B (ID BIGINT PRIMARY KEY, F2 STRING) WITH (kafka_topic='b_topic', value_format='JSON');"+
+		"CREATE STREAM J AS SELECT S.ID, F1, F2 FROM S JOIN A ON S.NAME = A.ID JOIN B ON S.ID = B.ID;", nil)
 	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
 	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
-		t.Errorf("EXPLAIN of a rekeyed N-way join: %d %v", code, e)
+		t.Errorf("EXPLAIN of an N-way join on different columns: %d %v", code, e)
 	}
 }
 
