@@ -81,8 +81,9 @@
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
 // INTO ... SELECT, DROP ... DELETE TOPIC, CREATE OR REPLACE and ALTER. A
 // source table runs a persistent query, CST_<TABLE>_<id>, that materializes
-// it for pull queries: SHOW QUERIES lists it with no sink, TERMINATE refuses
-// it and DROP TABLE ends it. The REST entities do not mark a source (ksqlDB's
+// it for pull queries: SHOW QUERIES lists it with no sink, EXPLAIN shows a
+// plan and topology that end at its projection, TERMINATE refuses it and
+// DROP TABLE ends it. The REST entities do not mark a source (ksqlDB's
 // have no such field); DESCRIBE shows the statement with SOURCE. As in
 // ksqlDB's engine, and unlike its create-stream page, pull queries on a
 // source stream are answered as on any stream.
