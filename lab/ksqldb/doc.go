@@ -64,18 +64,18 @@
 // and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
 // queries on streams; processinglog.go keeps the processing log; explain.go
 // answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
-// explain_join.go and explain_topology.go for ksqlDB's execution plan and
-// topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
+// explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
+// execution plan and topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
 // features not built here are refused as not supported by this server: a
 // single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
-// type, the CREATE OR REPLACE cases listed below, ALTER
-// STREAM and ALTER TABLE (except where they name a source stream or table,
-// which ksqlDB refuses with its own message), and EXPLAIN (or SHOW QUERIES EXTENDED)
-// of a source table's query, N-way joins, foreign-key and
-// RIGHT table-table joins, stream-stream joins other than an INNER join on
-// both keys, joins that aggregate or PARTITION BY and queries that read a
-// windowed source. EXPLAIN prints the topology ksqlDB builds, internal
-// topics named as Kafka Streams describes them
+// type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
+// below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
+// a stream joined to tables all on its key or all on one of its value
+// columns, stream-stream joins other than an INNER join on both keys,
+// joins that PARTITION BY, joins that aggregate other than a primary-key
+// table-table join without WHERE, joins of windowed streams and
+// aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB
+// builds, internal topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.
 //
@@ -83,8 +83,9 @@
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
 // INTO ... SELECT, DROP ... DELETE TOPIC, CREATE OR REPLACE and ALTER. A
 // source table runs a persistent query, CST_<TABLE>_<id>, that materializes
-// it for pull queries: SHOW QUERIES lists it with no sink, TERMINATE refuses
-// it and DROP TABLE ends it. The REST entities do not mark a source (ksqlDB's
+// it for pull queries: SHOW QUERIES lists it with no sink, EXPLAIN shows a
+// plan and topology that end at its projection, TERMINATE refuses it and
+// DROP TABLE ends it. The REST entities do not mark a source (ksqlDB's
 // have no such field); DESCRIBE shows the statement with SOURCE. As in
 // ksqlDB's engine, and unlike its create-stream page, pull queries on a
 // source stream are answered as on any stream.
@@ -107,6 +108,18 @@
 // CREATE OR REPLACE ... AS SELECT of a declared stream or table, one that
 // reads another source, adds or removes an aggregation or changes the
 // aggregate functions. A name that does not exist is created.
+//
+// ALTER STREAM and ALTER TABLE ... ADD [COLUMN] (alter.go) add value
+// columns to a declared stream or table, as ksqlDB 0.29's
+// DdlCommandExec does: DESCRIBE shows the columns after the existing ones
+// and the statement as the CREATE, a newline, then the ALTER; queries
+// created afterwards read the new columns, queries already running keep
+// theirs; a restart replays the ALTER from the command topic. Refused with
+// ksqlDB's messages: a source stream or table, a missing name, the other
+// kind, a CREATE ... AS SELECT sink, an existing column, a key column's
+// name. Refused as not supported: a pseudo column's name, columns the value
+// format cannot hold, a source with VALUE_SCHEMA_ID or
+// WRAP_SINGLE_VALUE=false.
 //
 // Variables (variables.go, sql/variables.go) follow ksqlDB 0.29's
 // VariableSubstitutor: DEFINE name = 'value', UNDEFINE name and SHOW (or
@@ -137,7 +150,12 @@
 // window start; a session's end then start). One stream time is kept per
 // query, where Kafka Streams keeps one per task (input partition after the
 // GROUP BY repartition): with several partitions a late record can be
-// dropped here that ksqlDB would still count, or the reverse.
+// dropped here that ksqlDB would still count, or the reverse. A persistent
+// query may project and filter a stream declared over a windowed topic
+// (its records keep their windows, and the stream it creates is windowed
+// likewise); a windowed table is refused with ksqlDB's message, and
+// aggregating a windowed stream, INSERT INTO ... SELECT from one and
+// PARTITION BY on one are refused as not supported.
 //
 // Joins (join.go plans them, join_exec.go and join_window.go run them) are
 // stream-table ([INNER], LEFT; chained over several tables), stream-stream

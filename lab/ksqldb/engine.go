@@ -52,7 +52,7 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 	case *sql.Drop:
 		return s.execDrop(ctx, ec, p, st)
 	case *sql.AlterSource:
-		return nil, checkAlter(ec.ms, st)
+		return s.execAlter(ctx, ec, p, st)
 	case *sql.Terminate:
 		return s.execTerminate(ctx, ec, p, st)
 	case *sql.SetProperty:
@@ -509,9 +509,13 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap}
+		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap, CasTarget: true}
 	if plan.agg != nil && plan.agg.win != nil {
 		sink.Window = plan.agg.win.info()
+	} else if plan.agg == nil && plan.src.Window != nil {
+		// a projection of a windowed stream keeps each record's window
+		w := *plan.src.Window
+		sink.Window = &w
 	}
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
@@ -661,6 +665,9 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	}
 	if plan.src.Name == target.Name {
 		return nil, badStatement("Cannot insert into %s as it is also the source of the query.", target.Name)
+	}
+	if plan.src.Window != nil {
+		return nil, unsupported("INSERT INTO ... SELECT from a windowed stream")
 	}
 	if plan.out.String() != target.Schema.String() {
 		return nil, badStatement("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)

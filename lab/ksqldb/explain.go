@@ -80,16 +80,9 @@ type queryDescriptionList struct {
 }
 
 func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDescription, error) {
-	if qi.SourceTable {
-		return queryDescription{}, unsupported("EXPLAIN of a source table's query")
-	}
-	parsed, err := parseOne(qi.Statement)
+	q, err := queryOf(qi)
 	if err != nil {
-		return queryDescription{}, err
-	}
-	q := selectOf(parsed)
-	if q == nil {
-		return queryDescription{}, fmt.Errorf("explain %s: statement runs no query", qi.ID)
+		return queryDescription{}, fmt.Errorf("explain %s: %w", qi.ID, err)
 	}
 	plan, err := planQuery(qi.planStore(ec.ms), q, modePersistent, qi.Sink)
 	if err != nil {
@@ -99,7 +92,13 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 	if sink == nil {
 		return queryDescription{}, fmt.Errorf("explain %s: sink %s does not exist", qi.ID, qi.Sink)
 	}
-	sh, err := explainShape(what, q, plan, qi.Sink, sink.Topic)
+	// a source table's query materializes the table and writes no topic
+	// (EngineExecutor.sourceTablePlan): no sink step, node or name
+	sinkName, sinks := qi.Sink, []string{qi.Sink}
+	if qi.SourceTable {
+		sinkName, sinks = "", []string{}
+	}
+	sh, err := explainShape(what, q, plan, sinkName, sink.Topic)
 	if err != nil {
 		return queryDescription{}, err
 	}
@@ -121,7 +120,7 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 		sources = plan.join.sourceNames()
 	}
 	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.windowType, Fields: fields, Sources: sources,
-		Sinks: []string{qi.Sink}, Topology: sh.topo.String(), ExecutionPlan: summarizePlan(qi.ID, sh.plan),
+		Sinks: sinks, Topology: sh.topo.String(), ExecutionPlan: summarizePlan(qi.ID, sh.plan),
 		OverriddenProperties: maps.Clone(qi.Props), KsqlHostQueryStatus: hosts, QueryType: "PERSISTENT",
 		QueryErrors: []any{}, TasksMetadata: []any{}, State: ri.State, ConsumerGroupID: s.appID(qi.ID)}
 	if d.OverriddenProperties == nil {

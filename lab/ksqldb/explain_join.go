@@ -9,8 +9,10 @@ import (
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined on their keys WITHIN a
-// window (INNER), or two tables joined on their primary keys (INNER, LEFT,
-// FULL OUTER). Other joins are refused.
+// window (INNER), two tables joined on their primary keys (INNER, LEFT,
+// RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a primary-key
+// table-table join (not FULL OUTER) that aggregates. Other joins are
+// refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
@@ -19,24 +21,28 @@ import (
 // plans joins_-_stream_table_inner_join_-_JSON, joins_-_stream_table_left_join_-_JSON,
 // joins_-_on_non-STRING_value_column, joins_-_stream_stream_inner_join_-_JSON,
 // joins_-_table_table_inner_join_-_JSON, joins_-_table_table_left_join_-_JSON,
-// joins_-_table_table_outer_join_-_JSON and joins_-_table_table_join_with_where_clause.
+// joins_-_table_table_right_join_-_JSON,
+// fk-join_-_Should_support_inner_join_with_left_value-column_expression,
+// fk-join_-_Should_support_left_join_with_left_value-column_expression,
+// joins_-_table_table_outer_join_-_JSON, joins_-_table_table_join_with_where_clause
+// and sum_-_sum_int_left_join_of_table.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
-func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
 	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
-	if len(jp.leaves) != 2 || len(jp.steps) != 1 {
-		return nil, refuse("an N-way join")
+	if len(jp.steps) > 1 {
+		return shapeChainedJoin(what, plan, sinkName, sinkTopic)
 	}
 	st := jp.steps[0]
 	left, right := jp.leaves[0], jp.leaves[1]
 	switch {
-	case plan.agg != nil || plan.partition != nil:
-		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case st.foreignKey:
-		return nil, refuse("a foreign-key table-table join")
-	case left.src.Table && (!right.src.Table || st.typ == sql.RightJoin):
-		return nil, refuse("a table-stream or table-table RIGHT join")
+	case plan.partition != nil:
+		return nil, refuse("a PARTITION BY of a join")
+	case plan.agg != nil && (!left.src.Table || !right.src.Table || st.foreignKey || jp.synthetic || plan.where != nil):
+		return nil, refuse("an aggregation of a join other than a primary-key table-table join without WHERE")
+	case left.src.Table && !right.src.Table:
+		return nil, refuse("a table-stream join")
 	case left.src.Window != nil || right.src.Window != nil:
 		return nil, refuse("a join of a windowed source")
 	case st.leftLeaf != 0:
@@ -47,7 +53,7 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		return nil, refuse("a stream-stream join other than an INNER join on both keys")
 	}
 	leftKey, ok := st.leftExpr.(*sql.ColumnRef)
-	if !ok {
+	if st.rekeyed && !ok {
 		return nil, refuse("a join on an expression")
 	}
 	if !st.rekeyed && len(left.src.Schema.keys()) != 1 {
@@ -84,7 +90,9 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 	t := &topology{}
 	t.sub()
 	const leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
-	if left.src.Table {
+	if st.foreignKey {
+		foreignKeyJoinTopology(t, left.src.Topic, right.src.Topic, leftStore, rightStore)
+	} else if left.src.Table {
 		// KTableImpl.doJoin: the merge is named first, then each side's
 		// join reads the other side's store
 		t.tableSource(left.src.Topic, leftStore)
@@ -93,8 +101,14 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.processor("PrependAliasRight")
 		merge := t.next("KTABLE-MERGE")
 		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
-		t.join(this, []string{"PrependAliasLeft"}, rightStore)
-		t.join(other, []string{"PrependAliasRight"}, leftStore)
+		thisSide, otherSide, thisStore, otherStore := "PrependAliasLeft", "PrependAliasRight", leftStore, rightStore
+		if st.typ == sql.RightJoin {
+			// TableTableJoinBuilder: a RIGHT join is the right table's
+			// LEFT join of the left one
+			thisSide, otherSide, thisStore, otherStore = otherSide, thisSide, otherStore, thisStore
+		}
+		t.join(this, []string{thisSide}, otherStore)
+		t.join(other, []string{otherSide}, thisStore)
 		t.join(merge, []string{this, other})
 	} else if right.src.Table {
 		const store = rightStore
@@ -138,10 +152,45 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.join("Join-merge", []string{"Join-this-join", "Join-other-join"})
 		t.index = base + 5
 	}
+	if plan.agg != nil {
+		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
+	}
+	return joinTail(t, plan, join, left.src.Table, sinkName, sinkTopic), nil
+}
+
+// aggregateJoin adds the aggregation of a table-table join to its plan and
+// topology: the aggregation reads the join's aliased columns
+// (ALIAS_NAME), and the join has no store of its own, so the Prepare step
+// is materialized (historical plan sum_-_sum_int_left_join_of_table).
+func aggregateJoin(what string, q *sql.Query, plan *queryPlan, t *topology, join *planStep, sinkName, sinkTopic string) (*queryShape, error) {
+	in := plan.in
+	input := aggInput{keys: keysOf(join.cols), table: true,
+		resolve: func(ref *sql.ColumnRef) (string, bool) {
+			idx, ok := in.lookup(ref)
+			if !ok || in.origin[idx].qual == "" || (ref.Qualifier == "" && isPseudo(ref.Name)) {
+				return "", false
+			}
+			return in.origin[idx].qual + "_" + in.origin[idx].name, true
+		}}
+	aggSteps, err := shapeAggregate(what, q, plan, t, input)
+	if err != nil {
+		return nil, err
+	}
+	t.processor("KTABLE-TOSTREAM-")
+	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
+	steps := append([]*planStep{join}, aggSteps...)
+	steps = append(steps, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
+	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
+}
+
+// joinTail adds what follows a join to its plan and topology: the WHERE,
+// the projection and the sink. A table result filters in three processors
+// and materializes its projection.
+func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
 	steps := []*planStep{join}
 	if plan.where != nil {
-		steps = append(steps, &planStep{op: "FILTER", cols: joined, ctx: "WhereFilter"})
-		if left.src.Table {
+		steps = append(steps, &planStep{op: "FILTER", cols: join.cols, ctx: "WhereFilter"})
+		if table {
 			t.processor("WhereFilter-ApplyPredicate")
 			t.processor("WhereFilter-Filter")
 			t.processor("WhereFilter-PostProcess")
@@ -150,7 +199,7 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		}
 	}
 	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
-	if left.src.Table {
+	if table {
 		// TableSelectBuilder materializes a projection whose input (the
 		// join) has no store of its own, in Project-Last
 		t.processor("KTABLE-TRANSFORMVALUES-", "Project-Last")
@@ -159,16 +208,19 @@ func shapeJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*query
 		t.processor("Project")
 	}
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
-	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
+	return &queryShape{plan: chainPlan(steps...), topo: t}
 }
 
 // sourceStepColumns is the schema of a source step: the source's columns,
-// the pseudo columns, then a copy of each key column
-// (LogicalSchema.withPseudoAndKeyColsInValue).
+// the pseudo columns, a copy of each key column, then the window bounds of
+// a windowed source (LogicalSchema.withPseudoAndKeyColsInValue).
 func sourceStepColumns(src *source) []column {
 	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
 	for _, k := range src.Schema.keys() {
 		cols = append(cols, column{Name: k.Name, Type: k.Type})
+	}
+	if src.Window != nil {
+		cols = append(cols, windowColumns...)
 	}
 	return cols
 }
@@ -191,4 +243,48 @@ func valuesOf(cols []column) []column {
 		}
 	}
 	return out
+}
+
+// foreignKeyJoinTopology adds the processors of a foreign-key table-table
+// join as Kafka Streams' KTableImpl.doJoinOnForeignKey builds them: the
+// left table registers its foreign keys through a subscription topic read
+// by the right table's sub-topology, which answers through a response
+// topic that the left sub-topology resolves against its own store. The
+// names and indexes are those of the fk-join historical plans.
+func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) {
+	t.tableSource(leftTopic, leftStore)
+	t.processor("PrependAliasLeft")
+	t.sub()
+	t.tableSource(rightTopic, rightStore)
+	t.processor("PrependAliasRight")
+
+	const fk = "KTABLE-FK-JOIN-SUBSCRIPTION-"
+	registration := fmt.Sprintf(fk+"REGISTRATION-%010d-topic", t.index)
+	t.index++
+	t.use(0)
+	register := t.next(fk + "REGISTRATION")
+	t.join(register, []string{"PrependAliasLeft"})
+	t.sink(t.next("KTABLE-SINK"), registration)
+
+	t.use(1)
+	subscriptions := t.next("KTABLE-SOURCE")
+	t.source(subscriptions, registration)
+	state := t.next(fk + "STATE-STORE")
+	receive := t.next(fk + "PROCESSOR")
+	t.join(receive, []string{subscriptions}, state)
+	lookup := t.next(fk + "PROCESSOR")
+	t.join(lookup, []string{receive}, rightStore)
+	changed := t.next(fk + "PROCESSOR")
+	t.join(changed, []string{"PrependAliasRight"}, state)
+	response := fmt.Sprintf(fk+"RESPONSE-%010d-topic", t.index)
+	t.index++
+	t.sinkFrom(t.next("KTABLE-SINK"), response, lookup, changed)
+
+	t.use(0)
+	responses := t.next("KTABLE-SOURCE")
+	t.source(responses, response)
+	resolve := t.next(fk + "RESPONSE-RESOLVER-PROCESSOR")
+	t.join(resolve, []string{responses}, leftStore)
+	t.join(t.next("KTABLE-FK-JOIN-OUTPUT"), []string{resolve})
+	t.index++ // the joined table's store name, unused
 }

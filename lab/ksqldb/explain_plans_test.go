@@ -212,6 +212,140 @@ var explainCases = []explainCase{
 		sink: "OUTER_JOIN", topology: "table-table-outer-join.topology",
 	},
 	{
+		// KTableImpl.doJoin with the sides swapped (TableTableJoinBuilder
+		// builds a RIGHT join as the right table's LEFT join): the right
+		// side's KTABLE-JOINTHIS reads the left store
+		name:   "a table-table RIGHT JOIN joins from the right side and keeps the left key's name",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN TEST_TABLE tt on t.id = tt.id;",
+		sink: "OUTPUT", topology: "table-table-right-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		// the join step's keyColName is T_ID in plan.json
+		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT, " +
+			"TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, VALUE BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: TT_ID BIGINT KEY, TT_F1 STRING, TT_F2 BIGINT, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		// ForeignKeyJoinParamsFactory.createSchema: the left key, the left
+		// values, the right values
+		name:   "a foreign-key table-table join subscribes through the FK-JOIN registration and response topics",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id;",
+		sink: "OUTPUT", topology: "fk-inner-join.topology", sources: []string{"LEFT_TABLE", "RIGHT_TABLE"},
+		plan: " > [ SINK ] | Schema: L_ID BIGINT KEY, R_ID BIGINT, NAME STRING, F1 STRING | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: L_ID BIGINT KEY, R_ID BIGINT, NAME STRING, F1 STRING | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_NAME STRING, LEFT_TABLE_FOREIGN_KEY BIGINT, LEFT_TABLE_ROWTIME BIGINT, LEFT_TABLE_ROWPARTITION INTEGER, LEFT_TABLE_ROWOFFSET BIGINT, LEFT_TABLE_L_ID BIGINT, " +
+			"RIGHT_TABLE_F1 STRING, RIGHT_TABLE_F2 BIGINT, RIGHT_TABLE_ROWTIME BIGINT, RIGHT_TABLE_ROWPARTITION INTEGER, RIGHT_TABLE_ROWOFFSET BIGINT, RIGHT_TABLE_R_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_NAME STRING, LEFT_TABLE_FOREIGN_KEY BIGINT, LEFT_TABLE_ROWTIME BIGINT, LEFT_TABLE_ROWPARTITION INTEGER, LEFT_TABLE_ROWOFFSET BIGINT, LEFT_TABLE_L_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: L_ID BIGINT KEY, NAME STRING, FOREIGN_KEY BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, L_ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: RIGHT_TABLE_R_ID BIGINT KEY, RIGHT_TABLE_F1 STRING, RIGHT_TABLE_F2 BIGINT, RIGHT_TABLE_ROWTIME BIGINT, RIGHT_TABLE_ROWPARTITION INTEGER, RIGHT_TABLE_ROWOFFSET BIGINT, RIGHT_TABLE_R_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: R_ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, R_ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a foreign-key LEFT JOIN has the inner join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;",
+		sink: "OUTPUT", topology: "fk-left-join.topology",
+	},
+	{
+		// the join tree is left-deep: the inner join's contexts take the
+		// prefix L_ (JoinNode, PlanBuilder); a stream-table join builds
+		// its table side first (StreamTableJoinBuilder)
+		name:   "a stream joined to two tables nests the first join as L_Join and reads each table's store",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "stream-table-table-inner-inner.topology",
+		plan: " > [ SINK ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ JOIN ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID INTEGER KEY, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		// LogicalSchema.withPseudoAndKeyColsInValue: a windowed source's
+		// step adds WINDOWSTART and WINDOWEND after the key copies; the
+		// sink keeps the source's window (QueryDescriptionFactory reads
+		// windowType from the result topic's key format)
+		name:   "a query reading a windowed stream projects it as any stream and keeps its window type",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (K INT KEY, ID bigint) WITH (kafka_topic='test_topic', value_format='DELIMITED', WINDOW_TYPE='Tumbling', WINDOW_SIZE='30 seconds');" +
+			"CREATE STREAM S2 as SELECT * FROM test;",
+		sink: "S2", topology: "import-tumbling-stream.topology", window: "TUMBLING",
+		plan: " > [ SINK ] | Schema: K INTEGER KEY, ID BIGINT | Logger: QID.S2\n" +
+			"\t\t > [ PROJECT ] | Schema: K INTEGER KEY, ID BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ SOURCE ] | Schema: K INTEGER KEY, ID BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K INTEGER, WINDOWSTART BIGINT, WINDOWEND BIGINT | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "a WHERE on a session-windowed stream's bounds filters in WhereFilter",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM INPUT (K STRING KEY, source INT) WITH (kafka_topic='test_topic', value_format='JSON', WINDOW_TYPE='Session');" +
+			"CREATE STREAM OUTPUT AS SELECT K, source FROM INPUT WHERE 1581323504001 <= WINDOWSTART AND WINDOWEND <= 1581323505001;",
+		sink: "OUTPUT", topology: "session-window-bounds-in-where.topology", window: "SESSION",
+	},
+	{
+		// the join's columns are all aliased, so the aggregation reads
+		// T1_ID and T2_TOTAL (nonAggregateColumns in plan.json); the join
+		// has no store, so TableSelectBuilder materializes Aggregate-Prepare
+		// in Aggregate-Prepare-Last under a generated name
+		name:   "a table-table join that aggregates prepares in a materialized KTABLE-TRANSFORMVALUES and repartitions",
+		topics: []string{"T1", "T2"},
+		stmts: "CREATE TABLE t1 (ID BIGINT PRIMARY KEY, TOTAL integer) WITH (kafka_topic='T1', value_format='AVRO');" +
+			"CREATE TABLE t2 (ID BIGINT PRIMARY KEY, TOTAL integer) WITH (kafka_topic='T2', value_format='AVRO');" +
+			"CREATE TABLE OUTPUT AS SELECT T1.ID, SUM(t2.total) as SUM FROM T1 LEFT JOIN T2 ON (t1.id = t2.id) GROUP BY t1.id;",
+		sink: "OUTPUT", topology: "sum-left-join-of-table.topology", sources: []string{"T1", "T2"},
+		plan: " > [ SINK ] | Schema: T1_ID BIGINT KEY, SUM INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, SUM INTEGER | Logger: QID.Aggregate.Project\n" +
+			"\t\t\t\t > [ AGGREGATE ] | Schema: T1_ID BIGINT KEY, T1_ID BIGINT, T2_TOTAL INTEGER, KSQL_AGG_VARIABLE_0 INTEGER | Logger: QID.Aggregate.Aggregate\n" +
+			"\t\t\t\t\t\t > [ GROUP_BY ] | Schema: T1_ID BIGINT KEY, T1_ID BIGINT, T2_TOTAL INTEGER | Logger: QID.Aggregate.GroupBy\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, T1_ID BIGINT, T2_TOTAL INTEGER | Logger: QID.Aggregate.Prepare\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: T1_ID BIGINT KEY, T1_TOTAL INTEGER, T1_ROWTIME BIGINT, T1_ROWPARTITION INTEGER, T1_ROWOFFSET BIGINT, T1_ID BIGINT, " +
+			"T2_TOTAL INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, T1_TOTAL INTEGER, T1_ROWTIME BIGINT, T1_ROWPARTITION INTEGER, T1_ROWOFFSET BIGINT, T1_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, TOTAL INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID BIGINT KEY, T2_TOTAL INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, TOTAL INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		// only the innermost join repartitions the stream (L_Join-repartition,
+		// L_LeftSourceKeyed); the next join reads its result, keyed already
+		name:   "a stream joined to two tables on a value column is rekeyed once, before L_Join",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S1.K, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K = T2.ID JOIN T3 ON S1.K = T3.ID;",
+		sink: "OUTPUT", topology: "stream-table-table-inner-inner-rekey.topology",
+		plan: " > [ SINK ] | Schema: K INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: K INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ JOIN ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: K INTEGER KEY, K INTEGER, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.L_LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, K INTEGER, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID INTEGER KEY, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
@@ -345,20 +479,39 @@ func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
 	}
 }
 
-// EXPLAIN of an N-way join stays refused as not supported by this server.
-func TestExplainOfNWayJoinIsRefusedAsUnsupported(t *testing.T) {
+// EXPLAIN of an N-way join whose joins read different columns of the
+// stream (a repartition between the joins in ksqlDB) stays refused as not
+// supported by this server.
+func TestExplainOfNWayJoinOnDifferentColumnsIsRefusedAsUnsupported(t *testing.T) {
 	st := newStack(t)
 	for _, tp := range []string{"s_topic", "a_topic", "b_topic"} {
 		st.createTopic(tp, 1)
 	}
 	_, url := st.serve()
 	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
-		"CREATE TABLE A (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
+		"CREATE TABLE A (ID STRING PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
 		"CREATE TABLE B (ID BIGINT PRIMARY KEY, F2 STRING) WITH (kafka_topic='b_topic', value_format='JSON');"+
-		"CREATE STREAM J AS SELECT S.ID, NAME, F1, F2 FROM S JOIN A ON S.ID = A.ID JOIN B ON S.ID = B.ID;", nil)
+		"CREATE STREAM J AS SELECT S.ID, F1, F2 FROM S JOIN A ON S.NAME = A.ID JOIN B ON S.ID = B.ID;", nil)
 	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
 	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
-		t.Errorf("EXPLAIN of an N-way join: %d %v", code, e)
+		t.Errorf("EXPLAIN of an N-way join on different columns: %d %v", code, e)
+	}
+}
+
+// EXPLAIN of a stream-table join that aggregates (a stream aggregation
+// after the join in ksqlDB, not built here) stays refused as not supported.
+func TestExplainOfStreamTableJoinAggregationIsRefusedAsUnsupported(t *testing.T) {
+	st := newStack(t)
+	for _, tp := range []string{"s_topic", "a_topic"} {
+		st.createTopic(tp, 1)
+	}
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
+		"CREATE TABLE A (ID BIGINT PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
+		"CREATE TABLE J AS SELECT F1, COUNT(*) AS N FROM S JOIN A ON S.ID = A.ID GROUP BY F1;", nil)
+	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
+	if msg, _ := e["message"].(string); code != 400 || !contains(msg, "aggregation of a join") || !contains(msg, "not supported") {
+		t.Errorf("EXPLAIN of a stream-table join that aggregates: %d %v", code, e)
 	}
 }
 

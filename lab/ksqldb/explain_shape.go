@@ -39,14 +39,15 @@ type queryShape struct {
 // InternalTopologyBuilder the source and sink descriptions keep the names the
 // DSL gave, and only the built nodes are prefixed). The topology is
 // ksqlDB's: this server runs an aggregation without that repartition topic
-// (see doc.go).
+// (see doc.go). An empty sinkName is a query without a sink (a source
+// table's): its plan and topology end at the projection.
 func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	src := plan.src
 	switch {
 	case plan.join != nil:
-		return shapeJoin(what, plan, sinkName, sinkTopic)
-	case src.Window != nil:
-		return nil, unsupported(what + " of a query that reads a windowed source")
+		return shapeJoin(what, q, plan, sinkName, sinkTopic)
+	case src.Window != nil && (src.Table || plan.agg != nil):
+		return nil, unsupported(what + " of a query that reads a windowed table or aggregates a windowed stream")
 	case src.Table && plan.partition != nil:
 		return nil, unsupported(what + " of a PARTITION BY on a table")
 	}
@@ -71,8 +72,14 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 			t.processor("WhereFilter")
 		}
 	}
+	if src.Window != nil {
+		// a projection of a windowed stream writes a windowed stream
+		// (windowedStreamSourceV1 in the historical plans)
+		kind := src.Window.Type
+		sh.windowType = &kind
+	}
 	if plan.agg != nil {
-		aggSteps, err := shapeAggregate(what, q, plan, t)
+		aggSteps, err := shapeAggregate(what, q, plan, t, sourceAggInput(plan))
 		if err != nil {
 			return nil, err
 		}
@@ -92,6 +99,10 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"})
 		t.processor("Project")
 	}
+	if sinkName == "" {
+		sh.plan = chainPlan(steps...)
+		return sh, nil
+	}
 	if plan.agg != nil || src.Table {
 		t.processor("KTABLE-TOSTREAM-")
 	}
@@ -101,17 +112,45 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	return sh, nil
 }
 
+// aggInput is what an aggregation reads, as its steps name it.
+type aggInput struct {
+	keys  []column // the input's key columns
+	table bool
+	// materialized: the input has a store of its own, so
+	// TableSelectBuilder does not materialize the Prepare step
+	materialized bool
+	// resolve names a column reference as the input's schema does
+	resolve func(ref *sql.ColumnRef) (string, bool)
+	// stars: the columns SELECT * reads; nil where * is not explained
+	stars []column
+}
+
+// sourceAggInput is the input of an aggregation that reads its source.
+func sourceAggInput(plan *queryPlan) aggInput {
+	return aggInput{keys: plan.src.Schema.keys(), table: plan.src.Table, materialized: true,
+		resolve: func(ref *sql.ColumnRef) (string, bool) { return ref.Name, true },
+		stars:   starColumns(plan.src, true)}
+}
+
 // shapeAggregate adds AggregateNode's steps and processors, from Prepare to
 // Project, to a plan and topology that read the aggregation's input.
-func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]*planStep, error) {
-	src, in, ap := plan.src, plan.in, plan.agg
+func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, input aggInput) ([]*planStep, error) {
+	in, ap := plan.in, plan.agg
 	refuse := func(why string) error { return unsupported(what + " of an aggregation " + why) }
-	typeOf := func(name string) (sqlType, bool) {
-		idx, ok := in.lookup(&sql.ColumnRef{Name: name})
+	types := map[string]sqlType{}
+	resolve := func(ref *sql.ColumnRef) string {
+		name, ok := input.resolve(ref)
 		if !ok {
-			return sqlType{}, false
+			return ""
 		}
-		return in.cols[idx].Type, true
+		if idx, found := in.lookup(ref); found {
+			types[name] = in.cols[idx].Type
+		}
+		return name
+	}
+	typeOf := func(name string) (sqlType, bool) {
+		t, ok := types[name]
+		return t, ok
 	}
 
 	// AggregateAnalyzer: the columns the aggregation reads, in the order
@@ -131,13 +170,13 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 		walk(e, func(x sql.Expr) {
 			switch x := x.(type) {
 			case *sql.ColumnRef:
-				need(x.Name)
+				need(resolve(x))
 			case *sql.FuncCall:
 				if !isAggregate(x.Name) {
 					return
 				}
 				if x.Star || len(x.Args) == 0 {
-					need("ROWTIME")
+					need(resolve(&sql.ColumnRef{Name: "ROWTIME"}))
 				}
 				if collectCalls {
 					calls = append(calls, x)
@@ -147,8 +186,8 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	}
 	for _, it := range q.Items {
 		if it.Star {
-			for _, c := range starColumns(src) {
-				need(c.Name)
+			for _, c := range input.stars {
+				need(resolve(&sql.ColumnRef{Name: c.Name}))
 			}
 			continue
 		}
@@ -163,10 +202,13 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	// AggregateNode.InternalSchema: Prepare selects the required columns,
 	// then each aggregate argument that is not a column as
 	// KSQL_INTERNAL_COL_<its position>.
-	prepare := append([]column(nil), src.Schema.keys()...)
+	prepare := append([]column(nil), input.keys...)
 	for _, name := range required {
 		typ, ok := typeOf(name)
-		if !ok {
+		switch {
+		case name == "":
+			return nil, refuse("that reads a pseudo column of a join")
+		case !ok:
 			return nil, refuse("that reads " + name)
 		}
 		prepare = append(prepare, column{Name: name, Type: typ})
@@ -177,7 +219,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 			return nil, refuse("with a " + fc.Name + " of several arguments")
 		}
 		for _, a := range fc.Args {
-			if ref, ok := a.(*sql.ColumnRef); ok && seen[ref.Name] {
+			if ref, ok := a.(*sql.ColumnRef); ok && seen[resolve(ref)] {
 				continue
 			}
 			key := sql.Format(a)
@@ -190,16 +232,22 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 			if err != nil {
 				return nil, fmt.Errorf("explain aggregate argument %s: %w", key, err)
 			}
-			prepare = append(prepare, column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(src.Schema.keys())), Type: ce.t})
+			prepare = append(prepare, column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(input.keys)), Type: ce.t})
 		}
 	}
-	values := prepare[len(src.Schema.keys()):]
+	values := prepare[len(input.keys):]
 	steps := []*planStep{{op: "PROJECT", cols: prepare, ctx: "Aggregate.Prepare"}}
-	t.processor("Aggregate-Prepare")
+	if input.table && !input.materialized {
+		// TableSelectBuilder: a projection of a table without a store
+		// is materialized in <context>-Last, under a generated name
+		t.processor("KTABLE-TRANSFORMVALUES-", "Aggregate-Prepare-Last")
+	} else {
+		t.processor("Aggregate-Prepare")
+	}
 
 	// GroupByParamsFactory: the grouping expressions become the key; a
 	// stream grouped by exactly its key columns is not rekeyed.
-	byKey := !src.Table && len(q.GroupBy) == len(src.Schema.keys())
+	byKey := !input.table && len(q.GroupBy) == len(input.keys)
 	var grouped []column
 	alias := 0
 	taken := map[string]bool{}
@@ -212,7 +260,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 		name := ""
 		switch g := g.(type) {
 		case *sql.ColumnRef:
-			name = g.Name
+			name = resolve(g)
 		case *sql.Deref:
 			if taken[g.Field] {
 				return nil, refuse("grouped by a field named as a column")
@@ -225,7 +273,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 			alias++
 		}
 		taken[name] = true
-		if i >= len(src.Schema.keys()) || src.Schema.keys()[i].Name != name {
+		if i >= len(input.keys) || input.keys[i].Name != name {
 			byKey = false
 		}
 		grouped = append(grouped, column{Name: name, Type: ap.groupTypes[i], Key: true})
@@ -242,7 +290,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology) ([]
 	switch {
 	case byKey:
 		t.processor("KSTREAM-AGGREGATE-", store)
-	case src.Table:
+	case input.table:
 		t.processor("KTABLE-FILTER-")
 		t.processor("Aggregate-GroupBy")
 		t.sink(t.next("KSTREAM-SINK"), repartition)

@@ -124,6 +124,11 @@ func (t *topology) sink(name, topic string) {
 	t.add(&topoNode{kind: "Sink", name: name, topic: topic, preds: []string{t.last}})
 }
 
+// sinkFrom adds a sink reading preds.
+func (t *topology) sinkFrom(name, topic string, preds ...string) {
+	t.add(&topoNode{kind: "Sink", name: name, topic: topic, preds: preds})
+}
+
 // String is TopologyDescription.toString.
 func (t *topology) String() string {
 	var b strings.Builder

@@ -17,6 +17,7 @@ type source struct {
 	Replicas        int
 	Statement       string // the CREATE statement text
 	SourceOnly      bool
+	CasTarget       bool        // created by CREATE ... AS SELECT (DataSource.isCasTarget)
 	UnwrapValue     bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
 	Window          *windowInfo // a windowed key; nil otherwise
 	Timestamp       string      // WITH (TIMESTAMP=...): the column that is the record time

@@ -138,7 +138,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 				}
 				continue
 			}
-			for _, c := range starColumns(src) {
+			for _, c := range starColumns(src, p.persistent) {
 				items = append(items, item{expr: &sql.ColumnRef{Name: c.Name, P: it.Pos}})
 			}
 			continue

@@ -294,12 +294,16 @@ func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) 
 			if !p.plan.persistent || p.plan.where != nil {
 				return nil, nil
 			}
-			return []outRow{{vals: keysOnly(p.plan.out, p.project(r.vals)), tombstone: true, ts: r.ts}}, nil
+			o := outRow{vals: keysOnly(p.plan.out, p.project(r.vals)), tombstone: true, ts: r.ts}
+			p.keepWindow(&o, r.vals)
+			return []outRow{o}, nil
 		}
 		if !p.pass(r.vals) {
 			return nil, nil
 		}
-		return []outRow{{vals: p.project(r.vals), ts: r.ts}}, nil
+		o := outRow{vals: p.project(r.vals), ts: r.ts}
+		p.keepWindow(&o, r.vals)
+		return []outRow{o}, nil
 	}
 	vals := p.project(r.vals)
 	k := p.outKey(vals)
@@ -441,4 +445,14 @@ func encodeGroup(g *group) []byte {
 	}
 	b, _ := json.Marshal(m)
 	return b
+}
+
+// keepWindow gives a row read from a windowed stream the window of its
+// input: the decoder appends the bounds after the pseudo columns.
+func (p *processor) keepWindow(o *outRow, in []any) {
+	if p.plan.src.Window == nil || !p.plan.persistent {
+		return
+	}
+	n := len(p.plan.src.Schema.Cols) + len(pseudoColumns)
+	o.windowed, o.wstart, o.wend = true, in[n].(int64), in[n+1].(int64)
 }

@@ -406,7 +406,13 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 		return nil, err
 	}
 	if o.windowed {
-		k = appendWindowedKey(k, q.plan.agg.win.kind, o.wstart, o.wend)
+		var kind string
+		if q.plan.agg != nil {
+			kind = q.plan.agg.win.kind
+		} else {
+			kind = q.plan.src.Window.Type // a projection of a windowed stream
+		}
+		k = appendWindowedKey(k, kind, o.wstart, o.wend)
 	}
 	rec := &kgo.Record{Topic: q.info.SinkTopic, Key: k, Timestamp: time.UnixMilli(o.ts)}
 	if !o.tombstone {

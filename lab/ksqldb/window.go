@@ -68,10 +68,17 @@ func isWindowBound(name string) bool { return name == "WINDOWSTART" || name == "
 // aggregations."), SchemaKGroupedTable ("Windowing not supported for table
 // aggregations."), PushQueryValidator ("KSQL does not support persistent
 // queries on windowed tables."), AggregateAnalyzer (window bounds), Analyzer
-// (reserved column names), Kafka Streams TimeWindows (sizes).
+// (reserved column names), Kafka Streams TimeWindows (sizes). A persistent
+// query may project and filter a windowed stream (its records keep their
+// windows); aggregating one is not built here.
 func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*windowSpec, error) {
 	if src.Window != nil && mode == modePersistent {
-		return nil, badStatement("KSQL does not support persistent queries on windowed tables.")
+		if src.Table {
+			return nil, badStatement("KSQL does not support persistent queries on windowed tables.")
+		}
+		if aggregate {
+			return nil, unsupported("a persistent query that aggregates a windowed stream")
+		}
 	}
 	for _, it := range q.Items {
 		ref, isRef := it.Expr.(*sql.ColumnRef)
@@ -526,8 +533,8 @@ var windowColumns = []column{{Name: "WINDOWSTART", Type: tBigint}, {Name: "WINDO
 
 // starColumns are the columns SELECT * expands to: the keys, then the
 // window bounds of a windowed source, then the values.
-func starColumns(src *source) []column {
-	if src.Window == nil {
+func starColumns(src *source, persistent bool) []column {
+	if src.Window == nil || persistent {
 		return src.Schema.Cols
 	}
 	out := append([]column(nil), src.Schema.keys()...)

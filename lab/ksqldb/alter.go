@@ -1,0 +1,110 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// execAlter is ALTER STREAM|TABLE name ADD [COLUMN] col type [, ...], as
+// ksqlDB 0.29 runs it (confluentinc/ksql v7.9.0: AlterSourceFactory,
+// DdlCommandExec.executeAlterSource, KsqlStream.with and KsqlTable.with).
+// The columns are value columns added after the existing ones; the stream
+// or table keeps its topic and formats, and the statement DESCRIBE shows is
+// the one it had, a newline, then the ALTER as written. Queries already
+// running keep the columns they were planned with (queryInfo.Inputs); the
+// ALTER is a command of the command topic, so a restart replays it.
+//
+// Refused with ksqlDB's messages: a source stream or table, a name that
+// does not exist, the other kind, a stream or table a CREATE ... AS SELECT
+// made, a value column that exists (or is added twice), a column named as
+// a key column. Refused as not supported: a pseudo column's name, columns
+// the value format cannot hold (ksqlDB accepts them and fails when a query
+// reads the source), and sources whose values are written under a
+// VALUE_SCHEMA_ID or unwrapped (WRAP_SINGLE_VALUE=false).
+func (s *Server) execAlter(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.AlterSource) (any, error) {
+	kind, noun := "STREAM", "Stream"
+	if st.Table {
+		kind, noun = "TABLE", "Table"
+	}
+	if err := checkAlterOfSource(ec.ms, st); err != nil {
+		return nil, err
+	}
+	src := ec.ms.sources[st.Name]
+	if src == nil {
+		return nil, badStatement("Source %s does not exist.", st.Name)
+	}
+	if src.Table != st.Table {
+		return nil, badStatement("Incompatible data source type is %s, but statement was ALTER %s", src.kind(), kind)
+	}
+	if src.CasTarget {
+		return nil, badStatement("ALTER command is not supported for CREATE ... AS statements.")
+	}
+	altered, err := alteredSchema(src.Schema, st.Columns)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAlteredFormat(kind, src, altered); err != nil {
+		return nil, err
+	}
+	// CommandIdAssigner names the source by its text, without quotes
+	cmdID := strings.ToLower(kind) + "/" + st.Name + "/alter"
+	seq, err := s.commit(ctx, ec, p, cmdID, false)
+	if err != nil {
+		return nil, err
+	}
+	next := *src
+	next.Schema = altered
+	next.Statement = src.Statement + "\n" + p.Text
+	ec.ms.sources[st.Name] = &next
+	return status(p, cmdID, fmt.Sprintf("%s %s altered.", noun, st.Name), seq, ""), nil
+}
+
+// alteredSchema adds cols as value columns, as LogicalSchema.Builder
+// does: each checked against the value columns so far, then the whole
+// against the key columns (StructuredDataSource's constructor).
+func alteredSchema(sch schema, cols []sql.ColumnDef) (schema, error) {
+	out := schema{Cols: slices.Clone(sch.Cols)}
+	values := map[string]bool{}
+	for _, c := range sch.values() {
+		values[c.Name] = true
+	}
+	for _, c := range cols {
+		if reservedColumns[c.Name] {
+			return schema{}, unsupported("ALTER ... ADD COLUMN of the pseudo column name " + c.Name)
+		}
+		if values[c.Name] {
+			return schema{}, badStatement("Cannot add column `%s` to schema. A column with the same name already exists.", c.Name)
+		}
+		t, err := typeOf(c.Type)
+		if err != nil {
+			return schema{}, err
+		}
+		values[c.Name] = true
+		out.Cols = append(out.Cols, column{Name: c.Name, Type: t})
+	}
+	for _, k := range sch.keys() {
+		if values[k.Name] {
+			return schema{}, badStatement("Schema contains duplicate column names")
+		}
+	}
+	return out, nil
+}
+
+// checkAlteredFormat refuses, as not supported, an ALTER whose columns the
+// source's value format cannot carry.
+func checkAlteredFormat(kind string, src *source, altered schema) error {
+	switch {
+	case src.ValueSchemaID != 0:
+		return unsupported("ALTER " + kind + " of a source with VALUE_SCHEMA_ID")
+	case src.UnwrapValue:
+		return unsupported("ALTER " + kind + " of a source with WRAP_SINGLE_VALUE=false")
+	}
+	if err := checkFormat(src.ValueFormat, altered.values(), false, false); err != nil {
+		return unsupported(fmt.Sprintf("ALTER %s adding columns the %s value format cannot hold", kind, src.ValueFormat))
+	}
+	return nil
+}

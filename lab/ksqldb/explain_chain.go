@@ -1,0 +1,114 @@
+package ksqldb
+
+import (
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// shapeChainedJoin is explainShape for a stream joined to several tables,
+// each [INNER] or LEFT and all on the stream's key or all on one of its
+// value columns. ksqlDB plans the joins as
+// a left-deep tree: the last join is "Join", its left input the join
+// before it, whose query contexts take the prefix L_ once per level
+// (L_Join, PrependAliasL_Right, KafkaTopic_L_Right, and the stream as
+// KafkaTopic_L_..._Left). A stream-table join builds its table side before
+// its stream side, so the tables are read from the last to the first,
+// then the stream. Each join reads its table's store; the tables' alias
+// projections connect to nothing.
+//
+// Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
+// and planner/JoinTree.java (the tree and its contexts),
+// ksqldb-streams/.../StreamTableJoinBuilder.java and the historical plan
+// multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey the
+// stream on different columns, join a table on a table's column, or
+// include a stream-stream or table-table step are refused. A chain on one
+// value column of the stream rekeys the stream once, before the innermost
+// join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
+func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.join
+	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	stream := jp.leaves[0]
+	switch {
+	case plan.agg != nil || plan.partition != nil:
+		return nil, refuse("an aggregation or PARTITION BY of a join")
+	case stream.src.Table || stream.src.Window != nil || len(stream.src.Schema.keys()) != 1:
+		return nil, refuse("an N-way join that does not start from a stream with one key column")
+	}
+	first := jp.steps[0]
+	leftKey, isColumn := first.leftExpr.(*sql.ColumnRef)
+	for i, st := range jp.steps {
+		right := jp.leaves[st.right]
+		switch {
+		case st.right != i+1 || !right.src.Table || right.src.Window != nil:
+			return nil, refuse("an N-way join with a step that does not join a table")
+		case st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
+			return nil, refuse("an N-way join with a stream-table " + st.typ.String())
+		case st.leftLeaf != 0 || st.rekeyed != first.rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr):
+			return nil, refuse("an N-way join whose joins are not all on one column of the stream")
+		case first.rekeyed && !isColumn:
+			return nil, refuse("an N-way join on an expression")
+		}
+	}
+
+	n := len(jp.steps)
+	prefix := func(depth int) string { return strings.Repeat("L_", depth) }
+	store := func(depth int) string { return "KafkaTopic_" + prefix(depth) + "Right-Reduce" }
+	inner := prefix(n - 1) // the innermost join's prefix
+
+	// the plan: step k (0 first) is at depth n-1-k
+	streamSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(stream.src), ctx: "KafkaTopic_" + inner + "Left.Source"}
+	streamIn := streamSrc
+	if first.rekeyed {
+		// StreamSelectKeyBuilder: the join column becomes the key, the
+		// value columns stay
+		rekeyed := []column{{Name: leftKey.Name, Type: first.leftKey.t, Key: true}}
+		rekeyed = append(rekeyed, valuesOf(streamSrc.cols)...)
+		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
+	}
+	joined := &planStep{op: "PROJECT", cols: aliased(stream.alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
+	for k, st := range jp.steps {
+		depth := n - 1 - k
+		right := jp.leaves[st.right]
+		rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_" + prefix(depth) + "Right.Source"}
+		rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightSrc.cols), ctx: "PrependAlias" + prefix(depth) + "Right", sources: []*planStep{rightSrc}}
+		cols := append(append(keysOf(joined.cols), valuesOf(joined.cols)...), valuesOf(rightAlias.cols)...)
+		joined = &planStep{op: "JOIN", cols: cols, ctx: prefix(depth) + "Join", sources: []*planStep{joined, rightAlias}}
+	}
+
+	// the topology: the tables from the outermost join in, then the
+	// stream, then the joins from the innermost out
+	t := &topology{}
+	t.sub()
+	for depth := 0; depth < n; depth++ {
+		t.tableSource(jp.leaves[n-depth].src.Topic, store(depth))
+		t.processor("PrependAlias" + prefix(depth) + "Right")
+	}
+	innermost := n - 1
+	if first.rekeyed {
+		// the stream is rekeyed in its own sub-topology and reaches the
+		// innermost join through <prefix>Join-repartition, whose filter,
+		// sink and source take their indexes after the join's
+		repartition := inner + "Join-repartition"
+		t.sub()
+		t.source(t.next("KSTREAM-SOURCE"), stream.src.Topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor(inner + "LeftSourceKeyed-SelectKey")
+		t.processor("PrependAlias" + inner + "Left")
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+		t.use(0)
+		t.source(repartition+"-source", repartition)
+		t.processor(inner+"Join", store(innermost))
+		t.index += 3
+		innermost--
+	} else {
+		t.source(t.next("KSTREAM-SOURCE"), stream.src.Topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor("PrependAlias" + inner + "Left")
+	}
+	for depth := innermost; depth >= 0; depth-- {
+		t.processor(prefix(depth)+"Join", store(depth))
+	}
+	return joinTail(t, plan, joined, false, sinkName, sinkTopic), nil
+}
