@@ -47,6 +47,9 @@ func (s *Server) initdbArgs() []string {
 		"--auth=scram-sha-256",
 		"--encoding=UTF8",
 		"--locale=C",
+		// 1 MB WAL segments, not 16: a cluster is copied from the template
+		// at every lab start, and its first WAL segment was 16 of its 39 MB.
+		"--wal-segsize=1",
 	}
 }
 
