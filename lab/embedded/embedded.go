@@ -323,7 +323,18 @@ func waitForBroker(ctx context.Context, addrs []string) error {
 }
 
 func (s *Stack) startPostgres(ctx context.Context, mark func(string)) error {
-	pg, err := postgres.Start(ctx, postgres.WithDataDir(filepath.Join(s.cfg.dataDir, "postgres")), postgres.WithPort(s.cfg.ports.Postgres), postgres.WithLogger(s.log.With("service", "postgres")))
+	seedName, err := seed.TemplateName()
+	if err != nil {
+		return err
+	}
+	// The cached cluster template holds the seeded database, so a copy
+	// needs no CREATE DATABASE; Apply below then only checks it.
+	seedTemplate := func(ctx context.Context, url string) error {
+		_, err := seed.Apply(ctx, url)
+		return err
+	}
+	pg, err := postgres.Start(ctx, postgres.WithDataDir(filepath.Join(s.cfg.dataDir, "postgres")), postgres.WithPort(s.cfg.ports.Postgres), postgres.WithLogger(s.log.With("service", "postgres")),
+		postgres.WithTemplateSeed(seedName, seedTemplate))
 	if pg != nil {
 		s.pg = pg
 		s.hosts.set(composePostgres, loopback(pg.Port()))

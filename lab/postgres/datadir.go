@@ -77,7 +77,9 @@ func (s *Server) prepareDataDir(ctx context.Context) error {
 		if err := s.initdb(ctx); err != nil {
 			return err
 		}
-		if err := s.saveTemplate(); err != nil {
+		if s.cfg.seed != nil {
+			s.seedPending = true // kept as the template once seeded (seedTemplateLocked)
+		} else if err := s.saveTemplate(); err != nil {
 			s.cfg.logger.Warn("the new PostgreSQL cluster could not be cached as a template; the next one runs initdb again", "err", err)
 		}
 		return s.savePassword()

@@ -8,7 +8,9 @@
 // lab's start): the first cluster it makes is kept as a template in the
 // user's cache (template.go; CTALAB_CACHE_DIR moves it, WithTemplateCache
 // sets or disables it), and later clusters are copies of it, each given a
-// superuser password of its own as soon as its server runs. Stop and Start stop and
+// superuser password of its own as soon as its server runs. With
+// WithTemplateSeed the template also holds what the caller's seed made on
+// the first cluster (the lab's stations database), so copies skip it. Stop and Start stop and
 // restart the same server on the same port (data kept); Close stops it and
 // removes a temporary data dir. The server is sized for a lab's small
 // tables: 16 MB of shared buffers, 50 connections, no autovacuum, no

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"io"
 	"log/slog"
 )
@@ -20,6 +21,10 @@ type config struct {
 	runAs     string
 	// templateCache holds cluster templates; empty for none.
 	templateCache string
+	// seedName and seed: what the templates hold besides initdb's cluster
+	// (WithTemplateSeed).
+	seedName string
+	seed     func(ctx context.Context, superuserURL string) error
 }
 
 func defaultConfig() config {
@@ -72,3 +77,16 @@ func WithRunAsUser(name string) Option { return func(c *config) { c.runAs = name
 // (with a password of their own), which is much quicker than initdb. ""
 // turns the cache off. The default is DefaultTemplateCache.
 func WithTemplateCache(dir string) Option { return func(c *config) { c.templateCache = dir } }
+
+// WithTemplateSeed makes the cached template hold what seed makes: a
+// cluster that initdb has just made runs seed, with the superuser's URL to
+// database postgres, once its server accepts connections, and only then is
+// it kept as the template; later clusters are copies that hold what seed
+// made without running it. name identifies what seed makes (change it
+// whenever that changes): each name has a template of its own. Without a
+// template cache, and for a data dir that already holds a cluster, seed is
+// not run: a caller that needs its data applies its seed itself, which a
+// seeded copy makes quick.
+func WithTemplateSeed(name string, seed func(ctx context.Context, superuserURL string) error) Option {
+	return func(c *config) { c.seedName, c.seed = name, seed }
+}

@@ -36,6 +36,9 @@ type Server struct {
 	// wantPassword is the password rotatePassword sets; empty for a
 	// random one.
 	wantPassword string
+	// seedPending is set when the cluster initdb has just made is to be
+	// seeded and kept as the template once its server runs.
+	seedPending bool
 
 	port atomic.Int64 // written with mu held; read without it
 
@@ -103,6 +106,13 @@ func Start(ctx context.Context, opts ...Option) (*Server, error) {
 			s.port.Store(int64(port))
 		}
 		err = s.startLocked(ctx)
+		if err == nil && s.seedPending {
+			if err = s.seedTemplateLocked(ctx); err != nil {
+				_ = s.stopLocked(ctx)
+				s.removeTemporary()
+				return nil, fmt.Errorf("start postgres: %w", err)
+			}
+		}
 		if err == nil && s.rotate {
 			if err = s.rotatePassword(ctx); err != nil {
 				_ = s.stopLocked(ctx)

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -55,8 +56,8 @@ func (s *Server) initdbArgs() []string {
 
 // templateDir returns the directory of the template that initdb, run as
 // this server runs it, would make: its name hashes the binaries (path,
-// size and modification time) and the arguments, so another PostgreSQL
-// version or superuser gets a template of its own.
+// size and modification time), the arguments and the seed's name, so
+// another PostgreSQL version, superuser or seed gets a template of its own.
 func (s *Server) templateDir() (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "format %s\n", templateFormat)
@@ -68,6 +69,9 @@ func (s *Server) templateDir() (string, error) {
 		fmt.Fprintf(h, "%s %d %d\n", bin, fi.Size(), fi.ModTime().UnixNano())
 	}
 	fmt.Fprintf(h, "%s\n", strings.Join(s.initdbArgs(), "\x00"))
+	if s.cfg.seed != nil {
+		fmt.Fprintf(h, "seed %s\n", s.cfg.seedName)
+	}
 	return filepath.Join(s.cfg.templateCache, "cluster-"+hex.EncodeToString(h.Sum(nil))[:16]), nil
 }
 
@@ -112,8 +116,26 @@ func (s *Server) copyTemplate() (bool, error) {
 	return true, nil
 }
 
-// saveTemplate keeps a copy of the data dir initdb has just made, with the
-// superuser's password, for later clusters. It writes a temporary
+// seedTemplateLocked runs the seed on the cluster initdb has just made,
+// whose server has started, then stops the server, keeps the data dir as
+// the template and starts the server again. s.mu must be held.
+func (s *Server) seedTemplateLocked(ctx context.Context) error {
+	s.seedPending = false
+	if err := s.cfg.seed(ctx, s.SuperuserURL("postgres")); err != nil {
+		return fmt.Errorf("seed the new cluster: %w", err)
+	}
+	if err := s.stopLocked(ctx); err != nil {
+		return err
+	}
+	if err := s.saveTemplate(); err != nil {
+		s.cfg.logger.Warn("the new PostgreSQL cluster could not be cached as a template; the next one runs initdb again", "err", err)
+	}
+	return s.startLocked(ctx)
+}
+
+// saveTemplate keeps a copy of the data dir initdb has just made (and, with
+// a seed, the seed has filled, its server stopped), with the superuser's
+// password, for later clusters. It writes a temporary
 // directory and renames it, so that a template is complete or absent
 // even when several labs start at once.
 func (s *Server) saveTemplate() error {

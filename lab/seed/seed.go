@@ -2,6 +2,8 @@ package seed
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -100,6 +102,23 @@ func Apply(ctx context.Context, superuserURL string, opts ...Option) (Result, er
 	cfg.logger.Info("seeded PostgreSQL", "role_created", res.RoleCreated, "database_created", res.DatabaseCreated,
 		"table_created", res.TableCreated, "rows_loaded", res.RowsLoaded, "rows", res.Rows)
 	return res, nil
+}
+
+// TemplateName names what Apply makes on an empty cluster (the role, the
+// database, the table's DDL and the fixture rows), for a cluster template
+// that holds it (postgres.WithTemplateSeed): it changes whenever any of
+// them does.
+func TemplateName() (string, error) {
+	stations, err := fixtures.Stations()
+	if err != nil {
+		return "", fmt.Errorf("seed: read stations: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00", Role, Password, Database, Table, createStations)
+	for _, st := range stations {
+		fmt.Fprintf(h, "%+v\n", st)
+	}
+	return "cta-" + hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // AdminURL returns the postgres:// URL for cta_admin on database cta at
