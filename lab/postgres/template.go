@@ -23,7 +23,7 @@ const CacheDirEnv = "CTALAB_CACHE_DIR"
 
 // templateFormat changes whenever what a template holds changes, so that
 // older templates are not used.
-const templateFormat = "1"
+const templateFormat = "3"
 
 // DefaultTemplateCache returns where clusters are cached when no
 // WithTemplateCache option is given: $CTALAB_CACHE_DIR/postgres, else the
@@ -95,8 +95,14 @@ func (s *Server) copyTemplate() (bool, error) {
 		return false, fmt.Errorf("cluster template %s: %w", tmpl, err)
 	}
 	start := time.Now()
-	if err := copyTree(tmpl, s.dataDir, !s.temporary); err != nil {
+	if err := copyTree(tmpl, s.dataDir, false); err != nil {
 		return false, fmt.Errorf("copy the cluster template %s: %w", tmpl, err)
+	}
+	copied := time.Since(start)
+	if !s.temporary {
+		if err := syncFS(s.dataDir); err != nil {
+			return false, fmt.Errorf("copy the cluster template %s: %w", tmpl, err)
+		}
 	}
 	if err := s.account.chownTree(s.dataDir); err != nil {
 		return false, err
@@ -112,7 +118,7 @@ func (s *Server) copyTemplate() (bool, error) {
 	if err := s.account.chown(filepath.Join(s.dataDir, LogFile)); err != nil {
 		return false, err
 	}
-	s.cfg.logger.Info("copied the cached PostgreSQL cluster template", "data_dir", s.dataDir, "template", tmpl, "took", time.Since(start).Round(time.Millisecond))
+	s.cfg.logger.Info("copied the cached PostgreSQL cluster template", "data_dir", s.dataDir, "template", tmpl, "took", time.Since(start).Round(time.Millisecond), "copy", copied.Round(time.Millisecond))
 	return true, nil
 }
 
