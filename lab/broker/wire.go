@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -55,7 +56,11 @@ type frameConn struct {
 	rw         rewriter
 	logger     *slog.Logger
 
-	// Read side, used only by kfake's single reader goroutine.
+	// Read side, used only by kfake's single reader goroutine. in buffers
+	// the connection: kfake reads a request's size and then its body, and
+	// the frame's head is read here first, which would be three reads of
+	// the socket per request.
+	in        *bufio.Reader
 	ready     []byte // bytes of a rewritten or partly read frame for kfake
 	remaining int64  // bytes of the current frame still to pass through
 
@@ -76,8 +81,12 @@ type frameConn struct {
 	saslWait *reqHeader // a SaslAuthenticate not answered yet
 }
 
+// frameReadBuffer is the read buffer of a connection: most requests fit
+// whole; a bigger one is read past it, straight into its frame.
+const frameReadBuffer = 4 << 10
+
 func newFrameConn(c net.Conn, maxRequest int64, rw rewriter, logger *slog.Logger) *frameConn {
-	return &frameConn{Conn: c, maxRequest: maxRequest, rw: rw, logger: logger, pending: make(map[int32][]func([]byte) ([]byte, error))}
+	return &frameConn{Conn: c, in: bufio.NewReaderSize(c, frameReadBuffer), maxRequest: maxRequest, rw: rw, logger: logger, pending: make(map[int32][]func([]byte) ([]byte, error))}
 }
 
 func (c *frameConn) Read(p []byte) (int, error) {
@@ -90,7 +99,7 @@ func (c *frameConn) Read(p []byte) (int, error) {
 		if int64(len(p)) > c.remaining {
 			p = p[:c.remaining]
 		}
-		n, err := c.Conn.Read(p)
+		n, err := c.in.Read(p)
 		c.remaining -= int64(n)
 		return n, err
 	}
@@ -104,7 +113,7 @@ func (c *frameConn) Read(p []byte) (int, error) {
 // it is too large, and either rewrites it whole or lets it pass.
 func (c *frameConn) nextFrame(p []byte) (int, error) {
 	var head [8]byte
-	if _, err := io.ReadFull(c.Conn, head[:4]); err != nil {
+	if _, err := io.ReadFull(c.in, head[:4]); err != nil {
 		return 0, err
 	}
 	size := int64(int32(binary.BigEndian.Uint32(head[:4])))
@@ -119,7 +128,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		c.remaining = size
 		return c.Read(p)
 	}
-	if _, err := io.ReadFull(c.Conn, head[4:8]); err != nil {
+	if _, err := io.ReadFull(c.in, head[4:8]); err != nil {
 		return 0, err
 	}
 	key := int16(binary.BigEndian.Uint16(head[4:6]))
@@ -138,7 +147,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	}
 	req := make([]byte, size)
 	copy(req, head[4:8])
-	if _, err := io.ReadFull(c.Conn, req[4:]); err != nil {
+	if _, err := io.ReadFull(c.in, req[4:]); err != nil {
 		return 0, err
 	}
 	out, fix, err := c.rw.rewrite(req)
@@ -207,13 +216,30 @@ func (c *frameConn) Write(p []byte) (int, error) {
 				}
 				continue
 			}
-			if err := c.write(c.whead); err != nil {
+			// The head goes out with as much of the body as kfake handed
+			// over (usually all of it): one writev, not two writes.
+			n = int(min(size, int64(len(p))))
+			if err := c.writeHeadAnd(p[:n]); err != nil {
 				return 0, err
 			}
-			c.whead, c.wpass = c.whead[:0], size
+			c.whead, c.wpass = c.whead[:0], size-int64(n)
+			p = p[n:]
 		}
 	}
 	return total, nil
+}
+
+// writeHeadAnd writes the response head c.whead followed by body.
+func (c *frameConn) writeHeadAnd(body []byte) error {
+	if len(body) == 0 {
+		return c.write(c.whead)
+	}
+	bufs := net.Buffers{c.whead, body}
+	if _, err := bufs.WriteTo(c.Conn); err != nil {
+		c.werr = err
+		return err
+	}
+	return nil
 }
 
 func (c *frameConn) takePending(corr int32) func([]byte) ([]byte, error) {
@@ -265,7 +291,7 @@ func (c *frameConn) write(p []byte) error {
 func (c *frameConn) saslFrame(p []byte, head [8]byte, size int64) (int, error) {
 	req := make([]byte, size)
 	copy(req, head[4:8])
-	if _, err := io.ReadFull(c.Conn, req[4:]); err != nil {
+	if _, err := io.ReadFull(c.in, req[4:]); err != nil {
 		return 0, err
 	}
 	if h, kreq, err := parseRequest(req); err == nil {
