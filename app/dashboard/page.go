@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -78,6 +79,7 @@ type diagram struct {
 	TrackY        int
 	X0, X1        int
 	Stations      []diagStation
+	StationsSVG   template.HTML // the "stations" template over Stations (stationsSVG)
 	Trains        []diagTrain
 	TrainCount    int
 	LabelDeg      int
@@ -172,7 +174,59 @@ func newPageData(st Status, updated time.Time) pageData {
 	return p
 }
 
+// stationMarkers caches each line's rendered station markers: they change
+// only with the stations table, and were half of a live update's render.
+var stationMarkers = struct {
+	sync.Mutex
+	m map[string]template.HTML // by stationsKey
+}{m: map[string]template.HTML{}}
+
+// stationMarkersKept bounds the cache: a few lines, and their station lists
+// as the stations table fills.
+const stationMarkersKept = 64
+
+// stationsSVG renders d's station circles and labels, or returns them as
+// rendered before for the same stations.
+func stationsSVG(d diagram) (template.HTML, error) {
+	key := stationsKey(d)
+	stationMarkers.Lock()
+	html, ok := stationMarkers.m[key]
+	stationMarkers.Unlock()
+	if ok {
+		return html, nil
+	}
+	var b bytes.Buffer
+	if err := pageTmpl.ExecuteTemplate(&b, "stations", d); err != nil {
+		return "", fmt.Errorf("render stations: %w", err)
+	}
+	html = template.HTML(b.String()) //nolint:gosec // rendered by html/template, which escaped every value
+	stationMarkers.Lock()
+	if len(stationMarkers.m) >= stationMarkersKept {
+		clear(stationMarkers.m)
+	}
+	stationMarkers.m[key] = html
+	stationMarkers.Unlock()
+	return html, nil
+}
+
+// stationsKey is everything the "stations" template reads from d.
+func stationsKey(d diagram) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %d\x00", d.TrackY, d.LabelDeg)
+	for _, s := range d.Stations {
+		fmt.Fprintf(&b, "%d %d %t %t %s\x00", s.X, s.LabelY, s.Terminal, s.Unserved, s.Name)
+	}
+	return b.String()
+}
+
 func render(name string, data pageData) ([]byte, error) {
+	for i := range data.Diagrams {
+		html, err := stationsSVG(data.Diagrams[i])
+		if err != nil {
+			return nil, err
+		}
+		data.Diagrams[i].StationsSVG = html
+	}
 	var b bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&b, name, data); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
