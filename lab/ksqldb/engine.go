@@ -390,7 +390,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		return nil, badStatement("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
 	}
 	if format == fmtJSONSR {
-		return inferJSONSRValueColumns(topic, text, typ, taken)
+		return inferJSONSRValueColumns(topic, text, typ, taken, false)
 	}
 	if format == fmtProtobuf {
 		return s.inferProtobufValueColumns(ctx, topic, text, typ, taken)

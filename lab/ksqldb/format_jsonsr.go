@@ -654,9 +654,12 @@ func registryFormat(f string) bool { return f == fmtAvro || f == fmtJSONSR || f 
 // (SerdeFeature.SCHEMA_INFERENCE) and that this server reads.
 func inferableFormat(f string) bool { return f == fmtAvro || f == fmtJSONSR || f == fmtProtobuf }
 
-// inferJSONSRValueColumns maps the latest value schema of a JSON_SR topic
-// to value columns, upper-cased, skipping the names already declared.
-func inferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[string]bool) ([]column, error) {
+// inferJSONSRValueColumns maps a JSON_SR value schema to value columns,
+// skipping the names already declared. The latest schema of a topic gives
+// upper-cased names; the schema a VALUE_SCHEMA_ID names (keepNames) gives
+// its fields' own names (elements.json, "validate schema id without value
+// elements OK - JSON_SR SCHEMA": `c1` BIGINT).
+func inferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[string]bool, keepNames bool) ([]column, error) {
 	if typ != sr.TypeJSON {
 		return nil, schemaTypeMismatch("topic: "+topic, sr.TypeJSON, typ)
 	}
@@ -677,7 +680,10 @@ func inferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[st
 			}
 			return nil, err
 		}
-		name := strings.ToUpper(f.name)
+		name := f.name
+		if !keepNames {
+			name = strings.ToUpper(name)
+		}
 		if taken[name] {
 			continue
 		}

@@ -720,12 +720,15 @@ func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text stri
 	if err != nil {
 		return nil, badStatement("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
 	}
-	return protoMessageColumns(md, taken)
+	return protoMessageColumns(md, taken, false)
 }
 
-// protoMessageColumns maps a message's fields to columns, upper-cased,
-// skipping the names already declared.
-func protoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]bool) ([]column, error) {
+// protoMessageColumns maps a message's fields to columns, skipping the
+// names already declared: upper-cased for a topic's latest schema, with
+// the fields' own names (keepNames) for the schema a VALUE_SCHEMA_ID names
+// (elements.json, "validate schema id without value elements OK -
+// PROTOBUF": `c1` INT).
+func protoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]bool, keepNames bool) ([]column, error) {
 	var cols []column
 	fds := md.Fields()
 	for j := 0; j < fds.Len(); j++ {
@@ -733,7 +736,10 @@ func protoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]boo
 		if err != nil {
 			return nil, err
 		}
-		name := strings.ToUpper(string(fds.Get(j).Name()))
+		name := string(fds.Get(j).Name())
+		if !keepNames {
+			name = strings.ToUpper(name)
+		}
 		if taken[name] {
 			continue
 		}

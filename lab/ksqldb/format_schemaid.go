@@ -68,7 +68,7 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 	var cols []column
 	switch w.valueFormat {
 	case fmtJSONSR:
-		cols, err = inferJSONSRValueColumns(w.topic, got.Schema, got.Type, taken)
+		cols, err = inferJSONSRValueColumns(w.topic, got.Schema, got.Type, taken, true)
 	case fmtProtobuf:
 		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
 	case fmtAvro:
@@ -244,5 +244,5 @@ func (s *Server) protobufColumnsByID(ctx context.Context, topic string, id int, 
 	if err != nil {
 		return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
 	}
-	return protoMessageColumns(md, taken)
+	return protoMessageColumns(md, taken, true)
 }

@@ -48,7 +48,8 @@ func TestJSONSRValueSchemaIDWritesUnderTheGivenSchema(t *testing.T) {
 	if got := subjectLatestID(t, regURL, "copy-value"); got != id {
 		t.Errorf("copy-value latest id %d, want %d", got, id)
 	}
-	mustKSQL(t, url, "INSERT INTO copy (run, line) VALUES (802, 'blue');", nil)
+	// The columns carry the schema's own (lower-case) names, so they are quoted.
+	mustKSQL(t, url, "INSERT INTO copy (`run`, `line`) VALUES (802, 'blue');", nil)
 	r := st.consumeRecords("copy", 1)[0]
 	if int(binary.BigEndian.Uint32(r.Value[1:5])) != id || string(r.Value[5:]) != `{"run":802,"line":"blue"}` {
 		t.Fatalf("value %q, want id %d and the schema's field names", r.Value, id)
@@ -74,7 +75,8 @@ func TestProtobufValueSchemaIDWritesTheSchemasMessage(t *testing.T) {
 	b, _ := hex.DecodeString(w.Wire)
 	id := int(binary.BigEndian.Uint32(b[1:5]))
 	mustKSQL(t, url, fmt.Sprintf("CREATE STREAM copy WITH (KAFKA_TOPIC='copy', PARTITIONS=1, VALUE_FORMAT='PROTOBUF', VALUE_SCHEMA_ID=%d);", id), nil)
-	mustKSQL(t, url, "INSERT INTO copy (next_station, run) VALUES (40390, '802');", nil)
+	// The columns carry the schema's own (lower-case) field names, so they are quoted.
+	mustKSQL(t, url, "INSERT INTO copy (`next_station`, `run`) VALUES (40390, '802');", nil)
 	r := st.consumeRecords("copy", 1)[0]
 	// 0, id, index [0]; field 1 "802" (0a 03 38 30 32), field 2 40390 (10 c6 bb 02)
 	if want := fmt.Sprintf("00%08x00", id) + "0a03383032" + "10c6bb02"; hex.EncodeToString(r.Value) != want {
