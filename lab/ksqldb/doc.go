@@ -167,6 +167,8 @@
 // a table side has no changelog of its own (it is rebuilt from the table's
 // topic); a stream-stream join keeps both window stores in one changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
-// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. N-way joins that
-// include a stream-stream or table-table step are refused as not supported.
+// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. An N-way join
+// may start with a stream-stream join ([INNER], LEFT, RIGHT, FULL OUTER)
+// and go on with stream-table joins; a stream-stream join after the first
+// step and N-way table-table joins are refused as not supported.
 package ksqldb

@@ -111,8 +111,9 @@ func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, lef
 // tableTable reports a table-table join.
 func (jp *joinPlan) tableTable() bool { return jp.leaves[0].src.Table }
 
-// windowed reports a stream-stream join.
-func (jp *joinPlan) windowed() bool { return len(jp.steps) == 1 && jp.steps[0].within != nil }
+// windowed reports a join whose first step is a stream-stream join (the
+// steps after it, if any, join tables).
+func (jp *joinPlan) windowed() bool { return jp.steps[0].within != nil }
 
 // inputTopics are the distinct topics a join reads, in leaf order.
 func (jp *joinPlan) inputTopics() []string {
@@ -435,6 +436,11 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 			return joinStep{}, badStatement("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
 		}
 		st.rekeyed = !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in)
+		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
+			// a FULL OUTER join's result is keyed by its synthetic key,
+			// which no source column equals: the next join repartitions it
+			st.rekeyed = true
+		}
 	case leftTable && !rightLeaf.src.Table:
 		return joinStep{}, badStatement("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.typ, rightName)
 	case leftTable:
@@ -460,8 +466,8 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 		if j.Within == nil {
 			return joinStep{}, badStatement("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
-		if len(jp.leaves) > 2 {
-			return joinStep{}, unsupported("N-way joins with a stream-stream join")
+		if right > 1 {
+			return joinStep{}, unsupported("N-way joins with a stream-stream join after the first join")
 		}
 		if st.leftKey.t != st.rightKey.t {
 			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))

@@ -72,12 +72,8 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	if jp.tableTable() {
 		return p.processTableJoin(r, changelog)
 	}
-	if t, ok := js.tables[r.leaf]; ok {
-		if r.tombstone {
-			delete(t, r.srcKey)
-		} else {
-			t[r.srcKey] = r.vals
-		}
+	if _, ok := js.tables[r.leaf]; ok {
+		js.updateTable(r)
 		return nil, nil
 	}
 	if r.leaf != 0 || r.tombstone {
@@ -86,8 +82,30 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	row := js.row
 	clear(row)
 	copy(row[jp.leaves[0].base:], r.vals)
+	if !p.lookupTables(row, jp.steps) {
+		return nil, nil
+	}
+	return p.processRow(inRow{vals: row, ts: r.ts}, changelog)
+}
+
+// updateTable applies a table side's row to its state.
+func (js *joinState) updateTable(r inRow) {
+	t := js.tables[r.leaf]
+	if r.tombstone {
+		delete(t, r.srcKey)
+	} else {
+		t[r.srcKey] = r.vals
+	}
+}
+
+// lookupTables joins the joined row with the tables of steps, stream-table
+// joins one after the other, and sets the row's join key to the last one's.
+// It reports false when the row is dropped: an [INNER] JOIN found nothing,
+// or a rekeyed join's key is null.
+func (p *processor) lookupTables(row []any, steps []joinStep) bool {
+	jp, js := p.plan.join, p.join
 	var key any
-	for _, st := range jp.steps {
+	for _, st := range steps {
 		key = st.leftKey.eval(row)
 		var match []any
 		if key != nil {
@@ -96,18 +114,18 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 			match = js.tables[st.right][string(js.keyBuf)]
 		}
 		if key == nil && st.rekeyed {
-			return nil, nil // the repartition filter drops it
+			return false // the repartition filter drops it
 		}
 		if match == nil {
 			if st.typ == sql.InnerJoin {
-				return nil, nil
+				return false
 			}
 			continue
 		}
 		copy(row[jp.leaves[st.right].base:], match)
 	}
 	row[jp.keySlot] = key
-	return p.processRow(inRow{vals: row, ts: r.ts}, changelog)
+	return true
 }
 
 // eachByTime calls fn for the records of fs in timestamp order across

@@ -88,6 +88,10 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 	ws := js.win
 	st := jp.steps[0]
 	side := r.leaf
+	if _, ok := js.tables[side]; ok { // a table joined after the window
+		js.updateTable(r)
+		return nil, nil
+	}
 	if r.tombstone || side > 1 {
 		return nil, nil
 	}
@@ -121,7 +125,7 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 			continue
 		}
 		rec.joined = true
-		emit(p.processRow(inRow{vals: p.pairRow(rec, o), ts: max(r.ts, o.ts)}, changelog))
+		emit(p.windowResult(p.pairRow(rec, o), max(r.ts, o.ts), changelog))
 		if !o.joined {
 			o.joined = true
 			if changelog {
@@ -138,7 +142,7 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 			ws.pending = append(ws.pending, rec)
 		} else { // no grace period, or its window has already closed
 			rec.emitted = true
-			emit(p.processRow(inRow{vals: p.pairRow(rec, nil), ts: rec.ts}, changelog))
+			emit(p.windowResult(p.pairRow(rec, nil), rec.ts, changelog))
 		}
 	}
 	if changelog {
@@ -146,6 +150,16 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 	}
 	p.pruneWindows(changelog, &changes)
 	return outs, changes
+}
+
+// windowResult passes a joined pair (or a null-padded record) through the
+// stream-table joins that follow the stream-stream join, then on to the
+// rest of the query.
+func (p *processor) windowResult(row []any, ts int64, changelog bool) ([]outRow, []change) {
+	if steps := p.plan.join.steps[1:]; len(steps) > 0 && !p.lookupTables(row, steps) {
+		return nil, nil
+	}
+	return p.processRow(inRow{vals: row, ts: ts}, changelog)
 }
 
 // windowKey evaluates side's join expression over its row.
@@ -192,7 +206,7 @@ func (p *processor) emitExpired(emit func([]outRow, []change)) {
 			continue
 		}
 		rec.emitted = true
-		outs, changes := p.processRow(inRow{vals: p.pairRow(rec, nil), ts: rec.ts}, true)
+		outs, changes := p.windowResult(p.pairRow(rec, nil), rec.ts, true)
 		emit(outs, append(slices.Clone(changes), rec.change()))
 	}
 	clear(ws.pending[len(kept):])
