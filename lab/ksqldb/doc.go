@@ -169,6 +169,8 @@
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
 // KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. An N-way join
 // may start with a stream-stream join ([INNER], LEFT, RIGHT, FULL OUTER)
-// and go on with stream-table joins; a stream-stream join after the first
-// step and N-way table-table joins are refused as not supported.
+// and go on with stream-table joins, or chain primary-key table-table joins
+// (each [INNER], LEFT, RIGHT or FULL OUTER); a stream-stream join after the
+// first step and a table-table join after a FULL OUTER one are refused as
+// not supported.
 package ksqldb

@@ -450,8 +450,8 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 		if l := &jp.leaves[st.leftLeaf]; !l.keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in) {
 			return jp.planForeignKey(st, j, written, leftName, rightName, cmp, lc, rc)
 		}
-		if len(jp.leaves) > 2 {
-			return joinStep{}, unsupported("N-way table-table joins")
+		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
+			return joinStep{}, unsupported("a table-table join after a FULL OUTER join of tables")
 		}
 		if st.leftKey.t != st.rightKey.t {
 			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))

@@ -552,45 +552,33 @@ func joinExists(t sql.JoinType, left, right bool) bool {
 	return left && right
 }
 
-// processTableJoin handles an update of either side of a primary-key
-// table-table join: the key's result after the update goes out, or a
-// tombstone when there was one before and there is none now (the docs'
-// "Semantics of Primary-Key Table-Table Joins"). The result carries the
-// later timestamp of the rows it joins.
+// processTableJoin handles an update of any table of a chain of
+// primary-key table-table joins: the key's result after the update goes
+// out, or a tombstone when there was one before and there is none now (the
+// docs' "Semantics of Primary-Key Table-Table Joins", each step joining the
+// result of the steps before it). The result carries the latest timestamp
+// of the rows it joins.
 func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []change) {
 	jp, js := p.plan.join, p.join
-	st := jp.steps[0]
-	lt, rt := js.tables[0], js.tables[st.right]
 	k := r.srcKey
-	before := joinExists(st.typ, lt[k] != nil, rt[k] != nil)
-	t := js.tables[r.leaf]
-	if r.tombstone {
-		delete(t, k)
-	} else {
-		t[k] = r.vals
-	}
-	lrow, rrow := lt[k], rt[k]
-	after := joinExists(st.typ, lrow != nil, rrow != nil)
+	before, _ := jp.tableChain(js, k)
+	js.updateTable(r)
+	after, included := jp.tableChain(js, k)
 	if !before && !after {
 		return nil, nil
 	}
 	row := js.row
 	clear(row)
 	copy(row[jp.leaves[r.leaf].base:], r.vals)
-	var key any
-	if r.leaf == 0 {
-		key = st.leftKey.eval(row)
-	} else {
-		key = st.rightKey.eval(row)
-	}
+	key := jp.tableKey(r.leaf).eval(row)
 	clear(row)
 	ts := r.ts
-	for i, side := range [][]any{lrow, rrow} {
-		if side == nil {
+	for leaf, in := range included {
+		side := js.tables[leaf][k]
+		if !in || side == nil {
 			continue
 		}
-		leaf := jp.leaves[[]int{0, st.right}[i]]
-		copy(row[leaf.base:], side)
+		copy(row[jp.leaves[leaf].base:], side)
 		if rowTime, ok := side[len(side)-len(pseudoColumns)].(int64); ok {
 			ts = max(ts, rowTime)
 		}
@@ -600,6 +588,35 @@ func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []chang
 		return nil, nil
 	}
 	return p.processRow(inRow{vals: row, srcKey: k, tombstone: !after, ts: ts}, changelog)
+}
+
+// tableChain folds a chain of primary-key table-table joins over one key:
+// whether it has a result, and which tables' rows the result holds (a
+// table on the left of a step whose left side has no result holds none).
+func (jp *joinPlan) tableChain(js *joinState, k string) (bool, []bool) {
+	included := make([]bool, len(jp.leaves))
+	exists := js.tables[0][k] != nil
+	included[0] = exists
+	for _, st := range jp.steps {
+		if !exists {
+			clear(included[:st.right])
+		}
+		right := js.tables[st.right][k] != nil
+		included[st.right] = right
+		exists = joinExists(st.typ, exists, right)
+	}
+	return exists, included
+}
+
+// tableKey is the join expression that reads a table of a table-table
+// chain's key.
+func (jp *joinPlan) tableKey(leaf int) compiled {
+	for _, st := range jp.steps {
+		if st.right == leaf {
+			return st.rightKey
+		}
+	}
+	return jp.steps[0].leftKey
 }
 
 // resultExisted reports, for a table join's row that is gone or filtered
