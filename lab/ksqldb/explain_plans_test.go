@@ -180,6 +180,30 @@ var explainCases = []explainCase{
 		sink: "INNER_JOIN", topology: "stream-stream-inner-join.topology", sources: []string{"TEST", "TEST_STREAM"},
 	},
 	{
+		name:   "a stream-stream LEFT JOIN keeps the right side in an outer window store",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;",
+		sink: "OUTPUT", topology: "stream-stream-left-join.topology", sources: []string{"TEST", "TEST_STREAM"},
+	},
+	{
+		name:   "a stream-stream LEFT JOIN with a GRACE PERIOD shares an outer store between its joins",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM LEFT_STREAM (ID BIGINT KEY, L1 varchar) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM RIGHT_STREAM (ID BIGINT KEY, L2 varchar) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM LEFT_JOIN as SELECT t.id, l1, l2 FROM LEFT_STREAM t left join RIGHT_STREAM tt WITHIN 1 minute GRACE PERIOD 1 minute on t.id = tt.id;",
+		sink: "LEFT_JOIN", topology: "stream-stream-left-join-grace.topology",
+	},
+	{
+		name:   "a stream-stream LEFT JOIN on value columns repartitions both sides",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;",
+		sink: "OUTPUT", topology: "stream-stream-left-join-rekey.topology",
+	},
+	{
 		name:   "a table-table join merges KTABLE-JOINTHIS and KTABLE-JOINOTHER and materializes its projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
