@@ -204,6 +204,30 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-left-join-rekey.topology",
 	},
 	{
+		name:   "a stream-stream RIGHT JOIN is the right stream's LEFT JOIN of the left one",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (id BIGINT KEY, name VARCHAR, value BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (id BIGINT KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;",
+		sink: "OUTPUT", topology: "stream-stream-right-join.topology", sources: []string{"TEST", "TEST_STREAM"},
+	},
+	{
+		name:   "a stream-stream RIGHT JOIN with a GRACE PERIOD shares an outer store between its joins",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM LEFT_STREAM (id BIGINT KEY, l1 VARCHAR) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM RIGHT_STREAM (id BIGINT KEY, l2 VARCHAR) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM RIGHT_JOIN as SELECT t.id, l1, l2 FROM LEFT_STREAM t RIGHT JOIN RIGHT_STREAM tt WITHIN 1 minute GRACE PERIOD 1 minute on t.id = tt.id;",
+		sink: "RIGHT_JOIN", topology: "stream-stream-right-join-grace.topology",
+	},
+	{
+		name:   "a stream-stream RIGHT JOIN on value columns repartitions the left side into Join-right-repartition",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN test_stream tt WITHIN 11 seconds ON t.id = tt.id;",
+		sink: "OUTPUT", topology: "stream-stream-right-join-rekey.topology",
+	},
+	{
 		name:   "a table-table join merges KTABLE-JOINTHIS and KTABLE-JOINOTHER and materializes its projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
