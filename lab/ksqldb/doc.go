@@ -71,11 +71,10 @@
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
 // a stream joined to tables all on its key or all on one of its value
-// columns, stream-stream joins other than [INNER], LEFT or RIGHT (on both
-// keys, or on a column of each side, repartitioning both), joins that PARTITION
-// BY, joins that aggregate other than a primary-key table-table join
-// without WHERE, joins of windowed streams and aggregations of a windowed
-// stream. EXPLAIN prints the topology ksqlDB
+// columns, stream-stream joins that repartition one side only or join on
+// an expression, joins that PARTITION BY, joins that aggregate other than
+// a primary-key table-table join without WHERE, joins of windowed streams
+// and aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB
 // builds, internal topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.

@@ -9,8 +9,8 @@ import (
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined WITHIN a window
-// (INNER, LEFT, RIGHT; on both keys or, repartitioning both, on a value
-// column of each), two tables joined on their primary keys (INNER, LEFT,
+// (INNER, LEFT, RIGHT, FULL OUTER; on both keys or, repartitioning both,
+// on a value column of each), two tables joined on their primary keys (INNER, LEFT,
 // RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a primary-key
 // table-table join (not FULL OUTER) that aggregates. Other joins are
 // refused.
@@ -151,7 +151,7 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 }
 
 // explainedStreamStream are the stream-stream join types EXPLAIN builds.
-var explainedStreamStream = map[sql.JoinType]bool{sql.InnerJoin: true, sql.LeftJoin: true, sql.RightJoin: true}
+var explainedStreamStream = map[sql.JoinType]bool{sql.InnerJoin: true, sql.LeftJoin: true, sql.RightJoin: true, sql.OuterJoin: true}
 
 // rekeyStep is the plan step that rekeys a stream on its column key.
 func rekeyStep(src *planStep, key string, t sqlType, ctx string) *planStep {

@@ -228,6 +228,22 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-right-join-rekey.topology",
 	},
 	{
+		name:   "a stream-stream FULL OUTER JOIN keeps both sides in outer window stores",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT * FROM test t FULL OUTER join TEST_STREAM tt WITHIN 11 seconds on t.id = tt.id;",
+		sink: "OUTPUT", topology: "stream-stream-outer-join.topology", sources: []string{"TEST", "TEST_STREAM"},
+	},
+	{
+		name:   "a stream-stream FULL OUTER JOIN with a GRACE PERIOD shares an outer store between its joins",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM LEFT_STREAM (ID BIGINT KEY, L1 varchar) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM RIGHT_STREAM (ID BIGINT KEY, L2 varchar) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTER_JOIN as SELECT ROWKEY as ID, t.id, tt.id, l1, l2 FROM LEFT_STREAM t full outer join RIGHT_STREAM tt WITHIN 1 minute GRACE PERIOD 1 minute on t.id = tt.id;",
+		sink: "OUTER_JOIN", topology: "stream-stream-outer-join-grace.topology",
+	},
+	{
 		name:   "a table-table join merges KTABLE-JOINTHIS and KTABLE-JOINOTHER and materializes its projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
