@@ -167,10 +167,10 @@
 // a table side has no changelog of its own (it is rebuilt from the table's
 // topic); a stream-stream join keeps both window stores in one changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
-// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. An N-way join
-// may start with a stream-stream join ([INNER], LEFT, RIGHT, FULL OUTER)
-// and go on with stream-table joins, or chain primary-key table-table joins
-// (each [INNER], LEFT, RIGHT or FULL OUTER); a stream-stream join after the
-// first step and a table-table join after a FULL OUTER one are refused as
-// not supported.
+// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog (an N-way join
+// keeps every stream-stream step's stores there). An N-way join chains
+// stream-table and stream-stream steps in any order from a stream, each
+// step joining the results of the steps before it, or chains primary-key
+// table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER); a
+// table-table join after a FULL OUTER one is refused as not supported.
 package ksqldb

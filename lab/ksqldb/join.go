@@ -111,9 +111,10 @@ func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, lef
 // tableTable reports a table-table join.
 func (jp *joinPlan) tableTable() bool { return jp.leaves[0].src.Table }
 
-// windowed reports a join whose first step is a stream-stream join (the
-// steps after it, if any, join tables).
-func (jp *joinPlan) windowed() bool { return jp.steps[0].within != nil }
+// windowed reports a join with a stream-stream step.
+func (jp *joinPlan) windowed() bool {
+	return slices.ContainsFunc(jp.steps, func(st joinStep) bool { return st.within != nil })
+}
 
 // inputTopics are the distinct topics a join reads, in leaf order.
 func (jp *joinPlan) inputTopics() []string {
@@ -399,12 +400,15 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	if err != nil {
 		return joinStep{}, err
 	}
+	// Analyzer prints the source names as SourceName.toString does,
+	// quoted with backticks (multi-joins.json "self join with multiple
+	// sources", "criteria that does not use the joined source")
 	if ll == rl {
 		a := jp.leaves[ll].alias
-		return joinStep{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references %s and right references %s", a, a)
+		return joinStep{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
 	if ll != right && rl != right {
-		return joinStep{}, badStatement("A join criteria is expected to reference the source (%s) in the FROM clause, instead the right source references %s and the left source references %s",
+		return joinStep{}, badStatement("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
 			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
 	}
 	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
@@ -465,9 +469,6 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	default: // JoinNode.StreamToStreamJoiner
 		if j.Within == nil {
 			return joinStep{}, badStatement("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
-		}
-		if right > 1 {
-			return joinStep{}, unsupported("N-way joins with a stream-stream join after the first join")
 		}
 		if st.leftKey.t != st.rightKey.t {
 			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))

@@ -25,8 +25,8 @@ type joinState struct {
 	row    []any // the joined row, reused: nothing keeps it past processRow
 	key    [1]any
 	keyBuf []byte
-	win    *windowState // stream-stream joins (see join_window.go)
-	fk     *fkState     // foreign-key joins
+	wins   []*windowState // by step: stream-stream steps' state (see join_window.go)
+	fk     *fkState       // foreign-key joins
 }
 
 // fkState indexes a foreign-key join's left rows by the right key they
@@ -43,7 +43,12 @@ func newJoinState(jp *joinPlan) *joinState {
 	}
 	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.width)}
 	if jp.windowed() {
-		js.win = newWindowState()
+		js.wins = make([]*windowState, len(jp.steps))
+		for i, st := range jp.steps {
+			if st.within != nil {
+				js.wins[i] = newWindowState()
+			}
+		}
 	}
 	if jp.foreignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}}
@@ -63,7 +68,7 @@ func newJoinState(jp *joinPlan) *joinState {
 // (LEFT JOIN), as the docs' "Semantics of Stream-Table Joins" table shows.
 func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	jp, js := p.plan.join, p.join
-	if js.win != nil {
+	if js.wins != nil {
 		return p.processJoinWindow(r, changelog)
 	}
 	if jp.foreignKey() {
