@@ -46,6 +46,9 @@ type nwayCase struct {
 	// keyBytes encodes the keys of inputs and outputs; nil: an INT in the
 	// KAFKA format
 	keyBytes func(int32) []byte
+	// topicKeys encodes the keys of the inputs of a topic whose key format
+	// differs from the sink's
+	topicKeys map[string]func(int32) []byte
 	// inOrder: the query reads each input before the next is produced, in
 	// the order given rather than by timestamp (as the upstream test
 	// driver pipes them)
@@ -65,7 +68,11 @@ func runNway(t *testing.T, c nwayCase) {
 	}
 	var recs []joinRec
 	for _, in := range c.inputs {
-		recs = append(recs, joinRec{in.topic, in.ts, key(in.key), joinValue(in.value)})
+		k := key
+		if tk, ok := c.topicKeys[in.topic]; ok {
+			k = tk
+		}
+		recs = append(recs, joinRec{in.topic, in.ts, k(in.key), joinValue(in.value)})
 	}
 	if !c.inOrder {
 		st.produceJoin(recs...)
@@ -300,7 +307,7 @@ CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic=
 		inputs:   []nwayIn{{"left_topic", 0, `{"f1":1}`, 0}, {"middle_topic", 0, `{"f2":2}`, 1}, {"right_topic", 0, `{"f3":3}`, 2}},
 		schema:   "L_ID BIGINT KEY, M_ID BIGINT, F1 BIGINT, F2 BIGINT, F3 BIGINT",
 		outputs:  []nwayOut{{0, `{"M_ID":0,"F1":1,"F2":2,"F3":3}`, 2}},
-		keyBytes: func(n int32) []byte { return []byte(strconv.Itoa(int(n))) }, // JSON keys
+		keyBytes: textKey, // JSON keys
 	}, {
 		upstream: "table-table-table-table - qualified select *",
 		ddl:      nwayTables,
@@ -430,5 +437,39 @@ CREATE STREAM S3 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=
 	st.produceJoin(joinRec{"right2", 3000, intKey(1), []byte(`{"V0":3}`)})
 	if got, want := values(st.consume("OUTPUT", 1)), []string{`{"A":1,"B":2,"C":3}`}; !slices.Equal(got, want) {
 		t.Errorf("OUTPUT %v, want %v", got, want)
+	}
+}
+
+// textKey encodes an INT key in the JSON or DELIMITED format.
+func textKey(n int32) []byte { return []byte(strconv.Itoa(int(n))) }
+
+// Sources whose key formats differ join on their key values; the result
+// takes the first source's key format (its sink's formats in the
+// historical plans multi-joins_-_stream-table-table_-_table_key_format_mismatch
+// and multi-joins_-_table-table-table_-_key_format_mismatch). multi-joins.json
+// "stream-table-table - table key format mismatch", "table-table-table - key
+// format mismatch".
+func TestNwayJoinsOfDifferentKeyFormatsAsKsqlDBsTestCases(t *testing.T) {
+	for _, c := range []nwayCase{{
+		upstream: "stream-table-table - table key format mismatch",
+		ddl: `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, key_format='JSON', value_format='JSON');
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, key_format='KAFKA', value_format='JSON');
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, key_format='DELIMITED', value_format='JSON');`,
+		query:     "CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+		inputs:    []nwayIn{{"right2", 0, `{"V0":3}`, 10}, {"right", 0, `{"V0":2}`, 11}, {"left", 0, `{"V0":1}`, 12}, {"left", 1, `{"V0":1}`, 14}},
+		outputs:   []nwayOut{{0, `{"S1_V0":1,"T2_V0":2,"T3_V0":3}`, 12}},
+		keyBytes:  textKey,
+		topicKeys: map[string]func(int32) []byte{"right": intKey},
+	}, {
+		upstream: "table-table-table - key format mismatch",
+		ddl: `CREATE TABLE T1 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, key_format='KAFKA', value_format='JSON');
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, key_format='KAFKA', value_format='JSON');
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, key_format='DELIMITED', value_format='JSON');`,
+		query:     "CREATE TABLE OUTPUT as SELECT T1.ID, T1.V0, T2.V0, T3.V0 FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID;",
+		inputs:    []nwayIn{{"left", 0, `{"V0":1}`, 0}, {"right", 0, `{"V0":2}`, 1}, {"right2", 0, `{"V0":3}`, 2}, {"left", 0, `{"V0":4}`, 1000}},
+		outputs:   []nwayOut{{0, `{"T1_V0":1,"T2_V0":2,"T3_V0":3}`, 2}, {0, `{"T1_V0":4,"T2_V0":2,"T3_V0":3}`, 1000}},
+		topicKeys: map[string]func(int32) []byte{"right2": textKey},
+	}} {
+		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
 	}
 }
