@@ -8,7 +8,9 @@ import (
 
 // shapeChainedJoin is explainShape for a stream joined to several tables,
 // each [INNER] or LEFT and all on the stream's key or all on one of its
-// value columns. ksqlDB plans the joins as
+// value columns, or to another stream on both keys (not FULL OUTER) and
+// then to tables on the stream's key (historical plans
+// multi-joins_-_stream-stream-table_-_inner-inner and _-_left-inner). ksqlDB plans the joins as
 // a left-deep tree: the last join is "Join", its left input the join
 // before it, whose query contexts take the prefix L_ once per level
 // (L_Join, PrependAliasL_Right, KafkaTopic_L_Right, and the stream as
@@ -21,8 +23,8 @@ import (
 // and planner/JoinTree.java (the tree and its contexts),
 // ksqldb-streams/.../StreamTableJoinBuilder.java and the historical plan
 // multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey the
-// stream on different columns, join a table on a table's column, or
-// include a stream-stream or table-table step are refused. A chain on one
+// stream on different columns, join a table on a table's column, include
+// a stream-stream step after the first or a table-table step are refused. A chain on one
 // value column of the stream rekeys the stream once, before the innermost
 // join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
 func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
@@ -37,8 +39,21 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	}
 	first := jp.steps[0]
 	leftKey, isColumn := first.leftExpr.(*sql.ColumnRef)
+	windowFirst := first.within != nil
+	if windowFirst {
+		other := jp.leaves[1]
+		switch {
+		case first.typ == sql.OuterJoin:
+			return nil, refuse("an N-way join after a stream-stream FULL OUTER JOIN")
+		case other.src.Window != nil || !stream.keyedBy(first.leftExpr) || !other.keyedBy(first.rightExpr):
+			return nil, refuse("an N-way join whose stream-stream join is not on both keys")
+		}
+	}
 	for i, st := range jp.steps {
 		right := jp.leaves[st.right]
+		if i == 0 && windowFirst {
+			continue
+		}
 		switch {
 		case st.right != i+1 || !right.src.Table || right.src.Window != nil:
 			return nil, refuse("an N-way join with a step that does not join a table")
@@ -80,12 +95,21 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	// stream, then the joins from the innermost out
 	t := &topology{}
 	t.sub()
-	for depth := 0; depth < n; depth++ {
+	tables := n
+	if windowFirst {
+		tables--
+	}
+	for depth := 0; depth < tables; depth++ {
 		t.tableSource(jp.leaves[n-depth].src.Topic, store(depth))
 		t.processor("PrependAlias" + prefix(depth) + "Right")
 	}
 	innermost := n - 1
-	if first.rekeyed {
+	switch {
+	case windowFirst:
+		// the innermost join is the stream-stream join
+		streamStreamTopology(t, first, stream.src.Topic, jp.leaves[1].src.Topic, false, inner)
+		innermost--
+	case first.rekeyed:
 		// the stream is rekeyed in its own sub-topology and reaches the
 		// innermost join through <prefix>Join-repartition, whose filter,
 		// sink and source take their indexes after the join's
@@ -102,7 +126,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		t.processor(inner+"Join", store(innermost))
 		t.index += 3
 		innermost--
-	} else {
+	default:
 		t.source(t.next("KSTREAM-SOURCE"), stream.src.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 		t.processor("PrependAlias" + inner + "Left")

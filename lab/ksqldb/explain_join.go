@@ -142,7 +142,7 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 			t.processor("Join", store)
 		}
 	} else {
-		streamStreamTopology(t, st, left.src.Topic, right.src.Topic, rekeyLeft)
+		streamStreamTopology(t, st, left.src.Topic, right.src.Topic, rekeyLeft, "")
 	}
 	if plan.agg != nil {
 		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
@@ -176,7 +176,9 @@ func rekeyStep(src *planStep, key string, t sqlType, ctx string) *planStep {
 // KSTREAM-OUTERSHARED store of unmatched records (historical plans
 // joins_-_stream_stream_{inner,left,right,outer}_join_-_JSON, the _-_rekey
 // variants and the ..._with_out_of_order_and_custom_grace_period ones).
-func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string, rekeyed bool) {
+// Its names take the join's context prefix (L_ once per level of an N-way
+// join).
+func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string, rekeyed bool, prefix string) {
 	thisSide := "Left"
 	if st.typ == sql.RightJoin {
 		thisSide = "Right"
@@ -193,14 +195,14 @@ func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string
 		t.source(t.next("KSTREAM-SOURCE"), side.topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 		if rekeyed {
-			t.processor(side.name + "SourceKeyed-SelectKey")
+			t.processor(prefix + side.name + "SourceKeyed-SelectKey")
 		}
-		t.processor("PrependAlias" + side.name)
-		in[kside] = "PrependAlias" + side.name
+		t.processor("PrependAlias" + prefix + side.name)
+		in[kside] = "PrependAlias" + prefix + side.name
 		if rekeyed {
-			repartition := "Join-left-repartition"
+			repartition := prefix + "Join-left-repartition"
 			if kside == "other" {
-				repartition = "Join-right-repartition"
+				repartition = prefix + "Join-right-repartition"
 			}
 			t.internal(repartition + "-filter")
 			t.sink(repartition+"-sink", repartition)
@@ -209,19 +211,19 @@ func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string
 	}
 	if rekeyed {
 		t.sub()
-		t.source("Join-left-repartition-source", "Join-left-repartition")
-		t.source("Join-right-repartition-source", "Join-right-repartition")
+		t.source(prefix+"Join-left-repartition-source", prefix+"Join-left-repartition")
+		t.source(prefix+"Join-right-repartition-source", prefix+"Join-right-repartition")
 		t.index += 6 // each repartition's filter, sink and source
 	}
 	leftOuter, rightOuter := st.typ != sql.InnerJoin, st.typ == sql.OuterJoin
 	base := t.index
 	thisStore, otherStore := "KSTREAM-JOINTHIS", "KSTREAM-JOINOTHER"
-	thisJoin, otherJoin := "Join-this-join", "Join-other-join"
+	thisJoin, otherJoin := prefix+"Join-this-join", prefix+"Join-other-join"
 	if rightOuter {
-		thisStore, thisJoin = "KSTREAM-OUTERTHIS", "Join-outer-this-join"
+		thisStore, thisJoin = "KSTREAM-OUTERTHIS", prefix+"Join-outer-this-join"
 	}
 	if leftOuter {
-		otherStore, otherJoin = "KSTREAM-OUTEROTHER", "Join-outer-other-join"
+		otherStore, otherJoin = "KSTREAM-OUTEROTHER", prefix+"Join-outer-other-join"
 	}
 	thisStore = fmt.Sprintf("%s-%010d-store", thisStore, base+2)
 	otherStore = fmt.Sprintf("%s-%010d-store", otherStore, base+3)
@@ -231,11 +233,11 @@ func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string
 		thisStores = javaHashSetOrder(otherStore, shared)
 		otherStores = javaHashSetOrder(thisStore, shared)
 	}
-	t.join("Join-this-windowed", []string{in["this"]}, thisStore)
-	t.join("Join-other-windowed", []string{in["other"]}, otherStore)
-	t.join(thisJoin, []string{"Join-this-windowed"}, thisStores...)
-	t.join(otherJoin, []string{"Join-other-windowed"}, otherStores...)
-	t.join("Join-merge", []string{thisJoin, otherJoin})
+	t.join(prefix+"Join-this-windowed", []string{in["this"]}, thisStore)
+	t.join(prefix+"Join-other-windowed", []string{in["other"]}, otherStore)
+	t.join(thisJoin, []string{prefix + "Join-this-windowed"}, thisStores...)
+	t.join(otherJoin, []string{prefix + "Join-other-windowed"}, otherStores...)
+	t.join(prefix+"Join-merge", []string{thisJoin, otherJoin})
 	t.index = base + 5
 }
 

@@ -410,6 +410,24 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
+		name:   "a stream-stream join followed by a stream-table join nests the windowed join under L_",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S2.ID, s1.V0, s2.V0, t3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-table-inner-inner.topology",
+	},
+	{
+		name:   "a stream-stream LEFT JOIN followed by a stream-table join nests the outer windowed join under L_",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT s1.V0, s2.V0, t3.V0, S2.ID FROM S1 LEFT JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-table-left-inner.topology",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
