@@ -72,7 +72,8 @@
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
 // a stream joined to tables all on its key or all on one of its value
 // columns, or first to a stream on both keys (not FULL OUTER) and then to
-// tables on its key, stream-stream joins that repartition one side only or join on
+// tables on its key, and chains of primary-key table-table joins ([INNER]
+// or LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
 // an expression, joins that PARTITION BY, joins that aggregate other than
 // a primary-key table-table join without WHERE, joins of windowed streams
 // and aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB

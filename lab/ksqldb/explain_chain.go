@@ -31,6 +31,9 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	jp := plan.join
 	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
 	stream := jp.leaves[0]
+	if stream.src.Table {
+		return shapeTableChain(what, plan, sinkName, sinkTopic)
+	}
 	switch {
 	case plan.agg != nil || plan.partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")

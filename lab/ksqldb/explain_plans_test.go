@@ -428,6 +428,34 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-table-left-inner.topology",
 	},
 	{
+		name:   "a chain of table-table joins joins each join's merge with the next table, reading every left store",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT T1.ID, T1.V0, T2.V0, T3.V0 FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "table-table-table-inner-inner.topology",
+	},
+	{
+		name:   "a chain of table-table joins ending in a FULL OUTER JOIN has the inner chain's topology",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT ROWKEY AS ID, T1.V0, T2.V0, T3.V0 FROM T1 JOIN T2 ON T1.ID = T2.ID FULL JOIN T3 ON T1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "table-table-table-inner-full.topology",
+	},
+	{
+		name:   "a chain of four tables nests the first join under L_L_",
+		topics: []string{"left", "right", "right2", "right3"},
+		stmts: "CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE TABLE T4 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right3', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT T1.ID, T2.*, T3.V0, T4.* FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID JOIN T4 ON T1.ID = T4.ID;",
+		sink: "OUTPUT", topology: "table-table-table-table-qualified-select-star.topology",
+	},
+	{
 		name:   "a WHERE after a table-table join filters in three steps before the projection",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
