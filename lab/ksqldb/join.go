@@ -247,6 +247,11 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	in.origin = append(in.origin, colOrigin{})
 	jp.width = len(in.cols)
 
+	for i, j := range q.Joins { // Analyzer.visitJoin checks every join first
+		if _, _, _, _, err := jp.analyzeStep(in, i+1, j); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	resultTable := jp.leaves[0].src.Table
 	for i, j := range q.Joins {
 		st, err := jp.planStep(in, i+1, j, resultTable)
@@ -356,19 +361,21 @@ func joinOr(parts []string) string {
 
 var comparisonOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true, "IS DISTINCT FROM": true, "IS NOT DISTINCT FROM": true}
 
-// planStep checks and compiles the join of leaf right (the i-th JoinedSource)
-// with what the sources before it produce. leftTable tells whether that is
-// a table.
-func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+// analyzeStep checks the criteria of the join of leaf right (the i-th
+// JoinedSource) as ksqlDB's Analyzer does, before any join is planned: an
+// equality whose sides each read one source, one of them the joined one.
+// It returns the step with its sides compiled, the joined source's on the
+// right.
+func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinStep, *sql.Binary, compiled, compiled, error) {
 	cmp, ok := j.On.(*sql.Binary)
 	if !ok || !comparisonOps[cmp.Op] {
 		if ok && (cmp.Op == "AND" || cmp.Op == "OR") && isEquality(cmp.L) && isEquality(cmp.R) {
-			return joinStep{}, badStatement("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
+			return joinStep{}, nil, compiled{}, compiled{}, badStatement("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
 		}
-		return joinStep{}, badStatement("Unsupported join expression: %s", sql.Format(j.On))
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Unsupported join expression: %s", sql.Format(j.On))
 	}
 	if cmp.Op != "=" {
-		return joinStep{}, badStatement("Only equality join criteria is supported.")
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Only equality join criteria is supported.")
 	}
 	c := &compiler{in: in, clause: "JOIN ON"}
 	sideOf := func(e sql.Expr) (compiled, int, error) {
@@ -394,26 +401,37 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	}
 	lc, ll, err := sideOf(cmp.L)
 	if err != nil {
-		return joinStep{}, err
+		return joinStep{}, nil, compiled{}, compiled{}, err
 	}
 	rc, rl, err := sideOf(cmp.R)
 	if err != nil {
-		return joinStep{}, err
+		return joinStep{}, nil, compiled{}, compiled{}, err
 	}
 	// Analyzer prints the source names as SourceName.toString does,
 	// quoted with backticks (multi-joins.json "self join with multiple
 	// sources", "criteria that does not use the joined source")
 	if ll == rl {
 		a := jp.leaves[ll].alias
-		return joinStep{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
 	if ll != right && rl != right {
-		return joinStep{}, badStatement("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
 			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
 	}
 	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
 	if rl != right { // written the other way round: the joined source goes right
 		st.leftExpr, st.rightExpr, st.leftKey, st.rightKey, st.leftLeaf = cmp.R, cmp.L, rc, lc, rl
+	}
+	return st, cmp, lc, rc, nil
+}
+
+// planStep checks and compiles the join of leaf right (the i-th
+// JoinedSource) with what the sources before it produce. leftTable tells
+// whether that is a table.
+func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+	st, cmp, lc, rc, err := jp.analyzeStep(in, right, j)
+	if err != nil {
+		return joinStep{}, err
 	}
 	if st.leftLeaf > right {
 		return joinStep{}, unsupported("a join criteria that references a source joined later")

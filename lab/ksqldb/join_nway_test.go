@@ -234,8 +234,9 @@ func TestOuterStreamStreamThenTableJoinsAsKsqlDBsTestCases(t *testing.T) {
 }
 
 // Refusals of N-way joins: ksqlDB's own (multi-joins.json "table-table-stream
-// - Invalid", "duplicate source", "criteria that does not use the joined
-// source"; its messages are matched as its test driver matches them, as a
+// - Invalid", "duplicate source", "self join with multiple sources", whose
+// Analyzer checks every join's criteria before the first join is planned,
+// "criteria that does not use the joined source"; its messages are matched as its test driver matches them, as a
 // part), and this server's "not supported" for a table-table join after a
 // FULL OUTER one.
 func TestNwayJoinRefusals(t *testing.T) {
@@ -250,6 +251,8 @@ CREATE TABLE T4 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right3', PART
 			"Invalid join order: table-stream joins are not supported; only stream-table joins. Got T2 [INNER] JOIN S1."},
 		{"CREATE STREAM OUTPUT as SELECT * FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T2 ON S1.V0 = T2.V0;",
 			"N-way joins do not support multiple occurrences of the same source. Source: 'T2'"},
+		{"CREATE STREAM OUTPUT as SELECT * FROM S1 JOIN T2 ON S1.V0 = T2.V0 JOIN T3 ON S1.V0 = S1.V0;",
+			"Each side of the join must reference exactly one source and not the same source. Left side references `S1` and right references `S1`"},
 		{"CREATE STREAM OUTPUT as SELECT * FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T2.ID;",
 			"A join criteria is expected to reference the source (`T3`) in the FROM clause, instead the right source references `T2` and the left source references `S1`"},
 		{"CREATE TABLE OUTPUT as SELECT ROWKEY AS ID, T2.V0, T3.V0, T4.V0 FROM T2 FULL JOIN T3 ON T2.ID = T3.ID JOIN T4 ON T2.ID = T4.ID;",
