@@ -671,7 +671,8 @@ func (jp *joinPlan) keyMissing(sinkName string) error {
 }
 
 // checkJoinPartitions refuses a join whose sources' topics have different
-// partition counts (JoinNode.ensureMatchingPartitionCounts).
+// partition counts (JoinNode.ensureMatchingPartitionCounts, the names
+// quoted as SourceName prints them).
 func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinPlan) error {
 	count := func(l joinLeaf) (int, error) {
 		var tm topicMeta
@@ -700,7 +701,7 @@ func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinP
 			return err
 		}
 		if lp != rp {
-			return badStatement("Can't join %s with %s since the number of partitions don't match. %s partitions = %d; %s partitions = %d. Please repartition either one so that the number of partitions match.",
+			return badStatement("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
 				l.alias, r.alias, l.alias, lp, r.alias, rp)
 		}
 	}

@@ -236,7 +236,8 @@ func TestOuterStreamStreamThenTableJoinsAsKsqlDBsTestCases(t *testing.T) {
 // Refusals of N-way joins: ksqlDB's own (multi-joins.json "table-table-stream
 // - Invalid", "duplicate source", "self join with multiple sources", whose
 // Analyzer checks every join's criteria before the first join is planned,
-// "criteria that does not use the joined source"; its messages are matched as its test driver matches them, as a
+// "criteria that does not use the joined source", "partition count
+// mismatch"; its messages are matched as its test driver matches them, as a
 // part), and this server's "not supported" for a table-table join after a
 // FULL OUTER one.
 func TestNwayJoinRefusals(t *testing.T) {
@@ -245,8 +246,11 @@ func TestNwayJoinRefusals(t *testing.T) {
 	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, value_format='JSON');
 CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, value_format='JSON');
 CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, value_format='JSON');
-CREATE TABLE T4 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right3', PARTITIONS=1, value_format='JSON');`, nil)
+CREATE TABLE T4 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right3', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T5 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right4', PARTITIONS=2, value_format='JSON');`, nil)
 	for _, c := range []struct{ ksql, msg string }{
+		{"CREATE STREAM OUTPUT as SELECT * FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T5 ON S1.ID = T5.ID;",
+			"Can't join `S1` with `T5` since the number of partitions don't match. `S1` partitions = 1; `T5` partitions = 2. Please repartition either one so that the number of partitions match."},
 		{"CREATE STREAM OUTPUT as SELECT * FROM T2 JOIN T3 ON T2.ID = T3.ID JOIN S1 ON T2.ID = S1.ID;",
 			"Invalid join order: table-stream joins are not supported; only stream-table joins. Got T2 [INNER] JOIN S1."},
 		{"CREATE STREAM OUTPUT as SELECT * FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T2 ON S1.V0 = T2.V0;",
