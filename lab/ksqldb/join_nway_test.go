@@ -480,3 +480,93 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PART
 		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
 	}
 }
+
+// The key of a stream joined to two tables: any of the join expressions
+// equal to it may be projected, and a projection without one is refused
+// naming those that would do. multi-joins.json "inner-inner - missing join
+// columns in projection" and its "with expression in first / second" and
+// "left-left" variants.
+func TestNwayJoinKeyMissingFromProjectionAsKsqlDBsTestCases(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, value_format='JSON');`, nil)
+	all := "The query used to build `OUTPUT` must include the join expressions S1.ID, T2.ID or T3.ID in its projection (eg, SELECT S1.ID...)."
+	first := "The query used to build `OUTPUT` must include the join expressions S1.ID or T3.ID in its projection (eg, SELECT S1.ID...)."
+	second := "The query used to build `OUTPUT` must include the join expression T3.ID in its projection (eg, SELECT T3.ID...)."
+	for _, c := range []struct{ ksql, msg string }{
+		{"CREATE STREAM OUTPUT as SELECT s1.V0, t2.V0, t3.V0 FROM S1 INNER JOIN T2 ON S1.ID = T2.ID INNER JOIN T3 ON S1.ID = T3.ID;", all},
+		{"CREATE STREAM OUTPUT as SELECT s1.V0, t2.V0, t3.V0 FROM S1 INNER JOIN T2 ON S1.ID + 1 = T2.ID INNER JOIN T3 ON S1.ID = T3.ID;", first},
+		{"CREATE STREAM OUTPUT as SELECT s1.V0, t2.V0, t3.V0 FROM S1 INNER JOIN T2 ON S1.ID = T2.ID INNER JOIN T3 ON S1.ID + 1 = T3.ID;", second},
+		{"CREATE STREAM OUTPUT as SELECT s1.V0, t2.V0, t3.V0 FROM S1 LEFT JOIN T2 ON S1.ID = T2.ID LEFT JOIN T3 ON S1.ID = T3.ID;", all},
+		{"CREATE STREAM OUTPUT as SELECT s1.V0, t2.V0, t3.V0 FROM S1 LEFT JOIN T2 ON S1.ID + 1 = T2.ID LEFT JOIN T3 ON S1.ID = T3.ID;", first},
+		{"CREATE STREAM OUTPUT as SELECT s1.V0, t2.V0, t3.V0 FROM S1 LEFT JOIN T2 ON S1.ID = T2.ID LEFT JOIN T3 ON S1.ID + 1 = T3.ID;", second},
+	} {
+		code, e := stmtErr(t, url, c.ksql)
+		if code != 400 || !strings.Contains(fmt.Sprint(e["message"]), c.msg) {
+			t.Errorf("%s:\n got %d %q\nwant one containing %q", c.ksql, code, e["message"], c.msg)
+		}
+	}
+}
+
+// A stream joined to two tables: the result is keyed by whichever join
+// expression the projection names, SELECT * and ALIAS.* name columns after
+// their source, and a second join on a stream's value column rekeys the
+// result. multi-joins.json "first join column in projection", "second ...",
+// "third ...", "stream-table-table - explicit ROWTIME", "should generate
+// correct aliases when sources have some matching and some different
+// columns", "stream-table-table - qualified select *".
+func TestStreamTableTableJoinsAsKsqlDBsTestCases(t *testing.T) {
+	ddl := func(t3 string) string {
+		return `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T3 (ID INT PRIMARY KEY, ` + t3 + ` BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, value_format='JSON');`
+	}
+	in := []nwayIn{{"right2", 0, `{"V0":3}`, 10}, {"right", 0, `{"V0":2}`, 11}, {"left", 0, `{"V0":1}`, 12}}
+	out := []nwayOut{{0, `{"S1_V0":1,"T2_V0":2,"T3_V0":3}`, 12}}
+	var cases []nwayCase
+	for _, key := range []struct{ upstream, col string }{{"first", "S1"}, {"second", "T2"}, {"third", "T3"}} {
+		cases = append(cases, nwayCase{
+			upstream: key.upstream + " join column in projection",
+			ddl:      ddl("V0"),
+			query:    "CREATE STREAM OUTPUT as SELECT " + key.col + ".ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+			inputs:   in,
+			schema:   key.col + "_ID INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT",
+			outputs:  out,
+		})
+	}
+	cases = append(cases, nwayCase{
+		upstream: "stream-table-table - explicit ROWTIME",
+		ddl:      ddl("V0"),
+		query:    "CREATE STREAM OUTPUT as SELECT *, S1.ROWTIME, T2.ROWTIME, T3.ROWTIME FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+		inputs:   in,
+		schema:   "S1_ID INTEGER KEY, S1_V0 BIGINT, T2_ID INTEGER, T2_V0 BIGINT, T3_ID INTEGER, T3_V0 BIGINT, S1_ROWTIME BIGINT, T2_ROWTIME BIGINT, T3_ROWTIME BIGINT",
+		outputs:  []nwayOut{{0, `{"S1_V0":1,"T2_ID":0,"T2_V0":2,"T3_ID":0,"T3_V0":3,"S1_ROWTIME":12,"T2_ROWTIME":11,"T3_ROWTIME":10}`, 12}},
+	}, nwayCase{
+		upstream: "should generate correct aliases when sources have some matching and some different columns",
+		ddl:      ddl("DIFF"),
+		query:    "CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, t2.V0, t3.DIFF FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+		inputs:   []nwayIn{{"right2", 0, `{"DIFF":3}`, 10}, {"right", 0, `{"V0":2}`, 11}, {"left", 0, `{"V0":1}`, 12}, {"left", 1, `{"V0":1}`, 14}},
+		schema:   "S1_ID INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, DIFF BIGINT",
+		outputs:  []nwayOut{{0, `{"S1_V0":1,"T2_V0":2,"DIFF":3}`, 12}},
+	}, nwayCase{
+		upstream: "stream-table-table - qualified select *",
+		ddl: `CREATE STREAM left_stream (id1 BIGINT KEY, f1 BIGINT) WITH (kafka_topic='left_topic', PARTITIONS=1, format='JSON');
+CREATE TABLE middle_table (id2 BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', PARTITIONS=1, format='JSON');
+CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', PARTITIONS=1, format='JSON');`,
+		query: "CREATE STREAM output AS SELECT id1, f1, middle_table.*, right_table.* FROM left_stream JOIN middle_table ON id1 = id2 LEFT JOIN right_table ON f1 = id3;",
+		inputs: []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 0, `{"F1":0}`, 10000},
+			{"right_topic", 0, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000},
+			{"left_topic", 8, `{"F1":8}`, 16000}, {"left_topic", 0, "", 18000}},
+		schema: "F1 BIGINT KEY, ID1 BIGINT, MIDDLE_TABLE_ID2 BIGINT, MIDDLE_TABLE_F2 BIGINT, MIDDLE_TABLE_OTHER STRING, RIGHT_TABLE_ID3 BIGINT, RIGHT_TABLE_F3 BIGINT",
+		outputs: []nwayOut{
+			{0, `{"ID1":0,"MIDDLE_TABLE_ID2":0,"MIDDLE_TABLE_F2":100,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_ID3":null,"RIGHT_TABLE_F3":null}`, 10000},
+			{8, `{"ID1":8,"MIDDLE_TABLE_ID2":8,"MIDDLE_TABLE_F2":10,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_ID3":null,"RIGHT_TABLE_F3":null}`, 16000},
+		},
+		keyBytes: textKey,
+	})
+	for _, c := range cases {
+		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
+	}
+}
