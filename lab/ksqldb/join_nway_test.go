@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -568,5 +569,34 @@ CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='
 	})
 	for _, c := range cases {
 		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
+	}
+}
+
+// A push query over an N-way join with two stream-stream steps answers the
+// rows the persistent query writes (multi-joins.json "stream-stream-stream
+// - inner-inner - different windows", its first three outputs).
+func TestPushQueryOverTwoStreamStreamSteps(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, value_format='JSON');
+CREATE STREAM S2 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, value_format='JSON');
+CREATE STREAM S3 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"left", 0, intKey(0), []byte(`{"V0":1}`)}, joinRec{"right", 1, intKey(0), []byte(`{"V0":2}`)},
+		joinRec{"right2", 2, intKey(0), []byte(`{"V0":3}`)}, joinRec{"left", 3, intKey(0), []byte(`{"V0":4}`)},
+		joinRec{"left", 4000, intKey(0), []byte(`{"V0":5}`)})
+	code, body := post(t, url, "/query", "SELECT s2.id, s1.v0, s2.v0, s3.v0 FROM S1 JOIN S2 WITHIN 5 SECONDS ON s1.id = s2.id JOIN S3 WITHIN 10 SECONDS ON s1.id = s3.id EMIT CHANGES LIMIT 3;", earliest())
+	if code != 200 {
+		t.Fatalf("push: %d %s", code, body)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(body, &out); err != nil || len(out) != 5 {
+		t.Fatalf("want header, 3 rows, final message: %v %s", err, body)
+	}
+	var rows []string
+	for _, o := range out[1:4] {
+		rows = append(rows, fmt.Sprint(o["row"].(map[string]any)["columns"]))
+	}
+	if got := strings.Join(rows, " "); got != "[0 1 2 3] [0 4 2 3] [0 5 2 3]" {
+		t.Errorf("rows %s, want [0 1 2 3] [0 4 2 3] [0 5 2 3]", got)
 	}
 }
