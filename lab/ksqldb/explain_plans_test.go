@@ -647,3 +647,27 @@ func TestExplainNamesGroupByExpressionKeysAsKsqlDB(t *testing.T) {
 		}
 	}
 }
+
+// SHOW QUERIES EXTENDED describes a stream-stream FULL OUTER join with the
+// topology EXPLAIN prints (historical plan joins_-_stream_stream_outer_join_-_JSON).
+func TestShowQueriesExtendedDescribesAStreamStreamOuterJoin(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "explain", "stream-stream-outer-join.topology"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStack(t)
+	st.createTopic("left_topic", 1)
+	st.createTopic("right_topic", 1)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');"+
+		"CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');"+
+		"CREATE STREAM OUTPUT as SELECT * FROM test t FULL OUTER join TEST_STREAM tt WITHIN 11 seconds on t.id = tt.id;", nil)
+	ent := mustKSQL(t, url, "SHOW QUERIES EXTENDED;", nil)[0]
+	descs, _ := ent["queryDescriptions"].([]any)
+	if ent["@type"] != "query_descriptions" || len(descs) != 1 {
+		t.Fatalf("entity: %v", ent)
+	}
+	if topo := descs[0].(map[string]any)["topology"]; topo != string(want) {
+		t.Errorf("topology:\n%s\nwant\n%s", topo, want)
+	}
+}
