@@ -71,9 +71,9 @@
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
 // a stream joined to tables all on its key or all on one of its value
-// columns, or first to a stream on both keys (not FULL OUTER) and then to
-// tables on its key, and chains of primary-key table-table joins ([INNER]
-// or LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
+// columns, a stream joined to streams and tables all on keys (FULL OUTER
+// only last), and chains of primary-key table-table joins ([INNER] or
+// LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
 // an expression, joins that PARTITION BY, joins that aggregate other than
 // a primary-key table-table join without WHERE, joins of windowed streams
 // and aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB

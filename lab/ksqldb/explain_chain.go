@@ -8,9 +8,8 @@ import (
 
 // shapeChainedJoin is explainShape for a stream joined to several tables,
 // each [INNER] or LEFT and all on the stream's key or all on one of its
-// value columns, or to another stream on both keys (not FULL OUTER) and
-// then to tables on the stream's key (historical plans
-// multi-joins_-_stream-stream-table_-_inner-inner and _-_left-inner). ksqlDB plans the joins as
+// value columns; chains of tables and chains with stream-stream steps have
+// their own (explain_tablechain.go, explain_streamchain.go). ksqlDB plans the joins as
 // a left-deep tree: the last join is "Join", its left input the join
 // before it, whose query contexts take the prefix L_ once per level
 // (L_Join, PrependAliasL_Right, KafkaTopic_L_Right, and the stream as
@@ -23,8 +22,8 @@ import (
 // and planner/JoinTree.java (the tree and its contexts),
 // ksqldb-streams/.../StreamTableJoinBuilder.java and the historical plan
 // multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey the
-// stream on different columns, join a table on a table's column, include
-// a stream-stream step after the first or a table-table step are refused. A chain on one
+// stream on different columns or join a table on a table's column are
+// refused. A chain on one
 // value column of the stream rekeys the stream once, before the innermost
 // join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
 func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
@@ -40,23 +39,13 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	case stream.src.Table || stream.src.Window != nil || len(stream.src.Schema.keys()) != 1:
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
+	if jp.windowed() {
+		return shapeStreamChain(what, plan, sinkName, sinkTopic)
+	}
 	first := jp.steps[0]
 	leftKey, isColumn := first.leftExpr.(*sql.ColumnRef)
-	windowFirst := first.within != nil
-	if windowFirst {
-		other := jp.leaves[1]
-		switch {
-		case first.typ == sql.OuterJoin:
-			return nil, refuse("an N-way join after a stream-stream FULL OUTER JOIN")
-		case other.src.Window != nil || !stream.keyedBy(first.leftExpr) || !other.keyedBy(first.rightExpr):
-			return nil, refuse("an N-way join whose stream-stream join is not on both keys")
-		}
-	}
 	for i, st := range jp.steps {
 		right := jp.leaves[st.right]
-		if i == 0 && windowFirst {
-			continue
-		}
 		switch {
 		case st.right != i+1 || !right.src.Table || right.src.Window != nil:
 			return nil, refuse("an N-way join with a step that does not join a table")
@@ -98,20 +87,12 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	// stream, then the joins from the innermost out
 	t := &topology{}
 	t.sub()
-	tables := n
-	if windowFirst {
-		tables--
-	}
-	for depth := 0; depth < tables; depth++ {
+	for depth := 0; depth < n; depth++ {
 		t.tableSource(jp.leaves[n-depth].src.Topic, store(depth))
 		t.processor("PrependAlias" + prefix(depth) + "Right")
 	}
 	innermost := n - 1
 	switch {
-	case windowFirst:
-		// the innermost join is the stream-stream join
-		streamStreamTopology(t, first, stream.src.Topic, jp.leaves[1].src.Topic, false, inner)
-		innermost--
 	case first.rekeyed:
 		// the stream is rekeyed in its own sub-topology and reaches the
 		// innermost join through <prefix>Join-repartition, whose filter,

@@ -215,6 +215,13 @@ func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string
 		t.source(prefix+"Join-right-repartition-source", prefix+"Join-right-repartition")
 		t.index += 6 // each repartition's filter, sink and source
 	}
+	windowJoinTopology(t, st, in["this"], in["other"], prefix)
+}
+
+// windowJoinTopology adds the processors of a stream-stream join reading
+// the nodes this and other (Kafka Streams' sides: the right stream is
+// "this" in a RIGHT join) and returns the merge's name.
+func windowJoinTopology(t *topology, st joinStep, this, other, prefix string) string {
 	leftOuter, rightOuter := st.typ != sql.InnerJoin, st.typ == sql.OuterJoin
 	base := t.index
 	thisStore, otherStore := "KSTREAM-JOINTHIS", "KSTREAM-JOINOTHER"
@@ -233,12 +240,13 @@ func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string
 		thisStores = javaHashSetOrder(otherStore, shared)
 		otherStores = javaHashSetOrder(thisStore, shared)
 	}
-	t.join(prefix+"Join-this-windowed", []string{in["this"]}, thisStore)
-	t.join(prefix+"Join-other-windowed", []string{in["other"]}, otherStore)
+	t.join(prefix+"Join-this-windowed", []string{this}, thisStore)
+	t.join(prefix+"Join-other-windowed", []string{other}, otherStore)
 	t.join(thisJoin, []string{prefix + "Join-this-windowed"}, thisStores...)
 	t.join(otherJoin, []string{prefix + "Join-other-windowed"}, otherStores...)
 	t.join(prefix+"Join-merge", []string{thisJoin, otherJoin})
 	t.index = base + 5
+	return prefix + "Join-merge"
 }
 
 // aggregateJoin adds the aggregation of a table-table join to its plan and
