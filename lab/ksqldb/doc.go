@@ -71,10 +71,12 @@
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
 // a stream joined to tables all on its key or all on one of its value
-// columns, stream-stream joins other than an INNER join on both keys,
-// joins that PARTITION BY, joins that aggregate other than a primary-key
-// table-table join without WHERE, joins of windowed streams and
-// aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB
+// columns, a stream joined to streams and tables all on keys (FULL OUTER
+// only last), and chains of primary-key table-table joins ([INNER] or
+// LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
+// an expression, joins that PARTITION BY, joins that aggregate other than
+// a primary-key table-table join without WHERE, joins of windowed streams
+// and aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB
 // builds, internal topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.
@@ -167,6 +169,10 @@
 // a table side has no changelog of its own (it is rebuilt from the table's
 // topic); a stream-stream join keeps both window stores in one changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
-// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. N-way joins that
-// include a stream-stream or table-table step are refused as not supported.
+// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog (an N-way join
+// keeps every stream-stream step's stores there). An N-way join chains
+// stream-table and stream-stream steps in any order from a stream, each
+// step joining the results of the steps before it, or chains primary-key
+// table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER); a
+// table-table join after a FULL OUTER one is refused as not supported.
 package ksqldb

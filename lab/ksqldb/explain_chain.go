@@ -8,7 +8,8 @@ import (
 
 // shapeChainedJoin is explainShape for a stream joined to several tables,
 // each [INNER] or LEFT and all on the stream's key or all on one of its
-// value columns. ksqlDB plans the joins as
+// value columns; chains of tables and chains with stream-stream steps have
+// their own (explain_tablechain.go, explain_streamchain.go). ksqlDB plans the joins as
 // a left-deep tree: the last join is "Join", its left input the join
 // before it, whose query contexts take the prefix L_ once per level
 // (L_Join, PrependAliasL_Right, KafkaTopic_L_Right, and the stream as
@@ -21,19 +22,25 @@ import (
 // and planner/JoinTree.java (the tree and its contexts),
 // ksqldb-streams/.../StreamTableJoinBuilder.java and the historical plan
 // multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey the
-// stream on different columns, join a table on a table's column, or
-// include a stream-stream or table-table step are refused. A chain on one
+// stream on different columns or join a table on a table's column are
+// refused. A chain on one
 // value column of the stream rekeys the stream once, before the innermost
 // join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
 func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
 	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
 	stream := jp.leaves[0]
+	if stream.src.Table {
+		return shapeTableChain(what, plan, sinkName, sinkTopic)
+	}
 	switch {
 	case plan.agg != nil || plan.partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
 	case stream.src.Table || stream.src.Window != nil || len(stream.src.Schema.keys()) != 1:
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
+	}
+	if jp.windowed() {
+		return shapeStreamChain(what, plan, sinkName, sinkTopic)
 	}
 	first := jp.steps[0]
 	leftKey, isColumn := first.leftExpr.(*sql.ColumnRef)
@@ -85,7 +92,8 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		t.processor("PrependAlias" + prefix(depth) + "Right")
 	}
 	innermost := n - 1
-	if first.rekeyed {
+	switch {
+	case first.rekeyed:
 		// the stream is rekeyed in its own sub-topology and reaches the
 		// innermost join through <prefix>Join-repartition, whose filter,
 		// sink and source take their indexes after the join's
@@ -102,7 +110,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		t.processor(inner+"Join", store(innermost))
 		t.index += 3
 		innermost--
-	} else {
+	default:
 		t.source(t.next("KSTREAM-SOURCE"), stream.src.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 		t.processor("PrependAlias" + inner + "Left")

@@ -8,8 +8,9 @@ import (
 
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
-// on one of its value columns), two streams joined on their keys WITHIN a
-// window (INNER), two tables joined on their primary keys (INNER, LEFT,
+// on one of its value columns), two streams joined WITHIN a window
+// (INNER, LEFT, RIGHT, FULL OUTER; on both keys or, repartitioning both,
+// on a value column of each), two tables joined on their primary keys (INNER, LEFT,
 // RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a primary-key
 // table-table join (not FULL OUTER) that aggregates. Other joins are
 // refused.
@@ -49,31 +50,38 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 		return nil, refuse("a join whose condition reads the right source first")
 	case !left.src.Table && right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
 		return nil, refuse("a stream-table " + st.typ.String())
-	case !right.src.Table && (st.typ != sql.InnerJoin || st.rekeyed || !right.keyedBy(st.rightExpr)):
-		return nil, refuse("a stream-stream join other than an INNER join on both keys")
+	case !right.src.Table && !explainedStreamStream[st.typ]:
+		return nil, refuse("a stream-stream " + st.typ.String())
+	case !right.src.Table && left.keyedBy(st.leftExpr) != right.keyedBy(st.rightExpr):
+		return nil, refuse("a stream-stream join that repartitions one side only")
 	}
+	// a stream joined on anything but its key is repartitioned
+	rekeyLeft := st.rekeyed || !right.src.Table && !left.keyedBy(st.leftExpr)
+	rekeyRight := !right.src.Table && !right.keyedBy(st.rightExpr)
 	leftKey, ok := st.leftExpr.(*sql.ColumnRef)
-	if st.rekeyed && !ok {
+	if rekeyLeft && !ok {
 		return nil, refuse("a join on an expression")
 	}
-	if !st.rekeyed && len(left.src.Schema.keys()) != 1 {
+	rightKey, ok := st.rightExpr.(*sql.ColumnRef)
+	if rekeyRight && !ok {
+		return nil, refuse("a join on an expression")
+	}
+	if !rekeyLeft && len(left.src.Schema.keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}
 
 	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.src), ctx: "KafkaTopic_Left.Source"}
 	leftIn := leftSrc
-	if st.rekeyed {
-		rekeyed := []column{{Name: leftKey.Name, Type: st.leftKey.t, Key: true}}
-		for _, c := range leftSrc.cols {
-			if !c.Key {
-				rekeyed = append(rekeyed, c)
-			}
-		}
-		leftIn = &planStep{op: "REKEY", cols: rekeyed, ctx: "LeftSourceKeyed", sources: []*planStep{leftSrc}}
+	if rekeyLeft {
+		leftIn = rekeyStep(leftSrc, leftKey.Name, st.leftKey.t, "LeftSourceKeyed")
 	}
 	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
 	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_Right.Source"}
-	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightSrc.cols), ctx: "PrependAliasRight", sources: []*planStep{rightSrc}}
+	rightIn := rightSrc
+	if rekeyRight {
+		rightIn = rekeyStep(rightSrc, rightKey.Name, st.rightKey.t, "RightSourceKeyed")
+	}
+	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightIn.cols), ctx: "PrependAliasRight", sources: []*planStep{rightIn}}
 	joined := keysOf(leftAlias.cols)
 	if jp.synthetic {
 		// a FULL OUTER join's key is neither side's: appended to the
@@ -134,28 +142,111 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 			t.processor("Join", store)
 		}
 	} else {
-		t.source(t.next("KSTREAM-SOURCE"), left.src.Topic)
-		t.processor("KSTREAM-TRANSFORMVALUES-")
-		t.processor("PrependAliasLeft")
-		t.source(t.next("KSTREAM-SOURCE"), right.src.Topic)
-		t.processor("KSTREAM-TRANSFORMVALUES-")
-		t.processor("PrependAliasRight")
-		// KStreamImplJoin: the windowed processors, then the two window
-		// stores, each joined from the other side, then the merge
-		base := t.index
-		this := fmt.Sprintf("KSTREAM-JOINTHIS-%010d-store", base+2)
-		other := fmt.Sprintf("KSTREAM-JOINOTHER-%010d-store", base+3)
-		t.join("Join-this-windowed", []string{"PrependAliasLeft"}, this)
-		t.join("Join-other-windowed", []string{"PrependAliasRight"}, other)
-		t.join("Join-this-join", []string{"Join-this-windowed"}, other)
-		t.join("Join-other-join", []string{"Join-other-windowed"}, this)
-		t.join("Join-merge", []string{"Join-this-join", "Join-other-join"})
-		t.index = base + 5
+		streamStreamTopology(t, st, left.src.Topic, right.src.Topic, rekeyLeft, "")
 	}
 	if plan.agg != nil {
 		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
 	}
 	return joinTail(t, plan, join, left.src.Table, sinkName, sinkTopic), nil
+}
+
+// explainedStreamStream are the stream-stream join types EXPLAIN builds.
+var explainedStreamStream = map[sql.JoinType]bool{sql.InnerJoin: true, sql.LeftJoin: true, sql.RightJoin: true, sql.OuterJoin: true}
+
+// rekeyStep is the plan step that rekeys a stream on its column key.
+func rekeyStep(src *planStep, key string, t sqlType, ctx string) *planStep {
+	cols := []column{{Name: key, Type: t, Key: true}}
+	for _, c := range src.cols {
+		if !c.Key {
+			cols = append(cols, c)
+		}
+	}
+	return &planStep{op: "REKEY", cols: cols, ctx: ctx, sources: []*planStep{src}}
+}
+
+// streamStreamTopology adds a stream-stream join as ksqlDB's
+// StreamStreamJoinBuilder and Kafka Streams' KStreamImplJoin build it: each
+// side read and aliased (and, joined on value columns, both rekeyed through
+// Join-left-repartition and Join-right-repartition into a sub-topology of
+// their own); then the two windowed processors, each keeping its side in a
+// window store, each side's join reading the other's store, and the merge.
+// A RIGHT join is the right stream's LEFT join of the left one, so the
+// right side is "this". An outer side's partner store is an OUTER store and
+// its join is named outer; with a GRACE PERIOD the outer joins share the
+// KSTREAM-OUTERSHARED store of unmatched records (historical plans
+// joins_-_stream_stream_{inner,left,right,outer}_join_-_JSON, the _-_rekey
+// variants and the ..._with_out_of_order_and_custom_grace_period ones).
+// Its names take the join's context prefix (L_ once per level of an N-way
+// join).
+func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string, rekeyed bool, prefix string) {
+	thisSide := "Left"
+	if st.typ == sql.RightJoin {
+		thisSide = "Right"
+	}
+	in := map[string]string{} // Kafka Streams side (this, other) -> the node feeding it
+	for i, side := range []struct{ name, topic string }{{"Left", leftTopic}, {"Right", rightTopic}} {
+		kside := "other"
+		if side.name == thisSide {
+			kside = "this"
+		}
+		if rekeyed && i > 0 {
+			t.sub()
+		}
+		t.source(t.next("KSTREAM-SOURCE"), side.topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		if rekeyed {
+			t.processor(prefix + side.name + "SourceKeyed-SelectKey")
+		}
+		t.processor("PrependAlias" + prefix + side.name)
+		in[kside] = "PrependAlias" + prefix + side.name
+		if rekeyed {
+			repartition := prefix + "Join-left-repartition"
+			if kside == "other" {
+				repartition = prefix + "Join-right-repartition"
+			}
+			t.internal(repartition + "-filter")
+			t.sink(repartition+"-sink", repartition)
+			in[kside] = repartition + "-source"
+		}
+	}
+	if rekeyed {
+		t.sub()
+		t.source(prefix+"Join-left-repartition-source", prefix+"Join-left-repartition")
+		t.source(prefix+"Join-right-repartition-source", prefix+"Join-right-repartition")
+		t.index += 6 // each repartition's filter, sink and source
+	}
+	windowJoinTopology(t, st, in["this"], in["other"], prefix)
+}
+
+// windowJoinTopology adds the processors of a stream-stream join reading
+// the nodes this and other (Kafka Streams' sides: the right stream is
+// "this" in a RIGHT join) and returns the merge's name.
+func windowJoinTopology(t *topology, st joinStep, this, other, prefix string) string {
+	leftOuter, rightOuter := st.typ != sql.InnerJoin, st.typ == sql.OuterJoin
+	base := t.index
+	thisStore, otherStore := "KSTREAM-JOINTHIS", "KSTREAM-JOINOTHER"
+	thisJoin, otherJoin := prefix+"Join-this-join", prefix+"Join-other-join"
+	if rightOuter {
+		thisStore, thisJoin = "KSTREAM-OUTERTHIS", prefix+"Join-outer-this-join"
+	}
+	if leftOuter {
+		otherStore, otherJoin = "KSTREAM-OUTEROTHER", prefix+"Join-outer-other-join"
+	}
+	thisStore = fmt.Sprintf("%s-%010d-store", thisStore, base+2)
+	otherStore = fmt.Sprintf("%s-%010d-store", otherStore, base+3)
+	thisStores, otherStores := []string{otherStore}, []string{thisStore}
+	if leftOuter && st.within.Grace != nil {
+		shared := fmt.Sprintf("KSTREAM-OUTERSHARED-%010d-store", base+2)
+		thisStores = javaHashSetOrder(otherStore, shared)
+		otherStores = javaHashSetOrder(thisStore, shared)
+	}
+	t.join(prefix+"Join-this-windowed", []string{this}, thisStore)
+	t.join(prefix+"Join-other-windowed", []string{other}, otherStore)
+	t.join(thisJoin, []string{prefix + "Join-this-windowed"}, thisStores...)
+	t.join(otherJoin, []string{prefix + "Join-other-windowed"}, otherStores...)
+	t.join(prefix+"Join-merge", []string{thisJoin, otherJoin})
+	t.index = base + 5
+	return prefix + "Join-merge"
 }
 
 // aggregateJoin adds the aggregation of a table-table join to its plan and

@@ -222,19 +222,40 @@ func describeSub(sub []*topoNode) []*described {
 // starts at 16 and doubles past three quarters full), and within a bucket
 // in the order they were added.
 func javaHashOrder(nodes []*described) []*described {
+	capacity := javaCapacity(len(nodes))
+	out := append([]*described(nil), nodes...)
+	sort.SliceStable(out, func(i, j int) bool {
+		return javaBucket(out[i].name, capacity) < javaBucket(out[j].name, capacity)
+	})
+	return out
+}
+
+// javaHashSetOrder orders names as a java.util.HashSet that they were
+// added to in this order iterates them (a processor's stores).
+func javaHashSetOrder(names ...string) []string {
+	capacity := javaCapacity(len(names))
+	out := append([]string(nil), names...)
+	sort.SliceStable(out, func(i, j int) bool { return javaBucket(out[i], capacity) < javaBucket(out[j], capacity) })
+	return out
+}
+
+// javaCapacity is the table size of a java.util.HashMap holding n entries:
+// 16, doubled past three quarters full.
+func javaCapacity(n int) int {
 	capacity := 16
-	for len(nodes) > capacity*3/4 {
+	for n > capacity*3/4 {
 		capacity *= 2
 	}
-	bucket := func(s string) int {
-		var h int32
-		for _, r := range s {
-			h = 31*h + int32(r)
-		}
-		u := uint32(h)
-		return int((u ^ u>>16) & uint32(capacity-1))
+	return capacity
+}
+
+// javaBucket is the bucket of s in a java.util.HashMap of the given
+// capacity: String.hashCode, spread, masked.
+func javaBucket(s string, capacity int) int {
+	var h int32
+	for _, r := range s {
+		h = 31*h + int32(r)
 	}
-	out := append([]*described(nil), nodes...)
-	sort.SliceStable(out, func(i, j int) bool { return bucket(out[i].name) < bucket(out[j].name) })
-	return out
+	u := uint32(h)
+	return int((u ^ u>>16) & uint32(capacity-1))
 }

@@ -111,8 +111,10 @@ func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, lef
 // tableTable reports a table-table join.
 func (jp *joinPlan) tableTable() bool { return jp.leaves[0].src.Table }
 
-// windowed reports a stream-stream join.
-func (jp *joinPlan) windowed() bool { return len(jp.steps) == 1 && jp.steps[0].within != nil }
+// windowed reports a join with a stream-stream step.
+func (jp *joinPlan) windowed() bool {
+	return slices.ContainsFunc(jp.steps, func(st joinStep) bool { return st.within != nil })
+}
 
 // inputTopics are the distinct topics a join reads, in leaf order.
 func (jp *joinPlan) inputTopics() []string {
@@ -245,6 +247,11 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	in.origin = append(in.origin, colOrigin{})
 	jp.width = len(in.cols)
 
+	for i, j := range q.Joins { // Analyzer.visitJoin checks every join first
+		if _, _, _, _, err := jp.analyzeStep(in, i+1, j); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	resultTable := jp.leaves[0].src.Table
 	for i, j := range q.Joins {
 		st, err := jp.planStep(in, i+1, j, resultTable)
@@ -354,19 +361,21 @@ func joinOr(parts []string) string {
 
 var comparisonOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true, "IS DISTINCT FROM": true, "IS NOT DISTINCT FROM": true}
 
-// planStep checks and compiles the join of leaf right (the i-th JoinedSource)
-// with what the sources before it produce. leftTable tells whether that is
-// a table.
-func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+// analyzeStep checks the criteria of the join of leaf right (the i-th
+// JoinedSource) as ksqlDB's Analyzer does, before any join is planned: an
+// equality whose sides each read one source, one of them the joined one.
+// It returns the step with its sides compiled, the joined source's on the
+// right.
+func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinStep, *sql.Binary, compiled, compiled, error) {
 	cmp, ok := j.On.(*sql.Binary)
 	if !ok || !comparisonOps[cmp.Op] {
 		if ok && (cmp.Op == "AND" || cmp.Op == "OR") && isEquality(cmp.L) && isEquality(cmp.R) {
-			return joinStep{}, badStatement("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
+			return joinStep{}, nil, compiled{}, compiled{}, badStatement("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
 		}
-		return joinStep{}, badStatement("Unsupported join expression: %s", sql.Format(j.On))
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Unsupported join expression: %s", sql.Format(j.On))
 	}
 	if cmp.Op != "=" {
-		return joinStep{}, badStatement("Only equality join criteria is supported.")
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Only equality join criteria is supported.")
 	}
 	c := &compiler{in: in, clause: "JOIN ON"}
 	sideOf := func(e sql.Expr) (compiled, int, error) {
@@ -392,23 +401,37 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	}
 	lc, ll, err := sideOf(cmp.L)
 	if err != nil {
-		return joinStep{}, err
+		return joinStep{}, nil, compiled{}, compiled{}, err
 	}
 	rc, rl, err := sideOf(cmp.R)
 	if err != nil {
-		return joinStep{}, err
+		return joinStep{}, nil, compiled{}, compiled{}, err
 	}
+	// Analyzer prints the source names as SourceName.toString does,
+	// quoted with backticks (multi-joins.json "self join with multiple
+	// sources", "criteria that does not use the joined source")
 	if ll == rl {
 		a := jp.leaves[ll].alias
-		return joinStep{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references %s and right references %s", a, a)
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
 	if ll != right && rl != right {
-		return joinStep{}, badStatement("A join criteria is expected to reference the source (%s) in the FROM clause, instead the right source references %s and the left source references %s",
+		return joinStep{}, nil, compiled{}, compiled{}, badStatement("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
 			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
 	}
 	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
 	if rl != right { // written the other way round: the joined source goes right
 		st.leftExpr, st.rightExpr, st.leftKey, st.rightKey, st.leftLeaf = cmp.R, cmp.L, rc, lc, rl
+	}
+	return st, cmp, lc, rc, nil
+}
+
+// planStep checks and compiles the join of leaf right (the i-th
+// JoinedSource) with what the sources before it produce. leftTable tells
+// whether that is a table.
+func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+	st, cmp, lc, rc, err := jp.analyzeStep(in, right, j)
+	if err != nil {
+		return joinStep{}, err
 	}
 	if st.leftLeaf > right {
 		return joinStep{}, unsupported("a join criteria that references a source joined later")
@@ -435,6 +458,11 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 			return joinStep{}, badStatement("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
 		}
 		st.rekeyed = !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in)
+		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
+			// a FULL OUTER join's result is keyed by its synthetic key,
+			// which no source column equals: the next join repartitions it
+			st.rekeyed = true
+		}
 	case leftTable && !rightLeaf.src.Table:
 		return joinStep{}, badStatement("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.typ, rightName)
 	case leftTable:
@@ -444,8 +472,8 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 		if l := &jp.leaves[st.leftLeaf]; !l.keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in) {
 			return jp.planForeignKey(st, j, written, leftName, rightName, cmp, lc, rc)
 		}
-		if len(jp.leaves) > 2 {
-			return joinStep{}, unsupported("N-way table-table joins")
+		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
+			return joinStep{}, unsupported("a table-table join after a FULL OUTER join of tables")
 		}
 		if st.leftKey.t != st.rightKey.t {
 			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
@@ -459,9 +487,6 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	default: // JoinNode.StreamToStreamJoiner
 		if j.Within == nil {
 			return joinStep{}, badStatement("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
-		}
-		if len(jp.leaves) > 2 {
-			return joinStep{}, unsupported("N-way joins with a stream-stream join")
 		}
 		if st.leftKey.t != st.rightKey.t {
 			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
@@ -646,7 +671,8 @@ func (jp *joinPlan) keyMissing(sinkName string) error {
 }
 
 // checkJoinPartitions refuses a join whose sources' topics have different
-// partition counts (JoinNode.ensureMatchingPartitionCounts).
+// partition counts (JoinNode.ensureMatchingPartitionCounts, the names
+// quoted as SourceName prints them).
 func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinPlan) error {
 	count := func(l joinLeaf) (int, error) {
 		var tm topicMeta
@@ -675,7 +701,7 @@ func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinP
 			return err
 		}
 		if lp != rp {
-			return badStatement("Can't join %s with %s since the number of partitions don't match. %s partitions = %d; %s partitions = %d. Please repartition either one so that the number of partitions match.",
+			return badStatement("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
 				l.alias, r.alias, l.alias, lp, r.alias, rp)
 		}
 	}

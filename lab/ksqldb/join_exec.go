@@ -25,8 +25,8 @@ type joinState struct {
 	row    []any // the joined row, reused: nothing keeps it past processRow
 	key    [1]any
 	keyBuf []byte
-	win    *windowState // stream-stream joins (see join_window.go)
-	fk     *fkState     // foreign-key joins
+	wins   []*windowState // by step: stream-stream steps' state (see join_window.go)
+	fk     *fkState       // foreign-key joins
 }
 
 // fkState indexes a foreign-key join's left rows by the right key they
@@ -43,7 +43,12 @@ func newJoinState(jp *joinPlan) *joinState {
 	}
 	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.width)}
 	if jp.windowed() {
-		js.win = newWindowState()
+		js.wins = make([]*windowState, len(jp.steps))
+		for i, st := range jp.steps {
+			if st.within != nil {
+				js.wins[i] = newWindowState()
+			}
+		}
 	}
 	if jp.foreignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}}
@@ -63,7 +68,7 @@ func newJoinState(jp *joinPlan) *joinState {
 // (LEFT JOIN), as the docs' "Semantics of Stream-Table Joins" table shows.
 func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	jp, js := p.plan.join, p.join
-	if js.win != nil {
+	if js.wins != nil {
 		return p.processJoinWindow(r, changelog)
 	}
 	if jp.foreignKey() {
@@ -72,12 +77,8 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	if jp.tableTable() {
 		return p.processTableJoin(r, changelog)
 	}
-	if t, ok := js.tables[r.leaf]; ok {
-		if r.tombstone {
-			delete(t, r.srcKey)
-		} else {
-			t[r.srcKey] = r.vals
-		}
+	if _, ok := js.tables[r.leaf]; ok {
+		js.updateTable(r)
 		return nil, nil
 	}
 	if r.leaf != 0 || r.tombstone {
@@ -86,8 +87,30 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	row := js.row
 	clear(row)
 	copy(row[jp.leaves[0].base:], r.vals)
+	if !p.lookupTables(row, jp.steps) {
+		return nil, nil
+	}
+	return p.processRow(inRow{vals: row, ts: r.ts}, changelog)
+}
+
+// updateTable applies a table side's row to its state.
+func (js *joinState) updateTable(r inRow) {
+	t := js.tables[r.leaf]
+	if r.tombstone {
+		delete(t, r.srcKey)
+	} else {
+		t[r.srcKey] = r.vals
+	}
+}
+
+// lookupTables joins the joined row with the tables of steps, stream-table
+// joins one after the other, and sets the row's join key to the last one's.
+// It reports false when the row is dropped: an [INNER] JOIN found nothing,
+// or a rekeyed join's key is null.
+func (p *processor) lookupTables(row []any, steps []joinStep) bool {
+	jp, js := p.plan.join, p.join
 	var key any
-	for _, st := range jp.steps {
+	for _, st := range steps {
 		key = st.leftKey.eval(row)
 		var match []any
 		if key != nil {
@@ -96,18 +119,18 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 			match = js.tables[st.right][string(js.keyBuf)]
 		}
 		if key == nil && st.rekeyed {
-			return nil, nil // the repartition filter drops it
+			return false // the repartition filter drops it
 		}
 		if match == nil {
 			if st.typ == sql.InnerJoin {
-				return nil, nil
+				return false
 			}
 			continue
 		}
 		copy(row[jp.leaves[st.right].base:], match)
 	}
 	row[jp.keySlot] = key
-	return p.processRow(inRow{vals: row, ts: r.ts}, changelog)
+	return true
 }
 
 // eachByTime calls fn for the records of fs in timestamp order across
@@ -534,45 +557,33 @@ func joinExists(t sql.JoinType, left, right bool) bool {
 	return left && right
 }
 
-// processTableJoin handles an update of either side of a primary-key
-// table-table join: the key's result after the update goes out, or a
-// tombstone when there was one before and there is none now (the docs'
-// "Semantics of Primary-Key Table-Table Joins"). The result carries the
-// later timestamp of the rows it joins.
+// processTableJoin handles an update of any table of a chain of
+// primary-key table-table joins: the key's result after the update goes
+// out, or a tombstone when there was one before and there is none now (the
+// docs' "Semantics of Primary-Key Table-Table Joins", each step joining the
+// result of the steps before it). The result carries the latest timestamp
+// of the rows it joins.
 func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []change) {
 	jp, js := p.plan.join, p.join
-	st := jp.steps[0]
-	lt, rt := js.tables[0], js.tables[st.right]
 	k := r.srcKey
-	before := joinExists(st.typ, lt[k] != nil, rt[k] != nil)
-	t := js.tables[r.leaf]
-	if r.tombstone {
-		delete(t, k)
-	} else {
-		t[k] = r.vals
-	}
-	lrow, rrow := lt[k], rt[k]
-	after := joinExists(st.typ, lrow != nil, rrow != nil)
+	before, _ := jp.tableChain(js, k)
+	js.updateTable(r)
+	after, included := jp.tableChain(js, k)
 	if !before && !after {
 		return nil, nil
 	}
 	row := js.row
 	clear(row)
 	copy(row[jp.leaves[r.leaf].base:], r.vals)
-	var key any
-	if r.leaf == 0 {
-		key = st.leftKey.eval(row)
-	} else {
-		key = st.rightKey.eval(row)
-	}
+	key := jp.tableKey(r.leaf).eval(row)
 	clear(row)
 	ts := r.ts
-	for i, side := range [][]any{lrow, rrow} {
-		if side == nil {
+	for leaf, in := range included {
+		side := js.tables[leaf][k]
+		if !in || side == nil {
 			continue
 		}
-		leaf := jp.leaves[[]int{0, st.right}[i]]
-		copy(row[leaf.base:], side)
+		copy(row[jp.leaves[leaf].base:], side)
 		if rowTime, ok := side[len(side)-len(pseudoColumns)].(int64); ok {
 			ts = max(ts, rowTime)
 		}
@@ -582,6 +593,35 @@ func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []chang
 		return nil, nil
 	}
 	return p.processRow(inRow{vals: row, srcKey: k, tombstone: !after, ts: ts}, changelog)
+}
+
+// tableChain folds a chain of primary-key table-table joins over one key:
+// whether it has a result, and which tables' rows the result holds (a
+// table on the left of a step whose left side has no result holds none).
+func (jp *joinPlan) tableChain(js *joinState, k string) (bool, []bool) {
+	included := make([]bool, len(jp.leaves))
+	exists := js.tables[0][k] != nil
+	included[0] = exists
+	for _, st := range jp.steps {
+		if !exists {
+			clear(included[:st.right])
+		}
+		right := js.tables[st.right][k] != nil
+		included[st.right] = right
+		exists = joinExists(st.typ, exists, right)
+	}
+	return exists, included
+}
+
+// tableKey is the join expression that reads a table of a table-table
+// chain's key.
+func (jp *joinPlan) tableKey(leaf int) compiled {
+	for _, st := range jp.steps {
+		if st.right == leaf {
+			return st.rightKey
+		}
+	}
+	return jp.steps[0].leftKey
 }
 
 // resultExisted reports, for a table join's row that is gone or filtered

@@ -195,11 +195,11 @@ CREATE TABLE r2 (id INT PRIMARY KEY, v STRING) WITH (KAFKA_TOPIC='right2', VALUE
 		{"not a comparison", "CREATE STREAM x AS SELECT * FROM l JOIN r ON l.id IS NULL;",
 			"Unsupported join expression: (L.ID IS NULL)"},
 		{"one side only", "CREATE STREAM x AS SELECT * FROM l JOIN r ON l.id = l.id;",
-			"Each side of the join must reference exactly one source and not the same source. Left side references L and right references L"},
+			"Each side of the join must reference exactly one source and not the same source. Left side references `L` and right references `L`"},
 		{"key not projected", "CREATE STREAM x AS SELECT l.v, r.v FROM l JOIN r ON l.id = r.id;",
 			"Key missing from projection (ie, SELECT). \nThe query used to build `X` must include the join expressions L.ID or R.ID in its projection (eg, SELECT L.ID...)."},
 		{"partition counts differ", "CREATE STREAM x AS SELECT * FROM l JOIN r2 ON l.id = r2.id;",
-			"Can't join L with R2 since the number of partitions don't match. L partitions = 1; R2 partitions = 2. Please repartition either one so that the number of partitions match."},
+			"Can't join `L` with `R2` since the number of partitions don't match. `L` partitions = 1; `R2` partitions = 2. Please repartition either one so that the number of partitions match."},
 		{"join produces a stream", "CREATE TABLE x AS SELECT * FROM l JOIN r ON l.id = r.id;",
 			"Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead."},
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -24,25 +25,33 @@ import (
 // the grace period then 24 hours less twice the window) such a record is
 // emitted at once, and again with each partner that comes later (the
 // "spurious" results of KAFKA-10847).
+//
+// In an N-way join each stream-stream step keeps its own window stores and
+// stream time: its left input is the joined row of the steps before it
+// (a step's results feed the next step as they come), its right input the
+// stream it joins.
 
 // joinStoreChangelog ends the name of a stream-stream join's changelog topic.
 const joinStoreChangelog = "-Join-this-join-store-changelog"
 
 const day = 24 * 60 * 60 * 1000
 
-// winRec is one stream record in a join's window store.
+// winRec is one record in a stream-stream step's window store.
 type winRec struct {
-	id      string // changelog key
-	side    int
-	key     string // encoded join key
-	keyVal  any
-	ts      int64
-	row     []any // the source's input row
+	id     string // changelog key
+	step   int
+	side   int    // 0: the step's left input, 1: the stream it joins
+	key    string // encoded join key
+	keyVal any
+	ts     int64
+	// row is, on the left, the joined row so far (as wide as the joined
+	// row, its key slot cleared); on the right, the source's input row
+	row     []any
 	joined  bool
 	emitted bool // its null-padded result went out
 }
 
-// windowState is a stream-stream join's state.
+// windowState is the state of one stream-stream step.
 type windowState struct {
 	stores     [2]map[string][]*winRec
 	pending    []*winRec // outer records that may still need a null-padded result
@@ -77,111 +86,196 @@ func outerSide(t sql.JoinType, side int) bool {
 }
 
 func (r *winRec) change() change {
-	b, _ := json.Marshal(map[string]any{"r": encodeTexts(r.row), "s": r.side, "j": r.joined, "e": r.emitted})
+	m := map[string]any{"r": encodeTexts(r.row), "s": r.side, "j": r.joined, "e": r.emitted, "t": r.ts}
+	if r.step > 0 {
+		m["n"] = r.step
+	}
+	b, _ := json.Marshal(m)
 	return change{key: r.id, raw: b}
 }
 
-// processJoinWindow handles one record of a stream-stream join; the caller
-// holds p.mu.
+// joinOut gathers what one input record of a join produces.
+type joinOut struct {
+	outs      []outRow
+	changes   []change
+	changelog bool
+}
+
+func (o *joinOut) add(outs []outRow, changes []change) {
+	o.outs = append(o.outs, outs...)
+	if o.changelog {
+		o.changes = append(o.changes, changes...)
+	}
+}
+
+// processJoinWindow handles one record of a join with stream-stream steps;
+// the caller holds p.mu. A table's record updates its state; the first
+// stream's record enters the first step, another stream's record the
+// stream-stream step that joins it.
 func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []change) {
 	jp, js := p.plan.join, p.join
-	ws := js.win
-	st := jp.steps[0]
-	side := r.leaf
-	if r.tombstone || side > 1 {
+	if _, ok := js.tables[r.leaf]; ok {
+		js.updateTable(r)
 		return nil, nil
 	}
-	keyVal := p.windowKey(side, r.vals)
-	if keyVal == nil { // records with a null key or value are ignored
+	if r.tombstone {
 		return nil, nil
 	}
-	grace, given := graceOf(st.within)
-	var outs []outRow
-	var changes []change
-	emit := func(o []outRow, c []change) {
-		outs = append(outs, o...)
-		if changelog {
-			changes = append(changes, c...)
+	out := &joinOut{changelog: changelog}
+	leaf := jp.leaves[r.leaf]
+	n := len(leaf.src.Schema.Cols) + len(pseudoColumns)
+	if r.leaf == 0 {
+		row := make([]any, jp.width)
+		copy(row[leaf.base:], r.vals[:n])
+		p.feedJoin(0, row, r.ts, out)
+		return out.outs, out.changes
+	}
+	for s, st := range jp.steps {
+		if st.right == r.leaf && st.within != nil {
+			p.windowInput(s, 1, slices.Clone(r.vals[:n]), r.ts, out)
 		}
 	}
-	ws.streamTime = max(ws.streamTime, r.ts)
-	if given && r.ts == ws.streamTime {
-		p.emitExpired(emit)
+	return out.outs, out.changes
+}
+
+// feedJoin passes a joined row on from step s: stream-table steps look
+// their table up, a stream-stream step takes it as its left input, and
+// past the last step the row goes on to the rest of the query.
+func (p *processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
+	jp := p.plan.join
+	for ; s < len(jp.steps); s++ {
+		if jp.steps[s].within != nil {
+			p.windowInput(s, 0, row, ts, out)
+			return
+		}
+		if !p.lookupTables(row, jp.steps[s:s+1]) {
+			return
+		}
+	}
+	out.add(p.processRow(inRow{vals: row, ts: ts}, out.changelog))
+}
+
+// windowInput handles a record of side of stream-stream step s: it joins
+// the other side's records in its window, is kept in its own store, and an
+// outer side's record that joins nothing waits for the window to close
+// (or, without a grace period, goes out at once) padded with nulls.
+func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) {
+	jp, js := p.plan.join, p.join
+	ws := js.wins[s]
+	st := jp.steps[s]
+	keyVal := p.windowKey(s, side, row)
+	if keyVal == nil { // records with a null key or value are ignored
+		return
+	}
+	grace, given := graceOf(st.within)
+	ws.streamTime = max(ws.streamTime, ts)
+	if given && ts == ws.streamTime {
+		p.emitExpired(s, out)
 	}
 	js.key[0] = keyVal
-	js.keyBuf = appendVals(js.keyBuf[:0], js.key[:])
-	key := string(js.keyBuf)
-	leaf := jp.leaves[side]
-	n := len(leaf.src.Schema.Cols) + len(pseudoColumns)
-	rec := &winRec{side: side, key: key, keyVal: keyVal, ts: r.ts, row: slices.Clone(r.vals[:n])}
-	rec.id = "w" + strconv.Itoa(side) + "|" + formatValue(r.vals[n-2]) + "|" + formatValue(r.vals[n-1])
+	key := string(appendVals(nil, js.key[:]))
+	if side == 0 {
+		row = slices.Clone(row)
+		row[jp.keySlot] = nil
+	}
+	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row}
+	rec.id = p.winRecID(rec)
 	before, after := windowOf(st.within, side)
 	for _, o := range ws.stores[1-side][key] {
-		if o.ts < r.ts-before || o.ts > r.ts+after {
+		if o.ts < ts-before || o.ts > ts+after {
 			continue
 		}
 		rec.joined = true
-		emit(p.processRow(inRow{vals: p.pairRow(rec, o), ts: max(r.ts, o.ts)}, changelog))
+		p.feedJoin(s+1, p.pairRow(rec, o), max(ts, o.ts), out)
 		if !o.joined {
 			o.joined = true
-			if changelog {
-				changes = append(changes, o.change())
+			if out.changelog {
+				out.changes = append(out.changes, o.change())
 			}
 		}
 	}
 	// a window store keeps nothing older than its retention
-	if r.ts >= ws.streamTime-st.within.Before-st.within.After-grace {
+	if ts >= ws.streamTime-st.within.Before-st.within.After-grace {
 		ws.stores[side][key] = append(ws.stores[side][key], rec)
 	}
 	if !rec.joined && outerSide(st.typ, side) {
-		if given && r.ts+after >= ws.streamTime {
+		if given && ts+after >= ws.streamTime {
 			ws.pending = append(ws.pending, rec)
 		} else { // no grace period, or its window has already closed
 			rec.emitted = true
-			emit(p.processRow(inRow{vals: p.pairRow(rec, nil), ts: rec.ts}, changelog))
+			p.feedJoin(s+1, p.pairRow(rec, nil), rec.ts, out)
 		}
 	}
-	if changelog {
-		changes = append(changes, rec.change())
+	if out.changelog {
+		out.changes = append(out.changes, rec.change())
 	}
-	p.pruneWindows(changelog, &changes)
-	return outs, changes
+	p.pruneWindows(s, out)
 }
 
-// windowKey evaluates side's join expression over its row.
-func (p *processor) windowKey(side int, vals []any) any {
+// winRecID is a window record's changelog key: its step (after the first),
+// its side and where its sources' rows come from (partition and offset).
+func (p *processor) winRecID(rec *winRec) string {
+	jp := p.plan.join
+	var b strings.Builder
+	b.WriteString("w")
+	if rec.step > 0 {
+		b.WriteString(strconv.Itoa(rec.step) + ".")
+	}
+	b.WriteString(strconv.Itoa(rec.side))
+	at := func(vals []any, base, n int) {
+		b.WriteString("|" + formatValue(vals[base+n-2]) + "|" + formatValue(vals[base+n-1]))
+	}
+	if rec.side == 1 {
+		at(rec.row, 0, len(rec.row))
+		return b.String()
+	}
+	for _, l := range jp.leaves[:jp.steps[rec.step].right] {
+		at(rec.row, l.base, len(l.src.Schema.Cols)+len(pseudoColumns))
+	}
+	return b.String()
+}
+
+// windowKey evaluates step s's join expression of side over a record's row.
+func (p *processor) windowKey(s, side int, row []any) any {
 	jp, js := p.plan.join, p.join
-	row := js.row
-	clear(row)
-	copy(row[jp.leaves[side].base:], vals)
-	st := jp.steps[0]
+	st := jp.steps[s]
 	if side == 0 {
 		return st.leftKey.eval(row)
 	}
-	return st.rightKey.eval(row)
+	buf := js.row
+	clear(buf)
+	copy(buf[jp.leaves[st.right].base:], row)
+	return st.rightKey.eval(buf)
 }
 
 // pairRow lays a record and its partner (nil: none) out as the joined row.
 func (p *processor) pairRow(rec, other *winRec) []any {
-	jp, js := p.plan.join, p.join
-	row := js.row
-	clear(row)
-	copy(row[jp.leaves[rec.side].base:], rec.row)
-	if other != nil {
-		copy(row[jp.leaves[other.side].base:], other.row)
+	jp := p.plan.join
+	row := make([]any, jp.width)
+	base := jp.leaves[jp.steps[rec.step].right].base
+	left, right := rec, other
+	if rec.side == 1 {
+		left, right = other, rec
+	}
+	if left != nil { // as wide as the row: copied first
+		copy(row, left.row)
+	}
+	if right != nil {
+		copy(row[base:], right.row)
 	}
 	row[jp.keySlot] = rec.keyVal
 	return row
 }
 
 // emitExpired emits the null-padded result of every pending outer record
-// whose window and grace period have passed, in timestamp order.
-func (p *processor) emitExpired(emit func([]outRow, []change)) {
-	ws := p.join.win
-	w := p.plan.join.steps[0].within
+// of step s whose window and grace period have passed, in timestamp order.
+func (p *processor) emitExpired(s int, out *joinOut) {
+	ws := p.join.wins[s]
+	w := p.plan.join.steps[s].within
 	grace, _ := graceOf(w)
 	slices.SortStableFunc(ws.pending, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
 	kept := ws.pending[:0]
+	var due []*winRec
 	for _, rec := range ws.pending {
 		if rec.joined || rec.emitted {
 			continue
@@ -191,18 +285,24 @@ func (p *processor) emitExpired(emit func([]outRow, []change)) {
 			kept = append(kept, rec)
 			continue
 		}
-		rec.emitted = true
-		outs, changes := p.processRow(inRow{vals: p.pairRow(rec, nil), ts: rec.ts}, true)
-		emit(outs, append(slices.Clone(changes), rec.change()))
+		due = append(due, rec)
 	}
 	clear(ws.pending[len(kept):])
 	ws.pending = kept
+	for _, rec := range due {
+		rec.emitted = true
+		p.feedJoin(s+1, p.pairRow(rec, nil), rec.ts, out)
+		if out.changelog {
+			out.changes = append(out.changes, rec.change())
+		}
+	}
 }
 
-// pruneWindows drops the records no later record can join any more.
-func (p *processor) pruneWindows(changelog bool, changes *[]change) {
-	ws := p.join.win
-	w := p.plan.join.steps[0].within
+// pruneWindows drops the records of step s no later record can join any
+// more.
+func (p *processor) pruneWindows(s int, out *joinOut) {
+	ws := p.join.wins[s]
+	w := p.plan.join.steps[s].within
 	grace, _ := graceOf(w)
 	retention := w.Before + w.After + grace
 	// a sweep visits every key: sweep when stream time has moved on by a
@@ -223,8 +323,8 @@ func (p *processor) pruneWindows(changelog bool, changes *[]change) {
 					kept = append(kept, rec)
 					continue
 				}
-				if changelog {
-					*changes = append(*changes, change{key: rec.id, del: true})
+				if out.changelog {
+					out.changes = append(out.changes, change{key: rec.id, del: true})
 				}
 			}
 			if len(kept) == 0 {
@@ -238,15 +338,19 @@ func (p *processor) pruneWindows(changelog bool, changes *[]change) {
 
 // restoreWindowed applies one changelog record of a window store.
 func (p *processor) restoreWindowed(id string, value []byte) {
-	if p.join == nil || p.join.win == nil {
+	if p.join == nil || p.join.wins == nil {
 		return
 	}
-	ws := p.join.win
 	id = "w" + id
-	for side := range ws.stores {
-		for k, recs := range ws.stores[side] {
-			if i := slices.IndexFunc(recs, func(r *winRec) bool { return r.id == id }); i >= 0 {
-				ws.stores[side][k] = slices.Delete(recs, i, i+1)
+	for _, ws := range p.join.wins {
+		if ws == nil {
+			continue
+		}
+		for side := range ws.stores {
+			for k, recs := range ws.stores[side] {
+				if i := slices.IndexFunc(recs, func(r *winRec) bool { return r.id == id }); i >= 0 {
+					ws.stores[side][k] = slices.Delete(recs, i, i+1)
+				}
 			}
 		}
 	}
@@ -258,42 +362,53 @@ func (p *processor) restoreWindowed(id string, value []byte) {
 		S int       `json:"s"`
 		J bool      `json:"j"`
 		E bool      `json:"e"`
+		T int64     `json:"t"`
+		N int       `json:"n"`
 	}
-	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 {
+	jp := p.plan.join
+	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 || w.N < 0 || w.N >= len(jp.steps) || p.join.wins[w.N] == nil {
 		return
 	}
-	leaf := p.plan.join.leaves[w.S]
-	cols := append(slices.Clone(leaf.src.Schema.Cols), pseudoColumns...)
+	cols := p.plan.in.cols
+	if w.S == 1 {
+		leaf := jp.leaves[jp.steps[w.N].right]
+		cols = append(slices.Clone(leaf.src.Schema.Cols), pseudoColumns...)
+	}
 	row, ok := decodeRow(mustJSON(map[string]any{"r": w.R}), cols)
 	if !ok {
 		return
 	}
-	keyVal := p.windowKey(w.S, row)
+	keyVal := p.windowKey(w.N, w.S, row)
 	if keyVal == nil {
 		return
 	}
 	p.join.key[0] = keyVal
 	key := string(appendVals(nil, p.join.key[:]))
-	ts, _ := row[len(row)-3].(int64)
-	rec := &winRec{id: id, side: w.S, key: key, keyVal: keyVal, ts: ts, row: row, joined: w.J, emitted: w.E}
+	rec := &winRec{id: id, step: w.N, side: w.S, key: key, keyVal: keyVal, ts: w.T, row: row, joined: w.J, emitted: w.E}
+	ws := p.join.wins[w.N]
 	ws.stores[w.S][key] = append(ws.stores[w.S][key], rec)
 }
 
-// finishWindowedRestore rebuilds stream time and the pending outer records.
+// finishWindowedRestore rebuilds each step's stream time and pending outer
+// records.
 func (p *processor) finishWindowedRestore() {
-	if p.join == nil || p.join.win == nil {
+	if p.join == nil || p.join.wins == nil {
 		return
 	}
-	ws := p.join.win
-	st := p.plan.join.steps[0]
-	ws.pending = ws.pending[:0]
-	for side := range ws.stores {
-		for _, recs := range ws.stores[side] {
-			slices.SortStableFunc(recs, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
-			for _, rec := range recs {
-				ws.streamTime = max(ws.streamTime, rec.ts)
-				if !rec.joined && !rec.emitted && outerSide(st.typ, side) {
-					ws.pending = append(ws.pending, rec)
+	for s, ws := range p.join.wins {
+		if ws == nil {
+			continue
+		}
+		st := p.plan.join.steps[s]
+		ws.pending = ws.pending[:0]
+		for side := range ws.stores {
+			for _, recs := range ws.stores[side] {
+				slices.SortStableFunc(recs, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
+				for _, rec := range recs {
+					ws.streamTime = max(ws.streamTime, rec.ts)
+					if !rec.joined && !rec.emitted && outerSide(st.typ, side) {
+						ws.pending = append(ws.pending, rec)
+					}
 				}
 			}
 		}

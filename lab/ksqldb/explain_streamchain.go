@@ -1,0 +1,110 @@
+package ksqldb
+
+import (
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// shapeStreamChain is explainShape for an N-way join from a stream with
+// stream-stream steps: each step joins a stream WITHIN a window ([INNER],
+// LEFT, RIGHT, the last also FULL OUTER) or a table ([INNER], LEFT), all on
+// keys, so nothing is repartitioned. ksqlDB plans a left-deep tree whose
+// query contexts take the prefix L_ once per level, and Kafka Streams
+// builds it depth first: a stream-table join builds its table, then its
+// left side, then the join (<prefix>Join, reading the table's store); a
+// stream-stream join builds its left side, then its right stream, then the
+// windowed join (<prefix>Join-this-windowed ... <prefix>Join-merge).
+// Sources, in confluentinc/ksql v7.9.0: JoinNode, StreamTableJoinBuilder,
+// StreamStreamJoinBuilder and the historical plans
+// multi-joins_-_stream-stream-table_-_inner-inner and _-_left-inner,
+// multi-joins_-_stream-table-stream_-_inner-inner,
+// multi-joins_-_stream-stream-stream_-_left-left and _-_inner-inner_-_different_windows.
+func shapeStreamChain(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.join
+	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	stream := jp.leaves[0]
+	switch {
+	case plan.agg != nil || plan.partition != nil:
+		return nil, refuse("an aggregation or PARTITION BY of a join")
+	case stream.src.Window != nil || len(stream.src.Schema.keys()) != 1:
+		return nil, refuse("an N-way join that does not start from a stream with one key column")
+	}
+	n := len(jp.steps)
+	for i, st := range jp.steps {
+		right := jp.leaves[st.right]
+		switch {
+		case st.right != i+1 || right.src.Window != nil || len(right.src.Schema.keys()) != 1:
+			return nil, refuse("an N-way join of a windowed source or a source without one key column")
+		case st.typ == sql.OuterJoin && i < n-1:
+			return nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
+		case right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
+			return nil, refuse("an N-way join with a stream-table " + st.typ.String())
+		case st.rekeyed || !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr):
+			return nil, refuse("an N-way join with a step that is not on keys")
+		}
+	}
+
+	prefix := func(depth int) string { return strings.Repeat("L_", depth) }
+
+	// the plan: step k (0 first) is at depth n-1-k
+	aliasStep := func(l joinLeaf, ctx string) *planStep {
+		src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.src), ctx: "KafkaTopic_" + ctx + ".Source"}
+		return &planStep{op: "PROJECT", cols: aliased(l.alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
+	}
+	joined := aliasStep(stream, prefix(n-1)+"Left")
+	for k, st := range jp.steps {
+		depth := n - 1 - k
+		right := aliasStep(jp.leaves[st.right], prefix(depth)+"Right")
+		keys := keysOf(joined.cols)
+		synthetic := jp.synthetic && k == n-1
+		if synthetic {
+			// a FULL OUTER join's key is neither side's: appended to the
+			// values too (JoinParamsFactory.createSchema)
+			keys = []column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
+		}
+		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
+		if synthetic {
+			cols = append(cols, column{Name: syntheticKey, Type: keys[0].Type})
+		}
+		joined = &planStep{op: "JOIN", cols: cols, ctx: prefix(depth) + "Join", sources: []*planStep{joined, right}}
+	}
+
+	// the topology, depth first from the outermost join
+	t := &topology{}
+	t.sub()
+	streamSource := func(topic, alias string) string {
+		t.source(t.next("KSTREAM-SOURCE"), topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor(alias)
+		return alias
+	}
+	var build func(k int) string
+	build = func(k int) string {
+		if k < 0 {
+			return streamSource(stream.src.Topic, "PrependAlias"+prefix(n-1)+"Left")
+		}
+		depth := n - 1 - k
+		st := jp.steps[k]
+		right := jp.leaves[st.right]
+		side := prefix(depth) + "Right"
+		if right.src.Table {
+			store := "KafkaTopic_" + side + "-Reduce"
+			t.tableSource(right.src.Topic, store)
+			t.processor("PrependAlias" + side)
+			left := build(k - 1)
+			t.join(prefix(depth)+"Join", []string{left}, store)
+			t.index++ // the named join takes an index
+			return prefix(depth) + "Join"
+		}
+		left := build(k - 1)
+		other := streamSource(right.src.Topic, "PrependAlias"+side)
+		this := left
+		if st.typ == sql.RightJoin { // the right stream's LEFT join of the left side
+			this, other = other, left
+		}
+		return windowJoinTopology(t, st, this, other, prefix(depth))
+	}
+	t.last = build(n - 1)
+	return joinTail(t, plan, joined, false, sinkName, sinkTopic), nil
+}

@@ -1,0 +1,88 @@
+package ksqldb
+
+import (
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// shapeTableChain is explainShape for a chain of primary-key table-table
+// joins, each [INNER] or LEFT, the last also FULL OUTER. ksqlDB plans them
+// as a left-deep tree whose query contexts take the prefix L_ once per
+// level (the first table is KafkaTopic_L_..._Left, the table joined last
+// KafkaTopic_Right). Each join is Kafka Streams' KTableImpl.doJoin: a
+// KTABLE-MERGE of the left side's KTABLE-JOINTHIS, which reads the right
+// table's store, and the right side's KTABLE-JOINOTHER, which reads the
+// stores of every table on the left (listed in java.util.HashSet order);
+// the next join reads the merge. Sources, in confluentinc/ksql v7.9.0: the
+// historical plans multi-joins_-_table-table-table_-_inner-inner,
+// _-_inner-full and multi-joins_-_table-table-table-table_-_qualified_select__.
+func shapeTableChain(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.join
+	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	if plan.agg != nil || plan.partition != nil {
+		return nil, refuse("an aggregation or PARTITION BY of a join")
+	}
+	for _, l := range jp.leaves {
+		if !l.src.Table || l.src.Window != nil || len(l.src.Schema.keys()) != 1 {
+			return nil, refuse("an N-way join of tables that are not all keyed by one column")
+		}
+	}
+	for i, st := range jp.steps {
+		if st.right != i+1 || st.foreignKey {
+			return nil, refuse("an N-way join with a step that does not join a table on its key")
+		}
+		if st.typ == sql.RightJoin {
+			return nil, refuse("an N-way join with a table-table " + st.typ.String())
+		}
+	}
+
+	n := len(jp.steps)
+	prefix := func(depth int) string { return strings.Repeat("L_", depth) }
+	aliasStep := func(l joinLeaf, ctx string) *planStep {
+		src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.src), ctx: "KafkaTopic_" + ctx + ".Source"}
+		return &planStep{op: "PROJECT", cols: aliased(l.alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
+	}
+
+	// the plan: step k (0 first) is at depth n-1-k
+	joined := aliasStep(jp.leaves[0], prefix(n-1)+"Left")
+	for k, st := range jp.steps {
+		depth := n - 1 - k
+		right := aliasStep(jp.leaves[st.right], prefix(depth)+"Right")
+		keys := keysOf(joined.cols)
+		synthetic := jp.synthetic && k == n-1
+		if synthetic {
+			// a FULL OUTER join's key is neither side's: appended to the
+			// values too (JoinParamsFactory.createSchema)
+			keys = []column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
+		}
+		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
+		if synthetic {
+			cols = append(cols, column{Name: syntheticKey, Type: keys[0].Type})
+		}
+		joined = &planStep{op: "JOIN", cols: cols, ctx: prefix(depth) + "Join", sources: []*planStep{joined, right}}
+	}
+
+	// the topology: the first table, then each table with its join
+	t := &topology{}
+	t.sub()
+	first := prefix(n-1) + "Left"
+	t.tableSource(jp.leaves[0].src.Topic, "KafkaTopic_"+first+"-Reduce")
+	t.processor("PrependAlias" + first)
+	left := "PrependAlias" + first
+	leftStores := []string{"KafkaTopic_" + first + "-Reduce"}
+	for k, st := range jp.steps {
+		side := prefix(n-1-k) + "Right"
+		store := "KafkaTopic_" + side + "-Reduce"
+		t.tableSource(jp.leaves[st.right].src.Topic, store)
+		t.processor("PrependAlias" + side)
+		merge := t.next("KTABLE-MERGE")
+		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
+		t.join(this, []string{left}, store)
+		t.join(other, []string{"PrependAlias" + side}, javaHashSetOrder(leftStores...)...)
+		t.join(merge, []string{this, other})
+		left = merge
+		leftStores = append(leftStores, store)
+	}
+	return joinTail(t, plan, joined, true, sinkName, sinkTopic), nil
+}
