@@ -145,7 +145,11 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		c.remaining = size - 4
 		return c.Read(p)
 	}
-	req := make([]byte, size)
+	// The request is read behind room for its size, so that a request
+	// passed on unchanged (most produce requests) is handed to kfake as it
+	// was read, with no second copy.
+	frame := make([]byte, 4+size)
+	req := frame[4:]
 	copy(req, head[4:8])
 	if _, err := io.ReadFull(c.in, req[4:]); err != nil {
 		return 0, err
@@ -162,9 +166,14 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		c.pending[corr] = append(c.pending[corr], fix)
 		c.mu.Unlock()
 	}
-	frame := make([]byte, 4, 4+len(out))
-	binary.BigEndian.PutUint32(frame, uint32(len(out)))
-	c.ready = append(frame, out...)
+	if len(out) == len(req) && &out[0] == &req[0] {
+		binary.BigEndian.PutUint32(frame, uint32(len(out)))
+		c.ready = frame
+		return c.Read(p)
+	}
+	rewritten := make([]byte, 4, 4+len(out))
+	binary.BigEndian.PutUint32(rewritten, uint32(len(out)))
+	c.ready = append(rewritten, out...)
 	return c.Read(p)
 }
 
