@@ -99,6 +99,16 @@ func (s *Server) offsetReset(props map[string]string) string {
 	return s.cfg.offsetReset
 }
 
+// existsWarning is ksqlDB's answer to CREATE ... IF NOT EXISTS of a name
+// already taken (DistributingExecutor.checkIfNotExistsResponse): a warning,
+// with the statement's kind twice whatever the existing source's kind, and
+// nothing written to the command topic.
+func existsWarning(p sql.Parsed, kind, name string) *warningEntity {
+	return &warningEntity{Type: "warning_entity", StatementText: p.Text,
+		Message:  fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, name, kind),
+		Warnings: []warning{}}
+}
+
 func status(p sql.Parsed, commandID, msg string, seq int64, queryID string) *currentStatus {
 	cs := &currentStatus{Type: "currentStatus", StatementText: p.Text, CommandID: commandID,
 		CommandStatus: commandStatus{Status: "SUCCESS", Message: msg}, CommandSequenceNumber: seq, Warnings: []warning{}}
@@ -232,8 +242,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	if existing := ec.ms.sources[cs.Name]; existing != nil && replaced == nil {
 		if cs.IfNotExists {
-			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
-				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
+			return existsWarning(p, kind, cs.Name), nil
 		}
 		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
 	}
@@ -447,8 +456,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 	} else if existing != nil {
 		if cs.IfNotExists {
-			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
-				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
+			return existsWarning(p, kind, cs.Name), nil
 		}
 		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
 	}
