@@ -65,6 +65,12 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 			return c.agg.register(fc, c.in)
 		}
 	}
+	if c.clause == "WHERE" {
+		var err error
+		if e, err = rewriteMagicTimestamps(e); err != nil {
+			return compiled{}, err
+		}
+	}
 	switch x := e.(type) {
 	case *sql.Literal:
 		return compileLiteral(x)
