@@ -553,8 +553,11 @@ func (p *parser) insert() (Statement, error) {
 	if p.isSym("(") || p.isKw("VALUES") {
 		return p.insertValues(name)
 	}
-	if p.isKw("WITH") {
-		return nil, p.unsupported(p.peek(), "INSERT INTO ... WITH")
+	var props []Property
+	if p.acceptKw("WITH") {
+		if props, err = p.properties(); err != nil {
+			return nil, err
+		}
 	}
 	if !p.isKw("SELECT") {
 		return nil, p.errExpected("'SELECT'")
@@ -563,7 +566,7 @@ func (p *parser) insert() (Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &InsertInto{Target: name, Query: q}, nil
+	return &InsertInto{Target: name, Query: q, With: props}, nil
 }
 
 // insertValues parses the rest of INSERT INTO name [(col, ...)] VALUES (expr, ...),
