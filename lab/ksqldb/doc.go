@@ -169,5 +169,7 @@
 // topic); a stream-stream join keeps both window stores in one changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
 // KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog. N-way joins that
-// include a stream-stream or table-table step are refused as not supported.
+// include a stream-stream or table-table step, and joins whose ON criteria
+// match no source column (which ksqlDB keys by a synthetic ROWKEY_n), are
+// refused as not supported; a FULL OUTER join's synthetic ROWKEY is built.
 package ksqldb
