@@ -10,7 +10,8 @@ import (
 // auto.offset.reset in streamsProperties, as SET does in the CLI) is
 // listed with its value under its ksql.streams. name and counted among the
 // overwritten properties; the server's settings are the defaults
-// (PropertiesList's properties, overwrittenProperties, defaultProperties).
+// (PropertiesList's properties, overwrittenProperties, defaultProperties),
+// each marked editable or not and with its level.
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/show-properties/
 func TestDocsShowPropertiesListsTheSettingsInEffect(t *testing.T) {
 	st := newStack(t)
@@ -20,12 +21,26 @@ func TestDocsShowPropertiesListsTheSettingsInEffect(t *testing.T) {
 		t.Fatalf("entities %v", out)
 	}
 	vals := map[string]string{}
+	marks := map[string]string{}
 	for _, p := range out[0]["properties"].([]any) {
 		m := p.(map[string]any)
 		if m["scope"] != "KSQL" {
 			t.Errorf("property %v", m)
 		}
 		vals[m["name"].(string)] = m["value"].(string)
+		marks[m["name"].(string)] = jsonOf(t, m["editable"]) + " " + jsonOf(t, m["level"])
+	}
+	// PropertiesList.Property: level from the listed name, editable from the
+	// name KsqlConfigResolver resolves (ksql.streams. stripped)
+	for name, want := range map[string]string{
+		"ksql.streams.auto.offset.reset":    `true "SERVER"`,
+		"ksql.streams.processing.guarantee": `true "SERVER"`,
+		"ksql.streams.bootstrap.servers":    `false "SERVER"`,
+		"ksql.service.id":                   `false "SERVER"`,
+	} {
+		if marks[name] != want {
+			t.Errorf("%s editable, level: %s, want %s", name, marks[name], want)
+		}
 	}
 	if vals["ksql.streams.auto.offset.reset"] != "latest" {
 		t.Errorf("auto.offset.reset %q, want the request's latest", vals["ksql.streams.auto.offset.reset"])
