@@ -57,7 +57,9 @@
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their
 // functions; magictimestamp.go the date-time strings a WHERE clause
-// compares with ROWTIME, WINDOWSTART or WINDOWEND; decimal.go the DECIMAL(p, s) type (BigDecimal values,
+// compares with ROWTIME, WINDOWSTART or WINDOWEND; incoercion.go the
+// string literals of an IN list, coerced to its numeric or BOOLEAN type
+// (not yet inside ARRAY, MAP or STRUCT constructors); decimal.go the DECIMAL(p, s) type (BigDecimal values,
 // SqlDecimal's result types, DecimalUtil's casts and fits) in JSON,
 // DELIMITED, AVRO and JSON_SR, and format_protobuf_decimal.go in the
 // PROTOBUF formats (confluent.type.Decimal); javadouble.go prints doubles

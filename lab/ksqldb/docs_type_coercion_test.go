@@ -29,8 +29,7 @@ func TestDocsTypeCoercionWidensAnIntToCompareItWithABigint(t *testing.T) {
 
 // The page writes the IN list in brackets, which ksqlDB's grammar does not
 // take (SqlBase.g4: IN '(' expression (',' expression)* ')'); it is refused
-// at the '['. With parentheses the list needs literal coercion, listed as
-// a gap in docs-coverage.md.
+// at the '['.
 func TestDocsTypeCoercionInListInBracketsIsASyntaxError(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -38,5 +37,19 @@ func TestDocsTypeCoercionInListInBracketsIsASyntaxError(t *testing.T) {
 	code, body := post(t, url, "/query", "SELECT * FROM FOO WHERE A IN [B, 10, '100', '3e2']; ", nil)
 	if code != 400 || !strings.Contains(string(body), `"message":"line 1:30: Syntax Error`) {
 		t.Errorf("IN [...]: %d %s", code, body)
+	}
+}
+
+// The IN example with the parentheses the grammar takes: A, an INT, sets a
+// numeric list, so '100' is the number 100 and '3e2' the DOUBLE 300; A
+// matches B, 10, 100 or 300.
+func TestDocsTypeCoercionInListCoercesStringLiteralsToNumbers(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, fooStream, nil)
+	st.produceValues("foo", `{"A":100,"B":1}`, `{"A":300,"B":2}`, `{"A":7,"B":7}`, `{"A":10,"B":0}`, `{"A":5,"B":6}`)
+	_, rows, _ := pullRows(t, url, "SELECT * FROM FOO WHERE A IN (B, 10, '100', '3e2');")
+	if got := strings.Join(rows, " "); got != "[100 1] [300 2] [7 7] [10 0]" {
+		t.Errorf("A IN (B, 10, '100', '3e2'): %s", got)
 	}
 }
