@@ -56,7 +56,10 @@
 // for AVRO; temporal.go
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their
-// functions; decimal.go the DECIMAL(p, s) type (BigDecimal values,
+// functions; magictimestamp.go the date-time strings a WHERE clause
+// compares with ROWTIME, WINDOWSTART or WINDOWEND; incoercion.go the
+// string literals of an IN list, coerced to its numeric or BOOLEAN type
+// (not yet inside ARRAY, MAP or STRUCT constructors); decimal.go the DECIMAL(p, s) type (BigDecimal values,
 // SqlDecimal's result types, DecimalUtil's casts and fits) in JSON,
 // DELIMITED, AVRO and JSON_SR, and format_protobuf_decimal.go in the
 // PROTOBUF formats (confluent.type.Decimal); javadouble.go prints doubles
@@ -174,5 +177,7 @@
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER); a
-// table-table join after a FULL OUTER one is refused as not supported.
+// table-table join after a FULL OUTER one, and joins whose ON criteria
+// match no source column (which ksqlDB keys by a synthetic ROWKEY_n), are
+// refused as not supported; a FULL OUTER join's synthetic ROWKEY is built.
 package ksqldb

@@ -166,7 +166,8 @@ CREATE TABLE purchase_stats AS
   FROM valid_purchases 
   GROUP BY product_id;`, nil)
 	code, e := stmtErr(t, url, "DROP STREAM purchase_stats;")
-	if want := "Incompatible data source type is TABLE, but statement was DROP STREAM"; code != 400 || e["message"] != want {
+	// DropSourceFactory writes both kinds in lower case
+	if want := "Incompatible data source type is table, but statement was DROP stream"; code != 400 || e["message"] != want {
 		t.Errorf("%d %v\nwant 400 %q", code, e["message"], want)
 	}
 }

@@ -99,6 +99,16 @@ func (s *Server) offsetReset(props map[string]string) string {
 	return s.cfg.offsetReset
 }
 
+// existsWarning is ksqlDB's answer to CREATE ... IF NOT EXISTS of a name
+// already taken (DistributingExecutor.checkIfNotExistsResponse): a warning,
+// with the statement's kind twice whatever the existing source's kind, and
+// nothing written to the command topic.
+func existsWarning(p sql.Parsed, kind, name string) *warningEntity {
+	return &warningEntity{Type: "warning_entity", StatementText: p.Text,
+		Message:  fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, name, kind),
+		Warnings: []warning{}}
+}
+
 func status(p sql.Parsed, commandID, msg string, seq int64, queryID string) *currentStatus {
 	cs := &currentStatus{Type: "currentStatus", StatementText: p.Text, CommandID: commandID,
 		CommandStatus: commandStatus{Status: "SUCCESS", Message: msg}, CommandSequenceNumber: seq, Warnings: []warning{}}
@@ -232,8 +242,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	if existing := ec.ms.sources[cs.Name]; existing != nil && replaced == nil {
 		if cs.IfNotExists {
-			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
-				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
+			return existsWarning(p, kind, cs.Name), nil
 		}
 		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
 	}
@@ -447,8 +456,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 	} else if existing != nil {
 		if cs.IfNotExists {
-			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),
-				fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, cs.Name, strings.ToLower(existing.kind())), 0, ""), nil
+			return existsWarning(p, kind, cs.Name), nil
 		}
 		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
 	}
@@ -672,12 +680,18 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if plan.out.String() != target.Schema.String() {
 		return nil, badStatement("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)
 	}
+	id, err := insertQueryID(st.With, ec.ms.queries)
+	if err != nil {
+		return nil, err
+	}
 	cmdID := "stream/`" + target.Name + "`/create"
 	seq, err := s.commit(ctx, ec, p, cmdID, false)
 	if err != nil {
 		return nil, err
 	}
-	id := "INSERTQUERY_" + strconv.FormatInt(seq, 10)
+	if id == "" {
+		id = "INSERTQUERY_" + strconv.FormatInt(seq, 10)
+	}
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
 		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined()}
 	pinInputs(ec.ms, qi, plan)
@@ -701,10 +715,11 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		if st.IfExists {
 			return status(p, cmdID, fmt.Sprintf("Source `%s` does not exist.", st.Name), 0, ""), nil
 		}
-		return nil, badStatement("Source %s does not exist.", st.Name)
+		// DropSourceFactory: the statement's kind, capitalized
+		return nil, badStatement("%s%s %s does not exist.", kind[:1], strings.ToLower(kind[1:]), st.Name)
 	}
 	if src.Table != st.Table {
-		return nil, badStatement("Incompatible data source type is %s, but statement was DROP %s", src.kind(), kind)
+		return nil, badStatement("Incompatible data source type is %s, but statement was DROP %s", strings.ToLower(src.kind()), strings.ToLower(kind))
 	}
 	if err := checkDropOfSource(src, st.DeleteTopic); err != nil {
 		return nil, err

@@ -74,9 +74,11 @@ type topicsList struct {
 }
 
 type property struct {
-	Name  string `json:"name"`
-	Scope string `json:"scope"`
-	Value string `json:"value"`
+	Name     string `json:"name"`
+	Scope    string `json:"scope"`
+	Value    string `json:"value"`
+	Editable bool   `json:"editable"`
+	Level    string `json:"level"`
 }
 
 type propertiesList struct {

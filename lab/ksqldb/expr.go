@@ -65,6 +65,12 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 			return c.agg.register(fc, c.in)
 		}
 	}
+	if c.clause == "WHERE" {
+		var err error
+		if e, err = rewriteMagicTimestamps(e); err != nil {
+			return compiled{}, err
+		}
+	}
 	switch x := e.(type) {
 	case *sql.Literal:
 		return compileLiteral(x)
@@ -166,16 +172,30 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if err != nil {
 			return compiled{}, err
 		}
-		var list []compiled
-		for _, e := range x.List {
-			le, err := c.compile(e)
+		list, err := c.compileAll(x.List)
+		if err != nil {
+			return compiled{}, err
+		}
+		kind := v.t // the first non-null expression's type (CoercionUtil)
+		for _, le := range list {
+			if kind != tNull {
+				break
+			}
+			kind = le.t
+		}
+		for i, e := range x.List {
+			ce, err := coerceInLiteral(e, kind)
 			if err != nil {
 				return compiled{}, err
 			}
-			if !comparable(v.t, le.t) {
+			if lit, ok := ce.(*sql.Literal); ok && ce != e {
+				if list[i], err = compileLiteral(lit); err != nil {
+					return compiled{}, err
+				}
+			}
+			if !comparable(v.t, list[i].t) {
 				return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
 			}
-			list = append(list, le)
 		}
 		not := x.Not
 		return compiled{t: tBoolean, eval: func(r []any) any {

@@ -62,10 +62,10 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 // OldApiUtils.handleOldApiResponse sets Content-Type application/json on every
 // one of them, whatever the request accepted.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
-	b, err := json.Marshal(v)
+	b, err := marshalJSON(v)
 	if err != nil {
 		code = http.StatusInternalServerError
-		b, _ = json.Marshal(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
+		b, _ = marshalJSON(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
 	}
 	w.Header().Set("Content-Type", mediaJSON)
 	w.WriteHeader(code)
@@ -76,7 +76,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v a
 // bodies, /query-stream and /close-query errors): the JSON body with no
 // Content-Type header.
 func writeFailure(w http.ResponseWriter, code int, v any) {
-	b, _ := json.Marshal(v)
+	b, _ := marshalJSON(v)
 	w.Header()["Content-Type"] = nil
 	w.WriteHeader(code)
 	_, _ = w.Write(b)

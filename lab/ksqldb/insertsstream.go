@@ -65,7 +65,7 @@ type acksWriter struct {
 }
 
 func (a *acksWriter) write(v any) {
-	b, _ := json.Marshal(v)
+	b, _ := marshalJSON(v)
 	switch {
 	case !a.array:
 		b = append(b, '\n')

@@ -262,6 +262,11 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 		in.cols[jp.keySlot].Type = st.leftKey.t
 	}
 	jp.viable = jp.viableKeys()
+	if len(jp.viable) == 0 && q.Joins[len(q.Joins)-1].Type != sql.OuterJoin {
+		// ksqlDB keys such a join by a synthetic column, ROWKEY or the
+		// first ROWKEY_n no source has (JoinNode.SyntheticJoinKey)
+		return nil, nil, nil, unsupported("a join whose ON criteria match no source column (a synthetic key column)")
+	}
 	if jp.foreignKey() { // the result is keyed by the left table's key
 		jp.viable = []string{jp.leaves[0].alias + "." + jp.leaves[0].src.Schema.keys()[0].Name}
 	}

@@ -184,7 +184,11 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	if plan.limit != nil && int64(len(rows)) > *plan.limit {
 		rows = rows[:*plan.limit]
 	}
-	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), plan.out)
+	header := plan.out
+	if src.Window != nil {
+		header = windowBoundsAsKeys(header)
+	}
+	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), header)
 	if rw == nil {
 		return
 	}
@@ -192,6 +196,21 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		rw.row(row, false)
 	}
 	rw.end("")
+}
+
+// windowBoundsAsKeys marks WINDOWSTART and WINDOWEND as key columns, as a
+// pull query on a windowed table's header shows them wherever they are
+// projected (rest-query-validation-tests
+// pull-queries-against-materialized-aggregates.json, "windowed - select
+// star": "`ID` STRING KEY, `WINDOWSTART` BIGINT KEY, `WINDOWEND` BIGINT KEY, ...").
+func windowBoundsAsKeys(s schema) schema {
+	cols := append([]column(nil), s.Cols...)
+	for i := range cols {
+		if isWindowBound(cols[i].Name) {
+			cols[i].Key = true
+		}
+	}
+	return schema{Cols: cols}
 }
 
 // pushQuery runs a transient push query until its LIMIT, the client leaving

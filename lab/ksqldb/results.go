@@ -2,7 +2,6 @@ package ksqldb
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 )
 
@@ -48,7 +47,7 @@ type streamedRows struct {
 }
 
 func (s *streamedRows) header(queryID string, out schema) {
-	hdr, _ := json.Marshal(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
+	hdr, _ := marshalJSON(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
 	_, _ = s.w.Write([]byte("["))
 	_, _ = s.w.Write(hdr)
 	s.flush()
@@ -69,7 +68,7 @@ func (s *streamedRows) idle() { _, _ = s.w.Write([]byte("\n")) }
 
 func (s *streamedRows) end(final string) {
 	if final != "" {
-		b, _ := json.Marshal(map[string]string{"finalMessage": final})
+		b, _ := marshalJSON(map[string]string{"finalMessage": final})
 		_, _ = s.w.Write([]byte(",\n"))
 		_, _ = s.w.Write(b)
 	}
@@ -90,7 +89,7 @@ func metadataOf(queryID string, out schema) []byte {
 		md.ColumnNames = append(md.ColumnNames, c.Name)
 		md.ColumnTypes = append(md.ColumnTypes, c.Type.String())
 	}
-	b, _ := json.Marshal(md)
+	b, _ := marshalJSON(md)
 	return b
 }
 

@@ -650,8 +650,7 @@ func appendJSONValue(b []byte, v any) []byte {
 		return out
 	}
 	if s, ok := temporalText(v); ok {
-		k, _ := json.Marshal(s)
-		return append(b, k...)
+		return appendJSONString(b, s)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -662,8 +661,7 @@ func appendJSONValue(b []byte, v any) []byte {
 		}
 		return append(b, javanum.FormatDouble(x)...)
 	case string:
-		k, _ := json.Marshal(x)
-		return append(b, k...)
+		return appendJSONString(b, x)
 	case int32:
 		return strconv.AppendInt(b, int64(x), 10)
 	case int64:

@@ -160,7 +160,7 @@ func (s *Server) properties(p sql.Parsed, overrides map[string]string) *properti
 	props := make([]property, 0, len(names))
 	var defs []string
 	for _, n := range names {
-		props = append(props, property{Name: n, Scope: "KSQL", Value: vals[n]})
+		props = append(props, property{Name: n, Scope: "KSQL", Value: vals[n], Editable: editableProperty(n), Level: propertyLevel(n)})
 		if !slices.Contains(over, n) {
 			defs = append(defs, n)
 		}

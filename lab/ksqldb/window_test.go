@@ -375,8 +375,10 @@ func TestWindowedSourcePropertiesKsqlDBRefuses(t *testing.T) {
 }
 
 // A pull query on a windowed table returns a row per key and window, with
-// WINDOWSTART and WINDOWEND after the key, and can filter on them (docs:
-// select-pull-query, "Pull queries on windowed tables").
+// WINDOWSTART and WINDOWEND after the key, marked KEY in the header, and
+// can filter on them (docs: select-pull-query, "Pull queries on windowed
+// tables"; rest-query-validation-tests
+// pull-queries-against-materialized-aggregates.json "windowed - select star").
 func TestPullQueryOnAWindowedTableListsEveryWindow(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -394,7 +396,7 @@ CREATE TABLE per_minute AS SELECT user_id, COUNT(*) AS n
 	if err := json.Unmarshal(body, &out); err != nil || len(out) != 3 {
 		t.Fatalf("want header and 2 rows; got %s", body)
 	}
-	if s := out[0]["header"].(map[string]any)["schema"]; s != "`USER_ID` INTEGER KEY, `WINDOWSTART` BIGINT, `WINDOWEND` BIGINT, `N` BIGINT" {
+	if s := out[0]["header"].(map[string]any)["schema"]; s != "`USER_ID` INTEGER KEY, `WINDOWSTART` BIGINT KEY, `WINDOWEND` BIGINT KEY, `N` BIGINT" {
 		t.Errorf("schema %v", s)
 	}
 	var rows []string

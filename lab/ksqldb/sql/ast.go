@@ -50,10 +50,11 @@ type CreateSource struct {
 	Query       *Query // non-nil for CREATE ... AS SELECT
 }
 
-// InsertInto is INSERT INTO target SELECT ....
+// InsertInto is INSERT INTO target [WITH (...)] SELECT ....
 type InsertInto struct {
 	Target string
 	Query  *Query
+	With   []Property // WITH (QUERY_ID = '...'), before SELECT
 }
 
 // InsertValues is INSERT INTO target [(col, ...)] VALUES (expr, ...); no

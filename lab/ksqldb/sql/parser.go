@@ -127,10 +127,17 @@ func (p *parser) errAt(t Token, format string, args ...any) error {
 	return &SyntaxError{Pos: t.Pos, Msg: fmt.Sprintf(format, args...)}
 }
 
+// errExpected reports a token that is not what the grammar needs here. A
+// single expected token is named as ksqlDB's SyntaxErrorValidator names a
+// short expectation list ("Expecting 'SIZE'"); other expectations keep
+// ANTLR's "mismatched input" text with a description of what was wanted.
 func (p *parser) errExpected(what string) error {
 	t := p.peek()
 	if t.Kind == EOF {
 		return p.errAt(t, "mismatched input '<EOF>' expecting %s", what)
+	}
+	if strings.HasPrefix(what, "'") {
+		return p.errAt(t, "Expecting %s", what)
 	}
 	return p.errAt(t, "mismatched input %s expecting %s", t.describe(), what)
 }
@@ -293,8 +300,13 @@ func (p *parser) create() (Statement, error) {
 	case "STREAM":
 	case "TABLE":
 		cs.Table = true
-	case "SINK", "CONNECTOR":
-		return nil, p.unsupported(t, "CREATE "+t.Upper()+" CONNECTOR")
+	case "SINK":
+		return nil, p.unsupported(t, "CREATE SINK CONNECTOR")
+	case "CONNECTOR":
+		if cs.SourceOnly {
+			return nil, p.unsupported(t, "CREATE SOURCE CONNECTOR")
+		}
+		return nil, p.unsupported(t, "CREATE CONNECTOR")
 	case "TYPE":
 		return nil, p.unsupported(t, "CREATE TYPE")
 	default:
@@ -541,8 +553,11 @@ func (p *parser) insert() (Statement, error) {
 	if p.isSym("(") || p.isKw("VALUES") {
 		return p.insertValues(name)
 	}
-	if p.isKw("WITH") {
-		return nil, p.unsupported(p.peek(), "INSERT INTO ... WITH")
+	var props []Property
+	if p.acceptKw("WITH") {
+		if props, err = p.properties(); err != nil {
+			return nil, err
+		}
 	}
 	if !p.isKw("SELECT") {
 		return nil, p.errExpected("'SELECT'")
@@ -551,7 +566,7 @@ func (p *parser) insert() (Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &InsertInto{Target: name, Query: q}, nil
+	return &InsertInto{Target: name, Query: q, With: props}, nil
 }
 
 // insertValues parses the rest of INSERT INTO name [(col, ...)] VALUES (expr, ...),
@@ -713,6 +728,8 @@ func (p *parser) alter() (Statement, error) {
 	case "STREAM":
 	case "TABLE":
 		a.Table = true
+	case "SYSTEM":
+		return nil, p.unsupported(first, "ALTER SYSTEM")
 	default:
 		return nil, p.unsupported(first, "ALTER")
 	}

@@ -72,7 +72,9 @@ func TestParseSyntaxErrorHasPosition(t *testing.T) {
 
 func TestParseUnsupportedIsNamed(t *testing.T) {
 	cases := map[string]string{
-		"ALTER SYSTEM 'ksql.x'='y';": "ALTER",
+		"ALTER SYSTEM 'ksql.x'='y';":                              "ALTER SYSTEM",
+		"CREATE SOURCE CONNECTOR c WITH ('connector.class'='x');": "CREATE SOURCE CONNECTOR",
+		"CREATE SINK CONNECTOR c WITH ('connector.class'='x');":   "CREATE SINK CONNECTOR",
 	}
 	for in, want := range cases {
 		_, err := Parse(in)
