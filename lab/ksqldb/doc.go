@@ -101,12 +101,14 @@
 // query created upgrades that query in place: the same query id, resumed
 // from the offsets it committed, the new projection and filter applying to
 // what it reads next, an aggregate's state kept. Refused with ksqlDB's
-// messages: a changed, missing or reordered sink column or key, a sink
+// messages: a changed, missing or reordered sink column or key, a changed
+// topic, key or value format or TIMESTAMP column (both sides printed as
+// ksqlDB prints its KsqlTopic and TimestampColumn), a sink
 // more than one query writes, ksql.create.or.replace.enabled=false,
 // windowed aggregates, table aggregates, joins and EMIT FINAL ("Upgrades
 // not yet supported for ..."), and an aggregate whose input columns
-// change. Refused as not supported: a replaced declaration that changes
-// the topic, formats or TIMESTAMP, or of a stream or table a query writes;
+// change. Refused as not supported: a replaced declaration of a stream or
+// table a query writes;
 // CREATE OR REPLACE ... AS SELECT of a declared stream or table, one that
 // reads another source, adds or removes an aggregation or changes the
 // aggregate functions. A name that does not exist is created.

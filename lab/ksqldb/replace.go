@@ -3,7 +3,6 @@ package ksqldb
 import (
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 // update-a-running-persistent-query.md). A declaration (CREATE STREAM|TABLE
 // with columns) replaces the existing one when the metastore allows the
 // upgrade (MetaStoreImpl.putSource, StructuredDataSource.canUpgradeTo):
-// same name, kind, topic, formats and timestamp column, identical key
+// same name, kind, topic, formats and timestamp column (replace_topic.go), identical key
 // columns and every old value column kept at its place. A CREATE ... AS
 // SELECT on a stream or table its query created upgrades that query in
 // place (QueryIdUtil.buildId, QueryRegistryImpl.registerPersistentQuery):
@@ -28,20 +27,18 @@ import (
 // (default true), read when a query would be upgraded.
 const createOrReplaceEnabled = "ksql.create.or.replace.enabled"
 
-// checkSourceUpgrade is canUpgradeTo: old may be replaced by next.
+// checkSourceUpgrade is canUpgradeTo: old may be replaced by next. The
+// issues are listed in its order: type, topic, TIMESTAMP, then schema.
 func checkSourceUpgrade(old, next *source) error {
-	kind := strings.ToLower(old.kind())
-	if old.Topic != next.Topic || old.KeyFormat != next.KeyFormat || old.ValueFormat != next.ValueFormat ||
-		old.UnwrapValue != next.UnwrapValue || old.ValueSchemaID != next.ValueSchemaID || old.KeySchemaID != next.KeySchemaID ||
-		!reflect.DeepEqual(old.Window, next.Window) {
-		return unsupported("CREATE OR REPLACE that changes a " + kind + "'s topic or formats")
-	}
-	if old.Timestamp != next.Timestamp || old.TimestampFormat != next.TimestampFormat {
-		return unsupported("CREATE OR REPLACE that changes a " + kind + "'s TIMESTAMP")
-	}
 	var issues []string
 	if old.Table != next.Table {
 		issues = append(issues, fmt.Sprintf("DataSource '%s' has type = %s which is not upgradeable to %s", old.Name, dataSourceType(old), dataSourceType(next)))
+	}
+	if a, b := ksqlTopic(old), ksqlTopic(next); a != b {
+		issues = append(issues, fmt.Sprintf("DataSource '%s' has topic = %s which is not upgradeable to %s", old.Name, a, b))
+	}
+	if a, b := timestampColumn(old), timestampColumn(next); a != b {
+		issues = append(issues, fmt.Sprintf("DataSource '%s' has timestampColumn = %s which is not upgradeable to %s", old.Name, a, b))
 	}
 	if diff := schemaUpgradeIssue(old.Schema, next.Schema); diff != "" {
 		issues = append(issues, fmt.Sprintf("DataSource '%s' has schema = %s which is not upgradeable to %s. (%s)", old.Name, old.Schema, next.Schema, diff))

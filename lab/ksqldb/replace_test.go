@@ -408,14 +408,58 @@ func TestReplaceAggregateQueryRefusesChangedInputColumns(t *testing.T) {
 	}
 }
 
+// A replaced declaration keeps the topic, its formats and the TIMESTAMP
+// column (StructuredDataSource.canUpgradeTo's topic and timestampColumn
+// properties, confluentinc/ksql v7.9.0 ksqldb-metastore .../model/
+// StructuredDataSource.java; StructuredDataSourceTest shouldEnforceSameTopic
+// and shouldEnforceSameTimestampColumn): the refusal prints both sides as
+// KsqlTopic.toString and Optional<TimestampColumn>.toString do (KeyFormat,
+// ValueFormat, FormatInfo, WindowInfo), with a single JSON key written
+// UNWRAP_SINGLES (SerdeFeaturesFactory.getKeyWrapping), and joins several
+// issues, the schema's last, with "\n\tAND ".
+func TestReplaceDeclarationRefusesAChangedTopicFormatOrTimestamp(t *testing.T) {
+	const streamA = "CREATE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+	topic := func(name, key, keyFeatures, value string) string {
+		return "KsqlTopic{kafkaTopicName='" + name + "', keyFormat=KeyFormat{format=FormatInfo{format=" + key + ", properties={}}, features=[" + keyFeatures +
+			"], window=Optional.empty}, valueFormat=ValueFormat{format=FormatInfo{format=" + value + ", properties={}}, features=[]}}"
+	}
+	cases := []struct{ name, setup, stmt, want string }{
+		{"another topic", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
+			"Cannot upgrade data source: DataSource 'A' has topic = " + topic("a", "KAFKA", "", "JSON") + " which is not upgradeable to " + topic("a2", "KAFKA", "", "JSON")},
+		{"another key format", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', key_format='JSON', value_format='JSON');",
+			"Cannot upgrade data source: DataSource 'A' has topic = " + topic("a", "KAFKA", "", "JSON") + " which is not upgradeable to " + topic("a", "JSON", "UNWRAP_SINGLES", "JSON")},
+		{"a TIMESTAMP column added", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', value_format='JSON', timestamp='ts');",
+			"Cannot upgrade data source: DataSource 'A' has timestampColumn = Optional.empty which is not upgradeable to Optional[TimestampColumn{column=`TS`, format=Optional.empty}]"},
+		{"another topic and a column removed", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
+			"Cannot upgrade data source: DataSource 'A' has topic = " + topic("a", "KAFKA", "", "JSON") + " which is not upgradeable to " + topic("a2", "KAFKA", "", "JSON") +
+				"\n\tAND DataSource 'A' has schema = `ID` INTEGER KEY, `COL1` INTEGER, `TS` BIGINT which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`TS` BIGINT])"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+			desc := mustKSQL(t, url, "DESCRIBE a;", nil)[0]["sourceDescription"].(map[string]any)
+			if desc["topic"] != "a" || desc["timestamp"] != "" {
+				t.Fatalf("after the refusal a reads topic %v with timestamp %q, want a and none", desc["topic"], desc["timestamp"])
+			}
+		})
+	}
+}
+
 // Upgrades this server does not build are refused as not supported,
 // naming the case, and leave the stream and its query as they were.
 func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
 	const streamA = "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
 	cases := []struct{ name, setup, stmt, want string }{
-		{"a declaration moved to another topic", streamA,
-			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
-			"CREATE OR REPLACE that changes a stream's topic or formats is not supported by this ksqlDB server"},
 		{"a declaration of a stream a query writes", streamA + "CREATE STREAM b AS SELECT * FROM a;",
 			"CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');",
 			"CREATE OR REPLACE STREAM with columns of a stream a query writes is not supported by this ksqlDB server"},
