@@ -132,7 +132,10 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 		}
 	}
 	if prev.src.Name != next.src.Name {
-		return unsupported("CREATE OR REPLACE ... AS SELECT that reads another source")
+		if prev.agg != nil || next.agg != nil {
+			return unsupported("CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source")
+		}
+		return checkSourceStepUpgrade(prev, next)
 	}
 	if prev.agg == nil && next.agg == nil {
 		return nil

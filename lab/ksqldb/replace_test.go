@@ -455,6 +455,67 @@ func TestReplaceDeclarationRefusesAChangedTopicFormatOrTimestamp(t *testing.T) {
 	}
 }
 
+// A query upgraded to read another stream passes the StreamSource step's
+// check (confluentinc/ksql v7.9.0 ksqldb-execution .../plan/
+// StreamSource.java MUST_MATCH: its query context, topic name, formats and
+// TIMESTAMP column, not the source's name or columns), reached through the
+// passive select and filter steps as ExecutionStep.validateUpgrade walks
+// both plans: the old plan's step is compared with the new one's, unless
+// only the old plan filters, when the sides swap. No upstream query-upgrade
+// test reads another source.
+func TestReplaceStreamQueryReadingAnotherSourceMustKeepItsTopicAndTimestamp(t *testing.T) {
+	const (
+		streamA = "CREATE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+		streamC = "CREATE STREAM c (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\n"
+	)
+	cases := []struct{ name, setup, stmt, want string }{
+		{"another topic", streamA + streamC + "CREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM c WHERE col1 > 0;",
+			"Query is not upgradeable. Plan step of type StreamSource must have matching topicName. Values differ: a vs. c"},
+		{"another topic, the filter removed", streamA + streamC + "CREATE STREAM b AS SELECT * FROM a WHERE col1 > 0;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM c;",
+			"Query is not upgradeable. Plan step of type StreamSource must have matching topicName. Values differ: c vs. a"},
+		{"the same topic with a TIMESTAMP column", streamA +
+			"CREATE STREAM a2 (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', value_format='JSON', timestamp='ts');\nCREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM a2;",
+			"Query is not upgradeable. Plan step of type StreamSource must have matching timestampColumn. Values differ: Optional.empty vs. Optional[TimestampColumn{column=`TS`, format=Optional.empty}]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
+
+// The same check passes for another stream declared on the same topic in
+// the same formats: the query keeps its id and goes on from its committed
+// offset with the new statement (QueryRegistryImpl.registerPersistentQuery
+// stops the old query without resetting its offsets).
+func TestReplaceStreamQueryReadsAnotherStreamOfTheSameTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM a2 (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1) VALUES (1, 0);`, earliest())
+	st.consume("B", 1)
+	before := queryWriting(t, url, "B")
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM b AS SELECT id, col1, col2 FROM a2 WHERE col1 > 0;", nil)
+	if after := queryWriting(t, url, "B"); after != before {
+		t.Fatalf("query writing B after the upgrade is %s, want %s", after, before)
+	}
+	mustKSQL(t, url, "INSERT INTO a2 (id, col1, col2) VALUES (1, 0, 5);\nINSERT INTO a2 (id, col1, col2) VALUES (1, 1, 6);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"COL1": 0.0},
+		map[string]any{"COL1": 1.0, "COL2": 6.0})
+}
+
 // Upgrades this server does not build are refused as not supported,
 // naming the case, and leave the stream and its query as they were.
 func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
@@ -466,9 +527,9 @@ func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
 		{"a query onto a declared stream", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');",
 			"CREATE OR REPLACE STREAM c AS SELECT * FROM a;",
 			"CREATE OR REPLACE ... AS SELECT of a stream no CREATE ... AS SELECT query writes is not supported by this ksqlDB server"},
-		{"a query reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE STREAM b AS SELECT * FROM a;",
-			"CREATE OR REPLACE STREAM b AS SELECT * FROM c;",
-			"CREATE OR REPLACE ... AS SELECT that reads another source is not supported by this ksqlDB server"},
+		{"an aggregate reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE TABLE b AS SELECT id, COUNT(*) AS n FROM a GROUP BY id;",
+			"CREATE OR REPLACE TABLE b AS SELECT id, COUNT(*) AS n FROM c GROUP BY id;",
+			"CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source is not supported by this ksqlDB server"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -107,3 +107,41 @@ func timestampColumn(s *source) string {
 	}
 	return "Optional[TimestampColumn{column=`" + s.Timestamp + "`, format=" + format + "}]"
 }
+
+// checkSourceStepUpgrade is StreamSource's (or TableSource's)
+// validateUpgrade for a projection that reads another source: the steps
+// must agree on the topic, the formats and the TIMESTAMP column, compared
+// in that order after the query context (the same for both). The step of
+// the old plan is compared with the new one's, except when only the old
+// plan has a filter: ExecutionStep.validateUpgrade hands a passive step's
+// check to the other plan, so its source is reached from the new side.
+func checkSourceStepUpgrade(prev, next *queryPlan) error {
+	this, that := prev.src, next.src
+	if prev.where != nil && next.where == nil {
+		this, that = that, this
+	}
+	step := "StreamSource"
+	if this.Table {
+		step = "TableSource"
+	}
+	mismatch := func(property, a, b string) error {
+		return badStatement("Query is not upgradeable. Plan step of type %s must have matching %s. Values differ: %s vs. %s", step, property, a, b)
+	}
+	if this.Topic != that.Topic {
+		return mismatch("topicName", this.Topic, that.Topic)
+	}
+	if sourceFormats(this) != sourceFormats(that) {
+		// Formats has no toString of its own: ksqlDB prints Object's
+		return unsupported("CREATE OR REPLACE ... AS SELECT that reads another source in other formats")
+	}
+	if a, b := timestampColumn(this), timestampColumn(that); a != b {
+		return mismatch("timestampColumn", a, b)
+	}
+	return nil
+}
+
+// sourceFormats are the plan's Formats of s: the key and value formats
+// with their properties and serde features.
+func sourceFormats(s *source) string {
+	return formatInfo(s.KeyFormat, keyFormatProps(s)) + keyFeatures(s) + formatInfo(s.ValueFormat, schemaIDProps(nil, s.ValueSchemaID)) + valueFeatures(s)
+}
