@@ -101,19 +101,22 @@
 // query created upgrades that query in place: the same query id, resumed
 // from the offsets it committed, the new projection and filter applying to
 // what it reads next, an aggregate's state kept; a projection may read
-// another source declared on the same topic in the same formats. Refused
+// another source declared on the same topic in the same formats. On a
+// declared stream or table that no query writes it starts a new query,
+// whose sink replaces the declaration under the same check. Refused
 // with ksqlDB's
 // messages: a changed, missing or reordered sink column or key, a changed
 // topic, key or value format or TIMESTAMP column (both sides printed as
-// ksqlDB prints its KsqlTopic and TimestampColumn), a sink
+// ksqlDB prints its KsqlTopic and TimestampColumn), a query writing a
+// source stream or table ("Cannot insert into read-only ..."), a sink
 // more than one query writes, ksql.create.or.replace.enabled=false,
 // windowed aggregates, table aggregates, joins and EMIT FINAL ("Upgrades
 // not yet supported for ..."), an aggregate whose input columns change,
 // and a projection reading another source on another topic or with
 // another TIMESTAMP column. Refused as not supported: a replaced declaration of a stream or
 // table a query writes;
-// CREATE OR REPLACE ... AS SELECT of a declared stream or table, one that
-// reads another source in other formats (ksqlDB prints the Formats as
+// CREATE OR REPLACE ... AS SELECT of a stream or table only INSERT INTO
+// writes, one that reads another source in other formats (ksqlDB prints the Formats as
 // Java's Object does), an aggregate that reads another source, one that
 // adds or removes an aggregation or changes the aggregate functions. A name that does not exist is created.
 //

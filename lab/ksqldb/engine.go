@@ -441,7 +441,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
 	}
 	var upgraded *queryInfo
+	var replaced *source
 	if existing := ec.ms.sources[cs.Name]; existing != nil && cs.OrReplace {
+		replaced = existing
 		if upgraded, err = upgradeTarget(ec, existing, cs.Table); err != nil {
 			return nil, err
 		}
@@ -520,10 +522,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
-	if upgraded != nil {
-		if err := checkSourceUpgrade(ec.ms.sources[cs.Name], sink); err != nil {
+	if replaced != nil {
+		if err := checkSourceUpgrade(replaced, sink); err != nil {
 			return nil, err
 		}
+	}
+	if upgraded != nil {
 		if err := checkQueryUpgrade(ec.ms, upgraded, cs.Query, plan); err != nil {
 			return nil, err
 		}

@@ -96,14 +96,19 @@ func checkDeclarationReplace(ms *metaStore, existing *source) error {
 }
 
 // upgradeTarget is the query a CREATE OR REPLACE ... AS SELECT of existing
-// upgrades (QueryIdUtil.buildId).
+// upgrades (QueryIdUtil.buildId); nil when no query writes existing, and a
+// new query writes it from now on. A source stream or table stays
+// read-only (EngineExecutor.execute).
 func upgradeTarget(ec *execCtx, existing *source, table bool) (*queryInfo, error) {
 	_, writers := ec.ms.readersWriters(existing.Name)
 	if len(writers) > 1 {
 		return nil, badStatement("REPLACE for sink %s is not supported because there are multiple queries writing into it: [%s]", existing.Name, strings.Join(writers, ", "))
 	}
-	if len(writers) == 0 || ec.ms.queries[writers[0]].Insert {
-		return nil, unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " no CREATE ... AS SELECT query writes")
+	if len(writers) == 0 {
+		return nil, checkWritable(existing)
+	}
+	if ec.ms.queries[writers[0]].Insert {
+		return nil, unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " only INSERT INTO writes")
 	}
 	if strings.EqualFold(strings.TrimSpace(ec.props[createOrReplaceEnabled]), "false") {
 		kind := "stream"

@@ -516,6 +516,71 @@ INSERT INTO a (id, col1) VALUES (1, 0);`, earliest())
 		map[string]any{"COL1": 1.0, "COL2": 6.0})
 }
 
+// CREATE OR REPLACE ... AS SELECT of a declared stream that no query
+// writes starts a new query (confluentinc/ksql v7.9.0 QueryIdUtil.buildId:
+// no query has the sink, so a new CSAS_ id) whose sink replaces the
+// declaration when canUpgradeTo allows it (EngineExecutor.maybeCreateSinkDdl
+// passes OR REPLACE on to MetaStoreImpl.putSource); the sink topic is the
+// statement's, by default the name (Analyzer), and the stream becomes a
+// CREATE ... AS SELECT sink (DdlCommandExec: withQuery), so ALTER refuses
+// it. No upstream query-upgrade test replaces a declaration this way.
+func TestReplaceDeclaredStreamWithAQueryStartsANewQuery(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='C', PARTITIONS=1, value_format='JSON');
+CREATE OR REPLACE STREAM c AS SELECT * FROM a WHERE col1 > 0;
+INSERT INTO a (id, col1) VALUES (1, 0);
+INSERT INTO a (id, col1) VALUES (1, 2);`, earliest())
+	if id := queryWriting(t, url, "C"); !strings.HasPrefix(id, "CSAS_C_") {
+		t.Fatalf("query writing C is %q, want a new CSAS_C_<n>", id)
+	}
+	wantValues(t, replaceValues(t, st.consume("C", 1)), map[string]any{"COL1": 2.0})
+	code, e := stmtErr(t, url, "ALTER STREAM c ADD COLUMN col2 INT;")
+	if want := "ALTER command is not supported for CREATE ... AS statements."; code != 400 || e["message"] != want {
+		t.Fatalf("ALTER after the replace: %d %v, want 400 %q", code, e["message"], want)
+	}
+	// a restart replays the declaration, then the query
+	srv.Close()
+	_, url = st.serve()
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 3);", nil)
+	wantValues(t, replaceValues(t, st.consume("C", 2))[1:], map[string]any{"COL1": 3.0})
+}
+
+// A source stream stays read-only: no query may write it
+// (EngineExecutor.execute).
+func TestReplaceSourceStreamWithAQueryIsRefusedAsReadOnly(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE SOURCE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='C', PARTITIONS=1, value_format='JSON');`, nil)
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM c AS SELECT * FROM a;")
+	if want := "Cannot insert into read-only stream: C"; code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
+// The sink of such a query is checked as any replaced source: a
+// declaration on another topic than the query's default one is refused
+// with canUpgradeTo's message.
+func TestReplaceDeclaredStreamWithAQueryRefusesAnotherTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');`, nil)
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM c AS SELECT * FROM a;")
+	topic := func(name string) string {
+		return "KsqlTopic{kafkaTopicName='" + name + "', keyFormat=KeyFormat{format=FormatInfo{format=KAFKA, properties={}}, features=[], window=Optional.empty}, valueFormat=ValueFormat{format=FormatInfo{format=JSON, properties={}}, features=[]}}"
+	}
+	want := "Cannot upgrade data source: DataSource 'C' has topic = " + topic("c") + " which is not upgradeable to " + topic("C")
+	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+	if queries := mustKSQL(t, url, "SHOW QUERIES;", nil)[0]["queries"].([]any); len(queries) != 0 {
+		t.Fatalf("queries after the refusal: %v, want none", queries)
+	}
+}
+
 // Upgrades this server does not build are refused as not supported,
 // naming the case, and leave the stream and its query as they were.
 func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
@@ -524,9 +589,9 @@ func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
 		{"a declaration of a stream a query writes", streamA + "CREATE STREAM b AS SELECT * FROM a;",
 			"CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');",
 			"CREATE OR REPLACE STREAM with columns of a stream a query writes is not supported by this ksqlDB server"},
-		{"a query onto a declared stream", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');",
+		{"a query onto a stream only INSERT INTO writes", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nINSERT INTO c SELECT * FROM a;",
 			"CREATE OR REPLACE STREAM c AS SELECT * FROM a;",
-			"CREATE OR REPLACE ... AS SELECT of a stream no CREATE ... AS SELECT query writes is not supported by this ksqlDB server"},
+			"CREATE OR REPLACE ... AS SELECT of a stream only INSERT INTO writes is not supported by this ksqlDB server"},
 		{"an aggregate reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE TABLE b AS SELECT id, COUNT(*) AS n FROM a GROUP BY id;",
 			"CREATE OR REPLACE TABLE b AS SELECT id, COUNT(*) AS n FROM c GROUP BY id;",
 			"CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source is not supported by this ksqlDB server"},
