@@ -225,11 +225,6 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if !cs.OrReplace {
 		replaced = nil
 	}
-	if replaced != nil {
-		if err := checkDeclarationReplace(ec.ms, replaced); err != nil {
-			return nil, err
-		}
-	}
 	if existing := ec.ms.sources[cs.Name]; existing != nil && replaced == nil {
 		if cs.IfNotExists {
 			return status(p, sourceCommandID(cs.Table, cs.Name, "create"),

@@ -86,15 +86,6 @@ func bracketColumns(cols []column) string {
 	return "[" + strings.TrimSpace(schema{Cols: cols}.String()) + "]"
 }
 
-// checkDeclarationReplace refuses replacing, with a declaration, a stream
-// or table that a query writes.
-func checkDeclarationReplace(ms *metaStore, existing *source) error {
-	if _, writers := ms.readersWriters(existing.Name); len(writers) > 0 {
-		return unsupported("CREATE OR REPLACE " + existing.kind() + " with columns of a " + strings.ToLower(existing.kind()) + " a query writes")
-	}
-	return nil
-}
-
 // upgradeTarget is the query a CREATE OR REPLACE ... AS SELECT of existing
 // upgrades (QueryIdUtil.buildId); nil when no query writes existing, and a
 // new query writes it from now on. A source stream or table stays

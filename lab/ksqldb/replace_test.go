@@ -581,14 +581,62 @@ CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, valu
 	}
 }
 
+// A declaration may replace the sink of a CREATE ... AS SELECT when
+// canUpgradeTo allows it: CreateSourceFactory and DdlCommandExec check no
+// query (confluentinc/ksql v7.9.0), MetaStoreImpl.putSource keeps the
+// source's links, and the stream is no longer a CREATE ... AS SELECT sink
+// (DdlCommandExec: withQuery is false), so ALTER accepts it. The query
+// goes on writing the columns of its own plan, across a restart too; a
+// query created afterwards reads the declared columns. No upstream
+// query-upgrade test declares over a query's sink.
+func TestReplaceDeclarationOfAQuerySinkKeepsTheQueryWriting(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
+	st.consume("B", 1)
+	before := queryWriting(t, url, "B")
+	mustKSQL(t, url, `CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');
+CREATE STREAM d AS SELECT * FROM b;
+INSERT INTO a (id, col1) VALUES (1, 2);`, earliest())
+	if after := queryWriting(t, url, "B"); after != before {
+		t.Fatalf("query writing B after the declaration is %s, want %s", after, before)
+	}
+	wantValues(t, replaceValues(t, st.consume("B", 2))[1:], map[string]any{"COL1": 2.0})
+	wantValues(t, replaceValues(t, st.consume("D", 2)),
+		map[string]any{"COL1": 1.0, "COL2": nil},
+		map[string]any{"COL1": 2.0, "COL2": nil})
+	mustKSQL(t, url, "ALTER STREAM b ADD COLUMN col3 INT;", nil)
+
+	srv.Close()
+	_, url = st.serve()
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 3);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 3))[2:], map[string]any{"COL1": 3.0})
+}
+
+// Declaring a query's sink on a topic other than the one the query writes
+// (by default the sink's name, upper case) is refused by canUpgradeTo.
+func TestReplaceDeclarationOfAQuerySinkRefusesAnotherTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;`, nil)
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='b', PARTITIONS=1, value_format='JSON');")
+	topic := func(name string) string {
+		return "KsqlTopic{kafkaTopicName='" + name + "', keyFormat=KeyFormat{format=FormatInfo{format=KAFKA, properties={}}, features=[], window=Optional.empty}, valueFormat=ValueFormat{format=FormatInfo{format=JSON, properties={}}, features=[]}}"
+	}
+	want := "Cannot upgrade data source: DataSource 'B' has topic = " + topic("B") + " which is not upgradeable to " + topic("b")
+	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
 // Upgrades this server does not build are refused as not supported,
 // naming the case, and leave the stream and its query as they were.
 func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
 	const streamA = "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
 	cases := []struct{ name, setup, stmt, want string }{
-		{"a declaration of a stream a query writes", streamA + "CREATE STREAM b AS SELECT * FROM a;",
-			"CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');",
-			"CREATE OR REPLACE STREAM with columns of a stream a query writes is not supported by this ksqlDB server"},
 		{"a query onto a stream only INSERT INTO writes", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nINSERT INTO c SELECT * FROM a;",
 			"CREATE OR REPLACE STREAM c AS SELECT * FROM a;",
 			"CREATE OR REPLACE ... AS SELECT of a stream only INSERT INTO writes is not supported by this ksqlDB server"},
