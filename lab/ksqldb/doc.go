@@ -113,14 +113,13 @@
 // writing a source stream or table ("Cannot insert into read-only ..."), a
 // sink more than one query writes, ksql.create.or.replace.enabled=false,
 // windowed aggregates, table aggregates, joins and EMIT FINAL ("Upgrades
-// not yet supported for ..."), an aggregate whose input columns change,
-// and a projection reading another source on another topic or with
+// not yet supported for ..."), an aggregate whose input columns or
+// aggregate functions change or that gains a HAVING, and a projection reading another source on another topic or with
 // another TIMESTAMP column. Refused as not supported: CREATE OR REPLACE ...
 // AS SELECT of a stream or table only INSERT INTO writes, one that reads
 // another source in other formats (ksqlDB prints the Formats as Java's
 // Object does), an aggregate that reads another source, one that adds or
-// removes an aggregation or changes the aggregate functions. A name that
-// does not exist is created.
+// removes an aggregation. A name that does not exist is created.
 //
 // ALTER STREAM and ALTER TABLE ... ADD [COLUMN] (alter.go) add value
 // columns to a declared stream or table, as ksqlDB 0.29's

@@ -139,12 +139,23 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 	if prev.agg == nil || next.agg == nil {
 		return unsupported("CREATE OR REPLACE ... AS SELECT that adds or removes an aggregation")
 	}
-	// StreamAggregate's MUST_MATCH: the columns it reads, then its functions
-	if a, b := aggregateInputColumns(q), aggregateInputColumns(nextQ); !slices.Equal(a, b) {
-		return badStatement("Query is not upgradeable. Plan step of type StreamAggregate must have matching columns not part of aggregate. Values differ: %s vs. %s", quotedNames(a), quotedNames(b))
+	// StreamAggregate's MUST_MATCH: its class, the columns it reads, then
+	// its functions. HAVING is a passive TableFilter above it: one only the
+	// new plan has meets the old aggregate; one only the old plan has hands
+	// the check to the new aggregate.
+	const mismatch = "Query is not upgradeable. Plan step of type StreamAggregate must have matching %s. Values differ: %s vs. %s"
+	if q.Having == nil && nextQ.Having != nil {
+		return badStatement(mismatch, "class", "class io.confluent.ksql.execution.plan.StreamAggregate", "class io.confluent.ksql.execution.plan.TableFilter")
 	}
-	if !slices.Equal(aggregateCalls(q), aggregateCalls(nextQ)) {
-		return unsupported("CREATE OR REPLACE ... AS SELECT that changes the aggregate functions")
+	this, that := q, nextQ
+	if q.Having != nil && nextQ.Having == nil {
+		this, that = nextQ, q
+	}
+	if a, b := aggregateInputColumns(this), aggregateInputColumns(that); !slices.Equal(a, b) {
+		return badStatement(mismatch, "columns not part of aggregate", quotedNames(a), quotedNames(b))
+	}
+	if a, b := aggregateFunctions(this), aggregateFunctions(that); !slices.Equal(a, b) {
+		return badStatement(mismatch, "aggregate functions", "["+strings.Join(a, ", ")+"]", "["+strings.Join(b, ", ")+"]")
 	}
 	return nil
 }
@@ -187,18 +198,40 @@ func readsRowtime(fc *sql.FuncCall) bool {
 	return isAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
 }
 
-// aggregateCalls are the aggregate function calls of q's SELECT and HAVING.
-func aggregateCalls(q *sql.Query) []string {
+// aggregateFunctions are StreamAggregate's aggregationFunctions: every
+// aggregate call of q's SELECT and HAVING, repeats included, as the plan
+// holds it. An argument that is a column keeps its name, a call without
+// arguments reads ROWTIME, and any other argument is the column
+// Aggregate.Prepare selects it as, KSQL_INTERNAL_COL_<n> after the
+// columns the aggregation reads (AggregateNode's internal schema).
+func aggregateFunctions(q *sql.Query) []string {
+	internal := map[string]string{}
+	next := len(aggregateInputColumns(q))
 	var out []string
 	add := func(e sql.Expr) {
 		walk(e, func(x sql.Expr) {
-			if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
-				call := sql.Format(fc)
-				if readsRowtime(fc) {
-					call = fc.Name + "(ROWTIME)"
-				}
-				out = append(out, call)
+			fc, ok := x.(*sql.FuncCall)
+			if !ok || !isAggregate(fc.Name) {
+				return
 			}
+			if readsRowtime(fc) {
+				out = append(out, strings.ToUpper(fc.Name)+"(ROWTIME)")
+				return
+			}
+			args := make([]string, len(fc.Args))
+			for i, a := range fc.Args {
+				if ref, ok := a.(*sql.ColumnRef); ok {
+					args[i] = ref.Name
+					continue
+				}
+				key := sql.Format(a)
+				if internal[key] == "" {
+					internal[key] = fmt.Sprintf("KSQL_INTERNAL_COL_%d", next)
+					next++
+				}
+				args[i] = internal[key]
+			}
+			out = append(out, strings.ToUpper(fc.Name)+"("+strings.Join(args, ", ")+")")
 		})
 	}
 	for _, it := range q.Items {

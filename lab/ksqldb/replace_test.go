@@ -632,6 +632,53 @@ CREATE STREAM b AS SELECT id, col1 FROM a;`, nil)
 	}
 }
 
+// StreamAggregate's MUST_MATCH ends with its aggregate functions
+// (confluentinc/ksql v7.9.0 ksqldb-execution .../plan/StreamAggregate.java),
+// printed as the plan holds them: an argument that is a column by its
+// name, COUNT(*) as COUNT(ROWTIME), any other argument as the
+// KSQL_INTERNAL_COL_<n> Aggregate.Prepare selects it as (AggregateNode);
+// every call of the SELECT and HAVING clauses, repeats included. HAVING
+// is a passive TableFilter step above the aggregate
+// (ExecutionStep.validateUpgrade): without it in the old plan the new
+// plan's filter meets the StreamAggregate and their classes differ; with it
+// only in the old plan the new aggregate is compared with the old one.
+func TestReplaceAggregateQueryRefusesChangedAggregateFunctions(t *testing.T) {
+	const prefix = "Query is not upgradeable. Plan step of type StreamAggregate must have matching "
+	cases := []struct{ name, before, after, want string }{
+		{name: "an aggregate column added",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n, MAX(col1) AS m FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [COUNT(COL1)] vs. [COUNT(COL1), MAX(COL1)]"},
+		{name: "another function",
+			before: "CREATE TABLE bar AS SELECT id, MAX(col1) AS m FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, MIN(col1) AS m FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [MAX(COL1)] vs. [MIN(COL1)]"},
+		{name: "an argument computed",
+			before: "CREATE TABLE bar AS SELECT id, SUM(col1) AS s FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, SUM(col1 * 2) AS s FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [SUM(COL1)] vs. [SUM(KSQL_INTERNAL_COL_2)]"},
+		{name: "a HAVING added",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id HAVING COUNT(col1) > 1;",
+			want:   prefix + "class. Values differ: class io.confluent.ksql.execution.plan.StreamAggregate vs. class io.confluent.ksql.execution.plan.TableFilter"},
+		{name: "the HAVING removed",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id HAVING COUNT(col1) > 1;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [COUNT(COL1)] vs. [COUNT(COL1), COUNT(COL1)]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, "CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');\n"+c.before, nil)
+			code, e := stmtErr(t, url, c.after)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
+
 // Upgrades this server does not build are refused as not supported,
 // naming the case, and leave the stream and its query as they were.
 func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
