@@ -95,24 +95,34 @@
 // ksqlDB's engine, and unlike its create-stream page, pull queries on a
 // source stream are answered as on any stream.
 //
-// CREATE OR REPLACE (replace.go) follows ksqlDB 0.29's query upgrades. A
-// declaration replaces the existing one when MetaStoreImpl allows it (the
-// same kind, identical key columns, the old value columns kept in place, so
+// CREATE OR REPLACE (replace.go, replace_topic.go) follows ksqlDB 0.29's
+// query upgrades. A declaration replaces the existing one when
+// MetaStoreImpl allows it (the same kind, topic, formats and TIMESTAMP
+// column, identical key columns, the old value columns kept in place, so
 // value columns may be added at the end), else it is refused with "Cannot
-// upgrade data source: ..."; queries already running keep the columns
-// their SELECT * named. A CREATE ... AS SELECT on the stream or table its
-// query created upgrades that query in place: the same query id, resumed
-// from the offsets it committed, the new projection and filter applying to
-// what it reads next, an aggregate's state kept. Refused with ksqlDB's
-// messages: a changed, missing or reordered sink column or key, a sink
-// more than one query writes, ksql.create.or.replace.enabled=false,
+// upgrade data source: ..." (a changed topic, format or TIMESTAMP printed
+// as ksqlDB prints its KsqlTopic and TimestampColumn); queries already
+// running keep the columns their SELECT * named. A declaration may replace
+// a CREATE ... AS SELECT sink: the query goes on writing its own columns
+// and the stream or table is no longer such a sink. A CREATE ... AS SELECT
+// on the stream or table its query created upgrades that query in place:
+// the same query id, resumed from the offsets it committed, the new
+// projection and filter applying to what it reads next, an aggregate's
+// state kept; a projection may read another source declared on the same
+// topic in the same formats. On a declared stream or table that no query
+// writes it starts a new query, whose sink replaces the declaration under
+// the same check. Refused with ksqlDB's messages: a changed, missing or
+// reordered sink column or key, a changed sink topic or format, a query
+// writing a source stream or table ("Cannot insert into read-only ..."), a
+// sink more than one query writes, ksql.create.or.replace.enabled=false,
 // windowed aggregates, table aggregates, joins and EMIT FINAL ("Upgrades
-// not yet supported for ..."), and an aggregate whose input columns
-// change. Refused as not supported: a replaced declaration that changes
-// the topic, formats or TIMESTAMP, or of a stream or table a query writes;
-// CREATE OR REPLACE ... AS SELECT of a declared stream or table, one that
-// reads another source, adds or removes an aggregation or changes the
-// aggregate functions. A name that does not exist is created.
+// not yet supported for ..."), an aggregate whose input columns or
+// aggregate functions change or that gains a HAVING, and a projection reading another source on another topic or with
+// another TIMESTAMP column. Refused as not supported: CREATE OR REPLACE ...
+// AS SELECT of a stream or table only INSERT INTO writes, one that reads
+// another source in other formats (ksqlDB prints the Formats as Java's
+// Object does), an aggregate that reads another source, one that adds or
+// removes an aggregation. A name that does not exist is created.
 //
 // ALTER STREAM and ALTER TABLE ... ADD [COLUMN] (alter.go) add value
 // columns to a declared stream or table, as ksqlDB 0.29's

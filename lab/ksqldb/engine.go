@@ -235,11 +235,6 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if !cs.OrReplace {
 		replaced = nil
 	}
-	if replaced != nil {
-		if err := checkDeclarationReplace(ec.ms, replaced); err != nil {
-			return nil, err
-		}
-	}
 	if existing := ec.ms.sources[cs.Name]; existing != nil && replaced == nil {
 		if cs.IfNotExists {
 			return existsWarning(p, kind, cs.Name), nil
@@ -331,7 +326,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, Window: w.window(),
+		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
 	if src.Window != nil && len(sch.keys()) == 0 {
 		return nil, badStatement("Windowed sources require a key column.")
@@ -450,7 +445,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
 	}
 	var upgraded *queryInfo
+	var replaced *source
 	if existing := ec.ms.sources[cs.Name]; existing != nil && cs.OrReplace {
+		replaced = existing
 		if upgraded, err = upgradeTarget(ec, existing, cs.Table); err != nil {
 			return nil, err
 		}
@@ -517,7 +514,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap, CasTarget: true}
+		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
 	if plan.agg != nil && plan.agg.win != nil {
 		sink.Window = plan.agg.win.info()
 	} else if plan.agg == nil && plan.src.Window != nil {
@@ -528,10 +525,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
-	if upgraded != nil {
-		if err := checkSourceUpgrade(ec.ms.sources[cs.Name], sink); err != nil {
+	if replaced != nil {
+		if err := checkSourceUpgrade(replaced, sink); err != nil {
 			return nil, err
 		}
+	}
+	if upgraded != nil {
 		if err := checkQueryUpgrade(ec.ms, upgraded, cs.Query, plan); err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ type source struct {
 	SourceOnly      bool
 	CasTarget       bool        // created by CREATE ... AS SELECT (DataSource.isCasTarget)
 	UnwrapValue     bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
+	WrapValue       bool        // WRAP_SINGLE_VALUE=true on a single value column (SerdeFeature WRAP_SINGLES)
 	Window          *windowInfo // a windowed key; nil otherwise
 	Timestamp       string      // WITH (TIMESTAMP=...): the column that is the record time
 	TimestampFormat string      // WITH (TIMESTAMP_FORMAT=...): how a STRING Timestamp column is parsed

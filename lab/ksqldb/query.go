@@ -62,11 +62,16 @@ func (s *Server) startQuery(qi *queryInfo) error {
 		return fmt.Errorf("start query %s: sink %s is missing", qi.ID, qi.Sink)
 	}
 	src := plan.src
+	out := sink.Schema
+	if !sink.CasTarget && !qi.Insert && !qi.SourceTable {
+		// a declaration replaced the sink: the query writes its own columns
+		out = plan.out
+	}
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    newSerde(sink.KeyFormat, sink.Schema.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID),
-		outVal:    newSerde(sink.ValueFormat, sink.Schema.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID),
+		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID),
+		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",

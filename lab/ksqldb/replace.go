@@ -3,7 +3,6 @@ package ksqldb
 import (
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -14,7 +13,7 @@ import (
 // update-a-running-persistent-query.md). A declaration (CREATE STREAM|TABLE
 // with columns) replaces the existing one when the metastore allows the
 // upgrade (MetaStoreImpl.putSource, StructuredDataSource.canUpgradeTo):
-// same name, kind, topic, formats and timestamp column, identical key
+// same name, kind, topic, formats and timestamp column (replace_topic.go), identical key
 // columns and every old value column kept at its place. A CREATE ... AS
 // SELECT on a stream or table its query created upgrades that query in
 // place (QueryIdUtil.buildId, QueryRegistryImpl.registerPersistentQuery):
@@ -28,20 +27,18 @@ import (
 // (default true), read when a query would be upgraded.
 const createOrReplaceEnabled = "ksql.create.or.replace.enabled"
 
-// checkSourceUpgrade is canUpgradeTo: old may be replaced by next.
+// checkSourceUpgrade is canUpgradeTo: old may be replaced by next. The
+// issues are listed in its order: type, topic, TIMESTAMP, then schema.
 func checkSourceUpgrade(old, next *source) error {
-	kind := strings.ToLower(old.kind())
-	if old.Topic != next.Topic || old.KeyFormat != next.KeyFormat || old.ValueFormat != next.ValueFormat ||
-		old.UnwrapValue != next.UnwrapValue || old.ValueSchemaID != next.ValueSchemaID || old.KeySchemaID != next.KeySchemaID ||
-		!reflect.DeepEqual(old.Window, next.Window) {
-		return unsupported("CREATE OR REPLACE that changes a " + kind + "'s topic or formats")
-	}
-	if old.Timestamp != next.Timestamp || old.TimestampFormat != next.TimestampFormat {
-		return unsupported("CREATE OR REPLACE that changes a " + kind + "'s TIMESTAMP")
-	}
 	var issues []string
 	if old.Table != next.Table {
 		issues = append(issues, fmt.Sprintf("DataSource '%s' has type = %s which is not upgradeable to %s", old.Name, dataSourceType(old), dataSourceType(next)))
+	}
+	if a, b := ksqlTopic(old), ksqlTopic(next); a != b {
+		issues = append(issues, fmt.Sprintf("DataSource '%s' has topic = %s which is not upgradeable to %s", old.Name, a, b))
+	}
+	if a, b := timestampColumn(old), timestampColumn(next); a != b {
+		issues = append(issues, fmt.Sprintf("DataSource '%s' has timestampColumn = %s which is not upgradeable to %s", old.Name, a, b))
 	}
 	if diff := schemaUpgradeIssue(old.Schema, next.Schema); diff != "" {
 		issues = append(issues, fmt.Sprintf("DataSource '%s' has schema = %s which is not upgradeable to %s. (%s)", old.Name, old.Schema, next.Schema, diff))
@@ -89,24 +86,20 @@ func bracketColumns(cols []column) string {
 	return "[" + strings.TrimSpace(schema{Cols: cols}.String()) + "]"
 }
 
-// checkDeclarationReplace refuses replacing, with a declaration, a stream
-// or table that a query writes.
-func checkDeclarationReplace(ms *metaStore, existing *source) error {
-	if _, writers := ms.readersWriters(existing.Name); len(writers) > 0 {
-		return unsupported("CREATE OR REPLACE " + existing.kind() + " with columns of a " + strings.ToLower(existing.kind()) + " a query writes")
-	}
-	return nil
-}
-
 // upgradeTarget is the query a CREATE OR REPLACE ... AS SELECT of existing
-// upgrades (QueryIdUtil.buildId).
+// upgrades (QueryIdUtil.buildId); nil when no query writes existing, and a
+// new query writes it from now on. A source stream or table stays
+// read-only (EngineExecutor.execute).
 func upgradeTarget(ec *execCtx, existing *source, table bool) (*queryInfo, error) {
 	_, writers := ec.ms.readersWriters(existing.Name)
 	if len(writers) > 1 {
 		return nil, badStatement("REPLACE for sink %s is not supported because there are multiple queries writing into it: [%s]", existing.Name, strings.Join(writers, ", "))
 	}
-	if len(writers) == 0 || ec.ms.queries[writers[0]].Insert {
-		return nil, unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " no CREATE ... AS SELECT query writes")
+	if len(writers) == 0 {
+		return nil, checkWritable(existing)
+	}
+	if ec.ms.queries[writers[0]].Insert {
+		return nil, unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " only INSERT INTO writes")
 	}
 	if strings.EqualFold(strings.TrimSpace(ec.props[createOrReplaceEnabled]), "false") {
 		kind := "stream"
@@ -135,7 +128,10 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 		}
 	}
 	if prev.src.Name != next.src.Name {
-		return unsupported("CREATE OR REPLACE ... AS SELECT that reads another source")
+		if prev.agg != nil || next.agg != nil {
+			return unsupported("CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source")
+		}
+		return checkSourceStepUpgrade(prev, next)
 	}
 	if prev.agg == nil && next.agg == nil {
 		return nil
@@ -143,12 +139,23 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 	if prev.agg == nil || next.agg == nil {
 		return unsupported("CREATE OR REPLACE ... AS SELECT that adds or removes an aggregation")
 	}
-	// StreamAggregate's MUST_MATCH: the columns it reads, then its functions
-	if a, b := aggregateInputColumns(q), aggregateInputColumns(nextQ); !slices.Equal(a, b) {
-		return badStatement("Query is not upgradeable. Plan step of type StreamAggregate must have matching columns not part of aggregate. Values differ: %s vs. %s", quotedNames(a), quotedNames(b))
+	// StreamAggregate's MUST_MATCH: its class, the columns it reads, then
+	// its functions. HAVING is a passive TableFilter above it: one only the
+	// new plan has meets the old aggregate; one only the old plan has hands
+	// the check to the new aggregate.
+	const mismatch = "Query is not upgradeable. Plan step of type StreamAggregate must have matching %s. Values differ: %s vs. %s"
+	if q.Having == nil && nextQ.Having != nil {
+		return badStatement(mismatch, "class", "class io.confluent.ksql.execution.plan.StreamAggregate", "class io.confluent.ksql.execution.plan.TableFilter")
 	}
-	if !slices.Equal(aggregateCalls(q), aggregateCalls(nextQ)) {
-		return unsupported("CREATE OR REPLACE ... AS SELECT that changes the aggregate functions")
+	this, that := q, nextQ
+	if q.Having != nil && nextQ.Having == nil {
+		this, that = nextQ, q
+	}
+	if a, b := aggregateInputColumns(this), aggregateInputColumns(that); !slices.Equal(a, b) {
+		return badStatement(mismatch, "columns not part of aggregate", quotedNames(a), quotedNames(b))
+	}
+	if a, b := aggregateFunctions(this), aggregateFunctions(that); !slices.Equal(a, b) {
+		return badStatement(mismatch, "aggregate functions", "["+strings.Join(a, ", ")+"]", "["+strings.Join(b, ", ")+"]")
 	}
 	return nil
 }
@@ -191,18 +198,40 @@ func readsRowtime(fc *sql.FuncCall) bool {
 	return isAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
 }
 
-// aggregateCalls are the aggregate function calls of q's SELECT and HAVING.
-func aggregateCalls(q *sql.Query) []string {
+// aggregateFunctions are StreamAggregate's aggregationFunctions: every
+// aggregate call of q's SELECT and HAVING, repeats included, as the plan
+// holds it. An argument that is a column keeps its name, a call without
+// arguments reads ROWTIME, and any other argument is the column
+// Aggregate.Prepare selects it as, KSQL_INTERNAL_COL_<n> after the
+// columns the aggregation reads (AggregateNode's internal schema).
+func aggregateFunctions(q *sql.Query) []string {
+	internal := map[string]string{}
+	next := len(aggregateInputColumns(q))
 	var out []string
 	add := func(e sql.Expr) {
 		walk(e, func(x sql.Expr) {
-			if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
-				call := sql.Format(fc)
-				if readsRowtime(fc) {
-					call = fc.Name + "(ROWTIME)"
-				}
-				out = append(out, call)
+			fc, ok := x.(*sql.FuncCall)
+			if !ok || !isAggregate(fc.Name) {
+				return
 			}
+			if readsRowtime(fc) {
+				out = append(out, strings.ToUpper(fc.Name)+"(ROWTIME)")
+				return
+			}
+			args := make([]string, len(fc.Args))
+			for i, a := range fc.Args {
+				if ref, ok := a.(*sql.ColumnRef); ok {
+					args[i] = ref.Name
+					continue
+				}
+				key := sql.Format(a)
+				if internal[key] == "" {
+					internal[key] = fmt.Sprintf("KSQL_INTERNAL_COL_%d", next)
+					next++
+				}
+				args[i] = internal[key]
+			}
+			out = append(out, strings.ToUpper(fc.Name)+"("+strings.Join(args, ", ")+")")
 		})
 	}
 	for _, it := range q.Items {

@@ -408,23 +408,288 @@ func TestReplaceAggregateQueryRefusesChangedInputColumns(t *testing.T) {
 	}
 }
 
+// A replaced declaration keeps the topic, its formats and the TIMESTAMP
+// column (StructuredDataSource.canUpgradeTo's topic and timestampColumn
+// properties, confluentinc/ksql v7.9.0 ksqldb-metastore .../model/
+// StructuredDataSource.java; StructuredDataSourceTest shouldEnforceSameTopic
+// and shouldEnforceSameTimestampColumn): the refusal prints both sides as
+// KsqlTopic.toString and Optional<TimestampColumn>.toString do (KeyFormat,
+// ValueFormat, FormatInfo, WindowInfo), with a single JSON key written
+// UNWRAP_SINGLES (SerdeFeaturesFactory.getKeyWrapping), and joins several
+// issues, the schema's last, with "\n\tAND ".
+func TestReplaceDeclarationRefusesAChangedTopicFormatOrTimestamp(t *testing.T) {
+	const streamA = "CREATE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+	topic := func(name, key, keyFeatures, value string) string {
+		return "KsqlTopic{kafkaTopicName='" + name + "', keyFormat=KeyFormat{format=FormatInfo{format=" + key + ", properties={}}, features=[" + keyFeatures +
+			"], window=Optional.empty}, valueFormat=ValueFormat{format=FormatInfo{format=" + value + ", properties={}}, features=[]}}"
+	}
+	cases := []struct{ name, setup, stmt, want string }{
+		{"another topic", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
+			"Cannot upgrade data source: DataSource 'A' has topic = " + topic("a", "KAFKA", "", "JSON") + " which is not upgradeable to " + topic("a2", "KAFKA", "", "JSON")},
+		{"another key format", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', key_format='JSON', value_format='JSON');",
+			"Cannot upgrade data source: DataSource 'A' has topic = " + topic("a", "KAFKA", "", "JSON") + " which is not upgradeable to " + topic("a", "JSON", "UNWRAP_SINGLES", "JSON")},
+		{"a TIMESTAMP column added", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', value_format='JSON', timestamp='ts');",
+			"Cannot upgrade data source: DataSource 'A' has timestampColumn = Optional.empty which is not upgradeable to Optional[TimestampColumn{column=`TS`, format=Optional.empty}]"},
+		{"another topic and a column removed", streamA,
+			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
+			"Cannot upgrade data source: DataSource 'A' has topic = " + topic("a", "KAFKA", "", "JSON") + " which is not upgradeable to " + topic("a2", "KAFKA", "", "JSON") +
+				"\n\tAND DataSource 'A' has schema = `ID` INTEGER KEY, `COL1` INTEGER, `TS` BIGINT which is not upgradeable to `ID` INTEGER KEY, `COL1` INTEGER. (The following columns are changed, missing or reordered: [`TS` BIGINT])"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+			desc := mustKSQL(t, url, "DESCRIBE a;", nil)[0]["sourceDescription"].(map[string]any)
+			if desc["topic"] != "a" || desc["timestamp"] != "" {
+				t.Fatalf("after the refusal a reads topic %v with timestamp %q, want a and none", desc["topic"], desc["timestamp"])
+			}
+		})
+	}
+}
+
+// A query upgraded to read another stream passes the StreamSource step's
+// check (confluentinc/ksql v7.9.0 ksqldb-execution .../plan/
+// StreamSource.java MUST_MATCH: its query context, topic name, formats and
+// TIMESTAMP column, not the source's name or columns), reached through the
+// passive select and filter steps as ExecutionStep.validateUpgrade walks
+// both plans: the old plan's step is compared with the new one's, unless
+// only the old plan filters, when the sides swap. No upstream query-upgrade
+// test reads another source.
+func TestReplaceStreamQueryReadingAnotherSourceMustKeepItsTopicAndTimestamp(t *testing.T) {
+	const (
+		streamA = "CREATE STREAM a (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
+		streamC = "CREATE STREAM c (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\n"
+	)
+	cases := []struct{ name, setup, stmt, want string }{
+		{"another topic", streamA + streamC + "CREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM c WHERE col1 > 0;",
+			"Query is not upgradeable. Plan step of type StreamSource must have matching topicName. Values differ: a vs. c"},
+		{"another topic, the filter removed", streamA + streamC + "CREATE STREAM b AS SELECT * FROM a WHERE col1 > 0;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM c;",
+			"Query is not upgradeable. Plan step of type StreamSource must have matching topicName. Values differ: c vs. a"},
+		{"the same topic with a TIMESTAMP column", streamA +
+			"CREATE STREAM a2 (id INT KEY, col1 INT, ts BIGINT) WITH (kafka_topic='a', value_format='JSON', timestamp='ts');\nCREATE STREAM b AS SELECT * FROM a;",
+			"CREATE OR REPLACE STREAM b AS SELECT * FROM a2;",
+			"Query is not upgradeable. Plan step of type StreamSource must have matching timestampColumn. Values differ: Optional.empty vs. Optional[TimestampColumn{column=`TS`, format=Optional.empty}]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.setup, nil)
+			code, e := stmtErr(t, url, c.stmt)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
+
+// The same check passes for another stream declared on the same topic in
+// the same formats: the query keeps its id and goes on from its committed
+// offset with the new statement (QueryRegistryImpl.registerPersistentQuery
+// stops the old query without resetting its offsets).
+func TestReplaceStreamQueryReadsAnotherStreamOfTheSameTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM a2 (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='a', value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1) VALUES (1, 0);`, earliest())
+	st.consume("B", 1)
+	before := queryWriting(t, url, "B")
+	mustKSQL(t, url, "CREATE OR REPLACE STREAM b AS SELECT id, col1, col2 FROM a2 WHERE col1 > 0;", nil)
+	if after := queryWriting(t, url, "B"); after != before {
+		t.Fatalf("query writing B after the upgrade is %s, want %s", after, before)
+	}
+	mustKSQL(t, url, "INSERT INTO a2 (id, col1, col2) VALUES (1, 0, 5);\nINSERT INTO a2 (id, col1, col2) VALUES (1, 1, 6);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 2)),
+		map[string]any{"COL1": 0.0},
+		map[string]any{"COL1": 1.0, "COL2": 6.0})
+}
+
+// CREATE OR REPLACE ... AS SELECT of a declared stream that no query
+// writes starts a new query (confluentinc/ksql v7.9.0 QueryIdUtil.buildId:
+// no query has the sink, so a new CSAS_ id) whose sink replaces the
+// declaration when canUpgradeTo allows it (EngineExecutor.maybeCreateSinkDdl
+// passes OR REPLACE on to MetaStoreImpl.putSource); the sink topic is the
+// statement's, by default the name (Analyzer), and the stream becomes a
+// CREATE ... AS SELECT sink (DdlCommandExec: withQuery), so ALTER refuses
+// it. No upstream query-upgrade test replaces a declaration this way.
+func TestReplaceDeclaredStreamWithAQueryStartsANewQuery(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='C', PARTITIONS=1, value_format='JSON');
+CREATE OR REPLACE STREAM c AS SELECT * FROM a WHERE col1 > 0;
+INSERT INTO a (id, col1) VALUES (1, 0);
+INSERT INTO a (id, col1) VALUES (1, 2);`, earliest())
+	if id := queryWriting(t, url, "C"); !strings.HasPrefix(id, "CSAS_C_") {
+		t.Fatalf("query writing C is %q, want a new CSAS_C_<n>", id)
+	}
+	wantValues(t, replaceValues(t, st.consume("C", 1)), map[string]any{"COL1": 2.0})
+	code, e := stmtErr(t, url, "ALTER STREAM c ADD COLUMN col2 INT;")
+	if want := "ALTER command is not supported for CREATE ... AS statements."; code != 400 || e["message"] != want {
+		t.Fatalf("ALTER after the replace: %d %v, want 400 %q", code, e["message"], want)
+	}
+	// a restart replays the declaration, then the query
+	srv.Close()
+	_, url = st.serve()
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 3);", nil)
+	wantValues(t, replaceValues(t, st.consume("C", 2))[1:], map[string]any{"COL1": 3.0})
+}
+
+// A source stream stays read-only: no query may write it
+// (EngineExecutor.execute).
+func TestReplaceSourceStreamWithAQueryIsRefusedAsReadOnly(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE SOURCE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='C', PARTITIONS=1, value_format='JSON');`, nil)
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM c AS SELECT * FROM a;")
+	if want := "Cannot insert into read-only stream: C"; code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
+// The sink of such a query is checked as any replaced source: a
+// declaration on another topic than the query's default one is refused
+// with canUpgradeTo's message.
+func TestReplaceDeclaredStreamWithAQueryRefusesAnotherTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');`, nil)
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM c AS SELECT * FROM a;")
+	topic := func(name string) string {
+		return "KsqlTopic{kafkaTopicName='" + name + "', keyFormat=KeyFormat{format=FormatInfo{format=KAFKA, properties={}}, features=[], window=Optional.empty}, valueFormat=ValueFormat{format=FormatInfo{format=JSON, properties={}}, features=[]}}"
+	}
+	want := "Cannot upgrade data source: DataSource 'C' has topic = " + topic("c") + " which is not upgradeable to " + topic("C")
+	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+	if queries := mustKSQL(t, url, "SHOW QUERIES;", nil)[0]["queries"].([]any); len(queries) != 0 {
+		t.Fatalf("queries after the refusal: %v, want none", queries)
+	}
+}
+
+// A declaration may replace the sink of a CREATE ... AS SELECT when
+// canUpgradeTo allows it: CreateSourceFactory and DdlCommandExec check no
+// query (confluentinc/ksql v7.9.0), MetaStoreImpl.putSource keeps the
+// source's links, and the stream is no longer a CREATE ... AS SELECT sink
+// (DdlCommandExec: withQuery is false), so ALTER accepts it. The query
+// goes on writing the columns of its own plan, across a restart too; a
+// query created afterwards reads the declared columns. No upstream
+// query-upgrade test declares over a query's sink.
+func TestReplaceDeclarationOfAQuerySinkKeepsTheQueryWriting(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;
+INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
+	st.consume("B", 1)
+	before := queryWriting(t, url, "B")
+	mustKSQL(t, url, `CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');
+CREATE STREAM d AS SELECT * FROM b;
+INSERT INTO a (id, col1) VALUES (1, 2);`, earliest())
+	if after := queryWriting(t, url, "B"); after != before {
+		t.Fatalf("query writing B after the declaration is %s, want %s", after, before)
+	}
+	wantValues(t, replaceValues(t, st.consume("B", 2))[1:], map[string]any{"COL1": 2.0})
+	wantValues(t, replaceValues(t, st.consume("D", 2)),
+		map[string]any{"COL1": 1.0, "COL2": nil},
+		map[string]any{"COL1": 2.0, "COL2": nil})
+	mustKSQL(t, url, "ALTER STREAM b ADD COLUMN col3 INT;", nil)
+
+	srv.Close()
+	_, url = st.serve()
+	mustKSQL(t, url, "INSERT INTO a (id, col1) VALUES (1, 3);", nil)
+	wantValues(t, replaceValues(t, st.consume("B", 3))[2:], map[string]any{"COL1": 3.0})
+}
+
+// Declaring a query's sink on a topic other than the one the query writes
+// (by default the sink's name, upper case) is refused by canUpgradeTo.
+func TestReplaceDeclarationOfAQuerySinkRefusesAnotherTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');
+CREATE STREAM b AS SELECT id, col1 FROM a;`, nil)
+	code, e := stmtErr(t, url, "CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='b', PARTITIONS=1, value_format='JSON');")
+	topic := func(name string) string {
+		return "KsqlTopic{kafkaTopicName='" + name + "', keyFormat=KeyFormat{format=FormatInfo{format=KAFKA, properties={}}, features=[], window=Optional.empty}, valueFormat=ValueFormat{format=FormatInfo{format=JSON, properties={}}, features=[]}}"
+	}
+	want := "Cannot upgrade data source: DataSource 'B' has topic = " + topic("B") + " which is not upgradeable to " + topic("b")
+	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
+// StreamAggregate's MUST_MATCH ends with its aggregate functions
+// (confluentinc/ksql v7.9.0 ksqldb-execution .../plan/StreamAggregate.java),
+// printed as the plan holds them: an argument that is a column by its
+// name, COUNT(*) as COUNT(ROWTIME), any other argument as the
+// KSQL_INTERNAL_COL_<n> Aggregate.Prepare selects it as (AggregateNode);
+// every call of the SELECT and HAVING clauses, repeats included. HAVING
+// is a passive TableFilter step above the aggregate
+// (ExecutionStep.validateUpgrade): without it in the old plan the new
+// plan's filter meets the StreamAggregate and their classes differ; with it
+// only in the old plan the new aggregate is compared with the old one.
+func TestReplaceAggregateQueryRefusesChangedAggregateFunctions(t *testing.T) {
+	const prefix = "Query is not upgradeable. Plan step of type StreamAggregate must have matching "
+	cases := []struct{ name, before, after, want string }{
+		{name: "an aggregate column added",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n, MAX(col1) AS m FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [COUNT(COL1)] vs. [COUNT(COL1), MAX(COL1)]"},
+		{name: "another function",
+			before: "CREATE TABLE bar AS SELECT id, MAX(col1) AS m FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, MIN(col1) AS m FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [MAX(COL1)] vs. [MIN(COL1)]"},
+		{name: "an argument computed",
+			before: "CREATE TABLE bar AS SELECT id, SUM(col1) AS s FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, SUM(col1 * 2) AS s FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [SUM(COL1)] vs. [SUM(KSQL_INTERNAL_COL_2)]"},
+		{name: "a HAVING added",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id HAVING COUNT(col1) > 1;",
+			want:   prefix + "class. Values differ: class io.confluent.ksql.execution.plan.StreamAggregate vs. class io.confluent.ksql.execution.plan.TableFilter"},
+		{name: "the HAVING removed",
+			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id HAVING COUNT(col1) > 1;",
+			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
+			want:   prefix + "aggregate functions. Values differ: [COUNT(COL1)] vs. [COUNT(COL1), COUNT(COL1)]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, "CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');\n"+c.before, nil)
+			code, e := stmtErr(t, url, c.after)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
+}
+
 // Upgrades this server does not build are refused as not supported,
 // naming the case, and leave the stream and its query as they were.
 func TestReplaceUnbuiltCasesAreRefusedAsNotSupported(t *testing.T) {
 	const streamA = "CREATE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a', PARTITIONS=1, value_format='JSON');\n"
 	cases := []struct{ name, setup, stmt, want string }{
-		{"a declaration moved to another topic", streamA,
-			"CREATE OR REPLACE STREAM a (id INT KEY, col1 INT) WITH (kafka_topic='a2', PARTITIONS=1, value_format='JSON');",
-			"CREATE OR REPLACE that changes a stream's topic or formats is not supported by this ksqlDB server"},
-		{"a declaration of a stream a query writes", streamA + "CREATE STREAM b AS SELECT * FROM a;",
-			"CREATE OR REPLACE STREAM b (id INT KEY, col1 INT, col2 INT) WITH (kafka_topic='B', value_format='JSON');",
-			"CREATE OR REPLACE STREAM with columns of a stream a query writes is not supported by this ksqlDB server"},
-		{"a query onto a declared stream", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');",
+		{"a query onto a stream only INSERT INTO writes", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nINSERT INTO c SELECT * FROM a;",
 			"CREATE OR REPLACE STREAM c AS SELECT * FROM a;",
-			"CREATE OR REPLACE ... AS SELECT of a stream no CREATE ... AS SELECT query writes is not supported by this ksqlDB server"},
-		{"a query reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE STREAM b AS SELECT * FROM a;",
-			"CREATE OR REPLACE STREAM b AS SELECT * FROM c;",
-			"CREATE OR REPLACE ... AS SELECT that reads another source is not supported by this ksqlDB server"},
+			"CREATE OR REPLACE ... AS SELECT of a stream only INSERT INTO writes is not supported by this ksqlDB server"},
+		{"an aggregate reading another source", streamA + "CREATE STREAM c (id INT KEY, col1 INT) WITH (kafka_topic='c', PARTITIONS=1, value_format='JSON');\nCREATE TABLE b AS SELECT id, COUNT(*) AS n FROM a GROUP BY id;",
+			"CREATE OR REPLACE TABLE b AS SELECT id, COUNT(*) AS n FROM c GROUP BY id;",
+			"CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source is not supported by this ksqlDB server"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -59,6 +59,12 @@ func (w withProps) unwrapValue(format string, values []column) (bool, error) {
 	return !wrap, nil
 }
 
+// wrapsSingle reports WRAP_SINGLE_VALUE=true, which unwrapValue allows
+// only on a single value column.
+func (w withProps) wrapsSingle() bool {
+	return w.wrapSingle != nil && *w.wrapSingle
+}
+
 func parseWith(props []sql.Property) (withProps, error) {
 	var w withProps
 	var invalid []string
