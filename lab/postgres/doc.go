@@ -10,7 +10,9 @@
 // sets or disables it), and later clusters are copies of it, each given a
 // superuser password of its own as soon as its server runs. With
 // WithTemplateSeed the template also holds what the caller's seed made on
-// the first cluster (the lab's stations database), so copies skip it. Stop and Start stop and
+// the first cluster (the lab's stations database), so copies skip it.
+// A template no lab has used for 30 days is removed when another is copied
+// or saved. Stop and Start stop and
 // restart the same server on the same port (data kept); Close stops it and
 // removes a temporary data dir. The server is sized for a lab's small
 // tables: 16 MB of shared buffers, 50 connections, no autovacuum, no

@@ -118,6 +118,10 @@ func (s *Server) copyTemplate() (bool, error) {
 	if err := s.account.chown(filepath.Join(s.dataDir, LogFile)); err != nil {
 		return false, err
 	}
+	// A template's modification time says when a lab last used it.
+	now := time.Now()
+	_ = os.Chtimes(tmpl, now, now)
+	removeStale(s.cfg.templateCache, tmpl)
 	s.cfg.logger.Info("copied the cached PostgreSQL cluster template", "data_dir", s.dataDir, "template", tmpl, "took", time.Since(start).Round(time.Millisecond), "copy", copied.Round(time.Millisecond))
 	return true, nil
 }
@@ -183,8 +187,33 @@ func (s *Server) saveTemplate() error {
 		}
 		return fmt.Errorf("save the cluster template: %w", err)
 	}
+	removeStale(s.cfg.templateCache, tmpl)
 	s.cfg.logger.Info("cached the new PostgreSQL cluster as a template for later ones", "template", tmpl)
 	return nil
+}
+
+// staleTemplateAge is how long a template may go unused before a lab that
+// copies or saves another one removes it: a template's key changes with
+// the PostgreSQL binaries, the superuser, the initdb arguments, the seed and
+// the template format, and the old ones would otherwise stay for good.
+const staleTemplateAge = 30 * 24 * time.Hour
+
+// removeStale removes the templates in cache, other than keep, that no lab
+// has used for staleTemplateAge.
+func removeStale(cache, keep string) {
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		dir := filepath.Join(cache, e.Name())
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "cluster-") || dir == keep {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemplateAge {
+			_ = os.RemoveAll(dir)
+		}
+	}
 }
 
 // newTemplatePrefix starts the name of a template being written.

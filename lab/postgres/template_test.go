@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -112,5 +113,36 @@ func TestWithoutATemplateCacheEveryClusterIsMadeByInitdb(t *testing.T) {
 		if !strings.Contains(logs, "initialising PostgreSQL cluster") {
 			t.Fatalf("a cluster without a template cache was not made by initdb; log:\n%s", logs)
 		}
+	}
+}
+
+// A template no lab has copied for staleTemplateAge (another PostgreSQL
+// version's, or one a newer lab no longer uses) is removed when a lab
+// copies or saves one; a template in use stays.
+func TestTemplatesUnusedForAMonthAreRemoved(t *testing.T) {
+	ctx := testContext(t)
+	cache := filepath.Join(reachableDir(t), "cache")
+	startFromCache(ctx, t, cache) // makes the current template
+	stale := filepath.Join(cache, "cluster-0000000000000000")
+	recent := filepath.Join(cache, "cluster-1111111111111111")
+	for _, dir := range []string{stale, recent} {
+		if err := os.MkdirAll(filepath.Join(dir, "base"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-staleTemplateAge - time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	startFromCache(ctx, t, cache) // copies the current template
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a template unused since %s is still there (%v)", old.Format(time.DateOnly), err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("a recently used template was removed: %v", err)
+	}
+	current, err := filepath.Glob(filepath.Join(cache, "cluster-*"))
+	if err != nil || len(current) != 2 {
+		t.Errorf("templates left: %v (%v), want the current one and the recent one", current, err)
 	}
 }
