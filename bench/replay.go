@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -160,6 +161,11 @@ func replayChild(ctx context.Context, schedPath, cpuProfile string, out io.Write
 	if err != nil {
 		return err
 	}
+	// The replay compares counts only; the encoded records (for the raw
+	// broker rows) would otherwise stay in this process's heap and count
+	// in its peak RSS: 18 MB over 7 simulated days.
+	want.Records = nil
+	runtime.GC()
 	var res replayResult
 	begin := time.Now()
 	st, err := embedded.Start(ctx, embedded.WithLogger(log.With("component", "lab")))
