@@ -150,11 +150,38 @@ func (s *Server) initdb(ctx context.Context) error {
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("initdb %s: %w\n%s", s.dataDir, err, tail(out.String(), 4096))
 	}
+	if err := appendFile(filepath.Join(s.dataDir, "postgresql.conf"), clusterSettings); err != nil {
+		return fmt.Errorf("initdb: %w", err)
+	}
 	// The log file may only appear now: initdb wants an empty directory.
 	if err := os.WriteFile(filepath.Join(s.dataDir, LogFile), out.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("initdb: write log: %w", err)
 	}
 	return s.account.chown(filepath.Join(s.dataDir, LogFile))
+}
+
+// clusterSettings go into the postgresql.conf of the clusters made here,
+// not on the server's command line, because they hold only for the WAL
+// segment size these clusters have (initdbArgs): min_wal_size must be at
+// least two segments, and a data dir an older lab made has 16 MB ones.
+const clusterSettings = `
+# ctalab: a cluster template is copied at every lab start, spare WAL
+# segments and all; keep none past a checkpoint.
+min_wal_size = 2MB
+wal_recycle = off
+`
+
+// appendFile appends text to the file at path, which must exist.
+func appendFile(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // tail returns at most the last n bytes of s, cut at a line start.

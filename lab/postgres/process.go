@@ -71,10 +71,6 @@ func (s *Server) startLocked(ctx context.Context) error {
 		"-c", "max_wal_senders=0",
 		"-c", "wal_level=minimal",
 		"-c", "huge_pages=off",
-		// Keep no spare WAL segments past a checkpoint: a template is
-		// copied at every lab start, spare segments and all.
-		"-c", "min_wal_size=2MB",
-		"-c", "wal_recycle=off",
 	)
 	cmd.Dir = "/"
 	cmd.Env = append(os.Environ(), "LC_ALL=C")

@@ -23,7 +23,7 @@ const CacheDirEnv = "CTALAB_CACHE_DIR"
 
 // templateFormat changes whenever what a template holds changes, so that
 // older templates are not used.
-const templateFormat = "3"
+const templateFormat = "4"
 
 // DefaultTemplateCache returns where clusters are cached when no
 // WithTemplateCache option is given: $CTALAB_CACHE_DIR/postgres, else the
