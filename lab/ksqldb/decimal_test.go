@@ -207,11 +207,13 @@ func TestDecimalRefusalsUseKsqlDBMessages(t *testing.T) {
 func TestAvroDecimalColumnsUseTheDecimalLogicalType(t *testing.T) {
 	st := newStack(t)
 	regURL, url := st.serveLabRegistry()
-	mustKSQL(t, url, "CREATE STREAM input (id STRING KEY, dec DECIMAL(6,4), big DECIMAL(21,19)) WITH (KAFKA_TOPIC='test', PARTITIONS=1, VALUE_FORMAT='AVRO');", nil)
+	// the producer's schema is registered first: the CREATE, which
+	// registers its own schema only under a subject that has none, keeps it
 	writer := `{"type":"record","name":"r","fields":[` +
 		`{"name":"DEC","type":["null",{"type":"bytes","logicalType":"decimal","precision":6,"scale":4}]},` +
 		`{"name":"BIG","type":["null",{"type":"bytes","logicalType":"decimal","precision":21,"scale":19}]}]}`
 	id := registerSchema(t, regURL, "test-value", writer)
+	mustKSQL(t, url, "CREATE STREAM input (id STRING KEY, dec DECIMAL(6,4), big DECIMAL(21,19)) WITH (KAFKA_TOPIC='test', PARTITIONS=1, VALUE_FORMAT='AVRO');", nil)
 	big1, _ := new(big.Rat).SetString("10.1234512345123451234")
 	recs := []*kgo.Record{
 		{Topic: "test", Key: []byte("a"), Value: wire(t, id, writer, map[string]any{"DEC": goavroUnion("bytes.decimal", big.NewRat(10, 1)), "BIG": goavroUnion("bytes.decimal", big1)})},

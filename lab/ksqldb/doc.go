@@ -53,7 +53,11 @@
 // (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
 // (PROTOBUF_NOSR) and format_schemaid.go (VALUE_SCHEMA_ID and
 // KEY_SCHEMA_ID) for the Schema Registry formats, with avro_schemaid.go
-// for AVRO; temporal.go
+// for AVRO; schemaregister.go registers a declared stream's or table's key
+// and value schemas at CREATE, before any write, as ksqlDB's
+// SchemaRegisterInjector does (not when the subject already holds a
+// schema, not in the validating sandbox, not on command-topic replay);
+// temporal.go
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their
 // functions; magictimestamp.go the date-time strings a WHERE clause

@@ -363,6 +363,11 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
 		}
 	}
+	if !ec.sandbox && !ec.replay {
+		if err := s.registerDeclaredSchemas(ctx, src); err != nil {
+			return nil, err
+		}
+	}
 	cmdID := sourceCommandID(cs.Table, cs.Name, "create")
 	seq, err := s.commit(ctx, ec, p, cmdID, false)
 	if err != nil {

@@ -1,0 +1,64 @@
+package ksqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ctalab/ctalab/srclient"
+)
+
+// registerDeclaredSchemas registers the key and value schemas of a
+// declared stream or table at CREATE, as ksqlDB's SchemaRegisterInjector
+// does for a CreateSource: a key or value in a registry format, with
+// columns and no KEY_SCHEMA_ID or VALUE_SCHEMA_ID (those register their
+// own schema), is registered under <topic>-key or <topic>-value unless
+// that subject already holds a schema, which is then kept as it is. The
+// schemas are the ones a write registers (prepareSink).
+func (s *Server) registerDeclaredSchemas(ctx context.Context, src *source) error {
+	keySerde := newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).avroKeyFor(src.Name)
+	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue)
+	if src.KeySchemaID == 0 {
+		if err := s.registerDeclared(ctx, keySerde, src.Topic+"-key"); err != nil {
+			return err
+		}
+	}
+	if src.ValueSchemaID == 0 {
+		if err := s.registerDeclared(ctx, valSerde, src.Topic+"-value"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// registerDeclared registers one serde's schema under subject when its
+// format keeps schemas in the registry and the subject does not exist.
+func (s *Server) registerDeclared(ctx context.Context, sd *serde, subject string) error {
+	if !registryFormat(sd.format) || len(sd.cols) == 0 {
+		return nil
+	}
+	if _, _, err := s.reg.latestTyped(ctx, subject); err == nil {
+		return nil
+	} else if !srclient.IsNotFound(err) {
+		// SchemaRegistryUtil.getLatestSchema's KsqlException with its cause,
+		// as ErrorMessageUtil joins them (without its wrapping at 80 columns)
+		return badStatement("Could not get latest schema for subject %s\nCaused by: %s", subject, registryMessage(err))
+	}
+	if err := sd.prepareSink(ctx); err != nil {
+		// SchemaRegistryUtil.registerSchema's message, wrapped once more
+		// by SchemaRegisterInjector.registerSchema
+		return badStatement("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
+	}
+	return nil
+}
+
+// registryMessage is what Confluent's client says of a registry error: a
+// refusal as RestClientException prints it, "<message>; error code:
+// <code>", anything else as it is.
+func registryMessage(err error) string {
+	var re *srclient.Error
+	if errors.As(err, &re) {
+		return fmt.Sprintf("%s; error code: %d", re.Message, re.ErrorCode)
+	}
+	return err.Error()
+}
