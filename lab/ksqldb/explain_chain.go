@@ -59,7 +59,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	}
 
 	n := len(jp.steps)
-	prefix := func(depth int) string { return strings.Repeat("L_", depth) }
+	prefix := chainPrefix
 	store := func(depth int) string { return "KafkaTopic_" + prefix(depth) + "Right-Reduce" }
 	inner := prefix(n - 1) // the innermost join's prefix
 
@@ -74,14 +74,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
 	}
 	joined := &planStep{op: "PROJECT", cols: aliased(stream.alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
-	for k, st := range jp.steps {
-		depth := n - 1 - k
-		right := jp.leaves[st.right]
-		rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_" + prefix(depth) + "Right.Source"}
-		rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightSrc.cols), ctx: "PrependAlias" + prefix(depth) + "Right", sources: []*planStep{rightSrc}}
-		cols := append(append(keysOf(joined.cols), valuesOf(joined.cols)...), valuesOf(rightAlias.cols)...)
-		joined = &planStep{op: "JOIN", cols: cols, ctx: prefix(depth) + "Join", sources: []*planStep{joined, rightAlias}}
-	}
+	joined = chainJoinSteps(jp, joined)
 
 	// the topology: the tables from the outermost join in, then the
 	// stream, then the joins from the innermost out
@@ -119,4 +112,38 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		t.processor(prefix(depth)+"Join", store(depth))
 	}
 	return joinTail(t, plan, joined, false, sinkName, sinkTopic), nil
+}
+
+// chainPrefix is the context prefix of a join at depth in ksqlDB's
+// left-deep join tree: "L_" per level below the outermost join.
+func chainPrefix(depth int) string { return strings.Repeat("L_", depth) }
+
+// aliasedSourceStep is a leaf's SOURCE step and the PrependAlias projection
+// over it, for the join context ctx (e.g. "L_Right").
+func aliasedSourceStep(l joinLeaf, ctx string) *planStep {
+	src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.src), ctx: "KafkaTopic_" + ctx + ".Source"}
+	return &planStep{op: "PROJECT", cols: aliased(l.alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
+}
+
+// chainJoinSteps puts jp's JOIN steps over joined, the innermost join's left
+// input: step k (0 first) is at depth n-1-k and joins the results so far
+// with its right leaf. A FULL OUTER last step's key is neither side's: it
+// is appended to the values too (JoinParamsFactory.createSchema).
+func chainJoinSteps(jp *joinPlan, joined *planStep) *planStep {
+	n := len(jp.steps)
+	for k, st := range jp.steps {
+		depth := n - 1 - k
+		right := aliasedSourceStep(jp.leaves[st.right], chainPrefix(depth)+"Right")
+		keys := keysOf(joined.cols)
+		synthetic := jp.synthetic && k == n-1
+		if synthetic {
+			keys = []column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
+		}
+		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
+		if synthetic {
+			cols = append(cols, column{Name: syntheticKey, Type: keys[0].Type})
+		}
+		joined = &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
+	}
+	return joined
 }

@@ -1,8 +1,6 @@
 package ksqldb
 
 import (
-	"strings"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -45,30 +43,11 @@ func shapeStreamChain(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		}
 	}
 
-	prefix := func(depth int) string { return strings.Repeat("L_", depth) }
+	prefix := chainPrefix
 
 	// the plan: step k (0 first) is at depth n-1-k
-	aliasStep := func(l joinLeaf, ctx string) *planStep {
-		src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.src), ctx: "KafkaTopic_" + ctx + ".Source"}
-		return &planStep{op: "PROJECT", cols: aliased(l.alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
-	}
-	joined := aliasStep(stream, prefix(n-1)+"Left")
-	for k, st := range jp.steps {
-		depth := n - 1 - k
-		right := aliasStep(jp.leaves[st.right], prefix(depth)+"Right")
-		keys := keysOf(joined.cols)
-		synthetic := jp.synthetic && k == n-1
-		if synthetic {
-			// a FULL OUTER join's key is neither side's: appended to the
-			// values too (JoinParamsFactory.createSchema)
-			keys = []column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
-		}
-		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
-		if synthetic {
-			cols = append(cols, column{Name: syntheticKey, Type: keys[0].Type})
-		}
-		joined = &planStep{op: "JOIN", cols: cols, ctx: prefix(depth) + "Join", sources: []*planStep{joined, right}}
-	}
+	joined := aliasedSourceStep(stream, prefix(n-1)+"Left")
+	joined = chainJoinSteps(jp, joined)
 
 	// the topology, depth first from the outermost join
 	t := &topology{}
