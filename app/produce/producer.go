@@ -373,7 +373,10 @@ func (p *Producer) Stats() Stats {
 	return Stats{Arrivals: p.arrivals.snapshot(), Turnstiles: p.turnstiles.snapshot(), Weather: p.weatherN.snapshot()}
 }
 
-func (p *Producer) send(c *counters, t string, key, value []byte) error {
+// takeSlot takes a slot for an event about to be handed over, waiting
+// while MaxInFlight events are unacknowledged; it fails once the producer
+// has failed or is closed, or New's context ends.
+func (p *Producer) takeSlot() error {
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -382,14 +385,22 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 	}
 	select {
 	case p.slots <- struct{}{}: // a free slot: no need to wait
+		return nil
 	default:
-		select {
-		case p.slots <- struct{}{}:
-		case <-p.ctx.Done():
-			return ErrClosed
-		case <-p.runCtx.Done():
-			return p.runCtx.Err()
-		}
+	}
+	select {
+	case p.slots <- struct{}{}:
+		return nil
+	case <-p.ctx.Done():
+		return ErrClosed
+	case <-p.runCtx.Done():
+		return p.runCtx.Err()
+	}
+}
+
+func (p *Producer) send(c *counters, t string, key, value []byte) error {
+	if err := p.takeSlot(); err != nil {
+		return err
 	}
 	c.sent.Add(1)
 	if c == &p.arrivals {
@@ -501,18 +512,8 @@ const weatherQueue = 64
 // delivery failure does: the next event and Close return the error. Close
 // waits for every report handed over.
 func (p *Producer) Weather(w sim.WeatherReport) error {
-	if err := p.Err(); err != nil {
+	if err := p.takeSlot(); err != nil { // as a record's: Close waits for it
 		return err
-	}
-	if p.ctx.Err() != nil {
-		return ErrClosed
-	}
-	select { // a slot, as a record's: Close waits until it is given back
-	case p.slots <- struct{}{}:
-	case <-p.ctx.Done():
-		return ErrClosed
-	case <-p.runCtx.Done():
-		return p.runCtx.Err()
 	}
 	p.weatherN.sent.Add(1)
 	select {
