@@ -201,16 +201,22 @@ const staleTemplateAge = 30 * 24 * time.Hour
 // removeStale removes the templates in cache, other than keep, that no lab
 // has used for staleTemplateAge.
 func removeStale(cache, keep string) {
+	removeOlder(cache, "cluster-", staleTemplateAge, keep)
+}
+
+// removeOlder removes the entries of cache whose names start with prefix,
+// other than keep, last modified more than age ago.
+func removeOlder(cache, prefix string, age time.Duration, keep string) {
 	entries, err := os.ReadDir(cache)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
 		dir := filepath.Join(cache, e.Name())
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), "cluster-") || dir == keep {
+		if !strings.HasPrefix(e.Name(), prefix) || dir == keep {
 			continue
 		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemplateAge {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > age {
 			_ = os.RemoveAll(dir)
 		}
 	}
@@ -221,20 +227,7 @@ const newTemplatePrefix = ".new-cluster-"
 
 // removeAbandoned removes templates left half-written over an hour ago,
 // by a lab that was killed while writing one.
-func removeAbandoned(cache string) {
-	entries, err := os.ReadDir(cache)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), newTemplatePrefix) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
-			_ = os.RemoveAll(filepath.Join(cache, e.Name()))
-		}
-	}
-}
+func removeAbandoned(cache string) { removeOlder(cache, newTemplatePrefix, time.Hour, "") }
 
 // copyTree copies the directories and regular files under src to dst,
 // which must not exist or be empty, keeping their permission bits. With
