@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -140,15 +139,8 @@ func TestRecordsAcceptedWhileTheBrokerIsDownAreDeliveredWhenItComesBack(t *testi
 }
 
 func TestWeatherIsPostedAgainUntilTheRESTProxyAcknowledgesIt(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	reg := srfake.New()
-	defer reg.Close()
 	var calls atomic.Int32
-	rp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cfg := fakeBackendsWithProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/vnd.kafka.v2+json")
 		if calls.Add(1) <= 2 {
@@ -159,10 +151,9 @@ func TestWeatherIsPostedAgainUntilTheRESTProxyAcknowledgesIt(t *testing.T) {
 		}
 		_, _ = io.WriteString(w, `{"key_schema_id":7,"value_schema_id":8,"offsets":[{"partition":0,"offset":0,"error_code":null,"error":null}]}`)
 	}))
-	defer rp.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, lines(t))
+	p, err := New(ctx, cfg, lines(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,23 +173,15 @@ func TestWeatherIsPostedAgainUntilTheRESTProxyAcknowledgesIt(t *testing.T) {
 }
 
 func TestWeatherRefusedWithA4xxFailsAtOnce(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	reg := srfake.New()
-	defer reg.Close()
 	var calls atomic.Int32
-	rp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cfg := fakeBackendsWithProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		_, _ = io.WriteString(w, `{"error_code":42203,"message":"Conversion of JSON to Avro failed"}`)
 	}))
-	defer rp.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, lines(t))
+	p, err := New(ctx, cfg, lines(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,16 +205,9 @@ func TestWeatherRefusedWithA4xxFailsAtOnce(t *testing.T) {
 // on: the events after it do not wait for the proxy's answer, and Close
 // waits for it.
 func TestAWeatherReportDoesNotHoldTheSimulation(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	reg := srfake.New()
-	defer reg.Close()
 	release := make(chan struct{})
 	var posted atomic.Int32
-	rp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cfg := fakeBackendsWithProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		posted.Add(1)
 		select {
@@ -242,10 +218,9 @@ func TestAWeatherReportDoesNotHoldTheSimulation(t *testing.T) {
 		w.Header().Set("Content-Type", "application/vnd.kafka.v2+json")
 		_, _ = io.WriteString(w, `{"key_schema_id":7,"value_schema_id":8,"offsets":[{"partition":0,"offset":0,"error_code":null,"error":null}]}`)
 	}))
-	defer rp.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, lines(t))
+	p, err := New(ctx, cfg, lines(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,23 +268,15 @@ func TestAWeatherReportDoesNotHoldTheSimulation(t *testing.T) {
 }
 
 func TestWeatherRetriesEndWhenTheContextEnds(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
-	reg := srfake.New()
-	defer reg.Close()
 	var calls atomic.Int32
-	rp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cfg := fakeBackendsWithProxy(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
-	defer rp.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	runCtx, stop := context.WithCancel(ctx)
-	p, err := New(runCtx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}, lines(t))
+	p, err := New(runCtx, cfg, lines(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,11 @@ func (r *restProxyRecorder) ServeHTTP(w http.ResponseWriter, req *http.Request) 
 // fakeBackends starts a one-broker kfake cluster, a fake Schema Registry
 // and a recording REST Proxy, stopped when tb ends, and returns the
 // producer's Config for them.
-func fakeBackends(tb testing.TB) Config {
+func fakeBackends(tb testing.TB) Config { return fakeBackendsWithProxy(tb, &restProxyRecorder{}) }
+
+// fakeBackendsWithProxy is fakeBackends with proxy answering as the REST
+// Proxy.
+func fakeBackendsWithProxy(tb testing.TB, proxy http.Handler) Config {
 	tb.Helper()
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {
@@ -53,7 +57,7 @@ func fakeBackends(tb testing.TB) Config {
 	tb.Cleanup(cluster.Close)
 	reg := srfake.New()
 	tb.Cleanup(reg.Close)
-	rp := httptest.NewServer(&restProxyRecorder{})
+	rp := httptest.NewServer(proxy)
 	tb.Cleanup(rp.Close)
 	return Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}
 }
