@@ -430,14 +430,8 @@ CREATE STREAM S2 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1
 CREATE STREAM S3 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, value_format='JSON');`, nil)
 	st.produceJoin(joinRec{"left", 1000, intKey(1), []byte(`{"V0":1}`)}, joinRec{"right", 2000, intKey(1), []byte(`{"V0":2}`)})
 	ents := mustKSQL(t, url1, "CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0 AS A, S2.V0 AS B, S3.V0 AS C FROM S1 JOIN S2 WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON S1.ID = S2.ID JOIN S3 WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON S1.ID = S3.ID;", earliest())
-	qid := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
-	changelog := "_confluent-ksql-default_query_" + qid + joinStoreChangelog
-	waitFor(t, func() bool {
-		offs, err := st.adm.ListEndOffsets(context.Background(), changelog)
-		o, ok := offs.Lookup(changelog, 0)
-		// S1's and S2's records, S1's marked joined, and the pair
-		return err == nil && ok && o.Err == nil && o.Offset >= 4
-	}, "the pair in the second step's window store")
+	// S1's and S2's records, S1's marked joined, and the pair
+	st.awaitJoinChangelog(t, ents, 4, "the pair in the second step's window store")
 	if err := srv1.Close(); err != nil {
 		t.Fatal(err)
 	}

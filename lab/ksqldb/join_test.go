@@ -366,13 +366,7 @@ func TestStreamStreamJoinKeepsItsWindowsAcrossARestart(t *testing.T) {
 	k := intKey(1)
 	st.produceJoin(joinRec{"left", 1000, k, []byte(`{"v":"A"}`)}, joinRec{"rs", 2000, intKey(2), []byte(`{"v":"other"}`)})
 	ents := mustKSQL(t, url1, "CREATE STREAM j AS SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l JOIN rs WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON l.id = rs.id;", earliest())
-	qid := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
-	changelog := "_confluent-ksql-default_query_" + qid + joinStoreChangelog
-	waitFor(t, func() bool {
-		offs, err := st.adm.ListEndOffsets(context.Background(), changelog)
-		o, ok := offs.Lookup(changelog, 0)
-		return err == nil && ok && o.Err == nil && o.Offset >= 2
-	}, "both records in the join's changelog")
+	st.awaitJoinChangelog(t, ents, 2, "both records in the join's changelog")
 	if err := srv1.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -839,4 +833,17 @@ func TestAggregateOverAStreamTableJoin(t *testing.T) {
 	if want := []string{`odd={"N":1}`, `even={"N":1}`, `odd={"N":2}`}; !slices.Equal(last, want) {
 		t.Errorf("BY_PARITY %v, want %v", last, want)
 	}
+}
+
+// awaitJoinChangelog waits until the join store changelog of the query the
+// CREATE ... AS SELECT answered with ents holds at least n records.
+func (st *stack) awaitJoinChangelog(t *testing.T, ents []map[string]any, n int64, what string) {
+	t.Helper()
+	qid := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
+	changelog := "_confluent-ksql-default_query_" + qid + joinStoreChangelog
+	waitFor(t, func() bool {
+		offs, err := st.adm.ListEndOffsets(context.Background(), changelog)
+		o, ok := offs.Lookup(changelog, 0)
+		return err == nil && ok && o.Err == nil && o.Offset >= n
+	}, what)
 }
