@@ -385,7 +385,7 @@ INSERT INTO a (id, col1) VALUES (1, 1);`, earliest())
 // SELECT, WHERE, GROUP BY and HAVING in that order, COUNT(*) reading
 // ROWTIME).
 func TestReplaceAggregateQueryRefusesChangedInputColumns(t *testing.T) {
-	cases := []struct{ name, before, after, want string }{
+	cases := []upgradeRefusal{
 		{name: "filters.sql/remove filter in StreamAggregate where columns are not already in input schema",
 			before: "CREATE TABLE bar AS SELECT id, COUNT(*) as count FROM foo WHERE col1 > 0 GROUP BY id;",
 			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(*) as count FROM foo GROUP BY id;",
@@ -395,17 +395,7 @@ func TestReplaceAggregateQueryRefusesChangedInputColumns(t *testing.T) {
 			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) as count FROM foo WHERE col1 > 0 GROUP BY id;",
 			want:   "Query is not upgradeable. Plan step of type StreamAggregate must have matching columns not part of aggregate. Values differ: [`ID`, `ROWTIME`] vs. [`ID`, `COL1`]"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, "CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');\n"+c.before, nil)
-			code, e := stmtErr(t, url, c.after)
-			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
-				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
-			}
-		})
-	}
+	runUpgradeRefusals(t, cases)
 }
 
 // A replaced declaration keeps the topic, its formats and the TIMESTAMP
@@ -644,7 +634,7 @@ CREATE STREAM b AS SELECT id, col1 FROM a;`, nil)
 // only in the old plan the new aggregate is compared with the old one.
 func TestReplaceAggregateQueryRefusesChangedAggregateFunctions(t *testing.T) {
 	const prefix = "Query is not upgradeable. Plan step of type StreamAggregate must have matching "
-	cases := []struct{ name, before, after, want string }{
+	cases := []upgradeRefusal{
 		{name: "an aggregate column added",
 			before: "CREATE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
 			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n, MAX(col1) AS m FROM foo GROUP BY id;",
@@ -666,17 +656,7 @@ func TestReplaceAggregateQueryRefusesChangedAggregateFunctions(t *testing.T) {
 			after:  "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT(col1) AS n FROM foo GROUP BY id;",
 			want:   prefix + "aggregate functions. Values differ: [COUNT(COL1)] vs. [COUNT(COL1), COUNT(COL1)]"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, "CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');\n"+c.before, nil)
-			code, e := stmtErr(t, url, c.after)
-			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
-				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
-			}
-		})
-	}
+	runUpgradeRefusals(t, cases)
 }
 
 // Upgrades this server does not build are refused as not supported,
@@ -713,4 +693,24 @@ func TestReplaceAggregateQueryTreatsCountStarAndCountAsOneCall(t *testing.T) {
 	mustKSQL(t, url, `CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');
 CREATE TABLE bar AS SELECT id, COUNT(*) AS n FROM foo GROUP BY id;`, nil)
 	mustKSQL(t, url, "CREATE OR REPLACE TABLE bar AS SELECT id, COUNT() AS n FROM foo GROUP BY id;", nil)
+}
+
+// upgradeRefusal is a CREATE OR REPLACE (after) that ksqlDB refuses with
+// want once the statements before have run over stream FOO.
+type upgradeRefusal struct{ name, before, after, want string }
+
+// runUpgradeRefusals runs each case on a stack of its own.
+func runUpgradeRefusals(t *testing.T, cases []upgradeRefusal) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, "CREATE STREAM foo (id INT KEY, col1 INT) WITH (kafka_topic='foo', PARTITIONS=1, value_format='JSON');\n"+c.before, nil)
+			code, e := stmtErr(t, url, c.after)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Fatalf("%d %v %v\nwant 400 40001 %q", code, e["error_code"], e["message"], c.want)
+			}
+		})
+	}
 }
