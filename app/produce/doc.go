@@ -6,6 +6,9 @@
 //
 // Topics are created explicitly before anything is produced. Writes are
 // asynchronous with acks from all replicas, and every delivery is counted.
+// The turnstile entries go through a kafka.Writer in batches of 1000; a
+// tick's arrivals, spread over many topics, go out together in one produce
+// request per leader broker (arrivals.go), ahead of the tick's entries.
 // An accepted record is held until it is acknowledged: through an outage of
 // Kafka, the Schema Registry or the REST Proxy the producer retries with a
 // capped, jittered backoff (see package retry) for as long as its context

@@ -56,7 +56,7 @@ type Producer struct {
 	cfg     Config
 	runCtx  context.Context // New's context: ends every retry
 	writer  *kafka.Writer   // the turnstile topic: long runs of records
-	arrived *kafka.Writer   // the arrivals topics: a few records each per batch
+	arrived *arrivalSender  // the arrivals topics: a few records each per tick
 	// transport is both writers' and the admin client's; Close closes its
 	// connection pools.
 	transport *kafka.Transport
@@ -92,14 +92,6 @@ type Producer struct {
 
 // batchRecords is how many records are handed to the writers in one call.
 const batchRecords = 1000
-
-// arrivalBatchSize is the arrivals writer's batch size: one, so that each
-// arrival goes out in a produce request of its own the moment Flush hands it
-// over. An arrivals topic gets less than one arrival per tick (a weekday
-// has 8,670 over 288 ticks and 78 topics), so waiting for a batch to fill
-// would batch nothing and only delay the dashboard, behind the turnstile
-// writer's full batches.
-const arrivalBatchSize = 1
 
 type encodeFunc = func(dst []byte, native any) ([]byte, error)
 
@@ -170,7 +162,8 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 			ErrorLogger:  kafka.LoggerFunc(p.writerError),
 		}
 	}
-	p.writer, p.arrived = newWriter(1000), newWriter(arrivalBatchSize)
+	p.writer, p.arrived = newWriter(1000), newArrivalSender(p, addr, writerTransport)
+	go p.arrived.run()
 	go p.resender()
 	go p.weatherSender()
 	return p, nil
@@ -345,16 +338,13 @@ func (p *Producer) resender() {
 				arrivals = append(arrivals, m)
 			}
 		}
-		for _, w := range []struct {
-			w    *kafka.Writer
-			msgs []kafka.Message
-		}{{p.writer, turnstiles}, {p.arrived, arrivals}} {
-			if len(w.msgs) == 0 {
-				continue
-			}
-			if err := w.w.WriteMessages(p.ctx, w.msgs...); err != nil {
+		if len(arrivals) > 0 {
+			p.arrived.hand(arrivals)
+		}
+		if len(turnstiles) > 0 {
+			if err := p.writer.WriteMessages(p.ctx, turnstiles...); err != nil {
 				// Only a stopped producer refuses an asynchronous write.
-				p.completed(w.msgs, retry.Permanent(fmt.Errorf("write again: %w", err)))
+				p.completed(turnstiles, retry.Permanent(fmt.Errorf("write again: %w", err)))
 			}
 		}
 	}
@@ -419,13 +409,12 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 // waits for their acknowledgements. Arrivals go first: the dashboard shows
 // them, and a tick's turnstile entries are thousands to encode and send.
 func (p *Producer) Flush() error {
-	aerr := p.write(p.arrived, &p.pendingArrivals)
-	terr := p.write(p.writer, &p.pending)
-	if terr != nil {
-		return terr
+	if len(p.pendingArrivals) > 0 {
+		p.arrived.hand(p.pendingArrivals)
+		p.pendingArrivals = p.pendingArrivals[:0] // hand copied them
 	}
-	if aerr != nil {
-		return aerr
+	if err := p.write(p.writer, &p.pending); err != nil {
+		return err
 	}
 	return p.Err()
 }
@@ -606,12 +595,8 @@ func (p *Producer) Close(ctx context.Context) error {
 		<-p.weatherDone
 		done := make(chan error, 1)
 		go func() {
-			arrived := make(chan error, 1)
-			go func() { arrived <- p.arrived.Close() }()
 			err := p.writer.Close()
-			if aerr := <-arrived; err == nil {
-				err = aerr
-			}
+			<-p.arrived.done
 			// The Transport's connection pools run metadata loops, redialing
 			// the brokers, until their idle connections are closed.
 			p.transport.CloseIdleConnections()

@@ -1,0 +1,234 @@
+package produce
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/sr/srfake"
+
+	"github.com/ctalab/ctalab/app/schema"
+	"github.com/ctalab/ctalab/app/sim"
+	"github.com/ctalab/ctalab/app/topic"
+	"github.com/ctalab/ctalab/lab/broker"
+)
+
+// produceLog records, as the broker receives them, which arrivals topics
+// each produce request carries.
+type produceLog struct {
+	mu       sync.Mutex
+	requests [][]string // per request: its arrivals topics
+}
+
+func (l *produceLog) watch(c *kfake.Cluster) {
+	c.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		var topics []string
+		for _, t := range r.(*kmsg.ProduceRequest).Topics {
+			if strings.HasPrefix(t.Topic, topic.ArrivalsPrefix) {
+				topics = append(topics, t.Topic)
+			}
+		}
+		if len(topics) > 0 {
+			l.mu.Lock()
+			l.requests = append(l.requests, topics)
+			l.mu.Unlock()
+		}
+		return nil, nil, false
+	})
+}
+
+func (l *produceLog) arrivalRequests() [][]string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([][]string(nil), l.requests...)
+}
+
+// A tick's arrivals are handed over together at its end (Flush); the
+// dashboard waits for each of them, so they reach the broker in one
+// produce request carrying every arrivals topic of the tick, not one
+// request per topic behind one another.
+func TestATicksArrivalsGoToKafkaInOneProduceRequest(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	var log produceLog
+	log.watch(cluster)
+	reg := srfake.New()
+	defer reg.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ls := lines(t)
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One arrival at each of the first ten stations of every line, then a
+	// second one at the first Blue line station: its topic gets two records,
+	// which must keep their order.
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	var sent []sim.Arrival
+	for _, l := range ls {
+		for i, stn := range l.Stations[:10] {
+			sent = append(sent, sim.Arrival{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color,
+				TrainID: fmt.Sprintf("%s%03d", l.Color.String()[:1], i), Direction: sim.DirA, TrainStatus: sim.InService})
+		}
+	}
+	second := sent[0]
+	second.TrainID = "B999"
+	sent = append(sent, second)
+	for _, a := range sent {
+		if err := p.Arrival(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats().Arrivals; st.Acked != int64(len(sent)) || st.Failed != 0 {
+		t.Fatalf("arrivals %+v, want %d acknowledged", st, len(sent))
+	}
+
+	topics := map[string]bool{}
+	for _, a := range sent {
+		topics[topic.Arrivals(a.StationName)] = true
+	}
+	reqs := log.arrivalRequests()
+	if len(reqs) != 1 || len(reqs[0]) != len(topics) {
+		t.Fatalf("arrivals went out in %d produce requests (topics per request: %v), want one request with all %d topics", len(reqs), reqs, len(topics))
+	}
+
+	// Each topic holds its arrivals in the order they were handed over.
+	registry, _ := schema.NewRegistry(reg.URL(), nil)
+	serde := schema.NewSerde(registry)
+	want := map[string][]string{}
+	for _, a := range sent {
+		want[topic.Arrivals(a.StationName)] = append(want[topic.Arrivals(a.StationName)], a.TrainID)
+	}
+	for tp, trains := range want {
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: cluster.ListenAddrs(), Topic: tp, MaxWait: 50 * time.Millisecond})
+		for i, train := range trains {
+			m, err := r.ReadMessage(ctx)
+			if err != nil {
+				t.Fatalf("%s record %d: %v", tp, i, err)
+			}
+			v, err := serde.Decode(ctx, m.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := v.(map[string]any)["train_id"]; got != train {
+				t.Errorf("%s record %d: train %v, want %s", tp, i, got, train)
+			}
+		}
+		r.Close()
+	}
+}
+
+// Arrivals handed over while the broker is away wait in the producer and
+// are tried again until it is back; each topic then holds them in the order
+// they were handed over (a resent request may store some twice).
+func TestArrivalsHandedOverWhileTheBrokerIsDownAreDeliveredInOrderWhenItComesBack(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	b, err := broker.Start(ctx, broker.WithDataDir(dir), broker.WithListenAddr("127.0.0.1:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := b.Addrs()[0]
+	reg := srfake.New()
+	defer reg.Close()
+	ls := lines(t)
+	p, err := New(ctx, Config{Brokers: []string{addr}, SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stations := ls[0].Stations[:3]
+	arrival := func(i int) sim.Arrival {
+		stn := stations[i%len(stations)]
+		return sim.Arrival{Time: time.UnixMilli(int64(1_700_000_000_000 + i)), StationID: stn.ID, StationName: stn.Name,
+			Line: ls[0].Color, TrainID: fmt.Sprintf("T%03d", i), Direction: sim.DirA, TrainStatus: sim.InService}
+	}
+	const before, during = 6, 12
+	for i := range before {
+		if err := p.Arrival(arrival(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the first arrivals' acknowledgements", func() bool { return p.Stats().Arrivals.Acked == before })
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Two ticks during the outage: the second is handed over while the
+	// first is being tried again.
+	for i := before; i < before+during; i++ {
+		if err := p.Arrival(arrival(i)); err != nil {
+			t.Fatalf("arrival %d during the outage: %v", i, err)
+		}
+		if i == before+during/2 {
+			if err := p.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, ctx, "the producer to notice the outage", p.kafkaOutage.Active)
+		}
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	b, err = broker.Start(ctx, broker.WithDataDir(dir), broker.WithListenAddr(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := p.Close(ctx); err != nil {
+		t.Fatalf("Close after the broker came back: %v", err)
+	}
+	if st := p.Stats().Arrivals; st.Acked != before+during || st.Failed != 0 || st.Resent < 1 {
+		t.Fatalf("arrival counts %+v, want %d acknowledged, none failed, some resent", st, before+during)
+	}
+
+	registry, _ := schema.NewRegistry(reg.URL(), nil)
+	serde := schema.NewSerde(registry)
+	for s, stn := range stations {
+		var want []string
+		for i := s; i < before+during; i += len(stations) {
+			want = append(want, fmt.Sprintf("T%03d", i))
+		}
+		r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: topic.Arrivals(stn.Name), MaxWait: 50 * time.Millisecond})
+		var got []string
+		for len(got) == 0 || got[len(got)-1] != want[len(want)-1] {
+			m, err := r.ReadMessage(ctx)
+			if err != nil {
+				t.Fatalf("%s after %v: %v", stn.Name, got, err)
+			}
+			v, err := serde.Decode(ctx, m.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			train := v.(map[string]any)["train_id"].(string)
+			if !slices.Contains(got, train) { // a resent request may store some twice
+				got = append(got, train)
+			}
+		}
+		r.Close()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s holds %v, want %v in that order", stn.Name, got, want)
+		}
+	}
+}
