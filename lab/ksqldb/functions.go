@@ -309,9 +309,6 @@ var knownUnimplemented = map[string]bool{
 	"URL_DECODE_PARAM": true, "URL_ENCODE_PARAM": true,
 	"URL_EXTRACT_FRAGMENT": true, "URL_EXTRACT_HOST": true, "URL_EXTRACT_PARAMETER": true,
 	"URL_EXTRACT_PATH": true, "URL_EXTRACT_PORT": true, "URL_EXTRACT_PROTOCOL": true, "URL_EXTRACT_QUERY": true,
-	"ACOS": true, "ASIN": true, "ATAN": true, "ATAN2": true, "CBRT": true, "COS": true,
-	"COSH": true, "COT": true, "DEGREES": true, "PI": true, "RADIANS": true, "SIN": true, "SINH": true,
-	"TAN": true, "TANH": true,
 }
 
 func argTypes(args []compiled) string {
