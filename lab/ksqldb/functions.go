@@ -296,8 +296,7 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 // knownUnimplemented are ksqlDB 0.29 scalar functions this server does not
 // run yet; they are refused as unsupported rather than as unknown.
 var knownUnimplemented = map[string]bool{
-	"SPLIT_TO_MAP": true, "REGEXP_EXTRACT_ALL": true, "REGEXP_SPLIT_TO_ARRAY": true, "ENCODE": true,
-	"MD5": true, "UUID": true, "ELT": true, "FIELD": true,
+	"ELT": true, "FIELD": true,
 	"EXTRACTJSONFIELD": true, "IS_JSON_STRING": true, "JSON_ARRAY_LENGTH": true, "JSON_CONCAT": true,
 	"JSON_KEYS": true, "JSON_RECORDS": true, "TO_JSON_STRING": true, "ARRAY_CONTAINS": true,
 	"ARRAY_DISTINCT": true, "ARRAY_EXCEPT": true, "ARRAY_INTERSECT": true, "ARRAY_JOIN": true,
