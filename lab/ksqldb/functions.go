@@ -297,8 +297,7 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 // run yet; they are refused as unsupported rather than as unknown.
 var knownUnimplemented = map[string]bool{
 	"ELT": true, "FIELD": true,
-	"EXTRACTJSONFIELD": true, "IS_JSON_STRING": true, "JSON_ARRAY_LENGTH": true, "JSON_CONCAT": true,
-	"JSON_KEYS": true, "JSON_RECORDS": true, "TO_JSON_STRING": true, "ARRAY_CONTAINS": true,
+	"ARRAY_CONTAINS": true,
 	"ARRAY_DISTINCT": true, "ARRAY_EXCEPT": true, "ARRAY_INTERSECT": true, "ARRAY_JOIN": true,
 	"ARRAY_MAX": true, "ARRAY_MIN": true, "ARRAY_REMOVE": true, "ARRAY_SORT": true,
 	"ARRAY_UNION": true, "ARRAY_CONCAT": true, "AS_MAP": true, "ENTRIES": true, "GENERATE_SERIES": true,
