@@ -20,9 +20,11 @@ import (
 type docsCall struct{ expr, want string }
 
 // docsCallStream is the one-row stream the calls are selected from; the
-// calls name only literals, so its column is never read.
-const docsCallStream = `CREATE STREAM CALLS (K STRING KEY, V INT) WITH (kafka_topic='calls', partitions=1, value_format='JSON');
-INSERT INTO CALLS (K, V) VALUES ('k', 1);`
+// calls name only literals, so its columns are never read. Their names are
+// none of the lambda arguments the calls use (k, v, s, x), which ksqlDB
+// refuses when they name a column.
+const docsCallStream = `CREATE STREAM CALLS (ID STRING KEY, N INT) WITH (kafka_topic='calls', partitions=1, value_format='JSON');
+INSERT INTO CALLS (ID, N) VALUES ('k', 1);`
 
 // checkDocsCalls selects each call from CALLS on /query and compares the
 // one column it returns, or the refusal's message, with the row's want.

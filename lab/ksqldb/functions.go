@@ -296,12 +296,6 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 // knownUnimplemented are ksqlDB 0.29 scalar functions this server does not
 // run yet; they are refused as unsupported rather than as unknown.
 var knownUnimplemented = map[string]bool{
-	"ELT": true, "FIELD": true,
-	"ARRAY_CONTAINS": true,
-	"ARRAY_DISTINCT": true, "ARRAY_EXCEPT": true, "ARRAY_INTERSECT": true, "ARRAY_JOIN": true,
-	"ARRAY_MAX": true, "ARRAY_MIN": true, "ARRAY_REMOVE": true, "ARRAY_SORT": true,
-	"ARRAY_UNION": true, "ARRAY_CONCAT": true, "AS_MAP": true, "ENTRIES": true, "GENERATE_SERIES": true,
-	"MAP_KEYS": true, "MAP_VALUES": true, "MAP_UNION": true, "SLICE": true,
 	"EXPLODE": true, "CUBE_EXPLODE": true, "GEO_DISTANCE": true, "CONVERT_TZ": true,
 	"DATETOSTRING": true, "STRINGTODATE": true,
 	"URL_DECODE_PARAM": true, "URL_ENCODE_PARAM": true,
