@@ -298,9 +298,6 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 var knownUnimplemented = map[string]bool{
 	"EXPLODE": true, "CUBE_EXPLODE": true, "GEO_DISTANCE": true, "CONVERT_TZ": true,
 	"DATETOSTRING": true, "STRINGTODATE": true,
-	"URL_DECODE_PARAM": true, "URL_ENCODE_PARAM": true,
-	"URL_EXTRACT_FRAGMENT": true, "URL_EXTRACT_HOST": true, "URL_EXTRACT_PARAMETER": true,
-	"URL_EXTRACT_PATH": true, "URL_EXTRACT_PORT": true, "URL_EXTRACT_PROTOCOL": true, "URL_EXTRACT_QUERY": true,
 }
 
 func argTypes(args []compiled) string {
