@@ -296,8 +296,7 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 // knownUnimplemented are ksqlDB 0.29 scalar functions this server does not
 // run yet; they are refused as unsupported rather than as unknown.
 var knownUnimplemented = map[string]bool{
-	"EXPLODE": true, "CUBE_EXPLODE": true, "GEO_DISTANCE": true, "CONVERT_TZ": true,
-	"DATETOSTRING": true, "STRINGTODATE": true,
+	"EXPLODE": true, "CUBE_EXPLODE": true,
 }
 
 func argTypes(args []compiled) string {
