@@ -131,5 +131,62 @@ func TestDocsScalarNumericFunctions(t *testing.T) {
 		{"ROUND(RADIANS(114), 13)", "1.9896753472735"},
 		{"LOG(13)", "2.5649493574615367"},
 		{"PI()", "3.141592653589793"},
+		{"RANDOM() >= 0.0 AND RANDOM() < 1.0", "true"},
 	})
+}
+
+// CAST, one row per line of the page's table of supported casts; the
+// values follow its notes (a string is true as SqlBooleans.parseBoolean
+// reads it, which also takes 'yes' and prefixes, not only 'true'; strings
+// parse as numbers, HH:mm:ss, yyyy-MM-dd and ISO-8601; a TIMESTAMP keeps
+// its time or date part; numbers convert with rounding, a DOUBLE to INT
+// truncating as Java's cast does; a STRUCT keeps the target's fields).
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/#cast
+func TestDocsScalarCastConversions(t *testing.T) {
+	checkDocsCalls(t, []docsCall{
+		{"CAST(123 AS STRING)", `"123"`},
+		{"CAST('TRUE' AS BOOLEAN)", "true"},
+		// SqlBooleans.parseBoolean, behind the page's words: a prefix of
+		// 'true' or 'yes' is true.
+		{"CAST('yes' AS BOOLEAN)", "true"},
+		{"CAST('nope' AS BOOLEAN)", "false"},
+		{"CAST('42' AS INT)", "42"},
+		{"CAST('42' AS BIGINT)", "42"},
+		{"CAST('12.345' AS DECIMAL(5, 3))", "12.345"},
+		{"CAST('1.5' AS DOUBLE)", "1.5"},
+		{"CAST('10:11:12' AS TIME)", `"10:11:12"`},
+		{"CAST('2021-01-01' AS DATE)", `"2021-01-01"`},
+		{"CAST('2021-01-01T10:11:12.013' AS TIMESTAMP)", `"2021-01-01T10:11:12.013"`},
+		{"CAST(FROM_UNIXTIME(1609495872013) AS TIME)", `"10:11:12"`},
+		{"CAST(FROM_UNIXTIME(1609495872013) AS DATE)", `"2021-01-01"`},
+		{"CAST(FROM_DAYS(18628) AS TIMESTAMP)", `"2021-01-01T00:00:00.000"`},
+		{"CAST(1.9E0 AS INT)", "1"},
+		{"CAST(7 AS DOUBLE)", "7.0"},
+		{"CAST(1.25 AS DECIMAL(2, 1))", "1.3"},
+		{"CAST(ARRAY[1, 2] AS ARRAY<STRING>)", `["1","2"]`},
+		{"CAST(MAP('a' := 1) AS MAP<STRING, DOUBLE>)", `{"a":1.0}`},
+		{"CAST(STRUCT(A := 1, B := 'x') AS STRUCT<A BIGINT, C STRING>)", `{"A":1,"C":null}`},
+	})
+}
+
+// AS_VALUE: the page's example lacks the comma after AS ID2, which ksqlDB
+// would reject as a syntax error; with it, the grouping column is copied
+// into the value as ID2 next to the key ID.
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/#as_value
+func TestDocsScalarAsValueCopiesTheKeyIntoTheValue(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM S (ID STRING KEY, X INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+INSERT INTO S (ID, X) VALUES ('a', 1);
+CREATE TABLE AGG AS
+   SELECT
+     ID,
+     AS_VALUE(ID) AS ID2,
+     COUNT(*) AS COUNT
+   FROM S
+   GROUP BY ID;`, earliest())
+	recs := st.consumeRecords("AGG", 1)
+	if got := string(recs[0].Value); got != `{"ID2":"a","COUNT":1}` {
+		t.Errorf("AGG value %s, want ID2 a and COUNT 1", got)
+	}
 }
