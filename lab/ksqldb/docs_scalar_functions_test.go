@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -169,16 +170,27 @@ func TestDocsScalarCastConversions(t *testing.T) {
 	})
 }
 
-// AS_VALUE: the page's example lacks the comma after AS ID2, which ksqlDB
-// would reject as a syntax error; with it, the grouping column is copied
-// into the value as ID2 next to the key ID.
+// AS_VALUE: the page's example lacks the comma after AS ID2, so ksqlDB
+// refuses it at the COUNT that follows (its parser's column counts from
+// 1, as for the push-query page's shipped_orders); with the comma, the
+// grouping column is copied into the value as ID2 next to the key ID.
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/#as_value
 func TestDocsScalarAsValueCopiesTheKeyIntoTheValue(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, `CREATE STREAM S (ID STRING KEY, X INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
-INSERT INTO S (ID, X) VALUES ('a', 1);
-CREATE TABLE AGG AS
+INSERT INTO S (ID, X) VALUES ('a', 1);`, nil)
+	asWritten := `CREATE TABLE AGG AS
+   SELECT 
+     ID,                  -- this is the grouping column, which is stored in the message key.
+     AS_VALUE(ID) AS ID2  -- this creates a copy of ID, named ID2, which is stored in the message value.
+     COUNT(*) AS COUNT
+   FROM S
+   GROUP BY ID;`
+	if code, body := stmtErr(t, url, asWritten); code != 400 || !strings.HasPrefix(fmt.Sprint(body["message"]), "line 5:6: Syntax Error") {
+		t.Errorf("the page's statement: %d %v, want a syntax error at line 5:6", code, body)
+	}
+	mustKSQL(t, url, `CREATE TABLE AGG AS
    SELECT
      ID,
      AS_VALUE(ID) AS ID2,
