@@ -66,11 +66,6 @@ func docsCallResult(t *testing.T, url, expr string) string {
 	return string(out[1].Row.Columns[0])
 }
 
-// notBuilt is the refusal of a ksqlDB function this server does not run.
-func notBuilt(name string) string {
-	return "!function " + strings.ToUpper(name) + " is not supported by this ksqlDB server"
-}
-
 // Numeric functions. The page gives TRUNC(12345.67, -3) and otherwise
 // signatures; the trigonometric values are upstream's math.json rows,
 // rounded to 13 places as that file rounds them.
