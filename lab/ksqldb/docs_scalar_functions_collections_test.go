@@ -1,6 +1,9 @@
 package ksqldb
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // The page's Collections section. Some examples abbreviate: a bare [4, 1]
 // for ARRAY[4, 1], ARRAY_MAX[...] for ARRAY_MAX(ARRAY[...]), and maps
@@ -68,4 +71,24 @@ func TestDocsScalarCollectionFunctions(t *testing.T) {
 		{`TRANSFORM(ARRAY[1, 2], x => x * 10)`, `[10,20]`},
 		{`TRANSFORM(MAP('a' := 1), (k, v) => UCASE(k), (k, v) => v + 1)`, `{"A":2}`},
 	})
+}
+
+// A collection function given arguments none of its signatures takes is
+// refused with UdfIndex's message, which names the function as its
+// @UdfDescription spells it (explode.json shows the shape).
+func TestDocsScalarCollectionFunctionsRefuseOtherTypes(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, docsCallStream, nil)
+	for call, prefix := range map[string]string{
+		`ARRAY_DISTINCT('a')`:          "!Function 'array_distinct' does not accept parameters (STRING).",
+		`MAP_KEYS(ARRAY[1])`:           "!Function 'map_keys' does not accept parameters (ARRAY<INTEGER>).",
+		`ARRAY_CONTAINS(1, 1)`:         "!Function 'ARRAY_CONTAINS' does not accept parameters (INTEGER, INTEGER).",
+		`SLICE(ARRAY[1], 'a', 2)`:      "!Function 'slice' does not accept parameters (ARRAY<INTEGER>, STRING, INTEGER).",
+		`ENTRIES(MAP('a' := 1), 'no')`: "!Function 'ENTRIES' does not accept parameters (MAP<STRING, INTEGER>, STRING).",
+	} {
+		if got := docsCallResult(t, url, call); !strings.HasPrefix(got, prefix) {
+			t.Errorf("%s\n got %s\nwant %s...", call, got, prefix)
+		}
+	}
 }

@@ -16,7 +16,7 @@ import (
 // T, or a fixed type's letter ('s' STRING, 'b' BOOLEAN, 'i' INT). It
 // returns T (tNull when every T position is NULL).
 func genericArg(name string, args []compiled, kinds string) (sqlType, error) {
-	bad := badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
+	bad := badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
 	if len(args) != len(kinds) {
 		return tNull, bad
 	}
@@ -71,6 +71,23 @@ func generic(name, kinds string, ret func(elem sqlType) sqlType, fn func(v []any
 			return fn(v)
 		}}, nil
 	}
+}
+
+// declaredNames are the generic functions' names as their @UdfDescription
+// spells them, which ksqlDB's messages use.
+var declaredNames = map[string]string{
+	"ARRAY_CONCAT": "array_concat", "ARRAY_DISTINCT": "array_distinct", "ARRAY_EXCEPT": "array_except",
+	"ARRAY_INTERSECT": "array_intersect", "ARRAY_MAX": "array_max", "ARRAY_MIN": "array_min",
+	"ARRAY_REMOVE": "array_remove", "ARRAY_SORT": "array_sort", "ARRAY_UNION": "array_union",
+	"SLICE": "slice", "MAP_KEYS": "map_keys", "MAP_VALUES": "map_values", "MAP_UNION": "map_union",
+}
+
+// udfName is the name ksqlDB's messages give a generic function.
+func udfName(name string) string {
+	if n, ok := declaredNames[name]; ok {
+		return n
+	}
+	return name
 }
 
 func asArray(v any) ([]any, bool) { a, ok := v.([]any); return a, ok }
@@ -289,7 +306,7 @@ func init() {
 	genericUdfs["AS_MAP"] = func(name string, args []compiled) (compiled, error) {
 		if len(args) != 2 || (args[0].t != tNull && args[0].t != arrayOf(tString)) ||
 			(args[1].t != tNull && args[1].t.kind() != kArray) {
-			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
+			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
 		}
 		elem := tNull
 		if args[1].t != tNull {
@@ -349,7 +366,7 @@ func init() {
 	genericUdfs["ENTRIES"] = func(name string, args []compiled) (compiled, error) {
 		elem, err := genericArg(name, args, "mb")
 		if err != nil || !slices.Contains([]sqlType{tInteger, tBigint, tDouble, tBoolean, tString}, elem) {
-			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
+			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
 		}
 		st := structOf([]structField{{Name: "K", Type: tString}, {Name: "V", Type: elem}})
 		return compiled{t: arrayOf(st), eval: func(r []any) any {

@@ -206,7 +206,7 @@ func init() {
 	}))
 	genericUdfs["TO_JSON_STRING"] = func(name string, args []compiled) (compiled, error) {
 		if len(args) != 1 {
-			return compiled{}, badStatement("Function 'to_json_string' does not accept parameters (%s).", argTypes(args))
+			return compiled{}, badStatement("Function 'TO_JSON_STRING' does not accept parameters (%s).", argTypes(args))
 		}
 		a := args[0]
 		return compiled{t: tString, eval: func(r []any) any { return toJSONString(a.eval(r)) }}, nil
