@@ -121,6 +121,18 @@ func compareNullsLast(a, b any) int {
 	return compareValues(a, b)
 }
 
+// notComparable is an ARRAY, MAP or STRUCT element: not a Java
+// Comparable, so ArrayMax, ArrayMin and ArraySort throw
+// ClassCastException when they compare two of them, and ArrayJoin refuses
+// it.
+func notComparable(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any, *structVal:
+		return true
+	}
+	return false
+}
+
 // javaElementText is an element's toString in ARRAY_JOIN.
 func javaElementText(v any) string {
 	switch x := v.(type) {
@@ -141,7 +153,13 @@ func extremeOf(sign int) func(v []any) any {
 		list, _ := asArray(v[0])
 		var best any
 		for _, e := range list {
-			if e != nil && (best == nil || compareValues(e, best)*sign > 0) {
+			if e == nil {
+				continue
+			}
+			if best != nil && notComparable(e) {
+				return nil
+			}
+			if best == nil || compareValues(e, best)*sign > 0 {
 				best = e
 			}
 		}
@@ -158,6 +176,10 @@ func arraySort(list any, direction any) any {
 		return nil
 	}
 	out := slices.Clone(in)
+	if len(slices.DeleteFunc(slices.Clone(in), func(e any) bool { return e == nil })) > 1 &&
+		slices.ContainsFunc(in, notComparable) {
+		return nil
+	}
 	switch strings.ToUpper(d) {
 	case "ASC", "ASCENDING":
 		slices.SortStableFunc(out, compareNullsLast)
@@ -235,7 +257,7 @@ func init() {
 		}
 		parts := make([]string, len(l))
 		for i, e := range l {
-			if _, complexElem := e.([]any); complexElem {
+			if notComparable(e) {
 				return nil // not a primitive: ArrayJoin throws
 			}
 			parts[i] = javaElementText(e)
