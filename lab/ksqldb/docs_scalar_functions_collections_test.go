@@ -81,9 +81,10 @@ func TestDocsScalarCollectionFunctions(t *testing.T) {
 	})
 }
 
-// A collection function given arguments none of its signatures takes is
-// refused with UdfIndex's message, which names the function as its
-// @UdfDescription spells it (explode.json shows the shape).
+// A function given arguments none of its signatures takes is refused with
+// UdfIndex's message, which names the function as its @UdfDescription
+// spells it and, for the non-generic ones, lists each signature with its
+// @UdfParameter names (explode.json shows the shape).
 func TestDocsScalarCollectionFunctionsRefuseOtherTypes(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -94,6 +95,8 @@ func TestDocsScalarCollectionFunctionsRefuseOtherTypes(t *testing.T) {
 		`ARRAY_CONTAINS(1, 1)`:         "!Function 'ARRAY_CONTAINS' does not accept parameters (INTEGER, INTEGER).",
 		`SLICE(ARRAY[1], 'a', 2)`:      "!Function 'slice' does not accept parameters (ARRAY<INTEGER>, STRING, INTEGER).",
 		`ENTRIES(MAP('a' := 1), 'no')`: "!Function 'ENTRIES' does not accept parameters (MAP<STRING, INTEGER>, STRING).",
+		`ELT(1, 2)`:                    "!Function 'elt' does not accept parameters (INTEGER, INTEGER).\nValid alternatives are:\nelt(INTEGER n, STRING... args)",
+		`JSON_KEYS(1)`:                 "!Function 'JSON_KEYS' does not accept parameters (INTEGER).\nValid alternatives are:\nJSON_KEYS(STRING jsonObj)",
 	} {
 		if got := docsCallResult(t, url, call); !strings.HasPrefix(got, prefix) {
 			t.Errorf("%s\n got %s\nwant %s...", call, got, prefix)

@@ -405,7 +405,7 @@ func init() {
 		}}, nil
 	}
 
-	register(&udf{name: "ELT", overloads: []overload{{params: []param{p(tInteger, "n"), p(tString, "args")}, variadic: true, ret: tString,
+	register(&udf{name: "elt", overloads: []overload{{params: []param{p(tInteger, "n"), p(tString, "args")}, variadic: true, ret: tString,
 		fn: func(a []any) any {
 			n, ok := a[0].(int32)
 			if !ok || n < 1 || int(n) > len(a)-1 {
@@ -413,7 +413,7 @@ func init() {
 			}
 			return a[n]
 		}}}})
-	register(&udf{name: "FIELD", overloads: []overload{{params: []param{p(tString, "str"), p(tString, "args")}, variadic: true, ret: tInteger,
+	register(&udf{name: "field", overloads: []overload{{params: []param{p(tString, "str"), p(tString, "args")}, variadic: true, ret: tInteger,
 		fn: func(a []any) any {
 			if a[0] == nil {
 				return int32(0)

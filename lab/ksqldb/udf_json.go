@@ -145,8 +145,8 @@ func jacksonNumber(text string, plain bool) string {
 func jsonTreeText(v any, plain bool) string { return string(appendJSONTree(nil, v, plain)) }
 
 // jsonStr1 builds a one-STRING-argument JSON function: NULL for NULL.
-func jsonStr1(name string, ret sqlType, f func(string) any) *udf {
-	return &udf{name: name, overloads: []overload{{params: []param{p(tString, "input")}, ret: ret, fn: str1(f)}}}
+func jsonStr1(name, pname string, ret sqlType, f func(string) any) *udf {
+	return &udf{name: name, overloads: []overload{{params: []param{p(tString, pname)}, ret: ret, fn: str1(f)}}}
 }
 
 func init() {
@@ -157,7 +157,7 @@ func init() {
 			}
 			return extractJSONField(a[0].(string), a[1].(string))
 		}}}})
-	register(&udf{name: "is_json_string", overloads: []overload{{params: []param{p(tString, "input")}, ret: tBoolean,
+	register(&udf{name: "IS_JSON_STRING", overloads: []overload{{params: []param{p(tString, "input")}, ret: tBoolean,
 		fn: func(a []any) any {
 			if a[0] == nil {
 				return false
@@ -165,20 +165,20 @@ func init() {
 			_, err := parseJSONTree(a[0].(string))
 			return err == nil
 		}}}})
-	register(jsonStr1("json_array_length", tInteger, func(s string) any {
+	register(jsonStr1("JSON_ARRAY_LENGTH", "jsonArray", tInteger, func(s string) any {
 		if arr, ok := mustTree(s).([]any); ok {
 			return int32(len(arr))
 		}
 		return nil
 	}))
-	register(jsonStr1("json_keys", arrayOf(tString), func(s string) any {
+	register(jsonStr1("JSON_KEYS", "jsonObj", arrayOf(tString), func(s string) any {
 		obj, ok := mustTree(s).(*jsonTreeObject)
 		if !ok {
 			return nil
 		}
 		return strings2any(obj.keys)
 	}))
-	register(jsonStr1("json_records", mapOf(tString, tString), func(s string) any {
+	register(jsonStr1("JSON_RECORDS", "jsonObj", mapOf(tString, tString), func(s string) any {
 		obj, ok := mustTree(s).(*jsonTreeObject)
 		if !ok {
 			return nil
@@ -193,7 +193,7 @@ func init() {
 		}
 		return out
 	}))
-	register(jsonStr1("json_items", arrayOf(tString), func(s string) any {
+	register(jsonStr1("JSON_ITEMS", "jsonItems", arrayOf(tString), func(s string) any {
 		arr, ok := mustTree(s).([]any)
 		if !ok {
 			return nil // readAsJsonArray throws for anything but an array
