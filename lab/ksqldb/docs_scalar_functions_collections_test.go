@@ -70,6 +70,7 @@ func TestDocsScalarCollectionFunctions(t *testing.T) {
 		{`GENERATE_SERIES(1, 3)`, `[1,2,3]`},
 		{`GENERATE_SERIES(10, 1, -4)`, `[10,6,2]`},
 		{`GENERATE_SERIES(CAST(1 AS BIGINT), CAST(2 AS BIGINT))`, `[1,2]`},
+		{`GENERATE_SERIES(CAST(1 AS BIGINT), CAST(5 AS BIGINT), 2)`, `[1,3,5]`},
 		// The invocation functions, with the page's lambda shapes.
 		{`FILTER(ARRAY[1, 2, 3], x => x > 1)`, `[2,3]`},
 		{`FILTER(MAP('a' := 1, 'b' := 2), (k, v) => v > 1)`, `{"b":2}`},

@@ -53,6 +53,9 @@ func TestDocsScalarTimeBytesAndNullFunctions(t *testing.T) {
 		{`PARSE_TIMESTAMP('2021-01-01 00:00:00.123456789', 'yyyy-MM-dd HH:mm:ss.SSSSSSSSS')`, `"2021-01-01T00:00:00.123"`},
 		{`UNIX_DATE(FROM_DAYS(18628))`, `18628`},
 		{`UNIX_TIMESTAMP(FROM_UNIXTIME(1609459200000))`, `1609459200000`},
+		// Without an argument: now, which is after 2021-01-01.
+		{`UNIX_DATE() > 18628`, `true`},
+		{`UNIX_TIMESTAMP() > 1609459200000`, `true`},
 		// Deprecated: datestring.json, stringdate.json, the page's patterns.
 		{`DATETOSTRING(17662, 'yyyy-MM-dd')`, `"2018-05-11"`},
 		{`DATETOSTRING(-1, 'dd-MM-yyyy''Sophia''')`, `"31-12-1969Sophia"`},
