@@ -38,10 +38,63 @@ func checkCast(from, to sqlType) error {
 		castTemporalPairs[[2]baseKind{from.kind(), to.kind()}] {
 		return nil
 	}
-	if from.kind() == to.kind() && from.complex() {
-		return unsupported("CAST from " + from.String() + " to " + to.String())
+	if from.kind() == to.kind() && from.complex() && checkComplexCast(from, to) == nil {
+		return nil
 	}
 	return badStatement("Cast of %s to %s is not supported", from, to)
+}
+
+// checkComplexCast is CastEvaluator's ARRAY to ARRAY, MAP to MAP and
+// STRUCT to STRUCT: the elements, keys and values, or the fields both
+// structs name, must cast.
+func checkComplexCast(from, to sqlType) error {
+	switch from.kind() {
+	case kArray:
+		return checkCast(from.elem, to.elem)
+	case kMap:
+		if err := checkCast(from.key, to.key); err != nil {
+			return err
+		}
+		return checkCast(from.elem, to.elem)
+	case kStruct:
+		for _, f := range from.fields {
+			if _, t, ok := to.field(f.Name); ok {
+				if err := checkCast(f.Type, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return badStatement("Cast of %s to %s is not supported", from, to)
+}
+
+// castComplex converts an ARRAY, MAP or STRUCT value element by element;
+// a target STRUCT's fields the source lacks are NULL.
+func castComplex(v any, from, to sqlType) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = castValue(e, from.elem, to.elem)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = castValue(e, from.elem, to.elem)
+		}
+		return out
+	case *structVal:
+		out := &structVal{t: to, vals: make([]any, len(to.fields))}
+		for i, f := range to.fields {
+			if j, t, ok := from.field(f.Name); ok {
+				out.vals[i] = castValue(x.vals[j], t, f.Type)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // castValue converts a non-NULL value of type from into type to as ksqlDB's
@@ -52,6 +105,12 @@ func castValue(v any, from, to sqlType) any {
 	}
 	if out, ok := castTemporal(v, from, to); ok {
 		return out
+	}
+	if from.complex() && from.kind() == to.kind() {
+		if from == to {
+			return v
+		}
+		return castComplex(v, from, to)
 	}
 	if to.kind() == kDecimal {
 		return castToDecimal(v, to)

@@ -45,7 +45,9 @@
 // expr.go, case.go, cast.go and complex.go compile expressions (searched
 // CASE, IS [NOT] DISTINCT FROM, LIKE ... ESCAPE, ||, ARRAY/MAP/STRUCT
 // constructors, [] and ->); functions.go resolves scalar functions by
-// ksqlDB's overloads, with the functions themselves in udf_*.go;
+// ksqlDB's overloads, with the functions themselves in udf_*.go (every
+// function of the scalar-functions reference; the table functions EXPLODE
+// and CUBE_EXPLODE are refused as not supported);
 // aggregate.go holds the aggregate functions; types.go the interned SQL
 // types; serde.go the formats, avro_complex.go reading and avro_write.go
 // writing AVRO's ARRAY, MAP and STRUCT (ksqlDB's named nested records and

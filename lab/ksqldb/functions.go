@@ -296,22 +296,7 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 // knownUnimplemented are ksqlDB 0.29 scalar functions this server does not
 // run yet; they are refused as unsupported rather than as unknown.
 var knownUnimplemented = map[string]bool{
-	"SPLIT_TO_MAP": true, "REGEXP_EXTRACT_ALL": true, "REGEXP_SPLIT_TO_ARRAY": true, "ENCODE": true,
-	"MD5": true, "UUID": true, "ELT": true, "FIELD": true,
-	"EXTRACTJSONFIELD": true, "IS_JSON_STRING": true, "JSON_ARRAY_LENGTH": true, "JSON_CONCAT": true,
-	"JSON_KEYS": true, "JSON_RECORDS": true, "TO_JSON_STRING": true, "ARRAY_CONTAINS": true,
-	"ARRAY_DISTINCT": true, "ARRAY_EXCEPT": true, "ARRAY_INTERSECT": true, "ARRAY_JOIN": true,
-	"ARRAY_MAX": true, "ARRAY_MIN": true, "ARRAY_REMOVE": true, "ARRAY_SORT": true,
-	"ARRAY_UNION": true, "ARRAY_CONCAT": true, "AS_MAP": true, "ENTRIES": true, "GENERATE_SERIES": true,
-	"MAP_KEYS": true, "MAP_VALUES": true, "MAP_UNION": true, "SLICE": true,
-	"EXPLODE": true, "CUBE_EXPLODE": true, "GEO_DISTANCE": true, "CONVERT_TZ": true,
-	"DATETOSTRING": true, "STRINGTODATE": true,
-	"URL_DECODE_PARAM": true, "URL_ENCODE_PARAM": true,
-	"URL_EXTRACT_FRAGMENT": true, "URL_EXTRACT_HOST": true, "URL_EXTRACT_PARAMETER": true,
-	"URL_EXTRACT_PATH": true, "URL_EXTRACT_PORT": true, "URL_EXTRACT_PROTOCOL": true, "URL_EXTRACT_QUERY": true,
-	"ACOS": true, "ASIN": true, "ATAN": true, "ATAN2": true, "CBRT": true, "COS": true,
-	"COSH": true, "COT": true, "DEGREES": true, "PI": true, "RADIANS": true, "SIN": true, "SINH": true,
-	"TAN": true, "TANH": true,
+	"EXPLODE": true, "CUBE_EXPLODE": true,
 }
 
 func argTypes(args []compiled) string {

@@ -384,10 +384,12 @@ func (jp *javaPattern) parse(s string, zone *time.Location) (time.Time, error) {
 	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed: field out of range", s)
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc)
-	if t.Day() != day {
-		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed: Invalid date", s)
+	// ResolverStyle.SMART (toFormatter's default): a day-of-month past the
+	// month's last day becomes that last day.
+	if last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day > last {
+		day = last
 	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc)
 	if yday > 0 {
 		t = time.Date(year, 1, yday, hour, minute, sec, nano, loc)
 	}

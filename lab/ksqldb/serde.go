@@ -657,7 +657,10 @@ func appendJSONValue(b []byte, v any) []byte {
 		return append(b, "null"...)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return append(b, "null"...)
+			// Jackson's QUOTE_NON_NUMERIC_NUMBERS (on by default) quotes
+			// "NaN", "Infinity" and "-Infinity"; upstream's math.json
+			// expects them so in a JSON sink.
+			return appendJSONString(b, javanum.FormatDouble(x))
 		}
 		return append(b, javanum.FormatDouble(x)...)
 	case string:

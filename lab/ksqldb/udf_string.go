@@ -219,6 +219,7 @@ func init() {
 		}}}})
 
 	registerMasks()
+	registerBytesOverloads()
 }
 
 // maxPadLength bounds LPAD/RPAD results (in UTF-16 units) so one call

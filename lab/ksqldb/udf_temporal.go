@@ -79,6 +79,25 @@ func init() {
 		}},
 	}})
 
+	// ConvertTz: the TIMESTAMP moved by the difference between the two
+	// zones' offsets at that instant.
+	register(&udf{name: "convert_tz", overloads: []overload{
+		{params: []param{p(tTimestamp, "timestamp"), p(tString, "fromTimeZone"), p(tString, "toTimeZone")}, ret: tTimestamp, fn: func(a []any) any {
+			if a[0] == nil {
+				return nil
+			}
+			from, okFrom := zoneArg(a, 1)
+			to, okTo := zoneArg(a, 2)
+			if !okFrom || !okTo {
+				return nil
+			}
+			at := time.UnixMilli(int64(a[0].(sqlTimestamp)))
+			_, toOff := at.In(to).Zone()
+			_, fromOff := at.In(from).Zone()
+			return sqlTimestamp(at.UnixMilli() + int64(toOff-fromOff)*1000)
+		}},
+	}})
+
 	register(&udf{name: "from_unixtime", overloads: []overload{
 		{params: []param{p(tBigint, "milliseconds")}, ret: tTimestamp, fn: func(a []any) any {
 			if a[0] == nil {

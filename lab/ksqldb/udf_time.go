@@ -105,4 +105,23 @@ func init() {
 		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern")}, ret: tBigint, fn: fromString},
 		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tBigint, fn: fromString},
 	}})
+
+	// DateToString / StringToDate: a DATE as an INT of days since the epoch.
+	register(&udf{name: "datetostring", validate: patternArg(1), overloads: []overload{
+		{params: []param{p(tInteger, "epochDays"), p(tString, "formatPattern")}, ret: tString, fn: func(a []any) any {
+			if a[0] == nil {
+				return nil // a primitive int: the NULL throws
+			}
+			return formatMillis(int64(a[0].(int32))*msPerDay, a)
+		}},
+	}})
+	register(&udf{name: "stringtodate", validate: patternArg(1), overloads: []overload{
+		{params: []param{p(tString, "formattedDate"), p(tString, "formatPattern")}, ret: tInteger, fn: func(a []any) any {
+			ms, ok := parseMillis(a)
+			if !ok {
+				return nil
+			}
+			return int32(floorDiv(ms, msPerDay))
+		}},
+	}})
 }

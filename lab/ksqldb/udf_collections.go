@@ -1,0 +1,468 @@
+package ksqldb
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The collection functions, as ksqldb-engine/.../function/udf/array,
+// list and map declare them: generic over the element type T, so every
+// ARRAY<T> (MAP<STRING, T>) argument and T argument must agree; NULL
+// literals fit any T.
+
+// genericArg checks the arguments of a generic collection function. kinds
+// says what each argument is: 'a' an ARRAY<T>, 'm' a MAP<STRING, T>, 't' a
+// T, or a fixed type's letter ('s' STRING, 'b' BOOLEAN, 'i' INT). It
+// returns T (tNull when every T position is NULL).
+func genericArg(name string, args []compiled, kinds string) (sqlType, error) {
+	bad := badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+	if len(args) != len(kinds) {
+		return tNull, bad
+	}
+	elem := tNull
+	agree := func(t sqlType) bool {
+		if t == tNull {
+			return true
+		}
+		if elem == tNull {
+			elem = t
+			return true
+		}
+		return elem == t
+	}
+	for i, a := range args {
+		t := a.t
+		ok := true
+		switch kinds[i] {
+		case 'a':
+			ok = t == tNull || (t.kind() == kArray && agree(t.elem))
+		case 'm':
+			ok = t == tNull || (t.kind() == kMap && t.key == tString && agree(t.elem))
+		case 't':
+			ok = agree(t)
+		case 's':
+			ok = t == tNull || t == tString
+		case 'b':
+			ok = t == tNull || t == tBoolean
+		case 'i':
+			ok = t == tNull || t == tInteger
+		}
+		if !ok {
+			return tNull, bad
+		}
+	}
+	return elem, nil
+}
+
+// generic registers a generic function: kinds as genericArg reads them,
+// ret its result type from T, fn its value from the argument values.
+func generic(name, kinds string, ret func(elem sqlType) sqlType, fn func(v []any) any) {
+	genericUdfs[name] = func(_ string, args []compiled) (compiled, error) {
+		elem, err := genericArg(name, args, kinds)
+		if err != nil {
+			return compiled{}, err
+		}
+		return compiled{t: ret(elem), eval: func(r []any) any {
+			v := make([]any, len(args))
+			for i, a := range args {
+				v[i] = a.eval(r)
+			}
+			return fn(v)
+		}}, nil
+	}
+}
+
+// declaredNames are the generic functions' names as their @UdfDescription
+// spells them, which ksqlDB's messages use.
+var declaredNames = map[string]string{
+	"ARRAY_CONCAT": "array_concat", "ARRAY_DISTINCT": "array_distinct", "ARRAY_EXCEPT": "array_except",
+	"ARRAY_INTERSECT": "array_intersect", "ARRAY_MAX": "array_max", "ARRAY_MIN": "array_min",
+	"ARRAY_REMOVE": "array_remove", "ARRAY_SORT": "array_sort", "ARRAY_UNION": "array_union",
+	"SLICE": "slice", "MAP_KEYS": "map_keys", "MAP_VALUES": "map_values", "MAP_UNION": "map_union",
+}
+
+// udfName is the name ksqlDB's messages give a generic function.
+func udfName(name string) string {
+	if n, ok := declaredNames[name]; ok {
+		return n
+	}
+	return name
+}
+
+func asArray(v any) ([]any, bool) { a, ok := v.([]any); return a, ok }
+
+// indexOfValue is List.indexOf: equals, with NULL equal to NULL.
+func indexOfValue(list []any, v any) int {
+	return slices.IndexFunc(list, func(e any) bool { return equalOrBothNull(e, v) })
+}
+
+// distinct keeps the first of equal elements (a LinkedHashSet).
+func distinct(list []any) []any {
+	out := []any{}
+	for _, e := range list {
+		if indexOfValue(out, e) < 0 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// compareNullsLast is Comparator.nullsLast(naturalOrder()).
+func compareNullsLast(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return compareValues(a, b)
+}
+
+// notComparable is an ARRAY, MAP or STRUCT element: not a Java
+// Comparable, so ArrayMax, ArrayMin and ArraySort throw
+// ClassCastException when they compare two of them, and ArrayJoin refuses
+// it.
+func notComparable(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any, *structVal:
+		return true
+	}
+	return false
+}
+
+// javaElementText is an element's toString in ARRAY_JOIN.
+func javaElementText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case sqlDecimal:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return formatValue(v)
+}
+
+// extremeOf is ArrayMax / ArrayMin: the largest (sign 1) or smallest
+// (sign -1) non-NULL element, NULL when there is none.
+func extremeOf(sign int) func(v []any) any {
+	return func(v []any) any {
+		list, _ := asArray(v[0])
+		var best any
+		for _, e := range list {
+			if e == nil {
+				continue
+			}
+			if best != nil && notComparable(e) {
+				return nil
+			}
+			if best == nil || compareValues(e, best)*sign > 0 {
+				best = e
+			}
+		}
+		return best
+	}
+}
+
+// arraySort is ArraySort: natural order with NULLs last, ASC[ENDING] or
+// DESC[ENDING] in any case; another direction gives NULL.
+func arraySort(list any, direction any) any {
+	in, ok := asArray(list)
+	d, okD := direction.(string)
+	if !ok || !okD {
+		return nil
+	}
+	out := slices.Clone(in)
+	if len(slices.DeleteFunc(slices.Clone(in), func(e any) bool { return e == nil })) > 1 &&
+		slices.ContainsFunc(in, notComparable) {
+		return nil
+	}
+	switch strings.ToUpper(d) {
+	case "ASC", "ASCENDING":
+		slices.SortStableFunc(out, compareNullsLast)
+	case "DESC", "DESCENDING":
+		slices.SortStableFunc(out, func(a, b any) int {
+			if a == nil || b == nil {
+				return compareNullsLast(a, b)
+			}
+			return compareValues(b, a)
+		})
+	default:
+		return nil
+	}
+	return out
+}
+
+func init() {
+	arrayOfT := func(elem sqlType) sqlType { return arrayOf(elem) }
+	elemT := func(elem sqlType) sqlType { return elem }
+	fixed := func(t sqlType) func(sqlType) sqlType { return func(sqlType) sqlType { return t } }
+
+	generic("ARRAY_CONCAT", "aa", arrayOfT, func(v []any) any {
+		l, okL := asArray(v[0])
+		r, okR := asArray(v[1])
+		if !okL && !okR {
+			return nil
+		}
+		return append(slices.Clone(l), r...)
+	})
+	generic("ARRAY_CONTAINS", "at", fixed(tBoolean), func(v []any) any {
+		l, ok := asArray(v[0])
+		return ok && indexOfValue(l, v[1]) >= 0
+	})
+	generic("ARRAY_DISTINCT", "a", arrayOfT, func(v []any) any {
+		l, ok := asArray(v[0])
+		if !ok {
+			return nil
+		}
+		return distinct(l)
+	})
+	setOp := func(keep func(e any, r []any) bool) func(v []any) any {
+		return func(v []any) any {
+			l, okL := asArray(v[0])
+			r, okR := asArray(v[1])
+			if !okL || !okR {
+				return nil
+			}
+			out := []any{}
+			for _, e := range distinct(l) {
+				if keep(e, r) {
+					out = append(out, e)
+				}
+			}
+			return out
+		}
+	}
+	generic("ARRAY_EXCEPT", "aa", arrayOfT, setOp(func(e any, r []any) bool { return indexOfValue(r, e) < 0 }))
+	generic("ARRAY_INTERSECT", "aa", arrayOfT, setOp(func(e any, r []any) bool { return indexOfValue(r, e) >= 0 }))
+	generic("ARRAY_UNION", "aa", arrayOfT, func(v []any) any {
+		l, okL := asArray(v[0])
+		r, okR := asArray(v[1])
+		if !okL || !okR {
+			return nil
+		}
+		return distinct(append(slices.Clone(l), r...))
+	})
+	join := func(v []any) any {
+		l, ok := asArray(v[0])
+		if !ok {
+			return nil
+		}
+		delim := ","
+		if len(v) > 1 {
+			delim, _ = v[1].(string) // a NULL delimiter joins with nothing
+		}
+		parts := make([]string, len(l))
+		for i, e := range l {
+			if notComparable(e) {
+				return nil // not a primitive: ArrayJoin throws
+			}
+			parts[i] = javaElementText(e)
+		}
+		return strings.Join(parts, delim)
+	}
+	generic("ARRAY_JOIN", "a", fixed(tString), join)
+	arrayJoin := genericUdfs["ARRAY_JOIN"]
+	genericUdfs["ARRAY_JOIN"] = func(name string, args []compiled) (compiled, error) {
+		if len(args) != 2 {
+			return arrayJoin(name, args)
+		}
+		if _, err := genericArg(name, args, "as"); err != nil {
+			return compiled{}, err
+		}
+		return compiled{t: tString, eval: func(r []any) any { return join([]any{args[0].eval(r), args[1].eval(r)}) }}, nil
+	}
+	generic("ARRAY_MAX", "a", elemT, extremeOf(1))
+	generic("ARRAY_MIN", "a", elemT, extremeOf(-1))
+	generic("ARRAY_REMOVE", "at", arrayOfT, func(v []any) any {
+		l, ok := asArray(v[0])
+		if !ok {
+			return nil
+		}
+		out := []any{}
+		for _, e := range l {
+			if !equalOrBothNull(e, v[1]) {
+				out = append(out, e)
+			}
+		}
+		return out
+	})
+	genericUdfs["ARRAY_SORT"] = func(name string, args []compiled) (compiled, error) {
+		kinds := "a"
+		if len(args) == 2 {
+			kinds = "as"
+		}
+		elem, err := genericArg(name, args, kinds)
+		if err != nil {
+			return compiled{}, err
+		}
+		return compiled{t: arrayOf(elem), eval: func(r []any) any {
+			dir := any("ASC")
+			if len(args) == 2 {
+				dir = args[1].eval(r)
+			}
+			return arraySort(args[0].eval(r), dir)
+		}}, nil
+	}
+	generic("SLICE", "aii", arrayOfT, func(v []any) any {
+		l, ok := asArray(v[0])
+		if !ok {
+			return nil
+		}
+		start, end := 0, len(l)
+		if f, ok := v[1].(int32); ok {
+			start = int(f) - 1
+		}
+		if t, ok := v[2].(int32); ok {
+			end = int(t)
+		}
+		if start < 0 || end > len(l) || start > end {
+			return nil // List.subList throws IndexOutOfBoundsException
+		}
+		return slices.Clone(l[start:end])
+	})
+
+	genericUdfs["AS_MAP"] = func(name string, args []compiled) (compiled, error) {
+		if len(args) != 2 || (args[0].t != tNull && args[0].t != arrayOf(tString)) ||
+			(args[1].t != tNull && args[1].t.kind() != kArray) {
+			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+		}
+		elem := tNull
+		if args[1].t != tNull {
+			elem = args[1].t.elem
+		}
+		return compiled{t: mapOf(tString, elem), eval: func(r []any) any {
+			keys, okK := asArray(args[0].eval(r))
+			vals, okV := asArray(args[1].eval(r))
+			if !okK || !okV {
+				return nil
+			}
+			out := make(map[string]any, len(keys))
+			for i, k := range keys {
+				ks, _ := k.(string)
+				if i < len(vals) {
+					out[ks] = vals[i]
+				} else {
+					out[ks] = nil
+				}
+			}
+			return out
+		}}, nil
+	}
+	generic("MAP_KEYS", "m", fixed(arrayOf(tString)), func(v []any) any {
+		m, ok := v[0].(map[string]any)
+		if !ok {
+			return nil
+		}
+		return strings2any(sortedKeys(m))
+	})
+	generic("MAP_VALUES", "m", arrayOfT, func(v []any) any {
+		m, ok := v[0].(map[string]any)
+		if !ok {
+			return nil
+		}
+		out := make([]any, 0, len(m))
+		for _, k := range sortedKeys(m) {
+			out = append(out, m[k])
+		}
+		return out
+	})
+	generic("MAP_UNION", "mm", func(elem sqlType) sqlType { return mapOf(tString, elem) }, func(v []any) any {
+		l, okL := v[0].(map[string]any)
+		r, okR := v[1].(map[string]any)
+		if !okL && !okR {
+			return nil
+		}
+		out := make(map[string]any, len(l)+len(r))
+		for k, e := range l {
+			out[k] = e
+		}
+		for k, e := range r {
+			out[k] = e
+		}
+		return out
+	})
+	genericUdfs["ENTRIES"] = func(name string, args []compiled) (compiled, error) {
+		elem, err := genericArg(name, args, "mb")
+		if err != nil || !slices.Contains([]sqlType{tInteger, tBigint, tDouble, tBoolean, tString}, elem) {
+			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+		}
+		st := structOf([]structField{{Name: "K", Type: tString}, {Name: "V", Type: elem}})
+		return compiled{t: arrayOf(st), eval: func(r []any) any {
+			m, ok := args[0].eval(r).(map[string]any)
+			_, okS := args[1].eval(r).(bool) // maps here keep no order: both ways sort
+			if !ok || !okS {
+				return nil // a NULL map, or NULL for the primitive boolean
+			}
+			out := make([]any, 0, len(m))
+			for _, k := range sortedKeys(m) { // sorted, and HashMap order here too
+				out = append(out, &structVal{t: st, vals: []any{k, m[k]}})
+			}
+			return out
+		}}, nil
+	}
+
+	register(&udf{name: "elt", overloads: []overload{{params: []param{p(tInteger, "n"), p(tString, "args")}, variadic: true, ret: tString,
+		fn: func(a []any) any {
+			n, ok := a[0].(int32)
+			if !ok || n < 1 || int(n) > len(a)-1 {
+				return nil
+			}
+			return a[n]
+		}}}})
+	register(&udf{name: "field", overloads: []overload{{params: []param{p(tString, "str"), p(tString, "args")}, variadic: true, ret: tInteger,
+		fn: func(a []any) any {
+			if a[0] == nil {
+				return int32(0)
+			}
+			for i, e := range a[1:] {
+				if e == a[0] {
+					return int32(i + 1)
+				}
+			}
+			return int32(0)
+		}}}})
+	register(&udf{name: "GENERATE_SERIES", overloads: []overload{
+		{params: []param{p(tInteger, "start"), p(tInteger, "end")}, ret: arrayOf(tInteger), fn: series(false)},
+		{params: []param{p(tInteger, "start"), p(tInteger, "end"), p(tInteger, "step")}, ret: arrayOf(tInteger), fn: series(false)},
+		{params: []param{p(tBigint, "start"), p(tBigint, "end")}, ret: arrayOf(tBigint), fn: series(true)},
+		{params: []param{p(tBigint, "start"), p(tBigint, "end"), p(tInteger, "step")}, ret: arrayOf(tBigint), fn: series(true)},
+	}})
+}
+
+// maxSeries bounds GENERATE_SERIES so one call cannot exhaust memory.
+const maxSeries = 1 << 20
+
+// series is GenerateSeries: start to end inclusive by step (1 or -1 by
+// default); a zero step, one of the wrong sign or a NULL gives NULL.
+func series(long bool) func(a []any) any {
+	return func(a []any) any {
+		if a[0] == nil || a[1] == nil || (len(a) > 2 && a[2] == nil) {
+			return nil
+		}
+		start, end := toInt(a[0]), toInt(a[1])
+		step := int64(1)
+		if end < start {
+			step = -1
+		}
+		if len(a) > 2 {
+			step = int64(a[2].(int32))
+		}
+		diff := end - start
+		if step == 0 || (diff > 0 && step < 0) || (diff < 0 && step > 0) || diff/step >= maxSeries {
+			return nil
+		}
+		out := make([]any, 0, diff/step+1)
+		for v, n := start, diff/step+1; n > 0; v, n = v+step, n-1 {
+			if long {
+				out = append(out, v)
+			} else {
+				out = append(out, int32(v))
+			}
+		}
+		return out
+	}
+}

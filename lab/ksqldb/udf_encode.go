@@ -1,0 +1,163 @@
+package ksqldb
+
+import (
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// Encodings and digests: ENCODE, MD5 and UUID (ksqldb-engine/.../udf/string/
+// {Encode,MD5,Uuid}.java) and the conversions INT_FROM_BYTES,
+// BIGINT_FROM_BYTES and DOUBLE_FROM_BYTES (udf/conversions/).
+
+// encodeDecoders turn ENCODE's input text into bytes, by encoding.
+var encodeDecoders = map[string]func(string) ([]byte, bool){
+	"hex": func(s string) ([]byte, bool) {
+		b, err := hex.DecodeString(hexStrip(s))
+		return b, err == nil
+	},
+	"utf8":  func(s string) ([]byte, bool) { return []byte(s), true },
+	"ascii": func(s string) ([]byte, bool) { return asciiBytes(s), true },
+	"base64": func(s string) ([]byte, bool) {
+		b, err := base64.StdEncoding.DecodeString(s)
+		return b, err == nil
+	},
+}
+
+// encodeEncoders turn bytes into ENCODE's output text, by encoding;
+// Hex.encodeHexString writes lower case.
+var encodeEncoders = map[string]func([]byte) string{
+	"hex":    hex.EncodeToString,
+	"utf8":   func(b []byte) string { return strings.ToValidUTF8(string(b), string(utf8.RuneError)) },
+	"ascii":  asciiText,
+	"base64": base64.StdEncoding.EncodeToString,
+}
+
+// hexStrip is Encode.hexStrip: a 0x prefix (odd digits get a leading 0)
+// or an X'...' wrapper is removed.
+func hexStrip(s string) string {
+	switch {
+	case strings.HasPrefix(s, "0x"):
+		if len(s)%2 != 0 {
+			return "0" + s[2:]
+		}
+		return s[2:]
+	case len(s) >= 3 && (s[0] == 'x' || s[0] == 'X') && s[1] == '\'' && s[len(s)-1] == '\'':
+		return s[2 : len(s)-1]
+	}
+	return s
+}
+
+// asciiBytes is String.getBytes(US_ASCII): other characters become '?'.
+func asciiBytes(s string) []byte {
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 127 {
+			r = '?'
+		}
+		b = append(b, byte(r))
+	}
+	return b
+}
+
+// asciiText is new String(bytes, US_ASCII): bytes above 127 become U+FFFD.
+func asciiText(b []byte) string {
+	r := make([]rune, len(b))
+	for i, c := range b {
+		if c > 127 {
+			r[i] = utf8.RuneError
+		} else {
+			r[i] = rune(c)
+		}
+	}
+	return string(r)
+}
+
+// encode is Encode.encode: NULL for a NULL argument; an unknown pair of
+// encodings (or the same one twice) and undecodable input throw, so NULL.
+func encode(a []any) any {
+	if a[0] == nil || a[1] == nil || a[2] == nil {
+		return nil
+	}
+	in, out := strings.ToLower(a[1].(string)), strings.ToLower(a[2].(string))
+	dec, okIn := encodeDecoders[in]
+	enc, okOut := encodeEncoders[out]
+	if !okIn || !okOut || in == out {
+		return nil
+	}
+	b, ok := dec(a[0].(string))
+	if !ok {
+		return nil
+	}
+	return enc(b)
+}
+
+// fromBytes builds X_FROM_BYTES: BYTES of exactly size bytes read in the
+// byte order given (BIG_ENDIAN when omitted, case-insensitive), else NULL.
+func fromBytes(name string, size int, ret sqlType, read func(binary.ByteOrder, []byte) any) *udf {
+	conv := func(b any, order any) any {
+		if b == nil {
+			return nil
+		}
+		var bo binary.ByteOrder
+		switch o, _ := order.(string); {
+		case strings.EqualFold(o, "BIG_ENDIAN"):
+			bo = binary.BigEndian
+		case strings.EqualFold(o, "LITTLE_ENDIAN"):
+			bo = binary.LittleEndian
+		default:
+			return nil
+		}
+		if len(b.([]byte)) != size {
+			return nil
+		}
+		return read(bo, b.([]byte))
+	}
+	return &udf{name: name, overloads: []overload{
+		{params: []param{p(tBytes, "value")}, ret: ret, fn: func(a []any) any { return conv(a[0], "BIG_ENDIAN") }},
+		{params: []param{p(tBytes, "value"), p(tString, "byteOrder")}, ret: ret, fn: func(a []any) any { return conv(a[0], a[1]) }},
+	}}
+}
+
+// uuidText is java.util.UUID.toString of the 16 bytes as two longs.
+func uuidText(b []byte) string {
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// randomUUID is UUID.randomUUID: version 4, IETF variant.
+func randomUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return uuidText(b)
+}
+
+func init() {
+	register(&udf{name: "encode", overloads: []overload{{params: []param{
+		p(tString, "str"), p(tString, "inputEncoding"), p(tString, "outputEncoding")}, ret: tString, fn: encode}}})
+	register(&udf{name: "md5", overloads: []overload{{params: []param{p(tString, "s")}, ret: tString,
+		fn: str1(func(s string) any { return fmt.Sprintf("%x", md5.Sum([]byte(s))) })}}})
+	register(&udf{name: "UUID", overloads: []overload{
+		{ret: tString, fn: func([]any) any { return randomUUID() }},
+		{params: []param{p(tBytes, "bytes")}, ret: tString, fn: func(a []any) any {
+			b, ok := a[0].([]byte)
+			if !ok || len(b) != 16 {
+				return nil
+			}
+			return uuidText(b)
+		}},
+	}})
+	register(fromBytes("int_from_bytes", 4, tInteger, func(o binary.ByteOrder, b []byte) any { return int32(o.Uint32(b)) }))
+	register(fromBytes("bigint_from_bytes", 8, tBigint, func(o binary.ByteOrder, b []byte) any { return int64(o.Uint64(b)) }))
+	register(fromBytes("double_from_bytes", 8, tDouble, func(o binary.ByteOrder, b []byte) any {
+		return math.Float64frombits(o.Uint64(b))
+	}))
+}

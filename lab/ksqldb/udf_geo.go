@@ -1,0 +1,54 @@
+package ksqldb
+
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// GEO_DISTANCE, as ksqldb-engine/.../function/udf/geo/GeoDistance.java
+// computes it: the haversine great-circle distance between two points in
+// decimal degrees, in kilometres (radius 6371) unless the units name miles
+// (radius 3959). Coordinates out of range, unknown units or a NULL
+// coordinate (a primitive double) make it throw, so NULL.
+
+var (
+	geoMiles = []string{"mi", "mile", "miles"}
+	geoKms   = []string{"km", "kilometer", "kilometers", "kilometre", "kilometres"}
+)
+
+func geoDistance(a []any) any {
+	for _, v := range a[:4] {
+		if v == nil {
+			return nil
+		}
+	}
+	lat1, lon1, lat2, lon2 := a[0].(float64), a[1].(float64), a[2].(float64), a[3].(float64)
+	if lat1 < -90 || lat2 < -90 || lat1 > 90 || lat2 > 90 || lon1 < -180 || lon2 < -180 || lon1 > 180 || lon2 > 180 {
+		return nil
+	}
+	radius := 6371.0
+	if len(a) > 4 && a[4] != nil {
+		switch unit := strings.ToLower(javaTrim(a[4].(string))); {
+		case unit == "":
+		case slices.Contains(geoMiles, unit):
+			radius = 3959
+		case slices.Contains(geoKms, unit):
+		default:
+			return nil
+		}
+	}
+	haversin := func(x float64) float64 { s := math.Sin(x / 2); return s * s }
+	dLat := (lat2 - lat1) * javaDegreesToRadians
+	dLon := (lon2 - lon1) * javaDegreesToRadians
+	h := haversin(dLat) + haversin(dLon)*math.Cos(lat1*javaDegreesToRadians)*math.Cos(lat2*javaDegreesToRadians)
+	return 2 * math.Asin(math.Sqrt(h)) * radius
+}
+
+func init() {
+	d := func(name string) param { return p(tDouble, name) }
+	register(&udf{name: "geo_distance", overloads: []overload{
+		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2")}, ret: tDouble, fn: geoDistance},
+		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2"), p(tString, "units")}, ret: tDouble, fn: geoDistance},
+	}})
+}

@@ -1,0 +1,422 @@
+package ksqldb
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// The JSON functions, as ksqldb-engine/.../function/udf/json/*.java define
+// them over Jackson trees (UdfJsonMapper): EXTRACTJSONFIELD, IS_JSON_STRING,
+// JSON_ARRAY_LENGTH, JSON_CONCAT, JSON_KEYS, JSON_RECORDS, JSON_ITEMS,
+// TO_JSON_STRING and JSON_ARRAY_CONTAINS.
+
+// jsonTreeObject is a parsed JSON object with its keys in document order (a
+// Jackson ObjectNode); a later duplicate key replaces the earlier value.
+type jsonTreeObject struct {
+	keys []string
+	vals map[string]any
+}
+
+func (o *jsonTreeObject) set(k string, v any) {
+	if _, ok := o.vals[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.vals[k] = v
+}
+
+// errNoJSON is empty input: Jackson's readTree gives a MissingNode.
+var errNoJSON = errors.New("no JSON content")
+
+// parseJSONTree reads the first JSON value of s as Jackson's readTree
+// does: objects as *jsonTreeObject, arrays as []any, numbers as json.Number
+// (their text), strings, booleans and nil.
+func parseJSONTree(s string) (any, error) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	v, err := readJSONTree(d)
+	if err == io.EOF {
+		return nil, errNoJSON
+	}
+	return v, err
+}
+
+func readJSONTree(d *json.Decoder) (any, error) {
+	tok, err := d.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '[':
+			arr := []any{}
+			for d.More() {
+				v, err := readJSONTree(d)
+				if err != nil {
+					return nil, err
+				}
+				arr = append(arr, v)
+			}
+			_, err := d.Token()
+			return arr, err
+		case '{':
+			obj := &jsonTreeObject{vals: map[string]any{}}
+			for d.More() {
+				k, err := d.Token()
+				if err != nil {
+					return nil, err
+				}
+				v, err := readJSONTree(d)
+				if err != nil {
+					return nil, err
+				}
+				obj.set(k.(string), v)
+			}
+			_, err := d.Token()
+			return obj, err
+		}
+		return nil, errors.New("unexpected " + t.String())
+	}
+	return tok, nil
+}
+
+// appendJSONTree writes a parsed tree compactly, as Jackson writes a
+// JsonNode. plain is UdfJsonMapper's WRITE_BIGDECIMAL_AS_PLAIN; without it
+// (JsonNode.toString) a decimal with an exponent keeps BigDecimal's form.
+func appendJSONTree(b []byte, v any, plain bool) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, x)
+	case string:
+		return appendJSONString(b, x)
+	case json.Number:
+		return append(b, jacksonNumber(string(x), plain)...)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONTree(b, e, plain)
+		}
+		return append(b, ']')
+	case *jsonTreeObject:
+		b = append(b, '{')
+		for i, k := range x.keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSONTree(b, x.vals[k], plain)
+		}
+		return append(b, '}')
+	}
+	return b
+}
+
+// jacksonNumber is how Jackson writes a number it read with
+// USE_BIG_DECIMAL_FOR_FLOATS and exact decimals: integers as their digits,
+// other numbers as the BigDecimal of their text.
+func jacksonNumber(text string, plain bool) string {
+	if !strings.ContainsAny(text, ".eE") {
+		if n, ok := new(big.Int).SetString(text, 10); ok {
+			return n.String()
+		}
+		return text
+	}
+	d, err := parseDecimal(text)
+	if err != nil {
+		return text
+	}
+	if plain {
+		return d.plain()
+	}
+	return d.String()
+}
+
+func jsonTreeText(v any, plain bool) string { return string(appendJSONTree(nil, v, plain)) }
+
+// jsonStr1 builds a one-STRING-argument JSON function: NULL for NULL.
+func jsonStr1(name, pname string, ret sqlType, f func(string) any) *udf {
+	return &udf{name: name, overloads: []overload{{params: []param{p(tString, pname)}, ret: ret, fn: str1(f)}}}
+}
+
+func init() {
+	register(&udf{name: "extractjsonfield", overloads: []overload{{params: []param{p(tString, "input"), p(tString, "path")}, ret: tString,
+		fn: func(a []any) any {
+			if a[0] == nil || a[1] == nil {
+				return nil
+			}
+			return extractJSONField(a[0].(string), a[1].(string))
+		}}}})
+	register(&udf{name: "IS_JSON_STRING", overloads: []overload{{params: []param{p(tString, "input")}, ret: tBoolean,
+		fn: func(a []any) any {
+			if a[0] == nil {
+				return false
+			}
+			_, err := parseJSONTree(a[0].(string))
+			return err == nil
+		}}}})
+	register(jsonStr1("JSON_ARRAY_LENGTH", "jsonArray", tInteger, func(s string) any {
+		if arr, ok := mustTree(s).([]any); ok {
+			return int32(len(arr))
+		}
+		return nil
+	}))
+	register(jsonStr1("JSON_KEYS", "jsonObj", arrayOf(tString), func(s string) any {
+		obj, ok := mustTree(s).(*jsonTreeObject)
+		if !ok {
+			return nil
+		}
+		return strings2any(obj.keys)
+	}))
+	register(jsonStr1("JSON_RECORDS", "jsonObj", mapOf(tString, tString), func(s string) any {
+		obj, ok := mustTree(s).(*jsonTreeObject)
+		if !ok {
+			return nil
+		}
+		out := make(map[string]any, len(obj.keys))
+		for _, k := range obj.keys {
+			if t, ok := obj.vals[k].(string); ok {
+				out[k] = t
+			} else {
+				out[k] = jsonTreeText(obj.vals[k], false)
+			}
+		}
+		return out
+	}))
+	register(jsonStr1("JSON_ITEMS", "jsonItems", arrayOf(tString), func(s string) any {
+		arr, ok := mustTree(s).([]any)
+		if !ok {
+			return nil // readAsJsonArray throws for anything but an array
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = jsonTreeText(e, false)
+		}
+		return out
+	}))
+	genericUdfs["TO_JSON_STRING"] = func(name string, args []compiled) (compiled, error) {
+		if len(args) != 1 {
+			return compiled{}, badStatement("Function 'TO_JSON_STRING' does not accept parameters (%s).", argTypes(args))
+		}
+		a := args[0]
+		return compiled{t: tString, eval: func(r []any) any { return toJSONString(a.eval(r)) }}, nil
+	}
+	genericUdfs["JSON_ARRAY_CONTAINS"] = func(name string, args []compiled) (compiled, error) {
+		if len(args) != 2 || (args[0].t != tString && args[0].t != tNull) {
+			return compiled{}, badStatement("Function 'JSON_ARRAY_CONTAINS' does not accept parameters (%s).", argTypes(args))
+		}
+		arr, val := args[0], args[1]
+		return compiled{t: tBoolean, eval: func(r []any) any {
+			s, ok := arr.eval(r).(string)
+			if !ok {
+				return nil
+			}
+			return jsonArrayContains(s, val.eval(r))
+		}}, nil
+	}
+	register(&udf{name: "JSON_CONCAT", overloads: []overload{{params: []param{p(tString, "jsonStrings")}, variadic: true, ret: tString, fn: jsonConcat}}})
+}
+
+// mustTree is the tree of s, or nil when it is not JSON (the UDF throws).
+func mustTree(s string) any {
+	v, err := parseJSONTree(s)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// jsonConcat is JsonConcat: objects merge their top-level keys (the last
+// wins); otherwise every value becomes an array (a non-array is wrapped)
+// and the arrays are joined. NULL when an input is NULL or not JSON.
+func jsonConcat(a []any) any {
+	if len(a) == 0 {
+		return nil
+	}
+	nodes := make([]any, len(a))
+	allObjects := true
+	for i, s := range a {
+		if s == nil {
+			return nil
+		}
+		v, err := parseJSONTree(s.(string))
+		if err != nil {
+			return nil
+		}
+		if _, ok := v.(*jsonTreeObject); !ok {
+			allObjects = false
+		}
+		nodes[i] = v
+	}
+	if allObjects {
+		out := &jsonTreeObject{vals: map[string]any{}}
+		for _, n := range nodes {
+			o := n.(*jsonTreeObject)
+			for _, k := range o.keys {
+				out.set(k, o.vals[k])
+			}
+		}
+		return jsonTreeText(out, true)
+	}
+	out := []any{}
+	for _, n := range nodes {
+		if arr, ok := n.([]any); ok {
+			out = append(out, arr...)
+		} else {
+			out = append(out, n)
+		}
+	}
+	return jsonTreeText(out, true)
+}
+
+// extractJSONField is JsonExtractString: the path's tokens walk objects by
+// name and arrays by index; text comes out unquoted, anything else as JSON.
+func extractJSONField(input, path string) any {
+	tokens, ok := jsonPathTokens(path)
+	if !ok {
+		return nil
+	}
+	node, err := parseJSONTree(input)
+	if err != nil {
+		return nil
+	}
+	for _, tok := range tokens {
+		switch x := node.(type) {
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			node = x[i]
+		case *jsonTreeObject:
+			v, ok := x.vals[tok]
+			if !ok {
+				return nil
+			}
+			node = v
+		default:
+			return nil
+		}
+	}
+	if s, ok := node.(string); ok {
+		return s
+	}
+	return jsonTreeText(node, false)
+}
+
+// jsonPathTokens is JsonPathTokenizer: '$' then .name, ['name'] or [index]
+// steps.
+func jsonPathTokens(path string) ([]string, bool) {
+	if !strings.HasPrefix(path, "$") {
+		return nil, false
+	}
+	var out []string
+	rest := path[1:]
+	for rest != "" {
+		switch rest[0] {
+		case '.':
+			end := strings.IndexAny(rest[1:], ".[")
+			if end < 0 {
+				end = len(rest) - 1
+			}
+			out = append(out, rest[1:1+end])
+			rest = rest[1+end:]
+		case '[':
+			end := strings.IndexByte(rest, ']')
+			if end < 0 {
+				return nil, false
+			}
+			out = append(out, strings.Trim(rest[1:end], `'"`))
+			rest = rest[end+1:]
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// toJSONString is ToJsonString: structs and maps with their keys sorted
+// (TreeMap), time values as the REST API prints them, BYTES in base64.
+func toJSONString(v any) string {
+	var b bytes.Buffer
+	writeJSONValue(&b, sortedForJSON(v))
+	return b.String()
+}
+
+// sortedForJSON turns structs into maps, which are written with sorted keys.
+func sortedForJSON(v any) any {
+	switch x := v.(type) {
+	case *structVal:
+		m := make(map[string]any, len(x.vals))
+		for i, f := range x.t.fields {
+			m[f.Name] = sortedForJSON(x.vals[i])
+		}
+		return m
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = sortedForJSON(e)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = sortedForJSON(e)
+		}
+		return out
+	}
+	return v
+}
+
+// jsonArrayContains is JsonArrayContains: whether a top-level element of
+// the JSON array equals val, an integer token matching only INT or BIGINT,
+// a decimal token only DOUBLE; false when s is not a JSON array.
+func jsonArrayContains(s string, val any) bool {
+	arr, ok := mustTree(s).([]any)
+	if !ok {
+		return false
+	}
+	for _, e := range arr {
+		switch x := e.(type) {
+		case nil:
+			if val == nil {
+				return true
+			}
+		case json.Number:
+			if strings.ContainsAny(string(x), ".eE") {
+				if d, ok := val.(float64); ok {
+					if f, err := x.Float64(); err == nil && f == d {
+						return true
+					}
+				}
+				continue
+			}
+			n, err := x.Int64()
+			switch v := val.(type) {
+			case int32:
+				if err == nil && n == int64(v) {
+					return true
+				}
+			case int64:
+				if err == nil && n == v {
+					return true
+				}
+			}
+		case string, bool:
+			if x == val {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,48 @@
+package ksqldb
+
+import "math"
+
+// Trigonometric functions and their kin, as confluentinc/ksql
+// ksqldb-engine/.../function/udf/math/{Acos,Asin,Atan,Atan2,Cbrt,Cos,Cosh,
+// Cot,Degrees,Pi,Radians,Sin,Sinh,Tan,Tanh}.java declare them: INT, BIGINT
+// and DOUBLE overloads, each a DOUBLE through java.lang.Math, NULL for NULL.
+
+// Math.toDegrees and Math.toRadians multiply by these constants.
+const (
+	javaRadiansToDegrees = 57.29577951308232
+	javaDegreesToRadians = 0.017453292519943295
+)
+
+// double1 is a one-argument DOUBLE function over INT, BIGINT and DOUBLE.
+func double1(name string, f func(float64) float64) *udf {
+	return num1(name, "value", tDouble, tDouble, tDouble, toDouble(f), toDouble(f), toDouble(f))
+}
+
+func init() {
+	register(double1("acos", math.Acos))
+	register(double1("asin", math.Asin))
+	register(double1("atan", math.Atan))
+	register(double1("cbrt", math.Cbrt))
+	register(double1("cos", math.Cos))
+	register(double1("cosh", math.Cosh))
+	register(double1("cot", func(x float64) float64 { return 1.0 / math.Tan(x) }))
+	register(double1("degrees", func(x float64) float64 { return x * javaRadiansToDegrees }))
+	register(double1("radians", func(x float64) float64 { return x * javaDegreesToRadians }))
+	register(double1("sin", math.Sin))
+	register(double1("sinh", math.Sinh))
+	register(double1("tan", math.Tan))
+	register(double1("tanh", math.Tanh))
+	register(&udf{name: "pi", overloads: []overload{{ret: tDouble, fn: func([]any) any { return math.Pi }}}})
+
+	atan2 := func(a []any) any {
+		if a[0] == nil || a[1] == nil {
+			return nil
+		}
+		return math.Atan2(toFloat(a[0]), toFloat(a[1]))
+	}
+	var os []overload
+	for _, t := range []sqlType{tInteger, tBigint, tDouble} {
+		os = append(os, overload{params: []param{p(t, "y"), p(t, "x")}, ret: tDouble, fn: atan2})
+	}
+	register(&udf{name: "atan2", overloads: os})
+}
