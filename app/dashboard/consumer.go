@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/app/retry"
 )
@@ -21,10 +22,25 @@ import (
 // input is one of the dashboard's inputs: which topics it reads and how a
 // record changes the model. apply returns nil, a *SkipError, or a transient
 // error after which the record is tried again.
+//
+// An input of many topics with a few records each (the arrivals: 78
+// topics, a tick's arrivals spread over them) is read by one fetcher, one
+// fetch request per round for all its partitions, as Kafka's consumers
+// fetch; each partition of the others is read by a kafka.Reader of its
+// own, whose record decoding is faster on the long runs of records they
+// carry.
 type input struct {
-	name  string
-	match func(topic string) bool
-	apply func(ctx context.Context, m kafka.Message) error
+	name   string
+	match  func(topic string) bool
+	apply  func(ctx context.Context, m kafka.Message) error
+	shared bool // read by the input's fetcher, not a kafka.Reader per partition
+}
+
+// messageSource is where a partition's reading goroutine takes its records
+// from: a kafka.Reader or a fetcher's fetchedPartition.
+type messageSource interface {
+	FetchMessage(ctx context.Context) (kafka.Message, error)
+	Close() error
 }
 
 type topicPartition struct {
@@ -36,7 +52,7 @@ type topicPartition struct {
 type partition struct {
 	topicPartition
 	in     *input
-	reader *kafka.Reader
+	reader messageSource
 	pos    atomic.Int64 // next offset to read
 	end    atomic.Int64 // end offset at the last discovery
 	// target is the end offset when the first discovery saw the partition;
@@ -51,12 +67,14 @@ type topicStats struct {
 }
 
 // consumers discovers the inputs' topic-partitions and reads each of them
-// from the beginning with a kafka-go Reader of its own (no consumer group).
+// from the beginning (no consumer group), with a kafka-go Reader of its own
+// or its input's fetcher (see input).
 type consumers struct {
-	cfg    Config
-	dialer *kafka.Dialer // TLS and SASL of the readers
-	log    *slog.Logger
-	inputs []*input
+	cfg      Config
+	dialer   *kafka.Dialer // TLS and SASL of the readers
+	log      *slog.Logger
+	inputs   []*input
+	fetchers map[*input]*fetcher // of the shared inputs, made by run
 
 	mu        sync.Mutex
 	parts     map[topicPartition]*partition
@@ -107,6 +125,22 @@ func (c *consumers) run(ctx context.Context) {
 	transport.MetadataTTL, transport.ClientID = c.cfg.DiscoveryInterval, "ctalab-dashboard"
 	defer transport.CloseIdleConnections()
 	client := &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Transport: transport, Timeout: 10 * time.Second}
+	sec, err := c.cfg.Client.Kafka.KgoSecurity()
+	if err != nil {
+		c.log.Error("kafka client settings", "err", err)
+		return
+	}
+	opts := append([]kgo.Opt{kgo.SeedBrokers(c.cfg.Brokers...), kgo.ClientID("ctalab-dashboard")}, sec...)
+	c.mu.Lock()
+	c.fetchers = map[*input]*fetcher{}
+	for _, in := range c.inputs {
+		if in.shared {
+			f := newFetcher(opts, c.cfg.MaxWait, func(msg string, args ...any) { c.log.Debug(msg, args...) })
+			c.fetchers[in] = f
+			c.wg.Go(func() { f.run(ctx) })
+		}
+	}
+	c.mu.Unlock()
 	tick := time.NewTicker(c.cfg.DiscoveryInterval)
 	defer tick.Stop()
 	for {
@@ -284,6 +318,11 @@ func (c *consumers) settle(ctx context.Context, fresh []*partition, ends map[top
 	for _, p := range starting {
 		c.start(ctx, p)
 	}
+	for in, f := range c.fetchers {
+		if err := f.flush(); err != nil { // the partitions found together, at once
+			c.log.Error("read input", "input", in.name, "err", err)
+		}
+	}
 	if !snapshot {
 		c.snapshot = true
 		c.log.Info("reading inputs from the beginning", "partitions", len(c.parts))
@@ -298,7 +337,25 @@ func (c *consumers) settle(ctx context.Context, fresh []*partition, ends map[top
 
 // start starts p's reader, which reads until ctx ends; c.mu is held.
 func (c *consumers) start(ctx context.Context, p *partition) {
-	p.reader = kafka.NewReader(kafka.ReaderConfig{
+	if f := c.fetchers[p.in]; f != nil {
+		p.reader = f.add(p.topicPartition)
+	} else {
+		p.reader = c.newReader(p)
+	}
+	c.parts[p.topicPartition] = p
+	if _, ok := c.stats[p.topic]; !ok {
+		c.stats[p.topic] = &topicStats{}
+	}
+	stats := c.stats[p.topic]
+	c.log.Debug("reading", "input", p.in.name, "topic", p.topic, "partition", p.partition, "end", p.end.Load())
+	c.wg.Add(1)
+	go c.read(ctx, p, stats)
+}
+
+// newReader makes the kafka.Reader of a partition of an input that is not
+// shared.
+func (c *consumers) newReader(p *partition) *kafka.Reader {
+	return kafka.NewReader(kafka.ReaderConfig{
 		Brokers:         c.cfg.Brokers,
 		Topic:           p.topic,
 		Partition:       p.partition,
@@ -312,14 +369,6 @@ func (c *consumers) start(ctx context.Context, p *partition) {
 			c.log.Debug("kafka reader: "+fmt.Sprintf(msg, args...), "topic", p.topic, "partition", p.partition)
 		}),
 	})
-	c.parts[p.topicPartition] = p
-	if _, ok := c.stats[p.topic]; !ok {
-		c.stats[p.topic] = &topicStats{}
-	}
-	stats := c.stats[p.topic]
-	c.log.Debug("reading", "input", p.in.name, "topic", p.topic, "partition", p.partition, "end", p.end.Load())
-	c.wg.Add(1)
-	go c.read(ctx, p, stats)
 }
 
 func (c *consumers) checkCaughtUp(p *partition) {

@@ -6,9 +6,13 @@
 //
 // # Consumers
 //
-// Every input is read without a consumer group, one kafka-go Reader per
-// topic-partition starting at the first offset, so no committed offset is
-// involved and a restart rebuilds the same state. Topics are discovered by
+// Every input is read without a consumer group from the first offset of
+// each topic-partition, so no committed offset is involved and a restart
+// rebuilds the same state. The arrivals topics, 78 of them with a few
+// records each per tick, are read by one franz-go client that fetches them
+// all in one request per broker (fetcher.go), as Kafka's consumers do; the
+// other inputs, one partition each with long runs of records, by a kafka-go
+// Reader per partition. Topics are discovered by
 // polling the cluster metadata (Config.DiscoveryInterval): arrivals topics
 // matching ^org\.chicago\.cta\.station\.arrivals\. and partitions created
 // after start are picked up within an interval, and so are the fixed topics

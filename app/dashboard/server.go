@@ -107,8 +107,9 @@ func (s *Server) inputs(serde *schema.Serde) []*input {
 			},
 		},
 		{
-			name:  "arrivals",
-			match: arrivalsPattern.MatchString,
+			name:   "arrivals",
+			match:  arrivalsPattern.MatchString,
+			shared: true,
 			apply: func(ctx context.Context, m kafka.Message) error {
 				a, err := decodeArrival(ctx, serde, m.Key, m.Value)
 				if err == nil {

@@ -1,0 +1,229 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// fetchMaxWait caps how long one of a fetcher's fetches waits for records.
+const fetchMaxWait = 100 * time.Millisecond
+
+// queueLimit is how many fetched records a partition may hold unread
+// before its fetcher waits for the reader to take some.
+const queueLimit = 4096
+
+// fetcher reads the partitions of one input with a franz-go client that
+// consumes them directly (no group): one fetch request per broker for all
+// of them, as Kafka's consumers fetch. A kafka.Reader reads one partition
+// over a connection of its own, so the 78 arrivals topics took 78
+// connections, and one tick's arrivals 78 fetches that the broker answered
+// one after another. Each partition's records queue in its
+// fetchedPartition until the input's reading goroutine takes them.
+type fetcher struct {
+	opts []kgo.Opt // how to reach the cluster (seeds, TLS, SASL)
+	log  logFunc
+
+	mu      sync.Mutex
+	cl      *kgo.Client // made with the first partitions
+	started chan struct{}
+	parts   map[topicPartition]*fetchedPartition
+	adding  map[string]map[int32]kgo.Offset // added since the last flush
+}
+
+type logFunc func(msg string, args ...any)
+
+func newFetcher(opts []kgo.Opt, maxWait time.Duration, log logFunc) *fetcher {
+	opts = append(opts[:len(opts):len(opts)],
+		kgo.FetchMaxWait(min(maxWait, fetchMaxWait)),
+		kgo.FetchMaxPartitionBytes(1<<20),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+	)
+	return &fetcher{opts: opts, log: log, started: make(chan struct{}), parts: map[topicPartition]*fetchedPartition{}, adding: map[string]map[int32]kgo.Offset{}}
+}
+
+// fetchedPartition is one partition of a fetcher: FetchMessage returns its
+// records in offset order, from the first offset.
+type fetchedPartition struct {
+	tp topicPartition
+
+	mu     sync.Mutex
+	queue  []kafka.Message // fetched, not yet taken
+	err    error           // a failure to hand over before more records
+	closed bool
+	ready  chan struct{} // signalled when queue, err or closed change
+	room   chan struct{} // signalled when the queue falls below the limit
+}
+
+// add makes tp one of the fetcher's partitions, read from its first offset
+// once flush hands it to the client: partitions found together are added
+// together.
+func (f *fetcher) add(tp topicPartition) *fetchedPartition {
+	p := &fetchedPartition{tp: tp, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.parts[tp] = p
+	if f.adding[tp.topic] == nil {
+		f.adding[tp.topic] = map[int32]kgo.Offset{}
+	}
+	f.adding[tp.topic][int32(tp.partition)] = kgo.NewOffset().AtStart()
+	return p
+}
+
+// flush hands the partitions added since the last flush to the client,
+// making the client with the first ones.
+func (f *fetcher) flush() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.adding) == 0 {
+		return nil
+	}
+	adding := f.adding
+	f.adding = map[string]map[int32]kgo.Offset{}
+	if f.cl != nil {
+		f.cl.AddConsumePartitions(adding)
+		return nil
+	}
+	cl, err := kgo.NewClient(append(f.opts, kgo.ConsumePartitions(adding))...)
+	if err != nil {
+		return fmt.Errorf("kafka client: %w", err)
+	}
+	f.cl = cl
+	close(f.started)
+	return nil
+}
+
+// run hands the fetched records to their partitions until ctx ends, then
+// closes the client.
+func (f *fetcher) run(ctx context.Context) {
+	select {
+	case <-f.started:
+	case <-ctx.Done():
+		return
+	}
+	defer f.cl.Close()
+	for {
+		fetches := f.cl.PollFetches(ctx)
+		if ctx.Err() != nil || fetches.IsClientClosed() {
+			return
+		}
+		fetches.EachError(func(t string, p int32, err error) {
+			if fp := f.partition(t, p); fp != nil {
+				fp.fail(fmt.Errorf("fetch %s[%d]: %w", t, p, err))
+			} else {
+				f.log("fetch failed", "topic", t, "partition", p, "err", err)
+			}
+		})
+		fetches.EachPartition(func(ft kgo.FetchTopicPartition) {
+			fp := f.partition(ft.Topic, ft.Partition)
+			if fp == nil || len(ft.Records) == 0 {
+				return
+			}
+			msgs := make([]kafka.Message, len(ft.Records))
+			for i, r := range ft.Records {
+				msgs[i] = kafka.Message{Topic: r.Topic, Partition: int(r.Partition), Offset: r.Offset, Key: r.Key, Value: r.Value, Time: r.Timestamp}
+				for _, h := range r.Headers {
+					msgs[i].Headers = append(msgs[i].Headers, kafka.Header{Key: h.Key, Value: h.Value})
+				}
+			}
+			fp.put(ctx, msgs)
+		})
+	}
+}
+
+func (f *fetcher) partition(t string, p int32) *fetchedPartition {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.parts[topicPartition{t, int(p)}]
+}
+
+// put queues msgs, first waiting while the queue is full (its reader
+// behind), until ctx ends or the partition is closed.
+func (p *fetchedPartition) put(ctx context.Context, msgs []kafka.Message) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return
+		}
+		if len(p.queue) < queueLimit {
+			p.queue = append(p.queue, msgs...)
+			p.mu.Unlock()
+			signal(p.ready)
+			return
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.room:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
+// FetchMessage returns the partition's next record, waiting for it until
+// ctx ends; after Close it returns io.EOF. A failed fetch is returned once,
+// as a kafka.Reader returns its errors.
+func (p *fetchedPartition) FetchMessage(ctx context.Context) (kafka.Message, error) {
+	for {
+		p.mu.Lock()
+		switch {
+		case p.closed:
+			p.mu.Unlock()
+			return kafka.Message{}, io.EOF
+		case len(p.queue) > 0:
+			m := p.queue[0]
+			p.queue[0] = kafka.Message{}
+			p.queue = p.queue[1:]
+			if len(p.queue) == 0 {
+				p.queue = nil // let the array go
+			}
+			p.mu.Unlock()
+			signal(p.room)
+			return m, nil
+		case p.err != nil:
+			err := p.err
+			p.err = nil
+			p.mu.Unlock()
+			return kafka.Message{}, err
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.ready:
+		case <-ctx.Done():
+			return kafka.Message{}, ctx.Err()
+		}
+	}
+}
+
+func (p *fetchedPartition) fail(err error) {
+	p.mu.Lock()
+	if !errors.Is(p.err, err) {
+		p.err = err
+	}
+	p.mu.Unlock()
+	signal(p.ready)
+}
+
+// Close ends the partition's reading: FetchMessage returns io.EOF.
+func (p *fetchedPartition) Close() error {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	signal(p.ready)
+	signal(p.room)
+	return nil
+}
