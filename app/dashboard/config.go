@@ -37,7 +37,8 @@ type Config struct {
 	// comes while rendering and sending have taken less than their share
 	// of the time, 1/(PushCostFactor+1), with PushBurst to spare for a
 	// burst after a quiet spell; past that, changes are coalesced until the
-	// share allows the next update.
+	// share allows the next update. Changes of turnstile counts alone also
+	// wait for CountsPushInterval after the last update.
 	PushInterval time.Duration
 	// MaxWait bounds how long a fetch waits for new records. Default: 500ms.
 	MaxWait time.Duration
@@ -71,6 +72,13 @@ const (
 	// of one simulation tick, which reach the dashboard over a few
 	// milliseconds, each go out as they come.
 	PushBurst = 20 * time.Millisecond
+	// CountsPushInterval is the adaptive push's shortest time between an
+	// update and the next when only turnstile counts changed: during a
+	// rush-hour tick ksqlDB updates TURNSTILE_SUMMARY thousands of times in
+	// a few milliseconds, and an update each would spend the push's time
+	// (and the machine's) on pages no one can read, while a train waits.
+	// A train, station or weather change goes out at once.
+	CountsPushInterval = 100 * time.Millisecond
 	// MaxAdaptivePushPause caps the adaptive pause, so that a slow render
 	// on a busy machine does not hold updates back for long.
 	MaxAdaptivePushPause   = 250 * time.Millisecond

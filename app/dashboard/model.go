@@ -125,6 +125,7 @@ type Model struct {
 	weatherSet bool
 	simTime    int64
 	version    uint64
+	moves      uint64 // changes other than turnstile counts
 	updated    time.Time
 
 	notSimulated map[lineStation]string // reason, by (line, station id)
@@ -163,8 +164,14 @@ func (m *Model) SetNotSimulated(n NotSimulated) {
 // Changed is signalled after changes; one signal may stand for many.
 func (m *Model) Changed() <-chan struct{} { return m.changed }
 
-// touch records a change; m.mu is held.
+// touch records a change other than a turnstile count; m.mu is held.
 func (m *Model) touch() {
+	m.moves++
+	m.touchCounts()
+}
+
+// touchCounts records a change of turnstile counts; m.mu is held.
+func (m *Model) touchCounts() {
 	m.version++
 	m.updated = m.now()
 	select {
@@ -235,7 +242,7 @@ func (m *Model) ApplyTurnstile(stationID int, count *int64, _ src) {
 	} else {
 		m.turnstiles[stationID] = *count
 	}
-	m.touch()
+	m.touchCounts()
 }
 
 // ApplyWeather sets the weather unless a later report is already known.
@@ -255,6 +262,14 @@ func (m *Model) Version() (uint64, time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.version, m.updated
+}
+
+// Moves returns the number of changes other than turnstile counts: trains,
+// stations and weather, what the adaptive push sends at once.
+func (m *Model) Moves() uint64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.moves
 }
 
 // Status is the dashboard's model as the page and the JSON API show it. It

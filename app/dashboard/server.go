@@ -217,18 +217,18 @@ func (s *Server) endLive() { s.stopOnce.Do(func() { close(s.stopLive) }) }
 func (s *Server) push(ctx context.Context) {
 	var budget pushBudget
 	budget.start(time.Now())
+	pushed := s.model.Moves() // the moves the browsers have seen
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.model.Changed():
 		}
-		if s.cfg.PushInterval == 0 {
-			if pause := budget.pause(time.Now()); pause > 0 && !sleep(ctx, pause) {
-				return
-			}
+		if s.cfg.PushInterval == 0 && !s.waitForPush(ctx, &budget, pushed) {
+			return
 		}
 		if s.hub.count() > 0 {
+			pushed = s.model.Moves()
 			begin := time.Now()
 			if msg, err := s.liveEvent(); err != nil {
 				s.log.Error("render live update", "err", err)
@@ -244,6 +244,29 @@ func (s *Server) push(ctx context.Context) {
 	}
 }
 
+// waitForPush waits as long as the budget asks for the changes made since
+// the last update: a move (a train, station or weather change, pushed is
+// the count of moves that update showed) or counts alone. A move that comes
+// while counts wait ends the wait as its own would. It reports false when
+// ctx ended first.
+func (s *Server) waitForPush(ctx context.Context, budget *pushBudget, pushed uint64) bool {
+	for {
+		d := budget.wait(time.Now(), s.model.Moves() != pushed)
+		if d <= 0 {
+			return true
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+		case <-s.model.Changed():
+			t.Stop()
+		}
+	}
+}
+
 // pushBudget is the adaptive push's allowance of time to render and send
 // updates. It fills at 1/(PushCostFactor+1) of the time that passes, up to
 // PushBurst, and each update spends what it took. While it holds credit an
@@ -255,6 +278,7 @@ func (s *Server) push(ctx context.Context) {
 type pushBudget struct {
 	credit time.Duration
 	at     time.Time // when credit was last brought up to date
+	last   time.Time // when the last update ended
 }
 
 func (b *pushBudget) start(now time.Time) { b.at, b.credit = now, PushBurst }
@@ -280,4 +304,16 @@ func (b *pushBudget) pause(now time.Time) time.Duration {
 func (b *pushBudget) spent(now time.Time, cost time.Duration) {
 	b.fill(now)
 	b.credit -= cost
+	b.last = now
+}
+
+// wait is how long an update must wait, from now: for a move, what the
+// credit asks (pause); for turnstile counts alone, also until
+// CountsPushInterval has passed since the last update.
+func (b *pushBudget) wait(now time.Time, move bool) time.Duration {
+	d := b.pause(now)
+	if !move && !b.last.IsZero() {
+		d = max(d, b.last.Add(CountsPushInterval).Sub(now))
+	}
+	return d
 }

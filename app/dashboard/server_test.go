@@ -565,3 +565,40 @@ func TestAdaptivePushPauseIsCapped(t *testing.T) {
 		t.Errorf("pause after a 1s update = %s, want %s", got, MaxAdaptivePushPause)
 	}
 }
+
+// A change of turnstile counts alone (ksqlDB updates TURNSTILE_SUMMARY
+// thousands of times in a rush-hour tick) waits until CountsPushInterval
+// has passed since the last update, so that counts do not spend the push's
+// time on updates no one can read; a train, station or weather change
+// goes out at once, whatever counts changed before it.
+func TestAdaptivePushHoldsCountsAloneButNotAMove(t *testing.T) {
+	var b pushBudget
+	now := time.Unix(0, 0)
+	b.start(now)
+	now = now.Add(10 * time.Second) // quiet
+	b.spent(now, 100*time.Microsecond)
+	now = now.Add(time.Millisecond)
+	if got := b.wait(now, false); got != CountsPushInterval-time.Millisecond {
+		t.Errorf("counts alone 1ms after an update wait %s, want %s", got, CountsPushInterval-time.Millisecond)
+	}
+	if got := b.wait(now, true); got != 0 {
+		t.Errorf("a move 1ms after an update waits %s, want 0", got)
+	}
+	if got := b.wait(now.Add(CountsPushInterval), false); got != 0 {
+		t.Errorf("counts alone a CountsPushInterval after an update wait %s, want 0", got)
+	}
+}
+
+// The counts' interval never shortens what the budget asks: after a slow
+// update, counts alone wait at least as long as a move.
+func TestAdaptivePushCountsWaitAtLeastAsLongAsTheBudgetAsks(t *testing.T) {
+	var b pushBudget
+	now := time.Unix(0, 0)
+	b.start(now)
+	now = now.Add(time.Second)
+	b.spent(now, time.Second)
+	move, counts := b.wait(now, true), b.wait(now, false)
+	if move != MaxAdaptivePushPause || counts < move {
+		t.Errorf("after a 1s update a move waits %s (want %s) and counts alone %s (want at least as long)", move, MaxAdaptivePushPause, counts)
+	}
+}
