@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -229,15 +230,48 @@ const newTemplatePrefix = ".new-cluster-"
 // by a lab that was killed while writing one.
 func removeAbandoned(cache string) { removeOlder(cache, newTemplatePrefix, time.Hour, "") }
 
+// copyWorkers is how many files copyTree copies at once. A cluster is
+// about 1,300 small files: one at a time, the copy waits on the disk for
+// each (70-130 ms for the 31 MB template on a 2-core VM); four at a time
+// took 45-55 ms there.
+const copyWorkers = 4
+
 // copyTree copies the directories and regular files under src to dst,
 // which must not exist or be empty, keeping their permission bits. With
-// sync, the copy is flushed to disk before copyTree returns, as initdb
+// flush, the copy is flushed to disk before copyTree returns, as initdb
 // flushes the clusters it makes: one syncfs(2) of dst's file system, far
 // quicker than a thousand fsyncs.
-func copyTree(src, dst string, sync bool) error {
+func copyTree(src, dst string, flush bool) error {
+	type file struct {
+		src, dst string
+		perm     fs.FileMode
+	}
+	files := make(chan file, copyWorkers*4)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	failed := func() bool { mu.Lock(); defer mu.Unlock(); return firstErr != nil }
+	for range copyWorkers {
+		wg.Go(func() {
+			for f := range files {
+				if err := copyFile(f.src, f.dst, f.perm); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if failed() {
+			return filepath.SkipAll
 		}
 		rel, err := filepath.Rel(src, path)
 		if err != nil {
@@ -255,12 +289,18 @@ func copyTree(src, dst string, sync bool) error {
 			}
 			return os.Chmod(target, info.Mode().Perm())
 		case info.Mode().IsRegular():
-			return copyFile(path, target, info.Mode().Perm())
+			files <- file{path, target, info.Mode().Perm()}
+			return nil
 		default:
 			return fmt.Errorf("%s: not a directory or a regular file (%s)", path, info.Mode().Type())
 		}
 	})
-	if err != nil || !sync {
+	close(files)
+	wg.Wait()
+	if err == nil {
+		err = firstErr
+	}
+	if err != nil || !flush {
 		return err
 	}
 	return syncFS(dst)
