@@ -72,8 +72,10 @@
 // queries on streams; processinglog.go keeps the processing log; explain.go
 // answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
 // explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
-// execution plan and topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
-// features not built here are refused as not supported by this server: a
+// execution plan and topology. Constructs ksqlDB refuses are refused with its message (the
+// keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
+// source names alike, sql/parser.go); ksqlDB features not built here are refused as not
+// supported by this server: HEADERS and HEADER('<key>') columns, a
 // single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
