@@ -120,8 +120,8 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for i, c := range valCols {
 		vals[i] = values[c.Name]
 	}
-	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID)
-	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID)
+	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID).delimited(src.KeyDelimiter)
+	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID).delimited(src.ValueDelimiter)
 	if src.UnwrapValue {
 		valSerde.unwrap = true
 	}

@@ -12,6 +12,8 @@ type source struct {
 	Topic           string
 	KeyFormat       string
 	ValueFormat     string
+	KeyDelimiter    rune // KEY_DELIMITER of a DELIMITED key, 0 for ','
+	ValueDelimiter  rune // VALUE_DELIMITER of a DELIMITED value, 0 for ','
 	Schema          schema
 	Partitions      int
 	Replicas        int

@@ -70,8 +70,8 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID),
-		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID),
+		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID).delimited(sink.KeyDelimiter),
+		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID).delimited(sink.ValueDelimiter),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -293,8 +293,8 @@ type decoder struct {
 
 func (s *Server) newDecoder(queryID string, src *source) *decoder {
 	return &decoder{srv: s, queryID: queryID, src: src,
-		inKey: newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg),
-		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue)}
+		inKey: newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).delimited(src.KeyDelimiter),
+		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue).delimited(src.ValueDelimiter)}
 }
 
 // decode turns a source record into an input row, reporting failures to the processing log.
