@@ -57,8 +57,9 @@
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
-// delimiter.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
-// format, which a sink of the same format inherits; javatime_zonenames.go
+// formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
+// format (a sink of the same format inherits them) and the AVRO value's
+// VALUE_AVRO_SCHEMA_FULL_NAME; javatime_zonenames.go
 // the zone names a date-time pattern's z parses; temporal.go
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their

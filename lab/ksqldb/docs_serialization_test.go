@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -282,18 +283,44 @@ CREATE STREAM USERS_SR (ID BIGINT KEY) WITH (VALUE_FORMAT='JSON_SR', KAFKA_TOPIC
 	}
 }
 
-// Not built here, and refused naming the property: Protobuf's nullable
-// representations and the Avro schema full name the page mentions.
-func TestDocsSerializationUnbuiltPropertiesAreRefused(t *testing.T) {
+// Protobuf's nullable representations are not built here and are refused
+// naming the property.
+func TestDocsSerializationProtobufNullableRepresentationIsRefused(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	for stmt, prop := range map[string]string{
-		"CREATE STREAM USERS (ID STRING KEY, i INTEGER, s STRING) WITH (VALUE_FORMAT='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER');":   "VALUE_PROTOBUF_NULLABLE_REPRESENTATION",
-		"CREATE STREAM x (ID BIGINT) WITH (VALUE_FORMAT='AVRO', VALUE_AVRO_SCHEMA_FULL_NAME='com.mycompany.MySchema', KAFKA_TOPIC='x', PARTITIONS=1);": "VALUE_AVRO_SCHEMA_FULL_NAME",
+	code, out := stmtErr(t, url, "CREATE STREAM USERS (ID STRING KEY, i INTEGER, s STRING) WITH (VALUE_FORMAT='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER');")
+	if msg, _ := out["message"].(string); code != 400 || msg != "WITH property VALUE_PROTOBUF_NULLABLE_REPRESENTATION is not supported by this ksqlDB server" {
+		t.Errorf("WRAPPER: %d %v", code, out["message"])
+	}
+}
+
+// VALUE_AVRO_SCHEMA_FULL_NAME='com.mycompany.MySchema' registers the value
+// schema as the record MySchema in the namespace com.mycompany (with the
+// connect.name the Connect Avro converter adds), at CREATE and for a
+// CREATE ... AS SELECT sink; a blank name or another format is
+// refused with ksqlDB's messages (query-validation-tests/avro.json "empty
+// full schema name", "full schema name used with non-Avro format").
+func TestDocsSerializationAvroSchemaFullName(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM x (ID BIGINT, NAME STRING) WITH (VALUE_FORMAT='AVRO', VALUE_AVRO_SCHEMA_FULL_NAME='com.mycompany.MySchema', KAFKA_TOPIC='x', PARTITIONS=1);
+CREATE STREAM y WITH (VALUE_AVRO_SCHEMA_FULL_NAME='com.mycompany.Copy') AS SELECT * FROM x;`, earliest())
+	want := `{"type":"record","name":"MySchema","namespace":"com.mycompany","fields":[{"name":"ID","type":["null","long"],"default":null},{"name":"NAME","type":["null","string"],"default":null}],"connect.name":"com.mycompany.MySchema"}`
+	if _, got := latestSchema(t, st.reg.URL(), "x-value"); got != want {
+		t.Errorf("x-value schema %s\nwant %s", got, want)
+	}
+	mustKSQL(t, url, "INSERT INTO x (ID, NAME) VALUES (1, 'ada');", nil)
+	st.consume("Y", 1)
+	if _, got := latestSchema(t, st.reg.URL(), "Y-value"); !strings.Contains(got, `"name":"Copy","namespace":"com.mycompany"`) {
+		t.Errorf("Y-value schema %s, want the record com.mycompany.Copy", got)
+	}
+	for stmt, msg := range map[string]string{
+		"CREATE STREAM INPUT (K STRING KEY, foo STRING) WITH (kafka_topic='input_topic', value_format='AVRO', VALUE_AVRO_SCHEMA_FULL_NAME=' ');":                 "fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}",
+		"CREATE STREAM INPUT (K STRING KEY, foo STRING) WITH (kafka_topic='input_topic', value_format='JSON', VALUE_AVRO_SCHEMA_FULL_NAME='com.custom.schema');": "JSON does not support the following configs: [fullSchemaName]",
 	} {
 		code, out := stmtErr(t, url, stmt)
-		if msg, _ := out["message"].(string); code != 400 || msg != "WITH property "+prop+" is not supported by this ksqlDB server" {
-			t.Errorf("%s\n got %d %v", stmt, code, out["message"])
+		if got, _ := out["message"].(string); code != 400 || got != msg {
+			t.Errorf("%s\n got %d %q\nwant %q", stmt, code, got, msg)
 		}
 	}
 }

@@ -250,7 +250,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if w.keyFormat == "" {
 		w.keyFormat = fmtKafka
 	}
-	if err := checkDelimiters(w, w.keyFormat, w.valueFormat); err != nil {
+	if err := checkFormatProperties(w, w.keyFormat, w.valueFormat); err != nil {
 		return nil, err
 	}
 	var sch schema
@@ -329,7 +329,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
-		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter,
+		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter, ValueAvroName: w.avroName(),
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
 	if src.Window != nil && len(sch.keys()) == 0 {
@@ -522,12 +522,13 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDelimiters(w, keyFormat, valueFormat); err != nil {
+	if err := checkFormatProperties(w, keyFormat, valueFormat); err != nil {
 		return nil, err
 	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
 		KeyDelimiter:   inheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
 		ValueDelimiter: inheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
+		ValueAvroName:  w.avroName(),
 		Schema:         plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
 	if plan.agg != nil && plan.agg.win != nil {
 		sink.Window = plan.agg.win.info()

@@ -121,7 +121,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 		vals[i] = values[c.Name]
 	}
 	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID).delimited(src.KeyDelimiter)
-	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID).delimited(src.ValueDelimiter)
+	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID).delimited(src.ValueDelimiter).avroFullName(src.ValueAvroName)
 	if src.UnwrapValue {
 		valSerde.unwrap = true
 	}

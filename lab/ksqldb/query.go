@@ -71,7 +71,7 @@ func (s *Server) startQuery(qi *queryInfo) error {
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
 		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID).delimited(sink.KeyDelimiter),
-		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID).delimited(sink.ValueDelimiter),
+		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID).delimited(sink.ValueDelimiter).avroFullName(sink.ValueAvroName),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",

@@ -122,6 +122,15 @@ func newSerde(format string, cols []column, key bool, topic string, reg *registr
 	return s
 }
 
+// avroFullName names the AVRO record a value is written as (VALUE_AVRO_
+// SCHEMA_FULL_NAME); "" keeps the default.
+func (s *serde) avroFullName(name string) *serde {
+	if name != "" {
+		s.avroName = name
+	}
+	return s
+}
+
 // delimited sets the DELIMITED separator (0 keeps ',').
 func (s *serde) delimited(r rune) *serde {
 	s.delimiter = r

@@ -23,14 +23,29 @@ func parseDelimiter(prop, text string) (rune, error) {
 	return 0, badStatement("Failed to prepare statement: Configuration %s is invalid: Invalid delimiter value: '%s'. Delimiter must be a single character or TAB,SPACE%s", prop, text, example)
 }
 
-// checkDelimiters refuses a delimiter given for a format other than
-// DELIMITED, as FormatProperties.validateProperties does.
-func checkDelimiters(w withProps, keyFormat, valueFormat string) error {
+// checkFormatProperties refuses format properties the key or value format
+// does not take, as FormatProperties.validateProperties does (a delimiter
+// is DELIMITED's, a full schema name AVRO's here), and a blank
+// VALUE_AVRO_SCHEMA_FULL_NAME as KsqlAvroSerdeFactory does.
+func checkFormatProperties(w withProps, keyFormat, valueFormat string) error {
 	if w.keyDelimiter != 0 && keyFormat != fmtDelimited && keyFormat != fmtNone {
 		return badStatement("%s does not support the following configs: [delimiter]", keyFormat)
 	}
+	var unknown []string
 	if w.valueDelimiter != 0 && valueFormat != fmtDelimited {
-		return badStatement("%s does not support the following configs: [delimiter]", valueFormat)
+		unknown = append(unknown, "delimiter")
+	}
+	if w.avroFullName != nil && valueFormat != fmtAvro {
+		if valueFormat == fmtProtobuf || valueFormat == fmtJSONSR || valueFormat == fmtProtobufNoSR {
+			return unsupported("VALUE_AVRO_SCHEMA_FULL_NAME with the " + valueFormat + " format")
+		}
+		unknown = append(unknown, "fullSchemaName")
+	}
+	if len(unknown) > 0 {
+		return badStatement("%s does not support the following configs: [%s]", valueFormat, strings.Join(unknown, ", "))
+	}
+	if w.avroFullName != nil && *w.avroFullName == "" {
+		return badStatement("fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}")
 	}
 	return nil
 }
