@@ -57,7 +57,9 @@
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
-// formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
+// headers.go the HEADERS and HEADER('<key>') columns read from a record's
+// headers (a query's output records do not carry their input record's
+// headers, as Kafka Streams' do); formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
 // format (a sink of the same format inherits them) and the AVRO value's
 // VALUE_AVRO_SCHEMA_FULL_NAME; javatime_zonenames.go
 // the zone names a date-time pattern's z parses; temporal.go
@@ -78,7 +80,7 @@
 // execution plan and topology. Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not
-// supported by this server: HEADERS and HEADER('<key>') columns, a
+// supported by this server: a
 // single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than

@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // The reference page "Data definition", its CREATE statements run as
@@ -137,31 +139,72 @@ INSERT INTO current_location (person, location) VALUES ('alice', 'New York');`, 
 	}, "alice's one row to be New York")
 }
 
-// Header columns (HEADERS and HEADER('<key>'), ksqlDB 0.24+) are not built
-// here: both of the page's s4 declarations are refused naming them, and
-// s5 and the INSERT that ksqlDB refuses with "Cannot insert into HEADER
-// columns: H1" (headers.json) then find no s4. See docs-coverage.md.
-func TestDocsDataDefinitionHeaderColumnsAreRefused(t *testing.T) {
+// The page's s4 streams: a HEADERS column holds every header of the
+// record as an array of key/value structs, a HEADER('abc') column the
+// last header with that key (NULL without one). s5 reads the header as a
+// value column through FROM_BYTES (once it selects the key k1: as written
+// it is refused for the missing key, as ksqlDB refuses it), and an INSERT
+// that sets a header column is refused, as ksqlDB refuses it (query-validation-tests/headers.json,
+// "Can create and query stream with HEADER('key') columns", "should
+// reject INSERT VALUES statements if inserting into a HEADERS column").
+func TestDocsDataDefinitionHeaderColumnsReadRecordHeaders(t *testing.T) {
 	st := newStack(t)
+	st.createTopic("s3", 1)
+	st.createTopic("s4", 1)
 	_, url := st.serve()
-	for _, stmt := range []string{`CREATE STREAM s4 (
+	mustKSQL(t, url, `CREATE STREAM s4 (
     k1 VARCHAR KEY,
     v1 VARCHAR,
     h1 ARRAY<STRUCT<key STRING, value BYTES>> HEADERS
 ) WITH (
     kafka_topic = 's3',
     value_format = 'json'
-);`, `CREATE STREAM s4 (
+);`, nil)
+	recs := []*kgo.Record{
+		{Topic: "s3", Key: []byte("a"), Value: []byte(`{"V1":"x"}`), Headers: []kgo.RecordHeader{{Key: "abc", Value: []byte("!")}, {Key: "def", Value: nil}}},
+		{Topic: "s3", Key: []byte("b"), Value: []byte(`{"V1":"y"}`)},
+	}
+	produceRecords(t, st, recs...)
+	rows := streamRows(t, url, "SELECT * FROM s4 EMIT CHANGES;", 2)
+	if got := strings.Join(rows, " "); got != `["a","x",[{"KEY":"abc","VALUE":"IQ=="},{"KEY":"def","VALUE":null}]] ["b","y",[]]` {
+		t.Errorf("s4 (HEADERS) rows %s", got)
+	}
+	mustKSQL(t, url, `DROP STREAM s4;
+CREATE STREAM s4 (
     k1 VARCHAR KEY,
     v1 VARCHAR,
     h1 BYTES HEADER('abc')
 ) WITH (
     kafka_topic = 's4',
     value_format = 'json'
-);`} {
-		code, out := stmtErr(t, url, stmt)
-		if msg, _ := out["message"].(string); code != 400 || msg != "HEADERS columns is not supported by this ksqlDB server" {
-			t.Errorf("%s\n got %d %v", stmt, code, out["message"])
-		}
+);`, nil)
+	code, out := stmtErr(t, url, `-- This will create a stream, s5 that contains one value field, decoded, which does not represent the headers in the sink topic.
+CREATE STREAM s5 AS SELECT FROM_BYTES(h1, 'ascii') AS decoded FROM s4;`)
+	if msg, _ := out["message"].(string); code != 400 || msg != "Key missing from projection (ie, SELECT).\nThe query used to build `S5` must include the key column K1 in its projection (eg, SELECT K1...)." {
+		t.Errorf("s5 without k1: %d %v", code, out["message"])
 	}
+	mustKSQL(t, url, "CREATE STREAM s5 AS SELECT k1, FROM_BYTES(h1, 'ascii') AS decoded FROM s4;", earliest())
+	recs = []*kgo.Record{
+		{Topic: "s4", Key: []byte("a"), Value: []byte(`{"V1":"x"}`), Headers: []kgo.RecordHeader{{Key: "abc", Value: []byte("first")}, {Key: "abc", Value: []byte("last")}}},
+		{Topic: "s4", Key: []byte("b"), Value: []byte(`{"V1":"y"}`)},
+	}
+	produceRecords(t, st, recs...)
+	if got := strings.Join(streamRows(t, url, "SELECT * FROM s4 EMIT CHANGES;", 2), " "); got != `["a","x","bGFzdA=="] ["b","y",null]` {
+		t.Errorf("s4 (HEADER('abc')) rows %s", got)
+	}
+	if got := sinkValuesOf(st.consume("S5", 2)); got != `{"DECODED":"last"} {"DECODED":null}` {
+		t.Errorf("s5 values %s", got)
+	}
+	code, out = stmtErr(t, url, "-- This will throw an error\nINSERT INTO s4 VALUES ('abc', 'def', ARRAY[]);")
+	if msg, _ := out["message"].(string); code != 400 || msg != "Cannot insert into HEADER columns: H1" {
+		t.Errorf("INSERT into a header column: %d %v", code, out["message"])
+	}
+}
+
+func sinkValuesOf(recs []kv) string {
+	var out []string
+	for _, r := range recs {
+		out = append(out, string(r.value))
+	}
+	return strings.Join(out, " ")
 }

@@ -28,6 +28,9 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 	if src.SourceOnly {
 		return nil, badStatement("Cannot insert values into read-only %s: %s", strings.ToLower(src.kind()), src.Name)
 	}
+	if err := checkInsertHeaders(src, st.Columns); err != nil {
+		return nil, err
+	}
 	rec, err := s.insertValuesRecord(ctx, ec, src, st)
 	if err != nil {
 		return nil, badStatement("Failed to insert values into '%s'. %s", st.Target, err.Error())

@@ -381,7 +381,9 @@ func assembleRow(row []any, s schema, keys, vals []any, r *kgo.Record) []any {
 	}
 	ki, vi := 0, 0
 	for _, c := range s.Cols {
-		if c.Key {
+		if c.Header {
+			row = append(row, headerValue(c, r.Headers))
+		} else if c.Key {
 			row = append(row, keys[ki])
 			ki++
 		} else {

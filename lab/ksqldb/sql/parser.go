@@ -408,10 +408,22 @@ func (p *parser) columnDef() (ColumnDef, error) {
 			return ColumnDef{}, err
 		}
 		col.PrimaryKey = true
-	case p.isKw("HEADERS") || p.isKw("HEADER"):
-		t := p.next()
+	case p.acceptKw("HEADERS"):
 		col.Headers = true
-		return col, p.unsupported(t, "HEADERS columns")
+	case p.acceptKw("HEADER"):
+		// SqlBase.g4 columnConstraints: HEADER '(' STRING ')'
+		if err := p.expectSym("("); err != nil {
+			return ColumnDef{}, err
+		}
+		t := p.peek()
+		if t.Kind != String {
+			return ColumnDef{}, p.errExpected("a string")
+		}
+		p.next()
+		if err := p.expectSym(")"); err != nil {
+			return ColumnDef{}, err
+		}
+		col.Headers, col.OneHeader, col.HeaderKey = true, true, t.Text
 	}
 	return col, nil
 }
