@@ -58,8 +58,9 @@
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
 // headers.go the HEADERS and HEADER('<key>') columns read from a record's
-// headers (a query's output records do not carry their input record's
-// headers, as Kafka Streams' do); formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
+// headers (a persistent query's output records carry the headers of the
+// input record that made them, as Kafka Streams forwards them, except
+// EMIT FINAL's, which go out without); formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
 // format (a sink of the same format inherits them) and the AVRO value's
 // VALUE_AVRO_SCHEMA_FULL_NAME; javatime_zonenames.go
 // the zone names a date-time pattern's z parses; temporal.go

@@ -11,7 +11,9 @@ import (
 // headers.json runs them (facts from its cases; inputs written here).
 
 // A HEADER('abc') column works in functions and a HEADERS column in
-// filters ("Can use header columns in functions", "... in filters").
+// filters ("Can use header columns in functions", "... in filters"); the
+// output records carry their input record's headers, as Kafka Streams
+// forwards them.
 func TestHeaderColumnsInFunctionsAndFilters(t *testing.T) {
 	st := newStack(t)
 	st.createTopic("stream-source", 1)
@@ -28,17 +30,27 @@ CREATE STREAM FILTERED AS SELECT K, V FROM SOURCE2 WHERE HEADERS[1]->KEY='abc';`
 	if got := sinkValuesOf(st.consume("LENGTHS", 3)); got != `{"LENGTH":1} {"LENGTH":null} {"LENGTH":1}` {
 		t.Errorf("LENGTHS values %s", got)
 	}
-	var keys []string
-	for _, r := range st.consume("FILTERED", 2) {
-		keys = append(keys, string(r.key)+"="+string(r.value))
-	}
-	if got := strings.Join(keys, " "); got != `k1={"V":40000} k3={"V":400}` {
+	if got := recordsWithHeaders(st.consumeRecords("FILTERED", 2)); got != `k1={"V":40000}[abc:!] k3={"V":400}[abc:#]` {
 		t.Errorf("FILTERED records %s", got)
 	}
 }
 
+// recordsWithHeaders renders records as key=value[header:value ...].
+func recordsWithHeaders(recs []*kgo.Record) string {
+	var out []string
+	for _, r := range recs {
+		var hs []string
+		for _, h := range r.Headers {
+			hs = append(hs, h.Key+":"+string(h.Value))
+		}
+		out = append(out, string(r.Key)+"="+string(r.Value)+"["+strings.Join(hs, " ")+"]")
+	}
+	return strings.Join(out, " ")
+}
+
 // Grouping on a header column keys the table by its BYTES ("Can use
-// header columns in group by clauses"): NEW_KEY BYTES KEY, COUNT BIGINT.
+// header columns in group by clauses"): NEW_KEY BYTES KEY, COUNT BIGINT,
+// each update with the headers of the record that made it.
 func TestHeaderColumnsGroupBy(t *testing.T) {
 	st := newStack(t)
 	st.createTopic("test_topic", 1)
@@ -53,11 +65,7 @@ CREATE TABLE OUTPUT AS SELECT head AS NEW_KEY, COUNT(*) AS COUNT FROM TEST GROUP
 	if schema, _ := rawDescribeSchema(t, url, "OUTPUT"); schema != "`NEW_KEY` BYTES KEY, `COUNT` BIGINT" {
 		t.Errorf("OUTPUT schema %s", schema)
 	}
-	var got []string
-	for _, r := range st.consume("OUTPUT", 3) {
-		got = append(got, string(r.key)+"="+string(r.value))
-	}
-	if strings.Join(got, " ") != `"IQ=="={"COUNT":1} "Iw=="={"COUNT":1} "IQ=="={"COUNT":2}` {
+	if got := recordsWithHeaders(st.consumeRecords("OUTPUT", 3)); got != `"IQ=="={"COUNT":1}[abc:!] "Iw=="={"COUNT":1}[abc:#] "IQ=="={"COUNT":2}[abc:!]` {
 		t.Errorf("OUTPUT records %s", got)
 	}
 }

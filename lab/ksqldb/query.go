@@ -207,6 +207,11 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	pending := map[string]change{}
 	var order []string
 	var last *kgo.Record // the batch's last input record, for its changelog records
+	// Kafka Streams forwards a result with the context of the record that
+	// made it, its headers included; EMIT FINAL's suppression buffer would
+	// restore the last update's context, which this server does not keep,
+	// so its results go out without headers.
+	forwardHeaders := q.plan.agg == nil || q.plan.agg.win == nil || !q.plan.agg.win.final
 	process := func(r *kgo.Record, row inRow) {
 		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
@@ -226,6 +231,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			if err != nil {
 				q.srv.processingError(q.info.ID, r, &serializeError{topic: q.info.SinkTopic, err: err})
 				continue
+			}
+			if forwardHeaders {
+				rec.Headers = r.Headers
 			}
 			produce(r, rec)
 		}
