@@ -59,7 +59,13 @@
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
-// temporal.go
+// headers.go the HEADERS and HEADER('<key>') columns read from a record's
+// headers (a persistent query's output records carry the headers of the
+// input record that made them, as Kafka Streams forwards them, except
+// EMIT FINAL's, which go out without); formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
+// format (a sink of the same format inherits them) and the AVRO value's
+// VALUE_AVRO_SCHEMA_FULL_NAME; javatime_zonenames.go
+// the zone names a date-time pattern's z parses; temporal.go
 // the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
 // formats as google.type.Date and TimeOfDay) and udf_temporal.go their
 // functions; magictimestamp.go the date-time strings a WHERE clause
@@ -74,8 +80,10 @@
 // queries on streams; processinglog.go keeps the processing log; explain.go
 // answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
 // explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
-// execution plan and topology. Constructs ksqlDB refuses are refused with its message; ksqlDB
-// features not built here are refused as not supported by this server: a
+// execution plan and topology. Constructs ksqlDB refuses are refused with its message (the
+// keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
+// source names alike, sql/parser.go); ksqlDB features not built here are refused as not
+// supported by this server: a
 // single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -183,14 +184,21 @@ func TestVariablesNamesAreCaseInsensitiveOnKSQL(t *testing.T) {
 }
 
 // Guide, section "Escape substitution variables": '$${format}' is the text
-// ${format}. The query goes to /query-stream with the variable in
+// ${format}. The guide reads a source named stream, a reserved word of
+// ksqlDB's grammar (SqlBase.g4: STREAM is not in nonReserved), so its query
+// is a syntax error at the name, as in ksqlDB; backquoted, the name reads
+// the stream. The query goes to /query-stream with the variable in
 // sessionVariables.
 func TestVariablesDoubleDollarEscapesAReference(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM stream (id INT) WITH (kafka_topic='stream', partitions=1, value_format='JSON');\nINSERT INTO stream (id) VALUES (1);", nil)
+	mustKSQL(t, url, "CREATE STREAM `STREAM` (id INT) WITH (kafka_topic='stream', partitions=1, value_format='JSON');\nINSERT INTO `STREAM` (id) VALUES (1);", nil)
 	mustKSQL(t, url, "DEFINE format = 'AVRO';", nil)
-	rows := queryStreamRows(t, url, "SELECT '$${format}' FROM stream;", nil, map[string]any{"format": "AVRO"})
+	code, body := post(t, url, "/query", "SELECT '$${format}' FROM stream;", nil)
+	if code != 400 || !strings.Contains(string(body), `"message":"line 1:26: Syntax Error`) {
+		t.Errorf("FROM stream: %d %s, want a syntax error at the name", code, body)
+	}
+	rows := queryStreamRows(t, url, "SELECT '$${format}' FROM `STREAM`;", nil, map[string]any{"format": "AVRO"})
 	sameLines(t, "rows", rows, []string{`["${format}"]`})
 }
 

@@ -250,6 +250,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if w.keyFormat == "" {
 		w.keyFormat = fmtKafka
 	}
+	if err := checkFormatProperties(w, w.keyFormat, w.valueFormat); err != nil {
+		return nil, err
+	}
 	var sch schema
 	seen := map[string]bool{}
 	for _, c := range cs.Columns {
@@ -270,7 +273,11 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		if err != nil {
 			return nil, err
 		}
-		sch.Cols = append(sch.Cols, column{Name: c.Name, Type: t, Key: c.Key || c.PrimaryKey})
+		col := column{Name: c.Name, Type: t, Key: c.Key || c.PrimaryKey, Header: c.Headers, OneHeader: c.OneHeader, HeaderKey: c.HeaderKey}
+		if err := checkHeaderColumn(col); err != nil {
+			return nil, err
+		}
+		sch.Cols = append(sch.Cols, col)
 	}
 	if w.keySchemaID != 0 {
 		keys, err := s.keyColumnsBySchemaID(ctx, ec, w, cs, seen)
@@ -279,8 +286,8 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		}
 		sch.Cols = append(keys, sch.Cols...)
 	}
-	// keys first
-	sch = schema{Cols: append(sch.keys(), sch.values()...)}
+	// keys first, header columns last
+	sch = schema{Cols: append(append(sch.keys(), sch.values()...), sch.headers()...)}
 	if cs.Table && len(sch.keys()) == 0 {
 		return nil, badStatement("Tables require a PRIMARY KEY. Please define the PRIMARY KEY.\nUse a partial schema to define the primary key and still load the value columns from the Schema Registry, for example:\n\tCREATE TABLE %s (ID INT PRIMARY KEY) WITH (...);", cs.Name)
 	}
@@ -326,6 +333,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, err
 	}
 	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
+		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter, ValueAvroName: w.avroName(),
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
 	if src.Window != nil && len(sch.keys()) == 0 {
@@ -518,8 +526,14 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFormatProperties(w, keyFormat, valueFormat); err != nil {
+		return nil, err
+	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		Schema: plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
+		KeyDelimiter:   inheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
+		ValueDelimiter: inheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
+		ValueAvroName:  w.avroName(),
+		Schema:         plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
 	if plan.agg != nil && plan.agg.win != nil {
 		sink.Window = plan.agg.win.info()
 	} else if plan.agg == nil && plan.src.Window != nil {
@@ -603,6 +617,8 @@ func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
 			col += " PRIMARY KEY"
 		case c.Key:
 			col += " KEY"
+		case c.OneHeader:
+			col += " HEADER(" + sql.Format(&sql.Literal{Kind: sql.StringLit, Text: c.HeaderKey}) + ")"
 		case c.Headers:
 			col += " HEADERS"
 		}
@@ -661,6 +677,10 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	}
 	if target.Table {
 		return nil, badStatement("INSERT INTO can only be used to insert into a stream. %s is a table.", st.Target)
+	}
+	if len(target.Schema.headers()) > 0 {
+		// AstSanitizer
+		return nil, badStatement("Cannot insert into %s because it has header columns", st.Target)
 	}
 	plan, err := planQuery(ec.ms, st.Query, modePersistent, st.Target)
 	if err != nil {

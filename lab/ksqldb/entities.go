@@ -99,9 +99,10 @@ type fieldSchema struct {
 }
 
 type fieldInfo struct {
-	Name   string      `json:"name"`
-	Schema fieldSchema `json:"schema"`
-	Type   string      `json:"type,omitempty"`
+	Name      string      `json:"name"`
+	Schema    fieldSchema `json:"schema"`
+	Type      string      `json:"type,omitempty"`      // KEY or HEADER (FieldInfo.FieldType)
+	HeaderKey string      `json:"headerKey,omitempty"` // the key of a HEADER('key') column
 }
 
 type sourceDescription struct {

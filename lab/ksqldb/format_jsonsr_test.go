@@ -321,8 +321,8 @@ func TestJSONSRRefusals(t *testing.T) {
 func TestJSONSRTimeAndBytesColumns(t *testing.T) {
 	st := newStack(t)
 	regURL, url := st.serveLabRegistry()
-	mustKSQL(t, url, "CREATE STREAM ev (at TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON_SR');", nil)
-	mustKSQL(t, url, "INSERT INTO ev (at, day, tod, raw) VALUES ('2021-01-02T12:34:56.789', '2021-01-02', '12:34:56', 'AP8=');", nil)
+	mustKSQL(t, url, "CREATE STREAM ev (`AT` TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON_SR');", nil)
+	mustKSQL(t, url, "INSERT INTO ev (`AT`, day, tod, raw) VALUES ('2021-01-02T12:34:56.789', '2021-01-02', '12:34:56', 'AP8=');", nil)
 	r := st.consumeRecords("ev", 1)[0]
 	_, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5]))
 	opt := func(s string, i int) string {

@@ -212,8 +212,8 @@ func TestPersistentQueriesWriteJSONSRAndProtobufSinks(t *testing.T) {
 func TestProtobufTimestampAndBytesColumns(t *testing.T) {
 	st := newStack(t)
 	regURL, url := st.serveLabRegistry()
-	mustKSQL(t, url, "CREATE STREAM ev (at TIMESTAMP, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');", nil)
-	mustKSQL(t, url, "INSERT INTO ev (at, raw) VALUES ('2021-01-02T12:34:56.789', 'AP8=');", nil)
+	mustKSQL(t, url, "CREATE STREAM ev (`AT` TIMESTAMP, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');", nil)
+	mustKSQL(t, url, "INSERT INTO ev (`AT`, raw) VALUES ('2021-01-02T12:34:56.789', 'AP8=');", nil)
 	r := st.consumeRecords("ev", 1)[0]
 	_, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5]))
 	if want := "syntax = \"proto3\";\n\nimport \"google/protobuf/timestamp.proto\";\n\nmessage ConnectDefault1 {\n  google.protobuf.Timestamp AT = 1;\n  bytes RAW = 2;\n}\n"; text != want {

@@ -59,8 +59,8 @@ func TestProtobufDateAndTimeColumnsAreGoogleTypeMessages(t *testing.T) {
 	_, prow, _ := pullRows(t, url, "SELECT id, time FROM clock2;")
 	sameLines(t, "pull rows", prow, []string{"[a 12:34:56]"})
 
-	mustKSQL(t, url, "CREATE STREAM days WITH (KAFKA_TOPIC='TEST2', VALUE_FORMAT='PROTOBUF'); CREATE STREAM clocks WITH (KAFKA_TOPIC='CLOCK2', VALUE_FORMAT='PROTOBUF');", nil)
-	if schema, _ := rawDescribeSchema(t, url, "DAYS"); schema != "`DATE` DATE" {
+	mustKSQL(t, url, "CREATE STREAM `DAYS` WITH (KAFKA_TOPIC='TEST2', VALUE_FORMAT='PROTOBUF'); CREATE STREAM clocks WITH (KAFKA_TOPIC='CLOCK2', VALUE_FORMAT='PROTOBUF');", nil)
+	if schema, _ := rawDescribeSchema(t, url, "`DAYS`"); schema != "`DATE` DATE" {
 		t.Errorf("inferred DAYS %s", schema)
 	}
 	if schema, _ := rawDescribeSchema(t, url, "CLOCKS"); schema != "`TIME` TIME" {
@@ -148,7 +148,7 @@ func TestPythonReadsProtobufDateTimeAndDecimalRecords(t *testing.T) {
 	st := newStack(t)
 	regURL, url := st.serveLabRegistry()
 	mustKSQL(t, url, "CREATE STREAM ev (id STRING KEY, day DATE, tod TIME, fare DECIMAL(6,4)) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='PROTOBUF');", nil)
-	mustKSQL(t, url, "CREATE STREAM days WITH (KAFKA_TOPIC='days', VALUE_FORMAT='PROTOBUF') AS SELECT id, day AS DAY FROM ev;", earliest())
+	mustKSQL(t, url, "CREATE STREAM `DAYS` WITH (KAFKA_TOPIC='days', VALUE_FORMAT='PROTOBUF') AS SELECT id, day AS DAY FROM ev;", earliest())
 	mustKSQL(t, url, "CREATE STREAM tods WITH (KAFKA_TOPIC='tods', VALUE_FORMAT='PROTOBUF') AS SELECT id, tod AS TOD FROM ev;", earliest())
 	mustKSQL(t, url, "CREATE STREAM fares WITH (KAFKA_TOPIC='fares', VALUE_FORMAT='PROTOBUF') AS SELECT id, fare AS FARE FROM ev;", earliest())
 	mustKSQL(t, url, "INSERT INTO ev (id, day, tod, fare) VALUES ('a', '1969-12-22', '12:34:56.010', -1.5);", nil)

@@ -99,7 +99,7 @@ func TestValueSchemaIDRefusals(t *testing.T) {
 	b, _ := hex.DecodeString(w.Wire)
 	id := int(binary.BigEndian.Uint32(b[1:5]))
 	for _, c := range []struct{ stmt, msg string }{
-		{fmt.Sprintf("CREATE STREAM a (run BIGINT) WITH (KAFKA_TOPIC='a', PARTITIONS=1, VALUE_FORMAT='JSON_SR', VALUE_SCHEMA_ID=%d);", id),
+		{fmt.Sprintf("CREATE STREAM a (`RUN` BIGINT) WITH (KAFKA_TOPIC='a', PARTITIONS=1, VALUE_FORMAT='JSON_SR', VALUE_SCHEMA_ID=%d);", id),
 			"Table elements and VALUE_SCHEMA_ID cannot both exist for create statement."},
 		{fmt.Sprintf("CREATE STREAM a WITH (KAFKA_TOPIC='a', PARTITIONS=1, VALUE_FORMAT='JSON', VALUE_SCHEMA_ID=%d);", id),
 			"VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON."},

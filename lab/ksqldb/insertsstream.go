@@ -145,8 +145,8 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cl.Close()
-	keySerde := newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).avroKeyFor(src.Name)
-	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg)
+	keySerde := newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).avroKeyFor(src.Name).delimited(src.KeyDelimiter)
+	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).delimited(src.ValueDelimiter).avroFullName(src.ValueAvroName)
 
 	// the status line goes out before the first row is read, so that a later
 	// failure is reported in the stream (InsertsStreamHandler writes "")

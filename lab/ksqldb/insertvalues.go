@@ -28,6 +28,9 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 	if src.SourceOnly {
 		return nil, badStatement("Cannot insert values into read-only %s: %s", strings.ToLower(src.kind()), src.Name)
 	}
+	if err := checkInsertHeaders(src, st.Columns); err != nil {
+		return nil, err
+	}
 	rec, err := s.insertValuesRecord(ctx, ec, src, st)
 	if err != nil {
 		return nil, badStatement("Failed to insert values into '%s'. %s", st.Target, err.Error())
@@ -120,8 +123,8 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for i, c := range valCols {
 		vals[i] = values[c.Name]
 	}
-	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID)
-	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID)
+	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID).delimited(src.KeyDelimiter)
+	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID).delimited(src.ValueDelimiter).avroFullName(src.ValueAvroName)
 	if src.UnwrapValue {
 		valSerde.unwrap = true
 	}

@@ -27,7 +27,23 @@ type javaPattern struct{ elems []jtElem }
 // implemented pattern letters
 const jtLetters = "yuMLdDHhKkmsSnaEXxZzVG"
 
+// javaLetters are the letters DateTimeFormatter.ofPattern knows (its
+// "Patterns for Formatting and Parsing" table, with B of Java 16+); any
+// other letter is its IllegalArgumentException "Unknown pattern letter".
+const javaLetters = "GuyDMLdgQqYwWEecFaBhKkHmsSAnNVvzOXxZp"
+
 var errUnsupportedLetter = errors.New("unsupported pattern letter")
+
+// invalidPatternError is a pattern Java does not accept; its text is the
+// message of the IllegalArgumentException DateTimeFormatter.ofPattern
+// throws.
+type invalidPatternError struct{ msg string }
+
+func (e *invalidPatternError) Error() string { return e.msg }
+
+func invalidPattern(format string, args ...any) error {
+	return &invalidPatternError{fmt.Sprintf(format, args...)}
+}
 
 var patternCache sync.Map // string -> *javaPattern or error
 
@@ -47,8 +63,18 @@ func compileJavaPattern(p string) (*javaPattern, error) {
 	return jp, nil
 }
 
+// parseJavaPattern compiles p. A pattern Java refuses is an
+// invalidPatternError with Java's message, even when a letter this server
+// lacks comes first, as ofPattern reads the whole pattern; else a letter
+// Java knows but this server does not implement is errUnsupportedLetter.
 func parseJavaPattern(p string) (*javaPattern, error) {
 	var out []jtElem
+	var unsupportedErr error
+	lacking := func(c byte) {
+		if unsupportedErr == nil {
+			unsupportedErr = fmt.Errorf("%w '%c'", errUnsupportedLetter, c)
+		}
+	}
 	addLit := func(s string) {
 		if n := len(out); n > 0 && out[n-1].letter == 0 {
 			out[n-1].lit += s
@@ -64,7 +90,7 @@ func parseJavaPattern(p string) (*javaPattern, error) {
 			var b strings.Builder
 			for {
 				if j >= len(p) {
-					return nil, fmt.Errorf("Pattern ends with an incomplete string literal: %s", p)
+					return nil, invalidPattern("Pattern ends with an incomplete string literal: %s", p)
 				}
 				if p[j] == '\'' {
 					if j+1 < len(p) && p[j+1] == '\'' {
@@ -88,17 +114,26 @@ func parseJavaPattern(p string) (*javaPattern, error) {
 			for j < len(p) && p[j] == c {
 				j++
 			}
-			if !strings.ContainsRune(jtLetters, rune(c)) {
-				return nil, fmt.Errorf("%w '%c'", errUnsupportedLetter, c)
+			switch {
+			case !strings.ContainsRune(javaLetters, rune(c)):
+				return nil, invalidPattern("Unknown pattern letter: %c", c)
+			case !strings.ContainsRune(jtLetters, rune(c)):
+				lacking(c)
 			}
 			out = append(out, jtElem{letter: c, count: j - i})
 			i = j
-		case c == '[' || c == ']' || c == '{' || c == '}' || c == '#':
-			return nil, fmt.Errorf("%w '%c'", errUnsupportedLetter, c)
+		case c == '{' || c == '}' || c == '#':
+			return nil, invalidPattern("Pattern includes reserved character: '%c'", c)
+		case c == '[' || c == ']':
+			lacking(c)
+			i++
 		default:
 			addLit(string(c))
 			i++
 		}
+	}
+	if unsupportedErr != nil {
+		return nil, unsupportedErr
 	}
 	return &javaPattern{elems: out}, nil
 }
@@ -356,6 +391,10 @@ func (jp *javaPattern) parse(s string, zone *time.Location) (time.Time, error) {
 				loc = l
 			}
 		case 'z', 'V':
+			if l, n := zoneByName(s[pos:]); e.letter == 'z' && l != nil {
+				loc, pos = l, pos+n
+				break
+			}
 			j := pos
 			for j < len(s) && s[j] != ' ' {
 				j++

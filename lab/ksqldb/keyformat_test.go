@@ -160,7 +160,7 @@ func TestAvroInferenceOfComplexFields(t *testing.T) {
 	})})
 	_, url := st.serve()
 	mustKSQL(t, url, `CREATE STREAM arrivals WITH (KAFKA_TOPIC='arrivals', VALUE_FORMAT='AVRO');
-CREATE STREAM arrivals_json WITH (VALUE_FORMAT='JSON') AS SELECT line, stops[2] AS second, delays['Howard'] AS howard, train->run AS run, train FROM arrivals;`, earliest())
+CREATE STREAM arrivals_json WITH (VALUE_FORMAT='JSON') AS SELECT line, stops[2] AS second, delays['Howard'] AS howard, train->`+"`RUN` AS `RUN`"+`, train FROM arrivals;`, earliest())
 	sd := mustKSQL(t, url, "DESCRIBE arrivals;", nil)[0]["sourceDescription"].(map[string]any)
 	var types []string
 	for _, f := range sd["fields"].([]any) {

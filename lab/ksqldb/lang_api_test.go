@@ -53,13 +53,13 @@ func TestComplexColumnsOverJSON(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, `CREATE STREAM trips (id INT KEY, stops ARRAY<STRING>, delays MAP<STRING, INT>,
-		train STRUCT<run INT, cars ARRAY<INT>>) WITH (KAFKA_TOPIC='trips', PARTITIONS=1, VALUE_FORMAT='JSON');`, nil)
+		train STRUCT<`+"`RUN`"+` INT, cars ARRAY<INT>>) WITH (KAFKA_TOPIC='trips', PARTITIONS=1, VALUE_FORMAT='JSON');`, nil)
 	st.produce("trips",
 		kv{intKey(1), []byte(`{"stops":["Howard","Loyola"],"delays":{"Howard":2},"train":{"RUN":801,"cars":[1,2]}}`)},
 		kv{intKey(2), []byte(`{"stops":null,"delays":{},"train":null}`)},
 	)
 	mustKSQL(t, url, `CREATE STREAM trip_view AS SELECT id, stops[1] AS first_stop, stops[-1] AS last_stop,
-  delays['Howard'] AS howard, train->run, train->cars[2] AS car2, train, ARRAY[id, 0] AS pair,
+  delays['Howard'] AS howard, train->`+"`RUN`"+`, train->cars[2] AS car2, train, ARRAY[id, 0] AS pair,
   MAP('n' := id) AS m, STRUCT(k := id) AS s FROM trips EMIT CHANGES;`, earliest())
 	want := []string{
 		`{"FIRST_STOP":"Howard","LAST_STOP":"Loyola","HOWARD":2,"RUN":801,"CAR2":2,"TRAIN":{"RUN":801,"CARS":[1,2]},"PAIR":[1,0],"M":{"n":1},"S":{"K":1}}`,

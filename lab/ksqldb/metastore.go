@@ -12,6 +12,9 @@ type source struct {
 	Topic           string
 	KeyFormat       string
 	ValueFormat     string
+	KeyDelimiter    rune   // KEY_DELIMITER of a DELIMITED key, 0 for ','
+	ValueDelimiter  rune   // VALUE_DELIMITER of a DELIMITED value, 0 for ','
+	ValueAvroName   string // VALUE_AVRO_SCHEMA_FULL_NAME, "" for ksqlDB's default record name
 	Schema          schema
 	Partitions      int
 	Replicas        int

@@ -70,8 +70,8 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID),
-		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID),
+		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID).delimited(sink.KeyDelimiter),
+		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID).delimited(sink.ValueDelimiter).avroFullName(sink.ValueAvroName),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -207,6 +207,11 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	pending := map[string]change{}
 	var order []string
 	var last *kgo.Record // the batch's last input record, for its changelog records
+	// Kafka Streams forwards a result with the context of the record that
+	// made it, its headers included; EMIT FINAL's suppression buffer would
+	// restore the last update's context, which this server does not keep,
+	// so its results go out without headers.
+	forwardHeaders := q.plan.agg == nil || q.plan.agg.win == nil || !q.plan.agg.win.final
 	process := func(r *kgo.Record, row inRow) {
 		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
@@ -226,6 +231,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			if err != nil {
 				q.srv.processingError(q.info.ID, r, &serializeError{topic: q.info.SinkTopic, err: err})
 				continue
+			}
+			if forwardHeaders {
+				rec.Headers = r.Headers
 			}
 			produce(r, rec)
 		}
@@ -293,8 +301,8 @@ type decoder struct {
 
 func (s *Server) newDecoder(queryID string, src *source) *decoder {
 	return &decoder{srv: s, queryID: queryID, src: src,
-		inKey: newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg),
-		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue)}
+		inKey: newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).delimited(src.KeyDelimiter),
+		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue).delimited(src.ValueDelimiter)}
 }
 
 // decode turns a source record into an input row, reporting failures to the processing log.
@@ -381,7 +389,9 @@ func assembleRow(row []any, s schema, keys, vals []any, r *kgo.Record) []any {
 	}
 	ki, vi := 0, 0
 	for _, c := range s.Cols {
-		if c.Key {
+		if c.Header {
+			row = append(row, headerValue(c, r.Headers))
+		} else if c.Key {
 			row = append(row, keys[ki])
 			ki++
 		} else {

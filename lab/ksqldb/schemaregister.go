@@ -17,7 +17,7 @@ import (
 // schemas are the ones a write registers (prepareSink).
 func (s *Server) registerDeclaredSchemas(ctx context.Context, src *source) error {
 	keySerde := newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).avroKeyFor(src.Name)
-	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue)
+	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue).avroFullName(src.ValueAvroName)
 	if src.KeySchemaID == 0 {
 		if err := s.registerDeclared(ctx, keySerde, src.Topic+"-key"); err != nil {
 			return err

@@ -100,6 +100,8 @@ type serde struct {
 	avroName string // the full name of the Avro schema it registers
 	avroSR   any    // with a schema id: the registered Avro schema, parsed
 
+	delimiter rune // DELIMITED: the column separator, 0 for ','
+
 	lowerNames []string // column names in lower case, the usual Avro spelling
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
 }
@@ -117,6 +119,21 @@ func newSerde(format string, cols []column, key bool, topic string, reg *registr
 		// is reported again by the first encode or decode
 		_ = s.prepareProtobufNoSR()
 	}
+	return s
+}
+
+// avroFullName names the AVRO record a value is written as (VALUE_AVRO_
+// SCHEMA_FULL_NAME); "" keeps the default.
+func (s *serde) avroFullName(name string) *serde {
+	if name != "" {
+		s.avroName = name
+	}
+	return s
+}
+
+// delimited sets the DELIMITED separator (0 keeps ',').
+func (s *serde) delimited(r rune) *serde {
+	s.delimiter = r
 	return s
 }
 
@@ -257,6 +274,9 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 	case fmtDelimited:
 		r := csv.NewReader(bytes.NewReader(b))
 		r.FieldsPerRecord = -1
+		if s.delimiter != 0 {
+			r.Comma = s.delimiter
+		}
 		rec, err := r.Read()
 		if err != nil {
 			return nil, fmt.Errorf("parse delimited: %w", err)
@@ -600,6 +620,9 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 	case fmtDelimited:
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
+		if s.delimiter != 0 {
+			w.Comma = s.delimiter
+		}
 		rec := make([]string, len(vals))
 		for i, v := range vals {
 			// KsqlDelimitedSerializer: time types as epoch numbers, BYTES in

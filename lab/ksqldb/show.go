@@ -205,8 +205,14 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 	d.Timestamp = src.Timestamp
 	for _, c := range src.Schema.Cols {
 		f := fieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
-		if c.Key {
+		switch {
+		case c.Key:
 			f.Type = "KEY"
+		case c.Header:
+			f.Type = "HEADER"
+			if c.OneHeader {
+				f.HeaderKey = c.HeaderKey
+			}
 		}
 		d.Fields = append(d.Fields, f)
 	}

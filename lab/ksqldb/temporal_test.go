@@ -48,7 +48,7 @@ func pushRows(t *testing.T, url, query string, n int) (string, []string) {
 func TestTimeAndBytesColumnsReadFromJSONAndPrintAsKsqlDBDoes(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, at TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	recs := []*kgo.Record{
 		{Topic: "ev", Key: intKey(1), Value: []byte(`{"AT":1609459200000,"DAY":18628,"TOD":3723000,"RAW":"AQID"}`)},
 		{Topic: "ev", Key: intKey(2), Value: []byte(`{"AT":"1609545600123","DAY":"18629","TOD":3720000,"RAW":null}`)},
@@ -56,7 +56,7 @@ func TestTimeAndBytesColumnsReadFromJSONAndPrintAsKsqlDBDoes(t *testing.T) {
 	if err := st.cl.ProduceSync(context.Background(), recs...).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	schema, rows := pushRows(t, url, "SELECT id, at, day, tod, raw, CAST(at AS STRING) AS s_at, CAST(day AS STRING) AS s_day, CAST(tod AS STRING) AS s_tod FROM ev EMIT CHANGES LIMIT 2;", 2)
+	schema, rows := pushRows(t, url, "SELECT id, `AT`, day, tod, raw, CAST(`AT` AS STRING) AS s_at, CAST(day AS STRING) AS s_day, CAST(tod AS STRING) AS s_tod FROM ev EMIT CHANGES LIMIT 2;", 2)
 	if want := "`ID` INTEGER KEY, `AT` TIMESTAMP, `DAY` DATE, `TOD` TIME, `RAW` BYTES, `S_AT` STRING, `S_DAY` STRING, `S_TOD` STRING"; schema != want {
 		t.Errorf("schema %s\nwant %s", schema, want)
 	}
@@ -80,8 +80,8 @@ func TestTimeAndBytesColumnsReadFromJSONAndPrintAsKsqlDBDoes(t *testing.T) {
 func TestTimeColumnsCompareCastAndWriteAsKsqlDBDoes(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, at TIMESTAMP, day DATE, tod TIME) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
-	mustKSQL(t, url, "CREATE STREAM late WITH (KAFKA_TOPIC='late') AS SELECT id, at, CAST(at AS DATE) AS d, CAST(at AS TIME) AS t, CAST('2021-03-04T05:06:07.089+0200' AS TIMESTAMP) AS zoned FROM ev WHERE at >= '2021-01-02' AND day < at AND tod > '01:00';", earliest())
+	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP, day DATE, tod TIME) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	mustKSQL(t, url, "CREATE STREAM late WITH (KAFKA_TOPIC='late') AS SELECT id, `AT`, CAST(`AT` AS DATE) AS d, CAST(`AT` AS TIME) AS t, CAST('2021-03-04T05:06:07.089+0200' AS TIMESTAMP) AS zoned FROM ev WHERE `AT` >= '2021-01-02' AND day < `AT` AND tod > '01:00';", earliest())
 	recs := []*kgo.Record{
 		{Topic: "ev", Key: intKey(1), Value: []byte(`{"AT":1609459200000,"DAY":18627,"TOD":3723000}`)}, // before 2021-01-02
 		{Topic: "ev", Key: intKey(2), Value: []byte(`{"AT":1609590896789,"DAY":18628,"TOD":3723000}`)}, // 2021-01-02T12:34:56.789
@@ -135,13 +135,13 @@ func TestTimeAndBytesFunctions(t *testing.T) {
 func TestInsertValuesCoercesStringsToTimeColumnsAndKafkaRefusesThem(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, at TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
-	mustKSQL(t, url, "INSERT INTO ev (id, at, day, tod, raw) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '12:34:56', 'AP8=');", nil)
+	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	mustKSQL(t, url, "INSERT INTO ev (id, `AT`, day, tod, raw) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '12:34:56', 'AP8=');", nil)
 	r := st.consumeRecords("ev", 1)[0]
 	if want := `{"AT":1609590896789,"DAY":18629,"TOD":45296000,"RAW":"AP8="}`; string(r.Value) != want {
 		t.Errorf("value %s, want %s", r.Value, want)
 	}
-	code, body := stmtErr(t, url, "CREATE STREAM k (at TIMESTAMP KEY, v INT) WITH (KAFKA_TOPIC='k', PARTITIONS=1, VALUE_FORMAT='JSON');")
+	code, body := stmtErr(t, url, "CREATE STREAM k (`AT` TIMESTAMP KEY, v INT) WITH (KAFKA_TOPIC='k', PARTITIONS=1, VALUE_FORMAT='JSON');")
 	if code != 400 || body["message"] != "The 'KAFKA' format does not support type 'TIMESTAMP'" {
 		t.Errorf("KAFKA TIMESTAMP key: %d %v", code, body)
 	}
@@ -185,7 +185,7 @@ func TestAvroLogicalTypesInferTimeAndBytesColumns(t *testing.T) {
 	// connect.meta.data (KsqlAvroSerdeFactory): Connect version and name,
 	// then the logical type; the record carries its connect.name
 	// (confluentinc/ksql v7.9.0 historical_plans "decimal_-_AVRO_in_out")
-	mustKSQL(t, url, "CREATE STREAM out WITH (KAFKA_TOPIC='out', VALUE_FORMAT='AVRO') AS SELECT at, day, tod, raw FROM ev;", earliest())
+	mustKSQL(t, url, "CREATE STREAM out WITH (KAFKA_TOPIC='out', VALUE_FORMAT='AVRO') AS SELECT `AT`, day, tod, raw FROM ev;", earliest())
 	r := st.consumeRecords("out", 1)[0]
 	_, text := registeredSchema(t, st.reg.URL(), binary.BigEndian.Uint32(r.Value[1:5]))
 	opt := func(s string) string { return `["null",` + s + `]` }
@@ -221,13 +221,13 @@ func TestAvroLogicalTypesInferTimeAndBytesColumns(t *testing.T) {
 func TestTimeUnitArithmeticFunctions(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, at TIMESTAMP, day DATE, tod TIME) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
-	mustKSQL(t, url, "INSERT INTO ev (id, at, day, tod) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '23:30');", nil)
-	_, rows := pushRows(t, url, "SELECT TIMESTAMPADD(MINUTES, 90, at), TIMESTAMPSUB(DAYS, 1, at), DATEADD(DAYS, 30, day), DATESUB(DAY, 2, day), TIMEADD(HOURS, 2, tod), TIMESUB(SECONDS, 1, tod) FROM ev EMIT CHANGES LIMIT 1;", 1)
+	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP, day DATE, tod TIME) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	mustKSQL(t, url, "INSERT INTO ev (id, `AT`, day, tod) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '23:30');", nil)
+	_, rows := pushRows(t, url, "SELECT TIMESTAMPADD(MINUTES, 90, `AT`), TIMESTAMPSUB(DAYS, 1, `AT`), DATEADD(DAYS, 30, day), DATESUB(DAY, 2, day), TIMEADD(HOURS, 2, tod), TIMESUB(SECONDS, 1, tod) FROM ev EMIT CHANGES LIMIT 1;", 1)
 	if want := `["2021-01-02T14:04:56.789","2021-01-01T12:34:56.789","2021-02-01","2020-12-31","01:30","23:29:59"]`; rows[0] != want {
 		t.Errorf("row %s\nwant %s", rows[0], want)
 	}
-	code, body := stmtErr(t, url, "CREATE STREAM bad AS SELECT DATEADD(DAYS, 1, at) FROM ev;")
+	code, body := stmtErr(t, url, "CREATE STREAM bad AS SELECT DATEADD(DAYS, 1, `AT`) FROM ev;")
 	if code != 400 || body["message"] != "Function 'DATEADD' does not accept parameters (INTERVALUNIT, INTEGER, TIMESTAMP)." {
 		t.Errorf("DATEADD on a TIMESTAMP: %d %v", code, body)
 	}
@@ -238,9 +238,9 @@ func TestTimeUnitArithmeticFunctions(t *testing.T) {
 func TestPullQueryPrintsTimeColumns(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, at TIMESTAMP) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
-	mustKSQL(t, url, "CREATE TABLE last_seen AS SELECT id, LATEST_BY_OFFSET(at) AS at FROM ev GROUP BY id;", earliest())
-	mustKSQL(t, url, "INSERT INTO ev (id, at) VALUES (7, '2021-01-02T12:34:56.789');", nil)
+	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	mustKSQL(t, url, "CREATE TABLE last_seen AS SELECT id, LATEST_BY_OFFSET(`AT`) AS `AT` FROM ev GROUP BY id;", earliest())
+	mustKSQL(t, url, "INSERT INTO ev (id, `AT`) VALUES (7, '2021-01-02T12:34:56.789');", nil)
 	var body []byte
 	waitFor(t, func() bool {
 		var code int
@@ -262,13 +262,13 @@ func TestPullQueryPrintsTimeColumns(t *testing.T) {
 func TestDelimitedTimeAndBytesColumns(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, at TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='DELIMITED');", nil)
-	mustKSQL(t, url, "INSERT INTO ev (id, at, day, tod, raw) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '12:34:56', 'AP8=');", nil)
+	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP, day DATE, tod TIME, raw BYTES) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='DELIMITED');", nil)
+	mustKSQL(t, url, "INSERT INTO ev (id, `AT`, day, tod, raw) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '12:34:56', 'AP8=');", nil)
 	r := st.consumeRecords("ev", 1)[0]
 	if want := "1609590896789,18629,45296000,AP8="; string(r.Value) != want {
 		t.Errorf("value %s, want %s", r.Value, want)
 	}
-	_, rows := pushRows(t, url, "SELECT at, day, tod, raw FROM ev EMIT CHANGES LIMIT 1;", 1)
+	_, rows := pushRows(t, url, "SELECT `AT`, day, tod, raw FROM ev EMIT CHANGES LIMIT 1;", 1)
 	if want := `["2021-01-02T12:34:56.789","2021-01-02","12:34:56","AP8="]`; rows[0] != want {
 		t.Errorf("row %s, want %s", rows[0], want)
 	}

@@ -17,8 +17,16 @@ import (
 // epoch milliseconds, a TIMESTAMP column its own instant, a STRING column
 // needs a format and is parsed with it in UTC, the server's zone (a pattern
 // that does not compile fails each row, as ksqlDB builds its parser only
-// when a query starts).
+// when a query starts). A format Java does not accept at all is refused
+// first, as ksqlDB's CreateSourceProperties checks it with
+// DateTimeFormatter.ofPattern when it reads the WITH clause.
 func checkTimestampColumn(src *source, name, format string) error {
+	if format != "" {
+		var invalid *invalidPatternError
+		if _, err := compileJavaPattern(format); errors.As(err, &invalid) {
+			return badStatement("Invalid datetime format for config:TIMESTAMP_FORMAT, reason:%s", invalid.msg)
+		}
+	}
 	if name == "" {
 		return nil
 	}

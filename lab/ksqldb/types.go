@@ -342,6 +342,13 @@ type column struct {
 	Name string
 	Type sqlType
 	Key  bool
+
+	// Header marks a column read from the record's headers, not its key or
+	// value: all of them (HEADERS) or, with OneHeader, the last one with
+	// HeaderKey (HEADER('key')).
+	Header    bool
+	OneHeader bool
+	HeaderKey string
 }
 
 // schema is an ordered list of columns: key columns first, then value columns.
@@ -359,10 +366,23 @@ func (s schema) keys() []column {
 	return out
 }
 
+// values are the columns of the record's value: neither key nor header
+// columns.
 func (s schema) values() []column {
 	var out []column
 	for _, c := range s.Cols {
-		if !c.Key {
+		if !c.Key && !c.Header {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// headers are the columns read from the record's headers.
+func (s schema) headers() []column {
+	var out []column
+	for _, c := range s.Cols {
+		if c.Header {
 			out = append(out, c)
 		}
 	}

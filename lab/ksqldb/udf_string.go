@@ -44,7 +44,13 @@ func init() {
 	register(&udf{name: "trim", overloads: []overload{{params: []param{p(tString, "input")}, ret: tString,
 		fn: str1(func(s string) any { return javaTrim(s) })}}})
 	register(&udf{name: "len", overloads: []overload{{params: []param{p(tString, "input")}, ret: tInteger,
-		fn: str1(func(s string) any { return int32(jlen(s)) })}}})
+		fn: str1(func(s string) any { return int32(jlen(s)) })},
+		{params: []param{p(tBytes, "input")}, ret: tInteger, fn: func(a []any) any {
+			if a[0] == nil {
+				return nil
+			}
+			return int32(len(a[0].([]byte)))
+		}}}})
 	register(&udf{name: "initcap", overloads: []overload{{params: []param{p(tString, "str")}, ret: tString,
 		fn: str1(initcap)}}})
 

@@ -23,18 +23,23 @@ type withProps struct {
 
 	valueSchemaID int // VALUE_SCHEMA_ID, 0 when not given
 	keySchemaID   int // KEY_SCHEMA_ID, 0 when not given
+
+	keyDelimiter   rune // KEY_DELIMITER, 0 for the default ','
+	valueDelimiter rune // VALUE_DELIMITER, 0 for the default ','
+
+	avroFullName *string // VALUE_AVRO_SCHEMA_FULL_NAME, trimmed; nil when not given
 }
 
 var supportedWith = map[string]bool{
 	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
 	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "VALUE_SCHEMA_ID": true,
-	"KEY_SCHEMA_ID": true,
+	"KEY_SCHEMA_ID": true, "VALUE_DELIMITER": true, "KEY_DELIMITER": true,
+	"VALUE_AVRO_SCHEMA_FULL_NAME": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
-	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "VALUE_DELIMITER": true,
-	"KEY_DELIMITER": true, "RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
+	"RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
 }
 
@@ -61,6 +66,14 @@ func (w withProps) unwrapValue(format string, values []column) (bool, error) {
 
 // wrapsSingle reports WRAP_SINGLE_VALUE=true, which unwrapValue allows
 // only on a single value column.
+// avroName is VALUE_AVRO_SCHEMA_FULL_NAME, "" when not given.
+func (w withProps) avroName() string {
+	if w.avroFullName == nil {
+		return ""
+	}
+	return *w.avroFullName
+}
+
 func (w withProps) wrapsSingle() bool {
 	return w.wrapSingle != nil && *w.wrapSingle
 }
@@ -136,6 +149,19 @@ func parseWith(props []sql.Property) (withProps, error) {
 		case "WINDOW_TYPE", "WINDOW_SIZE":
 			if err := w.windowProp(p.Name, lit); err != nil {
 				return w, err
+			}
+		case "VALUE_AVRO_SCHEMA_FULL_NAME":
+			name := strings.TrimSpace(str)
+			w.avroFullName = &name
+		case "VALUE_DELIMITER", "KEY_DELIMITER":
+			d, err := parseDelimiter(p.Name, str)
+			if err != nil {
+				return w, err
+			}
+			if p.Name == "KEY_DELIMITER" {
+				w.keyDelimiter = d
+			} else {
+				w.valueDelimiter = d
 			}
 		case "VALUE_SCHEMA_ID", "KEY_SCHEMA_ID":
 			n, err := strconv.Atoi(str)

@@ -25,9 +25,11 @@ type Type struct {
 type ColumnDef struct {
 	Name       string
 	Type       Type
-	Key        bool // KEY
-	PrimaryKey bool // PRIMARY KEY
-	Headers    bool // HEADERS / HEADER('k')
+	Key        bool   // KEY
+	PrimaryKey bool   // PRIMARY KEY
+	Headers    bool   // HEADERS / HEADER('k')
+	HeaderKey  string // the k of HEADER('k')
+	OneHeader  bool   // HEADER('k'): the last header with key k, not all of them
 	Pos        Pos
 }
 

@@ -537,6 +537,11 @@ func (p *parser) primary(d int) (Expr, error) {
 					}
 					fc.Args = append(fc.Args, l)
 					lambdas = true
+				} else if u := p.peek(); u.Kind == Ident && windowUnits[u.Upper()] > 0 && p.argumentEndsAt(1) {
+					// functionArgument: expression | windowUnit; a unit
+					// is kept as the column reference it reads like.
+					p.next()
+					fc.Args = append(fc.Args, &ColumnRef{Name: u.Upper(), P: u.Pos})
 				} else {
 					a, err := p.orExpr(d)
 					if err != nil {
@@ -571,6 +576,13 @@ func (p *parser) primary(d int) (Expr, error) {
 		ref.Qualifier, ref.Name = name, col
 	}
 	return ref, nil
+}
+
+// argumentEndsAt tells whether the token i ahead closes a function
+// argument (a ',' or ')').
+func (p *parser) argumentEndsAt(i int) bool {
+	t := p.peekAt(i)
+	return t.Kind == Symbol && (t.Text == "," || t.Text == ")")
 }
 
 // isLambda tells whether a lambda function starts here: "x =>" or

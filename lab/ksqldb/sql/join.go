@@ -85,7 +85,7 @@ func (p *parser) joins(q *Query) error {
 			if js.Alias, err = p.identifier(); err != nil {
 				return err
 			}
-		} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !reserved[t.Upper()] {
+		} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !notAlias[t.Upper()] {
 			js.Alias, _ = p.identifier()
 		}
 		if p.acceptKw("WITHIN") {

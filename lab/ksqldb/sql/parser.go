@@ -17,15 +17,33 @@ func (e *StatementError) Error() string { return e.Err.Error() }
 
 func (e *StatementError) Unwrap() error { return e.Err }
 
-// reserved words cannot be used as bare identifiers or implicit aliases.
-var reserved = map[string]bool{
-	"SELECT": true, "FROM": true, "WHERE": true, "GROUP": true, "BY": true, "HAVING": true,
-	"EMIT": true, "LIMIT": true, "AS": true, "AND": true, "OR": true, "NOT": true,
-	"WINDOW": true, "PARTITION": true, "JOIN": true, "LEFT": true, "RIGHT": true, "FULL": true,
-	"INNER": true, "OUTER": true, "ON": true, "WITH": true, "NULL": true, "TRUE": true,
-	"FALSE": true, "CASE": true, "WHEN": true, "THEN": true, "ELSE": true, "END": true,
-	"IS": true, "IN": true, "BETWEEN": true, "LIKE": true, "CAST": true, "WITHIN": true,
-	"CREATE": true, "DROP": true, "INSERT": true, "INTO": true, "VALUES": true,
+// reserved words cannot be used as bare identifiers: ksqlDB's keyword
+// tokens that its grammar's nonReserved rule leaves out (SqlBase.g4).
+var reserved = wordSet(`SELECT FROM AS ALL DISTINCT WHERE WITHIN WINDOW GROUP BY HAVING
+  LIMIT AT OR AND IN NOT EXISTS BETWEEN LIKE IS NULL TRUE FALSE MILLISECOND YEARS MONTHS DAYS HOURS
+  MINUTES SECONDS MILLISECONDS TUMBLING HOPPING SIZE ADVANCE RETENTION CASE WHEN THEN ELSE END JOIN
+  FULL OUTER INNER LEFT RIGHT ON WITH VALUES CREATE TABLE TOPIC STREAM STREAMS INSERT DELETE INTO
+  DESCRIBE EXTENDED PRINT CAST LIST TOPICS QUERY QUERIES TERMINATE PAUSE RESUME LOAD DROP TO RENAME
+  SAMPLE EXPORT CATALOG PROPERTIES BEGINNING UNSET RUN SCRIPT DECIMAL CONNECTOR CONNECTORS NAMESPACE
+  MATERIALIZED VIEW`)
+
+// notAlias are the words an implicit alias cannot be: the reserved words
+// and the non-reserved EMIT and PARTITION, which begin the clauses that
+// may follow a source (ANTLR's lookahead makes that choice in ksqlDB).
+var notAlias = func() map[string]bool {
+	m := wordSet("EMIT PARTITION")
+	for w := range reserved {
+		m[w] = true
+	}
+	return m
+}()
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
 }
 
 // Parse splits text into statements and parses each one. Every statement must
@@ -390,10 +408,22 @@ func (p *parser) columnDef() (ColumnDef, error) {
 			return ColumnDef{}, err
 		}
 		col.PrimaryKey = true
-	case p.isKw("HEADERS") || p.isKw("HEADER"):
-		t := p.next()
+	case p.acceptKw("HEADERS"):
 		col.Headers = true
-		return col, p.unsupported(t, "HEADERS columns")
+	case p.acceptKw("HEADER"):
+		// SqlBase.g4 columnConstraints: HEADER '(' STRING ')'
+		if err := p.expectSym("("); err != nil {
+			return ColumnDef{}, err
+		}
+		t := p.peek()
+		if t.Kind != String {
+			return ColumnDef{}, p.errExpected("a string")
+		}
+		p.next()
+		if err := p.expectSym(")"); err != nil {
+			return ColumnDef{}, err
+		}
+		col.Headers, col.OneHeader, col.HeaderKey = true, true, t.Text
 	}
 	return col, nil
 }
@@ -424,22 +454,39 @@ func (p *parser) typ() (Type, error) {
 			closeSym = ">"
 		}
 		depth := 0
+		// structs marks, for each open '<', whether it opened a STRUCT,
+		// whose field names are identifiers (SqlBase.g4 type: STRUCT '<'
+		// identifier type ... '>').
+		var structs []bool
+		prev := t
 		for {
 			tk := p.next()
 			if tk.Kind == EOF {
 				return Type{}, p.errAt(tk, "mismatched input '<EOF>' expecting '%s'", closeSym)
 			}
+			if n := len(structs); n > 0 && structs[n-1] && tk.Kind == Ident && reserved[tk.Upper()] &&
+				prev.Kind == Symbol && (prev.Text == "<" || prev.Text == ",") {
+				return Type{}, p.errAt(tk, "mismatched input %s expecting an identifier", tk.describe())
+			}
 			if tk.Kind == Symbol {
 				switch tk.Text {
-				case "(", "<":
+				case "<":
+					structs = append(structs, prev.Kind == Ident && prev.Upper() == "STRUCT")
 					depth++
-				case ")", ">":
+				case ">":
+					if len(structs) > 0 {
+						structs = structs[:len(structs)-1]
+					}
+					depth--
+				case "(":
+					depth++
+				case ")":
 					depth--
 				case ";":
 					return Type{}, p.errAt(tk, "mismatched input ';' expecting '%s'", closeSym)
 				}
 			}
-			end = tk.End
+			end, prev = tk.End, tk
 			if depth == 0 {
 				break
 			}
@@ -830,7 +877,7 @@ func (p *parser) query() (*Query, error) {
 			return nil, err
 		}
 		q.FromAlias = a
-	} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !reserved[t.Upper()] {
+	} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !notAlias[t.Upper()] {
 		a, _ := p.identifier()
 		q.FromAlias = a
 	}
@@ -967,7 +1014,7 @@ func (p *parser) selectItem() (SelectItem, error) {
 			return SelectItem{}, err
 		}
 		item.Alias = a
-	} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !reserved[t.Upper()] {
+	} else if t := p.peek(); t.Kind == QuotedIdent || t.Kind == Ident && !notAlias[t.Upper()] {
 		a, _ := p.identifier()
 		item.Alias = a
 	}
