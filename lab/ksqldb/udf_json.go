@@ -39,7 +39,7 @@ func parseJSONTree(s string) (any, error) {
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
 	v, err := readJSONTree(d)
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return nil, errNoJSON
 	}
 	return v, err
