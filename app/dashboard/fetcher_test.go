@@ -13,24 +13,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
-	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/ctalab/ctalab/app/topic"
 )
-
-// clusterFor starts a kfake cluster as newStack does and returns it with a
-// stack on it.
-func clusterFor(t *testing.T) (*kfake.Cluster, *stack) {
-	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.DataDir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	reg := srfake.New()
-	t.Cleanup(reg.Close)
-	return c, newStackOn(t, c.ListenAddrs(), reg.URL())
-}
 
 // The arrivals of one tick are spread over many topics. A Kafka consumer
 // fetches all the partitions it reads from a broker in one request, and so

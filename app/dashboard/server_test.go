@@ -307,20 +307,13 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestHealthzWaitsUntilEveryInputIsCaughtUp(t *testing.T) {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.DataDir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	reg := srfake.New()
-	t.Cleanup(reg.Close)
-	s := newStackOn(t, c.ListenAddrs(), reg.URL())
+	c, s := clusterFor(t)
 	s.stationsTable()
 	s.weather(1000, 80, "sunny")
 
 	// The dashboard's registry answers 503 until the gate opens: the weather
 	// cannot be decoded yet, and that is not corruption.
-	u, _ := url.Parse(reg.URL())
+	u, _ := url.Parse(s.registry)
 	g := &gate{proxy: httputil.NewSingleHostReverseProxy(u)}
 	gated := httptest.NewServer(g)
 	t.Cleanup(gated.Close)

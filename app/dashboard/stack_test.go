@@ -41,6 +41,14 @@ type stack struct {
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
+	_, s := clusterFor(t)
+	return s
+}
+
+// clusterFor starts a one-broker kfake cluster and a fake Schema Registry,
+// stopped when t ends, and returns the cluster with a stack on them.
+func clusterFor(t *testing.T) (*kfake.Cluster, *stack) {
+	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1), kfake.DataDir(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +56,7 @@ func newStack(t *testing.T) *stack {
 	t.Cleanup(c.Close)
 	reg := srfake.New()
 	t.Cleanup(reg.Close)
-	return newStackOn(t, c.ListenAddrs(), reg.URL())
+	return c, newStackOn(t, c.ListenAddrs(), reg.URL())
 }
 
 func newStackOn(t testing.TB, brokers []string, registry string) *stack {

@@ -1,10 +1,7 @@
 package ksqldb
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -327,23 +324,6 @@ CREATE STREAM y WITH (VALUE_AVRO_SCHEMA_FULL_NAME='com.mycompany.Copy') AS SELEC
 
 // registerSchemaType registers schema of schemaType (JSON, PROTOBUF) under
 // subject and returns its id.
-func registerSchemaType(t *testing.T, regURL, subject, schemaType, schema string) int {
-	t.Helper()
-	body, _ := json.Marshal(map[string]string{"schema": schema, "schemaType": schemaType})
-	resp, err := http.Post(regURL+"/subjects/"+subject+"/versions", "application/vnd.schemaregistry.v1+json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("register %s: %v", subject, err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		ID int `json:"id"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("register %s: status %d err %v", subject, resp.StatusCode, err)
-	}
-	return out.ID
-}
-
 // The delimiter rules of ksqlDB's Delimiter.parse and format properties
 // (query-validation-tests/delimited.json): TAB and SPACE name their
 // characters, a sink of the same format keeps its source's delimiters

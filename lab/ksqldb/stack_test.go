@@ -89,7 +89,18 @@ func (st *stack) serve(opts ...Option) (*Server, string) {
 
 func registerSchema(t testing.TB, regURL, subject, schema string) int {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"schema": schema})
+	return registerSchemaType(t, regURL, subject, "", schema)
+}
+
+// registerSchemaType registers schema of schemaType ("" for AVRO, the
+// registry's default) under subject and returns its id.
+func registerSchemaType(t testing.TB, regURL, subject, schemaType, schema string) int {
+	t.Helper()
+	req := map[string]string{"schema": schema}
+	if schemaType != "" {
+		req["schemaType"] = schemaType
+	}
+	body, _ := json.Marshal(req)
 	resp, err := http.Post(regURL+"/subjects/"+subject+"/versions", "application/vnd.schemaregistry.v1+json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("register %s: %v", subject, err)

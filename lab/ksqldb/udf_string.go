@@ -400,15 +400,8 @@ func javaReplacement(r string) string {
 // regexpExtract is RegexpExtract: the group of the first match, NULL when
 // nothing matches or the group does not exist.
 func regexpExtract(pattern, input, group any) any {
-	if pattern == nil || input == nil || group == nil {
-		return nil
-	}
-	re := cachedRegexp(pattern.(string))
-	if re == nil {
-		return nil
-	}
-	g := int(group.(int32))
-	if g > re.NumSubexp() || g < 0 {
+	re, g, ok := regexpGroup(pattern, input, group)
+	if !ok {
 		return nil
 	}
 	m := re.FindStringSubmatchIndex(input.(string))
@@ -416,6 +409,23 @@ func regexpExtract(pattern, input, group any) any {
 		return nil
 	}
 	return input.(string)[m[2*g]:m[2*g+1]]
+}
+
+// regexpGroup is what the REGEXP_EXTRACT functions check first: no NULL
+// argument, a pattern that compiles and a group it has.
+func regexpGroup(pattern, input, group any) (*regexp.Regexp, int, bool) {
+	if pattern == nil || input == nil || group == nil {
+		return nil, 0, false
+	}
+	re := cachedRegexp(pattern.(string))
+	if re == nil {
+		return nil, 0, false
+	}
+	g := int(group.(int32))
+	if g > re.NumSubexp() || g < 0 {
+		return nil, 0, false
+	}
+	return re, g, true
 }
 
 // chrEscape is Chr(STRING): a '\uXXXX' escape turned into its character.

@@ -17,15 +17,8 @@ func strings2any(ss []string) []any {
 // regexpExtractAll is RegexpExtractAll: the group of every match; NULL
 // for a NULL argument, a group the pattern lacks or a bad pattern.
 func regexpExtractAll(pattern, input, group any) any {
-	if pattern == nil || input == nil || group == nil {
-		return nil
-	}
-	re := cachedRegexp(pattern.(string))
-	if re == nil {
-		return nil
-	}
-	g := int(group.(int32))
-	if g > re.NumSubexp() || g < 0 {
+	re, g, ok := regexpGroup(pattern, input, group)
+	if !ok {
 		return nil
 	}
 	s := input.(string)

@@ -180,15 +180,7 @@ func init() {
 			case "utf8":
 				return strings.ToValidUTF8(string(b), string(utf8.RuneError))
 			case "ascii":
-				r := make([]rune, len(b))
-				for i, c := range b {
-					if c > 127 {
-						r[i] = utf8.RuneError
-					} else {
-						r[i] = rune(c)
-					}
-				}
-				return string(r)
+				return asciiText(b)
 			case "base64":
 				return base64.StdEncoding.EncodeToString(b)
 			}
