@@ -175,60 +175,55 @@ func walk(e sql.Expr, f func(sql.Expr)) {
 		return
 	}
 	f(e)
+	for _, c := range children(e) {
+		walk(c, f)
+	}
+}
+
+// children are the expressions e is made of, in source order; some may be
+// nil (a CASE without operand or ELSE).
+func children(e sql.Expr) []sql.Expr {
 	switch x := e.(type) {
 	case *sql.FuncCall:
-		for _, a := range x.Args {
-			walk(a, f)
-		}
+		return x.Args
 	case *sql.Binary:
-		walk(x.L, f)
-		walk(x.R, f)
+		return []sql.Expr{x.L, x.R}
 	case *sql.Unary:
-		walk(x.X, f)
+		return []sql.Expr{x.X}
 	case *sql.IsNull:
-		walk(x.X, f)
+		return []sql.Expr{x.X}
 	case *sql.Between:
-		walk(x.X, f)
-		walk(x.Lo, f)
-		walk(x.Hi, f)
+		return []sql.Expr{x.X, x.Lo, x.Hi}
 	case *sql.InList:
-		walk(x.X, f)
-		for _, a := range x.List {
-			walk(a, f)
-		}
+		return append([]sql.Expr{x.X}, x.List...)
 	case *sql.Like:
-		walk(x.X, f)
-		walk(x.Pattern, f)
+		return []sql.Expr{x.X, x.Pattern}
 	case *sql.Cast:
-		walk(x.X, f)
+		return []sql.Expr{x.X}
 	case *sql.Lambda:
-		walk(x.Body, f)
+		return []sql.Expr{x.Body}
 	case *sql.ArrayCtor:
-		for _, a := range x.Elems {
-			walk(a, f)
-		}
+		return x.Elems
 	case *sql.MapCtor:
+		out := make([]sql.Expr, 0, 2*len(x.Keys))
 		for i := range x.Keys {
-			walk(x.Keys[i], f)
-			walk(x.Values[i], f)
+			out = append(out, x.Keys[i], x.Values[i])
 		}
+		return out
 	case *sql.StructCtor:
-		for _, a := range x.Values {
-			walk(a, f)
-		}
+		return x.Values
 	case *sql.Subscript:
-		walk(x.X, f)
-		walk(x.Index, f)
+		return []sql.Expr{x.X, x.Index}
 	case *sql.Deref:
-		walk(x.X, f)
+		return []sql.Expr{x.X}
 	case *sql.Case:
-		walk(x.Operand, f)
+		out := []sql.Expr{x.Operand}
 		for _, w := range x.Whens {
-			walk(w.Cond, f)
-			walk(w.Result, f)
+			out = append(out, w.Cond, w.Result)
 		}
-		walk(x.Else, f)
+		return append(out, x.Else)
 	}
+	return nil
 }
 
 // aggState is the running state of one aggregate call.

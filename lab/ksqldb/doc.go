@@ -46,8 +46,12 @@
 // CASE, IS [NOT] DISTINCT FROM, LIKE ... ESCAPE, ||, ARRAY/MAP/STRUCT
 // constructors, [] and ->); functions.go resolves scalar functions by
 // ksqlDB's overloads, with the functions themselves in udf_*.go (every
-// function of the scalar-functions reference; the table functions EXPLODE
-// and CUBE_EXPLODE are refused as not supported);
+// function of the scalar-functions reference); tablefunctions.go runs the
+// table functions EXPLODE and CUBE_EXPLODE in the projection of push and
+// persistent queries on a stream, zipped as ksqlDB's FlatMap step zips
+// them, with ksqlDB's refusals (nested, in CASE, with GROUP BY, over a
+// table, outside SELECT); a table function over a JOIN or with PARTITION
+// BY is refused as not supported;
 // aggregate.go holds the aggregate functions; types.go the interned SQL
 // types; serde.go the formats, avro_complex.go reading and avro_write.go
 // writing AVRO's ARRAY, MAP and STRUCT (ksqlDB's named nested records and

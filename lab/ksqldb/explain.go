@@ -39,9 +39,10 @@ type queryDescriptionEntity struct {
 // execExplain is EXPLAIN <query id> (ExplainExecutor.explainQuery). The
 // execution plan is PlanSummary's text; the topology is what Kafka Streams
 // prints for the query ksqlDB 0.29 builds. Both are known for queries that
-// project, filter or PARTITION BY a stream, read a table, aggregate a
-// stream or table (explain_shape.go), or join a stream to a table or to a
-// stream (explain_join.go); other joins are refused.
+// project, filter, flatten (table functions, FlatMap) or PARTITION BY a
+// stream, read a table, aggregate a stream or table (explain_shape.go), or
+// join a stream to a table or to a stream (explain_join.go); other joins
+// are refused.
 // Shapes: docs/developer-guide/ksqldb-reference/show-queries.md (SINK,
 // PROJECT, SOURCE; topology with KSTREAM-TRANSFORMVALUES and Project),
 // ksqldb-functional-tests/.../historical_plans/project-filter_-_CSAS_with_custom_Kafka_topic_name/7.1.0_1633126017028/topology

@@ -490,6 +490,32 @@ var explainCases = []explainCase{
 			"CREATE TABLE OUTPUT as SELECT t.id, name, tt.f1, f2 FROM test t JOIN test_table tt ON t.id = tt.id WHERE t.value > 10 AND tt.f2 > 5;",
 		sink: "OUTPUT", topology: "table-table-join-with-where.topology",
 	},
+	{
+		// FLAT_MAP (StreamFlatMap in PlanSummary) passes its input's columns
+		// on and adds KSQL_SYNTH_n of each table function's type
+		// (StreamFlatMapBuilder.buildSchema); the projection reads them
+		name:   "a table function flattens in FlatMap between WhereFilter and Project",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (K STRING KEY, F0 INT, F1 ARRAY<INT>) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT K, F0, EXPLODE(F1) VAL FROM TEST WHERE F0 <> 1;",
+		sink: "OUTPUT", topology: "table-function-with-where.topology", sources: []string{"TEST"},
+		plan: " > [ SINK ] | Schema: K STRING KEY, F0 INTEGER, VAL INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: K STRING KEY, F0 INTEGER, VAL INTEGER | Logger: QID.Project\n" +
+			"\t\t\t\t > [ FLAT_MAP ] | Schema: K STRING KEY, F0 INTEGER, F1 ARRAY<INTEGER>, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K STRING, KSQL_SYNTH_0 INTEGER | Logger: QID.FlatMap\n" +
+			"\t\t\t\t\t\t > [ FILTER ] | Schema: K STRING KEY, F0 INTEGER, F1 ARRAY<INTEGER>, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K STRING | Logger: QID.WhereFilter\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: K STRING KEY, F0 INTEGER, F1 ARRAY<INTEGER>, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, K STRING | Logger: QID.KsqlTopic.Source\n",
+	},
+	{
+		name:   "two table functions flatten in one FlatMap with a synthesised column each",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (ID STRING KEY, MY_ARR1 ARRAY<BIGINT>, MY_ARR2 ARRAY<BIGINT>, BAR BIGINT) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT ID, EXPLODE(MY_ARR1), EXPLODE(MY_ARR2) FROM TEST;",
+		sink: "OUTPUT", topology: "multiple-table-functions.topology",
+		plan: " > [ SINK ] | Schema: ID STRING KEY, KSQL_COL_0 BIGINT, KSQL_COL_1 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: ID STRING KEY, KSQL_COL_0 BIGINT, KSQL_COL_1 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ FLAT_MAP ] | Schema: ID STRING KEY, MY_ARR1 ARRAY<BIGINT>, MY_ARR2 ARRAY<BIGINT>, BAR BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING, KSQL_SYNTH_0 BIGINT, KSQL_SYNTH_1 BIGINT | Logger: QID.FlatMap\n" +
+			"\t\t\t\t\t\t > [ SOURCE ] | Schema: ID STRING KEY, MY_ARR1 ARRAY<BIGINT>, MY_ARR2 ARRAY<BIGINT>, BAR BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: QID.KsqlTopic.Source\n",
+	},
 }
 
 // EXPLAIN of aggregations (grouped by the key or a value column, windowed,

@@ -72,6 +72,16 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 			t.processor("WhereFilter")
 		}
 	}
+	if len(plan.tfs) > 0 {
+		// StreamFlatMapBuilder.buildSchema: the input's columns, then a
+		// KSQL_SYNTH_n column per table function, of its type
+		cols := append([]column(nil), srcCols...)
+		for i, tc := range plan.tfs {
+			cols = append(cols, column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.t})
+		}
+		steps = append(steps, &planStep{op: "FLAT_MAP", cols: cols, ctx: "FlatMap"})
+		t.processor("FlatMap")
+	}
 	if src.Window != nil {
 		// a projection of a windowed stream writes a windowed stream
 		// (windowedStreamSourceV1 in the historical plans)

@@ -45,6 +45,7 @@ type compiler struct {
 	agg     *aggPlan
 	clause  string
 	lambdas []lambdaVar // lambda arguments in scope (see lambda.go)
+	tfs     *tfSlots    // a projection's table-function calls; nil where none may be
 }
 
 func (c *compiler) compile(e sql.Expr) (compiled, error) {

@@ -125,6 +125,9 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 	if ce, ok, err := c.compileTimeUnitCall(x); ok {
 		return ce, err
 	}
+	if f, ok := udtfs[x.Name]; ok {
+		return c.compileTableFunction(x, f)
+	}
 	args := make([]compiled, len(x.Args))
 	types := make([]sqlType, len(x.Args))
 	for i, a := range x.Args {
@@ -142,9 +145,6 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 	}
 	f, ok := udfs[x.Name]
 	if !ok {
-		if knownUnimplemented[x.Name] {
-			return compiled{}, unsupported("function " + x.Name)
-		}
 		// InternalFunctionRegistry.getUdfFactory
 		return compiled{}, badStatement("Can't find any functions with the name '%s'", x.Name)
 	}
@@ -291,12 +291,6 @@ func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, erro
 		}
 	}
 	return t, nil
-}
-
-// knownUnimplemented are ksqlDB 0.29 scalar functions this server does not
-// run yet; they are refused as unsupported rather than as unknown.
-var knownUnimplemented = map[string]bool{
-	"EXPLODE": true, "CUBE_EXPLODE": true,
 }
 
 func argTypes(args []compiled) string {

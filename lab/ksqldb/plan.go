@@ -38,6 +38,7 @@ type queryPlan struct {
 	join        *joinPlan      // nil without JOIN (see join.go)
 	partition   *partitionPlan // nil without PARTITION BY (see partitionby.go)
 	persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
+	tfs         []tfCall       // the projection's table functions (see tablefunctions.go)
 }
 
 func inputScope(src *source, alias string) *scope {
@@ -73,6 +74,13 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 	if q.Limit != nil && mode == modePersistent {
 		return nil, badStatement("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
 	}
+	hasTF, err := checkTableFunctions(q, src)
+	if err != nil {
+		return nil, err
+	}
+	if hasTF && jp != nil {
+		return nil, unsupported("a table function over a JOIN")
+	}
 	if q.Where != nil {
 		if hasAggregate(q.Where) {
 			return nil, badStatement("WHERE clause can not have aggregate functions.")
@@ -98,6 +106,9 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		return nil, err
 	}
 	p.partition = pp
+	if hasTF && pp != nil {
+		return nil, unsupported("a table function with PARTITION BY")
+	}
 	if q.Having != nil && !aggregate {
 		return nil, badStatement("Non-aggregate query cannot have HAVING clause.")
 	}
@@ -212,6 +223,9 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		comp = &compiler{in: in, agg: ap, clause: "SELECT"}
 	} else {
 		comp = &compiler{in: in, clause: "SELECT"}
+		if hasTF {
+			comp.tfs = &tfSlots{base: len(in.cols)}
+		}
 	}
 
 	keyOf := make([]int, len(items)) // index of the group/source key this item is, or -1
@@ -248,6 +262,9 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			}
 		}
 		p.proj = append(p.proj, projCol{col: column{Name: name, Type: ce.t}, expr: ce})
+	}
+	if comp.tfs != nil {
+		p.tfs = comp.tfs.calls
 	}
 	if q.Having != nil {
 		hc := &compiler{in: in, agg: p.agg, clause: "HAVING"}

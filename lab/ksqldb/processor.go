@@ -287,6 +287,9 @@ func keysOnly(s schema, vals []any) []any {
 
 func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) {
 	if !p.plan.src.Table {
+		if r.tombstone && len(p.plan.tfs) > 0 {
+			return nil, nil // KudtfFlatMapper: a null value gives no rows
+		}
 		if r.tombstone {
 			// a persistent query passes a null value on, keyed by what its key
 			// columns give over the key alone; a WHERE clause drops it
@@ -300,6 +303,9 @@ func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) 
 		}
 		if !p.pass(r.vals) {
 			return nil, nil
+		}
+		if len(p.plan.tfs) > 0 {
+			return p.flatMap(r), nil
 		}
 		o := outRow{vals: p.project(r.vals), ts: r.ts}
 		p.keepWindow(&o, r.vals)
@@ -455,4 +461,16 @@ func (p *processor) keepWindow(o *outRow, in []any) {
 	}
 	n := len(p.plan.src.Schema.Cols) + len(pseudoColumns)
 	o.windowed, o.wstart, o.wend = true, in[n].(int64), in[n+1].(int64)
+}
+
+// flatMap projects each row a table-function query flattens r into; every
+// row keeps r's timestamp (and, from a windowed stream, its window).
+func (p *processor) flatMap(r inRow) []outRow {
+	p.outs = p.outs[:0]
+	for _, row := range flatten(p.plan.tfs, r.vals) {
+		o := outRow{vals: p.project(row), ts: r.ts}
+		p.keepWindow(&o, r.vals)
+		p.outs = append(p.outs, o)
+	}
+	return p.outs
 }

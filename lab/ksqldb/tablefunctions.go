@@ -1,0 +1,186 @@
+package ksqldb
+
+import (
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// Table functions (ksqlDB's UDTFs) turn one input row into zero or more
+// rows. A SELECT may call them in its projection only; the query then
+// flattens each row that passes WHERE into as many rows as the longest
+// list its table functions return, the shorter lists padded with NULL
+// (KudtfFlatMapper, KLIP-9), before projecting. Each flattened row keeps
+// the input record's key and timestamp.
+
+// udtf is a table function: its name as @UdtfDescription spells it (used
+// in ksqlDB's messages), its signatures as UdfIndex lists them, and what
+// it does with its one ARRAY argument.
+type udtf struct {
+	name string
+	sigs []string
+	ret  func(arg sqlType) sqlType
+	fn   func(arg []any) []any
+}
+
+// udtfs are the table functions by upper-case name.
+var udtfs = map[string]*udtf{
+	// Explode: one row per element, of the element's type (provideSchema);
+	// a NULL array gives no rows.
+	"EXPLODE": {
+		name: "explode",
+		sigs: []string{"explode(ARRAY<DECIMAL> input)", "explode(ARRAY<T> list)"},
+		ret:  func(arg sqlType) sqlType { return arg.elem },
+		fn:   func(arg []any) []any { return arg },
+	},
+	// Cube: every combination of the values, as ARRAYs of the same type.
+	"CUBE_EXPLODE": {
+		name: "cube_explode",
+		sigs: []string{"cube_explode(ARRAY<T> columns)"},
+		ret:  func(arg sqlType) sqlType { return arg },
+		fn:   cube,
+	},
+}
+
+// cube is Cube.createAllCombinations: for each bit mask from 0 to 2^n-1,
+// the values whose bit is set (the first value the highest bit), others
+// NULL; a mask that sets the bit of a NULL value repeats another and is
+// skipped.
+func cube(cols []any) []any {
+	n := len(cols)
+	nonNull := 0
+	for i, c := range cols {
+		if c != nil {
+			nonNull |= 1 << (n - 1 - i)
+		}
+	}
+	out := make([]any, 0, 1<<n)
+	for mask := 0; mask < 1<<n; mask++ {
+		if mask&nonNull != mask {
+			continue
+		}
+		row := make([]any, n)
+		for i := range cols {
+			if mask&(1<<(n-1-i)) != 0 {
+				row[i] = cols[i]
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// tfCall is one table-function call of a projection, evaluated on the
+// input row; its results fill the slot after the input columns that the
+// compiled call reads.
+type tfCall struct {
+	f   *udtf
+	arg compiled
+	t   sqlType // what the call returns
+}
+
+// tfSlots collects a projection's table-function calls while it compiles.
+type tfSlots struct {
+	base  int // the first slot: the input row's width
+	calls []tfCall
+}
+
+// compileTableFunction compiles a table-function call as a read of its
+// slot. Outside a projection that may hold them (WHERE, GROUP BY, ...)
+// ksqlDB's code generation looks the name up among the scalar functions
+// (CodeGenRunner.visitFunctionCall, InternalFunctionRegistry.getUdfFactory).
+func (c *compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (compiled, error) {
+	if c.tfs == nil {
+		return compiled{}, badStatement("Can't find any functions with the name '%s'", x.Name)
+	}
+	args := make([]compiled, len(x.Args))
+	for i, a := range x.Args {
+		ca, err := c.compile(a)
+		if err != nil {
+			return compiled{}, err
+		}
+		args[i] = ca
+	}
+	if len(args) != 1 || args[0].t.kind() != kArray {
+		return compiled{}, badStatement("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+			f.name, argTypes(args), strings.Join(f.sigs, "\n"))
+	}
+	slot := c.tfs.base + len(c.tfs.calls)
+	t := f.ret(args[0].t)
+	c.tfs.calls = append(c.tfs.calls, tfCall{f: f, arg: args[0], t: t})
+	return compiled{t: t, eval: func(r []any) any { return r[slot] }}, nil
+}
+
+// checkTableFunctions is Analyzer.TableFunctionVisitor over the SELECT
+// items and QueryAnalyzer's check of the source: it reports whether the
+// projection calls table functions, refusing them nested, with GROUP BY,
+// inside a searched CASE or over a table, with ksqlDB's messages.
+func checkTableFunctions(q *sql.Query, src *source) (bool, error) {
+	found := false
+	var visit func(e sql.Expr, outer string, inCase *sql.Case) error
+	visit = func(e sql.Expr, outer string, inCase *sql.Case) error {
+		if e == nil {
+			return nil
+		}
+		if cs, ok := e.(*sql.Case); ok && cs.Operand == nil {
+			inCase = cs
+		}
+		if fc, ok := e.(*sql.FuncCall); ok && udtfs[fc.Name] != nil {
+			switch {
+			case outer != "":
+				return badStatement("Table functions cannot be nested: %s(%s())", outer, fc.Name)
+			case len(q.GroupBy) > 0:
+				return badStatement("Table functions cannot be used with aggregations.")
+			case inCase != nil:
+				return badStatement("Table functions cannot be used in CASE: %s", sql.Format(inCase))
+			}
+			found = true
+			outer = fc.Name
+		}
+		for _, ch := range children(e) {
+			if err := visit(ch, outer, inCase); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, it := range q.Items {
+		if it.Star || it.StructAll {
+			continue
+		}
+		if err := visit(it.Expr, "", nil); err != nil {
+			return false, err
+		}
+	}
+	if found && src != nil && src.Table {
+		return true, badStatement("Table source is not supported with table functions")
+	}
+	return found, nil
+}
+
+// flatten is KudtfFlatMapper.transform: the rows one input row becomes,
+// each the input columns followed by one value per table function.
+func flatten(calls []tfCall, row []any) [][]any {
+	lists := make([][]any, len(calls))
+	n := 0
+	for i, tc := range calls {
+		if arr, ok := tc.arg.eval(row).([]any); ok {
+			lists[i] = tc.f.fn(arr)
+		}
+		n = max(n, len(lists[i]))
+	}
+	out := make([][]any, n)
+	for j := range out {
+		r := make([]any, len(row), len(row)+len(calls))
+		copy(r, row)
+		for _, l := range lists {
+			var v any
+			if j < len(l) {
+				v = l[j]
+			}
+			r = append(r, v)
+		}
+		out[j] = r
+	}
+	return out
+}
