@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"time"
 
 	"github.com/ctalab/ctalab/clientconf"
 )
@@ -28,23 +27,19 @@ type Config struct {
 	// MaxInFlight bounds the records handed to Kafka but not yet
 	// acknowledged; the simulation waits when it is reached. Default: 20000.
 	MaxInFlight int
-	// BatchTimeout is the longest a record waits for its batch to fill.
-	// Default: 5ms.
-	BatchTimeout time.Duration
-	// MaxAttempts is how often a writer tries a batch in place (keeping the
-	// topic's order) before it hands the batch back; a batch handed back
-	// after a transient error is written again in any case. Default:
-	// DefaultMaxAttempts.
+	// MaxAttempts is how often a sender tries a produce request in place
+	// (keeping each topic's order) before it hands the records back; records
+	// handed back after a transient error are sent again in any case.
+	// Default: DefaultMaxAttempts.
 	MaxAttempts int
 	// Logger receives the producer's logs. Default: discard.
 	Logger *slog.Logger
 }
 
-// DefaultMaxAttempts keeps a batch in its writer through any outage of a
-// day: a retried batch keeps its place in the topic, while one handed back
-// and written again lands after the records sent meanwhile. (kafka-go waits
-// at most WriteBackoffMax, 1s, between attempts; the bound stays below the
-// attempt count whose square overflows its backoff computation.)
+// DefaultMaxAttempts keeps a request in its sender through any outage of a
+// day: a retried request keeps its records' place in their topics, while
+// records handed back and sent again land after those sent meanwhile. (The
+// sender waits at most retry.Backoff's cap between attempts.)
 const DefaultMaxAttempts = 100_000
 
 func (c *Config) setDefaults() {
@@ -53,9 +48,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = 20000
-	}
-	if c.BatchTimeout == 0 {
-		c.BatchTimeout = 5 * time.Millisecond
 	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = DefaultMaxAttempts
@@ -75,7 +67,7 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s URL %q: want http://host:port", name, u)
 		}
 	}
-	if c.Partitions < 0 || c.MaxInFlight < 0 || c.BatchTimeout < 0 || c.MaxAttempts < 0 {
+	if c.Partitions < 0 || c.MaxInFlight < 0 || c.MaxAttempts < 0 {
 		return errors.New("partitions, max in-flight, batch timeout and max attempts must not be negative")
 	}
 	return nil

@@ -6,15 +6,17 @@
 //
 // Topics are created explicitly before anything is produced. Writes are
 // asynchronous with acks from all replicas, and every delivery is counted.
-// The turnstile entries go through a kafka.Writer in batches of 1000; a
-// tick's arrivals, spread over many topics, go out together in one produce
-// request per leader broker (arrivals.go), ahead of the tick's entries.
+// Records go out through two senders (sender.go), each with one produce
+// request in flight per leader broker and all it was handed meanwhile in the
+// next: the turnstile entries', and the arrivals', so that a tick's
+// arrivals, spread over up to 78 topics, go out together in one request and
+// never wait behind the tick's thousands of entries.
 // An accepted record is held until it is acknowledged: through an outage of
 // Kafka, the Schema Registry or the REST Proxy the producer retries with a
 // capped, jittered backoff (see package retry) for as long as its context
 // lives, logging the outage once when it starts and once when it ends. The
-// writers have no idempotence, so a batch whose acknowledgement was lost is
-// stored twice; Stats counts the records sent again. A permanent error (a
+// senders have no idempotence, so a request whose acknowledgement was lost
+// is stored twice; Stats counts the records sent again. A permanent error (a
 // 4xx the user must fix, a Kafka error such as an authorization failure)
 // stops the simulation and is returned by Close, so nothing is lost
 // silently.

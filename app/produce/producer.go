@@ -47,17 +47,18 @@ func (c *counters) snapshot() Counts {
 // safe for concurrent use by several simulations.
 //
 // A record the Producer accepted is kept until Kafka acknowledges it: the
-// writers retry a batch in place while the broker is away, and a batch
-// whose delivery fails with a transient error is handed to them again, for
-// as long as the context given to New lives. kafka-go has no idempotent
-// producer, so a batch whose acknowledgement was lost is written twice; the
-// Resent counters say how many records may have been.
+// senders retry a request in place while the broker is away, and records
+// whose delivery fails with a transient error are handed to them again, for
+// as long as the context given to New lives. The senders are not
+// idempotent producers, so a request whose acknowledgement was lost is
+// stored twice; the Resent counters say how many records may have been.
 type Producer struct {
-	cfg     Config
-	runCtx  context.Context // New's context: ends every retry
-	writer  *kafka.Writer   // the turnstile topic: long runs of records
-	arrived *arrivalSender  // the arrivals topics: a few records each per tick
-	// transport is both writers' and the admin client's; Close closes its
+	cfg    Config
+	runCtx context.Context // New's context: ends every retry
+	// turnstileOut sends the turnstile topic's long runs of records,
+	// arrivalOut the arrivals topics' few records each per tick.
+	turnstileOut, arrivalOut *recordSender
+	// transport is the senders' and the admin client's; Close closes its
 	// connection pools.
 	transport *kafka.Transport
 	weather   *weatherClient
@@ -65,7 +66,7 @@ type Producer struct {
 	kafkaOutage, proxyOutage *retry.Outage
 	ackedSignal              chan struct{} // a record was acknowledged or failed
 	resendMu                 sync.Mutex
-	resend                   []kafka.Message // failed transiently, to write again
+	resend                   []record // failed transiently, to send again
 	resendSignal             chan struct{}
 	resenderDone             chan struct{}
 	weatherQ                 chan sim.WeatherReport // reports for weatherSender, in order
@@ -82,16 +83,29 @@ type Producer struct {
 	arrivals, turnstiles, weatherN counters
 	failure                        atomic.Pointer[error]
 
-	// pending records, handed to the writers in batches (see Flush)
-	pending, pendingArrivals []kafka.Message
+	// pending records, handed to the senders in batches (see Flush)
+	pending, pendingArrivals []record
 	// the last turnstile entry and its encoding: a tick's entries at one
 	// station are identical records, encoded once
 	lastEntry      sim.TurnstileEntry
 	lastKey, lastV []byte
 }
 
-// batchRecords is how many records are handed to the writers in one call.
+// batchRecords is how many records the producer buffers before it hands
+// them to its senders (Flush).
 const batchRecords = 1000
+
+// maxRequestRecords and maxRequestBytes bound what a sender puts in one
+// produce request: 10,000 turnstile entries are about 450 KB, and a
+// partition's batch must stay under the broker's message.max.bytes (1 MB
+// by default). recordOverhead is what a record adds to its key and value
+// in a batch, at most (its length, attributes, offset and timestamp
+// deltas, key and value lengths and header count, as varints).
+const (
+	maxRequestRecords = 10_000
+	maxRequestBytes   = 512 << 10
+	recordOverhead    = 21
+)
 
 type encodeFunc = func(dst []byte, native any) ([]byte, error)
 
@@ -146,24 +160,10 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 		return nil, err
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
-	writerTransport := newMetadataMemo(transport, metadataMemoTTL)
-	newWriter := func(batchSize int) *kafka.Writer {
-		return &kafka.Writer{
-			Addr:         addr,
-			Transport:    writerTransport,
-			Balancer:     &kafka.Murmur2Balancer{},
-			RequiredAcks: kafka.RequireAll,
-			BatchTimeout: cfg.BatchTimeout,
-			BatchSize:    batchSize,
-			MaxAttempts:  cfg.MaxAttempts,
-			Async:        true,
-			Completion:   p.completed,
-			Logger:       kafka.LoggerFunc(p.writerLog),
-			ErrorLogger:  kafka.LoggerFunc(p.writerError),
-		}
-	}
-	p.writer, p.arrived = newWriter(1000), newArrivalSender(p, addr, writerTransport)
-	go p.arrived.run()
+	p.turnstileOut = newRecordSender(p, addr, transport, maxRequestRecords)
+	p.arrivalOut = newRecordSender(p, addr, transport, maxRequestRecords)
+	go p.turnstileOut.run()
+	go p.arrivalOut.run()
 	go p.resender()
 	go p.weatherSender()
 	return p, nil
@@ -238,20 +238,16 @@ func (p *Producer) counters(t string) *counters {
 	return &p.arrivals
 }
 
-// completed is the writers' completion callback. A transient failure hands
+// completed is where the senders report each record's outcome. A transient failure hands
 // the batch to the resender and keeps its slots; a permanent one fails it.
-func (p *Producer) completed(msgs []kafka.Message, err error) {
+func (p *Producer) completed(msgs []record, err error) {
 	if len(msgs) == 0 {
 		return
 	}
 	if err != nil && !retry.IsPermanent(err) && retry.TransientKafka(err) && p.runCtx.Err() == nil && p.ctx.Err() == nil {
 		p.kafkaOutage.Fail(err, int64(len(p.slots)))
 		p.resendMu.Lock()
-		for _, m := range msgs {
-			// Only what the producer set: the writer's partition and offset
-			// fields of a failed attempt must not steer the next one.
-			p.resend = append(p.resend, kafka.Message{Topic: m.Topic, Key: m.Key, Value: m.Value})
-		}
+		p.resend = append(p.resend, msgs...)
 		p.resendMu.Unlock()
 		select {
 		case p.resendSignal <- struct{}{}:
@@ -260,7 +256,7 @@ func (p *Producer) completed(msgs []kafka.Message, err error) {
 		return
 	}
 	for i := range msgs {
-		c := p.counters(msgs[i].Topic)
+		c := p.counters(msgs[i].topic)
 		if err != nil {
 			c.failed.Add(1)
 		} else {
@@ -269,7 +265,7 @@ func (p *Producer) completed(msgs []kafka.Message, err error) {
 		<-p.slots
 	}
 	if err != nil {
-		e := fmt.Errorf("deliver %d records to %s: %w", len(msgs), msgs[0].Topic, err)
+		e := fmt.Errorf("deliver %d records to %s: %w", len(msgs), msgs[0].topic, err)
 		if !retry.IsPermanent(err) && !retry.TransientKafka(err) {
 			e = fmt.Errorf("%w (Kafka refused the records: check the topic's and the broker's configuration)", e)
 		}
@@ -280,31 +276,6 @@ func (p *Producer) completed(msgs []kafka.Message, err error) {
 	select {
 	case p.ackedSignal <- struct{}{}:
 	default:
-	}
-}
-
-// writerError receives the writers' error logs: a failed attempt to write a
-// batch, which they retry, starts an outage.
-func (p *Producer) writerError(msg string, args ...any) {
-	if !strings.HasPrefix(msg, "error writing messages") {
-		p.cfg.Logger.Debug("kafka writer: " + fmt.Sprintf(msg, args...))
-		return
-	}
-	p.kafkaOutage.Fail(fmt.Errorf(msg, args...), int64(len(p.slots)))
-}
-
-// writerLog receives the writers' progress logs. A batch they try again
-// after a failed attempt counts as resent: the failed attempt may have been
-// stored, its acknowledgement lost.
-func (p *Producer) writerLog(msg string, args ...any) {
-	if !strings.HasPrefix(msg, "backing off") || len(args) < 3 {
-		return
-	}
-	// "backing off %s writing %d messages to %s (partition: %d)"
-	n, ok := args[1].(int)
-	t, tok := args[2].(string)
-	if ok && tok {
-		p.counters(t).resent.Add(int64(n))
 	}
 }
 
@@ -329,23 +300,20 @@ func (p *Producer) resender() {
 		batch := p.resend
 		p.resend = nil
 		p.resendMu.Unlock()
-		var turnstiles, arrivals []kafka.Message
+		var turnstiles, arrivals []record
 		for _, m := range batch {
-			p.counters(m.Topic).resent.Add(1)
-			if m.Topic == topic.Turnstile {
+			p.counters(m.topic).resent.Add(1)
+			if m.topic == topic.Turnstile {
 				turnstiles = append(turnstiles, m)
 			} else {
 				arrivals = append(arrivals, m)
 			}
 		}
 		if len(arrivals) > 0 {
-			p.arrived.hand(arrivals)
+			p.arrivalOut.hand(arrivals)
 		}
 		if len(turnstiles) > 0 {
-			if err := p.writer.WriteMessages(p.ctx, turnstiles...); err != nil {
-				// Only a stopped producer refuses an asynchronous write.
-				p.completed(turnstiles, retry.Permanent(fmt.Errorf("write again: %w", err)))
-			}
+			p.turnstileOut.hand(turnstiles)
 		}
 	}
 }
@@ -394,9 +362,9 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 	}
 	c.sent.Add(1)
 	if c == &p.arrivals {
-		p.pendingArrivals = append(p.pendingArrivals, kafka.Message{Topic: t, Key: key, Value: value})
+		p.pendingArrivals = append(p.pendingArrivals, record{topic: t, key: key, value: value})
 	} else {
-		p.pending = append(p.pending, kafka.Message{Topic: t, Key: key, Value: value})
+		p.pending = append(p.pending, record{topic: t, key: key, value: value})
 	}
 	if len(p.pending)+len(p.pendingArrivals) >= batchRecords {
 		return p.Flush()
@@ -404,42 +372,21 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 	return nil
 }
 
-// Flush hands the buffered records to the writers, which send them
+// Flush hands the buffered records to the senders, which send them
 // asynchronously; the simulation calls it at the end of every tick. Close
 // waits for their acknowledgements. Arrivals go first: the dashboard shows
 // them, and a tick's turnstile entries are thousands to encode and send.
 func (p *Producer) Flush() error {
-	if len(p.pendingArrivals) > 0 {
-		p.arrived.hand(p.pendingArrivals)
-		p.pendingArrivals = p.pendingArrivals[:0] // hand copied them
-	}
-	if err := p.write(p.writer, &p.pending); err != nil {
-		return err
+	for _, q := range []struct {
+		s       *recordSender
+		pending *[]record
+	}{{p.arrivalOut, &p.pendingArrivals}, {p.turnstileOut, &p.pending}} {
+		if len(*q.pending) > 0 {
+			q.s.hand(*q.pending)
+			*q.pending = (*q.pending)[:0] // hand copied them
+		}
 	}
 	return p.Err()
-}
-
-// write hands the records in *pending to w and empties *pending.
-func (p *Producer) write(w *kafka.Writer, pending *[]kafka.Message) error {
-	batch := *pending
-	if len(batch) == 0 {
-		return nil
-	}
-	*pending = batch[:0] // the writer copies each record
-	if err := w.WriteMessages(p.ctx, batch...); err != nil {
-		for i := range batch {
-			<-p.slots
-			if batch[i].Topic == topic.Turnstile {
-				p.turnstiles.failed.Add(1)
-			} else {
-				p.arrivals.failed.Add(1)
-			}
-		}
-		e := fmt.Errorf("produce %d records: %w", len(batch), err)
-		p.failure.CompareAndSwap(nil, &e)
-		return e
-	}
-	return nil
 }
 
 func timestampKey(enc encodeFunc, t time.Time) ([]byte, error) {
@@ -483,7 +430,7 @@ func (p *Producer) Turnstile(e sim.TurnstileEntry) error {
 		}
 		p.lastEntry, p.lastKey, p.lastV = e, key, value
 	}
-	// The writer never modifies a record's bytes, so equal records share them.
+	// The senders never modify a record's bytes, so equal records share them.
 	return p.send(&p.turnstiles, topic.Turnstile, p.lastKey, p.lastV)
 }
 
@@ -590,30 +537,19 @@ func (p *Producer) Close(ctx context.Context) error {
 			p.closeErr = err
 		}
 		waitErr := p.waitAcked(ctx)
+		// Stopping ends the senders' retries: records still unacknowledged
+		// after ctx are left, and counted as failed.
 		p.cancel()
 		<-p.resenderDone
 		<-p.weatherDone
-		done := make(chan error, 1)
-		go func() {
-			err := p.writer.Close()
-			<-p.arrived.done
-			// The Transport's connection pools run metadata loops, redialing
-			// the brokers, until their idle connections are closed.
-			p.transport.CloseIdleConnections()
-			done <- err
-		}()
+		<-p.turnstileOut.done
+		<-p.arrivalOut.done
+		// The Transport's connection pools run metadata loops, redialing
+		// the brokers, until their idle connections are closed.
+		p.transport.CloseIdleConnections()
 		if waitErr != nil {
-			// A batch the writers still retry would hold Close until the
-			// broker answers: leave them.
 			p.closeErr = errors.Join(p.closeErr, waitErr)
 			return
-		}
-		select {
-		case err := <-done:
-			if err != nil && p.closeErr == nil {
-				p.closeErr = fmt.Errorf("flush producer: %w", err)
-			}
-		case <-ctx.Done():
 		}
 		if p.closeErr == nil {
 			p.closeErr = p.Err()

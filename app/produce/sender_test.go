@@ -232,3 +232,59 @@ func TestArrivalsHandedOverWhileTheBrokerIsDownAreDeliveredInOrderWhenItComesBac
 		}
 	}
 }
+
+// However far the producer runs ahead of the broker, a produce request's
+// batch for a partition stays under the broker's default message.max.bytes
+// (1 MB): the turnstile entries queued during a slow round trip go out in
+// several requests, none refused as too large.
+func TestQueuedRecordsGoOutInBatchesTheBrokerAccepts(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	var (
+		mu      sync.Mutex
+		largest int
+	)
+	cluster.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, tp := range r.(*kmsg.ProduceRequest).Topics {
+			for _, p := range tp.Partitions {
+				largest = max(largest, len(p.Records))
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // a slow broker: the producer queues meanwhile
+		return nil, nil, false
+	})
+	reg := srfake.New()
+	defer reg.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ls := lines(t)
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1", MaxInFlight: 100_000}, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Long station names make each entry about 300 bytes.
+	name := strings.Repeat("Station with a long name ", 10)
+	const n = 60_000
+	for i := range n {
+		if err := p.Turnstile(sim.TurnstileEntry{Time: time.UnixMilli(int64(1_700_000_000_000 + i)), StationID: 40380, StationName: name, Line: sim.Blue}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats().Turnstiles; st.Acked != n || st.Failed != 0 {
+		t.Fatalf("turnstile counts %+v, want %d acknowledged", st, n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if largest == 0 || largest > 1<<20 {
+		t.Errorf("the largest partition batch in a produce request was %d bytes, want at most 1 MB", largest)
+	}
+}
