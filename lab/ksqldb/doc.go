@@ -77,7 +77,9 @@
 // PROTOBUF formats (confluent.type.Decimal); javadouble.go prints doubles
 // as Java 17 does. lambda.go runs the lambda functions TRANSFORM, FILTER
 // and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
-// queries on streams; processinglog.go keeps the processing log; explain.go
+// queries on streams, push.go on tables, where each materialized row keeps
+// its ROWTIME (the latest record's time for an aggregate, as Kafka Streams'
+// timestamped stores); processinglog.go keeps the processing log; explain.go
 // answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
 // explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
 // execution plan and topology. Constructs ksqlDB refuses are refused with its message (the
