@@ -231,6 +231,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err != nil {
 		return nil, err
 	}
+	if w.retentionMs != nil {
+		return nil, unsupported("WITH property RETENTION_MS on CREATE STREAM or CREATE TABLE without AS SELECT")
+	}
 	replaced := ec.ms.sources[cs.Name]
 	if !cs.OrReplace {
 		replaced = nil
@@ -477,6 +480,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := s.checkJoin(ctx, ec, plan); err != nil {
 		return nil, err
 	}
+	if err := checkSinkRetention(w, cs.Table, cs.Query.Window); err != nil {
+		return nil, err
+	}
 	if cs.Table && !plan.resultTable {
 		return nil, badStatement("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
 	}
@@ -555,7 +561,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 	}
 	if !ec.replay {
-		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table); err != nil {
+		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table, cs.Query.Window); err != nil {
 			return nil, err
 		}
 	}
@@ -630,44 +636,6 @@ func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
 		}
 	}
 	return sql.FormatCreateSource(cs, cols, keyFormat)
-}
-
-// prepareSinkTopic creates the sink topic of a CREATE ... AS SELECT when it
-// is missing: a table's is compacted, a stream's has cleanup.policy=delete
-// set explicitly (windowed tables, compact,delete, are refused earlier).
-// confluentinc/ksql, ksqldb-engine/.../topic/TopicCreateInjector.java.
-func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps, table bool) error {
-	sm, err := s.topicMetaIn(ctx, ec, srcTopic)
-	if err != nil {
-		return err
-	}
-	partitions, replicas := w.partitions, w.replicas
-	if partitions == 0 {
-		partitions = max(sm.partitions, 1)
-	}
-	if replicas == 0 {
-		replicas = max(sm.replicas, 1)
-	}
-	tm, err := s.topicMetaIn(ctx, ec, topic)
-	if err != nil {
-		return err
-	}
-	if tm.exists {
-		if w.partitions != 0 && tm.partitions != w.partitions {
-			return badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
-				topic, partitions, tm.partitions, replicas, tm.replicas)
-		}
-		return nil
-	}
-	ec.noteTopic(topic, topicMeta{exists: true, partitions: partitions, replicas: replicas})
-	if ec.sandbox {
-		return nil
-	}
-	policy := "delete"
-	if table {
-		policy = "compact"
-	}
-	return s.ensureTopic(ctx, topic, int32(partitions), int16(replicas), map[string]*string{"cleanup.policy": &policy})
 }
 
 func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {
