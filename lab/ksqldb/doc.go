@@ -55,7 +55,10 @@
 // (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
 // (PROTOBUF_NOSR) and format_schemaid.go (VALUE_SCHEMA_ID and
 // KEY_SCHEMA_ID) for the Schema Registry formats, with avro_schemaid.go
-// for AVRO; schemaregister.go registers a declared stream's or table's key
+// for AVRO and sinkschemaid.go for the sink of a CREATE ... AS SELECT
+// (the query's columns checked against the schema's, the schema
+// registered under the sink's subject with its id, the sink written with
+// it); schemaregister.go registers a declared stream's or table's key
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);

@@ -457,9 +457,6 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if w.windowType != "" {
 		return nil, unsupported("WITH property WINDOW_TYPE on CREATE ... AS SELECT")
 	}
-	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
-		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
-	}
 	var upgraded *queryInfo
 	var replaced *source
 	if existing := ec.ms.sources[cs.Name]; existing != nil && cs.OrReplace {
@@ -549,6 +546,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
+	}
+	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
+		sink.ValueSchemaID, sink.KeySchemaID = w.valueSchemaID, w.keySchemaID
+		if err := s.sinkSchemaIDs(ctx, ec, w, sink); err != nil {
+			return nil, err
+		}
 	}
 	if replaced != nil {
 		if err := checkSourceUpgrade(replaced, sink); err != nil {
