@@ -98,13 +98,14 @@
 // LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
 // an expression, joins that PARTITION BY, joins that aggregate other than
 // a primary-key table-table join without WHERE, joins of windowed streams
-// and aggregations of a windowed stream, and RETENTION_MS on a CREATE
-// without AS SELECT. sinktopic.go makes the sink topic of a CREATE ... AS
-// SELECT as ksqlDB's TopicCreateInjector does: partitions, replicas and
-// retention.ms from the WITH clause or the source topic, compact,delete
-// and the larger of RETENTION_MS and the window's RETENTION for a
-// windowed table, and ksqlDB's refusals of RETENTION_MS on a table
-// without a window and of an existing topic of another retention. EXPLAIN prints the topology ksqlDB
+// and aggregations of a windowed stream. sinktopic.go makes the sink
+// topic of a CREATE ... AS SELECT as ksqlDB's TopicCreateInjector does:
+// partitions, replicas and retention.ms from the WITH clause or the source
+// topic, compact,delete and the larger of RETENTION_MS and the window's
+// RETENTION for a windowed table, and ksqlDB's refusals of RETENTION_MS on
+// a table without a window and of an existing topic of another retention;
+// a declared stream's new topic takes RETENTION_MS too, and a declared
+// table refuses it. EXPLAIN prints the topology ksqlDB
 // builds, internal topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.

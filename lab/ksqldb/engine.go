@@ -231,9 +231,6 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err != nil {
 		return nil, err
 	}
-	if w.retentionMs != nil {
-		return nil, unsupported("WITH property RETENTION_MS on CREATE STREAM or CREATE TABLE without AS SELECT")
-	}
 	replaced := ec.ms.sources[cs.Name]
 	if !cs.OrReplace {
 		replaced = nil
@@ -358,6 +355,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkDeclaredRetention(ctx, w, tm, cs.Table); err != nil {
+			return nil, err
+		}
 		switch {
 		case !tm.exists && w.partitions == 0:
 			return nil, badStatement("Topic '%s' does not exist. If you want to create a new topic for the %s please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE %s %s (...) WITH (KAFKA_TOPIC='%s', PARTITIONS=1, ...);",
@@ -368,7 +368,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		case !tm.exists && ec.sandbox:
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
 		case !tm.exists:
-			if err := s.ensureTopic(ctx, w.topic, int32(w.partitions), int16(max(w.replicas, 1)), nil); err != nil {
+			if err := s.ensureTopic(ctx, w.topic, int32(w.partitions), int16(max(w.replicas, 1)), retentionConfig(w)); err != nil {
 				return nil, err
 			}
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})

@@ -104,3 +104,31 @@ func TestRetentionMsOtherThanAnExistingSinkTopicsIsRefused(t *testing.T) {
 		t.Errorf("got %d %s\nwant %s", code, body, want)
 	}
 }
+
+// RETENTION_MS on a declared CREATE STREAM is the retention.ms of the
+// topic it creates, and is checked against an existing topic's; a
+// declared table's topic is compacted, so RETENTION_MS is refused for it
+// (TopicCreateInjector.injectForCreateSource).
+func TestRetentionMsOnADeclaredStreamsTopic(t *testing.T) {
+	st := newStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := st.adm.CreateTopic(ctx, 1, 1, map[string]*string{"retention.ms": kadm.StringPtr("1000")}, "existing"); err != nil {
+		t.Fatal(err)
+	}
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM s (id INT) WITH (kafka_topic='s', partitions=1, value_format='JSON', retention_ms=3600000);`, nil)
+	if got := topicConfigs(t, st.adm, "s", "retention.ms"); got["retention.ms"] != "3600000" {
+		t.Errorf("s retention.ms %q, want 3600000", got["retention.ms"])
+	}
+	mustKSQL(t, url, `CREATE STREAM same (id INT) WITH (kafka_topic='existing', value_format='JSON', retention_ms=1000);`, nil)
+	code, body := post(t, url, "/ksql", `CREATE STREAM other (id INT) WITH (kafka_topic='existing', value_format='JSON', retention_ms=2000);`, nil)
+	want := "A Kafka topic with the name 'existing' already exists, with different partition/replica/retention configuration than required. KSQL expects 1 partitions (topic has 1), 1 replication factor (topic has 1), and 2000 retention (topic has 1000)."
+	if code != 400 || !strings.Contains(string(body), want) {
+		t.Errorf("got %d %s\nwant %s", code, body, want)
+	}
+	code, body = post(t, url, "/ksql", `CREATE TABLE t (id INT PRIMARY KEY, v INT) WITH (kafka_topic='t', partitions=1, value_format='JSON', retention_ms=2000);`, nil)
+	if code != 400 || !strings.Contains(string(body), "Invalid config variable in the WITH clause: RETENTION_MS. Non-windowed tables do not support retention.") {
+		t.Errorf("table: got %d %s", code, body)
+	}
+}

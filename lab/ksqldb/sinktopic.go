@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,7 +76,7 @@ func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, to
 		return err
 	}
 	if tm.exists {
-		return s.checkExistingSinkTopic(ctx, topic, tm, w, partitions, replicas, retention)
+		return s.checkExistingTopic(ctx, topic, tm, w, partitions, replicas, retention)
 	}
 	ec.noteTopic(topic, topicMeta{exists: true, partitions: partitions, replicas: replicas})
 	if ec.sandbox {
@@ -102,10 +103,10 @@ func (s *Server) sinkRetention(ctx context.Context, srcTopic string, w withProps
 	return r, nil
 }
 
-// checkExistingSinkTopic is TopicValidationUtil.validateTopicProperties
-// for a sink topic that exists: given partitions that differ, or a
-// retention.ms other than the one required, refuse it.
-func (s *Server) checkExistingSinkTopic(ctx context.Context, topic string, tm topicMeta, w withProps, partitions, replicas int, retention *int64) error {
+// checkExistingTopic is TopicValidationUtil.validateTopicProperties for a
+// topic that exists: given partitions that differ, or a retention.ms other
+// than the one required, refuse it.
+func (s *Server) checkExistingTopic(ctx context.Context, topic string, tm topicMeta, w withProps, partitions, replicas int, retention *int64) error {
 	var actual int64
 	hasActual := false
 	if retention != nil {
@@ -124,6 +125,33 @@ func (s *Server) checkExistingSinkTopic(ctx context.Context, topic string, tm to
 	}
 	return badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
 		topic, partitions, tm.partitions, replicas, tm.replicas)
+}
+
+// checkDeclaredRetention is TopicCreateInjector.injectForCreateSource's
+// part in RETENTION_MS on a declared CREATE: a table's topic is compacted,
+// so refused; an existing topic must have that retention. A missing topic
+// without PARTITIONS is refused by the caller first.
+func (s *Server) checkDeclaredRetention(ctx context.Context, w withProps, tm topicMeta, table bool) error {
+	if w.retentionMs == nil || (!tm.exists && w.partitions == 0) {
+		return nil
+	}
+	if table {
+		return checkSinkRetention(w, true, nil)
+	}
+	if !tm.exists {
+		return nil
+	}
+	return s.checkExistingTopic(ctx, w.topic, tm, w, cmp.Or(w.partitions, tm.partitions), cmp.Or(w.replicas, tm.replicas), w.retentionMs)
+}
+
+// retentionConfig is the retention.ms a declared CREATE's new topic gets
+// from RETENTION_MS, nil without it.
+func retentionConfig(w withProps) map[string]*string {
+	if w.retentionMs == nil {
+		return nil
+	}
+	r := strconv.FormatInt(*w.retentionMs, 10)
+	return map[string]*string{"retention.ms": &r}
 }
 
 // topicRetention is a topic's retention.ms as DescribeConfigs answers it
