@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -201,5 +202,37 @@ func TestSinkValueSchemaIDRefusesAFormatWithoutSchemaInference(t *testing.T) {
 	code, body := post(t, url, "/ksql", fmt.Sprintf("CREATE STREAM OUTPUT WITH(value_schema_id=%d) as SELECT * FROM input;", id), nil)
 	if want := "VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON."; code != 400 || !strings.Contains(string(body), want) {
 		t.Errorf("got %d %s\nwant %s", code, body, want)
+	}
+}
+
+// A schema whose extra field has no default and is not optional fails each
+// record at serialization, while the query runs: elements.json "validate
+// extra required field schema schema id in csas FAILS - AVRO"
+// (confluentinc/ksql v7.9.0, "Unable to serialize record"). The record is
+// not written and the processing log holds a serialization error for the
+// sink topic.
+func TestSinkValueSchemaIDWithARequiredExtraFieldFailsEachRecord(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	regURL := st.reg.URL()
+	id := registerSchema(t, regURL, "OUTPUT-value", `{"name":"blah","type":"record","fields":[{"name":"c1","type":"int"},{"name":"c2","type":"double"}]}`)
+	mustKSQL(t, url, "CREATE STREAM INPUT (`id` INT KEY, `c1` INT) WITH (kafka_topic='input', value_format='avro', partitions=1);", nil)
+	mustKSQL(t, url, fmt.Sprintf("CREATE STREAM OUTPUT WITH(value_schema_id=%d, PARTITIONS = 4) as SELECT * FROM input;", id), earliest())
+	mustKSQL(t, url, "INSERT INTO INPUT (`id`, `c1`) VALUES (42, 4);", nil)
+	var entry struct {
+		Message struct {
+			Type int `json:"type"`
+			Ser  *struct {
+				Target string `json:"target"`
+				Topic  string `json:"topic"`
+			} `json:"serializationError"`
+		} `json:"message"`
+	}
+	rec := st.consumeRecords("default_ksql_processing_log", 1)[0]
+	if err := json.Unmarshal(rec.Value, &entry); err != nil || entry.Message.Type != 3 || entry.Message.Ser == nil || entry.Message.Ser.Topic != "OUTPUT" {
+		t.Fatalf("processing log entry %s: want a serialization error (type 3) for OUTPUT", rec.Value)
+	}
+	if n := st.recordCount("OUTPUT"); n != 0 {
+		t.Errorf("OUTPUT holds %d records, want none", n)
 	}
 }
