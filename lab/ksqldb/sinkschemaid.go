@@ -53,7 +53,6 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 			}
 			return badStatement("The following %scolumns are changed, missing or reordered: %s. Schema from schema registry is %s", kind, bracketColumns(bad), bracketColumns(inferred))
 		}
-		sd, got := sd, got
 		checked = append(checked, func() error { return s.registerSchemaID(ctx, sink.Topic, sd.key, got, sd.id) })
 	}
 	if ec.sandbox || ec.replay {
