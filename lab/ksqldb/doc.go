@@ -59,7 +59,10 @@
 // (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
 // (PROTOBUF_NOSR) and format_schemaid.go (VALUE_SCHEMA_ID and
 // KEY_SCHEMA_ID) for the Schema Registry formats, with avro_schemaid.go
-// for AVRO; schemaregister.go registers a declared stream's or table's key
+// for AVRO and sinkschemaid.go for the sink of a CREATE ... AS SELECT
+// (the query's columns checked against the schema's, the schema
+// registered under the sink's subject with its id, the sink written with
+// it); schemaregister.go registers a declared stream's or table's key
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
@@ -81,7 +84,9 @@
 // PROTOBUF formats (confluent.type.Decimal); javadouble.go prints doubles
 // as Java 17 does. lambda.go runs the lambda functions TRANSFORM, FILTER
 // and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
-// queries on streams; processinglog.go keeps the processing log; explain.go
+// queries on streams, push.go on tables, where each materialized row keeps
+// its ROWTIME (the latest record's time for an aggregate, as Kafka Streams'
+// timestamped stores); processinglog.go keeps the processing log; explain.go
 // answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
 // explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
 // execution plan and topology. Constructs ksqlDB refuses are refused with its message (the
@@ -97,7 +102,14 @@
 // LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
 // an expression, joins that PARTITION BY, joins that aggregate other than
 // a primary-key table-table join without WHERE, joins of windowed streams
-// and aggregations of a windowed stream. EXPLAIN prints the topology ksqlDB
+// and aggregations of a windowed stream. sinktopic.go makes the sink
+// topic of a CREATE ... AS SELECT as ksqlDB's TopicCreateInjector does:
+// partitions, replicas and retention.ms from the WITH clause or the source
+// topic, compact,delete and the larger of RETENTION_MS and the window's
+// RETENTION for a windowed table, and ksqlDB's refusals of RETENTION_MS on
+// a table without a window and of an existing topic of another retention;
+// a declared stream's new topic takes RETENTION_MS too, and a declared
+// table refuses it. EXPLAIN prints the topology ksqlDB
 // builds, internal topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), even where this server runs the query
 // without that topic.

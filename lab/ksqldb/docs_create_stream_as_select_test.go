@@ -76,3 +76,34 @@ func TestDocsCSASTimestampExampleIsRefusedAsKsqlDBRefusesIt(t *testing.T) {
 		t.Errorf("%d %q", code, msg)
 	}
 }
+
+// "Create a view that enriches a stream with a table lookup with value
+// serialization schema defined by VALUE_SCHEMA_ID": with AVRO sources and
+// schema 1 a record of the join's value columns, ENRICHED is written with
+// schema 1.
+func TestDocsCSASEnrichesAStreamWithValueSchemaID(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	id := registerSchema(t, regURL, "enriched-schema", `{"type":"record","name":"Enriched","fields":[{"name":"CS_URL","type":["null","string"],"default":null},{"name":"NAME","type":["null","string"],"default":null},{"name":"CLASSIFICATION","type":["null","string"],"default":null},{"name":"LEVEL","type":["null","int"],"default":null}]}`)
+	if id != 1 {
+		t.Fatalf("first schema got id %d", id)
+	}
+	mustKSQL(t, url, `CREATE STREAM clickstream (userId INT, url VARCHAR) WITH (kafka_topic='clickstream', partitions=1, value_format='AVRO');
+CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR, classification VARCHAR, level INT) WITH (kafka_topic='users', partitions=1, value_format='AVRO');
+INSERT INTO users (id, name, classification, level) VALUES (7, 'Ada', 'gold', 3);
+INSERT INTO clickstream (userId, url) VALUES (7, '/docs');`, nil)
+	mustKSQL(t, url, `CREATE STREAM enriched WITH (
+    VALUE_SCHEMA_ID = 1
+  ) AS
+  SELECT
+     cs.*,
+     u.name,
+     u.classification,
+     u.level
+  FROM clickstream cs
+    JOIN users u ON u.id = cs.userId
+  EMIT CHANGES;`, earliest())
+	if got := wireID(t, st.consumeRecords("ENRICHED", 1)[0].Value); got != 1 {
+		t.Errorf("ENRICHED record written with schema id %d, want 1", got)
+	}
+}

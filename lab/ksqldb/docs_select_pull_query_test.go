@@ -154,7 +154,7 @@ INSERT INTO s1 (v1, v2) VALUES (1, 'a');`, nil)
 }
 
 // ROWTIME may be selected and filtered in a pull query (here on a stream;
-// see docs-coverage.md for tables); ROWPARTITION and ROWOFFSET are refused
+// pullrowtime_test.go for tables); ROWPARTITION and ROWOFFSET are refused
 // with PullQueryValidator's message (rest-query-validation-tests
 // pull-queries-against-cst-materialized.json).
 func TestDocsPullQueryUsesRowtimeButNotRowpartitionOrRowoffset(t *testing.T) {

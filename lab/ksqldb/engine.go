@@ -355,6 +355,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkDeclaredRetention(ctx, w, tm, cs.Table); err != nil {
+			return nil, err
+		}
 		switch {
 		case !tm.exists && w.partitions == 0:
 			return nil, badStatement("Topic '%s' does not exist. If you want to create a new topic for the %s please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE %s %s (...) WITH (KAFKA_TOPIC='%s', PARTITIONS=1, ...);",
@@ -365,7 +368,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		case !tm.exists && ec.sandbox:
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
 		case !tm.exists:
-			if err := s.ensureTopic(ctx, w.topic, int32(w.partitions), int16(max(w.replicas, 1)), nil); err != nil {
+			if err := s.ensureTopic(ctx, w.topic, int32(w.partitions), int16(max(w.replicas, 1)), retentionConfig(w)); err != nil {
 				return nil, err
 			}
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
@@ -454,9 +457,6 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if w.windowType != "" {
 		return nil, unsupported("WITH property WINDOW_TYPE on CREATE ... AS SELECT")
 	}
-	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
-		return nil, unsupported("WITH property VALUE_SCHEMA_ID or KEY_SCHEMA_ID on CREATE ... AS SELECT")
-	}
 	var upgraded *queryInfo
 	var replaced *source
 	if existing := ec.ms.sources[cs.Name]; existing != nil && cs.OrReplace {
@@ -475,6 +475,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	if err := s.checkJoin(ctx, ec, plan); err != nil {
+		return nil, err
+	}
+	if err := checkSinkRetention(w, cs.Table, cs.Query.Window); err != nil {
 		return nil, err
 	}
 	if cs.Table && !plan.resultTable {
@@ -544,6 +547,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
+	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
+		sink.ValueSchemaID, sink.KeySchemaID = w.valueSchemaID, w.keySchemaID
+		if err := s.sinkSchemaIDs(ctx, ec, w, sink); err != nil {
+			return nil, err
+		}
+	}
 	if replaced != nil {
 		if err := checkSourceUpgrade(replaced, sink); err != nil {
 			return nil, err
@@ -555,7 +564,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 	}
 	if !ec.replay {
-		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table); err != nil {
+		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table, cs.Query.Window); err != nil {
 			return nil, err
 		}
 	}
@@ -630,44 +639,6 @@ func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
 		}
 	}
 	return sql.FormatCreateSource(cs, cols, keyFormat)
-}
-
-// prepareSinkTopic creates the sink topic of a CREATE ... AS SELECT when it
-// is missing: a table's is compacted, a stream's has cleanup.policy=delete
-// set explicitly (windowed tables, compact,delete, are refused earlier).
-// confluentinc/ksql, ksqldb-engine/.../topic/TopicCreateInjector.java.
-func (s *Server) prepareSinkTopic(ctx context.Context, ec *execCtx, srcTopic, topic string, w withProps, table bool) error {
-	sm, err := s.topicMetaIn(ctx, ec, srcTopic)
-	if err != nil {
-		return err
-	}
-	partitions, replicas := w.partitions, w.replicas
-	if partitions == 0 {
-		partitions = max(sm.partitions, 1)
-	}
-	if replicas == 0 {
-		replicas = max(sm.replicas, 1)
-	}
-	tm, err := s.topicMetaIn(ctx, ec, topic)
-	if err != nil {
-		return err
-	}
-	if tm.exists {
-		if w.partitions != 0 && tm.partitions != w.partitions {
-			return badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
-				topic, partitions, tm.partitions, replicas, tm.replicas)
-		}
-		return nil
-	}
-	ec.noteTopic(topic, topicMeta{exists: true, partitions: partitions, replicas: replicas})
-	if ec.sandbox {
-		return nil
-	}
-	policy := "delete"
-	if table {
-		policy = "compact"
-	}
-	return s.ensureTopic(ctx, topic, int32(partitions), int16(replicas), map[string]*string{"cleanup.policy": &policy})
 }
 
 func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {

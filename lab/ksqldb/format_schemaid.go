@@ -52,54 +52,69 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 			return nil, badStatement("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
-	if !s.reg.configured() {
-		return nil, errNoRegistry
-	}
-	got, err := s.reg.client.SR().SchemaByID(ctx, id)
-	if err != nil {
-		if srclient.IsNotFound(err) {
-			return nil, badStatement("Schema for message values on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
-		}
-		return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
-	}
-	if want := formatSchemaType(w.valueFormat); got.Type != want {
-		return nil, schemaTypeMismatch(fmt.Sprintf("schema id: %d", id), want, got.Type)
-	}
-	var cols []column
-	switch w.valueFormat {
-	case fmtJSONSR:
-		cols, err = inferJSONSRValueColumns(w.topic, got.Schema, got.Type, taken, true)
-	case fmtProtobuf:
-		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
-	case fmtAvro:
-		cols, err = avroValueColumnsByID(got.Schema, taken)
-		if err != nil {
-			return nil, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
-		}
-	}
+	cols, got, err := s.valueSchemaIDColumns(ctx, w.topic, w.valueFormat, id, taken)
 	if err != nil {
 		return nil, err
 	}
 	if ec.sandbox || ec.replay {
 		return cols, nil
 	}
-	subject := w.topic + "-value"
+	return cols, s.registerSchemaID(ctx, w.topic, false, got, id)
+}
+
+// valueSchemaIDColumns fetches schema id, checks its type against a value
+// format and maps it to value columns, skipping names already taken
+// (DefaultSchemaInjector.getSchema).
+func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool) ([]column, sr.Schema, error) {
+	if !s.reg.configured() {
+		return nil, sr.Schema{}, errNoRegistry
+	}
+	got, err := s.reg.client.SR().SchemaByID(ctx, id)
+	if err != nil {
+		if srclient.IsNotFound(err) {
+			return nil, got, badStatement("Schema for message values on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
+		}
+		return nil, got, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	if want := formatSchemaType(format); got.Type != want {
+		return nil, got, schemaTypeMismatch(fmt.Sprintf("schema id: %d", id), want, got.Type)
+	}
+	var cols []column
+	switch format {
+	case fmtJSONSR:
+		cols, err = inferJSONSRValueColumns(topic, got.Schema, got.Type, taken, true)
+	case fmtProtobuf:
+		cols, err = s.protobufColumnsByID(ctx, topic, id, taken)
+	case fmtAvro:
+		cols, err = avroValueColumnsByID(got.Schema, taken)
+		if err != nil {
+			return nil, got, badStatement("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		}
+	}
+	return cols, got, err
+}
+
+// registerSchemaID registers the schema of id under <topic>-key or
+// <topic>-value and insists the registry answers with the same id
+// (SchemaRegisterInjector.registerRawSchema).
+func (s *Server) registerSchemaID(ctx context.Context, topic string, key bool, got sr.Schema, id int) error {
+	subject, prop := topic+"-value", "VALUE_SCHEMA_ID"
+	if key {
+		subject, prop = topic+"-key", "KEY_SCHEMA_ID"
+	}
 	rid, err := s.reg.registerAs(ctx, subject, got.Schema, got.Type)
 	if err != nil {
-		return nil, badStatement("Could not register schema for topic: %v", err)
+		return badStatement("Could not register schema for topic: %v", err)
 	}
 	if rid != id {
-		return nil, badStatement("Schema id registered is %d which is different from provided VALUE_SCHEMA_ID %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, id, w.topic, subject, got.Schema)
+		return badStatement("Schema id registered is %d which is different from provided %s %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, prop, id, topic, subject, got.Schema)
 	}
-	return cols, nil
+	return nil
 }
 
 // keyColumnsBySchemaID checks a CREATE's KEY_SCHEMA_ID, takes the key
 // columns from that schema and registers it under <topic>-key, as
-// valueColumnsBySchemaID does for values. An AVRO or JSON_SR schema is the
-// single key column ROWKEY of its type, a record or object one a STRUCT
-// (SerdeUtils.wrapSingle: keys are always unwrapped); a PROTOBUF
-// message's fields are the key columns.
+// valueColumnsBySchemaID does for values.
 func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]column, error) {
 	id := w.keySchemaID
 	if !inferableFormat(w.keyFormat) {
@@ -110,62 +125,69 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withPr
 			return nil, badStatement("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
-	if !s.reg.configured() {
-		return nil, errNoRegistry
-	}
-	got, err := s.reg.client.SR().SchemaByID(ctx, id)
+	cols, got, err := s.keySchemaIDColumns(ctx, w.topic, w.keyFormat, id, taken)
 	if err != nil {
-		if srclient.IsNotFound(err) {
-			return nil, badStatement("Schema for message keys on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
-		}
-		return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
-	}
-	if want := formatSchemaType(w.keyFormat); got.Type != want {
-		return nil, badStatement("Key schema is not in the expected format. You may want to set KEY_FORMAT to '%s'.\nschema id: %d\nexpected format: %s\nactual format from Schema Registry: %s",
-			got.Type, id, want, got.Type)
-	}
-	var cols []column
-	switch w.keyFormat {
-	case fmtJSONSR:
-		n, perr := parseJSONSRSchema(got.Schema)
-		if perr != nil {
-			return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, perr)
-		}
-		t, terr := jsonSRColumnType(n)
-		if terr != nil {
-			return nil, terr
-		}
-		cols = []column{{Name: "ROWKEY", Type: t}}
-	case fmtProtobuf:
-		cols, err = s.protobufColumnsByID(ctx, w.topic, id, taken)
-		if err != nil {
-			return nil, err
-		}
-	case fmtAvro:
-		cols, err = avroKeyColumnsByID(got.Schema)
-		if err != nil {
-			return nil, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
-		}
+		return nil, err
 	}
 	for i := range cols {
 		if taken[cols[i].Name] {
 			return nil, badStatement("Duplicate column names: %s", cols[i].Name)
 		}
 		taken[cols[i].Name] = true
-		cols[i].Key = true
 	}
 	if ec.sandbox || ec.replay {
 		return cols, nil
 	}
-	subject := w.topic + "-key"
-	rid, err := s.reg.registerAs(ctx, subject, got.Schema, got.Type)
+	return cols, s.registerSchemaID(ctx, w.topic, true, got, id)
+}
+
+// keySchemaIDColumns fetches schema id, checks its type against a key
+// format and maps it to key columns. An AVRO or JSON_SR schema is the
+// single key column ROWKEY of its type, a record or object one a STRUCT
+// (SerdeUtils.wrapSingle: keys are always unwrapped); a PROTOBUF
+// message's fields are the key columns.
+func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool) ([]column, sr.Schema, error) {
+	if !s.reg.configured() {
+		return nil, sr.Schema{}, errNoRegistry
+	}
+	got, err := s.reg.client.SR().SchemaByID(ctx, id)
 	if err != nil {
-		return nil, badStatement("Could not register schema for topic: %v", err)
+		if srclient.IsNotFound(err) {
+			return nil, got, badStatement("Schema for message keys on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
+		}
+		return nil, got, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
 	}
-	if rid != id {
-		return nil, badStatement("Schema id registered is %d which is different from provided KEY_SCHEMA_ID %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, id, w.topic, subject, got.Schema)
+	if want := formatSchemaType(format); got.Type != want {
+		return nil, got, badStatement("Key schema is not in the expected format. You may want to set KEY_FORMAT to '%s'.\nschema id: %d\nexpected format: %s\nactual format from Schema Registry: %s",
+			got.Type, id, want, got.Type)
 	}
-	return cols, nil
+	var cols []column
+	switch format {
+	case fmtJSONSR:
+		n, perr := parseJSONSRSchema(got.Schema)
+		if perr != nil {
+			return nil, got, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, perr)
+		}
+		t, terr := jsonSRColumnType(n)
+		if terr != nil {
+			return nil, got, terr
+		}
+		cols = []column{{Name: "ROWKEY", Type: t}}
+	case fmtProtobuf:
+		cols, err = s.protobufColumnsByID(ctx, topic, id, taken)
+		if err != nil {
+			return nil, got, err
+		}
+	case fmtAvro:
+		cols, err = avroKeyColumnsByID(got.Schema)
+		if err != nil {
+			return nil, got, badStatement("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		}
+	}
+	for i := range cols {
+		cols[i].Key = true
+	}
+	return cols, got, nil
 }
 
 // withSchemaID makes a value serde write under a given schema id, with the

@@ -34,6 +34,7 @@ type change struct {
 	group *group // new state of an aggregate ('a') key
 	del   bool   // the key is deleted (tombstone)
 	raw   []byte // an encoded value (a stream-stream join's 'w' record)
+	ts    int64  // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
 }
 
 // value is the changelog value of c; nil deletes. For an aggregate it is the
@@ -74,6 +75,7 @@ type processor struct {
 	groups  map[string]*group
 	srcRows map[string][]any
 	mat     map[string][]any // materialised result rows by encoded key
+	matTs   map[string]int64 // each materialised row's ROWTIME
 	skipped int64            // rows dropped (null grouping key)
 	clock   windowClock      // windowed aggregation's stream time
 	// SESSION windows: each key's sessions by start (their groups)
@@ -90,13 +92,14 @@ type processor struct {
 }
 
 func newProcessor(p *queryPlan) *processor {
-	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.join)}
+	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}, matTs: map[string]int64{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.join)}
 }
 
 func (p *processor) reset() {
 	p.groups = map[string]*group{}
 	p.srcRows = map[string][]any{}
 	p.mat = map[string][]any{}
+	p.matTs = map[string]int64{}
 	p.clock = windowClock{streamTime: -1}
 	p.sessions = map[string][]*group{}
 	p.join = newJoinState(p.plan.join)
@@ -204,8 +207,11 @@ func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 		p.apply(r.vals, +1)
 	}
 	for _, g := range p.changed {
+		if !g.windowed {
+			g.maxTs = max(g.maxTs, r.ts) // KStreamAggregate: the later of the row's and the record's time
+		}
 		if changelog {
-			p.changes = append(p.changes, change{key: g.logKey, group: g})
+			p.changes = append(p.changes, change{key: g.logKey, group: g, ts: g.maxTs})
 		}
 		if out, ok := p.emitGroup(g.key, g, r.ts); ok {
 			p.outs = append(p.outs, out)
@@ -268,10 +274,10 @@ func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
 		if _, had := p.mat[gk]; !had {
 			return outRow{}, false
 		}
-		delete(p.mat, gk)
+		p.dropMat(gk)
 		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}, true
 	}
-	p.mat[gk] = vals
+	p.setMat(gk, vals, max(ts, g.maxTs))
 	return outRow{vals: vals, ts: ts}, true
 }
 
@@ -314,23 +320,23 @@ func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) 
 	vals := p.project(r.vals)
 	k := p.outKey(vals)
 	if r.tombstone || !p.pass(r.vals) {
-		delete(p.mat, k)
+		p.dropMat(k)
 		var ch []change
 		if changelog {
 			ch = []change{{key: "m" + k, del: true}}
 		}
 		return []outRow{{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: r.ts}}, ch
 	}
-	p.mat[k] = vals
+	p.setMat(k, vals, r.ts)
 	var ch []change
 	if changelog {
-		ch = []change{{key: "m" + k, row: vals}}
+		ch = []change{{key: "m" + k, row: vals, ts: r.ts}}
 	}
 	return []outRow{{vals: vals, ts: r.ts}}, ch
 }
 
 // restore applies one changelog record.
-func (p *processor) restore(key string, value []byte) {
+func (p *processor) restore(key string, value []byte, ts int64) {
 	if key == "" {
 		return
 	}
@@ -355,6 +361,8 @@ func (p *processor) restore(key string, value []byte) {
 		}
 		if len(w.W) == 4 {
 			g.windowed, g.wstart, g.wend, g.maxTs, g.emitted = true, w.W[0], w.W[1], w.W[2], w.W[3] == 1
+		} else {
+			g.maxTs = ts // the changelog record's time is the row's
 		}
 		p.groups[k] = g
 	case 's':
@@ -369,11 +377,11 @@ func (p *processor) restore(key string, value []byte) {
 		p.restoreWindowed(k, value)
 	case 'm':
 		if value == nil {
-			delete(p.mat, k)
+			p.dropMat(k)
 			return
 		}
 		if row, ok := decodeRow(value, p.plan.out.Cols); ok {
-			p.mat[k] = row
+			p.setMat(k, row, ts)
 		}
 	}
 }
@@ -385,8 +393,9 @@ func (p *processor) finishRestore() {
 		return
 	}
 	p.mat = map[string][]any{}
+	p.matTs = map[string]int64{}
 	for gk, g := range p.groups {
-		p.emitGroup(gk, g, 0)
+		p.emitGroup(gk, g, g.maxTs)
 	}
 	if p.plan.agg.win != nil {
 		p.finishWindowRestore()
@@ -473,4 +482,17 @@ func (p *processor) flatMap(r inRow) []outRow {
 		p.outs = append(p.outs, o)
 	}
 	return p.outs
+}
+
+// setMat materialises a result row with its ROWTIME, the time a pull
+// query reads (a timestamped key-value store's entry).
+func (p *processor) setMat(k string, vals []any, ts int64) {
+	p.mat[k] = vals
+	p.matTs[k] = ts
+}
+
+// dropMat forgets a materialised row.
+func (p *processor) dropMat(k string) {
+	delete(p.mat, k)
+	delete(p.matTs, k)
 }

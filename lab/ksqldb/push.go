@@ -89,26 +89,6 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 	}
 }
 
-func usesPseudo(q *sql.Query) bool {
-	found := false
-	check := func(e sql.Expr) {
-		walk(e, func(x sql.Expr) {
-			if ref, ok := x.(*sql.ColumnRef); ok {
-				for _, pc := range pseudoColumns {
-					if ref.Name == pc.Name {
-						found = true
-					}
-				}
-			}
-		})
-	}
-	for _, it := range q.Items {
-		check(it.Expr)
-	}
-	check(q.Where)
-	return found
-}
-
 func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query) {
 	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
 	if len(q.Joins) > 0 { // PullQueryValidator
@@ -130,11 +110,6 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	if err := checkPullClauses(q); err != nil {
 		s.mu.Unlock()
 		out.fail(p.Text, err)
-		return
-	}
-	if usesPseudo(q) {
-		s.mu.Unlock()
-		out.fail(p.Text, unsupported("ROWTIME/ROWPARTITION/ROWOFFSET in pull queries"))
 		return
 	}
 	var rq *runningQuery
@@ -168,7 +143,8 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	proc := newProcessor(plan)
 	for _, k := range keys {
 		vals := rq.proc.mat[k]
-		row := append(append([]any(nil), vals...), nil, nil, nil)
+		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
+		row := append(append([]any(nil), vals...), rq.proc.matTs[k], nil, nil)
 		if src.Window != nil {
 			g := rq.proc.groups[k] // a windowed table's row has its window's group
 			if g == nil {

@@ -257,6 +257,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	logRecs := make([]*kgo.Record, len(order))
 	for i, k := range order {
 		logRecs[i] = &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k].value()}
+		if ts := pending[k].ts; ts > 0 {
+			logRecs[i].Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
+		}
 	}
 	q.proc.mu.Unlock()
 	for _, r := range logRecs {
@@ -493,7 +496,7 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	}
 	defer cl.Close()
 	if err := readCommittedTo(ctx, cl, map[string]map[int32]int64{q.changelog: upTo}, restoreStall, func(r *kgo.Record) {
-		q.proc.restore(string(r.Key), r.Value)
+		q.proc.restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
 	}); err != nil {
 		return fmt.Errorf("restore %s: %w", q.changelog, err)
 	}

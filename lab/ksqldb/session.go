@@ -133,7 +133,7 @@ func (p *processor) dropSession(s *group, changelog, forward bool) {
 		p.changes = append(p.changes, change{key: s.logKey, del: true})
 	}
 	if vals, had := p.mat[s.key]; had {
-		delete(p.mat, s.key)
+		p.dropMat(s.key)
 		if forward {
 			p.outs = append(p.outs, outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: s.wend, windowed: true, wstart: s.wstart, wend: s.wend})
 		}

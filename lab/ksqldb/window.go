@@ -357,7 +357,7 @@ func (p *processor) sweep(changelog bool) {
 		}
 		if p.expiresAt(g) <= now {
 			delete(p.groups, gk)
-			delete(p.mat, gk)
+			p.dropMat(gk)
 			if changelog {
 				p.changes = append(p.changes, change{key: g.logKey, del: true})
 			}

@@ -28,18 +28,20 @@ type withProps struct {
 	valueDelimiter rune // VALUE_DELIMITER, 0 for the default ','
 
 	avroFullName *string // VALUE_AVRO_SCHEMA_FULL_NAME, trimmed; nil when not given
+
+	retentionMs *int64 // RETENTION_MS, nil when not given
 }
 
 var supportedWith = map[string]bool{
 	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
 	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "VALUE_SCHEMA_ID": true,
 	"KEY_SCHEMA_ID": true, "VALUE_DELIMITER": true, "KEY_DELIMITER": true,
-	"VALUE_AVRO_SCHEMA_FULL_NAME": true,
+	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "RETENTION_MS": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
-	"RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
+	"KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
 }
 
@@ -183,6 +185,12 @@ func parseWith(props []sql.Property) (withProps, error) {
 			} else {
 				w.replicas = n
 			}
+		case "RETENTION_MS":
+			n, err := strconv.ParseInt(str, 10, 64)
+			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil {
+				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+			}
+			w.retentionMs = &n
 		}
 	}
 	if format != "" {

@@ -1,0 +1,67 @@
+package ksqldb
+
+import "context"
+
+// KEY_SCHEMA_ID and VALUE_SCHEMA_ID on CREATE ... AS SELECT, as ksqlDB
+// 0.29 runs them (confluentinc/ksql v7.9.0 ksqldb-engine/.../schema/ksql/
+// inference/DefaultSchemaInjector.forCreateAsStatement and
+// SchemaRegisterInjector.registerForCreateAs): the schema of the id must be
+// in a format that infers schemas (AVRO, PROTOBUF, JSON_SR) and of that
+// format's type; the query's key or value columns must be the schema's
+// columns of the same index, name and type (the schema may have more);
+// the schema itself, not one built from the columns, is registered under
+// the sink topic's subject and must keep its id; the sink is written with
+// it (serde.withSchemaID), a field without a column taking its default.
+
+// sinkSchemaIDs checks a CREATE ... AS SELECT's schema ids against the
+// sink's formats and columns and registers the schemas.
+func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, sink *source) error {
+	type side struct {
+		id     int
+		key    bool
+		format string
+		cols   []column
+	}
+	sides := []side{
+		{w.keySchemaID, true, sink.KeyFormat, sink.Schema.keys()},
+		{w.valueSchemaID, false, sink.ValueFormat, sink.Schema.values()},
+	}
+	var checked []func() error
+	for _, sd := range sides {
+		if sd.id == 0 {
+			continue
+		}
+		prop, fprop := "VALUE_SCHEMA_ID", "VALUE_FORMAT"
+		if sd.key {
+			prop, fprop = "KEY_SCHEMA_ID", "KEY_FORMAT"
+		}
+		if !inferableFormat(sd.format) {
+			return badStatement("%s should support schema inference when %s is provided. Current format is %s.", fprop, prop, sd.format)
+		}
+		fetch := s.valueSchemaIDColumns
+		if sd.key {
+			fetch = s.keySchemaIDColumns
+		}
+		inferred, got, err := fetch(ctx, sink.Topic, sd.format, sd.id, map[string]bool{})
+		if err != nil {
+			return err
+		}
+		if bad := columnsNotKept(sd.cols, inferred); len(bad) > 0 {
+			kind := "value "
+			if sd.key {
+				kind = "key "
+			}
+			return badStatement("The following %scolumns are changed, missing or reordered: %s. Schema from schema registry is %s", kind, bracketColumns(bad), bracketColumns(inferred))
+		}
+		checked = append(checked, func() error { return s.registerSchemaID(ctx, sink.Topic, sd.key, got, sd.id) })
+	}
+	if ec.sandbox || ec.replay {
+		return nil
+	}
+	for _, register := range checked {
+		if err := register(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
