@@ -50,6 +50,9 @@ type pageData struct {
 	Diagrams   []diagram
 	Trains     int // trains standing in a shown slot
 	Rows       int
+	// TableRows are the table's rows, rendered by the "row" template
+	// (tableRows).
+	TableRows []template.HTML
 	// NotSimulated are the rows the simulation does not serve, for the
 	// notes under the table.
 	NotSimulated []notSimulatedRow
@@ -209,6 +212,69 @@ func stationsSVG(d diagram) (template.HTML, error) {
 	return html, nil
 }
 
+// rowData is everything the "row" template reads: one station of one line.
+// It is comparable, and keys the rows rendered before.
+type rowData struct {
+	Line, Title      string
+	StationID        int
+	Name             string
+	NotSimulated     string
+	A, B             *Slot
+	TurnstileEntries int64
+}
+
+// rowKey is rowData with its slots by value.
+type rowKey struct {
+	rowData
+	a, b       Slot
+	hasA, hasB bool
+}
+
+// renderedRows holds the rows the last render made: a row whose data did
+// not change since is not rendered again. (A render executes the "row"
+// template only for the stations whose train slots, count or name changed,
+// which during a tick is a few of them; each row took about 10 µs.)
+var renderedRows = struct {
+	sync.Mutex
+	m map[rowKey]template.HTML
+}{m: map[rowKey]template.HTML{}}
+
+// tableRows renders the table's rows, reusing those of the last render.
+func tableRows(st Status) ([]template.HTML, error) {
+	var out []template.HTML
+	fresh := make(map[rowKey]template.HTML, len(renderedRows.m))
+	renderedRows.Lock()
+	prev := renderedRows.m
+	renderedRows.Unlock()
+	for _, l := range st.Lines {
+		for _, s := range l.Stations {
+			d := rowData{Line: l.Line, Title: l.Title, StationID: s.StationID, Name: s.Name, NotSimulated: s.NotSimulated, A: s.A, B: s.B, TurnstileEntries: s.TurnstileEntries}
+			k := rowKey{rowData: d}
+			k.A, k.B = nil, nil
+			if s.A != nil {
+				k.a, k.hasA = *s.A, true
+			}
+			if s.B != nil {
+				k.b, k.hasB = *s.B, true
+			}
+			html, ok := prev[k]
+			if !ok {
+				var b bytes.Buffer
+				if err := pageTmpl.ExecuteTemplate(&b, "row", d); err != nil {
+					return nil, fmt.Errorf("render row: %w", err)
+				}
+				html = template.HTML(b.String()) //nolint:gosec // rendered by html/template, which escaped every value
+			}
+			fresh[k] = html
+			out = append(out, html)
+		}
+	}
+	renderedRows.Lock()
+	renderedRows.m = fresh
+	renderedRows.Unlock()
+	return out, nil
+}
+
 // stationsKey is everything the "stations" template reads from d.
 func stationsKey(d diagram) string {
 	var b strings.Builder
@@ -220,6 +286,11 @@ func stationsKey(d diagram) string {
 }
 
 func render(name string, data pageData) ([]byte, error) {
+	rows, err := tableRows(data.Status)
+	if err != nil {
+		return nil, err
+	}
+	data.TableRows = rows
 	for i := range data.Diagrams {
 		html, err := stationsSVG(data.Diagrams[i])
 		if err != nil {

@@ -51,3 +51,51 @@ func markersOf(html string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// The table's rows are rendered once and reused while their data stays the
+// same: after counts change, trains move (a slot emptied, another filled)
+// and a station is renamed, the page is what a render without any row
+// rendered before makes, and it shows the changes.
+func TestTableRowsShowEveryChangeAsAFreshRenderWould(t *testing.T) {
+	m := NewModel()
+	for i, name := range []string{"Clark/Lake", "Grand", "Chicago", "Washington"} {
+		m.ApplyStation(StationRecord{Line: "blue", StationID: 40001 + i, Name: name, Order: i}, src{})
+	}
+	n, w := int64(7), int64(30)
+	m.ApplyTurnstile(40001, &n, src{})
+	m.ApplyTurnstile(40004, &w, src{})
+	m.ApplyArrival(ArrivalRecord{Time: 1000, Line: "blue", StationID: 40001, TrainID: "BL001", Direction: "a", Status: "in_service"}, src{})
+	if _, err := render("live", newPageData(m.Status(), time.Now())); err != nil {
+		t.Fatal(err)
+	}
+
+	n, w = 12, 31
+	m.ApplyTurnstile(40001, &n, src{})
+	m.ApplyTurnstile(40004, &w, src{}) // Washington: only its count changes
+	prev, dir := 40001, "a"
+	m.ApplyArrival(ArrivalRecord{Time: 2000, Line: "blue", StationID: 40002, TrainID: "BL001", Direction: "a", Status: "broken_down", PrevStationID: &prev, PrevDirection: &dir}, src{})
+	m.ApplyStation(StationRecord{Line: "blue", StationID: 40003, Name: "Chicago & <State>", Order: 2}, src{})
+	updated := time.Now()
+	cached, err := render("live", newPageData(m.Status(), updated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderedRows.Lock()
+	clear(renderedRows.m)
+	renderedRows.Unlock()
+	fresh, err := render("live", newPageData(m.Status(), updated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(cached) != string(fresh) {
+		t.Fatalf("the page with rows kept from the last render differs from a fresh render:\n%s\n---\n%s", cached, fresh)
+	}
+	for _, want := range []string{`<td class="num">12</td>`, `<td class="num">31</td>`, "Chicago &amp; &lt;State&gt;", `<span class="tid">BL001</span>`} {
+		if !strings.Contains(string(cached), want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(cached), `<td class="num">7</td>`) || strings.Contains(string(cached), `<td class="num">30</td>`) {
+		t.Error("the page still shows an old count")
+	}
+}
