@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,9 +14,11 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/ctalab/ctalab/app/sim"
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
-// chromium returns the browser the spec drives, or skips the test.
+// chromium returns the browser the spec drives (testtools says what happens
+// without one).
 func chromium(t *testing.T) string {
 	t.Helper()
 	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
@@ -25,11 +26,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	t.Skip("chromium is not installed (apt-get install chromium, or scripts/install-test-deps)")
-	return ""
+	return testtools.Program(t, "chromium")
 }
 
 // simSink collects a simulation's events as the pipeline would deliver

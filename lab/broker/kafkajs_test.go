@@ -7,13 +7,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ctalab/ctalab/lab/broker"
 	"github.com/ctalab/ctalab/lab/registry"
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 // TestKafkajsProducesConsumesAndReadsStandInBatches runs kafkajs, a
@@ -21,17 +21,7 @@ import (
 // creates a topic, produces plain and gzip batches, and consumes them
 // and the Schema Registry stand-in's _schemas topic as a group member.
 func TestKafkajsProducesConsumesAndReadsStandInBatches(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
-	modules, err := filepath.Abs("../../.cache/node_modules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "kafkajs", "package.json")); err != nil {
-		t.Fatalf("kafkajs not installed in %s; run scripts/install-test-deps", modules)
-	}
+	node, modules := testtools.Kafkajs(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	b, err := broker.Start(ctx)

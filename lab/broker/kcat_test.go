@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -16,10 +17,7 @@ import (
 // behind most non-Go Kafka tools: kcat lists the topic and reads back what
 // kafka-go produced.
 func TestKcatListsAndConsumes(t *testing.T) {
-	kcat, err := exec.LookPath("kcat")
-	if err != nil {
-		t.Skip("kcat not on PATH; run scripts/install-test-deps")
-	}
+	kcat := testtools.Kcat(t)
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	addr := b.Addrs()[0]
@@ -81,10 +79,7 @@ func TestKcatListsAndConsumes(t *testing.T) {
 // (its MsgVer1 check wants Produce v2 in range) and sends a gzip batch,
 // which the broker keeps as it came.
 func TestKcatGzipProduceIsSentCompressed(t *testing.T) {
-	kcat, err := exec.LookPath("kcat")
-	if err != nil {
-		t.Skip("kcat not on PATH; run scripts/install-test-deps")
-	}
+	kcat := testtools.Kcat(t)
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)

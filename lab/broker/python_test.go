@@ -3,6 +3,7 @@ package broker
 import (
 	"encoding/json"
 	"errors"
+	"github.com/ctalab/ctalab/lab/testtools"
 	"os/exec"
 	"strings"
 	"testing"
@@ -13,13 +14,7 @@ import (
 // __consumer_offsets with 50 partitions, creates a topic, produces gzip
 // batches and reads them back in a consumer group.
 func TestConfluentKafkaPythonListsProducesAndConsumes(t *testing.T) {
-	const python = "/usr/bin/python3"
-	if _, err := exec.LookPath(python); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
-	if err := exec.Command(python, "-c", "import confluent_kafka").Run(); err != nil {
-		t.Fatalf("%s cannot import confluent_kafka; run scripts/install-test-deps", python)
-	}
+	python := testtools.Python(t, "confluent_kafka")
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	out, err := exec.CommandContext(ctx, python, "testdata/python/roundtrip.py", b.Addrs()[0], "py-topic").Output()

@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/ctalab/ctalab/clientconf"
+	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/ctalab/ctalab/lab/tlsgen"
 )
 
@@ -127,10 +128,7 @@ func TestSASLListenerRefusesRequestsBeforeAuthentication(t *testing.T) {
 }
 
 func TestKcatConnectsWithSASLSSL(t *testing.T) {
-	kcat, err := exec.LookPath("kcat")
-	if err != nil {
-		t.Skip("kcat not on PATH; run scripts/install-test-deps")
-	}
+	kcat := testtools.Kcat(t)
 	ctx := testContext(t)
 	b := startSecured(ctx, t)
 	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)

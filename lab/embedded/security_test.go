@@ -17,6 +17,7 @@ import (
 
 	"github.com/ctalab/ctalab/clientconf"
 	"github.com/ctalab/ctalab/lab/embedded"
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 var _ = Describe("Secured stack", Ordered, func() {
@@ -138,10 +139,7 @@ var _ = Describe("Secured stack", Ordered, func() {
 	}, SpecTimeout(30*time.Second))
 
 	It("writes librdkafka properties that kcat connects with", func(ctx SpecContext) {
-		kcat, err := exec.LookPath("kcat")
-		if err != nil {
-			Skip("kcat not on PATH; run scripts/install-test-deps")
-		}
+		kcat := testtools.Kcat(GinkgoT())
 		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 		defer cancel()
 		out, err := exec.CommandContext(cctx, kcat, "-F", secured.LibrdkafkaProperties(), "-C", "-t", "secured", "-c", "1", "-e").CombinedOutput()

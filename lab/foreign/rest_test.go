@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -152,7 +153,7 @@ func checkRESTRun(t *testing.T, client string, got restRun, topic string) {
 // TestNodeProgramProducesAndConsumesThroughRESTProxyV2AndV3 runs a
 // Node.js program that speaks to the REST Proxy with fetch only.
 func TestNodeProgramProducesAndConsumesThroughRESTProxyV2AndV3(t *testing.T) {
-	node := needRuntime(t, "node")
+	node := testtools.Program(t, "node")
 	topic, group := randomName("node-rest-"), randomName("node-rest-group-")
 	var got restRun
 	runJSON(t, &got, nil, node, "testdata/node/rest.js", pipelineStack(t).Endpoints().RESTProxy, topic, group)
@@ -163,7 +164,7 @@ func TestNodeProgramProducesAndConsumesThroughRESTProxyV2AndV3(t *testing.T) {
 // Python program that speaks to the REST Proxy with urllib only, and also
 // reads its committed offsets back through v2.
 func TestPythonProgramProducesAndConsumesThroughRESTProxyV2AndV3(t *testing.T) {
-	py := needRuntime(t, "/usr/bin/python3")
+	py := testtools.Program(t, "/usr/bin/python3")
 	topic, group := randomName("python-rest-"), randomName("python-rest-group-")
 	var got restRun
 	runJSON(t, &got, nil, py, "testdata/python/rest.py", pipelineStack(t).Endpoints().RESTProxy, topic, group)

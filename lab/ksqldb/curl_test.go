@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -44,9 +45,7 @@ const (
 
 func needCurl(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Fatalf("curl is needed for this spec: %v", err)
-	}
+	testtools.Program(t, "curl")
 }
 
 // shellCommand turns a documented command into one for the test server: the

@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	labregistry "github.com/ctalab/ctalab/lab/registry"
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 // serveLabRegistry starts the lab's Schema Registry stand-in on the
@@ -87,13 +88,7 @@ func sameJSON(t *testing.T, got, want string) bool {
 // JSONSerializer / JSONDeserializer) and decodes what it prints.
 func runPythonJSONSR(t *testing.T, into any, args ...string) {
 	t.Helper()
-	const python = "/usr/bin/python3"
-	if _, err := exec.LookPath(python); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
-	if err := exec.Command(python, "-c", "import confluent_kafka.schema_registry.json_schema").Run(); err != nil {
-		t.Fatalf("%s cannot import confluent_kafka.schema_registry.json_schema (python3-confluent-kafka, python3-jsonschema); run scripts/install-test-deps", python)
-	}
+	python := testtools.Python(t, "confluent_kafka.schema_registry.json_schema")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, python, append([]string{"testdata/python/jsonsr.py"}, args...)...).Output()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -20,13 +21,7 @@ import (
 // ProtobufSerializer / ProtobufDeserializer) and decodes what it prints.
 func runPythonProtobuf(t *testing.T, into any, args ...string) {
 	t.Helper()
-	const python = "/usr/bin/python3"
-	if _, err := exec.LookPath(python); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
-	if err := exec.Command(python, "-c", "import confluent_kafka.schema_registry.protobuf").Run(); err != nil {
-		t.Fatalf("%s cannot import confluent_kafka.schema_registry.protobuf (python3-confluent-kafka, python3-protobuf); run scripts/install-test-deps", python)
-	}
+	python := testtools.Python(t, "confluent_kafka.schema_registry.protobuf")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, python, append([]string{"testdata/python/protobuf.py"}, args...)...).Output()

@@ -7,9 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ctalab/ctalab/lab/testtools"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -40,14 +40,7 @@ func runOutsideTool(t *testing.T, env []string, name string, args ...string) []b
 // AvroConsumer importable; a missing module is an install step left out.
 func pythonAvroConsumer(t *testing.T) string {
 	t.Helper()
-	const python = "/usr/bin/python3"
-	if _, err := exec.LookPath(python); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
-	if err := exec.Command(python, "-c", "import confluent_kafka.avro").Run(); err != nil {
-		t.Fatalf("%s cannot import confluent_kafka.avro (python3-confluent-kafka, python3-avro); run scripts/install-test-deps", python)
-	}
-	return python
+	return testtools.Python(t, "confluent_kafka.avro")
 }
 
 // avroRecord is one record as testdata/python/avroconsume.py decoded it.
@@ -228,10 +221,7 @@ func parseKcat(t *testing.T, out []byte) []kcatRecord {
 func (st *stack) kcatReads(topic string) []kcatRecord {
 	st.t.Helper()
 	t := st.t.(*testing.T)
-	kcat, err := exec.LookPath("kcat")
-	if err != nil {
-		t.Fatal("kcat not on PATH; run scripts/install-test-deps")
-	}
+	kcat := testtools.Kcat(t)
 	out := runOutsideTool(t, nil, kcat, "-b", st.brokers[0], "-C", "-t", topic, "-o", "beginning", "-e", "-q",
 		"-X", "isolation.level=read_committed", "-f", kcatFormat)
 	return parseKcat(t, out)
@@ -338,17 +328,7 @@ func (r kafkajsRecord) String() string {
 func (st *stack) kafkajsReads(topic string, n int) []kafkajsRecord {
 	st.t.Helper()
 	t := st.t.(*testing.T)
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
-	modules, err := filepath.Abs("../../.cache/node_modules")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(modules, "kafkajs", "package.json")); err != nil {
-		t.Fatalf("kafkajs not installed in %s; run scripts/install-test-deps", modules)
-	}
+	node, modules := testtools.Kafkajs(t)
 	out := runOutsideTool(t, []string{"NODE_PATH=" + modules}, node, "testdata/node/consume.js", st.brokers[0], topic, strconv.Itoa(n))
 	var got struct {
 		Records []kafkajsRecord `json:"records"`

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/ctalab/ctalab/lab/testtools"
 	"net/http"
 	"os/exec"
 	"testing"
@@ -75,13 +76,7 @@ type serdeResult struct {
 // /usr/bin/python3; an error naming pkgs when module cannot be imported).
 func runSerdeScript(t *testing.T, module, pkgs, script string) (serdeResult, *lab) {
 	t.Helper()
-	const python = "/usr/bin/python3"
-	if _, err := exec.LookPath(python); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
-	if err := exec.Command(python, "-c", "import "+module).Run(); err != nil {
-		t.Fatalf("%s cannot import %s (%s); run scripts/install-test-deps", python, module, pkgs)
-	}
+	python := testtools.Python(t, module)
 	l := startLab(t, t.TempDir())
 	out, err := exec.Command(python, "testdata/python/"+script, l.srv.URL, "trains").Output()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -159,9 +160,7 @@ func markInstants(v any) any {
 
 func runCurlExamples(t *testing.T, e *env, path string) {
 	t.Helper()
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed; scripts/install-test-deps provides it")
-	}
+	testtools.Program(t, "curl")
 	id := e.clusterID()
 	for i, ex := range readCurlExamples(t, path) {
 		cmd := strings.ReplaceAll(ex.command, "http://localhost:8082", e.server.URL)
