@@ -99,7 +99,7 @@ func TestParseLiveMatchesTheDashboardTemplate(t *testing.T) {
 	}
 	tmpl := string(b)
 	for _, want := range []string{
-		`<tr class="row" data-line="{{$line.Line}}" data-station="{{.StationID}}">`,
+		`<tr class="row" data-line="{{.Line}}" data-station="{{.StationID}}">`,
 		`<td class="train {{statusClass .Status}}"><span class="tid">{{.TrainID}}</span>`,
 		`<td class="train none">---</td>`,
 		`<strong id="sim-time">`,
