@@ -79,6 +79,11 @@ const (
 	// (and the machine's) on pages no one can read, while a train waits.
 	// A train, station or weather change goes out at once.
 	CountsPushInterval = 100 * time.Millisecond
+	// MoveSettle and MoveSettleMax: before the adaptive push sends a move,
+	// it waits until no change came for MoveSettle, at most MoveSettleMax,
+	// so that the rest of the tick's arrivals go out in the same update.
+	MoveSettle    = time.Millisecond
+	MoveSettleMax = 5 * time.Millisecond
 	// MaxAdaptivePushPause caps the adaptive pause, so that a slow render
 	// on a busy machine does not hold updates back for long.
 	MaxAdaptivePushPause   = 250 * time.Millisecond

@@ -250,6 +250,9 @@ func (s *Server) push(ctx context.Context) {
 // while counts wait ends the wait as its own would. It reports false when
 // ctx ended first.
 func (s *Server) waitForPush(ctx context.Context, budget *pushBudget, pushed uint64) bool {
+	if s.model.Moves() != pushed && !s.settle(ctx) {
+		return false
+	}
 	for {
 		d := budget.wait(time.Now(), s.model.Moves() != pushed)
 		if d <= 0 {
@@ -263,6 +266,31 @@ func (s *Server) waitForPush(ctx context.Context, budget *pushBudget, pushed uin
 		case <-t.C:
 		case <-s.model.Changed():
 			t.Stop()
+		}
+	}
+}
+
+// settle lets the rest of a burst of changes come before an update: it
+// waits until no change came for MoveSettle, and no longer than
+// MoveSettleMax. A tick's arrivals reach the dashboard's readers over a
+// millisecond or two; one update for all of them is cheaper than one each,
+// on a machine that is busy with the same tick. It reports false when ctx
+// ended first.
+func (s *Server) settle(ctx context.Context) bool {
+	deadline := time.NewTimer(MoveSettleMax)
+	defer deadline.Stop()
+	quiet := time.NewTimer(MoveSettle)
+	defer quiet.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-deadline.C:
+			return true
+		case <-quiet.C:
+			return true
+		case <-s.model.Changed():
+			quiet.Reset(MoveSettle)
 		}
 	}
 }

@@ -91,10 +91,6 @@ type Producer struct {
 	lastKey, lastV []byte
 }
 
-// batchRecords is how many records the producer buffers before it hands
-// them to its senders (Flush).
-const batchRecords = 1000
-
 // maxRequestRecords and maxRequestBytes bound what a sender puts in one
 // produce request: 10,000 turnstile entries are about 450 KB, and a
 // partition's batch must stay under the broker's message.max.bytes (1 MB
@@ -162,6 +158,7 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.turnstileOut = newRecordSender(p, addr, transport, maxRequestRecords)
 	p.arrivalOut = newRecordSender(p, addr, transport, maxRequestRecords)
+	p.turnstileOut.after = p.arrivalOut // a tick's arrivals go first
 	go p.turnstileOut.run()
 	go p.arrivalOut.run()
 	go p.resender()
@@ -366,7 +363,10 @@ func (p *Producer) send(c *counters, t string, key, value []byte) error {
 	} else {
 		p.pending = append(p.pending, record{topic: t, key: key, value: value})
 	}
-	if len(p.pending)+len(p.pendingArrivals) >= batchRecords {
+	// A tick is handed over whole at its end (Flush), so that its arrivals
+	// go first; a tick larger than half of MaxInFlight is handed over in
+	// parts, or it would wait for slots its own records hold.
+	if len(p.pending)+len(p.pendingArrivals) >= max(p.cfg.MaxInFlight/2, 1) {
 		return p.Flush()
 	}
 	return nil

@@ -41,14 +41,59 @@ type recordSender struct {
 	rt         kafka.RoundTripper
 	maxRecords int
 
-	mu     sync.Mutex
-	queue  []record
-	signal chan struct{}
-	done   chan struct{}
+	// after, when set, is a sender whose records go first: this one waits,
+	// up to afterWait, while after has records queued or in flight.
+	after *recordSender
+
+	mu       sync.Mutex
+	queue    []record
+	busy     bool          // records queued, or a request being sent or tried again
+	retrying bool          // after a failed attempt
+	idle     chan struct{} // closed when the sender has nothing to send
+	signal   chan struct{}
+	done     chan struct{}
 }
 
+// afterWait bounds how long the turnstile entries wait for a tick's
+// arrivals to be stored: a slow broker delays them by no more than this.
+const afterWait = 20 * time.Millisecond
+
 func newRecordSender(p *Producer, addr net.Addr, rt kafka.RoundTripper, maxRecords int) *recordSender {
-	return &recordSender{p: p, addr: addr, rt: rt, maxRecords: maxRecords, signal: make(chan struct{}, 1), done: make(chan struct{})}
+	return &recordSender{p: p, addr: addr, rt: rt, maxRecords: maxRecords, idle: make(chan struct{}), signal: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// waitIdle waits until s has nothing queued or in flight, for at most d; it
+// does not wait while s tries a failed request again (an outage must not
+// hold another sender's records back).
+func (s *recordSender) waitIdle(ctx context.Context, d time.Duration) {
+	s.mu.Lock()
+	if !s.busy || s.retrying {
+		s.mu.Unlock()
+		return
+	}
+	idle := s.idle
+	s.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-idle:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// settled marks the end of a request: with nothing queued and nothing to
+// try again, the sender is idle.
+func (s *recordSender) settled(retrying bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.retrying = retrying
+	if retrying || len(s.queue) > 0 || !s.busy {
+		return
+	}
+	s.busy = false
+	close(s.idle)
+	s.idle = make(chan struct{})
 }
 
 // record is what a sender sends: a record's topic, key and value.
@@ -61,6 +106,7 @@ type record struct {
 func (s *recordSender) hand(msgs []record) {
 	s.mu.Lock()
 	s.queue = append(s.queue, msgs...)
+	s.busy = true
 	s.mu.Unlock()
 	select {
 	case s.signal <- struct{}{}:
@@ -118,8 +164,12 @@ func (s *recordSender) run() {
 		} else if retry.Sleep(p.ctx, b.Next()) != nil {
 			return
 		}
+		if s.after != nil {
+			s.after.waitIdle(p.ctx, afterWait)
+		}
 		batch := append(retrying, s.take(s.maxRecords-len(retrying))...)
 		if len(batch) == 0 {
+			s.settled(false)
 			continue
 		}
 		attempts++
@@ -127,6 +177,7 @@ func (s *recordSender) run() {
 		if len(failed) == 0 {
 			retrying, attempts = nil, 0
 			b.Reset()
+			s.settled(false)
 			continue
 		}
 		if attempts >= p.cfg.MaxAttempts || p.ctx.Err() != nil {
@@ -134,8 +185,10 @@ func (s *recordSender) run() {
 			// resender, which hands the records over again.
 			p.completed(failed, err)
 			retrying, attempts = nil, 0
+			s.settled(false)
 			continue
 		}
+		s.settled(true)
 		p.kafkaOutage.Fail(err, int64(len(p.slots)))
 		for _, r := range failed {
 			p.counters(r.topic).resent.Add(1)

@@ -288,3 +288,68 @@ func TestQueuedRecordsGoOutInBatchesTheBrokerAccepts(t *testing.T) {
 		t.Errorf("the largest partition batch in a produce request was %d bytes, want at most 1 MB", largest)
 	}
 }
+
+// The dashboard waits for a tick's arrivals; nothing waits for its
+// turnstile entries but ksqlDB's running count. A tick's entries are handed
+// over before its trains move (the reference's order: each line's
+// turnstiles, then its trains), yet the broker gets the tick's arrivals
+// first, and the entries once the arrivals are stored.
+func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	var (
+		mu    sync.Mutex
+		order []string // "arrivals" or "turnstile", per produce request as the broker takes it
+	)
+	cluster.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		kind := "turnstile"
+		for _, tp := range r.(*kmsg.ProduceRequest).Topics {
+			if strings.HasPrefix(tp.Topic, topic.ArrivalsPrefix) {
+				kind = "arrivals"
+			}
+		}
+		mu.Lock()
+		order = append(order, kind)
+		mu.Unlock()
+		return nil, nil, false
+	})
+	reg := srfake.New()
+	defer reg.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ls := lines(t)
+	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for _, l := range ls { // a rush-hour tick: thousands of entries, then the line's trains
+		for i := range 1200 {
+			stn := l.Stations[i%len(l.Stations)]
+			if err := p.Turnstile(sim.TurnstileEntry{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, stn := range l.Stations[:10] {
+			if err := p.Arrival(sim.Arrival{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color,
+				TrainID: fmt.Sprintf("%s%03d", l.Color.String()[:1], i), Direction: sim.DirA, TrainStatus: sim.InService}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(order) < 2 || order[0] != "arrivals" || slices.Contains(order[1:], "arrivals") {
+		t.Errorf("the broker took the tick's produce requests in the order %v, want the arrivals' one first", order)
+	}
+}
