@@ -242,10 +242,10 @@ var renderedRows = struct {
 // tableRows renders the table's rows, reusing those of the last render.
 func tableRows(st Status) ([]template.HTML, error) {
 	var out []template.HTML
-	fresh := make(map[rowKey]template.HTML, len(renderedRows.m))
 	renderedRows.Lock()
 	prev := renderedRows.m
 	renderedRows.Unlock()
+	fresh := make(map[rowKey]template.HTML, len(prev))
 	for _, l := range st.Lines {
 		for _, s := range l.Stations {
 			d := rowData{Line: l.Line, Title: l.Title, StationID: s.StationID, Name: s.Name, NotSimulated: s.NotSimulated, A: s.A, B: s.B, TurnstileEntries: s.TurnstileEntries}

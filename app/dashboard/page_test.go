@@ -1,7 +1,9 @@
 package dashboard
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -98,4 +100,27 @@ func TestTableRowsShowEveryChangeAsAFreshRenderWould(t *testing.T) {
 	if strings.Contains(string(cached), `<td class="num">7</td>`) || strings.Contains(string(cached), `<td class="num">30</td>`) {
 		t.Error("the page still shows an old count")
 	}
+}
+
+// The page is rendered by the live push and by every page request at once;
+// the rows kept from the last render are shared by them (run with -race).
+func TestRenderingFromSeveralGoroutinesAtOnceIsSafe(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			m := NewModel()
+			for i := range 20 {
+				m.ApplyStation(StationRecord{Line: "blue", StationID: 40001 + i, Name: fmt.Sprintf("Station %d", i), Order: i}, src{})
+			}
+			for n := range 50 {
+				c := int64(g*1000 + n)
+				m.ApplyTurnstile(40001+n%20, &c, src{})
+				if _, err := render("live", newPageData(m.Status(), time.Now())); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -277,20 +277,22 @@ func (s *Server) waitForPush(ctx context.Context, budget *pushBudget, pushed uin
 // on a machine that is busy with the same tick. It reports false when ctx
 // ended first.
 func (s *Server) settle(ctx context.Context) bool {
-	deadline := time.NewTimer(MoveSettleMax)
-	defer deadline.Stop()
-	quiet := time.NewTimer(MoveSettle)
-	defer quiet.Stop()
+	return settleOn(ctx, s.model.Changed(), time.After)
+}
+
+// settleOn is settle over changed, with after for its timers.
+func settleOn(ctx context.Context, changed <-chan struct{}, after func(time.Duration) <-chan time.Time) bool {
+	deadline, quiet := after(MoveSettleMax), after(MoveSettle)
 	for {
 		select {
 		case <-ctx.Done():
 			return false
-		case <-deadline.C:
+		case <-deadline:
 			return true
-		case <-quiet.C:
+		case <-quiet:
 			return true
-		case <-s.model.Changed():
-			quiet.Reset(MoveSettle)
+		case <-changed:
+			quiet = after(MoveSettle)
 		}
 	}
 }

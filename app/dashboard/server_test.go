@@ -595,3 +595,93 @@ func TestAdaptivePushCountsWaitAtLeastAsLongAsTheBudgetAsks(t *testing.T) {
 		t.Errorf("after a 1s update a move waits %s (want %s) and counts alone %s (want at least as long)", move, MaxAdaptivePushPause, counts)
 	}
 }
+
+// fakeTimers hands out timer channels that the spec fires.
+type fakeTimers struct {
+	mu     sync.Mutex
+	timers []fakeTimer
+	made   chan struct{}
+}
+
+type fakeTimer struct {
+	d  time.Duration
+	ch chan time.Time
+}
+
+func newFakeTimers() *fakeTimers { return &fakeTimers{made: make(chan struct{}, 100)} }
+
+func (f *fakeTimers) after(d time.Duration) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	f.mu.Lock()
+	f.timers = append(f.timers, fakeTimer{d, ch})
+	f.mu.Unlock()
+	f.made <- struct{}{}
+	return ch
+}
+
+// await waits until n timers were made and returns the last.
+func (f *fakeTimers) await(t *testing.T, n int) fakeTimer {
+	t.Helper()
+	for {
+		f.mu.Lock()
+		if len(f.timers) >= n {
+			last := f.timers[n-1]
+			f.mu.Unlock()
+			return last
+		}
+		f.mu.Unlock()
+		select {
+		case <-f.made:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d timers made, want %d", len(f.timers), n)
+		}
+	}
+}
+
+// Before a move goes out, the push lets the rest of its burst come: each
+// change starts the quiet wait (MoveSettle) again, and the update goes out
+// when a quiet wait passes without one.
+func TestAMoveWaitsUntilItsBurstIsQuiet(t *testing.T) {
+	timers := newFakeTimers()
+	changed := make(chan struct{}, 10)
+	done := make(chan bool, 1)
+	go func() { done <- settleOn(context.Background(), changed, timers.after) }()
+	if d := timers.await(t, 2).d; d != MoveSettle {
+		t.Fatalf("the second timer waits %s, want the quiet wait %s", d, MoveSettle)
+	}
+	changed <- struct{}{} // more of the burst: a fresh quiet wait
+	changed <- struct{}{}
+	third := timers.await(t, 4)
+	timers.mu.Lock()
+	first := timers.timers[1]
+	timers.mu.Unlock()
+	first.ch <- time.Now() // the old quiet wait no longer counts
+	select {
+	case <-done:
+		t.Fatal("settle returned on a quiet wait that a later change had started over")
+	default:
+	}
+	third.ch <- time.Now()
+	if ok := <-done; !ok {
+		t.Fatal("settle reported an ended context")
+	}
+}
+
+// However long changes keep coming, a move goes out MoveSettleMax after it.
+func TestAMoveWaitsNoLongerThanMoveSettleMax(t *testing.T) {
+	timers := newFakeTimers()
+	changed := make(chan struct{}, 10)
+	done := make(chan bool, 1)
+	go func() { done <- settleOn(context.Background(), changed, timers.after) }()
+	deadline := timers.await(t, 1)
+	if deadline.d != MoveSettleMax {
+		t.Fatalf("the first timer waits %s, want %s", deadline.d, MoveSettleMax)
+	}
+	for range 5 {
+		changed <- struct{}{}
+	}
+	deadline.ch <- time.Now()
+	if ok := <-done; !ok {
+		t.Fatal("settle reported an ended context")
+	}
+}
