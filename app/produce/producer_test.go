@@ -50,6 +50,18 @@ func fakeBackends(tb testing.TB) Config { return fakeBackendsWithProxy(tb, &rest
 // Proxy.
 func fakeBackendsWithProxy(tb testing.TB, proxy http.Handler) Config {
 	tb.Helper()
+	_, cfg := fakeKafka(tb)
+	rp := httptest.NewServer(proxy)
+	tb.Cleanup(rp.Close)
+	cfg.RESTProxy = rp.URL
+	return cfg
+}
+
+// fakeKafka starts a one-broker kfake cluster and a fake Schema Registry,
+// stopped when tb ends, and returns the cluster (for a spec's ControlKey)
+// and the producer's Config for them, with no REST Proxy behind it.
+func fakeKafka(tb testing.TB) (*kfake.Cluster, Config) {
+	tb.Helper()
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {
 		tb.Fatal(err)
@@ -57,9 +69,7 @@ func fakeBackendsWithProxy(tb testing.TB, proxy http.Handler) Config {
 	tb.Cleanup(cluster.Close)
 	reg := srfake.New()
 	tb.Cleanup(reg.Close)
-	rp := httptest.NewServer(proxy)
-	tb.Cleanup(rp.Close)
-	return Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: rp.URL}
+	return cluster, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}
 }
 
 func lines(t *testing.T) []*sim.Line {

@@ -56,20 +56,14 @@ func (l *produceLog) arrivalRequests() [][]string {
 // produce request carrying every arrivals topic of the tick, not one
 // request per topic behind one another.
 func TestATicksArrivalsGoToKafkaInOneProduceRequest(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
+	cluster, cfg := fakeKafka(t)
 	var log produceLog
 	log.watch(cluster)
-	reg := srfake.New()
-	defer reg.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ls := lines(t)
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}, ls)
+	p, err := New(ctx, cfg, ls)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +106,7 @@ func TestATicksArrivalsGoToKafkaInOneProduceRequest(t *testing.T) {
 	}
 
 	// Each topic holds its arrivals in the order they were handed over.
-	registry, _ := schema.NewRegistry(reg.URL(), nil)
+	registry, _ := schema.NewRegistry(cfg.SchemaRegistry, nil)
 	serde := schema.NewSerde(registry)
 	want := map[string][]string{}
 	for _, a := range sent {
@@ -238,11 +232,7 @@ func TestArrivalsHandedOverWhileTheBrokerIsDownAreDeliveredInOrderWhenItComesBac
 // (1 MB): the turnstile entries queued during a slow round trip go out in
 // several requests, none refused as too large.
 func TestQueuedRecordsGoOutInBatchesTheBrokerAccepts(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
+	cluster, cfg := fakeKafka(t)
 	var (
 		mu      sync.Mutex
 		largest int
@@ -259,12 +249,11 @@ func TestQueuedRecordsGoOutInBatchesTheBrokerAccepts(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // a slow broker: the producer queues meanwhile
 		return nil, nil, false
 	})
-	reg := srfake.New()
-	defer reg.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ls := lines(t)
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1", MaxInFlight: 100_000}, ls)
+	cfg.MaxInFlight = 100_000
+	p, err := New(ctx, cfg, ls)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,11 +284,7 @@ func TestQueuedRecordsGoOutInBatchesTheBrokerAccepts(t *testing.T) {
 // turnstiles, then its trains), yet the broker gets the tick's arrivals
 // first, and the entries once the arrivals are stored.
 func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Close()
+	cluster, cfg := fakeKafka(t)
 	var (
 		mu    sync.Mutex
 		order []string // "arrivals" or "turnstile", per produce request as the broker takes it
@@ -317,12 +302,10 @@ func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
 		mu.Unlock()
 		return nil, nil, false
 	})
-	reg := srfake.New()
-	defer reg.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ls := lines(t)
-	p, err := New(ctx, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}, ls)
+	p, err := New(ctx, cfg, ls)
 	if err != nil {
 		t.Fatal(err)
 	}
