@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -163,10 +164,10 @@ func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) 
 		if err := s.deleteTopic(ctx, src.Topic); err != nil {
 			s.log.Warn("terminate cluster: delete sink topic", "topic", src.Topic, "err", err)
 		}
-		if registryFormat(src.KeyFormat) {
+		if formats.RegistryFormat(src.KeyFormat) {
 			s.deleteSubject(ctx, src.Topic+"-key")
 		}
-		if registryFormat(src.ValueFormat) {
+		if formats.RegistryFormat(src.ValueFormat) {
 			s.deleteSubject(ctx, src.Topic+"-value")
 		}
 	}

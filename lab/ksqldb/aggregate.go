@@ -4,7 +4,10 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 var implementedAggregates = map[string]bool{
@@ -27,7 +30,7 @@ var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT
 // An aggregated row is laid out as [group values..., aggregate results...].
 type aggPlan struct {
 	groupKeys  []string
-	groupTypes []sqlType
+	groupTypes []types.Type
 	groupEval  []compiled
 	calls      []*aggCall
 	win        *windowSpec // WINDOW clause; nil when not windowed
@@ -37,7 +40,7 @@ type aggCall struct {
 	name      string
 	star      bool
 	arg       compiled
-	result    sqlType
+	result    types.Type
 	key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
 	k         int  // TOPK / TOPKDISTINCT
@@ -45,7 +48,7 @@ type aggCall struct {
 
 func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 	if otherAggregates[fc.Name] {
-		return compiled{}, unsupported("aggregate function " + fc.Name)
+		return compiled{}, stmterr.Unsupported("aggregate function " + fc.Name)
 	}
 	if err := p.refuseUnmergeable(fc.Name); err != nil {
 		return compiled{}, err
@@ -66,28 +69,28 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 	switch {
 	case fc.Star:
 		if fc.Name != "COUNT" {
-			return compiled{}, badStatement("Function %s does not accept '*' as an argument", fc.Name)
+			return compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", fc.Name)
 		}
 		call.star = true
-		call.result = tBigint
+		call.result = types.Bigint
 	default:
 		args := fc.Args
 		if (fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT") && len(args) >= 2 {
 			if len(args) > 2 {
-				return compiled{}, unsupported(fc.Name + " with extra columns")
+				return compiled{}, stmterr.Unsupported(fc.Name + " with extra columns")
 			}
 			lit, ok := args[1].(*sql.Literal)
 			if !ok || lit.Kind != sql.IntLit {
-				return compiled{}, badStatement("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+				return compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
 			}
 			k, err := strconv.Atoi(lit.Text)
 			if err != nil || k < 1 {
-				return compiled{}, badStatement("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
+				return compiled{}, stmterr.Bad("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
 			}
 			call.k = k
 			args = args[:1]
 		} else if fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT" {
-			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+			return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
 		if (fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET") && len(args) == 2 {
 			// the (value, ignoreNulls) form; ignoreNulls is an initial
@@ -95,19 +98,19 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			lit, ok := args[1].(*sql.Literal)
 			if !ok || lit.Kind != sql.BoolLit {
 				if ok && lit.Kind == sql.IntLit {
-					return compiled{}, unsupported(fc.Name + " with a number of values (returns an ARRAY)")
+					return compiled{}, stmterr.Unsupported(fc.Name + " with a number of values (returns an ARRAY)")
 				}
 				// UdafUtil.createAggregateFunctionInitArgs
-				return compiled{}, badStatement("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+				return compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
 			}
 			call.keepNulls = !lit.Bool
 			args = args[:1]
 		}
 		if len(args) != 1 {
-			return compiled{}, badStatement("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+			return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
 		if hasAggregate(args[0]) {
-			return compiled{}, badStatement("Aggregate functions can not be nested: %s", key)
+			return compiled{}, stmterr.Bad("Aggregate functions can not be nested: %s", key)
 		}
 		ac := &compiler{in: in, clause: "SELECT"}
 		arg, err := ac.compile(args[0])
@@ -117,11 +120,11 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 		call.arg = arg
 		switch fc.Name {
 		case "COUNT", "COUNT_DISTINCT":
-			call.result = tBigint
+			call.result = types.Bigint
 		case "SUM", "MIN", "MAX":
 			// DecimalSumKudaf, MaxKudaf and MinKudaf take DECIMAL too, typed as their argument
-			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble && arg.t.kind() != kDecimal {
-				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
+			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double && arg.t.Kind() != types.KindDecimal {
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
 			}
 			call.result = arg.t
 		case "AVG":
@@ -129,30 +132,30 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			// an aggregate's overload is found without implicit casts
 			// (UdafAggregateFunctionFactory: UdfIndex without them), so a
 			// DECIMAL matches none
-			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble {
-				return compiled{}, badStatement("Function 'AVG' does not accept parameters (%s).", arg.t)
+			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double {
+				return compiled{}, stmterr.Bad("Function 'AVG' does not accept parameters (%s).", arg.t)
 			}
-			call.result = tDouble
+			call.result = types.Double
 		case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
-			if arg.t == tNull {
-				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
+			if arg.t == types.Null {
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
 			}
 			call.result = arg.t
 		case "COLLECT_LIST", "COLLECT_SET":
-			if arg.t == tNull {
-				return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", fc.Name, nullName(arg.t))
+			if arg.t == types.Null {
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, nullName(arg.t))
 			}
-			call.result = arrayOf(arg.t)
+			call.result = types.ArrayOf(arg.t)
 		case "HISTOGRAM": // HistogramUdaf: STRING values only
-			if arg.t != tString {
-				return compiled{}, badStatement("Function 'HISTOGRAM' does not accept parameters (%s).", nullName(arg.t))
+			if arg.t != types.String {
+				return compiled{}, stmterr.Bad("Function 'HISTOGRAM' does not accept parameters (%s).", nullName(arg.t))
 			}
-			call.result = mapOf(tString, tBigint)
+			call.result = types.MapOf(types.String, types.Bigint)
 		case "TOPK", "TOPKDISTINCT":
-			if arg.t != tInteger && arg.t != tBigint && arg.t != tDouble && arg.t != tString {
-				return compiled{}, badStatement("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, nullName(arg.t))
+			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double && arg.t != types.String {
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, nullName(arg.t))
 			}
-			call.result = arrayOf(arg.t)
+			call.result = types.ArrayOf(arg.t)
 		}
 	}
 	p.calls = append(p.calls, call)
@@ -252,12 +255,12 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 		if v == nil {
 			return
 		}
-		if c.arg.t.kind() == kDecimal {
-			s.V = decimalSum(c.result, s.V, v, sign)
+		if c.arg.t.Kind() == types.KindDecimal {
+			s.V = types.DecimalSum(c.result, s.V, v, sign)
 			s.N += sign
 			return
 		}
-		if c.arg.t == tDouble {
+		if c.arg.t == types.Double {
 			s.F += float64(sign) * toFloat(v)
 		} else {
 			s.I += sign * toInt(v)
@@ -341,7 +344,7 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			if s.Set == nil {
 				s.Set = map[string]struct{}{}
 			}
-			s.Set[formatValue(v)] = struct{}{}
+			s.Set[types.Format(v)] = struct{}{}
 		}
 	}
 }
@@ -363,16 +366,16 @@ func (c *aggCall) value(s aggState) any {
 		}
 		return out
 	case "SUM":
-		if c.result.kind() == kDecimal {
+		if c.result.Kind() == types.KindDecimal {
 			if s.V == nil {
-				return decimalFromInt(0) // DecimalSumKudaf.initialize: BigDecimal.ZERO
+				return types.DecimalFromInt(0) // DecimalSumKudaf.initialize: BigDecimal.ZERO
 			}
 			return s.V
 		}
 		switch c.result {
-		case tDouble:
+		case types.Double:
 			return s.F
-		case tInteger:
+		case types.Integer:
 			return int32(s.I)
 		}
 		return s.I
@@ -380,7 +383,7 @@ func (c *aggCall) value(s aggState) any {
 		if s.N == 0 {
 			return 0.0
 		}
-		if c.arg.t == tDouble {
+		if c.arg.t == types.Double {
 			return s.F / float64(s.N)
 		}
 		return float64(s.I) / float64(s.N)
@@ -407,7 +410,7 @@ func (s aggState) toWire() aggState {
 // fromWire restores V from its text form.
 func (c *aggCall) fromWire(s aggState) aggState {
 	if s.S != nil {
-		if v, err := parseText(*s.S, c.result); err == nil {
+		if v, err := formats.ParseText(*s.S, c.result); err == nil {
 			s.V = v
 		}
 		s.S = nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // COUNT() counts rows as COUNT(*) does (AstBuilder.visitFunctionCall makes
@@ -90,9 +92,9 @@ func TestCollectedStateRoundTripsThroughTheChangelog(t *testing.T) {
 		call  *aggCall
 		state any
 	}{
-		{&aggCall{name: "COLLECT_LIST", result: arrayOf(tInteger)}, []any{int32(3), nil, int32(5)}},
-		{&aggCall{name: "HISTOGRAM", result: mapOf(tString, tBigint)}, map[string]any{"a": int64(2), "b": int64(1)}},
-		{&aggCall{name: "TOPK", result: arrayOf(tString), k: 2}, []any{"z", "y"}},
+		{&aggCall{name: "COLLECT_LIST", result: types.ArrayOf(types.Integer)}, []any{int32(3), nil, int32(5)}},
+		{&aggCall{name: "HISTOGRAM", result: types.MapOf(types.String, types.Bigint)}, map[string]any{"a": int64(2), "b": int64(1)}},
+		{&aggCall{name: "TOPK", result: types.ArrayOf(types.String), k: 2}, []any{"z", "y"}},
 	}
 	for _, c := range cases {
 		b, err := json.Marshal(aggState{V: c.state}.toWire())

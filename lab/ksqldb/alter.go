@@ -6,7 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // execAlter is ALTER STREAM|TABLE name ADD [COLUMN] col type [, ...], as
@@ -35,13 +38,13 @@ func (s *Server) execAlter(ctx context.Context, ec *execCtx, p sql.Parsed, st *s
 	}
 	src := ec.ms.sources[st.Name]
 	if src == nil {
-		return nil, badStatement("Source %s does not exist.", st.Name)
+		return nil, stmterr.Bad("Source %s does not exist.", st.Name)
 	}
 	if src.Table != st.Table {
-		return nil, badStatement("Incompatible data source type is %s, but statement was ALTER %s", src.kind(), kind)
+		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was ALTER %s", src.kind(), kind)
 	}
 	if src.CasTarget {
-		return nil, badStatement("ALTER command is not supported for CREATE ... AS statements.")
+		return nil, stmterr.Bad("ALTER command is not supported for CREATE ... AS statements.")
 	}
 	altered, err := alteredSchema(src.Schema, st.Columns)
 	if err != nil {
@@ -66,29 +69,29 @@ func (s *Server) execAlter(ctx context.Context, ec *execCtx, p sql.Parsed, st *s
 // alteredSchema adds cols as value columns, as LogicalSchema.Builder
 // does: each checked against the value columns so far, then the whole
 // against the key columns (StructuredDataSource's constructor).
-func alteredSchema(sch schema, cols []sql.ColumnDef) (schema, error) {
-	out := schema{Cols: slices.Clone(sch.Cols)}
+func alteredSchema(sch types.Schema, cols []sql.ColumnDef) (types.Schema, error) {
+	out := types.Schema{Cols: slices.Clone(sch.Cols)}
 	values := map[string]bool{}
-	for _, c := range sch.values() {
+	for _, c := range sch.Values() {
 		values[c.Name] = true
 	}
 	for _, c := range cols {
 		if reservedColumns[c.Name] {
-			return schema{}, unsupported("ALTER ... ADD COLUMN of the pseudo column name " + c.Name)
+			return types.Schema{}, stmterr.Unsupported("ALTER ... ADD COLUMN of the pseudo column name " + c.Name)
 		}
 		if values[c.Name] {
-			return schema{}, badStatement("Cannot add column `%s` to schema. A column with the same name already exists.", c.Name)
+			return types.Schema{}, stmterr.Bad("Cannot add column `%s` to schema. A column with the same name already exists.", c.Name)
 		}
-		t, err := typeOf(c.Type)
+		t, err := types.FromSQL(c.Type)
 		if err != nil {
-			return schema{}, err
+			return types.Schema{}, err
 		}
 		values[c.Name] = true
-		out.Cols = append(out.Cols, column{Name: c.Name, Type: t})
+		out.Cols = append(out.Cols, types.Column{Name: c.Name, Type: t})
 	}
-	for _, k := range sch.keys() {
+	for _, k := range sch.Keys() {
 		if values[k.Name] {
-			return schema{}, badStatement("Schema contains duplicate column names")
+			return types.Schema{}, stmterr.Bad("Schema contains duplicate column names")
 		}
 	}
 	return out, nil
@@ -96,15 +99,15 @@ func alteredSchema(sch schema, cols []sql.ColumnDef) (schema, error) {
 
 // checkAlteredFormat refuses, as not supported, an ALTER whose columns the
 // source's value format cannot carry.
-func checkAlteredFormat(kind string, src *source, altered schema) error {
+func checkAlteredFormat(kind string, src *source, altered types.Schema) error {
 	switch {
 	case src.ValueSchemaID != 0:
-		return unsupported("ALTER " + kind + " of a source with VALUE_SCHEMA_ID")
+		return stmterr.Unsupported("ALTER " + kind + " of a source with VALUE_SCHEMA_ID")
 	case src.UnwrapValue:
-		return unsupported("ALTER " + kind + " of a source with WRAP_SINGLE_VALUE=false")
+		return stmterr.Unsupported("ALTER " + kind + " of a source with WRAP_SINGLE_VALUE=false")
 	}
-	if err := checkFormat(src.ValueFormat, altered.values(), false, false); err != nil {
-		return unsupported(fmt.Sprintf("ALTER %s adding columns the %s value format cannot hold", kind, src.ValueFormat))
+	if err := formats.Check(src.ValueFormat, altered.Values(), false, false); err != nil {
+		return stmterr.Unsupported(fmt.Sprintf("ALTER %s adding columns the %s value format cannot hold", kind, src.ValueFormat))
 	}
 	return nil
 }

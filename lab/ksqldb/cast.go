@@ -6,59 +6,62 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // castPairs are the casts between scalar types ksqlDB allows
 // (CastEvaluator.SUPPORTED in confluentinc/ksql ksqldb-execution); a cast to
 // the same type is always allowed.
-var castPairs = map[[2]sqlType]bool{
-	{tBoolean, tString}: true, {tAnyDecimal, tAnyDecimal}: true,
-	{tInteger, tBigint}: true, {tInteger, tAnyDecimal}: true, {tInteger, tDouble}: true, {tInteger, tString}: true,
-	{tBigint, tInteger}: true, {tBigint, tAnyDecimal}: true, {tBigint, tDouble}: true, {tBigint, tString}: true,
-	{tAnyDecimal, tInteger}: true, {tAnyDecimal, tBigint}: true, {tAnyDecimal, tDouble}: true, {tAnyDecimal, tString}: true,
-	{tDouble, tInteger}: true, {tDouble, tBigint}: true, {tDouble, tAnyDecimal}: true, {tDouble, tString}: true,
-	{tString, tBoolean}: true, {tString, tInteger}: true, {tString, tBigint}: true, {tString, tAnyDecimal}: true, {tString, tDouble}: true,
+var castPairs = map[[2]types.Type]bool{
+	{types.Boolean, types.String}: true, {tAnyDecimal, tAnyDecimal}: true,
+	{types.Integer, types.Bigint}: true, {types.Integer, tAnyDecimal}: true, {types.Integer, types.Double}: true, {types.Integer, types.String}: true,
+	{types.Bigint, types.Integer}: true, {types.Bigint, tAnyDecimal}: true, {types.Bigint, types.Double}: true, {types.Bigint, types.String}: true,
+	{tAnyDecimal, types.Integer}: true, {tAnyDecimal, types.Bigint}: true, {tAnyDecimal, types.Double}: true, {tAnyDecimal, types.String}: true,
+	{types.Double, types.Integer}: true, {types.Double, types.Bigint}: true, {types.Double, tAnyDecimal}: true, {types.Double, types.String}: true,
+	{types.String, types.Boolean}: true, {types.String, types.Integer}: true, {types.String, types.Bigint}: true, {types.String, tAnyDecimal}: true, {types.String, types.Double}: true,
 }
 
 // tAnyDecimal stands for every DECIMAL(p, s) in the tables of allowed
 // casts and implicit widenings; no column has it.
-var tAnyDecimal = intern(&typeInfo{base: kDecimal, text: "DECIMAL"})
+var tAnyDecimal = types.Intern(&types.Info{Base: types.KindDecimal, Text: "DECIMAL"})
 
 // anyDecimal maps every DECIMAL type to tAnyDecimal.
-func anyDecimal(t sqlType) sqlType {
-	if t.kind() == kDecimal {
+func anyDecimal(t types.Type) types.Type {
+	if t.Kind() == types.KindDecimal {
 		return tAnyDecimal
 	}
 	return t
 }
 
 // checkCast refuses a cast ksqlDB refuses, with UnsupportedCastException's message.
-func checkCast(from, to sqlType) error {
-	if from == tNull || from == to || castPairs[[2]sqlType{anyDecimal(from), anyDecimal(to)}] || (from.complex() && to == tString) ||
-		castTemporalPairs[[2]baseKind{from.kind(), to.kind()}] {
+func checkCast(from, to types.Type) error {
+	if from == types.Null || from == to || castPairs[[2]types.Type{anyDecimal(from), anyDecimal(to)}] || (from.Complex() && to == types.String) ||
+		types.CastTemporalPairs[[2]types.Kind{from.Kind(), to.Kind()}] {
 		return nil
 	}
-	if from.kind() == to.kind() && from.complex() && checkComplexCast(from, to) == nil {
+	if from.Kind() == to.Kind() && from.Complex() && checkComplexCast(from, to) == nil {
 		return nil
 	}
-	return badStatement("Cast of %s to %s is not supported", from, to)
+	return stmterr.Bad("Cast of %s to %s is not supported", from, to)
 }
 
 // checkComplexCast is CastEvaluator's ARRAY to ARRAY, MAP to MAP and
 // STRUCT to STRUCT: the elements, keys and values, or the fields both
 // structs name, must cast.
-func checkComplexCast(from, to sqlType) error {
-	switch from.kind() {
-	case kArray:
-		return checkCast(from.elem, to.elem)
-	case kMap:
-		if err := checkCast(from.key, to.key); err != nil {
+func checkComplexCast(from, to types.Type) error {
+	switch from.Kind() {
+	case types.KindArray:
+		return checkCast(from.Elem, to.Elem)
+	case types.KindMap:
+		if err := checkCast(from.Key, to.Key); err != nil {
 			return err
 		}
-		return checkCast(from.elem, to.elem)
-	case kStruct:
-		for _, f := range from.fields {
-			if _, t, ok := to.field(f.Name); ok {
+		return checkCast(from.Elem, to.Elem)
+	case types.KindStruct:
+		for _, f := range from.Fields {
+			if _, t, ok := to.Field(f.Name); ok {
 				if err := checkCast(f.Type, t); err != nil {
 					return err
 				}
@@ -66,30 +69,30 @@ func checkComplexCast(from, to sqlType) error {
 		}
 		return nil
 	}
-	return badStatement("Cast of %s to %s is not supported", from, to)
+	return stmterr.Bad("Cast of %s to %s is not supported", from, to)
 }
 
 // castComplex converts an ARRAY, MAP or STRUCT value element by element;
 // a target STRUCT's fields the source lacks are NULL.
-func castComplex(v any, from, to sqlType) any {
+func castComplex(v any, from, to types.Type) any {
 	switch x := v.(type) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = castValue(e, from.elem, to.elem)
+			out[i] = castValue(e, from.Elem, to.Elem)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = castValue(e, from.elem, to.elem)
+			out[k] = castValue(e, from.Elem, to.Elem)
 		}
 		return out
-	case *structVal:
-		out := &structVal{t: to, vals: make([]any, len(to.fields))}
-		for i, f := range to.fields {
-			if j, t, ok := from.field(f.Name); ok {
-				out.vals[i] = castValue(x.vals[j], t, f.Type)
+	case *types.StructVal:
+		out := &types.StructVal{Type: to, Vals: make([]any, len(to.Fields))}
+		for i, f := range to.Fields {
+			if j, t, ok := from.Field(f.Name); ok {
+				out.Vals[i] = castValue(x.Vals[j], t, f.Type)
 			}
 		}
 		return out
@@ -99,32 +102,32 @@ func castComplex(v any, from, to sqlType) any {
 
 // castValue converts a non-NULL value of type from into type to as ksqlDB's
 // generated code does; a conversion that throws in ksqlDB yields NULL.
-func castValue(v any, from, to sqlType) any {
+func castValue(v any, from, to types.Type) any {
 	if v == nil {
 		return nil
 	}
-	if out, ok := castTemporal(v, from, to); ok {
+	if out, ok := types.CastTemporal(v, from, to); ok {
 		return out
 	}
-	if from.complex() && from.kind() == to.kind() {
+	if from.Complex() && from.Kind() == to.Kind() {
 		if from == to {
 			return v
 		}
 		return castComplex(v, from, to)
 	}
-	if to.kind() == kDecimal {
-		return castToDecimal(v, to)
+	if to.Kind() == types.KindDecimal {
+		return types.CastToDecimal(v, to)
 	}
-	if d, ok := v.(sqlDecimal); ok {
+	if d, ok := v.(types.Decimal); ok {
 		switch to {
-		case tInteger:
-			return int32(d.integer()) // BigDecimal.intValue keeps the low 32 bits
-		case tBigint:
-			return d.integer()
-		case tDouble:
-			return d.float()
-		case tString:
-			return d.plain()
+		case types.Integer:
+			return int32(d.Integer()) // BigDecimal.intValue keeps the low 32 bits
+		case types.Bigint:
+			return d.Integer()
+		case types.Double:
+			return d.Float()
+		case types.String:
+			return d.Plain()
 		}
 		return nil
 	}
@@ -132,19 +135,19 @@ func castValue(v any, from, to sqlType) any {
 		return castString(strings.TrimSpace(s), to)
 	}
 	switch to {
-	case tString:
-		return formatValue(v)
-	case tInteger:
+	case types.String:
+		return types.Format(v)
+	case types.Integer:
 		if f, ok := v.(float64); ok {
 			return int32(javaLong(f, math.MinInt32, math.MaxInt32))
 		}
 		return int32(toInt(v)) // Java's Long.intValue keeps the low 32 bits
-	case tBigint:
+	case types.Bigint:
 		if f, ok := v.(float64); ok {
 			return javaLong(f, math.MinInt64, math.MaxInt64)
 		}
 		return toInt(v)
-	case tDouble:
+	case types.Double:
 		return toFloat(v)
 	}
 	return nil
@@ -166,25 +169,25 @@ func javaLong(f float64, lo, hi int64) int64 {
 
 // castString parses trimmed text: SqlBooleans.parseBoolean, Integer.parseInt,
 // Long.parseLong and SqlDoubles.parseDouble (which rejects NaN and Infinity).
-func castString(s string, to sqlType) any {
+func castString(s string, to types.Type) any {
 	switch to {
-	case tString:
+	case types.String:
 		return s
-	case tBoolean:
+	case types.Boolean:
 		return sqlBoolean(s)
-	case tInteger:
+	case types.Integer:
 		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 32)
 		if err != nil || strings.HasPrefix(s, "+-") {
 			return nil
 		}
 		return int32(n)
-	case tBigint:
+	case types.Bigint:
 		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
 		if err != nil || strings.HasPrefix(s, "+-") {
 			return nil
 		}
 		return n
-	case tDouble:
+	case types.Double:
 		// Java's Double.parseDouble also takes a trailing type letter
 		f, err := strconv.ParseFloat(strings.TrimRight(s, "dDfF"), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || strings.Contains(s, "_") {

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // command is one record of the command topic.
@@ -50,7 +51,7 @@ func topicCreateError(topic string, err error, brokerMsg string) error {
 	if cause != "" && cause != msg {
 		msg += "\n" + wordWrap("Caused by: "+cause, 80, "\n\t")
 	}
-	return &stmtError{code: 50000, msg: msg}
+	return &stmterr.Error{Code: 50000, Msg: msg}
 }
 
 // wordWrap breaks s at the last space within width columns, or inside a

@@ -2,10 +2,10 @@ package ksqldb
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Values of the complex types: an ARRAY is []any, a MAP (STRING keys) is
@@ -13,25 +13,19 @@ import (
 // type. Constructors, subscripts and dereferences follow ksqlDB's
 // ExpressionTypeManager and SqlToJavaVisitor.
 
-// structVal is a STRUCT value.
-type structVal struct {
-	t    sqlType
-	vals []any
-}
-
 // commonType is CoercionUtil's common type of a list: numbers widen to the
 // widest numeric type, everything else must match; NULLs are ignored.
-func commonType(items []compiled, exprs []sql.Expr) (sqlType, error) {
-	t := tNull
+func commonType(items []compiled, exprs []sql.Expr) (types.Type, error) {
+	t := types.Null
 	for i, it := range items {
 		switch {
-		case it.t == tNull:
-		case t == tNull:
+		case it.t == types.Null:
+		case t == types.Null:
 			t = it.t
-		case t.numeric() && it.t.numeric():
+		case t.Numeric() && it.t.Numeric():
 			t = promote(t, it.t)
 		case t != it.t:
-			return tNull, badStatement("operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.", t, it.t, sql.Format(exprs[i]))
+			return types.Null, stmterr.Bad("operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.", t, it.t, sql.Format(exprs[i]))
 		}
 	}
 	return t, nil
@@ -53,7 +47,7 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 	switch x := e.(type) {
 	case *sql.ArrayCtor:
 		if len(x.Elems) == 0 {
-			return compiled{}, true, badStatement("Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).")
+			return compiled{}, true, stmterr.Bad("Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).")
 		}
 		elems, err := c.compileAll(x.Elems)
 		if err != nil {
@@ -63,10 +57,10 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 		if err != nil {
 			return compiled{}, true, err
 		}
-		if t == tNull {
-			return compiled{}, true, badStatement("Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
+		if t == types.Null {
+			return compiled{}, true, stmterr.Bad("Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
 		}
-		return compiled{t: arrayOf(t), eval: func(r []any) any {
+		return compiled{t: types.ArrayOf(t), eval: func(r []any) any {
 			out := make([]any, len(elems))
 			for i, el := range elems {
 				out[i] = widen(el.eval(r), t)
@@ -75,7 +69,7 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 		}}, true, nil
 	case *sql.MapCtor:
 		if len(x.Keys) == 0 {
-			return compiled{}, true, badStatement("Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).")
+			return compiled{}, true, stmterr.Bad("Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).")
 		}
 		keys, err := c.compileAll(x.Keys)
 		if err != nil {
@@ -89,20 +83,20 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 		if err != nil {
 			return compiled{}, true, err
 		}
-		if kt == tNull {
-			return compiled{}, true, badStatement("Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.")
+		if kt == types.Null {
+			return compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.")
 		}
 		vt, err := commonType(vals, x.Values)
 		if err != nil {
 			return compiled{}, true, err
 		}
-		if vt == tNull {
-			return compiled{}, true, badStatement("Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
+		if vt == types.Null {
+			return compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
 		}
-		if kt != tString {
-			return compiled{}, true, unsupported("MAP keys of type " + kt.String())
+		if kt != types.String {
+			return compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
 		}
-		return compiled{t: mapOf(kt, vt), eval: func(r []any) any {
+		return compiled{t: types.MapOf(kt, vt), eval: func(r []any) any {
 			out := make(map[string]any, len(keys))
 			for i, k := range keys {
 				kv := k.eval(r)
@@ -118,23 +112,23 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 		if err != nil {
 			return compiled{}, true, err
 		}
-		fields := make([]structField, len(vals))
+		fields := make([]types.Field, len(vals))
 		for i, v := range vals {
-			if v.t == tNull {
-				return compiled{}, true, badStatement("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+			if v.t == types.Null {
+				return compiled{}, true, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 			}
 			for _, f := range fields[:i] {
 				if f.Name == x.Names[i] {
-					return compiled{}, true, badStatement("Duplicate field names found in STRUCT: '%s'", x.Names[i])
+					return compiled{}, true, stmterr.Bad("Duplicate field names found in STRUCT: '%s'", x.Names[i])
 				}
 			}
-			fields[i] = structField{Name: x.Names[i], Type: v.t}
+			fields[i] = types.Field{Name: x.Names[i], Type: v.t}
 		}
-		t := structOf(fields)
+		t := types.StructOf(fields)
 		return compiled{t: t, eval: func(r []any) any {
-			out := &structVal{t: t, vals: make([]any, len(vals))}
+			out := &types.StructVal{Type: t, Vals: make([]any, len(vals))}
 			for i, v := range vals {
-				out.vals[i] = v.eval(r)
+				out.Vals[i] = v.eval(r)
 			}
 			return out
 		}}, true, nil
@@ -147,23 +141,23 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 		if err != nil {
 			return compiled{}, true, err
 		}
-		switch base.t.kind() {
-		case kArray:
-			if idx.t != tInteger && idx.t != tNull {
-				return compiled{}, true, badStatement("Function 'arrayAccess' does not accept parameters (%s, %s).", base.t, idx.t)
+		switch base.t.Kind() {
+		case types.KindArray:
+			if idx.t != types.Integer && idx.t != types.Null {
+				return compiled{}, true, stmterr.Bad("Function 'arrayAccess' does not accept parameters (%s, %s).", base.t, idx.t)
 			}
-			return compiled{t: base.t.elem, eval: func(r []any) any {
+			return compiled{t: base.t.Elem, eval: func(r []any) any {
 				a, i := base.eval(r), idx.eval(r)
 				if a == nil || i == nil {
 					return nil
 				}
 				return arrayAccess(a.([]any), int(i.(int32)))
 			}}, true, nil
-		case kMap:
-			if idx.t != base.t.key && idx.t != tNull {
-				return compiled{}, true, badStatement("Cannot compare %s (%s) to %s (%s) with EQUAL.", sql.Format(x.Index), idx.t, sql.Format(x.X), base.t.key)
+		case types.KindMap:
+			if idx.t != base.t.Key && idx.t != types.Null {
+				return compiled{}, true, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with EQUAL.", sql.Format(x.Index), idx.t, sql.Format(x.X), base.t.Key)
 			}
-			return compiled{t: base.t.elem, eval: func(r []any) any {
+			return compiled{t: base.t.Elem, eval: func(r []any) any {
 				m, k := base.eval(r), idx.eval(r)
 				if m == nil || k == nil {
 					return nil
@@ -172,28 +166,28 @@ func (c *compiler) compileComplex(e sql.Expr) (compiled, bool, error) {
 			}}, true, nil
 		}
 		hint := ""
-		if base.t.kind() == kStruct {
+		if base.t.Kind() == types.KindStruct {
 			hint = fmt.Sprintf(" Use the dereference operator for STRUCTS: %s->%s", sql.Format(x.X), sql.Format(x.Index))
 		}
-		return compiled{}, true, badStatement("Subscript expression (%s) do not apply to %s.%s", sql.Format(x), base.t, hint)
+		return compiled{}, true, stmterr.Bad("Subscript expression (%s) do not apply to %s.%s", sql.Format(x), base.t, hint)
 	case *sql.Deref:
 		base, err := c.compile(x.X)
 		if err != nil {
 			return compiled{}, true, err
 		}
-		if base.t.kind() != kStruct {
-			return compiled{}, true, badStatement("Expected STRUCT type, got: %s", base.t)
+		if base.t.Kind() != types.KindStruct {
+			return compiled{}, true, stmterr.Bad("Expected STRUCT type, got: %s", base.t)
 		}
-		i, ft, ok := base.t.field(x.Field)
+		i, ft, ok := base.t.Field(x.Field)
 		if !ok {
-			return compiled{}, true, badStatement("Could not find field '%s' in '%s'.", x.Field, sql.Format(x.X))
+			return compiled{}, true, stmterr.Bad("Could not find field '%s' in '%s'.", x.Field, sql.Format(x.X))
 		}
 		return compiled{t: ft, eval: func(r []any) any {
-			s, _ := base.eval(r).(*structVal)
+			s, _ := base.eval(r).(*types.StructVal)
 			if s == nil {
 				return nil
 			}
-			return s.vals[i]
+			return s.Vals[i]
 		}}, true, nil
 	}
 	return compiled{}, false, nil
@@ -210,52 +204,6 @@ func arrayAccess(a []any, index int) any {
 		return nil
 	}
 	return a[i]
-}
-
-// formatComplex renders a complex value as ksqlDB's CAST(x AS STRING) does
-// (String.valueOf of the Java value: List, Map, Connect Struct).
-func formatComplex(v any) (string, bool) {
-	switch x := v.(type) {
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = javaString(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]", true
-	case map[string]any:
-		keys := sortedKeys(x)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + javaString(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}", true
-	case *structVal:
-		var parts []string
-		for i, f := range x.t.fields {
-			if x.vals[i] != nil {
-				parts = append(parts, f.Name+"="+javaString(x.vals[i]))
-			}
-		}
-		return "Struct{" + strings.Join(parts, ",") + "}", true
-	}
-	return "", false
-}
-
-// javaString is String.valueOf: "null" for NULL.
-func javaString(v any) string {
-	if v == nil {
-		return "null"
-	}
-	return formatValue(v)
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // equalValues compares complex values for = and <> (List/Map/Struct equals).
@@ -284,13 +232,13 @@ func equalValues(a, b any) bool {
 			}
 		}
 		return true
-	case *structVal:
-		y, ok := b.(*structVal)
-		if !ok || x.t != y.t {
+	case *types.StructVal:
+		y, ok := b.(*types.StructVal)
+		if !ok || x.Type != y.Type {
 			return false
 		}
-		for i := range x.vals {
-			if !equalOrBothNull(x.vals[i], y.vals[i]) {
+		for i := range x.Vals {
+			if !equalOrBothNull(x.Vals[i], y.Vals[i]) {
 				return false
 			}
 		}
@@ -304,114 +252,4 @@ func equalOrBothNull(a, b any) bool {
 		return a == nil && b == nil
 	}
 	return equalValues(a, b)
-}
-
-// jsonComplex converts a decoded JSON value into a complex column value.
-func jsonComplex(v any, t sqlType) (any, error) {
-	switch t.kind() {
-	case kArray:
-		arr, ok := v.([]any)
-		if !ok {
-			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
-		}
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			x, err := jsonValue(e, t.elem)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = x
-		}
-		return out, nil
-	case kMap:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
-		}
-		out := make(map[string]any, len(obj))
-		for k, e := range obj {
-			x, err := jsonValue(e, t.elem)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = x
-		}
-		return out, nil
-	case kStruct:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
-		}
-		out := &structVal{t: t, vals: make([]any, len(t.fields))}
-		for i, f := range t.fields {
-			raw, ok := obj[f.Name]
-			if !ok {
-				for k, e := range obj { // field names match case-insensitively
-					if strings.EqualFold(k, f.Name) {
-						raw = e
-						break
-					}
-				}
-			}
-			x, err := jsonValue(raw, f.Type)
-			if err != nil {
-				return nil, err
-			}
-			out.vals[i] = x
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("not a complex type: %s", t)
-}
-
-func jsonTypeName(v any) string {
-	switch v.(type) {
-	case []any:
-		return "ARRAY"
-	case map[string]any:
-		return "STRUCT"
-	case string:
-		return "STRING"
-	case bool:
-		return "BOOLEAN"
-	}
-	return "NUMBER"
-}
-
-// appendJSONComplex appends a complex value as JSON; ok is false for other values.
-func appendJSONComplex(b []byte, v any) ([]byte, bool) {
-	switch x := v.(type) {
-	case []any:
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONValue(b, e)
-		}
-		return append(b, ']'), true
-	case map[string]any:
-		b = append(b, '{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONValue(b, k)
-			b = append(b, ':')
-			b = appendJSONValue(b, x[k])
-		}
-		return append(b, '}'), true
-	case *structVal:
-		b = append(b, '{')
-		for i, f := range x.t.fields {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONValue(b, f.Name)
-			b = append(b, ':')
-			b = appendJSONValue(b, x.vals[i])
-		}
-		return append(b, '}'), true
-	}
-	return b, false
 }

@@ -2,13 +2,38 @@
 // Kafka with ksqlDB 0.29's HTTP API (/ksql, /query, /query-stream,
 // /close-query, /inserts-stream, /ksql/terminate, /info, /healthcheck,
 // /status, /clusterStatus, /is_valid_property) over HTTP/1.1 and, without
-// TLS, HTTP/2 with prior knowledge (see Protocols). routes.go holds the
-// router, querystream.go and insertsstream.go the newer streaming API,
-// results.go the query response formats, admin.go the cluster endpoints.
-// Statements it accepts behave as ksqlDB does (command topic,
-// persistent queries with changelog-backed state, formats, messages);
-// statements it does not implement are refused with ksqlDB's statement_error
-// (40001) naming the construct.
+// TLS, HTTP/2 with prior knowledge (see Protocols). Statements it accepts
+// behave as ksqlDB does (command topic, persistent queries with
+// changelog-backed state, formats, messages); statements it does not
+// implement are refused with ksqlDB's statement_error (40001) naming the
+// construct.
+//
+// # Rooms
+//
+// The server is split by role, each role a package under this one:
+//
+//   - sql parses statements: lexer, SqlBase.g4's grammar with its reserved
+//     words, the syntax tree, variable substitution;
+//   - types is the SQL type system and the Go values of each type
+//     (DECIMAL, the time types, STRUCT), rendered as CAST(x AS STRING)
+//     renders them;
+//   - formats reads and writes records in each serialization format, with
+//     the Schema Registry client and the subjects and schemas ksqlDB
+//     registers;
+//   - javatime is Java's DateTimeFormatter patterns, for the date-time
+//     functions and TIMESTAMP_FORMAT;
+//   - stmterr is the statement errors every room reports.
+//
+// This package holds the rest, by file name: the REST API (routes.go,
+// http.go, results.go, querystream.go, insertsstream.go, admin.go,
+// print.go), statements and the metastore (engine.go, metastore.go,
+// commandtopic.go, show.go, alter.go, replace*.go, variables.go), planning
+// (plan.go, partitionby.go, join.go, window.go, explain*.go), the
+// expression compiler and functions (expr.go, case.go, cast.go,
+// complex.go, lambda.go, functions.go, udf_*.go, aggregate.go,
+// tablefunctions.go), and running queries with their state (query.go,
+// processor.go, atleastonce.go, exactlyonce.go, join_exec.go,
+// join_window.go, session.go, push.go, pullstream.go).
 //
 // Persistent queries run with ksqlDB's default processing.guarantee,
 // at_least_once: per poll a query produces its results and state changelog
@@ -52,36 +77,27 @@
 // them, with ksqlDB's refusals (nested, in CASE, with GROUP BY, over a
 // table, outside SELECT); a table function over a JOIN or with PARTITION
 // BY is refused as not supported;
-// aggregate.go holds the aggregate functions; types.go the interned SQL
-// types; serde.go the formats, avro_complex.go reading and avro_write.go
-// writing AVRO's ARRAY, MAP and STRUCT (ksqlDB's named nested records and
-// Connect MapEntry arrays), with format_jsonsr.go
-// (JSON_SR), format_protobuf.go (PROTOBUF), format_protobufnosr.go
-// (PROTOBUF_NOSR) and format_schemaid.go (VALUE_SCHEMA_ID and
-// KEY_SCHEMA_ID) for the Schema Registry formats, with avro_schemaid.go
-// for AVRO and sinkschemaid.go for the sink of a CREATE ... AS SELECT
-// (the query's columns checked against the schema's, the schema
-// registered under the sink's subject with its id, the sink written with
-// it); schemaregister.go registers a declared stream's or table's key
+// aggregate.go holds the aggregate functions; sinkschemaid.go the sink of
+// a CREATE ... AS SELECT with VALUE_SCHEMA_ID or KEY_SCHEMA_ID (the
+// query's columns checked against the schema's, the schema registered under
+// the sink's subject with its id, the sink written with it), and
+// schemaid_columns.go the columns a declared source takes from a schema
+// id; schemaregister.go registers a declared stream's or table's key
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
 // headers.go the HEADERS and HEADER('<key>') columns read from a record's
 // headers (a persistent query's output records carry the headers of the
 // input record that made them, as Kafka Streams forwards them, except
-// EMIT FINAL's, which go out without); formatprops.go the KEY_DELIMITER and VALUE_DELIMITER of the DELIMITED
-// format (a sink of the same format inherits them) and the AVRO value's
-// VALUE_AVRO_SCHEMA_FULL_NAME; javatime_zonenames.go
-// the zone names a date-time pattern's z parses; temporal.go
-// the TIMESTAMP, DATE, TIME and BYTES types (DATE and TIME in the PROTOBUF
-// formats as google.type.Date and TimeOfDay) and udf_temporal.go their
-// functions; magictimestamp.go the date-time strings a WHERE clause
+// EMIT FINAL's, which go out without); with_formats.go checks the
+// KEY_DELIMITER, VALUE_DELIMITER and VALUE_AVRO_SCHEMA_FULL_NAME
+// properties (a DELIMITED sink inherits its source's delimiter);
+// udf_temporal.go holds the functions of the time types;
+// magictimestamp.go the date-time strings a WHERE clause
 // compares with ROWTIME, WINDOWSTART or WINDOWEND; incoercion.go the
 // string literals of an IN list, coerced to its numeric or BOOLEAN type
-// (not yet inside ARRAY, MAP or STRUCT constructors); decimal.go the DECIMAL(p, s) type (BigDecimal values,
-// SqlDecimal's result types, DecimalUtil's casts and fits) in JSON,
-// DELIMITED, AVRO and JSON_SR, and format_protobuf_decimal.go in the
-// PROTOBUF formats (confluent.type.Decimal); javadouble.go prints doubles
+// (not yet inside ARRAY, MAP or STRUCT constructors); decimal_functions.go
+// the functions on DECIMAL arguments; javanum (a package of the lab) prints doubles
 // as Java 17 does. lambda.go runs the lambda functions TRANSFORM, FILTER
 // and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
 // queries on streams, push.go on tables, where each materialized row keeps

@@ -13,7 +13,10 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 
 	"github.com/ctalab/ctalab/srclient"
 )
@@ -73,16 +76,16 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 	case *sql.Explain:
 		return s.execExplain(ctx, ec, p, st)
 	case *sql.QueryStatement, *sql.Print:
-		return nil, &stmtError{code: codeQueryEndpoint, msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
+		return nil, &stmterr.Error{Code: stmterr.CodeQueryEndpoint, Msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
 	}
-	return nil, unsupported("this statement")
+	return nil, stmterr.Unsupported("this statement")
 }
 
 func checkProperty(name, value string) error {
 	switch name {
 	case "auto.offset.reset", "ksql.streams.auto.offset.reset":
 		if value != "earliest" && value != "latest" {
-			return badStatement("Invalid value %s for configuration %s: String must be one of: latest, earliest, none", value, name)
+			return stmterr.Bad("Invalid value %s for configuration %s: String must be one of: latest, earliest, none", value, name)
 		}
 	case "processing.guarantee", "ksql.streams.processing.guarantee":
 		return checkGuarantee(name, value)
@@ -213,8 +216,8 @@ func (s *Server) topicMetaOnce(ctx context.Context, topic string) (topicMeta, er
 }
 
 func (s *Server) requireRegistry(format, topic string) error {
-	if registryFormat(format) && !s.reg.configured() {
-		return &stmtError{code: codeSchemaRegistryUnset, msg: fmt.Sprintf("Cannot create topic '%s' with format %s without configuring 'ksql.schema.registry.url'", topic, format)}
+	if formats.RegistryFormat(format) && !s.reg.Configured() {
+		return &stmterr.Error{Code: stmterr.CodeSchemaRegistryUnset, Msg: fmt.Sprintf("Cannot create topic '%s' with format %s without configuring 'ksql.schema.registry.url'", topic, format)}
 	}
 	return nil
 }
@@ -239,41 +242,41 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		if cs.IfNotExists {
 			return existsWarning(p, kind, cs.Name), nil
 		}
-		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
+		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
 	}
 	if w.topic == "" {
-		return nil, badStatement("Missing required property \"KAFKA_TOPIC\" which has no default value.")
+		return nil, stmterr.Bad("Missing required property \"KAFKA_TOPIC\" which has no default value.")
 	}
 	if w.valueFormat == "" {
-		return nil, badStatement("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the '%s' config.", "ksql.persistence.default.format.value")
+		return nil, stmterr.Bad("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the '%s' config.", "ksql.persistence.default.format.value")
 	}
 	if w.keyFormat == "" {
-		w.keyFormat = fmtKafka
+		w.keyFormat = formats.Kafka
 	}
 	if err := checkFormatProperties(w, w.keyFormat, w.valueFormat); err != nil {
 		return nil, err
 	}
-	var sch schema
+	var sch types.Schema
 	seen := map[string]bool{}
 	for _, c := range cs.Columns {
 		if reservedColumns[c.Name] {
-			return nil, badStatement("'%s' is a reserved column name.", c.Name)
+			return nil, stmterr.Bad("'%s' is a reserved column name.", c.Name)
 		}
 		if seen[c.Name] {
-			return nil, badStatement("Duplicate column names: %s", c.Name)
+			return nil, stmterr.Bad("Duplicate column names: %s", c.Name)
 		}
 		seen[c.Name] = true
 		if cs.Table && c.Key {
-			return nil, badStatement("Line: %d, Col: %d: Column `%s` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
+			return nil, stmterr.Bad("Line: %d, Col: %d: Column `%s` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
 		}
 		if !cs.Table && c.PrimaryKey {
-			return nil, badStatement("Line: %d, Col: %d: Column `%s` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
+			return nil, stmterr.Bad("Line: %d, Col: %d: Column `%s` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
 		}
-		t, err := typeOf(c.Type)
+		t, err := types.FromSQL(c.Type)
 		if err != nil {
 			return nil, err
 		}
-		col := column{Name: c.Name, Type: t, Key: c.Key || c.PrimaryKey, Header: c.Headers, OneHeader: c.OneHeader, HeaderKey: c.HeaderKey}
+		col := types.Column{Name: c.Name, Type: t, Key: c.Key || c.PrimaryKey, Header: c.Headers, OneHeader: c.OneHeader, HeaderKey: c.HeaderKey}
 		if err := checkHeaderColumn(col); err != nil {
 			return nil, err
 		}
@@ -287,9 +290,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		sch.Cols = append(keys, sch.Cols...)
 	}
 	// keys first, header columns last
-	sch = schema{Cols: append(append(sch.keys(), sch.values()...), sch.headers()...)}
-	if cs.Table && len(sch.keys()) == 0 {
-		return nil, badStatement("Tables require a PRIMARY KEY. Please define the PRIMARY KEY.\nUse a partial schema to define the primary key and still load the value columns from the Schema Registry, for example:\n\tCREATE TABLE %s (ID INT PRIMARY KEY) WITH (...);", cs.Name)
+	sch = types.Schema{Cols: append(append(sch.Keys(), sch.Values()...), sch.Headers()...)}
+	if cs.Table && len(sch.Keys()) == 0 {
+		return nil, stmterr.Bad("Tables require a PRIMARY KEY. Please define the PRIMARY KEY.\nUse a partial schema to define the primary key and still load the value columns from the Schema Registry, for example:\n\tCREATE TABLE %s (ID INT PRIMARY KEY) WITH (...);", cs.Name)
 	}
 	if err := s.requireRegistry(w.valueFormat, w.topic); err != nil {
 		return nil, err
@@ -303,12 +306,12 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 			return nil, err
 		}
 		sch.Cols = append(sch.Cols, vals...)
-	} else if len(sch.values()) == 0 {
-		if !inferableFormat(w.valueFormat) {
+	} else if len(sch.Values()) == 0 {
+		if !formats.Inferable(w.valueFormat) {
 			if len(cs.Columns) == 0 {
-				return nil, badStatement("The statement does not define any columns.")
+				return nil, stmterr.Bad("The statement does not define any columns.")
 			}
-			return nil, unsupported("a " + kind + " without value columns")
+			return nil, stmterr.Unsupported("a " + kind + " without value columns")
 		}
 		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen)
 		if err != nil {
@@ -317,18 +320,18 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		sch.Cols = append(sch.Cols, vals...)
 	}
 	keyFormat := w.keyFormat
-	if len(sch.keys()) == 0 {
-		keyFormat = fmtNone
-	} else if keyFormat == fmtNone {
-		return nil, badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: sch.keys()})
+	if len(sch.Keys()) == 0 {
+		keyFormat = formats.None
+	} else if keyFormat == formats.None {
+		return nil, stmterr.Bad("The 'NONE' format can only be used when no columns are defined. Got: [%s]", types.Schema{Cols: sch.Keys()})
 	}
-	if err := checkFormat(keyFormat, sch.keys(), true, false); err != nil {
+	if err := formats.Check(keyFormat, sch.Keys(), true, false); err != nil {
 		return nil, err
 	}
-	if err := checkFormat(w.valueFormat, sch.values(), false, false); err != nil {
+	if err := formats.Check(w.valueFormat, sch.Values(), false, false); err != nil {
 		return nil, err
 	}
-	unwrap, err := w.unwrapValue(w.valueFormat, sch.values())
+	unwrap, err := w.unwrapValue(w.valueFormat, sch.Values())
 	if err != nil {
 		return nil, err
 	}
@@ -336,8 +339,8 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter, ValueAvroName: w.avroName(),
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
-	if src.Window != nil && len(sch.keys()) == 0 {
-		return nil, badStatement("Windowed sources require a key column.")
+	if src.Window != nil && len(sch.Keys()) == 0 {
+		return nil, stmterr.Bad("Windowed sources require a key column.")
 	}
 	if err := checkTimestampColumn(src, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
@@ -360,10 +363,10 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		}
 		switch {
 		case !tm.exists && w.partitions == 0:
-			return nil, badStatement("Topic '%s' does not exist. If you want to create a new topic for the %s please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE %s %s (...) WITH (KAFKA_TOPIC='%s', PARTITIONS=1, ...);",
+			return nil, stmterr.Bad("Topic '%s' does not exist. If you want to create a new topic for the %s please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: CREATE %s %s (...) WITH (KAFKA_TOPIC='%s', PARTITIONS=1, ...);",
 				w.topic, kind, strings.ToUpper(kind), cs.Name, w.topic)
 		case tm.exists && w.partitions != 0 && (tm.partitions != w.partitions || (w.replicas != 0 && tm.replicas != w.replicas)):
-			return nil, badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
+			return nil, stmterr.Bad("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
 				w.topic, w.partitions, tm.partitions, max(w.replicas, 1), tm.replicas)
 		case !tm.exists && ec.sandbox:
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
@@ -400,19 +403,19 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 }
 
 // inferValueColumns reads the latest value schema of topic from the registry.
-func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool) ([]column, error) {
+func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool) ([]types.Column, error) {
 	subject := topic + "-value"
-	text, typ, err := s.reg.latestTyped(ctx, subject)
+	text, typ, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
-			return nil, badStatement("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s", topic, subject)
+			return nil, stmterr.Bad("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s", topic, subject)
 		}
-		return nil, badStatement("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
+		return nil, stmterr.Bad("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
 	}
-	if format == fmtJSONSR {
-		return inferJSONSRValueColumns(topic, text, typ, taken, false)
+	if format == formats.JSONSR {
+		return formats.InferJSONSRValueColumns(topic, text, typ, taken, false)
 	}
-	if format == fmtProtobuf {
+	if format == formats.Protobuf {
 		return s.inferProtobufValueColumns(ctx, topic, text, typ, taken)
 	}
 	var rec struct {
@@ -423,15 +426,15 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		} `json:"fields"`
 	}
 	if err := json.Unmarshal([]byte(text), &rec); err != nil || rec.Type != "record" {
-		return nil, unsupported("inferring columns from a non-record Avro schema")
+		return nil, stmterr.Unsupported("inferring columns from a non-record Avro schema")
 	}
-	var cols []column
+	var cols []types.Column
 	for _, f := range rec.Fields {
-		st, err := avroColumnType(f.Type)
+		st, err := formats.AvroColumnType(f.Type)
 		if err != nil {
-			var se *stmtError
+			var se *stmterr.Error
 			if errors.As(err, &se) {
-				se.msg = "column " + f.Name + ": " + se.msg
+				se.Msg = "column " + f.Name + ": " + se.Msg
 			}
 			return nil, err
 		}
@@ -439,7 +442,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		if taken[name] {
 			continue
 		}
-		cols = append(cols, column{Name: name, Type: st})
+		cols = append(cols, types.Column{Name: name, Type: st})
 	}
 	return cols, nil
 }
@@ -455,7 +458,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	if w.windowType != "" {
-		return nil, unsupported("WITH property WINDOW_TYPE on CREATE ... AS SELECT")
+		return nil, stmterr.Unsupported("WITH property WINDOW_TYPE on CREATE ... AS SELECT")
 	}
 	var upgraded *queryInfo
 	var replaced *source
@@ -468,7 +471,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		if cs.IfNotExists {
 			return existsWarning(p, kind, cs.Name), nil
 		}
-		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
+		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
 	}
 	plan, err := planQuery(ec.ms, cs.Query, modePersistent, cs.Name)
 	if err != nil {
@@ -481,10 +484,10 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	if cs.Table && !plan.resultTable {
-		return nil, badStatement("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
+		return nil, stmterr.Bad("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
 	}
 	if !cs.Table && plan.resultTable {
-		return nil, badStatement("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+		return nil, stmterr.Bad("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
 	}
 	src := plan.src
 	topic := w.topic
@@ -493,7 +496,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	for _, other := range ec.ms.sources {
 		if other.Topic == topic && ec.ms.writerOf(other.Name) != "" && (upgraded == nil || other.Name != cs.Name) {
-			return nil, badStatement("Cannot add %s '%s': Another query is already writing to topic '%s'", kind, cs.Name, topic)
+			return nil, stmterr.Bad("Cannot add %s '%s': Another query is already writing to topic '%s'", kind, cs.Name, topic)
 		}
 	}
 	valueFormat := w.valueFormat
@@ -504,19 +507,19 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if keyFormat == "" {
 		keyFormat = src.KeyFormat
 	}
-	if plan.partition != nil && plan.partition.null && w.keyFormat != "" && w.keyFormat != fmtNone {
+	if plan.partition != nil && plan.partition.null && w.keyFormat != "" && w.keyFormat != formats.None {
 		// Analyzer.keyFormatName
-		return nil, badStatement("Key format specified for stream without key columns.")
+		return nil, stmterr.Bad("Key format specified for stream without key columns.")
 	}
-	if len(plan.out.keys()) == 0 {
-		keyFormat = fmtNone
-	} else if keyFormat == fmtNone {
-		keyFormat = fmtKafka
+	if len(plan.out.Keys()) == 0 {
+		keyFormat = formats.None
+	} else if keyFormat == formats.None {
+		keyFormat = formats.Kafka
 	}
-	if err := checkFormat(keyFormat, plan.out.keys(), true, true); err != nil {
+	if err := formats.Check(keyFormat, plan.out.Keys(), true, true); err != nil {
 		return nil, err
 	}
-	if err := checkFormat(valueFormat, plan.out.values(), false, true); err != nil {
+	if err := formats.Check(valueFormat, plan.out.Values(), false, true); err != nil {
 		return nil, err
 	}
 	if err := s.requireRegistry(valueFormat, topic); err != nil {
@@ -525,7 +528,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := s.requireRegistry(keyFormat, topic); err != nil {
 		return nil, err
 	}
-	unwrap, err := w.unwrapValue(valueFormat, plan.out.values())
+	unwrap, err := w.unwrapValue(valueFormat, plan.out.Values())
 	if err != nil {
 		return nil, err
 	}
@@ -533,8 +536,8 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		KeyDelimiter:   inheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
-		ValueDelimiter: inheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
+		KeyDelimiter:   formats.InheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
+		ValueDelimiter: formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
 		ValueAvroName:  w.avroName(),
 		Schema:         plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
 	if plan.agg != nil && plan.agg.win != nil {
@@ -606,7 +609,7 @@ func (m *metaStore) writerOf(name string) string {
 // createText is the statement text DESCRIBE shows for a CREATE with
 // columns: normalised as ksqlDB's injectors leave it, with value columns
 // read from the registry listed after the declared ones.
-func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
+func createText(cs *sql.CreateSource, sch types.Schema, keyFormat string) string {
 	var cols []string
 	declared := map[string]bool{}
 	for _, c := range cs.Columns {
@@ -633,7 +636,7 @@ func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
 		}
 		cols = append(cols, col)
 	}
-	for _, sc := range sch.values() {
+	for _, sc := range sch.Values() {
 		if !declared[sc.Name] {
 			cols = append(cols, sql.QuoteIdent(sc.Name)+" "+sc.Type.String())
 		}
@@ -644,14 +647,14 @@ func createText(cs *sql.CreateSource, sch schema, keyFormat string) string {
 func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {
 	target, ok := ec.ms.sources[st.Target]
 	if !ok {
-		return nil, badStatement("%s does not exist.", st.Target)
+		return nil, stmterr.Bad("%s does not exist.", st.Target)
 	}
 	if target.Table {
-		return nil, badStatement("INSERT INTO can only be used to insert into a stream. %s is a table.", st.Target)
+		return nil, stmterr.Bad("INSERT INTO can only be used to insert into a stream. %s is a table.", st.Target)
 	}
-	if len(target.Schema.headers()) > 0 {
+	if len(target.Schema.Headers()) > 0 {
 		// AstSanitizer
-		return nil, badStatement("Cannot insert into %s because it has header columns", st.Target)
+		return nil, stmterr.Bad("Cannot insert into %s because it has header columns", st.Target)
 	}
 	plan, err := planQuery(ec.ms, st.Query, modePersistent, st.Target)
 	if err != nil {
@@ -661,19 +664,19 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 		return nil, err
 	}
 	if plan.resultTable {
-		return nil, badStatement("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+		return nil, stmterr.Bad("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
 	}
 	if err := checkWritable(target); err != nil {
 		return nil, err
 	}
 	if plan.src.Name == target.Name {
-		return nil, badStatement("Cannot insert into %s as it is also the source of the query.", target.Name)
+		return nil, stmterr.Bad("Cannot insert into %s as it is also the source of the query.", target.Name)
 	}
 	if plan.src.Window != nil {
-		return nil, unsupported("INSERT INTO ... SELECT from a windowed stream")
+		return nil, stmterr.Unsupported("INSERT INTO ... SELECT from a windowed stream")
 	}
 	if plan.out.String() != target.Schema.String() {
-		return nil, badStatement("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)
+		return nil, stmterr.Bad("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)
 	}
 	id, err := insertQueryID(st.With, ec.ms.queries)
 	if err != nil {
@@ -711,10 +714,10 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 			return status(p, cmdID, fmt.Sprintf("Source `%s` does not exist.", st.Name), 0, ""), nil
 		}
 		// DropSourceFactory: the statement's kind, capitalized
-		return nil, badStatement("%s%s %s does not exist.", kind[:1], strings.ToLower(kind[1:]), st.Name)
+		return nil, stmterr.Bad("%s%s %s does not exist.", kind[:1], strings.ToLower(kind[1:]), st.Name)
 	}
 	if src.Table != st.Table {
-		return nil, badStatement("Incompatible data source type is %s, but statement was DROP %s", strings.ToLower(src.kind()), strings.ToLower(kind))
+		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was DROP %s", strings.ToLower(src.kind()), strings.ToLower(kind))
 	}
 	if err := checkDropOfSource(src, st.DeleteTopic); err != nil {
 		return nil, err
@@ -725,7 +728,7 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		readers = slices.DeleteFunc(readers, func(id string) bool { return id == cst })
 	}
 	if len(readers)+len(writers) > 0 {
-		return nil, badStatement("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
+		return nil, stmterr.Bad("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
 			st.Name, strings.Join(readers, ", "), strings.Join(writers, ", "), st.Name)
 	}
 	if st.DeleteTopic {
@@ -735,7 +738,7 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		if err := s.deleteTopic(ctx, src.Topic); err != nil {
 			return nil, err
 		}
-		if registryFormat(src.ValueFormat) {
+		if formats.RegistryFormat(src.ValueFormat) {
 			s.deleteSubject(ctx, src.Topic+"-value")
 		}
 	}
@@ -768,7 +771,7 @@ func (s *Server) deleteTopic(ctx context.Context, topic string) error {
 }
 
 func (s *Server) deleteSubject(ctx context.Context, subject string) {
-	if err := s.reg.deleteSubject(ctx, subject); err != nil {
+	if err := s.reg.DeleteSubject(ctx, subject); err != nil {
 		s.log.Warn("delete subject", "subject", subject, "err", err)
 	}
 }
@@ -784,7 +787,7 @@ func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, s
 	} else {
 		qi, ok := ec.ms.queries[st.QueryID]
 		if !ok {
-			return nil, badStatement("Unknown queryId: %s", st.QueryID)
+			return nil, stmterr.Bad("Unknown queryId: %s", st.QueryID)
 		}
 		if err := checkTerminable(qi); err != nil {
 			return nil, err

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // queryDescription is the REST API's QueryDescription
@@ -50,7 +52,7 @@ type queryDescriptionEntity struct {
 func (s *Server) execExplain(_ context.Context, ec *execCtx, p sql.Parsed, st *sql.Explain) (any, error) {
 	qi, ok := ec.ms.queries[st.QueryID]
 	if !ok {
-		return nil, badStatement("Query with id:%s does not exist, use SHOW QUERIES to view the full set of queries.", st.QueryID)
+		return nil, stmterr.Bad("Query with id:%s does not exist, use SHOW QUERIES to view the full set of queries.", st.QueryID)
 	}
 	d, err := s.describeQuery(ec, qi, "EXPLAIN")
 	if err != nil {
@@ -132,7 +134,7 @@ func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDe
 
 // planSchema is LogicalSchema.toString as PlanSummary prints it: names
 // quoted only where needed.
-func planSchema(cols []column) string {
+func planSchema(cols []types.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
 		parts[i] = sql.QuoteIdent(c.Name) + " " + c.Type.String()

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // shapeChainedJoin is explainShape for a stream joined to several tables,
@@ -28,7 +30,7 @@ import (
 // join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
 func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
-	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
 	stream := jp.leaves[0]
 	if stream.src.Table {
 		return shapeTableChain(what, plan, sinkName, sinkTopic)
@@ -36,7 +38,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	switch {
 	case plan.agg != nil || plan.partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case stream.src.Table || stream.src.Window != nil || len(stream.src.Schema.keys()) != 1:
+	case stream.src.Table || stream.src.Window != nil || len(stream.src.Schema.Keys()) != 1:
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
 	if jp.windowed() {
@@ -69,7 +71,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	if first.rekeyed {
 		// StreamSelectKeyBuilder: the join column becomes the key, the
 		// value columns stay
-		rekeyed := []column{{Name: leftKey.Name, Type: first.leftKey.t, Key: true}}
+		rekeyed := []types.Column{{Name: leftKey.Name, Type: first.leftKey.t, Key: true}}
 		rekeyed = append(rekeyed, valuesOf(streamSrc.cols)...)
 		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
 	}
@@ -137,11 +139,11 @@ func chainJoinSteps(jp *joinPlan, joined *planStep) *planStep {
 		keys := keysOf(joined.cols)
 		synthetic := jp.synthetic && k == n-1
 		if synthetic {
-			keys = []column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
+			keys = []types.Column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
 		}
 		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
 		if synthetic {
-			cols = append(cols, column{Name: syntheticKey, Type: keys[0].Type})
+			cols = append(cols, types.Column{Name: syntheticKey, Type: keys[0].Type})
 		}
 		joined = &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
 	}

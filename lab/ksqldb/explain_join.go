@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
@@ -31,7 +33,7 @@ import (
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
 func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
-	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
 	if len(jp.steps) > 1 {
 		return shapeChainedJoin(what, plan, sinkName, sinkTopic)
 	}
@@ -66,7 +68,7 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 	if rekeyRight && !ok {
 		return nil, refuse("a join on an expression")
 	}
-	if !rekeyLeft && len(left.src.Schema.keys()) != 1 {
+	if !rekeyLeft && len(left.src.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}
 
@@ -86,12 +88,12 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 	if jp.synthetic {
 		// a FULL OUTER join's key is neither side's: appended to the
 		// values too (JoinParamsFactory.createSchema)
-		joined = []column{{Name: syntheticKey, Type: joined[0].Type, Key: true}}
+		joined = []types.Column{{Name: syntheticKey, Type: joined[0].Type, Key: true}}
 	}
 	joined = append(joined, valuesOf(leftAlias.cols)...)
 	joined = append(joined, valuesOf(rightAlias.cols)...)
 	if jp.synthetic {
-		joined = append(joined, column{Name: syntheticKey, Type: joined[0].Type})
+		joined = append(joined, types.Column{Name: syntheticKey, Type: joined[0].Type})
 	}
 	join := &planStep{op: "JOIN", cols: joined, ctx: "Join", sources: []*planStep{leftAlias, rightAlias}}
 
@@ -154,8 +156,8 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 var explainedStreamStream = map[sql.JoinType]bool{sql.InnerJoin: true, sql.LeftJoin: true, sql.RightJoin: true, sql.OuterJoin: true}
 
 // rekeyStep is the plan step that rekeys a stream on its column key.
-func rekeyStep(src *planStep, key string, t sqlType, ctx string) *planStep {
-	cols := []column{{Name: key, Type: t, Key: true}}
+func rekeyStep(src *planStep, key string, t types.Type, ctx string) *planStep {
+	cols := []types.Column{{Name: key, Type: t, Key: true}}
 	for _, c := range src.cols {
 		if !c.Key {
 			cols = append(cols, c)
@@ -305,10 +307,10 @@ func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName
 // sourceStepColumns is the schema of a source step: the source's columns,
 // the pseudo columns, a copy of each key column, then the window bounds of
 // a windowed source (LogicalSchema.withPseudoAndKeyColsInValue).
-func sourceStepColumns(src *source) []column {
-	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
-	for _, k := range src.Schema.keys() {
-		cols = append(cols, column{Name: k.Name, Type: k.Type})
+func sourceStepColumns(src *source) []types.Column {
+	cols := append(append([]types.Column(nil), src.Schema.Cols...), pseudoColumns...)
+	for _, k := range src.Schema.Keys() {
+		cols = append(cols, types.Column{Name: k.Name, Type: k.Type})
 	}
 	if src.Window != nil {
 		cols = append(cols, windowColumns...)
@@ -317,17 +319,17 @@ func sourceStepColumns(src *source) []column {
 }
 
 // aliased names every column ALIAS_NAME, as PreJoinProjectNode does.
-func aliased(alias string, cols []column) []column {
-	out := make([]column, len(cols))
+func aliased(alias string, cols []types.Column) []types.Column {
+	out := make([]types.Column, len(cols))
 	for i, c := range cols {
-		out[i] = column{Name: alias + "_" + c.Name, Type: c.Type, Key: c.Key}
+		out[i] = types.Column{Name: alias + "_" + c.Name, Type: c.Type, Key: c.Key}
 	}
 	return out
 }
 
 // valuesOf returns the value columns of cols.
-func valuesOf(cols []column) []column {
-	var out []column
+func valuesOf(cols []types.Column) []types.Column {
+	var out []types.Column
 	for _, c := range cols {
 		if !c.Key {
 			out = append(out, c)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // queryShape is what EXPLAIN tells of one persistent query: the execution
@@ -47,9 +49,9 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	case plan.join != nil:
 		return shapeJoin(what, q, plan, sinkName, sinkTopic)
 	case src.Window != nil && (src.Table || plan.agg != nil):
-		return nil, unsupported(what + " of a query that reads a windowed table or aggregates a windowed stream")
+		return nil, stmterr.Unsupported(what + " of a query that reads a windowed table or aggregates a windowed stream")
 	case src.Table && plan.partition != nil:
-		return nil, unsupported(what + " of a PARTITION BY on a table")
+		return nil, stmterr.Unsupported(what + " of a PARTITION BY on a table")
 	}
 	srcCols := sourceStepColumns(src)
 	sh := &queryShape{topo: &topology{}}
@@ -75,9 +77,9 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 	if len(plan.tfs) > 0 {
 		// StreamFlatMapBuilder.buildSchema: the input's columns, then a
 		// KSQL_SYNTH_n column per table function, of its type
-		cols := append([]column(nil), srcCols...)
+		cols := append([]types.Column(nil), srcCols...)
 		for i, tc := range plan.tfs {
-			cols = append(cols, column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.t})
+			cols = append(cols, types.Column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.t})
 		}
 		steps = append(steps, &planStep{op: "FLAT_MAP", cols: cols, ctx: "FlatMap"})
 		t.processor("FlatMap")
@@ -124,7 +126,7 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 
 // aggInput is what an aggregation reads, as its steps name it.
 type aggInput struct {
-	keys  []column // the input's key columns
+	keys  []types.Column // the input's key columns
 	table bool
 	// materialized: the input has a store of its own, so
 	// TableSelectBuilder does not materialize the Prepare step
@@ -132,12 +134,12 @@ type aggInput struct {
 	// resolve names a column reference as the input's schema does
 	resolve func(ref *sql.ColumnRef) (string, bool)
 	// stars: the columns SELECT * reads; nil where * is not explained
-	stars []column
+	stars []types.Column
 }
 
 // sourceAggInput is the input of an aggregation that reads its source.
 func sourceAggInput(plan *queryPlan) aggInput {
-	return aggInput{keys: plan.src.Schema.keys(), table: plan.src.Table, materialized: true,
+	return aggInput{keys: plan.src.Schema.Keys(), table: plan.src.Table, materialized: true,
 		resolve: func(ref *sql.ColumnRef) (string, bool) { return ref.Name, true },
 		stars:   starColumns(plan.src, true)}
 }
@@ -146,20 +148,20 @@ func sourceAggInput(plan *queryPlan) aggInput {
 // Project, to a plan and topology that read the aggregation's input.
 func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, input aggInput) ([]*planStep, error) {
 	in, ap := plan.in, plan.agg
-	refuse := func(why string) error { return unsupported(what + " of an aggregation " + why) }
-	types := map[string]sqlType{}
+	refuse := func(why string) error { return stmterr.Unsupported(what + " of an aggregation " + why) }
+	colTypes := map[string]types.Type{}
 	resolve := func(ref *sql.ColumnRef) string {
 		name, ok := input.resolve(ref)
 		if !ok {
 			return ""
 		}
 		if idx, found := in.lookup(ref); found {
-			types[name] = in.cols[idx].Type
+			colTypes[name] = in.cols[idx].Type
 		}
 		return name
 	}
-	typeOf := func(name string) (sqlType, bool) {
-		t, ok := types[name]
+	typeOf := func(name string) (types.Type, bool) {
+		t, ok := colTypes[name]
 		return t, ok
 	}
 
@@ -212,7 +214,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 	// AggregateNode.InternalSchema: Prepare selects the required columns,
 	// then each aggregate argument that is not a column as
 	// KSQL_INTERNAL_COL_<its position>.
-	prepare := append([]column(nil), input.keys...)
+	prepare := append([]types.Column(nil), input.keys...)
 	for _, name := range required {
 		typ, ok := typeOf(name)
 		switch {
@@ -221,7 +223,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 		case !ok:
 			return nil, refuse("that reads " + name)
 		}
-		prepare = append(prepare, column{Name: name, Type: typ})
+		prepare = append(prepare, types.Column{Name: name, Type: typ})
 	}
 	expanded := map[string]bool{}
 	for _, fc := range calls {
@@ -242,7 +244,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 			if err != nil {
 				return nil, fmt.Errorf("explain aggregate argument %s: %w", key, err)
 			}
-			prepare = append(prepare, column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(input.keys)), Type: ce.t})
+			prepare = append(prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(input.keys)), Type: ce.t})
 		}
 	}
 	values := prepare[len(input.keys):]
@@ -258,7 +260,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 	// GroupByParamsFactory: the grouping expressions become the key; a
 	// stream grouped by exactly its key columns is not rekeyed.
 	byKey := !input.table && len(q.GroupBy) == len(input.keys)
-	var grouped []column
+	var grouped []types.Column
 	alias := 0
 	taken := map[string]bool{}
 	for _, c := range prepare {
@@ -286,7 +288,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 		if i >= len(input.keys) || input.keys[i].Name != name {
 			byKey = false
 		}
-		grouped = append(grouped, column{Name: name, Type: ap.groupTypes[i], Key: true})
+		grouped = append(grouped, types.Column{Name: name, Type: ap.groupTypes[i], Key: true})
 	}
 	if byKey {
 		grouped = prepare
@@ -322,7 +324,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 
 	// AggregateParamsFactory.buildSchema: key, non-aggregate columns,
 	// KSQL_AGG_VARIABLE_<n> per aggregate call, then the window bounds.
-	agg := append([]column(nil), keysOf(grouped)...)
+	agg := append([]types.Column(nil), keysOf(grouped)...)
 	for _, name := range required {
 		for _, c := range values {
 			if c.Name == name {
@@ -341,10 +343,10 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 		if found == nil {
 			return nil, fmt.Errorf("explain: aggregate %s was not planned", key)
 		}
-		agg = append(agg, column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.result})
+		agg = append(agg, types.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.result})
 	}
 	if ap.win != nil {
-		agg = append(agg, column{Name: "WINDOWSTART", Type: tBigint}, column{Name: "WINDOWEND", Type: tBigint})
+		agg = append(agg, types.Column{Name: "WINDOWSTART", Type: types.Bigint}, types.Column{Name: "WINDOWEND", Type: types.Bigint})
 	}
 	steps = append(steps, &planStep{op: "AGGREGATE", cols: agg, ctx: "Aggregate.Aggregate"})
 	t.processor("Aggregate-Aggregate-ToOutputSchema")
@@ -363,8 +365,8 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 }
 
 // keysOf returns the key columns of cols.
-func keysOf(cols []column) []column {
-	var out []column
+func keysOf(cols []types.Column) []types.Column {
+	var out []types.Column
 	for _, c := range cols {
 		if c.Key {
 			out = append(out, c)

@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // shapeStreamChain is explainShape for an N-way join from a stream with
@@ -20,19 +21,19 @@ import (
 // multi-joins_-_stream-stream-stream_-_left-left and _-_inner-inner_-_different_windows.
 func shapeStreamChain(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
-	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
 	stream := jp.leaves[0]
 	switch {
 	case plan.agg != nil || plan.partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case stream.src.Window != nil || len(stream.src.Schema.keys()) != 1:
+	case stream.src.Window != nil || len(stream.src.Schema.Keys()) != 1:
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
 	n := len(jp.steps)
 	for i, st := range jp.steps {
 		right := jp.leaves[st.right]
 		switch {
-		case st.right != i+1 || right.src.Window != nil || len(right.src.Schema.keys()) != 1:
+		case st.right != i+1 || right.src.Window != nil || len(right.src.Schema.Keys()) != 1:
 			return nil, refuse("an N-way join of a windowed source or a source without one key column")
 		case st.typ == sql.OuterJoin && i < n-1:
 			return nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")

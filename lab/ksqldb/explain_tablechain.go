@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // shapeTableChain is explainShape for a chain of primary-key table-table
@@ -17,12 +18,12 @@ import (
 // _-_inner-full and multi-joins_-_table-table-table-table_-_qualified_select__.
 func shapeTableChain(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.join
-	refuse := func(kind string) error { return unsupported(what + " of " + kind) }
+	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
 	if plan.agg != nil || plan.partition != nil {
 		return nil, refuse("an aggregation or PARTITION BY of a join")
 	}
 	for _, l := range jp.leaves {
-		if !l.src.Table || l.src.Window != nil || len(l.src.Schema.keys()) != 1 {
+		if !l.src.Table || l.src.Window != nil || len(l.src.Schema.Keys()) != 1 {
 			return nil, refuse("an N-way join of tables that are not all keyed by one column")
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // planStep is one step of a query's execution plan as PlanSummary prints
@@ -11,7 +13,7 @@ import (
 // context that names the step's processing logger, and the steps it reads.
 type planStep struct {
 	op      string
-	cols    []column
+	cols    []types.Column
 	ctx     string // "Aggregate.Prepare"; the logger is <query id>.<ctx>
 	sources []*planStep
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // evalFn evaluates a compiled expression over a row; runtime failures yield nil,
@@ -13,13 +15,13 @@ import (
 type evalFn func(row []any) any
 
 type compiled struct {
-	t    sqlType
+	t    types.Type
 	eval evalFn
 }
 
 // scope is the set of columns an expression can read, aligned with row positions.
 type scope struct {
-	cols       []column
+	cols       []types.Column
 	qualifiers map[string]bool
 	origin     []colOrigin // joins: each column's source alias and name (see join.go)
 }
@@ -81,25 +83,25 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		}
 		if c.agg != nil {
 			if _, ok := c.in.lookup(x); ok {
-				return compiled{}, badStatement("Non-aggregate %s expression(s) not part of GROUP BY: %s", c.clause, sql.Format(x))
+				return compiled{}, stmterr.Bad("Non-aggregate %s expression(s) not part of GROUP BY: %s", c.clause, sql.Format(x))
 			}
 		}
 		idx, ok := c.in.lookup(x)
 		if !ok {
-			return compiled{}, badStatement("Line: %d, Col: %d: %s column '%s' cannot be resolved.", x.P.Line, x.P.Col, c.clause, sql.Format(x))
+			return compiled{}, stmterr.Bad("Line: %d, Col: %d: %s column '%s' cannot be resolved.", x.P.Line, x.P.Col, c.clause, sql.Format(x))
 		}
 		t := c.in.cols[idx].Type
 		return compiled{t: t, eval: func(r []any) any { return r[idx] }}, nil
 	case *sql.FuncCall:
 		if isAggregate(x.Name) {
-			return compiled{}, badStatement("Use of aggregate function %s requires a GROUP BY clause.", x.Name)
+			return compiled{}, stmterr.Bad("Use of aggregate function %s requires a GROUP BY clause.", x.Name)
 		}
 		if isInvocation(x.Name) {
 			return c.compileInvocation(x)
 		}
 		for _, a := range x.Args {
 			if _, ok := a.(*sql.Lambda); ok {
-				return compiled{}, badStatement("Function '%s' does not accept lambda functions: %s", x.Name, sql.Format(a))
+				return compiled{}, stmterr.Bad("Function '%s' does not accept lambda functions: %s", x.Name, sql.Format(a))
 			}
 		}
 		return c.compileCall(x)
@@ -109,10 +111,10 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 			return compiled{}, err
 		}
 		if x.Op == "NOT" {
-			if in.t != tBoolean && in.t != tNull {
-				return compiled{}, badStatement("Error processing expression: %s. NOT expects a BOOLEAN operand but got %s", sql.Format(x), in.t)
+			if in.t != types.Boolean && in.t != types.Null {
+				return compiled{}, stmterr.Bad("Error processing expression: %s. NOT expects a BOOLEAN operand but got %s", sql.Format(x), in.t)
 			}
-			return compiled{t: tBoolean, eval: func(r []any) any {
+			return compiled{t: types.Boolean, eval: func(r []any) any {
 				v := in.eval(r)
 				if v == nil {
 					return nil
@@ -120,8 +122,8 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 				return !v.(bool)
 			}}, nil
 		}
-		if !in.t.numeric() {
-			return compiled{}, badStatement("Error processing expression: %s. Unary %s expects a numeric operand", sql.Format(x), x.Op)
+		if !in.t.Numeric() {
+			return compiled{}, stmterr.Bad("Error processing expression: %s. Unary %s expects a numeric operand", sql.Format(x), x.Op)
 		}
 		if x.Op == "+" {
 			return in, nil
@@ -135,7 +137,7 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 			return compiled{}, err
 		}
 		not := x.Not
-		return compiled{t: tBoolean, eval: func(r []any) any { return (in.eval(r) == nil) != not }}, nil
+		return compiled{t: types.Boolean, eval: func(r []any) any { return (in.eval(r) == nil) != not }}, nil
 	case *sql.Between:
 		v, err := c.compile(x.X)
 		if err != nil {
@@ -150,15 +152,15 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 			return compiled{}, err
 		}
 		if !comparable(v.t, lo.t) || !comparable(v.t, hi.t) {
-			return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
+			return compiled{}, stmterr.Bad("Error processing expression: %s. Operands are not comparable", sql.Format(x))
 		}
-		if v.t.complex() || v.t == tBoolean {
+		if v.t.Complex() || v.t == types.Boolean {
 			// BETWEEN is x >= lo AND x <= hi (SqlToJavaVisitor), which
 			// ComparisonUtil refuses for these types
-			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", sql.Format(x.X), v.t, sql.Format(x.Lo), lo.t)
+			return compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", sql.Format(x.X), v.t, sql.Format(x.Lo), lo.t)
 		}
 		not := x.Not
-		return compiled{t: tBoolean, eval: func(r []any) any {
+		return compiled{t: types.Boolean, eval: func(r []any) any {
 			// SqlToJavaVisitor.visitBetweenPredicate: (x >= lo && x <= hi),
 			// each comparison false when an operand is NULL.
 			a, l, h := v.eval(r), lo.eval(r), hi.eval(r)
@@ -179,7 +181,7 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		}
 		kind := v.t // the first non-null expression's type (CoercionUtil)
 		for _, le := range list {
-			if kind != tNull {
+			if kind != types.Null {
 				break
 			}
 			kind = le.t
@@ -195,11 +197,11 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 				}
 			}
 			if !comparable(v.t, list[i].t) {
-				return compiled{}, badStatement("Error processing expression: %s. Operands are not comparable", sql.Format(x))
+				return compiled{}, stmterr.Bad("Error processing expression: %s. Operands are not comparable", sql.Format(x))
 			}
 		}
 		not := x.Not
-		return compiled{t: tBoolean, eval: func(r []any) any {
+		return compiled{t: types.Boolean, eval: func(r []any) any {
 			a := v.eval(r)
 			if a == nil { // InListEvaluator.matches: NULL never matches
 				return not
@@ -220,12 +222,12 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if err != nil {
 			return compiled{}, err
 		}
-		if (v.t != tString && v.t != tNull) || (pat.t != tString && pat.t != tNull) {
-			return compiled{}, badStatement("Error processing expression: %s. LIKE expects STRING operands", sql.Format(x))
+		if (v.t != types.String && v.t != types.Null) || (pat.t != types.String && pat.t != types.Null) {
+			return compiled{}, stmterr.Bad("Error processing expression: %s. LIKE expects STRING operands", sql.Format(x))
 		}
 		not, esc := x.Not, x.Escape
 		var cache likeCache
-		return compiled{t: tBoolean, eval: func(r []any) any {
+		return compiled{t: types.Boolean, eval: func(r []any) any {
 			a, p := v.eval(r), pat.eval(r)
 			if a == nil || p == nil {
 				return nil
@@ -243,7 +245,7 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 		if err != nil {
 			return compiled{}, err
 		}
-		to, err := typeOf(x.Type)
+		to, err := types.FromSQL(x.Type)
 		if err != nil {
 			return compiled{}, err
 		}
@@ -259,63 +261,63 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 	if ce, ok, err := c.compileComplex(e); ok {
 		return ce, err
 	}
-	return compiled{}, unsupported("expression " + sql.Format(e))
+	return compiled{}, stmterr.Unsupported("expression " + sql.Format(e))
 }
 
 func compileLiteral(x *sql.Literal) (compiled, error) {
 	var v any
-	var t sqlType
+	var t types.Type
 	switch x.Kind {
 	case sql.NullLit:
-		return compiled{t: tNull, eval: func([]any) any { return nil }}, nil
+		return compiled{t: types.Null, eval: func([]any) any { return nil }}, nil
 	case sql.BoolLit:
-		v, t = x.Bool, tBoolean
+		v, t = x.Bool, types.Boolean
 	case sql.StringLit:
-		v, t = x.Text, tString
+		v, t = x.Text, types.String
 	case sql.IntLit:
 		n, err := strconv.ParseInt(x.Text, 10, 64)
 		if err != nil {
-			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
+			return compiled{}, stmterr.Bad("Invalid numeric literal: %s", x.Text)
 		}
 		if n >= math.MinInt32 && n <= math.MaxInt32 {
-			v, t = int32(n), tInteger
+			v, t = int32(n), types.Integer
 		} else {
-			v, t = n, tBigint
+			v, t = n, types.Bigint
 		}
 	case sql.DecimalLit:
 		// SqlToJavaVisitor.visitDecimalLiteral: new BigDecimal(text), typed by DecimalUtil.fromValue
-		d, err := parseDecimal(x.Text)
+		d, err := types.ParseDecimal(x.Text)
 		if err != nil {
-			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
+			return compiled{}, stmterr.Bad("Invalid numeric literal: %s", x.Text)
 		}
-		if t, err = decimalLiteralType(d); err != nil {
+		if t, err = types.DecimalLiteralType(d); err != nil {
 			return compiled{}, err
 		}
-		if d.scale < 0 {
-			d, _ = d.setScale(0, roundUnnecessary)
+		if d.Scale < 0 {
+			d, _ = d.SetScale(0, types.RoundUnnecessary)
 		}
 		v = d
 	case sql.DoubleLit:
 		f, err := strconv.ParseFloat(x.Text, 64)
 		if err != nil {
-			return compiled{}, badStatement("Invalid numeric literal: %s", x.Text)
+			return compiled{}, stmterr.Bad("Invalid numeric literal: %s", x.Text)
 		}
-		v, t = f, tDouble
+		v, t = f, types.Double
 	}
 	return compiled{t: t, eval: func([]any) any { return v }}, nil
 }
 
-func comparable(a, b sqlType) bool {
-	if a == tNull || b == tNull {
+func comparable(a, b types.Type) bool {
+	if a == types.Null || b == types.Null {
 		return true
 	}
-	if a.complex() || b.complex() {
+	if a.Complex() || b.Complex() {
 		return a == b
 	}
-	if ok, handled := temporalComparable(a, b); handled {
+	if ok, handled := types.TemporalComparable(a, b); handled {
 		return ok
 	}
-	if a.numeric() && b.numeric() {
+	if a.Numeric() && b.Numeric() {
 		return true
 	}
 	return a == b
@@ -342,12 +344,12 @@ func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 	switch x.Op {
 	case "AND", "OR":
 		for _, o := range []compiled{l, r} {
-			if o.t != tBoolean && o.t != tNull {
-				return compiled{}, badStatement("Error processing expression: %s. %s expects BOOLEAN operands but got %s", sql.Format(x), x.Op, o.t)
+			if o.t != types.Boolean && o.t != types.Null {
+				return compiled{}, stmterr.Bad("Error processing expression: %s. %s expects BOOLEAN operands but got %s", sql.Format(x), x.Op, o.t)
 			}
 		}
 		and := x.Op == "AND"
-		return compiled{t: tBoolean, eval: func(row []any) any {
+		return compiled{t: types.Boolean, eval: func(row []any) any {
 			// the right side is not evaluated once the left decides, as
 			// Java's && and || (a lambda body may fail on it, see lambda.go)
 			a := l.eval(row)
@@ -376,19 +378,19 @@ func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 			return false
 		}}, nil
 	case "=", "<>", "<", "<=", ">", ">=", "IS DISTINCT FROM":
-		if l.t == tNull || r.t == tNull {
+		if l.t == types.Null || r.t == types.Null {
 			// ComparisonUtil.nullSchemaException
-			return compiled{}, badStatement("Comparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' instead.", l.t, x.Op, r.t)
+			return compiled{}, stmterr.Bad("Comparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' instead.", l.t, x.Op, r.t)
 		}
 		if !comparable(l.t, r.t) {
-			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
+			return compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
-		if (l.t == tBoolean || l.t.complex()) && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
-			return compiled{}, badStatement("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
+		if (l.t == types.Boolean || l.t.Complex()) && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
+			return compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.t, sql.Format(x.R), r.t, cmpName(x.Op))
 		}
 		l, r := temporalOperands(l, r)
-		op, eq := x.Op, l.t.complex()
-		return compiled{t: tBoolean, eval: func(row []any) any {
+		op, eq := x.Op, l.t.Complex()
+		return compiled{t: types.Boolean, eval: func(row []any) any {
 			a, b := l.eval(row), r.eval(row)
 			if a == nil || b == nil {
 				// SqlToJavaVisitor.nullCheckPrefix: false, except that
@@ -419,11 +421,11 @@ func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 		}}, nil
 	}
 	// arithmetic: Operator.resultType
-	if l.t == tNull || r.t == tNull {
-		return compiled{}, badStatement("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", sql.Format(x), nullName(l.t), nullName(r.t))
+	if l.t == types.Null || r.t == types.Null {
+		return compiled{}, stmterr.Bad("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", sql.Format(x), nullName(l.t), nullName(r.t))
 	}
-	if x.Op == "+" && l.t == tString && r.t == tString {
-		return compiled{t: tString, eval: func(row []any) any {
+	if x.Op == "+" && l.t == types.String && r.t == types.String {
+		return compiled{t: types.String, eval: func(row []any) any {
 			a, b := l.eval(row), r.eval(row)
 			if a == nil || b == nil {
 				return nil
@@ -431,16 +433,16 @@ func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 			return a.(string) + b.(string)
 		}}, nil
 	}
-	if !l.t.numeric() || !r.t.numeric() {
-		return compiled{}, badStatement("Error processing expression: %s. Unsupported arithmetic types. %s %s", sql.Format(x), l.t, r.t)
+	if !l.t.Numeric() || !r.t.Numeric() {
+		return compiled{}, stmterr.Bad("Error processing expression: %s. Unsupported arithmetic types. %s %s", sql.Format(x), l.t, r.t)
 	}
 	op := x.Op
-	if (l.t.kind() == kDecimal || r.t.kind() == kDecimal) && l.t != tDouble && r.t != tDouble {
-		t, err := decimalResultType(op, l.t, r.t)
+	if (l.t.Kind() == types.KindDecimal || r.t.Kind() == types.KindDecimal) && l.t != types.Double && r.t != types.Double {
+		t, err := types.DecimalResultType(op, l.t, r.t)
 		if err != nil {
 			return compiled{}, err
 		}
-		return compiled{t: t, eval: func(row []any) any { return decimalArith(op, t, l.eval(row), r.eval(row)) }}, nil
+		return compiled{t: t, eval: func(row []any) any { return types.DecimalArith(op, t, l.eval(row), r.eval(row)) }}, nil
 	}
 	t := promote(l.t, r.t)
 	return compiled{t: t, eval: func(row []any) any { return arith(op, t, l.eval(row), r.eval(row)) }}, nil
@@ -452,30 +454,30 @@ func cmpName(op string) string {
 }
 
 // nullName prints a type as Java's String.valueOf(SqlType) would, "null" for the NULL literal.
-func nullName(t sqlType) string {
-	if t == tNull {
+func nullName(t types.Type) string {
+	if t == types.Null {
 		return "null"
 	}
 	return t.String()
 }
 
-func promote(a, b sqlType) sqlType {
-	if a == tNull {
+func promote(a, b types.Type) types.Type {
+	if a == types.Null {
 		return b
 	}
-	if b == tNull {
+	if b == types.Null {
 		return a
 	}
-	if a == tDouble || b == tDouble {
-		return tDouble
+	if a == types.Double || b == types.Double {
+		return types.Double
 	}
-	if a.kind() == kDecimal || b.kind() == kDecimal {
-		return decimalWiden(a, b)
+	if a.Kind() == types.KindDecimal || b.Kind() == types.KindDecimal {
+		return types.DecimalWiden(a, b)
 	}
-	if a == tBigint || b == tBigint {
-		return tBigint
+	if a == types.Bigint || b == types.Bigint {
+		return types.Bigint
 	}
-	return tInteger
+	return types.Integer
 }
 
 func toFloat(v any) float64 {
@@ -486,8 +488,8 @@ func toFloat(v any) float64 {
 		return float64(x)
 	case float64:
 		return x
-	case sqlDecimal:
-		return x.float() // BigDecimal.doubleValue
+	case types.Decimal:
+		return x.Float() // BigDecimal.doubleValue
 	}
 	return 0
 }
@@ -504,12 +506,12 @@ func toInt(v any) int64 {
 	return 0
 }
 
-func arith(op string, t sqlType, a, b any) any {
+func arith(op string, t types.Type, a, b any) any {
 	if a == nil || b == nil {
 		return nil
 	}
 	switch t {
-	case tDouble:
+	case types.Double:
 		x, y := toFloat(a), toFloat(b)
 		switch op {
 		case "+":
@@ -523,7 +525,7 @@ func arith(op string, t sqlType, a, b any) any {
 		case "%":
 			return math.Mod(x, y)
 		}
-	case tInteger:
+	case types.Integer:
 		x, y := int32(toInt(a)), int32(toInt(b))
 		switch op {
 		case "+":
@@ -543,7 +545,7 @@ func arith(op string, t sqlType, a, b any) any {
 			}
 			return x % y
 		}
-	case tBigint:
+	case types.Bigint:
 		x, y := toInt(a), toInt(b)
 		switch op {
 		case "+":
@@ -575,15 +577,15 @@ func negate(v any) any {
 		return -x
 	case float64:
 		return -x
-	case sqlDecimal:
-		return negateDecimal(x)
+	case types.Decimal:
+		return types.NegateDecimal(x)
 	}
 	return nil
 }
 
 // compareValues orders two non-nil values of comparable types.
 func compareValues(a, b any) int {
-	if c, ok := compareTemporal(a, b); ok {
+	if c, ok := types.CompareTemporal(a, b); ok {
 		return c
 	}
 	switch x := a.(type) {
@@ -600,16 +602,16 @@ func compareValues(a, b any) int {
 		}
 		return 1
 	}
-	_, ad := a.(sqlDecimal)
-	_, bd := b.(sqlDecimal)
+	_, ad := a.(types.Decimal)
+	_, bd := b.(types.Decimal)
 	if ad || bd {
 		// visitDecimalComparisonExpression: both sides as BigDecimal, compareTo
-		x, _ := toDecimal(a)
-		y, _ := toDecimal(b)
-		if x.u == nil || y.u == nil { // NaN or infinity: a DOUBLE that BigDecimal.valueOf refuses
+		x, _ := types.ToDecimal(a)
+		y, _ := types.ToDecimal(b)
+		if x.Unscaled == nil || y.Unscaled == nil { // NaN or infinity: a DOUBLE that BigDecimal.valueOf refuses
 			return compareFloats(toFloat(a), toFloat(b))
 		}
-		return x.cmp(y)
+		return x.Cmp(y)
 	}
 	_, af := a.(float64)
 	_, bf := b.(float64)

@@ -6,28 +6,31 @@ import (
 	"math"
 	"testing"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // exprCols is the schema expression specs evaluate against.
-var exprCols = []column{
-	{Name: "A", Type: tInteger}, {Name: "B", Type: tBigint}, {Name: "D", Type: tDouble},
-	{Name: "S", Type: tString}, {Name: "T", Type: tString}, {Name: "F", Type: tBoolean},
+var exprCols = []types.Column{
+	{Name: "A", Type: types.Integer}, {Name: "B", Type: types.Bigint}, {Name: "D", Type: types.Double},
+	{Name: "S", Type: types.String}, {Name: "T", Type: types.String}, {Name: "F", Type: types.Boolean},
 }
 
 // evalSQL compiles expr as a SELECT item over exprCols and evaluates it on
 // the row given as column name -> value (missing columns are NULL).
-func evalSQL(t *testing.T, expr string, row map[string]any) (any, sqlType, error) {
+func evalSQL(t *testing.T, expr string, row map[string]any) (any, types.Type, error) {
 	t.Helper()
 	stmts, err := sql.Parse("SELECT " + expr + " FROM s;")
 	if err != nil {
-		return nil, tNull, err
+		return nil, types.Null, err
 	}
 	e := stmts[0].Stmt.(*sql.QueryStatement).Query.Items[0].Expr
 	c := &compiler{in: &scope{cols: exprCols, qualifiers: map[string]bool{"S": true}}, clause: "SELECT"}
 	ce, err := c.compile(e)
 	if err != nil {
-		return nil, tNull, err
+		return nil, types.Null, err
 	}
 	vals := make([]any, len(exprCols))
 	for i, col := range exprCols {
@@ -60,8 +63,8 @@ func checkRefused(t *testing.T, cases map[string]string) {
 	t.Helper()
 	for expr, want := range cases {
 		_, _, err := evalSQL(t, expr, nil)
-		var se *stmtError
-		if !errors.As(err, &se) || se.code != codeBadStatement || se.msg != want {
+		var se *stmterr.Error
+		if !errors.As(err, &se) || se.Code != stmterr.CodeBadStatement || se.Msg != want {
 			t.Errorf("%s:\n got %v\nwant %q", expr, err, want)
 		}
 	}
@@ -258,8 +261,8 @@ func FuzzExpressionEvaluation(f *testing.F) {
 		}
 		for _, r := range [][]any{{a, b, d, s, tt, true}, make([]any, len(exprCols))} {
 			v := ce.eval(r)
-			_ = formatValue(v)
-			_ = appendJSONValue(nil, v)
+			_ = types.Format(v)
+			_ = formats.AppendJSONValue(nil, v)
 		}
 	})
 }

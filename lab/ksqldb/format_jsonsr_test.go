@@ -17,6 +17,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	labregistry "github.com/ctalab/ctalab/lab/registry"
 	"github.com/ctalab/ctalab/lab/testtools"
 )
@@ -242,20 +244,20 @@ func TestJSONSRRefusesAnInt64IntoAnIntegerColumn(t *testing.T) {
 	if err := st.cl.ProduceSync(context.Background(), &kgo.Record{Topic: "trains", Value: b}).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	cols, err := newSerde(fmtJSONSR, []column{{Name: "RUN", Type: tInteger}}, false, "trains", mustRegistry(t, regURL)).decode(context.Background(), b)
+	cols, err := formats.NewSerde(formats.JSONSR, []types.Column{{Name: "RUN", Type: types.Integer}}, false, "trains", mustRegistry(t, regURL)).Decode(context.Background(), b)
 	if err == nil || err.Error() != "Cannot deserialize type int64 as type int32 for path: ->RUN" {
 		t.Errorf("decode into INT = %v, %v; want ConnectDataTranslator's type mismatch", cols, err)
 	}
-	cols, err = newSerde(fmtJSONSR, []column{{Name: "RUN", Type: tBigint}, {Name: "LINE", Type: tString}, {Name: "MISSING", Type: tString}}, false, "trains", mustRegistry(t, regURL)).decode(context.Background(), b)
+	cols, err = formats.NewSerde(formats.JSONSR, []types.Column{{Name: "RUN", Type: types.Bigint}, {Name: "LINE", Type: types.String}, {Name: "MISSING", Type: types.String}}, false, "trains", mustRegistry(t, regURL)).Decode(context.Background(), b)
 	if err != nil || !reflect.DeepEqual(cols, []any{int64(801), "red", nil}) {
 		t.Errorf("decode into BIGINT = %#v, %v", cols, err)
 	}
 	_ = url
 }
 
-func mustRegistry(t *testing.T, url string) *registry {
+func mustRegistry(t *testing.T, url string) *formats.Registry {
 	t.Helper()
-	r, err := newRegistry(url, nil)
+	r, err := formats.NewRegistry(url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,11 +4,13 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // param is one declared parameter of a scalar function overload.
 type param struct {
-	t    sqlType
+	t    types.Type
 	name string
 }
 
@@ -18,7 +20,7 @@ type param struct {
 type overload struct {
 	params   []param
 	variadic bool // the last parameter takes any number of arguments (Java varargs)
-	ret      sqlType
+	ret      types.Type
 	fn       func(args []any) any
 }
 
@@ -37,15 +39,15 @@ var udfs = map[string]*udf{}
 
 func register(f *udf) { udfs[strings.ToUpper(f.name)] = f }
 
-func p(t sqlType, name string) param { return param{t: t, name: name} }
+func p(t types.Type, name string) param { return param{t: t, name: name} }
 
 // widening is how many implicit-cast steps turn a into b (SqlBaseType
 // canImplicitlyCast: INTEGER -> BIGINT -> DECIMAL -> DOUBLE), or -1.
-func widening(a, b sqlType) int {
-	if a == b || a == tNull {
+func widening(a, b types.Type) int {
+	if a == b || a == types.Null {
 		return 0
 	}
-	rank := map[sqlType]int{tInteger: 1, tBigint: 2, tAnyDecimal: 3, tDouble: 4}
+	rank := map[types.Type]int{types.Integer: 1, types.Bigint: 2, tAnyDecimal: 3, types.Double: 4}
 	ra, rb := rank[anyDecimal(a)], rank[anyDecimal(b)]
 	if ra == 0 || rb == 0 || ra > rb {
 		return -1
@@ -55,7 +57,7 @@ func widening(a, b sqlType) int {
 
 // match scores how well arguments fit an overload: the total of implicit
 // casts needed, or -1 when they do not fit.
-func (o overload) match(args []sqlType) int {
+func (o overload) match(args []types.Type) int {
 	n := len(o.params)
 	if o.variadic {
 		if len(args) < n-1 {
@@ -78,7 +80,7 @@ func (o overload) match(args []sqlType) int {
 
 // resolve picks the overload for the argument types as UdfIndex does: an
 // exact fit first, else the one needing the fewest implicit casts.
-func (f *udf) resolve(args []sqlType) (overload, error) {
+func (f *udf) resolve(args []types.Type) (overload, error) {
 	best, bestScore := -1, -1
 	for i, o := range f.overloads {
 		s := o.match(args)
@@ -93,7 +95,7 @@ func (f *udf) resolve(args []sqlType) (overload, error) {
 }
 
 // noMatch is UdfIndex.createNoMatchingFunctionException's message.
-func (f *udf) noMatch(args []sqlType) error {
+func (f *udf) noMatch(args []types.Type) error {
 	alts := make([]string, len(f.overloads))
 	for i, o := range f.overloads {
 		ps := make([]string, len(o.params))
@@ -106,11 +108,11 @@ func (f *udf) noMatch(args []sqlType) error {
 		}
 		alts[i] = f.name + "(" + strings.Join(ps, ", ") + ")"
 	}
-	return badStatement("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+	return stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
 		f.name, typeList(args), strings.Join(alts, "\n"))
 }
 
-func typeList(ts []sqlType) string {
+func typeList(ts []types.Type) string {
 	parts := make([]string, len(ts))
 	for i, t := range ts {
 		parts[i] = nullName(t)
@@ -120,7 +122,7 @@ func typeList(ts []sqlType) string {
 
 func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 	if x.Star {
-		return compiled{}, badStatement("Function %s does not accept '*' as an argument", x.Name)
+		return compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", x.Name)
 	}
 	if ce, ok, err := c.compileTimeUnitCall(x); ok {
 		return ce, err
@@ -129,13 +131,13 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 		return c.compileTableFunction(x, f)
 	}
 	args := make([]compiled, len(x.Args))
-	types := make([]sqlType, len(x.Args))
+	argTypes := make([]types.Type, len(x.Args))
 	for i, a := range x.Args {
 		ca, err := c.compile(a)
 		if err != nil {
 			return compiled{}, err
 		}
-		args[i], types[i] = ca, ca.t
+		args[i], argTypes[i] = ca, ca.t
 	}
 	if g, ok := genericUdfs[x.Name]; ok {
 		return g(x.Name, args)
@@ -146,9 +148,9 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 	f, ok := udfs[x.Name]
 	if !ok {
 		// InternalFunctionRegistry.getUdfFactory
-		return compiled{}, badStatement("Can't find any functions with the name '%s'", x.Name)
+		return compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
 	}
-	o, err := f.resolve(types)
+	o, err := f.resolve(argTypes)
 	if err != nil {
 		return compiled{}, err
 	}
@@ -157,7 +159,7 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 			return compiled{}, err
 		}
 	}
-	conv := make([]sqlType, len(args))
+	conv := make([]types.Type, len(args))
 	for i := range args {
 		conv[i] = o.params[min(i, len(o.params)-1)].t
 	}
@@ -172,27 +174,27 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 }
 
 // widen converts a value to a wider numeric parameter type.
-func widen(v any, to sqlType) any {
+func widen(v any, to types.Type) any {
 	if v == nil {
 		return nil
 	}
-	if to.kind() == kDecimal {
-		if d, ok := toDecimal(v); ok {
-			if out, err := d.setScale(int32(to.scale), roundUnnecessary); err == nil {
+	if to.Kind() == types.KindDecimal {
+		if d, ok := types.ToDecimal(v); ok {
+			if out, err := d.SetScale(int32(to.Scale), types.RoundUnnecessary); err == nil {
 				return out
 			}
 		}
 		return v
 	}
 	switch to {
-	case tBigint:
+	case types.Bigint:
 		if x, ok := v.(int32); ok {
 			return int64(x)
 		}
-	case tDouble:
+	case types.Double:
 		switch x := v.(type) {
-		case sqlDecimal:
-			return x.float()
+		case types.Decimal:
+			return x.Float()
 		case int32:
 			return float64(x)
 		case int64:
@@ -254,11 +256,11 @@ var genericUdfs = map[string]func(name string, args []compiled) (compiled, error
 	},
 	// ArrayLength: the number of elements of any ARRAY, NULL for NULL.
 	"ARRAY_LENGTH": func(name string, args []compiled) (compiled, error) {
-		if len(args) != 1 || (args[0].t.kind() != kArray && args[0].t != tNull) {
-			return compiled{}, badStatement("Function 'ARRAY_LENGTH' does not accept parameters (%s).", argTypes(args))
+		if len(args) != 1 || (args[0].t.Kind() != types.KindArray && args[0].t != types.Null) {
+			return compiled{}, stmterr.Bad("Function 'ARRAY_LENGTH' does not accept parameters (%s).", argTypes(args))
 		}
 		a := args[0]
-		return compiled{t: tInteger, eval: func(r []any) any {
+		return compiled{t: types.Integer, eval: func(r []any) any {
 			v, ok := a.eval(r).([]any)
 			if !ok {
 				return nil
@@ -268,26 +270,26 @@ var genericUdfs = map[string]func(name string, args []compiled) (compiled, error
 	},
 	"AS_VALUE": func(name string, args []compiled) (compiled, error) {
 		if len(args) != 1 {
-			return compiled{}, badStatement("Function 'AS_VALUE' does not accept parameters (%s).", argTypes(args))
+			return compiled{}, stmterr.Bad("Function 'AS_VALUE' does not accept parameters (%s).", argTypes(args))
 		}
 		return args[0], nil
 	},
 }
 
 // sameType checks the arity and the shared type T of a generic function.
-func sameType(name string, args []compiled, minArgs, maxArgs int) (sqlType, error) {
+func sameType(name string, args []compiled, minArgs, maxArgs int) (types.Type, error) {
 	if len(args) < minArgs || (maxArgs >= 0 && len(args) > maxArgs) {
-		return tNull, badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
+		return types.Null, stmterr.Bad("Function '%s' does not accept parameters (%s).", name, argTypes(args))
 	}
-	t := tNull
+	t := types.Null
 	for _, a := range args {
-		if a.t == tNull {
+		if a.t == types.Null {
 			continue
 		}
-		if t == tNull {
+		if t == types.Null {
 			t = a.t
 		} else if t != a.t {
-			return tNull, badStatement("Function '%s' does not accept parameters (%s).", name, argTypes(args))
+			return types.Null, stmterr.Bad("Function '%s' does not accept parameters (%s).", name, argTypes(args))
 		}
 	}
 	return t, nil

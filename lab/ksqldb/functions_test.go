@@ -5,6 +5,9 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // String functions: results hand-derived from the UDF sources in
@@ -105,7 +108,7 @@ func TestNumericFunctions(t *testing.T) {
 		{"LEAST(A, B)", row(), nil},
 	})
 	v, typ, err := evalSQL(t, "RANDOM()", row())
-	if err != nil || typ != tDouble || v.(float64) < 0 || v.(float64) >= 1 {
+	if err != nil || typ != types.Double || v.(float64) < 0 || v.(float64) >= 1 {
 		t.Errorf("RANDOM() = %v %v %v", v, typ, err)
 	}
 }
@@ -140,7 +143,7 @@ func TestTimestampStringFunctions(t *testing.T) {
 		{"STRINGTOTIMESTAMP('not a date', 'yyyy-MM-dd')", row(), nil},
 	})
 	v, typ, err := evalSQL(t, "UNIX_TIMESTAMP()", row())
-	if err != nil || typ != tBigint || v.(int64) < 1500000000000 {
+	if err != nil || typ != types.Bigint || v.(int64) < 1500000000000 {
 		t.Errorf("UNIX_TIMESTAMP() = %v %v %v", v, typ, err)
 	}
 }
@@ -160,8 +163,8 @@ func TestFunctionResolutionErrors(t *testing.T) {
 		"UCASE(S, T)":       "Function 'ucase' does not accept parameters (STRING, STRING).",
 	} {
 		_, _, err := evalSQL(t, expr, nil)
-		var se *stmtError
-		if !errors.As(err, &se) || !strings.HasPrefix(se.msg, prefix) || !strings.HasSuffix(se.msg, "For detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;") {
+		var se *stmterr.Error
+		if !errors.As(err, &se) || !strings.HasPrefix(se.Msg, prefix) || !strings.HasSuffix(se.Msg, "For detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;") {
 			t.Errorf("%s: got %v, want prefix %q", expr, err, prefix)
 		}
 	}

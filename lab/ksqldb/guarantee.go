@@ -1,6 +1,10 @@
 package ksqldb
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+)
 
 // Values of processing.guarantee (Kafka Streams' StreamsConfig).
 const (
@@ -28,9 +32,9 @@ func checkGuarantee(name, value string) error {
 	case guaranteeAtLeastOnce, guaranteeExactlyOnceV2:
 		return nil
 	case "exactly_once", "exactly_once_beta":
-		return unsupported("processing.guarantee " + value)
+		return stmterr.Unsupported("processing.guarantee " + value)
 	}
-	return badStatement("Invalid value %s for configuration %s: String must be one of: %s", value, name, strings.Join(guaranteeValues, ", "))
+	return stmterr.Bad("Invalid value %s for configuration %s: String must be one of: %s", value, name, strings.Join(guaranteeValues, ", "))
 }
 
 // guarantee is the processing guarantee of a query created with props.

@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -14,24 +16,24 @@ import (
 // plain value columns.
 
 // headersType is the type a HEADERS column must have.
-var headersType = arrayOf(structOf([]structField{{Name: "KEY", Type: tString}, {Name: "VALUE", Type: tBytes}}))
+var headersType = types.ArrayOf(types.StructOf([]types.Field{{Name: "KEY", Type: types.String}, {Name: "VALUE", Type: types.Bytes}}))
 
 // checkHeaderColumn refuses a header column of the wrong type with
 // ksqlDB's messages (query-validation-tests/headers.json).
-func checkHeaderColumn(c column) error {
+func checkHeaderColumn(c types.Column) error {
 	switch {
 	case !c.Header:
 		return nil
-	case c.OneHeader && c.Type != tBytes:
-		return badStatement("Invalid type for HEADER('%s') column: expected BYTES, got %s", c.HeaderKey, c.Type)
+	case c.OneHeader && c.Type != types.Bytes:
+		return stmterr.Bad("Invalid type for HEADER('%s') column: expected BYTES, got %s", c.HeaderKey, c.Type)
 	case !c.OneHeader && c.Type != headersType:
-		return badStatement("Invalid type for HEADERS column: expected %s, got %s", headersType, c.Type)
+		return stmterr.Bad("Invalid type for HEADERS column: expected %s, got %s", headersType, c.Type)
 	}
 	return nil
 }
 
 // headerValue is header column c's value for a record with headers hs.
-func headerValue(c column, hs []kgo.RecordHeader) any {
+func headerValue(c types.Column, hs []kgo.RecordHeader) any {
 	if c.OneHeader {
 		for i := len(hs) - 1; i >= 0; i-- {
 			if hs[i].Key == c.HeaderKey {
@@ -42,7 +44,7 @@ func headerValue(c column, hs []kgo.RecordHeader) any {
 	}
 	out := make([]any, len(hs))
 	for i, h := range hs {
-		out[i] = &structVal{t: headersType.elem, vals: []any{h.Key, bytesOrNil(h.Value)}}
+		out[i] = &types.StructVal{Type: headersType.Elem, Vals: []any{h.Key, bytesOrNil(h.Value)}}
 	}
 	return out
 }
@@ -61,12 +63,12 @@ func bytesOrNil(b []byte) any {
 func checkInsertHeaders(src *source, columns []string) error {
 	var named []string
 	if len(columns) == 0 {
-		for _, c := range src.Schema.headers() {
+		for _, c := range src.Schema.Headers() {
 			named = append(named, c.Name)
 		}
 	} else {
 		for _, name := range columns {
-			for _, c := range src.Schema.headers() {
+			for _, c := range src.Schema.Headers() {
 				if c.Name == name {
 					named = append(named, name)
 				}
@@ -74,7 +76,7 @@ func checkInsertHeaders(src *source, columns []string) error {
 		}
 	}
 	if len(named) > 0 {
-		return badStatement("Cannot insert into HEADER columns: %s", strings.Join(named, ", "))
+		return stmterr.Bad("Cannot insert into HEADER columns: %s", strings.Join(named, ", "))
 	}
 	return nil
 }

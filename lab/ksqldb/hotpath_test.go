@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -101,11 +102,11 @@ func TestIdenticalPayloadsAreDecodedOnce(t *testing.T) {
 	// The registry is gone and its schemas forgotten.
 	dead := httptest.NewServer(nil)
 	dead.Close()
-	reg, err := newRegistry(dead.URL, nil)
+	reg, err := formats.NewRegistry(dead.URL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q.dec.inVal.reg = reg
+	q.dec.inVal.Registry = reg
 	before := s.ProcessingErrors()
 	res, _ = runBatch(t, q, fetchOf([][]byte{a, b, a}))
 	want := []summaryOut{{40010, 2}, {40010, 3}}

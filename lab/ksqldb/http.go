@@ -9,7 +9,9 @@ import (
 	"maps"
 	"net/http"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // ServeHTTP serves ksqlDB's HTTP API.
@@ -62,10 +64,10 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 // OldApiUtils.handleOldApiResponse sets Content-Type application/json on every
 // one of them, whatever the request accepted.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
-	b, err := marshalJSON(v)
+	b, err := formats.MarshalJSON(v)
 	if err != nil {
 		code = http.StatusInternalServerError
-		b, _ = marshalJSON(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
+		b, _ = formats.MarshalJSON(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
 	}
 	w.Header().Set("Content-Type", mediaJSON)
 	w.WriteHeader(code)
@@ -76,7 +78,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v a
 // bodies, /query-stream and /close-query errors): the JSON body with no
 // Content-Type header.
 func writeFailure(w http.ResponseWriter, code int, v any) {
-	b, _ := marshalJSON(v)
+	b, _ := formats.MarshalJSON(v)
 	w.Header()["Content-Type"] = nil
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
@@ -134,13 +136,13 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlReque
 }
 
 func (s *Server) writeStatementError(w http.ResponseWriter, r *http.Request, text string, err error, entities []any) {
-	code := codeBadStatement
+	code := stmterr.CodeBadStatement
 	msg := err.Error()
-	var se *stmtError
+	var se *stmterr.Error
 	var ste *sql.StatementError
 	switch {
 	case errors.As(err, &se):
-		code = se.code
+		code = se.Code
 	case errors.As(err, &ste):
 		text = ste.Text
 		if sql.IsUnsupported(err) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // An IN list's string literals are coerced to the list's type, as ksqlDB
@@ -21,13 +23,13 @@ var numericText = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
 // coerceInLiteral returns the literal e stands for once coerced to the
 // list's kind, or e itself when e is no string literal or the kind takes
 // strings as they are.
-func coerceInLiteral(e sql.Expr, kind sqlType) (sql.Expr, error) {
+func coerceInLiteral(e sql.Expr, kind types.Type) (sql.Expr, error) {
 	lit, ok := e.(*sql.Literal)
 	if !ok || lit.Kind != sql.StringLit {
 		return e, nil
 	}
 	switch {
-	case kind.numeric():
+	case kind.Numeric():
 		text := lit.Text
 		if !numericText.MatchString(text) {
 			return nil, invalidInSyntax(kind, text)
@@ -39,7 +41,7 @@ func coerceInLiteral(e sql.Expr, kind sqlType) (sql.Expr, error) {
 			k = sql.DecimalLit
 		}
 		return &sql.Literal{Kind: k, Text: strings.TrimPrefix(text, "+"), P: lit.P}, nil
-	case kind == tBoolean:
+	case kind == types.Boolean:
 		b, ok := booleanText(lit.Text)
 		if !ok {
 			return nil, invalidInSyntax(kind, lit.Text)
@@ -66,7 +68,7 @@ func booleanText(s string) (bool, bool) {
 	return false, false
 }
 
-func invalidInSyntax(kind sqlType, text string) error {
+func invalidInSyntax(kind types.Type, text string) error {
 	base, _, _ := strings.Cut(kind.String(), "(")
-	return badStatement("Invalid Predicate: invalid input syntax for type %s: \"%s\".", base, text)
+	return stmterr.Bad("Invalid Predicate: invalid input syntax for type %s: \"%s\".", base, text)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // INSERT INTO ... WITH (QUERY_ID = '...') SELECT names the query it starts,
@@ -30,27 +31,27 @@ func insertQueryID(props []sql.Property, running map[string]*queryInfo) (string,
 		}
 		lit, ok := p.Value.(*sql.Literal)
 		if !ok || lit.Kind == sql.NullLit {
-			return "", badStatement("Invalid value %s for property QUERY_ID", sql.Format(p.Value))
+			return "", stmterr.Bad("Invalid value %s for property QUERY_ID", sql.Format(p.Value))
 		}
 		id = strings.ToUpper(lit.Text)
 	}
 	if len(invalid) > 0 {
 		slices.Sort(invalid)
-		return "", badStatement("Failed to prepare statement: Invalid config variable(s) in the WITH clause: %s", strings.Join(invalid, ","))
+		return "", stmterr.Bad("Failed to prepare statement: Invalid config variable(s) in the WITH clause: %s", strings.Join(invalid, ","))
 	}
 	if id == "" {
 		return "", nil
 	}
 	for _, prefix := range reservedQueryIDPrefixes {
 		if strings.HasPrefix(id, prefix) {
-			return "", badStatement("Query IDs must not start with a reserved query ID prefix (%s). Got '%s'.", strings.Join(reservedQueryIDPrefixes, ", "), id)
+			return "", stmterr.Bad("Query IDs must not start with a reserved query ID prefix (%s). Got '%s'.", strings.Join(reservedQueryIDPrefixes, ", "), id)
 		}
 	}
 	if !validQueryID.MatchString(id) {
-		return "", badStatement("Query IDs may contain only alphanumeric characters and '_'. Got: '%s'", id)
+		return "", stmterr.Bad("Query IDs may contain only alphanumeric characters and '_'. Got: '%s'", id)
 	}
 	if _, ok := running[id]; ok {
-		return "", badStatement("Query ID '%s' already exists.", id)
+		return "", stmterr.Bad("Query ID '%s' already exists.", id)
 	}
 	return id, nil
 }

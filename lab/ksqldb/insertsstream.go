@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -65,7 +68,7 @@ type acksWriter struct {
 }
 
 func (a *acksWriter) write(v any) {
-	b, _ := marshalJSON(v)
+	b, _ := formats.MarshalJSON(v)
 	switch {
 	case !a.array:
 		b = append(b, '\n')
@@ -122,19 +125,19 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	switch {
 	case !ok:
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: codeBadStatement,
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
 			Message: "Cannot insert values into an unknown stream/table: " + target})
 		return
 	case s.readOnlyTopic(src.Topic):
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: codeBadStatement,
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
 			Message: "Cannot insert values into read-only topic: " + src.Topic})
 		return
-	case registryFormat(src.KeyFormat) || registryFormat(src.ValueFormat):
+	case formats.RegistryFormat(src.KeyFormat) || formats.RegistryFormat(src.ValueFormat):
 		f := src.ValueFormat
-		if registryFormat(src.KeyFormat) {
+		if formats.RegistryFormat(src.KeyFormat) {
 			f = src.KeyFormat
 		}
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: codeBadStatement,
+		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
 			Message: "Inserting into a source with " + f + " key or value format is not supported by this ksqlDB server"})
 		return
 	}
@@ -145,8 +148,8 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cl.Close()
-	keySerde := newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).avroKeyFor(src.Name).delimited(src.KeyDelimiter)
-	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).delimited(src.ValueDelimiter).avroFullName(src.ValueAvroName)
+	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name).WithDelimiter(src.KeyDelimiter)
+	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).WithDelimiter(src.ValueDelimiter).WithAvroFullName(src.ValueAvroName)
 
 	// the status line goes out before the first row is read, so that a later
 	// failure is reported in the stream (InsertsStreamHandler writes "")
@@ -215,7 +218,7 @@ func identifierText(name string) string {
 }
 
 // insertRecord turns one row of the request into a record for the target.
-func (s *Server) insertRecord(line []byte, src *source, keySerde, valSerde *serde) (*kgo.Record, error) {
+func (s *Server) insertRecord(line []byte, src *source, keySerde, valSerde *formats.Serde) (*kgo.Record, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	var raw map[string]any
@@ -230,7 +233,7 @@ func (s *Server) insertRecord(line []byte, src *source, keySerde, valSerde *serd
 		}
 		row[name] = v
 	}
-	keyCols, valCols := src.Schema.keys(), src.Schema.values()
+	keyCols, valCols := src.Schema.Keys(), src.Schema.Values()
 	keys := make([]any, len(keyCols))
 	for i, c := range keyCols {
 		v, ok := row[c.Name]
@@ -251,11 +254,11 @@ func (s *Server) insertRecord(line []byte, src *source, keySerde, valSerde *serd
 		}
 		vals[i] = cv
 	}
-	kb, err := keySerde.encode(keys)
+	kb, err := keySerde.Encode(keys)
 	if err != nil {
 		return nil, fmt.Errorf("serialise key: %w", err)
 	}
-	vb, err := valSerde.encode(vals)
+	vb, err := valSerde.Encode(vals)
 	if err != nil {
 		return nil, fmt.Errorf("serialise value: %w", err)
 	}
@@ -264,11 +267,11 @@ func (s *Server) insertRecord(line []byte, src *source, keySerde, valSerde *serd
 
 // coerceInsert converts a JSON value to a column's type as ksqlDB's strict
 // coercer does: numbers widen (INT to BIGINT or DOUBLE), nothing else converts.
-func coerceInsert(v any, t sqlType) (any, error) {
+func coerceInsert(v any, t types.Type) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	if t.kind() == kDecimal {
+	if t.Kind() == types.KindDecimal {
 		return coerceInsertDecimal(v, t)
 	}
 	javaType := "io.vertx.core.json.JsonObject"
@@ -277,7 +280,7 @@ func coerceInsert(v any, t sqlType) (any, error) {
 		str := x.String()
 		if strings.ContainsAny(str, ".eE") {
 			javaType = "java.lang.Double"
-			if f, err := x.Float64(); err == nil && t == tDouble {
+			if f, err := x.Float64(); err == nil && t == types.Double {
 				return f, nil
 			}
 			break
@@ -290,24 +293,24 @@ func coerceInsert(v any, t sqlType) (any, error) {
 		javaType = "java.lang.Long"
 		if n >= math.MinInt32 && n <= math.MaxInt32 {
 			javaType = "java.lang.Integer"
-			if t == tInteger {
+			if t == types.Integer {
 				return int32(n), nil
 			}
 		}
 		switch t {
-		case tBigint:
+		case types.Bigint:
 			return n, nil
-		case tDouble:
+		case types.Double:
 			return float64(n), nil
 		}
 	case string:
 		javaType = "java.lang.String"
-		if t == tString {
+		if t == types.String {
 			return x, nil
 		}
 	case bool:
 		javaType = "java.lang.Boolean"
-		if t == tBoolean {
+		if t == types.Boolean {
 			return x, nil
 		}
 	case []any:
@@ -320,7 +323,7 @@ func coerceInsert(v any, t sqlType) (any, error) {
 // through String.valueOf and a String as they are, set to the column's
 // scale HALF_UP; an Integer or Long through the strict coercer
 // (DecimalUtil.ensureFit).
-func coerceInsertDecimal(v any, t sqlType) (any, error) {
+func coerceInsertDecimal(v any, t types.Type) (any, error) {
 	fail := func(javaType string) (any, error) {
 		return nil, &insertFailure{code: 40000, msg: fmt.Sprintf("Can't coerce a field of type class %s into type %s", javaType, t)}
 	}
@@ -332,23 +335,23 @@ func coerceInsertDecimal(v any, t sqlType) (any, error) {
 			if err != nil {
 				return fail("java.lang.Double")
 			}
-			d, ok := decimalFromDouble(f)
+			d, ok := types.DecimalFromDouble(f)
 			if !ok {
 				return fail("java.lang.Double")
 			}
-			return d.setScale(int32(t.scale), roundHalfUp)
+			return d.SetScale(int32(t.Scale), types.RoundHalfUp)
 		}
-		d, err := decimalOf(str, t)
+		d, err := types.DecimalOf(str, t)
 		if err != nil {
 			return fail("java.lang.Integer")
 		}
 		return d, nil
 	case string:
-		d, err := parseDecimal(x)
+		d, err := types.ParseDecimal(x)
 		if err != nil {
 			return fail("java.lang.String")
 		}
-		return d.setScale(int32(t.scale), roundHalfUp)
+		return d.SetScale(int32(t.Scale), types.RoundHalfUp)
 	case bool:
 		return fail("java.lang.Boolean")
 	case []any:

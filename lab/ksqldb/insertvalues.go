@@ -6,7 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -20,20 +23,20 @@ import (
 func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.InsertValues) (any, error) {
 	src, ok := ec.ms.sources[st.Target]
 	if !ok {
-		return nil, badStatement("Cannot insert values into an unknown stream/table: %s", st.Target)
+		return nil, stmterr.Bad("Cannot insert values into an unknown stream/table: %s", st.Target)
 	}
 	if s.readOnlyTopic(src.Topic) {
-		return nil, badStatement("Cannot insert values into read-only topic: %s", src.Topic)
+		return nil, stmterr.Bad("Cannot insert values into read-only topic: %s", src.Topic)
 	}
 	if src.SourceOnly {
-		return nil, badStatement("Cannot insert values into read-only %s: %s", strings.ToLower(src.kind()), src.Name)
+		return nil, stmterr.Bad("Cannot insert values into read-only %s: %s", strings.ToLower(src.kind()), src.Name)
 	}
 	if err := checkInsertHeaders(src, st.Columns); err != nil {
 		return nil, err
 	}
 	rec, err := s.insertValuesRecord(ctx, ec, src, st)
 	if err != nil {
-		return nil, badStatement("Failed to insert values into '%s'. %s", st.Target, err.Error())
+		return nil, stmterr.Bad("Failed to insert values into '%s'. %s", st.Target, err.Error())
 	}
 	if ec.sandbox || ec.replay {
 		return nil, nil
@@ -42,7 +45,7 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 	tm, err := s.topicMetaOnce(ctx, src.Topic)
 	if err != nil || !tm.exists || tm.partitions == 0 {
 		s.log.Warn("insert values: describe topic", "topic", src.Topic, "err", err)
-		return nil, badStatement("Failed to insert values into '%s'.", st.Target)
+		return nil, stmterr.Bad("Failed to insert values into '%s'.", st.Target)
 	}
 	if rec.Key != nil {
 		rec.Partition = int32(kgo.StickyKeyPartitioner(nil).ForTopic(src.Topic).Partition(rec, tm.partitions))
@@ -51,7 +54,7 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 	}
 	if err := s.cl.ProduceSync(ctx, rec).FirstErr(); err != nil {
 		s.log.Warn("insert values: produce", "topic", src.Topic, "err", err)
-		return nil, badStatement("Failed to insert values into '%s'.", st.Target)
+		return nil, stmterr.Bad("Failed to insert values into '%s'.", st.Target)
 	}
 	return nil, nil
 }
@@ -62,10 +65,10 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *source, st *sql.InsertValues) (*kgo.Record, error) {
 	cols := st.Columns
 	if len(cols) == 0 {
-		for _, c := range src.Schema.keys() {
+		for _, c := range src.Schema.Keys() {
 			cols = append(cols, c.Name)
 		}
-		for _, c := range src.Schema.values() {
+		for _, c := range src.Schema.Values() {
 			cols = append(cols, c.Name)
 		}
 	}
@@ -77,7 +80,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 		return nil, fmt.Errorf("Expected a value for each column. Expected Columns: [%s]. Got [%s]",
 			strings.Join(st.Columns, ", "), strings.Join(vals, ", "))
 	}
-	types := map[string]sqlType{}
+	types := map[string]types.Type{}
 	for _, c := range src.Schema.Cols {
 		types[c.Name] = c.Type
 	}
@@ -101,7 +104,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	}
 	if src.Table {
 		var missing []string
-		for _, c := range src.Schema.keys() {
+		for _, c := range src.Schema.Keys() {
 			if _, ok := values[c.Name]; !ok {
 				missing = append(missing, c.Name)
 			}
@@ -114,7 +117,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	if v, ok := values["ROWTIME"]; ok && v != nil {
 		ts = time.UnixMilli(v.(int64))
 	}
-	keyCols, valCols := src.Schema.keys(), src.Schema.values()
+	keyCols, valCols := src.Schema.Keys(), src.Schema.Values()
 	keys := make([]any, len(keyCols))
 	for i, c := range keyCols {
 		keys[i] = values[c.Name]
@@ -123,26 +126,26 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for i, c := range valCols {
 		vals[i] = values[c.Name]
 	}
-	keySerde := newSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).avroKeyFor(src.Name).withSchemaID(src.KeySchemaID).delimited(src.KeyDelimiter)
-	valSerde := newSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).withSchemaID(src.ValueSchemaID).delimited(src.ValueDelimiter).avroFullName(src.ValueAvroName)
+	keySerde := formats.NewSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).AvroKeyFor(src.Name).WithSchemaID(src.KeySchemaID).WithDelimiter(src.KeyDelimiter)
+	valSerde := formats.NewSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).WithSchemaID(src.ValueSchemaID).WithDelimiter(src.ValueDelimiter).WithAvroFullName(src.ValueAvroName)
 	if src.UnwrapValue {
-		valSerde.unwrap = true
+		valSerde.Unwrap = true
 	}
 	if !ec.sandbox && !ec.replay {
-		if err := keySerde.prepareSink(ctx); err != nil {
+		if err := keySerde.PrepareSink(ctx); err != nil {
 			return nil, fmt.Errorf("Could not serialize key: %w", err)
 		}
-		if err := valSerde.prepareSink(ctx); err != nil {
+		if err := valSerde.PrepareSink(ctx); err != nil {
 			return nil, fmt.Errorf("Could not serialize value: %w", err)
 		}
 	} else {
 		return &kgo.Record{Topic: src.Topic, Timestamp: ts}, nil
 	}
-	kb, err := keySerde.encode(keys)
+	kb, err := keySerde.Encode(keys)
 	if err != nil {
 		return nil, fmt.Errorf("Could not serialize key: %w", err)
 	}
-	vb, err := valSerde.encode(vals)
+	vb, err := valSerde.Encode(vals)
 	if err != nil {
 		return nil, fmt.Errorf("Could not serialize value: %w", err)
 	}
@@ -153,7 +156,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 // column's type as ksqlDB's strict coercer does: the same type, or a
 // number widened (INTEGER to BIGINT or DOUBLE, BIGINT and DECIMAL to DOUBLE).
 // GenericExpressionResolver: "Expected type %s for field %s but got %s(%s)".
-func constantValue(e sql.Expr, field string, t sqlType) (any, error) {
+func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
 	c := &compiler{in: &scope{}, clause: "insert value"}
 	ce, err := c.compile(e)
 	if err != nil {
@@ -167,24 +170,24 @@ func constantValue(e sql.Expr, field string, t sqlType) (any, error) {
 	if from == t {
 		return v, nil
 	}
-	if out, ok, err := coerceStringToTemporal(v, t); ok {
+	if out, ok, err := types.CoerceStringToTemporal(v, t); ok {
 		if err != nil {
 			return nil, err
 		}
 		return out, nil
 	}
-	if t.kind() == kDecimal && (from == tInteger || from == tBigint || from.kind() == kDecimal) {
+	if t.Kind() == types.KindDecimal && (from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal) {
 		// DefaultSqlValueCoercer.coerceToDecimal: ensureFit(new BigDecimal(String.valueOf(v)))
-		if d, err := decimalOf(formatValue(v), t); err == nil {
+		if d, err := types.DecimalOf(types.Format(v), t); err == nil {
 			return d, nil
 		}
 	}
 	widen := false
 	switch t {
-	case tBigint:
-		widen = from == tInteger
-	case tDouble:
-		widen = from == tInteger || from == tBigint || from.kind() == kDecimal
+	case types.Bigint:
+		widen = from == types.Integer
+	case types.Double:
+		widen = from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal
 	}
 	if widen {
 		return castValue(v, from, t), nil
@@ -193,5 +196,5 @@ func constantValue(e sql.Expr, field string, t sqlType) (any, error) {
 	if i := strings.IndexAny(base, "<("); i > 0 {
 		base = base[:i]
 	}
-	return nil, fmt.Errorf("Expected type %s for field %s but got %s(%s)", t, field, base, formatValue(v))
+	return nil, fmt.Errorf("Expected type %s for field %s but got %s(%s)", t, field, base, types.Format(v))
 }

@@ -7,7 +7,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Joins, as ksqlDB 0.29 / Confluent Platform 7.9 plans and runs them
@@ -43,7 +46,7 @@ func (l *joinLeaf) keyedBy(expr sql.Expr) bool {
 	if !ok {
 		return false
 	}
-	keys := l.src.Schema.keys()
+	keys := l.src.Schema.Keys()
 	return len(keys) == 1 && keys[0].Name == ref.Name
 }
 
@@ -87,22 +90,22 @@ func (jp *joinPlan) foreignKey() bool { return len(jp.steps) == 1 && jp.steps[0]
 // needs no co-partitioning.
 func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, leftName, rightName string, cmp *sql.Binary, lc, rc compiled) (joinStep, error) {
 	if st.typ == sql.OuterJoin {
-		return joinStep{}, badStatement("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.typ, rightName)
+		return joinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.typ, rightName)
 	}
 	if len(jp.leaves) > 2 {
-		return joinStep{}, badStatement("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
+		return joinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
 	}
 	if st.leftKey.t != st.rightKey.t {
-		return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 	}
-	if len(jp.leaves[0].src.Schema.keys()) != 1 {
-		return joinStep{}, unsupported("foreign-key joins of a table with several PRIMARY KEY columns")
+	if len(jp.leaves[0].src.Schema.Keys()) != 1 {
+		return joinStep{}, stmterr.Unsupported("foreign-key joins of a table with several PRIMARY KEY columns")
 	}
 	if j.Within != nil {
-		return joinStep{}, badStatement("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
+		return joinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
 	}
 	if st.typ == sql.RightJoin {
-		return joinStep{}, badStatement("RIGHT OUTER JOIN on a foreign key is not supported")
+		return joinStep{}, stmterr.Bad("RIGHT OUTER JOIN on a foreign key is not supported")
 	}
 	st.foreignKey = true
 	return st, nil
@@ -182,14 +185,14 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	add := func(name, alias string) error {
 		src, ok := ms.sources[name]
 		if !ok {
-			return badStatement("%s does not exist.", name)
+			return stmterr.Bad("%s does not exist.", name)
 		}
 		for _, l := range jp.leaves {
 			if l.src.Name == name { // Analyzer.visitAliasedRelation
 				if len(jp.leaves) > 1 {
-					return badStatement("N-way joins do not support multiple occurrences of the same source. Source: '%s'.", name)
+					return stmterr.Bad("N-way joins do not support multiple occurrences of the same source. Source: '%s'.", name)
 				}
-				return badStatement("Can not join '%s' to '%s': self joins are not yet supported.", name, l.src.Name)
+				return stmterr.Bad("Can not join '%s' to '%s': self joins are not yet supported.", name, l.src.Name)
 			}
 		}
 		if alias == "" {
@@ -208,12 +211,12 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	}
 	var kafkaValues []string
 	for _, l := range jp.leaves {
-		if l.src.ValueFormat == fmtKafka {
+		if l.src.ValueFormat == formats.Kafka {
 			kafkaValues = append(kafkaValues, l.alias)
 		}
 	}
 	if len(kafkaValues) > 0 { // Analyzer.validate
-		return nil, nil, nil, badStatement("Source(s) %s are using the 'KAFKA' value format. This format does not yet support JOIN.\n%s", strings.Join(kafkaValues, ", "), kafkaValueLimitation)
+		return nil, nil, nil, stmterr.Bad("Source(s) %s are using the 'KAFKA' value format. This format does not yet support JOIN.\n%s", strings.Join(kafkaValues, ", "), kafkaValueLimitation)
 	}
 
 	// the joined scope: every leaf's columns as ALIAS_COLUMN, then the key slot
@@ -224,7 +227,7 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 		l.base = len(in.cols)
 		in.qualifiers[l.alias] = true
 		for _, c := range append(slices.Clone(l.src.Schema.Cols), pseudoColumns...) {
-			in.cols = append(in.cols, column{Name: l.alias + "_" + c.Name, Type: c.Type})
+			in.cols = append(in.cols, types.Column{Name: l.alias + "_" + c.Name, Type: c.Type})
 			in.origin = append(in.origin, colOrigin{qual: l.alias, name: c.Name})
 		}
 		for _, c := range l.src.Schema.Cols {
@@ -243,7 +246,7 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 		return nil, nil, nil, err
 	}
 	jp.keySlot = len(in.cols)
-	in.cols = append(in.cols, column{Name: "", Type: tNull})
+	in.cols = append(in.cols, types.Column{Name: "", Type: types.Null})
 	in.origin = append(in.origin, colOrigin{})
 	jp.width = len(in.cols)
 
@@ -265,10 +268,10 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	if len(jp.viable) == 0 && q.Joins[len(q.Joins)-1].Type != sql.OuterJoin {
 		// ksqlDB keys such a join by a synthetic column, ROWKEY or the
 		// first ROWKEY_n no source has (JoinNode.SyntheticJoinKey)
-		return nil, nil, nil, unsupported("a join whose ON criteria match no source column (a synthetic key column)")
+		return nil, nil, nil, stmterr.Unsupported("a join whose ON criteria match no source column (a synthetic key column)")
 	}
 	if jp.foreignKey() { // the result is keyed by the left table's key
-		jp.viable = []string{jp.leaves[0].alias + "." + jp.leaves[0].src.Schema.keys()[0].Name}
+		jp.viable = []string{jp.leaves[0].alias + "." + jp.leaves[0].src.Schema.Keys()[0].Name}
 	}
 	if last := jp.steps[len(jp.steps)-1]; last.typ == sql.OuterJoin {
 		jp.synthetic = true
@@ -284,15 +287,15 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	if !jp.leaves[0].keyedBy(first.leftExpr) && jp.leaves[first.right].keyedBy(first.rightExpr) {
 		keyFormat = jp.leaves[first.right].src.KeyFormat
 	}
-	if keyFormat == fmtNone {
-		keyFormat = fmtKafka
+	if keyFormat == formats.None {
+		keyFormat = formats.Kafka
 	}
-	var cols []column
+	var cols []types.Column
 	for _, c := range in.cols[:jp.keySlot] {
-		cols = append(cols, column{Name: c.Name, Type: c.Type})
+		cols = append(cols, types.Column{Name: c.Name, Type: c.Type})
 	}
 	src := &source{Name: jp.leaves[0].src.Name, Table: resultTable, Topic: jp.leaves[len(jp.leaves)-1].src.Topic,
-		KeyFormat: keyFormat, ValueFormat: jp.leaves[0].src.ValueFormat, Schema: schema{Cols: cols}}
+		KeyFormat: keyFormat, ValueFormat: jp.leaves[0].src.ValueFormat, Schema: types.Schema{Cols: cols}}
 	return src, in, jp, nil
 }
 
@@ -308,8 +311,8 @@ const kafkaValueLimitation = "The KAFKA format is primarily intended for use as 
 func (jp *joinPlan) sourcesHaving(name string) []string {
 	var out []string
 	for _, l := range jp.leaves {
-		pseudo := slices.ContainsFunc(pseudoColumns, func(c column) bool { return c.Name == name })
-		if pseudo || slices.ContainsFunc(l.src.Schema.Cols, func(c column) bool { return c.Name == name }) {
+		pseudo := slices.ContainsFunc(pseudoColumns, func(c types.Column) bool { return c.Name == name })
+		if pseudo || slices.ContainsFunc(l.src.Schema.Cols, func(c types.Column) bool { return c.Name == name }) {
 			out = append(out, l.alias)
 		}
 	}
@@ -328,7 +331,7 @@ func (jp *joinPlan) checkAmbiguous(q *sql.Query) error {
 			}
 			if ref.Qualifier != "" {
 				if !slices.ContainsFunc(jp.leaves, func(l joinLeaf) bool { return l.alias == ref.Qualifier }) {
-					err = badStatement("'%s' is not a valid stream/table name or alias.", ref.Qualifier)
+					err = stmterr.Bad("'%s' is not a valid stream/table name or alias.", ref.Qualifier)
 				}
 				return
 			}
@@ -338,7 +341,7 @@ func (jp *joinPlan) checkAmbiguous(q *sql.Query) error {
 					cands = append(cands, s+"."+ref.Name)
 				}
 				sort.Strings(cands)
-				err = badStatement("Line: %d, Col: %d: Column '%s' is ambiguous. Could be %s.", ref.P.Line, ref.P.Col, ref.Name, joinOr(cands))
+				err = stmterr.Bad("Line: %d, Col: %d: Column '%s' is ambiguous. Could be %s.", ref.P.Line, ref.P.Col, ref.Name, joinOr(cands))
 			}
 		})
 	}
@@ -375,12 +378,12 @@ func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinS
 	cmp, ok := j.On.(*sql.Binary)
 	if !ok || !comparisonOps[cmp.Op] {
 		if ok && (cmp.Op == "AND" || cmp.Op == "OR") && isEquality(cmp.L) && isEquality(cmp.R) {
-			return joinStep{}, nil, compiled{}, compiled{}, badStatement("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
+			return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
 		}
-		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Unsupported join expression: %s", sql.Format(j.On))
+		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Unsupported join expression: %s", sql.Format(j.On))
 	}
 	if cmp.Op != "=" {
-		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Only equality join criteria is supported.")
+		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Only equality join criteria is supported.")
 	}
 	c := &compiler{in: in, clause: "JOIN ON"}
 	sideOf := func(e sql.Expr) (compiled, int, error) {
@@ -397,7 +400,7 @@ func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinS
 			}
 		})
 		if len(leaves) != 1 {
-			return compiled{}, 0, badStatement("Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.", sql.Format(e), sql.Format(j.On))
+			return compiled{}, 0, stmterr.Bad("Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.", sql.Format(e), sql.Format(j.On))
 		}
 		for l := range leaves {
 			return ce, l, nil
@@ -417,10 +420,10 @@ func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinS
 	// sources", "criteria that does not use the joined source")
 	if ll == rl {
 		a := jp.leaves[ll].alias
-		return joinStep{}, nil, compiled{}, compiled{}, badStatement("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
+		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
 	if ll != right && rl != right {
-		return joinStep{}, nil, compiled{}, compiled{}, badStatement("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
+		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
 			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
 	}
 	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
@@ -439,14 +442,14 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 		return joinStep{}, err
 	}
 	if st.leftLeaf > right {
-		return joinStep{}, unsupported("a join criteria that references a source joined later")
+		return joinStep{}, stmterr.Unsupported("a join criteria that references a source joined later")
 	}
 	for _, side := range []struct {
 		e sql.Expr
-		t sqlType
+		t types.Type
 	}{{st.leftExpr, st.leftKey.t}, {st.rightExpr, st.rightKey.t}} {
 		if q, ok := jp.qualified(side.e); ok && containsMap(side.t) { // KeyUtil / SchemaUtil
-			return joinStep{}, badStatement("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
+			return joinStep{}, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
 		}
 	}
 	written := sql.Format(cmp.L) + " = " + sql.Format(cmp.R)
@@ -457,10 +460,10 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	switch {
 	case !leftTable && rightLeaf.src.Table:
 		if st.typ == sql.OuterJoin {
-			return joinStep{}, badStatement("Invalid join type: full-outer join not supported for stream-table join. Got %s %s %s.", leftName, st.typ, rightName)
+			return joinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for stream-table join. Got %s %s %s.", leftName, st.typ, rightName)
 		}
 		if !rightLeaf.keyedBy(st.rightExpr) || !isColumn(st.rightExpr, right, jp, in) {
-			return joinStep{}, badStatement("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
+			return joinStep{}, stmterr.Bad("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
 		}
 		st.rekeyed = !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in)
 		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
@@ -469,32 +472,32 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 			st.rekeyed = true
 		}
 	case leftTable && !rightLeaf.src.Table:
-		return joinStep{}, badStatement("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.typ, rightName)
+		return joinStep{}, stmterr.Bad("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.typ, rightName)
 	case leftTable:
 		if !rightLeaf.keyedBy(st.rightExpr) || !isColumn(st.rightExpr, right, jp, in) {
-			return joinStep{}, badStatement("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", written)
+			return joinStep{}, stmterr.Bad("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", written)
 		}
 		if l := &jp.leaves[st.leftLeaf]; !l.keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in) {
 			return jp.planForeignKey(st, j, written, leftName, rightName, cmp, lc, rc)
 		}
 		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
-			return joinStep{}, unsupported("a table-table join after a FULL OUTER join of tables")
+			return joinStep{}, stmterr.Unsupported("a table-table join after a FULL OUTER join of tables")
 		}
 		if st.leftKey.t != st.rightKey.t {
-			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+			return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
 		// JoinNode.TableToTableJoiner
 		if j.Within != nil {
-			return joinStep{}, badStatement("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
+			return joinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
 		}
 		jp.pairs = append(jp.pairs, [2]int{0, right})
 		return st, nil
 	default: // JoinNode.StreamToStreamJoiner
 		if j.Within == nil {
-			return joinStep{}, badStatement("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
+			return joinStep{}, stmterr.Bad("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
 		if st.leftKey.t != st.rightKey.t {
-			return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+			return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
 		st.within = j.Within
 		jp.pairs = append(jp.pairs, [2]int{0, right})
@@ -502,19 +505,19 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	}
 	// JoinNode.StreamToTableJoiner
 	if j.Within != nil {
-		return joinStep{}, badStatement("A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.")
+		return joinStep{}, stmterr.Bad("A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.")
 	}
 	if st.typ == sql.RightJoin {
-		return joinStep{}, badStatement("Invalid join type encountered: %s", st.typ)
+		return joinStep{}, stmterr.Bad("Invalid join type encountered: %s", st.typ)
 	}
 	if st.leftKey.t != st.rightKey.t {
-		return joinStep{}, badStatement("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 	}
 	jp.pairs = append(jp.pairs, [2]int{0, right})
 	return st, nil
 }
 
-func typeOfSide(e sql.Expr, lc, rc compiled, st joinStep) sqlType {
+func typeOfSide(e sql.Expr, lc, rc compiled, st joinStep) types.Type {
 	if e == st.leftExpr {
 		return st.leftKey.t
 	}
@@ -667,12 +670,12 @@ func (jp *joinPlan) keyMissing(sinkName string) error {
 	}
 	if jp.foreignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
 		l := jp.leaves[0]
-		return badStatement("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.alias, l.src.Schema.keys()[0].Name)
+		return stmterr.Bad("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.alias, l.src.Schema.Keys()[0].Name)
 	}
 	if jp.synthetic {
-		return badStatement("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sinkName, what, first, first, first)
+		return stmterr.Bad("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sinkName, what, first, first, first)
 	}
-	return badStatement("Key missing from projection (ie, SELECT). \nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, joinOr(jp.viable), first)
+	return stmterr.Bad("Key missing from projection (ie, SELECT). \nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, joinOr(jp.viable), first)
 }
 
 // checkJoinPartitions refuses a join whose sources' topics have different
@@ -706,7 +709,7 @@ func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinP
 			return err
 		}
 		if lp != rp {
-			return badStatement("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
+			return stmterr.Bad("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
 				l.alias, r.alias, l.alias, lp, r.alias, rp)
 		}
 	}
@@ -732,7 +735,7 @@ func (jp *joinPlan) finish(p *queryPlan, keyOf []int, items []sql.Expr, mode pla
 		if len(names) > 1 {
 			sort.Strings(names)
 			and := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-			return badStatement("The projection contains a key column (`%s`) more than once, aliased as: %s.", strings.ReplaceAll(k, ".", "_"), and)
+			return stmterr.Bad("The projection contains a key column (`%s`) more than once, aliased as: %s.", strings.ReplaceAll(k, ".", "_"), and)
 		}
 	}
 	if key >= 0 {
@@ -761,8 +764,8 @@ func (jp *joinPlan) finish(p *queryPlan, keyOf []int, items []sql.Expr, mode pla
 			p.order = append(p.order, i)
 		}
 	}
-	if len(p.out.values()) == 0 {
-		return badStatement("The projection contains no value columns.")
+	if len(p.out.Values()) == 0 {
+		return stmterr.Bad("The projection contains no value columns.")
 	}
 	return nil
 }
@@ -785,14 +788,14 @@ func (s *Server) checkJoin(ctx context.Context, ec *execCtx, p *queryPlan) error
 }
 
 // containsMap reports a MAP type or one that holds a MAP.
-func containsMap(t sqlType) bool {
-	switch t.kind() {
-	case kMap:
+func containsMap(t types.Type) bool {
+	switch t.Kind() {
+	case types.KindMap:
 		return true
-	case kArray:
-		return containsMap(t.elem)
-	case kStruct:
-		for _, f := range t.fields {
+	case types.KindArray:
+		return containsMap(t.Elem)
+	case types.KindStruct:
+		for _, f := range t.Fields {
 			if containsMap(f.Type) {
 				return true
 			}

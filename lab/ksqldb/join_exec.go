@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Running joins: the processor's join state, the batch loop of a join query
@@ -672,7 +673,7 @@ func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []chan
 		if lrow == nil { // a deleted left row: its key is in the tombstone
 			copy(row[jp.leaves[0].base:], r.vals)
 		}
-		row[jp.keySlot] = row[jp.leaves[0].base+slices.IndexFunc(jp.leaves[0].src.Schema.Cols, func(c column) bool { return c.Key })]
+		row[jp.keySlot] = row[jp.leaves[0].base+slices.IndexFunc(jp.leaves[0].src.Schema.Cols, func(c types.Column) bool { return c.Key })]
 		if has {
 			fk.result[pk] = true
 		} else {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Stream-stream joins (WITHIN), as the "Semantics of Stream-Stream Joins" of
@@ -223,7 +224,7 @@ func (p *processor) winRecID(rec *winRec) string {
 	}
 	b.WriteString(strconv.Itoa(rec.side))
 	at := func(vals []any, base, n int) {
-		b.WriteString("|" + formatValue(vals[base+n-2]) + "|" + formatValue(vals[base+n-1]))
+		b.WriteString("|" + types.Format(vals[base+n-2]) + "|" + types.Format(vals[base+n-1]))
 	}
 	if rec.side == 1 {
 		at(rec.row, 0, len(rec.row))

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Lambda functions: TRANSFORM, FILTER and REDUCE take lambdas over the
@@ -28,7 +30,7 @@ import (
 // lambdaVar is a lambda argument in scope while its body compiles.
 type lambdaVar struct {
 	name string
-	t    sqlType
+	t    types.Type
 }
 
 // lambdaFailure is the panic value of a lambda body that fails.
@@ -56,7 +58,7 @@ func (c *compiler) lookupLambda(ref *sql.ColumnRef) (compiled, bool) {
 // strictArithmetic makes arithmetic inside a lambda body fail on a NULL
 // operand, as the generated Java does; l and r are res's operands.
 func (c *compiler) strictArithmetic(x *sql.Binary, res, l, r compiled) compiled {
-	if len(c.lambdas) == 0 || !res.t.numeric() {
+	if len(c.lambdas) == 0 || !res.t.Numeric() {
 		return res
 	}
 	switch x.Op {
@@ -75,41 +77,41 @@ func (c *compiler) strictArithmetic(x *sql.Binary, res, l, r compiled) compiled 
 }
 
 // compileLambda compiles a lambda's body with its arguments typed.
-func (c *compiler) compileLambda(fn string, e sql.Expr, types ...sqlType) (compiled, error) {
+func (c *compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type) (compiled, error) {
 	l, ok := e.(*sql.Lambda)
 	if !ok {
-		return compiled{}, badStatement("Function '%s' expects a lambda function with %d arguments, got %s.", fn, len(types), sql.Format(e))
+		return compiled{}, stmterr.Bad("Function '%s' expects a lambda function with %d arguments, got %s.", fn, len(paramTypes), sql.Format(e))
 	}
 	// LambdaFunctionCall, FunctionArgumentsUtil, AstSanitizer
-	if len(l.Params) != len(types) {
-		return compiled{}, badStatement("Was expecting %d arguments but found %d, [%s]. Check your lambda statement.", len(types), len(l.Params), strings.Join(l.Params, ", "))
+	if len(l.Params) != len(paramTypes) {
+		return compiled{}, stmterr.Bad("Was expecting %d arguments but found %d, [%s]. Check your lambda statement.", len(paramTypes), len(l.Params), strings.Join(l.Params, ", "))
 	}
 	for i, p := range l.Params {
 		if slices.Contains(l.Params[:i], p) {
-			return compiled{}, badStatement("Lambda arguments have duplicates: [%s]", strings.Join(l.Params, ", "))
+			return compiled{}, stmterr.Bad("Lambda arguments have duplicates: [%s]", strings.Join(l.Params, ", "))
 		}
 		for _, col := range c.in.cols {
 			if col.Name == p && !isPseudo(p) {
-				return compiled{}, badStatement("Lambda function argument can't be a column name: %s", p)
+				return compiled{}, stmterr.Bad("Lambda function argument can't be a column name: %s", p)
 			}
 		}
 		for _, v := range c.lambdas {
 			if v.name == p {
-				return compiled{}, badStatement("Reusing lambda arguments in nested lambda is not allowed")
+				return compiled{}, stmterr.Bad("Reusing lambda arguments in nested lambda is not allowed")
 			}
 		}
 	}
 	outer := c.lambdas
 	for i, p := range l.Params {
-		c.lambdas = append(c.lambdas, lambdaVar{name: p, t: types[i]})
+		c.lambdas = append(c.lambdas, lambdaVar{name: p, t: paramTypes[i]})
 	}
 	body, err := c.compile(l.Body)
 	c.lambdas = outer
 	if err != nil {
 		return compiled{}, err
 	}
-	if body.t == tNull {
-		return compiled{}, badStatement("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+	if body.t == types.Null {
+		return compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 	}
 	return body, nil
 }
@@ -154,7 +156,7 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 		for _, l := range lambdas {
 			parts = append(parts, fmt.Sprintf("LAMBDA<%d>", len(l.(*sql.Lambda).Params)))
 		}
-		return badStatement("Function '%s' does not accept parameters (%s).", fc.Name, strings.Join(parts, ", "))
+		return stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, strings.Join(parts, ", "))
 	}
 	wantPlain, wantLambdas := 1, 1
 	if fc.Name == "REDUCE" {
@@ -164,18 +166,18 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 		return compiled{}, signature()
 	}
 	coll := args[0]
-	isMap := coll.t.kind() == kMap
+	isMap := coll.t.Kind() == types.KindMap
 	if fc.Name == "TRANSFORM" && isMap {
 		wantLambdas = 2
 	}
-	if len(args) != wantPlain || len(lambdas) != wantLambdas || (coll.t.kind() != kArray && !isMap) {
+	if len(args) != wantPlain || len(lambdas) != wantLambdas || (coll.t.Kind() != types.KindArray && !isMap) {
 		return compiled{}, signature()
 	}
-	var elems []sqlType // the lambda's arguments after REDUCE's state
+	var elems []types.Type // the lambda's arguments after REDUCE's state
 	if isMap {
-		elems = []sqlType{coll.t.key, coll.t.elem}
+		elems = []types.Type{coll.t.Key, coll.t.Elem}
 	} else {
-		elems = []sqlType{coll.t.elem}
+		elems = []types.Type{coll.t.Elem}
 	}
 	var res compiled
 	switch fc.Name {
@@ -205,14 +207,14 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 	return res, nil
 }
 
-func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambdas []sql.Expr, elems []sqlType) (compiled, error) {
+func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambdas []sql.Expr, elems []types.Type) (compiled, error) {
 	if !isMap {
 		body, err := c.compileLambda(fc.Name, lambdas[0], elems...)
 		if err != nil {
 			return compiled{}, err
 		}
 		var scratch []any
-		return compiled{t: arrayOf(body.t), eval: func(r []any) any {
+		return compiled{t: types.ArrayOf(body.t), eval: func(r []any) any {
 			arr, ok := coll.eval(r).([]any)
 			if !ok {
 				return nil
@@ -232,11 +234,11 @@ func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambda
 	if err != nil {
 		return compiled{}, err
 	}
-	if kb.t != tString {
-		return compiled{}, unsupported("MAP keys of type " + kb.t.String())
+	if kb.t != types.String {
+		return compiled{}, stmterr.Unsupported("MAP keys of type " + kb.t.String())
 	}
 	var scratch []any
-	return compiled{t: mapOf(kb.t, vb.t), eval: func(r []any) any {
+	return compiled{t: types.MapOf(kb.t, vb.t), eval: func(r []any) any {
 		m, ok := coll.eval(r).(map[string]any)
 		if !ok {
 			return nil
@@ -253,13 +255,13 @@ func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambda
 	}}, nil
 }
 
-func (c *compiler) filter(fc *sql.FuncCall, coll compiled, isMap bool, lambda sql.Expr, elems []sqlType) (compiled, error) {
+func (c *compiler) filter(fc *sql.FuncCall, coll compiled, isMap bool, lambda sql.Expr, elems []types.Type) (compiled, error) {
 	body, err := c.compileLambda(fc.Name, lambda, elems...)
 	if err != nil {
 		return compiled{}, err
 	}
-	if body.t != tBoolean {
-		return compiled{}, badStatement("Function 'FILTER' expects a lambda function returning BOOLEAN, got %s: %s", body.t, sql.Format(lambda))
+	if body.t != types.Boolean {
+		return compiled{}, stmterr.Bad("Function 'FILTER' expects a lambda function returning BOOLEAN, got %s: %s", body.t, sql.Format(lambda))
 	}
 	var scratch []any
 	if !isMap {
@@ -292,16 +294,16 @@ func (c *compiler) filter(fc *sql.FuncCall, coll compiled, isMap bool, lambda sq
 	}}, nil
 }
 
-func (c *compiler) reduce(fc *sql.FuncCall, coll, state compiled, isMap bool, lambda sql.Expr, elems []sqlType) (compiled, error) {
-	if state.t == tNull {
-		return compiled{}, badStatement("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+func (c *compiler) reduce(fc *sql.FuncCall, coll, state compiled, isMap bool, lambda sql.Expr, elems []types.Type) (compiled, error) {
+	if state.t == types.Null {
+		return compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 	}
-	body, err := c.compileLambda(fc.Name, lambda, append([]sqlType{state.t}, elems...)...)
+	body, err := c.compileLambda(fc.Name, lambda, append([]types.Type{state.t}, elems...)...)
 	if err != nil {
 		return compiled{}, err
 	}
 	if body.t != state.t {
-		return compiled{}, unsupported(fmt.Sprintf("REDUCE with a lambda of type %s over a state of type %s", body.t, state.t))
+		return compiled{}, stmterr.Unsupported(fmt.Sprintf("REDUCE with a lambda of type %s over a state of type %s", body.t, state.t))
 	}
 	var scratch []any
 	return compiled{t: state.t, eval: func(r []any) any {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // ksqlDB's "magic" timestamps (StatementRewriteForMagicPseudoTimestamp):
@@ -26,9 +28,9 @@ func magicTimestamp(e sql.Expr) (sql.Expr, error) {
 	if !ok || lit.Kind != sql.StringLit {
 		return e, nil
 	}
-	ms, err := parseTimestampText(lit.Text)
+	ms, err := types.ParseTimestampText(lit.Text)
 	if err != nil {
-		return nil, badStatement("%s", err.Error()+magicTimestampHelp)
+		return nil, stmterr.Bad("%s", err.Error()+magicTimestampHelp)
 	}
 	return &sql.Literal{Kind: sql.IntLit, Text: strconv.FormatInt(ms, 10), P: lit.P}, nil
 }

@@ -1,6 +1,10 @@
 package ksqldb
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+)
 
 // decodeMemoSize bounds how many distinct payloads a decoder remembers; the
 // memo starts over when it is full.
@@ -21,7 +25,7 @@ type decodeMemo struct {
 // memoizable reports whether decoding format is worth remembering: the
 // fixed-width KAFKA format and NONE are cheaper to decode than to look up.
 func memoizable(format string) bool {
-	return format == fmtAvro || format == fmtJSON || format == fmtJSONSR || format == fmtProtobuf || format == fmtProtobufNoSR || format == fmtDelimited
+	return format == formats.Avro || format == formats.JSON || format == formats.JSONSR || format == formats.Protobuf || format == formats.ProtobufNoSR || format == formats.Delimited
 }
 
 func (m *decodeMemo) get(b []byte) ([]any, bool) {

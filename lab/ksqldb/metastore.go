@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"maps"
 	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // source is a stream or table registered in the metastore.
@@ -15,7 +17,7 @@ type source struct {
 	KeyDelimiter    rune   // KEY_DELIMITER of a DELIMITED key, 0 for ','
 	ValueDelimiter  rune   // VALUE_DELIMITER of a DELIMITED value, 0 for ','
 	ValueAvroName   string // VALUE_AVRO_SCHEMA_FULL_NAME, "" for ksqlDB's default record name
-	Schema          schema
+	Schema          types.Schema
 	Partitions      int
 	Replicas        int
 	Statement       string // the CREATE statement text

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ctalab/ctalab/lab/testtools"
 	"os"
 	"os/exec"
 	"reflect"
@@ -15,6 +14,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 // runOutsideTool runs a client program the project did not write and

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // partitionPlan is a query's PARTITION BY: the stream is rekeyed by the
@@ -19,7 +21,7 @@ type partitionPlan struct {
 	exprs []sql.Expr
 	quals []string // each expression with its columns qualified (matching and messages)
 	names []string // the key columns of the repartitioned schema
-	types []sqlType
+	types []types.Type
 	null  bool // PARTITION BY NULL: no key at all
 	qual  func(*sql.ColumnRef) string
 	join  bool // the query joins: SELECT * is not expanded here
@@ -34,28 +36,28 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 	}
 	// Query.java: the grammar takes both clauses, the AST does not.
 	if len(q.GroupBy) > 0 {
-		return nil, badStatement("Queries only support one of PARTITION BY and GROUP BY")
+		return nil, stmterr.Bad("Queries only support one of PARTITION BY and GROUP BY")
 	}
 	// PartitionBy.java
 	if len(q.PartitionBy) == 0 {
-		return nil, badStatement("PARTITION BY requires at least one expression")
+		return nil, stmterr.Bad("PARTITION BY requires at least one expression")
 	}
 	seen := map[string]bool{}
 	for _, e := range q.PartitionBy {
 		f := sql.Format(e)
 		if seen[f] {
-			return nil, badStatement("Duplicate PARTITION BY expression: %s", f)
+			return nil, stmterr.Bad("Duplicate PARTITION BY expression: %s", f)
 		}
 		seen[f] = true
 	}
 	pp := &partitionPlan{join: jp != nil}
 	if jp != nil {
 		if src.Table {
-			return nil, unsupported("PARTITION BY on a join of tables")
+			return nil, stmterr.Unsupported("PARTITION BY on a join of tables")
 		}
 		for _, it := range q.Items {
 			if it.Star {
-				return nil, unsupported("SELECT * with PARTITION BY on a join")
+				return nil, stmterr.Unsupported("SELECT * with PARTITION BY on a join")
 			}
 		}
 		// a column is qualified by the one source that has it
@@ -77,10 +79,10 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 		ce, err := c.compile(e)
 		if err != nil {
 			// Analyzer.throwOnUnknownColumnReference adds why
-			var se *stmtError
-			if errors.As(err, &se) && strings.HasSuffix(se.msg, " cannot be resolved.") {
+			var se *stmterr.Error
+			if errors.As(err, &se) && strings.HasSuffix(se.Msg, " cannot be resolved.") {
 				if ref, ok := firstUnknown(e, in); ok {
-					return nil, badStatement("%s '%s' must be a column in the source schema since PARTITION BY is applied on the input.", se.msg, ref)
+					return nil, stmterr.Bad("%s '%s' must be a column in the source schema since PARTITION BY is applied on the input.", se.Msg, ref)
 				}
 			}
 			return nil, err
@@ -95,7 +97,7 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 	// PartitionByParamsFactory.isPartitionByNull
 	if pp.null {
 		if len(pp.exprs) > 1 {
-			return nil, badStatement("Cannot PARTITION BY multiple columns including NULL")
+			return nil, stmterr.Bad("Cannot PARTITION BY multiple columns including NULL")
 		}
 		if src.Table {
 			return nil, tableRepartition(src, pp)
@@ -135,7 +137,7 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 	}
 	if src.Table {
 		// SchemaKTable.selectKey: a table is only "repartitioned" by its own key
-		keys := src.Schema.keys()
+		keys := src.Schema.Keys()
 		if len(keys) == 1 && len(pp.exprs) == 1 {
 			if ref, ok := pp.exprs[0].(*sql.ColumnRef); ok && ref.Name == keys[0].Name {
 				return nil, nil
@@ -144,26 +146,26 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 		return nil, tableRepartition(src, pp)
 	}
 	if src.Window != nil {
-		return nil, unsupported("PARTITION BY on a windowed source")
+		return nil, stmterr.Unsupported("PARTITION BY on a windowed source")
 	}
 	for i, t := range pp.types {
 		if containsMap(t) { // KeyUtil / SchemaUtil: no map in a key
-			return nil, badStatement("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", pp.names[i], t)
+			return nil, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", pp.names[i], t)
 		}
 	}
 	return pp, nil
 }
 
 func tableRepartition(src *source, pp *partitionPlan) error {
-	keys := src.Schema.keys()
+	keys := src.Schema.Keys()
 	if len(keys) != 1 {
-		return badStatement("Cannot repartition a TABLE source. If this is a join, joins on tables with multiple columns is not yet supported.")
+		return stmterr.Bad("Cannot repartition a TABLE source. If this is a join, joins on tables with multiple columns is not yet supported.")
 	}
 	exprs := make([]string, len(pp.exprs))
 	for i, e := range pp.exprs {
 		exprs[i] = sql.Format(e)
 	}
-	return badStatement("Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column %s instead of [%s]", keys[0].Name, strings.Join(exprs, ", "))
+	return stmterr.Bad("Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column %s instead of [%s]", keys[0].Name, strings.Join(exprs, ", "))
 }
 
 // firstUnknown is the first column e refers to that the scope lacks.
@@ -239,7 +241,7 @@ func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName strin
 		for k, a := range aliases {
 			if len(a) > 1 {
 				slices.Sort(a)
-				return badStatement("The projection contains a key column (`%s`) more than once, aliased as: %s.\nEach key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.", pp.names[k], joinAnd(a))
+				return stmterr.Bad("The projection contains a key column (`%s`) more than once, aliased as: %s.\nEach key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.", pp.names[k], joinAnd(a))
 			}
 		}
 		if slices.Contains(keyPos, -1) {
@@ -248,7 +250,7 @@ func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName strin
 			if len(missing) > 1 {
 				plural = "s"
 			}
-			return badStatement("Key%s missing from projection (ie, SELECT).\nThe query used to build `%s` must include the partitioning expression%s %s in its projection (eg, SELECT %s...).",
+			return stmterr.Bad("Key%s missing from projection (ie, SELECT).\nThe query used to build `%s` must include the partitioning expression%s %s in its projection (eg, SELECT %s...).",
 				plural, sinkName, plural, joinAnd(missing), strings.Join(missing, ", "))
 		}
 		for _, pos := range keyPos {
@@ -264,8 +266,8 @@ func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName strin
 			}
 		}
 	}
-	if len(p.out.values()) == 0 {
-		return badStatement("The projection contains no value columns.")
+	if len(p.out.Values()) == 0 {
+		return stmterr.Bad("The projection contains no value columns.")
 	}
 	return nil
 }
@@ -282,11 +284,11 @@ func joinAnd(s []string) string {
 // buildSchema): the new key columns, the input's columns (values, pseudo
 // columns and key copies, as srcCols lists them after the key) and a copy
 // of each synthesized key.
-func (pp *partitionPlan) rekeyedColumns(srcCols []column) []column {
-	var out []column
+func (pp *partitionPlan) rekeyedColumns(srcCols []types.Column) []types.Column {
+	var out []types.Column
 	if !pp.null {
 		for i, n := range pp.names {
-			out = append(out, column{Name: n, Type: pp.types[i], Key: true})
+			out = append(out, types.Column{Name: n, Type: pp.types[i], Key: true})
 		}
 	}
 	for _, c := range srcCols {
@@ -297,7 +299,7 @@ func (pp *partitionPlan) rekeyedColumns(srcCols []column) []column {
 	if !pp.null {
 		for i, n := range pp.names {
 			if _, ok := pp.exprs[i].(*sql.ColumnRef); !ok {
-				out = append(out, column{Name: n, Type: pp.types[i]})
+				out = append(out, types.Column{Name: n, Type: pp.types[i]})
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // planMode tells what a SELECT is planned for.
@@ -15,11 +17,11 @@ const (
 )
 
 // pseudo columns appended to every input row.
-var pseudoColumns = []column{{Name: "ROWTIME", Type: tBigint}, {Name: "ROWPARTITION", Type: tInteger}, {Name: "ROWOFFSET", Type: tBigint}}
+var pseudoColumns = []types.Column{{Name: "ROWTIME", Type: types.Bigint}, {Name: "ROWPARTITION", Type: types.Integer}, {Name: "ROWOFFSET", Type: types.Bigint}}
 
 // projCol is one output column and how to compute it.
 type projCol struct {
-	col  column
+	col  types.Column
 	expr compiled
 }
 
@@ -30,9 +32,9 @@ type queryPlan struct {
 	where       *compiled
 	agg         *aggPlan
 	having      *compiled
-	proj        []projCol // in projection order
-	out         schema    // keys first, then values (persistent); projection order (push)
-	order       []int     // out column i is proj[order[i]]
+	proj        []projCol    // in projection order
+	out         types.Schema // keys first, then values (persistent); projection order (push)
+	order       []int        // out column i is proj[order[i]]
 	resultTable bool
 	limit       *int64
 	join        *joinPlan      // nil without JOIN (see join.go)
@@ -42,7 +44,7 @@ type queryPlan struct {
 }
 
 func inputScope(src *source, alias string) *scope {
-	cols := append(append([]column(nil), src.Schema.Cols...), pseudoColumns...)
+	cols := append(append([]types.Column(nil), src.Schema.Cols...), pseudoColumns...)
 	if src.Window != nil {
 		cols = append(cols, windowColumns...)
 	}
@@ -66,32 +68,32 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 	} else {
 		var ok bool
 		if src, ok = ms.sources[q.From]; !ok {
-			return nil, badStatement("%s does not exist.", q.From)
+			return nil, stmterr.Bad("%s does not exist.", q.From)
 		}
 		in = inputScope(src, q.FromAlias)
 	}
 	p := &queryPlan{src: src, in: in, join: jp, limit: q.Limit, persistent: mode == modePersistent}
 	if q.Limit != nil && mode == modePersistent {
-		return nil, badStatement("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
+		return nil, stmterr.Bad("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
 	}
 	hasTF, err := checkTableFunctions(q, src)
 	if err != nil {
 		return nil, err
 	}
 	if hasTF && jp != nil {
-		return nil, unsupported("a table function over a JOIN")
+		return nil, stmterr.Unsupported("a table function over a JOIN")
 	}
 	if q.Where != nil {
 		if hasAggregate(q.Where) {
-			return nil, badStatement("WHERE clause can not have aggregate functions.")
+			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &compiler{in: in, clause: "WHERE"}
 		w, err := c.compile(q.Where)
 		if err != nil {
 			return nil, err
 		}
-		if w.t != tBoolean && w.t != tNull {
-			return nil, badStatement("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.t)
+		if w.t != types.Boolean && w.t != types.Null {
+			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.t)
 		}
 		p.where = &w
 	}
@@ -107,17 +109,17 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 	}
 	p.partition = pp
 	if hasTF && pp != nil {
-		return nil, unsupported("a table function with PARTITION BY")
+		return nil, stmterr.Unsupported("a table function with PARTITION BY")
 	}
 	if q.Having != nil && !aggregate {
-		return nil, badStatement("Non-aggregate query cannot have HAVING clause.")
+		return nil, stmterr.Bad("Non-aggregate query cannot have HAVING clause.")
 	}
 	win, err := planWindow(q, src, aggregate, mode)
 	if err != nil {
 		return nil, err
 	}
 	if aggregate && len(q.GroupBy) == 0 {
-		return nil, unsupported("aggregation without GROUP BY")
+		return nil, stmterr.Unsupported("aggregation without GROUP BY")
 	}
 	p.resultTable = aggregate || src.Table
 
@@ -131,7 +133,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		if it.Star && jp != nil {
 			exprs, names := jp.star(it.Qualifier, it.Pos)
 			if len(exprs) == 0 {
-				return nil, badStatement("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
+				return nil, stmterr.Bad("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
 			}
 			for i := range exprs {
 				items = append(items, item{expr: exprs[i], alias: names[i]})
@@ -140,7 +142,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		}
 		if it.Star {
 			if it.Qualifier != "" && !in.qualifiers[it.Qualifier] {
-				return nil, badStatement("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
+				return nil, stmterr.Bad("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
 			}
 			if pp != nil {
 				exprs, names := pp.starItems(src, it.Pos)
@@ -163,7 +165,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			if err := checkStructAll(it.Expr, ce.t); err != nil {
 				return nil, err
 			}
-			for _, f := range ce.t.fields {
+			for _, f := range ce.t.Fields {
 				items = append(items, item{expr: &sql.Deref{X: it.Expr, Field: f.Name, P: it.Pos}, alias: f.Name})
 			}
 			continue
@@ -206,14 +208,14 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		gc := &compiler{in: in, clause: "GROUP BY"}
 		for _, g := range q.GroupBy {
 			if hasAggregate(g) {
-				return nil, badStatement("GROUP BY does not support aggregate functions: %s is an aggregate function.", sql.Format(g))
+				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", sql.Format(g))
 			}
 			ce, err := gc.compile(g)
 			if err != nil {
 				return nil, err
 			}
-			if ce.t == tNull {
-				return nil, unsupported("GROUP BY on a " + ce.t.String() + " expression")
+			if ce.t == types.Null {
+				return nil, stmterr.Unsupported("GROUP BY on a " + ce.t.String() + " expression")
 			}
 			ap.groupKeys = append(ap.groupKeys, sql.Format(g))
 			ap.groupTypes = append(ap.groupTypes, ce.t)
@@ -236,11 +238,11 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			return nil, err
 		}
 		name := nameOf(it)
-		if ce.t == tNull {
-			return nil, badStatement("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+		if ce.t == types.Null {
+			return nil, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 		}
 		if seen[name] {
-			return nil, badStatement("Duplicate column names: %s", name)
+			return nil, stmterr.Bad("Duplicate column names: %s", name)
 		}
 		seen[name] = true
 		keyOf[i] = -1
@@ -261,7 +263,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 				keyOf[i] = idx
 			}
 		}
-		p.proj = append(p.proj, projCol{col: column{Name: name, Type: ce.t}, expr: ce})
+		p.proj = append(p.proj, projCol{col: types.Column{Name: name, Type: ce.t}, expr: ce})
 	}
 	if comp.tfs != nil {
 		p.tfs = comp.tfs.calls
@@ -272,15 +274,15 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		if err != nil {
 			return nil, err
 		}
-		if h.t != tBoolean {
-			return nil, badStatement("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.t)
+		if h.t != types.Boolean {
+			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.t)
 		}
 		p.having = &h
 	}
 	if aggregate && src.Table {
 		for _, c := range p.agg.calls {
 			if !undoable[c.name] {
-				return nil, badStatement("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.name)
+				return nil, stmterr.Bad("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.name)
 			}
 		}
 	}
@@ -312,7 +314,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		wantKeys = len(p.agg.groupKeys)
 		keyNames = p.agg.groupKeys
 	} else {
-		for _, c := range src.Schema.keys() {
+		for _, c := range src.Schema.Keys() {
 			wantKeys++
 			keyNames = append(keyNames, c.Name)
 		}
@@ -337,7 +339,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			k = n
 		}
 		if keyPos[k] >= 0 {
-			return nil, badStatement("The projection contains a key column (%s) more than once. Use AS_VALUE() to copy a key column into the value.", p.proj[i].col.Name)
+			return nil, stmterr.Bad("The projection contains a key column (%s) more than once. Use AS_VALUE() to copy a key column into the value.", p.proj[i].col.Name)
 		}
 		keyPos[k] = i
 	}
@@ -347,7 +349,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			if aggregate {
 				what = "grouping expression"
 			}
-			return nil, badStatement("Key missing from projection (ie, SELECT).\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, keyNames[k], keyNames[k])
+			return nil, stmterr.Bad("Key missing from projection (ie, SELECT).\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, keyNames[k], keyNames[k])
 		}
 		c := p.proj[pos].col
 		c.Key = true
@@ -364,26 +366,26 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			p.order = append(p.order, i)
 		}
 	}
-	if len(p.out.values()) == 0 {
-		return nil, badStatement("The projection contains no value columns.")
+	if len(p.out.Values()) == 0 {
+		return nil, stmterr.Bad("The projection contains no value columns.")
 	}
 	return p, nil
 }
 
 // checkStructAll refuses struct->* over what is not a STRUCT column or a
 // STRUCT field, with SelectionUtil.resolveStructFields' messages.
-func checkStructAll(e sql.Expr, t sqlType) error {
+func checkStructAll(e sql.Expr, t types.Type) error {
 	switch x := e.(type) {
 	case *sql.ColumnRef:
-		if t.kind() != kStruct {
-			return badStatement("Column `%s` is not a STRUCT type.", x.Name)
+		if t.Kind() != types.KindStruct {
+			return stmterr.Bad("Column `%s` is not a STRUCT type.", x.Name)
 		}
 	case *sql.Deref:
-		if t.kind() != kStruct {
-			return badStatement("Field %s is not a STRUCT type.", x.Field)
+		if t.Kind() != types.KindStruct {
+			return stmterr.Bad("Field %s is not a STRUCT type.", x.Field)
 		}
 	default:
-		return badStatement("Unsupported struct column expression: %s", sql.Format(e))
+		return stmterr.Bad("Unsupported struct column expression: %s", sql.Format(e))
 	}
 	return nil
 }

@@ -192,14 +192,14 @@ type printFormats struct {
 func newPrintFormats(s *Server, key bool) *printFormats {
 	bad := map[int]bool{}
 	avro := func(ctx context.Context, b []byte) (string, bool) {
-		if len(b) < 5 || b[0] != 0 || !s.reg.configured() {
+		if len(b) < 5 || b[0] != 0 || !s.reg.Configured() {
 			return "", false
 		}
 		id := int(binary.BigEndian.Uint32(b[1:5]))
 		if bad[id] {
 			return "", false
 		}
-		codec, err := s.reg.codec(ctx, id)
+		codec, err := s.reg.Codec(ctx, id)
 		if err != nil {
 			bad[id] = true
 			return "", false

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // inRow is one decoded input record, laid out as the plan's input scope.
@@ -126,7 +129,7 @@ func appendVals(b []byte, vals []any) []byte {
 
 // appendValue appends formatValue(v) to b.
 func appendValue(b []byte, v any) []byte {
-	if out, ok := appendJSONComplex(b, v); ok { // JSON keeps distinct values distinct
+	if out, ok := formats.AppendJSONComplex(b, v); ok { // JSON keeps distinct values distinct
 		return out
 	}
 	switch x := v.(type) {
@@ -139,7 +142,7 @@ func appendValue(b []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	}
-	return append(b, formatValue(v)...)
+	return append(b, types.Format(v)...)
 }
 
 func (p *processor) pass(row []any) bool {
@@ -281,7 +284,7 @@ func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
 	return outRow{vals: vals, ts: ts}, true
 }
 
-func keysOnly(s schema, vals []any) []any {
+func keysOnly(s types.Schema, vals []any) []any {
 	out := make([]any, len(vals))
 	for i, c := range s.Cols {
 		if c.Key {
@@ -405,22 +408,22 @@ func (p *processor) finishRestore() {
 func encodeTexts(vals []any) []*string {
 	out := make([]*string, len(vals))
 	for i, v := range vals {
-		if b, ok := appendJSONComplex(nil, v); ok {
+		if b, ok := formats.AppendJSONComplex(nil, v); ok {
 			s := string(b)
 			out[i] = &s
 		} else if v != nil {
-			s := formatValue(v)
+			s := types.Format(v)
 			out[i] = &s
 		}
 	}
 	return out
 }
 
-func decodeTexts(texts []*string, types []sqlType) []any {
+func decodeTexts(texts []*string, types []types.Type) []any {
 	out := make([]any, len(texts))
 	for i, t := range texts {
 		if t != nil && i < len(types) {
-			out[i], _ = parseText(*t, types[i])
+			out[i], _ = formats.ParseText(*t, types[i])
 		}
 	}
 	return out
@@ -431,14 +434,14 @@ func encodeRow(vals []any) []byte {
 	return b
 }
 
-func decodeRow(b []byte, cols []column) ([]any, bool) {
+func decodeRow(b []byte, cols []types.Column) ([]any, bool) {
 	var w struct {
 		R []*string `json:"r"`
 	}
 	if json.Unmarshal(b, &w) != nil || len(w.R) != len(cols) {
 		return nil, false
 	}
-	types := make([]sqlType, len(cols))
+	types := make([]types.Type, len(cols))
 	for i, c := range cols {
 		types[i] = c.Type
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Pull queries on streams (ksqlDB 0.23+, KLIP-53): the query reads the
@@ -24,7 +26,7 @@ const pullQueryHelp = " See https://cnfl.io/queries for more info.\nAdd EMIT CHA
 
 // checkPullClauses applies PullQueryValidator's rules after the JOIN one.
 func checkPullClauses(q *sql.Query) error {
-	refuse := func(msg string) error { return badStatement("%s", msg+pullQueryHelp) }
+	refuse := func(msg string) error { return stmterr.Bad("%s", msg+pullQueryHelp) }
 	switch {
 	case q.Window != nil:
 		return refuse("Pull queries don't support WINDOW clauses.")
@@ -78,7 +80,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		return
 	}
 	if plan.agg != nil {
-		out.fail(p.Text, badStatement("%s", "Pull queries don't support aggregate functions."+pullQueryHelp))
+		out.fail(p.Text, stmterr.Bad("%s", "Pull queries don't support aggregate functions."+pullQueryHelp))
 		return
 	}
 	topic := plan.src.Topic
@@ -107,7 +109,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 
 	// the header of a stream's pull query marks no KEY columns
 	// (pull-queries-against-streams.json)
-	hdr := schema{Cols: make([]column, len(plan.out.Cols))}
+	hdr := types.Schema{Cols: make([]types.Column, len(plan.out.Cols))}
 	for i, c := range plan.out.Cols {
 		c.Key = false
 		hdr.Cols[i] = c

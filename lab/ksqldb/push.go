@@ -15,6 +15,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +30,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(stmts) != 1 {
-		s.writeStatementError(w, r, *req.KSQL, badStatement("Expected exactly one statement, got %d", len(stmts)), nil)
+		s.writeStatementError(w, r, *req.KSQL, stmterr.Bad("Expected exactly one statement, got %d", len(stmts)), nil)
 		return
 	}
 	p, err := newSessionVars(false, true, req.SessionVariables).prepare(stmts[0])
@@ -43,13 +45,13 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	out := s.oldAPIOutput(w, r)
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
-		out.fail(p.Text, badStatement("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"))
+		out.fail(p.Text, stmterr.Bad("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"))
 		return
 	}
 	if r.ProtoMajor == 2 {
 		// OldApiUtils: "The /query endpoint is not available using HTTP2"
 		// (405; HTTP/2 carries no reason phrase) once the query would stream
-		out.open = func(string, schema) resultWriter {
+		out.open = func(string, types.Schema) resultWriter {
 			w.Header().Set("Content-Type", mediaJSON)
 			w.WriteHeader(http.StatusMethodNotAllowed)
 			return nil
@@ -66,7 +68,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 // byte, and the writer of its results.
 type queryOutput struct {
 	fail func(text string, err error)
-	open func(queryID string, out schema) resultWriter
+	open func(queryID string, out types.Schema) resultWriter
 }
 
 // oldAPIOutput answers on the old /query API.
@@ -75,11 +77,11 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 		fail: func(text string, err error) {
 			var pce *pushCapError
 			if errors.As(err, &pce) {
-				err = badStatement("%s", pce.Error())
+				err = stmterr.Bad("%s", pce.Error())
 			}
 			s.writeStatementError(w, r, text, err, nil)
 		},
-		open: func(queryID string, out schema) resultWriter {
+		open: func(queryID string, out types.Schema) resultWriter {
 			w.Header().Set("Content-Type", mediaJSON)
 			w.WriteHeader(http.StatusOK)
 			rw := &streamedRows{w: w, fl: flusher(w)}
@@ -92,14 +94,14 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query) {
 	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
 	if len(q.Joins) > 0 { // PullQueryValidator
-		out.fail(p.Text, badStatement("Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info."+hint))
+		out.fail(p.Text, stmterr.Bad("Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info."+hint))
 		return
 	}
 	s.mu.Lock()
 	src, ok := s.ms.sources[q.From]
 	if !ok {
 		s.mu.Unlock()
-		out.fail(p.Text, badStatement("%s does not exist.", q.From))
+		out.fail(p.Text, stmterr.Bad("%s does not exist.", q.From))
 		return
 	}
 	if !src.Table {
@@ -120,7 +122,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	if rq == nil {
 		s.mu.Unlock()
-		out.fail(p.Text, badStatement("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
+		out.fail(p.Text, stmterr.Bad("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
 		return
 	}
 	plan, err := planQuery(s.ms, q, modePush, "")
@@ -130,7 +132,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	if plan.agg != nil {
-		out.fail(p.Text, badStatement("Pull queries don't support aggregate functions."+hint))
+		out.fail(p.Text, stmterr.Bad("Pull queries don't support aggregate functions."+hint))
 		return
 	}
 	rq.proc.mu.Lock()
@@ -179,14 +181,14 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 // projected (rest-query-validation-tests
 // pull-queries-against-materialized-aggregates.json, "windowed - select
 // star": "`ID` STRING KEY, `WINDOWSTART` BIGINT KEY, `WINDOWEND` BIGINT KEY, ...").
-func windowBoundsAsKeys(s schema) schema {
-	cols := append([]column(nil), s.Cols...)
+func windowBoundsAsKeys(s types.Schema) types.Schema {
+	cols := append([]types.Column(nil), s.Cols...)
 	for i := range cols {
 		if isWindowBound(cols[i].Name) {
 			cols[i].Key = true
 		}
 	}
-	return schema{Cols: cols}
+	return types.Schema{Cols: cols}
 }
 
 // pushQuery runs a transient push query until its LIMIT, the client leaving
@@ -195,7 +197,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	s.mu.Lock()
 	if s.closed.Load() {
 		s.mu.Unlock()
-		out.fail(p.Text, errShuttingDown)
+		out.fail(p.Text, stmterr.ErrShuttingDown)
 		return
 	}
 	plan, err := planQuery(s.ms, q, modePush, "")

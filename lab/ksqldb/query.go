@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -23,7 +25,7 @@ type runningQuery struct {
 	proc *processor
 
 	dec            *decoder
-	outKey, outVal *serde
+	outKey, outVal *formats.Serde
 	appID          string
 	changelog      string
 	guarantee      string
@@ -70,8 +72,8 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    newSerde(sink.KeyFormat, out.keys(), true, sink.Topic, s.reg).avroKeyFor(sink.Name).withSchemaID(sink.KeySchemaID).delimited(sink.KeyDelimiter),
-		outVal:    newSerde(sink.ValueFormat, out.values(), false, sink.Topic, s.reg).unwrapSingle(sink.UnwrapValue).withSchemaID(sink.ValueSchemaID).delimited(sink.ValueDelimiter).avroFullName(sink.ValueAvroName),
+		outKey:    formats.NewSerde(sink.KeyFormat, out.Keys(), true, sink.Topic, s.reg).AvroKeyFor(sink.Name).WithSchemaID(sink.KeySchemaID).WithDelimiter(sink.KeyDelimiter),
+		outVal:    formats.NewSerde(sink.ValueFormat, out.Values(), false, sink.Topic, s.reg).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithDelimiter(sink.ValueDelimiter).WithAvroFullName(sink.ValueAvroName),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -156,11 +158,11 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		}
 	}
 	if !q.info.SourceTable {
-		if err := q.outKey.prepareSink(ctx); err != nil {
+		if err := q.outKey.PrepareSink(ctx); err != nil {
 			fail(err)
 			return
 		}
-		if err := q.outVal.prepareSink(ctx); err != nil {
+		if err := q.outVal.PrepareSink(ctx); err != nil {
 			fail(err)
 			return
 		}
@@ -296,7 +298,7 @@ type decoder struct {
 	srv          *Server
 	queryID      string
 	src          *source
-	inKey, inVal *serde
+	inKey, inVal *formats.Serde
 	memo         decodeMemo // decoded values of recent payloads
 	keepNulls    bool       // stream records with a null value are passed on (see processSimple)
 	row          []any      // a stream row, reused: nothing keeps it past process
@@ -304,8 +306,8 @@ type decoder struct {
 
 func (s *Server) newDecoder(queryID string, src *source) *decoder {
 	return &decoder{srv: s, queryID: queryID, src: src,
-		inKey: newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).delimited(src.KeyDelimiter),
-		inVal: newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue).delimited(src.ValueDelimiter)}
+		inKey: formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).WithDelimiter(src.KeyDelimiter),
+		inVal: formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithDelimiter(src.ValueDelimiter)}
 }
 
 // decode turns a source record into an input row, reporting failures to the processing log.
@@ -320,7 +322,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 			return inRow{}, false
 		}
 	}
-	keys, err := d.inKey.decode(ctx, rawKey)
+	keys, err := d.inKey.Decode(ctx, rawKey)
 	if err != nil {
 		d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
 		return inRow{}, false
@@ -371,13 +373,13 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
 
 // decodeValue decodes a non-null value, remembering recent payloads.
 func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
-	if len(b) == 0 || !memoizable(d.inVal.format) {
-		return d.inVal.decode(ctx, b)
+	if len(b) == 0 || !memoizable(d.inVal.Format) {
+		return d.inVal.Decode(ctx, b)
 	}
 	if vals, ok := d.memo.get(b); ok {
 		return vals, nil
 	}
-	vals, err := d.inVal.decode(ctx, b)
+	vals, err := d.inVal.Decode(ctx, b)
 	if err == nil {
 		d.memo.put(b, vals)
 	}
@@ -386,7 +388,7 @@ func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
 
 // assembleRow lays keys and values out in schema order plus pseudo columns,
 // appending to row (nil allocates a new row).
-func assembleRow(row []any, s schema, keys, vals []any, r *kgo.Record) []any {
+func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record) []any {
 	if row == nil {
 		row = make([]any, 0, len(s.Cols)+len(pseudoColumns))
 	}
@@ -419,7 +421,7 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 		}
 	}
 	q.keyScratch, q.valScratch = keys, vals
-	k, err := q.outKey.encode(keys)
+	k, err := q.outKey.Encode(keys)
 	if err != nil {
 		return nil, err
 	}
@@ -434,11 +436,11 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	}
 	rec := &kgo.Record{Topic: q.info.SinkTopic, Key: k, Timestamp: time.UnixMilli(o.ts)}
 	if !o.tombstone {
-		v, err := q.outVal.encode(vals)
+		v, err := q.outVal.Encode(vals)
 		if err != nil {
 			return nil, err
 		}
-		if v == nil && !q.outVal.nullIsNullRecord() {
+		if v == nil && !q.outVal.NullIsNullRecord() {
 			v = []byte{}
 		}
 		rec.Value = v

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The /query-stream and /close-query endpoints (QueryStreamHandler.java and
@@ -70,7 +72,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	}
 	out := queryOutput{
 		fail: func(stmt string, err error) { failStatement(w, stmt, err) },
-		open: func(queryID string, sch schema) resultWriter {
+		open: func(queryID string, sch types.Schema) resultWriter {
 			var rw resultWriter
 			switch {
 			case accepted == mediaDelimited || (accepted == "" && !compat):
@@ -103,7 +105,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		return
 	}
 	if len(stmts) != 1 {
-		out.fail(text, badStatement("Expected exactly one KSQL statement; found %d instead", len(stmts)))
+		out.fail(text, stmterr.Bad("Expected exactly one KSQL statement; found %d instead", len(stmts)))
 		return
 	}
 	p, err := newSessionVars(false, true, rawVars).prepare(stmts[0])
@@ -113,7 +115,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	}
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
-		out.fail(text, badStatement("Neither a query nor a print statement"))
+		out.fail(text, stmterr.Bad("Neither a query nor a print statement"))
 		return
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
@@ -172,16 +174,16 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 // FailureHandler's statement_error, whose message ends with the statement
 // (KsqlStatementException.getUnloggedMessage).
 func failStatement(w http.ResponseWriter, text string, err error) {
-	code := codeBadStatement
+	code := stmterr.CodeBadStatement
 	msg := err.Error()
-	var se *stmtError
+	var se *stmterr.Error
 	var ste *sql.StatementError
 	var pce *pushCapError
 	switch {
 	case errors.As(err, &pce):
 		msg = pce.unlogged()
 	case errors.As(err, &se):
-		code = se.code
+		code = se.Code
 	case errors.As(err, &ste):
 		text = ste.Text
 	default:

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // CREATE OR REPLACE (confluentinc/ksql 7.9.0; docs how-to-guides
@@ -44,7 +46,7 @@ func checkSourceUpgrade(old, next *source) error {
 		issues = append(issues, fmt.Sprintf("DataSource '%s' has schema = %s which is not upgradeable to %s. (%s)", old.Name, old.Schema, next.Schema, diff))
 	}
 	if len(issues) > 0 {
-		return badStatement("Cannot upgrade data source: %s", strings.Join(issues, "\n\tAND "))
+		return stmterr.Bad("Cannot upgrade data source: %s", strings.Join(issues, "\n\tAND "))
 	}
 	return nil
 }
@@ -60,11 +62,11 @@ func dataSourceType(s *source) string {
 // schemaUpgradeIssue is StructuredDataSource.checkSchemas: the key columns
 // must be identical, and every old column must stay in next with its type
 // and its place among the columns of its kind ("" when they do).
-func schemaUpgradeIssue(old, next schema) string {
-	if missing := columnsNotKept(old.keys(), next.keys()); len(missing) > 0 {
+func schemaUpgradeIssue(old, next types.Schema) string {
+	if missing := columnsNotKept(old.Keys(), next.Keys()); len(missing) > 0 {
 		return "Key columns must be identical. The following key columns are changed, missing or reordered: " + bracketColumns(missing)
 	}
-	if missing := columnsNotKept(old.values(), next.values()); len(missing) > 0 {
+	if missing := columnsNotKept(old.Values(), next.Values()); len(missing) > 0 {
 		return "The following columns are changed, missing or reordered: " + bracketColumns(missing)
 	}
 	return ""
@@ -72,8 +74,8 @@ func schemaUpgradeIssue(old, next schema) string {
 
 // columnsNotKept are the columns of old that next does not have at the
 // same index with the same name and type.
-func columnsNotKept(old, next []column) []column {
-	var out []column
+func columnsNotKept(old, next []types.Column) []types.Column {
+	var out []types.Column
 	for i, c := range old {
 		if i >= len(next) || next[i].Name != c.Name || next[i].Type.String() != c.Type.String() {
 			out = append(out, c)
@@ -82,8 +84,8 @@ func columnsNotKept(old, next []column) []column {
 	return out
 }
 
-func bracketColumns(cols []column) string {
-	return "[" + strings.TrimSpace(schema{Cols: cols}.String()) + "]"
+func bracketColumns(cols []types.Column) string {
+	return "[" + strings.TrimSpace(types.Schema{Cols: cols}.String()) + "]"
 }
 
 // upgradeTarget is the query a CREATE OR REPLACE ... AS SELECT of existing
@@ -93,20 +95,20 @@ func bracketColumns(cols []column) string {
 func upgradeTarget(ec *execCtx, existing *source, table bool) (*queryInfo, error) {
 	_, writers := ec.ms.readersWriters(existing.Name)
 	if len(writers) > 1 {
-		return nil, badStatement("REPLACE for sink %s is not supported because there are multiple queries writing into it: [%s]", existing.Name, strings.Join(writers, ", "))
+		return nil, stmterr.Bad("REPLACE for sink %s is not supported because there are multiple queries writing into it: [%s]", existing.Name, strings.Join(writers, ", "))
 	}
 	if len(writers) == 0 {
 		return nil, checkWritable(existing)
 	}
 	if ec.ms.queries[writers[0]].Insert {
-		return nil, unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " only INSERT INTO writes")
+		return nil, stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " only INSERT INTO writes")
 	}
 	if strings.EqualFold(strings.TrimSpace(ec.props[createOrReplaceEnabled]), "false") {
 		kind := "stream"
 		if table {
 			kind = "table"
 		}
-		return nil, badStatement("Cannot add %s '%s': A %s with the same name already exists", kind, existing.Name, kind)
+		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, existing.Name, kind)
 	}
 	return ec.ms.queries[writers[0]], nil
 }
@@ -124,12 +126,12 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 	}
 	for _, p := range []*queryPlan{prev, next} {
 		if step := stepWithoutUpgrade(p); step != "" {
-			return badStatement("Upgrades not yet supported for %s", step)
+			return stmterr.Bad("Upgrades not yet supported for %s", step)
 		}
 	}
 	if prev.src.Name != next.src.Name {
 		if prev.agg != nil || next.agg != nil {
-			return unsupported("CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source")
+			return stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source")
 		}
 		return checkSourceStepUpgrade(prev, next)
 	}
@@ -137,7 +139,7 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 		return nil
 	}
 	if prev.agg == nil || next.agg == nil {
-		return unsupported("CREATE OR REPLACE ... AS SELECT that adds or removes an aggregation")
+		return stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT that adds or removes an aggregation")
 	}
 	// StreamAggregate's MUST_MATCH: its class, the columns it reads, then
 	// its functions. HAVING is a passive TableFilter above it: one only the
@@ -145,17 +147,17 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 	// the check to the new aggregate.
 	const mismatch = "Query is not upgradeable. Plan step of type StreamAggregate must have matching %s. Values differ: %s vs. %s"
 	if q.Having == nil && nextQ.Having != nil {
-		return badStatement(mismatch, "class", "class io.confluent.ksql.execution.plan.StreamAggregate", "class io.confluent.ksql.execution.plan.TableFilter")
+		return stmterr.Bad(mismatch, "class", "class io.confluent.ksql.execution.plan.StreamAggregate", "class io.confluent.ksql.execution.plan.TableFilter")
 	}
 	this, that := q, nextQ
 	if q.Having != nil && nextQ.Having == nil {
 		this, that = nextQ, q
 	}
 	if a, b := aggregateInputColumns(this), aggregateInputColumns(that); !slices.Equal(a, b) {
-		return badStatement(mismatch, "columns not part of aggregate", quotedNames(a), quotedNames(b))
+		return stmterr.Bad(mismatch, "columns not part of aggregate", quotedNames(a), quotedNames(b))
 	}
 	if a, b := aggregateFunctions(this), aggregateFunctions(that); !slices.Equal(a, b) {
-		return badStatement(mismatch, "aggregate functions", "["+strings.Join(a, ", ")+"]", "["+strings.Join(b, ", ")+"]")
+		return stmterr.Bad(mismatch, "aggregate functions", "["+strings.Join(a, ", ")+"]", "["+strings.Join(b, ", ")+"]")
 	}
 	return nil
 }

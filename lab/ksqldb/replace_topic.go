@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // What a replaced stream or table must keep besides its schema
@@ -33,7 +36,7 @@ func formatInfo(format string, props [][2]string) string {
 // AVRO key's record is named for the source (AvroFormat.getKeySchemaName).
 func keyFormatProps(s *source) [][2]string {
 	var props [][2]string
-	if s.KeyFormat == fmtAvro {
+	if s.KeyFormat == formats.Avro {
 		props = append(props, [2]string{"fullSchemaName", "io.confluent.ksql.avro_schemas." + upperCamel(s.Name) + "Key"})
 	}
 	return schemaIDProps(props, s.KeySchemaID)
@@ -62,8 +65,8 @@ func upperCamel(name string) string {
 // in a format that can both wrap and unwrap it is written UNWRAP_SINGLES.
 func keyFeatures(s *source) string {
 	switch s.KeyFormat {
-	case fmtJSON, fmtJSONSR, fmtAvro, fmtProtobufNoSR:
-		if len(s.Schema.keys()) == 1 {
+	case formats.JSON, formats.JSONSR, formats.Avro, formats.ProtobufNoSR:
+		if len(s.Schema.Keys()) == 1 {
 			return "[UNWRAP_SINGLES]"
 		}
 	}
@@ -125,14 +128,14 @@ func checkSourceStepUpgrade(prev, next *queryPlan) error {
 		step = "TableSource"
 	}
 	mismatch := func(property, a, b string) error {
-		return badStatement("Query is not upgradeable. Plan step of type %s must have matching %s. Values differ: %s vs. %s", step, property, a, b)
+		return stmterr.Bad("Query is not upgradeable. Plan step of type %s must have matching %s. Values differ: %s vs. %s", step, property, a, b)
 	}
 	if this.Topic != that.Topic {
 		return mismatch("topicName", this.Topic, that.Topic)
 	}
 	if sourceFormats(this) != sourceFormats(that) {
 		// Formats has no toString of its own: ksqlDB prints Object's
-		return unsupported("CREATE OR REPLACE ... AS SELECT that reads another source in other formats")
+		return stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT that reads another source in other formats")
 	}
 	if a, b := timestampColumn(this), timestampColumn(that); a != b {
 		return mismatch("timestampColumn", a, b)

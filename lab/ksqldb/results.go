@@ -3,12 +3,15 @@ package ksqldb
 import (
 	"bytes"
 	"net/http"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // resultWriter writes a query's results in one of ksqlDB's response formats.
 type resultWriter interface {
 	// header starts the response with the query's id and output columns.
-	header(queryID string, out schema)
+	header(queryID string, out types.Schema)
 	row(vals []any, tombstone bool)
 	// idle is called after a poll that produced no rows.
 	idle()
@@ -31,7 +34,7 @@ func jsonValues(vals []any) []byte {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJSONValue(&b, v)
+		formats.WriteJSONValue(&b, v)
 	}
 	b.WriteByte(']')
 	return b.Bytes()
@@ -46,8 +49,8 @@ type streamedRows struct {
 	fl func()
 }
 
-func (s *streamedRows) header(queryID string, out schema) {
-	hdr, _ := marshalJSON(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
+func (s *streamedRows) header(queryID string, out types.Schema) {
+	hdr, _ := formats.MarshalJSON(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
 	_, _ = s.w.Write([]byte("["))
 	_, _ = s.w.Write(hdr)
 	s.flush()
@@ -68,7 +71,7 @@ func (s *streamedRows) idle() { _, _ = s.w.Write([]byte("\n")) }
 
 func (s *streamedRows) end(final string) {
 	if final != "" {
-		b, _ := marshalJSON(map[string]string{"finalMessage": final})
+		b, _ := formats.MarshalJSON(map[string]string{"finalMessage": final})
 		_, _ = s.w.Write([]byte(",\n"))
 		_, _ = s.w.Write(b)
 	}
@@ -83,13 +86,13 @@ type queryMetadata struct {
 	ColumnTypes []string `json:"columnTypes"`
 }
 
-func metadataOf(queryID string, out schema) []byte {
+func metadataOf(queryID string, out types.Schema) []byte {
 	md := queryMetadata{QueryID: queryID, ColumnNames: []string{}, ColumnTypes: []string{}}
 	for _, c := range out.Cols {
 		md.ColumnNames = append(md.ColumnNames, c.Name)
 		md.ColumnTypes = append(md.ColumnTypes, c.Type.String())
 	}
-	b, _ := marshalJSON(md)
+	b, _ := formats.MarshalJSON(md)
 	return b
 }
 
@@ -102,7 +105,7 @@ type delimitedRows struct {
 	fl func()
 }
 
-func (d *delimitedRows) header(queryID string, out schema) {
+func (d *delimitedRows) header(queryID string, out types.Schema) {
 	_, _ = d.w.Write(append(metadataOf(queryID, out), '\n'))
 	d.flush()
 }
@@ -124,7 +127,7 @@ type arrayRows struct {
 	fl func()
 }
 
-func (a *arrayRows) header(queryID string, out schema) {
+func (a *arrayRows) header(queryID string, out types.Schema) {
 	_, _ = a.w.Write(append([]byte("["), metadataOf(queryID, out)...))
 	a.flush()
 }

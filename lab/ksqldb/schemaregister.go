@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/srclient"
 )
 
@@ -16,8 +18,8 @@ import (
 // that subject already holds a schema, which is then kept as it is. The
 // schemas are the ones a write registers (prepareSink).
 func (s *Server) registerDeclaredSchemas(ctx context.Context, src *source) error {
-	keySerde := newSerde(src.KeyFormat, src.Schema.keys(), true, src.Topic, s.reg).avroKeyFor(src.Name)
-	valSerde := newSerde(src.ValueFormat, src.Schema.values(), false, src.Topic, s.reg).unwrapSingle(src.UnwrapValue).avroFullName(src.ValueAvroName)
+	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name)
+	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithAvroFullName(src.ValueAvroName)
 	if src.KeySchemaID == 0 {
 		if err := s.registerDeclared(ctx, keySerde, src.Topic+"-key"); err != nil {
 			return err
@@ -33,21 +35,21 @@ func (s *Server) registerDeclaredSchemas(ctx context.Context, src *source) error
 
 // registerDeclared registers one serde's schema under subject when its
 // format keeps schemas in the registry and the subject does not exist.
-func (s *Server) registerDeclared(ctx context.Context, sd *serde, subject string) error {
-	if !registryFormat(sd.format) || len(sd.cols) == 0 {
+func (s *Server) registerDeclared(ctx context.Context, sd *formats.Serde, subject string) error {
+	if !formats.RegistryFormat(sd.Format) || len(sd.Cols) == 0 {
 		return nil
 	}
-	if _, _, err := s.reg.latestTyped(ctx, subject); err == nil {
+	if _, _, err := s.reg.LatestTyped(ctx, subject); err == nil {
 		return nil
 	} else if !srclient.IsNotFound(err) {
 		// SchemaRegistryUtil.getLatestSchema's KsqlException with its cause,
 		// as ErrorMessageUtil joins them (without its wrapping at 80 columns)
-		return badStatement("Could not get latest schema for subject %s\nCaused by: %s", subject, registryMessage(err))
+		return stmterr.Bad("Could not get latest schema for subject %s\nCaused by: %s", subject, registryMessage(err))
 	}
-	if err := sd.prepareSink(ctx); err != nil {
+	if err := sd.PrepareSink(ctx); err != nil {
 		// SchemaRegistryUtil.registerSchema's message, wrapped once more
 		// by SchemaRegisterInjector.registerSchema
-		return badStatement("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
+		return stmterr.Bad("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
 	}
 	return nil
 }

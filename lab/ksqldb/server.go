@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -75,7 +76,7 @@ func WithVariableSubstitution(enabled bool) Option {
 type Server struct {
 	cfg      config
 	brokers  []string
-	reg      *registry
+	reg      *formats.Registry
 	log      *slog.Logger
 	cl       *kgo.Client
 	adm      *kadm.Client
@@ -132,7 +133,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	if len(brokers) == 0 {
 		return nil, errors.New("new ksqldb server: no brokers")
 	}
-	reg, err := newRegistry(registryURL, cfg.httpClient)
+	reg, err := formats.NewRegistry(registryURL, cfg.httpClient)
 	if err != nil {
 		return nil, fmt.Errorf("new ksqldb server: ksql.schema.registry.url: %w", err)
 	}

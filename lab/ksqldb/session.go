@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // SESSION windows, as Kafka Streams 3.9 KStreamSessionWindowAggregate runs
@@ -38,7 +40,7 @@ func sessionBase(g *group) string { return g.key[:len(g.key)-17] }
 // merge needs record offsets this server does not keep in their state.
 func (p *aggPlan) refuseUnmergeable(name string) error {
 	if p.win != nil && p.win.kind == sql.Session && (name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET") {
-		return unsupported(name + " in a SESSION window")
+		return stmterr.Unsupported(name + " in a SESSION window")
 	}
 	return nil
 }
@@ -145,8 +147,8 @@ func (p *processor) dropSession(s *group, changelog, forward bool) {
 func (c *aggCall) merge(dst *aggState, src aggState) {
 	switch c.name {
 	case "COUNT", "SUM", "AVG":
-		if c.result.kind() == kDecimal && src.V != nil {
-			dst.V = decimalSum(c.result, dst.V, src.V, 1) // DecimalSumKudaf.merge
+		if c.result.Kind() == types.KindDecimal && src.V != nil {
+			dst.V = types.DecimalSum(c.result, dst.V, src.V, 1) // DecimalSumKudaf.merge
 		}
 		dst.N += src.N
 		dst.I += src.I

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 func parseOne(text string) (sql.Parsed, error) {
@@ -106,7 +108,7 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	case "PROPERTIES":
 		return s.properties(p, ec.props), nil
 	}
-	return nil, unsupported("SHOW " + st.What)
+	return nil, stmterr.Unsupported("SHOW " + st.What)
 }
 
 // hiddenTopics is ksqlDB's hidden-topic pattern: its own "_confluent-ksql-"
@@ -130,7 +132,7 @@ func (s *Server) properties(p sql.Parsed, overrides map[string]string) *properti
 		"ksql.streams.auto.offset.reset":         s.cfg.offsetReset,
 		"ksql.streams.processing.guarantee":      s.cfg.guarantee,
 		"ksql.streams.bootstrap.servers":         strings.Join(s.brokers, ","),
-		"ksql.schema.registry.url":               s.reg.url,
+		"ksql.schema.registry.url":               s.reg.URL,
 		"ksql.streams.cache.max.bytes.buffering": "0",
 		"ksql.streams.commit.interval.ms":        "2000",
 		"ksql.output.topic.name.prefix":          "",
@@ -184,7 +186,7 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	}
 	src, ok := ec.ms.sources[st.Name]
 	if !ok {
-		return nil, badStatement("Could not find STREAM/TABLE '%s' in the Metastore", st.Name)
+		return nil, stmterr.Bad("Could not find STREAM/TABLE '%s' in the Metastore", st.Name)
 	}
 	d, err := s.describe(ctx, ec.ms, src, st.Extended, &warns)
 	if err != nil {
@@ -243,23 +245,23 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 
 // schemaInfo is the REST API's SchemaInfo of a type: complex types carry
 // their member schema (ARRAY, MAP values) or fields (STRUCT).
-func schemaInfo(t sqlType) fieldSchema {
-	switch t.kind() {
-	case kArray:
-		m := schemaInfo(t.elem)
+func schemaInfo(t types.Type) fieldSchema {
+	switch t.Kind() {
+	case types.KindArray:
+		m := schemaInfo(t.Elem)
 		return fieldSchema{Type: "ARRAY", MemberSchema: &m}
-	case kMap:
-		m := schemaInfo(t.elem)
+	case types.KindMap:
+		m := schemaInfo(t.Elem)
 		return fieldSchema{Type: "MAP", MemberSchema: &m}
-	case kStruct:
-		fs := make([]fieldInfo, len(t.fields))
-		for i, f := range t.fields {
+	case types.KindStruct:
+		fs := make([]fieldInfo, len(t.Fields))
+		for i, f := range t.Fields {
 			fs[i] = fieldInfo{Name: f.Name, Schema: schemaInfo(f.Type)}
 		}
 		return fieldSchema{Type: "STRUCT", Fields: fs}
-	case kDecimal:
+	case types.KindDecimal:
 		// EntityUtil.visitDecimal: the base type, SqlDecimal.toParametersMap
-		return fieldSchema{Type: "DECIMAL", Parameters: map[string]int{"precision": t.prec, "scale": t.scale}}
+		return fieldSchema{Type: "DECIMAL", Parameters: map[string]int{"precision": t.Precision, "scale": t.Scale}}
 	}
-	return fieldSchema{Type: t.describeName()}
+	return fieldSchema{Type: t.DescribeName()}
 }

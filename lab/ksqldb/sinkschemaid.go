@@ -1,6 +1,12 @@
 package ksqldb
 
-import "context"
+import (
+	"context"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
 
 // KEY_SCHEMA_ID and VALUE_SCHEMA_ID on CREATE ... AS SELECT, as ksqlDB
 // 0.29 runs them (confluentinc/ksql v7.9.0 ksqldb-engine/.../schema/ksql/
@@ -20,11 +26,11 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 		id     int
 		key    bool
 		format string
-		cols   []column
+		cols   []types.Column
 	}
 	sides := []side{
-		{w.keySchemaID, true, sink.KeyFormat, sink.Schema.keys()},
-		{w.valueSchemaID, false, sink.ValueFormat, sink.Schema.values()},
+		{w.keySchemaID, true, sink.KeyFormat, sink.Schema.Keys()},
+		{w.valueSchemaID, false, sink.ValueFormat, sink.Schema.Values()},
 	}
 	var checked []func() error
 	for _, sd := range sides {
@@ -35,8 +41,8 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 		if sd.key {
 			prop, fprop = "KEY_SCHEMA_ID", "KEY_FORMAT"
 		}
-		if !inferableFormat(sd.format) {
-			return badStatement("%s should support schema inference when %s is provided. Current format is %s.", fprop, prop, sd.format)
+		if !formats.Inferable(sd.format) {
+			return stmterr.Bad("%s should support schema inference when %s is provided. Current format is %s.", fprop, prop, sd.format)
 		}
 		fetch := s.valueSchemaIDColumns
 		if sd.key {
@@ -51,7 +57,7 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 			if sd.key {
 				kind = "key "
 			}
-			return badStatement("The following %scolumns are changed, missing or reordered: %s. Schema from schema registry is %s", kind, bracketColumns(bad), bracketColumns(inferred))
+			return stmterr.Bad("The following %scolumns are changed, missing or reordered: %s. Schema from schema registry is %s", kind, bracketColumns(bad), bracketColumns(inferred))
 		}
 		checked = append(checked, func() error { return s.registerSchemaID(ctx, sink.Topic, sd.key, got, sd.id) })
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // The sink topic of a CREATE ... AS SELECT, as ksqlDB 0.29's
@@ -40,7 +41,7 @@ func sinkCleanupPolicy(table bool, win *sql.Window) string {
 // compacted (TopicCreateInjector.throwIfRetentionPresentForTable).
 func checkSinkRetention(w withProps, table bool, win *sql.Window) error {
 	if w.retentionMs != nil && sinkCleanupPolicy(table, win) == "compact" {
-		return badStatement("Invalid config variable in the WITH clause: RETENTION_MS. Non-windowed tables do not support retention.")
+		return stmterr.Bad("Invalid config variable in the WITH clause: RETENTION_MS. Non-windowed tables do not support retention.")
 	}
 	return nil
 }
@@ -120,10 +121,10 @@ func (s *Server) checkExistingTopic(ctx context.Context, topic string, tm topicM
 		return nil
 	}
 	if hasActual {
-		return badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica/retention configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d), and %d retention (topic has %d).",
+		return stmterr.Bad("A Kafka topic with the name '%s' already exists, with different partition/replica/retention configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d), and %d retention (topic has %d).",
 			topic, partitions, tm.partitions, replicas, tm.replicas, *retention, actual)
 	}
-	return badStatement("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
+	return stmterr.Bad("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
 		topic, partitions, tm.partitions, replicas, tm.replicas)
 }
 

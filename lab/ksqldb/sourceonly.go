@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // Read-only sources: CREATE SOURCE STREAM and CREATE SOURCE TABLE
@@ -32,14 +33,14 @@ func checkReplaceOfSource(ms *metaStore, cs *sql.CreateSource) error {
 	if cs.Table {
 		kind = "table"
 	}
-	return badStatement("Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.", kind, cs.Name, kind)
+	return stmterr.Bad("Cannot add %s '%s': CREATE OR REPLACE is not supported on source %ss.", kind, cs.Name, kind)
 }
 
 // checkWritable refuses a persistent query writing into a source
 // (EngineExecutor.execute).
 func checkWritable(target *source) error {
 	if target.SourceOnly {
-		return badStatement("Cannot insert into read-only %s: %s", strings.ToLower(target.kind()), target.Name)
+		return stmterr.Bad("Cannot insert into read-only %s: %s", strings.ToLower(target.kind()), target.Name)
 	}
 	return nil
 }
@@ -52,7 +53,7 @@ func checkAlterOfSource(ms *metaStore, st *sql.AlterSource) error {
 		kind = "table"
 	}
 	if src := ms.sources[st.Name]; src != nil && src.SourceOnly {
-		return badStatement("Cannot alter %s '%s': ALTER operations are not supported on source %ss.", kind, st.Name, kind)
+		return stmterr.Bad("Cannot alter %s '%s': ALTER operations are not supported on source %ss.", kind, st.Name, kind)
 	}
 	return nil
 }
@@ -60,7 +61,7 @@ func checkAlterOfSource(ms *metaStore, st *sql.AlterSource) error {
 // checkDropOfSource refuses deleting a source's topic (DropSourceFactory).
 func checkDropOfSource(src *source, deleteTopic bool) error {
 	if src.SourceOnly && deleteTopic {
-		return badStatement("Cannot delete topic for read-only source: %s", src.Name)
+		return stmterr.Bad("Cannot delete topic for read-only source: %s", src.Name)
 	}
 	return nil
 }
@@ -116,7 +117,7 @@ func queryOf(qi *queryInfo) (*sql.Query, error) {
 // (ValidatedCommandFactory.createForTerminateQuery).
 func checkTerminable(qi *queryInfo) error {
 	if qi.SourceTable {
-		return badStatement("Cannot terminate query '%s' because it is linked to a source table.", qi.ID)
+		return stmterr.Bad("Cannot terminate query '%s' because it is linked to a source table.", qi.ID)
 	}
 	return nil
 }

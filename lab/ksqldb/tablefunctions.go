@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Table functions (ksqlDB's UDTFs) turn one input row into zero or more
@@ -19,7 +21,7 @@ import (
 type udtf struct {
 	name string
 	sigs []string
-	ret  func(arg sqlType) sqlType
+	ret  func(arg types.Type) types.Type
 	fn   func(arg []any) []any
 }
 
@@ -30,14 +32,14 @@ var udtfs = map[string]*udtf{
 	"EXPLODE": {
 		name: "explode",
 		sigs: []string{"explode(ARRAY<DECIMAL> input)", "explode(ARRAY<T> list)"},
-		ret:  func(arg sqlType) sqlType { return arg.elem },
+		ret:  func(arg types.Type) types.Type { return arg.Elem },
 		fn:   func(arg []any) []any { return arg },
 	},
 	// Cube: every combination of the values, as ARRAYs of the same type.
 	"CUBE_EXPLODE": {
 		name: "cube_explode",
 		sigs: []string{"cube_explode(ARRAY<T> columns)"},
-		ret:  func(arg sqlType) sqlType { return arg },
+		ret:  func(arg types.Type) types.Type { return arg },
 		fn:   cube,
 	},
 }
@@ -76,7 +78,7 @@ func cube(cols []any) []any {
 type tfCall struct {
 	f   *udtf
 	arg compiled
-	t   sqlType // what the call returns
+	t   types.Type // what the call returns
 }
 
 // tfSlots collects a projection's table-function calls while it compiles.
@@ -91,7 +93,7 @@ type tfSlots struct {
 // (CodeGenRunner.visitFunctionCall, InternalFunctionRegistry.getUdfFactory).
 func (c *compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (compiled, error) {
 	if c.tfs == nil {
-		return compiled{}, badStatement("Can't find any functions with the name '%s'", x.Name)
+		return compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
 	}
 	args := make([]compiled, len(x.Args))
 	for i, a := range x.Args {
@@ -101,8 +103,8 @@ func (c *compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (compiled, err
 		}
 		args[i] = ca
 	}
-	if len(args) != 1 || args[0].t.kind() != kArray {
-		return compiled{}, badStatement("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+	if len(args) != 1 || args[0].t.Kind() != types.KindArray {
+		return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
 			f.name, argTypes(args), strings.Join(f.sigs, "\n"))
 	}
 	slot := c.tfs.base + len(c.tfs.calls)
@@ -128,11 +130,11 @@ func checkTableFunctions(q *sql.Query, src *source) (bool, error) {
 		if fc, ok := e.(*sql.FuncCall); ok && udtfs[fc.Name] != nil {
 			switch {
 			case outer != "":
-				return badStatement("Table functions cannot be nested: %s(%s())", outer, fc.Name)
+				return stmterr.Bad("Table functions cannot be nested: %s(%s())", outer, fc.Name)
 			case len(q.GroupBy) > 0:
-				return badStatement("Table functions cannot be used with aggregations.")
+				return stmterr.Bad("Table functions cannot be used with aggregations.")
 			case inCase != nil:
-				return badStatement("Table functions cannot be used in CASE: %s", sql.Format(inCase))
+				return stmterr.Bad("Table functions cannot be used in CASE: %s", sql.Format(inCase))
 			}
 			found = true
 			outer = fc.Name
@@ -153,7 +155,7 @@ func checkTableFunctions(q *sql.Query, src *source) (bool, error) {
 		}
 	}
 	if found && src != nil && src.Table {
-		return true, badStatement("Table source is not supported with table functions")
+		return true, stmterr.Bad("Table source is not supported with table functions")
 	}
 	return found, nil
 }

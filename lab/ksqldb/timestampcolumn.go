@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // This file is the TIMESTAMP and TIMESTAMP_FORMAT properties: the column a
@@ -22,9 +26,9 @@ import (
 // DateTimeFormatter.ofPattern when it reads the WITH clause.
 func checkTimestampColumn(src *source, name, format string) error {
 	if format != "" {
-		var invalid *invalidPatternError
-		if _, err := compileJavaPattern(format); errors.As(err, &invalid) {
-			return badStatement("Invalid datetime format for config:TIMESTAMP_FORMAT, reason:%s", invalid.msg)
+		var invalid *javatime.InvalidPatternError
+		if _, err := javatime.Compile(format); errors.As(err, &invalid) {
+			return stmterr.Bad("Invalid datetime format for config:TIMESTAMP_FORMAT, reason:%s", invalid.Msg)
 		}
 	}
 	if name == "" {
@@ -34,26 +38,26 @@ func checkTimestampColumn(src *source, name, format string) error {
 		if c.Name != name {
 			continue
 		}
-		if c.Type == tString {
+		if c.Type == types.String {
 			if format == "" {
-				return badStatement("A String timestamp field has been specified without also specifying the timestamp_format")
+				return stmterr.Bad("A String timestamp field has been specified without also specifying the timestamp_format")
 			}
-			if _, err := compileJavaPattern(format); errors.Is(err, errUnsupportedLetter) {
-				return unsupported("timestamp_format '" + format + "' (" + err.Error() + ")")
+			if _, err := javatime.Compile(format); errors.Is(err, javatime.ErrUnsupportedLetter) {
+				return stmterr.Unsupported("timestamp_format '" + format + "' (" + err.Error() + ")")
 			}
 			src.Timestamp, src.TimestampFormat = name, format
 			return nil
 		}
 		if format != "" {
-			return badStatement("'TIMESTAMP_FORMAT' set in the WITH clause can only be used when the timestamp column is of type STRING.")
+			return stmterr.Bad("'TIMESTAMP_FORMAT' set in the WITH clause can only be used when the timestamp column is of type STRING.")
 		}
-		if c.Type == tBigint || c.Type.kind() == kTimestamp {
+		if c.Type == types.Bigint || c.Type.Kind() == types.KindTimestamp {
 			src.Timestamp = name
 			return nil
 		}
-		return badStatement("Timestamp column, `%s`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.", name)
+		return stmterr.Bad("Timestamp column, `%s`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.", name)
 	}
-	return badStatement("The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", name)
+	return stmterr.Bad("The TIMESTAMP column set in the WITH clause does not exist in the schema: '%s'", name)
 }
 
 // extractTimestamp is a row's time from its source's TIMESTAMP column; a
@@ -65,7 +69,7 @@ func extractTimestamp(src *source, row []any) (int64, error) {
 }
 
 // columnTime is the time in row's column name (cols describe row).
-func columnTime(cols []column, name, format string, row []any) (int64, error) {
+func columnTime(cols []types.Column, name, format string, row []any) (int64, error) {
 	for i, c := range cols {
 		if c.Name != name {
 			continue
@@ -75,17 +79,17 @@ func columnTime(cols []column, name, format string, row []any) (int64, error) {
 		switch v := row[i].(type) {
 		case int64:
 			ts, ok = v, true
-		case sqlTimestamp:
+		case types.TimestampVal:
 			ts, ok = int64(v), true
 		case string:
-			if jp, err := compileJavaPattern(format); err == nil {
-				if t, err := jp.parse(v, time.UTC); err == nil {
+			if jp, err := javatime.Compile(format); err == nil {
+				if t, err := jp.Parse(v, time.UTC); err == nil {
 					ts, ok = t.UnixMilli(), true
 				}
 			}
 		}
 		if !ok || ts < 0 {
-			return 0, fmt.Errorf("failed to extract timestamp from row: column %s is %v", c.Name, formatValue(row[i]))
+			return 0, fmt.Errorf("failed to extract timestamp from row: column %s is %v", c.Name, types.Format(row[i]))
 		}
 		return ts, nil
 	}

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The collection functions, as ksqldb-engine/.../function/udf/array,
@@ -15,17 +18,17 @@ import (
 // says what each argument is: 'a' an ARRAY<T>, 'm' a MAP<STRING, T>, 't' a
 // T, or a fixed type's letter ('s' STRING, 'b' BOOLEAN, 'i' INT). It
 // returns T (tNull when every T position is NULL).
-func genericArg(name string, args []compiled, kinds string) (sqlType, error) {
-	bad := badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+func genericArg(name string, args []compiled, kinds string) (types.Type, error) {
+	bad := stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
 	if len(args) != len(kinds) {
-		return tNull, bad
+		return types.Null, bad
 	}
-	elem := tNull
-	agree := func(t sqlType) bool {
-		if t == tNull {
+	elem := types.Null
+	agree := func(t types.Type) bool {
+		if t == types.Null {
 			return true
 		}
-		if elem == tNull {
+		if elem == types.Null {
 			elem = t
 			return true
 		}
@@ -36,20 +39,20 @@ func genericArg(name string, args []compiled, kinds string) (sqlType, error) {
 		ok := true
 		switch kinds[i] {
 		case 'a':
-			ok = t == tNull || (t.kind() == kArray && agree(t.elem))
+			ok = t == types.Null || (t.Kind() == types.KindArray && agree(t.Elem))
 		case 'm':
-			ok = t == tNull || (t.kind() == kMap && t.key == tString && agree(t.elem))
+			ok = t == types.Null || (t.Kind() == types.KindMap && t.Key == types.String && agree(t.Elem))
 		case 't':
 			ok = agree(t)
 		case 's':
-			ok = t == tNull || t == tString
+			ok = t == types.Null || t == types.String
 		case 'b':
-			ok = t == tNull || t == tBoolean
+			ok = t == types.Null || t == types.Boolean
 		case 'i':
-			ok = t == tNull || t == tInteger
+			ok = t == types.Null || t == types.Integer
 		}
 		if !ok {
-			return tNull, bad
+			return types.Null, bad
 		}
 	}
 	return elem, nil
@@ -57,7 +60,7 @@ func genericArg(name string, args []compiled, kinds string) (sqlType, error) {
 
 // generic registers a generic function: kinds as genericArg reads them,
 // ret its result type from T, fn its value from the argument values.
-func generic(name, kinds string, ret func(elem sqlType) sqlType, fn func(v []any) any) {
+func generic(name, kinds string, ret func(elem types.Type) types.Type, fn func(v []any) any) {
 	genericUdfs[name] = func(_ string, args []compiled) (compiled, error) {
 		elem, err := genericArg(name, args, kinds)
 		if err != nil {
@@ -127,7 +130,7 @@ func compareNullsLast(a, b any) int {
 // it.
 func notComparable(v any) bool {
 	switch v.(type) {
-	case []any, map[string]any, *structVal:
+	case []any, map[string]any, *types.StructVal:
 		return true
 	}
 	return false
@@ -138,12 +141,12 @@ func javaElementText(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
-	case sqlDecimal:
+	case types.Decimal:
 		return x.String()
 	case bool:
 		return strconv.FormatBool(x)
 	}
-	return formatValue(v)
+	return types.Format(v)
 }
 
 // extremeOf is ArrayMax / ArrayMin: the largest (sign 1) or smallest
@@ -197,9 +200,9 @@ func arraySort(list any, direction any) any {
 }
 
 func init() {
-	arrayOfT := func(elem sqlType) sqlType { return arrayOf(elem) }
-	elemT := func(elem sqlType) sqlType { return elem }
-	fixed := func(t sqlType) func(sqlType) sqlType { return func(sqlType) sqlType { return t } }
+	arrayOfT := func(elem types.Type) types.Type { return types.ArrayOf(elem) }
+	elemT := func(elem types.Type) types.Type { return elem }
+	fixed := func(t types.Type) func(types.Type) types.Type { return func(types.Type) types.Type { return t } }
 
 	generic("ARRAY_CONCAT", "aa", arrayOfT, func(v []any) any {
 		l, okL := asArray(v[0])
@@ -209,7 +212,7 @@ func init() {
 		}
 		return append(slices.Clone(l), r...)
 	})
-	generic("ARRAY_CONTAINS", "at", fixed(tBoolean), func(v []any) any {
+	generic("ARRAY_CONTAINS", "at", fixed(types.Boolean), func(v []any) any {
 		l, ok := asArray(v[0])
 		return ok && indexOfValue(l, v[1]) >= 0
 	})
@@ -264,7 +267,7 @@ func init() {
 		}
 		return strings.Join(parts, delim)
 	}
-	generic("ARRAY_JOIN", "a", fixed(tString), join)
+	generic("ARRAY_JOIN", "a", fixed(types.String), join)
 	arrayJoin := genericUdfs["ARRAY_JOIN"]
 	genericUdfs["ARRAY_JOIN"] = func(name string, args []compiled) (compiled, error) {
 		if len(args) != 2 {
@@ -273,7 +276,7 @@ func init() {
 		if _, err := genericArg(name, args, "as"); err != nil {
 			return compiled{}, err
 		}
-		return compiled{t: tString, eval: func(r []any) any { return join([]any{args[0].eval(r), args[1].eval(r)}) }}, nil
+		return compiled{t: types.String, eval: func(r []any) any { return join([]any{args[0].eval(r), args[1].eval(r)}) }}, nil
 	}
 	generic("ARRAY_MAX", "a", elemT, extremeOf(1))
 	generic("ARRAY_MIN", "a", elemT, extremeOf(-1))
@@ -299,7 +302,7 @@ func init() {
 		if err != nil {
 			return compiled{}, err
 		}
-		return compiled{t: arrayOf(elem), eval: func(r []any) any {
+		return compiled{t: types.ArrayOf(elem), eval: func(r []any) any {
 			dir := any("ASC")
 			if len(args) == 2 {
 				dir = args[1].eval(r)
@@ -326,15 +329,15 @@ func init() {
 	})
 
 	genericUdfs["AS_MAP"] = func(name string, args []compiled) (compiled, error) {
-		if len(args) != 2 || (args[0].t != tNull && args[0].t != arrayOf(tString)) ||
-			(args[1].t != tNull && args[1].t.kind() != kArray) {
-			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+		if len(args) != 2 || (args[0].t != types.Null && args[0].t != types.ArrayOf(types.String)) ||
+			(args[1].t != types.Null && args[1].t.Kind() != types.KindArray) {
+			return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
 		}
-		elem := tNull
-		if args[1].t != tNull {
-			elem = args[1].t.elem
+		elem := types.Null
+		if args[1].t != types.Null {
+			elem = args[1].t.Elem
 		}
-		return compiled{t: mapOf(tString, elem), eval: func(r []any) any {
+		return compiled{t: types.MapOf(types.String, elem), eval: func(r []any) any {
 			keys, okK := asArray(args[0].eval(r))
 			vals, okV := asArray(args[1].eval(r))
 			if !okK || !okV {
@@ -352,12 +355,12 @@ func init() {
 			return out
 		}}, nil
 	}
-	generic("MAP_KEYS", "m", fixed(arrayOf(tString)), func(v []any) any {
+	generic("MAP_KEYS", "m", fixed(types.ArrayOf(types.String)), func(v []any) any {
 		m, ok := v[0].(map[string]any)
 		if !ok {
 			return nil
 		}
-		return strings2any(sortedKeys(m))
+		return strings2any(types.SortedKeys(m))
 	})
 	generic("MAP_VALUES", "m", arrayOfT, func(v []any) any {
 		m, ok := v[0].(map[string]any)
@@ -365,12 +368,12 @@ func init() {
 			return nil
 		}
 		out := make([]any, 0, len(m))
-		for _, k := range sortedKeys(m) {
+		for _, k := range types.SortedKeys(m) {
 			out = append(out, m[k])
 		}
 		return out
 	})
-	generic("MAP_UNION", "mm", func(elem sqlType) sqlType { return mapOf(tString, elem) }, func(v []any) any {
+	generic("MAP_UNION", "mm", func(elem types.Type) types.Type { return types.MapOf(types.String, elem) }, func(v []any) any {
 		l, okL := v[0].(map[string]any)
 		r, okR := v[1].(map[string]any)
 		if !okL && !okR {
@@ -387,25 +390,25 @@ func init() {
 	})
 	genericUdfs["ENTRIES"] = func(name string, args []compiled) (compiled, error) {
 		elem, err := genericArg(name, args, "mb")
-		if err != nil || !slices.Contains([]sqlType{tInteger, tBigint, tDouble, tBoolean, tString}, elem) {
-			return compiled{}, badStatement("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+		if err != nil || !slices.Contains([]types.Type{types.Integer, types.Bigint, types.Double, types.Boolean, types.String}, elem) {
+			return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
 		}
-		st := structOf([]structField{{Name: "K", Type: tString}, {Name: "V", Type: elem}})
-		return compiled{t: arrayOf(st), eval: func(r []any) any {
+		st := types.StructOf([]types.Field{{Name: "K", Type: types.String}, {Name: "V", Type: elem}})
+		return compiled{t: types.ArrayOf(st), eval: func(r []any) any {
 			m, ok := args[0].eval(r).(map[string]any)
 			_, okS := args[1].eval(r).(bool) // maps here keep no order: both ways sort
 			if !ok || !okS {
 				return nil // a NULL map, or NULL for the primitive boolean
 			}
 			out := make([]any, 0, len(m))
-			for _, k := range sortedKeys(m) { // sorted, and HashMap order here too
-				out = append(out, &structVal{t: st, vals: []any{k, m[k]}})
+			for _, k := range types.SortedKeys(m) { // sorted, and HashMap order here too
+				out = append(out, &types.StructVal{Type: st, Vals: []any{k, m[k]}})
 			}
 			return out
 		}}, nil
 	}
 
-	register(&udf{name: "elt", overloads: []overload{{params: []param{p(tInteger, "n"), p(tString, "args")}, variadic: true, ret: tString,
+	register(&udf{name: "elt", overloads: []overload{{params: []param{p(types.Integer, "n"), p(types.String, "args")}, variadic: true, ret: types.String,
 		fn: func(a []any) any {
 			n, ok := a[0].(int32)
 			if !ok || n < 1 || int(n) > len(a)-1 {
@@ -413,7 +416,7 @@ func init() {
 			}
 			return a[n]
 		}}}})
-	register(&udf{name: "field", overloads: []overload{{params: []param{p(tString, "str"), p(tString, "args")}, variadic: true, ret: tInteger,
+	register(&udf{name: "field", overloads: []overload{{params: []param{p(types.String, "str"), p(types.String, "args")}, variadic: true, ret: types.Integer,
 		fn: func(a []any) any {
 			if a[0] == nil {
 				return int32(0)
@@ -426,10 +429,10 @@ func init() {
 			return int32(0)
 		}}}})
 	register(&udf{name: "GENERATE_SERIES", overloads: []overload{
-		{params: []param{p(tInteger, "start"), p(tInteger, "end")}, ret: arrayOf(tInteger), fn: series(false)},
-		{params: []param{p(tInteger, "start"), p(tInteger, "end"), p(tInteger, "step")}, ret: arrayOf(tInteger), fn: series(false)},
-		{params: []param{p(tBigint, "start"), p(tBigint, "end")}, ret: arrayOf(tBigint), fn: series(true)},
-		{params: []param{p(tBigint, "start"), p(tBigint, "end"), p(tInteger, "step")}, ret: arrayOf(tBigint), fn: series(true)},
+		{params: []param{p(types.Integer, "start"), p(types.Integer, "end")}, ret: types.ArrayOf(types.Integer), fn: series(false)},
+		{params: []param{p(types.Integer, "start"), p(types.Integer, "end"), p(types.Integer, "step")}, ret: types.ArrayOf(types.Integer), fn: series(false)},
+		{params: []param{p(types.Bigint, "start"), p(types.Bigint, "end")}, ret: types.ArrayOf(types.Bigint), fn: series(true)},
+		{params: []param{p(types.Bigint, "start"), p(types.Bigint, "end"), p(types.Integer, "step")}, ret: types.ArrayOf(types.Bigint), fn: series(true)},
 	}})
 }
 

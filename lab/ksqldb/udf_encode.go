@@ -10,6 +10,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Encodings and digests: ENCODE, MD5 and UUID (ksqldb-engine/.../udf/string/
@@ -100,7 +102,7 @@ func encode(a []any) any {
 
 // fromBytes builds X_FROM_BYTES: BYTES of exactly size bytes read in the
 // byte order given (BIG_ENDIAN when omitted, case-insensitive), else NULL.
-func fromBytes(name string, size int, ret sqlType, read func(binary.ByteOrder, []byte) any) *udf {
+func fromBytes(name string, size int, ret types.Type, read func(binary.ByteOrder, []byte) any) *udf {
 	conv := func(b any, order any) any {
 		if b == nil {
 			return nil
@@ -120,8 +122,8 @@ func fromBytes(name string, size int, ret sqlType, read func(binary.ByteOrder, [
 		return read(bo, b.([]byte))
 	}
 	return &udf{name: name, overloads: []overload{
-		{params: []param{p(tBytes, "value")}, ret: ret, fn: func(a []any) any { return conv(a[0], "BIG_ENDIAN") }},
-		{params: []param{p(tBytes, "value"), p(tString, "byteOrder")}, ret: ret, fn: func(a []any) any { return conv(a[0], a[1]) }},
+		{params: []param{p(types.Bytes, "value")}, ret: ret, fn: func(a []any) any { return conv(a[0], "BIG_ENDIAN") }},
+		{params: []param{p(types.Bytes, "value"), p(types.String, "byteOrder")}, ret: ret, fn: func(a []any) any { return conv(a[0], a[1]) }},
 	}}
 }
 
@@ -142,12 +144,12 @@ func randomUUID() string {
 
 func init() {
 	register(&udf{name: "encode", overloads: []overload{{params: []param{
-		p(tString, "str"), p(tString, "inputEncoding"), p(tString, "outputEncoding")}, ret: tString, fn: encode}}})
-	register(&udf{name: "md5", overloads: []overload{{params: []param{p(tString, "s")}, ret: tString,
+		p(types.String, "str"), p(types.String, "inputEncoding"), p(types.String, "outputEncoding")}, ret: types.String, fn: encode}}})
+	register(&udf{name: "md5", overloads: []overload{{params: []param{p(types.String, "s")}, ret: types.String,
 		fn: str1(func(s string) any { return fmt.Sprintf("%x", md5.Sum([]byte(s))) })}}})
 	register(&udf{name: "UUID", overloads: []overload{
-		{ret: tString, fn: func([]any) any { return randomUUID() }},
-		{params: []param{p(tBytes, "bytes")}, ret: tString, fn: func(a []any) any {
+		{ret: types.String, fn: func([]any) any { return randomUUID() }},
+		{params: []param{p(types.Bytes, "bytes")}, ret: types.String, fn: func(a []any) any {
 			b, ok := a[0].([]byte)
 			if !ok || len(b) != 16 {
 				return nil
@@ -155,9 +157,9 @@ func init() {
 			return uuidText(b)
 		}},
 	}})
-	register(fromBytes("int_from_bytes", 4, tInteger, func(o binary.ByteOrder, b []byte) any { return int32(o.Uint32(b)) }))
-	register(fromBytes("bigint_from_bytes", 8, tBigint, func(o binary.ByteOrder, b []byte) any { return int64(o.Uint64(b)) }))
-	register(fromBytes("double_from_bytes", 8, tDouble, func(o binary.ByteOrder, b []byte) any {
+	register(fromBytes("int_from_bytes", 4, types.Integer, func(o binary.ByteOrder, b []byte) any { return int32(o.Uint32(b)) }))
+	register(fromBytes("bigint_from_bytes", 8, types.Bigint, func(o binary.ByteOrder, b []byte) any { return int64(o.Uint64(b)) }))
+	register(fromBytes("double_from_bytes", 8, types.Double, func(o binary.ByteOrder, b []byte) any {
 		return math.Float64frombits(o.Uint64(b))
 	}))
 }

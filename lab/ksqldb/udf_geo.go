@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // GEO_DISTANCE, as ksqldb-engine/.../function/udf/geo/GeoDistance.java
@@ -46,9 +48,9 @@ func geoDistance(a []any) any {
 }
 
 func init() {
-	d := func(name string) param { return p(tDouble, name) }
+	d := func(name string) param { return p(types.Double, name) }
 	register(&udf{name: "geo_distance", overloads: []overload{
-		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2")}, ret: tDouble, fn: geoDistance},
-		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2"), p(tString, "units")}, ret: tDouble, fn: geoDistance},
+		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2")}, ret: types.Double, fn: geoDistance},
+		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2"), p(types.String, "units")}, ret: types.Double, fn: geoDistance},
 	}})
 }

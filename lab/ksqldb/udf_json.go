@@ -8,6 +8,10 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The JSON functions, as ksqldb-engine/.../function/udf/json/*.java define
@@ -95,7 +99,7 @@ func appendJSONTree(b []byte, v any, plain bool) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	case string:
-		return appendJSONString(b, x)
+		return formats.AppendJSONString(b, x)
 	case json.Number:
 		return append(b, jacksonNumber(string(x), plain)...)
 	case []any:
@@ -113,7 +117,7 @@ func appendJSONTree(b []byte, v any, plain bool) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = formats.AppendJSONString(b, k)
 			b = append(b, ':')
 			b = appendJSONTree(b, x.vals[k], plain)
 		}
@@ -132,12 +136,12 @@ func jacksonNumber(text string, plain bool) string {
 		}
 		return text
 	}
-	d, err := parseDecimal(text)
+	d, err := types.ParseDecimal(text)
 	if err != nil {
 		return text
 	}
 	if plain {
-		return d.plain()
+		return d.Plain()
 	}
 	return d.String()
 }
@@ -145,19 +149,19 @@ func jacksonNumber(text string, plain bool) string {
 func jsonTreeText(v any, plain bool) string { return string(appendJSONTree(nil, v, plain)) }
 
 // jsonStr1 builds a one-STRING-argument JSON function: NULL for NULL.
-func jsonStr1(name, pname string, ret sqlType, f func(string) any) *udf {
-	return &udf{name: name, overloads: []overload{{params: []param{p(tString, pname)}, ret: ret, fn: str1(f)}}}
+func jsonStr1(name, pname string, ret types.Type, f func(string) any) *udf {
+	return &udf{name: name, overloads: []overload{{params: []param{p(types.String, pname)}, ret: ret, fn: str1(f)}}}
 }
 
 func init() {
-	register(&udf{name: "extractjsonfield", overloads: []overload{{params: []param{p(tString, "input"), p(tString, "path")}, ret: tString,
+	register(&udf{name: "extractjsonfield", overloads: []overload{{params: []param{p(types.String, "input"), p(types.String, "path")}, ret: types.String,
 		fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
 			return extractJSONField(a[0].(string), a[1].(string))
 		}}}})
-	register(&udf{name: "IS_JSON_STRING", overloads: []overload{{params: []param{p(tString, "input")}, ret: tBoolean,
+	register(&udf{name: "IS_JSON_STRING", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.Boolean,
 		fn: func(a []any) any {
 			if a[0] == nil {
 				return false
@@ -165,20 +169,20 @@ func init() {
 			_, err := parseJSONTree(a[0].(string))
 			return err == nil
 		}}}})
-	register(jsonStr1("JSON_ARRAY_LENGTH", "jsonArray", tInteger, func(s string) any {
+	register(jsonStr1("JSON_ARRAY_LENGTH", "jsonArray", types.Integer, func(s string) any {
 		if arr, ok := mustTree(s).([]any); ok {
 			return int32(len(arr))
 		}
 		return nil
 	}))
-	register(jsonStr1("JSON_KEYS", "jsonObj", arrayOf(tString), func(s string) any {
+	register(jsonStr1("JSON_KEYS", "jsonObj", types.ArrayOf(types.String), func(s string) any {
 		obj, ok := mustTree(s).(*jsonTreeObject)
 		if !ok {
 			return nil
 		}
 		return strings2any(obj.keys)
 	}))
-	register(jsonStr1("JSON_RECORDS", "jsonObj", mapOf(tString, tString), func(s string) any {
+	register(jsonStr1("JSON_RECORDS", "jsonObj", types.MapOf(types.String, types.String), func(s string) any {
 		obj, ok := mustTree(s).(*jsonTreeObject)
 		if !ok {
 			return nil
@@ -193,7 +197,7 @@ func init() {
 		}
 		return out
 	}))
-	register(jsonStr1("JSON_ITEMS", "jsonItems", arrayOf(tString), func(s string) any {
+	register(jsonStr1("JSON_ITEMS", "jsonItems", types.ArrayOf(types.String), func(s string) any {
 		arr, ok := mustTree(s).([]any)
 		if !ok {
 			return nil // readAsJsonArray throws for anything but an array
@@ -206,17 +210,17 @@ func init() {
 	}))
 	genericUdfs["TO_JSON_STRING"] = func(name string, args []compiled) (compiled, error) {
 		if len(args) != 1 {
-			return compiled{}, badStatement("Function 'TO_JSON_STRING' does not accept parameters (%s).", argTypes(args))
+			return compiled{}, stmterr.Bad("Function 'TO_JSON_STRING' does not accept parameters (%s).", argTypes(args))
 		}
 		a := args[0]
-		return compiled{t: tString, eval: func(r []any) any { return toJSONString(a.eval(r)) }}, nil
+		return compiled{t: types.String, eval: func(r []any) any { return toJSONString(a.eval(r)) }}, nil
 	}
 	genericUdfs["JSON_ARRAY_CONTAINS"] = func(name string, args []compiled) (compiled, error) {
-		if len(args) != 2 || (args[0].t != tString && args[0].t != tNull) {
-			return compiled{}, badStatement("Function 'JSON_ARRAY_CONTAINS' does not accept parameters (%s).", argTypes(args))
+		if len(args) != 2 || (args[0].t != types.String && args[0].t != types.Null) {
+			return compiled{}, stmterr.Bad("Function 'JSON_ARRAY_CONTAINS' does not accept parameters (%s).", argTypes(args))
 		}
 		arr, val := args[0], args[1]
-		return compiled{t: tBoolean, eval: func(r []any) any {
+		return compiled{t: types.Boolean, eval: func(r []any) any {
 			s, ok := arr.eval(r).(string)
 			if !ok {
 				return nil
@@ -224,7 +228,7 @@ func init() {
 			return jsonArrayContains(s, val.eval(r))
 		}}, nil
 	}
-	register(&udf{name: "JSON_CONCAT", overloads: []overload{{params: []param{p(tString, "jsonStrings")}, variadic: true, ret: tString, fn: jsonConcat}}})
+	register(&udf{name: "JSON_CONCAT", overloads: []overload{{params: []param{p(types.String, "jsonStrings")}, variadic: true, ret: types.String, fn: jsonConcat}}})
 }
 
 // mustTree is the tree of s, or nil when it is not JSON (the UDF throws).
@@ -349,17 +353,17 @@ func jsonPathTokens(path string) ([]string, bool) {
 // (TreeMap), time values as the REST API prints them, BYTES in base64.
 func toJSONString(v any) string {
 	var b bytes.Buffer
-	writeJSONValue(&b, sortedForJSON(v))
+	formats.WriteJSONValue(&b, sortedForJSON(v))
 	return b.String()
 }
 
 // sortedForJSON turns structs into maps, which are written with sorted keys.
 func sortedForJSON(v any) any {
 	switch x := v.(type) {
-	case *structVal:
-		m := make(map[string]any, len(x.vals))
-		for i, f := range x.t.fields {
-			m[f.Name] = sortedForJSON(x.vals[i])
+	case *types.StructVal:
+		m := make(map[string]any, len(x.Vals))
+		for i, f := range x.Type.Fields {
+			m[f.Name] = sortedForJSON(x.Vals[i])
 		}
 		return m
 	case map[string]any:

@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The MASK family (udf/string/Mask*.java, Masker.java): upper-case letters
@@ -78,13 +80,13 @@ func partialMask(m masker, s string, n int, right, keep bool) string {
 
 func registerMasks() {
 	register(&udf{name: "mask", overloads: []overload{
-		{params: []param{p(tString, "input")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "input")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return defaultMasker.mask(a[0].(string))
 		}},
-		{params: []param{p(tString, "input"), p(tString, "upper"), p(tString, "lower"), p(tString, "digit"), p(tString, "other")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "input"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, ret: types.String, fn: func(a []any) any {
 			m, ok := customMasker(a[1:])
 			if !ok || a[0] == nil {
 				return nil
@@ -107,10 +109,10 @@ func registerMasks() {
 			return partialMask(m, a[0].(string), int(a[1].(int32)), right, keep)
 		}
 		register(&udf{name: v.name, overloads: []overload{
-			{params: []param{p(tString, "input"), p(tInteger, "numChars")}, ret: tString, fn: func(a []any) any {
+			{params: []param{p(types.String, "input"), p(types.Integer, "numChars")}, ret: types.String, fn: func(a []any) any {
 				return partial(defaultMasker, a)
 			}},
-			{params: []param{p(tString, "input"), p(tInteger, "numChars"), p(tString, "upper"), p(tString, "lower"), p(tString, "digit"), p(tString, "other")}, ret: tString, fn: func(a []any) any {
+			{params: []param{p(types.String, "input"), p(types.Integer, "numChars"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, ret: types.String, fn: func(a []any) any {
 				m, ok := customMasker(a[2:])
 				if !ok {
 					return nil

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Numeric functions, as confluentinc/ksql ksqldb-engine
@@ -14,7 +15,7 @@ import (
 // them: https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/
 
 // num1 builds overloads of a one-argument numeric function over INT, BIGINT and DOUBLE.
-func num1(name, pname string, ri, rb, rd sqlType, fi, fb, fd func(any) any) *udf {
+func num1(name, pname string, ri, rb, rd types.Type, fi, fb, fd func(any) any) *udf {
 	wrap := func(f func(any) any) func([]any) any {
 		return func(a []any) any {
 			if a[0] == nil {
@@ -24,9 +25,9 @@ func num1(name, pname string, ri, rb, rd sqlType, fi, fb, fd func(any) any) *udf
 		}
 	}
 	return &udf{name: name, overloads: []overload{
-		{params: []param{p(tInteger, pname)}, ret: ri, fn: wrap(fi)},
-		{params: []param{p(tBigint, pname)}, ret: rb, fn: wrap(fb)},
-		{params: []param{p(tDouble, pname)}, ret: rd, fn: wrap(fd)},
+		{params: []param{p(types.Integer, pname)}, ret: ri, fn: wrap(fi)},
+		{params: []param{p(types.Bigint, pname)}, ret: rb, fn: wrap(fb)},
+		{params: []param{p(types.Double, pname)}, ret: rd, fn: wrap(fd)},
 	}}
 }
 
@@ -131,30 +132,30 @@ func extreme(sign int) func([]any) any {
 }
 
 func init() {
-	register(num1("Abs", "val", tInteger, tBigint, tDouble, absValue, absValue, absValue))
-	register(num1("Ceil", "val", tInteger, tBigint, tDouble, same, same, toDouble(math.Ceil)))
-	register(num1("Floor", "val", tInteger, tBigint, tDouble, same, same, toDouble(math.Floor)))
-	register(num1("sign", "value", tInteger, tInteger, tInteger, signum, signum, signum))
-	register(num1("sqrt", "value", tDouble, tDouble, tDouble, toDouble(math.Sqrt), toDouble(math.Sqrt), toDouble(math.Sqrt)))
-	register(num1("exp", "exponent", tDouble, tDouble, tDouble, toDouble(math.Exp), toDouble(math.Exp), toDouble(math.Exp)))
-	register(num1("ln", "value", tDouble, tDouble, tDouble, toDouble(math.Log), toDouble(math.Log), toDouble(math.Log)))
+	register(num1("Abs", "val", types.Integer, types.Bigint, types.Double, absValue, absValue, absValue))
+	register(num1("Ceil", "val", types.Integer, types.Bigint, types.Double, same, same, toDouble(math.Ceil)))
+	register(num1("Floor", "val", types.Integer, types.Bigint, types.Double, same, same, toDouble(math.Floor)))
+	register(num1("sign", "value", types.Integer, types.Integer, types.Integer, signum, signum, signum))
+	register(num1("sqrt", "value", types.Double, types.Double, types.Double, toDouble(math.Sqrt), toDouble(math.Sqrt), toDouble(math.Sqrt)))
+	register(num1("exp", "exponent", types.Double, types.Double, types.Double, toDouble(math.Exp), toDouble(math.Exp), toDouble(math.Exp)))
+	register(num1("ln", "value", types.Double, types.Double, types.Double, toDouble(math.Log), toDouble(math.Log), toDouble(math.Log)))
 
 	toLong := func(v any) any { return toInt(v) }
 	register(&udf{name: "Round", overloads: []overload{
-		{params: []param{p(tBigint, "val")}, ret: tBigint, fn: func(a []any) any { return a[0] }},
-		{params: []param{p(tInteger, "val")}, ret: tBigint, fn: func(a []any) any {
+		{params: []param{p(types.Bigint, "val")}, ret: types.Bigint, fn: func(a []any) any { return a[0] }},
+		{params: []param{p(types.Integer, "val")}, ret: types.Bigint, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return toLong(a[0])
 		}},
-		{params: []param{p(tDouble, "val")}, ret: tBigint, fn: func(a []any) any {
+		{params: []param{p(types.Double, "val")}, ret: types.Bigint, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return javaRound(a[0].(float64))
 		}},
-		{params: []param{p(tDouble, "val"), p(tInteger, "decimalPlaces")}, ret: tDouble, fn: func(a []any) any {
+		{params: []param{p(types.Double, "val"), p(types.Integer, "decimalPlaces")}, ret: types.Double, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -162,20 +163,20 @@ func init() {
 		}},
 	}})
 	register(&udf{name: "trunc", overloads: []overload{
-		{params: []param{p(tBigint, "val")}, ret: tBigint, fn: func(a []any) any { return a[0] }},
-		{params: []param{p(tInteger, "val")}, ret: tBigint, fn: func(a []any) any {
+		{params: []param{p(types.Bigint, "val")}, ret: types.Bigint, fn: func(a []any) any { return a[0] }},
+		{params: []param{p(types.Integer, "val")}, ret: types.Bigint, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return toLong(a[0])
 		}},
-		{params: []param{p(tDouble, "val")}, ret: tBigint, fn: func(a []any) any {
+		{params: []param{p(types.Double, "val")}, ret: types.Bigint, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return javaLong(a[0].(float64), math.MinInt64, math.MaxInt64)
 		}},
-		{params: []param{p(tDouble, "val"), p(tInteger, "decimalPlaces")}, ret: tDouble, fn: func(a []any) any {
+		{params: []param{p(types.Double, "val"), p(types.Integer, "decimalPlaces")}, ret: types.Double, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -200,12 +201,12 @@ func init() {
 		return math.Log(v) / math.Log(base)
 	}
 	register(&udf{name: "log", overloads: []overload{
-		{params: []param{p(tInteger, "value")}, ret: tDouble, fn: logOf},
-		{params: []param{p(tBigint, "value")}, ret: tDouble, fn: logOf},
-		{params: []param{p(tDouble, "value")}, ret: tDouble, fn: logOf},
-		{params: []param{p(tInteger, "base"), p(tInteger, "value")}, ret: tDouble, fn: logBase},
-		{params: []param{p(tBigint, "base"), p(tBigint, "value")}, ret: tDouble, fn: logBase},
-		{params: []param{p(tDouble, "base"), p(tDouble, "value")}, ret: tDouble, fn: logBase},
+		{params: []param{p(types.Integer, "value")}, ret: types.Double, fn: logOf},
+		{params: []param{p(types.Bigint, "value")}, ret: types.Double, fn: logOf},
+		{params: []param{p(types.Double, "value")}, ret: types.Double, fn: logOf},
+		{params: []param{p(types.Integer, "base"), p(types.Integer, "value")}, ret: types.Double, fn: logBase},
+		{params: []param{p(types.Bigint, "base"), p(types.Bigint, "value")}, ret: types.Double, fn: logBase},
+		{params: []param{p(types.Double, "base"), p(types.Double, "value")}, ret: types.Double, fn: logBase},
 	}})
 	pow := func(a []any) any {
 		if a[0] == nil || a[1] == nil {
@@ -214,18 +215,18 @@ func init() {
 		return math.Pow(toFloat(a[0]), toFloat(a[1]))
 	}
 	register(&udf{name: "power", overloads: []overload{
-		{params: []param{p(tInteger, "base"), p(tInteger, "exponent")}, ret: tDouble, fn: pow},
-		{params: []param{p(tBigint, "base"), p(tBigint, "exponent")}, ret: tDouble, fn: pow},
-		{params: []param{p(tDouble, "base"), p(tDouble, "exponent")}, ret: tDouble, fn: pow},
+		{params: []param{p(types.Integer, "base"), p(types.Integer, "exponent")}, ret: types.Double, fn: pow},
+		{params: []param{p(types.Bigint, "base"), p(types.Bigint, "exponent")}, ret: types.Double, fn: pow},
+		{params: []param{p(types.Double, "base"), p(types.Double, "exponent")}, ret: types.Double, fn: pow},
 	}})
-	register(&udf{name: "random", overloads: []overload{{ret: tDouble, fn: func([]any) any { return rand.Float64() }}}})
+	register(&udf{name: "random", overloads: []overload{{ret: types.Double, fn: func([]any) any { return rand.Float64() }}}})
 
 	for _, v := range []struct {
 		name string
 		sign int
 	}{{"greatest", 1}, {"least", -1}} {
 		var os []overload
-		for _, t := range []sqlType{tInteger, tBigint, tDouble, tString} {
+		for _, t := range []types.Type{types.Integer, types.Bigint, types.Double, types.String} {
 			os = append(os, overload{params: []param{p(t, "val"), p(t, "vals")}, variadic: true, ret: t, fn: extreme(v.sign)})
 		}
 		register(&udf{name: v.name, overloads: os})

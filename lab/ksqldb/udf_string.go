@@ -6,6 +6,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // String functions, as confluentinc/ksql ksqldb-engine
@@ -37,26 +39,26 @@ func javaTrim(s string) string {
 }
 
 func init() {
-	register(&udf{name: "ucase", overloads: []overload{{params: []param{p(tString, "input")}, ret: tString,
+	register(&udf{name: "ucase", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
 		fn: str1(func(s string) any { return strings.ToUpper(s) })}}})
-	register(&udf{name: "lcase", overloads: []overload{{params: []param{p(tString, "input")}, ret: tString,
+	register(&udf{name: "lcase", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
 		fn: str1(func(s string) any { return strings.ToLower(s) })}}})
-	register(&udf{name: "trim", overloads: []overload{{params: []param{p(tString, "input")}, ret: tString,
+	register(&udf{name: "trim", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
 		fn: str1(func(s string) any { return javaTrim(s) })}}})
-	register(&udf{name: "len", overloads: []overload{{params: []param{p(tString, "input")}, ret: tInteger,
+	register(&udf{name: "len", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.Integer,
 		fn: str1(func(s string) any { return int32(jlen(s)) })},
-		{params: []param{p(tBytes, "input")}, ret: tInteger, fn: func(a []any) any {
+		{params: []param{p(types.Bytes, "input")}, ret: types.Integer, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return int32(len(a[0].([]byte)))
 		}}}})
-	register(&udf{name: "initcap", overloads: []overload{{params: []param{p(tString, "str")}, ret: tString,
+	register(&udf{name: "initcap", overloads: []overload{{params: []param{p(types.String, "str")}, ret: types.String,
 		fn: str1(initcap)}}})
 
 	// Substring: positions are 1-based; a negative position counts from the end.
 	register(&udf{name: "substring", overloads: []overload{
-		{params: []param{p(tString, "str"), p(tInteger, "pos")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "str"), p(types.Integer, "pos")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -64,7 +66,7 @@ func init() {
 			n := jlen(s)
 			return jsub(s, substringStart(n, int(a[1].(int32))), n)
 		}},
-		{params: []param{p(tString, "str"), p(tInteger, "pos"), p(tInteger, "length")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "str"), p(types.Integer, "pos"), p(types.Integer, "length")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
 			}
@@ -76,7 +78,7 @@ func init() {
 		}},
 	}})
 
-	register(&udf{name: "concat", overloads: []overload{{params: []param{p(tString, "inputs")}, variadic: true, ret: tString,
+	register(&udf{name: "concat", overloads: []overload{{params: []param{p(types.String, "inputs")}, variadic: true, ret: types.String,
 		fn: func(a []any) any {
 			var b strings.Builder
 			for _, v := range a {
@@ -86,7 +88,7 @@ func init() {
 			}
 			return b.String()
 		}}}})
-	register(&udf{name: "concat_ws", overloads: []overload{{params: []param{p(tString, "inputs")}, variadic: true, ret: tString,
+	register(&udf{name: "concat_ws", overloads: []overload{{params: []param{p(types.String, "inputs")}, variadic: true, ret: types.String,
 		fn: func(a []any) any {
 			if len(a) < 2 || a[0] == nil { // fewer than two arguments throws in ConcatWS
 				return nil
@@ -100,7 +102,7 @@ func init() {
 			return strings.Join(parts, a[0].(string))
 		}}}})
 
-	register(&udf{name: "replace", overloads: []overload{{params: []param{p(tString, "str"), p(tString, "oldStr"), p(tString, "newStr")}, ret: tString,
+	register(&udf{name: "replace", overloads: []overload{{params: []param{p(types.String, "str"), p(types.String, "oldStr"), p(types.String, "newStr")}, ret: types.String,
 		fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
@@ -125,9 +127,9 @@ func init() {
 		return int32(instrFind(a[0].(string), a[1].(string), pos, occ))
 	}
 	register(&udf{name: "instr", overloads: []overload{
-		{params: []param{p(tString, "str"), p(tString, "substring")}, ret: tInteger, fn: instr},
-		{params: []param{p(tString, "str"), p(tString, "substring"), p(tInteger, "position")}, ret: tInteger, fn: instr},
-		{params: []param{p(tString, "str"), p(tString, "substring"), p(tInteger, "position"), p(tInteger, "occurrence")}, ret: tInteger, fn: instr},
+		{params: []param{p(types.String, "str"), p(types.String, "substring")}, ret: types.Integer, fn: instr},
+		{params: []param{p(types.String, "str"), p(types.String, "substring"), p(types.Integer, "position")}, ret: types.Integer, fn: instr},
+		{params: []param{p(types.String, "str"), p(types.String, "substring"), p(types.Integer, "position"), p(types.Integer, "occurrence")}, ret: types.Integer, fn: instr},
 	}})
 
 	pad := func(left bool) func([]any) any {
@@ -155,18 +157,18 @@ func init() {
 			return string(utf16.Decode(out[:n]))
 		}
 	}
-	register(&udf{name: "LPad", overloads: []overload{{params: []param{p(tString, "input"), p(tInteger, "targetLen"), p(tString, "padding")}, ret: tString, fn: pad(true)}}})
-	register(&udf{name: "RPad", overloads: []overload{{params: []param{p(tString, "input"), p(tInteger, "targetLen"), p(tString, "padding")}, ret: tString, fn: pad(false)}}})
+	register(&udf{name: "LPad", overloads: []overload{{params: []param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, ret: types.String, fn: pad(true)}}})
+	register(&udf{name: "RPad", overloads: []overload{{params: []param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, ret: types.String, fn: pad(false)}}})
 
 	register(&udf{name: "regexp_extract", overloads: []overload{
-		{params: []param{p(tString, "pattern"), p(tString, "input")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "pattern"), p(types.String, "input")}, ret: types.String, fn: func(a []any) any {
 			return regexpExtract(a[0], a[1], int32(0))
 		}},
-		{params: []param{p(tString, "pattern"), p(tString, "input"), p(tInteger, "group")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, ret: types.String, fn: func(a []any) any {
 			return regexpExtract(a[0], a[1], a[2])
 		}},
 	}})
-	register(&udf{name: "regexp_replace", overloads: []overload{{params: []param{p(tString, "str"), p(tString, "regexp"), p(tString, "newStr")}, ret: tString,
+	register(&udf{name: "regexp_replace", overloads: []overload{{params: []param{p(types.String, "str"), p(types.String, "regexp"), p(types.String, "newStr")}, ret: types.String,
 		fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
@@ -179,7 +181,7 @@ func init() {
 		}}}})
 
 	register(&udf{name: "Chr", overloads: []overload{
-		{params: []param{p(tInteger, "decimalCode")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.Integer, "decimalCode")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
@@ -189,7 +191,7 @@ func init() {
 			}
 			return string(rune(c))
 		}},
-		{params: []param{p(tString, "utf16Code")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.String, "utf16Code")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
@@ -199,7 +201,7 @@ func init() {
 
 	// Split: Guava's Splitter.on(delimiter) keeps empty pieces; an empty
 	// delimiter splits into characters (Pattern.compile("").split).
-	register(&udf{name: "split", overloads: []overload{{params: []param{p(tString, "string"), p(tString, "delimiter")}, ret: arrayOf(tString),
+	register(&udf{name: "split", overloads: []overload{{params: []param{p(types.String, "string"), p(types.String, "delimiter")}, ret: types.ArrayOf(types.String),
 		fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil

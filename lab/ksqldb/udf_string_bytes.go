@@ -1,13 +1,17 @@
 package ksqldb
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
 
 // The BYTES overloads of the string functions, as
 // ksqldb-engine/.../function/udf/string/{Concat,ConcatWS,Len,LPad,RPad,
 // Split,Substring}.java declare them next to the STRING ones: lengths and
 // positions count bytes.
 func registerBytesOverloads() {
-	addOverloads("CONCAT", overload{params: []param{p(tBytes, "inputs")}, variadic: true, ret: tBytes,
+	addOverloads("CONCAT", overload{params: []param{p(types.Bytes, "inputs")}, variadic: true, ret: types.Bytes,
 		fn: func(a []any) any {
 			var out []byte
 			for _, v := range a {
@@ -20,7 +24,7 @@ func registerBytesOverloads() {
 			}
 			return out
 		}})
-	addOverloads("CONCAT_WS", overload{params: []param{p(tBytes, "inputs")}, variadic: true, ret: tBytes,
+	addOverloads("CONCAT_WS", overload{params: []param{p(types.Bytes, "inputs")}, variadic: true, ret: types.Bytes,
 		fn: func(a []any) any {
 			if len(a) < 2 || a[0] == nil {
 				return nil
@@ -33,21 +37,21 @@ func registerBytesOverloads() {
 			}
 			return append([]byte{}, bytes.Join(parts, a[0].([]byte))...)
 		}})
-	addOverloads("LEN", overload{params: []param{p(tBytes, "input")}, ret: tInteger, fn: func(a []any) any {
+	addOverloads("LEN", overload{params: []param{p(types.Bytes, "input")}, ret: types.Integer, fn: func(a []any) any {
 		if a[0] == nil {
 			return nil
 		}
 		return int32(len(a[0].([]byte)))
 	}})
 	addOverloads("SUBSTRING",
-		overload{params: []param{p(tBytes, "bytes"), p(tInteger, "pos")}, ret: tBytes, fn: func(a []any) any {
+		overload{params: []param{p(types.Bytes, "bytes"), p(types.Integer, "pos")}, ret: types.Bytes, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
 			b := a[0].([]byte)
 			return append([]byte{}, b[substringStart(len(b), int(a[1].(int32))):]...)
 		}},
-		overload{params: []param{p(tBytes, "bytes"), p(tInteger, "pos"), p(tInteger, "length")}, ret: tBytes, fn: func(a []any) any {
+		overload{params: []param{p(types.Bytes, "bytes"), p(types.Integer, "pos"), p(types.Integer, "length")}, ret: types.Bytes, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
 			}
@@ -56,9 +60,9 @@ func registerBytesOverloads() {
 			end := max(min(start+int(a[2].(int32)), len(b)), start)
 			return append([]byte{}, b[start:end]...)
 		}})
-	addOverloads("LPAD", overload{params: []param{p(tBytes, "input"), p(tInteger, "targetLen"), p(tBytes, "padding")}, ret: tBytes, fn: padBytes(true)})
-	addOverloads("RPAD", overload{params: []param{p(tBytes, "input"), p(tInteger, "targetLen"), p(tBytes, "padding")}, ret: tBytes, fn: padBytes(false)})
-	addOverloads("SPLIT", overload{params: []param{p(tBytes, "bytes"), p(tBytes, "delimiter")}, ret: arrayOf(tBytes), fn: func(a []any) any {
+	addOverloads("LPAD", overload{params: []param{p(types.Bytes, "input"), p(types.Integer, "targetLen"), p(types.Bytes, "padding")}, ret: types.Bytes, fn: padBytes(true)})
+	addOverloads("RPAD", overload{params: []param{p(types.Bytes, "input"), p(types.Integer, "targetLen"), p(types.Bytes, "padding")}, ret: types.Bytes, fn: padBytes(false)})
+	addOverloads("SPLIT", overload{params: []param{p(types.Bytes, "bytes"), p(types.Bytes, "delimiter")}, ret: types.ArrayOf(types.Bytes), fn: func(a []any) any {
 		if a[0] == nil || a[1] == nil {
 			return nil
 		}

@@ -1,6 +1,10 @@
 package ksqldb
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
 
 // Splitting and extracting with regular expressions and delimiters:
 // ksqldb-engine/.../udf/string/{RegexpExtractAll,RegexpSplitToArray,
@@ -78,15 +82,15 @@ func splitToMap(a []any) any {
 
 func init() {
 	register(&udf{name: "regexp_extract_all", overloads: []overload{
-		{params: []param{p(tString, "pattern"), p(tString, "input")}, ret: arrayOf(tString), fn: func(a []any) any {
+		{params: []param{p(types.String, "pattern"), p(types.String, "input")}, ret: types.ArrayOf(types.String), fn: func(a []any) any {
 			return regexpExtractAll(a[0], a[1], int32(0))
 		}},
-		{params: []param{p(tString, "pattern"), p(tString, "input"), p(tInteger, "group")}, ret: arrayOf(tString), fn: func(a []any) any {
+		{params: []param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, ret: types.ArrayOf(types.String), fn: func(a []any) any {
 			return regexpExtractAll(a[0], a[1], a[2])
 		}},
 	}})
 	register(&udf{name: "regexp_split_to_array", overloads: []overload{{params: []param{
-		p(tString, "string"), p(tString, "regexp")}, ret: arrayOf(tString), fn: regexpSplit}}})
+		p(types.String, "string"), p(types.String, "regexp")}, ret: types.ArrayOf(types.String), fn: regexpSplit}}})
 	register(&udf{name: "split_to_map", overloads: []overload{{params: []param{
-		p(tString, "input"), p(tString, "entryDelimiter"), p(tString, "kvDelimiter")}, ret: mapOf(tString, tString), fn: splitToMap}}})
+		p(types.String, "input"), p(types.String, "entryDelimiter"), p(types.String, "kvDelimiter")}, ret: types.MapOf(types.String, types.String), fn: splitToMap}}})
 }

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Functions over TIMESTAMP, DATE, TIME and BYTES, as confluentinc/ksql
@@ -24,11 +26,11 @@ func init() {
 		if a[0] == nil {
 			return nil
 		}
-		return formatMillis(int64(a[0].(sqlTimestamp)), a)
+		return formatMillis(int64(a[0].(types.TimestampVal)), a)
 	}
 	register(&udf{name: "format_timestamp", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tTimestamp, "timestamp"), p(tString, "formatPattern")}, ret: tString, fn: formatTS},
-		{params: []param{p(tTimestamp, "timestamp"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tString, fn: formatTS},
+		{params: []param{p(types.Timestamp, "timestamp"), p(types.String, "formatPattern")}, ret: types.String, fn: formatTS},
+		{params: []param{p(types.Timestamp, "timestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, ret: types.String, fn: formatTS},
 	}})
 
 	parseTS := func(a []any) any {
@@ -36,53 +38,53 @@ func init() {
 		if !ok {
 			return nil
 		}
-		return sqlTimestamp(ms)
+		return types.TimestampVal(ms)
 	}
 	register(&udf{name: "parse_timestamp", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern")}, ret: tTimestamp, fn: parseTS},
-		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tTimestamp, fn: parseTS},
+		{params: []param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, ret: types.Timestamp, fn: parseTS},
+		{params: []param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, ret: types.Timestamp, fn: parseTS},
 	}})
 
 	register(&udf{name: "format_date", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tDate, "date"), p(tString, "formatPattern")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.Date, "date"), p(types.String, "formatPattern")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return formatMillis(int64(a[0].(sqlDate))*msPerDay, a)
+			return formatMillis(int64(a[0].(types.DateVal))*types.MsPerDay, a)
 		}},
 	}})
 	register(&udf{name: "parse_date", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tString, "formattedDate"), p(tString, "formatPattern")}, ret: tDate, fn: func(a []any) any {
+		{params: []param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, ret: types.Date, fn: func(a []any) any {
 			ms, ok := parseMillis(a)
 			if !ok {
 				return nil
 			}
-			return sqlDate(floorDiv(ms, msPerDay))
+			return types.DateVal(types.FloorDiv(ms, types.MsPerDay))
 		}},
 	}})
 
 	register(&udf{name: "format_time", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tTime, "time"), p(tString, "formatPattern")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.Time, "time"), p(types.String, "formatPattern")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return formatMillis(int64(a[0].(sqlTime)), a)
+			return formatMillis(int64(a[0].(types.TimeVal)), a)
 		}},
 	}})
 	register(&udf{name: "parse_time", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tString, "formattedTime"), p(tString, "formatPattern")}, ret: tTime, fn: func(a []any) any {
+		{params: []param{p(types.String, "formattedTime"), p(types.String, "formatPattern")}, ret: types.Time, fn: func(a []any) any {
 			ms, ok := parseMillis(a)
 			if !ok {
 				return nil
 			}
-			return sqlTime(floorMod(ms, msPerDay))
+			return types.TimeVal(types.FloorMod(ms, types.MsPerDay))
 		}},
 	}})
 
 	// ConvertTz: the TIMESTAMP moved by the difference between the two
 	// zones' offsets at that instant.
 	register(&udf{name: "convert_tz", overloads: []overload{
-		{params: []param{p(tTimestamp, "timestamp"), p(tString, "fromTimeZone"), p(tString, "toTimeZone")}, ret: tTimestamp, fn: func(a []any) any {
+		{params: []param{p(types.Timestamp, "timestamp"), p(types.String, "fromTimeZone"), p(types.String, "toTimeZone")}, ret: types.Timestamp, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
@@ -91,51 +93,51 @@ func init() {
 			if !okFrom || !okTo {
 				return nil
 			}
-			at := time.UnixMilli(int64(a[0].(sqlTimestamp)))
+			at := time.UnixMilli(int64(a[0].(types.TimestampVal)))
 			_, toOff := at.In(to).Zone()
 			_, fromOff := at.In(from).Zone()
-			return sqlTimestamp(at.UnixMilli() + int64(toOff-fromOff)*1000)
+			return types.TimestampVal(at.UnixMilli() + int64(toOff-fromOff)*1000)
 		}},
 	}})
 
 	register(&udf{name: "from_unixtime", overloads: []overload{
-		{params: []param{p(tBigint, "milliseconds")}, ret: tTimestamp, fn: func(a []any) any {
+		{params: []param{p(types.Bigint, "milliseconds")}, ret: types.Timestamp, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return sqlTimestamp(a[0].(int64))
+			return types.TimestampVal(a[0].(int64))
 		}},
 	}})
 	register(&udf{name: "unix_timestamp", overloads: []overload{
-		{ret: tBigint, fn: func([]any) any { return time.Now().UnixMilli() }},
-		{params: []param{p(tTimestamp, "timestamp")}, ret: tBigint, fn: func(a []any) any {
+		{ret: types.Bigint, fn: func([]any) any { return time.Now().UnixMilli() }},
+		{params: []param{p(types.Timestamp, "timestamp")}, ret: types.Bigint, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return int64(a[0].(sqlTimestamp))
+			return int64(a[0].(types.TimestampVal))
 		}},
 	}})
 	register(&udf{name: "unix_date", overloads: []overload{
-		{ret: tInteger, fn: func([]any) any { return int32(floorDiv(time.Now().Unix(), 86400)) }},
-		{params: []param{p(tDate, "date")}, ret: tInteger, fn: func(a []any) any {
+		{ret: types.Integer, fn: func([]any) any { return int32(types.FloorDiv(time.Now().Unix(), 86400)) }},
+		{params: []param{p(types.Date, "date")}, ret: types.Integer, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return int32(a[0].(sqlDate))
+			return int32(a[0].(types.DateVal))
 		}},
 	}})
 	register(&udf{name: "from_days", overloads: []overload{
-		{params: []param{p(tInteger, "days")}, ret: tDate, fn: func(a []any) any {
+		{params: []param{p(types.Integer, "days")}, ret: types.Date, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return sqlDate(a[0].(int32))
+			return types.DateVal(a[0].(int32))
 		}},
 	}})
 
 	// BytesUtils.Encoding: hex, utf8, ascii, base64 (case-insensitive)
 	register(&udf{name: "to_bytes", overloads: []overload{
-		{params: []param{p(tString, "str"), p(tString, "encoding")}, ret: tBytes, fn: func(a []any) any {
+		{params: []param{p(types.String, "str"), p(types.String, "encoding")}, ret: types.Bytes, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -169,7 +171,7 @@ func init() {
 		}},
 	}})
 	register(&udf{name: "from_bytes", overloads: []overload{
-		{params: []param{p(tBytes, "bytes"), p(tString, "encoding")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.Bytes, "bytes"), p(types.String, "encoding")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -191,7 +193,7 @@ func init() {
 
 // timeUnitMillis are SqlBase.g4's windowUnit words as java.util.concurrent.TimeUnit.
 var timeUnitMillis = map[string]int64{
-	"DAY": msPerDay, "DAYS": msPerDay, "HOUR": 3_600_000, "HOURS": 3_600_000,
+	"DAY": types.MsPerDay, "DAYS": types.MsPerDay, "HOUR": 3_600_000, "HOURS": 3_600_000,
 	"MINUTE": 60_000, "MINUTES": 60_000, "SECOND": 1000, "SECONDS": 1000,
 	"MILLISECOND": 1, "MILLISECONDS": 1,
 }
@@ -199,12 +201,12 @@ var timeUnitMillis = map[string]int64{
 // timeUnitFuncs take a time unit, an interval and a value of target:
 // DateAdd/DateSub, TimeAdd/TimeSub, TimestampAdd/TimestampSub.
 var timeUnitFuncs = map[string]struct {
-	target sqlType
+	target types.Type
 	sub    bool
 }{
-	"DATEADD": {tDate, false}, "DATESUB": {tDate, true},
-	"TIMEADD": {tTime, false}, "TIMESUB": {tTime, true},
-	"TIMESTAMPADD": {tTimestamp, false}, "TIMESTAMPSUB": {tTimestamp, true},
+	"DATEADD": {types.Date, false}, "DATESUB": {types.Date, true},
+	"TIMEADD": {types.Time, false}, "TIMESUB": {types.Time, true},
+	"TIMESTAMPADD": {types.Timestamp, false}, "TIMESTAMPSUB": {types.Timestamp, true},
 }
 
 // compileTimeUnitCall compiles DATEADD(unit, interval, date) and its kin,
@@ -216,7 +218,7 @@ func (c *compiler) compileTimeUnitCall(x *sql.FuncCall) (ce compiled, handled bo
 		return compiled{}, false, nil
 	}
 	if len(x.Args) != 3 {
-		return compiled{}, true, badStatement("Function '%s' takes a time unit, an interval and a %s", x.Name, spec.target)
+		return compiled{}, true, stmterr.Bad("Function '%s' takes a time unit, an interval and a %s", x.Name, spec.target)
 	}
 	ref, _ := x.Args[0].(*sql.ColumnRef)
 	var unit int64
@@ -224,7 +226,7 @@ func (c *compiler) compileTimeUnitCall(x *sql.FuncCall) (ce compiled, handled bo
 		unit = timeUnitMillis[strings.ToUpper(ref.Name)]
 	}
 	if unit == 0 {
-		return compiled{}, true, badStatement("Function '%s' takes a time unit (DAYS, HOURS, MINUTES, SECONDS or MILLISECONDS) as its first argument, not %s", x.Name, sql.Format(x.Args[0]))
+		return compiled{}, true, stmterr.Bad("Function '%s' takes a time unit (DAYS, HOURS, MINUTES, SECONDS or MILLISECONDS) as its first argument, not %s", x.Name, sql.Format(x.Args[0]))
 	}
 	interval, err := c.compile(x.Args[1])
 	if err != nil {
@@ -234,9 +236,9 @@ func (c *compiler) compileTimeUnitCall(x *sql.FuncCall) (ce compiled, handled bo
 	if err != nil {
 		return compiled{}, true, err
 	}
-	okInterval := interval.t == tInteger || interval.t == tNull || (spec.target == tTimestamp && interval.t == tBigint)
-	if !okInterval || (val.t != spec.target && val.t != tNull) {
-		return compiled{}, true, badStatement("Function '%s' does not accept parameters (INTERVALUNIT, %s, %s).", x.Name, interval.t, val.t)
+	okInterval := interval.t == types.Integer || interval.t == types.Null || (spec.target == types.Timestamp && interval.t == types.Bigint)
+	if !okInterval || (val.t != spec.target && val.t != types.Null) {
+		return compiled{}, true, stmterr.Bad("Function '%s' does not accept parameters (INTERVALUNIT, %s, %s).", x.Name, interval.t, val.t)
 	}
 	sign := int64(1)
 	if spec.sub {
@@ -249,14 +251,14 @@ func (c *compiler) compileTimeUnitCall(x *sql.FuncCall) (ce compiled, handled bo
 		}
 		delta := sign * toInt(n) * unit
 		switch x := v.(type) {
-		case sqlTimestamp:
-			return sqlTimestamp(int64(x) + delta)
-		case sqlDate:
+		case types.TimestampVal:
+			return types.TimestampVal(int64(x) + delta)
+		case types.DateVal:
 			// TimeUnit.MILLISECONDS.toDays truncates toward zero
-			return sqlDate((int64(x)*msPerDay + delta) / msPerDay)
-		case sqlTime:
+			return types.DateVal((int64(x)*types.MsPerDay + delta) / types.MsPerDay)
+		case types.TimeVal:
 			// LocalTime.plus wraps around midnight
-			return sqlTime(floorMod(int64(x)+delta, msPerDay))
+			return types.TimeVal(types.FloorMod(int64(x)+delta, types.MsPerDay))
 		}
 		return nil
 	}}, true, nil

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Date-time functions over BIGINT epoch milliseconds, as
@@ -23,8 +26,8 @@ func patternArg(i int) func(args []sql.Expr) error {
 		if !ok || lit.Kind != sql.StringLit {
 			return nil
 		}
-		if _, err := compileJavaPattern(lit.Text); errors.Is(err, errUnsupportedLetter) {
-			return unsupported("date-time pattern '" + lit.Text + "' (" + err.Error() + ")")
+		if _, err := javatime.Compile(lit.Text); errors.Is(err, javatime.ErrUnsupportedLetter) {
+			return stmterr.Unsupported("date-time pattern '" + lit.Text + "' (" + err.Error() + ")")
 		}
 		return nil
 	}
@@ -37,7 +40,7 @@ func zoneArg(a []any, i int) (*time.Location, bool) {
 	if a[i] == nil {
 		return nil, false
 	}
-	l, err := javaZone(a[i].(string))
+	l, err := javatime.Zone(a[i].(string))
 	return l, err == nil
 }
 
@@ -52,11 +55,11 @@ func formatMillis(ms int64, a []any) any {
 	if !ok {
 		return nil
 	}
-	jp, err := compileJavaPattern(a[1].(string))
+	jp, err := javatime.Compile(a[1].(string))
 	if err != nil {
 		return nil
 	}
-	return jp.format(time.UnixMilli(ms).In(loc))
+	return jp.Format(time.UnixMilli(ms).In(loc))
 }
 
 // parseMillis parses the text a[0] with the pattern a[1] in the zone a[2]
@@ -71,11 +74,11 @@ func parseMillis(a []any) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	jp, err := compileJavaPattern(a[1].(string))
+	jp, err := javatime.Compile(a[1].(string))
 	if err != nil {
 		return 0, false
 	}
-	t, err := jp.parse(a[0].(string), loc)
+	t, err := jp.Parse(a[0].(string), loc)
 	if err != nil {
 		return 0, false
 	}
@@ -90,8 +93,8 @@ func init() {
 		return formatMillis(a[0].(int64), a)
 	}
 	register(&udf{name: "timestamptostring", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tBigint, "epochMilli"), p(tString, "formatPattern")}, ret: tString, fn: toString},
-		{params: []param{p(tBigint, "epochMilli"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tString, fn: toString},
+		{params: []param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern")}, ret: types.String, fn: toString},
+		{params: []param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, ret: types.String, fn: toString},
 	}})
 
 	fromString := func(a []any) any {
@@ -102,26 +105,26 @@ func init() {
 		return ms
 	}
 	register(&udf{name: "stringtotimestamp", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern")}, ret: tBigint, fn: fromString},
-		{params: []param{p(tString, "formattedTimestamp"), p(tString, "formatPattern"), p(tString, "timeZone")}, ret: tBigint, fn: fromString},
+		{params: []param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, ret: types.Bigint, fn: fromString},
+		{params: []param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, ret: types.Bigint, fn: fromString},
 	}})
 
 	// DateToString / StringToDate: a DATE as an INT of days since the epoch.
 	register(&udf{name: "datetostring", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tInteger, "epochDays"), p(tString, "formatPattern")}, ret: tString, fn: func(a []any) any {
+		{params: []param{p(types.Integer, "epochDays"), p(types.String, "formatPattern")}, ret: types.String, fn: func(a []any) any {
 			if a[0] == nil {
 				return nil // a primitive int: the NULL throws
 			}
-			return formatMillis(int64(a[0].(int32))*msPerDay, a)
+			return formatMillis(int64(a[0].(int32))*types.MsPerDay, a)
 		}},
 	}})
 	register(&udf{name: "stringtodate", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(tString, "formattedDate"), p(tString, "formatPattern")}, ret: tInteger, fn: func(a []any) any {
+		{params: []param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, ret: types.Integer, fn: func(a []any) any {
 			ms, ok := parseMillis(a)
 			if !ok {
 				return nil
 			}
-			return int32(floorDiv(ms, msPerDay))
+			return int32(types.FloorDiv(ms, types.MsPerDay))
 		}},
 	}})
 }

@@ -1,6 +1,10 @@
 package ksqldb
 
-import "math"
+import (
+	"math"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
 
 // Trigonometric functions and their kin, as confluentinc/ksql
 // ksqldb-engine/.../function/udf/math/{Acos,Asin,Atan,Atan2,Cbrt,Cos,Cosh,
@@ -15,7 +19,7 @@ const (
 
 // double1 is a one-argument DOUBLE function over INT, BIGINT and DOUBLE.
 func double1(name string, f func(float64) float64) *udf {
-	return num1(name, "value", tDouble, tDouble, tDouble, toDouble(f), toDouble(f), toDouble(f))
+	return num1(name, "value", types.Double, types.Double, types.Double, toDouble(f), toDouble(f), toDouble(f))
 }
 
 func init() {
@@ -32,7 +36,7 @@ func init() {
 	register(double1("sinh", math.Sinh))
 	register(double1("tan", math.Tan))
 	register(double1("tanh", math.Tanh))
-	register(&udf{name: "pi", overloads: []overload{{ret: tDouble, fn: func([]any) any { return math.Pi }}}})
+	register(&udf{name: "pi", overloads: []overload{{ret: types.Double, fn: func([]any) any { return math.Pi }}}})
 
 	atan2 := func(a []any) any {
 		if a[0] == nil || a[1] == nil {
@@ -41,8 +45,8 @@ func init() {
 		return math.Atan2(toFloat(a[0]), toFloat(a[1]))
 	}
 	var os []overload
-	for _, t := range []sqlType{tInteger, tBigint, tDouble} {
-		os = append(os, overload{params: []param{p(t, "y"), p(t, "x")}, ret: tDouble, fn: atan2})
+	for _, t := range []types.Type{types.Integer, types.Bigint, types.Double} {
+		os = append(os, overload{params: []param{p(t, "y"), p(t, "x")}, ret: types.Double, fn: atan2})
 	}
 	register(&udf{name: "atan2", overloads: os})
 }

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The URL functions, as ksqldb-engine/.../function/udf/url/*.java define
@@ -51,8 +53,8 @@ func uriQuery(u *url.URL) any {
 }
 
 // urlPart registers a one-STRING-argument URL function.
-func urlPart(name string, ret sqlType, part func(u *url.URL, raw string) any) {
-	register(&udf{name: name, overloads: []overload{{params: []param{p(tString, "input")}, ret: ret,
+func urlPart(name string, ret types.Type, part func(u *url.URL, raw string) any) {
+	register(&udf{name: name, overloads: []overload{{params: []param{p(types.String, "input")}, ret: ret,
 		fn: str1(func(s string) any {
 			u, raw, ok := javaURI(s)
 			if !ok {
@@ -68,7 +70,7 @@ func formParamSafe(c byte) bool {
 }
 
 func init() {
-	register(&udf{name: "url_encode_param", overloads: []overload{{params: []param{p(tString, "input")}, ret: tString,
+	register(&udf{name: "url_encode_param", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
 		fn: str1(func(s string) any {
 			var b strings.Builder
 			for i := 0; i < len(s); i++ {
@@ -83,7 +85,7 @@ func init() {
 			}
 			return b.String()
 		})}}})
-	register(&udf{name: "url_decode_param", overloads: []overload{{params: []param{p(tString, "input")}, ret: tString,
+	register(&udf{name: "url_decode_param", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
 		fn: str1(func(s string) any {
 			d, err := url.QueryUnescape(s)
 			if err != nil {
@@ -91,13 +93,13 @@ func init() {
 			}
 			return d
 		})}}})
-	urlPart("url_extract_fragment", tString, func(u *url.URL, raw string) any {
+	urlPart("url_extract_fragment", types.String, func(u *url.URL, raw string) any {
 		if !strings.Contains(raw, "#") {
 			return nil
 		}
 		return u.Fragment
 	})
-	urlPart("url_extract_host", tString, func(u *url.URL, _ string) any {
+	urlPart("url_extract_host", types.String, func(u *url.URL, _ string) any {
 		if u.Host == "" {
 			return nil
 		}
@@ -106,27 +108,27 @@ func init() {
 		}
 		return u.Hostname()
 	})
-	urlPart("url_extract_path", tString, func(u *url.URL, _ string) any {
+	urlPart("url_extract_path", types.String, func(u *url.URL, _ string) any {
 		if u.Opaque != "" {
 			return nil
 		}
 		return u.Path
 	})
-	urlPart("url_extract_port", tInteger, func(u *url.URL, _ string) any {
+	urlPart("url_extract_port", types.Integer, func(u *url.URL, _ string) any {
 		port, err := strconv.Atoi(u.Port())
 		if err != nil {
 			return nil
 		}
 		return int32(port)
 	})
-	urlPart("url_extract_protocol", tString, func(u *url.URL, _ string) any {
+	urlPart("url_extract_protocol", types.String, func(u *url.URL, _ string) any {
 		if u.Scheme == "" {
 			return nil
 		}
 		return u.Scheme
 	})
-	urlPart("url_extract_query", tString, func(u *url.URL, _ string) any { return uriQuery(u) })
-	register(&udf{name: "url_extract_parameter", overloads: []overload{{params: []param{p(tString, "input"), p(tString, "paramToFind")}, ret: tString,
+	urlPart("url_extract_query", types.String, func(u *url.URL, _ string) any { return uriQuery(u) })
+	register(&udf{name: "url_extract_parameter", overloads: []overload{{params: []param{p(types.String, "input"), p(types.String, "paramToFind")}, ret: types.String,
 		fn: func(a []any) any {
 			if a[0] == nil {
 				return nil

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // substitutionProperty turns variable substitution off for a /ksql request
@@ -142,7 +143,7 @@ func (v *sessionVars) lookup(name string) (string, bool) {
 func (v *sessionVars) prepare(p sql.Parsed) (sql.Parsed, error) {
 	if v == nil || !v.enabled || len(v.m) == 0 {
 		if len(p.Vars) > 0 {
-			return p, unsupported(fmt.Sprintf("a variable reference with no variable to substitute (${%s})", p.Vars[0].Name))
+			return p, stmterr.Unsupported(fmt.Sprintf("a variable reference with no variable to substitute (${%s})", p.Vars[0].Name))
 		}
 		return p, nil
 	}
@@ -158,7 +159,7 @@ func (v *sessionVars) prepare(p sql.Parsed) (sql.Parsed, error) {
 		return p, err
 	}
 	if len(stmts) != 1 {
-		return p, badStatement("Expected exactly one KSQL statement; found %d instead", len(stmts))
+		return p, stmterr.Bad("Expected exactly one KSQL statement; found %d instead", len(stmts))
 	}
 	return stmts[0], nil
 }

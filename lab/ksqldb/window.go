@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Windowed aggregation, as ksqlDB 0.29 runs it on Kafka Streams:
@@ -74,10 +76,10 @@ func isWindowBound(name string) bool { return name == "WINDOWSTART" || name == "
 func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*windowSpec, error) {
 	if src.Window != nil && mode == modePersistent {
 		if src.Table {
-			return nil, badStatement("KSQL does not support persistent queries on windowed tables.")
+			return nil, stmterr.Bad("KSQL does not support persistent queries on windowed tables.")
 		}
 		if aggregate {
-			return nil, unsupported("a persistent query that aggregates a windowed stream")
+			return nil, stmterr.Unsupported("a persistent query that aggregates a windowed stream")
 		}
 	}
 	for _, it := range q.Items {
@@ -85,23 +87,23 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 		switch {
 		case it.Star:
 		case isWindowBound(it.Alias) && !(isRef && ref.Name == it.Alias):
-			return nil, badStatement("`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
+			return nil, stmterr.Bad("`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
 		case mode == modePersistent && isRef && isWindowBound(ref.Name) && (it.Alias == "" || it.Alias == ref.Name):
-			return nil, badStatement("Reserved column name in select: `%s`. Please remove or alias the column.", ref.Name)
+			return nil, stmterr.Bad("Reserved column name in select: `%s`. Please remove or alias the column.", ref.Name)
 		}
 	}
 	w := q.Window
 	if q.EmitFinal && (w == nil || len(q.GroupBy) == 0) {
-		return nil, badStatement("EMIT FINAL is only supported for windowed aggregations.")
+		return nil, stmterr.Bad("EMIT FINAL is only supported for windowed aggregations.")
 	}
 	if w == nil {
 		return nil, nil
 	}
 	if !aggregate {
-		return nil, badStatement("Line: %d, Col: %d: WINDOW clause requires a GROUP BY clause.", w.P.Line, w.P.Col)
+		return nil, stmterr.Bad("Line: %d, Col: %d: WINDOW clause requires a GROUP BY clause.", w.P.Line, w.P.Col)
 	}
 	if src.Table {
-		return nil, badStatement("Windowing not supported for table aggregations.")
+		return nil, stmterr.Bad("Windowing not supported for table aggregations.")
 	}
 	if err := checkWindowBounds(q); err != nil {
 		return nil, err
@@ -111,7 +113,7 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 			continue
 		}
 		if perUnit := (sql.WindowTime{Value: 1, Unit: wt.Unit}).Millis(); wt.Value > maxWindowDays*(24*60*60*1000)/max(perUnit, 1) {
-			return nil, unsupported(fmt.Sprintf("a WINDOW time over %d days", maxWindowDays))
+			return nil, stmterr.Unsupported(fmt.Sprintf("a WINDOW time over %d days", maxWindowDays))
 		}
 	}
 	ws := &windowSpec{kind: w.Kind, size: w.Size.Millis(), final: q.EmitFinal}
@@ -122,17 +124,17 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 		ws.advance = w.Advance.Millis()
 	case sql.Session:
 		if ws.size <= 0 {
-			return nil, badStatement("Gap time cannot be zero or negative.")
+			return nil, stmterr.Bad("Gap time cannot be zero or negative.")
 		}
 	}
 	if ws.size <= 0 {
-		return nil, badStatement("Window size (sizeMs) must be larger than zero.")
+		return nil, stmterr.Bad("Window size (sizeMs) must be larger than zero.")
 	}
 	if w.Kind != sql.Session && (ws.advance <= 0 || ws.advance > ws.size) {
-		return nil, badStatement("Window advancement interval should be more than zero and less than window duration which is %d ms, but given advancement interval is: %d ms", ws.size, ws.advance)
+		return nil, stmterr.Bad("Window advancement interval should be more than zero and less than window duration which is %d ms, but given advancement interval is: %d ms", ws.size, ws.advance)
 	}
 	if w.Kind == sql.Hopping && ws.size/ws.advance > maxWindowsPerRecord {
-		return nil, unsupported(fmt.Sprintf("a HOPPING window in which a record falls in more than %d windows (SIZE / ADVANCE BY)", maxWindowsPerRecord))
+		return nil, stmterr.Unsupported(fmt.Sprintf("a HOPPING window in which a record falls in more than %d windows (SIZE / ADVANCE BY)", maxWindowsPerRecord))
 	}
 	ws.grace = max(defaultGraceCeiling-ws.size, 0)
 	if w.Grace != nil {
@@ -142,10 +144,10 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 	if w.Retention != nil {
 		// Kafka Streams refuses a window store that forgets windows before they close
 		if r := w.Retention.Millis(); r < ws.size+ws.grace && w.Kind == sql.Session {
-			return nil, badStatement("The retention period of the session store %s must be no smaller than the session inactivity gap plus the grace period. Got gap=[%d], grace=[%d], retention=[%d]",
+			return nil, stmterr.Bad("The retention period of the session store %s must be no smaller than the session inactivity gap plus the grace period. Got gap=[%d], grace=[%d], retention=[%d]",
 				"Aggregate-Aggregate-Materialize", ws.size, ws.grace, r)
 		} else if r < ws.size+ws.grace {
-			return nil, badStatement("The retention period of the window store %s must be no smaller than its window size plus the grace period. Got size=[%d], grace=[%d], retention=[%d]",
+			return nil, stmterr.Bad("The retention period of the window store %s must be no smaller than its window size plus the grace period. Got size=[%d], grace=[%d], retention=[%d]",
 				"Aggregate-Aggregate-Materialize", ws.size, ws.grace, r)
 		} else {
 			ws.retention = r
@@ -179,7 +181,7 @@ func checkWindowBounds(q *sql.Query) error {
 		})
 	}
 	if found != "" {
-		return badStatement(windowBoundsMsg, found)
+		return stmterr.Bad(windowBoundsMsg, found)
 	}
 	return nil
 }
@@ -188,13 +190,13 @@ func checkWindowBounds(q *sql.Query) error {
 // the aggregated row ends with the window's start and end.
 func (c *compiler) windowBound(x *sql.ColumnRef) (compiled, error) {
 	if c.clause != "SELECT" {
-		return compiled{}, badStatement(windowBoundsMsg, x.Name)
+		return compiled{}, stmterr.Bad(windowBoundsMsg, x.Name)
 	}
 	back := 2
 	if x.Name == "WINDOWEND" {
 		back = 1
 	}
-	return compiled{t: tBigint, eval: func(r []any) any { return r[len(r)-back] }}, nil
+	return compiled{t: types.Bigint, eval: func(r []any) any { return r[len(r)-back] }}, nil
 }
 
 // isWindowBoundRef reports whether x is a window bound of c's windowed
@@ -418,20 +420,20 @@ func (w *windowSpec) info() *windowInfo {
 // "import table with invalid window size").
 func (w *withProps) windowProp(name string, lit *sql.Literal) error {
 	if lit == nil || lit.Kind != sql.StringLit {
-		return badStatement("Invalid value %s for property %s", formatLit(lit), name)
+		return stmterr.Bad("Invalid value %s for property %s", formatLit(lit), name)
 	}
 	text := lit.Text
 	if name == "WINDOW_TYPE" {
 		t := strings.ToUpper(text)
 		if t != sql.Session && t != sql.Hopping && t != sql.Tumbling {
-			return badStatement("Error in WITH clause property 'WINDOW_TYPE': Unknown window type: '%s' \nValid values are: SESSION, HOPPING, TUMBLING", text)
+			return stmterr.Bad("Error in WITH clause property 'WINDOW_TYPE': Unknown window type: '%s' \nValid values are: SESSION, HOPPING, TUMBLING", text)
 		}
 		w.windowType = t
 		return nil
 	}
 	ms, err := parseDuration(text)
 	if err != nil {
-		return badStatement("Configuration WINDOW_SIZE is invalid: Invalid duration: '%s'. %s", text, err.msg)
+		return stmterr.Bad("Configuration WINDOW_SIZE is invalid: Invalid duration: '%s'. %s", text, err.msg)
 	}
 	w.windowSize = &ms
 	return nil
@@ -487,9 +489,9 @@ func (w *withProps) checkWindow() error {
 	case w.windowType == "" && w.windowSize != nil:
 		return nil // ignored without a window type, as ksqlDB does
 	case w.windowType != "" && w.windowType != sql.Session && w.windowSize == nil:
-		return badStatement("%s windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'", w.windowType)
+		return stmterr.Bad("%s windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'", w.windowType)
 	case w.windowType == sql.Session && w.windowSize != nil:
-		return badStatement("'WINDOW_SIZE' should not be set for SESSION windows.")
+		return stmterr.Bad("'WINDOW_SIZE' should not be set for SESSION windows.")
 	}
 	return nil
 }
@@ -529,17 +531,17 @@ func splitWindowedKey(b []byte, wi *windowInfo) (key []byte, start, end int64, e
 
 // windowColumns are the window bounds a windowed source's rows carry after
 // the pseudo columns.
-var windowColumns = []column{{Name: "WINDOWSTART", Type: tBigint}, {Name: "WINDOWEND", Type: tBigint}}
+var windowColumns = []types.Column{{Name: "WINDOWSTART", Type: types.Bigint}, {Name: "WINDOWEND", Type: types.Bigint}}
 
 // starColumns are the columns SELECT * expands to: the keys, then the
 // window bounds of a windowed source, then the values.
-func starColumns(src *source, persistent bool) []column {
+func starColumns(src *source, persistent bool) []types.Column {
 	if src.Window == nil || persistent {
 		return src.Schema.Cols
 	}
-	out := append([]column(nil), src.Schema.keys()...)
+	out := append([]types.Column(nil), src.Schema.Keys()...)
 	out = append(out, windowColumns...)
-	return append(out, src.Schema.values()...)
+	return append(out, src.Schema.Values()...)
 }
 
 // timestampColumnName reads the TIMESTAMP property's column reference:

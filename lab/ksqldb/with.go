@@ -5,7 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // withProps are the WITH (...) properties this server runs.
@@ -48,20 +51,20 @@ var knownWith = map[string]bool{
 // unwrapValue validates WRAP_SINGLE_VALUE for a value format and its
 // columns as SerdeFeaturesFactory.validateExplicitValueWrapping does, and
 // reports whether a single value column is written without a wrapper.
-func (w withProps) unwrapValue(format string, values []column) (bool, error) {
+func (w withProps) unwrapValue(format string, values []types.Column) (bool, error) {
 	if w.wrapSingle == nil {
 		return false, nil
 	}
 	wrap := *w.wrapSingle
-	if format == fmtProtobufNoSR && !wrap {
-		return false, unsupported("'WRAP_SINGLE_VALUE' set to 'false' with the 'PROTOBUF_NOSR' format")
+	if format == formats.ProtobufNoSR && !wrap {
+		return false, stmterr.Unsupported("'WRAP_SINGLE_VALUE' set to 'false' with the 'PROTOBUF_NOSR' format")
 	}
-	supported := format == fmtProtobufNoSR || format == fmtJSON || format == fmtAvro || format == fmtJSONSR || (format == fmtProtobuf && wrap) || ((format == fmtKafka || format == fmtDelimited) && !wrap)
+	supported := format == formats.ProtobufNoSR || format == formats.JSON || format == formats.Avro || format == formats.JSONSR || (format == formats.Protobuf && wrap) || ((format == formats.Kafka || format == formats.Delimited) && !wrap)
 	if !supported {
-		return false, badStatement("Format '%s' does not support 'WRAP_SINGLE_VALUE' set to '%t'.", format, wrap)
+		return false, stmterr.Bad("Format '%s' does not support 'WRAP_SINGLE_VALUE' set to '%t'.", format, wrap)
 	}
 	if len(values) != 1 {
-		return false, badStatement("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
+		return false, stmterr.Bad("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
 	}
 	return !wrap, nil
 }
@@ -92,14 +95,14 @@ func parseWith(props []sql.Property) (withProps, error) {
 	}
 	if len(invalid) > 0 {
 		slices.Sort(invalid)
-		return w, badStatement("Failed to prepare statement: Invalid config variable(s) in the WITH clause: %s", strings.Join(invalid, ","))
+		return w, stmterr.Bad("Failed to prepare statement: Invalid config variable(s) in the WITH clause: %s", strings.Join(invalid, ","))
 	}
 	for _, p := range props {
 		if knownWith[p.Name] {
-			return w, unsupported("WITH property " + p.Name)
+			return w, stmterr.Unsupported("WITH property " + p.Name)
 		}
 		if seen[p.Name] {
-			return w, badStatement("Duplicate property names: %s", p.Name)
+			return w, stmterr.Bad("Duplicate property names: %s", p.Name)
 		}
 		seen[p.Name] = true
 		lit, _ := p.Value.(*sql.Literal)
@@ -110,12 +113,12 @@ func parseWith(props []sql.Property) (withProps, error) {
 		switch p.Name {
 		case "KAFKA_TOPIC":
 			if lit == nil || lit.Kind != sql.StringLit || str == "" {
-				return w, badStatement("Invalid value %s for property KAFKA_TOPIC", sql.Format(p.Value))
+				return w, stmterr.Bad("Invalid value %s for property KAFKA_TOPIC", sql.Format(p.Value))
 			}
 			w.topic = str
 		case "VALUE_FORMAT", "KEY_FORMAT", "FORMAT":
 			if lit == nil || lit.Kind != sql.StringLit {
-				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+				return w, stmterr.Bad("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
 			}
 			f := strings.ToUpper(str)
 			switch p.Name {
@@ -135,17 +138,17 @@ func parseWith(props []sql.Property) (withProps, error) {
 				b = true
 			case lit != nil && lit.Kind == sql.StringLit && strings.EqualFold(str, "false"):
 			default:
-				return w, badStatement("Invalid value %s for property WRAP_SINGLE_VALUE", sql.Format(p.Value))
+				return w, stmterr.Bad("Invalid value %s for property WRAP_SINGLE_VALUE", sql.Format(p.Value))
 			}
 			w.wrapSingle = &b
 		case "TIMESTAMP":
 			if lit == nil || lit.Kind != sql.StringLit || str == "" {
-				return w, badStatement("Invalid value %s for property TIMESTAMP", sql.Format(p.Value))
+				return w, stmterr.Bad("Invalid value %s for property TIMESTAMP", sql.Format(p.Value))
 			}
 			w.timestamp = timestampColumnName(str)
 		case "TIMESTAMP_FORMAT":
 			if lit == nil || lit.Kind != sql.StringLit || str == "" {
-				return w, badStatement("Invalid value %s for property TIMESTAMP_FORMAT", sql.Format(p.Value))
+				return w, stmterr.Bad("Invalid value %s for property TIMESTAMP_FORMAT", sql.Format(p.Value))
 			}
 			w.tsFormat = str
 		case "WINDOW_TYPE", "WINDOW_SIZE":
@@ -156,7 +159,7 @@ func parseWith(props []sql.Property) (withProps, error) {
 			name := strings.TrimSpace(str)
 			w.avroFullName = &name
 		case "VALUE_DELIMITER", "KEY_DELIMITER":
-			d, err := parseDelimiter(p.Name, str)
+			d, err := formats.ParseDelimiter(p.Name, str)
 			if err != nil {
 				return w, err
 			}
@@ -168,7 +171,7 @@ func parseWith(props []sql.Property) (withProps, error) {
 		case "VALUE_SCHEMA_ID", "KEY_SCHEMA_ID":
 			n, err := strconv.Atoi(str)
 			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil || n < 1 {
-				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+				return w, stmterr.Bad("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
 			}
 			if p.Name == "KEY_SCHEMA_ID" {
 				w.keySchemaID = n
@@ -178,7 +181,7 @@ func parseWith(props []sql.Property) (withProps, error) {
 		case "PARTITIONS", "REPLICAS":
 			n, err := strconv.Atoi(str)
 			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil || n < 1 {
-				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+				return w, stmterr.Bad("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
 			}
 			if p.Name == "PARTITIONS" {
 				w.partitions = n
@@ -188,17 +191,17 @@ func parseWith(props []sql.Property) (withProps, error) {
 		case "RETENTION_MS":
 			n, err := strconv.ParseInt(str, 10, 64)
 			if lit == nil || (lit.Kind != sql.IntLit && lit.Kind != sql.StringLit) || err != nil {
-				return w, badStatement("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
+				return w, stmterr.Bad("Invalid value %s for property %s", sql.Format(p.Value), p.Name)
 			}
 			w.retentionMs = &n
 		}
 	}
 	if format != "" {
 		if w.keyFormat != "" {
-			return w, badStatement("Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
+			return w, stmterr.Bad("Cannot supply both 'KEY_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
 		}
 		if w.valueFormat != "" {
-			return w, badStatement("Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
+			return w, stmterr.Bad("Cannot supply both 'VALUE_FORMAT' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.")
 		}
 		w.keyFormat, w.valueFormat = format, format
 	}

@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 // PROTOBUF_NOSR: Protobuf without the Schema Registry (ksqlDB 7.3 and
 // later; confluentinc/ksql v7.9.0 ksqldb-serde/.../serde/protobuf/
@@ -29,44 +29,46 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/ctalab/ctalab/lab/registry/protoschema"
 )
 
-const fmtProtobufNoSR = "PROTOBUF_NOSR"
+const ProtobufNoSR = "PROTOBUF_NOSR"
 
 // checkProtobufNoSRKey refuses the single key columns not built here.
-func checkProtobufNoSRKey(cols []column, key bool) error {
+func checkProtobufNoSRKey(cols []types.Column, key bool) error {
 	if !key || len(cols) != 1 {
 		return nil
 	}
 	switch t := cols[0].Type; t {
-	case tInteger, tBigint, tDouble, tBoolean, tString, tBytes:
+	case types.Integer, types.Bigint, types.Double, types.Boolean, types.String, types.Bytes:
 		return nil
 	default:
-		if t.kind() == kStruct {
+		if t.Kind() == types.KindStruct {
 			return nil
 		}
-		return unsupported("a single 'PROTOBUF_NOSR' key column of type " + t.String())
+		return stmterr.Unsupported("a single 'PROTOBUF_NOSR' key column of type " + t.String())
 	}
 }
 
 // protoNoSRUnwrapped reports a single key column, written unwrapped.
-func (s *serde) protoNoSRUnwrapped() bool { return s.key && len(s.cols) == 1 }
+func (s *Serde) protoNoSRUnwrapped() bool { return s.key && len(s.Cols) == 1 }
 
 // protoNoSRColumns are the fields of the message a serde reads and
 // writes: its columns, or for a single key column its STRUCT's fields or
 // the wrapper's value.
-func (s *serde) protoNoSRColumns() []column {
+func (s *Serde) protoNoSRColumns() []types.Column {
 	if !s.protoNoSRUnwrapped() {
-		return s.cols
+		return s.Cols
 	}
-	t := s.cols[0].Type
-	if t.kind() != kStruct {
-		return []column{{Name: "value", Type: t}}
+	t := s.Cols[0].Type
+	if t.Kind() != types.KindStruct {
+		return []types.Column{{Name: "value", Type: t}}
 	}
-	cols := make([]column, len(t.fields))
-	for i, f := range t.fields {
-		cols[i] = column{Name: f.Name, Type: f.Type}
+	cols := make([]types.Column, len(t.Fields))
+	for i, f := range t.Fields {
+		cols[i] = types.Column{Name: f.Name, Type: f.Type}
 	}
 	return cols
 }
@@ -74,25 +76,25 @@ func (s *serde) protoNoSRColumns() []column {
 // encodeProtobufNoSR writes the bare message of vals: bytes even when
 // every field has its default, as ProtobufNoSRConverter.Serializer writes
 // the message's (possibly empty) bytes.
-func (s *serde) encodeProtobufNoSR(vals []any) ([]byte, error) {
+func (s *Serde) encodeProtobufNoSR(vals []any) ([]byte, error) {
 	if err := s.prepareProtobufNoSR(); err != nil {
 		return nil, err
 	}
 	if !s.protoNoSRUnwrapped() {
-		return s.protoMessageBytes(s.cols, vals, []byte{})
+		return s.protoMessageBytes(s.Cols, vals, []byte{})
 	}
 	v := vals[0]
 	if v == nil {
 		return nil, nil // fromConnectData gives no message for a null
 	}
-	if sv, ok := v.(*structVal); ok {
-		return s.protoMessageBytes(s.protoNoSRColumns(), sv.vals, []byte{})
+	if sv, ok := v.(*types.StructVal); ok {
+		return s.protoMessageBytes(s.protoNoSRColumns(), sv.Vals, []byte{})
 	}
 	return s.protoMessageBytes(s.protoNoSRColumns(), []any{v}, []byte{})
 }
 
 // prepareProtobufNoSR compiles the columns' message once.
-func (s *serde) prepareProtobufNoSR() error {
+func (s *Serde) prepareProtobufNoSR() error {
 	if s.protoMsg != nil {
 		return nil
 	}
@@ -113,7 +115,7 @@ func (s *serde) prepareProtobufNoSR() error {
 }
 
 // decodeProtobufNoSR reads a bare message of the columns' schema.
-func (s *serde) decodeProtobufNoSR(b []byte, out []any) ([]any, error) {
+func (s *Serde) decodeProtobufNoSR(b []byte, out []any) ([]any, error) {
 	if err := s.prepareProtobufNoSR(); err != nil {
 		return nil, err
 	}
@@ -134,8 +136,8 @@ func (s *serde) decodeProtobufNoSR(b []byte, out []any) ([]any, error) {
 	switch {
 	case !s.protoNoSRUnwrapped():
 		copy(out, vals)
-	case s.cols[0].Type.kind() == kStruct:
-		out[0] = &structVal{t: s.cols[0].Type, vals: vals}
+	case s.Cols[0].Type.Kind() == types.KindStruct:
+		out[0] = &types.StructVal{Type: s.Cols[0].Type, Vals: vals}
 	default:
 		out[0] = vals[0]
 	}
@@ -158,7 +160,7 @@ func protoDateOrTime(fd protoreflect.FieldDescriptor, v any) (protoreflect.Value
 		}
 	}
 	switch x := v.(type) {
-	case sqlDate:
+	case types.DateVal:
 		if md.FullName() != "google.type.Date" {
 			return protoreflect.Value{}, fmt.Errorf("a DATE for the field %s", fd.Name())
 		}
@@ -166,7 +168,7 @@ func protoDateOrTime(fd protoreflect.FieldDescriptor, v any) (protoreflect.Value
 		set("year", d.Year())
 		set("month", int(d.Month()))
 		set("day", d.Day())
-	case sqlTime:
+	case types.TimeVal:
 		if md.FullName() != "google.type.TimeOfDay" {
 			return protoreflect.Value{}, fmt.Errorf("a TIME for the field %s", fd.Name())
 		}
@@ -182,7 +184,7 @@ func protoDateOrTime(fd protoreflect.FieldDescriptor, v any) (protoreflect.Value
 // protoDateOrTimeValue is ProtobufData's Date and Time converter to
 // Connect: a google.type.Date read as its UTC midnight, a TimeOfDay as
 // milliseconds of the day.
-func protoDateOrTimeValue(m protoreflect.Message, kind string, t sqlType, path string) (any, error) {
+func protoDateOrTimeValue(m protoreflect.Message, kind string, t types.Type, path string) (any, error) {
 	get := func(name string) int {
 		if f := m.Descriptor().Fields().ByName(protoreflect.Name(name)); f != nil {
 			return int(m.Get(f).Int())
@@ -190,24 +192,24 @@ func protoDateOrTimeValue(m protoreflect.Message, kind string, t sqlType, path s
 		return 0
 	}
 	switch {
-	case kind == "date" && t.kind() == kDate:
+	case kind == "date" && t.Kind() == types.KindDate:
 		y, mo, d := get("year"), get("month"), get("day")
 		// Calendar.setLenient(false): a field out of range throws
 		day := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
 		if mo < 1 || mo > 12 || day.Day() != d {
 			return nil, fmt.Errorf("invalid google.type.Date %d-%d-%d for path: %s", y, mo, d, path)
 		}
-		days := floorDiv(day.Unix(), 86400)
+		days := types.FloorDiv(day.Unix(), 86400)
 		if days < math.MinInt32 || days > math.MaxInt32 {
 			return nil, fmt.Errorf("google.type.Date %d-%d-%d out of range for path: %s", y, mo, d, path)
 		}
-		return sqlDate(days), nil
-	case kind == "time" && t.kind() == kTime:
+		return types.DateVal(days), nil
+	case kind == "time" && t.Kind() == types.KindTime:
 		h, mi, s, n := get("hours"), get("minutes"), get("seconds"), get("nanos")
 		if h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || n < 0 || n > 999_999_999 {
 			return nil, fmt.Errorf("invalid google.type.TimeOfDay %d:%d:%d.%d for path: %s", h, mi, s, n, path)
 		}
-		return sqlTime(h*3_600_000 + mi*60_000 + s*1000 + n/1_000_000), nil
+		return types.TimeVal(h*3_600_000 + mi*60_000 + s*1000 + n/1_000_000), nil
 	}
 	return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
 }

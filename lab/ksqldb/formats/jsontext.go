@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 // \u003c, \u003e and \u0026. marshalJSON and appendJSONString write them as
 // Jackson does, in REST responses and in the JSON formats' records.
 
-// marshalJSON is json.Marshal without HTML escaping.
-func marshalJSON(v any) ([]byte, error) {
+// MarshalJSON is json.Marshal without HTML escaping.
+func MarshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -22,9 +22,9 @@ func marshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// appendJSONString appends s as a JSON string without HTML escaping. A
+// AppendJSONString appends s as a JSON string without HTML escaping. A
 // string with nothing to escape is quoted as it is.
-func appendJSONString(b []byte, s string) []byte {
+func AppendJSONString(b []byte, s string) []byte {
 	plain := true
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
@@ -37,6 +37,6 @@ func appendJSONString(b []byte, s string) []byte {
 		b = append(b, s...)
 		return append(b, '"')
 	}
-	k, _ := marshalJSON(s)
+	k, _ := MarshalJSON(s)
 	return append(b, k...)
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package javatime
 
 import (
 	"errors"
@@ -9,20 +9,14 @@ import (
 	"time"
 )
 
-// A subset of java.time.format.DateTimeFormatter patterns, for the
-// date-time functions (TIMESTAMPTOSTRING, STRINGTOTIMESTAMP). Letters and
-// widths follow the DateTimeFormatter "Patterns for Formatting and Parsing"
-// table with Locale.ROOT text (English month and day names). Pattern letters
-// this server does not implement are reported by compileJavaPattern, so a
-// statement using them is refused instead of silently producing NULLs.
-
 type jtElem struct {
 	lit    string // literal text when letter == 0
 	letter byte
 	count  int
 }
 
-type javaPattern struct{ elems []jtElem }
+// Pattern is a compiled date-time pattern.
+type Pattern struct{ elems []jtElem }
 
 // implemented pattern letters
 const jtLetters = "yuMLdDHhKkmsSnaEXxZzVG"
@@ -32,24 +26,29 @@ const jtLetters = "yuMLdDHhKkmsSnaEXxZzVG"
 // other letter is its IllegalArgumentException "Unknown pattern letter".
 const javaLetters = "GuyDMLdgQqYwWEecFaBhKkHmsSAnNVvzOXxZp"
 
-var errUnsupportedLetter = errors.New("unsupported pattern letter")
+// ErrUnsupportedLetter is a letter Java knows and this package does not
+// implement; Compile wraps it with the letter.
+var ErrUnsupportedLetter = errors.New("unsupported pattern letter")
 
-// invalidPatternError is a pattern Java does not accept; its text is the
+// InvalidPatternError is a pattern Java does not accept; its text is the
 // message of the IllegalArgumentException DateTimeFormatter.ofPattern
 // throws.
-type invalidPatternError struct{ msg string }
+type InvalidPatternError struct{ Msg string }
 
-func (e *invalidPatternError) Error() string { return e.msg }
+func (e *InvalidPatternError) Error() string { return e.Msg }
 
 func invalidPattern(format string, args ...any) error {
-	return &invalidPatternError{fmt.Sprintf(format, args...)}
+	return &InvalidPatternError{fmt.Sprintf(format, args...)}
 }
 
 var patternCache sync.Map // string -> *javaPattern or error
 
-func compileJavaPattern(p string) (*javaPattern, error) {
+// Compile compiles a DateTimeFormatter.ofPattern pattern. A pattern Java
+// refuses is an *InvalidPatternError; one using a letter this package does
+// not implement wraps ErrUnsupportedLetter. Results are cached by pattern.
+func Compile(p string) (*Pattern, error) {
 	if v, ok := patternCache.Load(p); ok {
-		if jp, ok := v.(*javaPattern); ok {
+		if jp, ok := v.(*Pattern); ok {
 			return jp, nil
 		}
 		return nil, v.(error)
@@ -67,12 +66,12 @@ func compileJavaPattern(p string) (*javaPattern, error) {
 // invalidPatternError with Java's message, even when a letter this server
 // lacks comes first, as ofPattern reads the whole pattern; else a letter
 // Java knows but this server does not implement is errUnsupportedLetter.
-func parseJavaPattern(p string) (*javaPattern, error) {
+func parseJavaPattern(p string) (*Pattern, error) {
 	var out []jtElem
 	var unsupportedErr error
 	lacking := func(c byte) {
 		if unsupportedErr == nil {
-			unsupportedErr = fmt.Errorf("%w '%c'", errUnsupportedLetter, c)
+			unsupportedErr = fmt.Errorf("%w '%c'", ErrUnsupportedLetter, c)
 		}
 	}
 	addLit := func(s string) {
@@ -135,7 +134,7 @@ func parseJavaPattern(p string) (*javaPattern, error) {
 	if unsupportedErr != nil {
 		return nil, unsupportedErr
 	}
-	return &javaPattern{elems: out}, nil
+	return &Pattern{elems: out}, nil
 }
 
 var (
@@ -200,8 +199,8 @@ func offsetText(t time.Time, letter byte, count int) string {
 	return sign + jtPad(int64(h), 2) + ":" + jtPad(int64(m), 2)
 }
 
-// format renders t as DateTimeFormatter.format would.
-func (jp *javaPattern) format(t time.Time) string {
+// Format renders t as DateTimeFormatter.Format would.
+func (jp *Pattern) Format(t time.Time) string {
 	var b strings.Builder
 	for _, e := range jp.elems {
 		if e.letter == 0 {
@@ -284,10 +283,10 @@ func (jp *javaPattern) format(t time.Time) string {
 	return b.String()
 }
 
-// parse reads text with the pattern case-insensitively and resolves it as
+// Parse reads text with the pattern case-insensitively and resolves it as
 // ksqlDB's StringToTimestampParser does: fields not in the pattern default
 // to 1970-01-01T00:00:00 in the parsed zone, else in zone.
-func (jp *javaPattern) parse(s string, zone *time.Location) (time.Time, error) {
+func (jp *Pattern) Parse(s string, zone *time.Location) (time.Time, error) {
 	year, month, day, hour, minute, sec, nano := 1970, 1, 1, 0, 0, 0, 0
 	yday, pm, h12 := 0, -1, -1
 	loc := zone
@@ -477,8 +476,8 @@ func parseOffset(s string, pos *int) (*time.Location, bool) {
 	return time.FixedZone(rest[:used], off), true
 }
 
-// javaZone is ZoneId.of for the zone ids Go knows (region ids, UTC, offsets).
-func javaZone(id string) (*time.Location, error) {
+// Zone is ZoneId.of for the zone ids Go knows (region ids, UTC, offsets).
+func Zone(id string) (*time.Location, error) {
 	switch {
 	case id == "UTC" || id == "Z" || id == "GMT" || id == "UT":
 		return time.UTC, nil

@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 import (
 	"bytes"
@@ -17,75 +17,77 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Formats.
 const (
-	fmtNone      = "NONE"
-	fmtKafka     = "KAFKA"
-	fmtJSON      = "JSON"
-	fmtAvro      = "AVRO"
-	fmtDelimited = "DELIMITED"
+	None      = "NONE"
+	Kafka     = "KAFKA"
+	JSON      = "JSON"
+	Avro      = "AVRO"
+	Delimited = "DELIMITED"
 )
 
-// checkFormat validates a format name for key or value use against cols.
-func checkFormat(f string, cols []column, key, sink bool) error {
+// Check validates a format name for key or value use against cols.
+func Check(f string, cols []types.Column, key, sink bool) error {
 	if err := checkTemporalFormat(f, cols, key, sink); err != nil {
 		return err
 	}
 	for _, c := range cols {
-		if !c.Type.complex() {
+		if !c.Type.Complex() {
 			continue
 		}
-		base := map[baseKind]string{kArray: "ARRAY", kMap: "MAP", kStruct: "STRUCT"}[c.Type.kind()]
-		if f == fmtKafka || f == fmtDelimited {
-			return badStatement("The '%s' format does not support type '%s'", f, base)
+		base := map[types.Kind]string{types.KindArray: "ARRAY", types.KindMap: "MAP", types.KindStruct: "STRUCT"}[c.Type.Kind()]
+		if f == Kafka || f == Delimited {
+			return stmterr.Bad("The '%s' format does not support type '%s'", f, base)
 		}
 	}
 	switch f {
-	case fmtKafka:
+	case Kafka:
 		for _, c := range cols {
-			if c.Type.kind() == kDecimal {
-				return badStatement("The 'KAFKA' format does not support type 'DECIMAL'")
+			if c.Type.Kind() == types.KindDecimal {
+				return stmterr.Bad("The 'KAFKA' format does not support type 'DECIMAL'")
 			}
 		}
 		if len(cols) > 1 {
-			return badStatement("The 'KAFKA' format only supports a single field. Got: [%s]", schema{Cols: cols})
+			return stmterr.Bad("The 'KAFKA' format only supports a single field. Got: [%s]", types.Schema{Cols: cols})
 		}
 		for _, c := range cols {
-			if c.Type == tBoolean {
-				return badStatement("The 'KAFKA' format does not support type 'BOOLEAN'")
+			if c.Type == types.Boolean {
+				return stmterr.Bad("The 'KAFKA' format does not support type 'BOOLEAN'")
 			}
 		}
-	case fmtJSON, fmtDelimited:
-	case fmtAvro:
-	case fmtJSONSR:
+	case JSON, Delimited:
+	case Avro:
+	case JSONSR:
 		return checkJSONSRColumns(cols)
-	case fmtProtobuf:
+	case Protobuf:
 		return checkProtobufColumns(cols)
-	case fmtNone:
+	case None:
 		if len(cols) > 0 {
-			return badStatement("The 'NONE' format can only be used when no columns are defined. Got: [%s]", schema{Cols: cols})
+			return stmterr.Bad("The 'NONE' format can only be used when no columns are defined. Got: [%s]", types.Schema{Cols: cols})
 		}
-	case fmtProtobufNoSR:
+	case ProtobufNoSR:
 		if err := checkProtobufNoSRKey(cols, key); err != nil {
 			return err
 		}
 		return checkProtobufColumns(cols)
 	default:
-		return badStatement("Unknown format: %s", f)
+		return stmterr.Bad("Unknown format: %s", f)
 	}
 	return nil
 }
 
-// serde (de)serialises the key or value columns of a source in one format.
-type serde struct {
-	format string
-	cols   []column
-	key    bool
-	unwrap bool
-	topic  string
-	reg    *registry
+// Serde (de)serialises the key or value columns of a source in one format.
+type Serde struct {
+	Format   string
+	Cols     []types.Column
+	key      bool
+	Unwrap   bool
+	Topic    string
+	Registry *Registry
 
 	avroID    int
 	avroCodec *goavro.Codec
@@ -106,15 +108,15 @@ type serde struct {
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
 }
 
-func newSerde(format string, cols []column, key bool, topic string, reg *registry) *serde {
+func NewSerde(format string, cols []types.Column, key bool, topic string, reg *Registry) *Serde {
 	lower := make([]string, len(cols))
 	names := make([][]byte, len(cols))
 	for i, c := range cols {
 		lower[i] = strings.ToLower(c.Name)
 		names[i], _ = json.Marshal(c.Name)
 	}
-	s := &serde{format: format, cols: cols, key: key, topic: topic, reg: reg, avroName: avroValueFullName, lowerNames: lower, jsonNames: names}
-	if format == fmtProtobufNoSR && len(cols) > 0 {
+	s := &Serde{Format: format, Cols: cols, key: key, Topic: topic, Registry: reg, avroName: avroValueFullName, lowerNames: lower, jsonNames: names}
+	if format == ProtobufNoSR && len(cols) > 0 {
 		// compiled now, so decoding never writes the serde; a failure
 		// is reported again by the first encode or decode
 		_ = s.prepareProtobufNoSR()
@@ -122,17 +124,17 @@ func newSerde(format string, cols []column, key bool, topic string, reg *registr
 	return s
 }
 
-// avroFullName names the AVRO record a value is written as (VALUE_AVRO_
+// WithAvroFullName names the AVRO record a value is written as (VALUE_AVRO_
 // SCHEMA_FULL_NAME); "" keeps the default.
-func (s *serde) avroFullName(name string) *serde {
+func (s *Serde) WithAvroFullName(name string) *Serde {
 	if name != "" {
 		s.avroName = name
 	}
 	return s
 }
 
-// delimited sets the DELIMITED separator (0 keeps ',').
-func (s *serde) delimited(r rune) *serde {
+// WithDelimiter sets the DELIMITED separator (0 keeps ',').
+func (s *Serde) WithDelimiter(r rune) *Serde {
 	s.delimiter = r
 	return s
 }
@@ -140,8 +142,8 @@ func (s *serde) delimited(r rune) *serde {
 // field is column i's value in a decoded record, its name matched
 // case-insensitively: exact, then lower case, then through *upper (the
 // record's fields by upper-case name, built on first need).
-func (s *serde) field(rec map[string]any, i int, upper *map[string]any) any {
-	if raw, ok := rec[s.cols[i].Name]; ok {
+func (s *Serde) field(rec map[string]any, i int, upper *map[string]any) any {
+	if raw, ok := rec[s.Cols[i].Name]; ok {
 		return raw
 	}
 	if raw, ok := rec[s.lowerNames[i]]; ok {
@@ -153,66 +155,66 @@ func (s *serde) field(rec map[string]any, i int, upper *map[string]any) any {
 			(*upper)[strings.ToUpper(k)] = x
 		}
 	}
-	return (*upper)[strings.ToUpper(s.cols[i].Name)]
+	return (*upper)[strings.ToUpper(s.Cols[i].Name)]
 }
 
-var avroPrimitive = map[sqlType]string{tBoolean: "boolean", tInteger: "int", tBigint: "long", tDouble: "double", tString: "string"}
+var avroPrimitive = map[types.Type]string{types.Boolean: "boolean", types.Integer: "int", types.Bigint: "long", types.Double: "double", types.String: "string"}
 
 // unwrapped reports a single column written without an enclosing record:
 // ksqlDB writes a single key column unwrapped (SerdeFeature UNWRAP_SINGLES
 // is always set for keys, as wrapped keys are not supported).
 // A value column is unwrapped when its source says WRAP_SINGLE_VALUE=false.
 // PROTOBUF has no UNWRAP_SINGLES: its keys and values are always messages.
-func (s *serde) unwrapped() bool {
-	return (s.key || s.unwrap) && len(s.cols) == 1 && s.format != fmtProtobuf && s.format != fmtProtobufNoSR
+func (s *Serde) unwrapped() bool {
+	return (s.key || s.Unwrap) && len(s.Cols) == 1 && s.Format != Protobuf && s.Format != ProtobufNoSR
 }
 
-// nullIsNullRecord reports a serde that writes a null as a null record:
+// NullIsNullRecord reports a serde that writes a null as a null record:
 // an unwrapped AVRO column, whose root schema is not optional
 // (AvroSchemas), so ksqlDB's serializer gives null bytes.
-func (s *serde) nullIsNullRecord() bool { return s.format == fmtAvro && s.unwrapped() }
+func (s *Serde) NullIsNullRecord() bool { return s.Format == Avro && s.unwrapped() }
 
-// unwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
-func (s *serde) unwrapSingle(unwrap bool) *serde {
-	s.unwrap = unwrap
+// UnwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
+func (s *Serde) UnwrapSingle(unwrap bool) *Serde {
+	s.Unwrap = unwrap
 	return s
 }
 
 // avroSchemaFor is the schema ksqlDB registers for the columns
 // (avro_write.go).
-func (s *serde) avroSchemaFor() string {
-	return avroWriterSchema(s.cols, s.unwrapped(), s.avroName)
+func (s *Serde) avroSchemaFor() string {
+	return avroWriterSchema(s.Cols, s.unwrapped(), s.avroName)
 }
 
-// avroKeyFor names a key serde's Avro schema after its source, as
+// AvroKeyFor names a key serde's Avro schema after its source, as
 // CreateSourceProperties and CreateSourceAsProperties do for KEY_FORMAT
 // 'AVRO' (AvroFormat.getKeySchemaName).
-func (s *serde) avroKeyFor(source string) *serde {
+func (s *Serde) AvroKeyFor(source string) *Serde {
 	if s.key {
 		s.avroName = avroKeySchemaName(source)
 	}
 	return s
 }
 
-// prepareSink registers the Avro schema of a sink's key or value, under
+// PrepareSink registers the Avro schema of a sink's key or value, under
 // <topic>-key or <topic>-value.
-func (s *serde) prepareSink(ctx context.Context) error {
-	if s.format == fmtJSONSR && len(s.cols) > 0 {
+func (s *Serde) PrepareSink(ctx context.Context) error {
+	if s.Format == JSONSR && len(s.Cols) > 0 {
 		if s.schemaID != 0 {
 			return s.prepareJSONSRByID(ctx)
 		}
 		return s.prepareJSONSRSink(ctx)
 	}
-	if s.format == fmtProtobufNoSR && len(s.cols) > 0 {
+	if s.Format == ProtobufNoSR && len(s.Cols) > 0 {
 		return s.prepareProtobufNoSR()
 	}
-	if s.format == fmtProtobuf && len(s.cols) > 0 {
+	if s.Format == Protobuf && len(s.Cols) > 0 {
 		if s.schemaID != 0 {
 			return s.prepareProtobufByID(ctx)
 		}
 		return s.prepareProtobufSink(ctx)
 	}
-	if s.format != fmtAvro || len(s.cols) == 0 {
+	if s.Format != Avro || len(s.Cols) == 0 {
 		return nil
 	}
 	if s.schemaID != 0 {
@@ -227,7 +229,7 @@ func (s *serde) prepareSink(ctx context.Context) error {
 	if s.key {
 		suffix = "-key"
 	}
-	id, err := s.reg.register(ctx, s.topic+suffix, sch)
+	id, err := s.Registry.Register(ctx, s.Topic+suffix, sch)
 	if err != nil {
 		return err
 	}
@@ -235,43 +237,43 @@ func (s *serde) prepareSink(ctx context.Context) error {
 	return nil
 }
 
-// decode turns bytes into one value per column.
-func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
-	out := make([]any, len(s.cols))
-	if s.format == fmtNone || len(s.cols) == 0 {
+// Decode turns bytes into one value per column.
+func (s *Serde) Decode(ctx context.Context, b []byte) ([]any, error) {
+	out := make([]any, len(s.Cols))
+	if s.Format == None || len(s.Cols) == 0 {
 		return out, nil
 	}
 	if b == nil {
 		return out, nil
 	}
-	switch s.format {
-	case fmtKafka:
-		c := s.cols[0]
+	switch s.Format {
+	case Kafka:
+		c := s.Cols[0]
 		switch c.Type {
-		case tInteger:
+		case types.Integer:
 			if len(b) != 4 {
 				return nil, fmt.Errorf("size of data received by IntegerDeserializer is not 4")
 			}
 			out[0] = int32(binary.BigEndian.Uint32(b))
-		case tBigint:
+		case types.Bigint:
 			if len(b) != 8 {
 				return nil, fmt.Errorf("size of data received by LongDeserializer is not 8")
 			}
 			out[0] = int64(binary.BigEndian.Uint64(b))
-		case tDouble:
+		case types.Double:
 			if len(b) != 8 {
 				return nil, fmt.Errorf("size of data received by DoubleDeserializer is not 8")
 			}
 			out[0] = math.Float64frombits(binary.BigEndian.Uint64(b))
-		case tString:
+		case types.String:
 			out[0] = string(b)
-		case tBytes:
+		case types.Bytes:
 			out[0] = bytes.Clone(b)
 		}
 		return out, nil
-	case fmtJSON:
+	case JSON:
 		return s.decodeJSON(b, out)
-	case fmtDelimited:
+	case Delimited:
 		r := csv.NewReader(bytes.NewReader(b))
 		r.FieldsPerRecord = -1
 		if s.delimiter != 0 {
@@ -281,14 +283,14 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse delimited: %w", err)
 		}
-		if len(rec) != len(s.cols) {
-			return nil, fmt.Errorf("Column count mismatch on deserialization. topic: %s, expected: %d, got: %d", s.topic, len(s.cols), len(rec))
+		if len(rec) != len(s.Cols) {
+			return nil, fmt.Errorf("Column count mismatch on deserialization. topic: %s, expected: %d, got: %d", s.Topic, len(s.Cols), len(rec))
 		}
-		for i, c := range s.cols {
+		for i, c := range s.Cols {
 			if rec[i] == "" {
 				continue
 			}
-			if c.Type.temporal() || c.Type.kind() == kBytes {
+			if c.Type.Temporal() || c.Type.Kind() == types.KindBytes {
 				// KsqlDelimitedDeserializer: epoch numbers, base64 BYTES
 				v, err := parseTemporalJSON(rec[i], true, c.Type)
 				if err != nil {
@@ -297,27 +299,27 @@ func (s *serde) decode(ctx context.Context, b []byte) ([]any, error) {
 				out[i] = v
 				continue
 			}
-			v, err := parseText(rec[i], c.Type)
+			v, err := ParseText(rec[i], c.Type)
 			if err != nil {
 				return nil, err
 			}
 			out[i] = v
 		}
 		return out, nil
-	case fmtAvro:
+	case Avro:
 		return s.decodeAvro(ctx, b, out)
-	case fmtJSONSR:
+	case JSONSR:
 		return s.decodeJSONSR(ctx, b, out)
-	case fmtProtobuf:
+	case Protobuf:
 		return s.decodeProtobuf(ctx, b, out)
-	case fmtProtobufNoSR:
+	case ProtobufNoSR:
 		return s.decodeProtobufNoSR(b, out)
 	}
-	return nil, fmt.Errorf("format %s cannot be deserialised", s.format)
+	return nil, fmt.Errorf("format %s cannot be deserialised", s.Format)
 }
 
-func parseText(t string, typ sqlType) (any, error) {
-	if typ.complex() { // complex values are kept as JSON text
+func ParseText(t string, typ types.Type) (any, error) {
+	if typ.Complex() { // complex values are kept as JSON text
 		dec := json.NewDecoder(strings.NewReader(t))
 		dec.UseNumber()
 		var v any
@@ -327,40 +329,40 @@ func parseText(t string, typ sqlType) (any, error) {
 		return jsonValue(v, typ)
 	}
 	switch typ {
-	case tString:
+	case types.String:
 		return t, nil
-	case tBoolean:
+	case types.Boolean:
 		switch strings.ToLower(t) {
 		case "true":
 			return true, nil
 		case "false":
 			return false, nil
 		}
-	case tInteger:
+	case types.Integer:
 		n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 32)
 		if err == nil {
 			return int32(n), nil
 		}
-	case tBigint:
+	case types.Bigint:
 		n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
 		if err == nil {
 			return n, nil
 		}
-	case tDouble:
+	case types.Double:
 		f, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
 		if err == nil {
 			return f, nil
 		}
 	}
-	if typ.kind() == kDecimal {
+	if typ.Kind() == types.KindDecimal {
 		// KsqlDelimitedDeserializer.decimalParser and KsqlJsonDeserializer
 		// (a number or text): DecimalUtil.ensureFit(new BigDecimal(v))
-		return decimalOf(t, typ)
+		return types.DecimalOf(t, typ)
 	}
 	return nil, fmt.Errorf("cannot convert %q to %s", t, typ)
 }
 
-func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
+func (s *Serde) decodeJSON(b []byte, out []any) ([]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
@@ -368,7 +370,7 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 		return nil, fmt.Errorf("failed to deserialize JSON: %w", err)
 	}
 	if s.unwrapped() {
-		x, err := jsonValue(v, s.cols[0].Type)
+		x, err := jsonValue(v, s.Cols[0].Type)
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +385,7 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 		return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: STRUCT", v)
 	}
 	var upper map[string]any
-	for i, c := range s.cols {
+	for i, c := range s.Cols {
 		raw := s.field(obj, i, &upper)
 		x, err := jsonValue(raw, c.Type)
 		if err != nil {
@@ -394,11 +396,11 @@ func (s *serde) decodeJSON(b []byte, out []any) ([]any, error) {
 	return out, nil
 }
 
-func jsonValue(v any, t sqlType) (any, error) {
-	if v != nil && t.complex() {
+func jsonValue(v any, t types.Type) (any, error) {
+	if v != nil && t.Complex() {
 		return jsonComplex(v, t)
 	}
-	if v != nil && (t.temporal() || t.kind() == kBytes) {
+	if v != nil && (t.Temporal() || t.Kind() == types.KindBytes) {
 		switch x := v.(type) {
 		case json.Number:
 			return parseTemporalJSON(x.String(), false, t)
@@ -411,32 +413,32 @@ func jsonValue(v any, t sqlType) (any, error) {
 	case nil:
 		return nil, nil
 	case json.Number:
-		if t == tString {
+		if t == types.String {
 			return x.String(), nil
 		}
-		if t == tBoolean {
+		if t == types.Boolean {
 			break
 		}
-		return parseText(x.String(), t)
+		return ParseText(x.String(), t)
 	case string:
-		return parseText(x, t)
+		return ParseText(x, t)
 	case bool:
 		switch t {
-		case tBoolean:
+		case types.Boolean:
 			return x, nil
-		case tString:
+		case types.String:
 			return strconv.FormatBool(x), nil
 		}
 	}
 	return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: %s", v, t)
 }
 
-func (s *serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, error) {
+func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, error) {
 	if len(b) < 5 || b[0] != 0 {
 		return nil, fmt.Errorf("unknown magic byte")
 	}
 	id := int(binary.BigEndian.Uint32(b[1:5]))
-	codec, err := s.reg.codec(ctx, id)
+	codec, err := s.Registry.Codec(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -449,12 +451,12 @@ func (s *serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 	}
 	native = unwrapUnion(native)
 	rec, ok := native.(map[string]any)
-	if s.unwrapped() && s.cols[0].Type.kind() == kStruct {
+	if s.unwrapped() && s.Cols[0].Type.Kind() == types.KindStruct {
 		ok = false // the record is the column itself
 	}
 	if !ok {
-		if len(s.cols) == 1 {
-			x, err := avroValue(native, s.cols[0].Type)
+		if len(s.Cols) == 1 {
+			x, err := avroValue(native, s.Cols[0].Type)
 			if err != nil {
 				return nil, err
 			}
@@ -464,7 +466,7 @@ func (s *serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 		return nil, fmt.Errorf("avro value is not a record")
 	}
 	var upper map[string]any
-	for i, c := range s.cols {
+	for i, c := range s.Cols {
 		raw := s.field(rec, i, &upper)
 		x, err := avroValue(unwrapUnion(raw), c.Type)
 		if err != nil {
@@ -492,44 +494,44 @@ func unwrapUnion(v any) any {
 }
 
 // avroValue applies Avro schema-resolution promotions into the column type.
-func avroValue(v any, t sqlType) (any, error) {
+func avroValue(v any, t types.Type) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	if t.complex() {
+	if t.Complex() {
 		return avroComplex(v, t)
 	}
-	if t == tString {
+	if t == types.String {
 		v = avroBranch(v, t)
 	}
-	if t.temporal() || t.kind() == kBytes {
+	if t.Temporal() || t.Kind() == types.KindBytes {
 		return avroTemporal(v, t)
 	}
-	if t.kind() == kDecimal {
+	if t.Kind() == types.KindDecimal {
 		// AvroData gives the writer's BigDecimal; ksqlDB fits it to the column (ensureFit)
 		r, ok := v.(*big.Rat)
 		if !ok {
 			return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
 		}
-		d, ok := exactQuotient(sqlDecimal{u: r.Num()}, sqlDecimal{u: r.Denom()})
+		d, ok := types.ExactQuotient(types.Decimal{Unscaled: r.Num()}, types.Decimal{Unscaled: r.Denom()})
 		if !ok {
 			return nil, fmt.Errorf("cannot resolve avro decimal %s into %s", r.RatString(), t)
 		}
-		return ensureFit(d, t)
+		return types.EnsureFit(d, t)
 	}
 	switch t {
-	case tInteger:
+	case types.Integer:
 		if x, ok := v.(int32); ok {
 			return x, nil
 		}
-	case tBigint:
+	case types.Bigint:
 		switch x := v.(type) {
 		case int32:
 			return int64(x), nil
 		case int64:
 			return x, nil
 		}
-	case tDouble:
+	case types.Double:
 		switch x := v.(type) {
 		case int32:
 			return float64(x), nil
@@ -540,14 +542,14 @@ func avroValue(v any, t sqlType) (any, error) {
 		case float64:
 			return x, nil
 		}
-	case tString:
+	case types.String:
 		switch x := v.(type) {
 		case string:
 			return x, nil
 		case []byte:
 			return string(x), nil
 		}
-	case tBoolean:
+	case types.Boolean:
 		if x, ok := v.(bool); ok {
 			return x, nil
 		}
@@ -555,13 +557,13 @@ func avroValue(v any, t sqlType) (any, error) {
 	return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
 }
 
-// encode serialises one value per column.
-func (s *serde) encode(vals []any) ([]byte, error) {
-	switch s.format {
-	case fmtNone:
+// Encode serialises one value per column.
+func (s *Serde) Encode(vals []any) ([]byte, error) {
+	switch s.Format {
+	case None:
 		return nil, nil
-	case fmtKafka:
-		if len(s.cols) == 0 {
+	case Kafka:
+		if len(s.Cols) == 0 {
 			return nil, nil
 		}
 		v := vals[0]
@@ -581,16 +583,16 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 			return bytes.Clone(x), nil
 		}
 		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
-	case fmtJSON, fmtJSONSR:
+	case JSON, JSONSR:
 		var b []byte
-		if s.format == fmtJSONSR {
+		if s.Format == JSONSR {
 			if s.jsonSRID == 0 {
-				return nil, fmt.Errorf("JSON_SR schema for %s is not registered", s.topic)
+				return nil, fmt.Errorf("JSON_SR schema for %s is not registered", s.Topic)
 			}
 			b = binary.BigEndian.AppendUint32([]byte{0}, uint32(s.jsonSRID))
 		}
 		if s.unwrapped() {
-			return appendJSONValue(b, jsonWireValue(vals[0])), nil
+			return AppendJSONValue(b, jsonWireValue(vals[0])), nil
 		}
 		size := len(b) + 2
 		for _, n := range s.jsonNames {
@@ -604,20 +606,20 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 			}
 			b = append(b, n...)
 			b = append(b, ':')
-			b = appendJSONValue(b, jsonWireValue(vals[i]))
+			b = AppendJSONValue(b, jsonWireValue(vals[i]))
 		}
 		return append(b, '}'), nil
-	case fmtProtobuf:
-		if len(s.cols) == 0 {
+	case Protobuf:
+		if len(s.Cols) == 0 {
 			return nil, nil
 		}
 		return s.encodeProtobuf(vals)
-	case fmtProtobufNoSR:
-		if len(s.cols) == 0 {
+	case ProtobufNoSR:
+		if len(s.Cols) == 0 {
 			return nil, nil
 		}
 		return s.encodeProtobufNoSR(vals)
-	case fmtDelimited:
+	case Delimited:
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
 		if s.delimiter != 0 {
@@ -627,20 +629,20 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 		for i, v := range vals {
 			// KsqlDelimitedSerializer: time types as epoch numbers, BYTES in
 			// base64, DECIMAL through toPlainString
-			if d, ok := v.(sqlDecimal); ok {
-				rec[i] = d.plain()
+			if d, ok := v.(types.Decimal); ok {
+				rec[i] = d.Plain()
 				continue
 			}
-			rec[i] = formatValue(jsonWireValue(v))
+			rec[i] = types.Format(jsonWireValue(v))
 		}
 		if err := w.Write(rec); err != nil {
 			return nil, err
 		}
 		w.Flush()
 		return bytes.TrimRight(b.Bytes(), "\n"), nil
-	case fmtAvro:
+	case Avro:
 		if s.avroCodec == nil {
-			return nil, fmt.Errorf("avro schema for %s is not registered", s.topic)
+			return nil, fmt.Errorf("avro schema for %s is not registered", s.Topic)
 		}
 		buf := []byte{0, 0, 0, 0, 0}
 		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
@@ -651,29 +653,29 @@ func (s *serde) encode(vals []any) ([]byte, error) {
 			if vals[0] == nil {
 				return nil, nil // the root schema is not optional: a null is null bytes
 			}
-			return s.avroCodec.BinaryFromNative(buf, avroWriteNative(vals[0], s.cols[0].Type, s.avroName))
+			return s.avroCodec.BinaryFromNative(buf, avroWriteNative(vals[0], s.Cols[0].Type, s.avroName))
 		}
-		rec := make(map[string]any, len(s.cols))
-		for i, c := range s.cols {
+		rec := make(map[string]any, len(s.Cols))
+		for i, c := range s.Cols {
 			rec[strings.ReplaceAll(c.Name, ".", "_")] = avroWriteOptional(vals[i], c.Type, s.avroName+"_"+c.Name)
 		}
 		return s.avroCodec.BinaryFromNative(buf, rec)
 	}
-	return nil, fmt.Errorf("format %s cannot be serialised", s.format)
+	return nil, fmt.Errorf("format %s cannot be serialised", s.Format)
 }
 
-// writeJSONValue writes v as JSON the way ksqlDB (Jackson) does.
-func writeJSONValue(b *bytes.Buffer, v any) {
-	b.Write(appendJSONValue(b.AvailableBuffer(), v))
+// WriteJSONValue writes v as JSON the way ksqlDB (Jackson) does.
+func WriteJSONValue(b *bytes.Buffer, v any) {
+	b.Write(AppendJSONValue(b.AvailableBuffer(), v))
 }
 
-// appendJSONValue appends v as JSON the way ksqlDB (Jackson) does.
-func appendJSONValue(b []byte, v any) []byte {
-	if out, ok := appendJSONComplex(b, v); ok {
+// AppendJSONValue appends v as JSON the way ksqlDB (Jackson) does.
+func AppendJSONValue(b []byte, v any) []byte {
+	if out, ok := AppendJSONComplex(b, v); ok {
 		return out
 	}
-	if s, ok := temporalText(v); ok {
-		return appendJSONString(b, s)
+	if s, ok := types.TemporalText(v); ok {
+		return AppendJSONString(b, s)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -683,21 +685,21 @@ func appendJSONValue(b []byte, v any) []byte {
 			// Jackson's QUOTE_NON_NUMERIC_NUMBERS (on by default) quotes
 			// "NaN", "Infinity" and "-Infinity"; upstream's math.json
 			// expects them so in a JSON sink.
-			return appendJSONString(b, javanum.FormatDouble(x))
+			return AppendJSONString(b, javanum.FormatDouble(x))
 		}
 		return append(b, javanum.FormatDouble(x)...)
 	case string:
-		return appendJSONString(b, x)
+		return AppendJSONString(b, x)
 	case int32:
 		return strconv.AppendInt(b, int64(x), 10)
 	case int64:
 		return strconv.AppendInt(b, x, 10)
-	case sqlDecimal:
+	case types.Decimal:
 		// the REST API: ApiJsonMapper writes BigDecimal as plain text
-		return append(b, x.plain()...)
-	case jsonDecimal:
+		return append(b, x.Plain()...)
+	case types.JSONDecimal:
 		// the JSON formats: JsonConverter (decimal.format NUMERIC) writes BigDecimal.toString
 		return append(b, x.String()...)
 	}
-	return append(b, formatValue(v)...)
+	return append(b, types.Format(v)...)
 }

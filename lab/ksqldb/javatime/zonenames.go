@@ -1,4 +1,4 @@
-package ksqldb
+package javatime
 
 import (
 	"strings"

@@ -1,6 +1,8 @@
-package ksqldb
+package types
 
-import "testing"
+import (
+	"testing"
+)
 
 // BigDecimal's text: toString switches to scientific notation when the
 // scale is negative or the adjusted exponent is below -6; toPlainString
@@ -15,16 +17,16 @@ func TestDecimalTextIsBigDecimals(t *testing.T) {
 		{"10.0000", "10.0000", "10.0000"},
 		{"-0", "0", "0"},
 	} {
-		d, err := parseDecimal(c.in)
+		d, err := ParseDecimal(c.in)
 		if err != nil {
 			t.Fatalf("%s: %v", c.in, err)
 		}
-		if d.String() != c.str || d.plain() != c.plain {
-			t.Errorf("%s: toString %s plain %s, want %s and %s", c.in, d.String(), d.plain(), c.str, c.plain)
+		if d.String() != c.str || d.Plain() != c.plain {
+			t.Errorf("%s: toString %s plain %s, want %s and %s", c.in, d.String(), d.Plain(), c.str, c.plain)
 		}
 	}
 	for _, bad := range []string{"", ".", "1e", "1.2.3", "e5", "1e2000000000", "--1", "1x"} {
-		if _, err := parseDecimal(bad); err == nil {
+		if _, err := ParseDecimal(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
 	}

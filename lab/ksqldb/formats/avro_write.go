@@ -1,10 +1,11 @@
-package ksqldb
+package formats
 
 import (
 	"bytes"
 	"encoding/json"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/linkedin/goavro/v2"
 )
 
@@ -81,7 +82,7 @@ func (w *avroSchemaWriter) named(typ, full, enclosing string) string {
 }
 
 // record writes a record of optional fields.
-func (w *avroSchemaWriter) record(full, enclosing string, fields []structField, props string) {
+func (w *avroSchemaWriter) record(full, enclosing string, fields []types.Field, props string) {
 	ns := w.named("record", full, enclosing)
 	w.b.WriteString(`,"fields":[`)
 	for i, f := range fields {
@@ -100,25 +101,25 @@ func (w *avroSchemaWriter) record(full, enclosing string, fields []structField, 
 }
 
 // optional writes ["null", t].
-func (w *avroSchemaWriter) optional(t sqlType, full, enclosing string) {
+func (w *avroSchemaWriter) optional(t types.Type, full, enclosing string) {
 	w.b.WriteString(`["null",`)
 	w.typ(t, full, enclosing)
 	w.b.WriteByte(']')
 }
 
 // typ writes t, named full where it takes a name.
-func (w *avroSchemaWriter) typ(t sqlType, full, enclosing string) {
-	switch t.kind() {
-	case kStruct:
+func (w *avroSchemaWriter) typ(t types.Type, full, enclosing string) {
+	switch t.Kind() {
+	case types.KindStruct:
 		name, _ := json.Marshal(full)
-		w.record(full, enclosing, t.fields, `,"connect.name":`+string(name))
-	case kArray:
+		w.record(full, enclosing, t.Fields, `,"connect.name":`+string(name))
+	case types.KindArray:
 		w.b.WriteString(`{"type":"array","items":`)
-		w.optional(t.elem, full, enclosing)
+		w.optional(t.Elem, full, enclosing)
 		w.b.WriteByte('}')
-	case kMap:
+	case types.KindMap:
 		w.b.WriteString(`{"type":"array","items":`)
-		entry := []structField{{Name: "key", Type: t.key}, {Name: "value", Type: t.elem}}
+		entry := []types.Field{{Name: "key", Type: t.Key}, {Name: "value", Type: t.Elem}}
 		// the entry's key and value take the names MapKey and MapValue
 		// (AvroSchemas.Context), not key and value
 		ns := w.named("record", full, enclosing)
@@ -149,15 +150,15 @@ func (w *avroSchemaWriter) typ(t sqlType, full, enclosing string) {
 // avroWriterSchema is the schema ksqlDB registers for cols: the bare type
 // of a single unwrapped column, else the record of optional columns, named
 // full.
-func avroWriterSchema(cols []column, unwrapped bool, full string) string {
+func avroWriterSchema(cols []types.Column, unwrapped bool, full string) string {
 	var w avroSchemaWriter
 	if unwrapped {
 		w.typ(cols[0].Type, full, "")
 		return w.b.String()
 	}
-	fields := make([]structField, len(cols))
+	fields := make([]types.Field, len(cols))
 	for i, c := range cols {
-		fields[i] = structField{Name: c.Name, Type: c.Type}
+		fields[i] = types.Field{Name: c.Name, Type: c.Type}
 	}
 	name, _ := json.Marshal(full)
 	w.record(full, "", fields, `,"connect.name":`+string(name))
@@ -166,15 +167,15 @@ func avroWriterSchema(cols []column, unwrapped bool, full string) string {
 
 // avroWriteOptional is v in an optional position of type t named full: nil
 // or the union branch goavro takes.
-func avroWriteOptional(v any, t sqlType, full string) any {
+func avroWriteOptional(v any, t types.Type, full string) any {
 	if v == nil {
 		return nil
 	}
 	branch := avroUnionBranch(t)
-	switch t.kind() {
-	case kArray, kMap:
+	switch t.Kind() {
+	case types.KindArray, types.KindMap:
 		branch = "array"
-	case kStruct:
+	case types.KindStruct:
 		branch = full
 	}
 	return goavro.Union(branch, avroWriteNative(v, t, full))
@@ -182,42 +183,42 @@ func avroWriteOptional(v any, t sqlType, full string) any {
 
 // avroWriteNative is a non-null value of type t, named full, as goavro
 // takes it under avroWriterSchema's schema.
-func avroWriteNative(v any, t sqlType, full string) any {
-	switch t.kind() {
-	case kStruct:
-		sv, ok := v.(*structVal)
+func avroWriteNative(v any, t types.Type, full string) any {
+	switch t.Kind() {
+	case types.KindStruct:
+		sv, ok := v.(*types.StructVal)
 		if !ok {
 			return v
 		}
-		rec := make(map[string]any, len(t.fields))
-		for i, f := range t.fields {
+		rec := make(map[string]any, len(t.Fields))
+		for i, f := range t.Fields {
 			var x any
-			if i < len(sv.vals) {
-				x = sv.vals[i]
+			if i < len(sv.Vals) {
+				x = sv.Vals[i]
 			}
 			rec[strings.ReplaceAll(f.Name, ".", "_")] = avroWriteOptional(x, f.Type, full+"_"+f.Name)
 		}
 		return rec
-	case kArray:
+	case types.KindArray:
 		arr, ok := v.([]any)
 		if !ok {
 			return v
 		}
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			out[i] = avroWriteOptional(e, t.elem, full)
+			out[i] = avroWriteOptional(e, t.Elem, full)
 		}
 		return out
-	case kMap:
+	case types.KindMap:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return v
 		}
 		out := make([]any, 0, len(m))
-		for _, k := range sortedKeys(m) {
+		for _, k := range types.SortedKeys(m) {
 			out = append(out, map[string]any{
 				"key":   goavro.Union("string", k),
-				"value": avroWriteOptional(m[k], t.elem, full+avroMapValueSuffix),
+				"value": avroWriteOptional(m[k], t.Elem, full+avroMapValueSuffix),
 			})
 		}
 		return out

@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 // DECIMAL in the PROTOBUF formats. ProtobufData (confluentinc/schema-registry
 // v7.9.9 protobuf-converter/.../ProtobufData.java) writes a Connect Decimal
@@ -17,6 +17,8 @@ import (
 	"math/big"
 	"strconv"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -32,8 +34,8 @@ const fieldMetaNumber = 1088
 // protoDecimalOption is the (confluent.field_meta) option ProtobufData
 // sets on a DECIMAL field, precision first (ProtobufSchema.toOption writes
 // a precision or scale param value first).
-func protoDecimalOption(t sqlType) string {
-	return fmt.Sprintf(` [(confluent.field_meta) = { params: [{ value: "%d", key: "precision" }, { value: "%d", key: "scale" }] }]`, t.prec, t.scale)
+func protoDecimalOption(t types.Type) string {
+	return fmt.Sprintf(` [(confluent.field_meta) = { params: [{ value: "%d", key: "precision" }, { value: "%d", key: "scale" }] }]`, t.Precision, t.Scale)
 }
 
 // javaBigIntegerBytes is BigInteger.toByteArray: the two's-complement,
@@ -65,34 +67,34 @@ func bigIntegerFromJava(b []byte) *big.Int {
 }
 
 // protoDecimalMessage is DecimalUtils.fromBigDecimal.
-func protoDecimalMessage(fd protoreflect.FieldDescriptor, d sqlDecimal) (protoreflect.Value, error) {
+func protoDecimalMessage(fd protoreflect.FieldDescriptor, d types.Decimal) (protoreflect.Value, error) {
 	md := fd.Message()
 	if md == nil || md.FullName() != protoDecimalType {
 		return protoreflect.Value{}, fmt.Errorf("a DECIMAL for the field %s", fd.Name())
 	}
 	m := dynamicpb.NewMessage(md)
 	fs := md.Fields()
-	m.Set(fs.ByNumber(1), protoreflect.ValueOfBytes(javaBigIntegerBytes(d.u)))
-	m.Set(fs.ByNumber(2), protoreflect.ValueOfUint32(uint32(d.precision())))
-	m.Set(fs.ByNumber(3), protoreflect.ValueOfInt32(d.scale))
+	m.Set(fs.ByNumber(1), protoreflect.ValueOfBytes(javaBigIntegerBytes(d.Unscaled)))
+	m.Set(fs.ByNumber(2), protoreflect.ValueOfUint32(uint32(d.Precision())))
+	m.Set(fs.ByNumber(3), protoreflect.ValueOfInt32(d.Scale))
 	return protoreflect.ValueOfMessage(m), nil
 }
 
 // protoDecimalValue is DecimalUtils.toBigDecimal fitted to column type t.
-func protoDecimalValue(m protoreflect.Message, t sqlType, path string) (any, error) {
-	if t.kind() != kDecimal {
+func protoDecimalValue(m protoreflect.Message, t types.Type, path string) (any, error) {
+	if t.Kind() != types.KindDecimal {
 		return nil, fmt.Errorf("Cannot deserialize type decimal as type %s for path: %s", connectKindOf(t), path)
 	}
 	fs := m.Descriptor().Fields()
-	var d sqlDecimal
-	d.u = new(big.Int)
+	var d types.Decimal
+	d.Unscaled = new(big.Int)
 	if f := fs.ByName("value"); f != nil {
-		d.u = bigIntegerFromJava(m.Get(f).Bytes())
+		d.Unscaled = bigIntegerFromJava(m.Get(f).Bytes())
 	}
 	if f := fs.ByName("scale"); f != nil {
-		d.scale = int32(m.Get(f).Int())
+		d.Scale = int32(m.Get(f).Int())
 	}
-	out, err := ensureFit(d, t)
+	out, err := types.EnsureFit(d, t)
 	if err != nil {
 		return nil, fmt.Errorf("%w for path: %s", err, path)
 	}
@@ -102,20 +104,20 @@ func protoDecimalValue(m protoreflect.Message, t sqlType, path string) (any, err
 // protoDecimalColumnType is the column type of a confluent.type.Decimal field:
 // the precision and scale params of its (confluent.field_meta) option
 // (ProtobufData.toConnectSchema; a missing scale is 0).
-func protoDecimalColumnType(fd protoreflect.FieldDescriptor) (sqlType, error) {
+func protoDecimalColumnType(fd protoreflect.FieldDescriptor) (types.Type, error) {
 	params := protoFieldMetaParams(fd)
 	p, err := strconv.Atoi(params["precision"])
 	if err != nil {
-		return tNull, unsupported("inferring a DECIMAL without a precision from PROTOBUF field " + string(fd.Name()))
+		return types.Null, stmterr.Unsupported("inferring a DECIMAL without a precision from PROTOBUF field " + string(fd.Name()))
 	}
 	s, _ := strconv.Atoi(params["scale"])
 	if p < 1 || s < 0 || s > p {
-		return tNull, badStatement("PROTOBUF field %s: DECIMAL(%d, %d) is not a valid DECIMAL type", fd.Name(), p, s)
+		return types.Null, stmterr.Bad("PROTOBUF field %s: DECIMAL(%d, %d) is not a valid DECIMAL type", fd.Name(), p, s)
 	}
-	if p > maxDecimalPrecision {
-		return tNull, unsupported(fmt.Sprintf("DECIMAL precision above %d: DECIMAL(%d,%d)", maxDecimalPrecision, p, s))
+	if p > types.MaxDecimalPrecision {
+		return types.Null, stmterr.Unsupported(fmt.Sprintf("DECIMAL precision above %d: DECIMAL(%d,%d)", types.MaxDecimalPrecision, p, s))
 	}
-	return mustDecimalType(p, s), nil
+	return types.MustDecimalType(p, s), nil
 }
 
 // protoFieldMetaParams reads the params map of a field's

@@ -1,8 +1,11 @@
-package ksqldb
+package formats
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Avro values of complex columns, read from sources (goavro's native form:
@@ -14,31 +17,31 @@ import (
 // avroBranch unwraps a union branch {name: value} when the value has the
 // shape want expects and, for maps and records, the key is a type name
 // rather than data.
-func avroBranch(v any, t sqlType) any {
+func avroBranch(v any, t types.Type) any {
 	m, ok := v.(map[string]any)
 	if !ok || len(m) != 1 {
 		return v
 	}
 	for k, x := range m {
-		switch t.kind() {
-		case kArray:
+		switch t.Kind() {
+		case types.KindArray:
 			if _, ok := x.([]any); ok {
 				return x
 			}
-		case kMap:
+		case types.KindMap:
 			if _, ok := x.(map[string]any); ok && k == "map" {
 				return x
 			}
 			if _, ok := x.([]any); ok && k == "array" {
 				return x
 			}
-		case kStruct:
+		case types.KindStruct:
 			if _, ok := x.(map[string]any); ok {
 				if _, _, isField := fieldFold(t, k); !isField {
 					return x
 				}
 			}
-		case kString:
+		case types.KindString:
 			if _, ok := x.(string); ok { // an enum branch
 				return x
 			}
@@ -47,33 +50,33 @@ func avroBranch(v any, t sqlType) any {
 	return v
 }
 
-func fieldFold(t sqlType, name string) (int, sqlType, bool) {
-	for i, f := range t.fields {
+func fieldFold(t types.Type, name string) (int, types.Type, bool) {
+	for i, f := range t.Fields {
 		if strings.EqualFold(f.Name, name) {
 			return i, f.Type, true
 		}
 	}
-	return -1, tNull, false
+	return -1, types.Null, false
 }
 
-func avroComplex(v any, t sqlType) (any, error) {
+func avroComplex(v any, t types.Type) (any, error) {
 	v = avroBranch(v, t)
-	switch t.kind() {
-	case kArray:
+	switch t.Kind() {
+	case types.KindArray:
 		arr, ok := v.([]any)
 		if !ok {
 			break
 		}
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			x, err := avroValue(unwrapUnion(avroBranch(e, t.elem)), t.elem)
+			x, err := avroValue(unwrapUnion(avroBranch(e, t.Elem)), t.Elem)
 			if err != nil {
 				return nil, err
 			}
 			out[i] = x
 		}
 		return out, nil
-	case kMap:
+	case types.KindMap:
 		if entries, ok := v.([]any); ok {
 			return avroMapEntries(entries, t)
 		}
@@ -83,19 +86,19 @@ func avroComplex(v any, t sqlType) (any, error) {
 		}
 		out := make(map[string]any, len(m))
 		for k, e := range m {
-			x, err := avroValue(unwrapUnion(avroBranch(e, t.elem)), t.elem)
+			x, err := avroValue(unwrapUnion(avroBranch(e, t.Elem)), t.Elem)
 			if err != nil {
 				return nil, err
 			}
 			out[k] = x
 		}
 		return out, nil
-	case kStruct:
+	case types.KindStruct:
 		m, ok := v.(map[string]any)
 		if !ok {
 			break
 		}
-		out := &structVal{t: t, vals: make([]any, len(t.fields))}
+		out := &types.StructVal{Type: t, Vals: make([]any, len(t.Fields))}
 		for k, e := range m {
 			i, ft, ok := fieldFold(t, k)
 			if !ok {
@@ -105,7 +108,7 @@ func avroComplex(v any, t sqlType) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			out.vals[i] = x
+			out.Vals[i] = x
 		}
 		return out, nil
 	}
@@ -114,7 +117,7 @@ func avroComplex(v any, t sqlType) (any, error) {
 
 // avroMapEntries reads Connect's MapEntry array into a MAP; an entry
 // without a STRING key is refused, as MAP keys here are STRING only.
-func avroMapEntries(entries []any, t sqlType) (any, error) {
+func avroMapEntries(entries []any, t types.Type) (any, error) {
 	out := make(map[string]any, len(entries))
 	for _, e := range entries {
 		rec, ok := e.(map[string]any)
@@ -123,9 +126,9 @@ func avroMapEntries(entries []any, t sqlType) (any, error) {
 		}
 		k, ok := unwrapUnion(rec["key"]).(string)
 		if !ok {
-			return nil, fmt.Errorf("cannot resolve avro map key %v into %s", rec["key"], t.key)
+			return nil, fmt.Errorf("cannot resolve avro map key %v into %s", rec["key"], t.Key)
 		}
-		x, err := avroValue(unwrapUnion(avroBranch(rec["value"], t.elem)), t.elem)
+		x, err := avroValue(unwrapUnion(avroBranch(rec["value"], t.Elem)), t.Elem)
 		if err != nil {
 			return nil, err
 		}
@@ -136,14 +139,14 @@ func avroMapEntries(entries []any, t sqlType) (any, error) {
 
 // avroMapEntryType is the MAP AvroData.toConnectSchema gives Connect's
 // MapEntry array: the key and value fields' types.
-func avroMapEntryType(entry map[string]any, fieldName func(string) string) (sqlType, error) {
-	var key, val sqlType = tNull, tNull
+func avroMapEntryType(entry map[string]any, fieldName func(string) string) (types.Type, error) {
+	var key, val types.Type = types.Null, types.Null
 	raw, _ := entry["fields"].([]any)
 	for _, rf := range raw {
 		f, _ := rf.(map[string]any)
 		ft, err := avroColumnTypeAs(f["type"], fieldName)
 		if err != nil {
-			return tNull, err
+			return types.Null, err
 		}
 		switch f["name"] {
 		case "key":
@@ -152,26 +155,26 @@ func avroMapEntryType(entry map[string]any, fieldName func(string) string) (sqlT
 			val = ft
 		}
 	}
-	if key != tString {
-		return tNull, unsupported("MAP keys of type " + key.String())
+	if key != types.String {
+		return types.Null, stmterr.Unsupported("MAP keys of type " + key.String())
 	}
-	return mapOf(key, val), nil
+	return types.MapOf(key, val), nil
 }
 
-// avroColumnType maps an Avro schema to the SQL type ksqlDB infers for it:
+// AvroColumnType maps an Avro schema to the SQL type ksqlDB infers for it:
 // a union with null is its other branch, enum is STRING, array, map and
 // record are ARRAY, MAP<STRING, ...> and STRUCT, field names upper-cased
 // (ConnectKsqlSchemaTranslator's default UPPERCASE_FIELD_NAME policy).
-func avroColumnType(t any) (sqlType, error) { return avroColumnTypeAs(t, strings.ToUpper) }
+func AvroColumnType(t any) (types.Type, error) { return avroColumnTypeAs(t, strings.ToUpper) }
 
 // avroOriginalColumnType is avroColumnType keeping the schema's field
 // names, as ksqlDB reads a schema named by KEY_SCHEMA_ID or VALUE_SCHEMA_ID
 // (SchemaTranslationPolicy.ORIGINAL_FIELD_NAME).
-func avroOriginalColumnType(t any) (sqlType, error) {
+func avroOriginalColumnType(t any) (types.Type, error) {
 	return avroColumnTypeAs(t, func(s string) string { return s })
 }
 
-func avroColumnTypeAs(t any, fieldName func(string) string) (sqlType, error) {
+func avroColumnTypeAs(t any, fieldName func(string) string) (types.Type, error) {
 	if u, ok := t.([]any); ok {
 		var nonNull []any
 		for _, x := range u {
@@ -180,7 +183,7 @@ func avroColumnTypeAs(t any, fieldName func(string) string) (sqlType, error) {
 			}
 		}
 		if len(nonNull) != 1 {
-			return tNull, unsupported("inferring a column from an Avro union of several types")
+			return types.Null, stmterr.Unsupported("inferring a column from an Avro union of several types")
 		}
 		t = nonNull[0]
 	}
@@ -195,58 +198,58 @@ func avroColumnTypeAs(t any, fieldName func(string) string) (sqlType, error) {
 			if x, ok := m["scale"].(float64); ok {
 				s = x
 			}
-			return decimalType(int(p), int(s))
+			return types.DecimalType(int(p), int(s))
 		}
 		if m["logicalType"] != nil {
 			return avroLogicalColumnType(m["logicalType"], m["type"])
 		}
 		switch m["type"] {
 		case "enum":
-			return tString, nil
+			return types.String, nil
 		case "array":
 			if entry, ok := m["items"].(map[string]any); ok && entry["connect.internal.type"] == "MapEntry" {
 				return avroMapEntryType(entry, fieldName)
 			}
 			elem, err := avroColumnTypeAs(m["items"], fieldName)
 			if err != nil {
-				return tNull, err
+				return types.Null, err
 			}
-			return arrayOf(elem), nil
+			return types.ArrayOf(elem), nil
 		case "map":
 			val, err := avroColumnTypeAs(m["values"], fieldName)
 			if err != nil {
-				return tNull, err
+				return types.Null, err
 			}
-			return mapOf(tString, val), nil
+			return types.MapOf(types.String, val), nil
 		case "record":
 			raw, _ := m["fields"].([]any)
-			fields := make([]structField, 0, len(raw))
+			fields := make([]types.Field, 0, len(raw))
 			for _, rf := range raw {
 				f, _ := rf.(map[string]any)
 				name, _ := f["name"].(string)
 				ft, err := avroColumnTypeAs(f["type"], fieldName)
 				if err != nil {
-					return tNull, err
+					return types.Null, err
 				}
-				fields = append(fields, structField{Name: fieldName(name), Type: ft})
+				fields = append(fields, types.Field{Name: fieldName(name), Type: ft})
 			}
-			return structOf(fields), nil
+			return types.StructOf(fields), nil
 		}
 		t = m["type"]
 	}
 	switch t {
 	case "int":
-		return tInteger, nil
+		return types.Integer, nil
 	case "long":
-		return tBigint, nil
+		return types.Bigint, nil
 	case "float", "double":
-		return tDouble, nil
+		return types.Double, nil
 	case "string":
-		return tString, nil
+		return types.String, nil
 	case "boolean":
-		return tBoolean, nil
+		return types.Boolean, nil
 	case "bytes":
-		return tBytes, nil
+		return types.Bytes, nil
 	}
-	return tNull, unsupported(fmt.Sprintf("inferring a column from Avro type %v", t))
+	return types.Null, stmterr.Unsupported(fmt.Sprintf("inferring a column from Avro type %v", t))
 }

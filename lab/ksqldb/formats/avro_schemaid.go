@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/linkedin/goavro/v2"
 )
 
@@ -21,8 +22,8 @@ import (
 // without registering: columns fill the fields of the same name, a field
 // without a column takes its default or null, or the record fails.
 
-// avroKeyColumnsByID is the key column of an Avro key schema.
-func avroKeyColumnsByID(text string) ([]column, error) {
+// AvroKeyColumnsByID is the key column of an Avro key schema.
+func AvroKeyColumnsByID(text string) ([]types.Column, error) {
 	var sch any
 	if err := json.Unmarshal([]byte(text), &sch); err != nil {
 		return nil, fmt.Errorf("parse Avro schema: %w", err)
@@ -31,12 +32,12 @@ func avroKeyColumnsByID(text string) ([]column, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []column{{Name: "ROWKEY", Type: t}}, nil
+	return []types.Column{{Name: "ROWKEY", Type: t}}, nil
 }
 
-// avroValueColumnsByID are the value columns of an Avro record schema,
+// AvroValueColumnsByID are the value columns of an Avro record schema,
 // skipping names already taken.
-func avroValueColumnsByID(text string, taken map[string]bool) ([]column, error) {
+func AvroValueColumnsByID(text string, taken map[string]bool) ([]types.Column, error) {
 	var sch any
 	if err := json.Unmarshal([]byte(text), &sch); err != nil {
 		return nil, fmt.Errorf("parse Avro schema: %w", err)
@@ -48,21 +49,21 @@ func avroValueColumnsByID(text string, taken map[string]bool) ([]column, error) 
 	if err != nil {
 		return nil, err
 	}
-	var cols []column
-	for _, f := range t.fields {
+	var cols []types.Column
+	for _, f := range t.Fields {
 		if !taken[f.Name] {
-			cols = append(cols, column{Name: f.Name, Type: f.Type})
+			cols = append(cols, types.Column{Name: f.Name, Type: f.Type})
 		}
 	}
 	return cols, nil
 }
 
 // prepareAvroByID looks up the schema a serde writes with.
-func (s *serde) prepareAvroByID(ctx context.Context) error {
-	if !s.reg.configured() {
-		return errNoRegistry
+func (s *Serde) prepareAvroByID(ctx context.Context) error {
+	if !s.Registry.Configured() {
+		return ErrNoRegistry
 	}
-	got, err := s.reg.client.SR().SchemaByID(ctx, s.schemaID)
+	got, err := s.Registry.Client.SR().SchemaByID(ctx, s.schemaID)
 	if err != nil {
 		return fmt.Errorf("schema %d: %w", s.schemaID, err)
 	}
@@ -79,13 +80,13 @@ func (s *serde) prepareAvroByID(ctx context.Context) error {
 }
 
 // encodeAvroByID writes vals under the registered schema.
-func (s *serde) encodeAvroByID(buf []byte, vals []any) ([]byte, error) {
+func (s *Serde) encodeAvroByID(buf []byte, vals []any) ([]byte, error) {
 	w := avroSRWriter{names: map[string]any{}}
 	if s.unwrapped() {
 		if vals[0] == nil {
 			return nil, nil
 		}
-		native, err := w.native(s.avroSR, "", vals[0], s.cols[0].Type)
+		native, err := w.native(s.avroSR, "", vals[0], s.Cols[0].Type)
 		if err != nil {
 			return nil, err
 		}
@@ -95,11 +96,11 @@ func (s *serde) encodeAvroByID(buf []byte, vals []any) ([]byte, error) {
 	if !ok || rec["type"] != "record" {
 		return nil, fmt.Errorf("schema %d is not an Avro record", s.schemaID)
 	}
-	fields := make([]structField, len(s.cols))
-	for i, c := range s.cols {
-		fields[i] = structField{Name: c.Name, Type: c.Type}
+	fields := make([]types.Field, len(s.Cols))
+	for i, c := range s.Cols {
+		fields[i] = types.Field{Name: c.Name, Type: c.Type}
 	}
-	native, err := w.record(rec, "", &structVal{t: structOf(fields), vals: vals})
+	native, err := w.record(rec, "", &types.StructVal{Type: types.StructOf(fields), Vals: vals})
 	if err != nil {
 		return nil, err
 	}
@@ -172,47 +173,47 @@ func (w *avroSRWriter) branchName(sch any, ns string) string {
 }
 
 // fits reports whether a value of SQL type t is written as Avro type sch.
-func (w *avroSRWriter) fits(sch any, ns string, t sqlType) bool {
+func (w *avroSRWriter) fits(sch any, ns string, t types.Type) bool {
 	sch, ns = w.resolve(sch, ns)
 	base, logical := sch, any(nil)
 	if m, ok := sch.(map[string]any); ok {
 		base, logical = m["type"], m["logicalType"]
 		switch base {
 		case "record":
-			return t.kind() == kStruct
+			return t.Kind() == types.KindStruct
 		case "enum":
-			return t == tString
+			return t == types.String
 		case "array":
-			return t.kind() == kArray || (t.kind() == kMap && avroIsMapEntry(m["items"]))
+			return t.Kind() == types.KindArray || (t.Kind() == types.KindMap && avroIsMapEntry(m["items"]))
 		case "map":
-			return t.kind() == kMap
+			return t.Kind() == types.KindMap
 		case "fixed":
-			return t.kind() == kBytes || t.kind() == kDecimal
+			return t.Kind() == types.KindBytes || t.Kind() == types.KindDecimal
 		}
 		if _, nested := base.(map[string]any); nested {
 			return w.fits(base, ns, t)
 		}
 	}
-	switch t.kind() {
-	case kTimestamp:
+	switch t.Kind() {
+	case types.KindTimestamp:
 		return base == "long" && (logical == nil || logical == "timestamp-millis")
-	case kDate:
+	case types.KindDate:
 		return base == "int" && (logical == nil || logical == "date")
-	case kTime:
+	case types.KindTime:
 		return base == "int" && (logical == nil || logical == "time-millis")
-	case kDecimal:
+	case types.KindDecimal:
 		return base == "bytes" && logical == "decimal"
-	case kBytes:
+	case types.KindBytes:
 		return base == "bytes" && logical == nil
 	}
 	switch t {
-	case tInteger, tBigint:
+	case types.Integer, types.Bigint:
 		return base == "int" || base == "long"
-	case tDouble:
+	case types.Double:
 		return base == "double" || base == "float"
-	case tString:
+	case types.String:
 		return base == "string"
-	case tBoolean:
+	case types.Boolean:
 		return base == "boolean"
 	}
 	return false
@@ -224,7 +225,7 @@ func avroIsMapEntry(items any) bool {
 }
 
 // native is v, of SQL type t, as goavro takes it under sch.
-func (w *avroSRWriter) native(sch any, ns string, v any, t sqlType) (any, error) {
+func (w *avroSRWriter) native(sch any, ns string, v any, t types.Type) (any, error) {
 	if m, ok := sch.(map[string]any); ok {
 		if full, _ := avroFullNameIn(m, ns); m["name"] != nil {
 			w.names[full] = m
@@ -263,13 +264,13 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t sqlType) (any, error)
 	}
 	switch m["type"] {
 	case "record":
-		sv, ok := v.(*structVal)
+		sv, ok := v.(*types.StructVal)
 		if !ok {
 			return nil, fmt.Errorf("a %T for an Avro record", v)
 		}
 		return w.record(m, ns, sv)
 	case "array":
-		if t.kind() == kMap {
+		if t.Kind() == types.KindMap {
 			return w.mapEntries(m["items"].(map[string]any), ns, v, t)
 		}
 		arr, ok := v.([]any)
@@ -278,7 +279,7 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t sqlType) (any, error)
 		}
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			x, err := w.native(m["items"], ns, e, t.elem)
+			x, err := w.native(m["items"], ns, e, t.Elem)
 			if err != nil {
 				return nil, err
 			}
@@ -292,7 +293,7 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t sqlType) (any, error)
 		}
 		out := make(map[string]any, len(mv))
 		for k, e := range mv {
-			x, err := w.native(m["values"], ns, e, t.elem)
+			x, err := w.native(m["values"], ns, e, t.Elem)
 			if err != nil {
 				return nil, err
 			}
@@ -337,7 +338,7 @@ func avroSRPrimitive(sch, v any) (any, error) {
 }
 
 // record fills the fields of rec from sv's fields of the same name.
-func (w *avroSRWriter) record(rec map[string]any, ns string, sv *structVal) (any, error) {
+func (w *avroSRWriter) record(rec map[string]any, ns string, sv *types.StructVal) (any, error) {
 	full, inner := avroFullNameIn(rec, ns)
 	w.names[full] = rec
 	fields, _ := rec["fields"].([]any)
@@ -348,13 +349,13 @@ func (w *avroSRWriter) record(rec map[string]any, ns string, sv *structVal) (any
 		byName[name] = i
 	}
 	out := make(map[string]any, len(fields))
-	for i, f := range sv.t.fields {
+	for i, f := range sv.Type.Fields {
 		j, ok := byName[f.Name]
 		if !ok {
 			return nil, fmt.Errorf("Schema from Schema Registry misses field with name: %s", f.Name)
 		}
 		fm := fields[j].(map[string]any)
-		x, err := w.native(fm["type"], inner, sv.vals[i], f.Type)
+		x, err := w.native(fm["type"], inner, sv.Vals[i], f.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", f.Name, err)
 		}
@@ -379,7 +380,7 @@ func (w *avroSRWriter) record(rec map[string]any, ns string, sv *structVal) (any
 }
 
 // mapEntries writes a MAP as Connect's MapEntry array.
-func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t sqlType) (any, error) {
+func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t types.Type) (any, error) {
 	mv, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("a %T for an Avro MapEntry array", v)
@@ -397,12 +398,12 @@ func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t sqlT
 		}
 	}
 	out := make([]any, 0, len(mv))
-	for _, k := range sortedKeys(mv) {
-		kx, err := w.native(keySch, inner, k, tString)
+	for _, k := range types.SortedKeys(mv) {
+		kx, err := w.native(keySch, inner, k, types.String)
 		if err != nil {
 			return nil, err
 		}
-		vx, err := w.native(valSch, inner, mv[k], t.elem)
+		vx, err := w.native(valSch, inner, mv[k], t.Elem)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 // The PROTOBUF format: Protobuf messages in the Confluent Schema Registry
 // wire format (magic byte 0, the 4-byte big-endian schema id, the
@@ -34,17 +34,19 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/ctalab/ctalab/lab/registry/protoschema"
 )
 
-const fmtProtobuf = "PROTOBUF"
+const Protobuf = "PROTOBUF"
 
 // protoFile writes the proto3 file ProtobufData.fromConnectSchema makes
 // of the columns' struct.
-func protoFile(cols []column) (string, error) {
-	fields := make([]structField, len(cols))
+func protoFile(cols []types.Column) (string, error) {
+	fields := make([]types.Field, len(cols))
 	for i, c := range cols {
-		fields[i] = structField{Name: c.Name, Type: c.Type}
+		fields[i] = types.Field{Name: c.Name, Type: c.Type}
 	}
 	var body strings.Builder
 	next := 1
@@ -66,52 +68,52 @@ func protoFile(cols []column) (string, error) {
 
 // protoMessage writes message name; next is the last ConnectDefault index
 // taken.
-func protoMessage(sb *strings.Builder, name string, fields []structField, next *int, indent string) error {
+func protoMessage(sb *strings.Builder, name string, fields []types.Field, next *int, indent string) error {
 	sb.WriteString(indent + "message " + name + " {\n")
 	var nested strings.Builder
 	for i, f := range fields {
 		t := f.Type
 		label := ""
-		if t.kind() == kArray {
+		if t.Kind() == types.KindArray {
 			label = "repeated "
-			t = t.elem
-			if t.kind() == kArray {
-				return unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format") // "Array cannot be nested"
+			t = t.Elem
+			if t.Kind() == types.KindArray {
+				return stmterr.Unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format") // "Array cannot be nested"
 			}
 		}
 		var typ string
-		switch t.kind() {
-		case kBoolean:
+		switch t.Kind() {
+		case types.KindBoolean:
 			typ = "bool"
-		case kInteger:
+		case types.KindInteger:
 			typ = "int32"
-		case kBigint:
+		case types.KindBigint:
 			typ = "int64"
-		case kDouble:
+		case types.KindDouble:
 			typ = "double"
-		case kString:
+		case types.KindString:
 			typ = "string"
-		case kBytes:
+		case types.KindBytes:
 			typ = "bytes"
-		case kTimestamp:
+		case types.KindTimestamp:
 			typ = "google.protobuf.Timestamp"
-		case kDate:
+		case types.KindDate:
 			typ = "google.type.Date"
-		case kTime:
+		case types.KindTime:
 			typ = "google.type.TimeOfDay"
-		case kDecimal:
+		case types.KindDecimal:
 			typ = protoDecimalType
-		case kStruct:
+		case types.KindStruct:
 			*next++
 			typ = "ConnectDefault" + strconv.Itoa(*next)
-			if err := protoMessage(&nested, typ, t.fields, next, indent+"  "); err != nil {
+			if err := protoMessage(&nested, typ, t.Fields, next, indent+"  "); err != nil {
 				return err
 			}
 		default:
-			return unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format")
+			return stmterr.Unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format")
 		}
 		opt := ""
-		if t.kind() == kDecimal {
+		if t.Kind() == types.KindDecimal {
 			opt = protoDecimalOption(t)
 		}
 		fmt.Fprintf(sb, "%s  %s%s %s = %d%s;\n", indent, label, typ, f.Name, i+1, opt)
@@ -123,7 +125,7 @@ func protoMessage(sb *strings.Builder, name string, fields []structField, next *
 
 // checkProtobufColumns refuses the column types this server cannot write
 // in PROTOBUF.
-func checkProtobufColumns(cols []column) error {
+func checkProtobufColumns(cols []types.Column) error {
 	if len(cols) == 0 {
 		return nil
 	}
@@ -134,18 +136,18 @@ func checkProtobufColumns(cols []column) error {
 	// a column name that is no Protobuf identifier makes no schema
 	// (ProtobufData does not scrub names by default)
 	if _, err := protoschema.Parse(text, nil); err != nil {
-		return badStatement("Failed to convert the columns to a PROTOBUF schema: %v", err)
+		return stmterr.Bad("Failed to convert the columns to a PROTOBUF schema: %v", err)
 	}
 	return nil
 }
 
 // prepareProtobufSink registers the proto file of a sink's key or value
 // under <topic>-key or <topic>-value and keeps its message descriptor.
-func (s *serde) prepareProtobufSink(ctx context.Context) error {
+func (s *Serde) prepareProtobufSink(ctx context.Context) error {
 	if s.protoMsg != nil {
 		return nil
 	}
-	text, err := protoFile(s.cols)
+	text, err := protoFile(s.Cols)
 	if err != nil {
 		return err
 	}
@@ -161,7 +163,7 @@ func (s *serde) prepareProtobufSink(ctx context.Context) error {
 	if s.key {
 		suffix = "-key"
 	}
-	id, err := s.reg.registerAs(ctx, s.topic+suffix, ps.Canonical(), sr.TypeProtobuf)
+	id, err := s.Registry.RegisterAs(ctx, s.Topic+suffix, ps.Canonical(), sr.TypeProtobuf)
 	if err != nil {
 		return err
 	}
@@ -170,9 +172,9 @@ func (s *serde) prepareProtobufSink(ctx context.Context) error {
 }
 
 // encodeProtobuf writes one message of the columns' values.
-func (s *serde) encodeProtobuf(vals []any) (out []byte, err error) {
+func (s *Serde) encodeProtobuf(vals []any) (out []byte, err error) {
 	if s.protoMsg == nil {
-		return nil, fmt.Errorf("PROTOBUF schema for %s is not registered", s.topic)
+		return nil, fmt.Errorf("PROTOBUF schema for %s is not registered", s.Topic)
 	}
 	defer func() {
 		// dynamicpb panics on a value of the wrong kind; a schema some
@@ -183,7 +185,7 @@ func (s *serde) encodeProtobuf(vals []any) (out []byte, err error) {
 	}()
 	m := dynamicpb.NewMessage(s.protoMsg)
 	fds := s.protoMsg.Fields()
-	for i, c := range s.cols {
+	for i, c := range s.Cols {
 		fi := i
 		if s.protoFields != nil {
 			fi = s.protoFields[i]
@@ -199,7 +201,7 @@ func (s *serde) encodeProtobuf(vals []any) (out []byte, err error) {
 
 // protoMessageBytes appends one message of cols' values to head, the
 // message's fields in the order of cols.
-func (s *serde) protoMessageBytes(cols []column, vals []any, head []byte) (out []byte, err error) {
+func (s *Serde) protoMessageBytes(cols []types.Column, vals []any, head []byte) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, fmt.Errorf("serialize PROTOBUF: %v", r)
@@ -215,7 +217,7 @@ func (s *serde) protoMessageBytes(cols []column, vals []any, head []byte) (out [
 	return proto.MarshalOptions{Deterministic: true}.MarshalAppend(head, m)
 }
 
-func setProtoField(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t sqlType) error {
+func setProtoField(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t types.Type) error {
 	if v == nil {
 		return nil // proto3 without presence: a null is no field
 	}
@@ -230,7 +232,7 @@ func setProtoField(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any,
 				// ProtobufData cannot write a null element of a repeated field
 				return fmt.Errorf("null element in a repeated field")
 			}
-			pv, err := protoValue(m, fd, it, t.elem)
+			pv, err := protoValue(m, fd, it, t.Elem)
 			if err != nil {
 				return err
 			}
@@ -246,7 +248,7 @@ func setProtoField(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any,
 	return nil
 }
 
-func protoValue(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t sqlType) (protoreflect.Value, error) {
+func protoValue(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t types.Type) (protoreflect.Value, error) {
 	if md := fd.Message(); md != nil && protoWrapperKind(md) != "" {
 		// a google.protobuf wrapper: the value goes in its field 1
 		w := dynamicpb.NewMessage(md)
@@ -258,11 +260,11 @@ func protoValue(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t 
 		return protoreflect.ValueOfMessage(w), nil
 	}
 	switch x := v.(type) {
-	case sqlDate, sqlTime:
+	case types.DateVal, types.TimeVal:
 		return protoDateOrTime(fd, x)
-	case sqlDecimal:
+	case types.Decimal:
 		return protoDecimalMessage(fd, x)
-	case sqlTimestamp:
+	case types.TimestampVal:
 		md := fd.Message()
 		if md == nil || md.FullName() != "google.protobuf.Timestamp" {
 			return protoreflect.Value{}, fmt.Errorf("a TIMESTAMP for the field %s", fd.Name())
@@ -270,20 +272,20 @@ func protoValue(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t 
 		// Timestamps.fromMillis: whole seconds, then non-negative nanos
 		ts := dynamicpb.NewMessage(md)
 		ms := int64(x)
-		ts.Set(md.Fields().ByNumber(1), protoreflect.ValueOfInt64(floorDiv(ms, 1000)))
-		ts.Set(md.Fields().ByNumber(2), protoreflect.ValueOfInt32(int32(floorMod(ms, 1000)*1_000_000)))
+		ts.Set(md.Fields().ByNumber(1), protoreflect.ValueOfInt64(types.FloorDiv(ms, 1000)))
+		ts.Set(md.Fields().ByNumber(2), protoreflect.ValueOfInt32(int32(types.FloorMod(ms, 1000)*1_000_000)))
 		return protoreflect.ValueOfMessage(ts), nil
-	case *structVal:
+	case *types.StructVal:
 		if fd.Message() == nil {
 			return protoreflect.Value{}, fmt.Errorf("a STRUCT for the %s field %s", fd.Kind(), fd.Name())
 		}
 		sub := dynamicpb.NewMessage(fd.Message())
 		sfds := fd.Message().Fields()
-		for i, f := range t.fields {
-			if i >= len(x.vals) {
+		for i, f := range t.Fields {
+			if i >= len(x.Vals) {
 				break
 			}
-			if err := setProtoField(sub, sfds.Get(i), x.vals[i], f.Type); err != nil {
+			if err := setProtoField(sub, sfds.Get(i), x.Vals[i], f.Type); err != nil {
 				return protoreflect.Value{}, fmt.Errorf("field %s: %w", f.Name, err)
 			}
 		}
@@ -352,10 +354,10 @@ func protoScalarValue(fd protoreflect.FieldDescriptor, v any) (protoreflect.Valu
 	return fail()
 }
 
-// protoSchema returns the compiled writer schema with the given id.
-func (r *registry) protoSchema(ctx context.Context, id int) (*protoschema.Schema, error) {
-	if !r.configured() {
-		return nil, errNoRegistry
+// ProtoSchema returns the compiled writer schema with the given id.
+func (r *Registry) ProtoSchema(ctx context.Context, id int) (*protoschema.Schema, error) {
+	if !r.Configured() {
+		return nil, ErrNoRegistry
 	}
 	r.mu.Lock()
 	ps, ok := r.protoSchemas[id]
@@ -363,7 +365,7 @@ func (r *registry) protoSchema(ctx context.Context, id int) (*protoschema.Schema
 	if ok {
 		return ps, nil
 	}
-	s, err := r.client.SR().SchemaByID(ctx, id)
+	s, err := r.Client.SR().SchemaByID(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("fetch schema %d: %w", id, err)
 	}
@@ -372,7 +374,7 @@ func (r *registry) protoSchema(ctx context.Context, id int) (*protoschema.Schema
 	}
 	deps := map[string]string{}
 	for _, ref := range s.References {
-		rs, err := r.client.SR().SchemaByVersion(ctx, ref.Subject, ref.Version)
+		rs, err := r.Client.SR().SchemaByVersion(ctx, ref.Subject, ref.Version)
 		if err != nil {
 			return nil, fmt.Errorf("schema %d: reference %s: %w", id, ref.Name, err)
 		}
@@ -394,12 +396,12 @@ func (r *registry) protoSchema(ctx context.Context, id int) (*protoschema.Schema
 // decodeProtobuf reads a PROTOBUF record: the writer's schema by its id,
 // the message its index array names, each field into the column of its
 // name (else its upper-cased name), checked as ConnectDataTranslator does.
-func (s *serde) decodeProtobuf(ctx context.Context, b []byte, out []any) ([]any, error) {
+func (s *Serde) decodeProtobuf(ctx context.Context, b []byte, out []any) ([]any, error) {
 	if len(b) < 5 || b[0] != 0 {
 		return nil, fmt.Errorf("Unknown magic byte!")
 	}
 	id := int(binary.BigEndian.Uint32(b[1:5]))
-	ps, err := s.reg.protoSchema(ctx, id)
+	ps, err := s.Registry.ProtoSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +424,7 @@ func (s *serde) decodeProtobuf(ctx context.Context, b []byte, out []any) ([]any,
 		if i < 0 {
 			continue
 		}
-		c := s.cols[i]
+		c := s.Cols[i]
 		x, err := protoColumnValue(m, fd, c.Type, "->"+c.Name)
 		if err != nil {
 			return nil, err
@@ -524,16 +526,16 @@ func protoWrapperKind(md protoreflect.MessageDescriptor) string {
 }
 
 // protoColumnValue reads field fd of m into column type t.
-func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t sqlType, path string) (any, error) {
+func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t types.Type, path string) (any, error) {
 	kind := protoConnectKind(fd)
 	if fd.IsList() {
-		if t.kind() != kArray {
+		if t.Kind() != types.KindArray {
 			return nil, fmt.Errorf("Cannot deserialize type array as type %s for path: %s", connectKindOf(t), path)
 		}
 		list := m.Get(fd).List()
 		items := make([]any, list.Len())
 		for i := range items {
-			x, err := protoScalar(list.Get(i), fd, kind, t.elem, path+"->ARRAY")
+			x, err := protoScalar(list.Get(i), fd, kind, t.Elem, path+"->ARRAY")
 			if err != nil {
 				return nil, err
 			}
@@ -550,7 +552,7 @@ func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t
 	return protoScalar(m.Get(fd), fd, kind, t, path)
 }
 
-func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind string, t sqlType, path string) (any, error) {
+func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind string, t types.Type, path string) (any, error) {
 	if kind == "date" || kind == "time" {
 		return protoDateOrTimeValue(v.Message(), kind, t, path)
 	}
@@ -558,16 +560,16 @@ func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind str
 		return protoDecimalValue(v.Message(), t, path)
 	}
 	if kind == "timestamp" {
-		if t.kind() != kTimestamp {
+		if t.Kind() != types.KindTimestamp {
 			return nil, fmt.Errorf("Cannot deserialize type timestamp as type %s for path: %s", connectKindOf(t), path)
 		}
 		m := v.Message()
 		md := fd.Message()
 		secs := m.Get(md.Fields().ByNumber(1)).Int()
 		nanos := m.Get(md.Fields().ByNumber(2)).Int()
-		return sqlTimestamp(secs*1000 + nanos/1_000_000), nil
+		return types.TimestampVal(secs*1000 + nanos/1_000_000), nil
 	}
-	if kind == "bytes" && t.kind() == kBytes {
+	if kind == "bytes" && t.Kind() == types.KindBytes {
 		if md := fd.Message(); md != nil { // google.protobuf.BytesValue
 			v = v.Message().Get(md.Fields().ByNumber(1))
 		}
@@ -588,15 +590,15 @@ func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind str
 	}
 	if kind == "struct" {
 		sub := v.Message()
-		sv := &structVal{t: t, vals: make([]any, len(t.fields))}
+		sv := &types.StructVal{Type: t, Vals: make([]any, len(t.Fields))}
 		sfds := fd.Message().Fields()
 		for j := 0; j < sfds.Len(); j++ {
 			sfd := sfds.Get(j)
 			name := string(sfd.Name())
-			i, ft, ok := t.field(name)
+			i, ft, ok := t.Field(name)
 			if !ok {
 				name = strings.ToUpper(name)
-				if i, ft, ok = t.field(name); !ok {
+				if i, ft, ok = t.Field(name); !ok {
 					continue
 				}
 			}
@@ -604,7 +606,7 @@ func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind str
 			if err != nil {
 				return nil, err
 			}
-			sv.vals[i] = x
+			sv.Vals[i] = x
 		}
 		return sv, nil
 	}
@@ -631,105 +633,83 @@ func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind str
 	default:
 		return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
 	}
-	switch t.kind() {
-	case kInteger:
+	switch t.Kind() {
+	case types.KindInteger:
 		return int32(x.(int64)), nil
-	case kBigint:
+	case types.KindBigint:
 		return x.(int64), nil
-	case kDouble:
+	case types.KindDouble:
 		if kind == "float32" {
 			return float64(float32(x.(float64))), nil
 		}
 		return x.(float64), nil
-	case kBoolean:
+	case types.KindBoolean:
 		return x, nil
-	case kString:
-		return formatValue(x), nil
+	case types.KindString:
+		return types.Format(x), nil
 	}
 	return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
 }
 
 // protoColumnType is the column type ksqlDB infers for a field.
-func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (sqlType, error) {
+func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (types.Type, error) {
 	if depth > 32 {
-		return tNull, unsupported("PROTOBUF messages nested this deep")
+		return types.Null, stmterr.Unsupported("PROTOBUF messages nested this deep")
 	}
-	var t sqlType
+	var t types.Type
 	kind := protoConnectKind(fd)
 	switch kind {
 	case "boolean":
-		t = tBoolean
+		t = types.Boolean
 	case "int32":
-		t = tInteger
+		t = types.Integer
 	case "int64":
-		t = tBigint
+		t = types.Bigint
 	case "float32", "float64":
-		t = tDouble
+		t = types.Double
 	case "string":
-		t = tString
+		t = types.String
 	case "bytes":
-		t = tBytes
+		t = types.Bytes
 	case "timestamp":
-		t = tTimestamp
+		t = types.Timestamp
 	case "date":
-		t = tDate
+		t = types.Date
 	case "time":
-		t = tTime
+		t = types.Time
 	case "decimal":
 		dt, err := protoDecimalColumnType(fd)
 		if err != nil {
-			return tNull, err
+			return types.Null, err
 		}
 		t = dt
 	case "struct":
 		sfds := fd.Message().Fields()
-		fields := make([]structField, 0, sfds.Len())
+		fields := make([]types.Field, 0, sfds.Len())
 		for j := 0; j < sfds.Len(); j++ {
 			ft, err := protoColumnType(sfds.Get(j), depth+1)
 			if err != nil {
-				return tNull, err
+				return types.Null, err
 			}
-			fields = append(fields, structField{Name: string(sfds.Get(j).Name()), Type: ft})
+			fields = append(fields, types.Field{Name: string(sfds.Get(j).Name()), Type: ft})
 		}
-		t = structOf(fields)
+		t = types.StructOf(fields)
 	default:
-		return tNull, unsupported("column type " + strings.ToUpper(kind) + " of PROTOBUF field " + string(fd.Name()))
+		return types.Null, stmterr.Unsupported("column type " + strings.ToUpper(kind) + " of PROTOBUF field " + string(fd.Name()))
 	}
 	if fd.IsList() {
-		t = arrayOf(t)
+		t = types.ArrayOf(t)
 	}
 	return t, nil
 }
 
-// inferProtobufValueColumns maps the first message of the latest value
-// schema of a PROTOBUF topic to value columns, upper-cased, skipping the
-// names already declared.
-func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, typ sr.SchemaType, taken map[string]bool) ([]column, error) {
-	if typ != sr.TypeProtobuf {
-		return nil, schemaTypeMismatch("topic: "+topic, sr.TypeProtobuf, typ)
-	}
-	latest, err := s.reg.client.Latest(ctx, topic+"-value")
-	if err != nil {
-		return nil, err
-	}
-	ps, err := s.reg.protoSchema(ctx, latest.ID)
-	if err != nil {
-		return nil, badStatement("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
-	}
-	md, err := ps.FirstMessage()
-	if err != nil {
-		return nil, badStatement("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
-	}
-	return protoMessageColumns(md, taken, false)
-}
-
-// protoMessageColumns maps a message's fields to columns, skipping the
+// ProtoMessageColumns maps a message's fields to columns, skipping the
 // names already declared: upper-cased for a topic's latest schema, with
 // the fields' own names (keepNames) for the schema a VALUE_SCHEMA_ID names
 // (elements.json, "validate schema id without value elements OK -
 // PROTOBUF": `c1` INT).
-func protoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]bool, keepNames bool) ([]column, error) {
-	var cols []column
+func ProtoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]bool, keepNames bool) ([]types.Column, error) {
+	var cols []types.Column
 	fds := md.Fields()
 	for j := 0; j < fds.Len(); j++ {
 		t, err := protoColumnType(fds.Get(j), 0)
@@ -743,7 +723,7 @@ func protoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]boo
 		if taken[name] {
 			continue
 		}
-		cols = append(cols, column{Name: name, Type: t})
+		cols = append(cols, types.Column{Name: name, Type: t})
 	}
 	return cols, nil
 }

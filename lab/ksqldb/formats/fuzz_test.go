@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 import (
 	"context"
@@ -10,12 +10,13 @@ import (
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // fuzzType is a column type written as in a CREATE statement.
-func fuzzType(tb testing.TB, text string) sqlType {
+func fuzzType(tb testing.TB, text string) types.Type {
 	tb.Helper()
-	t, err := typeOf(sql.Type{Text: text})
+	t, err := types.FromSQL(sql.Type{Text: text})
 	if err != nil {
 		tb.Fatalf("type %s: %v", text, err)
 	}
@@ -25,60 +26,60 @@ func fuzzType(tb testing.TB, text string) sqlType {
 // conforms reports whether v is a value of SQL type t as the engine holds
 // it: INT int32, BIGINT int64, DOUBLE float64, STRING string, BOOLEAN
 // bool, ARRAY []any, MAP map[string]any, STRUCT *structVal; NULL anywhere.
-func conforms(v any, t sqlType) bool {
+func conforms(v any, t types.Type) bool {
 	if v == nil {
 		return true
 	}
-	switch t.kind() {
-	case kBoolean:
+	switch t.Kind() {
+	case types.KindBoolean:
 		_, ok := v.(bool)
 		return ok
-	case kInteger:
+	case types.KindInteger:
 		_, ok := v.(int32)
 		return ok
-	case kBigint:
+	case types.KindBigint:
 		_, ok := v.(int64)
 		return ok
-	case kDouble:
+	case types.KindDouble:
 		_, ok := v.(float64)
 		return ok
-	case kString:
+	case types.KindString:
 		_, ok := v.(string)
 		return ok
-	case kTimestamp:
-		_, ok := v.(sqlTimestamp)
+	case types.KindTimestamp:
+		_, ok := v.(types.TimestampVal)
 		return ok
-	case kDate:
-		_, ok := v.(sqlDate)
+	case types.KindDate:
+		_, ok := v.(types.DateVal)
 		return ok
-	case kTime:
-		x, ok := v.(sqlTime)
-		return ok && x >= 0 && x < msPerDay
-	case kDecimal:
-		d, ok := v.(sqlDecimal)
-		return ok && int(d.scale) == t.scale && d.fitsDigits(t.prec, t.scale) == nil
-	case kBytes:
+	case types.KindTime:
+		x, ok := v.(types.TimeVal)
+		return ok && x >= 0 && x < types.MsPerDay
+	case types.KindDecimal:
+		d, ok := v.(types.Decimal)
+		return ok && int(d.Scale) == t.Scale && d.FitsDigits(t.Precision, t.Scale) == nil
+	case types.KindBytes:
 		_, ok := v.([]byte)
 		return ok
-	case kArray:
+	case types.KindArray:
 		arr, ok := v.([]any)
 		for _, e := range arr {
-			ok = ok && conforms(e, t.elem)
+			ok = ok && conforms(e, t.Elem)
 		}
 		return ok
-	case kMap:
+	case types.KindMap:
 		m, ok := v.(map[string]any)
 		for _, e := range m {
-			ok = ok && conforms(e, t.elem)
+			ok = ok && conforms(e, t.Elem)
 		}
 		return ok
-	case kStruct:
-		s, ok := v.(*structVal)
-		if !ok || len(s.vals) != len(t.fields) {
+	case types.KindStruct:
+		s, ok := v.(*types.StructVal)
+		if !ok || len(s.Vals) != len(t.Fields) {
 			return false
 		}
-		for i, f := range t.fields {
-			if !conforms(s.vals[i], f.Type) {
+		for i, f := range t.Fields {
+			if !conforms(s.Vals[i], f.Type) {
 				return false
 			}
 		}
@@ -89,66 +90,66 @@ func conforms(v any, t sqlType) bool {
 
 // fuzzSerdes are the record formats ksqlDB reads from a topic, each over
 // columns it supports in that format, with one sample row each.
-func fuzzSerdes(tb testing.TB, reg *registry) ([]*serde, [][]any) {
+func fuzzSerdes(tb testing.TB, reg *Registry) ([]*Serde, [][]any) {
 	tb.Helper()
-	col := func(name, typ string) column { return column{Name: name, Type: fuzzType(tb, typ)} }
-	wide := []column{
+	col := func(name, typ string) types.Column { return types.Column{Name: name, Type: fuzzType(tb, typ)} }
+	wide := []types.Column{
 		col("ID", "INT"), col("BIG", "BIGINT"), col("RATIO", "DOUBLE"), col("NAME", "STRING"), col("OK", "BOOLEAN"),
 		col("LIST", "ARRAY<INT>"), col("ATTRS", "MAP<STRING, DOUBLE>"), col("INNER", "STRUCT<A INT, B ARRAY<STRING>>"),
 	}
 	wideRow := []any{int32(7), int64(1) << 40, 0.25, "Clark/Lake", true, []any{int32(1), nil},
-		map[string]any{"x": 1.5}, &structVal{t: wide[7].Type, vals: []any{int32(3), []any{"a"}}}}
+		map[string]any{"x": 1.5}, &types.StructVal{Type: wide[7].Type, Vals: []any{int32(3), []any{"a"}}}}
 	flat := wide[:5]
 	flatRow := wideRow[:5]
-	var serdes []*serde
+	var serdes []*Serde
 	var rows [][]any
-	add := func(s *serde, row []any) {
+	add := func(s *Serde, row []any) {
 		serdes = append(serdes, s)
 		rows = append(rows, row)
 	}
-	add(newSerde(fmtJSON, wide, false, "fuzz-json", reg), wideRow)
-	add(newSerde(fmtJSON, wide[5:6], false, "fuzz-json-unwrapped", reg).unwrapSingle(true), []any{[]any{int32(2)}})
-	add(newSerde(fmtJSON, wide[:1], true, "fuzz-json-key", reg), []any{int32(9)})
-	add(newSerde(fmtAvro, flat, false, "fuzz-avro", reg), flatRow)
-	add(newSerde(fmtAvro, wide[3:4], true, "fuzz-avro-key", reg), []any{"key"})
-	add(newSerde(fmtDelimited, flat, false, "fuzz-delimited", reg), flatRow)
+	add(NewSerde(JSON, wide, false, "fuzz-json", reg), wideRow)
+	add(NewSerde(JSON, wide[5:6], false, "fuzz-json-unwrapped", reg).UnwrapSingle(true), []any{[]any{int32(2)}})
+	add(NewSerde(JSON, wide[:1], true, "fuzz-json-key", reg), []any{int32(9)})
+	add(NewSerde(Avro, flat, false, "fuzz-avro", reg), flatRow)
+	add(NewSerde(Avro, wide[3:4], true, "fuzz-avro-key", reg), []any{"key"})
+	add(NewSerde(Delimited, flat, false, "fuzz-delimited", reg), flatRow)
 	for i, c := range flat[:4] {
-		add(newSerde(fmtKafka, []column{c}, true, fmt.Sprintf("fuzz-kafka-%d", i), reg), flatRow[i:i+1])
+		add(NewSerde(Kafka, []types.Column{c}, true, fmt.Sprintf("fuzz-kafka-%d", i), reg), flatRow[i:i+1])
 	}
 	// JSON_SR and PROTOBUF do not write MAP columns here; PROTOBUF cannot
 	// write a null array element (a repeated field has no nulls)
 	noMap := append(slices.Clone(wide[:6]), wide[7])
 	noMapRow := append(slices.Clone(wideRow[:6]), wideRow[7])
-	add(newSerde(fmtJSONSR, noMap, false, "fuzz-jsonsr", reg), noMapRow)
-	add(newSerde(fmtJSONSR, wide[3:4], true, "fuzz-jsonsr-key", reg), []any{"key"})
+	add(NewSerde(JSONSR, noMap, false, "fuzz-jsonsr", reg), noMapRow)
+	add(NewSerde(JSONSR, wide[3:4], true, "fuzz-jsonsr-key", reg), []any{"key"})
 	protoRow := slices.Clone(noMapRow)
 	protoRow[5] = []any{int32(1), int32(-2)}
-	add(newSerde(fmtProtobuf, noMap, false, "fuzz-protobuf", reg), protoRow)
-	add(newSerde(fmtProtobuf, wide[:1], true, "fuzz-protobuf-key", reg), []any{int32(9)})
-	timeCols := []column{col("AT", "TIMESTAMP"), col("DAY", "DATE"), col("TOD", "TIME"), col("RAW", "BYTES")}
-	timeRow := []any{sqlTimestamp(1609590896789), sqlDate(18629), sqlTime(45296789), []byte{0, 255}}
-	add(newSerde(fmtJSON, timeCols, false, "fuzz-json-time", reg), timeRow)
-	add(newSerde(fmtJSONSR, timeCols, false, "fuzz-jsonsr-time", reg), timeRow)
-	add(newSerde(fmtDelimited, timeCols, false, "fuzz-delimited-time", reg), timeRow)
-	add(newSerde(fmtAvro, timeCols, false, "fuzz-avro-time", reg), timeRow)
-	add(newSerde(fmtProtobuf, []column{timeCols[0], timeCols[3]}, false, "fuzz-protobuf-time", reg), []any{timeRow[0], timeRow[3]})
-	decCols := []column{col("AMOUNT", "DECIMAL(6,4)"), col("WIDE", "DECIMAL(21,19)")}
-	decRow := []any{mustDecimal("-12.3400"), mustDecimal("10.1234512345123451234")}
-	add(newSerde(fmtJSON, decCols, false, "fuzz-json-decimal", reg), decRow)
-	add(newSerde(fmtDelimited, decCols, false, "fuzz-delimited-decimal", reg), decRow)
-	add(newSerde(fmtAvro, decCols, false, "fuzz-avro-decimal", reg), decRow)
-	add(newSerde(fmtJSONSR, decCols, false, "fuzz-jsonsr-decimal", reg), decRow)
-	add(newSerde(fmtProtobufNoSR, noMap, false, "fuzz-protobufnosr", reg), protoRow)
-	add(newSerde(fmtProtobufNoSR, timeCols, false, "fuzz-protobufnosr-time", reg), timeRow)
+	add(NewSerde(Protobuf, noMap, false, "fuzz-protobuf", reg), protoRow)
+	add(NewSerde(Protobuf, wide[:1], true, "fuzz-protobuf-key", reg), []any{int32(9)})
+	timeCols := []types.Column{col("AT", "TIMESTAMP"), col("DAY", "DATE"), col("TOD", "TIME"), col("RAW", "BYTES")}
+	timeRow := []any{types.TimestampVal(1609590896789), types.DateVal(18629), types.TimeVal(45296789), []byte{0, 255}}
+	add(NewSerde(JSON, timeCols, false, "fuzz-json-time", reg), timeRow)
+	add(NewSerde(JSONSR, timeCols, false, "fuzz-jsonsr-time", reg), timeRow)
+	add(NewSerde(Delimited, timeCols, false, "fuzz-delimited-time", reg), timeRow)
+	add(NewSerde(Avro, timeCols, false, "fuzz-avro-time", reg), timeRow)
+	add(NewSerde(Protobuf, []types.Column{timeCols[0], timeCols[3]}, false, "fuzz-protobuf-time", reg), []any{timeRow[0], timeRow[3]})
+	decCols := []types.Column{col("AMOUNT", "DECIMAL(6,4)"), col("WIDE", "DECIMAL(21,19)")}
+	decRow := []any{types.MustDecimal("-12.3400"), types.MustDecimal("10.1234512345123451234")}
+	add(NewSerde(JSON, decCols, false, "fuzz-json-decimal", reg), decRow)
+	add(NewSerde(Delimited, decCols, false, "fuzz-delimited-decimal", reg), decRow)
+	add(NewSerde(Avro, decCols, false, "fuzz-avro-decimal", reg), decRow)
+	add(NewSerde(JSONSR, decCols, false, "fuzz-jsonsr-decimal", reg), decRow)
+	add(NewSerde(ProtobufNoSR, noMap, false, "fuzz-protobufnosr", reg), protoRow)
+	add(NewSerde(ProtobufNoSR, timeCols, false, "fuzz-protobufnosr-time", reg), timeRow)
 	ctx := context.Background()
 	for _, s := range serdes {
-		if err := s.prepareSink(ctx); err != nil {
-			tb.Fatalf("register %s schema: %v", s.topic, err)
+		if err := s.PrepareSink(ctx); err != nil {
+			tb.Fatalf("register %s schema: %v", s.Topic, err)
 		}
 	}
 	// ksqlDB reads complex columns in AVRO (it does not write them here):
 	// a source over a schema some producer registered.
-	serdes = append(serdes, newSerde(fmtAvro, wide, false, "fuzz-avro-wide", reg))
+	serdes = append(serdes, NewSerde(Avro, wide, false, "fuzz-avro-wide", reg))
 	rows = append(rows, nil)
 	return serdes, rows
 }
@@ -169,9 +170,9 @@ const wideAvroSchema = `{"type":"record","name":"Wide","fields":[
 
 // wideAvroRecord registers wideAvroSchema and returns one record in the
 // Confluent wire format: magic 0, the schema id (4 bytes), Avro binary.
-func wideAvroRecord(tb testing.TB, reg *registry) []byte {
+func wideAvroRecord(tb testing.TB, reg *Registry) []byte {
 	tb.Helper()
-	id, err := reg.register(context.Background(), "fuzz-avro-wide-value", wideAvroSchema)
+	id, err := reg.Register(context.Background(), "fuzz-avro-wide-value", wideAvroSchema)
 	if err != nil {
 		tb.Fatalf("register wide schema: %v", err)
 	}
@@ -199,13 +200,13 @@ func wideAvroRecord(tb testing.TB, reg *registry) []byte {
 func FuzzSerdeDecode(f *testing.F) {
 	fake := srfake.New()
 	f.Cleanup(fake.Close)
-	reg, err := newRegistry(fake.URL(), nil)
+	reg, err := NewRegistry(fake.URL(), nil)
 	if err != nil {
 		f.Fatal(err)
 	}
 	serdes, rows := fuzzSerdes(f, reg)
 	wideRecord := wideAvroRecord(f, reg)
-	if _, err := serdes[len(serdes)-1].decode(context.Background(), wideRecord); err != nil {
+	if _, err := serdes[len(serdes)-1].Decode(context.Background(), wideRecord); err != nil {
 		f.Fatalf("seed for the wide AVRO columns does not decode: %v", err)
 	}
 	f.Add(uint8(len(serdes)-1), wideRecord)
@@ -213,12 +214,12 @@ func FuzzSerdeDecode(f *testing.F) {
 		if rows[i] == nil {
 			continue
 		}
-		b, err := s.encode(rows[i])
+		b, err := s.Encode(rows[i])
 		if err != nil {
-			f.Fatalf("encode sample for %s: %v", s.topic, err)
+			f.Fatalf("encode sample for %s: %v", s.Topic, err)
 		}
-		if _, err := s.decode(context.Background(), b); err != nil {
-			f.Fatalf("seed for %s does not decode: %v", s.topic, err)
+		if _, err := s.Decode(context.Background(), b); err != nil {
+			f.Fatalf("seed for %s does not decode: %v", s.Topic, err)
 		}
 		f.Add(uint8(i), b)
 		f.Add(uint8(i), []byte{})
@@ -229,7 +230,7 @@ func FuzzSerdeDecode(f *testing.F) {
 		f.Add(uint8(5), []byte(raw))
 	}
 	for i, s := range serdes {
-		if s.topic != "fuzz-json-decimal" && s.topic != "fuzz-delimited-decimal" {
+		if s.Topic != "fuzz-json-decimal" && s.Topic != "fuzz-delimited-decimal" {
 			continue
 		}
 		// exponents that would take a BigDecimal minutes to scale
@@ -239,16 +240,16 @@ func FuzzSerdeDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
 		s := serdes[int(which)%len(serdes)]
-		out, err := s.decode(context.Background(), b)
+		out, err := s.Decode(context.Background(), b)
 		if err != nil {
 			return
 		}
-		if len(out) != len(s.cols) {
-			t.Fatalf("%s decoded %d values for %d columns", s.topic, len(out), len(s.cols))
+		if len(out) != len(s.Cols) {
+			t.Fatalf("%s decoded %d values for %d columns", s.Topic, len(out), len(s.Cols))
 		}
-		for i, c := range s.cols {
+		for i, c := range s.Cols {
 			if !conforms(out[i], c.Type) {
-				t.Fatalf("%s: column %s (%s) decoded as %T %v", s.topic, c.Name, c.Type, out[i], out[i])
+				t.Fatalf("%s: column %s (%s) decoded as %T %v", s.Topic, c.Name, c.Type, out[i], out[i])
 			}
 		}
 	})

@@ -1,4 +1,4 @@
-package ksqldb
+package formats
 
 // The JSON_SR format: JSON values in the Confluent Schema Registry wire
 // format (magic byte 0, the 4-byte big-endian schema id, then the JSON
@@ -31,15 +31,17 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-const fmtJSONSR = "JSON_SR"
+const JSONSR = "JSON_SR"
 
 // jsonSRType writes the JSON Schema JsonSchemaData.rawSchemaFromConnectSchema
 // makes of a column type's optional Connect schema, in everit's key order:
 // the type's keywords, then connect.index, connect.type. An optional
 // schema is {"oneOf":[{"type":"null"},T]}; index < 0: not a struct field.
-func jsonSRType(b *bytes.Buffer, t sqlType, index int) error {
+func jsonSRType(b *bytes.Buffer, t types.Type, index int) error {
 	b.WriteString(`{"oneOf":[{"type":"null"},`)
 	if err := jsonSRBareType(b, t); err != nil {
 		return err
@@ -53,51 +55,51 @@ func jsonSRType(b *bytes.Buffer, t sqlType, index int) error {
 	return nil
 }
 
-func jsonSRBareType(b *bytes.Buffer, t sqlType) error {
-	switch t.kind() {
-	case kBoolean:
+func jsonSRBareType(b *bytes.Buffer, t types.Type) error {
+	switch t.Kind() {
+	case types.KindBoolean:
 		b.WriteString(`{"type":"boolean"}`)
-	case kInteger:
+	case types.KindInteger:
 		b.WriteString(`{"type":"integer","connect.type":"int32"}`)
-	case kBigint:
+	case types.KindBigint:
 		b.WriteString(`{"type":"integer","connect.type":"int64"}`)
-	case kDouble:
+	case types.KindDouble:
 		b.WriteString(`{"type":"number","connect.type":"float64"}`)
-	case kString:
+	case types.KindString:
 		b.WriteString(`{"type":"string"}`)
-	case kTimestamp:
+	case types.KindTimestamp:
 		b.WriteString(`{"title":"org.apache.kafka.connect.data.Timestamp","type":"integer","connect.version":1,"connect.type":"int64"}`)
-	case kDate:
+	case types.KindDate:
 		b.WriteString(`{"title":"org.apache.kafka.connect.data.Date","type":"integer","connect.version":1,"connect.type":"int32"}`)
-	case kTime:
+	case types.KindTime:
 		b.WriteString(`{"title":"org.apache.kafka.connect.data.Time","type":"integer","connect.version":1,"connect.type":"int32"}`)
-	case kBytes:
+	case types.KindBytes:
 		b.WriteString(`{"type":"string","connect.type":"bytes"}`)
-	case kDecimal:
+	case types.KindDecimal:
 		// decimal.format NUMERIC: a number schema; title, connect.version,
 		// connect.type and connect.parameters (a HashMap: scale first) in
 		// the order everit writes JsonSchemaData's unprocessed properties
 		fmt.Fprintf(b, `{"title":"org.apache.kafka.connect.data.Decimal","type":"number","connect.version":1,"connect.type":"bytes",`+
-			`"connect.parameters":{"scale":"%d","connect.decimal.precision":"%d"}}`, t.scale, t.prec)
-	case kArray:
+			`"connect.parameters":{"scale":"%d","connect.decimal.precision":"%d"}}`, t.Scale, t.Precision)
+	case types.KindArray:
 		b.WriteString(`{"type":"array","items":`)
-		if err := jsonSRType(b, t.elem, -1); err != nil {
+		if err := jsonSRType(b, t.Elem, -1); err != nil {
 			return err
 		}
 		b.WriteByte('}')
-	case kStruct:
-		return jsonSRObject(b, t.fields)
+	case types.KindStruct:
+		return jsonSRObject(b, t.Fields)
 	default:
 		// A ksqlDB MAP has an optional STRING key schema, which
 		// JsonSchemaData writes as an array of key/value entries; that
 		// mapping is not built here.
-		return unsupported("column type " + t.String() + " in the 'JSON_SR' format")
+		return stmterr.Unsupported("column type " + t.String() + " in the 'JSON_SR' format")
 	}
 	return nil
 }
 
 // jsonSRObject writes the non-optional struct of the given fields.
-func jsonSRObject(b *bytes.Buffer, fields []structField) error {
+func jsonSRObject(b *bytes.Buffer, fields []types.Field) error {
 	b.WriteString(`{"type":"object","properties":{`)
 	for i, f := range fields {
 		if i > 0 {
@@ -116,17 +118,17 @@ func jsonSRObject(b *bytes.Buffer, fields []structField) error {
 
 // jsonSRSchemaFor is the schema ksqlDB registers for a serde's columns: the
 // single column's optional schema when unwrapped, else the struct.
-func (s *serde) jsonSRSchemaFor() (string, error) {
+func (s *Serde) jsonSRSchemaFor() (string, error) {
 	var b bytes.Buffer
 	if s.unwrapped() {
-		if err := jsonSRType(&b, s.cols[0].Type, -1); err != nil {
+		if err := jsonSRType(&b, s.Cols[0].Type, -1); err != nil {
 			return "", err
 		}
 		return b.String(), nil
 	}
-	fields := make([]structField, len(s.cols))
-	for i, c := range s.cols {
-		fields[i] = structField{Name: c.Name, Type: c.Type}
+	fields := make([]types.Field, len(s.Cols))
+	for i, c := range s.Cols {
+		fields[i] = types.Field{Name: c.Name, Type: c.Type}
 	}
 	if err := jsonSRObject(&b, fields); err != nil {
 		return "", err
@@ -136,7 +138,7 @@ func (s *serde) jsonSRSchemaFor() (string, error) {
 
 // prepareJSONSRSink registers the JSON schema of a sink's key or value
 // under <topic>-key or <topic>-value (TopicNameStrategy).
-func (s *serde) prepareJSONSRSink(ctx context.Context) error {
+func (s *Serde) prepareJSONSRSink(ctx context.Context) error {
 	if s.jsonSRID != 0 {
 		return nil
 	}
@@ -148,7 +150,7 @@ func (s *serde) prepareJSONSRSink(ctx context.Context) error {
 	if s.key {
 		suffix = "-key"
 	}
-	id, err := s.reg.registerAs(ctx, s.topic+suffix, text, sr.TypeJSON)
+	id, err := s.Registry.RegisterAs(ctx, s.Topic+suffix, text, sr.TypeJSON)
 	if err != nil {
 		return err
 	}
@@ -158,7 +160,7 @@ func (s *serde) prepareJSONSRSink(ctx context.Context) error {
 
 // checkJSONSRColumns refuses the column types this server cannot write in
 // JSON_SR.
-func checkJSONSRColumns(cols []column) error {
+func checkJSONSRColumns(cols []types.Column) error {
 	var b bytes.Buffer
 	for _, c := range cols {
 		if err := jsonSRBareType(&b, c.Type); err != nil {
@@ -228,8 +230,8 @@ func (o *jsonObject) str(k string) string {
 	return s
 }
 
-// parseJSONSRSchema maps a JSON Schema text to its Connect schema.
-func parseJSONSRSchema(text string) (*connectNode, error) {
+// ParseJSONSRSchema maps a JSON Schema text to its Connect schema.
+func ParseJSONSRSchema(text string) (*connectNode, error) {
 	return connectFromJSONSchema(json.RawMessage(text), 0)
 }
 
@@ -387,29 +389,29 @@ func connectFromTyped(o jsonObject, typ, connectType string, raw json.RawMessage
 }
 
 // connectKindOf is the Connect type name of a column type.
-func connectKindOf(t sqlType) string {
-	switch t.kind() {
-	case kBoolean:
+func connectKindOf(t types.Type) string {
+	switch t.Kind() {
+	case types.KindBoolean:
 		return "boolean"
-	case kInteger:
+	case types.KindInteger:
 		return "int32"
-	case kBigint:
+	case types.KindBigint:
 		return "int64"
-	case kDouble:
+	case types.KindDouble:
 		return "float64"
-	case kString:
+	case types.KindString:
 		return "string"
-	case kArray:
+	case types.KindArray:
 		return "array"
-	case kMap:
+	case types.KindMap:
 		return "map"
-	case kStruct:
+	case types.KindStruct:
 		return "struct"
-	case kTimestamp:
+	case types.KindTimestamp:
 		return "int64"
-	case kDate, kTime:
+	case types.KindDate, types.KindTime:
 		return "int32"
-	case kBytes, kDecimal:
+	case types.KindBytes, types.KindDecimal:
 		return "bytes"
 	}
 	return strings.ToLower(t.String())
@@ -418,18 +420,18 @@ func connectKindOf(t sqlType) string {
 // checkConnectType is ConnectDataTranslator.validateSchema: the writer's
 // Connect type must be one the column type accepts; nested types are
 // checked along the path ksqlDB prints (->FIELD, ->ARRAY, ->MAP_VAL).
-func checkConnectType(t sqlType, n *connectNode, path string) error {
+func checkConnectType(t types.Type, n *connectNode, path string) error {
 	var ok bool
-	switch t.kind() {
-	case kInteger, kDate, kTime:
+	switch t.Kind() {
+	case types.KindInteger, types.KindDate, types.KindTime:
 		ok = n.kind == "int32" || n.kind == "int16" || n.kind == "int8"
-	case kBigint, kTimestamp:
+	case types.KindBigint, types.KindTimestamp:
 		ok = n.kind == "int64" || n.kind == "int32" || n.kind == "int16" || n.kind == "int8"
-	case kDouble:
+	case types.KindDouble:
 		ok = n.kind == "float64" || n.kind == "float32"
-	case kString:
+	case types.KindString:
 		ok = n.kind != "bytes" && n.kind != "struct" && n.kind != "array" && n.kind != "map"
-	case kDecimal:
+	case types.KindDecimal:
 		ok = n.kind == "bytes" && n.name == "org.apache.kafka.connect.data.Decimal"
 	default:
 		ok = n.kind == connectKindOf(t)
@@ -437,21 +439,21 @@ func checkConnectType(t sqlType, n *connectNode, path string) error {
 	if !ok {
 		return fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", n.kind, connectKindOf(t), path)
 	}
-	switch t.kind() {
-	case kArray:
-		return checkConnectType(t.elem, n.elem, path+"->ARRAY")
-	case kMap:
-		if err := checkConnectType(t.key, n.key, path+"->MAP_KEY"); err != nil {
+	switch t.Kind() {
+	case types.KindArray:
+		return checkConnectType(t.Elem, n.elem, path+"->ARRAY")
+	case types.KindMap:
+		if err := checkConnectType(t.Key, n.key, path+"->MAP_KEY"); err != nil {
 			return err
 		}
-		return checkConnectType(t.elem, n.elem, path+"->MAP_VAL")
-	case kStruct:
+		return checkConnectType(t.Elem, n.elem, path+"->MAP_VAL")
+	case types.KindStruct:
 		for _, f := range n.fields {
-			_, ft, found := t.field(f.name)
+			_, ft, found := t.Field(f.name)
 			name := f.name
 			if !found {
 				name = strings.ToUpper(f.name)
-				if _, ft, found = t.field(name); !found {
+				if _, ft, found = t.Field(name); !found {
 					continue
 				}
 			}
@@ -463,57 +465,57 @@ func checkConnectType(t sqlType, n *connectNode, path string) error {
 	return nil
 }
 
-// jsonSRColumnType is the column type ConnectKsqlSchemaTranslator gives a
+// JSONSRColumnType is the column type ConnectKsqlSchemaTranslator gives a
 // Connect schema: int8/16/32 INTEGER, int64 BIGINT, float32/64 DOUBLE.
-func jsonSRColumnType(n *connectNode) (sqlType, error) {
+func JSONSRColumnType(n *connectNode) (types.Type, error) {
 	switch n.name {
 	case "org.apache.kafka.connect.data.Timestamp":
-		return tTimestamp, nil
+		return types.Timestamp, nil
 	case "org.apache.kafka.connect.data.Date":
-		return tDate, nil
+		return types.Date, nil
 	case "org.apache.kafka.connect.data.Time":
-		return tTime, nil
+		return types.Time, nil
 	}
 	switch n.kind {
 	case "boolean":
-		return tBoolean, nil
+		return types.Boolean, nil
 	case "int8", "int16", "int32":
-		return tInteger, nil
+		return types.Integer, nil
 	case "int64":
-		return tBigint, nil
+		return types.Bigint, nil
 	case "float32", "float64":
-		return tDouble, nil
+		return types.Double, nil
 	case "string":
-		return tString, nil
+		return types.String, nil
 	case "array":
-		e, err := jsonSRColumnType(n.elem)
+		e, err := JSONSRColumnType(n.elem)
 		if err != nil {
-			return tNull, err
+			return types.Null, err
 		}
-		return arrayOf(e), nil
+		return types.ArrayOf(e), nil
 	case "map":
-		k, err := jsonSRColumnType(n.key)
+		k, err := JSONSRColumnType(n.key)
 		if err != nil {
-			return tNull, err
+			return types.Null, err
 		}
-		v, err := jsonSRColumnType(n.elem)
+		v, err := JSONSRColumnType(n.elem)
 		if err != nil {
-			return tNull, err
+			return types.Null, err
 		}
-		if k != tString {
-			return tNull, unsupported("MAP keys of type " + k.String())
+		if k != types.String {
+			return types.Null, stmterr.Unsupported("MAP keys of type " + k.String())
 		}
-		return mapOf(k, v), nil
+		return types.MapOf(k, v), nil
 	case "struct":
-		fields := make([]structField, 0, len(n.fields))
+		fields := make([]types.Field, 0, len(n.fields))
 		for _, f := range n.fields {
-			ft, err := jsonSRColumnType(f.node)
+			ft, err := JSONSRColumnType(f.node)
 			if err != nil {
-				return tNull, err
+				return types.Null, err
 			}
-			fields = append(fields, structField{Name: f.name, Type: ft})
+			fields = append(fields, types.Field{Name: f.name, Type: ft})
 		}
-		return structOf(fields), nil
+		return types.StructOf(fields), nil
 	case "bytes":
 		if n.name == "org.apache.kafka.connect.data.Decimal" {
 			// DecimalUtil.precision and scale: connect.decimal.precision
@@ -530,23 +532,23 @@ func jsonSRColumnType(n *connectNode) (sqlType, error) {
 				}
 			}
 			if s < 0 {
-				return tNull, badStatement("Invalid Decimal schema: scale parameter not found.")
+				return types.Null, stmterr.Bad("Invalid Decimal schema: scale parameter not found.")
 			}
-			return decimalType(p, s)
+			return types.DecimalType(p, s)
 		}
-		return tBytes, nil
+		return types.Bytes, nil
 	}
-	return tNull, unsupported("Connect type " + n.kind)
+	return types.Null, stmterr.Unsupported("Connect type " + n.kind)
 }
 
 // decodeJSONSR reads a JSON_SR record: the writer's schema by its id, the
 // JSON checked against the columns' types and converted.
-func (s *serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, error) {
+func (s *Serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, error) {
 	if len(b) < 5 || b[0] != 0 {
 		return nil, fmt.Errorf("Unknown magic byte!")
 	}
 	id := int(binary.BigEndian.Uint32(b[1:5]))
-	node, err := s.reg.jsonSchema(ctx, id)
+	node, err := s.Registry.jsonSchema(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -554,13 +556,13 @@ func (s *serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, e
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("Converting byte[] to Kafka Connect data failed due to serialization error of topic %s: %w", s.topic, err)
+		return nil, fmt.Errorf("Converting byte[] to Kafka Connect data failed due to serialization error of topic %s: %w", s.Topic, err)
 	}
 	if s.unwrapped() {
-		if err := checkConnectType(s.cols[0].Type, node, ""); err != nil {
+		if err := checkConnectType(s.Cols[0].Type, node, ""); err != nil {
 			return nil, err
 		}
-		x, err := jsonSRValue(v, node, s.cols[0].Type)
+		x, err := jsonSRValue(v, node, s.Cols[0].Type)
 		if err != nil {
 			return nil, err
 		}
@@ -585,7 +587,7 @@ func (s *serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, e
 		if i < 0 {
 			continue
 		}
-		c := s.cols[i]
+		c := s.Cols[i]
 		if err := checkConnectType(c.Type, f.node, "->"+c.Name); err != nil {
 			return nil, err
 		}
@@ -599,14 +601,14 @@ func (s *serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, e
 }
 
 // columnIndex finds a column by exact name, then by upper-cased name.
-func (s *serde) columnIndex(name string) int {
-	for i, c := range s.cols {
+func (s *Serde) columnIndex(name string) int {
+	for i, c := range s.Cols {
 		if c.Name == name {
 			return i
 		}
 	}
 	up := strings.ToUpper(name)
-	for i, c := range s.cols {
+	for i, c := range s.Cols {
 		if c.Name == up {
 			return i
 		}
@@ -616,11 +618,11 @@ func (s *serde) columnIndex(name string) int {
 
 // jsonSRValue converts a JSON value of Connect type n into column type t
 // (already checked compatible).
-func jsonSRValue(v any, n *connectNode, t sqlType) (any, error) {
+func jsonSRValue(v any, n *connectNode, t types.Type) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	if t == tString {
+	if t == types.String {
 		switch x := v.(type) {
 		case string:
 			return x, nil
@@ -646,37 +648,37 @@ func jsonSRValue(v any, n *connectNode, t sqlType) (any, error) {
 	return jsonValue(v, t)
 }
 
-// registryFormat reports the formats whose schemas live in the Schema
+// RegistryFormat reports the formats whose schemas live in the Schema
 // Registry.
-func registryFormat(f string) bool { return f == fmtAvro || f == fmtJSONSR || f == fmtProtobuf }
+func RegistryFormat(f string) bool { return f == Avro || f == JSONSR || f == Protobuf }
 
-// inferableFormat reports the formats that take columns from the registry
+// Inferable reports the formats that take columns from the registry
 // (SerdeFeature.SCHEMA_INFERENCE) and that this server reads.
-func inferableFormat(f string) bool { return f == fmtAvro || f == fmtJSONSR || f == fmtProtobuf }
+func Inferable(f string) bool { return f == Avro || f == JSONSR || f == Protobuf }
 
-// inferJSONSRValueColumns maps a JSON_SR value schema to value columns,
+// InferJSONSRValueColumns maps a JSON_SR value schema to value columns,
 // skipping the names already declared. The latest schema of a topic gives
 // upper-cased names; the schema a VALUE_SCHEMA_ID names (keepNames) gives
 // its fields' own names (elements.json, "validate schema id without value
 // elements OK - JSON_SR SCHEMA": `c1` BIGINT).
-func inferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[string]bool, keepNames bool) ([]column, error) {
+func InferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[string]bool, keepNames bool) ([]types.Column, error) {
 	if typ != sr.TypeJSON {
-		return nil, schemaTypeMismatch("topic: "+topic, sr.TypeJSON, typ)
+		return nil, SchemaTypeMismatch("topic: "+topic, sr.TypeJSON, typ)
 	}
-	n, err := parseJSONSRSchema(text)
+	n, err := ParseJSONSRSchema(text)
 	if err != nil {
-		return nil, badStatement("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
 	}
 	if n.kind != "struct" {
-		return nil, unsupported("inferring columns from a JSON schema that is not an object")
+		return nil, stmterr.Unsupported("inferring columns from a JSON schema that is not an object")
 	}
-	var cols []column
+	var cols []types.Column
 	for _, f := range n.fields {
-		t, err := jsonSRColumnType(f.node)
+		t, err := JSONSRColumnType(f.node)
 		if err != nil {
-			var se *stmtError
+			var se *stmterr.Error
 			if errors.As(err, &se) {
-				se.msg = "column " + f.name + ": " + se.msg
+				se.Msg = "column " + f.name + ": " + se.Msg
 			}
 			return nil, err
 		}
@@ -687,7 +689,7 @@ func inferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[st
 		if taken[name] {
 			continue
 		}
-		cols = append(cols, column{Name: name, Type: t})
+		cols = append(cols, types.Column{Name: name, Type: t})
 	}
 	return cols, nil
 }

@@ -1,0 +1,118 @@
+package formats
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// jsonComplex converts a decoded JSON value into a complex column value.
+func jsonComplex(v any, t types.Type) (any, error) {
+	switch t.Kind() {
+	case types.KindArray:
+		arr, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			x, err := jsonValue(e, t.Elem)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	case types.KindMap:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
+		}
+		out := make(map[string]any, len(obj))
+		for k, e := range obj {
+			x, err := jsonValue(e, t.Elem)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = x
+		}
+		return out, nil
+	case types.KindStruct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
+		}
+		out := &types.StructVal{Type: t, Vals: make([]any, len(t.Fields))}
+		for i, f := range t.Fields {
+			raw, ok := obj[f.Name]
+			if !ok {
+				for k, e := range obj { // field names match case-insensitively
+					if strings.EqualFold(k, f.Name) {
+						raw = e
+						break
+					}
+				}
+			}
+			x, err := jsonValue(raw, f.Type)
+			if err != nil {
+				return nil, err
+			}
+			out.Vals[i] = x
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("not a complex type: %s", t)
+}
+
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case []any:
+		return "ARRAY"
+	case map[string]any:
+		return "STRUCT"
+	case string:
+		return "STRING"
+	case bool:
+		return "BOOLEAN"
+	}
+	return "NUMBER"
+}
+
+// AppendJSONComplex appends a complex value as JSON; ok is false for other values.
+func AppendJSONComplex(b []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONValue(b, e)
+		}
+		return append(b, ']'), true
+	case map[string]any:
+		b = append(b, '{')
+		for i, k := range types.SortedKeys(x) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONValue(b, k)
+			b = append(b, ':')
+			b = AppendJSONValue(b, x[k])
+		}
+		return append(b, '}'), true
+	case *types.StructVal:
+		b = append(b, '{')
+		for i, f := range x.Type.Fields {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONValue(b, f.Name)
+			b = append(b, ':')
+			b = AppendJSONValue(b, x.Vals[i])
+		}
+		return append(b, '}'), true
+	}
+	return b, false
+}

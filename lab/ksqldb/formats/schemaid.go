@@ -1,0 +1,106 @@
+package formats
+
+// VALUE_SCHEMA_ID: a CREATE STREAM/TABLE names the registered schema its
+// values are read and written with. ksqlDB 0.29 (confluentinc/ksql v0.29.0
+// ksqldb-engine/.../schema/ksql/inference/DefaultSchemaInjector.java,
+// SchemaRegisterInjector.java, SchemaRegistryTopicSchemaSupplier.java)
+// takes the value columns from that schema, registers the same schema
+// under <topic>-value and insists the registry answers with the same id,
+// and its serializer writes under that id without registering
+// (KsqlJsonSerdeFactory / ProtobufSerdeFactory: auto.register.schemas
+// false, use.schema.id), mapping columns onto the schema's own field names
+// (ConnectSRSchemaDataTranslator).
+// https://docs.ksqldb.io/en/0.29.0-ksqldb/operate-and-deploy/schema-registry-integration/#schema-id
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+)
+
+// SchemaType is the registry schema type a format reads and writes.
+func SchemaType(f string) sr.SchemaType {
+	switch f {
+	case JSONSR:
+		return sr.TypeJSON
+	case Protobuf:
+		return sr.TypeProtobuf
+	}
+	return sr.TypeAvro
+}
+
+// SchemaTypeMismatch is SchemaRegistryTopicSchemaSupplier.incorrectFormat.
+func SchemaTypeMismatch(source string, expected, actual sr.SchemaType) error {
+	return stmterr.Bad("Value schema is not in the expected format. You may want to set VALUE_FORMAT to '%s'.\n%s\nexpected format: %s\nactual format from Schema Registry: %s",
+		actual, source, expected, actual)
+}
+
+// WithSchemaID makes a value serde write under a given schema id, with the
+// schema's own field names, instead of registering its own schema.
+func (s *Serde) WithSchemaID(id int) *Serde {
+	s.schemaID = id
+	return s
+}
+
+// prepareJSONSRByID looks up the JSON schema a serde writes with and the
+// schema's spelling of each column's name.
+func (s *Serde) prepareJSONSRByID(ctx context.Context) error {
+	node, err := s.Registry.jsonSchema(ctx, s.schemaID)
+	if err != nil {
+		return err
+	}
+	if !s.unwrapped() {
+		if node.kind != "struct" {
+			return fmt.Errorf("schema %d is not an object schema", s.schemaID)
+		}
+		for i, c := range s.Cols {
+			found := false
+			for _, f := range node.fields {
+				if f.name == c.Name || strings.ToUpper(f.name) == c.Name {
+					s.jsonNames[i] = jsonQuote(f.name)
+					found = true
+					break
+				}
+			}
+			if !found {
+				return fmt.Errorf("column %s is not a field of schema %d", c.Name, s.schemaID)
+			}
+		}
+	}
+	s.jsonSRID = s.schemaID
+	return nil
+}
+
+// prepareProtobufByID looks up the message a serde writes with and the
+// field of each column.
+func (s *Serde) prepareProtobufByID(ctx context.Context) error {
+	ps, err := s.Registry.ProtoSchema(ctx, s.schemaID)
+	if err != nil {
+		return err
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return err
+	}
+	idx := make([]int, len(s.Cols))
+	fds := md.Fields()
+	for i, c := range s.Cols {
+		idx[i] = -1
+		for j := 0; j < fds.Len(); j++ {
+			n := string(fds.Get(j).Name())
+			if n == c.Name || strings.ToUpper(n) == c.Name {
+				idx[i] = j
+				break
+			}
+		}
+		if idx[i] < 0 {
+			return fmt.Errorf("column %s is not a field of schema %d", c.Name, s.schemaID)
+		}
+	}
+	s.protoID, s.protoMsg, s.protoFields = s.schemaID, md, idx
+	return nil
+}

@@ -1,0 +1,198 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+	"github.com/ctalab/ctalab/srclient"
+	"github.com/twmb/franz-go/pkg/sr"
+)
+
+// valueColumnsBySchemaID checks a CREATE's VALUE_SCHEMA_ID, takes the value
+// columns from that schema and registers it under <topic>-value.
+func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]types.Column, error) {
+	id := w.valueSchemaID
+	if !formats.Inferable(w.valueFormat) {
+		return nil, stmterr.Bad("VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is %s.", w.valueFormat)
+	}
+	for _, c := range cs.Columns {
+		if !c.Key && !c.PrimaryKey && !c.Headers {
+			return nil, stmterr.Bad("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
+		}
+	}
+	cols, got, err := s.valueSchemaIDColumns(ctx, w.topic, w.valueFormat, id, taken)
+	if err != nil {
+		return nil, err
+	}
+	if ec.sandbox || ec.replay {
+		return cols, nil
+	}
+	return cols, s.registerSchemaID(ctx, w.topic, false, got, id)
+}
+
+// valueSchemaIDColumns fetches schema id, checks its type against a value
+// format and maps it to value columns, skipping names already taken
+// (DefaultSchemaInjector.getSchema).
+func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool) ([]types.Column, sr.Schema, error) {
+	if !s.reg.Configured() {
+		return nil, sr.Schema{}, formats.ErrNoRegistry
+	}
+	got, err := s.reg.Client.SR().SchemaByID(ctx, id)
+	if err != nil {
+		if srclient.IsNotFound(err) {
+			return nil, got, stmterr.Bad("Schema for message values on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
+		}
+		return nil, got, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	if want := formats.SchemaType(format); got.Type != want {
+		return nil, got, formats.SchemaTypeMismatch(fmt.Sprintf("schema id: %d", id), want, got.Type)
+	}
+	var cols []types.Column
+	switch format {
+	case formats.JSONSR:
+		cols, err = formats.InferJSONSRValueColumns(topic, got.Schema, got.Type, taken, true)
+	case formats.Protobuf:
+		cols, err = s.protobufColumnsByID(ctx, topic, id, taken)
+	case formats.Avro:
+		cols, err = formats.AvroValueColumnsByID(got.Schema, taken)
+		if err != nil {
+			return nil, got, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		}
+	}
+	return cols, got, err
+}
+
+// registerSchemaID registers the schema of id under <topic>-key or
+// <topic>-value and insists the registry answers with the same id
+// (SchemaRegisterInjector.registerRawSchema).
+func (s *Server) registerSchemaID(ctx context.Context, topic string, key bool, got sr.Schema, id int) error {
+	subject, prop := topic+"-value", "VALUE_SCHEMA_ID"
+	if key {
+		subject, prop = topic+"-key", "KEY_SCHEMA_ID"
+	}
+	rid, err := s.reg.RegisterAs(ctx, subject, got.Schema, got.Type)
+	if err != nil {
+		return stmterr.Bad("Could not register schema for topic: %v", err)
+	}
+	if rid != id {
+		return stmterr.Bad("Schema id registered is %d which is different from provided %s %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, prop, id, topic, subject, got.Schema)
+	}
+	return nil
+}
+
+// keyColumnsBySchemaID checks a CREATE's KEY_SCHEMA_ID, takes the key
+// columns from that schema and registers it under <topic>-key, as
+// valueColumnsBySchemaID does for values.
+func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]types.Column, error) {
+	id := w.keySchemaID
+	if !formats.Inferable(w.keyFormat) {
+		return nil, stmterr.Bad("KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is %s.", w.keyFormat)
+	}
+	for _, c := range cs.Columns {
+		if c.Key || c.PrimaryKey {
+			return nil, stmterr.Bad("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
+		}
+	}
+	cols, got, err := s.keySchemaIDColumns(ctx, w.topic, w.keyFormat, id, taken)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cols {
+		if taken[cols[i].Name] {
+			return nil, stmterr.Bad("Duplicate column names: %s", cols[i].Name)
+		}
+		taken[cols[i].Name] = true
+	}
+	if ec.sandbox || ec.replay {
+		return cols, nil
+	}
+	return cols, s.registerSchemaID(ctx, w.topic, true, got, id)
+}
+
+// keySchemaIDColumns fetches schema id, checks its type against a key
+// format and maps it to key columns. An AVRO or JSON_SR schema is the
+// single key column ROWKEY of its type, a record or object one a STRUCT
+// (SerdeUtils.wrapSingle: keys are always unwrapped); a PROTOBUF
+// message's fields are the key columns.
+func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool) ([]types.Column, sr.Schema, error) {
+	if !s.reg.Configured() {
+		return nil, sr.Schema{}, formats.ErrNoRegistry
+	}
+	got, err := s.reg.Client.SR().SchemaByID(ctx, id)
+	if err != nil {
+		if srclient.IsNotFound(err) {
+			return nil, got, stmterr.Bad("Schema for message keys on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
+		}
+		return nil, got, stmterr.Bad("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	if want := formats.SchemaType(format); got.Type != want {
+		return nil, got, stmterr.Bad("Key schema is not in the expected format. You may want to set KEY_FORMAT to '%s'.\nschema id: %d\nexpected format: %s\nactual format from Schema Registry: %s",
+			got.Type, id, want, got.Type)
+	}
+	var cols []types.Column
+	switch format {
+	case formats.JSONSR:
+		n, perr := formats.ParseJSONSRSchema(got.Schema)
+		if perr != nil {
+			return nil, got, stmterr.Bad("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, perr)
+		}
+		t, terr := formats.JSONSRColumnType(n)
+		if terr != nil {
+			return nil, got, terr
+		}
+		cols = []types.Column{{Name: "ROWKEY", Type: t}}
+	case formats.Protobuf:
+		cols, err = s.protobufColumnsByID(ctx, topic, id, taken)
+		if err != nil {
+			return nil, got, err
+		}
+	case formats.Avro:
+		cols, err = formats.AvroKeyColumnsByID(got.Schema)
+		if err != nil {
+			return nil, got, stmterr.Bad("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		}
+	}
+	for i := range cols {
+		cols[i].Key = true
+	}
+	return cols, got, nil
+}
+
+// protobufColumnsByID maps the first message of schema id to columns.
+func (s *Server) protobufColumnsByID(ctx context.Context, topic string, id int, taken map[string]bool) ([]types.Column, error) {
+	ps, err := s.reg.ProtoSchema(ctx, id)
+	if err != nil {
+		return nil, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return nil, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	}
+	return formats.ProtoMessageColumns(md, taken, true)
+}
+
+// inferProtobufValueColumns maps the first message of the latest value
+// schema of a PROTOBUF topic to value columns, upper-cased, skipping the
+// names already declared.
+func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, typ sr.SchemaType, taken map[string]bool) ([]types.Column, error) {
+	if typ != sr.TypeProtobuf {
+		return nil, formats.SchemaTypeMismatch("topic: "+topic, sr.TypeProtobuf, typ)
+	}
+	latest, err := s.reg.Client.Latest(ctx, topic+"-value")
+	if err != nil {
+		return nil, err
+	}
+	ps, err := s.reg.ProtoSchema(ctx, latest.ID)
+	if err != nil {
+		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+	}
+	md, err := ps.FirstMessage()
+	if err != nil {
+		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+	}
+	return formats.ProtoMessageColumns(md, taken, false)
+}
