@@ -143,17 +143,17 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			call.result = arg.t
 		case "COLLECT_LIST", "COLLECT_SET":
 			if arg.t == types.Null {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, nullName(arg.t))
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.t))
 			}
 			call.result = types.ArrayOf(arg.t)
 		case "HISTOGRAM": // HistogramUdaf: STRING values only
 			if arg.t != types.String {
-				return compiled{}, stmterr.Bad("Function 'HISTOGRAM' does not accept parameters (%s).", nullName(arg.t))
+				return compiled{}, stmterr.Bad("Function 'HISTOGRAM' does not accept parameters (%s).", types.NullName(arg.t))
 			}
 			call.result = types.MapOf(types.String, types.Bigint)
 		case "TOPK", "TOPKDISTINCT":
 			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double && arg.t != types.String {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, nullName(arg.t))
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, types.NullName(arg.t))
 			}
 			call.result = types.ArrayOf(arg.t)
 		}
@@ -261,17 +261,17 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			return
 		}
 		if c.arg.t == types.Double {
-			s.F += float64(sign) * toFloat(v)
+			s.F += float64(sign) * types.ToFloat(v)
 		} else {
-			s.I += sign * toInt(v)
+			s.I += sign * types.ToInt(v)
 		}
 		s.N += sign
 	case "MIN":
-		if v != nil && (s.V == nil || compareValues(v, s.V) < 0) {
+		if v != nil && (s.V == nil || types.Compare(v, s.V) < 0) {
 			s.V = v
 		}
 	case "MAX":
-		if v != nil && (s.V == nil || compareValues(v, s.V) > 0) {
+		if v != nil && (s.V == nil || types.Compare(v, s.V) > 0) {
 			s.V = v
 		}
 	case "LATEST_BY_OFFSET":
@@ -292,7 +292,7 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			s.V = append(list, v)
 		} else {
 			for i := len(list) - 1; i >= 0; i-- {
-				if equalOrBothNull(list[i], v) {
+				if types.EqualOrBothNull(list[i], v) {
 					s.V = slices.Delete(slices.Clone(list), i, i+1)
 					break
 				}
@@ -300,7 +300,7 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 		}
 	case "COLLECT_SET":
 		list, _ := s.V.([]any)
-		if !slices.ContainsFunc(list, func(e any) bool { return equalOrBothNull(e, v) }) {
+		if !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
 			s.V = append(list, v)
 		}
 	case "HISTOGRAM":
@@ -328,11 +328,11 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			return
 		}
 		list, _ := s.V.([]any)
-		if c.name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return compareValues(e, v) == 0 }) {
+		if c.name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return types.Compare(e, v) == 0 }) {
 			return
 		}
 		list = append(slices.Clone(list), v)
-		slices.SortStableFunc(list, func(a, b any) int { return compareValues(b, a) })
+		slices.SortStableFunc(list, func(a, b any) int { return types.Compare(b, a) })
 		if len(list) > c.k {
 			list = list[:c.k]
 		}

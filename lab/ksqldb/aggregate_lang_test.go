@@ -106,7 +106,7 @@ func TestCollectedStateRoundTripsThroughTheChangelog(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := c.call.value(c.call.fromWire(w))
-		if !equalValues(got, c.state) {
+		if !types.Equal(got, c.state) {
 			t.Errorf("%s: wrote %v (%s), restored %v", c.call.name, c.state, b, got)
 		}
 	}

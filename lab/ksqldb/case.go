@@ -25,7 +25,7 @@ func (c *compiler) compileCase(x *sql.Case) (compiled, error) {
 			return compiled{}, err
 		}
 		if cond.t != types.Boolean {
-			return compiled{}, stmterr.Bad("WHEN operand type should be boolean.\nType for '%s' is %s", sql.Format(w.Cond), nullName(cond.t))
+			return compiled{}, stmterr.Bad("WHEN operand type should be boolean.\nType for '%s' is %s", sql.Format(w.Cond), types.NullName(cond.t))
 		}
 		res, err := c.compile(w.Result)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -15,29 +16,17 @@ import (
 // (CastEvaluator.SUPPORTED in confluentinc/ksql ksqldb-execution); a cast to
 // the same type is always allowed.
 var castPairs = map[[2]types.Type]bool{
-	{types.Boolean, types.String}: true, {tAnyDecimal, tAnyDecimal}: true,
-	{types.Integer, types.Bigint}: true, {types.Integer, tAnyDecimal}: true, {types.Integer, types.Double}: true, {types.Integer, types.String}: true,
-	{types.Bigint, types.Integer}: true, {types.Bigint, tAnyDecimal}: true, {types.Bigint, types.Double}: true, {types.Bigint, types.String}: true,
-	{tAnyDecimal, types.Integer}: true, {tAnyDecimal, types.Bigint}: true, {tAnyDecimal, types.Double}: true, {tAnyDecimal, types.String}: true,
-	{types.Double, types.Integer}: true, {types.Double, types.Bigint}: true, {types.Double, tAnyDecimal}: true, {types.Double, types.String}: true,
-	{types.String, types.Boolean}: true, {types.String, types.Integer}: true, {types.String, types.Bigint}: true, {types.String, tAnyDecimal}: true, {types.String, types.Double}: true,
-}
-
-// tAnyDecimal stands for every DECIMAL(p, s) in the tables of allowed
-// casts and implicit widenings; no column has it.
-var tAnyDecimal = types.Intern(&types.Info{Base: types.KindDecimal, Text: "DECIMAL"})
-
-// anyDecimal maps every DECIMAL type to tAnyDecimal.
-func anyDecimal(t types.Type) types.Type {
-	if t.Kind() == types.KindDecimal {
-		return tAnyDecimal
-	}
-	return t
+	{types.Boolean, types.String}: true, {types.AnyDecimal, types.AnyDecimal}: true,
+	{types.Integer, types.Bigint}: true, {types.Integer, types.AnyDecimal}: true, {types.Integer, types.Double}: true, {types.Integer, types.String}: true,
+	{types.Bigint, types.Integer}: true, {types.Bigint, types.AnyDecimal}: true, {types.Bigint, types.Double}: true, {types.Bigint, types.String}: true,
+	{types.AnyDecimal, types.Integer}: true, {types.AnyDecimal, types.Bigint}: true, {types.AnyDecimal, types.Double}: true, {types.AnyDecimal, types.String}: true,
+	{types.Double, types.Integer}: true, {types.Double, types.Bigint}: true, {types.Double, types.AnyDecimal}: true, {types.Double, types.String}: true,
+	{types.String, types.Boolean}: true, {types.String, types.Integer}: true, {types.String, types.Bigint}: true, {types.String, types.AnyDecimal}: true, {types.String, types.Double}: true,
 }
 
 // checkCast refuses a cast ksqlDB refuses, with UnsupportedCastException's message.
 func checkCast(from, to types.Type) error {
-	if from == types.Null || from == to || castPairs[[2]types.Type{anyDecimal(from), anyDecimal(to)}] || (from.Complex() && to == types.String) ||
+	if from == types.Null || from == to || castPairs[[2]types.Type{types.AnyDecimalOf(from), types.AnyDecimalOf(to)}] || (from.Complex() && to == types.String) ||
 		types.CastTemporalPairs[[2]types.Kind{from.Kind(), to.Kind()}] {
 		return nil
 	}
@@ -139,32 +128,18 @@ func castValue(v any, from, to types.Type) any {
 		return types.Format(v)
 	case types.Integer:
 		if f, ok := v.(float64); ok {
-			return int32(javaLong(f, math.MinInt32, math.MaxInt32))
+			return int32(javanum.JavaLong(f, math.MinInt32, math.MaxInt32))
 		}
-		return int32(toInt(v)) // Java's Long.intValue keeps the low 32 bits
+		return int32(types.ToInt(v)) // Java's Long.intValue keeps the low 32 bits
 	case types.Bigint:
 		if f, ok := v.(float64); ok {
-			return javaLong(f, math.MinInt64, math.MaxInt64)
+			return javanum.JavaLong(f, math.MinInt64, math.MaxInt64)
 		}
-		return toInt(v)
+		return types.ToInt(v)
 	case types.Double:
-		return toFloat(v)
+		return types.ToFloat(v)
 	}
 	return nil
-}
-
-// javaLong converts a double to an integer as Java's narrowing conversion
-// does: NaN is 0, values outside [lo, hi] saturate, the rest truncate.
-func javaLong(f float64, lo, hi int64) int64 {
-	switch {
-	case math.IsNaN(f):
-		return 0
-	case f <= float64(lo):
-		return lo
-	case f >= float64(hi):
-		return hi
-	}
-	return int64(f)
 }
 
 // castString parses trimmed text: SqlBooleans.parseBoolean, Integer.parseInt,

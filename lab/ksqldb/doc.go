@@ -20,6 +20,8 @@
 //   - formats reads and writes records in each serialization format, with
 //     the Schema Registry client and the subjects and schemas ksqlDB
 //     registers;
+//   - functions is the scalar function library, with ksqlDB's overload
+//     resolution;
 //   - javatime is Java's DateTimeFormatter patterns, for the date-time
 //     functions and TIMESTAMP_FORMAT;
 //   - stmterr is the statement errors every room reports.
@@ -29,9 +31,8 @@
 // print.go), statements and the metastore (engine.go, metastore.go,
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go), planning
 // (plan.go, partitionby.go, join.go, window.go, explain*.go), the
-// expression compiler and functions (expr.go, case.go, cast.go,
-// complex.go, lambda.go, functions.go, udf_*.go, aggregate.go,
-// tablefunctions.go), and running queries with their state (query.go,
+// expression compiler (expr.go, case.go, cast.go, complex.go, lambda.go,
+// functions.go, timeunit.go, aggregate.go, tablefunctions.go), and running queries with their state (query.go,
 // processor.go, atleastonce.go, exactlyonce.go, join_exec.go,
 // join_window.go, session.go, push.go, pullstream.go).
 //
@@ -69,9 +70,11 @@
 // engine's ExpressionTypeManager, SqlToJavaVisitor, CastEvaluator and UDFs):
 // expr.go, case.go, cast.go and complex.go compile expressions (searched
 // CASE, IS [NOT] DISTINCT FROM, LIKE ... ESCAPE, ||, ARRAY/MAP/STRUCT
-// constructors, [] and ->); functions.go resolves scalar functions by
-// ksqlDB's overloads, with the functions themselves in udf_*.go (every
-// function of the scalar-functions reference); tablefunctions.go runs the
+// constructors, [] and ->); functions.go compiles calls of the scalar
+// functions (package functions: every function of the scalar-functions
+// reference) and of the generic ones that read their arguments lazily
+// (COALESCE, IFNULL, NULLIF), timeunit.go those taking a time unit
+// (TIMESTAMPADD, DATEADD, ...); tablefunctions.go runs the
 // table functions EXPLODE and CUBE_EXPLODE in the projection of push and
 // persistent queries on a stream, zipped as ksqlDB's FlatMap step zips
 // them, with ksqlDB's refusals (nested, in CASE, with GROUP BY, over a
@@ -92,7 +95,6 @@
 // EMIT FINAL's, which go out without); with_formats.go checks the
 // KEY_DELIMITER, VALUE_DELIMITER and VALUE_AVRO_SCHEMA_FULL_NAME
 // properties (a DELIMITED sink inherits its source's delimiter);
-// udf_temporal.go holds the functions of the time types;
 // magictimestamp.go the date-time strings a WHERE clause
 // compares with ROWTIME, WINDOWSTART or WINDOWEND; incoercion.go the
 // string literals of an IN list, coerced to its numeric or BOOLEAN type

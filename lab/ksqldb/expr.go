@@ -3,7 +3,6 @@ package ksqldb
 import (
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -167,7 +166,7 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 			if a == nil || l == nil || h == nil {
 				return not
 			}
-			in := compareValues(a, l) >= 0 && compareValues(a, h) <= 0
+			in := types.Compare(a, l) >= 0 && types.Compare(a, h) <= 0
 			return in != not
 		}}, nil
 	case *sql.InList:
@@ -207,7 +206,7 @@ func (c *compiler) compile(e sql.Expr) (compiled, error) {
 				return not
 			}
 			for _, le := range list {
-				if b := le.eval(r); b != nil && equalValues(a, b) {
+				if b := le.eval(r); b != nil && types.Equal(a, b) {
 					return !not
 				}
 			}
@@ -399,11 +398,11 @@ func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 			}
 			var c int
 			if eq {
-				if !equalValues(a, b) {
+				if !types.Equal(a, b) {
 					c = 1
 				}
 			} else {
-				c = compareValues(a, b)
+				c = types.Compare(a, b)
 			}
 			switch op {
 			case "=":
@@ -422,7 +421,7 @@ func (c *compiler) binaryOf(x *sql.Binary, l, r compiled) (compiled, error) {
 	}
 	// arithmetic: Operator.resultType
 	if l.t == types.Null || r.t == types.Null {
-		return compiled{}, stmterr.Bad("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", sql.Format(x), nullName(l.t), nullName(r.t))
+		return compiled{}, stmterr.Bad("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", sql.Format(x), types.NullName(l.t), types.NullName(r.t))
 	}
 	if x.Op == "+" && l.t == types.String && r.t == types.String {
 		return compiled{t: types.String, eval: func(row []any) any {
@@ -453,14 +452,6 @@ func cmpName(op string) string {
 		">": "GREATER_THAN", ">=": "GREATER_THAN_OR_EQUAL", "IS DISTINCT FROM": "IS_DISTINCT_FROM"}[op]
 }
 
-// nullName prints a type as Java's String.valueOf(SqlType) would, "null" for the NULL literal.
-func nullName(t types.Type) string {
-	if t == types.Null {
-		return "null"
-	}
-	return t.String()
-}
-
 func promote(a, b types.Type) types.Type {
 	if a == types.Null {
 		return b
@@ -480,39 +471,13 @@ func promote(a, b types.Type) types.Type {
 	return types.Integer
 }
 
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case int32:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case float64:
-		return x
-	case types.Decimal:
-		return x.Float() // BigDecimal.doubleValue
-	}
-	return 0
-}
-
-func toInt(v any) int64 {
-	switch x := v.(type) {
-	case int32:
-		return int64(x)
-	case int64:
-		return x
-	case float64:
-		return int64(x)
-	}
-	return 0
-}
-
 func arith(op string, t types.Type, a, b any) any {
 	if a == nil || b == nil {
 		return nil
 	}
 	switch t {
 	case types.Double:
-		x, y := toFloat(a), toFloat(b)
+		x, y := types.ToFloat(a), types.ToFloat(b)
 		switch op {
 		case "+":
 			return x + y
@@ -526,7 +491,7 @@ func arith(op string, t types.Type, a, b any) any {
 			return math.Mod(x, y)
 		}
 	case types.Integer:
-		x, y := int32(toInt(a)), int32(toInt(b))
+		x, y := int32(types.ToInt(a)), int32(types.ToInt(b))
 		switch op {
 		case "+":
 			return x + y
@@ -546,7 +511,7 @@ func arith(op string, t types.Type, a, b any) any {
 			return x % y
 		}
 	case types.Bigint:
-		x, y := toInt(a), toInt(b)
+		x, y := types.ToInt(a), types.ToInt(b)
 		switch op {
 		case "+":
 			return x + y
@@ -581,66 +546,4 @@ func negate(v any) any {
 		return types.NegateDecimal(x)
 	}
 	return nil
-}
-
-// compareValues orders two non-nil values of comparable types.
-func compareValues(a, b any) int {
-	if c, ok := types.CompareTemporal(a, b); ok {
-		return c
-	}
-	switch x := a.(type) {
-	case string:
-		y, _ := b.(string)
-		return strings.Compare(x, y)
-	case bool:
-		y, _ := b.(bool)
-		switch {
-		case x == y:
-			return 0
-		case !x:
-			return -1
-		}
-		return 1
-	}
-	_, ad := a.(types.Decimal)
-	_, bd := b.(types.Decimal)
-	if ad || bd {
-		// visitDecimalComparisonExpression: both sides as BigDecimal, compareTo
-		x, _ := types.ToDecimal(a)
-		y, _ := types.ToDecimal(b)
-		if x.Unscaled == nil || y.Unscaled == nil { // NaN or infinity: a DOUBLE that BigDecimal.valueOf refuses
-			return compareFloats(toFloat(a), toFloat(b))
-		}
-		return x.Cmp(y)
-	}
-	_, af := a.(float64)
-	_, bf := b.(float64)
-	if af || bf {
-		x, y := toFloat(a), toFloat(b)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	}
-	x, y := toInt(a), toInt(b)
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
-func compareFloats(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }

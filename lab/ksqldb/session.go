@@ -154,11 +154,11 @@ func (c *aggCall) merge(dst *aggState, src aggState) {
 		dst.I += src.I
 		dst.F += src.F
 	case "MIN":
-		if src.V != nil && (dst.V == nil || compareValues(src.V, dst.V) < 0) {
+		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) < 0) {
 			dst.V = src.V
 		}
 	case "MAX":
-		if src.V != nil && (dst.V == nil || compareValues(src.V, dst.V) > 0) {
+		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) > 0) {
 			dst.V = src.V
 		}
 	case "COLLECT_LIST":
@@ -170,7 +170,7 @@ func (c *aggCall) merge(dst *aggState, src aggState) {
 		list = slices.Clone(list)
 		more, _ := src.V.([]any)
 		for _, v := range more {
-			if !slices.ContainsFunc(list, func(e any) bool { return equalOrBothNull(e, v) }) {
+			if !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
 				list = append(list, v)
 			}
 		}
@@ -194,9 +194,9 @@ func (c *aggCall) merge(dst *aggState, src aggState) {
 		list, _ := dst.V.([]any)
 		more, _ := src.V.([]any)
 		all := append(slices.Clone(list), more...)
-		slices.SortStableFunc(all, func(a, b any) int { return compareValues(b, a) })
+		slices.SortStableFunc(all, func(a, b any) int { return types.Compare(b, a) })
 		if c.name == "TOPKDISTINCT" {
-			all = slices.CompactFunc(all, func(a, b any) bool { return compareValues(a, b) == 0 })
+			all = slices.CompactFunc(all, func(a, b any) bool { return types.Compare(a, b) == 0 })
 		}
 		if len(all) > c.k {
 			all = all[:c.k]

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"slices"
@@ -18,8 +18,8 @@ import (
 // says what each argument is: 'a' an ARRAY<T>, 'm' a MAP<STRING, T>, 't' a
 // T, or a fixed type's letter ('s' STRING, 'b' BOOLEAN, 'i' INT). It
 // returns T (tNull when every T position is NULL).
-func genericArg(name string, args []compiled, kinds string) (types.Type, error) {
-	bad := stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+func genericArg(name string, args []types.Type, kinds string) (types.Type, error) {
+	bad := stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), typeList(args))
 	if len(args) != len(kinds) {
 		return types.Null, bad
 	}
@@ -35,7 +35,7 @@ func genericArg(name string, args []compiled, kinds string) (types.Type, error) 
 		return elem == t
 	}
 	for i, a := range args {
-		t := a.t
+		t := a
 		ok := true
 		switch kinds[i] {
 		case 'a':
@@ -61,18 +61,12 @@ func genericArg(name string, args []compiled, kinds string) (types.Type, error) 
 // generic registers a generic function: kinds as genericArg reads them,
 // ret its result type from T, fn its value from the argument values.
 func generic(name, kinds string, ret func(elem types.Type) types.Type, fn func(v []any) any) {
-	genericUdfs[name] = func(_ string, args []compiled) (compiled, error) {
+	Generics[name] = func(_ string, args []types.Type) (types.Type, func([]any) any, error) {
 		elem, err := genericArg(name, args, kinds)
 		if err != nil {
-			return compiled{}, err
+			return types.Null, nil, err
 		}
-		return compiled{t: ret(elem), eval: func(r []any) any {
-			v := make([]any, len(args))
-			for i, a := range args {
-				v[i] = a.eval(r)
-			}
-			return fn(v)
-		}}, nil
+		return ret(elem), fn, nil
 	}
 }
 
@@ -97,7 +91,7 @@ func asArray(v any) ([]any, bool) { a, ok := v.([]any); return a, ok }
 
 // indexOfValue is List.indexOf: equals, with NULL equal to NULL.
 func indexOfValue(list []any, v any) int {
-	return slices.IndexFunc(list, func(e any) bool { return equalOrBothNull(e, v) })
+	return slices.IndexFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) })
 }
 
 // distinct keeps the first of equal elements (a LinkedHashSet).
@@ -121,7 +115,7 @@ func compareNullsLast(a, b any) int {
 	case b == nil:
 		return -1
 	}
-	return compareValues(a, b)
+	return types.Compare(a, b)
 }
 
 // notComparable is an ARRAY, MAP or STRUCT element: not a Java
@@ -162,7 +156,7 @@ func extremeOf(sign int) func(v []any) any {
 			if best != nil && notComparable(e) {
 				return nil
 			}
-			if best == nil || compareValues(e, best)*sign > 0 {
+			if best == nil || types.Compare(e, best)*sign > 0 {
 				best = e
 			}
 		}
@@ -191,7 +185,7 @@ func arraySort(list any, direction any) any {
 			if a == nil || b == nil {
 				return compareNullsLast(a, b)
 			}
-			return compareValues(b, a)
+			return types.Compare(b, a)
 		})
 	default:
 		return nil
@@ -200,6 +194,19 @@ func arraySort(list any, direction any) any {
 }
 
 func init() {
+	// ArrayLength: the number of elements of any ARRAY, NULL for NULL.
+	Generics["ARRAY_LENGTH"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
+		if len(args) != 1 || (args[0].Kind() != types.KindArray && args[0] != types.Null) {
+			return types.Null, nil, stmterr.Bad("Function 'ARRAY_LENGTH' does not accept parameters (%s).", typeList(args))
+		}
+		return types.Integer, func(v []any) any {
+			a, ok := v[0].([]any)
+			if !ok {
+				return nil
+			}
+			return int32(len(a))
+		}, nil
+	}
 	arrayOfT := func(elem types.Type) types.Type { return types.ArrayOf(elem) }
 	elemT := func(elem types.Type) types.Type { return elem }
 	fixed := func(t types.Type) func(types.Type) types.Type { return func(types.Type) types.Type { return t } }
@@ -268,15 +275,15 @@ func init() {
 		return strings.Join(parts, delim)
 	}
 	generic("ARRAY_JOIN", "a", fixed(types.String), join)
-	arrayJoin := genericUdfs["ARRAY_JOIN"]
-	genericUdfs["ARRAY_JOIN"] = func(name string, args []compiled) (compiled, error) {
+	arrayJoin := Generics["ARRAY_JOIN"]
+	Generics["ARRAY_JOIN"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
 		if len(args) != 2 {
 			return arrayJoin(name, args)
 		}
 		if _, err := genericArg(name, args, "as"); err != nil {
-			return compiled{}, err
+			return types.Null, nil, err
 		}
-		return compiled{t: types.String, eval: func(r []any) any { return join([]any{args[0].eval(r), args[1].eval(r)}) }}, nil
+		return types.String, join, nil
 	}
 	generic("ARRAY_MAX", "a", elemT, extremeOf(1))
 	generic("ARRAY_MIN", "a", elemT, extremeOf(-1))
@@ -287,28 +294,28 @@ func init() {
 		}
 		out := []any{}
 		for _, e := range l {
-			if !equalOrBothNull(e, v[1]) {
+			if !types.EqualOrBothNull(e, v[1]) {
 				out = append(out, e)
 			}
 		}
 		return out
 	})
-	genericUdfs["ARRAY_SORT"] = func(name string, args []compiled) (compiled, error) {
+	Generics["ARRAY_SORT"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
 		kinds := "a"
 		if len(args) == 2 {
 			kinds = "as"
 		}
 		elem, err := genericArg(name, args, kinds)
 		if err != nil {
-			return compiled{}, err
+			return types.Null, nil, err
 		}
-		return compiled{t: types.ArrayOf(elem), eval: func(r []any) any {
+		return types.ArrayOf(elem), func(v []any) any {
 			dir := any("ASC")
 			if len(args) == 2 {
-				dir = args[1].eval(r)
+				dir = v[1]
 			}
-			return arraySort(args[0].eval(r), dir)
-		}}, nil
+			return arraySort(v[0], dir)
+		}, nil
 	}
 	generic("SLICE", "aii", arrayOfT, func(v []any) any {
 		l, ok := asArray(v[0])
@@ -328,18 +335,18 @@ func init() {
 		return slices.Clone(l[start:end])
 	})
 
-	genericUdfs["AS_MAP"] = func(name string, args []compiled) (compiled, error) {
-		if len(args) != 2 || (args[0].t != types.Null && args[0].t != types.ArrayOf(types.String)) ||
-			(args[1].t != types.Null && args[1].t.Kind() != types.KindArray) {
-			return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+	Generics["AS_MAP"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
+		if len(args) != 2 || (args[0] != types.Null && args[0] != types.ArrayOf(types.String)) ||
+			(args[1] != types.Null && args[1].Kind() != types.KindArray) {
+			return types.Null, nil, stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), typeList(args))
 		}
 		elem := types.Null
-		if args[1].t != types.Null {
-			elem = args[1].t.Elem
+		if args[1] != types.Null {
+			elem = args[1].Elem
 		}
-		return compiled{t: types.MapOf(types.String, elem), eval: func(r []any) any {
-			keys, okK := asArray(args[0].eval(r))
-			vals, okV := asArray(args[1].eval(r))
+		return types.MapOf(types.String, elem), func(v []any) any {
+			keys, okK := asArray(v[0])
+			vals, okV := asArray(v[1])
 			if !okK || !okV {
 				return nil
 			}
@@ -353,7 +360,7 @@ func init() {
 				}
 			}
 			return out
-		}}, nil
+		}, nil
 	}
 	generic("MAP_KEYS", "m", fixed(types.ArrayOf(types.String)), func(v []any) any {
 		m, ok := v[0].(map[string]any)
@@ -388,15 +395,15 @@ func init() {
 		}
 		return out
 	})
-	genericUdfs["ENTRIES"] = func(name string, args []compiled) (compiled, error) {
+	Generics["ENTRIES"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
 		elem, err := genericArg(name, args, "mb")
 		if err != nil || !slices.Contains([]types.Type{types.Integer, types.Bigint, types.Double, types.Boolean, types.String}, elem) {
-			return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), argTypes(args))
+			return types.Null, nil, stmterr.Bad("Function '%s' does not accept parameters (%s).", udfName(name), typeList(args))
 		}
 		st := types.StructOf([]types.Field{{Name: "K", Type: types.String}, {Name: "V", Type: elem}})
-		return compiled{t: types.ArrayOf(st), eval: func(r []any) any {
-			m, ok := args[0].eval(r).(map[string]any)
-			_, okS := args[1].eval(r).(bool) // maps here keep no order: both ways sort
+		return types.ArrayOf(st), func(v []any) any {
+			m, ok := v[0].(map[string]any)
+			_, okS := v[1].(bool) // maps here keep no order: both ways sort
 			if !ok || !okS {
 				return nil // a NULL map, or NULL for the primitive boolean
 			}
@@ -405,19 +412,19 @@ func init() {
 				out = append(out, &types.StructVal{Type: st, Vals: []any{k, m[k]}})
 			}
 			return out
-		}}, nil
+		}, nil
 	}
 
-	register(&udf{name: "elt", overloads: []overload{{params: []param{p(types.Integer, "n"), p(types.String, "args")}, variadic: true, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "elt", overloads: []Overload{{Params: []Param{p(types.Integer, "n"), p(types.String, "args")}, variadic: true, Ret: types.String,
+		Fn: func(a []any) any {
 			n, ok := a[0].(int32)
 			if !ok || n < 1 || int(n) > len(a)-1 {
 				return nil
 			}
 			return a[n]
 		}}}})
-	register(&udf{name: "field", overloads: []overload{{params: []param{p(types.String, "str"), p(types.String, "args")}, variadic: true, ret: types.Integer,
-		fn: func(a []any) any {
+	register(&UDF{name: "field", overloads: []Overload{{Params: []Param{p(types.String, "str"), p(types.String, "args")}, variadic: true, Ret: types.Integer,
+		Fn: func(a []any) any {
 			if a[0] == nil {
 				return int32(0)
 			}
@@ -428,11 +435,11 @@ func init() {
 			}
 			return int32(0)
 		}}}})
-	register(&udf{name: "GENERATE_SERIES", overloads: []overload{
-		{params: []param{p(types.Integer, "start"), p(types.Integer, "end")}, ret: types.ArrayOf(types.Integer), fn: series(false)},
-		{params: []param{p(types.Integer, "start"), p(types.Integer, "end"), p(types.Integer, "step")}, ret: types.ArrayOf(types.Integer), fn: series(false)},
-		{params: []param{p(types.Bigint, "start"), p(types.Bigint, "end")}, ret: types.ArrayOf(types.Bigint), fn: series(true)},
-		{params: []param{p(types.Bigint, "start"), p(types.Bigint, "end"), p(types.Integer, "step")}, ret: types.ArrayOf(types.Bigint), fn: series(true)},
+	register(&UDF{name: "GENERATE_SERIES", overloads: []Overload{
+		{Params: []Param{p(types.Integer, "start"), p(types.Integer, "end")}, Ret: types.ArrayOf(types.Integer), Fn: series(false)},
+		{Params: []Param{p(types.Integer, "start"), p(types.Integer, "end"), p(types.Integer, "step")}, Ret: types.ArrayOf(types.Integer), Fn: series(false)},
+		{Params: []Param{p(types.Bigint, "start"), p(types.Bigint, "end")}, Ret: types.ArrayOf(types.Bigint), Fn: series(true)},
+		{Params: []Param{p(types.Bigint, "start"), p(types.Bigint, "end"), p(types.Integer, "step")}, Ret: types.ArrayOf(types.Bigint), Fn: series(true)},
 	}})
 }
 
@@ -446,7 +453,7 @@ func series(long bool) func(a []any) any {
 		if a[0] == nil || a[1] == nil || (len(a) > 2 && a[2] == nil) {
 			return nil
 		}
-		start, end := toInt(a[0]), toInt(a[1])
+		start, end := types.ToInt(a[0]), types.ToInt(a[1])
 		step := int64(1)
 		if end < start {
 			step = -1

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"unicode"
@@ -79,14 +79,14 @@ func partialMask(m masker, s string, n int, right, keep bool) string {
 }
 
 func registerMasks() {
-	register(&udf{name: "mask", overloads: []overload{
-		{params: []param{p(types.String, "input")}, ret: types.String, fn: func(a []any) any {
+	register(&UDF{name: "mask", overloads: []Overload{
+		{Params: []Param{p(types.String, "input")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return defaultMasker.mask(a[0].(string))
 		}},
-		{params: []param{p(types.String, "input"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, ret: types.String, fn: func(a []any) any {
+		{Params: []Param{p(types.String, "input"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, Ret: types.String, Fn: func(a []any) any {
 			m, ok := customMasker(a[1:])
 			if !ok || a[0] == nil {
 				return nil
@@ -108,11 +108,11 @@ func registerMasks() {
 			}
 			return partialMask(m, a[0].(string), int(a[1].(int32)), right, keep)
 		}
-		register(&udf{name: v.name, overloads: []overload{
-			{params: []param{p(types.String, "input"), p(types.Integer, "numChars")}, ret: types.String, fn: func(a []any) any {
+		register(&UDF{name: v.name, overloads: []Overload{
+			{Params: []Param{p(types.String, "input"), p(types.Integer, "numChars")}, Ret: types.String, Fn: func(a []any) any {
 				return partial(defaultMasker, a)
 			}},
-			{params: []param{p(types.String, "input"), p(types.Integer, "numChars"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, ret: types.String, fn: func(a []any) any {
+			{Params: []Param{p(types.String, "input"), p(types.Integer, "numChars"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, Ret: types.String, Fn: func(a []any) any {
 				m, ok := customMasker(a[2:])
 				if !ok {
 					return nil

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"math"
@@ -48,9 +48,9 @@ func geoDistance(a []any) any {
 }
 
 func init() {
-	d := func(name string) param { return p(types.Double, name) }
-	register(&udf{name: "geo_distance", overloads: []overload{
-		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2")}, ret: types.Double, fn: geoDistance},
-		{params: []param{d("lat1"), d("lon1"), d("lat2"), d("lon2"), p(types.String, "units")}, ret: types.Double, fn: geoDistance},
+	d := func(name string) Param { return p(types.Double, name) }
+	register(&UDF{name: "geo_distance", overloads: []Overload{
+		{Params: []Param{d("lat1"), d("lon1"), d("lat2"), d("lon2")}, Ret: types.Double, Fn: geoDistance},
+		{Params: []Param{d("lat1"), d("lon1"), d("lat2"), d("lon2"), p(types.String, "units")}, Ret: types.Double, Fn: geoDistance},
 	}})
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"math"
@@ -15,7 +15,7 @@ import (
 // them: https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/
 
 // num1 builds overloads of a one-argument numeric function over INT, BIGINT and DOUBLE.
-func num1(name, pname string, ri, rb, rd types.Type, fi, fb, fd func(any) any) *udf {
+func num1(name, pname string, ri, rb, rd types.Type, fi, fb, fd func(any) any) *UDF {
 	wrap := func(f func(any) any) func([]any) any {
 		return func(a []any) any {
 			if a[0] == nil {
@@ -24,17 +24,17 @@ func num1(name, pname string, ri, rb, rd types.Type, fi, fb, fd func(any) any) *
 			return f(a[0])
 		}
 	}
-	return &udf{name: name, overloads: []overload{
-		{params: []param{p(types.Integer, pname)}, ret: ri, fn: wrap(fi)},
-		{params: []param{p(types.Bigint, pname)}, ret: rb, fn: wrap(fb)},
-		{params: []param{p(types.Double, pname)}, ret: rd, fn: wrap(fd)},
+	return &UDF{name: name, overloads: []Overload{
+		{Params: []Param{p(types.Integer, pname)}, Ret: ri, Fn: wrap(fi)},
+		{Params: []Param{p(types.Bigint, pname)}, Ret: rb, Fn: wrap(fb)},
+		{Params: []Param{p(types.Double, pname)}, Ret: rd, Fn: wrap(fd)},
 	}}
 }
 
 func same(v any) any { return v }
 
 func toDouble(f func(float64) float64) func(any) any {
-	return func(v any) any { return f(toFloat(v)) }
+	return func(v any) any { return f(types.ToFloat(v)) }
 }
 
 // javaRound is Math.round(double): the closest long, ties towards positive
@@ -47,7 +47,7 @@ func javaRound(f float64) int64 {
 	if f-r >= 0.5 {
 		r++
 	}
-	return javaLong(r, math.MinInt64, math.MaxInt64)
+	return javanum.JavaLong(r, math.MinInt64, math.MaxInt64)
 }
 
 // decimalScale rounds or truncates the decimal value Java's
@@ -85,9 +85,9 @@ func decimalScale(d float64, places int32, truncate bool) any {
 func signum(v any) any {
 	switch x := v.(type) {
 	case int32:
-		return int32(compareValues(x, int32(0)))
+		return int32(types.Compare(x, int32(0)))
 	case int64:
-		return int32(compareValues(x, int64(0)))
+		return int32(types.Compare(x, int64(0)))
 	case float64:
 		switch {
 		case x > 0:
@@ -123,7 +123,7 @@ func extreme(sign int) func([]any) any {
 	return func(a []any) any {
 		var best any
 		for _, v := range a {
-			if v != nil && (best == nil || compareValues(v, best)*sign > 0) {
+			if v != nil && (best == nil || types.Compare(v, best)*sign > 0) {
 				best = v
 			}
 		}
@@ -140,43 +140,43 @@ func init() {
 	register(num1("exp", "exponent", types.Double, types.Double, types.Double, toDouble(math.Exp), toDouble(math.Exp), toDouble(math.Exp)))
 	register(num1("ln", "value", types.Double, types.Double, types.Double, toDouble(math.Log), toDouble(math.Log), toDouble(math.Log)))
 
-	toLong := func(v any) any { return toInt(v) }
-	register(&udf{name: "Round", overloads: []overload{
-		{params: []param{p(types.Bigint, "val")}, ret: types.Bigint, fn: func(a []any) any { return a[0] }},
-		{params: []param{p(types.Integer, "val")}, ret: types.Bigint, fn: func(a []any) any {
+	toLong := func(v any) any { return types.ToInt(v) }
+	register(&UDF{name: "Round", overloads: []Overload{
+		{Params: []Param{p(types.Bigint, "val")}, Ret: types.Bigint, Fn: func(a []any) any { return a[0] }},
+		{Params: []Param{p(types.Integer, "val")}, Ret: types.Bigint, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return toLong(a[0])
 		}},
-		{params: []param{p(types.Double, "val")}, ret: types.Bigint, fn: func(a []any) any {
+		{Params: []Param{p(types.Double, "val")}, Ret: types.Bigint, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return javaRound(a[0].(float64))
 		}},
-		{params: []param{p(types.Double, "val"), p(types.Integer, "decimalPlaces")}, ret: types.Double, fn: func(a []any) any {
+		{Params: []Param{p(types.Double, "val"), p(types.Integer, "decimalPlaces")}, Ret: types.Double, Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
 			return decimalScale(a[0].(float64), a[1].(int32), false)
 		}},
 	}})
-	register(&udf{name: "trunc", overloads: []overload{
-		{params: []param{p(types.Bigint, "val")}, ret: types.Bigint, fn: func(a []any) any { return a[0] }},
-		{params: []param{p(types.Integer, "val")}, ret: types.Bigint, fn: func(a []any) any {
+	register(&UDF{name: "trunc", overloads: []Overload{
+		{Params: []Param{p(types.Bigint, "val")}, Ret: types.Bigint, Fn: func(a []any) any { return a[0] }},
+		{Params: []Param{p(types.Integer, "val")}, Ret: types.Bigint, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return toLong(a[0])
 		}},
-		{params: []param{p(types.Double, "val")}, ret: types.Bigint, fn: func(a []any) any {
+		{Params: []Param{p(types.Double, "val")}, Ret: types.Bigint, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
-			return javaLong(a[0].(float64), math.MinInt64, math.MaxInt64)
+			return javanum.JavaLong(a[0].(float64), math.MinInt64, math.MaxInt64)
 		}},
-		{params: []param{p(types.Double, "val"), p(types.Integer, "decimalPlaces")}, ret: types.Double, fn: func(a []any) any {
+		{Params: []Param{p(types.Double, "val"), p(types.Integer, "decimalPlaces")}, Ret: types.Double, Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -188,47 +188,47 @@ func init() {
 		if a[0] == nil {
 			return nil
 		}
-		return math.Log(toFloat(a[0]))
+		return math.Log(types.ToFloat(a[0]))
 	}
 	logBase := func(a []any) any {
 		if a[0] == nil || a[1] == nil {
 			return nil
 		}
-		base, v := toFloat(a[0]), toFloat(a[1])
+		base, v := types.ToFloat(a[0]), types.ToFloat(a[1])
 		if base <= 0 || base == 1 {
 			return math.NaN()
 		}
 		return math.Log(v) / math.Log(base)
 	}
-	register(&udf{name: "log", overloads: []overload{
-		{params: []param{p(types.Integer, "value")}, ret: types.Double, fn: logOf},
-		{params: []param{p(types.Bigint, "value")}, ret: types.Double, fn: logOf},
-		{params: []param{p(types.Double, "value")}, ret: types.Double, fn: logOf},
-		{params: []param{p(types.Integer, "base"), p(types.Integer, "value")}, ret: types.Double, fn: logBase},
-		{params: []param{p(types.Bigint, "base"), p(types.Bigint, "value")}, ret: types.Double, fn: logBase},
-		{params: []param{p(types.Double, "base"), p(types.Double, "value")}, ret: types.Double, fn: logBase},
+	register(&UDF{name: "log", overloads: []Overload{
+		{Params: []Param{p(types.Integer, "value")}, Ret: types.Double, Fn: logOf},
+		{Params: []Param{p(types.Bigint, "value")}, Ret: types.Double, Fn: logOf},
+		{Params: []Param{p(types.Double, "value")}, Ret: types.Double, Fn: logOf},
+		{Params: []Param{p(types.Integer, "base"), p(types.Integer, "value")}, Ret: types.Double, Fn: logBase},
+		{Params: []Param{p(types.Bigint, "base"), p(types.Bigint, "value")}, Ret: types.Double, Fn: logBase},
+		{Params: []Param{p(types.Double, "base"), p(types.Double, "value")}, Ret: types.Double, Fn: logBase},
 	}})
 	pow := func(a []any) any {
 		if a[0] == nil || a[1] == nil {
 			return nil
 		}
-		return math.Pow(toFloat(a[0]), toFloat(a[1]))
+		return math.Pow(types.ToFloat(a[0]), types.ToFloat(a[1]))
 	}
-	register(&udf{name: "power", overloads: []overload{
-		{params: []param{p(types.Integer, "base"), p(types.Integer, "exponent")}, ret: types.Double, fn: pow},
-		{params: []param{p(types.Bigint, "base"), p(types.Bigint, "exponent")}, ret: types.Double, fn: pow},
-		{params: []param{p(types.Double, "base"), p(types.Double, "exponent")}, ret: types.Double, fn: pow},
+	register(&UDF{name: "power", overloads: []Overload{
+		{Params: []Param{p(types.Integer, "base"), p(types.Integer, "exponent")}, Ret: types.Double, Fn: pow},
+		{Params: []Param{p(types.Bigint, "base"), p(types.Bigint, "exponent")}, Ret: types.Double, Fn: pow},
+		{Params: []Param{p(types.Double, "base"), p(types.Double, "exponent")}, Ret: types.Double, Fn: pow},
 	}})
-	register(&udf{name: "random", overloads: []overload{{ret: types.Double, fn: func([]any) any { return rand.Float64() }}}})
+	register(&UDF{name: "random", overloads: []Overload{{Ret: types.Double, Fn: func([]any) any { return rand.Float64() }}}})
 
 	for _, v := range []struct {
 		name string
 		sign int
 	}{{"greatest", 1}, {"least", -1}} {
-		var os []overload
+		var os []Overload
 		for _, t := range []types.Type{types.Integer, types.Bigint, types.Double, types.String} {
-			os = append(os, overload{params: []param{p(t, "val"), p(t, "vals")}, variadic: true, ret: t, fn: extreme(v.sign)})
+			os = append(os, Overload{Params: []Param{p(t, "val"), p(t, "vals")}, variadic: true, Ret: t, Fn: extreme(v.sign)})
 		}
-		register(&udf{name: v.name, overloads: os})
+		register(&UDF{name: v.name, overloads: os})
 	}
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"bytes"
@@ -149,20 +149,20 @@ func jacksonNumber(text string, plain bool) string {
 func jsonTreeText(v any, plain bool) string { return string(appendJSONTree(nil, v, plain)) }
 
 // jsonStr1 builds a one-STRING-argument JSON function: NULL for NULL.
-func jsonStr1(name, pname string, ret types.Type, f func(string) any) *udf {
-	return &udf{name: name, overloads: []overload{{params: []param{p(types.String, pname)}, ret: ret, fn: str1(f)}}}
+func jsonStr1(name, pname string, ret types.Type, f func(string) any) *UDF {
+	return &UDF{name: name, overloads: []Overload{{Params: []Param{p(types.String, pname)}, Ret: ret, Fn: str1(f)}}}
 }
 
 func init() {
-	register(&udf{name: "extractjsonfield", overloads: []overload{{params: []param{p(types.String, "input"), p(types.String, "path")}, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "extractjsonfield", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.String, "path")}, Ret: types.String,
+		Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
 			return extractJSONField(a[0].(string), a[1].(string))
 		}}}})
-	register(&udf{name: "IS_JSON_STRING", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.Boolean,
-		fn: func(a []any) any {
+	register(&UDF{name: "IS_JSON_STRING", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.Boolean,
+		Fn: func(a []any) any {
 			if a[0] == nil {
 				return false
 			}
@@ -208,27 +208,25 @@ func init() {
 		}
 		return out
 	}))
-	genericUdfs["TO_JSON_STRING"] = func(name string, args []compiled) (compiled, error) {
+	Generics["TO_JSON_STRING"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
 		if len(args) != 1 {
-			return compiled{}, stmterr.Bad("Function 'TO_JSON_STRING' does not accept parameters (%s).", argTypes(args))
+			return types.Null, nil, stmterr.Bad("Function 'TO_JSON_STRING' does not accept parameters (%s).", typeList(args))
 		}
-		a := args[0]
-		return compiled{t: types.String, eval: func(r []any) any { return toJSONString(a.eval(r)) }}, nil
+		return types.String, func(v []any) any { return toJSONString(v[0]) }, nil
 	}
-	genericUdfs["JSON_ARRAY_CONTAINS"] = func(name string, args []compiled) (compiled, error) {
-		if len(args) != 2 || (args[0].t != types.String && args[0].t != types.Null) {
-			return compiled{}, stmterr.Bad("Function 'JSON_ARRAY_CONTAINS' does not accept parameters (%s).", argTypes(args))
+	Generics["JSON_ARRAY_CONTAINS"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
+		if len(args) != 2 || (args[0] != types.String && args[0] != types.Null) {
+			return types.Null, nil, stmterr.Bad("Function 'JSON_ARRAY_CONTAINS' does not accept parameters (%s).", typeList(args))
 		}
-		arr, val := args[0], args[1]
-		return compiled{t: types.Boolean, eval: func(r []any) any {
-			s, ok := arr.eval(r).(string)
+		return types.Boolean, func(v []any) any {
+			s, ok := v[0].(string)
 			if !ok {
 				return nil
 			}
-			return jsonArrayContains(s, val.eval(r))
-		}}, nil
+			return jsonArrayContains(s, v[1])
+		}, nil
 	}
-	register(&udf{name: "JSON_CONCAT", overloads: []overload{{params: []param{p(types.String, "jsonStrings")}, variadic: true, ret: types.String, fn: jsonConcat}}})
+	register(&UDF{name: "JSON_CONCAT", overloads: []Overload{{Params: []Param{p(types.String, "jsonStrings")}, variadic: true, Ret: types.String, Fn: jsonConcat}}})
 }
 
 // mustTree is the tree of s, or nil when it is not JSON (the UDF throws).

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 // Split,Substring}.java declare them next to the STRING ones: lengths and
 // positions count bytes.
 func registerBytesOverloads() {
-	addOverloads("CONCAT", overload{params: []param{p(types.Bytes, "inputs")}, variadic: true, ret: types.Bytes,
-		fn: func(a []any) any {
+	addOverloads("CONCAT", Overload{Params: []Param{p(types.Bytes, "inputs")}, variadic: true, Ret: types.Bytes,
+		Fn: func(a []any) any {
 			var out []byte
 			for _, v := range a {
 				if v != nil {
@@ -24,8 +24,8 @@ func registerBytesOverloads() {
 			}
 			return out
 		}})
-	addOverloads("CONCAT_WS", overload{params: []param{p(types.Bytes, "inputs")}, variadic: true, ret: types.Bytes,
-		fn: func(a []any) any {
+	addOverloads("CONCAT_WS", Overload{Params: []Param{p(types.Bytes, "inputs")}, variadic: true, Ret: types.Bytes,
+		Fn: func(a []any) any {
 			if len(a) < 2 || a[0] == nil {
 				return nil
 			}
@@ -37,21 +37,21 @@ func registerBytesOverloads() {
 			}
 			return append([]byte{}, bytes.Join(parts, a[0].([]byte))...)
 		}})
-	addOverloads("LEN", overload{params: []param{p(types.Bytes, "input")}, ret: types.Integer, fn: func(a []any) any {
+	addOverloads("LEN", Overload{Params: []Param{p(types.Bytes, "input")}, Ret: types.Integer, Fn: func(a []any) any {
 		if a[0] == nil {
 			return nil
 		}
 		return int32(len(a[0].([]byte)))
 	}})
 	addOverloads("SUBSTRING",
-		overload{params: []param{p(types.Bytes, "bytes"), p(types.Integer, "pos")}, ret: types.Bytes, fn: func(a []any) any {
+		Overload{Params: []Param{p(types.Bytes, "bytes"), p(types.Integer, "pos")}, Ret: types.Bytes, Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
 			b := a[0].([]byte)
 			return append([]byte{}, b[substringStart(len(b), int(a[1].(int32))):]...)
 		}},
-		overload{params: []param{p(types.Bytes, "bytes"), p(types.Integer, "pos"), p(types.Integer, "length")}, ret: types.Bytes, fn: func(a []any) any {
+		Overload{Params: []Param{p(types.Bytes, "bytes"), p(types.Integer, "pos"), p(types.Integer, "length")}, Ret: types.Bytes, Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
 			}
@@ -60,9 +60,9 @@ func registerBytesOverloads() {
 			end := max(min(start+int(a[2].(int32)), len(b)), start)
 			return append([]byte{}, b[start:end]...)
 		}})
-	addOverloads("LPAD", overload{params: []param{p(types.Bytes, "input"), p(types.Integer, "targetLen"), p(types.Bytes, "padding")}, ret: types.Bytes, fn: padBytes(true)})
-	addOverloads("RPAD", overload{params: []param{p(types.Bytes, "input"), p(types.Integer, "targetLen"), p(types.Bytes, "padding")}, ret: types.Bytes, fn: padBytes(false)})
-	addOverloads("SPLIT", overload{params: []param{p(types.Bytes, "bytes"), p(types.Bytes, "delimiter")}, ret: types.ArrayOf(types.Bytes), fn: func(a []any) any {
+	addOverloads("LPAD", Overload{Params: []Param{p(types.Bytes, "input"), p(types.Integer, "targetLen"), p(types.Bytes, "padding")}, Ret: types.Bytes, Fn: padBytes(true)})
+	addOverloads("RPAD", Overload{Params: []Param{p(types.Bytes, "input"), p(types.Integer, "targetLen"), p(types.Bytes, "padding")}, Ret: types.Bytes, Fn: padBytes(false)})
+	addOverloads("SPLIT", Overload{Params: []Param{p(types.Bytes, "bytes"), p(types.Bytes, "delimiter")}, Ret: types.ArrayOf(types.Bytes), Fn: func(a []any) any {
 		if a[0] == nil || a[1] == nil {
 			return nil
 		}
@@ -84,8 +84,8 @@ func registerBytesOverloads() {
 }
 
 // addOverloads adds overloads to a function already registered.
-func addOverloads(name string, os ...overload) {
-	f := udfs[name]
+func addOverloads(name string, os ...Overload) {
+	f := Scalars[name]
 	f.overloads = append(f.overloads, os...)
 }
 

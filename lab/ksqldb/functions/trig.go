@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"math"
@@ -18,7 +18,7 @@ const (
 )
 
 // double1 is a one-argument DOUBLE function over INT, BIGINT and DOUBLE.
-func double1(name string, f func(float64) float64) *udf {
+func double1(name string, f func(float64) float64) *UDF {
 	return num1(name, "value", types.Double, types.Double, types.Double, toDouble(f), toDouble(f), toDouble(f))
 }
 
@@ -36,17 +36,17 @@ func init() {
 	register(double1("sinh", math.Sinh))
 	register(double1("tan", math.Tan))
 	register(double1("tanh", math.Tanh))
-	register(&udf{name: "pi", overloads: []overload{{ret: types.Double, fn: func([]any) any { return math.Pi }}}})
+	register(&UDF{name: "pi", overloads: []Overload{{Ret: types.Double, Fn: func([]any) any { return math.Pi }}}})
 
 	atan2 := func(a []any) any {
 		if a[0] == nil || a[1] == nil {
 			return nil
 		}
-		return math.Atan2(toFloat(a[0]), toFloat(a[1]))
+		return math.Atan2(types.ToFloat(a[0]), types.ToFloat(a[1]))
 	}
-	var os []overload
+	var os []Overload
 	for _, t := range []types.Type{types.Integer, types.Bigint, types.Double} {
-		os = append(os, overload{params: []param{p(t, "y"), p(t, "x")}, ret: types.Double, fn: atan2})
+		os = append(os, Overload{Params: []Param{p(t, "y"), p(t, "x")}, Ret: types.Double, Fn: atan2})
 	}
-	register(&udf{name: "atan2", overloads: os})
+	register(&UDF{name: "atan2", overloads: os})
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"regexp"
@@ -39,26 +39,26 @@ func javaTrim(s string) string {
 }
 
 func init() {
-	register(&udf{name: "ucase", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
-		fn: str1(func(s string) any { return strings.ToUpper(s) })}}})
-	register(&udf{name: "lcase", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
-		fn: str1(func(s string) any { return strings.ToLower(s) })}}})
-	register(&udf{name: "trim", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
-		fn: str1(func(s string) any { return javaTrim(s) })}}})
-	register(&udf{name: "len", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.Integer,
-		fn: str1(func(s string) any { return int32(jlen(s)) })},
-		{params: []param{p(types.Bytes, "input")}, ret: types.Integer, fn: func(a []any) any {
+	register(&UDF{name: "ucase", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.String,
+		Fn: str1(func(s string) any { return strings.ToUpper(s) })}}})
+	register(&UDF{name: "lcase", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.String,
+		Fn: str1(func(s string) any { return strings.ToLower(s) })}}})
+	register(&UDF{name: "trim", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.String,
+		Fn: str1(func(s string) any { return javaTrim(s) })}}})
+	register(&UDF{name: "len", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.Integer,
+		Fn: str1(func(s string) any { return int32(jlen(s)) })},
+		{Params: []Param{p(types.Bytes, "input")}, Ret: types.Integer, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
 			return int32(len(a[0].([]byte)))
 		}}}})
-	register(&udf{name: "initcap", overloads: []overload{{params: []param{p(types.String, "str")}, ret: types.String,
-		fn: str1(initcap)}}})
+	register(&UDF{name: "initcap", overloads: []Overload{{Params: []Param{p(types.String, "str")}, Ret: types.String,
+		Fn: str1(initcap)}}})
 
 	// Substring: positions are 1-based; a negative position counts from the end.
-	register(&udf{name: "substring", overloads: []overload{
-		{params: []param{p(types.String, "str"), p(types.Integer, "pos")}, ret: types.String, fn: func(a []any) any {
+	register(&UDF{name: "substring", overloads: []Overload{
+		{Params: []Param{p(types.String, "str"), p(types.Integer, "pos")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}
@@ -66,7 +66,7 @@ func init() {
 			n := jlen(s)
 			return jsub(s, substringStart(n, int(a[1].(int32))), n)
 		}},
-		{params: []param{p(types.String, "str"), p(types.Integer, "pos"), p(types.Integer, "length")}, ret: types.String, fn: func(a []any) any {
+		{Params: []Param{p(types.String, "str"), p(types.Integer, "pos"), p(types.Integer, "length")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
 			}
@@ -78,8 +78,8 @@ func init() {
 		}},
 	}})
 
-	register(&udf{name: "concat", overloads: []overload{{params: []param{p(types.String, "inputs")}, variadic: true, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "concat", overloads: []Overload{{Params: []Param{p(types.String, "inputs")}, variadic: true, Ret: types.String,
+		Fn: func(a []any) any {
 			var b strings.Builder
 			for _, v := range a {
 				if v != nil {
@@ -88,8 +88,8 @@ func init() {
 			}
 			return b.String()
 		}}}})
-	register(&udf{name: "concat_ws", overloads: []overload{{params: []param{p(types.String, "inputs")}, variadic: true, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "concat_ws", overloads: []Overload{{Params: []Param{p(types.String, "inputs")}, variadic: true, Ret: types.String,
+		Fn: func(a []any) any {
 			if len(a) < 2 || a[0] == nil { // fewer than two arguments throws in ConcatWS
 				return nil
 			}
@@ -102,8 +102,8 @@ func init() {
 			return strings.Join(parts, a[0].(string))
 		}}}})
 
-	register(&udf{name: "replace", overloads: []overload{{params: []param{p(types.String, "str"), p(types.String, "oldStr"), p(types.String, "newStr")}, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "replace", overloads: []Overload{{Params: []Param{p(types.String, "str"), p(types.String, "oldStr"), p(types.String, "newStr")}, Ret: types.String,
+		Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
 			}
@@ -126,10 +126,10 @@ func init() {
 		}
 		return int32(instrFind(a[0].(string), a[1].(string), pos, occ))
 	}
-	register(&udf{name: "instr", overloads: []overload{
-		{params: []param{p(types.String, "str"), p(types.String, "substring")}, ret: types.Integer, fn: instr},
-		{params: []param{p(types.String, "str"), p(types.String, "substring"), p(types.Integer, "position")}, ret: types.Integer, fn: instr},
-		{params: []param{p(types.String, "str"), p(types.String, "substring"), p(types.Integer, "position"), p(types.Integer, "occurrence")}, ret: types.Integer, fn: instr},
+	register(&UDF{name: "instr", overloads: []Overload{
+		{Params: []Param{p(types.String, "str"), p(types.String, "substring")}, Ret: types.Integer, Fn: instr},
+		{Params: []Param{p(types.String, "str"), p(types.String, "substring"), p(types.Integer, "position")}, Ret: types.Integer, Fn: instr},
+		{Params: []Param{p(types.String, "str"), p(types.String, "substring"), p(types.Integer, "position"), p(types.Integer, "occurrence")}, Ret: types.Integer, Fn: instr},
 	}})
 
 	pad := func(left bool) func([]any) any {
@@ -157,19 +157,19 @@ func init() {
 			return string(utf16.Decode(out[:n]))
 		}
 	}
-	register(&udf{name: "LPad", overloads: []overload{{params: []param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, ret: types.String, fn: pad(true)}}})
-	register(&udf{name: "RPad", overloads: []overload{{params: []param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, ret: types.String, fn: pad(false)}}})
+	register(&UDF{name: "LPad", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, Ret: types.String, Fn: pad(true)}}})
+	register(&UDF{name: "RPad", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, Ret: types.String, Fn: pad(false)}}})
 
-	register(&udf{name: "regexp_extract", overloads: []overload{
-		{params: []param{p(types.String, "pattern"), p(types.String, "input")}, ret: types.String, fn: func(a []any) any {
+	register(&UDF{name: "regexp_extract", overloads: []Overload{
+		{Params: []Param{p(types.String, "pattern"), p(types.String, "input")}, Ret: types.String, Fn: func(a []any) any {
 			return regexpExtract(a[0], a[1], int32(0))
 		}},
-		{params: []param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, ret: types.String, fn: func(a []any) any {
+		{Params: []Param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, Ret: types.String, Fn: func(a []any) any {
 			return regexpExtract(a[0], a[1], a[2])
 		}},
 	}})
-	register(&udf{name: "regexp_replace", overloads: []overload{{params: []param{p(types.String, "str"), p(types.String, "regexp"), p(types.String, "newStr")}, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "regexp_replace", overloads: []Overload{{Params: []Param{p(types.String, "str"), p(types.String, "regexp"), p(types.String, "newStr")}, Ret: types.String,
+		Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil || a[2] == nil {
 				return nil
 			}
@@ -180,8 +180,8 @@ func init() {
 			return re.ReplaceAllString(a[0].(string), javaReplacement(a[2].(string)))
 		}}}})
 
-	register(&udf{name: "Chr", overloads: []overload{
-		{params: []param{p(types.Integer, "decimalCode")}, ret: types.String, fn: func(a []any) any {
+	register(&UDF{name: "Chr", overloads: []Overload{
+		{Params: []Param{p(types.Integer, "decimalCode")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
@@ -191,7 +191,7 @@ func init() {
 			}
 			return string(rune(c))
 		}},
-		{params: []param{p(types.String, "utf16Code")}, ret: types.String, fn: func(a []any) any {
+		{Params: []Param{p(types.String, "utf16Code")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
@@ -201,8 +201,8 @@ func init() {
 
 	// Split: Guava's Splitter.on(delimiter) keeps empty pieces; an empty
 	// delimiter splits into characters (Pattern.compile("").split).
-	register(&udf{name: "split", overloads: []overload{{params: []param{p(types.String, "string"), p(types.String, "delimiter")}, ret: types.ArrayOf(types.String),
-		fn: func(a []any) any {
+	register(&UDF{name: "split", overloads: []Overload{{Params: []Param{p(types.String, "string"), p(types.String, "delimiter")}, Ret: types.ArrayOf(types.String),
+		Fn: func(a []any) any {
 			if a[0] == nil || a[1] == nil {
 				return nil
 			}

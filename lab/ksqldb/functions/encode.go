@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"crypto/md5"
@@ -102,7 +102,7 @@ func encode(a []any) any {
 
 // fromBytes builds X_FROM_BYTES: BYTES of exactly size bytes read in the
 // byte order given (BIG_ENDIAN when omitted, case-insensitive), else NULL.
-func fromBytes(name string, size int, ret types.Type, read func(binary.ByteOrder, []byte) any) *udf {
+func fromBytes(name string, size int, ret types.Type, read func(binary.ByteOrder, []byte) any) *UDF {
 	conv := func(b any, order any) any {
 		if b == nil {
 			return nil
@@ -121,9 +121,9 @@ func fromBytes(name string, size int, ret types.Type, read func(binary.ByteOrder
 		}
 		return read(bo, b.([]byte))
 	}
-	return &udf{name: name, overloads: []overload{
-		{params: []param{p(types.Bytes, "value")}, ret: ret, fn: func(a []any) any { return conv(a[0], "BIG_ENDIAN") }},
-		{params: []param{p(types.Bytes, "value"), p(types.String, "byteOrder")}, ret: ret, fn: func(a []any) any { return conv(a[0], a[1]) }},
+	return &UDF{name: name, overloads: []Overload{
+		{Params: []Param{p(types.Bytes, "value")}, Ret: ret, Fn: func(a []any) any { return conv(a[0], "BIG_ENDIAN") }},
+		{Params: []Param{p(types.Bytes, "value"), p(types.String, "byteOrder")}, Ret: ret, Fn: func(a []any) any { return conv(a[0], a[1]) }},
 	}}
 }
 
@@ -143,13 +143,13 @@ func randomUUID() string {
 }
 
 func init() {
-	register(&udf{name: "encode", overloads: []overload{{params: []param{
-		p(types.String, "str"), p(types.String, "inputEncoding"), p(types.String, "outputEncoding")}, ret: types.String, fn: encode}}})
-	register(&udf{name: "md5", overloads: []overload{{params: []param{p(types.String, "s")}, ret: types.String,
-		fn: str1(func(s string) any { return fmt.Sprintf("%x", md5.Sum([]byte(s))) })}}})
-	register(&udf{name: "UUID", overloads: []overload{
-		{ret: types.String, fn: func([]any) any { return randomUUID() }},
-		{params: []param{p(types.Bytes, "bytes")}, ret: types.String, fn: func(a []any) any {
+	register(&UDF{name: "encode", overloads: []Overload{{Params: []Param{
+		p(types.String, "str"), p(types.String, "inputEncoding"), p(types.String, "outputEncoding")}, Ret: types.String, Fn: encode}}})
+	register(&UDF{name: "md5", overloads: []Overload{{Params: []Param{p(types.String, "s")}, Ret: types.String,
+		Fn: str1(func(s string) any { return fmt.Sprintf("%x", md5.Sum([]byte(s))) })}}})
+	register(&UDF{name: "UUID", overloads: []Overload{
+		{Ret: types.String, Fn: func([]any) any { return randomUUID() }},
+		{Params: []Param{p(types.Bytes, "bytes")}, Ret: types.String, Fn: func(a []any) any {
 			b, ok := a[0].([]byte)
 			if !ok || len(b) != 16 {
 				return nil

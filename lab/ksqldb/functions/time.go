@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"errors"
@@ -92,9 +92,9 @@ func init() {
 		}
 		return formatMillis(a[0].(int64), a)
 	}
-	register(&udf{name: "timestamptostring", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern")}, ret: types.String, fn: toString},
-		{params: []param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, ret: types.String, fn: toString},
+	register(&UDF{name: "timestamptostring", Validate: patternArg(1), overloads: []Overload{
+		{Params: []Param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern")}, Ret: types.String, Fn: toString},
+		{Params: []Param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.String, Fn: toString},
 	}})
 
 	fromString := func(a []any) any {
@@ -104,22 +104,22 @@ func init() {
 		}
 		return ms
 	}
-	register(&udf{name: "stringtotimestamp", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, ret: types.Bigint, fn: fromString},
-		{params: []param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, ret: types.Bigint, fn: fromString},
+	register(&UDF{name: "stringtotimestamp", Validate: patternArg(1), overloads: []Overload{
+		{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, Ret: types.Bigint, Fn: fromString},
+		{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.Bigint, Fn: fromString},
 	}})
 
 	// DateToString / StringToDate: a DATE as an INT of days since the epoch.
-	register(&udf{name: "datetostring", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(types.Integer, "epochDays"), p(types.String, "formatPattern")}, ret: types.String, fn: func(a []any) any {
+	register(&UDF{name: "datetostring", Validate: patternArg(1), overloads: []Overload{
+		{Params: []Param{p(types.Integer, "epochDays"), p(types.String, "formatPattern")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil // a primitive int: the NULL throws
 			}
 			return formatMillis(int64(a[0].(int32))*types.MsPerDay, a)
 		}},
 	}})
-	register(&udf{name: "stringtodate", validate: patternArg(1), overloads: []overload{
-		{params: []param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, ret: types.Integer, fn: func(a []any) any {
+	register(&UDF{name: "stringtodate", Validate: patternArg(1), overloads: []Overload{
+		{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Integer, Fn: func(a []any) any {
 			ms, ok := parseMillis(a)
 			if !ok {
 				return nil

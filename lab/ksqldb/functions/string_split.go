@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"strings"
@@ -81,16 +81,16 @@ func splitToMap(a []any) any {
 }
 
 func init() {
-	register(&udf{name: "regexp_extract_all", overloads: []overload{
-		{params: []param{p(types.String, "pattern"), p(types.String, "input")}, ret: types.ArrayOf(types.String), fn: func(a []any) any {
+	register(&UDF{name: "regexp_extract_all", overloads: []Overload{
+		{Params: []Param{p(types.String, "pattern"), p(types.String, "input")}, Ret: types.ArrayOf(types.String), Fn: func(a []any) any {
 			return regexpExtractAll(a[0], a[1], int32(0))
 		}},
-		{params: []param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, ret: types.ArrayOf(types.String), fn: func(a []any) any {
+		{Params: []Param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, Ret: types.ArrayOf(types.String), Fn: func(a []any) any {
 			return regexpExtractAll(a[0], a[1], a[2])
 		}},
 	}})
-	register(&udf{name: "regexp_split_to_array", overloads: []overload{{params: []param{
-		p(types.String, "string"), p(types.String, "regexp")}, ret: types.ArrayOf(types.String), fn: regexpSplit}}})
-	register(&udf{name: "split_to_map", overloads: []overload{{params: []param{
-		p(types.String, "input"), p(types.String, "entryDelimiter"), p(types.String, "kvDelimiter")}, ret: types.MapOf(types.String, types.String), fn: splitToMap}}})
+	register(&UDF{name: "regexp_split_to_array", overloads: []Overload{{Params: []Param{
+		p(types.String, "string"), p(types.String, "regexp")}, Ret: types.ArrayOf(types.String), Fn: regexpSplit}}})
+	register(&UDF{name: "split_to_map", overloads: []Overload{{Params: []Param{
+		p(types.String, "input"), p(types.String, "entryDelimiter"), p(types.String, "kvDelimiter")}, Ret: types.MapOf(types.String, types.String), Fn: splitToMap}}})
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package functions
 
 import (
 	"net/url"
@@ -54,8 +54,8 @@ func uriQuery(u *url.URL) any {
 
 // urlPart registers a one-STRING-argument URL function.
 func urlPart(name string, ret types.Type, part func(u *url.URL, raw string) any) {
-	register(&udf{name: name, overloads: []overload{{params: []param{p(types.String, "input")}, ret: ret,
-		fn: str1(func(s string) any {
+	register(&UDF{name: name, overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: ret,
+		Fn: str1(func(s string) any {
 			u, raw, ok := javaURI(s)
 			if !ok {
 				return nil
@@ -70,8 +70,8 @@ func formParamSafe(c byte) bool {
 }
 
 func init() {
-	register(&udf{name: "url_encode_param", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
-		fn: str1(func(s string) any {
+	register(&UDF{name: "url_encode_param", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.String,
+		Fn: str1(func(s string) any {
 			var b strings.Builder
 			for i := 0; i < len(s); i++ {
 				switch c := s[i]; {
@@ -85,8 +85,8 @@ func init() {
 			}
 			return b.String()
 		})}}})
-	register(&udf{name: "url_decode_param", overloads: []overload{{params: []param{p(types.String, "input")}, ret: types.String,
-		fn: str1(func(s string) any {
+	register(&UDF{name: "url_decode_param", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.String,
+		Fn: str1(func(s string) any {
 			d, err := url.QueryUnescape(s)
 			if err != nil {
 				return nil // URLDecoder throws IllegalArgumentException
@@ -128,8 +128,8 @@ func init() {
 		return u.Scheme
 	})
 	urlPart("url_extract_query", types.String, func(u *url.URL, _ string) any { return uriQuery(u) })
-	register(&udf{name: "url_extract_parameter", overloads: []overload{{params: []param{p(types.String, "input"), p(types.String, "paramToFind")}, ret: types.String,
-		fn: func(a []any) any {
+	register(&UDF{name: "url_extract_parameter", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.String, "paramToFind")}, Ret: types.String,
+		Fn: func(a []any) any {
 			if a[0] == nil {
 				return nil
 			}
