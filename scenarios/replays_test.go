@@ -7,12 +7,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	"github.com/segmentio/kafka-go"
 
 	"github.com/ctalab/ctalab/app/topic"
 	"github.com/ctalab/ctalab/fixtures"
@@ -104,39 +102,6 @@ func summarise(ctx context.Context, e stack.Endpoints, name string) replay {
 		r.Summary[strconv.Itoa(id)] = n
 	}
 	return r
-}
-
-// topicReaders is how many topics readTopics reads at once: a topic's
-// read is mostly waiting (a reader's connection, its first fetch), and a
-// replay has 83 of them.
-const topicReaders = 8
-
-// readTopics reads the named topics, topicReaders at a time.
-func readTopics(ctx context.Context, e stack.Endpoints, names []string) map[string][]kafka.Message {
-	GinkgoHelper()
-	var (
-		mu   sync.Mutex
-		out  = make(map[string][]kafka.Message, len(names))
-		next = make(chan string, len(names))
-		wg   sync.WaitGroup
-	)
-	for _, t := range names {
-		next <- t
-	}
-	close(next)
-	for range topicReaders {
-		wg.Go(func() {
-			defer GinkgoRecover()
-			for t := range next {
-				msgs := readTopic(ctx, e, t)
-				mu.Lock()
-				out[t] = msgs
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return out
 }
 
 // keyTime is the time of the Avro {timestamp: long} key of a weather record.

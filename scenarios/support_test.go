@@ -150,54 +150,6 @@ func topicsG(g Gomega, ctx context.Context, e stack.Endpoints) map[string]int {
 	return out
 }
 
-// readTopic returns every record of a topic, partition by partition, from
-// the first offset to the end offset at the time of the call.
-func readTopic(ctx context.Context, e stack.Endpoints, name string) []kafka.Message {
-	GinkgoHelper()
-	return readTopicG(Default, ctx, e, name)
-}
-
-func readTopicG(g Gomega, ctx context.Context, e stack.Endpoints, name string) []kafka.Message {
-	parts := topicsG(g, ctx, e)[name]
-	g.Expect(parts).To(BeNumerically(">", 0), "topic %s exists", name)
-	var out []kafka.Message
-	for p := range parts {
-		msgs, _ := readPartition(g, ctx, e, name, p, kafka.FirstOffset)
-		out = append(out, msgs...)
-	}
-	return out
-}
-
-// readPartition returns the records of one partition from offset from
-// (kafka.FirstOffset for the start) to its end offset at the time of the
-// call, and that end offset.
-func readPartition(g Gomega, ctx context.Context, e stack.Endpoints, name string, p int, from int64) ([]kafka.Message, int64) {
-	req := map[string][]kafka.OffsetRequest{name: {kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p)}}
-	c, done := adminClient(e)
-	defer done()
-	resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
-	g.Expect(err).NotTo(HaveOccurred())
-	po := resp.Topics[name][0]
-	if from < po.FirstOffset {
-		from = po.FirstOffset
-	}
-	if po.LastOffset <= from {
-		return nil, po.LastOffset
-	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.Brokers, Dialer: kafkaDialer(e), Topic: name, Partition: p, MaxWait: 50 * time.Millisecond, MinBytes: 1, MaxBytes: 16 << 20})
-	defer r.Close()
-	g.Expect(r.SetOffset(from)).To(Succeed())
-	out := make([]kafka.Message, 0, po.LastOffset-from)
-	for {
-		m, err := r.ReadMessage(ctx)
-		g.Expect(err).NotTo(HaveOccurred(), "read %s[%d]", name, p)
-		out = append(out, m)
-		if m.Offset >= po.LastOffset-1 {
-			return out, po.LastOffset
-		}
-	}
-}
-
 // decodeAvro decodes Confluent wire-format values with the registry.
 func decodeAvro(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) []map[string]any {
 	GinkgoHelper()
