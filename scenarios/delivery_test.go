@@ -188,8 +188,9 @@ func (l *launched) expectNoAcknowledgedEventLost(ctx context.Context, e stack.En
 
 	By("waiting for TURNSTILE_SUMMARY to count exactly what the turnstile topic holds")
 	var last map[int]int
+	var table summaryTable
 	Eventually(func(g Gomega, ctx context.Context) {
-		last = summaryCounts(g, ctx, e)
+		last = table.poll(g, ctx, e)
 		g.Expect(last).To(Equal(entries))
 	}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(),
 		func() string {

@@ -264,7 +264,7 @@ type finalOutcome struct {
 func finalState(ctx context.Context, e stack.Endpoints, sched sim.Schedule, dashboardURL string) finalOutcome {
 	GinkgoHelper()
 	By("comparing the turnstile topic with the simulation")
-	entries := turnstileEntries(ctx, e)
+	turnstile, entries := turnstileRecords(ctx, e)
 	Expect(entries).To(Equal(simulatedEntries(sched)), "the turnstile topic holds every simulated entry exactly once")
 
 	var out finalOutcome
@@ -295,15 +295,16 @@ func finalState(ctx context.Context, e stack.Endpoints, sched sim.Schedule, dash
 	// An over-count never heals, and a pipeline that has settled catches up
 	// within seconds: a minute is plenty and fails an over-count sooner.
 	var last map[int]int
+	var table summaryTable
 	Eventually(func(g Gomega, ctx context.Context) {
-		last = summaryCounts(g, ctx, e)
+		last = table.poll(g, ctx, e)
 		g.Expect(last).To(Equal(entries))
 	}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(),
 		func() string {
 			return "TURNSTILE_SUMMARY counts the turnstile topic's entries exactly: " + countDiff(last, entries)
 		})
 
-	out.replay = summarise(ctx, e, sched.Name)
+	out.replay = summarise(ctx, e, sched.Name, turnstile)
 	out.Dashboard = dashboardStatus(ctx, &running{dashboard: dashboardURL}, entries)
 	// How many records the compacted topics and the changelog hold depends
 	// on timing (compaction, ksqlDB's polls), not on what they mean: their
