@@ -14,7 +14,6 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/ctalab/ctalab/app/sim"
-	"github.com/ctalab/ctalab/app/topic"
 	"github.com/ctalab/ctalab/app/turnstiles"
 	"github.com/ctalab/ctalab/lab/stack"
 )
@@ -50,11 +49,11 @@ func hopStarts(ms int64) []int64 {
 	return out
 }
 
-// rawHopCounts counts the turnstile topic's entries per station, line and
-// hopping window from the records' own timestamps.
-func rawHopCounts(ctx context.Context, e stack.Endpoints) map[hopKey]int {
+// rawHopCounts counts the turnstile topic's entries, msgs as
+// turnstileRecords read them, per station, line and hopping window from the
+// records' own timestamps.
+func rawHopCounts(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) map[hopKey]int {
 	GinkgoHelper()
-	msgs := readTopic(ctx, e, topic.Turnstile)
 	out := map[hopKey]int{}
 	for i, v := range decodeAvro(ctx, e, msgs) {
 		for _, s := range hopStarts(msgs[i].Time.UnixMilli()) {
@@ -144,10 +143,12 @@ var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window")
 		case <-ctx.Done():
 			Fail("the simulation did not finish in time")
 		}
-		waitForSummary(ctx, e) // every entry is acknowledged and counted by the application's own query
+		By("counting the turnstile topic's events per station")
+		turnstile, counted := turnstileRecords(ctx, e)
+		waitForSummaryCounts(ctx, e, counted) // every entry is acknowledged and counted by the application's own query
 
 		By("counting the turnstile topic's entries per station, line and window from the record timestamps")
-		want := rawHopCounts(ctx, e)
+		want := rawHopCounts(ctx, e, turnstile)
 		Expect(want).NotTo(BeEmpty())
 
 		By("waiting for the windowed table to hold the same counts")
@@ -174,6 +175,6 @@ var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window")
 			g.Expect(wrong).To(BeEmpty(), "%d windows counted differently, first: %v", len(wrong), firstOf(wrong))
 			g.Expect(extra).To(BeEmpty(), "%d windows the raw records do not fall in, first: %v", len(extra), firstOf(extra))
 			g.Expect(missing).To(BeEmpty(), "%d of %d windows not counted, first: %v", len(missing), len(want), firstOf(missing))
-		}).WithContext(ctx).WithTimeout(5 * time.Minute).WithPolling(time.Second).Should(Succeed())
+		}).WithContext(ctx).WithTimeout(5 * time.Minute).WithPolling(250 * time.Millisecond).Should(Succeed())
 	}, NodeTimeout(25*time.Minute))
 })
