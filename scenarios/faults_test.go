@@ -49,7 +49,7 @@ import (
 // of its own, "lab fault" to stop PostgreSQL or restart ksqlDB), so these
 // specs always run on embedded lab processes of their own, whatever
 // LAB_STACK says.
-var _ = Describe("Faults during a replay", Label("faults"), func() {
+var _ = Describe("Faults during a replay", Label("faults"), boulder, func() {
 	It("loses no acknowledged event when the broker is killed with SIGKILL and restarted mid-replay", Label("broker-crash"), func(ctx SpecContext) {
 		sched := faultSchedule()
 		var total int64

@@ -117,7 +117,7 @@ func ksqlStatement(ctx context.Context, e stack.Endpoints, stmt string, props ma
 	fetchJSON(ctx, http.MethodPost, e.KSQLDB+"/ksql", "application/vnd.ksql.v1+json", string(b))
 }
 
-var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window"), func() {
+var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window"), boulder, func() {
 	It("counts a weekday's turnstile entries per station, line and hopping hour as the raw records' timestamps place them", func(ctx SpecContext) {
 		s := newStack(ctx)
 		e := s.Endpoints()

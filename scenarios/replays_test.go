@@ -120,7 +120,7 @@ func keyTime(key []byte) string {
 	return time.UnixMilli(avroTimestamp(key)).UTC().Format("2006-01-02T15:04")
 }
 
-var _ = Describe("Replaying a schedule", Label("replay"), func() {
+var _ = Describe("Replaying a schedule", Label("replay"), boulder, func() {
 	DescribeTable("carries the simulation's entries, arrivals, weather and final train positions through the topics, the TURNSTILE_SUMMARY topic and table, /api/status and the page",
 		func(ctx SpecContext, name string) {
 			sched := schedule(name)

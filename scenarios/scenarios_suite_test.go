@@ -21,6 +21,14 @@ func TestScenarios(t *testing.T) {
 	RunSpecs(t, "CTA pipeline scenarios")
 }
 
+// boulder marks the specs that replay a schedule on a stack of their own and
+// take tens of seconds. Ginkgo hands out higher-priority specs first, so that
+// the parallel processes end on the short specs and finish together instead
+// of one waiting for the other's last long spec ("boulders first, then
+// sand": Ginkgo's docs/index.md, Prioritizing Specs, and the SpecPriority
+// decorator).
+var boulder = SpecPriority(1)
+
 // suiteStack is the stack every spec of this process shares; specs that
 // need a stack of their own (replays, faults) start one with newStack.
 var suiteStack stack.Stack
