@@ -109,7 +109,7 @@ var _ = Describe("Faults during a replay", Label("faults"), boulder, func() {
 		s := startFaultLab(ctx)
 		run := launch(ctx, s.Endpoints(), faultSchedule(), launchOptions{pace: sim.Times(20), dashboard: true})
 
-		waitTurnstilesAcked(ctx, run, want.totalEntries/3)
+		waitTurnstilesAcked(ctx, run, want.TotalEntries/3)
 		By("restarting the ksqlDB engine")
 		Expect(s.fault(ctx, "ksqldb-restart")).To(Succeed())
 		ents := ksql(ctx, s.Endpoints().KSQLDB, "SHOW QUERIES;")
@@ -125,7 +125,7 @@ var _ = Describe("Faults during a replay", Label("faults"), boulder, func() {
 
 		By("running a dashboard during the first part of the replay")
 		first := startDashboard(ctx, e, "127.0.0.1:0")
-		waitTurnstilesAcked(ctx, run, want.totalEntries/3)
+		waitTurnstilesAcked(ctx, run, want.TotalEntries/3)
 		Eventually(func(g Gomega, ctx context.Context) {
 			g.Expect(getStatus(g, ctx, first.url)["lines"]).To(HaveLen(3))
 		}).WithContext(ctx).Should(Succeed(), "the first dashboard shows the lines")
@@ -189,8 +189,8 @@ func faultSchedule() sim.Schedule {
 
 // baseline is what an uninterrupted replay of a schedule leaves.
 type baseline struct {
-	state        finalOutcome
-	totalEntries int64
+	State        finalOutcome `json:"state"`
+	TotalEntries int64        `json:"total_entries"`
 }
 
 var (
@@ -198,8 +198,9 @@ var (
 	baselines   = map[string]baseline{}
 )
 
-// baselineOf replays sched uninterrupted on a fresh stack, once per
-// schedule and process, and returns its final state. The simulation is
+// baselineOf replays sched uninterrupted on a fresh stack, once per suite
+// run (the first process that needs it replays it, the others wait for it
+// and read it), and returns its final state. The simulation is
 // deterministic, so one uninterrupted run stands for all.
 func baselineOf(ctx context.Context, sched sim.Schedule) baseline {
 	GinkgoHelper()
@@ -208,19 +209,28 @@ func baselineOf(ctx context.Context, sched sim.Schedule) baseline {
 	if b, ok := baselines[sched.Name]; ok {
 		return b
 	}
+	By("waiting for the uninterrupted replay of the schedule, or replaying it")
+	b, err := onceAcrossProcesses(ctx, "baseline-"+sched.Name, func() baseline { return uninterrupted(ctx, sched) })
+	Expect(err).NotTo(HaveOccurred(), "the uninterrupted replay's final state")
+	baselines[sched.Name] = b
+	return b
+}
+
+// uninterrupted replays sched on a fresh stack and returns its final state.
+func uninterrupted(ctx context.Context, sched sim.Schedule) baseline {
+	GinkgoHelper()
 	By("replaying the schedule uninterrupted on a fresh stack")
 	s := newStack(ctx)
 	run := launch(ctx, s.Endpoints(), sched, launchOptions{pace: sim.Max, dashboard: true})
 	run.waitSimulation(ctx)
 	expectNoFailedDelivery(run)
-	b := baseline{state: finalState(ctx, s.Endpoints(), sched, run.dashboard)}
-	for _, n := range b.state.TurnstileByStation {
-		b.totalEntries += int64(n)
+	b := baseline{State: finalState(ctx, s.Endpoints(), sched, run.dashboard)}
+	for _, n := range b.State.TurnstileByStation {
+		b.TotalEntries += int64(n)
 	}
-	Expect(b.totalEntries).To(BeNumerically(">", 1000), "the schedule has enough turnstile entries to interrupt")
+	Expect(b.TotalEntries).To(BeNumerically(">", 1000), "the schedule has enough turnstile entries to interrupt")
 	run.stop(ctx)
 	Expect(s.Close(ctx)).To(Succeed())
-	baselines[sched.Name] = b
 	return b
 }
 
@@ -537,7 +547,7 @@ func (l *launched) expectUninterruptedOutcome(ctx context.Context, e stack.Endpo
 	GinkgoHelper()
 	l.waitSimulation(ctx)
 	expectNoFailedDelivery(l)
-	Expect(finalState(ctx, e, faultSchedule(), dashboardURL)).To(Equal(want.state), "the final state equals an uninterrupted run's")
+	Expect(finalState(ctx, e, faultSchedule(), dashboardURL)).To(Equal(want.State), "the final state equals an uninterrupted run's")
 }
 
 // brokerProcess is the Kafka broker running as "lab broker" in a child
