@@ -274,7 +274,8 @@ type finalOutcome struct {
 func finalState(ctx context.Context, e stack.Endpoints, sched sim.Schedule, dashboardURL string) finalOutcome {
 	GinkgoHelper()
 	By("comparing the turnstile topic with the simulation")
-	turnstile, entries := turnstileRecords(ctx, e)
+	turnstile := turnstileRecords(ctx, e)
+	entries := turnstile.entries
 	Expect(entries).To(Equal(simulatedEntries(sched)), "the turnstile topic holds every simulated entry exactly once")
 
 	var out finalOutcome

@@ -49,14 +49,12 @@ func hopStarts(ms int64) []int64 {
 	return out
 }
 
-// rawHopCounts counts the turnstile topic's entries, msgs as
-// turnstileRecords read them, per station, line and hopping window from the
-// records' own timestamps.
-func rawHopCounts(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) map[hopKey]int {
-	GinkgoHelper()
+// rawHopCounts counts the turnstile topic's entries per station, line and
+// hopping window from the records' own timestamps.
+func rawHopCounts(t turnstileTopic) map[hopKey]int {
 	out := map[hopKey]int{}
-	for i, v := range decodeAvro(ctx, e, msgs) {
-		for _, s := range hopStarts(msgs[i].Time.UnixMilli()) {
+	for i, v := range t.values {
+		for _, s := range hopStarts(t.msgs[i].Time.UnixMilli()) {
 			out[hopKey{Station: int(v["station_id"].(int32)), Line: v["line"].(string), Start: s}]++
 		}
 	}
@@ -144,11 +142,11 @@ var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window")
 			Fail("the simulation did not finish in time")
 		}
 		By("counting the turnstile topic's events per station")
-		turnstile, counted := turnstileRecords(ctx, e)
-		waitForSummaryCounts(ctx, e, counted) // every entry is acknowledged and counted by the application's own query
+		turnstile := turnstileRecords(ctx, e)
+		waitForSummaryCounts(ctx, e, turnstile.entries) // every entry is acknowledged and counted by the application's own query
 
 		By("counting the turnstile topic's entries per station, line and window from the record timestamps")
-		want := rawHopCounts(ctx, e, turnstile)
+		want := rawHopCounts(turnstile)
 		Expect(want).NotTo(BeEmpty())
 
 		By("waiting for the windowed table to hold the same counts")

@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -44,7 +45,7 @@ type replay struct {
 // summarise reads every application topic of a finished replay; turnstile
 // is the turnstile topic as read once the simulation was done
 // (turnstileRecords), which stands for it.
-func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile []kafka.Message) replay {
+func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile turnstileTopic) replay {
 	GinkgoHelper()
 	By("reading every application topic")
 	r := replay{Schedule: name, Records: map[string]int{}, TurnstileByStation: map[string]int{}, TurnstileByLine: map[string]int{},
@@ -61,7 +62,7 @@ func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile []
 	sort.Strings(names)
 	read := readTopics(ctx, e, toRead)
 	if slices.Contains(names, topic.Turnstile) {
-		read[topic.Turnstile] = turnstile
+		read[topic.Turnstile] = turnstile.msgs
 	}
 	for _, t := range names {
 		msgs := read[t]
@@ -86,8 +87,10 @@ func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile []
 			}
 			r.Records[t] = len(latest)
 		} else {
+			var line []byte
 			for _, m := range msgs {
-				fmt.Fprintf(h, "%d/%d/%x/%x\n", m.Partition, len(m.Key), m.Key, m.Value)
+				line = digestLine(line[:0], m)
+				h.Write(line)
 			}
 		}
 		r.Digests[t] = fmt.Sprintf("%x", h.Sum(nil))
@@ -98,7 +101,7 @@ func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile []
 				r.ArrivalsByStatus[v["train_status"].(string)]++
 			}
 		case t == topic.Turnstile:
-			for _, v := range decodeAvro(ctx, e, msgs) {
+			for _, v := range turnstile.values {
 				r.TurnstileByStation[strconv.Itoa(int(v["station_id"].(int32)))]++
 				r.TurnstileByLine[v["line"].(string)]++
 			}
@@ -115,6 +118,19 @@ func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile []
 	return r
 }
 
+// digestLine appends to b what a record adds to its topic's digest:
+// "<partition>/<key length>/<key in hex>/<value in hex>\n".
+func digestLine(b []byte, m kafka.Message) []byte {
+	b = strconv.AppendInt(b, int64(m.Partition), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(len(m.Key)), 10)
+	b = append(b, '/')
+	b = hex.AppendEncode(b, m.Key)
+	b = append(b, '/')
+	b = hex.AppendEncode(b, m.Value)
+	return append(b, '\n')
+}
+
 // keyTime is the time of the Avro {timestamp: long} key of a weather record.
 func keyTime(key []byte) string {
 	return time.UnixMilli(avroTimestamp(key)).UTC().Format("2006-01-02T15:04")
@@ -129,7 +145,8 @@ var _ = Describe("Replaying a schedule", Label("replay"), boulder, func() {
 			s := newStack(ctx)
 			run := startPipeline(ctx, s, sched)
 			By("counting the turnstile topic's events per station")
-			turnstile, counted := turnstileRecords(ctx, s.Endpoints())
+			turnstile := turnstileRecords(ctx, s.Endpoints())
+			counted := turnstile.entries
 			waitForSummaryCounts(ctx, s.Endpoints(), counted)
 			r := summarise(ctx, s.Endpoints(), name, turnstile)
 
@@ -175,7 +192,8 @@ var _ = Describe("Replaying a schedule", Label("replay"), boulder, func() {
 			s := newStack(ctx)
 			run := startPipeline(ctx, s, schedule("breakdown"))
 			By("counting the turnstile topic's events per station")
-			turnstile, want := turnstileRecords(ctx, s.Endpoints())
+			turnstile := turnstileRecords(ctx, s.Endpoints())
+			want := turnstile.entries
 			waitForSummaryCounts(ctx, s.Endpoints(), want)
 			digests = append(digests, summarise(ctx, s.Endpoints(), "breakdown", turnstile).Digests)
 			dashboards = append(dashboards, dashboardStatus(ctx, run, want))

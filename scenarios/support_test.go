@@ -176,22 +176,30 @@ func decodeAvro(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) []
 // turnstileEntries counts the turnstile topic's events per station id.
 func turnstileEntries(ctx context.Context, e stack.Endpoints) map[int]int {
 	GinkgoHelper()
-	_, counts := turnstileRecords(ctx, e)
-	return counts
+	return turnstileRecords(ctx, e).entries
 }
 
-// turnstileRecords reads the turnstile topic and counts its events per
-// station id. Once the simulation is done and every entry acknowledged, no
-// record is added: the records read then stand for the topic in what a spec
-// reads afterwards (summarise).
-func turnstileRecords(ctx context.Context, e stack.Endpoints) ([]kafka.Message, map[int]int) {
+// turnstileTopic is the turnstile topic as read once the simulation is done
+// and every entry acknowledged: no record is added after, so it stands for
+// the topic in what a spec reads afterwards (summarise, rawHopCounts).
+type turnstileTopic struct {
+	msgs []kafka.Message
+	// values are the records' decoded values, in the same order.
+	values []map[string]any
+	// entries counts the events per station id.
+	entries map[int]int
+}
+
+// turnstileRecords reads and decodes the turnstile topic and counts its
+// events per station id.
+func turnstileRecords(ctx context.Context, e stack.Endpoints) turnstileTopic {
 	GinkgoHelper()
-	msgs := readTopic(ctx, e, topic.Turnstile)
-	counts := map[int]int{}
-	for _, v := range decodeAvro(ctx, e, msgs) {
-		counts[int(v["station_id"].(int32))]++
+	t := turnstileTopic{msgs: readTopic(ctx, e, topic.Turnstile), entries: map[int]int{}}
+	t.values = decodeAvro(ctx, e, t.msgs)
+	for _, v := range t.values {
+		t.entries[int(v["station_id"].(int32))]++
 	}
-	return msgs, counts
+	return t
 }
 
 // summaryTable follows TURNSTILE_SUMMARY, reading only what is new at each
