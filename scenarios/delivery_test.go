@@ -192,7 +192,7 @@ func (l *launched) expectNoAcknowledgedEventLost(ctx context.Context, e stack.En
 	Eventually(func(g Gomega, ctx context.Context) {
 		last = table.poll(g, ctx, e)
 		g.Expect(last).To(Equal(entries))
-	}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(),
+	}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(100*time.Millisecond).Should(Succeed(),
 		func() string {
 			return "TURNSTILE_SUMMARY counts the turnstile topic's records: " + countDiff(last, entries)
 		})

@@ -310,7 +310,7 @@ func finalState(ctx context.Context, e stack.Endpoints, sched sim.Schedule, dash
 	Eventually(func(g Gomega, ctx context.Context) {
 		last = table.poll(g, ctx, e)
 		g.Expect(last).To(Equal(entries))
-	}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(),
+	}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(100*time.Millisecond).Should(Succeed(),
 		func() string {
 			return "TURNSTILE_SUMMARY counts the turnstile topic's entries exactly: " + countDiff(last, entries)
 		})

@@ -264,7 +264,7 @@ func waitForSummaryCounts(ctx context.Context, e stack.Endpoints, want map[int]i
 	var table summaryTable
 	Eventually(func(g Gomega, ctx context.Context) {
 		g.Expect(table.poll(g, ctx, e)).To(Equal(want))
-	}).WithContext(ctx).WithTimeout(3*time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(), "TURNSTILE_SUMMARY catches up with the turnstile topic")
+	}).WithContext(ctx).WithTimeout(3*time.Minute).WithPolling(100*time.Millisecond).Should(Succeed(), "TURNSTILE_SUMMARY catches up with the turnstile topic")
 }
 
 // avroTimestamp decodes the {timestamp: long} Avro key of a Confluent
