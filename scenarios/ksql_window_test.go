@@ -14,7 +14,6 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/ctalab/ctalab/app/sim"
-	"github.com/ctalab/ctalab/app/topic"
 	"github.com/ctalab/ctalab/app/turnstiles"
 	"github.com/ctalab/ctalab/lab/stack"
 )
@@ -52,12 +51,10 @@ func hopStarts(ms int64) []int64 {
 
 // rawHopCounts counts the turnstile topic's entries per station, line and
 // hopping window from the records' own timestamps.
-func rawHopCounts(ctx context.Context, e stack.Endpoints) map[hopKey]int {
-	GinkgoHelper()
-	msgs := readTopic(ctx, e, topic.Turnstile)
+func rawHopCounts(t turnstileTopic) map[hopKey]int {
 	out := map[hopKey]int{}
-	for i, v := range decodeAvro(ctx, e, msgs) {
-		for _, s := range hopStarts(msgs[i].Time.UnixMilli()) {
+	for i, v := range t.values {
+		for _, s := range hopStarts(t.msgs[i].Time.UnixMilli()) {
 			out[hopKey{Station: int(v["station_id"].(int32)), Line: v["line"].(string), Start: s}]++
 		}
 	}
@@ -118,7 +115,7 @@ func ksqlStatement(ctx context.Context, e stack.Endpoints, stmt string, props ma
 	fetchJSON(ctx, http.MethodPost, e.KSQLDB+"/ksql", "application/vnd.ksql.v1+json", string(b))
 }
 
-var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window"), func() {
+var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window"), boulder, func() {
 	It("counts a weekday's turnstile entries per station, line and hopping hour as the raw records' timestamps place them", func(ctx SpecContext) {
 		s := newStack(ctx)
 		e := s.Endpoints()
@@ -144,10 +141,12 @@ var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window")
 		case <-ctx.Done():
 			Fail("the simulation did not finish in time")
 		}
-		waitForSummary(ctx, e) // every entry is acknowledged and counted by the application's own query
+		By("counting the turnstile topic's events per station")
+		turnstile := turnstileRecords(ctx, e)
+		waitForSummaryCounts(ctx, e, turnstile.entries) // every entry is acknowledged and counted by the application's own query
 
 		By("counting the turnstile topic's entries per station, line and window from the record timestamps")
-		want := rawHopCounts(ctx, e)
+		want := rawHopCounts(turnstile)
 		Expect(want).NotTo(BeEmpty())
 
 		By("waiting for the windowed table to hold the same counts")
@@ -174,6 +173,6 @@ var _ = Describe("A windowed ksqlDB table during a replay", Label("ksql-window")
 			g.Expect(wrong).To(BeEmpty(), "%d windows counted differently, first: %v", len(wrong), firstOf(wrong))
 			g.Expect(extra).To(BeEmpty(), "%d windows the raw records do not fall in, first: %v", len(extra), firstOf(extra))
 			g.Expect(missing).To(BeEmpty(), "%d of %d windows not counted, first: %v", len(missing), len(want), firstOf(missing))
-		}).WithContext(ctx).WithTimeout(5 * time.Minute).WithPolling(time.Second).Should(Succeed())
+		}).WithContext(ctx).WithTimeout(5 * time.Minute).WithPolling(250 * time.Millisecond).Should(Succeed())
 	}, NodeTimeout(25*time.Minute))
 })

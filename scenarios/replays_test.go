@@ -3,11 +3,12 @@ package scenarios_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -41,20 +42,28 @@ type replay struct {
 	Digests map[string]string
 }
 
-// summarise reads every application topic of a finished replay.
-func summarise(ctx context.Context, e stack.Endpoints, name string) replay {
+// summarise reads every application topic of a finished replay; turnstile
+// is the turnstile topic as read once the simulation was done
+// (turnstileRecords), which stands for it.
+func summarise(ctx context.Context, e stack.Endpoints, name string, turnstile turnstileTopic) replay {
 	GinkgoHelper()
 	By("reading every application topic")
 	r := replay{Schedule: name, Records: map[string]int{}, TurnstileByStation: map[string]int{}, TurnstileByLine: map[string]int{},
 		ArrivalsByLine: map[string]int{}, ArrivalsByStatus: map[string]int{}, Summary: map[string]int{}, Digests: map[string]string{}}
-	var names []string
+	var names, toRead []string
 	for t := range topics(ctx, e) {
 		if strings.HasPrefix(t, "org.chicago.cta.") || t == topic.TurnstileSummary {
 			names = append(names, t)
+			if t != topic.Turnstile {
+				toRead = append(toRead, t)
+			}
 		}
 	}
 	sort.Strings(names)
-	read := readTopics(ctx, e, names)
+	read := readTopics(ctx, e, toRead)
+	if slices.Contains(names, topic.Turnstile) {
+		read[topic.Turnstile] = turnstile.msgs
+	}
 	for _, t := range names {
 		msgs := read[t]
 		r.Records[t] = len(msgs)
@@ -78,8 +87,10 @@ func summarise(ctx context.Context, e stack.Endpoints, name string) replay {
 			}
 			r.Records[t] = len(latest)
 		} else {
+			var line []byte
 			for _, m := range msgs {
-				fmt.Fprintf(h, "%d/%d/%x/%x\n", m.Partition, len(m.Key), m.Key, m.Value)
+				line = digestLine(line[:0], m)
+				h.Write(line)
 			}
 		}
 		r.Digests[t] = fmt.Sprintf("%x", h.Sum(nil))
@@ -90,7 +101,7 @@ func summarise(ctx context.Context, e stack.Endpoints, name string) replay {
 				r.ArrivalsByStatus[v["train_status"].(string)]++
 			}
 		case t == topic.Turnstile:
-			for _, v := range decodeAvro(ctx, e, msgs) {
+			for _, v := range turnstile.values {
 				r.TurnstileByStation[strconv.Itoa(int(v["station_id"].(int32)))]++
 				r.TurnstileByLine[v["line"].(string)]++
 			}
@@ -100,43 +111,24 @@ func summarise(ctx context.Context, e stack.Endpoints, name string) replay {
 			}
 		}
 	}
-	for id, n := range summaryCounts(Default, ctx, e) {
+	var summary summaryTable
+	for id, n := range summary.apply(Default, read[topic.TurnstileSummary]) {
 		r.Summary[strconv.Itoa(id)] = n
 	}
 	return r
 }
 
-// topicReaders is how many topics readTopics reads at once: a topic's
-// read is mostly waiting (a reader's connection, its first fetch), and a
-// replay has 83 of them.
-const topicReaders = 8
-
-// readTopics reads the named topics, topicReaders at a time.
-func readTopics(ctx context.Context, e stack.Endpoints, names []string) map[string][]kafka.Message {
-	GinkgoHelper()
-	var (
-		mu   sync.Mutex
-		out  = make(map[string][]kafka.Message, len(names))
-		next = make(chan string, len(names))
-		wg   sync.WaitGroup
-	)
-	for _, t := range names {
-		next <- t
-	}
-	close(next)
-	for range topicReaders {
-		wg.Go(func() {
-			defer GinkgoRecover()
-			for t := range next {
-				msgs := readTopic(ctx, e, t)
-				mu.Lock()
-				out[t] = msgs
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return out
+// digestLine appends to b what a record adds to its topic's digest:
+// "<partition>/<key length>/<key in hex>/<value in hex>\n".
+func digestLine(b []byte, m kafka.Message) []byte {
+	b = strconv.AppendInt(b, int64(m.Partition), 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, int64(len(m.Key)), 10)
+	b = append(b, '/')
+	b = hex.AppendEncode(b, m.Key)
+	b = append(b, '/')
+	b = hex.AppendEncode(b, m.Value)
+	return append(b, '\n')
 }
 
 // keyTime is the time of the Avro {timestamp: long} key of a weather record.
@@ -144,7 +136,7 @@ func keyTime(key []byte) string {
 	return time.UnixMilli(avroTimestamp(key)).UTC().Format("2006-01-02T15:04")
 }
 
-var _ = Describe("Replaying a schedule", Label("replay"), func() {
+var _ = Describe("Replaying a schedule", Label("replay"), boulder, func() {
 	DescribeTable("carries the simulation's entries, arrivals, weather and final train positions through the topics, the TURNSTILE_SUMMARY topic and table, /api/status and the page",
 		func(ctx SpecContext, name string) {
 			sched := schedule(name)
@@ -152,8 +144,11 @@ var _ = Describe("Replaying a schedule", Label("replay"), func() {
 			want := simulate(sched)
 			s := newStack(ctx)
 			run := startPipeline(ctx, s, sched)
-			counted := waitForSummary(ctx, s.Endpoints())
-			r := summarise(ctx, s.Endpoints(), name)
+			By("counting the turnstile topic's events per station")
+			turnstile := turnstileRecords(ctx, s.Endpoints())
+			counted := turnstile.entries
+			waitForSummaryCounts(ctx, s.Endpoints(), counted)
+			r := summarise(ctx, s.Endpoints(), name, turnstile)
 
 			By("comparing the topics and TURNSTILE_SUMMARY with the simulation")
 			diffs := want.topicDiffs(r)
@@ -196,8 +191,11 @@ var _ = Describe("Replaying a schedule", Label("replay"), func() {
 		for range 2 {
 			s := newStack(ctx)
 			run := startPipeline(ctx, s, schedule("breakdown"))
-			want := waitForSummary(ctx, s.Endpoints())
-			digests = append(digests, summarise(ctx, s.Endpoints(), "breakdown").Digests)
+			By("counting the turnstile topic's events per station")
+			turnstile := turnstileRecords(ctx, s.Endpoints())
+			want := turnstile.entries
+			waitForSummaryCounts(ctx, s.Endpoints(), want)
+			digests = append(digests, summarise(ctx, s.Endpoints(), "breakdown", turnstile).Digests)
 			dashboards = append(dashboards, dashboardStatus(ctx, run, want))
 		}
 		Expect(digests[0]).To(HaveKey(topic.Turnstile))

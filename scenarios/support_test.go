@@ -150,54 +150,6 @@ func topicsG(g Gomega, ctx context.Context, e stack.Endpoints) map[string]int {
 	return out
 }
 
-// readTopic returns every record of a topic, partition by partition, from
-// the first offset to the end offset at the time of the call.
-func readTopic(ctx context.Context, e stack.Endpoints, name string) []kafka.Message {
-	GinkgoHelper()
-	return readTopicG(Default, ctx, e, name)
-}
-
-func readTopicG(g Gomega, ctx context.Context, e stack.Endpoints, name string) []kafka.Message {
-	parts := topicsG(g, ctx, e)[name]
-	g.Expect(parts).To(BeNumerically(">", 0), "topic %s exists", name)
-	var out []kafka.Message
-	for p := range parts {
-		msgs, _ := readPartition(g, ctx, e, name, p, kafka.FirstOffset)
-		out = append(out, msgs...)
-	}
-	return out
-}
-
-// readPartition returns the records of one partition from offset from
-// (kafka.FirstOffset for the start) to its end offset at the time of the
-// call, and that end offset.
-func readPartition(g Gomega, ctx context.Context, e stack.Endpoints, name string, p int, from int64) ([]kafka.Message, int64) {
-	req := map[string][]kafka.OffsetRequest{name: {kafka.FirstOffsetOf(p), kafka.LastOffsetOf(p)}}
-	c, done := adminClient(e)
-	defer done()
-	resp, err := c.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: req})
-	g.Expect(err).NotTo(HaveOccurred())
-	po := resp.Topics[name][0]
-	if from < po.FirstOffset {
-		from = po.FirstOffset
-	}
-	if po.LastOffset <= from {
-		return nil, po.LastOffset
-	}
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.Brokers, Dialer: kafkaDialer(e), Topic: name, Partition: p, MaxWait: 50 * time.Millisecond, MinBytes: 1, MaxBytes: 16 << 20})
-	defer r.Close()
-	g.Expect(r.SetOffset(from)).To(Succeed())
-	out := make([]kafka.Message, 0, po.LastOffset-from)
-	for {
-		m, err := r.ReadMessage(ctx)
-		g.Expect(err).NotTo(HaveOccurred(), "read %s[%d]", name, p)
-		out = append(out, m)
-		if m.Offset >= po.LastOffset-1 {
-			return out, po.LastOffset
-		}
-	}
-}
-
 // decodeAvro decodes Confluent wire-format values with the registry.
 func decodeAvro(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) []map[string]any {
 	GinkgoHelper()
@@ -224,18 +176,30 @@ func decodeAvro(ctx context.Context, e stack.Endpoints, msgs []kafka.Message) []
 // turnstileEntries counts the turnstile topic's events per station id.
 func turnstileEntries(ctx context.Context, e stack.Endpoints) map[int]int {
 	GinkgoHelper()
-	counts := map[int]int{}
-	for _, v := range decodeAvro(ctx, e, readTopic(ctx, e, topic.Turnstile)) {
-		counts[int(v["station_id"].(int32))]++
-	}
-	return counts
+	return turnstileRecords(ctx, e).entries
 }
 
-// summaryCounts reads TURNSTILE_SUMMARY as a table: the latest COUNT per
-// station id (4-byte big-endian INT key, JSON value).
-func summaryCounts(g Gomega, ctx context.Context, e stack.Endpoints) map[int]int {
-	var t summaryTable
-	return t.poll(g, ctx, e)
+// turnstileTopic is the turnstile topic as read once the simulation is done
+// and every entry acknowledged: no record is added after, so it stands for
+// the topic in what a spec reads afterwards (summarise, rawHopCounts).
+type turnstileTopic struct {
+	msgs []kafka.Message
+	// values are the records' decoded values, in the same order.
+	values []map[string]any
+	// entries counts the events per station id.
+	entries map[int]int
+}
+
+// turnstileRecords reads and decodes the turnstile topic and counts its
+// events per station id.
+func turnstileRecords(ctx context.Context, e stack.Endpoints) turnstileTopic {
+	GinkgoHelper()
+	t := turnstileTopic{msgs: readTopic(ctx, e, topic.Turnstile), entries: map[int]int{}}
+	t.values = decodeAvro(ctx, e, t.msgs)
+	for _, v := range t.values {
+		t.entries[int(v["station_id"].(int32))]++
+	}
+	return t
 }
 
 // summaryTable follows TURNSTILE_SUMMARY, reading only what is new at each
@@ -255,6 +219,18 @@ func (t *summaryTable) poll(g Gomega, ctx context.Context, e stack.Endpoints) ma
 	}
 	g.Expect(parts).To(Equal(1), "TURNSTILE_SUMMARY has the turnstile topic's one partition")
 	msgs, end := readPartition(g, ctx, e, topic.TurnstileSummary, 0, t.next)
+	t.apply(g, msgs)
+	t.next = end
+	return t.counts
+}
+
+// apply reads TURNSTILE_SUMMARY's records msgs, in order, as a table: the
+// latest COUNT per station id (4-byte big-endian INT key, JSON value), a
+// tombstone deleting its key.
+func (t *summaryTable) apply(g Gomega, msgs []kafka.Message) map[int]int {
+	if t.counts == nil {
+		t.counts = map[int]int{}
+	}
 	for _, m := range msgs {
 		g.Expect(m.Key).To(HaveLen(4), "TURNSTILE_SUMMARY key at offset %d is a KAFKA-format INT", m.Offset)
 		id := int(int32(binary.BigEndian.Uint32(m.Key)))
@@ -269,7 +245,6 @@ func (t *summaryTable) poll(g Gomega, ctx context.Context, e stack.Endpoints) ma
 		g.Expect(v.Count).NotTo(BeNil(), "TURNSTILE_SUMMARY value at offset %d has COUNT", m.Offset)
 		t.counts[id] = *v.Count
 	}
-	t.next = end
 	return t.counts
 }
 
@@ -278,12 +253,18 @@ func waitForSummary(ctx context.Context, e stack.Endpoints) map[int]int {
 	GinkgoHelper()
 	By("counting the turnstile topic's events per station")
 	want := turnstileEntries(ctx, e)
+	waitForSummaryCounts(ctx, e, want)
+	return want
+}
+
+// waitForSummaryCounts waits until TURNSTILE_SUMMARY holds the counts want.
+func waitForSummaryCounts(ctx context.Context, e stack.Endpoints, want map[int]int) {
+	GinkgoHelper()
 	By("waiting for TURNSTILE_SUMMARY to count them all")
 	var table summaryTable
 	Eventually(func(g Gomega, ctx context.Context) {
 		g.Expect(table.poll(g, ctx, e)).To(Equal(want))
-	}).WithContext(ctx).WithTimeout(3*time.Minute).WithPolling(500*time.Millisecond).Should(Succeed(), "TURNSTILE_SUMMARY catches up with the turnstile topic")
-	return want
+	}).WithContext(ctx).WithTimeout(3*time.Minute).WithPolling(100*time.Millisecond).Should(Succeed(), "TURNSTILE_SUMMARY catches up with the turnstile topic")
 }
 
 // avroTimestamp decodes the {timestamp: long} Avro key of a Confluent

@@ -58,6 +58,10 @@ type Config struct {
 	// ConnectorPollInterval is the stations connector's poll.interval.ms.
 	// Default: 24h (the table is loaded once).
 	ConnectorPollInterval time.Duration
+	// ConnectorConnectionBackoff is the stations connector's
+	// connection.backoff.ms: its task's wait between connection attempts
+	// while PostgreSQL is away. Default: the connector's own (10 s).
+	ConnectorConnectionBackoff time.Duration
 	// Dashboard is the dashboard's listen address, e.g. 127.0.0.1:8888
 	// (port 0 picks a free port). Default: no dashboard.
 	Dashboard string
@@ -167,7 +171,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	if p.dash != nil {
 		g.Go(func() error { return p.dash.Run(gctx) })
 	}
-	g.Go(func() error { return EnsureConnector(gctx, p.cfg.Endpoints, p.cfg.ConnectorPollInterval, p.log) })
+	g.Go(func() error {
+		return ensureConnector(gctx, p.cfg.Endpoints, stationsource.Config{PollInterval: p.cfg.ConnectorPollInterval, ConnectionBackoff: p.cfg.ConnectorConnectionBackoff}, p.log)
+	})
 	t, err := transform.New(transform.Config{Brokers: p.cfg.Brokers, Client: p.cfg.Client, Logger: p.log.With("component", "transform")})
 	if err != nil {
 		return err
@@ -255,7 +261,14 @@ func Simulate(ctx context.Context, s *sim.Simulation, e Endpoints, log *slog.Log
 
 // EnsureConnector registers the stations connector and waits until it runs.
 func EnsureConnector(ctx context.Context, e Endpoints, poll time.Duration, log *slog.Logger) error {
-	c, err := stationsource.NewClient(stationsource.Config{ConnectURL: e.Connect, Connect: e.Client.Connect, JDBCURL: e.JDBCURL, PollInterval: poll, Logger: log.With("component", "connect")})
+	return ensureConnector(ctx, e, stationsource.Config{PollInterval: poll}, log)
+}
+
+// ensureConnector is EnsureConnector with the connector's tuning in cfg; its
+// endpoints and logger come from e and log.
+func ensureConnector(ctx context.Context, e Endpoints, cfg stationsource.Config, log *slog.Logger) error {
+	cfg.ConnectURL, cfg.Connect, cfg.JDBCURL, cfg.Logger = e.Connect, e.Client.Connect, e.JDBCURL, log.With("component", "connect")
+	c, err := stationsource.NewClient(cfg)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,10 @@ type Config struct {
 	// PollInterval is how often the table is queried for new rows.
 	// Default: 24h ("not very often": the table is loaded once).
 	PollInterval time.Duration
+	// ConnectionBackoff is the connector's connection.backoff.ms: how long
+	// its task waits between its connection.attempts when PostgreSQL does
+	// not answer, before it fails. Default: the connector's own (10 s).
+	ConnectionBackoff time.Duration
 	// Logger receives progress logs. Default: discard.
 	Logger *slog.Logger
 }
@@ -68,13 +72,16 @@ func (c Config) Validate() error {
 	if c.PollInterval < 0 {
 		return errors.New("poll interval must not be negative")
 	}
+	if c.ConnectionBackoff < 0 {
+		return errors.New("connection backoff must not be negative")
+	}
 	return nil
 }
 
 // Definition returns the connector's configuration.
 func Definition(c Config) map[string]string {
 	c.setDefaults()
-	return map[string]string{
+	def := map[string]string{
 		"name":                           Name,
 		"connector.class":                "io.confluent.connect.jdbc.JdbcSourceConnector",
 		"tasks.max":                      "1",
@@ -92,6 +99,10 @@ func Definition(c Config) map[string]string {
 		"topic.prefix":                   "org.chicago.cta.",
 		"poll.interval.ms":               fmt.Sprint(c.PollInterval.Milliseconds()),
 	}
+	if c.ConnectionBackoff > 0 {
+		def["connection.backoff.ms"] = fmt.Sprint(c.ConnectionBackoff.Milliseconds())
+	}
+	return def
 }
 
 // ConnectError is an error answer of the Connect REST API.

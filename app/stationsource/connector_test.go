@@ -154,7 +154,8 @@ func TestEnsureReportsAFailedTaskWithItsTrace(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	for _, c := range []Config{{}, {ConnectURL: "http://x:1"}, {ConnectURL: "http://x:1", JDBCURL: "postgres://x/cta"}} {
+	for _, c := range []Config{{}, {ConnectURL: "http://x:1"}, {ConnectURL: "http://x:1", JDBCURL: "postgres://x/cta"},
+		{ConnectURL: "http://x:1", JDBCURL: "jdbc:postgresql://x/cta", ConnectionBackoff: -time.Second}} {
 		if _, err := NewClient(c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
@@ -226,5 +227,22 @@ func TestEnsureEndsWithItsContextWhileConnectIsAway(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Ensure = %v, want context.Canceled", err)
+	}
+}
+
+// connection.backoff.ms is the JDBC source connector's wait between its
+// connection.attempts (default 10000 ms): "Backoff time in milliseconds
+// between connection attempts"
+// (https://docs.confluent.io/kafka-connectors/jdbc/current/source-connector/source_config_options.html).
+// Left unset, the key stays out of the configuration and Connect applies
+// that default.
+func TestDefinitionCarriesTheConnectionBackoffOnlyWhenOneIsGiven(t *testing.T) {
+	base := Config{ConnectURL: "http://x:1", JDBCURL: "jdbc:postgresql://127.0.0.1:5432/cta"}
+	if v, ok := Definition(base)["connection.backoff.ms"]; ok {
+		t.Errorf("connection.backoff.ms = %q without a backoff given, want the key absent", v)
+	}
+	base.ConnectionBackoff = 250 * time.Millisecond
+	if v := Definition(base)["connection.backoff.ms"]; v != "250" {
+		t.Errorf("connection.backoff.ms = %q, want 250", v)
 	}
 }

@@ -76,6 +76,7 @@ func (s *service) serve(h http.Handler, limits HTTPLimits, log *slog.Logger) {
 		s.srv.Protocols = p.Protocols() // ksqlDB also speaks HTTP/2 without TLS
 	}
 	ln := limitConns(s.ln, limits.MaxConns, log)
+	s.srv.RegisterOnShutdown(ln.closeUnread)
 	go func() {
 		defer close(s.done)
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

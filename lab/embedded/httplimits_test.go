@@ -198,3 +198,38 @@ func TestPushQueryOutlivesTheWriteTimeout(t *testing.T) {
 		}
 	}
 }
+
+// A client may open a connection and not send a request on it yet (Go's
+// http.Transport keeps a connection it dialed for a request that another
+// connection served). net/http's Shutdown waits for such a connection
+// until it is 5 s old before it counts it as idle (closeIdleConns in
+// src/net/http/server.go, "Issue 22682"); a stopping stand-in closes it at
+// once, so that a stop within a deadline shorter than that succeeds.
+func TestCloseEndsAConnectionThatSentNoRequestAndStopsWithinItsDeadline(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := embedded.Start(ctx, embedded.WithoutPostgres())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	for _, base := range []string{s.Endpoints().SchemaRegistry, s.Endpoints().RESTProxy, s.Endpoints().Connect, s.Endpoints().KSQLDB} {
+		c, err := net.Dial("tcp", hostOf(t, base))
+		if err != nil {
+			_ = s.Close(context.Background())
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer stopCancel()
+	if err := s.Close(stopCtx); err != nil {
+		t.Fatalf("stop with a 2 s deadline while clients hold connections without a request: %v", err)
+	}
+	for i, c := range conns {
+		if !ended(t, c, 10*time.Second) {
+			t.Errorf("connection %d without a request was still open after the stack stopped", i)
+		}
+	}
+}

@@ -99,7 +99,8 @@ func newHTTPServer(name string, h http.Handler, l HTTPLimits, log *slog.Logger) 
 	}
 }
 
-// capListener closes the connections it accepts beyond max open ones.
+// capListener closes the connections it accepts beyond max open ones, and
+// keeps the others until they close.
 type capListener struct {
 	net.Listener
 	max  int64
@@ -109,10 +110,29 @@ type capListener struct {
 	mu         sync.Mutex
 	lastWarned time.Time
 	refused    int64
+	conns      map[*countedConn]struct{}
 }
 
-func limitConns(ln net.Listener, max int, log *slog.Logger) net.Listener {
-	return &capListener{Listener: ln, max: int64(max), log: log}
+func limitConns(ln net.Listener, max int, log *slog.Logger) *capListener {
+	return &capListener{Listener: ln, max: int64(max), log: log, conns: map[*countedConn]struct{}{}}
+}
+
+// closeUnread closes the open connections from which nothing has been read
+// yet: no request has begun on them. A client may hold such a connection
+// for a while (Go's http.Transport keeps one it dialed for a request that
+// another connection served), and http.Server.Shutdown counts it as idle
+// only once it is 5 s old (closeIdleConns in net/http's server.go, "Issue
+// 22682"). A stopping stand-in closes them at once, as Shutdown closes its
+// idle keep-alive connections, and lets the requests under way finish. It
+// is the server's RegisterOnShutdown hook.
+func (l *capListener) closeUnread() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for c := range l.conns {
+		if !c.read.Load() {
+			_ = c.Conn.Close()
+		}
+	}
 }
 
 func (l *capListener) Accept() (net.Conn, error) {
@@ -127,7 +147,11 @@ func (l *capListener) Accept() (net.Conn, error) {
 			l.warn()
 			continue
 		}
-		return &countedConn{Conn: c, l: l}, nil
+		cc := &countedConn{Conn: c, l: l}
+		l.mu.Lock()
+		l.conns[cc] = struct{}{}
+		l.mu.Unlock()
+		return cc, nil
 	}
 }
 
@@ -147,10 +171,24 @@ type countedConn struct {
 	net.Conn
 	l    *capListener
 	once sync.Once
+	read atomic.Bool // a byte has been read: a request has begun
+}
+
+func (c *countedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && !c.read.Load() {
+		c.read.Store(true)
+	}
+	return n, err
 }
 
 func (c *countedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.l.open.Add(-1) })
+	c.once.Do(func() {
+		c.l.open.Add(-1)
+		c.l.mu.Lock()
+		delete(c.l.conns, c)
+		c.l.mu.Unlock()
+	})
 	return err
 }
