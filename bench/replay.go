@@ -166,6 +166,8 @@ func replayChild(ctx context.Context, schedPath, cpuProfile string, out io.Write
 	// in its peak RSS: 18 MB over 7 simulated days.
 	want.Records = nil
 	runtime.GC()
+	// As the app does when it runs the embedded stack in its own process.
+	embedded.LimitMemory()
 	var res replayResult
 	begin := time.Now()
 	st, err := embedded.Start(ctx, embedded.WithLogger(log.With("component", "lab")))
