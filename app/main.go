@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/ctalab/ctalab/app/pipeline"
+	"github.com/ctalab/ctalab/lab/embedded"
 )
 
 // command is one subcommand of the program.
@@ -52,6 +53,7 @@ func commands() []command {
 }
 
 func main() {
+	embedded.LimitMemory() // run may start the embedded stack in this process
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))

@@ -177,7 +177,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 	var replayRates, rawProduce []float64
 	var replayEvents int64
 	if want("replay") {
-		var wall, peak, own []float64
+		var wall, peak, pss, own []float64
 		for i := range o.runs {
 			begin := time.Now()
 			profile := ""
@@ -194,16 +194,17 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 			}
 			rep.Raw.Replay = append(rep.Raw.Replay, r)
 			wall, replayRates = append(wall, r.WallSeconds), append(replayRates, r.PerSecond)
-			peak, own = append(peak, r.PeakTreeMB), append(own, r.PeakOwnMB)
+			peak, pss, own = append(peak, r.PeakTreeMB), append(pss, r.PeakTreePSSMB), append(own, r.PeakOwnMB)
 			replayEvents = r.Events
-			progress("replay run %d/%d: %d events, caught up after %.2fs (all acknowledged after %.2fs), %.0f events/s, peak RSS %.0f MB (Go process %.0f MB); %s in all",
-				i+1, o.runs, r.Events, r.WallSeconds, r.SimDoneSeconds, r.PerSecond, r.PeakTreeMB, r.PeakOwnMB, since(begin))
+			progress("replay run %d/%d: %d events, caught up after %.2fs (all acknowledged after %.2fs), %.0f events/s, peak RSS %.0f MB (Go process %.0f MB), peak PSS %.0f MB; %s in all",
+				i+1, o.runs, r.Events, r.WallSeconds, r.SimDoneSeconds, r.PerSecond, r.PeakTreeMB, r.PeakOwnMB, r.PeakTreePSSMB, since(begin))
 		}
 		rep.Rows = append(rep.Rows, withErr("replay",
 			newRow(sched.Name+" replay: pipeline start to TURNSTILE_SUMMARY caught up", "s", atMost(0.5), wall),
 			newRow(sched.Name+" replay: events/s (acknowledged events / wall time)", "events/s", nil, replayRates),
 			newRow(sched.Name+" replay: peak RSS, app + stack + PostgreSQL", "MB", atMost(100), peak),
-			newRow(sched.Name+" replay: peak RSS, the Go process alone", "MB", nil, own))...)
+			newRow(sched.Name+" replay: peak RSS, the Go process alone", "MB", nil, own),
+			newRow(sched.Name+" replay: peak PSS, app + stack + PostgreSQL", "MB", nil, pss))...)
 		if err := writePlot(o.out, rep); err != nil {
 			fail("replay", err)
 		}
@@ -337,7 +338,7 @@ func notes(rep *report) []string {
 		out = append(out, "cold start: `lab serve` as a child process on free offset ports with a fresh data dir, from exec until lab.json is written and every endpoint answers (Kafka and PostgreSQL by TCP, the HTTP services with 200); each run gives the lab an empty cache dir (CTALAB_CACHE_DIR) and starts it twice: the first start runs initdb and caches the cluster as a template, the second copies the template, as every later start on a machine does; RSS is the lab process's VmRSS, its PostgreSQL processes not counted.")
 	}
 	if len(rep.Raw.Replay) > 0 {
-		out = append(out, "replay: a child process starts the embedded stack (not timed), then pipeline.New(...).Run at max pace with the dashboard; wall time ends when TURNSTILE_SUMMARY's counts equal the simulation's per-station counts, checked afterwards against the turnstile topic; peak RSS is the summed VmRSS of the child and its PostgreSQL processes, sampled every 100 ms (PostgreSQL's shared memory is counted once per process).")
+		out = append(out, "replay: a child process sets the Go memory limit the app sets (embedded.LimitMemory; GOMEMLIMIT overrides it) and starts the embedded stack (not timed), then pipeline.New(...).Run at max pace with the dashboard; wall time ends when TURNSTILE_SUMMARY's counts equal the simulation's per-station counts, checked afterwards against the turnstile topic; peak RSS is the summed VmRSS of the child and its PostgreSQL processes, sampled every 100 ms (PostgreSQL's shared memory and shared library pages are counted once per process); peak PSS sums the same processes' Pss (/proc/<pid>/smaps_rollup), which splits a shared page among the processes that map it, other processes on the machine included (another PostgreSQL server shares the binary's pages).")
 	}
 	if len(rep.Raw.Broker) > 0 {
 		out = append(out, "raw broker: the lab's embedded broker (kfake with a data dir) in this process, one partition like the turnstile topic, the replay's encoded turnstile records cycled; kafka-go Writer Async, batches of 1000, acks all, as the application's producer; produce time ends at the last acknowledgement.")

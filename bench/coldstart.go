@@ -118,7 +118,8 @@ func coldStart(ctx context.Context, labBin string, idle time.Duration, cacheDir 
 		_, _ = stop()
 		return res, ctx.Err()
 	}
-	total, own := treeRSS(cmd.Process.Pid)
+	m := treeMemory(cmd.Process.Pid)
+	total, own := m.RSS, m.Own
 	res.IdleRSSMB, res.PostgresMB = kbToMB(own), kbToMB(total-own)
 	res.StopSeconds, err = stop()
 	return res, err

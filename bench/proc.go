@@ -90,17 +90,37 @@ func rssKB(pid int, field string) (int64, bool) {
 	return statusKB(b, field)
 }
 
-// treeRSS returns the summed VmRSS of root and its descendants in KiB, and
-// root's own share.
-func treeRSS(root int) (total, own int64) {
+// pssKB returns a process's proportional set size in KiB, from
+// /proc/<pid>/smaps_rollup: each page counts 1/n in each of the n
+// processes that map it, in the tree or not.
+func pssKB(pid int) (int64, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/smaps_rollup")
+	if err != nil {
+		return 0, false
+	}
+	return statusKB(b, "Pss")
+}
+
+// treeKB is a process tree's resident memory in KiB.
+type treeKB struct {
+	RSS int64 // summed VmRSS: a page shared by k processes counts k times
+	PSS int64 // summed Pss: every page counts once in all (see pssKB)
+	Own int64 // the root's own VmRSS
+}
+
+// treeMemory returns the resident memory of root and its descendants.
+func treeMemory(root int) treeKB {
+	var m treeKB
 	for _, pid := range descendants(root, processParents()) {
 		kb, _ := rssKB(pid, "VmRSS")
-		total += kb
+		m.RSS += kb
 		if pid == root {
-			own = kb
+			m.Own = kb
 		}
+		pss, _ := pssKB(pid)
+		m.PSS += pss
 	}
-	return total, own
+	return m
 }
 
 // removeTemp removes a temporary directory the benchmark made, saying so

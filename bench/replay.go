@@ -39,17 +39,19 @@ type replayResult struct {
 	ChildPeakMB       float64          `json:"child_vmhwm_mb"` // the Go process's own peak (VmHWM) when caught up
 	Progress          []progressSample `json:"progress"`
 
-	PeakTreeMB float64     `json:"peak_tree_rss_mb"` // summed VmRSS of the process tree, sampled
-	PeakOwnMB  float64     `json:"peak_go_rss_mb"`   // the Go process's own maximum over the samples
-	RSS        []rssSample `json:"rss_samples"`
+	PeakTreeMB    float64     `json:"peak_tree_rss_mb"` // summed VmRSS of the process tree, sampled
+	PeakTreePSSMB float64     `json:"peak_tree_pss_mb"` // summed Pss of the process tree, sampled
+	PeakOwnMB     float64     `json:"peak_go_rss_mb"`   // the Go process's own maximum over the samples
+	RSS           []rssSample `json:"rss_samples"`
 }
 
 // rssSample is the process tree's resident memory T seconds after the child
 // started.
 type rssSample struct {
-	T      float64 `json:"t_s"`
-	TreeMB float64 `json:"tree_mb"`
-	GoMB   float64 `json:"go_mb"`
+	T         float64 `json:"t_s"`
+	TreeMB    float64 `json:"tree_mb"`
+	TreePSSMB float64 `json:"tree_pss_mb"`
+	GoMB      float64 `json:"go_mb"`
 }
 
 // caughtUpLine is what the child prints once the timed part is over, so that
@@ -100,9 +102,9 @@ func replay(ctx context.Context, schedPath, cpuProfile string, stderr io.Writer,
 		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		for {
-			total, own := treeRSS(cmd.Process.Pid)
+			m := treeMemory(cmd.Process.Pid)
 			mu.Lock()
-			samples = append(samples, rssSample{T: time.Since(begin).Seconds(), TreeMB: kbToMB(total), GoMB: kbToMB(own)})
+			samples = append(samples, rssSample{T: time.Since(begin).Seconds(), TreeMB: kbToMB(m.RSS), TreePSSMB: kbToMB(m.PSS), GoMB: kbToMB(m.Own)})
 			mu.Unlock()
 			select {
 			case <-stop:
@@ -139,6 +141,7 @@ func replay(ctx context.Context, schedPath, cpuProfile string, stderr io.Writer,
 		if s.TreeMB > res.PeakTreeMB {
 			res.PeakTreeMB = s.TreeMB
 		}
+		res.PeakTreePSSMB = max(res.PeakTreePSSMB, s.TreePSSMB)
 		res.PeakOwnMB = max(res.PeakOwnMB, s.GoMB)
 	}
 	return res, nil
@@ -166,6 +169,8 @@ func replayChild(ctx context.Context, schedPath, cpuProfile string, out io.Write
 	// in its peak RSS: 18 MB over 7 simulated days.
 	want.Records = nil
 	runtime.GC()
+	// As the app does when it runs the embedded stack in its own process.
+	embedded.LimitMemory()
 	var res replayResult
 	begin := time.Now()
 	st, err := embedded.Start(ctx, embedded.WithLogger(log.With("component", "lab")))

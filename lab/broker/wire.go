@@ -63,6 +63,9 @@ type frameConn struct {
 	in        *bufio.Reader
 	ready     []byte // bytes of a rewritten or partly read frame for kfake
 	remaining int64  // bytes of the current frame still to pass through
+	// head holds the size and API key of a frame that passes through, so
+	// that ready needs no buffer of its own for them.
+	head [8]byte
 
 	mu      sync.Mutex
 	pending map[int32][]func([]byte) ([]byte, error) // by correlation ID
@@ -93,6 +96,12 @@ func (c *frameConn) Read(p []byte) (int, error) {
 	if len(c.ready) > 0 {
 		n := copy(p, c.ready)
 		c.ready = c.ready[n:]
+		if len(c.ready) == 0 {
+			// kfake has its own copy: an emptied slice would still keep
+			// a frame of up to socket.request.max.bytes alive while the
+			// connection waits for its next request.
+			c.ready = nil
+		}
 		return n, nil
 	}
 	if c.remaining > 0 {
@@ -124,7 +133,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		return 0, fmt.Errorf("invalid receive (size = %d larger than %d): %w", size, c.maxRequest, errFrameTooLarge)
 	}
 	if size < 4 || (c.rw == nil && !c.sasl) {
-		c.ready = append(c.ready[:0], head[:4]...)
+		c.ready = append(c.head[:0], head[:4]...)
 		c.remaining = size
 		return c.Read(p)
 	}
@@ -136,12 +145,12 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 		return c.saslFrame(p, head, size)
 	}
 	if c.rw == nil {
-		c.ready = append(c.ready[:0], head[:8]...)
+		c.ready = append(c.head[:0], head[:8]...)
 		c.remaining = size - 4
 		return c.Read(p)
 	}
 	if !c.rw.wants(key) {
-		c.ready = append(c.ready[:0], head[:8]...)
+		c.ready = append(c.head[:0], head[:8]...)
 		c.remaining = size - 4
 		return c.Read(p)
 	}

@@ -16,4 +16,9 @@
 // For fault tests, WithBrokers runs the stand-ins against a broker in a
 // process of its own ("lab broker"), which a test can kill, and
 // (*Stack).RestartKSQLDB restarts the ksqlDB server alone on its port.
+//
+// A program that may run the stack in its own process (the lab CLI, the
+// app) calls LimitMemory first thing in main: a soft memory limit of
+// MemoryLimit for the Go runtime unless GOMEMLIMIT sets another
+// (memlimit.go).
 package embedded

@@ -31,6 +31,7 @@ import (
 )
 
 func main() {
+	embedded.LimitMemory() // run may start the embedded stack in this process
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
