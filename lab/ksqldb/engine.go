@@ -42,7 +42,12 @@ type execCtx struct {
 var reservedColumns = map[string]bool{"ROWTIME": true, "ROWPARTITION": true, "ROWOFFSET": true, "WINDOWSTART": true, "WINDOWEND": true}
 
 func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, error) {
+	resolveCustomTypes(p.Stmt, ec.ms.types)
 	switch st := p.Stmt.(type) {
+	case *sql.CreateType:
+		return s.execCreateType(ctx, ec, p, st)
+	case *sql.DropType:
+		return s.execDropType(ctx, ec, p, st)
 	case *sql.CreateSource:
 		if st.Query != nil {
 			return s.execCreateAs(ctx, ec, p, st)
@@ -582,7 +587,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	ec.ms.sources[cs.Name] = sink
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined()}
+		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined(), Types: maps.Clone(ec.ms.types)}
 	pinInputs(ec.ms, qi, plan)
 	ec.ms.queries[id] = qi
 	if !ec.sandbox && !ec.replay {
@@ -691,7 +696,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 		id = "INSERTQUERY_" + strconv.FormatInt(seq, 10)
 	}
 	qi := &queryInfo{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined()}
+		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined(), Types: maps.Clone(ec.ms.types)}
 	pinInputs(ec.ms, qi, plan)
 	ec.ms.queries[id] = qi
 	if !ec.sandbox && !ec.replay {

@@ -59,20 +59,24 @@ type queryInfo struct {
 	// Inputs are the sources the query reads as they were when it was
 	// created or last upgraded: a replaced declaration leaves its plan alone
 	Inputs map[string]*source
+	// Types are the custom types when the query was created: its statement
+	// is parsed again with them wherever the query is planned
+	Types map[string]types.Type
 }
 
 // metaStore holds sources and persistent queries; clone gives a sandbox.
 type metaStore struct {
 	sources map[string]*source
 	queries map[string]*queryInfo
+	types   map[string]types.Type // custom types (CREATE TYPE) by upper-cased name
 }
 
 func newMetaStore() *metaStore {
-	return &metaStore{sources: map[string]*source{}, queries: map[string]*queryInfo{}}
+	return &metaStore{sources: map[string]*source{}, queries: map[string]*queryInfo{}, types: map[string]types.Type{}}
 }
 
 func (m *metaStore) clone() *metaStore {
-	return &metaStore{sources: maps.Clone(m.sources), queries: maps.Clone(m.queries)}
+	return &metaStore{sources: maps.Clone(m.sources), queries: maps.Clone(m.queries), types: maps.Clone(m.types)}
 }
 
 // readers and writers of a source, sorted by id.

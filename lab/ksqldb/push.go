@@ -98,6 +98,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	s.mu.Lock()
+	resolveCustomTypes(p.Stmt, s.ms.types)
 	src, ok := s.ms.sources[q.From]
 	if !ok {
 		s.mu.Unlock()
@@ -125,6 +126,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, stmterr.Bad("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
 		return
 	}
+	resolveCustomTypes(p.Stmt, s.ms.types)
 	plan, err := planQuery(s.ms, q, modePush, "")
 	s.mu.Unlock()
 	if err != nil {
@@ -200,6 +202,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, stmterr.ErrShuttingDown)
 		return
 	}
+	resolveCustomTypes(p.Stmt, s.ms.types)
 	plan, err := planQuery(s.ms, q, modePush, "")
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query

@@ -61,6 +61,8 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	switch st.What {
 	case "VARIABLES":
 		return ec.execVariable(p)
+	case "TYPES":
+		return showTypes(ec.ms, p), nil
 	case "STREAMS", "TABLES":
 		if st.Extended {
 			var descs []sourceDescription

@@ -106,6 +106,7 @@ func queryOf(qi *queryInfo) (*sql.Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	resolveCustomTypes(parsed.Stmt, qi.Types)
 	q := selectOf(parsed)
 	if q == nil {
 		return nil, fmt.Errorf("query %s: statement runs no query", qi.ID)

@@ -111,6 +111,20 @@ type Drop struct {
 	DeleteTopic bool
 }
 
+// CreateType is CREATE TYPE [IF NOT EXISTS] name AS type: a name for a type
+// that later statements may use wherever a type goes.
+type CreateType struct {
+	Name        string
+	IfNotExists bool
+	Type        Type
+}
+
+// DropType is DROP TYPE [IF EXISTS] name.
+type DropType struct {
+	Name     string
+	IfExists bool
+}
+
 // Terminate is TERMINATE [QUERY] id | TERMINATE ALL.
 type Terminate struct {
 	QueryID string
@@ -142,6 +156,8 @@ type QueryStatement struct {
 	Query *Query
 }
 
+func (*CreateType) statement()       {}
+func (*DropType) statement()         {}
 func (*CreateSource) statement()     {}
 func (*InsertInto) statement()       {}
 func (*InsertValues) statement()     {}

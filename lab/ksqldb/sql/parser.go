@@ -326,7 +326,10 @@ func (p *parser) create() (Statement, error) {
 		}
 		return nil, p.unsupported(t, "CREATE CONNECTOR")
 	case "TYPE":
-		return nil, p.unsupported(t, "CREATE TYPE")
+		if !cs.OrReplace && !cs.SourceOnly {
+			return p.createType()
+		}
+		return nil, p.errExpected("'STREAM' or 'TABLE'")
 	default:
 		return nil, p.errExpected("'STREAM' or 'TABLE'")
 	}
@@ -717,15 +720,15 @@ func (p *parser) show() (Statement, error) {
 	}
 	t := p.peek()
 	switch t.Upper() {
-	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES", "VARIABLES":
+	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES", "VARIABLES", "TYPES":
 		s.What = t.Upper()
 		p.next()
-	case "FUNCTIONS", "TYPES", "CONNECTORS", "CONNECTOR":
+	case "FUNCTIONS", "CONNECTORS", "CONNECTOR":
 		return nil, p.unsupported(t, "SHOW "+t.Upper())
 	default:
 		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
 	}
-	if s.What != "PROPERTIES" && s.What != "VARIABLES" && p.acceptKw("EXTENDED") {
+	if s.What != "PROPERTIES" && s.What != "VARIABLES" && s.What != "TYPES" && p.acceptKw("EXTENDED") {
 		s.Extended = true
 		if s.What == "TOPICS" {
 			return nil, p.unsupported(t, "SHOW "+s.What+" EXTENDED")
@@ -807,6 +810,53 @@ func (p *parser) alter() (Statement, error) {
 	}
 }
 
+// createType parses the rest of SqlBase.g4's registerType rule:
+// CREATE TYPE (IF NOT EXISTS)? identifier AS type.
+func (p *parser) createType() (Statement, error) {
+	p.next() // TYPE
+	ct := &CreateType{}
+	if p.acceptKw("IF") {
+		if err := p.expectKw("NOT"); err != nil {
+			return nil, err
+		}
+		if err := p.expectKw("EXISTS"); err != nil {
+			return nil, err
+		}
+		ct.IfNotExists = true
+	}
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	ct.Name = name
+	if err := p.expectKw("AS"); err != nil {
+		return nil, err
+	}
+	if ct.Type, err = p.typ(); err != nil {
+		return nil, err
+	}
+	return ct, nil
+}
+
+// dropType parses the rest of the dropType rule: DROP TYPE (IF EXISTS)?
+// identifier.
+func (p *parser) dropType() (Statement, error) {
+	p.next() // TYPE
+	dt := &DropType{}
+	if p.acceptKw("IF") {
+		if err := p.expectKw("EXISTS"); err != nil {
+			return nil, err
+		}
+		dt.IfExists = true
+	}
+	name, err := p.identifier()
+	if err != nil {
+		return nil, err
+	}
+	dt.Name = name
+	return dt, nil
+}
+
 func (p *parser) drop() (Statement, error) {
 	p.next()
 	d := &Drop{}
@@ -815,7 +865,9 @@ func (p *parser) drop() (Statement, error) {
 	case "STREAM":
 	case "TABLE":
 		d.Table = true
-	case "CONNECTOR", "TYPE":
+	case "TYPE":
+		return p.dropType()
+	case "CONNECTOR":
 		return nil, p.unsupported(t, "DROP "+t.Upper())
 	default:
 		return nil, p.errExpected("'STREAM' or 'TABLE'")

@@ -146,12 +146,17 @@ func (t Type) Numeric() bool {
 }
 
 // FromSQL converts a parsed type to a supported type, or refuses it.
-func FromSQL(t sql.Type) (Type, error) {
+func FromSQL(t sql.Type) (Type, error) { return FromSQLWith(t, nil) }
+
+// FromSQLWith is FromSQL where a name that is no SQL type may name a custom
+// type (CREATE TYPE): custom resolves it by its upper-cased name. A name
+// neither knows is refused as ksqlDB's SqlTypeParser refuses it.
+func FromSQLWith(t sql.Type, custom func(name string) (Type, bool)) (Type, error) {
 	text := t.Text
 	if text == "" {
 		text = t.Name
 	}
-	tp := &typeParser{s: text}
+	tp := &typeParser{s: text, custom: custom}
 	typ, err := tp.parse()
 	if err != nil {
 		return Null, err
@@ -164,8 +169,9 @@ func FromSQL(t sql.Type) (Type, error) {
 
 // typeParser reads type text as SqlBase.g4's type rule writes it.
 type typeParser struct {
-	s string
-	i int
+	s      string
+	i      int
+	custom func(name string) (Type, bool)
 }
 
 func (p *typeParser) skipSpace() {
@@ -333,6 +339,16 @@ func (p *typeParser) parse() (Type, error) {
 			return refuse()
 		}
 		return DecimalType(prec, scale)
+	}
+	if p.skipSpace(); p.i == len(p.s) || (p.s[p.i] != '(' && p.s[p.i] != '<') {
+		// SqlTypeParser.getSqlType: a base type that is no primitive names
+		// a custom type
+		if p.custom != nil {
+			if t, ok := p.custom(strings.ToUpper(w)); ok {
+				return t, nil
+			}
+		}
+		return Null, stmterr.Bad("Cannot resolve unknown type: %s", w)
 	}
 	p.i = len(p.s)
 	return refuse()
