@@ -30,7 +30,8 @@
 // http.go, results.go, querystream.go, insertsstream.go, admin.go,
 // print.go), statements and the metastore (engine.go, metastore.go,
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
-// customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES), planning
+// customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
+// ASSERT TOPIC and ASSERT SCHEMA), planning
 // (plan.go, partitionby.go, join.go, window.go, explain*.go), the
 // expression compiler (expr.go, case.go, cast.go, complex.go, lambda.go,
 // functions.go, timeunit.go, aggregate.go, tablefunctions.go), and running queries with their state (query.go,

@@ -48,6 +48,10 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execCreateType(ctx, ec, p, st)
 	case *sql.DropType:
 		return s.execDropType(ctx, ec, p, st)
+	case *sql.AssertTopic:
+		return s.execAssertTopic(ctx, ec, p, st)
+	case *sql.AssertSchema:
+		return s.execAssertSchema(ctx, ec, p, st)
 	case *sql.CreateSource:
 		if st.Query != nil {
 			return s.execCreateAs(ctx, ec, p, st)

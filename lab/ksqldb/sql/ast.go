@@ -125,6 +125,23 @@ type DropType struct {
 	IfExists bool
 }
 
+// AssertTopic is ASSERT [NOT EXISTS] TOPIC name [WITH (...)] [TIMEOUT n unit].
+type AssertTopic struct {
+	Topic   string
+	Exists  bool // false for ASSERT NOT EXISTS
+	Props   []Property
+	Timeout *WindowTime
+}
+
+// AssertSchema is ASSERT [NOT EXISTS] SCHEMA [SUBJECT name] [ID literal]
+// [TIMEOUT n unit]. ID is the literal as written.
+type AssertSchema struct {
+	Subject *string
+	ID      *Literal
+	Exists  bool
+	Timeout *WindowTime
+}
+
 // Terminate is TERMINATE [QUERY] id | TERMINATE ALL.
 type Terminate struct {
 	QueryID string
@@ -157,6 +174,8 @@ type QueryStatement struct {
 }
 
 func (*CreateType) statement()       {}
+func (*AssertTopic) statement()      {}
+func (*AssertSchema) statement()     {}
 func (*DropType) statement()         {}
 func (*CreateSource) statement()     {}
 func (*InsertInto) statement()       {}

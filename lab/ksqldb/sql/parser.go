@@ -280,7 +280,9 @@ func (p *parser) statement() (Statement, error) {
 			return nil, err
 		}
 		return &UndefineVariable{Name: name}, nil
-	case "PAUSE", "RESUME", "ASSERT":
+	case "ASSERT":
+		return p.assert()
+	case "PAUSE", "RESUME":
 		return nil, p.unsupported(t, t.Upper())
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
@@ -807,6 +809,94 @@ func (p *parser) alter() (Statement, error) {
 		if !p.acceptSym(",") {
 			return a, nil
 		}
+	}
+}
+
+// assert parses SqlBase.g4's assertTopic and assertSchema rules:
+// ASSERT (NOT EXISTS)? TOPIC resourceName (WITH tableProperties)? timeout?
+// and ASSERT (NOT EXISTS)? SCHEMA (SUBJECT resourceName)? (ID literal)?
+// timeout?, where a resourceName is an identifier kept as written or a
+// string.
+func (p *parser) assert() (Statement, error) {
+	p.next() // ASSERT
+	exists := true
+	if p.acceptKw("NOT") {
+		if err := p.expectKw("EXISTS"); err != nil {
+			return nil, err
+		}
+		exists = false
+	}
+	resource := func() (string, error) {
+		t := p.peek()
+		switch t.Kind {
+		case String, QuotedIdent:
+			p.next()
+			return t.Text, nil
+		case Ident:
+			if reserved[t.Upper()] {
+				return "", p.errAt(t, "mismatched input %s expecting an identifier", t.describe())
+			}
+			p.next()
+			return t.Text, nil
+		}
+		return "", p.errExpected("a topic or subject name")
+	}
+	timeout := func() (*WindowTime, error) {
+		if !p.acceptKw("TIMEOUT") {
+			return nil, nil
+		}
+		wt, err := p.windowTime()
+		if err != nil {
+			return nil, err
+		}
+		return &wt, nil
+	}
+	switch t := p.peek(); t.Upper() {
+	case "TOPIC":
+		p.next()
+		at := &AssertTopic{Exists: exists}
+		var err error
+		if at.Topic, err = resource(); err != nil {
+			return nil, err
+		}
+		if p.acceptKw("WITH") {
+			if at.Props, err = p.properties(); err != nil {
+				return nil, err
+			}
+		}
+		if at.Timeout, err = timeout(); err != nil {
+			return nil, err
+		}
+		return at, nil
+	case "SCHEMA":
+		p.next()
+		as := &AssertSchema{Exists: exists}
+		if p.acceptKw("SUBJECT") {
+			name, err := resource()
+			if err != nil {
+				return nil, err
+			}
+			as.Subject = &name
+		}
+		if p.acceptKw("ID") {
+			lt := p.peek()
+			v, err := p.literal()
+			if err != nil {
+				return nil, err
+			}
+			lit, ok := v.(*Literal)
+			if !ok {
+				return nil, p.errAt(lt, "mismatched input %s expecting a literal", lt.describe())
+			}
+			as.ID = lit
+		}
+		var err error
+		if as.Timeout, err = timeout(); err != nil {
+			return nil, err
+		}
+		return as, nil
+	default:
+		return nil, p.errExpected("'TOPIC' or 'SCHEMA'")
 	}
 }
 
