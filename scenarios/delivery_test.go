@@ -2,7 +2,6 @@ package scenarios_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/ctalab/ctalab/app/sim"
 	"github.com/ctalab/ctalab/app/topic"
-	"github.com/ctalab/ctalab/app/transform"
 	"github.com/ctalab/ctalab/lab/stack"
 )
 
@@ -175,16 +173,7 @@ func (l *launched) expectNoAcknowledgedEventLost(ctx context.Context, e stack.En
 	if copies := len(rows) - len(distinct); copies > 0 {
 		AddReportEntry("station rows", fmt.Sprintf("%d station rows stored more than once", copies))
 	}
-	wantTable := transformedKeys()
-	Eventually(func(g Gomega, ctx context.Context) {
-		got := map[string]bool{}
-		for _, m := range readTopicG(g, ctx, e, topic.StationsTable) {
-			var k transform.Key
-			g.Expect(json.Unmarshal(m.Key, &k)).To(Succeed())
-			got[fmt.Sprintf("%s/%d", k.Line, k.StationID)] = true
-		}
-		g.Expect(got).To(Equal(wantTable))
-	}).WithContext(ctx).Should(Succeed(), "the transformed table is complete")
+	waitForTransformedTable(ctx, e)
 
 	By("waiting for TURNSTILE_SUMMARY to count exactly what the turnstile topic holds")
 	var last map[int]int

@@ -287,16 +287,7 @@ func finalState(ctx context.Context, e stack.Endpoints, sched sim.Schedule, dash
 	}
 
 	By("waiting for the transformed stations table to be complete")
-	wantTable := transformedKeys()
-	Eventually(func(g Gomega, ctx context.Context) {
-		got := map[string]bool{}
-		for _, m := range readTopicG(g, ctx, e, topic.StationsTable) {
-			var k transform.Key
-			g.Expect(json.Unmarshal(m.Key, &k)).To(Succeed())
-			got[fmt.Sprintf("%s/%d", k.Line, k.StationID)] = true
-		}
-		g.Expect(got).To(Equal(wantTable))
-	}).WithContext(ctx).Should(Succeed())
+	wantTable := waitForTransformedTable(ctx, e)
 	for k := range wantTable {
 		out.StationsTable = append(out.StationsTable, k)
 	}
@@ -341,6 +332,23 @@ func countDiff(got, want map[int]int) string {
 		}
 	}
 	return fmt.Sprintf("%d stations differ: %d entries counted twice, %d not counted", stations, over, under)
+}
+
+// waitForTransformedTable waits until the transformed stations table holds
+// every (line, station_id) pair of the fixture, and returns them.
+func waitForTransformedTable(ctx context.Context, e stack.Endpoints) map[string]bool {
+	GinkgoHelper()
+	want := transformedKeys()
+	Eventually(func(g Gomega, ctx context.Context) {
+		got := map[string]bool{}
+		for _, m := range readTopicG(g, ctx, e, topic.StationsTable) {
+			var k transform.Key
+			g.Expect(json.Unmarshal(m.Key, &k)).To(Succeed())
+			got[fmt.Sprintf("%s/%d", k.Line, k.StationID)] = true
+		}
+		g.Expect(got).To(Equal(want))
+	}).WithContext(ctx).Should(Succeed(), "the transformed table is complete")
+	return want
 }
 
 // transformedKeys are the (line, station_id) pairs of the transformed table.

@@ -46,6 +46,11 @@ var _ = Describe("A ksqlDB stream-table join during a weekday replay", Label("ks
 			g.Expect(seen.observe(g, ctx, e)).To(BeNumerically(">", 0))
 		}).WithContext(ctx).WithTimeout(2 * time.Minute).Should(Succeed())
 
+		By("waiting, at noon, until the transformed stations table is complete")
+		// On a loaded machine the stations may still be loading at noon;
+		// the afternoon's arrivals must all come after the last of them.
+		waitForTransformedTable(ctx, e)
+
 		By("declaring the stations stream and a table of station names over REST")
 		ksql(ctx, e.KSQLDB, `SET 'auto.offset.reset'='earliest';
 CREATE STREAM station_changes (station_id INT, station_name STRING, line STRING)
