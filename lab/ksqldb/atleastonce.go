@@ -83,6 +83,12 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		if fs.IsClientClosed() {
 			return nil
 		}
+		// a batch polled while the query is paused waits for RESUME, as
+		// Kafka Streams holds the records a paused task polled
+		if !q.gate.wait(ctx) {
+			cl.AllowRebalance() // else leaving the group waits for it
+			return nil
+		}
 		fs = feed.gather(ctx, fs, cl.PollFetches)
 		fs.EachError(func(t string, p int32, err error) {
 			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {

@@ -31,7 +31,7 @@
 // print.go), statements and the metastore (engine.go, metastore.go,
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
-// ASSERT TOPIC and ASSERT SCHEMA), planning
+// ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME), planning
 // (plan.go, partitionby.go, join.go, window.go, explain*.go), the
 // expression compiler (expr.go, case.go, cast.go, complex.go, lambda.go,
 // functions.go, timeunit.go, aggregate.go, tablefunctions.go), and running queries with their state (query.go,

@@ -48,6 +48,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execCreateType(ctx, ec, p, st)
 	case *sql.DropType:
 		return s.execDropType(ctx, ec, p, st)
+	case *sql.Pause:
+		return s.execPause(ctx, ec, p, st)
 	case *sql.AssertTopic:
 		return s.execAssertTopic(ctx, ec, p, st)
 	case *sql.AssertSchema:

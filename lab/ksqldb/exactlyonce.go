@@ -85,7 +85,7 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 // committed).
 func (q *runningQuery) pollTransactional(ctx context.Context, sess *kgo.GroupTransactSession, feed *joinFeed, log *slog.Logger) (fs kgo.Fetches, ok bool) {
 	fs = sess.PollFetches(ctx)
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || !q.gate.wait(ctx) { // a paused query holds its batch
 		return nil, false
 	}
 	fs = feed.gather(ctx, fs, sess.PollFetches)

@@ -59,6 +59,8 @@ type queryInfo struct {
 	// Inputs are the sources the query reads as they were when it was
 	// created or last upgraded: a replaced declaration leaves its plan alone
 	Inputs map[string]*source
+	// Paused marks a query PAUSE stopped and RESUME has not started again
+	Paused bool
 	// Types are the custom types when the query was created: its statement
 	// is parsed again with them wherever the query is planned
 	Types map[string]types.Type

@@ -39,6 +39,8 @@ type runningQuery struct {
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
 
+	gate pauseGate // PAUSE and RESUME
+
 	mu     sync.Mutex
 	state  string
 	cancel context.CancelFunc
@@ -99,6 +101,7 @@ func (s *Server) startQuery(qi *queryInfo) error {
 	ctx, cancel := context.WithCancel(s.ctx)
 	rq.cancel = cancel
 	s.running[qi.ID] = rq
+	rq.gate.set(qi.Paused)
 	go rq.run(ctx, s.offsetReset(qi.Props))
 	return nil
 }
@@ -110,6 +113,9 @@ func (q *runningQuery) setState(st string) {
 }
 
 func (q *runningQuery) getState() string {
+	if q.gate.isPaused() {
+		return "PAUSED"
+	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.state

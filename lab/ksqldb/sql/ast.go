@@ -142,6 +142,13 @@ type AssertSchema struct {
 	Timeout *WindowTime
 }
 
+// Pause is PAUSE id | PAUSE ALL, or with Resume set RESUME id | RESUME ALL.
+type Pause struct {
+	QueryID string
+	All     bool
+	Resume  bool
+}
+
 // Terminate is TERMINATE [QUERY] id | TERMINATE ALL.
 type Terminate struct {
 	QueryID string
@@ -174,6 +181,7 @@ type QueryStatement struct {
 }
 
 func (*CreateType) statement()       {}
+func (*Pause) statement()            {}
 func (*AssertTopic) statement()      {}
 func (*AssertSchema) statement()     {}
 func (*DropType) statement()         {}

@@ -283,7 +283,19 @@ func (p *parser) statement() (Statement, error) {
 	case "ASSERT":
 		return p.assert()
 	case "PAUSE", "RESUME":
-		return nil, p.unsupported(t, t.Upper())
+		// SqlBase.g4: PAUSE identifier | PAUSE ALL, and RESUME alike
+		p.next()
+		st := &Pause{Resume: t.Upper() == "RESUME"}
+		if p.acceptKw("ALL") {
+			st.All = true
+			return st, nil
+		}
+		id, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		st.QueryID = id
+		return st, nil
 	case "RUN":
 		return nil, p.unsupported(t, "RUN SCRIPT")
 	}
