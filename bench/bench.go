@@ -142,9 +142,10 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 		var first []float64
 		for i := 0; labBin != "" && i < o.runs; i++ {
 			// Each run starts with an empty cache: the first start makes
-			// PostgreSQL's cluster with initdb and caches it, the second
-			// copies the cached cluster, as every later start on a machine
-			// does.
+			// PostgreSQL's cluster with initdb and caches it, and once
+			// ready copies it into a spare; the second takes the spare
+			// (or copies the cached cluster when the spare was not ready
+			// within -idle), as every later start on a machine does.
 			cache, err := os.MkdirTemp("", "ctalab-bench-cache-")
 			if err != nil {
 				fail("coldstart", err)
@@ -335,7 +336,7 @@ func notes(rep *report) []string {
 		out = append(out, ksqlJoinNote)
 	}
 	if len(rep.Raw.ColdStart) > 0 {
-		out = append(out, "cold start: `lab serve` as a child process on free offset ports with a fresh data dir, from exec until lab.json is written and every endpoint answers (Kafka and PostgreSQL by TCP, the HTTP services with 200); each run gives the lab an empty cache dir (CTALAB_CACHE_DIR) and starts it twice: the first start runs initdb and caches the cluster as a template, the second copies the template, as every later start on a machine does; RSS is the lab process's VmRSS, its PostgreSQL processes not counted.")
+		out = append(out, "cold start: `lab serve` as a child process on free offset ports with a fresh data dir, from exec until lab.json is written and every endpoint answers (Kafka and PostgreSQL by TCP, the HTTP services with 200); each run gives the lab an empty cache dir (CTALAB_CACHE_DIR) and starts it twice: the first start runs initdb and caches the cluster as a template, and once ready copies it into a spare during its idle time, the second takes that spare (or copies the template if the spare was not ready when the first stopped), as every later start on a machine does; RSS is the lab process's VmRSS, its PostgreSQL processes not counted.")
 	}
 	if len(rep.Raw.Replay) > 0 {
 		out = append(out, "replay: a child process sets the Go memory limit the app sets (embedded.LimitMemory; GOMEMLIMIT overrides it) and starts the embedded stack (not timed), then pipeline.New(...).Run at max pace with the dashboard; wall time ends when TURNSTILE_SUMMARY's counts equal the simulation's per-station counts, checked afterwards against the turnstile topic; peak RSS is the summed VmRSS of the child and its PostgreSQL processes, sampled every 100 ms (PostgreSQL's shared memory and shared library pages are counted once per process); peak PSS sums the same processes' Pss (/proc/<pid>/smaps_rollup), which splits a shared page among the processes that map it, other processes on the machine included (another PostgreSQL server shares the binary's pages).")

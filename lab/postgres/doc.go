@@ -11,6 +11,10 @@
 // superuser password of its own as soon as its server runs. With
 // WithTemplateSeed the template also holds what the caller's seed made on
 // the first cluster (the lab's stations database), so copies skip it.
+// PrepareSpare copies the template once more, in the background, into a
+// spare that the next Start takes by renaming it into its data dir (one
+// rename instead of creating the template's 1,300 files, spare.go); only
+// one Start can take a spare, and the template is never a data dir.
 // A template no lab has used for 30 days is removed when another is copied
 // or saved. Stop and Start stop and
 // restart the same server on the same port (data kept); Close stops it and

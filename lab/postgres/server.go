@@ -45,6 +45,10 @@ type Server struct {
 	mu     sync.Mutex
 	proc   *process
 	closed bool
+	// spareCancel stops the copy PrepareSpare began, and spareDone is
+	// closed when that copy has ended.
+	spareCancel context.CancelFunc
+	spareDone   chan struct{}
 }
 
 // Start initialises (when needed) and starts a PostgreSQL server, and
@@ -169,6 +173,7 @@ func (s *Server) Close(ctx context.Context) error {
 		return nil
 	}
 	s.closed = true
+	s.stopSpare()
 	err := s.stopLocked(ctx)
 	if s.temporary {
 		if rerr := os.RemoveAll(s.dataDir); rerr != nil {

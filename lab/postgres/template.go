@@ -96,23 +96,41 @@ func (s *Server) copyTemplate() (bool, error) {
 		return false, fmt.Errorf("cluster template %s: %w", tmpl, err)
 	}
 	start := time.Now()
-	if err := copyTree(tmpl, s.dataDir, false); err != nil {
-		return false, fmt.Errorf("copy the cluster template %s: %w", tmpl, err)
-	}
-	copied := time.Since(start)
-	if !s.temporary {
-		if err := syncFS(s.dataDir); err != nil {
+	spare, took := s.takeSpare(tmpl)
+	if took {
+		// The spare is a copy of the template, flushed and given to the
+		// account when it was made; its password file is its own.
+		if pw, err = os.ReadFile(filepath.Join(s.dataDir, passwordFile)); err != nil {
+			return false, fmt.Errorf("spare cluster %s: %w", spare, err)
+		}
+		if !s.account.owns(s.dataDir) {
+			if err := s.account.chownTree(s.dataDir); err != nil {
+				return false, err
+			}
+		}
+	} else {
+		if err := copyTree(context.Background(), tmpl, s.dataDir, false); err != nil {
 			return false, fmt.Errorf("copy the cluster template %s: %w", tmpl, err)
 		}
+		if !s.temporary {
+			if err := syncFS(s.dataDir); err != nil {
+				return false, fmt.Errorf("copy the cluster template %s: %w", tmpl, err)
+			}
+		}
+		if err := s.account.chownTree(s.dataDir); err != nil {
+			return false, err
+		}
 	}
-	if err := s.account.chownTree(s.dataDir); err != nil {
-		return false, err
-	}
+	copied := time.Since(start)
 	// The cluster opens with the template's password until Start replaces
 	// it with the given one or a random one of the data dir's own.
 	s.wantPassword, s.randomPassword = s.cfg.password, s.cfg.password == ""
 	s.cfg.password, s.rotate = strings.TrimSpace(string(pw)), true
-	note := fmt.Sprintf("%s ctalab: cluster copied from the template %s instead of running initdb\n", time.Now().UTC().Format(time.RFC3339), tmpl)
+	how := "copied from the template " + tmpl
+	if took {
+		how = "a spare copy of the template " + tmpl
+	}
+	note := fmt.Sprintf("%s ctalab: cluster %s instead of running initdb\n", time.Now().UTC().Format(time.RFC3339), how)
 	if err := os.WriteFile(filepath.Join(s.dataDir, LogFile), []byte(note), 0o600); err != nil {
 		return false, fmt.Errorf("copy the cluster template: write log: %w", err)
 	}
@@ -123,6 +141,10 @@ func (s *Server) copyTemplate() (bool, error) {
 	now := time.Now()
 	_ = os.Chtimes(tmpl, now, now)
 	removeStale(s.cfg.templateCache, tmpl)
+	if took {
+		s.cfg.logger.Info("took a spare copy of the PostgreSQL cluster template", "data_dir", s.dataDir, "template", tmpl, "spare", spare, "took", time.Since(start).Round(time.Millisecond))
+		return true, nil
+	}
 	s.cfg.logger.Info("copied the cached PostgreSQL cluster template", "data_dir", s.dataDir, "template", tmpl, "took", time.Since(start).Round(time.Millisecond), "copy", copied.Round(time.Millisecond))
 	return true, nil
 }
@@ -170,7 +192,7 @@ func (s *Server) saveTemplate() error {
 	}
 	defer func() { _ = os.RemoveAll(tmp) }()
 	dst := filepath.Join(tmp, "cluster")
-	if err := copyTree(s.dataDir, dst, false); err != nil {
+	if err := copyTree(context.Background(), s.dataDir, dst, false); err != nil {
 		return fmt.Errorf("save the cluster template: %w", err)
 	}
 	if err := os.Remove(filepath.Join(dst, LogFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -237,11 +259,11 @@ func removeAbandoned(cache string) { removeOlder(cache, newTemplatePrefix, time.
 const copyWorkers = 4
 
 // copyTree copies the directories and regular files under src to dst,
-// which must not exist or be empty, keeping their permission bits. With
-// flush, the copy is flushed to disk before copyTree returns, as initdb
-// flushes the clusters it makes: one syncfs(2) of dst's file system, far
-// quicker than a thousand fsyncs.
-func copyTree(src, dst string, flush bool) error {
+// which must not exist or be empty, keeping their permission bits; it
+// stops with ctx's error when ctx ends. With flush, the copy is flushed to
+// disk before copyTree returns, as initdb flushes the clusters it makes:
+// one syncfs(2) of dst's file system, far quicker than a thousand fsyncs.
+func copyTree(ctx context.Context, src, dst string, flush bool) error {
 	type file struct {
 		src, dst string
 		perm     fs.FileMode
@@ -272,6 +294,9 @@ func copyTree(src, dst string, flush bool) error {
 		}
 		if failed() {
 			return filepath.SkipAll
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		rel, err := filepath.Rel(src, path)
 		if err != nil {

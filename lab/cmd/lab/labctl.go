@@ -398,6 +398,11 @@ func (l *labCtl) serve(ctx context.Context) error {
 		return err
 	}
 	log.Info("embedded stack ready", "endpoints", fmt.Sprintf("%+v", st.Endpoints))
+	if pg := s.Postgres(); pg != nil {
+		// Now that the lab is up: the next lab takes the spare instead of
+		// copying PostgreSQL's cluster template.
+		pg.PrepareSpare()
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-consoleDone:
