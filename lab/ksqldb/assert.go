@@ -31,20 +31,10 @@ const (
 	codeAssertionFailed  = 41700
 )
 
-// assertionError is a failed assertion: Errors.assertionFailedError.
-type assertionError struct{ msg string }
-
-func (e *assertionError) Error() string { return e.msg }
-
-// writeAssertionFailure answers a failed assertion as ksqlDB does, with a
-// generic_error and HTTP 417, and reports whether err was one.
-func (s *Server) writeAssertionFailure(w http.ResponseWriter, r *http.Request, err error) bool {
-	var ae *assertionError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	s.writeJSON(w, r, http.StatusExpectationFailed, genericError{Type: "generic_error", ErrorCode: codeAssertionFailed, Message: ae.msg})
-	return true
+// assertionFailed is Errors.assertionFailedError: HTTP 417, error code
+// 41700.
+func assertionFailed(msg string) error {
+	return &requestFailure{status: http.StatusExpectationFailed, code: codeAssertionFailed, msg: msg}
 }
 
 type assertTopicEntity struct {
@@ -99,15 +89,15 @@ func (s *Server) execAssertTopic(ctx context.Context, ec *execCtx, p sql.Parsed,
 	err := s.retryAssertion(ctx, ec, st.Timeout, "ksql.assert.topic.default.timeout.ms", func() error {
 		tm, err := s.topicMetaOnce(ctx, st.Topic)
 		if err != nil {
-			return &assertionError{"Cannot check topic existence: " + err.Error()}
+			return assertionFailed("Cannot check topic existence: " + err.Error())
 		}
 		switch {
 		case !st.Exists && tm.exists:
-			return &assertionError{"Topic " + st.Topic + " exists"}
+			return assertionFailed("Topic " + st.Topic + " exists")
 		case !st.Exists:
 			return nil // properties are not checked for NOT EXISTS
 		case !tm.exists:
-			return &assertionError{"Topic " + st.Topic + " does not exist"}
+			return assertionFailed("Topic " + st.Topic + " does not exist")
 		}
 		var problems []string
 		for _, pr := range st.Props {
@@ -127,7 +117,7 @@ func (s *Server) execAssertTopic(ctx context.Context, ec *execCtx, p sql.Parsed,
 			}
 		}
 		if len(problems) > 0 {
-			return &assertionError{strings.Join(problems, "\n")}
+			return assertionFailed(strings.Join(problems, "\n"))
 		}
 		return nil
 	})
@@ -185,11 +175,11 @@ func (s *Server) execAssertSchema(ctx context.Context, ec *execCtx, p sql.Parsed
 		exists, err := s.schemaExists(ctx, st.Subject, id)
 		switch {
 		case err != nil:
-			return &assertionError{"Cannot check schema existence: " + err.Error()}
+			return assertionFailed("Cannot check schema existence: " + err.Error())
 		case !st.Exists && exists:
-			return &assertionError{"Schema with" + what + " exists"}
+			return assertionFailed("Schema with" + what + " exists")
 		case st.Exists && !exists:
-			return &assertionError{"Schema with" + what + " does not exist"}
+			return assertionFailed("Schema with" + what + " does not exist")
 		}
 		return nil
 	})

@@ -48,6 +48,11 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execCreateType(ctx, ec, p, st)
 	case *sql.DropType:
 		return s.execDropType(ctx, ec, p, st)
+	case *sql.AlterSystem:
+		// ValidatedCommandFactory.createForAlterSystemQuery: system
+		// properties need ksql.runtime.feature.shared.enabled, which is
+		// false by default and which this server does not run
+		return nil, badRequest("Cannot alter system configs when KSQL_SHARED_RUNTIME_ENABLED is turned off.")
 	case *sql.Pause:
 		return s.execPause(ctx, ec, p, st)
 	case *sql.AssertTopic:

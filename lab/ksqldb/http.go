@@ -175,7 +175,7 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 	vars := newSessionVars(true, enabled, req.SessionVariables)
 	entities, failed, err := s.executeAll(r.Context(), stmts, props, vars)
 	if err != nil {
-		if s.writeAssertionFailure(w, r, err) {
+		if s.writeRequestFailure(w, r, err) {
 			return
 		}
 		s.writeStatementError(w, r, failed, err, entities)

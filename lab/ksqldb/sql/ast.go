@@ -149,6 +149,11 @@ type Pause struct {
 	Resume  bool
 }
 
+// AlterSystem is ALTER SYSTEM 'name'='value'.
+type AlterSystem struct {
+	Name, Value string
+}
+
 // Terminate is TERMINATE [QUERY] id | TERMINATE ALL.
 type Terminate struct {
 	QueryID string
@@ -181,6 +186,7 @@ type QueryStatement struct {
 }
 
 func (*CreateType) statement()       {}
+func (*AlterSystem) statement()      {}
 func (*Pause) statement()            {}
 func (*AssertTopic) statement()      {}
 func (*AssertSchema) statement()     {}

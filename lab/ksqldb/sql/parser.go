@@ -793,7 +793,20 @@ func (p *parser) alter() (Statement, error) {
 	case "TABLE":
 		a.Table = true
 	case "SYSTEM":
-		return nil, p.unsupported(first, "ALTER SYSTEM")
+		// SqlBase.g4: ALTER SYSTEM STRING EQ STRING
+		p.next()
+		name, err := p.stringLit()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expectSym("="); err != nil {
+			return nil, err
+		}
+		value, err := p.stringLit()
+		if err != nil {
+			return nil, err
+		}
+		return &AlterSystem{Name: name, Value: value}, nil
 	default:
 		return nil, p.unsupported(first, "ALTER")
 	}
