@@ -358,7 +358,7 @@ func notes(rep *report) []string {
 		for _, r := range rep.Raw.Latency {
 			missed += r.Missed
 		}
-		push := fmt.Sprintf("its default, adaptive push (a move once no change came for %s, at most %s after it, while pushing has taken under 1/%d of the time, with %s to spare for a burst; changes of turnstile counts alone at most every %s), as the pipeline runs it", dashboard.MoveSettle, dashboard.MoveSettleMax, dashboard.PushCostFactor+1, dashboard.PushBurst, dashboard.CountsPushInterval)
+		push := fmt.Sprintf("its default, adaptive push (a move once the arrivals fetched are applied, or no move came for %s, at most %s after it, while pushing has taken under 1/%d of the time, with %s to spare for a burst; changes of turnstile counts alone at most every %s), as the pipeline runs it", dashboard.MoveSettle, dashboard.MoveSettleMax, dashboard.PushCostFactor+1, dashboard.PushBurst, dashboard.CountsPushInterval)
 		if rep.PushInterval != "" {
 			push = "PushInterval " + rep.PushInterval + " (-push-interval)"
 		}

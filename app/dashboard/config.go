@@ -80,8 +80,9 @@ const (
 	// A train, station or weather change goes out at once.
 	CountsPushInterval = 100 * time.Millisecond
 	// MoveSettle and MoveSettleMax: before the adaptive push sends a move,
-	// it waits until no change came for MoveSettle, at most MoveSettleMax,
-	// so that the rest of the tick's arrivals go out in the same update.
+	// it lets the rest of the tick's arrivals come, so that they go out in
+	// the same update: until the arrivals fetched are all applied, or else
+	// until no move came for MoveSettle, at most MoveSettleMax.
 	MoveSettle    = time.Millisecond
 	MoveSettleMax = 5 * time.Millisecond
 	// MaxAdaptivePushPause caps the adaptive pause, so that a slow render

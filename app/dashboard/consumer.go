@@ -43,6 +43,10 @@ type messageSource interface {
 	Close() error
 }
 
+// appliedNotifier is a messageSource that is told when a record it gave
+// has been applied: a fetchedPartition, for its fetcher's backlog.
+type appliedNotifier interface{ applied() }
+
 type topicPartition struct {
 	topic     string
 	partition int
@@ -75,6 +79,7 @@ type consumers struct {
 	log      *slog.Logger
 	inputs   []*input
 	fetchers map[*input]*fetcher // of the shared inputs, made by run
+	backlog  *backlog            // the records the fetchers fetched, not yet applied
 
 	mu        sync.Mutex
 	parts     map[topicPartition]*partition
@@ -100,6 +105,7 @@ func newConsumers(cfg Config, inputs []*input) *consumers {
 		cfg: cfg, log: log, inputs: inputs, dialer: dialer,
 		parts: map[topicPartition]*partition{}, stats: map[string]*topicStats{},
 		ready:          make(chan struct{}),
+		backlog:        newBacklog(),
 		kafkaOutage:    retry.NewOutage(log, "Kafka", strings.Join(cfg.Brokers, ",")),
 		registryOutage: retry.NewOutage(log, "Schema Registry", cfg.SchemaRegistry),
 	}
@@ -135,7 +141,7 @@ func (c *consumers) run(ctx context.Context) {
 	c.fetchers = map[*input]*fetcher{}
 	for _, in := range c.inputs {
 		if in.shared {
-			f := newFetcher(opts, c.cfg.MaxWait, func(msg string, args ...any) { c.log.Debug(msg, args...) })
+			f := newFetcher(opts, c.cfg.MaxWait, c.backlog, func(msg string, args ...any) { c.log.Debug(msg, args...) })
 			c.fetchers[in] = f
 			c.wg.Go(func() { f.run(ctx) })
 		}
@@ -415,7 +421,11 @@ func (c *consumers) read(ctx context.Context, p *partition, stats *topicStats) {
 			c.log.Info("reading the partition again", "topic", p.topic, "partition", p.partition)
 		}
 		failures = 0
-		if !c.handle(ctx, p, stats, m) {
+		applied := c.handle(ctx, p, stats, m)
+		if n, ok := p.reader.(appliedNotifier); ok {
+			n.applied() // also when stopping: the record leaves the backlog
+		}
+		if !applied {
 			return
 		}
 		p.pos.Store(m.Offset + 1)

@@ -27,8 +27,9 @@ const queueLimit = 4096
 // one after another. Each partition's records queue in its
 // fetchedPartition until the input's reading goroutine takes them.
 type fetcher struct {
-	opts []kgo.Opt // how to reach the cluster (seeds, TLS, SASL)
-	log  logFunc
+	opts    []kgo.Opt // how to reach the cluster (seeds, TLS, SASL)
+	log     logFunc
+	backlog *backlog // the records fetched and not yet applied
 
 	mu      sync.Mutex
 	cl      *kgo.Client // made with the first partitions
@@ -39,19 +40,20 @@ type fetcher struct {
 
 type logFunc func(msg string, args ...any)
 
-func newFetcher(opts []kgo.Opt, maxWait time.Duration, log logFunc) *fetcher {
+func newFetcher(opts []kgo.Opt, maxWait time.Duration, bl *backlog, log logFunc) *fetcher {
 	opts = append(opts[:len(opts):len(opts)],
 		kgo.FetchMaxWait(min(maxWait, fetchMaxWait)),
 		kgo.FetchMaxPartitionBytes(1<<20),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 	)
-	return &fetcher{opts: opts, log: log, started: make(chan struct{}), parts: map[topicPartition]*fetchedPartition{}, adding: map[string]map[int32]kgo.Offset{}}
+	return &fetcher{opts: opts, log: log, backlog: bl, started: make(chan struct{}), parts: map[topicPartition]*fetchedPartition{}, adding: map[string]map[int32]kgo.Offset{}}
 }
 
 // fetchedPartition is one partition of a fetcher: FetchMessage returns its
 // records in offset order, from the first offset.
 type fetchedPartition struct {
-	tp topicPartition
+	tp      topicPartition
+	backlog *backlog
 
 	mu     sync.Mutex
 	queue  []kafka.Message // fetched, not yet taken
@@ -65,7 +67,7 @@ type fetchedPartition struct {
 // once flush hands it to the client: partitions found together are added
 // together.
 func (f *fetcher) add(tp topicPartition) *fetchedPartition {
-	p := &fetchedPartition{tp: tp, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+	p := &fetchedPartition{tp: tp, backlog: f.backlog, ready: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.parts[tp] = p
@@ -120,20 +122,30 @@ func (f *fetcher) run(ctx context.Context) {
 				f.log("fetch failed", "topic", t, "partition", p, "err", err)
 			}
 		})
+		// The whole fetch counts as backlog before any of it is handed
+		// over: a reader that applied the first partition's records must
+		// not find the backlog empty while the others wait their turn.
+		type partitionRecords struct {
+			fp      *fetchedPartition
+			records []*kgo.Record
+		}
+		var got []partitionRecords
 		fetches.EachPartition(func(ft kgo.FetchTopicPartition) {
-			fp := f.partition(ft.Topic, ft.Partition)
-			if fp == nil || len(ft.Records) == 0 {
-				return
+			if fp := f.partition(ft.Topic, ft.Partition); fp != nil && len(ft.Records) > 0 {
+				f.backlog.add(len(ft.Records))
+				got = append(got, partitionRecords{fp, ft.Records})
 			}
-			msgs := make([]kafka.Message, len(ft.Records))
-			for i, r := range ft.Records {
+		})
+		for _, g := range got {
+			msgs := make([]kafka.Message, len(g.records))
+			for i, r := range g.records {
 				msgs[i] = kafka.Message{Topic: r.Topic, Partition: int(r.Partition), Offset: r.Offset, Key: r.Key, Value: r.Value, Time: r.Timestamp}
 				for _, h := range r.Headers {
 					msgs[i].Headers = append(msgs[i].Headers, kafka.Header{Key: h.Key, Value: h.Value})
 				}
 			}
-			fp.put(ctx, msgs)
-		})
+			g.fp.put(ctx, msgs)
+		}
 	}
 }
 
@@ -144,12 +156,14 @@ func (f *fetcher) partition(t string, p int32) *fetchedPartition {
 }
 
 // put queues msgs, first waiting while the queue is full (its reader
-// behind), until ctx ends or the partition is closed.
+// behind), until ctx ends or the partition is closed; msgs that are not
+// queued leave the backlog.
 func (p *fetchedPartition) put(ctx context.Context, msgs []kafka.Message) {
 	for {
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
+			p.backlog.done(len(msgs))
 			return
 		}
 		if len(p.queue) < queueLimit {
@@ -162,10 +176,15 @@ func (p *fetchedPartition) put(ctx context.Context, msgs []kafka.Message) {
 		select {
 		case <-p.room:
 		case <-ctx.Done():
+			p.backlog.done(len(msgs))
 			return
 		}
 	}
 }
+
+// applied reports that the reader applied (or skipped) a record it took:
+// the record leaves the backlog.
+func (p *fetchedPartition) applied() { p.backlog.done(1) }
 
 func signal(ch chan struct{}) {
 	select {
@@ -222,7 +241,12 @@ func (p *fetchedPartition) fail(err error) {
 func (p *fetchedPartition) Close() error {
 	p.mu.Lock()
 	p.closed = true
+	dropped := len(p.queue)
+	p.queue = nil
 	p.mu.Unlock()
+	if dropped > 0 {
+		p.backlog.done(dropped)
+	}
 	signal(p.ready)
 	signal(p.room)
 	return nil

@@ -161,3 +161,49 @@ func trainAt(st Status, train string) bool {
 	}
 	return false
 }
+
+// The push lets a tick's arrivals go out together by waiting until the
+// readers have applied what was fetched: every fetched arrival counts in
+// the backlog from the fetch until its reader reports it applied, and the
+// backlog signals when it is empty again.
+func TestFetchedArrivalsCountAsBacklogUntilApplied(t *testing.T) {
+	c, s := clusterFor(t)
+	a := s.arrivalMsg("Clark/Lake", 1000, "blue", 40380, "BL001", "a", "in_service", nil, nil)
+	b := s.arrivalMsg("Austin", 1000, "blue", 40010, "BL002", "b", "in_service", nil, nil)
+	s.write(a, b)
+	bl := newBacklog()
+	f := newFetcher([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...)}, time.Second, bl, func(string, ...any) {})
+	pa, pb := f.add(topicPartition{a.Topic, 0}), f.add(topicPartition{b.Topic, 0})
+	if err := f.flush(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	go f.run(ctx)
+	for _, p := range []*fetchedPartition{pa, pb} {
+		if _, err := p.FetchMessage(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := bl.n.Load(); n != 2 {
+		t.Fatalf("backlog %d after two arrivals were fetched and taken, want 2: taking one is not applying it", n)
+	}
+	select {
+	case <-bl.drained: // a stale signal would be harmless, but none is due
+		t.Fatal("the backlog signalled drained before any arrival was applied")
+	default:
+	}
+	pa.applied()
+	if bl.empty() {
+		t.Fatal("the backlog is empty with one arrival not applied")
+	}
+	pb.applied()
+	if !bl.empty() {
+		t.Fatalf("backlog %d after both arrivals were applied, want 0", bl.n.Load())
+	}
+	select {
+	case <-bl.drained:
+	default:
+		t.Fatal("the backlog did not signal that it is drained")
+	}
+}

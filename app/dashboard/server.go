@@ -270,19 +270,34 @@ func (s *Server) waitForPush(ctx context.Context, budget *pushBudget, pushed uin
 	}
 }
 
-// settle lets the rest of a burst of changes come before an update: it
-// waits until no change came for MoveSettle, and no longer than
-// MoveSettleMax. A tick's arrivals reach the dashboard's readers over a
-// millisecond or two; one update for all of them is cheaper than one each,
-// on a machine that is busy with the same tick. It reports false when ctx
-// ended first.
+// settle lets the rest of a burst of moves come before an update. A
+// tick's arrivals come in one fetch and reach the model over a millisecond
+// or two; one update for all of them is cheaper than one each, on a
+// machine that is busy with the same tick. It reports false when ctx ended
+// first.
 func (s *Server) settle(ctx context.Context) bool {
-	return settleOn(ctx, s.model.Changed(), time.After)
+	return settleOn(ctx, settleSource{changed: s.model.Changed(), moves: s.model.Moves, backlog: s.consumers.backlog}, time.After)
 }
 
-// settleOn is settle over changed, with after for its timers.
-func settleOn(ctx context.Context, changed <-chan struct{}, after func(time.Duration) <-chan time.Time) bool {
+// settleSource is what a settle watches: the model's change signal, its
+// count of moves, and the fetched records not yet applied.
+type settleSource struct {
+	changed <-chan struct{}
+	moves   func() uint64
+	backlog *backlog
+}
+
+// settleOn is settle over src, with after for its timers. It returns as
+// soon as every fetched record is applied (at once if none waits); until
+// then, when no move came for MoveSettle, and no later than MoveSettleMax.
+// Turnstile counts change the model without moving anything: they do not
+// start the quiet wait over.
+func settleOn(ctx context.Context, src settleSource, after func(time.Duration) <-chan time.Time) bool {
+	if src.backlog.empty() {
+		return true
+	}
 	deadline, quiet := after(MoveSettleMax), after(MoveSettle)
+	moves := src.moves()
 	for {
 		select {
 		case <-ctx.Done():
@@ -291,8 +306,15 @@ func settleOn(ctx context.Context, changed <-chan struct{}, after func(time.Dura
 			return true
 		case <-quiet:
 			return true
-		case <-changed:
-			quiet = after(MoveSettle)
+		case <-src.backlog.drained:
+			if src.backlog.empty() {
+				return true
+			}
+		case <-src.changed:
+			if m := src.moves(); m != moves {
+				moves = m
+				quiet = after(MoveSettle)
+			}
 		}
 	}
 }

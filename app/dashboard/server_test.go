@@ -10,6 +10,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -638,50 +639,149 @@ func (f *fakeTimers) await(t *testing.T, n int) fakeTimer {
 	}
 }
 
-// Before a move goes out, the push lets the rest of its burst come: each
-// change starts the quiet wait (MoveSettle) again, and the update goes out
-// when a quiet wait passes without one.
+// settleFixture is what a settle reads, under the spec's control: the
+// model's change signal, its count of moves, and the arrivals fetched but
+// not yet applied.
+type settleFixture struct {
+	changed chan struct{}
+	moves   atomic.Uint64
+	backlog *backlog
+}
+
+func newSettleFixture(unapplied int) *settleFixture {
+	f := &settleFixture{changed: make(chan struct{}, 10), backlog: newBacklog()}
+	f.backlog.add(unapplied)
+	return f
+}
+
+func (f *settleFixture) source() settleSource {
+	return settleSource{changed: f.changed, moves: f.moves.Load, backlog: f.backlog}
+}
+
+// a move: the model counts it and signals the change.
+func (f *settleFixture) move() {
+	f.moves.Add(1)
+	f.changed <- struct{}{}
+}
+
+// Before a move goes out, the push lets the rest of its burst come while
+// fetched arrivals are still being applied: each further move starts the
+// quiet wait (MoveSettle) again, and the update goes out when a quiet wait
+// passes without one.
 func TestAMoveWaitsUntilItsBurstIsQuiet(t *testing.T) {
 	timers := newFakeTimers()
-	changed := make(chan struct{}, 10)
+	f := newSettleFixture(1)
 	done := make(chan bool, 1)
-	go func() { done <- settleOn(context.Background(), changed, timers.after) }()
+	go func() { done <- settleOn(context.Background(), f.source(), timers.after) }()
 	if d := timers.await(t, 2).d; d != MoveSettle {
 		t.Fatalf("the second timer waits %s, want the quiet wait %s", d, MoveSettle)
 	}
-	changed <- struct{}{} // more of the burst: a fresh quiet wait
-	changed <- struct{}{}
-	third := timers.await(t, 4)
+	f.move() // more of the burst: a fresh quiet wait
+	timers.await(t, 3)
+	f.move()
+	last := timers.await(t, 4)
 	timers.mu.Lock()
-	first := timers.timers[1]
+	older := timers.timers[1:3]
 	timers.mu.Unlock()
-	first.ch <- time.Now() // the old quiet wait no longer counts
+	for _, q := range older {
+		q.ch <- time.Now() // the older quiet waits no longer count
+	}
 	select {
 	case <-done:
-		t.Fatal("settle returned on a quiet wait that a later change had started over")
+		t.Fatal("settle returned on a quiet wait that a later move had started over")
 	default:
 	}
-	third.ch <- time.Now()
-	if ok := <-done; !ok {
-		t.Fatal("settle reported an ended context")
-	}
+	last.ch <- time.Now()
+	settled(t, done)
 }
 
-// However long changes keep coming, a move goes out MoveSettleMax after it.
+// However long moves keep coming, a move goes out MoveSettleMax after it.
 func TestAMoveWaitsNoLongerThanMoveSettleMax(t *testing.T) {
 	timers := newFakeTimers()
-	changed := make(chan struct{}, 10)
+	f := newSettleFixture(1)
 	done := make(chan bool, 1)
-	go func() { done <- settleOn(context.Background(), changed, timers.after) }()
+	go func() { done <- settleOn(context.Background(), f.source(), timers.after) }()
 	deadline := timers.await(t, 1)
 	if deadline.d != MoveSettleMax {
 		t.Fatalf("the first timer waits %s, want %s", deadline.d, MoveSettleMax)
 	}
 	for range 5 {
-		changed <- struct{}{}
+		f.move()
 	}
 	deadline.ch <- time.Now()
-	if ok := <-done; !ok {
-		t.Fatal("settle reported an ended context")
+	settled(t, done)
+}
+
+// During a rush-hour tick ksqlDB updates turnstile counts thousands of
+// times while the tick's arrivals are applied. Counts go out on their own
+// schedule (CountsPushInterval): they do not start the quiet wait over, so
+// they cannot hold a train's move back.
+func TestTurnstileCountsDoNotProlongAMovesSettle(t *testing.T) {
+	timers := newFakeTimers()
+	f := newSettleFixture(1)
+	done := make(chan bool, 1)
+	go func() { done <- settleOn(context.Background(), f.source(), timers.after) }()
+	quiet := timers.await(t, 2)
+	for range 5 {
+		f.changed <- struct{}{}  // a count changed: no move
+		for len(f.changed) > 0 { // until settle took it
+			runtime.Gosched()
+		}
+	}
+	quiet.ch <- time.Now()
+	settled(t, done)
+	timers.mu.Lock()
+	defer timers.mu.Unlock()
+	if len(timers.timers) != 2 {
+		t.Errorf("settle made %d timers, want 2: counts started the quiet wait over", len(timers.timers))
+	}
+}
+
+// One fetch brings a tick's arrivals together. Once the readers applied all
+// that was fetched, the burst is over: the move goes out then, without
+// waiting for a quiet spell.
+func TestAMoveGoesOutOnceTheFetchedArrivalsAreApplied(t *testing.T) {
+	timers := newFakeTimers()
+	f := newSettleFixture(2)
+	done := make(chan bool, 1)
+	go func() { done <- settleOn(context.Background(), f.source(), timers.after) }()
+	timers.await(t, 2)
+	f.backlog.done(1)
+	f.move()
+	select {
+	case <-done:
+		t.Fatal("settle returned while a fetched arrival was not applied yet")
+	case <-time.After(20 * time.Millisecond):
+	}
+	f.backlog.done(1)
+	settled(t, done)
+}
+
+// A move made while no fetched arrival waits to be applied (a station, the
+// weather, or a tick's last arrival) has nothing to wait for.
+func TestAMoveWithNothingFetchedUnappliedGoesOutAtOnce(t *testing.T) {
+	timers := newFakeTimers()
+	f := newSettleFixture(0)
+	done := make(chan bool, 1)
+	go func() { done <- settleOn(context.Background(), f.source(), timers.after) }()
+	settled(t, done)
+	timers.mu.Lock()
+	defer timers.mu.Unlock()
+	if len(timers.timers) != 0 {
+		t.Errorf("settle made %d timers, want none", len(timers.timers))
+	}
+}
+
+// settled waits for a settle to return and fails if it reported an ended
+// context, or did not return within 10s.
+func settled(t *testing.T, done <-chan bool) {
+	t.Helper()
+	select {
+	case ok := <-done:
+		if !ok {
+			t.Fatal("settle reported an ended context")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("settle did not return")
 	}
 }
