@@ -14,17 +14,19 @@ var implementedAggregates = map[string]bool{
 	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
 	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true, "COUNT_DISTINCT": true,
 	"COLLECT_LIST": true, "COLLECT_SET": true, "HISTOGRAM": true, "TOPK": true, "TOPKDISTINCT": true,
+	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true,
 }
 
 var otherAggregates = map[string]bool{
-	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "ATTR": true,
+	"CORRELATION": true, "ATTR": true,
 }
 
 func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }
 
 // undoable aggregates may consume a table source (their effect can be subtracted).
 // (TableUdaf in ksqlDB: COLLECT_LIST and HISTOGRAM have undo too).
-var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true}
+var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true,
+	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true}
 
 // aggPlan describes the grouping and aggregate calls of an aggregate query.
 // An aggregated row is laid out as [group values..., aggregate results...].
@@ -127,6 +129,12 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
 			}
 			call.result = arg.t
+		case "STDDEV_SAMPLE", "STDDEV_SAMP":
+			// Integer, Long and Double overloads, matched without casts
+			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double {
+				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.t))
+			}
+			call.result = types.Double
 		case "AVG":
 			// AverageUdaf has Integer, Long and Double overloads only, and
 			// an aggregate's overload is found without implicit casts
@@ -234,6 +242,7 @@ type aggState struct {
 	N   int64               `json:"n,omitempty"`
 	I   int64               `json:"i,omitempty"`
 	F   float64             `json:"f,omitempty"`
+	M2  float64             `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
 	V   any                 `json:"-"`
 	S   *string             `json:"v,omitempty"` // V as text, for the changelog
 	Set map[string]struct{} `json:"-"`
@@ -266,6 +275,8 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			s.I += sign * types.ToInt(v)
 		}
 		s.N += sign
+	case "STDDEV_SAMPLE", "STDDEV_SAMP":
+		c.addStddev(s, v, sign)
 	case "MIN":
 		if v != nil && (s.V == nil || types.Compare(v, s.V) < 0) {
 			s.V = v
@@ -379,6 +390,8 @@ func (c *aggCall) value(s aggState) any {
 			return int32(s.I)
 		}
 		return s.I
+	case "STDDEV_SAMPLE", "STDDEV_SAMP":
+		return c.stddevResult(s)
 	case "AVG":
 		if s.N == 0 {
 			return 0.0

@@ -153,6 +153,8 @@ func (c *aggCall) merge(dst *aggState, src aggState) {
 		dst.N += src.N
 		dst.I += src.I
 		dst.F += src.F
+	case "STDDEV_SAMPLE", "STDDEV_SAMP":
+		c.mergeStddev(dst, src)
 	case "MIN":
 		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) < 0) {
 			dst.V = src.V
