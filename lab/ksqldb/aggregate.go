@@ -14,11 +14,11 @@ var implementedAggregates = map[string]bool{
 	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
 	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true, "COUNT_DISTINCT": true,
 	"COLLECT_LIST": true, "COLLECT_SET": true, "HISTOGRAM": true, "TOPK": true, "TOPKDISTINCT": true,
-	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true,
+	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true,
 }
 
 var otherAggregates = map[string]bool{
-	"CORRELATION": true, "ATTR": true,
+	"ATTR": true,
 }
 
 func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }
@@ -26,7 +26,7 @@ func isAggregate(name string) bool { return implementedAggregates[name] || other
 // undoable aggregates may consume a table source (their effect can be subtracted).
 // (TableUdaf in ksqlDB: COLLECT_LIST and HISTOGRAM have undo too).
 var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true,
-	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true}
+	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true}
 
 // aggPlan describes the grouping and aggregate calls of an aggregate query.
 // An aggregated row is laid out as [group values..., aggregate results...].
@@ -42,6 +42,7 @@ type aggCall struct {
 	name      string
 	star      bool
 	arg       compiled
+	arg2      compiled // CORRELATION's y
 	result    types.Type
 	key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
@@ -108,6 +109,22 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			call.keepNulls = !lit.Bool
 			args = args[:1]
 		}
+		if fc.Name == "CORRELATION" {
+			// CorrelationUdaf: two columns of one type, DOUBLE, INTEGER or
+			// BIGINT, matched without casts
+			if len(args) != 2 {
+				return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+			}
+			if hasAggregate(args[1]) {
+				return compiled{}, stmterr.Bad("Aggregate functions can not be nested: %s", key)
+			}
+			y, err := (&compiler{in: in, clause: "SELECT"}).compile(args[1])
+			if err != nil {
+				return compiled{}, err
+			}
+			call.arg2 = y
+			args = args[:1]
+		}
 		if len(args) != 1 {
 			return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
@@ -129,6 +146,11 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
 			}
 			call.result = arg.t
+		case "CORRELATION":
+			if arg.t != call.arg2.t || (arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double) {
+				return compiled{}, stmterr.Bad("Function 'CORRELATION' does not accept parameters (%s, %s).", types.NullName(arg.t), types.NullName(call.arg2.t))
+			}
+			call.result = types.Double
 		case "STDDEV_SAMPLE", "STDDEV_SAMP":
 			// Integer, Long and Double overloads, matched without casts
 			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double {
@@ -239,14 +261,15 @@ func children(e sql.Expr) []sql.Expr {
 
 // aggState is the running state of one aggregate call.
 type aggState struct {
-	N   int64               `json:"n,omitempty"`
-	I   int64               `json:"i,omitempty"`
-	F   float64             `json:"f,omitempty"`
-	M2  float64             `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
-	V   any                 `json:"-"`
-	S   *string             `json:"v,omitempty"` // V as text, for the changelog
-	Set map[string]struct{} `json:"-"`
-	D   []string            `json:"d,omitempty"` // Set's members, for the changelog
+	N    int64               `json:"n,omitempty"`
+	I    int64               `json:"i,omitempty"`
+	F    float64             `json:"f,omitempty"`
+	M2   float64             `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
+	Corr corrSums            `json:"c,omitzero"`   // CORRELATION
+	V    any                 `json:"-"`
+	S    *string             `json:"v,omitempty"` // V as text, for the changelog
+	Set  map[string]struct{} `json:"-"`
+	D    []string            `json:"d,omitempty"` // Set's members, for the changelog
 }
 
 func (c *aggCall) add(s *aggState, row []any, sign int64) {
@@ -277,6 +300,8 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 		s.N += sign
 	case "STDDEV_SAMPLE", "STDDEV_SAMP":
 		c.addStddev(s, v, sign)
+	case "CORRELATION":
+		c.addCorrelation(s, row, sign)
 	case "MIN":
 		if v != nil && (s.V == nil || types.Compare(v, s.V) < 0) {
 			s.V = v
@@ -392,6 +417,8 @@ func (c *aggCall) value(s aggState) any {
 		return s.I
 	case "STDDEV_SAMPLE", "STDDEV_SAMP":
 		return c.stddevResult(s)
+	case "CORRELATION":
+		return correlationResult(s)
 	case "AVG":
 		if s.N == 0 {
 			return 0.0

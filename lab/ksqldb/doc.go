@@ -83,8 +83,8 @@
 // table, outside SELECT); a table function over a JOIN or with PARTITION
 // BY is refused as not supported;
 // aggregate.go holds the aggregate functions (aggregate_stddev.go
-// STDDEV_SAMPLE and STDDEV_SAMP; CORRELATION and ATTR are refused as not
-// supported); sinkschemaid.go the sink of
+// STDDEV_SAMPLE and STDDEV_SAMP, aggregate_correlation.go CORRELATION;
+// ATTR is refused as not supported); sinkschemaid.go the sink of
 // a CREATE ... AS SELECT with VALUE_SCHEMA_ID or KEY_SCHEMA_ID (the
 // query's columns checked against the schema's, the schema registered under
 // the sink's subject with its id, the sink written with it), and

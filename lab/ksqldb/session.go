@@ -155,6 +155,8 @@ func (c *aggCall) merge(dst *aggState, src aggState) {
 		dst.F += src.F
 	case "STDDEV_SAMPLE", "STDDEV_SAMP":
 		c.mergeStddev(dst, src)
+	case "CORRELATION":
+		mergeCorrelation(dst, src)
 	case "MIN":
 		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) < 0) {
 			dst.V = src.V
