@@ -18,7 +18,7 @@ var implementedAggregates = map[string]bool{
 }
 
 var otherAggregates = map[string]bool{
-	"ATTR": true,
+	"ATTR": true, "SUM_LIST": true,
 }
 
 func isAggregate(name string) bool { return implementedAggregates[name] || otherAggregates[name] }

@@ -31,7 +31,8 @@
 // print.go), statements and the metastore (engine.go, metastore.go,
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
-// ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME), planning
+// ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME,
+// showfunctions.go for SHOW FUNCTIONS), planning
 // (plan.go, partitionby.go, join.go, window.go, explain*.go), the
 // expression compiler (expr.go, case.go, cast.go, complex.go, lambda.go,
 // functions.go, timeunit.go, aggregate.go, tablefunctions.go), and running queries with their state (query.go,
@@ -84,7 +85,7 @@
 // BY is refused as not supported;
 // aggregate.go holds the aggregate functions (aggregate_stddev.go
 // STDDEV_SAMPLE and STDDEV_SAMP, aggregate_correlation.go CORRELATION;
-// ATTR is refused as not supported); sinkschemaid.go the sink of
+// ATTR and SUM_LIST are refused as not supported); sinkschemaid.go the sink of
 // a CREATE ... AS SELECT with VALUE_SCHEMA_ID or KEY_SCHEMA_ID (the
 // query's columns checked against the schema's, the schema registered under
 // the sink's subject with its id, the sink written with it), and

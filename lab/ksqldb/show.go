@@ -63,6 +63,8 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		return ec.execVariable(p)
 	case "TYPES":
 		return showTypes(ec.ms, p), nil
+	case "FUNCTIONS":
+		return showFunctions(p), nil
 	case "STREAMS", "TABLES":
 		if st.Extended {
 			var descs []sourceDescription

@@ -12,7 +12,8 @@
 // types. A function sees NULL arguments and returns nil where the UDF
 // throws or returns null, as ksqlDB logs the error and goes on with NULL.
 //
-// The files are by family: string.go (with string_bytes.go and
+// catalog.go lists every function of ksqlDB 0.29 with its kind and
+// category (SHOW FUNCTIONS). The files are by family: string.go (with string_bytes.go and
 // string_split.go), math.go and trig.go, collections.go, json.go, url.go,
 // encode.go, mask.go, geo.go, time.go and temporal.go (the date-time
 // functions). The expression compiler (the parent package) calls them; the

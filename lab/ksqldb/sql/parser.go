@@ -734,15 +734,15 @@ func (p *parser) show() (Statement, error) {
 	}
 	t := p.peek()
 	switch t.Upper() {
-	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES", "VARIABLES", "TYPES":
+	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES", "VARIABLES", "TYPES", "FUNCTIONS":
 		s.What = t.Upper()
 		p.next()
-	case "FUNCTIONS", "CONNECTORS", "CONNECTOR":
+	case "CONNECTORS", "CONNECTOR":
 		return nil, p.unsupported(t, "SHOW "+t.Upper())
 	default:
 		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
 	}
-	if s.What != "PROPERTIES" && s.What != "VARIABLES" && s.What != "TYPES" && p.acceptKw("EXTENDED") {
+	if s.What != "PROPERTIES" && s.What != "VARIABLES" && s.What != "TYPES" && s.What != "FUNCTIONS" && p.acceptKw("EXTENDED") {
 		s.Extended = true
 		if s.What == "TOPICS" {
 			return nil, p.unsupported(t, "SHOW "+s.What+" EXTENDED")
