@@ -84,8 +84,9 @@
 // table, outside SELECT); a table function over a JOIN or with PARTITION
 // BY is refused as not supported;
 // aggregate.go holds the aggregate functions (aggregate_stddev.go
-// STDDEV_SAMPLE and STDDEV_SAMP, aggregate_correlation.go CORRELATION;
-// ATTR and SUM_LIST are refused as not supported); sinkschemaid.go the sink of
+// STDDEV_SAMPLE and STDDEV_SAMP, aggregate_correlation.go CORRELATION,
+// aggregate_sumlist.go SUM_LIST, aggregate_attr.go ATTR);
+// sinkschemaid.go the sink of
 // a CREATE ... AS SELECT with VALUE_SCHEMA_ID or KEY_SCHEMA_ID (the
 // query's columns checked against the schema's, the schema registered under
 // the sink's subject with its id, the sink written with it), and

@@ -157,6 +157,15 @@ func (c *aggCall) merge(dst *aggState, src aggState) {
 		c.mergeStddev(dst, src)
 	case "CORRELATION":
 		mergeCorrelation(dst, src)
+	case "ATTR":
+		mergeAttr(dst, src)
+	case "SUM_LIST":
+		dst.F += src.F
+		if c.result == types.Integer {
+			dst.I = int64(int32(dst.I) + int32(src.I))
+		} else {
+			dst.I += src.I
+		}
 	case "MIN":
 		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) < 0) {
 			dst.V = src.V
