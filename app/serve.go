@@ -163,6 +163,11 @@ func startEmbedded(ctx context.Context, ef *endpointFlags, dataDir string, offse
 	}
 	ef.cfg, ef.jdbc = s.ClientConfig(), s.Endpoints().PostgresFromConnect
 	log.Info("embedded stack ready", "after", time.Since(begin).Round(time.Millisecond), "endpoints", ef.String())
+	if pg := s.Postgres(); pg != nil {
+		// Now that the stack is up: the next start takes the spare instead
+		// of copying PostgreSQL's cluster template.
+		pg.PrepareSpare()
+	}
 	return func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
