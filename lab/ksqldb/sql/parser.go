@@ -238,14 +238,7 @@ func (p *parser) statement() (Statement, error) {
 		return &Terminate{QueryID: id}, nil
 	case "SET":
 		p.next()
-		name, err := p.stringLit()
-		if err != nil {
-			return nil, err
-		}
-		if err := p.expectSym("="); err != nil {
-			return nil, err
-		}
-		val, err := p.stringLit()
+		name, val, err := p.stringAssignment()
 		if err != nil {
 			return nil, err
 		}
@@ -306,6 +299,40 @@ func (p *parser) statement() (Statement, error) {
 	return nil, p.errAt(t, "%s", msg)
 }
 
+// stringAssignment parses STRING EQ STRING, as SET and ALTER SYSTEM take
+// a property and its value.
+func (p *parser) stringAssignment() (name, value string, err error) {
+	if name, err = p.stringLit(); err != nil {
+		return "", "", err
+	}
+	if err = p.expectSym("="); err != nil {
+		return "", "", err
+	}
+	if value, err = p.stringLit(); err != nil {
+		return "", "", err
+	}
+	return name, value, nil
+}
+
+// ifNotExists accepts IF NOT EXISTS and reports whether it was there.
+func (p *parser) ifNotExists() (bool, error) {
+	if !p.acceptKw("IF") {
+		return false, nil
+	}
+	if err := p.expectKw("NOT"); err != nil {
+		return false, err
+	}
+	return true, p.expectKw("EXISTS")
+}
+
+// ifExists accepts IF EXISTS and reports whether it was there.
+func (p *parser) ifExists() (bool, error) {
+	if !p.acceptKw("IF") {
+		return false, nil
+	}
+	return true, p.expectKw("EXISTS")
+}
+
 func (p *parser) stringLit() (string, error) {
 	t := p.peek()
 	if t.Kind != String {
@@ -348,15 +375,11 @@ func (p *parser) create() (Statement, error) {
 		return nil, p.errExpected("'STREAM' or 'TABLE'")
 	}
 	p.next()
-	if p.acceptKw("IF") {
-		if err := p.expectKw("NOT"); err != nil {
-			return nil, err
-		}
-		if err := p.expectKw("EXISTS"); err != nil {
-			return nil, err
-		}
-		cs.IfNotExists = true
+	ifNotExists, err := p.ifNotExists()
+	if err != nil {
+		return nil, err
 	}
+	cs.IfNotExists = ifNotExists
 	name, err := p.identifier()
 	if err != nil {
 		return nil, err
@@ -795,14 +818,7 @@ func (p *parser) alter() (Statement, error) {
 	case "SYSTEM":
 		// SqlBase.g4: ALTER SYSTEM STRING EQ STRING
 		p.next()
-		name, err := p.stringLit()
-		if err != nil {
-			return nil, err
-		}
-		if err := p.expectSym("="); err != nil {
-			return nil, err
-		}
-		value, err := p.stringLit()
+		name, value, err := p.stringAssignment()
 		if err != nil {
 			return nil, err
 		}
@@ -930,15 +946,11 @@ func (p *parser) assert() (Statement, error) {
 func (p *parser) createType() (Statement, error) {
 	p.next() // TYPE
 	ct := &CreateType{}
-	if p.acceptKw("IF") {
-		if err := p.expectKw("NOT"); err != nil {
-			return nil, err
-		}
-		if err := p.expectKw("EXISTS"); err != nil {
-			return nil, err
-		}
-		ct.IfNotExists = true
+	ifNotExists, err := p.ifNotExists()
+	if err != nil {
+		return nil, err
 	}
+	ct.IfNotExists = ifNotExists
 	name, err := p.identifier()
 	if err != nil {
 		return nil, err
@@ -958,12 +970,11 @@ func (p *parser) createType() (Statement, error) {
 func (p *parser) dropType() (Statement, error) {
 	p.next() // TYPE
 	dt := &DropType{}
-	if p.acceptKw("IF") {
-		if err := p.expectKw("EXISTS"); err != nil {
-			return nil, err
-		}
-		dt.IfExists = true
+	ifExists, err := p.ifExists()
+	if err != nil {
+		return nil, err
 	}
+	dt.IfExists = ifExists
 	name, err := p.identifier()
 	if err != nil {
 		return nil, err
@@ -988,12 +999,11 @@ func (p *parser) drop() (Statement, error) {
 		return nil, p.errExpected("'STREAM' or 'TABLE'")
 	}
 	p.next()
-	if p.acceptKw("IF") {
-		if err := p.expectKw("EXISTS"); err != nil {
-			return nil, err
-		}
-		d.IfExists = true
+	ifExists, err := p.ifExists()
+	if err != nil {
+		return nil, err
 	}
+	d.IfExists = ifExists
 	name, err := p.identifier()
 	if err != nil {
 		return nil, err
