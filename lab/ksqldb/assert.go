@@ -37,25 +37,9 @@ func assertionFailed(msg string) error {
 	return &requestFailure{status: http.StatusExpectationFailed, code: codeAssertionFailed, msg: msg}
 }
 
-type assertTopicEntity struct {
-	Type          string    `json:"@type"`
-	StatementText string    `json:"statementText"`
-	TopicName     string    `json:"topicName"`
-	Exists        bool      `json:"exists"`
-	Warnings      []warning `json:"warnings"`
-}
-
-type assertSchemaEntity struct {
-	Type          string    `json:"@type"`
-	StatementText string    `json:"statementText"`
-	Subject       *string   `json:"subject"`
-	ID            *int      `json:"id"`
-	Exists        bool      `json:"exists"`
-	Warnings      []warning `json:"warnings"`
-}
-
-// retryAssertion runs check until it passes or the timeout has passed,
-// without holding the server's lock: other requests go on meanwhile.
+// retryAssertion runs check until it passes or the timeout has passed.
+// The caller holds s.mu (executeAll runs statements under it); it is let go
+// while the assertion waits, so other requests go on meanwhile.
 func (s *Server) retryAssertion(ctx context.Context, ec *execCtx, timeout *sql.WindowTime, defaultKey string, check func() error) error {
 	ms := int64(assertDefaultTimeout)
 	if v, err := strconv.ParseInt(ec.props[defaultKey], 10, 64); err == nil {

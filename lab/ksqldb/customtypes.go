@@ -66,14 +66,6 @@ func (s *Server) execDropType(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	return status(p, cmdID, fmt.Sprintf("Dropped type '%s'", st.Name), seq, ""), nil
 }
 
-// typeList is the type_list entity of SHOW TYPES (ListTypesExecutor).
-type typeList struct {
-	Type          string                 `json:"@type"`
-	StatementText string                 `json:"statementText"`
-	Types         map[string]fieldSchema `json:"types"`
-	Warnings      []warning              `json:"warnings"`
-}
-
 func showTypes(ms *metaStore, p sql.Parsed) *typeList {
 	out := &typeList{Type: "type_list", StatementText: p.Text, Types: map[string]fieldSchema{}, Warnings: []warning{}}
 	for name, t := range ms.types {

@@ -176,3 +176,46 @@ type warningEntity struct {
 	Message       string    `json:"message"`
 	Warnings      []warning `json:"warnings"`
 }
+
+// typeList is the type_list entity of SHOW TYPES (ListTypesExecutor).
+type typeList struct {
+	Type          string                 `json:"@type"`
+	StatementText string                 `json:"statementText"`
+	Types         map[string]fieldSchema `json:"types"`
+	Warnings      []warning              `json:"warnings"`
+}
+
+// assertTopicEntity is ASSERT TOPIC's answer.
+type assertTopicEntity struct {
+	Type          string    `json:"@type"`
+	StatementText string    `json:"statementText"`
+	TopicName     string    `json:"topicName"`
+	Exists        bool      `json:"exists"`
+	Warnings      []warning `json:"warnings"`
+}
+
+// assertSchemaEntity is ASSERT SCHEMA's answer.
+type assertSchemaEntity struct {
+	Type          string    `json:"@type"`
+	StatementText string    `json:"statementText"`
+	Subject       *string   `json:"subject"`
+	ID            *int      `json:"id"`
+	Exists        bool      `json:"exists"`
+	Warnings      []warning `json:"warnings"`
+}
+
+// functionNameList is the function_names entity of SHOW FUNCTIONS
+// (FunctionNameList).
+type functionNameList struct {
+	Type          string               `json:"@type"`
+	StatementText string               `json:"statementText"`
+	Functions     []simpleFunctionInfo `json:"functions"`
+	Warnings      []warning            `json:"warnings"`
+}
+
+// simpleFunctionInfo is one function of SHOW FUNCTIONS.
+type simpleFunctionInfo struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Category string `json:"category"`
+}
