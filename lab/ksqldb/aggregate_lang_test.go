@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -89,25 +90,25 @@ CREATE TABLE coll AS SELECT line, COLLECT_LIST(n) AS l, COLLECT_SET(n) AS s, HIS
 // is what it wrote.
 func TestCollectedStateRoundTripsThroughTheChangelog(t *testing.T) {
 	cases := []struct {
-		call  *aggCall
+		call  *expr.AggCall
 		state any
 	}{
-		{&aggCall{name: "COLLECT_LIST", result: types.ArrayOf(types.Integer)}, []any{int32(3), nil, int32(5)}},
-		{&aggCall{name: "HISTOGRAM", result: types.MapOf(types.String, types.Bigint)}, map[string]any{"a": int64(2), "b": int64(1)}},
-		{&aggCall{name: "TOPK", result: types.ArrayOf(types.String), k: 2}, []any{"z", "y"}},
+		{&expr.AggCall{Name: "COLLECT_LIST", Result: types.ArrayOf(types.Integer)}, []any{int32(3), nil, int32(5)}},
+		{&expr.AggCall{Name: "HISTOGRAM", Result: types.MapOf(types.String, types.Bigint)}, map[string]any{"a": int64(2), "b": int64(1)}},
+		{&expr.AggCall{Name: "TOPK", Result: types.ArrayOf(types.String), K: 2}, []any{"z", "y"}},
 	}
 	for _, c := range cases {
-		b, err := json.Marshal(aggState{V: c.state}.toWire())
+		b, err := json.Marshal(expr.AggState{V: c.state}.ToWire())
 		if err != nil {
 			t.Fatal(err)
 		}
-		var w aggState
+		var w expr.AggState
 		if err := json.Unmarshal(b, &w); err != nil {
 			t.Fatal(err)
 		}
-		got := c.call.value(c.call.fromWire(w))
+		got := c.call.Value(c.call.FromWire(w))
 		if !types.Equal(got, c.state) {
-			t.Errorf("%s: wrote %v (%s), restored %v", c.call.name, c.state, b, got)
+			t.Errorf("%s: wrote %v (%s), restored %v", c.call.Name, c.state, b, got)
 		}
 	}
 }

@@ -22,6 +22,8 @@
 //     registers;
 //   - functions is the scalar function library, with ksqlDB's overload
 //     resolution;
+//   - expr compiles expressions, aggregate calls and table functions over a
+//     scope of columns, and runs the aggregates' state;
 //   - javatime is Java's DateTimeFormatter patterns, for the date-time
 //     functions and TIMESTAMP_FORMAT;
 //   - stmterr is the statement errors every room reports.
@@ -33,9 +35,7 @@
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
 // ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME,
 // showfunctions.go for SHOW FUNCTIONS), planning
-// (plan.go, partitionby.go, join.go, window.go, explain*.go), the
-// expression compiler (expr.go, case.go, cast.go, complex.go, lambda.go,
-// functions.go, timeunit.go, aggregate.go, tablefunctions.go), and running queries with their state (query.go,
+// (plan.go, partitionby.go, join.go, window.go, explain*.go), and running queries with their state (query.go,
 // processor.go, atleastonce.go, exactlyonce.go, join_exec.go,
 // join_window.go, session.go, push.go, pullstream.go).
 //
@@ -70,23 +70,14 @@
 // topics carry transaction markers.
 //
 // The language follows ksqlDB 0.29 (confluentinc/ksql, SqlBase.g4 and the
-// engine's ExpressionTypeManager, SqlToJavaVisitor, CastEvaluator and UDFs):
-// expr.go, case.go, cast.go and complex.go compile expressions (searched
-// CASE, IS [NOT] DISTINCT FROM, LIKE ... ESCAPE, ||, ARRAY/MAP/STRUCT
-// constructors, [] and ->); functions.go compiles calls of the scalar
-// functions (package functions: every function of the scalar-functions
-// reference) and of the generic ones that read their arguments lazily
-// (COALESCE, IFNULL, NULLIF), timeunit.go those taking a time unit
-// (TIMESTAMPADD, DATEADD, ...); tablefunctions.go runs the
-// table functions EXPLODE and CUBE_EXPLODE in the projection of push and
-// persistent queries on a stream, zipped as ksqlDB's FlatMap step zips
-// them, with ksqlDB's refusals (nested, in CASE, with GROUP BY, over a
-// table, outside SELECT); a table function over a JOIN or with PARTITION
-// BY is refused as not supported;
-// aggregate.go holds the aggregate functions (aggregate_stddev.go
-// STDDEV_SAMPLE and STDDEV_SAMP, aggregate_correlation.go CORRELATION,
-// aggregate_sumlist.go SUM_LIST, aggregate_attr.go ATTR);
-// sinkschemaid.go the sink of
+// engine's ExpressionTypeManager, SqlToJavaVisitor, CastEvaluator and UDFs);
+// package expr compiles it. Table functions (EXPLODE, CUBE_EXPLODE) run in
+// the projection of push and persistent queries on a stream, with ksqlDB's
+// refusals (nested, in CASE, with GROUP BY, over a table, outside SELECT);
+// a table function over a JOIN or with PARTITION BY is refused as not
+// supported.
+//
+// More files: sinkschemaid.go holds the sink of
 // a CREATE ... AS SELECT with VALUE_SCHEMA_ID or KEY_SCHEMA_ID (the
 // query's columns checked against the schema's, the schema registered under
 // the sink's subject with its id, the sink written with it), and
@@ -101,13 +92,8 @@
 // EMIT FINAL's, which go out without); with_formats.go checks the
 // KEY_DELIMITER, VALUE_DELIMITER and VALUE_AVRO_SCHEMA_FULL_NAME
 // properties (a DELIMITED sink inherits its source's delimiter);
-// magictimestamp.go the date-time strings a WHERE clause
-// compares with ROWTIME, WINDOWSTART or WINDOWEND; incoercion.go the
-// string literals of an IN list, coerced to its numeric or BOOLEAN type
-// (not yet inside ARRAY, MAP or STRUCT constructors); decimal_functions.go
-// the functions on DECIMAL arguments; javanum (a package of the lab) prints doubles
-// as Java 17 does. lambda.go runs the lambda functions TRANSFORM, FILTER
-// and REDUCE; partitionby.go plans PARTITION BY; pullstream.go answers pull
+// javanum (a package of the lab) prints doubles as Java 17 does;
+// partitionby.go plans PARTITION BY; pullstream.go answers pull
 // queries on streams, push.go on tables, where each materialized row keeps
 // its ROWTIME (the latest record's time for an aggregate, as Kafka Streams'
 // timestamped stores); processinglog.go keeps the processing log; explain.go

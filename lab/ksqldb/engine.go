@@ -556,8 +556,8 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		ValueDelimiter: formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
 		ValueAvroName:  w.avroName(),
 		Schema:         plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
-	if plan.agg != nil && plan.agg.win != nil {
-		sink.Window = plan.agg.win.info()
+	if plan.agg != nil && plan.agg.Window != nil {
+		sink.Window = windowInfoOf(plan.agg.Window)
 	} else if plan.agg == nil && plan.src.Window != nil {
 		// a projection of a windowed stream keeps each record's window
 		w := *plan.src.Window

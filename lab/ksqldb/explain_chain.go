@@ -71,7 +71,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	if first.rekeyed {
 		// StreamSelectKeyBuilder: the join column becomes the key, the
 		// value columns stay
-		rekeyed := []types.Column{{Name: leftKey.Name, Type: first.leftKey.t, Key: true}}
+		rekeyed := []types.Column{{Name: leftKey.Name, Type: first.leftKey.Type, Key: true}}
 		rekeyed = append(rekeyed, valuesOf(streamSrc.cols)...)
 		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
 	}

@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -75,13 +76,13 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.src), ctx: "KafkaTopic_Left.Source"}
 	leftIn := leftSrc
 	if rekeyLeft {
-		leftIn = rekeyStep(leftSrc, leftKey.Name, st.leftKey.t, "LeftSourceKeyed")
+		leftIn = rekeyStep(leftSrc, leftKey.Name, st.leftKey.Type, "LeftSourceKeyed")
 	}
 	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
 	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_Right.Source"}
 	rightIn := rightSrc
 	if rekeyRight {
-		rightIn = rekeyStep(rightSrc, rightKey.Name, st.rightKey.t, "RightSourceKeyed")
+		rightIn = rekeyStep(rightSrc, rightKey.Name, st.rightKey.Type, "RightSourceKeyed")
 	}
 	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightIn.cols), ctx: "PrependAliasRight", sources: []*planStep{rightIn}}
 	joined := keysOf(leftAlias.cols)
@@ -259,11 +260,11 @@ func aggregateJoin(what string, q *sql.Query, plan *queryPlan, t *topology, join
 	in := plan.in
 	input := aggInput{keys: keysOf(join.cols), table: true,
 		resolve: func(ref *sql.ColumnRef) (string, bool) {
-			idx, ok := in.lookup(ref)
-			if !ok || in.origin[idx].qual == "" || (ref.Qualifier == "" && isPseudo(ref.Name)) {
+			idx, ok := in.Lookup(ref)
+			if !ok || in.Origin[idx].Qual == "" || (ref.Qualifier == "" && expr.IsPseudo(ref.Name)) {
 				return "", false
 			}
-			return in.origin[idx].qual + "_" + in.origin[idx].name, true
+			return in.Origin[idx].Qual + "_" + in.Origin[idx].Name, true
 		}}
 	aggSteps, err := shapeAggregate(what, q, plan, t, input)
 	if err != nil {
@@ -308,7 +309,7 @@ func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName
 // the pseudo columns, a copy of each key column, then the window bounds of
 // a windowed source (LogicalSchema.withPseudoAndKeyColsInValue).
 func sourceStepColumns(src *source) []types.Column {
-	cols := append(append([]types.Column(nil), src.Schema.Cols...), pseudoColumns...)
+	cols := append(append([]types.Column(nil), src.Schema.Cols...), expr.PseudoColumns...)
 	for _, k := range src.Schema.Keys() {
 		cols = append(cols, types.Column{Name: k.Name, Type: k.Type})
 	}

@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -79,7 +80,7 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		// KSQL_SYNTH_n column per table function, of its type
 		cols := append([]types.Column(nil), srcCols...)
 		for i, tc := range plan.tfs {
-			cols = append(cols, types.Column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.t})
+			cols = append(cols, types.Column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.Type})
 		}
 		steps = append(steps, &planStep{op: "FLAT_MAP", cols: cols, ctx: "FlatMap"})
 		t.processor("FlatMap")
@@ -96,8 +97,8 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 			return nil, err
 		}
 		steps = append(steps, aggSteps...)
-		if w := plan.agg.win; w != nil {
-			kind := w.kind
+		if w := plan.agg.Window; w != nil {
+			kind := w.Kind
 			sh.windowType = &kind
 		}
 	} else {
@@ -155,8 +156,8 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 		if !ok {
 			return ""
 		}
-		if idx, found := in.lookup(ref); found {
-			colTypes[name] = in.cols[idx].Type
+		if idx, found := in.Lookup(ref); found {
+			colTypes[name] = in.Cols[idx].Type
 		}
 		return name
 	}
@@ -179,12 +180,12 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 		}
 	}
 	visit := func(e sql.Expr, collectCalls bool) {
-		walk(e, func(x sql.Expr) {
+		expr.Walk(e, func(x sql.Expr) {
 			switch x := x.(type) {
 			case *sql.ColumnRef:
 				need(resolve(x))
 			case *sql.FuncCall:
-				if !isAggregate(x.Name) {
+				if !expr.IsAggregate(x.Name) {
 					return
 				}
 				if x.Star || len(x.Args) == 0 {
@@ -239,12 +240,12 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 				continue
 			}
 			expanded[key] = true
-			c := &compiler{in: in, clause: "SELECT"}
-			ce, err := c.compile(a)
+			c := &expr.Compiler{In: in, Clause: "SELECT"}
+			ce, err := c.Compile(a)
 			if err != nil {
 				return nil, fmt.Errorf("explain aggregate argument %s: %w", key, err)
 			}
-			prepare = append(prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(input.keys)), Type: ce.t})
+			prepare = append(prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(input.keys)), Type: ce.Type})
 		}
 	}
 	values := prepare[len(input.keys):]
@@ -288,7 +289,7 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 		if i >= len(input.keys) || input.keys[i].Name != name {
 			byKey = false
 		}
-		grouped = append(grouped, types.Column{Name: name, Type: ap.groupTypes[i], Key: true})
+		grouped = append(grouped, types.Column{Name: name, Type: ap.GroupTypes[i], Key: true})
 	}
 	if byKey {
 		grouped = prepare
@@ -334,23 +335,23 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 	}
 	for i, fc := range calls {
 		key := sql.Format(fc)
-		var found *aggCall
-		for _, c := range ap.calls {
-			if c.key == key {
+		var found *expr.AggCall
+		for _, c := range ap.Calls {
+			if c.Key == key {
 				found = c
 			}
 		}
 		if found == nil {
 			return nil, fmt.Errorf("explain: aggregate %s was not planned", key)
 		}
-		agg = append(agg, types.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.result})
+		agg = append(agg, types.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.Result})
 	}
-	if ap.win != nil {
+	if ap.Window != nil {
 		agg = append(agg, types.Column{Name: "WINDOWSTART", Type: types.Bigint}, types.Column{Name: "WINDOWEND", Type: types.Bigint})
 	}
 	steps = append(steps, &planStep{op: "AGGREGATE", cols: agg, ctx: "Aggregate.Aggregate"})
 	t.processor("Aggregate-Aggregate-ToOutputSchema")
-	if ap.win != nil {
+	if ap.Window != nil {
 		t.processor("Aggregate-Aggregate-WindowSelect")
 	}
 	if plan.having != nil {

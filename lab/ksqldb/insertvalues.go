@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -84,7 +85,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 	for _, c := range src.Schema.Cols {
 		types[c.Name] = c.Type
 	}
-	for _, c := range pseudoColumns {
+	for _, c := range expr.PseudoColumns {
 		types[c.Name] = c.Type
 	}
 	values := map[string]any{}
@@ -157,16 +158,16 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *sourc
 // number widened (INTEGER to BIGINT or DOUBLE, BIGINT and DECIMAL to DOUBLE).
 // GenericExpressionResolver: "Expected type %s for field %s but got %s(%s)".
 func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
-	c := &compiler{in: &scope{}, clause: "insert value"}
-	ce, err := c.compile(e)
+	c := &expr.Compiler{In: &expr.Scope{}, Clause: "insert value"}
+	ce, err := c.Compile(e)
 	if err != nil {
 		return nil, err
 	}
-	v := ce.eval(nil)
+	v := ce.Eval(nil)
 	if v == nil {
 		return nil, nil
 	}
-	from := ce.t
+	from := ce.Type
 	if from == t {
 		return v, nil
 	}
@@ -190,7 +191,7 @@ func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
 		widen = from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal
 	}
 	if widen {
-		return castValue(v, from, t), nil
+		return expr.CastValue(v, from, t), nil
 	}
 	base := from.String()
 	if i := strings.IndexAny(base, "<("); i > 0 {

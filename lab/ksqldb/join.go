@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -57,7 +58,7 @@ type joinStep struct {
 	right             int // leaf index
 	leftExpr          sql.Expr
 	rightExpr         sql.Expr
-	leftKey, rightKey compiled
+	leftKey, rightKey expr.Compiled
 	leftLeaf          int         // the leaf the left expression reads
 	within            *sql.Within // stream-stream joins
 	foreignKey        bool        // a table-table join on a value of the left table
@@ -88,14 +89,14 @@ func (jp *joinPlan) foreignKey() bool { return len(jp.steps) == 1 && jp.steps[0]
 // planForeignKey checks a foreign-key table-table join
 // (LogicalPlanner.verifyForeignKeyJoin, JoinNode.TableToTableJoiner). It
 // needs no co-partitioning.
-func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, leftName, rightName string, cmp *sql.Binary, lc, rc compiled) (joinStep, error) {
+func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, leftName, rightName string, cmp *sql.Binary, lc, rc expr.Compiled) (joinStep, error) {
 	if st.typ == sql.OuterJoin {
 		return joinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.typ, rightName)
 	}
 	if len(jp.leaves) > 2 {
 		return joinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
 	}
-	if st.leftKey.t != st.rightKey.t {
+	if st.leftKey.Type != st.rightKey.Type {
 		return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 	}
 	if len(jp.leaves[0].src.Schema.Keys()) != 1 {
@@ -161,26 +162,9 @@ func (p *queryPlan) tableTopics() map[string]bool {
 	return out
 }
 
-// colOrigin is where a joined-row column comes from: its source's alias and
-// its name there.
-type colOrigin struct {
-	qual, name string
-}
-
-// lookupJoined resolves a column reference in a joined scope. Unqualified
-// references that more than one source has were refused by checkAmbiguous.
-func (s *scope) lookupJoined(ref *sql.ColumnRef) (int, bool) {
-	for i, o := range s.origin {
-		if o.name == ref.Name && (ref.Qualifier == "" || ref.Qualifier == o.qual) {
-			return i, true
-		}
-	}
-	return -1, false
-}
-
 // planJoin plans the sources of a query with joins: the virtual source the
 // rest of planning sees, the joined scope and the join plan.
-func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
+func planJoin(ms *metaStore, q *sql.Query) (*source, *expr.Scope, *joinPlan, error) {
 	jp := &joinPlan{clashing: map[string]bool{}}
 	add := func(name, alias string) error {
 		src, ok := ms.sources[name]
@@ -220,15 +204,15 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	}
 
 	// the joined scope: every leaf's columns as ALIAS_COLUMN, then the key slot
-	in := &scope{qualifiers: map[string]bool{}}
+	in := &expr.Scope{Qualifiers: map[string]bool{}}
 	seen := map[string]int{}
 	for i := range jp.leaves {
 		l := &jp.leaves[i]
-		l.base = len(in.cols)
-		in.qualifiers[l.alias] = true
-		for _, c := range append(slices.Clone(l.src.Schema.Cols), pseudoColumns...) {
-			in.cols = append(in.cols, types.Column{Name: l.alias + "_" + c.Name, Type: c.Type})
-			in.origin = append(in.origin, colOrigin{qual: l.alias, name: c.Name})
+		l.base = len(in.Cols)
+		in.Qualifiers[l.alias] = true
+		for _, c := range append(slices.Clone(l.src.Schema.Cols), expr.PseudoColumns...) {
+			in.Cols = append(in.Cols, types.Column{Name: l.alias + "_" + c.Name, Type: c.Type})
+			in.Origin = append(in.Origin, expr.ColOrigin{Qual: l.alias, Name: c.Name})
 		}
 		for _, c := range l.src.Schema.Cols {
 			seen[c.Name]++
@@ -239,16 +223,16 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 			jp.clashing[name] = true
 		}
 	}
-	for _, c := range pseudoColumns {
+	for _, c := range expr.PseudoColumns {
 		jp.clashing[c.Name] = true
 	}
 	if err := jp.checkAmbiguous(q); err != nil {
 		return nil, nil, nil, err
 	}
-	jp.keySlot = len(in.cols)
-	in.cols = append(in.cols, types.Column{Name: "", Type: types.Null})
-	in.origin = append(in.origin, colOrigin{})
-	jp.width = len(in.cols)
+	jp.keySlot = len(in.Cols)
+	in.Cols = append(in.Cols, types.Column{Name: "", Type: types.Null})
+	in.Origin = append(in.Origin, expr.ColOrigin{})
+	jp.width = len(in.Cols)
 
 	for i, j := range q.Joins { // Analyzer.visitJoin checks every join first
 		if _, _, _, _, err := jp.analyzeStep(in, i+1, j); err != nil {
@@ -262,7 +246,7 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 			return nil, nil, nil, err
 		}
 		jp.steps = append(jp.steps, st)
-		in.cols[jp.keySlot].Type = st.leftKey.t
+		in.Cols[jp.keySlot].Type = st.leftKey.Type
 	}
 	jp.viable = jp.viableKeys()
 	if len(jp.viable) == 0 && q.Joins[len(q.Joins)-1].Type != sql.OuterJoin {
@@ -276,8 +260,8 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 	if last := jp.steps[len(jp.steps)-1]; last.typ == sql.OuterJoin {
 		jp.synthetic = true
 		jp.viable = []string{syntheticKey}
-		in.cols[jp.keySlot].Name = syntheticKey
-		in.origin[jp.keySlot] = colOrigin{name: syntheticKey}
+		in.Cols[jp.keySlot].Name = syntheticKey
+		in.Origin[jp.keySlot] = expr.ColOrigin{Name: syntheticKey}
 	}
 
 	// the sink's formats: the left key format unless the left side is
@@ -291,7 +275,7 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *scope, *joinPlan, error) {
 		keyFormat = formats.Kafka
 	}
 	var cols []types.Column
-	for _, c := range in.cols[:jp.keySlot] {
+	for _, c := range in.Cols[:jp.keySlot] {
 		cols = append(cols, types.Column{Name: c.Name, Type: c.Type})
 	}
 	src := &source{Name: jp.leaves[0].src.Name, Table: resultTable, Topic: jp.leaves[len(jp.leaves)-1].src.Topic,
@@ -311,7 +295,7 @@ const kafkaValueLimitation = "The KAFKA format is primarily intended for use as 
 func (jp *joinPlan) sourcesHaving(name string) []string {
 	var out []string
 	for _, l := range jp.leaves {
-		pseudo := slices.ContainsFunc(pseudoColumns, func(c types.Column) bool { return c.Name == name })
+		pseudo := slices.ContainsFunc(expr.PseudoColumns, func(c types.Column) bool { return c.Name == name })
 		if pseudo || slices.ContainsFunc(l.src.Schema.Cols, func(c types.Column) bool { return c.Name == name }) {
 			out = append(out, l.alias)
 		}
@@ -324,7 +308,7 @@ func (jp *joinPlan) sourcesHaving(name string) []string {
 func (jp *joinPlan) checkAmbiguous(q *sql.Query) error {
 	var err error
 	check := func(e sql.Expr) {
-		walk(e, func(x sql.Expr) {
+		expr.Walk(e, func(x sql.Expr) {
 			ref, ok := x.(*sql.ColumnRef)
 			if !ok || err != nil {
 				return
@@ -367,40 +351,38 @@ func joinOr(parts []string) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
-var comparisonOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true, "IS DISTINCT FROM": true, "IS NOT DISTINCT FROM": true}
-
 // analyzeStep checks the criteria of the join of leaf right (the i-th
 // JoinedSource) as ksqlDB's Analyzer does, before any join is planned: an
 // equality whose sides each read one source, one of them the joined one.
 // It returns the step with its sides compiled, the joined source's on the
 // right.
-func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinStep, *sql.Binary, compiled, compiled, error) {
+func (jp *joinPlan) analyzeStep(in *expr.Scope, right int, j sql.JoinedSource) (joinStep, *sql.Binary, expr.Compiled, expr.Compiled, error) {
 	cmp, ok := j.On.(*sql.Binary)
-	if !ok || !comparisonOps[cmp.Op] {
+	if !ok || !expr.ComparisonOps[cmp.Op] {
 		if ok && (cmp.Op == "AND" || cmp.Op == "OR") && isEquality(cmp.L) && isEquality(cmp.R) {
-			return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
+			return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
 		}
-		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Unsupported join expression: %s", sql.Format(j.On))
+		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Unsupported join expression: %s", sql.Format(j.On))
 	}
 	if cmp.Op != "=" {
-		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Only equality join criteria is supported.")
+		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Only equality join criteria is supported.")
 	}
-	c := &compiler{in: in, clause: "JOIN ON"}
-	sideOf := func(e sql.Expr) (compiled, int, error) {
-		ce, err := c.compile(e)
+	c := &expr.Compiler{In: in, Clause: "JOIN ON"}
+	sideOf := func(e sql.Expr) (expr.Compiled, int, error) {
+		ce, err := c.Compile(e)
 		if err != nil {
-			return compiled{}, 0, err
+			return expr.Compiled{}, 0, err
 		}
 		leaves := map[int]bool{}
-		walk(e, func(x sql.Expr) {
+		expr.Walk(e, func(x sql.Expr) {
 			if ref, ok := x.(*sql.ColumnRef); ok {
-				if idx, ok := in.lookupJoined(ref); ok {
+				if idx, ok := in.LookupJoined(ref); ok {
 					leaves[jp.leafAt(idx)] = true
 				}
 			}
 		})
 		if len(leaves) != 1 {
-			return compiled{}, 0, stmterr.Bad("Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.", sql.Format(e), sql.Format(j.On))
+			return expr.Compiled{}, 0, stmterr.Bad("Invalid comparison expression '%s' in join '%s'. Each side of the join comparision must contain references from exactly one source.", sql.Format(e), sql.Format(j.On))
 		}
 		for l := range leaves {
 			return ce, l, nil
@@ -409,21 +391,21 @@ func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinS
 	}
 	lc, ll, err := sideOf(cmp.L)
 	if err != nil {
-		return joinStep{}, nil, compiled{}, compiled{}, err
+		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
 	}
 	rc, rl, err := sideOf(cmp.R)
 	if err != nil {
-		return joinStep{}, nil, compiled{}, compiled{}, err
+		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
 	}
 	// Analyzer prints the source names as SourceName.toString does,
 	// quoted with backticks (multi-joins.json "self join with multiple
 	// sources", "criteria that does not use the joined source")
 	if ll == rl {
 		a := jp.leaves[ll].alias
-		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
+		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
 	if ll != right && rl != right {
-		return joinStep{}, nil, compiled{}, compiled{}, stmterr.Bad("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
+		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
 			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
 	}
 	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
@@ -436,7 +418,7 @@ func (jp *joinPlan) analyzeStep(in *scope, right int, j sql.JoinedSource) (joinS
 // planStep checks and compiles the join of leaf right (the i-th
 // JoinedSource) with what the sources before it produce. leftTable tells
 // whether that is a table.
-func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+func (jp *joinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
 	st, cmp, lc, rc, err := jp.analyzeStep(in, right, j)
 	if err != nil {
 		return joinStep{}, err
@@ -447,7 +429,7 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	for _, side := range []struct {
 		e sql.Expr
 		t types.Type
-	}{{st.leftExpr, st.leftKey.t}, {st.rightExpr, st.rightKey.t}} {
+	}{{st.leftExpr, st.leftKey.Type}, {st.rightExpr, st.rightKey.Type}} {
 		if q, ok := jp.qualified(side.e); ok && containsMap(side.t) { // KeyUtil / SchemaUtil
 			return joinStep{}, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
 		}
@@ -483,7 +465,7 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
 			return joinStep{}, stmterr.Unsupported("a table-table join after a FULL OUTER join of tables")
 		}
-		if st.leftKey.t != st.rightKey.t {
+		if st.leftKey.Type != st.rightKey.Type {
 			return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
 		// JoinNode.TableToTableJoiner
@@ -496,7 +478,7 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 		if j.Within == nil {
 			return joinStep{}, stmterr.Bad("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
-		if st.leftKey.t != st.rightKey.t {
+		if st.leftKey.Type != st.rightKey.Type {
 			return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
 		st.within = j.Within
@@ -510,18 +492,18 @@ func (jp *joinPlan) planStep(in *scope, right int, j sql.JoinedSource, leftTable
 	if st.typ == sql.RightJoin {
 		return joinStep{}, stmterr.Bad("Invalid join type encountered: %s", st.typ)
 	}
-	if st.leftKey.t != st.rightKey.t {
+	if st.leftKey.Type != st.rightKey.Type {
 		return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 	}
 	jp.pairs = append(jp.pairs, [2]int{0, right})
 	return st, nil
 }
 
-func typeOfSide(e sql.Expr, lc, rc compiled, st joinStep) types.Type {
+func typeOfSide(e sql.Expr, lc, rc expr.Compiled, st joinStep) types.Type {
 	if e == st.leftExpr {
-		return st.leftKey.t
+		return st.leftKey.Type
 	}
-	return st.rightKey.t
+	return st.rightKey.Type
 }
 
 func isEquality(e sql.Expr) bool {
@@ -530,12 +512,12 @@ func isEquality(e sql.Expr) bool {
 }
 
 // isColumn reports whether e is a plain column of leaf.
-func isColumn(e sql.Expr, leaf int, jp *joinPlan, in *scope) bool {
+func isColumn(e sql.Expr, leaf int, jp *joinPlan, in *expr.Scope) bool {
 	ref, ok := e.(*sql.ColumnRef)
 	if !ok {
 		return false
 	}
-	idx, ok := in.lookupJoined(ref)
+	idx, ok := in.LookupJoined(ref)
 	return ok && jp.leafAt(idx) == leaf
 }
 
@@ -740,7 +722,7 @@ func (jp *joinPlan) finish(p *queryPlan, keyOf []int, items []sql.Expr, mode pla
 	}
 	if key >= 0 {
 		slot := jp.keySlot
-		p.proj[key].expr = compiled{t: p.proj[key].expr.t, eval: func(r []any) any { return r[slot] }}
+		p.proj[key].expr = expr.Compiled{Type: p.proj[key].expr.Type, Eval: func(r []any) any { return r[slot] }}
 	}
 	if mode == modePush {
 		for i, pc := range p.proj {

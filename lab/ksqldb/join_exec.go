@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -112,7 +113,7 @@ func (p *processor) lookupTables(row []any, steps []joinStep) bool {
 	jp, js := p.plan.join, p.join
 	var key any
 	for _, st := range steps {
-		key = st.leftKey.eval(row)
+		key = st.leftKey.Eval(row)
 		var match []any
 		if key != nil {
 			js.key[0] = key
@@ -576,7 +577,7 @@ func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []chang
 	row := js.row
 	clear(row)
 	copy(row[jp.leaves[r.leaf].base:], r.vals)
-	key := jp.tableKey(r.leaf).eval(row)
+	key := jp.tableKey(r.leaf).Eval(row)
 	clear(row)
 	ts := r.ts
 	for leaf, in := range included {
@@ -585,7 +586,7 @@ func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []chang
 			continue
 		}
 		copy(row[jp.leaves[leaf].base:], side)
-		if rowTime, ok := side[len(side)-len(pseudoColumns)].(int64); ok {
+		if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
 			ts = max(ts, rowTime)
 		}
 	}
@@ -616,7 +617,7 @@ func (jp *joinPlan) tableChain(js *joinState, k string) (bool, []bool) {
 
 // tableKey is the join expression that reads a table of a table-table
 // chain's key.
-func (jp *joinPlan) tableKey(leaf int) compiled {
+func (jp *joinPlan) tableKey(leaf int) expr.Compiled {
 	for _, st := range jp.steps {
 		if st.right == leaf {
 			return st.rightKey
@@ -665,7 +666,7 @@ func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []chan
 		for i, side := range [][]any{lrow, rrow} {
 			if side != nil {
 				copy(row[jp.leaves[i].base:], side)
-				if rowTime, ok := side[len(side)-len(pseudoColumns)].(int64); ok {
+				if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
 					ts = max(ts, rowTime)
 				}
 			}
@@ -714,7 +715,7 @@ func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []chan
 	row := js.row
 	clear(row)
 	copy(row[jp.leaves[0].base:], r.vals)
-	if v := jp.steps[0].leftKey.eval(row); v != nil {
+	if v := jp.steps[0].leftKey.Eval(row); v != nil {
 		js.key[0] = v
 		enc := string(appendVals(nil, js.key[:]))
 		fk.fkOf[k] = enc

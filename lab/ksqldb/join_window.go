@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -87,7 +88,7 @@ func outerSide(t sql.JoinType, side int) bool {
 }
 
 func (r *winRec) change() change {
-	m := map[string]any{"r": encodeTexts(r.row), "s": r.side, "j": r.joined, "e": r.emitted, "t": r.ts}
+	m := map[string]any{"r": expr.EncodeTexts(r.row), "s": r.side, "j": r.joined, "e": r.emitted, "t": r.ts}
 	if r.step > 0 {
 		m["n"] = r.step
 	}
@@ -124,7 +125,7 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 	}
 	out := &joinOut{changelog: changelog}
 	leaf := jp.leaves[r.leaf]
-	n := len(leaf.src.Schema.Cols) + len(pseudoColumns)
+	n := len(leaf.src.Schema.Cols) + len(expr.PseudoColumns)
 	if r.leaf == 0 {
 		row := make([]any, jp.width)
 		copy(row[leaf.base:], r.vals[:n])
@@ -231,7 +232,7 @@ func (p *processor) winRecID(rec *winRec) string {
 		return b.String()
 	}
 	for _, l := range jp.leaves[:jp.steps[rec.step].right] {
-		at(rec.row, l.base, len(l.src.Schema.Cols)+len(pseudoColumns))
+		at(rec.row, l.base, len(l.src.Schema.Cols)+len(expr.PseudoColumns))
 	}
 	return b.String()
 }
@@ -241,12 +242,12 @@ func (p *processor) windowKey(s, side int, row []any) any {
 	jp, js := p.plan.join, p.join
 	st := jp.steps[s]
 	if side == 0 {
-		return st.leftKey.eval(row)
+		return st.leftKey.Eval(row)
 	}
 	buf := js.row
 	clear(buf)
 	copy(buf[jp.leaves[st.right].base:], row)
-	return st.rightKey.eval(buf)
+	return st.rightKey.Eval(buf)
 }
 
 // pairRow lays a record and its partner (nil: none) out as the joined row.
@@ -370,10 +371,10 @@ func (p *processor) restoreWindowed(id string, value []byte) {
 	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 || w.N < 0 || w.N >= len(jp.steps) || p.join.wins[w.N] == nil {
 		return
 	}
-	cols := p.plan.in.cols
+	cols := p.plan.in.Cols
 	if w.S == 1 {
 		leaf := jp.leaves[jp.steps[w.N].right]
-		cols = append(slices.Clone(leaf.src.Schema.Cols), pseudoColumns...)
+		cols = append(slices.Clone(leaf.src.Schema.Cols), expr.PseudoColumns...)
 	}
 	row, ok := decodeRow(mustJSON(map[string]any{"r": w.R}), cols)
 	if !ok {

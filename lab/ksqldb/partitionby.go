@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -30,7 +31,7 @@ type partitionPlan struct {
 // planPartitionBy checks a query's PARTITION BY clause against its source
 // and names its key columns; nil without the clause or when it does not
 // change the key (a table partitioned by its own key).
-func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*partitionPlan, error) {
+func planPartitionBy(q *sql.Query, src *source, in *expr.Scope, jp *joinPlan) (*partitionPlan, error) {
 	if !q.HasPartitionBy {
 		return nil, nil
 	}
@@ -74,9 +75,9 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 		}
 		pp.qual = func(*sql.ColumnRef) string { return qual }
 	}
-	c := &compiler{in: in, clause: "PARTITION BY"}
+	c := &expr.Compiler{In: in, Clause: "PARTITION BY"}
 	for _, e := range q.PartitionBy {
-		ce, err := c.compile(e)
+		ce, err := c.Compile(e)
 		if err != nil {
 			// Analyzer.throwOnUnknownColumnReference adds why
 			var se *stmterr.Error
@@ -89,7 +90,7 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 		}
 		pp.exprs = append(pp.exprs, e)
 		pp.quals = append(pp.quals, sql.FormatWith(e, pp.qual))
-		pp.types = append(pp.types, ce.t)
+		pp.types = append(pp.types, ce.Type)
 		if lit, ok := e.(*sql.Literal); ok && lit.Kind == sql.NullLit {
 			pp.null = true
 		}
@@ -108,7 +109,7 @@ func planPartitionBy(q *sql.Query, src *source, in *scope, jp *joinPlan) (*parti
 	// name, anything else gets ColumnNames.uniqueAliasFor's (a struct
 	// field's name, else KSQL_COL_n not taken by the source).
 	taken := map[string]bool{}
-	for _, col := range in.cols {
+	for _, col := range in.Cols {
 		taken[col.Name] = true
 	}
 	gen := 0
@@ -169,11 +170,11 @@ func tableRepartition(src *source, pp *partitionPlan) error {
 }
 
 // firstUnknown is the first column e refers to that the scope lacks.
-func firstUnknown(e sql.Expr, in *scope) (string, bool) {
+func firstUnknown(e sql.Expr, in *expr.Scope) (string, bool) {
 	var name string
-	walk(e, func(x sql.Expr) {
+	expr.Walk(e, func(x sql.Expr) {
 		if ref, ok := x.(*sql.ColumnRef); ok && name == "" {
-			if _, ok := in.lookup(ref); !ok {
+			if _, ok := in.Lookup(ref); !ok {
 				name = sql.Format(ref)
 			}
 		}

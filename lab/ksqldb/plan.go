@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -16,22 +17,19 @@ const (
 	modePush                       // transient push query (EMIT CHANGES)
 )
 
-// pseudo columns appended to every input row.
-var pseudoColumns = []types.Column{{Name: "ROWTIME", Type: types.Bigint}, {Name: "ROWPARTITION", Type: types.Integer}, {Name: "ROWOFFSET", Type: types.Bigint}}
-
 // projCol is one output column and how to compute it.
 type projCol struct {
 	col  types.Column
-	expr compiled
+	expr expr.Compiled
 }
 
 // queryPlan is a compiled SELECT over one source.
 type queryPlan struct {
 	src         *source
-	in          *scope
-	where       *compiled
-	agg         *aggPlan
-	having      *compiled
+	in          *expr.Scope
+	where       *expr.Compiled
+	agg         *expr.AggPlan
+	having      *expr.Compiled
 	proj        []projCol    // in projection order
 	out         types.Schema // keys first, then values (persistent); projection order (push)
 	order       []int        // out column i is proj[order[i]]
@@ -40,11 +38,11 @@ type queryPlan struct {
 	join        *joinPlan      // nil without JOIN (see join.go)
 	partition   *partitionPlan // nil without PARTITION BY (see partitionby.go)
 	persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
-	tfs         []tfCall       // the projection's table functions (see tablefunctions.go)
+	tfs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
 }
 
-func inputScope(src *source, alias string) *scope {
-	cols := append(append([]types.Column(nil), src.Schema.Cols...), pseudoColumns...)
+func inputScope(src *source, alias string) *expr.Scope {
+	cols := append(append([]types.Column(nil), src.Schema.Cols...), expr.PseudoColumns...)
 	if src.Window != nil {
 		cols = append(cols, windowColumns...)
 	}
@@ -52,13 +50,13 @@ func inputScope(src *source, alias string) *scope {
 	if alias != "" {
 		q = map[string]bool{alias: true}
 	}
-	return &scope{cols: cols, qualifiers: q}
+	return &expr.Scope{Cols: cols, Qualifiers: q}
 }
 
 // planQuery compiles q against the metastore.
 func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*queryPlan, error) {
 	var src *source
-	var in *scope
+	var in *expr.Scope
 	var jp *joinPlan
 	if len(q.Joins) > 0 {
 		var err error
@@ -84,22 +82,22 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		return nil, stmterr.Unsupported("a table function over a JOIN")
 	}
 	if q.Where != nil {
-		if hasAggregate(q.Where) {
+		if expr.HasAggregate(q.Where) {
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
-		c := &compiler{in: in, clause: "WHERE"}
-		w, err := c.compile(q.Where)
+		c := &expr.Compiler{In: in, Clause: "WHERE"}
+		w, err := c.Compile(q.Where)
 		if err != nil {
 			return nil, err
 		}
-		if w.t != types.Boolean && w.t != types.Null {
-			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.t)
+		if w.Type != types.Boolean && w.Type != types.Null {
+			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.Type)
 		}
 		p.where = &w
 	}
 	aggregate := len(q.GroupBy) > 0
 	for _, it := range q.Items {
-		if it.Expr != nil && hasAggregate(it.Expr) {
+		if it.Expr != nil && expr.HasAggregate(it.Expr) {
 			aggregate = true
 		}
 	}
@@ -141,7 +139,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 			continue
 		}
 		if it.Star {
-			if it.Qualifier != "" && !in.qualifiers[it.Qualifier] {
+			if it.Qualifier != "" && !in.Qualifiers[it.Qualifier] {
 				return nil, stmterr.Bad("Line: %d, Col: %d: Source %s does not exist.", it.Pos.Line, it.Pos.Col, it.Qualifier)
 			}
 			if pp != nil {
@@ -158,14 +156,14 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		}
 		if it.StructAll {
 			// SelectionUtil.resolveStructAll: a column per field of the struct
-			ce, err := (&compiler{in: in, clause: "SELECT"}).compile(it.Expr)
+			ce, err := (&expr.Compiler{In: in, Clause: "SELECT"}).Compile(it.Expr)
 			if err != nil {
 				return nil, err
 			}
-			if err := checkStructAll(it.Expr, ce.t); err != nil {
+			if err := checkStructAll(it.Expr, ce.Type); err != nil {
 				return nil, err
 			}
-			for _, f := range ce.t.Fields {
+			for _, f := range ce.Type.Fields {
 				items = append(items, item{expr: &sql.Deref{X: it.Expr, Field: f.Name, P: it.Pos}, alias: f.Name})
 			}
 			continue
@@ -202,43 +200,43 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		return n
 	}
 
-	var comp *compiler
+	var comp *expr.Compiler
 	if aggregate {
-		ap := &aggPlan{win: win}
-		gc := &compiler{in: in, clause: "GROUP BY"}
+		ap := &expr.AggPlan{Window: win}
+		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
 		for _, g := range q.GroupBy {
-			if hasAggregate(g) {
+			if expr.HasAggregate(g) {
 				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", sql.Format(g))
 			}
-			ce, err := gc.compile(g)
+			ce, err := gc.Compile(g)
 			if err != nil {
 				return nil, err
 			}
-			if ce.t == types.Null {
-				return nil, stmterr.Unsupported("GROUP BY on a " + ce.t.String() + " expression")
+			if ce.Type == types.Null {
+				return nil, stmterr.Unsupported("GROUP BY on a " + ce.Type.String() + " expression")
 			}
-			ap.groupKeys = append(ap.groupKeys, sql.Format(g))
-			ap.groupTypes = append(ap.groupTypes, ce.t)
-			ap.groupEval = append(ap.groupEval, ce)
+			ap.GroupKeys = append(ap.GroupKeys, sql.Format(g))
+			ap.GroupTypes = append(ap.GroupTypes, ce.Type)
+			ap.GroupEval = append(ap.GroupEval, ce)
 		}
 		p.agg = ap
-		comp = &compiler{in: in, agg: ap, clause: "SELECT"}
+		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT"}
 	} else {
-		comp = &compiler{in: in, clause: "SELECT"}
+		comp = &expr.Compiler{In: in, Clause: "SELECT"}
 		if hasTF {
-			comp.tfs = &tfSlots{base: len(in.cols)}
+			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
 	}
 
 	keyOf := make([]int, len(items)) // index of the group/source key this item is, or -1
 	seen := map[string]bool{}
 	for i, it := range items {
-		ce, err := comp.compile(it.expr)
+		ce, err := comp.Compile(it.expr)
 		if err != nil {
 			return nil, err
 		}
 		name := nameOf(it)
-		if ce.t == types.Null {
+		if ce.Type == types.Null {
 			return nil, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 		}
 		if seen[name] {
@@ -249,7 +247,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		if pp != nil {
 			keyOf[i] = pp.keyIndex(it.expr)
 		} else if aggregate {
-			for gi, g := range p.agg.groupKeys {
+			for gi, g := range p.agg.GroupKeys {
 				if sql.Format(it.expr) == g {
 					keyOf[i] = gi
 				}
@@ -259,30 +257,30 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 				keyOf[i] = 0
 			}
 		} else if ref, ok := it.expr.(*sql.ColumnRef); ok {
-			if idx, ok := in.lookup(ref); ok && idx < len(src.Schema.Cols) && src.Schema.Cols[idx].Key {
+			if idx, ok := in.Lookup(ref); ok && idx < len(src.Schema.Cols) && src.Schema.Cols[idx].Key {
 				keyOf[i] = idx
 			}
 		}
-		p.proj = append(p.proj, projCol{col: types.Column{Name: name, Type: ce.t}, expr: ce})
+		p.proj = append(p.proj, projCol{col: types.Column{Name: name, Type: ce.Type}, expr: ce})
 	}
-	if comp.tfs != nil {
-		p.tfs = comp.tfs.calls
+	if comp.TFs != nil {
+		p.tfs = comp.TFs.Calls
 	}
 	if q.Having != nil {
-		hc := &compiler{in: in, agg: p.agg, clause: "HAVING"}
-		h, err := hc.compile(q.Having)
+		hc := &expr.Compiler{In: in, Agg: p.agg, Clause: "HAVING"}
+		h, err := hc.Compile(q.Having)
 		if err != nil {
 			return nil, err
 		}
-		if h.t != types.Boolean {
-			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.t)
+		if h.Type != types.Boolean {
+			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.Type)
 		}
 		p.having = &h
 	}
 	if aggregate && src.Table {
-		for _, c := range p.agg.calls {
-			if !undoable[c.name] {
-				return nil, stmterr.Bad("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.name)
+		for _, c := range p.agg.Calls {
+			if !expr.Undoable[c.Name] {
+				return nil, stmterr.Bad("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.Name)
 			}
 		}
 	}
@@ -311,8 +309,8 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 	var wantKeys int
 	var keyNames []string
 	if aggregate {
-		wantKeys = len(p.agg.groupKeys)
-		keyNames = p.agg.groupKeys
+		wantKeys = len(p.agg.GroupKeys)
+		keyNames = p.agg.GroupKeys
 	} else {
 		for _, c := range src.Schema.Keys() {
 			wantKeys++
@@ -388,4 +386,51 @@ func checkStructAll(e sql.Expr, t types.Type) error {
 		return stmterr.Bad("Unsupported struct column expression: %s", sql.Format(e))
 	}
 	return nil
+}
+
+// checkTableFunctions is Analyzer.TableFunctionVisitor over the SELECT
+// items and QueryAnalyzer's check of the source: it reports whether the
+// projection calls table functions, refusing them nested, with GROUP BY,
+// inside a searched CASE or over a table, with ksqlDB's messages.
+func checkTableFunctions(q *sql.Query, src *source) (bool, error) {
+	found := false
+	var visit func(e sql.Expr, outer string, inCase *sql.Case) error
+	visit = func(e sql.Expr, outer string, inCase *sql.Case) error {
+		if e == nil {
+			return nil
+		}
+		if cs, ok := e.(*sql.Case); ok && cs.Operand == nil {
+			inCase = cs
+		}
+		if fc, ok := e.(*sql.FuncCall); ok && expr.UDTFs[fc.Name] != nil {
+			switch {
+			case outer != "":
+				return stmterr.Bad("Table functions cannot be nested: %s(%s())", outer, fc.Name)
+			case len(q.GroupBy) > 0:
+				return stmterr.Bad("Table functions cannot be used with aggregations.")
+			case inCase != nil:
+				return stmterr.Bad("Table functions cannot be used in CASE: %s", sql.Format(inCase))
+			}
+			found = true
+			outer = fc.Name
+		}
+		for _, ch := range expr.Children(e) {
+			if err := visit(ch, outer, inCase); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, it := range q.Items {
+		if it.Star || it.StructAll {
+			continue
+		}
+		if err := visit(it.Expr, "", nil); err != nil {
+			return false, err
+		}
+	}
+	if found && src != nil && src.Table {
+		return true, stmterr.Bad("Table source is not supported with table functions")
+	}
+	return found, nil
 }

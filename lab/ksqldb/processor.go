@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -58,7 +59,7 @@ type group struct {
 	key    string // encoded group key
 	logKey string // its changelog key, "a" + key
 	keys   []any
-	states []aggState
+	states []expr.AggState
 	// windowed aggregation: the window, the largest timestamp in it and
 	// whether its final row went out (EMIT FINAL)
 	windowed            bool
@@ -66,7 +67,7 @@ type group struct {
 	emitted             bool
 }
 
-func newGroup(key string, keys []any, states []aggState) *group {
+func newGroup(key string, keys []any, states []expr.AggState) *group {
 	return &group{key: key, logKey: "a" + key, keys: keys, states: states}
 }
 
@@ -149,7 +150,7 @@ func (p *processor) pass(row []any) bool {
 	if p.plan.where == nil {
 		return true
 	}
-	v := p.plan.where.eval(row)
+	v := p.plan.where.Eval(row)
 	return v == true
 }
 
@@ -157,7 +158,7 @@ func (p *processor) pass(row []any) bool {
 func (p *processor) project(row []any) []any {
 	out := make([]any, len(p.plan.order))
 	for i, pi := range p.plan.order {
-		out[i] = p.plan.proj[pi].expr.eval(row)
+		out[i] = p.plan.proj[pi].expr.Eval(row)
 	}
 	return out
 }
@@ -186,7 +187,7 @@ func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 	if p.plan.agg == nil {
 		return p.processSimple(r, changelog)
 	}
-	if p.plan.agg.win != nil {
+	if p.plan.agg.Window != nil {
 		return p.processWindowed(r, changelog)
 	}
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
@@ -229,8 +230,8 @@ func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 func (p *processor) apply(row []any, sign int64) bool {
 	ap := p.plan.agg
 	p.gvals = p.gvals[:0]
-	for _, g := range ap.groupEval {
-		v := g.eval(row)
+	for _, g := range ap.GroupEval {
+		v := g.Eval(row)
 		if v == nil {
 			p.skipped++
 			return false
@@ -241,11 +242,11 @@ func (p *processor) apply(row []any, sign int64) bool {
 	g := p.groups[string(p.keyBuf)]
 	if g == nil {
 		gk := string(p.keyBuf)
-		g = newGroup(gk, slices.Clone(p.gvals), make([]aggState, len(ap.calls)))
+		g = newGroup(gk, slices.Clone(p.gvals), make([]expr.AggState, len(ap.Calls)))
 		p.groups[gk] = g
 	}
-	for i, c := range ap.calls {
-		c.add(&g.states[i], row, sign)
+	for i, c := range ap.Calls {
+		c.Add(&g.states[i], row, sign)
 	}
 	if !slices.Contains(p.changed, g) {
 		p.changed = append(p.changed, g)
@@ -256,8 +257,8 @@ func (p *processor) apply(row []any, sign int64) bool {
 func (p *processor) aggregatedRow(g *group) []any {
 	row := p.arow[:0]
 	row = append(row, g.keys...)
-	for i, c := range p.plan.agg.calls {
-		row = append(row, c.value(g.states[i]))
+	for i, c := range p.plan.agg.Calls {
+		row = append(row, c.Value(g.states[i]))
 	}
 	if g.windowed {
 		row = append(row, g.wstart, g.wend)
@@ -273,7 +274,7 @@ func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
 	arow := p.aggregatedRow(g)
 	p.arow = arow[:0] // nothing keeps the aggregated row
 	vals := p.project(arow)
-	if p.plan.having != nil && p.plan.having.eval(arow) != true {
+	if p.plan.having != nil && p.plan.having.Eval(arow) != true {
 		if _, had := p.mat[gk]; !had {
 			return outRow{}, false
 		}
@@ -351,16 +352,16 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 			return
 		}
 		var w struct {
-			K []*string  `json:"k"`
-			S []aggState `json:"s"`
-			W []int64    `json:"w"` // window start, end, max timestamp, emitted (0/1)
+			K []*string       `json:"k"`
+			S []expr.AggState `json:"s"`
+			W []int64         `json:"w"` // window start, end, max timestamp, emitted (0/1)
 		}
-		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.agg.groupTypes) || len(w.S) != len(p.plan.agg.calls) {
+		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.agg.GroupTypes) || len(w.S) != len(p.plan.agg.Calls) {
 			return
 		}
-		g := newGroup(k, decodeTexts(w.K, p.plan.agg.groupTypes), make([]aggState, len(w.S)))
-		for i, c := range p.plan.agg.calls {
-			g.states[i] = c.fromWire(w.S[i])
+		g := newGroup(k, decodeTexts(w.K, p.plan.agg.GroupTypes), make([]expr.AggState, len(w.S)))
+		for i, c := range p.plan.agg.Calls {
+			g.states[i] = c.FromWire(w.S[i])
 		}
 		if len(w.W) == 4 {
 			g.windowed, g.wstart, g.wend, g.maxTs, g.emitted = true, w.W[0], w.W[1], w.W[2], w.W[3] == 1
@@ -373,7 +374,7 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 			delete(p.srcRows, k)
 			return
 		}
-		if row, ok := decodeRow(value, p.plan.in.cols); ok {
+		if row, ok := decodeRow(value, p.plan.in.Cols); ok {
 			p.srcRows[k] = row
 		}
 	case 'w':
@@ -400,23 +401,9 @@ func (p *processor) finishRestore() {
 	for gk, g := range p.groups {
 		p.emitGroup(gk, g, g.maxTs)
 	}
-	if p.plan.agg.win != nil {
+	if p.plan.agg.Window != nil {
 		p.finishWindowRestore()
 	}
-}
-
-func encodeTexts(vals []any) []*string {
-	out := make([]*string, len(vals))
-	for i, v := range vals {
-		if b, ok := formats.AppendJSONComplex(nil, v); ok {
-			s := string(b)
-			out[i] = &s
-		} else if v != nil {
-			s := types.Format(v)
-			out[i] = &s
-		}
-	}
-	return out
 }
 
 func decodeTexts(texts []*string, types []types.Type) []any {
@@ -430,7 +417,7 @@ func decodeTexts(texts []*string, types []types.Type) []any {
 }
 
 func encodeRow(vals []any) []byte {
-	b, _ := json.Marshal(map[string]any{"r": encodeTexts(vals)})
+	b, _ := json.Marshal(map[string]any{"r": expr.EncodeTexts(vals)})
 	return b
 }
 
@@ -449,11 +436,11 @@ func decodeRow(b []byte, cols []types.Column) ([]any, bool) {
 }
 
 func encodeGroup(g *group) []byte {
-	states := make([]aggState, len(g.states))
+	states := make([]expr.AggState, len(g.states))
 	for i, s := range g.states {
-		states[i] = s.toWire()
+		states[i] = s.ToWire()
 	}
-	m := map[string]any{"k": encodeTexts(g.keys), "s": states}
+	m := map[string]any{"k": expr.EncodeTexts(g.keys), "s": states}
 	if g.windowed {
 		emitted := int64(0)
 		if g.emitted {
@@ -471,7 +458,7 @@ func (p *processor) keepWindow(o *outRow, in []any) {
 	if p.plan.src.Window == nil || !p.plan.persistent {
 		return
 	}
-	n := len(p.plan.src.Schema.Cols) + len(pseudoColumns)
+	n := len(p.plan.src.Schema.Cols) + len(expr.PseudoColumns)
 	o.windowed, o.wstart, o.wend = true, in[n].(int64), in[n+1].(int64)
 }
 
@@ -479,7 +466,7 @@ func (p *processor) keepWindow(o *outRow, in []any) {
 // row keeps r's timestamp (and, from a windowed stream, its window).
 func (p *processor) flatMap(r inRow) []outRow {
 	p.outs = p.outs[:0]
-	for _, row := range flatten(p.plan.tfs, r.vals) {
+	for _, row := range expr.Flatten(p.plan.tfs, r.vals) {
 		o := outRow{vals: p.project(row), ts: r.ts}
 		p.keepWindow(&o, r.vals)
 		p.outs = append(p.outs, o)

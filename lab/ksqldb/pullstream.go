@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -57,7 +58,7 @@ func checkPullClauses(q *sql.Query) error {
 func disallowedPseudo(es ...sql.Expr) string {
 	var out []string
 	for _, e := range es {
-		walk(e, func(x sql.Expr) {
+		expr.Walk(e, func(x sql.Expr) {
 			if ref, ok := x.(*sql.ColumnRef); ok && (ref.Name == "ROWPARTITION" || ref.Name == "ROWOFFSET") {
 				out = append(out, "`"+ref.Name+"`")
 			}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -186,7 +188,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 func windowBoundsAsKeys(s types.Schema) types.Schema {
 	cols := append([]types.Column(nil), s.Cols...)
 	for i := range cols {
-		if isWindowBound(cols[i].Name) {
+		if expr.IsWindowBound(cols[i].Name) {
 			cols[i].Key = true
 		}
 	}

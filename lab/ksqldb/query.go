@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -219,7 +220,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	// made it, its headers included; EMIT FINAL's suppression buffer would
 	// restore the last update's context, which this server does not keep,
 	// so its results go out without headers.
-	forwardHeaders := q.plan.agg == nil || q.plan.agg.win == nil || !q.plan.agg.win.final
+	forwardHeaders := q.plan.agg == nil || q.plan.agg.Window == nil || !q.plan.agg.Window.Final
 	process := func(r *kgo.Record, row inRow) {
 		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
@@ -396,7 +397,7 @@ func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
 // appending to row (nil allocates a new row).
 func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record) []any {
 	if row == nil {
-		row = make([]any, 0, len(s.Cols)+len(pseudoColumns))
+		row = make([]any, 0, len(s.Cols)+len(expr.PseudoColumns))
 	}
 	ki, vi := 0, 0
 	for _, c := range s.Cols {
@@ -434,7 +435,7 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	if o.windowed {
 		var kind string
 		if q.plan.agg != nil {
-			kind = q.plan.agg.win.kind
+			kind = q.plan.agg.Window.Kind
 		} else {
 			kind = q.plan.src.Window.Type // a projection of a windowed stream
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -168,7 +169,7 @@ func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *qu
 func aggregateInputColumns(q *sql.Query) []string {
 	var out []string
 	add := func(e sql.Expr) {
-		walk(e, func(x sql.Expr) {
+		expr.Walk(e, func(x sql.Expr) {
 			name := ""
 			switch v := x.(type) {
 			case *sql.ColumnRef:
@@ -197,7 +198,7 @@ func aggregateInputColumns(q *sql.Query) []string {
 // readsRowtime reports an aggregate call without arguments, COUNT(*) or
 // COUNT(): AggregateAnalyzer gives it ROWTIME as its argument.
 func readsRowtime(fc *sql.FuncCall) bool {
-	return isAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
+	return expr.IsAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
 }
 
 // aggregateFunctions are StreamAggregate's aggregationFunctions: every
@@ -211,9 +212,9 @@ func aggregateFunctions(q *sql.Query) []string {
 	next := len(aggregateInputColumns(q))
 	var out []string
 	add := func(e sql.Expr) {
-		walk(e, func(x sql.Expr) {
+		expr.Walk(e, func(x sql.Expr) {
 			fc, ok := x.(*sql.FuncCall)
-			if !ok || !isAggregate(fc.Name) {
+			if !ok || !expr.IsAggregate(fc.Name) {
 				return
 			}
 			if readsRowtime(fc) {
@@ -255,8 +256,8 @@ func quotedNames(names []string) string {
 // stepWithoutUpgrade names the first step, from the sink down, of ksqlDB's
 // plan for p that implements no upgrade ("" when none).
 func stepWithoutUpgrade(p *queryPlan) string {
-	if p.agg != nil && p.agg.win != nil {
-		if p.agg.win.final {
+	if p.agg != nil && p.agg.Window != nil {
+		if p.agg.Window.Final {
 			return "TableSuppress"
 		}
 		return "StreamWindowedAggregate"

@@ -4,9 +4,7 @@ import (
 	"encoding/binary"
 	"slices"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/sql"
-	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 )
 
 // SESSION windows, as Kafka Streams 3.9 KStreamSessionWindowAggregate runs
@@ -36,26 +34,17 @@ func sessionKey(b []byte, start, end int64) []byte {
 // sessionBase is the group key of a session's grouping values alone.
 func sessionBase(g *group) string { return g.key[:len(g.key)-17] }
 
-// refuseUnmergeable refuses, in a SESSION window, the aggregates whose
-// merge needs record offsets this server does not keep in their state.
-func (p *aggPlan) refuseUnmergeable(name string) error {
-	if p.win != nil && p.win.kind == sql.Session && (name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET") {
-		return stmterr.Unsupported(name + " in a SESSION window")
-	}
-	return nil
-}
-
 // processSession adds a stream row to its key's session; the caller holds p.mu.
 func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change) {
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	ap := p.plan.agg
-	w := ap.win
+	w := ap.Window
 	if r.tombstone || !p.pass(r.vals) {
 		return p.outs, p.changes
 	}
 	p.gvals = p.gvals[:0]
-	for _, g := range ap.groupEval {
-		v := g.eval(r.vals)
+	for _, g := range ap.GroupEval {
+		v := g.Eval(r.vals)
 		if v == nil {
 			p.skipped++
 			return p.outs, p.changes
@@ -68,13 +57,13 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 		return p.outs, p.changes
 	}
 	p.clock.streamTime = max(p.clock.streamTime, t)
-	closeAt := p.clock.streamTime - w.grace - w.size
+	closeAt := p.clock.streamTime - w.Grace - w.Size
 	base := string(appendVals(p.keyBuf[:0], p.gvals))
 	list := p.sessions[base]
 	var merged []*group
 	start, end := t, t
 	for _, s := range list {
-		if s.wend >= t-w.size && s.wstart <= t+w.size {
+		if s.wend >= t-w.Size && s.wstart <= t+w.Size {
 			merged = append(merged, s)
 			start, end = min(start, s.wstart), max(end, s.wend)
 		}
@@ -83,19 +72,19 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 		p.clock.late++
 		return p.outs, p.changes
 	}
-	states := make([]aggState, len(ap.calls))
+	states := make([]expr.AggState, len(ap.Calls))
 	for _, s := range merged {
-		for i, c := range ap.calls {
-			c.merge(&states[i], s.states[i])
+		for i, c := range ap.Calls {
+			c.Merge(&states[i], s.states[i])
 		}
 	}
 	if start != t || end != t || len(merged) == 0 {
 		for _, s := range merged {
-			p.dropSession(s, changelog, !w.final)
+			p.dropSession(s, changelog, !w.Final)
 		}
 	}
-	for i, c := range ap.calls {
-		c.add(&states[i], r.vals, 1)
+	for i, c := range ap.Calls {
+		c.Add(&states[i], r.vals, 1)
 	}
 	gk := string(sessionKey([]byte(base), start, end))
 	g := newGroup(gk, slices.Clone(p.gvals), states)
@@ -113,7 +102,7 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 	if changelog {
 		p.changes = append(p.changes, change{key: g.logKey, group: g})
 	}
-	if !w.final {
+	if !w.Final {
 		p.emitWindow(g)
 	}
 	p.sweep(changelog)
@@ -138,89 +127,6 @@ func (p *processor) dropSession(s *group, changelog, forward bool) {
 		p.dropMat(s.key)
 		if forward {
 			p.outs = append(p.outs, outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: s.wend, windowed: true, wstart: s.wstart, wend: s.wend})
-		}
-	}
-}
-
-// merge folds the state of a merged-away session into dst, as the UDAFs'
-// merge functions do (ksqlDB KudafAggregator.getMerger).
-func (c *aggCall) merge(dst *aggState, src aggState) {
-	switch c.name {
-	case "COUNT", "SUM", "AVG":
-		if c.result.Kind() == types.KindDecimal && src.V != nil {
-			dst.V = types.DecimalSum(c.result, dst.V, src.V, 1) // DecimalSumKudaf.merge
-		}
-		dst.N += src.N
-		dst.I += src.I
-		dst.F += src.F
-	case "STDDEV_SAMPLE", "STDDEV_SAMP":
-		c.mergeStddev(dst, src)
-	case "CORRELATION":
-		mergeCorrelation(dst, src)
-	case "ATTR":
-		mergeAttr(dst, src)
-	case "SUM_LIST":
-		dst.F += src.F
-		if c.result == types.Integer {
-			dst.I = int64(int32(dst.I) + int32(src.I))
-		} else {
-			dst.I += src.I
-		}
-	case "MIN":
-		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) < 0) {
-			dst.V = src.V
-		}
-	case "MAX":
-		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) > 0) {
-			dst.V = src.V
-		}
-	case "COLLECT_LIST":
-		list, _ := dst.V.([]any)
-		more, _ := src.V.([]any)
-		dst.V = append(slices.Clone(list), more...)
-	case "COLLECT_SET":
-		list, _ := dst.V.([]any)
-		list = slices.Clone(list)
-		more, _ := src.V.([]any)
-		for _, v := range more {
-			if !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
-				list = append(list, v)
-			}
-		}
-		dst.V = list
-	case "HISTOGRAM":
-		m, _ := dst.V.(map[string]any)
-		out := make(map[string]any, len(m))
-		for k, n := range m {
-			out[k] = n
-		}
-		more, _ := src.V.(map[string]any)
-		for k, n := range more {
-			if have, ok := out[k].(int64); ok {
-				out[k] = have + n.(int64)
-			} else if len(out) < 1000 {
-				out[k] = n
-			}
-		}
-		dst.V = out
-	case "TOPK", "TOPKDISTINCT":
-		list, _ := dst.V.([]any)
-		more, _ := src.V.([]any)
-		all := append(slices.Clone(list), more...)
-		slices.SortStableFunc(all, func(a, b any) int { return types.Compare(b, a) })
-		if c.name == "TOPKDISTINCT" {
-			all = slices.CompactFunc(all, func(a, b any) bool { return types.Compare(a, b) == 0 })
-		}
-		if len(all) > c.k {
-			all = all[:c.k]
-		}
-		dst.V = all
-	case "COUNT_DISTINCT":
-		if len(src.Set) > 0 && dst.Set == nil {
-			dst.Set = map[string]struct{}{}
-		}
-		for m := range src.Set {
-			dst.Set[m] = struct{}{}
 		}
 	}
 }

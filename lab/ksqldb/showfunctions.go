@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/functions"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -20,8 +21,8 @@ import (
 // taking a time unit or a lambda, the aggregates and the table functions.
 func runnableFunctions() []string {
 	names := map[string]bool{"TRANSFORM": true, "FILTER": true, "REDUCE": true}
-	for _, keys := range []iter.Seq[string]{maps.Keys(aggregates), maps.Keys(functions.Scalars),
-		maps.Keys(functions.Generics), maps.Keys(compilerUdfs), maps.Keys(timeUnitFuncs), maps.Keys(udtfs)} {
+	for _, keys := range []iter.Seq[string]{maps.Keys(expr.Aggregates), maps.Keys(functions.Scalars),
+		maps.Keys(functions.Generics), maps.Keys(expr.CompilerUDFs), maps.Keys(expr.TimeUnitFuncs), maps.Keys(expr.UDTFs)} {
 		for n := range keys {
 			names[n] = true
 		}

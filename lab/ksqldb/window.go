@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -32,16 +34,6 @@ import (
 //   - query-validation-tests tumbling-windows.json, hopping-windows.json,
 //     suppress.json and window-bounds.json show the rows these give.
 
-// windowSpec is a planned WINDOW clause; times are milliseconds.
-type windowSpec struct {
-	kind      string // sql.Tumbling, sql.Hopping or sql.Session
-	size      int64  // the inactivity gap of a SESSION window
-	advance   int64  // == size for TUMBLING
-	grace     int64
-	retention int64
-	final     bool // EMIT FINAL
-}
-
 // windowInfo is what a windowed source records about its key
 // (ksqldb-common WindowInfo): the type, and the size of time windows.
 type windowInfo struct {
@@ -60,10 +52,6 @@ const (
 	maxRecordTime       = math.MaxInt64 / 4 // later record times are dropped as late
 )
 
-const windowBoundsMsg = "Window bounds column %s can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397"
-
-func isWindowBound(name string) bool { return name == "WINDOWSTART" || name == "WINDOWEND" }
-
 // planWindow checks the WINDOW and EMIT clauses of q and plans its window
 // (nil without a WINDOW clause). Messages: LogicalPlanner ("WINDOW clause
 // requires a GROUP BY clause.", "EMIT FINAL is only supported for windowed
@@ -73,7 +61,7 @@ func isWindowBound(name string) bool { return name == "WINDOWSTART" || name == "
 // (reserved column names), Kafka Streams TimeWindows (sizes). A persistent
 // query may project and filter a windowed stream (its records keep their
 // windows); aggregating one is not built here.
-func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*windowSpec, error) {
+func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*expr.WindowSpec, error) {
 	if src.Window != nil && mode == modePersistent {
 		if src.Table {
 			return nil, stmterr.Bad("KSQL does not support persistent queries on windowed tables.")
@@ -86,9 +74,9 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 		ref, isRef := it.Expr.(*sql.ColumnRef)
 		switch {
 		case it.Star:
-		case isWindowBound(it.Alias) && !(isRef && ref.Name == it.Alias):
+		case expr.IsWindowBound(it.Alias) && !(isRef && ref.Name == it.Alias):
 			return nil, stmterr.Bad("`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
-		case mode == modePersistent && isRef && isWindowBound(ref.Name) && (it.Alias == "" || it.Alias == ref.Name):
+		case mode == modePersistent && isRef && expr.IsWindowBound(ref.Name) && (it.Alias == "" || it.Alias == ref.Name):
 			return nil, stmterr.Bad("Reserved column name in select: `%s`. Please remove or alias the column.", ref.Name)
 		}
 	}
@@ -116,41 +104,41 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 			return nil, stmterr.Unsupported(fmt.Sprintf("a WINDOW time over %d days", maxWindowDays))
 		}
 	}
-	ws := &windowSpec{kind: w.Kind, size: w.Size.Millis(), final: q.EmitFinal}
+	ws := &expr.WindowSpec{Kind: w.Kind, Size: w.Size.Millis(), Final: q.EmitFinal}
 	switch w.Kind {
 	case sql.Tumbling:
-		ws.advance = ws.size
+		ws.Advance = ws.Size
 	case sql.Hopping:
-		ws.advance = w.Advance.Millis()
+		ws.Advance = w.Advance.Millis()
 	case sql.Session:
-		if ws.size <= 0 {
+		if ws.Size <= 0 {
 			return nil, stmterr.Bad("Gap time cannot be zero or negative.")
 		}
 	}
-	if ws.size <= 0 {
+	if ws.Size <= 0 {
 		return nil, stmterr.Bad("Window size (sizeMs) must be larger than zero.")
 	}
-	if w.Kind != sql.Session && (ws.advance <= 0 || ws.advance > ws.size) {
-		return nil, stmterr.Bad("Window advancement interval should be more than zero and less than window duration which is %d ms, but given advancement interval is: %d ms", ws.size, ws.advance)
+	if w.Kind != sql.Session && (ws.Advance <= 0 || ws.Advance > ws.Size) {
+		return nil, stmterr.Bad("Window advancement interval should be more than zero and less than window duration which is %d ms, but given advancement interval is: %d ms", ws.Size, ws.Advance)
 	}
-	if w.Kind == sql.Hopping && ws.size/ws.advance > maxWindowsPerRecord {
+	if w.Kind == sql.Hopping && ws.Size/ws.Advance > maxWindowsPerRecord {
 		return nil, stmterr.Unsupported(fmt.Sprintf("a HOPPING window in which a record falls in more than %d windows (SIZE / ADVANCE BY)", maxWindowsPerRecord))
 	}
-	ws.grace = max(defaultGraceCeiling-ws.size, 0)
+	ws.Grace = max(defaultGraceCeiling-ws.Size, 0)
 	if w.Grace != nil {
-		ws.grace = w.Grace.Millis()
+		ws.Grace = w.Grace.Millis()
 	}
-	ws.retention = ws.size + ws.grace
+	ws.Retention = ws.Size + ws.Grace
 	if w.Retention != nil {
 		// Kafka Streams refuses a window store that forgets windows before they close
-		if r := w.Retention.Millis(); r < ws.size+ws.grace && w.Kind == sql.Session {
+		if r := w.Retention.Millis(); r < ws.Size+ws.Grace && w.Kind == sql.Session {
 			return nil, stmterr.Bad("The retention period of the session store %s must be no smaller than the session inactivity gap plus the grace period. Got gap=[%d], grace=[%d], retention=[%d]",
-				"Aggregate-Aggregate-Materialize", ws.size, ws.grace, r)
-		} else if r < ws.size+ws.grace {
+				"Aggregate-Aggregate-Materialize", ws.Size, ws.Grace, r)
+		} else if r < ws.Size+ws.Grace {
 			return nil, stmterr.Bad("The retention period of the window store %s must be no smaller than its window size plus the grace period. Got size=[%d], grace=[%d], retention=[%d]",
-				"Aggregate-Aggregate-Materialize", ws.size, ws.grace, r)
+				"Aggregate-Aggregate-Materialize", ws.Size, ws.Grace, r)
 		} else {
-			ws.retention = r
+			ws.Retention = r
 		}
 	}
 	return ws, nil
@@ -161,8 +149,8 @@ func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*wind
 func checkWindowBounds(q *sql.Query) error {
 	var found string
 	look := func(e sql.Expr) {
-		walk(e, func(x sql.Expr) {
-			if ref, ok := x.(*sql.ColumnRef); ok && found == "" && isWindowBound(ref.Name) {
+		expr.Walk(e, func(x sql.Expr) {
+			if ref, ok := x.(*sql.ColumnRef); ok && found == "" && expr.IsWindowBound(ref.Name) {
 				found = ref.Name
 			}
 		})
@@ -172,8 +160,8 @@ func checkWindowBounds(q *sql.Query) error {
 	}
 	look(q.Having)
 	for _, it := range q.Items {
-		walk(it.Expr, func(x sql.Expr) {
-			if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
+		expr.Walk(it.Expr, func(x sql.Expr) {
+			if fc, ok := x.(*sql.FuncCall); ok && expr.IsAggregate(fc.Name) {
 				for _, a := range fc.Args {
 					look(a)
 				}
@@ -181,29 +169,9 @@ func checkWindowBounds(q *sql.Query) error {
 		})
 	}
 	if found != "" {
-		return stmterr.Bad(windowBoundsMsg, found)
+		return stmterr.Bad(expr.WindowBoundsMsg, found)
 	}
 	return nil
-}
-
-// windowBound compiles WINDOWSTART or WINDOWEND of a windowed aggregation:
-// the aggregated row ends with the window's start and end.
-func (c *compiler) windowBound(x *sql.ColumnRef) (compiled, error) {
-	if c.clause != "SELECT" {
-		return compiled{}, stmterr.Bad(windowBoundsMsg, x.Name)
-	}
-	back := 2
-	if x.Name == "WINDOWEND" {
-		back = 1
-	}
-	return compiled{t: types.Bigint, eval: func(r []any) any { return r[len(r)-back] }}, nil
-}
-
-// isWindowBoundRef reports whether x is a window bound of c's windowed
-// aggregation (unqualified, or qualified with the source's name or alias).
-func (c *compiler) isWindowBoundRef(x *sql.ColumnRef) bool {
-	return c.agg != nil && c.agg.win != nil && isWindowBound(x.Name) &&
-		(x.Qualifier == "" || c.in.qualifiers[x.Qualifier])
 }
 
 // windowClock is the time state of a windowed aggregation.
@@ -221,18 +189,18 @@ func windowKey(b []byte, start int64) []byte {
 
 // processWindowed adds a stream row to each of its windows; the caller holds p.mu.
 func (p *processor) processWindowed(r inRow, changelog bool) ([]outRow, []change) {
-	if p.plan.agg.win.kind == sql.Session {
+	if p.plan.agg.Window.Kind == sql.Session {
 		return p.processSession(r, changelog)
 	}
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	ap := p.plan.agg
-	w := ap.win
+	w := ap.Window
 	if r.tombstone || !p.pass(r.vals) {
 		return p.outs, p.changes
 	}
 	p.gvals = p.gvals[:0]
-	for _, g := range ap.groupEval {
-		v := g.eval(r.vals)
+	for _, g := range ap.GroupEval {
+		v := g.Eval(r.vals)
 		if v == nil {
 			p.skipped++
 			return p.outs, p.changes
@@ -244,12 +212,12 @@ func (p *processor) processWindowed(r inRow, changelog bool) ([]outRow, []change
 		return p.outs, p.changes
 	}
 	p.clock.streamTime = max(p.clock.streamTime, r.ts)
-	closeAt := p.clock.streamTime - w.grace
+	closeAt := p.clock.streamTime - w.Grace
 	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
 	n := len(p.keyBuf)
 	// TimeWindows.windowsFor
-	for start := max(0, r.ts-w.size+w.advance) / w.advance * w.advance; start <= r.ts; start += w.advance {
-		end := start + w.size
+	for start := max(0, r.ts-w.Size+w.Advance) / w.Advance * w.Advance; start <= r.ts; start += w.Advance {
+		end := start + w.Size
 		if end <= closeAt {
 			p.clock.late++
 			continue
@@ -258,13 +226,13 @@ func (p *processor) processWindowed(r inRow, changelog bool) ([]outRow, []change
 		g := p.groups[string(p.keyBuf)]
 		if g == nil {
 			gk := string(p.keyBuf)
-			g = newGroup(gk, slices.Clone(p.gvals), make([]aggState, len(ap.calls)))
+			g = newGroup(gk, slices.Clone(p.gvals), make([]expr.AggState, len(ap.Calls)))
 			g.windowed, g.wstart, g.wend, g.maxTs = true, start, end, r.ts
 			p.groups[gk] = g
 			p.clock.nextSweep = min(p.clock.nextSweep, p.deadline(g))
 		}
-		for i, c := range ap.calls {
-			c.add(&g.states[i], r.vals, 1)
+		for i, c := range ap.Calls {
+			c.Add(&g.states[i], r.vals, 1)
 		}
 		g.maxTs = max(g.maxTs, r.ts)
 		p.changed = append(p.changed, g)
@@ -273,7 +241,7 @@ func (p *processor) processWindowed(r inRow, changelog bool) ([]outRow, []change
 		if changelog {
 			p.changes = append(p.changes, change{key: g.logKey, group: g})
 		}
-		if !w.final {
+		if !w.Final {
 			p.emitWindow(g)
 		}
 	}
@@ -294,7 +262,7 @@ func (p *processor) emitWindow(g *group) {
 // deadline is the stream time at which something next happens to g: its
 // final row (EMIT FINAL) or its expiry from the store.
 func (p *processor) deadline(g *group) int64 {
-	if p.plan.agg.win.final && !g.emitted {
+	if p.plan.agg.Window.Final && !g.emitted {
 		return p.closesAt(g)
 	}
 	return p.expiresAt(g)
@@ -304,33 +272,33 @@ func (p *processor) deadline(g *group) int64 {
 // its end <= stream time - grace (KStreamWindowAggregate), a session when
 // its end < stream time - grace - gap (KStreamSessionWindowAggregate).
 func (p *processor) closesAt(g *group) int64 {
-	w := p.plan.agg.win
-	if w.kind == sql.Session {
-		return g.wend + w.grace + w.size + 1
+	w := p.plan.agg.Window
+	if w.Kind == sql.Session {
+		return g.wend + w.Grace + w.Size + 1
 	}
-	return g.wend + w.grace
+	return g.wend + w.Grace
 }
 
 // expiresAt is the stream time from which the store no longer holds g: a
 // time window once its start is retention behind, a session once its end is.
 func (p *processor) expiresAt(g *group) int64 {
-	w := p.plan.agg.win
-	if w.kind == sql.Session {
-		return g.wend + w.retention + 1
+	w := p.plan.agg.Window
+	if w.Kind == sql.Session {
+		return g.wend + w.Retention + 1
 	}
-	return g.wstart + w.retention
+	return g.wstart + w.Retention
 }
 
 // sweep emits the windows that closed (EMIT FINAL) and forgets those past
 // retention, once stream time reaches the earliest deadline.
 func (p *processor) sweep(changelog bool) {
-	w := p.plan.agg.win
+	w := p.plan.agg.Window
 	now := p.clock.streamTime
 	if now < p.clock.nextSweep {
 		return
 	}
 	var closed []*group
-	if w.final {
+	if w.Final {
 		for _, g := range p.groups {
 			if !g.emitted && p.closesAt(g) <= now {
 				closed = append(closed, g)
@@ -353,7 +321,7 @@ func (p *processor) sweep(changelog bool) {
 	}
 	next := int64(math.MaxInt64)
 	for gk, g := range p.groups {
-		if p.expiresAt(g) <= now && w.kind == sql.Session {
+		if p.expiresAt(g) <= now && w.Kind == sql.Session {
 			p.dropSession(g, changelog, false)
 			continue
 		}
@@ -387,7 +355,7 @@ func (p *processor) finishWindowRestore() {
 	for _, g := range p.groups {
 		p.clock.streamTime = max(p.clock.streamTime, g.maxTs)
 	}
-	if p.plan.agg.win.kind == sql.Session {
+	if p.plan.agg.Window.Kind == sql.Session {
 		p.indexSessions()
 	}
 }
@@ -405,11 +373,11 @@ func appendWindowedKey(key []byte, kind string, start, end int64) []byte {
 	return binary.BigEndian.AppendUint64(key, uint64(start))
 }
 
-// info is the window of the keys a windowed aggregation writes.
-func (w *windowSpec) info() *windowInfo {
-	wi := &windowInfo{Type: w.kind}
-	if w.kind != sql.Session {
-		wi.Size = w.size
+// windowInfoOf is the window of the keys a windowed aggregation writes.
+func windowInfoOf(w *expr.WindowSpec) *windowInfo {
+	wi := &windowInfo{Type: w.Kind}
+	if w.Kind != sql.Session {
+		wi.Size = w.Size
 	}
 	return wi
 }

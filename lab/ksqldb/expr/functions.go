@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"strings"
@@ -9,37 +9,37 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
+func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 	if x.Star {
-		return compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", x.Name)
+		return Compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", x.Name)
 	}
 	if ce, ok, err := c.compileTimeUnitCall(x); ok {
 		return ce, err
 	}
-	if f, ok := udtfs[x.Name]; ok {
+	if f, ok := UDTFs[x.Name]; ok {
 		return c.compileTableFunction(x, f)
 	}
-	args := make([]compiled, len(x.Args))
+	args := make([]Compiled, len(x.Args))
 	argTypes := make([]types.Type, len(x.Args))
 	for i, a := range x.Args {
-		ca, err := c.compile(a)
+		ca, err := c.Compile(a)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
-		args[i], argTypes[i] = ca, ca.t
+		args[i], argTypes[i] = ca, ca.Type
 	}
-	if g, ok := compilerUdfs[x.Name]; ok {
+	if g, ok := CompilerUDFs[x.Name]; ok {
 		return g(x.Name, args)
 	}
 	if g, ok := functions.Generics[x.Name]; ok {
 		ret, fn, err := g(x.Name, argTypes)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
-		return compiled{t: ret, eval: func(r []any) any {
+		return Compiled{Type: ret, Eval: func(r []any) any {
 			vals := make([]any, len(args))
 			for i, a := range args {
-				vals[i] = a.eval(r)
+				vals[i] = a.Eval(r)
 			}
 			return fn(vals)
 		}}, nil
@@ -50,15 +50,15 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 	f, ok := functions.Scalars[x.Name]
 	if !ok {
 		// InternalFunctionRegistry.getUdfFactory
-		return compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
+		return Compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
 	}
 	o, err := f.Resolve(argTypes)
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
 	if f.Validate != nil {
 		if err := f.Validate(x.Args); err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
 	}
 	conv := make([]types.Type, len(args))
@@ -66,10 +66,10 @@ func (c *compiler) compileCall(x *sql.FuncCall) (compiled, error) {
 		conv[i] = o.Params[min(i, len(o.Params)-1)].Type
 	}
 	fn := o.Fn
-	return compiled{t: o.Ret, eval: func(r []any) any {
+	return Compiled{Type: o.Ret, Eval: func(r []any) any {
 		vals := make([]any, len(args))
 		for i, a := range args {
-			vals[i] = widen(a.eval(r), conv[i])
+			vals[i] = widen(a.Eval(r), conv[i])
 		}
 		return fn(vals)
 	}}, nil
@@ -110,85 +110,85 @@ func widen(v any, to types.Type) any {
 // primitive parameter) yields NULL: ksqlDB logs the error and carries on with
 // a null result. The functions here return nil in those cases.
 
-// compilerUdfs are the generic functions the compiler builds itself, as
+// CompilerUDFs are the generic functions the compiler builds itself, as
 // they read their arguments lazily (COALESCE, IFNULL, NULLIF) or pass one
 // through (AS_VALUE): every non-NULL argument must have one type, which is
 // also the result's.
-var compilerUdfs = map[string]func(name string, args []compiled) (compiled, error){
-	"COALESCE": func(name string, args []compiled) (compiled, error) {
+var CompilerUDFs = map[string]func(name string, args []Compiled) (Compiled, error){
+	"COALESCE": func(name string, args []Compiled) (Compiled, error) {
 		t, err := sameType("COALESCE", args, 1, -1)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
-		return compiled{t: t, eval: func(r []any) any {
+		return Compiled{Type: t, Eval: func(r []any) any {
 			for _, a := range args {
-				if v := a.eval(r); v != nil {
+				if v := a.Eval(r); v != nil {
 					return v
 				}
 			}
 			return nil
 		}}, nil
 	},
-	"IFNULL": func(name string, args []compiled) (compiled, error) {
+	"IFNULL": func(name string, args []Compiled) (Compiled, error) {
 		t, err := sameType("IFNULL", args, 2, 2)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
-		return compiled{t: t, eval: func(r []any) any {
-			if v := args[0].eval(r); v != nil {
+		return Compiled{Type: t, Eval: func(r []any) any {
+			if v := args[0].Eval(r); v != nil {
 				return v
 			}
-			return args[1].eval(r)
+			return args[1].Eval(r)
 		}}, nil
 	},
-	"NULLIF": func(name string, args []compiled) (compiled, error) {
+	"NULLIF": func(name string, args []Compiled) (Compiled, error) {
 		t, err := sameType("NULLIF", args, 2, 2)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
 		// NullIf: NULL when expr1 is NULL or equals expr2, else expr1.
-		return compiled{t: t, eval: func(r []any) any {
-			a := args[0].eval(r)
+		return Compiled{Type: t, Eval: func(r []any) any {
+			a := args[0].Eval(r)
 			if a == nil {
 				return nil
 			}
-			if b := args[1].eval(r); b != nil && types.Compare(a, b) == 0 {
+			if b := args[1].Eval(r); b != nil && types.Compare(a, b) == 0 {
 				return nil
 			}
 			return a
 		}}, nil
 	},
-	"AS_VALUE": func(name string, args []compiled) (compiled, error) {
+	"AS_VALUE": func(name string, args []Compiled) (Compiled, error) {
 		if len(args) != 1 {
-			return compiled{}, stmterr.Bad("Function 'AS_VALUE' does not accept parameters (%s).", argTypes(args))
+			return Compiled{}, stmterr.Bad("Function 'AS_VALUE' does not accept parameters (%s).", argTypes(args))
 		}
 		return args[0], nil
 	},
 }
 
 // sameType checks the arity and the shared type T of a generic function.
-func sameType(name string, args []compiled, minArgs, maxArgs int) (types.Type, error) {
+func sameType(name string, args []Compiled, minArgs, maxArgs int) (types.Type, error) {
 	if len(args) < minArgs || (maxArgs >= 0 && len(args) > maxArgs) {
 		return types.Null, stmterr.Bad("Function '%s' does not accept parameters (%s).", name, argTypes(args))
 	}
 	t := types.Null
 	for _, a := range args {
-		if a.t == types.Null {
+		if a.Type == types.Null {
 			continue
 		}
 		if t == types.Null {
-			t = a.t
-		} else if t != a.t {
+			t = a.Type
+		} else if t != a.Type {
 			return types.Null, stmterr.Bad("Function '%s' does not accept parameters (%s).", name, argTypes(args))
 		}
 	}
 	return t, nil
 }
 
-func argTypes(args []compiled) string {
+func argTypes(args []Compiled) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
-		parts[i] = types.NullName(a.t)
+		parts[i] = types.NullName(a.Type)
 	}
 	return strings.Join(parts, ", ")
 }

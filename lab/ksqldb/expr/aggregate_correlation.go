@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"math"
@@ -22,8 +22,8 @@ type corrSums struct {
 	XY float64 `json:"xy"`
 }
 
-func (c *aggCall) addCorrelation(s *aggState, row []any, sign int64) {
-	xv, yv := c.arg.eval(row), c.arg2.eval(row)
+func (c *AggCall) addCorrelation(s *AggState, row []any, sign int64) {
+	xv, yv := c.arg.Eval(row), c.arg2.Eval(row)
 	if xv == nil || yv == nil {
 		return
 	}
@@ -44,7 +44,7 @@ func (c *aggCall) addCorrelation(s *aggState, row []any, sign int64) {
 	s.N += sign
 }
 
-func mergeCorrelation(dst *aggState, src aggState) {
+func MergeCorrelation(dst *AggState, src AggState) {
 	dst.Corr.X += src.Corr.X
 	dst.Corr.Y += src.Corr.Y
 	dst.Corr.XX += src.Corr.XX
@@ -53,7 +53,7 @@ func mergeCorrelation(dst *aggState, src aggState) {
 	dst.N += src.N
 }
 
-func correlationResult(s aggState) float64 {
+func correlationResult(s AggState) float64 {
 	cs := s.Corr
 	n := float64(s.N)
 	numerator := n*cs.XY - cs.X*cs.Y

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"strings"
@@ -25,8 +25,8 @@ type udtf struct {
 	fn   func(arg []any) []any
 }
 
-// udtfs are the table functions by upper-case name.
-var udtfs = map[string]*udtf{
+// UDTFs are the table functions by upper-case name.
+var UDTFs = map[string]*udtf{
 	// Explode: one row per element, of the element's type (provideSchema);
 	// a NULL array gives no rows.
 	"EXPLODE": {
@@ -72,101 +72,54 @@ func cube(cols []any) []any {
 	return out
 }
 
-// tfCall is one table-function call of a projection, evaluated on the
+// TFCall is one table-function call of a projection, evaluated on the
 // input row; its results fill the slot after the input columns that the
 // compiled call reads.
-type tfCall struct {
-	f   *udtf
-	arg compiled
-	t   types.Type // what the call returns
+type TFCall struct {
+	f    *udtf
+	arg  Compiled
+	Type types.Type // what the call returns
 }
 
-// tfSlots collects a projection's table-function calls while it compiles.
-type tfSlots struct {
-	base  int // the first slot: the input row's width
-	calls []tfCall
+// TFSlots collects a projection's table-function calls while it compiles.
+type TFSlots struct {
+	Base  int // the first slot: the input row's width
+	Calls []TFCall
 }
 
 // compileTableFunction compiles a table-function call as a read of its
 // slot. Outside a projection that may hold them (WHERE, GROUP BY, ...)
 // ksqlDB's code generation looks the name up among the scalar functions
 // (CodeGenRunner.visitFunctionCall, InternalFunctionRegistry.getUdfFactory).
-func (c *compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (compiled, error) {
-	if c.tfs == nil {
-		return compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
+func (c *Compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (Compiled, error) {
+	if c.TFs == nil {
+		return Compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
 	}
-	args := make([]compiled, len(x.Args))
+	args := make([]Compiled, len(x.Args))
 	for i, a := range x.Args {
-		ca, err := c.compile(a)
+		ca, err := c.Compile(a)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
 		args[i] = ca
 	}
-	if len(args) != 1 || args[0].t.Kind() != types.KindArray {
-		return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+	if len(args) != 1 || args[0].Type.Kind() != types.KindArray {
+		return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
 			f.name, argTypes(args), strings.Join(f.sigs, "\n"))
 	}
-	slot := c.tfs.base + len(c.tfs.calls)
-	t := f.ret(args[0].t)
-	c.tfs.calls = append(c.tfs.calls, tfCall{f: f, arg: args[0], t: t})
-	return compiled{t: t, eval: func(r []any) any { return r[slot] }}, nil
+	slot := c.TFs.Base + len(c.TFs.Calls)
+	t := f.ret(args[0].Type)
+	c.TFs.Calls = append(c.TFs.Calls, TFCall{f: f, arg: args[0], Type: t})
+	return Compiled{Type: t, Eval: func(r []any) any { return r[slot] }}, nil
 }
 
-// checkTableFunctions is Analyzer.TableFunctionVisitor over the SELECT
-// items and QueryAnalyzer's check of the source: it reports whether the
-// projection calls table functions, refusing them nested, with GROUP BY,
-// inside a searched CASE or over a table, with ksqlDB's messages.
-func checkTableFunctions(q *sql.Query, src *source) (bool, error) {
-	found := false
-	var visit func(e sql.Expr, outer string, inCase *sql.Case) error
-	visit = func(e sql.Expr, outer string, inCase *sql.Case) error {
-		if e == nil {
-			return nil
-		}
-		if cs, ok := e.(*sql.Case); ok && cs.Operand == nil {
-			inCase = cs
-		}
-		if fc, ok := e.(*sql.FuncCall); ok && udtfs[fc.Name] != nil {
-			switch {
-			case outer != "":
-				return stmterr.Bad("Table functions cannot be nested: %s(%s())", outer, fc.Name)
-			case len(q.GroupBy) > 0:
-				return stmterr.Bad("Table functions cannot be used with aggregations.")
-			case inCase != nil:
-				return stmterr.Bad("Table functions cannot be used in CASE: %s", sql.Format(inCase))
-			}
-			found = true
-			outer = fc.Name
-		}
-		for _, ch := range children(e) {
-			if err := visit(ch, outer, inCase); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	for _, it := range q.Items {
-		if it.Star || it.StructAll {
-			continue
-		}
-		if err := visit(it.Expr, "", nil); err != nil {
-			return false, err
-		}
-	}
-	if found && src != nil && src.Table {
-		return true, stmterr.Bad("Table source is not supported with table functions")
-	}
-	return found, nil
-}
-
-// flatten is KudtfFlatMapper.transform: the rows one input row becomes,
+// Flatten is KudtfFlatMapper.transform: the rows one input row becomes,
 // each the input columns followed by one value per table function.
-func flatten(calls []tfCall, row []any) [][]any {
+func Flatten(calls []TFCall, row []any) [][]any {
 	lists := make([][]any, len(calls))
 	n := 0
 	for i, tc := range calls {
-		if arr, ok := tc.arg.eval(row).([]any); ok {
+		if arr, ok := tc.arg.Eval(row).([]any); ok {
 			lists[i] = tc.f.fn(arr)
 		}
 		n = max(n, len(lists[i]))

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"strconv"
@@ -41,7 +41,7 @@ func magicTimestamp(e sql.Expr) (sql.Expr, error) {
 func rewriteMagicTimestamps(e sql.Expr) (sql.Expr, error) {
 	switch x := e.(type) {
 	case *sql.Binary:
-		if !comparisonOps[x.Op] {
+		if !ComparisonOps[x.Op] {
 			return e, nil
 		}
 		out := *x
@@ -74,3 +74,5 @@ func rewriteMagicTimestamps(e sql.Expr) (sql.Expr, error) {
 	}
 	return e, nil
 }
+
+var ComparisonOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true, "IS DISTINCT FROM": true, "IS NOT DISTINCT FROM": true}

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"math/big"
@@ -11,18 +11,18 @@ import (
 // Round, Trunc) when their first argument is a DECIMAL; ok is false for
 // other calls. GREATEST and LEAST take the BigDecimal overload when a
 // DECIMAL is among INTEGER, BIGINT and DECIMAL arguments.
-func decimalCall(name string, args []compiled) (compiled, bool, error) {
+func decimalCall(name string, args []Compiled) (Compiled, bool, error) {
 	if name == "GREATEST" || name == "LEAST" {
 		return decimalExtreme(name, args)
 	}
-	if len(args) == 0 || args[0].t.Kind() != types.KindDecimal {
-		return compiled{}, false, nil
+	if len(args) == 0 || args[0].Type.Kind() != types.KindDecimal {
+		return Compiled{}, false, nil
 	}
-	t := args[0].t
+	t := args[0].Type
 	one := func(f func(d types.Decimal) (types.Decimal, error)) evalFn {
 		a := args[0]
 		return func(r []any) any {
-			d, ok := a.eval(r).(types.Decimal)
+			d, ok := a.Eval(r).(types.Decimal)
 			if !ok {
 				return nil
 			}
@@ -36,21 +36,21 @@ func decimalCall(name string, args []compiled) (compiled, bool, error) {
 	switch name {
 	case "ABS":
 		if len(args) != 1 {
-			return compiled{}, false, nil
+			return Compiled{}, false, nil
 		}
-		return compiled{t: t, eval: one(func(d types.Decimal) (types.Decimal, error) {
+		return Compiled{Type: t, Eval: one(func(d types.Decimal) (types.Decimal, error) {
 			return types.Decimal{Unscaled: new(big.Int).Abs(d.Unscaled), Scale: d.Scale}, nil
 		})}, true, nil
 	case "CEIL", "FLOOR":
 		if len(args) != 1 {
-			return compiled{}, false, nil
+			return Compiled{}, false, nil
 		}
 		mode := types.RoundCeiling
 		if name == "FLOOR" {
 			mode = types.RoundFloor
 		}
 		// setScale(0, CEILING or FLOOR).setScale(val.scale(), UNNECESSARY)
-		return compiled{t: t, eval: one(func(d types.Decimal) (types.Decimal, error) {
+		return Compiled{Type: t, Eval: one(func(d types.Decimal) (types.Decimal, error) {
 			i, _ := d.SetScale(0, mode)
 			return i.SetScale(d.Scale, types.RoundUnnecessary)
 		})}, true, nil
@@ -71,19 +71,19 @@ func decimalCall(name string, args []compiled) (compiled, bool, error) {
 		case 1:
 			rt, err := types.DecimalType(t.Precision-t.Scale, 0)
 			if err != nil {
-				return compiled{}, true, err
+				return Compiled{}, true, err
 			}
-			return compiled{t: rt, eval: one(func(d types.Decimal) (types.Decimal, error) {
+			return Compiled{Type: rt, Eval: one(func(d types.Decimal) (types.Decimal, error) {
 				return d.SetScale(0, mode(d))
 			})}, true, nil
 		case 2:
-			if args[1].t != types.Integer {
-				return compiled{}, false, nil
+			if args[1].Type != types.Integer {
+				return Compiled{}, false, nil
 			}
 			a, places := args[0], args[1]
-			return compiled{t: t, eval: func(r []any) any {
-				d, ok := a.eval(r).(types.Decimal)
-				p, ok2 := places.eval(r).(int32)
+			return Compiled{Type: t, Eval: func(r []any) any {
+				d, ok := a.Eval(r).(types.Decimal)
+				p, ok2 := places.Eval(r).(int32)
 				if !ok || !ok2 {
 					return nil
 				}
@@ -105,46 +105,46 @@ func decimalCall(name string, args []compiled) (compiled, bool, error) {
 			}}, true, nil
 		}
 	}
-	return compiled{}, false, nil
+	return Compiled{}, false, nil
 }
 
 // decimalExtreme is Greatest.greatest / Least.least over BigDecimal: the
 // type is DecimalUtil.widen of the argument types (greatestDecimalProvider),
 // the value the largest (smallest) non-NULL argument as it is, NULL when
 // all are NULL.
-func decimalExtreme(name string, args []compiled) (compiled, bool, error) {
+func decimalExtreme(name string, args []Compiled) (Compiled, bool, error) {
 	hasDecimal := false
 	for _, a := range args {
 		switch {
-		case a.t.Kind() == types.KindDecimal:
+		case a.Type.Kind() == types.KindDecimal:
 			hasDecimal = true
-		case a.t == types.Integer, a.t == types.Bigint, a.t == types.Null:
+		case a.Type == types.Integer, a.Type == types.Bigint, a.Type == types.Null:
 		default:
-			return compiled{}, false, nil
+			return Compiled{}, false, nil
 		}
 	}
 	if !hasDecimal {
-		return compiled{}, false, nil
+		return Compiled{}, false, nil
 	}
 	t := types.Null
 	for _, a := range args {
-		if a.t == types.Null {
+		if a.Type == types.Null {
 			continue
 		}
 		if t == types.Null {
-			t = types.ToDecimalType(a.t)
+			t = types.ToDecimalType(a.Type)
 			continue
 		}
-		t = types.DecimalWiden(t, a.t)
+		t = types.DecimalWiden(t, a.Type)
 	}
 	sign := 1
 	if name == "LEAST" {
 		sign = -1
 	}
-	return compiled{t: t, eval: func(r []any) any {
+	return Compiled{Type: t, Eval: func(r []any) any {
 		var best any
 		for _, a := range args {
-			d, ok := types.ToDecimal(a.eval(r))
+			d, ok := types.ToDecimal(a.Eval(r))
 			if !ok {
 				continue
 			}

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"math"
@@ -17,8 +17,8 @@ import (
 
 // stddevDelta is the UDAF's createDelta: v * (n + 1) - (sum + v), in the
 // argument type's arithmetic, as a double.
-func (c *aggCall) stddevDelta(s *aggState, v any) float64 {
-	switch c.arg.t {
+func (c *AggCall) stddevDelta(s *AggState, v any) float64 {
+	switch c.arg.Type {
 	case types.Double:
 		x := types.ToFloat(v)
 		return x*float64(s.N+1) - (s.F + x)
@@ -31,8 +31,8 @@ func (c *aggCall) stddevDelta(s *aggState, v any) float64 {
 }
 
 // stddevSum adds sign * v to the sum in the argument type's arithmetic.
-func (c *aggCall) stddevSum(s *aggState, v any, sign int64) {
-	switch c.arg.t {
+func (c *AggCall) stddevSum(s *AggState, v any, sign int64) {
+	switch c.arg.Type {
 	case types.Double:
 		s.F += float64(sign) * types.ToFloat(v)
 	case types.Integer:
@@ -43,7 +43,7 @@ func (c *aggCall) stddevSum(s *aggState, v any, sign int64) {
 }
 
 // addStddev is the UDAF's aggregate (sign 1) or undo (sign -1).
-func (c *aggCall) addStddev(s *aggState, v any, sign int64) {
+func (c *AggCall) addStddev(s *AggState, v any, sign int64) {
 	if v == nil {
 		return
 	}
@@ -66,20 +66,20 @@ func (c *aggCall) addStddev(s *aggState, v any, sign int64) {
 	c.stddevSum(s, v, sign)
 }
 
-// mergeStddev is the UDAF's merge, for session windows.
-func (c *aggCall) mergeStddev(dst *aggState, src aggState) {
+// MergeStddev is the UDAF's merge, for session windows.
+func (c *AggCall) MergeStddev(dst *AggState, src AggState) {
 	n := dst.N + src.N
 	m2 := dst.M2 + src.M2
 	if dst.N != 0 && src.N != 0 {
 		var inner float64
-		if c.arg.t == types.Double {
+		if c.arg.Type == types.Double {
 			inner = dst.F/float64(dst.N) - src.F/float64(src.N)
 		} else {
 			inner = float64(dst.I)/float64(dst.N) - float64(src.I)/float64(src.N)
 		}
 		m2 = dst.M2 + src.M2 + float64(dst.N*src.N)*inner*inner/float64(n)
 	}
-	switch c.arg.t {
+	switch c.arg.Type {
 	case types.Double:
 		dst.F += src.F
 	case types.Integer:
@@ -90,12 +90,12 @@ func (c *aggCall) mergeStddev(dst *aggState, src aggState) {
 	dst.N, dst.M2 = n, m2
 }
 
-func (c *aggCall) stddevResult(s aggState) float64 {
+func (c *AggCall) stddevResult(s AggState) float64 {
 	if s.N < 2 {
 		return 0.0
 	}
 	variance := s.M2 / float64(s.N-1)
-	if c.name == "STDDEV_SAMP" {
+	if c.Name == "STDDEV_SAMP" {
 		return variance
 	}
 	return math.Sqrt(variance)

@@ -1,19 +1,19 @@
-package ksqldb
+package expr
 
 import "github.com/ctalab/ctalab/lab/ksqldb/types"
 
 // temporalOperands makes both sides of a comparison involving a time type
 // comparable values: a STRING side is parsed as the other side's type
 // (SqlToJavaVisitor), a DATE compared with a TIMESTAMP is its midnight.
-func temporalOperands(l, r compiled) (compiled, compiled) {
-	lt, rt := l.t, r.t
+func temporalOperands(l, r Compiled) (Compiled, Compiled) {
+	lt, rt := l.Type, r.Type
 	if !lt.Temporal() && !rt.Temporal() {
 		return l, r
 	}
-	conv := func(c compiled, to types.Type) compiled {
-		from := c.t
-		return compiled{t: to, eval: func(row []any) any {
-			v := c.eval(row)
+	conv := func(c Compiled, to types.Type) Compiled {
+		from := c.Type
+		return Compiled{Type: to, Eval: func(row []any) any {
+			v := c.Eval(row)
 			if v == nil {
 				return nil
 			}

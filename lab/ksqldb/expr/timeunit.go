@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"strings"
@@ -15,9 +15,9 @@ var timeUnitMillis = map[string]int64{
 	"MILLISECOND": 1, "MILLISECONDS": 1,
 }
 
-// timeUnitFuncs take a time unit, an interval and a value of target:
+// TimeUnitFuncs take a time unit, an interval and a value of target:
 // DateAdd/DateSub, TimeAdd/TimeSub, TimestampAdd/TimestampSub.
-var timeUnitFuncs = map[string]struct {
+var TimeUnitFuncs = map[string]struct {
 	target types.Type
 	sub    bool
 }{
@@ -29,13 +29,13 @@ var timeUnitFuncs = map[string]struct {
 // compileTimeUnitCall compiles DATEADD(unit, interval, date) and its kin,
 // whose first argument is a time unit word rather than an expression;
 // handled is false for other functions.
-func (c *compiler) compileTimeUnitCall(x *sql.FuncCall) (ce compiled, handled bool, err error) {
-	spec, ok := timeUnitFuncs[x.Name]
+func (c *Compiler) compileTimeUnitCall(x *sql.FuncCall) (ce Compiled, handled bool, err error) {
+	spec, ok := TimeUnitFuncs[x.Name]
 	if !ok {
-		return compiled{}, false, nil
+		return Compiled{}, false, nil
 	}
 	if len(x.Args) != 3 {
-		return compiled{}, true, stmterr.Bad("Function '%s' takes a time unit, an interval and a %s", x.Name, spec.target)
+		return Compiled{}, true, stmterr.Bad("Function '%s' takes a time unit, an interval and a %s", x.Name, spec.target)
 	}
 	ref, _ := x.Args[0].(*sql.ColumnRef)
 	var unit int64
@@ -43,26 +43,26 @@ func (c *compiler) compileTimeUnitCall(x *sql.FuncCall) (ce compiled, handled bo
 		unit = timeUnitMillis[strings.ToUpper(ref.Name)]
 	}
 	if unit == 0 {
-		return compiled{}, true, stmterr.Bad("Function '%s' takes a time unit (DAYS, HOURS, MINUTES, SECONDS or MILLISECONDS) as its first argument, not %s", x.Name, sql.Format(x.Args[0]))
+		return Compiled{}, true, stmterr.Bad("Function '%s' takes a time unit (DAYS, HOURS, MINUTES, SECONDS or MILLISECONDS) as its first argument, not %s", x.Name, sql.Format(x.Args[0]))
 	}
-	interval, err := c.compile(x.Args[1])
+	interval, err := c.Compile(x.Args[1])
 	if err != nil {
-		return compiled{}, true, err
+		return Compiled{}, true, err
 	}
-	val, err := c.compile(x.Args[2])
+	val, err := c.Compile(x.Args[2])
 	if err != nil {
-		return compiled{}, true, err
+		return Compiled{}, true, err
 	}
-	okInterval := interval.t == types.Integer || interval.t == types.Null || (spec.target == types.Timestamp && interval.t == types.Bigint)
-	if !okInterval || (val.t != spec.target && val.t != types.Null) {
-		return compiled{}, true, stmterr.Bad("Function '%s' does not accept parameters (INTERVALUNIT, %s, %s).", x.Name, interval.t, val.t)
+	okInterval := interval.Type == types.Integer || interval.Type == types.Null || (spec.target == types.Timestamp && interval.Type == types.Bigint)
+	if !okInterval || (val.Type != spec.target && val.Type != types.Null) {
+		return Compiled{}, true, stmterr.Bad("Function '%s' does not accept parameters (INTERVALUNIT, %s, %s).", x.Name, interval.Type, val.Type)
 	}
 	sign := int64(1)
 	if spec.sub {
 		sign = -1
 	}
-	return compiled{t: spec.target, eval: func(r []any) any {
-		n, v := interval.eval(r), val.eval(r)
+	return Compiled{Type: spec.target, Eval: func(r []any) any {
+		n, v := interval.Eval(r), val.Eval(r)
 		if n == nil || v == nil {
 			return nil
 		}

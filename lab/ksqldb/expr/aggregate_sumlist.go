@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import "github.com/ctalab/ctalab/lab/ksqldb/types"
 
@@ -9,7 +9,7 @@ import "github.com/ctalab/ctalab/lab/ksqldb/types"
 // table's retracted row is subtracted, sessions are added together.
 
 // listSum is the sum of a list's non-NULL elements (ListSumUdaf.sum).
-func (c *aggCall) listSum(list []any) (int64, float64) {
+func (c *AggCall) listSum(list []any) (int64, float64) {
 	var i int32
 	var l int64
 	var f float64
@@ -23,19 +23,19 @@ func (c *aggCall) listSum(list []any) (int64, float64) {
 			f += x
 		}
 	}
-	if c.result == types.Integer {
+	if c.Result == types.Integer {
 		return int64(i), 0
 	}
 	return l, f
 }
 
-func (c *aggCall) addSumList(s *aggState, v any, sign int64) {
+func (c *AggCall) addSumList(s *AggState, v any, sign int64) {
 	list, ok := v.([]any)
 	if !ok {
 		return
 	}
 	i, f := c.listSum(list)
-	switch c.result {
+	switch c.Result {
 	case types.Integer:
 		s.I = int64(int32(s.I) + int32(sign)*int32(i))
 	case types.Double:
@@ -49,8 +49,8 @@ func (c *aggCall) addSumList(s *aggState, v any, sign int64) {
 	}
 }
 
-func (c *aggCall) sumListResult(s aggState) any {
-	switch c.result {
+func (c *AggCall) sumListResult(s AggState) any {
+	switch c.Result {
 	case types.Integer:
 		return int32(s.I)
 	case types.Double:

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"fmt"
@@ -42,23 +42,23 @@ func isInvocation(name string) bool {
 }
 
 // lookupLambda compiles a reference to a lambda argument in scope.
-func (c *compiler) lookupLambda(ref *sql.ColumnRef) (compiled, bool) {
+func (c *Compiler) lookupLambda(ref *sql.ColumnRef) (Compiled, bool) {
 	if ref.Qualifier != "" {
-		return compiled{}, false
+		return Compiled{}, false
 	}
 	for a := len(c.lambdas) - 1; a >= 0; a-- {
 		if c.lambdas[a].name == ref.Name {
 			back := len(c.lambdas) - a
-			return compiled{t: c.lambdas[a].t, eval: func(r []any) any { return r[len(r)-back] }}, true
+			return Compiled{Type: c.lambdas[a].t, Eval: func(r []any) any { return r[len(r)-back] }}, true
 		}
 	}
-	return compiled{}, false
+	return Compiled{}, false
 }
 
 // strictArithmetic makes arithmetic inside a lambda body fail on a NULL
 // operand, as the generated Java does; l and r are res's operands.
-func (c *compiler) strictArithmetic(x *sql.Binary, res, l, r compiled) compiled {
-	if len(c.lambdas) == 0 || !res.t.Numeric() {
+func (c *Compiler) strictArithmetic(x *sql.Binary, res, l, r Compiled) Compiled {
+	if len(c.lambdas) == 0 || !res.Type.Numeric() {
 		return res
 	}
 	switch x.Op {
@@ -66,10 +66,10 @@ func (c *compiler) strictArithmetic(x *sql.Binary, res, l, r compiled) compiled 
 	default:
 		return res
 	}
-	inner := res.eval
-	return compiled{t: res.t, eval: func(row []any) any {
+	inner := res.Eval
+	return Compiled{Type: res.Type, Eval: func(row []any) any {
 		v := inner(row)
-		if v == nil && (l.eval(row) == nil || r.eval(row) == nil) {
+		if v == nil && (l.Eval(row) == nil || r.Eval(row) == nil) {
 			panic(lambdaFailure{"null operand of " + x.Op})
 		}
 		return v
@@ -77,27 +77,27 @@ func (c *compiler) strictArithmetic(x *sql.Binary, res, l, r compiled) compiled 
 }
 
 // compileLambda compiles a lambda's body with its arguments typed.
-func (c *compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type) (compiled, error) {
+func (c *Compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type) (Compiled, error) {
 	l, ok := e.(*sql.Lambda)
 	if !ok {
-		return compiled{}, stmterr.Bad("Function '%s' expects a lambda function with %d arguments, got %s.", fn, len(paramTypes), sql.Format(e))
+		return Compiled{}, stmterr.Bad("Function '%s' expects a lambda function with %d arguments, got %s.", fn, len(paramTypes), sql.Format(e))
 	}
 	// LambdaFunctionCall, FunctionArgumentsUtil, AstSanitizer
 	if len(l.Params) != len(paramTypes) {
-		return compiled{}, stmterr.Bad("Was expecting %d arguments but found %d, [%s]. Check your lambda statement.", len(paramTypes), len(l.Params), strings.Join(l.Params, ", "))
+		return Compiled{}, stmterr.Bad("Was expecting %d arguments but found %d, [%s]. Check your lambda statement.", len(paramTypes), len(l.Params), strings.Join(l.Params, ", "))
 	}
 	for i, p := range l.Params {
 		if slices.Contains(l.Params[:i], p) {
-			return compiled{}, stmterr.Bad("Lambda arguments have duplicates: [%s]", strings.Join(l.Params, ", "))
+			return Compiled{}, stmterr.Bad("Lambda arguments have duplicates: [%s]", strings.Join(l.Params, ", "))
 		}
-		for _, col := range c.in.cols {
-			if col.Name == p && !isPseudo(p) {
-				return compiled{}, stmterr.Bad("Lambda function argument can't be a column name: %s", p)
+		for _, col := range c.In.Cols {
+			if col.Name == p && !IsPseudo(p) {
+				return Compiled{}, stmterr.Bad("Lambda function argument can't be a column name: %s", p)
 			}
 		}
 		for _, v := range c.lambdas {
 			if v.name == p {
-				return compiled{}, stmterr.Bad("Reusing lambda arguments in nested lambda is not allowed")
+				return Compiled{}, stmterr.Bad("Reusing lambda arguments in nested lambda is not allowed")
 			}
 		}
 	}
@@ -105,19 +105,19 @@ func (c *compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type
 	for i, p := range l.Params {
 		c.lambdas = append(c.lambdas, lambdaVar{name: p, t: paramTypes[i]})
 	}
-	body, err := c.compile(l.Body)
+	body, err := c.Compile(l.Body)
 	c.lambdas = outer
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
-	if body.t == types.Null {
-		return compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+	if body.Type == types.Null {
+		return Compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 	}
 	return body, nil
 }
 
-func isPseudo(name string) bool {
-	for _, pc := range pseudoColumns {
+func IsPseudo(name string) bool {
+	for _, pc := range PseudoColumns {
 		if pc.Name == name {
 			return true
 		}
@@ -127,14 +127,14 @@ func isPseudo(name string) bool {
 
 // bind evaluates a lambda body with its arguments appended to row; scratch
 // is reused from call to call of one invocation.
-func bind(body compiled, scratch *[]any, row []any, args ...any) any {
+func bind(body Compiled, scratch *[]any, row []any, args ...any) any {
 	s := append(append((*scratch)[:0], row...), args...)
 	*scratch = s
-	return body.eval(s)
+	return body.Eval(s)
 }
 
 // compileInvocation compiles TRANSFORM, FILTER or REDUCE.
-func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
+func (c *Compiler) compileInvocation(fc *sql.FuncCall) (Compiled, error) {
 	var plain []sql.Expr
 	var lambdas []sql.Expr
 	for _, a := range fc.Args {
@@ -146,12 +146,12 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 	}
 	args, err := c.compileAll(plain)
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
 	signature := func() error {
 		parts := make([]string, 0, len(fc.Args))
 		for _, a := range args {
-			parts = append(parts, a.t.String())
+			parts = append(parts, a.Type.String())
 		}
 		for _, l := range lambdas {
 			parts = append(parts, fmt.Sprintf("LAMBDA<%d>", len(l.(*sql.Lambda).Params)))
@@ -163,23 +163,23 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 		wantPlain = 2
 	}
 	if len(args) == 0 {
-		return compiled{}, signature()
+		return Compiled{}, signature()
 	}
 	coll := args[0]
-	isMap := coll.t.Kind() == types.KindMap
+	isMap := coll.Type.Kind() == types.KindMap
 	if fc.Name == "TRANSFORM" && isMap {
 		wantLambdas = 2
 	}
-	if len(args) != wantPlain || len(lambdas) != wantLambdas || (coll.t.Kind() != types.KindArray && !isMap) {
-		return compiled{}, signature()
+	if len(args) != wantPlain || len(lambdas) != wantLambdas || (coll.Type.Kind() != types.KindArray && !isMap) {
+		return Compiled{}, signature()
 	}
 	var elems []types.Type // the lambda's arguments after REDUCE's state
 	if isMap {
-		elems = []types.Type{coll.t.Key, coll.t.Elem}
+		elems = []types.Type{coll.Type.Key, coll.Type.Elem}
 	} else {
-		elems = []types.Type{coll.t.Elem}
+		elems = []types.Type{coll.Type.Elem}
 	}
-	var res compiled
+	var res Compiled
 	switch fc.Name {
 	case "TRANSFORM":
 		res, err = c.transform(fc, coll, isMap, lambdas, elems)
@@ -192,8 +192,8 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 		return res, err
 	}
 	// the outermost invocation: a failing body makes the expression NULL
-	inner := res.eval
-	res.eval = func(r []any) (v any) {
+	inner := res.Eval
+	res.Eval = func(r []any) (v any) {
 		defer func() {
 			if x := recover(); x != nil {
 				if _, ok := x.(lambdaFailure); !ok {
@@ -207,15 +207,15 @@ func (c *compiler) compileInvocation(fc *sql.FuncCall) (compiled, error) {
 	return res, nil
 }
 
-func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambdas []sql.Expr, elems []types.Type) (compiled, error) {
+func (c *Compiler) transform(fc *sql.FuncCall, coll Compiled, isMap bool, lambdas []sql.Expr, elems []types.Type) (Compiled, error) {
 	if !isMap {
 		body, err := c.compileLambda(fc.Name, lambdas[0], elems...)
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
 		var scratch []any
-		return compiled{t: types.ArrayOf(body.t), eval: func(r []any) any {
-			arr, ok := coll.eval(r).([]any)
+		return Compiled{Type: types.ArrayOf(body.Type), Eval: func(r []any) any {
+			arr, ok := coll.Eval(r).([]any)
 			if !ok {
 				return nil
 			}
@@ -228,18 +228,18 @@ func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambda
 	}
 	kb, err := c.compileLambda(fc.Name, lambdas[0], elems...)
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
 	vb, err := c.compileLambda(fc.Name, lambdas[1], elems...)
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
-	if kb.t != types.String {
-		return compiled{}, stmterr.Unsupported("MAP keys of type " + kb.t.String())
+	if kb.Type != types.String {
+		return Compiled{}, stmterr.Unsupported("MAP keys of type " + kb.Type.String())
 	}
 	var scratch []any
-	return compiled{t: types.MapOf(kb.t, vb.t), eval: func(r []any) any {
-		m, ok := coll.eval(r).(map[string]any)
+	return Compiled{Type: types.MapOf(kb.Type, vb.Type), Eval: func(r []any) any {
+		m, ok := coll.Eval(r).(map[string]any)
 		if !ok {
 			return nil
 		}
@@ -255,18 +255,18 @@ func (c *compiler) transform(fc *sql.FuncCall, coll compiled, isMap bool, lambda
 	}}, nil
 }
 
-func (c *compiler) filter(fc *sql.FuncCall, coll compiled, isMap bool, lambda sql.Expr, elems []types.Type) (compiled, error) {
+func (c *Compiler) filter(fc *sql.FuncCall, coll Compiled, isMap bool, lambda sql.Expr, elems []types.Type) (Compiled, error) {
 	body, err := c.compileLambda(fc.Name, lambda, elems...)
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
-	if body.t != types.Boolean {
-		return compiled{}, stmterr.Bad("Function 'FILTER' expects a lambda function returning BOOLEAN, got %s: %s", body.t, sql.Format(lambda))
+	if body.Type != types.Boolean {
+		return Compiled{}, stmterr.Bad("Function 'FILTER' expects a lambda function returning BOOLEAN, got %s: %s", body.Type, sql.Format(lambda))
 	}
 	var scratch []any
 	if !isMap {
-		return compiled{t: coll.t, eval: func(r []any) any {
-			arr, ok := coll.eval(r).([]any)
+		return Compiled{Type: coll.Type, Eval: func(r []any) any {
+			arr, ok := coll.Eval(r).([]any)
 			if !ok {
 				return nil
 			}
@@ -279,8 +279,8 @@ func (c *compiler) filter(fc *sql.FuncCall, coll compiled, isMap bool, lambda sq
 			return out
 		}}, nil
 	}
-	return compiled{t: coll.t, eval: func(r []any) any {
-		m, ok := coll.eval(r).(map[string]any)
+	return Compiled{Type: coll.Type, Eval: func(r []any) any {
+		m, ok := coll.Eval(r).(map[string]any)
 		if !ok {
 			return nil
 		}
@@ -294,24 +294,24 @@ func (c *compiler) filter(fc *sql.FuncCall, coll compiled, isMap bool, lambda sq
 	}}, nil
 }
 
-func (c *compiler) reduce(fc *sql.FuncCall, coll, state compiled, isMap bool, lambda sql.Expr, elems []types.Type) (compiled, error) {
-	if state.t == types.Null {
-		return compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+func (c *Compiler) reduce(fc *sql.FuncCall, coll, state Compiled, isMap bool, lambda sql.Expr, elems []types.Type) (Compiled, error) {
+	if state.Type == types.Null {
+		return Compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 	}
-	body, err := c.compileLambda(fc.Name, lambda, append([]types.Type{state.t}, elems...)...)
+	body, err := c.compileLambda(fc.Name, lambda, append([]types.Type{state.Type}, elems...)...)
 	if err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
-	if body.t != state.t {
-		return compiled{}, stmterr.Unsupported(fmt.Sprintf("REDUCE with a lambda of type %s over a state of type %s", body.t, state.t))
+	if body.Type != state.Type {
+		return Compiled{}, stmterr.Unsupported(fmt.Sprintf("REDUCE with a lambda of type %s over a state of type %s", body.Type, state.Type))
 	}
 	var scratch []any
-	return compiled{t: state.t, eval: func(r []any) any {
-		s := state.eval(r)
+	return Compiled{Type: state.Type, Eval: func(r []any) any {
+		s := state.Eval(r)
 		if s == nil { // "If the state is NULL, the result is NULL."
 			return nil
 		}
-		switch coll := coll.eval(r).(type) {
+		switch coll := coll.Eval(r).(type) {
 		case []any:
 			for _, x := range coll {
 				s = bind(body, &scratch, r, s, x)

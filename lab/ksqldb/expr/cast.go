@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"math"
@@ -68,20 +68,20 @@ func castComplex(v any, from, to types.Type) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = castValue(e, from.Elem, to.Elem)
+			out[i] = CastValue(e, from.Elem, to.Elem)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = castValue(e, from.Elem, to.Elem)
+			out[k] = CastValue(e, from.Elem, to.Elem)
 		}
 		return out
 	case *types.StructVal:
 		out := &types.StructVal{Type: to, Vals: make([]any, len(to.Fields))}
 		for i, f := range to.Fields {
 			if j, t, ok := from.Field(f.Name); ok {
-				out.Vals[i] = castValue(x.Vals[j], t, f.Type)
+				out.Vals[i] = CastValue(x.Vals[j], t, f.Type)
 			}
 		}
 		return out
@@ -89,9 +89,9 @@ func castComplex(v any, from, to types.Type) any {
 	return nil
 }
 
-// castValue converts a non-NULL value of type from into type to as ksqlDB's
+// CastValue converts a non-NULL value of type from into type to as ksqlDB's
 // generated code does; a conversion that throws in ksqlDB yields NULL.
-func castValue(v any, from, to types.Type) any {
+func CastValue(v any, from, to types.Type) any {
 	if v == nil {
 		return nil
 	}

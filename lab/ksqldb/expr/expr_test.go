@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"errors"
@@ -27,8 +27,8 @@ func evalSQL(t *testing.T, expr string, row map[string]any) (any, types.Type, er
 		return nil, types.Null, err
 	}
 	e := stmts[0].Stmt.(*sql.QueryStatement).Query.Items[0].Expr
-	c := &compiler{in: &scope{cols: exprCols, qualifiers: map[string]bool{"S": true}}, clause: "SELECT"}
-	ce, err := c.compile(e)
+	c := &Compiler{In: &Scope{Cols: exprCols, Qualifiers: map[string]bool{"S": true}}, Clause: "SELECT"}
+	ce, err := c.Compile(e)
 	if err != nil {
 		return nil, types.Null, err
 	}
@@ -36,7 +36,7 @@ func evalSQL(t *testing.T, expr string, row map[string]any) (any, types.Type, er
 	for i, col := range exprCols {
 		vals[i] = row[col.Name]
 	}
-	return ce.eval(vals), ce.t, nil
+	return ce.Eval(vals), ce.Type, nil
 }
 
 type exprCase struct {
@@ -254,13 +254,13 @@ func FuzzExpressionEvaluation(f *testing.F) {
 		if !ok || len(q.Query.Items) == 0 || q.Query.Items[0].Expr == nil {
 			return
 		}
-		c := &compiler{in: &scope{cols: exprCols, qualifiers: map[string]bool{"S": true}}, clause: "SELECT"}
-		ce, err := c.compile(q.Query.Items[0].Expr)
+		c := &Compiler{In: &Scope{Cols: exprCols, Qualifiers: map[string]bool{"S": true}}, Clause: "SELECT"}
+		ce, err := c.Compile(q.Query.Items[0].Expr)
 		if err != nil {
 			return
 		}
 		for _, r := range [][]any{{a, b, d, s, tt, true}, make([]any, len(exprCols))} {
-			v := ce.eval(r)
+			v := ce.Eval(r)
 			_ = types.Format(v)
 			_ = formats.AppendJSONValue(nil, v)
 		}

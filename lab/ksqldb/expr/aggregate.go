@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"slices"
@@ -10,54 +10,54 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// aggregates are the aggregate functions: every one of ksqlDB 0.29's.
-var aggregates = map[string]bool{
+// Aggregates are the aggregate functions: every one of ksqlDB 0.29's.
+var Aggregates = map[string]bool{
 	"COUNT": true, "SUM": true, "MIN": true, "MAX": true, "AVG": true,
 	"LATEST_BY_OFFSET": true, "EARLIEST_BY_OFFSET": true, "COUNT_DISTINCT": true,
 	"COLLECT_LIST": true, "COLLECT_SET": true, "HISTOGRAM": true, "TOPK": true, "TOPKDISTINCT": true,
 	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "SUM_LIST": true, "ATTR": true,
 }
 
-func isAggregate(name string) bool { return aggregates[name] }
+func IsAggregate(name string) bool { return Aggregates[name] }
 
-// undoable aggregates may consume a table source (their effect can be subtracted).
+// Undoable aggregates may consume a table source (their effect can be subtracted).
 // (TableUdaf in ksqlDB: COLLECT_LIST and HISTOGRAM have undo too).
-var undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true,
+var Undoable = map[string]bool{"COUNT": true, "SUM": true, "AVG": true, "COLLECT_LIST": true, "HISTOGRAM": true,
 	"STDDEV_SAMPLE": true, "STDDEV_SAMP": true, "CORRELATION": true, "SUM_LIST": true, "ATTR": true}
 
-// aggPlan describes the grouping and aggregate calls of an aggregate query.
+// AggPlan describes the grouping and aggregate calls of an aggregate query.
 // An aggregated row is laid out as [group values..., aggregate results...].
-type aggPlan struct {
-	groupKeys  []string
-	groupTypes []types.Type
-	groupEval  []compiled
-	calls      []*aggCall
-	win        *windowSpec // WINDOW clause; nil when not windowed
+type AggPlan struct {
+	GroupKeys  []string
+	GroupTypes []types.Type
+	GroupEval  []Compiled
+	Calls      []*AggCall
+	Window     *WindowSpec // WINDOW clause; nil when not windowed
 }
 
-type aggCall struct {
-	name      string
+type AggCall struct {
+	Name      string
 	star      bool
-	arg       compiled
-	arg2      compiled // CORRELATION's y
-	result    types.Type
-	key       string
+	arg       Compiled
+	arg2      Compiled // CORRELATION's y
+	Result    types.Type
+	Key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
-	k         int  // TOPK / TOPKDISTINCT
+	K         int  // TOPK / TOPKDISTINCT
 }
 
-func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
+func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 	if err := p.refuseUnmergeable(fc.Name); err != nil {
-		return compiled{}, err
+		return Compiled{}, err
 	}
 	key := sql.Format(fc)
-	for i, c := range p.calls {
-		if c.key == key {
-			idx := len(p.groupKeys) + i
-			return compiled{t: c.result, eval: func(r []any) any { return r[idx] }}, nil
+	for i, c := range p.Calls {
+		if c.Key == key {
+			idx := len(p.GroupKeys) + i
+			return Compiled{Type: c.Result, Eval: func(r []any) any { return r[idx] }}, nil
 		}
 	}
-	call := &aggCall{name: fc.Name, key: key}
+	call := &AggCall{Name: fc.Name, Key: key}
 	// AstBuilder.visitFunctionCall: COUNT(*) and COUNT() are the same call,
 	// one with no arguments, and count every row.
 	if fc.Name == "COUNT" && len(fc.Args) == 0 {
@@ -66,28 +66,28 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 	switch {
 	case fc.Star:
 		if fc.Name != "COUNT" {
-			return compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", fc.Name)
+			return Compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", fc.Name)
 		}
 		call.star = true
-		call.result = types.Bigint
+		call.Result = types.Bigint
 	default:
 		args := fc.Args
 		if (fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT") && len(args) >= 2 {
 			if len(args) > 2 {
-				return compiled{}, stmterr.Unsupported(fc.Name + " with extra columns")
+				return Compiled{}, stmterr.Unsupported(fc.Name + " with extra columns")
 			}
 			lit, ok := args[1].(*sql.Literal)
 			if !ok || lit.Kind != sql.IntLit {
-				return compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+				return Compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
 			}
 			k, err := strconv.Atoi(lit.Text)
 			if err != nil || k < 1 {
-				return compiled{}, stmterr.Bad("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
+				return Compiled{}, stmterr.Bad("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
 			}
-			call.k = k
+			call.K = k
 			args = args[:1]
 		} else if fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT" {
-			return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+			return Compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
 		if (fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET") && len(args) == 2 {
 			// the (value, ignoreNulls) form; ignoreNulls is an initial
@@ -95,10 +95,10 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			lit, ok := args[1].(*sql.Literal)
 			if !ok || lit.Kind != sql.BoolLit {
 				if ok && lit.Kind == sql.IntLit {
-					return compiled{}, stmterr.Unsupported(fc.Name + " with a number of values (returns an ARRAY)")
+					return Compiled{}, stmterr.Unsupported(fc.Name + " with a number of values (returns an ARRAY)")
 				}
 				// UdafUtil.createAggregateFunctionInitArgs
-				return compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+				return Compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
 			}
 			call.keepNulls = !lit.Bool
 			args = args[:1]
@@ -107,122 +107,122 @@ func (p *aggPlan) register(fc *sql.FuncCall, in *scope) (compiled, error) {
 			// CorrelationUdaf: two columns of one type, DOUBLE, INTEGER or
 			// BIGINT, matched without casts
 			if len(args) != 2 {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+				return Compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 			}
-			if hasAggregate(args[1]) {
-				return compiled{}, stmterr.Bad("Aggregate functions can not be nested: %s", key)
+			if HasAggregate(args[1]) {
+				return Compiled{}, stmterr.Bad("Aggregate functions can not be nested: %s", key)
 			}
-			y, err := (&compiler{in: in, clause: "SELECT"}).compile(args[1])
+			y, err := (&Compiler{In: in, Clause: "SELECT"}).Compile(args[1])
 			if err != nil {
-				return compiled{}, err
+				return Compiled{}, err
 			}
 			call.arg2 = y
 			args = args[:1]
 		}
 		if len(args) != 1 {
-			return compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
+			return Compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
-		if hasAggregate(args[0]) {
-			return compiled{}, stmterr.Bad("Aggregate functions can not be nested: %s", key)
+		if HasAggregate(args[0]) {
+			return Compiled{}, stmterr.Bad("Aggregate functions can not be nested: %s", key)
 		}
-		ac := &compiler{in: in, clause: "SELECT"}
-		arg, err := ac.compile(args[0])
+		ac := &Compiler{In: in, Clause: "SELECT"}
+		arg, err := ac.Compile(args[0])
 		if err != nil {
-			return compiled{}, err
+			return Compiled{}, err
 		}
 		call.arg = arg
 		switch fc.Name {
 		case "COUNT", "COUNT_DISTINCT":
-			call.result = types.Bigint
+			call.Result = types.Bigint
 		case "SUM", "MIN", "MAX":
 			// DecimalSumKudaf, MaxKudaf and MinKudaf take DECIMAL too, typed as their argument
-			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double && arg.t.Kind() != types.KindDecimal {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
+			if arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double && arg.Type.Kind() != types.KindDecimal {
+				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.Type)
 			}
-			call.result = arg.t
+			call.Result = arg.Type
 		case "ATTR":
 			// Attr: any type T, the result of type T
-			if arg.t == types.Null {
-				return compiled{}, stmterr.Bad("Function 'ATTR' does not accept parameters (%s).", types.NullName(arg.t))
+			if arg.Type == types.Null {
+				return Compiled{}, stmterr.Bad("Function 'ATTR' does not accept parameters (%s).", types.NullName(arg.Type))
 			}
-			call.result = arg.t
+			call.Result = arg.Type
 		case "SUM_LIST":
 			// ListSumUdaf: ARRAY<DOUBLE>, ARRAY<INTEGER> or ARRAY<BIGINT>,
 			// summed in the element type
-			if arg.t.Kind() != types.KindArray || (arg.t.Elem != types.Integer && arg.t.Elem != types.Bigint && arg.t.Elem != types.Double) {
-				return compiled{}, stmterr.Bad("Function 'SUM_LIST' does not accept parameters (%s).", types.NullName(arg.t))
+			if arg.Type.Kind() != types.KindArray || (arg.Type.Elem != types.Integer && arg.Type.Elem != types.Bigint && arg.Type.Elem != types.Double) {
+				return Compiled{}, stmterr.Bad("Function 'SUM_LIST' does not accept parameters (%s).", types.NullName(arg.Type))
 			}
-			call.result = arg.t.Elem
+			call.Result = arg.Type.Elem
 		case "CORRELATION":
-			if arg.t != call.arg2.t || (arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double) {
-				return compiled{}, stmterr.Bad("Function 'CORRELATION' does not accept parameters (%s, %s).", types.NullName(arg.t), types.NullName(call.arg2.t))
+			if arg.Type != call.arg2.Type || (arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double) {
+				return Compiled{}, stmterr.Bad("Function 'CORRELATION' does not accept parameters (%s, %s).", types.NullName(arg.Type), types.NullName(call.arg2.Type))
 			}
-			call.result = types.Double
+			call.Result = types.Double
 		case "STDDEV_SAMPLE", "STDDEV_SAMP":
 			// Integer, Long and Double overloads, matched without casts
-			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.t))
+			if arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double {
+				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.Type))
 			}
-			call.result = types.Double
+			call.Result = types.Double
 		case "AVG":
 			// AverageUdaf has Integer, Long and Double overloads only, and
 			// an aggregate's overload is found without implicit casts
 			// (UdafAggregateFunctionFactory: UdfIndex without them), so a
 			// DECIMAL matches none
-			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double {
-				return compiled{}, stmterr.Bad("Function 'AVG' does not accept parameters (%s).", arg.t)
+			if arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double {
+				return Compiled{}, stmterr.Bad("Function 'AVG' does not accept parameters (%s).", arg.Type)
 			}
-			call.result = types.Double
+			call.Result = types.Double
 		case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
-			if arg.t == types.Null {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.t)
+			if arg.Type == types.Null {
+				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.Type)
 			}
-			call.result = arg.t
+			call.Result = arg.Type
 		case "COLLECT_LIST", "COLLECT_SET":
-			if arg.t == types.Null {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.t))
+			if arg.Type == types.Null {
+				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.Type))
 			}
-			call.result = types.ArrayOf(arg.t)
+			call.Result = types.ArrayOf(arg.Type)
 		case "HISTOGRAM": // HistogramUdaf: STRING values only
-			if arg.t != types.String {
-				return compiled{}, stmterr.Bad("Function 'HISTOGRAM' does not accept parameters (%s).", types.NullName(arg.t))
+			if arg.Type != types.String {
+				return Compiled{}, stmterr.Bad("Function 'HISTOGRAM' does not accept parameters (%s).", types.NullName(arg.Type))
 			}
-			call.result = types.MapOf(types.String, types.Bigint)
+			call.Result = types.MapOf(types.String, types.Bigint)
 		case "TOPK", "TOPKDISTINCT":
-			if arg.t != types.Integer && arg.t != types.Bigint && arg.t != types.Double && arg.t != types.String {
-				return compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, types.NullName(arg.t))
+			if arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double && arg.Type != types.String {
+				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, types.NullName(arg.Type))
 			}
-			call.result = types.ArrayOf(arg.t)
+			call.Result = types.ArrayOf(arg.Type)
 		}
 	}
-	p.calls = append(p.calls, call)
-	idx := len(p.groupKeys) + len(p.calls) - 1
-	return compiled{t: call.result, eval: func(r []any) any { return r[idx] }}, nil
+	p.Calls = append(p.Calls, call)
+	idx := len(p.GroupKeys) + len(p.Calls) - 1
+	return Compiled{Type: call.Result, Eval: func(r []any) any { return r[idx] }}, nil
 }
 
-func hasAggregate(e sql.Expr) bool {
+func HasAggregate(e sql.Expr) bool {
 	found := false
-	walk(e, func(x sql.Expr) {
-		if fc, ok := x.(*sql.FuncCall); ok && isAggregate(fc.Name) {
+	Walk(e, func(x sql.Expr) {
+		if fc, ok := x.(*sql.FuncCall); ok && IsAggregate(fc.Name) {
 			found = true
 		}
 	})
 	return found
 }
 
-func walk(e sql.Expr, f func(sql.Expr)) {
+func Walk(e sql.Expr, f func(sql.Expr)) {
 	if e == nil {
 		return
 	}
 	f(e)
-	for _, c := range children(e) {
-		walk(c, f)
+	for _, c := range Children(e) {
+		Walk(c, f)
 	}
 }
 
-// children are the expressions e is made of, in source order; some may be
+// Children are the expressions e is made of, in source order; some may be
 // nil (a CASE without operand or ELSE).
-func children(e sql.Expr) []sql.Expr {
+func Children(e sql.Expr) []sql.Expr {
 	switch x := e.(type) {
 	case *sql.FuncCall:
 		return x.Args
@@ -266,8 +266,8 @@ func children(e sql.Expr) []sql.Expr {
 	return nil
 }
 
-// aggState is the running state of one aggregate call.
-type aggState struct {
+// AggState is the running state of one aggregate call.
+type AggState struct {
 	N      int64               `json:"n,omitempty"`
 	I      int64               `json:"i,omitempty"`
 	F      float64             `json:"f,omitempty"`
@@ -280,13 +280,13 @@ type aggState struct {
 	D      []string            `json:"d,omitempty"` // Set's members, for the changelog
 }
 
-func (c *aggCall) add(s *aggState, row []any, sign int64) {
+func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 	if c.star {
 		s.N += sign
 		return
 	}
-	v := c.arg.eval(row)
-	switch c.name {
+	v := c.arg.Eval(row)
+	switch c.Name {
 	case "COUNT":
 		if v != nil {
 			s.N += sign
@@ -295,12 +295,12 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 		if v == nil {
 			return
 		}
-		if c.arg.t.Kind() == types.KindDecimal {
-			s.V = types.DecimalSum(c.result, s.V, v, sign)
+		if c.arg.Type.Kind() == types.KindDecimal {
+			s.V = types.DecimalSum(c.Result, s.V, v, sign)
 			s.N += sign
 			return
 		}
-		if c.arg.t == types.Double {
+		if c.arg.Type == types.Double {
 			s.F += float64(sign) * types.ToFloat(v)
 		} else {
 			s.I += sign * types.ToInt(v)
@@ -376,13 +376,13 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 			return
 		}
 		list, _ := s.V.([]any)
-		if c.name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return types.Compare(e, v) == 0 }) {
+		if c.Name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return types.Compare(e, v) == 0 }) {
 			return
 		}
 		list = append(slices.Clone(list), v)
 		slices.SortStableFunc(list, func(a, b any) int { return types.Compare(b, a) })
-		if len(list) > c.k {
-			list = list[:c.k]
+		if len(list) > c.K {
+			list = list[:c.K]
 		}
 		s.V = list
 	case "COUNT_DISTINCT":
@@ -397,8 +397,8 @@ func (c *aggCall) add(s *aggState, row []any, sign int64) {
 	}
 }
 
-func (c *aggCall) value(s aggState) any {
-	switch c.name {
+func (c *AggCall) Value(s AggState) any {
+	switch c.Name {
 	case "COUNT":
 		return s.N
 	case "COUNT_DISTINCT":
@@ -414,13 +414,13 @@ func (c *aggCall) value(s aggState) any {
 		}
 		return out
 	case "SUM":
-		if c.result.Kind() == types.KindDecimal {
+		if c.Result.Kind() == types.KindDecimal {
 			if s.V == nil {
 				return types.DecimalFromInt(0) // DecimalSumKudaf.initialize: BigDecimal.ZERO
 			}
 			return s.V
 		}
-		switch c.result {
+		switch c.Result {
 		case types.Double:
 			return s.F
 		case types.Integer:
@@ -439,7 +439,7 @@ func (c *aggCall) value(s aggState) any {
 		if s.N == 0 {
 			return 0.0
 		}
-		if c.arg.t == types.Double {
+		if c.arg.Type == types.Double {
 			return s.F / float64(s.N)
 		}
 		return float64(s.I) / float64(s.N)
@@ -447,10 +447,10 @@ func (c *aggCall) value(s aggState) any {
 	return s.V
 }
 
-// toWire prepares a state for JSON encoding.
-func (s aggState) toWire() aggState {
+// ToWire prepares a state for JSON encoding.
+func (s AggState) ToWire() AggState {
 	if s.V != nil {
-		s.S = encodeTexts([]any{s.V})[0]
+		s.S = EncodeTexts([]any{s.V})[0]
 	}
 	if len(s.Set) > 0 {
 		s.D = make([]string, 0, len(s.Set))
@@ -463,12 +463,12 @@ func (s aggState) toWire() aggState {
 	return s
 }
 
-// fromWire restores V from its text form.
-func (c *aggCall) fromWire(s aggState) aggState {
+// FromWire restores V from its text form.
+func (c *AggCall) FromWire(s AggState) AggState {
 	if s.S != nil {
-		stateType := c.result
-		if c.name == "ATTR" { // V holds the distinct values
-			stateType = types.ArrayOf(c.result)
+		stateType := c.Result
+		if c.Name == "ATTR" { // V holds the distinct values
+			stateType = types.ArrayOf(c.Result)
 		}
 		if v, err := formats.ParseText(*s.S, stateType); err == nil {
 			s.V = v
@@ -483,4 +483,27 @@ func (c *aggCall) fromWire(s aggState) aggState {
 		s.D = nil
 	}
 	return s
+}
+
+func EncodeTexts(vals []any) []*string {
+	out := make([]*string, len(vals))
+	for i, v := range vals {
+		if b, ok := formats.AppendJSONComplex(nil, v); ok {
+			s := string(b)
+			out[i] = &s
+		} else if v != nil {
+			s := types.Format(v)
+			out[i] = &s
+		}
+	}
+	return out
+}
+
+// refuseUnmergeable refuses, in a SESSION window, the aggregates whose
+// merge needs record offsets this server does not keep in their state.
+func (p *AggPlan) refuseUnmergeable(name string) error {
+	if p.Window != nil && p.Window.Kind == sql.Session && (name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET") {
+		return stmterr.Unsupported(name + " in a SESSION window")
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package expr
 
 import (
 	"slices"
@@ -15,7 +15,7 @@ import (
 // counts in Counts, so the changelog holds both.
 
 // updateAttr is Attr.Impl.update: count more (or fewer) of v.
-func updateAttr(s *aggState, v any, count int32) {
+func updateAttr(s *AggState, v any, count int32) {
 	vals, _ := s.V.([]any)
 	for i, e := range vals {
 		if types.EqualOrBothNull(e, v) {
@@ -30,7 +30,7 @@ func updateAttr(s *aggState, v any, count int32) {
 	}
 }
 
-func mergeAttr(dst *aggState, src aggState) {
+func MergeAttr(dst *AggState, src AggState) {
 	vals, _ := src.V.([]any)
 	for i, v := range vals {
 		updateAttr(dst, v, src.Counts[i])
@@ -38,7 +38,7 @@ func mergeAttr(dst *aggState, src aggState) {
 }
 
 // attrResult is Attr.Impl.map.
-func attrResult(s aggState) any {
+func attrResult(s AggState) any {
 	vals, _ := s.V.([]any)
 	var out any
 	n := 0

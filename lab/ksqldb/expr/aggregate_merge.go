@@ -1,0 +1,90 @@
+package expr
+
+import (
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// Merge folds the state of a merged-away session into dst, as the UDAFs'
+// merge functions do (ksqlDB KudafAggregator.getMerger).
+func (c *AggCall) Merge(dst *AggState, src AggState) {
+	switch c.Name {
+	case "COUNT", "SUM", "AVG":
+		if c.Result.Kind() == types.KindDecimal && src.V != nil {
+			dst.V = types.DecimalSum(c.Result, dst.V, src.V, 1) // DecimalSumKudaf.merge
+		}
+		dst.N += src.N
+		dst.I += src.I
+		dst.F += src.F
+	case "STDDEV_SAMPLE", "STDDEV_SAMP":
+		c.MergeStddev(dst, src)
+	case "CORRELATION":
+		MergeCorrelation(dst, src)
+	case "ATTR":
+		MergeAttr(dst, src)
+	case "SUM_LIST":
+		dst.F += src.F
+		if c.Result == types.Integer {
+			dst.I = int64(int32(dst.I) + int32(src.I))
+		} else {
+			dst.I += src.I
+		}
+	case "MIN":
+		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) < 0) {
+			dst.V = src.V
+		}
+	case "MAX":
+		if src.V != nil && (dst.V == nil || types.Compare(src.V, dst.V) > 0) {
+			dst.V = src.V
+		}
+	case "COLLECT_LIST":
+		list, _ := dst.V.([]any)
+		more, _ := src.V.([]any)
+		dst.V = append(slices.Clone(list), more...)
+	case "COLLECT_SET":
+		list, _ := dst.V.([]any)
+		list = slices.Clone(list)
+		more, _ := src.V.([]any)
+		for _, v := range more {
+			if !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
+				list = append(list, v)
+			}
+		}
+		dst.V = list
+	case "HISTOGRAM":
+		m, _ := dst.V.(map[string]any)
+		out := make(map[string]any, len(m))
+		for k, n := range m {
+			out[k] = n
+		}
+		more, _ := src.V.(map[string]any)
+		for k, n := range more {
+			if have, ok := out[k].(int64); ok {
+				out[k] = have + n.(int64)
+			} else if len(out) < 1000 {
+				out[k] = n
+			}
+		}
+		dst.V = out
+	case "TOPK", "TOPKDISTINCT":
+		list, _ := dst.V.([]any)
+		more, _ := src.V.([]any)
+		all := append(slices.Clone(list), more...)
+		slices.SortStableFunc(all, func(a, b any) int { return types.Compare(b, a) })
+		if c.Name == "TOPKDISTINCT" {
+			all = slices.CompactFunc(all, func(a, b any) bool { return types.Compare(a, b) == 0 })
+		}
+		if len(all) > c.K {
+			all = all[:c.K]
+		}
+		dst.V = all
+	case "COUNT_DISTINCT":
+		if len(src.Set) > 0 && dst.Set == nil {
+			dst.Set = map[string]struct{}{}
+		}
+		for m := range src.Set {
+			dst.Set[m] = struct{}{}
+		}
+	}
+}

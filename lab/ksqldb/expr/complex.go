@@ -1,0 +1,207 @@
+package expr
+
+import (
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// Values of the complex types: an ARRAY is []any, a MAP (STRING keys) is
+// map[string]any and a STRUCT is *structVal with one value per field of its
+// type. Constructors, subscripts and dereferences follow ksqlDB's
+// ExpressionTypeManager and SqlToJavaVisitor.
+
+// commonType is CoercionUtil's common type of a list: numbers widen to the
+// widest numeric type, everything else must match; NULLs are ignored.
+func commonType(items []Compiled, exprs []sql.Expr) (types.Type, error) {
+	t := types.Null
+	for i, it := range items {
+		switch {
+		case it.Type == types.Null:
+		case t == types.Null:
+			t = it.Type
+		case t.Numeric() && it.Type.Numeric():
+			t = promote(t, it.Type)
+		case t != it.Type:
+			return types.Null, stmterr.Bad("operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.", t, it.Type, sql.Format(exprs[i]))
+		}
+	}
+	return t, nil
+}
+
+func (c *Compiler) compileAll(es []sql.Expr) ([]Compiled, error) {
+	out := make([]Compiled, len(es))
+	for i, e := range es {
+		ce, err := c.Compile(e)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ce
+	}
+	return out, nil
+}
+
+func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
+	switch x := e.(type) {
+	case *sql.ArrayCtor:
+		if len(x.Elems) == 0 {
+			return Compiled{}, true, stmterr.Bad("Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).")
+		}
+		elems, err := c.compileAll(x.Elems)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		t, err := commonType(elems, x.Elems)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		if t == types.Null {
+			return Compiled{}, true, stmterr.Bad("Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
+		}
+		return Compiled{Type: types.ArrayOf(t), Eval: func(r []any) any {
+			out := make([]any, len(elems))
+			for i, el := range elems {
+				out[i] = widen(el.Eval(r), t)
+			}
+			return out
+		}}, true, nil
+	case *sql.MapCtor:
+		if len(x.Keys) == 0 {
+			return Compiled{}, true, stmterr.Bad("Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).")
+		}
+		keys, err := c.compileAll(x.Keys)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		vals, err := c.compileAll(x.Values)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		kt, err := commonType(keys, x.Keys)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		if kt == types.Null {
+			return Compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.")
+		}
+		vt, err := commonType(vals, x.Values)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		if vt == types.Null {
+			return Compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
+		}
+		if kt != types.String {
+			return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
+		}
+		return Compiled{Type: types.MapOf(kt, vt), Eval: func(r []any) any {
+			out := make(map[string]any, len(keys))
+			for i, k := range keys {
+				kv := k.Eval(r)
+				if kv == nil {
+					continue // a Java HashMap would keep a null key; JSON cannot
+				}
+				out[kv.(string)] = widen(vals[i].Eval(r), vt)
+			}
+			return out
+		}}, true, nil
+	case *sql.StructCtor:
+		vals, err := c.compileAll(x.Values)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		fields := make([]types.Field, len(vals))
+		for i, v := range vals {
+			if v.Type == types.Null {
+				return Compiled{}, true, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
+			}
+			for _, f := range fields[:i] {
+				if f.Name == x.Names[i] {
+					return Compiled{}, true, stmterr.Bad("Duplicate field names found in STRUCT: '%s'", x.Names[i])
+				}
+			}
+			fields[i] = types.Field{Name: x.Names[i], Type: v.Type}
+		}
+		t := types.StructOf(fields)
+		return Compiled{Type: t, Eval: func(r []any) any {
+			out := &types.StructVal{Type: t, Vals: make([]any, len(vals))}
+			for i, v := range vals {
+				out.Vals[i] = v.Eval(r)
+			}
+			return out
+		}}, true, nil
+	case *sql.Subscript:
+		base, err := c.Compile(x.X)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		idx, err := c.Compile(x.Index)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		switch base.Type.Kind() {
+		case types.KindArray:
+			if idx.Type != types.Integer && idx.Type != types.Null {
+				return Compiled{}, true, stmterr.Bad("Function 'arrayAccess' does not accept parameters (%s, %s).", base.Type, idx.Type)
+			}
+			return Compiled{Type: base.Type.Elem, Eval: func(r []any) any {
+				a, i := base.Eval(r), idx.Eval(r)
+				if a == nil || i == nil {
+					return nil
+				}
+				return arrayAccess(a.([]any), int(i.(int32)))
+			}}, true, nil
+		case types.KindMap:
+			if idx.Type != base.Type.Key && idx.Type != types.Null {
+				return Compiled{}, true, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with EQUAL.", sql.Format(x.Index), idx.Type, sql.Format(x.X), base.Type.Key)
+			}
+			return Compiled{Type: base.Type.Elem, Eval: func(r []any) any {
+				m, k := base.Eval(r), idx.Eval(r)
+				if m == nil || k == nil {
+					return nil
+				}
+				return m.(map[string]any)[k.(string)]
+			}}, true, nil
+		}
+		hint := ""
+		if base.Type.Kind() == types.KindStruct {
+			hint = fmt.Sprintf(" Use the dereference operator for STRUCTS: %s->%s", sql.Format(x.X), sql.Format(x.Index))
+		}
+		return Compiled{}, true, stmterr.Bad("Subscript expression (%s) do not apply to %s.%s", sql.Format(x), base.Type, hint)
+	case *sql.Deref:
+		base, err := c.Compile(x.X)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		if base.Type.Kind() != types.KindStruct {
+			return Compiled{}, true, stmterr.Bad("Expected STRUCT type, got: %s", base.Type)
+		}
+		i, ft, ok := base.Type.Field(x.Field)
+		if !ok {
+			return Compiled{}, true, stmterr.Bad("Could not find field '%s' in '%s'.", x.Field, sql.Format(x.X))
+		}
+		return Compiled{Type: ft, Eval: func(r []any) any {
+			s, _ := base.Eval(r).(*types.StructVal)
+			if s == nil {
+				return nil
+			}
+			return s.Vals[i]
+		}}, true, nil
+	}
+	return Compiled{}, false, nil
+}
+
+// arrayAccess is ArrayAccess.arrayAccess: 1-based, negative from the end,
+// NULL when out of range.
+func arrayAccess(a []any, index int) any {
+	i := index - 1
+	if index < 0 {
+		i = len(a) + index
+	}
+	if i < 0 || i >= len(a) {
+		return nil
+	}
+	return a[i]
+}

@@ -1,0 +1,29 @@
+// Package expr compiles ksqlDB's expression language for the embedded
+// ksqlDB server: a parsed expression (package sql) over a Scope of columns
+// becomes a Compiled value, its type and a function of the input row, as
+// ksqlDB 0.29's ExpressionTypeManager types it and SqlToJavaVisitor runs it.
+//
+// By file: expr.go the Compiler, scopes (joined scopes resolve qualified
+// columns by source alias) and operators; case.go searched and simple CASE;
+// cast.go CAST and the implicit widening of arguments; complex.go the
+// ARRAY, MAP and STRUCT constructors, [] and ->; lambda.go lambdas with
+// TRANSFORM, FILTER and REDUCE; functions.go calls of the scalar functions
+// (package functions) and of the lazy ones (COALESCE, IFNULL, NULLIF);
+// timeunit.go the functions taking a time unit; temporal_ops.go and
+// decimal_functions.go arithmetic on time and DECIMAL values; incoercion.go
+// the literals of an IN list; magictimestamp.go the date-time strings a
+// WHERE clause compares with ROWTIME, WINDOWSTART or WINDOWEND;
+// windowbound.go the planned WINDOW clause and WINDOWSTART/WINDOWEND.
+//
+// Aggregates: aggregate.go plans a query's aggregate calls (AggPlan) and
+// runs them over an AggState with add, undo (for tables) and the state's
+// changelog form (ToWire, FromWire); aggregate_merge.go merges the states of
+// two sessions; the UDAFs of their own files are STDDEV_SAMPLE/STDDEV_SAMP,
+// CORRELATION, SUM_LIST and ATTR. Table functions (EXPLODE, CUBE_EXPLODE)
+// are compiled in tablefunctions.go and zipped as ksqlDB's FlatMap step
+// zips them.
+//
+// A failure while evaluating yields NULL, as ksqlDB logs the error and
+// produces a null; what ksqlDB refuses at compile time is refused with its
+// message (package stmterr).
+package expr
