@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"regexp"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -154,10 +156,10 @@ func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) 
 	}
 	s.state.Store(stateTerminating)
 	s.push.closeAll()
-	for _, qi := range s.ms.sortedQueries() {
+	for _, qi := range s.ms.SortedQueries() {
 		s.terminateQuery(ctx, qi)
 	}
-	for _, src := range s.ms.sources {
+	for _, src := range s.ms.Sources {
 		if !isCASTarget(src) || !matchesAny(patterns, src.Topic) {
 			continue
 		}
@@ -184,7 +186,7 @@ func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) 
 }
 
 // isCASTarget reports whether a CREATE ... AS SELECT made the source.
-func isCASTarget(src *source) bool {
+func isCASTarget(src *metastore.Source) bool {
 	ps, err := sql.Parse(src.Statement)
 	if err != nil || len(ps) != 1 {
 		return false

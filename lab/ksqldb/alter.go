@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -36,12 +38,12 @@ func (s *Server) execAlter(ctx context.Context, ec *execCtx, p sql.Parsed, st *s
 	if err := checkAlterOfSource(ec.ms, st); err != nil {
 		return nil, err
 	}
-	src := ec.ms.sources[st.Name]
+	src := ec.ms.Sources[st.Name]
 	if src == nil {
 		return nil, stmterr.Bad("Source %s does not exist.", st.Name)
 	}
 	if src.Table != st.Table {
-		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was ALTER %s", src.kind(), kind)
+		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was ALTER %s", src.Kind(), kind)
 	}
 	if src.CasTarget {
 		return nil, stmterr.Bad("ALTER command is not supported for CREATE ... AS statements.")
@@ -62,7 +64,7 @@ func (s *Server) execAlter(ctx context.Context, ec *execCtx, p sql.Parsed, st *s
 	next := *src
 	next.Schema = altered
 	next.Statement = src.Statement + "\n" + p.Text
-	ec.ms.sources[st.Name] = &next
+	ec.ms.Sources[st.Name] = &next
 	return status(p, cmdID, fmt.Sprintf("%s %s altered.", noun, st.Name), seq, ""), nil
 }
 
@@ -99,7 +101,7 @@ func alteredSchema(sch types.Schema, cols []sql.ColumnDef) (types.Schema, error)
 
 // checkAlteredFormat refuses, as not supported, an ALTER whose columns the
 // source's value format cannot carry.
-func checkAlteredFormat(kind string, src *source, altered types.Schema) error {
+func checkAlteredFormat(kind string, src *metastore.Source, altered types.Schema) error {
 	switch {
 	case src.ValueSchemaID != 0:
 		return stmterr.Unsupported("ALTER " + kind + " of a source with VALUE_SCHEMA_ID")

@@ -135,7 +135,7 @@ func (s *Server) replay(ctx context.Context) error {
 			}
 		}
 	}
-	for _, qi := range s.ms.sortedQueries() {
+	for _, qi := range s.ms.SortedQueries() {
 		if err := s.startQuery(qi); err != nil {
 			s.log.Error("start query after replay", "query", qi.ID, "err", err)
 		}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -20,19 +22,13 @@ import (
 // declared with a custom type, or a query casting to one, keeps its type
 // when the name is dropped or registered again.
 
-// resolveType is the custom type called name, if there is one.
-func (m *metaStore) resolveType(name string) (types.Type, bool) {
-	t, ok := m.types[strings.ToUpper(name)]
-	return t, ok
-}
-
 func (s *Server) execCreateType(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.CreateType) (any, error) {
-	t, err := types.FromSQLWith(st.Type, ec.ms.resolveType)
+	t, err := types.FromSQLWith(st.Type, ec.ms.ResolveType)
 	if err != nil {
 		return nil, err
 	}
 	name := strings.ToUpper(st.Name)
-	old, exists := ec.ms.types[name]
+	old, exists := ec.ms.Types[name]
 	if exists && !st.IfNotExists {
 		return nil, stmterr.Bad("Cannot register custom type '%s' since it is already registered with type: %s", st.Name, old)
 	}
@@ -44,13 +40,13 @@ func (s *Server) execCreateType(ctx context.Context, ec *execCtx, p sql.Parsed, 
 	if exists {
 		return status(p, cmdID, fmt.Sprintf("%s is already registered with type %s", st.Name, old), seq, ""), nil
 	}
-	ec.ms.types[name] = t
+	ec.ms.Types[name] = t
 	return status(p, cmdID, fmt.Sprintf("Registered custom type with name '%s' and SQL type %s", st.Name, t), seq, ""), nil
 }
 
 func (s *Server) execDropType(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.DropType) (any, error) {
 	name := strings.ToUpper(st.Name)
-	_, exists := ec.ms.types[name]
+	_, exists := ec.ms.Types[name]
 	if !exists && !st.IfExists {
 		return nil, stmterr.Bad("Type %s does not exist.", st.Name)
 	}
@@ -62,13 +58,13 @@ func (s *Server) execDropType(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	if !exists {
 		return status(p, cmdID, fmt.Sprintf("Type '%s' does not exist", st.Name), seq, ""), nil
 	}
-	delete(ec.ms.types, name)
+	delete(ec.ms.Types, name)
 	return status(p, cmdID, fmt.Sprintf("Dropped type '%s'", st.Name), seq, ""), nil
 }
 
-func showTypes(ms *metaStore, p sql.Parsed) *typeList {
+func showTypes(ms *metastore.Store, p sql.Parsed) *typeList {
 	out := &typeList{Type: "type_list", StatementText: p.Text, Types: map[string]fieldSchema{}, Warnings: []warning{}}
-	for name, t := range ms.types {
+	for name, t := range ms.Types {
 		out.Types[name] = schemaInfo(t)
 	}
 	return out

@@ -24,13 +24,15 @@
 //     resolution;
 //   - expr compiles expressions, aggregate calls and table functions over a
 //     scope of columns, and runs the aggregates' state;
+//   - metastore is the catalogue of streams, tables, persistent queries and
+//     custom types;
 //   - javatime is Java's DateTimeFormatter patterns, for the date-time
 //     functions and TIMESTAMP_FORMAT;
 //   - stmterr is the statement errors every room reports.
 //
 // This package holds the rest, by file name: the REST API (routes.go,
 // http.go, results.go, querystream.go, insertsstream.go, admin.go,
-// print.go), statements and the metastore (engine.go, metastore.go,
+// print.go), statements (engine.go,
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
 // ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME,

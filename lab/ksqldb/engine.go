@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
@@ -24,7 +26,7 @@ import (
 // execCtx is how a statement is executed: against a sandbox (validation),
 // live (side effects + command topic), or while replaying the command topic.
 type execCtx struct {
-	ms           *metaStore
+	ms           *metastore.Store
 	sandbox      bool
 	replay       bool
 	offset       int64
@@ -42,7 +44,7 @@ type execCtx struct {
 var reservedColumns = map[string]bool{"ROWTIME": true, "ROWPARTITION": true, "ROWOFFSET": true, "WINDOWSTART": true, "WINDOWEND": true}
 
 func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, error) {
-	resolveCustomTypes(p.Stmt, ec.ms.types)
+	resolveCustomTypes(p.Stmt, ec.ms.Types)
 	switch st := p.Stmt.(type) {
 	case *sql.CreateType:
 		return s.execCreateType(ctx, ec, p, st)
@@ -250,15 +252,15 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err != nil {
 		return nil, err
 	}
-	replaced := ec.ms.sources[cs.Name]
+	replaced := ec.ms.Sources[cs.Name]
 	if !cs.OrReplace {
 		replaced = nil
 	}
-	if existing := ec.ms.sources[cs.Name]; existing != nil && replaced == nil {
+	if existing := ec.ms.Sources[cs.Name]; existing != nil && replaced == nil {
 		if cs.IfNotExists {
 			return existsWarning(p, kind, cs.Name), nil
 		}
-		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
+		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.Kind()))
 	}
 	if w.topic == "" {
 		return nil, stmterr.Bad("Missing required property \"KAFKA_TOPIC\" which has no default value.")
@@ -351,7 +353,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err != nil {
 		return nil, err
 	}
-	src := &source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
+	src := &metastore.Source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
 		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter, ValueAvroName: w.avroName(),
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
@@ -403,7 +405,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err != nil {
 		return nil, err
 	}
-	ec.ms.sources[cs.Name] = src
+	ec.ms.Sources[cs.Name] = src
 	if src.SourceOnly && src.Table {
 		id, err := s.addSourceTableQuery(ec, p, src, seq)
 		if err != nil {
@@ -476,9 +478,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if w.windowType != "" {
 		return nil, stmterr.Unsupported("WITH property WINDOW_TYPE on CREATE ... AS SELECT")
 	}
-	var upgraded *queryInfo
-	var replaced *source
-	if existing := ec.ms.sources[cs.Name]; existing != nil && cs.OrReplace {
+	var upgraded *metastore.Query
+	var replaced *metastore.Source
+	if existing := ec.ms.Sources[cs.Name]; existing != nil && cs.OrReplace {
 		replaced = existing
 		if upgraded, err = upgradeTarget(ec, existing, cs.Table); err != nil {
 			return nil, err
@@ -487,7 +489,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		if cs.IfNotExists {
 			return existsWarning(p, kind, cs.Name), nil
 		}
-		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.kind()))
+		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.Kind()))
 	}
 	plan, err := planQuery(ec.ms, cs.Query, modePersistent, cs.Name)
 	if err != nil {
@@ -510,8 +512,8 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if topic == "" {
 		topic = cs.Name
 	}
-	for _, other := range ec.ms.sources {
-		if other.Topic == topic && ec.ms.writerOf(other.Name) != "" && (upgraded == nil || other.Name != cs.Name) {
+	for _, other := range ec.ms.Sources {
+		if other.Topic == topic && ec.ms.WriterOf(other.Name) != "" && (upgraded == nil || other.Name != cs.Name) {
 			return nil, stmterr.Bad("Cannot add %s '%s': Another query is already writing to topic '%s'", kind, cs.Name, topic)
 		}
 	}
@@ -551,7 +553,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkFormatProperties(w, keyFormat, valueFormat); err != nil {
 		return nil, err
 	}
-	sink := &source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
+	sink := &metastore.Source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
 		KeyDelimiter:   formats.InheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
 		ValueDelimiter: formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
 		ValueAvroName:  w.avroName(),
@@ -596,30 +598,21 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if upgraded != nil {
 		id = upgraded.ID
 	}
-	ec.ms.sources[cs.Name] = sink
-	qi := &queryInfo{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined(), Types: maps.Clone(ec.ms.types)}
+	ec.ms.Sources[cs.Name] = sink
+	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
+		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined(), Types: maps.Clone(ec.ms.Types)}
 	pinInputs(ec.ms, qi, plan)
-	ec.ms.queries[id] = qi
+	ec.ms.Queries[id] = qi
 	if !ec.sandbox && !ec.replay {
 		start := s.startQuery
 		if upgraded != nil {
-			start = func(qi *queryInfo) error { return s.upgradeQuery(upgraded, qi) }
+			start = func(qi *metastore.Query) error { return s.upgradeQuery(upgraded, qi) }
 		}
 		if err := start(qi); err != nil {
 			return nil, err
 		}
 	}
 	return status(p, cmdID, "Created query with ID "+id, seq, id), nil
-}
-
-func (m *metaStore) writerOf(name string) string {
-	for id, q := range m.queries {
-		if q.Sink == name && !q.Insert && !q.SourceTable {
-			return id
-		}
-	}
-	return ""
 }
 
 // createText is the statement text DESCRIBE shows for a CREATE with
@@ -661,7 +654,7 @@ func createText(cs *sql.CreateSource, sch types.Schema, keyFormat string) string
 }
 
 func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {
-	target, ok := ec.ms.sources[st.Target]
+	target, ok := ec.ms.Sources[st.Target]
 	if !ok {
 		return nil, stmterr.Bad("%s does not exist.", st.Target)
 	}
@@ -694,7 +687,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if plan.out.String() != target.Schema.String() {
 		return nil, stmterr.Bad("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)
 	}
-	id, err := insertQueryID(st.With, ec.ms.queries)
+	id, err := insertQueryID(st.With, ec.ms.Queries)
 	if err != nil {
 		return nil, err
 	}
@@ -706,10 +699,10 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if id == "" {
 		id = "INSERTQUERY_" + strconv.FormatInt(seq, 10)
 	}
-	qi := &queryInfo{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined(), Types: maps.Clone(ec.ms.types)}
+	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
+		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined(), Types: maps.Clone(ec.ms.Types)}
 	pinInputs(ec.ms, qi, plan)
-	ec.ms.queries[id] = qi
+	ec.ms.Queries[id] = qi
 	if !ec.sandbox && !ec.replay {
 		if err := s.startQuery(qi); err != nil {
 			return nil, err
@@ -724,7 +717,7 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		kind = "TABLE"
 	}
 	cmdID := sourceCommandID(st.Table, st.Name, "drop")
-	src, ok := ec.ms.sources[st.Name]
+	src, ok := ec.ms.Sources[st.Name]
 	if !ok {
 		if st.IfExists {
 			return status(p, cmdID, fmt.Sprintf("Source `%s` does not exist.", st.Name), 0, ""), nil
@@ -733,13 +726,13 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		return nil, stmterr.Bad("%s%s %s does not exist.", kind[:1], strings.ToLower(kind[1:]), st.Name)
 	}
 	if src.Table != st.Table {
-		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was DROP %s", strings.ToLower(src.kind()), strings.ToLower(kind))
+		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was DROP %s", strings.ToLower(src.Kind()), strings.ToLower(kind))
 	}
 	if err := checkDropOfSource(src, st.DeleteTopic); err != nil {
 		return nil, err
 	}
-	readers, writers := ec.ms.readersWriters(st.Name)
-	cst := ec.ms.sourceTableQueryOf(st.Name)
+	readers, writers := ec.ms.ReadersWriters(st.Name)
+	cst := ec.ms.SourceTableQueryOf(st.Name)
 	if cst != "" {
 		readers = slices.DeleteFunc(readers, func(id string) bool { return id == cst })
 	}
@@ -762,10 +755,10 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	if err != nil {
 		return nil, err
 	}
-	delete(ec.ms.sources, st.Name)
+	delete(ec.ms.Sources, st.Name)
 	if cst != "" { // EngineContext.maybeTerminateCreateAsQuery
-		qi := ec.ms.queries[cst]
-		delete(ec.ms.queries, cst)
+		qi := ec.ms.Queries[cst]
+		delete(ec.ms.Queries, cst)
 		if !ec.sandbox {
 			s.terminateQuery(ctx, qi)
 		}
@@ -797,11 +790,11 @@ func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, s
 	cmdID := "terminate/" + st.QueryID + "/execute"
 	if st.All {
 		cmdID = "terminate/ALL/execute"
-		for _, q := range ec.ms.sortedQueries() {
+		for _, q := range ec.ms.SortedQueries() {
 			ids = append(ids, q.ID)
 		}
 	} else {
-		qi, ok := ec.ms.queries[st.QueryID]
+		qi, ok := ec.ms.Queries[st.QueryID]
 		if !ok {
 			return nil, stmterr.Bad("Unknown queryId: %s", st.QueryID)
 		}
@@ -815,8 +808,8 @@ func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, s
 		return nil, err
 	}
 	for _, id := range ids {
-		qi := ec.ms.queries[id]
-		delete(ec.ms.queries, id)
+		qi := ec.ms.Queries[id]
+		delete(ec.ms.Queries, id)
 		if !ec.sandbox {
 			s.terminateQuery(ctx, qi)
 		}

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -50,7 +52,7 @@ type queryDescriptionEntity struct {
 // ksqldb-functional-tests/.../historical_plans/project-filter_-_CSAS_with_custom_Kafka_topic_name/7.1.0_1633126017028/topology
 // (WhereFilter), ksqldb-engine/.../planner/plan/PlanSummary.java (indentation).
 func (s *Server) execExplain(_ context.Context, ec *execCtx, p sql.Parsed, st *sql.Explain) (any, error) {
-	qi, ok := ec.ms.queries[st.QueryID]
+	qi, ok := ec.ms.Queries[st.QueryID]
 	if !ok {
 		return nil, stmterr.Bad("Query with id:%s does not exist, use SHOW QUERIES to view the full set of queries.", st.QueryID)
 	}
@@ -65,7 +67,7 @@ func (s *Server) execExplain(_ context.Context, ec *execCtx, p sql.Parsed, st *s
 // persistent query (ListQueriesExecutor, QueryDescriptionList).
 func (s *Server) showQueriesExtended(ec *execCtx, p sql.Parsed) (any, error) {
 	descs := []queryDescription{}
-	for _, qi := range ec.ms.sortedQueries() {
+	for _, qi := range ec.ms.SortedQueries() {
 		d, err := s.describeQuery(ec, qi, "SHOW QUERIES EXTENDED")
 		if err != nil {
 			return nil, err
@@ -82,16 +84,16 @@ type queryDescriptionList struct {
 	Warnings          []warning          `json:"warnings"`
 }
 
-func (s *Server) describeQuery(ec *execCtx, qi *queryInfo, what string) (queryDescription, error) {
+func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (queryDescription, error) {
 	q, err := queryOf(qi)
 	if err != nil {
 		return queryDescription{}, fmt.Errorf("explain %s: %w", qi.ID, err)
 	}
-	plan, err := planQuery(qi.planStore(ec.ms), q, modePersistent, qi.Sink)
+	plan, err := planQuery(qi.PlanStore(ec.ms), q, modePersistent, qi.Sink)
 	if err != nil {
 		return queryDescription{}, err
 	}
-	sink := ec.ms.sources[qi.Sink]
+	sink := ec.ms.Sources[qi.Sink]
 	if sink == nil {
 		return queryDescription{}, fmt.Errorf("explain %s: sink %s does not exist", qi.ID, qi.Sink)
 	}

@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -308,7 +310,7 @@ func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName
 // sourceStepColumns is the schema of a source step: the source's columns,
 // the pseudo columns, a copy of each key column, then the window bounds of
 // a windowed source (LogicalSchema.withPseudoAndKeyColsInValue).
-func sourceStepColumns(src *source) []types.Column {
+func sourceStepColumns(src *metastore.Source) []types.Column {
 	cols := append(append([]types.Column(nil), src.Schema.Cols...), expr.PseudoColumns...)
 	for _, k := range src.Schema.Keys() {
 		cols = append(cols, types.Column{Name: k.Name, Type: k.Type})

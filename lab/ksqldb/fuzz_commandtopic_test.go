@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -49,7 +51,7 @@ func FuzzCommandTopicReplay(f *testing.F) {
 	project := commandRecords(f, strings.TrimSpace(stmts[0]), strings.TrimSpace(stmts[1]))
 	f.Add(project)
 	replayAll := func(data []byte) {
-		s.ms = newMetaStore()
+		s.ms = metastore.NewStore()
 		s.statuses = map[string]cmdStatus{}
 		for i, value := range bytes.Split(data, []byte{0}) {
 			s.replayOne(ctx, &kgo.Record{Topic: s.cmdTopic, Value: value, Offset: int64(i)})
@@ -59,7 +61,7 @@ func FuzzCommandTopicReplay(f *testing.F) {
 	// leave a stream, a table and the query that feeds it.
 	s.mu.Lock()
 	replayAll(project)
-	sources, queries := len(s.ms.sources), len(s.ms.sortedQueries())
+	sources, queries := len(s.ms.Sources), len(s.ms.SortedQueries())
 	s.mu.Unlock()
 	if sources != 2 || queries != 1 {
 		f.Fatalf("replaying the project's statements left %d sources and %d queries, want 2 and 1", sources, queries)
@@ -76,7 +78,7 @@ func FuzzCommandTopicReplay(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s.mu.Lock()
 		replayAll(data)
-		for _, qi := range s.ms.sortedQueries() {
+		for _, qi := range s.ms.SortedQueries() {
 			p, err := parseOne(qi.Statement)
 			if err != nil {
 				continue

@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -60,7 +62,7 @@ func bytesOrNil(b []byte) any {
 // checkInsertHeaders refuses an INSERT VALUES that sets a header column,
 // naming them, or that names no columns into a source that has some
 // (InsertValuesExecutor.validateInsert).
-func checkInsertHeaders(src *source, columns []string) error {
+func checkInsertHeaders(src *metastore.Source, columns []string) error {
 	var named []string
 	if len(columns) == 0 {
 		for _, c := range src.Schema.Headers() {

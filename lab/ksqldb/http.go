@@ -195,7 +195,7 @@ func (s *Server) executeAll(ctx context.Context, stmts []sql.Parsed, props map[s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	missing := map[string]bool{}
-	sandbox := &execCtx{ms: s.ms.clone(), sandbox: true, props: maps.Clone(props), missing: missing, vars: vars.clone()}
+	sandbox := &execCtx{ms: s.ms.Clone(), sandbox: true, props: maps.Clone(props), missing: missing, vars: vars.clone()}
 	for _, p := range stmts {
 		p, err := sandbox.vars.prepare(p)
 		if err != nil {

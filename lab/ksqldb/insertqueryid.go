@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -21,7 +23,7 @@ var reservedQueryIDPrefixes = []string{"INSERTQUERY_", "CTAS_", "CSAS_", "CST_"}
 
 // insertQueryID returns the QUERY_ID of an INSERT INTO's WITH clause,
 // upper-cased, or "" when it has none.
-func insertQueryID(props []sql.Property, running map[string]*queryInfo) (string, error) {
+func insertQueryID(props []sql.Property, running map[string]*metastore.Query) (string, error) {
 	var invalid []string
 	id := ""
 	for _, p := range props {

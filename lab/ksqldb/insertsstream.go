@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -121,7 +123,7 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 	}
 	target := identifierText(*args.Target)
 	s.mu.Lock()
-	src, ok := s.ms.sources[target]
+	src, ok := s.ms.Sources[target]
 	s.mu.Unlock()
 	switch {
 	case !ok:
@@ -218,7 +220,7 @@ func identifierText(name string) string {
 }
 
 // insertRecord turns one row of the request into a record for the target.
-func (s *Server) insertRecord(line []byte, src *source, keySerde, valSerde *formats.Serde) (*kgo.Record, error) {
+func (s *Server) insertRecord(line []byte, src *metastore.Source, keySerde, valSerde *formats.Serde) (*kgo.Record, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	var raw map[string]any

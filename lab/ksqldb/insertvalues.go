@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -22,7 +24,7 @@ import (
 // buildRecord) and ksqldb-engine/.../engine/generic/GenericRecordFactory.java;
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/insert-values/
 func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.InsertValues) (any, error) {
-	src, ok := ec.ms.sources[st.Target]
+	src, ok := ec.ms.Sources[st.Target]
 	if !ok {
 		return nil, stmterr.Bad("Cannot insert values into an unknown stream/table: %s", st.Target)
 	}
@@ -30,7 +32,7 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 		return nil, stmterr.Bad("Cannot insert values into read-only topic: %s", src.Topic)
 	}
 	if src.SourceOnly {
-		return nil, stmterr.Bad("Cannot insert values into read-only %s: %s", strings.ToLower(src.kind()), src.Name)
+		return nil, stmterr.Bad("Cannot insert values into read-only %s: %s", strings.ToLower(src.Kind()), src.Name)
 	}
 	if err := checkInsertHeaders(src, st.Columns); err != nil {
 		return nil, err
@@ -63,7 +65,7 @@ func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.Inse
 // insertValuesRecord builds the record of GenericRecordFactory.build: the
 // named (or all key then value) columns get the values, ROWTIME sets the
 // timestamp, a table needs every key column.
-func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *source, st *sql.InsertValues) (*kgo.Record, error) {
+func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *metastore.Source, st *sql.InsertValues) (*kgo.Record, error) {
 	cols := st.Columns
 	if len(cols) == 0 {
 		for _, c := range src.Schema.Keys() {

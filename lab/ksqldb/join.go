@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -35,7 +37,7 @@ import (
 
 // joinLeaf is one source of a join.
 type joinLeaf struct {
-	src   *source
+	src   *metastore.Source
 	alias string
 	base  int // index of the leaf's first column in the joined row
 }
@@ -164,10 +166,10 @@ func (p *queryPlan) tableTopics() map[string]bool {
 
 // planJoin plans the sources of a query with joins: the virtual source the
 // rest of planning sees, the joined scope and the join plan.
-func planJoin(ms *metaStore, q *sql.Query) (*source, *expr.Scope, *joinPlan, error) {
+func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope, *joinPlan, error) {
 	jp := &joinPlan{clashing: map[string]bool{}}
 	add := func(name, alias string) error {
-		src, ok := ms.sources[name]
+		src, ok := ms.Sources[name]
 		if !ok {
 			return stmterr.Bad("%s does not exist.", name)
 		}
@@ -278,7 +280,7 @@ func planJoin(ms *metaStore, q *sql.Query) (*source, *expr.Scope, *joinPlan, err
 	for _, c := range in.Cols[:jp.keySlot] {
 		cols = append(cols, types.Column{Name: c.Name, Type: c.Type})
 	}
-	src := &source{Name: jp.leaves[0].src.Name, Table: resultTable, Topic: jp.leaves[len(jp.leaves)-1].src.Topic,
+	src := &metastore.Source{Name: jp.leaves[0].src.Name, Table: resultTable, Topic: jp.leaves[len(jp.leaves)-1].src.Topic,
 		KeyFormat: keyFormat, ValueFormat: jp.leaves[0].src.ValueFormat, Schema: types.Schema{Cols: cols}}
 	return src, in, jp, nil
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -31,7 +33,7 @@ type partitionPlan struct {
 // planPartitionBy checks a query's PARTITION BY clause against its source
 // and names its key columns; nil without the clause or when it does not
 // change the key (a table partitioned by its own key).
-func planPartitionBy(q *sql.Query, src *source, in *expr.Scope, jp *joinPlan) (*partitionPlan, error) {
+func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *joinPlan) (*partitionPlan, error) {
 	if !q.HasPartitionBy {
 		return nil, nil
 	}
@@ -157,7 +159,7 @@ func planPartitionBy(q *sql.Query, src *source, in *expr.Scope, jp *joinPlan) (*
 	return pp, nil
 }
 
-func tableRepartition(src *source, pp *partitionPlan) error {
+func tableRepartition(src *metastore.Source, pp *partitionPlan) error {
 	keys := src.Schema.Keys()
 	if len(keys) != 1 {
 		return stmterr.Bad("Cannot repartition a TABLE source. If this is a join, joins on tables with multiple columns is not yet supported.")
@@ -185,7 +187,7 @@ func firstUnknown(e sql.Expr, in *expr.Scope) (string, bool) {
 // starItems expands SELECT * over the repartitioned schema: the new key
 // columns, then the source's value columns and its old key columns, less
 // the columns that became keys (UserRepartitionNode.resolveSelectStar).
-func (pp *partitionPlan) starItems(src *source, pos sql.Pos) (exprs []sql.Expr, names []string) {
+func (pp *partitionPlan) starItems(src *metastore.Source, pos sql.Pos) (exprs []sql.Expr, names []string) {
 	moved := map[string]bool{}
 	if !pp.null {
 		for i, e := range pp.exprs {

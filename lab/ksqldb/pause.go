@@ -28,12 +28,12 @@ func (s *Server) execPause(ctx context.Context, ec *execCtx, p sql.Parsed, st *s
 	switch {
 	case st.All:
 		target = "ALL"
-		for _, q := range ec.ms.sortedQueries() {
+		for _, q := range ec.ms.SortedQueries() {
 			ids = append(ids, q.ID)
 		}
 	case strings.Contains(strings.ToLower(target), "transient_"):
 	default:
-		qi, ok := ec.ms.queries[target]
+		qi, ok := ec.ms.Queries[target]
 		if !ok {
 			return nil, stmterr.Bad("Unknown queryId: %s", target)
 		}
@@ -48,9 +48,9 @@ func (s *Server) execPause(ctx context.Context, ec *execCtx, p sql.Parsed, st *s
 		return nil, err
 	}
 	for _, id := range ids {
-		next := *ec.ms.queries[id] // a sandbox shares the live store's queries
+		next := *ec.ms.Queries[id] // a sandbox shares the live store's queries
 		next.Paused = !st.Resume
-		ec.ms.queries[id] = &next
+		ec.ms.Queries[id] = &next
 		if !ec.sandbox {
 			if rq := s.running[id]; rq != nil {
 				rq.gate.set(next.Paused)

@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -25,7 +27,7 @@ type projCol struct {
 
 // queryPlan is a compiled SELECT over one source.
 type queryPlan struct {
-	src         *source
+	src         *metastore.Source
 	in          *expr.Scope
 	where       *expr.Compiled
 	agg         *expr.AggPlan
@@ -41,7 +43,7 @@ type queryPlan struct {
 	tfs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
 }
 
-func inputScope(src *source, alias string) *expr.Scope {
+func inputScope(src *metastore.Source, alias string) *expr.Scope {
 	cols := append(append([]types.Column(nil), src.Schema.Cols...), expr.PseudoColumns...)
 	if src.Window != nil {
 		cols = append(cols, windowColumns...)
@@ -54,8 +56,8 @@ func inputScope(src *source, alias string) *expr.Scope {
 }
 
 // planQuery compiles q against the metastore.
-func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*queryPlan, error) {
-	var src *source
+func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string) (*queryPlan, error) {
+	var src *metastore.Source
 	var in *expr.Scope
 	var jp *joinPlan
 	if len(q.Joins) > 0 {
@@ -65,7 +67,7 @@ func planQuery(ms *metaStore, q *sql.Query, mode planMode, sinkName string) (*qu
 		}
 	} else {
 		var ok bool
-		if src, ok = ms.sources[q.From]; !ok {
+		if src, ok = ms.Sources[q.From]; !ok {
 			return nil, stmterr.Bad("%s does not exist.", q.From)
 		}
 		in = inputScope(src, q.FromAlias)
@@ -392,7 +394,7 @@ func checkStructAll(e sql.Expr, t types.Type) error {
 // items and QueryAnalyzer's check of the source: it reports whether the
 // projection calls table functions, refusing them nested, with GROUP BY,
 // inside a searched CASE or over a table, with ksqlDB's messages.
-func checkTableFunctions(q *sql.Query, src *source) (bool, error) {
+func checkTableFunctions(q *sql.Query, src *metastore.Source) (bool, error) {
 	found := false
 	var visit func(e sql.Expr, outer string, inCase *sql.Case) error
 	visit = func(e sql.Expr, outer string, inCase *sql.Case) error {

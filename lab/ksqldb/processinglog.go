@@ -53,7 +53,7 @@ func (s *Server) ensureProcessingLog(ctx context.Context) error {
 		return fmt.Errorf("create the processing log topic %s: %w", topic, err)
 	}
 	s.mu.Lock()
-	_, exists := s.ms.sources[processingLogStream]
+	_, exists := s.ms.Sources[processingLogStream]
 	s.mu.Unlock()
 	if exists {
 		return nil

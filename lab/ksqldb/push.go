@@ -100,8 +100,8 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	s.mu.Lock()
-	resolveCustomTypes(p.Stmt, s.ms.types)
-	src, ok := s.ms.sources[q.From]
+	resolveCustomTypes(p.Stmt, s.ms.Types)
+	src, ok := s.ms.Sources[q.From]
 	if !ok {
 		s.mu.Unlock()
 		out.fail(p.Text, stmterr.Bad("%s does not exist.", q.From))
@@ -128,7 +128,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, stmterr.Bad("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
 		return
 	}
-	resolveCustomTypes(p.Stmt, s.ms.types)
+	resolveCustomTypes(p.Stmt, s.ms.Types)
 	plan, err := planQuery(s.ms, q, modePush, "")
 	s.mu.Unlock()
 	if err != nil {
@@ -204,7 +204,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, stmterr.ErrShuttingDown)
 		return
 	}
-	resolveCustomTypes(p.Stmt, s.ms.types)
+	resolveCustomTypes(p.Stmt, s.ms.Types)
 	plan, err := planQuery(s.ms, q, modePush, "")
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query

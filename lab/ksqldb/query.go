@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -21,7 +23,7 @@ import (
 // transaction (exactly_once_v2).
 type runningQuery struct {
 	srv  *Server
-	info *queryInfo
+	info *metastore.Query
 	plan *queryPlan
 	proc *processor
 
@@ -53,16 +55,16 @@ func (s *Server) appID(queryID string) string {
 }
 
 // startQuery plans and starts a persistent query; the caller holds s.mu.
-func (s *Server) startQuery(qi *queryInfo) error {
+func (s *Server) startQuery(qi *metastore.Query) error {
 	q, err := queryOf(qi)
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
-	plan, err := planQuery(qi.planStore(s.ms), q, modePersistent, qi.Sink)
+	plan, err := planQuery(qi.PlanStore(s.ms), q, modePersistent, qi.Sink)
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
-	sink := s.ms.sources[qi.Sink]
+	sink := s.ms.Sources[qi.Sink]
 	if sink == nil {
 		return fmt.Errorf("start query %s: sink %s is missing", qi.ID, qi.Sink)
 	}
@@ -128,7 +130,7 @@ func (q *runningQuery) stop() {
 }
 
 // terminateQuery stops a query and removes its internal topics and group.
-func (s *Server) terminateQuery(ctx context.Context, qi *queryInfo) {
+func (s *Server) terminateQuery(ctx context.Context, qi *metastore.Query) {
 	if rq := s.running[qi.ID]; rq != nil {
 		rq.stop()
 		delete(s.running, qi.ID)
@@ -304,14 +306,14 @@ func (p *produceErrors) first() error {
 type decoder struct {
 	srv          *Server
 	queryID      string
-	src          *source
+	src          *metastore.Source
 	inKey, inVal *formats.Serde
 	memo         decodeMemo // decoded values of recent payloads
 	keepNulls    bool       // stream records with a null value are passed on (see processSimple)
 	row          []any      // a stream row, reused: nothing keeps it past process
 }
 
-func (s *Server) newDecoder(queryID string, src *source) *decoder {
+func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
 	return &decoder{srv: s, queryID: queryID, src: src,
 		inKey: formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).WithDelimiter(src.KeyDelimiter),
 		inVal: formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithDelimiter(src.ValueDelimiter)}

@@ -2,9 +2,10 @@ package ksqldb
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -32,7 +33,7 @@ const createOrReplaceEnabled = "ksql.create.or.replace.enabled"
 
 // checkSourceUpgrade is canUpgradeTo: old may be replaced by next. The
 // issues are listed in its order: type, topic, TIMESTAMP, then schema.
-func checkSourceUpgrade(old, next *source) error {
+func checkSourceUpgrade(old, next *metastore.Source) error {
 	var issues []string
 	if old.Table != next.Table {
 		issues = append(issues, fmt.Sprintf("DataSource '%s' has type = %s which is not upgradeable to %s", old.Name, dataSourceType(old), dataSourceType(next)))
@@ -53,7 +54,7 @@ func checkSourceUpgrade(old, next *source) error {
 }
 
 // dataSourceType is DataSourceType's name.
-func dataSourceType(s *source) string {
+func dataSourceType(s *metastore.Source) string {
 	if s.Table {
 		return "KTABLE"
 	}
@@ -93,16 +94,16 @@ func bracketColumns(cols []types.Column) string {
 // upgrades (QueryIdUtil.buildId); nil when no query writes existing, and a
 // new query writes it from now on. A source stream or table stays
 // read-only (EngineExecutor.execute).
-func upgradeTarget(ec *execCtx, existing *source, table bool) (*queryInfo, error) {
-	_, writers := ec.ms.readersWriters(existing.Name)
+func upgradeTarget(ec *execCtx, existing *metastore.Source, table bool) (*metastore.Query, error) {
+	_, writers := ec.ms.ReadersWriters(existing.Name)
 	if len(writers) > 1 {
 		return nil, stmterr.Bad("REPLACE for sink %s is not supported because there are multiple queries writing into it: [%s]", existing.Name, strings.Join(writers, ", "))
 	}
 	if len(writers) == 0 {
 		return nil, checkWritable(existing)
 	}
-	if ec.ms.queries[writers[0]].Insert {
-		return nil, stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.kind()) + " only INSERT INTO writes")
+	if ec.ms.Queries[writers[0]].Insert {
+		return nil, stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT of a " + strings.ToLower(existing.Kind()) + " only INSERT INTO writes")
 	}
 	if strings.EqualFold(strings.TrimSpace(ec.props[createOrReplaceEnabled]), "false") {
 		kind := "stream"
@@ -111,17 +112,17 @@ func upgradeTarget(ec *execCtx, existing *source, table bool) (*queryInfo, error
 		}
 		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, existing.Name, kind)
 	}
-	return ec.ms.queries[writers[0]], nil
+	return ec.ms.Queries[writers[0]], nil
 }
 
 // checkQueryUpgrade is ExecutionStep.validateUpgrade over the old and the
 // new plan: a step that has no upgrade path refuses it by its class name.
-func checkQueryUpgrade(ms *metaStore, old *queryInfo, nextQ *sql.Query, next *queryPlan) error {
+func checkQueryUpgrade(ms *metastore.Store, old *metastore.Query, nextQ *sql.Query, next *queryPlan) error {
 	q, err := queryOf(old)
 	if err != nil {
 		return err
 	}
-	prev, err := planQuery(old.planStore(ms), q, modePersistent, old.Sink)
+	prev, err := planQuery(old.PlanStore(ms), q, modePersistent, old.Sink)
 	if err != nil {
 		return fmt.Errorf("upgrade %s: plan the running query: %w", old.ID, err)
 	}
@@ -289,36 +290,17 @@ func stepWithoutUpgrade(p *queryPlan) string {
 }
 
 // pinInputs records the sources a query reads as they are now.
-func pinInputs(ms *metaStore, qi *queryInfo, plan *queryPlan) {
-	qi.Inputs = map[string]*source{plan.src.Name: ms.sources[plan.src.Name]}
+func pinInputs(ms *metastore.Store, qi *metastore.Query, plan *queryPlan) {
+	qi.Inputs = map[string]*metastore.Source{plan.src.Name: ms.Sources[plan.src.Name]}
 	for _, name := range plan.joined() {
-		qi.Inputs[name] = ms.sources[name]
+		qi.Inputs[name] = ms.Sources[name]
 	}
-}
-
-// planStore is ms with the query's sources as they were when it was
-// created or last upgraded.
-func (qi *queryInfo) planStore(ms *metaStore) *metaStore {
-	changed := false
-	for name, src := range qi.Inputs {
-		if ms.sources[name] != src {
-			changed = true
-		}
-	}
-	if !changed {
-		return ms
-	}
-	pinned := &metaStore{sources: maps.Clone(ms.sources), queries: ms.queries}
-	for name, src := range qi.Inputs {
-		pinned.sources[name] = src
-	}
-	return pinned
 }
 
 // upgradeQuery swaps the running query old for qi, which has its id; the
 // caller holds s.mu. Stopping commits what the old query processed, so the
 // new one continues from there.
-func (s *Server) upgradeQuery(old, qi *queryInfo) error {
+func (s *Server) upgradeQuery(old, qi *metastore.Query) error {
 	if rq := s.running[old.ID]; rq != nil {
 		rq.stop()
 		delete(s.running, old.ID)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -16,7 +18,7 @@ import (
 // refusal prints each side as ksqlDB's toString methods do.
 
 // ksqlTopic is KsqlTopic.toString of s.
-func ksqlTopic(s *source) string {
+func ksqlTopic(s *metastore.Source) string {
 	return fmt.Sprintf("KsqlTopic{kafkaTopicName='%s', keyFormat=KeyFormat{format=%s, features=%s, window=%s}, valueFormat=ValueFormat{format=%s, features=%s}}",
 		s.Topic, formatInfo(s.KeyFormat, keyFormatProps(s)), keyFeatures(s), windowString(s.Window),
 		formatInfo(s.ValueFormat, schemaIDProps(nil, s.ValueSchemaID)), valueFeatures(s))
@@ -34,7 +36,7 @@ func formatInfo(format string, props [][2]string) string {
 
 // keyFormatProps are CreateSourceProperties.getKeyFormatProperties: an
 // AVRO key's record is named for the source (AvroFormat.getKeySchemaName).
-func keyFormatProps(s *source) [][2]string {
+func keyFormatProps(s *metastore.Source) [][2]string {
 	var props [][2]string
 	if s.KeyFormat == formats.Avro {
 		props = append(props, [2]string{"fullSchemaName", "io.confluent.ksql.avro_schemas." + upperCamel(s.Name) + "Key"})
@@ -63,7 +65,7 @@ func upperCamel(name string) string {
 
 // keyFeatures is SerdeFeaturesFactory.getKeyWrapping: a single key column
 // in a format that can both wrap and unwrap it is written UNWRAP_SINGLES.
-func keyFeatures(s *source) string {
+func keyFeatures(s *metastore.Source) string {
 	switch s.KeyFormat {
 	case formats.JSON, formats.JSONSR, formats.Avro, formats.ProtobufNoSR:
 		if len(s.Schema.Keys()) == 1 {
@@ -75,7 +77,7 @@ func keyFeatures(s *source) string {
 
 // valueFeatures is the explicit WRAP_SINGLE_VALUE of s (ksqlDB's default
 // ksql.persistence.wrap.single.values is unset, adding none).
-func valueFeatures(s *source) string {
+func valueFeatures(s *metastore.Source) string {
 	switch {
 	case s.UnwrapValue:
 		return "[UNWRAP_SINGLES]"
@@ -87,7 +89,7 @@ func valueFeatures(s *source) string {
 
 // windowString is Optional<WindowInfo>.toString; a declared window has no
 // emit strategy.
-func windowString(w *windowInfo) string {
+func windowString(w *metastore.WindowInfo) string {
 	if w == nil {
 		return "Optional.empty"
 	}
@@ -100,7 +102,7 @@ func windowString(w *windowInfo) string {
 
 // timestampColumn is Optional<TimestampColumn>.toString of s: the column
 // name always quoted (Name.toString) and its format.
-func timestampColumn(s *source) string {
+func timestampColumn(s *metastore.Source) string {
 	if s.Timestamp == "" {
 		return "Optional.empty"
 	}
@@ -145,6 +147,6 @@ func checkSourceStepUpgrade(prev, next *queryPlan) error {
 
 // sourceFormats are the plan's Formats of s: the key and value formats
 // with their properties and serde features.
-func sourceFormats(s *source) string {
+func sourceFormats(s *metastore.Source) string {
 	return formatInfo(s.KeyFormat, keyFormatProps(s)) + keyFeatures(s) + formatInfo(s.ValueFormat, schemaIDProps(nil, s.ValueSchemaID)) + valueFeatures(s)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/srclient"
@@ -17,7 +19,7 @@ import (
 // own schema), is registered under <topic>-key or <topic>-value unless
 // that subject already holds a schema, which is then kept as it is. The
 // schemas are the ones a write registers (prepareSink).
-func (s *Server) registerDeclaredSchemas(ctx context.Context, src *source) error {
+func (s *Server) registerDeclaredSchemas(ctx context.Context, src *metastore.Source) error {
 	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name)
 	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithAvroFullName(src.ValueAvroName)
 	if src.KeySchemaID == 0 {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -86,7 +88,7 @@ type Server struct {
 	cancel context.CancelFunc
 
 	mu        sync.Mutex // serialises statement execution
-	ms        *metaStore
+	ms        *metastore.Store
 	running   map[string]*runningQuery
 	statuses  map[string]cmdStatus
 	clusterID string
@@ -154,7 +156,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		cmdTopic: "_confluent-ksql-" + cfg.serviceID + "_command_topic",
 		ctx:      sctx,
 		cancel:   cancel,
-		ms:       newMetaStore(),
+		ms:       metastore.NewStore(),
 		running:  map[string]*runningQuery{},
 		statuses: map[string]cmdStatus{},
 		push:     &pushQueries{limit: cfg.maxPush, live: map[string]*livePush{}},

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -43,7 +45,7 @@ func (s *Server) queryState(id string) string {
 	return "RUNNING"
 }
 
-func (s *Server) runningInfo(qi *queryInfo) runningQueryInfo {
+func (s *Server) runningInfo(qi *metastore.Query) runningQueryInfo {
 	st := s.queryState(qi.ID)
 	sinks, topics := []string{qi.Sink}, []string{qi.SinkTopic}
 	if qi.SourceTable { // a source table's query has no sink
@@ -53,8 +55,8 @@ func (s *Server) runningInfo(qi *queryInfo) runningQueryInfo {
 		ID: qi.ID, StatusCount: map[string]int{st: 1}, QueryType: "PERSISTENT", State: st}
 }
 
-func sourceInfoOf(src *source) sourceInfo {
-	return sourceInfo{Type: src.kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat, IsWindowed: src.Window != nil}
+func sourceInfoOf(src *metastore.Source) sourceInfo {
+	return sourceInfo{Type: src.Kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat, IsWindowed: src.Window != nil}
 }
 
 func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Show) (any, error) {
@@ -69,7 +71,7 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		if st.Extended {
 			var descs []sourceDescription
 			var warns []warning
-			for _, src := range ec.ms.sortedSources(st.What == "TABLES") {
+			for _, src := range ec.ms.SortedSources(st.What == "TABLES") {
 				d, err := s.describe(ctx, ec.ms, src, true, &warns)
 				if err != nil {
 					return nil, err
@@ -79,7 +81,7 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 			return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
 		}
 		infos := []sourceInfo{}
-		for _, src := range ec.ms.sortedSources(st.What == "TABLES") {
+		for _, src := range ec.ms.SortedSources(st.What == "TABLES") {
 			infos = append(infos, sourceInfoOf(src))
 		}
 		if st.What == "STREAMS" {
@@ -91,7 +93,7 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 			return s.showQueriesExtended(ec, p)
 		}
 		qs := []runningQueryInfo{}
-		for _, qi := range ec.ms.sortedQueries() {
+		for _, qi := range ec.ms.SortedQueries() {
 			qs = append(qs, s.runningInfo(qi))
 		}
 		return &queriesList{Type: "queries", StatementText: p.Text, Queries: qs, Warnings: []warning{}}, nil
@@ -179,7 +181,7 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	var warns []warning
 	if st.List != "" {
 		var descs []sourceDescription
-		for _, src := range ec.ms.sortedSources(st.List == "TABLES") {
+		for _, src := range ec.ms.SortedSources(st.List == "TABLES") {
 			d, err := s.describe(ctx, ec.ms, src, st.Extended, &warns)
 			if err != nil {
 				return nil, err
@@ -188,7 +190,7 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 		}
 		return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
 	}
-	src, ok := ec.ms.sources[st.Name]
+	src, ok := ec.ms.Sources[st.Name]
 	if !ok {
 		return nil, stmterr.Bad("Could not find STREAM/TABLE '%s' in the Metastore", st.Name)
 	}
@@ -199,9 +201,9 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	return &sourceDescriptionEntity{Type: "sourceDescription", StatementText: p.Text, SourceDescription: d, Warnings: nonNil(warns)}, nil
 }
 
-func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, extended bool, warns *[]warning) (sourceDescription, error) {
+func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metastore.Source, extended bool, warns *[]warning) (sourceDescription, error) {
 	d := sourceDescription{Name: src.Name, ReadQueries: []runningQueryInfo{}, WriteQueries: []runningQueryInfo{},
-		Fields: []fieldInfo{}, Type: src.kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
+		Fields: []fieldInfo{}, Type: src.Kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
 		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
 		ClusterStatistics: []any{}, ClusterErrorStats: []any{}}
 	if src.Window != nil {
@@ -222,12 +224,12 @@ func (s *Server) describe(ctx context.Context, ms *metaStore, src *source, exten
 		}
 		d.Fields = append(d.Fields, f)
 	}
-	readers, writers := ms.readersWriters(src.Name)
+	readers, writers := ms.ReadersWriters(src.Name)
 	for _, id := range readers {
-		d.ReadQueries = append(d.ReadQueries, s.runningInfo(ms.queries[id]))
+		d.ReadQueries = append(d.ReadQueries, s.runningInfo(ms.Queries[id]))
 	}
 	for _, id := range writers {
-		d.WriteQueries = append(d.WriteQueries, s.runningInfo(ms.queries[id]))
+		d.WriteQueries = append(d.WriteQueries, s.runningInfo(ms.Queries[id]))
 	}
 	// the topic is described with and without EXTENDED; a failure is a
 	// warning, not an error (ListSourceExecutor.describeSource)

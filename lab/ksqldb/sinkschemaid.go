@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"context"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -21,7 +23,7 @@ import (
 
 // sinkSchemaIDs checks a CREATE ... AS SELECT's schema ids against the
 // sink's formats and columns and registers the schemas.
-func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, sink *source) error {
+func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, sink *metastore.Source) error {
 	type side struct {
 		id     int
 		key    bool

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -21,11 +23,11 @@ import (
 
 // checkReplaceOfSource refuses CREATE OR REPLACE of or onto a source
 // (CreateSourceFactory.throwIfCreateOrReplaceOnSourceStreamOrTable).
-func checkReplaceOfSource(ms *metaStore, cs *sql.CreateSource) error {
+func checkReplaceOfSource(ms *metastore.Store, cs *sql.CreateSource) error {
 	if !cs.OrReplace {
 		return nil
 	}
-	existing := ms.sources[cs.Name]
+	existing := ms.Sources[cs.Name]
 	if !cs.SourceOnly && (existing == nil || !existing.SourceOnly) {
 		return nil
 	}
@@ -38,28 +40,28 @@ func checkReplaceOfSource(ms *metaStore, cs *sql.CreateSource) error {
 
 // checkWritable refuses a persistent query writing into a source
 // (EngineExecutor.execute).
-func checkWritable(target *source) error {
+func checkWritable(target *metastore.Source) error {
 	if target.SourceOnly {
-		return stmterr.Bad("Cannot insert into read-only %s: %s", strings.ToLower(target.kind()), target.Name)
+		return stmterr.Bad("Cannot insert into read-only %s: %s", strings.ToLower(target.Kind()), target.Name)
 	}
 	return nil
 }
 
 // checkAlterOfSource refuses ALTER of a source as ksqlDB does
 // (AlterSourceFactory), naming the kind the statement names.
-func checkAlterOfSource(ms *metaStore, st *sql.AlterSource) error {
+func checkAlterOfSource(ms *metastore.Store, st *sql.AlterSource) error {
 	kind := "stream"
 	if st.Table {
 		kind = "table"
 	}
-	if src := ms.sources[st.Name]; src != nil && src.SourceOnly {
+	if src := ms.Sources[st.Name]; src != nil && src.SourceOnly {
 		return stmterr.Bad("Cannot alter %s '%s': ALTER operations are not supported on source %ss.", kind, st.Name, kind)
 	}
 	return nil
 }
 
 // checkDropOfSource refuses deleting a source's topic (DropSourceFactory).
-func checkDropOfSource(src *source, deleteTopic bool) error {
+func checkDropOfSource(src *metastore.Source, deleteTopic bool) error {
 	if src.SourceOnly && deleteTopic {
 		return stmterr.Bad("Cannot delete topic for read-only source: %s", src.Name)
 	}
@@ -74,11 +76,11 @@ func sourceTableQueryID(name string, seq int64) string {
 
 // addSourceTableQuery registers (and, live, starts) the query that
 // materializes a source table; the caller holds s.mu.
-func (s *Server) addSourceTableQuery(ec *execCtx, p sql.Parsed, src *source, seq int64) (string, error) {
+func (s *Server) addSourceTableQuery(ec *execCtx, p sql.Parsed, src *metastore.Source, seq int64) (string, error) {
 	id := sourceTableQueryID(src.Name, seq)
-	qi := &queryInfo{ID: id, Statement: p.Text, Sink: src.Name, Source: src.Name,
+	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: src.Name, Source: src.Name,
 		Props: maps.Clone(ec.props), Seq: seq, Materialize: true, SourceTable: true}
-	ec.ms.queries[id] = qi
+	ec.ms.Queries[id] = qi
 	if !ec.sandbox && !ec.replay {
 		if err := s.startQuery(qi); err != nil {
 			return "", err
@@ -98,7 +100,7 @@ func sourceTableSelect(name string) (*sql.Query, error) {
 }
 
 // queryOf is the SELECT a persistent query runs.
-func queryOf(qi *queryInfo) (*sql.Query, error) {
+func queryOf(qi *metastore.Query) (*sql.Query, error) {
 	if qi.SourceTable {
 		return sourceTableSelect(qi.Sink)
 	}
@@ -116,20 +118,9 @@ func queryOf(qi *queryInfo) (*sql.Query, error) {
 
 // checkTerminable refuses TERMINATE of a source table's query
 // (ValidatedCommandFactory.createForTerminateQuery).
-func checkTerminable(qi *queryInfo) error {
+func checkTerminable(qi *metastore.Query) error {
 	if qi.SourceTable {
 		return stmterr.Bad("Cannot terminate query '%s' because it is linked to a source table.", qi.ID)
 	}
 	return nil
-}
-
-// sourceTableQueryOf is the id of the query materializing source table
-// name, or "".
-func (m *metaStore) sourceTableQueryOf(name string) string {
-	for id, q := range m.queries {
-		if q.SourceTable && q.Sink == name {
-			return id
-		}
-	}
-	return ""
 }

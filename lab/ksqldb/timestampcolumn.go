@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -24,7 +26,7 @@ import (
 // when a query starts). A format Java does not accept at all is refused
 // first, as ksqlDB's CreateSourceProperties checks it with
 // DateTimeFormatter.ofPattern when it reads the WITH clause.
-func checkTimestampColumn(src *source, name, format string) error {
+func checkTimestampColumn(src *metastore.Source, name, format string) error {
 	if format != "" {
 		var invalid *javatime.InvalidPatternError
 		if _, err := javatime.Compile(format); errors.As(err, &invalid) {
@@ -64,7 +66,7 @@ func checkTimestampColumn(src *source, name, format string) error {
 // null, negative or unparsable one fails, and the record is skipped, as
 // LoggingTimestampExtractor returns -1 and Kafka Streams drops records with
 // a negative timestamp.
-func extractTimestamp(src *source, row []any) (int64, error) {
+func extractTimestamp(src *metastore.Source, row []any) (int64, error) {
 	return columnTime(src.Schema.Cols, src.Timestamp, src.TimestampFormat, row)
 }
 

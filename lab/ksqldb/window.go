@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -34,13 +36,6 @@ import (
 //   - query-validation-tests tumbling-windows.json, hopping-windows.json,
 //     suppress.json and window-bounds.json show the rows these give.
 
-// windowInfo is what a windowed source records about its key
-// (ksqldb-common WindowInfo): the type, and the size of time windows.
-type windowInfo struct {
-	Type string
-	Size int64 // milliseconds; 0 for SESSION
-}
-
 const defaultGraceCeiling = 24 * 60 * 60 * 1000 // StreamAggregateBuilder.DEFAULT_24_HR_GRACE_PERIOD
 
 // Limits that keep a statement from exhausting the lab: Kafka Streams would
@@ -61,7 +56,7 @@ const (
 // (reserved column names), Kafka Streams TimeWindows (sizes). A persistent
 // query may project and filter a windowed stream (its records keep their
 // windows); aggregating one is not built here.
-func planWindow(q *sql.Query, src *source, aggregate bool, mode planMode) (*expr.WindowSpec, error) {
+func planWindow(q *sql.Query, src *metastore.Source, aggregate bool, mode planMode) (*expr.WindowSpec, error) {
 	if src.Window != nil && mode == modePersistent {
 		if src.Table {
 			return nil, stmterr.Bad("KSQL does not support persistent queries on windowed tables.")
@@ -374,8 +369,8 @@ func appendWindowedKey(key []byte, kind string, start, end int64) []byte {
 }
 
 // windowInfoOf is the window of the keys a windowed aggregation writes.
-func windowInfoOf(w *expr.WindowSpec) *windowInfo {
-	wi := &windowInfo{Type: w.Kind}
+func windowInfoOf(w *expr.WindowSpec) *metastore.WindowInfo {
+	wi := &metastore.WindowInfo{Type: w.Kind}
 	if w.Kind != sql.Session {
 		wi.Size = w.Size
 	}
@@ -465,11 +460,11 @@ func (w *withProps) checkWindow() error {
 }
 
 // window is the source's key window, nil when WINDOW_TYPE is not given.
-func (w *withProps) window() *windowInfo {
+func (w *withProps) window() *metastore.WindowInfo {
 	if w.windowType == "" {
 		return nil
 	}
-	wi := &windowInfo{Type: w.windowType}
+	wi := &metastore.WindowInfo{Type: w.windowType}
 	if w.windowSize != nil {
 		wi.Size = *w.windowSize
 	}
@@ -479,7 +474,7 @@ func (w *withProps) window() *windowInfo {
 // splitWindowedKey separates a windowed key into the inner key and its
 // window, as TimeWindowedDeserializer and SessionWindowedDeserializer read
 // them (a time window's end is its start plus the source's WINDOW_SIZE).
-func splitWindowedKey(b []byte, wi *windowInfo) (key []byte, start, end int64, err error) {
+func splitWindowedKey(b []byte, wi *metastore.WindowInfo) (key []byte, start, end int64, err error) {
 	n := 8
 	if wi.Type == sql.Session {
 		n = 16
@@ -503,7 +498,7 @@ var windowColumns = []types.Column{{Name: "WINDOWSTART", Type: types.Bigint}, {N
 
 // starColumns are the columns SELECT * expands to: the keys, then the
 // window bounds of a windowed source, then the values.
-func starColumns(src *source, persistent bool) []types.Column {
+func starColumns(src *metastore.Source, persistent bool) []types.Column {
 	if src.Window == nil || persistent {
 		return src.Schema.Cols
 	}
