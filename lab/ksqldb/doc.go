@@ -26,6 +26,9 @@
 //     scope of columns, and runs the aggregates' state;
 //   - metastore is the catalogue of streams, tables, persistent queries and
 //     custom types;
+//   - planner plans a query over the metastore (projection, WHERE, GROUP
+//     BY, WINDOW, PARTITION BY, joins) with ksqlDB's checks and refusals,
+//     and describes the plan as EXPLAIN prints it;
 //   - javatime is Java's DateTimeFormatter patterns, for the date-time
 //     functions and TIMESTAMP_FORMAT;
 //   - stmterr is the statement errors every room reports.
@@ -36,10 +39,10 @@
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
 // ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME,
-// showfunctions.go for SHOW FUNCTIONS), planning
-// (plan.go, partitionby.go, join.go, window.go, explain*.go), and running queries with their state (query.go,
+// showfunctions.go for SHOW FUNCTIONS, explain.go for EXPLAIN and SHOW
+// QUERIES EXTENDED), and running queries with their state (query.go,
 // processor.go, atleastonce.go, exactlyonce.go, join_exec.go,
-// join_window.go, session.go, push.go, pullstream.go).
+// join_window.go, window.go, session.go, push.go, pullstream.go).
 //
 // Persistent queries run with ksqlDB's default processing.guarantee,
 // at_least_once: per poll a query produces its results and state changelog
@@ -95,13 +98,11 @@
 // KEY_DELIMITER, VALUE_DELIMITER and VALUE_AVRO_SCHEMA_FULL_NAME
 // properties (a DELIMITED sink inherits its source's delimiter);
 // javanum (a package of the lab) prints doubles as Java 17 does;
-// partitionby.go plans PARTITION BY; pullstream.go answers pull
+// pullstream.go answers pull
 // queries on streams, push.go on tables, where each materialized row keeps
 // its ROWTIME (the latest record's time for an aggregate, as Kafka Streams'
-// timestamped stores); processinglog.go keeps the processing log; explain.go
-// answers EXPLAIN and SHOW QUERIES EXTENDED, with explain_shape.go,
-// explain_join.go, explain_chain.go and explain_topology.go for ksqlDB's
-// execution plan and topology. Constructs ksqlDB refuses are refused with its message (the
+// timestamped stores); processinglog.go keeps the processing log.
+// Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not
 // supported by this server: a
@@ -199,8 +200,9 @@
 //
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
-// 0.29 runs it on Kafka Streams 3.9: window.go holds time windows, the
-// stream-time clock and the WINDOW_TYPE/WINDOW_SIZE properties,
+// 0.29 runs it on Kafka Streams 3.9: the planner plans the WINDOW clause,
+// window.go runs time windows with the stream-time clock and reads the
+// WINDOW_TYPE/WINDOW_SIZE properties,
 // session.go session windows; timestampcolumn.go the TIMESTAMP and
 // TIMESTAMP_FORMAT properties of declared and derived sources. Windowed keys are written and read as Kafka
 // Streams' windowed serializers lay them out (the key, then the 8-byte
@@ -214,7 +216,7 @@
 // aggregating a windowed stream, INSERT INTO ... SELECT from one and
 // PARTITION BY on one are refused as not supported.
 //
-// Joins (join.go plans them, join_exec.go and join_window.go run them) are
+// Joins (the planner plans them, join_exec.go and join_window.go run them) are
 // stream-table ([INNER], LEFT; chained over several tables), stream-stream
 // (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
 // (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -491,7 +493,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.Kind()))
 	}
-	plan, err := planQuery(ec.ms, cs.Query, modePersistent, cs.Name)
+	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -501,13 +503,13 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkSinkRetention(w, cs.Table, cs.Query.Window); err != nil {
 		return nil, err
 	}
-	if cs.Table && !plan.resultTable {
+	if cs.Table && !plan.ResultTable {
 		return nil, stmterr.Bad("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
 	}
-	if !cs.Table && plan.resultTable {
+	if !cs.Table && plan.ResultTable {
 		return nil, stmterr.Bad("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
 	}
-	src := plan.src
+	src := plan.Source
 	topic := w.topic
 	if topic == "" {
 		topic = cs.Name
@@ -525,19 +527,19 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if keyFormat == "" {
 		keyFormat = src.KeyFormat
 	}
-	if plan.partition != nil && plan.partition.null && w.keyFormat != "" && w.keyFormat != formats.None {
+	if plan.Partition != nil && plan.Partition.Null && w.keyFormat != "" && w.keyFormat != formats.None {
 		// Analyzer.keyFormatName
 		return nil, stmterr.Bad("Key format specified for stream without key columns.")
 	}
-	if len(plan.out.Keys()) == 0 {
+	if len(plan.Out.Keys()) == 0 {
 		keyFormat = formats.None
 	} else if keyFormat == formats.None {
 		keyFormat = formats.Kafka
 	}
-	if err := formats.Check(keyFormat, plan.out.Keys(), true, true); err != nil {
+	if err := formats.Check(keyFormat, plan.Out.Keys(), true, true); err != nil {
 		return nil, err
 	}
-	if err := formats.Check(valueFormat, plan.out.Values(), false, true); err != nil {
+	if err := formats.Check(valueFormat, plan.Out.Values(), false, true); err != nil {
 		return nil, err
 	}
 	if err := s.requireRegistry(valueFormat, topic); err != nil {
@@ -546,7 +548,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := s.requireRegistry(keyFormat, topic); err != nil {
 		return nil, err
 	}
-	unwrap, err := w.unwrapValue(valueFormat, plan.out.Values())
+	unwrap, err := w.unwrapValue(valueFormat, plan.Out.Values())
 	if err != nil {
 		return nil, err
 	}
@@ -557,12 +559,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		KeyDelimiter:   formats.InheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
 		ValueDelimiter: formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
 		ValueAvroName:  w.avroName(),
-		Schema:         plan.out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
-	if plan.agg != nil && plan.agg.Window != nil {
-		sink.Window = windowInfoOf(plan.agg.Window)
-	} else if plan.agg == nil && plan.src.Window != nil {
+		Schema:         plan.Out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
+	if plan.Agg != nil && plan.Agg.Window != nil {
+		sink.Window = windowInfoOf(plan.Agg.Window)
+	} else if plan.Agg == nil && plan.Source.Window != nil {
 		// a projection of a windowed stream keeps each record's window
-		w := *plan.src.Window
+		w := *plan.Source.Window
 		sink.Window = &w
 	}
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
@@ -585,7 +587,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 	}
 	if !ec.replay {
-		if err := s.prepareSinkTopic(ctx, ec, plan.src.Topic, topic, w, cs.Table, cs.Query.Window); err != nil {
+		if err := s.prepareSinkTopic(ctx, ec, plan.Source.Topic, topic, w, cs.Table, cs.Query.Window); err != nil {
 			return nil, err
 		}
 	}
@@ -600,7 +602,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	ec.ms.Sources[cs.Name] = sink
 	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.resultTable, Joined: plan.joined(), Types: maps.Clone(ec.ms.Types)}
+		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.ResultTable, Joined: plan.Joined(), Types: maps.Clone(ec.ms.Types)}
 	pinInputs(ec.ms, qi, plan)
 	ec.ms.Queries[id] = qi
 	if !ec.sandbox && !ec.replay {
@@ -665,27 +667,27 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 		// AstSanitizer
 		return nil, stmterr.Bad("Cannot insert into %s because it has header columns", st.Target)
 	}
-	plan, err := planQuery(ec.ms, st.Query, modePersistent, st.Target)
+	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.checkJoin(ctx, ec, plan); err != nil {
 		return nil, err
 	}
-	if plan.resultTable {
+	if plan.ResultTable {
 		return nil, stmterr.Bad("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
 	}
 	if err := checkWritable(target); err != nil {
 		return nil, err
 	}
-	if plan.src.Name == target.Name {
+	if plan.Source.Name == target.Name {
 		return nil, stmterr.Bad("Cannot insert into %s as it is also the source of the query.", target.Name)
 	}
-	if plan.src.Window != nil {
+	if plan.Source.Window != nil {
 		return nil, stmterr.Unsupported("INSERT INTO ... SELECT from a windowed stream")
 	}
-	if plan.out.String() != target.Schema.String() {
-		return nil, stmterr.Bad("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.out, target.Schema)
+	if plan.Out.String() != target.Schema.String() {
+		return nil, stmterr.Bad("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.Out, target.Schema)
 	}
 	id, err := insertQueryID(st.With, ec.ms.Queries)
 	if err != nil {
@@ -699,8 +701,8 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if id == "" {
 		id = "INSERTQUERY_" + strconv.FormatInt(seq, 10)
 	}
-	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.src.Name,
-		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.joined(), Types: maps.Clone(ec.ms.Types)}
+	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: target.Name, SinkTopic: target.Topic, Source: plan.Source.Name,
+		Props: maps.Clone(ec.props), Seq: seq, Insert: true, Joined: plan.Joined(), Types: maps.Clone(ec.ms.Types)}
 	pinInputs(ec.ms, qi, plan)
 	ec.ms.Queries[id] = qi
 	if !ec.sandbox && !ec.replay {

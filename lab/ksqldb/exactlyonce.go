@@ -65,7 +65,7 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.TransactionalID(q.appID),
 		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.inputTopics()...),
+		kgo.ConsumeTopics(q.plan.InputTopics()...),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),

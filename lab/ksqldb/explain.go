@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // queryDescription is the REST API's QueryDescription
@@ -89,7 +89,7 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 	if err != nil {
 		return queryDescription{}, fmt.Errorf("explain %s: %w", qi.ID, err)
 	}
-	plan, err := planQuery(qi.PlanStore(ec.ms), q, modePersistent, qi.Sink)
+	plan, err := planner.PlanQuery(qi.PlanStore(ec.ms), q, planner.ModePersistent, qi.Sink)
 	if err != nil {
 		return queryDescription{}, err
 	}
@@ -103,13 +103,13 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 	if qi.SourceTable {
 		sinkName, sinks = "", []string{}
 	}
-	sh, err := explainShape(what, q, plan, sinkName, sink.Topic)
+	sh, err := planner.ExplainShape(what, q, plan, sinkName, sink.Topic)
 	if err != nil {
 		return queryDescription{}, err
 	}
 
 	fields := []fieldInfo{}
-	for _, c := range plan.out.Cols {
+	for _, c := range plan.Out.Cols {
 		f := fieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
 		if c.Key {
 			f.Type = "KEY"
@@ -120,29 +120,16 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 	// the server does not know the host:port it is reached at, so the
 	// per-host status map stays empty (a known difference)
 	hosts := map[string]string{}
-	sources := []string{plan.src.Name}
-	if plan.join != nil {
-		sources = plan.join.sourceNames()
+	sources := []string{plan.Source.Name}
+	if plan.Join != nil {
+		sources = plan.Join.SourceNames()
 	}
-	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.windowType, Fields: fields, Sources: sources,
-		Sinks: sinks, Topology: sh.topo.String(), ExecutionPlan: summarizePlan(qi.ID, sh.plan),
+	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.WindowType, Fields: fields, Sources: sources,
+		Sinks: sinks, Topology: sh.Topo.String(), ExecutionPlan: planner.SummarizePlan(qi.ID, sh.Plan),
 		OverriddenProperties: maps.Clone(qi.Props), KsqlHostQueryStatus: hosts, QueryType: "PERSISTENT",
 		QueryErrors: []any{}, TasksMetadata: []any{}, State: ri.State, ConsumerGroupID: s.appID(qi.ID)}
 	if d.OverriddenProperties == nil {
 		d.OverriddenProperties = map[string]string{}
 	}
 	return d, nil
-}
-
-// planSchema is LogicalSchema.toString as PlanSummary prints it: names
-// quoted only where needed.
-func planSchema(cols []types.Column) string {
-	parts := make([]string, len(cols))
-	for i, c := range cols {
-		parts[i] = sql.QuoteIdent(c.Name) + " " + c.Type.String()
-		if c.Key {
-			parts[i] += " KEY"
-		}
-	}
-	return strings.Join(parts, ", ")
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -87,7 +89,7 @@ func FuzzCommandTopicReplay(f *testing.F) {
 			if q == nil {
 				continue
 			}
-			if plan, err := planQuery(s.ms, q, modePersistent, qi.Sink); err == nil {
+			if plan, err := planner.PlanQuery(s.ms, q, planner.ModePersistent, qi.Sink); err == nil {
 				newProcessor(plan)
 			}
 		}

@@ -27,7 +27,7 @@ func summaryQuery(t testing.TB) (*stack, *Server, *runningQuery) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, q := range s.running {
-		src := q.plan.src
+		src := q.plan.Source
 		return st, s, &runningQuery{
 			srv: s, info: q.info, plan: q.plan, proc: newProcessor(q.plan),
 			dec:    s.newDecoder(q.info.ID, src),

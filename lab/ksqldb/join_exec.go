@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -39,24 +41,24 @@ type fkState struct {
 	result map[string]bool            // left keys that have a result
 }
 
-func newJoinState(jp *joinPlan) *joinState {
+func newJoinState(jp *planner.JoinPlan) *joinState {
 	if jp == nil {
 		return nil
 	}
-	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.width)}
-	if jp.windowed() {
-		js.wins = make([]*windowState, len(jp.steps))
-		for i, st := range jp.steps {
-			if st.within != nil {
+	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.Width)}
+	if jp.Windowed() {
+		js.wins = make([]*windowState, len(jp.Steps))
+		for i, st := range jp.Steps {
+			if st.Within != nil {
 				js.wins[i] = newWindowState()
 			}
 		}
 	}
-	if jp.foreignKey() {
+	if jp.ForeignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}}
 	}
-	for i, l := range jp.leaves {
-		if l.src.Table {
+	for i, l := range jp.Leaves {
+		if l.Source.Table {
 			js.tables[i] = map[string][]any{}
 		}
 	}
@@ -69,14 +71,14 @@ func newJoinState(jp *joinPlan) *joinState {
 // key: no match drops it ([INNER] JOIN) or leaves the table's columns null
 // (LEFT JOIN), as the docs' "Semantics of Stream-Table Joins" table shows.
 func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
-	jp, js := p.plan.join, p.join
+	jp, js := p.plan.Join, p.join
 	if js.wins != nil {
 		return p.processJoinWindow(r, changelog)
 	}
-	if jp.foreignKey() {
+	if jp.ForeignKey() {
 		return p.processForeignKey(r, changelog)
 	}
-	if jp.tableTable() {
+	if jp.TableTable() {
 		return p.processTableJoin(r, changelog)
 	}
 	if _, ok := js.tables[r.leaf]; ok {
@@ -88,8 +90,8 @@ func (p *processor) processJoin(r inRow, changelog bool) ([]outRow, []change) {
 	}
 	row := js.row
 	clear(row)
-	copy(row[jp.leaves[0].base:], r.vals)
-	if !p.lookupTables(row, jp.steps) {
+	copy(row[jp.Leaves[0].Base:], r.vals)
+	if !p.lookupTables(row, jp.Steps) {
 		return nil, nil
 	}
 	return p.processRow(inRow{vals: row, ts: r.ts}, changelog)
@@ -109,29 +111,29 @@ func (js *joinState) updateTable(r inRow) {
 // joins one after the other, and sets the row's join key to the last one's.
 // It reports false when the row is dropped: an [INNER] JOIN found nothing,
 // or a rekeyed join's key is null.
-func (p *processor) lookupTables(row []any, steps []joinStep) bool {
-	jp, js := p.plan.join, p.join
+func (p *processor) lookupTables(row []any, steps []planner.JoinStep) bool {
+	jp, js := p.plan.Join, p.join
 	var key any
 	for _, st := range steps {
-		key = st.leftKey.Eval(row)
+		key = st.LeftKey.Eval(row)
 		var match []any
 		if key != nil {
 			js.key[0] = key
 			js.keyBuf = appendVals(js.keyBuf[:0], js.key[:])
-			match = js.tables[st.right][string(js.keyBuf)]
+			match = js.tables[st.Right][string(js.keyBuf)]
 		}
-		if key == nil && st.rekeyed {
+		if key == nil && st.Rekeyed {
 			return false // the repartition filter drops it
 		}
 		if match == nil {
-			if st.typ == sql.InnerJoin {
+			if st.Type == sql.InnerJoin {
 				return false
 			}
 			continue
 		}
-		copy(row[jp.leaves[st.right].base:], match)
+		copy(row[jp.Leaves[st.Right].Base:], match)
 	}
-	row[jp.keySlot] = key
+	row[jp.KeySlot] = key
 	return true
 }
 
@@ -179,7 +181,7 @@ func eachByTime(fs kgo.Fetches, tables map[string]bool, fn func(*kgo.Record)) {
 // eachJoinRow hands process the records of every input topic of a join in
 // timestamp order, each decoded as every source over its topic.
 func (q *runningQuery) eachJoinRow(ctx context.Context, fs kgo.Fetches, process func(*kgo.Record, inRow)) {
-	eachByTime(fs, q.plan.tableTopics(), func(r *kgo.Record) {
+	eachByTime(fs, q.plan.TableTopics(), func(r *kgo.Record) {
 		for _, leaf := range q.joinLeaves[r.Topic] {
 			row, ok := q.joinDecs[leaf].decode(ctx, r)
 			if !ok {
@@ -193,14 +195,14 @@ func (q *runningQuery) eachJoinRow(ctx context.Context, fs kgo.Fetches, process 
 
 // prepareJoin gives a join query one decoder per source.
 func (q *runningQuery) prepareJoin() {
-	jp := q.plan.join
+	jp := q.plan.Join
 	if jp == nil {
 		return
 	}
 	q.joinLeaves = map[string][]int{}
-	for i, l := range jp.leaves {
-		q.joinDecs = append(q.joinDecs, q.srv.newDecoder(q.info.ID, l.src))
-		q.joinLeaves[l.src.Topic] = append(q.joinLeaves[l.src.Topic], i)
+	for i, l := range jp.Leaves {
+		q.joinDecs = append(q.joinDecs, q.srv.newDecoder(q.info.ID, l.Source))
+		q.joinLeaves[l.Source.Topic] = append(q.joinLeaves[l.Source.Topic], i)
 	}
 }
 
@@ -209,7 +211,7 @@ func (q *runningQuery) prepareJoin() {
 // the beginning whatever auto.offset.reset says (JoinNode.Joiner.buildTable),
 // while the stream side follows it.
 func (q *runningQuery) seedTableOffsets(ctx context.Context) error {
-	tables := q.plan.tableTopics()
+	tables := q.plan.TableTopics()
 	if len(tables) == 0 {
 		return nil
 	}
@@ -266,7 +268,7 @@ func (q *runningQuery) committed(ctx context.Context) (kadm.OffsetResponses, err
 // position when that is ahead), as Kafka Streams restores a source table
 // from its topic; the caller holds q.proc.mu.
 func (q *runningQuery) restoreJoinTables(ctx context.Context) error {
-	tables := q.plan.tableTopics()
+	tables := q.plan.TableTopics()
 	if len(tables) == 0 {
 		return nil
 	}
@@ -347,15 +349,15 @@ const (
 // newJoinFeed notes, for every input partition, the end offset beyond where
 // the query reads it from (from reports that position; unknown positions are
 // not waited for).
-func (s *Server) newJoinFeed(ctx context.Context, plan *queryPlan, from func(topic string, partition int32) (int64, bool)) (*joinFeed, error) {
-	if plan.join == nil {
+func (s *Server) newJoinFeed(ctx context.Context, plan *planner.Plan, from func(topic string, partition int32) (int64, bool)) (*joinFeed, error) {
+	if plan.Join == nil {
 		return nil, nil
 	}
-	ends, err := s.adm.ListEndOffsets(ctx, plan.inputTopics()...)
+	ends, err := s.adm.ListEndOffsets(ctx, plan.InputTopics()...)
 	if err != nil {
 		return nil, fmt.Errorf("list end offsets: %w", err)
 	}
-	f := &joinFeed{pending: map[tp]int64{}, tables: plan.tableTopics()}
+	f := &joinFeed{pending: map[tp]int64{}, tables: plan.TableTopics()}
 	ends.Each(func(o kadm.ListedOffset) {
 		if o.Err != nil {
 			return
@@ -443,14 +445,14 @@ func withRecordsOnly(f kgo.Fetch) kgo.Fetch {
 // reads from the group's committed offsets (or the query's own position when
 // that is ahead), else from the start or end as reset says.
 func (q *runningQuery) groupFeed(ctx context.Context, reset string) (*joinFeed, error) {
-	if q.plan.join == nil {
+	if q.plan.Join == nil {
 		return nil, nil
 	}
 	committed, err := q.committed(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("fetch offsets of %s: %w", q.appID, err)
 	}
-	starts, err := q.srv.adm.ListStartOffsets(ctx, q.plan.inputTopics()...)
+	starts, err := q.srv.adm.ListStartOffsets(ctx, q.plan.InputTopics()...)
 	if err != nil {
 		return nil, fmt.Errorf("list start offsets: %w", err)
 	}
@@ -476,10 +478,10 @@ func (q *runningQuery) groupFeed(ctx context.Context, reset string) (*joinFeed, 
 // planStartOffsets is where a transient query starts on every partition of
 // its input topics: a join's table sides from the start, the rest as reset
 // says.
-func (s *Server) planStartOffsets(ctx context.Context, plan *queryPlan, reset string) (map[string]map[int32]kgo.Offset, error) {
-	tables := plan.tableTopics()
+func (s *Server) planStartOffsets(ctx context.Context, plan *planner.Plan, reset string) (map[string]map[int32]kgo.Offset, error) {
+	tables := plan.TableTopics()
 	out := map[string]map[int32]kgo.Offset{}
-	for _, t := range plan.inputTopics() {
+	for _, t := range plan.InputTopics() {
 		r := reset
 		if tables[t] {
 			r = "earliest"
@@ -494,7 +496,7 @@ func (s *Server) planStartOffsets(ctx context.Context, plan *queryPlan, reset st
 }
 
 // pushFeed is the feed of a transient join query reading from start.
-func (s *Server) pushFeed(ctx context.Context, plan *queryPlan, start map[string]map[int32]kgo.Offset) (*joinFeed, error) {
+func (s *Server) pushFeed(ctx context.Context, plan *planner.Plan, start map[string]map[int32]kgo.Offset) (*joinFeed, error) {
 	return s.newJoinFeed(ctx, plan, func(t string, p int32) (int64, bool) {
 		o, ok := start[t][p]
 		if !ok {
@@ -512,13 +514,13 @@ type pushInput struct {
 	tables map[string]bool
 }
 
-func (s *Server) newPushInput(queryID string, plan *queryPlan) *pushInput {
-	in := &pushInput{dec: s.newDecoder(queryID, plan.src), tables: plan.tableTopics()}
-	if plan.join != nil {
+func (s *Server) newPushInput(queryID string, plan *planner.Plan) *pushInput {
+	in := &pushInput{dec: s.newDecoder(queryID, plan.Source), tables: plan.TableTopics()}
+	if plan.Join != nil {
 		in.leaves = map[string][]int{}
-		for i, l := range plan.join.leaves {
-			in.decs = append(in.decs, s.newDecoder(queryID, l.src))
-			in.leaves[l.src.Topic] = append(in.leaves[l.src.Topic], i)
+		for i, l := range plan.Join.Leaves {
+			in.decs = append(in.decs, s.newDecoder(queryID, l.Source))
+			in.leaves[l.Source.Topic] = append(in.leaves[l.Source.Topic], i)
 		}
 	}
 	return in
@@ -566,18 +568,18 @@ func joinExists(t sql.JoinType, left, right bool) bool {
 // result of the steps before it). The result carries the latest timestamp
 // of the rows it joins.
 func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []change) {
-	jp, js := p.plan.join, p.join
+	jp, js := p.plan.Join, p.join
 	k := r.srcKey
-	before, _ := jp.tableChain(js, k)
+	before, _ := tableChain(jp, js, k)
 	js.updateTable(r)
-	after, included := jp.tableChain(js, k)
+	after, included := tableChain(jp, js, k)
 	if !before && !after {
 		return nil, nil
 	}
 	row := js.row
 	clear(row)
-	copy(row[jp.leaves[r.leaf].base:], r.vals)
-	key := jp.tableKey(r.leaf).Eval(row)
+	copy(row[jp.Leaves[r.leaf].Base:], r.vals)
+	key := jp.TableKey(r.leaf).Eval(row)
 	clear(row)
 	ts := r.ts
 	for leaf, in := range included {
@@ -585,12 +587,12 @@ func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []chang
 		if !in || side == nil {
 			continue
 		}
-		copy(row[jp.leaves[leaf].base:], side)
+		copy(row[jp.Leaves[leaf].Base:], side)
 		if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
 			ts = max(ts, rowTime)
 		}
 	}
-	row[jp.keySlot] = key
+	row[jp.KeySlot] = key
 	if !p.resultExisted(row, after) {
 		return nil, nil
 	}
@@ -600,30 +602,19 @@ func (p *processor) processTableJoin(r inRow, changelog bool) ([]outRow, []chang
 // tableChain folds a chain of primary-key table-table joins over one key:
 // whether it has a result, and which tables' rows the result holds (a
 // table on the left of a step whose left side has no result holds none).
-func (jp *joinPlan) tableChain(js *joinState, k string) (bool, []bool) {
-	included := make([]bool, len(jp.leaves))
+func tableChain(jp *planner.JoinPlan, js *joinState, k string) (bool, []bool) {
+	included := make([]bool, len(jp.Leaves))
 	exists := js.tables[0][k] != nil
 	included[0] = exists
-	for _, st := range jp.steps {
+	for _, st := range jp.Steps {
 		if !exists {
-			clear(included[:st.right])
+			clear(included[:st.Right])
 		}
-		right := js.tables[st.right][k] != nil
-		included[st.right] = right
-		exists = joinExists(st.typ, exists, right)
+		right := js.tables[st.Right][k] != nil
+		included[st.Right] = right
+		exists = joinExists(st.Type, exists, right)
 	}
 	return exists, included
-}
-
-// tableKey is the join expression that reads a table of a table-table
-// chain's key.
-func (jp *joinPlan) tableKey(leaf int) expr.Compiled {
-	for _, st := range jp.steps {
-		if st.right == leaf {
-			return st.rightKey
-		}
-	}
-	return jp.steps[0].leftKey
 }
 
 // resultExisted reports, for a table join's row that is gone or filtered
@@ -631,7 +622,7 @@ func (jp *joinPlan) tableKey(leaf int) expr.Compiled {
 // never existed gets no tombstone (ksqlDB's test case "table table join with
 // where clause"). Rows that pass report true.
 func (p *processor) resultExisted(row []any, exists bool) bool {
-	if p.plan.agg != nil || exists && p.pass(row) {
+	if p.plan.Agg != nil || exists && p.pass(row) {
 		return true
 	}
 	_, had := p.mat[p.outKey(p.project(row))]
@@ -645,7 +636,7 @@ func (p *processor) resultExisted(row []any, exists bool) bool {
 // An [INNER] JOIN row whose partner is gone, and a deleted left row, become
 // tombstones when they had a result.
 func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []change) {
-	jp, js := p.plan.join, p.join
+	jp, js := p.plan.Join, p.join
 	fk := js.fk
 	lt, rt := js.tables[0], js.tables[1]
 	var outs []outRow
@@ -656,7 +647,7 @@ func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []chan
 		if lrow != nil {
 			rrow = rt[fk.fkOf[pk]]
 		}
-		has := lrow != nil && (rrow != nil || jp.steps[0].typ == sql.LeftJoin)
+		has := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
 		if !has && !fk.result[pk] {
 			return
 		}
@@ -665,16 +656,16 @@ func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []chan
 		ts := r.ts
 		for i, side := range [][]any{lrow, rrow} {
 			if side != nil {
-				copy(row[jp.leaves[i].base:], side)
+				copy(row[jp.Leaves[i].Base:], side)
 				if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
 					ts = max(ts, rowTime)
 				}
 			}
 		}
 		if lrow == nil { // a deleted left row: its key is in the tombstone
-			copy(row[jp.leaves[0].base:], r.vals)
+			copy(row[jp.Leaves[0].Base:], r.vals)
 		}
-		row[jp.keySlot] = row[jp.leaves[0].base+slices.IndexFunc(jp.leaves[0].src.Schema.Cols, func(c types.Column) bool { return c.Key })]
+		row[jp.KeySlot] = row[jp.Leaves[0].Base+slices.IndexFunc(jp.Leaves[0].Source.Schema.Cols, func(c types.Column) bool { return c.Key })]
 		if has {
 			fk.result[pk] = true
 		} else {
@@ -714,8 +705,8 @@ func (p *processor) processForeignKey(r inRow, changelog bool) ([]outRow, []chan
 	lt[k] = r.vals
 	row := js.row
 	clear(row)
-	copy(row[jp.leaves[0].base:], r.vals)
-	if v := jp.steps[0].leftKey.Eval(row); v != nil {
+	copy(row[jp.Leaves[0].Base:], r.vals)
+	if v := jp.Steps[0].LeftKey.Eval(row); v != nil {
 		js.key[0] = v
 		enc := string(appendVals(nil, js.key[:]))
 		fk.fkOf[k] = enc

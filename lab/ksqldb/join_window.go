@@ -115,7 +115,7 @@ func (o *joinOut) add(outs []outRow, changes []change) {
 // stream's record enters the first step, another stream's record the
 // stream-stream step that joins it.
 func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []change) {
-	jp, js := p.plan.join, p.join
+	jp, js := p.plan.Join, p.join
 	if _, ok := js.tables[r.leaf]; ok {
 		js.updateTable(r)
 		return nil, nil
@@ -124,16 +124,16 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 		return nil, nil
 	}
 	out := &joinOut{changelog: changelog}
-	leaf := jp.leaves[r.leaf]
-	n := len(leaf.src.Schema.Cols) + len(expr.PseudoColumns)
+	leaf := jp.Leaves[r.leaf]
+	n := len(leaf.Source.Schema.Cols) + len(expr.PseudoColumns)
 	if r.leaf == 0 {
-		row := make([]any, jp.width)
-		copy(row[leaf.base:], r.vals[:n])
+		row := make([]any, jp.Width)
+		copy(row[leaf.Base:], r.vals[:n])
 		p.feedJoin(0, row, r.ts, out)
 		return out.outs, out.changes
 	}
-	for s, st := range jp.steps {
-		if st.right == r.leaf && st.within != nil {
+	for s, st := range jp.Steps {
+		if st.Right == r.leaf && st.Within != nil {
 			p.windowInput(s, 1, slices.Clone(r.vals[:n]), r.ts, out)
 		}
 	}
@@ -144,13 +144,13 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 // their table up, a stream-stream step takes it as its left input, and
 // past the last step the row goes on to the rest of the query.
 func (p *processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
-	jp := p.plan.join
-	for ; s < len(jp.steps); s++ {
-		if jp.steps[s].within != nil {
+	jp := p.plan.Join
+	for ; s < len(jp.Steps); s++ {
+		if jp.Steps[s].Within != nil {
 			p.windowInput(s, 0, row, ts, out)
 			return
 		}
-		if !p.lookupTables(row, jp.steps[s:s+1]) {
+		if !p.lookupTables(row, jp.Steps[s:s+1]) {
 			return
 		}
 	}
@@ -162,14 +162,14 @@ func (p *processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 // outer side's record that joins nothing waits for the window to close
 // (or, without a grace period, goes out at once) padded with nulls.
 func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) {
-	jp, js := p.plan.join, p.join
+	jp, js := p.plan.Join, p.join
 	ws := js.wins[s]
-	st := jp.steps[s]
+	st := jp.Steps[s]
 	keyVal := p.windowKey(s, side, row)
 	if keyVal == nil { // records with a null key or value are ignored
 		return
 	}
-	grace, given := graceOf(st.within)
+	grace, given := graceOf(st.Within)
 	ws.streamTime = max(ws.streamTime, ts)
 	if given && ts == ws.streamTime {
 		p.emitExpired(s, out)
@@ -178,11 +178,11 @@ func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	key := string(appendVals(nil, js.key[:]))
 	if side == 0 {
 		row = slices.Clone(row)
-		row[jp.keySlot] = nil
+		row[jp.KeySlot] = nil
 	}
 	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row}
 	rec.id = p.winRecID(rec)
-	before, after := windowOf(st.within, side)
+	before, after := windowOf(st.Within, side)
 	for _, o := range ws.stores[1-side][key] {
 		if o.ts < ts-before || o.ts > ts+after {
 			continue
@@ -197,10 +197,10 @@ func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 		}
 	}
 	// a window store keeps nothing older than its retention
-	if ts >= ws.streamTime-st.within.Before-st.within.After-grace {
+	if ts >= ws.streamTime-st.Within.Before-st.Within.After-grace {
 		ws.stores[side][key] = append(ws.stores[side][key], rec)
 	}
-	if !rec.joined && outerSide(st.typ, side) {
+	if !rec.joined && outerSide(st.Type, side) {
 		if given && ts+after >= ws.streamTime {
 			ws.pending = append(ws.pending, rec)
 		} else { // no grace period, or its window has already closed
@@ -217,7 +217,7 @@ func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 // winRecID is a window record's changelog key: its step (after the first),
 // its side and where its sources' rows come from (partition and offset).
 func (p *processor) winRecID(rec *winRec) string {
-	jp := p.plan.join
+	jp := p.plan.Join
 	var b strings.Builder
 	b.WriteString("w")
 	if rec.step > 0 {
@@ -231,30 +231,30 @@ func (p *processor) winRecID(rec *winRec) string {
 		at(rec.row, 0, len(rec.row))
 		return b.String()
 	}
-	for _, l := range jp.leaves[:jp.steps[rec.step].right] {
-		at(rec.row, l.base, len(l.src.Schema.Cols)+len(expr.PseudoColumns))
+	for _, l := range jp.Leaves[:jp.Steps[rec.step].Right] {
+		at(rec.row, l.Base, len(l.Source.Schema.Cols)+len(expr.PseudoColumns))
 	}
 	return b.String()
 }
 
 // windowKey evaluates step s's join expression of side over a record's row.
 func (p *processor) windowKey(s, side int, row []any) any {
-	jp, js := p.plan.join, p.join
-	st := jp.steps[s]
+	jp, js := p.plan.Join, p.join
+	st := jp.Steps[s]
 	if side == 0 {
-		return st.leftKey.Eval(row)
+		return st.LeftKey.Eval(row)
 	}
 	buf := js.row
 	clear(buf)
-	copy(buf[jp.leaves[st.right].base:], row)
-	return st.rightKey.Eval(buf)
+	copy(buf[jp.Leaves[st.Right].Base:], row)
+	return st.RightKey.Eval(buf)
 }
 
 // pairRow lays a record and its partner (nil: none) out as the joined row.
 func (p *processor) pairRow(rec, other *winRec) []any {
-	jp := p.plan.join
-	row := make([]any, jp.width)
-	base := jp.leaves[jp.steps[rec.step].right].base
+	jp := p.plan.Join
+	row := make([]any, jp.Width)
+	base := jp.Leaves[jp.Steps[rec.step].Right].Base
 	left, right := rec, other
 	if rec.side == 1 {
 		left, right = other, rec
@@ -265,7 +265,7 @@ func (p *processor) pairRow(rec, other *winRec) []any {
 	if right != nil {
 		copy(row[base:], right.row)
 	}
-	row[jp.keySlot] = rec.keyVal
+	row[jp.KeySlot] = rec.keyVal
 	return row
 }
 
@@ -273,7 +273,7 @@ func (p *processor) pairRow(rec, other *winRec) []any {
 // of step s whose window and grace period have passed, in timestamp order.
 func (p *processor) emitExpired(s int, out *joinOut) {
 	ws := p.join.wins[s]
-	w := p.plan.join.steps[s].within
+	w := p.plan.Join.Steps[s].Within
 	grace, _ := graceOf(w)
 	slices.SortStableFunc(ws.pending, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
 	kept := ws.pending[:0]
@@ -304,7 +304,7 @@ func (p *processor) emitExpired(s int, out *joinOut) {
 // more.
 func (p *processor) pruneWindows(s int, out *joinOut) {
 	ws := p.join.wins[s]
-	w := p.plan.join.steps[s].within
+	w := p.plan.Join.Steps[s].Within
 	grace, _ := graceOf(w)
 	retention := w.Before + w.After + grace
 	// a sweep visits every key: sweep when stream time has moved on by a
@@ -367,14 +367,14 @@ func (p *processor) restoreWindowed(id string, value []byte) {
 		T int64     `json:"t"`
 		N int       `json:"n"`
 	}
-	jp := p.plan.join
-	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 || w.N < 0 || w.N >= len(jp.steps) || p.join.wins[w.N] == nil {
+	jp := p.plan.Join
+	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 || w.N < 0 || w.N >= len(jp.Steps) || p.join.wins[w.N] == nil {
 		return
 	}
-	cols := p.plan.in.Cols
+	cols := p.plan.In.Cols
 	if w.S == 1 {
-		leaf := jp.leaves[jp.steps[w.N].right]
-		cols = append(slices.Clone(leaf.src.Schema.Cols), expr.PseudoColumns...)
+		leaf := jp.Leaves[jp.Steps[w.N].Right]
+		cols = append(slices.Clone(leaf.Source.Schema.Cols), expr.PseudoColumns...)
 	}
 	row, ok := decodeRow(mustJSON(map[string]any{"r": w.R}), cols)
 	if !ok {
@@ -401,14 +401,14 @@ func (p *processor) finishWindowedRestore() {
 		if ws == nil {
 			continue
 		}
-		st := p.plan.join.steps[s]
+		st := p.plan.Join.Steps[s]
 		ws.pending = ws.pending[:0]
 		for side := range ws.stores {
 			for _, recs := range ws.stores[side] {
 				slices.SortStableFunc(recs, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
 				for _, rec := range recs {
 					ws.streamTime = max(ws.streamTime, rec.ts)
-					if !rec.joined && !rec.emitted && outerSide(st.typ, side) {
+					if !rec.joined && !rec.emitted && outerSide(st.Type, side) {
 						ws.pending = append(ws.pending, rec)
 					}
 				}

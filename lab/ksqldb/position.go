@@ -80,7 +80,7 @@ func (p *positions) ofTopic(topic string) map[int32]int64 {
 // seeks the consumer there, so the batch is not read and counted again.
 func (q *runningQuery) resumeAssigned(log *slog.Logger) func(context.Context, *kgo.Client, map[string][]int32) {
 	return func(ctx context.Context, cl *kgo.Client, assigned map[string][]int32) {
-		for _, topic := range q.plan.inputTopics() {
+		for _, topic := range q.plan.InputTopics() {
 			q.resumeTopic(ctx, cl, log, topic, assigned[topic])
 		}
 	}

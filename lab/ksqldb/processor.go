@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -73,7 +75,7 @@ func newGroup(key string, keys []any, states []expr.AggState) *group {
 
 // processor runs a queryPlan record by record and keeps its state.
 type processor struct {
-	plan *queryPlan
+	plan *planner.Plan
 
 	mu      sync.Mutex
 	groups  map[string]*group
@@ -95,8 +97,8 @@ type processor struct {
 	arow    []any
 }
 
-func newProcessor(p *queryPlan) *processor {
-	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}, matTs: map[string]int64{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.join)}
+func newProcessor(p *planner.Plan) *processor {
+	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}, matTs: map[string]int64{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.Join)}
 }
 
 func (p *processor) reset() {
@@ -106,7 +108,7 @@ func (p *processor) reset() {
 	p.matTs = map[string]int64{}
 	p.clock = windowClock{streamTime: -1}
 	p.sessions = map[string][]*group{}
-	p.join = newJoinState(p.plan.join)
+	p.join = newJoinState(p.plan.Join)
 }
 
 // encodeVals builds a map key from values.
@@ -147,25 +149,25 @@ func appendValue(b []byte, v any) []byte {
 }
 
 func (p *processor) pass(row []any) bool {
-	if p.plan.where == nil {
+	if p.plan.Where == nil {
 		return true
 	}
-	v := p.plan.where.Eval(row)
+	v := p.plan.Where.Eval(row)
 	return v == true
 }
 
 // project computes the output row (schema order) from an input or aggregated row.
 func (p *processor) project(row []any) []any {
-	out := make([]any, len(p.plan.order))
-	for i, pi := range p.plan.order {
-		out[i] = p.plan.proj[pi].expr.Eval(row)
+	out := make([]any, len(p.plan.Order))
+	for i, pi := range p.plan.Order {
+		out[i] = p.plan.Proj[pi].Expr.Eval(row)
 	}
 	return out
 }
 
 func (p *processor) outKey(vals []any) string {
 	var keys []any
-	for i, c := range p.plan.out.Cols {
+	for i, c := range p.plan.Out.Cols {
 		if c.Key {
 			keys = append(keys, vals[i])
 		}
@@ -176,7 +178,7 @@ func (p *processor) outKey(vals []any) string {
 // process handles one input row; the caller holds p.mu. The returned
 // slices are valid until the next call.
 func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
-	if p.plan.join != nil {
+	if p.plan.Join != nil {
 		return p.processJoin(r, changelog)
 	}
 	return p.processRow(r, changelog)
@@ -184,14 +186,14 @@ func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
 
 // processRow handles one row of the plan's input scope.
 func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
-	if p.plan.agg == nil {
+	if p.plan.Agg == nil {
 		return p.processSimple(r, changelog)
 	}
-	if p.plan.agg.Window != nil {
+	if p.plan.Agg.Window != nil {
 		return p.processWindowed(r, changelog)
 	}
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
-	if p.plan.src.Table {
+	if p.plan.Source.Table {
 		prev, had := p.srcRows[r.srcKey]
 		if had {
 			p.apply(prev, -1)
@@ -228,7 +230,7 @@ func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 // group as changed; it reports false, changing nothing, for a null
 // grouping key.
 func (p *processor) apply(row []any, sign int64) bool {
-	ap := p.plan.agg
+	ap := p.plan.Agg
 	p.gvals = p.gvals[:0]
 	for _, g := range ap.GroupEval {
 		v := g.Eval(row)
@@ -257,7 +259,7 @@ func (p *processor) apply(row []any, sign int64) bool {
 func (p *processor) aggregatedRow(g *group) []any {
 	row := p.arow[:0]
 	row = append(row, g.keys...)
-	for i, c := range p.plan.agg.Calls {
+	for i, c := range p.plan.Agg.Calls {
 		row = append(row, c.Value(g.states[i]))
 	}
 	if g.windowed {
@@ -274,12 +276,12 @@ func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
 	arow := p.aggregatedRow(g)
 	p.arow = arow[:0] // nothing keeps the aggregated row
 	vals := p.project(arow)
-	if p.plan.having != nil && p.plan.having.Eval(arow) != true {
+	if p.plan.Having != nil && p.plan.Having.Eval(arow) != true {
 		if _, had := p.mat[gk]; !had {
 			return outRow{}, false
 		}
 		p.dropMat(gk)
-		return outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: ts}, true
+		return outRow{vals: keysOnly(p.plan.Out, vals), tombstone: true, ts: ts}, true
 	}
 	p.setMat(gk, vals, max(ts, g.maxTs))
 	return outRow{vals: vals, ts: ts}, true
@@ -296,25 +298,25 @@ func keysOnly(s types.Schema, vals []any) []any {
 }
 
 func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) {
-	if !p.plan.src.Table {
-		if r.tombstone && len(p.plan.tfs) > 0 {
+	if !p.plan.Source.Table {
+		if r.tombstone && len(p.plan.TFs) > 0 {
 			return nil, nil // KudtfFlatMapper: a null value gives no rows
 		}
 		if r.tombstone {
 			// a persistent query passes a null value on, keyed by what its key
 			// columns give over the key alone; a WHERE clause drops it
 			// (project-filter.json "project nulls", partition-by.json "nulls")
-			if !p.plan.persistent || p.plan.where != nil {
+			if !p.plan.Persistent || p.plan.Where != nil {
 				return nil, nil
 			}
-			o := outRow{vals: keysOnly(p.plan.out, p.project(r.vals)), tombstone: true, ts: r.ts}
+			o := outRow{vals: keysOnly(p.plan.Out, p.project(r.vals)), tombstone: true, ts: r.ts}
 			p.keepWindow(&o, r.vals)
 			return []outRow{o}, nil
 		}
 		if !p.pass(r.vals) {
 			return nil, nil
 		}
-		if len(p.plan.tfs) > 0 {
+		if len(p.plan.TFs) > 0 {
 			return p.flatMap(r), nil
 		}
 		o := outRow{vals: p.project(r.vals), ts: r.ts}
@@ -329,7 +331,7 @@ func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) 
 		if changelog {
 			ch = []change{{key: "m" + k, del: true}}
 		}
-		return []outRow{{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: r.ts}}, ch
+		return []outRow{{vals: keysOnly(p.plan.Out, vals), tombstone: true, ts: r.ts}}, ch
 	}
 	p.setMat(k, vals, r.ts)
 	var ch []change
@@ -356,11 +358,11 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 			S []expr.AggState `json:"s"`
 			W []int64         `json:"w"` // window start, end, max timestamp, emitted (0/1)
 		}
-		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.agg.GroupTypes) || len(w.S) != len(p.plan.agg.Calls) {
+		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.Agg.GroupTypes) || len(w.S) != len(p.plan.Agg.Calls) {
 			return
 		}
-		g := newGroup(k, decodeTexts(w.K, p.plan.agg.GroupTypes), make([]expr.AggState, len(w.S)))
-		for i, c := range p.plan.agg.Calls {
+		g := newGroup(k, decodeTexts(w.K, p.plan.Agg.GroupTypes), make([]expr.AggState, len(w.S)))
+		for i, c := range p.plan.Agg.Calls {
 			g.states[i] = c.FromWire(w.S[i])
 		}
 		if len(w.W) == 4 {
@@ -374,7 +376,7 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 			delete(p.srcRows, k)
 			return
 		}
-		if row, ok := decodeRow(value, p.plan.in.Cols); ok {
+		if row, ok := decodeRow(value, p.plan.In.Cols); ok {
 			p.srcRows[k] = row
 		}
 	case 'w':
@@ -384,7 +386,7 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 			p.dropMat(k)
 			return
 		}
-		if row, ok := decodeRow(value, p.plan.out.Cols); ok {
+		if row, ok := decodeRow(value, p.plan.Out.Cols); ok {
 			p.setMat(k, row, ts)
 		}
 	}
@@ -393,7 +395,7 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 // finishRestore rebuilds the materialised view of aggregates after a restore.
 func (p *processor) finishRestore() {
 	p.finishWindowedRestore()
-	if p.plan.agg == nil {
+	if p.plan.Agg == nil {
 		return
 	}
 	p.mat = map[string][]any{}
@@ -401,7 +403,7 @@ func (p *processor) finishRestore() {
 	for gk, g := range p.groups {
 		p.emitGroup(gk, g, g.maxTs)
 	}
-	if p.plan.agg.Window != nil {
+	if p.plan.Agg.Window != nil {
 		p.finishWindowRestore()
 	}
 }
@@ -455,10 +457,10 @@ func encodeGroup(g *group) []byte {
 // keepWindow gives a row read from a windowed stream the window of its
 // input: the decoder appends the bounds after the pseudo columns.
 func (p *processor) keepWindow(o *outRow, in []any) {
-	if p.plan.src.Window == nil || !p.plan.persistent {
+	if p.plan.Source.Window == nil || !p.plan.Persistent {
 		return
 	}
-	n := len(p.plan.src.Schema.Cols) + len(expr.PseudoColumns)
+	n := len(p.plan.Source.Schema.Cols) + len(expr.PseudoColumns)
 	o.windowed, o.wstart, o.wend = true, in[n].(int64), in[n+1].(int64)
 }
 
@@ -466,7 +468,7 @@ func (p *processor) keepWindow(o *outRow, in []any) {
 // row keeps r's timestamp (and, from a windowed stream, its window).
 func (p *processor) flatMap(r inRow) []outRow {
 	p.outs = p.outs[:0]
-	for _, row := range expr.Flatten(p.plan.tfs, r.vals) {
+	for _, row := range expr.Flatten(p.plan.TFs, r.vals) {
 		o := outRow{vals: p.project(row), ts: r.ts}
 		p.keepWindow(&o, r.vals)
 		p.outs = append(p.outs, o)

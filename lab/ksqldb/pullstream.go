@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -74,17 +76,17 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		return
 	}
 	s.mu.Lock()
-	plan, err := planQuery(s.ms, q, modePush, "")
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
 	s.mu.Unlock()
 	if err != nil {
 		out.fail(p.Text, err)
 		return
 	}
-	if plan.agg != nil {
+	if plan.Agg != nil {
 		out.fail(p.Text, stmterr.Bad("%s", "Pull queries don't support aggregate functions."+pullQueryHelp))
 		return
 	}
-	topic := plan.src.Topic
+	topic := plan.Source.Topic
 	starts, err := s.startOffsets(ctx, topic, "earliest")
 	if err != nil {
 		out.fail(p.Text, err)
@@ -110,8 +112,8 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 
 	// the header of a stream's pull query marks no KEY columns
 	// (pull-queries-against-streams.json)
-	hdr := types.Schema{Cols: make([]types.Column, len(plan.out.Cols))}
-	for i, c := range plan.out.Cols {
+	hdr := types.Schema{Cols: make([]types.Column, len(plan.Out.Cols))}
+	for i, c := range plan.Out.Cols {
 		c.Key = false
 		hdr.Cols[i] = c
 	}
@@ -120,7 +122,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 	if rw == nil {
 		return
 	}
-	if plan.limit != nil && *plan.limit <= 0 {
+	if plan.Limit != nil && *plan.Limit <= 0 {
 		rw.end("Limit Reached")
 		return
 	}
@@ -138,7 +140,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		return
 	}
 	defer cl.Close()
-	dec := s.newDecoder(queryID, plan.src)
+	dec := s.newDecoder(queryID, plan.Source)
 	proc := newProcessor(plan)
 	var sent int64
 	for len(pending) > 0 {
@@ -167,7 +169,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 			for _, o := range outs {
 				rw.row(o.vals, o.tombstone)
 				sent++
-				if plan.limit != nil && sent >= *plan.limit {
+				if plan.Limit != nil && sent >= *plan.Limit {
 					done = true
 					return
 				}

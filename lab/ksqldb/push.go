@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -129,13 +131,13 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	resolveCustomTypes(p.Stmt, s.ms.Types)
-	plan, err := planQuery(s.ms, q, modePush, "")
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
 	s.mu.Unlock()
 	if err != nil {
 		out.fail(p.Text, err)
 		return
 	}
-	if plan.agg != nil {
+	if plan.Agg != nil {
 		out.fail(p.Text, stmterr.Bad("Pull queries don't support aggregate functions."+hint))
 		return
 	}
@@ -163,10 +165,10 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 	}
 	rq.proc.mu.Unlock()
-	if plan.limit != nil && int64(len(rows)) > *plan.limit {
-		rows = rows[:*plan.limit]
+	if plan.Limit != nil && int64(len(rows)) > *plan.Limit {
+		rows = rows[:*plan.Limit]
 	}
-	header := plan.out
+	header := plan.Out
 	if src.Window != nil {
 		header = windowBoundsAsKeys(header)
 	}
@@ -205,7 +207,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	resolveCustomTypes(p.Stmt, s.ms.Types)
-	plan, err := planQuery(s.ms, q, modePush, "")
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query
 		s.transient.Add(1)
@@ -221,7 +223,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	queryID := fmt.Sprintf("transient_%s_%d", plan.src.Name, rand.Uint64()%1e18)
+	queryID := fmt.Sprintf("transient_%s_%d", plan.Source.Name, rand.Uint64()%1e18)
 	if err := s.push.register(queryID, p.Text, cancel, closable); err != nil {
 		out.fail(p.Text, err)
 		return
@@ -249,7 +251,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	defer cl.Close()
 	input := s.newPushInput(queryID, plan)
 	proc := newProcessor(plan)
-	rw := out.open(queryID, plan.out)
+	rw := out.open(queryID, plan.Out)
 	if rw == nil {
 		return
 	}
@@ -278,7 +280,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 				rw.row(o.vals, o.tombstone)
 				wrote = true
 				sent++
-				if plan.limit != nil && sent >= *plan.limit {
+				if plan.Limit != nil && sent >= *plan.Limit {
 					done = true
 					return
 				}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
@@ -24,7 +26,7 @@ import (
 type runningQuery struct {
 	srv  *Server
 	info *metastore.Query
-	plan *queryPlan
+	plan *planner.Plan
 	proc *processor
 
 	dec            *decoder
@@ -60,7 +62,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
-	plan, err := planQuery(qi.PlanStore(s.ms), q, modePersistent, qi.Sink)
+	plan, err := planner.PlanQuery(qi.PlanStore(s.ms), q, planner.ModePersistent, qi.Sink)
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
@@ -68,11 +70,11 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	if sink == nil {
 		return fmt.Errorf("start query %s: sink %s is missing", qi.ID, qi.Sink)
 	}
-	src := plan.src
+	src := plan.Source
 	out := sink.Schema
 	if !sink.CasTarget && !qi.Insert && !qi.SourceTable {
 		// a declaration replaced the sink: the query writes its own columns
-		out = plan.out
+		out = plan.Out
 	}
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
@@ -86,20 +88,20 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	}
 	if sink.Timestamp != "" {
 		rq.sinkTime = func(vals []any) (int64, error) {
-			return columnTime(plan.out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
+			return columnTime(plan.Out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
 		}
 	}
-	if plan.agg != nil || plan.src.Table {
+	if plan.Agg != nil || plan.Source.Table {
 		rq.changelog = rq.appID + "-Aggregate-Aggregate-Materialize-changelog"
-		if plan.agg == nil {
+		if plan.Agg == nil {
 			rq.changelog = rq.appID + "-KsqlTopic-Reduce-changelog"
 		}
 	}
-	if rq.changelog == "" && plan.join != nil && plan.join.windowed() {
+	if rq.changelog == "" && plan.Join != nil && plan.Join.Windowed() {
 		rq.changelog = rq.appID + joinStoreChangelog
 	}
 	// a persistent projection of a stream passes null values on
-	rq.dec.keepNulls = plan.agg == nil && plan.join == nil && !plan.src.Table
+	rq.dec.keepNulls = plan.Agg == nil && plan.Join == nil && !plan.Source.Table
 	rq.prepareJoin()
 	ctx, cancel := context.WithCancel(s.ctx)
 	rq.cancel = cancel
@@ -157,7 +159,7 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		q.setState("ERROR")
 	}
 	if q.changelog != "" {
-		parts, err := q.srv.taskCount(ctx, q.plan.inputTopics())
+		parts, err := q.srv.taskCount(ctx, q.plan.InputTopics())
 		if err == nil {
 			err = q.srv.ensureTopic(ctx, q.changelog, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
 		}
@@ -222,7 +224,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	// made it, its headers included; EMIT FINAL's suppression buffer would
 	// restore the last update's context, which this server does not keep,
 	// so its results go out without headers.
-	forwardHeaders := q.plan.agg == nil || q.plan.agg.Window == nil || !q.plan.agg.Window.Final
+	forwardHeaders := q.plan.Agg == nil || q.plan.Agg.Window == nil || !q.plan.Agg.Window.Final
 	process := func(r *kgo.Record, row inRow) {
 		last = r
 		outs, changes := q.proc.process(row, q.changelog != "")
@@ -256,7 +258,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 		}
 	}
 	q.proc.mu.Lock()
-	if q.plan.join != nil {
+	if q.plan.Join != nil {
 		q.eachJoinRow(ctx, fs, process)
 	} else {
 		fs.EachRecord(func(r *kgo.Record) {
@@ -422,7 +424,7 @@ func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record) []a
 
 func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	keys, vals := q.keyScratch[:0], q.valScratch[:0] // the serdes keep neither
-	for i, c := range q.plan.out.Cols {
+	for i, c := range q.plan.Out.Cols {
 		if c.Key {
 			keys = append(keys, o.vals[i])
 		} else {
@@ -436,10 +438,10 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	}
 	if o.windowed {
 		var kind string
-		if q.plan.agg != nil {
-			kind = q.plan.agg.Window.Kind
+		if q.plan.Agg != nil {
+			kind = q.plan.Agg.Window.Kind
 		} else {
-			kind = q.plan.src.Window.Type // a projection of a windowed stream
+			kind = q.plan.Source.Window.Type // a projection of a windowed stream
 		}
 		k = appendWindowedKey(k, kind, o.wstart, o.wend)
 	}

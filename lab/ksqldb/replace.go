@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
@@ -117,30 +119,30 @@ func upgradeTarget(ec *execCtx, existing *metastore.Source, table bool) (*metast
 
 // checkQueryUpgrade is ExecutionStep.validateUpgrade over the old and the
 // new plan: a step that has no upgrade path refuses it by its class name.
-func checkQueryUpgrade(ms *metastore.Store, old *metastore.Query, nextQ *sql.Query, next *queryPlan) error {
+func checkQueryUpgrade(ms *metastore.Store, old *metastore.Query, nextQ *sql.Query, next *planner.Plan) error {
 	q, err := queryOf(old)
 	if err != nil {
 		return err
 	}
-	prev, err := planQuery(old.PlanStore(ms), q, modePersistent, old.Sink)
+	prev, err := planner.PlanQuery(old.PlanStore(ms), q, planner.ModePersistent, old.Sink)
 	if err != nil {
 		return fmt.Errorf("upgrade %s: plan the running query: %w", old.ID, err)
 	}
-	for _, p := range []*queryPlan{prev, next} {
+	for _, p := range []*planner.Plan{prev, next} {
 		if step := stepWithoutUpgrade(p); step != "" {
 			return stmterr.Bad("Upgrades not yet supported for %s", step)
 		}
 	}
-	if prev.src.Name != next.src.Name {
-		if prev.agg != nil || next.agg != nil {
+	if prev.Source.Name != next.Source.Name {
+		if prev.Agg != nil || next.Agg != nil {
 			return stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT of an aggregate that reads another source")
 		}
 		return checkSourceStepUpgrade(prev, next)
 	}
-	if prev.agg == nil && next.agg == nil {
+	if prev.Agg == nil && next.Agg == nil {
 		return nil
 	}
-	if prev.agg == nil || next.agg == nil {
+	if prev.Agg == nil || next.Agg == nil {
 		return stmterr.Unsupported("CREATE OR REPLACE ... AS SELECT that adds or removes an aggregation")
 	}
 	// StreamAggregate's MUST_MATCH: its class, the columns it reads, then
@@ -256,21 +258,21 @@ func quotedNames(names []string) string {
 
 // stepWithoutUpgrade names the first step, from the sink down, of ksqlDB's
 // plan for p that implements no upgrade ("" when none).
-func stepWithoutUpgrade(p *queryPlan) string {
-	if p.agg != nil && p.agg.Window != nil {
-		if p.agg.Window.Final {
+func stepWithoutUpgrade(p *planner.Plan) string {
+	if p.Agg != nil && p.Agg.Window != nil {
+		if p.Agg.Window.Final {
 			return "TableSuppress"
 		}
 		return "StreamWindowedAggregate"
 	}
-	if p.agg != nil && p.src.Table {
+	if p.Agg != nil && p.Source.Table {
 		return "TableAggregate"
 	}
-	if jp := p.join; jp != nil {
-		last := jp.steps[len(jp.steps)-1]
-		left, right := jp.leaves[0].src.Table, jp.leaves[last.right].src.Table
+	if jp := p.Join; jp != nil {
+		last := jp.Steps[len(jp.Steps)-1]
+		left, right := jp.Leaves[0].Source.Table, jp.Leaves[last.Right].Source.Table
 		switch {
-		case left && right && last.foreignKey:
+		case left && right && last.ForeignKey:
 			return "ForeignKeyTableTableJoin"
 		case left && right:
 			return "TableTableJoin"
@@ -280,8 +282,8 @@ func stepWithoutUpgrade(p *queryPlan) string {
 			return "StreamStreamJoin"
 		}
 	}
-	if p.src.Window != nil {
-		if p.src.Table {
+	if p.Source.Window != nil {
+		if p.Source.Table {
 			return "WindowedTableSource"
 		}
 		return "WindowedStreamSource"
@@ -290,9 +292,9 @@ func stepWithoutUpgrade(p *queryPlan) string {
 }
 
 // pinInputs records the sources a query reads as they are now.
-func pinInputs(ms *metastore.Store, qi *metastore.Query, plan *queryPlan) {
-	qi.Inputs = map[string]*metastore.Source{plan.src.Name: ms.Sources[plan.src.Name]}
-	for _, name := range plan.joined() {
+func pinInputs(ms *metastore.Store, qi *metastore.Query, plan *planner.Plan) {
+	qi.Inputs = map[string]*metastore.Source{plan.Source.Name: ms.Sources[plan.Source.Name]}
+	for _, name := range plan.Joined() {
 		qi.Inputs[name] = ms.Sources[name]
 	}
 }

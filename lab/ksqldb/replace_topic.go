@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
@@ -120,9 +122,9 @@ func timestampColumn(s *metastore.Source) string {
 // the old plan is compared with the new one's, except when only the old
 // plan has a filter: ExecutionStep.validateUpgrade hands a passive step's
 // check to the other plan, so its source is reached from the new side.
-func checkSourceStepUpgrade(prev, next *queryPlan) error {
-	this, that := prev.src, next.src
-	if prev.where != nil && next.where == nil {
+func checkSourceStepUpgrade(prev, next *planner.Plan) error {
+	this, that := prev.Source, next.Source
+	if prev.Where != nil && next.Where == nil {
 		this, that = that, this
 	}
 	step := "StreamSource"

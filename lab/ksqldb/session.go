@@ -37,7 +37,7 @@ func sessionBase(g *group) string { return g.key[:len(g.key)-17] }
 // processSession adds a stream row to its key's session; the caller holds p.mu.
 func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change) {
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
-	ap := p.plan.agg
+	ap := p.plan.Agg
 	w := ap.Window
 	if r.tombstone || !p.pass(r.vals) {
 		return p.outs, p.changes
@@ -126,7 +126,7 @@ func (p *processor) dropSession(s *group, changelog, forward bool) {
 	if vals, had := p.mat[s.key]; had {
 		p.dropMat(s.key)
 		if forward {
-			p.outs = append(p.outs, outRow{vals: keysOnly(p.plan.out, vals), tombstone: true, ts: s.wend, windowed: true, wstart: s.wstart, wend: s.wend})
+			p.outs = append(p.outs, outRow{vals: keysOnly(p.plan.Out, vals), tombstone: true, ts: s.wend, windowed: true, wstart: s.wstart, wend: s.wend})
 		}
 	}
 }

@@ -1,10 +1,11 @@
-package ksqldb
+package planner
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -27,9 +28,9 @@ func chainPlan(steps ...*planStep) *planStep {
 	return steps[len(steps)-1]
 }
 
-// summarizePlan prints a plan from its sink step as PlanSummary.summarize
+// SummarizePlan prints a plan from its sink step as PlanSummary.summarize
 // does: each step's sources below it, indented by two more tabs.
-func summarizePlan(qid string, s *planStep) string {
+func SummarizePlan(qid string, s *planStep) string {
 	var b strings.Builder
 	var print func(s *planStep, indent string)
 	print = func(s *planStep, indent string) {
@@ -260,4 +261,17 @@ func javaBucket(s string, capacity int) int {
 	}
 	u := uint32(h)
 	return int((u ^ u>>16) & uint32(capacity-1))
+}
+
+// planSchema is LogicalSchema.toString as PlanSummary prints it: names
+// quoted only where needed.
+func planSchema(cols []types.Column) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = sql.QuoteIdent(c.Name) + " " + c.Type.String()
+		if c.Key {
+			parts[i] += " KEY"
+		}
+	}
+	return strings.Join(parts, ", ")
 }

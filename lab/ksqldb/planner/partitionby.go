@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ type partitionPlan struct {
 	quals []string // each expression with its columns qualified (matching and messages)
 	names []string // the key columns of the repartitioned schema
 	types []types.Type
-	null  bool // PARTITION BY NULL: no key at all
+	Null  bool // PARTITION BY NULL: no key at all
 	qual  func(*sql.ColumnRef) string
 	join  bool // the query joins: SELECT * is not expanded here
 }
@@ -33,7 +33,7 @@ type partitionPlan struct {
 // planPartitionBy checks a query's PARTITION BY clause against its source
 // and names its key columns; nil without the clause or when it does not
 // change the key (a table partitioned by its own key).
-func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *joinPlan) (*partitionPlan, error) {
+func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *JoinPlan) (*partitionPlan, error) {
 	if !q.HasPartitionBy {
 		return nil, nil
 	}
@@ -94,11 +94,11 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *jo
 		pp.quals = append(pp.quals, sql.FormatWith(e, pp.qual))
 		pp.types = append(pp.types, ce.Type)
 		if lit, ok := e.(*sql.Literal); ok && lit.Kind == sql.NullLit {
-			pp.null = true
+			pp.Null = true
 		}
 	}
 	// PartitionByParamsFactory.isPartitionByNull
-	if pp.null {
+	if pp.Null {
 		if len(pp.exprs) > 1 {
 			return nil, stmterr.Bad("Cannot PARTITION BY multiple columns including NULL")
 		}
@@ -189,7 +189,7 @@ func firstUnknown(e sql.Expr, in *expr.Scope) (string, bool) {
 // the columns that became keys (UserRepartitionNode.resolveSelectStar).
 func (pp *partitionPlan) starItems(src *metastore.Source, pos sql.Pos) (exprs []sql.Expr, names []string) {
 	moved := map[string]bool{}
-	if !pp.null {
+	if !pp.Null {
 		for i, e := range pp.exprs {
 			exprs = append(exprs, e)
 			names = append(names, pp.names[i])
@@ -213,7 +213,7 @@ func (pp *partitionPlan) starItems(src *metastore.Source, pos sql.Pos) (exprs []
 
 // keyIndex tells which partition expression e is, or -1.
 func (pp *partitionPlan) keyIndex(e sql.Expr) int {
-	if pp.null {
+	if pp.Null {
 		return -1
 	}
 	return slices.Index(pp.quals, sql.FormatWith(e, pp.qual))
@@ -223,11 +223,11 @@ func (pp *partitionPlan) keyIndex(e sql.Expr) int {
 // PARTITION BY order, then the other columns in projection order. Every
 // partitioning expression must be projected once (UserRepartitionNode.
 // validateKeyPresent, FinalProjectNode).
-func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName string) error {
-	if pp.null {
-		for i, pc := range p.proj {
-			p.out.Cols = append(p.out.Cols, pc.col)
-			p.order = append(p.order, i)
+func (pp *partitionPlan) persistentOut(p *Plan, keyOf []int, sinkName string) error {
+	if pp.Null {
+		for i, pc := range p.Proj {
+			p.Out.Cols = append(p.Out.Cols, pc.col)
+			p.Order = append(p.Order, i)
 		}
 	} else {
 		keyPos := make([]int, len(pp.exprs))
@@ -238,7 +238,7 @@ func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName strin
 		for i, k := range keyOf {
 			if k >= 0 {
 				keyPos[k] = i
-				aliases[k] = append(aliases[k], p.proj[i].col.Name)
+				aliases[k] = append(aliases[k], p.Proj[i].col.Name)
 			}
 		}
 		for k, a := range aliases {
@@ -257,19 +257,19 @@ func (pp *partitionPlan) persistentOut(p *queryPlan, keyOf []int, sinkName strin
 				plural, sinkName, plural, joinAnd(missing), strings.Join(missing, ", "))
 		}
 		for _, pos := range keyPos {
-			c := p.proj[pos].col
+			c := p.Proj[pos].col
 			c.Key = true
-			p.out.Cols = append(p.out.Cols, c)
-			p.order = append(p.order, pos)
+			p.Out.Cols = append(p.Out.Cols, c)
+			p.Order = append(p.Order, pos)
 		}
-		for i, pc := range p.proj {
+		for i, pc := range p.Proj {
 			if keyOf[i] < 0 {
-				p.out.Cols = append(p.out.Cols, pc.col)
-				p.order = append(p.order, i)
+				p.Out.Cols = append(p.Out.Cols, pc.col)
+				p.Order = append(p.Order, i)
 			}
 		}
 	}
-	if len(p.out.Values()) == 0 {
+	if len(p.Out.Values()) == 0 {
 		return stmterr.Bad("The projection contains no value columns.")
 	}
 	return nil
@@ -289,7 +289,7 @@ func joinAnd(s []string) string {
 // of each synthesized key.
 func (pp *partitionPlan) rekeyedColumns(srcCols []types.Column) []types.Column {
 	var out []types.Column
-	if !pp.null {
+	if !pp.Null {
 		for i, n := range pp.names {
 			out = append(out, types.Column{Name: n, Type: pp.types[i], Key: true})
 		}
@@ -299,7 +299,7 @@ func (pp *partitionPlan) rekeyedColumns(srcCols []types.Column) []types.Column {
 			out = append(out, c)
 		}
 	}
-	if !pp.null {
+	if !pp.Null {
 		for i, n := range pp.names {
 			if _, ok := pp.exprs[i].(*sql.ColumnRef); !ok {
 				out = append(out, types.Column{Name: n, Type: pp.types[i]})

@@ -1,8 +1,6 @@
-package ksqldb
+package planner
 
 import (
-	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -35,130 +33,130 @@ import (
 // to the committed offsets, as Kafka Streams restores a source table from its
 // topic.
 
-// joinLeaf is one source of a join.
-type joinLeaf struct {
-	src   *metastore.Source
-	alias string
-	base  int // index of the leaf's first column in the joined row
+// JoinLeaf is one source of a join.
+type JoinLeaf struct {
+	Source *metastore.Source
+	Alias  string
+	Base   int // index of the leaf's first column in the joined row
 }
 
 // keyedBy reports whether the leaf is keyed by expr: its single key column
 // (a stream joined on anything else is rekeyed, as ksqlDB repartitions it).
-func (l *joinLeaf) keyedBy(expr sql.Expr) bool {
+func (l *JoinLeaf) keyedBy(expr sql.Expr) bool {
 	ref, ok := expr.(*sql.ColumnRef)
 	if !ok {
 		return false
 	}
-	keys := l.src.Schema.Keys()
+	keys := l.Source.Schema.Keys()
 	return len(keys) == 1 && keys[0].Name == ref.Name
 }
 
-// joinStep is one "<type> JOIN right ON left = right" applied to the joined
+// JoinStep is one "<type> JOIN right ON left = right" applied to the joined
 // row built so far; leftKey and rightKey evaluate over the joined row.
-type joinStep struct {
-	typ               sql.JoinType
-	right             int // leaf index
+type JoinStep struct {
+	Type              sql.JoinType
+	Right             int // leaf index
 	leftExpr          sql.Expr
 	rightExpr         sql.Expr
-	leftKey, rightKey expr.Compiled
+	LeftKey, RightKey expr.Compiled
 	leftLeaf          int         // the leaf the left expression reads
-	within            *sql.Within // stream-stream joins
-	foreignKey        bool        // a table-table join on a value of the left table
-	// rekeyed: ksqlDB repartitions the stream side by the join expression,
+	Within            *sql.Within // stream-stream joins
+	ForeignKey        bool        // a table-table join on a value of the left table
+	// Rekeyed: ksqlDB repartitions the stream side by the join expression,
 	// and its repartition filter drops records whose join key is null
-	rekeyed bool
+	Rekeyed bool
 }
 
-// joinPlan is the planned join of a query.
-type joinPlan struct {
-	leaves  []joinLeaf
-	steps   []joinStep
-	keySlot int // joined-row index of the join key
-	width   int
+// JoinPlan is the planned join of a query.
+type JoinPlan struct {
+	Leaves  []JoinLeaf
+	Steps   []JoinStep
+	KeySlot int // joined-row index of the join key
+	Width   int
 	// viable are the projection expressions that carry the result's key
 	// (JoinTree.viableKeyColumns), formatted
 	viable   []string
 	clashing map[string]bool // column names more than one source has
-	pairs    [][2]int        // leaves whose topics must be co-partitioned
+	Pairs    [][2]int        // leaves whose topics must be co-partitioned
 	// synthetic: a FULL OUTER join's key is the synthetic column ROWKEY
 	// (ColumnNames.generateSyntheticJoinKey), equal to neither side
 	synthetic bool
 }
 
-// foreignKey reports a foreign-key table-table join.
-func (jp *joinPlan) foreignKey() bool { return len(jp.steps) == 1 && jp.steps[0].foreignKey }
+// ForeignKey reports a foreign-key table-table join.
+func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) == 1 && jp.Steps[0].ForeignKey }
 
 // planForeignKey checks a foreign-key table-table join
 // (LogicalPlanner.verifyForeignKeyJoin, JoinNode.TableToTableJoiner). It
 // needs no co-partitioning.
-func (jp *joinPlan) planForeignKey(st joinStep, j sql.JoinedSource, written, leftName, rightName string, cmp *sql.Binary, lc, rc expr.Compiled) (joinStep, error) {
-	if st.typ == sql.OuterJoin {
-		return joinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.typ, rightName)
+func (jp *JoinPlan) planForeignKey(st JoinStep, j sql.JoinedSource, written, leftName, rightName string, cmp *sql.Binary, lc, rc expr.Compiled) (JoinStep, error) {
+	if st.Type == sql.OuterJoin {
+		return JoinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.Type, rightName)
 	}
-	if len(jp.leaves) > 2 {
-		return joinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
+	if len(jp.Leaves) > 2 {
+		return JoinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
 	}
-	if st.leftKey.Type != st.rightKey.Type {
-		return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+	if st.LeftKey.Type != st.RightKey.Type {
+		return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 	}
-	if len(jp.leaves[0].src.Schema.Keys()) != 1 {
-		return joinStep{}, stmterr.Unsupported("foreign-key joins of a table with several PRIMARY KEY columns")
+	if len(jp.Leaves[0].Source.Schema.Keys()) != 1 {
+		return JoinStep{}, stmterr.Unsupported("foreign-key joins of a table with several PRIMARY KEY columns")
 	}
 	if j.Within != nil {
-		return joinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
+		return JoinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
 	}
-	if st.typ == sql.RightJoin {
-		return joinStep{}, stmterr.Bad("RIGHT OUTER JOIN on a foreign key is not supported")
+	if st.Type == sql.RightJoin {
+		return JoinStep{}, stmterr.Bad("RIGHT OUTER JOIN on a foreign key is not supported")
 	}
-	st.foreignKey = true
+	st.ForeignKey = true
 	return st, nil
 }
 
-// tableTable reports a table-table join.
-func (jp *joinPlan) tableTable() bool { return jp.leaves[0].src.Table }
+// TableTable reports a table-table join.
+func (jp *JoinPlan) TableTable() bool { return jp.Leaves[0].Source.Table }
 
-// windowed reports a join with a stream-stream step.
-func (jp *joinPlan) windowed() bool {
-	return slices.ContainsFunc(jp.steps, func(st joinStep) bool { return st.within != nil })
+// Windowed reports a join with a stream-stream step.
+func (jp *JoinPlan) Windowed() bool {
+	return slices.ContainsFunc(jp.Steps, func(st JoinStep) bool { return st.Within != nil })
 }
 
 // inputTopics are the distinct topics a join reads, in leaf order.
-func (jp *joinPlan) inputTopics() []string {
+func (jp *JoinPlan) inputTopics() []string {
 	var out []string
-	for _, l := range jp.leaves {
-		if !slices.Contains(out, l.src.Topic) {
-			out = append(out, l.src.Topic)
+	for _, l := range jp.Leaves {
+		if !slices.Contains(out, l.Source.Topic) {
+			out = append(out, l.Source.Topic)
 		}
 	}
 	return out
 }
 
-// sourceNames are the names of every joined source.
-func (jp *joinPlan) sourceNames() []string {
-	out := make([]string, len(jp.leaves))
-	for i, l := range jp.leaves {
-		out[i] = l.src.Name
+// SourceNames are the names of every joined source.
+func (jp *JoinPlan) SourceNames() []string {
+	out := make([]string, len(jp.Leaves))
+	for i, l := range jp.Leaves {
+		out[i] = l.Source.Name
 	}
 	return out
 }
 
-// inputTopics are the topics a plan reads.
-func (p *queryPlan) inputTopics() []string {
-	if p.join != nil {
-		return p.join.inputTopics()
+// InputTopics are the topics a plan reads.
+func (p *Plan) InputTopics() []string {
+	if p.Join != nil {
+		return p.Join.inputTopics()
 	}
-	return []string{p.src.Topic}
+	return []string{p.Source.Topic}
 }
 
-// tableTopics are the topics read as a join's table side (from the start).
-func (p *queryPlan) tableTopics() map[string]bool {
+// TableTopics are the topics read as a join's table side (from the start).
+func (p *Plan) TableTopics() map[string]bool {
 	out := map[string]bool{}
-	if p.join == nil {
+	if p.Join == nil {
 		return out
 	}
-	for _, l := range p.join.leaves {
-		if l.src.Table {
-			out[l.src.Topic] = true
+	for _, l := range p.Join.Leaves {
+		if l.Source.Table {
+			out[l.Source.Topic] = true
 		}
 	}
 	return out
@@ -166,25 +164,25 @@ func (p *queryPlan) tableTopics() map[string]bool {
 
 // planJoin plans the sources of a query with joins: the virtual source the
 // rest of planning sees, the joined scope and the join plan.
-func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope, *joinPlan, error) {
-	jp := &joinPlan{clashing: map[string]bool{}}
+func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope, *JoinPlan, error) {
+	jp := &JoinPlan{clashing: map[string]bool{}}
 	add := func(name, alias string) error {
 		src, ok := ms.Sources[name]
 		if !ok {
 			return stmterr.Bad("%s does not exist.", name)
 		}
-		for _, l := range jp.leaves {
-			if l.src.Name == name { // Analyzer.visitAliasedRelation
-				if len(jp.leaves) > 1 {
+		for _, l := range jp.Leaves {
+			if l.Source.Name == name { // Analyzer.visitAliasedRelation
+				if len(jp.Leaves) > 1 {
 					return stmterr.Bad("N-way joins do not support multiple occurrences of the same source. Source: '%s'.", name)
 				}
-				return stmterr.Bad("Can not join '%s' to '%s': self joins are not yet supported.", name, l.src.Name)
+				return stmterr.Bad("Can not join '%s' to '%s': self joins are not yet supported.", name, l.Source.Name)
 			}
 		}
 		if alias == "" {
 			alias = name
 		}
-		jp.leaves = append(jp.leaves, joinLeaf{src: src, alias: alias})
+		jp.Leaves = append(jp.Leaves, JoinLeaf{Source: src, Alias: alias})
 		return nil
 	}
 	if err := add(q.From, q.FromAlias); err != nil {
@@ -196,9 +194,9 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		}
 	}
 	var kafkaValues []string
-	for _, l := range jp.leaves {
-		if l.src.ValueFormat == formats.Kafka {
-			kafkaValues = append(kafkaValues, l.alias)
+	for _, l := range jp.Leaves {
+		if l.Source.ValueFormat == formats.Kafka {
+			kafkaValues = append(kafkaValues, l.Alias)
 		}
 	}
 	if len(kafkaValues) > 0 { // Analyzer.validate
@@ -208,15 +206,15 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 	// the joined scope: every leaf's columns as ALIAS_COLUMN, then the key slot
 	in := &expr.Scope{Qualifiers: map[string]bool{}}
 	seen := map[string]int{}
-	for i := range jp.leaves {
-		l := &jp.leaves[i]
-		l.base = len(in.Cols)
-		in.Qualifiers[l.alias] = true
-		for _, c := range append(slices.Clone(l.src.Schema.Cols), expr.PseudoColumns...) {
-			in.Cols = append(in.Cols, types.Column{Name: l.alias + "_" + c.Name, Type: c.Type})
-			in.Origin = append(in.Origin, expr.ColOrigin{Qual: l.alias, Name: c.Name})
+	for i := range jp.Leaves {
+		l := &jp.Leaves[i]
+		l.Base = len(in.Cols)
+		in.Qualifiers[l.Alias] = true
+		for _, c := range append(slices.Clone(l.Source.Schema.Cols), expr.PseudoColumns...) {
+			in.Cols = append(in.Cols, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type})
+			in.Origin = append(in.Origin, expr.ColOrigin{Qual: l.Alias, Name: c.Name})
 		}
-		for _, c := range l.src.Schema.Cols {
+		for _, c := range l.Source.Schema.Cols {
 			seen[c.Name]++
 		}
 	}
@@ -231,24 +229,24 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 	if err := jp.checkAmbiguous(q); err != nil {
 		return nil, nil, nil, err
 	}
-	jp.keySlot = len(in.Cols)
+	jp.KeySlot = len(in.Cols)
 	in.Cols = append(in.Cols, types.Column{Name: "", Type: types.Null})
 	in.Origin = append(in.Origin, expr.ColOrigin{})
-	jp.width = len(in.Cols)
+	jp.Width = len(in.Cols)
 
 	for i, j := range q.Joins { // Analyzer.visitJoin checks every join first
 		if _, _, _, _, err := jp.analyzeStep(in, i+1, j); err != nil {
 			return nil, nil, nil, err
 		}
 	}
-	resultTable := jp.leaves[0].src.Table
+	resultTable := jp.Leaves[0].Source.Table
 	for i, j := range q.Joins {
 		st, err := jp.planStep(in, i+1, j, resultTable)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		jp.steps = append(jp.steps, st)
-		in.Cols[jp.keySlot].Type = st.leftKey.Type
+		jp.Steps = append(jp.Steps, st)
+		in.Cols[jp.KeySlot].Type = st.LeftKey.Type
 	}
 	jp.viable = jp.viableKeys()
 	if len(jp.viable) == 0 && q.Joins[len(q.Joins)-1].Type != sql.OuterJoin {
@@ -256,32 +254,32 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		// first ROWKEY_n no source has (JoinNode.SyntheticJoinKey)
 		return nil, nil, nil, stmterr.Unsupported("a join whose ON criteria match no source column (a synthetic key column)")
 	}
-	if jp.foreignKey() { // the result is keyed by the left table's key
-		jp.viable = []string{jp.leaves[0].alias + "." + jp.leaves[0].src.Schema.Keys()[0].Name}
+	if jp.ForeignKey() { // the result is keyed by the left table's key
+		jp.viable = []string{jp.Leaves[0].Alias + "." + jp.Leaves[0].Source.Schema.Keys()[0].Name}
 	}
-	if last := jp.steps[len(jp.steps)-1]; last.typ == sql.OuterJoin {
+	if last := jp.Steps[len(jp.Steps)-1]; last.Type == sql.OuterJoin {
 		jp.synthetic = true
 		jp.viable = []string{syntheticKey}
-		in.Cols[jp.keySlot].Name = syntheticKey
-		in.Origin[jp.keySlot] = expr.ColOrigin{Name: syntheticKey}
+		in.Cols[jp.KeySlot].Name = syntheticKey
+		in.Origin[jp.KeySlot] = expr.ColOrigin{Name: syntheticKey}
 	}
 
 	// the sink's formats: the left key format unless the left side is
 	// repartitioned and the right is not (JoinNode.resolveKeyFormats, KLIP-33)
-	first := jp.steps[0]
-	keyFormat := jp.leaves[0].src.KeyFormat
-	if !jp.leaves[0].keyedBy(first.leftExpr) && jp.leaves[first.right].keyedBy(first.rightExpr) {
-		keyFormat = jp.leaves[first.right].src.KeyFormat
+	first := jp.Steps[0]
+	keyFormat := jp.Leaves[0].Source.KeyFormat
+	if !jp.Leaves[0].keyedBy(first.leftExpr) && jp.Leaves[first.Right].keyedBy(first.rightExpr) {
+		keyFormat = jp.Leaves[first.Right].Source.KeyFormat
 	}
 	if keyFormat == formats.None {
 		keyFormat = formats.Kafka
 	}
 	var cols []types.Column
-	for _, c := range in.Cols[:jp.keySlot] {
+	for _, c := range in.Cols[:jp.KeySlot] {
 		cols = append(cols, types.Column{Name: c.Name, Type: c.Type})
 	}
-	src := &metastore.Source{Name: jp.leaves[0].src.Name, Table: resultTable, Topic: jp.leaves[len(jp.leaves)-1].src.Topic,
-		KeyFormat: keyFormat, ValueFormat: jp.leaves[0].src.ValueFormat, Schema: types.Schema{Cols: cols}}
+	src := &metastore.Source{Name: jp.Leaves[0].Source.Name, Table: resultTable, Topic: jp.Leaves[len(jp.Leaves)-1].Source.Topic,
+		KeyFormat: keyFormat, ValueFormat: jp.Leaves[0].Source.ValueFormat, Schema: types.Schema{Cols: cols}}
 	return src, in, jp, nil
 }
 
@@ -294,12 +292,12 @@ const kafkaValueLimitation = "The KAFKA format is primarily intended for use as 
 	"For more info see https://github.com/confluentinc/ksql/issues/3060"
 
 // sourcesHaving are the aliases of the sources that have a column name.
-func (jp *joinPlan) sourcesHaving(name string) []string {
+func (jp *JoinPlan) sourcesHaving(name string) []string {
 	var out []string
-	for _, l := range jp.leaves {
+	for _, l := range jp.Leaves {
 		pseudo := slices.ContainsFunc(expr.PseudoColumns, func(c types.Column) bool { return c.Name == name })
-		if pseudo || slices.ContainsFunc(l.src.Schema.Cols, func(c types.Column) bool { return c.Name == name }) {
-			out = append(out, l.alias)
+		if pseudo || slices.ContainsFunc(l.Source.Schema.Cols, func(c types.Column) bool { return c.Name == name }) {
+			out = append(out, l.Alias)
 		}
 	}
 	return out
@@ -307,7 +305,7 @@ func (jp *joinPlan) sourcesHaving(name string) []string {
 
 // checkAmbiguous refuses unqualified columns more than one source has, as
 // AstSanitizer does before anything else (AmbiguousColumnException).
-func (jp *joinPlan) checkAmbiguous(q *sql.Query) error {
+func (jp *JoinPlan) checkAmbiguous(q *sql.Query) error {
 	var err error
 	check := func(e sql.Expr) {
 		expr.Walk(e, func(x sql.Expr) {
@@ -316,7 +314,7 @@ func (jp *joinPlan) checkAmbiguous(q *sql.Query) error {
 				return
 			}
 			if ref.Qualifier != "" {
-				if !slices.ContainsFunc(jp.leaves, func(l joinLeaf) bool { return l.alias == ref.Qualifier }) {
+				if !slices.ContainsFunc(jp.Leaves, func(l JoinLeaf) bool { return l.Alias == ref.Qualifier }) {
 					err = stmterr.Bad("'%s' is not a valid stream/table name or alias.", ref.Qualifier)
 				}
 				return
@@ -358,16 +356,16 @@ func joinOr(parts []string) string {
 // equality whose sides each read one source, one of them the joined one.
 // It returns the step with its sides compiled, the joined source's on the
 // right.
-func (jp *joinPlan) analyzeStep(in *expr.Scope, right int, j sql.JoinedSource) (joinStep, *sql.Binary, expr.Compiled, expr.Compiled, error) {
+func (jp *JoinPlan) analyzeStep(in *expr.Scope, right int, j sql.JoinedSource) (JoinStep, *sql.Binary, expr.Compiled, expr.Compiled, error) {
 	cmp, ok := j.On.(*sql.Binary)
 	if !ok || !expr.ComparisonOps[cmp.Op] {
 		if ok && (cmp.Op == "AND" || cmp.Op == "OR") && isEquality(cmp.L) && isEquality(cmp.R) {
-			return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
+			return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Invalid join condition: joins on multiple conditions are not yet supported. Got %s.", sql.Format(j.On))
 		}
-		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Unsupported join expression: %s", sql.Format(j.On))
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Unsupported join expression: %s", sql.Format(j.On))
 	}
 	if cmp.Op != "=" {
-		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Only equality join criteria is supported.")
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Only equality join criteria is supported.")
 	}
 	c := &expr.Compiler{In: in, Clause: "JOIN ON"}
 	sideOf := func(e sql.Expr) (expr.Compiled, int, error) {
@@ -393,26 +391,26 @@ func (jp *joinPlan) analyzeStep(in *expr.Scope, right int, j sql.JoinedSource) (
 	}
 	lc, ll, err := sideOf(cmp.L)
 	if err != nil {
-		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
 	}
 	rc, rl, err := sideOf(cmp.R)
 	if err != nil {
-		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
 	}
 	// Analyzer prints the source names as SourceName.toString does,
 	// quoted with backticks (multi-joins.json "self join with multiple
 	// sources", "criteria that does not use the joined source")
 	if ll == rl {
-		a := jp.leaves[ll].alias
-		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
+		a := jp.Leaves[ll].Alias
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
 	if ll != right && rl != right {
-		return joinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
-			jp.leaves[right].alias, jp.leaves[rl].alias, jp.leaves[ll].alias)
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
+			jp.Leaves[right].Alias, jp.Leaves[rl].Alias, jp.Leaves[ll].Alias)
 	}
-	st := joinStep{typ: j.Type, right: right, leftExpr: cmp.L, rightExpr: cmp.R, leftKey: lc, rightKey: rc, leftLeaf: ll}
+	st := JoinStep{Type: j.Type, Right: right, leftExpr: cmp.L, rightExpr: cmp.R, LeftKey: lc, RightKey: rc, leftLeaf: ll}
 	if rl != right { // written the other way round: the joined source goes right
-		st.leftExpr, st.rightExpr, st.leftKey, st.rightKey, st.leftLeaf = cmp.R, cmp.L, rc, lc, rl
+		st.leftExpr, st.rightExpr, st.LeftKey, st.RightKey, st.leftLeaf = cmp.R, cmp.L, rc, lc, rl
 	}
 	return st, cmp, lc, rc, nil
 }
@@ -420,92 +418,92 @@ func (jp *joinPlan) analyzeStep(in *expr.Scope, right int, j sql.JoinedSource) (
 // planStep checks and compiles the join of leaf right (the i-th
 // JoinedSource) with what the sources before it produce. leftTable tells
 // whether that is a table.
-func (jp *joinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, leftTable bool) (joinStep, error) {
+func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, leftTable bool) (JoinStep, error) {
 	st, cmp, lc, rc, err := jp.analyzeStep(in, right, j)
 	if err != nil {
-		return joinStep{}, err
+		return JoinStep{}, err
 	}
 	if st.leftLeaf > right {
-		return joinStep{}, stmterr.Unsupported("a join criteria that references a source joined later")
+		return JoinStep{}, stmterr.Unsupported("a join criteria that references a source joined later")
 	}
 	for _, side := range []struct {
 		e sql.Expr
 		t types.Type
-	}{{st.leftExpr, st.leftKey.Type}, {st.rightExpr, st.rightKey.Type}} {
+	}{{st.leftExpr, st.LeftKey.Type}, {st.rightExpr, st.RightKey.Type}} {
 		if q, ok := jp.qualified(side.e); ok && containsMap(side.t) { // KeyUtil / SchemaUtil
-			return joinStep{}, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
+			return JoinStep{}, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
 		}
 	}
 	written := sql.Format(cmp.L) + " = " + sql.Format(cmp.R)
-	leftName, rightName := jp.leaves[st.leftLeaf].src.Name, jp.leaves[right].src.Name
-	rightLeaf := &jp.leaves[right]
+	leftName, rightName := jp.Leaves[st.leftLeaf].Source.Name, jp.Leaves[right].Source.Name
+	rightLeaf := &jp.Leaves[right]
 
 	// LogicalPlanner.verifyJoin
 	switch {
-	case !leftTable && rightLeaf.src.Table:
-		if st.typ == sql.OuterJoin {
-			return joinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for stream-table join. Got %s %s %s.", leftName, st.typ, rightName)
+	case !leftTable && rightLeaf.Source.Table:
+		if st.Type == sql.OuterJoin {
+			return JoinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for stream-table join. Got %s %s %s.", leftName, st.Type, rightName)
 		}
 		if !rightLeaf.keyedBy(st.rightExpr) || !isColumn(st.rightExpr, right, jp, in) {
-			return joinStep{}, stmterr.Bad("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
+			return JoinStep{}, stmterr.Bad("Invalid join condition: stream-table joins require to join on the table's primary key. Got %s.", written)
 		}
-		st.rekeyed = !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in)
-		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
+		st.Rekeyed = !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in)
+		if n := len(jp.Steps); n > 0 && jp.Steps[n-1].Type == sql.OuterJoin {
 			// a FULL OUTER join's result is keyed by its synthetic key,
 			// which no source column equals: the next join repartitions it
-			st.rekeyed = true
+			st.Rekeyed = true
 		}
-	case leftTable && !rightLeaf.src.Table:
-		return joinStep{}, stmterr.Bad("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.typ, rightName)
+	case leftTable && !rightLeaf.Source.Table:
+		return JoinStep{}, stmterr.Bad("Invalid join order: table-stream joins are not supported; only stream-table joins. Got %s %s %s.", leftName, st.Type, rightName)
 	case leftTable:
 		if !rightLeaf.keyedBy(st.rightExpr) || !isColumn(st.rightExpr, right, jp, in) {
-			return joinStep{}, stmterr.Bad("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", written)
+			return JoinStep{}, stmterr.Bad("Invalid join condition: table-table joins require to join on the primary key of the right input table. Got %s.", written)
 		}
-		if l := &jp.leaves[st.leftLeaf]; !l.keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in) {
+		if l := &jp.Leaves[st.leftLeaf]; !l.keyedBy(st.leftExpr) || !isColumn(st.leftExpr, st.leftLeaf, jp, in) {
 			return jp.planForeignKey(st, j, written, leftName, rightName, cmp, lc, rc)
 		}
-		if n := len(jp.steps); n > 0 && jp.steps[n-1].typ == sql.OuterJoin {
-			return joinStep{}, stmterr.Unsupported("a table-table join after a FULL OUTER join of tables")
+		if n := len(jp.Steps); n > 0 && jp.Steps[n-1].Type == sql.OuterJoin {
+			return JoinStep{}, stmterr.Unsupported("a table-table join after a FULL OUTER join of tables")
 		}
-		if st.leftKey.Type != st.rightKey.Type {
-			return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		if st.LeftKey.Type != st.RightKey.Type {
+			return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
 		// JoinNode.TableToTableJoiner
 		if j.Within != nil {
-			return joinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
+			return JoinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
 		}
-		jp.pairs = append(jp.pairs, [2]int{0, right})
+		jp.Pairs = append(jp.Pairs, [2]int{0, right})
 		return st, nil
 	default: // JoinNode.StreamToStreamJoiner
 		if j.Within == nil {
-			return joinStep{}, stmterr.Bad("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
+			return JoinStep{}, stmterr.Bad("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
-		if st.leftKey.Type != st.rightKey.Type {
-			return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		if st.LeftKey.Type != st.RightKey.Type {
+			return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
-		st.within = j.Within
-		jp.pairs = append(jp.pairs, [2]int{0, right})
+		st.Within = j.Within
+		jp.Pairs = append(jp.Pairs, [2]int{0, right})
 		return st, nil
 	}
 	// JoinNode.StreamToTableJoiner
 	if j.Within != nil {
-		return joinStep{}, stmterr.Bad("A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.")
+		return JoinStep{}, stmterr.Bad("A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.")
 	}
-	if st.typ == sql.RightJoin {
-		return joinStep{}, stmterr.Bad("Invalid join type encountered: %s", st.typ)
+	if st.Type == sql.RightJoin {
+		return JoinStep{}, stmterr.Bad("Invalid join type encountered: %s", st.Type)
 	}
-	if st.leftKey.Type != st.rightKey.Type {
-		return joinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+	if st.LeftKey.Type != st.RightKey.Type {
+		return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 	}
-	jp.pairs = append(jp.pairs, [2]int{0, right})
+	jp.Pairs = append(jp.Pairs, [2]int{0, right})
 	return st, nil
 }
 
-func typeOfSide(e sql.Expr, lc, rc expr.Compiled, st joinStep) types.Type {
+func typeOfSide(e sql.Expr, lc, rc expr.Compiled, st JoinStep) types.Type {
 	if e == st.leftExpr {
-		return st.leftKey.Type
+		return st.LeftKey.Type
 	}
-	return st.rightKey.Type
+	return st.RightKey.Type
 }
 
 func isEquality(e sql.Expr) bool {
@@ -514,7 +512,7 @@ func isEquality(e sql.Expr) bool {
 }
 
 // isColumn reports whether e is a plain column of leaf.
-func isColumn(e sql.Expr, leaf int, jp *joinPlan, in *expr.Scope) bool {
+func isColumn(e sql.Expr, leaf int, jp *JoinPlan, in *expr.Scope) bool {
 	ref, ok := e.(*sql.ColumnRef)
 	if !ok {
 		return false
@@ -524,9 +522,9 @@ func isColumn(e sql.Expr, leaf int, jp *joinPlan, in *expr.Scope) bool {
 }
 
 // leafAt is the leaf a joined-row index belongs to.
-func (jp *joinPlan) leafAt(idx int) int {
-	for i := len(jp.leaves) - 1; i >= 0; i-- {
-		if idx >= jp.leaves[i].base {
+func (jp *JoinPlan) leafAt(idx int) int {
+	for i := len(jp.Leaves) - 1; i >= 0; i-- {
+		if idx >= jp.Leaves[i].Base {
 			return i
 		}
 	}
@@ -535,7 +533,7 @@ func (jp *joinPlan) leafAt(idx int) int {
 
 // qualified formats a join expression as ksqlDB prints it after the
 // sanitizer qualified its columns.
-func (jp *joinPlan) qualified(e sql.Expr) (string, bool) {
+func (jp *JoinPlan) qualified(e sql.Expr) (string, bool) {
 	ref, ok := e.(*sql.ColumnRef)
 	if !ok {
 		return "", false
@@ -553,10 +551,10 @@ func (jp *joinPlan) qualified(e sql.Expr) (string, bool) {
 
 // viableKeys are the columns equivalent to the result's key
 // (JoinTree.viableKeyColumns and joinEquivalenceSet, for left-deep trees).
-func (jp *joinPlan) viableKeys() []string {
+func (jp *JoinPlan) viableKeys() []string {
 	var out []string
 	var equiv map[string]bool
-	for i, st := range jp.steps {
+	for i, st := range jp.Steps {
 		l, lok := jp.qualified(st.leftExpr)
 		r, rok := jp.qualified(st.rightExpr)
 		keys := map[string]bool{sql.Format(st.leftExpr): true, sql.Format(st.rightExpr): true}
@@ -567,7 +565,7 @@ func (jp *joinPlan) viableKeys() []string {
 			keys[r] = true
 		}
 		next := map[string]bool{}
-		if st.typ != sql.OuterJoin {
+		if st.Type != sql.OuterJoin {
 			maps := []map[string]bool{keys}
 			if i > 0 && (equiv[l] || equiv[sql.Format(st.leftExpr)]) {
 				maps = append(maps, equiv)
@@ -579,7 +577,7 @@ func (jp *joinPlan) viableKeys() []string {
 			}
 		}
 		var viable []string
-		if st.typ != sql.OuterJoin {
+		if st.Type != sql.OuterJoin {
 			viable = append(viable, out...)
 			if lok {
 				viable = append(viable, l)
@@ -603,7 +601,7 @@ func (jp *joinPlan) viableKeys() []string {
 const syntheticKey = "ROWKEY"
 
 // isViableKey reports whether a projection expression carries the key.
-func (jp *joinPlan) isViableKey(e sql.Expr) bool {
+func (jp *JoinPlan) isViableKey(e sql.Expr) bool {
 	if jp.synthetic {
 		ref, ok := e.(*sql.ColumnRef)
 		return ok && ref.Qualifier == "" && ref.Name == syntheticKey
@@ -615,7 +613,7 @@ func (jp *joinPlan) isViableKey(e sql.Expr) bool {
 // columnName is the name of a projected column reference in a join: its
 // name, or ALIAS_NAME when another source has a column of that name
 // (AstSanitizer.visitSingleColumn).
-func (jp *joinPlan) columnName(ref *sql.ColumnRef) string {
+func (jp *JoinPlan) columnName(ref *sql.ColumnRef) string {
 	if ref.Qualifier != "" && jp.clashing[ref.Name] {
 		return ref.Qualifier + "_" + ref.Name
 	}
@@ -624,18 +622,18 @@ func (jp *joinPlan) columnName(ref *sql.ColumnRef) string {
 
 // star expands '*' or 'alias.*' over a join: every column of the (matching)
 // sources, named ALIAS_NAME.
-func (jp *joinPlan) star(qualifier string, pos sql.Pos) (exprs []sql.Expr, names []string) {
+func (jp *JoinPlan) star(qualifier string, pos sql.Pos) (exprs []sql.Expr, names []string) {
 	if jp.synthetic && qualifier == "" { // JoinNode.resolveSelectStar
 		exprs = append(exprs, &sql.ColumnRef{Name: syntheticKey, P: pos})
 		names = append(names, syntheticKey)
 	}
-	for _, l := range jp.leaves {
-		if qualifier != "" && qualifier != l.alias {
+	for _, l := range jp.Leaves {
+		if qualifier != "" && qualifier != l.Alias {
 			continue
 		}
-		for _, c := range l.src.Schema.Cols {
-			exprs = append(exprs, &sql.ColumnRef{Qualifier: l.alias, Name: c.Name, P: pos})
-			names = append(names, l.alias+"_"+c.Name)
+		for _, c := range l.Source.Schema.Cols {
+			exprs = append(exprs, &sql.ColumnRef{Qualifier: l.Alias, Name: c.Name, P: pos})
+			names = append(names, l.Alias+"_"+c.Name)
 		}
 	}
 	return exprs, names
@@ -643,7 +641,7 @@ func (jp *joinPlan) star(qualifier string, pos sql.Pos) (exprs []sql.Expr, names
 
 // keyMissing is ksqlDB's error for a join projection without its key
 // (PlanNode.throwKeysNotIncludedError for a join expression).
-func (jp *joinPlan) keyMissing(sinkName string) error {
+func (jp *JoinPlan) keyMissing(sinkName string) error {
 	what := "join expression"
 	if len(jp.viable) != 1 {
 		what += "s"
@@ -652,9 +650,9 @@ func (jp *joinPlan) keyMissing(sinkName string) error {
 	if len(jp.viable) > 0 {
 		first = jp.viable[0]
 	}
-	if jp.foreignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
-		l := jp.leaves[0]
-		return stmterr.Bad("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.alias, l.src.Schema.Keys()[0].Name)
+	if jp.ForeignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
+		l := jp.Leaves[0]
+		return stmterr.Bad("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.Alias, l.Source.Schema.Keys()[0].Name)
 	}
 	if jp.synthetic {
 		return stmterr.Bad("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sinkName, what, first, first, first)
@@ -662,58 +660,20 @@ func (jp *joinPlan) keyMissing(sinkName string) error {
 	return stmterr.Bad("Key missing from projection (ie, SELECT). \nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, joinOr(jp.viable), first)
 }
 
-// checkJoinPartitions refuses a join whose sources' topics have different
-// partition counts (JoinNode.ensureMatchingPartitionCounts, the names
-// quoted as SourceName prints them).
-func (s *Server) checkJoinPartitions(ctx context.Context, ec *execCtx, jp *joinPlan) error {
-	count := func(l joinLeaf) (int, error) {
-		var tm topicMeta
-		var err error
-		if ec != nil {
-			tm, err = s.topicMetaBeforeRefusing(ctx, ec, l.src.Topic)
-		} else {
-			tm, err = s.topicMeta(ctx, l.src.Topic)
-		}
-		if err != nil {
-			return 0, err
-		}
-		if !tm.exists {
-			return 0, fmt.Errorf("topic %s of %s does not exist", l.src.Topic, l.src.Name)
-		}
-		return tm.partitions, nil
-	}
-	for _, p := range jp.pairs {
-		l, r := jp.leaves[p[0]], jp.leaves[p[1]]
-		lp, err := count(l)
-		if err != nil {
-			return err
-		}
-		rp, err := count(r)
-		if err != nil {
-			return err
-		}
-		if lp != rp {
-			return stmterr.Bad("Can't join `%s` with `%s` since the number of partitions don't match. `%s` partitions = %d; `%s` partitions = %d. Please repartition either one so that the number of partitions match.",
-				l.alias, r.alias, l.alias, lp, r.alias, rp)
-		}
-	}
-	return nil
-}
-
 // finish lays out the output of a non-aggregate join: the first projected
 // column that carries the join key is the result's key and reads the join
 // key itself (so a LEFT join's unmatched rows keep it); a persistent query
 // must project one (JoinNode.validateKeyPresent).
-func (jp *joinPlan) finish(p *queryPlan, keyOf []int, items []sql.Expr, mode planMode, sinkName string) error {
+func (jp *JoinPlan) finish(p *Plan, keyOf []int, items []sql.Expr, mode Mode, sinkName string) error {
 	key := slices.Index(keyOf, 0)
-	if key >= 0 && mode == modePersistent {
+	if key >= 0 && mode == ModePersistent {
 		// the key's expression projected more than once
 		// (LogicalPlanner's "key in projection more than once")
 		k, _ := jp.qualified(items[key])
 		var names []string
 		for i, e := range items {
 			if q, ok := jp.qualified(e); ok && q == k {
-				names = append(names, p.proj[i].col.Name)
+				names = append(names, p.Proj[i].col.Name)
 			}
 		}
 		if len(names) > 1 {
@@ -723,52 +683,43 @@ func (jp *joinPlan) finish(p *queryPlan, keyOf []int, items []sql.Expr, mode pla
 		}
 	}
 	if key >= 0 {
-		slot := jp.keySlot
-		p.proj[key].expr = expr.Compiled{Type: p.proj[key].expr.Type, Eval: func(r []any) any { return r[slot] }}
+		slot := jp.KeySlot
+		p.Proj[key].Expr = expr.Compiled{Type: p.Proj[key].Expr.Type, Eval: func(r []any) any { return r[slot] }}
 	}
-	if mode == modePush {
-		for i, pc := range p.proj {
+	if mode == ModePush {
+		for i, pc := range p.Proj {
 			c := pc.col
 			c.Key = i == key
-			p.out.Cols = append(p.out.Cols, c)
-			p.order = append(p.order, i)
+			p.Out.Cols = append(p.Out.Cols, c)
+			p.Order = append(p.Order, i)
 		}
 		return nil
 	}
 	if key < 0 {
 		return jp.keyMissing(sinkName)
 	}
-	c := p.proj[key].col
+	c := p.Proj[key].col
 	c.Key = true
-	p.out.Cols = append(p.out.Cols, c)
-	p.order = append(p.order, key)
-	for i, pc := range p.proj {
+	p.Out.Cols = append(p.Out.Cols, c)
+	p.Order = append(p.Order, key)
+	for i, pc := range p.Proj {
 		if i != key {
-			p.out.Cols = append(p.out.Cols, pc.col)
-			p.order = append(p.order, i)
+			p.Out.Cols = append(p.Out.Cols, pc.col)
+			p.Order = append(p.Order, i)
 		}
 	}
-	if len(p.out.Values()) == 0 {
+	if len(p.Out.Values()) == 0 {
 		return stmterr.Bad("The projection contains no value columns.")
 	}
 	return nil
 }
 
-// joined are the sources a join query reads besides its first.
-func (p *queryPlan) joined() []string {
-	if p.join == nil {
+// Joined are the sources a join query reads besides its first.
+func (p *Plan) Joined() []string {
+	if p.Join == nil {
 		return nil
 	}
-	return p.join.sourceNames()[1:]
-}
-
-// checkJoin runs the checks of a join that need the cluster: co-partitioning.
-// ec is nil outside a statement (push queries).
-func (s *Server) checkJoin(ctx context.Context, ec *execCtx, p *queryPlan) error {
-	if p.join == nil || ec != nil && ec.replay {
-		return nil
-	}
-	return s.checkJoinPartitions(ctx, ec, p.join)
+	return p.Join.SourceNames()[1:]
 }
 
 // containsMap reports a MAP type or one that holds a MAP.
@@ -786,4 +737,15 @@ func containsMap(t types.Type) bool {
 		}
 	}
 	return false
+}
+
+// TableKey is the join expression that reads a table of a table-table
+// chain's key.
+func (jp *JoinPlan) TableKey(leaf int) expr.Compiled {
+	for _, st := range jp.Steps {
+		if st.Right == leaf {
+			return st.RightKey
+		}
+	}
+	return jp.Steps[0].LeftKey
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"fmt"
@@ -34,35 +34,35 @@ import (
 // and sum_-_sum_int_left_join_of_table.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
-func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
-	jp := plan.join
+func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
-	if len(jp.steps) > 1 {
+	if len(jp.Steps) > 1 {
 		return shapeChainedJoin(what, plan, sinkName, sinkTopic)
 	}
-	st := jp.steps[0]
-	left, right := jp.leaves[0], jp.leaves[1]
+	st := jp.Steps[0]
+	left, right := jp.Leaves[0], jp.Leaves[1]
 	switch {
-	case plan.partition != nil:
+	case plan.Partition != nil:
 		return nil, refuse("a PARTITION BY of a join")
-	case plan.agg != nil && (!left.src.Table || !right.src.Table || st.foreignKey || jp.synthetic || plan.where != nil):
+	case plan.Agg != nil && (!left.Source.Table || !right.Source.Table || st.ForeignKey || jp.synthetic || plan.Where != nil):
 		return nil, refuse("an aggregation of a join other than a primary-key table-table join without WHERE")
-	case left.src.Table && !right.src.Table:
+	case left.Source.Table && !right.Source.Table:
 		return nil, refuse("a table-stream join")
-	case left.src.Window != nil || right.src.Window != nil:
+	case left.Source.Window != nil || right.Source.Window != nil:
 		return nil, refuse("a join of a windowed source")
 	case st.leftLeaf != 0:
 		return nil, refuse("a join whose condition reads the right source first")
-	case !left.src.Table && right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
-		return nil, refuse("a stream-table " + st.typ.String())
-	case !right.src.Table && !explainedStreamStream[st.typ]:
-		return nil, refuse("a stream-stream " + st.typ.String())
-	case !right.src.Table && left.keyedBy(st.leftExpr) != right.keyedBy(st.rightExpr):
+	case !left.Source.Table && right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
+		return nil, refuse("a stream-table " + st.Type.String())
+	case !right.Source.Table && !explainedStreamStream[st.Type]:
+		return nil, refuse("a stream-stream " + st.Type.String())
+	case !right.Source.Table && left.keyedBy(st.leftExpr) != right.keyedBy(st.rightExpr):
 		return nil, refuse("a stream-stream join that repartitions one side only")
 	}
 	// a stream joined on anything but its key is repartitioned
-	rekeyLeft := st.rekeyed || !right.src.Table && !left.keyedBy(st.leftExpr)
-	rekeyRight := !right.src.Table && !right.keyedBy(st.rightExpr)
+	rekeyLeft := st.Rekeyed || !right.Source.Table && !left.keyedBy(st.leftExpr)
+	rekeyRight := !right.Source.Table && !right.keyedBy(st.rightExpr)
 	leftKey, ok := st.leftExpr.(*sql.ColumnRef)
 	if rekeyLeft && !ok {
 		return nil, refuse("a join on an expression")
@@ -71,22 +71,22 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 	if rekeyRight && !ok {
 		return nil, refuse("a join on an expression")
 	}
-	if !rekeyLeft && len(left.src.Schema.Keys()) != 1 {
+	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}
 
-	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.src), ctx: "KafkaTopic_Left.Source"}
+	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.Source), ctx: "KafkaTopic_Left.Source"}
 	leftIn := leftSrc
 	if rekeyLeft {
-		leftIn = rekeyStep(leftSrc, leftKey.Name, st.leftKey.Type, "LeftSourceKeyed")
+		leftIn = rekeyStep(leftSrc, leftKey.Name, st.LeftKey.Type, "LeftSourceKeyed")
 	}
-	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
-	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.src), ctx: "KafkaTopic_Right.Source"}
+	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.Alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
+	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.Source), ctx: "KafkaTopic_Right.Source"}
 	rightIn := rightSrc
 	if rekeyRight {
-		rightIn = rekeyStep(rightSrc, rightKey.Name, st.rightKey.Type, "RightSourceKeyed")
+		rightIn = rekeyStep(rightSrc, rightKey.Name, st.RightKey.Type, "RightSourceKeyed")
 	}
-	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.alias, rightIn.cols), ctx: "PrependAliasRight", sources: []*planStep{rightIn}}
+	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.Alias, rightIn.cols), ctx: "PrependAliasRight", sources: []*planStep{rightIn}}
 	joined := keysOf(leftAlias.cols)
 	if jp.synthetic {
 		// a FULL OUTER join's key is neither side's: appended to the
@@ -103,19 +103,19 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 	t := &topology{}
 	t.sub()
 	const leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
-	if st.foreignKey {
-		foreignKeyJoinTopology(t, left.src.Topic, right.src.Topic, leftStore, rightStore)
-	} else if left.src.Table {
+	if st.ForeignKey {
+		foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, leftStore, rightStore)
+	} else if left.Source.Table {
 		// KTableImpl.doJoin: the merge is named first, then each side's
 		// join reads the other side's store
-		t.tableSource(left.src.Topic, leftStore)
+		t.tableSource(left.Source.Topic, leftStore)
 		t.processor("PrependAliasLeft")
-		t.tableSource(right.src.Topic, rightStore)
+		t.tableSource(right.Source.Topic, rightStore)
 		t.processor("PrependAliasRight")
 		merge := t.next("KTABLE-MERGE")
 		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
 		thisSide, otherSide, thisStore, otherStore := "PrependAliasLeft", "PrependAliasRight", leftStore, rightStore
-		if st.typ == sql.RightJoin {
+		if st.Type == sql.RightJoin {
 			// TableTableJoinBuilder: a RIGHT join is the right table's
 			// LEFT join of the left one
 			thisSide, otherSide, thisStore, otherStore = otherSide, thisSide, otherStore, thisStore
@@ -123,14 +123,14 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 		t.join(this, []string{thisSide}, otherStore)
 		t.join(other, []string{otherSide}, thisStore)
 		t.join(merge, []string{this, other})
-	} else if right.src.Table {
+	} else if right.Source.Table {
 		const store = rightStore
-		t.tableSource(right.src.Topic, store)
+		t.tableSource(right.Source.Topic, store)
 		t.processor("PrependAliasRight")
-		if st.rekeyed {
+		if st.Rekeyed {
 			const repartition = "Join-repartition"
 			t.sub()
-			t.source(t.next("KSTREAM-SOURCE"), left.src.Topic)
+			t.source(t.next("KSTREAM-SOURCE"), left.Source.Topic)
 			t.processor("KSTREAM-TRANSFORMVALUES-")
 			t.processor("LeftSourceKeyed-SelectKey")
 			t.processor("PrependAliasLeft")
@@ -141,18 +141,18 @@ func shapeJoin(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic s
 			t.processor("Join", store)
 			t.index += 3 // the repartition's filter, sink and source
 		} else {
-			t.source(t.next("KSTREAM-SOURCE"), left.src.Topic)
+			t.source(t.next("KSTREAM-SOURCE"), left.Source.Topic)
 			t.processor("KSTREAM-TRANSFORMVALUES-")
 			t.processor("PrependAliasLeft")
 			t.processor("Join", store)
 		}
 	} else {
-		streamStreamTopology(t, st, left.src.Topic, right.src.Topic, rekeyLeft, "")
+		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, "")
 	}
-	if plan.agg != nil {
+	if plan.Agg != nil {
 		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
 	}
-	return joinTail(t, plan, join, left.src.Table, sinkName, sinkTopic), nil
+	return joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic), nil
 }
 
 // explainedStreamStream are the stream-stream join types EXPLAIN builds.
@@ -183,9 +183,9 @@ func rekeyStep(src *planStep, key string, t types.Type, ctx string) *planStep {
 // variants and the ..._with_out_of_order_and_custom_grace_period ones).
 // Its names take the join's context prefix (L_ once per level of an N-way
 // join).
-func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string, rekeyed bool, prefix string) {
+func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string, rekeyed bool, prefix string) {
 	thisSide := "Left"
-	if st.typ == sql.RightJoin {
+	if st.Type == sql.RightJoin {
 		thisSide = "Right"
 	}
 	in := map[string]string{} // Kafka Streams side (this, other) -> the node feeding it
@@ -226,8 +226,8 @@ func streamStreamTopology(t *topology, st joinStep, leftTopic, rightTopic string
 // windowJoinTopology adds the processors of a stream-stream join reading
 // the nodes this and other (Kafka Streams' sides: the right stream is
 // "this" in a RIGHT join) and returns the merge's name.
-func windowJoinTopology(t *topology, st joinStep, this, other, prefix string) string {
-	leftOuter, rightOuter := st.typ != sql.InnerJoin, st.typ == sql.OuterJoin
+func windowJoinTopology(t *topology, st JoinStep, this, other, prefix string) string {
+	leftOuter, rightOuter := st.Type != sql.InnerJoin, st.Type == sql.OuterJoin
 	base := t.index
 	thisStore, otherStore := "KSTREAM-JOINTHIS", "KSTREAM-JOINOTHER"
 	thisJoin, otherJoin := prefix+"Join-this-join", prefix+"Join-other-join"
@@ -240,7 +240,7 @@ func windowJoinTopology(t *topology, st joinStep, this, other, prefix string) st
 	thisStore = fmt.Sprintf("%s-%010d-store", thisStore, base+2)
 	otherStore = fmt.Sprintf("%s-%010d-store", otherStore, base+3)
 	thisStores, otherStores := []string{otherStore}, []string{thisStore}
-	if leftOuter && st.within.Grace != nil {
+	if leftOuter && st.Within.Grace != nil {
 		shared := fmt.Sprintf("KSTREAM-OUTERSHARED-%010d-store", base+2)
 		thisStores = javaHashSetOrder(otherStore, shared)
 		otherStores = javaHashSetOrder(thisStore, shared)
@@ -258,8 +258,8 @@ func windowJoinTopology(t *topology, st joinStep, this, other, prefix string) st
 // topology: the aggregation reads the join's aliased columns
 // (ALIAS_NAME), and the join has no store of its own, so the Prepare step
 // is materialized (historical plan sum_-_sum_int_left_join_of_table).
-func aggregateJoin(what string, q *sql.Query, plan *queryPlan, t *topology, join *planStep, sinkName, sinkTopic string) (*queryShape, error) {
-	in := plan.in
+func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *planStep, sinkName, sinkTopic string) (*queryShape, error) {
+	in := plan.In
 	input := aggInput{keys: keysOf(join.cols), table: true,
 		resolve: func(ref *sql.ColumnRef) (string, bool) {
 			idx, ok := in.Lookup(ref)
@@ -275,16 +275,16 @@ func aggregateJoin(what string, q *sql.Query, plan *queryPlan, t *topology, join
 	t.processor("KTABLE-TOSTREAM-")
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
 	steps := append([]*planStep{join}, aggSteps...)
-	steps = append(steps, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
-	return &queryShape{plan: chainPlan(steps...), topo: t}, nil
+	steps = append(steps, &planStep{op: "SINK", cols: plan.Out.Cols, ctx: sinkName})
+	return &queryShape{Plan: chainPlan(steps...), Topo: t}, nil
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,
 // the projection and the sink. A table result filters in three processors
 // and materializes its projection.
-func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
+func joinTail(t *topology, plan *Plan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
 	steps := []*planStep{join}
-	if plan.where != nil {
+	if plan.Where != nil {
 		steps = append(steps, &planStep{op: "FILTER", cols: join.cols, ctx: "WhereFilter"})
 		if table {
 			t.processor("WhereFilter-ApplyPredicate")
@@ -294,7 +294,7 @@ func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName
 			t.processor("WhereFilter")
 		}
 	}
-	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
+	steps = append(steps, &planStep{op: "PROJECT", cols: plan.Out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.Out.Cols, ctx: sinkName})
 	if table {
 		// TableSelectBuilder materializes a projection whose input (the
 		// join) has no store of its own, in Project-Last
@@ -304,7 +304,7 @@ func joinTail(t *topology, plan *queryPlan, join *planStep, table bool, sinkName
 		t.processor("Project")
 	}
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
-	return &queryShape{plan: chainPlan(steps...), topo: t}
+	return &queryShape{Plan: chainPlan(steps...), Topo: t}
 }
 
 // sourceStepColumns is the schema of a source step: the source's columns,

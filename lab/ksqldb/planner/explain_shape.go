@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"fmt"
@@ -13,9 +13,9 @@ import (
 // plan's steps (sink first), the Kafka Streams topology ksqlDB 0.29 builds
 // for it, and its window type.
 type queryShape struct {
-	plan       *planStep // the sink step
-	topo       *topology
-	windowType *string
+	Plan       *planStep // the sink step
+	Topo       *topology
+	WindowType *string
 }
 
 // Sources of the shapes, all in confluentinc/ksql v7.9.0:
@@ -44,20 +44,20 @@ type queryShape struct {
 // ksqlDB's: this server runs an aggregation without that repartition topic
 // (see doc.go). An empty sinkName is a query without a sink (a source
 // table's): its plan and topology end at the projection.
-func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
-	src := plan.src
+func ExplainShape(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
+	src := plan.Source
 	switch {
-	case plan.join != nil:
+	case plan.Join != nil:
 		return shapeJoin(what, q, plan, sinkName, sinkTopic)
-	case src.Window != nil && (src.Table || plan.agg != nil):
+	case src.Window != nil && (src.Table || plan.Agg != nil):
 		return nil, stmterr.Unsupported(what + " of a query that reads a windowed table or aggregates a windowed stream")
-	case src.Table && plan.partition != nil:
+	case src.Table && plan.Partition != nil:
 		return nil, stmterr.Unsupported(what + " of a PARTITION BY on a table")
 	}
 	srcCols := sourceStepColumns(src)
-	sh := &queryShape{topo: &topology{}}
+	sh := &queryShape{Topo: &topology{}}
 	steps := []*planStep{{op: "SOURCE", cols: srcCols, ctx: "KsqlTopic.Source"}} // source first
-	t := sh.topo
+	t := sh.Topo
 	t.sub()
 	if src.Table {
 		t.tableSource(src.Topic, "KsqlTopic-Reduce")
@@ -65,7 +65,7 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		t.source(t.next("KSTREAM-SOURCE"), src.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 	}
-	if plan.where != nil {
+	if plan.Where != nil {
 		steps = append(steps, &planStep{op: "FILTER", cols: srcCols, ctx: "WhereFilter"})
 		if src.Table {
 			t.processor("WhereFilter-ApplyPredicate")
@@ -75,11 +75,11 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 			t.processor("WhereFilter")
 		}
 	}
-	if len(plan.tfs) > 0 {
+	if len(plan.TFs) > 0 {
 		// StreamFlatMapBuilder.buildSchema: the input's columns, then a
 		// KSQL_SYNTH_n column per table function, of its type
 		cols := append([]types.Column(nil), srcCols...)
-		for i, tc := range plan.tfs {
+		for i, tc := range plan.TFs {
 			cols = append(cols, types.Column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.Type})
 		}
 		steps = append(steps, &planStep{op: "FLAT_MAP", cols: cols, ctx: "FlatMap"})
@@ -89,39 +89,39 @@ func explainShape(what string, q *sql.Query, plan *queryPlan, sinkName, sinkTopi
 		// a projection of a windowed stream writes a windowed stream
 		// (windowedStreamSourceV1 in the historical plans)
 		kind := src.Window.Type
-		sh.windowType = &kind
+		sh.WindowType = &kind
 	}
-	if plan.agg != nil {
+	if plan.Agg != nil {
 		aggSteps, err := shapeAggregate(what, q, plan, t, sourceAggInput(plan))
 		if err != nil {
 			return nil, err
 		}
 		steps = append(steps, aggSteps...)
-		if w := plan.agg.Window; w != nil {
+		if w := plan.Agg.Window; w != nil {
 			kind := w.Kind
-			sh.windowType = &kind
+			sh.WindowType = &kind
 		}
 	} else {
-		if pp := plan.partition; pp != nil {
+		if pp := plan.Partition; pp != nil {
 			steps = append(steps, &planStep{op: "REKEY", cols: pp.rekeyedColumns(srcCols), ctx: "PartitionBy"})
 			t.processor("PartitionBy-SelectKey")
 		}
 		// TableSelectBuilder materializes the projection (Project-Last)
 		// only when its input is not materialized; a table source and
 		// its filter are (TableFilterBuilder keeps the source's store)
-		steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Project"})
+		steps = append(steps, &planStep{op: "PROJECT", cols: plan.Out.Cols, ctx: "Project"})
 		t.processor("Project")
 	}
 	if sinkName == "" {
-		sh.plan = chainPlan(steps...)
+		sh.Plan = chainPlan(steps...)
 		return sh, nil
 	}
-	if plan.agg != nil || src.Table {
+	if plan.Agg != nil || src.Table {
 		t.processor("KTABLE-TOSTREAM-")
 	}
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
-	steps = append(steps, &planStep{op: "SINK", cols: plan.out.Cols, ctx: sinkName})
-	sh.plan = chainPlan(steps...)
+	steps = append(steps, &planStep{op: "SINK", cols: plan.Out.Cols, ctx: sinkName})
+	sh.Plan = chainPlan(steps...)
 	return sh, nil
 }
 
@@ -139,16 +139,16 @@ type aggInput struct {
 }
 
 // sourceAggInput is the input of an aggregation that reads its source.
-func sourceAggInput(plan *queryPlan) aggInput {
-	return aggInput{keys: plan.src.Schema.Keys(), table: plan.src.Table, materialized: true,
+func sourceAggInput(plan *Plan) aggInput {
+	return aggInput{keys: plan.Source.Schema.Keys(), table: plan.Source.Table, materialized: true,
 		resolve: func(ref *sql.ColumnRef) (string, bool) { return ref.Name, true },
-		stars:   starColumns(plan.src, true)}
+		stars:   starColumns(plan.Source, true)}
 }
 
 // shapeAggregate adds AggregateNode's steps and processors, from Prepare to
 // Project, to a plan and topology that read the aggregation's input.
-func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, input aggInput) ([]*planStep, error) {
-	in, ap := plan.in, plan.agg
+func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input aggInput) ([]*planStep, error) {
+	in, ap := plan.In, plan.Agg
 	refuse := func(why string) error { return stmterr.Unsupported(what + " of an aggregation " + why) }
 	colTypes := map[string]types.Type{}
 	resolve := func(ref *sql.ColumnRef) string {
@@ -354,13 +354,13 @@ func shapeAggregate(what string, q *sql.Query, plan *queryPlan, t *topology, inp
 	if ap.Window != nil {
 		t.processor("Aggregate-Aggregate-WindowSelect")
 	}
-	if plan.having != nil {
+	if plan.Having != nil {
 		steps = append(steps, &planStep{op: "FILTER", cols: agg, ctx: "Aggregate.HavingFilter"})
 		t.processor("Aggregate-HavingFilter-ApplyPredicate")
 		t.processor("Aggregate-HavingFilter-Filter")
 		t.processor("Aggregate-HavingFilter-PostProcess")
 	}
-	steps = append(steps, &planStep{op: "PROJECT", cols: plan.out.Cols, ctx: "Aggregate.Project"})
+	steps = append(steps, &planStep{op: "PROJECT", cols: plan.Out.Cols, ctx: "Aggregate.Project"})
 	t.processor("Aggregate-Project")
 	return steps, nil
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"strings"
@@ -28,54 +28,54 @@ import (
 // refused. A chain on one
 // value column of the stream rekeys the stream once, before the innermost
 // join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
-func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
-	jp := plan.join
+func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
-	stream := jp.leaves[0]
-	if stream.src.Table {
+	stream := jp.Leaves[0]
+	if stream.Source.Table {
 		return shapeTableChain(what, plan, sinkName, sinkTopic)
 	}
 	switch {
-	case plan.agg != nil || plan.partition != nil:
+	case plan.Agg != nil || plan.Partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case stream.src.Table || stream.src.Window != nil || len(stream.src.Schema.Keys()) != 1:
+	case stream.Source.Table || stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1:
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
-	if jp.windowed() {
+	if jp.Windowed() {
 		return shapeStreamChain(what, plan, sinkName, sinkTopic)
 	}
-	first := jp.steps[0]
+	first := jp.Steps[0]
 	leftKey, isColumn := first.leftExpr.(*sql.ColumnRef)
-	for i, st := range jp.steps {
-		right := jp.leaves[st.right]
+	for i, st := range jp.Steps {
+		right := jp.Leaves[st.Right]
 		switch {
-		case st.right != i+1 || !right.src.Table || right.src.Window != nil:
+		case st.Right != i+1 || !right.Source.Table || right.Source.Window != nil:
 			return nil, refuse("an N-way join with a step that does not join a table")
-		case st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
-			return nil, refuse("an N-way join with a stream-table " + st.typ.String())
-		case st.leftLeaf != 0 || st.rekeyed != first.rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr):
+		case st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
+			return nil, refuse("an N-way join with a stream-table " + st.Type.String())
+		case st.leftLeaf != 0 || st.Rekeyed != first.Rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr):
 			return nil, refuse("an N-way join whose joins are not all on one column of the stream")
-		case first.rekeyed && !isColumn:
+		case first.Rekeyed && !isColumn:
 			return nil, refuse("an N-way join on an expression")
 		}
 	}
 
-	n := len(jp.steps)
+	n := len(jp.Steps)
 	prefix := chainPrefix
 	store := func(depth int) string { return "KafkaTopic_" + prefix(depth) + "Right-Reduce" }
 	inner := prefix(n - 1) // the innermost join's prefix
 
 	// the plan: step k (0 first) is at depth n-1-k
-	streamSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(stream.src), ctx: "KafkaTopic_" + inner + "Left.Source"}
+	streamSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(stream.Source), ctx: "KafkaTopic_" + inner + "Left.Source"}
 	streamIn := streamSrc
-	if first.rekeyed {
+	if first.Rekeyed {
 		// StreamSelectKeyBuilder: the join column becomes the key, the
 		// value columns stay
-		rekeyed := []types.Column{{Name: leftKey.Name, Type: first.leftKey.Type, Key: true}}
+		rekeyed := []types.Column{{Name: leftKey.Name, Type: first.LeftKey.Type, Key: true}}
 		rekeyed = append(rekeyed, valuesOf(streamSrc.cols)...)
 		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
 	}
-	joined := &planStep{op: "PROJECT", cols: aliased(stream.alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
+	joined := &planStep{op: "PROJECT", cols: aliased(stream.Alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
 	joined = chainJoinSteps(jp, joined)
 
 	// the topology: the tables from the outermost join in, then the
@@ -83,18 +83,18 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	t := &topology{}
 	t.sub()
 	for depth := 0; depth < n; depth++ {
-		t.tableSource(jp.leaves[n-depth].src.Topic, store(depth))
+		t.tableSource(jp.Leaves[n-depth].Source.Topic, store(depth))
 		t.processor("PrependAlias" + prefix(depth) + "Right")
 	}
 	innermost := n - 1
 	switch {
-	case first.rekeyed:
+	case first.Rekeyed:
 		// the stream is rekeyed in its own sub-topology and reaches the
 		// innermost join through <prefix>Join-repartition, whose filter,
 		// sink and source take their indexes after the join's
 		repartition := inner + "Join-repartition"
 		t.sub()
-		t.source(t.next("KSTREAM-SOURCE"), stream.src.Topic)
+		t.source(t.next("KSTREAM-SOURCE"), stream.Source.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 		t.processor(inner + "LeftSourceKeyed-SelectKey")
 		t.processor("PrependAlias" + inner + "Left")
@@ -106,7 +106,7 @@ func shapeChainedJoin(what string, plan *queryPlan, sinkName, sinkTopic string) 
 		t.index += 3
 		innermost--
 	default:
-		t.source(t.next("KSTREAM-SOURCE"), stream.src.Topic)
+		t.source(t.next("KSTREAM-SOURCE"), stream.Source.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 		t.processor("PrependAlias" + inner + "Left")
 	}
@@ -122,20 +122,20 @@ func chainPrefix(depth int) string { return strings.Repeat("L_", depth) }
 
 // aliasedSourceStep is a leaf's SOURCE step and the PrependAlias projection
 // over it, for the join context ctx (e.g. "L_Right").
-func aliasedSourceStep(l joinLeaf, ctx string) *planStep {
-	src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.src), ctx: "KafkaTopic_" + ctx + ".Source"}
-	return &planStep{op: "PROJECT", cols: aliased(l.alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
+func aliasedSourceStep(l JoinLeaf, ctx string) *planStep {
+	src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.Source), ctx: "KafkaTopic_" + ctx + ".Source"}
+	return &planStep{op: "PROJECT", cols: aliased(l.Alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
 }
 
 // chainJoinSteps puts jp's JOIN steps over joined, the innermost join's left
 // input: step k (0 first) is at depth n-1-k and joins the results so far
 // with its right leaf. A FULL OUTER last step's key is neither side's: it
 // is appended to the values too (JoinParamsFactory.createSchema).
-func chainJoinSteps(jp *joinPlan, joined *planStep) *planStep {
-	n := len(jp.steps)
-	for k, st := range jp.steps {
+func chainJoinSteps(jp *JoinPlan, joined *planStep) *planStep {
+	n := len(jp.Steps)
+	for k, st := range jp.Steps {
 		depth := n - 1 - k
-		right := aliasedSourceStep(jp.leaves[st.right], chainPrefix(depth)+"Right")
+		right := aliasedSourceStep(jp.Leaves[st.Right], chainPrefix(depth)+"Right")
 		keys := keysOf(joined.cols)
 		synthetic := jp.synthetic && k == n-1
 		if synthetic {

@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -19,27 +19,27 @@ import (
 // multi-joins_-_stream-stream-table_-_inner-inner and _-_left-inner,
 // multi-joins_-_stream-table-stream_-_inner-inner,
 // multi-joins_-_stream-stream-stream_-_left-left and _-_inner-inner_-_different_windows.
-func shapeStreamChain(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
-	jp := plan.join
+func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
-	stream := jp.leaves[0]
+	stream := jp.Leaves[0]
 	switch {
-	case plan.agg != nil || plan.partition != nil:
+	case plan.Agg != nil || plan.Partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case stream.src.Window != nil || len(stream.src.Schema.Keys()) != 1:
+	case stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1:
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
-	n := len(jp.steps)
-	for i, st := range jp.steps {
-		right := jp.leaves[st.right]
+	n := len(jp.Steps)
+	for i, st := range jp.Steps {
+		right := jp.Leaves[st.Right]
 		switch {
-		case st.right != i+1 || right.src.Window != nil || len(right.src.Schema.Keys()) != 1:
+		case st.Right != i+1 || right.Source.Window != nil || len(right.Source.Schema.Keys()) != 1:
 			return nil, refuse("an N-way join of a windowed source or a source without one key column")
-		case st.typ == sql.OuterJoin && i < n-1:
+		case st.Type == sql.OuterJoin && i < n-1:
 			return nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
-		case right.src.Table && st.typ != sql.InnerJoin && st.typ != sql.LeftJoin:
-			return nil, refuse("an N-way join with a stream-table " + st.typ.String())
-		case st.rekeyed || !jp.leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr):
+		case right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
+			return nil, refuse("an N-way join with a stream-table " + st.Type.String())
+		case st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr):
 			return nil, refuse("an N-way join with a step that is not on keys")
 		}
 	}
@@ -62,15 +62,15 @@ func shapeStreamChain(what string, plan *queryPlan, sinkName, sinkTopic string) 
 	var build func(k int) string
 	build = func(k int) string {
 		if k < 0 {
-			return streamSource(stream.src.Topic, "PrependAlias"+prefix(n-1)+"Left")
+			return streamSource(stream.Source.Topic, "PrependAlias"+prefix(n-1)+"Left")
 		}
 		depth := n - 1 - k
-		st := jp.steps[k]
-		right := jp.leaves[st.right]
+		st := jp.Steps[k]
+		right := jp.Leaves[st.Right]
 		side := prefix(depth) + "Right"
-		if right.src.Table {
+		if right.Source.Table {
 			store := "KafkaTopic_" + side + "-Reduce"
-			t.tableSource(right.src.Topic, store)
+			t.tableSource(right.Source.Topic, store)
 			t.processor("PrependAlias" + side)
 			left := build(k - 1)
 			t.join(prefix(depth)+"Join", []string{left}, store)
@@ -78,9 +78,9 @@ func shapeStreamChain(what string, plan *queryPlan, sinkName, sinkTopic string) 
 			return prefix(depth) + "Join"
 		}
 		left := build(k - 1)
-		other := streamSource(right.src.Topic, "PrependAlias"+side)
+		other := streamSource(right.Source.Topic, "PrependAlias"+side)
 		this := left
-		if st.typ == sql.RightJoin { // the right stream's LEFT join of the left side
+		if st.Type == sql.RightJoin { // the right stream's LEFT join of the left side
 			this, other = other, left
 		}
 		return windowJoinTopology(t, st, this, other, prefix(depth))

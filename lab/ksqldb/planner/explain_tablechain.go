@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -16,45 +16,45 @@ import (
 // the next join reads the merge. Sources, in confluentinc/ksql v7.9.0: the
 // historical plans multi-joins_-_table-table-table_-_inner-inner,
 // _-_inner-full and multi-joins_-_table-table-table-table_-_qualified_select__.
-func shapeTableChain(what string, plan *queryPlan, sinkName, sinkTopic string) (*queryShape, error) {
-	jp := plan.join
+func shapeTableChain(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
+	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
-	if plan.agg != nil || plan.partition != nil {
+	if plan.Agg != nil || plan.Partition != nil {
 		return nil, refuse("an aggregation or PARTITION BY of a join")
 	}
-	for _, l := range jp.leaves {
-		if !l.src.Table || l.src.Window != nil || len(l.src.Schema.Keys()) != 1 {
+	for _, l := range jp.Leaves {
+		if !l.Source.Table || l.Source.Window != nil || len(l.Source.Schema.Keys()) != 1 {
 			return nil, refuse("an N-way join of tables that are not all keyed by one column")
 		}
 	}
-	for i, st := range jp.steps {
-		if st.right != i+1 || st.foreignKey {
+	for i, st := range jp.Steps {
+		if st.Right != i+1 || st.ForeignKey {
 			return nil, refuse("an N-way join with a step that does not join a table on its key")
 		}
-		if st.typ == sql.RightJoin {
-			return nil, refuse("an N-way join with a table-table " + st.typ.String())
+		if st.Type == sql.RightJoin {
+			return nil, refuse("an N-way join with a table-table " + st.Type.String())
 		}
 	}
 
-	n := len(jp.steps)
+	n := len(jp.Steps)
 	prefix := chainPrefix
 
 	// the plan: step k (0 first) is at depth n-1-k
-	joined := aliasedSourceStep(jp.leaves[0], prefix(n-1)+"Left")
+	joined := aliasedSourceStep(jp.Leaves[0], prefix(n-1)+"Left")
 	joined = chainJoinSteps(jp, joined)
 
 	// the topology: the first table, then each table with its join
 	t := &topology{}
 	t.sub()
 	first := prefix(n-1) + "Left"
-	t.tableSource(jp.leaves[0].src.Topic, "KafkaTopic_"+first+"-Reduce")
+	t.tableSource(jp.Leaves[0].Source.Topic, "KafkaTopic_"+first+"-Reduce")
 	t.processor("PrependAlias" + first)
 	left := "PrependAlias" + first
 	leftStores := []string{"KafkaTopic_" + first + "-Reduce"}
-	for k, st := range jp.steps {
+	for k, st := range jp.Steps {
 		side := prefix(n-1-k) + "Right"
 		store := "KafkaTopic_" + side + "-Reduce"
-		t.tableSource(jp.leaves[st.right].src.Topic, store)
+		t.tableSource(jp.Leaves[st.Right].Source.Topic, store)
 		t.processor("PrependAlias" + side)
 		merge := t.next("KTABLE-MERGE")
 		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")

@@ -1,4 +1,4 @@
-package ksqldb
+package planner
 
 import (
 	"fmt"
@@ -11,36 +11,36 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// planMode tells what a SELECT is planned for.
-type planMode int
+// Mode tells what a SELECT is planned for.
+type Mode int
 
 const (
-	modePersistent planMode = iota // CREATE ... AS SELECT, INSERT INTO
-	modePush                       // transient push query (EMIT CHANGES)
+	ModePersistent Mode = iota // CREATE ... AS SELECT, INSERT INTO
+	ModePush                   // transient push query (EMIT CHANGES)
 )
 
 // projCol is one output column and how to compute it.
 type projCol struct {
 	col  types.Column
-	expr expr.Compiled
+	Expr expr.Compiled
 }
 
-// queryPlan is a compiled SELECT over one source.
-type queryPlan struct {
-	src         *metastore.Source
-	in          *expr.Scope
-	where       *expr.Compiled
-	agg         *expr.AggPlan
-	having      *expr.Compiled
-	proj        []projCol    // in projection order
-	out         types.Schema // keys first, then values (persistent); projection order (push)
-	order       []int        // out column i is proj[order[i]]
-	resultTable bool
-	limit       *int64
-	join        *joinPlan      // nil without JOIN (see join.go)
-	partition   *partitionPlan // nil without PARTITION BY (see partitionby.go)
-	persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
-	tfs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
+// Plan is a compiled SELECT over one source.
+type Plan struct {
+	Source      *metastore.Source
+	In          *expr.Scope
+	Where       *expr.Compiled
+	Agg         *expr.AggPlan
+	Having      *expr.Compiled
+	Proj        []projCol    // in projection order
+	Out         types.Schema // keys first, then values (persistent); projection order (push)
+	Order       []int        // out column i is proj[order[i]]
+	ResultTable bool
+	Limit       *int64
+	Join        *JoinPlan      // nil without JOIN (see join.go)
+	Partition   *partitionPlan // nil without PARTITION BY (see partitionby.go)
+	Persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
+	TFs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -55,11 +55,11 @@ func inputScope(src *metastore.Source, alias string) *expr.Scope {
 	return &expr.Scope{Cols: cols, Qualifiers: q}
 }
 
-// planQuery compiles q against the metastore.
-func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string) (*queryPlan, error) {
+// PlanQuery compiles q against the metastore.
+func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*Plan, error) {
 	var src *metastore.Source
 	var in *expr.Scope
-	var jp *joinPlan
+	var jp *JoinPlan
 	if len(q.Joins) > 0 {
 		var err error
 		if src, in, jp, err = planJoin(ms, q); err != nil {
@@ -72,8 +72,8 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 		}
 		in = inputScope(src, q.FromAlias)
 	}
-	p := &queryPlan{src: src, in: in, join: jp, limit: q.Limit, persistent: mode == modePersistent}
-	if q.Limit != nil && mode == modePersistent {
+	p := &Plan{Source: src, In: in, Join: jp, Limit: q.Limit, Persistent: mode == ModePersistent}
+	if q.Limit != nil && mode == ModePersistent {
 		return nil, stmterr.Bad("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
 	}
 	hasTF, err := checkTableFunctions(q, src)
@@ -95,7 +95,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 		if w.Type != types.Boolean && w.Type != types.Null {
 			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.Type)
 		}
-		p.where = &w
+		p.Where = &w
 	}
 	aggregate := len(q.GroupBy) > 0
 	for _, it := range q.Items {
@@ -107,7 +107,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 	if err != nil {
 		return nil, err
 	}
-	p.partition = pp
+	p.Partition = pp
 	if hasTF && pp != nil {
 		return nil, stmterr.Unsupported("a table function with PARTITION BY")
 	}
@@ -121,7 +121,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 	if aggregate && len(q.GroupBy) == 0 {
 		return nil, stmterr.Unsupported("aggregation without GROUP BY")
 	}
-	p.resultTable = aggregate || src.Table
+	p.ResultTable = aggregate || src.Table
 
 	// expand the projection
 	type item struct {
@@ -151,7 +151,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 				}
 				continue
 			}
-			for _, c := range starColumns(src, p.persistent) {
+			for _, c := range starColumns(src, p.Persistent) {
 				items = append(items, item{expr: &sql.ColumnRef{Name: c.Name, P: it.Pos}})
 			}
 			continue
@@ -221,7 +221,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 			ap.GroupTypes = append(ap.GroupTypes, ce.Type)
 			ap.GroupEval = append(ap.GroupEval, ce)
 		}
-		p.agg = ap
+		p.Agg = ap
 		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT"}
 	} else {
 		comp = &expr.Compiler{In: in, Clause: "SELECT"}
@@ -249,7 +249,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 		if pp != nil {
 			keyOf[i] = pp.keyIndex(it.expr)
 		} else if aggregate {
-			for gi, g := range p.agg.GroupKeys {
+			for gi, g := range p.Agg.GroupKeys {
 				if sql.Format(it.expr) == g {
 					keyOf[i] = gi
 				}
@@ -263,13 +263,13 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 				keyOf[i] = idx
 			}
 		}
-		p.proj = append(p.proj, projCol{col: types.Column{Name: name, Type: ce.Type}, expr: ce})
+		p.Proj = append(p.Proj, projCol{col: types.Column{Name: name, Type: ce.Type}, Expr: ce})
 	}
 	if comp.TFs != nil {
-		p.tfs = comp.TFs.Calls
+		p.TFs = comp.TFs.Calls
 	}
 	if q.Having != nil {
-		hc := &expr.Compiler{In: in, Agg: p.agg, Clause: "HAVING"}
+		hc := &expr.Compiler{In: in, Agg: p.Agg, Clause: "HAVING"}
 		h, err := hc.Compile(q.Having)
 		if err != nil {
 			return nil, err
@@ -277,10 +277,10 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 		if h.Type != types.Boolean {
 			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.Type)
 		}
-		p.having = &h
+		p.Having = &h
 	}
 	if aggregate && src.Table {
-		for _, c := range p.agg.Calls {
+		for _, c := range p.Agg.Calls {
 			if !expr.Undoable[c.Name] {
 				return nil, stmterr.Bad("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.Name)
 			}
@@ -294,12 +294,12 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 		}
 		return p, jp.finish(p, keyOf, exprs, mode, sinkName)
 	}
-	if mode == modePush {
-		for i, pc := range p.proj {
+	if mode == ModePush {
+		for i, pc := range p.Proj {
 			c := pc.col
 			c.Key = keyOf[i] >= 0
-			p.out.Cols = append(p.out.Cols, c)
-			p.order = append(p.order, i)
+			p.Out.Cols = append(p.Out.Cols, c)
+			p.Order = append(p.Order, i)
 		}
 		return p, nil
 	}
@@ -311,8 +311,8 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 	var wantKeys int
 	var keyNames []string
 	if aggregate {
-		wantKeys = len(p.agg.GroupKeys)
-		keyNames = p.agg.GroupKeys
+		wantKeys = len(p.Agg.GroupKeys)
+		keyNames = p.Agg.GroupKeys
 	} else {
 		for _, c := range src.Schema.Keys() {
 			wantKeys++
@@ -339,7 +339,7 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 			k = n
 		}
 		if keyPos[k] >= 0 {
-			return nil, stmterr.Bad("The projection contains a key column (%s) more than once. Use AS_VALUE() to copy a key column into the value.", p.proj[i].col.Name)
+			return nil, stmterr.Bad("The projection contains a key column (%s) more than once. Use AS_VALUE() to copy a key column into the value.", p.Proj[i].col.Name)
 		}
 		keyPos[k] = i
 	}
@@ -351,22 +351,22 @@ func planQuery(ms *metastore.Store, q *sql.Query, mode planMode, sinkName string
 			}
 			return nil, stmterr.Bad("Key missing from projection (ie, SELECT).\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, keyNames[k], keyNames[k])
 		}
-		c := p.proj[pos].col
+		c := p.Proj[pos].col
 		c.Key = true
-		p.out.Cols = append(p.out.Cols, c)
-		p.order = append(p.order, pos)
+		p.Out.Cols = append(p.Out.Cols, c)
+		p.Order = append(p.Order, pos)
 	}
 	isKey := map[int]bool{}
 	for _, pos := range keyPos {
 		isKey[pos] = true
 	}
-	for i, pc := range p.proj {
+	for i, pc := range p.Proj {
 		if !isKey[i] {
-			p.out.Cols = append(p.out.Cols, pc.col)
-			p.order = append(p.order, i)
+			p.Out.Cols = append(p.Out.Cols, pc.col)
+			p.Order = append(p.Order, i)
 		}
 	}
-	if len(p.out.Values()) == 0 {
+	if len(p.Out.Values()) == 0 {
 		return nil, stmterr.Bad("The projection contains no value columns.")
 	}
 	return p, nil
