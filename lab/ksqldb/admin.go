@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"regexp"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 

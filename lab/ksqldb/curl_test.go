@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 // The curl commands of ksqlDB's REST API pages, verbatim but for the host

@@ -29,6 +29,8 @@
 //   - planner plans a query over the metastore (projection, WHERE, GROUP
 //     BY, WINDOW, PARTITION BY, joins) with ksqlDB's checks and refusals,
 //     and describes the plan as EXPLAIN prints it;
+//   - operators runs a plan over records with its state: aggregation,
+//     windows, sessions and joins, and the changelog that restores them;
 //   - javatime is Java's DateTimeFormatter patterns, for the date-time
 //     functions and TIMESTAMP_FORMAT;
 //   - stmterr is the statement errors every room reports.
@@ -40,9 +42,8 @@
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
 // ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME,
 // showfunctions.go for SHOW FUNCTIONS, explain.go for EXPLAIN and SHOW
-// QUERIES EXTENDED), and running queries with their state (query.go,
-// processor.go, atleastonce.go, exactlyonce.go, join_exec.go,
-// join_window.go, window.go, session.go, push.go, pullstream.go).
+// QUERIES EXTENDED), and running queries against Kafka (query.go,
+// atleastonce.go, exactlyonce.go, joinfeed.go, push.go, pullstream.go).
 //
 // Persistent queries run with ksqlDB's default processing.guarantee,
 // at_least_once: per poll a query produces its results and state changelog
@@ -201,9 +202,9 @@
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
 // 0.29 runs it on Kafka Streams 3.9: the planner plans the WINDOW clause,
-// window.go runs time windows with the stream-time clock and reads the
-// WINDOW_TYPE/WINDOW_SIZE properties,
-// session.go session windows; timestampcolumn.go the TIMESTAMP and
+// the operators run time windows with the stream-time clock, and
+// with_window.go reads the WINDOW_TYPE/WINDOW_SIZE properties;
+// timestampcolumn.go the TIMESTAMP and
 // TIMESTAMP_FORMAT properties of declared and derived sources. Windowed keys are written and read as Kafka
 // Streams' windowed serializers lay them out (the key, then the 8-byte
 // window start; a session's end then start). One stream time is kept per
@@ -216,7 +217,8 @@
 // aggregating a windowed stream, INSERT INTO ... SELECT from one and
 // PARTITION BY on one are refused as not supported.
 //
-// Joins (the planner plans them, join_exec.go and join_window.go run them) are
+// Joins (the planner plans them, the operators run them, joinfeed.go reads
+// their inputs in timestamp order) are
 // stream-table ([INNER], LEFT; chained over several tables), stream-stream
 // (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
 // (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),

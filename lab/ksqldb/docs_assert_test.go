@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 )
 
 // The reference pages "ASSERT TOPIC" and "ASSERT SCHEMA"
@@ -36,8 +38,8 @@ func TestDocsAssertTopicAnswersTheTopicWhenItExists(t *testing.T) {
 	const stmt = "ASSERT TOPIC pageviews WITH (PARTITIONS=1) TIMEOUT 2 SECONDS;"
 	res := mustKSQL(t, url, stmt, nil)
 	want := map[string]any{"@type": "assert_topic", "statementText": stmt, "topicName": "pageviews", "exists": true, "warnings": []any{}}
-	if got, _ := json.Marshal(res[0]); string(got) != string(mustJSON(want)) {
-		t.Errorf("ASSERT TOPIC: %s, want %s", got, mustJSON(want))
+	if got, _ := json.Marshal(res[0]); string(got) != string(operators.MustJSON(want)) {
+		t.Errorf("ASSERT TOPIC: %s, want %s", got, operators.MustJSON(want))
 	}
 	if res := mustKSQL(t, url, "ASSERT NOT EXISTS TOPIC 'X' WITH (PARTITIONS=1) TIMEOUT 2 SECONDS;", nil); res[0]["topicName"] != "X" || res[0]["exists"] != false {
 		t.Errorf("ASSERT NOT EXISTS TOPIC of a missing topic: %v", res[0])
@@ -94,8 +96,8 @@ func TestDocsAssertSchemaChecksSubjectsAndIDs(t *testing.T) {
 	const stmt = "ASSERT SCHEMA SUBJECT `ABC-value`;"
 	res := mustKSQL(t, url, stmt, nil)
 	want := map[string]any{"@type": "assert_schema", "statementText": stmt, "subject": "ABC-value", "id": nil, "exists": true, "warnings": []any{}}
-	if got, _ := json.Marshal(res[0]); string(got) != string(mustJSON(want)) {
-		t.Errorf("ASSERT SCHEMA: %s, want %s", got, mustJSON(want))
+	if got, _ := json.Marshal(res[0]); string(got) != string(operators.MustJSON(want)) {
+		t.Errorf("ASSERT SCHEMA: %s, want %s", got, operators.MustJSON(want))
 	}
 	res = mustKSQL(t, url, "ASSERT NOT EXISTS SCHEMA SUBJECT blahblah ID 4;", nil)
 	if res[0]["subject"] != "blahblah" || res[0]["id"] != 4.0 || res[0]["exists"] != false {

@@ -11,17 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
-
 	"github.com/ctalab/ctalab/srclient"
 )
 

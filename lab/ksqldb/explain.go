@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"maps"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )

@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/testtools"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 // runPythonProtobuf runs testdata/python/protobuf.py (python3-confluent-kafka's

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
-	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 )
 
 // commandRecords encodes commands as the values of command-topic records,
@@ -90,7 +90,7 @@ func FuzzCommandTopicReplay(f *testing.F) {
 				continue
 			}
 			if plan, err := planner.PlanQuery(s.ms, q, planner.ModePersistent, qi.Sink); err == nil {
-				newProcessor(plan)
+				operators.NewProcessor(plan)
 			}
 		}
 		s.mu.Unlock()

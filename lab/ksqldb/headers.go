@@ -3,11 +3,11 @@ package ksqldb
 import (
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Header columns (ksqlDB 0.24+): a column marked HEADERS holds all of a

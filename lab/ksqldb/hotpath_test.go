@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 )
 
 // summaryQuery starts a server with the project's stream and counting table
@@ -29,7 +31,7 @@ func summaryQuery(t testing.TB) (*stack, *Server, *runningQuery) {
 	for _, q := range s.running {
 		src := q.plan.Source
 		return st, s, &runningQuery{
-			srv: s, info: q.info, plan: q.plan, proc: newProcessor(q.plan),
+			srv: s, info: q.info, plan: q.plan, proc: operators.NewProcessor(q.plan),
 			dec:    s.newDecoder(q.info.ID, src),
 			outKey: q.outKey, outVal: q.outVal,
 			appID: q.appID, changelog: q.changelog, guarantee: q.guarantee,

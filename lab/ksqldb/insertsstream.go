@@ -13,12 +13,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // POST /inserts-stream (InsertsStreamHandler, AcksSubscriber, the inserts

@@ -6,14 +6,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // execInsertValues is INSERT INTO ... VALUES: one record written straight to

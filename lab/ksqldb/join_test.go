@@ -12,6 +12,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 )
 
 // joinRec is a record with an explicit timestamp (milliseconds).
@@ -840,7 +842,7 @@ func TestAggregateOverAStreamTableJoin(t *testing.T) {
 func (st *stack) awaitJoinChangelog(t *testing.T, ents []map[string]any, n int64, what string) {
 	t.Helper()
 	qid := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
-	changelog := "_confluent-ksql-default_query_" + qid + joinStoreChangelog
+	changelog := "_confluent-ksql-default_query_" + qid + operators.JoinStoreChangelog
 	waitFor(t, func() bool {
 		offs, err := st.adm.ListEndOffsets(context.Background(), changelog)
 		o, ok := offs.Lookup(changelog, 0)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 

@@ -17,9 +17,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/sql"
-
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
 // PRINT over /query, as ksqlDB 0.29 answers it: a plain-text stream of

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -141,7 +141,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 	}
 	defer cl.Close()
 	dec := s.newDecoder(queryID, plan.Source)
-	proc := newProcessor(plan)
+	proc := operators.NewProcessor(plan)
 	var sent int64
 	for len(pending) > 0 {
 		fs := cl.PollFetches(ctx)
@@ -165,9 +165,9 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 			if !ok {
 				return
 			}
-			outs, _ := proc.process(row, false)
+			outs, _ := proc.Process(row, false)
 			for _, o := range outs {
-				rw.row(o.vals, o.tombstone)
+				rw.row(o.Vals, o.Tombstone)
 				sent++
 				if plan.Limit != nil && sent >= *plan.Limit {
 					done = true

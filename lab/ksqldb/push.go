@@ -10,14 +10,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
-
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -141,30 +140,30 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, stmterr.Bad("Pull queries don't support aggregate functions."+hint))
 		return
 	}
-	rq.proc.mu.Lock()
-	keys := make([]string, 0, len(rq.proc.mat))
-	for k := range rq.proc.mat {
+	rq.proc.Mu.Lock()
+	keys := make([]string, 0, len(rq.proc.Materialized))
+	for k := range rq.proc.Materialized {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var rows [][]any
-	proc := newProcessor(plan)
+	proc := operators.NewProcessor(plan)
 	for _, k := range keys {
-		vals := rq.proc.mat[k]
+		vals := rq.proc.Materialized[k]
 		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
-		row := append(append([]any(nil), vals...), rq.proc.matTs[k], nil, nil)
+		row := append(append([]any(nil), vals...), rq.proc.MaterializedTS[k], nil, nil)
 		if src.Window != nil {
-			g := rq.proc.groups[k] // a windowed table's row has its window's group
+			g := rq.proc.Groups[k] // a windowed table's row has its window's group
 			if g == nil {
 				continue
 			}
-			row = append(row, g.wstart, g.wend)
+			row = append(row, g.WindowStart, g.WindowEnd)
 		}
-		if proc.pass(row) {
-			rows = append(rows, proc.project(row))
+		if proc.Pass(row) {
+			rows = append(rows, proc.Project(row))
 		}
 	}
-	rq.proc.mu.Unlock()
+	rq.proc.Mu.Unlock()
 	if plan.Limit != nil && int64(len(rows)) > *plan.Limit {
 		rows = rows[:*plan.Limit]
 	}
@@ -250,7 +249,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	defer cl.Close()
 	input := s.newPushInput(queryID, plan)
-	proc := newProcessor(plan)
+	proc := operators.NewProcessor(plan)
 	rw := out.open(queryID, plan.Out)
 	if rw == nil {
 		return
@@ -271,13 +270,13 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 		wrote := false
 		done := false
-		input.each(ctx, fs, func(row inRow) {
+		input.each(ctx, fs, func(row operators.InRow) {
 			if done {
 				return
 			}
-			outs, _ := proc.process(row, false)
+			outs, _ := proc.Process(row, false)
 			for _, o := range outs {
-				rw.row(o.vals, o.tombstone)
+				rw.row(o.Vals, o.Tombstone)
 				wrote = true
 				sent++
 				if plan.Limit != nil && sent >= *plan.Limit {

@@ -7,16 +7,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
-	"github.com/ctalab/ctalab/lab/ksqldb/formats"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // runningQuery is a persistent query: it consumes its source in a consumer
@@ -27,7 +27,7 @@ type runningQuery struct {
 	srv  *Server
 	info *metastore.Query
 	plan *planner.Plan
-	proc *processor
+	proc *operators.Processor
 
 	dec            *decoder
 	outKey, outVal *formats.Serde
@@ -77,7 +77,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		out = plan.Out
 	}
 	rq := &runningQuery{
-		srv: s, info: qi, plan: plan, proc: newProcessor(plan),
+		srv: s, info: qi, plan: plan, proc: operators.NewProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
 		outKey:    formats.NewSerde(sink.KeyFormat, out.Keys(), true, sink.Topic, s.reg).AvroKeyFor(sink.Name).WithSchemaID(sink.KeySchemaID).WithDelimiter(sink.KeyDelimiter),
 		outVal:    formats.NewSerde(sink.ValueFormat, out.Values(), false, sink.Topic, s.reg).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithDelimiter(sink.ValueDelimiter).WithAvroFullName(sink.ValueAvroName),
@@ -98,7 +98,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		}
 	}
 	if rq.changelog == "" && plan.Join != nil && plan.Join.Windowed() {
-		rq.changelog = rq.appID + joinStoreChangelog
+		rq.changelog = rq.appID + operators.JoinStoreChangelog
 	}
 	// a persistent projection of a stream passes null values on
 	rq.dec.keepNulls = plan.Agg == nil && plan.Join == nil && !plan.Source.Table
@@ -138,7 +138,7 @@ func (s *Server) terminateQuery(ctx context.Context, qi *metastore.Query) {
 		delete(s.running, qi.ID)
 	}
 	app := s.appID(qi.ID)
-	for _, t := range []string{app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog", app + joinStoreChangelog} {
+	for _, t := range []string{app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog", app + operators.JoinStoreChangelog} {
 		if err := s.deleteTopic(ctx, t); err != nil {
 			s.log.Warn("delete internal topic", "topic", t, "err", err)
 		}
@@ -217,7 +217,7 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 // the result records followed by the changelog records (the last state per
 // key of the batch, encoded once).
 func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce func(in, out *kgo.Record)) {
-	pending := map[string]change{}
+	pending := map[string]operators.Change{}
 	var order []string
 	var last *kgo.Record // the batch's last input record, for its changelog records
 	// Kafka Streams forwards a result with the context of the record that
@@ -225,20 +225,20 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	// restore the last update's context, which this server does not keep,
 	// so its results go out without headers.
 	forwardHeaders := q.plan.Agg == nil || q.plan.Agg.Window == nil || !q.plan.Agg.Window.Final
-	process := func(r *kgo.Record, row inRow) {
+	process := func(r *kgo.Record, row operators.InRow) {
 		last = r
-		outs, changes := q.proc.process(row, q.changelog != "")
+		outs, changes := q.proc.Process(row, q.changelog != "")
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table
 		}
 		for _, o := range outs {
-			if q.sinkTime != nil && !o.tombstone {
-				ts, err := q.sinkTime(o.vals)
+			if q.sinkTime != nil && !o.Tombstone {
+				ts, err := q.sinkTime(o.Vals)
 				if err != nil {
 					q.srv.processingError(q.info.ID, r, err)
 					continue
 				}
-				o.ts = ts
+				o.TS = ts
 			}
 			rec, err := q.encode(o)
 			if err != nil {
@@ -251,13 +251,13 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			produce(r, rec)
 		}
 		for _, c := range changes {
-			if _, seen := pending[c.key]; !seen {
-				order = append(order, c.key)
+			if _, seen := pending[c.Key]; !seen {
+				order = append(order, c.Key)
 			}
-			pending[c.key] = c
+			pending[c.Key] = c
 		}
 	}
-	q.proc.mu.Lock()
+	q.proc.Mu.Lock()
 	if q.plan.Join != nil {
 		q.eachJoinRow(ctx, fs, process)
 	} else {
@@ -269,12 +269,12 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	}
 	logRecs := make([]*kgo.Record, len(order))
 	for i, k := range order {
-		logRecs[i] = &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k].value()}
-		if ts := pending[k].ts; ts > 0 {
+		logRecs[i] = &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k].Value()}
+		if ts := pending[k].TS; ts > 0 {
 			logRecs[i].Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
 		}
 	}
-	q.proc.mu.Unlock()
+	q.proc.Mu.Unlock()
 	for _, r := range logRecs {
 		produce(last, r)
 	}
@@ -322,62 +322,62 @@ func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
 }
 
 // decode turns a source record into an input row, reporting failures to the processing log.
-func (d *decoder) decode(ctx context.Context, r *kgo.Record) (inRow, bool) {
+func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, bool) {
 	src := d.src
 	rawKey := r.Key
 	var wstart, wend int64
 	if src.Window != nil {
 		var err error
-		if rawKey, wstart, wend, err = splitWindowedKey(r.Key, src.Window); err != nil {
+		if rawKey, wstart, wend, err = operators.SplitWindowedKey(r.Key, src.Window); err != nil {
 			d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
-			return inRow{}, false
+			return operators.InRow{}, false
 		}
 	}
 	keys, err := d.inKey.Decode(ctx, rawKey)
 	if err != nil {
 		d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
-		return inRow{}, false
+		return operators.InRow{}, false
 	}
-	row := inRow{ts: r.Timestamp.UnixMilli(), tombstone: r.Value == nil}
+	row := operators.InRow{TS: r.Timestamp.UnixMilli(), Tombstone: r.Value == nil}
 	var vals []any
-	if !row.tombstone {
+	if !row.Tombstone {
 		vals, err = d.decodeValue(ctx, r.Value)
 		if err != nil {
 			d.srv.processingError(d.queryID, r, &deserializeError{target: "value", err: err})
-			return inRow{}, false
+			return operators.InRow{}, false
 		}
 	} else if !src.Table && !d.keepNulls {
-		return inRow{}, false
+		return operators.InRow{}, false
 	}
 	if src.Table {
 		for _, k := range keys {
 			if k == nil {
 				d.srv.processingError(d.queryID, r, errors.New("table record has a null key"))
-				return inRow{}, false
+				return operators.InRow{}, false
 			}
 		}
-		row.srcKey = encodeVals(keys)
+		row.SrcKey = operators.EncodeVals(keys)
 		if src.Window != nil {
-			row.srcKey = string(windowKey([]byte(row.srcKey), wstart))
+			row.SrcKey = string(operators.WindowKey([]byte(row.SrcKey), wstart))
 		}
 	}
 	if src.Table {
-		row.vals = assembleRow(nil, src.Schema, keys, vals, r) // kept as the key's source row
+		row.Vals = assembleRow(nil, src.Schema, keys, vals, r) // kept as the key's source row
 	} else {
 		d.row = assembleRow(d.row[:0], src.Schema, keys, vals, r)
-		row.vals = d.row
+		row.Vals = d.row
 	}
 	if src.Window != nil {
-		row.vals = append(row.vals, wstart, wend)
+		row.Vals = append(row.Vals, wstart, wend)
 	}
-	if src.Timestamp != "" && !row.tombstone {
-		ts, err := extractTimestamp(src, row.vals)
+	if src.Timestamp != "" && !row.Tombstone {
+		ts, err := extractTimestamp(src, row.Vals)
 		if err != nil {
 			d.srv.processingError(d.queryID, r, err)
-			return inRow{}, false
+			return operators.InRow{}, false
 		}
-		row.ts = ts
-		row.vals[len(src.Schema.Cols)] = ts // ROWTIME
+		row.TS = ts
+		row.Vals[len(src.Schema.Cols)] = ts // ROWTIME
 	}
 	return row, true
 }
@@ -422,13 +422,13 @@ func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record) []a
 	return append(row, r.Timestamp.UnixMilli(), r.Partition, r.Offset)
 }
 
-func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
+func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 	keys, vals := q.keyScratch[:0], q.valScratch[:0] // the serdes keep neither
 	for i, c := range q.plan.Out.Cols {
 		if c.Key {
-			keys = append(keys, o.vals[i])
+			keys = append(keys, o.Vals[i])
 		} else {
-			vals = append(vals, o.vals[i])
+			vals = append(vals, o.Vals[i])
 		}
 	}
 	q.keyScratch, q.valScratch = keys, vals
@@ -436,17 +436,17 @@ func (q *runningQuery) encode(o outRow) (*kgo.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.windowed {
+	if o.Windowed {
 		var kind string
 		if q.plan.Agg != nil {
 			kind = q.plan.Agg.Window.Kind
 		} else {
 			kind = q.plan.Source.Window.Type // a projection of a windowed stream
 		}
-		k = appendWindowedKey(k, kind, o.wstart, o.wend)
+		k = operators.AppendWindowedKey(k, kind, o.WindowStart, o.WindowEnd)
 	}
-	rec := &kgo.Record{Topic: q.info.SinkTopic, Key: k, Timestamp: time.UnixMilli(o.ts)}
-	if !o.tombstone {
+	rec := &kgo.Record{Topic: q.info.SinkTopic, Key: k, Timestamp: time.UnixMilli(o.TS)}
+	if !o.Tombstone {
 		v, err := q.outVal.Encode(vals)
 		if err != nil {
 			return nil, err
@@ -464,9 +464,9 @@ const restoreStall = 30 * time.Second
 
 // restore rebuilds the query's state from its changelog (committed records only).
 func (q *runningQuery) restore(ctx context.Context) error {
-	q.proc.mu.Lock()
-	defer q.proc.mu.Unlock()
-	q.proc.reset()
+	q.proc.Mu.Lock()
+	defer q.proc.Mu.Unlock()
+	q.proc.Reset()
 	if err := q.restoreJoinTables(ctx); err != nil {
 		return err
 	}
@@ -509,11 +509,11 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	}
 	defer cl.Close()
 	if err := readCommittedTo(ctx, cl, map[string]map[int32]int64{q.changelog: upTo}, restoreStall, func(r *kgo.Record) {
-		q.proc.restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
+		q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
 	}); err != nil {
 		return fmt.Errorf("restore %s: %w", q.changelog, err)
 	}
-	q.proc.finishRestore()
+	q.proc.FinishRestore()
 	return nil
 }
 

@@ -5,11 +5,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 

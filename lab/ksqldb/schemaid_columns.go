@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/twmb/franz-go/pkg/sr"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/ctalab/ctalab/srclient"
-	"github.com/twmb/franz-go/pkg/sr"
 )
 
 // valueColumnsBySchemaID checks a CREATE's VALUE_SCHEMA_ID, takes the value

@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/linkedin/goavro/v2"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // KEY_SCHEMA_ID and VALUE_SCHEMA_ID with AVRO (confluentinc/ksql v7.9.0

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/linkedin/goavro/v2"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The Avro schemas ksqlDB 0.29 registers for what it writes, and the values

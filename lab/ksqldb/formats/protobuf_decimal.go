@@ -17,12 +17,13 @@ import (
 	"math/big"
 	"strconv"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 const protoDecimalType = "confluent.type.Decimal"

@@ -5,10 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"

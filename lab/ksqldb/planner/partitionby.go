@@ -6,9 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"

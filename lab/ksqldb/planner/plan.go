@@ -3,9 +3,8 @@ package planner
 import (
 	"fmt"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"

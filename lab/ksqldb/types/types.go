@@ -7,10 +7,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
-
-	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // Kind is a SQL base type (SqlBaseType in ksqlDB).

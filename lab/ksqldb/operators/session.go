@@ -1,4 +1,4 @@
-package ksqldb
+package operators
 
 import (
 	"encoding/binary"
@@ -35,23 +35,23 @@ func sessionKey(b []byte, start, end int64) []byte {
 func sessionBase(g *group) string { return g.key[:len(g.key)-17] }
 
 // processSession adds a stream row to its key's session; the caller holds p.mu.
-func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change) {
+func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change) {
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	ap := p.plan.Agg
 	w := ap.Window
-	if r.tombstone || !p.pass(r.vals) {
+	if r.Tombstone || !p.Pass(r.Vals) {
 		return p.outs, p.changes
 	}
 	p.gvals = p.gvals[:0]
 	for _, g := range ap.GroupEval {
-		v := g.Eval(r.vals)
+		v := g.Eval(r.Vals)
 		if v == nil {
 			p.skipped++
 			return p.outs, p.changes
 		}
 		p.gvals = append(p.gvals, v)
 	}
-	t := r.ts
+	t := r.TS
 	if t < 0 || t > maxRecordTime {
 		p.clock.late++
 		return p.outs, p.changes
@@ -63,9 +63,9 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 	var merged []*group
 	start, end := t, t
 	for _, s := range list {
-		if s.wend >= t-w.Size && s.wstart <= t+w.Size {
+		if s.WindowEnd >= t-w.Size && s.WindowStart <= t+w.Size {
 			merged = append(merged, s)
-			start, end = min(start, s.wstart), max(end, s.wend)
+			start, end = min(start, s.WindowStart), max(end, s.WindowEnd)
 		}
 	}
 	if end < closeAt {
@@ -84,14 +84,14 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 		}
 	}
 	for i, c := range ap.Calls {
-		c.Add(&states[i], r.vals, 1)
+		c.Add(&states[i], r.Vals, 1)
 	}
 	gk := string(sessionKey([]byte(base), start, end))
 	g := newGroup(gk, slices.Clone(p.gvals), states)
-	g.windowed, g.wstart, g.wend, g.maxTs = true, start, end, end
-	p.groups[gk] = g
+	g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, end
+	p.Groups[gk] = g
 	list = p.sessions[base]
-	i, _ := slices.BinarySearchFunc(list, start, func(s *group, v int64) int { return compareInt64(s.wstart, v) })
+	i, _ := slices.BinarySearchFunc(list, start, func(s *group, v int64) int { return compareInt64(s.WindowStart, v) })
 	if i < len(list) && list[i].key == gk { // the session [t, t] again
 		list[i] = g
 	} else {
@@ -100,7 +100,7 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 	p.sessions[base] = list
 	p.clock.nextSweep = min(p.clock.nextSweep, p.deadline(g))
 	if changelog {
-		p.changes = append(p.changes, change{key: g.logKey, group: g})
+		p.changes = append(p.changes, Change{Key: g.logKey, group: g})
 	}
 	if !w.Final {
 		p.emitWindow(g)
@@ -111,8 +111,8 @@ func (p *processor) processSession(r inRow, changelog bool) ([]outRow, []change)
 
 // dropSession forgets a session merged into another or past retention; a
 // merged-away session that had a row gets a tombstone (forward).
-func (p *processor) dropSession(s *group, changelog, forward bool) {
-	delete(p.groups, s.key)
+func (p *Processor) dropSession(s *group, changelog, forward bool) {
+	delete(p.Groups, s.key)
 	base := sessionBase(s)
 	list := slices.DeleteFunc(p.sessions[base], func(x *group) bool { return x == s })
 	if len(list) == 0 {
@@ -121,24 +121,24 @@ func (p *processor) dropSession(s *group, changelog, forward bool) {
 		p.sessions[base] = list
 	}
 	if changelog {
-		p.changes = append(p.changes, change{key: s.logKey, del: true})
+		p.changes = append(p.changes, Change{Key: s.logKey, del: true})
 	}
-	if vals, had := p.mat[s.key]; had {
+	if vals, had := p.Materialized[s.key]; had {
 		p.dropMat(s.key)
 		if forward {
-			p.outs = append(p.outs, outRow{vals: keysOnly(p.plan.Out, vals), tombstone: true, ts: s.wend, windowed: true, wstart: s.wstart, wend: s.wend})
+			p.outs = append(p.outs, OutRow{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: s.WindowEnd, Windowed: true, WindowStart: s.WindowStart, WindowEnd: s.WindowEnd})
 		}
 	}
 }
 
 // indexSessions rebuilds the per-key session lists from restored groups.
-func (p *processor) indexSessions() {
+func (p *Processor) indexSessions() {
 	p.sessions = map[string][]*group{}
-	for _, g := range p.groups {
+	for _, g := range p.Groups {
 		base := sessionBase(g)
 		p.sessions[base] = append(p.sessions[base], g)
 	}
 	for _, list := range p.sessions {
-		slices.SortFunc(list, func(a, b *group) int { return compareInt64(a.wstart, b.wstart) })
+		slices.SortFunc(list, func(a, b *group) int { return compareInt64(a.WindowStart, b.WindowStart) })
 	}
 }

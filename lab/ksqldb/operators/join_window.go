@@ -1,4 +1,4 @@
-package ksqldb
+package operators
 
 import (
 	"encoding/json"
@@ -33,8 +33,8 @@ import (
 // (a step's results feed the next step as they come), its right input the
 // stream it joins.
 
-// joinStoreChangelog ends the name of a stream-stream join's changelog topic.
-const joinStoreChangelog = "-Join-this-join-store-changelog"
+// JoinStoreChangelog ends the name of a stream-stream join's changelog topic.
+const JoinStoreChangelog = "-Join-this-join-store-changelog"
 
 const day = 24 * 60 * 60 * 1000
 
@@ -87,23 +87,23 @@ func outerSide(t sql.JoinType, side int) bool {
 	return t == sql.OuterJoin || t == sql.LeftJoin && side == 0 || t == sql.RightJoin && side == 1
 }
 
-func (r *winRec) change() change {
+func (r *winRec) change() Change {
 	m := map[string]any{"r": expr.EncodeTexts(r.row), "s": r.side, "j": r.joined, "e": r.emitted, "t": r.ts}
 	if r.step > 0 {
 		m["n"] = r.step
 	}
 	b, _ := json.Marshal(m)
-	return change{key: r.id, raw: b}
+	return Change{Key: r.id, raw: b}
 }
 
 // joinOut gathers what one input record of a join produces.
 type joinOut struct {
-	outs      []outRow
-	changes   []change
+	outs      []OutRow
+	changes   []Change
 	changelog bool
 }
 
-func (o *joinOut) add(outs []outRow, changes []change) {
+func (o *joinOut) add(outs []OutRow, changes []Change) {
 	o.outs = append(o.outs, outs...)
 	if o.changelog {
 		o.changes = append(o.changes, changes...)
@@ -114,27 +114,27 @@ func (o *joinOut) add(outs []outRow, changes []change) {
 // the caller holds p.mu. A table's record updates its state; the first
 // stream's record enters the first step, another stream's record the
 // stream-stream step that joins it.
-func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []change) {
+func (p *Processor) processJoinWindow(r InRow, changelog bool) ([]OutRow, []Change) {
 	jp, js := p.plan.Join, p.join
-	if _, ok := js.tables[r.leaf]; ok {
+	if _, ok := js.tables[r.Leaf]; ok {
 		js.updateTable(r)
 		return nil, nil
 	}
-	if r.tombstone {
+	if r.Tombstone {
 		return nil, nil
 	}
 	out := &joinOut{changelog: changelog}
-	leaf := jp.Leaves[r.leaf]
+	leaf := jp.Leaves[r.Leaf]
 	n := len(leaf.Source.Schema.Cols) + len(expr.PseudoColumns)
-	if r.leaf == 0 {
+	if r.Leaf == 0 {
 		row := make([]any, jp.Width)
-		copy(row[leaf.Base:], r.vals[:n])
-		p.feedJoin(0, row, r.ts, out)
+		copy(row[leaf.Base:], r.Vals[:n])
+		p.feedJoin(0, row, r.TS, out)
 		return out.outs, out.changes
 	}
 	for s, st := range jp.Steps {
-		if st.Right == r.leaf && st.Within != nil {
-			p.windowInput(s, 1, slices.Clone(r.vals[:n]), r.ts, out)
+		if st.Right == r.Leaf && st.Within != nil {
+			p.windowInput(s, 1, slices.Clone(r.Vals[:n]), r.TS, out)
 		}
 	}
 	return out.outs, out.changes
@@ -143,7 +143,7 @@ func (p *processor) processJoinWindow(r inRow, changelog bool) ([]outRow, []chan
 // feedJoin passes a joined row on from step s: stream-table steps look
 // their table up, a stream-stream step takes it as its left input, and
 // past the last step the row goes on to the rest of the query.
-func (p *processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
+func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 	jp := p.plan.Join
 	for ; s < len(jp.Steps); s++ {
 		if jp.Steps[s].Within != nil {
@@ -154,14 +154,14 @@ func (p *processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 			return
 		}
 	}
-	out.add(p.processRow(inRow{vals: row, ts: ts}, out.changelog))
+	out.add(p.processRow(InRow{Vals: row, TS: ts}, out.changelog))
 }
 
 // windowInput handles a record of side of stream-stream step s: it joins
 // the other side's records in its window, is kept in its own store, and an
 // outer side's record that joins nothing waits for the window to close
 // (or, without a grace period, goes out at once) padded with nulls.
-func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) {
+func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) {
 	jp, js := p.plan.Join, p.join
 	ws := js.wins[s]
 	st := jp.Steps[s]
@@ -216,7 +216,7 @@ func (p *processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 
 // winRecID is a window record's changelog key: its step (after the first),
 // its side and where its sources' rows come from (partition and offset).
-func (p *processor) winRecID(rec *winRec) string {
+func (p *Processor) winRecID(rec *winRec) string {
 	jp := p.plan.Join
 	var b strings.Builder
 	b.WriteString("w")
@@ -238,7 +238,7 @@ func (p *processor) winRecID(rec *winRec) string {
 }
 
 // windowKey evaluates step s's join expression of side over a record's row.
-func (p *processor) windowKey(s, side int, row []any) any {
+func (p *Processor) windowKey(s, side int, row []any) any {
 	jp, js := p.plan.Join, p.join
 	st := jp.Steps[s]
 	if side == 0 {
@@ -251,7 +251,7 @@ func (p *processor) windowKey(s, side int, row []any) any {
 }
 
 // pairRow lays a record and its partner (nil: none) out as the joined row.
-func (p *processor) pairRow(rec, other *winRec) []any {
+func (p *Processor) pairRow(rec, other *winRec) []any {
 	jp := p.plan.Join
 	row := make([]any, jp.Width)
 	base := jp.Leaves[jp.Steps[rec.step].Right].Base
@@ -271,7 +271,7 @@ func (p *processor) pairRow(rec, other *winRec) []any {
 
 // emitExpired emits the null-padded result of every pending outer record
 // of step s whose window and grace period have passed, in timestamp order.
-func (p *processor) emitExpired(s int, out *joinOut) {
+func (p *Processor) emitExpired(s int, out *joinOut) {
 	ws := p.join.wins[s]
 	w := p.plan.Join.Steps[s].Within
 	grace, _ := graceOf(w)
@@ -302,7 +302,7 @@ func (p *processor) emitExpired(s int, out *joinOut) {
 
 // pruneWindows drops the records of step s no later record can join any
 // more.
-func (p *processor) pruneWindows(s int, out *joinOut) {
+func (p *Processor) pruneWindows(s int, out *joinOut) {
 	ws := p.join.wins[s]
 	w := p.plan.Join.Steps[s].Within
 	grace, _ := graceOf(w)
@@ -326,7 +326,7 @@ func (p *processor) pruneWindows(s int, out *joinOut) {
 					continue
 				}
 				if out.changelog {
-					out.changes = append(out.changes, change{key: rec.id, del: true})
+					out.changes = append(out.changes, Change{Key: rec.id, del: true})
 				}
 			}
 			if len(kept) == 0 {
@@ -339,7 +339,7 @@ func (p *processor) pruneWindows(s int, out *joinOut) {
 }
 
 // restoreWindowed applies one changelog record of a window store.
-func (p *processor) restoreWindowed(id string, value []byte) {
+func (p *Processor) restoreWindowed(id string, value []byte) {
 	if p.join == nil || p.join.wins == nil {
 		return
 	}
@@ -376,7 +376,7 @@ func (p *processor) restoreWindowed(id string, value []byte) {
 		leaf := jp.Leaves[jp.Steps[w.N].Right]
 		cols = append(slices.Clone(leaf.Source.Schema.Cols), expr.PseudoColumns...)
 	}
-	row, ok := decodeRow(mustJSON(map[string]any{"r": w.R}), cols)
+	row, ok := decodeRow(MustJSON(map[string]any{"r": w.R}), cols)
 	if !ok {
 		return
 	}
@@ -393,7 +393,7 @@ func (p *processor) restoreWindowed(id string, value []byte) {
 
 // finishWindowedRestore rebuilds each step's stream time and pending outer
 // records.
-func (p *processor) finishWindowedRestore() {
+func (p *Processor) finishWindowedRestore() {
 	if p.join == nil || p.join.wins == nil {
 		return
 	}
@@ -417,7 +417,7 @@ func (p *processor) finishWindowedRestore() {
 	}
 }
 
-func mustJSON(v any) []byte {
+func MustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
 }

@@ -1,4 +1,4 @@
-package ksqldb
+package operators
 
 import (
 	"encoding/json"
@@ -6,46 +6,45 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// inRow is one decoded input record, laid out as the plan's input scope.
-type inRow struct {
-	vals      []any
-	srcKey    string // encoded source key (table sources)
-	tombstone bool
-	ts        int64
-	leaf      int // joins: the source the row is of (see join.go)
+// InRow is one decoded input record, laid out as the plan's input scope.
+type InRow struct {
+	Vals      []any
+	SrcKey    string // encoded source key (table sources)
+	Tombstone bool
+	TS        int64
+	Leaf      int // joins: the source the row is of (see join.go)
 }
 
-// outRow is one result row in the plan's output schema order.
-type outRow struct {
-	vals      []any
-	tombstone bool
-	ts        int64
-	// the window of a windowed aggregation's row
-	windowed     bool
-	wstart, wend int64
+// OutRow is one result row in the plan's output schema order.
+type OutRow struct {
+	Vals      []any
+	Tombstone bool
+	TS        int64
+	// the window of a Windowed aggregation's row
+	Windowed               bool
+	WindowStart, WindowEnd int64
 }
 
-// change is one state-store update for the changelog. It is encoded only
+// Change is one state-store update for the changelog. It is encoded only
 // when written, so a batch encodes just the last state of each key.
-type change struct {
-	key   string
+type Change struct {
+	Key   string
 	row   []any  // new row of a source ('s') or materialised ('m') key
 	group *group // new state of an aggregate ('a') key
 	del   bool   // the key is deleted (tombstone)
 	raw   []byte // an encoded value (a stream-stream join's 'w' record)
-	ts    int64  // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
+	TS    int64  // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
 }
 
-// value is the changelog value of c; nil deletes. For an aggregate it is the
+// Value is the changelog Value of c; nil deletes. For an aggregate it is the
 // group's current state, so the caller holds the processor's lock.
-func (c change) value() []byte {
+func (c Change) Value() []byte {
 	switch {
 	case c.del:
 		return nil
@@ -64,55 +63,55 @@ type group struct {
 	states []expr.AggState
 	// windowed aggregation: the window, the largest timestamp in it and
 	// whether its final row went out (EMIT FINAL)
-	windowed            bool
-	wstart, wend, maxTs int64
-	emitted             bool
+	windowed                      bool
+	WindowStart, WindowEnd, maxTs int64
+	emitted                       bool
 }
 
 func newGroup(key string, keys []any, states []expr.AggState) *group {
 	return &group{key: key, logKey: "a" + key, keys: keys, states: states}
 }
 
-// processor runs a queryPlan record by record and keeps its state.
-type processor struct {
+// Processor runs a queryPlan record by record and keeps its state.
+type Processor struct {
 	plan *planner.Plan
 
-	mu      sync.Mutex
-	groups  map[string]*group
-	srcRows map[string][]any
-	mat     map[string][]any // materialised result rows by encoded key
-	matTs   map[string]int64 // each materialised row's ROWTIME
-	skipped int64            // rows dropped (null grouping key)
-	clock   windowClock      // windowed aggregation's stream time
+	Mu             sync.Mutex
+	Groups         map[string]*group
+	srcRows        map[string][]any
+	Materialized   map[string][]any // materialised result rows by encoded key
+	MaterializedTS map[string]int64 // each materialised row's ROWTIME
+	skipped        int64            // rows dropped (null grouping key)
+	clock          windowClock      // windowed aggregation's stream time
 	// SESSION windows: each key's sessions by start (their groups)
 	sessions map[string][]*group
 	join     *joinState // joins: the table sides' state (see join.go)
 
 	// scratch space of process, reused from call to call (p.mu is held)
-	outs    []outRow
-	changes []change
+	outs    []OutRow
+	changes []Change
 	changed []*group // groups the row touched: at most two (retract and add)
 	gvals   []any
 	keyBuf  []byte
 	arow    []any
 }
 
-func newProcessor(p *planner.Plan) *processor {
-	return &processor{plan: p, groups: map[string]*group{}, srcRows: map[string][]any{}, mat: map[string][]any{}, matTs: map[string]int64{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.Join)}
+func NewProcessor(p *planner.Plan) *Processor {
+	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.Join)}
 }
 
-func (p *processor) reset() {
-	p.groups = map[string]*group{}
+func (p *Processor) Reset() {
+	p.Groups = map[string]*group{}
 	p.srcRows = map[string][]any{}
-	p.mat = map[string][]any{}
-	p.matTs = map[string]int64{}
+	p.Materialized = map[string][]any{}
+	p.MaterializedTS = map[string]int64{}
 	p.clock = windowClock{streamTime: -1}
 	p.sessions = map[string][]*group{}
 	p.join = newJoinState(p.plan.Join)
 }
 
-// encodeVals builds a map key from values.
-func encodeVals(vals []any) string {
+// EncodeVals builds a map key from values.
+func EncodeVals(vals []any) string {
 	return string(appendVals(nil, vals))
 }
 
@@ -148,7 +147,7 @@ func appendValue(b []byte, v any) []byte {
 	return append(b, types.Format(v)...)
 }
 
-func (p *processor) pass(row []any) bool {
+func (p *Processor) Pass(row []any) bool {
 	if p.plan.Where == nil {
 		return true
 	}
@@ -156,8 +155,8 @@ func (p *processor) pass(row []any) bool {
 	return v == true
 }
 
-// project computes the output row (schema order) from an input or aggregated row.
-func (p *processor) project(row []any) []any {
+// Project computes the output row (schema order) from an input or aggregated row.
+func (p *Processor) Project(row []any) []any {
 	out := make([]any, len(p.plan.Order))
 	for i, pi := range p.plan.Order {
 		out[i] = p.plan.Proj[pi].Expr.Eval(row)
@@ -165,27 +164,27 @@ func (p *processor) project(row []any) []any {
 	return out
 }
 
-func (p *processor) outKey(vals []any) string {
+func (p *Processor) outKey(vals []any) string {
 	var keys []any
 	for i, c := range p.plan.Out.Cols {
 		if c.Key {
 			keys = append(keys, vals[i])
 		}
 	}
-	return encodeVals(keys)
+	return EncodeVals(keys)
 }
 
-// process handles one input row; the caller holds p.mu. The returned
+// Process handles one input row; the caller holds p.mu. The returned
 // slices are valid until the next call.
-func (p *processor) process(r inRow, changelog bool) ([]outRow, []change) {
+func (p *Processor) Process(r InRow, changelog bool) ([]OutRow, []Change) {
 	if p.plan.Join != nil {
-		return p.processJoin(r, changelog)
+		return p.ProcessJoin(r, changelog)
 	}
 	return p.processRow(r, changelog)
 }
 
 // processRow handles one row of the plan's input scope.
-func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
+func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 	if p.plan.Agg == nil {
 		return p.processSimple(r, changelog)
 	}
@@ -194,32 +193,32 @@ func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 	}
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	if p.plan.Source.Table {
-		prev, had := p.srcRows[r.srcKey]
+		prev, had := p.srcRows[r.SrcKey]
 		if had {
 			p.apply(prev, -1)
 		}
-		if !r.tombstone && p.pass(r.vals) && p.apply(r.vals, +1) {
-			p.srcRows[r.srcKey] = r.vals
+		if !r.Tombstone && p.Pass(r.Vals) && p.apply(r.Vals, +1) {
+			p.srcRows[r.SrcKey] = r.Vals
 			if changelog {
-				p.changes = append(p.changes, change{key: "s" + r.srcKey, row: r.vals})
+				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, row: r.Vals})
 			}
 		} else if had {
-			delete(p.srcRows, r.srcKey)
+			delete(p.srcRows, r.SrcKey)
 			if changelog {
-				p.changes = append(p.changes, change{key: "s" + r.srcKey, del: true})
+				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, del: true})
 			}
 		}
-	} else if !r.tombstone && p.pass(r.vals) {
-		p.apply(r.vals, +1)
+	} else if !r.Tombstone && p.Pass(r.Vals) {
+		p.apply(r.Vals, +1)
 	}
 	for _, g := range p.changed {
 		if !g.windowed {
-			g.maxTs = max(g.maxTs, r.ts) // KStreamAggregate: the later of the row's and the record's time
+			g.maxTs = max(g.maxTs, r.TS) // KStreamAggregate: the later of the row's and the record's time
 		}
 		if changelog {
-			p.changes = append(p.changes, change{key: g.logKey, group: g, ts: g.maxTs})
+			p.changes = append(p.changes, Change{Key: g.logKey, group: g, TS: g.maxTs})
 		}
-		if out, ok := p.emitGroup(g.key, g, r.ts); ok {
+		if out, ok := p.emitGroup(g.key, g, r.TS); ok {
 			p.outs = append(p.outs, out)
 		}
 	}
@@ -229,7 +228,7 @@ func (p *processor) processRow(r inRow, changelog bool) ([]outRow, []change) {
 // apply adds (sign +1) or retracts (-1) row to its group and notes the
 // group as changed; it reports false, changing nothing, for a null
 // grouping key.
-func (p *processor) apply(row []any, sign int64) bool {
+func (p *Processor) apply(row []any, sign int64) bool {
 	ap := p.plan.Agg
 	p.gvals = p.gvals[:0]
 	for _, g := range ap.GroupEval {
@@ -241,11 +240,11 @@ func (p *processor) apply(row []any, sign int64) bool {
 		p.gvals = append(p.gvals, v)
 	}
 	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
-	g := p.groups[string(p.keyBuf)]
+	g := p.Groups[string(p.keyBuf)]
 	if g == nil {
 		gk := string(p.keyBuf)
 		g = newGroup(gk, slices.Clone(p.gvals), make([]expr.AggState, len(ap.Calls)))
-		p.groups[gk] = g
+		p.Groups[gk] = g
 	}
 	for i, c := range ap.Calls {
 		c.Add(&g.states[i], row, sign)
@@ -256,14 +255,14 @@ func (p *processor) apply(row []any, sign int64) bool {
 	return true
 }
 
-func (p *processor) aggregatedRow(g *group) []any {
+func (p *Processor) aggregatedRow(g *group) []any {
 	row := p.arow[:0]
 	row = append(row, g.keys...)
 	for i, c := range p.plan.Agg.Calls {
 		row = append(row, c.Value(g.states[i]))
 	}
 	if g.windowed {
-		row = append(row, g.wstart, g.wend)
+		row = append(row, g.WindowStart, g.WindowEnd)
 	}
 	return row
 }
@@ -272,19 +271,19 @@ func (p *processor) aggregatedRow(g *group) []any {
 // out, a tombstone goes out only if the row was there before: a group that
 // never passed HAVING produces nothing (as ksqlDB's table filter, see
 // query-validation-tests/having.json "table having").
-func (p *processor) emitGroup(gk string, g *group, ts int64) (outRow, bool) {
+func (p *Processor) emitGroup(gk string, g *group, ts int64) (OutRow, bool) {
 	arow := p.aggregatedRow(g)
 	p.arow = arow[:0] // nothing keeps the aggregated row
-	vals := p.project(arow)
+	vals := p.Project(arow)
 	if p.plan.Having != nil && p.plan.Having.Eval(arow) != true {
-		if _, had := p.mat[gk]; !had {
-			return outRow{}, false
+		if _, had := p.Materialized[gk]; !had {
+			return OutRow{}, false
 		}
 		p.dropMat(gk)
-		return outRow{vals: keysOnly(p.plan.Out, vals), tombstone: true, ts: ts}, true
+		return OutRow{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: ts}, true
 	}
 	p.setMat(gk, vals, max(ts, g.maxTs))
-	return outRow{vals: vals, ts: ts}, true
+	return OutRow{Vals: vals, TS: ts}, true
 }
 
 func keysOnly(s types.Schema, vals []any) []any {
@@ -297,52 +296,52 @@ func keysOnly(s types.Schema, vals []any) []any {
 	return out
 }
 
-func (p *processor) processSimple(r inRow, changelog bool) ([]outRow, []change) {
+func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) {
 	if !p.plan.Source.Table {
-		if r.tombstone && len(p.plan.TFs) > 0 {
+		if r.Tombstone && len(p.plan.TFs) > 0 {
 			return nil, nil // KudtfFlatMapper: a null value gives no rows
 		}
-		if r.tombstone {
+		if r.Tombstone {
 			// a persistent query passes a null value on, keyed by what its key
 			// columns give over the key alone; a WHERE clause drops it
 			// (project-filter.json "project nulls", partition-by.json "nulls")
 			if !p.plan.Persistent || p.plan.Where != nil {
 				return nil, nil
 			}
-			o := outRow{vals: keysOnly(p.plan.Out, p.project(r.vals)), tombstone: true, ts: r.ts}
-			p.keepWindow(&o, r.vals)
-			return []outRow{o}, nil
+			o := OutRow{Vals: keysOnly(p.plan.Out, p.Project(r.Vals)), Tombstone: true, TS: r.TS}
+			p.keepWindow(&o, r.Vals)
+			return []OutRow{o}, nil
 		}
-		if !p.pass(r.vals) {
+		if !p.Pass(r.Vals) {
 			return nil, nil
 		}
 		if len(p.plan.TFs) > 0 {
 			return p.flatMap(r), nil
 		}
-		o := outRow{vals: p.project(r.vals), ts: r.ts}
-		p.keepWindow(&o, r.vals)
-		return []outRow{o}, nil
+		o := OutRow{Vals: p.Project(r.Vals), TS: r.TS}
+		p.keepWindow(&o, r.Vals)
+		return []OutRow{o}, nil
 	}
-	vals := p.project(r.vals)
+	vals := p.Project(r.Vals)
 	k := p.outKey(vals)
-	if r.tombstone || !p.pass(r.vals) {
+	if r.Tombstone || !p.Pass(r.Vals) {
 		p.dropMat(k)
-		var ch []change
+		var ch []Change
 		if changelog {
-			ch = []change{{key: "m" + k, del: true}}
+			ch = []Change{{Key: "m" + k, del: true}}
 		}
-		return []outRow{{vals: keysOnly(p.plan.Out, vals), tombstone: true, ts: r.ts}}, ch
+		return []OutRow{{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS}}, ch
 	}
-	p.setMat(k, vals, r.ts)
-	var ch []change
+	p.setMat(k, vals, r.TS)
+	var ch []Change
 	if changelog {
-		ch = []change{{key: "m" + k, row: vals, ts: r.ts}}
+		ch = []Change{{Key: "m" + k, row: vals, TS: r.TS}}
 	}
-	return []outRow{{vals: vals, ts: r.ts}}, ch
+	return []OutRow{{Vals: vals, TS: r.TS}}, ch
 }
 
-// restore applies one changelog record.
-func (p *processor) restore(key string, value []byte, ts int64) {
+// Restore applies one changelog record.
+func (p *Processor) Restore(key string, value []byte, ts int64) {
 	if key == "" {
 		return
 	}
@@ -350,7 +349,7 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 	switch kind {
 	case 'a':
 		if value == nil {
-			delete(p.groups, k)
+			delete(p.Groups, k)
 			return
 		}
 		var w struct {
@@ -366,11 +365,11 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 			g.states[i] = c.FromWire(w.S[i])
 		}
 		if len(w.W) == 4 {
-			g.windowed, g.wstart, g.wend, g.maxTs, g.emitted = true, w.W[0], w.W[1], w.W[2], w.W[3] == 1
+			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs, g.emitted = true, w.W[0], w.W[1], w.W[2], w.W[3] == 1
 		} else {
 			g.maxTs = ts // the changelog record's time is the row's
 		}
-		p.groups[k] = g
+		p.Groups[k] = g
 	case 's':
 		if value == nil {
 			delete(p.srcRows, k)
@@ -392,15 +391,15 @@ func (p *processor) restore(key string, value []byte, ts int64) {
 	}
 }
 
-// finishRestore rebuilds the materialised view of aggregates after a restore.
-func (p *processor) finishRestore() {
+// FinishRestore rebuilds the materialised view of aggregates after a restore.
+func (p *Processor) FinishRestore() {
 	p.finishWindowedRestore()
 	if p.plan.Agg == nil {
 		return
 	}
-	p.mat = map[string][]any{}
-	p.matTs = map[string]int64{}
-	for gk, g := range p.groups {
+	p.Materialized = map[string][]any{}
+	p.MaterializedTS = map[string]int64{}
+	for gk, g := range p.Groups {
 		p.emitGroup(gk, g, g.maxTs)
 	}
 	if p.plan.Agg.Window != nil {
@@ -448,7 +447,7 @@ func encodeGroup(g *group) []byte {
 		if g.emitted {
 			emitted = 1
 		}
-		m["w"] = []int64{g.wstart, g.wend, g.maxTs, emitted}
+		m["w"] = []int64{g.WindowStart, g.WindowEnd, g.maxTs, emitted}
 	}
 	b, _ := json.Marshal(m)
 	return b
@@ -456,21 +455,21 @@ func encodeGroup(g *group) []byte {
 
 // keepWindow gives a row read from a windowed stream the window of its
 // input: the decoder appends the bounds after the pseudo columns.
-func (p *processor) keepWindow(o *outRow, in []any) {
+func (p *Processor) keepWindow(o *OutRow, in []any) {
 	if p.plan.Source.Window == nil || !p.plan.Persistent {
 		return
 	}
 	n := len(p.plan.Source.Schema.Cols) + len(expr.PseudoColumns)
-	o.windowed, o.wstart, o.wend = true, in[n].(int64), in[n+1].(int64)
+	o.Windowed, o.WindowStart, o.WindowEnd = true, in[n].(int64), in[n+1].(int64)
 }
 
 // flatMap projects each row a table-function query flattens r into; every
 // row keeps r's timestamp (and, from a windowed stream, its window).
-func (p *processor) flatMap(r inRow) []outRow {
+func (p *Processor) flatMap(r InRow) []OutRow {
 	p.outs = p.outs[:0]
-	for _, row := range expr.Flatten(p.plan.TFs, r.vals) {
-		o := outRow{vals: p.project(row), ts: r.ts}
-		p.keepWindow(&o, r.vals)
+	for _, row := range expr.Flatten(p.plan.TFs, r.Vals) {
+		o := OutRow{Vals: p.Project(row), TS: r.TS}
+		p.keepWindow(&o, r.Vals)
 		p.outs = append(p.outs, o)
 	}
 	return p.outs
@@ -478,13 +477,13 @@ func (p *processor) flatMap(r inRow) []outRow {
 
 // setMat materialises a result row with its ROWTIME, the time a pull
 // query reads (a timestamped key-value store's entry).
-func (p *processor) setMat(k string, vals []any, ts int64) {
-	p.mat[k] = vals
-	p.matTs[k] = ts
+func (p *Processor) setMat(k string, vals []any, ts int64) {
+	p.Materialized[k] = vals
+	p.MaterializedTS[k] = ts
 }
 
 // dropMat forgets a materialised row.
-func (p *processor) dropMat(k string) {
-	delete(p.mat, k)
-	delete(p.matTs, k)
+func (p *Processor) dropMat(k string) {
+	delete(p.Materialized, k)
+	delete(p.MaterializedTS, k)
 }

@@ -1,0 +1,301 @@
+package operators
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// Running joins: the processor's join state, the batch loop of a join query
+// and how it reads its several topics (see join.go for the planning).
+
+// joinState is a join processor's state: each table side's current rows by
+// encoded PRIMARY KEY, laid out as that source's input row.
+type joinState struct {
+	tables map[int]map[string][]any
+	row    []any // the joined row, reused: nothing keeps it past processRow
+	key    [1]any
+	keyBuf []byte
+	wins   []*windowState // by step: stream-stream steps' state (see join_window.go)
+	fk     *fkState       // foreign-key joins
+}
+
+// fkState indexes a foreign-key join's left rows by the right key they
+// point at.
+type fkState struct {
+	refs   map[string]map[string]bool // encoded foreign key -> left keys
+	fkOf   map[string]string          // left key -> its encoded foreign key
+	result map[string]bool            // left keys that have a result
+}
+
+func newJoinState(jp *planner.JoinPlan) *joinState {
+	if jp == nil {
+		return nil
+	}
+	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.Width)}
+	if jp.Windowed() {
+		js.wins = make([]*windowState, len(jp.Steps))
+		for i, st := range jp.Steps {
+			if st.Within != nil {
+				js.wins[i] = newWindowState()
+			}
+		}
+	}
+	if jp.ForeignKey() {
+		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}}
+	}
+	for i, l := range jp.Leaves {
+		if l.Source.Table {
+			js.tables[i] = map[string][]any{}
+		}
+	}
+	return js
+}
+
+// ProcessJoin handles one decoded row of a join's source r.leaf; the caller
+// holds p.mu. A table row updates that table's state (a tombstone deletes the
+// key) and produces nothing; a stream row looks each table up by its join
+// key: no match drops it ([INNER] JOIN) or leaves the table's columns null
+// (LEFT JOIN), as the docs' "Semantics of Stream-Table Joins" table shows.
+func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
+	jp, js := p.plan.Join, p.join
+	if js.wins != nil {
+		return p.processJoinWindow(r, changelog)
+	}
+	if jp.ForeignKey() {
+		return p.processForeignKey(r, changelog)
+	}
+	if jp.TableTable() {
+		return p.processTableJoin(r, changelog)
+	}
+	if _, ok := js.tables[r.Leaf]; ok {
+		js.updateTable(r)
+		return nil, nil
+	}
+	if r.Leaf != 0 || r.Tombstone {
+		return nil, nil
+	}
+	row := js.row
+	clear(row)
+	copy(row[jp.Leaves[0].Base:], r.Vals)
+	if !p.lookupTables(row, jp.Steps) {
+		return nil, nil
+	}
+	return p.processRow(InRow{Vals: row, TS: r.TS}, changelog)
+}
+
+// updateTable applies a table side's row to its state.
+func (js *joinState) updateTable(r InRow) {
+	t := js.tables[r.Leaf]
+	if r.Tombstone {
+		delete(t, r.SrcKey)
+	} else {
+		t[r.SrcKey] = r.Vals
+	}
+}
+
+// lookupTables joins the joined row with the tables of steps, stream-table
+// joins one after the other, and sets the row's join key to the last one's.
+// It reports false when the row is dropped: an [INNER] JOIN found nothing,
+// or a rekeyed join's key is null.
+func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
+	jp, js := p.plan.Join, p.join
+	var key any
+	for _, st := range steps {
+		key = st.LeftKey.Eval(row)
+		var match []any
+		if key != nil {
+			js.key[0] = key
+			js.keyBuf = appendVals(js.keyBuf[:0], js.key[:])
+			match = js.tables[st.Right][string(js.keyBuf)]
+		}
+		if key == nil && st.Rekeyed {
+			return false // the repartition filter drops it
+		}
+		if match == nil {
+			if st.Type == sql.InnerJoin {
+				return false
+			}
+			continue
+		}
+		copy(row[jp.Leaves[st.Right].Base:], match)
+	}
+	row[jp.KeySlot] = key
+	return true
+}
+
+// joinExists reports whether a table-table join has a result for a key,
+// given which sides have a row for it.
+func joinExists(t sql.JoinType, left, right bool) bool {
+	switch t {
+	case sql.LeftJoin:
+		return left
+	case sql.RightJoin:
+		return right
+	case sql.OuterJoin:
+		return left || right
+	}
+	return left && right
+}
+
+// processTableJoin handles an update of any table of a chain of
+// primary-key table-table joins: the key's result after the update goes
+// out, or a tombstone when there was one before and there is none now (the
+// docs' "Semantics of Primary-Key Table-Table Joins", each step joining the
+// result of the steps before it). The result carries the latest timestamp
+// of the rows it joins.
+func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Change) {
+	jp, js := p.plan.Join, p.join
+	k := r.SrcKey
+	before, _ := tableChain(jp, js, k)
+	js.updateTable(r)
+	after, included := tableChain(jp, js, k)
+	if !before && !after {
+		return nil, nil
+	}
+	row := js.row
+	clear(row)
+	copy(row[jp.Leaves[r.Leaf].Base:], r.Vals)
+	key := jp.TableKey(r.Leaf).Eval(row)
+	clear(row)
+	ts := r.TS
+	for leaf, in := range included {
+		side := js.tables[leaf][k]
+		if !in || side == nil {
+			continue
+		}
+		copy(row[jp.Leaves[leaf].Base:], side)
+		if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
+			ts = max(ts, rowTime)
+		}
+	}
+	row[jp.KeySlot] = key
+	if !p.resultExisted(row, after) {
+		return nil, nil
+	}
+	return p.processRow(InRow{Vals: row, SrcKey: k, Tombstone: !after, TS: ts}, changelog)
+}
+
+// tableChain folds a chain of primary-key table-table joins over one key:
+// whether it has a result, and which tables' rows the result holds (a
+// table on the left of a step whose left side has no result holds none).
+func tableChain(jp *planner.JoinPlan, js *joinState, k string) (bool, []bool) {
+	included := make([]bool, len(jp.Leaves))
+	exists := js.tables[0][k] != nil
+	included[0] = exists
+	for _, st := range jp.Steps {
+		if !exists {
+			clear(included[:st.Right])
+		}
+		right := js.tables[st.Right][k] != nil
+		included[st.Right] = right
+		exists = joinExists(st.Type, exists, right)
+	}
+	return exists, included
+}
+
+// resultExisted reports, for a table join's row that is gone or filtered
+// out by WHERE, whether its key had a result to delete: a join result that
+// never existed gets no tombstone (ksqlDB's test case "table table join with
+// where clause"). Rows that pass report true.
+func (p *Processor) resultExisted(row []any, exists bool) bool {
+	if p.plan.Agg != nil || exists && p.Pass(row) {
+		return true
+	}
+	_, had := p.Materialized[p.outKey(p.Project(row))]
+	return had
+}
+
+// processForeignKey handles an update of either side of a foreign-key
+// table-table join (the docs' "Semantics of Foreign-Key Table-Table Joins"):
+// a left row is joined with the right row its foreign key points at; a
+// right row's update re-joins every left row pointing at it, in key order.
+// An [INNER] JOIN row whose partner is gone, and a deleted left row, become
+// tombstones when they had a result.
+func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Change) {
+	jp, js := p.plan.Join, p.join
+	fk := js.fk
+	lt, rt := js.tables[0], js.tables[1]
+	var outs []OutRow
+	var changes []Change
+	emit := func(pk string) {
+		lrow := lt[pk]
+		var rrow []any
+		if lrow != nil {
+			rrow = rt[fk.fkOf[pk]]
+		}
+		has := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
+		if !has && !fk.result[pk] {
+			return
+		}
+		row := js.row
+		clear(row)
+		ts := r.TS
+		for i, side := range [][]any{lrow, rrow} {
+			if side != nil {
+				copy(row[jp.Leaves[i].Base:], side)
+				if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
+					ts = max(ts, rowTime)
+				}
+			}
+		}
+		if lrow == nil { // a deleted left row: its key is in the tombstone
+			copy(row[jp.Leaves[0].Base:], r.Vals)
+		}
+		row[jp.KeySlot] = row[jp.Leaves[0].Base+slices.IndexFunc(jp.Leaves[0].Source.Schema.Cols, func(c types.Column) bool { return c.Key })]
+		if has {
+			fk.result[pk] = true
+		} else {
+			delete(fk.result, pk)
+		}
+		if !p.resultExisted(row, has) {
+			return
+		}
+		o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !has, TS: ts}, changelog)
+		outs = append(outs, o...)
+		changes = append(changes, c...)
+	}
+	k := r.SrcKey
+	if r.Leaf == 1 {
+		if r.Tombstone {
+			delete(rt, k)
+		} else {
+			rt[k] = r.Vals
+		}
+		for _, pk := range slices.Sorted(maps.Keys(fk.refs[k])) {
+			emit(pk)
+		}
+		return outs, changes
+	}
+	if old, ok := fk.fkOf[k]; ok {
+		delete(fk.refs[old], k)
+		if len(fk.refs[old]) == 0 {
+			delete(fk.refs, old)
+		}
+		delete(fk.fkOf, k)
+	}
+	if r.Tombstone {
+		delete(lt, k)
+		emit(k)
+		return outs, changes
+	}
+	lt[k] = r.Vals
+	row := js.row
+	clear(row)
+	copy(row[jp.Leaves[0].Base:], r.Vals)
+	if v := jp.Steps[0].LeftKey.Eval(row); v != nil {
+		js.key[0] = v
+		enc := string(appendVals(nil, js.key[:]))
+		fk.fkOf[k] = enc
+		if fk.refs[enc] == nil {
+			fk.refs[enc] = map[string]bool{}
+		}
+		fk.refs[enc][k] = true
+	}
+	emit(k)
+	return outs, changes
+}
