@@ -280,16 +280,8 @@ CREATE STREAM USERS_SR (ID BIGINT KEY) WITH (VALUE_FORMAT='JSON_SR', KAFKA_TOPIC
 	}
 }
 
-// Protobuf's nullable representations are not built here and are refused
-// naming the property.
-func TestDocsSerializationProtobufNullableRepresentationIsRefused(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	code, out := stmtErr(t, url, "CREATE STREAM USERS (ID STRING KEY, i INTEGER, s STRING) WITH (VALUE_FORMAT='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER');")
-	if msg, _ := out["message"].(string); code != 400 || msg != "WITH property VALUE_PROTOBUF_NULLABLE_REPRESENTATION is not supported by this ksqlDB server" {
-		t.Errorf("WRAPPER: %d %v", code, out["message"])
-	}
-}
+// The nullable representations' example runs in
+// format_protobuf_nullable_test.go.
 
 // VALUE_AVRO_SCHEMA_FULL_NAME='com.mycompany.MySchema' registers the value
 // schema as the record MySchema in the namespace com.mycompany (with the

@@ -354,6 +354,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	src := &metastore.Source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
 		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter, ValueAvroName: w.avroName(),
+		KeyProtoNullable: w.keyProtoNullable, ValueProtoNullable: w.valueProtoNullable,
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
 	if src.Window != nil && len(sch.Keys()) == 0 {
@@ -553,10 +554,12 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, err
 	}
 	sink := &metastore.Source{Name: cs.Name, Table: cs.Table, Topic: topic, KeyFormat: keyFormat, ValueFormat: valueFormat,
-		KeyDelimiter:   formats.InheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
-		ValueDelimiter: formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
-		ValueAvroName:  w.avroName(),
-		Schema:         plan.Out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
+		KeyDelimiter:       formats.InheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
+		ValueDelimiter:     formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
+		ValueAvroName:      w.avroName(),
+		KeyProtoNullable:   sinkProtoNullable(w.keyProtoNullable, keyFormat, src.KeyFormat, src.KeyProtoNullable),
+		ValueProtoNullable: sinkProtoNullable(w.valueProtoNullable, valueFormat, src.ValueFormat, src.ValueProtoNullable),
+		Schema:             plan.Out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}
 	if plan.Agg != nil && plan.Agg.Window != nil {
 		sink.Window = windowInfoOf(plan.Agg.Window)
 	} else if plan.Agg == nil && plan.Source.Window != nil {

@@ -79,8 +79,8 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: operators.NewProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    formats.NewSerde(sink.KeyFormat, out.Keys(), true, sink.Topic, s.reg).AvroKeyFor(sink.Name).WithSchemaID(sink.KeySchemaID).WithDelimiter(sink.KeyDelimiter),
-		outVal:    formats.NewSerde(sink.ValueFormat, out.Values(), false, sink.Topic, s.reg).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithDelimiter(sink.ValueDelimiter).WithAvroFullName(sink.ValueAvroName),
+		outKey:    formats.NewSerde(sink.KeyFormat, out.Keys(), true, sink.Topic, s.reg).AvroKeyFor(sink.Name).WithSchemaID(sink.KeySchemaID).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
+		outVal:    formats.NewSerde(sink.ValueFormat, out.Values(), false, sink.Topic, s.reg).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithDelimiter(sink.ValueDelimiter).WithAvroFullName(sink.ValueAvroName).WithProtobufNullable(sink.ValueProtoNullable),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -317,8 +317,8 @@ type decoder struct {
 
 func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
 	return &decoder{srv: s, queryID: queryID, src: src,
-		inKey: formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).WithDelimiter(src.KeyDelimiter),
-		inVal: formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithDelimiter(src.ValueDelimiter)}
+		inKey: formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable),
+		inVal: formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable)}
 }
 
 // decode turns a source record into an input row, reporting failures to the processing log.

@@ -32,6 +32,9 @@ type withProps struct {
 
 	avroFullName *string // VALUE_AVRO_SCHEMA_FULL_NAME, trimmed; nil when not given
 
+	keyProtoNullable   string // KEY_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
+	valueProtoNullable string // VALUE_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
+
 	retentionMs *int64 // RETENTION_MS, nil when not given
 }
 
@@ -40,12 +43,13 @@ var supportedWith = map[string]bool{
 	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "VALUE_SCHEMA_ID": true,
 	"KEY_SCHEMA_ID": true, "VALUE_DELIMITER": true, "KEY_DELIMITER": true,
 	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "RETENTION_MS": true,
+	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
 	"KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
-	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true, "CLEANUP_POLICY": true,
+	"CLEANUP_POLICY": true,
 }
 
 // unwrapValue validates WRAP_SINGLE_VALUE for a value format and its
@@ -69,8 +73,6 @@ func (w withProps) unwrapValue(format string, values []types.Column) (bool, erro
 	return !wrap, nil
 }
 
-// wrapsSingle reports WRAP_SINGLE_VALUE=true, which unwrapValue allows
-// only on a single value column.
 // avroName is VALUE_AVRO_SCHEMA_FULL_NAME, "" when not given.
 func (w withProps) avroName() string {
 	if w.avroFullName == nil {
@@ -79,6 +81,8 @@ func (w withProps) avroName() string {
 	return *w.avroFullName
 }
 
+// wrapsSingle reports WRAP_SINGLE_VALUE=true, which unwrapValue allows
+// only on a single value column.
 func (w withProps) wrapsSingle() bool {
 	return w.wrapSingle != nil && *w.wrapSingle
 }
@@ -158,6 +162,16 @@ func parseWith(props []sql.Property) (withProps, error) {
 		case "VALUE_AVRO_SCHEMA_FULL_NAME":
 			name := strings.TrimSpace(str)
 			w.avroFullName = &name
+		case "KEY_PROTOBUF_NULLABLE_REPRESENTATION", "VALUE_PROTOBUF_NULLABLE_REPRESENTATION":
+			rep, err := protobufNullable(p.Name, lit)
+			if err != nil {
+				return w, err
+			}
+			if p.Name == "KEY_PROTOBUF_NULLABLE_REPRESENTATION" {
+				w.keyProtoNullable = rep
+			} else {
+				w.valueProtoNullable = rep
+			}
 		case "VALUE_DELIMITER", "KEY_DELIMITER":
 			d, err := formats.ParseDelimiter(p.Name, str)
 			if err != nil {

@@ -3,14 +3,19 @@ package ksqldb
 import (
 	"strings"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 
 // checkFormatProperties refuses format properties the key or value format
 // does not take, as FormatProperties.validateProperties does (a delimiter
-// is DELIMITED's, a full schema name AVRO's here), and a blank
-// VALUE_AVRO_SCHEMA_FULL_NAME as KsqlAvroSerdeFactory does.
+// is DELIMITED's, a full schema name AVRO's here), a blank
+// VALUE_AVRO_SCHEMA_FULL_NAME as KsqlAvroSerdeFactory does, and a
+// nullable representation for a format that is not PROTOBUF or
+// PROTOBUF_NOSR as CreateSourceProperties.handleProtobufNullableProperty
+// does.
 func checkFormatProperties(w withProps, keyFormat, valueFormat string) error {
 	if w.keyDelimiter != 0 && keyFormat != formats.Delimited && keyFormat != formats.None {
 		return stmterr.Bad("%s does not support the following configs: [delimiter]", keyFormat)
@@ -31,5 +36,49 @@ func checkFormatProperties(w withProps, keyFormat, valueFormat string) error {
 	if w.avroFullName != nil && *w.avroFullName == "" {
 		return stmterr.Bad("fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}")
 	}
+	if w.keyProtoNullable != "" && !isProtobuf(keyFormat) {
+		return stmterr.Bad("Property KEY_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format")
+	}
+	if w.valueProtoNullable != "" && !isProtobuf(valueFormat) {
+		return stmterr.Bad("Property VALUE_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format")
+	}
 	return nil
+}
+
+func isProtobuf(format string) bool {
+	return format == formats.Protobuf || format == formats.ProtobufNoSR
+}
+
+// protobufNullable reads KEY_PROTOBUF_NULLABLE_REPRESENTATION or
+// VALUE_PROTOBUF_NULLABLE_REPRESENTATION. CommonCreateConfigs validates the
+// value case-insensitively against ProtobufNullableConfigValues (the
+// ConfigException's "configuration" becomes "property" in
+// CreateSourceProperties.from), and handleProtobufNullableProperty then
+// takes it with the enum's valueOf, which knows the upper-case names only.
+func protobufNullable(name string, lit *sql.Literal) (string, error) {
+	if lit == nil || lit.Kind != sql.StringLit {
+		return "", stmterr.Bad("Invalid value %s for property %s", formatLit(lit), name)
+	}
+	switch strings.ToUpper(lit.Text) {
+	case formats.NullableAsOptional, formats.NullableAsWrapper:
+	default:
+		return "", stmterr.Bad("Invalid value %s for property %s: String must be one of: OPTIONAL, WRAPPER, null", lit.Text, name)
+	}
+	if lit.Text != strings.ToUpper(lit.Text) {
+		return "", stmterr.Bad("No enum constant io.confluent.ksql.properties.with.CommonCreateConfigs.ProtobufNullableConfigValues.%s", lit.Text)
+	}
+	return lit.Text, nil
+}
+
+// sinkProtoNullable is the nullable representation of a CREATE ... AS
+// SELECT sink's key or value: the WITH clause's, else its source's when
+// both are PROTOBUF_NOSR. Analyzer.buildFormatInfo inherits a format's
+// inheritable properties from a source of the same format; PROTOBUF's are
+// its full schema name only (ProtobufProperties.INHERITABLE_PROPERTIES),
+// PROTOBUF_NOSR's every property it supports (Format's default).
+func sinkProtoNullable(given, format, srcFormat, srcRep string) string {
+	if given != "" || format != formats.ProtobufNoSR || srcFormat != format {
+		return given
+	}
+	return srcRep
 }

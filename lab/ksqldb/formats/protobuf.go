@@ -15,6 +15,13 @@ package formats
 // naming nested structs ConnectDefault2, 3, ... depth first. With no
 // nullableRepresentation property nullable columns are plain proto3 fields:
 // a null is written as no field and read back as the type's default.
+// KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION choose how a null is told
+// from a default (ProtobufData's wrapper.for.nullables and
+// optional.for.nullables, which ksqlDB sets from nullableRepresentation):
+// WRAPPER writes each primitive field (BOOLEAN, INTEGER, BIGINT, DOUBLE,
+// STRING, BYTES, array elements too) as its google.protobuf wrapper
+// message, OPTIONAL labels every field that is not repeated `optional`; a
+// null is then no field, and a default value a present one.
 // PROTOBUF supports WRAP_SINGLES only, so keys and single values are always
 // wrapped in a message.
 // Docs: https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/serialization/#protobuf
@@ -41,22 +48,43 @@ import (
 
 const Protobuf = "PROTOBUF"
 
+// The values of KEY_PROTOBUF_NULLABLE_REPRESENTATION and
+// VALUE_PROTOBUF_NULLABLE_REPRESENTATION (CommonCreateConfigs.
+// ProtobufNullableConfigValues).
+const (
+	NullableAsOptional = "OPTIONAL"
+	NullableAsWrapper  = "WRAPPER"
+)
+
+// protoWrapperOf is the google.protobuf wrapper ProtobufData writes for a
+// nullable primitive with wrapper.for.nullables.
+var protoWrapperOf = map[string]string{
+	"bool": "google.protobuf.BoolValue", "int32": "google.protobuf.Int32Value", "int64": "google.protobuf.Int64Value",
+	"double": "google.protobuf.DoubleValue", "string": "google.protobuf.StringValue", "bytes": "google.protobuf.BytesValue",
+}
+
 // protoFile writes the proto3 file ProtobufData.fromConnectSchema makes
-// of the columns' struct.
-func protoFile(cols []types.Column) (string, error) {
+// of the columns' struct; nullable is "" or a nullable representation.
+func protoFile(cols []types.Column, nullable string) (string, error) {
 	fields := make([]types.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = types.Field{Name: c.Name, Type: c.Type}
 	}
 	var body strings.Builder
 	next := 1
-	if err := protoMessage(&body, "ConnectDefault1", fields, &next, ""); err != nil {
+	if err := protoMessage(&body, "ConnectDefault1", fields, &next, "", nullable); err != nil {
 		return "", err
 	}
 	head := "syntax = \"proto3\";\n\n"
 	if strings.Contains(body.String(), "google.protobuf.Timestamp ") {
 		// ProtobufData.typeToDynamicSchema adds the well-known file as a dependency
 		head += "import \"google/protobuf/timestamp.proto\";\n\n"
+	}
+	for _, w := range protoWrapperOf {
+		if strings.Contains(body.String(), w+" ") {
+			head += "import \"google/protobuf/wrappers.proto\";\n\n"
+			break
+		}
 	}
 	for _, dep := range []struct{ typ, file string }{{protoDecimalType + " ", "confluent/type/decimal.proto"}, {"google.type.Date ", "google/type/date.proto"}, {"google.type.TimeOfDay ", "google/type/timeofday.proto"}} {
 		if strings.Contains(body.String(), dep.typ) {
@@ -68,7 +96,7 @@ func protoFile(cols []types.Column) (string, error) {
 
 // protoMessage writes message name; next is the last ConnectDefault index
 // taken.
-func protoMessage(sb *strings.Builder, name string, fields []types.Field, next *int, indent string) error {
+func protoMessage(sb *strings.Builder, name string, fields []types.Field, next *int, indent, nullable string) error {
 	sb.WriteString(indent + "message " + name + " {\n")
 	var nested strings.Builder
 	for i, f := range fields {
@@ -106,11 +134,17 @@ func protoMessage(sb *strings.Builder, name string, fields []types.Field, next *
 		case types.KindStruct:
 			*next++
 			typ = "ConnectDefault" + strconv.Itoa(*next)
-			if err := protoMessage(&nested, typ, t.Fields, next, indent+"  "); err != nil {
+			if err := protoMessage(&nested, typ, t.Fields, next, indent+"  ", nullable); err != nil {
 				return err
 			}
 		default:
 			return stmterr.Unsupported("column type " + f.Type.String() + " in the 'PROTOBUF' format")
+		}
+		if w, ok := protoWrapperOf[typ]; ok && nullable == NullableAsWrapper {
+			typ = w
+		}
+		if label == "" && nullable == NullableAsOptional {
+			label = "optional " // ProtobufData.getLabel
 		}
 		opt := ""
 		if t.Kind() == types.KindDecimal {
@@ -129,7 +163,7 @@ func checkProtobufColumns(cols []types.Column) error {
 	if len(cols) == 0 {
 		return nil
 	}
-	text, err := protoFile(cols)
+	text, err := protoFile(cols, "")
 	if err != nil {
 		return err
 	}
@@ -147,7 +181,7 @@ func (s *Serde) prepareProtobufSink(ctx context.Context) error {
 	if s.protoMsg != nil {
 		return nil
 	}
-	text, err := protoFile(s.Cols)
+	text, err := protoFile(s.Cols, s.protoNullable)
 	if err != nil {
 		return err
 	}
@@ -546,8 +580,8 @@ func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t
 	if fd.IsMap() {
 		return nil, fmt.Errorf("Cannot deserialize type map as type %s for path: %s: PROTOBUF maps are not supported by this ksqlDB server", connectKindOf(t), path)
 	}
-	if fd.Message() != nil && !m.Has(fd) {
-		return nil, nil // an absent message field is null
+	if (fd.Message() != nil || fd.HasPresence()) && !m.Has(fd) {
+		return nil, nil // an absent message or optional field is null
 	}
 	return protoScalar(m.Get(fd), fd, kind, t, path)
 }

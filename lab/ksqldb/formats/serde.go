@@ -104,6 +104,8 @@ type Serde struct {
 
 	delimiter rune // DELIMITED: the column separator, 0 for ','
 
+	protoNullable string // PROTOBUF, PROTOBUF_NOSR: "", NullableAsOptional or NullableAsWrapper
+
 	lowerNames []string // column names in lower case, the usual Avro spelling
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
 }
@@ -129,6 +131,21 @@ func NewSerde(format string, cols []types.Column, key bool, topic string, reg *R
 func (s *Serde) WithAvroFullName(name string) *Serde {
 	if name != "" {
 		s.avroName = name
+	}
+	return s
+}
+
+// WithProtobufNullable sets how PROTOBUF and PROTOBUF_NOSR tell a null
+// from a default value: "" (they do not), NullableAsOptional or
+// NullableAsWrapper.
+func (s *Serde) WithProtobufNullable(rep string) *Serde {
+	if rep == s.protoNullable {
+		return s
+	}
+	s.protoNullable = rep
+	if s.Format == ProtobufNoSR && len(s.Cols) > 0 {
+		s.protoMsg = nil // compiled again for the new schema, as NewSerde does
+		_ = s.prepareProtobufNoSR()
 	}
 	return s
 }

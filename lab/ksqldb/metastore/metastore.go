@@ -32,6 +32,9 @@ type Source struct {
 
 	ValueSchemaID int // WITH (VALUE_SCHEMA_ID=...): values are written under this schema
 	KeySchemaID   int // WITH (KEY_SCHEMA_ID=...): keys are written under this schema
+
+	KeyProtoNullable   string // KEY_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
+	ValueProtoNullable string // VALUE_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
 }
 
 // Kind is STREAM or TABLE.
