@@ -358,6 +358,12 @@ func (c *consumers) start(ctx context.Context, p *partition) {
 	go c.read(ctx, p, stats)
 }
 
+// readerMaxBytes is how much of its partition a reader asks for in one
+// fetch: Kafka's max.partition.fetch.bytes default. The broker builds each
+// answer in memory, and a larger fetch only makes it hold more of a long
+// topic at once; a record batch larger than this still comes whole.
+const readerMaxBytes = 1 << 20
+
 // newReader makes the kafka.Reader of a partition of an input that is not
 // shared.
 func (c *consumers) newReader(p *partition) *kafka.Reader {
@@ -367,7 +373,7 @@ func (c *consumers) newReader(p *partition) *kafka.Reader {
 		Partition:       p.partition,
 		StartOffset:     kafka.FirstOffset,
 		MinBytes:        1,
-		MaxBytes:        10 << 20,
+		MaxBytes:        readerMaxBytes,
 		MaxWait:         c.cfg.MaxWait,
 		ReadLagInterval: -1,
 		Dialer:          c.dialer,
