@@ -271,8 +271,10 @@ func (s *recordSender) partition(ctx context.Context, batch []record) ([][]*part
 		groups   = map[tp]*partitionBatch{}
 		order    []*partitionBatch
 		last     *partitionBatch
+		of       = make([]*partitionBatch, len(batch)) // of[i]: batch[i]'s group
+		size     = map[*partitionBatch]int{}           // records per group
 	)
-	for _, r := range batch {
+	for i, r := range batch {
 		l := layouts[r.topic]
 		if l == nil || len(l.ids) == 0 {
 			return nil, fmt.Errorf("metadata of %s: %w", r.topic, kafka.UnknownTopicOrPartition)
@@ -289,7 +291,23 @@ func (s *recordSender) partition(ctx context.Context, batch []record) ([][]*part
 				order = append(order, last)
 			}
 		}
-		last.records = append(last.records, r)
+		of[i] = last
+		size[last]++
+	}
+	// A batch of one topic-partition (the turnstile entries' by default)
+	// is sent as it is; otherwise each group gets its records in a slice
+	// sized once. A batch holds up to maxRequestRecords records, and a
+	// copy grown by append held up to twice that while it was sent.
+	if len(order) == 1 {
+		order[0].records = batch
+	} else {
+		for i, r := range batch {
+			g := of[i]
+			if g.records == nil {
+				g.records = make([]record, 0, size[g])
+			}
+			g.records = append(g.records, r)
+		}
 	}
 	byLeader := map[int32][]*partitionBatch{}
 	var leaders []int32
