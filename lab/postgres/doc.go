@@ -19,7 +19,7 @@
 // or saved. Stop and Start stop and
 // restart the same server on the same port (data kept); Close stops it and
 // removes a temporary data dir. The server is sized for a lab's small
-// tables: 16 MB of shared buffers, 20 connections, no autovacuum, no
+// tables: 4 MB of shared buffers, 20 connections, no autovacuum, no
 // logical replication or WAL senders (VACUUM a big table by hand). As root the server runs as an unprivileged
 // system user, because PostgreSQL refuses to run as root.
 package postgres

@@ -22,7 +22,7 @@ func TestTheLabsPostgreSQLRunsOnlyTheProcessesASmallDatabaseNeeds(t *testing.T) 
 	}
 	t.Cleanup(func() { _ = s.Close(context.Background()) })
 	url := s.SuperuserURL("postgres")
-	for setting, want := range map[string]string{"shared_buffers": "16MB", "max_connections": "20", "autovacuum": "off", "max_logical_replication_workers": "0", "max_wal_senders": "0"} {
+	for setting, want := range map[string]string{"shared_buffers": "4MB", "max_connections": "20", "autovacuum": "off", "max_logical_replication_workers": "0", "max_wal_senders": "0"} {
 		if got := query(ctx, t, url, "SHOW "+setting); got != want {
 			t.Errorf("%s = %q, want %q", setting, got, want)
 		}
