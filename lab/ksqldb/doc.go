@@ -233,7 +233,8 @@
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER); a
-// table-table join after a FULL OUTER one, and joins whose ON criteria
-// match no source column (which ksqlDB keys by a synthetic ROWKEY_n), are
-// refused as not supported; a FULL OUTER join's synthetic ROWKEY is built.
+// table-table join after a FULL OUTER one is refused as not supported. A
+// FULL OUTER join, and a join whose ON criteria match no source column (a
+// stream-stream join on expressions), is keyed by a synthetic column named
+// ROWKEY, or ROWKEY_n past the sources' own ROWKEY columns.
 package ksqldb

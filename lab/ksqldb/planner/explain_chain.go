@@ -139,11 +139,11 @@ func chainJoinSteps(jp *JoinPlan, joined *planStep) *planStep {
 		keys := keysOf(joined.cols)
 		synthetic := jp.synthetic && k == n-1
 		if synthetic {
-			keys = []types.Column{{Name: syntheticKey, Type: keys[0].Type, Key: true}}
+			keys = []types.Column{{Name: jp.syntheticName, Type: keys[0].Type, Key: true}}
 		}
 		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
 		if synthetic {
-			cols = append(cols, types.Column{Name: syntheticKey, Type: keys[0].Type})
+			cols = append(cols, types.Column{Name: jp.syntheticName, Type: keys[0].Type})
 		}
 		joined = &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
 	}

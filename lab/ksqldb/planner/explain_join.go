@@ -90,12 +90,12 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	if jp.synthetic {
 		// a FULL OUTER join's key is neither side's: appended to the
 		// values too (JoinParamsFactory.createSchema)
-		joined = []types.Column{{Name: syntheticKey, Type: joined[0].Type, Key: true}}
+		joined = []types.Column{{Name: jp.syntheticName, Type: joined[0].Type, Key: true}}
 	}
 	joined = append(joined, valuesOf(leftAlias.cols)...)
 	joined = append(joined, valuesOf(rightAlias.cols)...)
 	if jp.synthetic {
-		joined = append(joined, types.Column{Name: syntheticKey, Type: joined[0].Type})
+		joined = append(joined, types.Column{Name: jp.syntheticName, Type: joined[0].Type})
 	}
 	join := &planStep{op: "JOIN", cols: joined, ctx: "Join", sources: []*planStep{leftAlias, rightAlias}}
 

@@ -3,6 +3,7 @@ package planner
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
@@ -77,9 +78,12 @@ type JoinPlan struct {
 	viable   []string
 	clashing map[string]bool // column names more than one source has
 	Pairs    [][2]int        // leaves whose topics must be co-partitioned
-	// synthetic: a FULL OUTER join's key is the synthetic column ROWKEY
-	// (ColumnNames.generateSyntheticJoinKey), equal to neither side
-	synthetic bool
+	// synthetic: the join's key is a synthetic column, named syntheticName
+	// (ColumnNames.generateSyntheticJoinKey), equal to no source column: a
+	// FULL OUTER join's, and a join's whose ON criteria are all expressions
+	// other than column references
+	synthetic     bool
+	syntheticName string
 }
 
 // ForeignKey reports a foreign-key table-table join.
@@ -248,19 +252,17 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		in.Cols[jp.KeySlot].Type = st.LeftKey.Type
 	}
 	jp.viable = jp.viableKeys()
-	if len(jp.viable) == 0 && q.Joins[len(q.Joins)-1].Type != sql.OuterJoin {
-		// ksqlDB keys such a join by a synthetic column, ROWKEY or the
-		// first ROWKEY_n no source has (JoinNode.SyntheticJoinKey)
-		return nil, nil, nil, stmterr.Unsupported("a join whose ON criteria match no source column (a synthetic key column)")
-	}
 	if jp.ForeignKey() { // the result is keyed by the left table's key
 		jp.viable = []string{jp.Leaves[0].Alias + "." + jp.Leaves[0].Source.Schema.Keys()[0].Name}
 	}
-	if last := jp.Steps[len(jp.Steps)-1]; last.Type == sql.OuterJoin {
+	if last := jp.Steps[len(jp.Steps)-1]; last.Type == sql.OuterJoin || len(jp.viable) == 0 {
+		// JoinNode: a FULL OUTER join's key may be either side's, and a
+		// join on expressions only has no source column that equals it
 		jp.synthetic = true
-		jp.viable = []string{syntheticKey}
-		in.Cols[jp.KeySlot].Name = syntheticKey
-		in.Origin[jp.KeySlot] = expr.ColOrigin{Name: syntheticKey}
+		jp.syntheticName = syntheticKeyName(jp.Leaves)
+		jp.viable = []string{jp.syntheticName}
+		in.Cols[jp.KeySlot].Name = jp.syntheticName
+		in.Origin[jp.KeySlot] = expr.ColOrigin{Name: jp.syntheticName}
 	}
 
 	// the sink's formats: the left key format unless the left side is
@@ -596,14 +598,42 @@ func (jp *JoinPlan) viableKeys() []string {
 	return out
 }
 
-// syntheticKey is the name of a FULL OUTER join's key column.
-const syntheticKey = "ROWKEY"
+// syntheticKeyName is ColumnNames.generateSyntheticJoinKey over the
+// sources' columns: ROWKEY, or ROWKEY_n with the smallest n no source
+// column takes. A column name is read as a base and a number
+// (NUMBERED_COLUMN_PATTERN: ROWKEY is ROWKEY with 0, ROWKEY_1 ROWKEY with
+// 1, ROWKEY_1_2 ROWKEY_1 with 2), and the numbers taken with base ROWKEY
+// are skipped.
+func syntheticKeyName(leaves []JoinLeaf) string {
+	taken := map[int]bool{}
+	for _, l := range leaves {
+		for _, c := range l.Source.Schema.Cols {
+			base, n := c.Name, 0
+			if i := strings.LastIndexByte(c.Name, '_'); i >= 0 {
+				if k, err := strconv.Atoi(c.Name[i+1:]); err == nil && c.Name[i+1:] != "" && strings.Trim(c.Name[i+1:], "0123456789") == "" {
+					base, n = c.Name[:i], k
+				}
+			}
+			if base == "ROWKEY" {
+				taken[n] = true
+			}
+		}
+	}
+	n := 0
+	for taken[n] {
+		n++
+	}
+	if n == 0 {
+		return "ROWKEY"
+	}
+	return "ROWKEY_" + strconv.Itoa(n)
+}
 
 // isViableKey reports whether a projection expression carries the key.
 func (jp *JoinPlan) isViableKey(e sql.Expr) bool {
 	if jp.synthetic {
 		ref, ok := e.(*sql.ColumnRef)
-		return ok && ref.Qualifier == "" && ref.Name == syntheticKey
+		return ok && ref.Qualifier == "" && ref.Name == jp.syntheticName
 	}
 	q, ok := jp.qualified(e)
 	return ok && slices.Contains(jp.viable, q)
@@ -623,8 +653,8 @@ func (jp *JoinPlan) columnName(ref *sql.ColumnRef) string {
 // sources, named ALIAS_NAME.
 func (jp *JoinPlan) star(qualifier string, pos sql.Pos) (exprs []sql.Expr, names []string) {
 	if jp.synthetic && qualifier == "" { // JoinNode.resolveSelectStar
-		exprs = append(exprs, &sql.ColumnRef{Name: syntheticKey, P: pos})
-		names = append(names, syntheticKey)
+		exprs = append(exprs, &sql.ColumnRef{Name: jp.syntheticName, P: pos})
+		names = append(names, jp.syntheticName)
 	}
 	for _, l := range jp.Leaves {
 		if qualifier != "" && qualifier != l.Alias {
