@@ -80,8 +80,8 @@
 // package expr compiles it. Table functions (EXPLODE, CUBE_EXPLODE) run in
 // the projection of push and persistent queries on a stream, with ksqlDB's
 // refusals (nested, in CASE, with GROUP BY, over a table, outside SELECT);
-// a table function over a JOIN or with PARTITION BY is refused as not
-// supported.
+// over a JOIN they flatten each joined row, with PARTITION BY each rekeyed
+// row (EXPLAIN of one over a JOIN is refused as not supported).
 //
 // More files: sinkschemaid.go holds the sink of
 // a CREATE ... AS SELECT with VALUE_SCHEMA_ID or KEY_SCHEMA_ID (the

@@ -47,6 +47,8 @@ type queryShape struct {
 func ExplainShape(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	src := plan.Source
 	switch {
+	case plan.Join != nil && len(plan.TFs) > 0:
+		return nil, stmterr.Unsupported(what + " of a table function over a JOIN")
 	case plan.Join != nil:
 		return shapeJoin(what, q, plan, sinkName, sinkTopic)
 	case src.Window != nil && (src.Table || plan.Agg != nil):
@@ -75,10 +77,18 @@ func ExplainShape(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic str
 			t.processor("WhereFilter")
 		}
 	}
+	flatIn := srcCols
+	if pp := plan.Partition; pp != nil && plan.Agg == nil {
+		// LogicalPlanner.buildPersistentLogicalPlan: the filter, then
+		// PARTITION BY, then the table functions, then the projection
+		flatIn = pp.rekeyedColumns(srcCols)
+		steps = append(steps, &planStep{op: "REKEY", cols: flatIn, ctx: "PartitionBy"})
+		t.processor("PartitionBy-SelectKey")
+	}
 	if len(plan.TFs) > 0 {
 		// StreamFlatMapBuilder.buildSchema: the input's columns, then a
 		// KSQL_SYNTH_n column per table function, of its type
-		cols := append([]types.Column(nil), srcCols...)
+		cols := append([]types.Column(nil), flatIn...)
 		for i, tc := range plan.TFs {
 			cols = append(cols, types.Column{Name: fmt.Sprintf("KSQL_SYNTH_%d", i), Type: tc.Type})
 		}
@@ -102,10 +112,6 @@ func ExplainShape(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic str
 			sh.WindowType = &kind
 		}
 	} else {
-		if pp := plan.Partition; pp != nil {
-			steps = append(steps, &planStep{op: "REKEY", cols: pp.rekeyedColumns(srcCols), ctx: "PartitionBy"})
-			t.processor("PartitionBy-SelectKey")
-		}
 		// TableSelectBuilder materializes the projection (Project-Last)
 		// only when its input is not materialized; a table source and
 		// its filter are (TableFilterBuilder keeps the source's store)

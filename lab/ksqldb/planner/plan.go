@@ -79,9 +79,6 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 	if err != nil {
 		return nil, err
 	}
-	if hasTF && jp != nil {
-		return nil, stmterr.Unsupported("a table function over a JOIN")
-	}
 	if q.Where != nil {
 		if expr.HasAggregate(q.Where) {
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
@@ -107,9 +104,6 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		return nil, err
 	}
 	p.Partition = pp
-	if hasTF && pp != nil {
-		return nil, stmterr.Unsupported("a table function with PARTITION BY")
-	}
 	if q.Having != nil && !aggregate {
 		return nil, stmterr.Bad("Non-aggregate query cannot have HAVING clause.")
 	}
