@@ -9,6 +9,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -25,10 +26,10 @@ const (
 func (s *Server) refuseNotReady(w http.ResponseWriter) bool {
 	switch {
 	case s.state.Load() == stateTerminated:
-		writeFailure(w, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50304,
+		restapi.WriteFailure(w, http.StatusServiceUnavailable, restapi.GenericError{Type: "generic_error", ErrorCode: 50304,
 			Message: "The server is shut down"})
 	case s.closed.Load() || s.state.Load() == stateTerminating:
-		writeFailure(w, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50303,
+		restapi.WriteFailure(w, http.StatusServiceUnavailable, restapi.GenericError{Type: "generic_error", ErrorCode: 50303,
 			Message: "The server is shutting down"})
 	default:
 		return false
@@ -45,7 +46,7 @@ func (s *Server) refuseNotReady(w http.ResponseWriter) bool {
 func (s *Server) handleIsValidProperty(w http.ResponseWriter, r *http.Request) {
 	prop := r.PathValue("property")
 	if prop == "ksql.service.id" {
-		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "One or more properties overrides set locally are prohibited by the KSQL server (use UNSET to reset their default value): [ksql.service.id]"})
 		return
 	}
@@ -58,7 +59,7 @@ func (s *Server) handleIsValidProperty(w http.ResponseWriter, r *http.Request) {
 // with an empty body (KsqlServerEndpoints.executeClusterStatus,
 // KsqlRestApplication's clusterStatusResource, KsqlRestConfig 7.9.0).
 func (s *Server) handleClusterStatus(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", mediaJSON)
+	w.Header().Set("Content-Type", restapi.MediaJSON)
 	w.WriteHeader(http.StatusNotFound)
 }
 
@@ -73,7 +74,7 @@ func (s *Server) handleWithoutHeartbeats(w http.ResponseWriter, r *http.Request)
 		err = json.Unmarshal(body, &v)
 	}
 	if err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return
 	}
@@ -124,12 +125,12 @@ const terminateClusterText = "TERMINATE CLUSTER;"
 func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return
 	}
 	var req clusterTerminateRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return
 	}
@@ -138,7 +139,7 @@ func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) 
 		// Java's Matcher.matches: the whole name must match
 		re, err := regexp.Compile("^(?:" + p + ")$")
 		if err != nil {
-			s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+			s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 				Message: "Invalid pattern: " + p})
 			return
 		}
@@ -179,9 +180,9 @@ func (s *Server) handleTerminateCluster(w http.ResponseWriter, r *http.Request) 
 	s.log.Info("the ksqlDB server was terminated")
 	// DistributingExecutor answers with the command's status when it does not
 	// reach a final one in time, which TERMINATE CLUSTER never does
-	s.writeJSON(w, r, http.StatusOK, []any{&currentStatus{Type: "currentStatus", StatementText: terminateClusterText,
-		CommandID: "cluster/TerminateCluster/terminate", CommandStatus: commandStatus{Status: "QUEUED", Message: "Statement written to command topic"},
-		CommandSequenceNumber: seq, Warnings: []warning{}}})
+	s.writeJSON(w, r, http.StatusOK, []any{&restapi.CurrentStatus{Type: "currentStatus", StatementText: terminateClusterText,
+		CommandID: "cluster/TerminateCluster/terminate", CommandStatus: restapi.CommandStatus{Status: "QUEUED", Message: "Statement written to command topic"},
+		CommandSequenceNumber: seq, Warnings: []restapi.Warning{}}})
 }
 
 // isCASTarget reports whether a CREATE ... AS SELECT made the source.

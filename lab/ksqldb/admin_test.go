@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // is_valid_property-endpoint page: true, or for a denied property the
@@ -79,7 +81,7 @@ func TestTerminateClusterDeletesMatchingSinkTopicsAndShutsDown(t *testing.T) {
 	readLine(t, rd)
 
 	r := do(t, http.DefaultClient, http.MethodPost, url+"/ksql/terminate", `{"deleteTopicList":["FOO","TURN.*","org\\..*"]}`,
-		map[string]string{"Accept": mediaKSQL, "Content-Type": mediaKSQL})
+		map[string]string{"Accept": restapi.MediaKSQL, "Content-Type": restapi.MediaKSQL})
 	var ents []map[string]any
 	if r.code != 200 || json.Unmarshal(r.body, &ents) != nil || len(ents) != 1 || ents[0]["statementText"] != "TERMINATE CLUSTER;" ||
 		ents[0]["commandId"] != "cluster/TerminateCluster/terminate" {

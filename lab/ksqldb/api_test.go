@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 func getJSON(t *testing.T, url string) (int, string, map[string]any) {
@@ -30,7 +32,7 @@ func TestInfoHealthStatusAndContentTypes(t *testing.T) {
 
 	code, ct, info := getJSON(t, url+"/info")
 	si, _ := info["KsqlServerInfo"].(map[string]any)
-	if code != 200 || ct != mediaJSON || si["ksqlServiceId"] != "ctalab_" || si["serverStatus"] != "RUNNING" || si["version"] != "7.9.0" || si["kafkaClusterId"] == "" {
+	if code != 200 || ct != restapi.MediaJSON || si["ksqlServiceId"] != "ctalab_" || si["serverStatus"] != "RUNNING" || si["version"] != "7.9.0" || si["kafkaClusterId"] == "" {
 		t.Errorf("/info: %d %s %v", code, ct, info)
 	}
 	code, _, health := getJSON(t, url+"/healthcheck")
@@ -52,7 +54,7 @@ SHOW PROPERTIES;`})
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != mediaJSON {
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != restapi.MediaJSON {
 		t.Fatalf("json request: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 	var ents []map[string]any

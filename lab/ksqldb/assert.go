@@ -11,6 +11,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -108,7 +109,7 @@ func (s *Server) execAssertTopic(ctx context.Context, ec *execCtx, p sql.Parsed,
 	if err != nil {
 		return nil, err
 	}
-	return &assertTopicEntity{Type: "assert_topic", StatementText: p.Text, TopicName: st.Topic, Exists: st.Exists, Warnings: []warning{}}, nil
+	return &restapi.AssertTopicEntity{Type: "assert_topic", StatementText: p.Text, TopicName: st.Topic, Exists: st.Exists, Warnings: []restapi.Warning{}}, nil
 }
 
 // intLiteralIs is AssertTopicExecutor.configMatches: an INTEGER literal
@@ -170,7 +171,7 @@ func (s *Server) execAssertSchema(ctx context.Context, ec *execCtx, p sql.Parsed
 	if err != nil {
 		return nil, err
 	}
-	return &assertSchemaEntity{Type: "assert_schema", StatementText: p.Text, Subject: st.Subject, ID: id, Exists: st.Exists, Warnings: []warning{}}, nil
+	return &restapi.AssertSchemaEntity{Type: "assert_schema", StatementText: p.Text, Subject: st.Subject, ID: id, Exists: st.Exists, Warnings: []restapi.Warning{}}, nil
 }
 
 // schemaExists is AssertSchemaExecutor.checkSchemaExistence: with a subject

@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -163,7 +164,7 @@ func (s *Server) replayOne(ctx context.Context, r *kgo.Record) {
 		s.log.Warn("replayed command failed", "offset", r.Offset, "statement", c.Statement, "err", err)
 		return
 	}
-	if cs, ok := ent.(*currentStatus); ok {
+	if cs, ok := ent.(*restapi.CurrentStatus); ok {
 		s.statuses[cs.CommandID] = cmdStatus{Status: cs.CommandStatus.Status, Message: cs.CommandStatus.Message}
 	}
 	s.log.Debug("replayed command", "offset", strconv.FormatInt(r.Offset, 10), "statement", c.Statement)

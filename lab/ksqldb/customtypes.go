@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -61,8 +62,8 @@ func (s *Server) execDropType(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	return status(p, cmdID, fmt.Sprintf("Dropped type '%s'", st.Name), seq, ""), nil
 }
 
-func showTypes(ms *metastore.Store, p sql.Parsed) *typeList {
-	out := &typeList{Type: "type_list", StatementText: p.Text, Types: map[string]fieldSchema{}, Warnings: []warning{}}
+func showTypes(ms *metastore.Store, p sql.Parsed) *restapi.TypeList {
+	out := &restapi.TypeList{Type: "type_list", StatementText: p.Text, Types: map[string]restapi.FieldSchema{}, Warnings: []restapi.Warning{}}
 	for name, t := range ms.Types {
 		out.Types[name] = schemaInfo(t)
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // rawPushRows runs a push query from the earliest offset and returns the
@@ -415,7 +417,7 @@ func TestInsertsStreamCoercesIntoDecimalColumns(t *testing.T) {
 	_, url := st.serve()
 	mustKSQL(t, url, "CREATE STREAM prices (id STRING KEY, dec DECIMAL(6,4)) WITH (KAFKA_TOPIC='prices', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	body := `{"target":"PRICES"}` + "\n" + `{"ID":"a","DEC":1.23456}` + "\n" + `{"ID":"b","DEC":"2.5"}` + "\n" + `{"ID":"c","DEC":7}` + "\n"
-	r := do(t, h2c(), http.MethodPost, url+"/inserts-stream", body, map[string]string{"Accept": mediaJSON})
+	r := do(t, h2c(), http.MethodPost, url+"/inserts-stream", body, map[string]string{"Accept": restapi.MediaJSON})
 	if r.code != 200 || strings.Count(string(r.body), `"status":"ok"`) != 3 {
 		t.Fatalf("%d %s", r.code, r.body)
 	}

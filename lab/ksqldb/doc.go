@@ -33,10 +33,12 @@
 //     windows, sessions and joins, and the changelog that restores them;
 //   - javatime is Java's DateTimeFormatter patterns, for the date-time
 //     functions and TIMESTAMP_FORMAT;
+//   - restapi is the REST API's wire model: request bodies, entities,
+//     row streams, media types and content negotiation;
 //   - stmterr is the statement errors every room reports.
 //
-// This package holds the rest, by file name: the REST API (routes.go,
-// http.go, results.go, querystream.go, insertsstream.go, admin.go,
+// This package holds the rest, by file name: the REST API's handlers
+// (routes.go, http.go, querystream.go, insertsstream.go, admin.go,
 // print.go), statements (engine.go,
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for

@@ -16,6 +16,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -123,15 +124,15 @@ func (s *Server) offsetReset(props map[string]string) string {
 // already taken (DistributingExecutor.checkIfNotExistsResponse): a warning,
 // with the statement's kind twice whatever the existing source's kind, and
 // nothing written to the command topic.
-func existsWarning(p sql.Parsed, kind, name string) *warningEntity {
-	return &warningEntity{Type: "warning_entity", StatementText: p.Text,
+func existsWarning(p sql.Parsed, kind, name string) *restapi.WarningEntity {
+	return &restapi.WarningEntity{Type: "warning_entity", StatementText: p.Text,
 		Message:  fmt.Sprintf("Cannot add %s `%s`: A %s with the same name already exists.", kind, name, kind),
-		Warnings: []warning{}}
+		Warnings: []restapi.Warning{}}
 }
 
-func status(p sql.Parsed, commandID, msg string, seq int64, queryID string) *currentStatus {
-	cs := &currentStatus{Type: "currentStatus", StatementText: p.Text, CommandID: commandID,
-		CommandStatus: commandStatus{Status: "SUCCESS", Message: msg}, CommandSequenceNumber: seq, Warnings: []warning{}}
+func status(p sql.Parsed, commandID, msg string, seq int64, queryID string) *restapi.CurrentStatus {
+	cs := &restapi.CurrentStatus{Type: "currentStatus", StatementText: p.Text, CommandID: commandID,
+		CommandStatus: restapi.CommandStatus{Status: "SUCCESS", Message: msg}, CommandSequenceNumber: seq, Warnings: []restapi.Warning{}}
 	if queryID != "" {
 		cs.CommandStatus.QueryID = &queryID
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -14,28 +15,28 @@ import (
 // queryDescription is the REST API's QueryDescription
 // (confluentinc/ksql ksqldb-rest-model/.../entity/QueryDescription.java).
 type queryDescription struct {
-	ID                   string            `json:"id"`
-	StatementText        string            `json:"statementText"`
-	WindowType           *string           `json:"windowType"`
-	Fields               []fieldInfo       `json:"fields"`
-	Sources              []string          `json:"sources"`
-	Sinks                []string          `json:"sinks"`
-	Topology             string            `json:"topology"`
-	ExecutionPlan        string            `json:"executionPlan"`
-	OverriddenProperties map[string]string `json:"overriddenProperties"`
-	KsqlHostQueryStatus  map[string]string `json:"ksqlHostQueryStatus"`
-	QueryType            string            `json:"queryType"`
-	QueryErrors          []any             `json:"queryErrors"`
-	TasksMetadata        []any             `json:"tasksMetadata"`
-	State                string            `json:"state"`
-	ConsumerGroupID      string            `json:"consumerGroupId"`
+	ID                   string              `json:"id"`
+	StatementText        string              `json:"statementText"`
+	WindowType           *string             `json:"windowType"`
+	Fields               []restapi.FieldInfo `json:"fields"`
+	Sources              []string            `json:"sources"`
+	Sinks                []string            `json:"sinks"`
+	Topology             string              `json:"topology"`
+	ExecutionPlan        string              `json:"executionPlan"`
+	OverriddenProperties map[string]string   `json:"overriddenProperties"`
+	KsqlHostQueryStatus  map[string]string   `json:"ksqlHostQueryStatus"`
+	QueryType            string              `json:"queryType"`
+	QueryErrors          []any               `json:"queryErrors"`
+	TasksMetadata        []any               `json:"tasksMetadata"`
+	State                string              `json:"state"`
+	ConsumerGroupID      string              `json:"consumerGroupId"`
 }
 
 type queryDescriptionEntity struct {
-	Type             string           `json:"@type"`
-	StatementText    string           `json:"statementText"`
-	QueryDescription queryDescription `json:"queryDescription"`
-	Warnings         []warning        `json:"warnings"`
+	Type             string            `json:"@type"`
+	StatementText    string            `json:"statementText"`
+	QueryDescription queryDescription  `json:"queryDescription"`
+	Warnings         []restapi.Warning `json:"warnings"`
 }
 
 // execExplain is EXPLAIN <query id> (ExplainExecutor.explainQuery). The
@@ -58,7 +59,7 @@ func (s *Server) execExplain(_ context.Context, ec *execCtx, p sql.Parsed, st *s
 	if err != nil {
 		return nil, err
 	}
-	return &queryDescriptionEntity{Type: "queryDescription", StatementText: p.Text, QueryDescription: d, Warnings: []warning{}}, nil
+	return &queryDescriptionEntity{Type: "queryDescription", StatementText: p.Text, QueryDescription: d, Warnings: []restapi.Warning{}}, nil
 }
 
 // showQueriesExtended is SHOW QUERIES EXTENDED: a queryDescription per
@@ -72,14 +73,14 @@ func (s *Server) showQueriesExtended(ec *execCtx, p sql.Parsed) (any, error) {
 		}
 		descs = append(descs, d)
 	}
-	return &queryDescriptionList{Type: "query_descriptions", StatementText: p.Text, QueryDescriptions: descs, Warnings: []warning{}}, nil
+	return &queryDescriptionList{Type: "query_descriptions", StatementText: p.Text, QueryDescriptions: descs, Warnings: []restapi.Warning{}}, nil
 }
 
 type queryDescriptionList struct {
 	Type              string             `json:"@type"`
 	StatementText     string             `json:"statementText"`
 	QueryDescriptions []queryDescription `json:"queryDescriptions"`
-	Warnings          []warning          `json:"warnings"`
+	Warnings          []restapi.Warning  `json:"warnings"`
 }
 
 func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (queryDescription, error) {
@@ -106,9 +107,9 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 		return queryDescription{}, err
 	}
 
-	fields := []fieldInfo{}
+	fields := []restapi.FieldInfo{}
 	for _, c := range plan.Out.Cols {
-		f := fieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
+		f := restapi.FieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
 		if c.Key {
 			f.Type = "KEY"
 		}

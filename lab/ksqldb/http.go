@@ -10,6 +10,7 @@ import (
 	"net/http"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -53,7 +54,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if !ok {
 		// StatusResource.getStatus: Errors.notFound("Command not found")
-		s.writeJSON(w, r, http.StatusNotFound, genericError{Type: "generic_error", ErrorCode: 40400,
+		s.writeJSON(w, r, http.StatusNotFound, restapi.GenericError{Type: "generic_error", ErrorCode: 40400,
 			Message: "Command not found"})
 		return
 	}
@@ -67,54 +68,35 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v a
 	b, err := formats.MarshalJSON(v)
 	if err != nil {
 		code = http.StatusInternalServerError
-		b, _ = formats.MarshalJSON(genericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
+		b, _ = formats.MarshalJSON(restapi.GenericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
 	}
-	w.Header().Set("Content-Type", mediaJSON)
+	w.Header().Set("Content-Type", restapi.MediaJSON)
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
-}
-
-// writeFailure writes an error as ksqlDB's FailureHandler does (failed request
-// bodies, /query-stream and /close-query errors): the JSON body with no
-// Content-Type header.
-func writeFailure(w http.ResponseWriter, code int, v any) {
-	b, _ := formats.MarshalJSON(v)
-	w.Header()["Content-Type"] = nil
-	w.WriteHeader(code)
-	_, _ = w.Write(b)
-}
-
-// ksqlRequest is the body of POST /ksql and POST /query.
-type ksqlRequest struct {
-	KSQL                  *string                    `json:"ksql"`
-	StreamsProperties     map[string]any             `json:"streamsProperties"`
-	CommandSequenceNumber *int64                     `json:"commandSequenceNumber"`
-	SessionVariables      map[string]json.RawMessage `json:"sessionVariables"`
-	RequestProperties     map[string]any             `json:"requestProperties"`
 }
 
 // readRequest decodes a request body, answering the error itself when it fails.
-func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlRequest, map[string]string, bool) {
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*restapi.KSQLRequest, map[string]string, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			s.writeJSON(w, r, http.StatusRequestEntityTooLarge, genericError{Type: "generic_error", ErrorCode: 41300,
+			s.writeJSON(w, r, http.StatusRequestEntityTooLarge, restapi.GenericError{Type: "generic_error", ErrorCode: 41300,
 				Message: fmt.Sprintf("Request body exceeds the limit of %d bytes", s.cfg.maxBody)})
 			return nil, nil, false
 		}
-		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return nil, nil, false
 	}
 	// the body is JSON whatever Content-Type the request names (ServerUtils.deserialiseObject)
-	var req ksqlRequest
+	var req restapi.KSQLRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return nil, nil, false
 	}
 	if req.KSQL == nil {
-		s.writeJSON(w, r, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "\"ksql\" field must be given"})
 		return nil, nil, false
 	}
@@ -128,7 +110,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*ksqlReque
 		props[k] = str
 	}
 	if s.closed.Load() {
-		writeFailure(w, http.StatusServiceUnavailable, genericError{Type: "generic_error", ErrorCode: 50303,
+		restapi.WriteFailure(w, http.StatusServiceUnavailable, restapi.GenericError{Type: "generic_error", ErrorCode: 50303,
 			Message: "The server is shutting down"})
 		return nil, nil, false
 	}
@@ -154,7 +136,7 @@ func (s *Server) writeStatementError(w http.ResponseWriter, r *http.Request, tex
 	if entities == nil {
 		entities = []any{}
 	}
-	s.writeJSON(w, r, code/100, statementError{Type: "statement_error", ErrorCode: code, Message: msg,
+	s.writeJSON(w, r, code/100, restapi.StatementError{Type: "statement_error", ErrorCode: code, Message: msg,
 		StatementText: text, Entities: entities})
 }
 
@@ -216,7 +198,7 @@ func (s *Server) executeAll(ctx context.Context, stmts []sql.Parsed, props map[s
 		if err != nil {
 			return entities, p.Text, err
 		}
-		if cs, ok := ent.(*currentStatus); ok {
+		if cs, ok := ent.(*restapi.CurrentStatus); ok {
 			s.statuses[cs.CommandID] = cmdStatus{Status: cs.CommandStatus.Status, Message: cs.CommandStatus.Message}
 		}
 		if ent != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // h2c is a client that speaks HTTP/2 without TLS with prior knowledge, as
@@ -48,7 +50,7 @@ func TestKSQLReadsJSONBodyWhateverTheContentType(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	for _, ct := range []string{"", "application/x-www-form-urlencoded", "text/plain", "application/vnd.ksql.v1+json"} {
-		hdr := map[string]string{"Accept": mediaKSQL}
+		hdr := map[string]string{"Accept": restapi.MediaKSQL}
 		if ct != "" {
 			hdr["Content-Type"] = ct
 		}
@@ -58,7 +60,7 @@ func TestKSQLReadsJSONBodyWhateverTheContentType(t *testing.T) {
 			t.Errorf("Content-Type %q: %d %s", ct, r.code, r.body)
 		}
 		// OldApiUtils.handleOldApiResponse: application/json whatever was accepted
-		if len(r.ct) != 1 || r.ct[0] != mediaJSON {
+		if len(r.ct) != 1 || r.ct[0] != restapi.MediaJSON {
 			t.Errorf("Content-Type %q: response Content-Type %v, want application/json", ct, r.ct)
 		}
 	}
@@ -136,10 +138,10 @@ func TestQueryStreamFormatsOverHTTP1AndHTTP2(t *testing.T) {
 			// no Accept header: delimited is the default
 			r := do(t, c.cl, http.MethodPost, url+"/query-stream", pull, nil)
 			lines := strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
-			if r.code != 200 || r.proto != c.proto || len(r.ct) != 1 || r.ct[0] != mediaDelimited || len(lines) != 2 {
+			if r.code != 200 || r.proto != c.proto || len(r.ct) != 1 || r.ct[0] != restapi.MediaDelimited || len(lines) != 2 {
 				t.Fatalf("pull: %d proto %d %v %q", r.code, r.proto, r.ct, r.body)
 			}
-			var md queryMetadata
+			var md restapi.QueryMetadata
 			if err := json.Unmarshal([]byte(lines[0]), &md); err != nil || md.QueryID == "" ||
 				strings.Join(md.ColumnNames, ",") != "STATION_ID,COUNT" || strings.Join(md.ColumnTypes, ",") != "INTEGER,BIGINT" {
 				t.Errorf("pull metadata %q", lines[0])
@@ -148,7 +150,7 @@ func TestQueryStreamFormatsOverHTTP1AndHTTP2(t *testing.T) {
 				t.Errorf("pull row %q", lines[1])
 			}
 
-			r = do(t, c.cl, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": mediaDelimited})
+			r = do(t, c.cl, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": restapi.MediaDelimited})
 			lines = strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
 			if r.code != 200 || len(lines) != 4 || strings.Join(lines[1:], " ") != "[40010,1] [40020,1] [40010,2]" {
 				t.Fatalf("push delimited: %d %q", r.code, r.body)
@@ -157,9 +159,9 @@ func TestQueryStreamFormatsOverHTTP1AndHTTP2(t *testing.T) {
 				t.Errorf("push metadata %q", lines[0])
 			}
 
-			r = do(t, c.cl, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": mediaJSON})
+			r = do(t, c.cl, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": restapi.MediaJSON})
 			var arr []json.RawMessage
-			if r.code != 200 || len(r.ct) != 1 || r.ct[0] != mediaJSON || json.Unmarshal(r.body, &arr) != nil || len(arr) != 4 {
+			if r.code != 200 || len(r.ct) != 1 || r.ct[0] != restapi.MediaJSON || json.Unmarshal(r.body, &arr) != nil || len(arr) != 4 {
 				t.Fatalf("push json: %d %v %q", r.code, r.ct, r.body)
 			}
 			if string(arr[1]) != "[40010,1]" || string(arr[3]) != "[40010,2]" || !strings.Contains(string(arr[0]), `"columnNames":["STATION_ID","COUNT"]`) {
@@ -172,12 +174,12 @@ func TestQueryStreamFormatsOverHTTP1AndHTTP2(t *testing.T) {
 // OldApiUtils refuses the chunked /query response over HTTP/2 with 405.
 func TestOldQueryEndpointOverHTTP2IsMethodNotAllowed(t *testing.T) {
 	_, url := turnstileTable(t)
-	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40010;"}`, map[string]string{"Accept": mediaKSQL})
+	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40010;"}`, map[string]string{"Accept": restapi.MediaKSQL})
 	if r.code != http.StatusMethodNotAllowed || r.proto != 2 || len(r.body) != 0 {
 		t.Errorf("/query over h2c: %d proto %d %q", r.code, r.proto, r.body)
 	}
 	// with the delimited type, /query is the query-stream handler and works over HTTP/2
-	r = do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40010;"}`, map[string]string{"Accept": mediaDelimited})
+	r = do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40010;"}`, map[string]string{"Accept": restapi.MediaDelimited})
 	if r.code != 200 || !strings.HasSuffix(string(r.body), "\n[40010,2]\n") {
 		t.Errorf("/query delimited over h2c: %d %q", r.code, r.body)
 	}
@@ -196,7 +198,7 @@ func TestQueryStreamStatementErrors(t *testing.T) {
 	}
 	for _, path := range []string{"/query-stream", "/query"} {
 		r = do(t, http.DefaultClient, http.MethodPost, url+path, `{"sql":"SELECT * FROM TURNSTILE_SUMMARY;","ksql":"SELECT * FROM TURNSTILE_SUMMARY;"}`,
-			map[string]string{"Accept": mediaProtobuf})
+			map[string]string{"Accept": restapi.MediaProtobuf})
 		if r.code != http.StatusNotImplemented || !strings.Contains(string(r.body), "is not supported by this ksqlDB server") {
 			t.Errorf("protobuf on %s: %d %s", path, r.code, r.body)
 		}
@@ -244,7 +246,7 @@ func openQueryStream(t *testing.T, cl *http.Client, url, sql string) (*http.Resp
 		t.Fatalf("query-stream %q: %d %s", sql, resp.StatusCode, b)
 	}
 	rd := bufio.NewReader(resp.Body)
-	var md queryMetadata
+	var md restapi.QueryMetadata
 	if err := json.Unmarshal([]byte(readLine(t, rd)), &md); err != nil {
 		t.Fatal(err)
 	}
@@ -281,14 +283,14 @@ func TestCloseQueryEndsThePushQueryResponse(t *testing.T) {
 	// /query with the delimited type is the query-stream handler: its push
 	// queries are closable too
 	req, _ := http.NewRequest(http.MethodPost, url+"/query", strings.NewReader(`{"ksql":"SELECT * FROM TURNSTILE_SUMMARY EMIT CHANGES;","streamsProperties":{"auto.offset.reset":"earliest"}}`))
-	req.Header.Set("Accept", mediaDelimited)
+	req.Header.Set("Accept", restapi.MediaDelimited)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/query delimited: %v %v", resp, err)
 	}
 	defer resp.Body.Close()
 	rd := bufio.NewReader(resp.Body)
-	var md queryMetadata
+	var md restapi.QueryMetadata
 	if err := json.Unmarshal([]byte(readLine(t, rd)), &md); err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +313,7 @@ func TestPushQueryEndsWhenTheClientLeaves(t *testing.T) {
 		cl   *http.Client
 	}{{"HTTP/1.1", http.DefaultClient}, {"h2c", h2c()}} {
 		resp, _, _ := openQueryStream(t, c.cl, url, "SELECT * FROM riders EMIT CHANGES;")
-		old, err := http.Post(url+"/query", mediaKSQL, strings.NewReader(`{"ksql":"SELECT * FROM riders EMIT CHANGES;"}`))
+		old, err := http.Post(url+"/query", restapi.MediaKSQL, strings.NewReader(`{"ksql":"SELECT * FROM riders EMIT CHANGES;"}`))
 		if err != nil || old.StatusCode != 200 {
 			t.Fatalf("%s: /query push: %v %v", c.name, old, err)
 		}

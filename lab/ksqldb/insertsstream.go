@@ -17,6 +17,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -98,26 +99,26 @@ func (a *acksWriter) end() {
 func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 	if r.ProtoMajor != 2 {
 		// ServerUtils.checkHttp2
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40004,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40004,
 			Message: "This endpoint is only available when using HTTP2"})
 		return
 	}
-	accepted, _ := negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaJSON})
+	accepted, _ := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaJSON})
 	rd := bufio.NewReader(r.Body)
 	line, err := readRecord(rd, s.cfg.maxBody)
 	if err != nil && (len(line) == 0 || !errors.Is(err, io.EOF)) {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return
 	}
 	var args insertsStreamArgs
 	if err := json.Unmarshal(line, &args); err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return
 	}
 	if args.Target == nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: Missing required creator property 'target' (index 0)"})
 		return
 	}
@@ -127,11 +128,11 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	switch {
 	case !ok:
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
 			Message: "Cannot insert values into an unknown stream/table: " + target})
 		return
 	case s.readOnlyTopic(src.Topic):
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
 			Message: "Cannot insert values into read-only topic: " + src.Topic})
 		return
 	case formats.RegistryFormat(src.KeyFormat) || formats.RegistryFormat(src.ValueFormat):
@@ -139,13 +140,13 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 		if formats.RegistryFormat(src.KeyFormat) {
 			f = src.KeyFormat
 		}
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
 			Message: "Inserting into a source with " + f + " key or value format is not supported by this ksqlDB server"})
 		return
 	}
 	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(0))...)
 	if err != nil {
-		writeFailure(w, http.StatusInternalServerError, genericError{Type: "generic_error", ErrorCode: 50000,
+		restapi.WriteFailure(w, http.StatusInternalServerError, restapi.GenericError{Type: "generic_error", ErrorCode: 50000,
 			Message: fmt.Sprintf("start inserts: %v", err)})
 		return
 	}
@@ -157,7 +158,7 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 	// failure is reported in the stream (InsertsStreamHandler writes "")
 	w.Header()["Content-Type"] = nil
 	w.WriteHeader(http.StatusOK)
-	acks := &acksWriter{w: w, fl: flusher(w), array: accepted == mediaJSON}
+	acks := &acksWriter{w: w, fl: restapi.Flusher(w), array: accepted == restapi.MediaJSON}
 	acks.fl()
 	ctx := r.Context()
 	for seq := int64(0); ; seq++ {

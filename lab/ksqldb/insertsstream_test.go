@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 func insertsStack(t *testing.T) (*stack, string) {
@@ -76,7 +78,7 @@ func TestInsertsStreamAcksEachRowAsItIsWritten(t *testing.T) {
 func TestInsertsStreamJSONAcksAndRowError(t *testing.T) {
 	_, url := insertsStack(t)
 	body := `{"target":"RIDERS"}` + "\n" + `{"ID":1,"NAME":"a"}` + "\n" + `{"ID":"two","NAME":"b"}` + "\n" + `{"ID":3,"NAME":"c"}` + "\n"
-	r := do(t, h2c(), http.MethodPost, url+"/inserts-stream", body, map[string]string{"Accept": mediaJSON})
+	r := do(t, h2c(), http.MethodPost, url+"/inserts-stream", body, map[string]string{"Accept": restapi.MediaJSON})
 	var out []map[string]any
 	if r.code != 200 || json.Unmarshal(r.body, &out) != nil || len(out) != 2 {
 		t.Fatalf("%d %s", r.code, r.body)

@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -57,12 +58,12 @@ func (s *Server) printTopic(w http.ResponseWriter, r *http.Request, p sql.Parsed
 				msg += "\nDid you mean:\n" + strings.Join(alt, "\n")
 			}
 		}
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: msg})
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: msg})
 		return
 	}
 	if r.ProtoMajor == 2 {
 		// OldApiUtils: the streamed /query answer is not available over HTTP/2
-		w.Header().Set("Content-Type", mediaJSON)
+		w.Header().Set("Content-Type", restapi.MediaJSON)
 		w.WriteHeader(http.StatusMethodNotAllowed)
 		return
 	}
@@ -86,9 +87,9 @@ func (s *Server) printTopic(w http.ResponseWriter, r *http.Request, p sql.Parsed
 	}
 	defer cl.Close()
 
-	w.Header().Set("Content-Type", mediaJSON)
+	w.Header().Set("Content-Type", restapi.MediaJSON)
 	w.WriteHeader(http.StatusOK)
-	fl := flusher(w)
+	fl := restapi.Flusher(w)
 	fl()
 	keys := newPrintFormats(s, true)
 	vals := newPrintFormats(s, false)

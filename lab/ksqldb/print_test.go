@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // printBody posts PRINT to /query and reads the stream until it ends (LIMIT).
@@ -120,7 +122,7 @@ func TestPrintUnreadableValuesShowBytesAndNoFormat(t *testing.T) {
 // PRINT streams on /query too, so over HTTP/2 it gets OldApiUtils' 405.
 func TestPrintOverHTTP2IsMethodNotAllowed(t *testing.T) {
 	_, url := turnstileTable(t)
-	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"PRINT 'TURNSTILE_SUMMARY' FROM BEGINNING;"}`, map[string]string{"Accept": mediaKSQL})
+	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"PRINT 'TURNSTILE_SUMMARY' FROM BEGINNING;"}`, map[string]string{"Accept": restapi.MediaKSQL})
 	if r.code != http.StatusMethodNotAllowed || r.proto != 2 || len(r.body) != 0 {
 		t.Errorf("PRINT over h2c: %d proto %d %q", r.code, r.proto, r.body)
 	}

@@ -123,11 +123,11 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		return
 	}
 	if plan.Limit != nil && *plan.Limit <= 0 {
-		rw.end("Limit Reached")
+		rw.End("Limit Reached")
 		return
 	}
 	if len(pending) == 0 {
-		rw.end("Query Completed")
+		rw.End("Query Completed")
 		return
 	}
 	// control records are kept so that a transaction marker at the end of
@@ -136,7 +136,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords())
 	if err != nil {
 		s.log.Error("pull query on stream: new client", "err", err)
-		rw.end("")
+		rw.End("")
 		return
 	}
 	defer cl.Close()
@@ -167,7 +167,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 			}
 			outs, _ := proc.Process(row, false)
 			for _, o := range outs {
-				rw.row(o.Vals, o.Tombstone)
+				rw.Row(o.Vals, o.Tombstone)
 				sent++
 				if plan.Limit != nil && sent >= *plan.Limit {
 					done = true
@@ -176,10 +176,10 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 			}
 		})
 		if done {
-			rw.end("Limit Reached")
+			rw.End("Limit Reached")
 			return
 		}
-		rw.flush()
+		rw.Flush()
 	}
-	rw.end("Query Completed")
+	rw.End("Query Completed")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -54,8 +55,8 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	if r.ProtoMajor == 2 {
 		// OldApiUtils: "The /query endpoint is not available using HTTP2"
 		// (405; HTTP/2 carries no reason phrase) once the query would stream
-		out.open = func(string, types.Schema) resultWriter {
-			w.Header().Set("Content-Type", mediaJSON)
+		out.open = func(string, types.Schema) restapi.ResultWriter {
+			w.Header().Set("Content-Type", restapi.MediaJSON)
 			w.WriteHeader(http.StatusMethodNotAllowed)
 			return nil
 		}
@@ -71,7 +72,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 // byte, and the writer of its results.
 type queryOutput struct {
 	fail func(text string, err error)
-	open func(queryID string, out types.Schema) resultWriter
+	open func(queryID string, out types.Schema) restapi.ResultWriter
 }
 
 // oldAPIOutput answers on the old /query API.
@@ -84,11 +85,11 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 			}
 			s.writeStatementError(w, r, text, err, nil)
 		},
-		open: func(queryID string, out types.Schema) resultWriter {
-			w.Header().Set("Content-Type", mediaJSON)
+		open: func(queryID string, out types.Schema) restapi.ResultWriter {
+			w.Header().Set("Content-Type", restapi.MediaJSON)
 			w.WriteHeader(http.StatusOK)
-			rw := &streamedRows{w: w, fl: flusher(w)}
-			rw.header(queryID, out)
+			rw := &restapi.StreamedRows{W: w, FlushFn: restapi.Flusher(w)}
+			rw.Header(queryID, out)
 			return rw
 		},
 	}
@@ -176,9 +177,9 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	for _, row := range rows {
-		rw.row(row, false)
+		rw.Row(row, false)
 	}
-	rw.end("")
+	rw.End("")
 }
 
 // windowBoundsAsKeys marks WINDOWSTART and WINDOWEND as key columns, as a
@@ -264,7 +265,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			// closed by /close-query or by the server stopping: end the response
 			// cleanly; a client that left gets nothing more
 			if s.push.closedByRequest(queryID) || s.ctx.Err() != nil {
-				rw.end("Query Completed")
+				rw.End("Query Completed")
 			}
 			return
 		}
@@ -276,7 +277,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			}
 			outs, _ := proc.Process(row, false)
 			for _, o := range outs {
-				rw.row(o.Vals, o.Tombstone)
+				rw.Row(o.Vals, o.Tombstone)
 				wrote = true
 				sent++
 				if plan.Limit != nil && sent >= *plan.Limit {
@@ -286,13 +287,13 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			}
 		})
 		if done {
-			rw.end("Limit Reached")
+			rw.End("Limit Reached")
 			return
 		}
 		if !wrote {
-			rw.idle()
+			rw.Idle()
 		}
-		rw.flush()
+		rw.Flush()
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -35,12 +36,12 @@ func (s *Server) handleQueryStream(w http.ResponseWriter, r *http.Request) {
 // allows a ksql media type (or names none), else the query-stream handler in
 // compatibility mode for application/vnd.ksqlapi.delimited.v1.
 func (s *Server) queryRoute() http.Handler {
-	old := produce([]string{mediaKSQL, mediaJSON}, s.handleQuery)
-	compat := produce([]string{mediaDelimited, mediaKSQL, mediaJSON, mediaProtobuf}, func(w http.ResponseWriter, r *http.Request) {
+	old := restapi.Produce([]string{restapi.MediaKSQL, restapi.MediaJSON}, s.handleQuery)
+	compat := restapi.Produce([]string{restapi.MediaDelimited, restapi.MediaKSQL, restapi.MediaJSON, restapi.MediaProtobuf}, func(w http.ResponseWriter, r *http.Request) {
 		s.queryStream(w, r, true)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := negotiate(r.Header.Values("Accept"), []string{mediaKSQL, mediaJSON}); ok {
+		if _, ok := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaKSQL, restapi.MediaJSON}); ok {
 			old.ServeHTTP(w, r)
 			return
 		}
@@ -52,18 +53,18 @@ func (s *Server) queryRoute() http.Handler {
 // old request body ({"ksql":..., "streamsProperties":...}) as /query does.
 func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool) {
 	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "This endpoint is only available when using HTTP1.1 or HTTP2"})
 		return
 	}
-	accepted, _ := negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaJSON, mediaKSQL, mediaProtobuf})
+	accepted, _ := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaJSON, restapi.MediaKSQL, restapi.MediaProtobuf})
 	if compat {
-		accepted, _ = negotiate(r.Header.Values("Accept"), []string{mediaDelimited, mediaKSQL, mediaJSON, mediaProtobuf})
+		accepted, _ = restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaKSQL, restapi.MediaJSON, restapi.MediaProtobuf})
 	}
-	if accepted == mediaProtobuf {
+	if accepted == restapi.MediaProtobuf {
 		// ksqlDB's separate protobuf route (JsonStreamedRowResponseWriter with RowFormat.PROTOBUF)
-		writeFailure(w, http.StatusNotImplemented, genericError{Type: "generic_error", ErrorCode: 50100,
-			Message: "The " + mediaProtobuf + " response format is not supported by this ksqlDB server"})
+		restapi.WriteFailure(w, http.StatusNotImplemented, restapi.GenericError{Type: "generic_error", ErrorCode: 50100,
+			Message: "The " + restapi.MediaProtobuf + " response format is not supported by this ksqlDB server"})
 		return
 	}
 	text, rawProps, rawVars, ok := s.readQueryStreamBody(w, r, compat)
@@ -72,21 +73,21 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	}
 	out := queryOutput{
 		fail: func(stmt string, err error) { failStatement(w, stmt, err) },
-		open: func(queryID string, sch types.Schema) resultWriter {
-			var rw resultWriter
+		open: func(queryID string, sch types.Schema) restapi.ResultWriter {
+			var rw restapi.ResultWriter
 			switch {
-			case accepted == mediaDelimited || (accepted == "" && !compat):
-				w.Header().Set("Content-Type", mediaDelimited)
-				rw = &delimitedRows{w: w, fl: flusher(w)}
-			case accepted == mediaKSQL || accepted == "" || (accepted == mediaJSON && compat):
-				w.Header().Set("Content-Type", mediaKSQL)
-				rw = &streamedRows{w: w, fl: flusher(w)}
+			case accepted == restapi.MediaDelimited || (accepted == "" && !compat):
+				w.Header().Set("Content-Type", restapi.MediaDelimited)
+				rw = &restapi.DelimitedRows{W: w, FlushFn: restapi.Flusher(w)}
+			case accepted == restapi.MediaKSQL || accepted == "" || (accepted == restapi.MediaJSON && compat):
+				w.Header().Set("Content-Type", restapi.MediaKSQL)
+				rw = &restapi.StreamedRows{W: w, FlushFn: restapi.Flusher(w)}
 			default:
-				w.Header().Set("Content-Type", mediaJSON)
-				rw = &arrayRows{w: w, fl: flusher(w)}
+				w.Header().Set("Content-Type", restapi.MediaJSON)
+				rw = &restapi.ArrayRows{W: w, FlushFn: restapi.Flusher(w)}
 			}
 			w.WriteHeader(http.StatusOK)
-			rw.header(queryID, sch)
+			rw.Header(queryID, sch)
 			return rw
 		},
 	}
@@ -133,15 +134,15 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeFailure(w, http.StatusRequestEntityTooLarge, genericError{Type: "generic_error", ErrorCode: 41300,
+			restapi.WriteFailure(w, http.StatusRequestEntityTooLarge, restapi.GenericError{Type: "generic_error", ErrorCode: 41300,
 				Message: fmt.Sprintf("Request body exceeds the limit of %d bytes", s.cfg.maxBody)})
 			return "", nil, nil, false
 		}
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return "", nil, nil, false
 	}
 	invalid := func(msg string) (string, map[string]any, map[string]json.RawMessage, bool) {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + msg})
 		return "", nil, nil, false
 	}
@@ -149,7 +150,7 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 	var props map[string]any
 	var vars map[string]json.RawMessage
 	if compat {
-		var req ksqlRequest
+		var req restapi.KSQLRequest
 		if err := json.Unmarshal(body, &req); err != nil {
 			return invalid(err.Error())
 		}
@@ -192,7 +193,7 @@ func failStatement(w http.ResponseWriter, text string, err error) {
 	if code/10000 == 4 {
 		msg += "\nStatement: " + text
 	}
-	writeFailure(w, code/100, statementError{Type: "statement_error", ErrorCode: code, Message: msg,
+	restapi.WriteFailure(w, code/100, restapi.StatementError{Type: "statement_error", ErrorCode: code, Message: msg,
 		StatementText: text, Entities: []any{}})
 }
 
@@ -204,22 +205,22 @@ type closeQueryArgs struct {
 func (s *Server) handleCloseQuery(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.maxBody))
 	if err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return
 	}
 	var args closeQueryArgs
 	if err := json.Unmarshal(body, &args); err != nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: " + err.Error()})
 		return
 	}
 	if args.QueryID == nil {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "Invalid JSON in request: Missing required creator property 'queryId' (index 0)"})
 		return
 	}
 	if !s.push.close(*args.QueryID) {
-		writeFailure(w, http.StatusBadRequest, genericError{Type: "generic_error", ErrorCode: 40000,
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
 			Message: "No query with id " + *args.QueryID})
 		return
 	}

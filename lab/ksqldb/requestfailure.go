@@ -3,6 +3,8 @@ package ksqldb
 import (
 	"errors"
 	"net/http"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // requestFailure ends a /ksql request with a generic_error instead of a
@@ -31,6 +33,6 @@ func (s *Server) writeRequestFailure(w http.ResponseWriter, r *http.Request, err
 	if !errors.As(err, &rf) {
 		return false
 	}
-	s.writeJSON(w, r, rf.status, genericError{Type: "generic_error", ErrorCode: rf.code, Message: rf.msg})
+	s.writeJSON(w, r, rf.status, restapi.GenericError{Type: "generic_error", ErrorCode: rf.code, Message: rf.msg})
 	return true
 }

@@ -2,20 +2,9 @@ package ksqldb
 
 import (
 	"io"
-	"mime"
 	"net/http"
-	"sort"
-	"strconv"
-	"strings"
-)
 
-// Media types of ksqlDB's HTTP API (ServerVerticle.java, QueryStreamHandler.java,
-// KsqlMediaType.java of github.com/confluentinc/ksql at 7.9.0).
-const (
-	mediaKSQL      = "application/vnd.ksql.v1+json"
-	mediaJSON      = "application/json"
-	mediaDelimited = "application/vnd.ksqlapi.delimited.v1"
-	mediaProtobuf  = "application/vnd.ksql.v1+protobuf"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // routes builds the router. It mirrors ServerVerticle.setupRouter (ksqldb-rest-app,
@@ -29,18 +18,18 @@ const (
 // last route, which answers 404 with the plain-text body "Not Found".
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	old := []string{mediaKSQL, mediaJSON}
+	old := []string{restapi.MediaKSQL, restapi.MediaJSON}
 	handle := func(pattern string, h http.HandlerFunc, produces ...string) {
-		mux.Handle(pattern, produce(produces, h))
+		mux.Handle(pattern, restapi.Produce(produces, h))
 	}
 	handle("POST /ksql", s.handleKSQL, old...)
 	handle("POST /ksql/terminate", s.handleTerminateCluster, old...)
 	// /query: the old streaming API for the ksql media types, the query-stream
 	// handler in compatibility mode for the delimited type (two routes upstream)
 	mux.Handle("POST /query", s.queryRoute())
-	handle("POST /query-stream", s.handleQueryStream, mediaDelimited, mediaJSON, mediaKSQL, mediaProtobuf)
+	handle("POST /query-stream", s.handleQueryStream, restapi.MediaDelimited, restapi.MediaJSON, restapi.MediaKSQL, restapi.MediaProtobuf)
 	handle("POST /close-query", s.handleCloseQuery)
-	handle("POST /inserts-stream", s.handleInsertsStream, mediaDelimited, mediaJSON)
+	handle("POST /inserts-stream", s.handleInsertsStream, restapi.MediaDelimited, restapi.MediaJSON)
 	handle("GET /info", s.handleInfo, old...)
 	handle("GET /healthcheck", s.handleHealthcheck, old...)
 	handle("GET /clusterStatus", s.handleClusterStatus, old...)
@@ -57,7 +46,7 @@ func (s *Server) routes() http.Handler {
 		w.WriteHeader(http.StatusTemporaryRedirect)
 	})
 	chc := func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", mediaJSON)
+		w.Header().Set("Content-Type", restapi.MediaJSON)
 		_, _ = io.WriteString(w, "{}")
 	}
 	mux.HandleFunc("GET /chc/ready", chc)
@@ -76,86 +65,15 @@ func (s *Server) lastRoute(mux *http.ServeMux) http.Handler {
 		}
 		// net/http lets GET patterns serve HEAD; Vert.x routes do not
 		if _, pattern := mux.Handler(r); pattern == "" || r.Method == http.MethodHead {
-			notFound(w)
+			restapi.NotFound(w)
 			return
 		}
 		mux.ServeHTTP(w, r)
 	})
 }
 
-func notFound(w http.ResponseWriter) {
-	// Vert.x's end(String) sets no Content-Type; keep net/http from sniffing one
-	w.Header()["Content-Type"] = nil
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = io.WriteString(w, "Not Found")
-}
-
-// produce lets h handle the request when its Accept header allows one of
-// produces, and otherwise behaves as the catch-all route (Vert.x Route.produces).
-func produce(produces []string, h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(produces) == 0 {
-			h(w, r)
-			return
-		}
-		if _, ok := negotiate(r.Header.Values("Accept"), produces); !ok {
-			notFound(w)
-			return
-		}
-		h(w, r)
-	})
-}
-
-// negotiate picks the media type of produces the Accept header prefers, as
-// Vert.x's ParsedHeaderValues.findBestUserAcceptedIn does: accepted types in
-// order of weight, for each the first produced type it matches. With no Accept
-// header the route matches and no type is chosen ("", true).
-func negotiate(accept []string, produces []string) (string, bool) {
-	type accepted struct {
-		typ, sub string
-		q        float64
-	}
-	var list []accepted
-	for _, line := range accept {
-		for _, part := range strings.Split(line, ",") {
-			part = strings.TrimSpace(part)
-			if part == "" {
-				continue
-			}
-			mt, params, err := mime.ParseMediaType(part)
-			if err != nil {
-				continue
-			}
-			q := 1.0
-			if v, ok := params["q"]; ok {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					q = f
-				}
-			}
-			typ, sub, _ := strings.Cut(mt, "/")
-			list = append(list, accepted{typ, sub, q})
-		}
-	}
-	if len(list) == 0 {
-		return "", true
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].q > list[j].q })
-	for _, a := range list {
-		if a.q <= 0 {
-			continue
-		}
-		for _, p := range produces {
-			typ, sub, _ := strings.Cut(p, "/")
-			if (a.typ == "*" || a.typ == typ) && (a.sub == "*" || a.sub == sub) {
-				return p, true
-			}
-		}
-	}
-	return "", false
-}
-
 // notBuilt refuses an endpoint of ksqlDB this server does not implement.
 func (s *Server) notBuilt(w http.ResponseWriter, r *http.Request) {
-	writeFailure(w, http.StatusNotImplemented, genericError{Type: "generic_error", ErrorCode: 50100,
+	restapi.WriteFailure(w, http.StatusNotImplemented, restapi.GenericError{Type: "generic_error", ErrorCode: 50100,
 		Message: r.Method + " " + r.URL.Path + " is not supported by this ksqlDB server"})
 }

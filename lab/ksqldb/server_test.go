@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 func TestTurnstileSummaryEndToEnd(t *testing.T) {
@@ -66,11 +68,11 @@ func TestTurnstileSummaryEndToEnd(t *testing.T) {
 	desc := mustKSQL(t, url, "DESCRIBE turnstile_summary;", nil)[0]
 	sd := desc["sourceDescription"].(map[string]any)
 	raw, _ := json.Marshal(sd["fields"])
-	var fields []fieldInfo
+	var fields []restapi.FieldInfo
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		t.Fatal(err)
 	}
-	wantFields := []fieldInfo{{Name: "STATION_ID", Schema: fieldSchema{Type: "INTEGER"}, Type: "KEY"}, {Name: "COUNT", Schema: fieldSchema{Type: "BIGINT"}}}
+	wantFields := []restapi.FieldInfo{{Name: "STATION_ID", Schema: restapi.FieldSchema{Type: "INTEGER"}, Type: "KEY"}, {Name: "COUNT", Schema: restapi.FieldSchema{Type: "BIGINT"}}}
 	if fmt.Sprint(fields) != fmt.Sprint(wantFields) || !strings.Contains(string(raw), `"memberSchema":null`) {
 		t.Errorf("DESCRIBE fields: %s", raw)
 	}

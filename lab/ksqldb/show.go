@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -44,18 +45,18 @@ func (s *Server) queryState(id string) string {
 	return "RUNNING"
 }
 
-func (s *Server) runningInfo(qi *metastore.Query) runningQueryInfo {
+func (s *Server) runningInfo(qi *metastore.Query) restapi.RunningQueryInfo {
 	st := s.queryState(qi.ID)
 	sinks, topics := []string{qi.Sink}, []string{qi.SinkTopic}
 	if qi.SourceTable { // a source table's query has no sink
 		sinks, topics = []string{}, []string{}
 	}
-	return runningQueryInfo{QueryString: qi.Statement, Sinks: sinks, SinkKafkaTopic: topics,
+	return restapi.RunningQueryInfo{QueryString: qi.Statement, Sinks: sinks, SinkKafkaTopic: topics,
 		ID: qi.ID, StatusCount: map[string]int{st: 1}, QueryType: "PERSISTENT", State: st}
 }
 
-func sourceInfoOf(src *metastore.Source) sourceInfo {
-	return sourceInfo{Type: src.Kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat, IsWindowed: src.Window != nil}
+func sourceInfoOf(src *metastore.Source) restapi.SourceInfo {
+	return restapi.SourceInfo{Type: src.Kind(), Name: src.Name, Topic: src.Topic, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat, IsWindowed: src.Window != nil}
 }
 
 func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Show) (any, error) {
@@ -68,8 +69,8 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		return showFunctions(p), nil
 	case "STREAMS", "TABLES":
 		if st.Extended {
-			var descs []sourceDescription
-			var warns []warning
+			var descs []restapi.SourceDescription
+			var warns []restapi.Warning
 			for _, src := range ec.ms.SortedSources(st.What == "TABLES") {
 				d, err := s.describe(ctx, ec.ms, src, true, &warns)
 				if err != nil {
@@ -77,39 +78,39 @@ func (s *Server) execShow(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 				}
 				descs = append(descs, d)
 			}
-			return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
+			return &restapi.SourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
 		}
-		infos := []sourceInfo{}
+		infos := []restapi.SourceInfo{}
 		for _, src := range ec.ms.SortedSources(st.What == "TABLES") {
 			infos = append(infos, sourceInfoOf(src))
 		}
 		if st.What == "STREAMS" {
-			return &streamsList{Type: "streams", StatementText: p.Text, Streams: infos, Warnings: []warning{}}, nil
+			return &restapi.StreamsList{Type: "streams", StatementText: p.Text, Streams: infos, Warnings: []restapi.Warning{}}, nil
 		}
-		return &tablesList{Type: "tables", StatementText: p.Text, Tables: infos, Warnings: []warning{}}, nil
+		return &restapi.TablesList{Type: "tables", StatementText: p.Text, Tables: infos, Warnings: []restapi.Warning{}}, nil
 	case "QUERIES":
 		if st.Extended {
 			return s.showQueriesExtended(ec, p)
 		}
-		qs := []runningQueryInfo{}
+		qs := []restapi.RunningQueryInfo{}
 		for _, qi := range ec.ms.SortedQueries() {
 			qs = append(qs, s.runningInfo(qi))
 		}
-		return &queriesList{Type: "queries", StatementText: p.Text, Queries: qs, Warnings: []warning{}}, nil
+		return &restapi.QueriesList{Type: "queries", StatementText: p.Text, Queries: qs, Warnings: []restapi.Warning{}}, nil
 	case "TOPICS":
 		td, err := s.liveTopics(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list topics: %w", err)
 		}
-		topics := []topicInfo{}
+		topics := []restapi.TopicInfo{}
 		for name, d := range td {
 			if d.err != nil || d.internal || (!st.All && hiddenTopic(name)) {
 				continue
 			}
-			topics = append(topics, topicInfo{Name: name, ReplicaInfo: append([]int{}, d.partitions...)})
+			topics = append(topics, restapi.TopicInfo{Name: name, ReplicaInfo: append([]int{}, d.partitions...)})
 		}
 		sort.Slice(topics, func(i, j int) bool { return topics[i].Name < topics[j].Name })
-		return &topicsList{Type: "kafka_topics", StatementText: p.Text, Topics: topics, Warnings: []warning{}}, nil
+		return &restapi.TopicsList{Type: "kafka_topics", StatementText: p.Text, Topics: topics, Warnings: []restapi.Warning{}}, nil
 	case "PROPERTIES":
 		return s.properties(p, ec.props), nil
 	}
@@ -131,7 +132,7 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func (s *Server) properties(p sql.Parsed, overrides map[string]string) *propertiesList {
+func (s *Server) properties(p sql.Parsed, overrides map[string]string) *restapi.PropertiesList {
 	defaults := map[string]string{
 		"ksql.service.id":                        s.cfg.serviceID,
 		"ksql.streams.auto.offset.reset":         s.cfg.offsetReset,
@@ -164,22 +165,22 @@ func (s *Server) properties(p sql.Parsed, overrides map[string]string) *properti
 	}
 	slices.Sort(names)
 	slices.Sort(over)
-	props := make([]property, 0, len(names))
+	props := make([]restapi.Property, 0, len(names))
 	var defs []string
 	for _, n := range names {
-		props = append(props, property{Name: n, Scope: "KSQL", Value: vals[n], Editable: editableProperty(n), Level: propertyLevel(n)})
+		props = append(props, restapi.Property{Name: n, Scope: "KSQL", Value: vals[n], Editable: editableProperty(n), Level: propertyLevel(n)})
 		if !slices.Contains(over, n) {
 			defs = append(defs, n)
 		}
 	}
-	return &propertiesList{Type: "properties", StatementText: p.Text, Properties: props,
-		OverwrittenProperties: nonNil(over), DefaultProperties: nonNil(defs), Warnings: []warning{}}
+	return &restapi.PropertiesList{Type: "properties", StatementText: p.Text, Properties: props,
+		OverwrittenProperties: nonNil(over), DefaultProperties: nonNil(defs), Warnings: []restapi.Warning{}}
 }
 
 func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Describe) (any, error) {
-	var warns []warning
+	var warns []restapi.Warning
 	if st.List != "" {
-		var descs []sourceDescription
+		var descs []restapi.SourceDescription
 		for _, src := range ec.ms.SortedSources(st.List == "TABLES") {
 			d, err := s.describe(ctx, ec.ms, src, st.Extended, &warns)
 			if err != nil {
@@ -187,7 +188,7 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 			}
 			descs = append(descs, d)
 		}
-		return &sourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
+		return &restapi.SourceDescriptionList{Type: "source_descriptions", StatementText: p.Text, SourceDescriptions: nonNil(descs), Warnings: nonNil(warns)}, nil
 	}
 	src, ok := ec.ms.Sources[st.Name]
 	if !ok {
@@ -197,12 +198,12 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	if err != nil {
 		return nil, err
 	}
-	return &sourceDescriptionEntity{Type: "sourceDescription", StatementText: p.Text, SourceDescription: d, Warnings: nonNil(warns)}, nil
+	return &restapi.SourceDescriptionEntity{Type: "sourceDescription", StatementText: p.Text, SourceDescription: d, Warnings: nonNil(warns)}, nil
 }
 
-func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metastore.Source, extended bool, warns *[]warning) (sourceDescription, error) {
-	d := sourceDescription{Name: src.Name, ReadQueries: []runningQueryInfo{}, WriteQueries: []runningQueryInfo{},
-		Fields: []fieldInfo{}, Type: src.Kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
+func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metastore.Source, extended bool, warns *[]restapi.Warning) (restapi.SourceDescription, error) {
+	d := restapi.SourceDescription{Name: src.Name, ReadQueries: []restapi.RunningQueryInfo{}, WriteQueries: []restapi.RunningQueryInfo{},
+		Fields: []restapi.FieldInfo{}, Type: src.Kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
 		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
 		ClusterStatistics: []any{}, ClusterErrorStats: []any{}}
 	if src.Window != nil {
@@ -211,7 +212,7 @@ func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metasto
 	}
 	d.Timestamp = src.Timestamp
 	for _, c := range src.Schema.Cols {
-		f := fieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
+		f := restapi.FieldInfo{Name: c.Name, Schema: schemaInfo(c.Type)}
 		switch {
 		case c.Key:
 			f.Type = "KEY"
@@ -236,7 +237,7 @@ func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metasto
 		if err != nil {
 			s.log.Warn("describe source topic", "topic", src.Topic, "err", err)
 		}
-		*warns = append(*warns, warning{Message: "Error from Kafka: Failed to Describe Kafka Topic(s): [" + src.Topic + "]"})
+		*warns = append(*warns, restapi.Warning{Message: "Error from Kafka: Failed to Describe Kafka Topic(s): [" + src.Topic + "]"})
 	} else {
 		d.Partitions, d.Replication = tm.partitions, tm.replicas
 	}
@@ -250,23 +251,23 @@ func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metasto
 
 // schemaInfo is the REST API's SchemaInfo of a type: complex types carry
 // their member schema (ARRAY, MAP values) or fields (STRUCT).
-func schemaInfo(t types.Type) fieldSchema {
+func schemaInfo(t types.Type) restapi.FieldSchema {
 	switch t.Kind() {
 	case types.KindArray:
 		m := schemaInfo(t.Elem)
-		return fieldSchema{Type: "ARRAY", MemberSchema: &m}
+		return restapi.FieldSchema{Type: "ARRAY", MemberSchema: &m}
 	case types.KindMap:
 		m := schemaInfo(t.Elem)
-		return fieldSchema{Type: "MAP", MemberSchema: &m}
+		return restapi.FieldSchema{Type: "MAP", MemberSchema: &m}
 	case types.KindStruct:
-		fs := make([]fieldInfo, len(t.Fields))
+		fs := make([]restapi.FieldInfo, len(t.Fields))
 		for i, f := range t.Fields {
-			fs[i] = fieldInfo{Name: f.Name, Schema: schemaInfo(f.Type)}
+			fs[i] = restapi.FieldInfo{Name: f.Name, Schema: schemaInfo(f.Type)}
 		}
-		return fieldSchema{Type: "STRUCT", Fields: fs}
+		return restapi.FieldSchema{Type: "STRUCT", Fields: fs}
 	case types.KindDecimal:
 		// EntityUtil.visitDecimal: the base type, SqlDecimal.toParametersMap
-		return fieldSchema{Type: "DECIMAL", Parameters: map[string]int{"precision": t.Precision, "scale": t.Scale}}
+		return restapi.FieldSchema{Type: "DECIMAL", Parameters: map[string]int{"precision": t.Precision, "scale": t.Scale}}
 	}
-	return fieldSchema{Type: t.DescribeName()}
+	return restapi.FieldSchema{Type: t.DescribeName()}
 }

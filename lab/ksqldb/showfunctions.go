@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/functions"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -30,11 +31,11 @@ func runnableFunctions() []string {
 	return slices.Sorted(maps.Keys(names))
 }
 
-func showFunctions(p sql.Parsed) *functionNameList {
-	out := &functionNameList{Type: "function_names", StatementText: p.Text, Functions: []simpleFunctionInfo{}, Warnings: []warning{}}
+func showFunctions(p sql.Parsed) *restapi.FunctionNameList {
+	out := &restapi.FunctionNameList{Type: "function_names", StatementText: p.Text, Functions: []restapi.SimpleFunctionInfo{}, Warnings: []restapi.Warning{}}
 	for _, n := range runnableFunctions() {
 		if kind, category, ok := functions.Describe(n); ok {
-			out.Functions = append(out.Functions, simpleFunctionInfo{Name: n, Type: kind, Category: category})
+			out.Functions = append(out.Functions, restapi.SimpleFunctionInfo{Name: n, Type: kind, Category: category})
 		}
 	}
 	return out

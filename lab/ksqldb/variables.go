@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -178,16 +179,16 @@ func (ec *execCtx) execVariable(p sql.Parsed) (any, error) {
 	case *sql.UndefineVariable:
 		k := ec.vars.key(st.Name)
 		if _, ok := ec.vars.m[k]; !ok {
-			return &warningEntity{Type: "warning_entity", StatementText: p.Text,
+			return &restapi.WarningEntity{Type: "warning_entity", StatementText: p.Text,
 				Message:  fmt.Sprintf("Cannot undefine variable '%s' which was never defined", st.Name),
-				Warnings: []warning{}}, nil
+				Warnings: []restapi.Warning{}}, nil
 		}
 		delete(ec.vars.m, k)
 		return nil, nil
 	}
-	list := &variablesList{Type: "variables", StatementText: p.Text, Variables: []variableEntry{}, Warnings: []warning{}}
+	list := &restapi.VariablesList{Type: "variables", StatementText: p.Text, Variables: []restapi.VariableEntry{}, Warnings: []restapi.Warning{}}
 	for _, x := range ec.vars.m {
-		list.Variables = append(list.Variables, variableEntry{Name: x.name, Value: x.value})
+		list.Variables = append(list.Variables, restapi.VariableEntry{Name: x.name, Value: x.value})
 	}
 	sort.Slice(list.Variables, func(i, j int) bool {
 		return strings.ToUpper(list.Variables[i].Name) < strings.ToUpper(list.Variables[j].Name)

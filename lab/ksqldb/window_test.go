@@ -15,6 +15,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // timed is a record to produce with its timestamp (milliseconds).
@@ -622,12 +624,12 @@ func TestQueryStreamEmitFinalPushQuery(t *testing.T) {
 	st.produceTimed("clicks",
 		timed{intKey(4), `{}`, 1_000}, timed{intKey(4), `{}`, 9_000}, timed{intKey(5), `{}`, 12_000}, timed{intKey(5), `{}`, 25_000})
 	push := `{"sql":"SELECT WINDOWSTART, WINDOWEND, user_id, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`
-	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": mediaDelimited})
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": restapi.MediaDelimited})
 	lines := strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
 	if r.code != 200 || len(lines) != 3 {
 		t.Fatalf("push: %d %q", r.code, r.body)
 	}
-	var md queryMetadata
+	var md restapi.QueryMetadata
 	if err := json.Unmarshal([]byte(lines[0]), &md); err != nil || strings.Join(md.ColumnNames, ",") != "WINDOWSTART,WINDOWEND,USER_ID,N" ||
 		strings.Join(md.ColumnTypes, ",") != "BIGINT,BIGINT,INTEGER,BIGINT" {
 		t.Errorf("metadata %q", lines[0])

@@ -3,9 +3,8 @@ package ksqldb
 import (
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/sql"
-
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
 

@@ -1,27 +1,27 @@
-package ksqldb
+package restapi
 
 // The JSON entities of POST /ksql, as ksqlDB 0.29 writes them.
 
-type currentStatus struct {
+type CurrentStatus struct {
 	Type                  string        `json:"@type"`
 	StatementText         string        `json:"statementText"`
 	CommandID             string        `json:"commandId"`
-	CommandStatus         commandStatus `json:"commandStatus"`
+	CommandStatus         CommandStatus `json:"commandStatus"`
 	CommandSequenceNumber int64         `json:"commandSequenceNumber"`
-	Warnings              []warning     `json:"warnings"`
+	Warnings              []Warning     `json:"warnings"`
 }
 
-type commandStatus struct {
+type CommandStatus struct {
 	Status  string  `json:"status"`
 	Message string  `json:"message"`
 	QueryID *string `json:"queryId"`
 }
 
-type warning struct {
+type Warning struct {
 	Message string `json:"message"`
 }
 
-type sourceInfo struct {
+type SourceInfo struct {
 	Type        string `json:"type"`
 	Name        string `json:"name"`
 	Topic       string `json:"topic"`
@@ -30,21 +30,21 @@ type sourceInfo struct {
 	IsWindowed  bool   `json:"isWindowed"`
 }
 
-type streamsList struct {
+type StreamsList struct {
 	Type          string       `json:"@type"`
 	StatementText string       `json:"statementText"`
-	Streams       []sourceInfo `json:"streams"`
-	Warnings      []warning    `json:"warnings"`
+	Streams       []SourceInfo `json:"streams"`
+	Warnings      []Warning    `json:"warnings"`
 }
 
-type tablesList struct {
+type TablesList struct {
 	Type          string       `json:"@type"`
 	StatementText string       `json:"statementText"`
-	Tables        []sourceInfo `json:"tables"`
-	Warnings      []warning    `json:"warnings"`
+	Tables        []SourceInfo `json:"tables"`
+	Warnings      []Warning    `json:"warnings"`
 }
 
-type runningQueryInfo struct {
+type RunningQueryInfo struct {
 	QueryString    string         `json:"queryString"`
 	Sinks          []string       `json:"sinks"`
 	SinkKafkaTopic []string       `json:"sinkKafkaTopics"`
@@ -54,26 +54,26 @@ type runningQueryInfo struct {
 	State          string         `json:"state"`
 }
 
-type queriesList struct {
+type QueriesList struct {
 	Type          string             `json:"@type"`
 	StatementText string             `json:"statementText"`
-	Queries       []runningQueryInfo `json:"queries"`
-	Warnings      []warning          `json:"warnings"`
+	Queries       []RunningQueryInfo `json:"queries"`
+	Warnings      []Warning          `json:"warnings"`
 }
 
-type topicInfo struct {
+type TopicInfo struct {
 	Name        string `json:"name"`
 	ReplicaInfo []int  `json:"replicaInfo"`
 }
 
-type topicsList struct {
+type TopicsList struct {
 	Type          string      `json:"@type"`
 	StatementText string      `json:"statementText"`
-	Topics        []topicInfo `json:"topics"`
-	Warnings      []warning   `json:"warnings"`
+	Topics        []TopicInfo `json:"topics"`
+	Warnings      []Warning   `json:"warnings"`
 }
 
-type property struct {
+type Property struct {
 	Name     string `json:"name"`
 	Scope    string `json:"scope"`
 	Value    string `json:"value"`
@@ -81,36 +81,36 @@ type property struct {
 	Level    string `json:"level"`
 }
 
-type propertiesList struct {
+type PropertiesList struct {
 	Type                  string     `json:"@type"`
 	StatementText         string     `json:"statementText"`
-	Properties            []property `json:"properties"`
+	Properties            []Property `json:"properties"`
 	OverwrittenProperties []string   `json:"overwrittenProperties"`
 	DefaultProperties     []string   `json:"defaultProperties"`
-	Warnings              []warning  `json:"warnings"`
+	Warnings              []Warning  `json:"warnings"`
 }
 
-type fieldSchema struct {
+type FieldSchema struct {
 	Type         string       `json:"type"`
-	Fields       []fieldInfo  `json:"fields"`
-	MemberSchema *fieldSchema `json:"memberSchema"`
+	Fields       []FieldInfo  `json:"fields"`
+	MemberSchema *FieldSchema `json:"memberSchema"`
 	// Parameters: a DECIMAL's precision and scale (SchemaInfo, NON_EMPTY)
 	Parameters map[string]int `json:"parameters,omitempty"`
 }
 
-type fieldInfo struct {
+type FieldInfo struct {
 	Name      string      `json:"name"`
-	Schema    fieldSchema `json:"schema"`
+	Schema    FieldSchema `json:"schema"`
 	Type      string      `json:"type,omitempty"`      // KEY or HEADER (FieldInfo.FieldType)
 	HeaderKey string      `json:"headerKey,omitempty"` // the key of a HEADER('key') column
 }
 
-type sourceDescription struct {
+type SourceDescription struct {
 	Name                 string             `json:"name"`
 	WindowType           *string            `json:"windowType"`
-	ReadQueries          []runningQueryInfo `json:"readQueries"`
-	WriteQueries         []runningQueryInfo `json:"writeQueries"`
-	Fields               []fieldInfo        `json:"fields"`
+	ReadQueries          []RunningQueryInfo `json:"readQueries"`
+	WriteQueries         []RunningQueryInfo `json:"writeQueries"`
+	Fields               []FieldInfo        `json:"fields"`
 	Type                 string             `json:"type"`
 	Timestamp            string             `json:"timestamp"`
 	Statistics           string             `json:"statistics"`
@@ -128,21 +128,21 @@ type sourceDescription struct {
 	ClusterErrorStats    []any              `json:"clusterErrorStats"`
 }
 
-type sourceDescriptionEntity struct {
+type SourceDescriptionEntity struct {
 	Type              string            `json:"@type"`
 	StatementText     string            `json:"statementText"`
-	SourceDescription sourceDescription `json:"sourceDescription"`
-	Warnings          []warning         `json:"warnings"`
+	SourceDescription SourceDescription `json:"sourceDescription"`
+	Warnings          []Warning         `json:"warnings"`
 }
 
-type sourceDescriptionList struct {
+type SourceDescriptionList struct {
 	Type               string              `json:"@type"`
 	StatementText      string              `json:"statementText"`
-	SourceDescriptions []sourceDescription `json:"sourceDescriptions"`
-	Warnings           []warning           `json:"warnings"`
+	SourceDescriptions []SourceDescription `json:"sourceDescriptions"`
+	Warnings           []Warning           `json:"warnings"`
 }
 
-type statementError struct {
+type StatementError struct {
 	Type          string `json:"@type"`
 	ErrorCode     int    `json:"error_code"`
 	Message       string `json:"message"`
@@ -150,71 +150,71 @@ type statementError struct {
 	Entities      []any  `json:"entities"`
 }
 
-type genericError struct {
+type GenericError struct {
 	Type      string `json:"@type"`
 	ErrorCode int    `json:"error_code"`
 	Message   string `json:"message"`
 }
 
-// variablesList is SHOW VARIABLES' entity (VariablesList).
-type variablesList struct {
+// VariablesList is SHOW VARIABLES' entity (VariablesList).
+type VariablesList struct {
 	Type          string          `json:"@type"`
 	StatementText string          `json:"statementText"`
-	Variables     []variableEntry `json:"variables"`
-	Warnings      []warning       `json:"warnings"`
+	Variables     []VariableEntry `json:"variables"`
+	Warnings      []Warning       `json:"warnings"`
 }
 
-type variableEntry struct {
+type VariableEntry struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
 }
 
-// warningEntity is ksqlDB's WarningEntity.
-type warningEntity struct {
+// WarningEntity is ksqlDB's WarningEntity.
+type WarningEntity struct {
 	Type          string    `json:"@type"`
 	StatementText string    `json:"statementText"`
 	Message       string    `json:"message"`
-	Warnings      []warning `json:"warnings"`
+	Warnings      []Warning `json:"warnings"`
 }
 
-// typeList is the type_list entity of SHOW TYPES (ListTypesExecutor).
-type typeList struct {
+// TypeList is the type_list entity of SHOW TYPES (ListTypesExecutor).
+type TypeList struct {
 	Type          string                 `json:"@type"`
 	StatementText string                 `json:"statementText"`
-	Types         map[string]fieldSchema `json:"types"`
-	Warnings      []warning              `json:"warnings"`
+	Types         map[string]FieldSchema `json:"types"`
+	Warnings      []Warning              `json:"warnings"`
 }
 
-// assertTopicEntity is ASSERT TOPIC's answer.
-type assertTopicEntity struct {
+// AssertTopicEntity is ASSERT TOPIC's answer.
+type AssertTopicEntity struct {
 	Type          string    `json:"@type"`
 	StatementText string    `json:"statementText"`
 	TopicName     string    `json:"topicName"`
 	Exists        bool      `json:"exists"`
-	Warnings      []warning `json:"warnings"`
+	Warnings      []Warning `json:"warnings"`
 }
 
-// assertSchemaEntity is ASSERT SCHEMA's answer.
-type assertSchemaEntity struct {
+// AssertSchemaEntity is ASSERT SCHEMA's answer.
+type AssertSchemaEntity struct {
 	Type          string    `json:"@type"`
 	StatementText string    `json:"statementText"`
 	Subject       *string   `json:"subject"`
 	ID            *int      `json:"id"`
 	Exists        bool      `json:"exists"`
-	Warnings      []warning `json:"warnings"`
+	Warnings      []Warning `json:"warnings"`
 }
 
-// functionNameList is the function_names entity of SHOW FUNCTIONS
+// FunctionNameList is the function_names entity of SHOW FUNCTIONS
 // (FunctionNameList).
-type functionNameList struct {
+type FunctionNameList struct {
 	Type          string               `json:"@type"`
 	StatementText string               `json:"statementText"`
-	Functions     []simpleFunctionInfo `json:"functions"`
-	Warnings      []warning            `json:"warnings"`
+	Functions     []SimpleFunctionInfo `json:"functions"`
+	Warnings      []Warning            `json:"warnings"`
 }
 
-// simpleFunctionInfo is one function of SHOW FUNCTIONS.
-type simpleFunctionInfo struct {
+// SimpleFunctionInfo is one function of SHOW FUNCTIONS.
+type SimpleFunctionInfo struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
 	Category string `json:"category"`

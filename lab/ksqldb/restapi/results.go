@@ -1,0 +1,151 @@
+package restapi
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// ResultWriter writes a query's results in one of ksqlDB's response formats.
+type ResultWriter interface {
+	// Header starts the response with the query's id and output columns.
+	Header(queryID string, out types.Schema)
+	Row(vals []any, tombstone bool)
+	// Idle is called after a poll that produced no rows.
+	Idle()
+	// End finishes the response; final is "Limit Reached", "Query Completed" or "".
+	End(final string)
+	Flush()
+}
+
+func Flusher(w http.ResponseWriter) func() {
+	if f, ok := w.(http.Flusher); ok {
+		return f.Flush
+	}
+	return func() {}
+}
+
+func jsonValues(vals []any) []byte {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		formats.WriteJSONValue(&b, v)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// StreamedRows is the old /query format (JsonStreamedRowResponseWriter and
+// QueryStreamWriter): one JSON array written incrementally, a header object,
+// {"row":{"columns":[...]}} objects, an optional finalMessage, and a newline
+// as keep-alive when a poll had nothing.
+type StreamedRows struct {
+	W       http.ResponseWriter
+	FlushFn func()
+}
+
+func (s *StreamedRows) Header(queryID string, out types.Schema) {
+	hdr, _ := formats.MarshalJSON(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
+	_, _ = s.W.Write([]byte("["))
+	_, _ = s.W.Write(hdr)
+	s.Flush()
+}
+
+func (s *StreamedRows) Row(vals []any, tombstone bool) {
+	var b bytes.Buffer
+	b.WriteString(",\n{\"row\":{\"columns\":")
+	b.Write(jsonValues(vals))
+	if tombstone {
+		b.WriteString(",\"tombstone\":true")
+	}
+	b.WriteString("}}")
+	_, _ = s.W.Write(b.Bytes())
+}
+
+func (s *StreamedRows) Idle() { _, _ = s.W.Write([]byte("\n")) }
+
+func (s *StreamedRows) End(final string) {
+	if final != "" {
+		b, _ := formats.MarshalJSON(map[string]string{"finalMessage": final})
+		_, _ = s.W.Write([]byte(",\n"))
+		_, _ = s.W.Write(b)
+	}
+	_, _ = s.W.Write([]byte("]\n"))
+	s.Flush()
+}
+
+// QueryMetadata is the first element of a /query-stream response (QueryResponseMetadata).
+type QueryMetadata struct {
+	QueryID     string   `json:"queryId"`
+	ColumnNames []string `json:"columnNames"`
+	ColumnTypes []string `json:"columnTypes"`
+}
+
+func metadataOf(queryID string, out types.Schema) []byte {
+	md := QueryMetadata{QueryID: queryID, ColumnNames: []string{}, ColumnTypes: []string{}}
+	for _, c := range out.Cols {
+		md.ColumnNames = append(md.ColumnNames, c.Name)
+		md.ColumnTypes = append(md.ColumnTypes, c.Type.String())
+	}
+	b, _ := formats.MarshalJSON(md)
+	return b
+}
+
+// DelimitedRows is application/vnd.ksqlapi.delimited.v1
+// (DelimitedQueryStreamResponseWriter): the metadata object and then one JSON
+// array per row, each on its own line. Tombstones are dropped; nothing marks
+// the end but the end of the response.
+type DelimitedRows struct {
+	W       http.ResponseWriter
+	FlushFn func()
+}
+
+func (d *DelimitedRows) Header(queryID string, out types.Schema) {
+	_, _ = d.W.Write(append(metadataOf(queryID, out), '\n'))
+	d.Flush()
+}
+
+func (d *DelimitedRows) Row(vals []any, tombstone bool) {
+	if tombstone {
+		return
+	}
+	_, _ = d.W.Write(append(jsonValues(vals), '\n'))
+}
+
+func (d *DelimitedRows) Idle()      {}
+func (d *DelimitedRows) End(string) { d.Flush() }
+
+// ArrayRows is /query-stream's application/json (JsonQueryStreamResponseWriter):
+// a single JSON array of the metadata object and one array per row.
+type ArrayRows struct {
+	W       http.ResponseWriter
+	FlushFn func()
+}
+
+func (a *ArrayRows) Header(queryID string, out types.Schema) {
+	_, _ = a.W.Write(append([]byte("["), metadataOf(queryID, out)...))
+	a.Flush()
+}
+
+func (a *ArrayRows) Row(vals []any, tombstone bool) {
+	if tombstone {
+		return
+	}
+	_, _ = a.W.Write(append([]byte(","), jsonValues(vals)...))
+}
+
+func (a *ArrayRows) Idle() {}
+
+func (a *ArrayRows) End(string) {
+	_, _ = a.W.Write([]byte("]"))
+	a.Flush()
+}
+
+func (s *StreamedRows) Flush()  { s.FlushFn() }
+func (d *DelimitedRows) Flush() { d.FlushFn() }
+func (a *ArrayRows) Flush()     { a.FlushFn() }
