@@ -80,7 +80,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			"topics", legacy, "data_dir", b.dataDir)
 	}
 	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool), codecs: &topicCodecs{},
-		maxRecords: cfg.socketRequestMaxBytes, logger: cfg.logger}
+		maxRecords: cfg.socketRequestMaxBytes, logger: cfg.logger, logDir: b.dataDir}
 	for _, name := range legacy {
 		proto.legacy[name] = true
 	}

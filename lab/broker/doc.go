@@ -26,6 +26,10 @@
 //     __transaction_state as internal topics with 50 partitions and never
 //     auto-creates an internal topic or one with a name Kafka refuses
 //     (lab/topicname); CreateTopics refuses such names per topic.
+//   - logfiles.go: CreateTopics makes each created partition's log
+//     directory and empty first segment before it answers, as Kafka makes a
+//     partition's log when the partition is created; kfake would make them
+//     on the first batch, on the loop that serves every client.
 //   - recompress.go: a topic's compression.type (other than "producer")
 //     recompresses incoming batches; batchrecords.go reads their records
 //     as a stream, bounded by socket.request.max.bytes decompressed and

@@ -45,7 +45,8 @@ func isListedInternal(name string) bool {
 // protocol is the broker's own say in a few requests, on top of kfake:
 // ApiVersions answers Kafka 3.9's ranges, Metadata lists the internal
 // topics and never creates a topic with an invalid or internal name, and
-// CreateTopics refuses such names per topic.
+// CreateTopics refuses such names per topic and makes the created topics'
+// logs (logfiles.go).
 type protocol struct {
 	autoCreate bool
 	codecs     *topicCodecs
@@ -53,6 +54,9 @@ type protocol struct {
 	// reads: socket.request.max.bytes.
 	maxRecords int64
 	logger     *slog.Logger
+	// logDir is the data dir kfake keeps its segments in, where a created
+	// topic's log is made (prepareLogsAfter); "" makes none.
+	logDir string
 
 	mu sync.Mutex
 	// legacy holds topics with names Kafka would refuse that an older
@@ -146,7 +150,7 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 		return p.rewriteMetadata(h, req)
 	case *kmsg.CreateTopicsRequest:
 		out, fix, err := p.rewriteCreateTopics(h, req)
-		return out, p.forgetCodecsAfter(fix), err
+		return out, p.forgetCodecsAfter(chainFixes(p.prepareLogsAfter(req), fix)), err
 	case *kmsg.ProduceRequest:
 		fix := refuseInternalProduce(req)
 		changed := fix != nil
