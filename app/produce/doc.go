@@ -10,7 +10,9 @@
 // request in flight per leader broker and all it was handed meanwhile in the
 // next: the turnstile entries', and the arrivals', so that a tick's
 // arrivals, spread over up to 78 topics, go out together in one request and
-// never wait behind the tick's thousands of entries.
+// never wait behind the tick's thousands of entries; the entries follow
+// once the arrivals are stored, with a lead of a few milliseconds for the
+// arrivals' way to the dashboard (arrivalsLead).
 // An accepted record is held until it is acknowledged: through an outage of
 // Kafka, the Schema Registry or the REST Proxy the producer retries with a
 // capped, jittered backoff (see package retry) for as long as its context

@@ -158,7 +158,8 @@ func New(ctx context.Context, cfg Config, lines []*sim.Line) (*Producer, error) 
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.turnstileOut = newRecordSender(p, addr, transport, maxRequestRecords)
 	p.arrivalOut = newRecordSender(p, addr, transport, maxRequestRecords)
-	p.turnstileOut.after = p.arrivalOut // a tick's arrivals go first
+	// A tick's arrivals go first, with a lead.
+	p.turnstileOut.after, p.turnstileOut.lead = p.arrivalOut, arrivalsLead
 	go p.turnstileOut.run()
 	go p.arrivalOut.run()
 	go p.resender()

@@ -336,3 +336,165 @@ func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
 		t.Errorf("the broker took the tick's produce requests in the order %v, want the arrivals' one first", order)
 	}
 }
+
+// produceOrder records, per produce request as the broker takes it,
+// whether it carries arrivals or turnstile entries.
+type produceOrder struct {
+	mu    sync.Mutex
+	kinds []string
+}
+
+func (o *produceOrder) take(r kmsg.Request) string {
+	kind := "turnstile"
+	for _, tp := range r.(*kmsg.ProduceRequest).Topics {
+		if strings.HasPrefix(tp.Topic, topic.ArrivalsPrefix) {
+			kind = "arrivals"
+		}
+	}
+	o.mu.Lock()
+	o.kinds = append(o.kinds, kind)
+	o.mu.Unlock()
+	return kind
+}
+
+func (o *produceOrder) get() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.kinds)
+}
+
+// handTick hands a tick over as the simulation does: each line's
+// turnstile entries, then its trains' arrivals, then Flush.
+func handTick(t *testing.T, p *Producer, ls []*sim.Line, at time.Time) {
+	t.Helper()
+	for _, l := range ls {
+		for i := range 300 {
+			stn := l.Stations[i%len(l.Stations)]
+			if err := p.Turnstile(sim.TurnstileEntry{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, stn := range l.Stations[:5] {
+			if err := p.Arrival(sim.Arrival{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color,
+				TrainID: fmt.Sprintf("%s%03d", l.Color.String()[:1], i), Direction: sim.DirA, TrainStatus: sim.InService}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Once a tick's arrivals are stored, the dashboard fetches, applies and
+// renders them; the tick's thousands of turnstile entries, which the
+// broker, ksqlDB and the dashboard's counts then work through, give that
+// way the lead: they go out arrivalsLead after the arrivals are
+// acknowledged. The lead's timer is the spec's, so nothing here is timed.
+func TestATicksTurnstileEntriesGoOutTheArrivalsLeadAfterItsArrivalsAreStored(t *testing.T) {
+	cluster, cfg := fakeKafka(t)
+	var order produceOrder
+	cluster.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		order.take(r)
+		return nil, nil, false
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ls := lines(t)
+	p, err := New(ctx, cfg, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type leadAsked struct {
+		d      time.Duration
+		stored []string // what the broker had taken when the lead began
+	}
+	asked := make(chan leadAsked, 4)
+	release := make(chan time.Time)
+	// Set before the first record is handed over: the sender reads it
+	// after hand's signal.
+	p.turnstileOut.timer = func(d time.Duration) <-chan time.Time {
+		asked <- leadAsked{d, order.get()}
+		return release
+	}
+	handTick(t, p, ls, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
+	var lead leadAsked
+	select {
+	case lead = <-asked:
+	case <-ctx.Done():
+		t.Fatalf("the turnstile entries never waited for a lead; the broker took %v", order.get())
+	}
+	if lead.d != arrivalsLead || !slices.Equal(lead.stored, []string{"arrivals"}) {
+		t.Errorf("the entries waited %s once the broker had taken %v, want %s once it had taken the arrivals alone", lead.d, lead.stored, arrivalsLead)
+	}
+	close(release)
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats(); st.Turnstiles.Acked != 900 || st.Arrivals.Acked != 15 {
+		t.Fatalf("acknowledged %d entries and %d arrivals, want 900 and 15", st.Turnstiles.Acked, st.Arrivals.Acked)
+	}
+	if got := order.get(); len(got) < 2 || got[0] != "arrivals" || slices.Contains(got[1:], "arrivals") {
+		t.Errorf("the broker took the produce requests in the order %v, want the arrivals' first", got)
+	}
+}
+
+// At max pace the entries queue while earlier ones are being sent: those
+// go out as soon as the broker took the earlier ones (and the arrivals
+// handed with them are stored), without a lead, so a replay is not slowed
+// by one lead per tick.
+func TestTurnstileEntriesQueuedWhileEarlierOnesAreSentGoOutWithoutALead(t *testing.T) {
+	cluster, cfg := fakeKafka(t)
+	var order produceOrder
+	held := make(chan struct{})
+	hold := make(chan struct{})
+	var heldOnce sync.Once
+	cluster.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		if order.take(r) == "turnstile" {
+			heldOnce.Do(func() {
+				close(held)
+				cluster.SleepControl(func() { <-hold }) // the first entries' request takes until the spec lets go
+			})
+		}
+		return nil, nil, false
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ls := lines(t)
+	p, err := New(ctx, cfg, ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	leads := 0
+	p.turnstileOut.timer = func(time.Duration) <-chan time.Time {
+		mu.Lock()
+		leads++
+		mu.Unlock()
+		now := make(chan time.Time, 1)
+		now <- time.Time{}
+		return now
+	}
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	handTick(t, p, ls, at)
+	select {
+	case <-held:
+	case <-ctx.Done():
+		t.Fatalf("the first turnstile entries never reached the broker; it took %v", order.get())
+	}
+	handTick(t, p, ls, at.Add(5*time.Minute))
+	close(hold)
+	if err := p.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats(); st.Turnstiles.Acked != 1800 || st.Arrivals.Acked != 30 {
+		t.Fatalf("acknowledged %d entries and %d arrivals, want 1800 and 30", st.Turnstiles.Acked, st.Arrivals.Acked)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if leads != 1 {
+		t.Errorf("the turnstile sender waited %d leads, want 1: the first tick's, not the second's, queued behind it", leads)
+	}
+}
