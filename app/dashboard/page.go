@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -50,9 +51,9 @@ type pageData struct {
 	Diagrams   []diagram
 	Trains     int // trains standing in a shown slot
 	Rows       int
-	// TableRows are the table's rows, rendered by the "row" template
-	// (tableRows).
-	TableRows []template.HTML
+	// TableRows are the table's rows, each on a line of its own, rendered
+	// by the "row" template (tableRows).
+	TableRows template.HTML
 	// NotSimulated are the rows the simulation does not serve, for the
 	// notes under the table.
 	NotSimulated []notSimulatedRow
@@ -84,6 +85,7 @@ type diagram struct {
 	Stations      []diagStation
 	StationsSVG   template.HTML // the "stations" template over Stations (stationsSVG)
 	Trains        []diagTrain
+	TrainsSVG     template.HTML // the markers of Trains (trainsSVG)
 	TrainCount    int
 	LabelDeg      int
 }
@@ -277,12 +279,24 @@ func tableRows(st Status) ([]template.HTML, error) {
 
 // stationsKey is everything the "stations" template reads from d.
 func stationsKey(d diagram) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d %d\x00", d.TrackY, d.LabelDeg)
+	b := make([]byte, 0, 16+len(d.Stations)*32)
+	b = strconv.AppendInt(b, int64(d.TrackY), 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(d.LabelDeg), 10)
+	b = append(b, 0)
 	for _, s := range d.Stations {
-		fmt.Fprintf(&b, "%d %d %t %t %s\x00", s.X, s.LabelY, s.Terminal, s.Unserved, s.Name)
+		b = strconv.AppendInt(b, int64(s.X), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(s.LabelY), 10)
+		b = append(b, ' ')
+		b = strconv.AppendBool(b, s.Terminal)
+		b = append(b, ' ')
+		b = strconv.AppendBool(b, s.Unserved)
+		b = append(b, ' ')
+		b = append(b, s.Name...)
+		b = append(b, 0)
 	}
-	return b.String()
+	return string(b)
 }
 
 func render(name string, data pageData) ([]byte, error) {
@@ -290,13 +304,25 @@ func render(name string, data pageData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data.TableRows = rows
+	var table strings.Builder
+	n := 0
+	for _, r := range rows {
+		n += len(r) + 2
+	}
+	table.Grow(n)
+	for _, r := range rows {
+		table.WriteByte('\n')
+		table.WriteString(string(r))
+		table.WriteByte('\n')
+	}
+	data.TableRows = template.HTML(table.String()) //nolint:gosec // rows rendered by html/template, which escaped every value
 	for i := range data.Diagrams {
 		html, err := stationsSVG(data.Diagrams[i])
 		if err != nil {
 			return nil, err
 		}
 		data.Diagrams[i].StationsSVG = html
+		data.Diagrams[i].TrainsSVG = trainsSVG(data.Diagrams[i].Trains)
 	}
 	var b bytes.Buffer
 	if err := pageTmpl.ExecuteTemplate(&b, name, data); err != nil {
