@@ -49,12 +49,16 @@ type recordSender struct {
 	lead  time.Duration
 	// timer makes the lead's timer: time.After, or a spec's.
 	timer func(time.Duration) <-chan time.Time
+	// afterSeen is how many of after's bursts had been stored when this
+	// sender last gave way (after's bursts)
+	afterSeen uint64
 
 	mu       sync.Mutex
 	queue    []record
 	busy     bool          // records queued, or a request being sent or tried again
 	retrying bool          // after a failed attempt
 	idle     chan struct{} // closed when the sender has nothing to send
+	bursts   uint64        // how many times the sender went from busy to idle
 	signal   chan struct{}
 	done     chan struct{}
 }
@@ -111,18 +115,36 @@ func (s *recordSender) settled(retrying bool) bool {
 	}
 	if s.busy {
 		s.busy = false
+		s.bursts++
 		close(s.idle)
 		s.idle = make(chan struct{})
 	}
 	return true
 }
 
+// storedBursts is how many times s went from busy to idle: each time, all
+// it had been handed was stored.
+func (s *recordSender) storedBursts() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bursts
+}
+
 // giveWay waits, before a round of s's records, for after's records to be
-// stored (waitIdle), and then for the lead when the round starts a burst:
-// s was idle before it. Records that queued while s was sending earlier
-// ones (a replay at max pace) go out without a lead.
+// stored (waitIdle), and then for the lead when the round starts a burst
+// (s was idle before it) and a burst of after's was stored since s last
+// gave way, whether s waited for it or it was stored before s looked.
+// Records that queued while s was sending earlier ones (a replay at max
+// pace) go out without a lead.
 func (s *recordSender) giveWay(ctx context.Context, fromIdle bool) {
-	if s.after == nil || !s.after.waitIdle(ctx, afterWait) || !fromIdle || s.lead <= 0 {
+	if s.after == nil {
+		return
+	}
+	s.after.waitIdle(ctx, afterWait)
+	stored := s.after.storedBursts()
+	fresh := stored != s.afterSeen
+	s.afterSeen = stored
+	if !fresh || !fromIdle || s.lead <= 0 {
 		return
 	}
 	select {
