@@ -3,8 +3,10 @@ package ksqldb
 import (
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -267,5 +269,34 @@ func TestProtobufNullableRepresentationRefusalsCarryKsqlDBsMessages(t *testing.T
 		if msg, _ := out["message"].(string); code != 400 || msg != want {
 			t.Errorf("%s\n got %d %q\nwant %q", stmt, code, msg, want)
 		}
+	}
+}
+
+// python3-confluent-kafka's ProtobufDeserializer, given the message class
+// the recorded schema describes (google.protobuf wrappers from the
+// protobuf library's own wrappers.proto, or proto3 optional fields), reads
+// the sink's records: the fields set are exactly the non-null columns, a
+// default value (0, false, "") included.
+func TestPythonReadsNullableRepresentationsAsTheRecordedSchemasDescribe(t *testing.T) {
+	for _, rep := range []string{"WRAPPER", "OPTIONAL"} {
+		t.Run(rep, func(t *testing.T) {
+			st := newStack(t)
+			regURL, url := st.serveLabRegistry()
+			mustKSQL(t, url, "CREATE STREAM INPUT (K STRING KEY, i INTEGER, l BIGINT, d DOUBLE, b BOOLEAN, s STRING) WITH (kafka_topic='input', partitions=1, value_format='PROTOBUF', value_protobuf_nullable_representation='"+rep+"');", nil)
+			mustKSQL(t, url, `INSERT INTO INPUT (K, i, l, d, b, s) VALUES ('a', NULL, 0, NULL, false, NULL);
+INSERT INTO INPUT (K, i, l, d, b, s) VALUES ('b', 0, NULL, 0.0, NULL, '');`, nil)
+			mustKSQL(t, url, "CREATE STREAM OUTPUT WITH (value_format='PROTOBUF', value_protobuf_nullable_representation='"+rep+"') AS SELECT * FROM input;", earliest())
+			want := []map[string]any{{"L": float64(0), "B": false}, {"I": float64(0), "D": float64(0), "S": ""}}
+			for i, r := range st.consumeRecords("OUTPUT", 2) {
+				var got struct {
+					SchemaType string         `json:"schema_type"`
+					Set        map[string]any `json:"set"`
+				}
+				runPythonProtobuf(t, &got, "read-nullable", regURL, "OUTPUT", hex.EncodeToString(r.Value), strings.ToLower(rep))
+				if got.SchemaType != "PROTOBUF" || !reflect.DeepEqual(got.Set, want[i]) {
+					t.Errorf("record %d: python read %+v, want fields %v", i, got, want[i])
+				}
+			}
+		})
 	}
 }

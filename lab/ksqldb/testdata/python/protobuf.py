@@ -22,13 +22,22 @@ usage:
                                          as googleapis and schema-registry
                                          declare them; print the value as
                                          text and the schema type
+  protobuf.py read-nullable REGISTRY_URL TOPIC HEX REP
+                                         deserialise the wire bytes as the
+                                         message ConnectDefault1 { I = 1;
+                                         L = 2; D = 3; B = 4; S = 5 } of
+                                         int32, int64, double, bool and
+                                         string, as google.protobuf
+                                         wrappers (REP wrapper) or proto3
+                                         optional fields (REP optional);
+                                         print each field that is set
 """
 import decimal
 import json
 import struct
 import sys
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, wrappers_pb2
 from google.protobuf.json_format import MessageToDict
 
 from confluent_kafka.schema_registry import SchemaRegistryClient
@@ -91,6 +100,41 @@ def typed_class(field, kind):
     return message_factory.MessageFactory(pool).GetPrototype(pool.FindMessageTypeByName("ConnectDefault1"))
 
 
+NULLABLE_FIELDS = [("I", F.TYPE_INT32, "Int32Value"), ("L", F.TYPE_INT64, "Int64Value"),
+                   ("D", F.TYPE_DOUBLE, "DoubleValue"), ("B", F.TYPE_BOOL, "BoolValue"),
+                   ("S", F.TYPE_STRING, "StringValue")]
+
+
+def nullable_class(rep):
+    pool = descriptor_pool.DescriptorPool()
+    fdp = descriptor_pb2.FileDescriptorProto(name="ksql.proto", syntax="proto3")
+    if rep == "wrapper":
+        wrappers = descriptor_pb2.FileDescriptorProto()
+        wrappers_pb2.DESCRIPTOR.CopyToProto(wrappers)
+        pool.Add(wrappers)
+        fdp.dependency.append(wrappers.name)
+    msg = fdp.message_type.add(name="ConnectDefault1")
+    for number, (name, ftype, wrapper) in enumerate(NULLABLE_FIELDS, start=1):
+        if rep == "wrapper":
+            msg.field.add(name=name, number=number, type=F.TYPE_MESSAGE,
+                          type_name=".google.protobuf." + wrapper, label=F.LABEL_OPTIONAL)
+        else:
+            msg.oneof_decl.add(name="_" + name)
+            msg.field.add(name=name, number=number, type=ftype, label=F.LABEL_OPTIONAL,
+                          proto3_optional=True, oneof_index=len(msg.oneof_decl) - 1)
+    pool.Add(fdp)
+    return message_factory.MessageFactory(pool).GetPrototype(pool.FindMessageTypeByName("ConnectDefault1"))
+
+
+def set_fields(msg, rep):
+    out = {}
+    for name, _, _ in NULLABLE_FIELDS:
+        if msg.HasField(name):
+            value = getattr(msg, name)
+            out[name] = value.value if rep == "wrapper" else value
+    return out
+
+
 def typed_text(value, kind):
     if kind == "date":
         return "%04d-%02d-%02d" % (value.year, value.month, value.day)
@@ -116,6 +160,11 @@ def main():
         field, kind = sys.argv[5], sys.argv[6]
         msg = ProtobufDeserializer(typed_class(field, kind))(wire, ctx)
         print(json.dumps({"schema_type": schema.schema_type, "value": typed_text(getattr(msg, field), kind)}))
+        return
+    if mode == "read-nullable":
+        rep = sys.argv[5]
+        msg = ProtobufDeserializer(nullable_class(rep))(wire, ctx)
+        print(json.dumps({"schema_type": schema.schema_type, "set": set_fields(msg, rep)}))
         return
     msg = ProtobufDeserializer(ksql_class())(wire, ctx)
     print(json.dumps({
