@@ -59,8 +59,11 @@ type recordSender struct {
 	retrying bool          // after a failed attempt
 	idle     chan struct{} // closed when the sender has nothing to send
 	bursts   uint64        // how many times the sender went from busy to idle
-	signal   chan struct{}
-	done     chan struct{}
+	// spare is the backing array of a batch that was sent, kept for the
+	// queue to grow into instead of a new one
+	spare  []record
+	signal chan struct{}
+	done   chan struct{}
 }
 
 // afterWait bounds how long the turnstile entries wait for a tick's
@@ -120,6 +123,19 @@ func (s *recordSender) settled(retrying bool) bool {
 		s.idle = make(chan struct{})
 	}
 	return true
+}
+
+// recycle keeps the array of a batch nothing refers to any more (it was
+// sent and acknowledged or given up on) as the queue's next array, when it
+// is larger than the one kept. Its records are cleared so that their keys
+// and values can be collected.
+func (s *recordSender) recycle(batch []record) {
+	clear(batch)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cap(batch) > cap(s.spare) {
+		s.spare = batch[:0]
+	}
 }
 
 // storedBursts is how many times s went from busy to idle: each time, all
@@ -188,10 +204,12 @@ func (s *recordSender) take(n int) []record {
 	}
 	if len(s.queue) <= n {
 		q := s.queue
-		s.queue = nil
+		s.queue, s.spare = s.spare, nil
 		return q
 	}
-	q := slices.Clone(s.queue[:n])
+	// the rest of the queue stays after q in the same array: appends to
+	// the queue never reach q's part
+	q := s.queue[:n:n]
 	s.queue = s.queue[n:]
 	select { // more to send
 	case s.signal <- struct{}{}:
@@ -231,6 +249,7 @@ func (s *recordSender) run() {
 		attempts++
 		failed, err := s.send(batch)
 		if len(failed) == 0 {
+			s.recycle(batch)
 			retrying, attempts = nil, 0
 			b.Reset()
 			fromIdle = s.settled(false)
