@@ -29,4 +29,6 @@
 //	go run ./bench -rows latency -push-interval 20ms
 //	go run ./bench -rows replay -cpuprofile results/replay   # CPU profiles of the replays
 //	go tool pprof -top results/replay-1.pprof
+//	go run ./bench -rows ksqlwindow -runs 1 -cpuprofile results/p   # CPU and allocations of the timed part
+//	go tool pprof -sample_index=alloc_space -base results/p-ksqlwindow-1.allocs-start.pprof results/p-ksqlwindow-1.allocs.pprof
 package main

@@ -48,7 +48,8 @@ CREATE TABLE bench_station_names AS
 // timed), builds the station-name table and waits for it, then times a
 // stream-table join of the whole turnstile topic from its first record
 // until the join has written a record for each.
-func ksqlJoin(ctx context.Context, sched sim.Schedule, log *slog.Logger) (ksqlJoinRun, error) {
+// A non-empty profile profiles the timed part (see profileRow).
+func ksqlJoin(ctx context.Context, sched sim.Schedule, profile string, log *slog.Logger) (ksqlJoinRun, error) {
 	var res ksqlJoinRun
 	st, stop, err := startStack(ctx, log)
 	if err != nil {
@@ -106,6 +107,11 @@ func ksqlJoin(ctx context.Context, sched sim.Schedule, log *slog.Logger) (ksqlJo
 	}
 	ends.Each(func(o kadm.ListedOffset) { res.Input += o.Offset })
 
+	stopProfile, err := profileRow(profile)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = stopProfile() }()
 	begin := time.Now()
 	if err := ksqlPost(ctx, e.KSQLDB, ksqlJoinStream, earliest); err != nil {
 		return res, err
@@ -134,6 +140,9 @@ func ksqlJoin(ctx context.Context, sched sim.Schedule, log *slog.Logger) (ksqlJo
 	}
 	res.Seconds = time.Since(begin).Seconds()
 	res.PerSecond = float64(res.Input) / res.Seconds
+	if err := stopProfile(); err != nil {
+		return res, err
+	}
 	if res.Output != res.Input {
 		return res, fmt.Errorf("the join wrote %d records for %d turnstile records", res.Output, res.Input)
 	}
@@ -230,7 +239,7 @@ func ksqlJoinRows(ctx context.Context, o options, sched sim.Schedule, rawProduce
 	progress func(string, ...any), fail func(string, error), log *slog.Logger) []tableRow {
 	var rates, share []float64
 	for i := range o.runs {
-		r, err := ksqlJoin(ctx, sched, log)
+		r, err := ksqlJoin(ctx, sched, rowProfile(o.cpuProfile, "ksqljoin", i), log)
 		if err != nil {
 			fail("ksqljoin", err)
 			break

@@ -46,7 +46,8 @@ const (
 // of an embedded stack (without PostgreSQL; not timed), then times the
 // embedded ksqlDB's hopping-window aggregation from CREATE TABLE until the
 // table has written one update per record and window.
-func ksqlWindow(ctx context.Context, records []recordRun, n int, log *slog.Logger) (windowResult, error) {
+// A non-empty profile profiles the timed part (see profileRow).
+func ksqlWindow(ctx context.Context, records []recordRun, n int, profile string, log *slog.Logger) (windowResult, error) {
 	res := windowResult{Records: n}
 	if n == 0 || len(records) == 0 {
 		return res, errors.New("no turnstile records to aggregate")
@@ -72,6 +73,11 @@ func ksqlWindow(ctx context.Context, records []recordRun, n int, log *slog.Logge
 		return res, err
 	}
 
+	stopProfile, err := profileRow(profile)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = stopProfile() }()
 	begin := time.Now()
 	if err := ksqlPost(ctx, e.KSQLDB, windowStatement, map[string]any{"ksql.streams.auto.offset.reset": "earliest"}); err != nil {
 		return res, err
@@ -94,6 +100,9 @@ func ksqlWindow(ctx context.Context, records []recordRun, n int, log *slog.Logge
 	}
 	res.Seconds = time.Since(begin).Seconds()
 	res.PerSecond = float64(n) / res.Seconds
+	if err := stopProfile(); err != nil {
+		return res, err
+	}
 	if res.Updates != want {
 		return res, fmt.Errorf("the windowed table wrote %d updates for %d records in %d windows each", res.Updates, n, windowsPerEntry)
 	}
@@ -213,7 +222,7 @@ func windowRows(ctx context.Context, o options, cen *census, rawProduce []float6
 	progress func(string, ...any), fail func(string, error), log *slog.Logger) []tableRow {
 	var rates, share []float64
 	for i := range o.runs {
-		r, err := ksqlWindow(ctx, cen.Records, cen.Turnstiles, log)
+		r, err := ksqlWindow(ctx, cen.Records, cen.Turnstiles, rowProfile(o.cpuProfile, "ksqlwindow", i), log)
 		if err != nil {
 			fail("ksqlwindow", err)
 			break

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.pushInterval, "push-interval", 0, "the dashboard's PushInterval in the latency rows (default: the dashboard's default, as the pipeline runs it)")
 	fs.DurationVar(&o.idle, "idle", 3*time.Second, "how long the lab idles before its RSS is read")
 	fs.BoolVar(&o.verbose, "v", false, "log the stack's and the pipeline's messages to stderr")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each weekday replay run's timed part (pipeline start to caught up) to `prefix`-<run>.pprof and the live heap when it caught up to prefix-<run>.heap.pprof, for go tool pprof")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each weekday replay run's timed part (pipeline start to caught up) to `prefix`-<run>.pprof and the live heap when it caught up to prefix-<run>.heap.pprof; of each ksqlwindow and ksqljoin run's timed part to prefix-<row>-<run>.pprof, with the allocations made meanwhile in prefix-<row>-<run>.allocs.pprof (pprof -base prefix-<row>-<run>.allocs-start.pprof); for go tool pprof")
 	child := fs.String("child", "", "internal: run one measured part in this process (replay)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: go run ./bench [flags]\n\nMeasures the lab and the pipeline and prints one table; see bench/doc.go.\n\nFlags:\n")
