@@ -37,7 +37,8 @@ type runningQuery struct {
 	pos            positions // at_least_once: how far state and acknowledged outputs go
 	sinkDone       positions // at_least_once with a changelog: how far acknowledged results go
 
-	keyScratch, valScratch []any // encode's column split, reused (proc.mu is held)
+	keyScratch, valScratch []any    // encode's column split, reused (proc.mu is held)
+	arena                  outArena // the records encode and processBatch write (proc.mu is held)
 
 	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
 
@@ -269,10 +270,12 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	}
 	logRecs := make([]*kgo.Record, len(order))
 	for i, k := range order {
-		logRecs[i] = &kgo.Record{Topic: q.changelog, Key: []byte(k), Value: pending[k].Value()}
+		r := q.arena.record()
+		r.Topic, r.Key, r.Value = q.changelog, q.arena.bytes(k), pending[k].Value()
 		if ts := pending[k].TS; ts > 0 {
-			logRecs[i].Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
+			r.Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
 		}
+		logRecs[i] = r
 	}
 	q.proc.Mu.Unlock()
 	for _, r := range logRecs {
@@ -432,23 +435,21 @@ func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 		}
 	}
 	q.keyScratch, q.valScratch = keys, vals
-	k, err := q.outKey.Encode(keys)
+	k, err := q.encodeKey(keys, o)
 	if err != nil {
 		return nil, err
 	}
-	if o.Windowed {
-		var kind string
-		if q.plan.Agg != nil {
-			kind = q.plan.Agg.Window.Kind
-		} else {
-			kind = q.plan.Source.Window.Type // a projection of a windowed stream
-		}
-		k = operators.AppendWindowedKey(k, kind, o.WindowStart, o.WindowEnd)
-	}
-	rec := &kgo.Record{Topic: q.info.SinkTopic, Key: k, Timestamp: time.UnixMilli(o.TS)}
+	rec := q.arena.record()
+	rec.Topic, rec.Key, rec.Timestamp = q.info.SinkTopic, k, time.UnixMilli(o.TS)
 	if !o.Tombstone {
-		v, err := q.outVal.Encode(vals)
-		if err != nil {
+		var v []byte
+		if q.outVal.Appends() {
+			m := q.arena.mark()
+			if q.arena.buf, err = q.outVal.AppendEncode(q.arena.buf, vals); err != nil {
+				return nil, err
+			}
+			v = q.arena.since(m)
+		} else if v, err = q.outVal.Encode(vals); err != nil {
 			return nil, err
 		}
 		if v == nil && !q.outVal.NullIsNullRecord() {
@@ -457,6 +458,35 @@ func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 		rec.Value = v
 	}
 	return rec, nil
+}
+
+// encodeKey is the key of a result record: the key columns, then the
+// window of a windowed result.
+func (q *runningQuery) encodeKey(keys []any, o operators.OutRow) ([]byte, error) {
+	var kind string
+	if o.Windowed {
+		if q.plan.Agg != nil {
+			kind = q.plan.Agg.Window.Kind
+		} else {
+			kind = q.plan.Source.Window.Type // a projection of a windowed stream
+		}
+	}
+	if !q.outKey.Appends() {
+		k, err := q.outKey.Encode(keys)
+		if err != nil || !o.Windowed {
+			return k, err
+		}
+		return operators.AppendWindowedKey(k, kind, o.WindowStart, o.WindowEnd), nil
+	}
+	m := q.arena.mark()
+	var err error
+	if q.arena.buf, err = q.outKey.AppendEncode(q.arena.buf, keys); err != nil {
+		return nil, err
+	}
+	if o.Windowed {
+		q.arena.buf = operators.AppendWindow(q.arena.buf, kind, o.WindowStart, o.WindowEnd)
+	}
+	return q.arena.since(m), nil
 }
 
 // restoreStall is how long a restore waits for the changelog's next record.

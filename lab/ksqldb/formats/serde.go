@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -601,31 +600,11 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
 	case JSON, JSONSR:
-		var b []byte
-		if s.Format == JSONSR {
-			if s.jsonSRID == 0 {
-				return nil, fmt.Errorf("JSON_SR schema for %s is not registered", s.Topic)
-			}
-			b = binary.BigEndian.AppendUint32([]byte{0}, uint32(s.jsonSRID))
-		}
-		if s.unwrapped() {
-			return AppendJSONValue(b, jsonWireValue(vals[0])), nil
-		}
-		size := len(b) + 2
+		size := 2
 		for _, n := range s.jsonNames {
 			size += len(n) + 24
 		}
-		b = slices.Grow(b, size)
-		b = append(b, '{')
-		for i, n := range s.jsonNames {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, n...)
-			b = append(b, ':')
-			b = AppendJSONValue(b, jsonWireValue(vals[i]))
-		}
-		return append(b, '}'), nil
+		return s.appendJSON(make([]byte, 0, size), vals)
 	case Protobuf:
 		if len(s.Cols) == 0 {
 			return nil, nil
@@ -719,4 +698,40 @@ func AppendJSONValue(b []byte, v any) []byte {
 		return append(b, x.String()...)
 	}
 	return append(b, types.Format(v)...)
+}
+
+// Appends reports a serde whose AppendEncode writes into the caller's
+// buffer (JSON and JSON_SR); others allocate their bytes in Encode.
+func (s *Serde) Appends() bool { return s.Format == JSON || s.Format == JSONSR }
+
+// AppendEncode appends what Encode gives for vals to dst, for a serde that
+// Appends; it never gives a null encoding.
+func (s *Serde) AppendEncode(dst []byte, vals []any) ([]byte, error) {
+	if !s.Appends() {
+		return dst, fmt.Errorf("%s cannot be appended to a buffer", s.Format)
+	}
+	return s.appendJSON(dst, vals)
+}
+
+// appendJSON appends the JSON (JSON_SR: with its schema id) of vals to b.
+func (s *Serde) appendJSON(b []byte, vals []any) ([]byte, error) {
+	if s.Format == JSONSR {
+		if s.jsonSRID == 0 {
+			return b, fmt.Errorf("JSON_SR schema for %s is not registered", s.Topic)
+		}
+		b = binary.BigEndian.AppendUint32(append(b, 0), uint32(s.jsonSRID))
+	}
+	if s.unwrapped() {
+		return AppendJSONValue(b, jsonWireValue(vals[0])), nil
+	}
+	b = append(b, '{')
+	for i, n := range s.jsonNames {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, n...)
+		b = append(b, ':')
+		b = AppendJSONValue(b, jsonWireValue(vals[i]))
+	}
+	return append(b, '}'), nil
 }

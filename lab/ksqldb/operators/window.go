@@ -227,11 +227,16 @@ func (p *Processor) finishWindowRestore() {
 // SessionWindowedSerializer (SessionKeySchema.toBinary) writes the key, the
 // end, then the start.
 func AppendWindowedKey(key []byte, kind string, start, end int64) []byte {
-	key = slices.Clip(key)
+	return AppendWindow(slices.Clip(key), kind, start, end)
+}
+
+// AppendWindow appends the window part of a windowed key to b, growing b
+// in place where it has room (AppendWindowedKey never does).
+func AppendWindow(b []byte, kind string, start, end int64) []byte {
 	if kind == sql.Session {
-		key = binary.BigEndian.AppendUint64(key, uint64(end))
+		b = binary.BigEndian.AppendUint64(b, uint64(end))
 	}
-	return binary.BigEndian.AppendUint64(key, uint64(start))
+	return binary.BigEndian.AppendUint64(b, uint64(start))
 }
 
 // SplitWindowedKey separates a windowed key into the inner key and its
