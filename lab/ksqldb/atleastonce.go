@@ -115,7 +115,8 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 // acknowledged and commits the batch's offsets.
 func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.Fetches) error {
 	var perr produceErrors
-	q.processBatch(ctx, fs, func(_, r *kgo.Record) { cl.Produce(ctx, r, perr.promise) })
+	promise := perr.promise // one closure for the batch, not one per record
+	q.processBatch(ctx, fs, func(_, r *kgo.Record) { cl.Produce(ctx, r, promise) })
 	if err := cl.Flush(ctx); err != nil {
 		return fmt.Errorf("flush query output: %w", err)
 	}
@@ -196,14 +197,19 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	var perr produceErrors
+	promise := perr.promise // one closure for the batch, not one per record
+	var lastIn *kgo.Record  // the input of the last result, and whether sinkDone covers it
+	var written bool
 	q.processBatch(ctx, fs, func(in, r *kgo.Record) {
-		switch {
-		case r.Topic == q.changelog:
-			sess.Produce(ctx, r, perr.promise)
-		case q.sinkDone.covers(in):
-			// a batch that did not commit wrote this result already
-		default:
-			sink.Produce(ctx, r, perr.promise)
+		if r.Topic == q.changelog {
+			sess.Produce(ctx, r, promise)
+			return
+		}
+		if in != lastIn {
+			lastIn, written = in, q.sinkDone.covers(in)
+		}
+		if !written { // a batch that did not commit wrote the result already
+			sink.Produce(ctx, r, promise)
 		}
 	})
 	if err := sink.Flush(ctx); err != nil {

@@ -26,7 +26,7 @@ CREATE TABLE turnstile_hourly WITH (KAFKA_TOPIC='TURNSTILE_HOURLY', KEY_FORMAT='
 // hourlyQuery starts a server with the hourly table over an empty turnstile
 // topic and returns a private copy of its query (fresh state and decoder),
 // which the test drives batch by batch.
-func hourlyQuery(t *testing.T) (*stack, *runningQuery) {
+func hourlyQuery(t testing.TB) (*stack, *runningQuery) {
 	t.Helper()
 	st := newStack(t)
 	st.createTopic(turnstileTopic, 1)
@@ -88,7 +88,7 @@ func expectedHourly(entries []entry, counts map[hourlyWindow]int64) []hourlyUpda
 }
 
 // hourlyBatch is the polled batch of entries, their values Avro-encoded.
-func hourlyBatch(t *testing.T, st *stack, entries []entry, firstOffset int64) kgo.Fetches {
+func hourlyBatch(t testing.TB, st *stack, entries []entry, firstOffset int64) kgo.Fetches {
 	t.Helper()
 	enc := turnstileWire(t, st)
 	recs := make([]*kgo.Record, len(entries))
@@ -220,4 +220,22 @@ func TestStateRestoredFromBatchChangelogEqualsStateBeforeRestart(t *testing.T) {
 	if got := decodeHourly(t, runOutputs(q, hourlyBatch(t, st, third, 3500)).results); !slices.Equal(got, want) {
 		t.Errorf("after the restore: first differing update %v, want %v", firstDiff(got, want), firstDiff(want, got))
 	}
+}
+
+// BenchmarkHourlyWindowBatch measures the hourly table's work per input
+// record, four window updates each: decode, aggregate, encode the results
+// and the batch's changelog records, as the bench's window row runs it.
+func BenchmarkHourlyWindowBatch(b *testing.B) {
+	st, q := hourlyQuery(b)
+	entries := hourlyEntries(5000, 0)
+	for i := range entries {
+		entries[i].ts = int64(i) * 250 // a weekday's density: 5000 entries in 21 minutes
+	}
+	fs := hourlyBatch(b, st, entries, 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		q.processBatch(context.Background(), fs, func(_, _ *kgo.Record) {})
+	}
+	b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "records/s")
 }

@@ -34,7 +34,8 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			return fmt.Errorf("begin transaction: %w", err)
 		}
 		var perr produceErrors
-		q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, perr.promise) })
+		promise := perr.promise // one closure for the batch, not one per record
+		q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, promise) })
 		if err := sess.Client().Flush(ctx); err != nil && ctx.Err() != nil {
 			return nil
 		}

@@ -66,6 +66,16 @@ type group struct {
 	windowed                      bool
 	WindowStart, WindowEnd, maxTs int64
 	emitted                       bool
+	boxed                         [2]any // WindowStart and WindowEnd as row values (see bounds)
+}
+
+// bounds are the window's start and end as row values, boxed once per
+// window rather than once per update (a session's bounds move as it grows).
+func (g *group) bounds() (start, end any) {
+	if s, ok := g.boxed[0].(int64); !ok || s != g.WindowStart || g.boxed[1].(int64) != g.WindowEnd {
+		g.boxed = [2]any{g.WindowStart, g.WindowEnd}
+	}
+	return g.boxed[0], g.boxed[1]
 }
 
 func newGroup(key string, keys []any, states []expr.AggState) *group {
@@ -262,7 +272,8 @@ func (p *Processor) aggregatedRow(g *group) []any {
 		row = append(row, c.Value(g.states[i]))
 	}
 	if g.windowed {
-		row = append(row, g.WindowStart, g.WindowEnd)
+		start, end := g.bounds()
+		row = append(row, start, end)
 	}
 	return row
 }
