@@ -14,6 +14,14 @@ import (
 // acknowledged and committed, also while the query stops.
 const batchTimeout = 30 * time.Second
 
+// queryLinger is how long a query's producer lets a partition's records
+// gather before it sends them: Kafka Streams' producer default (StreamsConfig
+// PRODUCER_DEFAULT_OVERRIDES, linger.ms=100), which ksqlDB keeps. Every
+// batch ends with a flush (or the end of its transaction), so no result
+// waits for it longer than its batch takes; a batch goes out in few large
+// produce requests rather than many small ones.
+const queryLinger = 100 * time.Millisecond
+
 // retryBackoff is how long a failed at_least_once query waits before it
 // restores its state and resumes from the committed offsets.
 const retryBackoff = time.Second
@@ -68,7 +76,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.OnPartitionsAssigned(q.resumeAssigned(log)),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
-		kgo.ProducerLinger(0),
+		kgo.ProducerLinger(queryLinger),
 	)...)
 	if err != nil {
 		return fmt.Errorf("new query client: %w", err)
@@ -154,7 +162,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
-		kgo.ProducerLinger(0),
+		kgo.ProducerLinger(queryLinger),
 	)...)
 	if err != nil {
 		return fmt.Errorf("new sink client: %w", err)

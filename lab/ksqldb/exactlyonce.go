@@ -72,7 +72,7 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.TransactionTimeout(batchTimeout),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
-		kgo.ProducerLinger(0),
+		kgo.ProducerLinger(queryLinger),
 	)...)
 	if err != nil {
 		return nil, fmt.Errorf("new transact session: %w", err)
