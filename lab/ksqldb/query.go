@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -435,14 +436,24 @@ func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 		}
 	}
 	q.keyScratch, q.valScratch = keys, vals
-	k, err := q.encodeKey(keys, o)
-	if err != nil {
-		return nil, err
+	var k []byte
+	if o.KeySlot != nil {
+		k = *o.KeySlot
+	}
+	if k == nil {
+		var err error
+		if k, err = q.encodeKey(keys, o); err != nil {
+			return nil, err
+		}
+		if o.KeySlot != nil {
+			*o.KeySlot = bytes.Clone(k) // its own bytes: it outlives the batch's blocks
+		}
 	}
 	rec := q.arena.record()
 	rec.Topic, rec.Key, rec.Timestamp = q.info.SinkTopic, k, time.UnixMilli(o.TS)
 	if !o.Tombstone {
 		var v []byte
+		var err error
 		if q.outVal.Appends() {
 			m := q.arena.mark()
 			if q.arena.buf, err = q.outVal.AppendEncode(q.arena.buf, vals); err != nil {

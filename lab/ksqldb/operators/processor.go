@@ -9,6 +9,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -29,6 +30,10 @@ type OutRow struct {
 	// the window of a Windowed aggregation's row
 	Windowed               bool
 	WindowStart, WindowEnd int64
+	// KeySlot, when not nil, is where the query writing the row may keep
+	// its encoded key for the next rows of the same group and window,
+	// whose keys are the same (nil while none is kept).
+	KeySlot *[]byte
 }
 
 // Change is one state-store update for the changelog. It is encoded only
@@ -67,6 +72,7 @@ type group struct {
 	WindowStart, WindowEnd, maxTs int64
 	emitted                       bool
 	boxed                         [2]any // WindowStart and WindowEnd as row values (see bounds)
+	sinkKey                       []byte // the encoded key of its rows (OutRow.KeySlot)
 }
 
 // bounds are the window's start and end as row values, boxed once per
@@ -291,10 +297,20 @@ func (p *Processor) emitGroup(gk string, g *group, ts int64) (OutRow, bool) {
 			return OutRow{}, false
 		}
 		p.dropMat(gk)
-		return OutRow{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: ts}, true
+		return OutRow{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: ts, KeySlot: p.keySlot(g)}, true
 	}
 	p.setMat(gk, vals, max(ts, g.maxTs))
-	return OutRow{Vals: vals, TS: ts}, true
+	return OutRow{Vals: vals, TS: ts, KeySlot: p.keySlot(g)}, true
+}
+
+// keySlot is where the writer of g's rows may keep their encoded key: the
+// key columns are g's grouping values and a time window's bounds are
+// fixed, while a session's bounds move as it grows (no slot).
+func (p *Processor) keySlot(g *group) *[]byte {
+	if g.windowed && p.plan.Agg.Window.Kind == sql.Session {
+		return nil
+	}
+	return &g.sinkKey
 }
 
 func keysOnly(s types.Schema, vals []any) []any {
