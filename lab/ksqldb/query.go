@@ -317,6 +317,7 @@ type decoder struct {
 	memo         decodeMemo // decoded values of recent payloads
 	keepNulls    bool       // stream records with a null value are passed on (see processSimple)
 	row          []any      // a stream row, reused: nothing keeps it past process
+	lastTime     any        // the last ROWTIME boxed (see rowtime)
 }
 
 func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
@@ -366,9 +367,9 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 		}
 	}
 	if src.Table {
-		row.Vals = assembleRow(nil, src.Schema, keys, vals, r) // kept as the key's source row
+		row.Vals = assembleRow(nil, src.Schema, keys, vals, r, d.rowtime(r)) // kept as the key's source row
 	} else {
-		d.row = assembleRow(d.row[:0], src.Schema, keys, vals, r)
+		d.row = assembleRow(d.row[:0], src.Schema, keys, vals, r, d.rowtime(r))
 		row.Vals = d.row
 	}
 	if src.Window != nil {
@@ -401,9 +402,19 @@ func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
 	return vals, err
 }
 
-// assembleRow lays keys and values out in schema order plus pseudo columns,
-// appending to row (nil allocates a new row).
-func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record) []any {
+// rowtime is r's ROWTIME as a row value. Records of a batch mostly share
+// their millisecond, so the value boxed for the last record serves again.
+func (d *decoder) rowtime(r *kgo.Record) any {
+	ms := r.Timestamp.UnixMilli()
+	if last, ok := d.lastTime.(int64); !ok || last != ms {
+		d.lastTime = ms
+	}
+	return d.lastTime
+}
+
+// assembleRow lays keys and values out in schema order plus pseudo columns
+// (ROWTIME given as rowtime), appending to row (nil allocates a new row).
+func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record, rowtime any) []any {
 	if row == nil {
 		row = make([]any, 0, len(s.Cols)+len(expr.PseudoColumns))
 	}
@@ -423,7 +434,7 @@ func assembleRow(row []any, s types.Schema, keys, vals []any, r *kgo.Record) []a
 			vi++
 		}
 	}
-	return append(row, r.Timestamp.UnixMilli(), r.Partition, r.Offset)
+	return append(row, rowtime, r.Partition, r.Offset)
 }
 
 func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
