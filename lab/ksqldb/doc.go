@@ -49,8 +49,9 @@
 //
 // Persistent queries run with ksqlDB's default processing.guarantee,
 // at_least_once: per poll a query produces its results and state changelog
-// (idempotent producer, acks=all), waits until all are acknowledged and only
-// then commits the consumed offsets. Output topics hold records only.
+// (idempotent producer, acks=all, linger.ms=100 as Kafka Streams' producers
+// have it; the end of the poll flushes what lingers), waits until all are
+// acknowledged and only then commits the consumed offsets. Output topics hold records only.
 // Stopping cleanly (Close, TERMINATE) finishes the polled batch and commits
 // it before leaving the consumer group, so a restart continues exactly where
 // the query stopped. A stateless query keeps, per input partition, the
