@@ -309,24 +309,8 @@ func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	for _, l := range ls { // a rush-hour tick: thousands of entries, then the line's trains
-		for i := range 1200 {
-			stn := l.Stations[i%len(l.Stations)]
-			if err := p.Turnstile(sim.TurnstileEntry{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for i, stn := range l.Stations[:10] {
-			if err := p.Arrival(sim.Arrival{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color,
-				TrainID: fmt.Sprintf("%s%03d", l.Color.String()[:1], i), Direction: sim.DirA, TrainStatus: sim.InService}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := p.Flush(); err != nil {
-		t.Fatal(err)
-	}
+	// a rush-hour tick: thousands of entries, then each line's trains
+	handTick(t, p, ls, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), 1200, 10)
 	if err := p.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -363,18 +347,19 @@ func (o *produceOrder) get() []string {
 	return slices.Clone(o.kinds)
 }
 
-// handTick hands a tick over as the simulation does: each line's
-// turnstile entries, then its trains' arrivals, then Flush.
-func handTick(t *testing.T, p *Producer, ls []*sim.Line, at time.Time) {
+// handTick hands a tick over as the simulation does: for each line,
+// entries turnstile entries and arrivals at its first trains stations;
+// then Flush.
+func handTick(t *testing.T, p *Producer, ls []*sim.Line, at time.Time, entries, trains int) {
 	t.Helper()
 	for _, l := range ls {
-		for i := range 300 {
+		for i := range entries {
 			stn := l.Stations[i%len(l.Stations)]
 			if err := p.Turnstile(sim.TurnstileEntry{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		for i, stn := range l.Stations[:5] {
+		for i, stn := range l.Stations[:trains] {
 			if err := p.Arrival(sim.Arrival{Time: at, StationID: stn.ID, StationName: stn.Name, Line: l.Color,
 				TrainID: fmt.Sprintf("%s%03d", l.Color.String()[:1], i), Direction: sim.DirA, TrainStatus: sim.InService}); err != nil {
 				t.Fatal(err)
@@ -418,7 +403,7 @@ func TestATicksTurnstileEntriesGoOutTheArrivalsLeadAfterItsArrivalsAreStored(t *
 		asked <- leadAsked{d, order.get()}
 		return release
 	}
-	handTick(t, p, ls, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
+	handTick(t, p, ls, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), 300, 5)
 	var lead leadAsked
 	select {
 	case lead = <-asked:
@@ -478,13 +463,13 @@ func TestTurnstileEntriesQueuedWhileEarlierOnesAreSentGoOutWithoutALead(t *testi
 		return now
 	}
 	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-	handTick(t, p, ls, at)
+	handTick(t, p, ls, at, 300, 5)
 	select {
 	case <-held:
 	case <-ctx.Done():
 		t.Fatalf("the first turnstile entries never reached the broker; it took %v", order.get())
 	}
-	handTick(t, p, ls, at.Add(5*time.Minute))
+	handTick(t, p, ls, at.Add(5*time.Minute), 300, 5)
 	close(hold)
 	if err := p.Close(ctx); err != nil {
 		t.Fatal(err)
