@@ -65,7 +65,7 @@ func (q *runningQuery) runAtLeastOnce(ctx context.Context, start kgo.Offset, log
 // batch fails. A batch already polled when ctx ends is still finished,
 // acknowledged and committed, so a clean stop resumes exactly where it ended.
 func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	cl, err := kgo.NewClient(kafkaOpts(q.srv.cfg.kafka,
+	cl, err := kgo.NewClient(append(kafkaOpts(q.srv.cfg.kafka,
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.ConsumerGroup(q.appID),
 		kgo.ConsumeTopics(q.plan.InputTopics()...),
@@ -77,7 +77,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
-	)...)
+	), q.poolRecords()...)...)
 	if err != nil {
 		return fmt.Errorf("new query client: %w", err)
 	}
@@ -111,6 +111,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 				cl.AllowRebalance()
 				return err
 			}
+			recycle(fs)
 		}
 		cl.AllowRebalance()
 		if ctx.Err() != nil {
@@ -187,6 +188,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		if err != nil {
 			return err
 		}
+		recycle(fs)
 		if ctx.Err() != nil {
 			return nil
 		}

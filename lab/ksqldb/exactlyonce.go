@@ -53,7 +53,9 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			if rerr := q.restore(ctx); rerr != nil {
 				return rerr
 			}
+			continue
 		}
+		recycle(fs)
 	}
 }
 
@@ -62,7 +64,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 // changelog of a stateful at_least_once query): transactional.id and group
 // are the query's application id, input read committed.
 func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSession, error) {
-	sess, err := kgo.NewGroupTransactSession(kafkaOpts(q.srv.cfg.kafka,
+	sess, err := kgo.NewGroupTransactSession(append(kafkaOpts(q.srv.cfg.kafka,
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.TransactionalID(q.appID),
 		kgo.ConsumerGroup(q.appID),
@@ -73,7 +75,7 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 		kgo.TransactionTimeout(batchTimeout),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
-	)...)
+	), q.poolRecords()...)...)
 	if err != nil {
 		return nil, fmt.Errorf("new transact session: %w", err)
 	}
