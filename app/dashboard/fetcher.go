@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctalab/ctalab/internal/recpool"
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -45,6 +46,7 @@ func newFetcher(opts []kgo.Opt, maxWait time.Duration, bl *backlog, log logFunc)
 		kgo.FetchMaxWait(min(maxWait, fetchMaxWait)),
 		kgo.FetchMaxPartitionBytes(1<<20),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.WithPools(fetchedRecords),
 	)
 	return &fetcher{opts: opts, log: log, backlog: bl, started: make(chan struct{}), parts: map[topicPartition]*fetchedPartition{}, adding: map[string]map[int32]kgo.Offset{}}
 }
@@ -146,8 +148,16 @@ func (f *fetcher) run(ctx context.Context) {
 			}
 			g.fp.put(ctx, msgs)
 		}
+		// the messages hold the records' keys, values and headers, which
+		// are not pooled: the records themselves are done with
+		recpool.Recycle(fetches)
 	}
 }
+
+// fetchedRecords lends the fetchers the record slices franz-go decodes
+// batches into: a replay's summary updates alone are hundreds of
+// thousands of records.
+var fetchedRecords = &recpool.Pool{}
 
 func (f *fetcher) partition(t string, p int32) *fetchedPartition {
 	f.mu.Lock()

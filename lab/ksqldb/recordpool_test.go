@@ -19,7 +19,7 @@ func TestAQueryReusesItsRecordSlicesAndEveryResultKeepsItsInput(t *testing.T) {
 	st.createTopic("pooled", 1)
 	mustKSQL(t, url, "CREATE STREAM POOLED (K STRING KEY, N INT) WITH (KAFKA_TOPIC='pooled', VALUE_FORMAT='JSON');", nil)
 	mustKSQL(t, url, "CREATE STREAM DOUBLED AS SELECT K, N * 2 AS N2 FROM POOLED;", earliest())
-	before := queryRecords.reused.Load()
+	before := queryRecords.Reused()
 	const batches, per = 40, 50
 	for b := range batches {
 		var recs []*kgo.Record
@@ -37,7 +37,7 @@ func TestAQueryReusesItsRecordSlicesAndEveryResultKeepsItsInput(t *testing.T) {
 			t.Fatalf("result %d: %s %s", n, r.key, r.value)
 		}
 	}
-	if queryRecords.reused.Load() == before {
+	if queryRecords.Reused() == before {
 		t.Errorf("no record slice was handed out again over %d batches", batches)
 	}
 }
