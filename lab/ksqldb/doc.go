@@ -116,8 +116,8 @@
 // a stream joined to tables all on its key or all on one of its value
 // columns, a stream joined to streams and tables all on keys (FULL OUTER
 // only last), and chains of primary-key table-table joins ([INNER] or
-// LEFT, the last also FULL OUTER), stream-stream joins that repartition one side only or join on
-// an expression, joins that PARTITION BY, joins that aggregate other than
+// LEFT, the last also FULL OUTER), stream-table joins on an expression,
+// joins that PARTITION BY, joins that aggregate other than
 // a primary-key table-table join without WHERE, joins of windowed streams
 // and aggregations of a windowed stream. sinktopic.go makes the sink
 // topic of a CREATE ... AS SELECT as ksqlDB's TopicCreateInjector does:

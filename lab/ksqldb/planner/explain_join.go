@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -13,8 +14,8 @@ import (
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined WITHIN a window
-// (INNER, LEFT, RIGHT, FULL OUTER; on both keys or, repartitioning both,
-// on a value column of each), two tables joined on their primary keys (INNER, LEFT,
+// (INNER, LEFT, RIGHT, FULL OUTER; on both keys or, repartitioning the
+// sides not joined on their key, on value columns or expressions), two tables joined on their primary keys (INNER, LEFT,
 // RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a primary-key
 // table-table join (not FULL OUTER) that aggregates. Other joins are
 // refused.
@@ -29,8 +30,12 @@ import (
 // joins_-_table_table_right_join_-_JSON,
 // fk-join_-_Should_support_inner_join_with_left_value-column_expression,
 // fk-join_-_Should_support_left_join_with_left_value-column_expression,
-// joins_-_table_table_outer_join_-_JSON, joins_-_table_table_join_with_where_clause
-// and sum_-_sum_int_left_join_of_table.
+// joins_-_table_table_outer_join_-_JSON, joins_-_table_table_join_with_where_clause,
+// sum_-_sum_int_left_join_of_table, and for stream-stream joins on
+// expressions joins_-_stream_stream_join_-_contains_arithmetic_unary_expression,
+// joins_-_stream_stream_join_-_contains_function,
+// joins_-_inner_join_-_with_right_join_column_in_projection and
+// joins_-_left_join_-_with_synthetic_join_column_in_projection.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
 func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
@@ -56,19 +61,12 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("a stream-table " + st.Type.String())
 	case !right.Source.Table && !explainedStreamStream[st.Type]:
 		return nil, refuse("a stream-stream " + st.Type.String())
-	case !right.Source.Table && left.keyedBy(st.leftExpr) != right.keyedBy(st.rightExpr):
-		return nil, refuse("a stream-stream join that repartitions one side only")
 	}
 	// a stream joined on anything but its key is repartitioned
 	rekeyLeft := st.Rekeyed || !right.Source.Table && !left.keyedBy(st.leftExpr)
 	rekeyRight := !right.Source.Table && !right.keyedBy(st.rightExpr)
-	leftKey, ok := st.leftExpr.(*sql.ColumnRef)
-	if rekeyLeft && !ok {
-		return nil, refuse("a join on an expression")
-	}
-	rightKey, ok := st.rightExpr.(*sql.ColumnRef)
-	if rekeyRight && !ok {
-		return nil, refuse("a join on an expression")
+	if _, ok := st.leftExpr.(*sql.ColumnRef); rekeyLeft && !ok && right.Source.Table {
+		return nil, refuse("a stream-table join on an expression")
 	}
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
@@ -77,26 +75,16 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.Source), ctx: "KafkaTopic_Left.Source"}
 	leftIn := leftSrc
 	if rekeyLeft {
-		leftIn = rekeyStep(leftSrc, leftKey.Name, st.LeftKey.Type, "LeftSourceKeyed")
+		leftIn = rekeyStep(leftSrc, st.leftExpr, st.LeftKey.Type, "LeftSourceKeyed")
 	}
 	leftAlias := &planStep{op: "PROJECT", cols: aliased(left.Alias, leftIn.cols), ctx: "PrependAliasLeft", sources: []*planStep{leftIn}}
 	rightSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(right.Source), ctx: "KafkaTopic_Right.Source"}
 	rightIn := rightSrc
 	if rekeyRight {
-		rightIn = rekeyStep(rightSrc, rightKey.Name, st.RightKey.Type, "RightSourceKeyed")
+		rightIn = rekeyStep(rightSrc, st.rightExpr, st.RightKey.Type, "RightSourceKeyed")
 	}
 	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.Alias, rightIn.cols), ctx: "PrependAliasRight", sources: []*planStep{rightIn}}
-	joined := keysOf(leftAlias.cols)
-	if jp.synthetic {
-		// a FULL OUTER join's key is neither side's: appended to the
-		// values too (JoinParamsFactory.createSchema)
-		joined = []types.Column{{Name: jp.syntheticName, Type: joined[0].Type, Key: true}}
-	}
-	joined = append(joined, valuesOf(leftAlias.cols)...)
-	joined = append(joined, valuesOf(rightAlias.cols)...)
-	if jp.synthetic {
-		joined = append(joined, types.Column{Name: jp.syntheticName, Type: joined[0].Type})
-	}
+	joined := joinSchema(jp, st, leftAlias.cols, rightAlias.cols)
 	join := &planStep{op: "JOIN", cols: joined, ctx: "Join", sources: []*planStep{leftAlias, rightAlias}}
 
 	t := &topology{}
@@ -146,7 +134,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 			t.processor("Join", store)
 		}
 	} else {
-		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, "")
+		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, "")
 	}
 	if plan.Agg != nil {
 		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
@@ -157,53 +145,112 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 // explainedStreamStream are the stream-stream join types EXPLAIN builds.
 var explainedStreamStream = map[sql.JoinType]bool{sql.InnerJoin: true, sql.LeftJoin: true, sql.RightJoin: true, sql.OuterJoin: true}
 
-// rekeyStep is the plan step that rekeys a stream on its column key.
-func rekeyStep(src *planStep, key string, t types.Type, ctx string) *planStep {
+// rekeyStep is the plan step that rekeys a stream on the join expression
+// e, of type t (PartitionByParamsFactory.buildSchema): a column keeps its
+// name; anything else is named as ColumnNames.columnAliasGenerator names
+// it over the source's schema (a struct field by the field, else the first
+// KSQL_COL_n not taken) and copied into the values.
+func rekeyStep(src *planStep, e sql.Expr, t types.Type, ctx string) *planStep {
+	key, ref := "", false
+	switch x := e.(type) {
+	case *sql.ColumnRef:
+		key, ref = x.Name, true
+	case *sql.Deref:
+		key = x.Field
+	}
+	taken := map[string]bool{}
+	for _, c := range src.cols {
+		taken[c.Name] = true
+	}
+	if !ref && (key == "" || taken[key]) {
+		key = "KSQL_COL_0"
+		for n := 1; taken[key]; n++ {
+			key = fmt.Sprintf("KSQL_COL_%d", n)
+		}
+	}
 	cols := []types.Column{{Name: key, Type: t, Key: true}}
 	for _, c := range src.cols {
 		if !c.Key {
 			cols = append(cols, c)
 		}
 	}
+	if !ref {
+		cols = append(cols, types.Column{Name: key, Type: t})
+	}
 	return &planStep{op: "REKEY", cols: cols, ctx: ctx, sources: []*planStep{src}}
+}
+
+// joinSchema is the schema of a join step (JoinParamsFactory.createSchema):
+// the join's key, the left side's values, the right side's. The key is the
+// left side's when its join expression is a column, else the right
+// side's, else (both expressions, or a FULL OUTER join) the synthetic
+// key, which no side has and so is appended to the values too.
+func joinSchema(jp *JoinPlan, st JoinStep, leftCols, rightCols []types.Column) []types.Column {
+	key := keysOf(leftCols)[0]
+	if _, ok := st.leftExpr.(*sql.ColumnRef); !ok {
+		key.Name = keysOf(rightCols)[0].Name
+	}
+	if jp.synthetic {
+		key.Name = jp.syntheticName
+	}
+	joined := append([]types.Column{key}, valuesOf(leftCols)...)
+	joined = append(joined, valuesOf(rightCols)...)
+	if jp.synthetic {
+		joined = append(joined, types.Column{Name: key.Name, Type: key.Type})
+	}
+	return joined
 }
 
 // streamStreamTopology adds a stream-stream join as ksqlDB's
 // StreamStreamJoinBuilder and Kafka Streams' KStreamImplJoin build it: each
-// side read and aliased (and, joined on value columns, both rekeyed through
-// Join-left-repartition and Join-right-repartition into a sub-topology of
-// their own); then the two windowed processors, each keeping its side in a
-// window store, each side's join reading the other's store, and the merge.
-// A RIGHT join is the right stream's LEFT join of the left one, so the
-// right side is "this". An outer side's partner store is an OUTER store and
-// its join is named outer; with a GRACE PERIOD the outer joins share the
-// KSTREAM-OUTERSHARED store of unmatched records (historical plans
-// joins_-_stream_stream_{inner,left,right,outer}_join_-_JSON, the _-_rekey
-// variants and the ..._with_out_of_order_and_custom_grace_period ones).
-// Its names take the join's context prefix (L_ once per level of an N-way
-// join).
-func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string, rekeyed bool, prefix string) {
+// side read and aliased, and a side joined on anything but its key rekeyed
+// (<Side>SourceKeyed) through Join-left-repartition (Kafka Streams' "this"
+// side) or Join-right-repartition, in a sub-topology of its own; then the two
+// windowed processors, each keeping its side in a window store, each side's
+// join reading the other's store, and the merge. Sub-topologies are
+// numbered by the first node added to them: with both sides repartitioned
+// the join gets a third; with one, it joins the sub-topology of the side
+// read as it is. A RIGHT join is the right stream's LEFT join of the left
+// one, so the right side is "this". An outer side's partner store is an
+// OUTER store and its join is named outer; with a GRACE PERIOD the outer
+// joins share the KSTREAM-OUTERSHARED store of unmatched records
+// (historical plans joins_-_stream_stream_{inner,left,right,outer}_join_-_JSON,
+// the _-_rekey variants, the ..._with_out_of_order_and_custom_grace_period
+// ones, joins_-_stream_stream_join_-_contains_arithmetic_unary_expression and
+// joins_-_inner_join_-_with_right_join_column_in_projection). Its names take
+// the join's context prefix (L_ once per level of an N-way join).
+func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string, rekeyLeft, rekeyRight bool, prefix string) {
 	thisSide := "Left"
 	if st.Type == sql.RightJoin {
 		thisSide = "Right"
 	}
 	in := map[string]string{} // Kafka Streams side (this, other) -> the node feeding it
-	for i, side := range []struct{ name, topic string }{{"Left", leftTopic}, {"Right", rightTopic}} {
+	var repartitions []string
+	joinSub := 0
+	for i, side := range []struct {
+		name, topic string
+		rekeyed     bool
+	}{{"Left", leftTopic, rekeyLeft}, {"Right", rightTopic, rekeyRight}} {
 		kside := "other"
 		if side.name == thisSide {
 			kside = "this"
 		}
-		if rekeyed && i > 0 {
+		if i > 0 && (rekeyLeft || rekeyRight) {
 			t.sub()
+		}
+		if !side.rekeyed {
+			joinSub = t.cur
 		}
 		t.source(t.next("KSTREAM-SOURCE"), side.topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
-		if rekeyed {
+		if side.rekeyed {
 			t.processor(prefix + side.name + "SourceKeyed-SelectKey")
 		}
 		t.processor("PrependAlias" + prefix + side.name)
 		in[kside] = "PrependAlias" + prefix + side.name
-		if rekeyed {
+		if side.rekeyed {
+			// the repartitions are named by Kafka Streams' sides: "this"
+			// is the left one
 			repartition := prefix + "Join-left-repartition"
 			if kside == "other" {
 				repartition = prefix + "Join-right-repartition"
@@ -211,14 +258,20 @@ func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string
 			t.internal(repartition + "-filter")
 			t.sink(repartition+"-sink", repartition)
 			in[kside] = repartition + "-source"
+			repartitions = append(repartitions, repartition)
 		}
 	}
-	if rekeyed {
+	switch {
+	case len(repartitions) == 2:
 		t.sub()
-		t.source(prefix+"Join-left-repartition-source", prefix+"Join-left-repartition")
-		t.source(prefix+"Join-right-repartition-source", prefix+"Join-right-repartition")
-		t.index += 6 // each repartition's filter, sink and source
+	case len(repartitions) == 1:
+		t.use(joinSub)
 	}
+	slices.Sort(repartitions) // the left repartition's source first
+	for _, r := range repartitions {
+		t.source(r+"-source", r)
+	}
+	t.index += 3 * len(repartitions) // each repartition's filter, sink and source
 	windowJoinTopology(t, st, in["this"], in["other"], prefix)
 }
 
