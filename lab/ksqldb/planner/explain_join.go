@@ -15,10 +15,11 @@ import (
 // table (INNER or LEFT; on the table's key, the stream rekeyed when joined
 // on one of its value columns), two streams joined WITHIN a window
 // (INNER, LEFT, RIGHT, FULL OUTER; on both keys or, repartitioning the
-// sides not joined on their key, on value columns or expressions), two tables joined on their primary keys (INNER, LEFT,
-// RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a primary-key
-// table-table join (not FULL OUTER) that aggregates. Other joins are
-// refused.
+// sides not joined on their key, on value columns or expressions; with or
+// without PARTITION BY), two tables joined on their primary keys (INNER,
+// LEFT, RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a
+// primary-key table-table join (not FULL OUTER) that aggregates. Other
+// joins are refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
@@ -34,8 +35,9 @@ import (
 // sum_-_sum_int_left_join_of_table, and for stream-stream joins on
 // expressions joins_-_stream_stream_join_-_contains_arithmetic_unary_expression,
 // joins_-_stream_stream_join_-_contains_function,
-// joins_-_inner_join_-_with_right_join_column_in_projection and
-// joins_-_left_join_-_with_synthetic_join_column_in_projection.
+// joins_-_inner_join_-_with_right_join_column_in_projection,
+// joins_-_left_join_-_with_synthetic_join_column_in_projection, and for
+// PARTITION BY partition-by_-_partition_by_{non-Key,Key,key}_in_join_on_*.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
 func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
@@ -47,8 +49,8 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	st := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
 	switch {
-	case plan.Partition != nil:
-		return nil, refuse("a PARTITION BY of a join")
+	case plan.Partition != nil && right.Source.Table:
+		return nil, refuse("a PARTITION BY of a stream-table join")
 	case plan.Agg != nil && (!left.Source.Table || !right.Source.Table || st.ForeignKey || jp.synthetic || plan.Where != nil):
 		return nil, refuse("an aggregation of a join other than a primary-key table-table join without WHERE")
 	case left.Source.Table && !right.Source.Table:
@@ -332,7 +334,7 @@ func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *pla
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,
-// the projection and the sink. A table result filters in three processors
+// the PARTITION BY, the projection and the sink. A table result filters in three processors
 // and materializes its projection.
 func joinTail(t *topology, plan *Plan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
 	steps := []*planStep{join}
@@ -345,6 +347,12 @@ func joinTail(t *topology, plan *Plan, join *planStep, table bool, sinkName, sin
 		} else {
 			t.processor("WhereFilter")
 		}
+	}
+	if pp := plan.Partition; pp != nil && !pp.keeps(join.cols) {
+		// UserRepartitionNode: the joined rows rekeyed, before the
+		// projection, with no repartition topic
+		steps = append(steps, &planStep{op: "REKEY", cols: pp.rekeyedColumns(join.cols), ctx: "PartitionBy"})
+		t.processor("PartitionBy-SelectKey")
 	}
 	steps = append(steps, &planStep{op: "PROJECT", cols: plan.Out.Cols, ctx: "Project"}, &planStep{op: "SINK", cols: plan.Out.Cols, ctx: sinkName})
 	if table {
@@ -435,4 +443,16 @@ func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, right
 	t.join(resolve, []string{responses}, leftStore)
 	t.join(t.next("KTABLE-FK-JOIN-OUTPUT"), []string{resolve})
 	t.index++ // the joined table's store name, unused
+}
+
+// keeps reports a PARTITION BY of the single key column of cols, which
+// ksqlDB plans as no step at all (SchemaKStream.selectKey,
+// Repartitioning.repartitionNeeded).
+func (pp *partitionPlan) keeps(cols []types.Column) bool {
+	keys := keysOf(cols)
+	if pp.Null || len(keys) != 1 || len(pp.exprs) != 1 {
+		return false
+	}
+	_, ref := pp.exprs[0].(*sql.ColumnRef)
+	return ref && pp.names[0] == keys[0].Name
 }
