@@ -116,10 +116,10 @@
 // a stream joined to tables all on its key or all on one of its value
 // columns, a stream joined to streams and tables all on keys (FULL OUTER
 // only last), and chains of primary-key table-table joins ([INNER] or
-// LEFT, the last also FULL OUTER), stream-table joins on an expression,
-// joins that PARTITION BY other than a stream-stream join of two streams,
-// joins that aggregate other than
-// a primary-key table-table join without WHERE, joins of windowed streams
+// LEFT, the last also FULL OUTER), joins that PARTITION BY other than a
+// stream-stream join of two streams, joins that aggregate other than a
+// stream-table join that rekeys the stream or a primary-key table-table
+// join (both without WHERE), joins of windowed streams
 // and aggregations of a windowed stream. sinktopic.go makes the sink
 // topic of a CREATE ... AS SELECT as ksqlDB's TopicCreateInjector does:
 // partitions, replicas and retention.ms from the WITH clause or the source

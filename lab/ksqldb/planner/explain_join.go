@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -12,18 +13,19 @@ import (
 )
 
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
-// table (INNER or LEFT; on the table's key, the stream rekeyed when joined
-// on one of its value columns), two streams joined WITHIN a window
-// (INNER, LEFT, RIGHT, FULL OUTER; on both keys or, repartitioning the
-// sides not joined on their key, on value columns or expressions; with or
-// without PARTITION BY), two tables joined on their primary keys (INNER,
-// LEFT, RIGHT, FULL OUTER) or on a foreign key (INNER, LEFT), and a
-// primary-key table-table join (not FULL OUTER) that aggregates. Other
-// joins are refused.
+// table (INNER or LEFT; on the table's key, or, the stream rekeyed, on one
+// of its value columns or an expression, that join also aggregated), two
+// streams joined WITHIN a window (INNER, LEFT, RIGHT, FULL OUTER; on both
+// keys or, repartitioning the sides not joined on their key, on value
+// columns or expressions; with or without PARTITION BY), two tables joined
+// on their primary keys (INNER, LEFT, RIGHT, FULL OUTER) or on a foreign
+// key (INNER, LEFT), and a primary-key table-table join (not FULL OUTER)
+// that aggregates. Other joins are refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
-// columns), ksqldb-streams/.../JoinParamsFactory.createSchema (the JOIN
+// columns), LogicalPlanner.buildJoinKey (the join's key column),
+// ksqldb-streams/.../JoinParamsFactory.createSchema (the JOIN
 // schema: the key, the left values, the right values) and the historical
 // plans joins_-_stream_table_inner_join_-_JSON, joins_-_stream_table_left_join_-_JSON,
 // joins_-_on_non-STRING_value_column, joins_-_stream_stream_inner_join_-_JSON,
@@ -32,12 +34,15 @@ import (
 // fk-join_-_Should_support_inner_join_with_left_value-column_expression,
 // fk-join_-_Should_support_left_join_with_left_value-column_expression,
 // joins_-_table_table_outer_join_-_JSON, joins_-_table_table_join_with_where_clause,
-// sum_-_sum_int_left_join_of_table, and for stream-stream joins on
-// expressions joins_-_stream_stream_join_-_contains_arithmetic_unary_expression,
+// sum_-_sum_int_left_join_of_table; for joins on expressions
+// joins_-_stream_stream_join_-_contains_arithmetic_unary_expression,
 // joins_-_stream_stream_join_-_contains_function,
 // joins_-_inner_join_-_with_right_join_column_in_projection,
-// joins_-_left_join_-_with_synthetic_join_column_in_projection, and for
-// PARTITION BY partition-by_-_partition_by_{non-Key,Key,key}_in_join_on_*.
+// joins_-_left_join_-_with_synthetic_join_column_in_projection and
+// timestamp-to-string_-_millis_to_string_in_join; for PARTITION BY
+// partition-by_-_partition_by_{non-Key,Key,key}_in_join_on_*; for
+// aggregations of a stream-table join group-by_-_windowed_join and
+// timestamp-to-string_-_millis_to_string_in_join.
 // Unlike ksqlDB, this server rekeys a stream in memory, with no
 // Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
 func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
@@ -51,8 +56,8 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	switch {
 	case plan.Partition != nil && right.Source.Table:
 		return nil, refuse("a PARTITION BY of a stream-table join")
-	case plan.Agg != nil && (!left.Source.Table || !right.Source.Table || st.ForeignKey || jp.synthetic || plan.Where != nil):
-		return nil, refuse("an aggregation of a join other than a primary-key table-table join without WHERE")
+	case plan.Agg != nil && (!right.Source.Table || !left.Source.Table && !st.Rekeyed || st.ForeignKey || jp.synthetic || plan.Where != nil):
+		return nil, refuse("an aggregation of a join other than a stream-table join that rekeys the stream or a primary-key table-table join, without WHERE")
 	case left.Source.Table && !right.Source.Table:
 		return nil, refuse("a table-stream join")
 	case left.Source.Window != nil || right.Source.Window != nil:
@@ -67,9 +72,6 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	// a stream joined on anything but its key is repartitioned
 	rekeyLeft := st.Rekeyed || !right.Source.Table && !left.keyedBy(st.leftExpr)
 	rekeyRight := !right.Source.Table && !right.keyedBy(st.rightExpr)
-	if _, ok := st.leftExpr.(*sql.ColumnRef); rekeyLeft && !ok && right.Source.Table {
-		return nil, refuse("a stream-table join on an expression")
-	}
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}
@@ -86,7 +88,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		rightIn = rekeyStep(rightSrc, st.rightExpr, st.RightKey.Type, "RightSourceKeyed")
 	}
 	rightAlias := &planStep{op: "PROJECT", cols: aliased(right.Alias, rightIn.cols), ctx: "PrependAliasRight", sources: []*planStep{rightIn}}
-	joined := joinSchema(jp, st, leftAlias.cols, rightAlias.cols)
+	joined := joinSchema(jp, q, leftAlias.cols, rightAlias.cols)
 	join := &planStep{op: "JOIN", cols: joined, ctx: "Join", sources: []*planStep{leftAlias, rightAlias}}
 
 	t := &topology{}
@@ -139,7 +141,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, "")
 	}
 	if plan.Agg != nil {
-		return aggregateJoin(what, q, plan, t, join, sinkName, sinkTopic)
+		return aggregateJoin(what, q, plan, t, join, left, sinkName, sinkTopic)
 	}
 	return joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic), nil
 }
@@ -183,24 +185,49 @@ func rekeyStep(src *planStep, e sql.Expr, t types.Type, ctx string) *planStep {
 }
 
 // joinSchema is the schema of a join step (JoinParamsFactory.createSchema):
-// the join's key, the left side's values, the right side's. The key is the
-// left side's when its join expression is a column, else the right
-// side's, else (both expressions, or a FULL OUTER join) the synthetic
-// key, which no side has and so is appended to the values too.
-func joinSchema(jp *JoinPlan, st JoinStep, leftCols, rightCols []types.Column) []types.Column {
+// the join's key, of the left side's key type, the left side's values, the
+// right side's. A key neither side has (the synthetic key of a join on
+// expressions only or of a FULL OUTER join) is appended to the values too.
+func joinSchema(jp *JoinPlan, q *sql.Query, leftCols, rightCols []types.Column) []types.Column {
 	key := keysOf(leftCols)[0]
-	if _, ok := st.leftExpr.(*sql.ColumnRef); !ok {
-		key.Name = keysOf(rightCols)[0].Name
-	}
-	if jp.synthetic {
-		key.Name = jp.syntheticName
-	}
+	key.Name = joinKeyName(jp, q)
 	joined := append([]types.Column{key}, valuesOf(leftCols)...)
 	joined = append(joined, valuesOf(rightCols)...)
 	if jp.synthetic {
 		joined = append(joined, types.Column{Name: key.Name, Type: key.Type})
 	}
 	return joined
+}
+
+// joinKeyName names a join's key column as LogicalPlanner.buildJoinKey
+// does: the synthetic key, else the first viable key column (the left
+// side's join column first) that the projection names, else the first
+// viable one, as ALIAS_NAME (ColumnNames.generatedJoinColumnAlias).
+func joinKeyName(jp *JoinPlan, q *sql.Query) string {
+	if jp.synthetic {
+		return jp.syntheticName
+	}
+	projected := func(v string) bool { // Projection.containsExpression
+		for _, it := range q.Items {
+			switch {
+			case it.Star && (it.Qualifier == "" || strings.HasPrefix(v, it.Qualifier+".")):
+				return true
+			case !it.Star && !it.StructAll:
+				if name, ok := jp.qualified(it.Expr); ok && name == v {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	key := jp.viable[0]
+	for _, v := range jp.viable {
+		if projected(v) {
+			key = v
+			break
+		}
+	}
+	return strings.Replace(key, ".", "_", 1)
 }
 
 // streamStreamTopology adds a stream-stream join as ksqlDB's
@@ -308,13 +335,15 @@ func windowJoinTopology(t *topology, st JoinStep, this, other, prefix string) st
 	return prefix + "Join-merge"
 }
 
-// aggregateJoin adds the aggregation of a table-table join to its plan and
-// topology: the aggregation reads the join's aliased columns
-// (ALIAS_NAME), and the join has no store of its own, so the Prepare step
-// is materialized (historical plan sum_-_sum_int_left_join_of_table).
-func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *planStep, sinkName, sinkTopic string) (*queryShape, error) {
+// aggregateJoin adds the aggregation of a join to its plan and topology:
+// the aggregation reads the join's aliased columns (ALIAS_NAME), and
+// COUNT(*) the left source's ROWTIME. A table-table join has no store of
+// its own, so its Prepare step is materialized (historical plans
+// sum_-_sum_int_left_join_of_table, group-by_-_windowed_join and
+// timestamp-to-string_-_millis_to_string_in_join).
+func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *planStep, left JoinLeaf, sinkName, sinkTopic string) (*queryShape, error) {
 	in := plan.In
-	input := aggInput{keys: keysOf(join.cols), table: true,
+	input := aggInput{keys: keysOf(join.cols), table: left.Source.Table, rowtime: left.Alias,
 		resolve: func(ref *sql.ColumnRef) (string, bool) {
 			idx, ok := in.Lookup(ref)
 			if !ok || in.Origin[idx].Qual == "" || (ref.Qualifier == "" && expr.IsPseudo(ref.Name)) {
@@ -330,7 +359,12 @@ func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *pla
 	t.sink(t.next("KSTREAM-SINK"), sinkTopic)
 	steps := append([]*planStep{join}, aggSteps...)
 	steps = append(steps, &planStep{op: "SINK", cols: plan.Out.Cols, ctx: sinkName})
-	return &queryShape{Plan: chainPlan(steps...), Topo: t}, nil
+	sh := &queryShape{Plan: chainPlan(steps...), Topo: t}
+	if w := plan.Agg.Window; w != nil {
+		kind := w.Kind
+		sh.WindowType = &kind
+	}
+	return sh, nil
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,

@@ -142,6 +142,10 @@ type aggInput struct {
 	resolve func(ref *sql.ColumnRef) (string, bool)
 	// stars: the columns SELECT * reads; nil where * is not explained
 	stars []types.Column
+	// rowtime qualifies the ROWTIME that COUNT(*) reads: a join's left
+	// source (COUNT(B_ROWTIME) in the historical plan
+	// group-by_-_windowed_join); "" for a single source
+	rowtime string
 }
 
 // sourceAggInput is the input of an aggregation that reads its source.
@@ -195,7 +199,7 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 					return
 				}
 				if x.Star || len(x.Args) == 0 {
-					need(resolve(&sql.ColumnRef{Name: "ROWTIME"}))
+					need(resolve(&sql.ColumnRef{Qualifier: input.rowtime, Name: "ROWTIME"}))
 				}
 				if collectCalls {
 					calls = append(calls, x)
