@@ -90,6 +90,39 @@ var expressionJoinCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: KSQL_COL_0 INTEGER KEY, V0 INTEGER, V1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER, KSQL_COL_0 INTEGER | Logger: QID.RightSourceKeyed\n" +
 			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 INTEGER, V1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
+	{
+		name:   "a stream-stream LEFT JOIN on an expression of the right side repartitions the right side into the outer store's side",
+		topics: []string{"LEFT", "RIGHT"},
+		stmts: "CREATE STREAM L (A INT KEY, B INT, C INT) WITH (kafka_topic='LEFT', value_format='JSON');" +
+			"CREATE STREAM R (A INT KEY, B INT, C INT) WITH (kafka_topic='RIGHT', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT L.*, R.* FROM L LEFT JOIN R WITHIN 10 SECONDS ON L.A = ABS(R.A);",
+		sink: "OUTPUT", topology: "stream-stream-left-join-on-right-expression.topology",
+	},
+	{
+		name:   "a stream-stream join on an expression written before the left column repartitions the right side",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST1 (ID INT KEY, IGNORED STRING) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST2 (ID INT KEY, IGNORED STRING) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT T.ID, TT.ID FROM test1 t join test2 tt WITHIN 30 seconds ON -tt.id = t.id;",
+		sink: "OUTPUT", topology: "stream-stream-join-on-flipped-expression.topology",
+	},
+	{
+		name:   "the rekeyed side's expression is named KSQL_COL_0 beside source columns named ROWKEY_n",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM TEST1 (ROWKEY bigint KEY, ROWKEY_2 bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
+			"CREATE STREAM TEST2 (ROWKEY_1 int KEY, ROWKEY_3 int) WITH (kafka_topic='right_topic', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT t.ROWKEY, t.ROWKEY_2 FROM test1 t JOIN test2 tt WITHIN 30 seconds ON t.ROWKEY = CAST(tt.ROWKEY_1 AS BIGINT);",
+		sink: "OUTPUT", topology: "stream-stream-join-on-expression-rowkey-columns.topology",
+		plan: " > [ SINK ] | Schema: ROWKEY BIGINT KEY, ROWKEY_2 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: ROWKEY BIGINT KEY, ROWKEY_2 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T_ROWKEY BIGINT KEY, T_ROWKEY_2 BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ROWKEY BIGINT, " +
+			"TT_ROWKEY_3 INTEGER, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ROWKEY_1 INTEGER, TT_KSQL_COL_0 BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ROWKEY BIGINT KEY, T_ROWKEY_2 BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ROWKEY BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ROWKEY BIGINT KEY, ROWKEY_2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ROWKEY BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: TT_KSQL_COL_0 BIGINT KEY, TT_ROWKEY_3 INTEGER, TT_ROWTIME BIGINT, TT_ROWPARTITION INTEGER, TT_ROWOFFSET BIGINT, TT_ROWKEY_1 INTEGER, TT_KSQL_COL_0 BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: KSQL_COL_0 BIGINT KEY, ROWKEY_3 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ROWKEY_1 INTEGER, KSQL_COL_0 BIGINT | Logger: QID.RightSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ROWKEY_1 INTEGER KEY, ROWKEY_3 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ROWKEY_1 INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
 }
 
 // EXPLAIN of a stream-stream join on expressions answers the topology and
