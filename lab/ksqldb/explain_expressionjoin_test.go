@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Stream-stream joins on expressions, as the historical plans of
+// Joins on expressions, as the historical plans of
 // confluentinc/ksql v7.9.0 record them
 // (ksqldb-functional-tests/src/test/resources/historical_plans/<test>/7.1.0_*/
 // plan.json and topology; testdata/explain/README.md names each). A side
@@ -16,9 +16,10 @@ import (
 // <Side>SourceKeyed) by PartitionByParamsFactory: a column keeps its name, an
 // expression is named KSQL_COL_0 and copied into the values; only the
 // rekeyed side goes through a repartition topic. The join's key is the
-// column side's (JoinNode.getKeyColumnName), or ROWKEY when both sides are
-// expressions, then also appended to the values
-// (JoinParamsFactory.createSchema).
+// column side's (LogicalPlanner.buildJoinKey), or ROWKEY when both sides
+// are expressions, then also appended to the values
+// (JoinParamsFactory.createSchema). A stream joined to a table on an
+// expression is rekeyed as on a value column (as_value_-_join).
 var expressionJoinCases = []explainCase{
 	{
 		name:   "a stream-stream join on an expression of the right side repartitions the right side only",
@@ -123,11 +124,28 @@ var expressionJoinCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: KSQL_COL_0 BIGINT KEY, ROWKEY_3 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ROWKEY_1 INTEGER, KSQL_COL_0 BIGINT | Logger: QID.RightSourceKeyed\n" +
 			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ROWKEY_1 INTEGER KEY, ROWKEY_3 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ROWKEY_1 INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
+	{
+		name:   "a stream-table join on an expression of the stream is keyed by the table's key",
+		topics: []string{"i1", "i2"},
+		stmts: "CREATE STREAM I1 (ID INT KEY, V0 INT, V1 INT) WITH (kafka_topic='i1', value_format='JSON');" +
+			"CREATE TABLE I2 (ID INT PRIMARY KEY, V0 INT, V1 INT) WITH (kafka_topic='i2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT * FROM I1 JOIN I2 ON AS_VALUE(I1.ID) = I2.ID;",
+		sink: "OUTPUT", topology: "stream-table-join-on-expression.topology",
+		plan: " > [ SINK ] | Schema: I2_ID INTEGER KEY, I1_ID INTEGER, I1_V0 INTEGER, I1_V1 INTEGER, I2_V0 INTEGER, I2_V1 INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: I2_ID INTEGER KEY, I1_ID INTEGER, I1_V0 INTEGER, I1_V1 INTEGER, I2_V0 INTEGER, I2_V1 INTEGER | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: I2_ID INTEGER KEY, I1_V0 INTEGER, I1_V1 INTEGER, I1_ROWTIME BIGINT, I1_ROWPARTITION INTEGER, I1_ROWOFFSET BIGINT, I1_ID INTEGER, I1_KSQL_COL_0 INTEGER, " +
+			"I2_V0 INTEGER, I2_V1 INTEGER, I2_ROWTIME BIGINT, I2_ROWPARTITION INTEGER, I2_ROWOFFSET BIGINT, I2_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: I1_KSQL_COL_0 INTEGER KEY, I1_V0 INTEGER, I1_V1 INTEGER, I1_ROWTIME BIGINT, I1_ROWPARTITION INTEGER, I1_ROWOFFSET BIGINT, I1_ID INTEGER, I1_KSQL_COL_0 INTEGER | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: KSQL_COL_0 INTEGER KEY, V0 INTEGER, V1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER, KSQL_COL_0 INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 INTEGER, V1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: I2_ID INTEGER KEY, I2_V0 INTEGER, I2_V1 INTEGER, I2_ROWTIME BIGINT, I2_ROWPARTITION INTEGER, I2_ROWOFFSET BIGINT, I2_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 INTEGER, V1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
 }
 
-// EXPLAIN of a stream-stream join on expressions answers the topology and
-// PlanSummary ksqlDB 0.29 prints for the same statements.
-func TestExplainOfStreamStreamJoinsOnExpressionsMatchesUpstreamPlans(t *testing.T) {
+// EXPLAIN of a join on expressions answers the topology and PlanSummary
+// ksqlDB 0.29 prints for the same statements.
+func TestExplainOfJoinsOnExpressionsMatchesUpstreamPlans(t *testing.T) {
 	for _, c := range expressionJoinCases {
 		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
 	}
