@@ -524,34 +524,42 @@ var explainCases = []explainCase{
 // prints for the same statements, byte for byte, and its PlanSummary.
 func TestExplainMatchesUpstreamPlans(t *testing.T) {
 	for _, c := range explainCases {
-		t.Run(c.name, func(t *testing.T) {
-			want, err := os.ReadFile(filepath.Join("testdata", "explain", c.topology))
-			if err != nil {
-				t.Fatal(err)
-			}
-			st := newStack(t)
-			for _, tp := range c.topics {
-				st.createTopic(tp, 1)
-			}
-			_, url := st.serve()
-			mustKSQL(t, url, c.stmts, nil)
-			qid := queryWriting(t, url, c.sink)
-			d := mustKSQL(t, url, "EXPLAIN "+qid+";", nil)[0]["queryDescription"].(map[string]any)
-			if d["topology"] != string(want) {
-				t.Errorf("topology:\n%s\nwant\n%s", d["topology"], want)
-			}
-			if c.plan != "" {
-				if plan := strings.ReplaceAll(c.plan, "QID", qid); d["executionPlan"] != plan {
-					t.Errorf("executionPlan:\n%q\nwant\n%q", d["executionPlan"], plan)
-				}
-			}
-			if c.sources != nil && fmt.Sprint(d["sources"]) != fmt.Sprint(c.sources) {
-				t.Errorf("sources %v, want %v", d["sources"], c.sources)
-			}
-			if c.window == "" && d["windowType"] != nil || c.window != "" && d["windowType"] != c.window {
-				t.Errorf("windowType %v, want %q", d["windowType"], c.window)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
+	}
+}
+
+// checkExplainCase runs a case's statements, EXPLAINs the query writing its
+// sink and compares the answer with the case's upstream texts.
+func checkExplainCase(t *testing.T, c explainCase) {
+	t.Helper()
+	want, err := os.ReadFile(filepath.Join("testdata", "explain", c.topology))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStack(t)
+	for _, tp := range c.topics {
+		st.createTopic(tp, 1)
+	}
+	_, url := st.serve()
+	mustKSQL(t, url, c.stmts, nil)
+	qid := queryWriting(t, url, c.sink)
+	d, ok := mustKSQL(t, url, "EXPLAIN "+qid+";", nil)[0]["queryDescription"].(map[string]any)
+	if !ok {
+		t.Fatalf("EXPLAIN %s answered no queryDescription", qid)
+	}
+	if d["topology"] != string(want) {
+		t.Errorf("topology:\n%s\nwant\n%s", d["topology"], want)
+	}
+	if c.plan != "" {
+		if plan := strings.ReplaceAll(c.plan, "QID", qid); d["executionPlan"] != plan {
+			t.Errorf("executionPlan:\n%q\nwant\n%q", d["executionPlan"], plan)
+		}
+	}
+	if c.sources != nil && fmt.Sprint(d["sources"]) != fmt.Sprint(c.sources) {
+		t.Errorf("sources %v, want %v", d["sources"], c.sources)
+	}
+	if c.window == "" && d["windowType"] != nil || c.window != "" && d["windowType"] != c.window {
+		t.Errorf("windowType %v, want %q", d["windowType"], c.window)
 	}
 }
 
