@@ -285,21 +285,10 @@ func TestQueuedRecordsGoOutInBatchesTheBrokerAccepts(t *testing.T) {
 // first, and the entries once the arrivals are stored.
 func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
 	cluster, cfg := fakeKafka(t)
-	var (
-		mu    sync.Mutex
-		order []string // "arrivals" or "turnstile", per produce request as the broker takes it
-	)
+	var taken produceOrder
 	cluster.ControlKey(int16(kmsg.Produce), func(r kmsg.Request) (kmsg.Response, error, bool) {
 		cluster.KeepControl()
-		kind := "turnstile"
-		for _, tp := range r.(*kmsg.ProduceRequest).Topics {
-			if strings.HasPrefix(tp.Topic, topic.ArrivalsPrefix) {
-				kind = "arrivals"
-			}
-		}
-		mu.Lock()
-		order = append(order, kind)
-		mu.Unlock()
+		taken.take(r)
 		return nil, nil, false
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -314,9 +303,7 @@ func TestATicksArrivalsReachTheBrokerBeforeItsTurnstileEntries(t *testing.T) {
 	if err := p.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(order) < 2 || order[0] != "arrivals" || slices.Contains(order[1:], "arrivals") {
+	if order := taken.get(); len(order) < 2 || order[0] != "arrivals" || slices.Contains(order[1:], "arrivals") {
 		t.Errorf("the broker took the tick's produce requests in the order %v, want the arrivals' one first", order)
 	}
 }
