@@ -320,13 +320,19 @@ func writeHeapProfile(cpuPath string) error {
 	if cpuPath == "" {
 		return nil
 	}
-	f, err := os.Create(strings.TrimSuffix(cpuPath, ".pprof") + ".heap.pprof")
+	return writeProfile("heap", strings.TrimSuffix(cpuPath, ".pprof")+".heap.pprof")
+}
+
+// writeProfile writes the runtime profile called name ("heap", "allocs")
+// to path.
+func writeProfile(name, path string) error {
+	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("heap profile: %w", err)
+		return fmt.Errorf("%s profile: %w", name, err)
 	}
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
 		_ = f.Close()
-		return fmt.Errorf("heap profile: %w", err)
+		return fmt.Errorf("%s profile: %w", name, err)
 	}
 	return f.Close()
 }

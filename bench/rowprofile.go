@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 )
 
@@ -41,15 +39,7 @@ func profileRow(path string) (func() error, error) {
 // that it counts every allocation made so far).
 func writeAllocs(path string) error {
 	runtime.GC()
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("allocs profile: %w", err)
-	}
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("allocs profile: %w", err)
-	}
-	return f.Close()
+	return writeProfile("allocs", path)
 }
 
 // rowProfile is the profile path of run i of a row, "" without -cpuprofile.
