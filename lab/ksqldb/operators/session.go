@@ -1,6 +1,7 @@
 package operators
 
 import (
+	"cmp"
 	"encoding/binary"
 	"slices"
 
@@ -91,7 +92,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, end
 	p.Groups[gk] = g
 	list = p.sessions[base]
-	i, _ := slices.BinarySearchFunc(list, start, func(s *group, v int64) int { return compareInt64(s.WindowStart, v) })
+	i, _ := slices.BinarySearchFunc(list, start, func(s *group, v int64) int { return cmp.Compare(s.WindowStart, v) })
 	if i < len(list) && list[i].key == gk { // the session [t, t] again
 		list[i] = g
 	} else {
@@ -139,6 +140,6 @@ func (p *Processor) indexSessions() {
 		p.sessions[base] = append(p.sessions[base], g)
 	}
 	for _, list := range p.sessions {
-		slices.SortFunc(list, func(a, b *group) int { return compareInt64(a.WindowStart, b.WindowStart) })
+		slices.SortFunc(list, func(a, b *group) int { return cmp.Compare(a.WindowStart, b.WindowStart) })
 	}
 }

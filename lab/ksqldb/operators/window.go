@@ -1,6 +1,7 @@
 package operators
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -168,7 +169,7 @@ func (p *Processor) sweep(changelog bool) {
 		// the window store is read in window-start order, then by key
 		slices.SortFunc(closed, func(a, b *group) int {
 			if a.WindowStart != b.WindowStart {
-				return compareInt64(a.WindowStart, b.WindowStart)
+				return cmp.Compare(a.WindowStart, b.WindowStart)
 			}
 			return strings.Compare(a.key, b.key)
 		})
@@ -197,16 +198,6 @@ func (p *Processor) sweep(changelog bool) {
 		next = min(next, p.deadline(g))
 	}
 	p.clock.nextSweep = next
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // finishWindowRestore sets the clock from restored windows: stream time is
