@@ -86,13 +86,12 @@ func newRecordSender(p *Producer, addr net.Addr, rt kafka.RoundTripper, maxRecor
 
 // waitIdle waits until s has nothing queued or in flight, for at most d; it
 // does not wait while s tries a failed request again (an outage must not
-// hold another sender's records back). It reports whether s had records
-// to send and sent them all within d.
-func (s *recordSender) waitIdle(ctx context.Context, d time.Duration) bool {
+// hold another sender's records back).
+func (s *recordSender) waitIdle(ctx context.Context, d time.Duration) {
 	s.mu.Lock()
 	if !s.busy || s.retrying {
 		s.mu.Unlock()
-		return false
+		return
 	}
 	idle := s.idle
 	s.mu.Unlock()
@@ -100,11 +99,9 @@ func (s *recordSender) waitIdle(ctx context.Context, d time.Duration) bool {
 	defer t.Stop()
 	select {
 	case <-idle:
-		return true
 	case <-t.C:
 	case <-ctx.Done():
 	}
-	return false
 }
 
 // settled marks the end of a request: with nothing queued and nothing to
