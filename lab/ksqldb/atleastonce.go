@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/ctalab/ctalab/internal/recpool"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -111,7 +112,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 				cl.AllowRebalance()
 				return err
 			}
-			recycle(fs)
+			recpool.Recycle(fs)
 		}
 		cl.AllowRebalance()
 		if ctx.Err() != nil {
@@ -188,7 +189,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		if err != nil {
 			return err
 		}
-		recycle(fs)
+		recpool.Recycle(fs)
 		if ctx.Err() != nil {
 			return nil
 		}

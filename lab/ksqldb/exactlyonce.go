@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/ctalab/ctalab/internal/recpool"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -55,7 +56,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			}
 			continue
 		}
-		recycle(fs)
+		recpool.Recycle(fs)
 	}
 }
 

@@ -13,16 +13,13 @@ var queryRecords = &recpool.Pool{}
 
 // poolRecords is the consumer option of a query whose batches are done
 // with once committed: one without a join (a join's feed keeps polled
-// records across polls until the table sides catch up).
+// records across polls until the table sides catch up). Such a query gives
+// a batch's records back (recpool.Recycle) once the batch was processed,
+// written and committed: results are records of their own, offsets and
+// positions are numbers. A batch that failed is left to the collector.
 func (q *runningQuery) poolRecords() []kgo.Opt {
 	if q.plan.Join != nil {
 		return nil
 	}
 	return []kgo.Opt{kgo.WithPools(queryRecords)}
 }
-
-// recycle gives the records of a batch that was processed, written and
-// committed back to the pool: nothing refers to them any more (results
-// were encoded into records of their own, offsets and positions are
-// numbers). A batch that failed is not recycled; the collector takes it.
-func recycle(fs kgo.Fetches) { recpool.Recycle(fs) }
