@@ -640,7 +640,7 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 		if s.avroCodec == nil {
 			return nil, fmt.Errorf("avro schema for %s is not registered", s.Topic)
 		}
-		buf := []byte{0, 0, 0, 0, 0}
+		buf := make([]byte, 5, 64)
 		binary.BigEndian.PutUint32(buf[1:], uint32(s.avroID))
 		if s.avroSR != nil {
 			return s.encodeAvroByID(buf, vals)
@@ -650,6 +650,11 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 				return nil, nil // the root schema is not optional: a null is null bytes
 			}
 			return s.avroCodec.BinaryFromNative(buf, avroWriteNative(vals[0], s.Cols[0].Type, s.avroName))
+		}
+		if avroFlat(s.Cols) {
+			if b, ok := appendAvroFlat(buf, s.Cols, vals); ok {
+				return b, nil
+			}
 		}
 		rec := make(map[string]any, len(s.Cols))
 		for i, c := range s.Cols {
