@@ -23,6 +23,20 @@ const batchTimeout = 30 * time.Second
 // produce requests rather than many small ones.
 const queryLinger = 100 * time.Millisecond
 
+// queryFetchWait is how long a query's fetch waits for records to arrive:
+// the Java consumer's fetch.max.wait.ms default, 500 ms (ConsumerConfig),
+// which Kafka Streams keeps. A fetch that includes a partition with nothing
+// to read yet (a repartition topic before its first records) holds back
+// the partitions that do have records no longer than that.
+const queryFetchWait = 500 * time.Millisecond
+
+// queryBatchBytes is the most a query's producer puts in one partition's
+// batch: the Java producer's batch.size default, 16384 bytes
+// (ProducerConfig), which Kafka Streams keeps. A full batch is sent without
+// waiting for queryLinger, so a large poll's records stream to the broker
+// while the query is still processing it.
+const queryBatchBytes = 16384
+
 // retryBackoff is how long a failed at_least_once query waits before it
 // restores its state and resumes from the committed offsets.
 const retryBackoff = time.Second
@@ -69,7 +83,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 	cl, err := kgo.NewClient(append(kafkaOpts(q.srv.cfg.kafka,
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.InputTopics()...),
+		kgo.ConsumeTopics(q.consumedTopics()...),
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.DisableAutoCommit(),
@@ -78,6 +92,8 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
+		kgo.ProducerBatchMaxBytes(queryBatchBytes),
+		kgo.FetchMaxWait(queryFetchWait),
 	), q.poolRecords()...)...)
 	if err != nil {
 		return fmt.Errorf("new query client: %w", err)
@@ -165,6 +181,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
 		kgo.ProducerLinger(queryLinger),
+		kgo.ProducerBatchMaxBytes(queryBatchBytes),
 	)...)
 	if err != nil {
 		return fmt.Errorf("new sink client: %w", err)
@@ -212,8 +229,8 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	var lastIn *kgo.Record  // the input of the last result, and whether sinkDone covers it
 	var written bool
 	q.processBatch(ctx, fs, func(in, r *kgo.Record) {
-		if r.Topic == q.changelog {
-			sess.Produce(ctx, r, promise)
+		if r.Topic == q.changelog || q.repart != nil && r.Topic == q.repart.topic {
+			sess.Produce(ctx, r, promise) // internal: with the offsets
 			return
 		}
 		if in != lastIn {
@@ -246,6 +263,8 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 		if err := q.restore(ctx); err != nil {
 			return err
 		}
+		return nil
 	}
+	q.repartitionCommitted(ctx, fs)
 	return nil
 }

@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"context"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,14 +16,15 @@ import (
 )
 
 // failCommits makes the broker refuse every offset commit of a ksqlDB
-// query's consumer group, plain or transactional: the engine's outputs for
-// a batch are acknowledged, its offsets never committed, which is where a
-// process killed with SIGKILL between the two leaves a query.
-func failCommits(c *kfake.Cluster) {
+// query's consumer group, plain or transactional, that commits a topic
+// match accepts: the engine's outputs for a batch of that topic are
+// acknowledged, its offsets never committed, which is where a process
+// killed with SIGKILL between the two leaves a query.
+func failCommits(c *kfake.Cluster, match func(topic string) bool) {
 	c.ControlKey(int16(kmsg.OffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		req := kr.(*kmsg.OffsetCommitRequest)
-		if !strings.HasPrefix(req.Group, "_confluent-ksql-") {
+		if !strings.HasPrefix(req.Group, "_confluent-ksql-") || !slices.ContainsFunc(req.Topics, func(t kmsg.OffsetCommitRequestTopic) bool { return match(t.Topic) }) {
 			return nil, nil, false
 		}
 		resp := req.ResponseKind().(*kmsg.OffsetCommitResponse)
@@ -41,7 +43,7 @@ func failCommits(c *kfake.Cluster) {
 	c.ControlKey(int16(kmsg.TxnOffsetCommit), func(kr kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
 		req := kr.(*kmsg.TxnOffsetCommitRequest)
-		if !strings.HasPrefix(req.Group, "_confluent-ksql-") {
+		if !strings.HasPrefix(req.Group, "_confluent-ksql-") || !slices.ContainsFunc(req.Topics, func(t kmsg.TxnOffsetCommitRequestTopic) bool { return match(t.Topic) }) {
 			return nil, nil, false
 		}
 		resp := req.ResponseKind().(*kmsg.TxnOffsetCommitResponse)
@@ -64,7 +66,9 @@ func failCommits(c *kfake.Cluster) {
 // process) does not count that batch twice when it comes back: the
 // aggregate restored from its changelog and the input read again from the
 // committed offsets agree, so TURNSTILE_SUMMARY ends at the number of
-// events, as the scenario suite's chaos spec requires.
+// events, as the scenario suite's chaos spec requires. The query groups by
+// a value column, so the batch that aggregates is one of its repartition
+// topic: its commits are the ones refused.
 func TestACrashBetweenOutputAndOffsetCommitCountsNothingTwice(t *testing.T) {
 	dir := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -77,7 +81,7 @@ func TestACrashBetweenOutputAndOffsetCommitCountsNothingTwice(t *testing.T) {
 	st := newStack(t, kfake.DataDir(dir), kfake.Ports(port))
 	st.createTopic(turnstileTopic, 1)
 	st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}, {40010, "Austin", "blue"}, {40010, "Austin", "blue"}})
-	failCommits(st.cluster)
+	failCommits(st.cluster, func(topic string) bool { return strings.HasSuffix(topic, "-Aggregate-GroupBy-repartition") })
 	srv, url := st.serve()
 	mustKSQL(t, url, projectStatements, earliest())
 	// The batch's result records are acknowledged: the count reached 3.

@@ -129,8 +129,22 @@
 // a declared stream's new topic takes RETENTION_MS too, and a declared
 // table refuses it. EXPLAIN prints the topology ksqlDB
 // builds, internal topics named as Kafka Streams describes them
-// (Aggregate-GroupBy-repartition), even where this server runs the query
-// without that topic.
+// (Aggregate-GroupBy-repartition), also where this server runs the query
+// without that topic (a table's GROUP BY, joins).
+//
+// A stream aggregated by anything but its key columns goes through its
+// repartition topic, <application id>-Aggregate-GroupBy-repartition
+// (repartition.go): made with as many partitions as the source and Kafka
+// Streams' repartition configs, written keyed by the grouping values with
+// the Aggregate-Prepare step's columns in the source's value format
+// (schemas registered for the registry formats) in the transaction that
+// commits the source's offsets, read back and aggregated by a second
+// member of the query's group (Kafka Streams' two sub-topologies on two
+// stream threads), purged below the committed offsets every
+// repartition.purge.interval.ms (30 s), and deleted with its schemas when
+// the query ends. A table's GROUP
+// BY, whose repartition records carry a row's old and new values, is still
+// aggregated without the topic.
 //
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
@@ -212,8 +226,8 @@
 // TIMESTAMP_FORMAT properties of declared and derived sources. Windowed keys are written and read as Kafka
 // Streams' windowed serializers lay them out (the key, then the 8-byte
 // window start; a session's end then start). One stream time is kept per
-// query, where Kafka Streams keeps one per task (input partition after the
-// GROUP BY repartition): with several partitions a late record can be
+// query, where Kafka Streams keeps one per task (partition of the
+// repartition topic): with several partitions a late record can be
 // dropped here that ksqlDB would still count, or the reverse. A persistent
 // query may project and filter a stream declared over a windowed topic
 // (its records keep their windows, and the stream it creates is windowed

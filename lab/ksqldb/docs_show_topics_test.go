@@ -10,10 +10,8 @@ import (
 // an aggregating CTAS (CTAS_USERS), on a server with its processing log.
 // Each topic is listed with one partition of one replica (replicaInfo, one
 // entry per partition). SHOW TOPICS hides ksqlDB's internal topics; SHOW ALL
-// TOPICS lists the command topic and the query's changelog as well. The
-// page's query id CTAS_USERS_0 is the older numbering. Its
-// Aggregate-GroupBy-repartition topic is not created by this server (see
-// docs-coverage.md).
+// TOPICS lists the command topic and the query's repartition and changelog
+// topics as well. The page's query id CTAS_USERS_0 is the older numbering.
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/show-topics/
 func TestDocsShowTopicsListsTheTopicsAndAllTopicsTheInternalOnes(t *testing.T) {
 	st := newStack(t)
@@ -39,6 +37,7 @@ CREATE TABLE users WITH (kafka_topic='users') AS SELECT userid, COUNT(*) AS n FR
 		return strings.Contains(all, changelog)
 	}, "the query's changelog topic")
 	for _, want := range []string{"_confluent-ksql-default__command_topic [1]",
+		"_confluent-ksql-default_query_" + id + "-Aggregate-GroupBy-repartition [1]",
 		"default_ksql_processing_log [1]", "pageviews [1]", "users [1]"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("SHOW ALL TOPICS lacks %s: %s", want, all)

@@ -56,6 +56,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			}
 			continue
 		}
+		q.repartitionCommitted(ctx, fs)
 		recpool.Recycle(fs)
 	}
 }
@@ -69,14 +70,16 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 		kgo.SeedBrokers(q.srv.brokers...),
 		kgo.TransactionalID(q.appID),
 		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.InputTopics()...),
+		kgo.ConsumeTopics(q.consumedTopics()...),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
 		kgo.TransactionTimeout(batchTimeout),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
-	), q.poolRecords()...)...)
+		kgo.ProducerBatchMaxBytes(queryBatchBytes),
+		kgo.FetchMaxWait(queryFetchWait),
+	), append(q.poolRecords(), q.repartitionOpts()...)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("new transact session: %w", err)
 	}

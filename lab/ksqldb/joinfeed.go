@@ -83,12 +83,18 @@ func (q *runningQuery) prepareJoin() {
 	}
 }
 
-// seedTableOffsets commits the start of every table-side partition the
-// query's group has no offset for: ksqlDB reads a join's table side from
-// the beginning whatever auto.offset.reset says (JoinNode.Joiner.buildTable),
-// while the stream side follows it.
-func (q *runningQuery) seedTableOffsets(ctx context.Context) error {
+// seedStartOffsets commits the start of every table-side and repartition
+// partition the query's group has no offset for: ksqlDB reads a join's
+// table side from the beginning whatever auto.offset.reset says
+// (JoinNode.Joiner.buildTable), while the stream side follows it, and Kafka
+// Streams reads its internal topics from the beginning (StreamsConfig's
+// consumer of repartition topics resets to earliest), so no record written
+// to one is skipped.
+func (q *runningQuery) seedStartOffsets(ctx context.Context) error {
 	tables := q.plan.TableTopics()
+	if q.repart != nil {
+		tables[q.repart.topic] = true
+	}
 	if len(tables) == 0 {
 		return nil
 	}
@@ -125,7 +131,7 @@ func (q *runningQuery) seedTableOffsets(ctx context.Context) error {
 		err = resp.Error()
 	}
 	if err != nil {
-		return fmt.Errorf("commit table start offsets for %s: %w", q.appID, err)
+		return fmt.Errorf("commit start offsets for %s: %w", q.appID, err)
 	}
 	return nil
 }

@@ -3,10 +3,12 @@ package ksqldb
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -74,14 +76,42 @@ func TestLostMemberDoesNotRecount(t *testing.T) {
 	}
 }
 
-// waitCommitted waits until group has committed offset n of the turnstile topic.
+// waitCommitted waits until group has committed offset n of the turnstile
+// topic and every partition of its repartition topic to the end: the
+// query has taken the first n events all the way through its aggregation.
 func waitCommitted(t *testing.T, st *stack, group string, n int64) {
 	t.Helper()
 	waitFor(t, func() bool {
 		offs, err := st.adm.FetchOffsets(context.Background(), group)
 		o, ok := offs.Lookup(turnstileTopic, 0)
-		return err == nil && ok && o.At >= n
+		return err == nil && ok && o.At >= n && drained(t, st, offs)
 	}, "query committed its input")
+}
+
+// drained reports whether the committed offsets offs reach the end of
+// every repartition partition they name.
+func drained(t *testing.T, st *stack, offs kadm.OffsetResponses) bool {
+	t.Helper()
+	var topics []string
+	for topic := range offs {
+		if strings.HasSuffix(topic, "-Aggregate-GroupBy-repartition") {
+			topics = append(topics, topic)
+		}
+	}
+	if len(topics) == 0 {
+		return true
+	}
+	ends, err := st.adm.ListEndOffsets(context.Background(), topics...)
+	if err != nil {
+		return false
+	}
+	done := true
+	ends.Each(func(e kadm.ListedOffset) {
+		if o, ok := offs.Lookup(e.Topic, e.Partition); e.Err != nil || !ok || o.At < e.Offset {
+			done = false
+		}
+	})
+	return done
 }
 
 // dropMembers removes every member of group, as a broker that forgot the

@@ -43,6 +43,8 @@ type runningQuery struct {
 
 	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
 
+	repart *repartitioner // a stream aggregation's repartition topic (see repartition.go); nil without one
+
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
 
@@ -88,6 +90,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		state:     "RUNNING",
 		done:      make(chan struct{}),
 	}
+	rq.repart = s.newRepartitioner(qi, plan, sink)
 	if sink.Timestamp != "" {
 		rq.sinkTime = func(vals []any) (int64, error) {
 			return columnTime(plan.Out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
@@ -135,14 +138,25 @@ func (q *runningQuery) stop() {
 
 // terminateQuery stops a query and removes its internal topics and group.
 func (s *Server) terminateQuery(ctx context.Context, qi *metastore.Query) {
+	var repart *repartitioner
 	if rq := s.running[qi.ID]; rq != nil {
 		rq.stop()
 		delete(s.running, qi.ID)
+		repart = rq.repart
 	}
 	app := s.appID(qi.ID)
-	for _, t := range []string{app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog", app + operators.JoinStoreChangelog} {
+	for _, t := range []string{app + planner.RepartitionSuffix, app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog", app + operators.JoinStoreChangelog} {
 		if err := s.deleteTopic(ctx, t); err != nil {
 			s.log.Warn("delete internal topic", "topic", t, "err", err)
+		}
+	}
+	// QueryCleanupService: the schemas of the internal topics go with them
+	if repart != nil {
+		if formats.RegistryFormat(repart.key.Format) {
+			s.deleteSubject(ctx, repart.topic+"-key")
+		}
+		if formats.RegistryFormat(repart.val.Format) {
+			s.deleteSubject(ctx, repart.topic+"-value")
 		}
 	}
 	if _, err := s.adm.DeleteGroups(ctx, app); err != nil {
@@ -160,9 +174,14 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		log.Error("persistent query failed", "err", err)
 		q.setState("ERROR")
 	}
-	if q.changelog != "" {
+	if q.changelog != "" || q.repart != nil {
+		// Kafka Streams makes the internal topics before the query runs,
+		// each with a partition per task of its sub-topology
 		parts, err := q.srv.taskCount(ctx, q.plan.InputTopics())
-		if err == nil {
+		if err == nil && q.repart != nil {
+			err = q.repart.prepare(ctx, q.srv, parts)
+		}
+		if err == nil && q.changelog != "" {
 			err = q.srv.ensureTopic(ctx, q.changelog, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
 		}
 		if err != nil {
@@ -180,7 +199,7 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 			return
 		}
 	}
-	if err := q.seedTableOffsets(ctx); err != nil {
+	if err := q.seedStartOffsets(ctx); err != nil {
 		fail(err)
 		return
 	}
@@ -205,6 +224,16 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 	start := kgo.NewOffset().AtEnd()
 	if reset == "earliest" {
 		start = kgo.NewOffset().AtStart()
+	}
+	if q.repart != nil {
+		// the first sub-topology, source to repartition topic, runs on a
+		// stream thread of its own; this one aggregates
+		stage := make(chan struct{})
+		go func() {
+			defer close(stage)
+			q.runRepartitionStage(ctx, start, log)
+		}()
+		defer func() { <-stage }()
 	}
 	if q.guarantee == guaranteeExactlyOnceV2 {
 		if err := q.runExactlyOnce(ctx, start, log); err != nil {
@@ -264,6 +293,17 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 		q.eachJoinRow(ctx, fs, process)
 	} else {
 		fs.EachRecord(func(r *kgo.Record) {
+			if rp := q.repart; rp != nil {
+				// the aggregation reads the repartition topic (see
+				// runRepartitionStage for what writes it)
+				if r.Attrs.IsControl() {
+					return // a transaction marker, kept for its offset
+				}
+				if row, ok := rp.read(ctx, q, r); ok {
+					process(r, row)
+				}
+				return
+			}
 			if row, ok := q.dec.decode(ctx, r); ok {
 				process(r, row)
 			}
@@ -389,17 +429,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 
 // decodeValue decodes a non-null value, remembering recent payloads.
 func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
-	if len(b) == 0 || !memoizable(d.inVal.Format) {
-		return d.inVal.Decode(ctx, b)
-	}
-	if vals, ok := d.memo.get(b); ok {
-		return vals, nil
-	}
-	vals, err := d.inVal.Decode(ctx, b)
-	if err == nil {
-		d.memo.put(b, vals)
-	}
-	return vals, err
+	return memoDecode(ctx, &d.memo, d.inVal, b)
 }
 
 // rowtime is r's ROWTIME as a row value. Records of a batch mostly share

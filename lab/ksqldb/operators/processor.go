@@ -20,6 +20,10 @@ type InRow struct {
 	Tombstone bool
 	TS        int64
 	Leaf      int // joins: the source the row is of (see join.go)
+	// Group, for a row read back from the query's repartition topic, are
+	// its grouping values (the record's key); WHERE was applied before
+	// the row was written there. Nil for a row of the source.
+	Group []any
 }
 
 // OutRow is one result row in the plan's output schema order.
@@ -211,9 +215,9 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 	if p.plan.Source.Table {
 		prev, had := p.srcRows[r.SrcKey]
 		if had {
-			p.apply(prev, -1)
+			p.apply(prev, nil, -1)
 		}
-		if !r.Tombstone && p.Pass(r.Vals) && p.apply(r.Vals, +1) {
+		if !r.Tombstone && p.Pass(r.Vals) && p.apply(r.Vals, nil, +1) {
 			p.srcRows[r.SrcKey] = r.Vals
 			if changelog {
 				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, row: r.Vals})
@@ -224,8 +228,8 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, del: true})
 			}
 		}
-	} else if !r.Tombstone && p.Pass(r.Vals) {
-		p.apply(r.Vals, +1)
+	} else if !r.Tombstone && (r.Group != nil || p.Pass(r.Vals)) {
+		p.apply(r.Vals, r.Group, +1)
 	}
 	for _, g := range p.changed {
 		if !g.windowed {
@@ -241,19 +245,13 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 	return p.outs, p.changes
 }
 
-// apply adds (sign +1) or retracts (-1) row to its group and notes the
-// group as changed; it reports false, changing nothing, for a null
-// grouping key.
-func (p *Processor) apply(row []any, sign int64) bool {
+// apply adds (sign +1) or retracts (-1) row to its group (given, or
+// computed when nil) and notes the group as changed; it reports false,
+// changing nothing, for a null grouping value.
+func (p *Processor) apply(row, group []any, sign int64) bool {
 	ap := p.plan.Agg
-	p.gvals = p.gvals[:0]
-	for _, g := range ap.GroupEval {
-		v := g.Eval(row)
-		if v == nil {
-			p.skipped++
-			return false
-		}
-		p.gvals = append(p.gvals, v)
+	if !p.groupValues(row, group) {
+		return false
 	}
 	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
 	g := p.Groups[string(p.keyBuf)]
@@ -267,6 +265,25 @@ func (p *Processor) apply(row []any, sign int64) bool {
 	}
 	if !slices.Contains(p.changed, g) {
 		p.changed = append(p.changed, g)
+	}
+	return true
+}
+
+// groupValues sets p.gvals to a row's grouping values: group when given
+// (a repartitioned row's key), else the grouping expressions over row. It
+// reports false, counting the row as skipped, when one is null.
+func (p *Processor) groupValues(row, group []any) bool {
+	p.gvals = p.gvals[:0]
+	if group != nil {
+		p.gvals = append(p.gvals, group...)
+	} else {
+		for _, g := range p.plan.Agg.GroupEval {
+			p.gvals = append(p.gvals, g.Eval(row))
+		}
+	}
+	if slices.Contains(p.gvals, nil) {
+		p.skipped++
+		return false
 	}
 	return true
 }

@@ -57,17 +57,8 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	ap := p.plan.Agg
 	w := ap.Window
-	if r.Tombstone || !p.Pass(r.Vals) {
+	if r.Tombstone || r.Group == nil && !p.Pass(r.Vals) || !p.groupValues(r.Vals, r.Group) {
 		return p.outs, p.changes
-	}
-	p.gvals = p.gvals[:0]
-	for _, g := range ap.GroupEval {
-		v := g.Eval(r.Vals)
-		if v == nil {
-			p.skipped++
-			return p.outs, p.changes
-		}
-		p.gvals = append(p.gvals, v)
 	}
 	if r.TS < 0 || r.TS > maxRecordTime {
 		p.clock.late++

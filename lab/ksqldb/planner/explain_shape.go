@@ -155,11 +155,32 @@ func sourceAggInput(plan *Plan) aggInput {
 		stars:   starColumns(plan.Source, true)}
 }
 
-// shapeAggregate adds AggregateNode's steps and processors, from Prepare to
-// Project, to a plan and topology that read the aggregation's input.
-func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input aggInput) ([]*planStep, error) {
+// aggPrepare is what AggregateNode prepares before it groups: the
+// Prepare step's columns and the GroupBy step's key.
+type aggPrepare struct {
+	required []string         // the columns the aggregation reads, as the input names them
+	calls    []*sql.FuncCall  // every aggregate call of SELECT and HAVING, repeats included
+	prepare  []types.Column   // the input's keys, then the Prepare step's values
+	argExprs map[int]sql.Expr // prepare index of each KSQL_INTERNAL_COL_n: the argument it holds
+	grouped  []types.Column   // the GroupBy step's columns: its key, then the values
+	byKey    bool             // a stream grouped by exactly its key columns: not rekeyed
+	// what EXPLAIN does not shape (no historical plan shows it): a
+	// pseudo column of a join read, an aggregate of several arguments,
+	// a grouping struct field named as a column
+	joinPseudo, severalArgs, fieldClash bool
+	unreadable                          string // a column whose type the input does not give
+}
+
+// values are the Prepare step's value columns.
+func (a *aggPrepare) values(input aggInput) []types.Column {
+	return a.prepare[len(input.keys):]
+}
+
+// prepareAggregate works out AggregateNode's Prepare and GroupBy schemas
+// for an aggregation reading input.
+func prepareAggregate(q *sql.Query, plan *Plan, input aggInput) (*aggPrepare, error) {
 	in, ap := plan.In, plan.Agg
-	refuse := func(why string) error { return stmterr.Unsupported(what + " of an aggregation " + why) }
+	a := &aggPrepare{argExprs: map[int]sql.Expr{}}
 	colTypes := map[string]types.Type{}
 	resolve := func(ref *sql.ColumnRef) string {
 		name, ok := input.resolve(ref)
@@ -171,22 +192,16 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 		}
 		return name
 	}
-	typeOf := func(name string) (types.Type, bool) {
-		t, ok := colTypes[name]
-		return t, ok
-	}
 
 	// AggregateAnalyzer: the columns the aggregation reads, in the order
 	// the SELECT, WHERE, GROUP BY and HAVING clauses name them (window
 	// bounds excepted; COUNT(*) reads ROWTIME), and every aggregate call of
 	// the SELECT and HAVING clauses, repeats included.
-	var required []string
 	seen := map[string]bool{}
-	var calls []*sql.FuncCall
 	need := func(name string) {
 		if !seen[name] && name != "WINDOWSTART" && name != "WINDOWEND" {
 			seen[name] = true
-			required = append(required, name)
+			a.required = append(a.required, name)
 		}
 	}
 	visit := func(e sql.Expr, collectCalls bool) {
@@ -202,7 +217,7 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 					need(resolve(&sql.ColumnRef{Qualifier: input.rowtime, Name: "ROWTIME"}))
 				}
 				if collectCalls {
-					calls = append(calls, x)
+					a.calls = append(a.calls, x)
 				}
 			}
 		})
@@ -224,57 +239,60 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 
 	// AggregateNode.InternalSchema: Prepare selects the required columns,
 	// then each aggregate argument that is not a column as
-	// KSQL_INTERNAL_COL_<its position>.
-	prepare := append([]types.Column(nil), input.keys...)
-	for _, name := range required {
-		typ, ok := typeOf(name)
+	// KSQL_INTERNAL_COL_<its position>; an aggregate's trailing literal
+	// arguments are its init arguments, which stay in the call.
+	a.prepare = append([]types.Column(nil), input.keys...)
+	for _, name := range a.required {
+		typ, ok := colTypes[name]
 		switch {
 		case name == "":
-			return nil, refuse("that reads a pseudo column of a join")
+			a.joinPseudo = true
+			continue
 		case !ok:
-			return nil, refuse("that reads " + name)
+			if a.unreadable == "" {
+				a.unreadable = name
+			}
+			continue
 		}
-		prepare = append(prepare, types.Column{Name: name, Type: typ})
+		a.prepare = append(a.prepare, types.Column{Name: name, Type: typ})
 	}
 	expanded := map[string]bool{}
-	for _, fc := range calls {
-		if len(fc.Args) > 1 {
-			return nil, refuse("with a " + fc.Name + " of several arguments")
+	for _, fc := range a.calls {
+		args := fc.Args
+		if len(args) > 1 {
+			a.severalArgs = true
+			for len(args) > 1 {
+				if _, lit := args[len(args)-1].(*sql.Literal); !lit {
+					break
+				}
+				args = args[:len(args)-1]
+			}
 		}
-		for _, a := range fc.Args {
-			if ref, ok := a.(*sql.ColumnRef); ok && seen[resolve(ref)] {
+		for _, arg := range args {
+			if ref, ok := arg.(*sql.ColumnRef); ok && seen[resolve(ref)] {
 				continue
 			}
-			key := sql.Format(a)
+			key := sql.Format(arg)
 			if expanded[key] {
 				continue
 			}
 			expanded[key] = true
 			c := &expr.Compiler{In: in, Clause: "SELECT"}
-			ce, err := c.Compile(a)
+			ce, err := c.Compile(arg)
 			if err != nil {
-				return nil, fmt.Errorf("explain aggregate argument %s: %w", key, err)
+				return nil, fmt.Errorf("aggregate argument %s: %w", key, err)
 			}
-			prepare = append(prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(prepare)-len(input.keys)), Type: ce.Type})
+			a.argExprs[len(a.prepare)] = arg
+			a.prepare = append(a.prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(a.prepare)-len(input.keys)), Type: ce.Type})
 		}
-	}
-	values := prepare[len(input.keys):]
-	steps := []*planStep{{op: "PROJECT", cols: prepare, ctx: "Aggregate.Prepare"}}
-	if input.table && !input.materialized {
-		// TableSelectBuilder: a projection of a table without a store
-		// is materialized in <context>-Last, under a generated name
-		t.processor("KTABLE-TRANSFORMVALUES-", "Aggregate-Prepare-Last")
-	} else {
-		t.processor("Aggregate-Prepare")
 	}
 
 	// GroupByParamsFactory: the grouping expressions become the key; a
 	// stream grouped by exactly its key columns is not rekeyed.
-	byKey := !input.table && len(q.GroupBy) == len(input.keys)
-	var grouped []types.Column
+	a.byKey = !input.table && len(q.GroupBy) == len(input.keys)
 	alias := 0
 	taken := map[string]bool{}
-	for _, c := range prepare {
+	for _, c := range a.prepare {
 		taken[c.Name] = true
 	}
 	for i, g := range q.GroupBy {
@@ -286,7 +304,7 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 			name = resolve(g)
 		case *sql.Deref:
 			if taken[g.Field] {
-				return nil, refuse("grouped by a field named as a column")
+				a.fieldClash = true
 			}
 			name = g.Field
 		default:
@@ -297,14 +315,50 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 		}
 		taken[name] = true
 		if i >= len(input.keys) || input.keys[i].Name != name {
-			byKey = false
+			a.byKey = false
 		}
-		grouped = append(grouped, types.Column{Name: name, Type: ap.GroupTypes[i], Key: true})
+		a.grouped = append(a.grouped, types.Column{Name: name, Type: ap.GroupTypes[i], Key: true})
 	}
-	if byKey {
-		grouped = prepare
+	if a.byKey {
+		a.grouped = a.prepare
 	} else {
-		grouped = append(grouped, values...)
+		a.grouped = append(a.grouped, a.values(input)...)
+	}
+	return a, nil
+}
+
+// shapeAggregate adds AggregateNode's steps and processors, from Prepare to
+// Project, to a plan and topology that read the aggregation's input.
+func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input aggInput) ([]*planStep, error) {
+	ap := plan.Agg
+	refuse := func(why string) error { return stmterr.Unsupported(what + " of an aggregation " + why) }
+	a, err := prepareAggregate(q, plan, input)
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
+	}
+	switch {
+	case a.joinPseudo:
+		return nil, refuse("that reads a pseudo column of a join")
+	case a.unreadable != "":
+		return nil, refuse("that reads " + a.unreadable)
+	case a.severalArgs:
+		for _, fc := range a.calls {
+			if len(fc.Args) > 1 {
+				return nil, refuse("with a " + fc.Name + " of several arguments")
+			}
+		}
+	case a.fieldClash:
+		return nil, refuse("grouped by a field named as a column")
+	}
+	required, calls, prepare, grouped, byKey := a.required, a.calls, a.prepare, a.grouped, a.byKey
+	values := a.values(input)
+	steps := []*planStep{{op: "PROJECT", cols: prepare, ctx: "Aggregate.Prepare"}}
+	if input.table && !input.materialized {
+		// TableSelectBuilder: a projection of a table without a store
+		// is materialized in <context>-Last, under a generated name
+		t.processor("KTABLE-TRANSFORMVALUES-", "Aggregate-Prepare-Last")
+	} else {
+		t.processor("Aggregate-Prepare")
 	}
 	steps = append(steps, &planStep{op: "GROUP_BY", cols: grouped, ctx: "Aggregate.GroupBy"})
 

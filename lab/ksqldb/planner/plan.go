@@ -40,6 +40,7 @@ type Plan struct {
 	Partition   *partitionPlan // nil without PARTITION BY (see partitionby.go)
 	Persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
 	TFs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
+	Repartition *Repartition   // a persistent aggregation's repartition (see repartition.go); nil where none
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -361,6 +362,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 	}
 	if len(p.Out.Values()) == 0 {
 		return nil, stmterr.Bad("The projection contains no value columns.")
+	}
+	if p.Repartition, err = planRepartition(q, p); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -1,0 +1,65 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// RepartitionSuffix ends the name of a query's repartition topic, after its
+// application id: Kafka Streams names it after the Grouped operation, which
+// ksqlDB names by the Aggregate/GroupBy query context
+// (StreamGroupByBuilderBase, StreamsUtil.buildOpName).
+const RepartitionSuffix = "-Aggregate-GroupBy-repartition"
+
+// Repartition is how a persistent aggregation of a stream grouped by
+// anything but its key goes through its repartition topic: each input
+// record that passes WHERE is written keyed by its grouping values, with
+// the Prepare step's columns as its value (AggregateNode's internal schema),
+// and the aggregation reads it back from there.
+type Repartition struct {
+	Keys   []types.Column // the GroupBy step's key: a column per grouping expression
+	Values []types.Column // the Prepare step's values
+	// From is, per value, its column's index in the input scope, or -1 for
+	// a KSQL_INTERNAL_COL_n, which Args computes.
+	From []int
+	Args []*expr.Compiled
+}
+
+// planRepartition is p's repartition, nil where ksqlDB does not repartition:
+// a stream grouped by its key columns (groupByKey), and what this server
+// still aggregates without the topic (a table's GROUP BY, whose repartition
+// records carry old and new values, and aggregations of joins).
+func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
+	if !p.Persistent || p.Agg == nil || p.Join != nil || p.Source.Table {
+		return nil, nil
+	}
+	input := sourceAggInput(p)
+	a, err := prepareAggregate(q, p, input)
+	if err != nil {
+		return nil, err
+	}
+	if a.byKey {
+		return nil, nil
+	}
+	r := &Repartition{Keys: keysOf(a.grouped)}
+	for i, c := range a.values(input) {
+		r.Values = append(r.Values, c)
+		if arg, ok := a.argExprs[len(input.keys)+i]; ok {
+			ce, err := (&expr.Compiler{In: p.In, Clause: "SELECT"}).Compile(arg)
+			if err != nil {
+				return nil, fmt.Errorf("aggregate argument %s: %w", sql.Format(arg), err)
+			}
+			r.From, r.Args = append(r.From, -1), append(r.Args, &ce)
+			continue
+		}
+		idx, ok := p.In.Lookup(&sql.ColumnRef{Name: c.Name})
+		if !ok {
+			return nil, fmt.Errorf("repartition of column %s: not in the input", c.Name)
+		}
+		r.From, r.Args = append(r.From, idx), append(r.Args, nil)
+	}
+	return r, nil
+}

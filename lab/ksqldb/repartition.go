@@ -1,0 +1,386 @@
+package ksqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/internal/recpool"
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+)
+
+// repartitionPurgeEvery is Kafka Streams' repartition.purge.interval.ms
+// default (StreamsConfig): how often a task deletes the repartition
+// records below its committed offsets.
+const repartitionPurgeEvery = 30 * time.Second
+
+// repartitionTopicConfigs are the configs Kafka Streams creates a
+// repartition topic with (RepartitionTopicConfig and InternalTopicConfig in
+// apache/kafka 3.9): deleted, never by age, in 50 MB segments, its records'
+// own times.
+var repartitionTopicConfigs = map[string]*string{
+	"cleanup.policy":         kadm.StringPtr("delete"),
+	"segment.bytes":          kadm.StringPtr("52428800"),
+	"retention.ms":           kadm.StringPtr("-1"),
+	"message.timestamp.type": kadm.StringPtr("CreateTime"),
+}
+
+// repartitioner is the repartition topic of a stream aggregation grouped
+// by anything but its key (planner.Repartition). The query runs Kafka
+// Streams' two sub-topologies on two stream threads (ksqlDB runs four by
+// default, ksql.streams.num.stream.threads), each a member of the query's
+// consumer group: the first reads the source and writes each record that
+// passes WHERE to the repartition topic, keyed by its grouping values, in
+// the transaction that commits the source's offsets (runRepartitionStage);
+// the second reads the repartition topic back and aggregates each record
+// under its key. write and its scratch belong to the first thread, read
+// and its scratch to the second.
+type repartitioner struct {
+	topic    string
+	plan     *planner.Repartition
+	where    *expr.Compiled
+	group    []expr.Compiled
+	key, val *formats.Serde
+	width    int // the input scope's columns
+	rowtime  int // ROWTIME's index in the input scope
+
+	// the first thread's: scratch reused from record to record, and the
+	// records and bytes it writes
+	keys, vals []any
+	arena      outArena
+	// the second thread's: a row of the input scope, reused, and the
+	// decoded recent keys and values (a topic's records repeat them)
+	row              []any
+	keyMemo, valMemo decodeMemo
+	lastTime         any // the last ROWTIME boxed (records of a batch mostly share it)
+
+	purgeEvery time.Duration
+	lastPurge  time.Time
+	done       kadm.Offsets // per partition, the offset after the last record read back in a committed batch
+}
+
+// newRepartitioner is the repartitioner of a query writing sink, nil
+// where the plan does not repartition. The key is written in the query's
+// key format, the values in the source's value format (ksqlDB's internal
+// formats of the GroupBy step).
+func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink *metastore.Source) *repartitioner {
+	rp := plan.Repartition
+	if rp == nil {
+		return nil
+	}
+	src := plan.Source
+	topic := s.appID(qi.ID) + planner.RepartitionSuffix
+	r := &repartitioner{topic: topic, plan: rp, where: plan.Where, group: plan.Agg.GroupEval,
+		key:        formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
+		val:        formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
+		width:      len(plan.In.Cols),
+		rowtime:    len(src.Schema.Cols),
+		purgeEvery: repartitionPurgeEvery,
+		lastPurge:  time.Now(), // the first purge one interval after the start
+		done:       kadm.Offsets{},
+	}
+	for _, k := range []string{"ksql.streams.repartition.purge.interval.ms", "repartition.purge.interval.ms"} {
+		if v, ok := qi.Props[k]; ok {
+			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
+				r.purgeEvery = time.Duration(ms) * time.Millisecond
+			}
+			break
+		}
+	}
+	return r
+}
+
+// prepare creates the repartition topic with parts partitions (the
+// source's) and registers the schemas its records are written with.
+func (r *repartitioner) prepare(ctx context.Context, s *Server, parts int32) error {
+	if err := s.ensureTopic(ctx, r.topic, parts, 1, repartitionTopicConfigs); err != nil {
+		return err
+	}
+	if err := r.key.PrepareSink(ctx); err != nil {
+		return err
+	}
+	return r.val.PrepareSink(ctx)
+}
+
+// write turns a source row into its repartition record; ok is false for
+// a row the aggregation does not take (a null value, filtered out by
+// WHERE, a null grouping value) or one that cannot be serialized, which
+// goes to the processing log.
+func (r *repartitioner) write(q *runningQuery, in *kgo.Record, row operators.InRow) (*kgo.Record, bool) {
+	if row.Tombstone || r.where != nil && r.where.Eval(row.Vals) != true {
+		return nil, false
+	}
+	keys := r.keys[:0]
+	for i := range r.group {
+		v := r.group[i].Eval(row.Vals)
+		if v == nil {
+			return nil, false // GroupByParamsFactory: the row is excluded
+		}
+		keys = append(keys, v)
+	}
+	vals := r.vals[:0]
+	for i, idx := range r.plan.From {
+		if idx >= 0 {
+			vals = append(vals, row.Vals[idx])
+		} else {
+			vals = append(vals, r.plan.Args[i].Eval(row.Vals))
+		}
+	}
+	r.keys, r.vals = keys, vals
+	var k []byte
+	var err error
+	if r.key.Appends() {
+		m := r.arena.mark()
+		r.arena.buf, err = r.key.AppendEncode(r.arena.buf, keys)
+		k = r.arena.since(m)
+	} else {
+		k, err = r.key.Encode(keys)
+	}
+	if err != nil {
+		q.srv.processingError(q.info.ID, in, &serializeError{topic: r.topic, err: err})
+		return nil, false
+	}
+	var v []byte
+	if r.val.Appends() {
+		m := r.arena.mark()
+		r.arena.buf, err = r.val.AppendEncode(r.arena.buf, vals)
+		v = r.arena.since(m)
+	} else {
+		v, err = r.val.Encode(vals)
+	}
+	if err != nil {
+		q.srv.processingError(q.info.ID, in, &serializeError{topic: r.topic, err: err})
+		return nil, false
+	}
+	rec := r.arena.record()
+	rec.Topic, rec.Key, rec.Value, rec.Timestamp, rec.Headers = r.topic, k, v, time.UnixMilli(row.TS), in.Headers
+	return rec, true
+}
+
+// read turns a record of the repartition topic into a row of the input
+// scope holding the Prepare step's columns, grouped by the record's key.
+func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
+	keys, err := memoDecode(ctx, &r.keyMemo, r.key, rec.Key)
+	if err != nil {
+		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
+		return operators.InRow{}, false
+	}
+	if rec.Value == nil {
+		return operators.InRow{}, false // KStream aggregate skips null values
+	}
+	vals, err := memoDecode(ctx, &r.valMemo, r.val, rec.Value)
+	if err != nil {
+		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+		return operators.InRow{}, false
+	}
+	if cap(r.row) < r.width {
+		r.row = make([]any, r.width)
+	}
+	row := r.row[:r.width]
+	clear(row)
+	for i, idx := range r.plan.From {
+		if idx >= 0 {
+			row[idx] = vals[i]
+		}
+	}
+	ts := rec.Timestamp.UnixMilli()
+	if last, ok := r.lastTime.(int64); !ok || last != ts {
+		r.lastTime = ts
+	}
+	row[r.rowtime] = r.lastTime
+	if keys == nil {
+		keys = []any{nil} // a null key: no group
+	}
+	return operators.InRow{Vals: row, TS: ts, Group: keys}, true
+}
+
+// memoDecode decodes b with s, remembering recent payloads; the values
+// returned are shared and not to be changed.
+func memoDecode(ctx context.Context, m *decodeMemo, s *formats.Serde, b []byte) ([]any, error) {
+	if len(b) == 0 || !memoizable(s.Format) {
+		return s.Decode(ctx, b)
+	}
+	if vals, ok := m.get(b); ok {
+		return vals, nil
+	}
+	vals, err := s.Decode(ctx, b)
+	if err == nil {
+		m.put(b, vals)
+	}
+	return vals, err
+}
+
+// advance notes the repartition records of a committed batch.
+func (r *repartitioner) advance(fs kgo.Fetches) {
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if p.Topic == r.topic && len(p.Records) > 0 {
+			r.done.AddOffset(p.Topic, p.Partition, p.Records[len(p.Records)-1].Offset+1, -1)
+		}
+	})
+}
+
+// purge deletes the repartition records below the committed offsets once
+// every purgeEvery, as Kafka Streams' TaskManager.maybePurgeCommittedRecords
+// does; a failure is logged and tried again at the next commit.
+func (r *repartitioner) purge(ctx context.Context, q *runningQuery) {
+	if len(r.done) == 0 || time.Since(r.lastPurge) < r.purgeEvery {
+		return
+	}
+	r.lastPurge = time.Now()
+	resp, err := q.srv.adm.DeleteRecords(ctx, r.done)
+	if err == nil {
+		err = resp.Error()
+	}
+	if err != nil {
+		q.srv.log.Warn("purge repartition topic", "query", q.info.ID, "topic", r.topic, "err", err)
+		return
+	}
+	r.done = kadm.Offsets{}
+}
+
+// consumedTopics are the topics the query's main consumer reads: its
+// inputs, or its repartition topic where runRepartitionStage reads the
+// inputs.
+func (q *runningQuery) consumedTopics() []string {
+	if q.repart != nil {
+		return []string{q.repart.topic}
+	}
+	return q.plan.InputTopics()
+}
+
+// repartitionTxnSuffix ends the transactional.id of a query's first stream
+// thread (its second keeps the application id).
+const repartitionTxnSuffix = "-GroupBy"
+
+// runRepartitionStage runs the first sub-topology until ctx ends: a
+// failure is logged, the query shown in ERROR, and the thread started
+// again from the committed offsets after a back-off, as ksqlDB restarts a
+// failed query.
+func (q *runningQuery) runRepartitionStage(ctx context.Context, start kgo.Offset, log *slog.Logger) {
+	for {
+		err := q.consumeSource(ctx, start, log)
+		if ctx.Err() != nil {
+			return
+		}
+		log.Error("persistent query failed writing its repartition topic; restarting from committed offsets", "err", err)
+		q.setState("ERROR")
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retryBackoff):
+		}
+		q.setState("RUNNING")
+	}
+}
+
+// consumeSource is the first stream thread: per poll, in one transaction,
+// the repartition records of the source's records and the source's
+// offsets. A transaction that does not commit (a rebalance meanwhile)
+// leaves the session rewound to the committed offsets, so the records are
+// read and written again; nothing else is kept between polls.
+func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
+	sess, err := kgo.NewGroupTransactSession(append(kafkaOpts(q.srv.cfg.kafka,
+		kgo.SeedBrokers(q.srv.brokers...),
+		kgo.TransactionalID(q.appID+repartitionTxnSuffix),
+		kgo.ConsumerGroup(q.appID),
+		kgo.ConsumeTopics(q.plan.InputTopics()...),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.ConsumeResetOffset(start),
+		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
+		kgo.TransactionTimeout(batchTimeout),
+		kgo.ProducerBatchCompression(kgo.NoCompression()),
+		kgo.ProducerLinger(queryLinger),
+		kgo.ProducerBatchMaxBytes(queryBatchBytes),
+		kgo.FetchMaxWait(queryFetchWait),
+	), q.poolRecords()...)...)
+	if err != nil {
+		return fmt.Errorf("new transact session: %w", err)
+	}
+	defer sess.Close()
+	rp := q.repart
+	for {
+		fs := sess.PollFetches(ctx)
+		if ctx.Err() != nil || !q.gate.wait(ctx) { // a paused query holds its batch
+			return nil
+		}
+		fs.EachError(func(t string, p int32, err error) {
+			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				log.Warn("fetch error", "topic", t, "partition", p, "err", err)
+			}
+		})
+		if fs.NumRecords() == 0 {
+			continue
+		}
+		// A batch once begun is finished, also when ctx ends meanwhile.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
+		err := func() error {
+			if err := sess.Begin(); err != nil {
+				return fmt.Errorf("begin transaction: %w", err)
+			}
+			var perr produceErrors
+			promise := perr.promise
+			fs.EachRecord(func(r *kgo.Record) {
+				if r.Attrs.IsControl() {
+					return
+				}
+				if row, ok := q.dec.decode(bctx, r); ok {
+					if rec, ok := rp.write(q, r, row); ok {
+						sess.Produce(bctx, rec, promise)
+					}
+				}
+			})
+			try := kgo.TryCommit
+			failed := perr.first()
+			if failed != nil {
+				try = kgo.TryAbort
+			}
+			if _, err := sess.End(bctx, try); err != nil {
+				return fmt.Errorf("end transaction: %w", err)
+			}
+			if failed != nil {
+				return fmt.Errorf("produce repartition records: %w", failed)
+			}
+			return nil
+		}()
+		cancel()
+		if err != nil {
+			return err
+		}
+		recpool.Recycle(fs)
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// repartitionCommitted notes a committed batch's repartition records and
+// purges what the query has committed, when it is time to.
+func (q *runningQuery) repartitionCommitted(ctx context.Context, fs kgo.Fetches) {
+	if q.repart == nil {
+		return
+	}
+	q.repart.advance(fs)
+	q.repart.purge(ctx, q)
+}
+
+// repartitionOpts are the consumer options of a query with a repartition
+// topic: its transactions' commit markers are handed to the query, so the
+// offsets it commits go past them, as a Kafka Streams task commits its
+// consumer's position once it has processed what it fetched, and the
+// group's lag on the topic is 0 when the query has caught up.
+func (q *runningQuery) repartitionOpts() []kgo.Opt {
+	if q.repart == nil {
+		return nil
+	}
+	return []kgo.Opt{kgo.KeepControlRecords()}
+}
