@@ -130,10 +130,10 @@
 // table refuses it. EXPLAIN prints the topology ksqlDB
 // builds, internal topics named as Kafka Streams describes them
 // (Aggregate-GroupBy-repartition), also where this server runs the query
-// without that topic (a table's GROUP BY, joins).
+// without that topic (joins on value columns).
 //
-// A stream aggregated by anything but its key columns goes through its
-// repartition topic, <application id>-Aggregate-GroupBy-repartition
+// A stream aggregated by anything but its key columns, and any table
+// aggregated, goes through its repartition topic, <application id>-Aggregate-GroupBy-repartition
 // (repartition.go): made with as many partitions as the source and Kafka
 // Streams' repartition configs, written keyed by the grouping values with
 // the Aggregate-Prepare step's columns in the source's value format
@@ -142,9 +142,10 @@
 // member of the query's group (Kafka Streams' two sub-topologies on two
 // stream threads), purged below the committed offsets every
 // repartition.purge.interval.ms (30 s), and deleted with its schemas when
-// the query ends. A table's GROUP
-// BY, whose repartition records carry a row's old and new values, is still
-// aggregated without the topic.
+// the query ends. A table's records there are Changes of a row's old and
+// new values, laid out as Kafka Streams' ChangedSerializer lays them out;
+// the first thread keeps the table's rows in its KsqlTopic-Reduce store,
+// with that store's changelog topic.
 //
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT

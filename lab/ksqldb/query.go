@@ -555,11 +555,22 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	if q.changelog == "" {
 		return nil
 	}
+	if err := q.srv.readChangelog(ctx, q.changelog, func(r *kgo.Record) {
+		q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
+	}); err != nil {
+		return err
+	}
+	q.proc.FinishRestore()
+	return nil
+}
+
+// readChangelog hands fn every committed record of a changelog topic.
+func (s *Server) readChangelog(ctx context.Context, topic string, fn func(*kgo.Record)) error {
 	// a topic created moments ago may not be known everywhere yet: retry briefly
 	var ends kadm.ListedOffsets
 	for attempt := 0; ; attempt++ {
 		var err error
-		ends, err = q.srv.adm.ListCommittedOffsets(ctx, q.changelog)
+		ends, err = s.adm.ListCommittedOffsets(ctx, topic)
 		if err == nil {
 			err = ends.Error()
 		}
@@ -567,7 +578,7 @@ func (q *runningQuery) restore(ctx context.Context) error {
 			break
 		}
 		if !errors.Is(err, kerr.UnknownTopicOrPartition) && !errors.Is(err, kerr.LeaderNotAvailable) && !errors.Is(err, kerr.NotLeaderForPartition) || attempt >= 50 {
-			return fmt.Errorf("restore %s: %w", q.changelog, err)
+			return fmt.Errorf("restore %s: %w", topic, err)
 		}
 		select {
 		case <-ctx.Done():
@@ -585,17 +596,14 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	if len(upTo) == 0 {
 		return nil
 	}
-	cl, err := kgo.NewClient(kafkaOpts(q.srv.cfg.kafka, kgo.SeedBrokers(q.srv.brokers...))...)
+	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...))...)
 	if err != nil {
-		return fmt.Errorf("restore %s: %w", q.changelog, err)
+		return fmt.Errorf("restore %s: %w", topic, err)
 	}
 	defer cl.Close()
-	if err := readCommittedTo(ctx, cl, map[string]map[int32]int64{q.changelog: upTo}, restoreStall, func(r *kgo.Record) {
-		q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
-	}); err != nil {
-		return fmt.Errorf("restore %s: %w", q.changelog, err)
+	if err := readCommittedTo(ctx, cl, map[string]map[int32]int64{topic: upTo}, restoreStall, fn); err != nil {
+		return fmt.Errorf("restore %s: %w", topic, err)
 	}
-	q.proc.FinishRestore()
 	return nil
 }
 

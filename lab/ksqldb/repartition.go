@@ -1,10 +1,13 @@
 package ksqldb
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // repartitionPurgeEvery is Kafka Streams' repartition.purge.interval.ms
@@ -35,8 +39,8 @@ var repartitionTopicConfigs = map[string]*string{
 	"message.timestamp.type": kadm.StringPtr("CreateTime"),
 }
 
-// repartitioner is the repartition topic of a stream aggregation grouped
-// by anything but its key (planner.Repartition). The query runs Kafka
+// repartitioner is the repartition topic of an aggregation that rekeys
+// (planner.Repartition). The query runs Kafka
 // Streams' two sub-topologies on two stream threads (ksqlDB runs four by
 // default, ksql.streams.num.stream.threads), each a member of the query's
 // consumer group: the first reads the source and writes each record that
@@ -47,6 +51,7 @@ var repartitionTopicConfigs = map[string]*string{
 // and its scratch to the second.
 type repartitioner struct {
 	topic    string
+	store    string // a table's: the changelog of its rows' store, KsqlTopic-Reduce
 	plan     *planner.Repartition
 	where    *expr.Compiled
 	group    []expr.Compiled
@@ -58,9 +63,11 @@ type repartitioner struct {
 	// records and bytes it writes
 	keys, vals []any
 	arena      outArena
+	prev       map[string][]any // a table's rows by source key (the KsqlTopic-Reduce store)
+	cols       []types.Column   // the input scope's columns, as the store's rows hold them
 	// the second thread's: a row of the input scope, reused, and the
 	// decoded recent keys and values (a topic's records repeat them)
-	row              []any
+	row, oldRow      []any
 	keyMemo, valMemo decodeMemo
 	lastTime         any // the last ROWTIME boxed (records of a batch mostly share it)
 
@@ -84,10 +91,14 @@ func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink 
 		key:        formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
 		val:        formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
 		width:      len(plan.In.Cols),
+		cols:       plan.In.Cols,
 		rowtime:    len(src.Schema.Cols),
 		purgeEvery: repartitionPurgeEvery,
 		lastPurge:  time.Now(), // the first purge one interval after the start
 		done:       kadm.Offsets{},
+	}
+	if rp.Table {
+		r.store = s.appID(qi.ID) + "-KsqlTopic-Reduce-changelog"
 	}
 	for _, k := range []string{"ksql.streams.repartition.purge.interval.ms", "repartition.purge.interval.ms"} {
 		if v, ok := qi.Props[k]; ok {
@@ -106,102 +117,233 @@ func (r *repartitioner) prepare(ctx context.Context, s *Server, parts int32) err
 	if err := s.ensureTopic(ctx, r.topic, parts, 1, repartitionTopicConfigs); err != nil {
 		return err
 	}
+	if r.store != "" {
+		if err := s.ensureTopic(ctx, r.store, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}); err != nil {
+			return err
+		}
+	}
 	if err := r.key.PrepareSink(ctx); err != nil {
 		return err
 	}
 	return r.val.PrepareSink(ctx)
 }
 
-// write turns a source row into its repartition record; ok is false for
-// a row the aggregation does not take (a null value, filtered out by
-// WHERE, a null grouping value) or one that cannot be serialized, which
-// goes to the processing log.
+// write turns a stream's source row into its repartition record; ok is
+// false for a row the aggregation does not take (a null value, filtered
+// out by WHERE, a null grouping value) or one that cannot be serialized,
+// which goes to the processing log.
 func (r *repartitioner) write(q *runningQuery, in *kgo.Record, row operators.InRow) (*kgo.Record, bool) {
-	if row.Tombstone || r.where != nil && r.where.Eval(row.Vals) != true {
+	if row.Tombstone {
 		return nil, false
+	}
+	k, v, ok := r.encode(q, in, row.Vals)
+	if !ok {
+		return nil, false
+	}
+	return r.record(in, k, v, row.TS), true
+}
+
+// encode is the repartition key and value of a row that passes WHERE and
+// has no null grouping value; ok is false otherwise, and for a row that
+// cannot be serialized (which goes to the processing log).
+func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key, val []byte, ok bool) {
+	if r.where != nil && r.where.Eval(row) != true {
+		return nil, nil, false
 	}
 	keys := r.keys[:0]
 	for i := range r.group {
-		v := r.group[i].Eval(row.Vals)
+		v := r.group[i].Eval(row)
 		if v == nil {
-			return nil, false // GroupByParamsFactory: the row is excluded
+			return nil, nil, false // GroupByParamsFactory: the row is excluded
 		}
 		keys = append(keys, v)
 	}
 	vals := r.vals[:0]
 	for i, idx := range r.plan.From {
 		if idx >= 0 {
-			vals = append(vals, row.Vals[idx])
+			vals = append(vals, row[idx])
 		} else {
-			vals = append(vals, r.plan.Args[i].Eval(row.Vals))
+			vals = append(vals, r.plan.Args[i].Eval(row))
 		}
 	}
 	r.keys, r.vals = keys, vals
-	var k []byte
 	var err error
 	if r.key.Appends() {
 		m := r.arena.mark()
 		r.arena.buf, err = r.key.AppendEncode(r.arena.buf, keys)
-		k = r.arena.since(m)
+		key = r.arena.since(m)
 	} else {
-		k, err = r.key.Encode(keys)
+		key, err = r.key.Encode(keys)
+	}
+	if err == nil {
+		if r.val.Appends() {
+			m := r.arena.mark()
+			r.arena.buf, err = r.val.AppendEncode(r.arena.buf, vals)
+			val = r.arena.since(m)
+		} else {
+			val, err = r.val.Encode(vals)
+		}
 	}
 	if err != nil {
 		q.srv.processingError(q.info.ID, in, &serializeError{topic: r.topic, err: err})
-		return nil, false
+		return nil, nil, false
 	}
-	var v []byte
-	if r.val.Appends() {
-		m := r.arena.mark()
-		r.arena.buf, err = r.val.AppendEncode(r.arena.buf, vals)
-		v = r.arena.since(m)
-	} else {
-		v, err = r.val.Encode(vals)
-	}
-	if err != nil {
-		q.srv.processingError(q.info.ID, in, &serializeError{topic: r.topic, err: err})
-		return nil, false
-	}
+	return key, val, true
+}
+
+// record is a repartition record of in, at the time ts.
+func (r *repartitioner) record(in *kgo.Record, k, v []byte, ts int64) *kgo.Record {
 	rec := r.arena.record()
-	rec.Topic, rec.Key, rec.Value, rec.Timestamp, rec.Headers = r.topic, k, v, time.UnixMilli(row.TS), in.Headers
-	return rec, true
+	rec.Topic, rec.Key, rec.Value, rec.Timestamp, rec.Headers = r.topic, k, v, time.UnixMilli(ts), in.Headers
+	return rec
+}
+
+// writeTable applies an update of a table's source row to the store and
+// hands out its records: the store's changelog record, then the Changes
+// KTableRepartitionMap forwards (apache/kafka 3.9), laid out as
+// ChangedSerializer does: the old row's {old}{0} to its group and the new
+// row's {new}{1} to its group, or, where both are in the same group, one
+// {varint len(new)}{new}{old}{2}.
+func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operators.InRow, out func(*kgo.Record)) {
+	old := r.prev[row.SrcKey]
+	logRec := r.arena.record()
+	logRec.Topic, logRec.Key, logRec.Timestamp = r.store, r.arena.bytes(row.SrcKey), in.Timestamp
+	if row.Tombstone {
+		delete(r.prev, row.SrcKey)
+	} else {
+		r.prev[row.SrcKey] = row.Vals // the decoder gives a table row of its own
+		logRec.Value = operators.EncodeRow(row.Vals)
+	}
+	out(logRec)
+	var oldKey, oldVal, newKey, newVal []byte
+	oldOK, newOK := false, false
+	if old != nil {
+		// the pseudo columns are added after the store, in the context
+		// of the record at hand: the old row's ROWTIME is its time
+		// (SourceBuilder's AddPseudoColumnsAndKey transformer)
+		old = slices.Clone(old)
+		old[r.rowtime] = row.Vals[r.rowtime]
+		oldKey, oldVal, oldOK = r.encode(q, in, old)
+	}
+	if !row.Tombstone {
+		newKey, newVal, newOK = r.encode(q, in, row.Vals)
+	}
+	switch {
+	case oldOK && newOK && bytes.Equal(oldKey, newKey):
+		v := binary.AppendVarint(make([]byte, 0, binary.MaxVarintLen64+len(newVal)+len(oldVal)+1), int64(len(newVal)))
+		v = append(append(append(v, newVal...), oldVal...), 2)
+		out(r.record(in, newKey, v, row.TS))
+	default:
+		if oldOK {
+			out(r.record(in, oldKey, append(oldVal[:len(oldVal):len(oldVal)], 0), row.TS))
+		}
+		if newOK {
+			out(r.record(in, newKey, append(newVal[:len(newVal):len(newVal)], 1), row.TS))
+		}
+	}
+}
+
+// restoreStore reads a table's store back from its changelog.
+func (r *repartitioner) restoreStore(ctx context.Context, s *Server) error {
+	r.prev = map[string][]any{}
+	if r.store == "" {
+		return nil
+	}
+	return s.readChangelog(ctx, r.store, func(rec *kgo.Record) {
+		if rec.Value == nil {
+			delete(r.prev, string(rec.Key))
+			return
+		}
+		if row, ok := operators.DecodeRow(rec.Value, r.cols); ok {
+			r.prev[string(rec.Key)] = row
+		}
+	})
 }
 
 // read turns a record of the repartition topic into a row of the input
-// scope holding the Prepare step's columns, grouped by the record's key.
+// scope holding the Prepare step's columns, grouped by the record's key;
+// a table's record is a Change, whose old row the update retracts.
 func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
 	keys, err := memoDecode(ctx, &r.keyMemo, r.key, rec.Key)
 	if err != nil {
 		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
 		return operators.InRow{}, false
 	}
+	if keys == nil {
+		keys = []any{nil} // a null key: no group
+	}
 	if rec.Value == nil {
 		return operators.InRow{}, false // KStream aggregate skips null values
 	}
-	vals, err := memoDecode(ctx, &r.valMemo, r.val, rec.Value)
-	if err != nil {
-		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
-		return operators.InRow{}, false
-	}
-	if cap(r.row) < r.width {
-		r.row = make([]any, r.width)
-	}
-	row := r.row[:r.width]
-	clear(row)
-	for i, idx := range r.plan.From {
-		if idx >= 0 {
-			row[idx] = vals[i]
+	newVal, oldVal := rec.Value, []byte(nil)
+	if r.plan.Table {
+		if newVal, oldVal, err = splitChange(rec.Value); err != nil {
+			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+			return operators.InRow{}, false
 		}
 	}
 	ts := rec.Timestamp.UnixMilli()
 	if last, ok := r.lastTime.(int64); !ok || last != ts {
 		r.lastTime = ts
 	}
-	row[r.rowtime] = r.lastTime
-	if keys == nil {
-		keys = []any{nil} // a null key: no group
+	in := operators.InRow{TS: ts, Group: keys, Tombstone: newVal == nil}
+	if newVal != nil {
+		if in.Vals, err = r.rowOf(ctx, &r.row, newVal); err != nil {
+			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+			return operators.InRow{}, false
+		}
 	}
-	return operators.InRow{Vals: row, TS: ts, Group: keys}, true
+	if oldVal != nil {
+		if in.Retract, err = r.rowOf(ctx, &r.oldRow, oldVal); err != nil {
+			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+			return operators.InRow{}, false
+		}
+	}
+	return in, true
+}
+
+// rowOf decodes a Prepare value into *buf, a row of the input scope (the
+// record's time as its ROWTIME).
+func (r *repartitioner) rowOf(ctx context.Context, buf *[]any, b []byte) ([]any, error) {
+	vals, err := memoDecode(ctx, &r.valMemo, r.val, b)
+	if err != nil {
+		return nil, err
+	}
+	if cap(*buf) < r.width {
+		*buf = make([]any, r.width)
+	}
+	row := (*buf)[:r.width]
+	clear(row)
+	for i, idx := range r.plan.From {
+		if idx >= 0 {
+			row[idx] = vals[i]
+		}
+	}
+	row[r.rowtime] = r.lastTime
+	return row, nil
+}
+
+// splitChange reads a Change as ChangedSerializer lays it out: the new
+// value, the old value or both (either nil when absent).
+func splitChange(b []byte) (newVal, oldVal []byte, err error) {
+	if len(b) == 0 {
+		return nil, nil, errors.New("empty Change")
+	}
+	body := b[:len(b)-1]
+	switch b[len(b)-1] {
+	case 0:
+		return nil, body, nil
+	case 1:
+		return body, nil, nil
+	case 2:
+		n, read := binary.Varint(body)
+		if read <= 0 || n < 0 || n > int64(len(body)-read) {
+			return nil, nil, errors.New("Change with a bad new-value length")
+		}
+		body = body[read:]
+		return body[:n], body[n:], nil
+	}
+	return nil, nil, fmt.Errorf("Change with the unknown encoding flag %d", b[len(b)-1])
 }
 
 // memoDecode decodes b with s, remembering recent payloads; the values
@@ -308,6 +450,9 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 	}
 	defer sess.Close()
 	rp := q.repart
+	if err := rp.restoreStore(ctx, q.srv); err != nil {
+		return err
+	}
 	for {
 		fs := sess.PollFetches(ctx)
 		if ctx.Err() != nil || !q.gate.wait(ctx) { // a paused query holds its batch
@@ -333,7 +478,12 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 				if r.Attrs.IsControl() {
 					return
 				}
-				if row, ok := q.dec.decode(bctx, r); ok {
+				row, ok := q.dec.decode(bctx, r)
+				switch {
+				case !ok:
+				case rp.plan.Table:
+					rp.writeTable(q, r, row, func(rec *kgo.Record) { sess.Produce(bctx, rec, promise) })
+				default:
 					if rec, ok := rp.write(q, r, row); ok {
 						sess.Produce(bctx, rec, promise)
 					}
@@ -344,11 +494,15 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 			if failed != nil {
 				try = kgo.TryAbort
 			}
-			if _, err := sess.End(bctx, try); err != nil {
+			committed, err := sess.End(bctx, try)
+			if err != nil {
 				return fmt.Errorf("end transaction: %w", err)
 			}
 			if failed != nil {
 				return fmt.Errorf("produce repartition records: %w", failed)
+			}
+			if !committed { // the store went past what the changelog holds
+				return rp.restoreStore(bctx, q.srv)
 			}
 			return nil
 		}()

@@ -317,3 +317,74 @@ func TestAnAvroStreamsRepartitionRecordsAreAvroUnderTheTopicsSubject(t *testing.
 		return resp.StatusCode == 404
 	}, "the repartition subject deleted with the query")
 }
+
+// A table grouped by a value column is repartitioned too, always (ksqlDB
+// has no groupByKey for tables): KTableRepartitionMap writes each update of
+// a source row as a Change of its Prepare columns, old and new, keyed by
+// the group, and ChangedSerializer (apache/kafka 3.9) lays the value out as
+// {old}{0} for a row leaving a group, {new}{1} for a row joining one, and
+// {varint len(new)}{new}{old}{2} for a row that stays in its group. The
+// source table's rows are kept in the query's KsqlTopic-Reduce store, with
+// its changelog topic; the pseudo columns are added after the store, in
+// the context of the record at hand, so an old row's ROWTIME is the
+// update's time (confluentinc/ksql v7.9.0 SourceBuilder.java,
+// AddPseudoColumnsAndKey). The outputs are the historical plan
+// group-by_-_single_column_with_alias_(table-_table)'s, then the updates'.
+func TestATablesGroupByWritesChangesOfOldAndNewRowsToItsRepartitionTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE TEST (ID INT PRIMARY KEY, data STRING) WITH (kafka_topic='test_topic', value_format='JSON', partitions=1);
+CREATE TABLE OUTPUT AS SELECT DATA AS NEW_KEY, COUNT(*) AS COUNT FROM TEST GROUP BY DATA;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	topic := repartitionTopic(id)
+	produce := func(key int, ts int64, value string) {
+		t.Helper()
+		rec := &kgo.Record{Topic: "test_topic", Key: binary.BigEndian.AppendUint32(nil, uint32(key)), Timestamp: time.UnixMilli(ts)}
+		if value != "" {
+			rec.Value = []byte(value)
+		}
+		if err := st.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, d := range []string{"d1", "d2", "d1", "d2", "d1"} {
+		produce(i, int64(1000*(i+1)), fmt.Sprintf(`{"data":%q}`, d))
+	}
+	counts := func(n int) []string {
+		var out []string
+		for _, r := range readTopic(t, st, "OUTPUT", n) {
+			out = append(out, string(r.Key)+":"+string(r.Value))
+		}
+		return out
+	}
+	want := []string{`d1:{"COUNT":1}`, `d2:{"COUNT":1}`, `d1:{"COUNT":2}`, `d2:{"COUNT":2}`, `d1:{"COUNT":3}`}
+	if got := counts(5); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("OUTPUT %v, want %v", got, want)
+	}
+	produce(0, 6000, `{"data":"d2"}`) // leaves d1 for d2
+	produce(1, 7000, `{"data":"d2"}`) // stays in d2
+	produce(2, 8000, "")              // deleted from d1
+	want = append(want, `d1:{"COUNT":2}`, `d2:{"COUNT":3}`, `d2:{"COUNT":3}`, `d1:{"COUNT":1}`)
+	if got := counts(9); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("OUTPUT %v, want %v", got, want)
+	}
+	row := func(d string, ts int) string { return fmt.Sprintf(`{"DATA":%q,"ROWTIME":%d}`, d, ts) }
+	wantRecs := []string{
+		"d1 " + row("d1", 1000) + "\x01", "d2 " + row("d2", 2000) + "\x01", "d1 " + row("d1", 3000) + "\x01",
+		"d2 " + row("d2", 4000) + "\x01", "d1 " + row("d1", 5000) + "\x01",
+		"d1 " + row("d1", 6000) + "\x00", "d2 " + row("d2", 6000) + "\x01",
+		"d2 " + string(binary.AppendVarint(nil, int64(len(row("d2", 7000))))) + row("d2", 7000) + row("d2", 7000) + "\x02",
+		"d1 " + row("d1", 8000) + "\x00",
+	}
+	var got []string
+	for _, r := range readTopic(t, st, topic, len(wantRecs)) {
+		got = append(got, string(r.Key)+" "+string(r.Value))
+	}
+	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", wantRecs) {
+		t.Errorf("repartition records\n%q\nwant\n%q", got, wantRecs)
+	}
+	store := "_confluent-ksql-default_query_" + id + "-KsqlTopic-Reduce-changelog"
+	if _, ok := topicExists(t, st, store); !ok {
+		t.Errorf("the source table's store has no changelog %s", store)
+	}
+}

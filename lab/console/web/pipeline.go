@@ -427,7 +427,9 @@ func (b *builder) build(conns []connectorInfo, ks ksqlView, dash map[string]int6
 		}
 		topics := make([]string, 0, len(l.Lag))
 		for t := range l.Lag {
-			topics = append(topics, t)
+			if !internalTopic(t) { // a query's group also reads its repartition topic
+				topics = append(topics, t)
+			}
 		}
 		sort.Strings(topics)
 		for _, t := range topics {

@@ -24,6 +24,11 @@ type InRow struct {
 	// its grouping values (the record's key); WHERE was applied before
 	// the row was written there. Nil for a row of the source.
 	Group []any
+	// Retract, for a table's row read back from the repartition topic, is
+	// the old row the update takes out of the group (nil for none); Vals
+	// is the new row, absent for a Tombstone (KTableAggregate's subtract
+	// and add of a Change).
+	Retract []any
 }
 
 // OutRow is one result row in the plan's output schema order.
@@ -212,7 +217,14 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 		return p.processWindowed(r, changelog)
 	}
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
-	if p.plan.Source.Table {
+	if p.plan.Source.Table && r.Group != nil {
+		if r.Retract != nil {
+			p.apply(r.Retract, r.Group, -1)
+		}
+		if !r.Tombstone {
+			p.apply(r.Vals, r.Group, +1)
+		}
+	} else if p.plan.Source.Table {
 		prev, had := p.srcRows[r.SrcKey]
 		if had {
 			p.apply(prev, nil, -1)
@@ -460,6 +472,12 @@ func decodeTexts(texts []*string, types []types.Type) []any {
 	}
 	return out
 }
+
+// EncodeRow is the changelog value of a row of values (see DecodeRow).
+func EncodeRow(vals []any) []byte { return encodeRow(vals) }
+
+// DecodeRow reads a row of cols that EncodeRow wrote.
+func DecodeRow(b []byte, cols []types.Column) ([]any, bool) { return decodeRow(b, cols) }
 
 func encodeRow(vals []any) []byte {
 	b, _ := json.Marshal(map[string]any{"r": expr.EncodeTexts(vals)})

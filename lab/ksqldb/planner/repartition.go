@@ -14,11 +14,12 @@ import (
 // (StreamGroupByBuilderBase, StreamsUtil.buildOpName).
 const RepartitionSuffix = "-Aggregate-GroupBy-repartition"
 
-// Repartition is how a persistent aggregation of a stream grouped by
-// anything but its key goes through its repartition topic: each input
-// record that passes WHERE is written keyed by its grouping values, with
-// the Prepare step's columns as its value (AggregateNode's internal schema),
-// and the aggregation reads it back from there.
+// Repartition is how a persistent aggregation that rekeys (of a stream
+// grouped by anything but its key, or of a table) goes through its
+// repartition topic: each input record that passes WHERE is written keyed
+// by its grouping values, with the Prepare step's columns as its value
+// (AggregateNode's internal schema), and the aggregation reads it back
+// from there.
 type Repartition struct {
 	Keys   []types.Column // the GroupBy step's key: a column per grouping expression
 	Values []types.Column // the Prepare step's values
@@ -26,14 +27,16 @@ type Repartition struct {
 	// a KSQL_INTERNAL_COL_n, which Args computes.
 	From []int
 	Args []*expr.Compiled
+	// Table: the input is a table, whose records in the topic are
+	// Changes of a row's old and new values (KTableRepartitionMap).
+	Table bool
 }
 
-// planRepartition is p's repartition, nil where ksqlDB does not repartition:
-// a stream grouped by its key columns (groupByKey), and what this server
-// still aggregates without the topic (a table's GROUP BY, whose repartition
-// records carry old and new values, and aggregations of joins).
+// planRepartition is p's repartition, nil where ksqlDB does not repartition
+// (a stream grouped by its key columns: groupByKey) and where this server
+// aggregates without the topic (aggregations of joins).
 func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
-	if !p.Persistent || p.Agg == nil || p.Join != nil || p.Source.Table {
+	if !p.Persistent || p.Agg == nil || p.Join != nil {
 		return nil, nil
 	}
 	input := sourceAggInput(p)
@@ -44,7 +47,7 @@ func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
 	if a.byKey {
 		return nil, nil
 	}
-	r := &Repartition{Keys: keysOf(a.grouped)}
+	r := &Repartition{Keys: keysOf(a.grouped), Table: p.Source.Table}
 	for i, c := range a.values(input) {
 		r.Values = append(r.Values, c)
 		if arg, ok := a.argExprs[len(input.keys)+i]; ok {
