@@ -246,17 +246,9 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	if perr.first() == nil {
 		q.sinkDone.advance(fs)
 	}
-	try := kgo.TryCommit
-	failed := perr.first()
-	if failed != nil {
-		try = kgo.TryAbort
-	}
-	committed, err := sess.End(ctx, try)
+	committed, err := endTransaction(ctx, sess, &perr, "produce query output")
 	if err != nil {
-		return fmt.Errorf("end transaction: %w", err)
-	}
-	if failed != nil {
-		return fmt.Errorf("produce query output: %w", failed)
+		return err
 	}
 	if !committed {
 		log.Info("batch not committed (the group rebalanced); restoring state and reading it again")
@@ -267,4 +259,23 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	}
 	q.repartitionCommitted(ctx, fs)
 	return nil
+}
+
+// endTransaction commits the session's transaction, or aborts it when one
+// of its produces failed (an error naming what failed); committed is false
+// for a transaction that did not commit because the group rebalanced.
+func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *produceErrors, what string) (committed bool, err error) {
+	try := kgo.TryCommit
+	failed := perr.first()
+	if failed != nil {
+		try = kgo.TryAbort
+	}
+	committed, err = sess.End(ctx, try)
+	if err != nil {
+		return false, fmt.Errorf("end transaction: %w", err)
+	}
+	if failed != nil {
+		return false, fmt.Errorf("%s: %w", what, failed)
+	}
+	return committed, nil
 }

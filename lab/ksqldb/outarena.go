@@ -1,6 +1,10 @@
 package ksqldb
 
-import "github.com/twmb/franz-go/pkg/kgo"
+import (
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+)
 
 // outArena hands out the records a query writes, and the bytes of their
 // keys and values, from large blocks: a batch of results costs a few
@@ -49,4 +53,18 @@ func (a *outArena) bytes(s string) []byte {
 	m := a.mark()
 	a.buf = append(a.buf, s...)
 	return a.since(m)
+}
+
+// encode is vals encoded by s: in the arena where s appends, else in bytes
+// of their own.
+func (a *outArena) encode(s *formats.Serde, vals []any) ([]byte, error) {
+	if !s.Appends() {
+		return s.Encode(vals)
+	}
+	m := a.mark()
+	var err error
+	if a.buf, err = s.AppendEncode(a.buf, vals); err != nil {
+		return nil, err
+	}
+	return a.since(m), nil
 }

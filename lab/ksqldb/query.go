@@ -91,6 +91,17 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		done:      make(chan struct{}),
 	}
 	rq.repart = s.newRepartitioner(qi, plan, sink)
+	if rq.repart != nil {
+		// registered now, in the order the statements ran, rather than
+		// when the first record is written: the registry's ids do not
+		// depend on how the query's start races other producers
+		ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
+		err := rq.repart.registerSchemas(ctx)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("start query %s: %w", qi.ID, err)
+		}
+	}
 	if sink.Timestamp != "" {
 		rq.sinkTime = func(vals []any) (int64, error) {
 			return columnTime(plan.Out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
@@ -493,15 +504,8 @@ func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 	rec := q.arena.record()
 	rec.Topic, rec.Key, rec.Timestamp = q.info.SinkTopic, k, time.UnixMilli(o.TS)
 	if !o.Tombstone {
-		var v []byte
-		var err error
-		if q.outVal.Appends() {
-			m := q.arena.mark()
-			if q.arena.buf, err = q.outVal.AppendEncode(q.arena.buf, vals); err != nil {
-				return nil, err
-			}
-			v = q.arena.since(m)
-		} else if v, err = q.outVal.Encode(vals); err != nil {
+		v, err := q.arena.encode(q.outVal, vals)
+		if err != nil {
 			return nil, err
 		}
 		if v == nil && !q.outVal.NullIsNullRecord() {

@@ -111,21 +111,26 @@ func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink 
 	return r
 }
 
+// registerSchemas registers the schemas the repartition records are
+// written with (the registry formats), under the topic's -key and -value
+// subjects.
+func (r *repartitioner) registerSchemas(ctx context.Context) error {
+	if err := r.key.PrepareSink(ctx); err != nil {
+		return err
+	}
+	return r.val.PrepareSink(ctx)
+}
+
 // prepare creates the repartition topic with parts partitions (the
-// source's) and registers the schemas its records are written with.
+// source's), and a table's store changelog.
 func (r *repartitioner) prepare(ctx context.Context, s *Server, parts int32) error {
 	if err := s.ensureTopic(ctx, r.topic, parts, 1, repartitionTopicConfigs); err != nil {
 		return err
 	}
 	if r.store != "" {
-		if err := s.ensureTopic(ctx, r.store, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}); err != nil {
-			return err
-		}
+		return s.ensureTopic(ctx, r.store, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
 	}
-	if err := r.key.PrepareSink(ctx); err != nil {
-		return err
-	}
-	return r.val.PrepareSink(ctx)
+	return nil
 }
 
 // write turns a stream's source row into its repartition record; ok is
@@ -167,22 +172,9 @@ func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key,
 		}
 	}
 	r.keys, r.vals = keys, vals
-	var err error
-	if r.key.Appends() {
-		m := r.arena.mark()
-		r.arena.buf, err = r.key.AppendEncode(r.arena.buf, keys)
-		key = r.arena.since(m)
-	} else {
-		key, err = r.key.Encode(keys)
-	}
+	key, err := r.arena.encode(r.key, keys)
 	if err == nil {
-		if r.val.Appends() {
-			m := r.arena.mark()
-			r.arena.buf, err = r.val.AppendEncode(r.arena.buf, vals)
-			val = r.arena.since(m)
-		} else {
-			val, err = r.val.Encode(vals)
-		}
+		val, err = r.arena.encode(r.val, vals)
 	}
 	if err != nil {
 		q.srv.processingError(q.info.ID, in, &serializeError{topic: r.topic, err: err})
@@ -489,17 +481,9 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 					}
 				}
 			})
-			try := kgo.TryCommit
-			failed := perr.first()
-			if failed != nil {
-				try = kgo.TryAbort
-			}
-			committed, err := sess.End(bctx, try)
+			committed, err := endTransaction(bctx, sess, &perr, "produce repartition records")
 			if err != nil {
-				return fmt.Errorf("end transaction: %w", err)
-			}
-			if failed != nil {
-				return fmt.Errorf("produce repartition records: %w", failed)
+				return err
 			}
 			if !committed { // the store went past what the changelog holds
 				return rp.restoreStore(bctx, q.srv)
