@@ -195,6 +195,9 @@ var _ = Describe("Replaying a schedule", Label("replay"), boulder, func() {
 			turnstile := turnstileRecords(ctx, s.Endpoints())
 			want := turnstile.entries
 			waitForSummaryCounts(ctx, s.Endpoints(), want)
+			// the transformer writes the stations table beside the
+			// replay, at its own pace: compared once it is complete
+			waitForTransformedTable(ctx, s.Endpoints())
 			digests = append(digests, summarise(ctx, s.Endpoints(), "breakdown", turnstile).Digests)
 			dashboards = append(dashboards, dashboardStatus(ctx, run, want))
 		}
