@@ -30,13 +30,6 @@ const queryLinger = 100 * time.Millisecond
 // the partitions that do have records no longer than that.
 const queryFetchWait = 500 * time.Millisecond
 
-// queryBatchBytes is the most a query's producer puts in one partition's
-// batch: the Java producer's batch.size default, 16384 bytes
-// (ProducerConfig), which Kafka Streams keeps. A full batch is sent without
-// waiting for queryLinger, so a large poll's records stream to the broker
-// while the query is still processing it.
-const queryBatchBytes = 16384
-
 // retryBackoff is how long a failed at_least_once query waits before it
 // restores its state and resumes from the committed offsets.
 const retryBackoff = time.Second
@@ -92,7 +85,6 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
-		kgo.ProducerBatchMaxBytes(queryBatchBytes),
 		kgo.FetchMaxWait(queryFetchWait),
 	), q.poolRecords()...)...)
 	if err != nil {
@@ -181,7 +173,6 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
 		kgo.ProducerLinger(queryLinger),
-		kgo.ProducerBatchMaxBytes(queryBatchBytes),
 	)...)
 	if err != nil {
 		return fmt.Errorf("new sink client: %w", err)

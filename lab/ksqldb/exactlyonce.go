@@ -77,7 +77,6 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 		kgo.TransactionTimeout(batchTimeout),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
-		kgo.ProducerBatchMaxBytes(queryBatchBytes),
 		kgo.FetchMaxWait(queryFetchWait),
 	), append(q.poolRecords(), q.repartitionOpts()...)...)...)
 	if err != nil {

@@ -434,7 +434,6 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 		kgo.TransactionTimeout(batchTimeout),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
 		kgo.ProducerLinger(queryLinger),
-		kgo.ProducerBatchMaxBytes(queryBatchBytes),
 		kgo.FetchMaxWait(queryFetchWait),
 	), q.poolRecords()...)...)
 	if err != nil {
