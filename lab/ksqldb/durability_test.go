@@ -164,11 +164,7 @@ func testCloseMidBacklog(t *testing.T, props map[string]any) {
 	}
 	// once the query has committed the whole backlog nothing was counted twice
 	qid := mustKSQL(t, url2, "SHOW QUERIES;", nil)[0]["queries"].([]any)[0].(map[string]any)["id"].(string)
-	waitFor(t, func() bool {
-		offs, err := st.adm.FetchOffsets(context.Background(), "_confluent-ksql-default_query_"+qid)
-		o, ok := offs.Lookup(turnstileTopic, 0)
-		return err == nil && ok && o.At >= events
-	}, "query committed the backlog")
+	waitCommitted(t, st, "_confluent-ksql-default_query_"+qid, events) // the backlog, through the aggregation
 	code, body := post(t, url2, "/query", "SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40000;", nil)
 	if code != 200 || !contains(string(body), fmt.Sprintf(`"columns":[40000,%d]`, want(40000))) {
 		t.Errorf("pull query after restart: %d %s, want count %d", code, body, want(40000))

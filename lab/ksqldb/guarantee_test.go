@@ -34,14 +34,7 @@ func runSummary(t *testing.T, st *stack, url string, props map[string]any) strin
 	ents := mustKSQL(t, url, projectStatements, props)
 	qid := ents[1]["commandStatus"].(map[string]any)["queryId"].(string)
 	group := "_confluent-ksql-default_query_" + qid
-	waitFor(t, func() bool {
-		offs, err := st.adm.FetchOffsets(context.Background(), group)
-		if err != nil {
-			return false
-		}
-		o, ok := offs.Lookup(turnstileTopic, 0)
-		return ok && o.At >= int64(len(summaryEvents))
-	}, "query committed its input")
+	waitCommitted(t, st, group, int64(len(summaryEvents)))
 	return qid
 }
 

@@ -90,7 +90,7 @@ func waitCommitted(t *testing.T, st *stack, group string, n int64) {
 
 // drained reports whether the committed offsets offs reach the end of
 // every repartition partition they name.
-func drained(t *testing.T, st *stack, offs kadm.OffsetResponses) bool {
+func drained(t testing.TB, st *stack, offs kadm.OffsetResponses) bool {
 	t.Helper()
 	var topics []string
 	for topic := range offs {

@@ -49,7 +49,7 @@ func benchThroughput(b *testing.B, guarantee string) time.Duration {
 		if err != nil && ctx.Err() != nil {
 			b.Fatalf("query did not catch up: %v", err)
 		}
-		if o, ok := offs.Lookup(turnstileTopic, 0); ok && o.At >= throughputEvents {
+		if o, ok := offs.Lookup(turnstileTopic, 0); ok && o.At >= throughputEvents && drained(b, st, offs) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
