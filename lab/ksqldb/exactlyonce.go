@@ -31,25 +31,15 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 		if fs.NumRecords() == 0 {
 			continue
 		}
-		if err := sess.Begin(); err != nil {
-			return fmt.Errorf("begin transaction: %w", err)
-		}
-		var perr produceErrors
-		promise := perr.promise // one closure for the batch, not one per record
-		q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, promise) })
-		if err := sess.Client().Flush(ctx); err != nil && ctx.Err() != nil {
-			return nil
-		}
-		try := kgo.TryCommit
-		if err := perr.first(); err != nil {
-			try = kgo.TryAbort
-			log.Warn("produce failed; aborting transaction", "err", err)
-		}
-		committed, err := sess.End(ctx, try)
-		if ctx.Err() != nil {
-			return nil
-		}
+		// A batch once begun is finished, also when ctx ends meanwhile:
+		// Kafka Streams commits its tasks when it closes cleanly.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
+		committed, err := q.exactlyOnceBatch(bctx, sess, fs, log)
+		cancel()
 		if err != nil || !committed {
+			if ctx.Err() != nil {
+				return nil
+			}
 			log.Warn("transaction not committed; restoring state", "err", err)
 			if rerr := q.restore(ctx); rerr != nil {
 				return rerr
@@ -58,7 +48,25 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 		}
 		q.repartitionCommitted(ctx, fs)
 		recpool.Recycle(fs)
+		if ctx.Err() != nil {
+			return nil
+		}
 	}
+}
+
+// exactlyOnceBatch applies a polled batch in one transaction: results,
+// changelog and consumed offsets.
+func (q *runningQuery) exactlyOnceBatch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches, log *slog.Logger) (bool, error) {
+	if err := sess.Begin(); err != nil {
+		return false, fmt.Errorf("begin transaction: %w", err)
+	}
+	var perr produceErrors
+	promise := perr.promise // one closure for the batch, not one per record
+	q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, promise) })
+	if err := perr.first(); err != nil {
+		log.Warn("produce failed; aborting transaction", "err", err)
+	}
+	return endTransaction(ctx, sess, &perr, "produce query output")
 }
 
 // transactSession is the consumer-group member and transactional producer

@@ -54,7 +54,7 @@ func (o windowedOut) String() string {
 func (st *stack) consumeWindowed(topic string, n int) []windowedOut {
 	st.t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		st.t.Fatal(err)
 	}
@@ -428,7 +428,8 @@ CREATE TABLE per_minute AS SELECT user_id, COUNT(*) AS n
 // INT key, then the session end and start (SessionWindowedSerializer).
 func (st *stack) consumeSessions(topic string, n int) []string {
 	st.t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted())) // an exactly_once_v2 query's aborted records are not its output
 	if err != nil {
 		st.t.Fatal(err)
 	}
