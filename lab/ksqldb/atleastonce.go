@@ -163,7 +163,7 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 // carries transaction markers; the sink holds records only, as ksqlDB's
 // at_least_once sink does.
 func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	sess, err := q.transactSession(start)
+	sess, err := q.mainSession(start)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 // consumed offsets go into one Kafka transaction, so output topics carry
 // transaction markers and readers must read committed.
 func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	sess, err := q.transactSession(start)
+	sess, err := q.mainSession(start)
 	if err != nil {
 		return err
 	}
@@ -70,15 +70,16 @@ func (q *runningQuery) exactlyOnceBatch(ctx context.Context, sess *kgo.GroupTran
 }
 
 // transactSession is the consumer-group member and transactional producer
-// of a query that writes in transactions (exactly_once_v2, and the
-// changelog of a stateful at_least_once query): transactional.id and group
-// are the query's application id, input read committed.
-func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSession, error) {
+// of a query's stream thread that writes in transactions (exactly_once_v2,
+// the changelog of a stateful at_least_once query, and the repartitioning
+// thread): the query's application id as its group, transactional.id
+// txnID, topics read committed from start where the group has no offset.
+func (q *runningQuery) transactSession(txnID string, topics []string, start kgo.Offset, extra ...kgo.Opt) (*kgo.GroupTransactSession, error) {
 	sess, err := kgo.NewGroupTransactSession(append(kafkaOpts(q.srv.cfg.kafka,
 		kgo.SeedBrokers(q.srv.brokers...),
-		kgo.TransactionalID(q.appID),
+		kgo.TransactionalID(txnID),
 		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.consumedTopics()...),
+		kgo.ConsumeTopics(topics...),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(start),
 		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
@@ -86,11 +87,18 @@ func (q *runningQuery) transactSession(start kgo.Offset) (*kgo.GroupTransactSess
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
 		kgo.FetchMaxWait(queryFetchWait),
-	), append(q.poolRecords(), q.repartitionOpts()...)...)...)
+	), append(q.poolRecords(), extra...)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("new transact session: %w", err)
 	}
 	return sess, nil
+}
+
+// mainSession is the transact session of the query's main stream thread:
+// transactional.id the application id, reading the inputs or the
+// repartition topic (see consumedTopics).
+func (q *runningQuery) mainSession(start kgo.Offset) (*kgo.GroupTransactSession, error) {
+	return q.transactSession(q.appID, q.consumedTopics(), start, q.repartitionOpts()...)
 }
 
 // pollTransactional polls the session's next batch, holding a join

@@ -368,7 +368,7 @@ type decoder struct {
 	memo         decodeMemo // decoded values of recent payloads
 	keepNulls    bool       // stream records with a null value are passed on (see processSimple)
 	row          []any      // a stream row, reused: nothing keeps it past process
-	lastTime     any        // the last ROWTIME boxed (see rowtime)
+	times        rowtimes   // ROWTIME as a row value (see rowtime)
 }
 
 func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
@@ -443,14 +443,21 @@ func (d *decoder) decodeValue(ctx context.Context, b []byte) ([]any, error) {
 	return memoDecode(ctx, &d.memo, d.inVal, b)
 }
 
-// rowtime is r's ROWTIME as a row value. Records of a batch mostly share
-// their millisecond, so the value boxed for the last record serves again.
+// rowtime is r's ROWTIME as a row value.
 func (d *decoder) rowtime(r *kgo.Record) any {
-	ms := r.Timestamp.UnixMilli()
-	if last, ok := d.lastTime.(int64); !ok || last != ms {
-		d.lastTime = ms
+	return d.times.of(r.Timestamp.UnixMilli())
+}
+
+// rowtimes boxes record times as row values. Records of a batch mostly
+// share their millisecond, so the value boxed last serves again.
+type rowtimes struct{ last any }
+
+// of is ms as a row value.
+func (t *rowtimes) of(ms int64) any {
+	if last, ok := t.last.(int64); !ok || last != ms {
+		t.last = ms
 	}
-	return d.lastTime
+	return t.last
 }
 
 // assembleRow lays keys and values out in schema order plus pseudo columns

@@ -69,7 +69,7 @@ type repartitioner struct {
 	// decoded recent keys and values (a topic's records repeat them)
 	row, oldRow      []any
 	keyMemo, valMemo decodeMemo
-	lastTime         any // the last ROWTIME boxed (records of a batch mostly share it)
+	times            rowtimes
 
 	purgeEvery time.Duration
 	lastPurge  time.Time
@@ -275,18 +275,15 @@ func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Reco
 		}
 	}
 	ts := rec.Timestamp.UnixMilli()
-	if last, ok := r.lastTime.(int64); !ok || last != ts {
-		r.lastTime = ts
-	}
 	in := operators.InRow{TS: ts, Group: keys, Tombstone: newVal == nil}
 	if newVal != nil {
-		if in.Vals, err = r.rowOf(ctx, &r.row, newVal); err != nil {
+		if in.Vals, err = r.rowOf(ctx, &r.row, newVal, ts); err != nil {
 			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
 			return operators.InRow{}, false
 		}
 	}
 	if oldVal != nil {
-		if in.Retract, err = r.rowOf(ctx, &r.oldRow, oldVal); err != nil {
+		if in.Retract, err = r.rowOf(ctx, &r.oldRow, oldVal, ts); err != nil {
 			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
 			return operators.InRow{}, false
 		}
@@ -295,8 +292,8 @@ func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Reco
 }
 
 // rowOf decodes a Prepare value into *buf, a row of the input scope (the
-// record's time as its ROWTIME).
-func (r *repartitioner) rowOf(ctx context.Context, buf *[]any, b []byte) ([]any, error) {
+// record's time ts as its ROWTIME).
+func (r *repartitioner) rowOf(ctx context.Context, buf *[]any, b []byte, ts int64) ([]any, error) {
 	vals, err := memoDecode(ctx, &r.valMemo, r.val, b)
 	if err != nil {
 		return nil, err
@@ -311,7 +308,7 @@ func (r *repartitioner) rowOf(ctx context.Context, buf *[]any, b []byte) ([]any,
 			row[idx] = vals[i]
 		}
 	}
-	row[r.rowtime] = r.lastTime
+	row[r.rowtime] = r.times.of(ts)
 	return row, nil
 }
 
@@ -423,72 +420,25 @@ func (q *runningQuery) runRepartitionStage(ctx context.Context, start kgo.Offset
 // leaves the session rewound to the committed offsets, so the records are
 // read and written again; nothing else is kept between polls.
 func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	sess, err := kgo.NewGroupTransactSession(append(kafkaOpts(q.srv.cfg.kafka,
-		kgo.SeedBrokers(q.srv.brokers...),
-		kgo.TransactionalID(q.appID+repartitionTxnSuffix),
-		kgo.ConsumerGroup(q.appID),
-		kgo.ConsumeTopics(q.plan.InputTopics()...),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.ConsumeResetOffset(start),
-		kgo.SessionTimeout(q.srv.cfg.sessionTimes),
-		kgo.TransactionTimeout(batchTimeout),
-		kgo.ProducerBatchCompression(kgo.NoCompression()),
-		kgo.ProducerLinger(queryLinger),
-		kgo.FetchMaxWait(queryFetchWait),
-	), q.poolRecords()...)...)
+	sess, err := q.transactSession(q.appID+repartitionTxnSuffix, q.plan.InputTopics(), start)
 	if err != nil {
-		return fmt.Errorf("new transact session: %w", err)
+		return err
 	}
 	defer sess.Close()
-	rp := q.repart
-	if err := rp.restoreStore(ctx, q.srv); err != nil {
+	if err := q.repart.restoreStore(ctx, q.srv); err != nil {
 		return err
 	}
 	for {
-		fs := sess.PollFetches(ctx)
-		if ctx.Err() != nil || !q.gate.wait(ctx) { // a paused query holds its batch
+		fs, ok := q.pollTransactional(ctx, sess, nil, log)
+		if !ok {
 			return nil
 		}
-		fs.EachError(func(t string, p int32, err error) {
-			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-				log.Warn("fetch error", "topic", t, "partition", p, "err", err)
-			}
-		})
 		if fs.NumRecords() == 0 {
 			continue
 		}
 		// A batch once begun is finished, also when ctx ends meanwhile.
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
-		err := func() error {
-			if err := sess.Begin(); err != nil {
-				return fmt.Errorf("begin transaction: %w", err)
-			}
-			var perr produceErrors
-			promise := perr.promise
-			fs.EachRecord(func(r *kgo.Record) {
-				if r.Attrs.IsControl() {
-					return
-				}
-				row, ok := q.dec.decode(bctx, r)
-				switch {
-				case !ok:
-				case rp.plan.Table:
-					rp.writeTable(q, r, row, func(rec *kgo.Record) { sess.Produce(bctx, rec, promise) })
-				default:
-					if rec, ok := rp.write(q, r, row); ok {
-						sess.Produce(bctx, rec, promise)
-					}
-				}
-			})
-			committed, err := endTransaction(bctx, sess, &perr, "produce repartition records")
-			if err != nil {
-				return err
-			}
-			if !committed { // the store went past what the changelog holds
-				return rp.restoreStore(bctx, q.srv)
-			}
-			return nil
-		}()
+		err := q.repartitionBatch(bctx, sess, fs)
 		cancel()
 		if err != nil {
 			return err
@@ -498,6 +448,42 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 			return nil
 		}
 	}
+}
+
+// repartitionBatch writes a polled batch's repartition records (and a
+// table's store changelog) in one transaction with the source's offsets;
+// after a transaction that did not commit, the store is read back from
+// its changelog.
+func (q *runningQuery) repartitionBatch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches) error {
+	if err := sess.Begin(); err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	rp := q.repart
+	var perr produceErrors
+	produce := func(rec *kgo.Record) { sess.Produce(ctx, rec, perr.promise) }
+	fs.EachRecord(func(r *kgo.Record) {
+		if r.Attrs.IsControl() {
+			return
+		}
+		row, ok := q.dec.decode(ctx, r)
+		switch {
+		case !ok:
+		case rp.plan.Table:
+			rp.writeTable(q, r, row, produce)
+		default:
+			if rec, ok := rp.write(q, r, row); ok {
+				produce(rec)
+			}
+		}
+	})
+	committed, err := endTransaction(ctx, sess, &perr, "produce repartition records")
+	if err != nil {
+		return err
+	}
+	if !committed { // the store went past what the changelog holds
+		return rp.restoreStore(ctx, q.srv)
+	}
+	return nil
 }
 
 // repartitionCommitted notes a committed batch's repartition records and

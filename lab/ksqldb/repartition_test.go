@@ -55,33 +55,11 @@ func produceData(t *testing.T, st *stack, data ...string) {
 	}
 }
 
-// readTopic reads n records of topic from its start, with their partitions.
-func readTopic(t *testing.T, st *stack, topic string, n int) []*kgo.Record {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var out []*kgo.Record
-	for len(out) < n {
-		fs := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			t.Fatalf("read %s: %d of %d records before timeout", topic, len(out), n)
-		}
-		fs.EachRecord(func(r *kgo.Record) { out = append(out, r) })
-	}
-	return out
-}
-
 // lastCounts are the last COUNT per key of OUTPUT's first n records.
 func lastCounts(t *testing.T, st *stack, n int) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	for _, r := range readTopic(t, st, "OUTPUT", n) {
+	for _, r := range st.records("OUTPUT", n) {
 		var v struct{ COUNT int64 }
 		if err := json.Unmarshal(r.Value, &v); err != nil {
 			t.Fatalf("OUTPUT value %s: %v", r.Value, err)
@@ -141,7 +119,7 @@ func TestTheRepartitionTopicHoldsEachRecordKeyedByItsGroupWithThePreparedColumns
 	// the Java producer Kafka Streams writes with does
 	part := kgo.StickyKeyPartitioner(nil).ForTopic(topic)
 	seen := map[int64]bool{}
-	for _, r := range readTopic(t, st, topic, len(data)) {
+	for _, r := range st.records(topic, len(data)) {
 		var v map[string]any
 		dec := json.NewDecoder(strings.NewReader(string(r.Value)))
 		dec.UseNumber()
@@ -193,7 +171,7 @@ CREATE TABLE BYKEY AS SELECT ID, COUNT(*) N FROM TEST GROUP BY ID;`, earliest())
 	changelog := "_confluent-ksql-default_query_" + id + "-Aggregate-Aggregate-Materialize-changelog"
 	waitFor(t, func() bool { _, ok := topicExists(t, st, changelog); return ok }, "the changelog topic")
 	produceData(t, st, "d1")
-	readTopic(t, st, "BYKEY", 1)
+	st.records("BYKEY", 1)
 	if _, ok := topicExists(t, st, repartitionTopic(id)); ok {
 		t.Errorf("a stream grouped by its key has a repartition topic")
 	}
@@ -292,7 +270,7 @@ func TestAnAvroStreamsRepartitionRecordsAreAvroUnderTheTopicsSubject(t *testing.
 	if err != nil {
 		t.Fatalf("registered schema %s: %v", sv.Schema, err)
 	}
-	for _, r := range readTopic(t, st, topic, 2) {
+	for _, r := range st.records(topic, 2) {
 		if len(r.Value) < 5 || r.Value[0] != 0 || int(binary.BigEndian.Uint32(r.Value[1:5])) != sv.ID {
 			t.Fatalf("repartition value % x does not name schema %d", r.Value, sv.ID)
 		}
@@ -352,7 +330,7 @@ CREATE TABLE OUTPUT AS SELECT DATA AS NEW_KEY, COUNT(*) AS COUNT FROM TEST GROUP
 	}
 	counts := func(n int) []string {
 		var out []string
-		for _, r := range readTopic(t, st, "OUTPUT", n) {
+		for _, r := range st.records("OUTPUT", n) {
 			out = append(out, string(r.Key)+":"+string(r.Value))
 		}
 		return out
@@ -377,7 +355,7 @@ CREATE TABLE OUTPUT AS SELECT DATA AS NEW_KEY, COUNT(*) AS COUNT FROM TEST GROUP
 		"d1 " + row("d1", 8000) + "\x00",
 	}
 	var got []string
-	for _, r := range readTopic(t, st, topic, len(wantRecs)) {
+	for _, r := range st.records(topic, len(wantRecs)) {
 		got = append(got, string(r.Key)+" "+string(r.Value))
 	}
 	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", wantRecs) {

@@ -158,8 +158,19 @@ type kv struct {
 	value []byte
 }
 
-// consume reads n records of topic from the start (read committed).
+// consume reads the keys and values of n records of topic from the start
+// (read committed).
 func (st *stack) consume(topic string, n int) []kv {
+	st.t.Helper()
+	var out []kv
+	for _, r := range st.records(topic, n) {
+		out = append(out, kv{r.Key, r.Value})
+	}
+	return out
+}
+
+// records reads n records of topic from the start (read committed).
+func (st *stack) records(topic string, n int) []*kgo.Record {
 	st.t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
@@ -169,13 +180,13 @@ func (st *stack) consume(topic string, n int) []kv {
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out []kv
+	var out []*kgo.Record
 	for len(out) < n {
 		fs := cl.PollFetches(ctx)
 		if ctx.Err() != nil {
 			st.t.Fatalf("consume %s: got %d of %d records before timeout", topic, len(out), n)
 		}
-		fs.EachRecord(func(r *kgo.Record) { out = append(out, kv{r.Key, r.Value}) })
+		fs.EachRecord(func(r *kgo.Record) { out = append(out, r) })
 	}
 	return out
 }

@@ -100,6 +100,7 @@ type Serde struct {
 
 	avroName string // the full name of the Avro schema it registers
 	avroSR   any    // with a schema id: the registered Avro schema, parsed
+	avroFlat bool   // every column a primitive appendAvroFlat writes
 
 	delimiter rune // DELIMITED: the column separator, 0 for ','
 
@@ -116,7 +117,8 @@ func NewSerde(format string, cols []types.Column, key bool, topic string, reg *R
 		lower[i] = strings.ToLower(c.Name)
 		names[i], _ = json.Marshal(c.Name)
 	}
-	s := &Serde{Format: format, Cols: cols, key: key, Topic: topic, Registry: reg, avroName: avroValueFullName, lowerNames: lower, jsonNames: names}
+	s := &Serde{Format: format, Cols: cols, key: key, Topic: topic, Registry: reg, avroName: avroValueFullName, lowerNames: lower, jsonNames: names,
+		avroFlat: format == Avro && avroFlat(cols)}
 	if format == ProtobufNoSR && len(cols) > 0 {
 		// compiled now, so decoding never writes the serde; a failure
 		// is reported again by the first encode or decode
@@ -651,7 +653,7 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 			}
 			return s.avroCodec.BinaryFromNative(buf, avroWriteNative(vals[0], s.Cols[0].Type, s.avroName))
 		}
-		if avroFlat(s.Cols) {
+		if s.avroFlat {
 			if b, ok := appendAvroFlat(buf, s.Cols, vals); ok {
 				return b, nil
 			}

@@ -158,12 +158,12 @@ func sourceAggInput(plan *Plan) aggInput {
 // aggPrepare is what AggregateNode prepares before it groups: the
 // Prepare step's columns and the GroupBy step's key.
 type aggPrepare struct {
-	required []string         // the columns the aggregation reads, as the input names them
-	calls    []*sql.FuncCall  // every aggregate call of SELECT and HAVING, repeats included
-	prepare  []types.Column   // the input's keys, then the Prepare step's values
-	argExprs map[int]sql.Expr // prepare index of each KSQL_INTERNAL_COL_n: the argument it holds
-	grouped  []types.Column   // the GroupBy step's columns: its key, then the values
-	byKey    bool             // a stream grouped by exactly its key columns: not rekeyed
+	required []string               // the columns the aggregation reads, as the input names them
+	calls    []*sql.FuncCall        // every aggregate call of SELECT and HAVING, repeats included
+	prepare  []types.Column         // the input's keys, then the Prepare step's values
+	args     map[int]*expr.Compiled // prepare index of each KSQL_INTERNAL_COL_n: the argument it holds
+	grouped  []types.Column         // the GroupBy step's columns: its key, then the values
+	byKey    bool                   // a stream grouped by exactly its key columns: not rekeyed
 	// what EXPLAIN does not shape (no historical plan shows it): a
 	// pseudo column of a join read, an aggregate of several arguments,
 	// a grouping struct field named as a column
@@ -180,7 +180,7 @@ func (a *aggPrepare) values(input aggInput) []types.Column {
 // for an aggregation reading input.
 func prepareAggregate(q *sql.Query, plan *Plan, input aggInput) (*aggPrepare, error) {
 	in, ap := plan.In, plan.Agg
-	a := &aggPrepare{argExprs: map[int]sql.Expr{}}
+	a := &aggPrepare{args: map[int]*expr.Compiled{}}
 	colTypes := map[string]types.Type{}
 	resolve := func(ref *sql.ColumnRef) string {
 		name, ok := input.resolve(ref)
@@ -282,7 +282,7 @@ func prepareAggregate(q *sql.Query, plan *Plan, input aggInput) (*aggPrepare, er
 			if err != nil {
 				return nil, fmt.Errorf("aggregate argument %s: %w", key, err)
 			}
-			a.argExprs[len(a.prepare)] = arg
+			a.args[len(a.prepare)] = &ce
 			a.prepare = append(a.prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(a.prepare)-len(input.keys)), Type: ce.Type})
 		}
 	}

@@ -50,12 +50,8 @@ func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
 	r := &Repartition{Keys: keysOf(a.grouped), Table: p.Source.Table}
 	for i, c := range a.values(input) {
 		r.Values = append(r.Values, c)
-		if arg, ok := a.argExprs[len(input.keys)+i]; ok {
-			ce, err := (&expr.Compiler{In: p.In, Clause: "SELECT"}).Compile(arg)
-			if err != nil {
-				return nil, fmt.Errorf("aggregate argument %s: %w", sql.Format(arg), err)
-			}
-			r.From, r.Args = append(r.From, -1), append(r.Args, &ce)
+		if ce, ok := a.args[len(input.keys)+i]; ok {
+			r.From, r.Args = append(r.From, -1), append(r.Args, ce)
 			continue
 		}
 		idx, ok := p.In.Lookup(&sql.ColumnRef{Name: c.Name})
