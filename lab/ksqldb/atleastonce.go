@@ -86,7 +86,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
 		kgo.FetchMaxWait(queryFetchWait),
-	), q.poolRecords()...)...)
+	), append(q.poolRecords(), q.repartitionOpts()...)...)...)
 	if err != nil {
 		return fmt.Errorf("new query client: %w", err)
 	}

@@ -242,8 +242,15 @@
 // (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
 // (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
-// topic in timestamp order. Its internal topics are not ksqlDB's: a stream
-// joined on a value column is rekeyed in memory, with no -repartition topic;
+// topic in timestamp order. A persistent join of two sources that rekeys a
+// stream side (joined on anything but its key) writes that stream through
+// its repartition topic, as ksqlDB does (joinrepartition.go):
+// <query>-Join-repartition for a stream-table join, Join-left-repartition
+// and Join-right-repartition for a stream-stream one, keyed by the join
+// key in the join's internal key format, the PrependAlias step's columns
+// as the value; a first stream thread writes them, the join reads them
+// back. Its other internal topics are not ksqlDB's: a chain of joins, a
+// self-join and a push query rekey in memory, with no -repartition topic;
 // a table side has no changelog of its own (it is rebuilt from the table's
 // topic); a stream-stream join keeps both window stores in one changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a

@@ -59,6 +59,17 @@ func eachByTime(fs kgo.Fetches, tables map[string]bool, fn func(*kgo.Record)) {
 // timestamp order, each decoded as every source over its topic.
 func (q *runningQuery) eachJoinRow(ctx context.Context, fs kgo.Fetches, process func(*kgo.Record, operators.InRow)) {
 	eachByTime(fs, q.plan.TableTopics(), func(r *kgo.Record) {
+		if r.Attrs.IsControl() {
+			return // a transaction marker, kept for its offset
+		}
+		if q.jrep != nil {
+			if side := q.jrep.byTopic[r.Topic]; side != nil {
+				if row, ok := side.read(ctx, q, r); ok {
+					process(r, row)
+				}
+				return
+			}
+		}
 		for _, leaf := range q.joinLeaves[r.Topic] {
 			row, ok := q.joinDecs[leaf].decode(ctx, r)
 			if !ok {
@@ -94,6 +105,11 @@ func (q *runningQuery) seedStartOffsets(ctx context.Context) error {
 	tables := q.plan.TableTopics()
 	if q.repart != nil {
 		tables[q.repart.topic] = true
+	}
+	if q.jrep != nil {
+		for _, t := range q.jrep.topics() {
+			tables[t] = true
+		}
 	}
 	if len(tables) == 0 {
 		return nil
@@ -220,18 +236,15 @@ type joinFeed struct {
 	tables  map[string]bool
 }
 
-// newJoinFeed notes, for every input partition, the end offset beyond where
-// the query reads it from (from reports that position; unknown positions are
-// not waited for).
-func (s *Server) newJoinFeed(ctx context.Context, plan *planner.Plan, from func(topic string, partition int32) (int64, bool)) (*joinFeed, error) {
-	if plan.Join == nil {
-		return nil, nil
-	}
-	ends, err := s.adm.ListEndOffsets(ctx, plan.InputTopics()...)
+// newJoinFeed notes, for every partition of topics, the end offset beyond
+// where the query reads it from (from reports that position; unknown
+// positions are not waited for); tables are the topics read as tables.
+func (s *Server) newJoinFeed(ctx context.Context, topics []string, tables map[string]bool, from func(topic string, partition int32) (int64, bool)) (*joinFeed, error) {
+	ends, err := s.adm.ListEndOffsets(ctx, topics...)
 	if err != nil {
 		return nil, fmt.Errorf("list end offsets: %w", err)
 	}
-	f := &joinFeed{pending: map[tp]int64{}, tables: plan.TableTopics()}
+	f := &joinFeed{pending: map[tp]int64{}, tables: tables}
 	ends.Each(func(o kadm.ListedOffset) {
 		if o.Err != nil {
 			return
@@ -322,15 +335,26 @@ func (q *runningQuery) groupFeed(ctx context.Context, reset string) (*joinFeed, 
 	if q.plan.Join == nil {
 		return nil, nil
 	}
+	if q.jrep != nil {
+		// the stream side comes through the repartition topics: what the
+		// streams held at the start is waited for once it is there
+		q.jrep.waitCaughtUp(ctx)
+	}
+	return q.feedOver(ctx, reset, q.consumedTopics(), q.plan.TableTopics())
+}
+
+// feedOver is a feed over topics for a member of the query's group (see
+// groupFeed).
+func (q *runningQuery) feedOver(ctx context.Context, reset string, topics []string, tables map[string]bool) (*joinFeed, error) {
 	committed, err := q.committed(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("fetch offsets of %s: %w", q.appID, err)
 	}
-	starts, err := q.srv.adm.ListStartOffsets(ctx, q.plan.InputTopics()...)
+	starts, err := q.srv.adm.ListStartOffsets(ctx, topics...)
 	if err != nil {
 		return nil, fmt.Errorf("list start offsets: %w", err)
 	}
-	return q.srv.newJoinFeed(ctx, q.plan, func(t string, p int32) (int64, bool) {
+	return q.srv.newJoinFeed(ctx, topics, tables, func(t string, p int32) (int64, bool) {
 		at := int64(-1)
 		if c, ok := committed.Lookup(t, p); ok && c.Err == nil && c.At >= 0 {
 			at = c.At
@@ -371,7 +395,10 @@ func (s *Server) planStartOffsets(ctx context.Context, plan *planner.Plan, reset
 
 // pushFeed is the feed of a transient join query reading from start.
 func (s *Server) pushFeed(ctx context.Context, plan *planner.Plan, start map[string]map[int32]kgo.Offset) (*joinFeed, error) {
-	return s.newJoinFeed(ctx, plan, func(t string, p int32) (int64, bool) {
+	if plan.Join == nil {
+		return nil, nil
+	}
+	return s.newJoinFeed(ctx, plan.InputTopics(), plan.TableTopics(), func(t string, p int32) (int64, bool) {
 		o, ok := start[t][p]
 		if !ok {
 			return 0, false

@@ -43,7 +43,8 @@ type runningQuery struct {
 
 	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
 
-	repart *repartitioner // a stream aggregation's repartition topic (see repartition.go); nil without one
+	repart *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
+	jrep   *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
@@ -91,14 +92,20 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		done:      make(chan struct{}),
 	}
 	rq.repart = s.newRepartitioner(qi, plan, sink)
+	rq.jrep = s.newJoinRepartitioner(qi, plan)
+	// the schemas of the repartition topics are registered now, in the
+	// order the statements ran, rather than when the first record is
+	// written: the registry's ids do not depend on how the query's start
+	// races other producers
+	ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
+	defer cancel()
 	if rq.repart != nil {
-		// registered now, in the order the statements ran, rather than
-		// when the first record is written: the registry's ids do not
-		// depend on how the query's start races other producers
-		ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
-		err := rq.repart.registerSchemas(ctx)
-		cancel()
-		if err != nil {
+		if err := rq.repart.registerSchemas(ctx); err != nil {
+			return fmt.Errorf("start query %s: %w", qi.ID, err)
+		}
+	}
+	if rq.jrep != nil {
+		if err := rq.jrep.registerSchemas(ctx); err != nil {
 			return fmt.Errorf("start query %s: %w", qi.ID, err)
 		}
 	}
@@ -119,12 +126,34 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	// a persistent projection of a stream passes null values on
 	rq.dec.keepNulls = plan.Agg == nil && plan.Join == nil && !plan.Source.Table
 	rq.prepareJoin()
-	ctx, cancel := context.WithCancel(s.ctx)
-	rq.cancel = cancel
+	qctx, qcancel := context.WithCancel(s.ctx)
+	rq.cancel = qcancel
 	s.running[qi.ID] = rq
 	rq.gate.set(qi.Paused)
-	go rq.run(ctx, s.offsetReset(qi.Props))
+	go rq.run(qctx, s.offsetReset(qi.Props))
 	return nil
+}
+
+// prepareInternal makes the query's internal topics, as Kafka Streams
+// makes them before the query runs, each with a partition per task of its
+// sub-topology.
+func (q *runningQuery) prepareInternal(ctx context.Context) error {
+	if q.jrep != nil {
+		if err := q.jrep.prepare(ctx, q.srv, q.plan); err != nil {
+			return err
+		}
+	}
+	if q.changelog == "" && q.repart == nil {
+		return nil
+	}
+	parts, err := q.srv.taskCount(ctx, q.plan.InputTopics())
+	if err == nil && q.repart != nil {
+		err = q.repart.prepare(ctx, q.srv, parts)
+	}
+	if err == nil && q.changelog != "" {
+		err = q.srv.ensureTopic(ctx, q.changelog, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+	}
+	return err
 }
 
 func (q *runningQuery) setState(st string) {
@@ -149,25 +178,37 @@ func (q *runningQuery) stop() {
 
 // terminateQuery stops a query and removes its internal topics and group.
 func (s *Server) terminateQuery(ctx context.Context, qi *metastore.Query) {
-	var repart *repartitioner
+	type serdes struct {
+		topic    string
+		key, val *formats.Serde
+	}
+	var internal []serdes
 	if rq := s.running[qi.ID]; rq != nil {
 		rq.stop()
 		delete(s.running, qi.ID)
-		repart = rq.repart
+		if rq.repart != nil {
+			internal = append(internal, serdes{rq.repart.topic, rq.repart.key, rq.repart.val})
+		}
+		if rq.jrep != nil {
+			for _, side := range rq.jrep.sides {
+				internal = append(internal, serdes{side.topic, side.key, side.val})
+			}
+		}
 	}
 	app := s.appID(qi.ID)
-	for _, t := range []string{app + planner.RepartitionSuffix, app + "-Aggregate-Aggregate-Materialize-changelog", app + "-KsqlTopic-Reduce-changelog", app + operators.JoinStoreChangelog} {
-		if err := s.deleteTopic(ctx, t); err != nil {
-			s.log.Warn("delete internal topic", "topic", t, "err", err)
+	for _, suffix := range []string{planner.RepartitionSuffix, planner.JoinRepartitionSuffix, planner.JoinLeftRepartitionSuffix, planner.JoinRightRepartitionSuffix,
+		"-Aggregate-Aggregate-Materialize-changelog", "-KsqlTopic-Reduce-changelog", operators.JoinStoreChangelog} {
+		if err := s.deleteTopic(ctx, app+suffix); err != nil {
+			s.log.Warn("delete internal topic", "topic", app+suffix, "err", err)
 		}
 	}
 	// QueryCleanupService: the schemas of the internal topics go with them
-	if repart != nil {
-		if formats.RegistryFormat(repart.key.Format) {
-			s.deleteSubject(ctx, repart.topic+"-key")
+	for _, in := range internal {
+		if formats.RegistryFormat(in.key.Format) {
+			s.deleteSubject(ctx, in.topic+"-key")
 		}
-		if formats.RegistryFormat(repart.val.Format) {
-			s.deleteSubject(ctx, repart.topic+"-value")
+		if formats.RegistryFormat(in.val.Format) {
+			s.deleteSubject(ctx, in.topic+"-value")
 		}
 	}
 	if _, err := s.adm.DeleteGroups(ctx, app); err != nil {
@@ -185,21 +226,6 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		log.Error("persistent query failed", "err", err)
 		q.setState("ERROR")
 	}
-	if q.changelog != "" || q.repart != nil {
-		// Kafka Streams makes the internal topics before the query runs,
-		// each with a partition per task of its sub-topology
-		parts, err := q.srv.taskCount(ctx, q.plan.InputTopics())
-		if err == nil && q.repart != nil {
-			err = q.repart.prepare(ctx, q.srv, parts)
-		}
-		if err == nil && q.changelog != "" {
-			err = q.srv.ensureTopic(ctx, q.changelog, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
-		}
-		if err != nil {
-			fail(err)
-			return
-		}
-	}
 	if !q.info.SourceTable {
 		if err := q.outKey.PrepareSink(ctx); err != nil {
 			fail(err)
@@ -210,15 +236,18 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 			return
 		}
 	}
-	if err := q.seedStartOffsets(ctx); err != nil {
-		fail(err)
-		return
-	}
-	// A restore that fails (the broker restarting, a log still being
-	// recovered) is tried again, as ksqlDB restarts a failed query with a
-	// back-off, rather than leaving the query in ERROR for good.
+	// A start that fails (a topic just created not in the metadata yet,
+	// the broker restarting, a log still being recovered) is tried again,
+	// as ksqlDB restarts a failed query with a back-off, rather than
+	// leaving the query in ERROR for good.
 	for {
-		err := q.restore(ctx)
+		err := q.prepareInternal(ctx)
+		if err == nil {
+			err = q.seedStartOffsets(ctx)
+		}
+		if err == nil {
+			err = q.restore(ctx)
+		}
 		if err == nil {
 			break
 		}
@@ -236,13 +265,13 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 	if reset == "earliest" {
 		start = kgo.NewOffset().AtStart()
 	}
-	if q.repart != nil {
-		// the first sub-topology, source to repartition topic, runs on a
-		// stream thread of its own; this one aggregates
+	if st := q.stage(); st != nil {
+		// the first sub-topology, sources to repartition topics, runs on
+		// a stream thread of its own; this one aggregates or joins
 		stage := make(chan struct{})
 		go func() {
 			defer close(stage)
-			q.runRepartitionStage(ctx, start, log)
+			q.runRepartitionStage(ctx, st, start, log)
 		}()
 		defer func() { <-stage }()
 	}

@@ -51,6 +51,7 @@ var repartitionTopicConfigs = map[string]*string{
 // and its scratch to the second.
 type repartitioner struct {
 	topic    string
+	srcTopic string
 	store    string // a table's: the changelog of its rows' store, KsqlTopic-Reduce
 	plan     *planner.Repartition
 	where    *expr.Compiled
@@ -71,9 +72,7 @@ type repartitioner struct {
 	keyMemo, valMemo decodeMemo
 	times            rowtimes
 
-	purgeEvery time.Duration
-	lastPurge  time.Time
-	done       kadm.Offsets // per partition, the offset after the last record read back in a committed batch
+	purger
 }
 
 // newRepartitioner is the repartitioner of a query writing sink, nil
@@ -87,28 +86,47 @@ func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink 
 	}
 	src := plan.Source
 	topic := s.appID(qi.ID) + planner.RepartitionSuffix
-	r := &repartitioner{topic: topic, plan: rp, where: plan.Where, group: plan.Agg.GroupEval,
-		key:        formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
-		val:        formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
-		width:      len(plan.In.Cols),
-		cols:       plan.In.Cols,
-		rowtime:    len(src.Schema.Cols),
-		purgeEvery: repartitionPurgeEvery,
-		lastPurge:  time.Now(), // the first purge one interval after the start
-		done:       kadm.Offsets{},
+	r := &repartitioner{topic: topic, srcTopic: src.Topic, plan: rp, where: plan.Where, group: plan.Agg.GroupEval,
+		key:     formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
+		val:     formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
+		width:   len(plan.In.Cols),
+		cols:    plan.In.Cols,
+		rowtime: len(src.Schema.Cols),
+		purger:  newPurger(qi, topic),
 	}
 	if rp.Table {
 		r.store = s.appID(qi.ID) + "-KsqlTopic-Reduce-changelog"
 	}
+	return r
+}
+
+// purger deletes the records of a query's repartition topics below its
+// committed offsets once every purgeEvery, as Kafka Streams'
+// TaskManager.maybePurgeCommittedRecords does.
+type purger struct {
+	topics     map[string]bool
+	purgeEvery time.Duration
+	lastPurge  time.Time
+	done       kadm.Offsets // per partition, the offset after the last record read back in a committed batch
+}
+
+// newPurger purges topics every repartition.purge.interval.ms (the
+// query's property, else Kafka Streams' default), the first time one
+// interval after the start.
+func newPurger(qi *metastore.Query, topics ...string) purger {
+	p := purger{topics: map[string]bool{}, purgeEvery: repartitionPurgeEvery, lastPurge: time.Now(), done: kadm.Offsets{}}
+	for _, t := range topics {
+		p.topics[t] = true
+	}
 	for _, k := range []string{"ksql.streams.repartition.purge.interval.ms", "repartition.purge.interval.ms"} {
 		if v, ok := qi.Props[k]; ok {
 			if ms, err := strconv.ParseInt(v, 10, 64); err == nil && ms >= 0 {
-				r.purgeEvery = time.Duration(ms) * time.Millisecond
+				p.purgeEvery = time.Duration(ms) * time.Millisecond
 			}
 			break
 		}
 	}
-	return r
+	return p
 }
 
 // registerSchemas registers the schemas the repartition records are
@@ -133,11 +151,11 @@ func (r *repartitioner) prepare(ctx context.Context, s *Server, parts int32) err
 	return nil
 }
 
-// write turns a stream's source row into its repartition record; ok is
+// writeStream turns a stream's source row into its repartition record; ok is
 // false for a row the aggregation does not take (a null value, filtered
 // out by WHERE, a null grouping value) or one that cannot be serialized,
 // which goes to the processing log.
-func (r *repartitioner) write(q *runningQuery, in *kgo.Record, row operators.InRow) (*kgo.Record, bool) {
+func (r *repartitioner) writeStream(q *runningQuery, in *kgo.Record, row operators.InRow) (*kgo.Record, bool) {
 	if row.Tombstone {
 		return nil, false
 	}
@@ -352,18 +370,18 @@ func memoDecode(ctx context.Context, m *decodeMemo, s *formats.Serde, b []byte) 
 }
 
 // advance notes the repartition records of a committed batch.
-func (r *repartitioner) advance(fs kgo.Fetches) {
+func (r *purger) advance(fs kgo.Fetches) {
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
-		if p.Topic == r.topic && len(p.Records) > 0 {
+		if r.topics[p.Topic] && len(p.Records) > 0 {
 			r.done.AddOffset(p.Topic, p.Partition, p.Records[len(p.Records)-1].Offset+1, -1)
 		}
 	})
 }
 
 // purge deletes the repartition records below the committed offsets once
-// every purgeEvery, as Kafka Streams' TaskManager.maybePurgeCommittedRecords
-// does; a failure is logged and tried again at the next commit.
-func (r *repartitioner) purge(ctx context.Context, q *runningQuery) {
+// every purgeEvery; a failure is logged and tried again at the next
+// commit.
+func (r *purger) purge(ctx context.Context, q *runningQuery) {
 	if len(r.done) == 0 || time.Since(r.lastPurge) < r.purgeEvery {
 		return
 	}
@@ -373,33 +391,84 @@ func (r *repartitioner) purge(ctx context.Context, q *runningQuery) {
 		err = resp.Error()
 	}
 	if err != nil {
-		q.srv.log.Warn("purge repartition topic", "query", q.info.ID, "topic", r.topic, "err", err)
+		q.srv.log.Warn("purge repartition topics", "query", q.info.ID, "err", err)
 		return
 	}
 	r.done = kadm.Offsets{}
 }
 
+// firstStage is the first sub-topology of a query that repartitions (an
+// aggregation's repartitioner, a join's joinRepartitioner): on a stream
+// thread of its own, it reads the sources and writes their records to the
+// repartition topics, which the query's main thread reads.
+type firstStage interface {
+	sourceTopics() []string
+	txnSuffix() string // ends the thread's transactional.id
+	// restoreState reads the stage's state back (after a start or a
+	// transaction that did not commit)
+	restoreState(ctx context.Context, s *Server) error
+	// write hands produce the records of fs's records
+	write(ctx context.Context, q *runningQuery, fs kgo.Fetches, produce func(*kgo.Record))
+	purging() *purger
+}
+
+// stage is the query's first stage, nil where it does not repartition.
+func (q *runningQuery) stage() firstStage {
+	switch {
+	case q.repart != nil:
+		return q.repart
+	case q.jrep != nil:
+		return q.jrep
+	}
+	return nil
+}
+
+func (r *repartitioner) sourceTopics() []string { return []string{r.srcTopic} }
+func (r *repartitioner) txnSuffix() string      { return "-GroupBy" }
+func (r *repartitioner) purging() *purger       { return &r.purger }
+
+func (r *repartitioner) restoreState(ctx context.Context, s *Server) error {
+	return r.restoreStore(ctx, s)
+}
+
+func (r *repartitioner) write(ctx context.Context, q *runningQuery, fs kgo.Fetches, produce func(*kgo.Record)) {
+	fs.EachRecord(func(rec *kgo.Record) {
+		if rec.Attrs.IsControl() {
+			return
+		}
+		row, ok := q.dec.decode(ctx, rec)
+		switch {
+		case !ok:
+		case r.plan.Table:
+			r.writeTable(q, rec, row, produce)
+		default:
+			if out, ok := r.writeStream(q, rec, row); ok {
+				produce(out)
+			}
+		}
+	})
+}
+
 // consumedTopics are the topics the query's main consumer reads: its
-// inputs, or its repartition topic where runRepartitionStage reads the
-// inputs.
+// inputs, where a first stage reads some of them its repartition topics
+// instead.
 func (q *runningQuery) consumedTopics() []string {
-	if q.repart != nil {
+	switch {
+	case q.repart != nil:
 		return []string{q.repart.topic}
+	case q.jrep != nil:
+		return q.jrep.consumedTopics(q.plan.InputTopics())
 	}
 	return q.plan.InputTopics()
 }
-
-// repartitionTxnSuffix ends the transactional.id of a query's first stream
-// thread (its second keeps the application id).
-const repartitionTxnSuffix = "-GroupBy"
 
 // runRepartitionStage runs the first sub-topology until ctx ends: a
 // failure is logged, the query shown in ERROR, and the thread started
 // again from the committed offsets after a back-off, as ksqlDB restarts a
 // failed query.
-func (q *runningQuery) runRepartitionStage(ctx context.Context, start kgo.Offset, log *slog.Logger) {
+func (q *runningQuery) runRepartitionStage(ctx context.Context, st firstStage, start kgo.Offset, log *slog.Logger) {
 	for {
-		err := q.consumeSource(ctx, start, log)
+		err := q.consumeSource(ctx, st, start, log)
 		if ctx.Err() != nil {
 			return
 		}
@@ -419,13 +488,19 @@ func (q *runningQuery) runRepartitionStage(ctx context.Context, start kgo.Offset
 // offsets. A transaction that does not commit (a rebalance meanwhile)
 // leaves the session rewound to the committed offsets, so the records are
 // read and written again; nothing else is kept between polls.
-func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log *slog.Logger) error {
-	sess, err := q.transactSession(q.appID+repartitionTxnSuffix, q.plan.InputTopics(), start)
+func (q *runningQuery) consumeSource(ctx context.Context, st firstStage, start kgo.Offset, log *slog.Logger) error {
+	// the stage keeps its sources' transaction markers, so its committed
+	// offsets go past them, and stageFeed sees it reach their ends
+	sess, err := q.transactSession(q.appID+st.txnSuffix(), st.sourceTopics(), start, kgo.KeepControlRecords())
 	if err != nil {
 		return err
 	}
 	defer sess.Close()
-	if err := q.repart.restoreStore(ctx, q.srv); err != nil {
+	if err := st.restoreState(ctx, q.srv); err != nil {
+		return err
+	}
+	caughtUp, err := q.stageFeed(ctx, st)
+	if err != nil {
 		return err
 	}
 	for {
@@ -438,10 +513,13 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 		}
 		// A batch once begun is finished, also when ctx ends meanwhile.
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
-		err := q.repartitionBatch(bctx, sess, fs)
+		committed, err := q.repartitionBatch(bctx, st, sess, fs)
 		cancel()
 		if err != nil {
 			return err
+		}
+		if committed {
+			caughtUp.note(fs)
 		}
 		recpool.Recycle(fs)
 		if ctx.Err() != nil {
@@ -452,58 +530,42 @@ func (q *runningQuery) consumeSource(ctx context.Context, start kgo.Offset, log 
 
 // repartitionBatch writes a polled batch's repartition records (and a
 // table's store changelog) in one transaction with the source's offsets;
-// after a transaction that did not commit, the store is read back from
-// its changelog.
-func (q *runningQuery) repartitionBatch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches) error {
+// after a transaction that did not commit, the stage's state is read back.
+func (q *runningQuery) repartitionBatch(ctx context.Context, st firstStage, sess *kgo.GroupTransactSession, fs kgo.Fetches) (bool, error) {
 	if err := sess.Begin(); err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return false, fmt.Errorf("begin transaction: %w", err)
 	}
-	rp := q.repart
 	var perr produceErrors
-	produce := func(rec *kgo.Record) { sess.Produce(ctx, rec, perr.promise) }
-	fs.EachRecord(func(r *kgo.Record) {
-		if r.Attrs.IsControl() {
-			return
-		}
-		row, ok := q.dec.decode(ctx, r)
-		switch {
-		case !ok:
-		case rp.plan.Table:
-			rp.writeTable(q, r, row, produce)
-		default:
-			if rec, ok := rp.write(q, r, row); ok {
-				produce(rec)
-			}
-		}
-	})
+	st.write(ctx, q, fs, func(rec *kgo.Record) { sess.Produce(ctx, rec, perr.promise) })
 	committed, err := endTransaction(ctx, sess, &perr, "produce repartition records")
 	if err != nil {
-		return err
+		return false, err
 	}
-	if !committed { // the store went past what the changelog holds
-		return rp.restoreStore(ctx, q.srv)
+	if !committed { // the state went past what was committed
+		return false, st.restoreState(ctx, q.srv)
 	}
-	return nil
+	return true, nil
 }
 
 // repartitionCommitted notes a committed batch's repartition records and
 // purges what the query has committed, when it is time to.
 func (q *runningQuery) repartitionCommitted(ctx context.Context, fs kgo.Fetches) {
-	if q.repart == nil {
-		return
+	if st := q.stage(); st != nil {
+		p := st.purging()
+		p.advance(fs)
+		p.purge(ctx, q)
 	}
-	q.repart.advance(fs)
-	q.repart.purge(ctx, q)
 }
 
 // repartitionOpts are the consumer options of a query with a repartition
-// topic: its transactions' commit markers are handed to the query, so the
-// offsets it commits go past them, as a Kafka Streams task commits its
-// consumer's position once it has processed what it fetched, and the
-// group's lag on the topic is 0 when the query has caught up.
+// topic: it reads what the first stage committed, and its transactions'
+// commit markers are handed to the query, so the offsets it commits go
+// past them, as a Kafka Streams task commits its consumer's position once
+// it has processed what it fetched, and the group's lag on the topic is 0
+// when the query has caught up.
 func (q *runningQuery) repartitionOpts() []kgo.Opt {
-	if q.repart == nil {
+	if q.stage() == nil {
 		return nil
 	}
-	return []kgo.Opt{kgo.KeepControlRecords()}
+	return []kgo.Opt{kgo.KeepControlRecords(), kgo.FetchIsolationLevel(kgo.ReadCommitted())}
 }

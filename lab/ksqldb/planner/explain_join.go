@@ -43,8 +43,9 @@ import (
 // partition-by_-_partition_by_{non-Key,Key,key}_in_join_on_*; for
 // aggregations of a stream-table join group-by_-_windowed_join and
 // timestamp-to-string_-_millis_to_string_in_join.
-// Unlike ksqlDB, this server rekeys a stream in memory, with no
-// Join-repartition topic (see doc.go); EXPLAIN prints ksqlDB's topology.
+// A persistent query runs the repartition topics of this topology (see
+// joinrepartition.go); chains of joins rekey in memory (see doc.go), while
+// EXPLAIN prints ksqlDB's topology.
 func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }

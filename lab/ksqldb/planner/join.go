@@ -265,13 +265,12 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		in.Origin[jp.KeySlot] = expr.ColOrigin{Name: jp.syntheticName}
 	}
 
-	// the sink's formats: the left key format unless the left side is
-	// repartitioned and the right is not (JoinNode.resolveKeyFormats, KLIP-33)
-	first := jp.Steps[0]
+	// the sink's formats: the FROM source's key format
+	// (Analyzer.analyzeNonStdOutSink), the default key format in place of
+	// NONE (LogicalPlanner.getSinkKeyFormat); the historical plan
+	// joins_-_stream-table_value-to-key_-_key_format_mismatch writes a
+	// DELIMITED sink though the join's internal key format is KAFKA
 	keyFormat := jp.Leaves[0].Source.KeyFormat
-	if !jp.Leaves[0].keyedBy(first.leftExpr) && jp.Leaves[first.Right].keyedBy(first.rightExpr) {
-		keyFormat = jp.Leaves[first.Right].Source.KeyFormat
-	}
 	if keyFormat == formats.None {
 		keyFormat = formats.Kafka
 	}

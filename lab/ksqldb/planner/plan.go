@@ -41,6 +41,9 @@ type Plan struct {
 	Persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
 	TFs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
 	Repartition *Repartition   // a persistent aggregation's repartition (see repartition.go); nil where none
+	// JoinRepartitions are the join's stream sides written through
+	// repartition topics (see joinrepartition.go)
+	JoinRepartitions []JoinRepartition
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -286,7 +289,11 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		for i, it := range items {
 			exprs[i] = it.expr
 		}
-		return p, jp.finish(p, keyOf, exprs, mode, sinkName)
+		if err := jp.finish(p, keyOf, exprs, mode, sinkName); err != nil {
+			return p, err
+		}
+		p.JoinRepartitions = planJoinRepartitions(p)
+		return p, nil
 	}
 	if mode == ModePush {
 		for i, pc := range p.Proj {
@@ -366,6 +373,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 	if p.Repartition, err = planRepartition(q, p); err != nil {
 		return nil, err
 	}
+	p.JoinRepartitions = planJoinRepartitions(p)
 	return p, nil
 }
 

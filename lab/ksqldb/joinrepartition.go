@@ -1,0 +1,283 @@
+package ksqldb
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// joinRepartitioner writes the stream sides of a join that ksqlDB rekeys
+// (planner.JoinRepartition) through their repartition topics, as Kafka
+// Streams runs ksqlDB's topology: the first sub-topology, on a stream
+// thread of its own, reads each such stream, computes its join key and
+// writes the record keyed by it, the PrependAlias step's columns as its
+// value, in the transaction that commits the stream's offsets; the join
+// reads the stream side back from the topic (see eachJoinRow), the other
+// side from its own topic.
+type joinRepartitioner struct {
+	sides    []*joinSide
+	bySource map[string]*joinSide // the first thread's: by source topic
+	byTopic  map[string]*joinSide // the join's: by repartition topic
+	row      []any                // the first thread's joined-row scratch
+	arena    outArena             // the first thread's
+	purger
+
+	caughtUp chan struct{} // closed once the first thread has written what its sources held at its start
+	signal   sync.Once
+}
+
+// joinSide is one repartitioned stream.
+type joinSide struct {
+	plan     *planner.JoinRepartition
+	topic    string
+	srcTopic string
+	base     int // the leaf's first column in the joined row
+	width    int // the leaf's row
+	key, val *formats.Serde
+	dec      *decoder // the first thread's
+	keys     [1]any
+	vals     []any
+	// the join's: a leaf row, reused, and the decoded recent values
+	row     []any
+	valMemo decodeMemo
+}
+
+// newJoinRepartitioner is the join repartitioner of a query, nil where
+// the plan rekeys no stream through a topic.
+func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *joinRepartitioner {
+	if len(plan.JoinRepartitions) == 0 {
+		return nil
+	}
+	jp := plan.Join
+	jr := &joinRepartitioner{bySource: map[string]*joinSide{}, byTopic: map[string]*joinSide{},
+		row: make([]any, jp.Width), caughtUp: make(chan struct{})}
+	var topics []string
+	for i := range plan.JoinRepartitions {
+		rp := &plan.JoinRepartitions[i]
+		leaf := jp.Leaves[rp.Leaf]
+		src := leaf.Source
+		topic := s.appID(qi.ID) + rp.Suffix
+		side := &joinSide{plan: rp, topic: topic, srcTopic: src.Topic, base: leaf.Base,
+			width: len(src.Schema.Cols) + len(expr.PseudoColumns),
+			key:   formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
+			val:   formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
+			dec:   s.newDecoder(qi.ID, src),
+		}
+		jr.sides = append(jr.sides, side)
+		jr.bySource[src.Topic] = side
+		jr.byTopic[topic] = side
+		topics = append(topics, topic)
+	}
+	jr.purger = newPurger(qi, topics...)
+	return jr
+}
+
+// topics are the repartition topics.
+func (jr *joinRepartitioner) topics() []string {
+	var out []string
+	for _, s := range jr.sides {
+		out = append(out, s.topic)
+	}
+	return out
+}
+
+// consumedTopics are what the join reads of inputs: the repartition topics
+// for the streams the first thread reads, the other inputs themselves.
+func (jr *joinRepartitioner) consumedTopics(inputs []string) []string {
+	out := jr.topics()
+	for _, t := range inputs {
+		if jr.bySource[t] == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// registerSchemas registers the schemas of the registry formats the
+// repartition records are written with.
+func (jr *joinRepartitioner) registerSchemas(ctx context.Context) error {
+	for _, side := range jr.sides {
+		if err := side.key.PrepareSink(ctx); err != nil {
+			return err
+		}
+		if err := side.val.PrepareSink(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare creates the repartition topics, each with as many partitions as
+// the input it is co-partitioned with: the other side where that is not
+// repartitioned, else the larger of the two (Kafka Streams'
+// CopartitionedTopicsEnforcer).
+func (jr *joinRepartitioner) prepare(ctx context.Context, s *Server, plan *planner.Plan) error {
+	var others []string
+	for _, t := range plan.InputTopics() {
+		if jr.bySource[t] == nil {
+			others = append(others, t)
+		}
+	}
+	if len(others) == 0 {
+		others = plan.InputTopics()
+	}
+	parts, err := s.taskCount(ctx, others)
+	if err != nil {
+		return err
+	}
+	for _, side := range jr.sides {
+		if err := s.ensureTopic(ctx, side.topic, parts, 1, repartitionTopicConfigs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (jr *joinRepartitioner) sourceTopics() []string {
+	var out []string
+	for _, s := range jr.sides {
+		out = append(out, s.srcTopic)
+	}
+	return out
+}
+
+func (jr *joinRepartitioner) txnSuffix() string                           { return "-Join" }
+func (jr *joinRepartitioner) purging() *purger                            { return &jr.purger }
+func (jr *joinRepartitioner) restoreState(context.Context, *Server) error { return nil }
+
+// write turns the stream records of fs into repartition records: keyed by
+// the join key, dropped where it is null (the repartition's filter, as
+// ksqlDB's Join-repartition-filter drops them).
+func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.Fetches, produce func(*kgo.Record)) {
+	fs.EachRecord(func(in *kgo.Record) {
+		side := jr.bySource[in.Topic]
+		if side == nil || in.Attrs.IsControl() {
+			return
+		}
+		row, ok := side.dec.decode(ctx, in)
+		if !ok || row.Tombstone {
+			return
+		}
+		clear(jr.row)
+		copy(jr.row[side.base:], row.Vals)
+		key := side.plan.KeyExpr.Eval(jr.row)
+		if key == nil {
+			return
+		}
+		side.keys[0] = key
+		vals := side.vals[:0]
+		for _, idx := range side.plan.From {
+			if idx >= 0 {
+				vals = append(vals, row.Vals[idx])
+			} else {
+				vals = append(vals, key)
+			}
+		}
+		side.vals = vals
+		k, err := jr.arena.encode(side.key, side.keys[:])
+		var v []byte
+		if err == nil {
+			v, err = jr.arena.encode(side.val, vals)
+		}
+		if err != nil {
+			q.srv.processingError(q.info.ID, in, &serializeError{topic: side.topic, err: err})
+			return
+		}
+		rec := jr.arena.record()
+		rec.Topic, rec.Key, rec.Value, rec.Timestamp, rec.Headers = side.topic, k, v, time.UnixMilli(row.TS), in.Headers
+		produce(rec)
+	})
+}
+
+// read turns a record of a repartition topic into a row of its stream's
+// leaf; ok is false for what the join does not take (a null value, one
+// that cannot be read, which goes to the processing log).
+func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
+	if rec.Value == nil {
+		return operators.InRow{}, false
+	}
+	vals, err := memoDecode(ctx, &side.valMemo, side.val, rec.Value)
+	if err != nil {
+		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+		return operators.InRow{}, false
+	}
+	if cap(side.row) < side.width {
+		side.row = make([]any, side.width)
+	}
+	row := side.row[:side.width]
+	clear(row)
+	for i, idx := range side.plan.From {
+		if idx >= 0 {
+			row[idx] = vals[i]
+		}
+	}
+	return operators.InRow{Vals: row, TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf}, true
+}
+
+// signalCaughtUp tells the join the first thread has written what its
+// sources held at its start.
+func (jr *joinRepartitioner) signalCaughtUp() {
+	jr.signal.Do(func() { close(jr.caughtUp) })
+}
+
+// waitCaughtUp waits until the first thread has written what its sources
+// held at its start, so that the join's first batch sees those records
+// with the rest of its inputs, in timestamp order, as the in-memory order
+// of a Kafka Streams task that waits for its partitions with known lag
+// would. It waits at most stageWait: the first thread may be failing.
+func (jr *joinRepartitioner) waitCaughtUp(ctx context.Context) {
+	t := time.NewTimer(stageWait)
+	defer t.Stop()
+	select {
+	case <-jr.caughtUp:
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// stageWait bounds how long a join waits for its first stage to catch up.
+const stageWait = 30 * time.Second
+
+// stageProgress follows how far a first stage has written what its
+// sources held when it started (only a join waits for it).
+type stageProgress struct {
+	feed *joinFeed
+	jr   *joinRepartitioner
+}
+
+// stageFeed is the first stage's progress over its sources' records at
+// its start, nil where nothing waits for it.
+func (q *runningQuery) stageFeed(ctx context.Context, st firstStage) (*stageProgress, error) {
+	if q.jrep == nil {
+		return nil, nil
+	}
+	f, err := q.feedOver(ctx, q.srv.offsetReset(q.info.Props), st.sourceTopics(), nil)
+	if err != nil {
+		return nil, err
+	}
+	p := &stageProgress{feed: f, jr: q.jrep}
+	if len(f.pending) == 0 {
+		q.jrep.signalCaughtUp()
+	}
+	return p, nil
+}
+
+// note notes a committed batch.
+func (p *stageProgress) note(fs kgo.Fetches) {
+	if p == nil {
+		return
+	}
+	p.feed.note(fs)
+	if len(p.feed.pending) == 0 {
+		p.jr.signalCaughtUp()
+	}
+}

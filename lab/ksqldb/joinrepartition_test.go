@@ -1,0 +1,248 @@
+package ksqldb
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/linkedin/goavro/v2"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// A stream joined on anything but its key is rekeyed by the join
+// expression and repartitioned before the join (confluentinc/ksql v7.9.0
+// ksqldb-engine/.../planner/plan/PreJoinRepartitionNode.java,
+// SchemaKStream.selectKey; Kafka Streams repartitions a stream whose key
+// changed before it joins). The historical plans of
+// ksqldb-functional-tests pin the topics: a stream-table join writes
+// <application id>-Join-repartition
+// (joins_-_stream-table_value-to-key_-_key_format_mismatch), a
+// stream-stream join Join-left-repartition and Join-right-repartition
+// (joins_-_stream_stream_left_join_-_rekey_-_JSON); their values are the
+// PrependAlias step's columns (the schema CSAS_OUTPUT_0.Join.Left: `S_FOO`
+// INTEGER KEY, `S_FOO` INTEGER, `S_ROWTIME` BIGINT, `S_ROWPARTITION`
+// INTEGER, `S_ROWOFFSET` BIGINT, `S_ID` INTEGER), the key in the join's
+// internal key format (KAFKA there, the table's, though the stream's is
+// DELIMITED: JoinNode.resolveKeyFormats).
+
+// valueToKey is the statements of
+// joins_-_stream-table_value-to-key_-_key_format_mismatch.
+const valueToKey = `CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON', PARTITIONS=4);
+CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='DELIMITED', value_format='JSON', PARTITIONS=4);
+CREATE STREAM OUTPUT AS SELECT S.FOO, VAL FROM S LEFT JOIN T ON S.FOO = T.ID;`
+
+func queryTopic(queryID, suffix string) string {
+	return "_confluent-ksql-default_query_" + queryID + suffix
+}
+
+func kafkaInt(n uint32) []byte { return binary.BigEndian.AppendUint32(nil, n) }
+
+func TestAStreamJoinedToATableOnAValueColumnIsRepartitionedThroughJoinRepartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, valueToKey, earliest())
+	topic := queryTopic(queryWriting(t, url, "OUTPUT"), "-Join-repartition")
+	st.produceJoin(joinRec{"t", 1000, kafkaInt(10), []byte(`{"VAL":"hello"}`)},
+		joinRec{"s", 2000, []byte("22"), []byte(`{"FOO":10}`)})
+	// the historical plan's output
+	out := st.records("OUTPUT", 1)[0]
+	if string(out.Key) != "10" || string(out.Value) != `{"VAL":"hello"}` {
+		t.Errorf("OUTPUT record %q %s, want \"10\" {\"VAL\":\"hello\"}", out.Key, out.Value)
+	}
+	src := st.records("s", 1)[0]
+	rec := st.records(topic, 1)[0]
+	if !slices.Equal(rec.Key, kafkaInt(10)) {
+		t.Errorf("%s key %x, want FOO (10) as a KAFKA INT, the table's key format", topic, rec.Key)
+	}
+	want := fmt.Sprintf(`{"S_FOO":10,"S_ROWTIME":2000,"S_ROWPARTITION":%d,"S_ROWOFFSET":%d,"S_ID":22}`, src.Partition, src.Offset)
+	if string(rec.Value) != want {
+		t.Errorf("%s value %s, want %s", topic, rec.Value, want)
+	}
+	if rec.Timestamp.UnixMilli() != 2000 {
+		t.Errorf("%s record at %d, want the stream record's 2000", topic, rec.Timestamp.UnixMilli())
+	}
+	// Kafka Streams sizes the repartition topic as the table it is
+	// co-partitioned with, and its producer partitions by murmur2
+	if parts, _ := topicExists(t, st, topic); parts != 4 {
+		t.Errorf("%s has %d partitions, want the table's 4", topic, parts)
+	}
+	if p := kgo.StickyKeyPartitioner(nil).ForTopic(topic).Partition(rec, 4); int32(p) != rec.Partition {
+		t.Errorf("%s record in partition %d, murmur2 of its key gives %d", topic, rec.Partition, p)
+	}
+	got := topicConfigs(t, st.adm, topic, "cleanup.policy", "segment.bytes", "retention.ms", "message.timestamp.type")
+	for k, v := range map[string]string{"cleanup.policy": "delete", "segment.bytes": "52428800", "retention.ms": "-1", "message.timestamp.type": "CreateTime"} {
+		if got[k] != v {
+			t.Errorf("%s %s = %q, want %q", topic, k, got[k], v)
+		}
+	}
+}
+
+func TestTheJoinReadsItsStreamSideFromTheRepartitionTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, valueToKey, earliest())
+	topic := queryTopic(queryWriting(t, url, "OUTPUT"), "-Join-repartition")
+	st.produceJoin(joinRec{"t", 1000, kafkaInt(7), []byte(`{"VAL":"seven"}`)})
+	waitFor(t, func() bool { _, ok := topicExists(t, st, topic); return ok }, topic)
+	// a record another program writes to the repartition topic is joined,
+	// though the stream never held it
+	st.produceJoin(joinRec{topic, 3000, kafkaInt(7), []byte(`{"S_FOO":7,"S_ROWTIME":3000,"S_ROWPARTITION":0,"S_ROWOFFSET":0,"S_ID":1}`)})
+	out := st.records("OUTPUT", 1)[0]
+	if string(out.Key) != "7" || string(out.Value) != `{"VAL":"seven"}` {
+		t.Errorf("OUTPUT record %q %s, want \"7\" {\"VAL\":\"seven\"}", out.Key, out.Value)
+	}
+}
+
+func TestTerminatingAJoinDeletesItsRepartitionTopic(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, valueToKey, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	topic := queryTopic(id, "-Join-repartition")
+	waitFor(t, func() bool { _, ok := topicExists(t, st, topic); return ok }, topic)
+	mustKSQL(t, url, "TERMINATE "+id+";", nil)
+	waitFor(t, func() bool { _, ok := topicExists(t, st, topic); return !ok }, topic+" deleted")
+}
+
+// joins_-_stream_stream_left_join_-_rekey_-_JSON: both streams are joined
+// on a value column, each goes through its own repartition topic, and the
+// join's results are the test case's.
+func TestAStreamStreamJoinOnValueColumnsRepartitionsBothSides(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=4);
+CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=4);`, nil)
+	st.produceJoin(
+		joinRec{"left_topic", 0, nil, []byte(`{"ID":0,"NAME":"zero","VALUE":0}`)},
+		joinRec{"right_topic", 10000, nil, []byte(`{"ID":0,"F1":"blah","F2":50}`)},
+		joinRec{"left_topic", 11000, nil, []byte(`{"ID":10,"NAME":"100","VALUE":5}`)},
+		joinRec{"left_topic", 13000, nil, []byte(`{"ID":0,"NAME":"foo","VALUE":100}`)},
+		joinRec{"right_topic", 15000, nil, []byte(`{"ID":0,"F1":"a","F2":10}`)},
+		joinRec{"right_topic", 16000, nil, []byte(`{"ID":100,"F1":"newblah","F2":150}`)},
+		joinRec{"left_topic", 17000, nil, []byte(`{"ID":90,"NAME":"ninety","VALUE":90}`)},
+		joinRec{"left_topic", 30000, nil, []byte(`{"ID":0,"NAME":"bar","VALUE":99}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	long := func(n uint64) string { return string(binary.BigEndian.AppendUint64(nil, n)) }
+	want := []string{
+		fmt.Sprintf("0 %q {\"NAME\":\"zero\",\"VALUE\":0,\"F1\":null,\"F2\":null}", long(0)),
+		fmt.Sprintf("10000 %q {\"NAME\":\"zero\",\"VALUE\":0,\"F1\":\"blah\",\"F2\":50}", long(0)),
+		fmt.Sprintf("11000 %q {\"NAME\":\"100\",\"VALUE\":5,\"F1\":null,\"F2\":null}", long(10)),
+		fmt.Sprintf("13000 %q {\"NAME\":\"foo\",\"VALUE\":100,\"F1\":\"blah\",\"F2\":50}", long(0)),
+		fmt.Sprintf("15000 %q {\"NAME\":\"foo\",\"VALUE\":100,\"F1\":\"a\",\"F2\":10}", long(0)),
+		fmt.Sprintf("17000 %q {\"NAME\":\"ninety\",\"VALUE\":90,\"F1\":null,\"F2\":null}", long(90)),
+		fmt.Sprintf("30000 %q {\"NAME\":\"bar\",\"VALUE\":99,\"F1\":null,\"F2\":null}", long(0)),
+	}
+	var got []string
+	for _, r := range st.records("OUTPUT", len(want)) {
+		got = append(got, fmt.Sprintf("%d %q %s", r.Timestamp.UnixMilli(), r.Key, r.Value))
+	}
+	slices.SortFunc(got, func(a, b string) int { return cmpLeadingInt(a, b) })
+	if !slices.Equal(got, want) {
+		t.Errorf("OUTPUT\n got %q\nwant %q", got, want)
+	}
+	for side, first := range map[string]string{
+		"-Join-left-repartition":  `{"T_ID":0,"T_NAME":"zero","T_VALUE":0,"T_ROWTIME":0,"T_ROWPARTITION":%d,"T_ROWOFFSET":%d,"T_K":null}`,
+		"-Join-right-repartition": `{"TT_ID":0,"TT_F1":"blah","TT_F2":50,"TT_ROWTIME":10000,"TT_ROWPARTITION":%d,"TT_ROWOFFSET":%d,"TT_K":null}`,
+	} {
+		topic := queryTopic(id, side)
+		if parts, _ := topicExists(t, st, topic); parts != 4 {
+			t.Errorf("%s has %d partitions, want 4", topic, parts)
+		}
+		srcTopic, ts := "left_topic", int64(0)
+		if side == "-Join-right-repartition" {
+			srcTopic, ts = "right_topic", 10000
+		}
+		src := recordAt(t, st.records(srcTopic, 3), ts)
+		rec := recordAt(t, st.records(topic, 3), ts)
+		if want := fmt.Sprintf(first, src.Partition, src.Offset); string(rec.Value) != want {
+			t.Errorf("%s value %s, want %s", topic, rec.Value, want)
+		}
+		if want := long(0); string(rec.Key) != want {
+			t.Errorf("%s key %x, want ID 0 as a KAFKA BIGINT", topic, rec.Key)
+		}
+	}
+}
+
+// recordAt is the record of recs at ts.
+func recordAt(t *testing.T, recs []*kgo.Record, ts int64) *kgo.Record {
+	t.Helper()
+	for _, r := range recs {
+		if r.Timestamp.UnixMilli() == ts {
+			return r
+		}
+	}
+	t.Fatalf("no record at %d", ts)
+	return nil
+}
+
+// cmpLeadingInt orders "<n> ..." strings by n.
+func cmpLeadingInt(a, b string) int {
+	var x, y int64
+	fmt.Sscan(a, &x)
+	fmt.Sscan(b, &y)
+	return int(x - y)
+}
+
+// joins_-_stream_stream_left_join_-_rekey_-_AVRO: an AVRO stream's
+// repartition records are Avro, under the repartition topic's -value
+// subject, whose schema is the historical plan's valueSchema of
+// Join-left-repartition.
+func TestAnAvroStreamsJoinRepartitionSchemaIsKsqlDBs(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='AVRO', PARTITIONS=1);
+CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='AVRO', PARTITIONS=1);
+CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;`, earliest())
+	topic := queryTopic(queryWriting(t, url, "OUTPUT"), "-Join-left-repartition")
+	const want = `{"type":"record","name":"KsqlDataSourceSchema","namespace":"io.confluent.ksql.avro_schemas","fields":[` +
+		`{"name":"T_ID","type":["null","long"],"default":null},{"name":"T_NAME","type":["null","string"],"default":null},` +
+		`{"name":"T_VALUE","type":["null","long"],"default":null},{"name":"T_ROWTIME","type":["null","long"],"default":null},` +
+		`{"name":"T_ROWPARTITION","type":["null","int"],"default":null},{"name":"T_ROWOFFSET","type":["null","long"],"default":null},` +
+		`{"name":"T_K","type":["null","string"],"default":null}],"connect.name":"io.confluent.ksql.avro_schemas.KsqlDataSourceSchema"}`
+	var sv struct {
+		ID     int
+		Schema string
+	}
+	waitFor(t, func() bool {
+		resp, err := http.Get(st.reg.URL() + "/subjects/" + topic + "-value/versions/latest")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode == 200 && json.NewDecoder(resp.Body).Decode(&sv) == nil
+	}, "the subject "+topic+"-value")
+	if !sameJSON(t, sv.Schema, want) {
+		t.Errorf("%s-value schema\n got %s\nwant %s", topic, sv.Schema, want)
+	}
+	// a record of the left stream goes through the topic, Avro under that id
+	codec, err := goavro.NewCodec(sv.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leftCodec, err := goavro.NewCodec(`{"type":"record","name":"L","fields":[{"name":"ID","type":["null","long"]},{"name":"NAME","type":["null","string"]},{"name":"VALUE","type":["null","long"]}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := registerSchema(t, st.reg.URL(), "left_topic-value", leftCodec.Schema())
+	body, err := leftCodec.BinaryFromNative(nil, map[string]any{"ID": map[string]any{"long": int64(3)}, "NAME": map[string]any{"string": "three"}, "VALUE": map[string]any{"long": int64(30)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	value := append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...)
+	st.produceJoin(joinRec{"left_topic", 5000, nil, append(value, body...)})
+	rec := st.records(topic, 1)[0]
+	if len(rec.Value) < 5 || int(binary.BigEndian.Uint32(rec.Value[1:5])) != sv.ID {
+		t.Fatalf("%s value % x does not name schema %d", topic, rec.Value, sv.ID)
+	}
+	native, _, err := codec.NativeFromBinary(rec.Value[5:])
+	if err != nil {
+		t.Fatalf("decode with the registered schema: %v", err)
+	}
+	if got, want := fmt.Sprint(native), "map[T_ID:map[long:3] T_K:<nil> T_NAME:map[string:three] T_ROWOFFSET:map[long:0] T_ROWPARTITION:map[int:0] T_ROWTIME:map[long:5000] T_VALUE:map[long:30]]"; got != want {
+		t.Errorf("%s value %s, want %s", topic, got, want)
+	}
+}
