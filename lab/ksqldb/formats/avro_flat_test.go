@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -73,6 +74,39 @@ func TestFlatAvroRecordsAreWrittenAsGoavroWritesThem(t *testing.T) {
 		if !ok || !bytes.Equal(got, want) {
 			t.Fatalf("record %d %v: wrote % x (ok %v), goavro % x", n, vals, got, ok, want)
 		}
+		// and the direct reader reads goavro's bytes back as the values
+		if !flatReadable(codec.Schema(), cols) {
+			t.Fatalf("the schema written for flat records is not read directly: %s", codec.Schema())
+		}
+		read, err := readAvroFlat(want, cols, make([]any, len(cols)))
+		if err != nil || !reflect.DeepEqual(read, vals) {
+			t.Fatalf("record %d: read % x as %v (%v), want %v", n, want, read, err, vals)
+		}
+		if _, err := readAvroFlat(want[:len(want)-1], cols, make([]any, len(cols))); err == nil {
+			t.Fatalf("record %d: a truncated record was read", n)
+		}
+	}
+}
+
+// Only the schema the flat writer registers, field for field, is read
+// directly; other writers' schemas go through goavro's schema resolution.
+func TestFlatAvroReadsOnlyTheFlatWritersShape(t *testing.T) {
+	cols := []types.Column{{Name: "I", Type: types.Integer}, {Name: "S", Type: types.String}}
+	for _, schema := range []string{
+		`{"type":"record","name":"r","fields":[{"name":"S","type":["null","string"]},{"name":"I","type":["null","int"]}]}`,
+		`{"type":"record","name":"r","fields":[{"name":"I","type":"int"},{"name":"S","type":["null","string"]}]}`,
+		`{"type":"record","name":"r","fields":[{"name":"I","type":["null",{"type":"int","logicalType":"date"}]},{"name":"S","type":["null","string"]}]}`,
+		`{"type":"record","name":"r","fields":[{"name":"I","type":["null","long"]},{"name":"S","type":["null","string"]}]}`,
+		`{"type":"record","name":"r","fields":[{"name":"i","type":["null","int"]},{"name":"S","type":["null","string"]}]}`,
+		`{"type":"record","name":"r","fields":[{"name":"I","type":["null","int"]},{"name":"S","type":["null","string"]},{"name":"X","type":["null","int"]}]}`,
+		`{"type":"record","name":"r","fields":[{"name":"I","type":["int","null"]},{"name":"S","type":["null","string"]}]}`,
+	} {
+		if flatReadable(schema, cols) {
+			t.Errorf("read directly: %s", schema)
+		}
+	}
+	if !flatReadable(`{"type":"record","name":"r","fields":[{"name":"I","type":["null","int"],"default":null},{"name":"S","type":["null","string"],"default":null}]}`, cols) {
+		t.Error("the flat shape is not read directly")
 	}
 }
 

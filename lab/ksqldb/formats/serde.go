@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/linkedin/goavro/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -98,9 +99,10 @@ type Serde struct {
 
 	schemaID int // VALUE_SCHEMA_ID: write under this schema, 0 to register the columns' own
 
-	avroName string // the full name of the Avro schema it registers
-	avroSR   any    // with a schema id: the registered Avro schema, parsed
-	avroFlat bool   // every column a primitive appendAvroFlat writes
+	avroName string   // the full name of the Avro schema it registers
+	avroSR   any      // with a schema id: the registered Avro schema, parsed
+	avroFlat bool     // every column a primitive appendAvroFlat writes
+	flatIDs  sync.Map // schema id -> whether readAvroFlat reads it (flatReadable)
 
 	delimiter rune // DELIMITED: the column separator, 0 for ','
 
@@ -459,6 +461,19 @@ func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 	codec, err := s.Registry.Codec(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if s.avroFlat && !s.unwrapped() {
+		flat, seen := s.flatIDs.Load(id)
+		if !seen {
+			flat = flatReadable(codec.Schema(), s.Cols)
+			s.flatIDs.Store(id, flat)
+		}
+		if flat.(bool) {
+			if out, err = readAvroFlat(b[5:], s.Cols, out); err != nil {
+				return nil, fmt.Errorf("%w (schema %d)", err, id)
+			}
+			return out, nil
+		}
 	}
 	native, rest, err := codec.NativeFromBinary(b[5:])
 	if err != nil {
