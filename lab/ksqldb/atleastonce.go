@@ -220,7 +220,7 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	var lastIn *kgo.Record  // the input of the last result, and whether sinkDone covers it
 	var written bool
 	q.processBatch(ctx, fs, func(in, r *kgo.Record) {
-		if r.Topic == q.changelog || q.repart != nil && r.Topic == q.repart.topic {
+		if q.internal(r.Topic) {
 			sess.Produce(ctx, r, promise) // internal: with the offsets
 			return
 		}
@@ -269,4 +269,18 @@ func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *p
 		return false, fmt.Errorf("%s: %w", what, failed)
 	}
 	return committed, nil
+}
+
+// internal reports a topic the query's main thread writes with its
+// offsets: its changelog, a join's table-side changelogs.
+func (q *runningQuery) internal(topic string) bool {
+	if topic == q.changelog {
+		return true
+	}
+	for _, tl := range q.tableLogs {
+		if topic == tl.topic {
+			return true
+		}
+	}
+	return false
 }

@@ -246,13 +246,18 @@
 // stream side (joined on anything but its key) writes that stream through
 // its repartition topic, as ksqlDB does (joinrepartition.go):
 // <query>-Join-repartition for a stream-table join, Join-left-repartition
-// and Join-right-repartition for a stream-stream one, keyed by the join
-// key in the join's internal key format, the PrependAlias step's columns
-// as the value; a first stream thread writes them, the join reads them
-// back. Its other internal topics are not ksqlDB's: a chain of joins, a
-// self-join and a push query rekey in memory, with no -repartition topic;
-// a table side has no changelog of its own (it is rebuilt from the table's
-// topic); a stream-stream join keeps both window stores in one changelog,
+// and Join-right-repartition for a stream-stream one, and a chain of
+// stream-table joins all on one column of the stream through its
+// innermost join's L_..._Join-repartition; keyed by the join key in the
+// join's internal key format, the PrependAlias step's columns as the
+// value; a first stream thread writes them, the join reads them back.
+// TERMINATE deletes every internal topic of the query and its subjects, as
+// QueryCleanupService does. Its other internal topics are not ksqlDB's:
+// other chains of joins, a self-join and a push query rekey in memory,
+// with no -repartition topic;
+// a table side's store is logged to its KafkaTopic_<side>-Reduce-changelog
+// as ksqlDB logs it (jointables.go), but restored from the table's own
+// topic; a stream-stream join keeps both window stores in one changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
 // KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog (an N-way join
 // keeps every stream-stream step's stores there). An N-way join chains

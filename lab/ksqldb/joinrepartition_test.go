@@ -246,3 +246,108 @@ CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join T
 		t.Errorf("%s value %s, want %s", topic, got, want)
 	}
 }
+
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey: a chain of
+// stream-table joins all on the stream's column K rekeys the stream once,
+// through L_Join-repartition (the innermost join's, one level below the
+// outermost), and joins both tables on it.
+func TestAChainOfJoinsOnOneStreamColumnRepartitionsTheStreamOnce(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON', PARTITIONS=4);`, nil)
+	st.produceJoin(joinRec{"right2", 10, kafkaInt(1), []byte(`{"V0":3}`)},
+		joinRec{"right", 11, kafkaInt(1), []byte(`{"V0":2}`)},
+		joinRec{"left", 12, kafkaInt(0), []byte(`{"k":1,"V0":1}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT S1.K, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K = T2.ID JOIN T3 ON S1.K = T3.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	out := st.records("OUTPUT", 1)[0]
+	if !slices.Equal(out.Key, kafkaInt(1)) || string(out.Value) != `{"S1_V0":1,"T2_V0":2,"T3_V0":3}` || out.Timestamp.UnixMilli() != 12 {
+		t.Errorf("OUTPUT record %x %s at %d, want 00000001 {\"S1_V0\":1,\"T2_V0\":2,\"T3_V0\":3} at 12", out.Key, out.Value, out.Timestamp.UnixMilli())
+	}
+	src := st.records("left", 1)[0]
+	topic := queryTopic(id, "-L_Join-repartition")
+	rec := st.records(topic, 1)[0]
+	if want := fmt.Sprintf(`{"S1_K":1,"S1_V0":1,"S1_ROWTIME":12,"S1_ROWPARTITION":%d,"S1_ROWOFFSET":%d,"S1_ID":0}`, src.Partition, src.Offset); string(rec.Value) != want || !slices.Equal(rec.Key, kafkaInt(1)) {
+		t.Errorf("%s record %x %s, want 00000001 %s", topic, rec.Key, rec.Value, want)
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-repartition")); ok {
+		t.Errorf("the outer join has a repartition topic too; ksqlDB's joins it on the stream as keyed already")
+	}
+}
+
+// Terminating a query deletes every internal topic named after its
+// application id and the schemas registered for them (confluentinc/ksql
+// v7.9.0 KafkaTopicClientImpl.deleteInternalTopics,
+// SchemaRegistryUtil.cleanupInternalTopicSchemas).
+func TestTerminatingAJoinDeletesItsRepartitionSchemas(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar) WITH (kafka_topic='left_topic', value_format='AVRO', PARTITIONS=1);
+CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar) WITH (kafka_topic='right_topic', value_format='AVRO', PARTITIONS=1);
+CREATE STREAM OUTPUT as SELECT t.id, name, f1 FROM test t join TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	subject := func(side string) string { return queryTopic(id, side) + "-value" }
+	status := func(subj string) int {
+		resp, err := http.Get(st.reg.URL() + "/subjects/" + subj + "/versions/latest")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, side := range []string{"-Join-left-repartition", "-Join-right-repartition"} {
+		if c := status(subject(side)); c != 200 {
+			t.Fatalf("subject %s: %d before TERMINATE", subject(side), c)
+		}
+	}
+	mustKSQL(t, url, "TERMINATE "+id+";", nil)
+	for _, side := range []string{"-Join-left-repartition", "-Join-right-repartition"} {
+		waitFor(t, func() bool { return status(subject(side)) == 404 }, subject(side)+" deleted")
+		waitFor(t, func() bool { _, ok := topicExists(t, st, queryTopic(id, side)); return !ok }, queryTopic(id, side)+" deleted")
+	}
+}
+
+// joins_-_stream_stream_right_join_-_rekey_-_JSON: ksqlDB runs a RIGHT
+// join as the right stream's LEFT join of the left one, and Kafka Streams
+// names the repartitions by its sides, so the left stream TEST goes
+// through Join-right-repartition (the historical plan's topology and its
+// schema CSAS_OUTPUT_0.Join.Right: `T_ID` BIGINT KEY, `T_ID` BIGINT, ...).
+func TestARightJoinsLeftStreamGoesThroughJoinRightRepartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=4);
+CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=4);`, nil)
+	st.produceJoin(
+		joinRec{"left_topic", 0, nil, []byte(`{"ID":0,"NAME":"zero","VALUE":0}`)},
+		joinRec{"right_topic", 10000, nil, []byte(`{"ID":0,"F1":"blah","F2":50}`)},
+		joinRec{"left_topic", 11000, nil, []byte(`{"ID":10,"NAME":"100","VALUE":5}`)},
+		joinRec{"left_topic", 13000, nil, []byte(`{"ID":0,"NAME":"foo","VALUE":100}`)},
+		joinRec{"right_topic", 15000, nil, []byte(`{"ID":0,"F1":"a","F2":10}`)},
+		joinRec{"right_topic", 16000, nil, []byte(`{"ID":100,"F1":"newblah","F2":150}`)},
+		joinRec{"left_topic", 17000, nil, []byte(`{"ID":90,"NAME":"ninety","VALUE":90}`)},
+		joinRec{"left_topic", 30000, nil, []byte(`{"ID":0,"NAME":"bar","VALUE":99}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN test_stream tt WITHIN 11 seconds ON t.id = tt.id;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	long := func(n uint64) string { return string(binary.BigEndian.AppendUint64(nil, n)) }
+	want := []string{
+		fmt.Sprintf("10000 %q {\"NAME\":\"zero\",\"VALUE\":0,\"F1\":\"blah\",\"F2\":50}", long(0)),
+		fmt.Sprintf("13000 %q {\"NAME\":\"foo\",\"VALUE\":100,\"F1\":\"blah\",\"F2\":50}", long(0)),
+		fmt.Sprintf("15000 %q {\"NAME\":\"foo\",\"VALUE\":100,\"F1\":\"a\",\"F2\":10}", long(0)),
+		fmt.Sprintf("16000 %q {\"NAME\":null,\"VALUE\":null,\"F1\":\"newblah\",\"F2\":150}", long(100)),
+	}
+	var got []string
+	for _, r := range st.records("OUTPUT", len(want)) {
+		got = append(got, fmt.Sprintf("%d %q %s", r.Timestamp.UnixMilli(), r.Key, r.Value))
+	}
+	slices.SortFunc(got, cmpLeadingInt)
+	if !slices.Equal(got, want) {
+		t.Errorf("OUTPUT\n got %q\nwant %q", got, want)
+	}
+	src := recordAt(t, st.records("left_topic", 5), 0)
+	rec := recordAt(t, st.records(queryTopic(id, "-Join-right-repartition"), 5), 0)
+	if want := fmt.Sprintf(`{"T_ID":0,"T_NAME":"zero","T_VALUE":0,"T_ROWTIME":0,"T_ROWPARTITION":%d,"T_ROWOFFSET":%d,"T_K":null}`, src.Partition, src.Offset); string(rec.Value) != want {
+		t.Errorf("Join-right-repartition value %s, want %s", rec.Value, want)
+	}
+}

@@ -48,6 +48,16 @@ func (a *outArena) since(mark int) []byte {
 	return a.buf[mark:len(a.buf):len(a.buf)]
 }
 
+// copy is a copy of b in the arena (nil for nil).
+func (a *outArena) copy(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	m := a.mark()
+	a.buf = append(a.buf, b...)
+	return a.since(m)
+}
+
 // bytes is a copy of s in the arena.
 func (a *outArena) bytes(s string) []byte {
 	m := a.mark()

@@ -43,8 +43,9 @@ type runningQuery struct {
 
 	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
 
-	repart *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
-	jrep   *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
+	repart    *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
+	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
+	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
@@ -109,6 +110,10 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 			return fmt.Errorf("start query %s: %w", qi.ID, err)
 		}
 	}
+	rq.tableLogs = s.newTableLogs(qi, plan)
+	if err := rq.registerTableLogSchemas(ctx); err != nil {
+		return fmt.Errorf("start query %s: %w", qi.ID, err)
+	}
 	if sink.Timestamp != "" {
 		rq.sinkTime = func(vals []any) (int64, error) {
 			return columnTime(plan.Out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
@@ -142,6 +147,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 		if err := q.jrep.prepare(ctx, q.srv, q.plan); err != nil {
 			return err
 		}
+	}
+	if err := q.prepareTableLogs(ctx); err != nil {
+		return err
 	}
 	if q.changelog == "" && q.repart == nil {
 		return nil
@@ -178,39 +186,12 @@ func (q *runningQuery) stop() {
 
 // terminateQuery stops a query and removes its internal topics and group.
 func (s *Server) terminateQuery(ctx context.Context, qi *metastore.Query) {
-	type serdes struct {
-		topic    string
-		key, val *formats.Serde
-	}
-	var internal []serdes
 	if rq := s.running[qi.ID]; rq != nil {
 		rq.stop()
 		delete(s.running, qi.ID)
-		if rq.repart != nil {
-			internal = append(internal, serdes{rq.repart.topic, rq.repart.key, rq.repart.val})
-		}
-		if rq.jrep != nil {
-			for _, side := range rq.jrep.sides {
-				internal = append(internal, serdes{side.topic, side.key, side.val})
-			}
-		}
 	}
 	app := s.appID(qi.ID)
-	for _, suffix := range []string{planner.RepartitionSuffix, planner.JoinRepartitionSuffix, planner.JoinLeftRepartitionSuffix, planner.JoinRightRepartitionSuffix,
-		"-Aggregate-Aggregate-Materialize-changelog", "-KsqlTopic-Reduce-changelog", operators.JoinStoreChangelog} {
-		if err := s.deleteTopic(ctx, app+suffix); err != nil {
-			s.log.Warn("delete internal topic", "topic", app+suffix, "err", err)
-		}
-	}
-	// QueryCleanupService: the schemas of the internal topics go with them
-	for _, in := range internal {
-		if formats.RegistryFormat(in.key.Format) {
-			s.deleteSubject(ctx, in.topic+"-key")
-		}
-		if formats.RegistryFormat(in.val.Format) {
-			s.deleteSubject(ctx, in.topic+"-value")
-		}
-	}
+	s.deleteInternalTopics(ctx, app)
 	if _, err := s.adm.DeleteGroups(ctx, app); err != nil {
 		s.log.Debug("delete query group", "group", app, "err", err)
 	}
@@ -330,7 +311,14 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	}
 	q.proc.Mu.Lock()
 	if q.plan.Join != nil {
-		q.eachJoinRow(ctx, fs, process)
+		q.eachJoinRow(ctx, fs, func(r *kgo.Record, row operators.InRow) {
+			if tl := q.tableLogs[row.Leaf]; tl != nil {
+				if rec := tl.record(q, r, row); rec != nil {
+					produce(r, rec)
+				}
+			}
+			process(r, row)
+		})
 	} else {
 		fs.EachRecord(func(r *kgo.Record) {
 			if rp := q.repart; rp != nil {

@@ -3,6 +3,9 @@ package ksqldb
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -49,4 +52,42 @@ func (s *Server) liveTopics(ctx context.Context, topics ...string) (map[string]l
 		out[*t.Topic] = lt
 	}
 	return out, nil
+}
+
+// deleteInternalTopics deletes a terminated query's internal topics and
+// their schemas, as ksqlDB's QueryCleanupService does: every topic named
+// <application id>-...-changelog or -repartition
+// (KafkaTopicClientImpl.deleteInternalTopics, isInternalTopic), and every
+// subject of such a topic (SchemaRegistryUtil.cleanupInternalTopicSchemas).
+// Failures are logged, as there.
+func (s *Server) deleteInternalTopics(ctx context.Context, app string) {
+	internal := func(name string) bool {
+		return strings.HasPrefix(name, app+"-") && (strings.HasSuffix(name, "-changelog") || strings.HasSuffix(name, "-repartition"))
+	}
+	live, err := s.liveTopics(ctx)
+	if err != nil {
+		s.log.Warn("list topics to delete a query's internal topics", "query", app, "err", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(live)) {
+		if internal(name) {
+			if err := s.deleteTopic(ctx, name); err != nil {
+				s.log.Warn("delete internal topic", "topic", name, "err", err)
+			}
+		}
+	}
+	if !s.reg.Configured() {
+		return
+	}
+	subjects, err := s.reg.Subjects(ctx)
+	if err != nil {
+		s.log.Warn("list subjects to delete a query's internal schemas", "query", app, "err", err)
+		return
+	}
+	for _, subj := range subjects {
+		if topic, ok := strings.CutSuffix(subj, "-key"); ok && internal(topic) {
+			s.deleteSubject(ctx, subj)
+		} else if topic, ok := strings.CutSuffix(subj, "-value"); ok && internal(topic) {
+			s.deleteSubject(ctx, subj)
+		}
+	}
 }

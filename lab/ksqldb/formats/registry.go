@@ -67,6 +67,14 @@ func (r *Registry) DeleteSubject(ctx context.Context, subject string) error {
 	return r.Client.DeleteSubject(ctx, subject)
 }
 
+// Subjects lists the registry's subjects.
+func (r *Registry) Subjects(ctx context.Context) ([]string, error) {
+	if !r.Configured() {
+		return nil, ErrNoRegistry
+	}
+	return r.Client.SR().Subjects(ctx)
+}
+
 // RegisterAs registers a schema of the given type under subject and
 // returns its id.
 func (r *Registry) RegisterAs(ctx context.Context, subject, schema string, typ sr.SchemaType) (int, error) {

@@ -45,12 +45,19 @@ type JoinRepartition struct {
 
 // planJoinRepartitions are the repartitions of p's stream sides, where
 // this server repartitions them: a persistent query with a single join of
-// two sources, not windowed, each reading its own topic. Elsewhere (push
-// queries, chains of joins, self-joins) a stream is rekeyed in memory, as
-// doc.go says.
+// two sources, not windowed, each reading its own topic, or a chain of
+// stream-table joins all on one column of the stream (planChainRepartition).
+// Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
+// in memory, as doc.go says.
 func planJoinRepartitions(p *Plan) []JoinRepartition {
 	jp := p.Join
-	if !p.Persistent || jp == nil || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
+	if !p.Persistent || jp == nil {
+		return nil
+	}
+	if len(jp.Steps) > 1 {
+		return planChainRepartition(jp)
+	}
+	if len(jp.Leaves) != 2 {
 		return nil
 	}
 	st := jp.Steps[0]
@@ -65,16 +72,24 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 		return nil
 	}
 	keyFormat := joinKeyFormat(left, right, rekeyLeft, rekeyRight)
+	// Kafka Streams names a stream-stream join's repartitions by its own
+	// sides: "this" (left) and "other" (right). ksqlDB runs a RIGHT join
+	// as the right stream's LEFT join of the left one
+	// (StreamStreamJoinBuilder), so there the left stream goes through
+	// Join-right-repartition (joins_-_stream_stream_right_join_-_rekey_-_JSON)
+	leftSuffix, rightSuffix := JoinLeftRepartitionSuffix, JoinRightRepartitionSuffix
+	switch {
+	case right.Source.Table:
+		leftSuffix = JoinRepartitionSuffix
+	case st.Type == sql.RightJoin:
+		leftSuffix, rightSuffix = rightSuffix, leftSuffix
+	}
 	var out []JoinRepartition
 	if rekeyLeft {
-		suffix := JoinLeftRepartitionSuffix
-		if right.Source.Table {
-			suffix = JoinRepartitionSuffix
-		}
-		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, suffix, keyFormat))
+		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, leftSuffix, keyFormat))
 	}
 	if rekeyRight {
-		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, JoinRightRepartitionSuffix, keyFormat))
+		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, rightSuffix, keyFormat))
 	}
 	return out
 }
@@ -125,4 +140,56 @@ func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix,
 		}
 	}
 	return r
+}
+
+// planChainRepartition is the repartition of a chain of stream-table
+// joins ([INNER] or LEFT) that all join the stream's one value column to
+// the tables' keys: ksqlDB rekeys the stream once, before the innermost
+// join, through <L_ per inner level>Join-repartition, and every join after
+// it finds the stream keyed already (historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey; the same shape
+// EXPLAIN prints, shapeChainedJoin).
+func planChainRepartition(jp *JoinPlan) []JoinRepartition {
+	stream, first := jp.Leaves[0], jp.Steps[0]
+	if stream.Source.Table || stream.Source.Window != nil || !first.Rekeyed {
+		return nil
+	}
+	if _, ok := first.leftExpr.(*sql.ColumnRef); !ok {
+		return nil
+	}
+	for i, st := range jp.Steps {
+		right := jp.Leaves[st.Right]
+		if st.Right != i+1 || !right.Source.Table || right.Source.Window != nil || right.Source.Topic == stream.Source.Topic ||
+			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
+			st.leftLeaf != 0 || !st.Rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr) {
+			return nil
+		}
+	}
+	inner := chainPrefix(len(jp.Steps) - 1)
+	keyFormat := joinKeyFormat(stream, jp.Leaves[1], true, false)
+	return []JoinRepartition{joinRepartition(0, stream, first.leftExpr, first.LeftKey, "-"+inner+"Join-repartition", keyFormat)}
+}
+
+// TableStore is the name of the store a persistent join keeps a table
+// leaf's rows in (ksqlDB materializes a source table it joins, with its
+// ROWPARTITION and ROWOFFSET, in the KTable's store): KafkaTopic_ then the
+// leaf's side in the left-deep join tree (Left for the first source, Right
+// for the source a step joins, after L_ per level below the outermost
+// join), then -Reduce, as EXPLAIN's topologies name them. "" for a leaf
+// that is not a table.
+func (jp *JoinPlan) TableStore(leaf int) string {
+	l := jp.Leaves[leaf]
+	if !l.Source.Table || l.Source.Window != nil {
+		return ""
+	}
+	n := len(jp.Steps)
+	if leaf == 0 {
+		return "KafkaTopic_" + chainPrefix(n-1) + "Left-Reduce"
+	}
+	for k, st := range jp.Steps {
+		if st.Right == leaf {
+			return "KafkaTopic_" + chainPrefix(n-1-k) + "Right-Reduce"
+		}
+	}
+	return ""
 }
