@@ -404,6 +404,9 @@ func (jp *JoinPlan) analyzeStep(in *expr.Scope, right int, j sql.JoinedSource) (
 		a := jp.Leaves[ll].Alias
 		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("Each side of the join must reference exactly one source and not the same source. Left side references `%s` and right references `%s`", a, a)
 	}
+	if err := windowingCompatible(jp.Leaves[ll], jp.Leaves[rl]); err != nil {
+		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, err
+	}
 	if ll != right && rl != right {
 		return JoinStep{}, nil, expr.Compiled{}, expr.Compiled{}, stmterr.Bad("A join criteria is expected to reference the source (`%s`) in the FROM clause, instead the right source references `%s` and the left source references `%s`",
 			jp.Leaves[right].Alias, jp.Leaves[rl].Alias, jp.Leaves[ll].Alias)
@@ -475,6 +478,9 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 		jp.Pairs = append(jp.Pairs, [2]int{0, right})
 		return st, nil
 	default: // JoinNode.StreamToStreamJoiner
+		if err := windowedRekey(jp.Leaves[st.leftLeaf], *rightLeaf, st); err != nil {
+			return JoinStep{}, err
+		}
 		if j.Within == nil {
 			return JoinStep{}, stmterr.Bad("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
@@ -776,4 +782,50 @@ func (jp *JoinPlan) TableKey(leaf int) expr.Compiled {
 		}
 	}
 	return jp.Steps[0].LeftKey
+}
+
+// windowingCompatible refuses a join of the sources a criteria's two sides
+// read (left and right as written) whose windowing does not match, as
+// Analyzer.throwOnIncompatibleSourceWindowing does: a windowed source
+// with one that is not, a session-windowed one with a time-windowed one.
+func windowingCompatible(left, right JoinLeaf) error {
+	lw, rw := left.Source.Window, right.Source.Window
+	switch {
+	case lw == nil && rw == nil:
+		return nil
+	case lw == nil || rw == nil:
+		kind := func(w *metastore.WindowInfo) string {
+			if w == nil {
+				return "not"
+			}
+			return w.Type
+		}
+		return stmterr.Bad("Can not join windowed source to non-windowed source.\n`%s` is %s windowed\n`%s` is %s windowed", left.Alias, kind(lw), right.Alias, kind(rw))
+	case (lw.Type == sql.Session) != (rw.Type == sql.Session):
+		return stmterr.Bad("Incompatible windowed sources.\nLeft source: %s\nRight source: %s\n"+
+			"Session windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\n"+
+			"Hopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources", lw.Type, rw.Type)
+	}
+	return nil
+}
+
+// windowedRekey refuses a stream-stream join that would rekey a windowed
+// stream, or change its key format to the join's, as SchemaKStream.selectKey
+// does: a windowed side joined on anything but its key, or a right side
+// whose key format (with its window) is not the left's, unless its format
+// infers schemas from the registry (PreJoinRepartitionNode then forces a
+// repartition, which selectKey allows).
+func windowedRekey(left, right JoinLeaf, st JoinStep) error {
+	const msg = "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385."
+	lw, rw := left.Source.Window, right.Source.Window
+	if lw == nil && rw == nil {
+		return nil
+	}
+	if lw != nil && !left.keyedBy(st.leftExpr) || rw != nil && !right.keyedBy(st.rightExpr) {
+		return stmterr.Bad(msg)
+	}
+	if lw != nil && rw != nil && (*lw != *rw || left.Source.KeyFormat != right.Source.KeyFormat) && !formats.RegistryFormat(right.Source.KeyFormat) {
+		return stmterr.Bad(msg)
+	}
+	return nil
 }
