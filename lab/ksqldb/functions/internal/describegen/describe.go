@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -102,13 +103,7 @@ type skipped struct{ why string }
 
 func (s skipped) Error() string { return s.why }
 
-func asSkipped(err error, s *skipped) bool {
-	v, ok := err.(skipped)
-	if ok {
-		*s = v
-	}
-	return ok
-}
+func asSkipped(err error, s *skipped) bool { return errors.As(err, s) }
 
 // typeVars are the type variables in scope of a method.
 func typeVars(c *class, m method) map[string]bool {
