@@ -91,6 +91,12 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execShow(ctx, ec, p, st)
 	case *sql.Describe:
 		return s.execDescribe(ctx, ec, p, st)
+	case *sql.DescribeFunction:
+		d, err := describeFunction(p, st)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	case *sql.Explain:
 		return s.execExplain(ctx, ec, p, st)
 	case *sql.QueryStatement, *sql.Print:

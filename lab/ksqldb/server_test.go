@@ -140,7 +140,6 @@ func TestStatementErrors(t *testing.T) {
 		{"missing topic", "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='nope', VALUE_FORMAT='JSON');", 400, 40001, "Topic 'nope' does not exist"},
 		{"unknown source", "CREATE STREAM s AS SELECT * FROM nope;", 400, 40001, "NOPE does not exist."},
 		{"unknown format", "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='org.chicago.cta.station.turnstile.v1', VALUE_FORMAT='PROTOBUF_X');", 400, 40001, "Unknown format: PROTOBUF_X"},
-		{"unsupported statement", "DESCRIBE FUNCTION abs;", 400, 40001, "DESCRIBE FUNCTION is not supported by this ksqlDB server"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -219,3 +219,36 @@ type SimpleFunctionInfo struct {
 	Type     string `json:"type"`
 	Category string `json:"category"`
 }
+
+// FunctionDescriptionList is the describe_function entity of DESCRIBE
+// FUNCTION (FunctionDescriptionList; fields in the order ksqlDB writes
+// them, as ConsoleTest.shouldPrintFunctionDescription.approved.json shows).
+type FunctionDescriptionList struct {
+	Type          string         `json:"@type"`
+	StatementText string         `json:"statementText"`
+	Name          string         `json:"name"`
+	Description   string         `json:"description"`
+	Author        string         `json:"author"`
+	Version       string         `json:"version"`
+	Path          string         `json:"path"`
+	Functions     []FunctionInfo `json:"functions"`
+	FunctionType  string         `json:"type"`
+	Warnings      []Warning      `json:"warnings"`
+}
+
+// FunctionInfo is one variation of a described function (FunctionInfo);
+// argumentTypes is its deprecated getter, which Jackson writes too.
+type FunctionInfo struct {
+	Arguments     []ArgumentInfo `json:"arguments"`
+	ReturnType    string         `json:"returnType"`
+	Description   string         `json:"description"`
+	ArgumentTypes []string       `json:"argumentTypes"`
+}
+
+// ArgumentInfo is one argument of a FunctionInfo (ArgumentInfo).
+type ArgumentInfo struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+	IsVariadic  bool   `json:"isVariadic"`
+}

@@ -96,6 +96,12 @@ type Describe struct {
 	List     string // "STREAMS" or "TABLES" for DESCRIBE STREAMS|TABLES
 }
 
+// DescribeFunction is DESCRIBE FUNCTION name; Name is the identifier as
+// written, quotes included.
+type DescribeFunction struct {
+	Name string
+}
+
 // Drop is DROP STREAM|TABLE [IF EXISTS] name [DELETE TOPIC].
 // AlterSource is ALTER STREAM|TABLE name ADD [COLUMN] name type [, ...].
 type AlterSource struct {
@@ -198,6 +204,7 @@ func (*Print) statement()            {}
 func (*Explain) statement()          {}
 func (*Show) statement()             {}
 func (*Describe) statement()         {}
+func (*DescribeFunction) statement() {}
 func (*Drop) statement()             {}
 func (*AlterSource) statement()      {}
 func (*Terminate) statement()        {}

@@ -783,7 +783,15 @@ func (p *parser) describe() (Statement, error) {
 	t := p.peek()
 	if t.Kind == Ident {
 		switch t.Upper() {
-		case "FUNCTION", "CONNECTOR":
+		case "FUNCTION":
+			if !d.Extended && p.peekAt(1).Kind != EOF && !(p.peekAt(1).Kind == Symbol && p.peekAt(1).Text == ";") {
+				p.next()
+				return p.describeFunction()
+			}
+			if d.Extended {
+				return nil, p.unsupported(t, "DESCRIBE FUNCTION")
+			}
+		case "CONNECTOR":
 			return nil, p.unsupported(t, "DESCRIBE "+t.Upper())
 		case "STREAMS", "TABLES":
 			p.next()
@@ -803,6 +811,30 @@ func (p *parser) describe() (Statement, error) {
 		d.Extended = true
 	}
 	return d, nil
+}
+
+// describeFunction reads the identifier of DESCRIBE FUNCTION identifier
+// (SqlBase.g4). ksqlDB's AstBuilder takes the identifier's text as
+// written (ctx.identifier().getText()): neither upper-cased nor unquoted,
+// so a quoted name keeps its quotes.
+func (p *parser) describeFunction() (Statement, error) {
+	t := p.peek()
+	switch t.Kind {
+	case QuotedIdent:
+		p.next()
+		return &DescribeFunction{Name: p.text[t.Offset:t.End]}, nil
+	case Variable:
+		p.next()
+		p.vars = append(p.vars, VarRef{Name: t.Text, Pos: t.Pos, Offset: t.Offset})
+		return &DescribeFunction{Name: "${" + t.Text + "}"}, nil
+	case Ident:
+		if reserved[t.Upper()] {
+			return nil, p.errAt(t, "mismatched input %s expecting an identifier", t.describe())
+		}
+		p.next()
+		return &DescribeFunction{Name: t.Text}, nil
+	}
+	return nil, p.errExpected("an identifier")
 }
 
 // alter reads ALTER (STREAM | TABLE) sourceName alterOption (',' alterOption)*

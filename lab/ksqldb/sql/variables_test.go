@@ -71,6 +71,16 @@ func TestSubstituteNamesTheSourceOfADescribe(t *testing.T) {
 	})
 }
 
+// VariableSubstitutorTest's DESCRIBE FUNCTION rows: the function's name
+// may be a variable, bare, in double quotes or in backticks.
+func TestSubstituteNamesTheFunctionOfADescribeFunction(t *testing.T) {
+	checkSubstituted(t, map[string]string{"identifier": "_id_", "quotedIdentifier": `"_id_"`, "backQuotedIdentifier": "`_id_`"}, [][2]string{
+		{"DESCRIBE FUNCTION ${identifier};", "DESCRIBE FUNCTION _id_;"},
+		{"DESCRIBE FUNCTION ${quotedIdentifier};", `DESCRIBE FUNCTION "_id_";`},
+		{"DESCRIBE FUNCTION ${backQuotedIdentifier};", "DESCRIBE FUNCTION `_id_`;"},
+	})
+}
+
 // shouldThrowOnDescribeWhenInvalidVariables: a keyword cannot ride along
 // with a name, quoted or not.
 func TestSubstituteRefusesAKeywordInAnIdentifier(t *testing.T) {
