@@ -43,7 +43,8 @@
 // commandtopic.go, show.go, alter.go, replace*.go, variables.go,
 // customtypes.go for CREATE TYPE, DROP TYPE and SHOW TYPES, assert.go for
 // ASSERT TOPIC and ASSERT SCHEMA, pause.go for PAUSE and RESUME,
-// showfunctions.go for SHOW FUNCTIONS, explain.go for EXPLAIN and SHOW
+// showfunctions.go for SHOW FUNCTIONS, describefunction.go for DESCRIBE
+// FUNCTION, explain.go for EXPLAIN and SHOW
 // QUERIES EXTENDED), and running queries against Kafka (query.go,
 // atleastonce.go, exactlyonce.go, joinfeed.go, push.go, pullstream.go).
 //

@@ -13,7 +13,9 @@
 // throws or returns null, as ksqlDB logs the error and goes on with NULL.
 //
 // catalog.go lists every function of ksqlDB 0.29 with its kind and
-// category (SHOW FUNCTIONS). The files are by family: string.go (with string_bytes.go and
+// category (SHOW FUNCTIONS); describe.go describes each as DESCRIBE
+// FUNCTION does, from describe_table.go, which internal/describegen
+// generates from the UDF, UDAF and UDTF classes' annotations. The files are by family: string.go (with string_bytes.go and
 // string_split.go), math.go and trig.go, collections.go, json.go, url.go,
 // encode.go, mask.go, geo.go, time.go and temporal.go (the date-time
 // functions). The expression compiler (the parent package) calls them; the
