@@ -233,9 +233,12 @@
 // dropped here that ksqlDB would still count, or the reverse. A persistent
 // query may project and filter a stream declared over a windowed topic
 // (its records keep their windows, and the stream it creates is windowed
-// likewise); a windowed table is refused with ksqlDB's message, and
-// aggregating a windowed stream, INSERT INTO ... SELECT from one and
-// PARTITION BY on one are refused as not supported.
+// likewise); a windowed table is refused with ksqlDB's message, and so are
+// PARTITION BY of a windowed stream by anything but its key and joins of
+// windowed sources that ksqlDB refuses (Implicit repartitioning of
+// windowed sources is not supported); aggregating a windowed stream,
+// INSERT INTO ... SELECT from one and PARTITION BY one by its own key are
+// refused as not supported.
 //
 // Joins (the planner plans them, the operators run them, joinfeed.go reads
 // their inputs in timestamp order) are

@@ -345,3 +345,19 @@ CREATE STREAM BYB AS SELECT L.B, L.K, R.K FROM L JOIN R WITHIN 10 SECONDS ON L.A
 		t.Errorf("missing key: %d %v", code, e["message"])
 	}
 }
+
+// A windowed stream is not rekeyed: PARTITION BY anything but its key is
+// refused as SchemaKStream.selectKey refuses it (confluentinc/ksql v7.9.0
+// ksqldb-engine/.../structured/SchemaKStream.java; the same message
+// joins.json's "join requiring repartition of windowed source" expects).
+func TestPartitionByOnAWindowedStreamIsRefusedAsKsqlDBRefusesIt(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("left_topic", 1)
+	mustKSQL(t, url, "CREATE STREAM S1 (K INT KEY, ID INT, V bigint) WITH (kafka_topic='left_topic', value_format='JSON', WINDOW_TYPE='SESSION');", nil)
+	code, e := stmtErr(t, url, "CREATE STREAM OUTPUT AS SELECT * FROM S1 PARTITION BY ID;")
+	const want = "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385."
+	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
+		t.Errorf("got %d %v %q, want 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}

@@ -148,7 +148,13 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 		return nil, tableRepartition(src, pp)
 	}
 	if src.Window != nil {
-		return nil, stmterr.Unsupported("PARTITION BY on a windowed source")
+		// SchemaKStream.selectKey: a windowed stream is not rekeyed;
+		// partitioned by its own key columns it is passed on as it is
+		// (Repartitioning.repartitionNeeded), which is not built here
+		if !byKeyColumns(src, pp.exprs) {
+			return nil, stmterr.Bad("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
+		}
+		return nil, stmterr.Unsupported("PARTITION BY of a windowed stream by its own key")
 	}
 	for i, t := range pp.types {
 		if containsMap(t) { // KeyUtil / SchemaUtil: no map in a key
@@ -306,4 +312,18 @@ func (pp *partitionPlan) rekeyedColumns(srcCols []types.Column) []types.Column {
 		}
 	}
 	return out
+}
+
+// byKeyColumns reports whether exprs are src's key columns, in order.
+func byKeyColumns(src *metastore.Source, exprs []sql.Expr) bool {
+	keys := src.Schema.Keys()
+	if len(keys) != len(exprs) {
+		return false
+	}
+	for i, e := range exprs {
+		if ref, ok := e.(*sql.ColumnRef); !ok || ref.Name != keys[i].Name {
+			return false
+		}
+	}
+	return true
 }
