@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -359,5 +360,23 @@ func TestPartitionByOnAWindowedStreamIsRefusedAsKsqlDBRefusesIt(t *testing.T) {
 	const want = "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385."
 	if code != 400 || e["error_code"] != 40001.0 || e["message"] != want {
 		t.Errorf("got %d %v %q, want 400 40001 %q", code, e["error_code"], e["message"], want)
+	}
+}
+
+// Partitioned by its own key, a windowed stream needs no repartition
+// (Repartitioning.repartitionNeeded is false, SchemaKStream.selectKey
+// returns the stream as it is): each record goes on with its window.
+func TestPartitionByItsKeyPassesAWindowedStreamOn(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	key := func(k int32, start int64) []byte { return binary.BigEndian.AppendUint64(intKey(k), uint64(start)) }
+	mustKSQL(t, url, `CREATE STREAM TEST (K INT KEY, ID bigint) WITH (kafka_topic='test_topic', PARTITIONS=1, value_format='DELIMITED', WINDOW_TYPE='Tumbling', WINDOW_SIZE='30 seconds');
+CREATE STREAM S2 AS SELECT * FROM test PARTITION BY K;`, earliest())
+	st.produceTimed("test_topic", timed{key(0, 0), "1", 0}, timed{key(7, 30_000), "4", 30_000})
+	recs := st.consume("S2", 2)
+	for i, want := range []kv{{key(0, 0), []byte("1")}, {key(7, 30_000), []byte("4")}} {
+		if !bytes.Equal(recs[i].key, want.key) || !bytes.Equal(recs[i].value, want.value) {
+			t.Errorf("record %d: key %x value %q, want key %x value %q", i, recs[i].key, recs[i].value, want.key, want.value)
+		}
 	}
 }

@@ -150,11 +150,11 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 	if src.Window != nil {
 		// SchemaKStream.selectKey: a windowed stream is not rekeyed;
 		// partitioned by its own key columns it is passed on as it is
-		// (Repartitioning.repartitionNeeded), which is not built here
+		// (Repartitioning.repartitionNeeded)
 		if !byKeyColumns(src, pp.exprs) {
 			return nil, stmterr.Bad("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.")
 		}
-		return nil, stmterr.Unsupported("PARTITION BY of a windowed stream by its own key")
+		return nil, nil
 	}
 	for i, t := range pp.types {
 		if containsMap(t) { // KeyUtil / SchemaUtil: no map in a key
