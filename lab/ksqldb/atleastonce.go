@@ -145,6 +145,7 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 	if err := cl.CommitUncommittedOffsets(ctx); err != nil {
 		return fmt.Errorf("commit offsets: %w", err)
 	}
+	q.repartitionCommitted(ctx, fs)
 	return nil
 }
 

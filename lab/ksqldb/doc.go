@@ -236,9 +236,9 @@
 // likewise); a windowed table is refused with ksqlDB's message, and so are
 // PARTITION BY of a windowed stream by anything but its key and joins of
 // windowed sources that ksqlDB refuses (Implicit repartitioning of
-// windowed sources is not supported); aggregating a windowed stream,
-// INSERT INTO ... SELECT from one and PARTITION BY one by its own key are
-// refused as not supported.
+// windowed sources is not supported), while PARTITION BY its own key
+// passes it on as it is; aggregating a windowed stream and INSERT INTO ...
+// SELECT from one are refused as not supported.
 //
 // Joins (the planner plans them, the operators run them, joinfeed.go reads
 // their inputs in timestamp order) are
@@ -246,22 +246,26 @@
 // (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
 // (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
-// topic in timestamp order. A persistent join of two sources that rekeys a
-// stream side (joined on anything but its key) writes that stream through
-// its repartition topic, as ksqlDB does (joinrepartition.go):
-// <query>-Join-repartition for a stream-table join, Join-left-repartition
-// and Join-right-repartition for a stream-stream one, and a chain of
-// stream-table joins all on one column of the stream through its
-// innermost join's L_..._Join-repartition; keyed by the join key in the
+// topic in timestamp order. Its internal topics are ksqlDB's where a
+// persistent join of two sources (or a chain of stream-table joins all on
+// one column of the stream) repartitions (joinrepartition.go): a stream
+// joined on anything but its key, or keyed in a format that infers its
+// schema (ksqlDB always repartitions those), goes through
+// <query>-Join-repartition (stream-table; L_..._Join-repartition, the
+// innermost join's, in a chain) or Join-left-repartition and
+// Join-right-repartition (stream-stream), keyed by the join key in the
 // join's internal key format, the PrependAlias step's columns as the
-// value; a first stream thread writes them, the join reads them back.
-// TERMINATE deletes every internal topic of the query and its subjects, as
-// QueryCleanupService does. Its other internal topics are not ksqlDB's:
-// other chains of joins, a self-join and a push query rekey in memory,
-// with no -repartition topic;
-// a table side's store is logged to its KafkaTopic_<side>-Reduce-changelog
-// as ksqlDB logs it (jointables.go), but restored from the table's own
-// topic; a stream-stream join keeps both window stores in one changelog,
+// value; a table keyed in such a format goes through
+// RightSourceKeyed-SelectKey-repartition and is materialized in
+// RightSourceKeyed-Materialize (restored from its changelog). A first
+// stream thread writes them, the join reads them back. Each other table
+// side's store is logged to its KafkaTopic_<side>-Reduce-changelog as
+// ksqlDB logs it (jointables.go), but restored from the table's own
+// topic. TERMINATE deletes every internal topic of the query and its
+// subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
+// joins, a self-join and a push query rekey in memory, with no
+// -repartition topic; a stream-stream join keeps both window stores in one
+// changelog,
 // <query>-Join-this-join-store-changelog, where ksqlDB has a
 // KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog (an N-way join
 // keeps every stream-stream step's stores there). An N-way join chains

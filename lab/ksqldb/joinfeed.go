@@ -58,7 +58,7 @@ func eachByTime(fs kgo.Fetches, tables map[string]bool, fn func(*kgo.Record)) {
 // eachJoinRow hands process the records of every input topic of a join in
 // timestamp order, each decoded as every source over its topic.
 func (q *runningQuery) eachJoinRow(ctx context.Context, fs kgo.Fetches, process func(*kgo.Record, operators.InRow)) {
-	eachByTime(fs, q.plan.TableTopics(), func(r *kgo.Record) {
+	eachByTime(fs, q.tableTopics(), func(r *kgo.Record) {
 		if r.Attrs.IsControl() {
 			return // a transaction marker, kept for its offset
 		}
@@ -167,7 +167,17 @@ func (q *runningQuery) committed(ctx context.Context) (kadm.OffsetResponses, err
 // position when that is ahead), as Kafka Streams restores a source table
 // from its topic; the caller holds q.proc.mu.
 func (q *runningQuery) restoreJoinTables(ctx context.Context) error {
+	if err := q.restoreRekeyedTables(ctx); err != nil {
+		return err
+	}
 	tables := q.plan.TableTopics()
+	if q.jrep != nil {
+		for _, side := range q.jrep.sides {
+			if side.plan.Table { // restored from its store's changelog
+				delete(tables, side.srcTopic)
+			}
+		}
+	}
 	if len(tables) == 0 {
 		return nil
 	}
@@ -340,7 +350,7 @@ func (q *runningQuery) groupFeed(ctx context.Context, reset string) (*joinFeed, 
 		// streams held at the start is waited for once it is there
 		q.jrep.waitCaughtUp(ctx)
 	}
-	return q.feedOver(ctx, reset, q.consumedTopics(), q.plan.TableTopics())
+	return q.feedOver(ctx, reset, q.consumedTopics(), q.tableTopics())
 }
 
 // feedOver is a feed over topics for a member of the query's group (see

@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -164,7 +165,7 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 			return
 		}
 		row, ok := side.dec.decode(ctx, in)
-		if !ok || row.Tombstone {
+		if !ok || row.Tombstone && !side.plan.Table { // a table's deletes go through
 			return
 		}
 		clear(jr.row)
@@ -185,7 +186,7 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 		side.vals = vals
 		k, err := jr.arena.encode(side.key, side.keys[:])
 		var v []byte
-		if err == nil {
+		if err == nil && !row.Tombstone {
 			v, err = jr.arena.encode(side.val, vals)
 		}
 		if err != nil {
@@ -202,6 +203,9 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 // leaf; ok is false for what the join does not take (a null value, one
 // that cannot be read, which goes to the processing log).
 func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
+	if side.plan.Table {
+		return side.readTable(ctx, q, rec)
+	}
 	if rec.Value == nil {
 		return operators.InRow{}, false
 	}
@@ -221,6 +225,74 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 		}
 	}
 	return operators.InRow{Vals: row, TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf}, true
+}
+
+// readTable turns a record of a table's repartition topic (or of the
+// store's changelog, which holds the same) into a row of the table's leaf
+// under its key, a delete where the value is null. The row is the
+// table's to keep.
+func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
+	keys, err := side.key.Decode(ctx, rec.Key)
+	if err != nil {
+		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
+		return operators.InRow{}, false
+	}
+	in := operators.InRow{TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf, SrcKey: operators.EncodeVals(keys), Tombstone: rec.Value == nil}
+	if in.Tombstone {
+		return in, true
+	}
+	vals, err := side.val.Decode(ctx, rec.Value)
+	if err != nil {
+		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+		return operators.InRow{}, false
+	}
+	row := make([]any, side.width)
+	for i, idx := range side.plan.From {
+		if idx >= 0 {
+			row[idx] = vals[i]
+		}
+	}
+	in.Vals = row
+	return in, true
+}
+
+// tableTopics are the topics the join reads as tables: its tables' own,
+// or the repartition topic of a table the first thread rekeys.
+func (q *runningQuery) tableTopics() map[string]bool {
+	out := q.plan.TableTopics()
+	if q.jrep != nil {
+		for _, side := range q.jrep.sides {
+			if side.plan.Table {
+				delete(out, side.srcTopic)
+				out[side.topic] = true
+			}
+		}
+	}
+	return out
+}
+
+// restoreRekeyedTables reads the tables the first thread rekeys back from
+// their stores' changelogs (RightSourceKeyed-Materialize), as Kafka
+// Streams restores a store; the caller holds q.proc.mu.
+func (q *runningQuery) restoreRekeyedTables(ctx context.Context) error {
+	if q.jrep == nil {
+		return nil
+	}
+	for _, side := range q.jrep.sides {
+		tl := q.tableLogs[side.plan.Leaf]
+		if !side.plan.Table || tl == nil {
+			continue
+		}
+		err := q.srv.readChangelog(ctx, tl.topic, func(rec *kgo.Record) {
+			if row, ok := side.readTable(ctx, q, rec); ok {
+				q.proc.ProcessJoin(row, false)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("restore %s: %w", tl.topic, err)
+		}
+	}
+	return nil
 }
 
 // signalCaughtUp tells the join the first thread has written what its

@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -349,5 +350,146 @@ CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH 
 	rec := recordAt(t, st.records(queryTopic(id, "-Join-right-repartition"), 5), 0)
 	if want := fmt.Sprintf(`{"T_ID":0,"T_NAME":"zero","T_VALUE":0,"T_ROWTIME":0,"T_ROWPARTITION":%d,"T_ROWOFFSET":%d,"T_K":null}`, src.Partition, src.Offset); string(rec.Value) != want {
 		t.Errorf("Join-right-repartition value %s, want %s", rec.Value, want)
+	}
+}
+
+// joins_-_stream-stream_key-to-key_-_SR-enabled_key_format: streams whose
+// key format infers its schema from the registry are repartitioned though
+// joined on their keys (PreJoinRepartitionNode forces it, ksql issue 6332):
+// both go through their repartition topics, keyed in the left's AVRO key
+// format, and the join's results are the test case's.
+func TestStreamsWithAvroKeysAreRepartitionedThoughJoinedOnTheirKeys(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("s1", 4)
+	st.createTopic("s2", 4)
+	// the keys as a producer with the Avro serializer writes them: the
+	// magic byte, the id of "int" under the topic's -key subject, the
+	// zig-zag varint
+	avroKey := func(subject string, n int64) []byte {
+		id := registerSchema(t, st.reg.URL(), subject, `"int"`)
+		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
+	}
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, FOO INT) WITH (kafka_topic='s1', key_format='AVRO', value_format='JSON');
+CREATE STREAM S2 (ID INT KEY, VAL STRING) WITH (kafka_topic='s2', key_format='AVRO', value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"s1", 1000, avroKey("s1-key", 10), []byte(`{"foo":22}`)},
+		joinRec{"s2", 2000, avroKey("s2-key", 10), []byte(`{"VAL":"hello"}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT AS SELECT S1.ID, S2.VAL FROM S1 LEFT OUTER JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	var got []string
+	for _, r := range st.records("OUTPUT", 2) {
+		k, _ := binary.Varint(r.Key[5:])
+		got = append(got, fmt.Sprintf("%d %d %s", r.Timestamp.UnixMilli(), k, r.Value))
+	}
+	slices.SortFunc(got, cmpLeadingInt)
+	if want := []string{`1000 10 {"VAL":null}`, `2000 10 {"VAL":"hello"}`}; !slices.Equal(got, want) {
+		t.Errorf("OUTPUT %q, want %q", got, want)
+	}
+	for side, value := range map[string]string{"-Join-left-repartition": `{"S1_FOO":22,"S1_ROWTIME":1000,"S1_ROWPARTITION":%d,"S1_ROWOFFSET":0,"S1_ID":10}`,
+		"-Join-right-repartition": `{"S2_VAL":"hello","S2_ROWTIME":2000,"S2_ROWPARTITION":%d,"S2_ROWOFFSET":0,"S2_ID":10}`} {
+		topic := queryTopic(id, side)
+		rec := st.records(topic, 1)[0]
+		src := st.records(map[string]string{"-Join-left-repartition": "s1", "-Join-right-repartition": "s2"}[side], 1)[0]
+		if want := fmt.Sprintf(value, src.Partition); string(rec.Value) != want {
+			t.Errorf("%s value %s, want %s", topic, rec.Value, want)
+		}
+		if k, _ := binary.Varint(rec.Key[5:]); len(rec.Key) < 6 || rec.Key[0] != 0 || k != 10 {
+			t.Errorf("%s key % x, want 10 as an Avro int", topic, rec.Key)
+		}
+	}
+}
+
+// joins_-_stream-table_key-to-key_-_SR-enabled_key_format: a table keyed
+// in a format that infers its schema is rekeyed by its own key into the
+// join's key format, deletes included, through
+// RightSourceKeyed-SelectKey-repartition (its values the SelectKey step's
+// columns, not aliased: the schema RightSourceKeyed.Materialize, `ID`
+// INTEGER KEY, `VAL` STRING, `ROWTIME` BIGINT, `ROWPARTITION` INTEGER,
+// `ROWOFFSET` BIGINT, `ID` INTEGER) and materialized in
+// RightSourceKeyed-Materialize, whose changelog replaces
+// KafkaTopic_Right-Reduce-changelog; the stream goes through
+// Join-repartition though joined on its key.
+func TestATableWithAnAvroKeyIsRepartitionedByItsKey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("t", 4)
+	st.createTopic("s", 4)
+	avroKey := func(subject string, n int64) []byte {
+		id := registerSchema(t, st.reg.URL(), subject, `"int"`)
+		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
+	}
+	mustKSQL(t, url, `CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');
+CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"t", 1000, avroKey("t-key", 10), []byte(`{"VAL":"hello"}`)},
+		joinRec{"s", 2000, avroKey("s-key", 10), []byte(`{"foo":22}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	out := st.records("OUTPUT", 1)[0]
+	if k, _ := binary.Varint(out.Key[5:]); k != 10 || string(out.Value) != `{"VAL":"hello"}` {
+		t.Errorf("OUTPUT record % x %s, want key 10 {\"VAL\":\"hello\"}", out.Key, out.Value)
+	}
+	src := st.records("t", 1)[0]
+	topic := queryTopic(id, "-RightSourceKeyed-SelectKey-repartition")
+	rec := st.records(topic, 1)[0]
+	if want := fmt.Sprintf(`{"VAL":"hello","ROWTIME":1000,"ROWPARTITION":%d,"ROWOFFSET":0,"ID":10}`, src.Partition); string(rec.Value) != want {
+		t.Errorf("%s value %s, want %s", topic, rec.Value, want)
+	}
+	if k, _ := binary.Varint(rec.Key[5:]); k != 10 {
+		t.Errorf("%s key % x, want 10 as an Avro int", topic, rec.Key)
+	}
+	for _, suffix := range []string{"-Join-repartition", "-RightSourceKeyed-Materialize-changelog"} {
+		if _, ok := topicExists(t, st, queryTopic(id, suffix)); !ok {
+			t.Errorf("no %s topic", suffix)
+		}
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-KafkaTopic_Right-Reduce-changelog")); ok {
+		t.Errorf("the table is materialized in KafkaTopic_Right-Reduce too; ksqlDB's is RightSourceKeyed-Materialize")
+	}
+	// a delete goes through the repartition topic and the join forgets the row
+	st.produceJoin(joinRec{"t", 3000, avroKey("t-key", 10), nil}, joinRec{"s", 4000, avroKey("s-key", 10), []byte(`{"foo":23}`)},
+		joinRec{"s", 5000, avroKey("s-key", 11), []byte(`{"foo":24}`)}, joinRec{"t", 4500, avroKey("t-key", 11), []byte(`{"VAL":"eleven"}`)})
+	if del := recordAt(t, st.records(topic, 3), 3000); del.Value != nil {
+		t.Errorf("%s record of the delete: value %s, want none", topic, del.Value)
+	}
+	if got := recordAt(t, st.records("OUTPUT", 2), 5000); string(got.Value) != `{"VAL":"eleven"}` {
+		t.Errorf("OUTPUT after the delete: %s, want only key 11's {\"VAL\":\"eleven\"}", got.Value)
+	}
+}
+
+// The rows of a table the join rekeys are restored from the
+// RightSourceKeyed-Materialize store's changelog after a restart, as Kafka
+// Streams restores a store: its repartition records may have been purged
+// by then (here after every commit).
+func TestARekeyedTableIsRestoredFromItsStoresChangelog(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	st.createTopic("t", 1)
+	st.createTopic("s", 1)
+	avroKey := func(subject string, n int64) []byte {
+		id := registerSchema(t, st.reg.URL(), subject, `"int"`)
+		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
+	}
+	props := earliest()
+	props["ksql.streams.repartition.purge.interval.ms"] = 0
+	mustKSQL(t, url, `CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');
+CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');
+CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;`, props)
+	id := queryWriting(t, url, "OUTPUT")
+	st.produceJoin(joinRec{"t", 1000, avroKey("t-key", 10), []byte(`{"VAL":"hello"}`)},
+		joinRec{"s", 2000, avroKey("s-key", 10), []byte(`{"foo":22}`)})
+	st.records("OUTPUT", 1)
+	topic := queryTopic(id, "-RightSourceKeyed-SelectKey-repartition")
+	waitFor(t, func() bool {
+		starts, err := st.adm.ListStartOffsets(context.Background(), topic)
+		o, _ := starts.Lookup(topic, 0)
+		return err == nil && o.Offset > 0
+	}, topic+" purged")
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"s", 3000, avroKey("s-key", 10), []byte(`{"foo":23}`)})
+	if got := recordAt(t, st.records("OUTPUT", 2), 3000); string(got.Value) != `{"VAL":"hello"}` {
+		t.Errorf("OUTPUT after the restart: %s, want the restored row's {\"VAL\":\"hello\"}", got.Value)
 	}
 }

@@ -26,9 +26,13 @@ import (
 // before.
 type tableLog struct {
 	topic string
-	val   *formats.Serde
-	from  []int // per value column, its index in the leaf's row
-	vals  []any
+	// raw: the store of a table the first thread rekeys
+	// (RightSourceKeyed-Materialize) logs the repartition records it
+	// reads, which hold its entries already
+	raw  bool
+	val  *formats.Serde
+	from []int // per value column, its index in the leaf's row
+	vals []any
 }
 
 // newTableLogs are the table-side changelogs of a persistent join, by leaf.
@@ -38,9 +42,14 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 		return nil
 	}
 	out := map[int]*tableLog{}
+	for _, rp := range plan.JoinRepartitions {
+		if rp.Table {
+			out[rp.Leaf] = &tableLog{topic: s.appID(qi.ID) + "-" + planner.TableRepartitionStore + "-changelog", raw: true}
+		}
+	}
 	for i, l := range jp.Leaves {
 		store := jp.TableStore(i)
-		if store == "" {
+		if store == "" || out[i] != nil {
 			continue
 		}
 		src := l.Source
@@ -69,6 +78,10 @@ func (tl *tableLog) record(q *runningQuery, in *kgo.Record, row operators.InRow)
 	out := q.arena.record()
 	out.Topic, out.Key, out.Timestamp = tl.topic, q.arena.copy(in.Key), in.Timestamp
 	if row.Tombstone {
+		return out
+	}
+	if tl.raw {
+		out.Value = q.arena.copy(in.Value)
 		return out
 	}
 	vals := tl.vals[:0]
@@ -108,6 +121,9 @@ func (q *runningQuery) prepareTableLogs(ctx context.Context) error {
 // are written with (registry formats).
 func (q *runningQuery) registerTableLogSchemas(ctx context.Context) error {
 	for _, tl := range q.tableLogs {
+		if tl.raw {
+			continue // the repartition topic's schemas
+		}
 		if err := tl.val.PrepareSink(ctx); err != nil {
 			return err
 		}

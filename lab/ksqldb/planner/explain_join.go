@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -63,6 +64,8 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("a table-stream join")
 	case left.Source.Window != nil || right.Source.Window != nil:
 		return nil, refuse("a join of a windowed source")
+	case right.Source.Table && !left.Source.Table && (formats.RegistryFormat(left.Source.KeyFormat) || formats.RegistryFormat(right.Source.KeyFormat)):
+		return nil, refuse("a stream-table join keyed in a format that infers schemas")
 	case st.leftLeaf != 0:
 		return nil, refuse("a join whose condition reads the right source first")
 	case !left.Source.Table && right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
@@ -71,8 +74,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("a stream-stream " + st.Type.String())
 	}
 	// a stream joined on anything but its key is repartitioned
-	rekeyLeft := st.Rekeyed || !right.Source.Table && !left.keyedBy(st.leftExpr)
-	rekeyRight := !right.Source.Table && !right.keyedBy(st.rightExpr)
+	rekeyLeft, rekeyRight := rekeyedSides(st, left, right)
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
@@ -30,7 +31,7 @@ const (
 // aliased columns of the SelectKey step as its value, and the join reads
 // the stream side back from there.
 type JoinRepartition struct {
-	Leaf      int    // the stream's leaf
+	Leaf      int    // the stream's leaf, or the table's (Table)
 	Suffix    string // the topic's name after the application id
 	KeyFormat string // the join's internal key format (JoinNode.resolveKeyFormats)
 	Key       types.Column
@@ -41,7 +42,21 @@ type JoinRepartition struct {
 	// KeyExpr evaluates the join key over the joined row (the leaf's
 	// columns at its Base)
 	KeyExpr expr.Compiled
+	// Table: the table side of a stream-table join whose key format
+	// infers schemas, which ksqlDB rekeys by its own key into the join's
+	// key format (RightSourceKeyed-SelectKey-repartition; updates and
+	// deletes alike) and materializes in RightSourceKeyed-Materialize;
+	// its values are not aliased
+	Table bool
 }
+
+// Table-side repartition of a stream-table join whose table key format
+// infers schemas: the repartition topic and the store it is materialized
+// in (historical plan joins_-_stream-table_key-to-key_-_SR-enabled_key_format).
+const (
+	TableRepartitionSuffix = "-RightSourceKeyed-SelectKey-repartition"
+	TableRepartitionStore  = "RightSourceKeyed-Materialize"
+)
 
 // planJoinRepartitions are the repartitions of p's stream sides, where
 // this server repartitions them: a persistent query with a single join of
@@ -66,12 +81,12 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 		left.Source.Window != nil || right.Source.Window != nil || left.Source.Topic == right.Source.Topic {
 		return nil
 	}
-	rekeyLeft := st.Rekeyed || !right.Source.Table && !left.keyedBy(st.leftExpr)
-	rekeyRight := !right.Source.Table && !right.keyedBy(st.rightExpr)
+	rekeyLeft, rekeyRight := rekeyedSides(st, left, right)
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
-	keyFormat := joinKeyFormat(left, right, rekeyLeft, rekeyRight)
+	mustLeft, mustRight := requiresRekey(st, left, right)
+	keyFormat := joinKeyFormat(left, right, mustLeft, mustRight)
 	// Kafka Streams names a stream-stream join's repartitions by its own
 	// sides: "this" (left) and "other" (right). ksqlDB runs a RIGHT join
 	// as the right stream's LEFT join of the left one
@@ -88,16 +103,33 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 	if rekeyLeft {
 		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, leftSuffix, keyFormat))
 	}
-	if rekeyRight {
+	if rekeyRight && right.Source.Table {
+		r := joinRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, keyFormat)
+		r.Table = true
+		// the table's SelectKey step is not aliased: PrependAliasRight
+		// comes after it
+		r.Key.Name = strings.TrimPrefix(r.Key.Name, right.Alias+"_")
+		for i := range r.Values {
+			r.Values[i].Name = strings.TrimPrefix(r.Values[i].Name, right.Alias+"_")
+		}
+		out = append(out, r)
+	} else if rekeyRight {
 		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, rightSuffix, keyFormat))
 	}
 	return out
 }
 
+// requiresRekey reports which sides of a join must be rekeyed because
+// they are joined on anything but their key (Repartitioning.repartitionNeeded),
+// whatever their formats force.
+func requiresRekey(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool) {
+	return st.Rekeyed || !right.Source.Table && !left.keyedBy(st.leftExpr), !right.Source.Table && !right.keyedBy(st.rightExpr)
+}
+
 // joinKeyFormat is a join's internal key format as JoinNode and
 // PreJoinRepartitionNode resolve it (KLIP-33): the left source's, unless
-// the left side is rekeyed and the right is not, then the right's; with
-// both rekeyed, the first of the sources' that is not NONE.
+// the left side must be rekeyed and the right need not, then the right's;
+// with both to be rekeyed, the first of the sources' that is not NONE.
 func joinKeyFormat(left, right JoinLeaf, rekeyLeft, rekeyRight bool) string {
 	switch {
 	case !rekeyLeft:
@@ -192,4 +224,25 @@ func (jp *JoinPlan) TableStore(leaf int) string {
 		}
 	}
 	return ""
+}
+
+// rekeyedSides reports which stream sides of a join of left and right
+// ksqlDB rekeys through a repartition topic: a stream joined on anything
+// but its key, and, in a stream-stream join, a stream whose key format
+// infers its schema from the registry (AVRO, JSON_SR, PROTOBUF), which
+// PreJoinRepartitionNode always repartitions (ksql issue 6332; the
+// historical plan joins_-_stream-stream_key-to-key_-_SR-enabled_key_format
+// has both Join-left- and Join-right-repartition). In a stream-table join
+// the stream is rekeyed when joined on a value (st.Rekeyed) or keyed in
+// such a format, and a table keyed in such a format is rekeyed by its own
+// key (joins_-_stream-table_key-to-key_-_SR-enabled_key_format:
+// Join-repartition and RightSourceKeyed-SelectKey-repartition).
+func rekeyedSides(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool) {
+	inferred := func(l JoinLeaf) bool { return l.Source.Window == nil && formats.RegistryFormat(l.Source.KeyFormat) }
+	if right.Source.Table {
+		return st.Rekeyed || inferred(left), inferred(right)
+	}
+	rekeyLeft = st.Rekeyed || !left.keyedBy(st.leftExpr) || inferred(left)
+	rekeyRight = !right.keyedBy(st.rightExpr) || inferred(right)
+	return rekeyLeft, rekeyRight
 }
