@@ -114,17 +114,8 @@ func TestTerminatingAJoinDeletesItsRepartitionTopic(t *testing.T) {
 func TestAStreamStreamJoinOnValueColumnsRepartitionsBothSides(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=4);
-CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=4);`, nil)
-	st.produceJoin(
-		joinRec{"left_topic", 0, nil, []byte(`{"ID":0,"NAME":"zero","VALUE":0}`)},
-		joinRec{"right_topic", 10000, nil, []byte(`{"ID":0,"F1":"blah","F2":50}`)},
-		joinRec{"left_topic", 11000, nil, []byte(`{"ID":10,"NAME":"100","VALUE":5}`)},
-		joinRec{"left_topic", 13000, nil, []byte(`{"ID":0,"NAME":"foo","VALUE":100}`)},
-		joinRec{"right_topic", 15000, nil, []byte(`{"ID":0,"F1":"a","F2":10}`)},
-		joinRec{"right_topic", 16000, nil, []byte(`{"ID":100,"F1":"newblah","F2":150}`)},
-		joinRec{"left_topic", 17000, nil, []byte(`{"ID":90,"NAME":"ninety","VALUE":90}`)},
-		joinRec{"left_topic", 30000, nil, []byte(`{"ID":0,"NAME":"bar","VALUE":99}`)})
+	mustKSQL(t, url, rekeyStreams, nil)
+	st.produceJoin(rekeyInputs...)
 	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t left join TEST_STREAM tt WITHIN 11 seconds ON t.id = tt.id;", earliest())
 	id := queryWriting(t, url, "OUTPUT")
 	long := func(n uint64) string { return string(binary.BigEndian.AppendUint64(nil, n)) }
@@ -318,17 +309,8 @@ CREATE STREAM OUTPUT as SELECT t.id, name, f1 FROM test t join TEST_STREAM tt WI
 func TestARightJoinsLeftStreamGoesThroughJoinRightRepartition(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=4);
-CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=4);`, nil)
-	st.produceJoin(
-		joinRec{"left_topic", 0, nil, []byte(`{"ID":0,"NAME":"zero","VALUE":0}`)},
-		joinRec{"right_topic", 10000, nil, []byte(`{"ID":0,"F1":"blah","F2":50}`)},
-		joinRec{"left_topic", 11000, nil, []byte(`{"ID":10,"NAME":"100","VALUE":5}`)},
-		joinRec{"left_topic", 13000, nil, []byte(`{"ID":0,"NAME":"foo","VALUE":100}`)},
-		joinRec{"right_topic", 15000, nil, []byte(`{"ID":0,"F1":"a","F2":10}`)},
-		joinRec{"right_topic", 16000, nil, []byte(`{"ID":100,"F1":"newblah","F2":150}`)},
-		joinRec{"left_topic", 17000, nil, []byte(`{"ID":90,"NAME":"ninety","VALUE":90}`)},
-		joinRec{"left_topic", 30000, nil, []byte(`{"ID":0,"NAME":"bar","VALUE":99}`)})
+	mustKSQL(t, url, rekeyStreams, nil)
+	st.produceJoin(rekeyInputs...)
 	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN test_stream tt WITHIN 11 seconds ON t.id = tt.id;", earliest())
 	id := queryWriting(t, url, "OUTPUT")
 	long := func(n uint64) string { return string(binary.BigEndian.AppendUint64(nil, n)) }
@@ -363,13 +345,7 @@ func TestStreamsWithAvroKeysAreRepartitionedThoughJoinedOnTheirKeys(t *testing.T
 	_, url := st.serve()
 	st.createTopic("s1", 4)
 	st.createTopic("s2", 4)
-	// the keys as a producer with the Avro serializer writes them: the
-	// magic byte, the id of "int" under the topic's -key subject, the
-	// zig-zag varint
-	avroKey := func(subject string, n int64) []byte {
-		id := registerSchema(t, st.reg.URL(), subject, `"int"`)
-		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
-	}
+	avroKey := func(subject string, n int64) []byte { return avroIntKey(t, st, subject, n) }
 	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, FOO INT) WITH (kafka_topic='s1', key_format='AVRO', value_format='JSON');
 CREATE STREAM S2 (ID INT KEY, VAL STRING) WITH (kafka_topic='s2', key_format='AVRO', value_format='JSON');`, nil)
 	st.produceJoin(joinRec{"s1", 1000, avroKey("s1-key", 10), []byte(`{"foo":22}`)},
@@ -414,10 +390,7 @@ func TestATableWithAnAvroKeyIsRepartitionedByItsKey(t *testing.T) {
 	_, url := st.serve()
 	st.createTopic("t", 4)
 	st.createTopic("s", 4)
-	avroKey := func(subject string, n int64) []byte {
-		id := registerSchema(t, st.reg.URL(), subject, `"int"`)
-		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
-	}
+	avroKey := func(subject string, n int64) []byte { return avroIntKey(t, st, subject, n) }
 	mustKSQL(t, url, `CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');
 CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');`, nil)
 	st.produceJoin(joinRec{"t", 1000, avroKey("t-key", 10), []byte(`{"VAL":"hello"}`)},
@@ -465,10 +438,7 @@ func TestARekeyedTableIsRestoredFromItsStoresChangelog(t *testing.T) {
 	srv, url := st.serve()
 	st.createTopic("t", 1)
 	st.createTopic("s", 1)
-	avroKey := func(subject string, n int64) []byte {
-		id := registerSchema(t, st.reg.URL(), subject, `"int"`)
-		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
-	}
+	avroKey := func(subject string, n int64) []byte { return avroIntKey(t, st, subject, n) }
 	props := earliest()
 	props["ksql.streams.repartition.purge.interval.ms"] = 0
 	mustKSQL(t, url, `CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');
@@ -492,4 +462,28 @@ CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;`, props)
 	if got := recordAt(t, st.records("OUTPUT", 2), 3000); string(got.Value) != `{"VAL":"hello"}` {
 		t.Errorf("OUTPUT after the restart: %s, want the restored row's {\"VAL\":\"hello\"}", got.Value)
 	}
+}
+
+// rekeyStreams and rekeyInputs are the streams and input records of the
+// historical plans joins_-_stream_stream_{left,right}_join_-_rekey_-_JSON.
+const rekeyStreams = `CREATE STREAM TEST (K STRING KEY, ID bigint, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=4);
+CREATE STREAM TEST_STREAM (K STRING KEY, ID bigint, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=4);`
+
+var rekeyInputs = []joinRec{
+	{"left_topic", 0, nil, []byte(`{"ID":0,"NAME":"zero","VALUE":0}`)},
+	{"right_topic", 10000, nil, []byte(`{"ID":0,"F1":"blah","F2":50}`)},
+	{"left_topic", 11000, nil, []byte(`{"ID":10,"NAME":"100","VALUE":5}`)},
+	{"left_topic", 13000, nil, []byte(`{"ID":0,"NAME":"foo","VALUE":100}`)},
+	{"right_topic", 15000, nil, []byte(`{"ID":0,"F1":"a","F2":10}`)},
+	{"right_topic", 16000, nil, []byte(`{"ID":100,"F1":"newblah","F2":150}`)},
+	{"left_topic", 17000, nil, []byte(`{"ID":90,"NAME":"ninety","VALUE":90}`)},
+	{"left_topic", 30000, nil, []byte(`{"ID":0,"NAME":"bar","VALUE":99}`)},
+}
+
+// avroIntKey is n as a producer with the Avro serializer writes a key:
+// the magic byte, the id of "int" under subject, the zig-zag varint.
+func avroIntKey(t *testing.T, st *stack, subject string, n int64) []byte {
+	t.Helper()
+	id := registerSchema(t, st.reg.URL(), subject, `"int"`)
+	return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
 }

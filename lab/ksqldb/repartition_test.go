@@ -14,6 +14,7 @@ import (
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // A stream grouped by anything but its key is repartitioned: Kafka Streams
@@ -69,17 +70,24 @@ func lastCounts(t *testing.T, st *stack, n int) map[string]int64 {
 	return out
 }
 
+// topicExists asks the broker whether topic exists now (kadm's ListTopics
+// would answer from metadata cached for up to 5 s).
 func topicExists(t *testing.T, st *stack, topic string) (partitions int, ok bool) {
 	t.Helper()
-	td, err := st.adm.ListTopics(context.Background(), topic)
+	req := kmsg.NewPtrMetadataRequest()
+	rt := kmsg.NewMetadataRequestTopic()
+	rt.Topic = kmsg.StringPtr(topic)
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(context.Background(), st.cl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, found := td[topic]
-	if !found || d.Err != nil {
-		return 0, false
+	for _, d := range resp.Topics {
+		if d.Topic != nil && *d.Topic == topic && d.ErrorCode == 0 {
+			return len(d.Partitions), true
+		}
 	}
-	return len(d.Partitions), true
+	return 0, false
 }
 
 func TestGroupByAValueColumnMakesARepartitionTopicAsKafkaStreamsConfiguresIt(t *testing.T) {
