@@ -264,11 +264,13 @@
 // topic. TERMINATE deletes every internal topic of the query and its
 // subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
 // joins, a self-join and a push query rekey in memory, with no
-// -repartition topic; a stream-stream join keeps both window stores in one
-// changelog,
-// <query>-Join-this-join-store-changelog, where ksqlDB has a
-// KSTREAM-JOINTHIS and a KSTREAM-JOINOTHER store changelog (an N-way join
-// keeps every stream-stream step's stores there). An N-way join chains
+// -repartition topic. A single stream-stream join logs each window store
+// to a changelog named as ksqlDB's topology names the store
+// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in
+// this server's own entry layout; it has no KSTREAM-OUTERSHARED store (an
+// outer join with a GRACE PERIOD keeps its unmatched records' state in
+// the side stores), and an N-way join keeps every stream-stream step's
+// stores in one changelog, <query>-Join-this-join-store-changelog. An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER); a

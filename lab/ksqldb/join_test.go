@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 )
 
 // joinRec is a record with an explicit timestamp (milliseconds).
@@ -837,15 +836,30 @@ func TestAggregateOverAStreamTableJoin(t *testing.T) {
 	}
 }
 
-// awaitJoinChangelog waits until the join store changelog of the query the
-// CREATE ... AS SELECT answered with ents holds at least n records.
+// awaitJoinChangelog waits until the window store changelogs of the query
+// the CREATE ... AS SELECT answered with ents hold at least n records
+// together (markers included).
 func (st *stack) awaitJoinChangelog(t *testing.T, ents []map[string]any, n int64, what string) {
 	t.Helper()
 	qid := ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
-	changelog := "_confluent-ksql-default_query_" + qid + operators.JoinStoreChangelog
+	prefix := "_confluent-ksql-default_query_" + qid + "-"
 	waitFor(t, func() bool {
-		offs, err := st.adm.ListEndOffsets(context.Background(), changelog)
-		o, ok := offs.Lookup(changelog, 0)
-		return err == nil && ok && o.Err == nil && o.Offset >= n
+		td, err := st.adm.ListTopics(context.Background())
+		if err != nil {
+			return false
+		}
+		var logs []string
+		for _, name := range td.Names() {
+			if strings.HasPrefix(name, prefix) && strings.HasSuffix(name, "-store-changelog") {
+				logs = append(logs, name)
+			}
+		}
+		if len(logs) == 0 {
+			return false
+		}
+		offs, err := st.adm.ListEndOffsets(context.Background(), logs...)
+		var sum int64
+		offs.Each(func(o kadm.ListedOffset) { sum += o.Offset })
+		return err == nil && sum >= n
 	}, what)
 }

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/linkedin/goavro/v2"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -486,4 +488,65 @@ func avroIntKey(t *testing.T, st *stack, subject string, n int64) []byte {
 	t.Helper()
 	id := registerSchema(t, st.reg.URL(), subject, `"int"`)
 	return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
+}
+
+// Kafka Streams logs a stream-stream join's two window stores to
+// changelogs of their own, named as the topology names the stores: the
+// historical plans' topic lists have KSTREAM-JOINTHIS-0000000016-store-changelog
+// and KSTREAM-OUTEROTHER-0000000017-store-changelog for the LEFT and the
+// RIGHT rekey test cases, "this" being the left stream in a LEFT join and
+// the right one in a RIGHT join (StreamStreamJoinBuilder). Each store
+// holds its side's records, one entry per record (the distinct keys).
+func TestAStreamStreamJoinLogsEachWindowStoreToItsOwnChangelog(t *testing.T) {
+	for _, c := range []struct {
+		join          string
+		thisN, otherN int
+	}{{"LEFT", 5, 3}, {"RIGHT", 3, 5}} {
+		t.Run(c.join, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, rekeyStreams, nil)
+			st.produceJoin(rekeyInputs...)
+			mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t "+c.join+" JOIN test_stream tt WITHIN 11 seconds ON t.id = tt.id;", earliest())
+			id := queryWriting(t, url, "OUTPUT")
+			for store, n := range map[string]int{"-KSTREAM-JOINTHIS-0000000016-store-changelog": c.thisN, "-KSTREAM-OUTEROTHER-0000000017-store-changelog": c.otherN} {
+				topic := queryTopic(id, store)
+				waitFor(t, func() bool { return distinctKeys(t, st, topic) == n }, fmt.Sprintf("%d entries in %s", n, topic))
+			}
+			if _, ok := topicExists(t, st, queryTopic(id, "-Join-this-join-store-changelog")); ok {
+				t.Errorf("the join also keeps a changelog of both stores")
+			}
+		})
+	}
+}
+
+// distinctKeys counts the distinct keys of what topic holds now (read
+// committed).
+func distinctKeys(t *testing.T, st *stack, topic string) int {
+	t.Helper()
+	ends, err := st.adm.ListEndOffsets(context.Background(), topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	ends.Each(func(o kadm.ListedOffset) { total += o.Offset })
+	if total == 0 {
+		return 0
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	keys := map[string]bool{}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	for {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return len(keys)
+		}
+		fs.EachRecord(func(r *kgo.Record) { keys[string(r.Key)] = true })
+	}
 }

@@ -46,6 +46,11 @@ type runningQuery struct {
 	repart    *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
+	// otherLog is a single stream-stream join's "other" window store's
+	// changelog (changelog being the "this" store's); thisSide is the
+	// join's side Kafka Streams calls "this" (1 in a RIGHT join)
+	otherLog string
+	thisSide int
 
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
@@ -127,6 +132,15 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	}
 	if rq.changelog == "" && plan.Join != nil && plan.Join.Windowed() {
 		rq.changelog = rq.appID + operators.JoinStoreChangelog
+		if this, other, rightIsThis, ok := planner.WindowJoinStores(q, plan); ok {
+			// a single stream-stream join logs each window store to its
+			// own changelog, as Kafka Streams does
+			rq.changelog = rq.appID + "-" + this + "-changelog"
+			rq.otherLog = rq.appID + "-" + other + "-changelog"
+			if rightIsThis {
+				rq.thisSide = 1
+			}
+		}
 	}
 	// a persistent projection of a stream passes null values on
 	rq.dec.keepNulls = plan.Agg == nil && plan.Join == nil && !plan.Source.Table
@@ -158,8 +172,10 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 	if err == nil && q.repart != nil {
 		err = q.repart.prepare(ctx, q.srv, parts)
 	}
-	if err == nil && q.changelog != "" {
-		err = q.srv.ensureTopic(ctx, q.changelog, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+	for _, topic := range []string{q.changelog, q.otherLog} {
+		if err == nil && topic != "" {
+			err = q.srv.ensureTopic(ctx, topic, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+		}
 	}
 	return err
 }
@@ -340,7 +356,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	logRecs := make([]*kgo.Record, len(order))
 	for i, k := range order {
 		r := q.arena.record()
-		r.Topic, r.Key, r.Value = q.changelog, q.arena.bytes(k), pending[k].Value()
+		r.Topic, r.Key, r.Value = q.changelogOf(pending[k]), q.arena.bytes(k), pending[k].Value()
 		if ts := pending[k].TS; ts > 0 {
 			r.Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
 		}
@@ -583,13 +599,27 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	if q.changelog == "" {
 		return nil
 	}
-	if err := q.srv.readChangelog(ctx, q.changelog, func(r *kgo.Record) {
-		q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
-	}); err != nil {
-		return err
+	for _, topic := range []string{q.changelog, q.otherLog} {
+		if topic == "" {
+			continue
+		}
+		if err := q.srv.readChangelog(ctx, topic, func(r *kgo.Record) {
+			q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
+		}); err != nil {
+			return err
+		}
 	}
 	q.proc.FinishRestore()
 	return nil
+}
+
+// changelogOf is the changelog a state change goes to: a single
+// stream-stream join's records to their side's window store's.
+func (q *runningQuery) changelogOf(c operators.Change) string {
+	if q.otherLog != "" && c.Side != q.thisSide {
+		return q.otherLog
+	}
+	return q.changelog
 }
 
 // readChangelog hands fn every committed record of a changelog topic.

@@ -93,7 +93,7 @@ func (r *winRec) change() Change {
 		m["n"] = r.step
 	}
 	b, _ := json.Marshal(m)
-	return Change{Key: r.id, raw: b}
+	return Change{Key: r.id, raw: b, Side: r.side}
 }
 
 // joinOut gathers what one input record of a join produces.
@@ -326,7 +326,7 @@ func (p *Processor) pruneWindows(s int, out *joinOut) {
 					continue
 				}
 				if out.changelog {
-					out.changes = append(out.changes, Change{Key: rec.id, del: true})
+					out.changes = append(out.changes, Change{Key: rec.id, del: true, Side: rec.side})
 				}
 			}
 			if len(kept) == 0 {

@@ -54,6 +54,9 @@ type Change struct {
 	del   bool   // the key is deleted (tombstone)
 	raw   []byte // an encoded value (a stream-stream join's 'w' record)
 	TS    int64  // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
+	// Side is a stream-stream join record's side ('w'): 0 for the step's
+	// left input, 1 for the stream it joins
+	Side int
 }
 
 // Value is the changelog Value of c; nil deletes. For an aggregate it is the

@@ -246,3 +246,33 @@ func rekeyedSides(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool
 	rekeyRight = !right.keyedBy(st.rightExpr) || inferred(right)
 	return rekeyLeft, rekeyRight
 }
+
+// WindowJoinStores are the names of the two window stores of a single
+// stream-stream join as ksqlDB's topology names them (Kafka Streams'
+// "this" and "other" sides: KSTREAM-JOINTHIS or -OUTERTHIS, and
+// KSTREAM-JOINOTHER or -OUTEROTHER, numbered by their place in the
+// topology; historical plans joins_-_stream_stream_*), and whether the
+// right stream is Kafka Streams' "this" side (a RIGHT join). ok is false
+// for joins this server keeps in one changelog (chains of joins, shapes
+// EXPLAIN does not build).
+func WindowJoinStores(q *sql.Query, plan *Plan) (this, other string, rightIsThis, ok bool) {
+	jp := plan.Join
+	if jp == nil || len(jp.Steps) != 1 || jp.Steps[0].Within == nil {
+		return "", "", false, false
+	}
+	shape, err := ExplainShape("", q, plan, "", "")
+	if err != nil {
+		return "", "", false, false
+	}
+	for _, sub := range shape.Topo.subs {
+		for _, n := range sub {
+			switch {
+			case n.name == "Join-this-windowed" && len(n.stores) == 1:
+				this = n.stores[0]
+			case n.name == "Join-other-windowed" && len(n.stores) == 1:
+				other = n.stores[0]
+			}
+		}
+	}
+	return this, other, jp.Steps[0].Type == sql.RightJoin, this != "" && other != ""
+}
