@@ -275,7 +275,7 @@ func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *p
 // internal reports a topic the query's main thread writes with its
 // offsets: its changelog, a join's table-side changelogs.
 func (q *runningQuery) internal(topic string) bool {
-	if topic == q.changelog || topic == q.otherLog && topic != "" {
+	if topic != "" && (topic == q.changelog || topic == q.otherLog) {
 		return true
 	}
 	for _, tl := range q.tableLogs {

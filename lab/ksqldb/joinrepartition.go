@@ -103,20 +103,6 @@ func (jr *joinRepartitioner) consumedTopics(inputs []string) []string {
 	return out
 }
 
-// registerSchemas registers the schemas of the registry formats the
-// repartition records are written with.
-func (jr *joinRepartitioner) registerSchemas(ctx context.Context) error {
-	for _, side := range jr.sides {
-		if err := side.key.PrepareSink(ctx); err != nil {
-			return err
-		}
-		if err := side.val.PrepareSink(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // prepare creates the repartition topics, each with as many partitions as
 // the input it is co-partitioned with: the other side where that is not
 // repartitioned, else the larger of the two (Kafka Streams'
@@ -219,11 +205,7 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 	}
 	row := side.row[:side.width]
 	clear(row)
-	for i, idx := range side.plan.From {
-		if idx >= 0 {
-			row[idx] = vals[i]
-		}
-	}
+	placeValues(row, side.plan.From, vals)
 	return operators.InRow{Vals: row, TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf}, true
 }
 
@@ -246,14 +228,20 @@ func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.R
 		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
 		return operators.InRow{}, false
 	}
-	row := make([]any, side.width)
-	for i, idx := range side.plan.From {
+	in.Vals = make([]any, side.width)
+	placeValues(in.Vals, side.plan.From, vals)
+	return in, true
+}
+
+// placeValues puts each of a repartition record's values at its column's
+// index in row (from[i]; a negative index is a column the row does not
+// take).
+func placeValues(row []any, from []int, vals []any) {
+	for i, idx := range from {
 		if idx >= 0 {
 			row[idx] = vals[i]
 		}
 	}
-	in.Vals = row
-	return in, true
 }
 
 // tableTopics are the topics the join reads as tables: its tables' own,

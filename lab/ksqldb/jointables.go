@@ -1,9 +1,6 @@
 package ksqldb
 
 import (
-	"context"
-
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
@@ -96,37 +93,4 @@ func (tl *tableLog) record(q *runningQuery, in *kgo.Record, row operators.InRow)
 	}
 	out.Value = v
 	return out
-}
-
-// prepareTableLogs creates the changelog topics, compacted, with a
-// partition per task (the co-partitioned inputs'), and registers the
-// schemas of their values.
-func (q *runningQuery) prepareTableLogs(ctx context.Context) error {
-	if len(q.tableLogs) == 0 {
-		return nil
-	}
-	parts, err := q.srv.taskCount(ctx, q.plan.InputTopics())
-	if err != nil {
-		return err
-	}
-	for _, tl := range q.tableLogs {
-		if err := q.srv.ensureTopic(ctx, tl.topic, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// registerTableLogSchemas registers the schemas the changelogs' values
-// are written with (registry formats).
-func (q *runningQuery) registerTableLogSchemas(ctx context.Context) error {
-	for _, tl := range q.tableLogs {
-		if tl.raw {
-			continue // the repartition topic's schemas
-		}
-		if err := tl.val.PrepareSink(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
 }

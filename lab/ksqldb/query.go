@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -99,25 +101,17 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	}
 	rq.repart = s.newRepartitioner(qi, plan, sink)
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
-	// the schemas of the repartition topics are registered now, in the
+	rq.tableLogs = s.newTableLogs(qi, plan)
+	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
 	// written: the registry's ids do not depend on how the query's start
 	// races other producers
 	ctx, cancel := context.WithTimeout(s.ctx, 30*time.Second)
 	defer cancel()
-	if rq.repart != nil {
-		if err := rq.repart.registerSchemas(ctx); err != nil {
+	for _, sd := range rq.internalSerdes() {
+		if err := sd.PrepareSink(ctx); err != nil {
 			return fmt.Errorf("start query %s: %w", qi.ID, err)
 		}
-	}
-	if rq.jrep != nil {
-		if err := rq.jrep.registerSchemas(ctx); err != nil {
-			return fmt.Errorf("start query %s: %w", qi.ID, err)
-		}
-	}
-	rq.tableLogs = s.newTableLogs(qi, plan)
-	if err := rq.registerTableLogSchemas(ctx); err != nil {
-		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
 	if sink.Timestamp != "" {
 		rq.sinkTime = func(vals []any) (int64, error) {
@@ -162,22 +156,46 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := q.prepareTableLogs(ctx); err != nil {
-		return err
+	changelogs := []string{q.changelog, q.otherLog}
+	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
+		changelogs = append(changelogs, q.tableLogs[leaf].topic)
 	}
-	if q.changelog == "" && q.repart == nil {
+	changelogs = slices.DeleteFunc(changelogs, func(t string) bool { return t == "" })
+	if len(changelogs) == 0 && q.repart == nil {
 		return nil
 	}
 	parts, err := q.srv.taskCount(ctx, q.plan.InputTopics())
 	if err == nil && q.repart != nil {
 		err = q.repart.prepare(ctx, q.srv, parts)
 	}
-	for _, topic := range []string{q.changelog, q.otherLog} {
-		if err == nil && topic != "" {
+	for _, topic := range changelogs {
+		if err == nil {
 			err = q.srv.ensureTopic(ctx, topic, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
 		}
 	}
 	return err
+}
+
+// internalSerdes are the serdes the query writes its internal topics'
+// records with, in a fixed order (registry ids follow it): the
+// aggregation's repartition key and value, each join side's repartition
+// key and value, the table-side changelogs' values by leaf.
+func (q *runningQuery) internalSerdes() []*formats.Serde {
+	var out []*formats.Serde
+	if q.repart != nil {
+		out = append(out, q.repart.key, q.repart.val)
+	}
+	if q.jrep != nil {
+		for _, side := range q.jrep.sides {
+			out = append(out, side.key, side.val)
+		}
+	}
+	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
+		if tl := q.tableLogs[leaf]; !tl.raw { // a rekeyed table's are its repartition topic's
+			out = append(out, tl.val)
+		}
+	}
+	return out
 }
 
 func (q *runningQuery) setState(st string) {

@@ -129,16 +129,6 @@ func newPurger(qi *metastore.Query, topics ...string) purger {
 	return p
 }
 
-// registerSchemas registers the schemas the repartition records are
-// written with (the registry formats), under the topic's -key and -value
-// subjects.
-func (r *repartitioner) registerSchemas(ctx context.Context) error {
-	if err := r.key.PrepareSink(ctx); err != nil {
-		return err
-	}
-	return r.val.PrepareSink(ctx)
-}
-
 // prepare creates the repartition topic with parts partitions (the
 // source's), and a table's store changelog.
 func (r *repartitioner) prepare(ctx context.Context, s *Server, parts int32) error {
@@ -321,11 +311,7 @@ func (r *repartitioner) rowOf(ctx context.Context, buf *[]any, b []byte, ts int6
 	}
 	row := (*buf)[:r.width]
 	clear(row)
-	for i, idx := range r.plan.From {
-		if idx >= 0 {
-			row[idx] = vals[i]
-		}
-	}
+	placeValues(row, r.plan.From, vals)
 	row[r.rowtime] = r.times.of(ts)
 	return row, nil
 }

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
@@ -101,20 +100,16 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 	}
 	var out []JoinRepartition
 	if rekeyLeft {
-		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, leftSuffix, keyFormat))
+		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, leftSuffix, keyFormat, left.Alias))
 	}
 	if rekeyRight && right.Source.Table {
-		r := joinRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, keyFormat)
-		r.Table = true
 		// the table's SelectKey step is not aliased: PrependAliasRight
 		// comes after it
-		r.Key.Name = strings.TrimPrefix(r.Key.Name, right.Alias+"_")
-		for i := range r.Values {
-			r.Values[i].Name = strings.TrimPrefix(r.Values[i].Name, right.Alias+"_")
-		}
+		r := joinRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, keyFormat, "")
+		r.Table = true
 		out = append(out, r)
 	} else if rekeyRight {
-		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, rightSuffix, keyFormat))
+		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, rightSuffix, keyFormat, right.Alias))
 	}
 	return out
 }
@@ -146,11 +141,15 @@ func joinKeyFormat(left, right JoinLeaf, rekeyLeft, rekeyRight bool) string {
 }
 
 // joinRepartition plans the repartition of leaf l (index leaf), rekeyed by
-// e compiled as ce.
-func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix, keyFormat string) JoinRepartition {
+// e compiled as ce, its columns named ALIAS_NAME (PrependAlias), or as the
+// source names them where alias is "".
+func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix, keyFormat, alias string) JoinRepartition {
 	src := &planStep{cols: sourceStepColumns(l.Source)}
 	keyed := rekeyStep(src, e, ce.Type, "")
-	cols := aliased(l.Alias, keyed.cols)
+	cols := keyed.cols
+	if alias != "" {
+		cols = aliased(alias, cols)
+	}
 	r := JoinRepartition{Leaf: leaf, Suffix: suffix, KeyFormat: keyFormat, KeyExpr: ce}
 	schema := l.Source.Schema.Cols
 	pseudo := 0
@@ -199,7 +198,7 @@ func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	}
 	inner := chainPrefix(len(jp.Steps) - 1)
 	keyFormat := joinKeyFormat(stream, jp.Leaves[1], true, false)
-	return []JoinRepartition{joinRepartition(0, stream, first.leftExpr, first.LeftKey, "-"+inner+"Join-repartition", keyFormat)}
+	return []JoinRepartition{joinRepartition(0, stream, first.leftExpr, first.LeftKey, "-"+inner+"Join-repartition", keyFormat, stream.Alias)}
 }
 
 // TableStore is the name of the store a persistent join keeps a table
