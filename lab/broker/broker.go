@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -64,10 +63,13 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		b.dataDir = dir
 	}
 
+	var crashOpen []openTxn
 	if !b.temporary {
-		if err := b.checkLog(cfg); err != nil {
+		open, err := b.checkLog(cfg)
+		if err != nil {
 			return nil, fmt.Errorf("start broker: %w", err)
 		}
+		crashOpen = open
 	}
 
 	legacy, err := legacyTopics(b.dataDir)
@@ -80,7 +82,11 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 			"topics", legacy, "data_dir", b.dataDir)
 	}
 	proto := &protocol{autoCreate: cfg.autoCreate, legacy: make(map[string]bool), codecs: &topicCodecs{},
-		maxRecords: cfg.socketRequestMaxBytes, logger: cfg.logger, logDir: b.dataDir}
+		maxRecords: cfg.socketRequestMaxBytes, logger: cfg.logger, logDir: b.dataDir,
+		cleanerBackoff: strconv.FormatInt(cfg.compactionInterval.Milliseconds(), 10)}
+	if len(crashOpen) > 0 {
+		proto.produceGate = newProduceGate() // until the open transactions are ended
+	}
 	for _, name := range legacy {
 		proto.legacy[name] = true
 	}
@@ -135,7 +141,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 		kfake.DefaultNumPartitions(DefaultPartitions),
 		kfake.GroupMinSessionTimeout(GroupMinSessionTimeout),
 		kfake.BrokerConfigs(map[string]string{
-			"log.cleaner.backoff.ms": strconv.FormatInt(cfg.compactionInterval.Milliseconds(), 10),
+			"log.cleaner.backoff.ms": kfakeCleanerBackoff, // the broker runs the cleaner (compaction.go)
 		}),
 		kfake.WithLogger(slogBridge{cfg.logger}),
 		kfake.MaxVersions(kafka39MaxVersions()),
@@ -163,43 +169,55 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	b.admin, b.codecs = admin, proto.codecs
 	proto.codecs.setAdmin(kadm.NewClient(admin))
 
-	// kfake arms its own compaction ticker only when a topic is created or
-	// its config changes, not for compacted topics loaded from the data
-	// dir, so compaction is driven from here.
+	if err := b.endCrashedTransactions(ctx, crashOpen, cfg.security.clientOpts(), proto.produceGate, cfg.logger); err != nil {
+		admin.Close()
+		c.Close()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+
+	// Compaction is driven from here, never past an open transaction
+	// (compaction.go).
+	cl := &cleaner{cluster: c, partitions: filepath.Join(b.dataDir, "partitions")}
+	cl.install()
 	b.stopCompaction = make(chan struct{})
 	b.compactionDone = make(chan struct{})
-	go b.compactEvery(cfg.compactionInterval)
+	go func() {
+		defer close(b.compactionDone)
+		cl.run(admin, cfg.compactionInterval, b.stopCompaction, cfg.logger)
+	}()
 
 	cfg.logger.Info("Kafka broker ready", "addrs", b.addrs, "data_dir", b.dataDir, "auto_create_topics", cfg.autoCreate)
 	return b, nil
 }
 
 // checkLog refuses a data dir with corrupt batches, or recovers it with
-// WithRecovery, before the broker loads it.
-func (b *Broker) checkLog(cfg config) error {
-	corrupt, torn, err := checkLog(b.dataDir)
+// WithRecovery, before the broker loads it. It returns the transactions the
+// logs leave open (txnrecovery.go).
+func (b *Broker) checkLog(cfg config) ([]openTxn, error) {
+	lc, err := checkLog(b.dataDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, d := range torn {
+	corrupt := lc.corrupt
+	for _, d := range lc.torn {
 		b.logger.Warn("discarding an incomplete batch at the end of a partition's log, cut short when the broker stopped abruptly",
 			"topic", d.Topic, "partition", d.Partition, "offset", d.FirstOffset, "segment", d.Segment)
 	}
 	if len(corrupt) == 0 {
-		return nil
+		return lc.open, nil
 	}
 	if !cfg.recover {
-		return &CorruptLogError{DataDir: b.dataDir, Damage: corrupt}
+		return nil, &CorruptLogError{DataDir: b.dataDir, Damage: corrupt}
 	}
 	for _, d := range corrupt {
 		if err := truncate(d); err != nil {
-			return err
+			return nil, err
 		}
 		b.logger.Error("recovered a corrupt partition by truncating its log at the first corrupt batch",
 			"topic", d.Topic, "partition", d.Partition, "lost_records", d.Records, "from_offset", d.FirstOffset, "reason", d.Reason, "segment", d.Segment)
 	}
 	b.recovered = corrupt
-	return nil
+	return lc.open, nil
 }
 
 // Recovered returns the partitions that Start truncated (WithRecovery)
@@ -233,20 +251,6 @@ func (b *Broker) Close() error {
 		b.logger.Info("Kafka broker stopped", "addrs", b.addrs)
 	})
 	return b.closeErr
-}
-
-func (b *Broker) compactEvery(d time.Duration) {
-	defer close(b.compactionDone)
-	t := time.NewTicker(d)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.stopCompaction:
-			return
-		case <-t.C:
-			b.cluster.Compact()
-		}
-	}
 }
 
 func (b *Broker) removeTemporary() {

@@ -36,6 +36,17 @@
 //     max.message.bytes rewritten, and answers Kafka's errors for a batch
 //     it cannot decompress (UNKNOWN_SERVER_ERROR), malformed records
 //     (INVALID_RECORD) and one too large (MESSAGE_TOO_LARGE).
+//   - txnrecovery.go: a transaction the log leaves open after an abrupt
+//     stop is aborted on start with an ABORT marker (WriteTxnMarkers), as
+//     Kafka's transaction coordinator aborts it; kfake alone would count it
+//     aborted without a marker, and read_committed consumers would then
+//     drop what its producer commits afterwards. Produce waits until then.
+//   - compaction.go: the log cleaner runs every log.cleaner.backoff.ms
+//     (WithCompactionInterval), and never past an open transaction, as
+//     Kafka bounds cleaning by the first unstable offset: kfake's cleaner
+//     would let a record of a transaction that later aborts replace a
+//     committed one. It waits for a moment when no compacted partition
+//     holds an open transaction's records.
 //
 // Known differences from Apache Kafka, mostly from kfake:
 //
@@ -45,7 +56,10 @@
 //     topic re-creates it with DefaultPartitions partitions. Turn
 //     auto-creation off (WithAutoCreateTopics(false)) where that matters.
 //   - Compaction moves a partition's log-start offset to the first
-//     surviving batch, and always keeps the last batch.
+//     surviving batch, and always keeps the last batch. It cleans all
+//     compacted partitions at once, so an open transaction on one holds
+//     back the cleaning of all (Kafka cleans each below its own first
+//     unstable offset).
 //   - Close saves consumer-group members that are still joined and waits
 //     for them to expire after a restart: close readers before the broker,
 //     or the first rebalance after a restart stalls for their session timeout.

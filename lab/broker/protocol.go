@@ -57,6 +57,12 @@ type protocol struct {
 	// logDir is the data dir kfake keeps its segments in, where a created
 	// topic's log is made (prepareLogsAfter); "" makes none.
 	logDir string
+	// produceGate, when set, holds Produce requests back until the
+	// transactions a crash left open are ended (txnrecovery.go).
+	produceGate *produceGate
+	// cleanerBackoff is the broker's log.cleaner.backoff.ms, which
+	// DescribeConfigs shows in place of the value kfake is given.
+	cleanerBackoff string
 
 	mu sync.Mutex
 	// legacy holds topics with names Kafka would refuse that an older
@@ -76,6 +82,8 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 20, 33, 44: // DeleteTopics, AlterConfigs, IncrementalAlterConfigs
 		return true
+	case 32: // DescribeConfigs
+		return p.cleanerBackoff != ""
 	}
 	return false
 }
@@ -152,6 +160,7 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 		out, fix, err := p.rewriteCreateTopics(h, req)
 		return out, p.forgetCodecsAfter(chainFixes(p.prepareLogsAfter(req), fix)), err
 	case *kmsg.ProduceRequest:
+		p.produceGate.wait()
 		fix := refuseInternalProduce(req)
 		changed := fix != nil
 		if p.codecs != nil {
@@ -172,6 +181,10 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 		}
 		if changed {
 			return appendRequest(h, req), fix, nil
+		}
+	case *kmsg.DescribeConfigsRequest:
+		if p.cleanerBackoff != "" {
+			return b, p.fixCleanerBackoff(req), nil
 		}
 	case *kmsg.DeleteTopicsRequest, *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
 		return b, p.forgetCodecsAfter(nil), nil
@@ -438,6 +451,43 @@ func refuseInternalProduce(req *kmsg.ProduceRequest) func([]byte) ([]byte, error
 				rt.Partitions = append(rt.Partitions, rp)
 			}
 			resp.Topics = append(resp.Topics, rt)
+		}
+		return appendResponse(resp), nil
+	}
+}
+
+// fixCleanerBackoff shows the broker's own log.cleaner.backoff.ms in a
+// DescribeConfigs answer about the broker: kfake is given a value that
+// keeps its own cleaner timer from ever firing (compaction.go).
+func (p *protocol) fixCleanerBackoff(req *kmsg.DescribeConfigsRequest) func([]byte) ([]byte, error) {
+	return func(body []byte) ([]byte, error) {
+		kresp, err := parseResponse(req.Key(), req.Version, body)
+		if err != nil {
+			return nil, err
+		}
+		resp := kresp.(*kmsg.DescribeConfigsResponse)
+		changed := false
+		for i := range resp.Resources {
+			r := &resp.Resources[i]
+			if r.ResourceType != kmsg.ConfigResourceTypeBroker {
+				continue
+			}
+			for j := range r.Configs {
+				c := &r.Configs[j]
+				if c.Name != "log.cleaner.backoff.ms" {
+					continue
+				}
+				c.Value = kmsg.StringPtr(p.cleanerBackoff)
+				for k := range c.ConfigSynonyms {
+					if c.ConfigSynonyms[k].Name == c.Name {
+						c.ConfigSynonyms[k].Value = kmsg.StringPtr(p.cleanerBackoff)
+					}
+				}
+				changed = true
+			}
+		}
+		if !changed {
+			return body, nil
 		}
 		return appendResponse(resp), nil
 	}

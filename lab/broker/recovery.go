@@ -75,32 +75,43 @@ const (
 	batchMaxLen          = 1 << 30
 )
 
-// checkLog scans every partition's segments under dataDir and returns the
-// partitions with a corrupt complete batch, and those whose last segment
-// ends in an incomplete batch (torn), with their damage.
-func checkLog(dataDir string) (corrupt, torn []Damage, err error) {
+// logCheck is what checkLog finds in a data dir.
+type logCheck struct {
+	// corrupt are the partitions with a corrupt complete batch, torn those
+	// whose last segment ends in an incomplete batch, with their damage.
+	corrupt, torn []Damage
+	// open are the transactions whose records the logs hold, up to their
+	// first bad batch, with no control batch after them (txnrecovery.go).
+	open []openTxn
+}
+
+// checkLog scans every partition's segments under dataDir.
+func checkLog(dataDir string) (logCheck, error) {
+	var lc logCheck
 	parts, err := filepath.Glob(filepath.Join(dataDir, "partitions", "*"))
 	if err != nil {
-		return nil, nil, err
+		return lc, err
 	}
 	for _, pdir := range parts {
 		topic, partition, ok := parsePartDir(filepath.Base(pdir))
 		if !ok {
 			continue
 		}
-		d, isTorn, err := checkPartition(pdir, topic, partition)
+		scan := &txnScan{topic: topic, partition: partition}
+		d, isTorn, err := checkPartition(pdir, topic, partition, scan.visit)
 		if err != nil {
-			return nil, nil, err
+			return lc, err
 		}
+		lc.open = append(lc.open, scan.result()...)
 		switch {
 		case d == nil:
 		case isTorn:
-			torn = append(torn, *d)
+			lc.torn = append(lc.torn, *d)
 		default:
-			corrupt = append(corrupt, *d)
+			lc.corrupt = append(lc.corrupt, *d)
 		}
 	}
-	return corrupt, torn, nil
+	return lc, nil
 }
 
 // parsePartDir splits "<escaped topic>-<partition>".
@@ -135,10 +146,10 @@ func (s segment) read() ([]byte, error) {
 	return raw, nil
 }
 
-// checkPartition finds the first bad batch of a partition. torn is true
-// when the only damage is an incomplete batch at the end of the last
-// segment.
-func checkPartition(pdir, topic string, partition int32) (*Damage, bool, error) {
+// checkPartition finds the first bad batch of a partition, handing visit
+// every good batch before it. torn is true when the only damage is an
+// incomplete batch at the end of the last segment.
+func checkPartition(pdir, topic string, partition int32, visit func(batch []byte)) (*Damage, bool, error) {
 	segs, err := readSegments(pdir)
 	if err != nil {
 		return nil, false, err
@@ -154,6 +165,7 @@ func checkPartition(pdir, topic string, partition int32) (*Damage, bool, error) 
 			reason, complete := badBatch(data[pos:])
 			if reason == "" {
 				raw := data[pos:]
+				visit(raw[:batchPrefixLen+int(binary.BigEndian.Uint32(raw[8:12]))])
 				next = int64(binary.BigEndian.Uint64(raw[0:8])) + int64(int32(binary.BigEndian.Uint32(raw[batchLastOffsetDelta:]))) + 1
 				pos += batchPrefixLen + int(binary.BigEndian.Uint32(raw[8:12]))
 				continue

@@ -1,0 +1,256 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// The cleaner of a compacted topic never looks past the first record of an
+// open transaction: Kafka's LogCleanerManager bounds the cleanable range
+// by the log's first unstable offset ("we do not clean beyond the first
+// unstable offset", apache/kafka core/src/main/scala/kafka/log/LogCleanerManager.scala,
+// cleanableOffsets). A record of a transaction that may still abort
+// therefore never replaces a committed one. Kafka Streams relies on it:
+// its state stores are restored from compacted changelogs written in
+// transactions, and a transaction aborts whenever its producer is fenced
+// or the broker dies before the commit markers are written.
+func TestCompactionKeepsACommittedRecordThatAnAbortedTransactionWouldHaveReplaced(t *testing.T) {
+	ctx := testContext(t)
+	interval := 50 * time.Millisecond
+	b := startBroker(ctx, t, WithCompactionInterval(interval))
+	const topic = "store-changelog"
+	createTopicWith(ctx, t, b, topic, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+
+	committed := txnClient(t, b, "committed-writer")
+	inTxn(ctx, t, committed, kgo.TryCommit, &kgo.Record{Topic: topic, Key: []byte("station-1"), Value: []byte("count=7")})
+
+	// Superseded records below every transaction: the cleaner may remove
+	// the first once it runs.
+	plain := plainClient(t, b)
+	for _, v := range []string{"1", "2"} {
+		produceSync(ctx, t, plain, &kgo.Record{Topic: topic, Key: []byte("x"), Value: []byte(v)})
+	}
+
+	open := txnClient(t, b, "open-writer")
+	if err := open.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	produceSync(ctx, t, open, &kgo.Record{Topic: topic, Key: []byte("station-1"), Value: []byte("count=8")})
+	// A later record, so that the open transaction's is not the log's last
+	// batch, which kfake's cleaner always keeps.
+	produceSync(ctx, t, plain, &kgo.Record{Topic: topic, Key: []byte("tail"), Value: []byte("t")})
+
+	// The fault window: twenty cleaner intervals with the transaction
+	// open, in which a cleaner that ignored it would drop count=7.
+	time.Sleep(20 * interval)
+	if err := open.EndTransaction(ctx, kgo.TryAbort); err != nil {
+		t.Fatalf("abort: %v", err)
+	}
+
+	// Once the cleaner has run after the abort (x=1 is gone), station-1
+	// still reads count=7 for a read_committed consumer.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		recs := readAll(ctx, t, b, topic, kgo.ReadCommitted())
+		xs := 0
+		var station []string
+		for _, r := range recs {
+			switch string(r.Key) {
+			case "x":
+				xs++
+			case "station-1":
+				station = append(station, string(r.Value))
+			}
+		}
+		if xs == 1 {
+			if len(station) == 0 || station[len(station)-1] != "count=7" {
+				t.Fatalf("after compaction station-1 reads %v; want its committed count=7 (the aborted count=8 must not have replaced it)", station)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cleaner never ran after the transaction ended: x still has %d records", xs)
+		}
+		time.Sleep(interval)
+	}
+}
+
+// Compaction still happens while transactions come and go on the topic: it
+// waits for a moment when no transaction is open on a compacted partition.
+func TestCompactionRunsBetweenTransactions(t *testing.T) {
+	ctx := testContext(t)
+	interval := 50 * time.Millisecond
+	b := startBroker(ctx, t, WithCompactionInterval(interval))
+	const topic = "busy-changelog"
+	createTopicWith(ctx, t, b, topic, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+	w := txnClient(t, b, "busy-writer")
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if err := w.BeginTransaction(); err != nil {
+				done <- err
+				return
+			}
+			if err := w.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: []byte("k"), Value: []byte{byte(i)}}).FirstErr(); err != nil {
+				done <- err
+				return
+			}
+			if err := w.EndTransaction(ctx, kgo.TryCommit); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("writer: %v", err)
+		}
+	}()
+	// Every transaction rewrites one key: once the log holds a few hundred
+	// offsets, a cleaner that ran leaves far fewer records below them than
+	// the writer wrote.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		hw := b.cluster.PartitionInfo(topic, 0).HighWatermark
+		if hw > 400 {
+			n := 0
+			for _, r := range readAll(ctx, t, b, topic, kgo.ReadUncommitted()) {
+				if r.Offset < hw {
+					n++
+				}
+			}
+			if n < int(hw)/4 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no compaction while transactions came and went: a log of %d offsets", hw)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func txnClient(t *testing.T, b *Broker, id string) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.TransactionalID(id), kgo.ProducerLinger(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+func plainClient(t *testing.T, b *Broker) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.ProducerLinger(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+func produceSync(ctx context.Context, t *testing.T, cl *kgo.Client, r *kgo.Record) {
+	t.Helper()
+	if err := cl.ProduceSync(ctx, r).FirstErr(); err != nil {
+		t.Fatalf("produce %s: %v", r.Key, err)
+	}
+}
+
+func inTxn(ctx context.Context, t *testing.T, cl *kgo.Client, end kgo.TransactionEndTry, rs ...*kgo.Record) {
+	t.Helper()
+	if err := cl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		produceSync(ctx, t, cl, r)
+	}
+	if err := cl.EndTransaction(ctx, end); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readAll reads partition 0 of topic from its start to the high watermark
+// it had when the read began (or, reading committed records, until a fetch
+// brings nothing new for half a second).
+func readAll(ctx context.Context, t *testing.T, b *Broker, topic string, iso kgo.IsolationLevel) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.FetchIsolationLevel(iso),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {0: kgo.NewOffset().AtStart()}}),
+		kgo.FetchMaxWait(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	end := b.cluster.PartitionInfo(topic, 0).HighWatermark
+	var out []*kgo.Record
+	for {
+		pctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		fs := cl.PollFetches(pctx)
+		cancel()
+		if err := ctx.Err(); err != nil {
+			t.Fatal(err)
+		}
+		fs.EachError(func(_ string, _ int32, err error) {
+			if !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "context deadline") {
+				t.Fatalf("read %s: %v", topic, err)
+			}
+		})
+		n := 0
+		last := int64(-1)
+		fs.EachRecord(func(r *kgo.Record) {
+			if r.Offset < end {
+				out = append(out, r)
+			}
+			n++
+			last = r.Offset
+		})
+		if n == 0 || last >= end-1 {
+			return out
+		}
+	}
+}
+
+// DescribeConfigs shows the interval the broker cleans at, Kafka's
+// log.cleaner.backoff.ms (default 15000, https://kafka.apache.org/39/documentation.html#brokerconfigs_log.cleaner.backoff.ms).
+func TestDescribeConfigsShowsTheCleanerBackoff(t *testing.T) {
+	ctx := testContext(t)
+	for _, c := range []struct {
+		opts []Option
+		want string
+	}{
+		{nil, "15000"},
+		{[]Option{WithCompactionInterval(250 * time.Millisecond)}, "250"},
+	} {
+		b := startBroker(ctx, t, c.opts...)
+		rcs, err := kadm.NewClient(plainClient(t, b)).DescribeBrokerConfigs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for _, rc := range rcs {
+			for _, cfg := range rc.Configs {
+				if cfg.Key == "log.cleaner.backoff.ms" {
+					got = cfg.MaybeValue()
+				}
+			}
+		}
+		if got != c.want {
+			t.Errorf("log.cleaner.backoff.ms = %q, want %q", got, c.want)
+		}
+	}
+}
