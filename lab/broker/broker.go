@@ -65,6 +65,14 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 
 	var crashOpen []openTxn
 	if !b.temporary {
+		restored, err := recoverCleaning(b.dataDir)
+		if err != nil {
+			return nil, fmt.Errorf("start broker: %w", err)
+		}
+		if len(restored) > 0 {
+			cfg.logger.Warn("the broker stopped abruptly while it cleaned compacted topics; their logs are back as they were before that cleaning, nothing lost",
+				"partitions", restored)
+		}
 		open, err := b.checkLog(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("start broker: %w", err)
@@ -177,7 +185,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 
 	// Compaction is driven from here, never past an open transaction
 	// (compaction.go).
-	cl := &cleaner{cluster: c, partitions: filepath.Join(b.dataDir, "partitions")}
+	cl := &cleaner{cluster: c, logger: cfg.logger, dataDir: b.dataDir, partitions: filepath.Join(b.dataDir, "partitions")}
 	cl.install()
 	b.stopCompaction = make(chan struct{})
 	b.compactionDone = make(chan struct{})

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +62,12 @@ const cleanerRetry = 100 * time.Millisecond
 // compacted partition.
 type cleaner struct {
 	cluster *kfake.Cluster
+	logger  *slog.Logger
+	// dataDir holds the cleaning journal.
+	dataDir string
+	// broken is set, inside the control function, once a journal could
+	// not be ended: no cleaning runs after that.
+	broken bool
 	// partitions is where kfake keeps each partition's log: a directory
 	// "<escaped topic>-<partition>" per partition holding records.
 	partitions string
@@ -74,48 +81,76 @@ func (cl *cleaner) install() {
 		if !ok || len(req.StateFilters) != 1 || req.StateFilters[0] != cleanerMarker {
 			return nil, nil, false
 		}
+		if cl.broken {
+			resp := req.ResponseKind().(*kmsg.ListTransactionsResponse)
+			resp.UnknownStateFilters = []string{"(cleaning journal broken)"}
+			return resp, nil, true
+		}
 		resp := req.ResponseKind().(*kmsg.ListTransactionsResponse)
-		if open := cl.openCompactedPartition(); open != "" {
+		compacted, open := cl.scan()
+		if open != "" {
 			resp.UnknownStateFilters = []string{open}
 			return resp, nil, true
 		}
+		if len(compacted) == 0 {
+			cl.cluster.ApplyRetention()
+			return resp, nil, true
+		}
+		if err := cl.journal(compacted); err != nil {
+			resp.UnknownStateFilters = []string{"(cleaning journal: " + err.Error() + ")"}
+			return resp, nil, true
+		}
 		cl.cluster.Compact()
+		if err := cl.dropJournal(); err != nil {
+			// A journal left ready would take the partitions back to
+			// before this cleaning after a restart, losing what is
+			// written meanwhile.
+			cl.logger.Error("cannot end the log cleaning's journal; the broker stops cleaning until it is restarted", "err", err)
+			cl.broken = true
+		}
 		return resp, nil, true
 	})
 }
 
-// openCompactedPartition names a compacted partition holding records of an
-// open transaction, or returns "". It runs inside a control function, so
-// the partitions do not change while it looks.
-func (cl *cleaner) openCompactedPartition() string {
+// scan lists the partition directories of compacted topics, and names one
+// holding records of an open transaction ("" when none does). It runs
+// inside the control function, so the partitions do not change while it
+// looks.
+func (cl *cleaner) scan() (compacted []string, open string) {
 	entries, err := os.ReadDir(cl.partitions)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "" // no partition has records yet
+		return nil, "" // no partition has records yet
 	}
 	if err != nil {
-		return "(partitions unreadable: " + err.Error() + ")" // never clean blind
+		return nil, "(partitions unreadable: " + err.Error() + ")" // never clean blind
 	}
-	seen := map[string]bool{}
+	isCompacted := map[string]bool{}
 	for _, e := range entries {
 		topic, _, ok := parsePartDir(e.Name())
-		if !ok || seen[topic] {
+		if !ok {
 			continue
 		}
-		seen[topic] = true
-		ti := cl.cluster.TopicInfo(topic)
-		if ti == nil {
-			continue // deleted
-		}
-		if v := ti.Configs["cleanup.policy"]; v == nil || !strings.Contains(*v, "compact") {
-			continue
-		}
-		for _, p := range cl.cluster.PartitionInfos(topic) {
-			if p.LastStableOffset < p.HighWatermark {
-				return topic + "-" + strconv.Itoa(int(p.Partition))
+		is, seen := isCompacted[topic]
+		if !seen {
+			if ti := cl.cluster.TopicInfo(topic); ti != nil {
+				if v := ti.Configs["cleanup.policy"]; v != nil && strings.Contains(*v, "compact") {
+					is = true
+				}
+			}
+			isCompacted[topic] = is
+			if is {
+				for _, p := range cl.cluster.PartitionInfos(topic) {
+					if p.LastStableOffset < p.HighWatermark && open == "" {
+						open = topic + "-" + strconv.Itoa(int(p.Partition))
+					}
+				}
 			}
 		}
+		if is {
+			compacted = append(compacted, e.Name())
+		}
 	}
-	return ""
+	return compacted, open
 }
 
 // run applies retention every interval and cleans, each time as soon as
@@ -180,4 +215,117 @@ func (cl *cleaner) clean(admin *kgo.Client, stop <-chan struct{}) (open string, 
 		return resp.UnknownStateFilters[0], nil
 	}
 	return "", nil
+}
+
+// The cleaning journal.
+//
+// kfake's cleaner deletes a partition's segment and index files before it
+// writes the cleaned ones: a broker killed in between would come back
+// without the partition's records. Kafka's cleaner writes cleaned segments
+// under a ".cleaned" suffix and swaps them in (LogCleaner, Cleaner.cleanSegments),
+// so a crash leaves the old segments or the new ones. Here, before each
+// cleaning, every compacted partition's files are hard-linked into the
+// journal directory (which keeps the old contents alive whatever kfake
+// deletes); "ready" is written once all are linked; after the cleaning the
+// marker is unlinked and the journal removed. Start finds a ready journal only if
+// the broker died during a cleaning, and puts the partitions' old files
+// back: the log as it was before that cleaning, which lost nothing.
+const (
+	journalDir   = "cleaning"
+	journalReady = "ready"
+)
+
+// journal links the files of every compacted partition into the journal
+// and marks it ready. It runs inside the control function.
+func (cl *cleaner) journal(compacted []string) error {
+	j := filepath.Join(cl.dataDir, journalDir)
+	if err := os.RemoveAll(j); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(j, 0o755); err != nil {
+		return err
+	}
+	for _, part := range compacted {
+		files, err := os.ReadDir(filepath.Join(cl.partitions, part))
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(j, part), 0o755); err != nil {
+			return err
+		}
+		for _, f := range files {
+			name := f.Name()
+			if !strings.HasSuffix(name, ".dat") && !strings.HasSuffix(name, ".idx") {
+				continue
+			}
+			if err := os.Link(filepath.Join(cl.partitions, part, name), filepath.Join(j, part, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return os.WriteFile(filepath.Join(j, journalReady), nil, 0o644)
+}
+
+// dropJournal ends a cleaning: the journal stops being ready in one step
+// (its marker unlinked), then it is removed.
+func (cl *cleaner) dropJournal() error {
+	j := filepath.Join(cl.dataDir, journalDir)
+	if err := os.Remove(filepath.Join(j, journalReady)); err != nil {
+		return err
+	}
+	return os.RemoveAll(j)
+}
+
+// recoverCleaning puts back the logs a cleaning was rewriting when the
+// broker died, and returns the partitions it restored. It runs before kfake
+// loads the data dir.
+func recoverCleaning(dataDir string) ([]string, error) {
+	j := filepath.Join(dataDir, journalDir)
+	if _, err := os.Stat(filepath.Join(j, journalReady)); err != nil {
+		// no journal, or one the broker died while making: the cleaning
+		// had not begun.
+		if err := os.RemoveAll(j); err != nil {
+			return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+		}
+		return nil, nil
+	}
+	parts, err := os.ReadDir(j)
+	if err != nil {
+		return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+	}
+	var restored []string
+	for _, p := range parts {
+		if !p.IsDir() {
+			continue
+		}
+		pdir := filepath.Join(dataDir, "partitions", p.Name())
+		current, err := os.ReadDir(pdir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+		}
+		for _, f := range current {
+			if name := f.Name(); strings.HasSuffix(name, ".dat") || strings.HasSuffix(name, ".idx") {
+				if err := os.Remove(filepath.Join(pdir, name)); err != nil {
+					return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+				}
+			}
+		}
+		if err := os.MkdirAll(pdir, 0o755); err != nil {
+			return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+		}
+		old, err := os.ReadDir(filepath.Join(j, p.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+		}
+		for _, f := range old {
+			if err := os.Rename(filepath.Join(j, p.Name(), f.Name()), filepath.Join(pdir, f.Name())); err != nil {
+				return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+			}
+		}
+		restored = append(restored, p.Name())
+	}
+	if err := os.RemoveAll(j); err != nil {
+		return nil, fmt.Errorf("recover from an interrupted log cleaning: %w", err)
+	}
+	return restored, nil
 }

@@ -3,6 +3,9 @@ package broker
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -253,4 +256,105 @@ func TestDescribeConfigsShowsTheCleanerBackoff(t *testing.T) {
 			t.Errorf("log.cleaner.backoff.ms = %q, want %q", got, c.want)
 		}
 	}
+}
+
+// A broker killed (SIGKILL) while it compacts a topic comes back with
+// every record the compaction would have kept. kfake's cleaner deletes a
+// partition's segment files before it writes the cleaned ones, so a kill in
+// between would leave the partition without its records; Kafka's cleaner
+// writes cleaned segments under a ".cleaned" suffix and swaps them in
+// afterwards (LogCleaner, "swap in new segment"), so a crash leaves the old
+// segments or the new, never neither.
+func TestAKillDuringCompactionLosesNoRecord(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	// The cleaner runs back to back, so most of the time it is rewriting.
+	b := startChild(t, dir, "", time.Millisecond)
+	const topic, n = "big-table", 600
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.addr), kgo.ProducerBatchMaxBytes(1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}, topic); err != nil {
+		t.Fatal(err)
+	}
+	value := func(k int) []byte {
+		return []byte(fmt.Sprintf("%06d", k) + strings.Repeat("x", 40<<10))
+	}
+	for from := 0; from < n; from += 20 {
+		var rs []*kgo.Record
+		for k := from; k < from+20; k++ {
+			rs = append(rs, &kgo.Record{Topic: topic, Key: []byte(fmt.Sprintf("k%06d", k)), Value: value(k)})
+		}
+		if err := cl.ProduceSync(ctx, rs...).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cl.Close()
+
+	// The kill comes while the cleaner rewrites the partition: its first
+	// segment file, watched in the data dir, is gone or not yet full.
+	addr := b.addr
+	seg := filepath.Join(dir, "partitions", topic+"-0", "0.dat")
+	st, err := os.Stat(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := st.Size()
+	for kill := 1; kill <= 3; kill++ {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			st, err := os.Stat(seg)
+			if err != nil || st.Size() < full/2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the cleaner never rewrote the partition")
+			}
+		}
+		b.kill()
+		b = startChild(t, dir, addr, time.Millisecond)
+		keys := map[string]bool{}
+		for _, r := range readAllAt(ctx, t, b.addr, topic) {
+			k := string(r.Key)
+			if want := value(0)[6:]; !strings.HasSuffix(string(r.Value), string(want)) || string(r.Value[:6]) != k[1:] {
+				t.Fatalf("after kill %d: record %s has a damaged value", kill, k)
+			}
+			keys[k] = true
+		}
+		if len(keys) != n {
+			t.Fatalf("after kill %d during compaction: %d of the %d keys are left", kill, len(keys), n)
+		}
+	}
+}
+
+// readAllAt reads partition 0 of topic from its start to its high
+// watermark, through a client of the broker at addr.
+func readAllAt(ctx context.Context, t *testing.T, addr, topic string) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr),
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {0: kgo.NewOffset().AtStart()}}),
+		kgo.FetchMaxWait(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ends, err := kadm.NewClient(cl).ListEndOffsets(ctx, topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end, _ := ends.Lookup(topic, 0)
+	var out []*kgo.Record
+	for last := int64(-1); last < end.Offset-1; {
+		fs := cl.PollFetches(ctx)
+		if err := fs.Err0(); err != nil {
+			t.Fatalf("read %s: %v", topic, err)
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			out = append(out, r)
+			last = r.Offset
+		})
+	}
+	return out
 }

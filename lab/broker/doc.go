@@ -46,7 +46,10 @@
 //     Kafka bounds cleaning by the first unstable offset: kfake's cleaner
 //     would let a record of a transaction that later aborts replace a
 //     committed one. It waits for a moment when no compacted partition
-//     holds an open transaction's records.
+//     holds an open transaction's records. A cleaning keeps a journal of
+//     the partitions' old files, from which Start puts them back if the
+//     broker died mid-cleaning (kfake deletes a partition's files before
+//     it writes the cleaned ones).
 //
 // Known differences from Apache Kafka, mostly from kfake:
 //
