@@ -3,6 +3,7 @@ package javatime
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -43,6 +44,9 @@ func TestZoneNamesFormatAndParseAsJava(t *testing.T) {
 	}
 	if len(file.Vectors) == 0 {
 		t.Fatal("no vectors")
+	}
+	if !strings.HasPrefix(javaRuntime, file.JDK+" ") {
+		t.Fatalf("the vectors are from %s, the table from %s: regenerate both", file.JDK, javaRuntime)
 	}
 	offsetDiffers := func(zone string, epoch int64, javaOffset int) bool {
 		loc, err := Zone(zone)
