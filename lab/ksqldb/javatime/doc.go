@@ -4,11 +4,31 @@
 // the TIMESTAMP_FORMAT property use them.
 //
 // Letters and widths follow the "Patterns for Formatting and Parsing" table
-// of DateTimeFormatter's Javadoc, with Locale.ROOT text (English month and
-// day names). Compile refuses what Java refuses with Java's message
-// (*InvalidPatternError, "Unknown pattern letter: l"), and reports letters
-// Java knows but this package does not implement (ErrUnsupportedLetter), so
-// a statement using one is refused instead of producing NULLs. The zone
-// names a 'z' parses are those of the North American regions and UTC/GMT
-// (zonenames.go); others fail the parse where Java would read them.
+// of DateTimeFormatter's Javadoc, with English month and day names. Compile
+// refuses what Java refuses with Java's message (*InvalidPatternError,
+// "Unknown pattern letter: l"), and reports letters Java knows but this
+// package does not implement (ErrUnsupportedLetter), so a statement using
+// one is refused instead of producing NULLs.
+//
+// ksqlDB 0.29 formats and parses in two locales. Its format functions
+// (FormatTimestamp, TimestampToString, FormatDate, ... in
+// ksqldb-engine/.../function/udf/datetime) build their formatters with
+// DateTimeFormatter.ofPattern, in the JVM's default locale: en under the
+// LANG=C.UTF-8 of Confluent's images. Its parse functions use
+// StringToTimestampParser (ksqldb-common/.../util/timestamp), a
+// case-insensitive formatter in Locale.ROOT. Zone names ('z') follow that:
+// Format prints the en names of a JDK 17 ("CEST", "Central European Summer
+// Time", "Central European Standard Time"), choosing standard or daylight
+// names as ZoneRules.isDaylightSavings does (the offset differs from the
+// standard offset; Go's IsDST differs for Europe/Dublin, Africa/Casablanca,
+// ...); Parse reads every name and zone id the ROOT parser reads, the
+// longest first, as the zone Java resolves it to, ambiguous names included
+// (CST is SystemV/CST6CDT, BST Africa/Abidjan, IST Asia/Kolkata), and then
+// the date and time in that zone as LocalDateTime.atZone does. The ROOT
+// parser does not read every name the en printer writes ("Central European
+// Standard Time" fails, as in ksqlDB). The table is zonenames_table.go,
+// generated from a JDK by internal/zonegen; testdata/zones.json holds
+// vectors from the same JDK. Zones come from Go's tzdata, but for the
+// SystemV zones Go lacks, whose rules are carried from Java; where Go's
+// tzdata and the JDK's differ in offsets, names follow Go's offsets.
 package javatime

@@ -274,8 +274,7 @@ func (jp *Pattern) Format(t time.Time) string {
 		case 'X', 'x', 'Z':
 			b.WriteString(offsetText(t, e.letter, n))
 		case 'z':
-			name, _ := t.Zone()
-			b.WriteString(name)
+			b.WriteString(zoneName(t, n >= 4))
 		case 'V':
 			b.WriteString(t.Location().String())
 		}
@@ -290,6 +289,7 @@ func (jp *Pattern) Parse(s string, zone *time.Location) (time.Time, error) {
 	year, month, day, hour, minute, sec, nano := 1970, 1, 1, 0, 0, 0, 0
 	yday, pm, h12 := 0, -1, -1
 	loc := zone
+	zoneRead := false // a zone name or id was read
 	pos := 0
 	bad := func() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed at index %d", s, pos)
@@ -389,20 +389,22 @@ func (jp *Pattern) Parse(s string, zone *time.Location) (time.Time, error) {
 			if ok {
 				loc = l
 			}
-		case 'z', 'V':
-			if l, n := zoneByName(s[pos:]); e.letter == 'z' && l != nil {
-				loc, pos = l, pos+n
-				break
+		case 'z':
+			l, n := zoneByName(s[pos:], e.count >= 4)
+			if l == nil {
+				return bad()
 			}
+			loc, pos, zoneRead = l, pos+n, true
+		case 'V':
 			j := pos
 			for j < len(s) && s[j] != ' ' {
 				j++
 			}
-			l, err := time.LoadLocation(s[pos:j])
+			l, err := Zone(s[pos:j])
 			if err != nil {
 				return bad()
 			}
-			loc, pos = l, j
+			loc, pos, zoneRead = l, j, true
 		}
 		if !ok {
 			return bad()
@@ -427,11 +429,16 @@ func (jp *Pattern) Parse(s string, zone *time.Location) (time.Time, error) {
 	if last := time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day > last {
 		day = last
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc)
 	if yday > 0 {
-		t = time.Date(year, 1, yday, hour, minute, sec, nano, loc)
+		month, day = 1, yday
 	}
-	return t, nil
+	if zoneRead {
+		// a zone read from the text takes the local date-time as
+		// LocalDateTime.atZone does (Parsed.resolveInstant, for a text
+		// with a date and a time)
+		return javaLocal(year, time.Month(month), day, hour, minute, sec, nano, loc), nil
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc), nil
 }
 
 // parseOffset reads Z, +HH, +HHMM or +HH:MM (optionally after GMT/UTC).
@@ -473,20 +480,5 @@ func parseOffset(s string, pos *int) (*time.Location, bool) {
 		off = -off
 	}
 	*pos += used
-	return time.FixedZone(rest[:used], off), true
-}
-
-// Zone is ZoneId.of for the zone ids Go knows (region ids, UTC, offsets).
-func Zone(id string) (*time.Location, error) {
-	switch {
-	case id == "UTC" || id == "Z" || id == "GMT" || id == "UT":
-		return time.UTC, nil
-	case strings.HasPrefix(id, "+") || strings.HasPrefix(id, "-"):
-		pos := 0
-		if l, ok := parseOffset(id, &pos); ok && pos == len(id) {
-			return l, nil
-		}
-		return nil, fmt.Errorf("Invalid ID for ZoneOffset, invalid format: %s", id)
-	}
-	return time.LoadLocation(id)
+	return offsetZone("", off), true
 }

@@ -53,8 +53,9 @@ func TestCompileReportsALetterJavaKnowsButThisPackageDoesNot(t *testing.T) {
 	}
 }
 
-// Parse reads a zone name 'z' as its region (zonenames.go) and fills the
-// fields a pattern lacks with 1970-01-01T00:00 in the given zone.
+// Parse reads a zone name 'z' as the zone Java reads it as (PDT is
+// SystemV/PST8PDT, zonenames_table.go) and fills the fields a pattern lacks
+// with 1970-01-01T00:00 in the given zone.
 func TestParseResolvesAZoneNameToItsRegion(t *testing.T) {
 	p, err := Compile("yyyy-MM-dd HH:mm z")
 	if err != nil {
