@@ -419,6 +419,18 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-table-inner-inner.topology",
 	},
 	{
+		// both streams are rekeyed before L_Join, through
+		// L_Join-left-repartition and L_Join-right-repartition; the
+		// stream-table join after it reads the result, keyed already
+		name:   "a stream-stream join on value columns inside a chain rekeys both streams under L_",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT T3.ID, s1.V0, s2.V0, t3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.K = S2.K JOIN T3 ON S1.K = T3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-table-inner-inner-rekey-left-and-right.topology",
+	},
+	{
 		name:   "a stream-stream LEFT JOIN followed by a stream-table join nests the outer windowed join under L_",
 		topics: []string{"left", "right", "right2"},
 		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +

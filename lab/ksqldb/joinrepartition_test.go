@@ -550,3 +550,59 @@ func distinctKeys(t *testing.T, st *stack, topic string) int {
 		fs.EachRecord(func(r *kgo.Record) { keys[string(r.Key)] = true })
 	}
 }
+
+// multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left_and_right
+// (7.1.0 plan): a stream-stream join on value columns inside a chain
+// rekeys both streams through L_Join-left-repartition and
+// L_Join-right-repartition (the inner join's, one level below the
+// outermost), and the stream-table join after it, on the same column,
+// finds the stream keyed already.
+func TestAStreamStreamJoinInsideAChainRepartitionsBothSidesOnce(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=4);
+CREATE STREAM S2 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON', PARTITIONS=4);`, nil)
+	st.produceJoin(joinRec{"right2", 10, kafkaInt(0), []byte(`{"V0":3}`)},
+		joinRec{"right", 11, kafkaInt(2), []byte(`{"k":0,"V0":2}`)},
+		joinRec{"left", 12, kafkaInt(1), []byte(`{"k":0,"V0":1}`)},
+		joinRec{"right", 13, kafkaInt(2), []byte(`{"k":0,"V0":4}`)},
+		joinRec{"left", 100000, kafkaInt(1), []byte(`{"k":0,"V0":5}`)},
+		joinRec{"right", 100001, kafkaInt(2), []byte(`{"k":0,"V0":6}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT T3.ID, s1.V0, s2.V0, t3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.K = S2.K JOIN T3 ON S1.K = T3.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	want := []string{
+		`12 00000000 {"S1_V0":1,"S2_V0":2,"T3_V0":3}`,
+		`13 00000000 {"S1_V0":1,"S2_V0":4,"T3_V0":3}`,
+		`100001 00000000 {"S1_V0":5,"S2_V0":6,"T3_V0":3}`,
+	}
+	var got []string
+	for _, r := range st.records("OUTPUT", len(want)) {
+		got = append(got, fmt.Sprintf("%d %x %s", r.Timestamp.UnixMilli(), r.Key, r.Value))
+	}
+	slices.SortFunc(got, func(a, b string) int { return cmpLeadingInt(a, b) })
+	if !slices.Equal(got, want) {
+		t.Errorf("OUTPUT\n got %q\nwant %q", got, want)
+	}
+	for _, side := range []struct {
+		suffix, source, value string
+		ts                    int64
+	}{
+		{"-L_Join-left-repartition", "left", `{"S1_K":0,"S1_V0":1,"S1_ROWTIME":12,"S1_ROWPARTITION":%d,"S1_ROWOFFSET":%d,"S1_ID":1}`, 12},
+		{"-L_Join-right-repartition", "right", `{"S2_K":0,"S2_V0":2,"S2_ROWTIME":11,"S2_ROWPARTITION":%d,"S2_ROWOFFSET":%d,"S2_ID":2}`, 11},
+	} {
+		topic := queryTopic(id, side.suffix)
+		if parts, _ := topicExists(t, st, topic); parts != 4 {
+			t.Errorf("%s has %d partitions, want 4", topic, parts)
+			continue
+		}
+		src := recordAt(t, st.records(side.source, 2), side.ts)
+		rec := recordAt(t, st.records(topic, 2), side.ts)
+		if want := fmt.Sprintf(side.value, src.Partition, src.Offset); string(rec.Value) != want || !slices.Equal(rec.Key, kafkaInt(0)) {
+			t.Errorf("%s record %x %s, want 00000000 %s", topic, rec.Key, rec.Value, want)
+		}
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-repartition")); ok {
+		t.Errorf("the outer join has a repartition topic too; ksqlDB's joins it on the stream as keyed already")
+	}
+}

@@ -141,7 +141,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 			t.processor("Join", store)
 		}
 	} else {
-		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, "")
+		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, "", -1)
 	}
 	if plan.Agg != nil {
 		return aggregateJoin(what, q, plan, t, join, left, sinkName, sinkTopic)
@@ -251,7 +251,13 @@ func joinKeyName(jp *JoinPlan, q *sql.Query) string {
 // ones, joins_-_stream_stream_join_-_contains_arithmetic_unary_expression and
 // joins_-_inner_join_-_with_right_join_column_in_projection). Its names take
 // the join's context prefix (L_ once per level of an N-way join).
-func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string, rekeyLeft, rekeyRight bool, prefix string) {
+//
+// home is the sub-topology the join joins, in an N-way join whose outer
+// steps were built first (its tables): each rekeyed side then gets a
+// sub-topology of its own and the join and any side read as it is go to
+// home (multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left_and_right);
+// home < 0 is a join built first, as above.
+func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string, rekeyLeft, rekeyRight bool, prefix string, home int) {
 	thisSide := "Left"
 	if st.Type == sql.RightJoin {
 		thisSide = "Right"
@@ -267,7 +273,12 @@ func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string
 		if side.name == thisSide {
 			kside = "this"
 		}
-		if i > 0 && (rekeyLeft || rekeyRight) {
+		switch {
+		case home >= 0 && side.rekeyed:
+			t.sub()
+		case home >= 0:
+			t.use(home)
+		case i > 0 && (rekeyLeft || rekeyRight):
 			t.sub()
 		}
 		if !side.rekeyed {
@@ -294,6 +305,8 @@ func streamStreamTopology(t *topology, st JoinStep, leftTopic, rightTopic string
 		}
 	}
 	switch {
+	case home >= 0:
+		t.use(home)
 	case len(repartitions) == 2:
 		t.sub()
 	case len(repartitions) == 1:

@@ -30,6 +30,14 @@ func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*que
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
 	n := len(jp.Steps)
+	// a stream-stream join on value columns as the innermost step, the
+	// stream-table steps after it on the column it rekeys by: its streams
+	// are repartitioned, and nothing after (planStreamChainRepartition)
+	var rekeyLeft, rekeyRight bool
+	for _, r := range planStreamChainRepartition(jp) {
+		rekeyLeft, rekeyRight = rekeyLeft || r.Leaf == 0, rekeyRight || r.Leaf == 1
+	}
+	rekeyed := rekeyLeft || rekeyRight
 	for i, st := range jp.Steps {
 		right := jp.Leaves[st.Right]
 		switch {
@@ -39,7 +47,7 @@ func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*que
 			return nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
 		case right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
 			return nil, refuse("an N-way join with a stream-table " + st.Type.String())
-		case st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr):
+		case !rekeyed && (st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr)):
 			return nil, refuse("an N-way join with a step that is not on keys")
 		}
 	}
@@ -76,6 +84,10 @@ func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*que
 			t.join(prefix(depth)+"Join", []string{left}, store)
 			t.index++ // the named join takes an index
 			return prefix(depth) + "Join"
+		}
+		if k == 0 && rekeyed {
+			streamStreamTopology(t, st, stream.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, prefix(depth), t.cur)
+			return prefix(depth) + "Join-merge"
 		}
 		left := build(k - 1)
 		other := streamSource(right.Source.Topic, "PrependAlias"+side)

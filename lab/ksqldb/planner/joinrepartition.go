@@ -59,8 +59,9 @@ const (
 
 // planJoinRepartitions are the repartitions of p's stream sides, where
 // this server repartitions them: a persistent query with a single join of
-// two sources, not windowed, each reading its own topic, or a chain of
-// stream-table joins all on one column of the stream (planChainRepartition).
+// two sources, not windowed, each reading its own topic, a chain of
+// stream-table joins all on one column of the stream (planChainRepartition),
+// or such a chain over a stream-stream join (planStreamChainRepartition).
 // Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
 // in memory, as doc.go says.
 func planJoinRepartitions(p *Plan) []JoinRepartition {
@@ -182,6 +183,9 @@ func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix,
 // EXPLAIN prints, shapeChainedJoin).
 func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	stream, first := jp.Leaves[0], jp.Steps[0]
+	if first.Within != nil {
+		return planStreamChainRepartition(jp)
+	}
 	if stream.Source.Table || stream.Source.Window != nil || !first.Rekeyed {
 		return nil
 	}
@@ -199,6 +203,52 @@ func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	inner := chainPrefix(len(jp.Steps) - 1)
 	keyFormat := joinKeyFormat(stream, jp.Leaves[1], true, false)
 	return []JoinRepartition{joinRepartition(0, stream, first.leftExpr, first.LeftKey, "-"+inner+"Join-repartition", keyFormat, stream.Alias)}
+}
+
+// planStreamChainRepartition is the repartition of a chain whose innermost
+// join is a stream-stream one ([INNER] or LEFT) of two streams and whose
+// later joins are stream-table ones ([INNER] or LEFT) on the column the
+// innermost joins the first stream on: ksqlDB rekeys the streams of the
+// innermost join as a single stream-stream join rekeys them, through
+// <L_ per inner level>Join-left-repartition and Join-right-repartition,
+// and every join after it finds the result keyed already (historical plan
+// multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left_and_right).
+func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
+	first := jp.Steps[0]
+	left, right := jp.Leaves[0], jp.Leaves[1]
+	if first.Right != 1 || first.leftLeaf != 0 || first.ForeignKey ||
+		first.Type != sql.InnerJoin && first.Type != sql.LeftJoin ||
+		left.Source.Table || right.Source.Table || left.Source.Window != nil || right.Source.Window != nil ||
+		left.Source.Topic == right.Source.Topic {
+		return nil
+	}
+	if _, ok := first.leftExpr.(*sql.ColumnRef); !ok {
+		return nil
+	}
+	for i, st := range jp.Steps[1:] {
+		t := jp.Leaves[st.Right]
+		if st.Right != i+2 || !t.Source.Table || t.Source.Window != nil || st.ForeignKey ||
+			t.Source.Topic == left.Source.Topic || t.Source.Topic == right.Source.Topic ||
+			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
+			st.leftLeaf != 0 || !st.Rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr) {
+			return nil
+		}
+	}
+	rekeyLeft, rekeyRight := rekeyedSides(first, left, right)
+	if !rekeyLeft && !rekeyRight {
+		return nil
+	}
+	mustLeft, mustRight := requiresRekey(first, left, right)
+	keyFormat := joinKeyFormat(left, right, mustLeft, mustRight)
+	inner := "-" + chainPrefix(len(jp.Steps)-1)
+	var out []JoinRepartition
+	if rekeyLeft {
+		out = append(out, joinRepartition(0, left, first.leftExpr, first.LeftKey, inner+"Join-left-repartition", keyFormat, left.Alias))
+	}
+	if rekeyRight {
+		out = append(out, joinRepartition(1, right, first.rightExpr, first.RightKey, inner+"Join-right-repartition", keyFormat, right.Alias))
+	}
+	return out
 }
 
 // TableStore is the name of the store a persistent join keeps a table
