@@ -24,6 +24,11 @@ func init() {
 		if a[0] == nil {
 			return nil
 		}
+		if len(a) == 2 {
+			// the two-argument form formats in ZoneId.of("GMT")
+			// (FormatTimestamp.java), which 'z' names GMT
+			a = []any{a[0], a[1], "GMT"}
+		}
 		return formatMillis(int64(a[0].(types.TimestampVal)), a)
 	}
 	register(&UDF{name: "format_timestamp", Validate: patternArg(1), overloads: []Overload{
