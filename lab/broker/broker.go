@@ -95,6 +95,12 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	if len(crashOpen) > 0 {
 		proto.produceGate = newProduceGate() // until the open transactions are ended
 	}
+	starts, err := loadLogStarts(b.dataDir)
+	if err != nil {
+		b.removeTemporary()
+		return nil, fmt.Errorf("start broker: %w", err)
+	}
+	proto.starts = starts
 	for _, name := range legacy {
 		proto.legacy[name] = true
 	}
@@ -185,7 +191,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 
 	// Compaction is driven from here, never past an open transaction
 	// (compaction.go).
-	cl := &cleaner{cluster: c, logger: cfg.logger, dataDir: b.dataDir, partitions: filepath.Join(b.dataDir, "partitions")}
+	cl := &cleaner{cluster: c, logger: cfg.logger, dataDir: b.dataDir, partitions: filepath.Join(b.dataDir, "partitions"), starts: starts}
 	cl.install()
 	b.stopCompaction = make(chan struct{})
 	b.compactionDone = make(chan struct{})

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -71,6 +72,22 @@ type cleaner struct {
 	// partitions is where kfake keeps each partition's log: a directory
 	// "<escaped topic>-<partition>" per partition holding records.
 	partitions string
+	// starts keeps the log starts a cleaning moves (logstart.go).
+	starts *logStarts
+	// retentionDue is set by run once an interval has passed: the next
+	// control function applies retention (it is not applied on every
+	// retry).
+	retentionDue atomic.Bool
+}
+
+// compactedTopic is a compacted topic scan found, its ID, whether its
+// cleanup.policy is compact alone (Kafka applies no retention to it), and
+// its partitions' directories.
+type compactedTopic struct {
+	name        string
+	id          [16]byte
+	compactOnly bool
+	dirs        []string
 }
 
 // install registers the control function that cleans when it is safe.
@@ -87,36 +104,46 @@ func (cl *cleaner) install() {
 			return resp, nil, true
 		}
 		resp := req.ResponseKind().(*kmsg.ListTransactionsResponse)
-		compacted, open := cl.scan()
-		if open != "" {
-			resp.UnknownStateFilters = []string{open}
-			return resp, nil, true
-		}
-		if len(compacted) == 0 {
+		topics, open := cl.scan()
+		before := cl.startsOf(topics)
+		if cl.retentionDue.Swap(false) {
+			// retention does not wait for transactions: Kafka deletes
+			// whole segments below the high watermark
 			cl.cluster.ApplyRetention()
-			return resp, nil, true
 		}
-		if err := cl.journal(compacted); err != nil {
-			resp.UnknownStateFilters = []string{"(cleaning journal: " + err.Error() + ")"}
-			return resp, nil, true
+		retained := cl.startsOf(topics)
+		var dirs []string
+		for _, t := range topics {
+			dirs = append(dirs, t.dirs...)
 		}
-		cl.cluster.Compact()
-		if err := cl.dropJournal(); err != nil {
-			// A journal left ready would take the partitions back to
-			// before this cleaning after a restart, losing what is
-			// written meanwhile.
-			cl.logger.Error("cannot end the log cleaning's journal; the broker stops cleaning until it is restarted", "err", err)
-			cl.broken = true
+		switch {
+		case open != "":
+			resp.UnknownStateFilters = []string{open}
+		case len(dirs) == 0:
+		default:
+			if err := cl.journal(dirs); err != nil {
+				resp.UnknownStateFilters = []string{"(cleaning journal: " + err.Error() + ")"}
+				break
+			}
+			cl.cluster.Compact()
+			if err := cl.dropJournal(); err != nil {
+				// A journal left ready would take the partitions back to
+				// before this cleaning after a restart, losing what is
+				// written meanwhile.
+				cl.logger.Error("cannot end the log cleaning's journal; the broker stops cleaning until it is restarted", "err", err)
+				cl.broken = true
+			}
 		}
+		cl.recordStarts(topics, before, retained, cl.startsOf(topics))
 		return resp, nil, true
 	})
 }
 
-// scan lists the partition directories of compacted topics, and names one
-// holding records of an open transaction ("" when none does). It runs
-// inside the control function, so the partitions do not change while it
-// looks.
-func (cl *cleaner) scan() (compacted []string, open string) {
+// scan lists the compacted topics with partition directories, and names a
+// partition of theirs holding records of an open transaction ("" when
+// none does). It runs inside the control function, so the partitions do
+// not change while it looks.
+func (cl *cleaner) scan() (topics []compactedTopic, open string) {
 	entries, err := os.ReadDir(cl.partitions)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "" // no partition has records yet
@@ -124,33 +151,72 @@ func (cl *cleaner) scan() (compacted []string, open string) {
 	if err != nil {
 		return nil, "(partitions unreadable: " + err.Error() + ")" // never clean blind
 	}
-	isCompacted := map[string]bool{}
+	index := map[string]int{} // topic -> its place in topics, -1 when not compacted
 	for _, e := range entries {
 		topic, _, ok := parsePartDir(e.Name())
 		if !ok {
 			continue
 		}
-		is, seen := isCompacted[topic]
+		i, seen := index[topic]
 		if !seen {
+			i = -1
 			if ti := cl.cluster.TopicInfo(topic); ti != nil {
 				if v := ti.Configs["cleanup.policy"]; v != nil && strings.Contains(*v, "compact") {
-					is = true
-				}
-			}
-			isCompacted[topic] = is
-			if is {
-				for _, p := range cl.cluster.PartitionInfos(topic) {
-					if p.LastStableOffset < p.HighWatermark && open == "" {
-						open = topic + "-" + strconv.Itoa(int(p.Partition))
+					i = len(topics)
+					topics = append(topics, compactedTopic{name: topic, id: ti.TopicID, compactOnly: !strings.Contains(*v, "delete")})
+					for _, p := range cl.cluster.PartitionInfos(topic) {
+						if p.LastStableOffset < p.HighWatermark && open == "" {
+							open = topic + "-" + strconv.Itoa(int(p.Partition))
+						}
 					}
 				}
 			}
+			index[topic] = i
 		}
-		if is {
-			compacted = append(compacted, e.Name())
+		if i >= 0 {
+			topics[i].dirs = append(topics[i].dirs, e.Name())
 		}
 	}
-	return compacted, open
+	return topics, open
+}
+
+// startsOf is the log start offset of every partition of topics.
+func (cl *cleaner) startsOf(topics []compactedTopic) map[string]map[int32]int64 {
+	out := make(map[string]map[int32]int64, len(topics))
+	for _, t := range topics {
+		ps := map[int32]int64{}
+		for _, p := range cl.cluster.PartitionInfos(t.name) {
+			ps[p.Partition] = p.LogStartOffset
+		}
+		out[t.name] = ps
+	}
+	return out
+}
+
+// recordStarts keeps the log starts the control function moved that Kafka
+// would not have moved: the cleaning's, and retention's on a topic whose
+// cleanup.policy is compact alone.
+func (cl *cleaner) recordStarts(topics []compactedTopic, before, retained, after map[string]map[int32]int64) {
+	if cl.starts == nil {
+		return
+	}
+	changed := false
+	for _, t := range topics {
+		kafka := retained[t.name]
+		if t.compactOnly {
+			kafka = before[t.name]
+		}
+		for p, a := range after[t.name] {
+			if k, ok := kafka[p]; ok && cl.starts.moved(t.name, t.id, p, k, a) {
+				changed = true
+			}
+		}
+	}
+	if changed {
+		if err := cl.starts.save(); err != nil {
+			cl.logger.Error("cannot keep the compacted partitions' log starts in the data dir; after a restart, fetches before them may be answered OFFSET_OUT_OF_RANGE", "err", err)
+		}
+	}
 }
 
 // run applies retention every interval and cleans, each time as soon as
@@ -166,9 +232,7 @@ func (cl *cleaner) run(admin *kgo.Client, interval time.Duration, stop <-chan st
 			return
 		case <-t.C:
 		}
-		// retention does not wait for transactions: Kafka deletes whole
-		// segments below the high watermark.
-		cl.cluster.ApplyRetention()
+		cl.retentionDue.Store(true)
 		start, warned := time.Now(), false
 		for {
 			open, err := cl.clean(admin, stop)

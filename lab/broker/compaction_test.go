@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -357,4 +358,79 @@ func readAllAt(ctx context.Context, t *testing.T, addr, topic string) []*kgo.Rec
 		})
 	}
 	return out
+}
+
+// A consumer reading a compacted partition from an offset the cleaner has
+// removed gets the records from the next one kept, as from Kafka, whose
+// cleaner never moves a partition's log start offset (records are removed,
+// offsets stay; a fetch returns the first batch at or after the offset).
+// kfake's cleaner moves the log start to the first batch it keeps, and
+// would answer OFFSET_OUT_OF_RANGE: a consumer positioned before it would
+// fail (kafka-go's Conn) or reset by auto.offset.reset, perhaps to the end.
+func TestAFetchFromAnOffsetCompactionRemovedReadsTheNextKeptRecord(t *testing.T) {
+	ctx := testContext(t)
+	dir := t.TempDir()
+	b := startBroker(ctx, t, WithDataDir(dir), WithCompactionInterval(50*time.Millisecond))
+	const topic = "stations-table"
+	createTopicWith(ctx, t, b, topic, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+	produce(ctx, t, b, topic, "a", "a", "a", "b", "c")
+	// the cleaner removes offsets 0 and 1 (a is written again at 2)
+	deadline := time.Now().Add(20 * time.Second)
+	for b.cluster.PartitionInfo(topic, 0).LogStartOffset == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the cleaner never ran")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	readFromZero := func(b *Broker, when string) {
+		t.Helper()
+		conn, err := kafka.DialLeader(ctx, "tcp", b.Addrs()[0], topic, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		// kafka-go's Seek checks the offset against ListOffsets' earliest,
+		// which Kafka answers 0 still
+		if _, err := conn.Seek(0, kafka.SeekAbsolute); err != nil {
+			t.Fatalf("%s: seek to 0: %v", when, err)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var got []string
+		for len(got) < 3 {
+			m, err := conn.ReadMessage(1 << 20)
+			if err != nil {
+				t.Fatalf("%s: read %s from offset 0: %v (read %v)", when, topic, err, got)
+			}
+			got = append(got, fmt.Sprintf("%d:%s", m.Offset, m.Key))
+		}
+		if want := "2:a 3:b 4:c"; strings.Join(got, " ") != want {
+			t.Errorf("%s: read %q from offset 0, want %q", when, strings.Join(got, " "), want)
+		}
+		// franz-go fetches by topic ID (Fetch v13+), from offset 0 exactly
+		cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...),
+			kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: {0: kgo.NewOffset().At(0)}}),
+			kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cl.Close()
+		got = got[:0]
+		for len(got) < 3 {
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			fs := cl.PollFetches(pctx)
+			cancel()
+			if err := fs.Err0(); err != nil {
+				t.Fatalf("%s: franz-go from offset 0: %v (read %v)", when, err, got)
+			}
+			fs.EachRecord(func(r *kgo.Record) { got = append(got, fmt.Sprintf("%d:%s", r.Offset, r.Key)) })
+		}
+		if want := "2:a 3:b 4:c"; strings.Join(got, " ") != want {
+			t.Errorf("%s: franz-go read %q from offset 0, want %q", when, strings.Join(got, " "), want)
+		}
+	}
+	readFromZero(b, "after compaction")
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	readFromZero(startBroker(ctx, t, WithDataDir(dir)), "after a restart")
 }

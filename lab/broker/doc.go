@@ -41,6 +41,11 @@
 //     Kafka's transaction coordinator aborts it; kfake alone would count it
 //     aborted without a marker, and read_committed consumers would then
 //     drop what its producer commits afterwards. Produce waits until then.
+//   - logstart.go: a compacted partition's log start offset stays where
+//     Kafka keeps it when the cleaner removes records: ListOffsets for the
+//     earliest offset answers it, and a fetch from a removed offset reads
+//     the next kept batch (kfake moves the log start to the first batch it
+//     keeps and would answer OFFSET_OUT_OF_RANGE). Kept in the data dir.
 //   - compaction.go: the log cleaner runs every log.cleaner.backoff.ms
 //     (WithCompactionInterval), and never past an open transaction, as
 //     Kafka bounds cleaning by the first unstable offset: kfake's cleaner
@@ -58,8 +63,11 @@
 //     DialLeader) always asks, so merely looking up a deleted or missing
 //     topic re-creates it with DefaultPartitions partitions. Turn
 //     auto-creation off (WithAutoCreateTopics(false)) where that matters.
-//   - Compaction moves a partition's log-start offset to the first
-//     surviving batch, and always keeps the last batch. It cleans all
+//   - Compaction always keeps the last batch. A Fetch response's
+//     LogStartOffset is kfake's, past the records compaction removed, where
+//     Kafka's is the log start (logstart.go). kfake applies retention.ms
+//     (default 7 days, by record timestamp) to topics whose cleanup.policy
+//     is compact alone, which Kafka never deletes by age. It cleans all
 //     compacted partitions at once, so an open transaction on one holds
 //     back the cleaning of all (Kafka cleans each below its own first
 //     unstable offset).

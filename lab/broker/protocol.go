@@ -57,6 +57,9 @@ type protocol struct {
 	// logDir is the data dir kfake keeps its segments in, where a created
 	// topic's log is made (prepareLogsAfter); "" makes none.
 	logDir string
+	// starts are the log starts of compacted partitions a cleaning moved
+	// (logstart.go); nil for none.
+	starts *logStarts
 	// produceGate, when set, holds Produce requests back until the
 	// transactions a crash left open are ended (txnrecovery.go).
 	produceGate *produceGate
@@ -84,6 +87,10 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 32: // DescribeConfigs
 		return p.cleanerBackoff != ""
+	case 1, 2: // Fetch, ListOffsets
+		return p.starts != nil && p.starts.any.Load()
+	case 21: // DeleteRecords
+		return p.starts != nil && p.starts.any.Load()
 	}
 	return false
 }
@@ -186,7 +193,17 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 		if p.cleanerBackoff != "" {
 			return b, p.fixCleanerBackoff(req), nil
 		}
-	case *kmsg.DeleteTopicsRequest, *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
+	case *kmsg.FetchRequest:
+		if p.starts.fixFetch(req) {
+			return appendRequest(h, req), nil, nil
+		}
+	case *kmsg.ListOffsetsRequest:
+		return b, p.starts.fixListOffsets(req), nil
+	case *kmsg.DeleteRecordsRequest:
+		return b, p.recordDeletions(req), nil
+	case *kmsg.DeleteTopicsRequest:
+		return b, p.forgetCodecsAfter(p.forgetStartsAfter(req)), nil
+	case *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
 		return b, p.forgetCodecsAfter(nil), nil
 	}
 	return b, nil, nil
@@ -490,5 +507,60 @@ func (p *protocol) fixCleanerBackoff(req *kmsg.DescribeConfigsRequest) func([]by
 			return body, nil
 		}
 		return appendResponse(resp), nil
+	}
+}
+
+// forgetStartsAfter drops the kept log starts of the topics a DeleteTopics
+// request deletes (by name, or by ID from v6).
+func (p *protocol) forgetStartsAfter(req *kmsg.DeleteTopicsRequest) func([]byte) ([]byte, error) {
+	if p.starts == nil {
+		return nil
+	}
+	return func(body []byte) ([]byte, error) {
+		for _, n := range req.TopicNames {
+			p.starts.forget(n)
+		}
+		for _, t := range req.Topics {
+			name := ""
+			if t.Topic != nil {
+				name = *t.Topic
+			} else {
+				p.starts.mu.RLock()
+				name = p.starts.ids[t.TopicID]
+				p.starts.mu.RUnlock()
+			}
+			if name != "" {
+				p.starts.forget(name)
+			}
+		}
+		return body, nil
+	}
+}
+
+// recordDeletions moves the kept Kafka log starts of the partitions a
+// DeleteRecords request moved (its response's low watermarks).
+func (p *protocol) recordDeletions(req *kmsg.DeleteRecordsRequest) func([]byte) ([]byte, error) {
+	if p.starts == nil {
+		return nil
+	}
+	return func(body []byte) ([]byte, error) {
+		kresp, err := parseResponse(req.Key(), req.Version, body)
+		if err != nil {
+			return nil, err
+		}
+		changed := false
+		for _, t := range kresp.(*kmsg.DeleteRecordsResponse).Topics {
+			for _, pt := range t.Partitions {
+				if pt.ErrorCode == 0 && p.starts.deleted(t.Topic, pt.Partition, pt.LowWatermark) {
+					changed = true
+				}
+			}
+		}
+		if changed {
+			if err := p.starts.save(); err != nil && p.logger != nil {
+				p.logger.Error("cannot keep the compacted partitions' log starts in the data dir", "err", err)
+			}
+		}
+		return body, nil
 	}
 }
