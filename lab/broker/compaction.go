@@ -57,7 +57,7 @@ const cleanerPatience = time.Minute
 
 // cleanerRetry is how soon the cleaner tries again after finding an open
 // transaction on a compacted partition.
-const cleanerRetry = 100 * time.Millisecond
+const cleanerRetry = 250 * time.Millisecond
 
 // cleaner runs kfake's log cleaner only when no transaction is open on a
 // compacted partition.
@@ -105,8 +105,13 @@ func (cl *cleaner) install() {
 		}
 		resp := req.ResponseKind().(*kmsg.ListTransactionsResponse)
 		topics, open := cl.scan()
+		retain := cl.retentionDue.Swap(false)
+		if open != "" && !retain { // a retry that has nothing to do yet
+			resp.UnknownStateFilters = []string{open}
+			return resp, nil, true
+		}
 		before := cl.startsOf(topics)
-		if cl.retentionDue.Swap(false) {
+		if retain {
 			// retention does not wait for transactions: Kafka deletes
 			// whole segments below the high watermark
 			cl.cluster.ApplyRetention()

@@ -140,7 +140,7 @@ func runJava(javaBin string, args []string) [][]string {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	file := filepath.Join(tmp, "ZoneGen.java")
 	if err := os.WriteFile(file, []byte(zoneGenJava), 0o644); err != nil {
 		log.Fatal(err)
@@ -513,7 +513,7 @@ func buildTZif(z *zoneFacts) ([]byte, error) {
 		b.WriteString("TZif2")
 		b.Write(make([]byte, 15))
 		for _, n := range []int{0, 0, 0, timecnt, typecnt, charcnt} { // isutcnt, isstdcnt, leapcnt, ...
-			binary.Write(&b, binary.BigEndian, uint32(n))
+			b.Write(binary.BigEndian.AppendUint32(nil, uint32(n)))
 		}
 	}
 	// A version 1 block with no transitions, which readers of version 2 skip.
@@ -521,11 +521,11 @@ func buildTZif(z *zoneFacts) ([]byte, error) {
 	b.Write([]byte{0, 0, 0, 0, 0, 0, 0})
 	header(len(times), len(types), len(chars))
 	for _, t := range times {
-		binary.Write(&b, binary.BigEndian, t)
+		b.Write(binary.BigEndian.AppendUint64(nil, uint64(t)))
 	}
 	b.Write(idx)
 	for _, t := range types {
-		binary.Write(&b, binary.BigEndian, int32(t.off))
+		b.Write(binary.BigEndian.AppendUint32(nil, uint32(int32(t.off))))
 		dst := byte(0)
 		if t.isDST {
 			dst = 1
