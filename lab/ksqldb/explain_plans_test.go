@@ -503,6 +503,34 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "table-table-join-with-where.topology",
 	},
 	{
+		// the filter reads the join's schema (StreamFilterBuilder keeps
+		// its input's), so it may compare columns of both sides
+		name:   "a WHERE after a stream-stream join filters the merged rows in WhereFilter before the projection",
+		topics: []string{"impressions", "clicks"},
+		stmts: "CREATE STREAM impressions (user VARCHAR KEY, impression_id BIGINT, url VARCHAR) WITH (kafka_topic='impressions', value_format='JSON');" +
+			"CREATE STREAM clicks (user VARCHAR KEY, url VARCHAR) WITH (kafka_topic='clicks', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT I.USER, IMPRESSION_ID, I.URL AS URL FROM impressions i JOIN clicks c WITHIN 1 minute ON i.user = c.user WHERE i.url = c.url;",
+		sink: "OUTPUT", topology: "stream-stream-join-with-where.topology",
+		plan: " > [ SINK ] | Schema: I_USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: I_USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING | Logger: QID.Project\n" +
+			"\t\t\t\t > [ FILTER ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING, " +
+			"C_URL STRING, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, C_ROWOFFSET BIGINT, C_USER STRING | Logger: QID.WhereFilter\n" +
+			"\t\t\t\t\t\t > [ JOIN ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING, " +
+			"C_URL STRING, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, C_ROWOFFSET BIGINT, C_USER STRING | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, USER STRING | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: C_USER STRING KEY, C_URL STRING, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, C_ROWOFFSET BIGINT, C_USER STRING | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: USER STRING KEY, URL STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, USER STRING | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a WHERE on the right stream's column after a stream-stream join of both sides' columns filters in WhereFilter",
+		topics: []string{"LEFT", "RIGHT"},
+		stmts: "CREATE STREAM L (A INT KEY, B INT, C INT) WITH (kafka_topic='LEFT', value_format='JSON');" +
+			"CREATE STREAM R (A INT KEY, B INT, C INT) WITH (kafka_topic='RIGHT', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT l.*, r.* FROM L INNER JOIN R WITHIN 10 SECONDS ON L.A = R.A WHERE R.B < 5;",
+		sink: "OUTPUT", topology: "stream-stream-join-both-stars-with-where.topology",
+	},
+	{
 		// FLAT_MAP (StreamFlatMap in PlanSummary) passes its input's columns
 		// on and adds KSQL_SYNTH_n of each table function's type
 		// (StreamFlatMapBuilder.buildSchema); the projection reads them

@@ -384,8 +384,12 @@ func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *pla
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,
-// the PARTITION BY, the projection and the sink. A table result filters in three processors
-// and materializes its projection.
+// the PARTITION BY, the projection and the sink. The WHERE reads the
+// join's schema, so it may compare columns of both sides; a stream result
+// filters in WhereFilter (historical plans joins_-_with_where and
+// joins_-_matching_columns_in_both_sides_=_select_left.__and_right.__with_WHERE),
+// a table result in three processors (joins_-_table_table_join_with_where_clause),
+// and a table result materializes its projection.
 func joinTail(t *topology, plan *Plan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
 	steps := []*planStep{join}
 	if plan.Where != nil {
