@@ -66,6 +66,10 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	case left.Source.Table && !right.Source.Table:
 		return nil, refuse("a table-stream join")
 	case left.Source.Window != nil || right.Source.Window != nil:
+		// ksqlDB joins two session-windowed streams as any two streams
+		// (joins_-_matching_session-windowed), keyed by key and window;
+		// this server joins them by the key alone and writes the result
+		// without its window, so that topology is not the query it runs
 		return nil, refuse("a join of a windowed source")
 	case st.leftLeaf != 0:
 		return nil, refuse("a join whose condition reads the right source first")
