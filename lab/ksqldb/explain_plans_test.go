@@ -732,23 +732,53 @@ func TestExplainOfNWayJoinOnDifferentColumnsIsRefusedAsUnsupported(t *testing.T)
 	}
 }
 
-// EXPLAIN of a stream-table join on keys of different formats stays
-// refused as not supported: ksqlDB repartitions the table into the
-// stream's key format (RightSourceKeyed-SelectKey-repartition in the
-// historical plan joins_-_stream-table_key-to-key_-_key_format_mismatch),
-// which this server does not.
-func TestExplainOfStreamTableJoinOnKeysOfDifferentFormatsIsRefusedAsUnsupported(t *testing.T) {
-	st := newStack(t)
-	for _, tp := range []string{"t", "s"} {
-		st.createTopic(tp, 1)
-	}
-	_, url := st.serve()
-	mustKSQL(t, url, "CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');"+
-		"CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='DELIMITED', value_format='JSON');"+
-		"CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;", nil)
-	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";")
-	if msg, _ := e["message"].(string); code != 400 || !contains(msg, "key formats") || !contains(msg, "not supported") {
-		t.Errorf("EXPLAIN of a stream-table join on keys of different formats: %d %v", code, e)
+// EXPLAIN of a join that ksqlDB repartitions for its sources' key formats,
+// where this server does not, stays refused as not supported: a table
+// rekeyed into the stream's key format
+// (joins_-_stream-table_key-to-key_-_key_format_mismatch), both tables of a
+// table-table join on AVRO keys (joins_-_table-table_-_SR-enabled_key_format),
+// the right table of a foreign-key join keyed by an AVRO STRUCT
+// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
+// and the tables of a chain keyed in different formats
+// (multi-joins_-_stream-table-table_-_table_key_format_mismatch).
+func TestExplainOfJoinsKsqlDBRepartitionsForTheirKeyFormatsIsRefusedAsUnsupported(t *testing.T) {
+	for _, c := range []struct {
+		name, stmts, want string
+	}{
+		{"stream-table on keys of different formats",
+			"CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');" +
+				"CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='DELIMITED', value_format='JSON');" +
+				"CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;",
+			"stream-table join whose key formats"},
+		{"table-table on AVRO keys",
+			"CREATE TABLE T1 (ID BIGINT PRIMARY KEY, NAME varchar) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');" +
+				"CREATE TABLE T2 (ID BIGINT PRIMARY KEY, F1 varchar) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');" +
+				"CREATE TABLE OUTPUT as SELECT T1.id, name, f1 FROM T1 left join T2 on T1.id = T2.id;",
+			"table-table join whose key formats"},
+		{"foreign-key on an AVRO STRUCT key",
+			"CREATE TABLE L (L_ID BIGINT PRIMARY KEY, NAME VARCHAR, FK STRUCT<VAL BIGINT>) WITH (kafka_topic='t', format='AVRO');" +
+				"CREATE TABLE R (R_ID STRUCT<VAL BIGINT> PRIMARY KEY, F1 INTEGER) WITH (kafka_topic='s', format='AVRO');" +
+				"CREATE TABLE OUTPUT AS SELECT L_ID, R_ID, NAME, F1 FROM L JOIN R ON FK = R_ID;",
+			"foreign-key join of a table keyed by a STRUCT in a format that infers schemas"},
+		{"stream-table-table on keys of different formats",
+			"CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='s', key_format='JSON', value_format='JSON');" +
+				"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');" +
+				"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='u', key_format='DELIMITED', value_format='JSON');" +
+				"CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+			"N-way join of sources keyed in different formats"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			for _, tp := range []string{"s", "t", "u"} {
+				st.createTopic(tp, 1)
+			}
+			_, url := st.serve()
+			mustKSQL(t, url, c.stmts, nil)
+			code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";")
+			if msg, _ := e["message"].(string); code != 400 || !contains(msg, c.want) || !contains(msg, "not supported") {
+				t.Errorf("EXPLAIN: %d %v, want a refusal of a %s", code, e, c.want)
+			}
+		})
 	}
 }
 

@@ -98,6 +98,19 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		}
 		rekeyLeft, rekeyRight = runLeft, runRight
 	}
+	if left.Source.Table && right.Source.Table {
+		// this server repartitions no table of a table-table join
+		switch {
+		case st.ForeignKey && formats.RegistryFormat(right.Source.KeyFormat) && slices.ContainsFunc(right.Source.Schema.Keys(), func(c types.Column) bool { return c.Type.Kind() == types.KindStruct }):
+			// LogicalPlanner.shouldRepartitionFKJoin
+			// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
+			return nil, refuse("a foreign-key join of a table keyed by a STRUCT in a format that infers schemas")
+		case !st.ForeignKey && !keyFormatsAgree(jp):
+			// joins_-_table-table_-_SR-enabled_key_format,
+			// joins_-_table-table_key-to-key_-_key_format_mismatch
+			return nil, refuse("a table-table join whose key formats make ksqlDB repartition a table")
+		}
+	}
 
 	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.Source), ctx: "KafkaTopic_Left.Source"}
 	leftIn := leftSrc
@@ -235,6 +248,40 @@ func ksqlRepartitions(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight 
 // PROTOBUF nullable representation).
 func sameKeyFormat(a, b *metastore.Source) bool {
 	return a.KeyFormat == b.KeyFormat && a.KeyDelimiter == b.KeyDelimiter && a.KeySchemaID == b.KeySchemaID && a.KeyProtoNullable == b.KeyProtoNullable
+}
+
+// keyFormatsAgree reports a join in which ksqlDB repartitions no side for
+// its key format (ksqlRepartitions, at every step of a chain): the sources
+// not repartitioned anyway (joined on anything but their keys) are keyed
+// alike, in a format that does not infer schemas; with every source
+// repartitioned, the first keyed in a format other than NONE (the join's,
+// JoinNode.getDefaultSourceKeyFormat) does not infer schemas.
+func keyFormatsAgree(jp *JoinPlan) bool {
+	rekeyed := make([]bool, len(jp.Leaves))
+	for k, st := range jp.Steps {
+		if k == 0 {
+			l := jp.Leaves[0]
+			rekeyed[0] = !l.Source.Table && (st.Rekeyed || !jp.Leaves[st.Right].Source.Table && !l.keyedBy(st.leftExpr))
+		}
+		r := jp.Leaves[st.Right]
+		rekeyed[st.Right] = !r.Source.Table && !r.keyedBy(st.rightExpr)
+	}
+	var format *metastore.Source
+	for i, l := range jp.Leaves {
+		switch {
+		case rekeyed[i]:
+		case format == nil:
+			format = l.Source
+		case !sameKeyFormat(l.Source, format):
+			return false
+		}
+	}
+	for _, l := range jp.Leaves {
+		if format == nil && l.Source.KeyFormat != formats.None {
+			format = l.Source
+		}
+	}
+	return format == nil || !formats.RegistryFormat(format.KeyFormat)
 }
 
 // plannedRepartitions reports which sides of a join of two sources the
