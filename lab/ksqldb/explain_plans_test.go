@@ -172,6 +172,29 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-table-join-on-value-column.topology",
 	},
 	{
+		// a join key format that infers schemas makes ksqlDB repartition
+		// both sides, each by its key (PreJoinRepartitionNode): the stream
+		// through Join-repartition, the table through
+		// RightSourceKeyed-SelectKey-repartition into the
+		// RightSourceKeyed-Materialize store the join reads
+		name:   "a stream-table join on AVRO keys repartitions the stream and rekeys the table into RightSourceKeyed-Materialize",
+		topics: []string{"t", "s"},
+		stmts: "CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');" +
+			"CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;",
+		sink: "OUTPUT", topology: "stream-table-join-avro-keys.topology", sources: []string{"S", "T"},
+		plan: " > [ SINK ] | Schema: S_ID INTEGER KEY, VAL STRING | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: S_ID INTEGER KEY, VAL STRING | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S_ID INTEGER KEY, S_FOO INTEGER, S_ROWTIME BIGINT, S_ROWPARTITION INTEGER, S_ROWOFFSET BIGINT, S_ID INTEGER, " +
+			"T_VAL STRING, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: S_ID INTEGER KEY, S_FOO INTEGER, S_ROWTIME BIGINT, S_ROWPARTITION INTEGER, S_ROWOFFSET BIGINT, S_ID INTEGER | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: ID INTEGER KEY, FOO INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, FOO INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T_ID INTEGER KEY, T_VAL STRING, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: ID INTEGER KEY, VAL STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.RightSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, VAL STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
 		name:   "a stream-stream join WITHIN a window joins both window stores and merges",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
@@ -503,6 +526,34 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "table-table-join-with-where.topology",
 	},
 	{
+		// the filter reads the join's schema (StreamFilterBuilder keeps
+		// its input's), so it may compare columns of both sides
+		name:   "a WHERE after a stream-stream join filters the merged rows in WhereFilter before the projection",
+		topics: []string{"impressions", "clicks"},
+		stmts: "CREATE STREAM impressions (user VARCHAR KEY, impression_id BIGINT, url VARCHAR) WITH (kafka_topic='impressions', value_format='JSON');" +
+			"CREATE STREAM clicks (user VARCHAR KEY, url VARCHAR) WITH (kafka_topic='clicks', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT I.USER, IMPRESSION_ID, I.URL AS URL FROM impressions i JOIN clicks c WITHIN 1 minute ON i.user = c.user WHERE i.url = c.url;",
+		sink: "OUTPUT", topology: "stream-stream-join-with-where.topology",
+		plan: " > [ SINK ] | Schema: I_USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: I_USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING | Logger: QID.Project\n" +
+			"\t\t\t\t > [ FILTER ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING, " +
+			"C_URL STRING, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, C_ROWOFFSET BIGINT, C_USER STRING | Logger: QID.WhereFilter\n" +
+			"\t\t\t\t\t\t > [ JOIN ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING, " +
+			"C_URL STRING, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, C_ROWOFFSET BIGINT, C_USER STRING | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, USER STRING | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: C_USER STRING KEY, C_URL STRING, C_ROWTIME BIGINT, C_ROWPARTITION INTEGER, C_ROWOFFSET BIGINT, C_USER STRING | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: USER STRING KEY, URL STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, USER STRING | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		name:   "a WHERE on the right stream's column after a stream-stream join of both sides' columns filters in WhereFilter",
+		topics: []string{"LEFT", "RIGHT"},
+		stmts: "CREATE STREAM L (A INT KEY, B INT, C INT) WITH (kafka_topic='LEFT', value_format='JSON');" +
+			"CREATE STREAM R (A INT KEY, B INT, C INT) WITH (kafka_topic='RIGHT', value_format='JSON');" +
+			"CREATE STREAM OUTPUT AS SELECT l.*, r.* FROM L INNER JOIN R WITHIN 10 SECONDS ON L.A = R.A WHERE R.B < 5;",
+		sink: "OUTPUT", topology: "stream-stream-join-both-stars-with-where.topology",
+	},
+	{
 		// FLAT_MAP (StreamFlatMap in PlanSummary) passes its input's columns
 		// on and adds KSQL_SYNTH_n of each table function's type
 		// (StreamFlatMapBuilder.buildSchema); the projection reads them
@@ -678,6 +729,56 @@ func TestExplainOfNWayJoinOnDifferentColumnsIsRefusedAsUnsupported(t *testing.T)
 	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
 	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
 		t.Errorf("EXPLAIN of an N-way join on different columns: %d %v", code, e)
+	}
+}
+
+// EXPLAIN of a join that ksqlDB repartitions for its sources' key formats,
+// where this server does not, stays refused as not supported: a table
+// rekeyed into the stream's key format
+// (joins_-_stream-table_key-to-key_-_key_format_mismatch), both tables of a
+// table-table join on AVRO keys (joins_-_table-table_-_SR-enabled_key_format),
+// the right table of a foreign-key join keyed by an AVRO STRUCT
+// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
+// and the tables of a chain keyed in different formats
+// (multi-joins_-_stream-table-table_-_table_key_format_mismatch).
+func TestExplainOfJoinsKsqlDBRepartitionsForTheirKeyFormatsIsRefusedAsUnsupported(t *testing.T) {
+	for _, c := range []struct {
+		name, stmts, want string
+	}{
+		{"stream-table on keys of different formats",
+			"CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');" +
+				"CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='DELIMITED', value_format='JSON');" +
+				"CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;",
+			"stream-table join whose key formats"},
+		{"table-table on AVRO keys",
+			"CREATE TABLE T1 (ID BIGINT PRIMARY KEY, NAME varchar) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');" +
+				"CREATE TABLE T2 (ID BIGINT PRIMARY KEY, F1 varchar) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');" +
+				"CREATE TABLE OUTPUT as SELECT T1.id, name, f1 FROM T1 left join T2 on T1.id = T2.id;",
+			"table-table join whose key formats"},
+		{"foreign-key on an AVRO STRUCT key",
+			"CREATE TABLE L (L_ID BIGINT PRIMARY KEY, NAME VARCHAR, FK STRUCT<VAL BIGINT>) WITH (kafka_topic='t', format='AVRO');" +
+				"CREATE TABLE R (R_ID STRUCT<VAL BIGINT> PRIMARY KEY, F1 INTEGER) WITH (kafka_topic='s', format='AVRO');" +
+				"CREATE TABLE OUTPUT AS SELECT L_ID, R_ID, NAME, F1 FROM L JOIN R ON FK = R_ID;",
+			"foreign-key join of a table keyed by a STRUCT in a format that infers schemas"},
+		{"stream-table-table on keys of different formats",
+			"CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='s', key_format='JSON', value_format='JSON');" +
+				"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');" +
+				"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='u', key_format='DELIMITED', value_format='JSON');" +
+				"CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;",
+			"N-way join of sources keyed in different formats"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStack(t)
+			for _, tp := range []string{"s", "t", "u"} {
+				st.createTopic(tp, 1)
+			}
+			_, url := st.serve()
+			mustKSQL(t, url, c.stmts, nil)
+			code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";")
+			if msg, _ := e["message"].(string); code != 400 || !contains(msg, c.want) || !contains(msg, "not supported") {
+				t.Errorf("EXPLAIN: %d %v, want a refusal of a %s", code, e, c.want)
+			}
+		})
 	}
 }
 

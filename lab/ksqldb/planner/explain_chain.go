@@ -31,6 +31,13 @@ import (
 func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
+	if !keyFormatsAgree(jp) {
+		// ksqlDB repartitions sides for their key formats
+		// (multi-joins_-_stream-table-table_-_table_key_format_mismatch,
+		// multi-joins_-_table-table-table_-_SR-enabled_key_format), this
+		// server does not
+		return nil, refuse("an N-way join of sources keyed in different formats or in a format that infers schemas")
+	}
 	stream := jp.Leaves[0]
 	if stream.Source.Table {
 		return shapeTableChain(what, plan, sinkName, sinkTopic)

@@ -15,7 +15,9 @@ import (
 
 // shapeJoin is explainShape for a join of two sources: a stream joined to a
 // table (INNER or LEFT; on the table's key, or, the stream rekeyed, on one
-// of its value columns or an expression, that join also aggregated), two
+// of its value columns or an expression, that join also aggregated; keyed
+// in formats that infer schemas, the stream and the table rekeyed, where
+// this server repartitions the sides ksqlDB does), two
 // streams joined WITHIN a window (INNER, LEFT, RIGHT, FULL OUTER; on both
 // keys or, repartitioning the sides not joined on their key, on value
 // columns or expressions; with or without PARTITION BY), two tables joined
@@ -35,7 +37,8 @@ import (
 // fk-join_-_Should_support_inner_join_with_left_value-column_expression,
 // fk-join_-_Should_support_left_join_with_left_value-column_expression,
 // joins_-_table_table_outer_join_-_JSON, joins_-_table_table_join_with_where_clause,
-// sum_-_sum_int_left_join_of_table; for joins on expressions
+// sum_-_sum_int_left_join_of_table,
+// joins_-_stream-table_key-to-key_-_SR-enabled_key_format; for joins on expressions
 // joins_-_stream_stream_join_-_contains_arithmetic_unary_expression,
 // joins_-_stream_stream_join_-_contains_function,
 // joins_-_inner_join_-_with_right_join_column_in_projection,
@@ -63,9 +66,11 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	case left.Source.Table && !right.Source.Table:
 		return nil, refuse("a table-stream join")
 	case left.Source.Window != nil || right.Source.Window != nil:
+		// ksqlDB joins two session-windowed streams as any two streams
+		// (joins_-_matching_session-windowed), keyed by key and window;
+		// this server joins them by the key alone and writes the result
+		// without its window, so that topology is not the query it runs
 		return nil, refuse("a join of a windowed source")
-	case right.Source.Table && !left.Source.Table && (formats.RegistryFormat(left.Source.KeyFormat) || formats.RegistryFormat(right.Source.KeyFormat)):
-		return nil, refuse("a stream-table join keyed in a format that infers schemas")
 	case st.leftLeaf != 0:
 		return nil, refuse("a join whose condition reads the right source first")
 	case !left.Source.Table && right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
@@ -77,6 +82,34 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	rekeyLeft, rekeyRight := rekeyedSides(st, left, right)
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
+	}
+	if right.Source.Table && !left.Source.Table {
+		// the sides this server repartitions must be ksqlDB's
+		wantLeft, wantRight := ksqlRepartitions(st, left, right)
+		runLeft, runRight := plannedRepartitions(plan)
+		switch {
+		case wantLeft != runLeft || wantRight != runRight:
+			if left.Source.Topic == right.Source.Topic {
+				return nil, refuse("a stream-table join of a stream and a table read from one topic")
+			}
+			return nil, refuse("a stream-table join whose key formats make ksqlDB repartition a side this server does not")
+		case rekeyRight && plan.Agg != nil:
+			return nil, refuse("an aggregation of a stream-table join that repartitions its table")
+		}
+		rekeyLeft, rekeyRight = runLeft, runRight
+	}
+	if left.Source.Table && right.Source.Table {
+		// this server repartitions no table of a table-table join
+		switch {
+		case st.ForeignKey && formats.RegistryFormat(right.Source.KeyFormat) && slices.ContainsFunc(right.Source.Schema.Keys(), func(c types.Column) bool { return c.Type.Kind() == types.KindStruct }):
+			// LogicalPlanner.shouldRepartitionFKJoin
+			// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
+			return nil, refuse("a foreign-key join of a table keyed by a STRUCT in a format that infers schemas")
+		case !st.ForeignKey && !keyFormatsAgree(jp):
+			// joins_-_table-table_-_SR-enabled_key_format,
+			// joins_-_table-table_key-to-key_-_key_format_mismatch
+			return nil, refuse("a table-table join whose key formats make ksqlDB repartition a table")
+		}
 	}
 
 	leftSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(left.Source), ctx: "KafkaTopic_Left.Source"}
@@ -118,28 +151,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		t.join(other, []string{otherSide}, thisStore)
 		t.join(merge, []string{this, other})
 	} else if right.Source.Table {
-		const store = rightStore
-		t.tableSource(right.Source.Topic, store)
-		t.processor("PrependAliasRight")
-		if st.Rekeyed {
-			const repartition = "Join-repartition"
-			t.sub()
-			t.source(t.next("KSTREAM-SOURCE"), left.Source.Topic)
-			t.processor("KSTREAM-TRANSFORMVALUES-")
-			t.processor("LeftSourceKeyed-SelectKey")
-			t.processor("PrependAliasLeft")
-			t.internal(repartition + "-filter")
-			t.sink(repartition+"-sink", repartition)
-			t.use(0)
-			t.source(repartition+"-source", repartition)
-			t.processor("Join", store)
-			t.index += 3 // the repartition's filter, sink and source
-		} else {
-			t.source(t.next("KSTREAM-SOURCE"), left.Source.Topic)
-			t.processor("KSTREAM-TRANSFORMVALUES-")
-			t.processor("PrependAliasLeft")
-			t.processor("Join", store)
-		}
+		streamTableTopology(t, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight)
 	} else {
 		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, "", -1)
 	}
@@ -147,6 +159,138 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return aggregateJoin(what, q, plan, t, join, left, sinkName, sinkTopic)
 	}
 	return joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic), nil
+}
+
+// streamTableTopology adds a stream-table join as StreamTableJoinBuilder
+// builds it: the table side first, then the stream side, then the Join
+// processor, which reads the table's store. A stream rekeyed (joined on a
+// value, or keyed in a format that infers schemas) is read in a
+// sub-topology of its own and reaches the join through Join-repartition,
+// whose filter, sink and source take their indexes after the join's. A
+// table rekeyed by its own key (keyed in a format that infers schemas) is
+// not materialized where it is read: ksqlDB's TableSelectKeyBuilder turns
+// it into a stream (KTABLE-TOSTREAM), maps it to the join's key format
+// (RightSourceKeyed-SelectKey-Mapper) and, through
+// RightSourceKeyed-SelectKey-repartition, makes a table of it again
+// (RightSourceKeyed-SelectKey) in the store RightSourceKeyed-Materialize,
+// which the join reads; the join takes that sub-topology (historical plans
+// joins_-_stream_table_inner_join_-_JSON, joins_-_on_non-STRING_value_column
+// and joins_-_stream-table_key-to-key_-_SR-enabled_key_format; a table
+// rekeyed for a stream that is not as in
+// joins_-_stream-table_key-to-key_-_key_format_mismatch, a shape this
+// server runs only for a table keyed in a format that infers schemas).
+// Sub-topologies are numbered by the first node added to them.
+func streamTableTopology(t *topology, streamTopic, tableTopic string, rekeyStream, rekeyTable bool) {
+	store := "KafkaTopic_Right-Reduce"
+	if rekeyTable {
+		const repartition = "RightSourceKeyed-SelectKey-repartition"
+		store = TableRepartitionStore
+		t.tableSource(tableTopic, "")
+		t.processor("KTABLE-TOSTREAM-")
+		t.processor("RightSourceKeyed-SelectKey-Mapper")
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+		t.sub()
+		t.source(repartition+"-source", repartition)
+		t.index += 3 // the repartition's filter, sink and source
+		t.processor("RightSourceKeyed-SelectKey", store)
+	} else {
+		t.tableSource(tableTopic, store)
+	}
+	t.processor("PrependAliasRight")
+	joinSub := t.cur
+	if !rekeyStream {
+		t.source(t.next("KSTREAM-SOURCE"), streamTopic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor("PrependAliasLeft")
+		t.processor("Join", store)
+		return
+	}
+	const repartition = "Join-repartition"
+	t.sub()
+	t.source(t.next("KSTREAM-SOURCE"), streamTopic)
+	t.processor("KSTREAM-TRANSFORMVALUES-")
+	t.processor("LeftSourceKeyed-SelectKey")
+	t.processor("PrependAliasLeft")
+	t.internal(repartition + "-filter")
+	t.sink(repartition+"-sink", repartition)
+	t.use(joinSub)
+	t.source(repartition+"-source", repartition)
+	t.processor("Join", store)
+	t.index += 3 // the repartition's filter, sink and source
+}
+
+// ksqlRepartitions reports which sides of a join of two sources ksqlDB
+// repartitions before it joins them (PreJoinRepartitionNode and
+// JoinNode.resolveKeyFormats, KLIP-33): a side joined on anything but its
+// key; and, the join's key format being the left source's unless the left
+// side must be repartitioned and the right need not (then the right's),
+// every side when that format infers schemas (ksql issue 6332), and a side
+// whose own key format is not the join's.
+func ksqlRepartitions(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool) {
+	mustLeft, mustRight := requiresRekey(st, left, right)
+	var format *metastore.Source
+	switch {
+	case !mustLeft:
+		format = left.Source
+	case !mustRight:
+		format = right.Source
+	default:
+		// both repartitioned whatever their formats
+		return true, true
+	}
+	forced := formats.RegistryFormat(format.KeyFormat)
+	return mustLeft || forced || !sameKeyFormat(left.Source, format), mustRight || forced || !sameKeyFormat(right.Source, format)
+}
+
+// sameKeyFormat reports sources whose keys are serialized alike: the same
+// format with the same properties (FormatInfo's delimiter, schema id and
+// PROTOBUF nullable representation).
+func sameKeyFormat(a, b *metastore.Source) bool {
+	return a.KeyFormat == b.KeyFormat && a.KeyDelimiter == b.KeyDelimiter && a.KeySchemaID == b.KeySchemaID && a.KeyProtoNullable == b.KeyProtoNullable
+}
+
+// keyFormatsAgree reports a join in which ksqlDB repartitions no side for
+// its key format (ksqlRepartitions, at every step of a chain): the sources
+// not repartitioned anyway (joined on anything but their keys) are keyed
+// alike, in a format that does not infer schemas; with every source
+// repartitioned, the first keyed in a format other than NONE (the join's,
+// JoinNode.getDefaultSourceKeyFormat) does not infer schemas.
+func keyFormatsAgree(jp *JoinPlan) bool {
+	rekeyed := make([]bool, len(jp.Leaves))
+	for k, st := range jp.Steps {
+		if k == 0 {
+			l := jp.Leaves[0]
+			rekeyed[0] = !l.Source.Table && (st.Rekeyed || !jp.Leaves[st.Right].Source.Table && !l.keyedBy(st.leftExpr))
+		}
+		r := jp.Leaves[st.Right]
+		rekeyed[st.Right] = !r.Source.Table && !r.keyedBy(st.rightExpr)
+	}
+	var format *metastore.Source
+	for i, l := range jp.Leaves {
+		switch {
+		case rekeyed[i]:
+		case format == nil:
+			format = l.Source
+		case !sameKeyFormat(l.Source, format):
+			return false
+		}
+	}
+	for _, l := range jp.Leaves {
+		if format == nil && l.Source.KeyFormat != formats.None {
+			format = l.Source
+		}
+	}
+	return format == nil || !formats.RegistryFormat(format.KeyFormat)
+}
+
+// plannedRepartitions reports which sides of a join of two sources the
+// query repartitions through a topic (Plan.JoinRepartitions).
+func plannedRepartitions(plan *Plan) (left, right bool) {
+	for _, r := range plan.JoinRepartitions {
+		left, right = left || r.Leaf == 0, right || r.Leaf == 1
+	}
+	return left, right
 }
 
 // explainedStreamStream are the stream-stream join types EXPLAIN builds.
@@ -384,8 +528,12 @@ func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *pla
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,
-// the PARTITION BY, the projection and the sink. A table result filters in three processors
-// and materializes its projection.
+// the PARTITION BY, the projection and the sink. The WHERE reads the
+// join's schema, so it may compare columns of both sides; a stream result
+// filters in WhereFilter (historical plans joins_-_with_where and
+// joins_-_matching_columns_in_both_sides_=_select_left.__and_right.__with_WHERE),
+// a table result in three processors (joins_-_table_table_join_with_where_clause),
+// and a table result materializes its projection.
 func joinTail(t *topology, plan *Plan, join *planStep, table bool, sinkName, sinkTopic string) *queryShape {
 	steps := []*planStep{join}
 	if plan.Where != nil {

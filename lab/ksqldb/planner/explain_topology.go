@@ -91,12 +91,18 @@ func (t *topology) source(name, topic string) {
 // tableSource adds the source of a table as ksqlDB 0.29 reads one: a
 // stream source, the KTABLE-SOURCE, the transform that materializes it in
 // store (<context>-Reduce) and the transform that adds its pseudo columns.
-// The store's name takes the index before the source's.
+// The store's name takes the index before the source's. A table that is
+// not materialized where it is read (store "": a table ksqlDB rekeys before
+// a join) still takes that index.
 func (t *topology) tableSource(topic, store string) {
+	var stores []string
+	if store != "" {
+		stores = []string{store}
+	}
 	t.index++
 	t.source(t.next("KSTREAM-SOURCE"), topic)
 	t.processor("KTABLE-SOURCE-")
-	t.processor("KTABLE-TRANSFORMVALUES-", store)
+	t.processor("KTABLE-TRANSFORMVALUES-", stores...)
 	t.processor("KTABLE-TRANSFORMVALUES-")
 }
 
