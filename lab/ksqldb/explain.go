@@ -106,6 +106,9 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 	if err != nil {
 		return queryDescription{}, err
 	}
+	if sinkName != "" && !qi.Insert && sink.Timestamp != "" {
+		sh.ApplyTimestamp(sinkName, sink.Topic)
+	}
 
 	fields := []restapi.FieldInfo{}
 	for _, c := range plan.Out.Cols {

@@ -32,6 +32,24 @@ type explainCase struct {
 // ksqldb-streams in confluentinc/ksql v7.9.0).
 var explainCases = []explainCase{
 	{
+		// a sink WITH (TIMESTAMP=...) sets each record's time from that
+		// column before the sink (KsqlStructuredDataOutputNode,
+		// StreamSinkBuilder's ApplyTimestampTransform-<sink>)
+		name:   "a sink with a TIMESTAMP column applies it before the sink",
+		topics: []string{"test_topic"},
+		stmts: "CREATE STREAM TEST (K STRING KEY, ID bigint) WITH (kafka_topic='test_topic', value_format='JSON');" +
+			"CREATE STREAM TS WITH (timestamp='sink_ts') AS SELECT K, id as sink_ts, id FROM test;",
+		sink: "TS", topology: "sink-timestamp-column.topology",
+	},
+	{
+		name:   "a stream-stream join into a sink with a TIMESTAMP column applies it before the sink",
+		topics: []string{"s1", "s2"},
+		stmts: "CREATE STREAM S1 (ID BIGINT KEY, NAME varchar, TS bigint) WITH (timestamp='TS', kafka_topic='s1', value_format='JSON');" +
+			"CREATE STREAM S2 (ID BIGINT KEY, F1 varchar, F2 varchar) WITH (kafka_topic='s2', value_format='JSON');" +
+			"CREATE STREAM S1_JOIN_S2 WITH(timestamp='TS') as SELECT S1.ID, S1.name as name, S1.ts as ts, s2.f1, s2.f2 from S1 join S2 WITHIN 11 SECONDS ON s1.id = s2.id;",
+		sink: "S1_JOIN_S2", topology: "stream-stream-join-with-sink-timestamp.topology",
+	},
+	{
 		name:   "GROUP BY the key column aggregates in one sub-topology",
 		topics: []string{"test_topic"},
 		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE double) WITH (kafka_topic='test_topic', value_format='DELIMITED');" +

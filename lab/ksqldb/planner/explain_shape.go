@@ -439,3 +439,25 @@ func keysOf(cols []types.Column) []types.Column {
 	}
 	return out
 }
+
+// ApplyTimestamp adds what a sink created WITH (TIMESTAMP=...) runs before
+// it: ApplyTimestampTransform-<sink>, which sets each record's time from the
+// column (StreamSinkBuilder and TableSinkBuilder, confluentinc/ksql v7.9.0;
+// historical plans timestamp-extractor_-_sink_bigint_timestamp_column and
+// join-with-custom-timestamp_-_stream_stream_inner_join_with_ts_-_JSON). The
+// step is named, and takes no node index. An INSERT INTO has no WITH clause
+// and no such step (Analyzer.analyzeNonStdOutSink).
+func (sh *queryShape) ApplyTimestamp(sinkName, sinkTopic string) {
+	for si, sub := range sh.Topo.subs {
+		for i := len(sub) - 1; i >= 0; i-- {
+			n := sub[i]
+			if n.kind != "Sink" || n.topic != sinkTopic {
+				continue
+			}
+			tr := &topoNode{kind: "Processor", name: "ApplyTimestampTransform-" + sinkName, preds: n.preds}
+			n.preds = []string{tr.name}
+			sh.Topo.subs[si] = append(sub[:i], append([]*topoNode{tr}, sub[i:]...)...)
+			return
+		}
+	}
+}
