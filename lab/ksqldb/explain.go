@@ -124,7 +124,7 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 	hosts := map[string]string{}
 	sources := []string{plan.Source.Name}
 	if plan.Join != nil {
-		sources = plan.Join.SourceNames()
+		sources = planner.SourceOrder(plan.Join.SourceNames())
 	}
 	d := queryDescription{ID: qi.ID, StatementText: qi.Statement, WindowType: sh.WindowType, Fields: fields, Sources: sources,
 		Sinks: sinks, Topology: sh.Topo.String(), ExecutionPlan: planner.SummarizePlan(qi.ID, sh.Plan),

@@ -23,7 +23,7 @@ var expressionJoinCases = []explainCase{
 		stmts: "CREATE STREAM TEST1 (ID INT KEY, NAME STRING) WITH (kafka_topic='left_topic', value_format='JSON');" +
 			"CREATE STREAM TEST2 (ID INT KEY, NAME STRING) WITH (kafka_topic='right_topic', value_format='JSON');" +
 			"CREATE STREAM OUTPUT as SELECT T.ID, T.NAME, TT.NAME FROM test1 t join test2 tt WITHIN 30 seconds ON t.id = -tt.id;",
-		sink: "OUTPUT", topology: "stream-stream-join-on-unary-expression.topology", sources: []string{"TEST1", "TEST2"},
+		sink: "OUTPUT", topology: "stream-stream-join-on-unary-expression.topology", sources: []string{"TEST2", "TEST1"},
 		plan: " > [ SINK ] | Schema: T_ID INTEGER KEY, T_NAME STRING, TT_NAME STRING | Logger: QID.OUTPUT\n" +
 			"\t\t > [ PROJECT ] | Schema: T_ID INTEGER KEY, T_NAME STRING, TT_NAME STRING | Logger: QID.Project\n" +
 			"\t\t\t\t > [ JOIN ] | Schema: T_ID INTEGER KEY, T_NAME STRING, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID INTEGER, " +

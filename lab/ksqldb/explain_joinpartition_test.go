@@ -25,7 +25,7 @@ var joinPartitionCases = []explainCase{
 		name:   "PARTITION BY of a stream-stream join on value columns rekeys the joined rows before the projection",
 		topics: []string{"LEFT", "RIGHT"},
 		stmts:  partitionJoinStmts + "CREATE STREAM OUTPUT AS SELECT L.B, L.K, R.K FROM L JOIN R WITHIN 10 SECONDS ON L.A = R.C PARTITION BY L.B;",
-		sink:   "OUTPUT", topology: "partition-by-of-stream-stream-join-on-values.topology", sources: []string{"L", "R"},
+		sink:   "OUTPUT", topology: "partition-by-of-stream-stream-join-on-values.topology", sources: []string{"R", "L"},
 		plan: " > [ SINK ] | Schema: B STRING KEY, L_K STRING, R_K STRING | Logger: QID.OUTPUT\n" +
 			"\t\t > [ PROJECT ] | Schema: B STRING KEY, L_K STRING, R_K STRING | Logger: QID.Project\n" +
 			"\t\t\t\t > [ REKEY ] | Schema: L_B STRING KEY, " + partitionJoinValues + " | Logger: QID.PartitionBy\n" +

@@ -19,8 +19,12 @@ type explainCase struct {
 	sink     string
 	topology string // file under testdata/explain
 	window   string // windowType; "" for none
-	sources  []string
-	plan     string // executionPlan with QID for the query id; "" when not checked here
+	// sources in the order EXPLAIN lists them: a java.util.HashSet's
+	// (QueryDescriptionFactory collects them with Collectors.toSet()), so
+	// TEST_TABLE before TEST and CLICKS before IMPRESSIONS whatever the
+	// join's order
+	sources []string
+	plan    string // executionPlan with QID for the query id; "" when not checked here
 }
 
 // The executionPlan lines are written from PlanSummary.java (step names,
@@ -161,7 +165,7 @@ var explainCases = []explainCase{
 		stmts: "CREATE STREAM TEST (ID BIGINT KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='test_topic', value_format='JSON');" +
 			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='test_table', value_format='JSON');" +
 			"CREATE STREAM INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join test_table tt on t.id = tt.id;",
-		sink: "INNER_JOIN", topology: "stream-table-inner-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		sink: "INNER_JOIN", topology: "stream-table-inner-join.topology", sources: []string{"TEST_TABLE", "TEST"},
 		// JoinParamsFactory.createSchema: the join key, then the left
 		// side's values, then the right side's
 		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.INNER_JOIN\n" +
@@ -290,7 +294,7 @@ var explainCases = []explainCase{
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
 			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
 			"CREATE TABLE INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join TEST_TABLE tt on t.id = tt.id;",
-		sink: "INNER_JOIN", topology: "table-table-inner-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		sink: "INNER_JOIN", topology: "table-table-inner-join.topology", sources: []string{"TEST_TABLE", "TEST"},
 		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.INNER_JOIN\n" +
 			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
 			"\t\t\t\t > [ JOIN ] | Schema: T_ID BIGINT KEY, T_NAME STRING, T_VALUE BIGINT, T_ROWTIME BIGINT, T_ROWPARTITION INTEGER, T_ROWOFFSET BIGINT, T_ID BIGINT, " +
@@ -325,7 +329,7 @@ var explainCases = []explainCase{
 		stmts: "CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON');" +
 			"CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON');" +
 			"CREATE TABLE OUTPUT as SELECT t.id, name, value, f1, f2 FROM test t RIGHT JOIN TEST_TABLE tt on t.id = tt.id;",
-		sink: "OUTPUT", topology: "table-table-right-join.topology", sources: []string{"TEST", "TEST_TABLE"},
+		sink: "OUTPUT", topology: "table-table-right-join.topology", sources: []string{"TEST_TABLE", "TEST"},
 		// the join step's keyColName is T_ID in plan.json
 		plan: " > [ SINK ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.OUTPUT\n" +
 			"\t\t > [ PROJECT ] | Schema: T_ID BIGINT KEY, NAME STRING, VALUE BIGINT, F1 STRING, F2 BIGINT | Logger: QID.Project\n" +
@@ -551,7 +555,7 @@ var explainCases = []explainCase{
 		stmts: "CREATE STREAM impressions (user VARCHAR KEY, impression_id BIGINT, url VARCHAR) WITH (kafka_topic='impressions', value_format='JSON');" +
 			"CREATE STREAM clicks (user VARCHAR KEY, url VARCHAR) WITH (kafka_topic='clicks', value_format='JSON');" +
 			"CREATE STREAM OUTPUT AS SELECT I.USER, IMPRESSION_ID, I.URL AS URL FROM impressions i JOIN clicks c WITHIN 1 minute ON i.user = c.user WHERE i.url = c.url;",
-		sink: "OUTPUT", topology: "stream-stream-join-with-where.topology",
+		sink: "OUTPUT", topology: "stream-stream-join-with-where.topology", sources: []string{"CLICKS", "IMPRESSIONS"},
 		plan: " > [ SINK ] | Schema: I_USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING | Logger: QID.OUTPUT\n" +
 			"\t\t > [ PROJECT ] | Schema: I_USER STRING KEY, IMPRESSION_ID BIGINT, URL STRING | Logger: QID.Project\n" +
 			"\t\t\t\t > [ FILTER ] | Schema: I_USER STRING KEY, I_IMPRESSION_ID BIGINT, I_URL STRING, I_ROWTIME BIGINT, I_ROWPARTITION INTEGER, I_ROWOFFSET BIGINT, I_USER STRING, " +

@@ -281,3 +281,14 @@ func planSchema(cols []types.Column) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// SourceOrder is the order EXPLAIN lists a query's sources in:
+// QueryDescriptionFactory collects the query plan's source names, sorted
+// (QueryPlan keeps them in an ImmutableSortedSet), into a
+// Collectors.toSet() HashSet, whose iteration order QueryDescription's
+// ImmutableSet.copyOf keeps (confluentinc/ksql v7.9.0).
+func SourceOrder(names []string) []string {
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	return javaHashSetOrder(sorted...)
+}
