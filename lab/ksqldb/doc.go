@@ -250,14 +250,16 @@
 // persistent join of two sources (or a chain of stream-table joins all on
 // one column of the stream, also over a stream-stream join on that column)
 // repartitions (joinrepartition.go): a stream
-// joined on anything but its key, or keyed in a format that infers its
-// schema (ksqlDB always repartitions those), goes through
+// joined on anything but its key, keyed in a format that infers its
+// schema (ksqlDB always repartitions those), or keyed in another format
+// than the join's internal one, goes through
 // <query>-Join-repartition (stream-table; L_..._Join-repartition, the
 // innermost join's, in a chain) or Join-left-repartition and
 // Join-right-repartition (stream-stream; L_..._ likewise when the chain's
 // innermost join is one), keyed by the join key in the
 // join's internal key format, the PrependAlias step's columns as the
-// value; a table keyed in such a format goes through
+// value; a table keyed in such a format, or in another than the stream's,
+// goes through
 // RightSourceKeyed-SelectKey-repartition and is materialized in
 // RightSourceKeyed-Materialize (restored from its changelog). A first
 // stream thread writes them, the join reads them back. Each other table

@@ -606,3 +606,69 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', valu
 		t.Errorf("the outer join has a repartition topic too; ksqlDB's joins it on the stream as keyed already")
 	}
 }
+
+// joins_-_stream-stream_key-to-key_-_key_format_mismatch (7.1.0 plan):
+// streams joined on their keys, keyed in different formats, meet in the
+// join's internal key format, the left's (DELIMITED): the right stream is
+// rekeyed into it through Join-right-repartition (PreJoinRepartitionNode
+// repartitions a side whose key format is not the join's; KLIP-33).
+func TestAStreamJoinedOnKeysOfAnotherFormatIsRepartitionedIntoTheJoinsFormat(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("s1", 4)
+	st.createTopic("s2", 4)
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, FOO INT) WITH (kafka_topic='s1', key_format='DELIMITED', value_format='JSON');
+CREATE STREAM S2 (ID INT KEY, VAL STRING) WITH (kafka_topic='s2', key_format='KAFKA', value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"s2", 1000, kafkaInt(10), []byte(`{"VAL":"hello"}`)},
+		joinRec{"s1", 2000, []byte("10"), []byte(`{"foo":22}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT AS SELECT S1.ID, S2.VAL FROM S1 JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	if out := st.records("OUTPUT", 1)[0]; string(out.Key) != "10" || string(out.Value) != `{"VAL":"hello"}` {
+		t.Errorf("OUTPUT record %q %s, want \"10\" {\"VAL\":\"hello\"}", out.Key, out.Value)
+	}
+	src := st.records("s2", 1)[0]
+	topic := queryTopic(id, "-Join-right-repartition")
+	if parts, _ := topicExists(t, st, topic); parts != 4 {
+		t.Fatalf("%s has %d partitions, want 4", topic, parts)
+	}
+	rec := st.records(topic, 1)[0]
+	if want := fmt.Sprintf(`{"S2_VAL":"hello","S2_ROWTIME":1000,"S2_ROWPARTITION":%d,"S2_ROWOFFSET":%d,"S2_ID":10}`, src.Partition, src.Offset); string(rec.Key) != "10" || string(rec.Value) != want {
+		t.Errorf("%s record %q %s, want \"10\" (DELIMITED) %s", topic, rec.Key, rec.Value, want)
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-left-repartition")); ok {
+		t.Errorf("the left stream, in the join's format already, is repartitioned too")
+	}
+}
+
+// joins_-_stream-table_key-to-key_-_key_format_mismatch (7.1.0 plan): a
+// table keyed in another format than the stream it is joined to on keys
+// is rekeyed into the stream's (DELIMITED) through
+// RightSourceKeyed-SelectKey-repartition and materialized in
+// RightSourceKeyed-Materialize.
+func TestATableJoinedOnKeysOfAnotherFormatIsRepartitionedIntoTheStreamsFormat(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("t", 4)
+	st.createTopic("s", 4)
+	mustKSQL(t, url, `CREATE TABLE T (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');
+CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='DELIMITED', value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"t", 1000, kafkaInt(10), []byte(`{"VAL":"hello"}`)},
+		joinRec{"s", 2000, []byte("10"), []byte(`{"foo":22}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT AS SELECT S.ID, VAL FROM S JOIN T ON S.ID = T.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	if out := st.records("OUTPUT", 1)[0]; string(out.Key) != "10" || string(out.Value) != `{"VAL":"hello"}` {
+		t.Errorf("OUTPUT record %q %s, want \"10\" {\"VAL\":\"hello\"}", out.Key, out.Value)
+	}
+	src := st.records("t", 1)[0]
+	topic := queryTopic(id, "-RightSourceKeyed-SelectKey-repartition")
+	if parts, _ := topicExists(t, st, topic); parts != 4 {
+		t.Fatalf("%s has %d partitions, want 4", topic, parts)
+	}
+	rec := st.records(topic, 1)[0]
+	if want := fmt.Sprintf(`{"VAL":"hello","ROWTIME":1000,"ROWPARTITION":%d,"ROWOFFSET":%d,"ID":10}`, src.Partition, src.Offset); string(rec.Key) != "10" || string(rec.Value) != want {
+		t.Errorf("%s record %q %s, want \"10\" (DELIMITED) %s", topic, rec.Key, rec.Value, want)
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-RightSourceKeyed-Materialize-changelog")); !ok {
+		t.Errorf("no RightSourceKeyed-Materialize-changelog topic")
+	}
+}

@@ -285,14 +285,22 @@ func (jp *JoinPlan) TableStore(leaf int) string {
 // the stream is rekeyed when joined on a value (st.Rekeyed) or keyed in
 // such a format, and a table keyed in such a format is rekeyed by its own
 // key (joins_-_stream-table_key-to-key_-_SR-enabled_key_format:
-// Join-repartition and RightSourceKeyed-SelectKey-repartition).
+// Join-repartition and RightSourceKeyed-SelectKey-repartition). A side keyed
+// in another format than the join's internal one (joinKeyFormat) is
+// rekeyed into it too.
 func rekeyedSides(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool) {
 	inferred := func(l JoinLeaf) bool { return l.Source.Window == nil && formats.RegistryFormat(l.Source.KeyFormat) }
+	mustLeft, mustRight := requiresRekey(st, left, right)
+	keyFormat := joinKeyFormat(left, right, mustLeft, mustRight)
+	// a side keyed in another format than the join's is rekeyed into it
+	// (joins_-_stream-stream_key-to-key_-_key_format_mismatch,
+	// joins_-_stream-table_key-to-key_-_key_format_mismatch)
+	other := func(l JoinLeaf) bool { return l.Source.Window == nil && l.Source.KeyFormat != keyFormat }
 	if right.Source.Table {
-		return st.Rekeyed || inferred(left), inferred(right)
+		return st.Rekeyed || inferred(left), inferred(right) || other(right)
 	}
-	rekeyLeft = st.Rekeyed || !left.keyedBy(st.leftExpr) || inferred(left)
-	rekeyRight = !right.keyedBy(st.rightExpr) || inferred(right)
+	rekeyLeft = mustLeft || inferred(left) || other(left)
+	rekeyRight = mustRight || inferred(right) || other(right)
 	return rekeyLeft, rekeyRight
 }
 
