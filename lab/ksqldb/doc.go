@@ -237,8 +237,9 @@
 // PARTITION BY of a windowed stream by anything but its key and joins of
 // windowed sources that ksqlDB refuses (Implicit repartitioning of
 // windowed sources is not supported), while PARTITION BY its own key
-// passes it on as it is; aggregating a windowed stream and INSERT INTO ...
-// SELECT from one are refused as not supported.
+// passes it on as it is; aggregating a windowed stream, INSERT INTO ...
+// SELECT from one and the joins of windowed streams ksqlDB accepts (it
+// matches them by key and window) are refused as not supported.
 //
 // Joins (the planner plans them, the operators run them, joinfeed.go reads
 // their inputs in timestamp order) are

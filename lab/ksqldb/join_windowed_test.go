@@ -57,16 +57,21 @@ func TestJoinsOfWindowedSourcesAreRefusedAsKsqlDBRefusesThem(t *testing.T) {
 	}
 }
 
-// The windowed joins ksqlDB runs are accepted: two session-windowed
-// streams, and time-windowed streams whose schema-inference key format
-// makes ksqlDB repartition them ("matching session-windowed",
-// "matching time-windowed - SR-enabled key format").
-func TestJoinsOfMatchingWindowedSourcesAreAccepted(t *testing.T) {
+// ksqlDB joins two session-windowed (or two time-windowed) streams on
+// their windowed keys, key and window alike, and writes a windowed result
+// (joins.json "matching session-windowed": of the right's two records for
+// key 1 only the one of the same session joins). This server would match
+// by the key alone, so the join is refused as not supported rather than
+// run wrongly.
+func TestJoinsOfMatchingWindowedSourcesAreRefusedAsNotSupported(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	st.createTopic("left_topic", 1)
 	st.createTopic("right_topic", 1)
 	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V bigint) WITH (kafka_topic='left_topic', value_format='JSON', WINDOW_TYPE='SESSION');
-CREATE STREAM S2 (ID INT KEY, V bigint) WITH (kafka_topic='right_topic', value_format='JSON', WINDOW_TYPE='SESSION');
-CREATE STREAM OUTPUT as SELECT S1.ID, S1.V, S2.V FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`, nil)
+CREATE STREAM S2 (ID INT KEY, V bigint) WITH (kafka_topic='right_topic', value_format='JSON', WINDOW_TYPE='SESSION');`, nil)
+	code, e := stmtErr(t, url, "CREATE STREAM OUTPUT as SELECT S1.ID, S1.V, S2.V FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;")
+	if msg, _ := e["message"].(string); code != 400 || e["error_code"] != float64(40001) || !contains(msg, "windowed streams") || !contains(msg, "not supported") {
+		t.Errorf("windowed join: %d %v, want 400 40001 ... windowed streams ... not supported", code, e)
+	}
 }

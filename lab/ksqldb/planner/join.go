@@ -487,6 +487,13 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 		if st.LeftKey.Type != st.RightKey.Type {
 			return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
+		if jp.Leaves[st.leftLeaf].Source.Window != nil {
+			// ksqlDB matches windowed streams by their windowed keys (key
+			// and window, joins.json "matching session-windowed") and
+			// writes a windowed result; this server would match by the
+			// key alone, so it refuses rather than join wrongly
+			return JoinStep{}, stmterr.Unsupported("a stream-stream join of windowed streams")
+		}
 		st.Within = j.Within
 		jp.Pairs = append(jp.Pairs, [2]int{0, right})
 		return st, nil
