@@ -125,24 +125,30 @@ func TestCompactionRunsBetweenTransactions(t *testing.T) {
 		}
 	}()
 	// Every transaction rewrites one key: once the log holds a few hundred
-	// offsets, a cleaner that ran leaves far fewer records below them than
-	// the writer wrote.
-	deadline := time.Now().Add(20 * time.Second)
+	// offsets, a cleaning after that leaves far fewer records below them
+	// than the writer wrote there (half as many as offsets: each
+	// transaction adds its commit marker).
+	var mark int64
+	deadline := time.Now().Add(30 * time.Second)
+	for mark <= 400 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the writer wrote only %d offsets", mark)
+		}
+		time.Sleep(50 * time.Millisecond)
+		mark = b.cluster.PartitionInfo(topic, 0).HighWatermark
+	}
 	for {
-		hw := b.cluster.PartitionInfo(topic, 0).HighWatermark
-		if hw > 400 {
-			n := 0
-			for _, r := range readAll(ctx, t, b, topic, kgo.ReadUncommitted()) {
-				if r.Offset < hw {
-					n++
-				}
-			}
-			if n < int(hw)/4 {
-				return
+		n := 0
+		for _, r := range readAll(ctx, t, b, topic, kgo.ReadUncommitted()) {
+			if r.Offset < mark {
+				n++
 			}
 		}
+		if n < int(mark)/8 {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no compaction while transactions came and went: a log of %d offsets", hw)
+			t.Fatalf("no compaction while transactions came and went: %d records below offset %d", n, mark)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

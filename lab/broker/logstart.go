@@ -49,10 +49,10 @@ type movedStart struct {
 type logStarts struct {
 	path string
 
-	mu     sync.RWMutex
-	starts map[string]map[int32]movedStart
-	ids    map[[16]byte]string
-	any    atomic.Bool // starts is not empty: Fetch and ListOffsets are looked at
+	mu       sync.RWMutex
+	starts   map[string]map[int32]movedStart
+	ids      map[[16]byte]string
+	nonEmpty atomic.Bool // starts is not empty: Fetch and ListOffsets are looked at
 }
 
 type logStartsFileData struct {
@@ -80,7 +80,7 @@ func loadLogStarts(dataDir string) (*logStarts, error) {
 		s.starts[topic] = t.Partitions
 		s.ids[t.ID] = topic
 	}
-	s.any.Store(len(s.starts) > 0)
+	s.nonEmpty.Store(len(s.starts) > 0)
 	return s, nil
 }
 
@@ -119,7 +119,7 @@ func (s *logStarts) moved(topic string, id [16]byte, partition int32, before, af
 	}
 	m.Kfake = after
 	ps[partition] = m
-	s.any.Store(true)
+	s.nonEmpty.Store(true)
 	return true
 }
 
@@ -147,7 +147,7 @@ func (s *logStarts) forget(topic string) {
 	defer s.mu.Unlock()
 	delete(s.ids, s.idOf(topic))
 	delete(s.starts, topic)
-	s.any.Store(len(s.starts) > 0)
+	s.nonEmpty.Store(len(s.starts) > 0)
 }
 
 // save writes the starts to the data dir (a temporary file renamed over
@@ -188,7 +188,7 @@ func (s *logStarts) lookup(topic string, id [16]byte, partition int32) (movedSta
 // fixFetch sends a fetch from an offset between a partition's Kafka and
 // kfake log starts to kfake's; it reports whether it changed req.
 func (s *logStarts) fixFetch(req *kmsg.FetchRequest) bool {
-	if !s.any.Load() {
+	if !s.nonEmpty.Load() {
 		return false
 	}
 	s.mu.RLock()
@@ -210,7 +210,7 @@ func (s *logStarts) fixFetch(req *kmsg.FetchRequest) bool {
 // asked for the earliest offset (timestamp -2) of a partition whose log
 // start kfake moved.
 func (s *logStarts) fixListOffsets(req *kmsg.ListOffsetsRequest) func([]byte) ([]byte, error) {
-	if !s.any.Load() {
+	if !s.nonEmpty.Load() {
 		return nil
 	}
 	earliest := map[string]map[int32]bool{}

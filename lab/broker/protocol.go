@@ -88,9 +88,9 @@ func (p *protocol) wants(key int16) bool {
 	case 32: // DescribeConfigs
 		return p.cleanerBackoff != ""
 	case 1, 2: // Fetch, ListOffsets
-		return p.starts != nil && p.starts.any.Load()
+		return p.starts != nil && p.starts.nonEmpty.Load()
 	case 21: // DeleteRecords
-		return p.starts != nil && p.starts.any.Load()
+		return p.starts != nil && p.starts.nonEmpty.Load()
 	}
 	return false
 }
