@@ -79,16 +79,15 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("a stream-stream " + st.Type.String())
 	}
 	// a stream joined on anything but its key is repartitioned
-	rekeyLeft, rekeyRight := rekeyedSides(st, left, right)
+	rekeyLeft, rekeyRight, _ := rekeyedSides(st, left, right)
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}
 	if right.Source.Table && !left.Source.Table {
 		// the sides this server repartitions must be ksqlDB's
-		wantLeft, wantRight := ksqlRepartitions(st, left, right)
 		runLeft, runRight := plannedRepartitions(plan)
 		switch {
-		case wantLeft != runLeft || wantRight != runRight:
+		case rekeyLeft != runLeft || rekeyRight != runRight:
 			if left.Source.Topic == right.Source.Topic {
 				return nil, refuse("a stream-table join of a stream and a table read from one topic")
 			}
@@ -96,7 +95,6 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		case rekeyRight && plan.Agg != nil:
 			return nil, refuse("an aggregation of a stream-table join that repartitions its table")
 		}
-		rekeyLeft, rekeyRight = runLeft, runRight
 	}
 	if left.Source.Table && right.Source.Table {
 		// this server repartitions no table of a table-table join
@@ -220,38 +218,8 @@ func streamTableTopology(t *topology, streamTopic, tableTopic string, rekeyStrea
 	t.index += 3 // the repartition's filter, sink and source
 }
 
-// ksqlRepartitions reports which sides of a join of two sources ksqlDB
-// repartitions before it joins them (PreJoinRepartitionNode and
-// JoinNode.resolveKeyFormats, KLIP-33): a side joined on anything but its
-// key; and, the join's key format being the left source's unless the left
-// side must be repartitioned and the right need not (then the right's),
-// every side when that format infers schemas (ksql issue 6332), and a side
-// whose own key format is not the join's.
-func ksqlRepartitions(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool) {
-	mustLeft, mustRight := requiresRekey(st, left, right)
-	var format *metastore.Source
-	switch {
-	case !mustLeft:
-		format = left.Source
-	case !mustRight:
-		format = right.Source
-	default:
-		// both repartitioned whatever their formats
-		return true, true
-	}
-	forced := formats.RegistryFormat(format.KeyFormat)
-	return mustLeft || forced || !sameKeyFormat(left.Source, format), mustRight || forced || !sameKeyFormat(right.Source, format)
-}
-
-// sameKeyFormat reports sources whose keys are serialized alike: the same
-// format with the same properties (FormatInfo's delimiter, schema id and
-// PROTOBUF nullable representation).
-func sameKeyFormat(a, b *metastore.Source) bool {
-	return a.KeyFormat == b.KeyFormat && a.KeyDelimiter == b.KeyDelimiter && a.KeySchemaID == b.KeySchemaID && a.KeyProtoNullable == b.KeyProtoNullable
-}
-
 // keyFormatsAgree reports a join in which ksqlDB repartitions no side for
-// its key format (ksqlRepartitions, at every step of a chain): the sources
+// its key format (rekeyedSides, at every step of a chain): the sources
 // not repartitioned anyway (joined on anything but their keys) are keyed
 // alike, in a format that does not infer schemas; with every source
 // repartitioned, the first keyed in a format other than NONE (the join's,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -16,12 +17,9 @@ import (
 // StreamJoined operations, which ksqlDB names by the Join context:
 // StreamTableJoinBuilder, StreamStreamJoinBuilder; the historical plans
 // joins_-_stream-table_value-to-key_-_key_format_mismatch and
-// joins_-_stream_stream_left_join_-_rekey_-_JSON list them).
-const (
-	JoinRepartitionSuffix      = "-Join-repartition"
-	JoinLeftRepartitionSuffix  = "-Join-left-repartition"
-	JoinRightRepartitionSuffix = "-Join-right-repartition"
-)
+// joins_-_stream_stream_left_join_-_rekey_-_JSON list them; see
+// streamRepartitions for the stream-stream names).
+const JoinRepartitionSuffix = "-Join-repartition"
 
 // JoinRepartition is a stream side of a join that ksqlDB rekeys by the
 // join expression and writes through a repartition topic before the join
@@ -81,36 +79,45 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 		left.Source.Window != nil || right.Source.Window != nil || left.Source.Topic == right.Source.Topic {
 		return nil
 	}
-	rekeyLeft, rekeyRight := rekeyedSides(st, left, right)
+	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(st, left, right)
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
-	mustLeft, mustRight := requiresRekey(st, left, right)
-	keyFormat := joinKeyFormat(left, right, mustLeft, mustRight)
-	// Kafka Streams names a stream-stream join's repartitions by its own
-	// sides: "this" (left) and "other" (right). ksqlDB runs a RIGHT join
-	// as the right stream's LEFT join of the left one
-	// (StreamStreamJoinBuilder), so there the left stream goes through
-	// Join-right-repartition (joins_-_stream_stream_right_join_-_rekey_-_JSON)
-	leftSuffix, rightSuffix := JoinLeftRepartitionSuffix, JoinRightRepartitionSuffix
-	switch {
-	case right.Source.Table:
-		leftSuffix = JoinRepartitionSuffix
-	case st.Type == sql.RightJoin:
-		leftSuffix, rightSuffix = rightSuffix, leftSuffix
+	if !right.Source.Table {
+		return streamRepartitions(st, left, right, rekeyLeft, rekeyRight, keyFormat, "-")
 	}
 	var out []JoinRepartition
 	if rekeyLeft {
-		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, leftSuffix, keyFormat, left.Alias))
+		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, JoinRepartitionSuffix, keyFormat, left.Alias))
 	}
-	if rekeyRight && right.Source.Table {
+	if rekeyRight {
 		// the table's SelectKey step is not aliased: PrependAliasRight
 		// comes after it
 		r := joinRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, keyFormat, "")
 		r.Table = true
 		out = append(out, r)
-	} else if rekeyRight {
-		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, rightSuffix, keyFormat, right.Alias))
+	}
+	return out
+}
+
+// streamRepartitions are the repartitions of the rekeyed streams of a
+// stream-stream join of left and right, through <prefix>Join-left- and
+// Join-right-repartition. Kafka Streams names a stream-stream join's
+// repartitions by its own sides: "this" (left) and "other" (right).
+// ksqlDB runs a RIGHT join as the right stream's LEFT join of the left
+// one (StreamStreamJoinBuilder), so there the left stream goes through
+// Join-right-repartition (joins_-_stream_stream_right_join_-_rekey_-_JSON).
+func streamRepartitions(st JoinStep, left, right JoinLeaf, rekeyLeft, rekeyRight bool, keyFormat, prefix string) []JoinRepartition {
+	leftSuffix, rightSuffix := "Join-left-repartition", "Join-right-repartition"
+	if st.Type == sql.RightJoin {
+		leftSuffix, rightSuffix = rightSuffix, leftSuffix
+	}
+	var out []JoinRepartition
+	if rekeyLeft {
+		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, prefix+leftSuffix, keyFormat, left.Alias))
+	}
+	if rekeyRight {
+		out = append(out, joinRepartition(1, right, st.rightExpr, st.RightKey, prefix+rightSuffix, keyFormat, right.Alias))
 	}
 	return out
 }
@@ -234,21 +241,11 @@ func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
 			return nil
 		}
 	}
-	rekeyLeft, rekeyRight := rekeyedSides(first, left, right)
+	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(first, left, right)
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
-	mustLeft, mustRight := requiresRekey(first, left, right)
-	keyFormat := joinKeyFormat(left, right, mustLeft, mustRight)
-	inner := "-" + chainPrefix(len(jp.Steps)-1)
-	var out []JoinRepartition
-	if rekeyLeft {
-		out = append(out, joinRepartition(0, left, first.leftExpr, first.LeftKey, inner+"Join-left-repartition", keyFormat, left.Alias))
-	}
-	if rekeyRight {
-		out = append(out, joinRepartition(1, right, first.rightExpr, first.RightKey, inner+"Join-right-repartition", keyFormat, right.Alias))
-	}
-	return out
+	return streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(len(jp.Steps)-1))
 }
 
 // TableStore is the name of the store a persistent join keeps a table
@@ -275,33 +272,40 @@ func (jp *JoinPlan) TableStore(leaf int) string {
 	return ""
 }
 
-// rekeyedSides reports which stream sides of a join of left and right
-// ksqlDB rekeys through a repartition topic: a stream joined on anything
-// but its key, and, in a stream-stream join, a stream whose key format
-// infers its schema from the registry (AVRO, JSON_SR, PROTOBUF), which
-// PreJoinRepartitionNode always repartitions (ksql issue 6332; the
-// historical plan joins_-_stream-stream_key-to-key_-_SR-enabled_key_format
-// has both Join-left- and Join-right-repartition). In a stream-table join
-// the stream is rekeyed when joined on a value (st.Rekeyed) or keyed in
-// such a format, and a table keyed in such a format is rekeyed by its own
-// key (joins_-_stream-table_key-to-key_-_SR-enabled_key_format:
-// Join-repartition and RightSourceKeyed-SelectKey-repartition). A side keyed
-// in another format than the join's internal one (joinKeyFormat) is
-// rekeyed into it too.
-func rekeyedSides(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool) {
-	inferred := func(l JoinLeaf) bool { return l.Source.Window == nil && formats.RegistryFormat(l.Source.KeyFormat) }
+// rekeyedSides reports which sides of a join of left and right ksqlDB
+// repartitions before it joins them (PreJoinRepartitionNode and
+// JoinNode.resolveKeyFormats, KLIP-33), and the join's internal key format
+// (joinKeyFormat): a side joined on anything but its key; and, the join's
+// key format being the left source's unless the left side must be
+// repartitioned and the right need not (then the right's), every side when
+// that format infers schemas from the registry (ksql issue 6332; historical
+// plans joins_-_stream-stream_key-to-key_-_SR-enabled_key_format and
+// joins_-_stream-table_key-to-key_-_SR-enabled_key_format), and a side whose
+// own key format is not the join's (joins_-_stream-stream_key-to-key_-_key_format_mismatch,
+// joins_-_stream-table_key-to-key_-_key_format_mismatch). A table side is
+// rekeyed by its own key (RightSourceKeyed-SelectKey-repartition).
+func rekeyedSides(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool, keyFormat string) {
 	mustLeft, mustRight := requiresRekey(st, left, right)
-	keyFormat := joinKeyFormat(left, right, mustLeft, mustRight)
-	// a side keyed in another format than the join's is rekeyed into it
-	// (joins_-_stream-stream_key-to-key_-_key_format_mismatch,
-	// joins_-_stream-table_key-to-key_-_key_format_mismatch)
-	other := func(l JoinLeaf) bool { return l.Source.Window == nil && l.Source.KeyFormat != keyFormat }
-	if right.Source.Table {
-		return st.Rekeyed || inferred(left), inferred(right) || other(right)
+	keyFormat = joinKeyFormat(left, right, mustLeft, mustRight)
+	var format *metastore.Source
+	switch {
+	case !mustLeft:
+		format = left.Source
+	case !mustRight:
+		format = right.Source
+	default:
+		// both repartitioned whatever their formats
+		return true, true, keyFormat
 	}
-	rekeyLeft = mustLeft || inferred(left) || other(left)
-	rekeyRight = mustRight || inferred(right) || other(right)
-	return rekeyLeft, rekeyRight
+	forced := formats.RegistryFormat(format.KeyFormat)
+	return mustLeft || forced || !sameKeyFormat(left.Source, format), mustRight || forced || !sameKeyFormat(right.Source, format), keyFormat
+}
+
+// sameKeyFormat reports sources whose keys are serialized alike: the same
+// format with the same properties (FormatInfo's delimiter, schema id and
+// PROTOBUF nullable representation).
+func sameKeyFormat(a, b *metastore.Source) bool {
+	return a.KeyFormat == b.KeyFormat && a.KeyDelimiter == b.KeyDelimiter && a.KeySchemaID == b.KeySchemaID && a.KeyProtoNullable == b.KeyProtoNullable
 }
 
 // WindowJoinStores are the names of the two window stores of a single
