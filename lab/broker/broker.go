@@ -183,7 +183,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	b.admin, b.codecs = admin, proto.codecs
 	proto.codecs.setAdmin(kadm.NewClient(admin))
 
-	if err := b.endCrashedTransactions(ctx, crashOpen, cfg.security.clientOpts(), proto.produceGate, cfg.logger); err != nil {
+	if err := endCrashedTransactions(ctx, admin, crashOpen, proto.produceGate, cfg.logger); err != nil {
 		admin.Close()
 		c.Close()
 		return nil, fmt.Errorf("start broker: %w", err)

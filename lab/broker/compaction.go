@@ -229,6 +229,15 @@ func (cl *cleaner) recordStarts(topics []compactedTopic, before, retained, after
 // waited longer than cleanerPatience is logged once, with the partition
 // that holds it back.
 func (cl *cleaner) run(admin *kgo.Client, interval time.Duration, stop <-chan struct{}, logger *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	t := time.NewTimer(interval)
 	defer t.Stop()
 	for {
@@ -240,7 +249,7 @@ func (cl *cleaner) run(admin *kgo.Client, interval time.Duration, stop <-chan st
 		cl.retentionDue.Store(true)
 		start, warned := time.Now(), false
 		for {
-			open, err := cl.clean(admin, stop)
+			open, err := cl.clean(ctx, admin)
 			if err == nil && open == "" {
 				break
 			}
@@ -264,16 +273,9 @@ func (cl *cleaner) run(admin *kgo.Client, interval time.Duration, stop <-chan st
 
 // clean asks the broker to run the cleaner. It returns the partition whose
 // open transaction kept the cleaner from running, if one did.
-func (cl *cleaner) clean(admin *kgo.Client, stop <-chan struct{}) (open string, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+func (cl *cleaner) clean(ctx context.Context, admin *kgo.Client) (open string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	go func() {
-		select {
-		case <-stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	req := kmsg.NewPtrListTransactionsRequest()
 	req.StateFilters = []string{cleanerMarker}
 	resp, err := req.RequestWith(ctx, admin)

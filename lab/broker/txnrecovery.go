@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -95,7 +96,7 @@ func (s *txnScan) result() []openTxn {
 	for _, t := range s.open {
 		out = append(out, *t)
 	}
-	slices.SortFunc(out, func(a, b openTxn) int { return int(a.firstOffset - b.firstOffset) })
+	slices.SortFunc(out, func(a, b openTxn) int { return cmp.Compare(a.firstOffset, b.firstOffset) })
 	return out
 }
 
@@ -208,18 +209,14 @@ func abortCrashedTransactions(ctx context.Context, cl *kgo.Client, candidates []
 	return ended, errors.Join(errs...)
 }
 
-// endCrashedTransactions runs abortCrashedTransactions with a client of its
-// own and logs what it ended; Produce requests wait until it returns.
-func (b *Broker) endCrashedTransactions(ctx context.Context, candidates []openTxn, opts []kgo.Opt, gate *produceGate, logger *slog.Logger) error {
+// endCrashedTransactions runs abortCrashedTransactions through the broker's
+// own client and logs what it ended; Produce requests wait until it
+// returns.
+func endCrashedTransactions(ctx context.Context, cl *kgo.Client, candidates []openTxn, gate *produceGate, logger *slog.Logger) error {
 	defer gate.open()
 	if len(candidates) == 0 {
 		return nil
 	}
-	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(b.addrs...)}, opts...)...)
-	if err != nil {
-		return fmt.Errorf("end the transactions left open: %w", err)
-	}
-	defer cl.Close()
 	ended, err := abortCrashedTransactions(ctx, cl, candidates)
 	for _, t := range ended {
 		logger.Warn("aborted a transaction left open when the broker stopped abruptly, as Kafka's transaction coordinator does: its records are not read by read_committed consumers, its producer is fenced",
