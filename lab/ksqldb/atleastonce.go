@@ -273,9 +273,9 @@ func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *p
 }
 
 // internal reports a topic the query's main thread writes with its
-// offsets: its changelog, a join's table-side changelogs.
+// offsets: its changelog, a join's table-side and Project-Last changelogs.
 func (q *runningQuery) internal(topic string) bool {
-	if topic != "" && (topic == q.changelog || topic == q.otherLog) {
+	if topic != "" && (topic == q.changelog || topic == q.otherLog) || q.projLog != nil && topic == q.projLog.topic {
 		return true
 	}
 	for _, tl := range q.tableLogs {

@@ -259,14 +259,17 @@
 // Join-right-repartition (stream-stream; L_..._ likewise when the chain's
 // innermost join is one), keyed by the join key in the
 // join's internal key format, the PrependAlias step's columns as the
-// value; a table keyed in such a format, or in another than the stream's,
-// goes through
-// RightSourceKeyed-SelectKey-repartition and is materialized in
-// RightSourceKeyed-Materialize (restored from its changelog). A first
+// value; a table keyed in such a format, or in another than the join's
+// (the stream's, or the left table's in a table-table join), goes through
+// <Side>SourceKeyed-SelectKey-repartition and is materialized in
+// <Side>SourceKeyed-Materialize (restored from its changelog): the right
+// table of a stream-table join, either table of a table-table join. A first
 // stream thread writes them, the join reads them back. Each other table
 // side's store is logged to its KafkaTopic_<side>-Reduce-changelog as
 // ksqlDB logs it (jointables.go), but restored from the table's own
-// topic. TERMINATE deletes every internal topic of the query and its
+// topic. A table-table join's results are logged to Project-Last-changelog
+// (projectlast.go), in the join's key format and the left table's value
+// format, and rebuilt from the tables on a restart. TERMINATE deletes every internal topic of the query and its
 // subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
 // joins, a self-join and a push query rekey in memory, with no
 // -repartition topic. A single stream-stream join logs each window store

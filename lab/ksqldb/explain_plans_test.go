@@ -56,6 +56,39 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-table-join-key-format-mismatch.topology",
 	},
 	{
+		// both tables, keyed in AVRO, are rekeyed by their keys into the
+		// join's key format, each through <Side>SourceKeyed-SelectKey-repartition
+		// into <Side>SourceKeyed-Materialize; the join reads both in a
+		// sub-topology of its own
+		name:   "a table-table join on AVRO keys repartitions both tables",
+		topics: []string{"t1", "t2"},
+		stmts: "CREATE TABLE T1 (ID BIGINT PRIMARY KEY, NAME varchar) WITH (kafka_topic='t1', key_format='AVRO', value_format='JSON');" +
+			"CREATE TABLE T2 (ID BIGINT PRIMARY KEY, F1 varchar) WITH (kafka_topic='t2', key_format='AVRO', value_format='JSON');" +
+			"CREATE TABLE OUTPUT as SELECT T1.id, name, f1 FROM T1 left join T2 on T1.id = T2.id;",
+		sink: "OUTPUT", topology: "table-table-join-avro-keys.topology",
+		plan: " > [ SINK ] | Schema: T1_ID BIGINT KEY, NAME STRING, F1 STRING | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, NAME STRING, F1 STRING | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: T1_ID BIGINT KEY, T1_NAME STRING, T1_ROWTIME BIGINT, T1_ROWPARTITION INTEGER, T1_ROWOFFSET BIGINT, T1_ID BIGINT, " +
+			"T2_F1 STRING, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID BIGINT | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T1_ID BIGINT KEY, T1_NAME STRING, T1_ROWTIME BIGINT, T1_ROWPARTITION INTEGER, T1_ROWOFFSET BIGINT, T1_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: ID BIGINT KEY, NAME STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, NAME STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID BIGINT KEY, T2_F1 STRING, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID BIGINT | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: ID BIGINT KEY, F1 STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.RightSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID BIGINT KEY, F1 STRING, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		// the right table, keyed in DELIMITED, is rekeyed into the left's
+		// KAFKA through RightSourceKeyed-SelectKey-repartition; the left
+		// one is joined where it is read
+		name:   "a table-table join on keys of different formats repartitions the right table into the left's format",
+		topics: []string{"t1", "t2"},
+		stmts: "CREATE TABLE T1 (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t1', key_format='KAFKA', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, FOO INT) WITH (kafka_topic='t2', key_format='DELIMITED', value_format='JSON');" +
+			"CREATE TABLE OUTPUT AS SELECT * FROM T1 JOIN T2 ON T1.ID = T2.ID;",
+		sink: "OUTPUT", topology: "table-table-join-key-format-mismatch.topology",
+	},
+	{
 		// a sink WITH (TIMESTAMP=...) sets each record's time from that
 		// column before the sink (KsqlStructuredDataOutputNode,
 		// StreamSinkBuilder's ApplyTimestampTransform-<sink>)
@@ -777,9 +810,7 @@ func TestExplainOfNWayJoinOnDifferentColumnsIsRefusedAsUnsupported(t *testing.T)
 // EXPLAIN of a join that ksqlDB repartitions for its sources' key formats,
 // where this server does not, stays refused as not supported: a table
 // rekeyed into the stream's key format
-// (joins_-_stream-table_key-to-key_-_key_format_mismatch), both tables of a
-// table-table join on AVRO keys (joins_-_table-table_-_SR-enabled_key_format),
-// the right table of a foreign-key join keyed by an AVRO STRUCT
+// (joins_-_stream-table_key-to-key_-_key_format_mismatch), the right table of a foreign-key join keyed by an AVRO STRUCT
 // (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
 // and the tables of a chain keyed in different formats
 // (multi-joins_-_stream-table-table_-_table_key_format_mismatch).
@@ -787,11 +818,6 @@ func TestExplainOfJoinsKsqlDBRepartitionsForTheirKeyFormatsIsRefusedAsUnsupporte
 	for _, c := range []struct {
 		name, stmts, want string
 	}{
-		{"table-table on AVRO keys",
-			"CREATE TABLE T1 (ID BIGINT PRIMARY KEY, NAME varchar) WITH (kafka_topic='t', key_format='AVRO', value_format='JSON');" +
-				"CREATE TABLE T2 (ID BIGINT PRIMARY KEY, F1 varchar) WITH (kafka_topic='s', key_format='AVRO', value_format='JSON');" +
-				"CREATE TABLE OUTPUT as SELECT T1.id, name, f1 FROM T1 left join T2 on T1.id = T2.id;",
-			"table-table join whose key formats"},
 		{"foreign-key on an AVRO STRUCT key",
 			"CREATE TABLE L (L_ID BIGINT PRIMARY KEY, NAME VARCHAR, FK STRUCT<VAL BIGINT>) WITH (kafka_topic='t', format='AVRO');" +
 				"CREATE TABLE R (R_ID STRUCT<VAL BIGINT> PRIMARY KEY, F1 INTEGER) WITH (kafka_topic='s', format='AVRO');" +

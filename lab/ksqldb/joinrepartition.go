@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ type joinSide struct {
 	srcTopic string
 	base     int // the leaf's first column in the joined row
 	width    int // the leaf's row
+	keyAt    int // a table's: its key column in the leaf's row
 	key, val *formats.Serde
 	dec      *decoder // the first thread's
 	keys     [1]any
@@ -72,6 +74,7 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *
 			key:   formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
 			val:   formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
 			dec:   s.newDecoder(qi.ID, src),
+			keyAt: slices.IndexFunc(src.Schema.Cols, func(c types.Column) bool { return c.Key }),
 		}
 		jr.sides = append(jr.sides, side)
 		jr.bySource[src.Topic] = side
@@ -220,7 +223,13 @@ func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.R
 		return operators.InRow{}, false
 	}
 	in := operators.InRow{TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf, SrcKey: operators.EncodeVals(keys), Tombstone: rec.Value == nil}
+	in.Vals = make([]any, side.width)
 	if in.Tombstone {
+		// the key, as a source table's delete carries it: a table-table
+		// join keys its tombstone by it
+		if side.keyAt >= 0 && len(keys) == 1 {
+			in.Vals[side.keyAt] = keys[0]
+		}
 		return in, true
 	}
 	vals, err := side.val.Decode(ctx, rec.Value)
@@ -228,7 +237,6 @@ func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.R
 		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
 		return operators.InRow{}, false
 	}
-	in.Vals = make([]any, side.width)
 	placeValues(in.Vals, side.plan.From, vals)
 	return in, true
 }

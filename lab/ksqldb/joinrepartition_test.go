@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -672,3 +673,163 @@ CREATE STREAM S (ID INT KEY, FOO INT) WITH (kafka_topic='s', key_format='DELIMIT
 		t.Errorf("no RightSourceKeyed-Materialize-changelog topic")
 	}
 }
+
+// A table-table join whose key format infers schemas from the registry
+// repartitions both tables by their own keys before it joins them
+// (ksql issue 6332: such a join's key schema must be the join's own), and
+// materializes each in a store of its own: historical plan
+// joins_-_table-table_-_SR-enabled_key_format (7.1.0) has the topics
+// LeftSourceKeyed-SelectKey-repartition, RightSourceKeyed-SelectKey-repartition,
+// LeftSourceKeyed-Materialize-changelog, RightSourceKeyed-Materialize-changelog
+// and Project-Last-changelog, both repartitions keyed by T1's key schema,
+// and its test case's outputs are the two below. The repartition records'
+// values are TableSelectKeyBuilder's: the table's columns, its pseudo
+// columns and a copy of the key (the plan's schema
+// CTAS_OUTPUT_0.RightSourceKeyed.Materialize).
+func TestTablesWithAvroKeysAreBothRepartitionedByTheirKeysBeforeATableTableJoin(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	st.createTopic("t1", 4)
+	st.createTopic("t2", 4)
+	longKey := func(subject string, n int64) []byte {
+		id := registerSchema(t, st.reg.URL(), subject, `"long"`)
+		return binary.AppendVarint(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n)
+	}
+	mustKSQL(t, url, `CREATE TABLE T1 (ID BIGINT PRIMARY KEY, NAME varchar) WITH (kafka_topic='t1', key_format='AVRO', value_format='JSON');
+CREATE TABLE T2 (ID BIGINT PRIMARY KEY, F1 varchar) WITH (kafka_topic='t2', key_format='AVRO', value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"t1", 1000, longKey("t1-key", 0), []byte(`{"NAME":"zero"}`)},
+		joinRec{"t2", 2000, longKey("t2-key", 0), []byte(`{"F1":"blah"}`)})
+	mustKSQL(t, url, "CREATE TABLE OUTPUT as SELECT T1.id, name, f1 FROM T1 left join T2 on T1.id = T2.id;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	var got []string
+	for _, r := range st.records("OUTPUT", 2) {
+		k, _ := binary.Varint(r.Key[5:])
+		got = append(got, fmt.Sprintf("%d %s", k, r.Value))
+	}
+	if want := []string{`0 {"NAME":"zero","F1":null}`, `0 {"NAME":"zero","F1":"blah"}`}; !slices.Equal(got, want) {
+		t.Errorf("OUTPUT %q, want %q", got, want)
+	}
+	src := st.records("t1", 1)[0]
+	left := queryTopic(id, "-LeftSourceKeyed-SelectKey-repartition")
+	rec := st.records(left, 1)[0]
+	if want := fmt.Sprintf(`{"NAME":"zero","ROWTIME":1000,"ROWPARTITION":%d,"ROWOFFSET":0,"ID":0}`, src.Partition); string(rec.Value) != want {
+		t.Errorf("%s value %s, want %s", left, rec.Value, want)
+	}
+	for _, suffix := range []string{"-RightSourceKeyed-SelectKey-repartition", "-LeftSourceKeyed-Materialize-changelog",
+		"-RightSourceKeyed-Materialize-changelog", "-Project-Last-changelog"} {
+		if _, ok := topicExists(t, st, queryTopic(id, suffix)); !ok {
+			t.Errorf("no %s topic", suffix)
+		}
+	}
+	for _, suffix := range []string{"-KafkaTopic_Left-Reduce-changelog", "-KafkaTopic_Right-Reduce-changelog"} {
+		if _, ok := topicExists(t, st, queryTopic(id, suffix)); ok {
+			t.Errorf("a %s topic: the tables are materialized in the *SourceKeyed-Materialize stores instead", suffix)
+		}
+	}
+	// the tables come back from their stores' changelogs after a restart,
+	// and a delete of the left row goes through its repartition topic
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"t2", 3000, longKey("t2-key", 0), []byte(`{"F1":"again"}`)}, joinRec{"t1", 4000, longKey("t1-key", 0), nil})
+	recs := st.records("OUTPUT", 4)
+	if r := recordAt(t, recs, 3000); string(r.Value) != `{"NAME":"zero","F1":"again"}` {
+		t.Errorf("OUTPUT after the restart: %s, want the restored left row joined: {\"NAME\":\"zero\",\"F1\":\"again\"}", r.Value)
+	}
+	if r := recordAt(t, recs, 4000); r.Value != nil {
+		t.Errorf("OUTPUT after the left row's delete: %s, want a tombstone", r.Value)
+	}
+}
+
+// internalTopics are the topics of query id's application, by their names
+// after the application id.
+func internalTopics(t *testing.T, st *stack, id string) []string {
+	t.Helper()
+	ts, err := st.adm.ListTopics(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := queryTopic(id, "-")
+	var out []string
+	for _, name := range ts.Names() {
+		if rest, ok := strings.CutPrefix(name, prefix); ok {
+			out = append(out, rest)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Every table-table join materializes its projection in the store
+// Project-Last, which Kafka Streams logs to Project-Last-changelog: an
+// entry per result, in the join's key format and the left source's value
+// format. The historical plans joins_-_table_table_inner_join_-_JSON and
+// joins_-_table-table_key-to-key_-_key_format_mismatch (7.1.0) list each
+// query's topics (their post.topics, here after the application id) and
+// their test cases' outputs, which the changelog repeats.
+func TestATableTableJoinLogsItsProjectionToProjectLastChangelog(t *testing.T) {
+	for _, c := range []struct {
+		plan, ddl, query, sink string
+		inputs                 []joinRec
+		want                   []string // sink records: key (an INT or BIGINT), value, timestamp
+		topics                 []string
+	}{{
+		plan: "joins_-_table_table_inner_join_-_JSON",
+		ddl: `CREATE TABLE TEST (ID BIGINT PRIMARY KEY, NAME varchar, VALUE bigint) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=1);
+CREATE TABLE TEST_TABLE (ID BIGINT PRIMARY KEY, F1 varchar, F2 bigint) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=1);`,
+		query: "CREATE TABLE INNER_JOIN as SELECT t.id, name, value, f1, f2 FROM test t join TEST_TABLE tt on t.id = tt.id;",
+		sink:  "INNER_JOIN",
+		inputs: []joinRec{{"left_topic", 0, longKey(0), []byte(`{"NAME":"zero","VALUE":0}`)}, {"right_topic", 10000, longKey(0), []byte(`{"F1":"blah","F2":50}`)},
+			{"left_topic", 11000, longKey(10), []byte(`{"NAME":"100","VALUE":5}`)}, {"left_topic", 13000, longKey(0), []byte(`{"NAME":"foo","VALUE":100}`)},
+			{"right_topic", 15000, longKey(0), []byte(`{"F1":"a","F2":10}`)}, {"right_topic", 15500, longKey(15), []byte(`{"F1":"c","F2":20}`)},
+			{"left_topic", 16000, longKey(0), []byte(`{"NAME":"bar","VALUE":99}`)}, {"left_topic", 17000, longKey(90), []byte(`{"NAME":"ninety","VALUE":90}`)}},
+		want: []string{`0 {"NAME":"zero","VALUE":0,"F1":"blah","F2":50} 10000`, `0 {"NAME":"foo","VALUE":100,"F1":"blah","F2":50} 13000`,
+			`0 {"NAME":"foo","VALUE":100,"F1":"a","F2":10} 15000`, `0 {"NAME":"bar","VALUE":99,"F1":"a","F2":10} 16000`},
+		topics: []string{"KafkaTopic_Left-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog", "Project-Last-changelog"},
+	}, {
+		plan: "joins_-_table-table_key-to-key_-_key_format_mismatch",
+		ddl: `CREATE TABLE T1 (ID INT PRIMARY KEY, VAL STRING) WITH (kafka_topic='t1', key_format='KAFKA', value_format='JSON', PARTITIONS=1);
+CREATE TABLE T2 (ID INT PRIMARY KEY, FOO INT) WITH (kafka_topic='t2', key_format='DELIMITED', value_format='JSON', PARTITIONS=1);`,
+		query:  "CREATE TABLE OUTPUT AS SELECT * FROM T1 JOIN T2 ON T1.ID = T2.ID;",
+		sink:   "OUTPUT",
+		inputs: []joinRec{{"t1", 1000, intKey(10), []byte(`{"VAL":"hello"}`)}, {"t2", 2000, []byte("10"), []byte(`{"FOO":1}`)}},
+		want:   []string{`10 {"T1_VAL":"hello","T2_ID":10,"T2_FOO":1} 2000`},
+		topics: []string{"KafkaTopic_Left-Reduce-changelog", "Project-Last-changelog", "RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"},
+	}} {
+		t.Run(c.plan, func(t *testing.T) {
+			st := newStack(t)
+			_, url := st.serve()
+			mustKSQL(t, url, c.ddl, nil)
+			st.produceJoin(c.inputs...)
+			mustKSQL(t, url, c.query, earliest())
+			id := queryWriting(t, url, c.sink)
+			show := func(recs []*kgo.Record) []string {
+				var out []string
+				for _, r := range recs {
+					var k int64
+					if len(r.Key) == 8 {
+						k = int64(binary.BigEndian.Uint64(r.Key))
+					} else {
+						k = int64(int32(binary.BigEndian.Uint32(r.Key)))
+					}
+					out = append(out, fmt.Sprintf("%d %s %d", k, r.Value, r.Timestamp.UnixMilli()))
+				}
+				return out
+			}
+			if got := show(st.records(c.sink, len(c.want))); !slices.Equal(got, c.want) {
+				t.Errorf("%s %q, want %q", c.sink, got, c.want)
+			}
+			changelog := queryTopic(id, "-Project-Last-changelog")
+			if got := show(st.records(changelog, len(c.want))); !slices.Equal(got, c.want) {
+				t.Errorf("%s %q, want the results %q", changelog, got, c.want)
+			}
+			if got := internalTopics(t, st, id); !slices.Equal(got, c.topics) {
+				t.Errorf("internal topics %q, want %q", got, c.topics)
+			}
+		})
+	}
+}
+
+// longKey is n as Kafka's LongSerializer writes it.
+func longKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }

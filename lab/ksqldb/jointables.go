@@ -24,7 +24,7 @@ import (
 type tableLog struct {
 	topic string
 	// raw: the store of a table the first thread rekeys
-	// (RightSourceKeyed-Materialize) logs the repartition records it
+	// (<Side>SourceKeyed-Materialize) logs the repartition records it
 	// reads, which hold its entries already
 	raw  bool
 	val  *formats.Serde
@@ -41,7 +41,7 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 	out := map[int]*tableLog{}
 	for _, rp := range plan.JoinRepartitions {
 		if rp.Table {
-			out[rp.Leaf] = &tableLog{topic: s.appID(qi.ID) + "-" + planner.TableRepartitionStore + "-changelog", raw: true}
+			out[rp.Leaf] = &tableLog{topic: s.appID(qi.ID) + "-" + rp.Store + "-changelog", raw: true}
 		}
 	}
 	for i, l := range jp.Leaves {

@@ -48,6 +48,7 @@ type runningQuery struct {
 	repart    *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
+	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
 	// otherLog is a single stream-stream join's "other" window store's
 	// changelog (changelog being the "this" store's); thisSide is the
 	// join's side Kafka Streams calls "this" (1 in a RIGHT join)
@@ -102,6 +103,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.repart = s.newRepartitioner(qi, plan, sink)
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
 	rq.tableLogs = s.newTableLogs(qi, plan)
+	rq.projLog = s.newProjectLog(qi, plan)
 	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
 	// written: the registry's ids do not depend on how the query's start
@@ -118,12 +120,14 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 			return columnTime(plan.Out.Cols, sink.Timestamp, sink.TimestampFormat, vals)
 		}
 	}
-	if plan.Agg != nil || plan.Source.Table {
+	switch {
+	case plan.Agg != nil:
 		rq.changelog = rq.appID + "-Aggregate-Aggregate-Materialize-changelog"
-		if plan.Agg == nil {
-			rq.changelog = rq.appID + "-KsqlTopic-Reduce-changelog"
-		}
+	case plan.Source.Table && plan.Join == nil:
+		rq.changelog = rq.appID + "-KsqlTopic-Reduce-changelog"
 	}
+	// a table-table join's results are in Project-Last (projLog), and its
+	// state is rebuilt from the tables' (restoreJoinTables)
 	if rq.changelog == "" && plan.Join != nil && plan.Join.Windowed() {
 		rq.changelog = rq.appID + operators.JoinStoreChangelog
 		if this, other, rightIsThis, ok := planner.WindowJoinStores(q, plan); ok {
@@ -160,6 +164,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
 		changelogs = append(changelogs, q.tableLogs[leaf].topic)
 	}
+	if q.projLog != nil {
+		changelogs = append(changelogs, q.projLog.topic)
+	}
 	changelogs = slices.DeleteFunc(changelogs, func(t string) bool { return t == "" })
 	if len(changelogs) == 0 && q.repart == nil {
 		return nil
@@ -179,7 +186,8 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 // internalSerdes are the serdes the query writes its internal topics'
 // records with, in a fixed order (registry ids follow it): the
 // aggregation's repartition key and value, each join side's repartition
-// key and value, the table-side changelogs' values by leaf.
+// key and value, the table-side changelogs' values by leaf, the
+// Project-Last changelog's key and value.
 func (q *runningQuery) internalSerdes() []*formats.Serde {
 	var out []*formats.Serde
 	if q.repart != nil {
@@ -194,6 +202,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 		if tl := q.tableLogs[leaf]; !tl.raw { // a rekeyed table's are its repartition topic's
 			out = append(out, tl.val)
 		}
+	}
+	if q.projLog != nil {
+		out = append(out, q.projLog.key, q.projLog.val)
 	}
 	return out
 }
@@ -333,6 +344,15 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			}
 			if forwardHeaders {
 				rec.Headers = r.Headers
+			}
+			if q.projLog != nil {
+				// the store's entry, put as the result is forwarded
+				entry, err := q.projLog.record(q, o)
+				if err != nil {
+					q.srv.processingError(q.info.ID, r, &serializeError{topic: q.projLog.topic, err: err})
+					continue
+				}
+				produce(r, entry)
 			}
 			produce(r, rec)
 		}

@@ -97,16 +97,20 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		}
 	}
 	if left.Source.Table && right.Source.Table {
-		// this server repartitions no table of a table-table join
+		runLeft, runRight := plannedRepartitions(plan)
 		switch {
 		case st.ForeignKey && formats.RegistryFormat(right.Source.KeyFormat) && slices.ContainsFunc(right.Source.Schema.Keys(), func(c types.Column) bool { return c.Type.Kind() == types.KindStruct }):
 			// LogicalPlanner.shouldRepartitionFKJoin
 			// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
 			return nil, refuse("a foreign-key join of a table keyed by a STRUCT in a format that infers schemas")
-		case !st.ForeignKey && !keyFormatsAgree(jp):
-			// joins_-_table-table_-_SR-enabled_key_format,
-			// joins_-_table-table_key-to-key_-_key_format_mismatch
-			return nil, refuse("a table-table join whose key formats make ksqlDB repartition a table")
+		case !st.ForeignKey && (rekeyLeft != runLeft || rekeyRight != runRight):
+			// the tables ksqlDB repartitions for their key formats
+			// (joins_-_table-table_-_SR-enabled_key_format,
+			// joins_-_table-table_key-to-key_-_key_format_mismatch) are
+			// the ones this server does, but for a self-join
+			return nil, refuse("a table-table join of tables read from one topic whose key formats make ksqlDB repartition a table")
+		case (rekeyLeft || rekeyRight) && plan.Agg != nil:
+			return nil, refuse("an aggregation of a table-table join that repartitions a table")
 		}
 	}
 
@@ -127,16 +131,12 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 
 	t := &topology{}
 	t.sub()
-	const leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
 	if st.ForeignKey {
-		foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, leftStore, rightStore)
+		foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce")
 	} else if left.Source.Table {
 		// KTableImpl.doJoin: the merge is named first, then each side's
 		// join reads the other side's store
-		t.tableSource(left.Source.Topic, leftStore)
-		t.processor("PrependAliasLeft")
-		t.tableSource(right.Source.Topic, rightStore)
-		t.processor("PrependAliasRight")
+		leftStore, rightStore := tableTableSources(t, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight)
 		merge := t.next("KTABLE-MERGE")
 		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")
 		thisSide, otherSide, thisStore, otherStore := "PrependAliasLeft", "PrependAliasRight", leftStore, rightStore
@@ -216,6 +216,59 @@ func streamTableTopology(t *topology, streamTopic, tableTopic string, rekeyStrea
 	t.source(repartition+"-source", repartition)
 	t.processor("Join", store)
 	t.index += 3 // the repartition's filter, sink and source
+}
+
+// tableTableSources adds the two tables of a primary-key table-table join,
+// each as far as its PrependAlias step, and returns the stores the join
+// reads. A table read where it is joined is materialized in
+// KafkaTopic_<Side>-Reduce; a table ksqlDB rekeys into the join's key
+// format (TableSelectKeyBuilder) is read in a sub-topology of its own,
+// turned into a stream (KTABLE-TOSTREAM), mapped to the join's key format
+// (<Side>SourceKeyed-SelectKey-Mapper) and written to
+// <Side>SourceKeyed-SelectKey-repartition, and the join's sub-topology
+// makes a table of it again (<Side>SourceKeyed-SelectKey) in the store
+// <Side>SourceKeyed-Materialize. The join's sub-topology is the left
+// table's or, where that is rekeyed, the one its repartition source
+// starts (historical plans joins_-_table_table_inner_join_-_JSON,
+// joins_-_table-table_key-to-key_-_key_format_mismatch: the right table
+// rekeyed, and joins_-_table-table_-_SR-enabled_key_format: both).
+func tableTableSources(t *topology, leftTopic, rightTopic string, rekeyLeft, rekeyRight bool) (leftStore, rightStore string) {
+	// rekey writes a table's repartition in the current sub-topology and
+	// reads it back in sub-topology join (-1: a new one)
+	rekey := func(topic, side string, join int) (store string) {
+		repartition := side + "SourceKeyed-SelectKey-repartition"
+		t.tableSource(topic, "")
+		t.processor("KTABLE-TOSTREAM-")
+		t.processor(side + "SourceKeyed-SelectKey-Mapper")
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+		if join < 0 {
+			t.sub()
+		} else {
+			t.use(join)
+		}
+		t.source(repartition+"-source", repartition)
+		t.index += 3 // the repartition's filter, sink and source
+		store = side + "SourceKeyed-Materialize"
+		t.processor(side+"SourceKeyed-SelectKey", store)
+		return store
+	}
+	leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
+	if rekeyLeft {
+		leftStore = rekey(leftTopic, "Left", -1)
+	} else {
+		t.tableSource(leftTopic, leftStore)
+	}
+	t.processor("PrependAliasLeft")
+	if rekeyRight {
+		join := t.cur
+		t.sub()
+		rightStore = rekey(rightTopic, "Right", join)
+	} else {
+		t.tableSource(rightTopic, rightStore)
+	}
+	t.processor("PrependAliasRight")
+	return leftStore, rightStore
 }
 
 // keyFormatsAgree reports a join in which ksqlDB repartitions no side for

@@ -39,25 +39,30 @@ type JoinRepartition struct {
 	// KeyExpr evaluates the join key over the joined row (the leaf's
 	// columns at its Base)
 	KeyExpr expr.Compiled
-	// Table: the table side of a stream-table join whose key format
-	// infers schemas, which ksqlDB rekeys by its own key into the join's
-	// key format (RightSourceKeyed-SelectKey-repartition; updates and
-	// deletes alike) and materializes in RightSourceKeyed-Materialize;
-	// its values are not aliased
+	// Table: a table side ksqlDB rekeys by its own key into the join's
+	// key format (<Side>SourceKeyed-SelectKey-repartition; updates and
+	// deletes alike) and materializes in Store; its values are not
+	// aliased
 	Table bool
+	Store string // a Table's store: <Side>SourceKeyed-Materialize
 }
 
-// Table-side repartition of a stream-table join whose table key format
-// infers schemas: the repartition topic and the store it is materialized
-// in (historical plan joins_-_stream-table_key-to-key_-_SR-enabled_key_format).
+// Table-side repartitions of a join whose table sides ksqlDB rekeys into
+// the join's key format: the repartition topic and the store it is
+// materialized in, per side (historical plans
+// joins_-_stream-table_key-to-key_-_SR-enabled_key_format: the right side;
+// joins_-_table-table_-_SR-enabled_key_format: both).
 const (
-	TableRepartitionSuffix = "-RightSourceKeyed-SelectKey-repartition"
-	TableRepartitionStore  = "RightSourceKeyed-Materialize"
+	TableRepartitionSuffix     = "-RightSourceKeyed-SelectKey-repartition"
+	TableRepartitionStore      = "RightSourceKeyed-Materialize"
+	LeftTableRepartitionSuffix = "-LeftSourceKeyed-SelectKey-repartition"
+	LeftTableRepartitionStore  = "LeftSourceKeyed-Materialize"
 )
 
-// planJoinRepartitions are the repartitions of p's stream sides, where
-// this server repartitions them: a persistent query with a single join of
-// two sources, not windowed, each reading its own topic, a chain of
+// planJoinRepartitions are the repartitions of p's sides, where this
+// server repartitions them: a persistent query with a single join of
+// two sources (a stream and a source, or two tables on their keys), not
+// windowed, each reading its own topic, a chain of
 // stream-table joins all on one column of the stream (planChainRepartition),
 // or such a chain over a stream-stream join (planStreamChainRepartition).
 // Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
@@ -75,7 +80,7 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 	}
 	st := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
-	if st.ForeignKey || left.Source.Table || st.leftLeaf != 0 ||
+	if st.ForeignKey || left.Source.Table && !right.Source.Table || st.leftLeaf != 0 ||
 		left.Source.Window != nil || right.Source.Window != nil || left.Source.Topic == right.Source.Topic {
 		return nil
 	}
@@ -87,17 +92,26 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 		return streamRepartitions(st, left, right, rekeyLeft, rekeyRight, keyFormat, "-")
 	}
 	var out []JoinRepartition
-	if rekeyLeft {
+	switch {
+	case rekeyLeft && left.Source.Table:
+		out = append(out, tableSideRepartition(0, left, st.leftExpr, st.LeftKey, LeftTableRepartitionSuffix, LeftTableRepartitionStore, keyFormat))
+	case rekeyLeft:
 		out = append(out, joinRepartition(0, left, st.leftExpr, st.LeftKey, JoinRepartitionSuffix, keyFormat, left.Alias))
 	}
 	if rekeyRight {
-		// the table's SelectKey step is not aliased: PrependAliasRight
-		// comes after it
-		r := joinRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, keyFormat, "")
-		r.Table = true
-		out = append(out, r)
+		out = append(out, tableSideRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, TableRepartitionStore, keyFormat))
 	}
 	return out
+}
+
+// tableSideRepartition plans the repartition of table leaf l (index leaf) by
+// its own key into the join's key format, materialized in store: its
+// SelectKey step is not aliased, as PrependAlias<Side> comes after it
+// (TableSelectKeyBuilder; the historical plans' <Side>SourceKeyed steps).
+func tableSideRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix, store, keyFormat string) JoinRepartition {
+	r := joinRepartition(leaf, l, e, ce, suffix, keyFormat, "")
+	r.Table, r.Store = true, store
+	return r
 }
 
 // streamRepartitions are the repartitions of the rekeyed streams of a
