@@ -273,9 +273,13 @@ func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *p
 }
 
 // internal reports a topic the query's main thread writes with its
-// offsets: its changelog, a join's table-side and Project-Last changelogs.
+// offsets: its changelog, a join's table-side and Project-Last changelogs,
+// a chain of joins' repartitions between its joins.
 func (q *runningQuery) internal(topic string) bool {
 	if topic != "" && (topic == q.changelog || topic == q.otherLog) || q.projLog != nil && topic == q.projLog.topic {
+		return true
+	}
+	if q.jstages != nil && q.jstages.byTopic[topic] != nil {
 		return true
 	}
 	for _, tl := range q.tableLogs {

@@ -248,8 +248,8 @@
 // (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
 // topic in timestamp order. Its internal topics are ksqlDB's where a
-// persistent join of two sources (or a chain of stream-table joins all on
-// one column of the stream, also over a stream-stream join on that column)
+// persistent join of two sources (or a chain of stream-table joins on
+// columns, or a chain over a stream-stream join on one column)
 // repartitions (joinrepartition.go): a stream
 // joined on anything but its key, keyed in a format that infers its
 // schema (ksqlDB always repartitions those), or keyed in another format
@@ -259,7 +259,11 @@
 // Join-right-repartition (stream-stream; L_..._ likewise when the chain's
 // innermost join is one), keyed by the join key in the
 // join's internal key format, the PrependAlias step's columns as the
-// value; a table keyed in such a format, or in another than the join's
+// value; in a chain, the result of the joins before a join that reads a
+// column it is not keyed by goes through that join's
+// <L_ per level>Join-repartition (joinstages.go: written by the query's
+// main thread, which goes on with the outer joins at once); a table keyed
+// in such a format, or in another than the join's
 // (the stream's, or the left table's in a table-table join), goes through
 // <Side>SourceKeyed-SelectKey-repartition and is materialized in
 // <Side>SourceKeyed-Materialize (restored from its changelog): the right
@@ -271,7 +275,8 @@
 // (projectlast.go), in the join's key format and the left table's value
 // format, and rebuilt from the tables on a restart. TERMINATE deletes every internal topic of the query and its
 // subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
-// joins, a self-join and a push query rekey in memory, with no
+// joins (rekeying on expressions, or with stream-stream steps on other
+// columns), a self-join and a push query rekey in memory, with no
 // -repartition topic. A single stream-stream join logs each window store
 // to a changelog named as ksqlDB's topology names the store
 // (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in

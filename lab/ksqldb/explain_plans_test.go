@@ -89,6 +89,41 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "table-table-join-key-format-mismatch.topology",
 	},
 	{
+		// the stream is rekeyed by V0 for the first join (L_Join-repartition),
+		// the first join's result by K for the second (Join-repartition),
+		// each group of joins in a sub-topology of its own
+		name:   "an N-way join on different columns of the stream repartitions before each join that rekeys",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, K INT, V0 int) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S1.K, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.V0 = T2.ID JOIN T3 ON S1.K = T3.ID;",
+		sink: "OUTPUT", topology: "stream-table-table-rekey-on-different-columns.topology",
+		plan: " > [ SINK ] | Schema: K INTEGER KEY, S1_V0 INTEGER, T2_V0 INTEGER, T3_V0 INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: K INTEGER KEY, S1_V0 INTEGER, T2_V0 INTEGER, T3_V0 INTEGER | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 INTEGER, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER, T3_V0 INTEGER, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ REKEY ] | Schema: S1_K INTEGER KEY, S1_K INTEGER, S1_V0 INTEGER, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: S1_V0 INTEGER KEY, S1_K INTEGER, S1_V0 INTEGER, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, T2_V0 INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_V0 INTEGER KEY, S1_K INTEGER, S1_V0 INTEGER, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: V0 INTEGER KEY, K INTEGER, V0 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.L_LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, K INTEGER, V0 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID INTEGER KEY, T2_V0 INTEGER, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 INTEGER, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
+		// the first join on the stream's key, the second rekeys its
+		// result by F1 through Join-repartition
+		name:   "an N-way join whose second join reads a value column repartitions the first join's result",
+		topics: []string{"left_topic", "middle_topic", "right_topic"},
+		stmts: "CREATE STREAM left_stream (id1 BIGINT KEY, f1 BIGINT) WITH (kafka_topic='left_topic', format='JSON');" +
+			"CREATE TABLE middle_table (id2 BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON');" +
+			"CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON');" +
+			"CREATE STREAM output AS SELECT id1, f1, middle_table.*, right_table.* FROM left_stream JOIN middle_table ON id1 = id2 LEFT JOIN right_table ON f1 = id3;",
+		sink: "OUTPUT", topology: "stream-table-table-qualified-select-star.topology",
+	},
+	{
 		// a sink WITH (TIMESTAMP=...) sets each record's time from that
 		// column before the sink (KsqlStructuredDataOutputNode,
 		// StreamSinkBuilder's ApplyTimestampTransform-<sink>)
@@ -788,22 +823,23 @@ func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
 	}
 }
 
-// EXPLAIN of an N-way join whose joins read different columns of the
-// stream (a repartition between the joins in ksqlDB) stays refused as not
-// supported by this server.
-func TestExplainOfNWayJoinOnDifferentColumnsIsRefusedAsUnsupported(t *testing.T) {
+// EXPLAIN of an N-way join that rekeys the stream on expressions
+// (multi-joins.json "stream-table-table - inner-inner - rekey with
+// different expression"), which this server rekeys in memory, stays
+// refused as not supported.
+func TestExplainOfNWayJoinRekeyedOnExpressionsIsRefusedAsUnsupported(t *testing.T) {
 	st := newStack(t)
-	for _, tp := range []string{"s_topic", "a_topic", "b_topic"} {
+	for _, tp := range []string{"left", "right", "right2"} {
 		st.createTopic(tp, 1)
 	}
 	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM S (ID BIGINT KEY, NAME STRING) WITH (kafka_topic='s_topic', value_format='JSON');"+
-		"CREATE TABLE A (ID STRING PRIMARY KEY, F1 STRING) WITH (kafka_topic='a_topic', value_format='JSON');"+
-		"CREATE TABLE B (ID BIGINT PRIMARY KEY, F2 STRING) WITH (kafka_topic='b_topic', value_format='JSON');"+
-		"CREATE STREAM J AS SELECT S.ID, F1, F2 FROM S JOIN A ON S.NAME = A.ID JOIN B ON S.ID = B.ID;", nil)
-	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "J")+";")
+	mustKSQL(t, url, "CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON');"+
+		"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');"+
+		"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');"+
+		"CREATE STREAM OUTPUT as SELECT T3.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K - 1 = T2.ID JOIN T3 ON S1.K + 1 = T3.ID;", nil)
+	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";")
 	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
-		t.Errorf("EXPLAIN of an N-way join on different columns: %d %v", code, e)
+		t.Errorf("EXPLAIN of an N-way join rekeyed on expressions: %d %v", code, e)
 	}
 }
 

@@ -54,6 +54,9 @@ type nwayCase struct {
 	// the order given rather than by timestamp (as the upstream test
 	// driver pipes them)
 	inOrder bool
+	// internal: the query's topics after its application id, as the
+	// upstream test's post.topics lists them (nil: not checked)
+	internal []string
 }
 
 // runNway runs a case on a fresh server and compares OUTPUT's schema and
@@ -113,6 +116,11 @@ func runNway(t *testing.T, c nwayCase) {
 	ends, err := st.adm.ListEndOffsets(context.Background(), "OUTPUT")
 	if o, _ := ends.Lookup("OUTPUT", 0); err != nil || o.Offset != int64(len(c.outputs)) {
 		t.Errorf("%s: OUTPUT holds %d records, want %d (%v)", c.upstream, o.Offset, len(c.outputs), err)
+	}
+	if c.internal != nil {
+		if got := internalTopics(t, st, status["queryId"].(string)); !slices.Equal(got, c.internal) {
+			t.Errorf("%s: internal topics %q, want %q", c.upstream, got, c.internal)
+		}
 	}
 }
 

@@ -70,6 +70,9 @@ func (q *runningQuery) eachJoinRow(ctx context.Context, fs kgo.Fetches, process 
 				return
 			}
 		}
+		if q.jstages != nil && q.jstages.byTopic[r.Topic] != nil {
+			return // the join went on with the record when it wrote it
+		}
 		for _, leaf := range q.joinLeaves[r.Topic] {
 			row, ok := q.joinDecs[leaf].decode(ctx, r)
 			if !ok {
@@ -110,6 +113,9 @@ func (q *runningQuery) seedStartOffsets(ctx context.Context) error {
 		for _, t := range q.jrep.topics() {
 			tables[t] = true
 		}
+	}
+	for _, t := range q.jstages.topics() {
+		tables[t] = true
 	}
 	if len(tables) == 0 {
 		return nil

@@ -66,6 +66,9 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *
 	var topics []string
 	for i := range plan.JoinRepartitions {
 		rp := &plan.JoinRepartitions[i]
+		if rp.Step > 0 { // the main thread's (joinstages.go)
+			continue
+		}
 		leaf := jp.Leaves[rp.Leaf]
 		src := leaf.Source
 		topic := s.appID(qi.ID) + rp.Suffix
@@ -80,6 +83,9 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *
 		jr.bySource[src.Topic] = side
 		jr.byTopic[topic] = side
 		topics = append(topics, topic)
+	}
+	if len(jr.sides) == 0 {
+		return nil
 	}
 	jr.purger = newPurger(qi, topics...)
 	return jr

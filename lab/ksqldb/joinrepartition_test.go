@@ -833,3 +833,63 @@ CREATE TABLE T2 (ID INT PRIMARY KEY, FOO INT) WITH (kafka_topic='t2', key_format
 
 // longKey is n as Kafka's LongSerializer writes it.
 func longKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+// A chain of stream-table joins whose later join reads a column the result
+// so far is not keyed by repartitions that result (LogicalPlanner.prepareSourceForJoin:
+// no repartition only where the join expression is in the inner join's
+// equivalence set, JoinTree.joinEquivalenceSet): the historical plans
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression
+// (the stream rekeyed by V0 through L_Join-repartition, the result of the
+// first join by K through Join-repartition) and
+// multi-joins_-_stream-table-table_-_qualified_select__ (the first join on
+// the stream's key, the result rekeyed by F1 through Join-repartition)
+// list these topics, and the first plan's schema CSAS_OUTPUT_0.Join.Left
+// is the value of Join-repartition: the first join's columns, both
+// sources' aliased, each with its pseudo columns and a copy of its key.
+func TestAChainOfJoinsOnDifferentColumnsRepartitionsBeforeEachJoinThatRekeys(t *testing.T) {
+	t.Run("rekey on different expression", func(t *testing.T) {
+		st := newStack(t)
+		_, url := st.serve()
+		mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, K INT, V0 int) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right2', value_format='JSON', PARTITIONS=4);`, nil)
+		st.produceJoin(joinRec{"right2", 10, kafkaInt(2), []byte(`{"V0":3}`)},
+			joinRec{"right", 11, kafkaInt(1), []byte(`{"V0":2}`)},
+			joinRec{"left", 12, kafkaInt(0), []byte(`{"k":2,"V0":1}`)})
+		mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT S1.K, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.V0 = T2.ID JOIN T3 ON S1.K = T3.ID;", earliest())
+		id := queryWriting(t, url, "OUTPUT")
+		out := st.records("OUTPUT", 1)[0]
+		if !slices.Equal(out.Key, kafkaInt(2)) || string(out.Value) != `{"S1_V0":1,"T2_V0":2,"T3_V0":3}` || out.Timestamp.UnixMilli() != 12 {
+			t.Errorf("OUTPUT record %x %s at %d, want 00000002 {\"S1_V0\":1,\"T2_V0\":2,\"T3_V0\":3} at 12", out.Key, out.Value, out.Timestamp.UnixMilli())
+		}
+		src, tbl := st.records("left", 1)[0], st.records("right", 1)[0]
+		topic := queryTopic(id, "-Join-repartition")
+		rec := st.records(topic, 1)[0]
+		want := fmt.Sprintf(`{"S1_K":2,"S1_V0":1,"S1_ROWTIME":12,"S1_ROWPARTITION":%d,"S1_ROWOFFSET":%d,"S1_ID":0,"T2_V0":2,"T2_ROWTIME":11,"T2_ROWPARTITION":%d,"T2_ROWOFFSET":%d,"T2_ID":1}`,
+			src.Partition, src.Offset, tbl.Partition, tbl.Offset)
+		if string(rec.Value) != want || !slices.Equal(rec.Key, kafkaInt(2)) || rec.Timestamp.UnixMilli() != 12 {
+			t.Errorf("%s record %x %s at %d, want 00000002 %s at 12", topic, rec.Key, rec.Value, rec.Timestamp.UnixMilli(), want)
+		}
+		if got, want := internalTopics(t, st, id), []string{"Join-repartition", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog", "L_Join-repartition"}; !slices.Equal(got, want) {
+			t.Errorf("internal topics %q, want %q", got, want)
+		}
+	})
+	t.Run("qualified select *", func(t *testing.T) {
+		runNway(t, nwayCase{
+			upstream: "stream-table-table - qualified select *",
+			ddl: `CREATE STREAM left_stream (id1 BIGINT KEY, f1 BIGINT) WITH (kafka_topic='left_topic', PARTITIONS=1, format='JSON');
+CREATE TABLE middle_table (id2 BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', PARTITIONS=1, format='JSON');
+CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', PARTITIONS=1, format='JSON');`,
+			query: "CREATE STREAM output AS SELECT id1, f1, middle_table.*, right_table.* FROM left_stream JOIN middle_table ON id1 = id2 LEFT JOIN right_table ON f1 = id3;",
+			inputs: []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 0, `{"F1":0}`, 10000},
+				{"right_topic", 0, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000},
+				{"left_topic", 8, `{"F1":8}`, 16000}, {"left_topic", 0, "", 18000}},
+			outputs: []nwayOut{
+				{0, `{"ID1":0,"MIDDLE_TABLE_ID2":0,"MIDDLE_TABLE_F2":100,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_ID3":null,"RIGHT_TABLE_F3":null}`, 10000},
+				{8, `{"ID1":8,"MIDDLE_TABLE_ID2":8,"MIDDLE_TABLE_F2":10,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_ID3":null,"RIGHT_TABLE_F3":null}`, 16000},
+			},
+			keyBytes: textKey,
+			internal: []string{"Join-repartition", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog"},
+		})
+	})
+}

@@ -49,6 +49,7 @@ type runningQuery struct {
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
+	jstages   *joinStages        // a chain of joins' repartitions between its joins (see joinstages.go)
 	// otherLog is a single stream-stream join's "other" window store's
 	// changelog (changelog being the "this" store's); thisSide is the
 	// join's side Kafka Streams calls "this" (1 in a RIGHT join)
@@ -104,6 +105,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
 	rq.tableLogs = s.newTableLogs(qi, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
+	rq.jstages = s.newJoinStages(qi, plan)
 	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
 	// written: the registry's ids do not depend on how the query's start
@@ -160,6 +162,11 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 			return err
 		}
 	}
+	if q.jstages != nil {
+		if err := q.jstages.prepare(ctx, q.srv, q.plan); err != nil {
+			return err
+		}
+	}
 	changelogs := []string{q.changelog, q.otherLog}
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
 		changelogs = append(changelogs, q.tableLogs[leaf].topic)
@@ -186,8 +193,8 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 // internalSerdes are the serdes the query writes its internal topics'
 // records with, in a fixed order (registry ids follow it): the
 // aggregation's repartition key and value, each join side's repartition
-// key and value, the table-side changelogs' values by leaf, the
-// Project-Last changelog's key and value.
+// key and value, each chain repartition's key and value, the table-side
+// changelogs' values by leaf, the Project-Last changelog's key and value.
 func (q *runningQuery) internalSerdes() []*formats.Serde {
 	var out []*formats.Serde
 	if q.repart != nil {
@@ -196,6 +203,12 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	if q.jrep != nil {
 		for _, side := range q.jrep.sides {
 			out = append(out, side.key, side.val)
+		}
+	}
+	if q.jstages != nil {
+		for _, t := range q.jstages.topics() {
+			st := q.jstages.byTopic[t]
+			out = append(out, st.key, st.val)
 		}
 	}
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
@@ -329,6 +342,12 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			outs = nil // a source table's query only materializes the table
 		}
 		for _, o := range outs {
+			if o.Stage > 0 {
+				if rec := q.jstages.byStep[o.Stage].record(q, r, o); rec != nil {
+					produce(r, rec)
+				}
+				continue
+			}
 			if q.sinkTime != nil && !o.Tombstone {
 				ts, err := q.sinkTime(o.Vals)
 				if err != nil {

@@ -443,9 +443,9 @@ func (q *runningQuery) consumedTopics() []string {
 	case q.repart != nil:
 		return []string{q.repart.topic}
 	case q.jrep != nil:
-		return q.jrep.consumedTopics(q.plan.InputTopics())
+		return append(q.jrep.consumedTopics(q.plan.InputTopics()), q.jstages.topics()...)
 	}
-	return q.plan.InputTopics()
+	return append(q.plan.InputTopics(), q.jstages.topics()...)
 }
 
 // runRepartitionStage runs the first sub-topology until ctx ends: a
@@ -541,6 +541,10 @@ func (q *runningQuery) repartitionCommitted(ctx context.Context, fs kgo.Fetches)
 		p.advance(fs)
 		p.purge(ctx, q)
 	}
+	if q.jstages != nil {
+		q.jstages.advance(fs)
+		q.jstages.purge(ctx, q)
+	}
 }
 
 // repartitionOpts are the consumer options of a query with a repartition
@@ -550,7 +554,7 @@ func (q *runningQuery) repartitionCommitted(ctx context.Context, fs kgo.Fetches)
 // it has processed what it fetched, and the group's lag on the topic is 0
 // when the query has caught up.
 func (q *runningQuery) repartitionOpts() []kgo.Opt {
-	if q.stage() == nil {
+	if q.stage() == nil && q.jstages == nil {
 		return nil
 	}
 	return []kgo.Opt{kgo.KeepControlRecords(), kgo.FetchIsolationLevel(kgo.ReadCommitted())}

@@ -82,10 +82,40 @@ func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 	row := js.row
 	clear(row)
 	copy(row[jp.Leaves[0].Base:], r.Vals)
-	if !p.lookupTables(row, jp.Steps) {
-		return nil, nil
+	var stages []OutRow
+	for from := 0; ; {
+		to := p.stageEnd(from)
+		if !p.lookupTables(row, jp.Steps[from:to]) {
+			return stages, nil
+		}
+		if to == len(jp.Steps) {
+			break
+		}
+		// the result so far, rekeyed for step to: the query writes it to
+		// that step's repartition topic, and the join goes on with it at
+		// once, before any later input, as ksqlDB's test driver forwards
+		// a repartition's records
+		stages = append(stages, OutRow{Vals: slices.Clone(row), TS: r.TS, Stage: to})
+		from = to
 	}
-	return p.processRow(InRow{Vals: row, TS: r.TS}, changelog)
+	outs, changes := p.processRow(InRow{Vals: row, TS: r.TS}, changelog)
+	if stages != nil {
+		outs = append(stages, outs...)
+	}
+	return outs, changes
+}
+
+// stageEnd is the first step after from whose left input the query
+// rekeys through a chain repartition (planner.JoinRepartition.Step), or
+// the number of steps.
+func (p *Processor) stageEnd(from int) int {
+	end := len(p.plan.Join.Steps)
+	for _, rp := range p.plan.JoinRepartitions {
+		if rp.Step > from && rp.Step < end {
+			end = rp.Step
+		}
+	}
+	return end
 }
 
 // updateTable applies a table side's row to its state.

@@ -36,6 +36,10 @@ type OutRow struct {
 	Vals      []any
 	Tombstone bool
 	TS        int64
+	// Stage, where not 0, marks the joined row (Vals, in the joined row's
+	// layout, its own copy) of a chain's joins before step Stage, which the
+	// query writes to that step's repartition topic; it is not a result
+	Stage int
 	// the window of a Windowed aggregation's row
 	Windowed               bool
 	WindowStart, WindowEnd int64

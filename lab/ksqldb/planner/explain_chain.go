@@ -9,25 +9,31 @@ import (
 )
 
 // shapeChainedJoin is explainShape for a stream joined to several tables,
-// each [INNER] or LEFT and all on the stream's key or all on one of its
-// value columns; chains of tables and chains with stream-stream steps have
-// their own (explain_tablechain.go, explain_streamchain.go). ksqlDB plans the joins as
-// a left-deep tree: the last join is "Join", its left input the join
-// before it, whose query contexts take the prefix L_ once per level
-// (L_Join, PrependAliasL_Right, KafkaTopic_L_Right, and the stream as
-// KafkaTopic_L_..._Left). A stream-table join builds its table side before
-// its stream side, so the tables are read from the last to the first,
-// then the stream. Each join reads its table's store; the tables' alias
-// projections connect to nothing.
+// each [INNER] or LEFT, on columns (chains of tables and chains with
+// stream-stream steps have their own: explain_tablechain.go,
+// explain_streamchain.go). ksqlDB plans the joins as a left-deep tree: the
+// last join is "Join", its left input the join before it, whose query
+// contexts take the prefix L_ once per level (L_Join, PrependAliasL_Right,
+// KafkaTopic_L_Right, and the stream as KafkaTopic_L_..._Left). A
+// stream-table join builds its table side before its stream side, so the
+// tables are read from the last to the first, then the stream. Each join
+// reads its table's store; the tables' alias projections connect to
+// nothing. The stream is rekeyed before the innermost join where it is
+// joined on a value column (historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey), and the result
+// of the joins before an outer join is rekeyed where that join reads a
+// column the result is not keyed by (chainRekeys): a REKEY step
+// (<prefix>LeftSourceKeyed), written to <prefix>Join-repartition and read
+// back in the outer join's sub-topology (historical plans
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression,
+// multi-joins_-_stream-table-table_-_qualified_select__).
 //
-// Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
-// and planner/JoinTree.java (the tree and its contexts),
+// Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java,
+// planner/JoinTree.java (the tree, its contexts and equivalence sets) and
+// planner/LogicalPlanner.java (prepareSourceForJoin),
 // ksqldb-streams/.../StreamTableJoinBuilder.java and the historical plan
-// multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey the
-// stream on different columns or join a table on a table's column are
-// refused. A chain on one
-// value column of the stream rekeys the stream once, before the innermost
-// join (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey).
+// multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey on an
+// expression are refused.
 func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
@@ -52,7 +58,6 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 		return shapeStreamChain(what, plan, sinkName, sinkTopic)
 	}
 	first := jp.Steps[0]
-	leftKey, isColumn := first.leftExpr.(*sql.ColumnRef)
 	for i, st := range jp.Steps {
 		right := jp.Leaves[st.Right]
 		switch {
@@ -60,11 +65,11 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 			return nil, refuse("an N-way join with a step that does not join a table")
 		case st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
 			return nil, refuse("an N-way join with a stream-table " + st.Type.String())
-		case st.leftLeaf != 0 || st.Rekeyed != first.Rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr):
-			return nil, refuse("an N-way join whose joins are not all on one column of the stream")
-		case first.Rekeyed && !isColumn:
-			return nil, refuse("an N-way join on an expression")
 		}
+	}
+	rekeys, ok := chainRekeys(jp)
+	if !ok {
+		return nil, refuse("an N-way join that rekeys on an expression or joins a table on the stream's topic")
 	}
 
 	n := len(jp.Steps)
@@ -75,30 +80,38 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 	// the plan: step k (0 first) is at depth n-1-k
 	streamSrc := &planStep{op: "SOURCE", cols: sourceStepColumns(stream.Source), ctx: "KafkaTopic_" + inner + "Left.Source"}
 	streamIn := streamSrc
-	if first.Rekeyed {
+	if rekeys[0] {
 		// StreamSelectKeyBuilder: the join column becomes the key, the
 		// value columns stay
-		rekeyed := []types.Column{{Name: leftKey.Name, Type: first.LeftKey.Type, Key: true}}
+		rekeyed := []types.Column{{Name: first.leftExpr.(*sql.ColumnRef).Name, Type: first.LeftKey.Type, Key: true}}
 		rekeyed = append(rekeyed, valuesOf(streamSrc.cols)...)
 		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
 	}
 	joined := &planStep{op: "PROJECT", cols: aliased(stream.Alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
-	joined = chainJoinSteps(jp, joined)
+	joined = chainJoinStepsRekeyed(jp, joined, rekeys)
 
-	// the topology: the tables from the outermost join in, then the
-	// stream, then the joins from the innermost out
+	// the topology: the tables from the outermost join in, each group of
+	// joins between two repartitions in a sub-topology of its own (a
+	// table in its join's), then the stream, then the joins from the
+	// innermost out, each rekeyed result written to the next join's
+	// repartition in its group's sub-topology and read back in the
+	// next group's; a repartition's filter, sink and source take their
+	// indexes after the join that reads it
 	t := &topology{}
 	t.sub()
+	subOf := make([]int, n) // step k's sub-topology
 	for depth := 0; depth < n; depth++ {
+		k := n - 1 - depth
+		if depth > 0 && rekeys[k+1] {
+			t.sub()
+		}
+		subOf[k] = t.cur
 		t.tableSource(jp.Leaves[n-depth].Source.Topic, store(depth))
 		t.processor("PrependAlias" + prefix(depth) + "Right")
 	}
-	innermost := n - 1
-	switch {
-	case first.Rekeyed:
+	if rekeys[0] {
 		// the stream is rekeyed in its own sub-topology and reaches the
-		// innermost join through <prefix>Join-repartition, whose filter,
-		// sink and source take their indexes after the join's
+		// innermost join through <prefix>Join-repartition
 		repartition := inner + "Join-repartition"
 		t.sub()
 		t.source(t.next("KSTREAM-SOURCE"), stream.Source.Topic)
@@ -107,20 +120,53 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 		t.processor("PrependAlias" + inner + "Left")
 		t.internal(repartition + "-filter")
 		t.sink(repartition+"-sink", repartition)
-		t.use(0)
+		t.use(subOf[0])
 		t.source(repartition+"-source", repartition)
-		t.processor(inner+"Join", store(innermost))
+		t.processor(inner+"Join", store(n-1))
 		t.index += 3
-		innermost--
-	default:
+	} else {
+		t.use(subOf[0])
 		t.source(t.next("KSTREAM-SOURCE"), stream.Source.Topic)
 		t.processor("KSTREAM-TRANSFORMVALUES-")
 		t.processor("PrependAlias" + inner + "Left")
+		t.processor(inner+"Join", store(n-1))
 	}
-	for depth := innermost; depth >= 0; depth-- {
+	for k := 1; k < n; k++ {
+		depth := n - 1 - k
+		if !rekeys[k] {
+			t.processor(prefix(depth)+"Join", store(depth))
+			continue
+		}
+		// StreamSelectKeyBuilder over the result so far
+		repartition := prefix(depth) + "Join-repartition"
+		t.processor(prefix(depth) + "LeftSourceKeyed-SelectKey")
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+		t.use(subOf[k])
+		t.source(repartition+"-source", repartition)
 		t.processor(prefix(depth)+"Join", store(depth))
+		t.index += 3
 	}
 	return joinTail(t, plan, joined, false, sinkName, sinkTopic), nil
+}
+
+// chainJoinStepsRekeyed is chainJoinSteps with the left input of each
+// step k > 0 that rekeys[k] rekeyed first: a REKEY step
+// (<prefix>LeftSourceKeyed, StreamSelectKeyBuilder) keyed by the step's
+// left column, named as the joined row names it (ALIAS_NAME), the values
+// unchanged.
+func chainJoinStepsRekeyed(jp *JoinPlan, joined *planStep, rekeys []bool) *planStep {
+	n := len(jp.Steps)
+	for k, st := range jp.Steps {
+		depth := n - 1 - k
+		if k > 0 && rekeys[k] {
+			col, _ := jp.qualified(st.leftExpr)
+			key := types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}
+			joined = &planStep{op: "REKEY", cols: append([]types.Column{key}, valuesOf(joined.cols)...), ctx: chainPrefix(depth) + "LeftSourceKeyed", sources: []*planStep{joined}}
+		}
+		joined = chainJoinStep(jp, k, joined)
+	}
+	return joined
 }
 
 // chainPrefix is the context prefix of a join at depth in ksqlDB's
@@ -135,24 +181,30 @@ func aliasedSourceStep(l JoinLeaf, ctx string) *planStep {
 }
 
 // chainJoinSteps puts jp's JOIN steps over joined, the innermost join's left
+// input (chainJoinStep).
+func chainJoinSteps(jp *JoinPlan, joined *planStep) *planStep {
+	for k := range jp.Steps {
+		joined = chainJoinStep(jp, k, joined)
+	}
+	return joined
+}
+
+// chainJoinStep is the JOIN step of jp's step k over joined, its left
 // input: step k (0 first) is at depth n-1-k and joins the results so far
 // with its right leaf. A FULL OUTER last step's key is neither side's: it
 // is appended to the values too (JoinParamsFactory.createSchema).
-func chainJoinSteps(jp *JoinPlan, joined *planStep) *planStep {
+func chainJoinStep(jp *JoinPlan, k int, joined *planStep) *planStep {
 	n := len(jp.Steps)
-	for k, st := range jp.Steps {
-		depth := n - 1 - k
-		right := aliasedSourceStep(jp.Leaves[st.Right], chainPrefix(depth)+"Right")
-		keys := keysOf(joined.cols)
-		synthetic := jp.synthetic && k == n-1
-		if synthetic {
-			keys = []types.Column{{Name: jp.syntheticName, Type: keys[0].Type, Key: true}}
-		}
-		cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
-		if synthetic {
-			cols = append(cols, types.Column{Name: jp.syntheticName, Type: keys[0].Type})
-		}
-		joined = &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
+	depth := n - 1 - k
+	right := aliasedSourceStep(jp.Leaves[jp.Steps[k].Right], chainPrefix(depth)+"Right")
+	keys := keysOf(joined.cols)
+	synthetic := jp.synthetic && k == n-1
+	if synthetic {
+		keys = []types.Column{{Name: jp.syntheticName, Type: keys[0].Type, Key: true}}
 	}
-	return joined
+	cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
+	if synthetic {
+		cols = append(cols, types.Column{Name: jp.syntheticName, Type: keys[0].Type})
+	}
+	return &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
 }

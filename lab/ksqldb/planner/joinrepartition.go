@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
@@ -45,6 +46,11 @@ type JoinRepartition struct {
 	// aliased
 	Table bool
 	Store string // a Table's store: <Side>SourceKeyed-Materialize
+	// Step, where not 0, is the step of a chain whose left input, the
+	// result of the steps before it, is rekeyed (chainRepartition): From
+	// and KeyExpr read the joined row, and the query reads the topic back
+	// to go on from that step
+	Step int
 }
 
 // Table-side repartitions of a join whose table sides ksqlDB rekeys into
@@ -195,35 +201,113 @@ func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix,
 	return r
 }
 
-// planChainRepartition is the repartition of a chain of stream-table
-// joins ([INNER] or LEFT) that all join the stream's one value column to
-// the tables' keys: ksqlDB rekeys the stream once, before the innermost
-// join, through <L_ per inner level>Join-repartition, and every join after
-// it finds the stream keyed already (historical plan
-// multi-joins_-_stream-table-table_-_inner-inner_-_rekey; the same shape
-// EXPLAIN prints, shapeChainedJoin).
+// planChainRepartition are the repartitions of a chain of stream-table
+// joins that ksqlDB rekeys (chainRekeys): the stream before the innermost
+// join through <L_ per inner level>Join-repartition (the first stage,
+// joinRepartition), the result of the joins before an outer one through
+// that join's <L_ per level>Join-repartition (chainRepartition).
+// Historical plans multi-joins_-_stream-table-table_-_inner-inner_-_rekey
+// (one column: one repartition), _-_rekey_on_different_expression (two)
+// and multi-joins_-_stream-table-table_-_qualified_select__ (the first
+// join on the key, the second rekeyed). A chain that rekeys on an
+// expression is rekeyed in memory.
 func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	stream, first := jp.Leaves[0], jp.Steps[0]
 	if first.Within != nil {
 		return planStreamChainRepartition(jp)
 	}
-	if stream.Source.Table || stream.Source.Window != nil || !first.Rekeyed {
+	rekeys, ok := chainRekeys(jp)
+	if !ok {
 		return nil
 	}
-	if _, ok := first.leftExpr.(*sql.ColumnRef); !ok {
-		return nil
-	}
-	for i, st := range jp.Steps {
-		right := jp.Leaves[st.Right]
-		if st.Right != i+1 || !right.Source.Table || right.Source.Window != nil || right.Source.Topic == stream.Source.Topic ||
-			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
-			st.leftLeaf != 0 || !st.Rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr) {
-			return nil
+	n := len(jp.Steps)
+	keyFormat := joinKeyFormat(stream, jp.Leaves[1], first.Rekeyed, false)
+	var out []JoinRepartition
+	for k, st := range jp.Steps {
+		suffix := "-" + chainPrefix(n-1-k) + "Join-repartition"
+		switch {
+		case !rekeys[k]:
+		case k == 0:
+			out = append(out, joinRepartition(0, stream, st.leftExpr, st.LeftKey, suffix, keyFormat, stream.Alias))
+		default:
+			col, _ := jp.qualified(st.leftExpr)
+			out = append(out, chainRepartition(jp, k, col, suffix, keyFormat))
 		}
 	}
-	inner := chainPrefix(len(jp.Steps) - 1)
-	keyFormat := joinKeyFormat(stream, jp.Leaves[1], true, false)
-	return []JoinRepartition{joinRepartition(0, stream, first.leftExpr, first.LeftKey, "-"+inner+"Join-repartition", keyFormat, stream.Alias)}
+	return out
+}
+
+// chainRekeys reports, for a chain of stream-table joins ([INNER] or
+// LEFT) from a stream with one key column, each table read from a topic
+// of its own, which joins' left inputs ksqlDB rekeys by the join's left
+// expression: the innermost join's, the stream, where it is joined on
+// anything but its key (JoinStep.Rekeyed); an outer join's, the result of
+// the joins before it, where its left expression is not in that result's
+// equivalence set (LogicalPlanner.prepareSourceForJoin,
+// JoinTree.joinEquivalenceSet: both sides of a join's criteria, and the
+// inner join's set where they meet it). ok is false for other chains and
+// for a chain that rekeys on anything but a column.
+func chainRekeys(jp *JoinPlan) (rekeys []bool, ok bool) {
+	stream := jp.Leaves[0]
+	if stream.Source.Table || stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1 {
+		return nil, false
+	}
+	rekeys = make([]bool, len(jp.Steps))
+	var equiv map[string]bool
+	for k, st := range jp.Steps {
+		right := jp.Leaves[st.Right]
+		if st.Right != k+1 || !right.Source.Table || right.Source.Window != nil || right.Source.Topic == stream.Source.Topic ||
+			st.ForeignKey || st.Within != nil || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin {
+			return nil, false
+		}
+		l, lok := jp.qualified(st.leftExpr)
+		r, _ := jp.qualified(st.rightExpr)
+		rekeys[k] = k == 0 && st.Rekeyed || k > 0 && !equiv[l]
+		if rekeys[k] && (!lok || k == 0 && st.leftLeaf != 0) {
+			return nil, false
+		}
+		next := map[string]bool{l: true, r: true}
+		if k > 0 && equiv[l] {
+			for e := range equiv {
+				next[e] = true
+			}
+		}
+		equiv = next
+	}
+	return rekeys, true
+}
+
+// chainRepartition plans the repartition of the result of a chain's
+// steps before step k, rekeyed by step k's left expression, the column
+// qualified as col (ALIAS.NAME): keyed by that column, aliased
+// (ALIAS_NAME), its value the joined sources' PrependAlias columns in
+// source order, each source's values, pseudo columns and key copy
+// (JoinParamsFactory.createSchema, with the key the rekey keeps among the
+// values; the historical plan's schema CSAS_OUTPUT_0.Join.Left). From
+// indexes the joined row.
+func chainRepartition(jp *JoinPlan, k int, col, suffix, keyFormat string) JoinRepartition {
+	st := jp.Steps[k]
+	r := JoinRepartition{Step: k, Suffix: suffix, KeyFormat: keyFormat, KeyExpr: st.LeftKey,
+		Key: types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}}
+	for leaf := 0; leaf <= k; leaf++ {
+		l := jp.Leaves[leaf]
+		schema := l.Source.Schema.Cols
+		pseudo := 0
+		for _, c := range sourceStepColumns(l.Source) {
+			if c.Key {
+				continue
+			}
+			r.Values = append(r.Values, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type})
+			switch idx := slices.IndexFunc(schema, func(s types.Column) bool { return s.Name == c.Name }); {
+			case idx >= 0:
+				r.From = append(r.From, l.Base+idx)
+			default:
+				r.From = append(r.From, l.Base+len(schema)+pseudo)
+				pseudo++
+			}
+		}
+	}
+	return r
 }
 
 // planStreamChainRepartition is the repartition of a chain whose innermost

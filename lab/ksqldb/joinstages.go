@@ -1,0 +1,127 @@
+package ksqldb
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// joinStages are the repartitions inside a chain of joins
+// (planner.JoinRepartition with a Step): the result of the joins before a
+// step that reads another column is rekeyed by that column and written to
+// the step's repartition topic, as ksqlDB's topology writes it from the
+// sub-topology of the inner joins for the one of the outer join. Here the
+// query's main thread writes the records, in the transaction of the inputs
+// that made them, and goes on with the outer joins at once (the processor
+// hands both over, operators.OutRow.Stage), so that the outer join sees
+// the record before any later input, as the test driver of ksqlDB's
+// query-validation tests forwards a repartition's records; it consumes the
+// topic only to commit its offsets past what it wrote, and purges it like
+// every repartition topic. A record put in the topic by anything else is
+// not joined.
+type joinStages struct {
+	byTopic map[string]*joinStage
+	byStep  map[int]*joinStage
+	purger
+}
+
+// joinStage is one step's repartition.
+type joinStage struct {
+	plan     *planner.JoinRepartition
+	topic    string
+	key, val *formats.Serde
+	keys     [1]any
+	vals     []any
+}
+
+// newJoinStages are the chain repartitions of a query, nil where it has
+// none.
+func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan) *joinStages {
+	js := &joinStages{byTopic: map[string]*joinStage{}, byStep: map[int]*joinStage{}}
+	var topics []string
+	for i := range plan.JoinRepartitions {
+		rp := &plan.JoinRepartitions[i]
+		if rp.Step == 0 {
+			continue
+		}
+		// the join's internal value format is its left source's
+		left := plan.Join.Leaves[0].Source
+		topic := s.appID(qi.ID) + rp.Suffix
+		st := &joinStage{plan: rp, topic: topic,
+			key: formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
+			val: formats.NewSerde(left.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(left.ValueDelimiter).WithProtobufNullable(left.ValueProtoNullable),
+		}
+		js.byTopic[topic], js.byStep[rp.Step] = st, st
+		topics = append(topics, topic)
+	}
+	if len(topics) == 0 {
+		return nil
+	}
+	js.purger = newPurger(qi, topics...)
+	return js
+}
+
+// topics are the stages' repartition topics, in step order.
+func (js *joinStages) topics() []string {
+	if js == nil {
+		return nil
+	}
+	var out []string
+	for _, step := range slices.Sorted(maps.Keys(js.byStep)) {
+		out = append(out, js.byStep[step].topic)
+	}
+	return out
+}
+
+// record is the repartition record of a joined row o (a result the
+// processor hands over at a stage, operators.OutRow.Stage) made from
+// input in, nil where its key is null (the repartition's filter drops it)
+// or it cannot be serialized (the processing log has it).
+func (st *joinStage) record(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
+	key := st.plan.KeyExpr.Eval(o.Vals)
+	if key == nil {
+		return nil
+	}
+	st.keys[0] = key
+	vals := st.vals[:0]
+	for _, idx := range st.plan.From {
+		vals = append(vals, o.Vals[idx])
+	}
+	st.vals = vals
+	k, err := q.arena.encode(st.key, st.keys[:])
+	var v []byte
+	if err == nil {
+		v, err = q.arena.encode(st.val, vals)
+	}
+	if err != nil {
+		q.srv.processingError(q.info.ID, in, &serializeError{topic: st.topic, err: err})
+		return nil
+	}
+	rec := q.arena.record()
+	rec.Topic, rec.Key, rec.Value, rec.Timestamp, rec.Headers = st.topic, k, v, time.UnixMilli(o.TS), in.Headers
+	return rec
+}
+
+// prepare creates the stages' topics, each with a partition per task of
+// the query's sub-topologies (the partitions of its inputs).
+func (js *joinStages) prepare(ctx context.Context, s *Server, plan *planner.Plan) error {
+	parts, err := s.taskCount(ctx, plan.InputTopics())
+	if err != nil {
+		return err
+	}
+	for _, t := range js.topics() {
+		if err := s.ensureTopic(ctx, t, parts, 1, repartitionTopicConfigs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
