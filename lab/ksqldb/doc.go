@@ -249,8 +249,9 @@
 // with ksqlDB's column names, keys and refusals. A join reads every source's
 // topic in timestamp order. Its internal topics are ksqlDB's where a
 // persistent join of two sources (or a chain of stream-table joins on
-// columns, or a chain over a stream-stream join on one column)
-// repartitions (joinrepartition.go): a stream
+// columns, a chain of primary-key table-table joins, or a chain over a
+// stream-stream join on one column) repartitions (joinrepartition.go): a
+// stream
 // joined on anything but its key, keyed in a format that infers its
 // schema (ksqlDB always repartitions those), or keyed in another format
 // than the join's internal one, goes through
@@ -265,16 +266,17 @@
 // main thread, which goes on with the outer joins at once); a table keyed
 // in such a format, or in another than the join's
 // (the stream's, or the left table's in a table-table join), goes through
-// <Side>SourceKeyed-SelectKey-repartition and is materialized in
-// <Side>SourceKeyed-Materialize (restored from its changelog): the right
-// table of a stream-table join, either table of a table-table join. A first
+// <L_...><Side>SourceKeyed-SelectKey-repartition and is materialized in
+// <L_...><Side>SourceKeyed-Materialize (restored from its changelog): the
+// right table of a stream-table join, either table of a table-table join,
+// any table of a chain. A first
 // stream thread writes them, the join reads them back. Each other table
 // side's store is logged to its KafkaTopic_<side>-Reduce-changelog as
 // ksqlDB logs it (jointables.go), but restored from the table's own
 // topic. A table-table join's results are logged to Project-Last-changelog
 // (projectlast.go), in the join's key format and the left table's value
-// format, and rebuilt from the tables on a restart. TERMINATE deletes every internal topic of the query and its
-// subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
+// format, and rebuilt from the tables on a restart. TERMINATE deletes
+// every internal topic of the query and its subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
 // -repartition topic. A single stream-stream join logs each window store

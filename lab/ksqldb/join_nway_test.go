@@ -456,9 +456,11 @@ func textKey(n int32) []byte { return []byte(strconv.Itoa(int(n))) }
 // Sources whose key formats differ join on their key values; the result
 // takes the first source's key format (its sink's formats in the
 // historical plans multi-joins_-_stream-table-table_-_table_key_format_mismatch
-// and multi-joins_-_table-table-table_-_key_format_mismatch). multi-joins.json
-// "stream-table-table - table key format mismatch", "table-table-table - key
-// format mismatch".
+// and multi-joins_-_table-table-table_-_key_format_mismatch), and each
+// table keyed otherwise is rekeyed into it through its
+// <L_...>RightSourceKeyed-SelectKey-repartition (the plans' topic lists).
+// multi-joins.json "stream-table-table - table key format mismatch",
+// "table-table-table - key format mismatch".
 func TestNwayJoinsOfDifferentKeyFormatsAsKsqlDBsTestCases(t *testing.T) {
 	for _, c := range []nwayCase{{
 		upstream: "stream-table-table - table key format mismatch",
@@ -470,6 +472,8 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PART
 		outputs:   []nwayOut{{0, `{"S1_V0":1,"T2_V0":2,"T3_V0":3}`, 12}},
 		keyBytes:  textKey,
 		topicKeys: map[string]func(int32) []byte{"right": intKey},
+		internal: []string{"L_RightSourceKeyed-Materialize-changelog", "L_RightSourceKeyed-SelectKey-repartition",
+			"RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"},
 	}, {
 		upstream: "table-table-table - key format mismatch",
 		ddl: `CREATE TABLE T1 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, key_format='KAFKA', value_format='JSON');
@@ -479,6 +483,8 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right2', PART
 		inputs:    []nwayIn{{"left", 0, `{"V0":1}`, 0}, {"right", 0, `{"V0":2}`, 1}, {"right2", 0, `{"V0":3}`, 2}, {"left", 0, `{"V0":4}`, 1000}},
 		outputs:   []nwayOut{{0, `{"T1_V0":1,"T2_V0":2,"T3_V0":3}`, 2}, {0, `{"T1_V0":4,"T2_V0":2,"T3_V0":3}`, 1000}},
 		topicKeys: map[string]func(int32) []byte{"right2": textKey},
+		internal: []string{"KafkaTopic_L_Left-Reduce-changelog", "KafkaTopic_L_Right-Reduce-changelog", "Project-Last-changelog",
+			"RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"},
 	}} {
 		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
 	}

@@ -893,3 +893,37 @@ CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='
 		})
 	})
 }
+
+// A chain of table-table joins on AVRO keys rekeys every table by its key
+// into the join's key format, each through its own repartition topic and
+// store (historical plan multi-joins_-_table-table-table_-_SR-enabled_key_format:
+// L_LeftSourceKeyed, L_RightSourceKeyed and RightSourceKeyed, with the
+// Project-Last store; its test case's outputs below).
+func TestAChainOfTablesWithAvroKeysRepartitionsEveryTable(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	for _, tp := range []string{"left", "right", "right2"} {
+		st.createTopic(tp, 1)
+	}
+	intAvro := func(subject string, n int64) []byte { return avroIntKey(t, st, subject, n) }
+	mustKSQL(t, url, `CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', key_format='AVRO', value_format='JSON');
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', key_format='AVRO', value_format='JSON');
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', key_format='AVRO', value_format='JSON');`, nil)
+	st.produceJoin(joinRec{"left", 0, intAvro("left-key", 0), []byte(`{"V0":1}`)}, joinRec{"right2", 2, intAvro("right2-key", 0), []byte(`{"V0":3}`)},
+		joinRec{"right", 3, intAvro("right-key", 0), []byte(`{"V0":2}`)}, joinRec{"left", 1000, intAvro("left-key", 0), []byte(`{"V0":4}`)})
+	mustKSQL(t, url, "CREATE TABLE OUTPUT as SELECT ROWKEY AS ID, T1.V0, T2.V0, T3.V0 FROM T1 JOIN T2 ON T1.ID = T2.ID FULL JOIN T3 ON T1.ID = T3.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	var got []string
+	for _, r := range st.records("OUTPUT", 3) {
+		k, _ := binary.Varint(r.Key[5:])
+		got = append(got, fmt.Sprintf("%d %s %d", k, r.Value, r.Timestamp.UnixMilli()))
+	}
+	if want := []string{`0 {"T1_V0":null,"T2_V0":null,"T3_V0":3} 2`, `0 {"T1_V0":1,"T2_V0":2,"T3_V0":3} 3`, `0 {"T1_V0":4,"T2_V0":2,"T3_V0":3} 1000`}; !slices.Equal(got, want) {
+		t.Errorf("OUTPUT %q, want %q", got, want)
+	}
+	want := []string{"L_LeftSourceKeyed-Materialize-changelog", "L_LeftSourceKeyed-SelectKey-repartition", "L_RightSourceKeyed-Materialize-changelog",
+		"L_RightSourceKeyed-SelectKey-repartition", "Project-Last-changelog", "RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"}
+	if got := internalTopics(t, st, id); !slices.Equal(got, want) {
+		t.Errorf("internal topics %q, want %q", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -22,7 +23,7 @@ import (
 // joined on a value column (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey), and the result
 // of the joins before an outer join is rekeyed where that join reads a
-// column the result is not keyed by (chainRekeys): a REKEY step
+// column the result is not keyed by (chainRekeysOf): a REKEY step
 // (<prefix>LeftSourceKeyed), written to <prefix>Join-repartition and read
 // back in the outer join's sub-topology (historical plans
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression,
@@ -37,16 +38,15 @@ import (
 func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
-	if !keyFormatsAgree(jp) {
-		// ksqlDB repartitions sides for their key formats
-		// (multi-joins_-_stream-table-table_-_table_key_format_mismatch,
-		// multi-joins_-_table-table-table_-_SR-enabled_key_format), this
-		// server does not
-		return nil, refuse("an N-way join of sources keyed in different formats or in a format that infers schemas")
-	}
 	stream := jp.Leaves[0]
 	if stream.Source.Table {
 		return shapeTableChain(what, plan, sinkName, sinkTopic)
+	}
+	if !keyFormatsAgree(jp) && jp.Windowed() {
+		// ksqlDB repartitions sides for their key formats
+		// (multi-joins_-_stream-stream-table_-_SR-enabled_key_format),
+		// this server does not
+		return nil, refuse("an N-way join of sources keyed in different formats or in a format that infers schemas")
 	}
 	switch {
 	case plan.Agg != nil || plan.Partition != nil:
@@ -67,14 +67,17 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 			return nil, refuse("an N-way join with a stream-table " + st.Type.String())
 		}
 	}
-	rekeys, ok := chainRekeys(jp)
+	cr, ok := chainRekeysOf(jp)
 	if !ok {
 		return nil, refuse("an N-way join that rekeys on an expression or joins a table on the stream's topic")
+	}
+	rekeys := cr.rekeys
+	if slices.Contains(cr.tables, true) && slices.Contains(rekeys, true) {
+		return nil, refuse("an N-way join that rekeys both the stream and tables keyed in other formats")
 	}
 
 	n := len(jp.Steps)
 	prefix := chainPrefix
-	store := func(depth int) string { return "KafkaTopic_" + prefix(depth) + "Right-Reduce" }
 	inner := prefix(n - 1) // the innermost join's prefix
 
 	// the plan: step k (0 first) is at depth n-1-k
@@ -88,7 +91,7 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
 	}
 	joined := &planStep{op: "PROJECT", cols: aliased(stream.Alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
-	joined = chainJoinStepsRekeyed(jp, joined, rekeys)
+	joined = chainJoinStepsRekeyed(jp, joined, rekeys, cr.tables)
 
 	// the topology: the tables from the outermost join in, each group of
 	// joins between two repartitions in a sub-topology of its own (a
@@ -99,16 +102,18 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 	// indexes after the join that reads it
 	t := &topology{}
 	t.sub()
-	subOf := make([]int, n) // step k's sub-topology
+	subOf := make([]int, n)     // step k's sub-topology
+	stores := make([]string, n) // the store of the table the join at depth reads
 	for depth := 0; depth < n; depth++ {
 		k := n - 1 - depth
 		if depth > 0 && rekeys[k+1] {
 			t.sub()
 		}
+		stores[depth] = tableJoinInput(t, jp.Leaves[n-depth].Source.Topic, prefix(depth)+"Right", cr.tables[k+1])
 		subOf[k] = t.cur
-		t.tableSource(jp.Leaves[n-depth].Source.Topic, store(depth))
 		t.processor("PrependAlias" + prefix(depth) + "Right")
 	}
+	store := func(depth int) string { return stores[depth] }
 	if rekeys[0] {
 		// the stream is rekeyed in its own sub-topology and reaches the
 		// innermost join through <prefix>Join-repartition
@@ -151,11 +156,12 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 }
 
 // chainJoinStepsRekeyed is chainJoinSteps with the left input of each
-// step k > 0 that rekeys[k] rekeyed first: a REKEY step
+// step k > 0 that rekeys[k] rekeyed first (and the tables of tables
+// rekeyed by their keys): a REKEY step
 // (<prefix>LeftSourceKeyed, StreamSelectKeyBuilder) keyed by the step's
 // left column, named as the joined row names it (ALIAS_NAME), the values
 // unchanged.
-func chainJoinStepsRekeyed(jp *JoinPlan, joined *planStep, rekeys []bool) *planStep {
+func chainJoinStepsRekeyed(jp *JoinPlan, joined *planStep, rekeys, tables []bool) *planStep {
 	n := len(jp.Steps)
 	for k, st := range jp.Steps {
 		depth := n - 1 - k
@@ -164,7 +170,7 @@ func chainJoinStepsRekeyed(jp *JoinPlan, joined *planStep, rekeys []bool) *planS
 			key := types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}
 			joined = &planStep{op: "REKEY", cols: append([]types.Column{key}, valuesOf(joined.cols)...), ctx: chainPrefix(depth) + "LeftSourceKeyed", sources: []*planStep{joined}}
 		}
-		joined = chainJoinStep(jp, k, joined)
+		joined = chainJoinStep(jp, k, joined, tables[st.Right])
 	}
 	return joined
 }
@@ -176,15 +182,26 @@ func chainPrefix(depth int) string { return strings.Repeat("L_", depth) }
 // aliasedSourceStep is a leaf's SOURCE step and the PrependAlias projection
 // over it, for the join context ctx (e.g. "L_Right").
 func aliasedSourceStep(l JoinLeaf, ctx string) *planStep {
-	src := &planStep{op: "SOURCE", cols: sourceStepColumns(l.Source), ctx: "KafkaTopic_" + ctx + ".Source"}
-	return &planStep{op: "PROJECT", cols: aliased(l.Alias, src.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{src}}
+	return aliasedTableStep(l, ctx, nil, types.Type{})
+}
+
+// aliasedTableStep is aliasedSourceStep for a table that ksqlDB rekeys by
+// key, its key column (an expression over it; nil: not rekeyed) of type
+// kt, before the projection: a REKEY step (<ctx>SourceKeyed).
+func aliasedTableStep(l JoinLeaf, ctx string, key sql.Expr, kt types.Type) *planStep {
+	in := &planStep{op: "SOURCE", cols: sourceStepColumns(l.Source), ctx: "KafkaTopic_" + ctx + ".Source"}
+	if key != nil {
+		in = rekeyStep(in, key, kt, ctx+"SourceKeyed")
+	}
+	return &planStep{op: "PROJECT", cols: aliased(l.Alias, in.cols), ctx: "PrependAlias" + ctx, sources: []*planStep{in}}
 }
 
 // chainJoinSteps puts jp's JOIN steps over joined, the innermost join's left
-// input (chainJoinStep).
-func chainJoinSteps(jp *JoinPlan, joined *planStep) *planStep {
+// input (chainJoinStep), the tables of rekeyed (by leaf; nil: none)
+// rekeyed by their keys.
+func chainJoinSteps(jp *JoinPlan, joined *planStep, rekeyed []bool) *planStep {
 	for k := range jp.Steps {
-		joined = chainJoinStep(jp, k, joined)
+		joined = chainJoinStep(jp, k, joined, rekeyed != nil && rekeyed[jp.Steps[k].Right])
 	}
 	return joined
 }
@@ -193,10 +210,15 @@ func chainJoinSteps(jp *JoinPlan, joined *planStep) *planStep {
 // input: step k (0 first) is at depth n-1-k and joins the results so far
 // with its right leaf. A FULL OUTER last step's key is neither side's: it
 // is appended to the values too (JoinParamsFactory.createSchema).
-func chainJoinStep(jp *JoinPlan, k int, joined *planStep) *planStep {
+func chainJoinStep(jp *JoinPlan, k int, joined *planStep, rekeyRight bool) *planStep {
 	n := len(jp.Steps)
 	depth := n - 1 - k
-	right := aliasedSourceStep(jp.Leaves[jp.Steps[k].Right], chainPrefix(depth)+"Right")
+	st := jp.Steps[k]
+	var key sql.Expr
+	if rekeyRight {
+		key = st.rightExpr
+	}
+	right := aliasedTableStep(jp.Leaves[st.Right], chainPrefix(depth)+"Right", key, st.RightKey.Type)
 	keys := keysOf(joined.cols)
 	synthetic := jp.synthetic && k == n-1
 	if synthetic {

@@ -233,42 +233,53 @@ func streamTableTopology(t *topology, streamTopic, tableTopic string, rekeyStrea
 // joins_-_table-table_key-to-key_-_key_format_mismatch: the right table
 // rekeyed, and joins_-_table-table_-_SR-enabled_key_format: both).
 func tableTableSources(t *topology, leftTopic, rightTopic string, rekeyLeft, rekeyRight bool) (leftStore, rightStore string) {
-	// rekey writes a table's repartition in the current sub-topology and
-	// reads it back in sub-topology join (-1: a new one)
-	rekey := func(topic, side string, join int) (store string) {
-		repartition := side + "SourceKeyed-SelectKey-repartition"
-		t.tableSource(topic, "")
-		t.processor("KTABLE-TOSTREAM-")
-		t.processor(side + "SourceKeyed-SelectKey-Mapper")
-		t.internal(repartition + "-filter")
-		t.sink(repartition+"-sink", repartition)
-		if join < 0 {
-			t.sub()
-		} else {
-			t.use(join)
-		}
-		t.source(repartition+"-source", repartition)
-		t.index += 3 // the repartition's filter, sink and source
-		store = side + "SourceKeyed-Materialize"
-		t.processor(side+"SourceKeyed-SelectKey", store)
-		return store
-	}
-	leftStore, rightStore = "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce"
-	if rekeyLeft {
-		leftStore = rekey(leftTopic, "Left", -1)
-	} else {
-		t.tableSource(leftTopic, leftStore)
-	}
+	leftStore = tableJoinInput(t, leftTopic, "Left", rekeyLeft)
 	t.processor("PrependAliasLeft")
-	if rekeyRight {
-		join := t.cur
-		t.sub()
-		rightStore = rekey(rightTopic, "Right", join)
-	} else {
-		t.tableSource(rightTopic, rightStore)
-	}
+	rightStore = tableJoinInput(t, rightTopic, "Right", rekeyRight)
 	t.processor("PrependAliasRight")
 	return leftStore, rightStore
+}
+
+// tableJoinInput adds a table a join reads, in the join context ctx
+// (Left, L_Right, ...), as far as its store, which it returns: a table
+// read where it is joined is materialized in KafkaTopic_<ctx>-Reduce; a
+// table ksqlDB rekeys by its key into the join's key format
+// (TableSelectKeyBuilder) is turned into a stream (KTABLE-TOSTREAM),
+// mapped (<ctx>SourceKeyed-SelectKey-Mapper) and written to
+// <ctx>SourceKeyed-SelectKey-repartition in a sub-topology of its own, and
+// the join's sub-topology makes a table of it again
+// (<ctx>SourceKeyed-SelectKey) in the store <ctx>SourceKeyed-Materialize.
+// The first table of an empty sub-topology is read there and the join's
+// sub-topology is the next; any other table is read in a new
+// sub-topology and the join's stays the current one. A repartition's
+// filter, sink and source take their indexes after its mapper.
+func tableJoinInput(t *topology, topic, ctx string, rekey bool) (store string) {
+	if !rekey {
+		store = "KafkaTopic_" + ctx + "-Reduce"
+		t.tableSource(topic, store)
+		return store
+	}
+	join := -1
+	if len(t.subs[t.cur]) > 0 {
+		join = t.cur
+		t.sub()
+	}
+	repartition := ctx + "SourceKeyed-SelectKey-repartition"
+	t.tableSource(topic, "")
+	t.processor("KTABLE-TOSTREAM-")
+	t.processor(ctx + "SourceKeyed-SelectKey-Mapper")
+	t.internal(repartition + "-filter")
+	t.sink(repartition+"-sink", repartition)
+	if join < 0 {
+		t.sub()
+	} else {
+		t.use(join)
+	}
+	t.source(repartition+"-source", repartition)
+	t.index += 3 // the repartition's filter, sink and source
+	store = ctx + "SourceKeyed-Materialize"
+	t.processor(ctx+"SourceKeyed-SelectKey", store)
+	return store
 }
 
 // keyFormatsAgree reports a join in which ksqlDB repartitions no side for

@@ -56,7 +56,7 @@ func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*que
 
 	// the plan: step k (0 first) is at depth n-1-k
 	joined := aliasedSourceStep(stream, prefix(n-1)+"Left")
-	joined = chainJoinSteps(jp, joined)
+	joined = chainJoinSteps(jp, joined, nil)
 
 	// the topology, depth first from the outermost join
 	t := &topology{}

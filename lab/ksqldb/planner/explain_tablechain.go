@@ -13,9 +13,12 @@ import (
 // KTABLE-MERGE of the left side's KTABLE-JOINTHIS, which reads the right
 // table's store, and the right side's KTABLE-JOINOTHER, which reads the
 // stores of every table on the left (listed in java.util.HashSet order);
-// the next join reads the merge. Sources, in confluentinc/ksql v7.9.0: the
-// historical plans multi-joins_-_table-table-table_-_inner-inner,
-// _-_inner-full and multi-joins_-_table-table-table-table_-_qualified_select__.
+// the next join reads the merge. A table keyed unlike the join (its
+// key format, or a format that infers schemas) is rekeyed into the join's
+// key format first (tableJoinInput). Sources, in confluentinc/ksql
+// v7.9.0: the historical plans multi-joins_-_table-table-table_-_inner-inner,
+// _-_inner-full, _-_key_format_mismatch, _-_SR-enabled_key_format and
+// multi-joins_-_table-table-table-table_-_qualified_select__.
 func shapeTableChain(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
@@ -36,25 +39,33 @@ func shapeTableChain(what string, plan *Plan, sinkName, sinkTopic string) (*quer
 		}
 	}
 
+	cr, ok := chainRekeysOf(jp)
+	if !ok {
+		return nil, refuse("an N-way join of tables that are not each read from a topic of their own")
+	}
 	n := len(jp.Steps)
 	prefix := chainPrefix
 
 	// the plan: step k (0 first) is at depth n-1-k
-	joined := aliasedSourceStep(jp.Leaves[0], prefix(n-1)+"Left")
-	joined = chainJoinSteps(jp, joined)
+	first := prefix(n-1) + "Left"
+	var key sql.Expr
+	if cr.tables[0] {
+		key = jp.Steps[0].leftExpr
+	}
+	joined := aliasedTableStep(jp.Leaves[0], first, key, jp.Steps[0].LeftKey.Type)
+	joined = chainJoinSteps(jp, joined, cr.tables)
 
-	// the topology: the first table, then each table with its join
+	// the topology: the first table, then each table with its join; a
+	// table keyed unlike the join is rekeyed into its format
+	// (tableJoinInput)
 	t := &topology{}
 	t.sub()
-	first := prefix(n-1) + "Left"
-	t.tableSource(jp.Leaves[0].Source.Topic, "KafkaTopic_"+first+"-Reduce")
+	leftStores := []string{tableJoinInput(t, jp.Leaves[0].Source.Topic, first, cr.tables[0])}
 	t.processor("PrependAlias" + first)
 	left := "PrependAlias" + first
-	leftStores := []string{"KafkaTopic_" + first + "-Reduce"}
 	for k, st := range jp.Steps {
 		side := prefix(n-1-k) + "Right"
-		store := "KafkaTopic_" + side + "-Reduce"
-		t.tableSource(jp.Leaves[st.Right].Source.Topic, store)
+		store := tableJoinInput(t, jp.Leaves[st.Right].Source.Topic, side, cr.tables[st.Right])
 		t.processor("PrependAlias" + side)
 		merge := t.next("KTABLE-MERGE")
 		this, other := t.next("KTABLE-JOINTHIS"), t.next("KTABLE-JOINOTHER")

@@ -201,70 +201,128 @@ func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix,
 	return r
 }
 
-// planChainRepartition are the repartitions of a chain of stream-table
-// joins that ksqlDB rekeys (chainRekeys): the stream before the innermost
-// join through <L_ per inner level>Join-repartition (the first stage,
+// planChainRepartition are the repartitions of a chain of joins that
+// ksqlDB rekeys (chainRekeysOf): the stream before the innermost join
+// through <L_ per inner level>Join-repartition (the first stage,
 // joinRepartition), the result of the joins before an outer one through
-// that join's <L_ per level>Join-repartition (chainRepartition).
-// Historical plans multi-joins_-_stream-table-table_-_inner-inner_-_rekey
-// (one column: one repartition), _-_rekey_on_different_expression (two)
-// and multi-joins_-_stream-table-table_-_qualified_select__ (the first
-// join on the key, the second rekeyed). A chain that rekeys on an
+// that join's <L_ per level>Join-repartition (chainRepartition), and each
+// table keyed unlike the join that reads it through its
+// <L_ per level><Side>SourceKeyed-SelectKey-repartition into
+// <L_ per level><Side>SourceKeyed-Materialize. Historical plans
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey (one column: one
+// repartition), _-_rekey_on_different_expression (two),
+// multi-joins_-_stream-table-table_-_qualified_select__ (the first join on
+// the key, the second rekeyed), multi-joins_-_stream-table-table_-_table_key_format_mismatch,
+// multi-joins_-_table-table-table_-_key_format_mismatch and
+// _-_SR-enabled_key_format (tables rekeyed). A chain that rekeys on an
 // expression is rekeyed in memory.
 func planChainRepartition(jp *JoinPlan) []JoinRepartition {
-	stream, first := jp.Leaves[0], jp.Steps[0]
-	if first.Within != nil {
+	if jp.Steps[0].Within != nil {
 		return planStreamChainRepartition(jp)
 	}
-	rekeys, ok := chainRekeys(jp)
+	cr, ok := chainRekeysOf(jp)
 	if !ok {
 		return nil
 	}
 	n := len(jp.Steps)
-	keyFormat := joinKeyFormat(stream, jp.Leaves[1], first.Rekeyed, false)
 	var out []JoinRepartition
+	if l := jp.Leaves[0]; cr.tables[0] {
+		st := jp.Steps[0]
+		ctx := chainPrefix(n-1) + "Left"
+		out = append(out, tableSideRepartition(0, l, st.leftExpr, st.LeftKey, "-"+ctx+"SourceKeyed-SelectKey-repartition", ctx+"SourceKeyed-Materialize", cr.formats[0].KeyFormat))
+	}
 	for k, st := range jp.Steps {
-		suffix := "-" + chainPrefix(n-1-k) + "Join-repartition"
+		prefix := chainPrefix(n - 1 - k)
+		format := cr.formats[k].KeyFormat
 		switch {
-		case !rekeys[k]:
+		case !cr.rekeys[k]:
 		case k == 0:
-			out = append(out, joinRepartition(0, stream, st.leftExpr, st.LeftKey, suffix, keyFormat, stream.Alias))
+			out = append(out, joinRepartition(0, jp.Leaves[0], st.leftExpr, st.LeftKey, "-"+prefix+"Join-repartition", format, jp.Leaves[0].Alias))
 		default:
 			col, _ := jp.qualified(st.leftExpr)
-			out = append(out, chainRepartition(jp, k, col, suffix, keyFormat))
+			out = append(out, chainRepartition(jp, k, col, "-"+prefix+"Join-repartition", format))
+		}
+		if cr.tables[st.Right] {
+			out = append(out, tableSideRepartition(st.Right, jp.Leaves[st.Right], st.rightExpr, st.RightKey,
+				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", format))
 		}
 	}
 	return out
 }
 
-// chainRekeys reports, for a chain of stream-table joins ([INNER] or
-// LEFT) from a stream with one key column, each table read from a topic
-// of its own, which joins' left inputs ksqlDB rekeys by the join's left
-// expression: the innermost join's, the stream, where it is joined on
-// anything but its key (JoinStep.Rekeyed); an outer join's, the result of
-// the joins before it, where its left expression is not in that result's
-// equivalence set (LogicalPlanner.prepareSourceForJoin,
-// JoinTree.joinEquivalenceSet: both sides of a join's criteria, and the
-// inner join's set where they meet it). ok is false for other chains and
-// for a chain that rekeys on anything but a column.
-func chainRekeys(jp *JoinPlan) (rekeys []bool, ok bool) {
-	stream := jp.Leaves[0]
-	if stream.Source.Table || stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1 {
-		return nil, false
+// chainRekeys is how ksqlDB repartitions a chain of joins.
+type chainRekeys struct {
+	// rekeys: step k's left input is rekeyed by the step's left
+	// expression (a column)
+	rekeys []bool
+	// tables: leaf i, a table, is rekeyed by its own key into the key
+	// format of the join that reads it
+	tables []bool
+	// formats: step k's internal key format is formats[k]'s
+	formats []*metastore.Source
+}
+
+// chainRekeysOf reports how ksqlDB repartitions a chain of stream-table
+// joins ([INNER] or LEFT) from a stream with one key column, or of
+// primary-key table-table joins, each source read from a topic of its own.
+// The stream, the innermost join's left input, is rekeyed where it is
+// joined on anything but its key; an outer join's left input, the result
+// of the joins before it, where its left expression is not in that
+// result's equivalence set (LogicalPlanner.prepareSourceForJoin: a joined
+// source gets a PreJoinRepartitionNode only then; JoinTree.joinEquivalenceSet:
+// both sides of a join's criteria, and the inner join's set where they
+// meet it). Each join's key format is its left input's, unless that is
+// rekeyed, then its table's (JoinNode.resolveKeyFormats); a source (not a
+// joined result) is also rekeyed where that format infers schemas or
+// differs from its own (PreJoinRepartitionNode's forced repartition,
+// rekeyedSides). ok is false for other chains and for a chain that
+// rekeys on anything but a column.
+func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
+	first := jp.Leaves[0]
+	if first.Source.Window != nil || len(first.Source.Schema.Keys()) != 1 {
+		return cr, false
 	}
-	rekeys = make([]bool, len(jp.Steps))
+	tables := first.Source.Table
+	topics := map[string]bool{first.Source.Topic: true}
+	cr = chainRekeys{rekeys: make([]bool, len(jp.Steps)), tables: make([]bool, len(jp.Leaves)), formats: make([]*metastore.Source, len(jp.Steps))}
 	var equiv map[string]bool
 	for k, st := range jp.Steps {
 		right := jp.Leaves[st.Right]
-		if st.Right != k+1 || !right.Source.Table || right.Source.Window != nil || right.Source.Topic == stream.Source.Topic ||
-			st.ForeignKey || st.Within != nil || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin {
-			return nil, false
+		if st.Right != k+1 || !right.Source.Table || right.Source.Window != nil || topics[right.Source.Topic] ||
+			st.ForeignKey || st.Within != nil || len(right.Source.Schema.Keys()) != 1 {
+			return cr, false
+		}
+		topics[right.Source.Topic] = true
+		switch {
+		case tables && (st.Type == sql.RightJoin || k > 0 && jp.Steps[k-1].Type == sql.OuterJoin):
+			return cr, false
+		case !tables && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
+			return cr, false
 		}
 		l, lok := jp.qualified(st.leftExpr)
 		r, _ := jp.qualified(st.rightExpr)
-		rekeys[k] = k == 0 && st.Rekeyed || k > 0 && !equiv[l]
-		if rekeys[k] && (!lok || k == 0 && st.leftLeaf != 0) {
-			return nil, false
+		if k == 0 {
+			cr.rekeys[0], cr.tables[1], _ = rekeyedSides(st, first, right)
+			if tables {
+				cr.tables[0], cr.rekeys[0] = cr.rekeys[0], false
+			}
+			cr.formats[0] = first.Source
+			if st.Rekeyed { // the stream's key is not the join's
+				cr.formats[0] = right.Source
+			}
+			if cr.rekeys[0] && (!lok || st.leftLeaf != 0) {
+				return cr, false
+			}
+		} else {
+			cr.rekeys[k] = !tables && !equiv[l]
+			cr.formats[k] = cr.formats[k-1]
+			if cr.rekeys[k] {
+				if !lok {
+					return cr, false
+				}
+				cr.formats[k] = right.Source
+			}
+			cr.tables[st.Right] = formats.RegistryFormat(cr.formats[k].KeyFormat) || !sameKeyFormat(right.Source, cr.formats[k])
 		}
 		next := map[string]bool{l: true, r: true}
 		if k > 0 && equiv[l] {
@@ -274,7 +332,7 @@ func chainRekeys(jp *JoinPlan) (rekeys []bool, ok bool) {
 		}
 		equiv = next
 	}
-	return rekeys, true
+	return cr, true
 }
 
 // chainRepartition plans the repartition of the result of a chain's
