@@ -288,7 +288,8 @@
 // stores in one changelog, <query>-Join-this-join-store-changelog. An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
-// table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER); a
+// table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER), the first
+// of which may be a foreign-key join (only the first, as ksqlDB allows); a
 // table-table join after a FULL OUTER one is refused as not supported. A
 // FULL OUTER join, and a join whose ON criteria match no source column (a
 // stream-stream join on expressions), is keyed by a synthetic column named

@@ -240,57 +240,81 @@ func (p *Processor) resultExisted(row []any, exists bool) bool {
 	return had
 }
 
-// processForeignKey handles an update of either side of a foreign-key
-// table-table join (the docs' "Semantics of Foreign-Key Table-Table Joins"):
-// a left row is joined with the right row its foreign key points at; a
-// right row's update re-joins every left row pointing at it, in key order.
-// An [INNER] JOIN row whose partner is gone, and a deleted left row, become
-// tombstones when they had a result.
+// processForeignKey handles an update of any table of a foreign-key
+// table-table join (the docs' "Semantics of Foreign-Key Table-Table
+// Joins"), or of an N-way join of tables that starts with one: a left row
+// is joined with the right row its foreign key points at; a right row's
+// update re-joins every left row pointing at it, in key order; the
+// primary-key joins after it join the tables' rows under the left
+// table's key, the key of the foreign-key join's result
+// (LogicalPlanner.verifyForeignKeyJoin allows a foreign-key join only
+// first). A result that is gone (an [INNER] JOIN row whose partner is
+// gone, a deleted left row) becomes a tombstone where it had a result.
 func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Change) {
 	jp, js := p.plan.Join, p.join
 	fk := js.fk
 	lt, rt := js.tables[0], js.tables[1]
 	var outs []OutRow
 	var changes []Change
+	included := make([]bool, len(jp.Leaves))
 	emit := func(pk string) {
 		lrow := lt[pk]
 		var rrow []any
 		if lrow != nil {
 			rrow = rt[fk.fkOf[pk]]
 		}
-		has := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
-		if !has && !fk.result[pk] {
+		exists := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
+		included[0], included[1] = exists, exists && rrow != nil
+		for _, st := range jp.Steps[1:] {
+			right := js.tables[st.Right][pk] != nil
+			if !exists {
+				clear(included[:st.Right])
+			}
+			included[st.Right] = right
+			exists = joinExists(st.Type, exists, right)
+		}
+		if !exists && !fk.result[pk] {
 			return
 		}
 		row := js.row
 		clear(row)
 		ts := r.TS
-		for i, side := range [][]any{lrow, rrow} {
-			if side != nil {
-				copy(row[jp.Leaves[i].Base:], side)
-				if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
-					ts = max(ts, rowTime)
-				}
+		var key any
+		for leaf, in := range included {
+			side := js.tables[leaf][pk]
+			if leaf == 1 {
+				side = rrow
+			}
+			if !in || side == nil {
+				continue
+			}
+			copy(row[jp.Leaves[leaf].Base:], side)
+			if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
+				ts = max(ts, rowTime)
+			}
+			if key == nil && leaf != 1 { // the tables but the right one are keyed by pk
+				key = side[keyColumn(jp.Leaves[leaf])]
 			}
 		}
-		if lrow == nil { // a deleted left row: its key is in the tombstone
-			copy(row[jp.Leaves[0].Base:], r.Vals)
+		if key == nil && r.Leaf != 1 { // a deleted row: its key is in the tombstone
+			key = r.Vals[keyColumn(jp.Leaves[r.Leaf])]
 		}
-		row[jp.KeySlot] = row[jp.Leaves[0].Base+slices.IndexFunc(jp.Leaves[0].Source.Schema.Cols, func(c types.Column) bool { return c.Key })]
-		if has {
+		row[jp.KeySlot] = key
+		if exists {
 			fk.result[pk] = true
 		} else {
 			delete(fk.result, pk)
 		}
-		if !p.resultExisted(row, has) {
+		if !p.resultExisted(row, exists) {
 			return
 		}
-		o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !has, TS: ts}, changelog)
+		o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts}, changelog)
 		outs = append(outs, o...)
 		changes = append(changes, c...)
 	}
 	k := r.SrcKey
-	if r.Leaf == 1 {
+	switch {
+	case r.Leaf == 1:
 		if r.Tombstone {
 			delete(rt, k)
 		} else {
@@ -299,6 +323,10 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		for _, pk := range slices.Sorted(maps.Keys(fk.refs[k])) {
 			emit(pk)
 		}
+		return outs, changes
+	case r.Leaf > 1: // a table of a primary-key join after the foreign-key one
+		js.updateTable(r)
+		emit(k)
 		return outs, changes
 	}
 	if old, ok := fk.fkOf[k]; ok {
@@ -328,4 +356,9 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 	}
 	emit(k)
 	return outs, changes
+}
+
+// keyColumn is the index of a table leaf's (only) key column in its row.
+func keyColumn(l planner.JoinLeaf) int {
+	return slices.IndexFunc(l.Source.Schema.Cols, func(c types.Column) bool { return c.Key })
 }

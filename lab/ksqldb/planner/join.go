@@ -86,8 +86,9 @@ type JoinPlan struct {
 	syntheticName string
 }
 
-// ForeignKey reports a foreign-key table-table join.
-func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) == 1 && jp.Steps[0].ForeignKey }
+// ForeignKey reports a foreign-key table-table join, alone or starting an
+// N-way join of tables.
+func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) > 0 && jp.Steps[0].ForeignKey }
 
 // planForeignKey checks a foreign-key table-table join
 // (LogicalPlanner.verifyForeignKeyJoin, JoinNode.TableToTableJoiner). It
@@ -96,8 +97,16 @@ func (jp *JoinPlan) planForeignKey(st JoinStep, j sql.JoinedSource, written, lef
 	if st.Type == sql.OuterJoin {
 		return JoinStep{}, stmterr.Bad("Invalid join type: full-outer join not supported for foreign-key table-table join. Got %s %s %s.", leftName, st.Type, rightName)
 	}
-	if len(jp.Leaves) > 2 {
-		return JoinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s.", written)
+	if len(jp.Steps) > 0 {
+		// either side is a join: only a join of two sources may be on a
+		// foreign key, the first of an N-way join
+		qualified := func(e sql.Expr) string {
+			if q, ok := jp.qualified(e); ok {
+				return q
+			}
+			return sql.Format(e)
+		}
+		return JoinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s = %s.", qualified(cmp.L), qualified(cmp.R))
 	}
 	if st.LeftKey.Type != st.RightKey.Type {
 		return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
@@ -252,7 +261,7 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		in.Cols[jp.KeySlot].Type = st.LeftKey.Type
 	}
 	jp.viable = jp.viableKeys()
-	if jp.ForeignKey() { // the result is keyed by the left table's key
+	if len(jp.Steps) == 1 && jp.ForeignKey() { // the result is keyed by the left table's key
 		jp.viable = []string{jp.Leaves[0].Alias + "." + jp.Leaves[0].Source.Schema.Keys()[0].Name}
 	}
 	if last := jp.Steps[len(jp.Steps)-1]; last.Type == sql.OuterJoin || len(jp.viable) == 0 {
@@ -691,7 +700,7 @@ func (jp *JoinPlan) keyMissing(sinkName string) error {
 	if len(jp.viable) > 0 {
 		first = jp.viable[0]
 	}
-	if jp.ForeignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
+	if len(jp.Steps) == 1 && jp.ForeignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
 		l := jp.Leaves[0]
 		return stmterr.Bad("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.Alias, l.Source.Schema.Keys()[0].Name)
 	}
