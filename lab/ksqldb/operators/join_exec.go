@@ -279,7 +279,10 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		row := js.row
 		clear(row)
 		ts := r.TS
-		var key any
+		var key any // pk's value: the left row's key, whether or not it is in the result
+		if lrow != nil {
+			key = lrow[keyColumn(jp.Leaves[0])]
+		}
 		for leaf, in := range included {
 			side := js.tables[leaf][pk]
 			if leaf == 1 {
