@@ -237,9 +237,14 @@
 // PARTITION BY of a windowed stream by anything but its key and joins of
 // windowed sources that ksqlDB refuses (Implicit repartitioning of
 // windowed sources is not supported), while PARTITION BY its own key
-// passes it on as it is; aggregating a windowed stream, INSERT INTO ...
-// SELECT from one and the joins of windowed streams ksqlDB accepts (it
-// matches them by key and window) are refused as not supported.
+// passes it on as it is; aggregating a windowed stream and INSERT INTO ...
+// SELECT from one are refused as not supported. A stream-stream join of two
+// windowed streams matches records of the same key and window (the start
+// of a time window, both bounds of a session), as Kafka Streams joins
+// their serialized windowed keys, and writes a result windowed as the
+// first stream; such joins in N-way joins, and of streams keyed in a
+// format that infers schemas (which ksqlDB repartitions first), are
+// refused as not supported.
 //
 // Joins (the planner plans them, the operators run them, joinfeed.go reads
 // their inputs in timestamp order) are

@@ -157,6 +157,17 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "table-table-table-avro-keys.topology",
 	},
 	{
+		// two session-windowed streams join as any two streams; their
+		// window stores are KSTREAM-JOINTHIS-0000000008-store and
+		// KSTREAM-JOINOTHER-0000000009-store
+		name:   "a join of session-windowed streams has a stream-stream join's topology",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V bigint) WITH (kafka_topic='left_topic', value_format='JSON', WINDOW_TYPE='SESSION');" +
+			"CREATE STREAM S2 (ID INT KEY, V bigint) WITH (kafka_topic='right_topic', value_format='JSON', WINDOW_TYPE='SESSION');" +
+			"CREATE STREAM OUTPUT as SELECT S1.ID, S1.V, S2.V FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;",
+		sink: "OUTPUT", topology: "stream-stream-join-session-windowed.topology", window: "SESSION",
+	},
+	{
 		// a sink WITH (TIMESTAMP=...) sets each record's time from that
 		// column before the sink (KsqlStructuredDataOutputNode,
 		// StreamSinkBuilder's ApplyTimestampTransform-<sink>)

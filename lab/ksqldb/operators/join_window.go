@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -124,11 +125,10 @@ func (p *Processor) processJoinWindow(r InRow, changelog bool) ([]OutRow, []Chan
 		return nil, nil
 	}
 	out := &joinOut{changelog: changelog}
-	leaf := jp.Leaves[r.Leaf]
-	n := len(leaf.Source.Schema.Cols) + len(expr.PseudoColumns)
+	n := leafWidth(jp.Leaves[r.Leaf])
 	if r.Leaf == 0 {
 		row := make([]any, jp.Width)
-		copy(row[leaf.Base:], r.Vals[:n])
+		copy(row[jp.Leaves[0].Base:], r.Vals[:n])
 		p.feedJoin(0, row, r.TS, out)
 		return out.outs, out.changes
 	}
@@ -175,7 +175,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 		p.emitExpired(s, out)
 	}
 	js.key[0] = keyVal
-	key := string(appendVals(nil, js.key[:]))
+	key := string(p.appendWindowOf(s, side, row, appendVals(nil, js.key[:])))
 	if side == 0 {
 		row = slices.Clone(row)
 		row[jp.KeySlot] = nil
@@ -235,6 +235,39 @@ func (p *Processor) winRecID(rec *winRec) string {
 		at(rec.row, l.Base, len(l.Source.Schema.Cols)+len(expr.PseudoColumns))
 	}
 	return b.String()
+}
+
+// leafWidth is the width of a leaf's row: its columns, its pseudo columns
+// and, for a windowed stream, its window bounds.
+func leafWidth(l planner.JoinLeaf) int {
+	n := len(l.Source.Schema.Cols) + len(expr.PseudoColumns)
+	if l.Source.Window != nil {
+		n += 2
+	}
+	return n
+}
+
+// appendWindowOf appends to a stream-stream step's match key the window of
+// side's record where its stream is windowed: two windowed streams join
+// records of the same key and window, as Kafka Streams joins them by their
+// serialized windowed keys (TimeWindowedSerializer writes the start,
+// SessionWindowedSerializer the end and the start).
+func (p *Processor) appendWindowOf(s, side int, row []any, key []byte) []byte {
+	jp := p.plan.Join
+	st := jp.Steps[s]
+	l, base := jp.Leaves[st.Right], 0
+	if side == 0 {
+		l = jp.Leaves[st.LeftLeaf()]
+		base = l.Base
+	}
+	w := l.Source.Window
+	if w == nil {
+		return key
+	}
+	at := base + len(l.Source.Schema.Cols) + len(expr.PseudoColumns)
+	start, _ := row[at].(int64)
+	end, _ := row[at+1].(int64)
+	return AppendWindow(key, w.Type, start, end)
 }
 
 // windowKey evaluates step s's join expression of side over a record's row.
@@ -375,6 +408,9 @@ func (p *Processor) restoreWindowed(id string, value []byte) {
 	if w.S == 1 {
 		leaf := jp.Leaves[jp.Steps[w.N].Right]
 		cols = append(slices.Clone(leaf.Source.Schema.Cols), expr.PseudoColumns...)
+		if leaf.Source.Window != nil {
+			cols = append(cols, types.Column{Name: "WINDOWSTART", Type: types.Bigint}, types.Column{Name: "WINDOWEND", Type: types.Bigint})
+		}
 	}
 	row, ok := decodeRow(MustJSON(map[string]any{"r": w.R}), cols)
 	if !ok {
@@ -385,7 +421,7 @@ func (p *Processor) restoreWindowed(id string, value []byte) {
 		return
 	}
 	p.join.key[0] = keyVal
-	key := string(appendVals(nil, p.join.key[:]))
+	key := string(p.appendWindowOf(w.N, w.S, row, appendVals(nil, p.join.key[:])))
 	rec := &winRec{id: id, step: w.N, side: w.S, key: key, keyVal: keyVal, ts: w.T, row: row, joined: w.J, emitted: w.E}
 	ws := p.join.wins[w.N]
 	ws.stores[w.S][key] = append(ws.stores[w.S][key], rec)

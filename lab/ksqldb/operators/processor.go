@@ -524,12 +524,28 @@ func encodeGroup(g *group) []byte {
 
 // keepWindow gives a row read from a windowed stream the window of its
 // input: the decoder appends the bounds after the pseudo columns.
+//
+// A join of windowed streams matches records of the same window, so its
+// result has the window of its sides: the first stream's, or where a
+// RIGHT or FULL OUTER join's result has none of it, the second's.
 func (p *Processor) keepWindow(o *OutRow, in []any) {
 	if p.plan.Source.Window == nil || !p.plan.Persistent {
 		return
 	}
 	n := len(p.plan.Source.Schema.Cols) + len(expr.PseudoColumns)
-	o.Windowed, o.WindowStart, o.WindowEnd = true, in[n].(int64), in[n+1].(int64)
+	if jp := p.plan.Join; jp != nil {
+		for _, l := range jp.Leaves {
+			if at := l.Base + len(l.Source.Schema.Cols) + len(expr.PseudoColumns); l.Source.Window != nil && in[at] != nil {
+				n = at
+				break
+			}
+		}
+	}
+	start, ok := in[n].(int64)
+	if !ok {
+		return
+	}
+	o.Windowed, o.WindowStart, o.WindowEnd = true, start, in[n+1].(int64)
 }
 
 // flatMap projects each row a table-function query flattens r into; every

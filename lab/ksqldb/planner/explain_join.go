@@ -65,12 +65,8 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("an aggregation of a join other than a stream-table join that rekeys the stream or a primary-key table-table join, without WHERE")
 	case left.Source.Table && !right.Source.Table:
 		return nil, refuse("a table-stream join")
-	case left.Source.Window != nil || right.Source.Window != nil:
-		// ksqlDB joins two session-windowed streams as any two streams
-		// (joins_-_matching_session-windowed), keyed by key and window;
-		// this server joins them by the key alone and writes the result
-		// without its window, so that topology is not the query it runs
-		return nil, refuse("a join of a windowed source")
+	case (left.Source.Window != nil || right.Source.Window != nil) && (left.Source.Table || right.Source.Table):
+		return nil, refuse("a join of a windowed table")
 	case st.leftLeaf != 0:
 		return nil, refuse("a join whose condition reads the right source first")
 	case !left.Source.Table && right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
@@ -156,7 +152,12 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	if plan.Agg != nil {
 		return aggregateJoin(what, q, plan, t, join, left, sinkName, sinkTopic)
 	}
-	return joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic), nil
+	sh := joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic)
+	if w := left.Source.Window; w != nil { // a join of windowed streams is windowed as they are
+		kind := w.Type
+		sh.WindowType = &kind
+	}
+	return sh, nil
 }
 
 // streamTableTopology adds a stream-table join as StreamTableJoinBuilder

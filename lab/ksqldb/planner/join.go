@@ -67,6 +67,9 @@ type JoinStep struct {
 	Rekeyed bool
 }
 
+// LeftLeaf is the leaf the step's left expression reads.
+func (st JoinStep) LeftLeaf() int { return st.leftLeaf }
+
 // JoinPlan is the planned join of a query.
 type JoinPlan struct {
 	Leaves  []JoinLeaf
@@ -222,12 +225,23 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		l := &jp.Leaves[i]
 		l.Base = len(in.Cols)
 		in.Qualifiers[l.Alias] = true
-		for _, c := range append(slices.Clone(l.Source.Schema.Cols), expr.PseudoColumns...) {
+		cols := append(slices.Clone(l.Source.Schema.Cols), expr.PseudoColumns...)
+		if l.Source.Window != nil {
+			// a windowed stream's rows carry their window bounds after the
+			// pseudo columns (as the decoder lays them out)
+			cols = append(cols, windowColumns...)
+		}
+		for _, c := range cols {
 			in.Cols = append(in.Cols, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type})
 			in.Origin = append(in.Origin, expr.ColOrigin{Qual: l.Alias, Name: c.Name})
 		}
 		for _, c := range l.Source.Schema.Cols {
 			seen[c.Name]++
+		}
+		if l.Source.Window != nil {
+			for _, c := range windowColumns {
+				seen[c.Name]++
+			}
 		}
 	}
 	for name, n := range seen {
@@ -287,8 +301,9 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 	for _, c := range in.Cols[:jp.KeySlot] {
 		cols = append(cols, types.Column{Name: c.Name, Type: c.Type})
 	}
+	// a join of windowed streams is windowed as its first stream is
 	src := &metastore.Source{Name: jp.Leaves[0].Source.Name, Table: resultTable, Topic: jp.Leaves[len(jp.Leaves)-1].Source.Topic,
-		KeyFormat: keyFormat, ValueFormat: jp.Leaves[0].Source.ValueFormat, Schema: types.Schema{Cols: cols}}
+		KeyFormat: keyFormat, ValueFormat: jp.Leaves[0].Source.ValueFormat, Schema: types.Schema{Cols: cols}, Window: jp.Leaves[0].Source.Window}
 	return src, in, jp, nil
 }
 
@@ -496,12 +511,20 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 		if st.LeftKey.Type != st.RightKey.Type {
 			return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
 		}
-		if jp.Leaves[st.leftLeaf].Source.Window != nil {
+		if l := jp.Leaves[st.leftLeaf]; l.Source.Window != nil {
 			// ksqlDB matches windowed streams by their windowed keys (key
 			// and window, joins.json "matching session-windowed") and
-			// writes a windowed result; this server would match by the
-			// key alone, so it refuses rather than join wrongly
-			return JoinStep{}, stmterr.Unsupported("a stream-stream join of windowed streams")
+			// writes a windowed result; this server does for a join of
+			// two windowed streams, not for a chain of joins, and does not
+			// repartition them as ksqlDB does where their key format
+			// infers schemas ("matching session-windowed - SR-enabled key
+			// format" lists Join-left-repartition)
+			switch {
+			case len(jp.Leaves) > 2:
+				return JoinStep{}, stmterr.Unsupported("an N-way join of windowed streams")
+			case formats.RegistryFormat(l.Source.KeyFormat) || formats.RegistryFormat(rightLeaf.Source.KeyFormat):
+				return JoinStep{}, stmterr.Unsupported("a stream-stream join of windowed streams keyed in a format that infers schemas")
+			}
 		}
 		st.Within = j.Within
 		jp.Pairs = append(jp.Pairs, [2]int{0, right})
@@ -681,7 +704,8 @@ func (jp *JoinPlan) star(qualifier string, pos sql.Pos) (exprs []sql.Expr, names
 		if qualifier != "" && qualifier != l.Alias {
 			continue
 		}
-		for _, c := range l.Source.Schema.Cols {
+		// a windowed source's window bounds follow its key (starColumns)
+		for _, c := range starColumns(l.Source, false) {
 			exprs = append(exprs, &sql.ColumnRef{Qualifier: l.Alias, Name: c.Name, P: pos})
 			names = append(names, l.Alias+"_"+c.Name)
 		}
