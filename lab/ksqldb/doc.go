@@ -92,7 +92,11 @@
 // query's columns checked against the schema's, the schema registered under
 // the sink's subject with its id, the sink written with it), and
 // schemaid_columns.go the columns a declared source takes from a schema
-// id; schemaregister.go registers a declared stream's or table's key
+// id; key_inference.go takes the key of a CREATE that declares none, in a
+// key format that infers schemas, from the latest <topic>-key schema (one
+// key column, ROWKEY for an AVRO or JSON_SR schema), and refuses it with
+// ksqlDB's message where the registry has none, as
+// DefaultSchemaInjector does; schemaregister.go registers a declared stream's or table's key
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
 // schema, not in the validating sandbox, not on command-topic replay);
@@ -114,14 +118,14 @@
 // single PROTOBUF_NOSR key column of type ARRAY, MAP, DECIMAL or a time
 // type, the CREATE OR REPLACE cases listed below, the ALTER cases listed
 // below, and EXPLAIN (or SHOW QUERIES EXTENDED) of N-way joins other than
-// a stream joined to tables all on its key or all on one of its value
-// columns, a stream joined to streams and tables all on keys (FULL OUTER
-// only last), and chains of primary-key table-table joins ([INNER] or
-// LEFT, the last also FULL OUTER), joins that PARTITION BY other than a
+// a stream joined to tables on columns (rekeyed where ksqlDB rekeys; not on
+// expressions), a stream joined to streams and tables all on keys (FULL
+// OUTER only last), and chains of primary-key table-table joins ([INNER]
+// or LEFT, the last also FULL OUTER), joins that PARTITION BY other than a
 // stream-stream join of two streams, joins that aggregate other than a
 // stream-table join that rekeys the stream or a primary-key table-table
-// join (both without WHERE), joins of windowed streams
-// and aggregations of a windowed stream. sinktopic.go makes the sink
+// join (both without WHERE), N-way joins starting with a foreign-key
+// join, and aggregations of a windowed stream. sinktopic.go makes the sink
 // topic of a CREATE ... AS SELECT as ksqlDB's TopicCreateInjector does:
 // partitions, replicas and retention.ms from the WITH clause or the source
 // topic, compact,delete and the larger of RETENTION_MS and the window's

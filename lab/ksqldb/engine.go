@@ -312,6 +312,15 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 			return nil, err
 		}
 		sch.Cols = append(keys, sch.Cols...)
+	} else if !declaresKey(cs) && formats.Inferable(w.keyFormat) {
+		if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
+			return nil, err
+		}
+		keys, err := s.inferKeyColumns(ctx, w.topic, w.keyFormat, seen)
+		if err != nil {
+			return nil, err
+		}
+		sch.Cols = append(keys, sch.Cols...)
 	}
 	// keys first, header columns last
 	sch = types.Schema{Cols: append(append(sch.Keys(), sch.Values()...), sch.Headers()...)}
@@ -433,7 +442,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 	text, typ, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
-			return nil, stmterr.Bad("Schema for message values on topic '%s' does not exist in the Schema Registry.Subject: %s", topic, subject)
+			return nil, stmterr.Bad("%s", schemaNotFound(topic, false))
 		}
 		return nil, stmterr.Bad("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
 	}
