@@ -104,8 +104,12 @@
 // headers (a persistent query's output records carry the headers of the
 // input record that made them, as Kafka Streams forwards them, except
 // EMIT FINAL's, which go out without); with_formats.go checks the
-// KEY_DELIMITER, VALUE_DELIMITER and VALUE_AVRO_SCHEMA_FULL_NAME
-// properties (a DELIMITED sink inherits its source's delimiter);
+// KEY_DELIMITER, VALUE_DELIMITER, VALUE_AVRO_SCHEMA_FULL_NAME,
+// KEY_SCHEMA_FULL_NAME and VALUE_SCHEMA_FULL_NAME properties (a DELIMITED
+// sink inherits its source's delimiter, a PROTOBUF sink its source's
+// message name; protobuf_names.go picks the named message of a PROTOBUF
+// schema, and refuses a schema of several without a name as ksqlDB does;
+// names are not supported with JSON_SR);
 // javanum (a package of the lab) prints doubles as Java 17 does;
 // pullstream.go answers pull
 // queries on streams, push.go on tables, where each materialized row keeps

@@ -316,7 +316,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
 			return nil, err
 		}
-		keys, err := s.inferKeyColumns(ctx, w.topic, w.keyFormat, seen)
+		keys, err := s.inferKeyColumns(ctx, w.topic, w.keyFormat, seen, w.keySchemaName())
 		if err != nil {
 			return nil, err
 		}
@@ -346,7 +346,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 			}
 			return nil, stmterr.Unsupported("a " + kind + " without value columns")
 		}
-		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen)
+		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen, w.valueSchemaName())
 		if err != nil {
 			return nil, err
 		}
@@ -370,6 +370,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	src := &metastore.Source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
 		KeyDelimiter: w.keyDelimiter, ValueDelimiter: w.valueDelimiter, ValueAvroName: w.avroName(),
+		KeyFullName: w.keySchemaName(), ValueFullName: w.valueSchemaName(),
 		KeyProtoNullable: w.keyProtoNullable, ValueProtoNullable: w.valueProtoNullable,
 		Schema: sch, Statement: createText(cs, sch, w.keyFormat), UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), Window: w.window(),
 		ValueSchemaID: w.valueSchemaID, KeySchemaID: w.keySchemaID, SourceOnly: cs.SourceOnly}
@@ -437,7 +438,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 }
 
 // inferValueColumns reads the latest value schema of topic from the registry.
-func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool) ([]types.Column, error) {
+func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool, fullName string) ([]types.Column, error) {
 	subject := topic + "-value"
 	text, typ, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
@@ -450,7 +451,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		return formats.InferJSONSRValueColumns(topic, text, typ, taken, false)
 	}
 	if format == formats.Protobuf {
-		return s.inferProtobufValueColumns(ctx, topic, text, typ, taken)
+		return s.inferProtobufValueColumns(ctx, topic, text, typ, taken, fullName)
 	}
 	var rec struct {
 		Type   any `json:"type"`
@@ -573,6 +574,8 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		KeyDelimiter:       formats.InheritDelimiter(w.keyDelimiter, keyFormat, src.KeyFormat, src.KeyDelimiter),
 		ValueDelimiter:     formats.InheritDelimiter(w.valueDelimiter, valueFormat, src.ValueFormat, src.ValueDelimiter),
 		ValueAvroName:      w.avroName(),
+		KeyFullName:        sinkFullName(w.keySchemaName(), keyFormat, src.KeyFormat, src.KeyFullName),
+		ValueFullName:      sinkFullName(w.valueSchemaName(), valueFormat, src.ValueFormat, src.ValueFullName),
 		KeyProtoNullable:   sinkProtoNullable(w.keyProtoNullable, keyFormat, src.KeyFormat, src.KeyProtoNullable),
 		ValueProtoNullable: sinkProtoNullable(w.valueProtoNullable, valueFormat, src.ValueFormat, src.ValueProtoNullable),
 		Schema:             plan.Out, Statement: p.Text, UnwrapValue: unwrap, WrapValue: w.wrapsSingle(), CasTarget: true}

@@ -151,8 +151,8 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cl.Close()
-	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable)
-	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).WithDelimiter(src.ValueDelimiter).WithAvroFullName(src.ValueAvroName).WithProtobufNullable(src.ValueProtoNullable)
+	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name).WithSchemaFullName(src.KeyFullName).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable)
+	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).WithDelimiter(src.ValueDelimiter).WithAvroFullName(src.ValueAvroName).WithSchemaFullName(src.ValueFullName).WithProtobufNullable(src.ValueProtoNullable)
 
 	// the status line goes out before the first row is read, so that a later
 	// failure is reported in the stream (InsertsStreamHandler writes "")

@@ -129,8 +129,8 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *metas
 	for i, c := range valCols {
 		vals[i] = values[c.Name]
 	}
-	keySerde := formats.NewSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).AvroKeyFor(src.Name).WithSchemaID(src.KeySchemaID).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable)
-	valSerde := formats.NewSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).WithSchemaID(src.ValueSchemaID).WithDelimiter(src.ValueDelimiter).WithAvroFullName(src.ValueAvroName).WithProtobufNullable(src.ValueProtoNullable)
+	keySerde := formats.NewSerde(src.KeyFormat, keyCols, true, src.Topic, s.reg).AvroKeyFor(src.Name).WithSchemaFullName(src.KeyFullName).WithSchemaID(src.KeySchemaID).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable)
+	valSerde := formats.NewSerde(src.ValueFormat, valCols, false, src.Topic, s.reg).WithSchemaID(src.ValueSchemaID).WithDelimiter(src.ValueDelimiter).WithAvroFullName(src.ValueAvroName).WithSchemaFullName(src.ValueFullName).WithProtobufNullable(src.ValueProtoNullable)
 	if src.UnwrapValue {
 		valSerde.Unwrap = true
 	}

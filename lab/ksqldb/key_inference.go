@@ -27,7 +27,7 @@ func declaresKey(cs *sql.CreateSource) bool {
 // one key column ROWKEY (a record or object one a STRUCT: keys are always
 // unwrapped), a PROTOBUF message's one field is the key column; a key of
 // several columns is refused (SchemaRegistryTopicSchemaSupplier).
-func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, taken map[string]bool) ([]types.Column, error) {
+func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, taken map[string]bool, fullName string) ([]types.Column, error) {
 	subject := topic + "-key"
 	text, typ, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
@@ -68,9 +68,9 @@ func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, take
 		if err != nil {
 			return nil, notCompatible(err)
 		}
-		md, err := ps.FirstMessage()
+		md, err := protoMessageNamed(ps, fullName, true)
 		if err != nil {
-			return nil, notCompatible(err)
+			return nil, err
 		}
 		if cols, err = formats.ProtoMessageColumns(md, map[string]bool{}, false); err != nil {
 			return nil, err

@@ -25,7 +25,7 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 			return nil, stmterr.Bad("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
-	cols, got, err := s.valueSchemaIDColumns(ctx, w.topic, w.valueFormat, id, taken)
+	cols, got, err := s.valueSchemaIDColumns(ctx, w.topic, w.valueFormat, id, taken, w.valueSchemaName())
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w with
 // valueSchemaIDColumns fetches schema id, checks its type against a value
 // format and maps it to value columns, skipping names already taken
 // (DefaultSchemaInjector.getSchema).
-func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool) ([]types.Column, sr.Schema, error) {
+func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool, fullName string) ([]types.Column, sr.Schema, error) {
 	if !s.reg.Configured() {
 		return nil, sr.Schema{}, formats.ErrNoRegistry
 	}
@@ -57,7 +57,7 @@ func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string,
 	case formats.JSONSR:
 		cols, err = formats.InferJSONSRValueColumns(topic, got.Schema, got.Type, taken, true)
 	case formats.Protobuf:
-		cols, err = s.protobufColumnsByID(ctx, topic, id, taken)
+		cols, err = s.protobufColumnsByID(ctx, id, taken, fullName, false)
 	case formats.Avro:
 		cols, err = formats.AvroValueColumnsByID(got.Schema, taken)
 		if err != nil {
@@ -98,7 +98,7 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withPr
 			return nil, stmterr.Bad("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
-	cols, got, err := s.keySchemaIDColumns(ctx, w.topic, w.keyFormat, id, taken)
+	cols, got, err := s.keySchemaIDColumns(ctx, w.topic, w.keyFormat, id, taken, w.keySchemaName())
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withPr
 // single key column ROWKEY of its type, a record or object one a STRUCT
 // (SerdeUtils.wrapSingle: keys are always unwrapped); a PROTOBUF
 // message's fields are the key columns.
-func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool) ([]types.Column, sr.Schema, error) {
+func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool, fullName string) ([]types.Column, sr.Schema, error) {
 	if !s.reg.Configured() {
 		return nil, sr.Schema{}, formats.ErrNoRegistry
 	}
@@ -147,7 +147,7 @@ func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, i
 		}
 		cols = []types.Column{{Name: "ROWKEY", Type: t}}
 	case formats.Protobuf:
-		cols, err = s.protobufColumnsByID(ctx, topic, id, taken)
+		cols, err = s.protobufColumnsByID(ctx, id, taken, fullName, true)
 		if err != nil {
 			return nil, got, err
 		}
@@ -163,15 +163,17 @@ func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, i
 	return cols, got, nil
 }
 
-// protobufColumnsByID maps the first message of schema id to columns.
-func (s *Server) protobufColumnsByID(ctx context.Context, topic string, id int, taken map[string]bool) ([]types.Column, error) {
+// protobufColumnsByID maps the message of schema id a source reads
+// (protoMessageNamed: the one fullName names, else the only one) to
+// columns.
+func (s *Server) protobufColumnsByID(ctx context.Context, id int, taken map[string]bool, fullName string, key bool) ([]types.Column, error) {
 	ps, err := s.reg.ProtoSchema(ctx, id)
 	if err != nil {
 		return nil, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
 	}
-	md, err := ps.FirstMessage()
+	md, err := protoMessageNamed(ps, fullName, key)
 	if err != nil {
-		return nil, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		return nil, err
 	}
 	return formats.ProtoMessageColumns(md, taken, true)
 }
@@ -179,7 +181,7 @@ func (s *Server) protobufColumnsByID(ctx context.Context, topic string, id int, 
 // inferProtobufValueColumns maps the first message of the latest value
 // schema of a PROTOBUF topic to value columns, upper-cased, skipping the
 // names already declared.
-func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, typ sr.SchemaType, taken map[string]bool) ([]types.Column, error) {
+func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, typ sr.SchemaType, taken map[string]bool, fullName string) ([]types.Column, error) {
 	if typ != sr.TypeProtobuf {
 		return nil, formats.SchemaTypeMismatch("topic: "+topic, sr.TypeProtobuf, typ)
 	}
@@ -191,7 +193,7 @@ func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text stri
 	if err != nil {
 		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
 	}
-	md, err := ps.FirstMessage()
+	md, err := protoMessageNamed(ps, fullName, false)
 	if err != nil {
 		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
 	}

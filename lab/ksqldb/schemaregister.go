@@ -19,8 +19,8 @@ import (
 // that subject already holds a schema, which is then kept as it is. The
 // schemas are the ones a write registers (prepareSink).
 func (s *Server) registerDeclaredSchemas(ctx context.Context, src *metastore.Source) error {
-	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name).WithProtobufNullable(src.KeyProtoNullable)
-	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithAvroFullName(src.ValueAvroName).WithProtobufNullable(src.ValueProtoNullable)
+	keySerde := formats.NewSerde(src.KeyFormat, src.Schema.Keys(), true, src.Topic, s.reg).AvroKeyFor(src.Name).WithSchemaFullName(src.KeyFullName).WithProtobufNullable(src.KeyProtoNullable)
+	valSerde := formats.NewSerde(src.ValueFormat, src.Schema.Values(), false, src.Topic, s.reg).UnwrapSingle(src.UnwrapValue).WithAvroFullName(src.ValueAvroName).WithSchemaFullName(src.ValueFullName).WithProtobufNullable(src.ValueProtoNullable)
 	if src.KeySchemaID == 0 {
 		if err := s.registerDeclared(ctx, keySerde, src.Topic+"-key"); err != nil {
 			return err

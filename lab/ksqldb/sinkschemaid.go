@@ -45,11 +45,11 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 		if !formats.Inferable(sd.format) {
 			return stmterr.Bad("%s should support schema inference when %s is provided. Current format is %s.", fprop, prop, sd.format)
 		}
-		fetch := s.valueSchemaIDColumns
+		fetch, name := s.valueSchemaIDColumns, sink.ValueFullName
 		if sd.key {
-			fetch = s.keySchemaIDColumns
+			fetch, name = s.keySchemaIDColumns, sink.KeyFullName
 		}
-		inferred, got, err := fetch(ctx, sink.Topic, sd.format, sd.id, map[string]bool{})
+		inferred, got, err := fetch(ctx, sink.Topic, sd.format, sd.id, map[string]bool{}, name)
 		if err != nil {
 			return err
 		}

@@ -31,6 +31,8 @@ type withProps struct {
 	valueDelimiter rune // VALUE_DELIMITER, 0 for the default ','
 
 	avroFullName *string // VALUE_AVRO_SCHEMA_FULL_NAME, trimmed; nil when not given
+	keyFullName  *string // KEY_SCHEMA_FULL_NAME, trimmed; nil when not given
+	valFullName  *string // VALUE_SCHEMA_FULL_NAME, trimmed; nil when not given
 
 	keyProtoNullable   string // KEY_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
 	valueProtoNullable string // VALUE_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
@@ -42,13 +44,12 @@ var supportedWith = map[string]bool{
 	"KAFKA_TOPIC": true, "VALUE_FORMAT": true, "KEY_FORMAT": true, "FORMAT": true, "PARTITIONS": true, "REPLICAS": true,
 	"WRAP_SINGLE_VALUE": true, "WINDOW_TYPE": true, "WINDOW_SIZE": true, "TIMESTAMP": true, "TIMESTAMP_FORMAT": true, "VALUE_SCHEMA_ID": true,
 	"KEY_SCHEMA_ID": true, "VALUE_DELIMITER": true, "KEY_DELIMITER": true,
-	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "RETENTION_MS": true,
+	"VALUE_AVRO_SCHEMA_FULL_NAME": true, "RETENTION_MS": true, "KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"KEY_PROTOBUF_NULLABLE_REPRESENTATION": true, "VALUE_PROTOBUF_NULLABLE_REPRESENTATION": true,
 }
 
 // knownWith are ksqlDB 0.29 WITH properties this server does not implement.
 var knownWith = map[string]bool{
-	"KEY_SCHEMA_FULL_NAME": true, "VALUE_SCHEMA_FULL_NAME": true,
 	"CLEANUP_POLICY": true,
 }
 
@@ -73,12 +74,32 @@ func (w withProps) unwrapValue(format string, values []types.Column) (bool, erro
 	return !wrap, nil
 }
 
-// avroName is VALUE_AVRO_SCHEMA_FULL_NAME, "" when not given.
+// avroName is the name of an AVRO value's record: VALUE_AVRO_SCHEMA_FULL_NAME
+// or VALUE_SCHEMA_FULL_NAME, "" when neither is given.
 func (w withProps) avroName() string {
-	if w.avroFullName == nil {
+	switch {
+	case w.avroFullName != nil:
+		return *w.avroFullName
+	case w.valFullName != nil && w.valueFormat == formats.Avro:
+		return *w.valFullName
+	}
+	return ""
+}
+
+// keySchemaName and valueSchemaName are KEY_SCHEMA_FULL_NAME and
+// VALUE_SCHEMA_FULL_NAME, "" when not given.
+func (w withProps) keySchemaName() string {
+	if w.keyFullName == nil {
 		return ""
 	}
-	return *w.avroFullName
+	return *w.keyFullName
+}
+
+func (w withProps) valueSchemaName() string {
+	if w.valFullName == nil {
+		return ""
+	}
+	return *w.valFullName
 }
 
 // wrapsSingle reports WRAP_SINGLE_VALUE=true, which unwrapValue allows
@@ -162,6 +183,12 @@ func parseWith(props []sql.Property) (withProps, error) {
 		case "VALUE_AVRO_SCHEMA_FULL_NAME":
 			name := strings.TrimSpace(str)
 			w.avroFullName = &name
+		case "KEY_SCHEMA_FULL_NAME":
+			name := strings.TrimSpace(str)
+			w.keyFullName = &name
+		case "VALUE_SCHEMA_FULL_NAME":
+			name := strings.TrimSpace(str)
+			w.valFullName = &name
 		case "KEY_PROTOBUF_NULLABLE_REPRESENTATION", "VALUE_PROTOBUF_NULLABLE_REPRESENTATION":
 			rep, err := protobufNullable(p.Name, lit)
 			if err != nil {

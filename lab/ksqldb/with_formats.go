@@ -16,8 +16,17 @@ import (
 // PROTOBUF_NOSR as CreateSourceProperties.handleProtobufNullableProperty
 // does.
 func checkFormatProperties(w withProps, keyFormat, valueFormat string) error {
+	if w.avroFullName != nil && w.valFullName != nil { // CommonCreateConfigs.validate
+		return stmterr.Bad("Cannot supply both 'VALUE_AVRO_SCHEMA_FULL_NAME' and 'VALUE_SCHEMA_FULL_NAME' properties. Please only set 'VALUE_SCHEMA_FULL_NAME'.")
+	}
 	if w.keyDelimiter != 0 && keyFormat != formats.Delimited && keyFormat != formats.None {
 		return stmterr.Bad("%s does not support the following configs: [delimiter]", keyFormat)
+	}
+	if err := checkSchemaFullName("KEY_SCHEMA_FULL_NAME", w.keyFullName, keyFormat); err != nil {
+		return err
+	}
+	if err := checkSchemaFullName("VALUE_SCHEMA_FULL_NAME", w.valFullName, valueFormat); err != nil {
+		return err
 	}
 	var unknown []string
 	if w.valueDelimiter != 0 && valueFormat != formats.Delimited {
@@ -42,6 +51,37 @@ func checkFormatProperties(w withProps, keyFormat, valueFormat string) error {
 		return stmterr.Bad("Property VALUE_PROTOBUF_NULLABLE_REPRESENTATION can only be enabled with protobuf format")
 	}
 	return nil
+}
+
+// checkSchemaFullName refuses KEY_SCHEMA_FULL_NAME or VALUE_SCHEMA_FULL_NAME
+// (prop; name nil when not given) for a format whose properties have no
+// fullSchemaName (FormatProperties.validateProperties: AVRO, JSON_SR and
+// PROTOBUF have it), and a blank one as the formats' properties do; this
+// server names AVRO records and PROTOBUF messages, and refuses the name
+// for JSON_SR as not supported.
+func checkSchemaFullName(prop string, name *string, format string) error {
+	switch {
+	case name == nil:
+		return nil
+	case format == formats.JSONSR:
+		return stmterr.Unsupported(prop + " with the " + format + " format")
+	case format != formats.Avro && format != formats.Protobuf:
+		return stmterr.Bad("%s does not support the following configs: [fullSchemaName]", format)
+	case *name == "":
+		return stmterr.Bad("fullSchemaName cannot be empty. Format configuration: {fullSchemaName=}")
+	}
+	return nil
+}
+
+// sinkFullName is the schema full name a sink writes its key or value
+// with: the one its WITH clause gives, else, for a PROTOBUF sink of a
+// PROTOBUF source, the source's (ProtobufProperties.INHERITABLE_PROPERTIES;
+// AVRO's are not inherited).
+func sinkFullName(given, format, srcFormat, srcName string) string {
+	if given == "" && format == formats.Protobuf && srcFormat == formats.Protobuf {
+		return srcName
+	}
+	return given
 }
 
 func isProtobuf(format string) bool {

@@ -65,17 +65,32 @@ var protoWrapperOf = map[string]string{
 
 // protoFile writes the proto3 file ProtobufData.fromConnectSchema makes
 // of the columns' struct; nullable is "" or a nullable representation.
-func protoFile(cols []types.Column, nullable string) (string, error) {
+//
+// fullName, where not "", names the message (KEY_SCHEMA_FULL_NAME,
+// VALUE_SCHEMA_FULL_NAME: ProtobufSchemaTranslator names the schema so),
+// its package the part before the last dot.
+func protoFile(cols []types.Column, nullable, fullName string) (string, error) {
 	fields := make([]types.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = types.Field{Name: c.Name, Type: c.Type}
 	}
 	var body strings.Builder
 	next := 1
-	if err := protoMessage(&body, "ConnectDefault1", fields, &next, "", nullable); err != nil {
+	name, pkg := "ConnectDefault1", ""
+	if fullName != "" && !strings.HasPrefix(fullName, "ConnectDefault") { // ProtobufSchemaTranslator.ignoreDefaultName
+		name = fullName
+		if i := strings.LastIndex(fullName, "."); i >= 0 {
+			pkg, name = fullName[:i], fullName[i+1:]
+		}
+	}
+	if err := protoMessage(&body, name, fields, &next, "", nullable); err != nil {
 		return "", err
 	}
-	head := "syntax = \"proto3\";\n\n"
+	head := "syntax = \"proto3\";\n"
+	if pkg != "" {
+		head += "package " + pkg + ";\n"
+	}
+	head += "\n"
 	if strings.Contains(body.String(), "google.protobuf.Timestamp ") {
 		// ProtobufData.typeToDynamicSchema adds the well-known file as a dependency
 		head += "import \"google/protobuf/timestamp.proto\";\n\n"
@@ -163,7 +178,7 @@ func checkProtobufColumns(cols []types.Column) error {
 	if len(cols) == 0 {
 		return nil
 	}
-	text, err := protoFile(cols, "")
+	text, err := protoFile(cols, "", "")
 	if err != nil {
 		return err
 	}
@@ -181,7 +196,7 @@ func (s *Serde) prepareProtobufSink(ctx context.Context) error {
 	if s.protoMsg != nil {
 		return nil
 	}
-	text, err := protoFile(s.Cols, s.protoNullable)
+	text, err := protoFile(s.Cols, s.protoNullable, s.protoName)
 	if err != nil {
 		return err
 	}
@@ -229,7 +244,14 @@ func (s *Serde) encodeProtobuf(vals []any) (out []byte, err error) {
 		}
 	}
 	b := binary.BigEndian.AppendUint32([]byte{0}, uint32(s.protoID))
-	b = append(b, 0) // message indexes [0], written as the single byte 0
+	if len(s.protoIndexes) == 0 || len(s.protoIndexes) == 1 && s.protoIndexes[0] == 0 {
+		b = append(b, 0) // message indexes [0], written as the single byte 0
+	} else { // the count and each index, zig-zag varints
+		b = binary.AppendVarint(b, int64(len(s.protoIndexes)))
+		for _, i := range s.protoIndexes {
+			b = binary.AppendVarint(b, int64(i))
+		}
+	}
 	return proto.MarshalOptions{Deterministic: true}.MarshalAppend(b, m)
 }
 

@@ -98,7 +98,7 @@ func (s *Serde) prepareProtobufNoSR() error {
 	if s.protoMsg != nil {
 		return nil
 	}
-	text, err := protoFile(s.protoNoSRColumns(), s.protoNullable)
+	text, err := protoFile(s.protoNoSRColumns(), s.protoNullable, "")
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/registry/protoschema"
 )
 
 // SchemaType is the registry schema type a format reads and writes.
@@ -83,9 +84,18 @@ func (s *Serde) prepareProtobufByID(ctx context.Context) error {
 		return err
 	}
 	md, err := ps.FirstMessage()
+	if s.protoName != "" && !strings.HasPrefix(s.protoName, "ConnectDefault") {
+		md, err = nil, fmt.Errorf("schema %d has no message %s", s.schemaID, s.protoName)
+		for i := 0; i < ps.File().Messages().Len(); i++ {
+			if m := ps.File().Messages().Get(i); string(m.FullName()) == s.protoName {
+				md, err = m, nil
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
+	s.protoIndexes = protoschema.MessageIndexes(md)
 	idx := make([]int, len(s.Cols))
 	fds := md.Fields()
 	for i, c := range s.Cols {

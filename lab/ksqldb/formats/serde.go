@@ -107,6 +107,8 @@ type Serde struct {
 	delimiter rune // DELIMITED: the column separator, 0 for ','
 
 	protoNullable string // PROTOBUF, PROTOBUF_NOSR: "", NullableAsOptional or NullableAsWrapper
+	protoName     string // PROTOBUF: the full name of the message it registers, "" for ConnectDefault1
+	protoIndexes  []int  // PROTOBUF by schema id: the message's index path in its file; nil for [0]
 
 	lowerNames []string // column names in lower case, the usual Avro spelling
 	jsonNames  [][]byte // column names as JSON strings, for the JSON format
@@ -133,6 +135,21 @@ func NewSerde(format string, cols []types.Column, key bool, topic string, reg *R
 // SCHEMA_FULL_NAME); "" keeps the default.
 func (s *Serde) WithAvroFullName(name string) *Serde {
 	if name != "" {
+		s.avroName = name
+	}
+	return s
+}
+
+// WithSchemaFullName names the schema a key or value is written with
+// (KEY_SCHEMA_FULL_NAME, VALUE_SCHEMA_FULL_NAME): an AVRO record (after
+// AvroKeyFor, which names a key's by default), a PROTOBUF message; "" keeps
+// the default.
+func (s *Serde) WithSchemaFullName(name string) *Serde {
+	switch {
+	case name == "":
+	case s.Format == Protobuf:
+		s.protoName = name
+	case s.Format == Avro:
 		s.avroName = name
 	}
 	return s

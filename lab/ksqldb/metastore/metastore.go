@@ -10,25 +10,30 @@ import (
 
 // Source is a stream or table registered in the metastore.
 type Source struct {
-	Name            string
-	Table           bool
-	Topic           string
-	KeyFormat       string
-	ValueFormat     string
-	KeyDelimiter    rune   // KEY_DELIMITER of a DELIMITED key, 0 for ','
-	ValueDelimiter  rune   // VALUE_DELIMITER of a DELIMITED value, 0 for ','
-	ValueAvroName   string // VALUE_AVRO_SCHEMA_FULL_NAME, "" for ksqlDB's default record name
-	Schema          types.Schema
-	Partitions      int
-	Replicas        int
-	Statement       string // the CREATE statement text
-	SourceOnly      bool
-	CasTarget       bool        // created by CREATE ... AS SELECT (DataSource.isCasTarget)
-	UnwrapValue     bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
-	WrapValue       bool        // WRAP_SINGLE_VALUE=true on a single value column (SerdeFeature WRAP_SINGLES)
-	Window          *WindowInfo // a windowed key; nil otherwise
-	Timestamp       string      // WITH (TIMESTAMP=...): the column that is the record time
-	TimestampFormat string      // WITH (TIMESTAMP_FORMAT=...): how a STRING Timestamp column is parsed
+	Name           string
+	Table          bool
+	Topic          string
+	KeyFormat      string
+	ValueFormat    string
+	KeyDelimiter   rune   // KEY_DELIMITER of a DELIMITED key, 0 for ','
+	ValueDelimiter rune   // VALUE_DELIMITER of a DELIMITED value, 0 for ','
+	ValueAvroName  string // VALUE_AVRO_SCHEMA_FULL_NAME, "" for ksqlDB's default record name
+	// KeyFullName and ValueFullName are KEY_SCHEMA_FULL_NAME and
+	// VALUE_SCHEMA_FULL_NAME: the AVRO record or PROTOBUF message a source
+	// reads or a sink writes, "" for the default (an AVRO value's
+	// VALUE_SCHEMA_FULL_NAME is its ValueAvroName too)
+	KeyFullName, ValueFullName string
+	Schema                     types.Schema
+	Partitions                 int
+	Replicas                   int
+	Statement                  string // the CREATE statement text
+	SourceOnly                 bool
+	CasTarget                  bool        // created by CREATE ... AS SELECT (DataSource.isCasTarget)
+	UnwrapValue                bool        // WRAP_SINGLE_VALUE=false: the single value column has no wrapper
+	WrapValue                  bool        // WRAP_SINGLE_VALUE=true on a single value column (SerdeFeature WRAP_SINGLES)
+	Window                     *WindowInfo // a windowed key; nil otherwise
+	Timestamp                  string      // WITH (TIMESTAMP=...): the column that is the record time
+	TimestampFormat            string      // WITH (TIMESTAMP_FORMAT=...): how a STRING Timestamp column is parsed
 
 	ValueSchemaID int // WITH (VALUE_SCHEMA_ID=...): values are written under this schema
 	KeySchemaID   int // WITH (KEY_SCHEMA_ID=...): keys are written under this schema
