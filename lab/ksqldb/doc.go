@@ -292,13 +292,15 @@
 // every internal topic of the query and its subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
-// -repartition topic. A single stream-stream join logs each window store
-// to a changelog named as ksqlDB's topology names the store
-// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in
-// this server's own entry layout; it has no KSTREAM-OUTERSHARED store (an
-// outer join with a GRACE PERIOD keeps its unmatched records' state in
-// the side stores), and an N-way join keeps every stream-stream step's
-// stores in one changelog, <query>-Join-this-join-store-changelog. An N-way join chains
+// -repartition topic. A stream-stream join (alone, or the one
+// stream-stream step of an N-way join whose topology EXPLAIN builds) logs
+// each window store to a changelog named as ksqlDB's topology names the
+// store (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or
+// -OUTEROTHER), in this server's own entry layout; it has no
+// KSTREAM-OUTERSHARED store (an outer join with a GRACE PERIOD keeps its
+// unmatched records' state in the side stores), and other N-way joins keep
+// every stream-stream step's stores in one changelog,
+// <query>-Join-this-join-store-changelog. An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER), the first

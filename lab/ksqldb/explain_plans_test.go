@@ -168,6 +168,17 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-join-session-windowed.topology", window: "SESSION",
 	},
 	{
+		// the table joins on S2.K, equal to the stream-stream join's key
+		// S1.K: only the two streams are repartitioned
+		name:   "an N-way join whose table step reads the other side of the stream-stream criteria repartitions only the streams",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT s1.k, s1.V0, s2.V0, t3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.K = S2.K JOIN T3 ON S2.K = T3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-table-cascading-join-criteria.topology",
+	},
+	{
 		// a sink WITH (TIMESTAMP=...) sets each record's time from that
 		// column before the sink (KsqlStructuredDataOutputNode,
 		// StreamSinkBuilder's ApplyTimestampTransform-<sink>)

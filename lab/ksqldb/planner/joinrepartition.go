@@ -370,8 +370,10 @@ func chainRepartition(jp *JoinPlan, k int, col, suffix, keyFormat string) JoinRe
 
 // planStreamChainRepartition is the repartition of a chain whose innermost
 // join is a stream-stream one ([INNER] or LEFT) of two streams and whose
-// later joins are stream-table ones ([INNER] or LEFT) on the column the
-// innermost joins the first stream on: ksqlDB rekeys the streams of the
+// later joins are stream-table ones ([INNER] or LEFT) on a column equal to
+// the innermost join's key (either side of its criteria, historical plan
+// multi-joins_-_stream-stream-table_-_inner-inner_-_cascading_join_criteria):
+// ksqlDB rekeys the streams of the
 // innermost join as a single stream-stream join rekeys them, through
 // <L_ per inner level>Join-left-repartition and Join-right-repartition,
 // and every join after it finds the result keyed already (historical plan
@@ -388,14 +390,22 @@ func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
 	if _, ok := first.leftExpr.(*sql.ColumnRef); !ok {
 		return nil
 	}
+	// the joins after it read a column equal to the result's key (in the
+	// equivalence set, as chainRekeysOf tracks it), so nothing after the
+	// stream-stream join is repartitioned
+	l, _ := jp.qualified(first.leftExpr)
+	r, _ := jp.qualified(first.rightExpr)
+	equiv := map[string]bool{l: true, r: true}
 	for i, st := range jp.Steps[1:] {
 		t := jp.Leaves[st.Right]
+		col, ok := jp.qualified(st.leftExpr)
 		if st.Right != i+2 || !t.Source.Table || t.Source.Window != nil || st.ForeignKey ||
 			t.Source.Topic == left.Source.Topic || t.Source.Topic == right.Source.Topic ||
-			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
-			st.leftLeaf != 0 || !st.Rekeyed || sql.Format(st.leftExpr) != sql.Format(first.leftExpr) {
+			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin || !ok || !equiv[col] {
 			return nil
 		}
+		rc, _ := jp.qualified(st.rightExpr)
+		equiv[rc] = true
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(first, left, right)
 	if !rekeyLeft && !rekeyRight {
@@ -464,32 +474,46 @@ func sameKeyFormat(a, b *metastore.Source) bool {
 	return a.KeyFormat == b.KeyFormat && a.KeyDelimiter == b.KeyDelimiter && a.KeySchemaID == b.KeySchemaID && a.KeyProtoNullable == b.KeyProtoNullable
 }
 
-// WindowJoinStores are the names of the two window stores of a single
-// stream-stream join as ksqlDB's topology names them (Kafka Streams'
+// WindowJoinStores are the names of the two window stores of a
+// stream-stream join, alone or the one stream-stream step of an N-way join,
+// as ksqlDB's topology names them (Kafka Streams'
 // "this" and "other" sides: KSTREAM-JOINTHIS or -OUTERTHIS, and
 // KSTREAM-JOINOTHER or -OUTEROTHER, numbered by their place in the
 // topology; historical plans joins_-_stream_stream_*), and whether the
 // right stream is Kafka Streams' "this" side (a RIGHT join). ok is false
-// for joins this server keeps in one changelog (chains of joins, shapes
-// EXPLAIN does not build).
+// for joins this server keeps in one changelog (chains of joins with more
+// than one stream-stream step, shapes EXPLAIN does not build).
 func WindowJoinStores(q *sql.Query, plan *Plan) (this, other string, rightIsThis, ok bool) {
 	jp := plan.Join
-	if jp == nil || len(jp.Steps) != 1 || jp.Steps[0].Within == nil {
+	if jp == nil {
+		return "", "", false, false
+	}
+	step := -1 // the one stream-stream step
+	for i, st := range jp.Steps {
+		if st.Within != nil {
+			if step >= 0 {
+				return "", "", false, false
+			}
+			step = i
+		}
+	}
+	if step < 0 {
 		return "", "", false, false
 	}
 	shape, err := ExplainShape("", q, plan, "", "")
 	if err != nil {
 		return "", "", false, false
 	}
+	prefix := chainPrefix(len(jp.Steps) - 1 - step)
 	for _, sub := range shape.Topo.subs {
 		for _, n := range sub {
 			switch {
-			case n.name == "Join-this-windowed" && len(n.stores) == 1:
+			case n.name == prefix+"Join-this-windowed" && len(n.stores) == 1:
 				this = n.stores[0]
-			case n.name == "Join-other-windowed" && len(n.stores) == 1:
+			case n.name == prefix+"Join-other-windowed" && len(n.stores) == 1:
 				other = n.stores[0]
 			}
 		}
 	}
-	return this, other, jp.Steps[0].Type == sql.RightJoin, this != "" && other != ""
+	return this, other, jp.Steps[step].Type == sql.RightJoin, this != "" && other != ""
 }
