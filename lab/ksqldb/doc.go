@@ -258,7 +258,9 @@
 // their inputs in timestamp order) are
 // stream-table ([INNER], LEFT; chained over several tables), stream-stream
 // (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
-// (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT),
+// (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT,
+// keyed by the left table's key columns, all of which the projection must
+// name, and a deleted left row always forwarded as a tombstone),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
 // topic in timestamp order. Its internal topics are ksqlDB's where a
 // persistent join of two sources (or a chain of stream-table joins on

@@ -516,7 +516,7 @@ CREATE TABLE left_j AS SELECT lt.pk AS pk, lt.fk AS fk, lt.n AS n, rt.m AS m FRO
 		{"CREATE TABLE x AS SELECT lt.pk AS pk, rt.m FROM lt RIGHT JOIN rt ON lt.fk = rt.pk;",
 			"RIGHT OUTER JOIN on a foreign key is not supported"},
 		{"CREATE TABLE x AS SELECT lt.fk, rt.m FROM lt JOIN rt ON lt.fk = rt.pk;",
-			"Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (LT). Missing column: `PK`."},
+			"Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`LT`). Missing column: `PK`."},
 		{"CREATE TABLE x AS SELECT lt.pk AS pk, rt.m FROM lt JOIN rt ON lt.n = rt.pk;",
 			"Invalid join condition: types don't match. Got LT.N{INTEGER} = RT.PK{STRING}."},
 	} {

@@ -257,6 +257,12 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 	var outs []OutRow
 	var changes []Change
 	included := make([]bool, len(jp.Leaves))
+	// a deleted left row of a foreign-key join of two tables is always
+	// forwarded as a tombstone, whether or not it had a result
+	// (Kafka Streams' subscription DELETE_KEY_AND_PROPAGATE; fk-join.json
+	// "Should support inner join with left key-column expression" deletes
+	// a left row whose result a right delete had removed)
+	force := false
 	emit := func(pk string) {
 		lrow := lt[pk]
 		var rrow []any
@@ -273,15 +279,22 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 			included[st.Right] = right
 			exists = joinExists(st.Type, exists, right)
 		}
-		if !exists && !fk.result[pk] {
+		if !exists && !fk.result[pk] && !force {
 			return
 		}
 		row := js.row
 		clear(row)
 		ts := r.TS
 		var key any // pk's value: the left row's key, whether or not it is in the result
-		if lrow != nil {
+		// the left row's key columns, which a result of a table keyed by
+		// several reads, are in the row whether or not the row is in the
+		// result (a deleted left row's are in its tombstone)
+		switch {
+		case lrow != nil:
+			copy(row[jp.Leaves[0].Base:], lrow)
 			key = lrow[keyColumn(jp.Leaves[0])]
+		case r.Leaf == 0:
+			copy(row[jp.Leaves[0].Base:], r.Vals)
 		}
 		for leaf, in := range included {
 			side := js.tables[leaf][pk]
@@ -308,7 +321,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		} else {
 			delete(fk.result, pk)
 		}
-		if !p.resultExisted(row, exists) {
+		if !force && !p.resultExisted(row, exists) {
 			return
 		}
 		o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts}, changelog)
@@ -340,6 +353,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		delete(fk.fkOf, k)
 	}
 	if r.Tombstone {
+		force = lt[k] != nil && len(jp.Steps) == 1
 		delete(lt, k)
 		emit(k)
 		return outs, changes

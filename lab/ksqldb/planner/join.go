@@ -89,6 +89,25 @@ type JoinPlan struct {
 	syntheticName string
 }
 
+// fkKeyed reports a join keyed as its left table is: a foreign-key join of
+// two tables (JoinKey.isForeignKey of the final join).
+func (jp *JoinPlan) fkKeyed() bool { return len(jp.Steps) == 1 && jp.ForeignKey() }
+
+// KeyIndex is the key column a projection expression is of the join's
+// result: the left table's key column it reads (its index among them) in
+// a foreign-key join of two tables, 0 for any expression equal to another
+// join's one key; -1 for none.
+func (jp *JoinPlan) KeyIndex(e sql.Expr) int {
+	if !jp.isViableKey(e) {
+		return -1
+	}
+	if jp.fkKeyed() {
+		q, _ := jp.qualified(e)
+		return slices.Index(jp.viable, q)
+	}
+	return 0
+}
+
 // ForeignKey reports a foreign-key table-table join, alone or starting an
 // N-way join of tables.
 func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) > 0 && jp.Steps[0].ForeignKey }
@@ -113,9 +132,6 @@ func (jp *JoinPlan) planForeignKey(st JoinStep, j sql.JoinedSource, written, lef
 	}
 	if st.LeftKey.Type != st.RightKey.Type {
 		return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
-	}
-	if len(jp.Leaves[0].Source.Schema.Keys()) != 1 {
-		return JoinStep{}, stmterr.Unsupported("foreign-key joins of a table with several PRIMARY KEY columns")
 	}
 	if j.Within != nil {
 		return JoinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
@@ -275,8 +291,11 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 		in.Cols[jp.KeySlot].Type = st.LeftKey.Type
 	}
 	jp.viable = jp.viableKeys()
-	if len(jp.Steps) == 1 && jp.ForeignKey() { // the result is keyed by the left table's key
-		jp.viable = []string{jp.Leaves[0].Alias + "." + jp.Leaves[0].Source.Schema.Keys()[0].Name}
+	if jp.fkKeyed() { // the result is keyed by the left table's key columns
+		jp.viable = nil
+		for _, k := range jp.Leaves[0].Source.Schema.Keys() {
+			jp.viable = append(jp.viable, jp.Leaves[0].Alias+"."+k.Name)
+		}
 	}
 	if last := jp.Steps[len(jp.Steps)-1]; last.Type == sql.OuterJoin || len(jp.viable) == 0 {
 		// JoinNode: a FULL OUTER join's key may be either side's, and a
@@ -724,9 +743,8 @@ func (jp *JoinPlan) keyMissing(sinkName string) error {
 	if len(jp.viable) > 0 {
 		first = jp.viable[0]
 	}
-	if len(jp.Steps) == 1 && jp.ForeignKey() { // JoinNode.throwMissingKeyColumnForFkJoinException
-		l := jp.Leaves[0]
-		return stmterr.Bad("Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (%s). Missing column: `%s`.", l.Alias, l.Source.Schema.Keys()[0].Name)
+	if jp.fkKeyed() {
+		return jp.fkKeysMissing(jp.Leaves[0].Source.Schema.Keys())
 	}
 	if jp.synthetic {
 		return stmterr.Bad("Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).\n%s was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased. ", sinkName, what, first, first, first)
@@ -734,11 +752,31 @@ func (jp *JoinPlan) keyMissing(sinkName string) error {
 	return stmterr.Bad("Key missing from projection (ie, SELECT). \nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, joinOr(jp.viable), first)
 }
 
+// fkKeysMissing is ksqlDB's refusal of a foreign-key join's projection
+// without some of the left table's key columns
+// (JoinNode.throwMissingKeyColumnForFkJoinException: the alias as
+// SourceName prints it, in backticks).
+func (jp *JoinPlan) fkKeysMissing(missing []types.Column) error {
+	column := "column"
+	if len(missing) > 1 {
+		column = "columns"
+	}
+	names := make([]string, len(missing))
+	for i, c := range missing {
+		names[i] = "`" + c.Name + "`"
+	}
+	return stmterr.Bad("Primary key %s missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`%s`). Missing %s: %s.",
+		column, jp.Leaves[0].Alias, column, strings.Join(names, ", "))
+}
+
 // finish lays out the output of a non-aggregate join: the first projected
 // column that carries the join key is the result's key and reads the join
 // key itself (so a LEFT join's unmatched rows keep it); a persistent query
 // must project one (JoinNode.validateKeyPresent).
 func (jp *JoinPlan) finish(p *Plan, keyOf []int, items []sql.Expr, mode Mode, sinkName string) error {
+	if jp.fkKeyed() && len(jp.viable) > 1 {
+		return jp.finishKeys(p, keyOf, mode)
+	}
 	key := slices.Index(keyOf, 0)
 	if key >= 0 && mode == ModePersistent {
 		// the key's expression projected more than once
@@ -780,6 +818,51 @@ func (jp *JoinPlan) finish(p *Plan, keyOf []int, items []sql.Expr, mode Mode, si
 		if i != key {
 			p.Out.Cols = append(p.Out.Cols, pc.col)
 			p.Order = append(p.Order, i)
+		}
+	}
+	if len(p.Out.Values()) == 0 {
+		return stmterr.Bad("The projection contains no value columns.")
+	}
+	return nil
+}
+
+// finishKeys lays out the output of a foreign-key join of a table keyed by
+// several columns: every projected key column of the left table is a key
+// column of the result, in projection order, each reading its column of
+// the joined row; a persistent query must project them all
+// (JoinNode.validateKeyPresent).
+func (jp *JoinPlan) finishKeys(p *Plan, keyOf []int, mode Mode) error {
+	if mode == ModePersistent {
+		var missing []types.Column
+		for i, k := range jp.Leaves[0].Source.Schema.Keys() {
+			if !slices.Contains(keyOf, i) {
+				missing = append(missing, k)
+			}
+		}
+		if len(missing) > 0 {
+			return jp.fkKeysMissing(missing)
+		}
+	}
+	add := func(i int) {
+		c := p.Proj[i].col
+		c.Key = keyOf[i] >= 0
+		p.Out.Cols = append(p.Out.Cols, c)
+		p.Order = append(p.Order, i)
+	}
+	if mode == ModePush { // a push query's columns stay in projection order
+		for i := range p.Proj {
+			add(i)
+		}
+		return nil
+	}
+	for i := range p.Proj {
+		if keyOf[i] >= 0 {
+			add(i)
+		}
+	}
+	for i := range p.Proj {
+		if keyOf[i] < 0 {
+			add(i)
 		}
 	}
 	if len(p.Out.Values()) == 0 {

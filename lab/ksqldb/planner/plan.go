@@ -252,9 +252,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 				}
 			}
 		} else if jp != nil {
-			if jp.isViableKey(it.expr) {
-				keyOf[i] = 0
-			}
+			keyOf[i] = jp.KeyIndex(it.expr)
 		} else if ref, ok := it.expr.(*sql.ColumnRef); ok {
 			if idx, ok := in.Lookup(ref); ok && idx < len(src.Schema.Cols) && src.Schema.Cols[idx].Key {
 				keyOf[i] = idx
