@@ -106,3 +106,19 @@ CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='
 		}
 	}
 }
+
+// EXPLAIN of an N-way join that starts with a foreign-key join, whose
+// subscription topology this server does not build, is refused as not
+// supported, naming the shape.
+func TestExplainOfAnNwayJoinStartingWithAForeignKeyJoinIsRefusedAsUnsupported(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE output AS SELECT l_id, m_id, foreign_key, f2, f3 FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id;`, nil)
+	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";")
+	if msg := fmt.Sprint(e["message"]); code != 400 || !strings.Contains(msg, "starts with a foreign-key join") || !strings.Contains(msg, "not supported") {
+		t.Errorf("EXPLAIN: %d %q", code, msg)
+	}
+}

@@ -31,7 +31,10 @@ func shapeTableChain(what string, plan *Plan, sinkName, sinkTopic string) (*quer
 		}
 	}
 	for i, st := range jp.Steps {
-		if st.Right != i+1 || st.ForeignKey {
+		if st.ForeignKey {
+			return nil, refuse("an N-way join that starts with a foreign-key join")
+		}
+		if st.Right != i+1 {
 			return nil, refuse("an N-way join with a step that does not join a table on its key")
 		}
 		if st.Type == sql.RightJoin {
