@@ -160,3 +160,37 @@ func decodeAvroKey(t *testing.T, regURL string, b []byte) any {
 	}
 	return native
 }
+
+// A reader that did not come from this project, confluent-kafka-python's
+// AvroConsumer, reads the keys of a stream whose key was inferred from
+// <topic>-key as the Avro ints they were written as.
+func TestPythonReadsTheKeysOfAStreamWithAnInferredKey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("input_topic", 1)
+	regURL := st.reg.URL()
+	keyID := registerSchema(t, regURL, "input_topic-key", `{"type":"int"}`)
+	valueSchema := `{"name":"v","type":"record","fields":[{"name":"FOO","type":"int"}]}`
+	valID := registerSchema(t, regURL, "input_topic-value", valueSchema)
+	for _, k := range []int32{10, 12} {
+		rec := &kgo.Record{Topic: "input_topic", Key: wireAny(t, keyID, `{"type":"int"}`, k), Value: wire(t, valID, valueSchema, map[string]any{"FOO": k * 2})}
+		if err := st.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustKSQL(t, url, "CREATE STREAM INPUT WITH (kafka_topic='input_topic', format='AVRO');", nil)
+	mustKSQL(t, url, "CREATE STREAM OUTPUT AS SELECT * FROM INPUT;", earliest())
+	st.records("OUTPUT", 2)
+	var got []string
+	for _, r := range st.consumeAvroWithPython(regURL, "OUTPUT", 2) {
+		got = append(got, fmt.Sprint(r.Key, " ", r.Value["FOO"]))
+	}
+	if strings.Join(got, ", ") != "10 20, 12 24" {
+		t.Errorf("python read %q, want keys 10 and 12 with FOO 20 and 24", got)
+	}
+	for _, r := range st.consumeAvroWithPython(regURL, "OUTPUT", 1) {
+		if r.KeySchema != "int" {
+			t.Errorf("OUTPUT's key schema %v, want the Avro int", r.KeySchema)
+		}
+	}
+}
