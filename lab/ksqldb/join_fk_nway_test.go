@@ -14,44 +14,41 @@ import (
 // confluentinc/ksql v7.9.0 ksqldb-functional-tests/src/test/resources/query-validation-tests/fk-n-way-join.json,
 // each named after its upstream test.
 func TestForeignKeyJoinStartingAnNwayJoinAsKsqlDBsTestCases(t *testing.T) {
+	// the tables and inputs every case but "qualified select *" shares
+	const fkNwayDDL = `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`
+	fkNwayInputs := []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 1, `{"FOREIGN_KEY":0}`, 10000}, {"right_topic", 1, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000}, {"left_topic", 1, `{"FOREIGN_KEY":8}`, 16000}, {"left_topic", 1, "", 18000}}
 	for _, c := range []nwayCase{
 		{
 			upstream: "Should allow fk join at start of n-way join",
-			ddl: `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`,
+			ddl:      fkNwayDDL,
 			query:    "CREATE TABLE output AS SELECT l_id, m_id, foreign_key, f2, f3 FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id;",
-			inputs:   []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 1, `{"FOREIGN_KEY":0}`, 10000}, {"right_topic", 1, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000}, {"left_topic", 1, `{"FOREIGN_KEY":8}`, 16000}, {"left_topic", 1, "", 18000}},
+			inputs:   fkNwayInputs,
 			outputs:  []nwayOut{{1, `{"M_ID":0,"FOREIGN_KEY":0,"F2":100,"F3":null}`, 10000}, {1, `{"M_ID":0,"FOREIGN_KEY":0,"F2":100,"F3":4}`, 11000}, {1, `{"M_ID":8,"FOREIGN_KEY":8,"F2":10,"F3":4}`, 16000}, {1, "", 18000}},
 			schema:   "L_ID BIGINT KEY, M_ID BIGINT, FOREIGN_KEY BIGINT, F2 BIGINT, F3 BIGINT",
 			keyBytes: textKey,
 		}, {
 			upstream: "Should allow fk join at start of n-way join - without fk join expressions in projection",
-			ddl: `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`,
+			ddl:      fkNwayDDL,
 			query:    "CREATE TABLE output AS SELECT l_id, f2, f3 FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id;",
-			inputs:   []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 1, `{"FOREIGN_KEY":0}`, 10000}, {"right_topic", 1, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000}, {"left_topic", 1, `{"FOREIGN_KEY":8}`, 16000}, {"left_topic", 1, "", 18000}},
+			inputs:   fkNwayInputs,
 			outputs:  []nwayOut{{1, `{"F2":100,"F3":null}`, 10000}, {1, `{"F2":100,"F3":4}`, 11000}, {1, `{"F2":10,"F3":4}`, 16000}, {1, "", 18000}},
 			schema:   "L_ID BIGINT KEY, F2 BIGINT, F3 BIGINT",
 			keyBytes: textKey,
 		}, {
 			upstream: "Should allow fk join at start of n-way join - alternative key expression in projection",
-			ddl: `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`,
+			ddl:      fkNwayDDL,
 			query:    "CREATE TABLE output AS SELECT r_id, m_id, foreign_key, f2, f3 FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id;",
-			inputs:   []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 1, `{"FOREIGN_KEY":0}`, 10000}, {"right_topic", 1, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000}, {"left_topic", 1, `{"FOREIGN_KEY":8}`, 16000}, {"left_topic", 1, "", 18000}},
+			inputs:   fkNwayInputs,
 			outputs:  []nwayOut{{1, `{"M_ID":0,"FOREIGN_KEY":0,"F2":100,"F3":null}`, 10000}, {1, `{"M_ID":0,"FOREIGN_KEY":0,"F2":100,"F3":4}`, 11000}, {1, `{"M_ID":8,"FOREIGN_KEY":8,"F2":10,"F3":4}`, 16000}, {1, "", 18000}},
 			schema:   "R_ID BIGINT KEY, M_ID BIGINT, FOREIGN_KEY BIGINT, F2 BIGINT, F3 BIGINT",
 			keyBytes: textKey,
 		}, {
 			upstream: "Should allow fk join at start of n-way join - select *",
-			ddl: `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`,
+			ddl:      fkNwayDDL,
 			query:    "CREATE TABLE output AS SELECT * FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id;",
-			inputs:   []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 1, `{"FOREIGN_KEY":0}`, 10000}, {"right_topic", 1, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000}, {"left_topic", 1, `{"FOREIGN_KEY":8}`, 16000}, {"left_topic", 1, "", 18000}},
+			inputs:   fkNwayInputs,
 			outputs:  []nwayOut{{1, `{"LEFT_TABLE_FOREIGN_KEY":0,"MIDDLE_TABLE_M_ID":0,"MIDDLE_TABLE_F2":100,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_R_ID":null,"RIGHT_TABLE_F3":null}`, 10000}, {1, `{"LEFT_TABLE_FOREIGN_KEY":0,"MIDDLE_TABLE_M_ID":0,"MIDDLE_TABLE_F2":100,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_R_ID":1,"RIGHT_TABLE_F3":4}`, 11000}, {1, `{"LEFT_TABLE_FOREIGN_KEY":8,"MIDDLE_TABLE_M_ID":8,"MIDDLE_TABLE_F2":10,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_R_ID":1,"RIGHT_TABLE_F3":4}`, 16000}, {1, "", 18000}},
 			schema:   "LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_FOREIGN_KEY BIGINT, MIDDLE_TABLE_M_ID BIGINT, MIDDLE_TABLE_F2 BIGINT, MIDDLE_TABLE_OTHER STRING, RIGHT_TABLE_R_ID BIGINT, RIGHT_TABLE_F3 BIGINT",
 			keyBytes: textKey,
@@ -67,11 +64,9 @@ CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='
 			keyBytes: textKey,
 		}, {
 			upstream: "Should allow fk join at start of n-way join - with aliases",
-			ddl: `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
-CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`,
+			ddl:      fkNwayDDL,
 			query:    "CREATE TABLE output AS SELECT l_id, m_id AS m_id_alias, foreign_key, mt.f2 AS mt_f2_alias, rt.f3 FROM left_table AS lt JOIN middle_table AS mt ON foreign_key = mt.m_id LEFT JOIN right_table AS rt ON lt.l_id = r_id;",
-			inputs:   []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 1, `{"FOREIGN_KEY":0}`, 10000}, {"right_topic", 1, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000}, {"left_topic", 1, `{"FOREIGN_KEY":8}`, 16000}, {"left_topic", 1, "", 18000}},
+			inputs:   fkNwayInputs,
 			outputs:  []nwayOut{{1, `{"M_ID_ALIAS":0,"FOREIGN_KEY":0,"MT_F2_ALIAS":100,"F3":null}`, 10000}, {1, `{"M_ID_ALIAS":0,"FOREIGN_KEY":0,"MT_F2_ALIAS":100,"F3":4}`, 11000}, {1, `{"M_ID_ALIAS":8,"FOREIGN_KEY":8,"MT_F2_ALIAS":10,"F3":4}`, 16000}, {1, "", 18000}},
 			schema:   "L_ID BIGINT KEY, M_ID_ALIAS BIGINT, FOREIGN_KEY BIGINT, MT_F2_ALIAS BIGINT, F3 BIGINT",
 			keyBytes: textKey,

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -61,7 +60,7 @@ func TestKeyColumnsAreInferredFromTheKeySchema(t *testing.T) {
 					if v, ok := k["int"]; ok {
 						native = v
 					}
-					key = wireAny(t, keyID, c.keySchema, native)
+					key = avroWire(t, keyID, c.keySchema, native)
 				}
 				foo := any(map[string]any{"int": 10})
 				if c.valueSchema != "" {
@@ -120,20 +119,6 @@ func TestASourceWithoutKeyColumnsNeedsAKeySchemaInAnInferringKeyFormat(t *testin
 	mustKSQL(t, url, "CREATE STREAM VALUES_ONLY WITH (kafka_topic='input_topic', value_format='AVRO');", nil)
 }
 
-// wireAny is native in the Avro wire format under schema id.
-func wireAny(t *testing.T, id int, schema string, native any) []byte {
-	t.Helper()
-	codec, err := goavro.NewCodec(schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := codec.BinaryFromNative(binary.BigEndian.AppendUint32([]byte{0}, uint32(id)), native)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // decodeAvroKey reads an Avro wire-format key with the schema its id names
 // in the registry at regURL; a null key is nil.
 func decodeAvroKey(t *testing.T, regURL string, b []byte) any {
@@ -150,15 +135,7 @@ func decodeAvroKey(t *testing.T, regURL string, b []byte) any {
 	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
 		t.Fatal(err)
 	}
-	codec, err := goavro.NewCodec(s.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	native, _, err := codec.NativeFromBinary(b[5:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return native
+	return decodeWire(t, b, int(binary.BigEndian.Uint32(b[1:5])), s.Schema)
 }
 
 // A reader that did not come from this project, confluent-kafka-python's
@@ -173,7 +150,7 @@ func TestPythonReadsTheKeysOfAStreamWithAnInferredKey(t *testing.T) {
 	valueSchema := `{"name":"v","type":"record","fields":[{"name":"FOO","type":"int"}]}`
 	valID := registerSchema(t, regURL, "input_topic-value", valueSchema)
 	for _, k := range []int32{10, 12} {
-		rec := &kgo.Record{Topic: "input_topic", Key: wireAny(t, keyID, `{"type":"int"}`, k), Value: wire(t, valID, valueSchema, map[string]any{"FOO": k * 2})}
+		rec := &kgo.Record{Topic: "input_topic", Key: avroWire(t, keyID, `{"type":"int"}`, k), Value: wire(t, valID, valueSchema, map[string]any{"FOO": k * 2})}
 		if err := st.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
 			t.Fatal(err)
 		}
