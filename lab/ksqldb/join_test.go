@@ -496,8 +496,14 @@ CREATE TABLE left_j AS SELECT lt.pk AS pk, lt.fk AS fk, lt.n AS n, rt.m AS m FRO
 	}
 	tomb := func(k string) rec { return rec{k, "<tombstone>"} }
 	cases := map[string][]rec{
+		// B's left delete at 14, after its result went with a's right delete
+		// at 13, is forwarded as a tombstone all the same: Kafka Streams
+		// propagates every delete of an existing left row (its
+		// KTableKTableForeignKeyJoinIntegrationTest
+		// shouldEmitTombstoneWhenDeletingNonJoiningRecords; fk-join.json
+		// "Should support inner join with left key-column expression")
 		"INNER_J": {row("A", "a", 1, "10"), row("A", "a", 1, "11"), row("A", "a", 2, "11"), row("B", "a", 3, "11"),
-			row("A", "a", 2, "12"), row("B", "a", 3, "12"), row("C", "c", 4, "13"), tomb("C"), tomb("A"), tomb("B")},
+			row("A", "a", 2, "12"), row("B", "a", 3, "12"), row("C", "c", 4, "13"), tomb("C"), tomb("A"), tomb("B"), tomb("B")},
 		"LEFT_J": {row("A", "a", 1, "null"), row("A", "a", 1, "10"), row("A", "a", 1, "11"), row("A", "a", 2, "11"), row("B", "a", 3, "11"),
 			row("A", "a", 2, "12"), row("B", "a", 3, "12"), row("C", "c", 4, "13"), tomb("C"), row("A", "a", 2, "null"), row("B", "a", 3, "null"), tomb("B")},
 	}
@@ -508,6 +514,10 @@ CREATE TABLE left_j AS SELECT lt.pk AS pk, lt.fk AS fk, lt.n AS n, rt.m AS m FRO
 			if string(got[i].key) != want[i].key || v != want[i].value {
 				t.Errorf("%s record %d: got %s %s, want %s %s", topic, i, got[i].key, v, want[i].key, want[i].value)
 			}
+		}
+		ends, err := st.adm.ListEndOffsets(context.Background(), topic)
+		if o, _ := ends.Lookup(topic, 0); err != nil || o.Offset != int64(len(want)) {
+			t.Errorf("%s holds %d records, want %d (%v)", topic, o.Offset, len(want), err)
 		}
 	}
 	for _, c := range []struct{ ksql, msg string }{
