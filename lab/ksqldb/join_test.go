@@ -717,17 +717,7 @@ CREATE STREAM OUT2 AS SELECT L.*, R.* FROM L LEFT JOIN R WITHIN 10 SECONDS ON AB
 		// without a grace period the LEFT record goes out at once, then joined
 		{"OUT2", "R_A INTEGER KEY, L_A INTEGER, L_B INTEGER, L_C INTEGER, R_B INTEGER, R_C INTEGER", `{"L_A":0,"L_B":1,"L_C":2,"R_B":null,"R_C":null} {"L_A":0,"L_B":1,"L_C":2,"R_B":-1,"R_C":-2}`},
 	} {
-		desc := mustKSQL(t, url, "DESCRIBE "+c.name+";", nil)[0]["sourceDescription"].(map[string]any)
-		var cols []string
-		for _, f := range desc["fields"].([]any) {
-			f := f.(map[string]any)
-			col := fmt.Sprint(f["name"], " ", f["schema"].(map[string]any)["type"])
-			if f["type"] == "KEY" {
-				col += " KEY"
-			}
-			cols = append(cols, col)
-		}
-		if got := strings.Join(cols, ", "); got != c.schema {
+		if got, _ := describeSchema(t, url, c.name); got != c.schema {
 			t.Errorf("%s schema %s, want %s", c.name, got, c.schema)
 		}
 		want := strings.Split(c.value, " ")

@@ -840,10 +840,10 @@ func longKey(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 // equivalence set, JoinTree.joinEquivalenceSet): the historical plans
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression
 // (the stream rekeyed by V0 through L_Join-repartition, the result of the
-// first join by K through Join-repartition) and
-// multi-joins_-_stream-table-table_-_qualified_select__ (the first join on
-// the stream's key, the result rekeyed by F1 through Join-repartition)
-// list these topics, and the first plan's schema CSAS_OUTPUT_0.Join.Left
+// first join by K through Join-repartition) lists these topics (so does
+// multi-joins_-_stream-table-table_-_qualified_select__, whose case in
+// TestStreamTableTableJoinsAsKsqlDBsTestCases checks them: the first join
+// on the stream's key, the result rekeyed by F1), and its schema CSAS_OUTPUT_0.Join.Left
 // is the value of Join-repartition: the first join's columns, both
 // sources' aliased, each with its pseudo columns and a copy of its key.
 func TestAChainOfJoinsOnDifferentColumnsRepartitionsBeforeEachJoinThatRekeys(t *testing.T) {
@@ -873,24 +873,6 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right2', value_f
 		if got, want := internalTopics(t, st, id), []string{"Join-repartition", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog", "L_Join-repartition"}; !slices.Equal(got, want) {
 			t.Errorf("internal topics %q, want %q", got, want)
 		}
-	})
-	t.Run("qualified select *", func(t *testing.T) {
-		runNway(t, nwayCase{
-			upstream: "stream-table-table - qualified select *",
-			ddl: `CREATE STREAM left_stream (id1 BIGINT KEY, f1 BIGINT) WITH (kafka_topic='left_topic', PARTITIONS=1, format='JSON');
-CREATE TABLE middle_table (id2 BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', PARTITIONS=1, format='JSON');
-CREATE TABLE right_table (id3 BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', PARTITIONS=1, format='JSON');`,
-			query: "CREATE STREAM output AS SELECT id1, f1, middle_table.*, right_table.* FROM left_stream JOIN middle_table ON id1 = id2 LEFT JOIN right_table ON f1 = id3;",
-			inputs: []nwayIn{{"middle_topic", 0, `{"F2":100,"OTHER":"unused"}`, 0}, {"left_topic", 0, `{"F1":0}`, 10000},
-				{"right_topic", 0, `{"F3":4}`, 11000}, {"middle_topic", 8, `{"F2":10,"OTHER":"unused"}`, 13000},
-				{"left_topic", 8, `{"F1":8}`, 16000}, {"left_topic", 0, "", 18000}},
-			outputs: []nwayOut{
-				{0, `{"ID1":0,"MIDDLE_TABLE_ID2":0,"MIDDLE_TABLE_F2":100,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_ID3":null,"RIGHT_TABLE_F3":null}`, 10000},
-				{8, `{"ID1":8,"MIDDLE_TABLE_ID2":8,"MIDDLE_TABLE_F2":10,"MIDDLE_TABLE_OTHER":"unused","RIGHT_TABLE_ID3":null,"RIGHT_TABLE_F3":null}`, 16000},
-			},
-			keyBytes: textKey,
-			internal: []string{"Join-repartition", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog"},
-		})
 	})
 }
 

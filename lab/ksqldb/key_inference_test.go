@@ -72,17 +72,7 @@ func TestKeyColumnsAreInferredFromTheKeySchema(t *testing.T) {
 				}
 			}
 			mustKSQL(t, url, c.create, nil)
-			desc := mustKSQL(t, url, "DESCRIBE INPUT;", nil)[0]["sourceDescription"].(map[string]any)
-			var cols []string
-			for _, f := range desc["fields"].([]any) {
-				f := f.(map[string]any)
-				col := fmt.Sprint(f["name"], " ", f["schema"].(map[string]any)["type"])
-				if f["type"] == "KEY" {
-					col += " KEY"
-				}
-				cols = append(cols, col)
-			}
-			if got := strings.Join(cols, ", "); got != c.columns {
+			if got, _ := describeSchema(t, url, "INPUT"); got != c.columns {
 				t.Errorf("INPUT columns %s, want %s", got, c.columns)
 			}
 			mustKSQL(t, url, "CREATE STREAM OUTPUT AS SELECT * FROM INPUT;", earliest())
