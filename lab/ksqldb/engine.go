@@ -440,7 +440,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 // inferValueColumns reads the latest value schema of topic from the registry.
 func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool, fullName string) ([]types.Column, error) {
 	subject := topic + "-value"
-	text, typ, err := s.reg.LatestTyped(ctx, subject)
+	text, typ, id, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
 			return nil, stmterr.Bad("%s", schemaNotFound(topic, false))
@@ -451,7 +451,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		return formats.InferJSONSRValueColumns(topic, text, typ, taken, false)
 	}
 	if format == formats.Protobuf {
-		return s.inferProtobufValueColumns(ctx, topic, text, typ, taken, fullName)
+		return s.inferProtobufValueColumns(ctx, topic, id, typ, taken, fullName)
 	}
 	var rec struct {
 		Type   any `json:"type"`

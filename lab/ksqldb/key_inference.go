@@ -29,7 +29,7 @@ func declaresKey(cs *sql.CreateSource) bool {
 // several columns is refused (SchemaRegistryTopicSchemaSupplier).
 func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, taken map[string]bool, fullName string) ([]types.Column, error) {
 	subject := topic + "-key"
-	text, typ, err := s.reg.LatestTyped(ctx, subject)
+	text, typ, id, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
 			return nil, stmterr.Bad("%s", schemaNotFound(topic, true))
@@ -60,15 +60,11 @@ func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, take
 		}
 		cols = []types.Column{{Name: "ROWKEY", Type: t}}
 	case formats.Protobuf:
-		latest, err := s.reg.Client.Latest(ctx, subject)
-		if err != nil {
-			return nil, err
-		}
-		ps, err := s.reg.ProtoSchema(ctx, latest.ID)
+		ps, err := s.reg.ProtoSchema(ctx, id)
 		if err != nil {
 			return nil, notCompatible(err)
 		}
-		md, err := protoMessageNamed(ps, fullName, true)
+		md, err := protoMessageNamed(ps, fullName, true, notCompatible)
 		if err != nil {
 			return nil, err
 		}

@@ -1,10 +1,12 @@
 package ksqldb
 
 import (
+	"fmt"
 	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/registry/protoschema"
 )
@@ -16,21 +18,17 @@ import (
 // schema's only top-level type. A schema of several top-level types read
 // without a name is refused as DefaultSchemaInjector.throwOnMultiSchemaDefinitions
 // refuses it, listing them as AbstractProtobufFormat.schemaFullNames does
-// (package-qualified; here the messages, then the enums).
-func protoMessageNamed(ps *protoschema.Schema, name string, key bool) (protoreflect.MessageDescriptor, error) {
-	file := ps.File()
-	if name = strings.TrimSpace(name); strings.HasPrefix(name, "ConnectDefault") {
-		name = ""
-	}
-	if name != "" {
-		msgs := file.Messages()
-		for i := 0; i < msgs.Len(); i++ {
-			if md := msgs.Get(i); string(md.FullName()) == name {
-				return md, nil
-			}
+// (package-qualified; here the messages, then the enums). A name no
+// message has fails the schema's translation: notCompatible words that
+// error as the caller's source of the schema does.
+func protoMessageNamed(ps *protoschema.Schema, name string, key bool, notCompatible func(error) error) (protoreflect.MessageDescriptor, error) {
+	if name = formats.ProtobufFullName(name); name != "" {
+		if md, ok := ps.MessageNamed(name); ok {
+			return md, nil
 		}
-		return nil, stmterr.Bad("the schema has no message %s", name)
+		return nil, notCompatible(fmt.Errorf("the schema has no message %s", name))
 	}
+	file := ps.File()
 	var names []string
 	for i := 0; i < file.Messages().Len(); i++ {
 		names = append(names, string(file.Messages().Get(i).FullName()))

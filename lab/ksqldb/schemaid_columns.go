@@ -171,7 +171,9 @@ func (s *Server) protobufColumnsByID(ctx context.Context, id int, taken map[stri
 	if err != nil {
 		return nil, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
 	}
-	md, err := protoMessageNamed(ps, fullName, key)
+	md, err := protoMessageNamed(ps, fullName, key, func(err error) error {
+		return stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -181,21 +183,20 @@ func (s *Server) protobufColumnsByID(ctx context.Context, id int, taken map[stri
 // inferProtobufValueColumns maps the first message of the latest value
 // schema of a PROTOBUF topic to value columns, upper-cased, skipping the
 // names already declared.
-func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, typ sr.SchemaType, taken map[string]bool, fullName string) ([]types.Column, error) {
+func (s *Server) inferProtobufValueColumns(ctx context.Context, topic string, id int, typ sr.SchemaType, taken map[string]bool, fullName string) ([]types.Column, error) {
 	if typ != sr.TypeProtobuf {
 		return nil, formats.SchemaTypeMismatch("topic: "+topic, sr.TypeProtobuf, typ)
 	}
-	latest, err := s.reg.Client.Latest(ctx, topic+"-value")
+	notCompatible := func(err error) error {
+		return stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+	}
+	ps, err := s.reg.ProtoSchema(ctx, id)
+	if err != nil {
+		return nil, notCompatible(err)
+	}
+	md, err := protoMessageNamed(ps, fullName, false, notCompatible)
 	if err != nil {
 		return nil, err
-	}
-	ps, err := s.reg.ProtoSchema(ctx, latest.ID)
-	if err != nil {
-		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
-	}
-	md, err := protoMessageNamed(ps, fullName, false)
-	if err != nil {
-		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
 	}
 	return formats.ProtoMessageColumns(md, taken, false)
 }

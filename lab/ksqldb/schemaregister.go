@@ -40,7 +40,7 @@ func (s *Server) registerDeclared(ctx context.Context, sd *formats.Serde, subjec
 	if !formats.RegistryFormat(sd.Format) || len(sd.Cols) == 0 {
 		return nil
 	}
-	if _, _, err := s.reg.LatestTyped(ctx, subject); err == nil {
+	if _, _, _, err := s.reg.LatestTyped(ctx, subject); err == nil {
 		return nil
 	} else if !srclient.IsNotFound(err) {
 		// SchemaRegistryUtil.getLatestSchema's KsqlException with its cause,

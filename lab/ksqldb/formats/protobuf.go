@@ -77,7 +77,7 @@ func protoFile(cols []types.Column, nullable, fullName string) (string, error) {
 	var body strings.Builder
 	next := 1
 	name, pkg := "ConnectDefault1", ""
-	if fullName != "" && !strings.HasPrefix(fullName, "ConnectDefault") { // ProtobufSchemaTranslator.ignoreDefaultName
+	if fullName != "" {
 		name = fullName
 		if i := strings.LastIndex(fullName, "."); i >= 0 {
 			pkg, name = fullName[:i], fullName[i+1:]
@@ -107,6 +107,17 @@ func protoFile(cols []types.Column, nullable, fullName string) (string, error) {
 		}
 	}
 	return head + body.String(), nil
+}
+
+// ProtobufFullName is a KEY_SCHEMA_FULL_NAME or VALUE_SCHEMA_FULL_NAME as the
+// PROTOBUF format takes it: trimmed, and "" for a ConnectDefault name,
+// which ProtobufSchemaTranslator.ignoreDefaultName ignores (the default
+// naming would otherwise number the nested messages from the wrong one).
+func ProtobufFullName(name string) string {
+	if name = strings.TrimSpace(name); strings.HasPrefix(name, "ConnectDefault") {
+		return ""
+	}
+	return name
 }
 
 // protoMessage writes message name; next is the last ConnectDefault index

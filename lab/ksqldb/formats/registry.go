@@ -116,11 +116,12 @@ func (r *Registry) jsonSchema(ctx context.Context, id int) (*connectNode, error)
 	return n, nil
 }
 
-// LatestTyped returns the latest schema registered under subject with its type.
-func (r *Registry) LatestTyped(ctx context.Context, subject string) (string, sr.SchemaType, error) {
+// LatestTyped returns the latest schema registered under subject with its
+// type and id.
+func (r *Registry) LatestTyped(ctx context.Context, subject string) (text string, typ sr.SchemaType, id int, err error) {
 	if !r.Configured() {
-		return "", 0, ErrNoRegistry
+		return "", 0, 0, ErrNoRegistry
 	}
 	s, err := r.Client.Latest(ctx, subject)
-	return s.Schema.Schema, s.Schema.Type, err
+	return s.Schema.Schema, s.Schema.Type, s.ID, err
 }

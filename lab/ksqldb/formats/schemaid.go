@@ -84,12 +84,10 @@ func (s *Serde) prepareProtobufByID(ctx context.Context) error {
 		return err
 	}
 	md, err := ps.FirstMessage()
-	if s.protoName != "" && !strings.HasPrefix(s.protoName, "ConnectDefault") {
-		md, err = nil, fmt.Errorf("schema %d has no message %s", s.schemaID, s.protoName)
-		for i := 0; i < ps.File().Messages().Len(); i++ {
-			if m := ps.File().Messages().Get(i); string(m.FullName()) == s.protoName {
-				md, err = m, nil
-			}
+	if s.protoName != "" {
+		var ok bool
+		if md, ok = ps.MessageNamed(s.protoName); !ok {
+			err = fmt.Errorf("schema %d has no message %s", s.schemaID, s.protoName)
 		}
 	}
 	if err != nil {

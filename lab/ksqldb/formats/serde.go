@@ -148,7 +148,7 @@ func (s *Serde) WithSchemaFullName(name string) *Serde {
 	switch {
 	case name == "":
 	case s.Format == Protobuf:
-		s.protoName = name
+		s.protoName = ProtobufFullName(name)
 	case s.Format == Avro:
 		s.avroName = name
 	}

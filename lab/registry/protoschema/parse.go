@@ -179,6 +179,13 @@ func (s *Schema) FirstMessage() (protoreflect.MessageDescriptor, error) {
 	return s.file.Messages().Get(0), nil
 }
 
+// MessageNamed is the top-level message of the file whose full name
+// (package-qualified) is name.
+func (s *Schema) MessageNamed(name string) (protoreflect.MessageDescriptor, bool) {
+	md := s.file.Messages().ByName(protoreflect.FullName(name).Name())
+	return md, md != nil && string(md.FullName()) == name
+}
+
 // MessageIndexes is the path of top-level and nested message indexes of
 // md in its file, as the wire format's message-index array carries it.
 func MessageIndexes(md protoreflect.MessageDescriptor) []int {
