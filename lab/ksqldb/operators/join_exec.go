@@ -30,6 +30,7 @@ type fkState struct {
 	refs   map[string]map[string]bool // encoded foreign key -> left keys
 	fkOf   map[string]string          // left key -> its encoded foreign key
 	result map[string]bool            // left keys that have a result
+	in     []bool                     // emit's scratch: which leaves a result holds
 }
 
 func newJoinState(jp *planner.JoinPlan) *joinState {
@@ -46,7 +47,7 @@ func newJoinState(jp *planner.JoinPlan) *joinState {
 		}
 	}
 	if jp.ForeignKey() {
-		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}}
+		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}, in: make([]bool, len(jp.Leaves))}
 	}
 	for i, l := range jp.Leaves {
 		if l.Source.Table {
@@ -256,7 +257,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 	lt, rt := js.tables[0], js.tables[1]
 	var outs []OutRow
 	var changes []Change
-	included := make([]bool, len(jp.Leaves))
+	included := fk.in
 	// a deleted left row of a foreign-key join of two tables is always
 	// forwarded as a tombstone, whether or not it had a result
 	// (Kafka Streams' subscription DELETE_KEY_AND_PROPAGATE; fk-join.json

@@ -187,18 +187,24 @@ func joinRepartition(leaf int, l JoinLeaf, e sql.Expr, ce expr.Compiled, suffix,
 			continue
 		}
 		r.Values = append(r.Values, c)
-		name := keyed.cols[i].Name
-		switch idx := slices.IndexFunc(schema, func(s types.Column) bool { return s.Name == name }); {
-		case idx >= 0:
-			r.From = append(r.From, idx)
-		case pseudo < len(expr.PseudoColumns) && name == expr.PseudoColumns[pseudo].Name:
-			r.From = append(r.From, len(schema)+pseudo)
-			pseudo++
-		default: // the copy of an expression key
-			r.From = append(r.From, -1)
-		}
+		r.From = append(r.From, leafIndex(schema, keyed.cols[i].Name, &pseudo))
 	}
 	return r
+}
+
+// leafIndex is where a leaf's row holds the column a step names: a source
+// column at its place in schema, a pseudo column (the next of them;
+// pseudo counts those met) after the source's columns, -1 for neither
+// (the copy of a key that is an expression).
+func leafIndex(schema []types.Column, name string, pseudo *int) int {
+	switch idx := slices.IndexFunc(schema, func(s types.Column) bool { return s.Name == name }); {
+	case idx >= 0:
+		return idx
+	case *pseudo < len(expr.PseudoColumns) && name == expr.PseudoColumns[*pseudo].Name:
+		*pseudo++
+		return len(schema) + *pseudo - 1
+	}
+	return -1
 }
 
 // planChainRepartition are the repartitions of a chain of joins that
@@ -356,13 +362,7 @@ func chainRepartition(jp *JoinPlan, k int, col, suffix, keyFormat string) JoinRe
 				continue
 			}
 			r.Values = append(r.Values, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type})
-			switch idx := slices.IndexFunc(schema, func(s types.Column) bool { return s.Name == c.Name }); {
-			case idx >= 0:
-				r.From = append(r.From, l.Base+idx)
-			default:
-				r.From = append(r.From, l.Base+len(schema)+pseudo)
-				pseudo++
-			}
+			r.From = append(r.From, l.Base+leafIndex(schema, c.Name, &pseudo))
 		}
 	}
 	return r
