@@ -422,6 +422,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err != nil {
 		return nil, err
 	}
+	if replaced != nil { // MetaStoreImpl.putSource keeps the replaced source's references
+		src.References = replaced.References
+	}
 	ec.ms.Sources[cs.Name] = src
 	if src.SourceOnly && src.Table {
 		id, err := s.addSourceTableQuery(ec, p, src, seq)
@@ -619,6 +622,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if upgraded != nil {
 		id = upgraded.ID
 	}
+	sink.References = queryReferences(plan, replaced)
 	ec.ms.Sources[cs.Name] = sink
 	qi := &metastore.Query{ID: id, Statement: p.Text, Sink: cs.Name, SinkTopic: topic, Source: src.Name,
 		Props: maps.Clone(ec.props), Seq: seq, Materialize: plan.ResultTable, Joined: plan.Joined(), Types: maps.Clone(ec.ms.Types)}
@@ -634,6 +638,22 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 	}
 	return status(p, cmdID, "Created query with ID "+id, seq, id), nil
+}
+
+// queryReferences are the sources a CREATE ... AS SELECT's query reads,
+// added to those of the source it replaces, if any
+// (MetaStoreImpl.addSourceReferences adds).
+func queryReferences(plan *planner.Plan, replaced *metastore.Source) []string {
+	var refs []string
+	if replaced != nil {
+		refs = slices.Clone(replaced.References)
+	}
+	for _, name := range append([]string{plan.Source.Name}, plan.Joined()...) {
+		if !slices.Contains(refs, name) {
+			refs = append(refs, name)
+		}
+	}
+	return refs
 }
 
 // createText is the statement text DESCRIBE shows for a CREATE with
@@ -752,15 +772,21 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 	if err := checkDropOfSource(src, st.DeleteTopic); err != nil {
 		return nil, err
 	}
-	readers, writers := ec.ms.ReadersWriters(st.Name)
-	cst := ec.ms.SourceTableQueryOf(st.Name)
-	if cst != "" {
-		readers = slices.DeleteFunc(readers, func(id string) bool { return id == cst })
+	// EngineContext.executeDdl: the INSERT INTO queries, then the
+	// metastore's drop constraints; neither while the command topic is
+	// read again at start (restoreInProgress), where a drop that was
+	// accepted then is applied as it was
+	if !ec.replay {
+		if readers, writers := ec.ms.InsertReadersWriters(st.Name); len(readers)+len(writers) > 0 {
+			return nil, stmterr.Bad("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
+				st.Name, strings.Join(readers, ", "), strings.Join(writers, ", "), st.Name)
+		}
+		if by := ec.ms.Constraints(st.Name); len(by) > 0 {
+			return nil, stmterr.Bad("Cannot drop %s.\nThe following streams and/or tables read from this source: [%s].\nYou need to drop them before dropping %s.",
+				st.Name, strings.Join(by, ", "), st.Name)
+		}
 	}
-	if len(readers)+len(writers) > 0 {
-		return nil, stmterr.Bad("Cannot drop %s.\nThe following queries read from this source: [%s].\nThe following queries write into this source: [%s].\nYou need to terminate them before dropping %s.",
-			st.Name, strings.Join(readers, ", "), strings.Join(writers, ", "), st.Name)
-	}
+	createdBy := ec.ms.CreateAsQueryOf(st.Name)
 	if st.DeleteTopic {
 		ec.noteTopic(src.Topic, topicMeta{})
 	}
@@ -777,9 +803,9 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 		return nil, err
 	}
 	delete(ec.ms.Sources, st.Name)
-	if cst != "" { // EngineContext.maybeTerminateCreateAsQuery
-		qi := ec.ms.Queries[cst]
-		delete(ec.ms.Queries, cst)
+	if createdBy != "" { // EngineContext.maybeTerminateCreateAsQuery
+		qi := ec.ms.Queries[createdBy]
+		delete(ec.ms.Queries, createdBy)
 		if !ec.sandbox {
 			s.terminateQuery(ctx, qi)
 		}

@@ -204,7 +204,7 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 func (s *Server) describe(ctx context.Context, ms *metastore.Store, src *metastore.Source, extended bool, warns *[]restapi.Warning) (restapi.SourceDescription, error) {
 	d := restapi.SourceDescription{Name: src.Name, ReadQueries: []restapi.RunningQueryInfo{}, WriteQueries: []restapi.RunningQueryInfo{},
 		Fields: []restapi.FieldInfo{}, Type: src.Kind(), Extended: extended, KeyFormat: src.KeyFormat, ValueFormat: src.ValueFormat,
-		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: []string{},
+		Topic: src.Topic, Statement: src.Statement, QueryOffsetSummaries: []any{}, SourceConstraints: nonNil(ms.Constraints(src.Name)),
 		ClusterStatistics: []any{}, ClusterErrorStats: []any{}}
 	if src.Window != nil {
 		wt := src.Window.Type

@@ -40,6 +40,12 @@ type Source struct {
 
 	KeyProtoNullable   string // KEY_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
 	ValueProtoNullable string // VALUE_PROTOBUF_NULLABLE_REPRESENTATION: "", OPTIONAL or WRAPPER
+
+	// References are the sources the query of a CREATE ... AS SELECT
+	// reads (MetaStoreImpl.addSourceReferences): none of them can be
+	// dropped while this source exists, whether or not its query still
+	// runs. A CREATE OR REPLACE adds to them.
+	References []string
 }
 
 // Kind is STREAM or TABLE.
@@ -96,7 +102,21 @@ func (m *Store) Clone() *Store {
 
 // ReadersWriters are the readers and writers of a source, sorted by id.
 func (m *Store) ReadersWriters(name string) (readers, writers []string) {
+	return m.readersWriters(name, func(*Query) bool { return true })
+}
+
+// InsertReadersWriters are the INSERT INTO queries that read or write a
+// source, sorted by id: as long as there are any, the source cannot be
+// dropped (EngineContext.throwIfInsertQueriesExist).
+func (m *Store) InsertReadersWriters(name string) (readers, writers []string) {
+	return m.readersWriters(name, func(q *Query) bool { return q.Insert })
+}
+
+func (m *Store) readersWriters(name string, keep func(*Query) bool) (readers, writers []string) {
 	for id, q := range m.Queries {
+		if !keep(q) {
+			continue
+		}
 		if q.Source == name || slices.Contains(q.Joined, name) {
 			readers = append(readers, id)
 		}
@@ -107,6 +127,32 @@ func (m *Store) ReadersWriters(name string) (readers, writers []string) {
 	slices.Sort(readers)
 	slices.Sort(writers)
 	return readers, writers
+}
+
+// Constraints are the sources whose References name source name, sorted:
+// name cannot be dropped before them (MetaStoreImpl.getSourceConstraints).
+// The references are kept by the referring source, so a source dropped
+// and created again is held by them again, as MetaStoreImpl.putSource
+// rebuilds its constraints.
+func (m *Store) Constraints(name string) []string {
+	var by []string
+	for other, src := range m.Sources {
+		if slices.Contains(src.References, name) {
+			by = append(by, other)
+		}
+	}
+	slices.Sort(by)
+	return by
+}
+
+// CreateAsQueryOf is the id of the query that creates source name: its
+// CREATE ... AS SELECT or, for a source table, the query materializing
+// it (QueryRegistryImpl.getCreateAsQuery); "" if there is none.
+func (m *Store) CreateAsQueryOf(name string) string {
+	if id := m.WriterOf(name); id != "" {
+		return id
+	}
+	return m.SourceTableQueryOf(name)
 }
 
 // SortedQueries are the persistent queries in the order they were created.
