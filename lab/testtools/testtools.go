@@ -46,6 +46,14 @@ func Kcat(t TB) string {
 // scripts/install-test-deps installs under the repository's .cache.
 func Kafkajs(t TB) (node, modules string) {
 	t.Helper()
+	return NodeModule(t, "kafkajs")
+}
+
+// NodeModule returns node's path and the NODE_PATH that holds the Node.js
+// package name, one of those scripts/install-test-deps installs (pinned)
+// under the repository's .cache.
+func NodeModule(t TB, name string) (node, modules string) {
+	t.Helper()
 	node = Program(t, "node")
 	root, err := repoRoot()
 	if err != nil {
@@ -53,8 +61,8 @@ func Kafkajs(t TB) (node, modules string) {
 		return "", ""
 	}
 	modules = filepath.Join(root, ".cache", "node_modules")
-	if _, err := os.Stat(filepath.Join(modules, "kafkajs", "package.json")); err != nil {
-		missing(t, "kafkajs is not installed in "+modules)
+	if _, err := os.Stat(filepath.Join(modules, name, "package.json")); err != nil {
+		missing(t, name+" is not installed in "+modules)
 	}
 	return node, modules
 }

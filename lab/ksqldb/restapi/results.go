@@ -99,7 +99,10 @@ func metadataOf(queryID string, out types.Schema) []byte {
 // DelimitedRows is application/vnd.ksqlapi.delimited.v1
 // (DelimitedQueryStreamResponseWriter): the metadata object and then one JSON
 // array per row, each on its own line. Tombstones are dropped; nothing marks
-// the end but the end of the response.
+// the end but the end of the response. Like ArrayRows, it flushes each row:
+// ksqlDB writes each row to the response on its own, so over HTTP/2 every
+// row is a DATA frame, and clients (the npm ksqldb-client) parse each
+// frame they receive as one JSON value.
 type DelimitedRows struct {
 	W       http.ResponseWriter
 	FlushFn func()
@@ -115,6 +118,7 @@ func (d *DelimitedRows) Row(vals []any, tombstone bool) {
 		return
 	}
 	_, _ = d.W.Write(append(jsonValues(vals), '\n'))
+	d.Flush()
 }
 
 func (d *DelimitedRows) Idle()      {}
@@ -137,6 +141,7 @@ func (a *ArrayRows) Row(vals []any, tombstone bool) {
 		return
 	}
 	_, _ = a.W.Write(append([]byte(","), jsonValues(vals)...))
+	a.Flush()
 }
 
 func (a *ArrayRows) Idle() {}
