@@ -832,6 +832,25 @@ func (s *Server) deleteSubject(ctx context.Context, subject string) {
 	}
 }
 
+// transientPrefix is in every push query's id (KsqlConfig's
+// KSQL_TRANSIENT_QUERY_NAME_PREFIX_DEFAULT).
+const transientPrefix = "transient_"
+
+// terminatePush is TERMINATE of a push query (TerminateQueryExecutor): it
+// is closed on this server and the answer is a terminate_query entity;
+// no command is written. Validation accepts any id with the transient
+// prefix (ValidatedCommandFactory.createForTerminateQuery), so a sandbox
+// run does nothing; an id no push query has fails the request.
+func (s *Server) terminatePush(ec *execCtx, p sql.Parsed, id string) (any, error) {
+	if ec.sandbox {
+		return nil, nil
+	}
+	if !s.push.terminate(id) {
+		return nil, badRequest(fmt.Sprintf("Failed to terminate query with query ID: '%s'", id))
+	}
+	return &restapi.TerminateQueryEntity{Type: "terminate_query", StatementText: p.Text, QueryID: id, WasTerminated: true, Warnings: []restapi.Warning{}}, nil
+}
+
 func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Terminate) (any, error) {
 	var ids []string
 	cmdID := "terminate/" + st.QueryID + "/execute"
@@ -841,6 +860,9 @@ func (s *Server) execTerminate(ctx context.Context, ec *execCtx, p sql.Parsed, s
 			ids = append(ids, q.ID)
 		}
 	} else {
+		if strings.Contains(strings.ToLower(st.QueryID), transientPrefix) {
+			return s.terminatePush(ec, p, st.QueryID)
+		}
 		qi, ok := ec.ms.Queries[st.QueryID]
 		if !ok {
 			return nil, stmterr.Bad("Unknown queryId: %s", st.QueryID)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -321,5 +322,39 @@ func TestPushQueryEndsWhenTheClientLeaves(t *testing.T) {
 		resp.Body.Close()
 		old.Body.Close()
 		waitFor(t, func() bool { return srv.push.count() == 0 }, c.name+": push queries end with their clients")
+	}
+}
+
+// TERMINATE with a push query's id ends that query on this server
+// (TerminateQueryExecutor, confluentinc/ksql v7.9.0): the request answers
+// a terminate_query entity with the id as parsed (an unquoted identifier is
+// upper-cased; query ids compare without case, QueryId.equals), the push
+// query's response ends, nothing is written to the command topic, and an
+// id with "transient_" that no query has fails with the KsqlException
+// "Failed to terminate query with query ID: '<id>'", which KsqlResource
+// answers as a bad request (400, generic_error 40000).
+func TestTerminateEndsAPushQuery(t *testing.T) {
+	_, url := turnstileTable(t)
+	_, rd, qid := openQueryStream(t, h2c(), url, "SELECT * FROM TURNSTILE_SUMMARY EMIT CHANGES;")
+	readLine(t, rd)
+	before := mustKSQL(t, url, "SHOW QUERIES;", nil)
+	stmt := "TERMINATE " + qid + ";"
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/ksql", `{"ksql":"`+stmt+`"}`, nil)
+	want := `[{"@type":"terminate_query","statementText":"` + stmt + `","queryId":"` + strings.ToUpper(qid) + `","wasTerminated":true,"warnings":[]}]`
+	if r.code != 200 || string(r.body) != want {
+		t.Errorf("TERMINATE %s: %d %s\nwant 200 %s", qid, r.code, r.body, want)
+	}
+	if _, err := io.ReadAll(rd); err != nil {
+		t.Errorf("the push query's response after TERMINATE: %v", err)
+	}
+	// a persistent query's TERMINATE is a command; this one is not
+	after := mustKSQL(t, url, "SHOW QUERIES;", nil)
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("SHOW QUERIES changed: %v -> %v", before, after)
+	}
+	r = do(t, http.DefaultClient, http.MethodPost, url+"/ksql", `{"ksql":"`+stmt+`"}`, nil)
+	wantErr := `"@type":"generic_error","error_code":40000,"message":"Failed to terminate query with query ID: '` + strings.ToUpper(qid) + `'"`
+	if r.code != 400 || !strings.Contains(string(r.body), wantErr) {
+		t.Errorf("TERMINATE of an ended push query: %d %s\nwant 400 with %s", r.code, r.body, wantErr)
 	}
 }

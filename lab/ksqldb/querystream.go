@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
@@ -296,6 +297,28 @@ func (p *pushQueries) close(id string) bool {
 		q.cancel()
 	}
 	return ok
+}
+
+// terminate ends the push query whose id is id without regard to case
+// (QueryId.equals), whichever endpoint started it, and reports whether
+// there was one.
+func (p *pushQueries) terminate(id string) bool {
+	p.mu.Lock()
+	var found *livePush
+	for qid, q := range p.live {
+		if strings.EqualFold(qid, id) && !q.closed {
+			found = q
+			break
+		}
+	}
+	if found != nil {
+		found.closed = true
+	}
+	p.mu.Unlock()
+	if found != nil {
+		found.cancel()
+	}
+	return found != nil
 }
 
 // closeAll ends every push query, as the engine's close does.

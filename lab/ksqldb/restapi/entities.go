@@ -221,6 +221,17 @@ type SimpleFunctionInfo struct {
 }
 
 // FunctionDescriptionList is the describe_function entity of DESCRIBE
+// TerminateQueryEntity is the answer to TERMINATE of a push query
+// (TerminateQueryEntity: the creator's properties, then KsqlEntity's
+// warnings).
+type TerminateQueryEntity struct {
+	Type          string    `json:"@type"`
+	StatementText string    `json:"statementText"`
+	QueryID       string    `json:"queryId"`
+	WasTerminated bool      `json:"wasTerminated"`
+	Warnings      []Warning `json:"warnings"`
+}
+
 // FUNCTION (FunctionDescriptionList; fields in the order ksqlDB writes
 // them, as ConsoleTest.shouldPrintFunctionDescription.approved.json shows).
 type FunctionDescriptionList struct {
