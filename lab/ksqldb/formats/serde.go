@@ -450,11 +450,16 @@ func jsonValue(v any, t types.Type) (any, error) {
 	case nil:
 		return nil, nil
 	case json.Number:
-		if t == types.String {
+		switch t {
+		case types.String:
 			return x.String(), nil
-		}
-		if t == types.Boolean {
-			break
+		case types.Boolean:
+			return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: %s", v, t)
+		case types.Integer:
+			n, err := jsonNumberLow64(x)
+			return int32(n), err
+		case types.Bigint:
+			return jsonNumberLow64(x)
 		}
 		return ParseText(x.String(), t)
 	case string:
@@ -468,6 +473,56 @@ func jsonValue(v any, t types.Type) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: %s", v, t)
+}
+
+// jsonNumberLow64 is a JSON number as Jackson's intValue() and asLong()
+// give it to KsqlJsonDeserializer (JsonSerdeUtils.toInteger, toLong): a
+// number with a fraction or an exponent is a BigDecimal, truncated toward
+// zero; the low 64 bits of the integer are kept (an INTEGER keeps the low
+// 32 of those), as BigInteger.longValue and Java's narrowing casts do.
+// The low bits are summed digit by digit in wrapping uint64 arithmetic,
+// so a number of any length or exponent costs time linear in its text.
+func jsonNumberLow64(x json.Number) (int64, error) {
+	if n, err := x.Int64(); err == nil {
+		return n, nil
+	}
+	s := x.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := whole + frac
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return 0, fmt.Errorf("cannot convert %q to a number", x.String())
+	}
+	exp := 0
+	if hasExp {
+		e, err := strconv.Atoi(expText)
+		switch {
+		case err == nil:
+			exp = e
+		case strings.HasPrefix(expText, "-"):
+			return 0, nil // far below 1: truncates to 0
+		default:
+			return 0, nil // a multiple of 10^64, so of 2^64: the low bits are 0
+		}
+	}
+	// the integer part is the first len(whole)+exp digits, then zeros
+	intLen := len(whole) + exp
+	if intLen <= 0 {
+		return 0, nil
+	}
+	var acc uint64
+	for i := 0; i < intLen && i < len(digits); i++ {
+		acc = acc*10 + uint64(digits[i]-'0')
+	}
+	for zeros := intLen - len(digits); zeros > 0 && acc != 0; zeros-- {
+		acc *= 10
+	}
+	if neg {
+		acc = -acc
+	}
+	return int64(acc), nil
 }
 
 func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, error) {
