@@ -150,6 +150,22 @@ func lex(text string) ([]Token, error) {
 					}
 				}
 			}
+			// DIGIT_IDENTIFIER (SqlBase.g4): a digit and one or more
+			// letters, digits, '_' or '@' is an identifier when that match
+			// is longer than the number's, as ANTLR takes the longest
+			// token (a tie goes to the number, the earlier rule): 1R and
+			// 1E are identifiers, 1E5 a number.
+			if c != '.' {
+				j := start
+				for j < len(text) && isIdentPart(text[j]) {
+					j++
+				}
+				if j-start >= 2 && j > i {
+					advance(j - i)
+					toks = append(toks, Token{Kind: Ident, Text: text[start:i], Pos: pos, Offset: start, End: i})
+					continue
+				}
+			}
 			if i < len(text) && isIdentStart(text[i]) {
 				return nil, &SyntaxError{Pos: pos, Msg: fmt.Sprintf("extraneous input '%s'", text[start:i+1])}
 			}

@@ -138,3 +138,37 @@ func TestParseInsertValuesKeepsColumnsAndValuesInOrder(t *testing.T) {
 		t.Error("unclosed VALUES list parsed")
 	}
 }
+
+// A digit followed by letters, digits, '_' or '@' is an identifier
+// (SqlBase.g4's DIGIT_IDENTIFIER) when it is longer than the number that
+// starts it, as ANTLR's lexer takes the longest token and gives a tie to
+// INTEGER_VALUE, DECIMAL_VALUE and FLOATING_POINT_VALUE, defined before it.
+// query-validation-tests math.json "round" names columns 1R and 2R.
+func TestLexDigitIdentifiers(t *testing.T) {
+	for text, want := range map[string][]string{
+		"ROUND(v, -1) as 1R": {"ROUND", "(", "v", ",", "-", "1", ")", "as", "1R"},
+		"1e5 1e 1e5x 12 1.5": {"1e5", "1e", "1e5x", "12", "1.5"},
+		"2_a@b 3":            {"2_a@b", "3"},
+	} {
+		toks, err := lex(text)
+		if err != nil {
+			t.Errorf("%s: %v", text, err)
+			continue
+		}
+		var got []string
+		for _, tk := range toks[:len(toks)-1] {
+			got = append(got, tk.Text)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: tokens %q, want %q", text, got, want)
+		}
+	}
+	kinds := map[string]Kind{}
+	toks, _ := lex("1e5 1R 7")
+	for _, tk := range toks {
+		kinds[tk.Text] = tk.Kind
+	}
+	if kinds["1e5"] != Double || kinds["1R"] != Ident || kinds["7"] != Integer {
+		t.Errorf("kinds %v", kinds)
+	}
+}
