@@ -115,9 +115,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 	if err != nil {
 		return nil, err
 	}
-	if aggregate && len(q.GroupBy) == 0 {
-		return nil, stmterr.Unsupported("aggregation without GROUP BY")
-	}
+	// an aggregation without GROUP BY is one group: the Analyzer groups
+	// by the constant X'01' (addDummyGroupbyForUdafs)
+	oneGroup := aggregate && len(q.GroupBy) == 0
 	p.ResultTable = aggregate || src.Table
 
 	// expand the projection
@@ -217,6 +217,30 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 			ap.GroupKeys = append(ap.GroupKeys, sql.Format(g))
 			ap.GroupTypes = append(ap.GroupTypes, ce.Type)
 			ap.GroupEval = append(ap.GroupEval, ce)
+		}
+		if oneGroup {
+			one := []byte{1}
+			ap.GroupKeys = []string{"X'01'"}
+			ap.GroupTypes = []types.Type{types.Bytes}
+			ap.GroupEval = []expr.Compiled{{Type: types.Bytes, Eval: func([]any) any { return one }}}
+		}
+		group := map[string]bool{}
+		for _, k := range ap.GroupKeys {
+			group[k] = true
+		}
+		if win != nil {
+			group["WINDOWSTART"], group["WINDOWEND"] = true, true
+		}
+		selects := make([]sql.Expr, len(items))
+		for i, it := range items {
+			selects[i] = it.expr
+		}
+		if err := checkAggregateClauses(in, selects, q.GroupBy, group, win != nil, q.Having); err != nil {
+			return nil, err
+		}
+		if oneGroup && mode == ModePersistent { // AggregateNode.validateKeyPresent
+			return nil, stmterr.Bad("CREATE TABLE AS SELECT statement does not support aggregate function %s without a GROUP BY clause.",
+				aggregateCallsText(append(selects, q.Having)))
 		}
 		p.Agg = ap
 		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT"}
