@@ -3,6 +3,7 @@ package expr
 import (
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -47,9 +48,6 @@ type AggCall struct {
 }
 
 func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
-	if err := p.refuseUnmergeable(fc.Name); err != nil {
-		return Compiled{}, err
-	}
 	key := sql.Format(fc)
 	for i, c := range p.Calls {
 		if c.Key == key {
@@ -266,6 +264,14 @@ func Children(e sql.Expr) []sql.Expr {
 	return nil
 }
 
+// latestSeq and earliestSeq number the values LATEST_BY_OFFSET and
+// EARLIEST_BY_OFFSET take, in the order they take them, as the UDAFs'
+// static sequences do (LatestByOffset.sequence, EarliestByOffset.sequence;
+// starting again at each start of the server, as a JVM's do): a state's I
+// is the sequence of its value plus one, 0 for none. Merging sessions
+// compares them.
+var latestSeq, earliestSeq atomic.Int64
+
 // AggState is the running state of one aggregate call.
 type AggState struct {
 	N      int64               `json:"n,omitempty"`
@@ -325,11 +331,13 @@ func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 	case "LATEST_BY_OFFSET":
 		if v != nil || c.keepNulls {
 			s.V = v
+			s.I = latestSeq.Add(1)
 		}
 	case "EARLIEST_BY_OFFSET":
 		if (v != nil || c.keepNulls) && s.N == 0 {
 			s.V = v
 			s.N = 1
+			s.I = earliestSeq.Add(1)
 		}
 	case "COLLECT_LIST":
 		// CollectListUdaf: every value, NULLs included, up to the limit
@@ -497,13 +505,4 @@ func EncodeTexts(vals []any) []*string {
 		}
 	}
 	return out
-}
-
-// refuseUnmergeable refuses, in a SESSION window, the aggregates whose
-// merge needs record offsets this server does not keep in their state.
-func (p *AggPlan) refuseUnmergeable(name string) error {
-	if p.Window != nil && p.Window.Kind == sql.Session && (name == "LATEST_BY_OFFSET" || name == "EARLIEST_BY_OFFSET") {
-		return stmterr.Unsupported(name + " in a SESSION window")
-	}
-	return nil
 }

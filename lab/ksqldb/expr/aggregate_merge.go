@@ -79,6 +79,30 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 			all = all[:c.K]
 		}
 		dst.V = all
+	case "LATEST_BY_OFFSET":
+		// LatestByOffset.merge(dst, src): the struct the comparator puts
+		// first, dst on a tie. Ignoring nulls, a null value loses to any
+		// other; otherwise the later sequence wins. dst starts as a new
+		// session's initial struct, whose sequence is newer than any
+		// merged one's: with nulls counted it wins, and the record that
+		// merged the sessions replaces it right after.
+		switch {
+		case !c.keepNulls && dst.V == nil:
+			if src.V != nil {
+				dst.V, dst.I = src.V, src.I
+			}
+		case !c.keepNulls && src.V == nil, c.keepNulls && dst.I == 0:
+		case src.I > dst.I:
+			dst.V, dst.I = src.V, src.I
+		}
+	case "EARLIEST_BY_OFFSET":
+		// EarliestByOffset.merge: a state with no value yet gives way to
+		// the other; else the earlier sequence wins
+		switch {
+		case src.N == 0:
+		case dst.N == 0 || src.I < dst.I:
+			dst.V, dst.N, dst.I = src.V, src.N, src.I
+		}
 	case "COUNT_DISTINCT":
 		if len(src.Set) > 0 && dst.Set == nil {
 			dst.Set = map[string]struct{}{}
