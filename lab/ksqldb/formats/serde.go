@@ -705,6 +705,12 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 		}
 		return s.encodeProtobufNoSR(vals)
 	case Delimited:
+		if s.unwrapped() && vals[0] == nil {
+			// a key column, or WRAP_SINGLE_VALUE=false: the column's value
+			// is serialized alone, and KsqlDelimitedSerializer writes a
+			// null as null bytes
+			return nil, nil
+		}
 		var b bytes.Buffer
 		w := csv.NewWriter(&b)
 		if s.delimiter != 0 {
