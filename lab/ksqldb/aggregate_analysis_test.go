@@ -42,6 +42,16 @@ CREATE STREAM INPUT (ID INT KEY, col1 MAP<STRING, STRING>) WITH (kafka_topic='in
 			"Non-aggregate SELECT expression(s) not part of GROUP BY: D1" + hint},
 		{"CREATE TABLE OUTPUT AS SELECT COUNT(*) FROM TEST;",
 			"CREATE TABLE AS SELECT statement does not support aggregate function [COUNT(ROWTIME)] without a GROUP BY clause."},
+		// "unknown function": functions are looked up before the GROUP BY
+		// is checked (AggregateVisitor.visitFunctionCall)
+		{"CREATE TABLE OUTPUT AS SELECT ID, WONT_FIND_ME(ID), COUNT(*) FROM TEST GROUP BY F0;",
+			"Can't find any functions with the name 'WONT_FIND_ME'"},
+		// "without aggregate functions": enforceAggregateRules' first rule
+		{"CREATE TABLE OUTPUT AS SELECT SUBSTRING(D1, 1, 2) FROM TEST GROUP BY D1;",
+			"GROUP BY requires aggregate functions in either the SELECT or HAVING clause."},
+		// "aggregate function nested in arithmetic": the function's name
+		{"CREATE TABLE OUTPUT AS SELECT D1, COUNT(*) FROM TEST GROUP BY 1 + SUM(F2);",
+			"GROUP BY does not support aggregate functions: SUM is an aggregate function."},
 	} {
 		code, e := stmtErr(t, url, c.stmt)
 		if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/functions"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -43,6 +44,26 @@ func checkAggregateClauses(in *expr.Scope, selects []sql.Expr, groupBy []sql.Exp
 		}
 		idx, ok := in.Lookup(ref)
 		return ok && groupCols[idx]
+	}
+	// AggregateVisitor looks each function up as it meets it, the SELECT
+	// expressions first
+	hasAggregate := false
+	for _, e := range append(slices.Clone(selects), having) {
+		var unknown string
+		expr.Walk(e, func(x sql.Expr) {
+			if fc, ok := x.(*sql.FuncCall); ok && unknown == "" {
+				if _, known := functions.DescribeFunction(fc.Name); !known {
+					unknown = fc.Name
+				}
+				hasAggregate = hasAggregate || expr.IsAggregate(fc.Name)
+			}
+		})
+		if unknown != "" {
+			return stmterr.Bad("Can't find any functions with the name '%s'", unknown)
+		}
+	}
+	if !hasAggregate { // enforceAggregateRules
+		return stmterr.Bad("GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
 	}
 	resolved := true
 	for _, e := range append(slices.Clone(selects), having) {

@@ -204,8 +204,14 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
 		for _, g := range q.GroupBy {
-			if expr.HasAggregate(g) {
-				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", sql.Format(g))
+			if expr.HasAggregate(g) { // AggAnalyzer.processGroupBy names the function
+				name := ""
+				expr.Walk(g, func(x sql.Expr) {
+					if fc, ok := x.(*sql.FuncCall); ok && name == "" && expr.IsAggregate(fc.Name) {
+						name = fc.Name
+					}
+				})
+				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", name)
 			}
 			ce, err := gc.Compile(g)
 			if err != nil {
