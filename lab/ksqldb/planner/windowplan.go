@@ -42,9 +42,14 @@ func planWindow(q *sql.Query, src *metastore.Source, aggregate bool, mode Mode) 
 		ref, isRef := it.Expr.(*sql.ColumnRef)
 		switch {
 		case it.Star:
-		case expr.IsWindowBound(it.Alias) && !(isRef && ref.Name == it.Alias):
+		// Analyzer.checkForReservedToken, over SystemColumns' names: the
+		// window bounds and the pseudo columns
+		case isSystemColumn(it.Alias) && !(isRef && ref.Name == it.Alias):
 			return nil, stmterr.Bad("`%s` is a reserved column name. You cannot use it as an alias for a column.", it.Alias)
-		case mode == ModePersistent && isRef && expr.IsWindowBound(ref.Name) && (it.Alias == "" || it.Alias == ref.Name):
+		// an unaliased column is named after itself, in a join after its
+		// source too (S.ROWTIME is S_ROWTIME), which no system column is
+		case mode == ModePersistent && isRef && isSystemColumn(ref.Name) &&
+			(it.Alias == ref.Name || it.Alias == "" && (len(q.Joins) == 0 || ref.Qualifier == "")):
 			return nil, stmterr.Bad("Reserved column name in select: `%s`. Please remove or alias the column.", ref.Name)
 		}
 	}
@@ -155,4 +160,14 @@ func starColumns(src *metastore.Source, persistent bool) []types.Column {
 	out := append([]types.Column(nil), src.Schema.Keys()...)
 	out = append(out, windowColumns...)
 	return append(out, src.Schema.Values()...)
+}
+
+// isSystemColumn reports one of SystemColumns.systemColumnNames(): the
+// window bounds and the pseudo columns ROWTIME, ROWPARTITION and ROWOFFSET.
+func isSystemColumn(name string) bool {
+	switch name {
+	case "ROWTIME", "ROWPARTITION", "ROWOFFSET":
+		return true
+	}
+	return expr.IsWindowBound(name)
 }
