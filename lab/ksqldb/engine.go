@@ -764,7 +764,7 @@ func (s *Server) execDrop(ctx context.Context, ec *execCtx, p sql.Parsed, st *sq
 			return status(p, cmdID, fmt.Sprintf("Source `%s` does not exist.", st.Name), 0, ""), nil
 		}
 		// DropSourceFactory: the statement's kind, capitalized
-		return nil, stmterr.Bad("%s%s %s does not exist.", kind[:1], strings.ToLower(kind[1:]), st.Name)
+		return nil, stmterr.Bad("%s%s %s does not exist.%s", kind[:1], strings.ToLower(kind[1:]), st.Name, ec.ms.Alternatives(st.Name, kind))
 	}
 	if src.Table != st.Table {
 		return nil, stmterr.Bad("Incompatible data source type is %s, but statement was DROP %s", strings.ToLower(src.Kind()), strings.ToLower(kind))

@@ -125,11 +125,12 @@ func (s *Server) handleInsertsStream(w http.ResponseWriter, r *http.Request) {
 	target := identifierText(*args.Target)
 	s.mu.Lock()
 	src, ok := s.ms.Sources[target]
+	alt := s.ms.Alternatives(target, "")
 	s.mu.Unlock()
 	switch {
-	case !ok:
+	case !ok: // InsertsStreamEndpoint: the name as SourceName.toString prints it
 		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,
-			Message: "Cannot insert values into an unknown stream/table: " + target})
+			Message: "Cannot insert values into an unknown stream/table: `" + target + "`" + alt})
 		return
 	case s.readOnlyTopic(src.Topic):
 		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: stmterr.CodeBadStatement,

@@ -116,7 +116,7 @@ func TestInsertsStreamRefusals(t *testing.T) {
 	r = do(t, h2c(), http.MethodPost, url+"/inserts-stream", `{"target":"nope"}`+"\n", nil)
 	e = nil
 	_ = json.Unmarshal(r.body, &e)
-	if r.code != 400 || e["error_code"] != 40001.0 || e["message"] != "Cannot insert values into an unknown stream/table: NOPE" {
+	if r.code != 400 || e["error_code"] != 40001.0 || e["message"] != "Cannot insert values into an unknown stream/table: `NOPE`" {
 		t.Errorf("unknown target: %d %s", r.code, r.body)
 	}
 }

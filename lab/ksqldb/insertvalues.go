@@ -26,7 +26,8 @@ import (
 func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.InsertValues) (any, error) {
 	src, ok := ec.ms.Sources[st.Target]
 	if !ok {
-		return nil, stmterr.Bad("Cannot insert values into an unknown stream/table: %s", st.Target)
+		// the name as SourceName.toString prints it, in backquotes
+		return nil, stmterr.Bad("Cannot insert values into an unknown stream/table: `%s`%s", st.Target, ec.ms.Alternatives(st.Target, ""))
 	}
 	if s.readOnlyTopic(src.Topic) {
 		return nil, stmterr.Bad("Cannot insert values into read-only topic: %s", src.Topic)

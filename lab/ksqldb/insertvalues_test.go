@@ -95,7 +95,7 @@ func TestInsertValuesRefusalsCarryKsqlDBsMessages(t *testing.T) {
 	mustKSQL(t, url, "CREATE STREAM trains (id INT KEY, line VARCHAR) WITH (KAFKA_TOPIC='trains', PARTITIONS=1, VALUE_FORMAT='JSON');"+
 		"CREATE TABLE stations (id INT PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='stations', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	cases := []struct{ ksql, msg string }{
-		{"INSERT INTO nope (id) VALUES (1);", "Cannot insert values into an unknown stream/table: NOPE"},
+		{"INSERT INTO nope (id) VALUES (1);", "Cannot insert values into an unknown stream/table: `NOPE`"},
 		{"INSERT INTO trains (id, colour) VALUES (1, 'red');", "Failed to insert values into 'TRAINS'. Column name COLOUR does not exist."},
 		{"INSERT INTO trains (id, line) VALUES ('x', 'red');", "Failed to insert values into 'TRAINS'. Expected type INTEGER for field ID but got STRING(x)"},
 		{"INSERT INTO stations (name) VALUES ('Belmont');", "Failed to insert values into 'STATIONS'. Value for primary key column(s) ID is required for tables"},

@@ -105,8 +105,9 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	resolveCustomTypes(p.Stmt, s.ms.Types)
 	src, ok := s.ms.Sources[q.From]
 	if !ok {
+		alt := s.ms.Alternatives(q.From, "")
 		s.mu.Unlock()
-		out.fail(p.Text, stmterr.Bad("%s does not exist.", q.From))
+		out.fail(p.Text, stmterr.Bad("%s does not exist.%s", q.From, alt))
 		return
 	}
 	if !src.Table {

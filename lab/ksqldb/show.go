@@ -192,7 +192,7 @@ func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st
 	}
 	src, ok := ec.ms.Sources[st.Name]
 	if !ok {
-		return nil, stmterr.Bad("Could not find STREAM/TABLE '%s' in the Metastore", st.Name)
+		return nil, stmterr.Bad("Could not find STREAM/TABLE '%s' in the Metastore%s", st.Name, ec.ms.Alternatives(st.Name, ""))
 	}
 	d, err := s.describe(ctx, ec.ms, src, st.Extended, &warns)
 	if err != nil {

@@ -1,6 +1,7 @@
 package metastore
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -143,6 +144,45 @@ func (m *Store) Constraints(name string) []string {
 	}
 	slices.Sort(by)
 	return by
+}
+
+// Alternatives is what ksqlDB adds to its message when no source is
+// called name (MetaStoreImpl.checkAlternatives): the sources whose names
+// differ from it in letter case only, of the given kind ("" for any),
+// sorted by name, with a hint; "" when there are none.
+func (m *Store) Alternatives(name, kind string) string {
+	var match []*Source
+	for other, src := range m.Sources {
+		if strings.EqualFold(other, name) && (kind == "" || src.Kind() == kind) {
+			match = append(match, src)
+		}
+	}
+	slices.SortFunc(match, func(a, b *Source) int { return strings.Compare(a.Name, b.Name) })
+	switch {
+	case len(match) == 0:
+		return ""
+	case len(match) == 1 && strings.ToUpper(match[0].Name) == match[0].Name:
+		return "\nDid you mean " + match[0].Name + "? Hint: try removing double quotes from the source name."
+	case len(match) == 1:
+		return "\nDid you mean \"" + match[0].Name + "\"? Hint: wrap the source name in double quotes to make it case-sensitive."
+	}
+	var b strings.Builder
+	b.WriteString("\nDid you mean ")
+	for i, src := range match {
+		fmt.Fprintf(&b, "\"%s\" (%s)", src.Name, src.Kind())
+		switch {
+		case i < len(match)-2:
+			b.WriteString(", ")
+		case i == len(match)-2 && i == 0:
+			b.WriteString(" or ")
+		case i == len(match)-2:
+			b.WriteString(", or ")
+		default:
+			b.WriteString("? ")
+		}
+	}
+	b.WriteString("Hint: wrap the source name in double quotes to make it case-sensitive.")
+	return b.String()
 }
 
 // CreateAsQueryOf is the id of the query that creates source name: its

@@ -200,7 +200,7 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 	add := func(name, alias string) error {
 		src, ok := ms.Sources[name]
 		if !ok {
-			return stmterr.Bad("%s does not exist.", name)
+			return stmterr.Bad("%s does not exist.%s", name, ms.Alternatives(name, ""))
 		}
 		for _, l := range jp.Leaves {
 			if l.Source.Name == name { // Analyzer.visitAliasedRelation

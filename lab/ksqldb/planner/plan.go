@@ -71,7 +71,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 	} else {
 		var ok bool
 		if src, ok = ms.Sources[q.From]; !ok {
-			return nil, stmterr.Bad("%s does not exist.", q.From)
+			return nil, stmterr.Bad("%s does not exist.%s", q.From, ms.Alternatives(q.From, ""))
 		}
 		in = inputScope(src, q.FromAlias)
 	}
