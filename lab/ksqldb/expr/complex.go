@@ -13,24 +13,6 @@ import (
 // type. Constructors, subscripts and dereferences follow ksqlDB's
 // ExpressionTypeManager and SqlToJavaVisitor.
 
-// commonType is CoercionUtil's common type of a list: numbers widen to the
-// widest numeric type, everything else must match; NULLs are ignored.
-func commonType(items []Compiled, exprs []sql.Expr) (types.Type, error) {
-	t := types.Null
-	for i, it := range items {
-		switch {
-		case it.Type == types.Null:
-		case t == types.Null:
-			t = it.Type
-		case t.Numeric() && it.Type.Numeric():
-			t = promote(t, it.Type)
-		case t != it.Type:
-			return types.Null, stmterr.Bad("operator does not exist: %s = %s (%s)\nHint: You might need to add explicit type casts.", t, it.Type, sql.Format(exprs[i]))
-		}
-	}
-	return t, nil
-}
-
 func (c *Compiler) compileAll(es []sql.Expr) ([]Compiled, error) {
 	out := make([]Compiled, len(es))
 	for i, e := range es {
@@ -53,12 +35,15 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if err != nil {
 			return Compiled{}, true, err
 		}
-		t, err := commonType(elems, x.Elems)
+		t, err := c.commonListType(x.Elems, elems)
 		if err != nil {
 			return Compiled{}, true, err
 		}
 		if t == types.Null {
 			return Compiled{}, true, stmterr.Bad("Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
+		}
+		if elems, err = coerceList(x.Elems, elems, t); err != nil {
+			return Compiled{}, true, err
 		}
 		return Compiled{Type: types.ArrayOf(t), Eval: func(r []any) any {
 			out := make([]any, len(elems))
@@ -79,19 +64,25 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if err != nil {
 			return Compiled{}, true, err
 		}
-		kt, err := commonType(keys, x.Keys)
+		kt, err := c.commonListType(x.Keys, keys)
 		if err != nil {
 			return Compiled{}, true, err
 		}
 		if kt == types.Null {
 			return Compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL keys (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL key to the desired type.")
 		}
-		vt, err := commonType(vals, x.Values)
+		vt, err := c.commonListType(x.Values, vals)
 		if err != nil {
 			return Compiled{}, true, err
 		}
 		if vt == types.Null {
 			return Compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
+		}
+		if keys, err = coerceList(x.Keys, keys, kt); err != nil {
+			return Compiled{}, true, err
+		}
+		if vals, err = coerceList(x.Values, vals, vt); err != nil {
+			return Compiled{}, true, err
 		}
 		if kt != types.String {
 			return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())

@@ -33,8 +33,13 @@ func TestComplexValueExpressions(t *testing.T) {
 		{"ARRAY[1, 2] <> ARRAY[2, 1]", row(), true},
 	})
 	checkRefused(t, map[string]string{
-		"ARRAY[NULL]":                            "Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.",
-		"ARRAY[1, 'a']":                          "operator does not exist: INTEGER = STRING ('a')\nHint: You might need to add explicit type casts.",
+		"ARRAY[NULL]": "Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.",
+		// a string literal in a numeric list must hold a number (CoercionUtil.
+		// resolveCommonNumericTypeFromStringLiteral; query-validation-tests
+		// create_array.json "construct a list from incompatible mismatching
+		// elements")
+		"ARRAY[1, 'a']":                          "invalid input syntax for type INTEGER: \"a\".",
+		"ARRAY[1, true]":                         "operator does not exist: INTEGER = BOOLEAN (true)\nHint: You might need to add explicit type casts.",
 		"STRUCT(x := 1)[1]":                      "Subscript expression (STRUCT(X:=1)[1]) do not apply to STRUCT<`X` INTEGER>. Use the dereference operator for STRUCTS: STRUCT(X:=1)->1",
 		"STRUCT(x := 1)->nope":                   "Could not find field 'NOPE' in 'STRUCT(X:=1)'.",
 		"ARRAY[1] < ARRAY[2]":                    "Cannot compare ARRAY[1] (ARRAY<INTEGER>) to ARRAY[2] (ARRAY<INTEGER>) with LESS_THAN.",

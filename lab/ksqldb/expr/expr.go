@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
@@ -178,27 +179,24 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 		if err != nil {
 			return Compiled{}, err
 		}
-		kind := v.Type // the first non-null expression's type (CoercionUtil)
-		for _, le := range list {
-			if kind != types.Null {
-				break
-			}
-			kind = le.Type
+		// SqlToJavaVisitor.visitInPredicate: the value and the list are one
+		// user list (CoercionUtil); its failures surface when the
+		// expression is compiled, as CodeGenRunner's "Invalid Predicate: "
+		// (a filter) or "Invalid Select: " (a projection)
+		es := append([]sql.Expr{x.X}, x.List...)
+		items := append([]Compiled{v}, list...)
+		common, err := c.commonListType(es, items)
+		if err == nil {
+			items, err = coerceList(es, items, common)
 		}
-		for i, e := range x.List {
-			ce, err := coerceInLiteral(e, kind)
-			if err != nil {
-				return Compiled{}, err
+		if err != nil {
+			var se *stmterr.Error
+			if errors.As(err, &se) {
+				return Compiled{}, stmterr.Bad("Invalid %s: %s.", codegenKind(c.Clause), se.Msg)
 			}
-			if lit, ok := ce.(*sql.Literal); ok && ce != e {
-				if list[i], err = compileLiteral(lit); err != nil {
-					return Compiled{}, err
-				}
-			}
-			if !comparable(v.Type, list[i].Type) {
-				return Compiled{}, stmterr.Bad("Error processing expression: %s. Operands are not comparable", sql.Format(x))
-			}
+			return Compiled{}, err
 		}
+		v, list = items[0], items[1:]
 		not := x.Not
 		return Compiled{Type: types.Boolean, Eval: func(r []any) any {
 			a := v.Eval(r)
@@ -304,6 +302,17 @@ func compileLiteral(x *sql.Literal) (Compiled, error) {
 		v, t = f, types.Double
 	}
 	return Compiled{Type: t, Eval: func([]any) any { return v }}, nil
+}
+
+// codegenKind is what CodeGenRunner calls the expression of a clause in
+// its "Invalid ...: " messages: a filter's is a Predicate, a projection's
+// a Select.
+func codegenKind(clause string) string {
+	switch clause {
+	case "WHERE", "HAVING":
+		return "Predicate"
+	}
+	return "Select"
 }
 
 func comparable(a, b types.Type) bool {
