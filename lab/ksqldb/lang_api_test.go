@@ -34,7 +34,8 @@ func TestLanguageOverTheRESTAPI(t *testing.T) {
 	}
 
 	for stmt, msg := range map[string]string{
-		"CREATE STREAM bad AS SELECT id FROM trains WHERE NULL <> NULL;":           "Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
+		"CREATE STREAM bad AS SELECT id FROM trains WHERE NULL <> NULL;":           "Error in WHERE expression: Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
+		"CREATE STREAM bad AS SELECT id, NULL <> NULL FROM trains;":                "Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
 		"CREATE STREAM bad AS SELECT id, FOO(line) AS f FROM trains;":              "Can't find any functions with the name 'FOO'",
 		"CREATE STREAM bad AS SELECT id, CAST(delay AS BOOLEAN) AS b FROM trains;": "Cast of DOUBLE to BOOLEAN is not supported",
 	} {

@@ -96,7 +96,7 @@ func TestTimeColumnsCompareCastAndWriteAsKsqlDBDoes(t *testing.T) {
 		t.Errorf("sink value %s, want %s", got[0].Value, want)
 	}
 	code, body := stmtErr(t, url, "CREATE STREAM bad AS SELECT * FROM ev WHERE tod > day;")
-	if code != 400 || body["message"] != "Cannot compare TOD (TIME) to DAY (DATE) with GREATER_THAN." {
+	if code != 400 || body["message"] != "Error in WHERE expression: Cannot compare TOD (TIME) to DAY (DATE) with GREATER_THAN." {
 		t.Errorf("TIME > DATE: %d %v", code, body)
 	}
 }

@@ -1,7 +1,9 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -90,7 +92,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		c := &expr.Compiler{In: in, Clause: "WHERE"}
 		w, err := c.Compile(q.Where)
 		if err != nil {
-			return nil, err
+			return nil, filterTypeError("WHERE", err)
 		}
 		if w.Type != types.Boolean && w.Type != types.Null {
 			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.Type)
@@ -297,7 +299,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		hc := &expr.Compiler{In: in, Agg: p.Agg, Clause: "HAVING"}
 		h, err := hc.Compile(q.Having)
 		if err != nil {
-			return nil, err
+			return nil, filterTypeError("HAVING", err)
 		}
 		if h.Type != types.Boolean {
 			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.Type)
@@ -468,4 +470,20 @@ func checkTableFunctions(q *sql.Query, src *metastore.Source) (bool, error) {
 		return true, stmterr.Bad("Table source is not supported with table functions")
 	}
 	return found, nil
+}
+
+// filterTypeError is how ksqlDB reports a WHERE or HAVING expression whose
+// types do not resolve: FilterTypeValidator wraps ExpressionTypeManager's
+// failure as "Error in WHERE expression: ..." (confluentinc/ksql v7.9.0).
+// Columns that do not resolve are the Analyzer's, earlier; text that is
+// no timestamp fails StatementRewriteForMagicPseudoTimestamp, which runs
+// before the check; an IN list's coercion fails later, when the
+// expression is compiled ("Invalid Predicate: ..."): none is wrapped.
+func filterTypeError(clause string, err error) error {
+	var se *stmterr.Error
+	if !errors.As(err, &se) || strings.Contains(se.Msg, "cannot be resolved") || strings.HasPrefix(se.Msg, "Invalid Predicate: ") ||
+		strings.HasPrefix(se.Msg, "Failed to parse timestamp") {
+		return err
+	}
+	return stmterr.Bad("Error in %s expression: %s", clause, se.Msg)
 }
