@@ -176,7 +176,7 @@ func aggregateInputColumns(q *sql.Query) []string {
 			case *sql.ColumnRef:
 				name = v.Name
 			case *sql.FuncCall:
-				if readsRowtime(v) {
+				if expr.ReadsRowtime(v) {
 					name = "ROWTIME"
 				}
 			}
@@ -196,12 +196,6 @@ func aggregateInputColumns(q *sql.Query) []string {
 	return out
 }
 
-// readsRowtime reports an aggregate call without arguments, COUNT(*) or
-// COUNT(): AggregateAnalyzer gives it ROWTIME as its argument.
-func readsRowtime(fc *sql.FuncCall) bool {
-	return expr.IsAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
-}
-
 // aggregateFunctions are StreamAggregate's aggregationFunctions: every
 // aggregate call of q's SELECT and HAVING, repeats included, as the plan
 // holds it. An argument that is a column keeps its name, a call without
@@ -213,14 +207,10 @@ func aggregateFunctions(q *sql.Query) []string {
 	next := len(aggregateInputColumns(q))
 	var out []string
 	add := func(e sql.Expr) {
-		expr.Walk(e, func(x sql.Expr) {
-			fc, ok := x.(*sql.FuncCall)
-			if !ok || !expr.IsAggregate(fc.Name) {
-				return
-			}
-			if readsRowtime(fc) {
+		for _, fc := range expr.AggregateCalls(e) {
+			if expr.ReadsRowtime(fc) {
 				out = append(out, strings.ToUpper(fc.Name)+"(ROWTIME)")
-				return
+				continue
 			}
 			args := make([]string, len(fc.Args))
 			for i, a := range fc.Args {
@@ -236,7 +226,7 @@ func aggregateFunctions(q *sql.Query) []string {
 				args[i] = internal[key]
 			}
 			out = append(out, strings.ToUpper(fc.Name)+"("+strings.Join(args, ", ")+")")
-		})
+		}
 	}
 	for _, it := range q.Items {
 		add(it.Expr)

@@ -198,14 +198,25 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 	return Compiled{Type: call.Result, Eval: func(r []any) any { return r[idx] }}, nil
 }
 
-func HasAggregate(e sql.Expr) bool {
-	found := false
+// HasAggregate reports an aggregate call anywhere in e.
+func HasAggregate(e sql.Expr) bool { return len(AggregateCalls(e)) > 0 }
+
+// AggregateCalls are the aggregate function calls in e, outermost first,
+// in source order.
+func AggregateCalls(e sql.Expr) []*sql.FuncCall {
+	var calls []*sql.FuncCall
 	Walk(e, func(x sql.Expr) {
 		if fc, ok := x.(*sql.FuncCall); ok && IsAggregate(fc.Name) {
-			found = true
+			calls = append(calls, fc)
 		}
 	})
-	return found
+	return calls
+}
+
+// ReadsRowtime reports an aggregate call without arguments, COUNT(*) or
+// COUNT(): AggregateAnalyzer gives it ROWTIME as its argument.
+func ReadsRowtime(fc *sql.FuncCall) bool {
+	return IsAggregate(fc.Name) && (fc.Star || len(fc.Args) == 0)
 }
 
 func Walk(e sql.Expr, f func(sql.Expr)) {

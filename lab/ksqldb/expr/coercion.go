@@ -3,6 +3,7 @@ package expr
 import (
 	"errors"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -71,11 +72,11 @@ func coerceList(es []sql.Expr, items []Compiled, common types.Type) ([]Compiled,
 			continue
 		}
 		if lit, ok := es[i].(*sql.Literal); ok && lit.Kind == sql.StringLit && (common.Numeric() || common == types.Boolean) {
-			ce, err := coerceInLiteral(lit, common)
+			as, err := literalAs(lit, common)
 			if err != nil {
 				return nil, err
 			}
-			conv, err := compileLiteral(ce.(*sql.Literal))
+			conv, err := compileLiteral(as)
 			if err != nil {
 				return nil, err
 			}
@@ -260,6 +261,52 @@ func numericFromText(text string, common types.Type) (types.Type, error) {
 		return common, nil
 	}
 	return source, nil
+}
+
+// numericText is a number's text, as BigDecimal reads it.
+var numericText = regexp.MustCompile(`^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$`)
+
+// literalAs is the string literal lit as a literal of the numeric or
+// BOOLEAN kind, as the lax coercer parses it (trimmed; DefaultSqlValueCoercer's
+// parser): a number becomes an INTEGER, DECIMAL (with a point) or DOUBLE
+// (with an exponent) literal, true, false, yes or no (or a prefix of one)
+// a BOOLEAN.
+func literalAs(lit *sql.Literal, kind types.Type) (*sql.Literal, error) {
+	text := strings.TrimSpace(lit.Text)
+	if kind == types.Boolean {
+		b, ok := booleanText(text)
+		if !ok {
+			return nil, invalidSyntax(kind, lit.Text)
+		}
+		return &sql.Literal{Kind: sql.BoolLit, Bool: b, P: lit.P}, nil
+	}
+	if !numericText.MatchString(text) {
+		return nil, invalidSyntax(kind, lit.Text)
+	}
+	k := sql.IntLit
+	if strings.ContainsAny(text, "eE") {
+		k = sql.DoubleLit
+	} else if strings.Contains(text, ".") {
+		k = sql.DecimalLit
+	}
+	return &sql.Literal{Kind: k, Text: strings.TrimPrefix(text, "+"), P: lit.P}, nil
+}
+
+// booleanText reads true, false, yes or no, or a prefix of one, in any case.
+func booleanText(s string) (bool, bool) {
+	l := strings.ToLower(s)
+	if l == "" {
+		return false, false
+	}
+	for _, w := range []struct {
+		word string
+		val  bool
+	}{{"true", true}, {"yes", true}, {"false", false}, {"no", false}} {
+		if strings.HasPrefix(w.word, l) {
+			return w.val, true
+		}
+	}
+	return false, false
 }
 
 // implicitlyCasts is SqlBaseType.canImplicitlyCast among INTEGER, BIGINT,

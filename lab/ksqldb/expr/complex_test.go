@@ -30,6 +30,9 @@ func TestComplexValueExpressions(t *testing.T) {
 		{"ARRAY_LENGTH(SPLIT('abc', ''))", row(), int32(3)},
 		{"SPLIT('abc', '')[2]", row(), "b"},
 		{"ARRAY_LENGTH(SPLIT(S, ','))", row(), nil},
+		// the lax coercer trims a string literal before parsing it
+		// (DefaultSqlValueCoercer's parser)
+		{"ARRAY[1, ' 2 ']", row(), []any{int32(1), int32(2)}},
 		{"ARRAY[1, 2] <> ARRAY[2, 1]", row(), true},
 	})
 	checkRefused(t, map[string]string{

@@ -71,7 +71,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 	if c.Clause == "WHERE" {
 		var err error
 		if e, err = rewriteMagicTimestamps(e); err != nil {
-			return Compiled{}, err
+			return Compiled{}, outsideTypeCheck{err}
 		}
 	}
 	switch x := e.(type) {
@@ -88,7 +88,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 		}
 		idx, ok := c.In.Lookup(x)
 		if !ok {
-			return Compiled{}, stmterr.Bad("Line: %d, Col: %d: %s column '%s' cannot be resolved.", x.P.Line, x.P.Col, c.Clause, sql.Format(x))
+			return Compiled{}, outsideTypeCheck{stmterr.Bad("Line: %d, Col: %d: %s column '%s' cannot be resolved.", x.P.Line, x.P.Col, c.Clause, sql.Format(x))}
 		}
 		t := c.In.Cols[idx].Type
 		return Compiled{Type: t, Eval: func(r []any) any { return r[idx] }}, nil
@@ -192,7 +192,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 		if err != nil {
 			var se *stmterr.Error
 			if errors.As(err, &se) {
-				return Compiled{}, stmterr.Bad("Invalid %s: %s.", codegenKind(c.Clause), se.Msg)
+				return Compiled{}, outsideTypeCheck{stmterr.Bad("Invalid %s: %s.", codegenKind(c.Clause), se.Msg)}
 			}
 			return Compiled{}, err
 		}

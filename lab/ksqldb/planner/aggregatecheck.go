@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -47,17 +46,18 @@ func checkAggregateClauses(in *expr.Scope, selects []sql.Expr, groupBy []sql.Exp
 	}
 	// AggregateVisitor looks each function up as it meets it, the SELECT
 	// expressions first
+	all := append(slices.Clone(selects), having)
 	hasAggregate := false
-	for _, e := range append(slices.Clone(selects), having) {
+	for _, e := range all {
 		var unknown string
 		expr.Walk(e, func(x sql.Expr) {
 			if fc, ok := x.(*sql.FuncCall); ok && unknown == "" {
 				if _, known := functions.DescribeFunction(fc.Name); !known {
 					unknown = fc.Name
 				}
-				hasAggregate = hasAggregate || expr.IsAggregate(fc.Name)
 			}
 		})
+		hasAggregate = hasAggregate || expr.HasAggregate(e)
 		if unknown != "" {
 			return stmterr.Bad("Can't find any functions with the name '%s'", unknown)
 		}
@@ -66,7 +66,7 @@ func checkAggregateClauses(in *expr.Scope, selects []sql.Expr, groupBy []sql.Exp
 		return stmterr.Bad("GROUP BY requires aggregate functions in either the SELECT or HAVING clause.")
 	}
 	resolved := true
-	for _, e := range append(slices.Clone(selects), having) {
+	for _, e := range all {
 		nonAggregateRefs(e, isGroup, func(_ bool, ref *sql.ColumnRef) {
 			if _, ok := in.Lookup(ref); !ok && !(windowed && expr.IsWindowBound(ref.Name)) {
 				resolved = false
@@ -134,7 +134,7 @@ func nonAggregateRefs(e sql.Expr, isGroup func(sql.Expr) bool, found func(inAggr
 		}
 		switch n := x.(type) {
 		case *sql.ColumnRef:
-			if n.Qualifier == "" && containsString(lambdaVars, n.Name) {
+			if n.Qualifier == "" && slices.ContainsFunc(lambdaVars, func(v string) bool { return strings.EqualFold(v, n.Name) }) {
 				return
 			}
 			if inGroup == nil || seenAgg || expr.IsWindowBound(n.Name) {
@@ -159,15 +159,6 @@ func nonAggregateRefs(e sql.Expr, isGroup func(sql.Expr) bool, found func(inAggr
 	walk(e)
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
-}
-
 // aggregateCallsText is the aggregate function calls of exprs as ksqlDB's
 // AggregateNode lists them in its refusal of a CREATE TABLE AS SELECT
 // without GROUP BY: in a Java list's brackets, COUNT(*) and COUNT() with
@@ -175,17 +166,13 @@ func containsString(list []string, s string) bool {
 func aggregateCallsText(exprs []sql.Expr) string {
 	var calls []string
 	for _, e := range exprs {
-		expr.Walk(e, func(x sql.Expr) {
-			fc, ok := x.(*sql.FuncCall)
-			if !ok || !expr.IsAggregate(fc.Name) {
-				return
-			}
-			if fc.Star || len(fc.Args) == 0 {
-				calls = append(calls, fmt.Sprintf("%s(ROWTIME)", fc.Name))
-				return
+		for _, fc := range expr.AggregateCalls(e) {
+			if expr.ReadsRowtime(fc) {
+				calls = append(calls, fc.Name+"(ROWTIME)")
+				continue
 			}
 			calls = append(calls, sql.Format(fc))
-		})
+		}
 	}
 	return "[" + strings.Join(calls, ", ") + "]"
 }

@@ -3,7 +3,6 @@ package planner
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -206,14 +205,8 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
 		for _, g := range q.GroupBy {
-			if expr.HasAggregate(g) { // AggAnalyzer.processGroupBy names the function
-				name := ""
-				expr.Walk(g, func(x sql.Expr) {
-					if fc, ok := x.(*sql.FuncCall); ok && name == "" && expr.IsAggregate(fc.Name) {
-						name = fc.Name
-					}
-				})
-				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", name)
+			if calls := expr.AggregateCalls(g); len(calls) > 0 { // AggAnalyzer.processGroupBy names the function
+				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", calls[0].Name)
 			}
 			ce, err := gc.Compile(g)
 			if err != nil {
@@ -474,15 +467,12 @@ func checkTableFunctions(q *sql.Query, src *metastore.Source) (bool, error) {
 
 // filterTypeError is how ksqlDB reports a WHERE or HAVING expression whose
 // types do not resolve: FilterTypeValidator wraps ExpressionTypeManager's
-// failure as "Error in WHERE expression: ..." (confluentinc/ksql v7.9.0).
-// Columns that do not resolve are the Analyzer's, earlier; text that is
-// no timestamp fails StatementRewriteForMagicPseudoTimestamp, which runs
-// before the check; an IN list's coercion fails later, when the
-// expression is compiled ("Invalid Predicate: ..."): none is wrapped.
+// failure as "Error in WHERE expression: ..." (confluentinc/ksql v7.9.0);
+// what fails outside the type resolution passes as it is
+// (expr.IsTypeCheckError).
 func filterTypeError(clause string, err error) error {
 	var se *stmterr.Error
-	if !errors.As(err, &se) || strings.Contains(se.Msg, "cannot be resolved") || strings.HasPrefix(se.Msg, "Invalid Predicate: ") ||
-		strings.HasPrefix(se.Msg, "Failed to parse timestamp") {
+	if !expr.IsTypeCheckError(err) || !errors.As(err, &se) {
 		return err
 	}
 	return stmterr.Bad("Error in %s expression: %s", clause, se.Msg)

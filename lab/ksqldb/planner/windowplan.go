@@ -133,13 +133,11 @@ func checkWindowBounds(q *sql.Query) error {
 	}
 	look(q.Having)
 	for _, it := range q.Items {
-		expr.Walk(it.Expr, func(x sql.Expr) {
-			if fc, ok := x.(*sql.FuncCall); ok && expr.IsAggregate(fc.Name) {
-				for _, a := range fc.Args {
-					look(a)
-				}
+		for _, fc := range expr.AggregateCalls(it.Expr) {
+			for _, a := range fc.Args {
+				look(a)
 			}
-		})
+		}
 	}
 	if found != "" {
 		return stmterr.Bad(expr.WindowBoundsMsg, found)
