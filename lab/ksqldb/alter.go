@@ -107,7 +107,7 @@ func checkAlteredFormat(kind string, src *metastore.Source, altered types.Schema
 	case src.UnwrapValue:
 		return stmterr.Unsupported("ALTER " + kind + " of a source with WRAP_SINGLE_VALUE=false")
 	}
-	if err := formats.Check(src.ValueFormat, altered.Values(), false, false); err != nil {
+	if err := formats.Check(src.ValueFormat, altered.Values(), false, nil); err != nil {
 		return stmterr.Unsupported(fmt.Sprintf("ALTER %s adding columns the %s value format cannot hold", kind, src.ValueFormat))
 	}
 	return nil

@@ -188,7 +188,7 @@ func TestDecimalRefusalsUseKsqlDBMessages(t *testing.T) {
 	for stmt, want := range map[string]string{
 		"CREATE STREAM s1 (id STRING KEY, dec DECIMAL(2,3)) WITH (KAFKA_TOPIC='s1', PARTITIONS=1, VALUE_FORMAT='JSON');":  "DECIMAL precision must be >= scale: DECIMAL(2,3)",
 		"CREATE STREAM s2 (id STRING KEY, dec DECIMAL(0,0)) WITH (KAFKA_TOPIC='s2', PARTITIONS=1, VALUE_FORMAT='JSON');":  "DECIMAL precision must be >= 1: DECIMAL(0,0)",
-		"CREATE STREAM s3 (id STRING KEY, dec DECIMAL(4,2)) WITH (KAFKA_TOPIC='s3', PARTITIONS=1, VALUE_FORMAT='KAFKA');": "The 'KAFKA' format does not support type 'DECIMAL'",
+		"CREATE STREAM s3 (id STRING KEY, dec DECIMAL(4,2)) WITH (KAFKA_TOPIC='s3', PARTITIONS=1, VALUE_FORMAT='KAFKA');": "Value format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`DEC` DECIMAL(4, 2)], features=[]}\nreason: The 'KAFKA' format does not support type 'DECIMAL'",
 		// a bound of this server, not of ksqlDB: refused loudly
 		"CREATE STREAM s4 (id STRING KEY, dec DECIMAL(2000000000,0)) WITH (KAFKA_TOPIC='s4', PARTITIONS=1, VALUE_FORMAT='JSON');": "DECIMAL precision above 1000: DECIMAL(2000000000,0) is not supported by this ksqlDB server",
 	} {

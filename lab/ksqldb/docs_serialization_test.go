@@ -50,7 +50,7 @@ CREATE STREAM KEYLESS_STREAM (
     KAFKA_TOPIC='foo', PARTITIONS=1
   );`, nil)
 	code, out := stmtErr(t, url, "CREATE STREAM KEYED (K STRING KEY, VAL STRING) WITH (KEY_FORMAT='NONE', VALUE_FORMAT='JSON', KAFKA_TOPIC='foo');")
-	if msg, _ := out["message"].(string); code != 400 || msg != "The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]" {
+	if msg, _ := out["message"].(string); code != 400 || msg != "Key format does not support schema.\nformat: NONE\nschema: Persistence{columns=[`K` STRING KEY], features=[]}\nreason: The 'NONE' format can only be used when no columns are defined. Got: [`K` STRING KEY]" {
 		t.Errorf("NONE with a key column: %d %v", code, out["message"])
 	}
 	mustKSQL(t, url, `-- Table created from stream with explicit key format declared in WITH clause:

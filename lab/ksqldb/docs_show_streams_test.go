@@ -40,7 +40,7 @@ LIST STREAMS EXTENDED; `, nil)
 	if len(out) != 2 || out[0]["@type"] != "streams" || out[1]["@type"] != "source_descriptions" {
 		t.Fatalf("entities %v", out)
 	}
-	if got, want := jsonOf(t, out[0]["streams"]), `[{"isWindowed":false,"keyFormat":"NONE","name":"PAGEVIEWS","topic":"pageviews","type":"STREAM","valueFormat":"JSON"}]`; got != want {
+	if got, want := jsonOf(t, out[0]["streams"]), `[{"isWindowed":false,"keyFormat":"KAFKA","name":"PAGEVIEWS","topic":"pageviews","type":"STREAM","valueFormat":"JSON"}]`; got != want {
 		t.Errorf("SHOW STREAMS %s\nwant %s", got, want)
 	}
 	descs := out[1]["sourceDescriptions"].([]any)

@@ -272,10 +272,18 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		return nil, stmterr.Bad("Missing required property \"KAFKA_TOPIC\" which has no default value.")
 	}
 	if w.valueFormat == "" {
-		return nil, stmterr.Bad("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the '%s' config.", "ksql.persistence.default.format.value")
+		w.valueFormat = ec.defaultValueFormat()
+	}
+	if w.valueFormat == "" {
+		return nil, stmterr.Bad("Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the '%s' config.", propDefaultValueFormat)
 	}
 	if w.keyFormat == "" {
-		w.keyFormat = formats.Kafka
+		w.keyFormat = ec.defaultKeyFormat()
+	}
+	for _, f := range []string{w.keyFormat, w.valueFormat} {
+		if !formats.Known(f) { // FormatFactory.of, before any schema inference
+			return nil, stmterr.Bad("Unknown format: %s", f)
+		}
 	}
 	if err := checkFormatProperties(w, w.keyFormat, w.valueFormat); err != nil {
 		return nil, err
@@ -296,7 +304,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		if !cs.Table && c.PrimaryKey {
 			return nil, stmterr.Bad("Line: %d, Col: %d: Column `%s` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
 		}
-		t, err := types.FromSQL(c.Type)
+		t, err := types.FromSQLColumn(c.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -352,20 +360,17 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		}
 		sch.Cols = append(sch.Cols, vals...)
 	}
+	// a source without key columns keeps its key format
+	// (CreateSourceFactory.buildFormats)
 	keyFormat := w.keyFormat
-	if len(sch.Keys()) == 0 {
-		keyFormat = formats.None
-	} else if keyFormat == formats.None {
-		return nil, stmterr.Bad("The 'NONE' format can only be used when no columns are defined. Got: [%s]", types.Schema{Cols: sch.Keys()})
-	}
-	if err := formats.Check(keyFormat, sch.Keys(), true, false); err != nil {
+	if err := formats.Check(keyFormat, sch.Keys(), true, formats.KeyFeatures(keyFormat, len(sch.Keys()))); err != nil {
 		return nil, err
 	}
-	if err := formats.Check(w.valueFormat, sch.Values(), false, false); err != nil {
-		return nil, err
-	}
-	unwrap, err := w.unwrapValue(w.valueFormat, sch.Values())
+	valFeatures, unwrap, err := ec.valueWrapping(w, w.valueFormat, sch.Values())
 	if err != nil {
+		return nil, err
+	}
+	if err := formats.Check(w.valueFormat, sch.Values(), false, valFeatures); err != nil {
 		return nil, err
 	}
 	src := &metastore.Source{Name: cs.Name, Table: cs.Table, Topic: w.topic, KeyFormat: keyFormat, ValueFormat: w.valueFormat,
@@ -530,7 +535,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	src := plan.Source
 	topic := w.topic
 	if topic == "" {
-		topic = cs.Name
+		topic = ec.sinkTopic(cs.Name)
 	}
 	for _, other := range ec.ms.Sources {
 		if other.Topic == topic && ec.ms.WriterOf(other.Name) != "" && (upgraded == nil || other.Name != cs.Name) {
@@ -549,25 +554,28 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		// Analyzer.keyFormatName
 		return nil, stmterr.Bad("Key format specified for stream without key columns.")
 	}
-	if len(plan.Out.Keys()) == 0 {
-		keyFormat = formats.None
-	} else if keyFormat == formats.None {
-		keyFormat = formats.Kafka
+	if plan.Partition != nil && plan.Partition.Null {
+		keyFormat = formats.None // Analyzer.keyFormatName
 	}
-	if err := formats.Check(keyFormat, plan.Out.Keys(), true, true); err != nil {
+	if keyFormat == formats.None && w.keyFormat == "" && len(plan.Out.Keys()) > 0 {
+		// an inherited NONE gives way to the default key format
+		// (LogicalPlanner.getSinkKeyFormat)
+		keyFormat = ec.defaultKeyFormat()
+	}
+	valFeatures, unwrap, err := ec.valueWrapping(w, valueFormat, plan.Out.Values())
+	if err != nil {
 		return nil, err
 	}
-	if err := formats.Check(valueFormat, plan.Out.Values(), false, true); err != nil {
+	if err := formats.Check(keyFormat, plan.Out.Keys(), true, formats.KeyFeatures(keyFormat, len(plan.Out.Keys()))); err != nil {
+		return nil, err
+	}
+	if err := formats.Check(valueFormat, plan.Out.Values(), false, valFeatures); err != nil {
 		return nil, err
 	}
 	if err := s.requireRegistry(valueFormat, topic); err != nil {
 		return nil, err
 	}
 	if err := s.requireRegistry(keyFormat, topic); err != nil {
-		return nil, err
-	}
-	unwrap, err := w.unwrapValue(valueFormat, plan.Out.Values())
-	if err != nil {
 		return nil, err
 	}
 	if err := checkFormatProperties(w, keyFormat, valueFormat); err != nil {

@@ -78,8 +78,8 @@ func TestComplexColumnsOverJSON(t *testing.T) {
 		t.Errorf("DESCRIBE train: %v", train)
 	}
 	for stmt, msg := range map[string]string{
-		"CREATE STREAM d (id INT KEY, a ARRAY<INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='DELIMITED');":   "The 'DELIMITED' format does not support type 'ARRAY'",
-		"CREATE STREAM k (id INT KEY, a MAP<STRING, INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='KAFKA');": "The 'KAFKA' format does not support type 'MAP'",
+		"CREATE STREAM d (id INT KEY, a ARRAY<INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='DELIMITED');":   "Value format does not support schema.\nformat: DELIMITED\nschema: Persistence{columns=[`A` ARRAY<INTEGER>], features=[]}\nreason: The 'DELIMITED' format does not support type 'ARRAY', column: `A`",
+		"CREATE STREAM k (id INT KEY, a MAP<STRING, INT>) WITH (KAFKA_TOPIC='trips', VALUE_FORMAT='KAFKA');": "Value format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`A` MAP<STRING, INTEGER>], features=[]}\nreason: The 'KAFKA' format does not support type 'MAP'",
 	} {
 		code, e := stmtErr(t, url, stmt)
 		if code != 400 || e["message"] != msg {

@@ -116,7 +116,7 @@ func TestTheKsqldbClientPackageRunsAWordCount(t *testing.T) {
 	if m := run.Missing; m.Status != 400 || m.Error == nil || m.Error.Code != 40001 || !strings.HasPrefix(m.Error.Message, "NOTHING_HERE does not exist.") {
 		t.Errorf("pull query of a missing source: %+v", m)
 	}
-	wantStreams := [][]string{{"WORDS", "words_topic", "NONE", "JSON"}}
+	wantStreams := [][]string{{"WORDS", "words_topic", "KAFKA", "JSON"}}
 	if !reflect.DeepEqual(run.Streams, wantStreams) {
 		t.Errorf("streams %v, want %v", run.Streams, wantStreams)
 	}

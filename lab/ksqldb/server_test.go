@@ -56,7 +56,7 @@ func TestTurnstileSummaryEndToEnd(t *testing.T) {
 		t.Errorf("SHOW TABLES: %v", tables)
 	}
 	streams := mustKSQL(t, url, "LIST STREAMS;", nil)[0]["streams"].([]any)
-	if len(streams) != 1 || streams[0].(map[string]any)["valueFormat"] != "AVRO" || streams[0].(map[string]any)["keyFormat"] != "NONE" {
+	if len(streams) != 1 || streams[0].(map[string]any)["valueFormat"] != "AVRO" || streams[0].(map[string]any)["keyFormat"] != "KAFKA" {
 		t.Errorf("SHOW STREAMS: %v", streams)
 	}
 	queries := mustKSQL(t, url, "SHOW QUERIES;", nil)[0]["queries"].([]any)

@@ -142,7 +142,7 @@ func TestInsertValuesCoercesStringsToTimeColumnsAndKafkaRefusesThem(t *testing.T
 		t.Errorf("value %s, want %s", r.Value, want)
 	}
 	code, body := stmtErr(t, url, "CREATE STREAM k (`AT` TIMESTAMP KEY, v INT) WITH (KAFKA_TOPIC='k', PARTITIONS=1, VALUE_FORMAT='JSON');")
-	if code != 400 || body["message"] != "The 'KAFKA' format does not support type 'TIMESTAMP'" {
+	if code != 400 || body["message"] != "Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`AT` TIMESTAMP KEY], features=[]}\nreason: The 'KAFKA' format does not support type 'TIMESTAMP'" {
 		t.Errorf("KAFKA TIMESTAMP key: %d %v", code, body)
 	}
 }

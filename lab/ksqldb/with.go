@@ -64,8 +64,7 @@ func (w withProps) unwrapValue(format string, values []types.Column) (bool, erro
 	if format == formats.ProtobufNoSR && !wrap {
 		return false, stmterr.Unsupported("'WRAP_SINGLE_VALUE' set to 'false' with the 'PROTOBUF_NOSR' format")
 	}
-	supported := format == formats.ProtobufNoSR || format == formats.JSON || format == formats.Avro || format == formats.JSONSR || (format == formats.Protobuf && wrap) || ((format == formats.Kafka || format == formats.Delimited) && !wrap)
-	if !supported {
+	if !formats.SupportsWrapping(format, wrap) {
 		return false, stmterr.Bad("Format '%s' does not support 'WRAP_SINGLE_VALUE' set to '%t'.", format, wrap)
 	}
 	if len(values) != 1 {

@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/ctalab/ctalab/lab/javanum"
-	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -29,56 +28,6 @@ const (
 	Avro      = "AVRO"
 	Delimited = "DELIMITED"
 )
-
-// Check validates a format name for key or value use against cols.
-func Check(f string, cols []types.Column, key, sink bool) error {
-	if err := checkTemporalFormat(f, cols, key, sink); err != nil {
-		return err
-	}
-	for _, c := range cols {
-		if !c.Type.Complex() {
-			continue
-		}
-		base := map[types.Kind]string{types.KindArray: "ARRAY", types.KindMap: "MAP", types.KindStruct: "STRUCT"}[c.Type.Kind()]
-		if f == Kafka || f == Delimited {
-			return stmterr.Bad("The '%s' format does not support type '%s'", f, base)
-		}
-	}
-	switch f {
-	case Kafka:
-		for _, c := range cols {
-			if c.Type.Kind() == types.KindDecimal {
-				return stmterr.Bad("The 'KAFKA' format does not support type 'DECIMAL'")
-			}
-		}
-		if len(cols) > 1 {
-			return stmterr.Bad("The 'KAFKA' format only supports a single field. Got: [%s]", types.Schema{Cols: cols})
-		}
-		for _, c := range cols {
-			if c.Type == types.Boolean {
-				return stmterr.Bad("The 'KAFKA' format does not support type 'BOOLEAN'")
-			}
-		}
-	case JSON, Delimited:
-	case Avro:
-	case JSONSR:
-		return checkJSONSRColumns(cols)
-	case Protobuf:
-		return checkProtobufColumns(cols)
-	case None:
-		if len(cols) > 0 {
-			return stmterr.Bad("The 'NONE' format can only be used when no columns are defined. Got: [%s]", types.Schema{Cols: cols})
-		}
-	case ProtobufNoSR:
-		if err := checkProtobufNoSRKey(cols, key); err != nil {
-			return err
-		}
-		return checkProtobufColumns(cols)
-	default:
-		return stmterr.Bad("Unknown format: %s", f)
-	}
-	return nil
-}
 
 // Serde (de)serialises the key or value columns of a source in one format.
 type Serde struct {
@@ -664,6 +613,9 @@ func avroValue(v any, t types.Type) (any, error) {
 
 // Encode serialises one value per column.
 func (s *Serde) Encode(vals []any) ([]byte, error) {
+	if s.key && len(s.Cols) == 0 {
+		return nil, nil // a key without columns is null in every format
+	}
 	switch s.Format {
 	case None:
 		return nil, nil
@@ -801,8 +753,11 @@ func AppendJSONValue(b []byte, v any) []byte {
 }
 
 // Appends reports a serde whose AppendEncode writes into the caller's
-// buffer (JSON and JSON_SR); others allocate their bytes in Encode.
-func (s *Serde) Appends() bool { return s.Format == JSON || s.Format == JSONSR }
+// buffer (JSON and JSON_SR, but for a key without columns, which is null);
+// others allocate their bytes in Encode.
+func (s *Serde) Appends() bool {
+	return (s.Format == JSON || s.Format == JSONSR) && (!s.key || len(s.Cols) > 0)
+}
 
 // AppendEncode appends what Encode gives for vals to dst, for a serde that
 // Appends; it never gives a null encoding.

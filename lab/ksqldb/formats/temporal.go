@@ -87,31 +87,6 @@ func jsonWireValue(v any) any {
 	return v
 }
 
-// checkTemporalFormat refuses time and BYTES columns in a format: KAFKA
-// has no serde for the time types (KafkaSerdeFactory.SERDE: Integer, Long,
-// Double, String, ByteBuffer). PROTOBUF and PROTOBUF_NOSR write DATE and
-// TIME as google.type.Date and TimeOfDay (protobufnosr.go).
-func checkTemporalFormat(f string, cols []types.Column, key, sink bool) error {
-	for _, c := range cols {
-		if !types.HasTemporalType(c.Type) {
-			continue
-		}
-		switch f {
-		case JSON, JSONSR, Delimited:
-		case Protobuf, ProtobufNoSR:
-		case Avro:
-		case Kafka:
-			if c.Type.Temporal() {
-				return stmterr.Bad("The 'KAFKA' format does not support type '%s'", c.Type)
-			}
-		case None:
-		default:
-			return stmterr.Unsupported("column type " + c.Type.String() + " in the '" + f + "' format")
-		}
-	}
-	return nil
-}
-
 // avroTemporal reads an Avro value into a time or BYTES column as
 // AvroData.toConnectData and ConnectDataTranslator do: goavro gives
 // timestamp-millis and date as time.Time, time-millis as time.Duration;

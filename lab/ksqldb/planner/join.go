@@ -476,8 +476,8 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 		e sql.Expr
 		t types.Type
 	}{{st.leftExpr, st.LeftKey.Type}, {st.rightExpr, st.RightKey.Type}} {
-		if q, ok := jp.qualified(side.e); ok && containsMap(side.t) { // KeyUtil / SchemaUtil
-			return JoinStep{}, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", strings.ReplaceAll(q, ".", "_"), side.t)
+		if q, ok := jp.qualified(side.e); ok && side.t.HasMap() { // KeyUtil / SchemaUtil
+			return JoinStep{}, formats.MapKeyError(strings.ReplaceAll(q, ".", "_"), side.t)
 		}
 	}
 	written := sql.Format(cmp.L) + " = " + sql.Format(cmp.R)
@@ -877,23 +877,6 @@ func (p *Plan) Joined() []string {
 		return nil
 	}
 	return p.Join.SourceNames()[1:]
-}
-
-// containsMap reports a MAP type or one that holds a MAP.
-func containsMap(t types.Type) bool {
-	switch t.Kind() {
-	case types.KindMap:
-		return true
-	case types.KindArray:
-		return containsMap(t.Elem)
-	case types.KindStruct:
-		for _, f := range t.Fields {
-			if containsMap(f.Type) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // TableKey is the join expression that reads a table of a table-table

@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"slices"
 	"strings"
 
@@ -157,8 +158,8 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 		return nil, nil
 	}
 	for i, t := range pp.types {
-		if containsMap(t) { // KeyUtil / SchemaUtil: no map in a key
-			return nil, stmterr.Bad("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `%s`. Column type: %s. See https://github.com/confluentinc/ksql/issues/6621 for more.", pp.names[i], t)
+		if t.HasMap() { // KeyUtil / SchemaUtil: no map in a key
+			return nil, formats.MapKeyError(pp.names[i], t)
 		}
 	}
 	return pp, nil

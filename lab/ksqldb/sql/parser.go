@@ -396,6 +396,10 @@ func (p *parser) create() (Statement, error) {
 			if p.acceptSym(",") {
 				continue
 			}
+			if p.isSym("(") {
+				// a second parameter list: tableElements wants ',' or ')'
+				return nil, p.errAt(p.peek(), "Expecting {',', ')'}")
+			}
 			if err := p.expectSym(")"); err != nil {
 				return nil, err
 			}
@@ -486,6 +490,18 @@ func (p *parser) typ() (Type, error) {
 	}
 	start := t.Offset
 	end := t.End
+	switch name {
+	case "DECIMAL", "ARRAY", "MAP", "STRUCT":
+	default:
+		if p.isSym("(") {
+			// baseType ('(' typeParameter (',' typeParameter)* ')')?:
+			// SqlTypeParser reads the base type and ignores the parameters
+			if err := p.typeParameters(); err != nil {
+				return Type{}, err
+			}
+			return Type{Name: name, Text: p.text[start:end]}, nil
+		}
+	}
 	// parameters: DECIMAL(p, s), ARRAY<..>, MAP<..>, STRUCT<..>
 	if p.isSym("(") || p.isSym("<") {
 		open := p.peek().Text
@@ -533,6 +549,29 @@ func (p *parser) typ() (Type, error) {
 		}
 	}
 	return Type{Name: name, Text: p.text[start:end]}, nil
+}
+
+// typeParameters reads a base type's parameter list, SqlBase.g4's
+// '(' typeParameter (',' typeParameter)* ')' where a typeParameter is an
+// integer or STRING; an error is where ANTLR stops, with its expectation
+// list as SyntaxErrorValidator prints it.
+func (p *parser) typeParameters() error {
+	p.next() // '('
+	for {
+		tk := p.peek()
+		if tk.Kind == Integer || (tk.Kind == Ident && tk.Upper() == "STRING") {
+			p.next()
+		} else {
+			return p.errAt(tk, "Expecting {'STRING', INTEGER_VALUE}")
+		}
+		switch {
+		case p.acceptSym(","):
+		case p.acceptSym(")"):
+			return nil
+		default:
+			return p.errAt(p.peek(), "Expecting {',', ')'}")
+		}
+	}
 }
 
 func (p *parser) properties() ([]Property, error) {

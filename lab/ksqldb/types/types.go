@@ -121,6 +121,50 @@ func (t Type) Kind() Kind {
 	return t.Base
 }
 
+// BaseName is the name of the type's SqlBaseType: the type without its
+// parameters (DECIMAL for DECIMAL(4, 2), ARRAY for ARRAY<INTEGER>).
+func (t Type) BaseName() string {
+	s := t.String()
+	if i := strings.IndexAny(s, "(<"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// HasMap reports a MAP in t, at any depth of ARRAYs and STRUCTs.
+func (t Type) HasMap() bool {
+	switch t.Kind() {
+	case KindMap:
+		return true
+	case KindArray:
+		return t.Elem.HasMap()
+	case KindStruct:
+		for _, f := range t.Fields {
+			if f.Type.HasMap() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// HasNonStringMapKey reports a MAP whose keys are not STRING anywhere in t.
+func (t Type) HasNonStringMapKey() bool {
+	switch t.Kind() {
+	case KindMap:
+		return t.Key != String || t.Elem.HasNonStringMapKey()
+	case KindArray:
+		return t.Elem.HasNonStringMapKey()
+	case KindStruct:
+		for _, f := range t.Fields {
+			if f.Type.HasNonStringMapKey() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Complex reports ARRAY, MAP and STRUCT types.
 func (t Type) Complex() bool {
 	k := t.Kind()
@@ -151,11 +195,23 @@ func FromSQL(t sql.Type) (Type, error) { return FromSQLWith(t, nil) }
 // type (CREATE TYPE): custom resolves it by its upper-cased name. A name
 // neither knows is refused as ksqlDB's SqlTypeParser refuses it.
 func FromSQLWith(t sql.Type, custom func(name string) (Type, bool)) (Type, error) {
+	return fromSQL(t, &typeParser{custom: custom})
+}
+
+// FromSQLColumn is FromSQL for a column a source declares: a MAP may have
+// keys of any type there, as in ksqlDB, where the source's formats refuse
+// what they cannot carry (formats.Check); elsewhere this server supports
+// STRING keys only.
+func FromSQLColumn(t sql.Type) (Type, error) {
+	return fromSQL(t, &typeParser{anyMapKey: true})
+}
+
+func fromSQL(t sql.Type, tp *typeParser) (Type, error) {
 	text := t.Text
 	if text == "" {
 		text = t.Name
 	}
-	tp := &typeParser{s: text, custom: custom}
+	tp.s = text
 	typ, err := tp.parse()
 	if err != nil {
 		return Null, err
@@ -168,9 +224,10 @@ func FromSQLWith(t sql.Type, custom func(name string) (Type, bool)) (Type, error
 
 // typeParser reads type text as SqlBase.g4's type rule writes it.
 type typeParser struct {
-	s      string
-	i      int
-	custom func(name string) (Type, bool)
+	s         string
+	i         int
+	custom    func(name string) (Type, bool)
+	anyMapKey bool // MAP keys of any type (FromSQLColumn)
 }
 
 func (p *typeParser) skipSpace() {
@@ -254,11 +311,6 @@ func (p *typeParser) parse() (Type, error) {
 	case "BYTES":
 		return Bytes, nil
 	case "STRING", "VARCHAR":
-		p.skipSpace()
-		if p.i < len(p.s) && p.s[p.i] == '(' {
-			p.i = len(p.s)
-			return refuse()
-		}
 		return String, nil
 	case "ARRAY":
 		if !p.accept('<') {
@@ -290,7 +342,7 @@ func (p *typeParser) parse() (Type, error) {
 		if !p.accept('>') {
 			return refuse()
 		}
-		if k != String {
+		if k != String && !p.anyMapKey {
 			return Null, stmterr.Unsupported("MAP keys of type " + k.String())
 		}
 		return MapOf(k, v), nil
