@@ -44,7 +44,7 @@ type AggCall struct {
 	Result    types.Type
 	Key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
-	K         int  // TOPK / TOPKDISTINCT
+	K         int  // TOPK / TOPKDISTINCT's k; EARLIEST/LATEST_BY_OFFSET's n (0: one value, not an ARRAY)
 }
 
 func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
@@ -87,19 +87,11 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 		} else if fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT" {
 			return Compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
-		if (fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET") && len(args) == 2 {
-			// the (value, ignoreNulls) form; ignoreNulls is an initial
-			// argument and must be a BOOLEAN literal
-			lit, ok := args[1].(*sql.Literal)
-			if !ok || lit.Kind != sql.BoolLit {
-				if ok && lit.Kind == sql.IntLit {
-					return Compiled{}, stmterr.Unsupported(fc.Name + " with a number of values (returns an ARRAY)")
-				}
-				// UdafUtil.createAggregateFunctionInitArgs
-				return Compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
+		if fc.Name == "LATEST_BY_OFFSET" || fc.Name == "EARLIEST_BY_OFFSET" {
+			var err error
+			if args, err = byOffsetInitArgs(fc, call, args); err != nil {
+				return Compiled{}, err
 			}
-			call.keepNulls = !lit.Bool
-			args = args[:1]
 		}
 		if fc.Name == "CORRELATION" {
 			// CorrelationUdaf: two columns of one type, DOUBLE, INTEGER or
@@ -176,6 +168,9 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.Type)
 			}
 			call.Result = arg.Type
+			if call.K > 0 {
+				call.Result = types.ArrayOf(arg.Type)
+			}
 		case "COLLECT_LIST", "COLLECT_SET":
 			if arg.Type == types.Null {
 				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, types.NullName(arg.Type))
@@ -290,6 +285,7 @@ type AggState struct {
 	F      float64             `json:"f,omitempty"`
 	M2     float64             `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
 	Counts []int32             `json:"k,omitempty"`  // ATTR: the count of each value in V
+	Q      []int64             `json:"q,omitempty"`  // EARLIEST/LATEST_BY_OFFSET(x, n): the sequence of each value in V
 	Corr   corrSums            `json:"c,omitzero"`   // CORRELATION
 	V      any                 `json:"-"`
 	S      *string             `json:"v,omitempty"` // V as text, for the changelog
@@ -339,16 +335,22 @@ func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 		if v != nil && (s.V == nil || types.Compare(v, s.V) > 0) {
 			s.V = v
 		}
-	case "LATEST_BY_OFFSET":
+	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+		if c.K > 0 {
+			c.addByOffsetN(s, v)
+			return
+		}
+		if c.Name == "EARLIEST_BY_OFFSET" {
+			if (v != nil || c.keepNulls) && s.N == 0 {
+				s.V = v
+				s.N = 1
+				s.I = earliestSeq.Add(1)
+			}
+			return
+		}
 		if v != nil || c.keepNulls {
 			s.V = v
 			s.I = latestSeq.Add(1)
-		}
-	case "EARLIEST_BY_OFFSET":
-		if (v != nil || c.keepNulls) && s.N == 0 {
-			s.V = v
-			s.N = 1
-			s.I = earliestSeq.Add(1)
 		}
 	case "COLLECT_LIST":
 		// CollectListUdaf: every value, NULLs included, up to the limit
@@ -425,6 +427,11 @@ func (c *AggCall) Value(s AggState) any {
 	case "COLLECT_LIST", "COLLECT_SET", "TOPK", "TOPKDISTINCT":
 		list, _ := s.V.([]any)
 		return append([]any{}, list...)
+	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+		if c.K > 0 {
+			list, _ := s.V.([]any)
+			return append([]any{}, list...)
+		}
 	case "HISTOGRAM":
 		m, _ := s.V.(map[string]any)
 		out := make(map[string]any, len(m))

@@ -79,6 +79,26 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 			all = all[:c.K]
 		}
 		dst.V = all
+	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
+		if c.K > 0 {
+			c.mergeByOffsetN(dst, src)
+			return
+		}
+		c.mergeByOffset(dst, src)
+	case "COUNT_DISTINCT":
+		if len(src.Set) > 0 && dst.Set == nil {
+			dst.Set = map[string]struct{}{}
+		}
+		for m := range src.Set {
+			dst.Set[m] = struct{}{}
+		}
+	}
+}
+
+// mergeByOffset merges the one-value states of LATEST_BY_OFFSET and
+// EARLIEST_BY_OFFSET.
+func (c *AggCall) mergeByOffset(dst *AggState, src AggState) {
+	switch c.Name {
 	case "LATEST_BY_OFFSET":
 		// LatestByOffset.merge(dst, src): the struct the comparator puts
 		// first, dst on a tie. Ignoring nulls, a null value loses to any
@@ -102,13 +122,6 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 		case src.N == 0:
 		case dst.N == 0 || src.I < dst.I:
 			dst.V, dst.N, dst.I = src.V, src.N, src.I
-		}
-	case "COUNT_DISTINCT":
-		if len(src.Set) > 0 && dst.Set == nil {
-			dst.Set = map[string]struct{}{}
-		}
-		for m := range src.Set {
-			dst.Set[m] = struct{}{}
 		}
 	}
 }
