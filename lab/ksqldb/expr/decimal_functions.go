@@ -9,8 +9,9 @@ import (
 // decimalCall runs the math functions that have a BigDecimal overload in
 // ksqlDB 7.9 (ksqldb-engine/.../function/udf/math: Abs, Ceil, Floor,
 // Round, Trunc) when their first argument is a DECIMAL; ok is false for
-// other calls. GREATEST and LEAST take the BigDecimal overload when a
-// DECIMAL is among INTEGER, BIGINT and DECIMAL arguments.
+// other calls. GREATEST and LEAST take the BigDecimal overload when their
+// arguments are DECIMALs and NULLs (with other numbers, the DECIMAL and
+// DOUBLE overloads both need implicit casts, and UdfIndex cannot choose).
 func decimalCall(name string, args []Compiled) (Compiled, bool, error) {
 	if name == "GREATEST" || name == "LEAST" {
 		return decimalExtreme(name, args)
@@ -118,7 +119,7 @@ func decimalExtreme(name string, args []Compiled) (Compiled, bool, error) {
 		switch {
 		case a.Type.Kind() == types.KindDecimal:
 			hasDecimal = true
-		case a.Type == types.Integer, a.Type == types.Bigint, a.Type == types.Null:
+		case a.Type == types.Null:
 		default:
 			return Compiled{}, false, nil
 		}

@@ -10,9 +10,7 @@ import (
 )
 
 func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
-	if x.Star {
-		return Compiled{}, stmterr.Bad("Function %s does not accept '*' as an argument", x.Name)
-	}
+	// F(*) is F() (AstBuilder.visitFunctionCall: '*' gives no arguments)
 	if ce, ok, err := c.compileTimeUnitCall(x); ok {
 		return ce, err
 	}
@@ -61,18 +59,28 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 			return Compiled{}, err
 		}
 	}
-	conv := make([]types.Type, len(args))
-	for i := range args {
-		conv[i] = o.Params[min(i, len(o.Params)-1)].Type
+	conv := make([]func(any) any, len(args))
+	for i, a := range args {
+		conv[i] = implicitCast(a.Type, o.Params[min(i, len(o.Params)-1)].Type)
 	}
 	fn := o.Fn
 	return Compiled{Type: o.Ret, Eval: func(r []any) any {
 		vals := make([]any, len(args))
 		for i, a := range args {
-			vals[i] = widen(a.Eval(r), conv[i])
+			vals[i] = conv[i](a.Eval(r))
 		}
 		return fn(vals)
 	}}, nil
+}
+
+// implicitCast converts an argument to the parameter type its overload
+// declares, as SqlToJavaVisitor.convertArgument wraps it in a CAST: a
+// number widens, a STRING is cast to a time type or BYTES.
+func implicitCast(from, to types.Type) func(any) any {
+	if from == types.String && to != types.String {
+		return func(v any) any { return CastValue(v, from, to) }
+	}
+	return func(v any) any { return widen(v, to) }
 }
 
 // widen converts a value to a wider numeric parameter type.

@@ -102,10 +102,10 @@ func TestNumericFunctions(t *testing.T) {
 		{"POWER(2, 10)", row(), 1024.0},
 		{"POWER(D, 2)", row("D", 1.5), 2.25},
 		{"GREATEST(1, 5, 3)", row(), int32(5)},
-		{"GREATEST(A, B)", row("A", int32(4), "B", int64(2)), int64(4)},
+		{"GREATEST(B, CAST(A AS BIGINT))", row("A", int32(4), "B", int64(2)), int64(4)},
 		{"GREATEST(A, 2)", row(), int32(2)},
 		{"LEAST('b', 'a', S)", row(), "a"},
-		{"LEAST(A, B)", row(), nil},
+		{"LEAST(A, A)", row(), nil},
 	})
 	v, typ, err := evalSQL(t, "RANDOM()", row())
 	if err != nil || typ != types.Double || v.(float64) < 0 || v.(float64) >= 1 {
@@ -158,9 +158,12 @@ func TestFunctionResolutionErrors(t *testing.T) {
 	for expr, prefix := range map[string]string{
 		"SUBSTRING(S, 'x')": "Function 'substring' does not accept parameters (STRING, STRING).\nValid alternatives are:\n",
 		"GREATEST(1, 'a')":  "Function 'greatest' does not accept parameters (INTEGER, STRING).",
-		"LEN(1)":            "Function 'len' does not accept parameters (INTEGER).",
-		"ROUND(S)":          "Function 'Round' does not accept parameters (STRING).",
-		"UCASE(S, T)":       "Function 'ucase' does not accept parameters (STRING, STRING).",
+		// INTEGER and BIGINT fit the BIGINT, DOUBLE and DECIMAL overloads
+		// only after implicit casts, and UdfIndex cannot choose among them
+		"GREATEST(A, B)": "Function 'greatest' cannot be resolved due to ambiguous method parameters (INTEGER, BIGINT).\nUse CAST() to explicitly cast your parameters to one of the supported function calls.\nValid function calls are:\n",
+		"LEN(1)":         "Function 'len' does not accept parameters (INTEGER).",
+		"ROUND(S)":       "Function 'Round' does not accept parameters (STRING).",
+		"UCASE(S, T)":    "Function 'ucase' does not accept parameters (STRING, STRING).",
 	} {
 		_, _, err := evalSQL(t, expr, nil)
 		var se *stmterr.Error

@@ -226,7 +226,10 @@ func init() {
 		sign int
 	}{{"greatest", 1}, {"least", -1}} {
 		var os []Overload
-		for _, t := range []types.Type{types.Integer, types.Bigint, types.Double, types.String} {
+		// Greatest.java and Least.java's overloads, in their order; a
+		// DECIMAL call is run by the compiler, whose result type widens
+		// over the arguments' (greatestDecimalProvider)
+		for _, t := range []types.Type{types.Integer, types.Bigint, types.Double, types.String, types.Bytes, types.Date, types.Time, types.Timestamp, types.AnyDecimal} {
 			os = append(os, Overload{Params: []Param{p(t, "val"), p(t, "vals")}, variadic: true, Ret: t, Fn: extreme(v.sign)})
 		}
 		register(&UDF{name: v.name, overloads: os})

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -41,61 +42,115 @@ func register(f *UDF) { Scalars[strings.ToUpper(f.name)] = f }
 
 func p(t types.Type, name string) Param { return Param{Type: t, name: name} }
 
-// widening is how many implicit-cast steps turn a into b (SqlBaseType
-// canImplicitlyCast: INTEGER -> BIGINT -> DECIMAL -> DOUBLE), or -1.
-func widening(a, b types.Type) int {
-	if a == b || a == types.Null {
-		return 0
+// fits reports whether an argument of type a fits a parameter of type b:
+// exactly (the same type, any DECIMAL for DECIMAL, or a NULL, which fits
+// anything), or, when casts are allowed, after an implicit cast
+// (SqlBaseType.canImplicitlyCast: INTEGER -> BIGINT -> DECIMAL -> DOUBLE,
+// and STRING to DATE, TIME, TIMESTAMP or BYTES).
+func fits(a, b types.Type, casts bool) bool {
+	if a == b || a == types.Null || types.AnyDecimalOf(a) == types.AnyDecimalOf(b) && b.Kind() == types.KindDecimal {
+		return true
+	}
+	if !casts {
+		return false
+	}
+	if a == types.String {
+		return b.Temporal() || b == types.Bytes
 	}
 	rank := map[types.Type]int{types.Integer: 1, types.Bigint: 2, types.AnyDecimal: 3, types.Double: 4}
 	ra, rb := rank[types.AnyDecimalOf(a)], rank[types.AnyDecimalOf(b)]
-	if ra == 0 || rb == 0 || ra > rb {
-		return -1
-	}
-	return rb - ra
+	return ra > 0 && rb > 0 && ra <= rb
 }
 
-// match scores how well arguments fit an overload: the total of implicit
-// casts needed, or -1 when they do not fit.
-func (o Overload) match(args []types.Type) int {
+// param is the declared type the i-th of n arguments meets.
+func (o Overload) param(i int) types.Type { return o.Params[min(i, len(o.Params)-1)].Type }
+
+// takes reports whether the arguments fit the overload.
+func (o Overload) takes(args []types.Type, casts bool) bool {
 	n := len(o.Params)
-	if o.variadic {
-		if len(args) < n-1 {
-			return -1
-		}
-	} else if len(args) != n {
-		return -1
+	if o.variadic && len(args) < n-1 || !o.variadic && len(args) != n {
+		return false
 	}
-	score := 0
 	for i, a := range args {
-		pt := o.Params[min(i, n-1)].Type
-		w := widening(a, pt)
-		if w < 0 {
-			return -1
+		if !fits(a, o.param(i), casts) {
+			return false
 		}
-		score += w
 	}
-	return score
+	return true
 }
 
-// Resolve picks the overload for the argument types as UdfIndex does: an
-// exact fit first, else the one needing the fewest implicit casts.
-func (f *UDF) Resolve(args []types.Type) (Overload, error) {
-	best, bestScore := -1, -1
-	for i, o := range f.overloads {
-		s := o.match(args)
-		if s >= 0 && (best < 0 || s < bestScore) {
-			best, bestScore = i, s
-		}
+// rank orders overloads as UdfIndex's node comparator does, higher first:
+// a fixed arity before varargs, then more parameters, then a later
+// variadic parameter.
+func (o Overload) rank() [3]int {
+	if o.variadic {
+		return [3]int{0, len(o.Params), len(o.Params) - 1}
 	}
-	if best >= 0 {
-		return f.overloads[best], nil
+	return [3]int{1, len(o.Params), -1}
+}
+
+// Resolve picks the overload for the argument types as
+// UdfIndex.getFunction does: among the overloads the arguments fit without
+// implicit casts, else among those they fit with them, the one the node
+// comparator ranks first. Overloads that meet these arguments with the
+// same parameter types share a trie node, which keeps the first declared
+// of the best rank; two nodes of the same rank make the call ambiguous.
+func (f *UDF) Resolve(args []types.Type) (Overload, error) {
+	for _, casts := range []bool{false, true} {
+		var nodes []int // the overload each node holds
+		byTypes := map[string]int{}
+		for i, o := range f.overloads {
+			if !o.takes(args, casts) {
+				continue
+			}
+			met := make([]types.Type, len(args))
+			for j := range args {
+				met[j] = o.param(j)
+			}
+			key := typeList(met)
+			if n, ok := byTypes[key]; !ok {
+				byTypes[key] = len(nodes)
+				nodes = append(nodes, i)
+			} else if cmpRank(o.rank(), f.overloads[nodes[n]].rank()) > 0 {
+				nodes[n] = i
+			}
+		}
+		if len(nodes) == 0 {
+			continue
+		}
+		slices.SortStableFunc(nodes, func(a, b int) int { return cmpRank(f.overloads[b].rank(), f.overloads[a].rank()) })
+		if len(nodes) > 1 && f.overloads[nodes[0]].rank() == f.overloads[nodes[1]].rank() {
+			return Overload{}, f.ambiguous(args)
+		}
+		return f.overloads[nodes[0]], nil
 	}
 	return Overload{}, f.noMatch(args)
 }
 
+func cmpRank(a, b [3]int) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] - b[i]
+		}
+	}
+	return 0
+}
+
+// ambiguous is UdfIndex.createVagueImplicitCastException's message.
+func (f *UDF) ambiguous(args []types.Type) error {
+	return stmterr.Bad("Function '%s' cannot be resolved due to ambiguous method parameters (%s).\nUse CAST() to explicitly cast your parameters to one of the supported function calls.\nValid function calls are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+		f.name, typeList(args), f.signatures())
+}
+
 // noMatch is UdfIndex.createNoMatchingFunctionException's message.
 func (f *UDF) noMatch(args []types.Type) error {
+	return stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+		f.name, typeList(args), f.signatures())
+}
+
+// signatures lists the overloads as UdfIndex.formatAvailableSignatures
+// writes them, one a line.
+func (f *UDF) signatures() string {
 	alts := make([]string, len(f.overloads))
 	for i, o := range f.overloads {
 		ps := make([]string, len(o.Params))
@@ -108,8 +163,7 @@ func (f *UDF) noMatch(args []types.Type) error {
 		}
 		alts[i] = f.name + "(" + strings.Join(ps, ", ") + ")"
 	}
-	return stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
-		f.name, typeList(args), strings.Join(alts, "\n"))
+	return strings.Join(alts, "\n")
 }
 
 func typeList(ts []types.Type) string {

@@ -11,7 +11,7 @@ package types
 // through SqlTimeTypes, ByteBuffer as base64).
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -304,7 +304,7 @@ func CompareTemporal(a, b any) (int, bool) {
 		x, y = int64(p), int64(q)
 	case []byte:
 		q, _ := b.([]byte)
-		return bytes.Compare(p, q), true
+		return compareBytes(p, q), true
 	default:
 		return 0, false
 	}
@@ -394,4 +394,15 @@ func HasTemporalType(t Type) bool {
 		}
 	}
 	return false
+}
+
+// compareBytes is java.nio.ByteBuffer.compareTo: the first differing byte
+// decides, compared as signed values, else the shorter is less.
+func compareBytes(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return cmp.Compare(int8(a[i]), int8(b[i]))
+		}
+	}
+	return cmp.Compare(len(a), len(b))
 }
