@@ -209,6 +209,9 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	resolveCustomTypes(p.Stmt, s.ms.Types)
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	if err == nil && plan.Agg != nil {
+		plan.Agg.Configure(props)
+	}
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query
 		s.transient.Add(1)

@@ -81,6 +81,9 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
+	if plan.Agg != nil {
+		plan.Agg.Configure(qi.Props)
+	}
 	sink := s.ms.Sources[qi.Sink]
 	if sink == nil {
 		return fmt.Errorf("start query %s: sink %s is missing", qi.ID, qi.Sink)

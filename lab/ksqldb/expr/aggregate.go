@@ -45,6 +45,7 @@ type AggCall struct {
 	Key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
 	K         int  // TOPK / TOPKDISTINCT's k; EARLIEST/LATEST_BY_OFFSET's n (0: one value, not an ARRAY)
+	limit     int  // COLLECT_LIST / COLLECT_SET: the most values kept (see Configure)
 }
 
 func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
@@ -55,7 +56,7 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 			return Compiled{Type: c.Result, Eval: func(r []any) any { return r[idx] }}, nil
 		}
 	}
-	call := &AggCall{Name: fc.Name, Key: key}
+	call := &AggCall{Name: fc.Name, Key: key, limit: noLimit}
 	// AstBuilder.visitFunctionCall: COUNT(*) and COUNT() are the same call,
 	// one with no arguments, and count every row.
 	if fc.Name == "COUNT" && len(fc.Args) == 0 {
@@ -355,10 +356,13 @@ func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 	case "COLLECT_LIST":
 		// CollectListUdaf: every value, NULLs included, up to the limit
 		// (ksql.functions.collect_list.limit, unlimited by default); undo
-		// removes the last equal entry
+		// removes the last equal entry, if any (none when the value came
+		// past the limit)
 		list, _ := s.V.([]any)
 		if sign > 0 {
-			s.V = append(list, v)
+			if len(list) < c.limit {
+				s.V = append(list, v)
+			}
 		} else {
 			for i := len(list) - 1; i >= 0; i-- {
 				if types.EqualOrBothNull(list[i], v) {
@@ -369,7 +373,7 @@ func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 		}
 	case "COLLECT_SET":
 		list, _ := s.V.([]any)
-		if !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
+		if len(list) < c.limit && !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
 			s.V = append(list, v)
 		}
 	case "HISTOGRAM":

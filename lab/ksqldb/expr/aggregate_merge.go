@@ -39,14 +39,18 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 			dst.V = src.V
 		}
 	case "COLLECT_LIST":
+		// CollectListUdaf.merge: src's values up to the limit
 		list, _ := dst.V.([]any)
 		more, _ := src.V.([]any)
-		dst.V = append(slices.Clone(list), more...)
+		dst.V = append(slices.Clone(list), more[:max(0, min(len(more), c.limit-len(list)))]...)
 	case "COLLECT_SET":
 		list, _ := dst.V.([]any)
 		list = slices.Clone(list)
 		more, _ := src.V.([]any)
 		for _, v := range more {
+			if len(list) >= c.limit { // CollectSetUdaf.merge stops at the limit
+				break
+			}
 			if !slices.ContainsFunc(list, func(e any) bool { return types.EqualOrBothNull(e, v) }) {
 				list = append(list, v)
 			}
