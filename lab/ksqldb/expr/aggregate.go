@@ -2,7 +2,6 @@ package expr
 
 import (
 	"slices"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
@@ -40,7 +39,8 @@ type AggCall struct {
 	Name      string
 	star      bool
 	arg       Compiled
-	arg2      Compiled // CORRELATION's y
+	arg2      Compiled   // CORRELATION's y
+	extra     []Compiled // TOPK's other columns, kept alongside each value
 	Result    types.Type
 	Key       string
 	keepNulls bool // EARLIEST/LATEST_BY_OFFSET(x, false): NULL values count
@@ -72,19 +72,10 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 	default:
 		args := fc.Args
 		if (fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT") && len(args) >= 2 {
-			if len(args) > 2 {
-				return Compiled{}, stmterr.Unsupported(fc.Name + " with extra columns")
+			var err error
+			if args, err = call.topkArgs(fc, args, in); err != nil {
+				return Compiled{}, err
 			}
-			lit, ok := args[1].(*sql.Literal)
-			if !ok || lit.Kind != sql.IntLit {
-				return Compiled{}, stmterr.Bad("Parameter %d passed to function %s must be a literal constant, but was expression: '%s'", 2, fc.Name, sql.Format(args[1]))
-			}
-			k, err := strconv.Atoi(lit.Text)
-			if err != nil || k < 1 {
-				return Compiled{}, stmterr.Bad("Invalid value for parameter k of %s: %s", fc.Name, lit.Text)
-			}
-			call.K = k
-			args = args[:1]
 		} else if fc.Name == "TOPK" || fc.Name == "TOPKDISTINCT" {
 			return Compiled{}, stmterr.Bad("Function '%s' does not accept %d parameters.", fc.Name, len(fc.Args))
 		}
@@ -183,10 +174,9 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 			}
 			call.Result = types.MapOf(types.String, types.Bigint)
 		case "TOPK", "TOPKDISTINCT":
-			if arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double && arg.Type != types.String {
-				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s, INTEGER).", fc.Name, types.NullName(arg.Type))
+			if err := call.topkType(arg.Type); err != nil {
+				return Compiled{}, err
 			}
-			call.Result = types.ArrayOf(arg.Type)
 		}
 	}
 	p.Calls = append(p.Calls, call)
@@ -404,8 +394,8 @@ func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 		if c.Name == "TOPKDISTINCT" && slices.ContainsFunc(list, func(e any) bool { return types.Compare(e, v) == 0 }) {
 			return
 		}
-		list = append(slices.Clone(list), v)
-		slices.SortStableFunc(list, func(a, b any) int { return types.Compare(b, a) })
+		list = append(slices.Clone(list), c.topkEntry(v, row))
+		slices.SortStableFunc(list, c.topkOrder)
 		if len(list) > c.K {
 			list = list[:c.K]
 		}

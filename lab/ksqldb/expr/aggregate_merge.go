@@ -75,7 +75,7 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 		list, _ := dst.V.([]any)
 		more, _ := src.V.([]any)
 		all := append(slices.Clone(list), more...)
-		slices.SortStableFunc(all, func(a, b any) int { return types.Compare(b, a) })
+		slices.SortStableFunc(all, c.topkOrder)
 		if c.Name == "TOPKDISTINCT" {
 			all = slices.CompactFunc(all, func(a, b any) bool { return types.Compare(a, b) == 0 })
 		}
