@@ -325,7 +325,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 			p.Out.Cols = append(p.Out.Cols, c)
 			p.Order = append(p.Order, i)
 		}
-		return p, nil
+		return p, checkIntermediate(p)
 	}
 
 	if pp != nil {
@@ -397,7 +397,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		return nil, err
 	}
 	p.JoinRepartitions = planJoinRepartitions(p)
-	return p, nil
+	return p, checkIntermediate(p)
 }
 
 // checkStructAll refuses struct->* over what is not a STRUCT column or a
