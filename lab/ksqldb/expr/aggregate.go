@@ -117,8 +117,12 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 		case "COUNT", "COUNT_DISTINCT":
 			call.Result = types.Bigint
 		case "SUM", "MIN", "MAX":
-			// DecimalSumKudaf, MaxKudaf and MinKudaf take DECIMAL too, typed as their argument
-			if arg.Type != types.Integer && arg.Type != types.Bigint && arg.Type != types.Double && arg.Type.Kind() != types.KindDecimal {
+			// DecimalSumKudaf, MaxKudaf and MinKudaf take DECIMAL too, typed
+			// as their argument; MaxKudaf and MinKudaf also DATE, TIME,
+			// TIMESTAMP, STRING and BYTES
+			numeric := arg.Type == types.Integer || arg.Type == types.Bigint || arg.Type == types.Double || arg.Type.Kind() == types.KindDecimal
+			ordered := arg.Type.Temporal() || arg.Type == types.String || arg.Type == types.Bytes
+			if !numeric && (fc.Name == "SUM" || !ordered) {
 				return Compiled{}, stmterr.Bad("Function '%s' does not accept parameters (%s).", fc.Name, arg.Type)
 			}
 			call.Result = arg.Type
