@@ -18,7 +18,10 @@ import (
 // record at T joins right records in [T-before, T+after], a right record at
 // T left records in [T-after, T+before]. Each side's records are kept in a
 // window store by join key for the window's retention (before + after +
-// grace period, behind stream time, the largest timestamp seen). A joined
+// grace period) behind the largest timestamp that store has seen (Kafka
+// Streams' segmented window store fetches nothing older than its observed
+// stream time less its retention), while outer results wait on the join's
+// stream time, the largest timestamp either side has seen. A joined
 // pair carries the later of its timestamps. With a GRACE PERIOD, a LEFT,
 // RIGHT or FULL OUTER record without a partner is emitted, padded with
 // nulls, once stream time reaches its timestamp plus the far side of its
@@ -59,11 +62,26 @@ type windowState struct {
 	stores     [2]map[string][]*winRec
 	pending    []*winRec // outer records that may still need a null-padded result
 	streamTime int64
-	prunedAt   int64 // stream time of the last pruning
+	// storeTime is, per side, the largest timestamp put in its store
+	storeTime [2]int64
+	prunedAt  int64 // stream time of the last pruning
 }
 
 func newWindowState() *windowState {
-	return &windowState{stores: [2]map[string][]*winRec{{}, {}}, streamTime: -1}
+	return &windowState{stores: [2]map[string][]*winRec{{}, {}}, streamTime: -1, storeTime: [2]int64{-1, -1}}
+}
+
+// retentionOf is how long a step's window stores keep a record: the
+// window's size and the grace period (KStreamImplJoin's store retention).
+func retentionOf(w *sql.Within) int64 {
+	grace, _ := graceOf(w)
+	return w.Before + w.After + grace
+}
+
+// live reports whether a record at ts is still in side's store: no older
+// than its retention behind the latest timestamp the store has seen.
+func (ws *windowState) live(w *sql.Within, side int, ts int64) bool {
+	return ts > ws.storeTime[side]-retentionOf(w)
 }
 
 // grace is the step's grace period and whether it was given.
@@ -169,7 +187,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	if keyVal == nil { // records with a null key or value are ignored
 		return
 	}
-	grace, given := graceOf(st.Within)
+	_, given := graceOf(st.Within)
 	ws.streamTime = max(ws.streamTime, ts)
 	if given && ts == ws.streamTime {
 		p.emitExpired(s, out)
@@ -184,7 +202,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	rec.id = p.winRecID(rec)
 	before, after := windowOf(st.Within, side)
 	for _, o := range ws.stores[1-side][key] {
-		if o.ts < ts-before || o.ts > ts+after {
+		if o.ts < ts-before || o.ts > ts+after || !ws.live(st.Within, 1-side, o.ts) {
 			continue
 		}
 		rec.joined = true
@@ -197,7 +215,8 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 		}
 	}
 	// a window store keeps nothing older than its retention
-	if ts >= ws.streamTime-st.Within.Before-st.Within.After-grace {
+	ws.storeTime[side] = max(ws.storeTime[side], ts)
+	if ws.live(st.Within, side, ts) {
 		ws.stores[side][key] = append(ws.stores[side][key], rec)
 	}
 	if !rec.joined && outerSide(st.Type, side) {
@@ -338,23 +357,21 @@ func (p *Processor) emitExpired(s int, out *joinOut) {
 func (p *Processor) pruneWindows(s int, out *joinOut) {
 	ws := p.join.wins[s]
 	w := p.plan.Join.Steps[s].Within
-	grace, _ := graceOf(w)
-	retention := w.Before + w.After + grace
+	retention := retentionOf(w)
 	// a sweep visits every key: sweep when stream time has moved on by a
 	// quarter of the retention (at least a second) since the last one
 	if ws.streamTime < ws.prunedAt+max(retention/4, 1000) {
 		return
 	}
 	ws.prunedAt = ws.streamTime
-	horizon := ws.streamTime - retention
 	for side := range ws.stores {
 		for k, recs := range ws.stores[side] {
-			if len(recs) == 0 || recs[0].ts >= horizon && recs[len(recs)-1].ts >= horizon {
+			if len(recs) == 0 || ws.live(w, side, recs[0].ts) && ws.live(w, side, recs[len(recs)-1].ts) {
 				continue
 			}
 			kept := recs[:0]
 			for _, rec := range recs {
-				if rec.ts >= horizon || slices.Contains(ws.pending, rec) {
+				if ws.live(w, side, rec.ts) || slices.Contains(ws.pending, rec) {
 					kept = append(kept, rec)
 					continue
 				}
@@ -444,6 +461,7 @@ func (p *Processor) finishWindowedRestore() {
 				slices.SortStableFunc(recs, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
 				for _, rec := range recs {
 					ws.streamTime = max(ws.streamTime, rec.ts)
+					ws.storeTime[side] = max(ws.storeTime[side], rec.ts)
 					if !rec.joined && !rec.emitted && outerSide(st.Type, side) {
 						ws.pending = append(ws.pending, rec)
 					}
