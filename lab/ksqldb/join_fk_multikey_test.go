@@ -68,6 +68,8 @@ CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (
 				`{"L_ID":1,"L_ID_2_FOREIGN_KEY":0} {"R_ID":null,"NAME":"zero","F1":null} 17000`,
 				`{"L_ID":10,"L_ID_2_FOREIGN_KEY":0} {"R_ID":null,"NAME":"bar","F1":null} 17000`,
 				`{"L_ID":1,"L_ID_2_FOREIGN_KEY":0} null 18000`,
+				`{"L_ID":1,"L_ID_2_FOREIGN_KEY":0} null 18000`,
+				`{"L_ID":0,"L_ID_2_FOREIGN_KEY":100} null 19000`,
 				`{"L_ID":0,"L_ID_2_FOREIGN_KEY":100} null 19000`,
 			},
 		},

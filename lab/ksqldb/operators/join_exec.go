@@ -251,6 +251,17 @@ func (p *Processor) resultExisted(row []any, exists bool) bool {
 // (LogicalPlanner.verifyForeignKeyJoin allows a foreign-key join only
 // first). A result that is gone (an [INNER] JOIN row whose partner is
 // gone, a deleted left row) becomes a tombstone where it had a result.
+//
+// In a LEFT JOIN of two tables, a left row that leaves the right row its
+// old foreign key pointed at (a delete, or a new foreign key) first gets a
+// result without it (a tombstone for a delete), at the later of its time
+// and that right row's, then its new result: Kafka Streams'
+// SubscriptionSendProcessorSupplier.leftJoinInstructions sends the old key
+// DELETE_KEY_AND_PROPAGATE, answered with no right value, then the new one
+// (a null key for a delete) PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE, and
+// ResponseJoinProcessorSupplier joins each answer with the current left
+// row (fk-join.json "Should support left join with left value-column
+// expression": a deleted left row's two tombstones).
 func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Change) {
 	jp, js := p.plan.Join, p.join
 	fk := js.fk
@@ -264,10 +275,11 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 	// "Should support inner join with left key-column expression" deletes
 	// a left row whose result a right delete had removed)
 	force := false
+	detached := false // the result without the right row (see above)
 	emit := func(pk string) {
 		lrow := lt[pk]
 		var rrow []any
-		if lrow != nil {
+		if lrow != nil && !detached {
 			rrow = rt[fk.fkOf[pk]]
 		}
 		exists := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
@@ -286,6 +298,13 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		row := js.row
 		clear(row)
 		ts := r.TS
+		if detached { // the answer for the old foreign key
+			if old := rt[fk.fkOf[pk]]; old != nil {
+				if rowTime, ok := old[len(old)-len(expr.PseudoColumns)].(int64); ok {
+					ts = max(ts, rowTime)
+				}
+			}
+		}
 		var key any // pk's value: the left row's key, whether or not it is in the result
 		// the left row's key columns, which a result of a table keyed by
 		// several reads, are in the row whether or not the row is in the
@@ -346,6 +365,17 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		emit(k)
 		return outs, changes
 	}
+	leaves, prev := p.leavesForeignKey(r), lt[k]
+	if r.Tombstone {
+		delete(lt, k)
+	} else {
+		lt[k] = r.Vals
+	}
+	if leaves { // the old foreign key's answer, before fkOf moves on
+		detached, force = true, r.Tombstone
+		emit(k)
+		detached, force = false, false
+	}
 	if old, ok := fk.fkOf[k]; ok {
 		delete(fk.refs[old], k)
 		if len(fk.refs[old]) == 0 {
@@ -354,12 +384,10 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		delete(fk.fkOf, k)
 	}
 	if r.Tombstone {
-		force = lt[k] != nil && len(jp.Steps) == 1
-		delete(lt, k)
+		force = prev != nil && len(jp.Steps) == 1
 		emit(k)
 		return outs, changes
 	}
-	lt[k] = r.Vals
 	row := js.row
 	clear(row)
 	copy(row[jp.Leaves[0].Base:], r.Vals)
@@ -374,6 +402,32 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 	}
 	emit(k)
 	return outs, changes
+}
+
+// leavesForeignKey reports whether a left row's update r, in a LEFT JOIN of
+// two tables on a foreign key, takes an existing left row away from the
+// (non-null) foreign key it had: it is deleted, or its foreign key changes.
+func (p *Processor) leavesForeignKey(r InRow) bool {
+	jp, fk := p.plan.Join, p.join.fk
+	if len(jp.Steps) != 1 || jp.Steps[0].Type != sql.LeftJoin || p.join.tables[0][r.SrcKey] == nil {
+		return false
+	}
+	old, ok := fk.fkOf[r.SrcKey]
+	if !ok {
+		return false
+	}
+	if r.Tombstone {
+		return true
+	}
+	row := p.join.row
+	clear(row)
+	copy(row[jp.Leaves[0].Base:], r.Vals)
+	v := jp.Steps[0].LeftKey.Eval(row)
+	if v == nil {
+		return true
+	}
+	p.join.key[0] = v
+	return string(appendVals(nil, p.join.key[:])) != old
 }
 
 // keyColumn is the index of a table leaf's (only) key column in its row.

@@ -1,0 +1,50 @@
+package ksqldb
+
+import (
+	"context"
+	"testing"
+)
+
+// In a LEFT JOIN of two tables on a foreign key, a left row that leaves
+// the right row its foreign key pointed at first gets a result without it,
+// then its new one: a deleted left row gets two tombstones, a left row
+// whose foreign key changes a result with a null right side, then its
+// result with the new right row; an update that keeps its foreign key one
+// result. Kafka Streams 3.9 SubscriptionSendProcessorSupplier
+// (leftJoinInstructions) and ResponseJoinProcessorSupplier;
+// confluentinc/ksql 7.9.0 query-validation-tests fk-join.json "Should
+// support left join with left value-column expression" (the deletes at
+// 18000 and 19000).
+func TestForeignKeyLeftJoinResultsOfALeftRowLeavingItsRightRow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE orders (id BIGINT PRIMARY KEY, item VARCHAR, shop BIGINT) WITH (kafka_topic='orders', PARTITIONS=1, value_format='JSON');
+CREATE TABLE shops (sid BIGINT PRIMARY KEY, town VARCHAR) WITH (kafka_topic='shops', PARTITIONS=1, value_format='JSON');`, nil)
+	l := func(ts int64, id uint64, v string) joinRec { return joinRec{"orders", ts, longKey(id), joinValue(v)} }
+	r := func(ts int64, id uint64, v string) joinRec { return joinRec{"shops", ts, longKey(id), joinValue(v)} }
+	st.produceJoin(r(1, 7, `{"TOWN":"ely"}`), r(2, 8, `{"TOWN":"rye"}`),
+		l(3, 1, `{"ITEM":"pen","SHOP":7}`), l(4, 1, `{"ITEM":"ink","SHOP":7}`), l(5, 1, `{"ITEM":"ink","SHOP":8}`),
+		l(6, 2, `{"ITEM":"cup","SHOP":9}`), l(7, 1, `{"ITEM":"ink","SHOP":null}`), l(8, 2, ""), l(9, 1, ""), l(10, 3, ""))
+	mustKSQL(t, url, "CREATE TABLE out AS SELECT id, sid, item, town FROM orders LEFT JOIN shops ON shop = sid;", earliest())
+	want := []joinRec{
+		{ts: 3, key: longKey(1), value: []byte(`{"SID":7,"ITEM":"pen","TOWN":"ely"}`)},
+		{ts: 4, key: longKey(1), value: []byte(`{"SID":7,"ITEM":"ink","TOWN":"ely"}`)},
+		{ts: 5, key: longKey(1), value: []byte(`{"SID":null,"ITEM":"ink","TOWN":null}`)},
+		{ts: 5, key: longKey(1), value: []byte(`{"SID":8,"ITEM":"ink","TOWN":"rye"}`)},
+		{ts: 6, key: longKey(2), value: []byte(`{"SID":null,"ITEM":"cup","TOWN":null}`)},
+		{ts: 7, key: longKey(1), value: []byte(`{"SID":null,"ITEM":"ink","TOWN":null}`)},
+		{ts: 7, key: longKey(1), value: []byte(`{"SID":null,"ITEM":"ink","TOWN":null}`)},
+		{ts: 8, key: longKey(2)}, {ts: 8, key: longKey(2)},
+		{ts: 9, key: longKey(1)},
+	}
+	got := st.consumeJoin("OUT", len(want))
+	for i := range want {
+		if got[i].ts != want[i].ts || string(got[i].key) != string(want[i].key) || string(got[i].value) != string(want[i].value) {
+			t.Errorf("record %d: got ts %d key %x %s, want ts %d key %x %s", i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
+		}
+	}
+	ends, err := st.adm.ListEndOffsets(context.Background(), "OUT")
+	if o, _ := ends.Lookup("OUT", 0); err != nil || o.Offset != int64(len(want)) {
+		t.Errorf("OUT holds %d records, want %d (%v)", o.Offset, len(want), err)
+	}
+}
