@@ -769,15 +769,15 @@ func (jp *JoinPlan) fkKeysMissing(missing []types.Column) error {
 		column, jp.Leaves[0].Alias, column, strings.Join(names, ", "))
 }
 
-// finish lays out the output of a non-aggregate join: the first projected
-// column that carries the join key is the result's key and reads the join
-// key itself (so a LEFT join's unmatched rows keep it); a persistent query
+// finish lays out the output of a non-aggregate join: the projected column
+// that carries the join key is the result's key and reads the join key
+// itself (so a LEFT join's unmatched rows keep it); a persistent query
 // must project one (JoinNode.validateKeyPresent).
 func (jp *JoinPlan) finish(p *Plan, keyOf []int, items []sql.Expr, mode Mode, sinkName string) error {
 	if jp.fkKeyed() && len(jp.viable) > 1 {
 		return jp.finishKeys(p, keyOf, mode)
 	}
-	key := slices.Index(keyOf, 0)
+	key := jp.keyItem(keyOf, items)
 	if key >= 0 && mode == ModePersistent {
 		// the key's expression projected more than once
 		// (LogicalPlanner's "key in projection more than once")
@@ -824,6 +824,27 @@ func (jp *JoinPlan) finish(p *Plan, keyOf []int, items []sql.Expr, mode Mode, si
 		return stmterr.Bad("The projection contains no value columns.")
 	}
 	return nil
+}
+
+// keyItem is the projected column that is the result's key: of the
+// columns equal to the join key, the first in the join's order (the left
+// source's before the right's) that the projection has, projected first
+// where it is projected more than once; the others equal to it are value
+// columns (LogicalPlanner.buildJoinKey; joins.json "stream stream inner
+// join all right fields some left" keys its result by TT.ID, the left
+// source's, though t.* projects T.ID first). -1: none.
+func (jp *JoinPlan) keyItem(keyOf []int, items []sql.Expr) int {
+	if jp.synthetic {
+		return slices.Index(keyOf, 0)
+	}
+	for _, v := range jp.viable {
+		for i, e := range items {
+			if q, ok := jp.qualified(e); ok && keyOf[i] == 0 && q == v {
+				return i
+			}
+		}
+	}
+	return slices.Index(keyOf, 0)
 }
 
 // finishKeys lays out the output of a foreign-key join of a table keyed by
