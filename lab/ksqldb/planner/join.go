@@ -112,6 +112,27 @@ func (jp *JoinPlan) KeyIndex(e sql.Expr) int {
 // N-way join of tables.
 func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) > 0 && jp.Steps[0].ForeignKey }
 
+// formatQualified renders a join criterion's side as ksqlDB prints it once
+// its analyzer has qualified every column with the source that has it
+// (table-table-join.json "Should fail on right non-key attribute for
+// inner-join": "Got LEFT_TABLE.ID1 = RIGHT_TABLE.F2."; fk-join.json
+// "... (expression)": "CAST(LEFT_TABLE.FOREIGN_KEY AS STRING)").
+func (jp *JoinPlan) formatQualified(e sql.Expr) string {
+	return sql.FormatWith(e, func(ref *sql.ColumnRef) string {
+		if srcs := jp.sourcesHaving(ref.Name); len(srcs) == 1 {
+			return srcs[0]
+		}
+		return ""
+	})
+}
+
+// typesMismatch is LogicalPlanner.verifyJoinConditionTypes's refusal of a
+// criterion whose sides' types differ.
+func (jp *JoinPlan) typesMismatch(cmp *sql.Binary, lc, rc expr.Compiled, st JoinStep) error {
+	return stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.",
+		jp.formatQualified(cmp.L), typeOfSide(cmp.L, lc, rc, st), jp.formatQualified(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+}
+
 // planForeignKey checks a foreign-key table-table join
 // (LogicalPlanner.verifyForeignKeyJoin, JoinNode.TableToTableJoiner). It
 // needs no co-partitioning.
@@ -122,16 +143,10 @@ func (jp *JoinPlan) planForeignKey(st JoinStep, j sql.JoinedSource, written, lef
 	if len(jp.Steps) > 0 {
 		// either side is a join: only a join of two sources may be on a
 		// foreign key, the first of an N-way join
-		qualified := func(e sql.Expr) string {
-			if q, ok := jp.qualified(e); ok {
-				return q
-			}
-			return sql.Format(e)
-		}
-		return JoinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s = %s.", qualified(cmp.L), qualified(cmp.R))
+		return JoinStep{}, stmterr.Bad("Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got %s = %s.", jp.formatQualified(cmp.L), jp.formatQualified(cmp.R))
 	}
 	if st.LeftKey.Type != st.RightKey.Type {
-		return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		return JoinStep{}, jp.typesMismatch(cmp, lc, rc, st)
 	}
 	if j.Within != nil {
 		return JoinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
@@ -480,7 +495,7 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 			return JoinStep{}, formats.MapKeyError(strings.ReplaceAll(q, ".", "_"), side.t)
 		}
 	}
-	written := sql.Format(cmp.L) + " = " + sql.Format(cmp.R)
+	written := jp.formatQualified(cmp.L) + " = " + jp.formatQualified(cmp.R)
 	leftName, rightName := jp.Leaves[st.leftLeaf].Source.Name, jp.Leaves[right].Source.Name
 	rightLeaf := &jp.Leaves[right]
 
@@ -512,7 +527,7 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 			return JoinStep{}, stmterr.Unsupported("a table-table join after a FULL OUTER join of tables")
 		}
 		if st.LeftKey.Type != st.RightKey.Type {
-			return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+			return JoinStep{}, jp.typesMismatch(cmp, lc, rc, st)
 		}
 		// JoinNode.TableToTableJoiner
 		if j.Within != nil {
@@ -528,7 +543,7 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 			return JoinStep{}, stmterr.Bad("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select")
 		}
 		if st.LeftKey.Type != st.RightKey.Type {
-			return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+			return JoinStep{}, jp.typesMismatch(cmp, lc, rc, st)
 		}
 		if l := jp.Leaves[st.leftLeaf]; l.Source.Window != nil {
 			// ksqlDB matches windowed streams by their windowed keys (key
@@ -557,7 +572,7 @@ func (jp *JoinPlan) planStep(in *expr.Scope, right int, j sql.JoinedSource, left
 		return JoinStep{}, stmterr.Bad("Invalid join type encountered: %s", st.Type)
 	}
 	if st.LeftKey.Type != st.RightKey.Type {
-		return JoinStep{}, stmterr.Bad("Invalid join condition: types don't match. Got %s{%s} = %s{%s}.", sql.Format(cmp.L), typeOfSide(cmp.L, lc, rc, st), sql.Format(cmp.R), typeOfSide(cmp.R, lc, rc, st))
+		return JoinStep{}, jp.typesMismatch(cmp, lc, rc, st)
 	}
 	jp.Pairs = append(jp.Pairs, [2]int{0, right})
 	return st, nil
