@@ -39,3 +39,30 @@ CREATE STREAM sl (sid BIGINT KEY, sv BIGINT) WITH (kafka_topic='sl', PARTITIONS=
 		})
 	}
 }
+
+// A qualifier that names no source of a join is refused as ksqlDB's parser
+// refuses it, before any column is found ambiguous, and an ambiguous column
+// as its AstSanitizer does, each wrapped as its engine wraps what fails
+// while it prepares a statement. confluentinc/ksql 7.9.0 AstBuilder,
+// DefaultKsqlParser.prepare, EngineContext.prepare; query-validation-tests
+// joins.json "Should fail on unknown qualifier -- right join attribute",
+// "... -- left join attribute", "Should fail on ambiguous join attribute".
+func TestJoinUnknownQualifierIsRefusedBeforeAmbiguousColumns(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE ta (id BIGINT PRIMARY KEY, a BIGINT) WITH (kafka_topic='ta', PARTITIONS=1, format='JSON');
+CREATE TABLE tb (id BIGINT PRIMARY KEY, b BIGINT) WITH (kafka_topic='tb', PARTITIONS=1, format='JSON');`, nil)
+	for _, c := range []struct{ ksql, msg string }{
+		{"CREATE TABLE x AS SELECT a, b FROM ta JOIN tb ON id = nope.id;",
+			"Failed to prepare statement: 'NOPE' is not a valid stream/table name or alias."},
+		{"CREATE TABLE x AS SELECT a, b FROM ta JOIN tb ON nope.id = id;",
+			"Failed to prepare statement: 'NOPE' is not a valid stream/table name or alias."},
+		{"CREATE TABLE x AS SELECT a, b FROM ta JOIN tb ON id = id;",
+			"Exception while preparing statement: Line: 1, Col: 50: Column 'ID' is ambiguous. Could be TA.ID or TB.ID."},
+	} {
+		code, e := stmtErr(t, url, c.ksql)
+		if code != 400 || e["message"] != c.msg {
+			t.Errorf("%s\n got %d %q\nwant 400 %q", c.ksql, code, e["message"], c.msg)
+		}
+	}
+}

@@ -190,7 +190,7 @@ CREATE TABLE r2 (id INT PRIMARY KEY, v STRING) WITH (KAFKA_TOPIC='right2', VALUE
 		{"self join", "CREATE STREAM x AS SELECT * FROM l JOIN l ON l.id = l.id;",
 			"Can not join 'L' to 'L': self joins are not yet supported."},
 		{"ambiguous column", "CREATE STREAM x AS SELECT id FROM l JOIN r ON l.id = r.id;",
-			"Line: 1, Col: 27: Column 'ID' is ambiguous. Could be L.ID or R.ID."},
+			"Exception while preparing statement: Line: 1, Col: 27: Column 'ID' is ambiguous. Could be L.ID or R.ID."},
 		{"not an equality", "CREATE STREAM x AS SELECT * FROM l JOIN r ON l.id > r.id;",
 			"Only equality join criteria is supported."},
 		{"not a comparison", "CREATE STREAM x AS SELECT * FROM l JOIN r ON l.id IS NULL;",
@@ -752,7 +752,7 @@ func TestMoreJoinRefusalsAsKsqlDBsTestCases(t *testing.T) {
 CREATE STREAM R (ID INT KEY, r0 MAP<STRING, INT>, r1 INT) WITH (kafka_topic='right_topic', PARTITIONS=1, value_format='JSON');`, nil)
 	for _, c := range []struct{ ksql, msg string }{
 		{"CREATE STREAM OUTPUT AS SELECT * FROM L JOIN R WITHIN 1 SECOND ON unknown.id = R.id;",
-			"'UNKNOWN' is not a valid stream/table name or alias."},
+			"Failed to prepare statement: 'UNKNOWN' is not a valid stream/table name or alias."},
 		{"CREATE STREAM OUTPUT as SELECT L.l0, L.ID, L1, R1 FROM L join R WITHIN 11 SECONDS ON L.l0 = R.r0;",
 			"Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `L_L0`. Column type: MAP<STRING, INTEGER>. See https://github.com/confluentinc/ksql/issues/6621 for more."},
 		{"CREATE STREAM OUTPUT as SELECT * FROM L t left join R tt WITHIN 1 SECOND ON t.id = 0;",

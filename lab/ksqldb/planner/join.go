@@ -361,43 +361,50 @@ func (jp *JoinPlan) sourcesHaving(name string) []string {
 	return out
 }
 
-// checkAmbiguous refuses unqualified columns more than one source has, as
-// AstSanitizer does before anything else (AmbiguousColumnException).
+// checkAmbiguous refuses a qualifier that names no source of the join, as
+// AstBuilder does while it parses (ParseFailedException, so "Failed to
+// prepare statement: "), then unqualified columns more than one source has,
+// as AstSanitizer does before anything else (AmbiguousColumnException,
+// which EngineContext.prepare wraps: "Exception while preparing statement:
+// "); joins.json "Should fail on unknown qualifier -- right join
+// attribute" names an unknown qualifier after an ambiguous column.
 func (jp *JoinPlan) checkAmbiguous(q *sql.Query) error {
-	var err error
-	check := func(e sql.Expr) {
-		expr.Walk(e, func(x sql.Expr) {
-			ref, ok := x.(*sql.ColumnRef)
-			if !ok || err != nil {
-				return
-			}
-			if ref.Qualifier != "" {
-				if !slices.ContainsFunc(jp.Leaves, func(l JoinLeaf) bool { return l.Alias == ref.Qualifier }) {
-					err = stmterr.Bad("'%s' is not a valid stream/table name or alias.", ref.Qualifier)
-				}
-				return
-			}
-			if srcs := jp.sourcesHaving(ref.Name); len(srcs) > 1 {
-				var cands []string
-				for _, s := range srcs {
-					cands = append(cands, s+"."+ref.Name)
-				}
-				sort.Strings(cands)
-				err = stmterr.Bad("Line: %d, Col: %d: Column '%s' is ambiguous. Could be %s.", ref.P.Line, ref.P.Col, ref.Name, joinOr(cands))
-			}
-		})
-	}
+	exprs := []sql.Expr{}
 	for _, it := range q.Items {
-		check(it.Expr)
+		exprs = append(exprs, it.Expr)
 	}
 	for _, j := range q.Joins {
-		check(j.On)
+		exprs = append(exprs, j.On)
 	}
-	check(q.Where)
-	for _, g := range q.GroupBy {
-		check(g)
+	exprs = append(append(append(exprs, q.Where), q.GroupBy...), q.Having)
+	var err error
+	each := func(f func(*sql.ColumnRef)) {
+		for _, e := range exprs {
+			expr.Walk(e, func(x sql.Expr) {
+				if ref, ok := x.(*sql.ColumnRef); ok && err == nil {
+					f(ref)
+				}
+			})
+		}
 	}
-	check(q.Having)
+	each(func(ref *sql.ColumnRef) {
+		if ref.Qualifier != "" && !slices.ContainsFunc(jp.Leaves, func(l JoinLeaf) bool { return l.Alias == ref.Qualifier }) {
+			err = stmterr.Bad("Failed to prepare statement: '%s' is not a valid stream/table name or alias.", ref.Qualifier)
+		}
+	})
+	each(func(ref *sql.ColumnRef) {
+		if ref.Qualifier != "" {
+			return
+		}
+		if srcs := jp.sourcesHaving(ref.Name); len(srcs) > 1 {
+			var cands []string
+			for _, s := range srcs {
+				cands = append(cands, s+"."+ref.Name)
+			}
+			sort.Strings(cands)
+			err = stmterr.Bad("Exception while preparing statement: Line: %d, Col: %d: Column '%s' is ambiguous. Could be %s.", ref.P.Line, ref.P.Col, ref.Name, joinOr(cands))
+		}
+	})
 	return err
 }
 
