@@ -48,6 +48,18 @@ type Compiler struct {
 	Clause  string
 	lambdas []lambdaVar // lambda arguments in scope (see lambda.go)
 	TFs     *TFSlots    // a projection's table-function calls; nil where none may be
+	// Names writes a column reference in a type error's text ("" or nil:
+	// as written): a filter over a join names the join's columns
+	// ALIAS_NAME, as ksqlDB checks it after the join rewrote it
+	Names func(*sql.ColumnRef) string
+}
+
+// Format renders an expression for a type error's text (see Names).
+func (c *Compiler) Format(e sql.Expr) string {
+	if c.Names == nil {
+		return sql.Format(e)
+	}
+	return sql.FormatNamed(e, c.Names)
 }
 
 func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
@@ -112,7 +124,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 		}
 		if x.Op == "NOT" {
 			if in.Type != types.Boolean && in.Type != types.Null {
-				return Compiled{}, stmterr.Bad("Error processing expression: %s. NOT expects a BOOLEAN operand but got %s", sql.Format(x), in.Type)
+				return Compiled{}, stmterr.Bad("Error processing expression: %s. NOT expects a BOOLEAN operand but got %s", c.Format(x), in.Type)
 			}
 			return Compiled{Type: types.Boolean, Eval: func(r []any) any {
 				v := in.Eval(r)
@@ -123,7 +135,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			}}, nil
 		}
 		if !in.Type.Numeric() {
-			return Compiled{}, stmterr.Bad("Error processing expression: %s. Unary %s expects a numeric operand", sql.Format(x), x.Op)
+			return Compiled{}, stmterr.Bad("Error processing expression: %s. Unary %s expects a numeric operand", c.Format(x), x.Op)
 		}
 		if x.Op == "+" {
 			return in, nil
@@ -152,12 +164,12 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			return Compiled{}, err
 		}
 		if !comparable(v.Type, lo.Type) || !comparable(v.Type, hi.Type) {
-			return Compiled{}, stmterr.Bad("Error processing expression: %s. Operands are not comparable", sql.Format(x))
+			return Compiled{}, stmterr.Bad("Error processing expression: %s. Operands are not comparable", c.Format(x))
 		}
 		if v.Type.Complex() || v.Type == types.Boolean {
 			// BETWEEN is x >= lo AND x <= hi (SqlToJavaVisitor), which
 			// ComparisonUtil refuses for these types
-			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", sql.Format(x.X), v.Type, sql.Format(x.Lo), lo.Type)
+			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", c.Format(x.X), v.Type, c.Format(x.Lo), lo.Type)
 		}
 		not := x.Not
 		return Compiled{Type: types.Boolean, Eval: func(r []any) any {
@@ -220,7 +232,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			return Compiled{}, err
 		}
 		if (v.Type != types.String && v.Type != types.Null) || (pat.Type != types.String && pat.Type != types.Null) {
-			return Compiled{}, stmterr.Bad("Error processing expression: %s. LIKE expects STRING operands", sql.Format(x))
+			return Compiled{}, stmterr.Bad("Error processing expression: %s. LIKE expects STRING operands", c.Format(x))
 		}
 		not, esc := x.Not, x.Escape
 		var cache likeCache
@@ -353,7 +365,7 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 	case "AND", "OR":
 		for _, o := range []Compiled{l, r} {
 			if o.Type != types.Boolean && o.Type != types.Null {
-				return Compiled{}, stmterr.Bad("Error processing expression: %s. %s expects BOOLEAN operands but got %s", sql.Format(x), x.Op, o.Type)
+				return Compiled{}, stmterr.Bad("Error processing expression: %s. %s expects BOOLEAN operands but got %s", c.Format(x), x.Op, o.Type)
 			}
 		}
 		and := x.Op == "AND"
@@ -391,10 +403,10 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 			return Compiled{}, stmterr.Bad("Comparison with NULL not supported: %s %s %s\nUse 'IS NULL' or 'IS NOT NULL' instead.", l.Type, x.Op, r.Type)
 		}
 		if !comparable(l.Type, r.Type) {
-			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.Type, sql.Format(x.R), r.Type, cmpName(x.Op))
+			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with %s.", c.Format(x.L), l.Type, c.Format(x.R), r.Type, cmpName(x.Op))
 		}
 		if (l.Type == types.Boolean || l.Type.Complex()) && x.Op != "=" && x.Op != "<>" && x.Op != "IS DISTINCT FROM" {
-			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with %s.", sql.Format(x.L), l.Type, sql.Format(x.R), r.Type, cmpName(x.Op))
+			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with %s.", c.Format(x.L), l.Type, c.Format(x.R), r.Type, cmpName(x.Op))
 		}
 		l, r := temporalOperands(l, r)
 		op, eq := x.Op, l.Type.Complex()
@@ -430,7 +442,7 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 	}
 	// arithmetic: Operator.resultType
 	if l.Type == types.Null || r.Type == types.Null {
-		return Compiled{}, stmterr.Bad("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", sql.Format(x), types.NullName(l.Type), types.NullName(r.Type))
+		return Compiled{}, stmterr.Bad("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", c.Format(x), types.NullName(l.Type), types.NullName(r.Type))
 	}
 	if x.Op == "+" && l.Type == types.String && r.Type == types.String {
 		return Compiled{Type: types.String, Eval: func(row []any) any {
@@ -442,7 +454,7 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 		}}, nil
 	}
 	if !l.Type.Numeric() || !r.Type.Numeric() {
-		return Compiled{}, stmterr.Bad("Error processing expression: %s. Unsupported arithmetic types. %s %s", sql.Format(x), l.Type, r.Type)
+		return Compiled{}, stmterr.Bad("Error processing expression: %s. Unsupported arithmetic types. %s %s", c.Format(x), l.Type, r.Type)
 	}
 	op := x.Op
 	if (l.Type.Kind() == types.KindDecimal || r.Type.Kind() == types.KindDecimal) && l.Type != types.Double && r.Type != types.Double {

@@ -112,6 +112,23 @@ func (jp *JoinPlan) KeyIndex(e sql.Expr) int {
 // N-way join of tables.
 func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) > 0 && jp.Steps[0].ForeignKey }
 
+// columnNames names a column of the join's result as ksqlDB's filters over
+// a join read it once JoinNode rewrote them: ALIAS_NAME (comparison-expression.json
+// "invalid where predicate - type mismatch join": "Cannot compare I1_BAR
+// (INTEGER) to I2_BAR (STRING)"); nil without a join.
+func (jp *JoinPlan) columnNames() func(*sql.ColumnRef) string {
+	if jp == nil {
+		return nil
+	}
+	return func(ref *sql.ColumnRef) string {
+		q, ok := jp.qualified(ref)
+		if !ok {
+			return ""
+		}
+		return strings.ReplaceAll(q, ".", "_")
+	}
+}
+
 // formatQualified renders a join criterion's side as ksqlDB prints it once
 // its analyzer has qualified every column with the source that has it
 // (table-table-join.json "Should fail on right non-key attribute for

@@ -88,13 +88,13 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		if expr.HasAggregate(q.Where) {
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
-		c := &expr.Compiler{In: in, Clause: "WHERE"}
+		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames()}
 		w, err := c.Compile(q.Where)
 		if err != nil {
 			return nil, filterTypeError("WHERE", err)
 		}
 		if w.Type != types.Boolean && w.Type != types.Null {
-			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Where), w.Type)
+			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", c.Format(q.Where), w.Type)
 		}
 		p.Where = &w
 	}
@@ -289,13 +289,13 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		p.TFs = comp.TFs.Calls
 	}
 	if q.Having != nil {
-		hc := &expr.Compiler{In: in, Agg: p.Agg, Clause: "HAVING"}
+		hc := &expr.Compiler{In: in, Agg: p.Agg, Clause: "HAVING", Names: jp.columnNames()}
 		h, err := hc.Compile(q.Having)
 		if err != nil {
 			return nil, filterTypeError("HAVING", err)
 		}
 		if h.Type != types.Boolean {
-			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", sql.Format(q.Having), h.Type)
+			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", hc.Format(q.Having), h.Type)
 		}
 		p.Having = &h
 	}

@@ -666,11 +666,28 @@ func FormatQualified(e Expr, q string) string {
 // qualified by what qual answers for it (nothing for "").
 func FormatWith(e Expr, qual func(*ColumnRef) string) string {
 	var b strings.Builder
-	format(&b, qual, e)
+	format(&b, &refNames{qualifier: qual}, e)
 	return b.String()
 }
 
-func format(b *strings.Builder, qual func(*ColumnRef) string, e Expr) {
+// FormatNamed renders e as Format does with each column reference written
+// as what name answers for it (as written for ""), as ksqlDB prints an
+// expression it rewrote over a join's columns (I1_BAR for I1.BAR).
+func FormatNamed(e Expr, name func(*ColumnRef) string) string {
+	var b strings.Builder
+	format(&b, &refNames{name: name}, e)
+	return b.String()
+}
+
+// refNames says how format writes a column reference: qualifier qualifies
+// an unqualified one, name replaces any one; nil (or a nil func, or ""):
+// as written.
+type refNames struct {
+	qualifier func(*ColumnRef) string
+	name      func(*ColumnRef) string
+}
+
+func format(b *strings.Builder, qual *refNames, e Expr) {
 	switch x := e.(type) {
 	case *Literal:
 		switch x.Kind {
@@ -688,6 +705,12 @@ func format(b *strings.Builder, qual func(*ColumnRef) string, e Expr) {
 			b.WriteString(x.Text)
 		}
 	case *ColumnRef:
+		if qual != nil && qual.name != nil {
+			if n := qual.name(x); n != "" {
+				b.WriteString(n)
+				break
+			}
+		}
 		if x.Qualifier != "" {
 			b.WriteString(x.Qualifier + ".")
 		} else if q := qualifierOf(qual, x); q != "" {
@@ -832,9 +855,9 @@ func format(b *strings.Builder, qual func(*ColumnRef) string, e Expr) {
 	}
 }
 
-func qualifierOf(qual func(*ColumnRef) string, ref *ColumnRef) string {
-	if qual == nil {
+func qualifierOf(qual *refNames, ref *ColumnRef) string {
+	if qual == nil || qual.qualifier == nil {
 		return ""
 	}
-	return qual(ref)
+	return qual.qualifier(ref)
 }
