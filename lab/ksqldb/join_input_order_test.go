@@ -10,7 +10,9 @@ import "testing"
 // "stream-table-table - left-left" and "... - inner-left" (the stream's
 // first record comes before either table has a row), and joins.json "left
 // join - with right join column in projection" (the right record comes
-// first, at the left one's timestamp).
+// first, at the left one's timestamp), "on non-STRING value column" (the
+// stream's first record, rekeyed, comes before the table row it would
+// join).
 func TestJoinsReadInputsInTheOrderTheyCome(t *testing.T) {
 	s1t2t3 := `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, value_format='JSON');
 CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, value_format='JSON');
@@ -41,6 +43,16 @@ CREATE STREAM R (A INT KEY, B INT, C INT) WITH (kafka_topic='RIGHT', PARTITIONS=
 		schema:  "R_A INTEGER KEY, L_A INTEGER, L_B INTEGER, L_C INTEGER, R_B INTEGER, R_C INTEGER",
 		outputs: []nwayOut{{0, `{"L_A":0,"L_B":1,"L_C":2,"R_B":-1,"R_C":-2}`, 10}},
 		inOrder: true,
+	}, {
+		upstream: "on non-STRING value column",
+		ddl: `CREATE STREAM S (K STRING KEY, SF BIGINT) WITH (kafka_topic='s', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T (ID BIGINT PRIMARY KEY, TF INT) WITH (kafka_topic='t', PARTITIONS=1, value_format='JSON');`,
+		query:     "CREATE STREAM OUTPUT AS SELECT *, S.ROWTIME, T.ROWTIME FROM S JOIN T ON S.SF = T.ID;",
+		inputs:    []nwayIn{{"t", 26589, `{"TF":1}`, 0}, {"s", 1, `{"SF":12589}`, 100}, {"t", 12589, `{"TF":12}`, 200}, {"s", 2, `{"SF":12589}`, 300}},
+		keyBytes:  func(n int32) []byte { return longKey(uint64(n)) },
+		topicKeys: map[string]func(int32) []byte{"s": func(n int32) []byte { return []byte{'a' - 1 + byte(n)} }},
+		outputs:   []nwayOut{{12589, `{"S_K":"b","T_ID":12589,"T_TF":12,"S_ROWTIME":300,"T_ROWTIME":200}`, 300}},
+		inOrder:   true,
 	}} {
 		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
 	}
