@@ -352,8 +352,10 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 	for _, c := range in.Cols[:jp.KeySlot] {
 		cols = append(cols, types.Column{Name: c.Name, Type: c.Type})
 	}
-	// a join of windowed streams is windowed as its first stream is
-	src := &metastore.Source{Name: jp.Leaves[0].Source.Name, Table: resultTable, Topic: jp.Leaves[len(jp.Leaves)-1].Source.Topic,
+	// a join of windowed streams is windowed as its first stream is; its
+	// topic, which sizes the sink topic, is the first source's
+	// (TopicCreateInjector: SourceTopicsExtractor's primary source topic)
+	src := &metastore.Source{Name: jp.Leaves[0].Source.Name, Table: resultTable, Topic: jp.Leaves[0].Source.Topic,
 		KeyFormat: keyFormat, ValueFormat: jp.Leaves[0].Source.ValueFormat, Schema: types.Schema{Cols: cols}, Window: jp.Leaves[0].Source.Window}
 	return src, in, jp, nil
 }
