@@ -102,8 +102,9 @@
 // schema, not in the validating sandbox, not on command-topic replay);
 // headers.go the HEADERS and HEADER('<key>') columns read from a record's
 // headers (a persistent query's output records carry the headers of the
-// input record that made them, as Kafka Streams forwards them, except
-// EMIT FINAL's, which go out without); with_formats.go checks the
+// input record that made them, as Kafka Streams forwards them; EMIT
+// FINAL's those of the record whose processing emitted them);
+// with_formats.go checks the
 // KEY_DELIMITER, VALUE_DELIMITER, VALUE_AVRO_SCHEMA_FULL_NAME,
 // KEY_SCHEMA_FULL_NAME and VALUE_SCHEMA_FULL_NAME properties (a DELIMITED
 // sink inherits its source's delimiter, a PROTOBUF sink its source's
@@ -230,8 +231,10 @@
 // Windowed aggregation (WINDOW TUMBLING, HOPPING and SESSION, with
 // RETENTION, GRACE PERIOD and EMIT CHANGES or EMIT FINAL) runs as ksqlDB
 // 0.29 runs it on Kafka Streams 3.9: the planner plans the WINDOW clause,
-// the operators run time windows with the stream-time clock, and
-// with_window.go reads the WINDOW_TYPE/WINDOW_SIZE properties;
+// the operators run time windows with the stream-time clock (EMIT FINAL
+// as the ON_WINDOW_CLOSE emit strategy, throttled by the
+// __emit.interval.ms.kstreams.windowed.aggregation__ property that
+// emitinterval.go reads), and with_window.go reads the WINDOW_TYPE/WINDOW_SIZE properties;
 // timestampcolumn.go the TIMESTAMP and
 // TIMESTAMP_FORMAT properties of declared and derived sources. Windowed keys are written and read as Kafka
 // Streams' windowed serializers lay them out (the key, then the 8-byte

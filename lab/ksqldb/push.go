@@ -255,6 +255,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	defer cl.Close()
 	input := s.newPushInput(queryID, plan)
 	proc := operators.NewProcessor(plan)
+	setEmitInterval(proc, props)
 	rw := out.open(queryID, plan.Out)
 	if rw == nil {
 		return

@@ -104,6 +104,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		state:     "RUNNING",
 		done:      make(chan struct{}),
 	}
+	setEmitInterval(rq.proc, qi.Props)
 	rq.repart = s.newRepartitioner(qi, plan, sink)
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
 	rq.tableLogs = s.newTableLogs(qi, plan)
@@ -334,10 +335,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	var order []string
 	var last *kgo.Record // the batch's last input record, for its changelog records
 	// Kafka Streams forwards a result with the context of the record that
-	// made it, its headers included; EMIT FINAL's suppression buffer would
-	// restore the last update's context, which this server does not keep,
-	// so its results go out without headers.
-	forwardHeaders := q.plan.Agg == nil || q.plan.Agg.Window == nil || !q.plan.Agg.Window.Final
+	// made it, its headers included; EMIT FINAL's results go out with the
+	// headers of the record whose processing emitted them
+	// (AbstractKStreamTimeWindowAggregateProcessor.fetchAndEmit)
 	process := func(r *kgo.Record, row operators.InRow) {
 		last = r
 		outs, changes := q.proc.Process(row, q.changelog != "")
@@ -364,9 +364,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				q.srv.processingError(q.info.ID, r, &serializeError{topic: q.info.SinkTopic, err: err})
 				continue
 			}
-			if forwardHeaders {
-				rec.Headers = r.Headers
-			}
+			rec.Headers = r.Headers
 			if q.projLog != nil {
 				// the store's entry, put as the result is forwarded
 				entry, err := q.projLog.record(q, o)

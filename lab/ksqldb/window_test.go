@@ -229,13 +229,14 @@ CREATE TABLE daily AS SELECT user_id, COUNT(*) AS n
 
 // EMIT FINAL writes one row per window, once stream time passes its end
 // plus the grace period, and nothing before (docs select-push-query
-// "FINAL"; query-validation-tests suppress.json).
+// "FINAL"; query-validation-tests suppress.json, which emits on every
+// record).
 func TestEmitFinalWritesOneRowPerClosedWindow(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, clicksStream+`
 CREATE TABLE finals AS SELECT user_id, COUNT(*) AS n
-  FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 2 SECONDS) GROUP BY user_id EMIT FINAL;`, earliest())
+  FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 2 SECONDS) GROUP BY user_id EMIT FINAL;`, emitEveryRecord())
 	st.produceTimed("clicks",
 		timed{intKey(2), `{}`, 5_000},
 		timed{intKey(1), `{}`, 1_000},
@@ -245,13 +246,13 @@ CREATE TABLE finals AS SELECT user_id, COUNT(*) AS n
 	st.produceTimed("clicks",
 		timed{intKey(2), `{}`, 12_000}, // closes [0,10)
 		timed{intKey(1), `{}`, 3_000},  // late: dropped
-		timed{intKey(1), `{}`, 30_000}, // closes [10,20)
+		timed{intKey(1), `{}`, 22_000}, // closes [10,20)
 	)
 	checkWindowed(t, st.consumeWindowed("FINALS", 4), []string{
 		`1@0={"N":2}/ts9000`, `2@0={"N":1}/ts5000`, `1@10000={"N":1}/ts11000`, `2@10000={"N":1}/ts12000`,
 	})
 	if n := st.recordCount("FINALS"); n != 4 {
-		t.Errorf("FINALS holds %d records, want 4 (the open window [30,40) has no row yet)", n)
+		t.Errorf("FINALS holds %d records, want 4 (the open window [20,30) has no row yet)", n)
 	}
 }
 
@@ -510,7 +511,7 @@ func TestSessionWindowsEmitFinal(t *testing.T) {
 	_, url := st.serve()
 	mustKSQL(t, url, clicksStream+`
 CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n
-  FROM clicks WINDOW SESSION (10 SECONDS, GRACE PERIOD 5 SECONDS) GROUP BY user_id EMIT FINAL;`, earliest())
+  FROM clicks WINDOW SESSION (10 SECONDS, GRACE PERIOD 5 SECONDS) GROUP BY user_id EMIT FINAL;`, emitEveryRecord())
 	st.produceTimed("clicks",
 		timed{intKey(3), `{}`, 1_000},
 		timed{intKey(3), `{}`, 8_000},
@@ -527,8 +528,9 @@ CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n
 }
 
 // Windowed state survives an engine restart: windows, their timestamps,
-// stream time (late records stay dropped) and which EMIT FINAL rows went out
-// are restored from the changelog, under both processing guarantees.
+// stream time (late records stay dropped) and the close time of the last
+// EMIT FINAL emit (so a window still in the store goes out once) are
+// restored, under both processing guarantees.
 func TestRestartResumesWindowedState(t *testing.T) {
 	for name, props := range guaranteeProps() {
 		t.Run(name, func(t *testing.T) {
@@ -536,11 +538,12 @@ func TestRestartResumesWindowedState(t *testing.T) {
 			srv1, url1 := st.serve()
 			props := maps.Clone(props)
 			props["ksql.streams.auto.offset.reset"] = "earliest"
+			props["ksql.streams.__emit.interval.ms.kstreams.windowed.aggregation__"] = 0
 			mustKSQL(t, url1, clicksStream+`
 CREATE TABLE hops AS SELECT user_id, COUNT(*) AS n FROM clicks
   WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 5 SECONDS) GROUP BY user_id EMIT CHANGES;
 CREATE TABLE finals AS SELECT user_id, COUNT(*) AS n FROM clicks
-  WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL;
+  WINDOW TUMBLING (SIZE 10 SECONDS, RETENTION 1 HOUR, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL;
 CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n FROM clicks
   WINDOW SESSION (5 SECONDS) GROUP BY user_id EMIT CHANGES;`, props)
 			st.produceTimed("clicks", timed{intKey(1), `{}`, 1_000}, timed{intKey(1), `{}`, 16_000})
@@ -624,7 +627,7 @@ func TestQueryStreamEmitFinalPushQuery(t *testing.T) {
 	mustKSQL(t, url, clicksStream, nil)
 	st.produceTimed("clicks",
 		timed{intKey(4), `{}`, 1_000}, timed{intKey(4), `{}`, 9_000}, timed{intKey(5), `{}`, 12_000}, timed{intKey(5), `{}`, 25_000})
-	push := `{"sql":"SELECT WINDOWSTART, WINDOWEND, user_id, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`
+	push := `{"sql":"SELECT WINDOWSTART, WINDOWEND, user_id, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL LIMIT 2;","properties":{"auto.offset.reset":"earliest","__emit.interval.ms.kstreams.windowed.aggregation__":0}}`
 	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream", push, map[string]string{"Accept": restapi.MediaDelimited})
 	lines := strings.Split(strings.TrimSuffix(string(r.body), "\n"), "\n")
 	if r.code != 200 || len(lines) != 3 {

@@ -7,9 +7,10 @@
 // the materialized result rows a pull query reads, with the changelog
 // records that restore them (Restore, FinishRestore); window.go time
 // windows (TUMBLING, HOPPING) with the stream-time clock, grace and
-// retention, EMIT FINAL, and windowed keys laid out as Kafka Streams'
-// windowed serializers lay them out; session.go SESSION windows, merged as
-// Kafka Streams merges sessions; join_exec.go stream-table and table-table
+// retention, and windowed keys laid out as Kafka Streams' windowed
+// serializers lay them out; session.go SESSION windows, merged as Kafka
+// Streams merges sessions; emitfinal.go EMIT FINAL's emits of closed
+// windows and sessions; join_exec.go stream-table and table-table
 // joins, primary-key and foreign-key; join_window.go stream-stream joins
 // (WITHIN, GRACE PERIOD) with their window stores.
 //

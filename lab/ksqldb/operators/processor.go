@@ -82,11 +82,9 @@ type group struct {
 	logKey string // its changelog key, "a" + key
 	keys   []any
 	states []expr.AggState
-	// windowed aggregation: the window, the largest timestamp in it and
-	// whether its final row went out (EMIT FINAL)
+	// windowed aggregation: the window and the largest timestamp in it
 	windowed                      bool
 	WindowStart, WindowEnd, maxTs int64
-	emitted                       bool
 	boxed                         [2]any // WindowStart and WindowEnd as row values (see bounds)
 	sinkKey                       []byte // the encoded key of its rows (OutRow.KeySlot)
 }
@@ -115,6 +113,7 @@ type Processor struct {
 	MaterializedTS map[string]int64 // each materialised row's ROWTIME
 	skipped        int64            // rows dropped (null grouping key)
 	clock          windowClock      // windowed aggregation's stream time
+	emitInterval   int64            // EMIT FINAL: milliseconds between final emits (SetEmitInterval)
 	// SESSION windows: each key's sessions by start (their groups)
 	sessions map[string][]*group
 	join     *joinState // joins: the table sides' state (see join.go)
@@ -129,7 +128,7 @@ type Processor struct {
 }
 
 func NewProcessor(p *planner.Plan) *Processor {
-	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clock: windowClock{streamTime: -1}, sessions: map[string][]*group{}, join: newJoinState(p.Join)}
+	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clock: newWindowClock(), emitInterval: DefaultEmitInterval, sessions: map[string][]*group{}, join: newJoinState(p.Join)}
 }
 
 func (p *Processor) Reset() {
@@ -137,7 +136,7 @@ func (p *Processor) Reset() {
 	p.srcRows = map[string][]any{}
 	p.Materialized = map[string][]any{}
 	p.MaterializedTS = map[string]int64{}
-	p.clock = windowClock{streamTime: -1}
+	p.clock = newWindowClock()
 	p.sessions = map[string][]*group{}
 	p.join = newJoinState(p.plan.Join)
 }
@@ -418,7 +417,7 @@ func (p *Processor) Restore(key string, value []byte, ts int64) {
 		var w struct {
 			K []*string       `json:"k"`
 			S []expr.AggState `json:"s"`
-			W []int64         `json:"w"` // window start, end, max timestamp, emitted (0/1)
+			W []int64         `json:"w"` // window start, end, max timestamp
 		}
 		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.Agg.GroupTypes) || len(w.S) != len(p.plan.Agg.Calls) {
 			return
@@ -427,8 +426,8 @@ func (p *Processor) Restore(key string, value []byte, ts int64) {
 		for i, c := range p.plan.Agg.Calls {
 			g.states[i] = c.FromWire(w.S[i])
 		}
-		if len(w.W) == 4 {
-			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs, g.emitted = true, w.W[0], w.W[1], w.W[2], w.W[3] == 1
+		if len(w.W) >= 3 {
+			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, w.W[0], w.W[1], w.W[2]
 		} else {
 			g.maxTs = ts // the changelog record's time is the row's
 		}
@@ -443,6 +442,8 @@ func (p *Processor) Restore(key string, value []byte, ts int64) {
 		}
 	case 'w':
 		p.restoreWindowed(k, value)
+	case emitKey[0]:
+		p.restoreLastEmit(value)
 	case 'm':
 		if value == nil {
 			p.dropMat(k)
@@ -512,11 +513,7 @@ func encodeGroup(g *group) []byte {
 	}
 	m := map[string]any{"k": expr.EncodeTexts(g.keys), "s": states}
 	if g.windowed {
-		emitted := int64(0)
-		if g.emitted {
-			emitted = 1
-		}
-		m["w"] = []int64{g.WindowStart, g.WindowEnd, g.maxTs, emitted}
+		m["w"] = []int64{g.WindowStart, g.WindowEnd, g.maxTs}
 	}
 	b, _ := json.Marshal(m)
 	return b

@@ -16,8 +16,7 @@ import (
 //     spanning them all and t (their aggregates merged, then the record
 //     added); a record alone starts the session [t, t];
 //   - stream time less grace less gap is the close time: a merged session
-//     ending before it is dropped; EMIT FINAL forwards each session once it
-//     ends before it;
+//     ending before it is dropped (EMIT FINAL: see emitfinal.go);
 //   - EMIT CHANGES forwards a tombstone for each session merged away, then
 //     the merged session, each timestamped with its session's end;
 //   - the session store keeps sessions for gap + grace (or RETENTION).
@@ -54,14 +53,23 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	list := p.sessions[base]
 	var merged []*group
 	start, end := t, t
+	// EMIT FINAL's time-ordered store finds the sessions ending after the
+	// latest end written less the retention (getActualFrom)
+	minEnd := t - w.Size
+	if w.Final {
+		minEnd = max(minEnd, p.clock.storeTime-w.Retention+1)
+	}
 	for _, s := range list {
-		if s.WindowEnd >= t-w.Size && s.WindowStart <= t+w.Size {
+		if s.WindowEnd >= minEnd && s.WindowStart <= t+w.Size {
 			merged = append(merged, s)
 			start, end = min(start, s.WindowStart), max(end, s.WindowEnd)
 		}
 	}
 	if end < closeAt {
 		p.clock.late++
+		if w.Final {
+			p.forwardFinal(closeAt, changelog)
+		}
 		return p.outs, p.changes
 	}
 	states := make([]expr.AggState, len(ap.Calls))
@@ -90,11 +98,14 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 		list = slices.Insert(list, i, g)
 	}
 	p.sessions[base] = list
-	p.clock.nextSweep = min(p.clock.nextSweep, p.deadline(g))
+	p.clock.storeTime = max(p.clock.storeTime, end)
+	p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
 	if changelog {
 		p.changes = append(p.changes, Change{Key: g.logKey, group: g})
 	}
-	if !w.Final {
+	if w.Final {
+		p.forwardFinal(closeAt, changelog)
+	} else {
 		p.emitWindow(g)
 	}
 	p.sweep(changelog)

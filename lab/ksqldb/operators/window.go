@@ -1,7 +1,6 @@
 package operators
 
 import (
-	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -17,8 +16,9 @@ import (
 //
 //   - ksqldb-streams StreamAggregateBuilder: TimeWindows.ofSizeAndGrace
 //     (HOPPING adds advanceBy), SessionWindows.ofInactivityGapAndGrace; with
-//     no GRACE PERIOD the grace is max(24h - size, 0) (defaultGrace); EMIT
-//     FINAL is EmitStrategy.onWindowClose().
+//     no GRACE PERIOD the grace is max(24h - size, 0) (defaultGrace), or 0
+//     with EMIT FINAL (RewrittenAnalysis); EMIT FINAL is
+//     EmitStrategy.onWindowClose() (see emitfinal.go).
 //   - kafka streams TimeWindows.windowsFor: a record at t belongs to every
 //     window [start, start+size) with start a multiple of advance and
 //     start <= t < start+size.
@@ -26,8 +26,7 @@ import (
 //     timestamp seen; a window whose end <= stream time - grace is closed,
 //     and a record for a closed window is dropped ("Skipping record for
 //     expired window"); the result's timestamp is the largest timestamp in
-//     its window. On window close (EMIT FINAL) each window is forwarded once
-//     with its final value.
+//     its window.
 //   - window store retention: the RETENTION clause, or size + grace.
 //   - query-validation-tests tumbling-windows.json, hopping-windows.json,
 //     suppress.json and window-bounds.json show the rows these give.
@@ -36,11 +35,23 @@ import (
 // later record times are dropped as late.
 const maxRecordTime = math.MaxInt64 / 4
 
+// noTimestamp is Kafka's ConsumerRecord.NO_TIMESTAMP.
+const noTimestamp = -1
+
 // windowClock is the time state of a windowed aggregation.
 type windowClock struct {
 	streamTime int64 // the largest timestamp seen; -1 before the first
-	nextSweep  int64 // stream time at which some window closes or expires
+	nextSweep  int64 // store time at which some window expires
 	late       int64 // records dropped because their window had closed
+	// EMIT FINAL (emitfinal.go)
+	storeTime int64 // the latest window start (session end) the store was written; -1 before the first
+	lastEmit  int64 // the close time of the last final emit (lastEmitWindowCloseTime); noTimestamp before the first
+	nextEmit  int64 // the wall-clock millisecond before which no final emit is tried
+}
+
+// newWindowClock is the clock of an aggregation that has seen no record.
+func newWindowClock() windowClock {
+	return windowClock{streamTime: -1, storeTime: -1, lastEmit: noTimestamp}
 }
 
 // WindowKey appends the window start to a group key.
@@ -82,12 +93,13 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 			g = newGroup(gk, slices.Clone(p.gvals), make([]expr.AggState, len(ap.Calls)))
 			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, r.TS
 			p.Groups[gk] = g
-			p.clock.nextSweep = min(p.clock.nextSweep, p.deadline(g))
+			p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
 		}
 		for i, c := range ap.Calls {
 			c.Add(&g.states[i], r.Vals, 1)
 		}
 		g.maxTs = max(g.maxTs, r.TS)
+		p.clock.storeTime = max(p.clock.storeTime, start)
 		p.changed = append(p.changed, g)
 	}
 	for _, g := range p.changed {
@@ -97,6 +109,9 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 		if !w.Final {
 			p.emitWindow(g)
 		}
+	}
+	if w.Final {
+		p.forwardFinal(closeAt, changelog)
 	}
 	p.sweep(changelog)
 	return p.outs, p.changes
@@ -112,65 +127,48 @@ func (p *Processor) emitWindow(g *group) {
 	p.outs = append(p.outs, out)
 }
 
-// deadline is the stream time at which something next happens to g: its
-// final row (EMIT FINAL) or its expiry from the store.
-func (p *Processor) deadline(g *group) int64 {
-	if p.plan.Agg.Window.Final && !g.emitted {
-		return p.closesAt(g)
-	}
-	return p.expiresAt(g)
-}
-
-// closesAt is the stream time from which g is closed: a time window when
-// its end <= stream time - grace (KStreamWindowAggregate), a session when
-// its end < stream time - grace - gap (KStreamSessionWindowAggregate).
-func (p *Processor) closesAt(g *group) int64 {
-	w := p.plan.Agg.Window
-	if w.Kind == sql.Session {
-		return g.WindowEnd + w.Grace + w.Size + 1
-	}
-	return g.WindowEnd + w.Grace
-}
-
-// expiresAt is the stream time from which the store no longer holds g: a
-// time window once its start is retention behind, a session once its end is.
+// expiresAt is the time from which the store no longer holds g, on the
+// clock sweepTime reads: a time window once its start is retention
+// behind, a session once its end is. The time-ordered stores of EMIT
+// FINAL hide a window whose start is before the latest start written less
+// the retention (AbstractDualSchemaRocksDBSegmentedBytesStore
+// getActualFrom) and drop a session with the segment that holds its end,
+// once the segment is wholly before the latest end written less the
+// retention (AbstractSegments.cleanupExpiredSegments).
 func (p *Processor) expiresAt(g *group) int64 {
 	w := p.plan.Agg.Window
-	if w.Kind == sql.Session {
+	switch {
+	case w.Kind == sql.Session && w.Final:
+		seg := sessionSegment(w.Retention)
+		return (g.WindowEnd/seg+1)*seg + w.Retention
+	case w.Kind == sql.Session:
 		return g.WindowEnd + w.Retention + 1
+	case w.Final:
+		return g.WindowStart + w.Retention + 1
 	}
 	return g.WindowStart + w.Retention
 }
 
-// sweep emits the windows that closed (EMIT FINAL) and forgets those past
-// retention, once stream time reaches the earliest deadline.
+// sessionSegment is the segment interval of a session store of the given
+// retention (RocksDbTimeOrderedSessionBytesStoreSupplier.segmentIntervalMs).
+func sessionSegment(retention int64) int64 { return max(retention/2, 60_000) }
+
+// sweepTime is the clock expiry is measured on: the store's (the latest
+// window start or session end written) for EMIT FINAL, else stream time.
+func (p *Processor) sweepTime() int64 {
+	if p.plan.Agg.Window.Final {
+		return p.clock.storeTime
+	}
+	return p.clock.streamTime
+}
+
+// sweep forgets the windows past retention once the clock reaches the
+// earliest expiry.
 func (p *Processor) sweep(changelog bool) {
 	w := p.plan.Agg.Window
-	now := p.clock.streamTime
+	now := p.sweepTime()
 	if now < p.clock.nextSweep {
 		return
-	}
-	var closed []*group
-	if w.Final {
-		for _, g := range p.Groups {
-			if !g.emitted && p.closesAt(g) <= now {
-				closed = append(closed, g)
-			}
-		}
-		// the window store is read in window-start order, then by key
-		slices.SortFunc(closed, func(a, b *group) int {
-			if a.WindowStart != b.WindowStart {
-				return cmp.Compare(a.WindowStart, b.WindowStart)
-			}
-			return strings.Compare(a.key, b.key)
-		})
-		for _, g := range closed {
-			g.emitted = true
-			p.emitWindow(g)
-			if changelog {
-				p.changes = append(p.changes, Change{Key: g.logKey, group: g})
-			}
-		}
 	}
 	next := int64(math.MaxInt64)
 	for gk, g := range p.Groups {
@@ -186,17 +184,26 @@ func (p *Processor) sweep(changelog bool) {
 			}
 			continue
 		}
-		next = min(next, p.deadline(g))
+		next = min(next, p.expiresAt(g))
 	}
 	p.clock.nextSweep = next
 }
 
 // finishWindowRestore sets the clock from restored windows: stream time is
-// the latest timestamp they hold, and the next record sweeps.
+// the latest timestamp they hold, the store's time the latest window they
+// were written for, the last final emit the one restored, and the next
+// record sweeps.
 func (p *Processor) finishWindowRestore() {
-	p.clock = windowClock{streamTime: -1}
+	lastEmit := p.clock.lastEmit
+	p.clock = newWindowClock()
+	p.clock.lastEmit = lastEmit
 	for _, g := range p.Groups {
 		p.clock.streamTime = max(p.clock.streamTime, g.maxTs)
+		if p.plan.Agg.Window.Kind == sql.Session {
+			p.clock.storeTime = max(p.clock.storeTime, g.WindowEnd)
+		} else {
+			p.clock.storeTime = max(p.clock.storeTime, g.WindowStart)
+		}
 	}
 	if p.plan.Agg.Window.Kind == sql.Session {
 		p.indexSessions()

@@ -98,6 +98,9 @@ func planWindow(q *sql.Query, src *metastore.Source, aggregate bool, mode Mode) 
 		return nil, stmterr.Unsupported(fmt.Sprintf("a HOPPING window in which a record falls in more than %d windows (SIZE / ADVANCE BY)", maxWindowsPerRecord))
 	}
 	ws.Grace = max(defaultGraceCeiling-ws.Size, 0)
+	if q.EmitFinal {
+		ws.Grace = 0 // RewrittenAnalysis.getWindowExpression: zeroGracePeriod
+	}
 	if w.Grace != nil {
 		ws.Grace = w.Grace.Millis()
 	}

@@ -1,0 +1,125 @@
+package operators
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// EMIT FINAL, as Kafka Streams 3.9 runs the ON_WINDOW_CLOSE emit strategy
+// ksqlDB asks for (AbstractKStreamTimeWindowAggregateProcessor with
+// KStreamWindowAggregate, KStreamSessionWindowAggregate):
+//
+//   - after each record the aggregation takes (late ones included, not
+//     those dropped for a null key or a filter), it tries a final emit,
+//     unless the wall clock is before the next emit time; each try moves
+//     that to now + the emit interval (the
+//     __emit.interval.ms.kstreams.windowed.aggregation__ property, 1000 ms
+//     by default), and goes on only if the close time (stream time less
+//     grace, for sessions less the gap too) passed the last emit's;
+//   - a time window aggregation fetches the windows starting from 0 on the
+//     first emit, else from max(0, last close time - size) + 1, up to close
+//     time - size (skipping the fetch when both ends fall in the same
+//     windows); its time-ordered store shows only the windows starting at
+//     or after the latest window start written less the retention, so a
+//     window that closed and left it between two emits never goes out;
+//   - a session aggregation fetches the sessions ending from max(0, last
+//     close time) up to close time - 1;
+//   - each window goes out once with its aggregate, in store order (window
+//     start then key; session end, key, start), with its timestamp (a time
+//     window's largest record time, a session's end) and the headers of
+//     the record that triggered the emit; the close time becomes the last
+//     emit's, which survives a restart.
+
+// DefaultEmitInterval is Kafka Streams' default for
+// __emit.interval.ms.kstreams.windowed.aggregation__, in milliseconds.
+const DefaultEmitInterval = 1000
+
+// emitKey is the changelog key of the last final emit's close time (Kafka
+// Streams keeps it with the committed offsets, as processor metadata).
+const emitKey = "e"
+
+// SetEmitInterval sets how many wall-clock milliseconds pass between two
+// tries of a final emit (0: every record).
+func (p *Processor) SetEmitInterval(ms int64) { p.emitInterval = ms }
+
+// forwardFinal appends to p.outs the windows that closed since the last
+// final emit, if the emit interval lets it try; closeTime is the record's
+// window close time.
+func (p *Processor) forwardFinal(closeTime int64, changelog bool) {
+	now := time.Now().UnixMilli()
+	if now < p.clock.nextEmit {
+		return
+	}
+	p.clock.nextEmit = now + p.emitInterval
+	if p.clock.lastEmit != noTimestamp && p.clock.lastEmit >= closeTime {
+		return
+	}
+	w := p.plan.Agg.Window
+	var closed []*group
+	if w.Kind == sql.Session {
+		hi := closeTime - 1
+		lo := max(0, p.clock.lastEmit)
+		if hi < 0 || hi < lo {
+			return
+		}
+		for _, g := range p.Groups {
+			if g.WindowEnd >= lo && g.WindowEnd <= hi {
+				closed = append(closed, g)
+			}
+		}
+		slices.SortFunc(closed, func(a, b *group) int {
+			return cmp.Or(cmp.Compare(a.WindowEnd, b.WindowEnd), strings.Compare(sessionBase(a), sessionBase(b)), cmp.Compare(a.WindowStart, b.WindowStart))
+		})
+	} else {
+		hi := closeTime - w.Size
+		if hi < 0 {
+			return
+		}
+		lo := int64(0)
+		if p.clock.lastEmit != noTimestamp {
+			lo = max(0, p.clock.lastEmit-w.Size) + 1
+			if p.sameWindows(hi, lo-1) {
+				return
+			}
+		}
+		lo = max(lo, p.clock.storeTime-w.Retention)
+		for _, g := range p.Groups {
+			if g.WindowStart >= lo && g.WindowStart <= hi {
+				closed = append(closed, g)
+			}
+		}
+		slices.SortFunc(closed, func(a, b *group) int {
+			return cmp.Or(cmp.Compare(a.WindowStart, b.WindowStart), strings.Compare(a.key, b.key))
+		})
+	}
+	for _, g := range closed {
+		p.emitWindow(g)
+	}
+	p.clock.lastEmit = closeTime
+	if changelog {
+		p.changes = append(p.changes, Change{Key: emitKey, raw: strconv.AppendInt(nil, closeTime, 10)})
+	}
+}
+
+// sameWindows reports whether the times a and b fall in the same windows
+// (TimeWindows.windowsFor), as KStreamWindowAggregate.shouldRangeFetch
+// compares them.
+func (p *Processor) sameWindows(a, b int64) bool {
+	w := p.plan.Agg.Window
+	first := func(t int64) int64 { return max(0, t-w.Size+w.Advance) / w.Advance * w.Advance }
+	last := func(t int64) int64 { return t / w.Advance * w.Advance }
+	return first(a) == first(b) && last(a) == last(b)
+}
+
+// restoreLastEmit reads the last final emit's close time from its
+// changelog record.
+func (p *Processor) restoreLastEmit(value []byte) {
+	if t, err := strconv.ParseInt(string(value), 10, 64); err == nil {
+		p.clock.lastEmit = t
+	}
+}
