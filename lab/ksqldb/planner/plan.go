@@ -84,6 +84,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := checkWhereWindowBounds(q, src, in); err != nil {
+		return nil, err
+	}
 	if q.Where != nil {
 		if expr.HasAggregate(q.Where) {
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
@@ -307,6 +310,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*
 		}
 	}
 
+	if err := checkEmitFinal(q); err != nil {
+		return nil, err
+	}
 	if jp != nil && !aggregate && pp == nil {
 		exprs := make([]sql.Expr, len(items))
 		for i, it := range items {

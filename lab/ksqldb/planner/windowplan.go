@@ -20,10 +20,9 @@ const (
 	maxWindowsPerRecord = 10_000  // HOPPING SIZE / ADVANCE BY
 )
 
-// planWindow checks the WINDOW and EMIT clauses of q and plans its window
-// (nil without a WINDOW clause). Messages: LogicalPlanner ("WINDOW clause
-// requires a GROUP BY clause.", "EMIT FINAL is only supported for windowed
-// aggregations."), SchemaKGroupedTable ("Windowing not supported for table
+// planWindow checks the WINDOW clause of q and plans its window (nil
+// without a WINDOW clause). Messages: LogicalPlanner ("WINDOW clause
+// requires a GROUP BY clause."), SchemaKGroupedTable ("Windowing not supported for table
 // aggregations."), PushQueryValidator ("KSQL does not support persistent
 // queries on windowed tables."), AggregateAnalyzer (window bounds), Analyzer
 // (reserved column names), Kafka Streams TimeWindows (sizes). A persistent
@@ -54,9 +53,6 @@ func planWindow(q *sql.Query, src *metastore.Source, aggregate bool, mode Mode) 
 		}
 	}
 	w := q.Window
-	if q.EmitFinal && (w == nil || len(q.GroupBy) == 0) {
-		return nil, stmterr.Bad("EMIT FINAL is only supported for windowed aggregations.")
-	}
 	if w == nil {
 		return nil, nil
 	}
@@ -171,4 +167,48 @@ func isSystemColumn(name string) bool {
 		return true
 	}
 	return expr.IsWindowBound(name)
+}
+
+// checkEmitFinal refuses EMIT FINAL but on a windowed aggregation, as
+// LogicalPlanner does once it has built the aggregation or projection.
+func checkEmitFinal(q *sql.Query) error {
+	if q.EmitFinal && (q.Window == nil || len(q.GroupBy) == 0) {
+		return stmterr.Bad("EMIT FINAL is only supported for windowed aggregations.")
+	}
+	return nil
+}
+
+// checkWhereWindowBounds refuses WINDOWSTART or WINDOWEND in the WHERE of a
+// windowed aggregation of a stream without windows: the Analyzer resolves
+// them against the aggregation's columns, then FilterTypeValidator types
+// the WHERE against the source's, which do not have them ("Error in WHERE
+// expression: Unknown column WINDOWEND.", query-validation-tests
+// window-bounds.json). A column that resolves nowhere is left to the
+// compiler, as the Analyzer reports it first.
+func checkWhereWindowBounds(q *sql.Query, src *metastore.Source, in *expr.Scope) error {
+	if q.Where == nil || q.Window == nil || src.Window != nil {
+		return nil
+	}
+	var bound string
+	unresolved := false
+	expr.Walk(q.Where, func(x sql.Expr) {
+		ref, ok := x.(*sql.ColumnRef)
+		if !ok {
+			return
+		}
+		if _, ok := in.Lookup(ref); ok {
+			return
+		}
+		if expr.IsWindowBound(ref.Name) && (ref.Qualifier == "" || in.Qualifiers[ref.Qualifier]) {
+			if bound == "" {
+				bound = ref.Name
+			}
+			return
+		}
+		unresolved = true
+	})
+	if bound == "" || unresolved {
+		return nil
+	}
+	return stmterr.Bad("Error in WHERE expression: Unknown column %s.", bound)
 }
