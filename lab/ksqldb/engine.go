@@ -341,24 +341,24 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
 		return nil, err
 	}
-	if w.valueSchemaID != 0 {
+	switch {
+	case w.valueSchemaID != 0:
 		vals, err := s.valueColumnsBySchemaID(ctx, ec, w, cs, seen)
 		if err != nil {
 			return nil, err
 		}
 		sch.Cols = append(sch.Cols, vals...)
-	} else if len(sch.Values()) == 0 {
-		if !formats.Inferable(w.valueFormat) {
-			if len(cs.Columns) == 0 {
-				return nil, stmterr.Bad("The statement does not define any columns.")
-			}
-			return nil, stmterr.Unsupported("a " + kind + " without value columns")
-		}
+	case len(sch.Values()) > 0:
+	case formats.Inferable(w.valueFormat):
 		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen, w.valueSchemaName())
 		if err != nil {
 			return nil, err
 		}
 		sch.Cols = append(sch.Cols, vals...)
+	case len(cs.Columns) == 0:
+		return nil, stmterr.Bad("The statement does not define any columns.")
+		// otherwise key columns only, in a format that infers nothing:
+		// the value holds no column (DefaultSchemaInjector)
 	}
 	// a source without key columns keeps its key format
 	// (CreateSourceFactory.buildFormats)
