@@ -158,3 +158,16 @@ func TestUnknownFormatIsRefusedBeforeInference(t *testing.T) {
 		{"CREATE STREAM s3 (v INT) WITH (KAFKA_TOPIC='t3', PARTITIONS=1, VALUE_FORMAT='JSON', KEY_FORMAT='BAZ');", "Unknown format: BAZ"},
 	})
 }
+
+// NULL is a reserved word, so no type: a column or CAST of type NULL is a
+// syntax error where it stands (query-validation-tests null.json "NULL
+// column", cast.json "to null"; SyntaxErrorValidator's no-viable-alternative
+// text).
+func TestNullIsNoType(t *testing.T) {
+	refusals(t, "CREATE STREAM src (id INT KEY, v INT) WITH (KAFKA_TOPIC='src', PARTITIONS=1, VALUE_FORMAT='JSON');", [][2]string{
+		{"CREATE STREAM s (k INT KEY, c NULL) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON');",
+			"line 1:31: Syntax Error\nSyntax error at or near 'NULL' at line 1:31"},
+		{"CREATE STREAM o AS SELECT id, CAST(v AS NULL) AS c FROM src;",
+			"line 1:41: Syntax Error\nSyntax error at or near 'NULL' at line 1:41"},
+	})
+}

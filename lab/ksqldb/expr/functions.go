@@ -154,13 +154,14 @@ var CompilerUDFs = map[string]func(name string, args []Compiled) (Compiled, erro
 		if err != nil {
 			return Compiled{}, err
 		}
-		// NullIf: NULL when expr1 is NULL or equals expr2, else expr1.
+		// NullIf: NULL when expr1 is NULL or equals expr2 (Object.equals:
+		// ARRAYs, MAPs and STRUCTs by their elements), else expr1.
 		return Compiled{Type: t, Eval: func(r []any) any {
 			a := args[0].Eval(r)
 			if a == nil {
 				return nil
 			}
-			if b := args[1].Eval(r); b != nil && types.Compare(a, b) == 0 {
+			if b := args[1].Eval(r); b != nil && types.Equal(a, b) {
 				return nil
 			}
 			return a

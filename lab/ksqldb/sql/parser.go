@@ -477,6 +477,11 @@ func (p *parser) typ() (Type, error) {
 	if t.Kind != Ident && t.Kind != QuotedIdent {
 		return Type{}, p.errExpected("a type")
 	}
+	if t.Kind == Ident && reserved[t.Upper()] && t.Upper() != "DECIMAL" {
+		// no alternative of SqlBase.g4's type starts with a reserved word
+		// (NULL is no type): SyntaxErrorValidator's no-viable-alternative text
+		return Type{}, p.errAt(t, "Syntax error at or near '%s' at line %d:%d", t.Text, t.Pos.Line, t.Pos.Col)
+	}
 	p.next()
 	name := t.Upper()
 	if t.Kind == QuotedIdent {
@@ -572,6 +577,30 @@ func (p *parser) typeParameters() error {
 			return p.errAt(p.peek(), "Expecting {',', ')'}")
 		}
 	}
+}
+
+// partitionList reads PARTITION BY's expressions, in parentheses (paren,
+// the '(' read) or not.
+func (p *parser) partitionList(paren bool) ([]Expr, error) {
+	var list []Expr
+	if !(paren && p.isSym(")")) {
+		for {
+			e, err := p.additive(0)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, e)
+			if !p.acceptSym(",") {
+				break
+			}
+		}
+	}
+	if paren {
+		if err := p.expectSym(")"); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }
 
 func (p *parser) properties() ([]Property, error) {
@@ -1179,24 +1208,18 @@ func (p *parser) query() (*Query, error) {
 			return nil, err
 		}
 		q.HasPartitionBy = true
-		paren := p.acceptSym("(")
-		if !(paren && p.isSym(")")) {
-			for {
-				e, err := p.additive(0)
-				if err != nil {
-					return nil, err
-				}
-				q.PartitionBy = append(q.PartitionBy, e)
-				if !p.acceptSym(",") {
-					break
-				}
-			}
+		start := p.i
+		list, err := p.partitionList(p.acceptSym("("))
+		if err != nil && p.toks[start].Kind == Symbol && p.toks[start].Text == "(" {
+			// not a parenthesised list: the first valueExpression is a
+			// parenthesised expression, as in PARTITION BY (a IS NULL)
+			p.i = start
+			list, err = p.partitionList(false)
 		}
-		if paren {
-			if err := p.expectSym(")"); err != nil {
-				return nil, err
-			}
+		if err != nil {
+			return nil, err
 		}
+		q.PartitionBy = list
 	}
 	if p.acceptKw("HAVING") {
 		e, err := p.expr()
