@@ -1,7 +1,6 @@
 package ksqldb
 
 import (
-	"context"
 	"testing"
 )
 
@@ -37,14 +36,5 @@ CREATE TABLE shops (sid BIGINT PRIMARY KEY, town VARCHAR) WITH (kafka_topic='sho
 		{ts: 8, key: longKey(2)}, {ts: 8, key: longKey(2)},
 		{ts: 9, key: longKey(1)},
 	}
-	got := st.consumeJoin("OUT", len(want))
-	for i := range want {
-		if got[i].ts != want[i].ts || string(got[i].key) != string(want[i].key) || string(got[i].value) != string(want[i].value) {
-			t.Errorf("record %d: got ts %d key %x %s, want ts %d key %x %s", i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
-		}
-	}
-	ends, err := st.adm.ListEndOffsets(context.Background(), "OUT")
-	if o, _ := ends.Lookup("OUT", 0); err != nil || o.Offset != int64(len(want)) {
-		t.Errorf("OUT holds %d records, want %d (%v)", o.Offset, len(want), err)
-	}
+	st.expectJoined("OUT", want)
 }

@@ -633,6 +633,34 @@ func (st *stack) produceInOrder(group string, recs ...joinRec) {
 	}
 }
 
+// stableGroup is the consumer group of the persistent query the entities
+// of its CREATE ... AS SELECT name, once the query has joined it.
+func (st *stack) stableGroup(ents []map[string]any) string {
+	st.t.Helper()
+	group := "_confluent-ksql-default_query_" + ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
+	waitFor(st.t.(*testing.T), func() bool {
+		gs, err := st.adm.DescribeGroups(context.Background(), group)
+		return err == nil && gs[group].State == "Stable"
+	}, "the query joined its group")
+	return group
+}
+
+// expectJoined checks that the single-partition topic holds exactly the
+// records want, in order (timestamp, key and value).
+func (st *stack) expectJoined(topic string, want []joinRec) {
+	st.t.Helper()
+	got := st.consumeJoin(topic, len(want))
+	for i := range want {
+		if got[i].ts != want[i].ts || !slices.Equal(got[i].key, want[i].key) || string(got[i].value) != string(want[i].value) {
+			st.t.Errorf("%s record %d: got ts %d key %x %s, want ts %d key %x %s", topic, i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
+		}
+	}
+	ends, err := st.adm.ListEndOffsets(context.Background(), topic)
+	if o, _ := ends.Lookup(topic, 0); err != nil || o.Offset != int64(len(want)) {
+		st.t.Errorf("%s holds %d records, want %d (%v)", topic, o.Offset, len(want), err)
+	}
+}
+
 // confluentinc/ksql 7.9.0 ksqldb-functional-tests historical_plans
 // "joins_-_stream_stream_full_outer_join_with_out_of_order_and_custom_grace_period_-_JSON"
 // (7.1.0): records whose window had already closed when they came join
@@ -643,12 +671,8 @@ func TestStreamStreamFullOuterJoinOutOfOrderAsKsqlDBsTestCase(t *testing.T) {
 	mustKSQL(t, url, `CREATE STREAM LEFT_STREAM (ID BIGINT KEY, L1 varchar) WITH (kafka_topic='left_topic', PARTITIONS=1, value_format='JSON');
 CREATE STREAM RIGHT_STREAM (ID BIGINT KEY, L2 varchar) WITH (kafka_topic='right_topic', PARTITIONS=1, value_format='JSON');`, nil)
 	ents := mustKSQL(t, url, "CREATE STREAM OUTER_JOIN as SELECT ROWKEY as ID, t.id, tt.id, l1, l2 FROM LEFT_STREAM t full outer join RIGHT_STREAM tt WITHIN 1 minute GRACE PERIOD 1 minute on t.id = tt.id;", earliest())
-	group := "_confluent-ksql-default_query_" + ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
 	long := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
-	waitFor(t, func() bool {
-		gs, err := st.adm.DescribeGroups(context.Background(), group)
-		return err == nil && gs[group].State == "Stable"
-	}, "the query joined its group")
+	group := st.stableGroup(ents)
 	st.produceInOrder(group,
 		joinRec{"left_topic", 0, long(0), []byte(`{"L1":"A"}`)}, joinRec{"right_topic", 60000, long(0), []byte(`{"L2":"a"}`)},
 		joinRec{"right_topic", 330000, long(1), []byte(`{"L2":"b"}`)}, joinRec{"right_topic", 90000, long(2), []byte(`{"L2":"c"}`)},
@@ -661,12 +685,7 @@ CREATE STREAM RIGHT_STREAM (ID BIGINT KEY, L2 varchar) WITH (kafka_topic='right_
 		{ts: 60000, key: long(3), value: []byte(`{"T_ID":null,"TT_ID":3,"L1":null,"L2":"d"}`)},
 		{ts: 60000, key: long(3), value: []byte(`{"T_ID":3,"TT_ID":null,"L1":"D","L2":null}`)},
 	}
-	got := st.consumeJoin("OUTER_JOIN", len(want))
-	for i := range want {
-		if got[i].ts != want[i].ts || !slices.Equal(got[i].key, want[i].key) || string(got[i].value) != string(want[i].value) {
-			t.Errorf("record %d: got ts %d key %x %s, want ts %d key %x %s", i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
-		}
-	}
+	st.expectJoined("OUTER_JOIN", want)
 }
 
 // confluentinc/ksql 7.9.0 ksqldb-functional-tests historical_plans
@@ -689,12 +708,7 @@ CREATE STREAM TEST_STREAM (ID BIGINT KEY, F1 varchar, F2 bigint) WITH (kafka_top
 		{ts: 13000, key: long(0), value: []byte(`{"NAME":"foo","VALUE":100,"F1":"blah","F2":50}`)},
 		{ts: 15000, key: long(0), value: []byte(`{"NAME":"foo","VALUE":100,"F1":"a","F2":10}`)},
 	}
-	got := st.consumeJoin("INNER_JOIN", len(want))
-	for i := range want {
-		if got[i].ts != want[i].ts || !slices.Equal(got[i].key, want[i].key) || string(got[i].value) != string(want[i].value) {
-			t.Errorf("record %d: got ts %d key %x %s, want ts %d key %x %s", i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
-		}
-	}
+	st.expectJoined("INNER_JOIN", want)
 	ends, err := st.adm.ListEndOffsets(context.Background(), "INNER_JOIN")
 	if o, _ := ends.Lookup("INNER_JOIN", 0); err != nil || o.Offset != 2 {
 		t.Errorf("INNER_JOIN holds %d records, want 2 (%v)", o.Offset, err)
@@ -790,19 +804,7 @@ CREATE TABLE TEST_TABLE2 (id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (ka
 	)
 	mustKSQL(t, url, `CREATE TABLE OUTER_JOIN as SELECT ROWKEY AS ID, name, value, f1, f2 FROM test t FULL OUTER join TEST_TABLE tt on t.id = tt.id;
 CREATE TABLE OUTPUT as SELECT t.id, name, tt.f1, f2 FROM test2 t JOIN test_table2 tt ON t.id = tt.id WHERE t.value > 10 AND tt.f2 > 5;`, earliest())
-	check := func(topic string, want []joinRec) {
-		t.Helper()
-		got := st.consumeJoin(topic, len(want))
-		for i := range want {
-			if got[i].ts != want[i].ts || !slices.Equal(got[i].key, want[i].key) || string(got[i].value) != string(want[i].value) {
-				t.Errorf("%s record %d: got ts %d key %x %s, want ts %d key %x %s", topic, i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
-			}
-		}
-		ends, err := st.adm.ListEndOffsets(context.Background(), topic)
-		if o, _ := ends.Lookup(topic, 0); err != nil || o.Offset != int64(len(want)) {
-			t.Errorf("%s holds %d records, want %d (%v)", topic, o.Offset, len(want), err)
-		}
-	}
+	check := st.expectJoined
 	check("OUTER_JOIN", []joinRec{
 		{ts: 0, key: long(0), value: []byte(`{"NAME":"zero","VALUE":0,"F1":null,"F2":null}`)},
 		{ts: 10000, key: long(0), value: []byte(`{"NAME":"zero","VALUE":0,"F1":"blah","F2":50}`)},

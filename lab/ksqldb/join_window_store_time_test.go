@@ -1,7 +1,6 @@
 package ksqldb
 
 import (
-	"context"
 	"encoding/binary"
 	"testing"
 )
@@ -25,12 +24,8 @@ func TestStreamStreamJoinWindowStoresExpireByTheirOwnStreamTime(t *testing.T) {
 	mustKSQL(t, url, `CREATE STREAM LS (ID BIGINT KEY, L1 STRING) WITH (kafka_topic='ls', PARTITIONS=1, value_format='JSON');
 CREATE STREAM RS (ID BIGINT KEY, L2 STRING) WITH (kafka_topic='rs', PARTITIONS=1, value_format='JSON');`, nil)
 	ents := mustKSQL(t, url, "CREATE STREAM RJ AS SELECT l.id, l1, l2 FROM LS l RIGHT JOIN RS r WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON l.id = r.id;", earliest())
-	group := "_confluent-ksql-default_query_" + ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
 	long := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
-	waitFor(t, func() bool {
-		gs, err := st.adm.DescribeGroups(context.Background(), group)
-		return err == nil && gs[group].State == "Stable"
-	}, "the query joined its group")
+	group := st.stableGroup(ents)
 	st.produceInOrder(group,
 		joinRec{"ls", 0, long(7), []byte(`{"L1":"p"}`)}, joinRec{"rs", 60000, long(7), []byte(`{"L2":"q"}`)},
 		joinRec{"ls", 330000, long(8), []byte(`{"L1":"late"}`)}, joinRec{"ls", 90000, long(9), []byte(`{"L1":"r"}`)},
@@ -42,10 +37,5 @@ CREATE STREAM RS (ID BIGINT KEY, L2 STRING) WITH (kafka_topic='rs', PARTITIONS=1
 		{ts: 60000, key: long(5), value: []byte(`{"L1":null,"L2":"t"}`)},
 		{ts: 90000, key: long(5), value: []byte(`{"L1":"u","L2":"t"}`)},
 	}
-	got := st.consumeJoin("RJ", len(want))
-	for i := range want {
-		if got[i].ts != want[i].ts || string(got[i].key) != string(want[i].key) || string(got[i].value) != string(want[i].value) {
-			t.Errorf("record %d: got ts %d key %x %s, want ts %d key %x %s", i, got[i].ts, got[i].key, got[i].value, want[i].ts, want[i].key, want[i].value)
-		}
-	}
+	st.expectJoined("RJ", want)
 }

@@ -358,11 +358,7 @@ func TestKafkajsReadsAStreamTableLeftJoinSink(t *testing.T) {
 	mustKSQL(t, url, "CREATE STREAM test (ID BIGINT KEY, NAME VARCHAR, VALUE BIGINT) WITH (KAFKA_TOPIC='test_topic', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	mustKSQL(t, url, "CREATE TABLE test_table (ID BIGINT PRIMARY KEY, F1 VARCHAR, F2 BIGINT) WITH (KAFKA_TOPIC='test_table', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	ents := mustKSQL(t, url, "CREATE STREAM left_join AS SELECT t.id, name, value, f1, f2 FROM test t LEFT JOIN test_table tt ON t.id = tt.id;", earliest())
-	group := "_confluent-ksql-default_query_" + ents[0]["commandStatus"].(map[string]any)["queryId"].(string)
-	waitFor(t, func() bool {
-		gs, err := st.adm.DescribeGroups(context.Background(), group)
-		return err == nil && gs[group].State == "Stable"
-	}, "the query joined its group")
+	group := st.stableGroup(ents)
 	st.produceInOrder(group,
 		joinRec{"test_table", 0, be64(0), []byte(`{"F1":"zero","F2":0}`)},
 		joinRec{"test_table", 10_000, be64(10), []byte(`{"F1":"100","F2":5}`)},
