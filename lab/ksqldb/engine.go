@@ -516,7 +516,7 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.Kind()))
 	}
-	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name)
+	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
 	if err != nil {
 		return nil, err
 	}
@@ -714,7 +714,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 		// AstSanitizer
 		return nil, stmterr.Bad("Cannot insert into %s because it has header columns", st.Target)
 	}
-	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target)
+	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
 	if err != nil {
 		return nil, err
 	}

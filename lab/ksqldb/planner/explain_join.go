@@ -75,7 +75,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("a stream-stream " + st.Type.String())
 	}
 	// a stream joined on anything but its key is repartitioned
-	rekeyLeft, rekeyRight, _ := rekeyedSides(st, left, right)
+	rekeyLeft, rekeyRight, _ := rekeyedSides(plan.Join, st, left, right)
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, refuse("a join of a source without a single key column")
 	}

@@ -72,6 +72,9 @@ func (st JoinStep) LeftLeaf() int { return st.leftLeaf }
 
 // JoinPlan is the planned join of a query.
 type JoinPlan struct {
+	// defaultKeyFormat replaces NONE where the join keys its rows
+	defaultKeyFormat string
+
 	Leaves  []JoinLeaf
 	Steps   []JoinStep
 	KeySlot int // joined-row index of the join key
@@ -227,8 +230,8 @@ func (p *Plan) TableTopics() map[string]bool {
 
 // planJoin plans the sources of a query with joins: the virtual source the
 // rest of planning sees, the joined scope and the join plan.
-func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope, *JoinPlan, error) {
-	jp := &JoinPlan{clashing: map[string]bool{}}
+func planJoin(ms *metastore.Store, q *sql.Query, o options) (*metastore.Source, *expr.Scope, *JoinPlan, error) {
+	jp := &JoinPlan{clashing: map[string]bool{}, defaultKeyFormat: o.defaultKeyFormat}
 	add := func(name, alias string) error {
 		src, ok := ms.Sources[name]
 		if !ok {
@@ -346,7 +349,7 @@ func planJoin(ms *metastore.Store, q *sql.Query) (*metastore.Source, *expr.Scope
 	// DELIMITED sink though the join's internal key format is KAFKA
 	keyFormat := jp.Leaves[0].Source.KeyFormat
 	if keyFormat == formats.None {
-		keyFormat = formats.Kafka
+		keyFormat = jp.defaultKeyFormat
 	}
 	var cols []types.Column
 	for _, c := range in.Cols[:jp.KeySlot] {

@@ -90,7 +90,7 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 		left.Source.Window != nil || right.Source.Window != nil || left.Source.Topic == right.Source.Topic {
 		return nil
 	}
-	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(st, left, right)
+	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(p.Join, st, left, right)
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
@@ -153,7 +153,7 @@ func requiresRekey(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight boo
 // PreJoinRepartitionNode resolve it (KLIP-33): the left source's, unless
 // the left side must be rekeyed and the right need not, then the right's;
 // with both to be rekeyed, the first of the sources' that is not NONE.
-func joinKeyFormat(left, right JoinLeaf, rekeyLeft, rekeyRight bool) string {
+func joinKeyFormat(left, right JoinLeaf, rekeyLeft, rekeyRight bool, def string) string {
 	switch {
 	case !rekeyLeft:
 		return left.Source.KeyFormat
@@ -165,7 +165,7 @@ func joinKeyFormat(left, right JoinLeaf, rekeyLeft, rekeyRight bool) string {
 			return l.Source.KeyFormat
 		}
 	}
-	return formats.Kafka
+	return def
 }
 
 // joinRepartition plans the repartition of leaf l (index leaf), rekeyed by
@@ -308,7 +308,7 @@ func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
 		l, lok := jp.qualified(st.leftExpr)
 		r, _ := jp.qualified(st.rightExpr)
 		if k == 0 {
-			cr.rekeys[0], cr.tables[1], _ = rekeyedSides(st, first, right)
+			cr.rekeys[0], cr.tables[1], _ = rekeyedSides(jp, st, first, right)
 			if tables {
 				cr.tables[0], cr.rekeys[0] = cr.rekeys[0], false
 			}
@@ -407,7 +407,7 @@ func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
 		rc, _ := jp.qualified(st.rightExpr)
 		equiv[rc] = true
 	}
-	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(first, left, right)
+	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
@@ -450,9 +450,9 @@ func (jp *JoinPlan) TableStore(leaf int) string {
 // own key format is not the join's (joins_-_stream-stream_key-to-key_-_key_format_mismatch,
 // joins_-_stream-table_key-to-key_-_key_format_mismatch). A table side is
 // rekeyed by its own key (RightSourceKeyed-SelectKey-repartition).
-func rekeyedSides(st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool, keyFormat string) {
+func rekeyedSides(jp *JoinPlan, st JoinStep, left, right JoinLeaf) (rekeyLeft, rekeyRight bool, keyFormat string) {
 	mustLeft, mustRight := requiresRekey(st, left, right)
-	keyFormat = joinKeyFormat(left, right, mustLeft, mustRight)
+	keyFormat = joinKeyFormat(left, right, mustLeft, mustRight, jp.defaultKeyFormat)
 	var format *metastore.Source
 	switch {
 	case !mustLeft:

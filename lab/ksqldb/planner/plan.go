@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -59,14 +60,31 @@ func inputScope(src *metastore.Source, alias string) *expr.Scope {
 	return &expr.Scope{Cols: cols, Qualifiers: q}
 }
 
+// Option adjusts how PlanQuery plans a query.
+type Option func(*options)
+
+type options struct {
+	defaultKeyFormat string
+}
+
+// DefaultKeyFormat is the key format a join keys its rows in where its
+// sources' key formats are NONE (JoinNode.getDefaultSourceKeyFormat and
+// LogicalPlanner.getSinkKeyFormat take ksql.persistence.default.format.key);
+// KAFKA when not given.
+func DefaultKeyFormat(f string) Option { return func(o *options) { o.defaultKeyFormat = f } }
+
 // PlanQuery compiles q against the metastore.
-func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string) (*Plan, error) {
+func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, opts ...Option) (*Plan, error) {
+	o := options{defaultKeyFormat: formats.Kafka}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var src *metastore.Source
 	var in *expr.Scope
 	var jp *JoinPlan
 	if len(q.Joins) > 0 {
 		var err error
-		if src, in, jp, err = planJoin(ms, q); err != nil {
+		if src, in, jp, err = planJoin(ms, q, o); err != nil {
 			return nil, err
 		}
 	} else {
