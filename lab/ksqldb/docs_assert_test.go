@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -80,12 +81,19 @@ func TestAFailedAssertStopsTheStatementsAfterIt(t *testing.T) {
 func TestAssertTopicWaitsForATopicCreatedWithinItsTimeout(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
+	created := make(chan error, 1)
 	go func() {
 		time.Sleep(300 * time.Millisecond)
-		st.createTopic("later", 1)
+		_, err := st.adm.CreateTopic(context.Background(), 1, 1, nil, "later")
+		created <- err
 	}()
 	if res := mustKSQL(t, url, "ASSERT TOPIC later TIMEOUT 30 SECONDS;", nil); res[0]["exists"] != true {
 		t.Errorf("ASSERT TOPIC later: %v", res[0])
+	}
+	// the topic's creation may answer after the assertion saw the topic;
+	// the test ends (and the stack closes) only once it has
+	if err := <-created; err != nil {
+		t.Errorf("create topic later: %v", err)
 	}
 }
 
