@@ -485,7 +485,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 		d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
 		return operators.InRow{}, false
 	}
-	row := operators.InRow{TS: r.Timestamp.UnixMilli(), Tombstone: r.Value == nil}
+	row := operators.InRow{TS: r.Timestamp.UnixMilli(), Tombstone: r.Value == nil, NullKey: rawKey == nil && len(keys) > 0}
 	var vals []any
 	if !row.Tombstone {
 		vals, err = d.decodeValue(ctx, r.Value)
@@ -497,11 +497,11 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 		return operators.InRow{}, false
 	}
 	if src.Table {
-		for _, k := range keys {
-			if k == nil {
-				d.srv.processingError(d.queryID, r, errors.New("table record has a null key"))
-				return operators.InRow{}, false
-			}
+		// a KTable source skips a null key; one of several key columns
+		// may be null in a key that is not (GenericKeySerDe)
+		if row.NullKey || len(keys) == 1 && keys[0] == nil {
+			d.srv.processingError(d.queryID, r, errors.New("table record has a null key"))
+			return operators.InRow{}, false
 		}
 		row.SrcKey = operators.EncodeVals(keys)
 		if src.Window != nil {
@@ -590,7 +590,7 @@ func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 	if o.KeySlot != nil {
 		k = *o.KeySlot
 	}
-	if k == nil {
+	if k == nil && !o.NullKey {
 		var err error
 		if k, err = q.encodeKey(keys, o); err != nil {
 			return nil, err

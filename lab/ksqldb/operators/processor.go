@@ -29,6 +29,10 @@ type InRow struct {
 	// is the new row, absent for a Tombstone (KTableAggregate's subtract
 	// and add of a Change).
 	Retract []any
+	// NullKey marks a record whose key is null as a whole, not a key of
+	// null columns (GenericKeySerDe reads null bytes as a null key); a
+	// stream's projection passes that null key on.
+	NullKey bool
 }
 
 // OutRow is one result row in the plan's output schema order.
@@ -47,6 +51,9 @@ type OutRow struct {
 	// its encoded key for the next rows of the same group and window,
 	// whose keys are the same (nil while none is kept).
 	KeySlot *[]byte
+	// NullKey is a result written with a null key: the null key of its
+	// input, passed on by a stream's projection (see InRow.NullKey).
+	NullKey bool
 }
 
 // Change is one state-store update for the changelog. It is encoded only
@@ -370,7 +377,7 @@ func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) 
 			if !p.plan.Persistent || p.plan.Where != nil {
 				return nil, nil
 			}
-			o := OutRow{Vals: keysOnly(p.plan.Out, p.Project(r.Vals)), Tombstone: true, TS: r.TS}
+			o := OutRow{Vals: p.tombstoneKeys(r.Vals), Tombstone: true, TS: r.TS, NullKey: p.passesNullKey(r)}
 			p.keepWindow(&o, r.Vals)
 			return []OutRow{o}, nil
 		}
@@ -380,7 +387,7 @@ func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) 
 		if len(p.plan.TFs) > 0 {
 			return p.flatMap(r), nil
 		}
-		o := OutRow{Vals: p.Project(r.Vals), TS: r.TS}
+		o := OutRow{Vals: p.Project(r.Vals), TS: r.TS, NullKey: p.passesNullKey(r)}
 		p.keepWindow(&o, r.Vals)
 		return []OutRow{o}, nil
 	}
@@ -545,12 +552,34 @@ func (p *Processor) keepWindow(o *OutRow, in []any) {
 	o.Windowed, o.WindowStart, o.WindowEnd = true, start, in[n+1].(int64)
 }
 
+// passesNullKey reports a stream row whose null key its result keeps: a
+// projection without PARTITION BY passes the record's key object on
+// (SourceBuilder, SinkBuilder), so a null key stays null however many key
+// columns it has.
+func (p *Processor) passesNullKey(r InRow) bool {
+	return r.NullKey && p.plan.Partition == nil
+}
+
+// tombstoneKeys is the result's key columns for a stream record with a
+// null value: what the key columns give, less the PARTITION BY
+// expressions that read more than the key, which evaluate to null over the
+// null value (PartitionByParamsFactory.PartitionByExpressionEvaluator).
+func (p *Processor) tombstoneKeys(in []any) []any {
+	out := keysOnly(p.plan.Out, p.Project(in))
+	for i, c := range p.plan.Out.Cols {
+		if c.Key && p.plan.ReadsValue(i) {
+			out[i] = nil
+		}
+	}
+	return out
+}
+
 // flatMap projects each row a table-function query flattens r into; every
 // row keeps r's timestamp (and, from a windowed stream, its window).
 func (p *Processor) flatMap(r InRow) []OutRow {
 	p.outs = p.outs[:0]
 	for _, row := range expr.Flatten(p.plan.TFs, r.Vals) {
-		o := OutRow{Vals: p.Project(row), TS: r.TS}
+		o := OutRow{Vals: p.Project(row), TS: r.TS, NullKey: p.passesNullKey(r)}
 		p.keepWindow(&o, r.Vals)
 		p.outs = append(p.outs, o)
 	}

@@ -25,9 +25,12 @@ type partitionPlan struct {
 	quals []string // each expression with its columns qualified (matching and messages)
 	names []string // the key columns of the repartitioned schema
 	types []types.Type
-	Null  bool // PARTITION BY NULL: no key at all
-	qual  func(*sql.ColumnRef) string
-	join  bool // the query joins: SELECT * is not expanded here
+	// readsValue marks each expression that reads more than the source's
+	// key columns (see Plan.ReadsValue)
+	readsValue []bool
+	Null       bool // PARTITION BY NULL: no key at all
+	qual       func(*sql.ColumnRef) string
+	join       bool // the query joins: SELECT * is not expanded here
 }
 
 // planPartitionBy checks a query's PARTITION BY clause against its source
@@ -93,6 +96,7 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 		pp.exprs = append(pp.exprs, e)
 		pp.quals = append(pp.quals, sql.FormatWith(e, pp.qual))
 		pp.types = append(pp.types, ce.Type)
+		pp.readsValue = append(pp.readsValue, readsValue(e, in, src))
 		if lit, ok := e.(*sql.Literal); ok && lit.Kind == sql.NullLit {
 			pp.Null = true
 		}
@@ -175,6 +179,30 @@ func tableRepartition(src *metastore.Source, pp *partitionPlan) error {
 		exprs[i] = sql.Format(e)
 	}
 	return stmterr.Bad("Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column %s instead of [%s]", keys[0].Name, strings.Join(exprs, ", "))
+}
+
+// readsValue reports an expression that reads a column other than src's
+// key columns (PartitionByParamsFactory's partitionByInvolvesKeyColsOnly).
+func readsValue(e sql.Expr, in *expr.Scope, src *metastore.Source) bool {
+	reads := false
+	expr.Walk(e, func(x sql.Expr) {
+		if ref, ok := x.(*sql.ColumnRef); ok {
+			if i, ok := in.Lookup(ref); ok && (i >= len(src.Schema.Cols) || !src.Schema.Cols[i].Key) {
+				reads = true
+			}
+		}
+	})
+	return reads
+}
+
+// ReadsValue reports whether the persistent result's column i is a
+// PARTITION BY key computed from more than the source's key columns: over
+// a record with a null value it is null, as ksqlDB evaluates such an
+// expression on the value and any other on the key alone
+// (PartitionByParamsFactory.buildExpressionEvaluator).
+func (p *Plan) ReadsValue(i int) bool {
+	pp := p.Partition
+	return pp != nil && !pp.Null && i < len(pp.readsValue) && pp.readsValue[i]
 }
 
 // firstUnknown is the first column e refers to that the scope lacks.
