@@ -40,22 +40,6 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 	if !q.HasPartitionBy {
 		return nil, nil
 	}
-	// Query.java: the grammar takes both clauses, the AST does not.
-	if len(q.GroupBy) > 0 {
-		return nil, stmterr.Bad("Queries only support one of PARTITION BY and GROUP BY")
-	}
-	// PartitionBy.java
-	if len(q.PartitionBy) == 0 {
-		return nil, stmterr.Bad("PARTITION BY requires at least one expression")
-	}
-	seen := map[string]bool{}
-	for _, e := range q.PartitionBy {
-		f := sql.Format(e)
-		if seen[f] {
-			return nil, stmterr.Bad("Duplicate PARTITION BY expression: %s", f)
-		}
-		seen[f] = true
-	}
 	pp := &partitionPlan{join: jp != nil}
 	if jp != nil {
 		if src.Table {
@@ -66,20 +50,8 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 				return nil, stmterr.Unsupported("SELECT * with PARTITION BY on a join")
 			}
 		}
-		// a column is qualified by the one source that has it
-		pp.qual = func(ref *sql.ColumnRef) string {
-			if srcs := jp.sourcesHaving(ref.Name); len(srcs) == 1 {
-				return srcs[0]
-			}
-			return ""
-		}
-	} else {
-		qual := src.Name
-		if q.FromAlias != "" {
-			qual = q.FromAlias
-		}
-		pp.qual = func(*sql.ColumnRef) string { return qual }
 	}
+	pp.qual = columnQualifier(q, src, jp)
 	c := &expr.Compiler{In: in, Clause: "PARTITION BY"}
 	for _, e := range q.PartitionBy {
 		ce, err := c.Compile(e)

@@ -79,6 +79,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if err := checkByClausesAsWritten(q); err != nil {
+		return nil, err
+	}
 	var src *metastore.Source
 	var in *expr.Scope
 	var jp *JoinPlan
@@ -93,6 +96,12 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("%s does not exist.%s", q.From, ms.Alternatives(q.From, ""))
 		}
 		in = inputScope(src, q.FromAlias)
+	}
+	if err := checkByClausesQualified(q, columnQualifier(q, src, jp)); err != nil {
+		return nil, err
+	}
+	if err := checkKafkaGroupBy(q, src, jp); err != nil {
+		return nil, err
 	}
 	p := &Plan{Source: src, In: in, Join: jp, Limit: q.Limit, Persistent: mode == ModePersistent}
 	if q.Limit != nil && mode == ModePersistent {

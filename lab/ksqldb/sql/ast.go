@@ -224,6 +224,8 @@ type Query struct {
 	Joins     []JoinedSource // in the order written (see join.go)
 	Where     Expr
 	GroupBy   []Expr
+	// HasGroupBy: the clause is there, maybe as "GROUP BY ()"
+	HasGroupBy bool
 	// PARTITION BY: the expressions (none for "PARTITION BY ()"), whether
 	// the clause is there and where it starts
 	PartitionBy    []Expr

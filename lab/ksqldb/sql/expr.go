@@ -443,6 +443,11 @@ func (p *parser) primary(d int) (Expr, error) {
 				return nil, err
 			}
 			if p.isSym(",") {
+				if p.commaFollows {
+					// ANTLR's single-token insertion: the comma is what may
+					// follow the missing ')', in the enclosing list
+					return nil, p.errAt(p.peek(), "missing ')' at ','")
+				}
 				return nil, p.unsupported(p.peek(), "row constructors")
 			}
 			if err := p.expectSym(")"); err != nil {

@@ -87,6 +87,17 @@ type parser struct {
 	i    int
 	text string
 	vars []VarRef // variable references of the statement being parsed
+	// commaFollows is set while the expression being read is an item of
+	// a comma-separated list (select items, GROUP BY, PARTITION BY), where
+	// a comma may follow it
+	commaFollows bool
+}
+
+// commaMayFollow sets commaFollows until the returned func restores it.
+func (p *parser) commaMayFollow() func() {
+	was := p.commaFollows
+	p.commaFollows = true
+	return func() { p.commaFollows = was }
 }
 
 func (p *parser) peek() Token { return p.toks[p.i] }
@@ -581,7 +592,26 @@ func (p *parser) typeParameters() error {
 
 // partitionList reads PARTITION BY's expressions, in parentheses (paren,
 // the '(' read) or not.
+// byList reads the expressions of GROUP BY or PARTITION BY, SqlBase.g4's
+// groupBy and partitionBy: valueExpression (',' valueExpression)* |
+// '(' (valueExpression (',' valueExpression)*)? ')'. The planner refuses
+// the empty list as GroupBy.java and PartitionBy.java do.
+func (p *parser) byList() ([]Expr, error) {
+	start := p.i
+	list, err := p.partitionList(p.acceptSym("("))
+	if err != nil && p.toks[start].Kind == Symbol && p.toks[start].Text == "(" {
+		// not a parenthesised list: the first valueExpression is a
+		// parenthesised expression, as in PARTITION BY (a IS NULL)
+		p.i = start
+		list, err = p.partitionList(false)
+	}
+	return list, err
+}
+
+// partitionList reads byList's expressions, in parentheses or not. A comma
+// may follow each (see commaFollows).
 func (p *parser) partitionList(paren bool) ([]Expr, error) {
+	defer p.commaMayFollow()()
 	var list []Expr
 	if !(paren && p.isSym(")")) {
 		for {
@@ -1182,40 +1212,20 @@ func (p *parser) query() (*Query, error) {
 		if err := p.expectKw("BY"); err != nil {
 			return nil, err
 		}
-		paren := p.acceptSym("(")
-		for {
-			e, err := p.expr()
-			if err != nil {
-				return nil, err
-			}
-			q.GroupBy = append(q.GroupBy, e)
-			if !p.acceptSym(",") {
-				break
-			}
+		q.HasGroupBy = true
+		list, err := p.byList()
+		if err != nil {
+			return nil, err
 		}
-		if paren {
-			if err := p.expectSym(")"); err != nil {
-				return nil, err
-			}
-		}
+		q.GroupBy = list
 	}
 	if p.isKw("PARTITION") {
-		// SqlBase.g4 partitionBy: valueExpression (',' valueExpression)*
-		// | '(' (valueExpression (',' valueExpression)*)? ')'; the planner
-		// refuses the empty list as PartitionBy.java does.
 		q.PartitionPos = p.next().Pos
 		if err := p.expectKw("BY"); err != nil {
 			return nil, err
 		}
 		q.HasPartitionBy = true
-		start := p.i
-		list, err := p.partitionList(p.acceptSym("("))
-		if err != nil && p.toks[start].Kind == Symbol && p.toks[start].Text == "(" {
-			// not a parenthesised list: the first valueExpression is a
-			// parenthesised expression, as in PARTITION BY (a IS NULL)
-			p.i = start
-			list, err = p.partitionList(false)
-		}
+		list, err := p.byList()
 		if err != nil {
 			return nil, err
 		}
@@ -1268,7 +1278,9 @@ func (p *parser) selectItem() (SelectItem, error) {
 		p.next()
 		return SelectItem{Star: true, Qualifier: q, Pos: t.Pos}, nil
 	}
+	restore := p.commaMayFollow()
 	e, err := p.expr()
+	restore()
 	if err != nil {
 		return SelectItem{}, err
 	}
