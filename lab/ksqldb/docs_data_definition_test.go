@@ -180,7 +180,7 @@ CREATE STREAM s4 (
 );`, nil)
 	code, out := stmtErr(t, url, `-- This will create a stream, s5 that contains one value field, decoded, which does not represent the headers in the sink topic.
 CREATE STREAM s5 AS SELECT FROM_BYTES(h1, 'ascii') AS decoded FROM s4;`)
-	if msg, _ := out["message"].(string); code != 400 || msg != "Key missing from projection (ie, SELECT).\nThe query used to build `S5` must include the key column K1 in its projection (eg, SELECT K1...)." {
+	if msg, _ := out["message"].(string); code != 400 || msg != "Key missing from projection (ie, SELECT). \nThe query used to build `S5` must include the key column K1 in its projection (eg, SELECT K1...)." {
 		t.Errorf("s5 without k1: %d %v", code, out["message"])
 	}
 	mustKSQL(t, url, "CREATE STREAM s5 AS SELECT k1, FROM_BYTES(h1, 'ascii') AS decoded FROM s4;", earliest())

@@ -517,6 +517,13 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.Kind()))
 	}
 	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
+	if missing := (*planner.KeysMissingError)(nil); errors.As(err, &missing) {
+		// the TIMESTAMP column is checked against the projection first
+		projected := &metastore.Source{Schema: types.Schema{Cols: plan.ProjectedColumns()}}
+		if terr := checkTimestampColumn(projected, w.timestamp, w.tsFormat); terr != nil {
+			return nil, terr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -705,7 +712,8 @@ func createText(cs *sql.CreateSource, sch types.Schema, keyFormat string) string
 func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.InsertInto) (any, error) {
 	target, ok := ec.ms.Sources[st.Target]
 	if !ok {
-		return nil, stmterr.Bad("%s does not exist.", st.Target)
+		// AstSanitizer: placed after "INSERT INTO" (UnknownSourceException)
+		return nil, stmterr.Bad("Line: %d, Col: %d: Source `%s` does not exist.", st.Pos.Line, st.Pos.Col+len("INSERT INTO")+1, st.Target)
 	}
 	if target.Table {
 		return nil, stmterr.Bad("INSERT INTO can only be used to insert into a stream. %s is a table.", st.Target)

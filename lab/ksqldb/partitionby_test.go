@@ -189,11 +189,11 @@ CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='t', PARTITIO
 		{"CREATE STREAM O AS SELECT NAME, NAME AS NAME2, ID FROM INPUT PARTITION BY NAME;",
 			"The projection contains a key column (`NAME`) more than once, aliased as: NAME and NAME2.\nEach key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied."},
 		{"CREATE STREAM O AS SELECT NAME, ID FROM INPUT PARTITION BY ABS(ID);",
-			"Key missing from projection (ie, SELECT).\nThe query used to build `O` must include the partitioning expression ABS(INPUT.ID) in its projection (eg, SELECT ABS(INPUT.ID)...)."},
+			"Key missing from projection (ie, SELECT). \nThe query used to build `O` must include the partitioning expression ABS(INPUT.ID) in its projection (eg, SELECT ABS(INPUT.ID)...)."},
 		{"CREATE STREAM O AS SELECT NAME AS ID, NAME FROM INPUT PARTITION BY ID;",
-			"Key missing from projection (ie, SELECT).\nThe query used to build `O` must include the partitioning expression INPUT.ID in its projection (eg, SELECT INPUT.ID...)."},
+			"Key missing from projection (ie, SELECT). \nThe query used to build `O` must include the partitioning expression INPUT.ID in its projection (eg, SELECT INPUT.ID...)."},
 		{"CREATE STREAM O AS SELECT ID, NAME FROM INPUT PARTITION BY ID, AGE;",
-			"Keys missing from projection (ie, SELECT).\nThe query used to build `O` must include the partitioning expressions INPUT.ID and INPUT.AGE in its projection (eg, SELECT INPUT.ID, INPUT.AGE...)."},
+			"Keys missing from projection (ie, SELECT). \nThe query used to build `O` must include the partitioning expressions INPUT.ID and INPUT.AGE in its projection (eg, SELECT INPUT.ID, INPUT.AGE...)."},
 		{"CREATE STREAM O AS SELECT ID, AGE, NAME AS something FROM INPUT PARTITION BY something;",
 			"PARTITION BY column 'SOMETHING' cannot be resolved. 'SOMETHING' must be a column in the source schema since PARTITION BY is applied on the input."},
 		{"CREATE STREAM O AS SELECT ID, AGE, NAME FROM INPUT PARTITION BY NULL, ID;",
@@ -342,7 +342,7 @@ CREATE STREAM BYB AS SELECT L.B, L.K, R.K FROM L JOIN R WITHIN 10 SECONDS ON L.A
 		t.Errorf("BYB record %q %s", r.key, r.value)
 	}
 	code, e := stmtErr(t, url, "CREATE STREAM O AS SELECT R.K, L.A FROM L JOIN R WITHIN 10 SECONDS ON L.A = R.C PARTITION BY L.B;")
-	if code != 400 || e["message"] != "Key missing from projection (ie, SELECT).\nThe query used to build `O` must include the partitioning expression L.B in its projection (eg, SELECT L.B...)." {
+	if code != 400 || e["message"] != "Key missing from projection (ie, SELECT). \nThe query used to build `O` must include the partitioning expression L.B in its projection (eg, SELECT L.B...)." {
 		t.Errorf("missing key: %d %v", code, e["message"])
 	}
 }

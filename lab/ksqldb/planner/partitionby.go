@@ -2,7 +2,6 @@ package planner
 
 import (
 	"errors"
-	"fmt"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"slices"
 	"strings"
@@ -86,33 +85,17 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 	// PartitionByParamsFactory.getPartitionByColumnName: a column keeps its
 	// name, anything else gets ColumnNames.uniqueAliasFor's (a struct
 	// field's name, else KSQL_COL_n not taken by the source).
-	taken := map[string]bool{}
-	for _, col := range in.Cols {
-		taken[col.Name] = true
-	}
-	gen := 0
+	aliases := newAliasGenerator(in.Cols)
 	for _, e := range pp.exprs {
-		switch x := e.(type) {
-		case *sql.ColumnRef:
+		if x, ok := e.(*sql.ColumnRef); ok {
 			if pp.join { // the joined schema's name, e.g. L_B
 				pp.names = append(pp.names, strings.ReplaceAll(sql.FormatWith(x, pp.qual), ".", "_"))
 				continue
 			}
 			pp.names = append(pp.names, x.Name)
 			continue
-		case *sql.Deref:
-			if !taken[x.Field] {
-				taken[x.Field] = true
-				pp.names = append(pp.names, x.Field)
-				continue
-			}
 		}
-		for taken[fmt.Sprintf("KSQL_COL_%d", gen)] {
-			gen++
-		}
-		n := fmt.Sprintf("KSQL_COL_%d", gen)
-		taken[n] = true
-		pp.names = append(pp.names, n)
+		pp.names = append(pp.names, aliases.uniqueAliasFor(e))
 	}
 	if src.Table {
 		// SchemaKTable.selectKey: a table is only "repartitioned" by its own key
@@ -250,7 +233,7 @@ func (pp *partitionPlan) persistentOut(p *Plan, keyOf []int, sinkName string) er
 		for k, a := range aliases {
 			if len(a) > 1 {
 				slices.Sort(a)
-				return stmterr.Bad("The projection contains a key column (`%s`) more than once, aliased as: %s.\nEach key column must only be in the projection once. If you intended to copy the key into the value, then consider using the AS_VALUE function to indicate which key reference should be copied.", pp.names[k], joinAnd(a))
+				return stmterr.Bad("The projection contains a key column (`%s`) more than once, aliased as: %s.\n%s", pp.names[k], joinAnd(a), asValueHint)
 			}
 		}
 		if slices.Contains(keyPos, -1) {
@@ -259,8 +242,8 @@ func (pp *partitionPlan) persistentOut(p *Plan, keyOf []int, sinkName string) er
 			if len(missing) > 1 {
 				plural = "s"
 			}
-			return stmterr.Bad("Key%s missing from projection (ie, SELECT).\nThe query used to build `%s` must include the partitioning expression%s %s in its projection (eg, SELECT %s...).",
-				plural, sinkName, plural, joinAnd(missing), strings.Join(missing, ", "))
+			return &KeysMissingError{Err: stmterr.Bad("Key%s missing from projection (ie, SELECT). \nThe query used to build `%s` must include the partitioning expression%s %s in its projection (eg, SELECT %s...).",
+				plural, sinkName, plural, joinAnd(missing), strings.Join(missing, ", "))}
 		}
 		for _, pos := range keyPos {
 			c := p.Proj[pos].col

@@ -2,8 +2,8 @@ package planner
 
 import (
 	"errors"
-	"fmt"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -78,6 +78,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	o := options{defaultKeyFormat: formats.Kafka}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if err := checkQualifiers(q); err != nil {
+		return nil, err
 	}
 	if err := checkByClausesAsWritten(q); err != nil {
 		return nil, err
@@ -200,17 +203,16 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		items = append(items, item{expr: it.Expr, alias: it.Alias})
 	}
-	gen := 0
-	taken := map[string]bool{}
-	for _, it := range items {
-		if it.alias != "" {
-			taken[it.alias] = true
-		} else if ref, ok := it.expr.(*sql.ColumnRef); ok && jp != nil {
-			taken[jp.columnName(ref)] = true
-		} else if ok {
-			taken[ref.Name] = true
+	// AstSanitizer names each expression without an alias with one
+	// generator over the sources' columns (ColumnNames.columnAliasGenerator)
+	srcCols := src.Schema.Cols
+	if jp != nil {
+		srcCols = nil
+		for _, l := range jp.Leaves {
+			srcCols = append(srcCols, l.Source.Schema.Cols...)
 		}
 	}
+	aliases := newAliasGenerator(srcCols)
 	nameOf := func(it item) string {
 		if it.alias != "" {
 			return it.alias
@@ -220,14 +222,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		} else if ok {
 			return ref.Name
 		}
-		// ColumnNames.uniqueAliasFor: a dereference is named after its field
-		if d, ok := it.expr.(*sql.Deref); ok && !taken[d.Field] {
-			taken[d.Field] = true
-			return d.Field
-		}
-		n := fmt.Sprintf("KSQL_COL_%d", gen)
-		gen++
-		return n
+		return aliases.uniqueAliasFor(it.expr)
 	}
 
 	var comp *expr.Compiler
@@ -283,7 +278,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 
 	keyOf := make([]int, len(items)) // index of the group/source key this item is, or -1
-	seen := map[string]bool{}
+	names := projectionNames{plain: jp != nil || pp != nil}
 	for i, it := range items {
 		ce, err := comp.Compile(it.expr)
 		if err != nil {
@@ -293,10 +288,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if ce.Type == types.Null {
 			return nil, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 		}
-		if seen[name] {
-			return nil, stmterr.Bad("Duplicate column names: %s", name)
+		if err := names.add(name, ce.Type, jp == nil && pp == nil && isSourceKey(it.expr, in, src)); err != nil {
+			return nil, err
 		}
-		seen[name] = true
 		keyOf[i] = -1
 		if pp != nil {
 			keyOf[i] = pp.keyIndex(it.expr)
@@ -330,10 +324,20 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		p.Having = &h
 	}
 	if aggregate && src.Table {
+		// SchemaKGroupedTable.aggregate: each function that cannot undo,
+		// once, in the order of the calls
+		var cannot []string
 		for _, c := range p.Agg.Calls {
-			if !expr.Undoable[c.Name] {
-				return nil, stmterr.Bad("The aggregation functions %s cannot be applied to a table source, only to a stream source.", c.Name)
+			if !expr.Undoable[c.Name] && !slices.Contains(cannot, c.Name) {
+				cannot = append(cannot, c.Name)
 			}
+		}
+		if len(cannot) > 0 {
+			plural := "s"
+			if len(cannot) == 1 {
+				plural = ""
+			}
+			return nil, stmterr.Bad("The aggregation function%s %s cannot be applied to a table source, only to a stream source.", plural, joinAnd(cannot))
 		}
 	}
 
@@ -376,10 +380,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			keyNames = append(keyNames, c.Name)
 		}
 	}
-	keyPos := make([]int, wantKeys)
-	for i := range keyPos {
-		keyPos[i] = -1
-	}
+	keyItems := make([][]int, wantKeys) // the items that are each key
 	for i := range items {
 		k := keyOf[i]
 		if k < 0 {
@@ -395,19 +396,24 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			}
 			k = n
 		}
-		if keyPos[k] >= 0 {
-			return nil, stmterr.Bad("The projection contains a key column (%s) more than once. Use AS_VALUE() to copy a key column into the value.", p.Proj[i].col.Name)
-		}
-		keyPos[k] = i
+		keyItems[k] = append(keyItems[k], i)
 	}
-	for k, pos := range keyPos {
-		if pos < 0 {
-			what := "key column"
-			if aggregate {
-				what = "grouping expression"
-			}
-			return nil, stmterr.Bad("Key missing from projection (ie, SELECT).\nThe query used to build `%s` must include the %s %s in its projection (eg, SELECT %s...).", sinkName, what, keyNames[k], keyNames[k])
+	if err := checkKeysOnce(p, aggregate, keyItems, keyNames); err != nil {
+		return nil, err
+	}
+	keyPos := make([]int, wantKeys)
+	var missing []string
+	for k, at := range keyItems {
+		if len(at) == 0 {
+			missing = append(missing, keyNames[k])
+			continue
 		}
+		keyPos[k] = at[0]
+	}
+	if len(missing) > 0 {
+		return p, keysMissing(sinkName, aggregate, missing, keyNames)
+	}
+	for _, pos := range keyPos {
 		c := p.Proj[pos].col
 		c.Key = true
 		p.Out.Cols = append(p.Out.Cols, c)

@@ -57,6 +57,7 @@ type InsertInto struct {
 	Target string
 	Query  *Query
 	With   []Property // WITH (QUERY_ID = '...'), before SELECT
+	Pos    Pos        // where the statement starts
 }
 
 // InsertValues is INSERT INTO target [(col, ...)] VALUES (expr, ...); no

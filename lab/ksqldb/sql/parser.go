@@ -727,7 +727,7 @@ func numKind(k Kind) LiteralKind {
 }
 
 func (p *parser) insert() (Statement, error) {
-	p.next()
+	start := p.next().Pos
 	if err := p.expectKw("INTO"); err != nil {
 		return nil, err
 	}
@@ -751,7 +751,7 @@ func (p *parser) insert() (Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &InsertInto{Target: name, Query: q, With: props}, nil
+	return &InsertInto{Target: name, Query: q, With: props, Pos: start}, nil
 }
 
 // insertValues parses the rest of INSERT INTO name [(col, ...)] VALUES (expr, ...),
