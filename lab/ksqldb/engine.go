@@ -251,6 +251,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if cs.Table {
 		kind = "table"
 	}
+	if err := checkDuplicateColumns(cs.Columns); err != nil {
+		return nil, err
+	}
 	if err := checkReplaceOfSource(ec.ms, cs); err != nil {
 		return nil, err
 	}
@@ -288,15 +291,12 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := checkFormatProperties(w, w.keyFormat, w.valueFormat); err != nil {
 		return nil, err
 	}
+	if err := checkReservedColumns(cs.Columns); err != nil {
+		return nil, err
+	}
 	var sch types.Schema
 	seen := map[string]bool{}
 	for _, c := range cs.Columns {
-		if reservedColumns[c.Name] {
-			return nil, stmterr.Bad("'%s' is a reserved column name.", c.Name)
-		}
-		if seen[c.Name] {
-			return nil, stmterr.Bad("Duplicate column names: %s", c.Name)
-		}
 		seen[c.Name] = true
 		if cs.Table && c.Key {
 			return nil, stmterr.Bad("Line: %d, Col: %d: Column `%s` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.", c.Pos.Line, c.Pos.Col, c.Name)
