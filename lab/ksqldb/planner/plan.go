@@ -106,6 +106,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	if err := checkKafkaGroupBy(q, src, jp); err != nil {
 		return nil, err
 	}
+	if err := checkJoinWindowBounds(q, jp); err != nil {
+		return nil, err
+	}
 	p := &Plan{Source: src, In: in, Join: jp, Limit: q.Limit, Persistent: mode == ModePersistent}
 	if q.Limit != nil && mode == ModePersistent {
 		return nil, stmterr.Bad("CREATE STREAM AS SELECT statements don't support LIMIT clause.")
