@@ -516,6 +516,9 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 		}
 		return nil, stmterr.Bad("Cannot add %s '%s': A %s with the same name already exists", kind, cs.Name, strings.ToLower(existing.Kind()))
 	}
+	if err := checkQueryPlanner(ec); err != nil {
+		return nil, err
+	}
 	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
 	if missing := (*planner.KeysMissingError)(nil); errors.As(err, &missing) {
 		// the TIMESTAMP column is checked against the projection first
@@ -721,6 +724,9 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if len(target.Schema.Headers()) > 0 {
 		// AstSanitizer
 		return nil, stmterr.Bad("Cannot insert into %s because it has header columns", st.Target)
+	}
+	if err := checkQueryPlanner(ec); err != nil {
+		return nil, err
 	}
 	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
 	if err != nil {
