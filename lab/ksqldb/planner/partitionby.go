@@ -44,10 +44,8 @@ func planPartitionBy(q *sql.Query, src *metastore.Source, in *expr.Scope, jp *Jo
 		if src.Table {
 			return nil, stmterr.Unsupported("PARTITION BY on a join of tables")
 		}
-		for _, it := range q.Items {
-			if it.Star {
-				return nil, stmterr.Unsupported("SELECT * with PARTITION BY on a join")
-			}
+		if err := pp.checkJoinStar(q, jp); err != nil {
+			return nil, err
 		}
 	}
 	pp.qual = columnQualifier(q, src, jp)

@@ -164,6 +164,13 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 	var items []item
 	for _, it := range q.Items {
+		if it.Star && jp != nil && pp != nil {
+			exprs, names := pp.joinStarItems(jp, it.Pos)
+			for i := range exprs {
+				items = append(items, item{expr: exprs[i], alias: names[i]})
+			}
+			continue
+		}
 		if it.Star && jp != nil {
 			exprs, names := jp.star(it.Qualifier, it.Pos)
 			if len(exprs) == 0 {
