@@ -3,7 +3,6 @@ package planner
 import (
 	"errors"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
-	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
@@ -333,24 +332,6 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		p.Having = &h
 	}
-	if aggregate && src.Table {
-		// SchemaKGroupedTable.aggregate: each function that cannot undo,
-		// once, in the order of the calls
-		var cannot []string
-		for _, c := range p.Agg.Calls {
-			if !expr.Undoable[c.Name] && !slices.Contains(cannot, c.Name) {
-				cannot = append(cannot, c.Name)
-			}
-		}
-		if len(cannot) > 0 {
-			plural := "s"
-			if len(cannot) == 1 {
-				plural = ""
-			}
-			return nil, stmterr.Bad("The aggregation function%s %s cannot be applied to a table source, only to a stream source.", plural, joinAnd(cannot))
-		}
-	}
-
 	if err := checkEmitFinal(q); err != nil {
 		return nil, err
 	}
@@ -371,6 +352,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			c.Key = keyOf[i] >= 0
 			p.Out.Cols = append(p.Out.Cols, c)
 			p.Order = append(p.Order, i)
+		}
+		if err := checkTableAggregates(p); err != nil {
+			return nil, err
 		}
 		return p, checkIntermediate(p)
 	}
@@ -441,6 +425,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 	if len(p.Out.Values()) == 0 {
 		return nil, stmterr.Bad("The projection contains no value columns.")
+	}
+	if err := checkTableAggregates(p); err != nil {
+		return nil, err
 	}
 	if p.Repartition, err = planRepartition(q, p); err != nil {
 		return nil, err
