@@ -136,7 +136,9 @@ func TestDecimalComparisonsFollowCompareTo(t *testing.T) {
 	mustKSQL(t, url, "CREATE STREAM test (id STRING KEY, dec DECIMAL(4,2)) WITH (KAFKA_TOPIC='test', PARTITIONS=1, VALUE_FORMAT='DELIMITED');", nil)
 	mustKSQL(t, url, "CREATE STREAM test2 AS SELECT * FROM test WHERE dec < 0.08 AND dec > -0.08;", earliest())
 	st.produceValues("test", "0.05", "0.55", "-0.5", "-0.07")
-	sameLines(t, "between -1 and 1", sinkValues(st, "TEST2", 2), []string{"0.05", "-0.07"})
+	// a lone DELIMITED field starting with '-' is quoted (Commons CSV's
+	// MINIMAL quote rule)
+	sameLines(t, "between -1 and 1", sinkValues(st, "TEST2", 2), []string{"0.05", `"-0.07"`})
 
 	mustKSQL(t, url, "CREATE STREAM cmp (id STRING KEY, a DECIMAL(4,2), b DECIMAL(5,3), i INTEGER) WITH (KAFKA_TOPIC='cmp', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	st.produceValues("cmp", `{"A":10.01,"B":10.010,"I":1}`, `{"A":10.01,"B":10.012,"I":12}`, `{"A":null,"B":10.010,"I":12}`)

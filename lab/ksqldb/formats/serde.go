@@ -663,26 +663,26 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 			// null as null bytes
 			return nil, nil
 		}
-		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		if s.delimiter != 0 {
-			w.Comma = s.delimiter
+		delim := s.delimiter
+		if delim == 0 {
+			delim = ','
 		}
-		rec := make([]string, len(vals))
+		rec := make([]*string, len(vals))
 		for i, v := range vals {
-			// KsqlDelimitedSerializer: time types as epoch numbers, BYTES in
-			// base64, DECIMAL through toPlainString
-			if d, ok := v.(types.Decimal); ok {
-				rec[i] = d.Plain()
+			if v == nil {
 				continue
 			}
-			rec[i] = types.Format(jsonWireValue(v))
+			// KsqlDelimitedSerializer: time types as epoch numbers, BYTES in
+			// base64, DECIMAL through toPlainString
+			var f string
+			if d, ok := v.(types.Decimal); ok {
+				f = d.Plain()
+			} else {
+				f = types.Format(jsonWireValue(v))
+			}
+			rec[i] = &f
 		}
-		if err := w.Write(rec); err != nil {
-			return nil, err
-		}
-		w.Flush()
-		return bytes.TrimRight(b.Bytes(), "\n"), nil
+		return appendDelimitedRecord(nil, rec, delim), nil
 	case Avro:
 		if s.avroCodec == nil {
 			return nil, fmt.Errorf("avro schema for %s is not registered", s.Topic)
