@@ -67,12 +67,17 @@ func registerBytesOverloads() {
 			return nil
 		}
 		b, d := a[0].([]byte), a[1].([]byte)
+		// BytesUtils.split: an empty input is one empty piece, whatever the
+		// delimiter; an empty delimiter splits into single bytes
 		var parts [][]byte
-		if len(d) == 0 {
+		switch {
+		case len(b) == 0:
+			parts = [][]byte{nil}
+		case len(d) == 0:
 			for i := range b {
 				parts = append(parts, b[i:i+1])
 			}
-		} else {
+		default:
 			parts = bytes.Split(b, d)
 		}
 		out := make([]any, len(parts))
