@@ -138,7 +138,7 @@ func init() {
 	register(num1("sign", "value", types.Integer, types.Integer, types.Integer, signum, signum, signum))
 	register(num1("sqrt", "value", types.Double, types.Double, types.Double, toDouble(math.Sqrt), toDouble(math.Sqrt), toDouble(math.Sqrt)))
 	register(num1("exp", "exponent", types.Double, types.Double, types.Double, toDouble(math.Exp), toDouble(math.Exp), toDouble(math.Exp)))
-	register(num1("ln", "value", types.Double, types.Double, types.Double, toDouble(math.Log), toDouble(math.Log), toDouble(math.Log)))
+	register(num1("ln", "value", types.Double, types.Double, types.Double, toDouble(javaLog), toDouble(javaLog), toDouble(javaLog)))
 
 	toLong := func(v any) any { return types.ToInt(v) }
 	register(&UDF{name: "Round", overloads: []Overload{
@@ -188,7 +188,7 @@ func init() {
 		if a[0] == nil {
 			return nil
 		}
-		return math.Log(types.ToFloat(a[0]))
+		return javaLog(types.ToFloat(a[0]))
 	}
 	logBase := func(a []any) any {
 		if a[0] == nil || a[1] == nil {
@@ -198,7 +198,7 @@ func init() {
 		if base <= 0 || base == 1 {
 			return math.NaN()
 		}
-		return math.Log(v) / math.Log(base)
+		return javaLog(v) / javaLog(base)
 	}
 	register(&UDF{name: "log", overloads: []Overload{
 		{Params: []Param{p(types.Integer, "value")}, Ret: types.Double, Fn: logOf},
