@@ -37,7 +37,7 @@ func TestLanguageOverTheRESTAPI(t *testing.T) {
 		"CREATE STREAM bad AS SELECT id FROM trains WHERE NULL <> NULL;":           "Error in WHERE expression: Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
 		"CREATE STREAM bad AS SELECT id, NULL <> NULL FROM trains;":                "Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
 		"CREATE STREAM bad AS SELECT id, FOO(line) AS f FROM trains;":              "Can't find any functions with the name 'FOO'",
-		"CREATE STREAM bad AS SELECT id, CAST(delay AS BOOLEAN) AS b FROM trains;": "Cast of DOUBLE to BOOLEAN is not supported",
+		"CREATE STREAM bad AS SELECT id, CAST(delay AS BOOLEAN) AS b FROM trains;": "Invalid Select: Cast of DOUBLE to BOOLEAN is not supported.", // CodeGenRunner's prefix
 	} {
 		code, e := stmtErr(t, url, stmt)
 		if code != 400 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != msg {

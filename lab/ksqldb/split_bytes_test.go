@@ -5,7 +5,7 @@ import "testing"
 // SPLIT of BYTES follows BytesUtils.split: an empty input is one empty
 // piece, whatever the delimiter; an empty delimiter splits into single
 // bytes. query-validation-tests split.json "split all characters by using
-// the '' delimiter".
+// the ” delimiter".
 func TestSplitBytesOfEmptyInputIsOneEmptyPiece(t *testing.T) {
 	checkDocsCalls(t, []docsCall{
 		{`SPLIT(TO_BYTES('', 'utf8'), TO_BYTES('', 'utf8'))`, `[""]`},

@@ -47,6 +47,6 @@ func TestComplexValueExpressions(t *testing.T) {
 		"STRUCT(x := 1)->nope":                   "Could not find field 'NOPE' in 'STRUCT(X:=1)'.",
 		"ARRAY[1] < ARRAY[2]":                    "Cannot compare ARRAY[1] (ARRAY<INTEGER>) to ARRAY[2] (ARRAY<INTEGER>) with LESS_THAN.",
 		"ARRAY[1] BETWEEN ARRAY[0] AND ARRAY[2]": "Cannot compare ARRAY[1] (ARRAY<INTEGER>) to ARRAY[0] (ARRAY<INTEGER>) with GREATER_THAN_OR_EQUAL.",
-		"CAST(ARRAY[1] AS INT)":                  "Cast of ARRAY<INTEGER> to INTEGER is not supported",
+		"CAST(ARRAY[1] AS INT)":                  "Invalid Select: Cast of ARRAY<INTEGER> to INTEGER is not supported.",
 	})
 }

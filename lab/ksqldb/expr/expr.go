@@ -259,6 +259,13 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			return Compiled{}, err
 		}
 		if err := checkCast(in.Type, to); err != nil {
+			// CastEvaluator refuses the cast when the expression is compiled:
+			// CodeGenRunner's "Invalid Select: " in a projection, "Invalid
+			// Predicate: " in a filter
+			var se *stmterr.Error
+			if codegenClause(c.Clause) && errors.As(err, &se) {
+				return Compiled{}, outsideTypeCheck{stmterr.Bad("Invalid %s: %s.", codegenKind(c.Clause), se.Msg)}
+			}
 			return Compiled{}, err
 		}
 		if in.Type == to {
@@ -319,6 +326,12 @@ func compileLiteral(x *sql.Literal) (Compiled, error) {
 // codegenKind is what CodeGenRunner calls the expression of a clause in
 // its "Invalid ...: " messages: a filter's is a Predicate, a projection's
 // a Select.
+// codegenClause reports whether the clause's expressions are compiled by
+// CodeGenRunner, whose failures carry its "Invalid <kind>: " prefix.
+func codegenClause(clause string) bool {
+	return clause == "SELECT" || clause == "WHERE" || clause == "HAVING"
+}
+
 func codegenKind(clause string) string {
 	switch clause {
 	case "WHERE", "HAVING":

@@ -190,10 +190,10 @@ func TestCastBetweenScalarTypes(t *testing.T) {
 		{"CAST(A AS INT)", row("A", int32(3)), int32(3)},
 	})
 	checkRefused(t, map[string]string{
-		"CAST(F AS INT)":     "Cast of BOOLEAN to INTEGER is not supported",
-		"CAST(A AS BOOLEAN)": "Cast of INTEGER to BOOLEAN is not supported",
-		"CAST(D AS BOOLEAN)": "Cast of DOUBLE to BOOLEAN is not supported",
-		"CAST(F AS DOUBLE)":  "Cast of BOOLEAN to DOUBLE is not supported",
+		"CAST(F AS INT)":     "Invalid Select: Cast of BOOLEAN to INTEGER is not supported.",
+		"CAST(A AS BOOLEAN)": "Invalid Select: Cast of INTEGER to BOOLEAN is not supported.",
+		"CAST(D AS BOOLEAN)": "Invalid Select: Cast of DOUBLE to BOOLEAN is not supported.",
+		"CAST(F AS DOUBLE)":  "Invalid Select: Cast of BOOLEAN to DOUBLE is not supported.",
 	})
 }
 
