@@ -4,8 +4,8 @@ import "testing"
 
 // SPLIT of BYTES follows BytesUtils.split: an empty input is one empty
 // piece, whatever the delimiter; an empty delimiter splits into single
-// bytes. query-validation-tests split.json "split all characters by using
-// the ” delimiter".
+// bytes. query-validation-tests split.json, the case splitting all
+// characters by an empty delimiter.
 func TestSplitBytesOfEmptyInputIsOneEmptyPiece(t *testing.T) {
 	checkDocsCalls(t, []docsCall{
 		{`SPLIT(TO_BYTES('', 'utf8'), TO_BYTES('', 'utf8'))`, `[""]`},
