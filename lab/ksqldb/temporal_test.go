@@ -223,12 +223,14 @@ func TestTimeUnitArithmeticFunctions(t *testing.T) {
 	_, url := st.serve()
 	mustKSQL(t, url, "CREATE STREAM ev (id INT KEY, `AT` TIMESTAMP, day DATE, tod TIME) WITH (KAFKA_TOPIC='ev', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	mustKSQL(t, url, "INSERT INTO ev (id, `AT`, day, tod) VALUES (1, '2021-01-02T12:34:56.789', '2021-01-02', '23:30');", nil)
-	_, rows := pushRows(t, url, "SELECT TIMESTAMPADD(MINUTES, 90, `AT`), TIMESTAMPSUB(DAYS, 1, `AT`), DATEADD(DAYS, 30, day), DATESUB(DAY, 2, day), TIMEADD(HOURS, 2, tod), TIMESUB(SECONDS, 1, tod) FROM ev EMIT CHANGES LIMIT 1;", 1)
+	_, rows := pushRows(t, url, "SELECT TIMESTAMPADD(MINUTES, 90, `AT`), TIMESTAMPSUB(DAYS, 1, `AT`), DATEADD(DAYS, 30, day), DATESUB(DAYS, 2, day), TIMEADD(HOURS, 2, tod), TIMESUB(SECONDS, 1, tod) FROM ev EMIT CHANGES LIMIT 1;", 1)
 	if want := `["2021-01-02T14:04:56.789","2021-01-01T12:34:56.789","2021-02-01","2020-12-31","01:30","23:29:59"]`; rows[0] != want {
 		t.Errorf("row %s\nwant %s", rows[0], want)
 	}
 	code, body := stmtErr(t, url, "CREATE STREAM bad AS SELECT DATEADD(DAYS, 1, `AT`) FROM ev;")
-	if code != 400 || body["message"] != "Function 'DATEADD' does not accept parameters (INTERVALUNIT, INTEGER, TIMESTAMP)." {
+	// UdfIndex.createNoMatchingFunctionException, the UDF's declared name
+	// and an interval unit shown as INTERVAL UNIT (SqlIntervalUnit)
+	if code != 400 || body["message"] != "Function 'dateadd' does not accept parameters (INTERVAL UNIT, INTEGER, TIMESTAMP).\nValid alternatives are:\ndateadd(INTERVAL UNIT unit, INTEGER interval, DATE date)\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;" {
 		t.Errorf("DATEADD on a TIMESTAMP: %d %v", code, body)
 	}
 }

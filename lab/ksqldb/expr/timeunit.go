@@ -8,10 +8,13 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// timeUnitMillis are SqlBase.g4's windowUnit words as java.util.concurrent.TimeUnit.
+// timeUnitMillis are SqlBase.g4's windowUnit words that a function argument
+// reads as a time unit, as java.util.concurrent.TimeUnit. DAY, HOUR, MINUTE
+// and SECOND are windowUnit words too, but nonReserved ones: as a function
+// argument they match functionArgument's first alternative, an expression,
+// and name a column.
 var timeUnitMillis = map[string]int64{
-	"DAY": types.MsPerDay, "DAYS": types.MsPerDay, "HOUR": 3_600_000, "HOURS": 3_600_000,
-	"MINUTE": 60_000, "MINUTES": 60_000, "SECOND": 1000, "SECONDS": 1000,
+	"DAYS": types.MsPerDay, "HOURS": 3_600_000, "MINUTES": 60_000, "SECONDS": 1000,
 	"MILLISECOND": 1, "MILLISECONDS": 1,
 }
 
@@ -34,29 +37,39 @@ func (c *Compiler) compileTimeUnitCall(x *sql.FuncCall) (ce Compiled, handled bo
 	if !ok {
 		return Compiled{}, false, nil
 	}
-	if len(x.Args) != 3 {
-		return Compiled{}, true, stmterr.Bad("Function '%s' takes a time unit, an interval and a %s", x.Name, spec.target)
-	}
-	ref, _ := x.Args[0].(*sql.ColumnRef)
+	// SqlBase.g4 functionArgument: a time unit word is an INTERVAL UNIT
+	// argument, anything else an expression; UdfIndex then matches the one
+	// signature (unit, INTEGER interval, value)
 	var unit int64
-	if ref != nil && ref.Qualifier == "" {
-		unit = timeUnitMillis[strings.ToUpper(ref.Name)]
+	args := make([]Compiled, len(x.Args))
+	names := make([]string, len(x.Args))
+	for i, a := range x.Args {
+		if ref, ok := a.(*sql.ColumnRef); ok && ref.Qualifier == "" && timeUnitMillis[strings.ToUpper(ref.Name)] != 0 {
+			names[i] = "INTERVAL UNIT"
+			if i == 0 {
+				unit = timeUnitMillis[strings.ToUpper(ref.Name)]
+			}
+			continue
+		}
+		ce, err := c.Compile(a)
+		if err != nil {
+			return Compiled{}, true, err
+		}
+		args[i], names[i] = ce, types.NullName(ce.Type)
 	}
-	if unit == 0 {
-		return Compiled{}, true, stmterr.Bad("Function '%s' takes a time unit (DAYS, HOURS, MINUTES, SECONDS or MILLISECONDS) as its first argument, not %s", x.Name, sql.Format(x.Args[0]))
+	ok = len(x.Args) == 3 && unit != 0 && names[1] != "INTERVAL UNIT" && names[2] != "INTERVAL UNIT"
+	if ok {
+		it, vt := args[1].Type, args[2].Type
+		ok = (it == types.Integer || it == types.Null || (spec.target == types.Timestamp && it == types.Bigint)) &&
+			(vt == spec.target || vt == types.Null)
 	}
-	interval, err := c.Compile(x.Args[1])
-	if err != nil {
-		return Compiled{}, true, err
+	if !ok {
+		name := strings.ToLower(x.Name)
+		param := strings.ToLower(spec.target.String())
+		return Compiled{}, true, stmterr.Bad("Function '%s' does not accept parameters (%s).\nValid alternatives are:\n%s(INTERVAL UNIT unit, INTEGER interval, %s %s)\nFor detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;",
+			name, strings.Join(names, ", "), name, spec.target, param)
 	}
-	val, err := c.Compile(x.Args[2])
-	if err != nil {
-		return Compiled{}, true, err
-	}
-	okInterval := interval.Type == types.Integer || interval.Type == types.Null || (spec.target == types.Timestamp && interval.Type == types.Bigint)
-	if !okInterval || (val.Type != spec.target && val.Type != types.Null) {
-		return Compiled{}, true, stmterr.Bad("Function '%s' does not accept parameters (INTERVALUNIT, %s, %s).", x.Name, interval.Type, val.Type)
-	}
+	interval, val := args[1], args[2]
 	sign := int64(1)
 	if spec.sub {
 		sign = -1
