@@ -293,7 +293,7 @@ func compileLiteral(x *sql.Literal) (Compiled, error) {
 	case sql.IntLit:
 		n, err := strconv.ParseInt(x.Text, 10, 64)
 		if err != nil {
-			return Compiled{}, stmterr.Bad("Invalid numeric literal: %s", x.Text)
+			return Compiled{}, literalError(x, "Invalid numeric literal")
 		}
 		if n >= math.MinInt32 && n <= math.MaxInt32 {
 			v, t = int32(n), types.Integer
@@ -304,7 +304,7 @@ func compileLiteral(x *sql.Literal) (Compiled, error) {
 		// SqlToJavaVisitor.visitDecimalLiteral: new BigDecimal(text), typed by DecimalUtil.fromValue
 		d, err := types.ParseDecimal(x.Text)
 		if err != nil {
-			return Compiled{}, stmterr.Bad("Invalid numeric literal: %s", x.Text)
+			return Compiled{}, literalError(x, "Invalid numeric literal")
 		}
 		if t, err = types.DecimalLiteralType(d); err != nil {
 			return Compiled{}, err
@@ -315,8 +315,11 @@ func compileLiteral(x *sql.Literal) (Compiled, error) {
 		v = d
 	case sql.DoubleLit:
 		f, err := strconv.ParseFloat(x.Text, 64)
-		if err != nil {
-			return Compiled{}, stmterr.Bad("Invalid numeric literal: %s", x.Text)
+		if math.IsInf(f, 0) {
+			return Compiled{}, literalError(x, "Number overflows DOUBLE")
+		}
+		if err != nil && !errors.Is(err, strconv.ErrRange) { // an underflow is 0, as Double.parseDouble has it
+			return Compiled{}, literalError(x, "Invalid numeric literal")
 		}
 		v, t = f, types.Double
 	}
