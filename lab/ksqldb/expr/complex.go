@@ -90,11 +90,13 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		return Compiled{Type: types.MapOf(kt, vt), Eval: func(r []any) any {
 			out := make(map[string]any, len(keys))
 			for i, k := range keys {
-				kv := k.Eval(r)
-				if kv == nil {
-					continue // a Java HashMap would keep a null key; JSON cannot
+				kv, ok := k.Eval(r).(string)
+				if !ok {
+					// a null key: the constructor's HashMap keeps it, and
+					// ksqlDB writes it as the JSON name "null"
+					kv = "null"
 				}
-				out[kv.(string)] = widen(vals[i].Eval(r), vt)
+				out[kv] = widen(vals[i].Eval(r), vt)
 			}
 			return out
 		}}, true, nil
