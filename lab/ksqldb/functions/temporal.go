@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -58,11 +59,21 @@ func init() {
 	}})
 	register(&UDF{name: "parse_date", Validate: patternArg(1), overloads: []Overload{
 		{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Date, Fn: func(a []any) any {
-			ms, ok := parseMillis(a)
-			if !ok {
+			// ParseDate: FastDateFormat in GMT parses from the start of the
+			// text and ignores what follows; a time of day other than
+			// midnight is "Date format contains time field.", so NULL
+			if a[0] == nil || a[1] == nil {
 				return nil
 			}
-			return types.DateVal(types.FloorDiv(ms, types.MsPerDay))
+			jp, err := javatime.Compile(a[1].(string))
+			if err != nil {
+				return nil
+			}
+			t, err := jp.ParseLeading(a[0].(string), time.UTC)
+			if err != nil || t.UnixMilli()%types.MsPerDay != 0 {
+				return nil
+			}
+			return types.DateVal(t.UnixMilli() / types.MsPerDay)
 		}},
 	}})
 

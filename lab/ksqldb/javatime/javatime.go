@@ -286,6 +286,17 @@ func (jp *Pattern) Format(t time.Time) string {
 // ksqlDB's StringToTimestampParser does: fields not in the pattern default
 // to 1970-01-01T00:00:00 in the parsed zone, else in zone.
 func (jp *Pattern) Parse(s string, zone *time.Location) (time.Time, error) {
+	return jp.parse(s, zone, true)
+}
+
+// ParseLeading reads the pattern from the start of text and ignores what
+// follows, as a parse from ParsePosition 0 that does not require the whole
+// text to be read (commons-lang3 FastDateParser.parse(String)).
+func (jp *Pattern) ParseLeading(s string, zone *time.Location) (time.Time, error) {
+	return jp.parse(s, zone, false)
+}
+
+func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, error) {
 	year, month, day, hour, minute, sec, nano := 1970, 1, 1, 0, 0, 0, 0
 	yday, pm, h12 := 0, -1, -1
 	loc := zone
@@ -410,7 +421,7 @@ func (jp *Pattern) Parse(s string, zone *time.Location) (time.Time, error) {
 			return bad()
 		}
 	}
-	if pos != len(s) {
+	if whole && pos != len(s) {
 		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed, unparsed text found at index %d", s, pos)
 	}
 	if h12 >= 0 {
