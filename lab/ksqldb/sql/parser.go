@@ -540,6 +540,11 @@ func (p *parser) typ() (Type, error) {
 				prev.Kind == Symbol && (prev.Text == "<" || prev.Text == ",") {
 				return Type{}, p.errAt(tk, "mismatched input %s expecting an identifier", tk.describe())
 			}
+			if tk.Kind == Ident && reserved[tk.Upper()] && tk.Upper() != "DECIMAL" {
+				// an element, value or field type that starts with a
+				// reserved word (NULL is no type), as at the top
+				return Type{}, p.errAt(tk, "Syntax error at or near '%s' at line %d:%d", tk.Text, tk.Pos.Line, tk.Pos.Col)
+			}
 			if tk.Kind == Symbol {
 				switch tk.Text {
 				case "<":
