@@ -72,7 +72,6 @@ func TestParseSyntaxErrorHasPosition(t *testing.T) {
 
 func TestParseUnsupportedIsNamed(t *testing.T) {
 	cases := map[string]string{
-		"RUN SCRIPT '/tmp/x.sql';":                                "RUN SCRIPT",
 		"CREATE SOURCE CONNECTOR c WITH ('connector.class'='x');": "CREATE SOURCE CONNECTOR",
 		"CREATE SINK CONNECTOR c WITH ('connector.class'='x');":   "CREATE SINK CONNECTOR",
 	}
