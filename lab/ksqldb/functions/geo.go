@@ -40,11 +40,20 @@ func geoDistance(a []any) any {
 			return nil
 		}
 	}
-	haversin := func(x float64) float64 { s := math.Sin(x / 2); return s * s }
-	dLat := (lat2 - lat1) * javaDegreesToRadians
-	dLon := (lon2 - lon1) * javaDegreesToRadians
-	h := haversin(dLat) + haversin(dLon)*math.Cos(lat1*javaDegreesToRadians)*math.Cos(lat2*javaDegreesToRadians)
-	return 2 * math.Asin(math.Sqrt(h)) * radius
+	haversin := func(x float64) float64 { s := javaSin(x / 2); return s * s } // Math.pow(s, 2) is s*s
+	dLat := geoRadians(lat2 - lat1)
+	dLon := geoRadians(lon2 - lon1)
+	h := haversin(dLat) + haversin(dLon)*javaCos(geoRadians(lat1))*javaCos(geoRadians(lat2))
+	return 2 * javaAsin(math.Sqrt(h)) * radius
+}
+
+// geoRadians is Math.toRadians as the JDK behind ksqlDB's expected results
+// computes it, angdeg / 180.0 * PI (later JDKs multiply by a rounded
+// constant, an ulp off for some angles): query-validation-tests
+// geodistance.json expects 8634.659796579544 km from (37.4439, -122.1663)
+// to (51.5257, -0.1122), which only the division gives.
+func geoRadians(deg float64) float64 {
+	return deg / 180.0 * math.Pi
 }
 
 func init() {

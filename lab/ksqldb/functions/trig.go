@@ -24,15 +24,15 @@ func double1(name string, f func(float64) float64) *UDF {
 
 func init() {
 	register(double1("acos", math.Acos))
-	register(double1("asin", math.Asin))
+	register(double1("asin", javaAsin))
 	register(double1("atan", math.Atan))
 	register(double1("cbrt", math.Cbrt))
-	register(double1("cos", math.Cos))
+	register(double1("cos", javaCos))
 	register(double1("cosh", math.Cosh))
 	register(double1("cot", func(x float64) float64 { return 1.0 / math.Tan(x) }))
 	register(double1("degrees", func(x float64) float64 { return x * javaRadiansToDegrees }))
 	register(double1("radians", func(x float64) float64 { return x * javaDegreesToRadians }))
-	register(double1("sin", math.Sin))
+	register(double1("sin", javaSin))
 	register(double1("sinh", math.Sinh))
 	register(double1("tan", math.Tan))
 	register(double1("tanh", math.Tanh))
