@@ -144,6 +144,43 @@ func (s *Serde) field(rec map[string]any, i int, upper *map[string]any) any {
 	return (*upper)[strings.ToUpper(s.Cols[i].Name)]
 }
 
+// fieldText is column i's value in the JSON record b as text
+// (jsonNodeText), found as field does: by name, lower-case name, then
+// upper-cased name, the last field of that spelling winning as in the
+// upper-cased map KsqlJsonDeserializer builds. ordered caches b's parse.
+func (s *Serde) fieldText(b []byte, i int, ordered **jsonObject) (string, error) {
+	if *ordered == nil {
+		var o jsonObject
+		if err := json.Unmarshal(b, &o); err != nil {
+			return "", err
+		}
+		*ordered = &o
+	}
+	o := *ordered
+	raw, ok := o.vals[s.Cols[i].Name]
+	if !ok {
+		raw, ok = o.vals[s.lowerNames[i]]
+	}
+	if !ok {
+		name := strings.ToUpper(s.Cols[i].Name)
+		for _, k := range o.keys {
+			if strings.ToUpper(k) == name {
+				raw = o.vals[k]
+			}
+		}
+	}
+	return jsonNodeText(raw)
+}
+
+// isJSONContainer reports a decoded JSON object or array.
+func isJSONContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
 var avroPrimitive = map[types.Type]string{types.Boolean: "boolean", types.Integer: "int", types.Bigint: "long", types.Double: "double", types.String: "string"}
 
 // unwrapped reports a single column written without an enclosing record:
@@ -356,6 +393,14 @@ func (s *Serde) decodeJSON(b []byte, out []any) ([]any, error) {
 		return nil, fmt.Errorf("failed to deserialize JSON: %w", err)
 	}
 	if s.unwrapped() {
+		if s.Cols[0].Type == types.String && isJSONContainer(v) {
+			text, err := jsonNodeText(b)
+			if err != nil {
+				return nil, err
+			}
+			out[0] = text
+			return out, nil
+		}
 		x, err := jsonValue(v, s.Cols[0].Type)
 		if err != nil {
 			return nil, err
@@ -371,8 +416,19 @@ func (s *Serde) decodeJSON(b []byte, out []any) ([]any, error) {
 		return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: STRUCT", v)
 	}
 	var upper map[string]any
+	var ordered *jsonObject
 	for i, c := range s.Cols {
 		raw := s.field(obj, i, &upper)
+		if c.Type == types.String && isJSONContainer(raw) {
+			// an object or array read as a STRING is its text, which the
+			// decoded map no longer orders: read it again from b
+			text, err := s.fieldText(b, i, &ordered)
+			if err != nil {
+				return nil, fmt.Errorf("field %s: %w", c.Name, err)
+			}
+			out[i] = text
+			continue
+		}
 		x, err := jsonValue(raw, c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", c.Name, err)
