@@ -1,8 +1,6 @@
 package ksqldb
 
 import (
-	"fmt"
-	"strings"
 	"testing"
 )
 
@@ -89,17 +87,7 @@ func TestByOffsetNMergeSessions(t *testing.T) {
 			[]string{`0-0 {"L0":[null]}`, `1500-1500 {"L0":[8]}`, `0-0 null`, `1500-1500 null`, `0-1500 {"L0":[null,8]}`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, "CREATE STREAM INPUT (ID BIGINT KEY, F0 INT) WITH (kafka_topic='test_topic', partitions=1, value_format='JSON');", nil)
-			mustKSQL(t, url, "CREATE TABLE OUTPUT AS SELECT ID, "+c.agg+" AS L0 FROM INPUT WINDOW SESSION (1 SECONDS) GROUP BY ID;", earliest())
-			for _, in := range c.in {
-				ts, v, _ := strings.Cut(in, ":")
-				var ms int64
-				fmt.Sscan(ts, &ms)
-				st.produceAt("test_topic", bigintKey(0), []byte(`{"F0":`+v+`}`), ms)
-			}
-			sameLines(t, "OUTPUT", sessionRows(st, "OUTPUT", len(c.want)), c.want)
+			sameLines(t, "OUTPUT", sessionAggRows(t, c.agg, c.in, len(c.want)), c.want)
 		})
 	}
 }
