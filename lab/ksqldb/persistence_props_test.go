@@ -103,11 +103,12 @@ func TestKeylessJoinUsesTheDefaultKeyFormat(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, `CREATE STREAM s1 (id INT, foo INT) WITH (KAFKA_TOPIC='s1', PARTITIONS=1, KEY_FORMAT='NONE', VALUE_FORMAT='JSON');
-CREATE STREAM s2 (id INT, val STRING) WITH (KAFKA_TOPIC='s2', PARTITIONS=1, KEY_FORMAT='NONE', VALUE_FORMAT='JSON');
-CREATE STREAM output AS SELECT s1.id, s2.val FROM s1 LEFT OUTER JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id;`,
+CREATE STREAM s2 (id INT, val STRING) WITH (KAFKA_TOPIC='s2', PARTITIONS=1, KEY_FORMAT='NONE', VALUE_FORMAT='JSON');`, nil)
+	ents := mustKSQL(t, url, "CREATE STREAM output AS SELECT s1.id, s2.val FROM s1 LEFT OUTER JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id;",
 		withEarliest("ksql.persistence.default.format.key", "DELIMITED"))
-	st.produce("s1", kv{nil, []byte(`{"ID":10,"FOO":22}`)})
-	st.produce("s2", kv{nil, []byte(`{"ID":10,"VAL":"hello"}`)})
+	// the left record is read before the right one, as the test case pipes them
+	st.produceInOrder(st.stableGroup(ents),
+		joinRec{"s1", 1000, nil, []byte(`{"ID":10,"FOO":22}`)}, joinRec{"s2", 1000, nil, []byte(`{"ID":10,"VAL":"hello"}`)})
 	got := st.consume("OUTPUT", 2)
 	if string(got[0].key) != "10" || string(got[1].key) != "10" || string(got[1].value) != `{"VAL":"hello"}` {
 		t.Errorf("OUTPUT %q=%s %q=%s, want DELIMITED keys 10", got[0].key, got[0].value, got[1].key, got[1].value)
