@@ -280,7 +280,7 @@ func TestSumMinMaxAggregateDecimals(t *testing.T) {
 		return string(recs[len(recs)-1].Value) == `{"S":11.15,"LO":-1.00,"HI":10.10}`
 	}, "the aggregate of all four records")
 	schema, _ := rawPushRows(t, url, "SELECT * FROM agg EMIT CHANGES LIMIT 1;", 1)
-	if want := "`ID` STRING KEY, `S` DECIMAL(4, 2), `LO` DECIMAL(4, 2), `HI` DECIMAL(4, 2)"; schema != want {
+	if want := "`ID` STRING, `S` DECIMAL(4, 2), `LO` DECIMAL(4, 2), `HI` DECIMAL(4, 2)"; schema != want {
 		t.Errorf("schema %s\nwant   %s", schema, want)
 	}
 }

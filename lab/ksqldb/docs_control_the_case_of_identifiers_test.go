@@ -47,7 +47,7 @@ func TestHowToIdentifierCaseBackticksKeepTheCaseOfResultColumns(t *testing.T) {
 		row(1, "x", "v1", 5, 2), row(3, "y", "v2", 6, 4), row(5, "z", "v3", 8, 6),
 	})
 	hdr, rows := rawPushRows(t, url, "SELECT `foo`,\n       `BAR`,\n       `Baz`,\n       `grault`->`Corge`,\n       `grault`->`garply`,\n       qux,\n       QUX AS qux2\nFROM `s2`\nEMIT CHANGES LIMIT 3;", 3)
-	if want := "`foo` STRING KEY, `BAR` INTEGER, `Baz` STRING, `Corge` STRING, `garply` INTEGER, `QUX` INTEGER, `QUX2` INTEGER"; hdr != want {
+	if want := "`foo` STRING, `BAR` INTEGER, `Baz` STRING, `Corge` STRING, `garply` INTEGER, `QUX` INTEGER, `QUX2` INTEGER"; hdr != want {
 		t.Errorf("header %s\nwant   %s", hdr, want)
 	}
 	sameLines(t, "s2", rows, []string{`["k1",1,"x","v1",5,2,2]`, `["k2",3,"y","v2",6,4,4]`, `["k3",5,"z","v3",8,6,6]`})

@@ -51,7 +51,7 @@ func TestDocsCreateTableWithDeclaredColumnsReadsTheTopicsRows(t *testing.T) {
 		kv{bigintKey(1), []byte(`{"USERTIMESTAMP":1510923225000,"GENDER":"FEMALE","REGION_ID":"Region_6"}`)},
 		kv{bigintKey(2), []byte(`{"USERTIMESTAMP":1510923226000,"GENDER":"MALE","REGION_ID":"Region_2"}`)})
 	hdr, rows := pushRows(t, url, "SELECT * FROM users EMIT CHANGES LIMIT 2;", 2)
-	if hdr != "`ID` BIGINT KEY, `USERTIMESTAMP` BIGINT, `GENDER` STRING, `REGION_ID` STRING" {
+	if hdr != "`ID` BIGINT, `USERTIMESTAMP` BIGINT, `GENDER` STRING, `REGION_ID` STRING" {
 		t.Errorf("header %s", hdr)
 	}
 	if got, want := rows[0]+" "+rows[1], `[1,1510923225000,"FEMALE","Region_6"] [2,1510923226000,"MALE","Region_2"]`; got != want {
@@ -162,7 +162,7 @@ CREATE TABLE users (
 	}
 	mustKSQL(t, url, "INSERT INTO users (rowkey, usertimestamp, gender, region_id) VALUES (7, 1510923225000, 'FEMALE', 'Region_6');", nil)
 	hdr, rows := pushRows(t, url, "SELECT * FROM users EMIT CHANGES LIMIT 1;", 1)
-	if hdr != "`ROWKEY` BIGINT KEY, `USERTIMESTAMP` BIGINT, `GENDER` STRING, `REGION_ID` STRING" || rows[0] != `[7,1510923225000,"FEMALE","Region_6"]` {
+	if hdr != "`ROWKEY` BIGINT, `USERTIMESTAMP` BIGINT, `GENDER` STRING, `REGION_ID` STRING" || rows[0] != `[7,1510923225000,"FEMALE","Region_6"]` {
 		t.Errorf("push: %s %v", hdr, rows)
 	}
 	r := st.consumeRecords("my-users-topic", 1)[0]

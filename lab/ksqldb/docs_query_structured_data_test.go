@@ -65,7 +65,7 @@ CREATE STREAM s2 (
        b->d
 FROM s2
 EMIT CHANGES LIMIT 3;`, 3)
-	if wantHdr := "`A` STRING KEY, `B` STRUCT<`C` STRING, `D` INTEGER>, `C` STRING, `D` INTEGER"; hdr != wantHdr {
+	if wantHdr := "`A` STRING, `B` STRUCT<`C` STRING, `D` INTEGER>, `C` STRING, `D` INTEGER"; hdr != wantHdr {
 		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
 	}
 	sameLines(t, "b->c, b->d", rows, want)
@@ -97,7 +97,7 @@ CREATE STREAM s2 (
        b->*
 FROM s2
 EMIT CHANGES LIMIT 3;`, 3)
-	if wantHdr := "`A` STRING KEY, `B` STRUCT<`C` STRING, `D` INTEGER>, `C` STRING, `D` INTEGER"; hdr != wantHdr {
+	if wantHdr := "`A` STRING, `B` STRUCT<`C` STRING, `D` INTEGER>, `C` STRING, `D` INTEGER"; hdr != wantHdr {
 		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
 	}
 	sameLines(t, "b->*", rows, want)
@@ -126,7 +126,7 @@ CREATE STREAM s3 (
        b['d'] AS D
 FROM s3
 EMIT CHANGES LIMIT 3;`, 3)
-	if wantHdr := "`A` STRING KEY, `B` MAP<STRING, INTEGER>, `C` INTEGER, `D` INTEGER"; hdr != wantHdr {
+	if wantHdr := "`A` STRING, `B` MAP<STRING, INTEGER>, `C` INTEGER, `D` INTEGER"; hdr != wantHdr {
 		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
 	}
 	sameLines(t, "b['c'], b['d']", rows, want)
@@ -158,7 +158,7 @@ CREATE STREAM s4 (
        b[-1] AS b_minus_1
 FROM s4
 EMIT CHANGES LIMIT 3;`, 3)
-	if wantHdr := "`A` STRING KEY, `B` ARRAY<INTEGER>, `B_1` INTEGER, `B_2` INTEGER, `B_3` INTEGER, `B_MINUS_1` INTEGER"; hdr != wantHdr {
+	if wantHdr := "`A` STRING, `B` ARRAY<INTEGER>, `B_1` INTEGER, `B_2` INTEGER, `B_3` INTEGER, `B_MINUS_1` INTEGER"; hdr != wantHdr {
 		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
 	}
 	sameLines(t, "b[1], b[2], b[3], b[-1]", rows, want)
@@ -205,7 +205,7 @@ CREATE STREAM s4 (
        b->d['y']->e
 FROM s4
 EMIT CHANGES LIMIT 3;`, 3)
-	if wantHdr := "`A` STRING KEY, `B` STRUCT<`C` ARRAY<INTEGER>, `D` MAP<STRING, STRUCT<`E` STRING, `F` BOOLEAN>>>, `C_2` INTEGER, `F` BOOLEAN, `E` STRING"; hdr != wantHdr {
+	if wantHdr := "`A` STRING, `B` STRUCT<`C` ARRAY<INTEGER>, `D` MAP<STRING, STRUCT<`E` STRING, `F` BOOLEAN>>>, `C_2` INTEGER, `F` BOOLEAN, `E` STRING"; hdr != wantHdr {
 		t.Errorf("header %s\nwant   %s", hdr, wantHdr)
 	}
 	sameLines(t, "nested destructuring", rows, want)

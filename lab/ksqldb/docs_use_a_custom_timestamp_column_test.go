@@ -51,7 +51,7 @@ func TestHowToTimestampRowtimeIsTheRecordTimeByDefault(t *testing.T) {
        v2
 FROM s1
 EMIT CHANGES LIMIT 2;`, 2)
-	if want := "`K` STRING KEY, `ROWTIME` BIGINT, `ROWTIME_FORMATTED` STRING, `TS` STRING, `V1` INTEGER, `V2` STRING"; hdr != want {
+	if want := "`K` STRING, `ROWTIME` BIGINT, `ROWTIME_FORMATTED` STRING, `TS` STRING, `V1` INTEGER, `V2` STRING"; hdr != want {
 		t.Errorf("header %s\nwant   %s", hdr, want)
 	}
 	rest := []string{`["2020-05-04 01:00:00",0,"a"]`, `["2020-05-04 02:00:00",1,"b"]`}
@@ -169,7 +169,7 @@ INSERT INTO s4 (
        v2
 FROM s4
 EMIT CHANGES LIMIT 3;`, 3)
-	if want := "`K` STRING KEY, `ROWTIME` BIGINT, `TS` BIGINT, `ROWTIME_FORMATTED` STRING, `TS_FORMATTED` STRING, `V1` INTEGER, `V2` STRING"; hdr != want {
+	if want := "`K` STRING, `ROWTIME` BIGINT, `TS` BIGINT, `ROWTIME_FORMATTED` STRING, `TS_FORMATTED` STRING, `V1` INTEGER, `V2` STRING"; hdr != want {
 		t.Errorf("header %s\nwant   %s", hdr, want)
 	}
 	sameLines(t, "s4", rows, []string{
@@ -218,7 +218,7 @@ INSERT INTO s5 (
        v2
 FROM s5
 EMIT CHANGES LIMIT 3;`, 3)
-	if want := "`K` STRING KEY, `ROWTIME` BIGINT, `TS` TIMESTAMP, `V1` INTEGER, `V2` STRING"; hdr != want {
+	if want := "`K` STRING, `ROWTIME` BIGINT, `TS` TIMESTAMP, `V1` INTEGER, `V2` STRING"; hdr != want {
 		t.Errorf("header %s\nwant   %s", hdr, want)
 	}
 	sameLines(t, "s5", rows, []string{

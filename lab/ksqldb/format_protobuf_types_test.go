@@ -52,7 +52,7 @@ func TestProtobufDateAndTimeColumnsAreGoogleTypeMessages(t *testing.T) {
 	}
 
 	hdr, rows := rawPushRows(t, url, "SELECT id, date FROM test2 EMIT CHANGES LIMIT 2;", 2)
-	if hdr != "`ID` STRING KEY, `DATE` DATE" {
+	if hdr != "`ID` STRING, `DATE` DATE" {
 		t.Errorf("push header %s", hdr)
 	}
 	sameLines(t, "push rows", rows, []string{`["a","1970-01-11"]`, `["b","1969-12-22"]`})

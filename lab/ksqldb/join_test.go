@@ -157,7 +157,7 @@ func TestPushQueryOverAStreamTableJoin(t *testing.T) {
 	if err := json.Unmarshal(body, &out); err != nil || len(out) != 4 {
 		t.Fatalf("want header, 2 rows, final message: %v %s", err, body)
 	}
-	if s := out[0]["header"].(map[string]any)["schema"]; s != "`L_ID` INTEGER KEY, `L_V` STRING, `R_ID` INTEGER, `R_V` STRING" {
+	if s := out[0]["header"].(map[string]any)["schema"]; s != "`L_ID` INTEGER, `L_V` STRING, `R_ID` INTEGER, `R_V` STRING" {
 		t.Errorf("schema %v", s)
 	}
 	var rows []string
@@ -391,7 +391,7 @@ func TestPushQueryOverAFullOuterJoinLeadsWithTheSyntheticKey(t *testing.T) {
 	if err := json.Unmarshal(body, &out); err != nil || len(out) != 3 {
 		t.Fatalf("want header, a row, final message: %v %s", err, body)
 	}
-	if s := out[0]["header"].(map[string]any)["schema"]; s != "`ROWKEY` INTEGER KEY, `L_ID` INTEGER, `L_V` STRING, `RS_ID` INTEGER, `RS_V` STRING" {
+	if s := out[0]["header"].(map[string]any)["schema"]; s != "`ROWKEY` INTEGER, `L_ID` INTEGER, `L_V` STRING, `RS_ID` INTEGER, `RS_V` STRING" {
 		t.Errorf("schema %v", s)
 	}
 	if row := fmt.Sprint(out[1]["row"].(map[string]any)["columns"]); row != "[1 1 A 1 a]" {

@@ -154,7 +154,7 @@ func TestJSONSRObjectKeySchemaIDIsAStructRowkey(t *testing.T) {
 	}
 	mustKSQL(t, url, fmt.Sprintf("CREATE STREAM s WITH (KAFKA_TOPIC='s', FORMAT='JSON_SR', KEY_SCHEMA_ID=%d, VALUE_SCHEMA_ID=%d);", kid, vid), nil)
 	schema, rows := pushRows(t, url, "SELECT * FROM s EMIT CHANGES LIMIT 1;", 1)
-	if want := "`ROWKEY` STRUCT<`stop` BIGINT, `dir` STRING> KEY, `LINE` STRING"; schema != want {
+	if want := "`ROWKEY` STRUCT<`stop` BIGINT, `dir` STRING>, `LINE` STRING"; schema != want {
 		t.Errorf("schema %s\nwant   %s", schema, want)
 	}
 	// pushRows re-encodes objects with their keys sorted

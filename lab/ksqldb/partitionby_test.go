@@ -155,7 +155,8 @@ INSERT INTO BYNAME SELECT * FROM INPUT PARTITION BY NAME;`, earliest())
 	}
 }
 
-// A push query may PARTITION BY; its header lists the new key first.
+// A push query may PARTITION BY; its header lists the new key first, as a
+// plain column as every push query header does (pushheader_test.go).
 func TestPushQueryWithPartitionBy(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -169,7 +170,7 @@ func TestPushQueryWithPartitionBy(t *testing.T) {
 	if err := json.Unmarshal(body, &out); err != nil || len(out) != 3 {
 		t.Fatalf("push body: %v %s", err, body)
 	}
-	if s := out[0]["header"].(map[string]any)["schema"]; s != "`NAME` STRING KEY, `AGE` INTEGER, `ID` INTEGER" {
+	if s := out[0]["header"].(map[string]any)["schema"]; s != "`NAME` STRING, `AGE` INTEGER, `ID` INTEGER" {
 		t.Errorf("header schema %v", s)
 	}
 	if cols := fmt.Sprint(out[1]["row"].(map[string]any)["columns"]); cols != "[bob 22 10]" {

@@ -15,7 +15,6 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // Pull queries on streams (ksqlDB 0.23+, KLIP-53): the query reads the
@@ -112,13 +111,8 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 
 	// the header of a stream's pull query marks no KEY columns
 	// (pull-queries-against-streams.json)
-	hdr := types.Schema{Cols: make([]types.Column, len(plan.Out.Cols))}
-	for i, c := range plan.Out.Cols {
-		c.Key = false
-		hdr.Cols[i] = c
-	}
 	queryID := "query_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
-	rw := out.open(queryID, hdr)
+	rw := out.open(queryID, valueColumns(plan.Out))
 	if rw == nil {
 		return
 	}

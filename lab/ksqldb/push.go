@@ -62,6 +62,10 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
+		open := out.open
+		out.open = func(queryID string, sch types.Schema) restapi.ResultWriter {
+			return open(queryID, valueColumns(sch))
+		}
 		s.pushQuery(r.Context(), out, p, qs.Query, props, false)
 		return
 	}
@@ -258,6 +262,11 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	setEmitInterval(proc, props)
 	rw := out.open(queryID, plan.Out)
 	if rw == nil {
+		return
+	}
+	if plan.Limit != nil && *plan.Limit <= 0 {
+		// LIMIT 0 is reached before the first row (push-queries.json "zero limit")
+		rw.End("Limit Reached")
 		return
 	}
 	var sent int64

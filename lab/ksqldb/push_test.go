@@ -30,7 +30,7 @@ func TestPushQueryOnTable(t *testing.T) {
 		t.Fatalf("want header, 3 rows, final message; got %s", body)
 	}
 	hdr := out[0]["header"].(map[string]any)
-	if !strings.HasPrefix(hdr["queryId"].(string), "transient_TURNSTILE_SUMMARY_") || hdr["schema"] != "`STATION_ID` INTEGER KEY, `COUNT` BIGINT" {
+	if !strings.HasPrefix(hdr["queryId"].(string), "transient_TURNSTILE_SUMMARY_") || hdr["schema"] != "`STATION_ID` INTEGER, `COUNT` BIGINT" {
 		t.Errorf("header %v", hdr)
 	}
 	var rows []string

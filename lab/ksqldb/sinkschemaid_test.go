@@ -186,7 +186,7 @@ func TestSinkJSONSRSchemaIDsWriteKeyAndValueObjects(t *testing.T) {
 	if got := wireID(t, r.Value); got != vid || !sameJSON(t, string(r.Value[5:]), `{"c1":4}`) {
 		t.Errorf("value id %d %s, want id %d {\"c1\":4}", got, r.Value[5:], vid)
 	}
-	if schema, _ := pushRows(t, url, "SELECT * FROM OUTPUT EMIT CHANGES LIMIT 1;", 1); schema != "`ROWKEY` STRUCT<`id` BIGINT> KEY, `c1` BIGINT" {
+	if schema, _ := pushRows(t, url, "SELECT * FROM OUTPUT EMIT CHANGES LIMIT 1;", 1); schema != "`ROWKEY` STRUCT<`id` BIGINT>, `c1` BIGINT" {
 		t.Errorf("OUTPUT schema %s", schema)
 	}
 }

@@ -42,7 +42,7 @@ func TestSourceStreamAnswersPushQueries(t *testing.T) {
 	mustKSQL(t, url, sourceStreamDDL, nil)
 	st.produce("test_topic", kv{[]byte("k1"), []byte("a1")}, kv{[]byte("k2"), []byte("b1")})
 	schema, rows := rawPushRows(t, url, "SELECT * FROM INPUT EMIT CHANGES LIMIT 2;", 2)
-	if schema != "`K` STRING KEY, `TEXT` STRING" || strings.Join(rows, " ") != `["k1","a1"] ["k2","b1"]` {
+	if schema != "`K` STRING, `TEXT` STRING" || strings.Join(rows, " ") != `["k1","a1"] ["k2","b1"]` {
 		t.Errorf("push query: %q %v", schema, rows)
 	}
 }

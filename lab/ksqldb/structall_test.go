@@ -22,8 +22,8 @@ func TestStructAllSelectsEveryFieldOfAStruct(t *testing.T) {
 	st.produce("quoted_topic", kv{nil, []byte(`{"V1": {"f 1": 1, "f2": 2, "f 3": 3}}`)})
 	sameLines(t, "OUTPUT_3", sinkValues(st, "OUTPUT_3", 1), []string{`{"A_FIELD":1,"B_FIELD":2,"A":1,"B":2}`})
 	cases := []struct{ sql, hdr, row string }{
-		{"SELECT k1, v1->* FROM INPUT EMIT CHANGES LIMIT 1;", "`K1` INTEGER KEY, `A` INTEGER, `B` INTEGER", `[1,1,2]`},
-		{"SELECT I.`K1`, I.`V1`->* FROM INPUT I EMIT CHANGES LIMIT 1;", "`K1` INTEGER KEY, `A` INTEGER, `B` INTEGER", `[1,1,2]`},
+		{"SELECT k1, v1->* FROM INPUT EMIT CHANGES LIMIT 1;", "`K1` INTEGER, `A` INTEGER, `B` INTEGER", `[1,1,2]`},
+		{"SELECT I.`K1`, I.`V1`->* FROM INPUT I EMIT CHANGES LIMIT 1;", "`K1` INTEGER, `A` INTEGER, `B` INTEGER", `[1,1,2]`},
 		{"SELECT v1->a->b->* FROM NESTED EMIT CHANGES LIMIT 1;", "`F1` INTEGER, `F2` STRING", `[1,"2"]`},
 		{"SELECT v1->a->* FROM NESTED EMIT CHANGES LIMIT 1;", "`B` STRUCT<`F1` INTEGER, `F2` STRING>", `[{"F1":1,"F2":"2"}]`},
 		{"SELECT v1->* FROM QUOTED EMIT CHANGES LIMIT 1;", "`f 1` INTEGER, `F2` INTEGER, `f 3` INTEGER", `[1,2,3]`},

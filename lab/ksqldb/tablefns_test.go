@@ -264,7 +264,7 @@ func TestTableFunctionsRunInTransientPushQueries(t *testing.T) {
 	want := []string{`["0",1,10]`, `["0",2,11]`, `["0",null,12]`, `["1",3,20]`, `["1",4,null]`}
 	q := "SELECT ID, EXPLODE(MY_ARR1), EXPLODE(MY_ARR2) FROM TEST EMIT CHANGES"
 	schema, rows := pushRows(t, url, q+" LIMIT 5;", 5)
-	if w := "`ID` STRING KEY, `KSQL_COL_0` BIGINT, `KSQL_COL_1` BIGINT"; schema != w {
+	if w := "`ID` STRING, `KSQL_COL_0` BIGINT, `KSQL_COL_1` BIGINT"; schema != w {
 		t.Errorf("/query schema %s\nwant %s", schema, w)
 	}
 	if got := strings.Join(rows, " "); got != strings.Join(want, " ") {

@@ -57,7 +57,7 @@ func TestTimeAndBytesColumnsReadFromJSONAndPrintAsKsqlDBDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	schema, rows := pushRows(t, url, "SELECT id, `AT`, day, tod, raw, CAST(`AT` AS STRING) AS s_at, CAST(day AS STRING) AS s_day, CAST(tod AS STRING) AS s_tod FROM ev EMIT CHANGES LIMIT 2;", 2)
-	if want := "`ID` INTEGER KEY, `AT` TIMESTAMP, `DAY` DATE, `TOD` TIME, `RAW` BYTES, `S_AT` STRING, `S_DAY` STRING, `S_TOD` STRING"; schema != want {
+	if want := "`ID` INTEGER, `AT` TIMESTAMP, `DAY` DATE, `TOD` TIME, `RAW` BYTES, `S_AT` STRING, `S_DAY` STRING, `S_TOD` STRING"; schema != want {
 		t.Errorf("schema %s\nwant %s", schema, want)
 	}
 	want := []string{

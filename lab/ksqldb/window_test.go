@@ -274,7 +274,7 @@ func TestPushQueryReturnsSelectedWindowBounds(t *testing.T) {
 	if len(out) != 4 {
 		t.Fatalf("want header, 2 rows, final message; got %s", body)
 	}
-	if s := out[0]["header"].(map[string]any)["schema"]; s != "`WINDOWSTART` BIGINT, `WINDOWEND` BIGINT, `USER_ID` INTEGER KEY, `KSQL_COL_0` BIGINT" {
+	if s := out[0]["header"].(map[string]any)["schema"]; s != "`WINDOWSTART` BIGINT, `WINDOWEND` BIGINT, `USER_ID` INTEGER, `KSQL_COL_0` BIGINT" {
 		t.Errorf("schema %v", s)
 	}
 	var rows []string
@@ -341,7 +341,7 @@ func TestTableOverAWindowedTopicReadsTheWindowFromTheKey(t *testing.T) {
 	if err := json.Unmarshal(body, &out); err != nil || len(out) != 4 {
 		t.Fatalf("want header, 2 rows, final message; got %s", body)
 	}
-	if s := out[0]["header"].(map[string]any)["schema"]; s != "`USER_ID` INTEGER KEY, `WINDOWSTART` BIGINT, `WINDOWEND` BIGINT, `N` BIGINT" {
+	if s := out[0]["header"].(map[string]any)["schema"]; s != "`USER_ID` INTEGER, `WINDOWSTART` BIGINT, `WINDOWEND` BIGINT, `N` BIGINT" {
 		t.Errorf("schema %v", s)
 	}
 	var rows []string
