@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sort"
-	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -69,7 +67,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.pushQuery(r.Context(), out, p, qs.Query, props, false)
 		return
 	}
-	s.pullQuery(r.Context(), out, p, qs.Query)
+	s.pullQuery(r.Context(), out, p, qs.Query, props)
 }
 
 // queryOutput is where a query's answer goes: failures before the first
@@ -97,94 +95,6 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 			return rw
 		},
 	}
-}
-
-func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query) {
-	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
-	if len(q.Joins) > 0 { // PullQueryValidator
-		out.fail(p.Text, stmterr.Bad("Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info."+hint))
-		return
-	}
-	s.mu.Lock()
-	resolveCustomTypes(p.Stmt, s.ms.Types)
-	src, ok := s.ms.Sources[q.From]
-	if !ok {
-		alt := s.ms.Alternatives(q.From, "")
-		s.mu.Unlock()
-		out.fail(p.Text, stmterr.Bad("%s does not exist.%s", q.From, alt))
-		return
-	}
-	if !src.Table {
-		s.mu.Unlock()
-		s.pullStream(ctx, out, p, q)
-		return
-	}
-	if err := checkPullClauses(q); err != nil {
-		s.mu.Unlock()
-		out.fail(p.Text, err)
-		return
-	}
-	var rq *runningQuery
-	for _, cand := range s.running {
-		if cand.info.Sink == src.Name && cand.info.Materialize {
-			rq = cand
-		}
-	}
-	if rq == nil {
-		s.mu.Unlock()
-		out.fail(p.Text, stmterr.Bad("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
-		return
-	}
-	resolveCustomTypes(p.Stmt, s.ms.Types)
-	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
-	s.mu.Unlock()
-	if err != nil {
-		out.fail(p.Text, err)
-		return
-	}
-	if plan.Agg != nil {
-		out.fail(p.Text, stmterr.Bad("Pull queries don't support aggregate functions."+hint))
-		return
-	}
-	rq.proc.Mu.Lock()
-	keys := make([]string, 0, len(rq.proc.Materialized))
-	for k := range rq.proc.Materialized {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var rows [][]any
-	proc := operators.NewProcessor(plan)
-	for _, k := range keys {
-		vals := rq.proc.Materialized[k]
-		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
-		row := append(append([]any(nil), vals...), rq.proc.MaterializedTS[k], nil, nil)
-		if src.Window != nil {
-			g := rq.proc.Groups[k] // a windowed table's row has its window's group
-			if g == nil {
-				continue
-			}
-			row = append(row, g.WindowStart, g.WindowEnd)
-		}
-		if proc.Pass(row) {
-			rows = append(rows, proc.Project(row))
-		}
-	}
-	rq.proc.Mu.Unlock()
-	if plan.Limit != nil && int64(len(rows)) > *plan.Limit {
-		rows = rows[:*plan.Limit]
-	}
-	header := plan.Out
-	if src.Window != nil {
-		header = windowBoundsAsKeys(header)
-	}
-	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), header)
-	if rw == nil {
-		return
-	}
-	for _, row := range rows {
-		rw.Row(row, false)
-	}
-	rw.End("")
 }
 
 // windowBoundsAsKeys marks WINDOWSTART and WINDOWEND as key columns, as a

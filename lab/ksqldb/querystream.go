@@ -126,7 +126,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		s.pushQuery(r.Context(), out, p, qs.Query, props, true)
 		return
 	}
-	s.pullQuery(r.Context(), out, p, qs.Query)
+	s.pullQuery(r.Context(), out, p, qs.Query, props)
 }
 
 // readQueryStreamBody decodes the request, answering the failure itself.

@@ -1,0 +1,80 @@
+package ksqldb
+
+import (
+	"bytes"
+	"context"
+	"sort"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// storeKeys lists the keys of a materialized table's rows in the order a
+// ksqlDB table scan reads them: partition by partition, in ascending
+// order, and within a partition in the order of the store, the serialized
+// key's bytes (then the window's start). A LIMIT keeps the first rows of
+// that order (pull-queries-with-limit-clause.json "on CTAS", "windowed -
+// single column from multi-column key"). The caller holds rq.proc.Mu.
+func storeKeys(rq *runningQuery, partitions int) []string {
+	type entry struct {
+		k         string
+		partition int
+		key       []byte
+		start     int64
+	}
+	part := kgo.StickyKeyPartitioner(nil).ForTopic(rq.info.SinkTopic)
+	var keyCols []int
+	for i, c := range rq.plan.Out.Cols {
+		if c.Key {
+			keyCols = append(keyCols, i)
+		}
+	}
+	es := make([]entry, 0, len(rq.proc.Materialized))
+	for k, vals := range rq.proc.Materialized {
+		e := entry{k: k}
+		keys := make([]any, 0, len(keyCols))
+		for _, i := range keyCols {
+			if i < len(vals) {
+				keys = append(keys, vals[i])
+			}
+		}
+		if b, err := rq.outKey.Encode(keys); err == nil {
+			e.key = b
+			if partitions > 1 && b != nil {
+				e.partition = part.Partition(&kgo.Record{Key: b}, partitions)
+			}
+		}
+		if g := rq.proc.Groups[k]; g != nil {
+			e.start = g.WindowStart
+		}
+		es = append(es, e)
+	}
+	sort.Slice(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		if a.partition != b.partition {
+			return a.partition < b.partition
+		}
+		if c := bytes.Compare(a.key, b.key); c != 0 {
+			return c < 0
+		}
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		return a.k < b.k
+	})
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.k
+	}
+	return out
+}
+
+// sinkPartitions is the partition count of a table's topic.
+func (s *Server) sinkPartitions(ctx context.Context, topic string, known int) int {
+	if known > 0 {
+		return known
+	}
+	if tm, err := s.topicMetaOnce(ctx, topic); err == nil && tm.partitions > 0 {
+		return int(tm.partitions)
+	}
+	return 1
+}

@@ -1,0 +1,115 @@
+package ksqldb
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+)
+
+// pullQuery answers a pull query: a stream's is read to its end
+// (pullStream); a table's reads the store of the query that materializes
+// it. The checks run in ksqlDB's order: PullQueryValidator, the analysis
+// (types), the WHERE clause's planning (QueryFilterNode), then the
+// physical plan's (the table's materialization, whether a table scan is
+// allowed).
+func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query, props map[string]string) {
+	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
+	if len(q.Joins) > 0 { // PullQueryValidator
+		out.fail(p.Text, stmterr.Bad("Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info."+hint))
+		return
+	}
+	s.mu.Lock()
+	resolveCustomTypes(p.Stmt, s.ms.Types)
+	src, ok := s.ms.Sources[q.From]
+	if !ok {
+		alt := s.ms.Alternatives(q.From, "")
+		s.mu.Unlock()
+		out.fail(p.Text, stmterr.Bad("%s does not exist.%s", q.From, alt))
+		return
+	}
+	if !src.Table {
+		s.mu.Unlock()
+		s.pullStream(ctx, out, p, q)
+		return
+	}
+	if err := checkPullClauses(q); err != nil {
+		s.mu.Unlock()
+		out.fail(p.Text, err)
+		return
+	}
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	s.mu.Unlock()
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	if plan.Agg != nil {
+		out.fail(p.Text, stmterr.Bad("Pull queries don't support aggregate functions."+hint))
+		return
+	}
+	opts := pullOptionsOf(props)
+	scan, err := planPullScan(q.Where, src.Schema, src.Window != nil, opts)
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	s.mu.Lock()
+	var rq *runningQuery
+	for _, cand := range s.running {
+		if cand.info.Sink == src.Name && cand.info.Materialize {
+			rq = cand
+		}
+	}
+	s.mu.Unlock()
+	if rq == nil {
+		out.fail(p.Text, stmterr.Bad("The `%s` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_%s AS SELECT * FROM %s'. See https://cnfl.io/queries for more info."+hint, src.Name, src.Name, src.Name))
+		return
+	}
+	if err := requireTableScan(scan, src.Window != nil, opts); err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	partitions := s.sinkPartitions(ctx, src.Topic, src.Partitions)
+	var rows [][]any
+	proc := operators.NewProcessor(plan)
+	rq.proc.Mu.Lock()
+	for _, k := range storeKeys(rq, partitions) {
+		vals := rq.proc.Materialized[k]
+		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
+		row := append(append([]any(nil), vals...), rq.proc.MaterializedTS[k], nil, nil)
+		if src.Window != nil {
+			g := rq.proc.Groups[k] // a windowed table's row has its window's group
+			if g == nil {
+				continue
+			}
+			row = append(row, g.WindowStart, g.WindowEnd)
+		}
+		if proc.Pass(row) {
+			rows = append(rows, proc.Project(row))
+			if plan.Limit != nil && int64(len(rows)) >= *plan.Limit {
+				break
+			}
+		}
+	}
+	rq.proc.Mu.Unlock()
+	if plan.Limit != nil && int64(len(rows)) > *plan.Limit {
+		rows = rows[:*plan.Limit]
+	}
+	header := plan.Out
+	if src.Window != nil {
+		header = windowBoundsAsKeys(header)
+	}
+	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), header)
+	if rw == nil {
+		return
+	}
+	for _, row := range rows {
+		rw.Row(row, false)
+	}
+	rw.End("")
+}
