@@ -365,6 +365,20 @@ func keysOnly(s types.Schema, vals []any) []any {
 	return out
 }
 
+// keysAndWindowOnly is keysOnly that also keeps the window bounds a
+// projection of a windowed table's row selects: a deleted window's
+// tombstone still names its window (push-queries.json "windowed table
+// with tombstones").
+func keysAndWindowOnly(s types.Schema, vals []any) []any {
+	out := keysOnly(s, vals)
+	for i, c := range s.Cols {
+		if expr.IsWindowBound(c.Name) {
+			out[i] = vals[i]
+		}
+	}
+	return out
+}
+
 func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) {
 	if !p.plan.Source.Table {
 		if r.Tombstone && len(p.plan.TFs) > 0 {
@@ -399,7 +413,7 @@ func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) 
 		if changelog {
 			ch = []Change{{Key: "m" + k, del: true}}
 		}
-		return []OutRow{{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS}}, ch
+		return []OutRow{{Vals: keysAndWindowOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS}}, ch
 	}
 	p.setMat(k, vals, r.TS)
 	var ch []Change
