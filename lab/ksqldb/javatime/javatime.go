@@ -432,6 +432,13 @@ func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, 
 	} else if pm == 1 && hour < 12 {
 		hour += 12
 	}
+	// ResolverStyle.SMART reads an hour-of-day of 24 with no minute, second
+	// or fraction as the end of the day: the next day's midnight
+	// (Parsed.resolveTime)
+	endOfDay := hour == 24 && minute == 0 && sec == 0 && nano == 0
+	if endOfDay {
+		hour = 0
+	}
 	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed: field out of range", s)
 	}
@@ -442,6 +449,9 @@ func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, 
 	}
 	if yday > 0 {
 		month, day = 1, yday
+	}
+	if endOfDay {
+		day++ // time.Date and javaLocal normalize the overflow
 	}
 	if zoneRead {
 		// a zone read from the text takes the local date-time as
