@@ -9,6 +9,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // pullQuery answers a pull query: a stream's is read to its end
@@ -58,6 +59,10 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, err)
 		return
 	}
+	if err := checkPullStar(q); err != nil {
+		out.fail(p.Text, err)
+		return
+	}
 	s.mu.Lock()
 	var rq *runningQuery
 	for _, cand := range s.running {
@@ -104,6 +109,9 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	if src.Window != nil {
 		header = windowBoundsAsKeys(header)
 	}
+	if len(q.Items) == 1 && q.Items[0].Star {
+		header = selectStarHeader(header, src.Schema)
+	}
 	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), header)
 	if rw == nil {
 		return
@@ -112,4 +120,43 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		rw.Row(row, false)
 	}
 	rw.End("")
+}
+
+// checkPullStar refuses a wildcard next to other expressions
+// (QueryProjectNode.isSelectStar).
+func checkPullStar(q *sql.Query) error {
+	for _, it := range q.Items {
+		if it.Star && len(q.Items) != 1 {
+			return stmterr.Bad("Pull queries only support wildcards in the projects if they are the only expression")
+		}
+	}
+	return nil
+}
+
+// selectStarHeader is the header of SELECT * on a table: its key columns
+// (window bounds included), then its header columns, marked as such, then
+// its value columns (QueryProjectNode.buildPullQuerySelectStarSchema); the
+// rows keep out's order (pull-queries-with-headers.json "select * against
+// CST table with headers").
+func selectStarHeader(out, src types.Schema) types.Schema {
+	headers := map[string]types.Column{}
+	for _, c := range src.Cols {
+		if c.Header {
+			headers[c.Name] = c
+		}
+	}
+	var keys, hdrs, vals []types.Column
+	for _, c := range out.Cols {
+		h, isHeader := headers[c.Name]
+		switch {
+		case c.Key:
+			keys = append(keys, c)
+		case isHeader:
+			c.Header, c.OneHeader, c.HeaderKey = true, h.OneHeader, h.HeaderKey
+			hdrs = append(hdrs, c)
+		default:
+			vals = append(vals, c)
+		}
+	}
+	return types.Schema{Cols: append(append(keys, hdrs...), vals...)}
 }

@@ -457,13 +457,20 @@ func (s Schema) Headers() []Column {
 	return out
 }
 
-// String renders the schema as ksqlDB does in messages and push-query headers.
+// String renders the schema as ksqlDB does in messages and query headers
+// (LogicalSchema.toString): a key column is marked KEY, a header column
+// HEADERS or HEADER('key').
 func (s Schema) String() string {
 	parts := make([]string, 0, len(s.Cols))
 	for _, c := range s.Cols {
 		p := "`" + c.Name + "` " + c.Type.String()
-		if c.Key {
+		switch {
+		case c.Key:
 			p += " KEY"
+		case c.Header && c.OneHeader:
+			p += " HEADER('" + c.HeaderKey + "')"
+		case c.Header:
+			p += " HEADERS"
 		}
 		parts = append(parts, p)
 	}
