@@ -78,7 +78,7 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
 	s.mu.Unlock()
 	if err != nil {
-		out.fail(p.Text, err)
+		out.fail(p.Text, withFilterStatement(err, q))
 		return
 	}
 	if plan.Agg != nil {

@@ -46,7 +46,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
 	s.mu.Unlock()
 	if err != nil {
-		out.fail(p.Text, err)
+		out.fail(p.Text, withFilterStatement(err, q))
 		return
 	}
 	if plan.Agg != nil {

@@ -123,6 +123,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	resolveCustomTypes(p.Stmt, s.ms.Types)
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	err = withFilterStatement(err, q)
 	if err == nil && plan.Agg != nil {
 		plan.Agg.Configure(props)
 	}
