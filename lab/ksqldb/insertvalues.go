@@ -157,8 +157,7 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *metas
 }
 
 // constantValue evaluates a column-free expression and coerces it to the
-// column's type as ksqlDB's strict coercer does: the same type, or a
-// number widened (INTEGER to BIGINT or DOUBLE, BIGINT and DECIMAL to DOUBLE).
+// column's type as ksqlDB's strict coercer does (coerceStrict).
 // GenericExpressionResolver: "Expected type %s for field %s but got %s(%s)".
 func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
 	c := &expr.Compiler{In: &expr.Scope{}, Clause: "insert value"}
@@ -167,38 +166,95 @@ func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
 		return nil, err
 	}
 	v := ce.Eval(nil)
-	if v == nil {
-		return nil, nil
+	out, ok, err := coerceStrict(v, ce.Type, t)
+	if err != nil {
+		return nil, err
 	}
-	from := ce.Type
-	if from == t {
-		return v, nil
-	}
-	if out, ok, err := types.CoerceStringToTemporal(v, t); ok {
-		if err != nil {
-			return nil, err
-		}
+	if ok {
 		return out, nil
 	}
-	if t.Kind() == types.KindDecimal && (from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal) {
-		// DefaultSqlValueCoercer.coerceToDecimal: ensureFit(new BigDecimal(String.valueOf(v)))
-		if d, err := types.DecimalOf(types.Format(v), t); err == nil {
-			return d, nil
-		}
-	}
-	widen := false
-	switch t {
-	case types.Bigint:
-		widen = from == types.Integer
-	case types.Double:
-		widen = from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal
-	}
-	if widen {
-		return expr.CastValue(v, from, t), nil
-	}
-	base := from.String()
+	base := ce.Type.String()
 	if i := strings.IndexAny(base, "<("); i > 0 {
 		base = base[:i]
 	}
 	return nil, fmt.Errorf("Expected type %s for field %s but got %s(%s)", t, field, base, types.Format(v))
+}
+
+// coerceStrict is DefaultSqlValueCoercer.STRICT: the same type, a number
+// widened (INTEGER to BIGINT, DECIMAL or DOUBLE, BIGINT to DECIMAL or
+// DOUBLE, DECIMAL to DOUBLE), a string read as a temporal value, or a
+// complex value coerced item by item: an ARRAY's elements, a MAP's keys
+// and values, a STRUCT's fields by name (a field the value lacks is null,
+// one the type lacks is dropped). ok is false when the value does not
+// coerce; err is a temporal text that does not parse.
+func coerceStrict(v any, from, to types.Type) (out any, ok bool, err error) {
+	if v == nil {
+		return nil, true, nil
+	}
+	if from == to {
+		return v, true, nil
+	}
+	if out, ok, err := types.CoerceStringToTemporal(v, to); ok {
+		return out, err == nil, err
+	}
+	switch to.Kind() {
+	case types.KindDecimal:
+		if from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal {
+			// coerceToDecimal: ensureFit(new BigDecimal(String.valueOf(v)))
+			d, err := types.DecimalOf(types.Format(v), to)
+			return d, err == nil, nil
+		}
+	case types.KindBigint:
+		if from == types.Integer {
+			return expr.CastValue(v, from, to), true, nil
+		}
+	case types.KindDouble:
+		if from == types.Integer || from == types.Bigint || from.Kind() == types.KindDecimal {
+			return expr.CastValue(v, from, to), true, nil
+		}
+	case types.KindArray:
+		items, isList := v.([]any)
+		if from.Kind() != types.KindArray || !isList {
+			return nil, false, nil
+		}
+		outItems := make([]any, len(items))
+		for i, item := range items {
+			if outItems[i], ok, err = coerceStrict(item, from.Elem, to.Elem); !ok || err != nil {
+				return nil, ok, err
+			}
+		}
+		return outItems, true, nil
+	case types.KindMap:
+		m, isMap := v.(map[string]any)
+		if from.Kind() != types.KindMap || !isMap {
+			return nil, false, nil
+		}
+		if _, keyOK, _ := coerceStrict("", from.Key, to.Key); !keyOK {
+			return nil, false, nil
+		}
+		outMap := make(map[string]any, len(m))
+		for k, item := range m {
+			if outMap[k], ok, err = coerceStrict(item, from.Elem, to.Elem); !ok || err != nil {
+				return nil, ok, err
+			}
+		}
+		return outMap, true, nil
+	case types.KindStruct:
+		sv, isStruct := v.(*types.StructVal)
+		if from.Kind() != types.KindStruct || !isStruct {
+			return nil, false, nil
+		}
+		vals := make([]any, len(to.Fields))
+		for i, f := range to.Fields {
+			for j, g := range from.Fields {
+				if g.Name == f.Name && j < len(sv.Vals) {
+					if vals[i], ok, err = coerceStrict(sv.Vals[j], g.Type, f.Type); !ok || err != nil {
+						return nil, ok, err
+					}
+				}
+			}
+		}
+		return &types.StructVal{Type: to, Vals: vals}, true, nil
+	}
+	return nil, false, nil
 }
