@@ -49,7 +49,7 @@ INSERT INTO foo (KEY_COL) VALUES ('key');`, nil)
 	}
 	for _, col := range []string{"ROWPARTITION", "ROWOFFSET"} {
 		code, e := stmtErr(t, url, "INSERT INTO foo ("+col+", KEY_COL, COL_A) VALUES (0, 'key', 'A');")
-		if msg, _ := e["message"].(string); code != 400 || !strings.Contains(msg, "Inserting into column "+col+" is not allowed.") {
+		if msg, _ := e["message"].(string); code != 400 || !strings.Contains(msg, "Inserting into column `"+col+"` is not allowed.") {
 			t.Errorf("%s: %d %q", col, code, msg)
 		}
 	}

@@ -24,6 +24,23 @@ import (
 // buildRecord) and ksqldb-engine/.../engine/generic/GenericRecordFactory.java;
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/insert-values/
 func (s *Server) execInsertValues(ctx context.Context, ec *execCtx, st *sql.InsertValues) (any, error) {
+	if len(st.Columns) > 0 && len(st.Columns) != len(st.Values) {
+		// the InsertValues node counts named columns and values as the
+		// statement is prepared
+		return nil, stmterr.Bad("Failed to prepare statement: Expected number columns and values to match: %d, %d", len(st.Columns), len(st.Values))
+	}
+	for _, v := range st.Values {
+		var bad string
+		expr.Walk(v, func(x sql.Expr) {
+			if ref, ok := x.(*sql.ColumnRef); ok && bad == "" && ref.Qualifier != "" && ref.Qualifier != st.Target {
+				bad = ref.Qualifier
+			}
+		})
+		if bad != "" {
+			// AstBuilder.throwOnUnknownNameOrAlias
+			return nil, stmterr.Bad("Failed to prepare statement: '%s' is not a valid stream/table name or alias.", bad)
+		}
+	}
 	src, ok := ec.ms.Sources[st.Target]
 	if !ok {
 		// the name as SourceName.toString prints it, in backquotes
@@ -95,10 +112,11 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *metas
 	for i, name := range cols {
 		t, ok := types[name]
 		if !ok {
-			return nil, fmt.Errorf("Column name %s does not exist.", name)
+			// a ColumnName prints in backquotes (FormatOptions.none)
+			return nil, fmt.Errorf("Column name `%s` does not exist.", name)
 		}
 		if name == "ROWPARTITION" || name == "ROWOFFSET" {
-			return nil, fmt.Errorf("Inserting into column %s is not allowed.", name)
+			return nil, fmt.Errorf("Inserting into column `%s` is not allowed.", name)
 		}
 		v, err := constantValue(st.Values[i], name, t)
 		if err != nil {

@@ -96,11 +96,22 @@ func TestInsertValuesRefusalsCarryKsqlDBsMessages(t *testing.T) {
 		"CREATE TABLE stations (id INT PRIMARY KEY, name VARCHAR) WITH (KAFKA_TOPIC='stations', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
 	cases := []struct{ ksql, msg string }{
 		{"INSERT INTO nope (id) VALUES (1);", "Cannot insert values into an unknown stream/table: `NOPE`"},
-		{"INSERT INTO trains (id, colour) VALUES (1, 'red');", "Failed to insert values into 'TRAINS'. Column name COLOUR does not exist."},
+		// a column is named as ColumnName.toString prints it, in backquotes
+		{"INSERT INTO trains (id, colour) VALUES (1, 'red');", "Failed to insert values into 'TRAINS'. Column name `COLOUR` does not exist."},
 		{"INSERT INTO trains (id, line) VALUES ('x', 'red');", "Failed to insert values into 'TRAINS'. Expected type INTEGER for field ID but got STRING(x)"},
 		{"INSERT INTO stations (name) VALUES ('Belmont');", "Failed to insert values into 'STATIONS'. Value for primary key column(s) ID is required for tables"},
-		{"INSERT INTO trains (id, line) VALUES (1);", "Failed to insert values into 'TRAINS'. Expected a value for each column. Expected Columns: [ID, LINE]. Got [1]"},
-		{"INSERT INTO trains (ROWOFFSET, id) VALUES (1, 1);", "Failed to insert values into 'TRAINS'. Inserting into column ROWOFFSET is not allowed."},
+		// named columns and values are counted when the statement is prepared
+		// (InsertValues; rest-query-validation-tests insert-values.json "should
+		// fail on mismatch between explicit columns and value counts"); with no
+		// names GenericRecordFactory counts them against the schema
+		{"INSERT INTO trains (id, line) VALUES (1);", "Failed to prepare statement: Expected number columns and values to match: 2, 1"},
+		{"INSERT INTO nope (id, line) VALUES (1);", "Failed to prepare statement: Expected number columns and values to match: 2, 1"},
+		// a qualified column names a source the statement does not read
+		// (insert-values.json "should fail on column reference")
+		{"INSERT INTO trains (id, line) VALUES (1, elsewhere.line);", "Failed to prepare statement: 'ELSEWHERE' is not a valid stream/table name or alias."},
+		{"INSERT INTO trains VALUES (1);", "Failed to insert values into 'TRAINS'. Expected a value for each column. Expected Columns: []. Got [1]"},
+		// insert-values.json "verify INSERT VALUES fails for ROWOFFSET"
+		{"INSERT INTO trains (ROWOFFSET, id) VALUES (1, 1);", "Failed to insert values into 'TRAINS'. Inserting into column `ROWOFFSET` is not allowed."},
 	}
 	for _, c := range cases {
 		code, e := stmtErr(t, url, c.ksql)
