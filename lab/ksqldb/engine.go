@@ -496,6 +496,10 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if cs.Table {
 		kind, prefix = "table", "CTAS_"
 	}
+	if cs.Query.Limit != nil {
+		// AstBuilder.disallowLimitClause, as the statement is prepared
+		return nil, stmterr.Bad("Failed to prepare statement: CREATE %s AS SELECT statements don't support LIMIT clause.", strings.ToUpper(kind))
+	}
 	w, err := parseWith(cs.Props)
 	if err != nil {
 		return nil, err
