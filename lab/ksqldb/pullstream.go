@@ -26,8 +26,10 @@ import (
 // pullQueryHelp ends every PullQueryValidator message.
 const pullQueryHelp = " See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query."
 
-// checkPullClauses applies PullQueryValidator's rules after the JOIN one.
-func checkPullClauses(q *sql.Query) error {
+// checkPullClauses applies PullQueryValidator's rules after the JOIN one;
+// props are the request's, for ksql.query.pull.limit.clause.enabled (true
+// by default).
+func checkPullClauses(q *sql.Query, props map[string]string) error {
 	refuse := func(msg string) error { return stmterr.Bad("%s", msg+pullQueryHelp) }
 	switch {
 	case q.Window != nil:
@@ -38,6 +40,10 @@ func checkPullClauses(q *sql.Query) error {
 		return refuse("Pull queries don't support PARTITION BY clauses.")
 	case q.Having != nil:
 		return refuse("Pull queries don't support HAVING clauses.")
+	case q.Limit != nil && strings.EqualFold(strings.TrimSpace(props["ksql.query.pull.limit.clause.enabled"]), "false"):
+		return refuse("LIMIT clause in pull queries is currently disabled. You can enable them by setting ksql.query.pull.limit.clause.enabled=true.")
+	case q.Limit != nil && *q.Limit < 0:
+		return refuse("Pull queries don't support negative integers in the LIMIT clause.")
 	}
 	var sel []sql.Expr
 	for _, it := range q.Items {
@@ -69,8 +75,8 @@ func disallowedPseudo(es ...sql.Expr) string {
 }
 
 // pullStream answers a pull query on a stream; the caller holds no lock.
-func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query) {
-	if err := checkPullClauses(q); err != nil {
+func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query, props map[string]string) {
+	if err := checkPullClauses(q, props); err != nil {
 		out.fail(p.Text, err)
 		return
 	}

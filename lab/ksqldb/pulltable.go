@@ -35,10 +35,10 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	if !src.Table {
 		s.mu.Unlock()
-		s.pullStream(ctx, out, p, q)
+		s.pullStream(ctx, out, p, q, props)
 		return
 	}
-	if err := checkPullClauses(q); err != nil {
+	if err := checkPullClauses(q, props); err != nil {
 		s.mu.Unlock()
 		out.fail(p.Text, err)
 		return

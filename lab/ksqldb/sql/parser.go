@@ -1261,12 +1261,19 @@ func (p *parser) query() (*Query, error) {
 		}
 	}
 	if p.acceptKw("LIMIT") {
+		// SqlBase.g4's number takes a sign; PullQueryValidator refuses a
+		// negative LIMIT
+		sign := ""
+		if p.isSym("-") && p.peekAt(1).Kind == Integer {
+			p.next()
+			sign = "-"
+		}
 		t := p.peek()
 		if t.Kind != Integer {
 			return nil, p.errExpected("an integer")
 		}
 		p.next()
-		n, err := strconv.ParseInt(t.Text, 10, 64)
+		n, err := strconv.ParseInt(sign+t.Text, 10, 64)
 		if err != nil {
 			return nil, p.errAt(t, "invalid LIMIT %s", t.Text)
 		}
