@@ -138,25 +138,38 @@ CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n
 	}
 }
 
-// With the default emit interval, a record processed within a second of
-// the last emit check emits nothing, whatever closed; the first record
-// after it emits what closed since the last emit (StreamsConfig
-// EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, default 1000 ms;
-// AbstractKStreamTimeWindowAggregateProcessor.shouldEmitFinal).
+// Final emits are tried at most once per emit interval of wall-clock time
+// (StreamsConfig EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 1000 ms by
+// default; AbstractKStreamTimeWindowAggregateProcessor.shouldEmitFinal): a
+// record processed within the interval of the last try emits nothing,
+// whatever closed; the first one after it emits what closed since the last
+// emit. Each record is read before the next is produced, so only the
+// intervals' lengths matter, not the machine's speed.
 func TestEmitFinalIsThrottledByTheEmitInterval(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, clicksStream+`
-CREATE TABLE finals AS SELECT user_id, COUNT(*) AS n
-  FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL;`, earliest())
-	st.produceTimed("clicks", timed{intKey(1), `{}`, 1_000}) // the first check: nothing closed
-	time.Sleep(300 * time.Millisecond)
-	st.produceTimed("clicks", timed{intKey(1), `{}`, 15_000}) // closes [0,10) within the second
-	time.Sleep(300 * time.Millisecond)
-	if n := st.recordCount("FINALS"); n != 0 {
-		t.Fatalf("FINALS holds %d records within the emit interval, want 0", n)
+	run := func(t *testing.T, intervalMs int, recs ...joinRec) (*stack, string) {
+		st := newStack(t)
+		_, url := st.serve()
+		mustKSQL(t, url, clicksStream, nil)
+		props := earliest()
+		props["ksql.streams.__emit.interval.ms.kstreams.windowed.aggregation__"] = intervalMs
+		ents := mustKSQL(t, url, `CREATE TABLE finals AS SELECT user_id, COUNT(*) AS n
+  FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT FINAL;`, props)
+		group := st.stableGroup(ents)
+		st.produceInOrder(group, recs...)
+		return st, group
 	}
-	time.Sleep(time.Second)
-	st.produceTimed("clicks", timed{intKey(1), `{}`, 16_000}) // the next check emits [0,10)
-	checkWindowed(t, st.consumeWindowed("FINALS", 1), []string{`1@0={"N":1}/ts1000`})
+	first := joinRec{"clicks", 1_000, intKey(1), []byte(`{}`)}    // the first try: nothing closed
+	closing := joinRec{"clicks", 15_000, intKey(1), []byte(`{}`)} // closes [0,10)
+	t.Run("within the interval nothing goes out", func(t *testing.T) {
+		st, _ := run(t, 600_000, first, closing)
+		if n := st.recordCount("FINALS"); n != 0 {
+			t.Errorf("FINALS holds %d records within the emit interval, want 0", n)
+		}
+	})
+	t.Run("the first record after the interval emits what closed", func(t *testing.T) {
+		st, group := run(t, 1_000, first, closing)
+		time.Sleep(1100 * time.Millisecond)
+		st.produceInOrder(group, joinRec{"clicks", 16_000, intKey(1), []byte(`{}`)})
+		checkWindowed(t, st.consumeWindowed("FINALS", 1), []string{`1@0={"N":1}/ts1000`})
+	})
 }
