@@ -168,6 +168,9 @@ func (jp *JoinPlan) planForeignKey(st JoinStep, j sql.JoinedSource, written, lef
 	if st.LeftKey.Type != st.RightKey.Type {
 		return JoinStep{}, jp.typesMismatch(cmp, lc, rc, st)
 	}
+	if jp.Leaves[st.Right].Source.Window != nil {
+		return JoinStep{}, stmterr.Bad("Foreign-key table-table joins are not supported on windowed tables.")
+	}
 	if j.Within != nil {
 		return JoinStep{}, stmterr.Bad("A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.")
 	}

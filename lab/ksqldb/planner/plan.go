@@ -72,6 +72,24 @@ type options struct {
 // KAFKA when not given.
 func DefaultKeyFormat(f string) Option { return func(o *options) { o.defaultKeyFormat = f } }
 
+// refuseWindowedTables refuses a persistent query reading a windowed table,
+// as PushQueryValidator does in the analysis, before any join is planned.
+func refuseWindowedTables(ms *metastore.Store, q *sql.Query, mode Mode) error {
+	if mode != ModePersistent {
+		return nil
+	}
+	names := []string{q.From}
+	for _, j := range q.Joins {
+		names = append(names, j.Source)
+	}
+	for _, n := range names {
+		if src, ok := ms.Sources[n]; ok && src.Table && src.Window != nil {
+			return stmterr.Bad("KSQL does not support persistent queries on windowed tables.")
+		}
+	}
+	return nil
+}
+
 // PlanQuery compiles q against the metastore.
 func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, opts ...Option) (*Plan, error) {
 	o := options{defaultKeyFormat: formats.Kafka}
@@ -82,6 +100,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		return nil, err
 	}
 	if err := checkByClausesAsWritten(q); err != nil {
+		return nil, err
+	}
+	if err := refuseWindowedTables(ms, q, mode); err != nil {
 		return nil, err
 	}
 	var src *metastore.Source
