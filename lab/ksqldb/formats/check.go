@@ -24,11 +24,7 @@ func (f Features) String() string { return "[" + strings.Join(f, ", ") + "]" }
 // (SerdeFeaturesFactory.getKeyWrapping): a single key column is
 // UNWRAP_SINGLES in a format that can both wrap and unwrap one.
 func KeyFeatures(f string, n int) Features {
-	if n != 1 {
-		return nil
-	}
-	switch f {
-	case JSON, JSONSR, Avro, ProtobufNoSR:
+	if n == 1 && SupportsWrapping(f, true) && SupportsWrapping(f, false) {
 		return Features{UnwrapSingles}
 	}
 	return nil

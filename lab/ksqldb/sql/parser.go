@@ -595,27 +595,25 @@ func (p *parser) typeParameters() error {
 	}
 }
 
-// partitionList reads PARTITION BY's expressions, in parentheses (paren,
-// the '(' read) or not.
 // byList reads the expressions of GROUP BY or PARTITION BY, SqlBase.g4's
 // groupBy and partitionBy: valueExpression (',' valueExpression)* |
 // '(' (valueExpression (',' valueExpression)*)? ')'. The planner refuses
 // the empty list as GroupBy.java and PartitionBy.java do.
 func (p *parser) byList() ([]Expr, error) {
 	start := p.i
-	list, err := p.partitionList(p.acceptSym("("))
+	list, err := p.byItems(p.acceptSym("("))
 	if err != nil && p.toks[start].Kind == Symbol && p.toks[start].Text == "(" {
 		// not a parenthesised list: the first valueExpression is a
 		// parenthesised expression, as in PARTITION BY (a IS NULL)
 		p.i = start
-		list, err = p.partitionList(false)
+		list, err = p.byItems(false)
 	}
 	return list, err
 }
 
-// partitionList reads byList's expressions, in parentheses or not. A comma
+// byItems reads byList's expressions, in parentheses (paren, the '(' read) or not. A comma
 // may follow each (see commaFollows).
-func (p *parser) partitionList(paren bool) ([]Expr, error) {
+func (p *parser) byItems(paren bool) ([]Expr, error) {
 	defer p.commaMayFollow()()
 	var list []Expr
 	if !(paren && p.isSym(")")) {

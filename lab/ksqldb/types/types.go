@@ -132,32 +132,24 @@ func (t Type) BaseName() string {
 }
 
 // HasMap reports a MAP in t, at any depth of ARRAYs and STRUCTs.
-func (t Type) HasMap() bool {
-	switch t.Kind() {
-	case KindMap:
-		return true
-	case KindArray:
-		return t.Elem.HasMap()
-	case KindStruct:
-		for _, f := range t.Fields {
-			if f.Type.HasMap() {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (t Type) HasMap() bool { return t.anyMap(func(Type) bool { return true }) }
 
 // HasNonStringMapKey reports a MAP whose keys are not STRING anywhere in t.
 func (t Type) HasNonStringMapKey() bool {
+	return t.anyMap(func(m Type) bool { return m.Key != String })
+}
+
+// anyMap reports a MAP in t, or in its elements, fields and map values,
+// that match accepts.
+func (t Type) anyMap(match func(Type) bool) bool {
 	switch t.Kind() {
 	case KindMap:
-		return t.Key != String || t.Elem.HasNonStringMapKey()
+		return match(t) || t.Elem.anyMap(match)
 	case KindArray:
-		return t.Elem.HasNonStringMapKey()
+		return t.Elem.anyMap(match)
 	case KindStruct:
 		for _, f := range t.Fields {
-			if f.Type.HasNonStringMapKey() {
+			if f.Type.anyMap(match) {
 				return true
 			}
 		}
