@@ -87,6 +87,8 @@ func (q *runningQuery) transactSession(txnID string, topics []string, start kgo.
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
 		kgo.FetchMaxWait(queryFetchWait),
+		kgo.FetchMaxBytes(queryFetchBytes),
+		kgo.FetchMaxPartitionBytes(queryFetchPartitionBytes),
 	), append(q.poolRecords(), extra...)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("new transact session: %w", err)
