@@ -382,24 +382,41 @@ func (r *runner) lastStartingWith(prefix string) (*proc, bool) {
 	return nil, false
 }
 
+// servingLines are what a serve logs once it is up: the simulation runs
+// and the stations connector runs. They come in either order: the
+// simulation does not wait for the connector.
+var servingLines = []string{"msg=simulating", `msg="stations connector is running"`}
+
 // waitServing waits, as a reader watching its log does, until a serve
-// says it is simulating (everything else is up by then).
+// says it is simulating and its stations connector runs. A fault block
+// that stops PostgreSQL while the connector is still starting would fail
+// it (Failed to list tables) and end the serve, which no reader who waits
+// for the serve to be up meets.
 func (r *runner) waitServing(b Block, p *proc) {
 	deadline := time.Now().Add(3 * time.Minute)
-	for !strings.Contains(p.out.String(), "msg=simulating") {
+	for !containsAll(p.out.String(), servingLines) {
 		select {
 		case <-p.done:
-			r.fail(b, "%q exited with status %d before it simulated\n%s", p.cmd, exitCode(p.err), p.out.String())
+			r.fail(b, "%q exited with status %d before it was up (%s)\n%s", p.cmd, exitCode(p.err), strings.Join(servingLines, ", "), p.out.String())
 			r.bg = nil
 			return
 		default:
 		}
 		if time.Now().After(deadline) {
-			r.fail(b, "%q did not start simulating within 3 minutes\n%s", p.cmd, p.out.String())
+			r.fail(b, "%q was not up (%s) within 3 minutes\n%s", p.cmd, strings.Join(servingLines, ", "), p.out.String())
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkOutput compares an output block with what its command printed;
