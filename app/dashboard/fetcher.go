@@ -238,7 +238,15 @@ func (p *fetchedPartition) FetchMessage(ctx context.Context) (kafka.Message, err
 	}
 }
 
+// fail hands a failed fetch to the partition's reader, once. A reader
+// takes io.EOF to mean its partition was closed, as kafka.Reader's
+// FetchMessage means it, so an error that wraps io.EOF goes over as its
+// text only: franz-go reports a broker that closed the connection before
+// its first answer that way, and tries again, as every other failed fetch.
 func (p *fetchedPartition) fail(err error) {
+	if errors.Is(err, io.EOF) {
+		err = errors.New(err.Error())
+	}
 	p.mu.Lock()
 	if !errors.Is(p.err, err) {
 		p.err = err
