@@ -72,11 +72,14 @@ func castComplex(v any, from, to types.Type) any {
 		}
 		return out
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = CastValue(e, from.Elem, to.Elem)
+		keys := types.SortedKeys(x)
+		vals := make([]any, len(keys))
+		for i, k := range keys {
+			vals[i] = x[k]
 		}
-		return out
+		return castMap(anys(keys), vals, from, to)
+	case *types.KeyedMap:
+		return castMap(x.Keys, x.Vals, from, to)
 	case *types.StructVal:
 		out := &types.StructVal{Type: to, Vals: make([]any, len(to.Fields))}
 		for i, f := range to.Fields {
@@ -87,6 +90,45 @@ func castComplex(v any, from, to types.Type) any {
 		return out
 	}
 	return nil
+}
+
+// castMap is CastEvaluator.castMap: each key and value cast, put into a
+// new HashMap<>(size) in the source's order. A key or value whose cast
+// throws in ksqlDB (NULL here from a value that is not) makes the whole
+// cast throw, so NULL.
+func castMap(keys, vals []any, from, to types.Type) any {
+	ks, vs := make([]any, len(keys)), make([]any, len(keys))
+	for i, k := range keys {
+		ks[i], vs[i] = CastValue(k, from.Key, to.Key), CastValue(vals[i], from.Elem, to.Elem)
+		if (ks[i] == nil && k != nil) || (vs[i] == nil && vals[i] != nil) {
+			return nil
+		}
+	}
+	if to.Key == types.String {
+		out := make(map[string]any, len(ks))
+		for i, k := range ks {
+			s, ok := k.(string)
+			if !ok {
+				s = "null" // the null key, as the MAP constructor keeps it
+			}
+			out[s] = vs[i]
+		}
+		return out
+	}
+	out := types.NewHashMap(len(ks))
+	for i, k := range ks {
+		out.Put(k, vs[i])
+	}
+	return out.Map()
+}
+
+// anys is ss as a []any.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // CastValue converts a non-NULL value of type from into type to as ksqlDB's

@@ -8,9 +8,9 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// Values of the complex types: an ARRAY is []any, a MAP (STRING keys) is
-// map[string]any and a STRUCT is *structVal with one value per field of its
-// type. Constructors, subscripts and dereferences follow ksqlDB's
+// Values of the complex types: an ARRAY is []any, a MAP is map[string]any
+// when its keys are STRING and a *types.KeyedMap otherwise, and a STRUCT
+// is *structVal with one value per field of its type. Constructors, subscripts and dereferences follow ksqlDB's
 // ExpressionTypeManager and SqlToJavaVisitor.
 
 func (c *Compiler) compileAll(es []sql.Expr) ([]Compiled, error) {
@@ -85,7 +85,17 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 			return Compiled{}, true, err
 		}
 		if kt != types.String {
-			return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
+			if !types.KeyedMapKey(kt) {
+				return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
+			}
+			// MapBuilder: new HashMap<>(size), then a put for each entry
+			return Compiled{Type: types.MapOf(kt, vt), Eval: func(r []any) any {
+				out := types.NewHashMap(len(keys))
+				for i, k := range keys {
+					out.Put(widen(k.Eval(r), kt), widen(vals[i].Eval(r), vt))
+				}
+				return out.Map()
+			}}, true, nil
 		}
 		return Compiled{Type: types.MapOf(kt, vt), Eval: func(r []any) any {
 			out := make(map[string]any, len(keys))
@@ -154,6 +164,9 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 				m, k := base.Eval(r), idx.Eval(r)
 				if m == nil || k == nil {
 					return nil
+				}
+				if km, ok := m.(*types.KeyedMap); ok {
+					return km.Get(k)
 				}
 				return m.(map[string]any)[k.(string)]
 			}}, true, nil

@@ -102,6 +102,18 @@ func AppendJSONComplex(b []byte, v any) ([]byte, bool) {
 			b = AppendJSONValue(b, x[k])
 		}
 		return append(b, '}'), true
+	case *types.KeyedMap:
+		// Jackson writes a key by its toString, in the map's order
+		b = append(b, '{')
+		for i, k := range x.Keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, types.KeyText(k))
+			b = append(b, ':')
+			b = AppendJSONValue(b, x.Vals[i])
+		}
+		return append(b, '}'), true
 	case *types.StructVal:
 		b = append(b, '{')
 		for i, f := range x.Type.Fields {

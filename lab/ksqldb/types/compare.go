@@ -126,6 +126,18 @@ func Equal(a, b any) bool {
 			}
 		}
 		return true
+	case *KeyedMap:
+		y, ok := b.(*KeyedMap)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		for i, k := range x.Keys {
+			j, ok := y.index[javaKeyID(k)]
+			if !ok || !EqualOrBothNull(x.Vals[i], y.Vals[j]) {
+				return false
+			}
+		}
+		return true
 	case *StructVal:
 		y, ok := b.(*StructVal)
 		if !ok || x.Type != y.Type {

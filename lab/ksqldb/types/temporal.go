@@ -367,6 +367,12 @@ func HasTemporal(v any) bool {
 				return true
 			}
 		}
+	case *KeyedMap:
+		for _, e := range x.Vals {
+			if HasTemporal(e) {
+				return true
+			}
+		}
 	case *StructVal:
 		for _, e := range x.Vals {
 			if HasTemporal(e) {

@@ -193,7 +193,7 @@ func FromSQLWith(t sql.Type, custom func(name string) (Type, bool)) (Type, error
 // FromSQLColumn is FromSQL for a column a source declares: a MAP may have
 // keys of any type there, as in ksqlDB, where the source's formats refuse
 // what they cannot carry (formats.Check); elsewhere this server supports
-// STRING keys only.
+// the keys a KeyedMap holds and STRING.
 func FromSQLColumn(t sql.Type) (Type, error) {
 	return fromSQL(t, &typeParser{anyMapKey: true})
 }
@@ -334,7 +334,7 @@ func (p *typeParser) parse() (Type, error) {
 		if !p.accept('>') {
 			return refuse()
 		}
-		if k != String && !p.anyMapKey {
+		if k != String && !p.anyMapKey && !KeyedMapKey(k) {
 			return Null, stmterr.Unsupported("MAP keys of type " + k.String())
 		}
 		return MapOf(k, v), nil

@@ -28,6 +28,8 @@ func formatComplex(v any) (string, bool) {
 			parts[i] = k + "=" + javaString(x[k])
 		}
 		return "{" + strings.Join(parts, ", ") + "}", true
+	case *KeyedMap:
+		return formatKeyedMap(x), true
 	case *StructVal:
 		var parts []string
 		for i, f := range x.Type.Fields {
