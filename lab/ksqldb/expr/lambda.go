@@ -234,24 +234,21 @@ func (c *Compiler) transform(fc *sql.FuncCall, coll Compiled, isMap bool, lambda
 	if err != nil {
 		return Compiled{}, err
 	}
-	if kb.Type != types.String {
+	if kb.Type != types.String && !types.KeyedMapKey(kb.Type) {
 		return Compiled{}, stmterr.Unsupported("MAP keys of type " + kb.Type.String())
 	}
 	var scratch []any
 	return Compiled{Type: types.MapOf(kb.Type, vb.Type), Eval: func(r []any) any {
-		m, ok := coll.Eval(r).(map[string]any)
+		keys, vals, ok := mapEntries(coll.Eval(r))
 		if !ok {
 			return nil
 		}
-		out := make(map[string]any, len(m))
-		for k, v := range m {
-			nk, _ := bind(kb, &scratch, r, k, v).(string)
-			if _, dup := out[nk]; dup {
-				panic(lambdaFailure{"duplicate key " + nk})
-			}
-			out[nk] = bind(vb, &scratch, r, k, v)
+		out := newMapCollector(kb.Type)
+		for i, k := range keys {
+			nk := bind(kb, &scratch, r, k, vals[i])
+			out.put(nk, bind(vb, &scratch, r, k, vals[i]))
 		}
-		return out
+		return out.result()
 	}}, nil
 }
 
@@ -280,17 +277,17 @@ func (c *Compiler) filter(fc *sql.FuncCall, coll Compiled, isMap bool, lambda sq
 		}}, nil
 	}
 	return Compiled{Type: coll.Type, Eval: func(r []any) any {
-		m, ok := coll.Eval(r).(map[string]any)
+		keys, vals, ok := mapEntries(coll.Eval(r))
 		if !ok {
 			return nil
 		}
-		out := map[string]any{}
-		for k, v := range m {
-			if bind(body, &scratch, r, k, v) == true {
-				out[k] = v
+		out := newMapCollector(coll.Type.Key)
+		for i, k := range keys {
+			if bind(body, &scratch, r, k, vals[i]) == true {
+				out.put(k, vals[i])
 			}
 		}
-		return out
+		return out.result()
 	}}, nil
 }
 
@@ -316,14 +313,10 @@ func (c *Compiler) reduce(fc *sql.FuncCall, coll, state Compiled, isMap bool, la
 			for _, x := range coll {
 				s = bind(body, &scratch, r, s, x)
 			}
-		case map[string]any:
-			keys := make([]string, 0, len(coll))
-			for k := range coll {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys) // a Go map has no order; ksqlDB's follows the decoded map's
-			for _, k := range keys {
-				s = bind(body, &scratch, r, s, k, coll[k])
+		default:
+			keys, vals, _ := mapEntries(coll)
+			for i, k := range keys {
+				s = bind(body, &scratch, r, s, k, vals[i])
 			}
 		}
 		return s
