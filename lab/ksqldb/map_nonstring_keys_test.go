@@ -99,3 +99,17 @@ func TestCastOfAMapWithAKeyThatDoesNotCastIsNull(t *testing.T) {
 		t.Errorf("%d %s, want %s", code, body, want)
 	}
 }
+
+// A persistent query may use such a map inside its expressions, as long as
+// no column it writes holds one: the sink gets the values read from it.
+func TestIntegerKeyedMapInsideAPersistentQuery(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM nums (id STRING KEY, n INT, d DOUBLE) WITH (kafka_topic='nums', partitions=1, value_format='JSON');", nil)
+	mustKSQL(t, url, "CREATE STREAM picked AS SELECT id, MAP(n := d, 2 := 0.5E0)[2] AS two, CAST(MAP(n := d) AS STRING) AS text FROM nums WHERE MAP(n := TRUE)[17];", earliest())
+	st.produce("nums",
+		kv{key: []byte(`"a"`), value: []byte(`{"N":17,"D":2.5}`)},
+		kv{key: []byte(`"b"`), value: []byte(`{"N":3,"D":1.0}`)},
+		kv{key: []byte(`"c"`), value: []byte(`{"N":17,"D":-1.0}`)})
+	sameLines(t, "PICKED", sinkValues(st, "PICKED", 2), []string{`{"TWO":0.5,"TEXT":"{17=2.5}"}`, `{"TWO":0.5,"TEXT":"{17=-1.0}"}`})
+}

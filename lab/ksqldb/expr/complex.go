@@ -10,8 +10,9 @@ import (
 
 // Values of the complex types: an ARRAY is []any, a MAP is map[string]any
 // when its keys are STRING and a *types.KeyedMap otherwise, and a STRUCT
-// is *structVal with one value per field of its type. Constructors, subscripts and dereferences follow ksqlDB's
-// ExpressionTypeManager and SqlToJavaVisitor.
+// is *structVal with one value per field of its type. Constructors,
+// subscripts and dereferences follow ksqlDB's ExpressionTypeManager and
+// SqlToJavaVisitor.
 
 func (c *Compiler) compileAll(es []sql.Expr) ([]Compiled, error) {
 	out := make([]Compiled, len(es))
