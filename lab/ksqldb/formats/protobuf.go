@@ -127,6 +127,12 @@ func protoMessage(sb *strings.Builder, name string, fields []types.Field, next *
 	var nested strings.Builder
 	for i, f := range fields {
 		t := f.Type
+		if t.Kind() == types.KindMap {
+			if err := protoMapEntryField(sb, &nested, f, i+1, next, indent, nullable); err != nil {
+				return err
+			}
+			continue
+		}
 		label := ""
 		if t.Kind() == types.KindArray {
 			label = "repeated "
@@ -287,6 +293,9 @@ func (s *Serde) protoMessageBytes(cols []types.Column, vals []any, head []byte) 
 func setProtoField(m *dynamicpb.Message, fd protoreflect.FieldDescriptor, v any, t types.Type) error {
 	if v == nil {
 		return nil // proto3 without presence: a null is no field
+	}
+	if kfd, vfd, ok := protoMapEntry(fd); ok && t.Kind() == types.KindMap {
+		return setProtoMap(m, fd, kfd, vfd, v, t)
 	}
 	if fd.IsList() {
 		items, ok := v.([]any)
@@ -531,7 +540,7 @@ func messageIndexes(b []byte) ([]int, []byte, error) {
 // protoConnectKind is the Connect type ProtobufData.toConnectSchema gives
 // a field (repeated-ness aside).
 func protoConnectKind(fd protoreflect.FieldDescriptor) string {
-	if fd.IsMap() {
+	if _, _, ok := protoMapEntry(fd); ok {
 		return "map"
 	}
 	switch fd.Kind() {
@@ -594,6 +603,9 @@ func protoWrapperKind(md protoreflect.MessageDescriptor) string {
 
 // protoColumnValue reads field fd of m into column type t.
 func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t types.Type, path string) (any, error) {
+	if kfd, vfd, ok := protoMapEntry(fd); ok {
+		return protoMapValue(m, fd, kfd, vfd, t, path)
+	}
 	kind := protoConnectKind(fd)
 	if fd.IsList() {
 		if t.Kind() != types.KindArray {
@@ -609,9 +621,6 @@ func protoColumnValue(m protoreflect.Message, fd protoreflect.FieldDescriptor, t
 			items[i] = x
 		}
 		return items, nil
-	}
-	if fd.IsMap() {
-		return nil, fmt.Errorf("Cannot deserialize type map as type %s for path: %s: PROTOBUF maps are not supported by this ksqlDB server", connectKindOf(t), path)
 	}
 	if (fd.Message() != nil || fd.HasPresence()) && !m.Has(fd) {
 		return nil, nil // an absent message or optional field is null
@@ -750,6 +759,9 @@ func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (types.Type, er
 			return types.Null, err
 		}
 		t = dt
+	case "map":
+		kfd, vfd, _ := protoMapEntry(fd)
+		return protoMapColumnType(kfd, vfd, depth)
 	case "struct":
 		sfds := fd.Message().Fields()
 		fields := make([]types.Field, 0, sfds.Len())

@@ -1,0 +1,147 @@
+package formats
+
+// MAP columns in PROTOBUF and PROTOBUF_NOSR. ProtobufData.fromConnectSchema
+// (confluentinc/schema-registry v7.9.0 protobuf-converter/.../
+// ProtobufData.java, mapDefinitionFromConnectSchema) writes a Connect map
+// as a repeated field of a nested message named by the next ConnectDefault
+// index plus "Entry" (ProtobufSchema.toMapEntry), holding the fields key = 1
+// and value = 2 as any other optional Connect fields; it does not mark the
+// message map_entry. Reading, ProtobufData.isMapDescriptor takes any
+// repeated message named ...Entry whose only fields are a single key and a
+// single value, in that order, for a map, which covers proto3 map fields
+// too; toConnectData reads it as a map, empty when it has no element.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// protoMapEntrySuffix is ProtobufSchema.MAP_ENTRY_SUFFIX.
+const protoMapEntrySuffix = "Entry"
+
+// protoMapEntryField writes the repeated entry field of MAP column f into sb
+// and its entry message into nested, taking the next ConnectDefault index
+// for the entry before the value's own messages take theirs.
+func protoMapEntryField(sb, nested *strings.Builder, f types.Field, tag int, next *int, indent, nullable string) error {
+	*next++
+	entry := "ConnectDefault" + strconv.Itoa(*next) + protoMapEntrySuffix
+	kv := []types.Field{{Name: "key", Type: f.Type.Key}, {Name: "value", Type: f.Type.Elem}}
+	if err := protoMessage(nested, entry, kv, next, indent+"  ", nullable); err != nil {
+		return err
+	}
+	fmt.Fprintf(sb, "%s  repeated %s %s = %d;\n", indent, entry, f.Name, tag)
+	return nil
+}
+
+// protoMapEntry returns the key and value fields of fd's entry message when
+// fd is a map as ProtobufData.isMapDescriptor tells one.
+func protoMapEntry(fd protoreflect.FieldDescriptor) (key, value protoreflect.FieldDescriptor, ok bool) {
+	if fd.IsMap() {
+		return fd.MapKey(), fd.MapValue(), true
+	}
+	if !fd.IsList() || fd.Message() == nil {
+		return nil, nil, false
+	}
+	md := fd.Message()
+	fds := md.Fields()
+	if !strings.HasSuffix(string(md.Name()), protoMapEntrySuffix) || fds.Len() != 2 {
+		return nil, nil, false
+	}
+	key, value = fds.Get(0), fds.Get(1)
+	if key.Name() != "key" || value.Name() != "value" || key.IsList() || value.IsList() {
+		return nil, nil, false
+	}
+	return key, value, true
+}
+
+// protoMapValue reads map field fd of m into MAP column type t, each entry
+// as ConnectDataTranslator.toKsqlMap reads it (paths ->MAP_KEY, ->MAP_VAL).
+func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescriptor, t types.Type, path string) (any, error) {
+	if t.Kind() != types.KindMap {
+		return nil, fmt.Errorf("Cannot deserialize type map as type %s for path: %s", connectKindOf(t), path)
+	}
+	out := map[string]any{}
+	put := func(k, v protoreflect.Value) error {
+		key, err := protoScalar(k, kfd, protoConnectKind(kfd), t.Key, path+"->MAP_KEY")
+		if err != nil {
+			return err
+		}
+		val, err := protoScalar(v, vfd, protoConnectKind(vfd), t.Elem, path+"->MAP_VAL")
+		if err != nil {
+			return err
+		}
+		out[types.Format(key)] = val
+		return nil
+	}
+	if fd.IsMap() {
+		var err error
+		m.Get(fd).Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
+			err = put(k.Value(), v)
+			return err == nil
+		})
+		return out, err
+	}
+	list := m.Get(fd).List()
+	for i := 0; i < list.Len(); i++ {
+		e := list.Get(i).Message()
+		if err := put(e.Get(kfd), e.Get(vfd)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// setProtoMap writes MAP value v into map field fd of m: one entry per key,
+// in key order; a null value leaves the entry's value field out, as
+// ProtobufData.fromConnectData does.
+func setProtoMap(m *dynamicpb.Message, fd, kfd, vfd protoreflect.FieldDescriptor, v any, t types.Type) error {
+	entries, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("want a map, got %T", v)
+	}
+	for _, k := range types.SortedKeys(entries) {
+		if fd.IsMap() {
+			kv, err := protoScalarValue(kfd, k)
+			if err != nil {
+				return err
+			}
+			if entries[k] == nil {
+				continue // a Go map field cannot hold an entry without a value
+			}
+			vv, err := protoValue(m, vfd, entries[k], t.Elem)
+			if err != nil {
+				return err
+			}
+			m.Mutable(fd).Map().Set(kv.MapKey(), vv)
+			continue
+		}
+		e := dynamicpb.NewMessage(fd.Message())
+		if err := setProtoField(e, kfd, k, t.Key); err != nil {
+			return err
+		}
+		if err := setProtoField(e, vfd, entries[k], t.Elem); err != nil {
+			return err
+		}
+		m.Mutable(fd).List().Append(protoreflect.ValueOfMessage(e))
+	}
+	return nil
+}
+
+// protoMapColumnType is the MAP column type of map field fd.
+func protoMapColumnType(kfd, vfd protoreflect.FieldDescriptor, depth int) (types.Type, error) {
+	kt, err := protoColumnType(kfd, depth+1)
+	if err != nil {
+		return types.Null, err
+	}
+	vt, err := protoColumnType(vfd, depth+1)
+	if err != nil {
+		return types.Null, err
+	}
+	return types.MapOf(kt, vt), nil
+}
