@@ -80,6 +80,19 @@ func (c *Client) Register(ctx context.Context, subject, text string) (int, error
 	return c.RegisterAs(ctx, subject, text, sr.TypeAvro)
 }
 
+// RegisterSchema registers s under subject, its references included (a
+// schema without references goes through RegisterAs and its cache).
+func (c *Client) RegisterSchema(ctx context.Context, subject string, s sr.Schema) (int, error) {
+	if len(s.References) == 0 {
+		return c.RegisterAs(ctx, subject, s.Schema, s.Type)
+	}
+	id, err := c.sr.RegisterSchema(ctx, subject, s, -1, -1)
+	if err != nil {
+		return 0, fmt.Errorf("register a schema under %s: %w", subject, describe(err))
+	}
+	return id, nil
+}
+
 // RegisterAs registers a schema text of the given type (AVRO, JSON or
 // PROTOBUF) under subject and returns its id; the id is cached, and for
 // Avro so is the schema's codec.

@@ -67,15 +67,15 @@ func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string,
 	return cols, got, err
 }
 
-// registerSchemaID registers the schema of id under <topic>-key or
-// <topic>-value and insists the registry answers with the same id
-// (SchemaRegisterInjector.registerRawSchema).
+// registerSchemaID registers the schema of id, with its references, under
+// <topic>-key or <topic>-value and insists the registry answers with the
+// same id (SchemaRegisterInjector.registerRawSchema).
 func (s *Server) registerSchemaID(ctx context.Context, topic string, key bool, got sr.Schema, id int) error {
 	subject, prop := topic+"-value", "VALUE_SCHEMA_ID"
 	if key {
 		subject, prop = topic+"-key", "KEY_SCHEMA_ID"
 	}
-	rid, err := s.reg.RegisterAs(ctx, subject, got.Schema, got.Type)
+	rid, err := s.reg.RegisterSchema(ctx, subject, got)
 	if err != nil {
 		return stmterr.Bad("Could not register schema for topic: %v", err)
 	}

@@ -84,6 +84,14 @@ func (r *Registry) RegisterAs(ctx context.Context, subject, schema string, typ s
 	return r.Client.RegisterAs(ctx, subject, schema, typ)
 }
 
+// RegisterSchema registers s, references included, under subject.
+func (r *Registry) RegisterSchema(ctx context.Context, subject string, s sr.Schema) (int, error) {
+	if !r.Configured() {
+		return 0, ErrNoRegistry
+	}
+	return r.Client.RegisterSchema(ctx, subject, s)
+}
+
 // jsonSchema returns the Connect schema of the JSON schema with the given
 // id, fetched and mapped once.
 func (r *Registry) jsonSchema(ctx context.Context, id int) (*connectNode, error) {
