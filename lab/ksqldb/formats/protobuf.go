@@ -727,8 +727,11 @@ func protoScalar(v protoreflect.Value, fd protoreflect.FieldDescriptor, kind str
 	return nil, fmt.Errorf("Cannot deserialize type %s as type %s for path: %s", kind, connectKindOf(t), path)
 }
 
-// protoColumnType is the column type ksqlDB infers for a field.
-func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (types.Type, error) {
+// protoColumnType is the column type ksqlDB infers for a field; upper
+// upper-cases the names of the STRUCT fields in it, at every depth
+// (ConnectKsqlSchemaTranslator.toKsqlStructSchema's UPPERCASE_FIELD_NAME
+// policy, ORIGINAL_FIELD_NAME for a schema id).
+func protoColumnType(fd protoreflect.FieldDescriptor, depth int, upper bool) (types.Type, error) {
 	if depth > 32 {
 		return types.Null, stmterr.Unsupported("PROTOBUF messages nested this deep")
 	}
@@ -761,16 +764,20 @@ func protoColumnType(fd protoreflect.FieldDescriptor, depth int) (types.Type, er
 		t = dt
 	case "map":
 		kfd, vfd, _ := protoMapEntry(fd)
-		return protoMapColumnType(kfd, vfd, depth)
+		return protoMapColumnType(kfd, vfd, depth, upper)
 	case "struct":
 		sfds := fd.Message().Fields()
 		fields := make([]types.Field, 0, sfds.Len())
 		for j := 0; j < sfds.Len(); j++ {
-			ft, err := protoColumnType(sfds.Get(j), depth+1)
+			ft, err := protoColumnType(sfds.Get(j), depth+1, upper)
 			if err != nil {
 				return types.Null, err
 			}
-			fields = append(fields, types.Field{Name: string(sfds.Get(j).Name()), Type: ft})
+			name := string(sfds.Get(j).Name())
+			if upper {
+				name = strings.ToUpper(name)
+			}
+			fields = append(fields, types.Field{Name: name, Type: ft})
 		}
 		t = types.StructOf(fields)
 	default:
@@ -791,7 +798,7 @@ func ProtoMessageColumns(md protoreflect.MessageDescriptor, taken map[string]boo
 	var cols []types.Column
 	fds := md.Fields()
 	for j := 0; j < fds.Len(); j++ {
-		t, err := protoColumnType(fds.Get(j), 0)
+		t, err := protoColumnType(fds.Get(j), 0, !keepNames)
 		if err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -68,9 +69,12 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 	}
 	out := map[string]any{}
 	put := func(k, v protoreflect.Value) error {
-		key, err := protoScalar(k, kfd, protoConnectKind(kfd), t.Key, path+"->MAP_KEY")
-		if err != nil {
-			return err
+		var key any = k.Interface() // an integer or boolean key is read as its text
+		if t.Key.Kind() != types.KindString || kfd.Kind() == protoreflect.StringKind {
+			var err error
+			if key, err = protoScalar(k, kfd, protoConnectKind(kfd), t.Key, path+"->MAP_KEY"); err != nil {
+				return err
+			}
 		}
 		val, err := protoScalar(v, vfd, protoConnectKind(vfd), t.Elem, path+"->MAP_VAL")
 		if err != nil {
@@ -133,15 +137,18 @@ func setProtoMap(m *dynamicpb.Message, fd, kfd, vfd protoreflect.FieldDescriptor
 	return nil
 }
 
-// protoMapColumnType is the MAP column type of map field fd.
-func protoMapColumnType(kfd, vfd protoreflect.FieldDescriptor, depth int) (types.Type, error) {
-	kt, err := protoColumnType(kfd, depth+1)
+// protoMapColumnType is the MAP column type of map field kfd, vfd: its
+// keys STRING whether the field's are strings, integers or booleans, as
+// ConnectKsqlSchemaTranslator.toKsqlMapSchema makes them.
+func protoMapColumnType(kfd, vfd protoreflect.FieldDescriptor, depth int, upper bool) (types.Type, error) {
+	switch kind := protoConnectKind(kfd); kind {
+	case "string", "boolean", "int32", "int64":
+	default:
+		return types.Null, stmterr.Unsupported("MAP keys of type " + strings.ToUpper(kind) + " of PROTOBUF field " + string(kfd.ContainingMessage().Name()))
+	}
+	vt, err := protoColumnType(vfd, depth+1, upper)
 	if err != nil {
 		return types.Null, err
 	}
-	vt, err := protoColumnType(vfd, depth+1)
-	if err != nil {
-		return types.Null, err
-	}
-	return types.MapOf(kt, vt), nil
+	return types.MapOf(types.String, vt), nil
 }
