@@ -117,3 +117,24 @@ func TestProtobufInfersAndReadsAnotherClientsMapField(t *testing.T) {
 		t.Errorf("schema %s row %s", schema, rows[0])
 	}
 }
+
+// With the WRAPPER nullable representation the entry's key and value are
+// wrapper messages (ProtobufData.dataTypeFromConnectSchema wraps every
+// optional primitive, the map's optional STRING key too) and read back
+// through them.
+func TestProtobufMapEntryOfWrappersReadsBack(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	mustKSQL(t, url, "CREATE STREAM seats (free MAP<STRING, INT>) WITH (KAFKA_TOPIC='seats', PARTITIONS=1, VALUE_FORMAT='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER');", nil)
+	mustKSQL(t, url, "INSERT INTO seats (free) VALUES (MAP('car1' := 12));", nil)
+	r := st.consumeRecords("seats", 1)[0]
+	_, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5]))
+	want := "syntax = \"proto3\";\n\nimport \"google/protobuf/wrappers.proto\";\n\nmessage ConnectDefault1 {\n  repeated ConnectDefault2Entry FREE = 1;\n\n  message ConnectDefault2Entry {\n    google.protobuf.StringValue key = 1;\n    google.protobuf.Int32Value value = 2;\n  }\n}\n"
+	if text != want {
+		t.Errorf("schema\n got %q\nwant %q", text, want)
+	}
+	_, rows := pushRows(t, url, "SELECT free FROM seats EMIT CHANGES LIMIT 1;", 1)
+	if rows[0] != `[{"car1":12}]` {
+		t.Errorf("row %s", rows[0])
+	}
+}

@@ -69,12 +69,9 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 	}
 	out := map[string]any{}
 	put := func(k, v protoreflect.Value) error {
-		var key any = k.Interface() // an integer or boolean key is read as its text
-		if t.Key.Kind() != types.KindString || kfd.Kind() == protoreflect.StringKind {
-			var err error
-			if key, err = protoScalar(k, kfd, protoConnectKind(kfd), t.Key, path+"->MAP_KEY"); err != nil {
-				return err
-			}
+		key, err := protoMapKey(k, kfd, t.Key, path+"->MAP_KEY")
+		if err != nil {
+			return err
 		}
 		val, err := protoScalar(v, vfd, protoConnectKind(vfd), t.Elem, path+"->MAP_VAL")
 		if err != nil {
@@ -99,6 +96,20 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 		}
 	}
 	return out, nil
+}
+
+// protoMapKey reads an entry's key, a wrapper's through its field 1; an
+// integer or boolean key of a STRING-keyed column is its text, as
+// ConnectDataTranslator turns a Connect integer or boolean into a STRING.
+func protoMapKey(k protoreflect.Value, kfd protoreflect.FieldDescriptor, t types.Type, path string) (any, error) {
+	if md := kfd.Message(); md != nil && protoWrapperKind(md) != "" {
+		kfd = md.Fields().ByNumber(1)
+		k = k.Message().Get(kfd)
+	}
+	if t.Kind() == types.KindString && kfd.Kind() != protoreflect.StringKind && kfd.Kind() != protoreflect.EnumKind {
+		return types.Format(k.Interface()), nil
+	}
+	return protoScalar(k, kfd, protoConnectKind(kfd), t, path)
 }
 
 // setProtoMap writes MAP value v into map field fd of m: one entry per key,
