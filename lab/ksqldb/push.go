@@ -28,11 +28,17 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	stmts, err := sql.Parse(*req.KSQL)
 	if err != nil {
-		s.writeStatementError(w, r, *req.KSQL, err, nil)
+		s.writeStatementError(w, r, *req.KSQL, withFailedLine(*req.KSQL, err), nil)
 		return
 	}
 	if len(stmts) != 1 {
 		s.writeStatementError(w, r, *req.KSQL, stmterr.Bad("Expected exactly one statement, got %d", len(stmts)), nil)
+		return
+	}
+	if err := notIntegerClause(stmts[0].Stmt); err != nil {
+		// refused as the statement is prepared, before its variables are
+		// substituted; the message ends with the statement (withFailedLine)
+		s.writeStatementError(w, r, *req.KSQL, stmterr.Bad("%s\nStatement: %s", err, stmts[0].Text), nil)
 		return
 	}
 	p, err := newSessionVars(false, true, req.SessionVariables).prepare(stmts[0])

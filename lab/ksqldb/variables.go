@@ -140,8 +140,19 @@ func (v *sessionVars) lookup(name string) (string, bool) {
 
 // prepare substitutes a statement's variable references and parses the
 // result again (EngineContext.prepare): nothing is substituted while
-// substitution is off or no variable is defined.
+// substitution is off or no variable is defined. It then refuses what
+// AstBuilder refuses as it builds the statement (notIntegerClause).
 func (v *sessionVars) prepare(p sql.Parsed) (sql.Parsed, error) {
+	p, err := v.substitute(p)
+	if err != nil {
+		return p, err
+	}
+	return p, notIntegerClause(p.Stmt)
+}
+
+// substitute replaces the statement's variable references with their values
+// and parses the result.
+func (v *sessionVars) substitute(p sql.Parsed) (sql.Parsed, error) {
 	if v == nil || !v.enabled || len(v.m) == 0 {
 		if len(p.Vars) > 0 {
 			return p, stmterr.Unsupported(fmt.Sprintf("a variable reference with no variable to substitute (${%s})", p.Vars[0].Name))

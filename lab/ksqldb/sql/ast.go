@@ -76,6 +76,9 @@ type Print struct {
 	FromBeginning bool
 	Interval      int64
 	Limit         *int64
+	// NotInteger names the first clause (INTERVAL, LIMIT) whose number is
+	// not an integer, which preparing the statement refuses
+	NotInteger string
 }
 
 // Explain is EXPLAIN <query id>.
@@ -236,6 +239,9 @@ type Query struct {
 	EmitChanges    bool
 	EmitFinal      bool
 	Limit          *int64
+	// LimitNotInteger: the LIMIT is a number that is not an integer, which
+	// the grammar takes and preparing the statement refuses
+	LimitNotInteger bool
 }
 
 // SelectItem is one projection entry: '*', 'alias.*', 'struct->*' or an

@@ -262,3 +262,7 @@ func isIdentStart(c byte) bool {
 func isIdentPart(c byte) bool {
 	return isIdentStart(c) || c >= '0' && c <= '9' || c == '@'
 }
+
+// isNumber tells whether a token kind is a numeric literal (SqlBase.g4's
+// INTEGER_VALUE, DECIMAL_VALUE and FLOATING_POINT_VALUE).
+func isNumber(k Kind) bool { return k == Integer || k == Decimal || k == Double }

@@ -65,7 +65,7 @@ func Parse(text string) ([]Parsed, error) {
 		p.vars = nil
 		st, err := p.statement()
 		if err == nil && !p.isSym(";") {
-			err = p.errExpected("';'")
+			err = p.errStatementEnd(st)
 		}
 		if err != nil {
 			end := len(text)
@@ -820,6 +820,15 @@ func (p *parser) print() (Statement, error) {
 	}
 	num := func(what string) (int64, error) {
 		t := p.peek()
+		if t.Kind == Decimal || t.Kind == Double {
+			// ParserUtil.processIntegerNumber refuses it as the
+			// statement is prepared
+			p.next()
+			if pr.NotInteger == "" {
+				pr.NotInteger = what
+			}
+			return 0, nil
+		}
 		if t.Kind != Integer {
 			return 0, p.errExpected("an integer")
 		}
@@ -842,7 +851,9 @@ func (p *parser) print() (Statement, error) {
 		if err != nil {
 			return nil, err
 		}
-		pr.Limit = &n
+		if pr.NotInteger == "" {
+			pr.Limit = &n
+		}
 	}
 	return pr, nil
 }
@@ -1262,11 +1273,18 @@ func (p *parser) query() (*Query, error) {
 		// SqlBase.g4's number takes a sign; PullQueryValidator refuses a
 		// negative LIMIT
 		sign := ""
-		if p.isSym("-") && p.peekAt(1).Kind == Integer {
+		if p.isSym("-") && isNumber(p.peekAt(1).Kind) {
 			p.next()
 			sign = "-"
 		}
 		t := p.peek()
+		if t.Kind == Decimal || t.Kind == Double {
+			// ParserUtil.processIntegerNumber refuses it as the
+			// statement is prepared
+			p.next()
+			q.LimitNotInteger = true
+			return q, nil
+		}
 		if t.Kind != Integer {
 			return nil, p.errExpected("an integer")
 		}
