@@ -523,7 +523,8 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkQueryPlanner(ec); err != nil {
 		return nil, err
 	}
-	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
+	plan, err := planner.PlanQuery(ec.ms, cs.Query, planner.ModePersistent, cs.Name, planner.DefaultKeyFormat(ec.defaultKeyFormat()),
+		planner.SuppressDisabled(suppressDisabled(ec.props)))
 	if missing := (*planner.KeysMissingError)(nil); errors.As(err, &missing) {
 		// the TIMESTAMP column is checked against the projection first
 		projected := &metastore.Source{Schema: types.Schema{Cols: plan.ProjectedColumns()}}
@@ -732,7 +733,8 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if err := checkQueryPlanner(ec); err != nil {
 		return nil, err
 	}
-	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target, planner.DefaultKeyFormat(ec.defaultKeyFormat()))
+	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target, planner.DefaultKeyFormat(ec.defaultKeyFormat()),
+		planner.SuppressDisabled(suppressDisabled(ec.props)))
 	if err != nil {
 		return nil, err
 	}

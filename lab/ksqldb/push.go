@@ -128,7 +128,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	resolveCustomTypes(p.Stmt, s.ms.Types)
-	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.SuppressDisabled(suppressDisabled(props)))
 	err = withFilterStatement(err, q)
 	if err == nil && plan.Agg != nil {
 		plan.Agg.Configure(props)

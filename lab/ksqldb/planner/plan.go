@@ -64,7 +64,12 @@ type Option func(*options)
 
 type options struct {
 	defaultKeyFormat string
+	suppressOff      bool
 }
+
+// SuppressDisabled refuses EMIT FINAL, as ksql.suppress.enabled=false does
+// (LogicalPlanner).
+func SuppressDisabled(off bool) Option { return func(o *options) { o.suppressOff = off } }
 
 // DefaultKeyFormat is the key format a join keys its rows in where its
 // sources' key formats are NONE (JoinNode.getDefaultSourceKeyFormat and
@@ -353,7 +358,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		p.Having = &h
 	}
-	if err := checkEmitFinal(q); err != nil {
+	if err := checkEmitFinal(q, o.suppressOff); err != nil {
 		return nil, err
 	}
 	if jp != nil && !aggregate && pp == nil {

@@ -169,9 +169,13 @@ func isSystemColumn(name string) bool {
 	return expr.IsWindowBound(name)
 }
 
-// checkEmitFinal refuses EMIT FINAL but on a windowed aggregation, as
-// LogicalPlanner does once it has built the aggregation or projection.
-func checkEmitFinal(q *sql.Query) error {
+// checkEmitFinal refuses EMIT FINAL while suppression is off, and anywhere
+// but on a windowed aggregation, as LogicalPlanner does once it has built
+// the aggregation or projection.
+func checkEmitFinal(q *sql.Query, suppressOff bool) error {
+	if q.EmitFinal && suppressOff {
+		return stmterr.Bad("Suppression is currently disabled. You can enable it by setting ksql.suppress.enabled to true")
+	}
 	if q.EmitFinal && (q.Window == nil || len(q.GroupBy) == 0) {
 		return stmterr.Bad("EMIT FINAL is only supported for windowed aggregations.")
 	}
