@@ -162,6 +162,9 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 	if err := perr.first(); err != nil {
 		return fmt.Errorf("produce query output: %w", err)
 	}
+	if err := q.decodeFailure(); err != nil {
+		return err // the batch's offsets are not committed
+	}
 	q.pos.advance(fs) // state and outputs now go past the batch, committed or not
 	if err := cl.CommitUncommittedOffsets(ctx); err != nil {
 		return fmt.Errorf("commit offsets: %w", err)
@@ -255,6 +258,9 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	})
 	if err := sink.Flush(ctx); err != nil {
 		perr.promise(nil, fmt.Errorf("flush query output: %w", err))
+	}
+	if err := q.decodeFailure(); err != nil {
+		perr.promise(nil, err) // aborts the transaction
 	}
 	if perr.first() == nil {
 		q.sinkDone.advance(fs)

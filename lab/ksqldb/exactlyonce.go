@@ -40,6 +40,10 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			if ctx.Err() != nil {
 				return nil
 			}
+			var te *timestampExtractorError
+			if errors.As(err, &te) {
+				return err // the stream thread fails: the query is in ERROR
+			}
 			log.Warn("transaction not committed; restoring state", "err", err)
 			if rerr := q.restore(ctx); rerr != nil {
 				return rerr
@@ -63,6 +67,9 @@ func (q *runningQuery) exactlyOnceBatch(ctx context.Context, sess *kgo.GroupTran
 	var perr produceErrors
 	promise := perr.promise // one closure for the batch, not one per record
 	q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, promise) })
+	if err := q.decodeFailure(); err != nil {
+		promise(nil, err) // aborts the transaction
+	}
 	if err := perr.first(); err != nil {
 		log.Warn("produce failed; aborting transaction", "err", err)
 	}

@@ -92,7 +92,9 @@ func (q *runningQuery) prepareJoin() {
 	}
 	q.joinLeaves = map[string][]int{}
 	for i, l := range jp.Leaves {
-		q.joinDecs = append(q.joinDecs, q.srv.newDecoder(q.info.ID, l.Source))
+		d := q.srv.newDecoder(q.info.ID, l.Source)
+		d.throwTS = q.dec.throwTS
+		q.joinDecs = append(q.joinDecs, d)
 		q.joinLeaves[l.Source.Topic] = append(q.joinLeaves[l.Source.Topic], i)
 	}
 }

@@ -79,6 +79,7 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *
 			dec:   s.newDecoder(qi.ID, src),
 			keyAt: slices.IndexFunc(src.Schema.Cols, func(c types.Column) bool { return c.Key }),
 		}
+		side.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
 		jr.sides = append(jr.sides, side)
 		jr.bySource[src.Topic] = side
 		jr.byTopic[topic] = side
@@ -149,6 +150,15 @@ func (jr *joinRepartitioner) sourceTopics() []string {
 func (jr *joinRepartitioner) txnSuffix() string                           { return "-Join" }
 func (jr *joinRepartitioner) purging() *purger                            { return &jr.purger }
 func (jr *joinRepartitioner) restoreState(context.Context, *Server) error { return nil }
+
+func (jr *joinRepartitioner) decodeFailure(*runningQuery) error {
+	for _, s := range jr.sides {
+		if err := s.dec.takeFailure(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // write turns the stream records of fs into repartition records: keyed by
 // the join key, dropped where it is null (the repartition's filter, as

@@ -105,6 +105,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		done:      make(chan struct{}),
 	}
 	setEmitInterval(rq.proc, qi.Props)
+	rq.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
 	rq.repart = s.newRepartitioner(qi, plan, sink)
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
 	rq.tableLogs = s.newTableLogs(qi, plan)
@@ -457,9 +458,13 @@ type decoder struct {
 	src          *metastore.Source
 	inKey, inVal *formats.Serde
 	memo         decodeMemo // decoded values of recent payloads
-	keepNulls    bool       // stream records with a null value are passed on (see processSimple)
-	row          []any      // a stream row, reused: nothing keeps it past process
-	times        rowtimes   // ROWTIME as a row value (see rowtime)
+	// throwTS: a timestamp that does not extract fails the query (fatal)
+	// rather than skipping the record (see timestampthrow.go)
+	throwTS   bool
+	fatal     *timestampExtractorError
+	keepNulls bool     // stream records with a null value are passed on (see processSimple)
+	row       []any    // a stream row, reused: nothing keeps it past process
+	times     rowtimes // ROWTIME as a row value (see rowtime)
 }
 
 func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
@@ -470,6 +475,9 @@ func (s *Server) newDecoder(queryID string, src *metastore.Source) *decoder {
 
 // decode turns a source record into an input row, reporting failures to the processing log.
 func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, bool) {
+	if d.fatal != nil {
+		return operators.InRow{}, false
+	}
 	src := d.src
 	rawKey := r.Key
 	var wstart, wend int64
@@ -521,6 +529,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 		ts, err := extractTimestamp(src, row.Vals)
 		if err != nil {
 			d.srv.processingError(d.queryID, r, err)
+			d.failTimestamp(r, err)
 			return operators.InRow{}, false
 		}
 		row.TS = ts

@@ -395,6 +395,9 @@ type firstStage interface {
 	restoreState(ctx context.Context, s *Server) error
 	// write hands produce the records of fs's records
 	write(ctx context.Context, q *runningQuery, fs kgo.Fetches, produce func(*kgo.Record))
+	// decodeFailure takes the failure of the stage's decoders (see
+	// timestampthrow.go), which fails the batch
+	decodeFailure(q *runningQuery) error
 	purging() *purger
 }
 
@@ -412,6 +415,8 @@ func (q *runningQuery) stage() firstStage {
 func (r *repartitioner) sourceTopics() []string { return []string{r.srcTopic} }
 func (r *repartitioner) txnSuffix() string      { return "-GroupBy" }
 func (r *repartitioner) purging() *purger       { return &r.purger }
+
+func (r *repartitioner) decodeFailure(q *runningQuery) error { return q.dec.takeFailure() }
 
 func (r *repartitioner) restoreState(ctx context.Context, s *Server) error {
 	return r.restoreStore(ctx, s)
@@ -523,6 +528,9 @@ func (q *runningQuery) repartitionBatch(ctx context.Context, st firstStage, sess
 	}
 	var perr produceErrors
 	st.write(ctx, q, fs, func(rec *kgo.Record) { sess.Produce(ctx, rec, perr.promise) })
+	if err := st.decodeFailure(q); err != nil {
+		perr.promise(nil, err) // aborts the transaction
+	}
 	committed, err := endTransaction(ctx, sess, &perr, "produce repartition records")
 	if err != nil {
 		return false, err
