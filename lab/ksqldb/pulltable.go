@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -44,6 +45,12 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	if expr.IsOperandError(err) {
+		err = s.pullOperandError(q, src, pullOptionsOf(props), err)
+		s.mu.Unlock()
+		out.fail(p.Text, err)
+		return
+	}
 	s.mu.Unlock()
 	if err != nil {
 		out.fail(p.Text, withFilterStatement(err, q))

@@ -164,7 +164,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			return Compiled{}, err
 		}
 		if !comparable(v.Type, lo.Type) || !comparable(v.Type, hi.Type) {
-			return Compiled{}, stmterr.Bad("Error processing expression: %s. Operands are not comparable", c.Format(x))
+			return Compiled{}, operandError{stmterr.Bad("Error processing expression: %s. Operands are not comparable", c.Format(x))}
 		}
 		if v.Type.Complex() || v.Type == types.Boolean {
 			// BETWEEN is x >= lo AND x <= hi (SqlToJavaVisitor), which
@@ -232,7 +232,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			return Compiled{}, err
 		}
 		if (v.Type != types.String && v.Type != types.Null) || (pat.Type != types.String && pat.Type != types.Null) {
-			return Compiled{}, stmterr.Bad("Error processing expression: %s. LIKE expects STRING operands", c.Format(x))
+			return Compiled{}, operandError{stmterr.Bad("Error processing expression: %s. LIKE expects STRING operands", c.Format(x))}
 		}
 		not, esc := x.Not, x.Escape
 		var cache likeCache

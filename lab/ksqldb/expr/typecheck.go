@@ -18,3 +18,27 @@ func IsTypeCheckError(err error) bool {
 	var o outsideTypeCheck
 	return err != nil && !errors.As(err, &o)
 }
+
+// operandError marks the refusal of BETWEEN or LIKE operands of types they
+// cannot take. ExpressionTypeManager types both as BOOLEAN without looking
+// at their operands, so ksqlDB refuses them later, where the expression is
+// compiled; a pull query validates its WHERE clause before that
+// (QueryFilterNode).
+type operandError struct{ error }
+
+func (e operandError) Unwrap() error { return e.error }
+
+// IsOperandError reports a refusal of BETWEEN or LIKE operands.
+func IsOperandError(err error) bool {
+	var o operandError
+	return errors.As(err, &o)
+}
+
+// KeepOperandMark returns wrapped, which reports err, marked as a refusal
+// of BETWEEN or LIKE operands where err is one.
+func KeepOperandMark(err, wrapped error) error {
+	if IsOperandError(err) {
+		return operandError{wrapped}
+	}
+	return wrapped
+}

@@ -537,5 +537,5 @@ func filterTypeError(clause string, err error) error {
 	if !expr.IsTypeCheckError(err) || !errors.As(err, &se) {
 		return err
 	}
-	return stmterr.Bad("Error in %s expression: %s", clause, se.Msg)
+	return expr.KeepOperandMark(err, stmterr.Bad("Error in %s expression: %s", clause, se.Msg))
 }
