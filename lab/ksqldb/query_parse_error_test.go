@@ -1,6 +1,10 @@
 package ksqldb
 
-import "testing"
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+)
 
 // A query that goes on where its last optional clause could start is a
 // syntax error with no expectation named: ANTLR's error strategy reports
@@ -21,6 +25,21 @@ func TestQueryEndpointParseErrorNamesTheFailedLine(t *testing.T) {
 		if code, msg := pullErr(t, url, q, nil); code != 400 || msg != want {
 			t.Errorf("%q: %d %q\nwant 400 %q", q, code, msg, want)
 		}
+	}
+}
+
+// /query-stream answers a parse failure with the same unlogged message
+// (QueryStreamHandler parses with DefaultKsqlParser.parse).
+func TestQueryStreamParseErrorNamesTheFailedLine(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM orders (id INT KEY, amount INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);", nil)
+	body, _ := json.Marshal(map[string]string{"sql": "\nSELECT *\nFROM orders ORDER BY id DESC;"})
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream", string(body), nil)
+	var e map[string]any
+	_ = json.Unmarshal(r.body, &e)
+	if want := "line 3:19: Syntax Error\n\nStatement: FROM orders ORDER BY id DESC;"; r.code != 400 || e["message"] != want {
+		t.Errorf("%d %s\nwant 400 %q", r.code, r.body, want)
 	}
 }
 

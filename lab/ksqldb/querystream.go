@@ -187,7 +187,11 @@ func failStatement(w http.ResponseWriter, text string, err error) {
 	case errors.As(err, &se):
 		code = se.Code
 	case errors.As(err, &ste):
-		text = ste.Text
+		if line, ok := failedLine(text, err); ok {
+			text = line // DefaultKsqlParser.parse's statement
+		} else {
+			text = ste.Text
+		}
 	default:
 		code = 50000
 	}
