@@ -46,12 +46,18 @@ func TestQueryStreamParseErrorNamesTheFailedLine(t *testing.T) {
 // After EMIT the only optional clause left is LIMIT, so the expectation is
 // short enough to be named. A single extra token before ';' is deleted by
 // ANTLR's recovery, which expects ';' alone, or is named a reserved word
-// (SyntaxErrorValidator.isKeywordError). /ksql answers the message alone.
+// (SyntaxErrorValidator.isKeywordError); the end of the text, or a token
+// that begins a statement, is where the recovery puts the missing ';'
+// (DefaultErrorStrategy.singleTokenInsertion). /ksql answers the message
+// alone.
 func TestQueryEndExpectationsAfterEmitAndLimit(t *testing.T) {
 	refusals(t, "CREATE STREAM orders (id INT KEY, amount INT) WITH (kafka_topic='orders', value_format='JSON', partitions=1);", [][2]string{
 		{"CREATE STREAM big AS SELECT * FROM orders EMIT CHANGES ORDER BY id;", "line 1:56: Syntax Error\nExpecting {';', 'LIMIT'}"},
 		{"CREATE STREAM big AS SELECT * FROM orders WHERE amount > 3 nonsense here;", "line 1:60: Syntax Error\n"},
 		{"CREATE STREAM big AS SELECT * FROM orders WHERE amount > 3 nonsense;", "line 1:60: Syntax Error\nExpecting ';'"},
+		{"SHOW STREAMS", "line 1:13: Syntax Error\nmissing ';' at '<EOF>'"},
+		{"CREATE STREAM big AS SELECT * FROM orders  ", "line 1:44: Syntax Error\nmissing ';' at '<EOF>'"},
+		{"SHOW STREAMS show topics;", "line 1:14: Syntax Error\nmissing ';' at 'show'"},
 		{"CREATE STREAM big AS SELECT * FROM orders EMIT CHANGES Table;", "line 1:56: Syntax Error\n\"Table\" is a reserved keyword and it can't be used as an identifier. You can use it as an identifier by escaping it as 'Table' "},
 	})
 }
