@@ -125,14 +125,10 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 	}
 	key := identity(p.typ, p.canonical, p.refs)
 	r.mu.RLock()
-	if id, known := r.st.hashes[key]; known && (importID < 0 || importID == id) && (req.Version == nil || *req.Version == 0) {
-		for _, v := range r.st.versions(subject, false) {
-			if v.id == id {
-				r.mu.RUnlock()
-				q.ok(map[string]int{"id": id})
-				return true, nil
-			}
-		}
+	if v := r.st.underSubject(subject, key, false); v != nil && (importID < 0 || importID == v.id) && (req.Version == nil || *req.Version == 0) {
+		r.mu.RUnlock()
+		q.ok(map[string]int{"id": v.id})
+		return true, nil
 	}
 	r.mu.RUnlock()
 	previous, aerr := parseStored(subject, stored)
@@ -227,14 +223,9 @@ func (r *Registry) lookup(q *request, subject string) {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if id, ok := r.st.hashes[identity(p.typ, p.canonical, p.refs)]; ok {
-		vs := r.st.versions(subject, deleted)
-		for i := len(vs) - 1; i >= 0; i-- {
-			if vs[i].id == id {
-				q.ok(entity(vs[i]))
-				return
-			}
-		}
+	if v := r.st.underSubject(subject, identity(p.typ, p.canonical, p.refs), deleted); v != nil {
+		q.ok(entity(v))
+		return
 	}
 	q.fail(errSchemaNotFound())
 }

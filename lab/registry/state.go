@@ -73,6 +73,21 @@ func (v *subjectVersion) typeName() string {
 // ident is the version's schema identity.
 func (v *subjectVersion) ident() string { return identity(v.typ, v.schema, v.refs) }
 
+// underSubject is the latest of a subject's versions that holds the schema
+// identified by key, nil if none does (deleted versions count when
+// includeDeleted). It is KafkaSchemaRegistry.lookUpSchemaUnderSubject: the
+// subject's own version and id, whatever other ids the same schema text was
+// imported under elsewhere.
+func (st *state) underSubject(subject, key string, includeDeleted bool) *subjectVersion {
+	vs := st.versions(subject, includeDeleted)
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].ident() == key {
+			return vs[i]
+		}
+	}
+	return nil
+}
+
 // versions returns a subject's versions in ascending order.
 func (st *state) versions(subject string, includeDeleted bool) []*subjectVersion {
 	var out []*subjectVersion
