@@ -350,7 +350,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		sch.Cols = append(sch.Cols, vals...)
 	case len(sch.Values()) > 0:
 	case formats.Inferable(w.valueFormat):
-		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen, w.valueSchemaName())
+		vals, err := s.inferValueColumns(ctx, w.topic, w.valueFormat, seen, w.valueSchemaName(), w.wrapSingle != nil && !*w.wrapSingle)
 		if err != nil {
 			return nil, err
 		}
@@ -445,8 +445,10 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	return status(p, cmdID, msg, seq, ""), nil
 }
 
-// inferValueColumns reads the latest value schema of topic from the registry.
-func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool, fullName string) ([]types.Column, error) {
+// inferValueColumns reads the latest value schema of topic from the
+// registry; unwrap (WRAP_SINGLE_VALUE=false) makes the whole schema the
+// one column.
+func (s *Server) inferValueColumns(ctx context.Context, topic, format string, taken map[string]bool, fullName string, unwrap bool) ([]types.Column, error) {
 	subject := topic + "-value"
 	text, typ, id, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
@@ -455,7 +457,13 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		}
 		return nil, stmterr.Bad("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
 	}
+	if unwrap && format != formats.Protobuf {
+		return unwrappedValueColumn(topic, format, text, typ)
+	}
 	if format == formats.JSONSR {
+		if anonymousJSONSRValue(text, typ) {
+			return nil, valueNotCompatible(topic, text, errAnonymousValue)
+		}
 		return formats.InferJSONSRValueColumns(topic, text, typ, taken, false)
 	}
 	if format == formats.Protobuf {
@@ -468,8 +476,15 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 			Type any    `json:"type"`
 		} `json:"fields"`
 	}
-	if err := json.Unmarshal([]byte(text), &rec); err != nil || rec.Type != "record" {
-		return nil, stmterr.Unsupported("inferring columns from a non-record Avro schema")
+	var sch any
+	if err := json.Unmarshal([]byte(text), &sch); err != nil {
+		return nil, valueNotCompatible(topic, text, err)
+	}
+	if m, ok := sch.(map[string]any); !ok || m["type"] != "record" {
+		return nil, valueNotCompatible(topic, text, errAnonymousValue)
+	}
+	if err := json.Unmarshal([]byte(text), &rec); err != nil {
+		return nil, valueNotCompatible(topic, text, err)
 	}
 	var cols []types.Column
 	for _, f := range rec.Fields {

@@ -559,11 +559,21 @@ func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 	if len(rest) != 0 {
 		return nil, fmt.Errorf("decode avro (schema %d): %d trailing bytes", id, len(rest))
 	}
+	if s.unwrapped() {
+		// the whole value is the one column, whatever its type
+		// (ConnectFormatSchemaTranslator wraps it as the single field)
+		if strings.HasPrefix(codec.Schema(), "[") {
+			native = unwrapUnion(native)
+		}
+		x, err := avroValue(native, s.Cols[0].Type)
+		if err != nil {
+			return nil, err
+		}
+		out[0] = x
+		return out, nil
+	}
 	native = unwrapUnion(native)
 	rec, ok := native.(map[string]any)
-	if s.unwrapped() && s.Cols[0].Type.Kind() == types.KindStruct {
-		ok = false // the record is the column itself
-	}
 	if !ok {
 		if len(s.Cols) == 1 {
 			x, err := avroValue(native, s.Cols[0].Type)
@@ -658,6 +668,11 @@ func avroValue(v any, t types.Type) (any, error) {
 			return x, nil
 		case []byte:
 			return string(x), nil
+		case int32, int64, bool:
+			// ConnectDataTranslator: String.valueOf of a number or boolean
+			return fmt.Sprint(x), nil
+		case float64:
+			return javanum.FormatDouble(x), nil
 		}
 	case types.Boolean:
 		if x, ok := v.(bool); ok {
