@@ -630,6 +630,10 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkTimestampColumn(sink, w.timestamp, w.tsFormat); err != nil {
 		return nil, err
 	}
+	sink.ValueSchemaID, sink.KeySchemaID = w.valueSchemaID, w.keySchemaID
+	if err := checkSinkSchemas(sink); err != nil {
+		return nil, err
+	}
 	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
 		sink.ValueSchemaID, sink.KeySchemaID = w.valueSchemaID, w.keySchemaID
 		if err := s.sinkSchemaIDs(ctx, ec, w, sink); err != nil {

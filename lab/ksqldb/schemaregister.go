@@ -48,9 +48,29 @@ func (s *Server) registerDeclared(ctx context.Context, sd *formats.Serde, subjec
 		return stmterr.Bad("Could not get latest schema for subject %s\nCaused by: %s", subject, registryMessage(err))
 	}
 	if err := sd.PrepareSink(ctx); err != nil {
+		if errors.Is(err, formats.ErrAvroIncompatible) {
+			// the translator's KsqlException, wrapped once by
+			// SchemaRegisterInjector.registerSchema
+			return stmterr.Bad("Could not register schema for topic: %v", err)
+		}
 		// SchemaRegistryUtil.registerSchema's message, wrapped once more
 		// by SchemaRegisterInjector.registerSchema
 		return stmterr.Bad("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
+	}
+	return nil
+}
+
+// checkSinkSchemas translates the key and value schemas a CREATE ... AS
+// SELECT registers for its sink, as SchemaRegisterInjector.registerForCreateAs
+// does before the statement is accepted: a schema Avro refuses fails the
+// statement (the query registers the schemas when it starts).
+func checkSinkSchemas(sink *metastore.Source) error {
+	keySerde := formats.NewSerde(sink.KeyFormat, sink.Schema.Keys(), true, sink.Topic, nil).AvroKeyFor(sink.Name).WithSchemaFullName(sink.KeyFullName).WithSchemaID(sink.KeySchemaID)
+	valSerde := formats.NewSerde(sink.ValueFormat, sink.Schema.Values(), false, sink.Topic, nil).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithAvroFullName(sink.ValueAvroName).WithSchemaFullName(sink.ValueFullName)
+	for _, sd := range []*formats.Serde{keySerde, valSerde} {
+		if err := sd.AvroCompatible(); err != nil {
+			return stmterr.Bad("Could not register schema for topic: %v", err)
+		}
 	}
 	return nil
 }

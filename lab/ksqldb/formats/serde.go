@@ -243,6 +243,9 @@ func (s *Serde) PrepareSink(ctx context.Context) error {
 	if s.schemaID != 0 {
 		return s.prepareAvroByID(ctx)
 	}
+	if err := s.AvroCompatible(); err != nil {
+		return err
+	}
 	sch := s.avroSchemaFor()
 	codec, err := goavro.NewCodec(sch)
 	if err != nil {
