@@ -356,6 +356,11 @@ func (w *avroSRWriter) record(rec map[string]any, ns string, sv *types.StructVal
 			return nil, fmt.Errorf("Schema from Schema Registry misses field with name: %s", f.Name)
 		}
 		fm := fields[j].(map[string]any)
+		if sv.Vals[i] == nil && fm["default"] != nil {
+			// Connect's Struct.get gives a null field its default, which
+			// goavro writes for a field left out
+			continue
+		}
 		x, err := w.native(fm["type"], inner, sv.Vals[i], f.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", f.Name, err)
