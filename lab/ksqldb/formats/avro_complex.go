@@ -45,6 +45,10 @@ func avroBranch(v any, t types.Type) any {
 			if _, ok := x.(string); ok { // an enum branch
 				return x
 			}
+		case types.KindBytes:
+			if _, ok := x.([]byte); ok { // a fixed branch
+				return x
+			}
 		}
 	}
 	return v
@@ -206,6 +210,8 @@ func avroColumnTypeAs(t any, fieldName func(string) string) (types.Type, error) 
 		switch m["type"] {
 		case "enum":
 			return types.String, nil
+		case "fixed": // AvroData.toConnectSchema: BYTES
+			return types.Bytes, nil
 		case "array":
 			if entry, ok := m["items"].(map[string]any); ok && entry["connect.internal.type"] == "MapEntry" {
 				return avroMapEntryType(entry, fieldName)

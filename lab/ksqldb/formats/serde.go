@@ -624,7 +624,7 @@ func avroValue(v any, t types.Type) (any, error) {
 	if t.Complex() {
 		return avroComplex(v, t)
 	}
-	if t == types.String {
+	if t == types.String || t.Kind() == types.KindBytes {
 		v = avroBranch(v, t)
 	}
 	if t.Temporal() || t.Kind() == types.KindBytes {
