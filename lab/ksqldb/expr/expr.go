@@ -172,14 +172,17 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			return Compiled{}, stmterr.Bad("Cannot compare %s (%s) to %s (%s) with GREATER_THAN_OR_EQUAL.", c.Format(x.X), v.Type, c.Format(x.Lo), lo.Type)
 		}
 		not := x.Not
+		// each comparison makes a STRING side the other's time type
+		vl, lo := temporalOperands(v, lo)
+		vh, hi := temporalOperands(v, hi)
 		return Compiled{Type: types.Boolean, Eval: func(r []any) any {
 			// SqlToJavaVisitor.visitBetweenPredicate: (x >= lo && x <= hi),
 			// each comparison false when an operand is NULL.
-			a, l, h := v.Eval(r), lo.Eval(r), hi.Eval(r)
-			if a == nil || l == nil || h == nil {
+			a, b, l, h := vl.Eval(r), vh.Eval(r), lo.Eval(r), hi.Eval(r)
+			if a == nil || b == nil || l == nil || h == nil {
 				return not
 			}
-			in := types.Compare(a, l) >= 0 && types.Compare(a, h) <= 0
+			in := types.Compare(a, l) >= 0 && types.Compare(b, h) <= 0
 			return in != not
 		}}, nil
 	case *sql.InList:
