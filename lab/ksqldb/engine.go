@@ -341,6 +341,7 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
 		return nil, err
 	}
+	noColumns := false
 	switch {
 	case w.valueSchemaID != 0:
 		vals, err := s.valueColumnsBySchemaID(ctx, ec, w, cs, seen)
@@ -356,7 +357,10 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		}
 		sch.Cols = append(sch.Cols, vals...)
 	case len(cs.Columns) == 0:
-		return nil, stmterr.Bad("The statement does not define any columns.")
+		// refused once the topic is known, by SchemaRegisterInjector
+		// (TableElements.toLogicalSchema), which runs after the topic's
+		// injector
+		noColumns = true
 		// otherwise key columns only, in a format that infers nothing:
 		// the value holds no column (DefaultSchemaInjector)
 	}
@@ -408,6 +412,8 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		case tm.exists && w.partitions != 0 && (tm.partitions != w.partitions || (w.replicas != 0 && tm.replicas != w.replicas)):
 			return nil, stmterr.Bad("A Kafka topic with the name '%s' already exists, with different partition/replica configuration than required. KSQL expects %d partitions (topic has %d), %d replication factor (topic has %d).",
 				w.topic, w.partitions, tm.partitions, max(w.replicas, 1), tm.replicas)
+		case noColumns: // before the topic is created
+			return nil, stmterr.Bad("No columns supplied.")
 		case !tm.exists && ec.sandbox:
 			ec.noteTopic(w.topic, topicMeta{exists: true, partitions: w.partitions, replicas: max(w.replicas, 1)})
 		case !tm.exists:
