@@ -275,6 +275,12 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 			fail(err)
 			return
 		}
+		if !q.info.Insert {
+			if err := q.outKey.PrepareEmptyKey(ctx); err != nil {
+				fail(err)
+				return
+			}
+		}
 		if err := q.outVal.PrepareSink(ctx); err != nil {
 			fail(err)
 			return

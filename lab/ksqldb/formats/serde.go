@@ -219,6 +219,19 @@ func (s *Serde) AvroKeyFor(source string) *Serde {
 	return s
 }
 
+// PrepareEmptyKey registers the key schema of a CREATE ... AS SELECT sink
+// without key columns whose key format is AVRO, as
+// SchemaRegisterInjector.registerSchemas does for any key: the empty
+// record, named as a key's record is. Its keys are null and no other
+// schema is written.
+func (s *Serde) PrepareEmptyKey(ctx context.Context) error {
+	if !s.key || len(s.Cols) != 0 || s.Format != Avro || s.schemaID != 0 {
+		return nil
+	}
+	_, err := s.Registry.Register(ctx, s.Topic+"-key", avroWriterSchema(nil, false, s.avroName))
+	return err
+}
+
 // PrepareSink registers the Avro schema of a sink's key or value, under
 // <topic>-key or <topic>-value.
 func (s *Serde) PrepareSink(ctx context.Context) error {
