@@ -16,20 +16,6 @@ import (
 // ConnectFormatSchemaTranslator.toColumns (an unwrapped schema is the
 // single column ROWVAL, a key's ROWKEY).
 
-// wireAny frames any goavro native value under schema id.
-func wireAny(t *testing.T, id int, schema string, native any) []byte {
-	t.Helper()
-	codec, err := goavro.NewCodec(schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := codec.BinaryFromNative(binary.BigEndian.AppendUint32([]byte{0}, uint32(id)), native)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // avroValuesOf decodes n records of topic as plain JSON values.
 func avroValuesOf(t *testing.T, st *stack, topic string, n int) []string {
 	t.Helper()
@@ -69,8 +55,8 @@ func TestAvroUnwrappedMapValueIsTheColumn(t *testing.T) {
 			st.createTopic("pins", 1)
 			id := registerSchema(t, st.reg.URL(), "pins-value", tc.schema)
 			produceRecords(t, st,
-				&kgo.Record{Topic: "pins", Value: wireAny(t, id, tc.schema, map[string]any{"north": tc.entry(4), "south": tc.entry(7)})},
-				&kgo.Record{Topic: "pins", Value: wireAny(t, id, tc.schema, map[string]any{"int": tc.entry(2)})},
+				&kgo.Record{Topic: "pins", Value: avroWire(t, id, tc.schema, map[string]any{"north": tc.entry(4), "south": tc.entry(7)})},
+				&kgo.Record{Topic: "pins", Value: avroWire(t, id, tc.schema, map[string]any{"int": tc.entry(2)})},
 				&kgo.Record{Topic: "pins"})
 			mustKSQL(t, url, `CREATE STREAM pins (gates MAP<STRING, INT>) WITH (WRAP_SINGLE_VALUE=false, KAFKA_TOPIC='pins', VALUE_FORMAT='AVRO');
 CREATE STREAM pins_out AS SELECT * FROM pins;`, earliest())
@@ -93,8 +79,8 @@ func TestAvroStringColumnTakesTheTextOfANumber(t *testing.T) {
 	codeID := registerSchema(t, st.reg.URL(), "codes-value", codeSchema)
 	tallyID := registerSchema(t, st.reg.URL(), "tallies-value", tallySchema)
 	produceRecords(t, st,
-		&kgo.Record{Topic: "codes", Value: wireAny(t, codeID, codeSchema, int32(10))},
-		&kgo.Record{Topic: "tallies", Value: wireAny(t, tallyID, tallySchema, map[string]any{"a": goavro.Union("int", int32(1)), "b": nil})})
+		&kgo.Record{Topic: "codes", Value: avroWire(t, codeID, codeSchema, int32(10))},
+		&kgo.Record{Topic: "tallies", Value: avroWire(t, tallyID, tallySchema, map[string]any{"a": goavro.Union("int", int32(1)), "b": nil})})
 	mustKSQL(t, url, `CREATE STREAM codes (k STRING KEY, code STRING) WITH (WRAP_SINGLE_VALUE=false, KAFKA_TOPIC='codes', VALUE_FORMAT='AVRO');
 CREATE STREAM codes_out AS SELECT * FROM codes;
 CREATE STREAM tallies (counts MAP<STRING, STRING>) WITH (WRAP_SINGLE_VALUE=false, KAFKA_TOPIC='tallies', VALUE_FORMAT='AVRO');
@@ -131,7 +117,7 @@ func TestUnwrappedValueInferenceIsOneRowvalColumn(t *testing.T) {
 		st.createTopic("gates", 1)
 		keyID := registerSchema(t, st.reg.URL(), "gates-key", `{"type":"int"}`)
 		valID := registerSchema(t, st.reg.URL(), "gates-value", `{"type":"int"}`)
-		produceRecords(t, st, &kgo.Record{Topic: "gates", Key: wireAny(t, keyID, `"int"`, int32(3)), Value: wireAny(t, valID, `"int"`, int32(40))})
+		produceRecords(t, st, &kgo.Record{Topic: "gates", Key: avroWire(t, keyID, `"int"`, int32(3)), Value: avroWire(t, valID, `"int"`, int32(40))})
 		mustKSQL(t, url, `CREATE STREAM gates WITH (KAFKA_TOPIC='gates', FORMAT='AVRO', WRAP_SINGLE_VALUE=false);
 CREATE STREAM gates_out AS SELECT * FROM gates;`, earliest())
 		sameLines(t, "DESCRIBE GATES", describedColumns(t, url, "gates"), []string{"ROWKEY INTEGER KEY", "ROWVAL INTEGER"})
