@@ -142,8 +142,8 @@
 // (Aggregate-GroupBy-repartition), also where this server runs the query
 // without that topic (joins on value columns).
 //
-// A stream aggregated by anything but its key columns, and any table
-// aggregated, goes through its repartition topic, <application id>-Aggregate-GroupBy-repartition
+// A stream aggregated by anything but its one key column (a stream keyed
+// by several columns always), and any table aggregated, goes through its repartition topic, <application id>-Aggregate-GroupBy-repartition
 // (repartition.go): made with as many partitions as the source and Kafka
 // Streams' repartition configs, written keyed by the grouping values with
 // the Aggregate-Prepare step's columns in the source's value format

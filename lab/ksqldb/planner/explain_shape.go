@@ -163,7 +163,7 @@ type aggPrepare struct {
 	prepare  []types.Column         // the input's keys, then the Prepare step's values
 	args     map[int]*expr.Compiled // prepare index of each KSQL_INTERNAL_COL_n: the argument it holds
 	grouped  []types.Column         // the GroupBy step's columns: its key, then the values
-	byKey    bool                   // a stream grouped by exactly its key columns: not rekeyed
+	byKey    bool                   // a stream grouped by exactly its one key column: not rekeyed
 	// what EXPLAIN does not shape (no historical plan shows it): a
 	// pseudo column of a join read, an aggregate of several arguments,
 	// a grouping struct field named as a column
@@ -288,8 +288,10 @@ func prepareAggregate(q *sql.Query, plan *Plan, input aggInput) (*aggPrepare, er
 	}
 
 	// GroupByParamsFactory: the grouping expressions become the key; a
-	// stream grouped by exactly its key columns is not rekeyed.
-	a.byKey = !input.table && len(q.GroupBy) == len(input.keys)
+	// stream grouped by exactly its one key column is not rekeyed
+	// (Repartitioning.repartitionNeeded: a key of other than one column
+	// always is).
+	a.byKey = !input.table && len(input.keys) == 1 && len(q.GroupBy) == 1
 	alias := 0
 	taken := map[string]bool{}
 	for _, c := range a.prepare {
