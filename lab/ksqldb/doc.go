@@ -268,7 +268,8 @@
 // topic in timestamp order. Its internal topics are ksqlDB's where a
 // persistent join of two sources (or a chain of stream-table joins on
 // columns, a chain of primary-key table-table joins, or a chain over a
-// stream-stream join on one column) repartitions (joinrepartition.go): a
+// stream-stream join on one column), whether or not its result is then
+// partitioned (PARTITION BY), repartitions (joinrepartition.go): a
 // stream
 // joined on anything but its key, keyed in a format that infers its
 // schema (ksqlDB always repartitions those), or keyed in another format

@@ -386,7 +386,15 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 
 	if pp != nil {
-		return p, pp.persistentOut(p, keyOf, sinkName)
+		if err := pp.persistentOut(p, keyOf, sinkName); err != nil {
+			return p, err
+		}
+		// the join's sides are repartitioned before the PartitionBy step
+		// rekeys its result (LogicalPlanner: the join, then the PARTITION BY)
+		if jp != nil && !aggregate {
+			p.JoinRepartitions = planJoinRepartitions(p)
+		}
+		return p, nil
 	}
 	// persistent: every key must be projected exactly once, keys first
 	var wantKeys int
