@@ -303,8 +303,13 @@ func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *p
 // offsets: its changelog, a join's table-side and Project-Last changelogs,
 // a chain of joins' repartitions between its joins.
 func (q *runningQuery) internal(topic string) bool {
-	if topic != "" && (topic == q.changelog || topic == q.otherLog) || q.projLog != nil && topic == q.projLog.topic {
+	if topic != "" && topic == q.changelog || q.projLog != nil && topic == q.projLog.topic {
 		return true
+	}
+	for _, logs := range q.windowLogs {
+		if topic == logs[0] || topic == logs[1] {
+			return true
+		}
 	}
 	if q.jstages != nil && q.jstages.byTopic[topic] != nil {
 		return true

@@ -298,11 +298,11 @@
 // every internal topic of the query and its subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
-// -repartition topic. A stream-stream join (alone, or the one
-// stream-stream step of an N-way join whose topology EXPLAIN builds) logs
-// each window store to a changelog named as ksqlDB's topology names the
-// store (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or
-// -OUTEROTHER), in this server's own entry layout; it has no
+// -repartition topic. A stream-stream join (alone, or each stream-stream
+// step of an N-way join whose topology EXPLAIN builds) logs each window
+// store to a changelog named as ksqlDB's topology names the store
+// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in
+// this server's own entry layout; it has no
 // KSTREAM-OUTERSHARED store (an outer join with a GRACE PERIOD keeps its
 // unmatched records' state in the side stores), and other N-way joins keep
 // every stream-stream step's stores in one changelog,

@@ -50,11 +50,10 @@ type runningQuery struct {
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
 	jstages   *joinStages        // a chain of joins' repartitions between its joins (see joinstages.go)
-	// otherLog is a single stream-stream join's "other" window store's
-	// changelog (changelog being the "this" store's); thisSide is the
-	// join's side Kafka Streams calls "this" (1 in a RIGHT join)
-	otherLog string
-	thisSide int
+	// windowLogs are, by stream-stream step, the changelogs of the step's
+	// window stores by side (0 its left input, 1 the stream it joins);
+	// nil where one changelog holds them all
+	windowLogs map[int][2]string
 
 	joinDecs   []*decoder       // joins: a decoder per source (see join_exec.go)
 	joinLeaves map[string][]int // joins: the sources over each input topic
@@ -137,13 +136,20 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	// state is rebuilt from the tables' (restoreJoinTables)
 	if rq.changelog == "" && plan.Join != nil && plan.Join.Windowed() {
 		rq.changelog = rq.appID + operators.JoinStoreChangelog
-		if this, other, rightIsThis, ok := planner.WindowJoinStores(q, plan); ok {
-			// a single stream-stream join logs each window store to its
-			// own changelog, as Kafka Streams does
-			rq.changelog = rq.appID + "-" + this + "-changelog"
-			rq.otherLog = rq.appID + "-" + other + "-changelog"
-			if rightIsThis {
-				rq.thisSide = 1
+		if stores, ok := planner.WindowJoinStores(q, plan); ok {
+			// each stream-stream step logs each of its window stores to
+			// its own changelog, as Kafka Streams does
+			rq.windowLogs = map[int][2]string{}
+			for _, step := range slices.Sorted(maps.Keys(stores)) {
+				ws := stores[step]
+				this, other := rq.appID+"-"+ws.This+"-changelog", rq.appID+"-"+ws.Other+"-changelog"
+				if ws.RightIsThis {
+					this, other = other, this
+				}
+				rq.windowLogs[step] = [2]string{this, other}
+				if rq.changelog == rq.appID+operators.JoinStoreChangelog {
+					rq.changelog = this // the first step's left store stands for the query's state
+				}
 			}
 		}
 	}
@@ -172,7 +178,7 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 			return err
 		}
 	}
-	changelogs := []string{q.changelog, q.otherLog}
+	changelogs := q.stateLogs()
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
 		changelogs = append(changelogs, q.tableLogs[leaf].topic)
 	}
@@ -672,10 +678,7 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	if q.changelog == "" {
 		return nil
 	}
-	for _, topic := range []string{q.changelog, q.otherLog} {
-		if topic == "" {
-			continue
-		}
+	for _, topic := range q.stateLogs() {
 		if err := q.srv.readChangelog(ctx, topic, func(r *kgo.Record) {
 			q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
 		}); err != nil {
@@ -686,13 +689,31 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	return nil
 }
 
-// changelogOf is the changelog a state change goes to: a single
-// stream-stream join's records to their side's window store's.
+// changelogOf is the changelog a state change goes to: a stream-stream
+// step's records to their side's window store's.
 func (q *runningQuery) changelogOf(c operators.Change) string {
-	if q.otherLog != "" && c.Side != q.thisSide {
-		return q.otherLog
+	if logs, ok := q.windowLogs[c.Step]; ok {
+		return logs[c.Side]
 	}
 	return q.changelog
+}
+
+// stateLogs are the changelogs the query's processor state is logged to and
+// restored from: its changelog, and each stream-stream step's window
+// store changelogs.
+func (q *runningQuery) stateLogs() []string {
+	var out []string
+	if q.changelog != "" {
+		out = append(out, q.changelog)
+	}
+	for _, step := range slices.Sorted(maps.Keys(q.windowLogs)) {
+		for _, topic := range q.windowLogs[step] {
+			if !slices.Contains(out, topic) {
+				out = append(out, topic)
+			}
+		}
+	}
+	return out
 }
 
 // readChangelog hands fn every committed record of a changelog topic.

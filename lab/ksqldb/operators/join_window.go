@@ -112,7 +112,7 @@ func (r *winRec) change() Change {
 		m["n"] = r.step
 	}
 	b, _ := json.Marshal(m)
-	return Change{Key: r.id, raw: b, Side: r.side}
+	return Change{Key: r.id, raw: b, Side: r.side, Step: r.step}
 }
 
 // joinOut gathers what one input record of a join produces.

@@ -68,6 +68,8 @@ type Change struct {
 	// Side is a stream-stream join record's side ('w'): 0 for the step's
 	// left input, 1 for the stream it joins
 	Side int
+	// Step is a stream-stream join record's step of the join ('w')
+	Step int
 }
 
 // Value is the changelog Value of c; nil deletes. For an aggregate it is the

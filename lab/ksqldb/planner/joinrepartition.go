@@ -474,46 +474,58 @@ func sameKeyFormat(a, b *metastore.Source) bool {
 	return a.KeyFormat == b.KeyFormat && a.KeyDelimiter == b.KeyDelimiter && a.KeySchemaID == b.KeySchemaID && a.KeyProtoNullable == b.KeyProtoNullable
 }
 
-// WindowJoinStores are the names of the two window stores of a
-// stream-stream join, alone or the one stream-stream step of an N-way join,
-// as ksqlDB's topology names them (Kafka Streams'
-// "this" and "other" sides: KSTREAM-JOINTHIS or -OUTERTHIS, and
-// KSTREAM-JOINOTHER or -OUTEROTHER, numbered by their place in the
-// topology; historical plans joins_-_stream_stream_*), and whether the
-// right stream is Kafka Streams' "this" side (a RIGHT join). ok is false
-// for joins this server keeps in one changelog (chains of joins with more
-// than one stream-stream step, shapes EXPLAIN does not build).
-func WindowJoinStores(q *sql.Query, plan *Plan) (this, other string, rightIsThis, ok bool) {
+// WindowStores are the names of the two window stores of a stream-stream
+// join step, as ksqlDB's topology names them (Kafka Streams' "this" and
+// "other" sides: KSTREAM-JOINTHIS or -OUTERTHIS, and KSTREAM-JOINOTHER or
+// -OUTEROTHER, numbered by their place in the topology; historical plans
+// joins_-_stream_stream_*, multi-joins_-_stream-stream-stream_*), and
+// whether the step's right stream is Kafka Streams' "this" side (a RIGHT
+// join).
+type WindowStores struct {
+	This, Other string
+	RightIsThis bool
+}
+
+// WindowJoinStores are the window stores of each stream-stream step of
+// plan's join, by step index: a stream-stream join alone, or each
+// stream-stream step of an N-way join. ok is false for joins this server
+// keeps in one changelog (shapes EXPLAIN does not build).
+func WindowJoinStores(q *sql.Query, plan *Plan) (map[int]WindowStores, bool) {
 	jp := plan.Join
 	if jp == nil {
-		return "", "", false, false
+		return nil, false
 	}
-	step := -1 // the one stream-stream step
+	var steps []int
 	for i, st := range jp.Steps {
 		if st.Within != nil {
-			if step >= 0 {
-				return "", "", false, false
-			}
-			step = i
+			steps = append(steps, i)
 		}
 	}
-	if step < 0 {
-		return "", "", false, false
+	if len(steps) == 0 {
+		return nil, false
 	}
 	shape, err := ExplainShape("", q, plan, "", "")
 	if err != nil {
-		return "", "", false, false
+		return nil, false
 	}
-	prefix := chainPrefix(len(jp.Steps) - 1 - step)
-	for _, sub := range shape.Topo.subs {
-		for _, n := range sub {
-			switch {
-			case n.name == prefix+"Join-this-windowed" && len(n.stores) == 1:
-				this = n.stores[0]
-			case n.name == prefix+"Join-other-windowed" && len(n.stores) == 1:
-				other = n.stores[0]
+	out := map[int]WindowStores{}
+	for _, step := range steps {
+		prefix := chainPrefix(len(jp.Steps) - 1 - step)
+		ws := WindowStores{RightIsThis: jp.Steps[step].Type == sql.RightJoin}
+		for _, sub := range shape.Topo.subs {
+			for _, n := range sub {
+				switch {
+				case n.name == prefix+"Join-this-windowed" && len(n.stores) == 1:
+					ws.This = n.stores[0]
+				case n.name == prefix+"Join-other-windowed" && len(n.stores) == 1:
+					ws.Other = n.stores[0]
+				}
 			}
 		}
+		if ws.This == "" || ws.Other == "" {
+			return nil, false
+		}
+		out[step] = ws
 	}
-	return this, other, jp.Steps[step].Type == sql.RightJoin, this != "" && other != ""
+	return out, true
 }
