@@ -295,7 +295,12 @@
 // topic. A table-table join's results are logged to Project-Last-changelog
 // (projectlast.go), in the join's key format and the left table's value
 // format, and rebuilt from the tables on a restart. TERMINATE deletes
-// every internal topic of the query and its subjects, as QueryCleanupService does. Not ksqlDB's: other chains of
+// every internal topic of the query and its subjects, as
+// QueryCleanupService does. Not ksqlDB's: a chain that starts with a
+// foreign-key join has no KTABLE-FK-JOIN-OUTPUT-STATE-STORE-<n>-changelog
+// (ksqlDB materializes that join's results for the joins after it); an
+// aggregation of a join that ksqlDB repartitions runs without its
+// Aggregate-GroupBy-repartition topic; other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone, or each stream-stream
