@@ -88,7 +88,7 @@ func (s *Server) describeQuery(ec *execCtx, qi *metastore.Query, what string) (q
 	if err != nil {
 		return queryDescription{}, fmt.Errorf("explain %s: %w", qi.ID, err)
 	}
-	plan, err := planner.PlanQuery(qi.PlanStore(ec.ms), q, planner.ModePersistent, qi.Sink)
+	plan, err := planOfQuery(ec.ms, qi, q)
 	if err != nil {
 		return queryDescription{}, err
 	}

@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -20,10 +23,23 @@ const (
 // key format that replaces an inherited NONE on a sink with key columns:
 // ksql.persistence.default.format.key, KAFKA unless set.
 func (ec *execCtx) defaultKeyFormat() string {
-	if f := strings.ToUpper(strings.TrimSpace(ec.props[propDefaultKeyFormat])); f != "" {
+	return defaultKeyFormatOf(ec.props)
+}
+
+// defaultKeyFormatOf is ksql.persistence.default.format.key in props,
+// KAFKA unless set.
+func defaultKeyFormatOf(props map[string]string) string {
+	if f := strings.ToUpper(strings.TrimSpace(props[propDefaultKeyFormat])); f != "" {
 		return f
 	}
 	return formats.Kafka
+}
+
+// planOfQuery plans a persistent query as its statement planned it, with
+// the default key format of the properties it was created with (a join
+// keys its rows in it where its sources' keys are NONE).
+func planOfQuery(ms *metastore.Store, qi *metastore.Query, q *sql.Query) (*planner.Plan, error) {
+	return planner.PlanQuery(qi.PlanStore(ms), q, planner.ModePersistent, qi.Sink, planner.DefaultKeyFormat(defaultKeyFormatOf(qi.Props)))
 }
 
 // defaultValueFormat is ksql.persistence.default.format.value, "" when

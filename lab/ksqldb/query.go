@@ -76,7 +76,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}
-	plan, err := planner.PlanQuery(qi.PlanStore(s.ms), q, planner.ModePersistent, qi.Sink)
+	plan, err := planOfQuery(s.ms, qi, q)
 	if err != nil {
 		return fmt.Errorf("start query %s: %w", qi.ID, err)
 	}

@@ -122,7 +122,7 @@ func checkQueryUpgrade(ms *metastore.Store, old *metastore.Query, nextQ *sql.Que
 	if err != nil {
 		return err
 	}
-	prev, err := planner.PlanQuery(old.PlanStore(ms), q, planner.ModePersistent, old.Sink)
+	prev, err := planOfQuery(ms, old, q)
 	if err != nil {
 		return fmt.Errorf("upgrade %s: plan the running query: %w", old.ID, err)
 	}
