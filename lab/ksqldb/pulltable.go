@@ -91,7 +91,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	proc := operators.NewProcessor(plan)
 	rq.proc.Mu.Lock()
 	for _, k := range storeKeys(rq, partitions) {
-		vals := rq.proc.Materialized[k]
+		vals := rq.storedRow(ctx, rq.proc.Materialized[k])
 		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
 		row := append(append([]any(nil), vals...), rq.proc.MaterializedTS[k], nil, nil)
 		if src.Window != nil {
