@@ -104,6 +104,7 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
+		q.sinkPartitioner(),
 		kgo.FetchMaxWait(queryFetchWait),
 		kgo.FetchMaxBytes(queryFetchBytes),
 		kgo.FetchMaxPartitionBytes(queryFetchPartitionBytes),
@@ -198,6 +199,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
 		kgo.ProducerLinger(queryLinger),
+		q.sinkPartitioner(),
 	)...)
 	if err != nil {
 		return fmt.Errorf("new sink client: %w", err)

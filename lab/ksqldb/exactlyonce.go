@@ -93,6 +93,7 @@ func (q *runningQuery) transactSession(txnID string, topics []string, start kgo.
 		kgo.TransactionTimeout(batchTimeout),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
 		kgo.ProducerLinger(queryLinger),
+		q.sinkPartitioner(),
 		kgo.FetchMaxWait(queryFetchWait),
 		kgo.FetchMaxBytes(queryFetchBytes),
 		kgo.FetchMaxPartitionBytes(queryFetchPartitionBytes),

@@ -45,6 +45,8 @@ type runningQuery struct {
 
 	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
 
+	sinkWindow string // the sink's window type; "" for a sink without windowed keys (see windowedsink.go)
+
 	repart    *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
@@ -102,6 +104,9 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
 		done:      make(chan struct{}),
+	}
+	if sink.Window != nil {
+		rq.sinkWindow = sink.Window.Type
 	}
 	setEmitInterval(rq.proc, qi.Props)
 	rq.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
