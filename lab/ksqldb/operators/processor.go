@@ -410,6 +410,11 @@ func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) 
 	vals := p.Project(r.Vals)
 	k := p.outKey(vals)
 	if r.Tombstone || !p.Pass(r.Vals) {
+		if _, had := p.Materialized[k]; !had && p.plan.Where != nil {
+			// KTableFilter over a materialized source sends old values and
+			// drops a change that neither had a row nor has one
+			return nil, nil
+		}
 		p.dropMat(k)
 		var ch []Change
 		if changelog {
