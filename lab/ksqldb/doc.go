@@ -99,7 +99,10 @@
 // DefaultSchemaInjector does; schemaregister.go registers a declared stream's or table's key
 // and value schemas at CREATE, before any write, as ksqlDB's
 // SchemaRegisterInjector does (not when the subject already holds a
-// schema, not in the validating sandbox, not on command-topic replay);
+// schema, not in the validating sandbox, not on command-topic replay),
+// and a CREATE ... AS SELECT sink's key and then value schemas once its
+// topic exists, before the statement is accepted, whatever the subject
+// holds, a schema id's own schema after them;
 // headers.go the HEADERS and HEADER('<key>') columns read from a record's
 // headers (a persistent query's output records carry the headers of the
 // input record that made them, as Kafka Streams forwards them; EMIT

@@ -314,11 +314,13 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 		}
 		sch.Cols = append(sch.Cols, col)
 	}
+	var given []givenSchema // registered last, key first
 	if w.keySchemaID != 0 {
-		keys, err := s.keyColumnsBySchemaID(ctx, ec, w, cs, seen)
+		keys, g, err := s.keyColumnsBySchemaID(ctx, w, cs, seen)
 		if err != nil {
 			return nil, err
 		}
+		given = append(given, g)
 		sch.Cols = append(keys, sch.Cols...)
 	} else if !declaresKey(cs) && formats.Inferable(w.keyFormat) {
 		if err := s.requireRegistry(w.keyFormat, w.topic); err != nil {
@@ -344,10 +346,11 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	noColumns := false
 	switch {
 	case w.valueSchemaID != 0:
-		vals, err := s.valueColumnsBySchemaID(ctx, ec, w, cs, seen)
+		vals, g, err := s.valueColumnsBySchemaID(ctx, w, cs, seen)
 		if err != nil {
 			return nil, err
 		}
+		given = append(given, g)
 		sch.Cols = append(sch.Cols, vals...)
 	case len(sch.Values()) > 0:
 	case formats.Inferable(w.valueFormat):
@@ -425,6 +428,9 @@ func (s *Server) execCreate(ctx context.Context, ec *execCtx, p sql.Parsed, cs *
 	}
 	if !ec.sandbox && !ec.replay {
 		if err := s.registerDeclaredSchemas(ctx, src); err != nil {
+			return nil, err
+		}
+		if err := s.registerGivenSchemas(ctx, w.topic, given); err != nil {
 			return nil, err
 		}
 	}
@@ -640,9 +646,10 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	if err := checkSinkSchemas(sink); err != nil {
 		return nil, err
 	}
+	var given []givenSchema
 	if w.valueSchemaID != 0 || w.keySchemaID != 0 {
 		sink.ValueSchemaID, sink.KeySchemaID = w.valueSchemaID, w.keySchemaID
-		if err := s.sinkSchemaIDs(ctx, ec, w, sink); err != nil {
+		if given, err = s.sinkSchemaIDs(ctx, w, sink); err != nil {
 			return nil, err
 		}
 	}
@@ -658,6 +665,14 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 	}
 	if !ec.replay {
 		if err := s.prepareSinkTopic(ctx, ec, plan.Source.Topic, topic, w, cs.Table, cs.Query.Window); err != nil {
+			return nil, err
+		}
+	}
+	if !ec.sandbox && !ec.replay {
+		if err := s.registerSinkSchemas(ctx, sink); err != nil {
+			return nil, err
+		}
+		if err := s.registerGivenSchemas(ctx, topic, given); err != nil {
 			return nil, err
 		}
 	}

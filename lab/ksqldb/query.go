@@ -98,8 +98,6 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq := &runningQuery{
 		srv: s, info: qi, plan: plan, proc: operators.NewProcessor(plan),
 		dec:       s.newDecoder(qi.ID, src),
-		outKey:    formats.NewSerde(sink.KeyFormat, out.Keys(), true, sink.Topic, s.reg).AvroKeyFor(sink.Name).WithSchemaFullName(sink.KeyFullName).WithSchemaID(sink.KeySchemaID).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
-		outVal:    formats.NewSerde(sink.ValueFormat, out.Values(), false, sink.Topic, s.reg).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithDelimiter(sink.ValueDelimiter).WithAvroFullName(sink.ValueAvroName).WithSchemaFullName(sink.ValueFullName).WithProtobufNullable(sink.ValueProtoNullable),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
 		state:     "RUNNING",
@@ -108,6 +106,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	if sink.Window != nil {
 		rq.sinkWindow = sink.Window.Type
 	}
+	rq.outKey, rq.outVal = sinkSerdes(sink, out, s.reg)
 	setEmitInterval(rq.proc, qi.Props)
 	rq.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
 	rq.repart = s.newRepartitioner(qi, plan, sink)

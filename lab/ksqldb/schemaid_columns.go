@@ -13,26 +13,45 @@ import (
 	"github.com/ctalab/ctalab/srclient"
 )
 
-// valueColumnsBySchemaID checks a CREATE's VALUE_SCHEMA_ID, takes the value
-// columns from that schema and registers it under <topic>-value.
-func (s *Server) valueColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]types.Column, error) {
+// givenSchema is the schema a KEY_SCHEMA_ID or VALUE_SCHEMA_ID names, as
+// fetched, registered under the topic's subject once the schemas built
+// from columns are (registerGivenSchemas).
+type givenSchema struct {
+	key    bool
+	id     int
+	schema sr.Schema
+}
+
+// registerGivenSchemas registers the schemas KEY_SCHEMA_ID and
+// VALUE_SCHEMA_ID name, key first, after any schema built from columns,
+// as SchemaRegisterInjector.registerSchemas does last.
+func (s *Server) registerGivenSchemas(ctx context.Context, topic string, given []givenSchema) error {
+	for _, g := range given {
+		if err := s.registerSchemaID(ctx, topic, g.key, g.schema, g.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// valueColumnsBySchemaID checks a CREATE's VALUE_SCHEMA_ID and takes the
+// value columns from that schema, which is registered under <topic>-value
+// later (registerGivenSchemas).
+func (s *Server) valueColumnsBySchemaID(ctx context.Context, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]types.Column, givenSchema, error) {
 	id := w.valueSchemaID
 	if !formats.Inferable(w.valueFormat) {
-		return nil, stmterr.Bad("VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is %s.", w.valueFormat)
+		return nil, givenSchema{}, stmterr.Bad("VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is %s.", w.valueFormat)
 	}
 	for _, c := range cs.Columns {
 		if !c.Key && !c.PrimaryKey && !c.Headers {
-			return nil, stmterr.Bad("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
+			return nil, givenSchema{}, stmterr.Bad("Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
 	cols, got, err := s.valueSchemaIDColumns(ctx, w.topic, w.valueFormat, id, taken, w.valueSchemaName())
 	if err != nil {
-		return nil, err
+		return nil, givenSchema{}, err
 	}
-	if ec.sandbox || ec.replay {
-		return cols, nil
-	}
-	return cols, s.registerSchemaID(ctx, w.topic, false, got, id)
+	return cols, givenSchema{key: false, id: id, schema: got}, nil
 }
 
 // valueSchemaIDColumns fetches schema id, checks its type against a value
@@ -77,7 +96,9 @@ func (s *Server) registerSchemaID(ctx context.Context, topic string, key bool, g
 	}
 	rid, err := s.reg.RegisterSchema(ctx, subject, got)
 	if err != nil {
-		return stmterr.Bad("Could not register schema for topic: %v", err)
+		// SchemaRegistryUtil.registerSchema's message, wrapped once more
+		// by registerRawSchema
+		return stmterr.Bad("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
 	}
 	if rid != id {
 		return stmterr.Bad("Schema id registered is %d which is different from provided %s %d.\nTopic: %s\nSubject: %s\nSchema: %s", rid, prop, id, topic, subject, got.Schema)
@@ -85,33 +106,30 @@ func (s *Server) registerSchemaID(ctx context.Context, topic string, key bool, g
 	return nil
 }
 
-// keyColumnsBySchemaID checks a CREATE's KEY_SCHEMA_ID, takes the key
-// columns from that schema and registers it under <topic>-key, as
+// keyColumnsBySchemaID checks a CREATE's KEY_SCHEMA_ID and takes the key
+// columns from that schema, to be registered under <topic>-key, as
 // valueColumnsBySchemaID does for values.
-func (s *Server) keyColumnsBySchemaID(ctx context.Context, ec *execCtx, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]types.Column, error) {
+func (s *Server) keyColumnsBySchemaID(ctx context.Context, w withProps, cs *sql.CreateSource, taken map[string]bool) ([]types.Column, givenSchema, error) {
 	id := w.keySchemaID
 	if !formats.Inferable(w.keyFormat) {
-		return nil, stmterr.Bad("KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is %s.", w.keyFormat)
+		return nil, givenSchema{}, stmterr.Bad("KEY_FORMAT should support schema inference when KEY_SCHEMA_ID is provided. Current format is %s.", w.keyFormat)
 	}
 	for _, c := range cs.Columns {
 		if c.Key || c.PrimaryKey {
-			return nil, stmterr.Bad("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
+			return nil, givenSchema{}, stmterr.Bad("Table elements and KEY_SCHEMA_ID cannot both exist for create statement.")
 		}
 	}
 	cols, got, err := s.keySchemaIDColumns(ctx, w.topic, w.keyFormat, id, taken, w.keySchemaName())
 	if err != nil {
-		return nil, err
+		return nil, givenSchema{}, err
 	}
 	for i := range cols {
 		if taken[cols[i].Name] {
-			return nil, stmterr.Bad("Duplicate column names: %s", cols[i].Name)
+			return nil, givenSchema{}, stmterr.Bad("Duplicate column names: %s", cols[i].Name)
 		}
 		taken[cols[i].Name] = true
 	}
-	if ec.sandbox || ec.replay {
-		return cols, nil
-	}
-	return cols, s.registerSchemaID(ctx, w.topic, true, got, id)
+	return cols, givenSchema{key: true, id: id, schema: got}, nil
 }
 
 // keySchemaIDColumns fetches schema id, checks its type against a key

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 	"github.com/ctalab/ctalab/srclient"
 )
 
@@ -48,14 +50,53 @@ func (s *Server) registerDeclared(ctx context.Context, sd *formats.Serde, subjec
 		return stmterr.Bad("Could not get latest schema for subject %s\nCaused by: %s", subject, registryMessage(err))
 	}
 	if err := sd.PrepareSink(ctx); err != nil {
-		if errors.Is(err, formats.ErrAvroIncompatible) {
-			// the translator's KsqlException, wrapped once by
-			// SchemaRegisterInjector.registerSchema
-			return stmterr.Bad("Could not register schema for topic: %v", err)
+		return registerRefused(err)
+	}
+	return nil
+}
+
+// registerRefused is the statement error of a schema that could not be
+// registered: the translator's KsqlException wrapped once by
+// SchemaRegisterInjector.registerSchema, or SchemaRegistryUtil
+// .registerSchema's, which names the registry's refusal, wrapped once
+// more.
+func registerRefused(err error) error {
+	if errors.Is(err, formats.ErrAvroIncompatible) {
+		return stmterr.Bad("Could not register schema for topic: %v", err)
+	}
+	return stmterr.Bad("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
+}
+
+// sinkSerdes are the key and value serdes a query writes its sink with,
+// out being the columns it writes.
+func sinkSerdes(sink *metastore.Source, out types.Schema, reg *formats.Registry) (key, value *formats.Serde) {
+	key = formats.NewSerde(sink.KeyFormat, out.Keys(), true, sink.Topic, reg).AvroKeyFor(sink.Name).WithSchemaFullName(sink.KeyFullName).WithSchemaID(sink.KeySchemaID).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable)
+	value = formats.NewSerde(sink.ValueFormat, out.Values(), false, sink.Topic, reg).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithDelimiter(sink.ValueDelimiter).WithAvroFullName(sink.ValueAvroName).WithSchemaFullName(sink.ValueFullName).WithProtobufNullable(sink.ValueProtoNullable)
+	return key, value
+}
+
+// registerSinkSchemas registers the key schema and then the value schema
+// of a CREATE ... AS SELECT's sink while the statement is handled, once
+// its topic exists and before it is accepted, as SchemaRegisterInjector
+// .registerForCreateAs does: whatever the subject already holds
+// (registerIfSchemaExists), a keyless AVRO key as its empty record, and
+// neither side whose schema KEY_SCHEMA_ID or VALUE_SCHEMA_ID gives (those
+// are registered after, registerGivenSchemas). A refusal fails the
+// statement; the query registers the same schemas again when it starts.
+func (s *Server) registerSinkSchemas(ctx context.Context, sink *metastore.Source) error {
+	key, value := sinkSerdes(sink, sink.Schema, s.reg)
+	if sink.KeySchemaID == 0 {
+		if err := key.PrepareSink(ctx); err != nil {
+			return registerRefused(err)
 		}
-		// SchemaRegistryUtil.registerSchema's message, wrapped once more
-		// by SchemaRegisterInjector.registerSchema
-		return stmterr.Bad("Could not register schema for topic: Could not register schema for topic: %s", registryMessage(err))
+		if err := key.PrepareEmptyKey(ctx); err != nil {
+			return registerRefused(err)
+		}
+	}
+	if sink.ValueSchemaID == 0 {
+		if err := value.PrepareSink(ctx); err != nil {
+			return registerRefused(err)
+		}
 	}
 	return nil
 }
@@ -63,7 +104,7 @@ func (s *Server) registerDeclared(ctx context.Context, sd *formats.Serde, subjec
 // checkSinkSchemas translates the key and value schemas a CREATE ... AS
 // SELECT registers for its sink, as SchemaRegisterInjector.registerForCreateAs
 // does before the statement is accepted: a schema Avro refuses fails the
-// statement (the query registers the schemas when it starts).
+// statement before anything is registered (registerSinkSchemas).
 func checkSinkSchemas(sink *metastore.Source) error {
 	keySerde := formats.NewSerde(sink.KeyFormat, sink.Schema.Keys(), true, sink.Topic, nil).AvroKeyFor(sink.Name).WithSchemaFullName(sink.KeyFullName).WithSchemaID(sink.KeySchemaID)
 	valSerde := formats.NewSerde(sink.ValueFormat, sink.Schema.Values(), false, sink.Topic, nil).UnwrapSingle(sink.UnwrapValue).WithSchemaID(sink.ValueSchemaID).WithAvroFullName(sink.ValueAvroName).WithSchemaFullName(sink.ValueFullName)
@@ -77,11 +118,15 @@ func checkSinkSchemas(sink *metastore.Source) error {
 
 // registryMessage is what Confluent's client says of a registry error: a
 // refusal as RestClientException prints it, "<message>; error code:
-// <code>", anything else as it is.
+// <code>", a refused connection as java.net.ConnectException's message,
+// anything else as it is.
 func registryMessage(err error) string {
 	var re *srclient.Error
 	if errors.As(err, &re) {
 		return fmt.Sprintf("%s; error code: %d", re.Message, re.ErrorCode)
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return "Connection refused"
 	}
 	return err.Error()
 }

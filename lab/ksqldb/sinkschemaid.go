@@ -21,8 +21,9 @@ import (
 // it (serde.withSchemaID), a field without a column taking its default.
 
 // sinkSchemaIDs checks a CREATE ... AS SELECT's schema ids against the
-// sink's formats and columns and registers the schemas.
-func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, sink *metastore.Source) error {
+// sink's formats and columns and returns the schemas to register once the
+// sink's topic exists (registerGivenSchemas).
+func (s *Server) sinkSchemaIDs(ctx context.Context, w withProps, sink *metastore.Source) ([]givenSchema, error) {
 	type side struct {
 		id     int
 		key    bool
@@ -33,7 +34,7 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 		{w.keySchemaID, true, sink.KeyFormat, sink.Schema.Keys()},
 		{w.valueSchemaID, false, sink.ValueFormat, sink.Schema.Values()},
 	}
-	var checked []func() error
+	var given []givenSchema
 	for _, sd := range sides {
 		if sd.id == 0 {
 			continue
@@ -43,7 +44,7 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 			prop, fprop = "KEY_SCHEMA_ID", "KEY_FORMAT"
 		}
 		if !formats.Inferable(sd.format) {
-			return stmterr.Bad("%s should support schema inference when %s is provided. Current format is %s.", fprop, prop, sd.format)
+			return nil, stmterr.Bad("%s should support schema inference when %s is provided. Current format is %s.", fprop, prop, sd.format)
 		}
 		fetch, name := s.valueSchemaIDColumns, sink.ValueFullName
 		if sd.key {
@@ -51,24 +52,16 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, ec *execCtx, w withProps, si
 		}
 		inferred, got, err := fetch(ctx, sink.Topic, sd.format, sd.id, map[string]bool{}, name)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if bad := columnsNotKept(sd.cols, inferred); len(bad) > 0 {
 			kind := "value "
 			if sd.key {
 				kind = "key "
 			}
-			return stmterr.Bad("The following %scolumns are changed, missing or reordered: %s. Schema from schema registry is %s", kind, bracketColumns(bad), bracketColumns(inferred))
+			return nil, stmterr.Bad("The following %scolumns are changed, missing or reordered: %s. Schema from schema registry is %s", kind, bracketColumns(bad), bracketColumns(inferred))
 		}
-		checked = append(checked, func() error { return s.registerSchemaID(ctx, sink.Topic, sd.key, got, sd.id) })
+		given = append(given, givenSchema{key: sd.key, id: sd.id, schema: got})
 	}
-	if ec.sandbox || ec.replay {
-		return nil
-	}
-	for _, register := range checked {
-		if err := register(); err != nil {
-			return err
-		}
-	}
-	return nil
+	return given, nil
 }
