@@ -465,7 +465,7 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 	text, typ, id, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
-			return nil, stmterr.Bad("%s", schemaNotFound(topic, false))
+			return nil, stmterr.Bad("%s", schemaNotFound(topic, 0, false))
 		}
 		return nil, stmterr.Bad("Failed to fetch schema for message values on topic '%s' from the Schema Registry: %v", topic, err)
 	}
@@ -476,10 +476,10 @@ func (s *Server) inferValueColumns(ctx context.Context, topic, format string, ta
 		if anonymousJSONSRValue(text, typ) {
 			return nil, valueNotCompatible(topic, text, errAnonymousValue)
 		}
-		return formats.InferJSONSRValueColumns(topic, text, typ, taken, false)
+		return formats.InferJSONSRValueColumns(formats.SchemaSource(topic, 0), text, typ, taken, false)
 	}
 	if format == formats.Protobuf {
-		return s.inferProtobufValueColumns(ctx, topic, id, typ, taken, fullName)
+		return s.inferProtobufValueColumns(ctx, topic, text, id, typ, taken, fullName)
 	}
 	var rec struct {
 		Type   any `json:"type"`

@@ -88,7 +88,8 @@ func TestProtobufValueSchemaIDWritesTheSchemasMessage(t *testing.T) {
 }
 
 // The statements DefaultSchemaInjector.shouldInferSchema and
-// SchemaRegistryTopicSchemaSupplier refuse, with their messages.
+// SchemaRegistryTopicSchemaSupplier refuse, with their messages; a CREATE
+// names its topic and the schema id (sourceMsg).
 func TestValueSchemaIDRefusals(t *testing.T) {
 	st := newStack(t)
 	regURL, url := st.serveLabRegistry()
@@ -104,7 +105,7 @@ func TestValueSchemaIDRefusals(t *testing.T) {
 		{fmt.Sprintf("CREATE STREAM a WITH (KAFKA_TOPIC='a', PARTITIONS=1, VALUE_FORMAT='JSON', VALUE_SCHEMA_ID=%d);", id),
 			"VALUE_FORMAT should support schema inference when VALUE_SCHEMA_ID is provided. Current format is JSON."},
 		{fmt.Sprintf("CREATE STREAM a WITH (KAFKA_TOPIC='a', PARTITIONS=1, VALUE_FORMAT='PROTOBUF', VALUE_SCHEMA_ID=%d);", id),
-			fmt.Sprintf("Value schema is not in the expected format. You may want to set VALUE_FORMAT to 'JSON'.\nschema id: %d\nexpected format: PROTOBUF\nactual format from Schema Registry: JSON", id)},
+			fmt.Sprintf("Value schema is not in the expected format. You may want to set VALUE_FORMAT to 'JSON'.\ntopic: a, schema id: %d\nexpected format: PROTOBUF\nactual format from Schema Registry: JSON", id)},
 	} {
 		code, body := stmtErr(t, url, c.stmt)
 		if code != 400 || body["message"] != c.msg {

@@ -32,7 +32,7 @@ func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, take
 	text, typ, id, err := s.reg.LatestTyped(ctx, subject)
 	if err != nil {
 		if srclient.IsNotFound(err) {
-			return nil, stmterr.Bad("%s", schemaNotFound(topic, true))
+			return nil, stmterr.Bad("%s", schemaNotFound(topic, 0, true))
 		}
 		return nil, stmterr.Bad("Failed to fetch schema for message keys on topic '%s' from the Schema Registry: %v", topic, err)
 	}
@@ -41,7 +41,7 @@ func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, take
 			typ, topic, want, typ)
 	}
 	notCompatible := func(err error) error {
-		return stmterr.Bad("Unable to verify if the key schema for topic: %s is compatible with ksqlDB.\nReason: %v\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known.\nIf not, please log a new issue, including this full error message.\nSchema:%s", topic, err, text)
+		return formats.NotCompatible(formats.SchemaSource(topic, 0), true, text, err)
 	}
 	var cols []types.Column
 	switch format {
@@ -89,18 +89,29 @@ func (s *Server) inferKeyColumns(ctx context.Context, topic, format string, take
 
 // schemaNotFound is ksqlDB's refusal of a source whose key or value schema
 // the registry does not have (SchemaRegistryTopicSchemaSupplier.notFound,
-// with its DocumentationLinks).
-func schemaNotFound(topic string, key bool) string {
+// with its DocumentationLinks): for the topic a statement names, else for
+// the schema id it gives, naming that id too when it is not 0.
+func schemaNotFound(topic string, id int, key bool) string {
 	what, subject := "values", topic+"-value"
 	if key {
 		what, subject = "keys", topic+"-key"
 	}
+	idLine := ""
+	if id != 0 {
+		idLine = fmt.Sprintf("Schema Id: %d\n", id)
+	}
+	const others = "- Messages on the topic have not been serialized using a Confluent Schema Registry supported serializer\n\t-> See https://docs.confluent.io/current/schema-registry/docs/serializer-formatter.html\n" +
+		"- The schema is registered on a different instance of the Schema Registry\n\t-> Use the REST API to list available subjects\thttps://docs.confluent.io/current/schema-registry/docs/api.html#get--subjects\n" +
+		"- You do not have permissions to access the Schema Registry.\n\t-> See https://docs.confluent.io/current/schema-registry/docs/security.html"
+	if topic == "" {
+		// the schema id printed as the Optional it is held in
+		return fmt.Sprintf("Schema for message %s on schema id'%d does not exist in the Schema Registry.\n", what, id) +
+			idLine + "Possible causes include:\n" + fmt.Sprintf("- Schema Id Optional[%d]\n", id) + others
+	}
 	return "Schema for message " + what + " on topic '" + topic + "' does not exist in the Schema Registry.\n" +
-		"Subject: " + subject + "\n" +
+		"Subject: " + subject + "\n" + idLine +
 		"Possible causes include:\n" +
 		"- The topic itself does not exist\n\t-> Use SHOW TOPICS; to check\n" +
 		"- Messages on the topic are not serialized using a format Schema Registry supports\n\t-> Use PRINT '" + topic + "' FROM BEGINNING; to verify\n" +
-		"- Messages on the topic have not been serialized using a Confluent Schema Registry supported serializer\n\t-> See https://docs.confluent.io/current/schema-registry/docs/serializer-formatter.html\n" +
-		"- The schema is registered on a different instance of the Schema Registry\n\t-> Use the REST API to list available subjects\thttps://docs.confluent.io/current/schema-registry/docs/api.html#get--subjects\n" +
-		"- You do not have permissions to access the Schema Registry.\n\t-> See https://docs.confluent.io/current/schema-registry/docs/security.html"
+		others
 }

@@ -2,7 +2,8 @@ package ksqldb
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"syscall"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -56,34 +57,58 @@ func (s *Server) valueColumnsBySchemaID(ctx context.Context, w withProps, cs *sq
 
 // valueSchemaIDColumns fetches schema id, checks its type against a value
 // format and maps it to value columns, skipping names already taken
-// (DefaultSchemaInjector.getSchema).
+// (DefaultSchemaInjector.getSchema). topic is the one the statement names,
+// "" for none, as the refusals name it (SchemaRegistryTopicSchemaSupplier).
 func (s *Server) valueSchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool, fullName string) ([]types.Column, sr.Schema, error) {
-	if !s.reg.Configured() {
-		return nil, sr.Schema{}, formats.ErrNoRegistry
-	}
-	got, err := s.reg.Client.SR().SchemaByID(ctx, id)
+	got, err := s.fetchSchemaID(ctx, topic, id, false)
 	if err != nil {
-		if srclient.IsNotFound(err) {
-			return nil, got, stmterr.Bad("Schema for message values on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
-		}
-		return nil, got, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		return nil, got, err
 	}
+	source := formats.SchemaSource(topic, id)
 	if want := formats.SchemaType(format); got.Type != want {
-		return nil, got, formats.SchemaTypeMismatch(fmt.Sprintf("schema id: %d", id), want, got.Type)
+		return nil, got, formats.SchemaTypeMismatch(source, want, got.Type)
 	}
 	var cols []types.Column
 	switch format {
 	case formats.JSONSR:
-		cols, err = formats.InferJSONSRValueColumns(topic, got.Schema, got.Type, taken, true)
+		cols, err = formats.InferJSONSRValueColumns(source, got.Schema, got.Type, taken, true)
 	case formats.Protobuf:
-		cols, err = s.protobufColumnsByID(ctx, id, taken, fullName, false)
+		cols, err = s.protobufColumnsByID(ctx, source, got.Schema, id, taken, fullName, false)
 	case formats.Avro:
 		cols, err = formats.AvroValueColumnsByID(got.Schema, taken)
 		if err != nil {
-			return nil, got, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+			return nil, got, formats.NotCompatible(source, false, got.Schema, err)
 		}
 	}
 	return cols, got, err
+}
+
+// fetchSchemaID fetches the schema a KEY_SCHEMA_ID or VALUE_SCHEMA_ID
+// names, refusing an id the registry does not have as
+// SchemaRegistryTopicSchemaSupplier.notFound does.
+func (s *Server) fetchSchemaID(ctx context.Context, topic string, id int, key bool) (sr.Schema, error) {
+	if !s.reg.Configured() {
+		return sr.Schema{}, formats.ErrNoRegistry
+	}
+	got, err := s.reg.Client.SR().SchemaByID(ctx, id)
+	if err == nil {
+		return got, nil
+	}
+	if srclient.IsNotFound(err) {
+		return got, stmterr.Bad("%s", schemaNotFound(topic, id, key))
+	}
+	// SchemaRegistryTopicSchemaSupplier.fetchExceptionMessage with its
+	// cause, as DefaultSchemaInjector joins them
+	// (ErrorMessageUtil.buildErrorMessage, which words a refused
+	// connection its own way)
+	what, cause := "value", registryMessage(err)
+	if key {
+		what = "key"
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		cause = "Could not connect to the server. Please check the server details are correct and that the server is running."
+	}
+	return got, stmterr.Bad("Schema registry fetch for topic %s request failed for %s\n%s", what, formats.SchemaSource(topic, id), wordWrap("Caused by: "+cause, 80, "\n\t"))
 }
 
 // registerSchemaID registers the schema of id, with its references, under
@@ -136,28 +161,24 @@ func (s *Server) keyColumnsBySchemaID(ctx context.Context, w withProps, cs *sql.
 // format and maps it to key columns. An AVRO or JSON_SR schema is the
 // single key column ROWKEY of its type, a record or object one a STRUCT
 // (SerdeUtils.wrapSingle: keys are always unwrapped); a PROTOBUF
-// message's fields are the key columns.
+// message's fields are the key columns. topic is as for
+// valueSchemaIDColumns.
 func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, id int, taken map[string]bool, fullName string) ([]types.Column, sr.Schema, error) {
-	if !s.reg.Configured() {
-		return nil, sr.Schema{}, formats.ErrNoRegistry
-	}
-	got, err := s.reg.Client.SR().SchemaByID(ctx, id)
+	got, err := s.fetchSchemaID(ctx, topic, id, true)
 	if err != nil {
-		if srclient.IsNotFound(err) {
-			return nil, got, stmterr.Bad("Schema for message keys on schema id'%d does not exist in the Schema Registry.\nSchema Id: %d\n", id, id)
-		}
-		return nil, got, stmterr.Bad("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		return nil, got, err
 	}
+	source := formats.SchemaSource(topic, id)
 	if want := formats.SchemaType(format); got.Type != want {
-		return nil, got, stmterr.Bad("Key schema is not in the expected format. You may want to set KEY_FORMAT to '%s'.\nschema id: %d\nexpected format: %s\nactual format from Schema Registry: %s",
-			got.Type, id, want, got.Type)
+		return nil, got, stmterr.Bad("Key schema is not in the expected format. You may want to set KEY_FORMAT to '%s'.\n%s\nexpected format: %s\nactual format from Schema Registry: %s",
+			got.Type, source, want, got.Type)
 	}
 	var cols []types.Column
 	switch format {
 	case formats.JSONSR:
 		n, perr := formats.ParseJSONSRSchema(got.Schema)
 		if perr != nil {
-			return nil, got, stmterr.Bad("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, perr)
+			return nil, got, formats.NotCompatible(source, true, got.Schema, perr)
 		}
 		t, terr := formats.JSONSRColumnType(n)
 		if terr != nil {
@@ -165,14 +186,14 @@ func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, i
 		}
 		cols = []types.Column{{Name: "ROWKEY", Type: t}}
 	case formats.Protobuf:
-		cols, err = s.protobufColumnsByID(ctx, id, taken, fullName, true)
+		cols, err = s.protobufColumnsByID(ctx, source, got.Schema, id, taken, fullName, true)
 		if err != nil {
 			return nil, got, err
 		}
 	case formats.Avro:
 		cols, err = formats.AvroKeyColumnsByID(got.Schema)
 		if err != nil {
-			return nil, got, stmterr.Bad("Unable to verify if the key schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+			return nil, got, formats.NotCompatible(source, true, got.Schema, err)
 		}
 	}
 	for i := range cols {
@@ -181,17 +202,16 @@ func (s *Server) keySchemaIDColumns(ctx context.Context, topic, format string, i
 	return cols, got, nil
 }
 
-// protobufColumnsByID maps the message of schema id a source reads
-// (protoMessageNamed: the one fullName names, else the only one) to
-// columns.
-func (s *Server) protobufColumnsByID(ctx context.Context, id int, taken map[string]bool, fullName string, key bool) ([]types.Column, error) {
+// protobufColumnsByID maps the message of schema id, whose text is text, a
+// source reads (protoMessageNamed: the one fullName names, else the only
+// one) to columns.
+func (s *Server) protobufColumnsByID(ctx context.Context, source, text string, id int, taken map[string]bool, fullName string, key bool) ([]types.Column, error) {
+	notCompatible := func(err error) error { return formats.NotCompatible(source, key, text, err) }
 	ps, err := s.reg.ProtoSchema(ctx, id)
 	if err != nil {
-		return nil, stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
+		return nil, notCompatible(err)
 	}
-	md, err := protoMessageNamed(ps, fullName, key, func(err error) error {
-		return stmterr.Bad("Unable to verify if the value schema for schema id: %d is compatible with ksqlDB.\nReason: %v", id, err)
-	})
+	md, err := protoMessageNamed(ps, fullName, key, notCompatible)
 	if err != nil {
 		return nil, err
 	}
@@ -201,13 +221,11 @@ func (s *Server) protobufColumnsByID(ctx context.Context, id int, taken map[stri
 // inferProtobufValueColumns maps the first message of the latest value
 // schema of a PROTOBUF topic to value columns, upper-cased, skipping the
 // names already declared.
-func (s *Server) inferProtobufValueColumns(ctx context.Context, topic string, id int, typ sr.SchemaType, taken map[string]bool, fullName string) ([]types.Column, error) {
+func (s *Server) inferProtobufValueColumns(ctx context.Context, topic, text string, id int, typ sr.SchemaType, taken map[string]bool, fullName string) ([]types.Column, error) {
 	if typ != sr.TypeProtobuf {
 		return nil, formats.SchemaTypeMismatch("topic: "+topic, sr.TypeProtobuf, typ)
 	}
-	notCompatible := func(err error) error {
-		return stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
-	}
+	notCompatible := func(err error) error { return formats.NotCompatible(formats.SchemaSource(topic, 0), false, text, err) }
 	ps, err := s.reg.ProtoSchema(ctx, id)
 	if err != nil {
 		return nil, notCompatible(err)

@@ -50,7 +50,8 @@ func (s *Server) sinkSchemaIDs(ctx context.Context, w withProps, sink *metastore
 		if sd.key {
 			fetch, name = s.keySchemaIDColumns, sink.KeyFullName
 		}
-		inferred, got, err := fetch(ctx, sink.Topic, sd.format, sd.id, map[string]bool{}, name)
+		// the refusals name the topic only when the statement does
+		inferred, got, err := fetch(ctx, w.topic, sd.format, sd.id, map[string]bool{}, name)
 		if err != nil {
 			return nil, err
 		}

@@ -52,7 +52,7 @@ var errAnonymousValue = errors.New("Schema returned from schema registry is anon
 // valueNotCompatible is SchemaRegistryTopicSchemaSupplier.notCompatible
 // for a topic's value schema.
 func valueNotCompatible(topic, text string, cause error) error {
-	return stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known.\nIf not, please log a new issue, including this full error message.\nSchema:%s", topic, cause, text)
+	return formats.NotCompatible(formats.SchemaSource(topic, 0), false, text, cause)
 }
 
 // anonymousJSONSRValue reports a JSON schema whose Connect type is not a

@@ -657,17 +657,18 @@ func RegistryFormat(f string) bool { return f == Avro || f == JSONSR || f == Pro
 func Inferable(f string) bool { return f == Avro || f == JSONSR || f == Protobuf }
 
 // InferJSONSRValueColumns maps a JSON_SR value schema to value columns,
-// skipping the names already declared. The latest schema of a topic gives
+// skipping the names already declared; source names where the schema was
+// fetched from (SchemaSource). The latest schema of a topic gives
 // upper-cased names; the schema a VALUE_SCHEMA_ID names (keepNames) gives
 // its fields' own names (elements.json, "validate schema id without value
 // elements OK - JSON_SR SCHEMA": `c1` BIGINT).
-func InferJSONSRValueColumns(topic, text string, typ sr.SchemaType, taken map[string]bool, keepNames bool) ([]types.Column, error) {
+func InferJSONSRValueColumns(source, text string, typ sr.SchemaType, taken map[string]bool, keepNames bool) ([]types.Column, error) {
 	if typ != sr.TypeJSON {
-		return nil, SchemaTypeMismatch("topic: "+topic, sr.TypeJSON, typ)
+		return nil, SchemaTypeMismatch(source, sr.TypeJSON, typ)
 	}
 	n, err := ParseJSONSRSchema(text)
 	if err != nil {
-		return nil, stmterr.Bad("Unable to verify if the value schema for topic: %s is compatible with ksqlDB.\nReason: %v", topic, err)
+		return nil, NotCompatible(source, false, text, err)
 	}
 	if n.kind != "struct" {
 		return nil, stmterr.Unsupported("inferring columns from a JSON schema that is not an object")

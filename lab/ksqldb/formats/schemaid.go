@@ -34,6 +34,35 @@ func SchemaType(f string) sr.SchemaType {
 	return sr.TypeAvro
 }
 
+// SchemaSource names where a schema was fetched from as
+// SchemaRegistryTopicSchemaSupplier.sourceMsg does: "topic: <topic>",
+// "schema id: <id>" or both, for the topic a statement names ("" for
+// none) and the schema id it gives (0 for none).
+func SchemaSource(topic string, id int) string {
+	var parts []string
+	if topic != "" {
+		parts = append(parts, "topic: "+topic)
+	}
+	if id != 0 {
+		parts = append(parts, fmt.Sprintf("schema id: %d", id))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// NotCompatible is SchemaRegistryTopicSchemaSupplier.notCompatible: a
+// fetched key or value schema ksqlDB cannot turn into columns, with the
+// reason, the advice to look the reason up and the schema's text, from
+// source (SchemaSource).
+func NotCompatible(source string, key bool, schema string, cause error) error {
+	what := "value"
+	if key {
+		what = "key"
+	}
+	return stmterr.Bad("Unable to verify if the %s schema for %s is compatible with ksqlDB.\nReason: %v\n\n"+
+		"Please see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known.\n"+
+		"If not, please log a new issue, including this full error message.\nSchema:%s", what, source, cause, schema)
+}
+
 // SchemaTypeMismatch is SchemaRegistryTopicSchemaSupplier.incorrectFormat.
 func SchemaTypeMismatch(source string, expected, actual sr.SchemaType) error {
 	return stmterr.Bad("Value schema is not in the expected format. You may want to set VALUE_FORMAT to '%s'.\n%s\nexpected format: %s\nactual format from Schema Registry: %s",
