@@ -38,12 +38,13 @@ func (c *AggCall) topkArgs(fc *sql.FuncCall, args []sql.Expr, in *Scope) ([]sql.
 
 // topkType checks the value's type and sets the result: TOPK takes
 // INTEGER, BIGINT, DOUBLE and STRING values (TopkKudaf), TOPKDISTINCT
-// DECIMAL ones too but no other columns (TopkDistinctKudaf). With other
-// columns each entry is a STRUCT of the value, sort_col, and the columns,
-// col0, col1, ... (TopkKudaf.makeStructSchema).
+// DECIMAL, BYTES, DATE, TIME and TIMESTAMP ones too but no other columns
+// (TopkDistinctKudaf's factories). With other columns each entry is a
+// STRUCT of the value, sort_col, and the columns, col0, col1, ...
+// (TopkKudaf.makeStructSchema).
 func (c *AggCall) topkType(t types.Type) error {
 	ok := t == types.Integer || t == types.Bigint || t == types.Double || t == types.String ||
-		c.Name == "TOPKDISTINCT" && t.Kind() == types.KindDecimal
+		c.Name == "TOPKDISTINCT" && topkDistinctOnly(t)
 	if !ok || c.Name == "TOPKDISTINCT" && len(c.extra) > 0 {
 		names := types.NullName(t)
 		for _, x := range c.extra {
@@ -82,4 +83,16 @@ func (c *AggCall) topkOrder(a, b any) int {
 		a, b = a.(*types.StructVal).Vals[0], b.(*types.StructVal).Vals[0]
 	}
 	return types.Compare(b, a)
+}
+
+// topkDistinctOnly reports the value types TOPKDISTINCT takes that TOPK
+// does not: DECIMAL, BYTES, DATE, TIME and TIMESTAMP. Their values order
+// as their Java classes' compareTo does, BYTES byte by byte as signed
+// values (ByteBuffer.compareTo), which types.Compare follows.
+func topkDistinctOnly(t types.Type) bool {
+	switch t.Kind() {
+	case types.KindDecimal, types.KindBytes, types.KindDate, types.KindTime, types.KindTimestamp:
+		return true
+	}
+	return false
 }
