@@ -163,7 +163,7 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 	if err := perr.first(); err != nil {
 		return fmt.Errorf("produce query output: %w", err)
 	}
-	if err := q.decodeFailure(); err != nil {
+	if err := q.batchFailure(); err != nil {
 		return err // the batch's offsets are not committed
 	}
 	q.pos.advance(fs) // state and outputs now go past the batch, committed or not
@@ -261,7 +261,7 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	if err := sink.Flush(ctx); err != nil {
 		perr.promise(nil, fmt.Errorf("flush query output: %w", err))
 	}
-	if err := q.decodeFailure(); err != nil {
+	if err := q.batchFailure(); err != nil {
 		perr.promise(nil, err) // aborts the transaction
 	}
 	if perr.first() == nil {

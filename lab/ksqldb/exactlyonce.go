@@ -41,7 +41,8 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 				return nil
 			}
 			var te *timestampExtractorError
-			if errors.As(err, &te) {
+			var pe *processError
+			if errors.As(err, &te) || errors.As(err, &pe) {
 				return err // the stream thread fails: the query is in ERROR
 			}
 			log.Warn("transaction not committed; restoring state", "err", err)
@@ -67,7 +68,7 @@ func (q *runningQuery) exactlyOnceBatch(ctx context.Context, sess *kgo.GroupTran
 	var perr produceErrors
 	promise := perr.promise // one closure for the batch, not one per record
 	q.processBatch(ctx, fs, func(_, r *kgo.Record) { sess.Produce(ctx, r, promise) })
-	if err := q.decodeFailure(); err != nil {
+	if err := q.batchFailure(); err != nil {
 		promise(nil, err) // aborts the transaction
 	}
 	if err := perr.first(); err != nil {

@@ -31,6 +31,9 @@ type runningQuery struct {
 	info *metastore.Query
 	plan *planner.Plan
 	proc *operators.Processor
+	// procFailure is the record whose processing threw in the current
+	// batch (see processfailure.go)
+	procFailure *processError
 
 	dec            *decoder
 	outKey, outVal *formats.Serde
@@ -358,6 +361,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	process := func(r *kgo.Record, row operators.InRow) {
 		last = r
 		outs, changes := q.proc.Process(row, q.changelog != "")
+		q.noteProcessFailure(r)
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table
 		}

@@ -288,7 +288,29 @@ type AggState struct {
 	D      []string            `json:"d,omitempty"` // Set's members, for the changelog
 }
 
-func (c *AggCall) Add(s *AggState, row []any, sign int64) {
+// Add folds a row into s (sign 1, the UDAF's aggregate) or takes it out
+// (sign -1, its undo). It fails only where the UDAF throws: a DECIMAL SUM
+// that overflows its precision (DecimalSumKudaf.aggregate), s unchanged.
+func (c *AggCall) Add(s *AggState, row []any, sign int64) error {
+	if !c.star && sign > 0 && c.Name == "SUM" && c.arg.Type.Kind() == types.KindDecimal {
+		v := c.arg.Eval(row)
+		if v == nil {
+			return nil
+		}
+		sum, err := types.DecimalSum(c.Result, s.V, v)
+		if err != nil {
+			return err
+		}
+		s.V = sum
+		s.N++
+		return nil
+	}
+	c.add(s, row, sign)
+	return nil
+}
+
+// add is Add for the UDAFs that do not throw.
+func (c *AggCall) add(s *AggState, row []any, sign int64) {
 	if c.star {
 		s.N += sign
 		return
@@ -304,7 +326,7 @@ func (c *AggCall) Add(s *AggState, row []any, sign int64) {
 			return
 		}
 		if c.arg.Type.Kind() == types.KindDecimal {
-			s.V = types.DecimalSum(c.Result, s.V, v, sign)
+			s.V = types.DecimalAdd(c.Result, s.V, v, sign) // DecimalSumKudaf.undo
 			s.N += sign
 			return
 		}

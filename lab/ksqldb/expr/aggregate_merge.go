@@ -12,7 +12,7 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 	switch c.Name {
 	case "COUNT", "SUM", "AVG":
 		if c.Result.Kind() == types.KindDecimal && src.V != nil {
-			dst.V = types.DecimalSum(c.Result, dst.V, src.V, 1) // DecimalSumKudaf.merge
+			dst.V = types.DecimalAdd(c.Result, dst.V, src.V, 1) // DecimalSumKudaf.merge
 		}
 		dst.N += src.N
 		dst.I += src.I

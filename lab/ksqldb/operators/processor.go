@@ -126,6 +126,7 @@ type Processor struct {
 	// SESSION windows: each key's sessions by start (their groups)
 	sessions map[string][]*group
 	join     *joinState // joins: the table sides' state (see join.go)
+	failure  error      // a row's aggregation threw (see failure.go)
 
 	// scratch space of process, reused from call to call (p.mu is held)
 	outs    []OutRow
@@ -148,6 +149,7 @@ func (p *Processor) Reset() {
 	p.clock = newWindowClock()
 	p.sessions = map[string][]*group{}
 	p.join = newJoinState(p.plan.Join)
+	p.failure = nil
 }
 
 // EncodeVals builds a map key from values.
@@ -217,6 +219,9 @@ func (p *Processor) outKey(vals []any) string {
 // Process handles one input row; the caller holds p.mu. The returned
 // slices are valid until the next call.
 func (p *Processor) Process(r InRow, changelog bool) ([]OutRow, []Change) {
+	if p.failure != nil {
+		return nil, nil // no row after one that threw (see failure.go)
+	}
 	if p.plan.Join != nil {
 		return p.ProcessJoin(r, changelog)
 	}
@@ -225,6 +230,9 @@ func (p *Processor) Process(r InRow, changelog bool) ([]OutRow, []Change) {
 
 // processRow handles one row of the plan's input scope.
 func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
+	if p.failure != nil {
+		return nil, nil // a join's further rows of a record that threw
+	}
 	if p.plan.Agg == nil {
 		return p.processSimple(r, changelog)
 	}
@@ -258,6 +266,9 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 	} else if !r.Tombstone && (r.Group != nil || p.Pass(r.Vals)) {
 		p.apply(r.Vals, r.Group, +1)
 	}
+	if p.failure != nil {
+		return nil, nil // the row threw: nothing of it goes out
+	}
 	for _, g := range p.changed {
 		if !g.windowed {
 			g.maxTs = max(g.maxTs, r.TS) // KStreamAggregate: the later of the row's and the record's time
@@ -288,7 +299,10 @@ func (p *Processor) apply(row, group []any, sign int64) bool {
 		p.Groups[gk] = g
 	}
 	for i, c := range ap.Calls {
-		c.Add(&g.states[i], row, sign)
+		if err := c.Add(&g.states[i], row, sign); err != nil {
+			p.fail(err)
+			return true
+		}
 	}
 	if !slices.Contains(p.changed, g) {
 		p.changed = append(p.changed, g)

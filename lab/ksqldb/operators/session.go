@@ -83,8 +83,8 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 			p.dropSession(s, changelog, !w.Final)
 		}
 	}
-	for i, c := range ap.Calls {
-		c.Add(&states[i], r.Vals, 1)
+	if !p.addAll(states, r.Vals) {
+		return p.outs, nil // the merged sessions' tombstones went out before the aggregator threw
 	}
 	gk := string(sessionKey([]byte(base), start, end))
 	g := newGroup(gk, slices.Clone(p.gvals), states)

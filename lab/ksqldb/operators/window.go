@@ -95,8 +95,8 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 			p.Groups[gk] = g
 			p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
 		}
-		for i, c := range ap.Calls {
-			c.Add(&g.states[i], r.Vals, 1)
+		if !p.addAll(g.states, r.Vals) {
+			break // the windows before this one were forwarded (KStreamWindowAggregate)
 		}
 		g.maxTs = max(g.maxTs, r.TS)
 		p.clock.storeTime = max(p.clock.storeTime, start)
@@ -109,6 +109,9 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 		if !w.Final {
 			p.emitWindow(g)
 		}
+	}
+	if p.failure != nil {
+		return p.outs, nil
 	}
 	if w.Final {
 		p.forwardFinal(closeAt, changelog)

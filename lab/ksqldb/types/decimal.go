@@ -521,11 +521,10 @@ func (d Decimal) Rat() *big.Rat {
 	return new(big.Rat).SetFrac(d.Unscaled, pow10(d.Scale))
 }
 
-// DecimalSum is DecimalSumKudaf's aggregate (sign 1) and undo (sign -1):
-// the running sum and the value added or subtracted with
-// MathContext(precision); a sum that overflows the type (the "Numeric
-// field overflow" KsqlFunctionException) leaves the sum unchanged.
-func DecimalSum(t Type, sum, v any, sign int64) any {
+// DecimalAdd is DecimalSumKudaf's undo (sign -1) and merge (sign 1): the
+// running sum and the value subtracted or added with MathContext(precision),
+// unchecked. A value that is not a DECIMAL leaves the sum unchanged.
+func DecimalAdd(t Type, sum, v any, sign int64) any {
 	cur, ok := sum.(Decimal)
 	if !ok {
 		cur = DecimalFromInt(0)
@@ -541,10 +540,23 @@ func DecimalSum(t Type, sum, v any, sign int64) any {
 	a, _ := cur.SetScale(s, RoundUnnecessary)
 	b, _ := d.SetScale(s, RoundUnnecessary)
 	r, err := Decimal{Unscaled: new(big.Int).Add(a.Unscaled, b.Unscaled), Scale: s}.roundTo(t.Precision, RoundHalfUp)
-	if err != nil || r.FitsDigits(t.Precision, t.Scale) != nil {
+	if err != nil {
 		return sum
 	}
 	return r
+}
+
+// DecimalSum is DecimalSumKudaf's aggregate: DecimalAdd, then a total
+// whose absolute value reaches 10^(precision-scale) is the "Numeric field
+// overflow" KsqlFunctionException, the sum unchanged.
+func DecimalSum(t Type, sum, v any) (any, error) {
+	r := DecimalAdd(t, sum, v, 1)
+	if d, ok := r.(Decimal); ok {
+		if err := d.FitsDigits(t.Precision, t.Scale); err != nil {
+			return sum, err
+		}
+	}
+	return r, nil
 }
 
 // NegateDecimal is BigDecimal.negate.
