@@ -773,6 +773,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if err := checkQueryPlanner(ec); err != nil {
 		return nil, err
 	}
+	insertLiteralCasts(st.Query, target)
 	plan, err := planner.PlanQuery(ec.ms, st.Query, planner.ModePersistent, st.Target, planner.DefaultKeyFormat(ec.defaultKeyFormat()),
 		planner.SuppressDisabled(suppressDisabled(ec.props)))
 	if err != nil {
@@ -793,7 +794,7 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	if plan.Source.Window != nil {
 		return nil, stmterr.Unsupported("INSERT INTO ... SELECT from a windowed stream")
 	}
-	if plan.Out.String() != target.Schema.String() {
+	if !insertCompatible(plan.Out, target.Schema) {
 		return nil, stmterr.Bad("Incompatible schema between results and sink.\nResult schema is %s\nSink schema is %s", plan.Out, target.Schema)
 	}
 	id, err := insertQueryID(st.With, ec.ms.Queries)

@@ -35,10 +35,14 @@ func defaultKeyFormatOf(props map[string]string) string {
 	return formats.Kafka
 }
 
-// planOfQuery plans a persistent query as its statement planned it, with
+// planOfQuery plans a persistent query as its statement planned it (an
+// INSERT INTO ... SELECT with its literals cast to the sink), with
 // the default key format of the properties it was created with (a join
 // keys its rows in it where its sources' keys are NONE).
 func planOfQuery(ms *metastore.Store, qi *metastore.Query, q *sql.Query) (*planner.Plan, error) {
+	if sink := ms.Sources[qi.Sink]; qi.Insert && sink != nil {
+		insertLiteralCasts(q, sink) // as the INSERT INTO statement was planned (insertcast.go)
+	}
 	return planner.PlanQuery(qi.PlanStore(ms), q, planner.ModePersistent, qi.Sink, planner.DefaultKeyFormat(defaultKeyFormatOf(qi.Props)))
 }
 
