@@ -2,10 +2,10 @@ package types
 
 import "slices"
 
-// KeyedMap is a MAP value whose key type is not STRING (a MAP with STRING
-// keys is map[string]any). ksqlDB holds such a map as a java.util.HashMap,
-// so its entries are kept in the order that HashMap iterates them: by
-// bucket, and in each bucket in the order the keys were put.
+// KeyedMap is a MAP value. ksqlDB holds a map as a java.util.HashMap, so
+// its entries are kept in the order that HashMap iterates them: by bucket,
+// and in each bucket in the order the keys were put. A MAP with STRING
+// keys holds Go strings, hashed as String.hashCode is.
 type KeyedMap struct {
 	Keys  []any
 	Vals  []any
@@ -23,11 +23,21 @@ func (m *KeyedMap) Get(k any) any {
 	return nil
 }
 
+// MapVals is the map with each value replaced by f of it, its keys in
+// the same places.
+func (m *KeyedMap) MapVals(f func(any) any) *KeyedMap {
+	out := &KeyedMap{Keys: m.Keys, Vals: make([]any, len(m.Vals)), index: m.index}
+	for i, v := range m.Vals {
+		out.Vals[i] = f(v)
+	}
+	return out
+}
+
 // KeyedMapKey reports the MAP key types whose values this server hashes
 // as Java does, and so can hold in a KeyedMap.
 func KeyedMapKey(t Type) bool {
 	switch t.Kind() {
-	case KindBoolean, KindInteger, KindBigint, KindDouble, KindDecimal:
+	case KindBoolean, KindInteger, KindBigint, KindDouble, KindDecimal, KindString:
 		return true
 	}
 	return false
@@ -52,7 +62,10 @@ type HashMap struct {
 	keys      []any
 	vals      []any
 	hashes    []int32
-	index     map[any]int
+	// place orders the keys within a bucket: a put appends to its bucket
+	// (a place above all before it), a merge prepends (one below all)
+	place []int
+	index map[any]int
 }
 
 // Java's HashMap constants: the table length at which a long bucket is
@@ -71,10 +84,22 @@ func NewHashMap(initialCapacity int) *HashMap {
 // NewDefaultHashMap is new HashMap<>(): its first table has 16 buckets.
 func NewDefaultHashMap() *HashMap { return &HashMap{index: map[any]int{}} }
 
+// Len is HashMap.size.
+func (m *HashMap) Len() int { return len(m.keys) }
+
 // Has is HashMap.containsKey.
 func (m *HashMap) Has(k any) bool {
 	_, ok := m.index[javaKeyID(k)]
 	return ok
+}
+
+// Get is HashMap.get with containsKey: k's value and whether k is present.
+func (m *HashMap) Get(k any) (any, bool) {
+	i, ok := m.index[javaKeyID(k)]
+	if !ok {
+		return nil, false
+	}
+	return m.vals[i], true
 }
 
 // tableSizeFor is HashMap.tableSizeFor: the power of two at or above c.
@@ -104,12 +129,76 @@ func (m *HashMap) Put(k, v any) {
 		// treeifyBin grows a small table instead of making a tree
 		m.resize()
 	}
-	m.index[id] = len(m.keys)
+	m.add(k, v, h, len(m.keys)+1)
+	if len(m.keys) > m.threshold {
+		m.resize()
+	}
+}
+
+// Merge is HashMap.merge of a key with its merged value v, not NULL: a new
+// key goes at the head of its bucket, a bucket of seven or more growing a
+// small table first, and the table grows before, not after, the entry
+// that takes the map past its threshold, at the next merge.
+func (m *HashMap) Merge(k, v any) {
+	if m.capacity == 0 || len(m.keys) > m.threshold {
+		m.resize()
+	}
+	id := javaKeyID(k)
+	if i, ok := m.index[id]; ok {
+		m.vals[i] = v
+		return
+	}
+	h := spread(javaHashCode(k))
+	if m.binLen(h) >= hashMapTreeifyThreshold-1 && m.capacity < hashMapMinTreeifyCapacity {
+		m.resize()
+	}
+	m.add(k, v, h, -(len(m.keys) + 1))
+}
+
+// Remove is HashMap.remove: the others keep their places, and the table
+// its length.
+func (m *HashMap) Remove(k any) {
+	i, ok := m.index[javaKeyID(k)]
+	if !ok {
+		return
+	}
+	m.keys = slices.Delete(m.keys, i, i+1)
+	m.vals = slices.Delete(m.vals, i, i+1)
+	m.hashes = slices.Delete(m.hashes, i, i+1)
+	m.place = slices.Delete(m.place, i, i+1)
+	delete(m.index, javaKeyID(k))
+	for j := i; j < len(m.keys); j++ {
+		m.index[javaKeyID(m.keys[j])] = j
+	}
+}
+
+// add appends a new key's entry at place p.
+func (m *HashMap) add(k, v any, h int32, p int) {
+	m.index[javaKeyID(k)] = len(m.keys)
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
 	m.hashes = append(m.hashes, h)
-	if len(m.keys) > m.threshold {
-		m.resize()
+	m.place = append(m.place, p)
+}
+
+// PutAll is HashMap.putAll of the entries keys and vals, in that order:
+// an empty map is first sized for them (putMapEntries), a filled one
+// doubled while they exceed its threshold.
+func (m *HashMap) PutAll(keys, vals []any) {
+	if len(keys) == 0 {
+		return
+	}
+	if m.capacity == 0 {
+		if t := tableSizeFor(int(float32(len(keys))/0.75 + 1)); t > m.threshold {
+			m.threshold = t
+		}
+	} else {
+		for len(keys) > m.threshold {
+			m.resize()
+		}
+	}
+	for i, k := range keys {
+		m.Put(k, vals[i])
 	}
 }
 
@@ -148,15 +237,19 @@ func (m *HashMap) resize() {
 
 // Map is the filled map, its entries in the HashMap's iteration order.
 // A bucket of more than eight keys in a table of 64 or more is a tree in
-// Java, whose order this does not follow; it keeps the order of the puts.
+// Java, whose order this does not follow; it keeps the order of the puts
+// and merges.
 func (m *HashMap) Map() *KeyedMap {
 	order := make([]int, len(m.keys))
 	for i := range order {
 		order[i] = i
 	}
 	mask := int32(m.capacity - 1)
-	slices.SortStableFunc(order, func(a, b int) int {
-		return int(uint32(m.hashes[a]&mask)) - int(uint32(m.hashes[b]&mask))
+	slices.SortFunc(order, func(a, b int) int {
+		if c := int(uint32(m.hashes[a]&mask)) - int(uint32(m.hashes[b]&mask)); c != 0 {
+			return c
+		}
+		return m.place[a] - m.place[b]
 	})
 	out := &KeyedMap{Keys: make([]any, len(order)), Vals: make([]any, len(order)), index: make(map[any]int, len(order))}
 	for j, i := range order {

@@ -1,6 +1,9 @@
 package types
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // hashMapText fills new HashMap<>(n) with the pairs and prints it as
 // AbstractMap.toString does.
@@ -72,5 +75,52 @@ func TestKeyedMapKeysAreEqualAsInJava(t *testing.T) {
 	km := m.Map()
 	if km.Len() != 2 || km.Get(MustDecimal("2.0")) != "c" || km.Get(MustDecimal("2.00")) != "b" || km.Get(MustDecimal("2")) != nil {
 		t.Errorf("map %s", Format(km))
+	}
+}
+
+// A map with STRING keys hashes them as String.hashCode does, and the ways
+// a HashMap is filled place keys differently: a put appends to its bucket
+// and grows the table once it passes the threshold; a merge prepends, and
+// grows the table only at the next merge (HashMap.merge); putAll into an
+// empty map sizes it first (putMapEntries); a remove leaves the others in
+// place. The expected texts are what a JDK 17 HashMap filled the same way
+// prints.
+func TestStringKeyedHashMapFillsAsJava(t *testing.T) {
+	fruit := []string{"kiwi", "apple", "fig", "cherry"}
+	words := func() (keys, vals []any) {
+		for i := range 13 {
+			keys, vals = append(keys, "w"+strconv.Itoa(i*7)), append(vals, int32(i))
+		}
+		return keys, vals
+	}
+	put := NewHashMap(4)
+	merged := NewDefaultHashMap()
+	for i, k := range fruit {
+		put.Put(k, int32(i+1))
+		merged.Merge(k, int32(1))
+	}
+	put.Remove("apple")
+	put.Put("banana", int32(5))
+	keys, vals := words()
+	merge13, put13, putAll13 := NewDefaultHashMap(), NewDefaultHashMap(), NewDefaultHashMap()
+	for i, k := range keys {
+		merge13.Merge(k, vals[i])
+		put13.Put(k, vals[i])
+	}
+	putAll13.PutAll(keys, vals)
+	for _, c := range []struct {
+		name string
+		got  *HashMap
+		want string
+	}{
+		{"put, remove, put", put, "{banana=5, cherry=4, kiwi=1, fig=3}"},
+		{"merge", merged, "{cherry=1, apple=1, kiwi=1, fig=1}"},
+		{"thirteen merges", merge13, "{w7=1, w70=10, w84=12, w42=6, w63=9, w77=11, w21=3, w35=5, w56=8, w0=0, w14=2, w28=4, w49=7}"},
+		{"thirteen puts", put13, "{w7=1, w70=10, w84=12, w42=6, w63=9, w77=11, w21=3, w35=5, w0=0, w56=8, w14=2, w28=4, w49=7}"},
+		{"putAll of thirteen", putAll13, "{w7=1, w70=10, w84=12, w42=6, w63=9, w77=11, w21=3, w35=5, w0=0, w56=8, w14=2, w28=4, w49=7}"},
+	} {
+		if got := Format(c.got.Map()); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
 	}
 }
