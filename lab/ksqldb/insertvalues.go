@@ -243,20 +243,24 @@ func coerceStrict(v any, from, to types.Type) (out any, ok bool, err error) {
 		}
 		return outItems, true, nil
 	case types.KindMap:
-		m, isMap := v.(map[string]any)
+		m, isMap := v.(*types.KeyedMap)
 		if from.Kind() != types.KindMap || !isMap {
 			return nil, false, nil
 		}
-		if _, keyOK, _ := coerceStrict("", from.Key, to.Key); !keyOK {
+		if from.Key != types.String || to.Key != types.String {
 			return nil, false, nil
 		}
-		outMap := make(map[string]any, len(m))
-		for k, item := range m {
-			if outMap[k], ok, err = coerceStrict(item, from.Elem, to.Elem); !ok || err != nil {
+		// DefaultSqlValueCoercer.coerceMap: a new HashMap<>(), each entry
+		// put in the source map's order
+		outMap := types.NewDefaultHashMap()
+		for i, k := range m.Keys {
+			item, ok, err := coerceStrict(m.Vals[i], from.Elem, to.Elem)
+			if !ok || err != nil {
 				return nil, ok, err
 			}
+			outMap.Put(k, item)
 		}
-		return outMap, true, nil
+		return outMap.Map(), true, nil
 	case types.KindStruct:
 		sv, isStruct := v.(*types.StructVal)
 		if from.Kind() != types.KindStruct || !isStruct {

@@ -397,21 +397,7 @@ func (c *AggCall) add(s *AggState, row []any, sign int64) {
 		if v == nil {
 			return
 		}
-		m, _ := s.V.(map[string]any)
-		if m == nil {
-			m = map[string]any{}
-			s.V = m
-		}
-		key := v.(string)
-		n, seen := m[key].(int64)
-		switch {
-		case sign < 0 && seen && n <= 1:
-			delete(m, key)
-		case sign < 0 && seen:
-			m[key] = n - 1
-		case sign > 0 && (seen || len(m) < 1000):
-			m[key] = n + 1
-		}
+		s.V = histogramAdd(s.V, v.(string), sign)
 	case "TOPK", "TOPKDISTINCT":
 		if v == nil {
 			return
@@ -453,12 +439,10 @@ func (c *AggCall) Value(s AggState) any {
 			return append([]any{}, list...)
 		}
 	case "HISTOGRAM":
-		m, _ := s.V.(map[string]any)
-		out := make(map[string]any, len(m))
-		for k, n := range m {
-			out[k] = n
+		if m, _ := s.V.(*types.KeyedMap); m != nil {
+			return m
 		}
-		return out
+		return types.NewDefaultHashMap().Map() // Maps.newHashMap()
 	case "SUM":
 		if c.Result.Kind() == types.KindDecimal {
 			if s.V == nil {

@@ -57,20 +57,7 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 		}
 		dst.V = list
 	case "HISTOGRAM":
-		m, _ := dst.V.(map[string]any)
-		out := make(map[string]any, len(m))
-		for k, n := range m {
-			out[k] = n
-		}
-		more, _ := src.V.(map[string]any)
-		for k, n := range more {
-			if have, ok := out[k].(int64); ok {
-				out[k] = have + n.(int64)
-			} else if len(out) < 1000 {
-				out[k] = n
-			}
-		}
-		dst.V = out
+		dst.V = histogramMerge(dst.V, src.V)
 	case "TOPK", "TOPKDISTINCT":
 		list, _ := dst.V.([]any)
 		more, _ := src.V.([]any)

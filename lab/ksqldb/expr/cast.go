@@ -71,13 +71,6 @@ func castComplex(v any, from, to types.Type) any {
 			out[i] = CastValue(e, from.Elem, to.Elem)
 		}
 		return out
-	case map[string]any:
-		keys := types.SortedKeys(x)
-		vals := make([]any, len(keys))
-		for i, k := range keys {
-			vals[i] = x[k]
-		}
-		return castMap(anys(keys), vals, from, to)
 	case *types.KeyedMap:
 		return castMap(x.Keys, x.Vals, from, to)
 	case *types.StructVal:
@@ -104,31 +97,11 @@ func castMap(keys, vals []any, from, to types.Type) any {
 			return nil
 		}
 	}
-	if to.Key == types.String {
-		out := make(map[string]any, len(ks))
-		for i, k := range ks {
-			s, ok := k.(string)
-			if !ok {
-				s = "null" // the null key, as the MAP constructor keeps it
-			}
-			out[s] = vs[i]
-		}
-		return out
-	}
 	out := types.NewHashMap(len(ks))
 	for i, k := range ks {
 		out.Put(k, vs[i])
 	}
 	return out.Map()
-}
-
-// anys is ss as a []any.
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // CastValue converts a non-NULL value of type from into type to as ksqlDB's

@@ -8,8 +8,8 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// Values of the complex types: an ARRAY is []any, a MAP is map[string]any
-// when its keys are STRING and a *types.KeyedMap otherwise, and a STRUCT
+// Values of the complex types: an ARRAY is []any, a MAP a *types.KeyedMap
+// (a Java HashMap's entries in its order), and a STRUCT
 // is *structVal with one value per field of its type. Constructors,
 // subscripts and dereferences follow ksqlDB's ExpressionTypeManager and
 // SqlToJavaVisitor.
@@ -85,31 +85,18 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if vals, err = coerceList(x.Values, vals, vt); err != nil {
 			return Compiled{}, true, err
 		}
-		if kt != types.String {
-			if !types.KeyedMapKey(kt) {
-				return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
-			}
-			// MapBuilder: new HashMap<>(size), then a put for each entry
-			return Compiled{Type: types.MapOf(kt, vt), Eval: func(r []any) any {
-				out := types.NewHashMap(len(keys))
-				for i, k := range keys {
-					out.Put(widen(k.Eval(r), kt), widen(vals[i].Eval(r), vt))
-				}
-				return out.Map()
-			}}, true, nil
+		if !types.KeyedMapKey(kt) {
+			return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
 		}
+		// MapBuilder: new HashMap<>(size), then a put for each entry
 		return Compiled{Type: types.MapOf(kt, vt), Eval: func(r []any) any {
-			out := make(map[string]any, len(keys))
+			out := types.NewHashMap(len(keys))
 			for i, k := range keys {
-				kv, ok := k.Eval(r).(string)
-				if !ok {
-					// a null key: the constructor's HashMap keeps it, and
-					// ksqlDB writes it as the JSON name "null"
-					kv = "null"
-				}
-				out[kv] = widen(vals[i].Eval(r), vt)
+				// a null key is kept (hashed as 0), and written by its
+				// text, the JSON name "null"
+				out.Put(widen(k.Eval(r), kt), widen(vals[i].Eval(r), vt))
 			}
-			return out
+			return out.Map()
 		}}, true, nil
 	case *sql.StructCtor:
 		vals, err := c.compileAll(x.Values)
@@ -166,10 +153,7 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 				if m == nil || k == nil {
 					return nil
 				}
-				if km, ok := m.(*types.KeyedMap); ok {
-					return km.Get(k)
-				}
-				return m.(map[string]any)[k.(string)]
+				return m.(*types.KeyedMap).Get(k)
 			}}, true, nil
 		}
 		hint := ""

@@ -243,7 +243,7 @@ func (c *Compiler) transform(fc *sql.FuncCall, coll Compiled, isMap bool, lambda
 		if !ok {
 			return nil
 		}
-		out := newMapCollector(kb.Type)
+		out := newMapCollector()
 		for i, k := range keys {
 			nk := bind(kb, &scratch, r, k, vals[i])
 			out.put(nk, bind(vb, &scratch, r, k, vals[i]))
@@ -281,7 +281,7 @@ func (c *Compiler) filter(fc *sql.FuncCall, coll Compiled, isMap bool, lambda sq
 		if !ok {
 			return nil
 		}
-		out := newMapCollector(coll.Type.Key)
+		out := newMapCollector()
 		for i, k := range keys {
 			if bind(body, &scratch, r, k, vals[i]) == true {
 				out.put(k, vals[i])

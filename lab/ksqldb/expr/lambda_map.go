@@ -5,19 +5,10 @@ import (
 )
 
 // mapEntries is a MAP value's keys and values in the order ksqlDB iterates
-// them: a KeyedMap's own, the Java HashMap's; a map with STRING keys, whose
-// decoded order this server does not keep, by sorted key. ok is false for
-// NULL.
+// them, the Java HashMap's. ok is false for NULL.
 func mapEntries(v any) (keys, vals []any, ok bool) {
-	switch m := v.(type) {
-	case *types.KeyedMap:
+	if m, isMap := v.(*types.KeyedMap); isMap {
 		return m.Keys, m.Vals, true
-	case map[string]any:
-		for _, k := range types.SortedKeys(m) {
-			keys = append(keys, k)
-			vals = append(vals, m[k])
-		}
-		return keys, vals, true
 	}
 	return nil, nil, false
 }
@@ -27,16 +18,12 @@ func mapEntries(v any) (keys, vals []any, ok bool) {
 // new HashMap<>(), a NULL value throws (Objects.requireNonNull) and so
 // does a key collected twice.
 type mapCollector struct {
-	strs  map[string]any
 	keyed *types.HashMap
 }
 
-// newMapCollector collects a map whose keys have type kt, STRING or a
-// type types.KeyedMapKey accepts.
-func newMapCollector(kt types.Type) *mapCollector {
-	if kt == types.String {
-		return &mapCollector{strs: map[string]any{}}
-	}
+// newMapCollector collects a map; a NULL key is kept, as
+// Collectors.toMap's putIfAbsent keeps it.
+func newMapCollector() *mapCollector {
 	return &mapCollector{keyed: types.NewDefaultHashMap()}
 }
 
@@ -45,27 +32,13 @@ func (c *mapCollector) put(k, v any) {
 	if v == nil {
 		panic(lambdaFailure{"null value"})
 	}
-	if c.keyed != nil {
-		if c.keyed.Has(k) {
-			panic(lambdaFailure{"duplicate key " + types.KeyText(k)})
-		}
-		c.keyed.Put(k, v)
-		return
+	if c.keyed.Has(k) {
+		panic(lambdaFailure{"duplicate key " + types.KeyText(k)})
 	}
-	ks, ok := k.(string)
-	if !ok {
-		ks = "null" // the null key, as the MAP constructor keeps it
-	}
-	if _, dup := c.strs[ks]; dup {
-		panic(lambdaFailure{"duplicate key " + ks})
-	}
-	c.strs[ks] = v
+	c.keyed.Put(k, v)
 }
 
 // result is the collected map.
 func (c *mapCollector) result() any {
-	if c.keyed != nil {
-		return c.keyed.Map()
-	}
-	return c.strs
+	return c.keyed.Map()
 }

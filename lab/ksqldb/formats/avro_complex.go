@@ -2,6 +2,8 @@ package formats
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -88,15 +90,18 @@ func avroComplex(v any, t types.Type) (any, error) {
 		if !ok {
 			break
 		}
-		out := make(map[string]any, len(m))
-		for k, e := range m {
-			x, err := avroValue(unwrapUnion(avroBranch(e, t.Elem)), t.Elem)
+		// ConnectDataTranslator.toKsqlMap fills a new HashMap<>() from the
+		// map AvroData read; the decoded map no longer has the wire's
+		// order, so its entries go in by sorted key
+		out := types.NewDefaultHashMap()
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			x, err := avroValue(unwrapUnion(avroBranch(m[k], t.Elem)), t.Elem)
 			if err != nil {
 				return nil, err
 			}
-			out[k] = x
+			out.Put(k, x)
 		}
-		return out, nil
+		return out.Map(), nil
 	case types.KindStruct:
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -120,25 +125,28 @@ func avroComplex(v any, t types.Type) (any, error) {
 }
 
 // avroMapEntries reads Connect's MapEntry array into a MAP; an entry
-// without a STRING key is refused, as MAP keys here are STRING only.
+// whose key is neither a STRING nor null is refused, as MAP keys here are
+// STRING only.
 func avroMapEntries(entries []any, t types.Type) (any, error) {
-	out := make(map[string]any, len(entries))
+	// AvroData.toConnectData then ConnectDataTranslator.toKsqlMap: each a
+	// HashMap filled in the entries' order
+	out := types.NewDefaultHashMap()
 	for _, e := range entries {
 		rec, ok := e.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("cannot resolve avro %T into a map entry of %s", e, t)
 		}
-		k, ok := unwrapUnion(rec["key"]).(string)
-		if !ok {
+		k := unwrapUnion(rec["key"])
+		if _, ok := k.(string); !ok && k != nil {
 			return nil, fmt.Errorf("cannot resolve avro map key %v into %s", rec["key"], t.Key)
 		}
 		x, err := avroValue(unwrapUnion(avroBranch(rec["value"], t.Elem)), t.Elem)
 		if err != nil {
 			return nil, err
 		}
-		out[k] = x
+		out.Put(k, x)
 	}
-	return out, nil
+	return out.Map(), nil
 }
 
 // avroMapEntryType is the MAP AvroData.toConnectSchema gives Connect's

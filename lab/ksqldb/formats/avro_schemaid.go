@@ -288,13 +288,17 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t types.Type) (any, err
 		}
 		return out, nil
 	case "map":
-		mv, ok := v.(map[string]any)
+		mv, ok := v.(*types.KeyedMap)
 		if !ok {
 			return nil, fmt.Errorf("a %T for an Avro map", v)
 		}
-		out := make(map[string]any, len(mv))
-		for k, e := range mv {
-			x, err := w.native(m["values"], ns, e, t.Elem)
+		out := make(map[string]any, mv.Len())
+		for i, key := range mv.Keys {
+			k, isStr := key.(string)
+			if !isStr {
+				return nil, fmt.Errorf("a %T key for an Avro map", key)
+			}
+			x, err := w.native(m["values"], ns, mv.Vals[i], t.Elem)
 			if err != nil {
 				return nil, err
 			}
@@ -387,7 +391,7 @@ func (w *avroSRWriter) record(rec map[string]any, ns string, sv *types.StructVal
 
 // mapEntries writes a MAP as Connect's MapEntry array.
 func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t types.Type) (any, error) {
-	mv, ok := v.(map[string]any)
+	mv, ok := v.(*types.KeyedMap)
 	if !ok {
 		return nil, fmt.Errorf("a %T for an Avro MapEntry array", v)
 	}
@@ -403,13 +407,13 @@ func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t type
 			valSch = f["type"]
 		}
 	}
-	out := make([]any, 0, len(mv))
-	for _, k := range types.SortedKeys(mv) {
+	out := make([]any, 0, mv.Len())
+	for i, k := range mv.Keys { // in the map's order, as AvroData writes them
 		kx, err := w.native(keySch, inner, k, types.String)
 		if err != nil {
 			return nil, err
 		}
-		vx, err := w.native(valSch, inner, mv[k], t.Elem)
+		vx, err := w.native(valSch, inner, mv.Vals[i], t.Elem)
 		if err != nil {
 			return nil, err
 		}

@@ -211,15 +211,21 @@ func avroWriteNative(v any, t types.Type, full string) any {
 		}
 		return out
 	case types.KindMap:
-		m, ok := v.(map[string]any)
+		m, ok := v.(*types.KeyedMap)
 		if !ok {
 			return v
 		}
-		out := make([]any, 0, len(m))
-		for _, k := range types.SortedKeys(m) {
+		// AvroData.fromConnectData: an entry for each of the map's
+		// entries, in its order
+		out := make([]any, 0, m.Len())
+		for i, k := range m.Keys {
+			var key any // the null key, as the optional key field's null
+			if k != nil {
+				key = goavro.Union("string", k)
+			}
 			out = append(out, map[string]any{
-				"key":   goavro.Union("string", k),
-				"value": avroWriteOptional(m[k], t.Elem, full+avroMapValueSuffix),
+				"key":   key,
+				"value": avroWriteOptional(m.Vals[i], t.Elem, full+avroMapValueSuffix),
 			})
 		}
 		return out

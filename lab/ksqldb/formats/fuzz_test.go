@@ -25,7 +25,8 @@ func fuzzType(tb testing.TB, text string) types.Type {
 
 // conforms reports whether v is a value of SQL type t as the engine holds
 // it: INT int32, BIGINT int64, DOUBLE float64, STRING string, BOOLEAN
-// bool, ARRAY []any, MAP map[string]any, STRUCT *structVal; NULL anywhere.
+// bool, ARRAY []any, MAP *types.KeyedMap with keys of its key type,
+// STRUCT *structVal; NULL anywhere.
 func conforms(v any, t types.Type) bool {
 	if v == nil {
 		return true
@@ -68,9 +69,12 @@ func conforms(v any, t types.Type) bool {
 		}
 		return ok
 	case types.KindMap:
-		m, ok := v.(map[string]any)
-		for _, e := range m {
-			ok = ok && conforms(e, t.Elem)
+		m, ok := v.(*types.KeyedMap)
+		if !ok {
+			return false
+		}
+		for i, k := range m.Keys {
+			ok = ok && k != nil && conforms(k, t.Key) && conforms(m.Vals[i], t.Elem)
 		}
 		return ok
 	case types.KindStruct:
@@ -97,8 +101,10 @@ func fuzzSerdes(tb testing.TB, reg *Registry) ([]*Serde, [][]any) {
 		col("ID", "INT"), col("BIG", "BIGINT"), col("RATIO", "DOUBLE"), col("NAME", "STRING"), col("OK", "BOOLEAN"),
 		col("LIST", "ARRAY<INT>"), col("ATTRS", "MAP<STRING, DOUBLE>"), col("INNER", "STRUCT<A INT, B ARRAY<STRING>>"),
 	}
+	attrs := types.NewHashMap(1)
+	attrs.Put("x", 1.5)
 	wideRow := []any{int32(7), int64(1) << 40, 0.25, "Clark/Lake", true, []any{int32(1), nil},
-		map[string]any{"x": 1.5}, &types.StructVal{Type: wide[7].Type, Vals: []any{int32(3), []any{"a"}}}}
+		attrs.Map(), &types.StructVal{Type: wide[7].Type, Vals: []any{int32(3), []any{"a"}}}}
 	flat := wide[:5]
 	flatRow := wideRow[:5]
 	var serdes []*Serde

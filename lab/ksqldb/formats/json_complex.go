@@ -2,6 +2,8 @@ package formats
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -25,31 +27,41 @@ func jsonComplex(v any, t types.Type) (any, error) {
 		}
 		return out, nil
 	case types.KindMap:
-		obj, ok := v.(map[string]any)
+		obj, ok := v.(*JSONObject)
 		if !ok {
 			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
 		}
-		out := make(map[string]any, len(obj))
-		for k, e := range obj {
-			x, err := jsonValue(e, t.Elem)
+		// KsqlJsonDeserializer.enforceKeyAndValueTypeForMap: a new
+		// HashMap<>(size), filled in document order
+		out := types.NewHashMap(len(obj.Keys))
+		for _, k := range obj.Keys {
+			x, err := jsonValue(obj.Vals[k], t.Elem)
 			if err != nil {
 				return nil, err
 			}
-			out[k] = x
+			var key any = k
+			if t.Key != types.String {
+				// other keys come only from this server's own state,
+				// which writes each key as its text
+				if key, err = ParseText(k, t.Key); err != nil {
+					return nil, err
+				}
+			}
+			out.Put(key, x)
 		}
-		return out, nil
+		return out.Map(), nil
 	case types.KindStruct:
-		obj, ok := v.(map[string]any)
+		obj, ok := v.(*JSONObject)
 		if !ok {
 			return nil, fmt.Errorf("Can't convert type. sourceType: %s, requiredType: %s", jsonTypeName(v), t)
 		}
 		out := &types.StructVal{Type: t, Vals: make([]any, len(t.Fields))}
 		for i, f := range t.Fields {
-			raw, ok := obj[f.Name]
+			raw, ok := obj.Vals[f.Name]
 			if !ok {
-				for k, e := range obj { // field names match case-insensitively
+				for _, k := range obj.Keys { // field names match case-insensitively
 					if strings.EqualFold(k, f.Name) {
-						raw = e
+						raw = obj.Vals[k]
 						break
 					}
 				}
@@ -69,7 +81,7 @@ func jsonTypeName(v any) string {
 	switch v.(type) {
 	case []any:
 		return "ARRAY"
-	case map[string]any:
+	case *JSONObject:
 		return "STRUCT"
 	case string:
 		return "STRING"
@@ -92,8 +104,9 @@ func AppendJSONComplex(b []byte, v any) ([]byte, bool) {
 		}
 		return append(b, ']'), true
 	case map[string]any:
+		// a Go map (TO_JSON_STRING's TreeMap): by sorted key
 		b = append(b, '{')
-		for i, k := range types.SortedKeys(x) {
+		for i, k := range slices.Sorted(maps.Keys(x)) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -103,7 +116,7 @@ func AppendJSONComplex(b []byte, v any) ([]byte, bool) {
 		}
 		return append(b, '}'), true
 	case *types.KeyedMap:
-		// Jackson writes a key by its toString, in the map's order
+		// Jackson writes a key by its toString, in the map's (HashMap) order
 		b = append(b, '{')
 		for i, k := range x.Keys {
 			if i > 0 {

@@ -554,8 +554,8 @@ func (s *Serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, e
 	}
 	dec := json.NewDecoder(bytes.NewReader(b[5:]))
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := ReadJSONTree(dec)
+	if err != nil {
 		return nil, fmt.Errorf("Converting byte[] to Kafka Connect data failed due to serialization error of topic %s: %w", s.Topic, err)
 	}
 	if s.unwrapped() {
@@ -575,7 +575,7 @@ func (s *Serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, e
 	if v == nil {
 		return out, nil
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*JSONObject)
 	if !ok {
 		return nil, fmt.Errorf("Cannot deserialize type %s as type struct for path: ", jsonTypeName(v))
 	}
@@ -591,7 +591,7 @@ func (s *Serde) decodeJSONSR(ctx context.Context, b []byte, out []any) ([]any, e
 		if err := checkConnectType(c.Type, f.node, "->"+c.Name); err != nil {
 			return nil, err
 		}
-		x, err := jsonSRValue(obj[f.name], f.node, c.Type)
+		x, err := jsonSRValue(obj.Vals[f.name], f.node, c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", c.Name, err)
 		}

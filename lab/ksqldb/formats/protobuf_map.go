@@ -13,6 +13,7 @@ package formats
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,7 +68,9 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 	if t.Kind() != types.KindMap {
 		return nil, fmt.Errorf("Cannot deserialize type map as type %s for path: %s", connectKindOf(t), path)
 	}
-	out := map[string]any{}
+	// ProtobufData.toConnectData then ConnectDataTranslator.toKsqlMap each
+	// fill a new HashMap<>() in the entries' order
+	out := types.NewDefaultHashMap()
 	put := func(k, v protoreflect.Value) error {
 		key, err := protoMapKey(k, kfd, t.Key, path+"->MAP_KEY")
 		if err != nil {
@@ -77,16 +80,27 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 		if err != nil {
 			return err
 		}
-		out[types.Format(key)] = val
+		out.Put(types.Format(key), val)
 		return nil
 	}
 	if fd.IsMap() {
-		var err error
-		m.Get(fd).Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
-			err = put(k.Value(), v)
-			return err == nil
+		// a decoded map field no longer has the wire's order: its
+		// entries go in by sorted key
+		pm := m.Get(fd).Map()
+		var keys []protoreflect.MapKey
+		pm.Range(func(k protoreflect.MapKey, _ protoreflect.Value) bool {
+			keys = append(keys, k)
+			return true
 		})
-		return out, err
+		slices.SortFunc(keys, func(a, b protoreflect.MapKey) int {
+			return strings.Compare(types.Format(a.Interface()), types.Format(b.Interface()))
+		})
+		for _, k := range keys {
+			if err := put(k.Value(), pm.Get(k)); err != nil {
+				return nil, err
+			}
+		}
+		return out.Map(), nil
 	}
 	list := m.Get(fd).List()
 	for i := 0; i < list.Len(); i++ {
@@ -95,7 +109,7 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 			return nil, err
 		}
 	}
-	return out, nil
+	return out.Map(), nil
 }
 
 // protoMapKey reads an entry's key, a wrapper's through its field 1; an
@@ -113,23 +127,28 @@ func protoMapKey(k protoreflect.Value, kfd protoreflect.FieldDescriptor, t types
 }
 
 // setProtoMap writes MAP value v into map field fd of m: one entry per key,
-// in key order; a null value leaves the entry's value field out, as
+// in the map's order; a null value leaves the entry's value field out, as
 // ProtobufData.fromConnectData does.
 func setProtoMap(m *dynamicpb.Message, fd, kfd, vfd protoreflect.FieldDescriptor, v any, t types.Type) error {
-	entries, ok := v.(map[string]any)
+	km, ok := v.(*types.KeyedMap)
 	if !ok {
 		return fmt.Errorf("want a map, got %T", v)
 	}
-	for _, k := range types.SortedKeys(entries) {
+	for i, key := range km.Keys {
+		k, isStr := key.(string)
+		if !isStr {
+			return fmt.Errorf("want a map with STRING keys, got a %T key", key)
+		}
+		val := km.Vals[i]
 		if fd.IsMap() {
 			kv, err := protoScalarValue(kfd, k)
 			if err != nil {
 				return err
 			}
-			if entries[k] == nil {
+			if val == nil {
 				continue // a Go map field cannot hold an entry without a value
 			}
-			vv, err := protoValue(m, vfd, entries[k], t.Elem)
+			vv, err := protoValue(m, vfd, val, t.Elem)
 			if err != nil {
 				return err
 			}
@@ -140,7 +159,7 @@ func setProtoMap(m *dynamicpb.Message, fd, kfd, vfd protoreflect.FieldDescriptor
 		if err := setProtoField(e, kfd, k, t.Key); err != nil {
 			return err
 		}
-		if err := setProtoField(e, vfd, entries[k], t.Elem); err != nil {
+		if err := setProtoField(e, vfd, val, t.Elem); err != nil {
 			return err
 		}
 		m.Mutable(fd).List().Append(protoreflect.ValueOfMessage(e))

@@ -7,8 +7,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,18 +129,19 @@ func (s *Serde) WithDelimiter(r rune) *Serde {
 
 // field is column i's value in a decoded record, its name matched
 // case-insensitively: exact, then lower case, then through *upper (the
-// record's fields by upper-case name, built on first need).
-func (s *Serde) field(rec map[string]any, i int, upper *map[string]any) any {
-	if raw, ok := rec[s.Cols[i].Name]; ok {
+// record's fields by upper-case name, built on first need, a later
+// spelling of a name winning as in KsqlJsonDeserializer.upperCaseKeys).
+func (s *Serde) field(rec *JSONObject, i int, upper *map[string]any) any {
+	if raw, ok := rec.Vals[s.Cols[i].Name]; ok {
 		return raw
 	}
-	if raw, ok := rec[s.lowerNames[i]]; ok {
+	if raw, ok := rec.Vals[s.lowerNames[i]]; ok {
 		return raw
 	}
 	if *upper == nil {
-		*upper = make(map[string]any, len(rec))
-		for k, x := range rec {
-			(*upper)[strings.ToUpper(k)] = x
+		*upper = make(map[string]any, len(rec.Keys))
+		for _, k := range rec.Keys {
+			(*upper)[strings.ToUpper(k)] = rec.Vals[k]
 		}
 	}
 	return (*upper)[strings.ToUpper(s.Cols[i].Name)]
@@ -175,7 +178,7 @@ func (s *Serde) fieldText(b []byte, i int, ordered **jsonObject) (string, error)
 // isJSONContainer reports a decoded JSON object or array.
 func isJSONContainer(v any) bool {
 	switch v.(type) {
-	case map[string]any, []any:
+	case *JSONObject, []any:
 		return true
 	}
 	return false
@@ -361,8 +364,8 @@ func ParseText(t string, typ types.Type) (any, error) {
 	if typ.Complex() { // complex values are kept as JSON text
 		dec := json.NewDecoder(strings.NewReader(t))
 		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err != nil {
+		v, err := ReadJSONTree(dec)
+		if err != nil {
 			return nil, fmt.Errorf("cannot convert %q to %s: %w", t, typ, err)
 		}
 		return jsonValue(v, typ)
@@ -404,8 +407,8 @@ func ParseText(t string, typ types.Type) (any, error) {
 func (s *Serde) decodeJSON(b []byte, out []any) ([]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := ReadJSONTree(dec)
+	if err != nil {
 		return nil, fmt.Errorf("failed to deserialize JSON: %w", err)
 	}
 	if s.unwrapped() {
@@ -427,7 +430,7 @@ func (s *Serde) decodeJSON(b []byte, out []any) ([]any, error) {
 	if v == nil {
 		return out, nil
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := v.(*JSONObject)
 	if !ok {
 		return nil, fmt.Errorf("Can't convert type. sourceType: %T, requiredType: STRUCT", v)
 	}
@@ -602,8 +605,9 @@ func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 		return nil, fmt.Errorf("avro value is not a record")
 	}
 	var upper map[string]any
+	fields := &JSONObject{Keys: slices.Sorted(maps.Keys(rec)), Vals: rec}
 	for i, c := range s.Cols {
-		raw := s.field(rec, i, &upper)
+		raw := s.field(fields, i, &upper)
 		x, err := avroValue(unwrapUnion(raw), c.Type)
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", c.Name, err)

@@ -71,12 +71,8 @@ func jsonWireValue(v any) any {
 			out[i] = jsonWireValue(e)
 		}
 		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = jsonWireValue(e)
-		}
-		return out
+	case *types.KeyedMap:
+		return x.MapVals(jsonWireValue)
 	case *types.StructVal:
 		vals := make([]any, len(x.Vals))
 		for i, e := range x.Vals {

@@ -124,7 +124,7 @@ func compareNullsLast(a, b any) int {
 // it.
 func notComparable(v any) bool {
 	switch v.(type) {
-	case []any, map[string]any, *types.StructVal:
+	case []any, *types.KeyedMap, *types.StructVal:
 		return true
 	}
 	return false
@@ -350,50 +350,46 @@ func init() {
 			if !okK || !okV {
 				return nil
 			}
-			out := make(map[string]any, len(keys))
+			// AsMap: new HashMap<>(keys.size()), a put for each key
+			out := types.NewHashMap(len(keys))
 			for i, k := range keys {
-				ks, _ := k.(string)
 				if i < len(vals) {
-					out[ks] = vals[i]
+					out.Put(k, vals[i])
 				} else {
-					out[ks] = nil
+					out.Put(k, nil)
 				}
 			}
-			return out
+			return out.Map()
 		}, nil
 	}
 	generic("MAP_KEYS", "m", fixed(types.ArrayOf(types.String)), func(v []any) any {
-		m, ok := v[0].(map[string]any)
+		m, ok := v[0].(*types.KeyedMap)
 		if !ok {
 			return nil
 		}
-		return strings2any(types.SortedKeys(m))
+		return slices.Clone(m.Keys) // the keySet, in the map's order
 	})
 	generic("MAP_VALUES", "m", arrayOfT, func(v []any) any {
-		m, ok := v[0].(map[string]any)
+		m, ok := v[0].(*types.KeyedMap)
 		if !ok {
 			return nil
 		}
-		out := make([]any, 0, len(m))
-		for _, k := range types.SortedKeys(m) {
-			out = append(out, m[k])
-		}
-		return out
+		return slices.Clone(m.Vals)
 	})
 	generic("MAP_UNION", "mm", func(elem types.Type) types.Type { return types.MapOf(types.String, elem) }, func(v []any) any {
-		l, okL := v[0].(map[string]any)
-		r, okR := v[1].(map[string]any)
+		l, okL := v[0].(*types.KeyedMap)
+		r, okR := v[1].(*types.KeyedMap)
 		if !okL && !okR {
 			return nil
 		}
-		out := make(map[string]any, len(l)+len(r))
-		for k, e := range l {
-			out[k] = e
+		// MapUnion: new HashMap<>(), then putAll of each map not NULL
+		out := types.NewDefaultHashMap()
+		for _, m := range []*types.KeyedMap{l, r} {
+			if m != nil {
+				out.PutAll(m.Keys, m.Vals)
+			}
 		}
-		for k, e := range r {
-			out[k] = e
-		}
-		return out
+		return out.Map()
 	})
 	Generics["ENTRIES"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
 		elem, err := genericArg(name, args, "mb")
@@ -402,14 +398,22 @@ func init() {
 		}
 		st := types.StructOf([]types.Field{{Name: "K", Type: types.String}, {Name: "V", Type: elem}})
 		return types.ArrayOf(st), func(v []any) any {
-			m, ok := v[0].(map[string]any)
-			_, okS := v[1].(bool) // maps here keep no order: both ways sort
+			m, ok := v[0].(*types.KeyedMap)
+			sorted, okS := v[1].(bool)
 			if !ok || !okS {
 				return nil // a NULL map, or NULL for the primitive boolean
 			}
-			out := make([]any, 0, len(m))
-			for _, k := range types.SortedKeys(m) { // sorted, and HashMap order here too
-				out = append(out, &types.StructVal{Type: st, Vals: []any{k, m[k]}})
+			out := make([]any, m.Len())
+			for i, k := range m.Keys {
+				out[i] = &types.StructVal{Type: st, Vals: []any{k, m.Vals[i]}}
+			}
+			if sorted { // Entry.comparingByKey, a stable sort
+				if slices.Contains(m.Keys, nil) {
+					return nil // comparing the null key throws
+				}
+				slices.SortStableFunc(out, func(a, b any) int {
+					return strings.Compare(a.(*types.StructVal).Vals[0].(string), b.(*types.StructVal).Vals[0].(string))
+				})
 			}
 			return out
 		}, nil

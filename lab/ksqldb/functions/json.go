@@ -19,74 +19,20 @@ import (
 // JSON_ARRAY_LENGTH, JSON_CONCAT, JSON_KEYS, JSON_RECORDS, JSON_ITEMS,
 // TO_JSON_STRING and JSON_ARRAY_CONTAINS.
 
-// jsonTreeObject is a parsed JSON object with its keys in document order (a
-// Jackson ObjectNode); a later duplicate key replaces the earlier value.
-type jsonTreeObject struct {
-	keys []string
-	vals map[string]any
-}
-
-func (o *jsonTreeObject) set(k string, v any) {
-	if _, ok := o.vals[k]; !ok {
-		o.keys = append(o.keys, k)
-	}
-	o.vals[k] = v
-}
-
 // errNoJSON is empty input: Jackson's readTree gives a MissingNode.
 var errNoJSON = errors.New("no JSON content")
 
 // parseJSONTree reads the first JSON value of s as Jackson's readTree
-// does: objects as *jsonTreeObject, arrays as []any, numbers as json.Number
+// does: objects as *formats.JSONObject, arrays as []any, numbers as json.Number
 // (their text), strings, booleans and nil.
 func parseJSONTree(s string) (any, error) {
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
-	v, err := readJSONTree(d)
+	v, err := formats.ReadJSONTree(d)
 	if errors.Is(err, io.EOF) {
 		return nil, errNoJSON
 	}
 	return v, err
-}
-
-func readJSONTree(d *json.Decoder) (any, error) {
-	tok, err := d.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '[':
-			arr := []any{}
-			for d.More() {
-				v, err := readJSONTree(d)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			_, err := d.Token()
-			return arr, err
-		case '{':
-			obj := &jsonTreeObject{vals: map[string]any{}}
-			for d.More() {
-				k, err := d.Token()
-				if err != nil {
-					return nil, err
-				}
-				v, err := readJSONTree(d)
-				if err != nil {
-					return nil, err
-				}
-				obj.set(k.(string), v)
-			}
-			_, err := d.Token()
-			return obj, err
-		}
-		return nil, errors.New("unexpected " + t.String())
-	}
-	return tok, nil
 }
 
 // appendJSONTree writes a parsed tree compactly, as Jackson writes a
@@ -111,15 +57,15 @@ func appendJSONTree(b []byte, v any, plain bool) []byte {
 			b = appendJSONTree(b, e, plain)
 		}
 		return append(b, ']')
-	case *jsonTreeObject:
+	case *formats.JSONObject:
 		b = append(b, '{')
-		for i, k := range x.keys {
+		for i, k := range x.Keys {
 			if i > 0 {
 				b = append(b, ',')
 			}
 			b = formats.AppendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSONTree(b, x.vals[k], plain)
+			b = appendJSONTree(b, x.Vals[k], plain)
 		}
 		return append(b, '}')
 	}
@@ -176,26 +122,27 @@ func init() {
 		return nil
 	}))
 	register(jsonStr1("JSON_KEYS", "jsonObj", types.ArrayOf(types.String), func(s string) any {
-		obj, ok := mustTree(s).(*jsonTreeObject)
+		obj, ok := mustTree(s).(*formats.JSONObject)
 		if !ok {
 			return nil
 		}
-		return strings2any(obj.keys)
+		return strings2any(obj.Keys)
 	}))
 	register(jsonStr1("JSON_RECORDS", "jsonObj", types.MapOf(types.String, types.String), func(s string) any {
-		obj, ok := mustTree(s).(*jsonTreeObject)
+		obj, ok := mustTree(s).(*formats.JSONObject)
 		if !ok {
 			return nil
 		}
-		out := make(map[string]any, len(obj.keys))
-		for _, k := range obj.keys {
-			if t, ok := obj.vals[k].(string); ok {
-				out[k] = t
+		// JsonRecords: new HashMap<>(node.size()), filled in document order
+		out := types.NewHashMap(len(obj.Keys))
+		for _, k := range obj.Keys {
+			if t, ok := obj.Vals[k].(string); ok {
+				out.Put(k, t)
 			} else {
-				out[k] = jsonTreeText(obj.vals[k], false)
+				out.Put(k, jsonTreeText(obj.Vals[k], false))
 			}
 		}
-		return out
+		return out.Map()
 	}))
 	register(jsonStr1("JSON_ITEMS", "jsonItems", types.ArrayOf(types.String), func(s string) any {
 		arr, ok := mustTree(s).([]any)
@@ -255,17 +202,17 @@ func jsonConcat(a []any) any {
 		if err != nil {
 			return nil
 		}
-		if _, ok := v.(*jsonTreeObject); !ok {
+		if _, ok := v.(*formats.JSONObject); !ok {
 			allObjects = false
 		}
 		nodes[i] = v
 	}
 	if allObjects {
-		out := &jsonTreeObject{vals: map[string]any{}}
+		out := &formats.JSONObject{Vals: map[string]any{}}
 		for _, n := range nodes {
-			o := n.(*jsonTreeObject)
-			for _, k := range o.keys {
-				out.set(k, o.vals[k])
+			o := n.(*formats.JSONObject)
+			for _, k := range o.Keys {
+				out.Set(k, o.Vals[k])
 			}
 		}
 		return jsonTreeText(out, true)
@@ -300,8 +247,8 @@ func extractJSONField(input, path string) any {
 				return nil
 			}
 			node = x[i]
-		case *jsonTreeObject:
-			v, ok := x.vals[tok]
+		case *formats.JSONObject:
+			v, ok := x.Vals[tok]
 			if !ok {
 				return nil
 			}
@@ -355,7 +302,8 @@ func toJSONString(v any) string {
 	return b.String()
 }
 
-// sortedForJSON turns structs into maps, which are written with sorted keys.
+// sortedForJSON turns structs and maps into Go maps keyed by the field
+// name or the key's toString, which are written with sorted keys.
 func sortedForJSON(v any) any {
 	switch x := v.(type) {
 	case *types.StructVal:
@@ -364,10 +312,10 @@ func sortedForJSON(v any) any {
 			m[f.Name] = sortedForJSON(x.Vals[i])
 		}
 		return m
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = sortedForJSON(e)
+	case *types.KeyedMap:
+		m := make(map[string]any, x.Len())
+		for i, k := range x.Keys {
+			m[types.KeyText(k)] = sortedForJSON(x.Vals[i])
 		}
 		return m
 	case []any:

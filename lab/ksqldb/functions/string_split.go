@@ -69,15 +69,17 @@ func splitToMap(a []any) any {
 	if entryDelim == "" || kvDelim == "" || entryDelim == kvDelim {
 		return nil
 	}
-	out := map[string]any{}
+	// Collectors.toMap with a merge function: a new HashMap<>(), each
+	// entry merged in turn
+	out := types.NewDefaultHashMap()
 	for _, e := range strings.Split(s, entryDelim) {
 		if e == "" || !strings.Contains(e, kvDelim) {
 			continue
 		}
 		kv := strings.Split(e, kvDelim)
-		out[kv[0]] = kv[1]
+		out.Merge(kv[0], kv[1])
 	}
-	return out
+	return out.Map()
 }
 
 func init() {

@@ -114,18 +114,6 @@ func Equal(a, b any) bool {
 			}
 		}
 		return true
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !EqualOrBothNull(v, w) {
-				return false
-			}
-		}
-		return true
 	case *KeyedMap:
 		y, ok := b.(*KeyedMap)
 		if !ok || x.Len() != y.Len() {

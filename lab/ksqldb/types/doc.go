@@ -11,6 +11,7 @@
 // Values: BOOLEAN is bool, INTEGER int32, BIGINT int64, DOUBLE float64,
 // STRING string, DECIMAL Decimal (a BigDecimal, decimal.go), TIMESTAMP
 // TimestampVal, DATE DateVal, TIME TimeVal (temporal.go), BYTES []byte,
-// ARRAY []any, MAP map[string]any and STRUCT *StructVal (values.go); NULL
-// is nil. Format renders a value as ksqlDB's CAST(x AS STRING) does.
+// ARRAY []any, MAP *KeyedMap (keyedmap.go) and STRUCT *StructVal
+// (values.go); NULL is nil. Format renders a value as ksqlDB's CAST(x AS
+// STRING) does.
 package types

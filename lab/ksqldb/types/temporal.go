@@ -361,12 +361,6 @@ func HasTemporal(v any) bool {
 				return true
 			}
 		}
-	case map[string]any:
-		for _, e := range x {
-			if HasTemporal(e) {
-				return true
-			}
-		}
 	case *KeyedMap:
 		for _, e := range x.Vals {
 			if HasTemporal(e) {

@@ -1,9 +1,6 @@
 package types
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // StructVal is a STRUCT value.
 type StructVal struct {
@@ -21,13 +18,6 @@ func formatComplex(v any) (string, bool) {
 			parts[i] = javaString(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]", true
-	case map[string]any:
-		keys := SortedKeys(x)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = k + "=" + javaString(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}", true
 	case *KeyedMap:
 		return formatKeyedMap(x), true
 	case *StructVal:
@@ -48,13 +38,4 @@ func javaString(v any) string {
 		return "null"
 	}
 	return Format(v)
-}
-
-func SortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
