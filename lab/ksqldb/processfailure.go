@@ -40,7 +40,7 @@ func (q *runningQuery) noteProcessFailure(r *kgo.Record) {
 // cleared; the batch must not commit.
 func (q *runningQuery) batchFailure() error {
 	q.proc.Mu.Lock()
-	q.proc.TakeFailure()
+	taken := q.proc.TakeFailure()
 	failed := q.procFailure
 	q.procFailure = nil
 	q.proc.Mu.Unlock()
@@ -50,5 +50,7 @@ func (q *runningQuery) batchFailure() error {
 	if failed != nil {
 		return failed
 	}
-	return nil
+	// a failure no record noted (noteProcessFailure runs after each one)
+	// still ends the batch, if without the record's coordinates
+	return taken
 }

@@ -85,7 +85,7 @@ func (s *Serde) AvroCompatible() error {
 		return fmt.Errorf("parse avro schema: %w", err)
 	}
 	if err := checkAvroNames(sch); err != nil {
-		return fmt.Errorf("%w: %v", ErrAvroIncompatible, err)
+		return fmt.Errorf("%w: %w", ErrAvroIncompatible, err)
 	}
 	return nil
 }
