@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -106,12 +107,22 @@ func avroTemporal(v any, t types.Type) (any, error) {
 			return types.DateVal(x), nil
 		}
 	case types.KindTime:
+		var ms int64
 		switch x := v.(type) {
 		case time.Duration:
-			return types.TimeVal(x.Milliseconds()), nil
+			ms = x.Milliseconds()
 		case int32:
-			return types.TimeVal(x), nil
+			ms = int64(x)
+		default:
+			return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
 		}
+		// Connect's Time.toLogical, which AvroData calls, refuses a time
+		// of day below 0 or above 86400000 ms; this server also refuses
+		// 86400000 itself, which no TIME column holds (midnight is 0).
+		if ms < 0 || ms >= types.MsPerDay {
+			return nil, errors.New("Time values must use number of milliseconds greater than 0 and less than 86400000")
+		}
+		return types.TimeVal(ms), nil
 	case types.KindBytes:
 		if x, ok := v.([]byte); ok {
 			return bytes.Clone(x), nil
