@@ -31,22 +31,23 @@ const queryLinger = 100 * time.Millisecond
 const queryFetchWait = 500 * time.Millisecond
 
 // queryFetchBytes and queryFetchPartitionBytes bound how much one fetch of
-// a query's consumer brings back: 512 KiB in all and 128 KiB a partition,
+// a query's consumer brings back: 2 MiB in all and 512 KiB a partition,
 // where the client defaults are 50 MiB and 1 MiB. A fetched record becomes
 // a kgo.Record of about 180 bytes, five times a turnstile entry's bytes,
-// and a batch's records stay live until the batch is processed, so 1 MiB
-// fetches held tens of MB of records at once in the weekday replay, where
-// the embedded stack runs under a 64 MiB memory limit
-// (embedded.MemoryLimit): the collector ran 170 times in 4.9 s and the
-// replay took 4.9 s; with these bounds it runs 90 times and the replay
-// takes 1.9 s, peak RSS 145 MB instead of 151 (bench -rows replay, median
-// of 3). Kafka Streams hands its tasks at most 1000 records a poll
-// (StreamsConfig CONSUMER_DEFAULT_OVERRIDES, max.poll.records=1000); 128
-// KiB is a few thousand small records, and a larger record still comes
-// whole (a broker returns at least one batch).
+// and a batch's records stay live until the batch is processed. With 1 MiB
+// a partition, a weekday replay under the stack's 64 MiB memory limit
+// (embedded.MemoryLimit) held tens of MB of fetched records at once: the
+// collector ran 170 times and the replay took 4.8 s; with 512 KiB it takes
+// 2.2 to 2.4 s, peak RSS 146 MB instead of 151 (bench -rows replay). Less
+// (128 KiB) made no replay faster but every batch smaller, and the HOPPING
+// window row, whose batches each end in a flush and a commit, slower (2.9
+// to 3.2 s against 2.3). Kafka Streams hands its tasks at most 1000
+// records a poll (StreamsConfig CONSUMER_DEFAULT_OVERRIDES,
+// max.poll.records=1000); a larger record still comes whole (a broker
+// returns at least one batch).
 const (
-	queryFetchBytes          = 512 << 10
-	queryFetchPartitionBytes = 128 << 10
+	queryFetchBytes          = 2 << 20
+	queryFetchPartitionBytes = 512 << 10
 )
 
 // retryBackoff is how long a failed at_least_once query waits before it
