@@ -23,12 +23,7 @@ func TestGroupByBothKeyColumnsOfATwoColumnKeyMakesTheRepartitionTopic(t *testing
 	_, url := st.serve()
 	mustKSQL(t, url, twoKeyCounts, earliest())
 	topic := repartitionTopic(queryWriting(t, url, "PAIR_COUNTS"))
-	var parts int
-	waitFor(t, func() bool {
-		var ok bool
-		parts, ok = topicExists(t, st, topic)
-		return ok
-	}, "the repartition topic "+topic)
+	parts := waitTopic(t, st, topic)
 	if parts != 2 {
 		t.Errorf("%s has %d partitions, want the source's 2", topic, parts)
 	}

@@ -90,17 +90,24 @@ func topicExists(t *testing.T, st *stack, topic string) (partitions int, ok bool
 	return 0, false
 }
 
-func TestGroupByAValueColumnMakesARepartitionTopicAsKafkaStreamsConfiguresIt(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, groupByData, earliest())
-	topic := repartitionTopic(queryWriting(t, url, "OUTPUT"))
+// waitTopic waits until topic exists and returns its partition count.
+func waitTopic(t *testing.T, st *stack, topic string) int {
+	t.Helper()
 	var parts int
 	waitFor(t, func() bool {
 		var ok bool
 		parts, ok = topicExists(t, st, topic)
 		return ok
-	}, "the repartition topic "+topic)
+	}, "the topic "+topic)
+	return parts
+}
+
+func TestGroupByAValueColumnMakesARepartitionTopicAsKafkaStreamsConfiguresIt(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, groupByData, earliest())
+	topic := repartitionTopic(queryWriting(t, url, "OUTPUT"))
+	parts := waitTopic(t, st, topic)
 	if parts != 3 {
 		t.Errorf("%s has %d partitions, want the source's 3", topic, parts)
 	}
