@@ -1,8 +1,9 @@
 package ksqldb
 
 import (
-	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 )
 
 // sinkPartitioner is the record partitioner of a query's producers. Kafka
@@ -16,11 +17,7 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	if q.sinkWindow == "" {
 		return kgo.RecordPartitioner(def)
 	}
-	suffix := 8 // TimeWindowedSerializer: the key, then the window's start
-	if q.sinkWindow == sql.Session {
-		suffix = 16 // SessionWindowedSerializer: the key, the end, the start
-	}
-	return kgo.RecordPartitioner(windowedPartitioner{def: def, topic: q.info.SinkTopic, suffix: suffix})
+	return kgo.RecordPartitioner(windowedPartitioner{def: def, topic: q.info.SinkTopic, suffix: operators.WindowBytes(q.sinkWindow)})
 }
 
 // windowedPartitioner partitions the windowed keys of one topic by their

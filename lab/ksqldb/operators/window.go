@@ -231,14 +231,21 @@ func AppendWindow(b []byte, kind string, start, end int64) []byte {
 	return binary.BigEndian.AppendUint64(b, uint64(start))
 }
 
+// WindowBytes is how many bytes the window adds at the end of a windowed
+// key of the kind (AppendWindow): a time window's start, or a session's
+// end and start.
+func WindowBytes(kind string) int {
+	if kind == sql.Session {
+		return 16
+	}
+	return 8
+}
+
 // SplitWindowedKey separates a windowed key into the inner key and its
 // window, as TimeWindowedDeserializer and SessionWindowedDeserializer read
 // them (a time window's end is its start plus the source's WINDOW_SIZE).
 func SplitWindowedKey(b []byte, wi *metastore.WindowInfo) (key []byte, start, end int64, err error) {
-	n := 8
-	if wi.Type == sql.Session {
-		n = 16
-	}
+	n := WindowBytes(wi.Type)
 	if len(b) < n {
 		return nil, 0, 0, fmt.Errorf("a %s windowed key needs at least %d bytes, got %d", strings.ToLower(wi.Type), n, len(b))
 	}
