@@ -275,17 +275,16 @@ var latestSeq, earliestSeq atomic.Int64
 
 // AggState is the running state of one aggregate call.
 type AggState struct {
-	N      int64               `json:"n,omitempty"`
-	I      int64               `json:"i,omitempty"`
-	F      float64             `json:"f,omitempty"`
-	M2     float64             `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
-	Counts []int32             `json:"k,omitempty"`  // ATTR: the count of each value in V
-	Q      []int64             `json:"q,omitempty"`  // EARLIEST/LATEST_BY_OFFSET(x, n): the sequence of each value in V
-	Corr   corrSums            `json:"c,omitzero"`   // CORRELATION
-	V      any                 `json:"-"`
-	S      *string             `json:"v,omitempty"` // V as text, for the changelog
-	Set    map[string]struct{} `json:"-"`
-	D      []string            `json:"d,omitempty"` // Set's members, for the changelog
+	N      int64    `json:"n,omitempty"`
+	I      int64    `json:"i,omitempty"`
+	F      float64  `json:"f,omitempty"`
+	M2     float64  `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
+	Counts []int32  `json:"k,omitempty"`  // ATTR: the count of each value in V
+	Q      []int64  `json:"q,omitempty"`  // EARLIEST/LATEST_BY_OFFSET(x, n): the sequence of each value in V
+	Corr   corrSums `json:"c,omitzero"`   // CORRELATION
+	R      []int32  `json:"r,omitempty"`  // COUNT_DISTINCT: the HyperLogLog registers, nil for none set
+	V      any      `json:"-"`
+	S      *string  `json:"v,omitempty"` // V as text, for the changelog
 }
 
 // Add folds a row into s (sign 1, the UDAF's aggregate) or takes it out
@@ -413,13 +412,9 @@ func (c *AggCall) add(s *AggState, row []any, sign int64) {
 		}
 		s.V = list
 	case "COUNT_DISTINCT":
-		// ksqlDB estimates with HyperLogLog; this server counts exactly,
-		// which is what the estimate aims at
+		// CountDistinct.aggregate: a NULL is not counted
 		if v != nil {
-			if s.Set == nil {
-				s.Set = map[string]struct{}{}
-			}
-			s.Set[types.Format(v)] = struct{}{}
+			s.R = hllOffer(s.R, v)
 		}
 	}
 }
@@ -429,7 +424,7 @@ func (c *AggCall) Value(s AggState) any {
 	case "COUNT":
 		return s.N
 	case "COUNT_DISTINCT":
-		return int64(len(s.Set))
+		return hllCardinality(s.R) // CountDistinct.map
 	case "COLLECT_LIST", "COLLECT_SET", "TOPK", "TOPKDISTINCT":
 		list, _ := s.V.([]any)
 		return append([]any{}, list...)
@@ -482,14 +477,6 @@ func (s AggState) ToWire() AggState {
 	if s.V != nil {
 		s.S = EncodeTexts([]any{s.V})[0]
 	}
-	if len(s.Set) > 0 {
-		s.D = make([]string, 0, len(s.Set))
-		for m := range s.Set {
-			s.D = append(s.D, m)
-		}
-		slices.Sort(s.D)
-		s.Set = nil
-	}
 	return s
 }
 
@@ -504,13 +491,6 @@ func (c *AggCall) FromWire(s AggState) AggState {
 			s.V = v
 		}
 		s.S = nil
-	}
-	if len(s.D) > 0 {
-		s.Set = make(map[string]struct{}, len(s.D))
-		for _, m := range s.D {
-			s.Set[m] = struct{}{}
-		}
-		s.D = nil
 	}
 	return s
 }

@@ -77,12 +77,7 @@ func (c *AggCall) Merge(dst *AggState, src AggState) {
 		}
 		c.mergeByOffset(dst, src)
 	case "COUNT_DISTINCT":
-		if len(src.Set) > 0 && dst.Set == nil {
-			dst.Set = map[string]struct{}{}
-		}
-		for m := range src.Set {
-			dst.Set[m] = struct{}{}
-		}
+		dst.R = hllMerge(dst.R, src.R) // CountDistinct.merge: RegisterSet.merge
 	}
 }
 
