@@ -464,8 +464,13 @@ func (c *AggCall) Value(s AggState) any {
 		if s.N == 0 {
 			return 0.0
 		}
-		if c.arg.Type == types.Double {
+		// AverageUdaf.map: the sum, in the argument's type (an INTEGER
+		// sum wraps as Java's int does), over the count as a double
+		switch c.arg.Type {
+		case types.Double:
 			return s.F / float64(s.N)
+		case types.Integer:
+			return float64(int32(s.I)) / float64(s.N)
 		}
 		return float64(s.I) / float64(s.N)
 	}
