@@ -160,6 +160,25 @@
 // the first thread keeps the table's rows in its KsqlTopic-Reduce store,
 // with that store's changelog topic.
 //
+// State changelogs hold what ksqlDB's hold, so a program reading them
+// sees ksqlDB's records. An aggregation of one source logs its store to
+// <application id>-Aggregate-Aggregate-Materialize-changelog
+// (aggstore.go): per group, the grouping values in the query's key format
+// (a time window's start and a 4-byte sequence number appended, or a
+// session's end and start, as Kafka Streams' window and session stores
+// lay out their keys) and the store's row in the source's value format:
+// the latest row's non-aggregate columns, then each call's intermediate
+// value as its UDAF keeps it (planner.AggStore, expr.AggCall.Intermediate).
+// Windows past retention go with their store segments, unlogged, and a
+// restore drops them again; EMIT FINAL's last emit close time, which Kafka
+// Streams commits as processor metadata with the offsets, travels as the
+// records' ksqlDB.emit.final.close header. A table source's store
+// (KsqlTopic-Reduce, and a join's table sides) logs each entry keyed as
+// the table's topic, its value columns then ROWPARTITION and ROWOFFSET in
+// its value format (sourcestore.go). An aggregation of a join keeps this
+// server's own JSON entry layout in its changelog, as do the stream-stream
+// join window stores described below.
+//
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
 // INTO ... SELECT, DROP ... DELETE TOPIC, CREATE OR REPLACE and ALTER. A

@@ -3,12 +3,9 @@ package ksqldb
 import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
-	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // tableLog is the changelog of the store a persistent join keeps a table
@@ -26,10 +23,8 @@ type tableLog struct {
 	// raw: the store of a table the first thread rekeys
 	// (<Side>SourceKeyed-Materialize) logs the repartition records it
 	// reads, which hold its entries already
-	raw  bool
-	val  *formats.Serde
-	from []int // per value column, its index in the leaf's row
-	vals []any
+	raw   bool
+	store *sourceStore // the entries' layout, where not raw
 }
 
 // newTableLogs are the table-side changelogs of a persistent join, by leaf.
@@ -49,22 +44,8 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 		if store == "" || out[i] != nil {
 			continue
 		}
-		src := l.Source
 		topic := s.appID(qi.ID) + "-" + store + "-changelog"
-		var cols []types.Column
-		var from []int
-		for j, c := range src.Schema.Cols {
-			if !c.Key {
-				cols, from = append(cols, c), append(from, j)
-			}
-		}
-		for j, c := range expr.PseudoColumns {
-			if c.Name != "ROWTIME" { // the record's time
-				cols, from = append(cols, c), append(from, len(src.Schema.Cols)+j)
-			}
-		}
-		out[i] = &tableLog{topic: topic, from: from,
-			val: formats.NewSerde(src.ValueFormat, cols, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable)}
+		out[i] = &tableLog{topic: topic, store: s.newSourceStore(topic, l.Source)}
 	}
 	return out
 }
@@ -72,25 +53,13 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 // record is the changelog entry of a table record the join applies, nil
 // where it cannot be serialized (the processing log has it).
 func (tl *tableLog) record(q *runningQuery, in *kgo.Record, row operators.InRow) *kgo.Record {
+	if !tl.raw {
+		return tl.store.entry(q, &q.arena, tl.topic, in, row)
+	}
 	out := q.arena.record()
 	out.Topic, out.Key, out.Timestamp = tl.topic, q.arena.copy(in.Key), in.Timestamp
-	if row.Tombstone {
-		return out
-	}
-	if tl.raw {
+	if !row.Tombstone {
 		out.Value = q.arena.copy(in.Value)
-		return out
 	}
-	vals := tl.vals[:0]
-	for _, idx := range tl.from {
-		vals = append(vals, row.Vals[idx])
-	}
-	tl.vals = vals
-	v, err := q.arena.encode(tl.val, vals)
-	if err != nil {
-		q.srv.processingError(q.info.ID, in, &serializeError{topic: tl.topic, err: err})
-		return nil
-	}
-	out.Value = v
 	return out
 }

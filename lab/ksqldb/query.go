@@ -54,6 +54,7 @@ type runningQuery struct {
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
+	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
 	jstages   *joinStages        // a chain of joins' repartitions between its joins (see joinstages.go)
 	// windowLogs are, by stream-stream step, the changelogs of the step's
 	// window stores by side (0 its left input, 1 the stream it joins);
@@ -116,6 +117,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
 	rq.tableLogs = s.newTableLogs(qi, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
+	rq.aggLog = s.newAggLog(qi, plan, sink)
 	rq.jstages = s.newJoinStages(qi, plan)
 	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
@@ -202,7 +204,11 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 	}
 	for _, topic := range changelogs {
 		if err == nil {
-			err = q.srv.ensureTopic(ctx, topic, parts, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")})
+			configs := map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}
+			if q.aggLog != nil && topic == q.aggLog.topic {
+				configs = q.aggLog.topicConfigs()
+			}
+			err = q.srv.ensureTopic(ctx, topic, parts, 1, configs)
 		}
 	}
 	return err
@@ -218,6 +224,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	if q.repart != nil {
 		out = append(out, q.repart.key, q.repart.val)
 	}
+	if q.aggLog != nil {
+		out = append(out, q.aggLog.key, q.aggLog.val)
+	}
 	if q.jrep != nil {
 		for _, side := range q.jrep.sides {
 			out = append(out, side.key, side.val)
@@ -231,7 +240,7 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	}
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
 		if tl := q.tableLogs[leaf]; !tl.raw { // a rekeyed table's are its repartition topic's
-			out = append(out, tl.val)
+			out = append(out, tl.store.val)
 		}
 	}
 	if q.projLog != nil {
@@ -432,14 +441,27 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			}
 		})
 	}
-	logRecs := make([]*kgo.Record, len(order))
-	for i, k := range order {
+	logRecs := make([]*kgo.Record, 0, len(order))
+	for _, k := range order {
+		c := pending[k]
+		if q.aggLog != nil {
+			r, err := q.aggLog.changeRecord(q, c)
+			if err != nil && q.procFailure == nil {
+				// a store that cannot be written fails the stream thread
+				q.procFailure = &processError{topic: last.Topic, partition: last.Partition, offset: last.Offset,
+					err: &serializeError{topic: q.aggLog.topic, err: err}}
+			}
+			if r != nil {
+				logRecs = append(logRecs, r)
+			}
+			continue
+		}
 		r := q.arena.record()
-		r.Topic, r.Key, r.Value = q.changelogOf(pending[k]), q.arena.bytes(k), pending[k].Value()
-		if ts := pending[k].TS; ts > 0 {
+		r.Topic, r.Key, r.Value = q.changelogOf(c), q.arena.bytes(k), c.Value()
+		if ts := c.TS; ts > 0 {
 			r.Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
 		}
-		logRecs[i] = r
+		logRecs = append(logRecs, r)
 	}
 	q.proc.Mu.Unlock()
 	for _, r := range logRecs {
@@ -687,6 +709,12 @@ func (q *runningQuery) restore(ctx context.Context) error {
 		return nil
 	}
 	for _, topic := range q.stateLogs() {
+		if q.aggLog != nil && topic == q.aggLog.topic {
+			if err := q.restoreAggLog(ctx); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := q.srv.readChangelog(ctx, topic, func(r *kgo.Record) {
 			q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
 		}); err != nil {

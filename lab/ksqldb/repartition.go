@@ -20,7 +20,6 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // repartitionPurgeEvery is Kafka Streams' repartition.purge.interval.ms
@@ -65,7 +64,7 @@ type repartitioner struct {
 	keys, vals []any
 	arena      outArena
 	prev       map[string][]any // a table's rows by source key (the KsqlTopic-Reduce store)
-	cols       []types.Column   // the input scope's columns, as the store's rows hold them
+	srcStore   *sourceStore     // the layout of that store's entries
 	// the second thread's: a row of the input scope, reused, and the
 	// decoded recent keys and values (a topic's records repeat them)
 	row, oldRow      []any
@@ -90,12 +89,12 @@ func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink 
 		key:     formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
 		val:     formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
 		width:   len(plan.In.Cols),
-		cols:    plan.In.Cols,
 		rowtime: len(src.Schema.Cols),
 		purger:  newPurger(qi, topic),
 	}
 	if rp.Table {
 		r.store = s.appID(qi.ID) + "-KsqlTopic-Reduce-changelog"
+		r.srcStore = s.newSourceStore(r.store, src)
 	}
 	return r
 }
@@ -206,15 +205,14 @@ func (r *repartitioner) record(in *kgo.Record, k, v []byte, ts int64) *kgo.Recor
 // {varint len(new)}{new}{old}{2}.
 func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operators.InRow, out func(*kgo.Record)) {
 	old := r.prev[row.SrcKey]
-	logRec := r.arena.record()
-	logRec.Topic, logRec.Key, logRec.Timestamp = r.store, r.arena.bytes(row.SrcKey), in.Timestamp
 	if row.Tombstone {
 		delete(r.prev, row.SrcKey)
 	} else {
 		r.prev[row.SrcKey] = row.Vals // the decoder gives a table row of its own
-		logRec.Value = operators.EncodeRow(row.Vals)
 	}
-	out(logRec)
+	if logRec := r.srcStore.entry(q, &r.arena, r.store, in, row); logRec != nil {
+		out(logRec)
+	}
 	var oldKey, oldVal, newKey, newVal []byte
 	oldOK, newOK := false, false
 	if old != nil {
@@ -249,15 +247,20 @@ func (r *repartitioner) restoreStore(ctx context.Context, s *Server) error {
 	if r.store == "" {
 		return nil
 	}
-	return s.readChangelog(ctx, r.store, func(rec *kgo.Record) {
-		if rec.Value == nil {
-			delete(r.prev, string(rec.Key))
-			return
-		}
-		if row, ok := operators.DecodeRow(rec.Value, r.cols); ok {
-			r.prev[string(rec.Key)] = row
+	var failed error
+	err := s.readChangelog(ctx, r.store, func(rec *kgo.Record) {
+		srcKey, row, err := r.srcStore.read(ctx, rec)
+		switch {
+		case failed != nil:
+		case err != nil:
+			failed = fmt.Errorf("restore %s partition %d offset %d: %w", rec.Topic, rec.Partition, rec.Offset, err)
+		case row == nil:
+			delete(r.prev, srcKey)
+		default:
+			r.prev[srcKey] = row
 		}
 	})
+	return errors.Join(err, failed)
 }
 
 // read turns a record of the repartition topic into a row of the input

@@ -102,7 +102,7 @@ func (p *Processor) forwardFinal(closeTime int64, changelog bool) {
 	}
 	p.clock.lastEmit = closeTime
 	if changelog {
-		p.changes = append(p.changes, Change{Key: emitKey, raw: strconv.AppendInt(nil, closeTime, 10)})
+		p.changes = append(p.changes, Change{Key: emitKey, raw: strconv.AppendInt(nil, closeTime, 10), closeTime: closeTime})
 	}
 }
 

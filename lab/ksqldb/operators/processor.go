@@ -70,6 +70,8 @@ type Change struct {
 	Side int
 	// Step is a stream-stream join record's step of the join ('w')
 	Step int
+	// closeTime is an EMIT FINAL change's close time of the last emit
+	closeTime int64
 }
 
 // Value is the changelog Value of c; nil deletes. For an aggregate it is the
@@ -91,6 +93,7 @@ type group struct {
 	logKey string // its changelog key, "a" + key
 	keys   []any
 	states []expr.AggState
+	nonAgg []any // the non-aggregate columns of the latest row (planner.AggStore)
 	// windowed aggregation: the window and the largest timestamp in it
 	windowed                      bool
 	WindowStart, WindowEnd, maxTs int64
@@ -304,6 +307,7 @@ func (p *Processor) apply(row, group []any, sign int64) bool {
 			return true
 		}
 	}
+	p.noteNonAgg(g, row)
 	if !slices.Contains(p.changed, g) {
 		p.changed = append(p.changed, g)
 	}

@@ -80,7 +80,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	}
 	if start != t || end != t || len(merged) == 0 {
 		for _, s := range merged {
-			p.dropSession(s, changelog, !w.Final)
+			p.dropSession(s, changelog, !w.Final, t)
 		}
 	}
 	if !p.addAll(states, r.Vals) {
@@ -89,6 +89,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	gk := string(sessionKey([]byte(base), start, end))
 	g := newGroup(gk, slices.Clone(p.gvals), states)
 	g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, end
+	p.noteNonAgg(g, r.Vals) // the merger's columns give way to the row's (KudafAggregator)
 	p.Groups[gk] = g
 	list = p.sessions[base]
 	i, _ := slices.BinarySearchFunc(list, start, func(s *group, v int64) int { return cmp.Compare(s.WindowStart, v) })
@@ -101,20 +102,24 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	p.clock.storeTime = max(p.clock.storeTime, end)
 	p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
 	if changelog {
-		p.changes = append(p.changes, Change{Key: g.logKey, group: g})
+		// a session store logs the time of the record at hand
+		p.changes = append(p.changes, Change{Key: g.logKey, group: g, TS: t})
 	}
 	if w.Final {
 		p.forwardFinal(closeAt, changelog)
 	} else {
 		p.emitWindow(g)
 	}
-	p.sweep(changelog)
+	p.sweep()
 	return p.outs, p.changes
 }
 
 // dropSession forgets a session merged into another or past retention; a
-// merged-away session that had a row gets a tombstone (forward).
-func (p *Processor) dropSession(s *group, changelog, forward bool) {
+// merged-away session that had a row gets a tombstone (forward). A session
+// merged away is removed from the store, which logs its deletion at the
+// time of the record at hand (ts); one past retention goes with its
+// store segment, which logs nothing.
+func (p *Processor) dropSession(s *group, changelog, forward bool, ts int64) {
 	delete(p.Groups, s.key)
 	base := sessionBase(s)
 	list := slices.DeleteFunc(p.sessions[base], func(x *group) bool { return x == s })
@@ -124,7 +129,7 @@ func (p *Processor) dropSession(s *group, changelog, forward bool) {
 		p.sessions[base] = list
 	}
 	if changelog {
-		p.changes = append(p.changes, Change{Key: s.logKey, del: true})
+		p.changes = append(p.changes, Change{Key: s.logKey, group: s, del: true, TS: ts})
 	}
 	if vals, had := p.Materialized[s.key]; had {
 		p.dropMat(s.key)

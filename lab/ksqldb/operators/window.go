@@ -98,13 +98,15 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 		if !p.addAll(g.states, r.Vals) {
 			break // the windows before this one were forwarded (KStreamWindowAggregate)
 		}
+		p.noteNonAgg(g, r.Vals)
 		g.maxTs = max(g.maxTs, r.TS)
 		p.clock.storeTime = max(p.clock.storeTime, start)
 		p.changed = append(p.changed, g)
 	}
 	for _, g := range p.changed {
 		if changelog {
-			p.changes = append(p.changes, Change{Key: g.logKey, group: g})
+			// a timestamped window store logs the aggregate's time
+			p.changes = append(p.changes, Change{Key: g.logKey, group: g, TS: g.maxTs})
 		}
 		if !w.Final {
 			p.emitWindow(g)
@@ -116,7 +118,7 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 	if w.Final {
 		p.forwardFinal(closeAt, changelog)
 	}
-	p.sweep(changelog)
+	p.sweep()
 	return p.outs, p.changes
 }
 
@@ -166,8 +168,10 @@ func (p *Processor) sweepTime() int64 {
 }
 
 // sweep forgets the windows past retention once the clock reaches the
-// earliest expiry.
-func (p *Processor) sweep(changelog bool) {
+// earliest expiry. The changelog learns nothing of it: a window store
+// drops the segments past retention (AbstractSegments), and a restore
+// sweeps what it read back.
+func (p *Processor) sweep() {
 	w := p.plan.Agg.Window
 	now := p.sweepTime()
 	if now < p.clock.nextSweep {
@@ -176,15 +180,12 @@ func (p *Processor) sweep(changelog bool) {
 	next := int64(math.MaxInt64)
 	for gk, g := range p.Groups {
 		if p.expiresAt(g) <= now && w.Kind == sql.Session {
-			p.dropSession(g, changelog, false)
+			p.dropSession(g, false, false, 0)
 			continue
 		}
 		if p.expiresAt(g) <= now {
 			delete(p.Groups, gk)
 			p.dropMat(gk)
-			if changelog {
-				p.changes = append(p.changes, Change{Key: g.logKey, del: true})
-			}
 			continue
 		}
 		next = min(next, p.expiresAt(g))
@@ -211,6 +212,7 @@ func (p *Processor) finishWindowRestore() {
 	if p.plan.Agg.Window.Kind == sql.Session {
 		p.indexSessions()
 	}
+	p.sweep()
 }
 
 // AppendWindowedKey appends the window to a serialised key as Kafka Streams'

@@ -352,8 +352,7 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 	case a.fieldClash:
 		return nil, refuse("grouped by a field named as a column")
 	}
-	required, calls, prepare, grouped, byKey := a.required, a.calls, a.prepare, a.grouped, a.byKey
-	values := a.values(input)
+	prepare, grouped, byKey := a.prepare, a.grouped, a.byKey
 	steps := []*planStep{{op: "PROJECT", cols: prepare, ctx: "Aggregate.Prepare"}}
 	if input.table && !input.materialized {
 		// TableSelectBuilder: a projection of a table without a store
@@ -391,26 +390,13 @@ func shapeAggregate(what string, q *sql.Query, plan *Plan, t *topology, input ag
 
 	// AggregateParamsFactory.buildSchema: key, non-aggregate columns,
 	// KSQL_AGG_VARIABLE_<n> per aggregate call, then the window bounds.
-	agg := append([]types.Column(nil), keysOf(grouped)...)
-	for _, name := range required {
-		for _, c := range values {
-			if c.Name == name {
-				agg = append(agg, c)
-			}
-		}
+	agg := append(keysOf(grouped), a.nonAggregate(input)...)
+	vars, err := a.callIndexes(ap)
+	if err != nil {
+		return nil, fmt.Errorf("explain: %w", err)
 	}
-	for i, fc := range calls {
-		key := sql.Format(fc)
-		var found *expr.AggCall
-		for _, c := range ap.Calls {
-			if c.Key == key {
-				found = c
-			}
-		}
-		if found == nil {
-			return nil, fmt.Errorf("explain: aggregate %s was not planned", key)
-		}
-		agg = append(agg, types.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: found.Result})
+	for i, ci := range vars {
+		agg = append(agg, types.Column{Name: fmt.Sprintf("KSQL_AGG_VARIABLE_%d", i), Type: ap.Calls[ci].Result})
 	}
 	if ap.Window != nil {
 		agg = append(agg, types.Column{Name: "WINDOWSTART", Type: types.Bigint}, types.Column{Name: "WINDOWEND", Type: types.Bigint})

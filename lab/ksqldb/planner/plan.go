@@ -42,6 +42,7 @@ type Plan struct {
 	Persistent  bool           // planned for CREATE ... AS SELECT or INSERT INTO
 	TFs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
 	Repartition *Repartition   // a persistent aggregation's repartition (see repartition.go); nil where none
+	AggStore    *AggStore      // a persistent aggregation's store layout (see aggstore.go); nil where none
 	// JoinRepartitions are the join's stream sides written through
 	// repartition topics (see joinrepartition.go)
 	JoinRepartitions []JoinRepartition
@@ -464,6 +465,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		return nil, err
 	}
 	if p.Repartition, err = planRepartition(q, p); err != nil {
+		return nil, err
+	}
+	if p.AggStore, err = planAggStore(q, p); err != nil {
 		return nil, err
 	}
 	p.JoinRepartitions = planJoinRepartitions(p)

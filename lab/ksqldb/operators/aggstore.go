@@ -1,0 +1,138 @@
+package operators
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// An aggregation of one source keeps its groups in ksqlDB's store layout
+// (planner.AggStore): a group's record in the changelog is its grouping
+// values, its window, and a row of the non-aggregate columns of the
+// latest row it took followed by each call's intermediate value. The
+// query encodes them in its formats (see the ksqldb package's
+// aggstore.go); this file gives and takes the values.
+
+// AggregateKey is what an aggregate change's changelog key holds: the
+// grouping values and, for a windowed aggregation, the window.
+type AggregateKey struct {
+	Keys       []any
+	Windowed   bool
+	Start, End int64
+}
+
+// Aggregate is the key of an aggregate change, ok false for a change of
+// another kind (a source row, a materialized row, a final emit's time).
+func (c Change) Aggregate() (AggregateKey, bool) {
+	if c.group == nil {
+		return AggregateKey{}, false
+	}
+	g := c.group
+	return AggregateKey{Keys: g.keys, Windowed: g.windowed, Start: g.WindowStart, End: g.WindowEnd}, true
+}
+
+// Deleted reports a change that removes its key (a tombstone).
+func (c Change) Deleted() bool { return c.del }
+
+// EmitClose is the close time of the last final emit that a change of an
+// EMIT FINAL aggregation records, ok false for other changes.
+func (c Change) EmitClose() (int64, bool) {
+	if c.Key != emitKey {
+		return 0, false
+	}
+	return c.closeTime, true
+}
+
+// LastEmit is the close time of the last final emit, noTimestamp (-1)
+// before the first; the caller holds p.mu.
+func (p *Processor) LastEmit() int64 { return p.clock.lastEmit }
+
+// noteNonAgg copies a row's non-aggregate columns into its group, as
+// KudafAggregator and KudafUndoAggregator copy them from every row they
+// apply (confluentinc/ksql v7.9.0, ksqldb-execution).
+func (p *Processor) noteNonAgg(g *group, row []any) {
+	st := p.plan.AggStore
+	if st == nil {
+		return
+	}
+	if len(g.nonAgg) != len(st.NonAgg) {
+		g.nonAgg = make([]any, len(st.NonAgg))
+	}
+	for i, idx := range st.NonAgg {
+		g.nonAgg[i] = row[idx]
+	}
+}
+
+// StoreRow is an aggregate change's row in the store: the non-aggregate
+// columns, then each KSQL_AGG_VARIABLE_<n>'s intermediate value. The
+// caller holds p.mu.
+func (p *Processor) StoreRow(c Change) []any {
+	st := p.plan.AggStore
+	g := c.group
+	row := make([]any, 0, len(st.Values))
+	if g.nonAgg != nil {
+		row = append(row, g.nonAgg...)
+	} else {
+		row = append(row, make([]any, len(st.NonAgg))...)
+	}
+	for _, ci := range st.Vars {
+		row = append(row, p.plan.Agg.Calls[ci].Intermediate(g.states[ci]))
+	}
+	return row
+}
+
+// RestoreGroup applies one record of the store's changelog: the group of
+// k holds row (nil deletes it), its latest record at ts.
+func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64) error {
+	ap, st := p.plan.Agg, p.plan.AggStore
+	b := appendVals(nil, k.Keys)
+	switch {
+	case ap.Window == nil:
+	case ap.Window.Kind == sql.Session:
+		b = sessionKey(b, k.Start, k.End)
+	default:
+		b = WindowKey(b, k.Start)
+	}
+	gk := string(b)
+	if row == nil {
+		delete(p.Groups, gk)
+		return nil
+	}
+	if len(row) != len(st.Values) {
+		return fmt.Errorf("aggregate store row of %d columns, want %d", len(row), len(st.Values))
+	}
+	nonAgg := len(st.NonAgg)
+	states := make([]expr.AggState, len(ap.Calls))
+	set := make([]bool, len(ap.Calls))
+	for i, ci := range st.Vars {
+		if set[ci] {
+			continue
+		}
+		s, err := ap.Calls[ci].FromIntermediate(row[nonAgg+i])
+		if err != nil {
+			return fmt.Errorf("aggregate store %s: %w", st.Values[nonAgg+i].Name, err)
+		}
+		states[ci], set[ci] = s, true
+	}
+	if slices.Contains(set, false) {
+		return errors.New("aggregate store without a variable for every call")
+	}
+	g := newGroup(gk, slices.Clone(k.Keys), states)
+	g.nonAgg = slices.Clone(row[:nonAgg])
+	g.maxTs = ts
+	if ap.Window != nil {
+		g.windowed, g.WindowStart, g.WindowEnd = true, k.Start, k.End
+		if ap.Window.Kind == sql.Session {
+			g.maxTs = k.End // a session's rows carry its end
+		}
+	}
+	p.Groups[gk] = g
+	return nil
+}
+
+// RestoreLastEmit sets the close time of the last final emit, read back
+// with the store's changelog.
+func (p *Processor) RestoreLastEmit(t int64) { p.clock.lastEmit = max(p.clock.lastEmit, t) }
