@@ -173,9 +173,11 @@
 // restore drops them again; EMIT FINAL's last emit close time, which Kafka
 // Streams commits as processor metadata with the offsets, travels as the
 // records' ksqlDB.emit.final.close header. A table source's store
-// (KsqlTopic-Reduce, and a join's table sides) logs each entry keyed as
-// the table's topic, its value columns then ROWPARTITION and ROWOFFSET in
-// its value format (sourcestore.go). An aggregation of a join keeps this
+// (KsqlTopic-Reduce of a query over a table, of a table's aggregation,
+// and a join's table sides) logs each record's entry keyed as the table's
+// topic, its value columns, its HEADERS columns, then ROWPARTITION and
+// ROWOFFSET in its value format (sourcestore.go); a projection of a table
+// reads its results back from there on a restart. An aggregation of a join keeps this
 // server's own JSON entry layout in its changelog, as do the stream-stream
 // join window stores described below.
 //

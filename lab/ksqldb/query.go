@@ -55,6 +55,7 @@ type runningQuery struct {
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
 	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
+	srcStore  *sourceStore       // a table projection's source store, logged to its changelog (see sourcestore.go)
 	jstages   *joinStages        // a chain of joins' repartitions between its joins (see joinstages.go)
 	// windowLogs are, by stream-stream step, the changelogs of the step's
 	// window stores by side (0 its left input, 1 the stream it joins);
@@ -140,6 +141,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		rq.changelog = rq.appID + "-Aggregate-Aggregate-Materialize-changelog"
 	case plan.Source.Table && plan.Join == nil:
 		rq.changelog = rq.appID + "-KsqlTopic-Reduce-changelog"
+		rq.srcStore = s.newSourceStore(rq.changelog, plan.Source)
 	}
 	// a table-table join's results are in Project-Last (projLog), and its
 	// state is rebuilt from the tables' (restoreJoinTables)
@@ -226,6 +228,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	}
 	if q.aggLog != nil {
 		out = append(out, q.aggLog.key, q.aggLog.val)
+	}
+	if q.srcStore != nil {
+		out = append(out, q.srcStore.val)
 	}
 	if q.jrep != nil {
 		for _, side := range q.jrep.sides {
@@ -369,7 +374,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	// (AbstractKStreamTimeWindowAggregateProcessor.fetchAndEmit)
 	process := func(r *kgo.Record, row operators.InRow) {
 		last = r
-		outs, changes := q.proc.Process(row, q.changelog != "")
+		outs, changes := q.proc.Process(row, q.changelog != "" && q.srcStore == nil)
 		q.noteProcessFailure(r)
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table
@@ -437,6 +442,12 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				return
 			}
 			if row, ok := q.dec.decode(ctx, r); ok {
+				if q.srcStore != nil {
+					// the source's store takes the record first
+					if rec := q.srcStore.entry(q, &q.arena, q.changelog, r, row); rec != nil {
+						produce(r, rec)
+					}
+				}
 				process(r, row)
 			}
 		})
@@ -711,6 +722,12 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	for _, topic := range q.stateLogs() {
 		if q.aggLog != nil && topic == q.aggLog.topic {
 			if err := q.restoreAggLog(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		if q.srcStore != nil && topic == q.changelog {
+			if err := q.restoreSourceStore(ctx); err != nil {
 				return err
 			}
 			continue

@@ -249,12 +249,12 @@ func (r *repartitioner) restoreStore(ctx context.Context, s *Server) error {
 	}
 	var failed error
 	err := s.readChangelog(ctx, r.store, func(rec *kgo.Record) {
-		srcKey, row, err := r.srcStore.read(ctx, rec)
+		srcKey, row, deleted, err := r.srcStore.read(ctx, rec)
 		switch {
 		case failed != nil:
 		case err != nil:
 			failed = fmt.Errorf("restore %s partition %d offset %d: %w", rec.Topic, rec.Partition, rec.Offset, err)
-		case row == nil:
+		case deleted:
 			delete(r.prev, srcKey)
 		default:
 			r.prev[srcKey] = row

@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -32,9 +33,14 @@ type sourceStore struct {
 func (s *Server) newSourceStore(topic string, src *metastore.Source) *sourceStore {
 	var cols []types.Column
 	var from []int
-	for j, c := range src.Schema.Cols {
-		if !c.Key {
-			cols, from = append(cols, c), append(from, j)
+	// the value columns, then the HEADERS columns as values (historical
+	// plan headers_-_Can_create_and_query_table_with_HEADERS_column)
+	for _, headers := range []bool{false, true} {
+		for j, c := range src.Schema.Cols {
+			if !c.Key && c.Header == headers {
+				c.Header = false
+				cols, from = append(cols, c), append(from, j)
+			}
 		}
 	}
 	for j, c := range expr.PseudoColumns {
@@ -76,31 +82,24 @@ func (ss *sourceStore) entry(q *runningQuery, a *outArena, topic string, in *kgo
 }
 
 // read is a changelog entry back as the source's input row: its key as
-// the decoder encodes a table's (SrcKey), its row (nil for a deleted
-// key) with the entry's time as ROWTIME.
-func (ss *sourceStore) read(ctx context.Context, r *kgo.Record) (srcKey string, row []any, err error) {
+// the decoder encodes a table's (SrcKey), and its row with the entry's
+// time as ROWTIME; a deleted key's row holds its key columns alone.
+func (ss *sourceStore) read(ctx context.Context, r *kgo.Record) (srcKey string, row []any, deleted bool, err error) {
 	src := ss.src
 	rawKey := r.Key
 	var wstart, wend int64
 	if src.Window != nil {
 		if rawKey, wstart, wend, err = operators.SplitWindowedKey(r.Key, src.Window); err != nil {
-			return "", nil, fmt.Errorf("key: %w", err)
+			return "", nil, false, fmt.Errorf("key: %w", err)
 		}
 	}
 	keys, err := ss.key.Decode(ctx, rawKey)
 	if err != nil {
-		return "", nil, fmt.Errorf("key: %w", err)
+		return "", nil, false, fmt.Errorf("key: %w", err)
 	}
 	srcKey = operators.EncodeVals(keys)
 	if src.Window != nil {
 		srcKey = string(operators.WindowKey([]byte(srcKey), wstart))
-	}
-	if r.Value == nil {
-		return srcKey, nil, nil
-	}
-	vals, err := ss.val.Decode(ctx, r.Value)
-	if err != nil {
-		return "", nil, fmt.Errorf("value: %w", err)
 	}
 	row = make([]any, len(src.Schema.Cols)+len(expr.PseudoColumns))
 	ki := 0
@@ -110,12 +109,37 @@ func (ss *sourceStore) read(ctx context.Context, r *kgo.Record) (srcKey string, 
 			ki++
 		}
 	}
-	for i, idx := range ss.from {
-		row[idx] = vals[i]
-	}
 	row[len(src.Schema.Cols)] = r.Timestamp.UnixMilli() // ROWTIME
 	if src.Window != nil {
 		row = append(row, wstart, wend)
 	}
-	return srcKey, row, nil
+	if r.Value == nil {
+		return srcKey, row, true, nil
+	}
+	vals, err := ss.val.Decode(ctx, r.Value)
+	if err != nil {
+		return "", nil, false, fmt.Errorf("value: %w", err)
+	}
+	for i, idx := range ss.from {
+		row[idx] = vals[i]
+	}
+	return srcKey, row, false, nil
+}
+
+// restoreSourceStore reads a table projection's result back from its
+// source's store: each entry's row projected as the query projects it.
+func (q *runningQuery) restoreSourceStore(ctx context.Context) error {
+	var failed error
+	err := q.srv.readChangelog(ctx, q.changelog, func(r *kgo.Record) {
+		if failed != nil {
+			return
+		}
+		_, row, deleted, err := q.srcStore.read(ctx, r)
+		if err != nil {
+			failed = fmt.Errorf("restore %s partition %d offset %d: %w", r.Topic, r.Partition, r.Offset, err)
+			return
+		}
+		q.proc.RestoreSourceRow(row, deleted, r.Timestamp.UnixMilli())
+	})
+	return errors.Join(err, failed)
 }

@@ -136,3 +136,17 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64) error {
 // RestoreLastEmit sets the close time of the last final emit, read back
 // with the store's changelog.
 func (p *Processor) RestoreLastEmit(t int64) { p.clock.lastEmit = max(p.clock.lastEmit, t) }
+
+// RestoreSourceRow applies one entry of a table source's store to the
+// materialized result of a query projecting the table: the row's
+// projection where it passes WHERE, else (and for a deleted key, whose row
+// holds its key columns alone) no row for its key. The caller holds p.mu.
+func (p *Processor) RestoreSourceRow(row []any, deleted bool, ts int64) {
+	vals := p.Project(row)
+	k := p.outKey(vals)
+	if deleted || !p.Pass(row) {
+		p.dropMat(k)
+		return
+	}
+	p.setMat(k, vals, ts)
+}

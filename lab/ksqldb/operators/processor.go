@@ -237,7 +237,7 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 		return nil, nil // a join's further rows of a record that threw
 	}
 	if p.plan.Agg == nil {
-		return p.processSimple(r, changelog)
+		return p.processSimple(r)
 	}
 	if p.plan.Agg.Window != nil {
 		return p.processWindowed(r, changelog)
@@ -399,7 +399,7 @@ func keysAndWindowOnly(s types.Schema, vals []any) []any {
 	return out
 }
 
-func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) {
+func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	if !p.plan.Source.Table {
 		if r.Tombstone && len(p.plan.TFs) > 0 {
 			return nil, nil // KudtfFlatMapper: a null value gives no rows
@@ -434,18 +434,10 @@ func (p *Processor) processSimple(r InRow, changelog bool) ([]OutRow, []Change) 
 			return nil, nil
 		}
 		p.dropMat(k)
-		var ch []Change
-		if changelog {
-			ch = []Change{{Key: "m" + k, del: true}}
-		}
-		return []OutRow{{Vals: keysAndWindowOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS}}, ch
+		return []OutRow{{Vals: keysAndWindowOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS}}, nil
 	}
 	p.setMat(k, vals, r.TS)
-	var ch []Change
-	if changelog {
-		ch = []Change{{Key: "m" + k, row: vals, TS: r.TS}}
-	}
-	return []OutRow{{Vals: vals, TS: r.TS}}, ch
+	return []OutRow{{Vals: vals, TS: r.TS}}, nil
 }
 
 // Restore applies one changelog record.
@@ -490,14 +482,6 @@ func (p *Processor) Restore(key string, value []byte, ts int64) {
 		p.restoreWindowed(k, value)
 	case emitKey[0]:
 		p.restoreLastEmit(value)
-	case 'm':
-		if value == nil {
-			p.dropMat(k)
-			return
-		}
-		if row, ok := decodeRow(value, p.plan.Out.Cols); ok {
-			p.setMat(k, row, ts)
-		}
 	}
 }
 
