@@ -130,7 +130,7 @@ func (c *AggCall) FromIntermediate(v any) (AggState, error) {
 			n = 3
 		}
 		f, ok := fields(n)
-		if !ok || !c.setTypedSum(&s, f[0]) {
+		if !ok || !setSum(&s, c.arg.Type, f[0]) {
 			return bad()
 		}
 		if s.N, ok = f[1].(int64); !ok {
@@ -193,7 +193,7 @@ func (c *AggCall) FromIntermediate(v any) (AggState, error) {
 	case "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET":
 		return c.byOffsetState(v, bad)
 	case "SUM_LIST":
-		if !c.setListSum(&s, v) {
+		if !setSum(&s, c.Result, v) {
 			return bad()
 		}
 	case "SUM":
@@ -204,7 +204,7 @@ func (c *AggCall) FromIntermediate(v any) (AggState, error) {
 			s.V = v
 			return s, nil
 		}
-		if !c.setListSum(&s, v) {
+		if !setSum(&s, c.Result, v) {
 			return bad()
 		}
 	case "COLLECT_LIST", "COLLECT_SET", "TOPK", "TOPKDISTINCT":
@@ -226,27 +226,13 @@ func (c *AggCall) FromIntermediate(v any) (AggState, error) {
 	return s, nil
 }
 
-// setTypedSum is the inverse of typedSum.
-func (c *AggCall) setTypedSum(s *AggState, v any) bool {
+// setSum sets a running sum of type t from its stored value v: the
+// inverse of typedSum (t the argument's type: AVG, STDDEV) and of
+// sumListResult (t the result's: SUM_LIST, and the SUM of INTEGER, BIGINT
+// and DOUBLE). It reports false for a value of another type.
+func setSum(s *AggState, t types.Type, v any) bool {
 	var ok bool
-	switch c.arg.Type {
-	case types.Double:
-		s.F, ok = v.(float64)
-	case types.Integer:
-		var i int32
-		i, ok = v.(int32)
-		s.I = int64(i)
-	default:
-		s.I, ok = v.(int64)
-	}
-	return ok
-}
-
-// setListSum is the inverse of sumListResult: a sum in the result's type,
-// as SUM_LIST and the SUM of INTEGER, BIGINT and DOUBLE keep it.
-func (c *AggCall) setListSum(s *AggState, v any) bool {
-	var ok bool
-	switch c.Result {
+	switch t {
 	case types.Double:
 		s.F, ok = v.(float64)
 	case types.Integer:

@@ -32,12 +32,8 @@ type AggStore struct {
 // source, nil for other queries (an aggregation of a join keeps this
 // server's own layout; see doc.go).
 func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
-	if !p.Persistent || p.Agg == nil || p.Join != nil {
-		return nil, nil
-	}
-	input := sourceAggInput(p)
-	a, err := prepareAggregate(q, p, input)
-	if err != nil {
+	input, a, err := prepareSourceAggregate(q, p)
+	if a == nil || err != nil {
 		return nil, err
 	}
 	s := &AggStore{Keys: keysOf(a.grouped)}
@@ -57,6 +53,20 @@ func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
 	}
 	s.Vars = vars
 	return s, nil
+}
+
+// prepareSourceAggregate is the Prepare of a persistent aggregation of
+// one source, with the input it reads; nil for other queries.
+func prepareSourceAggregate(q *sql.Query, p *Plan) (aggInput, *aggPrepare, error) {
+	if !p.Persistent || p.Agg == nil || p.Join != nil {
+		return aggInput{}, nil, nil
+	}
+	input := sourceAggInput(p)
+	a, err := prepareAggregate(q, p, input)
+	if err != nil {
+		return aggInput{}, nil, err
+	}
+	return input, a, nil
 }
 
 // nonAggregate are the Aggregate step's non-aggregate columns: the

@@ -36,12 +36,8 @@ type Repartition struct {
 // (a stream grouped by its key columns: groupByKey) and where this server
 // aggregates without the topic (aggregations of joins).
 func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
-	if !p.Persistent || p.Agg == nil || p.Join != nil {
-		return nil, nil
-	}
-	input := sourceAggInput(p)
-	a, err := prepareAggregate(q, p, input)
-	if err != nil {
+	input, a, err := prepareSourceAggregate(q, p)
+	if a == nil || err != nil {
 		return nil, err
 	}
 	if a.byKey {
