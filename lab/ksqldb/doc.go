@@ -318,11 +318,14 @@
 // ksqlDB logs it (jointables.go), but restored from the table's own
 // topic. A table-table join's results are logged to Project-Last-changelog
 // (projectlast.go), in the join's key format and the left table's value
-// format, and rebuilt from the tables on a restart. TERMINATE deletes
+// format, and rebuilt from the tables on a restart. A chain that starts
+// with a foreign-key join logs that join's results, which Kafka Streams
+// materializes for the joins after it, to
+// KTABLE-FK-JOIN-OUTPUT-STATE-STORE-<n>-changelog (fkstorelog.go: keyed
+// by the left table's key, the joined row as the value, in the left
+// table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
-// QueryCleanupService does. Not ksqlDB's: a chain that starts with a
-// foreign-key join has no KTABLE-FK-JOIN-OUTPUT-STATE-STORE-<n>-changelog
-// (ksqlDB materializes that join's results for the joins after it); an
+// QueryCleanupService does. Not ksqlDB's: an
 // aggregation of a join that ksqlDB repartitions runs without its
 // Aggregate-GroupBy-repartition topic; other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other

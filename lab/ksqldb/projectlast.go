@@ -9,6 +9,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // ProjectLastStore is the store ksqlDB keeps a table-table join's
@@ -45,10 +46,19 @@ func (s *Server) newProjectLog(qi *metastore.Query, plan *planner.Plan) *project
 	}
 	left := jp.Leaves[0].Source // a table-table join's key format is the left's
 	topic := s.appID(qi.ID) + "-" + ProjectLastStore + "-changelog"
-	return &projectLog{topic: topic,
-		key: formats.NewSerde(left.KeyFormat, plan.Out.Keys(), true, topic, s.reg).AvroKeyFor(left.Name).WithDelimiter(left.KeyDelimiter).WithProtobufNullable(left.KeyProtoNullable),
-		val: formats.NewSerde(left.ValueFormat, plan.Out.Values(), false, topic, s.reg).WithDelimiter(left.ValueDelimiter).WithAvroFullName(left.ValueAvroName).WithProtobufNullable(left.ValueProtoNullable),
-	}
+	key, val := s.leftFormatSerdes(left, plan.Out.Keys(), plan.Out.Values(), topic)
+	return &projectLog{topic: topic, key: key, val: val}
+}
+
+// leftFormatSerdes are the key and value serdes of an internal topic of a
+// table-table join written in the join's formats, the left source's
+// (SchemaKTable's key format, JoinNode's value format for the source on
+// the left), its value wrapped: keys and vals as left's topic would
+// serialize them.
+func (s *Server) leftFormatSerdes(left *metastore.Source, keys, vals []types.Column, topic string) (key, val *formats.Serde) {
+	key = formats.NewSerde(left.KeyFormat, keys, true, topic, s.reg).AvroKeyFor(left.Name).WithDelimiter(left.KeyDelimiter).WithProtobufNullable(left.KeyProtoNullable)
+	val = formats.NewSerde(left.ValueFormat, vals, false, topic, s.reg).WithDelimiter(left.ValueDelimiter).WithAvroFullName(left.ValueAvroName).WithProtobufNullable(left.ValueProtoNullable)
+	return key, val
 }
 
 // record is the changelog entry of result o (already split into q's key and

@@ -54,6 +54,7 @@ type runningQuery struct {
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
+	fkLog     *fkStoreLog        // a foreign-key join's output store changelog in a chain (see fkstorelog.go)
 	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
 	srcStore  *sourceStore       // a table projection's source store, logged to its changelog (see sourcestore.go)
 	jstages   *joinStages        // a chain of joins' repartitions between its joins (see joinstages.go)
@@ -118,6 +119,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
 	rq.tableLogs = s.newTableLogs(qi, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
+	rq.fkLog = s.newFKStoreLog(qi, plan)
 	rq.aggLog = s.newAggLog(qi, plan, sink)
 	rq.jstages = s.newJoinStages(qi, plan)
 	// the schemas of the internal topics are registered now, in the
@@ -193,6 +195,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
 		changelogs = append(changelogs, q.tableLogs[leaf].topic)
 	}
+	if q.fkLog != nil {
+		changelogs = append(changelogs, q.fkLog.topic)
+	}
 	if q.projLog != nil {
 		changelogs = append(changelogs, q.projLog.topic)
 	}
@@ -220,7 +225,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 // records with, in a fixed order (registry ids follow it): the
 // aggregation's repartition key and value, each join side's repartition
 // key and value, each chain repartition's key and value, the table-side
-// changelogs' values by leaf, the Project-Last changelog's key and value.
+// changelogs' values by leaf, the foreign-key join's output store
+// changelog's key and value (its first write comes before the projection's
+// of the same result), the Project-Last changelog's key and value.
 func (q *runningQuery) internalSerdes() []*formats.Serde {
 	var out []*formats.Serde
 	if q.repart != nil {
@@ -247,6 +254,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 		if tl := q.tableLogs[leaf]; !tl.raw { // a rekeyed table's are its repartition topic's
 			out = append(out, tl.store.val)
 		}
+	}
+	if q.fkLog != nil {
+		out = append(out, q.fkLog.key, q.fkLog.val)
 	}
 	if q.projLog != nil {
 		out = append(out, q.projLog.key, q.projLog.val)
@@ -380,6 +390,16 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			outs = nil // a source table's query only materializes the table
 		}
 		for _, o := range outs {
+			if o.FKStore {
+				rec, err := q.fkLog.record(q, o)
+				if err != nil {
+					q.srv.processingError(q.info.ID, r, &serializeError{topic: q.fkLog.topic, err: err})
+					continue
+				}
+				rec.Headers = r.Headers
+				produce(r, rec)
+				continue
+			}
 			if o.Stage > 0 {
 				if rec := q.jstages.byStep[o.Stage].record(q, r, o); rec != nil {
 					produce(r, rec)

@@ -4,7 +4,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -31,9 +30,13 @@ type fkState struct {
 	fkOf   map[string]string          // left key -> its encoded foreign key
 	result map[string]bool            // left keys that have a result
 	in     []bool                     // emit's scratch: which leaves a result holds
+	// stored are the left keys the join's output store holds a result
+	// for; nil where the join has no such store (see join_fkstore.go)
+	stored map[string]bool
 }
 
-func newJoinState(jp *planner.JoinPlan) *joinState {
+func newJoinState(p *planner.Plan) *joinState {
+	jp := p.Join
 	if jp == nil {
 		return nil
 	}
@@ -48,6 +51,9 @@ func newJoinState(jp *planner.JoinPlan) *joinState {
 	}
 	if jp.ForeignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}, in: make([]bool, len(jp.Leaves))}
+		if p.Persistent && len(jp.Steps) > 1 {
+			js.fk.stored = map[string]bool{}
+		}
 	}
 	for i, l := range jp.Leaves {
 		if l.Source.Table {
@@ -200,7 +206,7 @@ func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Chang
 			continue
 		}
 		copy(row[jp.Leaves[leaf].Base:], side)
-		if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
+		if rowTime, ok := rowTimeOf(side); ok {
 			ts = max(ts, rowTime)
 		}
 	}
@@ -275,12 +281,16 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 	// "Should support inner join with left key-column expression" deletes
 	// a left row whose result a right delete had removed)
 	force := false
-	detached := false // the result without the right row (see above)
+	detached := false  // the result without the right row (see above)
+	var oldRight []any // a left row's update: the right row its old foreign key pointed at
 	emit := func(pk string) {
 		lrow := lt[pk]
 		var rrow []any
 		if lrow != nil && !detached {
 			rrow = rt[fk.fkOf[pk]]
+		}
+		if fk.stored != nil && r.Leaf <= 1 {
+			outs = p.putForeignKeyStore(outs, r, pk, lrow, rrow, oldRight)
 		}
 		exists := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
 		included[0], included[1] = exists, exists && rrow != nil
@@ -300,7 +310,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		ts := r.TS
 		if detached { // the answer for the old foreign key
 			if old := rt[fk.fkOf[pk]]; old != nil {
-				if rowTime, ok := old[len(old)-len(expr.PseudoColumns)].(int64); ok {
+				if rowTime, ok := rowTimeOf(old); ok {
 					ts = max(ts, rowTime)
 				}
 			}
@@ -325,7 +335,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 				continue
 			}
 			copy(row[jp.Leaves[leaf].Base:], side)
-			if rowTime, ok := side[len(side)-len(expr.PseudoColumns)].(int64); ok {
+			if rowTime, ok := rowTimeOf(side); ok {
 				ts = max(ts, rowTime)
 			}
 			if key == nil && leaf != 1 { // the tables but the right one are keyed by pk
@@ -377,6 +387,10 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		detached, force = false, false
 	}
 	if old, ok := fk.fkOf[k]; ok {
+		oldRight = rt[old]
+		if fk.stored != nil {
+			outs = p.detachForeignKeyStore(outs, r, old, oldRight)
+		}
 		delete(fk.refs[old], k)
 		if len(fk.refs[old]) == 0 {
 			delete(fk.refs, old)
@@ -388,12 +402,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		emit(k)
 		return outs, changes
 	}
-	row := js.row
-	clear(row)
-	copy(row[jp.Leaves[0].Base:], r.Vals)
-	if v := jp.Steps[0].LeftKey.Eval(row); v != nil {
-		js.key[0] = v
-		enc := string(appendVals(nil, js.key[:]))
+	if enc, ok := p.foreignKeyOf(r.Vals); ok {
 		fk.fkOf[k] = enc
 		if fk.refs[enc] == nil {
 			fk.refs[enc] = map[string]bool{}
@@ -419,15 +428,23 @@ func (p *Processor) leavesForeignKey(r InRow) bool {
 	if r.Tombstone {
 		return true
 	}
-	row := p.join.row
+	enc, ok := p.foreignKeyOf(r.Vals)
+	return !ok || enc != old
+}
+
+// foreignKeyOf is the encoded foreign key of a left row of a foreign-key
+// join, false where it is null.
+func (p *Processor) foreignKeyOf(vals []any) (string, bool) {
+	jp, js := p.plan.Join, p.join
+	row := js.row
 	clear(row)
-	copy(row[jp.Leaves[0].Base:], r.Vals)
+	copy(row[jp.Leaves[0].Base:], vals)
 	v := jp.Steps[0].LeftKey.Eval(row)
 	if v == nil {
-		return true
+		return "", false
 	}
-	p.join.key[0] = v
-	return string(appendVals(nil, p.join.key[:])) != old
+	js.key[0] = v
+	return string(appendVals(nil, js.key[:])), true
 }
 
 // keyColumn is the index of a table leaf's (only) key column in its row.

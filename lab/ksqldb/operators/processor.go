@@ -54,6 +54,11 @@ type OutRow struct {
 	// NullKey is a result written with a null key: the null key of its
 	// input, passed on by a stream's projection (see InRow.NullKey).
 	NullKey bool
+	// FKStore marks an entry of a foreign-key join's output store
+	// (planner.ForeignKeyStore; Vals in the joined row's layout, its own
+	// copy), which the query logs to the store's changelog; it is not a
+	// result
+	FKStore bool
 }
 
 // Change is one state-store update for the changelog. It is encoded only
@@ -141,7 +146,7 @@ type Processor struct {
 }
 
 func NewProcessor(p *planner.Plan) *Processor {
-	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clock: newWindowClock(), emitInterval: DefaultEmitInterval, sessions: map[string][]*group{}, join: newJoinState(p.Join)}
+	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clock: newWindowClock(), emitInterval: DefaultEmitInterval, sessions: map[string][]*group{}, join: newJoinState(p)}
 }
 
 func (p *Processor) Reset() {
@@ -151,7 +156,7 @@ func (p *Processor) Reset() {
 	p.MaterializedTS = map[string]int64{}
 	p.clock = newWindowClock()
 	p.sessions = map[string][]*group{}
-	p.join = newJoinState(p.plan.Join)
+	p.join = newJoinState(p.plan)
 	p.failure = nil
 }
 

@@ -637,8 +637,10 @@ func valuesOf(cols []types.Column) []types.Column {
 // left table registers its foreign keys through a subscription topic read
 // by the right table's sub-topology, which answers through a response
 // topic that the left sub-topology resolves against its own store. The
-// names and indexes are those of the fk-join historical plans.
-func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) {
+// names and indexes are those of the fk-join historical plans. It returns
+// the name of the store the join's result would be materialized in
+// (ForeignKeyStoreName).
+func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) string {
 	t.tableSource(leftTopic, leftStore)
 	t.processor("PrependAliasLeft")
 	t.sub()
@@ -673,7 +675,7 @@ func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, right
 	resolve := t.next(fk + "RESPONSE-RESOLVER-PROCESSOR")
 	t.join(resolve, []string{responses}, leftStore)
 	t.join(t.next("KTABLE-FK-JOIN-OUTPUT"), []string{resolve})
-	t.index++ // the joined table's store name, unused
+	return t.next("KTABLE-FK-JOIN-OUTPUT-STATE-STORE") // named, not added
 }
 
 // keeps reports a PARTITION BY of the single key column of cols, which

@@ -353,7 +353,17 @@ func chainRepartition(jp *JoinPlan, k int, col, suffix, keyFormat string) JoinRe
 	st := jp.Steps[k]
 	r := JoinRepartition{Step: k, Suffix: suffix, KeyFormat: keyFormat, KeyExpr: st.LeftKey,
 		Key: types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}}
-	for leaf := 0; leaf <= k; leaf++ {
+	r.Values, r.From = joinedValues(jp, k)
+	return r
+}
+
+// joinedValues are the value columns of the joined sources' PrependAlias
+// steps, of leaves 0 to last in source order: each source's values,
+// pseudo columns and key copy, named ALIAS_NAME (JoinParamsFactory and
+// ForeignKeyJoinParamsFactory.createSchema: the left values, then the
+// right), with from, each one's index in the joined row.
+func joinedValues(jp *JoinPlan, last int) (vals []types.Column, from []int) {
+	for leaf := 0; leaf <= last; leaf++ {
 		l := jp.Leaves[leaf]
 		schema := l.Source.Schema.Cols
 		pseudo := 0
@@ -361,11 +371,11 @@ func chainRepartition(jp *JoinPlan, k int, col, suffix, keyFormat string) JoinRe
 			if c.Key {
 				continue
 			}
-			r.Values = append(r.Values, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type})
-			r.From = append(r.From, l.Base+leafIndex(schema, c.Name, &pseudo))
+			vals = append(vals, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type})
+			from = append(from, l.Base+leafIndex(schema, c.Name, &pseudo))
 		}
 	}
-	return r
+	return vals, from
 }
 
 // planStreamChainRepartition is the repartition of a chain whose innermost

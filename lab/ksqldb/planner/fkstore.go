@@ -1,0 +1,50 @@
+package planner
+
+import "github.com/ctalab/ctalab/lab/ksqldb/types"
+
+// ForeignKeyStore is the store Kafka Streams materializes a foreign-key
+// join's result in when a join after it looks the result up: KTableImpl's
+// doJoinOnForeignKey names the store KTABLE-FK-JOIN-OUTPUT-STATE-STORE-<n>,
+// after its KTABLE-FK-JOIN-OUTPUT-<n-1> processor, and materializes it only
+// for a value getter (the next table-table join's KTABLE-JOINOTHER), so a
+// foreign-key join of two tables has none (the fk-join historical plans:
+// "stores: []"). A timestamped key-value store, logged to
+// <application id>-<Name>-changelog: the result keyed as the left table is,
+// its value the joined row (ForeignKeyTableTableJoinBuilder's serdes over
+// ForeignKeyJoinParamsFactory.createSchema; the historical plans of
+// fk-n-way-join.json, schema CTAS_OUTPUT_0.L_Join).
+type ForeignKeyStore struct {
+	Name string
+	// Keys are the left table's key columns, aliased (ALIAS_NAME), and
+	// KeyFrom their indexes in the joined row
+	Keys    []types.Column
+	KeyFrom []int
+	// Values are the left table's PrependAlias values then the right
+	// table's, and From their indexes in the joined row
+	Values []types.Column
+	From   []int
+}
+
+// ForeignKeyStore is the store of a persistent N-way join that starts
+// with a foreign-key join (the only place ksqlDB allows one in a chain),
+// nil for any other plan.
+func (p *Plan) ForeignKeyStore() *ForeignKeyStore {
+	jp := p.Join
+	if !p.Persistent || jp == nil || !jp.ForeignKey() || len(jp.Steps) < 2 {
+		return nil
+	}
+	left, right := jp.Leaves[0], jp.Leaves[1]
+	// the foreign-key join is the innermost, so its nodes are numbered as
+	// a join of its two tables alone numbers them
+	t := &topology{}
+	t.sub()
+	fs := &ForeignKeyStore{Name: foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "")}
+	for i, c := range left.Source.Schema.Cols {
+		if c.Key {
+			fs.Keys = append(fs.Keys, types.Column{Name: left.Alias + "_" + c.Name, Type: c.Type, Key: true})
+			fs.KeyFrom = append(fs.KeyFrom, left.Base+i)
+		}
+	}
+	fs.Values, fs.From = joinedValues(jp, 1)
+	return fs
+}
