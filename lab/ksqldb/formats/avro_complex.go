@@ -90,18 +90,19 @@ func avroComplex(v any, t types.Type) (any, error) {
 		if !ok {
 			break
 		}
-		// ConnectDataTranslator.toKsqlMap fills a new HashMap<>() from the
-		// map AvroData read; the decoded map no longer has the wire's
-		// order, so its entries go in by sorted key
-		out := types.NewDefaultHashMap()
-		for _, k := range slices.Sorted(maps.Keys(m)) {
+		// a map goavro read itself (its schema not rewritten, see
+		// avroOrderedCodec) no longer has the wire's order: its entries
+		// go in by sorted key
+		keys := slices.Sorted(maps.Keys(m))
+		vals := make([]any, len(keys))
+		for i, k := range keys {
 			x, err := avroValue(unwrapUnion(avroBranch(m[k], t.Elem)), t.Elem)
 			if err != nil {
 				return nil, err
 			}
-			out.Put(k, x)
+			vals[i] = x
 		}
-		return out.Map(), nil
+		return avroMapRead(keys, vals, true), nil
 	case types.KindStruct:
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -124,18 +125,21 @@ func avroComplex(v any, t types.Type) (any, error) {
 	return nil, fmt.Errorf("cannot resolve avro %T into %s", v, t)
 }
 
-// avroMapEntries reads Connect's MapEntry array into a MAP; an entry
-// whose key is neither a STRING nor null is refused, as MAP keys here are
-// STRING only.
+// avroMapEntries reads Connect's MapEntry array, or an Avro map's entries
+// as avroOrderedCodec reads them, into a MAP; an entry whose key is neither
+// a STRING nor null is refused, as MAP keys here are STRING only.
 func avroMapEntries(entries []any, t types.Type) (any, error) {
-	// AvroData.toConnectData then ConnectDataTranslator.toKsqlMap: each a
-	// HashMap filled in the entries' order
-	out := types.NewDefaultHashMap()
+	keys := make([]any, 0, len(entries))
+	vals := make([]any, 0, len(entries))
+	avroMap, utf8 := false, false
 	for _, e := range entries {
 		rec, ok := e.(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("cannot resolve avro %T into a map entry of %s", e, t)
 		}
+		_, utf8 = rec[avroMapUtf8Marker]
+		_, strs := rec[avroMapStringMarker]
+		avroMap = utf8 || strs
 		k := unwrapUnion(rec["key"])
 		if _, ok := k.(string); !ok && k != nil {
 			return nil, fmt.Errorf("cannot resolve avro map key %v into %s", rec["key"], t.Key)
@@ -144,9 +148,23 @@ func avroMapEntries(entries []any, t types.Type) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Put(k, x)
+		keys = append(keys, k)
+		vals = append(vals, x)
 	}
-	return out.Map(), nil
+	if avroMap {
+		strs := make([]string, len(keys))
+		for i, k := range keys {
+			strs[i] = k.(string)
+		}
+		return avroMapRead(strs, vals, utf8), nil
+	}
+	// AvroData.toConnectData's new HashMap<>(size) in the entries' order,
+	// then ConnectDataTranslator.toKsqlMap's new HashMap<>()
+	out := types.NewHashMap(len(keys))
+	for i, k := range keys {
+		out.Put(k, vals[i])
+	}
+	return avroHashMap(out.Map()), nil
 }
 
 // avroMapEntryType is the MAP AvroData.toConnectSchema gives Connect's

@@ -76,13 +76,17 @@ func (s *Serde) prepareAvroByID(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("build Avro schema %d: %w", s.schemaID, err)
 	}
+	s.avroMapsOrdered = false
+	if ordered := avroOrderedCodec(got.Schema); ordered != nil {
+		codec, s.avroMapsOrdered = ordered, true
+	}
 	s.avroID, s.avroCodec, s.avroSR = s.schemaID, codec, sch
 	return nil
 }
 
 // encodeAvroByID writes vals under the registered schema.
 func (s *Serde) encodeAvroByID(buf []byte, vals []any) ([]byte, error) {
-	w := avroSRWriter{names: map[string]any{}}
+	w := avroSRWriter{names: map[string]any{}, ordered: s.avroMapsOrdered}
 	if s.unwrapped() {
 		if vals[0] == nil {
 			return nil, nil
@@ -109,8 +113,12 @@ func (s *Serde) encodeAvroByID(buf []byte, vals []any) ([]byte, error) {
 }
 
 // avroSRWriter turns values into goavro natives of a registered schema,
-// remembering the named types it has met.
-type avroSRWriter struct{ names map[string]any }
+// remembering the named types it has met; ordered when the codec takes
+// maps as arrays of entries (avroOrderedCodec).
+type avroSRWriter struct {
+	names   map[string]any
+	ordered bool
+}
 
 // avroFullNameIn is a named type's full name within namespace ns, and the
 // namespace of what it holds.
@@ -165,6 +173,9 @@ func (w *avroSRWriter) branchName(sch any, ns string) string {
 			return full
 		}
 		base := w.branchName(x["type"], ns)
+		if base == "map" && w.ordered {
+			base = "array"
+		}
 		if lt, ok := x["logicalType"].(string); ok {
 			return base + "." + lt
 		}
@@ -292,7 +303,11 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t types.Type) (any, err
 		if !ok {
 			return nil, fmt.Errorf("a %T for an Avro map", v)
 		}
+		// copyMap's new HashMap(), then AvroData.fromConnectData's, whose
+		// order GenericDatumWriter.writeMap writes
+		mv = avroHashMap(mv)
 		out := make(map[string]any, mv.Len())
+		var entries []any
 		for i, key := range mv.Keys {
 			k, isStr := key.(string)
 			if !isStr {
@@ -302,7 +317,14 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t types.Type) (any, err
 			if err != nil {
 				return nil, err
 			}
+			if w.ordered {
+				entries = append(entries, map[string]any{"key": k, "value": x})
+				continue
+			}
 			out[k] = x
+		}
+		if w.ordered {
+			return entries, nil
 		}
 		return out, nil
 	case "enum", "fixed":
@@ -407,8 +429,10 @@ func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t type
 			valSch = f["type"]
 		}
 	}
+	// in the order of copyMap's new HashMap(), as AvroData writes them
+	mv = avroHashMap(mv)
 	out := make([]any, 0, mv.Len())
-	for i, k := range mv.Keys { // in the map's order, as AvroData writes them
+	for i, k := range mv.Keys {
 		kx, err := w.native(keySch, inner, k, types.String)
 		if err != nil {
 			return nil, err

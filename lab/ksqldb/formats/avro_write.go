@@ -216,7 +216,8 @@ func avroWriteNative(v any, t types.Type, full string) any {
 			return v
 		}
 		// AvroData.fromConnectData: an entry for each of the map's
-		// entries, in its order
+		// entries, in the order of the copy withCompatibleSchema made
+		m = avroHashMap(m)
 		out := make([]any, 0, m.Len())
 		for i, k := range m.Keys {
 			var key any // the null key, as the optional key field's null

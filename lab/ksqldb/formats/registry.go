@@ -24,6 +24,9 @@ type Registry struct {
 	mu           sync.Mutex
 	jsonSchemas  map[int]*connectNode        // JSON_SR writer schemas by id
 	protoSchemas map[int]*protoschema.Schema // PROTOBUF writer schemas by id
+	// Avro writer codecs that read maps as arrays of entries, by id; nil
+	// for a schema without maps or that goavro takes no other way
+	avroOrdered map[int]*goavro.Codec
 }
 
 func NewRegistry(url string, hc *http.Client) (*Registry, error) {
@@ -49,6 +52,26 @@ func (r *Registry) Codec(ctx context.Context, id int) (*goavro.Codec, error) {
 		return nil, ErrNoRegistry
 	}
 	return r.Client.Codec(ctx, id)
+}
+
+// readCodec is the codec that reads Avro records written under schema id
+// whose writer codec is codec: one keeping each map's entries in the
+// order they were written (avroOrderedCodec) when the schema has maps.
+func (r *Registry) readCodec(id int, codec *goavro.Codec) *goavro.Codec {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ordered, seen := r.avroOrdered[id]
+	if !seen {
+		ordered = avroOrderedCodec(codec.Schema())
+		if r.avroOrdered == nil {
+			r.avroOrdered = map[int]*goavro.Codec{}
+		}
+		r.avroOrdered[id] = ordered
+	}
+	if ordered != nil {
+		return ordered
+	}
+	return codec
 }
 
 // Register registers an Avro schema under subject and returns its id.

@@ -42,7 +42,9 @@ type Serde struct {
 
 	avroID    int
 	avroCodec *goavro.Codec
-	jsonSRID  int // the registered JSON_SR schema's id, 0 before prepareSink
+	// avroMapsOrdered: avroCodec takes maps as arrays of entries
+	avroMapsOrdered bool
+	jsonSRID        int // the registered JSON_SR schema's id, 0 before prepareSink
 
 	protoID     int
 	protoMsg    protoreflect.MessageDescriptor // the registered PROTOBUF message, nil before prepareSink
@@ -571,7 +573,7 @@ func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 			return out, nil
 		}
 	}
-	native, rest, err := codec.NativeFromBinary(b[5:])
+	native, rest, err := s.Registry.readCodec(id, codec).NativeFromBinary(b[5:])
 	if err != nil {
 		return nil, fmt.Errorf("decode avro (schema %d): %w", id, err)
 	}

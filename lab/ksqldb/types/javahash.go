@@ -6,12 +6,24 @@ import (
 	"unicode/utf16"
 )
 
+// AvroUtf8 is a map key held as Avro's org.apache.avro.util.Utf8, as
+// GenericDatumReader.readMap reads the keys of an Avro map: its hashCode
+// folds the UTF-8 bytes, each a signed Java byte, by 31 (Utf8.hashCode,
+// Avro 1.11), which for a key outside ASCII differs from String.hashCode.
+type AvroUtf8 string
+
 // javaHashCode is hashCode() of the Java object ksqlDB holds for a MAP key
 // of one of the types KeyedMap accepts (see KeyedMapKey): Integer, Long,
 // Double, Boolean, String and BigDecimal, as java.lang and java.math define
-// them; null hashes to 0 as in HashMap.hash.
+// them, or an Avro Utf8; null hashes to 0 as in HashMap.hash.
 func javaHashCode(v any) int32 {
 	switch x := v.(type) {
+	case AvroUtf8:
+		var h int32
+		for i := 0; i < len(x); i++ {
+			h = 31*h + int32(int8(x[i]))
+		}
+		return h
 	case int32:
 		return x
 	case int64:
