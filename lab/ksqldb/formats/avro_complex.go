@@ -164,7 +164,7 @@ func avroMapEntries(entries []any, t types.Type) (any, error) {
 	for i, k := range keys {
 		out.Put(k, vals[i])
 	}
-	return avroHashMap(out.Map()), nil
+	return connectHashMap(out.Map()), nil
 }
 
 // avroMapEntryType is the MAP AvroData.toConnectSchema gives Connect's

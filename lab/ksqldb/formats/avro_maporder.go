@@ -165,18 +165,6 @@ func avroDefaultMapsAsArrays(sch, def any) any {
 	return def
 }
 
-// avroHashMap is m put, in its order, into a new HashMap<>(), as
-// ConnectSchemas.withCompatibleSchema and AvroSRSchemaDataTranslator.copyMap
-// copy a map before AvroData writes it, and AvroData.fromConnectData copies
-// a map with STRING keys once more, into a HashMap of its own.
-func avroHashMap(m *types.KeyedMap) *types.KeyedMap {
-	h := types.NewDefaultHashMap()
-	for i, k := range m.Keys {
-		h.Put(k, m.Vals[i])
-	}
-	return h.Map()
-}
-
 // avroMapRead is the MAP ksqlDB reads from an Avro map whose entries came
 // in the order of keys and vals: GenericDatumReader.readMap's
 // new HashMap<>(size) of Utf8 keys (or Strings, when utf8 is false),
@@ -199,5 +187,5 @@ func avroMapRead(keys []string, vals []any, utf8 bool) *types.KeyedMap {
 		}
 		connect.Put(k, read.Vals[i])
 	}
-	return avroHashMap(connect.Map())
+	return connectHashMap(connect.Map())
 }

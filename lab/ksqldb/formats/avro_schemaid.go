@@ -305,7 +305,7 @@ func (w *avroSRWriter) native(sch any, ns string, v any, t types.Type) (any, err
 		}
 		// copyMap's new HashMap(), then AvroData.fromConnectData's, whose
 		// order GenericDatumWriter.writeMap writes
-		mv = avroHashMap(mv)
+		mv = connectHashMap(mv)
 		out := make(map[string]any, mv.Len())
 		var entries []any
 		for i, key := range mv.Keys {
@@ -430,7 +430,7 @@ func (w *avroSRWriter) mapEntries(entry map[string]any, ns string, v any, t type
 		}
 	}
 	// in the order of copyMap's new HashMap(), as AvroData writes them
-	mv = avroHashMap(mv)
+	mv = connectHashMap(mv)
 	out := make([]any, 0, mv.Len())
 	for i, k := range mv.Keys {
 		kx, err := w.native(keySch, inner, k, types.String)

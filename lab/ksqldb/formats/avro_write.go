@@ -217,7 +217,7 @@ func avroWriteNative(v any, t types.Type, full string) any {
 		}
 		// AvroData.fromConnectData: an entry for each of the map's
 		// entries, in the order of the copy withCompatibleSchema made
-		m = avroHashMap(m)
+		m = connectHashMap(m)
 		out := make([]any, 0, m.Len())
 		for i, k := range m.Keys {
 			var key any // the null key, as the optional key field's null

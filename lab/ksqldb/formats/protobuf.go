@@ -256,7 +256,12 @@ func (s *Serde) encodeProtobuf(vals []any) (out []byte, err error) {
 		if s.protoFields != nil {
 			fi = s.protoFields[i]
 		}
-		if err := setProtoField(m, fds.Get(fi), vals[i], c.Type); err != nil {
+		v := vals[i]
+		if s.schemaID != 0 {
+			// ProtobufSRSchemaDataTranslator: withCompatibleSchema's copies
+			v = connectCompatible(v, c.Type)
+		}
+		if err := setProtoField(m, fds.Get(fi), v, c.Type); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.Name, err)
 		}
 	}
@@ -489,6 +494,7 @@ func (s *Serde) decodeProtobuf(ctx context.Context, b []byte, out []any) ([]any,
 	if err != nil {
 		return nil, err
 	}
+	md = protoMapsAsLists(md) // map entries in the order written
 	m := dynamicpb.NewMessage(md)
 	if err := (proto.UnmarshalOptions{}).Unmarshal(rest, m); err != nil {
 		return nil, fmt.Errorf("Failed to deserialize Protobuf data: %w", err)

@@ -84,8 +84,9 @@ func protoMapValue(m protoreflect.Message, fd, kfd, vfd protoreflect.FieldDescri
 		return nil
 	}
 	if fd.IsMap() {
-		// a decoded map field no longer has the wire's order: its
-		// entries go in by sorted key
+		// a map field read as a Go map (its descriptors not copied, see
+		// protoMapsAsLists) no longer has the wire's order: its entries
+		// go in by sorted key
 		pm := m.Get(fd).Map()
 		var keys []protoreflect.MapKey
 		pm.Range(func(k protoreflect.MapKey, _ protoreflect.Value) bool {

@@ -138,6 +138,7 @@ func (s *Serde) prepareProtobufByID(ctx context.Context) error {
 			return fmt.Errorf("column %s is not a field of schema %d", c.Name, s.schemaID)
 		}
 	}
-	s.protoID, s.protoMsg, s.protoFields = s.schemaID, md, idx
+	// map fields written as lists, entries in the map's order
+	s.protoID, s.protoMsg, s.protoFields = s.schemaID, protoMapsAsLists(md), idx
 	return nil
 }
