@@ -26,7 +26,7 @@ type Registry struct {
 	protoSchemas map[int]*protoschema.Schema // PROTOBUF writer schemas by id
 	// Avro writer codecs that read maps as arrays of entries, by id; nil
 	// for a schema without maps or that goavro takes no other way
-	avroOrdered map[int]*goavro.Codec
+	avroOrdered sync.Map // int -> *goavro.Codec
 }
 
 func NewRegistry(url string, hc *http.Client) (*Registry, error) {
@@ -58,17 +58,11 @@ func (r *Registry) Codec(ctx context.Context, id int) (*goavro.Codec, error) {
 // whose writer codec is codec: one keeping each map's entries in the
 // order they were written (avroOrderedCodec) when the schema has maps.
 func (r *Registry) readCodec(id int, codec *goavro.Codec) *goavro.Codec {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	ordered, seen := r.avroOrdered[id]
+	x, seen := r.avroOrdered.Load(id)
 	if !seen {
-		ordered = avroOrderedCodec(codec.Schema())
-		if r.avroOrdered == nil {
-			r.avroOrdered = map[int]*goavro.Codec{}
-		}
-		r.avroOrdered[id] = ordered
+		x, _ = r.avroOrdered.LoadOrStore(id, avroOrderedCodec(codec.Schema()))
 	}
-	if ordered != nil {
+	if ordered := x.(*goavro.Codec); ordered != nil {
 		return ordered
 	}
 	return codec
