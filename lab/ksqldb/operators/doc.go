@@ -10,9 +10,11 @@
 // retention, and windowed keys laid out as Kafka Streams' windowed
 // serializers lay them out; session.go SESSION windows, merged as Kafka
 // Streams merges sessions; emitfinal.go EMIT FINAL's emits of closed
-// windows and sessions; join_exec.go stream-table and table-table
-// joins, primary-key and foreign-key; join_window.go stream-stream joins
-// (WITHIN, GRACE PERIOD) with their window stores.
+// windows and sessions; join_exec.go stream-table and primary-key
+// table-table joins; join_fk.go foreign-key table-table joins, answered as
+// Kafka Streams answers their subscriptions, and join_fkstore.go their
+// output store; join_window.go stream-stream joins (WITHIN, GRACE PERIOD)
+// with their window stores.
 //
 // A Processor does no I/O: reading topics, writing results and committing
 // offsets belong to the server's running query. Its exported state (Groups,

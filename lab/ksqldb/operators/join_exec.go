@@ -1,7 +1,6 @@
 package operators
 
 import (
-	"maps"
 	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
@@ -24,15 +23,17 @@ type joinState struct {
 }
 
 // fkState indexes a foreign-key join's left rows by the right key they
-// point at.
+// point at, Kafka Streams' subscriptions (see join_fk.go).
 type fkState struct {
 	refs   map[string]map[string]bool // encoded foreign key -> left keys
-	fkOf   map[string]string          // left key -> its encoded foreign key
-	result map[string]bool            // left keys that have a result
-	in     []bool                     // emit's scratch: which leaves a result holds
-	// stored are the left keys the join's output store holds a result
-	// for; nil where the join has no such store (see join_fkstore.go)
-	stored map[string]bool
+	fkOf   map[string]string          // left key -> its encoded non-null foreign key
+	result map[string]bool            // left keys that have a result of the whole join
+	in     []bool                     // emitForeignKey's scratch: which leaves a result holds
+	// held are the left keys the foreign-key join itself has a result
+	// for, with the time of the answer that put it
+	held map[string]int64
+	// logged: the join's output store has a changelog (see join_fkstore.go)
+	logged bool
 }
 
 func newJoinState(p *planner.Plan) *joinState {
@@ -50,10 +51,8 @@ func newJoinState(p *planner.Plan) *joinState {
 		}
 	}
 	if jp.ForeignKey() {
-		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{}, in: make([]bool, len(jp.Leaves))}
-		if p.Persistent && len(jp.Steps) > 1 {
-			js.fk.stored = map[string]bool{}
-		}
+		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{},
+			in: make([]bool, len(jp.Leaves)), held: map[string]int64{}, logged: p.Persistent && len(jp.Steps) > 1}
 	}
 	for i, l := range jp.Leaves {
 		if l.Source.Table {
@@ -245,191 +244,6 @@ func (p *Processor) resultExisted(row []any, exists bool) bool {
 	}
 	_, had := p.Materialized[p.outKey(p.Project(row))]
 	return had
-}
-
-// processForeignKey handles an update of any table of a foreign-key
-// table-table join (the docs' "Semantics of Foreign-Key Table-Table
-// Joins"), or of an N-way join of tables that starts with one: a left row
-// is joined with the right row its foreign key points at; a right row's
-// update re-joins every left row pointing at it, in key order; the
-// primary-key joins after it join the tables' rows under the left
-// table's key, the key of the foreign-key join's result
-// (LogicalPlanner.verifyForeignKeyJoin allows a foreign-key join only
-// first). A result that is gone (an [INNER] JOIN row whose partner is
-// gone, a deleted left row) becomes a tombstone where it had a result.
-//
-// In a LEFT JOIN of two tables, a left row that leaves the right row its
-// old foreign key pointed at (a delete, or a new foreign key) first gets a
-// result without it (a tombstone for a delete), at the later of its time
-// and that right row's, then its new result: Kafka Streams'
-// SubscriptionSendProcessorSupplier.leftJoinInstructions sends the old key
-// DELETE_KEY_AND_PROPAGATE, answered with no right value, then the new one
-// (a null key for a delete) PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE, and
-// ResponseJoinProcessorSupplier joins each answer with the current left
-// row (fk-join.json "Should support left join with left value-column
-// expression": a deleted left row's two tombstones).
-func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Change) {
-	jp, js := p.plan.Join, p.join
-	fk := js.fk
-	lt, rt := js.tables[0], js.tables[1]
-	var outs []OutRow
-	var changes []Change
-	included := fk.in
-	// a deleted left row of a foreign-key join of two tables is always
-	// forwarded as a tombstone, whether or not it had a result
-	// (Kafka Streams' subscription DELETE_KEY_AND_PROPAGATE; fk-join.json
-	// "Should support inner join with left key-column expression" deletes
-	// a left row whose result a right delete had removed)
-	force := false
-	detached := false  // the result without the right row (see above)
-	var oldRight []any // a left row's update: the right row its old foreign key pointed at
-	emit := func(pk string) {
-		lrow := lt[pk]
-		var rrow []any
-		if lrow != nil && !detached {
-			rrow = rt[fk.fkOf[pk]]
-		}
-		if fk.stored != nil && r.Leaf <= 1 {
-			outs = p.putForeignKeyStore(outs, r, pk, lrow, rrow, oldRight)
-		}
-		exists := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
-		included[0], included[1] = exists, exists && rrow != nil
-		for _, st := range jp.Steps[1:] {
-			right := js.tables[st.Right][pk] != nil
-			if !exists {
-				clear(included[:st.Right])
-			}
-			included[st.Right] = right
-			exists = joinExists(st.Type, exists, right)
-		}
-		if !exists && !fk.result[pk] && !force {
-			return
-		}
-		row := js.row
-		clear(row)
-		ts := r.TS
-		if detached { // the answer for the old foreign key
-			if old := rt[fk.fkOf[pk]]; old != nil {
-				if rowTime, ok := rowTimeOf(old); ok {
-					ts = max(ts, rowTime)
-				}
-			}
-		}
-		var key any // pk's value: the left row's key, whether or not it is in the result
-		// the left row's key columns, which a result of a table keyed by
-		// several reads, are in the row whether or not the row is in the
-		// result (a deleted left row's are in its tombstone)
-		switch {
-		case lrow != nil:
-			copy(row[jp.Leaves[0].Base:], lrow)
-			key = lrow[keyColumn(jp.Leaves[0])]
-		case r.Leaf == 0:
-			copy(row[jp.Leaves[0].Base:], r.Vals)
-		}
-		for leaf, in := range included {
-			side := js.tables[leaf][pk]
-			if leaf == 1 {
-				side = rrow
-			}
-			if !in || side == nil {
-				continue
-			}
-			copy(row[jp.Leaves[leaf].Base:], side)
-			if rowTime, ok := rowTimeOf(side); ok {
-				ts = max(ts, rowTime)
-			}
-			if key == nil && leaf != 1 { // the tables but the right one are keyed by pk
-				key = side[keyColumn(jp.Leaves[leaf])]
-			}
-		}
-		if key == nil && r.Leaf != 1 { // a deleted row: its key is in the tombstone
-			key = r.Vals[keyColumn(jp.Leaves[r.Leaf])]
-		}
-		row[jp.KeySlot] = key
-		if exists {
-			fk.result[pk] = true
-		} else {
-			delete(fk.result, pk)
-		}
-		if !force && !p.resultExisted(row, exists) {
-			return
-		}
-		o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts}, changelog)
-		outs = append(outs, o...)
-		changes = append(changes, c...)
-	}
-	k := r.SrcKey
-	switch {
-	case r.Leaf == 1:
-		if r.Tombstone {
-			delete(rt, k)
-		} else {
-			rt[k] = r.Vals
-		}
-		for _, pk := range slices.Sorted(maps.Keys(fk.refs[k])) {
-			emit(pk)
-		}
-		return outs, changes
-	case r.Leaf > 1: // a table of a primary-key join after the foreign-key one
-		js.updateTable(r)
-		emit(k)
-		return outs, changes
-	}
-	leaves, prev := p.leavesForeignKey(r), lt[k]
-	if r.Tombstone {
-		delete(lt, k)
-	} else {
-		lt[k] = r.Vals
-	}
-	if leaves { // the old foreign key's answer, before fkOf moves on
-		detached, force = true, r.Tombstone
-		emit(k)
-		detached, force = false, false
-	}
-	if old, ok := fk.fkOf[k]; ok {
-		oldRight = rt[old]
-		if fk.stored != nil {
-			outs = p.detachForeignKeyStore(outs, r, old, oldRight)
-		}
-		delete(fk.refs[old], k)
-		if len(fk.refs[old]) == 0 {
-			delete(fk.refs, old)
-		}
-		delete(fk.fkOf, k)
-	}
-	if r.Tombstone {
-		force = prev != nil && len(jp.Steps) == 1
-		emit(k)
-		return outs, changes
-	}
-	if enc, ok := p.foreignKeyOf(r.Vals); ok {
-		fk.fkOf[k] = enc
-		if fk.refs[enc] == nil {
-			fk.refs[enc] = map[string]bool{}
-		}
-		fk.refs[enc][k] = true
-	}
-	emit(k)
-	return outs, changes
-}
-
-// leavesForeignKey reports whether a left row's update r, in a LEFT JOIN of
-// two tables on a foreign key, takes an existing left row away from the
-// (non-null) foreign key it had: it is deleted, or its foreign key changes.
-func (p *Processor) leavesForeignKey(r InRow) bool {
-	jp, fk := p.plan.Join, p.join.fk
-	if len(jp.Steps) != 1 || jp.Steps[0].Type != sql.LeftJoin || p.join.tables[0][r.SrcKey] == nil {
-		return false
-	}
-	old, ok := fk.fkOf[r.SrcKey]
-	if !ok {
-		return false
-	}
-	if r.Tombstone {
-		return true
-	}
-	enc, ok := p.foreignKeyOf(r.Vals)
-	return !ok || enc != old
 }
 
 // foreignKeyOf is the encoded foreign key of a left row of a foreign-key

@@ -1,0 +1,247 @@
+package operators
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// Foreign-key table-table joins (the docs' "Semantics of Foreign-Key
+// Table-Table Joins"), alone or starting an N-way join of tables, as Kafka
+// Streams 3.9 runs them (KTableImpl.doJoinOnForeignKey): a left row's
+// update subscribes it to the right key its foreign key points at, with
+// instructions that say which answers come back
+// (SubscriptionSendProcessorSupplier); a right row's update answers every
+// left row subscribed to its key (ForeignTableJoinProcessorSupplier); and
+// each answer, a right row or none, is joined with the current left row
+// into the join's result, a tombstone where an [INNER] JOIN's answer has
+// no right row or the left row is gone (ResponseJoinProcessorSupplier).
+//
+// ksqlDB's foreign-key extractor wraps the key it computes, null or not
+// (KsqlKeyExtractor: GenericKey.genericKey), so the instructions never see
+// a null foreign key: a null one is compared by its serialized form, null
+// bytes, and goes out as a null record key, which
+// SubscriptionReceiveProcessorSupplier drops unless the instruction is
+// PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE, answered with no right row.
+
+// fkAnswer is one answer the join resolves for a left row: the right row
+// (nil for none) and the answer's time.
+type fkAnswer struct {
+	right []any
+	ts    int64
+}
+
+// processForeignKey handles an update of any table of a foreign-key join
+// or of an N-way join that starts with one (LogicalPlanner.verifyForeignKeyJoin
+// allows a foreign-key join only first): the primary-key joins after it
+// join the foreign-key join's result, keyed by the left table's key, with
+// their tables' rows.
+func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Change) {
+	js := p.join
+	fk := js.fk
+	lt, rt := js.tables[0], js.tables[1]
+	k := r.SrcKey
+	var outs []OutRow
+	var changes []Change
+	switch {
+	case r.Leaf == 1:
+		// every subscriber, in key order, at the right record's time
+		// (ForeignTableJoinProcessorSupplier forwards with its context)
+		js.updateTable(r)
+		for _, pk := range slices.Sorted(maps.Keys(fk.refs[k])) {
+			outs, changes = p.answerForeignKey(outs, changes, r, pk, fkAnswer{rt[k], r.TS}, changelog)
+		}
+		return outs, changes
+	case r.Leaf > 1: // a table of a primary-key join after the foreign-key one
+		js.updateTable(r)
+		return p.emitForeignKey(outs, changes, r, k, true, r.TS, false, changelog)
+	}
+	prev := lt[k]
+	answers := p.leftAnswers(r, prev != nil)
+	js.updateTable(r)
+	p.subscribe(r)
+	for _, a := range answers {
+		outs, changes = p.answerForeignKey(outs, changes, r, k, a, changelog)
+	}
+	return outs, changes
+}
+
+// leftAnswers are the answers a left row's update r gets, had is whether
+// the row existed before: SubscriptionSendProcessorSupplier's
+// leftJoinInstructions for a LEFT JOIN, else defaultJoinInstructions, as
+// SubscriptionJoinProcessorSupplier answers them, each at the later of the
+// update's time and the right row's it finds. It reads the subscriptions
+// and tables as they were before r.
+func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
+	jp, fk, rt := p.plan.Join, p.join.fk, p.join.tables[1]
+	old, oldOK := fk.fkOf[r.SrcKey] // a null foreign key has no subscription
+	var nu string
+	nuOK := false
+	if !r.Tombstone {
+		nu, nuOK = p.foreignKeyOf(r.Vals)
+	}
+	// DELETE_KEY_AND_PROPAGATE to the old key: no right row
+	deleted := func() fkAnswer { return fkAnswer{nil, answerTime(r.TS, rt[old])} }
+	// PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE to the new key: its row or none
+	propagate := func() fkAnswer {
+		if !nuOK {
+			return fkAnswer{nil, r.TS}
+		}
+		return fkAnswer{rt[nu], answerTime(r.TS, rt[nu])}
+	}
+	var answers []fkAnswer
+	switch {
+	case !had && r.Tombstone:
+	case jp.Steps[0].Type == sql.LeftJoin:
+		// a changed key (a delete's being null) is unsubscribed first
+		if had && oldOK && (!nuOK || nu != old) {
+			answers = append(answers, deleted())
+		}
+		answers = append(answers, propagate())
+	case !had:
+		// PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE
+		if nuOK && rt[nu] != nil {
+			answers = append(answers, propagate())
+		}
+	case !r.Tombstone:
+		// the old key's DELETE_KEY_NO_PROPAGATE is not answered
+		answers = append(answers, propagate())
+	case oldOK:
+		answers = append(answers, deleted())
+	}
+	return answers
+}
+
+// subscribe moves a left row's subscription to the foreign key of its
+// update r, none for a delete or a null foreign key.
+func (p *Processor) subscribe(r InRow) {
+	fk := p.join.fk
+	k := r.SrcKey
+	if old, ok := fk.fkOf[k]; ok {
+		delete(fk.refs[old], k)
+		if len(fk.refs[old]) == 0 {
+			delete(fk.refs, old)
+		}
+		delete(fk.fkOf, k)
+	}
+	if r.Tombstone {
+		return
+	}
+	if enc, ok := p.foreignKeyOf(r.Vals); ok {
+		fk.fkOf[k] = enc
+		if fk.refs[enc] == nil {
+			fk.refs[enc] = map[string]bool{}
+		}
+		fk.refs[enc][k] = true
+	}
+}
+
+// answerForeignKey joins answer a with left key pk's current row into the
+// foreign-key join's result and passes it on. The result of a join of two
+// tables is not materialized (ForeignKeyTableTableJoinBuilder: Materialized
+// without a store name), so every result goes out, a tombstone too
+// (fk-join.json "Should support inner join with left value-column
+// expression" deletes a left row whose result was gone); where joins
+// follow, it is put to the join's output store, whose cache passes on no
+// tombstone for a key it does not hold (CachingKeyValueStore).
+func (p *Processor) answerForeignKey(outs []OutRow, changes []Change, r InRow, pk string, a fkAnswer, changelog bool) ([]OutRow, []Change) {
+	jp, fk := p.plan.Join, p.join.fk
+	lrow := p.join.tables[0][pk]
+	exists := lrow != nil && (a.right != nil || jp.Steps[0].Type == sql.LeftJoin)
+	_, held := fk.held[pk]
+	nway := len(jp.Steps) > 1
+	if nway && !exists && !held {
+		return outs, changes
+	}
+	if fk.logged {
+		outs = p.putForeignKeyStore(outs, r, pk, lrow, a.right, a.ts)
+	}
+	if exists {
+		fk.held[pk] = a.ts
+	} else {
+		delete(fk.held, pk)
+	}
+	// a right row's tombstone for a key it never had is left alone
+	return p.emitForeignKey(outs, changes, r, pk, a.right != nil, a.ts, !nway && r.Leaf == 0, changelog)
+}
+
+// emitForeignKey folds the joins over left key pk, the foreign-key join's
+// result holding its right row where withRight, and passes the whole
+// join's result on at time ts, the later of it and the times of the rows
+// of the joins after the foreign-key one (KTableKTableInnerJoin and its
+// kin), the foreign-key join's result counting with the time of the answer
+// that put it. A result that is gone becomes a tombstone where it had a
+// result, or where force.
+func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk string, withRight bool, ts int64, force, changelog bool) ([]OutRow, []Change) {
+	jp, js := p.plan.Join, p.join
+	fk := js.fk
+	lrow := js.tables[0][pk]
+	var rrow []any
+	if withRight {
+		rrow = js.tables[1][fk.fkOf[pk]]
+	}
+	included := fk.in
+	exists := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
+	included[0], included[1] = exists, exists && rrow != nil
+	for _, st := range jp.Steps[1:] {
+		right := js.tables[st.Right][pk] != nil
+		if !exists {
+			clear(included[:st.Right])
+		}
+		included[st.Right] = right
+		exists = joinExists(st.Type, exists, right)
+	}
+	if held, ok := fk.held[pk]; ok && r.Leaf > 1 && included[0] {
+		ts = max(ts, held)
+	}
+	if !exists && !fk.result[pk] && !force {
+		return outs, changes
+	}
+	row := js.row
+	clear(row)
+	var key any // pk's value: the left row's key, whether or not it is in the result
+	// the left row's key columns, which a result of a table keyed by
+	// several reads, are in the row whether or not the row is in the
+	// result (a deleted left row's are in its tombstone)
+	switch {
+	case lrow != nil:
+		copy(row[jp.Leaves[0].Base:], lrow)
+		key = lrow[keyColumn(jp.Leaves[0])]
+	case r.Leaf == 0:
+		copy(row[jp.Leaves[0].Base:], r.Vals)
+	}
+	for leaf, in := range included {
+		side := js.tables[leaf][pk]
+		if leaf == 1 {
+			side = rrow
+		}
+		if !in || side == nil {
+			continue
+		}
+		copy(row[jp.Leaves[leaf].Base:], side)
+		if leaf <= 1 {
+			continue // the foreign-key join's result counts with its answer's time
+		}
+		if rowTime, ok := rowTimeOf(side); ok {
+			ts = max(ts, rowTime)
+		}
+		if key == nil { // the tables after the foreign-key join are keyed by pk
+			key = side[keyColumn(jp.Leaves[leaf])]
+		}
+	}
+	if key == nil && r.Leaf != 1 { // a deleted row: its key is in the tombstone
+		key = r.Vals[keyColumn(jp.Leaves[r.Leaf])]
+	}
+	row[jp.KeySlot] = key
+	if exists {
+		fk.result[pk] = true
+	} else {
+		delete(fk.result, pk)
+	}
+	if !force && !p.resultExisted(row, exists) {
+		return outs, changes
+	}
+	o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts}, changelog)
+	return append(outs, o...), append(changes, c...)
+}
