@@ -316,6 +316,9 @@ func (q *runningQuery) internal(topic string) bool {
 			return true
 		}
 	}
+	if q.joinStores != nil && q.joinStores.owns(topic) {
+		return true
+	}
 	if q.jstages != nil && q.jstages.byTopic[topic] != nil {
 		return true
 	}

@@ -177,9 +177,18 @@
 // and a join's table sides) logs each record's entry keyed as the table's
 // topic, its value columns, its HEADERS columns, then ROWPARTITION and
 // ROWOFFSET in its value format (sourcestore.go); a projection of a table
-// reads its results back from there on a restart. An aggregation of a join keeps this
-// server's own JSON entry layout in its changelog, as do the stream-stream
-// join window stores described below.
+// reads its results back from there on a restart. A stream-stream join of
+// two streams logs each side's window store as Kafka Streams does
+// (joinstore.go): every record put, keyed by the join key in the join's
+// key format, its time and the store's 4-byte sequence number, with its
+// side's PrependAlias row in that side's value format, to a changelog that
+// deletes past the store's retention and a day; a LEFT, RIGHT or FULL
+// OUTER join with a GRACE PERIOD also logs its KSTREAM-OUTERSHARED store
+// of records awaiting their null-padded result (TimestampedKeyAndJoinSide
+// keys, lists of LeftOrRightValue entries, a tombstone once joined or
+// emitted); a restart restores the join from these alone. An aggregation
+// of a join keeps this server's own JSON entry layout in its changelog, as
+// do the window stores of N-way joins with stream-stream steps (below).
 //
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
@@ -333,11 +342,13 @@
 // -repartition topic. A stream-stream join (alone, or each stream-stream
 // step of an N-way join whose topology EXPLAIN builds) logs each window
 // store to a changelog named as ksqlDB's topology names the store
-// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in
-// this server's own entry layout; it has no
-// KSTREAM-OUTERSHARED store (an outer join with a GRACE PERIOD keeps its
-// unmatched records' state in the side stores), and other N-way joins keep
-// every stream-stream step's stores in one changelog,
+// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER): a
+// join whose only stream-stream step is its first in ksqlDB's layout, with
+// its KSTREAM-OUTERSHARED store where it has one (see above); one with a
+// later stream-stream step in this server's own entry layout, with no
+// KSTREAM-OUTERSHARED store (an outer step with a
+// GRACE PERIOD keeps its unmatched records' state in the side stores); other
+// N-way joins keep every stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog. An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key

@@ -57,7 +57,10 @@ type runningQuery struct {
 	fkLog     *fkStoreLog        // a foreign-key join's output store changelog in a chain (see fkstorelog.go)
 	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
 	srcStore  *sourceStore       // a table projection's source store, logged to its changelog (see sourcestore.go)
-	jstages   *joinStages        // a chain of joins' repartitions between its joins (see joinstages.go)
+	// joinStores are a stream-stream join's store changelogs in ksqlDB's
+	// layout (see joinstore.go); nil where windowLogs hold this server's
+	joinStores *joinStores
+	jstages    *joinStages // a chain of joins' repartitions between its joins (see joinstages.go)
 	// windowLogs are, by stream-stream step, the changelogs of the step's
 	// window stores by side (0 its left input, 1 the stream it joins);
 	// nil where one changelog holds them all
@@ -164,6 +167,14 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 					rq.changelog = this // the first step's left store stands for the query's state
 				}
 			}
+			if rq.joinStores = s.newJoinStores(qi, plan, stores); rq.joinStores != nil {
+				rq.proc.UseJoinStores()
+				for _, sd := range rq.joinStores.serdes() {
+					if err := sd.PrepareSink(ctx); err != nil {
+						return fmt.Errorf("start query %s: %w", qi.ID, err)
+					}
+				}
+			}
 		}
 	}
 	// a persistent projection of a stream passes null values on
@@ -214,6 +225,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 			configs := map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}
 			if q.aggLog != nil && topic == q.aggLog.topic {
 				configs = q.aggLog.topicConfigs()
+			}
+			if q.joinStores != nil && q.joinStores.owns(topic) {
+				configs = q.joinStores.topics()[topic]
 			}
 			err = q.srv.ensureTopic(ctx, topic, parts, 1, configs)
 		}
@@ -432,6 +446,20 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			produce(r, rec)
 		}
 		for _, c := range changes {
+			if q.joinStores != nil {
+				// every put is logged, in order, as the record made it
+				rec, err := q.joinStores.record(q, c)
+				if err != nil && q.procFailure == nil {
+					q.procFailure = &processError{topic: r.Topic, partition: r.Partition, offset: r.Offset,
+						err: &serializeError{topic: q.changelog, err: err}}
+				}
+				if rec != nil {
+					produce(r, rec)
+				}
+				if err != nil || rec != nil {
+					continue
+				}
+			}
 			if _, seen := pending[c.Key]; !seen {
 				order = append(order, c.Key)
 			}
@@ -739,7 +767,15 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	if q.changelog == "" {
 		return nil
 	}
+	if q.joinStores != nil {
+		if err := q.joinStores.restore(ctx, q); err != nil {
+			return err
+		}
+	}
 	for _, topic := range q.stateLogs() {
+		if q.joinStores != nil && q.joinStores.owns(topic) {
+			continue
+		}
 		if q.aggLog != nil && topic == q.aggLog.topic {
 			if err := q.restoreAggLog(ctx); err != nil {
 				return err
@@ -783,6 +819,13 @@ func (q *runningQuery) stateLogs() []string {
 		for _, topic := range q.windowLogs[step] {
 			if !slices.Contains(out, topic) {
 				out = append(out, topic)
+			}
+		}
+	}
+	if q.joinStores != nil {
+		for _, ss := range q.joinStores.steps {
+			if ss.outer != nil {
+				out = append(out, ss.outer.topic)
 			}
 		}
 	}

@@ -55,6 +55,9 @@ type winRec struct {
 	row     []any
 	joined  bool
 	emitted bool // its null-padded result went out
+	// outer: it waits in the step's outer store for its null-padded
+	// result (joinStores)
+	outer bool
 }
 
 // windowState is the state of one stream-stream step.
@@ -206,10 +209,13 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 			continue
 		}
 		rec.joined = true
+		if o.outer { // Kafka Streams deletes its outer entry before the result goes out
+			p.dropOuter(ws, o, ts, out)
+		}
 		p.feedJoin(s+1, p.pairRow(rec, o), max(ts, o.ts), out)
 		if !o.joined {
 			o.joined = true
-			if out.changelog {
+			if out.changelog && !p.joinStores {
 				out.changes = append(out.changes, o.change())
 			}
 		}
@@ -222,12 +228,19 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	if !rec.joined && outerSide(st.Type, side) {
 		if given && ts+after >= ws.streamTime {
 			ws.pending = append(ws.pending, rec)
+			if p.joinStores {
+				p.putOuter(ws, rec, out)
+			}
 		} else { // no grace period, or its window has already closed
 			rec.emitted = true
 			p.feedJoin(s+1, p.pairRow(rec, nil), rec.ts, out)
 		}
 	}
-	if out.changelog {
+	switch {
+	case !out.changelog:
+	case p.joinStores: // the window store logs every put (KStreamJoinWindow)
+		out.changes = append(out.changes, Change{Key: rec.id, put: rec, Side: side, Step: s, TS: ts})
+	default:
 		out.changes = append(out.changes, rec.change())
 	}
 	p.pruneWindows(s, out)
@@ -325,9 +338,19 @@ func (p *Processor) pairRow(rec, other *winRec) []any {
 // of step s whose window and grace period have passed, in timestamp order.
 func (p *Processor) emitExpired(s int, out *joinOut) {
 	ws := p.join.wins[s]
-	w := p.plan.Join.Steps[s].Within
+	st := p.plan.Join.Steps[s]
+	w := st.Within
 	grace, _ := graceOf(w)
-	slices.SortStableFunc(ws.pending, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
+	// Kafka Streams visits its outer store in key order: by time, then the
+	// "other" side's records before the "this" side's
+	// (TimestampedKeyAndJoinSideSerializer: 0 for the right, 1 the left)
+	this := planner.ThisSide(st.Type)
+	slices.SortStableFunc(ws.pending, func(a, b *winRec) int {
+		if a.ts != b.ts {
+			return int(min(max(a.ts-b.ts, -1), 1))
+		}
+		return outerSideByte(a.side, this) - outerSideByte(b.side, this)
+	})
 	kept := ws.pending[:0]
 	var due []*winRec
 	for _, rec := range ws.pending {
@@ -343,11 +366,20 @@ func (p *Processor) emitExpired(s int, out *joinOut) {
 	}
 	clear(ws.pending[len(kept):])
 	ws.pending = kept
-	for _, rec := range due {
+	for i, rec := range due {
 		rec.emitted = true
 		p.feedJoin(s+1, p.pairRow(rec, nil), rec.ts, out)
-		if out.changelog {
-			out.changes = append(out.changes, rec.change())
+		switch {
+		case !p.joinStores:
+			if out.changelog {
+				out.changes = append(out.changes, rec.change())
+			}
+		case i == len(due)-1 || !sameOuterKey(rec, due[i+1]):
+			// the entry goes once all its records went out, logged at the
+			// time of the record at hand (stream time)
+			p.dropOuter(ws, rec, ws.streamTime, out)
+		default:
+			rec.outer = false
 		}
 	}
 }
@@ -375,7 +407,8 @@ func (p *Processor) pruneWindows(s int, out *joinOut) {
 					kept = append(kept, rec)
 					continue
 				}
-				if out.changelog {
+				// Kafka Streams drops expired segments unlogged
+				if out.changelog && !p.joinStores {
 					out.changes = append(out.changes, Change{Key: rec.id, del: true, Side: rec.side})
 				}
 			}

@@ -69,7 +69,12 @@ type Change struct {
 	group *group // new state of an aggregate ('a') key
 	del   bool   // the key is deleted (tombstone)
 	raw   []byte // an encoded value (a stream-stream join's 'w' record)
-	TS    int64  // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
+	// put is a record put in a stream-stream step's window store, outer an
+	// update of its outer store, where the processor logs its join stores
+	// as ksqlDB's (see join_store.go)
+	put   *winRec
+	outer *outerEntry
+	TS    int64 // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
 	// Side is a stream-stream join record's side ('w'): 0 for the step's
 	// left input, 1 for the stream it joins
 	Side int
@@ -134,7 +139,10 @@ type Processor struct {
 	// SESSION windows: each key's sessions by start (their groups)
 	sessions map[string][]*group
 	join     *joinState // joins: the table sides' state (see join.go)
-	failure  error      // a row's aggregation threw (see failure.go)
+	// joinStores: stream-stream steps log their stores as Kafka Streams
+	// logs ksqlDB's (see join_store.go), not as 'w' entries
+	joinStores bool
+	failure    error // a row's aggregation threw (see failure.go)
 
 	// scratch space of process, reused from call to call (p.mu is held)
 	outs    []OutRow

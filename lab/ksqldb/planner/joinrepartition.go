@@ -494,6 +494,11 @@ func sameKeyFormat(a, b *metastore.Source) bool {
 type WindowStores struct {
 	This, Other string
 	RightIsThis bool
+	// Outer is the KSTREAM-OUTERSHARED store of a LEFT, RIGHT or FULL
+	// OUTER step with a GRACE PERIOD ("" for none): Kafka Streams keeps
+	// the records that await their null-padded result there
+	// (OuterStreamJoinStoreFactory, named after the "this" store's number)
+	Outer string
 }
 
 // WindowJoinStores are the window stores of each stream-stream step of
@@ -529,6 +534,12 @@ func WindowJoinStores(q *sql.Query, plan *Plan) (map[int]WindowStores, bool) {
 					ws.This = n.stores[0]
 				case n.name == prefix+"Join-other-windowed" && len(n.stores) == 1:
 					ws.Other = n.stores[0]
+				case n.name == prefix+"Join-this-join" || n.name == prefix+"Join-outer-this-join":
+					for _, s := range n.stores {
+						if strings.HasPrefix(s, "KSTREAM-OUTERSHARED-") {
+							ws.Outer = s
+						}
+					}
 				}
 			}
 		}

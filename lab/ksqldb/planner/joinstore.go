@@ -1,0 +1,136 @@
+package planner
+
+import (
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// JoinStoreLayout is how ksqlDB's stream-stream join step serializes the
+// records of its window stores (StreamStreamJoinBuilder: StreamJoined.with
+// the key serde of the join's internal key format and each side's value
+// serde of its PrependAlias step's schema in its value format; Kafka
+// Streams' "this" side is the right stream in a RIGHT join).
+type JoinStoreLayout struct {
+	// Key is the key column of the "this" side's schema, in KeyFormat;
+	// KeySource, where not nil, gives its delimiter and PROTOBUF nullable
+	// representation (a side that is not repartitioned keeps its source's
+	// key serialization)
+	Key       types.Column
+	KeyFormat string
+	KeySource *metastore.Source
+	// Sides are by the step's sides: 0 its left input, 1 the stream it joins
+	Sides [2]JoinStoreSide
+}
+
+// JoinStoreSide is one side's stored value: the PrependAlias step's value
+// columns in the side's source's value format.
+type JoinStoreSide struct {
+	Source *metastore.Source // the side's stream (its value format)
+	Values []types.Column
+	// From is, per value, its index in the side's row as the join keeps
+	// it (the left side's in the joined row, the right side's in the
+	// leaf's own row), -1 for the copy of a join key that is an expression
+	From []int
+}
+
+// WindowJoinStoreLayouts are the store layouts of each stream-stream step
+// of plan's join by step index, ok only where every such step joins two
+// streams the plan reads (the first step) whose sides are repartitioned
+// as ksqlDB repartitions them or need no repartition.
+func WindowJoinStoreLayouts(plan *Plan) (map[int]*JoinStoreLayout, bool) {
+	jp := plan.Join
+	if jp == nil || !plan.Persistent {
+		return nil, false
+	}
+	out := map[int]*JoinStoreLayout{}
+	for s, st := range jp.Steps {
+		if st.Within == nil {
+			continue
+		}
+		if s != 0 || st.LeftLeaf() != 0 {
+			return nil, false
+		}
+		left, right := jp.Leaves[0], jp.Leaves[st.Right]
+		mustLeft, mustRight := requiresRekey(st, left, right)
+		var lay JoinStoreLayout
+		for side, l := range [2]JoinLeaf{left, right} {
+			leaf := []int{0, st.Right}[side]
+			must := []bool{mustLeft, mustRight}[side]
+			i := slices.IndexFunc(plan.JoinRepartitions, func(r JoinRepartition) bool { return r.Step == 0 && r.Leaf == leaf && !r.Table })
+			ss := JoinStoreSide{Source: l.Source}
+			var key types.Column
+			var keyFormat string
+			var keySrc *metastore.Source
+			switch {
+			case i >= 0:
+				rp := plan.JoinRepartitions[i]
+				ss.Values, ss.From = rp.Values, rp.From
+				key, keyFormat = rp.Key, rp.KeyFormat
+			case must:
+				return nil, false // rekeyed in memory: not ksqlDB's layout
+			default:
+				ss.Values, ss.From = aliasedLeafValues(l)
+				keys := l.Source.Schema.Keys()
+				if len(keys) != 1 {
+					return nil, false
+				}
+				key, keyFormat, keySrc = types.Column{Name: l.Alias + "_" + keys[0].Name, Type: keys[0].Type, Key: true}, l.Source.KeyFormat, l.Source
+			}
+			if side == 0 {
+				for j, f := range ss.From {
+					if f >= 0 {
+						ss.From[j] = f + l.Base
+					}
+				}
+			}
+			lay.Sides[side] = ss
+			if side == ThisSide(st.Type) {
+				lay.Key, lay.KeyFormat, lay.KeySource = key, keyFormat, keySrc
+			}
+		}
+		out[s] = &lay
+	}
+	return out, len(out) > 0
+}
+
+// ThisSide is the side of a stream-stream step that is Kafka Streams'
+// "this" side: the right stream of a RIGHT join (which ksqlDB runs as the
+// right stream's LEFT join of the left one), else the left input.
+func ThisSide(t sql.JoinType) int {
+	if t == sql.RightJoin {
+		return 1
+	}
+	return 0
+}
+
+// aliasedLeafValues are the value columns of a leaf's PrependAlias step
+// that is not rekeyed (its source's values, pseudo columns, key copies and
+// window bounds, each named ALIAS_NAME) and their indexes in its row.
+func aliasedLeafValues(l JoinLeaf) ([]types.Column, []int) {
+	schema := l.Source.Schema.Cols
+	var cols []types.Column
+	var from []int
+	for j, c := range schema {
+		if !c.Key {
+			cols, from = append(cols, c), append(from, j)
+		}
+	}
+	for j, c := range expr.PseudoColumns {
+		cols, from = append(cols, c), append(from, len(schema)+j)
+	}
+	for j, c := range schema {
+		if c.Key {
+			cols, from = append(cols, types.Column{Name: c.Name, Type: c.Type}), append(from, j)
+		}
+	}
+	if l.Source.Window != nil {
+		for j, c := range windowColumns {
+			cols, from = append(cols, c), append(from, len(schema)+len(expr.PseudoColumns)+j)
+		}
+	}
+	return aliased(l.Alias, cols), from
+}
