@@ -186,9 +186,10 @@
 // OUTER join with a GRACE PERIOD also logs its KSTREAM-OUTERSHARED store
 // of records awaiting their null-padded result (TimestampedKeyAndJoinSide
 // keys, lists of LeftOrRightValue entries, a tombstone once joined or
-// emitted); a restart restores the join from these alone. An aggregation
-// of a join keeps this server's own JSON entry layout in its changelog, as
-// do the window stores of N-way joins with stream-stream steps (below).
+// emitted); a restart restores the join from these alone. N-way joins
+// with stream-stream steps do so too, except those listed below. An
+// aggregation of a join keeps this server's own JSON entry layout in its
+// changelog.
 //
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
@@ -342,10 +343,12 @@
 // -repartition topic. A stream-stream join (alone, or each stream-stream
 // step of an N-way join whose topology EXPLAIN builds) logs each window
 // store to a changelog named as ksqlDB's topology names the store
-// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER): a
-// join whose only stream-stream step is its first in ksqlDB's layout, with
-// its KSTREAM-OUTERSHARED store where it has one (see above); one with a
-// later stream-stream step in this server's own entry layout, with no
+// (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in
+// ksqlDB's layout with its KSTREAM-OUTERSHARED store where it has one (see
+// above; a later step's left side holds the joined row so far, each
+// source's PrependAlias values in the order joined, in the first source's
+// value format) unless a later stream-stream step follows a repartition
+// or a synthetic key, which keeps this server's own entry layout, with no
 // KSTREAM-OUTERSHARED store (an outer step with a
 // GRACE PERIOD keeps its unmatched records' state in the side stores); other
 // N-way joins keep every stream-stream step's stores in one changelog,

@@ -219,3 +219,25 @@ func TestARightJoinStoresTheRightStreamAsKafkaStreamsThisSide(t *testing.T) {
 	outer := queryTopic(id, "-KSTREAM-OUTERSHARED-0000000008-store-changelog")
 	sameLog(t, outer, st.records(outer, 1), []string{logLine(outerStoreKey(2000, true, intKey(2)), outerStoreList(true, rsRow), 2000)})
 }
+
+// A later stream-stream step of a chain keeps the joined row so far as its
+// left side: the Join step's schema, each stream's PrependAlias values in
+// the order joined (historical plan
+// multi-joins_-_stream-stream-stream_-_inner-inner_-_different_windows,
+// schema Join.Left; stores KSTREAM-JOINTHIS-0000000016 and -JOINOTHER-0000000017).
+func TestALaterStreamStreamStepStoresTheJoinedRowSoFar(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, threeStreams, nil)
+	mustKSQL(t, url, "CREATE STREAM output AS SELECT s2.id, s1.v0, s2.v0 AS v2, s3.v0 AS v3 FROM s1 JOIN s2 WITHIN 5 SECONDS ON s1.id = s2.id JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.id;", earliest())
+	k := kafkaInt(1)
+	st.produceJoin(joinRec{"s1", 1000, k, []byte(`{"V0":10}`)}, joinRec{"s2", 2000, k, []byte(`{"V0":20}`)}, joinRec{"s3", 3000, k, []byte(`{"V0":30}`)})
+	st.records("OUTPUT", 1)
+	id := queryWriting(t, url, "OUTPUT")
+	this := queryTopic(id, "-KSTREAM-JOINTHIS-0000000016-store-changelog")
+	sameLog(t, this, st.records(this, 1), []string{logLine(windowStoreKey(k, 2000, 1),
+		`{"S1_V0":10,"S1_ROWTIME":1000,"S1_ROWPARTITION":0,"S1_ROWOFFSET":0,"S1_ID":1,"S2_V0":20,"S2_ROWTIME":2000,"S2_ROWPARTITION":0,"S2_ROWOFFSET":0,"S2_ID":1}`, 2000)})
+	other := queryTopic(id, "-KSTREAM-JOINOTHER-0000000017-store-changelog")
+	sameLog(t, other, st.records(other, 1), []string{logLine(windowStoreKey(k, 3000, 1),
+		`{"S3_V0":30,"S3_ROWTIME":3000,"S3_ROWPARTITION":0,"S3_ROWOFFSET":0,"S3_ID":1}`, 3000)})
+}

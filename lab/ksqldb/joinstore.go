@@ -17,6 +17,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -74,8 +75,8 @@ type joinStoreLog struct {
 
 // newJoinStores are the store changelogs of a query's stream-stream
 // steps, nil where the join keeps its stores in this server's own layout.
-func (s *Server) newJoinStores(qi *metastore.Query, plan *planner.Plan, stores map[int]planner.WindowStores) *joinStores {
-	layouts, ok := planner.WindowJoinStoreLayouts(plan)
+func (s *Server) newJoinStores(qi *metastore.Query, q *sql.Query, plan *planner.Plan, stores map[int]planner.WindowStores) *joinStores {
+	layouts, ok := planner.WindowJoinStoreLayouts(q, plan)
 	if !ok {
 		return nil
 	}

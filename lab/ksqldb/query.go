@@ -167,7 +167,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 					rq.changelog = this // the first step's left store stands for the query's state
 				}
 			}
-			if rq.joinStores = s.newJoinStores(qi, plan, stores); rq.joinStores != nil {
+			if rq.joinStores = s.newJoinStores(qi, q, plan, stores); rq.joinStores != nil {
 				rq.proc.UseJoinStores()
 				for _, sd := range rq.joinStores.serdes() {
 					if err := sd.PrepareSink(ctx); err != nil {

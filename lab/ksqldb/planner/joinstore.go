@@ -38,10 +38,16 @@ type JoinStoreSide struct {
 }
 
 // WindowJoinStoreLayouts are the store layouts of each stream-stream step
-// of plan's join by step index, ok only where every such step joins two
-// streams the plan reads (the first step) whose sides are repartitioned
-// as ksqlDB repartitions them or need no repartition.
-func WindowJoinStoreLayouts(plan *Plan) (map[int]*JoinStoreLayout, bool) {
+// of q's join (planned as plan) by step index, ok only where every such
+// step's sides are repartitioned as ksqlDB repartitions them or need no
+// repartition: the first step's, or a later step's of a chain that rekeys
+// nothing, whose left side is the joined row so far (the Join step's
+// schema: each source's PrependAlias values in the order joined, keyed by
+// the join's key column, in the first source's value format, as
+// JoiningNode.getValueFormatForSource takes it; historical plan
+// multi-joins_-_stream-stream-stream_-_inner-inner_-_different_windows,
+// schema Join.Left).
+func WindowJoinStoreLayouts(q *sql.Query, plan *Plan) (map[int]*JoinStoreLayout, bool) {
 	jp := plan.Join
 	if jp == nil || !plan.Persistent {
 		return nil, false
@@ -51,7 +57,15 @@ func WindowJoinStoreLayouts(plan *Plan) (map[int]*JoinStoreLayout, bool) {
 		if st.Within == nil {
 			continue
 		}
-		if s != 0 || st.LeftLeaf() != 0 {
+		if s > 0 {
+			lay, ok := laterStepLayout(q, plan, s)
+			if !ok {
+				return nil, false
+			}
+			out[s] = lay
+			continue
+		}
+		if st.LeftLeaf() != 0 {
 			return nil, false
 		}
 		left, right := jp.Leaves[0], jp.Leaves[st.Right]
@@ -133,4 +147,53 @@ func aliasedLeafValues(l JoinLeaf) ([]types.Column, []int) {
 		}
 	}
 	return aliased(l.Alias, cols), from
+}
+
+// laterStepLayout is the store layout of stream-stream step s (past the
+// first) of a chain that rekeys nothing and has no synthetic key.
+func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
+	jp := plan.Join
+	if len(plan.JoinRepartitions) > 0 || jp.synthetic {
+		return nil, false
+	}
+	order := []int{0}
+	for k, st := range jp.Steps[:s+1] {
+		mustLeft, mustRight := requiresRekey(st, jp.Leaves[st.LeftLeaf()], jp.Leaves[st.Right])
+		if mustLeft || mustRight || st.ForeignKey {
+			return nil, false
+		}
+		if k < s {
+			order = append(order, st.Right)
+		}
+	}
+	var left JoinStoreSide
+	left.Source = jp.Leaves[0].Source
+	for _, leaf := range order {
+		l := jp.Leaves[leaf]
+		if len(l.Source.Schema.Keys()) != 1 || l.Source.Window != nil {
+			return nil, false
+		}
+		vals, from := aliasedLeafValues(l)
+		for _, f := range from {
+			left.From = append(left.From, f+l.Base)
+		}
+		left.Values = append(left.Values, vals...)
+	}
+	st := jp.Steps[s]
+	r := jp.Leaves[st.Right]
+	rk := r.Source.Schema.Keys()
+	if len(rk) != 1 || r.Source.Window != nil {
+		return nil, false
+	}
+	var right JoinStoreSide
+	right.Source = r.Source
+	right.Values, right.From = aliasedLeafValues(r)
+	lay := &JoinStoreLayout{Sides: [2]JoinStoreSide{left, right}}
+	if ThisSide(st.Type) == 1 {
+		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
+	} else {
+		l0 := jp.Leaves[0].Source
+		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, l0.KeyFormat, l0
+	}
+	return lay, true
 }
