@@ -241,3 +241,26 @@ func TestALaterStreamStreamStepStoresTheJoinedRowSoFar(t *testing.T) {
 	sameLog(t, other, st.records(other, 1), []string{logLine(windowStoreKey(k, 3000, 1),
 		`{"S3_V0":30,"S3_ROWTIME":3000,"S3_ROWPARTITION":0,"S3_ROWOFFSET":0,"S3_ID":1}`, 3000)})
 }
+
+// Kafka Streams emits the records whose window closed as it iterates its
+// outer store, in the order of the store's keys: by time, then side, then
+// the serialized join key (KStreamKStreamJoin.emitNonJoinedOuterRecords,
+// TimestampedKeyAndJoinSideSerializer), not in the order they came.
+func TestClosedOuterRecordsGoOutInTheOuterStoresKeyOrder(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, twoStreams, nil)
+	mustKSQL(t, url, "CREATE STREAM j AS SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS GRACE PERIOD 0 SECONDS ON l.id = rs.id;", earliest())
+	st.produceJoin(
+		joinRec{"left", 1000, intKey(258), []byte(`{"v":"B"}`)}, // 00 00 01 02
+		joinRec{"left", 1000, intKey(3), []byte(`{"v":"A"}`)},   // 00 00 00 03
+		joinRec{"left", 20000, intKey(9), []byte(`{"v":"C"}`)},  // closes both windows
+	)
+	var got []string
+	for _, r := range st.records("J", 2) {
+		got = append(got, string(r.Value))
+	}
+	if want := []string{`{"LV":"A","RV":null}`, `{"LV":"B","RV":null}`}; !slices.Equal(got, want) {
+		t.Errorf("J %v, want %v", got, want)
+	}
+}

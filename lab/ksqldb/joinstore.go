@@ -242,6 +242,22 @@ func (ss *joinStepStores) key(q *runningQuery, l *joinStoreLog, step, side int, 
 	return q.proc.AppendStoreWindow(step, side, row, kb), nil
 }
 
+// keyOf serializes a record's join key as its step's stores do, nil where
+// it cannot (the processor orders its outer store entries by these bytes).
+func (js *joinStores) keyOf(q *runningQuery) func(operators.WindowStoreRecord) []byte {
+	return func(e operators.WindowStoreRecord) []byte {
+		ss := js.stepOf(e.Step)
+		if ss == nil {
+			return nil
+		}
+		kb, err := ss.key(q, ss.window[e.Side], e.Step, e.Side, e.KeyVal, e.Row)
+		if err != nil {
+			return nil
+		}
+		return kb
+	}
+}
+
 // value is a side's row as the store keeps it.
 func (ss *joinStepStores) value(l *joinStoreLog, side int, keyVal any, row []any) ([]byte, error) {
 	vals := ss.vals[:0]

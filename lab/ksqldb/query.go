@@ -168,7 +168,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 				}
 			}
 			if rq.joinStores = s.newJoinStores(qi, q, plan, stores); rq.joinStores != nil {
-				rq.proc.UseJoinStores()
+				rq.proc.UseJoinStores(rq.joinStores.keyOf(rq))
 				for _, sd := range rq.joinStores.serdes() {
 					if err := sd.PrepareSink(ctx); err != nil {
 						return fmt.Errorf("start query %s: %w", qi.ID, err)

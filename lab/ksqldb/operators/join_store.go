@@ -1,6 +1,7 @@
 package operators
 
 import (
+	"bytes"
 	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -36,8 +37,26 @@ type outerEntry struct {
 }
 
 // UseJoinStores makes the processor log its stream-stream steps' stores
-// as Kafka Streams logs ksqlDB's.
-func (p *Processor) UseJoinStores() { p.joinStores = true }
+// as Kafka Streams logs ksqlDB's; key serializes a record's join key as
+// the stores do (the outer store is visited in the order of its keys).
+func (p *Processor) UseJoinStores(key func(WindowStoreRecord) []byte) {
+	p.joinStores, p.storeKey = true, key
+}
+
+// outerKeyOrder orders records of the same time and side as their outer
+// store keys: by serialized join key, as Kafka Streams' stores iterate.
+func (p *Processor) outerKeyOrder(a, b *winRec) int {
+	if p.storeKey == nil || a.key == b.key {
+		return 0
+	}
+	if a.keyBytes == nil {
+		a.keyBytes = p.storeKey(a.storeRecord())
+	}
+	if b.keyBytes == nil {
+		b.keyBytes = p.storeKey(b.storeRecord())
+	}
+	return bytes.Compare(a.keyBytes, b.keyBytes)
+}
 
 // WindowStoreRecord is a record of a stream-stream step's window store.
 type WindowStoreRecord struct {

@@ -57,7 +57,8 @@ type winRec struct {
 	emitted bool // its null-padded result went out
 	// outer: it waits in the step's outer store for its null-padded
 	// result (joinStores)
-	outer bool
+	outer    bool
+	keyBytes []byte // the serialized join key, once the outer store's order needs it
 }
 
 // windowState is the state of one stream-stream step.
@@ -343,13 +344,17 @@ func (p *Processor) emitExpired(s int, out *joinOut) {
 	grace, _ := graceOf(w)
 	// Kafka Streams visits its outer store in key order: by time, then the
 	// "other" side's records before the "this" side's
-	// (TimestampedKeyAndJoinSideSerializer: 0 for the right, 1 the left)
+	// (TimestampedKeyAndJoinSideSerializer: 0 for the right, 1 the left),
+	// then by serialized join key
 	this := planner.ThisSide(st.Type)
 	slices.SortStableFunc(ws.pending, func(a, b *winRec) int {
 		if a.ts != b.ts {
 			return int(min(max(a.ts-b.ts, -1), 1))
 		}
-		return outerSideByte(a.side, this) - outerSideByte(b.side, this)
+		if d := outerSideByte(a.side, this) - outerSideByte(b.side, this); d != 0 {
+			return d
+		}
+		return p.outerKeyOrder(a, b)
 	})
 	kept := ws.pending[:0]
 	var due []*winRec

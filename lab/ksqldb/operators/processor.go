@@ -140,8 +140,10 @@ type Processor struct {
 	sessions map[string][]*group
 	join     *joinState // joins: the table sides' state (see join.go)
 	// joinStores: stream-stream steps log their stores as Kafka Streams
-	// logs ksqlDB's (see join_store.go), not as 'w' entries
+	// logs ksqlDB's (see join_store.go), not as 'w' entries; storeKey
+	// serializes a record's join key as the stores do
 	joinStores bool
+	storeKey   func(WindowStoreRecord) []byte
 	failure    error // a row's aggregation threw (see failure.go)
 
 	// scratch space of process, reused from call to call (p.mu is held)
