@@ -16,7 +16,8 @@ import (
 // https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/joins/join-streams-and-tables/
 // describe them and Kafka Streams' JoinWindows define the window: a left
 // record at T joins right records in [T-before, T+after], a right record at
-// T left records in [T-after, T+before]. Each side's records are kept in a
+// T left records in [T-after, T+before] (in a RIGHT join the other way
+// round: see windowOf). Each side's records are kept in a
 // window store by join key for the window's retention (before + after +
 // grace period) behind the largest timestamp that store has seen (Kafka
 // Streams' segmented window store fetches nothing older than its observed
@@ -97,9 +98,13 @@ func graceOf(w *sql.Within) (int64, bool) {
 }
 
 // windowOf is the window of a record of side: how far before and after its
-// timestamp partners may be.
-func windowOf(w *sql.Within, side int) (before, after int64) {
-	if side == 0 {
+// timestamp partners may be. WITHIN (before, after) is Kafka Streams'
+// "this" side's window, the right stream's in a RIGHT join, which ksqlDB
+// runs as the right stream's LEFT join of the left one with the same
+// JoinWindows (StreamStreamJoinBuilder; KStreamKStreamJoinLeftSide and
+// RightSide); the other side's is its mirror.
+func windowOf(w *sql.Within, t sql.JoinType, side int) (before, after int64) {
+	if side == planner.ThisSide(t) {
 		return w.Before, w.After
 	}
 	return w.After, w.Before
@@ -204,7 +209,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	}
 	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row}
 	rec.id = p.winRecID(rec)
-	before, after := windowOf(st.Within, side)
+	before, after := windowOf(st.Within, st.Type, side)
 	for _, o := range ws.stores[1-side][key] {
 		if o.ts < ts-before || o.ts > ts+after || !ws.live(st.Within, 1-side, o.ts) {
 			continue
@@ -362,7 +367,7 @@ func (p *Processor) emitExpired(s int, out *joinOut) {
 		if rec.joined || rec.emitted {
 			continue
 		}
-		_, after := windowOf(w, rec.side)
+		_, after := windowOf(w, st.Type, rec.side)
 		if rec.ts+after+grace > ws.streamTime {
 			kept = append(kept, rec)
 			continue
