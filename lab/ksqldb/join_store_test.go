@@ -264,3 +264,26 @@ func TestClosedOuterRecordsGoOutInTheOuterStoresKeyOrder(t *testing.T) {
 		t.Errorf("J %v, want %v", got, want)
 	}
 }
+
+// A join of session-windowed streams keys its window stores by the
+// windowed key (SessionWindowedSerializer: the key, the session's end,
+// then its start), then the record's time and the sequence number; the
+// value carries the window bounds last (historical plan
+// joins_-_matching_session-windowed, schema Join.Left).
+func TestAJoinOfWindowedStreamsKeysItsWindowStoresByTheWindowedKey(t *testing.T) {
+	session := func(id int32, start, end int64) []byte {
+		k := binary.BigEndian.AppendUint32(nil, uint32(id))
+		return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(k, uint64(end)), uint64(start))
+	}
+	st := newStack(t)
+	_, url := st.serve()
+	st.createTopic("left_topic", 1)
+	st.createTopic("right_topic", 1)
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V bigint) WITH (kafka_topic='left_topic', value_format='JSON', WINDOW_TYPE='SESSION');
+CREATE STREAM S2 (ID INT KEY, V bigint) WITH (kafka_topic='right_topic', value_format='JSON', WINDOW_TYPE='SESSION');
+CREATE STREAM OUTPUT as SELECT S1.ID, S1.V, S2.V FROM S1 JOIN S2 WITHIN 1 MINUTE ON S1.ID = S2.ID;`, earliest())
+	st.produceJoin(joinRec{"left_topic", 765, session(1, 234, 765), []byte(`{"V":1}`)})
+	this := queryTopic(queryWriting(t, url, "OUTPUT"), "-KSTREAM-JOINTHIS-0000000008-store-changelog")
+	sameLog(t, this, st.records(this, 1), []string{logLine(windowStoreKey(session(1, 234, 765), 765, 1),
+		`{"S1_V":1,"S1_ROWTIME":765,"S1_ROWPARTITION":0,"S1_ROWOFFSET":0,"S1_ID":1,"S1_WINDOWSTART":234,"S1_WINDOWEND":765}`, 765)})
+}
