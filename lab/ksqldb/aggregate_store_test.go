@@ -280,3 +280,27 @@ CREATE TABLE sessions AS SELECT id, SUM(v) AS total FROM s WINDOW SESSION (30 SE
 		t.Errorf("SESSIONS after the restart: got %v, want %v", gotSession, wantSession)
 	}
 }
+
+// A window store's changelog record goes to the partition of the task
+// that wrote it, which is the partition of its key without the window
+// (Kafka Streams' changelogs are partitioned as their tasks; the task of
+// a windowed aggregation reads the repartition topic, which
+// WindowedStreamPartitioner fills by the key without its window).
+func TestWindowStoreChangelogRecordsGoToTheirKeysPartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM clicks (user STRING KEY, page STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=4);
+CREATE TABLE per_second AS SELECT user, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY user;
+CREATE TABLE visits AS SELECT user, COUNT(*) AS n FROM clicks WINDOW SESSION (500 MILLISECONDS) GROUP BY user;`, earliest())
+	for i := int64(0); i < 8; i++ {
+		st.produceAt("clicks", []byte("ann"), []byte(`{"page":"home"}`), i*1000)
+	}
+	want := basePartition([]byte("ann"), 4)
+	for _, sink := range []string{"PER_SECOND", "VISITS"} {
+		for _, r := range st.consumeRecords(storeTopic(t, url, sink), 8) {
+			if r.Partition != want {
+				t.Errorf("%s store record %x in partition %d, want %d", sink, r.Key, r.Partition, want)
+			}
+		}
+	}
+}

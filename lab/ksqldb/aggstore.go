@@ -100,16 +100,25 @@ func (a *aggLog) record(q *runningQuery, c operators.Change, k operators.Aggrega
 	return r, nil
 }
 
+// windowSuffix is how many bytes a window or session store appends to
+// the serialized key (see record), 0 for a store without windows.
+func (a *aggLog) windowSuffix() int {
+	switch kind := a.windowKind(); {
+	case kind == sql.Session:
+		return operators.WindowBytes(kind)
+	case kind != "":
+		return operators.WindowBytes(kind) + 4
+	}
+	return 0
+}
+
 // restore applies one record of the changelog to the query's processor;
 // the caller holds q.proc.Mu.
 func (a *aggLog) restore(ctx context.Context, q *runningQuery, r *kgo.Record) error {
 	k := operators.AggregateKey{}
 	kb := r.Key
 	if kind := a.windowKind(); kind != "" {
-		n := operators.WindowBytes(kind)
-		if kind != sql.Session {
-			n += 4 // the sequence number
-		}
+		n := a.windowSuffix() // the window, and a time window's sequence number
 		if len(kb) < n {
 			return fmt.Errorf("a windowed store key of %d bytes", len(kb))
 		}
