@@ -287,3 +287,35 @@ CREATE STREAM OUTPUT as SELECT S1.ID, S1.V, S2.V FROM S1 JOIN S2 WITHIN 1 MINUTE
 	sameLog(t, this, st.records(this, 1), []string{logLine(windowStoreKey(session(1, 234, 765), 765, 1),
 		`{"S1_V":1,"S1_ROWTIME":765,"S1_ROWPARTITION":0,"S1_ROWOFFSET":0,"S1_ID":1,"S1_WINDOWSTART":234,"S1_WINDOWEND":765}`, 765)})
 }
+
+// A join's store changelog records go to the partition of their join key,
+// the partition of the task that wrote them: the window stores' keys hash
+// without the time and sequence number, the outer store's without the
+// time and side (Kafka Streams' changelogs are partitioned as their
+// tasks; a task of a join reads the co-partitioned inputs' partition).
+func TestJoinStoreChangelogRecordsGoToTheirJoinKeysPartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM l (id INT KEY, v STRING) WITH (KAFKA_TOPIC='left', PARTITIONS=4, VALUE_FORMAT='JSON');
+CREATE STREAM rs (id INT KEY, v STRING) WITH (KAFKA_TOPIC='rs', PARTITIONS=4, VALUE_FORMAT='JSON');`, nil)
+	mustKSQL(t, url, "CREATE STREAM j AS SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS GRACE PERIOD 0 SECONDS ON l.id = rs.id;", earliest())
+	var recs []joinRec
+	for i := int64(0); i < 6; i++ {
+		recs = append(recs, joinRec{"left", 1000 + i*1000, intKey(7), []byte(`{"v":"A"}`)})
+	}
+	recs = append(recs, joinRec{"rs", 2500, intKey(7), []byte(`{"v":"a"}`)})
+	st.produceJoin(recs...)
+	want := basePartition(intKey(7), 4)
+	id := queryWriting(t, url, "J")
+	for topic, n := range map[string]int{
+		queryTopic(id, "-KSTREAM-JOINTHIS-0000000008-store-changelog"):    6,
+		queryTopic(id, "-KSTREAM-OUTEROTHER-0000000009-store-changelog"):  1,
+		queryTopic(id, "-KSTREAM-OUTERSHARED-0000000008-store-changelog"): 4,
+	} {
+		for _, r := range st.records(topic, n) {
+			if r.Partition != want {
+				t.Errorf("%s record %x in partition %d, want %d", topic, r.Key, r.Partition, want)
+			}
+		}
+	}
+}

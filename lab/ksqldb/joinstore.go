@@ -129,6 +129,29 @@ func (s *Server) newJoinStoreLog(qi *metastore.Query, store string, lay *planner
 	return l
 }
 
+// keyParts are where the stores' changelog keys hold the join key, whose
+// partition is their task's: a window store's before the record's time
+// and sequence number (12 bytes), an outer store's after the time and the
+// side (9 bytes); a windowed join key's window is left out too.
+func (js *joinStores) keyParts(plan *planner.Plan) map[string]keyPart {
+	window := 0
+	for _, l := range plan.Join.Leaves {
+		if w := l.Source.Window; w != nil {
+			window = operators.WindowBytes(w.Type)
+		}
+	}
+	out := map[string]keyPart{}
+	for _, ss := range js.steps {
+		for _, l := range ss.window {
+			out[l.topic] = keyPart{suffix: 12 + window}
+		}
+		if ss.outer != nil {
+			out[ss.outer.topic] = keyPart{prefix: 9, suffix: window}
+		}
+	}
+	return out
+}
+
 // serdes are the stores' serdes in the order their schemas are
 // registered: per step, each window store's key and value, then the
 // outer store's key and its sides' values, the "this" side's first.

@@ -1,6 +1,8 @@
 package ksqldb
 
 import (
+	"maps"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
@@ -17,43 +19,49 @@ import (
 // Java producer's default partitioner.
 func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	def := kgo.StickyKeyPartitioner(nil)
-	suffixes := map[string]int{}
+	parts := map[string]keyPart{}
 	if q.sinkWindow != "" {
-		suffixes[q.info.SinkTopic] = operators.WindowBytes(q.sinkWindow)
+		parts[q.info.SinkTopic] = keyPart{suffix: operators.WindowBytes(q.sinkWindow)}
 	}
 	if q.aggLog != nil {
 		if n := q.aggLog.windowSuffix(); n > 0 {
-			suffixes[q.aggLog.topic] = n
+			parts[q.aggLog.topic] = keyPart{suffix: n}
 		}
 	}
-	if len(suffixes) == 0 {
+	if q.joinStores != nil {
+		maps.Copy(parts, q.joinStores.keyParts(q.plan))
+	}
+	if len(parts) == 0 {
 		return kgo.RecordPartitioner(def)
 	}
-	return kgo.RecordPartitioner(windowedPartitioner{def: def, suffixes: suffixes})
+	return kgo.RecordPartitioner(windowedPartitioner{def: def, parts: parts})
 }
 
-// windowedPartitioner partitions the windowed keys of some topics by
-// their base key (the key without its last suffixes[topic] bytes) and
-// defers every other record to def.
+// keyPart is where a topic's keys hold the key their partition is
+// hashed from: after prefix bytes and before suffix bytes.
+type keyPart struct{ prefix, suffix int }
+
+// windowedPartitioner partitions the keys of some topics by their base
+// key (parts[topic]) and defers every other record to def.
 type windowedPartitioner struct {
-	def      kgo.Partitioner
-	suffixes map[string]int
+	def   kgo.Partitioner
+	parts map[string]keyPart
 }
 
 // ForTopic implements kgo.Partitioner.
 func (p windowedPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
 	tp := p.def.ForTopic(topic)
-	suffix, ok := p.suffixes[topic]
+	part, ok := p.parts[topic]
 	if !ok {
 		return tp
 	}
-	return baseKeyPartitioner{def: tp, suffix: suffix}
+	return baseKeyPartitioner{def: tp, part: part}
 }
 
 // baseKeyPartitioner is WindowedStreamPartitioner over one topic.
 type baseKeyPartitioner struct {
-	def    kgo.TopicPartitioner
-	suffix int
+	def  kgo.TopicPartitioner
+	part keyPart
 }
 
 // RequiresConsistency implements kgo.TopicPartitioner.
@@ -62,11 +70,12 @@ func (p baseKeyPartitioner) RequiresConsistency(r *kgo.Record) bool {
 }
 
 // Partition implements kgo.TopicPartitioner: murmur2 of the key without
-// its window's trailing bytes.
+// its leading and trailing bytes (a window, a store's time and sequence
+// number).
 func (p baseKeyPartitioner) Partition(r *kgo.Record, n int) int {
-	if r.Key == nil || len(r.Key) < p.suffix {
+	if r.Key == nil || len(r.Key) < p.part.prefix+p.part.suffix {
 		return p.def.Partition(r, n)
 	}
-	base := kgo.Record{Key: r.Key[:len(r.Key)-p.suffix]}
+	base := kgo.Record{Key: r.Key[p.part.prefix : len(r.Key)-p.part.suffix]}
 	return p.def.Partition(&base, n)
 }
