@@ -87,12 +87,22 @@ func jsonSRBareType(b *bytes.Buffer, t types.Type) error {
 			return err
 		}
 		b.WriteByte('}')
+	case types.KindMap:
+		// a ksqlDB MAP's key schema is an optional STRING, not the
+		// required STRING JsonSchemaData writes as an object with
+		// additionalProperties: an array of key/value entry objects
+		b.WriteString(`{"type":"array","items":{"type":"object","properties":{"key":`)
+		if err := jsonSRType(b, t.Key, 0); err != nil {
+			return err
+		}
+		b.WriteString(`,"value":`)
+		if err := jsonSRType(b, t.Elem, 1); err != nil {
+			return err
+		}
+		b.WriteString(`}},"connect.type":"map"}`)
 	case types.KindStruct:
 		return jsonSRObject(b, t.Fields)
 	default:
-		// A ksqlDB MAP has an optional STRING key schema, which
-		// JsonSchemaData writes as an array of key/value entries; that
-		// mapping is not built here.
 		return stmterr.Unsupported("column type " + t.String() + " in the 'JSON_SR' format")
 	}
 	return nil
@@ -154,6 +164,11 @@ func (s *Serde) prepareJSONSRSink(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	root, err := ParseJSONSRSchema(text)
+	if err != nil {
+		return err
+	}
+	s.setJSONSRMaps(root)
 	s.jsonSRID = id
 	return nil
 }
@@ -174,12 +189,13 @@ func checkJSONSRColumns(cols []types.Column) error {
 // a writer's JSON Schema: kind is a Connect type name (int8 ... float64,
 // boolean, string, bytes, struct, array, map).
 type connectNode struct {
-	kind   string
-	name   string            // the Connect schema name (the JSON Schema's title): logical types
-	params map[string]string // connect.parameters: a decimal's scale and connect.decimal.precision
-	fields []connectField    // struct, in connect.index order
-	elem   *connectNode      // array element, map value
-	key    *connectNode      // map key
+	kind     string
+	optional bool              // a oneOf with null, or a "type" list with "null"
+	name     string            // the Connect schema name (the JSON Schema's title): logical types
+	params   map[string]string // connect.parameters: a decimal's scale and connect.decimal.precision
+	fields   []connectField    // struct, in connect.index order
+	elem     *connectNode      // array element, map value
+	key      *connectNode      // map key
 }
 
 type connectField struct {
@@ -260,7 +276,11 @@ func connectFromJSONSchema(raw json.RawMessage, depth int) (*connectNode, error)
 				rest = append(rest, s)
 			}
 			if len(subs) == 2 && len(rest) == 1 {
-				return connectFromJSONSchema(rest[0], depth+1)
+				n, err := connectFromJSONSchema(rest[0], depth+1)
+				if n != nil {
+					n.optional = true
+				}
+				return n, err
 			}
 			return nil, fmt.Errorf("JSON schema %s with %d alternatives is not supported by this ksqlDB server", k, len(subs))
 		}
@@ -269,13 +289,16 @@ func connectFromJSONSchema(raw json.RawMessage, depth int) (*connectNode, error)
 		return nil, fmt.Errorf("JSON schema references ($ref) are not supported by this ksqlDB server")
 	}
 	typ := o.str("type")
+	optional := false
 	if raw, ok := o.vals["type"]; ok && typ == "" {
 		// "type": ["null", T] is an optional T
 		var ts []string
 		if err := json.Unmarshal(raw, &ts); err == nil {
+			n := len(ts)
 			ts = slices.DeleteFunc(ts, func(s string) bool { return s == "null" })
 			if len(ts) == 1 {
 				typ = ts[0]
+				optional = n > 1
 			}
 		}
 	}
@@ -285,6 +308,7 @@ func connectFromJSONSchema(raw json.RawMessage, depth int) (*connectNode, error)
 	connectType := o.str("connect.type")
 	n, err := connectFromTyped(o, typ, connectType, raw, depth)
 	if n != nil {
+		n.optional = optional
 		n.name = o.str("title")
 		if raw, ok := o.vals["connect.parameters"]; ok {
 			_ = json.Unmarshal(raw, &n.params)
@@ -494,22 +518,26 @@ func JSONSRColumnType(n *connectNode) (types.Type, error) {
 		}
 		return types.ArrayOf(e), nil
 	case "map":
-		k, err := JSONSRColumnType(n.key)
-		if err != nil {
-			return types.Null, err
+		// ConnectKsqlSchemaTranslator.toKsqlMapSchema: every map gets an
+		// optional STRING key, from an integer, boolean or string key
+		switch n.key.kind {
+		case "int8", "int16", "int32", "int64", "boolean", "string":
+		default:
+			return types.Null, &unsupportedMapKeyError{n.key.kind}
 		}
 		v, err := JSONSRColumnType(n.elem)
 		if err != nil {
 			return types.Null, err
 		}
-		if k != types.String {
-			return types.Null, stmterr.Unsupported("MAP keys of type " + k.String())
-		}
-		return types.MapOf(k, v), nil
+		return types.MapOf(types.String, v), nil
 	case "struct":
 		fields := make([]types.Field, 0, len(n.fields))
 		for _, f := range n.fields {
 			ft, err := JSONSRColumnType(f.node)
+			var uk *unsupportedMapKeyError
+			if errors.As(err, &uk) {
+				continue // toKsqlStructSchema logs the field and leaves it out
+			}
 			if err != nil {
 				return types.Null, err
 			}
@@ -539,6 +567,15 @@ func JSONSRColumnType(n *connectNode) (types.Type, error) {
 		return types.Bytes, nil
 	}
 	return types.Null, stmterr.Unsupported("Connect type " + n.kind)
+}
+
+// unsupportedMapKeyError is ConnectKsqlSchemaTranslator.checkMapKeyType's
+// refusal of a map key type, for which toKsqlStructSchema leaves the field
+// out of the columns it infers.
+type unsupportedMapKeyError struct{ kind string }
+
+func (e *unsupportedMapKeyError) Error() string {
+	return "Unsupported type for map key: " + e.kind
 }
 
 // decodeJSONSR reads a JSON_SR record: the writer's schema by its id, the
@@ -622,6 +659,9 @@ func jsonSRValue(v any, n *connectNode, t types.Type) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
+	if t.HasMap() {
+		return jsonSRNested(v, n, t)
+	}
 	if t == types.String {
 		switch x := v.(type) {
 		case string:
@@ -676,6 +716,10 @@ func InferJSONSRValueColumns(source, text string, typ sr.SchemaType, taken map[s
 	var cols []types.Column
 	for _, f := range n.fields {
 		t, err := JSONSRColumnType(f.node)
+		var uk *unsupportedMapKeyError
+		if errors.As(err, &uk) {
+			continue // toKsqlStructSchema logs the field and leaves it out
+		}
 		if err != nil {
 			var se *stmterr.Error
 			if errors.As(err, &se) {

@@ -101,6 +101,7 @@ func (s *Serde) prepareJSONSRByID(ctx context.Context) error {
 			}
 		}
 	}
+	s.setJSONSRMaps(node)
 	s.jsonSRID = s.schemaID
 	return nil
 }

@@ -45,6 +45,9 @@ type Serde struct {
 	// avroMapsOrdered: avroCodec takes maps as arrays of entries
 	avroMapsOrdered bool
 	jsonSRID        int // the registered JSON_SR schema's id, 0 before prepareSink
+	// jsonSRMaps: the Connect schema of each column that holds a MAP, as
+	// the JSON_SR schema it is written under gives it; nil for none
+	jsonSRMaps []*connectNode
 
 	protoID     int
 	protoMsg    protoreflect.MessageDescriptor // the registered PROTOBUF message, nil before prepareSink
@@ -870,7 +873,7 @@ func (s *Serde) appendJSON(b []byte, vals []any) ([]byte, error) {
 		b = binary.BigEndian.AppendUint32(append(b, 0), uint32(s.jsonSRID))
 	}
 	if s.unwrapped() {
-		return AppendJSONValue(b, jsonWireValue(vals[0])), nil
+		return AppendJSONValue(b, s.jsonSRWireColumn(0, jsonWireValue(vals[0]))), nil
 	}
 	b = append(b, '{')
 	for i, n := range s.jsonNames {
@@ -879,7 +882,7 @@ func (s *Serde) appendJSON(b []byte, vals []any) ([]byte, error) {
 		}
 		b = append(b, n...)
 		b = append(b, ':')
-		b = AppendJSONValue(b, jsonWireValue(vals[i]))
+		b = AppendJSONValue(b, s.jsonSRWireColumn(i, jsonWireValue(vals[i])))
 	}
 	return append(b, '}'), nil
 }

@@ -5,6 +5,9 @@ usage:
   jsonsr.py write REGISTRY_URL TOPIC   serialise {"run": 801, "line": "red"}
                                        under a draft-07 schema; print the
                                        wire bytes as hex
+  jsonsr.py write REGISTRY_URL TOPIC SCHEMA RECORD
+                                       serialise the JSON text RECORD under
+                                       the JSON Schema text SCHEMA
   jsonsr.py read REGISTRY_URL TOPIC HEX
                                        deserialise the wire bytes with the
                                        schema their id names; print the
@@ -32,7 +35,10 @@ def main():
     client = SchemaRegistryClient({"url": url})
     ctx = SerializationContext(topic, MessageField.VALUE)
     if mode == "write":
-        data = JSONSerializer(TRAIN, client)({"run": 801, "line": "red"}, ctx)
+        schema, record = TRAIN, {"run": 801, "line": "red"}
+        if len(sys.argv) > 5:
+            schema, record = sys.argv[4], json.loads(sys.argv[5])
+        data = JSONSerializer(schema, client)(record, ctx)
         print(json.dumps({"wire": data.hex()}))
         return
     wire = bytes.fromhex(sys.argv[4])
