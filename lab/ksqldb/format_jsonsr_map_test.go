@@ -218,3 +218,21 @@ func TestJSONSRUnwrappedMapColumn(t *testing.T) {
 		t.Errorf("push query: %s", body)
 	}
 }
+
+// A JSON null where the writer's map schema has a required value is
+// refused by JsonSchemaData.toConnectData ("Invalid null value for
+// required INT64 field") and the record is skipped; an optional value
+// reads as null.
+func TestJSONSRMapNullForARequiredValueSkipsTheRecord(t *testing.T) {
+	st := newStack(t)
+	regURL, url := st.serveLabRegistry()
+	st.createTopic("gates", 1)
+	schema := `{"title":"Gates","type":"object","properties":{"GATES":{"type":"object","additionalProperties":{"type":"integer"},"connect.type":"map"}}}`
+	b := pythonJSONSRRecord(t, st, regURL, "gates", schema, `{"GATES":{"a":1}}`)
+	st.produceValues("gates", string(b[:5])+`{"GATES":{"b":null}}`, string(b[:5])+`{"GATES":{"c":3}}`)
+	mustKSQL(t, url, "CREATE STREAM gates WITH (KAFKA_TOPIC='gates', VALUE_FORMAT='JSON_SR');", nil)
+	body := pushBody(t, url, "SELECT * FROM gates EMIT CHANGES LIMIT 2;")
+	if !strings.Contains(body, `[{"a":1}]`) || !strings.Contains(body, `[{"c":3}]`) || strings.Contains(body, `"b"`) {
+		t.Errorf("push query: %s", body)
+	}
+}

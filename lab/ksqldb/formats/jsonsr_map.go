@@ -50,6 +50,9 @@ func jsonSRMap(v any, n *connectNode, t types.Type) (any, error) {
 			return nil, fmt.Errorf("Maps with string fields should be encoded as JSON objects, but found %s", jsonNodeType(v))
 		}
 		for _, k := range obj.Keys {
+			if err := requiredNull(obj.Vals[k], true, n.elem); err != nil {
+				return nil, err
+			}
 			connect.Put(k, obj.Vals[k])
 		}
 	} else {
@@ -65,11 +68,19 @@ func jsonSRMap(v any, n *connectNode, t types.Type) (any, error) {
 			if len(entry.Keys) != 2 {
 				return nil, fmt.Errorf("Found invalid map entry, expected length 2 but found :%d", len(entry.Keys))
 			}
-			k, err := connectMapKey(entry.Vals["key"], n.key)
+			rawKey, hasKey := entry.Vals["key"]
+			rawVal, hasVal := entry.Vals["value"]
+			if err := requiredNull(rawKey, hasKey, n.key); err != nil {
+				return nil, err
+			}
+			if err := requiredNull(rawVal, hasVal, n.elem); err != nil {
+				return nil, err
+			}
+			k, err := connectMapKey(rawKey, n.key)
 			if err != nil {
 				return nil, err
 			}
-			connect.Put(k, entry.Vals["value"])
+			connect.Put(k, rawVal)
 		}
 	}
 	m := connect.Map()
@@ -86,6 +97,16 @@ func jsonSRMap(v any, n *connectNode, t types.Type) (any, error) {
 		ksql.Put(key, val)
 	}
 	return ksql.Map(), nil
+}
+
+// requiredNull is JsonSchemaData.toConnectData's refusal of a JSON null,
+// present in the document, for a schema n that is not optional; an absent
+// entry key or value is read as null (a null key, too: a HashMap keeps one).
+func requiredNull(v any, present bool, n *connectNode) error {
+	if v != nil || !present || n.optional {
+		return nil
+	}
+	return fmt.Errorf("Invalid null value for required %s field", strings.ToUpper(n.kind))
 }
 
 // connectMapKey is the Java object JsonSchemaData.toConnectData makes of a
