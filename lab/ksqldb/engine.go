@@ -99,6 +99,14 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return d, nil
 	case *sql.Explain:
 		return s.execExplain(ctx, ec, p, st)
+	case *sql.CreateConnector:
+		return s.execCreateConnector(ctx, ec, st)
+	case *sql.DropConnector:
+		return s.execDropConnector(ctx, ec, p, st)
+	case *sql.DescribeConnector:
+		return s.execDescribeConnector(ctx, ec, p, st)
+	case *sql.ListConnectors:
+		return s.execListConnectors(ctx, ec, p, st)
 	case *sql.QueryStatement, *sql.Print:
 		return nil, &stmterr.Error{Code: stmterr.CodeQueryEndpoint, Msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
 	}

@@ -160,6 +160,9 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 		if s.writeRequestFailure(w, r, err) {
 			return
 		}
+		if isConnectServerError(err) {
+			failed, entities = maskedRequest(stmts), nil
+		}
 		s.writeStatementError(w, r, failed, err, entities)
 		return
 	}

@@ -35,6 +35,8 @@ type config struct {
 	kafka         []kgo.Opt
 	processingLog bool
 	substitution  bool
+	connectURL    string // ksql.connect.url
+	connectAuth   string // the Authorization header sent to Connect
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -77,6 +79,7 @@ func WithVariableSubstitution(enabled bool) Option {
 // Server is an embedded ksqlDB server.
 type Server struct {
 	cfg      config
+	connect  *connectClient
 	brokers  []string
 	reg      *formats.Registry
 	log      *slog.Logger
@@ -122,6 +125,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		guarantee:    guaranteeAtLeastOnce,
 		maxPush:      100,
 		substitution: true,
+		connectURL:   defaultConnectURL,
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -148,6 +152,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
+		connect:  newConnectClient(cfg.connectURL, cfg.connectAuth),
 		brokers:  brokers,
 		reg:      reg,
 		log:      cfg.log.With("component", "ksqldb"),

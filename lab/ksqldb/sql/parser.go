@@ -371,10 +371,14 @@ func (p *parser) create() (Statement, error) {
 	case "TABLE":
 		cs.Table = true
 	case "SINK":
-		return nil, p.unsupported(t, "CREATE SINK CONNECTOR")
+		if cs.OrReplace || cs.SourceOnly || !strings.EqualFold(p.peekAt(1).Text, "CONNECTOR") || p.peekAt(1).Kind != Ident {
+			return nil, p.errExpected("'STREAM' or 'TABLE'")
+		}
+		p.next()
+		return p.createConnector(true)
 	case "CONNECTOR":
-		if cs.SourceOnly {
-			return nil, p.unsupported(t, "CREATE SOURCE CONNECTOR")
+		if cs.SourceOnly && !cs.OrReplace {
+			return p.createConnector(false)
 		}
 		return nil, p.unsupported(t, "CREATE CONNECTOR")
 	case "TYPE":
@@ -872,7 +876,14 @@ func (p *parser) show() (Statement, error) {
 	case "STREAMS", "TABLES", "QUERIES", "TOPICS", "PROPERTIES", "VARIABLES", "TYPES", "FUNCTIONS":
 		s.What = t.Upper()
 		p.next()
-	case "CONNECTORS", "CONNECTOR":
+	case "CONNECTORS":
+		return p.listConnectors()
+	case "SOURCE", "SINK":
+		if !s.All && strings.EqualFold(p.peekAt(1).Text, "CONNECTORS") && p.peekAt(1).Kind == Ident {
+			return p.listConnectors()
+		}
+		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
+	case "CONNECTOR":
 		return nil, p.unsupported(t, "SHOW "+t.Upper())
 	default:
 		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
@@ -904,7 +915,17 @@ func (p *parser) describe() (Statement, error) {
 				return nil, p.unsupported(t, "DESCRIBE FUNCTION")
 			}
 		case "CONNECTOR":
-			return nil, p.unsupported(t, "DESCRIBE "+t.Upper())
+			if d.Extended {
+				return nil, p.unsupported(t, "DESCRIBE EXTENDED CONNECTOR")
+			}
+			if n := p.peekAt(1); n.Kind != EOF && !(n.Kind == Symbol && n.Text == ";") {
+				p.next()
+				name, err := p.identifier()
+				if err != nil {
+					return nil, err
+				}
+				return &DescribeConnector{Name: name}, nil
+			}
 		case "STREAMS", "TABLES":
 			p.next()
 			d.List = t.Upper()
@@ -1145,7 +1166,16 @@ func (p *parser) drop() (Statement, error) {
 	case "TYPE":
 		return p.dropType()
 	case "CONNECTOR":
-		return nil, p.unsupported(t, "DROP "+t.Upper())
+		p.next()
+		ifExists, err := p.ifExists()
+		if err != nil {
+			return nil, err
+		}
+		name, err := p.identifier()
+		if err != nil {
+			return nil, err
+		}
+		return &DropConnector{Name: name, IfExists: ifExists}, nil
 	default:
 		return nil, p.errExpected("'STREAM' or 'TABLE'")
 	}

@@ -1,0 +1,220 @@
+package ksqldb
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// defaultConnectURL is KsqlConfig.DEFAULT_CONNECT_URL, ksql.connect.url's
+// default.
+const defaultConnectURL = "http://localhost:8083"
+
+// connectRequestTimeout is ksql.connect.request.timeout.ms's default, the
+// connect and response timeout of each request.
+const connectRequestTimeout = 5 * time.Second
+
+// connectMaxAttempts is DefaultConnectClient.MAX_ATTEMPTS.
+const connectMaxAttempts = 3
+
+// WithConnectURL sets ksql.connect.url, the Kafka Connect cluster the
+// connector statements go to. Default: http://localhost:8083.
+func WithConnectURL(u string) Option { return func(c *config) { c.connectURL = u } }
+
+// WithConnectBasicAuth sends HTTP basic credentials to Kafka Connect, as
+// ksql.connect.basic.auth.credentials.source=USER_INFO with
+// ksql.connect.basic.auth.user.info does. Default: none.
+func WithConnectBasicAuth(user, password string) Option {
+	return func(c *config) {
+		c.connectAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+	}
+}
+
+// connectClient is ksqlDB's DefaultConnectClient: each call is tried up
+// to three times while Connect answers 5xx or 409 or cannot be reached,
+// and an answer with another status than the one expected is a failure
+// carrying Connect's body as its error.
+type connectClient struct {
+	base    *url.URL
+	auth    string
+	timeout time.Duration
+	hc      *http.Client
+	// badURL is set when ksql.connect.url is no URI
+	badURL error
+}
+
+func newConnectClient(raw, auth string) *connectClient {
+	c := &connectClient{auth: auth, timeout: connectRequestTimeout}
+	u, err := url.Parse(raw)
+	if err != nil {
+		c.badURL = badRequest("Could not initialize connect client due to invalid URI: " + raw)
+	}
+	c.base = u
+	dialer := &net.Dialer{Timeout: c.timeout}
+	c.hc = &http.Client{Transport: &http.Transport{
+		DialContext:           dialer.DialContext,
+		ResponseHeaderTimeout: c.timeout,
+		MaxIdleConnsPerHost:   100,
+		IdleConnTimeout:       time.Minute,
+	}}
+	return c
+}
+
+// connectResponse is ConnectResponse: a body of the expected status, or
+// Connect's body as the error of any other.
+type connectResponse struct {
+	code   int
+	body   []byte
+	failed bool
+}
+
+// errorText is ConnectResponse.error(): the failed answer's body.
+func (r connectResponse) errorText() string { return string(r.body) }
+
+// do sends one request with DefaultConnectClient's retries; err is a
+// transport failure after the last attempt, as KsqlServerException.
+func (c *connectClient) do(ctx context.Context, method, rel string, body []byte, expected ...int) (connectResponse, error) {
+	if c.badURL != nil {
+		return connectResponse{}, c.badURL
+	}
+	var last connectResponse
+	var lastErr error
+	for attempt := 1; attempt <= connectMaxAttempts; attempt++ {
+		last, lastErr = c.once(ctx, method, rel, body, expected)
+		if lastErr == nil && last.code < 500 && last.code != http.StatusConflict {
+			return last, nil
+		}
+		if attempt < connectMaxAttempts {
+			// guava-retrying's exponentialWait(): 2^attempt ms
+			select {
+			case <-time.After(time.Duration(1<<attempt) * time.Millisecond):
+			case <-ctx.Done():
+				return connectResponse{}, ctx.Err()
+			}
+		}
+	}
+	if lastErr != nil {
+		return connectResponse{}, lastErr
+	}
+	return last, nil
+}
+
+func (c *connectClient) once(ctx context.Context, method, rel string, body []byte, expected []int) (connectResponse, error) {
+	u := *c.base
+	// Paths.get(connectUri.getPath(), relativePath): the path is appended
+	u.Path = path.Join("/", c.base.Path, rel)
+	u.RawPath = ""
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return connectResponse{}, c.transportError(ctx, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	}
+	if c.auth != "" {
+		req.Header.Set("Authorization", c.auth)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return connectResponse{}, c.transportError(ctx, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return connectResponse{}, c.transportError(ctx, err)
+	}
+	return connectResponse{code: resp.StatusCode, body: b, failed: !slices.Contains(expected, resp.StatusCode)}, nil
+}
+
+// connectCausedBy is ErrorMessageUtil's text for a java.net.ConnectException,
+// wrapped as WordUtils.wrap(..., 80, "\n\t", true) wraps it.
+const connectCausedBy = "Caused by: Could not connect to the server. Please check the server details are\n\tcorrect and that the server is running."
+
+// transportError is the message ksqlDB's REST answer carries when the
+// Apache HttpClient 5.0 request to Connect fails before an answer: the
+// KsqlServerException DefaultConnectClient wraps around the client's
+// exception, then the causes ErrorMessageUtil adds.
+func (c *connectClient) transportError(ctx context.Context, err error) error {
+	host := c.base.Hostname()
+	port := c.base.Port()
+	if port == "" {
+		port = "80"
+		if c.base.Scheme == "https" {
+			port = "443"
+		}
+	}
+	endpoint := c.base.Scheme + "://" + host + ":" + port
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		return &connectServerError{msg: "io.confluent.ksql.util.KsqlServerException: java.net.UnknownHostException: " + host + ": Name or service not known"}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &connectServerError{msg: "io.confluent.ksql.util.KsqlServerException: org.apache.hc.client5.http.HttpHostConnectException: Connect to " +
+			endpoint + " " + javaAddresses(ctx, host) + " failed: Connection refused\n" + connectCausedBy}
+	case errors.As(err, &netErr) && netErr.Timeout():
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return &connectServerError{msg: "io.confluent.ksql.util.KsqlServerException: org.apache.hc.client5.http.ConnectTimeoutException: Connect to " +
+				endpoint + " " + javaAddresses(ctx, host) + " failed: Connect timed out"}
+		}
+		return &connectServerError{msg: "io.confluent.ksql.util.KsqlServerException: java.net.SocketTimeoutException: Read timed out"}
+	}
+	return &connectServerError{msg: "io.confluent.ksql.util.KsqlServerException: java.io.IOException: " + err.Error()}
+}
+
+// javaAddresses is Arrays.asList(InetAddress.getAllByName(host)) as text:
+// "[name/ip, ...]", or "[/ip]" for an address literal; IPv4 first, as
+// the JVM prefers them.
+func javaAddresses(ctx context.Context, host string) string {
+	if ip := net.ParseIP(host); ip != nil {
+		return "[/" + javaIP(ip) + "]"
+	}
+	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil || len(addrs) == 0 {
+		return "[]"
+	}
+	slices.SortStableFunc(addrs, func(a, b net.IPAddr) int {
+		return boolInt(a.IP.To4() == nil) - boolInt(b.IP.To4() == nil)
+	})
+	parts := make([]string, len(addrs))
+	for i, a := range addrs {
+		parts[i] = host + "/" + javaIP(a.IP)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// javaIP is InetAddress.getHostAddress: dotted IPv4, or IPv6 as eight
+// uncompressed hex groups.
+func javaIP(ip net.IP) string {
+	if v4 := ip.To4(); v4 != nil {
+		return v4.String()
+	}
+	groups := make([]string, 8)
+	for i := range groups {
+		groups[i] = strconv.FormatUint(uint64(ip[2*i])<<8|uint64(ip[2*i+1]), 16)
+	}
+	return strings.Join(groups, ":")
+}
