@@ -52,6 +52,9 @@ type Stack struct {
 // ksqldbName names the ksqlDB service in errors and in s.servers.
 const ksqldbName = "ksqlDB server"
 
+// connectName names the Kafka Connect worker in errors and in s.servers.
+const connectName = "Kafka Connect worker"
+
 // service is one HTTP stand-in on its listener.
 type service struct {
 	name string
@@ -172,7 +175,7 @@ func start(ctx context.Context, cfg config) (_ *Stack, err error) {
 		return s, err
 	}
 	s.servers = append(s.servers, proxy)
-	conn, err := listen("Kafka Connect worker", cfg.ports.Connect)
+	conn, err := listen(connectName, cfg.ports.Connect)
 	if err != nil {
 		return s, err
 	}
@@ -513,8 +516,15 @@ func (s *Stack) RestartKSQLDB(ctx context.Context) error {
 // ksqldbOptions are the ksqlDB server's options in this stack.
 func (s *Stack) ksqldbOptions() []ksqldb.Option {
 	opts := []ksqldb.Option{ksqldb.WithLogger(s.log.With("service", "ksqldb")), ksqldb.WithProcessingLog()}
+	for _, sv := range s.servers {
+		if sv.name == connectName {
+			// ksql.connect.url: the connector statements go to this stack's worker
+			opts = append(opts, ksqldb.WithConnectURL(sv.url()))
+		}
+	}
 	if s.sec != nil {
-		opts = append(opts, ksqldb.WithKafkaOptions(s.sec.kgoOpts()...), ksqldb.WithHTTPClient(s.sec.httpClient(30*time.Second)))
+		opts = append(opts, ksqldb.WithKafkaOptions(s.sec.kgoOpts()...), ksqldb.WithHTTPClient(s.sec.httpClient(30*time.Second)),
+			ksqldb.WithConnectBasicAuth(SecureUser, s.sec.password))
 	}
 	return opts
 }

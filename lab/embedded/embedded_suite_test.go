@@ -1,9 +1,11 @@
 package embedded_test
 
 import (
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +60,22 @@ var _ = Describe("Embedded stack", func() {
 		defer resp.Body.Close()
 		Expect(resp.ProtoMajor).To(Equal(2))
 		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+	}, SpecTimeout(30*time.Second))
+
+	// ksql.connect.url is the stack's Kafka Connect worker, so ksqlDB's
+	// connector statements reach it (ksqlDB's default, localhost:8083,
+	// would not be the worker on another port).
+	It("sends ksqlDB's connector statements to the stack's Kafka Connect worker", func(ctx SpecContext) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, running.Endpoints().KSQLDB+"/ksql", strings.NewReader(`{"ksql":"DROP CONNECTOR IF EXISTS `+"`not-there`"+`;"}`))
+		Expect(err).NotTo(HaveOccurred())
+		req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
+		resp, err := http.DefaultClient.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
+		Expect(string(body)).To(ContainSubstring(`"message":"Connector 'not-there' does not exist."`))
 	}, SpecTimeout(30*time.Second))
 
 	It("refuses to start on a taken port with a message naming the port", func(ctx SpecContext) {

@@ -157,4 +157,32 @@ var _ = Describe("Secured stack's Kafka Connect", Ordered, func() {
 		Expect(trace).To(ContainSubstring("HTTP ERROR 401 Unauthorized"))
 		Expect(strings.TrimSpace(trace)).To(HaveSuffix("; error code: 50005"))
 	}, SpecTimeout(60*time.Second))
+
+	// ksqlDB reaches the secured worker with ksql.connect.basic.auth.* set
+	// to the stack's credentials, so its connector statements list the
+	// pipeline's connector.
+	It("lists the worker's connectors through ksqlDB's SHOW CONNECTORS", func(ctx SpecContext) {
+		hc, err := cfg.KSQLDB.HTTPClient(30 * time.Second)
+		Expect(err).NotTo(HaveOccurred())
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.KSQLDB.URL+"/ksql", strings.NewReader(`{"ksql":"SHOW SOURCE CONNECTORS;"}`))
+		Expect(err).NotTo(HaveOccurred())
+		req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
+		resp, err := hc.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
+		var out []struct {
+			Type       string `json:"@type"`
+			Connectors []struct {
+				Type string `json:"type"`
+			} `json:"connectors"`
+		}
+		Expect(json.Unmarshal(body, &out)).To(Succeed())
+		Expect(out).To(HaveLen(1))
+		Expect(out[0].Type).To(Equal("connector_list"))
+		Expect(out[0].Connectors).NotTo(BeEmpty())
+		Expect(out[0].Connectors[0].Type).To(Equal("source"))
+	}, SpecTimeout(60*time.Second))
 })

@@ -150,7 +150,7 @@ func (s *security) guard(name string, h http.Handler) http.Handler {
 		cfg.Product, cfg.Realm = httpauth.RestUtils, httpauth.SchemaRegistryRealm
 	case "REST Proxy":
 		cfg.Product, cfg.Realm = httpauth.RestUtils, httpauth.RESTProxyRealm
-	case "Kafka Connect worker":
+	case connectName:
 		cfg.Product = httpauth.Connect
 	case ksqldbName:
 		cfg.Product, cfg.Realm = httpauth.KSQLDB, httpauth.KSQLDBRealm
