@@ -232,3 +232,26 @@ func TestConnectorsCreateStatementTextMasked(t *testing.T) {
 		t.Errorf("got %d %v", code, body)
 	}
 }
+
+// SHOW CONNECTOR PLUGINS lists the worker's connector plugins, Connect's
+// "class" as className, in a connector_plugins_list whose list is named
+// connectorsPlugins (ListConnectorPluginsExecutor, ConnectorPluginsList).
+func TestConnectorsShowPlugins(t *testing.T) {
+	st := newStack(t)
+	cu := st.serveConnect()
+	_, url := st.serve(WithConnectURL(cu))
+	_, plugins := connectBody(t, http.MethodGet, cu+"/connector-plugins", nil)
+	var fromConnect []map[string]string
+	if err := json.Unmarshal([]byte(plugins), &fromConnect); err != nil || len(fromConnect) == 0 {
+		t.Fatalf("connector plugins: %v: %s", err, plugins)
+	}
+	var want []map[string]string
+	for _, p := range fromConnect {
+		want = append(want, map[string]string{"className": p["class"], "type": p["type"], "version": p["version"]})
+	}
+	wantJSON, _ := json.Marshal(want)
+	_, body := post(t, url, "/ksql", "LIST CONNECTOR PLUGINS;", nil)
+	if w := `[{"@type":"connector_plugins_list","statementText":"LIST CONNECTOR PLUGINS;","warnings":[],"connectorsPlugins":` + string(wantJSON) + `}]`; string(body) != w {
+		t.Errorf("got %s\nwant %s", body, w)
+	}
+}

@@ -435,6 +435,52 @@ func (s *Server) execDescribeConnector(ctx context.Context, ec *execCtx, p sql.P
 	return out, nil
 }
 
+// execListConnectorPlugins is ListConnectorPluginsExecutor: Connect's
+// connector plugins, read with Connect's "class" as className.
+func (s *Server) execListConnectorPlugins(ctx context.Context, ec *execCtx, p sql.Parsed) (any, error) {
+	if ec.sandbox {
+		return nil, nil
+	}
+	r, err := s.connect.do(ctx, http.MethodGet, "/connector-plugins", nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	if r.failed {
+		return nil, connectFailure("Failed to list connector plugins: ", r)
+	}
+	var plugins []struct {
+		Class     *string `json:"class"`
+		ClassName *string `json:"className"`
+		Type      *string `json:"type"`
+		Version   *string `json:"version"`
+	}
+	if err := json.Unmarshal(r.body, &plugins); err != nil {
+		return nil, &connectServerError{msg: "io.confluent.ksql.util.KsqlServerException: " + err.Error()}
+	}
+	out := &restapi.ConnectorPluginsList{Type: "connector_plugins_list", StatementText: p.Text, Warnings: []restapi.Warning{},
+		Plugins: make([]restapi.SimpleConnectorPluginInfo, 0, len(plugins))}
+	for _, pl := range plugins {
+		var info restapi.SimpleConnectorPluginInfo
+		switch {
+		case pl.ClassName != nil:
+			info.ClassName = *pl.ClassName
+		case pl.Class != nil:
+			info.ClassName = *pl.Class
+		default:
+			// SimpleConnectorPluginInfo's requireNonNull
+			return nil, &connectServerError{msg: "className"}
+		}
+		if pl.Type != nil {
+			info.Type = strings.ToLower(*pl.Type)
+		}
+		if pl.Version != nil {
+			info.Version = *pl.Version
+		}
+		out.Plugins = append(out.Plugins, info)
+	}
+	return out, nil
+}
+
 // connectServerError is an exception of the connector statements that is
 // no KsqlException (a KsqlServerException, or a Java runtime exception):
 // KsqlResource answers it with HTTP 500 and a statement_error naming the

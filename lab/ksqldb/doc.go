@@ -366,10 +366,11 @@
 // Kafka Connect cluster at ksql.connect.url (WithConnectURL; ksqlDB's
 // default http://localhost:8083, the stack's worker in the embedded lab)
 // as ksqlDB 0.29's ConnectExecutor, DropConnectorExecutor,
-// DescribeConnectorExecutor and ListConnectorsExecutor send them through
+// DescribeConnectorExecutor, ListConnectorsExecutor and
+// ListConnectorPluginsExecutor send them through
 // DefaultConnectClient: three attempts while Connect answers 5xx or 409
 // or cannot be reached, Connect's own answer after ksqlDB's message when
 // it refuses, and the HTTP client's failure as a statement_error naming
 // the whole request when it cannot be reached. They are not written to
-// the command topic. SHOW CONNECTOR PLUGINS is refused as not supported.
+// the command topic.
 package ksqldb

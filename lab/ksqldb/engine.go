@@ -107,6 +107,8 @@ func (s *Server) execute(ctx context.Context, ec *execCtx, p sql.Parsed) (any, e
 		return s.execDescribeConnector(ctx, ec, p, st)
 	case *sql.ListConnectors:
 		return s.execListConnectors(ctx, ec, p, st)
+	case *sql.ListConnectorPlugins:
+		return s.execListConnectorPlugins(ctx, ec, p)
 	case *sql.QueryStatement, *sql.Print:
 		return nil, &stmterr.Error{Code: stmterr.CodeQueryEndpoint, Msg: "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT"}
 	}

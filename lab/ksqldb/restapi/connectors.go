@@ -91,3 +91,20 @@ type TaskState struct {
 	WorkerID *string `json:"worker_id"`
 	Trace    string  `json:"trace,omitempty"`
 }
+
+// ConnectorPluginsList is the connector_plugins_list answer of SHOW
+// CONNECTOR PLUGINS; its list is named connectorsPlugins.
+type ConnectorPluginsList struct {
+	Type          string                      `json:"@type"`
+	StatementText string                      `json:"statementText"`
+	Warnings      []Warning                   `json:"warnings"`
+	Plugins       []SimpleConnectorPluginInfo `json:"connectorsPlugins"`
+}
+
+// SimpleConnectorPluginInfo is a plugin as Connect lists it; absent
+// fields are left out (@JsonInclude(NON_NULL)).
+type SimpleConnectorPluginInfo struct {
+	ClassName string `json:"className"`
+	Type      string `json:"type,omitempty"`
+	Version   string `json:"version,omitempty"`
+}

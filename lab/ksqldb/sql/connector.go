@@ -43,10 +43,14 @@ type ListConnectors struct {
 	Scope string
 }
 
-func (*CreateConnector) statement()   {}
-func (*DropConnector) statement()     {}
-func (*DescribeConnector) statement() {}
-func (*ListConnectors) statement()    {}
+// ListConnectorPlugins is SHOW|LIST CONNECTOR PLUGINS.
+type ListConnectorPlugins struct{}
+
+func (*ListConnectorPlugins) statement() {}
+func (*CreateConnector) statement()      {}
+func (*DropConnector) statement()        {}
+func (*DescribeConnector) statement()    {}
+func (*ListConnectors) statement()       {}
 
 // MaskedText is the statement as QueryMask writes it for statementText:
 // rebuilt from its parts, every property value but connector.class's

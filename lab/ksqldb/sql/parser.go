@@ -884,6 +884,11 @@ func (p *parser) show() (Statement, error) {
 		}
 		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
 	case "CONNECTOR":
+		if !s.All && strings.EqualFold(p.peekAt(1).Text, "PLUGINS") && p.peekAt(1).Kind == Ident {
+			p.next()
+			p.next()
+			return &ListConnectorPlugins{}, nil
+		}
 		return nil, p.unsupported(t, "SHOW "+t.Upper())
 	default:
 		return nil, p.errExpected("one of STREAMS, TABLES, QUERIES, TOPICS, PROPERTIES")
