@@ -592,28 +592,6 @@ CREATE TABLE INPUT_TABLE (ID BIGINT PRIMARY KEY, TF INT) WITH (kafka_topic='tabl
 	}
 }
 
-// A LEFT JOIN on a stream's value column drops the records whose join key
-// is null (ksqlDB's repartition filters them, "Join-repartition-filter" in
-// the topology of the test case above); a stream keyed by the join column
-// keeps them, padded with nulls.
-func TestLeftJoinDropsNullJoinKeysOnlyWhenTheStreamIsRekeyed(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, joinSources+`
-CREATE STREAM vs (k STRING KEY, rid INT, v STRING) WITH (KAFKA_TOPIC='vs', PARTITIONS=1, VALUE_FORMAT='JSON');`, nil)
-	st.produceJoin(joinRec{"right", 1, intKey(1), []byte(`{"v":"one"}`)},
-		joinRec{"vs", 2, []byte("x"), []byte(`{"rid":null,"v":"null key"}`)}, joinRec{"vs", 3, []byte("y"), []byte(`{"rid":1,"v":"keyed"}`)},
-		joinRec{"left", 2, nil, []byte(`{"v":"null key"}`)}, joinRec{"left", 3, intKey(1), []byte(`{"v":"keyed"}`)})
-	mustKSQL(t, url, `CREATE STREAM rekeyed AS SELECT vs.rid AS id, vs.v AS lv, r.v AS rv FROM vs LEFT JOIN r ON vs.rid = r.id;
-CREATE STREAM keyed AS SELECT l.id AS id, l.v AS lv, r.v AS rv FROM l LEFT JOIN r ON l.id = r.id;`, earliest())
-	if got := values(st.consume("REKEYED", 1)); !slices.Equal(got, []string{`{"LV":"keyed","RV":"one"}`}) {
-		t.Errorf("REKEYED %v", got)
-	}
-	if got := values(st.consume("KEYED", 2)); !slices.Equal(got, []string{`{"LV":"null key","RV":null}`, `{"LV":"keyed","RV":"one"}`}) {
-		t.Errorf("KEYED %v", got)
-	}
-}
-
 // produceInOrder produces records one at a time, each once the query's
 // group has committed the one before, so that the query reads them in the
 // order given whatever their timestamps (as ksqlDB's test driver pipes them).

@@ -160,9 +160,10 @@ func (jr *joinRepartitioner) decodeFailure(*runningQuery) error {
 	return nil
 }
 
-// write turns the stream records of fs into repartition records: keyed by
-// the join key, dropped where it is null (the repartition's filter, as
-// ksqlDB's Join-repartition-filter drops them).
+// write turns the stream records of fs into repartition records, keyed by
+// the join key, a null one too (Kafka Streams' repartition filter,
+// Join-repartition-filter in ksqlDB's topology, passes every record:
+// KStreamImpl.createRepartitionedSource).
 func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.Fetches, produce func(*kgo.Record)) {
 	fs.EachRecord(func(in *kgo.Record) {
 		side := jr.bySource[in.Topic]
@@ -176,9 +177,6 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 		clear(jr.row)
 		copy(jr.row[side.base:], row.Vals)
 		key := side.plan.KeyExpr.Eval(jr.row)
-		if key == nil {
-			return
-		}
 		side.keys[0] = key
 		vals := side.vals[:0]
 		for _, idx := range side.plan.From {

@@ -84,14 +84,11 @@ func (js *joinStages) topics() []string {
 
 // record is the repartition record of a joined row o (a result the
 // processor hands over at a stage, operators.OutRow.Stage) made from
-// input in, nil where its key is null (the repartition's filter drops it)
-// or it cannot be serialized (the processing log has it).
+// input in, keyed by its join key, a null one too (the repartition's
+// filter passes it); nil where it cannot be serialized (the processing log
+// has it).
 func (st *joinStage) record(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
-	key := st.plan.KeyExpr.Eval(o.Vals)
-	if key == nil {
-		return nil
-	}
-	st.keys[0] = key
+	st.keys[0] = st.plan.KeyExpr.Eval(o.Vals)
 	vals := st.vals[:0]
 	for _, idx := range st.plan.From {
 		vals = append(vals, o.Vals[idx])

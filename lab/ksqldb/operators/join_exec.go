@@ -136,8 +136,10 @@ func (js *joinState) updateTable(r InRow) {
 
 // lookupTables joins the joined row with the tables of steps, stream-table
 // joins one after the other, and sets the row's join key to the last one's.
-// It reports false when the row is dropped: an [INNER] JOIN found nothing,
-// or a rekeyed join's key is null.
+// It reports false when the row is dropped: an [INNER] JOIN found nothing
+// (a row whose join key is null finds nothing, rekeyed or not: Kafka
+// Streams' repartition filter passes a null key on, and
+// KStreamKTableJoinProcessor pads such a record in a LEFT JOIN).
 func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
 	jp, js := p.plan.Join, p.join
 	var key any
@@ -148,9 +150,6 @@ func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
 			js.key[0] = key
 			js.keyBuf = appendVals(js.keyBuf[:0], js.key[:])
 			match = js.tables[st.Right][string(js.keyBuf)]
-		}
-		if key == nil && st.Rekeyed {
-			return false // the repartition filter drops it
 		}
 		if match == nil {
 			if st.Type == sql.InnerJoin {

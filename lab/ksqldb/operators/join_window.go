@@ -193,11 +193,19 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	ws := js.wins[s]
 	st := jp.Steps[s]
 	keyVal := p.windowKey(s, side, row)
-	if keyVal == nil { // records with a null key or value are ignored
+	// every record moves the stream time on, one the join skips too
+	ws.streamTime = max(ws.streamTime, ts)
+	if keyVal == nil {
+		// a record with a null key is kept in no store: an outer side's
+		// goes out at once padded with nulls (KIP-962), another's is
+		// skipped
+		if outerSide(st.Type, side) {
+			rec := &winRec{step: s, side: side, ts: ts, row: row, emitted: true}
+			p.feedJoin(s+1, p.pairRow(rec, nil), ts, out)
+		}
 		return
 	}
 	_, given := graceOf(st.Within)
-	ws.streamTime = max(ws.streamTime, ts)
 	if given && ts == ws.streamTime {
 		p.emitExpired(s, out)
 	}

@@ -62,8 +62,8 @@ type JoinStep struct {
 	leftLeaf          int         // the leaf the left expression reads
 	Within            *sql.Within // stream-stream joins
 	ForeignKey        bool        // a table-table join on a value of the left table
-	// Rekeyed: ksqlDB repartitions the stream side by the join expression,
-	// and its repartition filter drops records whose join key is null
+	// Rekeyed: ksqlDB repartitions the stream side by the join expression
+	// (a record whose join key is null goes through with a null key)
 	Rekeyed bool
 }
 
