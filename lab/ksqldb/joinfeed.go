@@ -94,6 +94,7 @@ func (q *runningQuery) prepareJoin() {
 	for i, l := range jp.Leaves {
 		d := q.srv.newDecoder(q.info.ID, l.Source)
 		d.throwTS = q.dec.throwTS
+		d.keepNulls = !l.Source.Table // a stream's null values reach the join
 		q.joinDecs = append(q.joinDecs, d)
 		q.joinLeaves[l.Source.Topic] = append(q.joinLeaves[l.Source.Topic], i)
 	}
@@ -438,7 +439,9 @@ func (s *Server) newPushInput(queryID string, plan *planner.Plan) *pushInput {
 	if plan.Join != nil {
 		in.leaves = map[string][]int{}
 		for i, l := range plan.Join.Leaves {
-			in.decs = append(in.decs, s.newDecoder(queryID, l.Source))
+			d := s.newDecoder(queryID, l.Source)
+			d.keepNulls = !l.Source.Table // a stream's null values reach the join
+			in.decs = append(in.decs, d)
 			in.leaves[l.Source.Topic] = append(in.leaves[l.Source.Topic], i)
 		}
 	}

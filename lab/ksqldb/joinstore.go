@@ -214,9 +214,11 @@ func (js *joinStores) record(q *runningQuery, c operators.Change) (*kgo.Record, 
 		}
 		ss.seq[e.Side] = (ss.seq[e.Side] + 1) & 0x7FFFFFFF
 		kb = binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64(kb, uint64(e.TS)), ss.seq[e.Side])
-		v, err := ss.value(l, e.Side, e.KeyVal, e.Row)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", l.topic, err)
+		var v []byte
+		if !e.Null {
+			if v, err = ss.value(l, e.Side, e.KeyVal, e.Row); err != nil {
+				return nil, fmt.Errorf("%s: %w", l.topic, err)
+			}
 		}
 		return &kgo.Record{Topic: l.topic, Key: kb, Value: v, Timestamp: time.UnixMilli(e.TS)}, nil
 	}

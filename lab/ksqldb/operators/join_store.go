@@ -66,6 +66,8 @@ type WindowStoreRecord struct {
 	// Row is the side's row: the left side's is the joined row so far,
 	// the right side's its stream's own row
 	Row []any
+	// Null: the record's value is null, Row holds only its key columns
+	Null bool
 }
 
 // OuterStoreEntry is an entry of a stream-stream step's outer store: the
@@ -81,7 +83,7 @@ type OuterStoreEntry struct {
 }
 
 func (r *winRec) storeRecord() WindowStoreRecord {
-	return WindowStoreRecord{Step: r.step, Side: r.side, TS: r.ts, KeyVal: r.keyVal, Row: r.row}
+	return WindowStoreRecord{Step: r.step, Side: r.side, TS: r.ts, KeyVal: r.keyVal, Row: r.row, Null: r.nullValue}
 }
 
 // WindowStorePut is the window store record c puts, if c is one.

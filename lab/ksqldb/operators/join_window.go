@@ -60,6 +60,9 @@ type winRec struct {
 	// result (joinStores)
 	outer    bool
 	keyBytes []byte // the serialized join key, once the outer store's order needs it
+	// nullValue: a record with a null value, logged by its store but
+	// neither kept nor joined (row holds its key columns)
+	nullValue bool
 }
 
 // windowState is the state of one stream-stream step.
@@ -148,10 +151,11 @@ func (p *Processor) processJoinWindow(r InRow, changelog bool) ([]OutRow, []Chan
 		js.updateTable(r)
 		return nil, nil
 	}
-	if r.Tombstone {
-		return nil, nil
-	}
 	out := &joinOut{changelog: changelog}
+	if r.Tombstone {
+		p.windowNullValue(r, out)
+		return out.outs, out.changes
+	}
 	n := leafWidth(jp.Leaves[r.Leaf])
 	if r.Leaf == 0 {
 		row := make([]any, jp.Width)
@@ -258,6 +262,52 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 		out.changes = append(out.changes, rec.change())
 	}
 	p.pruneWindows(s, out)
+}
+
+// windowNullValue handles a stream record with a null value: it enters
+// the stream-stream step its stream feeds (a stream-table step skips it),
+// which moves its stream time on; with a key, its side's window store puts
+// it, and so logs it with a null value, but keeps nothing (KStreamJoinWindow;
+// RocksDBWindowStore.put skips a null value where duplicates are kept,
+// ChangeLoggingWindowBytesStore.put logs it under the next sequence number);
+// the join skips it (StreamStreamJoinUtil.skipRecord).
+func (p *Processor) windowNullValue(r InRow, out *joinOut) {
+	jp := p.plan.Join
+	n := leafWidth(jp.Leaves[r.Leaf])
+	if r.Leaf == 0 {
+		if len(jp.Steps) > 0 && jp.Steps[0].Within != nil {
+			row := make([]any, jp.Width)
+			copy(row[jp.Leaves[0].Base:], r.Vals[:n])
+			p.windowSkip(0, 0, row, r.TS, out)
+		}
+		return
+	}
+	for s, st := range jp.Steps {
+		if st.Right == r.Leaf && st.Within != nil {
+			p.windowSkip(s, 1, slices.Clone(r.Vals[:n]), r.TS, out)
+		}
+	}
+}
+
+// windowSkip moves step s's stream time on with a record of side whose
+// value is null (row holds its key columns) and logs its window store's
+// put of it where the processor logs its stores as ksqlDB's.
+func (p *Processor) windowSkip(s, side int, row []any, ts int64, out *joinOut) {
+	jp, js := p.plan.Join, p.join
+	ws := js.wins[s]
+	ws.streamTime = max(ws.streamTime, ts)
+	keyVal := p.windowKey(s, side, row)
+	if keyVal == nil || !out.changelog || !p.joinStores {
+		return
+	}
+	if side == 0 {
+		row[jp.KeySlot] = nil
+	}
+	js.key[0] = keyVal
+	key := string(p.appendWindowOf(s, side, row, appendVals(nil, js.key[:])))
+	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row, nullValue: true}
+	rec.id = p.winRecID(rec)
+	out.changes = append(out.changes, Change{Key: rec.id, put: rec, Side: side, Step: s, TS: ts})
 }
 
 // winRecID is a window record's changelog key: its step (after the first),
