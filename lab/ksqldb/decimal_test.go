@@ -259,7 +259,7 @@ func TestJSONSRDecimalColumnsAreNumbers(t *testing.T) {
 	mustKSQL(t, url, "CREATE STREAM output AS SELECT * FROM input;", earliest())
 	r := st.consumeRecords("OUTPUT", 2)
 	_, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r[0].Value[1:5]))
-	want := `{"type":"object","properties":{"DEC":{"oneOf":[{"type":"null"},{"title":"org.apache.kafka.connect.data.Decimal","type":"number","connect.version":1,"connect.type":"bytes","connect.parameters":{"scale":"4","connect.decimal.precision":"6"}}],"connect.index":0}}}`
+	want := `{"type":"object","properties":{"DEC":{"connect.index":0,"oneOf":[{"type":"null"},{"type":"number","title":"org.apache.kafka.connect.data.Decimal","connect.version":1,"connect.type":"bytes","connect.parameters":{"scale":"4","connect.decimal.precision":"6"}}]}}}`
 	if text != want {
 		t.Errorf("schema\n got %s\nwant %s", text, want)
 	}

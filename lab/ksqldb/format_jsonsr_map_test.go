@@ -60,16 +60,16 @@ func TestJSONSRMapColumnIsWrittenAsAnArrayOfKeyValueEntries(t *testing.T) {
 	r := st.consumeRecords("stations", 1)[0]
 
 	opt := func(s string, i int) string {
-		return fmt.Sprintf(`{"oneOf":[{"type":"null"},%s],"connect.index":%d}`, s, i)
+		return fmt.Sprintf(`{"connect.index":%d,"oneOf":[{"type":"null"},%s]}`, i, s)
 	}
 	entries := func(v string) string {
-		return `{"type":"array","items":{"type":"object","properties":{"key":` + opt(`{"type":"string"}`, 0) +
-			`,"value":` + opt(v, 1) + `}},"connect.type":"map"}`
+		return `{"type":"array","connect.type":"map","items":{"type":"object","properties":{"value":` + opt(v, 1) +
+			`,"key":` + opt(`{"type":"string"}`, 0) + `}}}`
 	}
 	want := `{"type":"object","properties":{` +
 		`"EXITS":` + opt(entries(`{"type":"integer","connect.type":"int32"}`), 0) +
-		`,"PLATFORMS":` + opt(`{"type":"array","items":{"oneOf":[{"type":"null"},`+entries(`{"type":"number","connect.type":"float64"}`)+`]}}`, 1) +
 		`,"HUB":` + opt(`{"type":"object","properties":{"LINES":`+opt(entries(`{"type":"string"}`), 0)+`}}`, 2) +
+		`,"PLATFORMS":` + opt(`{"type":"array","items":{"oneOf":[{"type":"null"},`+entries(`{"type":"number","connect.type":"float64"}`)+`]}}`, 1) +
 		`}}`
 	if typ, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5])); typ != "JSON" || text != want {
 		t.Errorf("value schema (%s)\n got %s\nwant %s", typ, text, want)
@@ -205,9 +205,9 @@ func TestJSONSRUnwrappedMapColumn(t *testing.T) {
 	mustKSQL(t, url, "CREATE STREAM bare (m MAP<STRING, INT>) WITH (KAFKA_TOPIC='bare', PARTITIONS=1, VALUE_FORMAT='JSON_SR', WRAP_SINGLE_VALUE=false);", nil)
 	mustKSQL(t, url, "INSERT INTO bare (m) VALUES (MAP('west' := 8));", nil)
 	r := st.consumeRecords("bare", 1)[0]
-	want := `{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"object","properties":{` +
-		`"key":{"oneOf":[{"type":"null"},{"type":"string"}],"connect.index":0},` +
-		`"value":{"oneOf":[{"type":"null"},{"type":"integer","connect.type":"int32"}],"connect.index":1}}},"connect.type":"map"}]}`
+	want := `{"oneOf":[{"type":"null"},{"type":"array","connect.type":"map","items":{"type":"object","properties":{` +
+		`"value":{"connect.index":1,"oneOf":[{"type":"null"},{"type":"integer","connect.type":"int32"}]},` +
+		`"key":{"connect.index":0,"oneOf":[{"type":"null"},{"type":"string"}]}}}}]}`
 	if _, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5])); text != want {
 		t.Errorf("schema\n got %s\nwant %s", text, want)
 	}

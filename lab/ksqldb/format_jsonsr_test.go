@@ -131,15 +131,17 @@ func TestJSONSRSourceWritesTheSchemaJsonSchemaDataDerivesFromItsColumns(t *testi
 	}
 	typ, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5]))
 	opt := func(s string, i int) string {
-		return fmt.Sprintf(`{"oneOf":[{"type":"null"},%s],"connect.index":%d}`, s, i)
+		return fmt.Sprintf(`{"connect.index":%d,"oneOf":[{"type":"null"},%s]}`, i, s)
 	}
+	// the properties in java.util.HashMap order of the names (everit's
+	// ObjectSchema.Builder), each with its column's connect.index
 	wantValue := `{"type":"object","properties":{` +
-		`"LINE":` + opt(`{"type":"string"}`, 0) +
-		`,"DELAY":` + opt(`{"type":"number","connect.type":"float64"}`, 1) +
-		`,"CARS":` + opt(`{"type":"integer","connect.type":"int64"}`, 2) +
+		`"CARS":` + opt(`{"type":"integer","connect.type":"int64"}`, 2) +
 		`,"LATE":` + opt(`{"type":"boolean"}`, 3) +
+		`,"LINE":` + opt(`{"type":"string"}`, 0) +
+		`,"NEXT":` + opt(`{"type":"object","properties":{"DIST":`+opt(`{"type":"integer","connect.type":"int32"}`, 1)+`,"NAME":`+opt(`{"type":"string"}`, 0)+`}}`, 5) +
 		`,"STOPS":` + opt(`{"type":"array","items":{"oneOf":[{"type":"null"},{"type":"string"}]}}`, 4) +
-		`,"NEXT":` + opt(`{"type":"object","properties":{"NAME":`+opt(`{"type":"string"}`, 0)+`,"DIST":`+opt(`{"type":"integer","connect.type":"int32"}`, 1)+`}}`, 5) +
+		`,"DELAY":` + opt(`{"type":"number","connect.type":"float64"}`, 1) +
 		`}}`
 	if typ != "JSON" || text != wantValue {
 		t.Errorf("value schema (%s)\n got %s\nwant %s", typ, text, wantValue)
@@ -316,13 +318,13 @@ func TestJSONSRTimeAndBytesColumns(t *testing.T) {
 	r := st.consumeRecords("ev", 1)[0]
 	_, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(r.Value[1:5]))
 	opt := func(s string, i int) string {
-		return fmt.Sprintf(`{"oneOf":[{"type":"null"},%s],"connect.index":%d}`, s, i)
+		return fmt.Sprintf(`{"connect.index":%d,"oneOf":[{"type":"null"},%s]}`, i, s)
 	}
 	want := `{"type":"object","properties":{` +
-		`"AT":` + opt(`{"title":"org.apache.kafka.connect.data.Timestamp","type":"integer","connect.version":1,"connect.type":"int64"}`, 0) +
-		`,"DAY":` + opt(`{"title":"org.apache.kafka.connect.data.Date","type":"integer","connect.version":1,"connect.type":"int32"}`, 1) +
-		`,"TOD":` + opt(`{"title":"org.apache.kafka.connect.data.Time","type":"integer","connect.version":1,"connect.type":"int32"}`, 2) +
-		`,"RAW":` + opt(`{"type":"string","connect.type":"bytes"}`, 3) + `}}`
+		`"AT":` + opt(`{"type":"integer","title":"org.apache.kafka.connect.data.Timestamp","connect.version":1,"connect.type":"int64"}`, 0) +
+		`,"TOD":` + opt(`{"type":"integer","title":"org.apache.kafka.connect.data.Time","connect.version":1,"connect.type":"int32"}`, 2) +
+		`,"RAW":` + opt(`{"type":"string","connect.type":"bytes"}`, 3) +
+		`,"DAY":` + opt(`{"type":"integer","title":"org.apache.kafka.connect.data.Date","connect.version":1,"connect.type":"int32"}`, 1) + `}}`
 	if text != want {
 		t.Errorf("schema\n got %s\nwant %s", text, want)
 	}

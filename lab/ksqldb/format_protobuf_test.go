@@ -192,7 +192,7 @@ func TestPersistentQueriesWriteJSONSRAndProtobufSinks(t *testing.T) {
 
 	js := st.consumeRecords("trains_js", 1)[0]
 	typ, text := registeredSchema(t, regURL, binary.BigEndian.Uint32(js.Value[1:5]))
-	if typ != "JSON" || text != `{"type":"object","properties":{"LINE":{"oneOf":[{"type":"null"},{"type":"string"}],"connect.index":0}}}` {
+	if typ != "JSON" || text != `{"type":"object","properties":{"LINE":{"connect.index":0,"oneOf":[{"type":"null"},{"type":"string"}]}}}` {
 		t.Errorf("json_sr sink schema (%s) %s", typ, text)
 	}
 	if string(js.Value[5:]) != `{"LINE":"BROWN"}` {

@@ -38,23 +38,34 @@ import (
 const JSONSR = "JSON_SR"
 
 // jsonSRType writes the JSON Schema JsonSchemaData.rawSchemaFromConnectSchema
-// makes of a column type's optional Connect schema, in everit's key order:
-// the type's keywords, then connect.index, connect.type. An optional
-// schema is {"oneOf":[{"type":"null"},T]}; index < 0: not a struct field.
+// makes of a column type's optional Connect schema, as JsonSchema's
+// canonicalString gives it: everit's ToStringVisitor writes a schema's
+// own keywords ("type"), then title, then the unprocessed properties
+// (connect.*), then the sub-schemas ("items", "properties", "oneOf"). An
+// optional schema is a oneOf of null and the type, a struct field's index
+// its connect.index: {"connect.index":i,"oneOf":[{"type":"null"},T]}.
+// index < 0: not a struct field.
 func jsonSRType(b *bytes.Buffer, t types.Type, index int) error {
-	b.WriteString(`{"oneOf":[{"type":"null"},`)
+	b.WriteByte('{')
+	if index >= 0 {
+		b.WriteString(`"connect.index":`)
+		b.WriteString(strconv.Itoa(index))
+		b.WriteByte(',')
+	}
+	b.WriteString(`"oneOf":[{"type":"null"},`)
 	if err := jsonSRBareType(b, t); err != nil {
 		return err
 	}
-	b.WriteByte(']')
-	if index >= 0 {
-		b.WriteString(`,"connect.index":`)
-		b.WriteString(strconv.Itoa(index))
-	}
-	b.WriteByte('}')
+	b.WriteString(`]}`)
 	return nil
 }
 
+// jsonSRBareType writes the non-optional schema of a column type. The
+// connect.* properties JsonSchemaData gives a schema sit in a HashMap that
+// everit copies into a new HashMap, so they come out in its bucket order:
+// connect.index, connect.version, connect.type, connect.parameters; a
+// decimal's parameters, copied by org.json's JSONObject into a HashMap,
+// come out as scale, then connect.decimal.precision.
 func jsonSRBareType(b *bytes.Buffer, t types.Type) error {
 	switch t.Kind() {
 	case types.KindBoolean:
@@ -68,18 +79,16 @@ func jsonSRBareType(b *bytes.Buffer, t types.Type) error {
 	case types.KindString:
 		b.WriteString(`{"type":"string"}`)
 	case types.KindTimestamp:
-		b.WriteString(`{"title":"org.apache.kafka.connect.data.Timestamp","type":"integer","connect.version":1,"connect.type":"int64"}`)
+		b.WriteString(`{"type":"integer","title":"org.apache.kafka.connect.data.Timestamp","connect.version":1,"connect.type":"int64"}`)
 	case types.KindDate:
-		b.WriteString(`{"title":"org.apache.kafka.connect.data.Date","type":"integer","connect.version":1,"connect.type":"int32"}`)
+		b.WriteString(`{"type":"integer","title":"org.apache.kafka.connect.data.Date","connect.version":1,"connect.type":"int32"}`)
 	case types.KindTime:
-		b.WriteString(`{"title":"org.apache.kafka.connect.data.Time","type":"integer","connect.version":1,"connect.type":"int32"}`)
+		b.WriteString(`{"type":"integer","title":"org.apache.kafka.connect.data.Time","connect.version":1,"connect.type":"int32"}`)
 	case types.KindBytes:
 		b.WriteString(`{"type":"string","connect.type":"bytes"}`)
 	case types.KindDecimal:
-		// decimal.format NUMERIC: a number schema; title, connect.version,
-		// connect.type and connect.parameters (a HashMap: scale first) in
-		// the order everit writes JsonSchemaData's unprocessed properties
-		fmt.Fprintf(b, `{"title":"org.apache.kafka.connect.data.Decimal","type":"number","connect.version":1,"connect.type":"bytes",`+
+		// decimal.format NUMERIC: a number schema
+		fmt.Fprintf(b, `{"type":"number","title":"org.apache.kafka.connect.data.Decimal","connect.version":1,"connect.type":"bytes",`+
 			`"connect.parameters":{"scale":"%d","connect.decimal.precision":"%d"}}`, t.Scale, t.Precision)
 	case types.KindArray:
 		b.WriteString(`{"type":"array","items":`)
@@ -90,16 +99,13 @@ func jsonSRBareType(b *bytes.Buffer, t types.Type) error {
 	case types.KindMap:
 		// a ksqlDB MAP's key schema is an optional STRING, not the
 		// required STRING JsonSchemaData writes as an object with
-		// additionalProperties: an array of key/value entry objects
-		b.WriteString(`{"type":"array","items":{"type":"object","properties":{"key":`)
-		if err := jsonSRType(b, t.Key, 0); err != nil {
+		// additionalProperties: an array of key/value entry objects,
+		// its connect.type before its items
+		b.WriteString(`{"type":"array","connect.type":"map","items":`)
+		if err := jsonSRObject(b, []types.Field{{Name: "key", Type: t.Key}, {Name: "value", Type: t.Elem}}); err != nil {
 			return err
 		}
-		b.WriteString(`,"value":`)
-		if err := jsonSRType(b, t.Elem, 1); err != nil {
-			return err
-		}
-		b.WriteString(`}},"connect.type":"map"}`)
+		b.WriteByte('}')
 	case types.KindStruct:
 		return jsonSRObject(b, t.Fields)
 	default:
@@ -108,17 +114,27 @@ func jsonSRBareType(b *bytes.Buffer, t types.Type) error {
 	return nil
 }
 
-// jsonSRObject writes the non-optional struct of the given fields.
+// jsonSRObject writes the non-optional struct of the given fields, each
+// at its position as connect.index. everit's ObjectSchema.Builder keeps
+// the property schemas in a java.util.HashMap, so the properties come in
+// that map's order of the field names, not the fields' (a bucket of
+// eight or more names in a table of 64 or more is a tree in Java, whose
+// order types.HashMap does not follow).
 func jsonSRObject(b *bytes.Buffer, fields []types.Field) error {
-	b.WriteString(`{"type":"object","properties":{`)
+	props := types.NewDefaultHashMap()
 	for i, f := range fields {
-		if i > 0 {
+		props.Put(f.Name, i)
+	}
+	order := props.Map()
+	b.WriteString(`{"type":"object","properties":{`)
+	for j, name := range order.Keys {
+		if j > 0 {
 			b.WriteByte(',')
 		}
-		k, _ := json.Marshal(f.Name)
-		b.Write(k)
+		i := order.Vals[j].(int)
+		b.Write(AppendJSONString(nil, name.(string)))
 		b.WriteByte(':')
-		if err := jsonSRType(b, f.Type, i); err != nil {
+		if err := jsonSRType(b, fields[i].Type, i); err != nil {
 			return err
 		}
 	}
