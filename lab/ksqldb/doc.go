@@ -158,7 +158,12 @@
 // the query ends. A table's records there are Changes of a row's old and
 // new values, laid out as Kafka Streams' ChangedSerializer lays them out;
 // the first thread keeps the table's rows in its KsqlTopic-Reduce store,
-// with that store's changelog topic.
+// with that store's changelog topic. An aggregation of a join whose
+// result is a stream (stream-table, stream-stream) writes the joined rows
+// to the topic the same way, in the join's value format (its left
+// source's), the columns named ALIAS_NAME; the query's main thread writes
+// them and aggregates them at once (joinstages.go), as it does a chain's
+// repartitions.
 //
 // State changelogs hold what ksqlDB's hold, so a program reading them
 // sees ksqlDB's records. An aggregation of one source logs its store to
@@ -188,8 +193,10 @@
 // keys, lists of LeftOrRightValue entries, a tombstone once joined or
 // emitted); a restart restores the join from these alone. N-way joins
 // with stream-stream steps do so too, except those listed below. An
-// aggregation of a join keeps this server's own JSON entry layout in its
-// changelog.
+// aggregation of a stream-table join logs its store as one of a source
+// does, its non-aggregate columns the join's (ALIAS_NAME) in the join's
+// value format; one of a stream-stream or table-table join keeps this
+// server's own JSON entry layout in its changelog.
 //
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
@@ -336,7 +343,7 @@
 // table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
 // QueryCleanupService does. Not ksqlDB's: an
-// aggregation of a join that ksqlDB repartitions runs without its
+// aggregation of a table-table join runs without its
 // Aggregate-GroupBy-repartition topic; other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no

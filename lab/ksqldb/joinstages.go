@@ -28,9 +28,16 @@ import (
 // topic only to commit its offsets past what it wrote, and purges it like
 // every repartition topic. A record put in the topic by anything else is
 // not joined.
+//
+// An aggregation of a join's result goes through its
+// Aggregate-GroupBy-repartition topic (planner.Repartition) the same way:
+// groupBy writes the joined rows the processor hands over
+// (operators.OutRow.GroupBy), keyed by their grouping values, and the
+// aggregation takes them at once.
 type joinStages struct {
 	byTopic map[string]*joinStage
 	byStep  map[int]*joinStage
+	groupBy *joinStage // an aggregation's repartition; nil without one
 	purger
 }
 
@@ -41,11 +48,14 @@ type joinStage struct {
 	key, val *formats.Serde
 	keys     [1]any
 	vals     []any
+	// rekey is the repartitioner of groupBy, whose plan is the
+	// aggregation's, not a chain step's
+	rekey *repartitioner
 }
 
-// newJoinStages are the chain repartitions of a query, nil where it has
-// none.
-func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan) *joinStages {
+// newJoinStages are the chain repartitions of a query and its join's
+// aggregation's, nil where it has none.
+func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan, sink *metastore.Source) *joinStages {
 	js := &joinStages{byTopic: map[string]*joinStage{}, byStep: map[int]*joinStage{}}
 	var topics []string
 	for i := range plan.JoinRepartitions {
@@ -63,6 +73,13 @@ func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan) *joinSta
 		js.byTopic[topic], js.byStep[rp.Step] = st, st
 		topics = append(topics, topic)
 	}
+	if plan.Join != nil && plan.Repartition != nil {
+		// the join's internal value format is its left source's
+		r := s.groupByRepartitioner(qi, plan, sink, plan.Join.Leaves[0].Source)
+		js.groupBy = &joinStage{topic: r.topic, key: r.key, val: r.val, rekey: r}
+		js.byTopic[r.topic] = js.groupBy
+		topics = append(topics, r.topic)
+	}
 	if len(topics) == 0 {
 		return nil
 	}
@@ -70,7 +87,8 @@ func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan) *joinSta
 	return js
 }
 
-// topics are the stages' repartition topics, in step order.
+// topics are the stages' repartition topics, in step order, then the
+// aggregation's.
 func (js *joinStages) topics() []string {
 	if js == nil {
 		return nil
@@ -79,7 +97,23 @@ func (js *joinStages) topics() []string {
 	for _, step := range slices.Sorted(maps.Keys(js.byStep)) {
 		out = append(out, js.byStep[step].topic)
 	}
+	if js.groupBy != nil {
+		out = append(out, js.groupBy.topic)
+	}
 	return out
+}
+
+// groupByRecord is the repartition record of a joined row o that the
+// join's aggregation groups (operators.OutRow.GroupBy), made from input
+// in; nil where WHERE drops it, a grouping value is null, or it cannot be
+// serialized (the processing log has it).
+func (js *joinStages) groupByRecord(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
+	r := js.groupBy.rekey
+	k, v, ok := r.encode(q, in, o.Vals)
+	if !ok {
+		return nil
+	}
+	return r.record(in, k, v, o.TS)
 }
 
 // record is the repartition record of a joined row o (a result the

@@ -124,7 +124,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)
 	rq.aggLog = s.newAggLog(qi, plan, sink)
-	rq.jstages = s.newJoinStages(qi, plan)
+	rq.jstages = s.newJoinStages(qi, plan, sink)
 	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
 	// written: the registry's ids do not depend on how the query's start
@@ -237,8 +237,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 
 // internalSerdes are the serdes the query writes its internal topics'
 // records with, in a fixed order (registry ids follow it): the
-// aggregation's repartition key and value, each join side's repartition
-// key and value, each chain repartition's key and value, the table-side
+// aggregation's repartition key and value and its store's, each join
+// side's repartition key and value, each chain repartition's key and
+// value (a join's aggregation's last, then its store's), the table-side
 // changelogs' values by leaf, the foreign-key join's output store
 // changelog's key and value (its first write comes before the projection's
 // of the same result), the Project-Last changelog's key and value.
@@ -247,7 +248,7 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	if q.repart != nil {
 		out = append(out, q.repart.key, q.repart.val)
 	}
-	if q.aggLog != nil {
+	if q.aggLog != nil && q.plan.Join == nil {
 		out = append(out, q.aggLog.key, q.aggLog.val)
 	}
 	if q.srcStore != nil {
@@ -263,6 +264,10 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 			st := q.jstages.byTopic[t]
 			out = append(out, st.key, st.val)
 		}
+	}
+	if q.aggLog != nil && q.plan.Join != nil {
+		// a join's aggregation stores what its repartition topic brings
+		out = append(out, q.aggLog.key, q.aggLog.val)
 	}
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
 		if tl := q.tableLogs[leaf]; !tl.raw { // a rekeyed table's are its repartition topic's
@@ -412,6 +417,12 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				}
 				rec.Headers = r.Headers
 				produce(r, rec)
+				continue
+			}
+			if o.GroupBy {
+				if rec := q.jstages.groupByRecord(q, r, o); rec != nil {
+					produce(r, rec)
+				}
 				continue
 			}
 			if o.Stage > 0 {

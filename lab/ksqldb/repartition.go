@@ -80,10 +80,16 @@ type repartitioner struct {
 // formats of the GroupBy step).
 func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink *metastore.Source) *repartitioner {
 	rp := plan.Repartition
-	if rp == nil {
+	if rp == nil || plan.Join != nil { // a join's aggregation: see joinStages
 		return nil
 	}
-	src := plan.Source
+	return s.groupByRepartitioner(qi, plan, sink, plan.Source)
+}
+
+// groupByRepartitioner is the repartitioner of plan's aggregation, its
+// values in the value format of src (the source, or a join's left source).
+func (s *Server) groupByRepartitioner(qi *metastore.Query, plan *planner.Plan, sink, src *metastore.Source) *repartitioner {
+	rp := plan.Repartition
 	topic := s.appID(qi.ID) + planner.RepartitionSuffix
 	r := &repartitioner{topic: topic, srcTopic: src.Topic, plan: rp, where: plan.Where, group: plan.Agg.GroupEval,
 		key:     formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),

@@ -54,6 +54,10 @@ type OutRow struct {
 	// NullKey is a result written with a null key: the null key of its
 	// input, passed on by a stream's projection (see InRow.NullKey).
 	NullKey bool
+	// GroupBy marks a joined row (Vals, in the joined row's layout, its
+	// own copy) that an aggregation of a join groups, which the query
+	// writes to the aggregation's repartition topic; it is not a result
+	GroupBy bool
 	// FKStore marks an entry of a foreign-key join's output store
 	// (planner.ForeignKeyStore; Vals in the joined row's layout, its own
 	// copy), which the query logs to the store's changelog; it is not a
@@ -251,6 +255,15 @@ func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 	if p.failure != nil {
 		return nil, nil // a join's further rows of a record that threw
 	}
+	if p.plan.Join != nil && p.plan.Repartition != nil {
+		return p.groupByJoined(r, changelog)
+	}
+	return p.processScope(r, changelog)
+}
+
+// processScope handles one row of the plan's input scope, after what a
+// join's aggregation writes to its repartition topic.
+func (p *Processor) processScope(r InRow, changelog bool) ([]OutRow, []Change) {
 	if p.plan.Agg == nil {
 		return p.processSimple(r)
 	}

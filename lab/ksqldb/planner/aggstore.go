@@ -29,16 +29,20 @@ type AggStore struct {
 }
 
 // planAggStore is the store layout of a persistent aggregation of one
-// source, nil for other queries (an aggregation of a join keeps this
-// server's own layout; see doc.go).
+// source or of a stream-table join, nil for other queries (an aggregation
+// of a stream-stream or table-table join keeps this server's own layout;
+// see doc.go).
 func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
-	input, a, err := prepareSourceAggregate(q, p)
+	if p.Join != nil && (p.Join.Windowed() || p.Join.Leaves[0].Source.Table) {
+		return nil, nil
+	}
+	input, a, err := prepareInputAggregate(q, p)
 	if a == nil || err != nil {
 		return nil, err
 	}
 	s := &AggStore{Keys: keysOf(a.grouped)}
 	for _, c := range a.nonAggregate(input) {
-		idx, ok := p.In.Lookup(&sql.ColumnRef{Name: c.Name})
+		idx, ok := input.index(c.Name)
 		if !ok {
 			return nil, fmt.Errorf("aggregate store column %s: not in the input", c.Name)
 		}
@@ -55,13 +59,21 @@ func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
 	return s, nil
 }
 
-// prepareSourceAggregate is the Prepare of a persistent aggregation of
-// one source, with the input it reads; nil for other queries.
-func prepareSourceAggregate(q *sql.Query, p *Plan) (aggInput, *aggPrepare, error) {
-	if !p.Persistent || p.Agg == nil || p.Join != nil {
+// prepareInputAggregate is the Prepare of a persistent aggregation, with
+// the input it reads: its source, or a join whose result is a stream (the
+// joins of a table keep this server's own layouts; see doc.go); nil for
+// other queries.
+func prepareInputAggregate(q *sql.Query, p *Plan) (aggInput, *aggPrepare, error) {
+	if !p.Persistent || p.Agg == nil {
 		return aggInput{}, nil, nil
 	}
 	input := sourceAggInput(p)
+	if p.Join != nil {
+		if p.Join.Leaves[0].Source.Table {
+			return aggInput{}, nil, nil
+		}
+		input = joinAggInput(q, p)
+	}
 	a, err := prepareAggregate(q, p, input)
 	if err != nil {
 		return aggInput{}, nil, err

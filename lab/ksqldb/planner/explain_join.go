@@ -535,15 +535,8 @@ func windowJoinTopology(t *topology, st JoinStep, this, other, prefix string) st
 // sum_-_sum_int_left_join_of_table, group-by_-_windowed_join and
 // timestamp-to-string_-_millis_to_string_in_join).
 func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *planStep, left JoinLeaf, sinkName, sinkTopic string) (*queryShape, error) {
-	in := plan.In
-	input := aggInput{keys: keysOf(join.cols), table: left.Source.Table, rowtime: left.Alias,
-		resolve: func(ref *sql.ColumnRef) (string, bool) {
-			idx, ok := in.Lookup(ref)
-			if !ok || in.Origin[idx].Qual == "" || (ref.Qualifier == "" && expr.IsPseudo(ref.Name)) {
-				return "", false
-			}
-			return in.Origin[idx].Qual + "_" + in.Origin[idx].Name, true
-		}}
+	input := joinAggInput(q, plan)
+	input.keys = keysOf(join.cols)
 	aggSteps, err := shapeAggregate(what, q, plan, t, input)
 	if err != nil {
 		return nil, err
@@ -558,6 +551,37 @@ func aggregateJoin(what string, q *sql.Query, plan *Plan, t *topology, join *pla
 		sh.WindowType = &kind
 	}
 	return sh, nil
+}
+
+// joinAggInput is the input of an aggregation of plan's join: the joined
+// row, its columns named ALIAS_NAME (PrependAlias), keyed by the join's
+// key column (joinKeyName), and COUNT(*) reading the left source's
+// ROWTIME.
+func joinAggInput(q *sql.Query, plan *Plan) aggInput {
+	in, jp := plan.In, plan.Join
+	left := jp.Leaves[0]
+	key := in.Cols[jp.KeySlot]
+	byName := map[string]int{}
+	for idx, o := range in.Origin {
+		if name := o.Qual + "_" + o.Name; o.Qual != "" {
+			if _, dup := byName[name]; !dup {
+				byName[name] = idx
+			}
+		}
+	}
+	return aggInput{keys: []types.Column{{Name: joinKeyName(jp, q), Type: key.Type, Key: true}},
+		table: left.Source.Table, rowtime: left.Alias,
+		resolve: func(ref *sql.ColumnRef) (string, bool) {
+			idx, ok := in.Lookup(ref)
+			if !ok || in.Origin[idx].Qual == "" || (ref.Qualifier == "" && expr.IsPseudo(ref.Name)) {
+				return "", false
+			}
+			return in.Origin[idx].Qual + "_" + in.Origin[idx].Name, true
+		},
+		index: func(name string) (int, bool) {
+			idx, ok := byName[name]
+			return idx, ok
+		}}
 }
 
 // joinTail adds what follows a join to its plan and topology: the WHERE,

@@ -146,13 +146,16 @@ type aggInput struct {
 	// source (COUNT(B_ROWTIME) in the historical plan
 	// group-by_-_windowed_join); "" for a single source
 	rowtime string
+	// index is the input scope's index of a column as resolve names it
+	index func(name string) (int, bool)
 }
 
 // sourceAggInput is the input of an aggregation that reads its source.
 func sourceAggInput(plan *Plan) aggInput {
 	return aggInput{keys: plan.Source.Schema.Keys(), table: plan.Source.Table, materialized: true,
 		resolve: func(ref *sql.ColumnRef) (string, bool) { return ref.Name, true },
-		stars:   starColumns(plan.Source, true)}
+		stars:   starColumns(plan.Source, true),
+		index:   func(name string) (int, bool) { return plan.In.Lookup(&sql.ColumnRef{Name: name}) }}
 }
 
 // aggPrepare is what AggregateNode prepares before it groups: the

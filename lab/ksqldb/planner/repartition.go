@@ -34,9 +34,11 @@ type Repartition struct {
 
 // planRepartition is p's repartition, nil where ksqlDB does not repartition
 // (a stream grouped by its key columns: groupByKey) and where this server
-// aggregates without the topic (aggregations of joins).
+// aggregates without the topic (aggregations of table-table joins). An
+// aggregation of a join writes the joined rows to the topic (the columns
+// named ALIAS_NAME, as the join's schema names them).
 func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
-	input, a, err := prepareSourceAggregate(q, p)
+	input, a, err := prepareInputAggregate(q, p)
 	if a == nil || err != nil {
 		return nil, err
 	}
@@ -50,7 +52,7 @@ func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
 			r.From, r.Args = append(r.From, -1), append(r.Args, ce)
 			continue
 		}
-		idx, ok := p.In.Lookup(&sql.ColumnRef{Name: c.Name})
+		idx, ok := input.index(c.Name)
 		if !ok {
 			return nil, fmt.Errorf("repartition of column %s: not in the input", c.Name)
 		}
