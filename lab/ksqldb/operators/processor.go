@@ -284,9 +284,10 @@ func (p *Processor) processScope(r InRow, changelog bool) ([]OutRow, []Change) {
 			p.apply(prev, nil, -1)
 		}
 		if !r.Tombstone && p.Pass(r.Vals) && p.apply(r.Vals, nil, +1) {
-			p.srcRows[r.SrcKey] = r.Vals
+			kept := p.keptRow(r.Vals)
+			p.srcRows[r.SrcKey] = kept
 			if changelog {
-				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, row: r.Vals})
+				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, row: kept})
 			}
 		} else if had {
 			delete(p.srcRows, r.SrcKey)
@@ -312,6 +313,15 @@ func (p *Processor) processScope(r InRow, changelog bool) ([]OutRow, []Change) {
 		}
 	}
 	return p.outs, p.changes
+}
+
+// keptRow is a table row to keep past the call: a source's row is its
+// own, a join's result a copy (the join reuses its row).
+func (p *Processor) keptRow(vals []any) []any {
+	if p.plan.Join != nil {
+		return slices.Clone(vals)
+	}
+	return vals
 }
 
 // apply adds (sign +1) or retracts (-1) row to its group (given, or

@@ -1,0 +1,35 @@
+package ksqldb
+
+import (
+	"slices"
+	"testing"
+)
+
+// An aggregation of a table-table join takes each update of a join result
+// out of its group with the result's previous row and adds the new one,
+// as KTableAggregate subtracts a Change's old value and adds its new one.
+// QTT group-by.json "on join" (confluentinc/ksql v7.9.0): T1 0 -> 100,
+// T1 1 -> 101, T2 0 -> 5, T2 1 -> 10, T2 0 -> 20, T2 0 deleted give SUMs
+// 100, 101, 105, 111, 120, 100.
+func TestTableTableJoinAggregationRetractsTheResultsPreviousRow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE t1 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t1', partitions=1, value_format='JSON');
+CREATE TABLE t2 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t2', partitions=1, value_format='JSON');
+CREATE TABLE sums AS SELECT t1.id, SUM(t1.total + CASE WHEN t2.total IS NULL THEN 0 ELSE t2.total END) AS sum FROM t1 LEFT JOIN t2 ON t1.id = t2.id GROUP BY t1.id;`, earliest())
+	key := func(n byte) []byte { return []byte{0, 0, 0, 0, 0, 0, 0, n} }
+	st.produceAt("t1", key(0), []byte(`{"TOTAL":100}`), 1000)
+	st.produceAt("t1", key(1), []byte(`{"TOTAL":101}`), 1000)
+	st.produceAt("t2", key(0), []byte(`{"TOTAL":5}`), 2000)
+	st.produceAt("t2", key(1), []byte(`{"TOTAL":10}`), 2000)
+	st.produceAt("t2", key(0), []byte(`{"TOTAL":20}`), 3000)
+	st.produceAt("t2", key(0), nil, 4000)
+	var got []string
+	for _, r := range st.records("SUMS", 6) {
+		got = append(got, string(r.Value))
+	}
+	want := []string{`{"SUM":100}`, `{"SUM":101}`, `{"SUM":105}`, `{"SUM":111}`, `{"SUM":120}`, `{"SUM":100}`}
+	if !slices.Equal(got, want) {
+		t.Errorf("SUMS: got %q, want %q", got, want)
+	}
+}
