@@ -1,6 +1,8 @@
 package ksqldb
 
 import (
+	"encoding/binary"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -31,5 +33,36 @@ CREATE TABLE sums AS SELECT t1.id, SUM(t1.total + CASE WHEN t2.total IS NULL THE
 	want := []string{`{"SUM":100}`, `{"SUM":101}`, `{"SUM":105}`, `{"SUM":111}`, `{"SUM":120}`, `{"SUM":100}`}
 	if !slices.Equal(got, want) {
 		t.Errorf("SUMS: got %q, want %q", got, want)
+	}
+}
+
+// The aggregation's Aggregate-GroupBy-repartition topic holds the join
+// results' updates as Changes, laid out as ChangedSerializer lays them
+// out (apache/kafka 3.9): a new result's Prepare row then 1, and an
+// update within one group the new row's length as a varint, the new row,
+// the old row, then 2. The historical plan sum_-_sum_int_left_join_of_table
+// (confluentinc/ksql v7.9.0) lists the topic with the schema `T1_ID`
+// BIGINT KEY, `T1_ID` BIGINT, `T2_TOTAL` INTEGER.
+func TestTableTableJoinAggregationRepartitionsTheResultsChanges(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE t1 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t1', partitions=1, value_format='JSON');
+CREATE TABLE t2 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t2', partitions=1, value_format='JSON');
+CREATE TABLE sums AS SELECT t1.id, SUM(t2.total) AS sum FROM t1 LEFT JOIN t2 ON t1.id = t2.id GROUP BY t1.id;`, earliest())
+	key := []byte{0, 0, 0, 0, 0, 0, 0, 7}
+	st.produceAt("t1", key, []byte(`{"TOTAL":100}`), 1000)
+	st.produceAt("t2", key, []byte(`{"TOTAL":5}`), 2000)
+	topic := joinAggTopic(t, url, "SUMS", "-Aggregate-GroupBy-repartition")
+	first, second := `{"T1_ID":7,"T2_TOTAL":null}`, `{"T1_ID":7,"T2_TOTAL":5}`
+	want := []string{
+		fmt.Sprintf("%x %x @1000", key, first+"\x01"),
+		fmt.Sprintf("%x %x @2000", key, append(binary.AppendVarint(nil, int64(len(second))), second+first+"\x02"...)),
+	}
+	var got []string
+	for _, r := range st.records(topic, 2) {
+		got = append(got, fmt.Sprintf("%x %x @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
 	}
 }

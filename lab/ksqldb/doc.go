@@ -158,12 +158,12 @@
 // the query ends. A table's records there are Changes of a row's old and
 // new values, laid out as Kafka Streams' ChangedSerializer lays them out;
 // the first thread keeps the table's rows in its KsqlTopic-Reduce store,
-// with that store's changelog topic. An aggregation of a join whose
-// result is a stream (stream-table, stream-stream) writes the joined rows
-// to the topic the same way, in the join's value format (its left
-// source's), the columns named ALIAS_NAME; the query's main thread writes
-// them and aggregates them at once (joinstages.go), as it does a chain's
-// repartitions.
+// with that store's changelog topic. An aggregation of a join but a
+// foreign-key one writes the joined rows to the topic the same way, in
+// the join's value format (its left source's), the columns named
+// ALIAS_NAME, a table-table join's as Changes of a result's previous and
+// new rows; the query's main thread writes them and aggregates them at
+// once (joinstages.go), as it does a chain's repartitions.
 //
 // State changelogs hold what ksqlDB's hold, so a program reading them
 // sees ksqlDB's records. An aggregation of one source logs its store to
@@ -343,8 +343,9 @@
 // table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
 // QueryCleanupService does. Not ksqlDB's: an
-// aggregation of a table-table join runs without its
-// Aggregate-GroupBy-repartition topic; other chains of
+// aggregation of a foreign-key join runs without its
+// Aggregate-GroupBy-repartition topic, and one of a table-table join
+// without its Aggregate-Prepare-Last store; other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone, or each stream-stream

@@ -103,17 +103,25 @@ func (js *joinStages) topics() []string {
 	return out
 }
 
-// groupByRecord is the repartition record of a joined row o that the
-// join's aggregation groups (operators.OutRow.GroupBy), made from input
-// in; nil where WHERE drops it, a grouping value is null, or it cannot be
-// serialized (the processing log has it).
-func (js *joinStages) groupByRecord(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
+// writeGroupBy hands out the repartition records of a joined row o that
+// the join's aggregation groups (operators.OutRow.GroupBy), made from
+// input in: a stream's row keyed by its grouping values, a table's update
+// as the Changes of its previous row (o.Prior) and its new one
+// (repartitioner.writeChange); none where WHERE drops a row, a grouping
+// value is null, or it cannot be serialized (the processing log has it).
+func (js *joinStages) writeGroupBy(q *runningQuery, in *kgo.Record, o operators.OutRow, out func(*kgo.Record)) {
 	r := js.groupBy.rekey
-	k, v, ok := r.encode(q, in, o.Vals)
-	if !ok {
-		return nil
+	if r.plan.Table {
+		var newRow []any
+		if !o.Tombstone {
+			newRow = o.Vals
+		}
+		r.writeChange(q, in, o.Prior, newRow, o.TS, out)
+		return
 	}
-	return r.record(in, k, v, o.TS)
+	if k, v, ok := r.encode(q, in, o.Vals); ok {
+		out(r.record(in, k, v, o.TS))
+	}
 }
 
 // record is the repartition record of a joined row o (a result the

@@ -420,9 +420,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				continue
 			}
 			if o.GroupBy {
-				if rec := q.jstages.groupByRecord(q, r, o); rec != nil {
-					produce(r, rec)
-				}
+				q.jstages.writeGroupBy(q, r, o, func(rec *kgo.Record) { produce(r, rec) })
 				continue
 			}
 			if o.Stage > 0 {

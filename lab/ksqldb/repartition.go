@@ -205,10 +205,7 @@ func (r *repartitioner) record(in *kgo.Record, k, v []byte, ts int64) *kgo.Recor
 
 // writeTable applies an update of a table's source row to the store and
 // hands out its records: the store's changelog record, then the Changes
-// KTableRepartitionMap forwards (apache/kafka 3.9), laid out as
-// ChangedSerializer does: the old row's {old}{0} to its group and the new
-// row's {new}{1} to its group, or, where both are in the same group, one
-// {varint len(new)}{new}{old}{2}.
+// of the update (writeChange).
 func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operators.InRow, out func(*kgo.Record)) {
 	old := r.prev[row.SrcKey]
 	if row.Tombstone {
@@ -219,30 +216,46 @@ func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operator
 	if logRec := r.srcStore.entry(q, &r.arena, r.store, in, row); logRec != nil {
 		out(logRec)
 	}
-	var oldKey, oldVal, newKey, newVal []byte
-	oldOK, newOK := false, false
 	if old != nil {
 		// the pseudo columns are added after the store, in the context
 		// of the record at hand: the old row's ROWTIME is its time
 		// (SourceBuilder's AddPseudoColumnsAndKey transformer)
 		old = slices.Clone(old)
 		old[r.rowtime] = row.Vals[r.rowtime]
+	}
+	var newRow []any
+	if !row.Tombstone {
+		newRow = row.Vals
+	}
+	r.writeChange(q, in, old, newRow, row.TS, out)
+}
+
+// writeChange hands out the records of a table row's update from old to
+// newRow (either nil when absent) at the time ts: the Changes
+// KTableRepartitionMap forwards (apache/kafka 3.9), laid out as
+// ChangedSerializer does: the old row's {old}{0} to its group and the new
+// row's {new}{1} to its group, or, where both are in the same group, one
+// {varint len(new)}{new}{old}{2}.
+func (r *repartitioner) writeChange(q *runningQuery, in *kgo.Record, old, newRow []any, ts int64, out func(*kgo.Record)) {
+	var oldKey, oldVal, newKey, newVal []byte
+	oldOK, newOK := false, false
+	if old != nil {
 		oldKey, oldVal, oldOK = r.encode(q, in, old)
 	}
-	if !row.Tombstone {
-		newKey, newVal, newOK = r.encode(q, in, row.Vals)
+	if newRow != nil {
+		newKey, newVal, newOK = r.encode(q, in, newRow)
 	}
 	switch {
 	case oldOK && newOK && bytes.Equal(oldKey, newKey):
 		v := binary.AppendVarint(make([]byte, 0, binary.MaxVarintLen64+len(newVal)+len(oldVal)+1), int64(len(newVal)))
 		v = append(append(append(v, newVal...), oldVal...), 2)
-		out(r.record(in, newKey, v, row.TS))
+		out(r.record(in, newKey, v, ts))
 	default:
 		if oldOK {
-			out(r.record(in, oldKey, append(oldVal[:len(oldVal):len(oldVal)], 0), row.TS))
+			out(r.record(in, oldKey, append(oldVal[:len(oldVal):len(oldVal)], 0), ts))
 		}
 		if newOK {
-			out(r.record(in, newKey, append(newVal[:len(newVal):len(newVal)], 1), row.TS))
+			out(r.record(in, newKey, append(newVal[:len(newVal):len(newVal)], 1), ts))
 		}
 	}
 }

@@ -9,10 +9,22 @@ import "slices"
 // and is aggregated at once, before any later input, as ksqlDB's test
 // driver forwards a repartition's records. The query applies WHERE and
 // drops a row with a null grouping value as the repartition does.
+//
+// A table's update (a table-table join's result) goes out with the
+// result's previous row that the aggregation took, as KTableRepartitionMap
+// forwards a Change of the old and new values.
 func (p *Processor) groupByJoined(r InRow, changelog bool) ([]OutRow, []Change) {
+	var prior []any
+	if p.plan.Source.Table {
+		prior = p.srcRows[r.SrcKey] // a row of its own (keptRow)
+	}
 	outs, changes := p.processScope(r, changelog)
-	if r.Tombstone {
+	if r.Tombstone && prior == nil {
 		return outs, changes
 	}
-	return append([]OutRow{{Vals: slices.Clone(r.Vals), TS: r.TS, GroupBy: true}}, outs...), changes
+	g := OutRow{TS: r.TS, GroupBy: true, Tombstone: r.Tombstone, Prior: prior}
+	if !r.Tombstone {
+		g.Vals = slices.Clone(r.Vals)
+	}
+	return append([]OutRow{g}, outs...), changes
 }

@@ -58,6 +58,10 @@ type OutRow struct {
 	// own copy) that an aggregation of a join groups, which the query
 	// writes to the aggregation's repartition topic; it is not a result
 	GroupBy bool
+	// Prior, for a GroupBy row of a table (a table-table join's result),
+	// is the result's previous row the aggregation took, nil for none;
+	// Vals is the new row, absent for a Tombstone
+	Prior []any
 	// FKStore marks an entry of a foreign-key join's output store
 	// (planner.ForeignKeyStore; Vals in the joined row's layout, its own
 	// copy), which the query logs to the store's changelog; it is not a

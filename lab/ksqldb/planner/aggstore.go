@@ -60,16 +60,15 @@ func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
 }
 
 // prepareInputAggregate is the Prepare of a persistent aggregation, with
-// the input it reads: its source, or a join whose result is a stream (the
-// joins of a table keep this server's own layouts; see doc.go); nil for
-// other queries.
+// the input it reads: its source, or a join but a foreign-key one (whose
+// aggregation is not repartitioned here); nil for other queries.
 func prepareInputAggregate(q *sql.Query, p *Plan) (aggInput, *aggPrepare, error) {
 	if !p.Persistent || p.Agg == nil {
 		return aggInput{}, nil, nil
 	}
 	input := sourceAggInput(p)
 	if p.Join != nil {
-		if p.Join.Leaves[0].Source.Table {
+		if p.Join.ForeignKey() {
 			return aggInput{}, nil, nil
 		}
 		input = joinAggInput(q, p)
