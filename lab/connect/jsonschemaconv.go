@@ -90,54 +90,53 @@ func (c *jsonSchemaConverter) schemaID(subject, text string) (int, error) {
 }
 
 // writeConnectJSONSchema writes the JSON Schema JsonSchemaData.
-// rawSchemaFromConnectSchema makes of a Connect schema, with everit's
-// property order (title, description, default, the type's own keywords, then
-// the connect.* properties in java.util.HashMap order: connect.version,
-// connect.index, connect.type, connect.parameters). An optional schema
-// becomes {"oneOf":[{"type":"null"}, T]}; a field's index goes on the
-// outermost schema of the field (connect.index). index < 0: not a field.
+// rawSchemaFromConnectSchema makes of a Connect schema (confluentinc/
+// schema-registry v7.9.0), as JsonSchema's canonical text gives it: everit
+// 1.14.3's ToStringVisitor writes a schema's own keyword ("type") first,
+// then title and description, then its unprocessed properties (connect.*),
+// then its sub-schemas ("properties", "items", "oneOf"). JsonSchemaData
+// puts the connect.* properties in a java.util.HashMap (connect.type,
+// connect.version, connect.parameters, connect.index, in that order) and
+// everit's Schema copies it (new HashMap<>(map)), so they come out in that
+// copy's order; a struct's properties come out in the HashMap order of the
+// field names (ObjectSchema.Builder's propertySchemas); parameters go out
+// through org.json's JSONObject, a new HashMap<>(size) of a HashMap
+// (Collectors.toMap). An optional schema becomes
+// {"connect.index":i,"oneOf":[{"type":"null"},T]}, the field's index on
+// the wrapper; index < 0: not a field.
 func writeConnectJSONSchema(b *bytes.Buffer, s *schema, index int, ignoreOptional bool) error {
 	if s.Optional && !ignoreOptional {
-		b.WriteString(`{"oneOf":[{"type":"null"},`)
+		b.WriteByte('{')
+		if index >= 0 {
+			b.WriteString(`"connect.index":`)
+			b.WriteString(strconv.Itoa(index))
+			b.WriteByte(',')
+		}
+		b.WriteString(`"oneOf":[{"type":"null"},`)
 		if err := writeConnectJSONSchema(b, s, -1, true); err != nil {
 			return err
 		}
-		b.WriteByte(']')
-		if index >= 0 {
-			b.WriteString(`,"connect.index":`)
-			b.WriteString(strconv.Itoa(index))
-		}
-		b.WriteByte('}')
+		b.WriteString(`]}`)
 		return nil
 	}
 	b.WriteByte('{')
-	comma := false
 	key := func(k string) {
-		if comma {
+		if b.Bytes()[b.Len()-1] != '{' {
 			b.WriteByte(',')
 		}
-		comma = true
 		jsonString(b, k)
 		b.WriteByte(':')
 	}
-	if s.Name != "" {
-		key("title")
-		jsonString(b, s.Name)
-	}
-	if s.Doc != "" {
-		key("description")
-		jsonString(b, s.Doc)
-	}
-	connectType := ""
+	props := data.NewHashMap(-1)
 	switch s.Type {
 	case typeInt8, typeInt16, typeInt32, typeInt64:
 		key("type")
 		b.WriteString(`"integer"`)
-		connectType = map[schemaType]string{typeInt8: "int8", typeInt16: "int16", typeInt32: "int32", typeInt64: "int64"}[s.Type]
+		props.Put("connect.type", map[schemaType]string{typeInt8: "int8", typeInt16: "int16", typeInt32: "int32", typeInt64: "int64"}[s.Type])
 	case typeFloat32, typeFloat64:
 		key("type")
 		b.WriteString(`"number"`)
-		connectType = map[schemaType]string{typeFloat32: "float32", typeFloat64: "float64"}[s.Type]
+		props.Put("connect.type", map[schemaType]string{typeFloat32: "float32", typeFloat64: "float64"}[s.Type])
 	case typeBoolean:
 		key("type")
 		b.WriteString(`"boolean"`)
@@ -151,16 +150,74 @@ func writeConnectJSONSchema(b *bytes.Buffer, s *schema, index int, ignoreOptiona
 		} else {
 			b.WriteString(`"string"`)
 		}
-		connectType = "bytes"
+		props.Put("connect.type", "bytes")
 	case typeStruct:
 		key("type")
 		b.WriteString(`"object"`)
+	case data.ArrayType:
+		key("type")
+		b.WriteString(`"array"`)
+	default:
+		return fmt.Errorf("Converting Kafka Connect data to byte[] failed: this worker's JsonSchemaConverter does not map %s schemas", s.Type)
+	}
+	if s.Name != "" {
+		key("title")
+		jsonString(b, s.Name)
+	}
+	if s.Doc != "" {
+		key("description")
+		jsonString(b, s.Doc)
+	}
+	if s.Version != 0 {
+		props.Put("connect.version", s.Version)
+	}
+	if len(s.Parameters) > 0 {
+		params := data.NewHashMap(-1)
+		for _, p := range s.Parameters {
+			params.Put(p.Key, p.Value)
+		}
+		props.Put("connect.parameters", params)
+	}
+	if index >= 0 {
+		props.Put("connect.index", index)
+	}
+	for _, e := range data.CopyHashMap(props).Entries() {
+		key(e.Key)
+		switch v := e.Value.(type) {
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case string:
+			jsonString(b, v)
+		case *data.Map:
+			b.WriteByte('{')
+			json := data.NewHashMap(v.Len())
+			for _, p := range v.Entries() {
+				json.Put(p.Key, p.Value)
+			}
+			for j, p := range json.Entries() {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				jsonString(b, p.Key)
+				b.WriteByte(':')
+				jsonString(b, p.Value.(string))
+			}
+			b.WriteByte('}')
+		}
+	}
+	switch s.Type {
+	case typeStruct:
 		key("properties")
 		b.WriteByte('{')
+		names := data.NewHashMap(-1)
 		for i := range s.Fields {
-			if i > 0 {
+			names.Put(s.Fields[i].Name, i)
+		}
+		for j, e := range names.Entries() {
+			if j > 0 {
 				b.WriteByte(',')
 			}
+			i := e.Value.(int)
 			jsonString(b, s.Fields[i].Name)
 			b.WriteByte(':')
 			if err := writeConnectJSONSchema(b, &s.Fields[i].Schema, i, false); err != nil {
@@ -169,41 +226,12 @@ func writeConnectJSONSchema(b *bytes.Buffer, s *schema, index int, ignoreOptiona
 		}
 		b.WriteByte('}')
 	case data.ArrayType:
-		key("type")
-		b.WriteString(`"array"`)
 		if s.ValueSchema != nil {
 			key("items")
 			if err := writeConnectJSONSchema(b, s.ValueSchema, -1, false); err != nil {
 				return err
 			}
 		}
-	default:
-		return fmt.Errorf("Converting Kafka Connect data to byte[] failed: this worker's JsonSchemaConverter does not map %s schemas", s.Type)
-	}
-	if s.Version != 0 {
-		key("connect.version")
-		b.WriteString(strconv.Itoa(s.Version))
-	}
-	if index >= 0 {
-		key("connect.index")
-		b.WriteString(strconv.Itoa(index))
-	}
-	if connectType != "" {
-		key("connect.type")
-		jsonString(b, connectType)
-	}
-	if len(s.Parameters) > 0 {
-		key("connect.parameters")
-		b.WriteByte('{')
-		for i, p := range s.Parameters {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			jsonString(b, p.Key)
-			b.WriteByte(':')
-			jsonString(b, p.Value)
-		}
-		b.WriteByte('}')
 	}
 	b.WriteByte('}')
 	return nil

@@ -1,6 +1,7 @@
 package connect
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -123,4 +124,42 @@ func waitKeyedRecords(t *testing.T, b *broker, topic string, n int) []keyedRecor
 		return ""
 	})
 	return out
+}
+
+// The JSON Schema the converter registers is the text Schema Registry
+// 7.9 gives JsonSchemaData's schema: everit 1.14.3's ToStringVisitor puts
+// "type" first, then the title, then the connect.* properties in the order
+// of the java.util.HashMap everit copies them into, then the properties,
+// in the HashMap order of the field names; an optional field is a oneOf
+// with null, its connect.index on the wrapper. The expected orders were
+// taken from OpenJDK 17's HashMap: the copy of {connect.type,
+// connect.index} iterates connect.index first, of {connect.type,
+// connect.version, connect.index} as connect.index, connect.version,
+// connect.type, of {connect.type, connect.version, connect.parameters} as
+// connect.version, connect.type, connect.parameters; the field names
+// stop_id, stop_name, price, opened, ada as price, stop_id, opened,
+// stop_name, ada; the parameters scale, connect.decimal.precision in that
+// order.
+func TestJSONSchemaConverterRegistersSchemaRegistrysText(t *testing.T) {
+	s := &schema{Type: typeStruct, Fields: []field{
+		{Name: "stop_id", Schema: schema{Type: typeInt32}},
+		{Name: "stop_name", Schema: schema{Type: typeString, Optional: true}},
+		{Name: "price", Schema: schema{Type: typeBytes, Optional: true, Name: logicalDecimal, Version: 1,
+			Parameters: []param{{Key: "scale", Value: "2"}, {Key: "connect.decimal.precision", Value: "10"}}}},
+		{Name: "opened", Schema: schema{Type: typeInt64, Name: logicalTimestamp, Version: 1}},
+		{Name: "ada", Schema: schema{Type: typeBoolean, Optional: true}},
+	}}
+	want := `{"type":"object","properties":{` +
+		`"price":{"connect.index":2,"oneOf":[{"type":"null"},{"type":"number","title":"org.apache.kafka.connect.data.Decimal","connect.version":1,"connect.type":"bytes","connect.parameters":{"scale":"2","connect.decimal.precision":"10"}}]},` +
+		`"stop_id":{"type":"integer","connect.index":0,"connect.type":"int32"},` +
+		`"opened":{"type":"integer","title":"org.apache.kafka.connect.data.Timestamp","connect.index":3,"connect.version":1,"connect.type":"int64"},` +
+		`"stop_name":{"connect.index":1,"oneOf":[{"type":"null"},{"type":"string"}]},` +
+		`"ada":{"connect.index":4,"oneOf":[{"type":"null"},{"type":"boolean"}]}}}`
+	var b bytes.Buffer
+	if err := writeConnectJSONSchema(&b, s, -1, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != want {
+		t.Errorf("schema:\n got %s\nwant %s", got, want)
+	}
 }
