@@ -3,7 +3,6 @@ package ksqldb
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
@@ -40,7 +40,7 @@ import (
 type aggLog struct {
 	topic    string
 	key, val *formats.Serde
-	window   *planner.Plan // the plan, for its window (nil Agg.Window: none)
+	win      *expr.WindowSpec // the aggregation's window, nil for none
 }
 
 // emitCloseHeader carries an EMIT FINAL query's last emit close time.
@@ -55,7 +55,7 @@ func (s *Server) newAggLog(qi *metastore.Query, plan *planner.Plan, sink *metast
 	}
 	src := plan.Source
 	topic := s.appID(qi.ID) + "-Aggregate-Aggregate-Materialize-changelog"
-	return &aggLog{topic: topic, window: plan,
+	return &aggLog{topic: topic, win: plan.Agg.Window,
 		key: formats.NewSerde(sink.KeyFormat, st.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
 		val: formats.NewSerde(src.ValueFormat, st.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
 	}
@@ -63,8 +63,8 @@ func (s *Server) newAggLog(qi *metastore.Query, plan *planner.Plan, sink *metast
 
 // windowKind is the aggregation's window kind, "" without a window.
 func (a *aggLog) windowKind() string {
-	if w := a.window.Agg.Window; w != nil {
-		return w.Kind
+	if a.win != nil {
+		return a.win.Kind
 	}
 	return ""
 }
@@ -92,7 +92,7 @@ func (a *aggLog) record(q *runningQuery, c operators.Change, k operators.Aggrega
 	if c.TS > 0 {
 		r.Timestamp = time.UnixMilli(c.TS)
 	}
-	if w := a.window.Agg.Window; w != nil && w.Final {
+	if a.win != nil && a.win.Final {
 		if t := q.proc.LastEmit(); t >= 0 {
 			r.Headers = []kgo.RecordHeader{{Key: emitCloseHeader, Value: strconv.AppendInt(nil, t, 10)}}
 		}
@@ -129,7 +129,7 @@ func (a *aggLog) restore(ctx context.Context, q *runningQuery, r *kgo.Record) er
 			k.End, k.Start = int64(binary.BigEndian.Uint64(win)), int64(binary.BigEndian.Uint64(win[8:]))
 		} else {
 			k.Start = int64(binary.BigEndian.Uint64(win))
-			k.End = k.Start + a.window.Agg.Window.Size
+			k.End = k.Start + a.win.Size
 		}
 	}
 	keys, err := a.key.Decode(ctx, kb)
@@ -156,15 +156,9 @@ func (a *aggLog) restore(ctx context.Context, q *runningQuery, r *kgo.Record) er
 // restoreAggLog reads the store back from its changelog; a record it
 // cannot read fails the restore (the query's state would be wrong).
 func (q *runningQuery) restoreAggLog(ctx context.Context) error {
-	var failed error
-	err := q.srv.readChangelog(ctx, q.aggLog.topic, func(r *kgo.Record) {
-		if failed == nil {
-			if err := q.aggLog.restore(ctx, q, r); err != nil {
-				failed = fmt.Errorf("restore %s partition %d offset %d: %w", r.Topic, r.Partition, r.Offset, err)
-			}
-		}
+	return q.srv.restoreChangelog(ctx, q.aggLog.topic, func(r *kgo.Record) error {
+		return q.aggLog.restore(ctx, q, r)
 	})
-	return errors.Join(err, failed)
 }
 
 // changeRecord is the changelog record of a state change of a query whose
@@ -191,7 +185,7 @@ const windowStoreAdditionalRetention = 24 * time.Hour
 // with: compacted, and for a window or session store also deleted past
 // the store's retention and a day (WindowedChangelogTopicConfig).
 func (a *aggLog) topicConfigs() map[string]*string {
-	w := a.window.Agg.Window
+	w := a.win
 	if w == nil {
 		return map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}
 	}

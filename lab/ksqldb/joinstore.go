@@ -3,7 +3,6 @@ package ksqldb
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -324,32 +323,25 @@ func (ss *joinStepStores) row(ctx context.Context, q *runningQuery, l *joinStore
 // it cannot read fails the restore. The sequence numbers start again, as
 // a store opened anew counts from 0.
 func (js *joinStores) restore(ctx context.Context, q *runningQuery) error {
-	var failed error
-	fail := func(r *kgo.Record, err error) {
-		if failed == nil {
-			failed = fmt.Errorf("restore %s partition %d offset %d: %w", r.Topic, r.Partition, r.Offset, err)
-		}
-	}
 	for _, ss := range js.steps {
 		ss.seq = [2]uint32{}
 		for side, l := range ss.window {
-			err := q.srv.readChangelog(ctx, l.topic, func(r *kgo.Record) {
+			err := q.srv.restoreChangelog(ctx, l.topic, func(r *kgo.Record) error {
 				if len(r.Key) < 12 {
-					fail(r, fmt.Errorf("a window store key of %d bytes", len(r.Key)))
-					return
+					return fmt.Errorf("a window store key of %d bytes", len(r.Key))
 				}
 				if r.Value == nil {
-					return
+					return nil
 				}
 				row, err := ss.row(ctx, q, l, side, r.Value)
 				if err != nil {
-					fail(r, fmt.Errorf("value: %w", err))
-					return
+					return fmt.Errorf("value: %w", err)
 				}
 				ts := int64(binary.BigEndian.Uint64(r.Key[len(r.Key)-12:]))
 				q.proc.RestoreWindowStore(ss.step, side, ts, row)
+				return nil
 			})
-			if err := errors.Join(err, failed); err != nil {
+			if err != nil {
 				return err
 			}
 		}
@@ -371,7 +363,7 @@ func (js *joinStores) restore(ctx context.Context, q *runningQuery) error {
 		for _, k := range order {
 			if r := last[k]; r.Value != nil {
 				if err := ss.restoreOuter(ctx, q, r); err != nil {
-					return fmt.Errorf("restore %s partition %d offset %d: %w", r.Topic, r.Partition, r.Offset, err)
+					return restoreFailure(r, err)
 				}
 			}
 		}

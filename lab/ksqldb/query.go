@@ -884,6 +884,28 @@ func (s *Server) readChangelog(ctx context.Context, topic string, fn func(*kgo.R
 	return nil
 }
 
+// restoreChangelog hands apply every committed record of a changelog
+// topic, as readChangelog does, until apply fails on one: a store that
+// cannot be read back fails the restore (the query's state would be
+// wrong), the error naming the record.
+func (s *Server) restoreChangelog(ctx context.Context, topic string, apply func(*kgo.Record) error) error {
+	var failed error
+	err := s.readChangelog(ctx, topic, func(r *kgo.Record) {
+		if failed != nil {
+			return
+		}
+		if err := apply(r); err != nil {
+			failed = restoreFailure(r, err)
+		}
+	})
+	return errors.Join(err, failed)
+}
+
+// restoreFailure names the changelog record a restore could not apply.
+func restoreFailure(r *kgo.Record, err error) error {
+	return fmt.Errorf("restore %s partition %d offset %d: %w", r.Topic, r.Partition, r.Offset, err)
+}
+
 // processingError records a record a query could not process (ksqlDB's processing log).
 func (s *Server) processingError(queryID string, r *kgo.Record, err error) {
 	s.processLogs.Add(1)

@@ -266,20 +266,18 @@ func (r *repartitioner) restoreStore(ctx context.Context, s *Server) error {
 	if r.store == "" {
 		return nil
 	}
-	var failed error
-	err := s.readChangelog(ctx, r.store, func(rec *kgo.Record) {
+	return s.restoreChangelog(ctx, r.store, func(rec *kgo.Record) error {
 		srcKey, row, deleted, err := r.srcStore.read(ctx, rec)
 		switch {
-		case failed != nil:
 		case err != nil:
-			failed = fmt.Errorf("restore %s partition %d offset %d: %w", rec.Topic, rec.Partition, rec.Offset, err)
+			return err
 		case deleted:
 			delete(r.prev, srcKey)
 		default:
 			r.prev[srcKey] = row
 		}
+		return nil
 	})
-	return errors.Join(err, failed)
 }
 
 // read turns a record of the repartition topic into a row of the input

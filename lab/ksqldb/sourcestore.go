@@ -2,7 +2,6 @@ package ksqldb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -129,17 +128,12 @@ func (ss *sourceStore) read(ctx context.Context, r *kgo.Record) (srcKey string, 
 // restoreSourceStore reads a table projection's result back from its
 // source's store: each entry's row projected as the query projects it.
 func (q *runningQuery) restoreSourceStore(ctx context.Context) error {
-	var failed error
-	err := q.srv.readChangelog(ctx, q.changelog, func(r *kgo.Record) {
-		if failed != nil {
-			return
-		}
+	return q.srv.restoreChangelog(ctx, q.changelog, func(r *kgo.Record) error {
 		_, row, deleted, err := q.srcStore.read(ctx, r)
 		if err != nil {
-			failed = fmt.Errorf("restore %s partition %d offset %d: %w", r.Topic, r.Partition, r.Offset, err)
-			return
+			return err
 		}
 		q.proc.RestoreSourceRow(row, deleted, r.Timestamp.UnixMilli())
+		return nil
 	})
-	return errors.Join(err, failed)
 }
