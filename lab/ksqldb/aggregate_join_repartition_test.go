@@ -31,10 +31,6 @@ const devicePings = `CREATE STREAM pings (k STRING KEY, dev STRING, n INT) WITH 
 CREATE TABLE devices (id STRING PRIMARY KEY, name STRING) WITH (kafka_topic='devices', partitions=1, value_format='JSON');
 CREATE TABLE per_name AS SELECT d.name AS device_name, MIN(p.ROWTIME) AS first_seen, SUM(p.n) AS total FROM pings p JOIN devices d ON p.dev = d.id GROUP BY d.name;`
 
-func joinAggTopic(t *testing.T, url, sink, suffix string) string {
-	return "_confluent-ksql-default_query_" + queryWriting(t, url, sink) + suffix
-}
-
 func TestStreamTableJoinAggregationWritesItsRowsToTheGroupByRepartitionTopic(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -43,7 +39,7 @@ func TestStreamTableJoinAggregationWritesItsRowsToTheGroupByRepartitionTopic(t *
 	st.produceAt("pings", []byte("x"), []byte(`{"DEV":"d1","N":3}`), 2000)
 	st.produceAt("pings", []byte("y"), []byte(`{"DEV":"nowhere","N":4}`), 3000) // no device: not joined
 	st.produceAt("pings", []byte("z"), []byte(`{"DEV":"d1","N":5}`), 4000)
-	topic := joinAggTopic(t, url, "PER_NAME", "-Aggregate-GroupBy-repartition")
+	topic := sinkQueryTopic(t, url, "PER_NAME", "-Aggregate-GroupBy-repartition")
 	var got []string
 	for _, r := range st.records(topic, 2) {
 		got = append(got, fmt.Sprintf("%s %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
@@ -118,7 +114,7 @@ CREATE TABLE per_a AS SELECT a.id, COUNT(*) AS n FROM b LEFT JOIN a ON a.id = b.
 	st.produceAt("a", []byte("1"), []byte(`{"REGION":"one"}`), 1000)
 	st.produceAt("b", nil, []byte(`{"ID":"1"}`), 2000)
 	st.records("PER_A", 1)
-	topic := joinAggTopic(t, url, "PER_A", "-Aggregate-GroupBy-repartition")
+	topic := sinkQueryTopic(t, url, "PER_A", "-Aggregate-GroupBy-repartition")
 	if _, ok := topicExists(t, st, topic); ok {
 		t.Errorf("%s exists", topic)
 	}
@@ -136,7 +132,7 @@ CREATE TABLE per_page AS SELECT c.page, SUM(v.secs) AS secs FROM clicks c JOIN v
 	st.produceAt("clicks", []byte("u1"), []byte(`{"PAGE":"home"}`), 1000)
 	st.produceAt("views", []byte("u1"), []byte(`{"SECS":1}`), 2000) // WHERE drops it
 	st.produceAt("views", []byte("u1"), []byte(`{"SECS":4}`), 3000)
-	topic := joinAggTopic(t, url, "PER_PAGE", "-Aggregate-GroupBy-repartition")
+	topic := sinkQueryTopic(t, url, "PER_PAGE", "-Aggregate-GroupBy-repartition")
 	var got []string
 	for _, r := range st.records(topic, 1) {
 		got = append(got, fmt.Sprintf("%s %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))

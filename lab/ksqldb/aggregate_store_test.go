@@ -95,9 +95,15 @@ func showStore(m map[string]storeEntry) string {
 	return out
 }
 
+// sinkQueryTopic is the internal topic of the query writing sink that
+// ends in suffix.
+func sinkQueryTopic(t *testing.T, url, sink, suffix string) string {
+	return queryTopic(queryWriting(t, url, sink), suffix)
+}
+
 // storeTopic is the store changelog of the query writing sink.
 func storeTopic(t *testing.T, url, sink string) string {
-	return "_confluent-ksql-default_query_" + queryWriting(t, url, sink) + "-Aggregate-Aggregate-Materialize-changelog"
+	return sinkQueryTopic(t, url, sink, "-Aggregate-Aggregate-Materialize-changelog")
 }
 
 // historical plan count_-_count_star: `ID` STRING KEY, `ID` STRING,

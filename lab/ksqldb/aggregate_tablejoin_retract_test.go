@@ -52,7 +52,7 @@ CREATE TABLE sums AS SELECT t1.id, SUM(t2.total) AS sum FROM t1 LEFT JOIN t2 ON 
 	key := []byte{0, 0, 0, 0, 0, 0, 0, 7}
 	st.produceAt("t1", key, []byte(`{"TOTAL":100}`), 1000)
 	st.produceAt("t2", key, []byte(`{"TOTAL":5}`), 2000)
-	topic := joinAggTopic(t, url, "SUMS", "-Aggregate-GroupBy-repartition")
+	topic := sinkQueryTopic(t, url, "SUMS", "-Aggregate-GroupBy-repartition")
 	first, second := `{"T1_ID":7,"T2_TOTAL":null}`, `{"T1_ID":7,"T2_TOTAL":5}`
 	want := []string{
 		fmt.Sprintf("%x %x @1000", key, first+"\x01"),

@@ -23,7 +23,7 @@ CREATE TABLE output AS SELECT * FROM input WHERE name <> 'x';`, earliest())
 	st.produceAt("input_topic", []byte("1"), []byte("x"), 2000)
 	st.produceAt("input_topic", []byte("2"), []byte("eve"), 2500)
 	st.produceAt("input_topic", []byte("0"), nil, 3000)
-	st.waitStore("_confluent-ksql-default_query_"+queryWriting(t, url, "OUTPUT")+"-KsqlTopic-Reduce-changelog", map[string]storeEntry{
+	st.waitStore(sinkQueryTopic(t, url, "OUTPUT", "-KsqlTopic-Reduce-changelog"), map[string]storeEntry{
 		"0": {"<null>", 3000},
 		"1": {"x,0,1", 2000},
 		"2": {"eve,0,2", 2500},
