@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // passwordFile holds, inside the data dir, the superuser's password when
@@ -91,7 +89,7 @@ func (s *Server) rotatePassword(ctx context.Context) error {
 			return err
 		}
 	}
-	conn, err := pgx.Connect(ctx, s.URL(s.cfg.superuser, s.cfg.password, "postgres"))
+	conn, err := s.superuserConn(ctx)
 	if err != nil {
 		return fmt.Errorf("replace the superuser's password: %w", err)
 	}

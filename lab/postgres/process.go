@@ -109,7 +109,8 @@ func (s *Server) startLocked(ctx context.Context) error {
 		close(p.done)
 	}()
 
-	if err := s.waitReady(ctx, p); err != nil {
+	conn, err := s.waitReady(ctx, p)
+	if err != nil {
 		p.stop(context.Background())
 		logTail := readTail(logPath, offset)
 		if strings.Contains(logTail, "could not bind") || strings.Contains(logTail, "Address already in use") {
@@ -118,53 +119,81 @@ func (s *Server) startLocked(ctx context.Context) error {
 		return fmt.Errorf("%w\nserver log %s:\n%s", err, logPath, logTail)
 	}
 	s.proc = p
+	s.readyConn = conn
 
 	s.cfg.logger.Info("PostgreSQL ready", "addr", s.Addr(), "data_dir", s.dataDir, "pid", cmd.Process.Pid)
 	return nil
 }
 
 // waitReady connects with the superuser until the server answers, the
-// process exits, or ctx ends.
-func (s *Server) waitReady(ctx context.Context, p *process) error {
+// process exits, or ctx ends. The connection that answered is returned
+// open, for the caller's first statements (a new connection costs a
+// backend process and an authentication); it is nil when the server
+// answered with an error that shows it is up.
+func (s *Server) waitReady(ctx context.Context, p *process) (*pgx.Conn, error) {
 	url := s.URL(s.cfg.superuser, s.cfg.password, "postgres")
 	for {
-		err := ping(ctx, url)
+		conn, err := ping(ctx, url)
 		if err == nil {
-			return nil
+			return conn, nil
 		}
 		if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "28") {
-			return fmt.Errorf("wait for server: superuser %s cannot log in (the data dir may belong to a cluster with other credentials): %w", s.cfg.superuser, err)
+			return nil, fmt.Errorf("wait for server: superuser %s cannot log in (the data dir may belong to a cluster with other credentials): %w", s.cfg.superuser, err)
 		}
 		select {
 		case <-p.done:
-			return fmt.Errorf("wait for server: postgres exited: %w", p.err)
+			return nil, fmt.Errorf("wait for server: postgres exited: %w", p.err)
 		case <-ctx.Done():
-			return fmt.Errorf("wait for server: %w (last attempt: %v)", ctx.Err(), err) //nolint:errorlint // the cause is the context's end; the last attempt is for the reader
+			return nil, fmt.Errorf("wait for server: %w (last attempt: %v)", ctx.Err(), err) //nolint:errorlint // the cause is the context's end; the last attempt is for the reader
 		case <-time.After(retryInterval):
 		}
 	}
 }
 
-// ping connects once. A server that answers with an error other than
-// "starting up" or "too many connections" is up, so only those and
-// connection failures count as not ready.
-func ping(ctx context.Context, url string) error {
+// ping connects once and returns the connection open when it answered a
+// ping. A server that answers with an error other than "starting up" or
+// "too many connections" is up (a nil connection and a nil error), so
+// only those and connection failures count as not ready.
+func ping(ctx context.Context, url string) (*pgx.Conn, error) {
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(cctx, url)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code != "57P03" && pgErr.Code != "53300" && !strings.HasPrefix(pgErr.Code, "28") {
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
-	defer conn.Close(context.Background())
-	return conn.Ping(cctx)
+	if err := conn.Ping(cctx); err != nil {
+		_ = conn.Close(context.Background())
+		return nil, err
+	}
+	return conn, nil
+}
+
+// superuserConn is the connection waitReady left open, or else a new one,
+// to database postgres as the superuser; the caller closes it.
+func (s *Server) superuserConn(ctx context.Context) (*pgx.Conn, error) {
+	if c := s.readyConn; c != nil {
+		s.readyConn = nil
+		return c, nil
+	}
+	return pgx.Connect(ctx, s.URL(s.cfg.superuser, s.cfg.password, "postgres"))
+}
+
+// closeReadyConn closes the connection waitReady left open when nothing
+// took it.
+func (s *Server) closeReadyConn() {
+	if c := s.readyConn; c != nil {
+		s.readyConn = nil
+		_ = c.Close(context.Background())
+	}
 }
 
 // stopLocked stops the running process, if any. s.mu must be held.
 func (s *Server) stopLocked(ctx context.Context) error {
+	s.closeReadyConn()
 	if s.proc == nil {
 		return nil
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // defaultStartTimeout bounds Start when the caller's context has no deadline.
@@ -42,9 +44,13 @@ type Server struct {
 
 	port atomic.Int64 // written with mu held; read without it
 
-	mu     sync.Mutex
-	proc   *process
-	closed bool
+	mu   sync.Mutex
+	proc *process
+	// readyConn is the superuser connection to database postgres that
+	// found the server ready, kept for the statements that follow a
+	// start (superuserConn); nil once taken or closed.
+	readyConn *pgx.Conn
+	closed    bool
 	// spareCancel stops the copy PrepareSpare began, and spareDone is
 	// closed when that copy has ended.
 	spareCancel context.CancelFunc
@@ -99,6 +105,7 @@ func Start(ctx context.Context, opts ...Option) (*Server, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.closeReadyConn()
 	for attempt := 1; ; attempt++ {
 		auto := cfg.port == 0
 		if auto {
@@ -151,6 +158,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.startLocked(ctx); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
 	}
+	s.closeReadyConn()
 	return nil
 }
 

@@ -76,24 +76,9 @@ func Apply(ctx context.Context, superuserURL string, opts ...Option) (Result, er
 	if err != nil {
 		return res, fmt.Errorf("seed: parse superuser url: %w", err)
 	}
-	conn, err := pgx.ConnectConfig(ctx, connCfg)
+	db, err := connectDatabase(ctx, connCfg, &res)
 	if err != nil {
-		return res, fmt.Errorf("seed: connect: %w", err)
-	}
-	defer conn.Close(context.Background())
-
-	if res.RoleCreated, err = ensureRole(ctx, conn); err != nil {
 		return res, err
-	}
-	if res.DatabaseCreated, err = ensureDatabase(ctx, conn); err != nil {
-		return res, err
-	}
-
-	dbCfg := connCfg.Copy()
-	dbCfg.Database = Database
-	db, err := pgx.ConnectConfig(ctx, dbCfg)
-	if err != nil {
-		return res, fmt.Errorf("seed: connect to database %s: %w", Database, err)
 	}
 	defer db.Close(context.Background())
 	if err := loadStations(ctx, db, stations, &res); err != nil {
@@ -102,6 +87,47 @@ func Apply(ctx context.Context, superuserURL string, opts ...Option) (Result, er
 	cfg.logger.Info("seeded PostgreSQL", "role_created", res.RoleCreated, "database_created", res.DatabaseCreated,
 		"table_created", res.TableCreated, "rows_loaded", res.RowsLoaded, "rows", res.Rows)
 	return res, nil
+}
+
+// connectDatabase connects as the superuser to the database Apply fills,
+// with the role and the database made or checked first. A cluster that
+// holds the database already (every copy of a seeded template) needs one
+// connection: the role and database checks read shared catalogs, which
+// every database sees. Otherwise the checks run on a connection to the
+// database superuserURL names, which is then closed.
+func connectDatabase(ctx context.Context, connCfg *pgx.ConnConfig, res *Result) (*pgx.Conn, error) {
+	dbCfg := connCfg.Copy()
+	dbCfg.Database = Database
+	db, err := pgx.ConnectConfig(ctx, dbCfg)
+	if err == nil {
+		if res.RoleCreated, err = ensureRole(ctx, db); err == nil {
+			res.DatabaseCreated, err = ensureDatabase(ctx, db)
+		}
+		if err != nil {
+			_ = db.Close(context.Background())
+			return nil, err
+		}
+		return db, nil
+	}
+	if !isCode(err, "3D000") { // invalid_catalog_name: no such database yet
+		return nil, fmt.Errorf("seed: connect to database %s: %w", Database, err)
+	}
+	conn, err := pgx.ConnectConfig(ctx, connCfg)
+	if err != nil {
+		return nil, fmt.Errorf("seed: connect: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if res.RoleCreated, err = ensureRole(ctx, conn); err != nil {
+		return nil, err
+	}
+	if res.DatabaseCreated, err = ensureDatabase(ctx, conn); err != nil {
+		return nil, err
+	}
+	db, err = pgx.ConnectConfig(ctx, dbCfg)
+	if err != nil {
+		return nil, fmt.Errorf("seed: connect to database %s: %w", Database, err)
+	}
+	return db, nil
 }
 
 // TemplateName names what Apply makes on an empty cluster (the role, the
@@ -147,9 +173,14 @@ func redact(s string) string {
 }
 
 func ensureRole(ctx context.Context, conn *pgx.Conn) (created bool, err error) {
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", Role).Scan(&exists); err != nil {
+	var exists, canLogin bool
+	if err := conn.QueryRow(ctx, "SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", Role).Scan(&canLogin); err == nil {
+		exists = true
+	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return false, fmt.Errorf("seed: look up role %s: %w", Role, err)
+	}
+	if canLogin && hasPassword(ctx, conn, Role, Password) {
+		return false, nil // as ALTER ROLE would leave it, without a commit
 	}
 	role := pgx.Identifier{Role}.Sanitize()
 	if !exists {

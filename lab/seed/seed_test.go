@@ -203,3 +203,40 @@ func TestAdminURL(t *testing.T) {
 		t.Fatalf("AdminURL accepted a keyword/value string")
 	}
 }
+
+// Apply gives cta_admin back its login and the fixture password when a
+// user changed them, whether or not the role's stored verifier can be
+// checked without a change.
+func TestApplyRestoresTheRolesLoginAndPassword(t *testing.T) {
+	ctx, srv := startServer(t)
+	su := srv.SuperuserURL("postgres")
+	if _, err := seed.Apply(ctx, su); err != nil {
+		t.Fatalf("first Apply: %v", err)
+	}
+	super, err := pgx.Connect(ctx, su)
+	if err != nil {
+		t.Fatalf("connect as superuser: %v", err)
+	}
+	defer super.Close(context.Background())
+	for _, change := range []string{
+		"ALTER ROLE " + seed.Role + " WITH PASSWORD 'changed'",
+		"ALTER ROLE " + seed.Role + " WITH NOLOGIN",
+		"ALTER ROLE " + seed.Role + " WITH PASSWORD NULL",
+	} {
+		if _, err := super.Exec(ctx, change); err != nil {
+			t.Fatalf("%s: %v", change, err)
+		}
+		if _, err := seed.Apply(ctx, su); err != nil {
+			t.Fatalf("Apply after %q: %v", change, err)
+		}
+		adminURL, err := seed.AdminURL(su)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := pgx.Connect(ctx, adminURL)
+		if err != nil {
+			t.Fatalf("after %q and Apply, %s cannot log in: %v", change, seed.Role, err)
+		}
+		_ = conn.Close(context.Background())
+	}
+}
