@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/ctalab/ctalab/internal/recpool"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -143,7 +142,9 @@ func (q *runningQuery) consumeAtLeastOnce(ctx context.Context, start kgo.Offset,
 				cl.AllowRebalance()
 				return err
 			}
-			recpool.Recycle(fs)
+			q.batchDone(fs)
+		} else {
+			q.idle()
 		}
 		cl.AllowRebalance()
 		if ctx.Err() != nil {
@@ -216,6 +217,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 			return nil
 		}
 		if fs.NumRecords() == 0 {
+			q.idle()
 			continue
 		}
 		// A batch once begun is finished, also when ctx ends meanwhile.
@@ -225,7 +227,7 @@ func (q *runningQuery) consumeStateful(ctx context.Context, start kgo.Offset, lo
 		if err != nil {
 			return err
 		}
-		recpool.Recycle(fs)
+		q.batchDone(fs)
 		if ctx.Err() != nil {
 			return nil
 		}

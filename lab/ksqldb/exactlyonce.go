@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/ctalab/ctalab/internal/recpool"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -29,6 +28,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			return nil
 		}
 		if fs.NumRecords() == 0 {
+			q.idle()
 			continue
 		}
 		// A batch once begun is finished, also when ctx ends meanwhile:
@@ -52,7 +52,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			continue
 		}
 		q.repartitionCommitted(ctx, fs)
-		recpool.Recycle(fs)
+		q.batchDone(fs)
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -149,6 +149,7 @@ func (jr *joinRepartitioner) sourceTopics() []string {
 
 func (jr *joinRepartitioner) txnSuffix() string                           { return "-Join" }
 func (jr *joinRepartitioner) purging() *purger                            { return &jr.purger }
+func (jr *joinRepartitioner) records() *outArena                          { return &jr.arena }
 func (jr *joinRepartitioner) restoreState(context.Context, *Server) error { return nil }
 
 func (jr *joinRepartitioner) decodeFailure(*runningQuery) error {

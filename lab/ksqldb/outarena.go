@@ -8,13 +8,19 @@ import (
 
 // outArena hands out the records a query writes, and the bytes of their
 // keys and values, from large blocks: a batch of results costs a few
-// allocations rather than three per record. Nothing in a block is ever
-// reused or written again: the producer holds a record until it is
-// acknowledged, and a block lives as long as any record or bytes in it.
-// It is used by one goroutine at a time (the processor's lock is held).
+// allocations rather than three per record. The producer holds a record
+// until it is acknowledged; once every record handed out so far is (a
+// flush or a transaction's end returned without error, which waits for
+// every record the client buffered), reuse hands the record blocks out
+// again, zeroed, instead of leaving them to the collector. Bytes are never
+// reused: a block of them lives as long as any record that points into
+// it. It is used by one goroutine at a time (the processor's lock is
+// held).
 type outArena struct {
-	recs []kgo.Record
-	buf  []byte
+	recs  []kgo.Record   // what is left of the block records come from
+	spent [][]kgo.Record // the blocks records came from since the last reuse, that one included
+	free  [][]kgo.Record // zeroed blocks to hand out again
+	buf   []byte
 }
 
 const (
@@ -26,11 +32,38 @@ const (
 // record is a new, zero record.
 func (a *outArena) record() *kgo.Record {
 	if len(a.recs) == 0 {
-		a.recs = make([]kgo.Record, arenaRecords)
+		var b []kgo.Record
+		if n := len(a.free); n > 0 {
+			b, a.free = a.free[n-1], a.free[:n-1]
+		} else {
+			b = make([]kgo.Record, arenaRecords)
+		}
+		a.spent = append(a.spent, b)
+		a.recs = b
 	}
 	r := &a.recs[0]
 	a.recs = a.recs[1:]
 	return r
+}
+
+// reuse makes the records handed out so far new records to hand out
+// again. The caller vouches that nothing holds any of them: every one was
+// acknowledged, or its producer failed and is gone.
+func (a *outArena) reuse() {
+	for _, b := range a.spent {
+		clear(b)
+		a.free = append(a.free, b)
+	}
+	clear(a.spent)
+	a.spent, a.recs = a.spent[:0], nil
+}
+
+// trim leaves the blocks kept for reuse to the collector, for a query
+// with nothing to do: an idle query holds no more than the records of
+// the batch it is on.
+func (a *outArena) trim() {
+	clear(a.free)
+	a.free = a.free[:0]
 }
 
 // mark is where the next bytes appended to a.buf begin; a longer encoding

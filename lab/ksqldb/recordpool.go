@@ -23,3 +23,21 @@ func (q *runningQuery) poolRecords() []kgo.Opt {
 	}
 	return []kgo.Opt{kgo.WithPools(queryRecords)}
 }
+
+// batchDone gives back what a batch that went through whole holds: its
+// fetched records to their pool (see poolRecords), and the records the
+// query wrote for it, all acknowledged by now, to the arena for the next
+// batch.
+func (q *runningQuery) batchDone(fs kgo.Fetches) {
+	recpool.Recycle(fs)
+	q.proc.Mu.Lock()
+	q.arena.reuse()
+	q.proc.Mu.Unlock()
+}
+
+// idle lets the arena's kept blocks go when a poll brought nothing.
+func (q *runningQuery) idle() {
+	q.proc.Mu.Lock()
+	q.arena.trim()
+	q.proc.Mu.Unlock()
+}

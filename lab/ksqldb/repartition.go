@@ -419,6 +419,8 @@ type firstStage interface {
 	// timestampthrow.go), which fails the batch
 	decodeFailure(q *runningQuery) error
 	purging() *purger
+	// records is where write takes the records it hands produce from
+	records() *outArena
 }
 
 // stage is the query's first stage, nil where it does not repartition.
@@ -435,6 +437,7 @@ func (q *runningQuery) stage() firstStage {
 func (r *repartitioner) sourceTopics() []string { return []string{r.srcTopic} }
 func (r *repartitioner) txnSuffix() string      { return "-GroupBy" }
 func (r *repartitioner) purging() *purger       { return &r.purger }
+func (r *repartitioner) records() *outArena     { return &r.arena }
 
 func (r *repartitioner) decodeFailure(q *runningQuery) error { return q.dec.takeFailure() }
 
@@ -520,6 +523,7 @@ func (q *runningQuery) consumeSource(ctx context.Context, st firstStage, start k
 			return nil
 		}
 		if fs.NumRecords() == 0 {
+			st.records().trim()
 			continue
 		}
 		// A batch once begun is finished, also when ctx ends meanwhile.
@@ -533,6 +537,7 @@ func (q *runningQuery) consumeSource(ctx context.Context, st firstStage, start k
 			caughtUp.note(fs)
 		}
 		recpool.Recycle(fs)
+		st.records().reuse() // the transaction's end waited for every record
 		if ctx.Err() != nil {
 			return nil
 		}
