@@ -80,6 +80,7 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *
 			keyAt: slices.IndexFunc(src.Schema.Cols, func(c types.Column) bool { return c.Key }),
 		}
 		side.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
+		side.dec.keepNulls = !src.Table // a stream's null values go through too
 		jr.sides = append(jr.sides, side)
 		jr.bySource[src.Topic] = side
 		jr.byTopic[topic] = side
@@ -164,7 +165,12 @@ func (jr *joinRepartitioner) decodeFailure(*runningQuery) error {
 // write turns the stream records of fs into repartition records, keyed by
 // the join key, a null one too (Kafka Streams' repartition filter,
 // Join-repartition-filter in ksqlDB's topology, passes every record:
-// KStreamImpl.createRepartitionedSource).
+// KStreamImpl.createRepartitionedSource). A stream record with a null
+// value goes through with its null value, keyed by what the key
+// expression gives over its key columns alone: ksqlDB's SelectKey
+// (PartitionByParamsFactory's mapper) computes it from the key where the
+// expression reads only key columns, and from the null value, which gives
+// null, otherwise.
 func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.Fetches, produce func(*kgo.Record)) {
 	fs.EachRecord(func(in *kgo.Record) {
 		side := jr.bySource[in.Topic]
@@ -172,7 +178,7 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 			return
 		}
 		row, ok := side.dec.decode(ctx, in)
-		if !ok || row.Tombstone && !side.plan.Table { // a table's deletes go through
+		if !ok {
 			return
 		}
 		clear(jr.row)
@@ -204,14 +210,29 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 }
 
 // read turns a record of a repartition topic into a row of its stream's
-// leaf; ok is false for what the join does not take (a null value, one
-// that cannot be read, which goes to the processing log).
+// leaf; ok is false for one that cannot be read (the processing log has
+// it). A null value is a Tombstone row of no columns that carries the
+// record's key as its join key (operators.InRow.JoinKey): a stream-stream
+// join moves its stream time on with it and logs its window store's put
+// of it, a stream-table join skips it.
 func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
 	if side.plan.Table {
 		return side.readTable(ctx, q, rec)
 	}
 	if rec.Value == nil {
-		return operators.InRow{}, false
+		var key any
+		if rec.Key != nil {
+			keys, err := side.key.Decode(ctx, rec.Key)
+			if err != nil {
+				q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
+				return operators.InRow{}, false
+			}
+			if len(keys) == 1 {
+				key = keys[0]
+			}
+		}
+		return operators.InRow{Vals: make([]any, side.width), TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf,
+			Tombstone: true, JoinKey: key, Rekeyed: true}, true
 	}
 	vals, err := memoDecode(ctx, &side.valMemo, side.val, rec.Value)
 	if err != nil {

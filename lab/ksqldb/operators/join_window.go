@@ -278,25 +278,30 @@ func (p *Processor) windowNullValue(r InRow, out *joinOut) {
 		if len(jp.Steps) > 0 && jp.Steps[0].Within != nil {
 			row := make([]any, jp.Width)
 			copy(row[jp.Leaves[0].Base:], r.Vals[:n])
-			p.windowSkip(0, 0, row, r.TS, out)
+			p.windowSkip(0, 0, row, r, out)
 		}
 		return
 	}
 	for s, st := range jp.Steps {
 		if st.Right == r.Leaf && st.Within != nil {
-			p.windowSkip(s, 1, slices.Clone(r.Vals[:n]), r.TS, out)
+			p.windowSkip(s, 1, slices.Clone(r.Vals[:n]), r, out)
 		}
 	}
 }
 
-// windowSkip moves step s's stream time on with a record of side whose
+// windowSkip moves step s's stream time on with a record r of side whose
 // value is null (row holds its key columns) and logs its window store's
-// put of it where the processor logs its stores as ksqlDB's.
-func (p *Processor) windowSkip(s, side int, row []any, ts int64, out *joinOut) {
+// put of it where the processor logs its stores as ksqlDB's; a rekeyed
+// record is put under the key it was rekeyed by.
+func (p *Processor) windowSkip(s, side int, row []any, r InRow, out *joinOut) {
 	jp, js := p.plan.Join, p.join
 	ws := js.wins[s]
+	ts := r.TS
 	ws.streamTime = max(ws.streamTime, ts)
-	keyVal := p.windowKey(s, side, row)
+	keyVal := r.JoinKey
+	if !r.Rekeyed {
+		keyVal = p.windowKey(s, side, row)
+	}
 	if keyVal == nil || !out.changelog || !p.joinStores {
 		return
 	}

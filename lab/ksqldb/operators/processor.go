@@ -33,6 +33,11 @@ type InRow struct {
 	// null columns (GenericKeySerDe reads null bytes as a null key); a
 	// stream's projection passes that null key on.
 	NullKey bool
+	// JoinKey, where Rekeyed, is the join key of a stream record with a
+	// null value read back from a join's repartition topic: the record's
+	// key, as its row holds no value to compute it from.
+	JoinKey any
+	Rekeyed bool
 }
 
 // OutRow is one result row in the plan's output schema order.
