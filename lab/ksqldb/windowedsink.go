@@ -55,27 +55,32 @@ func (p windowedPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
 	if !ok {
 		return tp
 	}
-	return baseKeyPartitioner{def: tp, part: part}
+	return &baseKeyPartitioner{def: tp, part: part}
 }
 
-// baseKeyPartitioner is WindowedStreamPartitioner over one topic.
+// baseKeyPartitioner is WindowedStreamPartitioner over one topic. franz-go
+// asks a topic's partitioner for one record at a time (under the topic's
+// lock), so the record it hands def can be its own.
 type baseKeyPartitioner struct {
 	def  kgo.TopicPartitioner
 	part keyPart
+	base kgo.Record // the record def hashes: only its key is set
 }
 
 // RequiresConsistency implements kgo.TopicPartitioner.
-func (p baseKeyPartitioner) RequiresConsistency(r *kgo.Record) bool {
+func (p *baseKeyPartitioner) RequiresConsistency(r *kgo.Record) bool {
 	return r.Key != nil || p.def.RequiresConsistency(r)
 }
 
 // Partition implements kgo.TopicPartitioner: murmur2 of the key without
 // its leading and trailing bytes (a window, a store's time and sequence
 // number).
-func (p baseKeyPartitioner) Partition(r *kgo.Record, n int) int {
+func (p *baseKeyPartitioner) Partition(r *kgo.Record, n int) int {
 	if r.Key == nil || len(r.Key) < p.part.prefix+p.part.suffix {
 		return p.def.Partition(r, n)
 	}
-	base := kgo.Record{Key: r.Key[p.part.prefix : len(r.Key)-p.part.suffix]}
-	return p.def.Partition(&base, n)
+	p.base.Key = r.Key[p.part.prefix : len(r.Key)-p.part.suffix]
+	part := p.def.Partition(&p.base, n)
+	p.base.Key = nil
+	return part
 }
