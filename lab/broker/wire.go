@@ -66,6 +66,10 @@ type frameConn struct {
 	// head holds the size and API key of a frame that passes through, so
 	// that ready needs no buffer of its own for them.
 	head [8]byte
+	// lent is the frame ready reads from when nothing else holds it (the
+	// request passed unchanged and no response fix refers to it); once
+	// kfake has read it all, it goes back to the frame pool.
+	lent []byte
 
 	mu      sync.Mutex
 	pending map[int32][]func([]byte) ([]byte, error) // by correlation ID
@@ -88,6 +92,53 @@ type frameConn struct {
 // whole; a bigger one is read past it, straight into its frame.
 const frameReadBuffer = 4 << 10
 
+// The frames of rewritable requests come from pools of power-of-two
+// capacities, 4 KiB to 2 MiB (a producer's request is at most a megabyte
+// by default, max.request.size), so that a busy broker reads its produce
+// requests into the same few buffers; a larger frame is left to the
+// collector. The pools (sync.Pool) are emptied by garbage collections, so
+// an idle broker holds no frames.
+const (
+	frameMinShift = 12
+	frameClasses  = 10
+)
+
+var framePools [frameClasses]sync.Pool
+
+// frameClass is the pool of frames of capacity 1<<(frameMinShift+class)
+// that holds n bytes, or -1 for a frame too large to pool.
+func frameClass(n int) int {
+	for c := range frameClasses {
+		if n <= 1<<(frameMinShift+c) {
+			return c
+		}
+	}
+	return -1
+}
+
+// getFrame is a buffer of n bytes for a request, from its pool when one is
+// there.
+func getFrame(n int) []byte {
+	c := frameClass(n)
+	if c < 0 {
+		return make([]byte, n)
+	}
+	if b, ok := framePools[c].Get().(*[]byte); ok {
+		return (*b)[:n]
+	}
+	return make([]byte, n, 1<<(frameMinShift+c))
+}
+
+// putFrame gives back a frame getFrame handed out, once nothing refers to
+// it.
+func putFrame(b []byte) {
+	c := frameClass(cap(b))
+	if c < 0 || cap(b) != 1<<(frameMinShift+c) {
+		return
+	}
+	framePools[c].Put(&b)
+}
+
 func newFrameConn(c net.Conn, maxRequest int64, rw rewriter, logger *slog.Logger) *frameConn {
 	return &frameConn{Conn: c, in: bufio.NewReaderSize(c, frameReadBuffer), maxRequest: maxRequest, rw: rw, logger: logger, pending: make(map[int32][]func([]byte) ([]byte, error))}
 }
@@ -99,8 +150,14 @@ func (c *frameConn) Read(p []byte) (int, error) {
 		if len(c.ready) == 0 {
 			// kfake has its own copy: an emptied slice would still keep
 			// a frame of up to socket.request.max.bytes alive while the
-			// connection waits for its next request.
+			// connection waits for its next request. A frame nothing
+			// else holds goes back to the pool, for whichever
+			// connection reads a request next.
 			c.ready = nil
+			if c.lent != nil {
+				putFrame(c.lent)
+				c.lent = nil
+			}
 		}
 		return n, nil
 	}
@@ -157,7 +214,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	// The request is read behind room for its size, so that a request
 	// passed on unchanged (most produce requests) is handed to kfake as it
 	// was read, with no second copy.
-	frame := make([]byte, 4+size)
+	frame := getFrame(int(4 + size))
 	req := frame[4:]
 	copy(req, head[4:8])
 	if _, err := io.ReadFull(c.in, req[4:]); err != nil {
@@ -178,11 +235,17 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	if len(out) == len(req) && &out[0] == &req[0] {
 		binary.BigEndian.PutUint32(frame, uint32(len(out)))
 		c.ready = frame
+		if fix == nil {
+			c.lent = frame // no response fix refers to the request
+		}
 		return c.Read(p)
 	}
 	rewritten := make([]byte, 4, 4+len(out))
 	binary.BigEndian.PutUint32(rewritten, uint32(len(out)))
 	c.ready = append(rewritten, out...)
+	if fix == nil {
+		putFrame(frame) // out is copied; nothing refers to the request
+	}
 	return c.Read(p)
 }
 
