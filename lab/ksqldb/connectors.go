@@ -26,6 +26,18 @@ func connectFailure(prefix string, r connectResponse) error {
 	return &requestFailure{status: r.code, code: r.code * 100, msg: prefix + r.errorText()}
 }
 
+// callConnect sends one request to Kafka Connect with the statement lock
+// let go. The caller holds s.mu (executeAll runs statements under it), but
+// ksqlDB runs the connector statements through custom executors
+// (CustomExecutors, RequestHandler.executeStatement), not through the
+// command topic, so a Connect that is slow or silent holds back only the
+// request that called it, never the other statements.
+func (s *Server) callConnect(ctx context.Context, method, rel string, body []byte, expected ...int) (connectResponse, error) {
+	s.mu.Unlock()
+	defer s.mu.Lock()
+	return s.connect.do(ctx, method, rel, body, expected...)
+}
+
 // execCreateConnector is ConnectExecutor: the sandbox pass validates
 // (checks the name is free and has Connect validate the config), the live
 // pass creates the connector.
@@ -50,7 +62,7 @@ func (s *Server) execCreateConnector(ctx context.Context, ec *execCtx, st *sql.C
 	body.WriteString(`,"config":`)
 	body.Write(jsonObject(keys, vals))
 	body.WriteString("}")
-	r, err := s.connect.do(ctx, http.MethodPost, "/connectors", body.Bytes(), http.StatusCreated)
+	r, err := s.callConnect(ctx, http.MethodPost, "/connectors", body.Bytes(), http.StatusCreated)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +108,7 @@ func (s *Server) validateConnector(ctx context.Context, st *sql.CreateConnector)
 	case strings.TrimSpace(class) == "":
 		return badRequest("Validation error: Connector type cannot be empty")
 	}
-	r, err := s.connect.do(ctx, http.MethodPut, "/connector-plugins/"+class+"/config/validate", jsonObject(keys, vals), http.StatusOK)
+	r, err := s.callConnect(ctx, http.MethodPut, "/connector-plugins/"+class+"/config/validate", jsonObject(keys, vals), http.StatusOK)
 	if err != nil {
 		return err
 	}
@@ -129,7 +141,7 @@ func (s *Server) validateConnector(ctx context.Context, st *sql.CreateConnector)
 // connectorExists lists Connect's connectors and reports whether one has
 // name, compared ignoring case as ConnectExecutor.connectorExists does.
 func (s *Server) connectorExists(ctx context.Context, name string) (bool, error) {
-	r, err := s.connect.do(ctx, http.MethodGet, "/connectors", nil, http.StatusOK)
+	r, err := s.callConnect(ctx, http.MethodGet, "/connectors", nil, http.StatusOK)
 	if err != nil {
 		return false, err
 	}
@@ -236,7 +248,7 @@ func (s *Server) execDropConnector(ctx context.Context, ec *execCtx, p sql.Parse
 	if ec.sandbox {
 		return nil, nil
 	}
-	r, err := s.connect.do(ctx, http.MethodDelete, "/connectors/"+st.Name, nil, http.StatusNoContent, http.StatusOK)
+	r, err := s.callConnect(ctx, http.MethodDelete, "/connectors/"+st.Name, nil, http.StatusNoContent, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +274,7 @@ func (s *Server) execListConnectors(ctx context.Context, ec *execCtx, p sql.Pars
 	if ec.sandbox {
 		return nil, nil
 	}
-	r, err := s.connect.do(ctx, http.MethodGet, "/connectors", nil, http.StatusOK)
+	r, err := s.callConnect(ctx, http.MethodGet, "/connectors", nil, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +287,7 @@ func (s *Server) execListConnectors(ctx context.Context, ec *execCtx, p sql.Pars
 	}
 	out := &restapi.ConnectorList{Type: "connector_list", StatementText: p.Text, Warnings: []restapi.Warning{}, Connectors: []restapi.SimpleConnectorInfo{}}
 	for _, name := range names {
-		dr, err := s.connect.do(ctx, http.MethodGet, "/connectors/"+name, nil, http.StatusOK)
+		dr, err := s.callConnect(ctx, http.MethodGet, "/connectors/"+name, nil, http.StatusOK)
 		if err != nil {
 			return nil, err
 		}
@@ -320,7 +332,7 @@ type connectorStatusResponse struct {
 }
 
 func (s *Server) connectorStatus(ctx context.Context, name string) (connectorStatusResponse, error) {
-	r, err := s.connect.do(ctx, http.MethodGet, "/connectors/"+name+"/status", nil, http.StatusOK)
+	r, err := s.callConnect(ctx, http.MethodGet, "/connectors/"+name+"/status", nil, http.StatusOK)
 	if err != nil {
 		return connectorStatusResponse{}, err
 	}
@@ -376,7 +388,7 @@ func (s *Server) execDescribeConnector(ctx context.Context, ec *execCtx, p sql.P
 	if status.failed {
 		return nil, connectFailure("Failed to query connector status: ", status.connectResponse)
 	}
-	dr, err := s.connect.do(ctx, http.MethodGet, "/connectors/"+st.Name, nil, http.StatusOK)
+	dr, err := s.callConnect(ctx, http.MethodGet, "/connectors/"+st.Name, nil, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +405,7 @@ func (s *Server) execDescribeConnector(ctx context.Context, ec *execCtx, p sql.P
 	if info.Config["connector.class"] != jdbcSourceClass {
 		return out, nil
 	}
-	tr, err := s.connect.do(ctx, http.MethodGet, "/connectors/"+st.Name+"/topics", nil, http.StatusOK)
+	tr, err := s.callConnect(ctx, http.MethodGet, "/connectors/"+st.Name+"/topics", nil, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
@@ -441,7 +453,7 @@ func (s *Server) execListConnectorPlugins(ctx context.Context, ec *execCtx, p sq
 	if ec.sandbox {
 		return nil, nil
 	}
-	r, err := s.connect.do(ctx, http.MethodGet, "/connector-plugins", nil, http.StatusOK)
+	r, err := s.callConnect(ctx, http.MethodGet, "/connector-plugins", nil, http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
