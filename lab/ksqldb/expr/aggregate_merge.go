@@ -89,15 +89,15 @@ func (c *AggCall) mergeByOffset(dst *AggState, src AggState) {
 		// LatestByOffset.merge(dst, src): the struct the comparator puts
 		// first, dst on a tie. Ignoring nulls, a null value loses to any
 		// other; otherwise the later sequence wins. dst starts as a new
-		// session's initial struct, whose sequence is newer than any
-		// merged one's: with nulls counted it wins, and the record that
-		// merged the sessions replaces it right after.
+		// session's initial struct (Init), whose sequence is newer than
+		// any merged one's: with nulls counted it wins, and the record
+		// that merged the sessions replaces it right after.
 		switch {
 		case !c.keepNulls && dst.V == nil:
 			if src.V != nil {
 				dst.V, dst.I = src.V, src.I
 			}
-		case !c.keepNulls && src.V == nil, c.keepNulls && dst.I == 0:
+		case !c.keepNulls && src.V == nil:
 		case src.I > dst.I:
 			dst.V, dst.I = src.V, src.I
 		}

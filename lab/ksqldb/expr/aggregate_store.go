@@ -67,8 +67,8 @@ func (c *AggCall) typedSum(s AggState) any {
 // LATEST_BY_OFFSET keep; SEQ is the UDAF's sequence, which starts at 0
 // (AtomicLong.getAndIncrement), where a state's I counts from 1.
 // EarliestByOffset.initialize is a null struct; LatestByOffset.initialize
-// a struct of a NULL value with a new sequence, which a state that has
-// taken no value gets here (see Init).
+// a struct of a NULL value with the sequence Init drew, which the state
+// keeps until it takes a value.
 func (c *AggCall) byOffsetIntermediate(s AggState) any {
 	elem := c.IntermediateType()
 	if c.K > 0 {
@@ -80,27 +80,34 @@ func (c *AggCall) byOffsetIntermediate(s AggState) any {
 		}
 		return out
 	}
-	if c.Name == "EARLIEST_BY_OFFSET" {
-		if s.N == 0 {
-			return nil
-		}
-		return &types.StructVal{Type: elem, Vals: []any{s.I - 1, s.V}}
+	if c.Name == "EARLIEST_BY_OFFSET" && s.N == 0 {
+		return nil
 	}
-	seq := s.I
-	if seq == 0 {
-		seq = latestSeq.Add(1)
-	}
-	return &types.StructVal{Type: elem, Vals: []any{seq - 1, s.V}}
+	return &types.StructVal{Type: elem, Vals: []any{s.I - 1, s.V}}
 }
 
 // Init is the state of a group the call has not yet seen, as the UDAF's
 // initialize makes it: the zero state, but for LATEST_BY_OFFSET(x), whose
-// initial struct takes a sequence (LatestByOffset.latestT's initialize).
+// initial struct draws a sequence (LatestByOffset.latestT's initialize).
+// Kafka Streams calls the initializer for each group its store lacks
+// (KStreamAggregate, KStreamWindowAggregate per window) and for each
+// record of a session aggregation (KStreamSessionWindowAggregate).
 func (c *AggCall) Init() AggState {
 	if c.Name == "LATEST_BY_OFFSET" && c.K == 0 {
 		return AggState{I: latestSeq.Add(1)}
 	}
 	return AggState{}
+}
+
+// Init is the initial state of every call of the aggregation: Kafka
+// Streams' one initializer, ksqlDB's KudafInitializer, which initializes
+// each UDAF in turn.
+func (ap *AggPlan) Init() []AggState {
+	states := make([]AggState, len(ap.Calls))
+	for i, c := range ap.Calls {
+		states[i] = c.Init()
+	}
+	return states
 }
 
 // FromIntermediate is the state an intermediate value holds: the inverse of

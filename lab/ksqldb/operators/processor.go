@@ -345,7 +345,7 @@ func (p *Processor) apply(row, group []any, sign int64) bool {
 	g := p.Groups[string(p.keyBuf)]
 	if g == nil {
 		gk := string(p.keyBuf)
-		g = newGroup(gk, slices.Clone(p.gvals), make([]expr.AggState, len(ap.Calls)))
+		g = newGroup(gk, slices.Clone(p.gvals), ap.Init())
 		p.Groups[gk] = g
 	}
 	for i, c := range ap.Calls {

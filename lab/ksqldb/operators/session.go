@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"slices"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 )
 
 // SESSION windows, as Kafka Streams 3.9 KStreamSessionWindowAggregate runs
@@ -49,6 +47,9 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	}
 	p.clock.streamTime = max(p.clock.streamTime, t)
 	closeAt := p.clock.streamTime - w.Grace - w.Size
+	// KStreamSessionWindowAggregate initializes an aggregate for every
+	// record, before it looks for the sessions it merges or finds it late
+	states := ap.Init()
 	base := string(appendVals(p.keyBuf[:0], p.gvals))
 	list := p.sessions[base]
 	var merged []*group
@@ -72,7 +73,6 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 		}
 		return p.outs, p.changes
 	}
-	states := make([]expr.AggState, len(ap.Calls))
 	for _, s := range merged {
 		for i, c := range ap.Calls {
 			c.Merge(&states[i], s.states[i])

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -90,7 +89,7 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 		g := p.Groups[string(p.keyBuf)]
 		if g == nil {
 			gk := string(p.keyBuf)
-			g = newGroup(gk, slices.Clone(p.gvals), make([]expr.AggState, len(ap.Calls)))
+			g = newGroup(gk, slices.Clone(p.gvals), ap.Init())
 			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, r.TS
 			p.Groups[gk] = g
 			p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
