@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/javamap"
 	"github.com/ctalab/ctalab/lab/connect/data"
 )
 
@@ -147,7 +148,7 @@ func javaString(v any) string {
 	case float64:
 		return data.FormatJavaDouble(x, 64)
 	case []byte:
-		return fmt.Sprintf("[B@%x", data.JavaHashCode(string(x)))
+		return fmt.Sprintf("[B@%x", javamap.StringHashCode(string(x)))
 	case data.Decimal:
 		return decimalToString(x)
 	case data.Date:

@@ -3,7 +3,8 @@ package types
 import (
 	"math"
 	"math/big"
-	"unicode/utf16"
+
+	"github.com/ctalab/ctalab/internal/javamap"
 )
 
 // AvroUtf8 is a map key held as Avro's org.apache.avro.util.Utf8, as
@@ -41,11 +42,7 @@ func javaHashCode(v any) int32 {
 		}
 		return 1237
 	case string:
-		var h int32
-		for _, c := range utf16.Encode([]rune(x)) {
-			h = 31*h + int32(c)
-		}
-		return h
+		return javamap.StringHashCode(x)
 	case Decimal:
 		return decimalHashCode(x)
 	}
