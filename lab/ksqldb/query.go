@@ -48,7 +48,7 @@ type runningQuery struct {
 
 	sinkTime func(vals []any) (int64, error) // WITH (TIMESTAMP=...) on the sink: a result's time; nil otherwise
 
-	sinkWindow string // the sink's window type; "" for a sink without windowed keys (see windowedsink.go)
+	sinkWindow string // the sink's window type; "" for a sink without windowed keys (see sinkpartitioner.go)
 
 	repart    *repartitioner     // an aggregation's repartition topic (see repartition.go); nil without one
 	jrep      *joinRepartitioner // a join's repartition topics (see joinrepartition.go); nil without any

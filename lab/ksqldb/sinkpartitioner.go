@@ -12,11 +12,13 @@ import (
 // Streams writes a key serialized by a WindowedSerializer through
 // WindowedStreamPartitioner (StreamSinkNode picks it), which hashes the
 // key without its window (serializeBaseKey), so every window of a key
-// lands in one partition. A window or session store's changelog record
-// goes to the partition of its task, which is the partition of its key
-// without the window (its store key's trailing bytes: see aggstore.go).
-// Records of any other topic, and of a sink without windows, take the
-// Java producer's default partitioner.
+// lands in one partition. A store's changelog record goes to the
+// partition of its task, which is the partition of the key the store key
+// is built around: an aggregate window or session store's key without its
+// window (its trailing bytes: see aggstore.go), a join store's key without
+// its time, sequence number or side (joinStores.keyParts), windowed or
+// not. Records of any other topic, and of a sink without windows, take
+// the Java producer's default partitioner.
 func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	def := kgo.StickyKeyPartitioner(nil)
 	parts := map[string]keyPart{}
@@ -34,48 +36,50 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	if len(parts) == 0 {
 		return kgo.RecordPartitioner(def)
 	}
-	return kgo.RecordPartitioner(windowedPartitioner{def: def, parts: parts})
+	return kgo.RecordPartitioner(baseKeyPartitioner{def: def, parts: parts})
 }
 
 // keyPart is where a topic's keys hold the key their partition is
 // hashed from: after prefix bytes and before suffix bytes.
 type keyPart struct{ prefix, suffix int }
 
-// windowedPartitioner partitions the keys of some topics by their base
-// key (parts[topic]) and defers every other record to def.
-type windowedPartitioner struct {
+// baseKeyPartitioner partitions the records of some topics by the base
+// key their keys hold (parts[topic]: a sink's windowed key, a store's
+// changelog key) and defers every other record to def.
+type baseKeyPartitioner struct {
 	def   kgo.Partitioner
 	parts map[string]keyPart
 }
 
 // ForTopic implements kgo.Partitioner.
-func (p windowedPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
+func (p baseKeyPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
 	tp := p.def.ForTopic(topic)
 	part, ok := p.parts[topic]
 	if !ok {
 		return tp
 	}
-	return &baseKeyPartitioner{def: tp, part: part}
+	return &baseKeyTopicPartitioner{def: tp, part: part}
 }
 
-// baseKeyPartitioner is WindowedStreamPartitioner over one topic. franz-go
-// asks a topic's partitioner for one record at a time (under the topic's
-// lock), so the record it hands def can be its own.
-type baseKeyPartitioner struct {
+// baseKeyTopicPartitioner is baseKeyPartitioner over one topic: for a
+// sink, WindowedStreamPartitioner. franz-go asks a topic's partitioner for
+// one record at a time (under the topic's lock), so the record it hands
+// def can be its own.
+type baseKeyTopicPartitioner struct {
 	def  kgo.TopicPartitioner
 	part keyPart
 	base kgo.Record // the record def hashes: only its key is set
 }
 
 // RequiresConsistency implements kgo.TopicPartitioner.
-func (p *baseKeyPartitioner) RequiresConsistency(r *kgo.Record) bool {
+func (p *baseKeyTopicPartitioner) RequiresConsistency(r *kgo.Record) bool {
 	return r.Key != nil || p.def.RequiresConsistency(r)
 }
 
 // Partition implements kgo.TopicPartitioner: murmur2 of the key without
 // its leading and trailing bytes (a window, a store's time and sequence
-// number).
-func (p *baseKeyPartitioner) Partition(r *kgo.Record, n int) int {
+// number, an outer join store's time and side).
+func (p *baseKeyTopicPartitioner) Partition(r *kgo.Record, n int) int {
 	if r.Key == nil || len(r.Key) < p.part.prefix+p.part.suffix {
 		return p.def.Partition(r, n)
 	}
