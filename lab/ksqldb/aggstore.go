@@ -34,17 +34,13 @@ import (
 //   - a timestamped store's record carries the aggregate's time (a group's
 //     latest record), a session store's the time of the record at hand.
 //
-// EMIT FINAL's close time of its last emit, which Kafka Streams commits as
-// processor metadata with the consumer offsets, travels here as the
-// ksqlDB.emit.final.close header of the batch's changelog records.
+// EMIT FINAL's close time of its last emit is no part of the store: it is
+// committed with the offsets (see commitmeta.go).
 type aggLog struct {
 	topic    string
 	key, val *formats.Serde
 	win      *expr.WindowSpec // the aggregation's window, nil for none
 }
-
-// emitCloseHeader carries an EMIT FINAL query's last emit close time.
-const emitCloseHeader = "ksqlDB.emit.final.close"
 
 // newAggLog is the store changelog of a query's aggregation, nil where the
 // plan keeps no store in ksqlDB's layout.
@@ -92,11 +88,6 @@ func (a *aggLog) record(q *runningQuery, c operators.Change, k operators.Aggrega
 	if c.TS > 0 {
 		r.Timestamp = time.UnixMilli(c.TS)
 	}
-	if a.win != nil && a.win.Final {
-		if t := q.proc.LastEmit(); t >= 0 {
-			r.Headers = []kgo.RecordHeader{{Key: emitCloseHeader, Value: strconv.AppendInt(nil, t, 10)}}
-		}
-	}
 	return r, nil
 }
 
@@ -143,13 +134,6 @@ func (a *aggLog) restore(ctx context.Context, q *runningQuery, r *kgo.Record) er
 			return fmt.Errorf("value: %w", err)
 		}
 	}
-	for _, h := range r.Headers {
-		if h.Key == emitCloseHeader {
-			if t, err := strconv.ParseInt(string(h.Value), 10, 64); err == nil {
-				q.proc.RestoreLastEmit(t)
-			}
-		}
-	}
 	return q.proc.RestoreGroup(k, row, r.Timestamp.UnixMilli())
 }
 
@@ -163,7 +147,7 @@ func (q *runningQuery) restoreAggLog(ctx context.Context) error {
 
 // changeRecord is the changelog record of a state change of a query whose
 // store is in ksqlDB's layout: an aggregate change's record; nil for an
-// EMIT FINAL close time, which the records' header carries.
+// EMIT FINAL close time, which the offset commit carries.
 func (a *aggLog) changeRecord(q *runningQuery, c operators.Change) (*kgo.Record, error) {
 	if _, ok := c.EmitClose(); ok {
 		return nil, nil

@@ -169,7 +169,7 @@ func (q *runningQuery) commitBatch(ctx context.Context, cl *kgo.Client, fs kgo.F
 		return err // the batch's offsets are not committed
 	}
 	q.pos.advance(fs) // state and outputs now go past the batch, committed or not
-	if err := cl.CommitUncommittedOffsets(ctx); err != nil {
+	if err := cl.CommitUncommittedOffsets(q.offsetMetadataContext(ctx)); err != nil {
 		return fmt.Errorf("commit offsets: %w", err)
 	}
 	q.repartitionCommitted(ctx, fs)
@@ -270,7 +270,7 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	if perr.first() == nil {
 		q.sinkDone.advance(fs)
 	}
-	committed, err := endTransaction(ctx, sess, &perr, "produce query output")
+	committed, err := endTransaction(q.offsetMetadataContext(ctx), sess, &perr, "produce query output")
 	if err != nil {
 		return err
 	}

@@ -175,10 +175,10 @@
 // the latest row's non-aggregate columns, then each call's intermediate
 // value as its UDAF keeps it (planner.AggStore, expr.AggCall.Intermediate).
 // Windows past retention go with their store segments, unlogged, and a
-// restore drops them again; EMIT FINAL's last emit close time, which Kafka
-// Streams commits as processor metadata with the offsets, travels as the
-// records' ksqlDB.emit.final.close header. A table source's store
-// (KsqlTopic-Reduce of a query over a table, of a table's aggregation,
+// restore drops them again; EMIT FINAL's last emit close time goes, as
+// Kafka Streams' processor metadata, into the metadata committed with the
+// input offsets, with each partition's time (commitmeta.go). A table
+// source's store (KsqlTopic-Reduce of a query over a table, of a table's aggregation,
 // and a join's table sides) logs each record's entry keyed as the table's
 // topic, its value columns, its HEADERS columns, then ROWPARTITION and
 // ROWOFFSET in its value format (sourcestore.go); a projection of a table

@@ -74,7 +74,7 @@ func (q *runningQuery) exactlyOnceBatch(ctx context.Context, sess *kgo.GroupTran
 	if err := perr.first(); err != nil {
 		log.Warn("produce failed; aborting transaction", "err", err)
 	}
-	return endTransaction(ctx, sess, &perr, "produce query output")
+	return endTransaction(q.offsetMetadataContext(ctx), sess, &perr, "produce query output")
 }
 
 // transactSession is the consumer-group member and transactional producer

@@ -40,8 +40,9 @@ type runningQuery struct {
 	appID          string
 	changelog      string
 	guarantee      string
-	pos            positions // at_least_once: how far state and acknowledged outputs go
-	sinkDone       positions // at_least_once with a changelog: how far acknowledged results go
+	pos            positions      // at_least_once: how far state and acknowledged outputs go
+	sinkDone       positions      // at_least_once with a changelog: how far acknowledged results go
+	partTimes      partitionTimes // the main stream thread's partition times, committed with its offsets (see commitmeta.go)
 
 	keyScratch, valScratch []any    // encode's column split, reused (proc.mu is held)
 	arena                  outArena // the records encode and processBatch write (proc.mu is held)
@@ -403,6 +404,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	// (AbstractKStreamTimeWindowAggregateProcessor.fetchAndEmit)
 	process := func(r *kgo.Record, row operators.InRow) {
 		last = r
+		if row.TS >= 0 {
+			q.partTimes.observe(r.Topic, r.Partition, row.TS)
+		}
 		outs, changes := q.proc.Process(row, q.changelog != "" && q.srcStore == nil)
 		q.noteProcessFailure(r)
 		if q.info.SourceTable {
@@ -770,6 +774,9 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	q.proc.Mu.Lock()
 	defer q.proc.Mu.Unlock()
 	q.proc.Reset()
+	if err := q.restoreOffsetMetadata(ctx); err != nil {
+		return err
+	}
 	if err := q.restoreJoinTables(ctx); err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64) error {
 }
 
 // RestoreLastEmit sets the close time of the last final emit, read back
-// with the store's changelog.
+// from the metadata of the query's committed offsets.
 func (p *Processor) RestoreLastEmit(t int64) { p.clock.lastEmit = max(p.clock.lastEmit, t) }
 
 // RestoreSourceRow applies one entry of a table source's store to the
