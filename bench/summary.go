@@ -15,6 +15,7 @@ import (
 
 	"github.com/ctalab/ctalab/app/schema"
 	"github.com/ctalab/ctalab/app/topic"
+	"github.com/ctalab/ctalab/internal/recpool"
 )
 
 // awaitSummary follows TURNSTILE_SUMMARY from its first offset (waiting for
@@ -22,7 +23,11 @@ import (
 func awaitSummary(ctx context.Context, brokers []string, want map[int]int) error {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic.TurnstileSummary),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(50*time.Millisecond),
-		kgo.MetadataMinAge(50*time.Millisecond), kgo.MetadataMaxAge(250*time.Millisecond))
+		kgo.MetadataMinAge(50*time.Millisecond), kgo.MetadataMaxAge(250*time.Millisecond),
+		// the watcher reads as many records as the pipeline's query
+		// writes, inside the timed part: its batches' record slices are
+		// reused rather than allocated for each
+		kgo.WithPools(&recpool.Pool{}))
 	if err != nil {
 		return fmt.Errorf("follow %s: %w", topic.TurnstileSummary, err)
 	}
@@ -48,6 +53,7 @@ func awaitSummary(ctx context.Context, brokers []string, want map[int]int) error
 				counts[id] = n
 			}
 		})
+		recpool.Recycle(fs) // nothing above keeps a record
 		if changed && maps.Equal(counts, want) {
 			return nil
 		}
