@@ -57,6 +57,7 @@ type runningQuery struct {
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
 	fkLog     *fkStoreLog        // a foreign-key join's output store changelog in a chain (see fkstorelog.go)
 	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
+	prepLog   *prepareLog        // a table-table join's aggregation's Prepare-Last changelog (see preparelast.go)
 	srcStore  *sourceStore       // a table projection's source store, logged to its changelog (see sourcestore.go)
 	// joinStores are a stream-stream join's store changelogs in ksqlDB's
 	// layout (see joinstore.go); nil where windowLogs hold this server's
@@ -125,6 +126,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)
 	rq.aggLog = s.newAggLog(qi, plan, sink)
+	rq.prepLog = s.newPrepareLog(qi, plan)
 	rq.jstages = s.newJoinStages(qi, plan, sink)
 	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
@@ -213,6 +215,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 	if q.projLog != nil {
 		changelogs = append(changelogs, q.projLog.topic)
 	}
+	if q.prepLog != nil {
+		changelogs = append(changelogs, q.prepLog.topic)
+	}
 	changelogs = slices.DeleteFunc(changelogs, func(t string) bool { return t == "" })
 	if len(changelogs) == 0 && q.repart == nil {
 		return nil
@@ -265,6 +270,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 			st := q.jstages.byTopic[t]
 			out = append(out, st.key, st.val)
 		}
+	}
+	if q.prepLog != nil {
+		out = append(out, q.prepLog.key, q.prepLog.val)
 	}
 	if q.aggLog != nil && q.plan.Join != nil {
 		// a join's aggregation stores what its repartition topic brings
@@ -517,11 +525,11 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	for _, k := range order {
 		c := pending[k]
 		if q.aggLog != nil {
-			r, err := q.aggLog.changeRecord(q, c)
+			r, topic, err := q.storeRecord(c)
 			if err != nil && q.procFailure == nil {
 				// a store that cannot be written fails the stream thread
 				q.procFailure = &processError{topic: last.Topic, partition: last.Partition, offset: last.Offset,
-					err: &serializeError{topic: q.aggLog.topic, err: err}}
+					err: &serializeError{topic: topic, err: err}}
 			}
 			if r != nil {
 				logRecs = append(logRecs, r)
@@ -795,6 +803,11 @@ func (q *runningQuery) restore(ctx context.Context) error {
 		if q.aggLog != nil && topic == q.aggLog.topic {
 			if err := q.restoreAggLog(ctx); err != nil {
 				return err
+			}
+			if q.prepLog != nil {
+				if err := q.prepLog.restore(ctx, q); err != nil {
+					return err
+				}
 			}
 			continue
 		}

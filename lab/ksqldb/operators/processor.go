@@ -77,11 +77,15 @@ type OutRow struct {
 // Change is one state-store update for the changelog. It is encoded only
 // when written, so a batch encodes just the last state of each key.
 type Change struct {
-	Key   string
-	row   []any  // new row of a source ('s') or materialised ('m') key
-	group *group // new state of an aggregate ('a') key
-	del   bool   // the key is deleted (tombstone)
-	raw   []byte // an encoded value (a stream-stream join's 'w' record)
+	Key string
+	row []any // new row of a source ('s') or materialised ('m') key
+	// prepared marks a change of a table-table join aggregation's
+	// Prepare-Last store: row is the result's joined row (see
+	// preparelast.go)
+	prepared bool
+	group    *group // new state of an aggregate ('a') key
+	del      bool   // the key is deleted (tombstone)
+	raw      []byte // an encoded value (a stream-stream join's 'w' record)
 	// put is a record put in a stream-stream step's window store, outer an
 	// update of its outer store, where the processor logs its join stores
 	// as ksqlDB's (see join_store.go)
@@ -288,22 +292,7 @@ func (p *Processor) processScope(r InRow, changelog bool) ([]OutRow, []Change) {
 			p.apply(r.Vals, r.Group, +1)
 		}
 	} else if p.plan.Source.Table {
-		prev, had := p.srcRows[r.SrcKey]
-		if had {
-			p.apply(prev, nil, -1)
-		}
-		if !r.Tombstone && p.Pass(r.Vals) && p.apply(r.Vals, nil, +1) {
-			kept := p.keptRow(r.Vals)
-			p.srcRows[r.SrcKey] = kept
-			if changelog {
-				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, row: kept})
-			}
-		} else if had {
-			delete(p.srcRows, r.SrcKey)
-			if changelog {
-				p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, del: true})
-			}
-		}
+		p.applyTableRow(r, changelog)
 	} else if !r.Tombstone && (r.Group != nil || p.Pass(r.Vals)) {
 		p.apply(r.Vals, r.Group, +1)
 	}

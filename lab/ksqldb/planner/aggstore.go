@@ -29,11 +29,11 @@ type AggStore struct {
 }
 
 // planAggStore is the store layout of a persistent aggregation of one
-// source or of a stream-table join, nil for other queries (an aggregation
-// of a stream-stream or table-table join keeps this server's own layout;
-// see doc.go).
+// source, of a stream-table or of a table-table join, nil for other
+// queries (an aggregation of a stream-stream join keeps this server's
+// own layout; see doc.go).
 func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
-	if p.Join != nil && (p.Join.Windowed() || p.Join.Leaves[0].Source.Table) {
+	if p.Join != nil && p.Join.Windowed() {
 		return nil, nil
 	}
 	input, a, err := prepareInputAggregate(q, p)

@@ -43,6 +43,9 @@ type Plan struct {
 	TFs         []expr.TFCall  // the projection's table functions (see tablefunctions.go)
 	Repartition *Repartition   // a persistent aggregation's repartition (see repartition.go); nil where none
 	AggStore    *AggStore      // a persistent aggregation's store layout (see aggstore.go); nil where none
+	// PrepareLast is the store of a table-table join's aggregation's
+	// Prepare step (see preparelast.go); nil where none
+	PrepareLast *PrepareLast
 	// JoinRepartitions are the join's stream sides written through
 	// repartition topics (see joinrepartition.go)
 	JoinRepartitions []JoinRepartition
@@ -470,6 +473,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	if p.AggStore, err = planAggStore(q, p); err != nil {
 		return nil, err
 	}
+	p.PrepareLast = planPrepareLast(q, p)
 	p.JoinRepartitions = planJoinRepartitions(p)
 	return p, checkIntermediate(p)
 }

@@ -1,0 +1,44 @@
+package planner
+
+import (
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// PrepareLastStore names the store ksqlDB materializes the Prepare step of
+// an aggregation of a table-table join in: the Prepare step is a
+// TableSelect whose input, the join's result, has no store of its own,
+// so TableSelectBuilder materializes it under its query context and
+// PROJECT_OP "Last" (confluentinc/ksql v7.9.0; the historical plans
+// group-by_-_on_join and sum_-_sum_int_left_join_of_table show
+// KTABLE-TRANSFORMVALUES (stores: [Aggregate-Prepare-Last]) before
+// Aggregate-GroupBy). Kafka Streams logs it to <application
+// id>-Aggregate-Prepare-Last-changelog.
+const PrepareLastStore = "Aggregate-Prepare-Last"
+
+// PrepareLast is the layout of that store: per join result that passes
+// WHERE, keyed by the join's key column in the join's key format, the
+// Prepare step's row (the Aggregate.Prepare schema, the values
+// Repartition lists) in the join's value format. The row it holds is the
+// old value of the result's next Change, what the aggregation takes out
+// (KTableTransformValues forwards the stored value as the old one).
+type PrepareLast struct {
+	Key    types.Column // the join's key column
+	Values []types.Column
+	// From and Args compute the values from a joined row as
+	// Repartition's do.
+	From []int
+	Args []*expr.Compiled
+}
+
+// planPrepareLast is the Prepare-Last store of an aggregation of a
+// table-table join, nil for other queries.
+func planPrepareLast(q *sql.Query, p *Plan) *PrepareLast {
+	rp := p.Repartition
+	if p.Join == nil || !p.Join.TableTable() || rp == nil {
+		return nil
+	}
+	input := joinAggInput(q, p)
+	return &PrepareLast{Key: input.keys[0], Values: rp.Values, From: rp.From, Args: rp.Args}
+}
