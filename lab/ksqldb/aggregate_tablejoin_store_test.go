@@ -1,10 +1,8 @@
 package ksqldb
 
 import (
-	"context"
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -134,25 +132,12 @@ func TestTableTableJoinAggregationHasThePlansInternalTopics(t *testing.T) {
 	mustKSQL(t, url, onJoin, earliest())
 	st.produceOnJoin(onJoinInputs[:1])
 	st.records("OUTPUT", 1)
-	prefix := sinkQueryTopic(t, url, "OUTPUT", "-")
-	var want []string
-	for _, s := range []string{"Aggregate-Aggregate-Materialize-changelog", "Aggregate-GroupBy-repartition",
-		"Aggregate-Prepare-Last-changelog", "KafkaTopic_Left-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog"} {
-		want = append(want, prefix+s)
-	}
+	id := queryWriting(t, url, "OUTPUT")
+	want := []string{"Aggregate-Aggregate-Materialize-changelog", "Aggregate-GroupBy-repartition",
+		"Aggregate-Prepare-Last-changelog", "KafkaTopic_Left-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog"}
 	var got []string
 	waitFor(t, func() bool {
-		td, err := st.adm.ListTopics(context.Background())
-		if err != nil {
-			return false
-		}
-		got = nil
-		for _, name := range td.Names() {
-			if strings.HasPrefix(name, prefix) {
-				got = append(got, name)
-			}
-		}
-		slices.Sort(got)
+		got = internalTopics(t, st, id)
 		return slices.Equal(got, want)
 	}, "the plan's internal topics")
 }

@@ -349,9 +349,10 @@
 // Aggregate-GroupBy-repartition topic; other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
-// -repartition topic. A stream-stream join (alone, or each stream-stream
-// step of an N-way join whose topology EXPLAIN builds) logs each window
-// store to a changelog named as ksqlDB's topology names the store
+// -repartition topic. A stream-stream join (alone or aggregated, or each
+// stream-stream step of an N-way join whose topology EXPLAIN builds) logs
+// each window store to a changelog named as ksqlDB's topology names the
+// store
 // (KSTREAM-JOINTHIS or -OUTERTHIS, KSTREAM-JOINOTHER or -OUTEROTHER), in
 // ksqlDB's layout with its KSTREAM-OUTERSHARED store where it has one (see
 // above; a later step's left side holds the joined row so far, each
@@ -361,7 +362,8 @@
 // KSTREAM-OUTERSHARED store (an outer step with a
 // GRACE PERIOD keeps its unmatched records' state in the side stores); other
 // N-way joins keep every stream-stream step's stores in one changelog,
-// <query>-Join-this-join-store-changelog. An N-way join chains
+// <query>-Join-this-join-store-changelog. An aggregation of a join keeps
+// its Aggregate-Aggregate-Materialize store apart from the join's. An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER), the first

@@ -19,6 +19,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -153,31 +154,9 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	}
 	// a table-table join's results are in Project-Last (projLog), and its
 	// state is rebuilt from the tables' (restoreJoinTables)
-	if rq.changelog == "" && plan.Join != nil && plan.Join.Windowed() {
-		rq.changelog = rq.appID + operators.JoinStoreChangelog
-		if stores, ok := planner.WindowJoinStores(q, plan); ok {
-			// each stream-stream step logs each of its window stores to
-			// its own changelog, as Kafka Streams does
-			rq.windowLogs = map[int][2]string{}
-			for _, step := range slices.Sorted(maps.Keys(stores)) {
-				ws := stores[step]
-				this, other := rq.appID+"-"+ws.This+"-changelog", rq.appID+"-"+ws.Other+"-changelog"
-				if ws.RightIsThis {
-					this, other = other, this
-				}
-				rq.windowLogs[step] = [2]string{this, other}
-				if rq.changelog == rq.appID+operators.JoinStoreChangelog {
-					rq.changelog = this // the first step's left store stands for the query's state
-				}
-			}
-			if rq.joinStores = s.newJoinStores(qi, q, plan, stores); rq.joinStores != nil {
-				rq.proc.UseJoinStores(rq.joinStores.keyOf(rq))
-				for _, sd := range rq.joinStores.serdes() {
-					if err := sd.PrepareSink(ctx); err != nil {
-						return fmt.Errorf("start query %s: %w", qi.ID, err)
-					}
-				}
-			}
+	if plan.Join != nil && plan.Join.Windowed() {
+		if err := rq.useWindowLogs(ctx, q); err != nil {
+			return fmt.Errorf("start query %s: %w", qi.ID, err)
 		}
 	}
 	// a persistent projection of a stream passes null values on
@@ -524,7 +503,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	logRecs := make([]*kgo.Record, 0, len(order))
 	for _, k := range order {
 		c := pending[k]
-		if q.aggLog != nil {
+		if q.aggLog != nil && !c.OwnWindowEntry() {
 			r, topic, err := q.storeRecord(c)
 			if err != nil && q.procFailure == nil {
 				// a store that cannot be written fails the stream thread
@@ -824,6 +803,52 @@ func (q *runningQuery) restore(ctx context.Context) error {
 		}
 	}
 	q.proc.FinishRestore()
+	return nil
+}
+
+// useWindowLogs sets the changelogs of a stream-stream join's stores:
+// each stream-stream step logs each of its window stores to its own
+// changelog, as Kafka Streams does, in ksqlDB's layout where the join
+// has it (joinStores); where the topology names no stores, all go to one
+// changelog. A query without another changelog (one that aggregates the
+// join has its store's) names the first step's left store as its own.
+func (rq *runningQuery) useWindowLogs(ctx context.Context, q *sql.Query) error {
+	s, plan := rq.srv, rq.plan
+	stores, ok := planner.WindowJoinStores(q, plan)
+	if !ok {
+		if rq.changelog == "" {
+			rq.changelog = rq.appID + operators.JoinStoreChangelog
+			return nil
+		}
+		one := rq.appID + operators.JoinStoreChangelog
+		rq.windowLogs = map[int][2]string{}
+		for step, st := range plan.Join.Steps {
+			if st.Within != nil {
+				rq.windowLogs[step] = [2]string{one, one}
+			}
+		}
+		return nil
+	}
+	rq.windowLogs = map[int][2]string{}
+	for _, step := range slices.Sorted(maps.Keys(stores)) {
+		ws := stores[step]
+		this, other := rq.appID+"-"+ws.This+"-changelog", rq.appID+"-"+ws.Other+"-changelog"
+		if ws.RightIsThis {
+			this, other = other, this
+		}
+		rq.windowLogs[step] = [2]string{this, other}
+		if rq.changelog == "" {
+			rq.changelog = this // the first step's left store stands for the query's state
+		}
+	}
+	if rq.joinStores = s.newJoinStores(rq.info, q, plan, stores); rq.joinStores != nil {
+		rq.proc.UseJoinStores(rq.joinStores.keyOf(rq))
+		for _, sd := range rq.joinStores.serdes() {
+			if err := sd.PrepareSink(ctx); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

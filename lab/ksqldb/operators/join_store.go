@@ -3,6 +3,7 @@ package operators
 import (
 	"bytes"
 	"slices"
+	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -228,4 +229,12 @@ func (p *Processor) RestoreOuterStore(step, side int, ts int64, rows [][]any) {
 	for _, rec := range found {
 		rec.joined, rec.emitted, rec.outer = false, false, true
 	}
+}
+
+// OwnWindowEntry reports a change of a stream-stream step's window record
+// in this server's own layout, for a join whose stores are not logged as
+// ksqlDB's (see UseJoinStores); the query writes it to its step's side's
+// changelog as it is.
+func (c Change) OwnWindowEntry() bool {
+	return c.put == nil && c.outer == nil && strings.HasPrefix(c.Key, "w")
 }

@@ -29,13 +29,8 @@ type AggStore struct {
 }
 
 // planAggStore is the store layout of a persistent aggregation of one
-// source, of a stream-table or of a table-table join, nil for other
-// queries (an aggregation of a stream-stream join keeps this server's
-// own layout; see doc.go).
+// source or of a join but a foreign-key one, nil for other queries.
 func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
-	if p.Join != nil && p.Join.Windowed() {
-		return nil, nil
-	}
 	input, a, err := prepareInputAggregate(q, p)
 	if a == nil || err != nil {
 		return nil, err

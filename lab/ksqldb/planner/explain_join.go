@@ -63,21 +63,47 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		return nil, refuse("a PARTITION BY of a stream-table join")
 	case plan.Agg != nil && (!right.Source.Table || !left.Source.Table && !st.Rekeyed || st.ForeignKey || jp.synthetic || plan.Where != nil):
 		return nil, refuse("an aggregation of a join other than a stream-table join that rekeys the stream or a primary-key table-table join, without WHERE")
+	}
+	t, join, err := joinTopology(what, q, plan)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Agg != nil {
+		return aggregateJoin(what, q, plan, t, join, left, sinkName, sinkTopic)
+	}
+	sh := joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic)
+	if w := left.Source.Window; w != nil { // a join of windowed streams is windowed as they are
+		kind := w.Type
+		sh.WindowType = &kind
+	}
+	return sh, nil
+}
+
+// joinTopology is the topology of plan's join of two sources as far as
+// the join, and its Join step: what ksqlDB builds before anything that
+// follows the join, which takes the indexes after the join's (so the
+// join's nodes and stores are named alike whatever follows it).
+func joinTopology(what string, q *sql.Query, plan *Plan) (*topology, *planStep, error) {
+	jp := plan.Join
+	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
+	st := jp.Steps[0]
+	left, right := jp.Leaves[0], jp.Leaves[1]
+	switch {
 	case left.Source.Table && !right.Source.Table:
-		return nil, refuse("a table-stream join")
+		return nil, nil, refuse("a table-stream join")
 	case (left.Source.Window != nil || right.Source.Window != nil) && (left.Source.Table || right.Source.Table):
-		return nil, refuse("a join of a windowed table")
+		return nil, nil, refuse("a join of a windowed table")
 	case st.leftLeaf != 0:
-		return nil, refuse("a join whose condition reads the right source first")
+		return nil, nil, refuse("a join whose condition reads the right source first")
 	case !left.Source.Table && right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
-		return nil, refuse("a stream-table " + st.Type.String())
+		return nil, nil, refuse("a stream-table " + st.Type.String())
 	case !right.Source.Table && !explainedStreamStream[st.Type]:
-		return nil, refuse("a stream-stream " + st.Type.String())
+		return nil, nil, refuse("a stream-stream " + st.Type.String())
 	}
 	// a stream joined on anything but its key is repartitioned
 	rekeyLeft, rekeyRight, _ := rekeyedSides(plan.Join, st, left, right)
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
-		return nil, refuse("a join of a source without a single key column")
+		return nil, nil, refuse("a join of a source without a single key column")
 	}
 	if right.Source.Table && !left.Source.Table {
 		// the sides this server repartitions must be ksqlDB's
@@ -85,11 +111,11 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		switch {
 		case rekeyLeft != runLeft || rekeyRight != runRight:
 			if left.Source.Topic == right.Source.Topic {
-				return nil, refuse("a stream-table join of a stream and a table read from one topic")
+				return nil, nil, refuse("a stream-table join of a stream and a table read from one topic")
 			}
-			return nil, refuse("a stream-table join whose key formats make ksqlDB repartition a side this server does not")
+			return nil, nil, refuse("a stream-table join whose key formats make ksqlDB repartition a side this server does not")
 		case rekeyRight && plan.Agg != nil:
-			return nil, refuse("an aggregation of a stream-table join that repartitions its table")
+			return nil, nil, refuse("an aggregation of a stream-table join that repartitions its table")
 		}
 	}
 	if left.Source.Table && right.Source.Table {
@@ -98,15 +124,15 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 		case st.ForeignKey && formats.RegistryFormat(right.Source.KeyFormat) && slices.ContainsFunc(right.Source.Schema.Keys(), func(c types.Column) bool { return c.Type.Kind() == types.KindStruct }):
 			// LogicalPlanner.shouldRepartitionFKJoin
 			// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
-			return nil, refuse("a foreign-key join of a table keyed by a STRUCT in a format that infers schemas")
+			return nil, nil, refuse("a foreign-key join of a table keyed by a STRUCT in a format that infers schemas")
 		case !st.ForeignKey && (rekeyLeft != runLeft || rekeyRight != runRight):
 			// the tables ksqlDB repartitions for their key formats
 			// (joins_-_table-table_-_SR-enabled_key_format,
 			// joins_-_table-table_key-to-key_-_key_format_mismatch) are
 			// the ones this server does, but for a self-join
-			return nil, refuse("a table-table join of tables read from one topic whose key formats make ksqlDB repartition a table")
+			return nil, nil, refuse("a table-table join of tables read from one topic whose key formats make ksqlDB repartition a table")
 		case (rekeyLeft || rekeyRight) && plan.Agg != nil:
-			return nil, refuse("an aggregation of a table-table join that repartitions a table")
+			return nil, nil, refuse("an aggregation of a table-table join that repartitions a table")
 		}
 	}
 
@@ -149,15 +175,7 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	} else {
 		streamStreamTopology(t, st, left.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, "", -1)
 	}
-	if plan.Agg != nil {
-		return aggregateJoin(what, q, plan, t, join, left, sinkName, sinkTopic)
-	}
-	sh := joinTail(t, plan, join, left.Source.Table, sinkName, sinkTopic)
-	if w := left.Source.Window; w != nil { // a join of windowed streams is windowed as they are
-		kind := w.Type
-		sh.WindowType = &kind
-	}
-	return sh, nil
+	return t, join, nil
 }
 
 // streamTableTopology adds a stream-table join as StreamTableJoinBuilder

@@ -519,7 +519,7 @@ func WindowJoinStores(q *sql.Query, plan *Plan) (map[int]WindowStores, bool) {
 	if len(steps) == 0 {
 		return nil, false
 	}
-	shape, err := ExplainShape("", q, plan, "", "")
+	topo, err := storeTopology(q, plan)
 	if err != nil {
 		return nil, false
 	}
@@ -527,7 +527,7 @@ func WindowJoinStores(q *sql.Query, plan *Plan) (map[int]WindowStores, bool) {
 	for _, step := range steps {
 		prefix := chainPrefix(len(jp.Steps) - 1 - step)
 		ws := WindowStores{RightIsThis: jp.Steps[step].Type == sql.RightJoin}
-		for _, sub := range shape.Topo.subs {
+		for _, sub := range topo.subs {
 			for _, n := range sub {
 				switch {
 				case n.name == prefix+"Join-this-windowed" && len(n.stores) == 1:
@@ -549,4 +549,21 @@ func WindowJoinStores(q *sql.Query, plan *Plan) (map[int]WindowStores, bool) {
 		out[step] = ws
 	}
 	return out, true
+}
+
+// storeTopology is the topology that names the stores of plan's join:
+// EXPLAIN's, or for an aggregation of a join of two sources, which
+// EXPLAIN may not build, the join's own as far as the join
+// (joinTopology), whose nodes are numbered alike as the aggregation's
+// come after them.
+func storeTopology(q *sql.Query, plan *Plan) (*topology, error) {
+	shape, err := ExplainShape("", q, plan, "", "")
+	if err == nil {
+		return shape.Topo, nil
+	}
+	if plan.Agg == nil || len(plan.Join.Steps) != 1 {
+		return nil, err
+	}
+	t, _, err := joinTopology("", q, plan)
+	return t, err
 }
