@@ -89,3 +89,41 @@ func TestStreamStreamJoinAggregationResumesFromItsStores(t *testing.T) {
 		t.Errorf("PER_PAGE across the restart: got %q, want %q", got, want)
 	}
 }
+
+// An aggregation of a chain of stream-stream joins logs each step's
+// window stores as the chain alone does (KSTREAM-JOINTHIS-0000000008,
+// -JOINOTHER-0000000009, -JOINTHIS-0000000016 and -JOINOTHER-0000000017,
+// historical plan multi-joins_-_stream-stream-stream_-_inner-inner_-_different_windows)
+// and its aggregate apart, and restarts from them: after the restart a
+// record of the third stream joins the first two's result from before
+// it, and the sum goes on from the stored 30: 30 + 31.
+func TestAStreamStreamChainsAggregationResumesFromItsStores(t *testing.T) {
+	st := newStack(t, kfake.DataDir(t.TempDir()))
+	srv, url := st.serve()
+	mustKSQL(t, url, threeStreams, nil)
+	mustKSQL(t, url, "CREATE TABLE sums AS SELECT s1.id, SUM(s3.v0) AS total FROM s1 JOIN s2 WITHIN 5 SECONDS ON s1.id = s2.id JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.id GROUP BY s1.id;", earliest())
+	st.produceJoin(joinRec{"s1", 1000, kafkaInt(1), []byte(`{"V0":10}`)},
+		joinRec{"s2", 2000, kafkaInt(1), []byte(`{"V0":20}`)},
+		joinRec{"s3", 3000, kafkaInt(1), []byte(`{"V0":30}`)})
+	st.records("SUMS", 1)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, url = st.serve()
+	st.produceJoin(joinRec{"s3", 4000, kafkaInt(1), []byte(`{"V0":31}`)})
+	var got []string
+	for _, r := range st.records("SUMS", 2) {
+		got = append(got, string(r.Value))
+	}
+	if want := []string{`{"TOTAL":30}`, `{"TOTAL":61}`}; !slices.Equal(got, want) {
+		t.Errorf("SUMS across the restart: got %q, want %q", got, want)
+	}
+	st.waitStore(storeTopic(t, url, "SUMS"), map[string]storeEntry{
+		string(kafkaInt(1)): {`{"S1_ID":1,"S3_V0":31,"KSQL_AGG_VARIABLE_0":61}`, 4000},
+	})
+	want := []string{"Aggregate-Aggregate-Materialize-changelog", "KSTREAM-JOINOTHER-0000000009-store-changelog", "KSTREAM-JOINOTHER-0000000017-store-changelog",
+		"KSTREAM-JOINTHIS-0000000008-store-changelog", "KSTREAM-JOINTHIS-0000000016-store-changelog"}
+	if got := internalTopics(t, st, queryWriting(t, url, "SUMS")); !slices.Equal(got, want) {
+		t.Errorf("internal topics:\n got %q\nwant %q", got, want)
+	}
+}

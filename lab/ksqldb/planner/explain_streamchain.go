@@ -20,14 +20,25 @@ import (
 // multi-joins_-_stream-table-stream_-_inner-inner,
 // multi-joins_-_stream-stream-stream_-_left-left and _-_inner-inner_-_different_windows.
 func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
+	if plan.Agg != nil || plan.Partition != nil {
+		return nil, stmterr.Unsupported(what + " of an aggregation or PARTITION BY of a join")
+	}
+	t, joined, err := streamChainTopology(what, plan)
+	if err != nil {
+		return nil, err
+	}
+	return joinTail(t, plan, joined, false, sinkName, sinkTopic), nil
+}
+
+// streamChainTopology is the topology of such an N-way join as far as its
+// last join, and the joined step: what ksqlDB builds before anything that
+// follows the joins.
+func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
 	stream := jp.Leaves[0]
-	switch {
-	case plan.Agg != nil || plan.Partition != nil:
-		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1:
-		return nil, refuse("an N-way join that does not start from a stream with one key column")
+	if stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1 {
+		return nil, nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
 	n := len(jp.Steps)
 	// a stream-stream join on value columns as the innermost step, the
@@ -42,13 +53,13 @@ func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*que
 		right := jp.Leaves[st.Right]
 		switch {
 		case st.Right != i+1 || right.Source.Window != nil || len(right.Source.Schema.Keys()) != 1:
-			return nil, refuse("an N-way join of a windowed source or a source without one key column")
+			return nil, nil, refuse("an N-way join of a windowed source or a source without one key column")
 		case st.Type == sql.OuterJoin && i < n-1:
-			return nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
+			return nil, nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
 		case right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
-			return nil, refuse("an N-way join with a stream-table " + st.Type.String())
+			return nil, nil, refuse("an N-way join with a stream-table " + st.Type.String())
 		case !rekeyed && (st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr)):
-			return nil, refuse("an N-way join with a step that is not on keys")
+			return nil, nil, refuse("an N-way join with a step that is not on keys")
 		}
 	}
 
@@ -98,5 +109,5 @@ func shapeStreamChain(what string, plan *Plan, sinkName, sinkTopic string) (*que
 		return windowJoinTopology(t, st, this, other, prefix(depth))
 	}
 	t.last = build(n - 1)
-	return joinTail(t, plan, joined, false, sinkName, sinkTopic), nil
+	return t, joined, nil
 }

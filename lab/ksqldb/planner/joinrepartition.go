@@ -552,18 +552,27 @@ func WindowJoinStores(q *sql.Query, plan *Plan) (map[int]WindowStores, bool) {
 }
 
 // storeTopology is the topology that names the stores of plan's join:
-// EXPLAIN's, or for an aggregation of a join of two sources, which
-// EXPLAIN may not build, the join's own as far as the join
-// (joinTopology), whose nodes are numbered alike as the aggregation's
-// come after them.
+// EXPLAIN's, or for an aggregation of a join, which EXPLAIN may not
+// build, the join's own as far as its last join (joinTopology, or
+// streamChainTopology for an N-way join with stream-stream steps), whose
+// nodes are numbered alike as the aggregation's come after them.
 func storeTopology(q *sql.Query, plan *Plan) (*topology, error) {
 	shape, err := ExplainShape("", q, plan, "", "")
-	if err == nil {
+	switch {
+	case err == nil:
 		return shape.Topo, nil
-	}
-	if plan.Agg == nil || len(plan.Join.Steps) != 1 {
+	case plan.Agg == nil:
 		return nil, err
 	}
-	t, _, err := joinTopology("", q, plan)
-	return t, err
+	jp := plan.Join
+	switch {
+	case len(jp.Steps) == 1:
+		t, _, err := joinTopology("", q, plan)
+		return t, err
+	case !jp.Leaves[0].Source.Table && jp.Windowed() && keyFormatsAgree(jp):
+		// shapeChainedJoin's conditions for a stream chain
+		t, _, err := streamChainTopology("", plan)
+		return t, err
+	}
+	return nil, err
 }
