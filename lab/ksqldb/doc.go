@@ -342,11 +342,11 @@
 // by the left table's key, the joined row as the value, in the left
 // table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
-// QueryCleanupService does. An aggregation of a table-table join keeps
-// its Prepare rows in Aggregate-Prepare-Last (preparelast.go), logged to
-// its changelog and read back on a restart. Not ksqlDB's: an
-// aggregation of a foreign-key join runs without its
-// Aggregate-GroupBy-repartition topic; other chains of
+// QueryCleanupService does. An aggregation of a table-table join,
+// primary-key or foreign-key, keeps its Prepare rows in
+// Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
+// read back on a restart, and writes its results' Changes to its
+// Aggregate-GroupBy-repartition topic. Not ksqlDB's: other chains of
 // joins (rekeying on expressions, or with stream-stream steps on other
 // columns), a self-join and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone or aggregated, or each

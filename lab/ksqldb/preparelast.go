@@ -11,7 +11,6 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // prepareLog is the changelog of an aggregation of a table-table join's
@@ -25,10 +24,9 @@ import (
 type prepareLog struct {
 	topic    string
 	plan     *planner.PrepareLast
-	keySlot  int // the join key's index in the joined row
 	width    int // the joined row's columns
 	key, val *formats.Serde
-	keys     [1]any
+	keys     []any
 	vals     []any
 }
 
@@ -40,15 +38,19 @@ func (s *Server) newPrepareLog(qi *metastore.Query, plan *planner.Plan) *prepare
 		return nil
 	}
 	topic := s.appID(qi.ID) + "-" + planner.PrepareLastStore + "-changelog"
-	key, val := s.leftFormatSerdes(plan.Join.Leaves[0].Source, []types.Column{pl.Key}, pl.Values, topic)
-	return &prepareLog{topic: topic, plan: pl, keySlot: plan.Join.KeySlot, width: len(plan.In.Cols), key: key, val: val}
+	key, val := s.leftFormatSerdes(plan.Join.Leaves[0].Source, pl.Keys, pl.Values, topic)
+	return &prepareLog{topic: topic, plan: pl, width: len(plan.In.Cols), key: key, val: val}
 }
 
 // record is the changelog record of a change of the store: the joined
 // row's key and, unless the change deletes it, its Prepare row.
 func (pl *prepareLog) record(q *runningQuery, c operators.Change, row []any) (*kgo.Record, error) {
-	pl.keys[0] = row[pl.keySlot]
-	k, err := q.arena.encode(pl.key, pl.keys[:])
+	keys := pl.keys[:0]
+	for _, idx := range pl.plan.KeyFrom {
+		keys = append(keys, row[idx])
+	}
+	pl.keys = keys
+	k, err := q.arena.encode(pl.key, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +82,11 @@ func (pl *prepareLog) restore(ctx context.Context, q *runningQuery) error {
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
-		if len(keys) != 1 || keys[0] == nil {
-			return fmt.Errorf("key: %d columns, want one join key", len(keys))
+		if len(keys) != len(pl.plan.KeyFrom) {
+			return fmt.Errorf("key: %d columns, want %d", len(keys), len(pl.plan.KeyFrom))
 		}
 		if r.Value == nil {
-			q.proc.RestorePrepared(keys[0], nil)
+			q.proc.RestorePrepared(keys, nil)
 			return nil
 		}
 		vals, err := pl.val.Decode(ctx, r.Value)
@@ -93,7 +95,10 @@ func (pl *prepareLog) restore(ctx context.Context, q *runningQuery) error {
 		}
 		row := make([]any, pl.width)
 		placeValues(row, pl.plan.From, vals)
-		q.proc.RestorePrepared(keys[0], row)
+		for i, idx := range pl.plan.KeyFrom {
+			row[idx] = keys[i]
+		}
+		q.proc.RestorePrepared(keys, row)
 		return nil
 	})
 }

@@ -43,16 +43,15 @@ func (c Change) PreparedRow() (row []any, ok bool) {
 }
 
 // RestorePrepared keeps row, read back from the Prepare-Last store, as the
-// row of the join result keyed key; a nil row forgets the result's row.
-// The row holds the Prepare step's columns, enough for the aggregation
-// and its repartition to take it out again; the join key is set in it.
-// The caller holds p.mu.
-func (p *Processor) RestorePrepared(key any, row []any) {
-	srcKey := EncodeVals([]any{key})
+// row of the join result keyed keys (planner.PrepareLast.Keys); a nil row
+// forgets the result's row. The row holds the Prepare step's columns and
+// the keys at KeyFrom, enough for the aggregation and its repartition to
+// take it out again. The caller holds p.mu.
+func (p *Processor) RestorePrepared(keys, row []any) {
+	srcKey := EncodeVals(keys)
 	if row == nil {
 		delete(p.srcRows, srcKey)
 		return
 	}
-	row[p.plan.Join.KeySlot] = key
 	p.srcRows[srcKey] = row
 }

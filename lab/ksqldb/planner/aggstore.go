@@ -29,7 +29,7 @@ type AggStore struct {
 }
 
 // planAggStore is the store layout of a persistent aggregation of one
-// source or of a join but a foreign-key one, nil for other queries.
+// source or of a join, nil for other queries.
 func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
 	input, a, err := prepareInputAggregate(q, p)
 	if a == nil || err != nil {
@@ -55,17 +55,13 @@ func planAggStore(q *sql.Query, p *Plan) (*AggStore, error) {
 }
 
 // prepareInputAggregate is the Prepare of a persistent aggregation, with
-// the input it reads: its source, or a join but a foreign-key one (whose
-// aggregation is not repartitioned here); nil for other queries.
+// the input it reads: its source or a join; nil for other queries.
 func prepareInputAggregate(q *sql.Query, p *Plan) (aggInput, *aggPrepare, error) {
 	if !p.Persistent || p.Agg == nil {
 		return aggInput{}, nil, nil
 	}
 	input := sourceAggInput(p)
 	if p.Join != nil {
-		if p.Join.ForeignKey() {
-			return aggInput{}, nil, nil
-		}
 		input = joinAggInput(q, p)
 	}
 	a, err := prepareAggregate(q, p, input)

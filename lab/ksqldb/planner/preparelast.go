@@ -24,8 +24,15 @@ const PrepareLastStore = "Aggregate-Prepare-Last"
 // old value of the result's next Change, what the aggregation takes out
 // (KTableTransformValues forwards the stored value as the old one).
 type PrepareLast struct {
-	Key    types.Column // the join's key column
-	Values []types.Column
+	// Keys are the join's key columns: the left table's, named
+	// ALIAS_NAME, for a foreign-key join (ksqlDB keys its result as the
+	// left table; historical plan
+	// fk-join_-_Should_support_left_join_with_left_value-column_expression,
+	// schema Join), else the join's key column; KeyFrom are their
+	// indexes in the joined row
+	Keys    []types.Column
+	KeyFrom []int
+	Values  []types.Column
 	// From and Args compute the values from a joined row as
 	// Repartition's do.
 	From []int
@@ -33,12 +40,23 @@ type PrepareLast struct {
 }
 
 // planPrepareLast is the Prepare-Last store of an aggregation of a
-// table-table join, nil for other queries.
+// table-table join, primary-key or foreign-key, nil for other queries.
 func planPrepareLast(q *sql.Query, p *Plan) *PrepareLast {
 	rp := p.Repartition
 	if p.Join == nil || !p.Join.TableTable() || rp == nil {
 		return nil
 	}
-	input := joinAggInput(q, p)
-	return &PrepareLast{Key: input.keys[0], Values: rp.Values, From: rp.From, Args: rp.Args}
+	pl := &PrepareLast{Values: rp.Values, From: rp.From, Args: rp.Args}
+	if jp := p.Join; jp.ForeignKey() {
+		left := jp.Leaves[0]
+		for i, c := range left.Source.Schema.Cols {
+			if c.Key {
+				pl.Keys = append(pl.Keys, types.Column{Name: left.Alias + "_" + c.Name, Type: c.Type, Key: true})
+				pl.KeyFrom = append(pl.KeyFrom, left.Base+i)
+			}
+		}
+		return pl
+	}
+	pl.Keys, pl.KeyFrom = joinAggInput(q, p).keys[:1], []int{p.Join.KeySlot}
+	return pl
 }

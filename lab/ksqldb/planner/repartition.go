@@ -33,11 +33,10 @@ type Repartition struct {
 }
 
 // planRepartition is p's repartition, nil where ksqlDB does not repartition
-// (a stream grouped by its key columns: groupByKey) and where this server
-// aggregates without the topic (aggregations of foreign-key joins). An
-// aggregation of a join writes the joined rows to the topic (the columns
-// named ALIAS_NAME, as the join's schema names them), a table-table
-// join's as Changes of its results.
+// (a stream grouped by its key columns: groupByKey). An aggregation of a
+// join writes the joined rows to the topic (the columns named ALIAS_NAME,
+// as the join's schema names them), a table-table join's, primary-key or
+// foreign-key, as Changes of its results.
 func planRepartition(q *sql.Query, p *Plan) (*Repartition, error) {
 	input, a, err := prepareInputAggregate(q, p)
 	if a == nil || err != nil {
