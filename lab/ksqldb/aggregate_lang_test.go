@@ -2,13 +2,9 @@ package ksqldb
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // COUNT() counts rows as COUNT(*) does (AstBuilder.visitFunctionCall makes
@@ -86,36 +82,6 @@ CREATE TABLE coll AS SELECT line, COLLECT_LIST(n) AS l, COLLECT_SET(n) AS s, HIS
 	code, e := stmtErr(t, url, "CREATE TABLE bad AS SELECT line, HISTOGRAM(n) AS h FROM ev GROUP BY line;")
 	if code != 400 || e["message"] != "Function 'HISTOGRAM' does not accept parameters (INTEGER)." {
 		t.Errorf("HISTOGRAM(INT): %d %v", code, e)
-	}
-}
-
-// Collected states survive the changelog: what a restarted query restores
-// is what it wrote.
-func TestCollectedStateRoundTripsThroughTheChangelog(t *testing.T) {
-	hist := types.NewHashMap(2)
-	hist.Put("a", int64(2))
-	hist.Put("b", int64(1))
-	cases := []struct {
-		call  *expr.AggCall
-		state any
-	}{
-		{&expr.AggCall{Name: "COLLECT_LIST", Result: types.ArrayOf(types.Integer)}, []any{int32(3), nil, int32(5)}},
-		{&expr.AggCall{Name: "HISTOGRAM", Result: types.MapOf(types.String, types.Bigint)}, hist.Map()},
-		{&expr.AggCall{Name: "TOPK", Result: types.ArrayOf(types.String), K: 2}, []any{"z", "y"}},
-	}
-	for _, c := range cases {
-		b, err := json.Marshal(expr.AggState{V: c.state}.ToWire())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var w expr.AggState
-		if err := json.Unmarshal(b, &w); err != nil {
-			t.Fatal(err)
-		}
-		got := c.call.Value(c.call.FromWire(w))
-		if !types.Equal(got, c.state) {
-			t.Errorf("%s: wrote %v (%s), restored %v", c.call.Name, c.state, b, got)
-		}
 	}
 }
 

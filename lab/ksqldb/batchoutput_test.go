@@ -41,7 +41,7 @@ func hourlyQuery(t testing.TB) (*stack, *runningQuery) {
 				srv: s, info: q.info, plan: q.plan, proc: operators.NewProcessor(q.plan),
 				dec:    s.newDecoder(q.info.ID, q.plan.Source),
 				outKey: q.outKey, outVal: q.outVal,
-				appID: q.appID, changelog: q.changelog, guarantee: q.guarantee,
+				appID: q.appID, changelog: q.changelog, guarantee: q.guarantee, aggLog: q.aggLog,
 			}
 		}
 	}
@@ -201,8 +201,11 @@ func TestStateRestoredFromBatchChangelogEqualsStateBeforeRestart(t *testing.T) {
 		}
 	}
 	restored := operators.NewProcessor(q.plan)
+	from := &runningQuery{srv: q.srv, info: q.info, plan: q.plan, proc: restored, aggLog: q.aggLog}
 	for _, k := range slices.Sorted(maps.Keys(log)) {
-		restored.Restore(k, log[k].Value, log[k].Timestamp.UnixMilli())
+		if err := q.aggLog.restore(context.Background(), from, log[k]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	restored.FinishRestore()
 	if !reflect.DeepEqual(restored.Materialized, q.proc.Materialized) {

@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -105,14 +106,18 @@ func (pl *prepareLog) restore(ctx context.Context, q *runningQuery) error {
 
 // storeRecord is the changelog record of a change of a store the query
 // keeps in ksqlDB's layout, with the topic it goes to: the Prepare-Last
-// store's, else the aggregate store's (aggLog.changeRecord).
+// store's, else the aggregate store's (aggLog.changeRecord). A change of
+// a store the query does not log fails.
 func (q *runningQuery) storeRecord(c operators.Change) (*kgo.Record, string, error) {
 	if row, ok := c.PreparedRow(); ok {
 		if q.prepLog == nil {
-			return nil, q.aggLog.topic, fmt.Errorf("a Prepare-Last change of a query without that store")
+			return nil, q.changelog, errors.New("a Prepare-Last change of a query without that store")
 		}
 		r, err := q.prepLog.record(q, c, row)
 		return r, q.prepLog.topic, err
+	}
+	if q.aggLog == nil {
+		return nil, q.changelog, fmt.Errorf("a state change of key %q of a query without an aggregate store", c.Key)
 	}
 	r, err := q.aggLog.changeRecord(q, c)
 	return r, q.aggLog.topic, err

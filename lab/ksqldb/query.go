@@ -503,7 +503,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 	logRecs := make([]*kgo.Record, 0, len(order))
 	for _, k := range order {
 		c := pending[k]
-		if q.aggLog != nil && !c.OwnWindowEntry() {
+		if !c.OwnWindowEntry() {
 			r, topic, err := q.storeRecord(c)
 			if err != nil && q.procFailure == nil {
 				// a store that cannot be written fails the stream thread
@@ -515,11 +515,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			}
 			continue
 		}
+		// a window record in this server's own layout
 		r := q.arena.record()
 		r.Topic, r.Key, r.Value = q.changelogOf(c), q.arena.bytes(k), c.Value()
-		if ts := c.TS; ts > 0 {
-			r.Timestamp = time.UnixMilli(ts) // the row's ROWTIME, read back on restore
-		}
 		logRecs = append(logRecs, r)
 	}
 	q.proc.Mu.Unlock()
@@ -797,7 +795,7 @@ func (q *runningQuery) restore(ctx context.Context) error {
 			continue
 		}
 		if err := q.srv.readChangelog(ctx, topic, func(r *kgo.Record) {
-			q.proc.Restore(string(r.Key), r.Value, r.Timestamp.UnixMilli())
+			q.proc.Restore(string(r.Key), r.Value)
 		}); err != nil {
 			return err
 		}

@@ -273,18 +273,18 @@ func Children(e sql.Expr) []sql.Expr {
 // compares them.
 var latestSeq, earliestSeq atomic.Int64
 
-// AggState is the running state of one aggregate call.
+// AggState is the running state of one aggregate call; the aggregate
+// store holds it as the UDAF's intermediate value (aggregate_store.go).
 type AggState struct {
-	N      int64    `json:"n,omitempty"`
-	I      int64    `json:"i,omitempty"`
-	F      float64  `json:"f,omitempty"`
-	M2     float64  `json:"m2,omitempty"` // STDDEV_SAMPLE, STDDEV_SAMP
-	Counts []int32  `json:"k,omitempty"`  // ATTR: the count of each value in V
-	Q      []int64  `json:"q,omitempty"`  // EARLIEST/LATEST_BY_OFFSET(x, n): the sequence of each value in V
-	Corr   corrSums `json:"c,omitzero"`   // CORRELATION
-	R      []int32  `json:"r,omitempty"`  // COUNT_DISTINCT: the HyperLogLog registers, nil for none set
-	V      any      `json:"-"`
-	S      *string  `json:"v,omitempty"` // V as text, for the changelog
+	N      int64
+	I      int64
+	F      float64
+	M2     float64  // STDDEV_SAMPLE, STDDEV_SAMP
+	Counts []int32  // ATTR: the count of each value in V
+	Q      []int64  // EARLIEST/LATEST_BY_OFFSET(x, n): the sequence of each value in V
+	Corr   corrSums // CORRELATION
+	R      []int32  // COUNT_DISTINCT: the HyperLogLog registers, nil for none set
+	V      any
 }
 
 // Add folds a row into s (sign 1, the UDAF's aggregate) or takes it out
@@ -477,29 +477,9 @@ func (c *AggCall) Value(s AggState) any {
 	return s.V
 }
 
-// ToWire prepares a state for JSON encoding.
-func (s AggState) ToWire() AggState {
-	if s.V != nil {
-		s.S = EncodeTexts([]any{s.V})[0]
-	}
-	return s
-}
-
-// FromWire restores V from its text form.
-func (c *AggCall) FromWire(s AggState) AggState {
-	if s.S != nil {
-		stateType := c.Result
-		if c.Name == "ATTR" { // V holds the distinct values
-			stateType = types.ArrayOf(c.Result)
-		}
-		if v, err := formats.ParseText(*s.S, stateType); err == nil {
-			s.V = v
-		}
-		s.S = nil
-	}
-	return s
-}
-
+// EncodeTexts are values as their texts (JSON for complex values), nil for
+// null: how a stream-stream join's window records in this server's own
+// layout hold a row.
 func EncodeTexts(vals []any) []*string {
 	out := make([]*string, len(vals))
 	for i, v := range vals {

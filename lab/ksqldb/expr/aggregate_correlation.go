@@ -15,11 +15,7 @@ import (
 
 // corrSums are CORRELATION's running sums.
 type corrSums struct {
-	X  float64 `json:"x"`
-	Y  float64 `json:"y"`
-	XX float64 `json:"xx"`
-	YY float64 `json:"yy"`
-	XY float64 `json:"xy"`
+	X, Y, XX, YY, XY float64
 }
 
 func (c *AggCall) addCorrelation(s *AggState, row []any, sign int64) {

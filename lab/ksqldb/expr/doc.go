@@ -17,7 +17,8 @@
 //
 // Aggregates: aggregate.go plans a query's aggregate calls (AggPlan) and
 // runs them over an AggState with add, undo (for tables) and the state's
-// changelog form (ToWire, FromWire); aggregate_merge.go merges the states of
+// form in the aggregate store (aggregate_store.go: the UDAF's
+// intermediate value); aggregate_merge.go merges the states of
 // two sessions; the UDAFs of their own files are STDDEV_SAMPLE/STDDEV_SAMP,
 // CORRELATION, SUM_LIST and ATTR. Table functions (EXPLODE, CUBE_EXPLODE)
 // are compiled in tablefunctions.go and zipped as ksqlDB's FlatMap step

@@ -3,7 +3,6 @@ package operators
 import (
 	"cmp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,8 +38,9 @@ import (
 // __emit.interval.ms.kstreams.windowed.aggregation__, in milliseconds.
 const DefaultEmitInterval = 1000
 
-// emitKey is the changelog key of the last final emit's close time (Kafka
-// Streams keeps it with the committed offsets, as processor metadata).
+// emitKey is the Key of the change that carries the last final emit's
+// close time (Change.EmitClose; Kafka Streams keeps it with the committed
+// offsets, as processor metadata).
 const emitKey = "e"
 
 // SetEmitInterval sets how many wall-clock milliseconds pass between two
@@ -102,7 +102,7 @@ func (p *Processor) forwardFinal(closeTime int64, changelog bool) {
 	}
 	p.clock.lastEmit = closeTime
 	if changelog {
-		p.changes = append(p.changes, Change{Key: emitKey, raw: strconv.AppendInt(nil, closeTime, 10), closeTime: closeTime})
+		p.changes = append(p.changes, Change{Key: emitKey, closeTime: closeTime})
 	}
 }
 
@@ -114,12 +114,4 @@ func (p *Processor) sameWindows(a, b int64) bool {
 	first := func(t int64) int64 { return max(0, t-w.Size+w.Advance) / w.Advance * w.Advance }
 	last := func(t int64) int64 { return t / w.Advance * w.Advance }
 	return first(a) == first(b) && last(a) == last(b)
-}
-
-// restoreLastEmit reads the last final emit's close time from its
-// changelog record.
-func (p *Processor) restoreLastEmit(value []byte) {
-	if t, err := strconv.ParseInt(string(value), 10, 64); err == nil {
-		p.clock.lastEmit = t
-	}
 }

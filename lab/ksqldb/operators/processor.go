@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
@@ -75,49 +76,46 @@ type OutRow struct {
 }
 
 // Change is one state-store update for the changelog. It is encoded only
-// when written, so a batch encodes just the last state of each key.
+// when written, so a batch encodes just the last state of each Key (which
+// names the store entry it changes).
 type Change struct {
 	Key string
-	row []any // new row of a source ('s') or materialised ('m') key
-	// prepared marks a change of a table-table join aggregation's
-	// Prepare-Last store: row is the result's joined row (see
-	// preparelast.go)
+	// row, where prepared (a change of a table-table join aggregation's
+	// Prepare-Last store), is the result's joined row (see preparelast.go)
+	row      []any
 	prepared bool
-	group    *group // new state of an aggregate ('a') key
-	del      bool   // the key is deleted (tombstone)
-	raw      []byte // an encoded value (a stream-stream join's 'w' record)
+	group    *group // the new state of an aggregate (see aggstore.go)
+	del      bool   // the entry is deleted (tombstone)
+	// raw is a stream-stream join's window record in this server's own
+	// layout (OwnWindowEntry)
+	raw []byte
 	// put is a record put in a stream-stream step's window store, outer an
 	// update of its outer store, where the processor logs its join stores
 	// as ksqlDB's (see join_store.go)
 	put   *winRec
 	outer *outerEntry
-	TS    int64 // the row's ROWTIME, the changelog record's timestamp ('m' and 'a')
-	// Side is a stream-stream join record's side ('w'): 0 for the step's
-	// left input, 1 for the stream it joins
+	TS    int64 // the changelog record's timestamp
+	// Side is a stream-stream join record's side: 0 for the step's left
+	// input, 1 for the stream it joins
 	Side int
-	// Step is a stream-stream join record's step of the join ('w')
+	// Step is a stream-stream join record's step of the join
 	Step int
 	// closeTime is an EMIT FINAL change's close time of the last emit
 	closeTime int64
 }
 
-// Value is the changelog Value of c; nil deletes. For an aggregate it is the
-// group's current state, so the caller holds the processor's lock.
+// Value is the changelog value of a window record in this server's own
+// layout (OwnWindowEntry); nil deletes.
 func (c Change) Value() []byte {
-	switch {
-	case c.del:
+	if c.del {
 		return nil
-	case c.group != nil:
-		return encodeGroup(c.group)
-	case c.raw != nil:
-		return c.raw
 	}
-	return encodeRow(c.row)
+	return c.raw
 }
 
 type group struct {
 	key    string // encoded group key
-	logKey string // its changelog key, "a" + key
+	logKey string // its Change's Key, "a" + key
 	keys   []any
 	states []expr.AggState
 	nonAgg []any // the non-aggregate columns of the latest row (planner.AggStore)
@@ -476,48 +474,12 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	return []OutRow{{Vals: vals, TS: r.TS}}, nil
 }
 
-// Restore applies one changelog record.
-func (p *Processor) Restore(key string, value []byte, ts int64) {
-	if key == "" {
-		return
-	}
-	kind, k := key[0], key[1:]
-	switch kind {
-	case 'a':
-		if value == nil {
-			delete(p.Groups, k)
-			return
-		}
-		var w struct {
-			K []*string       `json:"k"`
-			S []expr.AggState `json:"s"`
-			W []int64         `json:"w"` // window start, end, max timestamp
-		}
-		if json.Unmarshal(value, &w) != nil || len(w.K) != len(p.plan.Agg.GroupTypes) || len(w.S) != len(p.plan.Agg.Calls) {
-			return
-		}
-		g := newGroup(k, decodeTexts(w.K, p.plan.Agg.GroupTypes), make([]expr.AggState, len(w.S)))
-		for i, c := range p.plan.Agg.Calls {
-			g.states[i] = c.FromWire(w.S[i])
-		}
-		if len(w.W) >= 3 {
-			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, w.W[0], w.W[1], w.W[2]
-		} else {
-			g.maxTs = ts // the changelog record's time is the row's
-		}
-		p.Groups[k] = g
-	case 's':
-		if value == nil {
-			delete(p.srcRows, k)
-			return
-		}
-		if row, ok := decodeRow(value, p.plan.In.Cols); ok {
-			p.srcRows[k] = row
-		}
-	case 'w':
+// Restore applies one record of a stream-stream join's window store
+// changelog in this server's own layout (Change.OwnWindowEntry); the
+// stores in ksqlDB's layout are restored by the query.
+func (p *Processor) Restore(key string, value []byte) {
+	if k, ok := strings.CutPrefix(key, "w"); ok {
 		p.restoreWindowed(k, value)
-	case emitKey[0]:
-		p.restoreLastEmit(value)
 	}
 }
 
@@ -547,17 +509,7 @@ func decodeTexts(texts []*string, types []types.Type) []any {
 	return out
 }
 
-// EncodeRow is the changelog value of a row of values (see DecodeRow).
-func EncodeRow(vals []any) []byte { return encodeRow(vals) }
-
-// DecodeRow reads a row of cols that EncodeRow wrote.
-func DecodeRow(b []byte, cols []types.Column) ([]any, bool) { return decodeRow(b, cols) }
-
-func encodeRow(vals []any) []byte {
-	b, _ := json.Marshal(map[string]any{"r": expr.EncodeTexts(vals)})
-	return b
-}
-
+// decodeRow reads a row of cols, each value as its text, under "r".
 func decodeRow(b []byte, cols []types.Column) ([]any, bool) {
 	var w struct {
 		R []*string `json:"r"`
@@ -570,19 +522,6 @@ func decodeRow(b []byte, cols []types.Column) ([]any, bool) {
 		types[i] = c.Type
 	}
 	return decodeTexts(w.R, types), true
-}
-
-func encodeGroup(g *group) []byte {
-	states := make([]expr.AggState, len(g.states))
-	for i, s := range g.states {
-		states[i] = s.ToWire()
-	}
-	m := map[string]any{"k": expr.EncodeTexts(g.keys), "s": states}
-	if g.windowed {
-		m["w"] = []int64{g.WindowStart, g.WindowEnd, g.maxTs}
-	}
-	b, _ := json.Marshal(m)
-	return b
 }
 
 // keepWindow gives a row read from a windowed stream the window of its
