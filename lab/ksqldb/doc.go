@@ -158,12 +158,13 @@
 // the query ends. A table's records there are Changes of a row's old and
 // new values, laid out as Kafka Streams' ChangedSerializer lays them out;
 // the first thread keeps the table's rows in its KsqlTopic-Reduce store,
-// with that store's changelog topic. An aggregation of a join but a
-// foreign-key one writes the joined rows to the topic the same way, in
+// with that store's changelog topic. An aggregation of a join writes the
+// joined rows to the topic the same way, in
 // the join's value format (its left source's), the columns named
-// ALIAS_NAME, a table-table join's as Changes of a result's previous and
-// new rows; the query's main thread writes them and aggregates them at
-// once (joinstages.go), as it does a chain's repartitions.
+// ALIAS_NAME, a table-table join's (primary-key or foreign-key) as
+// Changes of a result's previous and new rows; the query's main thread
+// writes them and aggregates them at once (joinstages.go), as it does a
+// chain's repartitions.
 //
 // State changelogs hold what ksqlDB's hold, so a program reading them
 // sees ksqlDB's records. An aggregation of one source logs its store to
@@ -193,10 +194,12 @@
 // keys, lists of LeftOrRightValue entries, a tombstone once joined or
 // emitted); a restart restores the join from these alone. N-way joins
 // with stream-stream steps do so too, except those listed below. An
-// aggregation of a stream-table join logs its store as one of a source
-// does, its non-aggregate columns the join's (ALIAS_NAME) in the join's
-// value format; one of a stream-stream or table-table join keeps this
-// server's own JSON entry layout in its changelog.
+// aggregation of a join logs its store as one of a source does, its
+// non-aggregate columns the join's (ALIAS_NAME) in the join's value
+// format, apart from the join's own stores; one of a table-table join
+// also logs the Prepare rows of the results it took to
+// Aggregate-Prepare-Last-changelog (preparelast.go), which a restart
+// reads back as the rows an update takes out.
 //
 // CREATE SOURCE STREAM and CREATE SOURCE TABLE (sourceonly.go) make
 // read-only sources with ksqlDB's refusals of INSERT INTO ... VALUES, INSERT
@@ -362,8 +365,7 @@
 // KSTREAM-OUTERSHARED store (an outer step with a
 // GRACE PERIOD keeps its unmatched records' state in the side stores); other
 // N-way joins keep every stream-stream step's stores in one changelog,
-// <query>-Join-this-join-store-changelog. An aggregation of a join keeps
-// its Aggregate-Aggregate-Materialize store apart from the join's. An N-way join chains
+// <query>-Join-this-join-store-changelog. An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER), the first
