@@ -34,7 +34,7 @@ func summaryQuery(t testing.TB) (*stack, *Server, *runningQuery) {
 			srv: s, info: q.info, plan: q.plan, proc: operators.NewProcessor(q.plan),
 			dec:    s.newDecoder(q.info.ID, src),
 			outKey: q.outKey, outVal: q.outVal,
-			appID: q.appID, changelog: q.changelog, guarantee: q.guarantee,
+			appID: q.appID, changelog: q.changelog, guarantee: q.guarantee, aggLog: q.aggLog,
 		}
 	}
 	t.Fatal("no persistent query is running")
