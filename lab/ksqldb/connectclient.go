@@ -55,7 +55,13 @@ type connectClient struct {
 }
 
 func newConnectClient(raw, auth string) *connectClient {
-	c := &connectClient{auth: auth, timeout: connectRequestTimeout}
+	return newConnectClientTimeout(raw, auth, connectRequestTimeout)
+}
+
+// newConnectClientTimeout is newConnectClient with a connect and read
+// timeout other than ksql.connect.request.timeout.ms's default.
+func newConnectClientTimeout(raw, auth string, timeout time.Duration) *connectClient {
+	c := &connectClient{auth: auth, timeout: timeout}
 	u, err := url.Parse(raw)
 	if err != nil {
 		c.badURL = badRequest("Could not initialize connect client due to invalid URI: " + raw)
@@ -63,12 +69,34 @@ func newConnectClient(raw, auth string) *connectClient {
 	c.base = u
 	dialer := &net.Dialer{Timeout: c.timeout}
 	c.hc = &http.Client{Transport: &http.Transport{
-		DialContext:           dialer.DialContext,
+		// HttpClient 5's response timeout is the socket's read timeout
+		// (SO_TIMEOUT): a Connect that stops sending, its body
+		// included, fails the request with "Read timed out"
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return readTimeoutConn{Conn: conn, timeout: c.timeout}, nil
+		},
 		ResponseHeaderTimeout: c.timeout,
 		MaxIdleConnsPerHost:   100,
 		IdleConnTimeout:       time.Minute,
 	}}
 	return c
+}
+
+// readTimeoutConn fails a read that waits longer than timeout for data.
+type readTimeoutConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c readTimeoutConn) Read(p []byte) (int, error) {
+	if err := c.Conn.SetReadDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Read(p)
 }
 
 // connectResponse is ConnectResponse: a body of the expected status, or
