@@ -26,13 +26,21 @@ const pageViews = `CREATE STREAM clicks (id STRING KEY, page STRING) WITH (kafka
 CREATE STREAM views (id STRING KEY, secs INT) WITH (kafka_topic='views', partitions=1, value_format='JSON');
 CREATE TABLE per_page AS SELECT c.page, SUM(v.secs) AS secs FROM clicks c JOIN views v WITHIN 1 MINUTE ON c.id = v.id GROUP BY c.page;`
 
-func TestStreamStreamJoinAggregationLogsTheJoinsWindowStores(t *testing.T) {
+// startPageViews runs pageViews over a click at 1000 and two views of its
+// page at 3000 and 5000.
+func startPageViews(t *testing.T) (*stack, string) {
+	t.Helper()
 	st := newStack(t)
 	_, url := st.serve()
 	mustKSQL(t, url, pageViews, earliest())
 	st.produceAt("clicks", []byte("u1"), []byte(`{"PAGE":"home"}`), 1000)
 	st.produceAt("views", []byte("u1"), []byte(`{"SECS":4}`), 3000)
 	st.produceAt("views", []byte("u1"), []byte(`{"SECS":2}`), 5000)
+	return st, url
+}
+
+func TestStreamStreamJoinAggregationLogsTheJoinsWindowStores(t *testing.T) {
+	st, url := startPageViews(t)
 	id := queryWriting(t, url, "PER_PAGE")
 	this := queryTopic(id, "-KSTREAM-JOINTHIS-0000000008-store-changelog")
 	sameLog(t, this, st.records(this, 1), []string{
@@ -46,12 +54,7 @@ func TestStreamStreamJoinAggregationLogsTheJoinsWindowStores(t *testing.T) {
 }
 
 func TestStreamStreamJoinAggregationStoreIsLaidOutAsOneSourcesAggregation(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, pageViews, earliest())
-	st.produceAt("clicks", []byte("u1"), []byte(`{"PAGE":"home"}`), 1000)
-	st.produceAt("views", []byte("u1"), []byte(`{"SECS":4}`), 3000)
-	st.produceAt("views", []byte("u1"), []byte(`{"SECS":2}`), 5000)
+	st, url := startPageViews(t)
 	st.waitStore(storeTopic(t, url, "PER_PAGE"), map[string]storeEntry{
 		"home": {`{"C_PAGE":"home","V_SECS":2,"KSQL_AGG_VARIABLE_0":6}`, 5000},
 	})

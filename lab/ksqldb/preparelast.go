@@ -60,14 +60,7 @@ func (pl *prepareLog) record(q *runningQuery, c operators.Change, row []any) (*k
 	if c.Deleted() {
 		return rec, nil
 	}
-	vals := pl.vals[:0]
-	for i, idx := range pl.plan.From {
-		if idx >= 0 {
-			vals = append(vals, row[idx])
-		} else {
-			vals = append(vals, pl.plan.Args[i].Eval(row))
-		}
-	}
+	vals := pl.plan.AppendValues(pl.vals[:0], row)
 	pl.vals = vals
 	if rec.Value, err = q.arena.encode(pl.val, vals); err != nil {
 		return nil, err

@@ -176,14 +176,7 @@ func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key,
 		}
 		keys = append(keys, v)
 	}
-	vals := r.vals[:0]
-	for i, idx := range r.plan.From {
-		if idx >= 0 {
-			vals = append(vals, row[idx])
-		} else {
-			vals = append(vals, r.plan.Args[i].Eval(row))
-		}
-	}
+	vals := r.plan.AppendValues(r.vals[:0], row)
 	r.keys, r.vals = keys, vals
 	key, err := r.arena.encode(r.key, keys)
 	if err == nil {

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -33,10 +32,8 @@ type PrepareLast struct {
 	Keys    []types.Column
 	KeyFrom []int
 	Values  []types.Column
-	// From and Args compute the values from a joined row as
-	// Repartition's do.
-	From []int
-	Args []*expr.Compiled
+	// the values of a joined row, as Repartition's
+	PrepareValues
 }
 
 // planPrepareLast is the Prepare-Last store of an aggregation of a
@@ -46,7 +43,7 @@ func planPrepareLast(q *sql.Query, p *Plan) *PrepareLast {
 	if p.Join == nil || !p.Join.TableTable() || rp == nil {
 		return nil
 	}
-	pl := &PrepareLast{Values: rp.Values, From: rp.From, Args: rp.Args}
+	pl := &PrepareLast{Values: rp.Values, PrepareValues: rp.PrepareValues}
 	if jp := p.Join; jp.ForeignKey() {
 		left := jp.Leaves[0]
 		for i, c := range left.Source.Schema.Cols {

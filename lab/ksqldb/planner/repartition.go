@@ -23,13 +23,30 @@ const RepartitionSuffix = "-Aggregate-GroupBy-repartition"
 type Repartition struct {
 	Keys   []types.Column // the GroupBy step's key: a column per grouping expression
 	Values []types.Column // the Prepare step's values
+	PrepareValues
+	// Table: the input is a table, whose records in the topic are
+	// Changes of a row's old and new values (KTableRepartitionMap).
+	Table bool
+}
+
+// PrepareValues computes the Prepare step's values of an input row.
+type PrepareValues struct {
 	// From is, per value, its column's index in the input scope, or -1 for
 	// a KSQL_INTERNAL_COL_n, which Args computes.
 	From []int
 	Args []*expr.Compiled
-	// Table: the input is a table, whose records in the topic are
-	// Changes of a row's old and new values (KTableRepartitionMap).
-	Table bool
+}
+
+// AppendValues appends the Prepare step's values of row to dst.
+func (pv *PrepareValues) AppendValues(dst, row []any) []any {
+	for i, idx := range pv.From {
+		if idx >= 0 {
+			dst = append(dst, row[idx])
+		} else {
+			dst = append(dst, pv.Args[i].Eval(row))
+		}
+	}
+	return dst
 }
 
 // planRepartition is p's repartition, nil where ksqlDB does not repartition
