@@ -88,8 +88,12 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 	return queryOutput{
 		fail: func(text string, err error) {
 			var pce *pushCapError
-			if errors.As(err, &pce) {
+			var spe *scalablePushError
+			switch {
+			case errors.As(err, &pce):
 				err = stmterr.Bad("%s", pce.Error())
+			case errors.As(err, &spe):
+				err = stmterr.Bad("%s", spe.Error())
 			}
 			s.writeStatementError(w, r, text, err, nil)
 		},
@@ -130,6 +134,9 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	resolveCustomTypes(p.Stmt, s.ms.Types)
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.SuppressDisabled(suppressDisabled(props)))
 	err = withFilterStatement(err, q)
+	if err == nil && s.scalablePush(q, plan.Source.Name, props) {
+		err = errNoScalablePushRegistry
+	}
 	if err == nil && plan.Agg != nil {
 		plan.Agg.Configure(props)
 	}

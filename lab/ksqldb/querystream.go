@@ -101,6 +101,9 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		}
 		props[k] = str
 	}
+	if !compat {
+		uncoercedPushV2(rawProps, props)
+	}
 	stmts, err := sql.Parse(text)
 	if err != nil {
 		out.fail(text, err)
@@ -174,16 +177,21 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 
 // failStatement answers a statement the query-stream handler could not run:
 // FailureHandler's statement_error, whose message ends with the statement
-// (KsqlStatementException.getUnloggedMessage).
+// (KsqlStatementException.getUnloggedMessage), except for an exception built
+// without unlogged details, whose unlogged message is its message.
 func failStatement(w http.ResponseWriter, text string, err error) {
 	code := stmterr.CodeBadStatement
 	msg := err.Error()
 	var se *stmterr.Error
 	var ste *sql.StatementError
 	var pce *pushCapError
+	var spe *scalablePushError
+	suffix := true
 	switch {
 	case errors.As(err, &pce):
 		msg = pce.unlogged()
+	case errors.As(err, &spe):
+		suffix = false // KsqlStatementException without unlogged details
 	case errors.As(err, &se):
 		code = se.Code
 	case errors.As(err, &ste):
@@ -195,7 +203,7 @@ func failStatement(w http.ResponseWriter, text string, err error) {
 	default:
 		code = 50000
 	}
-	if code/10000 == 4 {
+	if suffix && code/10000 == 4 {
 		msg += "\nStatement: " + text
 	}
 	restapi.WriteFailure(w, code/100, restapi.StatementError{Type: "statement_error", ErrorCode: code, Message: msg,
