@@ -177,6 +177,13 @@ func (p *Processor) processJoinWindow(r InRow, changelog bool) ([]OutRow, []Chan
 func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 	jp := p.plan.Join
 	for ; s < len(jp.Steps); s++ {
+		if p.stageAt(s) {
+			// the result so far, rekeyed for step s: the query writes it
+			// to that step's repartition topic, and the join goes on with
+			// it at once, as ksqlDB's test driver forwards a
+			// repartition's records
+			out.outs = append(out.outs, OutRow{Vals: slices.Clone(row), TS: ts, Stage: s})
+		}
 		if jp.Steps[s].Within != nil {
 			p.windowInput(s, 0, row, ts, out)
 			return
@@ -186,6 +193,21 @@ func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 		}
 	}
 	out.add(p.processRow(InRow{Vals: row, TS: ts}, out.changelog))
+}
+
+// stageAt reports a step past the first whose left input, the result of
+// the steps before it, the query rekeys through a repartition topic
+// (planner.JoinRepartition.Step).
+func (p *Processor) stageAt(s int) bool {
+	if s == 0 {
+		return false
+	}
+	for _, rp := range p.plan.JoinRepartitions {
+		if rp.Step == s {
+			return true
+		}
+	}
+	return false
 }
 
 // windowInput handles a record of side of stream-stream step s: it joins
@@ -217,7 +239,9 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	key := string(p.appendWindowOf(s, side, row, appendVals(nil, js.key[:])))
 	if side == 0 {
 		row = slices.Clone(row)
-		row[jp.KeySlot] = nil
+		if !p.stageAt(s) { // a rekeyed row keeps the synthetic key it was written with
+			row[jp.KeySlot] = nil
+		}
 	}
 	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row}
 	rec.id = p.winRecID(rec)

@@ -220,13 +220,15 @@ func chainJoinStep(jp *JoinPlan, k int, joined *planStep, rekeyRight bool) *plan
 	}
 	right := aliasedTableStep(jp.Leaves[st.Right], chainPrefix(depth)+"Right", key, st.RightKey.Type)
 	keys := keysOf(joined.cols)
-	synthetic := jp.synthetic && k == n-1
+	// a FULL OUTER stream join before the last is keyed by the synthetic
+	// key too (historical plan multi-joins_-_stream-stream-stream_-_outer-outer)
+	synthetic := jp.synthetic && k == n-1 || st.Type == sql.OuterJoin && k < n-1 && !jp.Leaves[0].Source.Table
 	if synthetic {
-		keys = []types.Column{{Name: jp.syntheticName, Type: keys[0].Type, Key: true}}
+		keys = []types.Column{{Name: outerKeyName(jp), Type: keys[0].Type, Key: true}}
 	}
 	cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
 	if synthetic {
-		cols = append(cols, types.Column{Name: jp.syntheticName, Type: keys[0].Type})
+		cols = append(cols, types.Column{Name: outerKeyName(jp), Type: keys[0].Type})
 	}
 	return &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
 }

@@ -8,7 +8,12 @@ import (
 // shapeStreamChain is explainShape for an N-way join from a stream with
 // stream-stream steps: each step joins a stream WITHIN a window ([INNER],
 // LEFT, RIGHT, the last also FULL OUTER) or a table ([INNER], LEFT), all on
-// keys, so nothing is repartitioned. ksqlDB plans a left-deep tree whose
+// keys, so nothing is repartitioned, but for the result of a FULL OUTER
+// stream-stream join that a stream-stream join after it rekeys
+// (planOuterChainRepartition): <prefix>LeftSourceKeyed-SelectKey writes it
+// to <prefix>Join-left-repartition, and the join reads it back in a
+// sub-topology of its own, built after its right stream (historical plan
+// multi-joins_-_stream-stream-stream_-_outer-outer). ksqlDB plans a left-deep tree whose
 // query contexts take the prefix L_ once per level, and Kafka Streams
 // builds it depth first: a stream-table join builds its table, then its
 // left side, then the join (<prefix>Join, reading the table's store); a
@@ -49,12 +54,20 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 		rekeyLeft, rekeyRight = rekeyLeft || r.Leaf == 0, rekeyRight || r.Leaf == 1
 	}
 	rekeyed := rekeyLeft || rekeyRight
+	// a join after a FULL OUTER one rekeys the result so far through a
+	// stage of its own (planOuterChainRepartition)
+	stages := make([]bool, n)
+	for _, r := range plan.JoinRepartitions {
+		if r.Step > 0 {
+			stages[r.Step] = true
+		}
+	}
 	for i, st := range jp.Steps {
 		right := jp.Leaves[st.Right]
 		switch {
 		case st.Right != i+1 || right.Source.Window != nil || len(right.Source.Schema.Keys()) != 1:
 			return nil, nil, refuse("an N-way join of a windowed source or a source without one key column")
-		case st.Type == sql.OuterJoin && i < n-1:
+		case st.Type == sql.OuterJoin && i < n-1 && !stages[i+1]:
 			return nil, nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
 		case right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
 			return nil, nil, refuse("an N-way join with a stream-table " + st.Type.String())
@@ -67,7 +80,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 
 	// the plan: step k (0 first) is at depth n-1-k
 	joined := aliasedSourceStep(stream, prefix(n-1)+"Left")
-	joined = chainJoinSteps(jp, joined, nil)
+	joined = chainJoinStepsRekeyed(jp, joined, stages, make([]bool, len(jp.Leaves)))
 
 	// the topology, depth first from the outermost join
 	t := &topology{}
@@ -101,6 +114,21 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			return prefix(depth) + "Join-merge"
 		}
 		left := build(k - 1)
+		if stages[k] {
+			// the result so far is rekeyed and written to the
+			// repartition; the join reads it back in a sub-topology of
+			// its own, after its right stream, the repartition's
+			// filter, sink and source taking their indexes there
+			repartition := prefix(depth) + "Join-left-repartition"
+			t.processor(prefix(depth) + "LeftSourceKeyed-SelectKey")
+			t.internal(repartition + "-filter")
+			t.sink(repartition+"-sink", repartition)
+			t.sub()
+			other := streamSource(right.Source.Topic, "PrependAlias"+side)
+			t.source(repartition+"-source", repartition)
+			t.index += 3
+			return windowJoinTopology(t, st, repartition+"-source", other, prefix(depth))
+		}
 		other := streamSource(right.Source.Topic, "PrependAlias"+side)
 		this := left
 		if st.Type == sql.RightJoin { // the right stream's LEFT join of the left side

@@ -70,7 +70,9 @@ const (
 // two sources (a stream and a source, or two tables on their keys), not
 // windowed, each reading its own topic, a chain of
 // stream-table joins all on one column of the stream (planChainRepartition),
-// or such a chain over a stream-stream join (planStreamChainRepartition).
+// or such a chain over a stream-stream join (planStreamChainRepartition),
+// or a chain of stream-stream joins on keys that rekeys the result of a
+// FULL OUTER one (planOuterChainRepartition).
 // Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
 // in memory, as doc.go says.
 func planJoinRepartitions(p *Plan) []JoinRepartition {
@@ -224,7 +226,10 @@ func leafIndex(schema []types.Column, name string, pseudo *int) int {
 // expression is rekeyed in memory.
 func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	if jp.Steps[0].Within != nil {
-		return planStreamChainRepartition(jp)
+		if rps := planStreamChainRepartition(jp); rps != nil {
+			return rps
+		}
+		return planOuterChainRepartition(jp)
 	}
 	cr, ok := chainRekeysOf(jp)
 	if !ok {

@@ -150,9 +150,13 @@ func aliasedLeafValues(l JoinLeaf) ([]types.Column, []int) {
 }
 
 // laterStepLayout is the store layout of stream-stream step s (past the
-// first) of a chain that rekeys nothing and has no synthetic key.
+// first) of a chain that rekeys nothing and has no synthetic key, or of a
+// step whose left input the chain rekeys (rekeyedStepLayout).
 func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	jp := plan.Join
+	if i := slices.IndexFunc(plan.JoinRepartitions, func(r JoinRepartition) bool { return r.Step == s }); i >= 0 {
+		return rekeyedStepLayout(plan, &plan.JoinRepartitions[i])
+	}
 	if len(plan.JoinRepartitions) > 0 || jp.synthetic {
 		return nil, false
 	}
@@ -195,5 +199,27 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 		l0 := jp.Leaves[0].Source
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, l0.KeyFormat, l0
 	}
+	return lay, true
+}
+
+// rekeyedStepLayout is the store layout of a stream-stream step whose left
+// input, the result of the steps before it, is rekeyed through rp (the
+// left side is Kafka Streams' "this" side, planOuterChainRepartition):
+// the left side's values are the repartition's, keyed by its key in its
+// key format, in the first source's value format; the right side's are
+// its leaf's PrependAlias values (historical plan
+// multi-joins_-_stream-stream-stream_-_outer-outer, schemas Join.Left and
+// Join.Right).
+func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool) {
+	jp := plan.Join
+	st := jp.Steps[rp.Step]
+	r := jp.Leaves[st.Right]
+	if ThisSide(st.Type) != 0 || len(r.Source.Schema.Keys()) != 1 || r.Source.Window != nil {
+		return nil, false
+	}
+	lay := &JoinStoreLayout{Key: rp.Key, KeyFormat: rp.KeyFormat}
+	lay.Sides[0] = JoinStoreSide{Source: jp.Leaves[0].Source, Values: rp.Values, From: rp.From}
+	lay.Sides[1].Source = r.Source
+	lay.Sides[1].Values, lay.Sides[1].From = aliasedLeafValues(r)
 	return lay, true
 }

@@ -1,0 +1,120 @@
+package ksqldb
+
+import (
+	"fmt"
+	"testing"
+)
+
+// A chain whose first stream-stream step is a FULL OUTER JOIN keys that
+// step's result by a synthetic key no source column equals (ksql v7.9.0
+// JoinTree.joinEquivalenceSet is empty for an OUTER join), so the next
+// stream-stream step, joining on S1.ID, rekeys it: LeftSourceKeyed-SelectKey
+// writes it to Join-left-repartition, keyed by S1_ID, its value the joined
+// columns and the synthetic ROWKEY (schema CSAS_OUTPUT_0.Join.Left), and
+// each step keeps its own window stores (KSTREAM-OUTERTHIS/-OUTEROTHER
+// 0000000008/9 and 0000000020/21). Historical plan
+// multi-joins_-_stream-stream-stream_-_outer-outer (topics, schemas,
+// topology) and its query-validation test's records.
+func TestAChainAfterAFullOuterStreamStreamJoinRekeysItsResultThroughJoinLeftRepartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, threeStreams, nil)
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT ROWKEY, s1.V0, s2.V0, s3.V0 FROM S1 FULL OUTER JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	k := kafkaInt(0)
+	st.produceJoin(joinRec{"s1", 0, k, []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, k, []byte(`{"V0":2}`)},
+		joinRec{"s3", 2, k, []byte(`{"V0":3}`)},
+		joinRec{"s1", 3, k, []byte(`{"V0":4}`)})
+
+	// the query-validation test's output
+	var got []string
+	for _, r := range st.records("OUTPUT", 5) {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	want := []string{
+		`00000000 {"S1_V0":1,"S2_V0":null,"S3_V0":null} @0`,
+		`00000000 {"S1_V0":1,"S2_V0":2,"S3_V0":null} @1`,
+		`00000000 {"S1_V0":1,"S2_V0":null,"S3_V0":3} @2`,
+		`00000000 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
+		`00000000 {"S1_V0":4,"S2_V0":2,"S3_V0":3} @3`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT:\n got %q\nwant %q", got, want)
+	}
+
+	s1 := func(v, ts, off int) string {
+		return fmt.Sprintf(`{"S1_V0":%d,"S1_ROWTIME":%d,"S1_ROWPARTITION":0,"S1_ROWOFFSET":%d,"S1_ID":0}`, v, ts, off)
+	}
+	// the first step's result, as the second step's left side reads it
+	joinLeft := func(v, ts, off int, s2 string) string {
+		return fmt.Sprintf(`{"S1_V0":%d,"S1_ROWTIME":%d,"S1_ROWPARTITION":0,"S1_ROWOFFSET":%d,"S1_ID":0,%s,"ROWKEY":0}`, v, ts, off, s2)
+	}
+	noS2 := `"S2_V0":null,"S2_ROWTIME":null,"S2_ROWPARTITION":null,"S2_ROWOFFSET":null,"S2_ID":null`
+	s2 := `"S2_V0":2,"S2_ROWTIME":1,"S2_ROWPARTITION":0,"S2_ROWOFFSET":0,"S2_ID":0`
+
+	repartition := queryTopic(id, "-Join-left-repartition")
+	sameLog(t, repartition, st.records(repartition, 3), []string{
+		logLine(string(k), joinLeft(1, 0, 0, noS2), 0),
+		logLine(string(k), joinLeft(1, 0, 0, s2), 1),
+		logLine(string(k), joinLeft(4, 3, 1, s2), 3),
+	})
+	for _, c := range []struct {
+		store string
+		want  []string
+	}{
+		{"KSTREAM-OUTERTHIS-0000000008-store", []string{
+			logLine(windowStoreKey(k, 0, 1), s1(1, 0, 0), 0),
+			logLine(windowStoreKey(k, 3, 2), s1(4, 3, 1), 3),
+		}},
+		{"KSTREAM-OUTEROTHER-0000000009-store", []string{
+			logLine(windowStoreKey(k, 1, 1), "{"+s2+"}", 1),
+		}},
+		{"KSTREAM-OUTERTHIS-0000000020-store", []string{
+			logLine(windowStoreKey(k, 0, 1), joinLeft(1, 0, 0, noS2), 0),
+			logLine(windowStoreKey(k, 1, 2), joinLeft(1, 0, 0, s2), 1),
+			logLine(windowStoreKey(k, 3, 3), joinLeft(4, 3, 1, s2), 3),
+		}},
+		{"KSTREAM-OUTEROTHER-0000000021-store", []string{
+			logLine(windowStoreKey(k, 2, 1), `{"S3_V0":3,"S3_ROWTIME":2,"S3_ROWPARTITION":0,"S3_ROWOFFSET":0,"S3_ID":0}`, 2),
+		}},
+	} {
+		topic := queryTopic(id, "-"+c.store+"-changelog")
+		sameLog(t, topic, st.records(topic, len(c.want)), c.want)
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-this-join-store-changelog")); ok {
+		t.Errorf("the join also keeps a changelog of all its stores")
+	}
+}
+
+// What the second step's left store logged, the first step's results read
+// back from Join-left-repartition, is what a restarted server restores: a
+// record of the third stream after the restart joins each of them.
+func TestAChainAfterAFullOuterStreamStreamJoinRestoresItsRekeyedStepFromItsChangelogs(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, threeStreams, nil)
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT ROWKEY, s1.V0, s2.V0, s3.V0 FROM S1 FULL OUTER JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;", earliest())
+	k := kafkaInt(0)
+	st.produceJoin(joinRec{"s1", 0, k, []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, k, []byte(`{"V0":2}`)},
+		joinRec{"s1", 3, k, []byte(`{"V0":4}`)})
+	st.records("OUTPUT", 3)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"s3", 4, k, []byte(`{"V0":31}`)})
+	var got []string
+	for _, r := range st.records("OUTPUT", 6)[3:] {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	want := []string{
+		`00000000 {"S1_V0":1,"S2_V0":null,"S3_V0":31} @4`,
+		`00000000 {"S1_V0":1,"S2_V0":2,"S3_V0":31} @4`,
+		`00000000 {"S1_V0":4,"S2_V0":2,"S3_V0":31} @4`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, want)
+	}
+}

@@ -1,0 +1,88 @@
+package planner
+
+import (
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// planOuterChainRepartition are the repartitions of a chain of
+// stream-stream joins, each joining a stream of its own topic with one key
+// column on that key, in one key format that does not infer schemas, where
+// a join comes after a FULL OUTER one: the FULL OUTER join's result is
+// keyed by its synthetic key, which no join expression equals
+// (JoinTree.joinEquivalenceSet is empty for an OUTER join), so the next
+// join rekeys it by its left expression (LogicalPlanner.prepareSourceForJoin:
+// <prefix>LeftSourceKeyed) and Kafka Streams writes it through
+// <prefix>Join-left-repartition (StreamJoined's name and the left side).
+// The key is the column, qualified as ALIAS_NAME, in the stream's key
+// format; the value the joined sources' PrependAlias columns and the
+// synthetic key (JoinParamsFactory.createSchema appends it to the FULL
+// OUTER join's values; schema CSAS_OUTPUT_0.Join.Left of the historical
+// plan multi-joins_-_stream-stream-stream_-_outer-outer). A step after a
+// join that is not FULL OUTER finds the result keyed by its left
+// expression already. nil for other chains (and for a FULL OUTER join
+// followed by another before the next rekey: the joined row keeps one
+// synthetic key).
+func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
+	first := jp.Leaves[0].Source
+	if first.Table || first.Window != nil || len(first.Schema.Keys()) != 1 || formats.RegistryFormat(first.KeyFormat) {
+		return nil
+	}
+	topics := map[string]bool{first.Topic: true}
+	var out []JoinRepartition
+	var equiv map[string]bool
+	for k, st := range jp.Steps {
+		right := jp.Leaves[st.Right]
+		l, lok := jp.qualified(st.leftExpr)
+		r, _ := jp.qualified(st.rightExpr)
+		if st.Right != k+1 || st.Within == nil || st.ForeignKey || right.Source.Table || right.Source.Window != nil ||
+			topics[right.Source.Topic] || !lok || !right.keyedBy(st.rightExpr) || !sameKeyFormat(right.Source, first) {
+			return nil
+		}
+		topics[right.Source.Topic] = true
+		switch {
+		case k == 0:
+			if st.Rekeyed || !jp.Leaves[0].keyedBy(st.leftExpr) {
+				return nil
+			}
+		case !equiv[l]:
+			if jp.Steps[k-1].Type != sql.OuterJoin || st.Type == sql.RightJoin {
+				// rekeyed past a join on another column, or the left side
+				// of a RIGHT join (Kafka Streams' "other" side): not built
+				return nil
+			}
+			for _, before := range jp.Steps[:k-1] {
+				if before.Type == sql.OuterJoin {
+					return nil
+				}
+			}
+			rp := chainRepartition(jp, k, l, "-"+chainPrefix(len(jp.Steps)-1-k)+"Join-left-repartition", first.KeyFormat)
+			rp.Values = append(rp.Values, types.Column{Name: outerKeyName(jp), Type: jp.Steps[k-1].LeftKey.Type})
+			rp.From = append(rp.From, jp.KeySlot)
+			out = append(out, rp)
+		}
+		// JoinTree.joinEquivalenceSet: both sides of the criteria, and the
+		// left input's set where they meet it; none for an OUTER join
+		next := map[string]bool{}
+		if st.Type != sql.OuterJoin {
+			next[l], next[r] = true, true
+			if equiv[l] || equiv[r] {
+				for e := range equiv {
+					next[e] = true
+				}
+			}
+		}
+		equiv = next
+	}
+	return out
+}
+
+// outerKeyName is the name of the synthetic key of a chain's FULL OUTER
+// joins (ColumnNames.generateSyntheticJoinKey over its sources).
+func outerKeyName(jp *JoinPlan) string {
+	if jp.synthetic {
+		return jp.syntheticName
+	}
+	return syntheticKeyName(jp.Leaves)
+}
