@@ -667,6 +667,27 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-stream-outer-outer.topology",
 	},
 	{
+		// the stream-table join after the FULL OUTER stream-stream join
+		// rekeys its result through Join-repartition and reads it back in
+		// the table's sub-topology
+		name:   "a stream-table join after a FULL OUTER stream-stream join rekeys its left side through Join-repartition",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, t3.V0 FROM S1 FULL JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-table-full-inner.topology",
+	},
+	{
+		name:   "a SELECT * of a stream-table join after a FULL OUTER stream-stream join rekeys its left side through Join-repartition",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT * FROM S1 FULL JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-table-full-inner.topology",
+	},
+	{
 		name:   "a chain of table-table joins joins each join's merge with the next table, reading every left store",
 		topics: []string{"left", "right", "right2"},
 		stmts: "CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +

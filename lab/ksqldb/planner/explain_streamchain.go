@@ -13,7 +13,10 @@ import (
 // (planOuterChainRepartition): <prefix>LeftSourceKeyed-SelectKey writes it
 // to <prefix>Join-left-repartition, and the join reads it back in a
 // sub-topology of its own, built after its right stream (historical plan
-// multi-joins_-_stream-stream-stream_-_outer-outer). ksqlDB plans a left-deep tree whose
+// multi-joins_-_stream-stream-stream_-_outer-outer); a stream-table join
+// writes it to <prefix>Join-repartition from a sub-topology of the joins
+// before it and reads it back in its table's (historical plan
+// multi-joins_-_stream-stream-table_-_full-inner). ksqlDB plans a left-deep tree whose
 // query contexts take the prefix L_ once per level, and Kafka Streams
 // builds it depth first: a stream-table join builds its table, then its
 // left side, then the join (<prefix>Join, reading the table's store); a
@@ -71,7 +74,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			return nil, nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
 		case right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
 			return nil, nil, refuse("an N-way join with a stream-table " + st.Type.String())
-		case !rekeyed && (st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr)):
+		case !rekeyed && !stages[i] && (st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr)):
 			return nil, nil, refuse("an N-way join with a step that is not on keys")
 		}
 	}
@@ -104,6 +107,24 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			store := "KafkaTopic_" + side + "-Reduce"
 			t.tableSource(right.Source.Topic, store)
 			t.processor("PrependAlias" + side)
+			if stages[k] {
+				// the joins before it go in a sub-topology of their own,
+				// their result rekeyed and written to the repartition,
+				// read back in the table's
+				tableSub := t.cur
+				repartition := prefix(depth) + "Join-repartition"
+				t.sub()
+				build(k - 1)
+				t.processor(prefix(depth) + "LeftSourceKeyed-SelectKey")
+				t.internal(repartition + "-filter")
+				t.sink(repartition+"-sink", repartition)
+				t.use(tableSub)
+				t.source(repartition+"-source", repartition)
+				t.index += 3
+				t.join(prefix(depth)+"Join", []string{repartition + "-source"}, store)
+				t.index++ // the named join takes an index
+				return prefix(depth) + "Join"
+			}
 			left := build(k - 1)
 			t.join(prefix(depth)+"Join", []string{left}, store)
 			t.index++ // the named join takes an index

@@ -6,15 +6,19 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
-// planOuterChainRepartition are the repartitions of a chain of
-// stream-stream joins, each joining a stream of its own topic with one key
-// column on that key, in one key format that does not infer schemas, where
-// a join comes after a FULL OUTER one: the FULL OUTER join's result is
+// planOuterChainRepartition are the repartitions of a chain from a
+// stream-stream join, each later step joining a stream or ([INNER] or
+// LEFT) a table, each source of its own topic with one key column and
+// joined on it, in one key format that does not infer schemas, where a
+// join comes after a FULL OUTER one: the FULL OUTER join's result is
 // keyed by its synthetic key, which no join expression equals
 // (JoinTree.joinEquivalenceSet is empty for an OUTER join), so the next
 // join rekeys it by its left expression (LogicalPlanner.prepareSourceForJoin:
 // <prefix>LeftSourceKeyed) and Kafka Streams writes it through
-// <prefix>Join-left-repartition (StreamJoined's name and the left side).
+// <prefix>Join-left-repartition (a stream-stream join: StreamJoined's
+// name and the left side) or <prefix>Join-repartition (a stream-table
+// join: Joined's name; historical plan
+// multi-joins_-_stream-stream-table_-_full-inner).
 // The key is the column, qualified as ALIAS_NAME, in the stream's key
 // format; the value the joined sources' PrependAlias columns and the
 // synthetic key (JoinParamsFactory.createSchema appends it to the FULL
@@ -36,7 +40,9 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 		right := jp.Leaves[st.Right]
 		l, lok := jp.qualified(st.leftExpr)
 		r, _ := jp.qualified(st.rightExpr)
-		if st.Right != k+1 || st.Within == nil || st.ForeignKey || right.Source.Table || right.Source.Window != nil ||
+		table := right.Source.Table
+		if st.Right != k+1 || st.Within == nil && (k == 0 || !table) || st.ForeignKey || right.Source.Window != nil ||
+			table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
 			topics[right.Source.Topic] || !lok || !right.keyedBy(st.rightExpr) || !sameKeyFormat(right.Source, first) {
 			return nil
 		}
@@ -57,7 +63,11 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 					return nil
 				}
 			}
-			rp := chainRepartition(jp, k, l, "-"+chainPrefix(len(jp.Steps)-1-k)+"Join-left-repartition", first.KeyFormat)
+			suffix := "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-left-repartition"
+			if table {
+				suffix = "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-repartition"
+			}
+			rp := chainRepartition(jp, k, l, suffix, first.KeyFormat)
 			rp.Values = append(rp.Values, types.Column{Name: outerKeyName(jp), Type: jp.Steps[k-1].LeftKey.Type})
 			rp.From = append(rp.From, jp.KeySlot)
 			out = append(out, rp)
