@@ -667,6 +667,18 @@ var explainCases = []explainCase{
 		sink: "OUTPUT", topology: "stream-stream-stream-outer-outer.topology",
 	},
 	{
+		// keys in formats that infer schemas: every stream is
+		// repartitioned into the join's key format, the third through
+		// Join-right-repartition in a sub-topology of its own
+		name:   "a chain of stream-stream joins on registry keys repartitions every stream",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', key_format='JSON_SR', value_format='JSON');" +
+			"CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', key_format='AVRO', value_format='JSON');" +
+			"CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', key_format='AVRO', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT S2.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;",
+		sink: "OUTPUT", topology: "stream-stream-stream-sr-keys.topology",
+	},
+	{
 		// the stream-table join after the FULL OUTER stream-stream join
 		// rekeys its result through Join-repartition and reads it back in
 		// the table's sub-topology

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 )
@@ -16,7 +18,11 @@ import (
 // multi-joins_-_stream-stream-stream_-_outer-outer); a stream-table join
 // writes it to <prefix>Join-repartition from a sub-topology of the joins
 // before it and reads it back in its table's (historical plan
-// multi-joins_-_stream-stream-table_-_full-inner). ksqlDB plans a left-deep tree whose
+// multi-joins_-_stream-stream-table_-_full-inner). Streams keyed in a
+// format that forces their repartition (planRegistryStreamChain) are
+// rekeyed each in a sub-topology of its own, a later join's right stream
+// through its Join-right-repartition (historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format). ksqlDB plans a left-deep tree whose
 // query contexts take the prefix L_ once per level, and Kafka Streams
 // builds it depth first: a stream-table join builds its table, then its
 // left side, then the join (<prefix>Join, reading the table's store); a
@@ -52,9 +58,19 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 	// a stream-stream join on value columns as the innermost step, the
 	// stream-table steps after it on the column it rekeys by: its streams
 	// are repartitioned, and nothing after (planStreamChainRepartition)
+	// streams rekeyed for the chain's key format: the first join's, a
+	// later join's right stream through its own Join-right-repartition
+	// (planRegistryStreamChain)
 	var rekeyLeft, rekeyRight bool
-	for _, r := range planStreamChainRepartition(jp) {
+	rekeyedRight := map[int]string{}
+	for _, r := range plan.JoinRepartitions {
+		if r.Step > 0 || r.Table {
+			continue
+		}
 		rekeyLeft, rekeyRight = rekeyLeft || r.Leaf == 0, rekeyRight || r.Leaf == 1
+		if r.Leaf > 1 {
+			rekeyedRight[r.Leaf] = strings.TrimPrefix(r.Suffix, "-")
+		}
 	}
 	rekeyed := rekeyLeft || rekeyRight
 	// a join after a FULL OUTER one rekeys the result so far through a
@@ -131,7 +147,11 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			return prefix(depth) + "Join"
 		}
 		if k == 0 && rekeyed {
-			streamStreamTopology(t, st, stream.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, prefix(depth), t.cur)
+			home := t.cur
+			if len(t.subs[home]) == 0 { // nothing built yet: the sides make their own
+				home = -1
+			}
+			streamStreamTopology(t, st, stream.Source.Topic, right.Source.Topic, rekeyLeft, rekeyRight, prefix(depth), home)
 			return prefix(depth) + "Join-merge"
 		}
 		left := build(k - 1)
@@ -149,6 +169,22 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			t.source(repartition+"-source", repartition)
 			t.index += 3
 			return windowJoinTopology(t, st, repartition+"-source", other, prefix(depth))
+		}
+		if repartition, ok := rekeyedRight[st.Right]; ok {
+			// the right stream is rekeyed in a sub-topology of its own
+			// and read back in the join's
+			home := t.cur
+			t.sub()
+			t.source(t.next("KSTREAM-SOURCE"), right.Source.Topic)
+			t.processor("KSTREAM-TRANSFORMVALUES-")
+			t.processor(prefix(depth) + "RightSourceKeyed-SelectKey")
+			t.processor("PrependAlias" + side)
+			t.internal(repartition + "-filter")
+			t.sink(repartition+"-sink", repartition)
+			t.use(home)
+			t.source(repartition+"-source", repartition)
+			t.index += 3
+			return windowJoinTopology(t, st, left, repartition+"-source", prefix(depth))
 		}
 		other := streamSource(right.Source.Topic, "PrependAlias"+side)
 		this := left

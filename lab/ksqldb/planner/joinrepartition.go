@@ -72,7 +72,8 @@ const (
 // stream-table joins all on one column of the stream (planChainRepartition),
 // or such a chain over a stream-stream join (planStreamChainRepartition),
 // or a chain of stream-stream joins on keys that rekeys the result of a
-// FULL OUTER one (planOuterChainRepartition).
+// FULL OUTER one (planOuterChainRepartition) or whose key format forces
+// its streams' repartitions (planRegistryStreamChain).
 // Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
 // in memory, as doc.go says.
 func planJoinRepartitions(p *Plan) []JoinRepartition {
@@ -229,7 +230,10 @@ func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 		if rps := planStreamChainRepartition(jp); rps != nil {
 			return rps
 		}
-		return planOuterChainRepartition(jp)
+		if rps := planOuterChainRepartition(jp); rps != nil {
+			return rps
+		}
+		return planRegistryStreamChain(jp)
 	}
 	cr, ok := chainRekeysOf(jp)
 	if !ok {

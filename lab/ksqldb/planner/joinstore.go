@@ -157,8 +157,23 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	if i := slices.IndexFunc(plan.JoinRepartitions, func(r JoinRepartition) bool { return r.Step == s }); i >= 0 {
 		return rekeyedStepLayout(plan, &plan.JoinRepartitions[i])
 	}
-	if len(plan.JoinRepartitions) > 0 || jp.synthetic {
+	if jp.synthetic {
 		return nil, false
+	}
+	// streams rekeyed for the chain's key format (planRegistryStreamChain):
+	// the joined row keeps each leaf's row, the right stream's values are
+	// its repartition's, and the stores' keys are in the chain's format
+	var rekeyedRight *JoinRepartition
+	var keyFormat string
+	for i := range plan.JoinRepartitions {
+		rp := &plan.JoinRepartitions[i]
+		if rp.Step > 0 || rp.Table {
+			return nil, false
+		}
+		keyFormat = rp.KeyFormat
+		if rp.Leaf == jp.Steps[s].Right {
+			rekeyedRight = rp
+		}
 	}
 	order := []int{0}
 	for k, st := range jp.Steps[:s+1] {
@@ -192,10 +207,19 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	var right JoinStoreSide
 	right.Source = r.Source
 	right.Values, right.From = aliasedLeafValues(r)
+	if rekeyedRight != nil {
+		right.Values, right.From = rekeyedRight.Values, rekeyedRight.From
+	}
 	lay := &JoinStoreLayout{Sides: [2]JoinStoreSide{left, right}}
-	if ThisSide(st.Type) == 1 {
+	switch {
+	case keyFormat != "":
+		if ThisSide(st.Type) == 1 {
+			return nil, false
+		}
+		lay.Key, lay.KeyFormat = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, keyFormat
+	case ThisSide(st.Type) == 1:
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
-	} else {
+	default:
 		l0 := jp.Leaves[0].Source
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, l0.KeyFormat, l0
 	}
