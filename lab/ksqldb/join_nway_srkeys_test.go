@@ -21,18 +21,7 @@ import (
 // schemas L_Join.Left/Right, Join.Left/Right, topology) and its
 // query-validation test's records.
 func TestAChainOfStreamStreamJoinsOnRegistryKeysRepartitionsEveryStream(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	for _, tp := range []string{"s1", "s2", "s3"} {
-		st.createTopic(tp, 1)
-	}
-	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='s1', key_format='JSON_SR', value_format='JSON');
-CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='s2', key_format='AVRO', value_format='JSON');
-CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='s3', key_format='AVRO', value_format='JSON');`, nil)
-	jsonKey := append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)))...), '0')
-	k2, k3 := avroIntKey(t, st, "s2-key", 0), avroIntKey(t, st, "s3-key", 0)
-	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT S2.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;", earliest())
-	id := queryWriting(t, url, "OUTPUT")
+	st, _, id, jsonKey, k2, k3 := startRegistryKeyChain(t)
 	st.produceJoin(joinRec{"s1", 0, jsonKey, []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, k2, []byte(`{"V0":2}`)},
 		joinRec{"s3", 2, k3, []byte(`{"V0":3}`)},
@@ -115,11 +104,13 @@ CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='s3', key_format='AVR
 	}
 }
 
-// The second join's left store, logged under JSON_SR keys, is what a
-// restarted server restores: a record of the third stream after the
-// restart joins the first join's results from before it.
-func TestAChainOfStreamStreamJoinsOnRegistryKeysRestoresFromItsChangelogs(t *testing.T) {
-	st := newStack(t)
+// startRegistryKeyChain runs the historical plan's statements: three
+// streams keyed by INT in JSON_SR and AVRO, and the chain of their joins.
+// It returns the stack, the server, the chain's query id and the key 0 in
+// each stream's key format.
+func startRegistryKeyChain(t *testing.T) (st *stack, srv *Server, id string, jsonKey, k2, k3 []byte) {
+	t.Helper()
+	st = newStack(t)
 	srv, url := st.serve()
 	for _, tp := range []string{"s1", "s2", "s3"} {
 		st.createTopic(tp, 1)
@@ -127,10 +118,17 @@ func TestAChainOfStreamStreamJoinsOnRegistryKeysRestoresFromItsChangelogs(t *tes
 	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='s1', key_format='JSON_SR', value_format='JSON');
 CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='s2', key_format='AVRO', value_format='JSON');
 CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='s3', key_format='AVRO', value_format='JSON');`, nil)
-	jsonKey := append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)))...), '0')
-	k2, k3 := avroIntKey(t, st, "s2-key", 0), avroIntKey(t, st, "s3-key", 0)
+	jsonKey = append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)))...), '0')
+	k2, k3 = avroIntKey(t, st, "s2-key", 0), avroIntKey(t, st, "s3-key", 0)
 	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT S2.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;", earliest())
-	id := queryWriting(t, url, "OUTPUT")
+	return st, srv, queryWriting(t, url, "OUTPUT"), jsonKey, k2, k3
+}
+
+// The second join's left store, logged under JSON_SR keys, is what a
+// restarted server restores: a record of the third stream after the
+// restart joins the first join's results from before it.
+func TestAChainOfStreamStreamJoinsOnRegistryKeysRestoresFromItsChangelogs(t *testing.T) {
+	st, srv, id, jsonKey, k2, k3 := startRegistryKeyChain(t)
 	st.produceJoin(joinRec{"s1", 0, jsonKey, []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, k2, []byte(`{"V0":2}`)},
 		joinRec{"s1", 3, jsonKey, []byte(`{"V0":4}`)})
