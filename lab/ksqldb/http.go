@@ -118,6 +118,13 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*restapi.K
 }
 
 func (s *Server) writeStatementError(w http.ResponseWriter, r *http.Request, text string, err error, entities []any) {
+	code, body := statementError(text, err, entities)
+	s.writeJSON(w, r, code/100, body)
+}
+
+// statementError is the statement_error body of a failed statement, as the
+// old API answers it, and its error code.
+func statementError(text string, err error, entities []any) (int, restapi.StatementError) {
 	code := stmterr.CodeBadStatement
 	msg := err.Error()
 	var se *stmterr.Error
@@ -136,8 +143,8 @@ func (s *Server) writeStatementError(w http.ResponseWriter, r *http.Request, tex
 	if entities == nil {
 		entities = []any{}
 	}
-	s.writeJSON(w, r, code/100, restapi.StatementError{Type: "statement_error", ErrorCode: code, Message: msg,
-		StatementText: text, Entities: entities})
+	return code, restapi.StatementError{Type: "statement_error", ErrorCode: code, Message: msg,
+		StatementText: text, Entities: entities}
 }
 
 func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {

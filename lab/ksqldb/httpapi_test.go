@@ -172,10 +172,12 @@ func TestQueryStreamFormatsOverHTTP1AndHTTP2(t *testing.T) {
 	}
 }
 
-// OldApiUtils refuses the chunked /query response over HTTP/2 with 405.
+// OldApiUtils refuses the chunked /query response over HTTP/2 with 405, on
+// the old path a request takes with ksql.endpoint.migrate.query=false.
 func TestOldQueryEndpointOverHTTP2IsMethodNotAllowed(t *testing.T) {
 	_, url := turnstileTable(t)
-	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40010;"}`, map[string]string{"Accept": restapi.MediaKSQL})
+	r := do(t, h2c(), http.MethodPost, url+"/query", `{"ksql":"SELECT * FROM TURNSTILE_SUMMARY WHERE STATION_ID=40010;","streamsProperties":{"ksql.endpoint.migrate.query":false}}`,
+		map[string]string{"Accept": restapi.MediaKSQL})
 	if r.code != http.StatusMethodNotAllowed || r.proto != 2 || len(r.body) != 0 {
 		t.Errorf("/query over h2c: %d proto %d %q", r.code, r.proto, r.body)
 	}

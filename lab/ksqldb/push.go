@@ -56,6 +56,10 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		out.fail(p.Text, stmterr.Bad("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"))
 		return
 	}
+	if migrateQuery(props) {
+		s.migratedQuery(r.Context(), w, r, p, qs.Query, props)
+		return
+	}
 	if r.ProtoMajor == 2 {
 		// OldApiUtils: "The /query endpoint is not available using HTTP2"
 		// (405; HTTP/2 carries no reason phrase) once the query would stream

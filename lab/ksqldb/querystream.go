@@ -34,8 +34,10 @@ func (s *Server) handleQueryStream(w http.ResponseWriter, r *http.Request) {
 }
 
 // queryRoute serves POST /query: the old streaming API when the Accept header
-// allows a ksql media type (or names none), else the query-stream handler in
-// compatibility mode for application/vnd.ksqlapi.delimited.v1.
+// allows a ksql media type (or names none), which hands a SELECT on to the
+// query-stream handler unless ksql.endpoint.migrate.query is false
+// (migratedQuery), else the query-stream handler in compatibility mode for
+// application/vnd.ksqlapi.delimited.v1.
 func (s *Server) queryRoute() http.Handler {
 	old := restapi.Produce([]string{restapi.MediaKSQL, restapi.MediaJSON}, s.handleQuery)
 	compat := restapi.Produce([]string{restapi.MediaDelimited, restapi.MediaKSQL, restapi.MediaJSON, restapi.MediaProtobuf}, func(w http.ResponseWriter, r *http.Request) {
@@ -53,9 +55,7 @@ func (s *Server) queryRoute() http.Handler {
 // queryStream runs one query of a /query-stream request; compat reads the
 // old request body ({"ksql":..., "streamsProperties":...}) as /query does.
 func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool) {
-	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
-		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
-			Message: "This endpoint is only available when using HTTP1.1 or HTTP2"})
+	if refuseHTTP10(w, r) {
 		return
 	}
 	accepted, _ := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaJSON, restapi.MediaKSQL, restapi.MediaProtobuf})
@@ -72,26 +72,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	if !ok {
 		return
 	}
-	out := queryOutput{
-		fail: func(stmt string, err error) { failStatement(w, stmt, err) },
-		open: func(queryID string, sch types.Schema) restapi.ResultWriter {
-			var rw restapi.ResultWriter
-			switch {
-			case accepted == restapi.MediaDelimited || (accepted == "" && !compat):
-				w.Header().Set("Content-Type", restapi.MediaDelimited)
-				rw = &restapi.DelimitedRows{W: w, FlushFn: restapi.Flusher(w)}
-			case accepted == restapi.MediaKSQL || accepted == "" || (accepted == restapi.MediaJSON && compat):
-				w.Header().Set("Content-Type", restapi.MediaKSQL)
-				rw = &restapi.StreamedRows{W: w, FlushFn: restapi.Flusher(w)}
-			default:
-				w.Header().Set("Content-Type", restapi.MediaJSON)
-				rw = &restapi.ArrayRows{W: w, FlushFn: restapi.Flusher(w)}
-			}
-			w.WriteHeader(http.StatusOK)
-			rw.Header(queryID, sch)
-			return rw
-		},
-	}
+	out := queryStreamOutput(w, accepted, compat)
 	props := map[string]string{}
 	for k, v := range rawProps {
 		str := fmt.Sprint(v)
@@ -130,6 +111,43 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		return
 	}
 	s.pullQuery(r.Context(), out, p, qs.Query, props)
+}
+
+// refuseHTTP10 answers a request over HTTP/1.0 as QueryStreamHandler.handle
+// does, and reports whether it did.
+func refuseHTTP10(w http.ResponseWriter, r *http.Request) bool {
+	if r.ProtoMajor == 1 && r.ProtoMinor == 0 {
+		restapi.WriteFailure(w, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000,
+			Message: "This endpoint is only available when using HTTP1.1 or HTTP2"})
+		return true
+	}
+	return false
+}
+
+// queryStreamOutput answers a query as QueryStreamHandler does: failures as
+// failStatement, results in the format getQueryStreamResponseWriter picks for
+// the accepted media type ("" when the request named none).
+func queryStreamOutput(w http.ResponseWriter, accepted string, compat bool) queryOutput {
+	return queryOutput{
+		fail: func(stmt string, err error) { failStatement(w, stmt, err) },
+		open: func(queryID string, sch types.Schema) restapi.ResultWriter {
+			var rw restapi.ResultWriter
+			switch {
+			case accepted == restapi.MediaDelimited || (accepted == "" && !compat):
+				w.Header().Set("Content-Type", restapi.MediaDelimited)
+				rw = &restapi.DelimitedRows{W: w, FlushFn: restapi.Flusher(w)}
+			case accepted == restapi.MediaKSQL || accepted == "" || (accepted == restapi.MediaJSON && compat):
+				w.Header().Set("Content-Type", restapi.MediaKSQL)
+				rw = &restapi.StreamedRows{W: w, FlushFn: restapi.Flusher(w)}
+			default:
+				w.Header().Set("Content-Type", restapi.MediaJSON)
+				rw = &restapi.ArrayRows{W: w, FlushFn: restapi.Flusher(w)}
+			}
+			w.WriteHeader(http.StatusOK)
+			rw.Header(queryID, sch)
+			return rw
+		},
+	}
 }
 
 // readQueryStreamBody decodes the request, answering the failure itself.

@@ -1,0 +1,77 @@
+package ksqldb
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// migrateQueryProperty is ksql.endpoint.migrate.query (KsqlConfig.java,
+// confluentinc/ksql v7.9.0), true by default: a SELECT on /query is run by the
+// query-stream handler in compatibility mode. StreamedQueryResource.handleStatement
+// parses the statement first (its parse errors, PRINT and statements of other
+// kinds stay on the old path), then answers a NextHandlerOutput, on which
+// OldApiUtils.handleOldApiResponse passes the request to the next /query route:
+// QueryStreamHandler with queryCompatibilityMode, which produces the delimited
+// type, the ksql type and application/json, in that order.
+const migrateQueryProperty = "ksql.endpoint.migrate.query"
+
+// migrateQuery reports whether a /query SELECT with these overrides goes to
+// the query-stream handler (StreamedQueryResource.shouldMigrateToQueryStream:
+// the request's override, else the server's setting, here the default).
+func migrateQuery(props map[string]string) bool {
+	v, ok := props[migrateQueryProperty]
+	return !ok || !strings.EqualFold(v, "false")
+}
+
+// migratedQuery runs a /query SELECT as QueryStreamHandler in compatibility
+// mode does: over HTTP/1.1 or HTTP/2, in the format of the media type the
+// Accept header prefers among that route's (any type: delimited; JSON or none:
+// the old /query rows as application/vnd.ksql.v1+json), failures as
+// failMigrated answers them, and a push query that
+// /close-query may end (ConnectionQueryManager.createApiQuery).
+func (s *Server) migratedQuery(ctx context.Context, w http.ResponseWriter, r *http.Request, p sql.Parsed, q *sql.Query, props map[string]string) {
+	if refuseHTTP10(w, r) {
+		return
+	}
+	accepted, _ := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaKSQL, restapi.MediaJSON})
+	out := queryStreamOutput(w, accepted, true)
+	out.fail = func(text string, err error) { failMigrated(w, text, err) }
+	if q.EmitChanges || q.EmitFinal {
+		// a push query's header has its value columns only
+		// (QueryStreamHandler.preparePushProjectionSchema)
+		open := out.open
+		out.open = func(queryID string, sch types.Schema) restapi.ResultWriter {
+			return open(queryID, valueColumns(sch))
+		}
+		s.pushQuery(ctx, out, p, q, props, true)
+		return
+	}
+	s.pullQuery(ctx, out, p, q, props)
+}
+
+// failMigrated answers a migrated query's failure as
+// ServerUtils.handleEndpointException does, through FailureHandler (no
+// Content-Type): a KsqlStatementException's unlogged message. That is the
+// message with the statement appended only for exceptions built with unlogged
+// details, such as the push query cap's
+// (QueryCapacityUtil.throwTooManyActivePushQueriesException), answered as
+// /query-stream answers it. The engine rethrows the KsqlExceptions of analysis
+// and planning as KsqlStatementExceptions without unlogged details
+// (KsqlEngine.analyzeQueryWithNoOutputTopic, EngineExecutor.executeTransientQuery),
+// whose unlogged message is their message: those keep the old path's text.
+func failMigrated(w http.ResponseWriter, text string, err error) {
+	var pce *pushCapError
+	var spe *scalablePushError
+	if errors.As(err, &pce) || errors.As(err, &spe) {
+		failStatement(w, text, err)
+		return
+	}
+	code, body := statementError(text, err, nil)
+	restapi.WriteFailure(w, code/100, body)
+}
