@@ -32,7 +32,8 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(stmts) != 1 {
-		s.writeStatementError(w, r, *req.KSQL, stmterr.Bad("Expected exactly one statement, got %d", len(stmts)), nil)
+		// StatementParser.parseSingleStatement's refusal
+		s.writeStatementError(w, r, *req.KSQL, stmterr.Bad("Expected exactly one KSQL statement; found %d instead", len(stmts)), nil)
 		return
 	}
 	if err := notIntegerClause(stmts[0].Stmt); err != nil {
