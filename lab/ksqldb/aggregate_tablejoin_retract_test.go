@@ -19,7 +19,7 @@ func TestTableTableJoinAggregationRetractsTheResultsPreviousRow(t *testing.T) {
 	mustKSQL(t, url, `CREATE TABLE t1 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t1', partitions=1, value_format='JSON');
 CREATE TABLE t2 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t2', partitions=1, value_format='JSON');
 CREATE TABLE sums AS SELECT t1.id, SUM(t1.total + CASE WHEN t2.total IS NULL THEN 0 ELSE t2.total END) AS sum FROM t1 LEFT JOIN t2 ON t1.id = t2.id GROUP BY t1.id;`, earliest())
-	key := func(n byte) []byte { return []byte{0, 0, 0, 0, 0, 0, 0, n} }
+	key := bigintKey
 	st.produceAt("t1", key(0), []byte(`{"TOTAL":100}`), 1000)
 	st.produceAt("t1", key(1), []byte(`{"TOTAL":101}`), 1000)
 	st.produceAt("t2", key(0), []byte(`{"TOTAL":5}`), 2000)
@@ -49,7 +49,7 @@ func TestTableTableJoinAggregationRepartitionsTheResultsChanges(t *testing.T) {
 	mustKSQL(t, url, `CREATE TABLE t1 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t1', partitions=1, value_format='JSON');
 CREATE TABLE t2 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='t2', partitions=1, value_format='JSON');
 CREATE TABLE sums AS SELECT t1.id, SUM(t2.total) AS sum FROM t1 LEFT JOIN t2 ON t1.id = t2.id GROUP BY t1.id;`, earliest())
-	key := []byte{0, 0, 0, 0, 0, 0, 0, 7}
+	key := bigintKey(7)
 	st.produceAt("t1", key, []byte(`{"TOTAL":100}`), 1000)
 	st.produceAt("t2", key, []byte(`{"TOTAL":5}`), 2000)
 	topic := sinkQueryTopic(t, url, "SUMS", "-Aggregate-GroupBy-repartition")

@@ -41,7 +41,7 @@ func TestStreamStreamJoinsPassANullKeyRecordOfAnOuterSideOnAtOnce(t *testing.T) 
 		want        []joinRec
 	}{
 		{"a LEFT JOIN with a GRACE PERIOD pads the left one at once and skips the right one",
-			"SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS GRACE PERIOD 1 SECOND ON l.id = rs.id",
+			graceLeftJoin,
 			[]joinRec{leftNull, joined}},
 		{"a LEFT JOIN without a GRACE PERIOD pads the left one and skips the right one",
 			"SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS ON l.id = rs.id",
@@ -57,10 +57,7 @@ func TestStreamStreamJoinsPassANullKeyRecordOfAnOuterSideOnAtOnce(t *testing.T) 
 			[]joinRec{joined}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, twoStreams, nil)
-			group := st.stableGroup(mustKSQL(t, url, "CREATE STREAM j AS "+c.query+";", earliest()))
+			st, group := startTwoStreamJoin(t, c.query)
 			st.produceInOrder(group, nullKeyInputs()...)
 			st.expectJoined("J", c.want)
 		})
@@ -72,10 +69,7 @@ func TestStreamStreamJoinsPassANullKeyRecordOfAnOuterSideOnAtOnce(t *testing.T) 
 // closed by that time goes out at once, the one still waiting for its
 // window does not.
 func TestANullKeyRecordMovesAStreamStreamJoinsStreamTimeOn(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, twoStreams, nil)
-	group := st.stableGroup(mustKSQL(t, url, "CREATE STREAM j AS SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS GRACE PERIOD 1 SECOND ON l.id = rs.id;", earliest()))
+	st, group := startTwoStreamJoin(t, graceLeftJoin)
 	st.produceInOrder(group,
 		joinRec{"left", 1000, intKey(1), []byte(`{"v":"A"}`)},
 		joinRec{"left", 60000, nil, []byte(`{"v":"n"}`)},
@@ -136,4 +130,18 @@ func TestAStreamTableJoinSkipsANullKeyUnlessLeft(t *testing.T) {
 			st.expectJoined("J", c.want)
 		})
 	}
+}
+
+// graceLeftJoin is a LEFT JOIN of twoStreams' streams with a GRACE PERIOD.
+const graceLeftJoin = "SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS GRACE PERIOD 1 SECOND ON l.id = rs.id"
+
+// startTwoStreamJoin creates twoStreams and CREATE STREAM j AS query from
+// the earliest offsets, and returns the stack and the join's consumer
+// group, for produceInOrder.
+func startTwoStreamJoin(t *testing.T, query string) (*stack, string) {
+	t.Helper()
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, twoStreams, nil)
+	return st, st.stableGroup(mustKSQL(t, url, "CREATE STREAM j AS "+query+";", earliest()))
 }

@@ -25,10 +25,7 @@ import (
 // A null value skipped by KStreamKStreamJoin has moved the shared stream
 // time on all the same.
 func TestANullValueMovesAStreamStreamJoinsStreamTimeOn(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, twoStreams, nil)
-	group := st.stableGroup(mustKSQL(t, url, "CREATE STREAM j AS SELECT l.id AS id, l.v AS lv, rs.v AS rv FROM l LEFT JOIN rs WITHIN 10 SECONDS GRACE PERIOD 1 SECOND ON l.id = rs.id;", earliest()))
+	st, group := startTwoStreamJoin(t, graceLeftJoin)
 	st.produceInOrder(group,
 		joinRec{"left", 1000, intKey(1), []byte(`{"v":"A"}`)},
 		joinRec{"rs", 60000, intKey(2), nil},
