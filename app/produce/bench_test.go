@@ -57,3 +57,55 @@ func BenchmarkArrivalTicks(b *testing.B) {
 	}
 	b.ReportMetric(float64(30*tick)/b.Elapsed().Seconds(), "arrivals/s")
 }
+
+// BenchmarkTurnstileBursts measures producing turnstile entries at max
+// pace, as a replay hands a busy tick's entries over: 5,000 entries a
+// tick, in runs of 10 equal entries (a station's entries of one instant), flushed at the end of the tick, the producer's in-flight bound
+// keeping several ticks queued behind the request being sent; every entry
+// acknowledged at the end. One op is one tick.
+func BenchmarkTurnstileBursts(b *testing.B) {
+	cfg := fakeBackends(b)
+	d, err := sim.LoadData()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ls, err := sim.BuildLines(d.Stations)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	p, err := New(ctx, cfg, ls)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var stations []*sim.Station
+	for _, l := range ls {
+		stations = append(stations, l.Stations...)
+	}
+	t0 := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
+	const perTick = 5000
+	b.ReportAllocs()
+	tick := 0
+	for b.Loop() {
+		at := t0.Add(time.Duration(tick) * sim.DefaultStep)
+		for i := range perTick {
+			st := stations[(tick*7+i/10*11)%len(stations)]
+			e := sim.TurnstileEntry{Time: at.Add(time.Duration(i/10) * time.Millisecond), StationID: st.ID, StationName: st.Name, Line: st.Color}
+			if err := p.Turnstile(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := p.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		tick++
+	}
+	if err := p.Close(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if got := p.Stats().Turnstiles.Acked; got != int64(perTick*tick) {
+		b.Fatalf("%d entries acknowledged, want %d", got, perTick*tick)
+	}
+	b.ReportMetric(float64(perTick*tick)/b.Elapsed().Seconds(), "entries/s")
+}

@@ -53,17 +53,18 @@ type recordSender struct {
 	// sender last gave way (after's bursts)
 	afterSeen uint64
 
-	mu       sync.Mutex
+	mu sync.Mutex
+	// queue is the records handed over and not yet taken, oldest first, at
+	// the start of an array the sender keeps: take moves the rest to the
+	// front, so that the array, once as large as the producer's in-flight
+	// bound lets the queue grow, is never outgrown nor copied whole.
 	queue    []record
 	busy     bool          // records queued, or a request being sent or tried again
 	retrying bool          // after a failed attempt
 	idle     chan struct{} // closed when the sender has nothing to send
 	bursts   uint64        // how many times the sender went from busy to idle
-	// spare is the backing array of a batch that was sent, kept for the
-	// queue to grow into instead of a new one
-	spare  []record
-	signal chan struct{}
-	done   chan struct{}
+	signal   chan struct{}
+	done     chan struct{}
 }
 
 // afterWait bounds how long the turnstile entries wait for a tick's
@@ -122,19 +123,6 @@ func (s *recordSender) settled(retrying bool) bool {
 	return true
 }
 
-// recycle keeps the array of a batch nothing refers to any more (it was
-// sent and acknowledged or given up on) as the queue's next array, when it
-// is larger than the one kept. Its records are cleared so that their keys
-// and values can be collected.
-func (s *recordSender) recycle(batch []record) {
-	clear(batch)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if cap(batch) > cap(s.spare) {
-		s.spare = batch[:0]
-	}
-}
-
 // storedBursts is how many times s went from busy to idle: each time, all
 // it had been handed was stored.
 func (s *recordSender) storedBursts() uint64 {
@@ -184,9 +172,9 @@ func (s *recordSender) hand(msgs []record) {
 	}
 }
 
-// take takes up to n queued records, the oldest first, and no more than
-// maxRequestBytes of keys and values.
-func (s *recordSender) take(n int) []record {
+// take appends up to n queued records to batch, the oldest first, and no
+// more than maxRequestBytes of keys and values, and returns it.
+func (s *recordSender) take(n int, batch []record) []record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	size := 0
@@ -196,23 +184,21 @@ func (s *recordSender) take(n int) []record {
 			break
 		}
 	}
+	n = min(n, len(s.queue))
 	if n <= 0 {
-		return nil
+		return batch
 	}
-	if len(s.queue) <= n {
-		q := s.queue
-		s.queue, s.spare = s.spare, nil
-		return q
+	batch = append(batch, s.queue[:n]...)
+	rest := copy(s.queue, s.queue[n:])
+	clear(s.queue[rest:]) // their keys and values may be collected once sent
+	s.queue = s.queue[:rest]
+	if rest > 0 {
+		select { // more to send
+		case s.signal <- struct{}{}:
+		default:
+		}
 	}
-	// the rest of the queue stays after q in the same array: appends to
-	// the queue never reach q's part
-	q := s.queue[:n:n]
-	s.queue = s.queue[n:]
-	select { // more to send
-	case s.signal <- struct{}{}:
-	default:
-	}
-	return q
+	return batch
 }
 
 // run sends until the producer stops. A batch that fails with a transient
@@ -226,6 +212,9 @@ func (s *recordSender) run() {
 		attempts int
 		b        retry.Backoff
 		fromIdle = true // the last round left nothing to send
+		// buf is the array of the last batch that was sent and
+		// acknowledged, kept for the next one
+		buf []record
 	)
 	for {
 		if len(retrying) == 0 {
@@ -238,7 +227,8 @@ func (s *recordSender) run() {
 			return
 		}
 		s.giveWay(p.ctx, fromIdle)
-		batch := append(retrying, s.take(s.maxRecords-len(retrying))...)
+		batch := s.take(s.maxRecords-len(retrying), append(buf[:0], retrying...))
+		buf = nil // until the batch is acknowledged: a failed one may be kept
 		if len(batch) == 0 {
 			fromIdle = s.settled(false)
 			continue
@@ -246,7 +236,8 @@ func (s *recordSender) run() {
 		attempts++
 		failed, err := s.send(batch)
 		if len(failed) == 0 {
-			s.recycle(batch)
+			clear(batch) // their keys and values may be collected
+			buf = batch[:0]
 			retrying, attempts = nil, 0
 			b.Reset()
 			fromIdle = s.settled(false)
