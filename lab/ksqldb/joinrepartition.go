@@ -224,7 +224,7 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 		if rec.Key != nil {
 			keys, err := side.key.Decode(ctx, rec.Key)
 			if err != nil {
-				q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
+				q.srv.processingError(q.info.ID, rec, decodeFailed(side.key, "key", err))
 				return operators.InRow{}, false
 			}
 			if len(keys) == 1 {
@@ -236,7 +236,7 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 	}
 	vals, err := memoDecode(ctx, &side.valMemo, side.val, rec.Value)
 	if err != nil {
-		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+		q.srv.processingError(q.info.ID, rec, decodeFailed(side.val, "value", err))
 		return operators.InRow{}, false
 	}
 	if cap(side.row) < side.width {
@@ -255,7 +255,7 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
 	keys, err := side.key.Decode(ctx, rec.Key)
 	if err != nil {
-		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
+		q.srv.processingError(q.info.ID, rec, decodeFailed(side.key, "key", err))
 		return operators.InRow{}, false
 	}
 	in := operators.InRow{TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf, SrcKey: operators.EncodeVals(keys), Tombstone: rec.Value == nil}
@@ -270,7 +270,7 @@ func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.R
 	}
 	vals, err := side.val.Decode(ctx, rec.Value)
 	if err != nil {
-		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+		q.srv.processingError(q.info.ID, rec, decodeFailed(side.val, "value", err))
 		return operators.InRow{}, false
 	}
 	placeValues(in.Vals, side.plan.From, vals)

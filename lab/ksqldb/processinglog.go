@@ -9,6 +9,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 )
 
 // The processing log (https://docs.ksqldb.io/en/0.29.0-ksqldb/reference/processing-log/):
@@ -78,7 +80,36 @@ func (s *Server) ensureProcessingLog(ctx context.Context) error {
 // deserializeError is a record's key or value that does not deserialize.
 type deserializeError struct {
 	target string // key or value
+	format string // the format it was read in
 	err    error
+}
+
+// decodeFailed is the failure of serde to read a record's target (key or
+// value).
+func decodeFailed(serde *formats.Serde, target string, err error) *deserializeError {
+	return &deserializeError{target: target, format: serde.Format, err: err}
+}
+
+// message is what the deserializer of the error's format says when it
+// fails, the processing log's errorMessage (DeserializationError takes the
+// exception's message; confluentinc/ksql v7.9.0 ksqldb-serde): AVRO,
+// PROTOBUF, PROTOBUF_NOSR and JSON_SR go through KsqlConnectDeserializer
+// (JSON_SR because ksql.json_sr.converter.deserializer.enabled defaults to
+// true: KsqlJsonSerdeFactory.createDeserializer), KAFKA through
+// KafkaSerdeFactory.RowDeserializer, DELIMITED through
+// KsqlDelimitedDeserializer, JSON through KsqlJsonDeserializer, the only
+// one that puts its cause's message in its own. Each wraps the cause,
+// which the log lists.
+func (e *deserializeError) message(topic string) string {
+	switch e.format {
+	case formats.Avro, formats.Protobuf, formats.ProtobufNoSR, formats.JSONSR:
+		return "Error deserializing message from topic: " + topic
+	case formats.Kafka:
+		return "Error deserializing KAFKA message from topic: " + topic
+	case formats.Delimited:
+		return "Error deserializing delimited"
+	}
+	return "Failed to deserialize " + e.target + " from topic: " + topic + ". " + e.err.Error()
 }
 
 func (e *deserializeError) Error() string { return "deserialize " + e.target + ": " + e.err.Error() }
@@ -148,11 +179,9 @@ func processingLogEntryFor(queryID string, r *kgo.Record, err error, now time.Ti
 	var se *serializeError
 	switch {
 	case errors.As(err, &de):
-		// KsqlJsonDeserializer's wording, "Failed to deserialize <target>
-		// from topic: <topic>. <cause>".
 		entry.Logger += ".KsqlTopic.Source.deserializer"
 		entry.Message = processingMessage{Type: 0, DeserializationError: &deserializationLog{
-			Target: de.target, ErrorMessage: "Failed to deserialize " + de.target + " from topic: " + r.Topic + ". " + de.err.Error(),
+			Target: de.target, ErrorMessage: de.message(r.Topic),
 			Cause: causes(de), Topic: r.Topic}}
 	case errors.As(err, &se):
 		entry.Message = processingMessage{Type: 3, SerializationError: &serializationLog{

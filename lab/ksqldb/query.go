@@ -583,13 +583,13 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 	if src.Window != nil {
 		var err error
 		if rawKey, wstart, wend, err = operators.SplitWindowedKey(r.Key, src.Window); err != nil {
-			d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
+			d.srv.processingError(d.queryID, r, decodeFailed(d.inKey, "key", err))
 			return operators.InRow{}, false
 		}
 	}
 	keys, err := d.inKey.Decode(ctx, rawKey)
 	if err != nil {
-		d.srv.processingError(d.queryID, r, &deserializeError{target: "key", err: err})
+		d.srv.processingError(d.queryID, r, decodeFailed(d.inKey, "key", err))
 		return operators.InRow{}, false
 	}
 	row := operators.InRow{TS: r.Timestamp.UnixMilli(), Tombstone: r.Value == nil, NullKey: rawKey == nil && len(keys) > 0}
@@ -597,7 +597,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 	if !row.Tombstone {
 		vals, err = d.decodeValue(ctx, r.Value)
 		if err != nil {
-			d.srv.processingError(d.queryID, r, &deserializeError{target: "value", err: err})
+			d.srv.processingError(d.queryID, r, decodeFailed(d.inVal, "value", err))
 			return operators.InRow{}, false
 		}
 	} else if !src.Table && !d.keepNulls {

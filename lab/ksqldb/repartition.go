@@ -279,7 +279,7 @@ func (r *repartitioner) restoreStore(ctx context.Context, s *Server) error {
 func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Record) (operators.InRow, bool) {
 	keys, err := memoDecode(ctx, &r.keyMemo, r.key, rec.Key)
 	if err != nil {
-		q.srv.processingError(q.info.ID, rec, &deserializeError{target: "key", err: err})
+		q.srv.processingError(q.info.ID, rec, decodeFailed(r.key, "key", err))
 		return operators.InRow{}, false
 	}
 	if keys == nil {
@@ -291,7 +291,7 @@ func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Reco
 	newVal, oldVal := rec.Value, []byte(nil)
 	if r.plan.Table {
 		if newVal, oldVal, err = splitChange(rec.Value); err != nil {
-			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+			q.srv.processingError(q.info.ID, rec, decodeFailed(r.val, "value", err))
 			return operators.InRow{}, false
 		}
 	}
@@ -299,13 +299,13 @@ func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Reco
 	in := operators.InRow{TS: ts, Group: keys, Tombstone: newVal == nil}
 	if newVal != nil {
 		if in.Vals, err = r.rowOf(ctx, &r.row, newVal, ts); err != nil {
-			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+			q.srv.processingError(q.info.ID, rec, decodeFailed(r.val, "value", err))
 			return operators.InRow{}, false
 		}
 	}
 	if oldVal != nil {
 		if in.Retract, err = r.rowOf(ctx, &r.oldRow, oldVal, ts); err != nil {
-			q.srv.processingError(q.info.ID, rec, &deserializeError{target: "value", err: err})
+			q.srv.processingError(q.info.ID, rec, decodeFailed(r.val, "value", err))
 			return operators.InRow{}, false
 		}
 	}

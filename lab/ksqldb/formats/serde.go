@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -295,21 +296,24 @@ func (s *Serde) Decode(ctx context.Context, b []byte) ([]any, error) {
 	}
 	switch s.Format {
 	case Kafka:
+		// the messages of Kafka's IntegerDeserializer, LongDeserializer and
+		// DoubleDeserializer, deserialize(String, byte[]) (apache/kafka 3.9
+		// clients, org.apache.kafka.common.serialization)
 		c := s.Cols[0]
 		switch c.Type {
 		case types.Integer:
 			if len(b) != 4 {
-				return nil, fmt.Errorf("size of data received by IntegerDeserializer is not 4")
+				return nil, errors.New("Size of data received by IntegerDeserializer is not 4")
 			}
 			out[0] = int32(binary.BigEndian.Uint32(b))
 		case types.Bigint:
 			if len(b) != 8 {
-				return nil, fmt.Errorf("size of data received by LongDeserializer is not 8")
+				return nil, errors.New("Size of data received by LongDeserializer is not 8")
 			}
 			out[0] = int64(binary.BigEndian.Uint64(b))
 		case types.Double:
 			if len(b) != 8 {
-				return nil, fmt.Errorf("size of data received by DoubleDeserializer is not 8")
+				return nil, errors.New("Size of data received by Deserializer is not 8")
 			}
 			out[0] = math.Float64frombits(binary.BigEndian.Uint64(b))
 		case types.String:

@@ -1,0 +1,101 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// A record that does not deserialize is logged with the message of the
+// deserializer of its format, as DeserializationError records the
+// exception's message and LoggingSerdeUtil.getCause its causes
+// (confluentinc/ksql v7.9.0 ksqldb-serde .../logging/processing/):
+// AVRO, PROTOBUF and JSON_SR go through KsqlConnectDeserializer,
+// "Error deserializing message from topic: <topic>" (JSON_SR too:
+// ksql.json_sr.converter.deserializer.enabled defaults to true,
+// KsqlJsonSerdeFactory.createDeserializer, KsqlConfig); KAFKA through
+// KafkaSerdeFactory.RowDeserializer, "Error deserializing KAFKA message
+// from topic: <topic>"; DELIMITED through KsqlDelimitedDeserializer,
+// "Error deserializing delimited"; JSON through KsqlJsonDeserializer,
+// "Failed to deserialize <key|value> from topic: <topic>. <cause>". The
+// JSON_SR key is an INT column written under the schema {"type":"integer"},
+// which JsonSchemaData reads as INT64: ConnectDataTranslator refuses it
+// ("Cannot deserialize type int64 as type int32 for path: ") and the
+// record is skipped.
+func TestProcessingLogNamesEachFormatsDeserializer(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	kid := registerSchemaType(t, st.reg.URL(), "srkey-key", "JSON", `{"type":"integer"}`)
+	for _, tp := range []string{"srkey", "avroval", "kafkakey", "delimval", "jsonval"} {
+		st.createTopic(tp, 1)
+	}
+	avroSchema := `{"type":"record","name":"V","fields":[{"name":"N","type":["null","int"],"default":null}]}`
+	registerSchema(t, st.reg.URL(), "avroval-value", avroSchema)
+	mustKSQL(t, url, "CREATE STREAM SRKEY (K INT KEY, V INT) WITH (KAFKA_TOPIC='srkey', KEY_FORMAT='JSON_SR', VALUE_FORMAT='JSON');"+
+		"CREATE STREAM AVROVAL (K INT KEY, N INT) WITH (KAFKA_TOPIC='avroval', VALUE_FORMAT='AVRO');"+
+		"CREATE STREAM KAFKAKEY (K INT KEY, V INT) WITH (KAFKA_TOPIC='kafkakey', VALUE_FORMAT='JSON');"+
+		"CREATE STREAM DELIMVAL (K INT KEY, A INT, B STRING) WITH (KAFKA_TOPIC='delimval', VALUE_FORMAT='DELIMITED');"+
+		"CREATE STREAM JSONVAL (K INT KEY, V INT) WITH (KAFKA_TOPIC='jsonval', VALUE_FORMAT='JSON');"+
+		"CREATE STREAM SRKEY_OUT AS SELECT * FROM SRKEY;"+
+		"CREATE STREAM AVROVAL_OUT AS SELECT * FROM AVROVAL;"+
+		"CREATE STREAM KAFKAKEY_OUT AS SELECT * FROM KAFKAKEY;"+
+		"CREATE STREAM DELIMVAL_OUT AS SELECT * FROM DELIMVAL;"+
+		"CREATE STREAM JSONVAL_OUT AS SELECT * FROM JSONVAL;", earliest())
+	st.produce("srkey", kv{key: wireJSON(kid, "5"), value: []byte(`{"V":1}`)})
+	st.produce("avroval", kv{key: intKey(1), value: []byte("not avro")})
+	st.produce("kafkakey", kv{key: []byte{1, 2}, value: []byte(`{"V":1}`)})
+	st.produce("delimval", kv{key: intKey(1), value: []byte("x,y")})
+	st.produce("jsonval", kv{key: intKey(1), value: []byte("{")})
+
+	want := map[string]string{
+		"srkey":    "key: Error deserializing message from topic: srkey",
+		"avroval":  "value: Error deserializing message from topic: avroval",
+		"kafkakey": "key: Error deserializing KAFKA message from topic: kafkakey",
+		"delimval": "value: Error deserializing delimited",
+		"jsonval":  "value: Failed to deserialize value from topic: jsonval. ",
+	}
+	got := map[string]string{}
+	causes := map[string][]string{}
+	for _, r := range st.consume("default_ksql_processing_log", len(want)) {
+		var e struct {
+			Message struct {
+				Deser struct {
+					Target       string   `json:"target"`
+					ErrorMessage string   `json:"errorMessage"`
+					Cause        []string `json:"cause"`
+					Topic        string   `json:"topic"`
+				} `json:"deserializationError"`
+			} `json:"message"`
+		}
+		if err := json.Unmarshal(r.value, &e); err != nil {
+			t.Fatalf("processing log record %q: %v", r.value, err)
+		}
+		d := e.Message.Deser
+		got[d.Topic] = d.Target + ": " + d.ErrorMessage
+		causes[d.Topic] = d.Cause
+	}
+	for topic, w := range want {
+		g := got[topic]
+		if topic == "jsonval" {
+			g = g[:min(len(g), len(w))] // the JSON parser's own words follow
+		}
+		if g != w {
+			t.Errorf("%s: logged %q, want %q", topic, got[topic], w)
+		}
+		if len(causes[topic]) == 0 {
+			t.Errorf("%s: no cause logged under %q", topic, got[topic])
+		}
+	}
+	if c := causes["srkey"]; len(c) == 0 || c[0] != "Cannot deserialize type int64 as type int32 for path: " {
+		t.Errorf("srkey causes %q, want ConnectDataTranslator's %q first", c, "Cannot deserialize type int64 as type int32 for path: ")
+	}
+	// Kafka's IntegerDeserializer.deserialize(String, byte[]) (apache/kafka
+	// 3.9 clients .../common/serialization/)
+	if c := causes["kafkakey"]; len(c) == 0 || c[0] != "Size of data received by IntegerDeserializer is not 4" {
+		t.Errorf("kafkakey causes %q, want IntegerDeserializer's %q first", c, "Size of data received by IntegerDeserializer is not 4")
+	}
+	if c := causes["jsonval"]; len(c) == 0 || !strings.HasSuffix(got["jsonval"], c[0]) {
+		t.Errorf("jsonval: message %q does not end with its first cause %q", got["jsonval"], fmt.Sprint(c))
+	}
+}
