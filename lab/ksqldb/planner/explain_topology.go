@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/javamap"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -226,47 +227,26 @@ func describeSub(sub []*topoNode) []*described {
 	return out
 }
 
-// javaHashOrder orders nodes as a java.util.HashMap of their names iterates
-// them: by bucket (the spread String.hashCode masked by a capacity that
-// starts at 16 and doubles past three quarters full), and within a bucket
-// in the order they were added.
+// javaHashOrder orders nodes as a java.util.HashMap of their names, filled
+// in this order, iterates them.
 func javaHashOrder(nodes []*described) []*described {
-	capacity := javaCapacity(len(nodes))
-	out := append([]*described(nil), nodes...)
-	sort.SliceStable(out, func(i, j int) bool {
-		return javaBucket(out[i].name, capacity) < javaBucket(out[j].name, capacity)
-	})
+	m := javamap.NewDefault[*described, struct{}](func(n *described) (int32, any) { return javamap.String(n.name) })
+	for _, n := range nodes {
+		m.Put(n, struct{}{})
+	}
+	out, _ := m.Entries()
 	return out
 }
 
 // javaHashSetOrder orders names as a java.util.HashSet that they were
 // added to in this order iterates them (a processor's stores).
 func javaHashSetOrder(names ...string) []string {
-	capacity := javaCapacity(len(names))
-	out := append([]string(nil), names...)
-	sort.SliceStable(out, func(i, j int) bool { return javaBucket(out[i], capacity) < javaBucket(out[j], capacity) })
+	m := javamap.NewDefault[string, struct{}](javamap.String)
+	for _, n := range names {
+		m.Put(n, struct{}{})
+	}
+	out, _ := m.Entries()
 	return out
-}
-
-// javaCapacity is the table size of a java.util.HashMap holding n entries:
-// 16, doubled past three quarters full.
-func javaCapacity(n int) int {
-	capacity := 16
-	for n > capacity*3/4 {
-		capacity *= 2
-	}
-	return capacity
-}
-
-// javaBucket is the bucket of s in a java.util.HashMap of the given
-// capacity: String.hashCode, spread, masked.
-func javaBucket(s string, capacity int) int {
-	var h int32
-	for _, r := range s {
-		h = 31*h + int32(r)
-	}
-	u := uint32(h)
-	return int((u ^ u>>16) & uint32(capacity-1))
 }
 
 // planSchema is LogicalSchema.toString as PlanSummary prints it: names
