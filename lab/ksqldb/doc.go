@@ -132,7 +132,7 @@
 // or LEFT, the last also FULL OUTER), joins that PARTITION BY other than a
 // stream-stream join of two streams, joins that aggregate other than a
 // stream-table join that rekeys the stream, a stream-stream join or a
-// primary-key table-table join (none FULL OUTER or with WHERE), N-way joins starting with a foreign-key
+// table-table join (none FULL OUTER or with WHERE), N-way joins starting with a foreign-key
 // join, and aggregations of a windowed stream. sinktopic.go makes the sink
 // topic of a CREATE ... AS SELECT as ksqlDB's TopicCreateInjector does:
 // partitions, replicas and retention.ms from the WITH clause or the source

@@ -22,8 +22,8 @@ import (
 // keys or, repartitioning the sides not joined on their key, on value
 // columns or expressions; with or without PARTITION BY), two tables joined
 // on their primary keys (INNER, LEFT, RIGHT, FULL OUTER) or on a foreign
-// key (INNER, LEFT), and a stream-stream or primary-key table-table join
-// (not FULL OUTER) that aggregates. Other joins are refused.
+// key (INNER, LEFT), and a stream-stream or table-table join (not FULL
+// OUTER) that aggregates. Other joins are refused.
 //
 // Sources, in confluentinc/ksql v7.9.0: ksqldb-engine/.../planner/plan/JoinNode.java
 // and PreJoinProjectNode (PrependAliasLeft / PrependAliasRight, ALIAS_NAME
@@ -48,8 +48,10 @@ import (
 // aggregations of a stream-table join group-by_-_windowed_join and
 // timestamp-to-string_-_millis_to_string_in_join. No historical plan
 // aggregates a stream-stream join: its aggregation follows Join-merge as a
-// stream-table join's follows Join (explain_streamjoinaggregate_test.go
-// says how that text was derived).
+// stream-table join's follows Join, and none a foreign-key join: its
+// aggregation follows KTABLE-FK-JOIN-OUTPUT as a primary-key join's follows
+// its merge (explain_streamjoinaggregate_test.go and
+// explain_fkjoinaggregate_test.go say how those texts were derived).
 // A persistent query runs the repartition topics of this topology (see
 // joinrepartition.go); chains of joins rekey in memory (see doc.go), while
 // EXPLAIN prints ksqlDB's topology.
@@ -64,8 +66,8 @@ func shapeJoin(what string, q *sql.Query, plan *Plan, sinkName, sinkTopic string
 	switch {
 	case plan.Partition != nil && right.Source.Table:
 		return nil, refuse("a PARTITION BY of a stream-table join")
-	case plan.Agg != nil && (!left.Source.Table && right.Source.Table && !st.Rekeyed || st.ForeignKey || jp.synthetic || plan.Where != nil):
-		return nil, refuse("an aggregation of a join other than a stream-table join that rekeys the stream, a stream-stream join or a primary-key table-table join, neither FULL OUTER nor with WHERE")
+	case plan.Agg != nil && (!left.Source.Table && right.Source.Table && !st.Rekeyed || jp.synthetic || plan.Where != nil):
+		return nil, refuse("an aggregation of a join other than a stream-table join that rekeys the stream, a stream-stream join or a table-table join, neither FULL OUTER nor with WHERE")
 	}
 	t, join, err := joinTopology(what, q, plan)
 	if err != nil {
