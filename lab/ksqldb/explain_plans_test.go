@@ -657,7 +657,12 @@ var explainCases = []explainCase{
 	{
 		// the FULL OUTER first step's result is keyed by its synthetic
 		// key, so the second step rekeys it by S1.ID through
-		// Join-left-repartition, read in a sub-topology of its own
+		// Join-left-repartition, read in a sub-topology of its own. The
+		// plan is the historical plan.json's steps (L_Join and Join
+		// streamStreamJoinV1 keyed ROWKEY, LeftSourceKeyed
+		// streamSelectKeyV2 by S1_ID) with StepSchemaResolver's schemas:
+		// L_Join appends ROWKEY to its values (neither side has it), Join
+		// does not (its left side has it already; JoinParamsFactory)
 		name:   "a stream-stream join after a FULL OUTER stream-stream join rekeys its left side through Join-left-repartition",
 		topics: []string{"left", "right", "right2"},
 		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
@@ -665,6 +670,17 @@ var explainCases = []explainCase{
 			"CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
 			"CREATE STREAM OUTPUT as SELECT ROWKEY, s1.V0, s2.V0, s3.V0 FROM S1 FULL OUTER JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;",
 		sink: "OUTPUT", topology: "stream-stream-stream-outer-outer.topology",
+		plan: " > [ SINK ] | Schema: ROWKEY INTEGER KEY, S1_V0 BIGINT, S2_V0 BIGINT, S3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: ROWKEY INTEGER KEY, S1_V0 BIGINT, S2_V0 BIGINT, S3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: ROWKEY INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER, S3_V0 BIGINT, S3_ROWTIME BIGINT, S3_ROWPARTITION INTEGER, S3_ROWOFFSET BIGINT, S3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ REKEY ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: ROWKEY INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S2_ID INTEGER KEY, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: S3_ID INTEGER KEY, S3_V0 BIGINT, S3_ROWTIME BIGINT, S3_ROWPARTITION INTEGER, S3_ROWOFFSET BIGINT, S3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
 		// keys in formats that infer schemas: every stream is
@@ -681,7 +697,10 @@ var explainCases = []explainCase{
 	{
 		// the stream-table join after the FULL OUTER stream-stream join
 		// rekeys its result through Join-repartition and reads it back in
-		// the table's sub-topology
+		// the table's sub-topology; the plan is the historical plan.json's
+		// steps (streamTableJoinV1 Join keyed S1_ID over LeftSourceKeyed)
+		// with StepSchemaResolver's schemas, as is the SELECT * one's
+		// (multi-joins_-_stream-stream-table_-_full-inner_-_select__)
 		name:   "a stream-table join after a FULL OUTER stream-stream join rekeys its left side through Join-repartition",
 		topics: []string{"left", "right", "right2"},
 		stmts: "CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
@@ -689,6 +708,17 @@ var explainCases = []explainCase{
 			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
 			"CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, t3.V0 FROM S1 FULL JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;",
 		sink: "OUTPUT", topology: "stream-stream-table-full-inner.topology",
+		plan: " > [ SINK ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ REKEY ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: ROWKEY INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S2_ID INTEGER KEY, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
 		name:   "a SELECT * of a stream-table join after a FULL OUTER stream-stream join rekeys its left side through Join-repartition",
@@ -698,6 +728,17 @@ var explainCases = []explainCase{
 			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
 			"CREATE STREAM OUTPUT as SELECT * FROM S1 FULL JOIN S2 WITHIN 10 seconds ON S1.ID = S2.ID JOIN T3 ON S1.ID = T3.ID;",
 		sink: "OUTPUT", topology: "stream-stream-table-full-inner.topology",
+		plan: " > [ SINK ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S2_ID INTEGER, S2_V0 BIGINT, T3_ID INTEGER, T3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S2_ID INTEGER, S2_V0 BIGINT, T3_ID INTEGER, T3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ REKEY ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: ROWKEY INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER, ROWKEY INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_ID INTEGER KEY, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S2_ID INTEGER KEY, S2_V0 BIGINT, S2_ROWTIME BIGINT, S2_ROWPARTITION INTEGER, S2_ROWOFFSET BIGINT, S2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
 		name:   "a chain of table-table joins joins each join's merge with the next table, reading every left store",

@@ -227,8 +227,13 @@ func chainJoinStep(jp *JoinPlan, k int, joined *planStep, rekeyRight bool) *plan
 		keys = []types.Column{{Name: outerKeyName(jp), Type: keys[0].Type, Key: true}}
 	}
 	cols := append(append(keys, valuesOf(joined.cols)...), valuesOf(right.cols)...)
-	if synthetic {
-		cols = append(cols, types.Column{Name: outerKeyName(jp), Type: keys[0].Type})
+	// JoinParamsFactory.createSchema appends the key only where neither
+	// side's values have it: a FULL OUTER join after another has its
+	// synthetic key in the left side's values already (historical plan
+	// multi-joins_-_stream-stream-stream_-_outer-outer)
+	inValues := slices.ContainsFunc(valuesOf(cols), func(c types.Column) bool { return c.Name == keys[0].Name })
+	if synthetic && !inValues {
+		cols = append(cols, types.Column{Name: keys[0].Name, Type: keys[0].Type})
 	}
 	return &planStep{op: "JOIN", cols: cols, ctx: chainPrefix(depth) + "Join", sources: []*planStep{joined, right}}
 }
