@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -15,14 +14,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/ctalab/ctalab/app/sim"
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 var _ = Describe("The transit status page in a browser", Label("browser"), func() {
 	It("lists the 94 stations in order and, without reloading, draws every train where the simulation puts it, tick after tick", func(ctx SpecContext) {
-		exe, err := exec.LookPath("chromium")
-		if err != nil {
-			Skip("chromium is not installed: scripts/install-test-deps (run by make test) installs it")
-		}
+		exe := testtools.Chromium(GinkgoT())
 		sched := sim.Schedule{Name: "browser", Start: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), Step: sim.DefaultStep, Ticks: 40, Seed: 5}
 		stops := []int{1, 2, 3, 17, 40}
 		By("running the simulation in-process with the same schedule and seed")
@@ -40,10 +37,7 @@ var _ = Describe("The transit status page in a browser", Label("browser"), func(
 			g.Expect(n).To(Equal(94))
 		}).WithContext(ctx).Should(Succeed())
 
-		actx, acancel := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-			chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(GinkgoT().TempDir()),
-			chromedp.WindowSize(1440, 900))
+		actx, acancel := chromedp.NewExecAllocator(ctx, testtools.Headless(GinkgoT(), exe, 1440, 900)...)
 		DeferCleanup(acancel)
 		bctx, bcancel := chromedp.NewContext(actx)
 		DeferCleanup(bcancel)

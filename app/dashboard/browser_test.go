@@ -17,18 +17,6 @@ import (
 	"github.com/ctalab/ctalab/lab/testtools"
 )
 
-// chromium returns the browser the spec drives (testtools says what happens
-// without one).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return testtools.Program(t, "chromium")
-}
-
 // simSink collects a simulation's events as the pipeline would deliver
 // them: arrivals and weather as records, turnstile entries summed per
 // station as ksqlDB's TURNSTILE_SUMMARY holds them.
@@ -89,7 +77,7 @@ func (s *stack) simulate(t *testing.T) {
 }
 
 func TestBrowserShowsLiveStatus(t *testing.T) {
-	exe := chromium(t)
+	exe := testtools.Chromium(t)
 	s := newStack(t)
 	s.stationsTable()
 	s.simulate(t)
@@ -99,20 +87,7 @@ func TestBrowserShowsLiveStatus(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 900),
-	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, testtools.Headless(t, exe, 1440, 900)...)
 	defer acancel()
 	bctx, bcancel := chromedp.NewContext(actx)
 	defer bcancel()

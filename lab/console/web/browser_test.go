@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -21,18 +20,14 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/ctalab/ctalab/app/topic"
+	"github.com/ctalab/ctalab/lab/testtools"
 )
 
 // browser opens headless Chromium, or skips the test when it is absent.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	exe, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not installed: scripts/install-test-deps installs it")
-	}
-	actx, acancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(exe), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1600, 1000))
+	exe := testtools.Chromium(t)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), testtools.Headless(t, exe, 1600, 1000)...)
 	t.Cleanup(acancel)
 	bctx, bcancel := chromedp.NewContext(actx)
 	t.Cleanup(bcancel)
