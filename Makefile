@@ -127,8 +127,9 @@ chaos:
 FORCE:
 
 ## bench: the benchmark harness (bench/): lab cold start and idle RSS, a weekday replay end to end, the raw broker
-##        ceiling, arrival-to-dashboard latency, the simulation core; prints one table and writes it, the raw
-##        samples (JSON) and a plot (SVG) under results/. Flags via BENCHFLAGS, e.g. BENCHFLAGS='-runs 1 -rows replay'
+##        ceiling, arrival-to-dashboard latency, the simulation core, the scenario suite's wall time; prints one table
+##        and writes it, the raw samples (JSON) and a plot (SVG) under results/ (about 15 minutes on 2 cores).
+##        Flags via BENCHFLAGS, e.g. BENCHFLAGS='-runs 1 -rows replay'
 BENCHFLAGS ?=
 bench: bin/lab
 	$(GO) run ./bench -lab bin/lab -out results $(BENCHFLAGS)

@@ -38,6 +38,7 @@ type report struct {
 		Window         []windowResult  `json:"ksql_window,omitempty"`
 		Latency        []latencyResult `json:"latency,omitempty"`
 		Compat         []compatResult  `json:"compat,omitempty"`
+		Scenarios      []scenarioRun   `json:"scenarios,omitempty"`
 		KSQLJoin       []ksqlJoinRun   `json:"ksql_join,omitempty"`
 		Scaling        []scalingRun    `json:"scaling,omitempty"`
 		Console        []consoleRun    `json:"console,omitempty"`
@@ -291,6 +292,22 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer, log *slog.L
 			newRow("Schema Registry: register a 4,999-branch union over a 5,000-branch one (BACKWARD check)", "s", below(1), secs))...)
 	}
 
+	if want("scenarios") {
+		var secs []float64
+		for i := range o.runs {
+			r, err := scenarioSuite(ctx)
+			if err != nil {
+				fail("scenarios", err)
+				break
+			}
+			rep.Raw.Scenarios = append(rep.Raw.Scenarios, r)
+			secs = append(secs, r.Seconds)
+			progress("scenario suite run %d/%d: %.0fs", i+1, o.runs, r.Seconds)
+		}
+		rep.Rows = append(rep.Rows, withErr("scenarios",
+			newRow(fmt.Sprintf("scenario suite: make scenarios, wall time on %d cores", runtime.NumCPU()), "min", atMost(2), minutes(secs)))...)
+	}
+
 	rep.Notes = notes(rep)
 	if ctx.Err() != nil {
 		rep.Notes = append(rep.Notes, "interrupted: the rows measured so far")
@@ -340,6 +357,9 @@ func notes(rep *report) []string {
 	}
 	if len(rep.Raw.Replay) > 0 {
 		out = append(out, "replay: a child process sets the Go memory limit the app sets (embedded.LimitMemory; GOMEMLIMIT overrides it) and starts the embedded stack (not timed), then pipeline.New(...).Run at max pace with the dashboard; wall time ends when TURNSTILE_SUMMARY's counts equal the simulation's per-station counts, checked afterwards against the turnstile topic; peak RSS is the summed VmRSS of the child and its PostgreSQL processes, sampled every 100 ms (PostgreSQL's shared memory and shared library pages are counted once per process); peak PSS sums the same processes' Pss (/proc/<pid>/smaps_rollup), which splits a shared page among the processes that map it, other processes on the machine included (another PostgreSQL server shares the binary's pages).")
+	}
+	if len(rep.Raw.Scenarios) > 0 {
+		out = append(out, "scenario suite: `make scenarios` from the module root, as the README and CI run it (the Ginkgo CLI with the race detector on, one process per core, every spec but the chaos one), from start to exit; a failing run fails the row.")
 	}
 	if len(rep.Raw.Broker) > 0 {
 		out = append(out, "raw broker: the lab's embedded broker (kfake with a data dir) in this process, one partition like the turnstile topic, the replay's encoded turnstile records cycled; kafka-go Writer Async, batches of 1000, acks all, as the application's producer; produce time ends at the last acknowledgement.")

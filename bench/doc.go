@@ -19,7 +19,9 @@
 //   - the latency from an arrival's hand-off to the producer until the
 //     dashboard's /events stream shows that train at that station, at
 //     realtime pace;
-//   - the simulation core alone, into sim.Discard.
+//   - the simulation core alone, into sim.Discard;
+//   - the scenario suite's wall time, as `make scenarios` runs it (a few
+//     minutes a run: leave it out with -rows for a quick look).
 //
 // The table, the raw samples (JSON) and an SVG plot of events/s over the
 // replay are written under -out (results/ by default).

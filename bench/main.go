@@ -25,7 +25,7 @@ func main() {
 }
 
 // rowNames are the groups of rows -rows selects, in the order they run.
-var rowNames = []string{"sim", "coldstart", "replay", "scaling", "console", "broker", "ksqlwindow", "ksqljoin", "latency", "compat"}
+var rowNames = []string{"sim", "coldstart", "replay", "scaling", "console", "broker", "ksqlwindow", "ksqljoin", "latency", "compat", "scenarios"}
 
 // options are the flags of one invocation.
 type options struct {
