@@ -349,9 +349,10 @@
 // primary-key or foreign-key, keeps its Prepare rows in
 // Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
 // read back on a restart, and writes its results' Changes to its
-// Aggregate-GroupBy-repartition topic. Not ksqlDB's: other chains of
-// joins (rekeying on expressions, or with stream-stream steps on other
-// columns), a self-join and a push query rekey in memory, with no
+// Aggregate-GroupBy-repartition topic. A chain of stream-table joins
+// rekeys on expressions as on columns, through its repartition topics.
+// Not ksqlDB's: other chains of joins (stream-stream steps rekeying on
+// expressions or on other columns), a self-join and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the

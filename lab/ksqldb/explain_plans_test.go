@@ -113,6 +113,35 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
+		// as on two columns, the stream rekeyed by K - 1 (S1_KSQL_COL_0),
+		// the first join's result by S1_K + 1 (KSQL_COL_0), each key
+		// copied last among the values (historical plan
+		// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
+		// schemas L_Join.Left, Join.Left, Join)
+		name:   "an N-way join on expressions of the stream repartitions before each join that rekeys",
+		topics: []string{"left", "right", "right2"},
+		stmts: "CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON');" +
+			"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');" +
+			"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');" +
+			"CREATE STREAM OUTPUT as SELECT T3.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K - 1 = T2.ID JOIN T3 ON S1.K + 1 = T3.ID;",
+		sink: "OUTPUT", topology: "stream-table-table-rekey-on-different-columns.topology",
+		plan: " > [ SINK ] | Schema: T3_ID INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, S1_V0 BIGINT, T2_V0 BIGINT, T3_V0 BIGINT | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: KSQL_COL_0 INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S1_KSQL_COL_0 INTEGER, " +
+			"T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER, KSQL_COL_0 INTEGER, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ REKEY ] | Schema: KSQL_COL_0 INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S1_KSQL_COL_0 INTEGER, " +
+			"T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER, KSQL_COL_0 INTEGER | Logger: QID.LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t > [ JOIN ] | Schema: S1_KSQL_COL_0 INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S1_KSQL_COL_0 INTEGER, " +
+			"T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.L_Join\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: S1_KSQL_COL_0 INTEGER KEY, S1_K INTEGER, S1_V0 BIGINT, S1_ROWTIME BIGINT, S1_ROWPARTITION INTEGER, S1_ROWOFFSET BIGINT, S1_ID INTEGER, S1_KSQL_COL_0 INTEGER | Logger: QID.PrependAliasL_Left\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: KSQL_COL_0 INTEGER KEY, K INTEGER, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER, KSQL_COL_0 INTEGER | Logger: QID.L_LeftSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, K INTEGER, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Left.Source\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ PROJECT ] | Schema: T2_ID INTEGER KEY, T2_V0 BIGINT, T2_ROWTIME BIGINT, T2_ROWPARTITION INTEGER, T2_ROWOFFSET BIGINT, T2_ID INTEGER | Logger: QID.PrependAliasL_Right\n" +
+			"\t\t\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_L_Right.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: T3_ID INTEGER KEY, T3_V0 BIGINT, T3_ROWTIME BIGINT, T3_ROWPARTITION INTEGER, T3_ROWOFFSET BIGINT, T3_ID INTEGER | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: ID INTEGER KEY, V0 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID INTEGER | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
 		// the first join on the stream's key, the second rekeys its
 		// result by F1 through Join-repartition
 		name:   "an N-way join whose second join reads a value column repartitions the first join's result",
@@ -961,26 +990,6 @@ func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
 	}
 	if plan := d["executionPlan"].(string); !contains(plan, "\t\t\t\t > [ FILTER ] | Schema: ID STRING KEY, NAME STRING, V INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, ID STRING | Logger: ") {
 		t.Errorf("executionPlan:\n%s", plan)
-	}
-}
-
-// EXPLAIN of an N-way join that rekeys the stream on expressions
-// (multi-joins.json "stream-table-table - inner-inner - rekey with
-// different expression"), which this server rekeys in memory, stays
-// refused as not supported.
-func TestExplainOfNWayJoinRekeyedOnExpressionsIsRefusedAsUnsupported(t *testing.T) {
-	st := newStack(t)
-	for _, tp := range []string{"left", "right", "right2"} {
-		st.createTopic(tp, 1)
-	}
-	_, url := st.serve()
-	mustKSQL(t, url, "CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON');"+
-		"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');"+
-		"CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');"+
-		"CREATE STREAM OUTPUT as SELECT T3.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K - 1 = T2.ID JOIN T3 ON S1.K + 1 = T3.ID;", nil)
-	code, e := stmtErr(t, url, "EXPLAIN "+queryWriting(t, url, "OUTPUT")+";")
-	if code != 400 || !contains(e["message"].(string), "N-way join") || !contains(e["message"].(string), "not supported") {
-		t.Errorf("EXPLAIN of an N-way join rekeyed on expressions: %d %v", code, e)
 	}
 }
 

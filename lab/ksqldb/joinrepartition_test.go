@@ -876,6 +876,43 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right2', value_f
 	})
 }
 
+// A chain of stream-table joins on two expressions over the stream's
+// column K repartitions as one on two columns does, through L_Join-repartition
+// and Join-repartition, the key of each an expression's value
+// (historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
+// topics, and its schemas L_Join.Left, the stream keyed by S1_KSQL_COL_0 = K - 1
+// with a copy of it last among its values, and Join.Left, the first join's
+// result keyed by KSQL_COL_0 = S1_K + 1 with a copy of it after the joined
+// columns; its test case's records).
+func TestAChainOfJoinsOnExpressionsRepartitionsBeforeEachJoinThatRekeys(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=4);
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON', PARTITIONS=4);`, nil)
+	st.produceJoin(joinRec{"right2", 10, kafkaInt(3), []byte(`{"V0":3}`)},
+		joinRec{"right", 11, kafkaInt(1), []byte(`{"V0":2}`)},
+		joinRec{"left", 12, kafkaInt(0), []byte(`{"k":2,"V0":1}`)})
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT T3.ID, s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.K - 1 = T2.ID JOIN T3 ON S1.K + 1 = T3.ID;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	check := func(topic string, key uint32, want string) {
+		t.Helper()
+		rec := st.records(topic, 1)[0]
+		if string(rec.Value) != want || !slices.Equal(rec.Key, kafkaInt(key)) || rec.Timestamp.UnixMilli() != 12 {
+			t.Errorf("%s record %x %s at %d, want %x %s at 12", topic, rec.Key, rec.Value, rec.Timestamp.UnixMilli(), kafkaInt(key), want)
+		}
+	}
+	check("OUTPUT", 3, `{"S1_V0":1,"T2_V0":2,"T3_V0":3}`)
+	src, tbl := st.records("left", 1)[0], st.records("right", 1)[0]
+	s1 := fmt.Sprintf(`"S1_K":2,"S1_V0":1,"S1_ROWTIME":12,"S1_ROWPARTITION":%d,"S1_ROWOFFSET":%d,"S1_ID":0,"S1_KSQL_COL_0":1`, src.Partition, src.Offset)
+	check(queryTopic(id, "-L_Join-repartition"), 1, "{"+s1+"}")
+	check(queryTopic(id, "-Join-repartition"), 3, fmt.Sprintf(`{%s,"T2_V0":2,"T2_ROWTIME":11,"T2_ROWPARTITION":%d,"T2_ROWOFFSET":%d,"T2_ID":1,"KSQL_COL_0":3}`,
+		s1, tbl.Partition, tbl.Offset))
+	if got, want := internalTopics(t, st, id), []string{"Join-repartition", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog", "L_Join-repartition"}; !slices.Equal(got, want) {
+		t.Errorf("internal topics %q, want %q", got, want)
+	}
+}
+
 // A chain of table-table joins on AVRO keys rekeys every table by its key
 // into the join's key format, each through its own repartition topic and
 // store (historical plan multi-joins_-_table-table-table_-_SR-enabled_key_format:

@@ -132,8 +132,15 @@ func (js *joinStages) writeGroupBy(q *runningQuery, in *kgo.Record, o operators.
 func (st *joinStage) record(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
 	st.keys[0] = st.plan.KeyExpr.Eval(o.Vals)
 	vals := st.vals[:0]
-	for _, idx := range st.plan.From {
-		vals = append(vals, o.Vals[idx])
+	for i, idx := range st.plan.From {
+		switch {
+		case idx >= 0:
+			vals = append(vals, o.Vals[idx])
+		case i < len(st.plan.Computed) && st.plan.Computed[i].Eval != nil:
+			vals = append(vals, st.plan.Computed[i].Eval(o.Vals))
+		default: // the copy of the key, an expression
+			vals = append(vals, st.keys[0])
+		}
 	}
 	st.vals = vals
 	k, err := q.arena.encode(st.key, st.keys[:])

@@ -33,8 +33,9 @@ import (
 // planner/JoinTree.java (the tree, its contexts and equivalence sets) and
 // planner/LogicalPlanner.java (prepareSourceForJoin),
 // ksqldb-streams/.../StreamTableJoinBuilder.java and the historical plan
-// multi-joins_-_stream-table-table_-_inner-inner. Chains that rekey on an
-// expression are refused.
+// multi-joins_-_stream-table-table_-_inner-inner. A chain that rekeys on an
+// expression names its key as a single join on one does (rekeyStep:
+// historical plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression).
 func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*queryShape, error) {
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
@@ -69,7 +70,7 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 	}
 	cr, ok := chainRekeysOf(jp)
 	if !ok {
-		return nil, refuse("an N-way join that rekeys on an expression or joins a table on the stream's topic")
+		return nil, refuse("an N-way join that joins a table on the stream's topic")
 	}
 	rekeys := cr.rekeys
 	if slices.Contains(cr.tables, true) && slices.Contains(rekeys, true) {
@@ -85,10 +86,8 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 	streamIn := streamSrc
 	if rekeys[0] {
 		// StreamSelectKeyBuilder: the join column becomes the key, the
-		// value columns stay
-		rekeyed := []types.Column{{Name: first.leftExpr.(*sql.ColumnRef).Name, Type: first.LeftKey.Type, Key: true}}
-		rekeyed = append(rekeyed, valuesOf(streamSrc.cols)...)
-		streamIn = &planStep{op: "REKEY", cols: rekeyed, ctx: inner + "LeftSourceKeyed", sources: []*planStep{streamSrc}}
+		// value columns stay (an expression's key is copied last)
+		streamIn = rekeyStep(streamSrc, first.leftExpr, first.LeftKey.Type, inner+"LeftSourceKeyed")
 	}
 	joined := &planStep{op: "PROJECT", cols: aliased(stream.Alias, streamIn.cols), ctx: "PrependAlias" + inner + "Left", sources: []*planStep{streamIn}}
 	joined = chainJoinStepsRekeyed(jp, joined, rekeys, cr.tables)
@@ -166,9 +165,14 @@ func chainJoinStepsRekeyed(jp *JoinPlan, joined *planStep, rekeys, tables []bool
 	for k, st := range jp.Steps {
 		depth := n - 1 - k
 		if k > 0 && rekeys[k] {
-			col, _ := jp.qualified(st.leftExpr)
-			key := types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}
-			joined = &planStep{op: "REKEY", cols: append([]types.Column{key}, valuesOf(joined.cols)...), ctx: chainPrefix(depth) + "LeftSourceKeyed", sources: []*planStep{joined}}
+			ctx := chainPrefix(depth) + "LeftSourceKeyed"
+			col, ok := jp.qualified(st.leftExpr)
+			if !ok { // an expression's key, named and copied as StreamSelectKeyBuilder does
+				joined = rekeyStep(joined, st.leftExpr, st.LeftKey.Type, ctx)
+			} else {
+				key := types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}
+				joined = &planStep{op: "REKEY", cols: append([]types.Column{key}, valuesOf(joined.cols)...), ctx: ctx, sources: []*planStep{joined}}
+			}
 		}
 		joined = chainJoinStep(jp, k, joined, tables[st.Right])
 	}

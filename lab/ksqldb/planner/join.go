@@ -660,6 +660,27 @@ func (jp *JoinPlan) qualified(e sql.Expr) (string, bool) {
 	return q + "." + ref.Name, true
 }
 
+// equivalent is how a chain's equivalence sets name a join expression
+// (JoinTree.joinEquivalenceSet holds the expressions themselves): a column
+// as qualified answers, any other expression as ksqlDB prints it with
+// each column qualified by its source; ok is false where a column is
+// ambiguous or unknown.
+func (jp *JoinPlan) equivalent(e sql.Expr) (string, bool) {
+	if _, col := e.(*sql.ColumnRef); col {
+		return jp.qualified(e)
+	}
+	ok := true
+	text := sql.FormatWith(e, func(ref *sql.ColumnRef) string {
+		srcs := jp.sourcesHaving(ref.Name)
+		if len(srcs) != 1 {
+			ok = false
+			return ""
+		}
+		return srcs[0]
+	})
+	return text, ok
+}
+
 // viableKeys are the columns equivalent to the result's key
 // (JoinTree.viableKeyColumns and joinEquivalenceSet, for left-deep trees).
 func (jp *JoinPlan) viableKeys() []string {

@@ -37,6 +37,11 @@ type JoinRepartition struct {
 	// From is, per value, its column's index in the leaf's row, or -1
 	// for the copy of a key that is an expression
 	From []int
+	// Computed is, per value (nil, or an Eval of nil: none), the
+	// expression a value whose From is -1 is computed by over the joined
+	// row, where it is not the copy of this repartition's key: a chain's
+	// copy of an earlier join's key on an expression (chainRepartition)
+	Computed []expr.Compiled
 	// KeyExpr evaluates the join key over the joined row (the leaf's
 	// columns at its Base)
 	KeyExpr expr.Compiled
@@ -223,8 +228,9 @@ func leafIndex(schema []types.Column, name string, pseudo *int) int {
 // multi-joins_-_stream-table-table_-_qualified_select__ (the first join on
 // the key, the second rekeyed), multi-joins_-_stream-table-table_-_table_key_format_mismatch,
 // multi-joins_-_table-table-table_-_key_format_mismatch and
-// _-_SR-enabled_key_format (tables rekeyed). A chain that rekeys on an
-// expression is rekeyed in memory.
+// _-_SR-enabled_key_format (tables rekeyed), and
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression
+// (two expressions of the stream's column: two repartitions).
 func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	if jp.Steps[0].Within != nil {
 		if rps := planStreamChainRepartition(jp); rps != nil {
@@ -254,8 +260,7 @@ func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 		case k == 0:
 			out = append(out, joinRepartition(0, jp.Leaves[0], st.leftExpr, st.LeftKey, "-"+prefix+"Join-repartition", format, jp.Leaves[0].Alias))
 		default:
-			col, _ := jp.qualified(st.leftExpr)
-			out = append(out, chainRepartition(jp, k, col, "-"+prefix+"Join-repartition", format))
+			out = append(out, chainRepartition(jp, k, "-"+prefix+"Join-repartition", format, cr.rekeys))
 		}
 		if cr.tables[st.Right] {
 			out = append(out, tableSideRepartition(st.Right, jp.Leaves[st.Right], st.rightExpr, st.RightKey,
@@ -268,7 +273,7 @@ func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 // chainRekeys is how ksqlDB repartitions a chain of joins.
 type chainRekeys struct {
 	// rekeys: step k's left input is rekeyed by the step's left
-	// expression (a column)
+	// expression
 	rekeys []bool
 	// tables: leaf i, a table, is rekeyed by its own key into the key
 	// format of the join that reads it
@@ -290,8 +295,8 @@ type chainRekeys struct {
 // rekeyed, then its table's (JoinNode.resolveKeyFormats); a source (not a
 // joined result) is also rekeyed where that format infers schemas or
 // differs from its own (PreJoinRepartitionNode's forced repartition,
-// rekeyedSides). ok is false for other chains and for a chain that
-// rekeys on anything but a column.
+// rekeyedSides). A join on an expression is in the equivalence set as
+// that expression (JoinPlan.equivalent). ok is false for other chains.
 func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
 	first := jp.Leaves[0]
 	if first.Source.Window != nil || len(first.Source.Schema.Keys()) != 1 {
@@ -314,8 +319,8 @@ func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
 		case !tables && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
 			return cr, false
 		}
-		l, lok := jp.qualified(st.leftExpr)
-		r, _ := jp.qualified(st.rightExpr)
+		l, lok := jp.equivalent(st.leftExpr)
+		r, _ := jp.equivalent(st.rightExpr)
 		if k == 0 {
 			cr.rekeys[0], cr.tables[1], _ = rekeyedSides(jp, st, first, right)
 			if tables {
@@ -351,19 +356,68 @@ func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
 }
 
 // chainRepartition plans the repartition of the result of a chain's
-// steps before step k, rekeyed by step k's left expression, the column
-// qualified as col (ALIAS.NAME): keyed by that column, aliased
-// (ALIAS_NAME), its value the joined sources' PrependAlias columns in
-// source order, each source's values, pseudo columns and key copy
-// (JoinParamsFactory.createSchema, with the key the rekey keeps among the
-// values; the historical plan's schema CSAS_OUTPUT_0.Join.Left). From
-// indexes the joined row.
-func chainRepartition(jp *JoinPlan, k int, col, suffix, keyFormat string) JoinRepartition {
+// steps before step k, rekeyed by step k's left expression: keyed by it,
+// named ALIAS_NAME for a column, else as StreamSelectKeyBuilder names an
+// expression's key (KSQL_COL_n, rekeyStep), its value the joined sources'
+// PrependAlias columns in source order, each source's values, pseudo
+// columns and key copy (JoinParamsFactory.createSchema, with the key the
+// rekey keeps among the values; the historical plan's schema
+// CSAS_OUTPUT_0.Join.Left), and after the columns of the stream or table
+// an earlier step rekeyed on an expression (rekeys) a copy of that step's
+// key, and last, where the key is an expression, a copy of it (historical
+// plan multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
+// S1_KSQL_COL_0 and KSQL_COL_0). From indexes the joined row.
+func chainRepartition(jp *JoinPlan, k int, suffix, keyFormat string, rekeys []bool) JoinRepartition {
 	st := jp.Steps[k]
-	r := JoinRepartition{Step: k, Suffix: suffix, KeyFormat: keyFormat, KeyExpr: st.LeftKey,
-		Key: types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}}
-	r.Values, r.From = joinedValues(jp, k)
+	r := JoinRepartition{Step: k, Suffix: suffix, KeyFormat: keyFormat, KeyExpr: st.LeftKey}
+	for leaf := 0; leaf <= k; leaf++ {
+		l := jp.Leaves[leaf]
+		schema := l.Source.Schema.Cols
+		pseudo := 0
+		for _, c := range sourceStepColumns(l.Source) {
+			if !c.Key {
+				r.addValue(types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type}, l.Base+leafIndex(schema, c.Name, &pseudo), expr.Compiled{})
+			}
+		}
+		if at := jp.Steps[leaf]; leaf < k && leaf < len(rekeys) && rekeys[leaf] && !isColumnRef(at.leftExpr) {
+			name := r.Values
+			if leaf == 0 {
+				name = sourceStepColumns(l.Source)
+			}
+			copyOf := valuesOf(rekeyStep(&planStep{cols: name}, at.leftExpr, at.LeftKey.Type, "").cols)
+			c := copyOf[len(copyOf)-1]
+			if leaf == 0 {
+				c.Name = l.Alias + "_" + c.Name
+			}
+			r.addValue(c, -1, at.LeftKey)
+		}
+	}
+	if col, ok := jp.qualified(st.leftExpr); ok {
+		r.Key = types.Column{Name: strings.ReplaceAll(col, ".", "_"), Type: st.LeftKey.Type, Key: true}
+		return r
+	}
+	keyed := rekeyStep(&planStep{cols: r.Values}, st.leftExpr, st.LeftKey.Type, "").cols
+	r.Key = keyed[0]
+	r.addValue(keyed[len(keyed)-1], -1, expr.Compiled{})
 	return r
+}
+
+// addValue appends value c, read from the joined row at from, or computed
+// by e where from is -1 (an Eval of nil: the key's copy).
+func (r *JoinRepartition) addValue(c types.Column, from int, e expr.Compiled) {
+	r.Values, r.From = append(r.Values, c), append(r.From, from)
+	if e.Eval != nil && r.Computed == nil {
+		r.Computed = make([]expr.Compiled, len(r.Values)-1, len(r.Values))
+	}
+	if r.Computed != nil {
+		r.Computed = append(r.Computed, e)
+	}
+}
+
+// isColumnRef tells whether e is a column reference.
+func isColumnRef(e sql.Expr) bool {
+	_, ok := e.(*sql.ColumnRef)
+	return ok
 }
 
 // joinedValues are the value columns of the joined sources' PrependAlias

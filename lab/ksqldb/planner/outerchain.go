@@ -67,7 +67,7 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 			if table {
 				suffix = "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-repartition"
 			}
-			rp := chainRepartition(jp, k, l, suffix, first.KeyFormat)
+			rp := chainRepartition(jp, k, suffix, first.KeyFormat, nil)
 			rp.Values = append(rp.Values, types.Column{Name: outerKeyName(jp), Type: jp.Steps[k-1].LeftKey.Type})
 			rp.From = append(rp.From, jp.KeySlot)
 			out = append(out, rp)
