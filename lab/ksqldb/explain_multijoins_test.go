@@ -54,9 +54,6 @@ var multiJoinGaps = map[string]string{
 		"where ksqlDB rekeys the table through RightSourceKeyed-SelectKey-repartition into RightSourceKeyed-Materialize and logs JOINTHIS/JOINOTHER 28/29",
 	"multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats": "as the stream-stream-table " +
 		"SR-enabled plan, and the first join's result is rekeyed through Join-repartition into the table's JSON_SR keys",
-	"multi-joins_-_table-table-table_-_SR-enabled_key_format": "the tables' <Side>SourceKeyed-Materialize changelogs copy the " +
-		"repartition records' keys and register no key schema under their own subjects, where Kafka Streams' store serde registers " +
-		"\"int\" under each changelog's -key subject",
 }
 
 // Every multi-joins historical plan's query, run from the case's

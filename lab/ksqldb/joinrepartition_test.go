@@ -945,4 +945,16 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', key_
 	if got := internalTopics(t, st, id); !slices.Equal(got, want) {
 		t.Errorf("internal topics %q, want %q", got, want)
 	}
+	// each store's changelog is keyed by the key schema its own -key
+	// subject holds, "int" (the plan's post topics: keySchema of each
+	// <Side>SourceKeyed-Materialize-changelog), as Kafka Streams' store
+	// serde writes it for the changelog topic
+	for _, store := range []string{"L_LeftSourceKeyed", "L_RightSourceKeyed", "RightSourceKeyed"} {
+		topic := queryTopic(id, "-"+store+"-Materialize-changelog")
+		rec := st.records(topic, 1)[0]
+		regID, schema := latestSchema(t, st.reg.URL(), topic+"-key")
+		if schema != `"int"` || len(rec.Key) < 5 || int(binary.BigEndian.Uint32(rec.Key[1:5])) != regID {
+			t.Errorf("%s: key %x, subject %s-key holds %s as id %d, want \"int\" and the key written with its id", topic, rec.Key, topic, schema, regID)
+		}
+	}
 }

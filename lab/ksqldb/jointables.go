@@ -3,9 +3,11 @@ package ksqldb
 import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // tableLog is the changelog of the store a persistent join keeps a table
@@ -25,6 +27,13 @@ type tableLog struct {
 	// reads, which hold its entries already
 	raw   bool
 	store *sourceStore // the entries' layout, where not raw
+	// a raw log's serdes: the repartition's, for the changelog topic,
+	// whose schemas the query registers under the changelog's subjects
+	// as the store's serdes do in Kafka Streams (historical plan
+	// multi-joins_-_table-table-table_-_SR-enabled_key_format: each
+	// <Side>SourceKeyed-Materialize-changelog's keySchema); the schemas
+	// are the repartition's, so the records' ids are too
+	key, val *formats.Serde
 }
 
 // newTableLogs are the table-side changelogs of a persistent join, by leaf.
@@ -36,7 +45,11 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 	out := map[int]*tableLog{}
 	for _, rp := range plan.JoinRepartitions {
 		if rp.Table {
-			out[rp.Leaf] = &tableLog{topic: s.appID(qi.ID) + "-" + rp.Store + "-changelog", raw: true}
+			topic := s.appID(qi.ID) + "-" + rp.Store + "-changelog"
+			src := jp.Leaves[rp.Leaf].Source
+			out[rp.Leaf] = &tableLog{topic: topic, raw: true,
+				key: formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
+				val: formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable)}
 		}
 	}
 	for i, l := range jp.Leaves {

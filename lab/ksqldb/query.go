@@ -225,7 +225,8 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 // aggregation's repartition key and value and its store's, each join
 // side's repartition key and value, each chain repartition's key and
 // value (a join's aggregation's last, then its store's), the table-side
-// changelogs' values by leaf, the foreign-key join's output store
+// changelogs' values by leaf (a rekeyed table's key and value, the same
+// schemas as its repartition's), the foreign-key join's output store
 // changelog's key and value (its first write comes before the projection's
 // of the same result), the Project-Last changelog's key and value.
 func (q *runningQuery) internalSerdes() []*formats.Serde {
@@ -258,7 +259,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 		out = append(out, q.aggLog.key, q.aggLog.val)
 	}
 	for _, leaf := range slices.Sorted(maps.Keys(q.tableLogs)) {
-		if tl := q.tableLogs[leaf]; !tl.raw { // a rekeyed table's are its repartition topic's
+		if tl := q.tableLogs[leaf]; tl.raw { // a rekeyed table's: its repartition topic's schemas
+			out = append(out, tl.key, tl.val)
+		} else {
 			out = append(out, tl.store.val)
 		}
 	}
