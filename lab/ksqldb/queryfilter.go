@@ -10,9 +10,10 @@ import (
 
 // withFilterStatement is how the query endpoints (/query, /query-stream)
 // answer a WHERE or HAVING clause whose types do not resolve:
-// FilterTypeValidator throws a KsqlStatementException whose statement is
-// the clause, and the endpoints answer its unlogged message, which ends
-// with "\nStatement: <clause>" (ServerUtils.handleEndpointException;
+// FilterTypeValidator throws a KsqlStatementException with unlogged details
+// whose statement is the clause, and the endpoints answer its unlogged
+// message, which ends with "\nStatement: <clause>", naming the clause as
+// the statement (ServerUtils.handleEndpointException;
 // pull-queries-against-materialized-aggregates.json "non-windowed lookup on
 // wrong type"). /ksql answers the message alone.
 func withFilterStatement(err error, q *sql.Query) error {
@@ -30,5 +31,5 @@ func withFilterStatement(err error, q *sql.Query) error {
 	if clause == nil {
 		return err
 	}
-	return &stmterr.Error{Code: se.Code, Msg: se.Msg + "\nStatement: " + sql.Format(clause)}
+	return withUnlogged(err, sql.Format(clause))
 }

@@ -2,7 +2,6 @@ package ksqldb
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -33,7 +32,8 @@ func migrateQuery(props map[string]string) bool {
 // mode does: over HTTP/1.1 or HTTP/2, in the format of the media type the
 // Accept header prefers among that route's (any type: delimited; JSON or none:
 // the old /query rows as application/vnd.ksql.v1+json), failures as
-// failMigrated answers them, and a push query that
+// failStatement answers them (ServerUtils.handleEndpointException, as on
+// /query-stream), and a push query that
 // /close-query may end (ConnectionQueryManager.createApiQuery).
 func (s *Server) migratedQuery(ctx context.Context, w http.ResponseWriter, r *http.Request, p sql.Parsed, q *sql.Query, props map[string]string) {
 	if refuseHTTP10(w, r) {
@@ -41,7 +41,7 @@ func (s *Server) migratedQuery(ctx context.Context, w http.ResponseWriter, r *ht
 	}
 	accepted, _ := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaKSQL, restapi.MediaJSON})
 	out := queryStreamOutput(w, accepted, true)
-	out.fail = func(text string, err error) { failMigrated(w, text, err) }
+	out.fail = func(text string, err error) { failStatement(w, text, err) }
 	if q.EmitChanges || q.EmitFinal {
 		// a push query's header has its value columns only
 		// (QueryStreamHandler.preparePushProjectionSchema)
@@ -53,25 +53,4 @@ func (s *Server) migratedQuery(ctx context.Context, w http.ResponseWriter, r *ht
 		return
 	}
 	s.pullQuery(ctx, out, p, q, props)
-}
-
-// failMigrated answers a migrated query's failure as
-// ServerUtils.handleEndpointException does, through FailureHandler (no
-// Content-Type): a KsqlStatementException's unlogged message. That is the
-// message with the statement appended only for exceptions built with unlogged
-// details, such as the push query cap's
-// (QueryCapacityUtil.throwTooManyActivePushQueriesException), answered as
-// /query-stream answers it. The engine rethrows the KsqlExceptions of analysis
-// and planning as KsqlStatementExceptions without unlogged details
-// (KsqlEngine.analyzeQueryWithNoOutputTopic, EngineExecutor.executeTransientQuery),
-// whose unlogged message is their message: those keep the old path's text.
-func failMigrated(w http.ResponseWriter, text string, err error) {
-	var pce *pushCapError
-	var spe *scalablePushError
-	if errors.As(err, &pce) || errors.As(err, &spe) {
-		failStatement(w, text, err)
-		return
-	}
-	code, body := statementError(text, err, nil)
-	restapi.WriteFailure(w, code/100, body)
 }

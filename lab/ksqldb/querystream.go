@@ -91,17 +91,24 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		return
 	}
 	if len(stmts) != 1 {
-		out.fail(text, stmterr.Bad("Expected exactly one KSQL statement; found %d instead", len(stmts)))
+		// QueryEndpoint.createStatement's refusals name the request's text
+		out.fail(text, withUnlogged(stmterr.Bad("Expected exactly one KSQL statement; found %d instead", len(stmts)), text))
 		return
 	}
-	p, err := newSessionVars(false, true, rawVars).prepare(stmts[0])
+	p, err := newSessionVars(false, true, rawVars).substitute(stmts[0])
 	if err != nil {
 		out.fail(text, err)
 		return
 	}
+	if err := notIntegerClause(p.Stmt); err != nil {
+		// AstBuilder's ParsingException, which DefaultKsqlParser.prepare
+		// rethrows with unlogged details naming the statement
+		out.fail(p.Text, withUnlogged(err, p.Text))
+		return
+	}
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
-		out.fail(text, stmterr.Bad("Neither a query nor a print statement"))
+		out.fail(text, withUnlogged(stmterr.Bad("Neither a query nor a print statement"), text))
 		return
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
@@ -193,36 +200,42 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 	return *text, props, vars, true
 }
 
-// failStatement answers a statement the query-stream handler could not run:
-// FailureHandler's statement_error, whose message ends with the statement
-// (KsqlStatementException.getUnloggedMessage), except for an exception built
-// without unlogged details, whose unlogged message is its message.
+// failStatement answers a statement the query-stream handler could not run
+// as ServerUtils.handleEndpointException answers a KsqlStatementException
+// through FailureHandler: its unlogged message and its statement
+// (KsqlStatementException.getUnloggedMessage). That message ends with
+// "\nStatement: <statement>" only for an exception built with unlogged
+// details: a syntax error (ParseFailedException, naming the line that
+// failed), the push query cap's, and those marked as unloggedError. The
+// engine rethrows the errors of analysis and planning without unlogged
+// details (KsqlEngine.executeTransientQuery, analyzeQueryWithNoOutputTopic;
+// EngineContext.prepare for a source that does not exist), so their
+// unlogged message is the message alone.
 func failStatement(w http.ResponseWriter, text string, err error) {
 	code := stmterr.CodeBadStatement
 	msg := err.Error()
+	var ue *unloggedError
 	var se *stmterr.Error
 	var ste *sql.StatementError
 	var pce *pushCapError
 	var spe *scalablePushError
-	suffix := true
 	switch {
 	case errors.As(err, &pce):
-		msg = pce.unlogged()
+		msg = pce.unlogged() + "\nStatement: " + text
+	case errors.As(err, &ue):
+		msg, text = ue.unlogged(), ue.stmt
 	case errors.As(err, &spe):
-		suffix = false // KsqlStatementException without unlogged details
-	case errors.As(err, &se):
-		code = se.Code
 	case errors.As(err, &ste):
 		if line, ok := failedLine(text, err); ok {
 			text = line // DefaultKsqlParser.parse's statement
 		} else {
 			text = ste.Text
 		}
+		msg += "\nStatement: " + text
+	case errors.As(err, &se):
+		code = se.Code
 	default:
 		code = 50000
-	}
-	if suffix && code/10000 == 4 {
-		msg += "\nStatement: " + text
 	}
 	restapi.WriteFailure(w, code/100, restapi.StatementError{Type: "statement_error", ErrorCode: code, Message: msg,
 		StatementText: text, Entities: []any{}})
