@@ -4,8 +4,10 @@ import "testing"
 
 // A source named with other letter cases than the statement's is pointed
 // out, as MetaStoreImpl.checkAlternatives does (confluentinc/ksql v7.9.0)
-// wherever ksqlDB looks a source up by name: FROM (DataSourceExtractor),
-// DESCRIBE (ListSourceExecutor), DROP (DropSourceFactory, same kind only),
+// wherever ksqlDB looks a source up by name: FROM (DataSourceExtractor,
+// whose error EngineContext.prepare wraps as "Exception while preparing
+// statement: ..."), DESCRIBE (ListSourceExecutor), DROP (DropSourceFactory,
+// same kind only),
 // INSERT INTO ... VALUES (InsertValuesExecutor, which prints the name
 // quoted, as SourceName.toString does). One match gets "Did you mean
 // "x"? Hint: wrap the source name in double quotes ..." when it has a
@@ -24,7 +26,7 @@ CREATE TABLE "Input2" (K INT PRIMARY KEY, v INT) WITH (kafka_topic='mixed', part
 		{"INSERT INTO input (K, v) VALUES (1, 1);", "Cannot insert values into an unknown stream/table: `INPUT`" + lowerHint},
 		{`INSERT INTO "input2" (K, v) VALUES (1, 1);`, "Cannot insert values into an unknown stream/table: `input2`" +
 			"\nDid you mean \"INPUT2\" (STREAM) or \"Input2\" (TABLE)? Hint: wrap the source name in double quotes to make it case-sensitive."},
-		{"CREATE STREAM out AS SELECT * FROM input;", "INPUT does not exist." + lowerHint},
+		{"CREATE STREAM out AS SELECT * FROM input;", "Exception while preparing statement: INPUT does not exist." + lowerHint},
 		{"DESCRIBE input;", "Could not find STREAM/TABLE 'INPUT' in the Metastore" + lowerHint},
 		{"DROP STREAM input;", "Stream INPUT does not exist." + lowerHint},
 		{`DROP STREAM "input2";`, "Stream input2 does not exist.\nDid you mean INPUT2? Hint: try removing double quotes from the source name."},

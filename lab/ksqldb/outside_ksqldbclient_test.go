@@ -113,7 +113,7 @@ func TestTheKsqldbClientPackageRunsAWordCount(t *testing.T) {
 	if c := run.CloseAgain; c.Status != 400 || c.Error == nil || c.Error.Code != 40000 || !strings.HasPrefix(c.Error.Message, "No query with id transient_COUNTS_") {
 		t.Errorf("closing the closed push query again: %+v", c)
 	}
-	if m := run.Missing; m.Status != 400 || m.Error == nil || m.Error.Code != 40001 || !strings.HasPrefix(m.Error.Message, "NOTHING_HERE does not exist.") {
+	if m := run.Missing; m.Status != 400 || m.Error == nil || m.Error.Code != 40001 || !strings.HasPrefix(m.Error.Message, "Exception while preparing statement: NOTHING_HERE does not exist.") {
 		t.Errorf("pull query of a missing source: %+v", m)
 	}
 	wantStreams := [][]string{{"WORDS", "words_topic", "KAFKA", "JSON"}}

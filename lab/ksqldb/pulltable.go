@@ -21,19 +21,21 @@ import (
 // allowed).
 func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q *sql.Query, props map[string]string) {
 	const hint = "\nAdd EMIT CHANGES if you intended to issue a push query."
+	s.mu.Lock()
+	resolveCustomTypes(p.Stmt, s.ms.Types)
+	// the statement is prepared (its sources looked up) before
+	// PullQueryValidator sees it
+	if err := planner.MissingSource(s.ms, q); err != nil {
+		s.mu.Unlock()
+		out.fail(p.Text, err)
+		return
+	}
 	if len(q.Joins) > 0 { // PullQueryValidator
+		s.mu.Unlock()
 		out.fail(p.Text, stmterr.Bad("Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info."+hint))
 		return
 	}
-	s.mu.Lock()
-	resolveCustomTypes(p.Stmt, s.ms.Types)
-	src, ok := s.ms.Sources[q.From]
-	if !ok {
-		alt := s.ms.Alternatives(q.From, "")
-		s.mu.Unlock()
-		out.fail(p.Text, stmterr.Bad("%s does not exist.%s", q.From, alt))
-		return
-	}
+	src := s.ms.Sources[q.From]
 	if !src.Table {
 		s.mu.Unlock()
 		s.pullStream(ctx, out, p, q, props)

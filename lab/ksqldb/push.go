@@ -57,6 +57,15 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		out.fail(p.Text, stmterr.Bad("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"))
 		return
 	}
+	s.mu.Lock()
+	err = planner.MissingSource(s.ms, qs.Query)
+	s.mu.Unlock()
+	if err != nil {
+		// StreamedQueryResource.parseStatement prepares the statement, and
+		// answers its failure itself, before any migration
+		s.writeStatementError(w, r, *req.KSQL, err, nil)
+		return
+	}
 	if migrateQuery(props) {
 		s.migratedQuery(r.Context(), w, r, p, qs.Query, props)
 		return

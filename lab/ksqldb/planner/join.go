@@ -238,7 +238,7 @@ func planJoin(ms *metastore.Store, q *sql.Query, o options) (*metastore.Source, 
 	add := func(name, alias string) error {
 		src, ok := ms.Sources[name]
 		if !ok {
-			return stmterr.Bad("%s does not exist.%s", name, ms.Alternatives(name, ""))
+			return missingSource(ms, name)
 		}
 		for _, l := range jp.Leaves {
 			if l.Source.Name == name { // Analyzer.visitAliasedRelation

@@ -111,6 +111,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	if err := checkByClausesAsWritten(q); err != nil {
 		return nil, err
 	}
+	if err := MissingSource(ms, q); err != nil {
+		return nil, err
+	}
 	if err := refuseWindowedTables(ms, q, mode); err != nil {
 		return nil, err
 	}
@@ -125,7 +128,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	} else {
 		var ok bool
 		if src, ok = ms.Sources[q.From]; !ok {
-			return nil, stmterr.Bad("%s does not exist.%s", q.From, ms.Alternatives(q.From, ""))
+			return nil, missingSource(ms, q.From)
 		}
 		in = inputScope(src, q.FromAlias)
 	}
