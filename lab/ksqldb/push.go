@@ -80,11 +80,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
-		open := out.open
-		out.open = func(queryID string, sch types.Schema) restapi.ResultWriter {
-			return open(queryID, valueColumns(sch))
-		}
-		s.pushQuery(r.Context(), out, p, qs.Query, props, false)
+		s.pushQuery(r.Context(), pushHeader(out), p, qs.Query, props, false)
 		return
 	}
 	s.pullQuery(r.Context(), out, p, qs.Query, props)

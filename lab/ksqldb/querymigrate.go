@@ -7,7 +7,6 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // migrateQueryProperty is ksql.endpoint.migrate.query (KsqlConfig.java,
@@ -43,13 +42,7 @@ func (s *Server) migratedQuery(ctx context.Context, w http.ResponseWriter, r *ht
 	out := queryStreamOutput(w, accepted, true)
 	out.fail = func(text string, err error) { failStatement(w, text, err) }
 	if q.EmitChanges || q.EmitFinal {
-		// a push query's header has its value columns only
-		// (QueryStreamHandler.preparePushProjectionSchema)
-		open := out.open
-		out.open = func(queryID string, sch types.Schema) restapi.ResultWriter {
-			return open(queryID, valueColumns(sch))
-		}
-		s.pushQuery(ctx, out, p, q, props, true)
+		s.pushQuery(ctx, pushHeader(out), p, q, props, true)
 		return
 	}
 	s.pullQuery(ctx, out, p, q, props)

@@ -114,7 +114,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
 		// registered with the connection's queries in compatibility mode too,
 		// so /close-query ends it (QueryStreamHandler.handleQueryPublisher)
-		s.pushQuery(r.Context(), out, p, qs.Query, props, true)
+		s.pushQuery(r.Context(), pushHeader(out), p, qs.Query, props, true)
 		return
 	}
 	s.pullQuery(r.Context(), out, p, qs.Query, props)
