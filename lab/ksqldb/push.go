@@ -47,6 +47,23 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.writeStatementError(w, r, *req.KSQL, err, nil)
 		return
 	}
+	if qs, ok := p.Stmt.(*sql.QueryStatement); ok {
+		s.mu.Lock()
+		err = planner.MissingSource(s.ms, qs.Query)
+		s.mu.Unlock()
+		if err != nil {
+			// StreamedQueryResource.parseStatement prepares the statement,
+			// and answers its failure itself, before any migration
+			s.writeStatementError(w, r, *req.KSQL, err, nil)
+			return
+		}
+	}
+	if err := coerceOverrides(req.StreamsProperties); err != nil {
+		// StreamedQueryResource.handleStatement reads the request's
+		// overrides once the statement is prepared: Errors.badRequest
+		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		return
+	}
 	if pr, ok := p.Stmt.(*sql.Print); ok {
 		s.printTopic(w, r, p, pr, props)
 		return
@@ -55,15 +72,6 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
 		out.fail(p.Text, stmterr.Bad("The following statement types should be issued to the '/ksql' endpoint: statements other than SELECT and PRINT"))
-		return
-	}
-	s.mu.Lock()
-	err = planner.MissingSource(s.ms, qs.Query)
-	s.mu.Unlock()
-	if err != nil {
-		// StreamedQueryResource.parseStatement prepares the statement, and
-		// answers its failure itself, before any migration
-		s.writeStatementError(w, r, *req.KSQL, err, nil)
 		return
 	}
 	if migrateQuery(props) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -82,9 +83,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		}
 		props[k] = str
 	}
-	if !compat {
-		uncoercedPushV2(rawProps, props)
-	}
+	pushV2Parses := compat || uncoercedPushV2(rawProps, props)
 	stmts, err := sql.Parse(text)
 	if err != nil {
 		out.fail(text, err)
@@ -109,6 +108,17 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
 		out.fail(text, withUnlogged(stmterr.Bad("Neither a query nor a print statement"), text))
+		return
+	}
+	if (qs.Query.EmitChanges || qs.Query.EmitFinal) && !pushV2Parses {
+		// prepared (its sources looked up) before it is planned
+		s.mu.Lock()
+		err := planner.MissingSource(s.ms, qs.Query)
+		s.mu.Unlock()
+		if err == nil {
+			err = errInternalQuery
+		}
+		out.fail(p.Text, err)
 		return
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
@@ -219,7 +229,11 @@ func failStatement(w http.ResponseWriter, text string, err error) {
 	var ste *sql.StatementError
 	var pce *pushCapError
 	var spe *scalablePushError
+	var ie *internalQueryError
 	switch {
+	case errors.As(err, &ie):
+		restapi.WriteFailure(w, http.StatusInternalServerError, restapi.GenericError{Type: "generic_error", ErrorCode: 50000, Message: ie.Error()})
+		return
 	case errors.As(err, &pce):
 		msg = pce.unlogged() + "\nStatement: " + text
 	case errors.As(err, &ue):

@@ -87,9 +87,14 @@ func sinkWriters(ms *metastore.Store, source string) int {
 // the JSON boolean true: QueryStreamArgs hands its properties over
 // uncoerced and ScalablePushUtil.isPushV2Enabled tests Boolean.TRUE.equals,
 // where the old /query body's KsqlRequest.getConfigOverrides coerces a
-// string "true" first.
-func uncoercedPushV2(raw map[string]any, props map[string]string) {
-	if v, ok := raw[pushV2Property]; ok && v != true {
+// string "true" first. It reports whether the override parses as a
+// BOOLEAN: a classic push query's planning parses every override
+// (EngineExecutor.planQuery: SessionConfig.getConfig(true)), and a
+// ConfigException there is an internal error to the endpoint.
+func uncoercedPushV2(raw map[string]any, props map[string]string) bool {
+	v, ok := raw[pushV2Property]
+	if ok && v != true {
 		props[pushV2Property] = "false"
 	}
+	return !ok || parsesAsBoolean(v)
 }
