@@ -75,3 +75,29 @@ func TestPushV2OverrideThatIsNotABoolean(t *testing.T) {
 		t.Errorf("/query-stream with \"TRUE\": %d %s", code, line)
 	}
 }
+
+// With the server's own ksql.query.push.v2.enabled true, an eligible push
+// query that names no override is a scalable push query, refused without a
+// registry; a request's override, false, still wins
+// (ScalablePushUtil.isPushV2Enabled reads the override first, else the
+// server's KsqlConfig).
+func TestServerPushV2SettingAppliesWithoutAnOverride(t *testing.T) {
+	st := newStack(t)
+	st.createTopic(turnstileTopic, 1)
+	_, url := st.serve(WithPushV2Enabled(true))
+	mustKSQL(t, url, "CREATE STREAM turnstile (station_id INT, station_name VARCHAR, line VARCHAR) WITH (KAFKA_TOPIC='org.chicago.cta.station.turnstile.v1', VALUE_FORMAT='AVRO');", nil)
+	mustKSQL(t, url, "CREATE STREAM blue AS SELECT * FROM turnstile WHERE line = 'blue' EMIT CHANGES;", earliest())
+	const stmt = "SELECT * FROM blue EMIT CHANGES;"
+	for _, path := range []string{"/query", "/query-stream"} {
+		if code, body := postQuery(t, url, path, stmt, nil); code != 400 || !strings.Contains(body, `"message":"`+noScalablePushRegistry+`"`) {
+			t.Errorf("%s without an override: %d %s", path, code, body)
+		}
+		if code, line := postQuery(t, url, path, stmt, map[string]any{pushV2Property: false}); code != 200 || !strings.Contains(line, `"queryId":"transient_`) {
+			t.Errorf("%s with the override false: %d %s", path, code, line)
+		}
+		// not eligible (no query writes TURNSTILE): a classic push query
+		if code, line := postQuery(t, url, path, "SELECT * FROM turnstile EMIT CHANGES;", nil); code != 200 || !strings.Contains(line, `"queryId":"transient_`) {
+			t.Errorf("%s on a source no query writes: %d %s", path, code, line)
+		}
+	}
+}

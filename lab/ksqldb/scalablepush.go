@@ -8,7 +8,8 @@ import (
 )
 
 // Scalable push queries (push v2, KLIP-52). A request turns them on with
-// the override ksql.query.push.v2.enabled; QueryExecutor.handleQuery
+// the override ksql.query.push.v2.enabled, or the server with its own;
+// QueryExecutor.handleQuery
 // (ksqldb-rest-app/src/main/java/io/confluent/ksql/rest/server/query/QueryExecutor.java)
 // then runs an eligible push query (ScalablePushUtil.isScalablePushQuery)
 // off the writing query's scalable push registry. ksqlDB installs that
@@ -18,8 +19,15 @@ import (
 // PushPhysicalPlanBuilder refuses it; any other query runs classically.
 
 // pushV2Property is KsqlConfig.KSQL_QUERY_PUSH_V2_ENABLED; the server's own
-// value is the default, false.
+// value is false unless WithPushV2Enabled sets it.
 const pushV2Property = "ksql.query.push.v2.enabled"
+
+// WithPushV2Enabled sets the server's ksql.query.push.v2.enabled, which a
+// push query with no override of its own follows
+// (ScalablePushUtil.isPushV2Enabled). ksql.query.push.v2.registry.installed
+// stays false: an eligible query is refused as without a registry.
+// Default: false.
+func WithPushV2Enabled(enabled bool) Option { return func(c *config) { c.pushV2 = enabled } }
 
 // errNoScalablePushRegistry is PushPhysicalPlanBuilder's
 // IllegalStateException as EngineExecutor.executeScalablePushQuery wraps it:
@@ -38,7 +46,11 @@ func (e *scalablePushError) Error() string { return e.msg }
 // the push query q over source, given the request's properties (as
 // strings) and the server's auto.offset.reset; the caller holds s.mu.
 func (s *Server) scalablePush(q *sql.Query, source string, props map[string]string) bool {
-	if v, ok := props[pushV2Property]; !ok || !strings.EqualFold(strings.TrimSpace(v), "true") {
+	if v, ok := props[pushV2Property]; ok {
+		if !strings.EqualFold(strings.TrimSpace(v), "true") {
+			return false
+		}
+	} else if !s.cfg.pushV2 {
 		return false
 	}
 	if !q.EmitChanges || len(q.Joins) > 0 || q.HasGroupBy || q.Window != nil || q.Having != nil || q.HasPartitionBy {

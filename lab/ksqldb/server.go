@@ -35,6 +35,7 @@ type config struct {
 	kafka         []kgo.Opt
 	processingLog bool
 	substitution  bool
+	pushV2        bool   // ksql.query.push.v2.enabled
 	connectURL    string // ksql.connect.url
 	connectAuth   string // the Authorization header sent to Connect
 }
