@@ -9,22 +9,14 @@ import (
 	"github.com/ctalab/ctalab/app/sim"
 )
 
-// BenchmarkArrivalTicks measures producing ticks of arrivals at max pace:
-// one arrival at each of 30 stations per tick, flushed at the end of the
-// tick, as the simulation does; every record acknowledged at the end.
-func BenchmarkArrivalTicks(b *testing.B) {
-	cfg := fakeBackends(b)
-	d, err := sim.LoadData()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ls, err := sim.BuildLines(d.Stations)
-	if err != nil {
-		b.Fatal(err)
-	}
+// benchProducer is a producer on fake backends for the length of b, and
+// every station of the lines.
+func benchProducer(b *testing.B) (context.Context, *Producer, []*sim.Station) {
+	b.Helper()
+	ls := lines(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	p, err := New(ctx, cfg, ls)
+	b.Cleanup(cancel)
+	p, err := New(ctx, fakeBackends(b), ls)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -32,6 +24,14 @@ func BenchmarkArrivalTicks(b *testing.B) {
 	for _, l := range ls {
 		stations = append(stations, l.Stations...)
 	}
+	return ctx, p, stations
+}
+
+// BenchmarkArrivalTicks measures producing ticks of arrivals at max pace:
+// one arrival at each of 30 stations per tick, flushed at the end of the
+// tick, as the simulation does; every record acknowledged at the end.
+func BenchmarkArrivalTicks(b *testing.B) {
+	ctx, p, stations := benchProducer(b)
 	t0 := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
 	b.ReportAllocs()
 	tick := 0
@@ -64,25 +64,7 @@ func BenchmarkArrivalTicks(b *testing.B) {
 // keeping several ticks queued behind the request being sent; every entry
 // acknowledged at the end. One op is one tick.
 func BenchmarkTurnstileBursts(b *testing.B) {
-	cfg := fakeBackends(b)
-	d, err := sim.LoadData()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ls, err := sim.BuildLines(d.Stations)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	p, err := New(ctx, cfg, ls)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var stations []*sim.Station
-	for _, l := range ls {
-		stations = append(stations, l.Stations...)
-	}
+	ctx, p, stations := benchProducer(b)
 	t0 := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
 	const perTick = 5000
 	b.ReportAllocs()

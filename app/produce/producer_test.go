@@ -72,7 +72,8 @@ func fakeKafka(tb testing.TB) (*kfake.Cluster, Config) {
 	return cluster, Config{Brokers: cluster.ListenAddrs(), SchemaRegistry: reg.URL(), RESTProxy: "http://127.0.0.1:1"}
 }
 
-func lines(t *testing.T) []*sim.Line {
+func lines(t testing.TB) []*sim.Line {
+	t.Helper()
 	d, err := sim.LoadData()
 	if err != nil {
 		t.Fatal(err)
