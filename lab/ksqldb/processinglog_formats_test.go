@@ -58,18 +58,9 @@ func TestProcessingLogNamesEachFormatsDeserializer(t *testing.T) {
 	got := map[string]string{}
 	causes := map[string][]string{}
 	for _, r := range st.consume("default_ksql_processing_log", len(want)) {
-		var e struct {
-			Message struct {
-				Deser struct {
-					Target       string   `json:"target"`
-					ErrorMessage string   `json:"errorMessage"`
-					Cause        []string `json:"cause"`
-					Topic        string   `json:"topic"`
-				} `json:"deserializationError"`
-			} `json:"message"`
-		}
-		if err := json.Unmarshal(r.value, &e); err != nil {
-			t.Fatalf("processing log record %q: %v", r.value, err)
+		var e plogEntry
+		if err := json.Unmarshal(r.value, &e); err != nil || e.Message.Deser == nil {
+			t.Fatalf("processing log record %q: not a deserialization error (%v)", r.value, err)
 		}
 		d := e.Message.Deser
 		got[d.Topic] = d.Target + ": " + d.ErrorMessage

@@ -45,22 +45,7 @@ CREATE STREAM plout AS SELECT id, n FROM plin EMIT CHANGES;`, earliest())
 	st.produce("plin", kv{intKey(1), []byte(`not json`)}, kv{intKey(2), []byte(`{"n":2}`)})
 	st.consume("PLOUT", 1)
 	recs := st.consume("default_ksql_processing_log", 1)
-	var entry struct {
-		Logger  string `json:"logger"`
-		Level   string `json:"level"`
-		Time    int64  `json:"time"`
-		Message struct {
-			Type  int `json:"type"`
-			Deser *struct {
-				Target       string   `json:"target"`
-				ErrorMessage string   `json:"errorMessage"`
-				RecordB64    *string  `json:"recordB64"`
-				Cause        []string `json:"cause"`
-				Topic        string   `json:"topic"`
-			} `json:"deserializationError"`
-			RecordProcessing json.RawMessage `json:"recordProcessingError"`
-		} `json:"message"`
-	}
+	var entry plogEntry
 	if err := json.Unmarshal(recs[0].value, &entry); err != nil {
 		t.Fatalf("processing log record %q: %v", recs[0].value, err)
 	}
@@ -84,4 +69,23 @@ CREATE STREAM plout AS SELECT id, n FROM plin EMIT CHANGES;`, earliest())
 	if code != 400 || !strings.Contains(e["message"].(string), "Cannot insert values into read-only topic: default_ksql_processing_log") {
 		t.Errorf("INSERT VALUES into the processing log: %d %v, want 400 read-only topic", code, e)
 	}
+}
+
+// plogEntry is a record of the processing log topic as a client reads it
+// (ProcessingLogMessageSchema).
+type plogEntry struct {
+	Logger  string `json:"logger"`
+	Level   string `json:"level"`
+	Time    int64  `json:"time"`
+	Message struct {
+		Type  int `json:"type"`
+		Deser *struct {
+			Target       string   `json:"target"`
+			ErrorMessage string   `json:"errorMessage"`
+			RecordB64    *string  `json:"recordB64"`
+			Cause        []string `json:"cause"`
+			Topic        string   `json:"topic"`
+		} `json:"deserializationError"`
+		RecordProcessing json.RawMessage `json:"recordProcessingError"`
+	} `json:"message"`
 }
