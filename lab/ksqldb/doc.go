@@ -361,12 +361,15 @@
 // ksqlDB's layout with its KSTREAM-OUTERSHARED store where it has one (see
 // above; a later step's left side holds the joined row so far, each
 // source's PrependAlias values in the order joined, in the first source's
-// value format) unless a later stream-stream step follows a repartition
-// or a synthetic key, which keeps this server's own entry layout, with no
-// KSTREAM-OUTERSHARED store (an outer step with a
-// GRACE PERIOD keeps its unmatched records' state in the side stores); other
-// N-way joins keep every stream-stream step's stores in one changelog,
-// <query>-Join-this-join-store-changelog. An N-way join chains
+// value format; past a FULL OUTER step's Join-left-repartition, the
+// repartition's values, its synthetic ROWKEY among them, then each stream
+// joined since); N-way joins whose topology EXPLAIN does not build (a
+// FULL OUTER step before a RIGHT step or before a second FULL OUTER one,
+// chains that rekey on other columns or on expressions) keep every
+// stream-stream step's stores in one changelog,
+// <query>-Join-this-join-store-changelog, in this server's own entry
+// layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE
+// PERIOD keeps its unmatched records' state in the side stores). An N-way join chains
 // stream-table and stream-stream steps in any order from a stream, each
 // step joining the results of the steps before it, or chains primary-key
 // table-table joins (each [INNER], LEFT, RIGHT or FULL OUTER), the first

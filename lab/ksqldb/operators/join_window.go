@@ -73,10 +73,18 @@ type windowState struct {
 	// storeTime is, per side, the largest timestamp put in its store
 	storeTime [2]int64
 	prunedAt  int64 // stream time of the last pruning
+	// carried is the FULL OUTER step whose synthetic key the left input
+	// carries in its key slot past a rekey (planner.CarriedSyntheticKey);
+	// -1 for none
+	carried int
 }
 
-func newWindowState() *windowState {
-	return &windowState{stores: [2]map[string][]*winRec{{}, {}}, streamTime: -1, storeTime: [2]int64{-1, -1}}
+func newWindowState(p *planner.Plan, s int) *windowState {
+	ws := &windowState{stores: [2]map[string][]*winRec{{}, {}}, streamTime: -1, storeTime: [2]int64{-1, -1}, carried: -1}
+	if step, ok := planner.CarriedSyntheticKey(p, s); ok {
+		ws.carried = step
+	}
+	return ws
 }
 
 // retentionOf is how long a step's window stores keep a record: the
@@ -239,7 +247,11 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	key := string(p.appendWindowOf(s, side, row, appendVals(nil, js.key[:])))
 	if side == 0 {
 		row = slices.Clone(row)
-		if !p.stageAt(s) { // a rekeyed row keeps the synthetic key it was written with
+		switch {
+		case p.stageAt(s): // a rekeyed row keeps the synthetic key it was written with
+		case ws.carried >= 0: // and the joins after it keep that key among their values
+			row[jp.KeySlot] = p.syntheticKey(ws.carried, row)
+		default:
 			row[jp.KeySlot] = nil
 		}
 	}
@@ -393,6 +405,17 @@ func (p *Processor) appendWindowOf(s, side int, row []any, key []byte) []byte {
 	start, _ := row[at].(int64)
 	end, _ := row[at+1].(int64)
 	return AppendWindow(key, w.Type, start, end)
+}
+
+// syntheticKey is the synthetic key FULL OUTER step s gave a joined row:
+// the join key of the side it has (both sides' are the same where it has
+// both), read back from the row.
+func (p *Processor) syntheticKey(s int, row []any) any {
+	st := p.plan.Join.Steps[s]
+	if k := st.LeftKey.Eval(row); k != nil {
+		return k
+	}
+	return st.RightKey.Eval(row)
 }
 
 // windowKey evaluates step s's join expression of side over a record's row.

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -157,16 +158,20 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	if i := slices.IndexFunc(plan.JoinRepartitions, func(r JoinRepartition) bool { return r.Step == s }); i >= 0 {
 		return rekeyedStepLayout(plan, &plan.JoinRepartitions[i])
 	}
-	if jp.synthetic {
-		return nil, false
+	if rp := lastRekey(plan, s); rp != nil {
+		return afterRekeyLayout(plan, rp, s)
 	}
 	// streams rekeyed for the chain's key format (planRegistryStreamChain):
 	// the joined row keeps each leaf's row, the right stream's values are
-	// its repartition's, and the stores' keys are in the chain's format
+	// its repartition's, and the stores' keys are in the chain's format;
+	// a rekey of a later step's left input changes nothing before it
 	var rekeyedRight *JoinRepartition
 	var keyFormat string
 	for i := range plan.JoinRepartitions {
 		rp := &plan.JoinRepartitions[i]
+		if rp.Step > s {
+			continue
+		}
 		if rp.Step > 0 || rp.Table {
 			return nil, false
 		}
@@ -213,12 +218,22 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	lay := &JoinStoreLayout{Sides: [2]JoinStoreSide{left, right}}
 	switch {
 	case keyFormat != "":
-		if ThisSide(st.Type) == 1 {
+		if ThisSide(st.Type) == 1 || jp.synthetic {
 			return nil, false
 		}
 		lay.Key, lay.KeyFormat = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, keyFormat
 	case ThisSide(st.Type) == 1:
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
+	case jp.synthetic:
+		// a FULL OUTER last step: its stores are keyed as its left input,
+		// the steps before it, is (the synthetic key names its result);
+		// a key format that names its column in the registry is not built
+		l0 := jp.Leaves[0].Source
+		if formats.RegistryFormat(l0.KeyFormat) {
+			return nil, false
+		}
+		k0 := jp.Leaves[0]
+		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: k0.Alias + "_" + l0.Schema.Keys()[0].Name, Type: st.LeftKey.Type, Key: true}, l0.KeyFormat, l0
 	default:
 		l0 := jp.Leaves[0].Source
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, l0.KeyFormat, l0
@@ -246,4 +261,74 @@ func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool)
 	lay.Sides[1].Source = r.Source
 	lay.Sides[1].Values, lay.Sides[1].From = aliasedLeafValues(r)
 	return lay, true
+}
+
+// afterRekeyLayout is the store layout of stream-stream step s of a chain
+// whose joined row an earlier step rekeyed through rp, no step between
+// rekeying it again (planOuterChainRepartition): the left side is the Join
+// step's schema so far (JoinParamsFactory.createSchema: the left input's
+// values, then the right's, the key being one of them), that is the
+// repartition's values, then each stream's PrependAlias values as the
+// steps from rp's on joined them, keyed as the repartition is, in the
+// first source's value format; the right side's are its leaf's
+// PrependAlias values.
+func afterRekeyLayout(plan *Plan, rp *JoinRepartition, s int) (*JoinStoreLayout, bool) {
+	jp := plan.Join
+	left := JoinStoreSide{Source: jp.Leaves[0].Source, Values: slices.Clone(rp.Values), From: slices.Clone(rp.From)}
+	for _, st := range jp.Steps[rp.Step:s] {
+		l := jp.Leaves[st.Right]
+		if st.Type == sql.OuterJoin || st.ForeignKey || len(l.Source.Schema.Keys()) != 1 || l.Source.Window != nil {
+			return nil, false
+		}
+		vals, from := aliasedLeafValues(l)
+		for _, f := range from {
+			left.From = append(left.From, f+l.Base)
+		}
+		left.Values = append(left.Values, vals...)
+	}
+	st := jp.Steps[s]
+	r := jp.Leaves[st.Right]
+	rk := r.Source.Schema.Keys()
+	if len(rk) != 1 || r.Source.Window != nil {
+		return nil, false
+	}
+	if slices.Contains(rp.From, jp.KeySlot) {
+		if _, ok := CarriedSyntheticKey(plan, s); !ok {
+			return nil, false
+		}
+	}
+	lay := &JoinStoreLayout{Key: rp.Key, KeyFormat: rp.KeyFormat}
+	if ThisSide(st.Type) == 1 {
+		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
+	}
+	lay.Sides[0] = left
+	lay.Sides[1].Source = r.Source
+	lay.Sides[1].Values, lay.Sides[1].From = aliasedLeafValues(r)
+	return lay, true
+}
+
+// lastRekey is the last repartition of the joined row before step s, nil
+// for none.
+func lastRekey(plan *Plan, s int) *JoinRepartition {
+	var last *JoinRepartition
+	for i := range plan.JoinRepartitions {
+		if rp := &plan.JoinRepartitions[i]; rp.Step > 0 && rp.Step < s && !rp.Table && (last == nil || rp.Step > last.Step) {
+			last = rp
+		}
+	}
+	return last
+}
+
+// CarriedSyntheticKey is, for the left input of step s past a rekey of the
+// joined row, the step whose synthetic key the rekeyed row carries on
+// among its values (the FULL OUTER step whose result was rekeyed; schema
+// Join.Left of historical plan multi-joins_-_stream-stream-stream_-_outer-outer
+// ends with its ROWKEY), which the joins after the rekey keep in their
+// values (JoinParamsFactory.createSchema); ok is false for none.
+func CarriedSyntheticKey(plan *Plan, s int) (step int, ok bool) {
+	rp := lastRekey(plan, s)
+	if rp == nil || !slices.Contains(rp.From, plan.Join.KeySlot) || plan.Join.Steps[rp.Step-1].Type != sql.OuterJoin {
+		return 0, false
+	}
+	return rp.Step - 1, true
 }
