@@ -363,9 +363,11 @@
 // source's PrependAlias values in the order joined, in the first source's
 // value format; past a FULL OUTER step's Join-left-repartition, the
 // repartition's values, its synthetic ROWKEY among them, then each stream
-// joined since); N-way joins whose topology EXPLAIN does not build (a
-// FULL OUTER step before a RIGHT step or before a second FULL OUTER one,
-// chains that rekey on other columns or on expressions) keep every
+// joined since; a RIGHT step after a FULL OUTER one rekeys the FULL
+// OUTER result alike and keeps it as Kafka Streams' "other" side); N-way
+// joins whose topology EXPLAIN does not build (a second FULL OUTER step
+// before a rekey, chains that rekey on other columns or on expressions,
+// chains keyed in a format that infers schemas) keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry
 // layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE

@@ -189,3 +189,54 @@ func TestARightStepAfterARekeyedFullOuterResultStoresTheJoinedRowAsItsOtherSide(
 		logLine(windowStoreKey(k, 2, 1), "{"+aliasedRow("S1", 1, 0, 0)+","+noRow("S2")+`,"ROWKEY":0,`+aliasedRow("S3", 3, 2, 0)+"}", 2),
 	})
 }
+
+// A RIGHT step after a FULL OUTER one rekeys the FULL OUTER result through
+// Join-left-repartition as any step after it does, and joins it as Kafka
+// Streams' "other" side of the stream it joins (StreamStreamJoinBuilder:
+// the right stream's LEFT join of the left side), so its stores are
+// KSTREAM-JOINTHIS (that stream's) and KSTREAM-OUTEROTHER (the rekeyed
+// result's), numbered as the outer-outer plan's second step
+// (multi-joins_-_stream-stream-stream_-_outer-outer: 20/21).
+func TestARightStepAfterAFullOuterStepRekeysItsResultAndStoresItAsTheOtherSide(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, threeStreams, nil)
+	mustKSQL(t, url, "CREATE STREAM output AS SELECT s3.id, s1.v0, s2.v0, s3.v0 FROM s1 FULL OUTER JOIN s2 WITHIN 5 SECONDS ON s1.id = s2.id "+
+		"RIGHT JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.id;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	k, k1 := kafkaInt(0), kafkaInt(1)
+	st.produceJoin(joinRec{"s1", 0, k, []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, k, []byte(`{"V0":2}`)},
+		joinRec{"s3", 2, k, []byte(`{"V0":3}`)},
+		joinRec{"s3", 3, k1, []byte(`{"V0":5}`)})
+
+	var got []string
+	for _, r := range st.records("OUTPUT", 3) {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	want := []string{
+		`00000000 {"S1_V0":1,"S2_V0":null,"S3_V0":3} @2`,
+		`00000000 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
+		`00000001 {"S1_V0":null,"S2_V0":null,"S3_V0":5} @3`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT:\n got %q\nwant %q", got, want)
+	}
+	s1 := aliasedRow("S1", 1, 0, 0)
+	this := queryTopic(id, "-KSTREAM-JOINTHIS-0000000020-store-changelog")
+	sameLog(t, this, st.records(this, 2), []string{
+		logLine(windowStoreKey(k, 2, 1), "{"+aliasedRow("S3", 3, 2, 0)+"}", 2),
+		logLine(windowStoreKey(k1, 3, 2), `{"S3_V0":5,"S3_ROWTIME":3,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":1}`, 3),
+	})
+	other := queryTopic(id, "-KSTREAM-OUTEROTHER-0000000021-store-changelog")
+	sameLog(t, other, st.records(other, 2), []string{
+		logLine(windowStoreKey(k, 0, 1), "{"+s1+","+noRow("S2")+`,"ROWKEY":0}`, 0),
+		logLine(windowStoreKey(k, 1, 2), "{"+s1+","+aliasedRow("S2", 2, 1, 0)+`,"ROWKEY":0}`, 1),
+	})
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-this-join-store-changelog")); ok {
+		t.Errorf("the join also keeps a changelog of all its stores")
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-left-repartition")); !ok {
+		t.Errorf("no Join-left-repartition")
+	}
+}

@@ -168,7 +168,11 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			other := streamSource(right.Source.Topic, "PrependAlias"+side)
 			t.source(repartition+"-source", repartition)
 			t.index += 3
-			return windowJoinTopology(t, st, repartition+"-source", other, prefix(depth))
+			this := repartition + "-source"
+			if st.Type == sql.RightJoin { // the right stream's LEFT join of the rekeyed result
+				this, other = other, this
+			}
+			return windowJoinTopology(t, st, this, other, prefix(depth))
 		}
 		if repartition, ok := rekeyedRight[st.Right]; ok {
 			// the right stream is rekeyed in a sub-topology of its own

@@ -242,21 +242,28 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 }
 
 // rekeyedStepLayout is the store layout of a stream-stream step whose left
-// input, the result of the steps before it, is rekeyed through rp (the
-// left side is Kafka Streams' "this" side, planOuterChainRepartition):
-// the left side's values are the repartition's, keyed by its key in its
-// key format, in the first source's value format; the right side's are
+// input, the result of the steps before it, is rekeyed through rp
+// (planOuterChainRepartition): the left side's values are the
+// repartition's, in the first source's value format; the right side's are
 // its leaf's PrependAlias values (historical plan
 // multi-joins_-_stream-stream-stream_-_outer-outer, schemas Join.Left and
-// Join.Right).
+// Join.Right); the stores are keyed by Kafka Streams' "this" side's key:
+// the repartition's in its key format, or a RIGHT step's right stream's
+// (StreamStreamJoinBuilder builds the key serde of the right side's
+// formats and schema there).
 func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool) {
 	jp := plan.Join
 	st := jp.Steps[rp.Step]
 	r := jp.Leaves[st.Right]
-	if ThisSide(st.Type) != 0 || len(r.Source.Schema.Keys()) != 1 || r.Source.Window != nil {
+	rk := r.Source.Schema.Keys()
+	if len(rk) != 1 || r.Source.Window != nil {
 		return nil, false
 	}
 	lay := &JoinStoreLayout{Key: rp.Key, KeyFormat: rp.KeyFormat}
+	if ThisSide(st.Type) == 1 {
+		// a RIGHT step: the stores are keyed as the right stream is
+		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
+	}
 	lay.Sides[0] = JoinStoreSide{Source: jp.Leaves[0].Source, Values: rp.Values, From: rp.From}
 	lay.Sides[1].Source = r.Source
 	lay.Sides[1].Values, lay.Sides[1].From = aliasedLeafValues(r)

@@ -25,7 +25,9 @@ import (
 // OUTER join's values; schema CSAS_OUTPUT_0.Join.Left of the historical
 // plan multi-joins_-_stream-stream-stream_-_outer-outer). A step after a
 // join that is not FULL OUTER finds the result keyed by its left
-// expression already. nil for other chains (and for a FULL OUTER join
+// expression already. A RIGHT stream-stream step rekeys it alike: the
+// rekeyed result is Kafka Streams' "other" side of the stream it joins
+// (StreamStreamJoinBuilder). nil for other chains (and for a FULL OUTER join
 // followed by another before the next rekey: the joined row keeps one
 // synthetic key).
 func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
@@ -53,9 +55,8 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 				return nil
 			}
 		case !equiv[l]:
-			if jp.Steps[k-1].Type != sql.OuterJoin || st.Type == sql.RightJoin {
-				// rekeyed past a join on another column, or the left side
-				// of a RIGHT join (Kafka Streams' "other" side): not built
+			if jp.Steps[k-1].Type != sql.OuterJoin || st.Type == sql.RightJoin && table {
+				// rekeyed past a join on another column: not built
 				return nil
 			}
 			for _, before := range jp.Steps[:k-1] {
