@@ -43,7 +43,7 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 	if stream.Source.Table {
 		return shapeTableChain(what, plan, sinkName, sinkTopic)
 	}
-	if !keyFormatsAgree(jp) && jp.Windowed() && planRegistryStreamChain(jp) == nil {
+	if !keyFormatsAgree(jp) && jp.Windowed() && planRegistryStreamChain(jp) == nil && planStreamChainRepartition(jp) == nil {
 		// ksqlDB repartitions sides for their key formats
 		// (multi-joins_-_stream-stream-table_-_SR-enabled_key_format),
 		// this server does not

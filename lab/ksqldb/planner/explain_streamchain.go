@@ -22,7 +22,11 @@ import (
 // format that forces their repartition (planRegistryStreamChain) are
 // rekeyed each in a sub-topology of its own, a later join's right stream
 // through its Join-right-repartition (historical plan
-// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format). ksqlDB plans a left-deep tree whose
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format), and a
+// table keyed otherwise than the chain through its
+// RightSourceKeyed-SelectKey-repartition, read back where its join is
+// (tableJoinInput; historical plan
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format). ksqlDB plans a left-deep tree whose
 // query contexts take the prefix L_ once per level, and Kafka Streams
 // builds it depth first: a stream-table join builds its table, then its
 // left side, then the join (<prefix>Join, reading the table's store); a
@@ -63,7 +67,12 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 	// (planRegistryStreamChain)
 	var rekeyLeft, rekeyRight bool
 	rekeyedRight := map[int]string{}
+	// tables rekeyed into the chain's key format (planStreamChainRepartition)
+	tables := make([]bool, len(jp.Leaves))
 	for _, r := range plan.JoinRepartitions {
+		if r.Table {
+			tables[r.Leaf] = true
+		}
 		if r.Step > 0 || r.Table {
 			continue
 		}
@@ -99,7 +108,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 
 	// the plan: step k (0 first) is at depth n-1-k
 	joined := aliasedSourceStep(stream, prefix(n-1)+"Left")
-	joined = chainJoinStepsRekeyed(jp, joined, stages, make([]bool, len(jp.Leaves)))
+	joined = chainJoinStepsRekeyed(jp, joined, stages, tables)
 
 	// the topology, depth first from the outermost join
 	t := &topology{}
@@ -120,8 +129,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 		right := jp.Leaves[st.Right]
 		side := prefix(depth) + "Right"
 		if right.Source.Table {
-			store := "KafkaTopic_" + side + "-Reduce"
-			t.tableSource(right.Source.Topic, store)
+			store := tableJoinInput(t, right.Source.Topic, side, tables[st.Right])
 			t.processor("PrependAlias" + side)
 			if stages[k] {
 				// the joins before it go in a sub-topology of their own,

@@ -451,6 +451,12 @@ func joinedValues(jp *JoinPlan, last int) (vals []types.Column, from []int) {
 // <L_ per inner level>Join-left-repartition and Join-right-repartition,
 // and every join after it finds the result keyed already (historical plan
 // multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left_and_right).
+// A table of a later join keyed in another format than the chain's, or
+// in one that infers schemas, is rekeyed by its own key into the chain's
+// through its <L_ per level>RightSourceKeyed-SelectKey-repartition into
+// RightSourceKeyed-Materialize, as rekeyedSides rekeys a single join's
+// table (historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format:
+// AVRO streams' join, a JSON_SR table).
 func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -484,7 +490,39 @@ func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
-	return streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(len(jp.Steps)-1))
+	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(len(jp.Steps)-1))
+	// a table keyed otherwise, or in a format that infers schemas, is
+	// rekeyed by its own key into the chain's key format
+	format := joinFormatSource(left, right, first)
+	for k, st := range jp.Steps[1:] {
+		t := jp.Leaves[st.Right]
+		if formats.RegistryFormat(keyFormat) || t.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(t.Source, format) {
+			prefix := chainPrefix(len(jp.Steps) - 2 - k)
+			out = append(out, tableSideRepartition(st.Right, t, st.rightExpr, st.RightKey,
+				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
+		}
+	}
+	return out
+}
+
+// joinFormatSource is the source whose key format a join of left and right
+// takes (joinKeyFormat): the left's, unless the left side must be rekeyed
+// and the right need not, then the right's; with both to be rekeyed, the
+// first not keyed in NONE; nil where neither is (the default key format).
+func joinFormatSource(left, right JoinLeaf, st JoinStep) *metastore.Source {
+	mustLeft, mustRight := requiresRekey(st, left, right)
+	switch {
+	case !mustLeft:
+		return left.Source
+	case !mustRight:
+		return right.Source
+	}
+	for _, l := range []JoinLeaf{left, right} {
+		if l.Source.KeyFormat != formats.None {
+			return l.Source
+		}
+	}
+	return nil
 }
 
 // TableStore is the name of the store a persistent join keeps a table
