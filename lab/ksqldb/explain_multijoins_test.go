@@ -49,10 +49,6 @@ var multiJoinGaps = map[string]string{
 	"multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey": "a chain of stream-stream joins on registry keys whose " +
 		"second join rekeys the first's result keeps one Join-this-join-store changelog and EXPLAIN refuses it, where ksqlDB " +
 		"repartitions through L_Join-left/right-repartition and Join-left/right-repartition and logs JOINTHIS/JOINOTHER 16/17 and 32/33",
-	"multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats": "a stream-stream join on registry " +
-		"keys whose result a table join rekeys keeps one Join-this-join-store changelog and materializes the table as " +
-		"KafkaTopic_Right-Reduce, and EXPLAIN refuses it, where ksqlDB rekeys the first join's result through Join-repartition " +
-		"and the table through RightSourceKeyed-SelectKey-repartition, both into the table's JSON_SR keys, and logs JOINTHIS/JOINOTHER 28/29",
 }
 
 // Every multi-joins historical plan's query, run from the case's

@@ -26,7 +26,10 @@ import (
 // table keyed otherwise than the chain through its
 // RightSourceKeyed-SelectKey-repartition, read back where its join is
 // (tableJoinInput; historical plan
-// multi-joins_-_stream-stream-table_-_SR-enabled_key_format). ksqlDB plans a left-deep tree whose
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format), and a
+// stream-table join on a column the result is not keyed by rekeys it
+// through its Join-repartition as after a FULL OUTER join (historical
+// plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats). ksqlDB plans a left-deep tree whose
 // query contexts take the prefix L_ once per level, and Kafka Streams
 // builds it depth first: a stream-table join builds its table, then its
 // left side, then the join (<prefix>Join, reading the table's store); a

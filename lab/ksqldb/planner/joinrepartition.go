@@ -442,18 +442,23 @@ func joinedValues(jp *JoinPlan, last int) (vals []types.Column, from []int) {
 }
 
 // planStreamChainRepartition is the repartition of a chain whose innermost
-// join is a stream-stream one ([INNER] or LEFT) of two streams and whose
-// later joins are stream-table ones ([INNER] or LEFT) on a column equal to
-// the innermost join's key (either side of its criteria, historical plan
-// multi-joins_-_stream-stream-table_-_inner-inner_-_cascading_join_criteria):
-// ksqlDB rekeys the streams of the
-// innermost join as a single stream-stream join rekeys them, through
-// <L_ per inner level>Join-left-repartition and Join-right-repartition,
-// and every join after it finds the result keyed already (historical plan
-// multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left_and_right).
-// A table of a later join keyed in another format than the chain's, or
-// in one that infers schemas, is rekeyed by its own key into the chain's
-// through its <L_ per level>RightSourceKeyed-SelectKey-repartition into
+// join is a stream-stream one ([INNER] or LEFT) of two streams, which it
+// rekeys, and whose later joins are stream-table ones ([INNER] or LEFT) on
+// columns: ksqlDB rekeys the streams of the innermost join as a single
+// stream-stream join rekeys them, through <L_ per inner level>Join-left-repartition
+// and Join-right-repartition, and a join after it on a column equal to
+// the result's key (either side of the criteria, historical plan
+// multi-joins_-_stream-stream-table_-_inner-inner_-_cascading_join_criteria)
+// finds the result keyed already (historical plan
+// multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left_and_right);
+// a join on another column rekeys the result so far by it through its
+// <L_ per level>Join-repartition (chainRepartition) in its table's key
+// format, which the joins after it take (historical plan
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats:
+// Join.Left keyed in JSON_SR after AVRO streams). A table keyed in
+// another format than its join's, or in one that infers schemas, is
+// rekeyed by its own key into the join's through its
+// <L_ per level>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize, as rekeyedSides rekeys a single join's
 // table (historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format:
 // AVRO streams' join, a JSON_SR table).
@@ -469,35 +474,38 @@ func planStreamChainRepartition(jp *JoinPlan) []JoinRepartition {
 	if _, ok := first.leftExpr.(*sql.ColumnRef); !ok {
 		return nil
 	}
-	// the joins after it read a column equal to the result's key (in the
-	// equivalence set, as chainRekeysOf tracks it), so nothing after the
-	// stream-stream join is repartitioned
-	l, _ := jp.qualified(first.leftExpr)
-	r, _ := jp.qualified(first.rightExpr)
-	equiv := map[string]bool{l: true, r: true}
-	for i, st := range jp.Steps[1:] {
-		t := jp.Leaves[st.Right]
-		col, ok := jp.qualified(st.leftExpr)
-		if st.Right != i+2 || !t.Source.Table || t.Source.Window != nil || st.ForeignKey ||
-			t.Source.Topic == left.Source.Topic || t.Source.Topic == right.Source.Topic ||
-			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin || !ok || !equiv[col] {
-			return nil
-		}
-		rc, _ := jp.qualified(st.rightExpr)
-		equiv[rc] = true
-	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
 	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
-	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(len(jp.Steps)-1))
-	// a table keyed otherwise, or in a format that infers schemas, is
-	// rekeyed by its own key into the chain's key format
+	n := len(jp.Steps)
+	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
 	format := joinFormatSource(left, right, first)
-	for k, st := range jp.Steps[1:] {
+	l, _ := jp.qualified(first.leftExpr)
+	r, _ := jp.qualified(first.rightExpr)
+	equiv := map[string]bool{l: true, r: true}
+	for k := 1; k < n; k++ {
+		st := jp.Steps[k]
 		t := jp.Leaves[st.Right]
+		col, ok := jp.qualified(st.leftExpr)
+		if st.Right != k+1 || !t.Source.Table || t.Source.Window != nil || st.ForeignKey ||
+			t.Source.Topic == left.Source.Topic || t.Source.Topic == right.Source.Topic ||
+			st.Type != sql.InnerJoin && st.Type != sql.LeftJoin || !ok {
+			return nil
+		}
+		prefix := chainPrefix(n - 1 - k)
+		if !equiv[col] {
+			// the result so far is rekeyed by the column, and the join
+			// takes the table's key format (JoinNode.resolveKeyFormats)
+			keyFormat, format = t.Source.KeyFormat, t.Source
+			out = append(out, chainRepartition(jp, k, "-"+prefix+"Join-repartition", keyFormat, nil))
+			equiv = map[string]bool{}
+		}
+		rc, _ := jp.qualified(st.rightExpr)
+		equiv[col], equiv[rc] = true, true
+		// a table keyed otherwise, or in a format that infers schemas, is
+		// rekeyed by its own key into the join's key format
 		if formats.RegistryFormat(keyFormat) || t.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(t.Source, format) {
-			prefix := chainPrefix(len(jp.Steps) - 2 - k)
 			out = append(out, tableSideRepartition(st.Right, t, st.rightExpr, st.RightKey,
 				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
 		}
