@@ -46,9 +46,6 @@ var multiJoinGaps = map[string]string{
 	"multi-joins_-_only_viable_in_projection": "a chain of stream-stream joins on expressions (ABS(S2.ID)) runs in memory with one " +
 		"Join-this-join-store changelog and EXPLAIN refuses it, where ksqlDB rekeys S2 and S3 through L_Join-right-repartition " +
 		"and Join-right-repartition and logs KSTREAM-JOINTHIS/JOINOTHER 12/13 and 24/25",
-	"multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey": "a chain of stream-stream joins on registry keys whose " +
-		"second join rekeys the first's result keeps one Join-this-join-store changelog and EXPLAIN refuses it, where ksqlDB " +
-		"repartitions through L_Join-left/right-repartition and Join-left/right-repartition and logs JOINTHIS/JOINOTHER 16/17 and 32/33",
 }
 
 // Every multi-joins historical plan's query, run from the case's

@@ -146,3 +146,64 @@ func TestAChainOfStreamStreamJoinsOnRegistryKeysRestoresFromItsChangelogs(t *tes
 		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, want)
 	}
 }
+
+// A chain of stream-stream joins on keys whose key formats infer schemas,
+// the second join on value columns (S1.V0 = S3.V0): the first join's
+// streams go through L_Join-left- and L_Join-right-repartition as where
+// every join is on keys, and the second join rekeys both its sides in the
+// chain's key format (JSON_SR, the first's; JoinNode.resolveKeyFormats
+// takes the left input's where both sides are rekeyed): the first join's
+// result through Join-left-repartition, keyed by S1_V0 (schema Join.Left:
+// both streams' PrependAlias columns), the third stream through
+// Join-right-repartition, keyed by S3_V0 (schema Join.Right); each step
+// logs its window stores (KSTREAM-JOINTHIS/-JOINOTHER 0000000016/17 and
+// 0000000032/33). Historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey
+// (topology, topics, schemas) and its query-validation test's records.
+func TestAChainOfStreamStreamJoinsOnRegistryKeysRekeysTheFirstJoinsResult(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	for _, tp := range []string{"left", "right", "right2"} {
+		st.createTopic(tp, 1)
+	}
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 INT) WITH (kafka_topic='left', key_format='JSON_SR', value_format='JSON');
+CREATE STREAM S2 (ID INT KEY, V0 INT) WITH (kafka_topic='right', key_format='AVRO', value_format='JSON');
+CREATE STREAM S3 (ID INT KEY, V0 INT) WITH (kafka_topic='right2', key_format='AVRO', value_format='JSON');`, nil)
+	jsonKey := append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(registerSchemaType(t, st.reg.URL(), "left-key", "JSON", `{"type":"integer","connect.type":"int32"}`)))...), '0')
+	mustKSQL(t, url, "CREATE STREAM OUTPUT as SELECT S2.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID JOIN S3 WITHIN 10 seconds ON S1.V0 = S3.V0;", earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	st.produceJoin(joinRec{"left", 0, jsonKey, []byte(`{"V0":3}`)},
+		joinRec{"right", 1, avroIntKey(t, st, "right-key", 0), []byte(`{"V0":2}`)},
+		joinRec{"right2", 2, avroIntKey(t, st, "right2-key", 0), []byte(`{"V0":3}`)})
+
+	same := func(topic string, got, want []string) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
+		}
+	}
+	same("OUTPUT", showKeyed(st.records("OUTPUT", 1), jsonSRText, 0), []string{`3 {"S2_ID":0,"S2_V0":2,"S3_V0":3} @2`})
+	s1 := `"S1_V0":3,"S1_ROWTIME":0,"S1_ROWPARTITION":0,"S1_ROWOFFSET":0,"S1_ID":0`
+	s2 := `"S2_V0":2,"S2_ROWTIME":1,"S2_ROWPARTITION":0,"S2_ROWOFFSET":0,"S2_ID":0`
+	s3 := `"S3_V0":3,"S3_ROWTIME":2,"S3_ROWPARTITION":0,"S3_ROWOFFSET":0,"S3_ID":0`
+	for _, c := range []struct {
+		suffix  string
+		trailer int // a window store's changelog: the key ends in the time and a sequence number
+		want    string
+	}{
+		{"-L_Join-left-repartition", 0, "0 {" + s1 + "} @0"},
+		{"-L_Join-right-repartition", 0, "0 {" + s2 + "} @1"},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", 12, "0@0#1 {" + s1 + "} @0"},
+		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", 12, "0@1#1 {" + s2 + "} @1"},
+		{"-Join-left-repartition", 0, "3 {" + s1 + "," + s2 + "} @1"},
+		{"-Join-right-repartition", 0, "3 {" + s3 + "} @2"},
+		{"-KSTREAM-JOINTHIS-0000000032-store-changelog", 12, "3@1#1 {" + s1 + "," + s2 + "} @1"},
+		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", 12, "3@2#1 {" + s3 + "} @2"},
+	} {
+		topic := queryTopic(id, c.suffix)
+		same(topic, showKeyed(st.records(topic, 1), jsonSRText, c.trailer), []string{c.want})
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-this-join-store-changelog")); ok {
+		t.Errorf("the join also keeps a changelog of all its stores")
+	}
+}

@@ -22,7 +22,13 @@ import (
 // format that forces their repartition (planRegistryStreamChain) are
 // rekeyed each in a sub-topology of its own, a later join's right stream
 // through its Join-right-repartition (historical plan
-// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format), and a
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format); where such
+// a chain's later stream-stream join rekeys both the result so far and
+// its stream, the join's sub-topology comes before the stream's, as the
+// topology optimizer ksqlDB turns on (KsqlConfig: topology.optimization
+// all) builds each repartition with the key change before it
+// (InternalStreamsBuilder.mergeRepartitionTopics; historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey). A
 // table keyed otherwise than the chain through its
 // RightSourceKeyed-SelectKey-repartition, read back where its join is
 // (tableJoinInput; historical plan
@@ -122,6 +128,16 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 		t.processor(alias)
 		return alias
 	}
+	// rekeyedStream adds a stream rekeyed by its side's SelectKey and
+	// written to repartition
+	rekeyedStream := func(topic, side, repartition string) {
+		t.source(t.next("KSTREAM-SOURCE"), topic)
+		t.processor("KSTREAM-TRANSFORMVALUES-")
+		t.processor(side + "SourceKeyed-SelectKey")
+		t.processor("PrependAlias" + side)
+		t.internal(repartition + "-filter")
+		t.sink(repartition+"-sink", repartition)
+	}
 	var build func(k int) string
 	build = func(k int) string {
 		if k < 0 {
@@ -176,6 +192,21 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			t.internal(repartition + "-filter")
 			t.sink(repartition+"-sink", repartition)
 			t.sub()
+			if other, ok := rekeyedRight[st.Right]; ok {
+				// the right stream is rekeyed too: Kafka Streams' optimizer
+				// gives each repartition the build priority of the key
+				// change before it, so the join's sub-topology, which the
+				// left repartition's source starts, comes before the
+				// right stream's
+				joinSub := t.cur
+				t.sub()
+				rekeyedStream(right.Source.Topic, prefix(depth)+"Right", other)
+				t.use(joinSub)
+				t.source(repartition+"-source", repartition)
+				t.source(other+"-source", other)
+				t.index += 6
+				return windowJoinTopology(t, st, repartition+"-source", other+"-source", prefix(depth))
+			}
 			other := streamSource(right.Source.Topic, "PrependAlias"+side)
 			t.source(repartition+"-source", repartition)
 			t.index += 3
@@ -190,12 +221,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			// and read back in the join's
 			home := t.cur
 			t.sub()
-			t.source(t.next("KSTREAM-SOURCE"), right.Source.Topic)
-			t.processor("KSTREAM-TRANSFORMVALUES-")
-			t.processor(prefix(depth) + "RightSourceKeyed-SelectKey")
-			t.processor("PrependAlias" + side)
-			t.internal(repartition + "-filter")
-			t.sink(repartition+"-sink", repartition)
+			rekeyedStream(right.Source.Topic, side, repartition)
 			t.use(home)
 			t.source(repartition+"-source", repartition)
 			t.index += 3
