@@ -350,10 +350,18 @@
 // Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
 // read back on a restart, and writes its results' Changes to its
 // Aggregate-GroupBy-repartition topic. A chain of stream-table joins
-// rekeys on expressions as on columns, through its repartition topics.
-// Not ksqlDB's: other chains of joins (stream-stream steps rekeying on
-// expressions or on other columns), a self-join and a push query rekey in memory, with no
-// -repartition topic. A stream-stream join (alone or aggregated, or each
+// rekeys on expressions as on columns, through its repartition topics,
+// and so does a chain of [INNER] or LEFT stream-stream joins, or of
+// stream-table joins after one, whose first join rekeys a stream (joined
+// on anything but its key, or keyed in a format that forces its
+// repartition): each stream joined on an expression or a value column, a
+// table keyed otherwise than its join, and the result where a later join
+// reads a column it is not keyed by, in the key format ksqlDB resolves
+// for each join. Not ksqlDB's: other chains of joins (one whose first
+// stream-stream join rekeys no stream, one that rekeys a result on an
+// expression or after a stream rekeyed on one, one mixing later
+// stream-stream and stream-table joins), a self-join and a push query
+// rekey in memory, with no -repartition topic. A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

@@ -42,11 +42,7 @@ type multiJoinPlan struct {
 // multiJoinGaps are the historical plans whose query this server still
 // plans otherwise than ksqlDB, each with what differs. A plan listed here
 // that matches fails the spec, so the list only shrinks.
-var multiJoinGaps = map[string]string{
-	"multi-joins_-_only_viable_in_projection": "a chain of stream-stream joins on expressions (ABS(S2.ID)) runs in memory with one " +
-		"Join-this-join-store changelog and EXPLAIN refuses it, where ksqlDB rekeys S2 and S3 through L_Join-right-repartition " +
-		"and Join-right-repartition and logs KSTREAM-JOINTHIS/JOINOTHER 12/13 and 24/25",
-}
+var multiJoinGaps = map[string]string{}
 
 // Every multi-joins historical plan's query, run from the case's
 // statements, is EXPLAINed with the plan's topology byte for byte and keeps

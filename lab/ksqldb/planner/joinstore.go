@@ -161,11 +161,14 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	if rp := lastRekey(plan, s); rp != nil {
 		return afterRekeyLayout(plan, rp, s)
 	}
-	// streams rekeyed for the chain's key format (planRegistryStreamChain):
-	// the joined row keeps each leaf's row, the right stream's values are
-	// its repartition's, and the stores' keys are in the chain's format;
-	// a rekey of a later step's left input changes nothing before it
-	var rekeyedRight *JoinRepartition
+	// streams rekeyed for the chain's key format or joined on anything
+	// but their keys (planRegistryStreamChain): the joined row keeps each
+	// leaf's row, a rekeyed stream's values are its repartition's (with
+	// the copy of a key that is an expression, equal to every later join
+	// key while the result is not rekeyed; historical plan
+	// multi-joins_-_only_viable_in_projection, schema Join.Left), and the
+	// stores' keys are in the chain's format
+	rekeyed := map[int]*JoinRepartition{}
 	var keyFormat string
 	for i := range plan.JoinRepartitions {
 		rp := &plan.JoinRepartitions[i]
@@ -176,13 +179,18 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 			return nil, false
 		}
 		keyFormat = rp.KeyFormat
-		if rp.Leaf == jp.Steps[s].Right {
-			rekeyedRight = rp
-		}
+		rekeyed[rp.Leaf] = rp
 	}
+	rekeyedRight := rekeyed[jp.Steps[s].Right]
 	order := []int{0}
 	for k, st := range jp.Steps[:s+1] {
 		mustLeft, mustRight := requiresRekey(st, jp.Leaves[st.LeftLeaf()], jp.Leaves[st.Right])
+		if len(rekeyed) > 0 {
+			// the chain's planner rekeys no result here: a side it must
+			// rekey is a stream it repartitions
+			mustLeft = k == 0 && mustLeft && rekeyed[0] == nil
+			mustRight = mustRight && rekeyed[st.Right] == nil
+		}
 		if mustLeft || mustRight || st.ForeignKey {
 			return nil, false
 		}
@@ -198,8 +206,14 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 			return nil, false
 		}
 		vals, from := aliasedLeafValues(l)
+		if rp := rekeyed[leaf]; rp != nil {
+			vals, from = rp.Values, rp.From
+		}
 		for _, f := range from {
-			left.From = append(left.From, f+l.Base)
+			if f >= 0 {
+				f += l.Base
+			}
+			left.From = append(left.From, f)
 		}
 		left.Values = append(left.Values, vals...)
 	}

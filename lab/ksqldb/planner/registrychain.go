@@ -7,14 +7,16 @@ import (
 
 // planRegistryStreamChain are the repartitions of a chain of [INNER] or
 // LEFT stream-stream joins, each source a stream of its own topic with one
-// key column, the first join on both streams' keys, where the first join's
-// key format forces its sides' repartitions (rekeyedSides: a format that
-// infers schemas, or sides keyed in other formats): the first join's
-// streams go through <prefix>Join-left-repartition and
-// Join-right-repartition, keyed by their keys in that format. A later
-// join on a column equal to the result's key (in its equivalence set, as
-// chainRekeysOf tracks it) finds the result keyed already; a later join on
-// another column rekeys the result by it through its
+// key column, whose first join rekeys a side: one joined on anything but
+// its key, or both where the join's key format forces it (rekeyedSides: a
+// format that infers schemas, or sides keyed in other formats). The first
+// join's rekeyed streams go through <prefix>Join-left-repartition and
+// Join-right-repartition, keyed by the join expression in the join's key
+// format (joinRepartition: an expression's key named KSQL_COL_0 and copied
+// last among the values). A later join whose left expression is in the
+// result's equivalence set (JoinTree.joinEquivalenceSet, expressions as
+// JoinPlan.equivalent names them) finds the result keyed already; a later
+// join on another column rekeys the result by it through its
 // <prefix>Join-left-repartition (chainRepartition), in the join's key
 // format: the result's where the right stream is rekeyed too, else the
 // right stream's (JoinNode.resolveKeyFormats). A later join's stream goes
@@ -22,17 +24,20 @@ import (
 // anything but its key, or where the join's key format infers schemas or
 // is not that stream's, keyed by the join expression in that format
 // (PreJoinRepartitionNode). Historical plans
-// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format (on keys) and
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format (on keys),
 // _-_SR-enabled_key_format_-_rekey (the second join on value columns:
 // Join-left-repartition, Join.Left, and Join-right-repartition, Join.Right,
-// in JSON_SR). nil for other chains.
+// in JSON_SR) and multi-joins_-_only_viable_in_projection (on ABS(S2.ID)
+// and ABS(S3.ID): L_Join.Right and Join.Right keyed KSQL_COL_0). nil for
+// other chains, and for one that rekeys the result after a stream
+// rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
 	topics := map[string]bool{}
 	for k, st := range jp.Steps {
-		_, lok := jp.qualified(st.leftExpr)
-		_, rok := jp.qualified(st.rightExpr)
+		_, lok := jp.equivalent(st.leftExpr)
+		_, rok := jp.equivalent(st.rightExpr)
 		rl := jp.Leaves[st.Right]
 		if st.Right != k+1 || st.Within == nil || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
 			rl.Source.Table || rl.Source.Window != nil || topics[rl.Source.Topic] || !lok || !rok {
@@ -40,28 +45,32 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 		topics[rl.Source.Topic] = true
 	}
-	if left.Source.Table || left.Source.Window != nil || topics[left.Source.Topic] || first.leftLeaf != 0 ||
-		first.Rekeyed || !left.keyedBy(first.leftExpr) || !right.keyedBy(first.rightExpr) {
+	if left.Source.Table || left.Source.Window != nil || topics[left.Source.Topic] || first.leftLeaf != 0 {
 		return nil
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
-	if !rekeyLeft || !rekeyRight {
+	if !rekeyLeft && !rekeyRight {
 		return nil
 	}
 	format := joinFormatSource(left, right, first)
 	n := len(jp.Steps)
-	out := streamRepartitions(first, left, right, true, true, keyFormat, "-"+chainPrefix(n-1))
-	l, _ := jp.qualified(first.leftExpr)
-	r, _ := jp.qualified(first.rightExpr)
+	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
+	// a stream rekeyed on an expression: the result carries its key's copy
+	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) || rekeyRight && !isColumnRef(first.rightExpr)
+	l, _ := jp.equivalent(first.leftExpr)
+	r, _ := jp.equivalent(first.rightExpr)
 	equiv := map[string]bool{l: true, r: true}
 	for k := 1; k < n; k++ {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
-		l, _ := jp.qualified(st.leftExpr)
-		r, _ := jp.qualified(st.rightExpr)
+		l, _ := jp.equivalent(st.leftExpr)
+		r, _ := jp.equivalent(st.rightExpr)
 		rekeyStream := !rl.keyedBy(st.rightExpr)
 		if !equiv[l] {
+			if onExpr || !isColumnRef(st.leftExpr) {
+				return nil
+			}
 			if !rekeyStream { // the join takes the stream's key format
 				keyFormat, format = rl.Source.KeyFormat, rl.Source
 			}
@@ -70,6 +79,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 		if rekeyStream || formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format) {
 			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+"Join-right-repartition", keyFormat, rl.Alias))
+			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
 		equiv[l], equiv[r] = true, true
 	}
