@@ -19,16 +19,7 @@ import (
 // multi-joins_-_only_viable_in_projection (topology, schemas) and its
 // query-validation test's records.
 func TestAChainOfStreamStreamJoinsOnExpressionsRekeysEachStreamJoinedOnOne(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	for _, tp := range []string{"left", "right", "right2"} {
-		st.createTopic(tp, 1)
-	}
-	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');
-CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');
-CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');
-CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.ID = abs(S2.ID) JOIN S3 WITHIN 10 seconds ON abs(S2.ID) = abs(S3.ID);`, earliest())
-	id := queryWriting(t, url, "OUTPUT")
+	st, _, id := startExpressionChain(t)
 	st.produceJoin(joinRec{"right2", 10, kafkaInt(0), []byte(`{"V0":3}`)},
 		joinRec{"right", 11, kafkaInt(0), []byte(`{"V0":2}`)},
 		joinRec{"left", 12, kafkaInt(0), []byte(`{"V0":1}`)})
@@ -66,5 +57,42 @@ CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN
 	}
 	if _, ok := topicExists(t, st, queryTopic(id, "-Join-this-join-store-changelog")); ok {
 		t.Errorf("the join also keeps a changelog of all its stores")
+	}
+}
+
+// startExpressionChain runs the historical plan's statements on topics of
+// one partition: three streams keyed by KAFKA ints and the chain of their
+// joins on ABS(...). It returns the stack, the server and the chain's
+// query id.
+func startExpressionChain(t *testing.T) (st *stack, srv *Server, id string) {
+	t.Helper()
+	st = newStack(t)
+	srv, url := st.serve()
+	for _, tp := range []string{"left", "right", "right2"} {
+		st.createTopic(tp, 1)
+	}
+	mustKSQL(t, url, `CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON');
+CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON');
+CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON');
+CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.ID = abs(S2.ID) JOIN S3 WITHIN 10 seconds ON abs(S2.ID) = abs(S3.ID);`, earliest())
+	return st, srv, queryWriting(t, url, "OUTPUT")
+}
+
+// The second join's left store, which holds the first join's results with
+// S2's copy of its expression key, is what a restarted server restores: a
+// record of the third stream after the restart joins a result from before
+// it.
+func TestAChainOfStreamStreamJoinsOnExpressionsRestoresFromItsChangelogs(t *testing.T) {
+	st, srv, id := startExpressionChain(t)
+	st.produceJoin(joinRec{"right", 11, kafkaInt(0), []byte(`{"V0":2}`)},
+		joinRec{"left", 12, kafkaInt(0), []byte(`{"V0":1}`)})
+	st.records(queryTopic(id, "-KSTREAM-JOINTHIS-0000000024-store-changelog"), 1)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"right2", 13, kafkaInt(0), []byte(`{"V0":3}`)})
+	if got, want := string(st.records("OUTPUT", 1)[0].Value), `{"S1_V0":1,"S2_V0":2,"S3_V0":3}`; got != want {
+		t.Errorf("OUTPUT after the restart: %s, want %s", got, want)
 	}
 }
