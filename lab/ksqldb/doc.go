@@ -374,8 +374,8 @@
 // joined since; a RIGHT step after a FULL OUTER one rekeys the FULL
 // OUTER result alike and keeps it as Kafka Streams' "other" side); N-way
 // joins whose topology EXPLAIN does not build (a second FULL OUTER step
-// before a rekey, chains that rekey on other columns or on expressions,
-// chains keyed in a format that infers schemas) keep every
+// before a rekey, the chains above that rekey in memory, a FULL OUTER or
+// RIGHT step of a chain keyed in a format that infers schemas) keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry
 // layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE
