@@ -23,7 +23,9 @@ var guaranteeKeys = []string{"ksql.streams.processing.guarantee", "processing.gu
 // ksql.streams.processing.guarantee: "at_least_once" (ksqlDB's default: no
 // transactions) or "exactly_once_v2" (each poll's results, state changelog and
 // offsets are written in one Kafka transaction). Default: "at_least_once".
-func WithProcessingGuarantee(g string) Option { return func(c *config) { c.guarantee = g } }
+func WithProcessingGuarantee(g string) Option {
+	return func(c *config) { c.guarantee, c.guaranteeSet = g, true }
+}
 
 // checkGuarantee validates a processing.guarantee value as ksqlDB does, and
 // refuses the deprecated exactly-once variants this server does not run.

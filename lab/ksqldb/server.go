@@ -22,22 +22,25 @@ import (
 type Option func(*config)
 
 type config struct {
-	log           *slog.Logger
-	serviceID     string
-	version       string
-	httpClient    *http.Client
-	keepAlive     time.Duration
-	maxBody       int64
-	offsetReset   string
-	sessionTimes  time.Duration
-	guarantee     string
-	maxPush       int
-	kafka         []kgo.Opt
-	processingLog bool
-	substitution  bool
-	pushV2        bool   // ksql.query.push.v2.enabled
-	connectURL    string // ksql.connect.url
-	connectAuth   string // the Authorization header sent to Connect
+	log         *slog.Logger
+	serviceID   string
+	version     string
+	httpClient  *http.Client
+	keepAlive   time.Duration
+	maxBody     int64
+	offsetReset string
+	// offsetResetSet and guaranteeSet tell the settings an option gave
+	offsetResetSet bool
+	guaranteeSet   bool
+	sessionTimes   time.Duration
+	guarantee      string
+	maxPush        int
+	kafka          []kgo.Opt
+	processingLog  bool
+	substitution   bool
+	pushV2         bool   // ksql.query.push.v2.enabled
+	connectURL     string // ksql.connect.url
+	connectAuth    string // the Authorization header sent to Connect
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -60,7 +63,9 @@ func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n }
 
 // WithAutoOffsetReset sets the server default of ksql.streams.auto.offset.reset
 // (as KSQL_KSQL_STREAMS_AUTO_OFFSET_RESET does). Default: "latest".
-func WithAutoOffsetReset(v string) Option { return func(c *config) { c.offsetReset = v } }
+func WithAutoOffsetReset(v string) Option {
+	return func(c *config) { c.offsetReset, c.offsetResetSet = v, true }
+}
 
 // WithSessionTimeout sets the consumer-group session timeout of persistent
 // queries. Default: 10s.

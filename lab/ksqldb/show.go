@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
@@ -130,51 +128,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func (s *Server) properties(p sql.Parsed, overrides map[string]string) *restapi.PropertiesList {
-	defaults := map[string]string{
-		"ksql.service.id":                        s.cfg.serviceID,
-		"ksql.streams.auto.offset.reset":         s.cfg.offsetReset,
-		"ksql.streams.processing.guarantee":      s.cfg.guarantee,
-		"ksql.streams.bootstrap.servers":         strings.Join(s.brokers, ","),
-		"ksql.schema.registry.url":               s.reg.URL,
-		"ksql.streams.cache.max.bytes.buffering": "0",
-		"ksql.streams.commit.interval.ms":        "2000",
-		"ksql.output.topic.name.prefix":          "",
-		"ksql.persistence.default.format.key":    "KAFKA",
-		"ksql.internal.topic.replicas":           "1",
-		"ksql.sink.replicas":                     "1",
-	}
-	vals := map[string]string{}
-	for k, v := range defaults {
-		vals[k] = v
-	}
-	var over []string
-	for k, v := range overrides {
-		key := k
-		if !strings.HasPrefix(k, "ksql.") {
-			key = "ksql.streams." + k
-		}
-		vals[key] = v
-		over = append(over, key)
-	}
-	names := make([]string, 0, len(vals))
-	for k := range vals {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	slices.Sort(over)
-	props := make([]restapi.Property, 0, len(names))
-	var defs []string
-	for _, n := range names {
-		props = append(props, restapi.Property{Name: n, Scope: "KSQL", Value: vals[n], Editable: editableProperty(n), Level: propertyLevel(n)})
-		if !slices.Contains(over, n) {
-			defs = append(defs, n)
-		}
-	}
-	return &restapi.PropertiesList{Type: "properties", StatementText: p.Text, Properties: props,
-		OverwrittenProperties: nonNil(over), DefaultProperties: nonNil(defs), Warnings: []restapi.Warning{}}
 }
 
 func (s *Server) execDescribe(ctx context.Context, ec *execCtx, p sql.Parsed, st *sql.Describe) (any, error) {

@@ -74,11 +74,11 @@ type TopicsList struct {
 }
 
 type Property struct {
-	Name     string `json:"name"`
-	Scope    string `json:"scope"`
-	Value    string `json:"value"`
-	Editable bool   `json:"editable"`
-	Level    string `json:"level"`
+	Name     string  `json:"name"`
+	Scope    string  `json:"scope"`
+	Value    *string `json:"value"` // null for a null setting
+	Editable bool    `json:"editable"`
+	Level    string  `json:"level"`
 }
 
 type PropertiesList struct {
