@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -54,9 +53,6 @@ type logStarts struct {
 	starts   map[string]map[int32]movedStart
 	ids      map[[16]byte]string
 	nonEmpty atomic.Bool // starts is not empty: Fetch requests are rewritten
-	// gen counts the moves: a request read before a move that kfake
-	// answers after it is looked at again (guardFetch, fixListOffsets)
-	gen atomic.Uint64
 }
 
 type logStartsFileData struct {
@@ -124,7 +120,6 @@ func (s *logStarts) moved(topic string, id [16]byte, partition int32, before, af
 	m.Kfake = after
 	ps[partition] = m
 	s.nonEmpty.Store(true)
-	s.gen.Add(1)
 	return true
 }
 
@@ -251,63 +246,6 @@ func (s *logStarts) fixListOffsets(req *kmsg.ListOffsetsRequest) func([]byte) ([
 					if req.Version == 0 && len(p.OldStyleOffsets) > 0 {
 						p.OldStyleOffsets[0] = m.Kafka
 					}
-				}
-			}
-		}
-		s.mu.RUnlock()
-		if !changed {
-			return body, nil
-		}
-		return appendResponse(resp), nil
-	}
-}
-
-// guardFetch covers a fetch read before a cleaning that kfake answers
-// after it: from an offset the cleaning took below kfake's log start,
-// kfake answers OFFSET_OUT_OF_RANGE, where Kafka would read the next batch
-// kept. Such a partition is answered with no records and no error, and
-// the client's next fetch, rewritten by fixFetch, reads that batch. raw is
-// the request as sent to kfake, parsed only when a start moved meanwhile;
-// gen is s.gen when the broker read it.
-func (s *logStarts) guardFetch(raw []byte, gen uint64) func([]byte) ([]byte, error) {
-	return func(body []byte) ([]byte, error) {
-		if s.gen.Load() == gen {
-			return body, nil
-		}
-		_, kreq, err := parseRequest(raw)
-		if err != nil {
-			return body, nil // kfake answered what it could parse
-		}
-		req := kreq.(*kmsg.FetchRequest)
-		type at struct {
-			topic     string
-			id        [16]byte
-			partition int32
-		}
-		from := map[at]int64{}
-		for _, t := range req.Topics {
-			for _, p := range t.Partitions {
-				from[at{t.Topic, t.TopicID, p.Partition}] = p.FetchOffset
-			}
-		}
-		kresp, err := parseResponse(req.Key(), req.Version, body)
-		if err != nil {
-			return nil, err
-		}
-		resp := kresp.(*kmsg.FetchResponse)
-		changed := false
-		s.mu.RLock()
-		for i := range resp.Topics {
-			t := &resp.Topics[i]
-			for j := range t.Partitions {
-				p := &t.Partitions[j]
-				if p.ErrorCode != kerr.OffsetOutOfRange.Code {
-					continue
-				}
-				off, ok := from[at{t.Topic, t.TopicID, p.Partition}]
-				m, moved := s.lookup(t.Topic, t.TopicID, p.Partition)
-				if ok && moved && off >= m.Kafka && off < m.Kfake {
-					p.ErrorCode, changed = 0, true
 				}
 			}
 		}

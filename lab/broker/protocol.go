@@ -2,7 +2,6 @@ package broker
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -88,7 +87,9 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 32: // DescribeConfigs
 		return p.cleanerBackoff != ""
-	case 1, 2: // Fetch, ListOffsets: a cleaning may move a log start at any time
+	case 1: // Fetch
+		return p.starts != nil && p.starts.nonEmpty.Load()
+	case 2: // ListOffsets: a cleaning may move a log start before kfake answers
 		return p.starts != nil
 	case 21: // DeleteRecords
 		return p.starts != nil && p.starts.nonEmpty.Load()
@@ -155,24 +156,6 @@ func appendResponse(resp kmsg.Response) []byte {
 }
 
 func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), error) {
-	if len(b) >= 2 && binary.BigEndian.Uint16(b) == 1 && p.starts != nil {
-		// a Fetch: read before kfake may clean; parsed only where a
-		// moved start is to be applied (or when a cleaning came between)
-		gen := p.starts.gen.Load()
-		if !p.starts.nonEmpty.Load() {
-			return b, p.starts.guardFetch(b, gen), nil
-		}
-		h, kreq, err := parseRequest(b)
-		if err != nil {
-			return nil, nil, err
-		}
-		req := kreq.(*kmsg.FetchRequest)
-		if p.starts.fixFetch(req) {
-			out := appendRequest(h, req)
-			return out, p.starts.guardFetch(out, gen), nil
-		}
-		return b, p.starts.guardFetch(b, gen), nil
-	}
 	h, kreq, err := parseRequest(b)
 	if err != nil {
 		return nil, nil, err
@@ -211,6 +194,10 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 	case *kmsg.DescribeConfigsRequest:
 		if p.cleanerBackoff != "" {
 			return b, p.fixCleanerBackoff(req), nil
+		}
+	case *kmsg.FetchRequest:
+		if p.starts.fixFetch(req) {
+			return appendRequest(h, req), nil, nil
 		}
 	case *kmsg.ListOffsetsRequest:
 		return b, p.starts.fixListOffsets(req), nil
