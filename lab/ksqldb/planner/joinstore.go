@@ -38,6 +38,19 @@ type JoinStoreSide struct {
 	From []int
 }
 
+// append adds a leaf's values to the side, each read from the leaf's
+// row at from, which starts at base in the joined row (an expression key's
+// copy, -1, stays -1).
+func (side *JoinStoreSide) append(vals []types.Column, from []int, base int) {
+	for _, f := range from {
+		if f >= 0 {
+			f += base
+		}
+		side.From = append(side.From, f)
+	}
+	side.Values = append(side.Values, vals...)
+}
+
 // WindowJoinStoreLayouts are the store layouts of each stream-stream step
 // of q's join (planned as plan) by step index, ok only where every such
 // step's sides are repartitioned as ksqlDB repartitions them or need no
@@ -209,13 +222,7 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 		if rp := rekeyed[leaf]; rp != nil {
 			vals, from = rp.Values, rp.From
 		}
-		for _, f := range from {
-			if f >= 0 {
-				f += l.Base
-			}
-			left.From = append(left.From, f)
-		}
-		left.Values = append(left.Values, vals...)
+		left.append(vals, from, l.Base)
 	}
 	st := jp.Steps[s]
 	r := jp.Leaves[st.Right]
@@ -302,10 +309,7 @@ func afterRekeyLayout(plan *Plan, rp *JoinRepartition, s int) (*JoinStoreLayout,
 			return nil, false
 		}
 		vals, from := aliasedLeafValues(l)
-		for _, f := range from {
-			left.From = append(left.From, f+l.Base)
-		}
-		left.Values = append(left.Values, vals...)
+		left.append(vals, from, l.Base)
 	}
 	st := jp.Steps[s]
 	r := jp.Leaves[st.Right]
