@@ -33,8 +33,11 @@ const connectMaxAttempts = 3
 func WithConnectURL(u string) Option { return func(c *config) { c.connectURL = u } }
 
 // WithConnectBasicAuth sends HTTP basic credentials to Kafka Connect, as
-// ksql.connect.basic.auth.credentials.source=USER_INFO with
-// ksql.connect.basic.auth.user.info does. Default: none.
+// ksql.connect.basic.auth.credentials.source=FILE with
+// ksql.connect.basic.auth.credentials.file naming a properties file that
+// holds username and password does (KsqlConfig, confluentinc/ksql v7.9.0;
+// the source is FILE or NONE there). Default: none, and SHOW PROPERTIES
+// lists the source's default NONE either way.
 func WithConnectBasicAuth(user, password string) Option {
 	return func(c *config) {
 		c.connectAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
