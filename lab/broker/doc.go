@@ -65,11 +65,7 @@
 //     auto-creation off (WithAutoCreateTopics(false)) where that matters.
 //   - Compaction always keeps the last batch. A Fetch response's
 //     LogStartOffset is kfake's, past the records compaction removed, where
-//     Kafka's is the log start (logstart.go). A fetch read just before a
-//     cleaning that kfake answers after it, from an offset the cleaning
-//     removed, is answered OFFSET_OUT_OF_RANGE (the broker rewrites a
-//     fetch when it reads it; looking at every fetch's answer would cost
-//     the replay about a tenth of its rate). kfake applies retention.ms
+//     Kafka's is the log start (logstart.go). kfake applies retention.ms
 //     (default 7 days, by record timestamp) to topics whose cleanup.policy
 //     is compact alone, which Kafka never deletes by age. It cleans all
 //     compacted partitions at once, so an open transaction on one holds

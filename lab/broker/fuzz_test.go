@@ -28,14 +28,20 @@ func FuzzRewriteNeverPanics(f *testing.F) {
 	} {
 		f.Add(kmsg.NewRequestFormatter().AppendRequest(nil, req, 1)[4:], []byte{0, 0, 0, 0})
 	}
-	p := &protocol{autoCreate: true, legacy: map[string]bool{}, codecs: &topicCodecs{}}
+	f.Add(requestBytes(fetchAt([16]byte{1}, 0)), []byte{0, 0, 0, 0})
+	starts, err := loadLogStarts(f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	starts.moved("t", [16]byte{1}, 0, 0, 1) // Fetch is rewritten and guarded
+	p := &protocol{autoCreate: true, legacy: map[string]bool{}, codecs: &topicCodecs{}, starts: starts}
 	f.Fuzz(func(t *testing.T, req, resp []byte) {
 		if len(req) < 2 || !p.wants(int16(binary.BigEndian.Uint16(req))) {
 			return
 		}
 		_, fix, err := p.rewrite(req)
-		if err == nil && fix != nil {
-			_, _ = fix(resp)
+		if err == nil && fix.apply != nil {
+			_, _ = fix.apply(resp)
 		}
 	})
 }

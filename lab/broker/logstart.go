@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -53,6 +55,9 @@ type logStarts struct {
 	starts   map[string]map[int32]movedStart
 	ids      map[[16]byte]string
 	nonEmpty atomic.Bool // starts is not empty: Fetch requests are rewritten
+	// gen counts the moves: the answer to a fetch read before a move is
+	// looked at (guardFetch); others pass as kfake writes them
+	gen atomic.Uint64
 }
 
 type logStartsFileData struct {
@@ -120,6 +125,7 @@ func (s *logStarts) moved(topic string, id [16]byte, partition int32, before, af
 	m.Kfake = after
 	ps[partition] = m
 	s.nonEmpty.Store(true)
+	s.gen.Add(1)
 	return true
 }
 
@@ -255,4 +261,88 @@ func (s *logStarts) fixListOffsets(req *kmsg.ListOffsetsRequest) func([]byte) ([
 		}
 		return appendResponse(resp), nil
 	}
+}
+
+// rewriteFetch moves a fetch from an offset a cleaning removed to the next
+// kept one (fixFetch), and guards its answer against a cleaning that comes
+// before kfake answers it. b is parsed only once a start has moved.
+func (s *logStarts) rewriteFetch(b []byte) ([]byte, responseFix, error) {
+	gen := s.gen.Load()
+	if !s.nonEmpty.Load() {
+		return b, s.guardFetch(b, gen), nil
+	}
+	h, kreq, err := parseRequest(b)
+	if err != nil {
+		return nil, responseFix{}, err
+	}
+	req := kreq.(*kmsg.FetchRequest)
+	if s.fixFetch(req) {
+		b = appendRequest(h, req)
+	}
+	return b, s.guardFetch(b, gen), nil
+}
+
+// guardFetch covers a fetch read before a cleaning that kfake answers
+// after it: from an offset the cleaning took below kfake's log start,
+// kfake answers OFFSET_OUT_OF_RANGE, where Kafka would read the next batch
+// kept. Such a partition is answered with no records and no error, and
+// the client's next fetch, rewritten by fixFetch, reads that batch. The
+// answer is looked at only when a start moved since gen, the moves
+// counted when the broker read raw; any other passes through as kfake
+// writes it, so the broker holds no fetch answer back. raw is copied: the
+// frame it was read into goes back to its pool once kfake has read it.
+func (s *logStarts) guardFetch(raw []byte, gen uint64) responseFix {
+	req := bytes.Clone(raw)
+	return responseFix{
+		unless: func() bool { return s.gen.Load() == gen },
+		apply:  func(body []byte) ([]byte, error) { return s.unremoveFetch(req, body) },
+	}
+}
+
+// unremoveFetch answers no error, and no records, for each partition of
+// raw's fetch that kfake answered OFFSET_OUT_OF_RANGE from an offset a
+// cleaning removed.
+func (s *logStarts) unremoveFetch(raw, body []byte) ([]byte, error) {
+	_, kreq, err := parseRequest(raw)
+	if err != nil {
+		return body, nil // kfake answered what it could parse
+	}
+	req := kreq.(*kmsg.FetchRequest)
+	type at struct {
+		topic     string
+		id        [16]byte
+		partition int32
+	}
+	from := map[at]int64{}
+	for _, t := range req.Topics {
+		for _, p := range t.Partitions {
+			from[at{t.Topic, t.TopicID, p.Partition}] = p.FetchOffset
+		}
+	}
+	kresp, err := parseResponse(req.Key(), req.Version, body)
+	if err != nil {
+		return nil, err
+	}
+	resp := kresp.(*kmsg.FetchResponse)
+	changed := false
+	s.mu.RLock()
+	for i := range resp.Topics {
+		t := &resp.Topics[i]
+		for j := range t.Partitions {
+			p := &t.Partitions[j]
+			if p.ErrorCode != kerr.OffsetOutOfRange.Code {
+				continue
+			}
+			off, ok := from[at{t.Topic, t.TopicID, p.Partition}]
+			m, moved := s.lookup(t.Topic, t.TopicID, p.Partition)
+			if ok && moved && off >= m.Kafka && off < m.Kfake {
+				p.ErrorCode, changed = 0, true
+			}
+		}
+	}
+	s.mu.RUnlock()
+	if !changed {
+		return body, nil
+	}
+	return appendResponse(resp), nil
 }

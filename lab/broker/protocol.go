@@ -2,6 +2,7 @@ package broker
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -87,9 +88,7 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 32: // DescribeConfigs
 		return p.cleanerBackoff != ""
-	case 1: // Fetch
-		return p.starts != nil && p.starts.nonEmpty.Load()
-	case 2: // ListOffsets: a cleaning may move a log start before kfake answers
+	case 1, 2: // Fetch, ListOffsets: a cleaning may move a log start before kfake answers
 		return p.starts != nil
 	case 21: // DeleteRecords
 		return p.starts != nil && p.starts.nonEmpty.Load()
@@ -155,7 +154,16 @@ func appendResponse(resp kmsg.Response) []byte {
 	return resp.AppendTo(out)
 }
 
-func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), error) {
+func (p *protocol) rewrite(b []byte) ([]byte, responseFix, error) {
+	if len(b) >= 2 && binary.BigEndian.Uint16(b) == 1 && p.starts != nil {
+		return p.starts.rewriteFetch(b)
+	}
+	out, fix, err := p.rewriteRequest(b)
+	return out, fixing(fix), err
+}
+
+// rewriteRequest rewrites the requests other than Fetch.
+func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error), error) {
 	h, kreq, err := parseRequest(b)
 	if err != nil {
 		return nil, nil, err
@@ -194,10 +202,6 @@ func (p *protocol) rewrite(b []byte) ([]byte, func([]byte) ([]byte, error), erro
 	case *kmsg.DescribeConfigsRequest:
 		if p.cleanerBackoff != "" {
 			return b, p.fixCleanerBackoff(req), nil
-		}
-	case *kmsg.FetchRequest:
-		if p.starts.fixFetch(req) {
-			return appendRequest(h, req), nil, nil
 		}
 	case *kmsg.ListOffsetsRequest:
 		return b, p.starts.fixListOffsets(req), nil

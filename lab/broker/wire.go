@@ -30,10 +30,37 @@ type rewriter interface {
 	// wants reports whether requests with this API key go to rewrite.
 	wants(key int16) bool
 	// rewrite receives a request without its size prefix (header and
-	// body) and returns the request to hand to kfake, and optionally a
-	// function that turns kfake's response body (everything after the
-	// correlation ID) into the one the client receives.
-	rewrite(req []byte) ([]byte, func(resp []byte) ([]byte, error), error)
+	// body) and returns the request to hand to kfake, and optionally how
+	// to turn kfake's response body (everything after the correlation ID)
+	// into the one the client receives.
+	rewrite(req []byte) ([]byte, responseFix, error)
+}
+
+// responseFix turns kfake's response body into the one the client
+// receives. A response with a fix is held until all of it is there; with
+// none (apply nil), or when unless reports true as the response begins,
+// it passes through as kfake writes it.
+type responseFix struct {
+	apply  func(resp []byte) ([]byte, error)
+	unless func() bool
+}
+
+// fixing is the fix that applies f, or none for a nil f.
+func fixing(f func([]byte) ([]byte, error)) responseFix {
+	return responseFix{apply: f}
+}
+
+// passes reports whether the response goes to the client as kfake made it.
+func (f responseFix) passes() bool {
+	return f.apply == nil || f.unless != nil && f.unless()
+}
+
+// applyTo is the client's response for kfake's body.
+func (f responseFix) applyTo(body []byte) ([]byte, error) {
+	if f.passes() {
+		return body, nil
+	}
+	return f.apply(body)
 }
 
 // frameConn is the broker side of one client connection. It follows the
@@ -72,7 +99,7 @@ type frameConn struct {
 	lent []byte
 
 	mu      sync.Mutex
-	pending map[int32][]func([]byte) ([]byte, error) // by correlation ID
+	pending map[int32][]responseFix // by correlation ID
 
 	// Write side, used only by kfake's single writer goroutine.
 	whead []byte // size and correlation ID of the frame being written
@@ -140,7 +167,7 @@ func putFrame(b []byte) {
 }
 
 func newFrameConn(c net.Conn, maxRequest int64, rw rewriter, logger *slog.Logger) *frameConn {
-	return &frameConn{Conn: c, in: bufio.NewReaderSize(c, frameReadBuffer), maxRequest: maxRequest, rw: rw, logger: logger, pending: make(map[int32][]func([]byte) ([]byte, error))}
+	return &frameConn{Conn: c, in: bufio.NewReaderSize(c, frameReadBuffer), maxRequest: maxRequest, rw: rw, logger: logger, pending: make(map[int32][]responseFix)}
 }
 
 func (c *frameConn) Read(p []byte) (int, error) {
@@ -224,9 +251,9 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	if err != nil {
 		// kfake would not parse it either; let it answer as it does.
 		c.logger.Debug("Kafka request not rewritten", "error", err)
-		out, fix = req, nil
+		out, fix = req, responseFix{}
 	}
-	if fix != nil && len(out) >= 8 {
+	if fix.apply != nil && len(out) >= 8 {
 		corr := int32(binary.BigEndian.Uint32(out[4:8]))
 		c.mu.Lock()
 		c.pending[corr] = append(c.pending[corr], fix)
@@ -235,7 +262,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	if len(out) == len(req) && &out[0] == &req[0] {
 		binary.BigEndian.PutUint32(frame, uint32(len(out)))
 		c.ready = frame
-		if fix == nil {
+		if fix.apply == nil {
 			c.lent = frame // no response fix refers to the request
 		}
 		return c.Read(p)
@@ -243,7 +270,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	rewritten := make([]byte, 4, 4+len(out))
 	binary.BigEndian.PutUint32(rewritten, uint32(len(out)))
 	c.ready = append(rewritten, out...)
-	if fix == nil {
+	if fix.apply == nil {
 		putFrame(frame) // out is copied; nothing refers to the request
 	}
 	return c.Read(p)
@@ -288,8 +315,8 @@ func (c *frameConn) Write(p []byte) (int, error) {
 			size := int64(binary.BigEndian.Uint32(c.whead[:4])) - 4
 			corr := int32(binary.BigEndian.Uint32(c.whead[4:8]))
 			c.answered(corr)
-			if fix := c.takePending(corr); fix != nil {
-				c.wfix, c.wsize, c.wbody = fix, size, c.wbody[:0]
+			if fix, ok := c.takePending(corr); ok && !fix.passes() {
+				c.wfix, c.wsize, c.wbody = fix.apply, size, c.wbody[:0]
 				if size == 0 {
 					if err := c.flushFixed(); err != nil {
 						return 0, err
@@ -323,12 +350,12 @@ func (c *frameConn) writeHeadAnd(body []byte) error {
 	return nil
 }
 
-func (c *frameConn) takePending(corr int32) func([]byte) ([]byte, error) {
+func (c *frameConn) takePending(corr int32) (responseFix, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	q := c.pending[corr]
 	if len(q) == 0 {
-		return nil
+		return responseFix{}, false
 	}
 	fix := q[0]
 	if len(q) == 1 {
@@ -336,7 +363,7 @@ func (c *frameConn) takePending(corr int32) func([]byte) ([]byte, error) {
 	} else {
 		c.pending[corr] = q[1:]
 	}
-	return fix
+	return fix, true
 }
 
 // flushFixed rewrites the buffered response and writes it out. A response

@@ -16,9 +16,9 @@ type fixAll struct{ held [][]byte }
 
 func (*fixAll) wants(key int16) bool { return key == 0 }
 
-func (f *fixAll) rewrite(req []byte) ([]byte, func([]byte) ([]byte, error), error) {
+func (f *fixAll) rewrite(req []byte) ([]byte, responseFix, error) {
 	f.held = append(f.held, req)
-	return req, func(b []byte) ([]byte, error) { return b, nil }, nil
+	return req, fixing(func(b []byte) ([]byte, error) { return b, nil }), nil
 }
 
 // A request that a response fix refers to keeps its bytes while later
@@ -82,10 +82,10 @@ type recordFrames struct{ seen map[uintptr]bool }
 
 func (*recordFrames) wants(key int16) bool { return key == 0 }
 
-func (r *recordFrames) rewrite(req []byte) ([]byte, func([]byte) ([]byte, error), error) {
+func (r *recordFrames) rewrite(req []byte) ([]byte, responseFix, error) {
 	if r.seen == nil {
 		r.seen = map[uintptr]bool{}
 	}
 	r.seen[uintptr(unsafe.Pointer(&req[0]))] = true
-	return req, nil, nil
+	return req, responseFix{}, nil
 }
