@@ -370,7 +370,8 @@
 // above; a later step's left side holds the joined row so far, each
 // source's PrependAlias values in the order joined, in the first source's
 // value format; past a FULL OUTER step's Join-left-repartition, the
-// repartition's values, its synthetic ROWKEY among them, then each stream
+// repartition's values, its synthetic ROWKEY among them (null, as
+// KsqlValueJoiner leaves it), then each stream
 // joined since; a RIGHT step after a FULL OUTER one rekeys the FULL
 // OUTER result alike and keeps it as Kafka Streams' "other" side); N-way
 // joins whose topology EXPLAIN does not build (a second FULL OUTER step

@@ -10,7 +10,10 @@ import (
 // JoinTree.joinEquivalenceSet is empty for an OUTER join), so the next
 // stream-stream step, joining on S1.ID, rekeys it: LeftSourceKeyed-SelectKey
 // writes it to Join-left-repartition, keyed by S1_ID, its value the joined
-// columns and the synthetic ROWKEY (schema CSAS_OUTPUT_0.Join.Left), and
+// columns and the synthetic ROWKEY (schema CSAS_OUTPUT_0.Join.Left), a null
+// value (JoinParamsFactory.create gives KsqlValueJoiner one additional
+// column for the key, which it fills with null, ksql v7.9.0
+// KsqlValueJoiner.apply and KsqlValueJoinerTest), and
 // each step keeps its own window stores (KSTREAM-OUTERTHIS/-OUTEROTHER
 // 0000000008/9 and 0000000020/21). Historical plan
 // multi-joins_-_stream-stream-stream_-_outer-outer (topics, schemas,
@@ -48,7 +51,7 @@ func TestAChainAfterAFullOuterStreamStreamJoinRekeysItsResultThroughJoinLeftRepa
 	}
 	// the first step's result, as the second step's left side reads it
 	joinLeft := func(v, ts, off int, s2 string) string {
-		return fmt.Sprintf(`{"S1_V0":%d,"S1_ROWTIME":%d,"S1_ROWPARTITION":0,"S1_ROWOFFSET":%d,"S1_ID":0,%s,"ROWKEY":0}`, v, ts, off, s2)
+		return fmt.Sprintf(`{"S1_V0":%d,"S1_ROWTIME":%d,"S1_ROWPARTITION":0,"S1_ROWOFFSET":%d,"S1_ID":0,%s,"ROWKEY":null}`, v, ts, off, s2)
 	}
 	noS2 := `"S2_V0":null,"S2_ROWTIME":null,"S2_ROWPARTITION":null,"S2_ROWOFFSET":null,"S2_ID":null`
 	s2 := `"S2_V0":2,"S2_ROWTIME":1,"S2_ROWPARTITION":0,"S2_ROWOFFSET":0,"S2_ID":0`
@@ -166,7 +169,7 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='t3', value_fo
 	// every result of the FULL OUTER join (without a grace period, a
 	// record without a partner goes out at once), keyed by S1_ID: null
 	// where S1 has no record
-	joinLeft := func(l, r string) string { return "{" + l + "," + r + `,"ROWKEY":0}` }
+	joinLeft := func(l, r string) string { return "{" + l + "," + r + `,"ROWKEY":null}` }
 	repartition := queryTopic(id, "-Join-repartition")
 	// (Kafka Streams' repartition filter passes a null key; the
 	// stream-table join then skips the record)

@@ -46,7 +46,7 @@ func newJoinState(p *planner.Plan) *joinState {
 		js.wins = make([]*windowState, len(jp.Steps))
 		for i, st := range jp.Steps {
 			if st.Within != nil {
-				js.wins[i] = newWindowState(p, i)
+				js.wins[i] = newWindowState()
 			}
 		}
 	}

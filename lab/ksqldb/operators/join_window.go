@@ -73,18 +73,10 @@ type windowState struct {
 	// storeTime is, per side, the largest timestamp put in its store
 	storeTime [2]int64
 	prunedAt  int64 // stream time of the last pruning
-	// carried is the FULL OUTER step whose synthetic key the left input
-	// carries in its key slot past a rekey (planner.CarriedSyntheticKey);
-	// -1 for none
-	carried int
 }
 
-func newWindowState(p *planner.Plan, s int) *windowState {
-	ws := &windowState{stores: [2]map[string][]*winRec{{}, {}}, streamTime: -1, storeTime: [2]int64{-1, -1}, carried: -1}
-	if step, ok := planner.CarriedSyntheticKey(p, s); ok {
-		ws.carried = step
-	}
-	return ws
+func newWindowState() *windowState {
+	return &windowState{stores: [2]map[string][]*winRec{{}, {}}, streamTime: -1, storeTime: [2]int64{-1, -1}}
 }
 
 // retentionOf is how long a step's window stores keep a record: the
@@ -189,7 +181,12 @@ func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 			// the result so far, rekeyed for step s: the query writes it
 			// to that step's repartition topic, and the join goes on with
 			// it at once, as ksqlDB's test driver forwards a
-			// repartition's records
+			// repartition's records. A FULL OUTER step's synthetic key
+			// column among its values is null: KsqlValueJoiner appends
+			// nulls for it (ksql v7.9.0 KsqlValueJoiner.apply)
+			if p.carriesKeySlot(s) {
+				row[jp.KeySlot] = nil
+			}
 			out.outs = append(out.outs, OutRow{Vals: slices.Clone(row), TS: ts, Stage: s})
 		}
 		if jp.Steps[s].Within != nil {
@@ -201,6 +198,18 @@ func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 		}
 	}
 	out.add(p.processRow(InRow{Vals: row, TS: ts}, out.changelog))
+}
+
+// carriesKeySlot reports a step whose repartition carries the joined
+// row's key slot among its values (the synthetic key column of the FULL
+// OUTER step before it, planner.CarriedSyntheticKey).
+func (p *Processor) carriesKeySlot(s int) bool {
+	for _, rp := range p.plan.JoinRepartitions {
+		if rp.Step == s && slices.Contains(rp.From, p.plan.Join.KeySlot) {
+			return true
+		}
+	}
+	return false
 }
 
 // stageAt reports a step past the first whose left input, the result of
@@ -247,13 +256,10 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	key := string(p.appendWindowOf(s, side, row, appendVals(nil, js.key[:])))
 	if side == 0 {
 		row = slices.Clone(row)
-		switch {
-		case p.stageAt(s): // a rekeyed row keeps the synthetic key it was written with
-		case ws.carried >= 0: // and the joins after it keep that key among their values
-			row[jp.KeySlot] = p.syntheticKey(ws.carried, row)
-		default:
-			row[jp.KeySlot] = nil
-		}
+		// the key slot holds no key on the left side: a rekeyed row's
+		// synthetic key column is null as it was written, and the joins
+		// after it keep that null among their values
+		row[jp.KeySlot] = nil
 	}
 	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row}
 	rec.id = p.winRecID(rec)
@@ -405,17 +411,6 @@ func (p *Processor) appendWindowOf(s, side int, row []any, key []byte) []byte {
 	start, _ := row[at].(int64)
 	end, _ := row[at+1].(int64)
 	return AppendWindow(key, w.Type, start, end)
-}
-
-// syntheticKey is the synthetic key FULL OUTER step s gave a joined row:
-// the join key of the side it has (both sides' are the same where it has
-// both), read back from the row.
-func (p *Processor) syntheticKey(s int, row []any) any {
-	st := p.plan.Join.Steps[s]
-	if k := st.LeftKey.Eval(row); k != nil {
-		return k
-	}
-	return st.RightKey.Eval(row)
 }
 
 // windowKey evaluates step s's join expression of side over a record's row.

@@ -345,11 +345,13 @@ func lastRekey(plan *Plan, s int) *JoinRepartition {
 }
 
 // CarriedSyntheticKey is, for the left input of step s past a rekey of the
-// joined row, the step whose synthetic key the rekeyed row carries on
-// among its values (the FULL OUTER step whose result was rekeyed; schema
+// joined row, the step whose synthetic key column the rekeyed row carries
+// on among its values (the FULL OUTER step whose result was rekeyed; schema
 // Join.Left of historical plan multi-joins_-_stream-stream-stream_-_outer-outer
 // ends with its ROWKEY), which the joins after the rekey keep in their
-// values (JoinParamsFactory.createSchema); ok is false for none.
+// values (JoinParamsFactory.createSchema); its value is null, as
+// KsqlValueJoiner fills the column it appends for the key with null; ok is
+// false for none.
 func CarriedSyntheticKey(plan *Plan, s int) (step int, ok bool) {
 	rp := lastRekey(plan, s)
 	if rp == nil || !slices.Contains(rp.From, plan.Join.KeySlot) || plan.Join.Steps[rp.Step-1].Type != sql.OuterJoin {

@@ -23,7 +23,9 @@ import (
 // format; the value the joined sources' PrependAlias columns and the
 // synthetic key (JoinParamsFactory.createSchema appends it to the FULL
 // OUTER join's values; schema CSAS_OUTPUT_0.Join.Left of the historical
-// plan multi-joins_-_stream-stream-stream_-_outer-outer). A step after a
+// plan multi-joins_-_stream-stream-stream_-_outer-outer), null in every
+// record (KsqlValueJoiner fills the column it appends with null; the
+// runtime clears the key slot it is read from at the stage). A step after a
 // join that is not FULL OUTER finds the result keyed by its left
 // expression already. A RIGHT stream-stream step rekeys it alike: the
 // rekeyed result is Kafka Streams' "other" side of the stream it joins
