@@ -373,9 +373,11 @@
 // repartition's values, its synthetic ROWKEY among them (null, as
 // KsqlValueJoiner leaves it), then each stream
 // joined since; a RIGHT step after a FULL OUTER one rekeys the FULL
-// OUTER result alike and keeps it as Kafka Streams' "other" side); N-way
-// joins whose topology EXPLAIN does not build (a second FULL OUTER step
-// before a rekey, the chains above that rekey in memory, a FULL OUTER or
+// OUTER result alike and keeps it as Kafka Streams' "other" side, and a
+// step after a second FULL OUTER one rekeys that one's result in turn,
+// the first's ROWKEY column kept where it was among the values); N-way
+// joins whose topology EXPLAIN does not build (the chains above that
+// rekey in memory, a FULL OUTER or
 // RIGHT step of a chain keyed in a format that infers schemas) keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry

@@ -1,6 +1,9 @@
 package planner
 
 import (
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -29,9 +32,10 @@ import (
 // join that is not FULL OUTER finds the result keyed by its left
 // expression already. A RIGHT stream-stream step rekeys it alike: the
 // rekeyed result is Kafka Streams' "other" side of the stream it joins
-// (StreamStreamJoinBuilder). nil for other chains (and for a FULL OUTER join
-// followed by another before the next rekey: the joined row keeps one
-// synthetic key).
+// (StreamStreamJoinBuilder). A FULL OUTER step after another rekeys the
+// first one's result alike, and the step after it rekeys its result in
+// turn, the first step's synthetic key column among the values
+// (outerRepartition). nil for other chains.
 func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 	first := jp.Leaves[0].Source
 	if first.Table || first.Window != nil || len(first.Schema.Keys()) != 1 || formats.RegistryFormat(first.KeyFormat) {
@@ -61,19 +65,11 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 				// rekeyed past a join on another column: not built
 				return nil
 			}
-			for _, before := range jp.Steps[:k-1] {
-				if before.Type == sql.OuterJoin {
-					return nil
-				}
-			}
 			suffix := "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-left-repartition"
 			if table {
 				suffix = "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-repartition"
 			}
-			rp := chainRepartition(jp, k, suffix, first.KeyFormat, nil)
-			rp.Values = append(rp.Values, types.Column{Name: outerKeyName(jp), Type: jp.Steps[k-1].LeftKey.Type})
-			rp.From = append(rp.From, jp.KeySlot)
-			out = append(out, rp)
+			out = append(out, outerRepartition(jp, k, suffix, first.KeyFormat))
 		}
 		// JoinTree.joinEquivalenceSet: both sides of the criteria, and the
 		// left input's set where they meet it; none for an OUTER join
@@ -89,6 +85,26 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 		equiv = next
 	}
 	return out
+}
+
+// outerRepartition is the repartition of the result of a chain's steps
+// before step k, a FULL OUTER one among them: the joined sources' values
+// (chainRepartition) with the synthetic key column the first FULL OUTER
+// step appended after its right source's values, which every later step
+// keeps where it was, as its left side has a column of that name
+// (JoinParamsFactory.createSchema appends the key only where neither side
+// has it). Its value is read from the joined row's key slot, which the
+// runtime clears at the stage: the joiner fills it with null.
+func outerRepartition(jp *JoinPlan, k int, suffix, keyFormat string) JoinRepartition {
+	rp := chainRepartition(jp, k, suffix, keyFormat, nil)
+	c := slices.IndexFunc(jp.Steps[:k], func(st JoinStep) bool { return st.Type == sql.OuterJoin })
+	at, _ := joinedValues(jp, jp.Steps[c].Right)
+	rp.Values = slices.Insert(rp.Values, len(at), types.Column{Name: outerKeyName(jp), Type: jp.Steps[c].LeftKey.Type})
+	rp.From = slices.Insert(rp.From, len(at), jp.KeySlot)
+	if rp.Computed != nil {
+		rp.Computed = slices.Insert(rp.Computed, len(at), expr.Compiled{})
+	}
+	return rp
 }
 
 // outerKeyName is the name of the synthetic key of a chain's FULL OUTER
