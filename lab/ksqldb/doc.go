@@ -357,11 +357,16 @@
 // repartition): each stream joined on an expression or a value column, a
 // table keyed otherwise than its join, and the result where a later join
 // reads a column it is not keyed by, in the key format ksqlDB resolves
-// for each join. Not ksqlDB's: other chains of joins (one whose first
-// stream-stream join rekeys no stream, one that rekeys a result on an
-// expression or after a stream rekeyed on one, one mixing later
-// stream-stream and stream-table joins), a self-join and a push query
-// rekey in memory, with no -repartition topic. A stream-stream join (alone or aggregated, or each
+// for each join; a chain of such stream-stream joins whose first join is
+// on both streams' keys rekeys only what a later join does (its stream,
+// joined on a column or an expression, through Join-right-repartition;
+// the result, where it reads a column of the first join's streams
+// outside the first join's criteria, through Join-left-repartition). Not
+// ksqlDB's: other chains of joins (one whose first stream-stream join
+// rekeys no stream followed by a stream-table join that rekeys, one that
+// rekeys a result on an expression or after a stream rekeyed on one, one
+// mixing later stream-stream and stream-table joins), a self-join and a
+// push query rekey in memory, with no -repartition topic. A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

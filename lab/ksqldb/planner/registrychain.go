@@ -7,9 +7,11 @@ import (
 
 // planRegistryStreamChain are the repartitions of a chain of [INNER] or
 // LEFT stream-stream joins, each source a stream of its own topic with one
-// key column, whose first join rekeys a side: one joined on anything but
-// its key, or both where the join's key format forces it (rekeyedSides: a
-// format that infers schemas, or sides keyed in other formats). The first
+// key column, whose first join rekeys a side (one joined on anything but
+// its key, or both where the join's key format forces it; rekeyedSides: a
+// format that infers schemas, or sides keyed in other formats) or none,
+// a later join rekeying its own sides (LogicalPlanner.prepareSourceForJoin
+// plans each join's sides whatever the joins before it rekeyed). The first
 // join's rekeyed streams go through <prefix>Join-left-repartition and
 // Join-right-repartition, keyed by the join expression in the join's key
 // format (joinRepartition: an expression's key named KSQL_COL_0 and copied
@@ -28,7 +30,10 @@ import (
 // _-_SR-enabled_key_format_-_rekey (the second join on value columns:
 // Join-left-repartition, Join.Left, and Join-right-repartition, Join.Right,
 // in JSON_SR) and multi-joins_-_only_viable_in_projection (on ABS(S2.ID)
-// and ABS(S3.ID): L_Join.Right and Join.Right keyed KSQL_COL_0). nil for
+// and ABS(S3.ID): L_Join.Right and Join.Right keyed KSQL_COL_0); a first
+// join on keys followed by one on S2.K rekeys the result as
+// multi-joins_-_stream-stream-stream_-_outer-outer rekeys its FULL OUTER
+// one (Join-left-repartition, keyed S2_K). nil for
 // other chains, and for one that rekeys the result after a stream
 // rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
@@ -49,9 +54,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		return nil
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
-	if !rekeyLeft && !rekeyRight {
-		return nil
-	}
 	format := joinFormatSource(left, right, first)
 	n := len(jp.Steps)
 	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
