@@ -357,16 +357,18 @@
 // repartition): each stream joined on an expression or a value column, a
 // table keyed otherwise than its join, and the result where a later join
 // reads a column it is not keyed by, in the key format ksqlDB resolves
-// for each join; a chain of such stream-stream joins whose first join is
-// on both streams' keys rekeys only what a later join does (its stream,
+// for each join; a chain of [INNER] or LEFT stream-stream joins, with
+// stream-table ones among them or not, whose first join rekeys nothing
+// rekeys only what a later join does (a stream-stream join's stream,
 // joined on a column or an expression, through Join-right-repartition;
-// the result, where it reads a column of the first join's streams
-// outside the first join's criteria, through Join-left-repartition). Not
-// ksqlDB's: other chains of joins (one whose first stream-stream join
-// rekeys no stream followed by a stream-table join that rekeys, one that
+// the result, where a join reads a column outside the criteria before
+// it, through Join-left-repartition, or a stream-table join's
+// Join-repartition). Not ksqlDB's: other chains of joins (one whose first
+// stream-table join rekeys followed by a stream-stream join, one that
 // rekeys a result on an expression or after a stream rekeyed on one, one
-// mixing later stream-stream and stream-table joins), a self-join and a
-// push query rekey in memory, with no -repartition topic. A stream-stream join (alone or aggregated, or each
+// whose first join rekeys nothing and a table keyed otherwise than the
+// chain), a self-join and a push query rekey in memory, with no
+// -repartition topic. A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

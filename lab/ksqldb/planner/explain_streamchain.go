@@ -108,7 +108,9 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			return nil, nil, refuse("an N-way join with a FULL OUTER JOIN before its last step")
 		case right.Source.Table && st.Type != sql.InnerJoin && st.Type != sql.LeftJoin:
 			return nil, nil, refuse("an N-way join with a stream-table " + st.Type.String())
-		case !rekeyed && !stages[i] && rekeyedRight[st.Right] == "" && (st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr)):
+		// a chain that repartitions anything was planned whole, each step's
+		// sides as ksqlDB rekeys them (planChainRepartition)
+		case len(plan.JoinRepartitions) == 0 && (st.Rekeyed || !jp.Leaves[st.leftLeaf].keyedBy(st.leftExpr) || !right.keyedBy(st.rightExpr)):
 			return nil, nil, refuse("an N-way join with a step that is not on keys")
 		}
 	}

@@ -78,7 +78,8 @@ const (
 // or such a chain over a stream-stream join (planStreamChainRepartition),
 // or a chain of stream-stream joins on keys that rekeys the result of a
 // FULL OUTER one (planOuterChainRepartition) or whose key format forces
-// its streams' repartitions (planRegistryStreamChain).
+// its streams' repartitions or whose later join rekeys a side, stream-table
+// steps among its stream-stream ones (planRegistryStreamChain).
 // Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
 // in memory, as doc.go says.
 func planJoinRepartitions(p *Plan) []JoinRepartition {
@@ -243,7 +244,8 @@ func planChainRepartition(jp *JoinPlan) []JoinRepartition {
 	}
 	cr, ok := chainRekeysOf(jp)
 	if !ok {
-		return nil
+		// stream-stream joins after a first stream-table join on keys
+		return planRegistryStreamChain(jp)
 	}
 	n := len(jp.Steps)
 	var out []JoinRepartition

@@ -7,7 +7,9 @@ import (
 
 // planRegistryStreamChain are the repartitions of a chain of [INNER] or
 // LEFT stream-stream joins, each source a stream of its own topic with one
-// key column, whose first join rekeys a side (one joined on anything but
+// key column (or with [INNER] or LEFT stream-table steps among them, each
+// table of its own topic joined on its key in the chain's key format; a
+// first stream-table join rekeying nothing), whose first join rekeys a side (one joined on anything but
 // its key, or both where the join's key format forces it; rekeyedSides: a
 // format that infers schemas, or sides keyed in other formats) or none,
 // a later join rekeying its own sides (LogicalPlanner.prepareSourceForJoin
@@ -19,7 +21,10 @@ import (
 // result's equivalence set (JoinTree.joinEquivalenceSet, expressions as
 // JoinPlan.equivalent names them) finds the result keyed already; a later
 // join on another column rekeys the result by it through its
-// <prefix>Join-left-repartition (chainRepartition), in the join's key
+// <prefix>Join-left-repartition, or a stream-table join's
+// <prefix>Join-repartition (chainRepartition; historical plan
+// multi-joins_-_stream-stream-table_-_full-inner rekeys its FULL OUTER
+// result the same way), in the join's key
 // format: the result's where the right stream is rekeyed too, else the
 // right stream's (JoinNode.resolveKeyFormats). A later join's stream goes
 // through its <prefix>Join-right-repartition where it is joined on
@@ -44,16 +49,22 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		_, lok := jp.equivalent(st.leftExpr)
 		_, rok := jp.equivalent(st.rightExpr)
 		rl := jp.Leaves[st.Right]
-		if st.Right != k+1 || st.Within == nil || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
-			rl.Source.Table || rl.Source.Window != nil || topics[rl.Source.Topic] || !lok || !rok {
+		if st.Right != k+1 || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
+			rl.Source.Table != (st.Within == nil) || rl.Source.Window != nil || topics[rl.Source.Topic] || !lok || !rok ||
+			rl.Source.Table && !rl.keyedBy(st.rightExpr) {
 			return nil
 		}
 		topics[rl.Source.Topic] = true
 	}
-	if left.Source.Table || left.Source.Window != nil || topics[left.Source.Topic] || first.leftLeaf != 0 {
+	if left.Source.Table || left.Source.Window != nil || topics[left.Source.Topic] || first.leftLeaf != 0 || !jp.Windowed() {
 		return nil
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
+	if right.Source.Table && (rekeyLeft || rekeyRight) {
+		// a first stream-table join that rekeys (through L_..._Join-repartition
+		// or a table's SelectKey repartition): not built here
+		return nil
+	}
 	format := joinFormatSource(left, right, first)
 	n := len(jp.Steps)
 	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
@@ -69,17 +80,27 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		l, _ := jp.equivalent(st.leftExpr)
 		r, _ := jp.equivalent(st.rightExpr)
 		rekeyStream := !rl.keyedBy(st.rightExpr)
+		table := rl.Source.Table
 		if !equiv[l] {
 			if onExpr || !isColumnRef(st.leftExpr) {
 				return nil
 			}
-			if !rekeyStream { // the join takes the stream's key format
+			if !rekeyStream { // the join takes the stream's or table's key format
 				keyFormat, format = rl.Source.KeyFormat, rl.Source
 			}
-			out = append(out, chainRepartition(jp, k, "-"+prefix+"Join-left-repartition", keyFormat, nil))
+			suffix := "-" + prefix + "Join-left-repartition"
+			if table { // a stream-table join's Joined name: Join-repartition
+				suffix = "-" + prefix + "Join-repartition"
+			}
+			out = append(out, chainRepartition(jp, k, suffix, keyFormat, nil))
 			equiv = map[string]bool{}
 		}
-		if rekeyStream || formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format) {
+		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
+		if table && forced {
+			// a table rekeyed into the chain's key format: not built here
+			return nil
+		}
+		if !table && (rekeyStream || forced) {
 			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+"Join-right-repartition", keyFormat, rl.Alias))
 			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
