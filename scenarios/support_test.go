@@ -226,26 +226,63 @@ func (t *summaryTable) poll(g Gomega, ctx context.Context, e stack.Endpoints) ma
 
 // apply reads TURNSTILE_SUMMARY's records msgs, in order, as a table: the
 // latest COUNT per station id (4-byte big-endian INT key, JSON value), a
-// tombstone deleting its key.
+// tombstone deleting its key. A weekday writes one update per entry, and
+// only the last of each key in msgs decides the table: msgs are read from
+// the end, each key is decoded in plain Go (Gomega is called only for one
+// that is wrong), and only each station's last value is decoded.
 func (t *summaryTable) apply(g Gomega, msgs []kafka.Message) map[int]int {
 	if t.counts == nil {
 		t.counts = map[int]int{}
 	}
-	for _, m := range msgs {
-		g.Expect(m.Key).To(HaveLen(4), "TURNSTILE_SUMMARY key at offset %d is a KAFKA-format INT", m.Offset)
-		id := int(int32(binary.BigEndian.Uint32(m.Key)))
-		if m.Value == nil {
-			delete(t.counts, id)
+	seen := map[int]bool{}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if len(m.Key) != 4 {
+			g.Expect(m.Key).To(HaveLen(4), "TURNSTILE_SUMMARY key at offset %d is a KAFKA-format INT", m.Offset)
 			continue
 		}
-		var v struct {
-			Count *int `json:"COUNT"`
+		if seen[summaryID(m)] {
+			continue
 		}
-		g.Expect(json.Unmarshal(m.Value, &v)).To(Succeed(), "TURNSTILE_SUMMARY value at offset %d: %q", m.Offset, m.Value)
-		g.Expect(v.Count).NotTo(BeNil(), "TURNSTILE_SUMMARY value at offset %d has COUNT", m.Offset)
-		t.counts[id] = *v.Count
+		id, count, err := decodeSummaryUpdate(m)
+		seen[id] = true
+		switch {
+		case err != nil:
+			g.Expect(err).NotTo(HaveOccurred(), "TURNSTILE_SUMMARY at offset %d", m.Offset)
+		case count == nil:
+			delete(t.counts, id)
+		default:
+			t.counts[id] = *count
+		}
 	}
 	return t.counts
+}
+
+// summaryID is the station id of a TURNSTILE_SUMMARY record's 4-byte key.
+func summaryID(m kafka.Message) int {
+	return int(int32(binary.BigEndian.Uint32(m.Key)))
+}
+
+// decodeSummaryUpdate reads an update of TURNSTILE_SUMMARY: its station id
+// and COUNT, nil for a tombstone.
+func decodeSummaryUpdate(m kafka.Message) (int, *int, error) {
+	if len(m.Key) != 4 {
+		return 0, nil, fmt.Errorf("key %x is not a KAFKA-format INT", m.Key)
+	}
+	id := summaryID(m)
+	if m.Value == nil {
+		return id, nil, nil
+	}
+	var v struct {
+		Count *int `json:"COUNT"`
+	}
+	if err := json.Unmarshal(m.Value, &v); err != nil {
+		return id, nil, fmt.Errorf("value %q: %w", m.Value, err)
+	}
+	if v.Count == nil {
+		return id, nil, fmt.Errorf("value %q has no COUNT", m.Value)
+	}
+	return id, v.Count, nil
 }
 
 // waitForSummary waits until TURNSTILE_SUMMARY counts every turnstile event.
