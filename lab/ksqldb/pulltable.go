@@ -55,7 +55,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	s.mu.Unlock()
 	if err != nil {
-		out.fail(p.Text, withFilterStatement(err, q))
+		out.fail(p.Text, withTablePullFilterStatement(err, q, p.Text))
 		return
 	}
 	if plan.Agg != nil {

@@ -107,7 +107,10 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 		fail: func(text string, err error) {
 			var pce *pushCapError
 			var spe *scalablePushError
+			var fe *filterError
 			switch {
+			case errors.As(err, &fe):
+				text, err = fe.stmt, stmterr.Bad("%s", fe.raw)
 			case errors.As(err, &pce):
 				err = stmterr.Bad("%s", pce.Error())
 			case errors.As(err, &spe):
