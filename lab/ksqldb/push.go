@@ -47,13 +47,14 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.writeStatementError(w, r, *req.KSQL, err, nil)
 		return
 	}
-	if qs, ok := p.Stmt.(*sql.QueryStatement); ok {
+	if q := planner.StatementQuery(p.Stmt); q != nil {
 		s.mu.Lock()
-		err = planner.MissingSource(s.ms, qs.Query)
+		err = planner.MissingSource(s.ms, q)
 		s.mu.Unlock()
 		if err != nil {
 			// StreamedQueryResource.parseStatement prepares the statement,
-			// and answers its failure itself, before any migration
+			// and answers its failure itself, before any migration and
+			// before the statement's kind is looked at
 			s.writeStatementError(w, r, *req.KSQL, err, nil)
 			return
 		}

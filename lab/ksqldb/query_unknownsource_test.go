@@ -53,3 +53,32 @@ func TestAQueryOnAnUnknownSourceIsRefusedAsItIsPrepared(t *testing.T) {
 		t.Errorf("/ksql: %d %v", code, e)
 	}
 }
+
+// A statement that is not a query but reads a source that does not exist
+// (CREATE ... AS SELECT, INSERT INTO ... SELECT) is refused for the source
+// first on the query endpoints: EngineContext.prepare runs AstSanitizer's
+// DataSourceExtractor over the whole statement before
+// QueryEndpoint.createStatement refuses "Neither a query nor a print
+// statement" and before StreamedQueryResource.handleStatement looks at the
+// statement's kind (confluentinc/ksql v7.9.0 EngineContext.java,
+// AstSanitizer.java, QueryEndpoint.java, StreamedQueryResource.parseStatement).
+func TestANonQueryOnAnUnknownSourceIsRefusedForTheSourceOnTheQueryEndpoints(t *testing.T) {
+	url := ordersStack(t)
+	const msg = "Exception while preparing statement: NOPE does not exist."
+	for _, stmt := range []string{
+		"CREATE STREAM x AS SELECT * FROM nope;",
+		"CREATE TABLE x AS SELECT id, COUNT(*) AS n FROM nope GROUP BY id;",
+		"INSERT INTO orders SELECT * FROM nope;",
+		"CREATE STREAM x AS SELECT * FROM orders o JOIN nope n WITHIN 1 HOUR ON o.id = n.id;",
+	} {
+		code, ct, e := queryStreamErr(t, url, stmt, restapi.MediaDelimited, nil)
+		if code != 400 || len(ct) != 0 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != msg || e["statementText"] != stmt {
+			t.Errorf("/query-stream %q: %d %v %v\nwant %q", stmt, code, ct, e, msg)
+		}
+		code, body := post(t, url, "/query", stmt, nil)
+		_ = json.Unmarshal(body, &e)
+		if code != 400 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != msg || e["statementText"] != stmt {
+			t.Errorf("/query %q: %d %s\nwant %q", stmt, code, body, msg)
+		}
+	}
+}

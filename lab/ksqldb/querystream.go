@@ -105,20 +105,25 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		out.fail(p.Text, withUnlogged(err, p.Text))
 		return
 	}
+	if q := planner.StatementQuery(p.Stmt); q != nil {
+		// EngineContext.prepare looks the statement's sources up before
+		// createStatement looks at its kind
+		s.mu.Lock()
+		err := planner.MissingSource(s.ms, q)
+		s.mu.Unlock()
+		if err != nil {
+			out.fail(p.Text, err)
+			return
+		}
+	}
 	qs, ok := p.Stmt.(*sql.QueryStatement)
 	if !ok {
 		out.fail(text, withUnlogged(stmterr.Bad("Neither a query nor a print statement"), text))
 		return
 	}
 	if (qs.Query.EmitChanges || qs.Query.EmitFinal) && !pushV2Parses {
-		// prepared (its sources looked up) before it is planned
-		s.mu.Lock()
-		err := planner.MissingSource(s.ms, qs.Query)
-		s.mu.Unlock()
-		if err == nil {
-			err = errInternalQuery
-		}
-		out.fail(p.Text, err)
+		// prepared (its sources looked up above) before it is planned
+		out.fail(p.Text, errInternalQuery)
 		return
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {

@@ -29,3 +29,18 @@ func MissingSource(ms *metastore.Store, q *sql.Query) error {
 func missingSource(ms *metastore.Store, name string) error {
 	return stmterr.Bad("Exception while preparing statement: %s does not exist.%s", name, ms.Alternatives(name, ""))
 }
+
+// StatementQuery is the query a statement holds, whose sources
+// DataSourceExtractor looks up as the statement is prepared: a SELECT's, a
+// CREATE ... AS SELECT's, an INSERT INTO ... SELECT's; nil for others.
+func StatementQuery(st sql.Statement) *sql.Query {
+	switch st := st.(type) {
+	case *sql.QueryStatement:
+		return st.Query
+	case *sql.CreateSource:
+		return st.Query
+	case *sql.InsertInto:
+		return st.Query
+	}
+	return nil
+}
