@@ -154,9 +154,20 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	resolveCustomTypes(p.Stmt, s.ms.Types)
+	// QueryExecutor.handleQuery tells a scalable push query from the
+	// statement alone; a classic one meets the cap
+	// (QueryExecutor.handlePushQuery) before it is analysed and planned
+	scalable := s.scalablePush(q, q.From, props)
+	if !scalable {
+		if err := s.push.atCap(p.Text); err != nil {
+			s.mu.Unlock()
+			out.fail(p.Text, err)
+			return
+		}
+	}
 	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.SuppressDisabled(suppressDisabled(props)))
 	err = withFilterStatement(err, q)
-	if err == nil && s.scalablePush(q, plan.Source.Name, props) {
+	if err == nil && scalable {
 		err = errNoScalablePushRegistry
 	}
 	if err == nil && plan.Agg != nil {

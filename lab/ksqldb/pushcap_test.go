@@ -81,3 +81,50 @@ func TestPushQueryCapCountsBothEndpoints(t *testing.T) {
 		t.Errorf("push query after close: %q", line)
 	}
 }
+
+// At the cap a push query is refused before it is analysed or planned:
+// QueryExecutor.handlePushQuery checks QueryCapacityUtil.exceedsPushQueryCapacity
+// before KsqlEngine.executeTransientQuery plans the query, so an unknown
+// column or a WHERE type error gets the cap's message on every path; a
+// source that does not exist is found earlier still, as the statement is
+// prepared (confluentinc/ksql v7.9.0 QueryExecutor.java, EngineContext.prepare).
+func TestPushQueryCapComesBeforeAnalysis(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithMaxPushQueries(0))
+	mustKSQL(t, url, "CREATE STREAM clicks (id INT KEY, n INT) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);", nil)
+	const tail = " as it would cause the number of active, push queries to exceed the configured limit. " +
+		"Terminate existing PUSH queries, or increase the 'ksql.max.push.queries' setting via the 'ksql-server.properties' file. " +
+		"Current push query count: 0. Configured limit: 0."
+	for _, stmt := range []string{
+		"SELECT nope FROM clicks EMIT CHANGES;",
+		"SELECT * FROM clicks WHERE n = 'x' EMIT CHANGES;",
+	} {
+		unlogged := "Not executing statement(s) '" + stmt + "'" + tail + "\nStatement: " + stmt
+		for _, c := range []struct {
+			props map[string]any
+			want  string
+		}{{nil, unlogged}, {map[string]any{"ksql.endpoint.migrate.query": false}, "Not executing statement(s)" + tail}} {
+			code, b := post(t, url, "/query", stmt, c.props)
+			var e map[string]any
+			_ = json.Unmarshal(b, &e)
+			if code != 400 || e["error_code"] != 40001.0 || e["message"] != c.want {
+				t.Errorf("/query %q %v: %d %s", stmt, c.props, code, b)
+			}
+		}
+		code, ct, e := queryStreamErr(t, url, stmt, "", nil)
+		if code != 400 || len(ct) != 0 || e["error_code"] != 40001.0 || e["message"] != unlogged {
+			t.Errorf("/query-stream %q: %d %v", stmt, code, e)
+		}
+	}
+	// a ksql.query.push.v2.enabled override that is no boolean is parsed
+	// as the query is planned, after the cap (pushv2_property_test.go)
+	const plain = "SELECT * FROM clicks EMIT CHANGES;"
+	yes := map[string]any{"ksql.query.push.v2.enabled": "yes"}
+	if code, _, e := queryStreamErr(t, url, plain, "", yes); code != 400 || e["message"] != "Not executing statement(s) '"+plain+"'"+tail+"\nStatement: "+plain {
+		t.Errorf("/query-stream %q %v: %d %v", plain, yes, code, e)
+	}
+	const missing = "SELECT * FROM nope EMIT CHANGES;"
+	if code, ct, e := queryStreamErr(t, url, missing, "", nil); code != 400 || len(ct) != 0 || e["message"] != "Exception while preparing statement: NOPE does not exist." {
+		t.Errorf("/query-stream %q: %d %v", missing, code, e)
+	}
+}

@@ -122,8 +122,13 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		return
 	}
 	if (qs.Query.EmitChanges || qs.Query.EmitFinal) && !pushV2Parses {
-		// prepared (its sources looked up above) before it is planned
-		out.fail(p.Text, errInternalQuery)
+		// prepared (its sources looked up above) and checked against the
+		// cap (QueryExecutor.handlePushQuery) before it is planned
+		err := s.push.atCap(p.Text)
+		if err == nil {
+			err = errInternalQuery
+		}
+		out.fail(p.Text, err)
 		return
 	}
 	if qs.Query.EmitChanges || qs.Query.EmitFinal {
@@ -335,6 +340,17 @@ func (p *pushQueries) register(id, stmt string, cancel func(), closable bool) er
 		return &pushCapError{stmt: stmt, count: len(p.live), limit: p.limit}
 	}
 	p.live[id] = &livePush{cancel: cancel, closable: closable}
+	return nil
+}
+
+// atCap is QueryCapacityUtil.exceedsPushQueryCapacity's refusal of stmt
+// when the server runs as many push queries as it may; nil otherwise.
+func (p *pushQueries) atCap(stmt string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.live) >= p.limit {
+		return &pushCapError{stmt: stmt, count: len(p.live), limit: p.limit}
+	}
 	return nil
 }
 
