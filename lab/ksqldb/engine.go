@@ -121,6 +121,14 @@ func checkProperty(name, value string) error {
 		if value != "earliest" && value != "latest" {
 			return stmterr.Bad("Invalid value %s for configuration %s: String must be one of: latest, earliest, none", value, name)
 		}
+	}
+	return checkGuaranteeProperty(name, value)
+}
+
+// checkGuaranteeProperty refuses a processing guarantee this server does
+// not run; other names pass.
+func checkGuaranteeProperty(name, value string) error {
+	switch name {
 	case "processing.guarantee", "ksql.streams.processing.guarantee":
 		return checkGuarantee(name, value)
 	}

@@ -103,7 +103,9 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*restapi.K
 	props := map[string]string{}
 	for k, v := range req.StreamsProperties {
 		str := fmt.Sprint(v)
-		if err := checkProperty(k, str); err != nil {
+		// the overrides' types and values are checked by coerceOverrides,
+		// where each endpoint reads them (KsqlRequest.getConfigOverrides)
+		if err := checkGuaranteeProperty(k, str); err != nil {
 			s.writeStatementError(w, r, *req.KSQL, err, nil)
 			return nil, nil, false
 		}
@@ -150,6 +152,12 @@ func statementError(text string, err error, entities []any) (int, restapi.Statem
 func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 	req, props, ok := s.readRequest(w, r)
 	if !ok {
+		return
+	}
+	if err := coerceOverrides(req.StreamsProperties); err != nil {
+		// KsqlResource.handleKsqlStatements reads the overrides before it
+		// parses the statements: Errors.badRequest
+		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return
 	}
 	stmts, err := sql.Parse(*req.KSQL)

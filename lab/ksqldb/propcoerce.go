@@ -2,12 +2,25 @@ package ksqldb
 
 import (
 	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 )
 
-// booleanOverrides are the BOOLEAN configs (KsqlConfig.java, confluentinc/ksql
-// v7.9.0) whose request overrides this server types as ksqlDB does.
-var booleanOverrides = []string{pushV2Property}
+// immutableProperties are the names LocalPropertyValidator refuses to let
+// a request override (ImmutableProperties.java, confluentinc/ksql v7.9.0,
+// less the client SSL names).
+var immutableProperties = map[string]bool{
+	"bootstrap.servers": true, "ksql.extension.dir": true, "ksql.query.persistent.active.limit": true,
+	"ksql.pull.queries.enable": true, "ksql.hidden.topics": true, "ksql.readonly.topics": true,
+	"ksql.source.table.materialization.enabled": true, "ksql.headers.columns.enabled": true,
+}
+
+// offsetResetValues are ConsumerConfig's auto.offset.reset choices
+// (apache/kafka 3.9: in(Utils.enumOptions(OffsetResetStrategy.class))).
+var offsetResetValues = []string{"latest", "earliest", "none"}
 
 // parsesAsBoolean reports whether v is a value Kafka's ConfigDef.parseType
 // takes for a BOOLEAN config: a boolean, or a string "true" or "false" in
@@ -23,20 +36,123 @@ func parsesAsBoolean(v any) bool {
 	return false
 }
 
-// coerceOverrides types the old request body's overrides of booleanOverrides
-// as KsqlRequest.getConfigOverrides does (PropertiesUtil.coerceTypes): a
-// value ConfigDef.parseType refuses is a KsqlException whose message names
-// it, caused by the ConfigException, which the old endpoints answer as a
-// bad request with ErrorMessageUtil.buildErrorMessage's text (the cause
-// wrapped at 80 columns).
-func coerceOverrides(raw map[string]any) error {
-	for _, k := range booleanOverrides {
-		v, ok := raw[k]
-		if !ok || parsesAsBoolean(v) {
-			continue
+// overrideString is the string PropertiesUtil.coerceType hands the parser:
+// String.valueOf of the value Jackson decoded (a whole JSON number as an
+// integer; a list joined with commas).
+func overrideString(v any) string {
+	switch v := v.(type) {
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.FormatInt(int64(v), 10)
 		}
-		cause := fmt.Sprintf("Invalid value %v for configuration %s: Expected value to be either true or false", v, k)
-		return &badRequestError{msg: fmt.Sprintf("Failed to coerce type of value '%v' for key '%s'\n%s", v, k, wordWrap("Caused by: "+cause, 80, "\n\t"))}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = overrideString(e)
+		}
+		return strings.Join(parts, ",")
+	}
+	return fmt.Sprint(v)
+}
+
+// parseConfigValue is ConfigItem.Resolved.parseValue for a string value:
+// ConfigDef.parseType (apache/kafka 3.9), then the key's validator where
+// this server has it (auto.offset.reset's ValidString). It returns the
+// ConfigException's message, "" when the value parses. A CLASS value is
+// not looked up.
+func parseConfigValue(ck *configKey, v string) string {
+	t := strings.TrimSpace(v)
+	invalid := func(value, msg string) string {
+		return "Invalid value " + value + " for configuration " + ck.name + ": " + msg
+	}
+	var err error
+	switch ck.typ {
+	case typeBoolean:
+		if !strings.EqualFold(t, "true") && !strings.EqualFold(t, "false") {
+			return invalid(v, "Expected value to be either true or false")
+		}
+	case typeInt:
+		_, err = strconv.ParseInt(t, 10, 32)
+	case typeShort:
+		_, err = strconv.ParseInt(t, 10, 16)
+	case typeLong:
+		_, err = strconv.ParseInt(t, 10, 64)
+	case typeDouble:
+		_, err = strconv.ParseFloat(t, 64)
+	case typeString:
+		if ck.name == "auto.offset.reset" && !slices.Contains(offsetResetValues, t) {
+			return invalid(t, "String must be one of: "+strings.Join(offsetResetValues, ", "))
+		}
+	}
+	if err != nil {
+		return invalid(v, "Not a number of type "+typeName(ck.typ))
+	}
+	return ""
+}
+
+// typeName is ConfigDef.Type's name.
+func typeName(t configType) string {
+	return map[configType]string{typeInt: "INT", typeShort: "SHORT", typeLong: "LONG", typeDouble: "DOUBLE"}[t]
+}
+
+// coerceOverride types one override as LocalPropertyParser.parse does:
+// the name resolved (KsqlConfigResolver; a name it does not resolve is
+// left as it is here), the value parsed, then LocalPropertyValidator. It
+// returns the cause's message, "" when the override is fine.
+func coerceOverride(name string, v any) string {
+	if v == nil {
+		return ""
+	}
+	ck := resolveKey(name)
+	if ck == nil {
+		return ""
+	}
+	str := overrideString(v)
+	if msg := parseConfigValue(ck, str); msg != "" {
+		return msg
+	}
+	if immutableProperties[ck.name] {
+		return fmt.Sprintf("Cannot override property '%s'", ck.name)
+	}
+	if ck.name == "auto.offset.reset" && strings.EqualFold(strings.TrimSpace(str), "none") {
+		return "'none' is not valid for this property within KSQL"
+	}
+	return ""
+}
+
+// allParse reports whether every override the resolver knows parses as
+// its key's type and passes its validator, as
+// KsqlConfig.cloneWithPropertyOverwrite parses the overrides of a query it
+// plans (no LocalPropertyValidator there).
+func allParse(raw map[string]any) bool {
+	for k, v := range raw {
+		if ck := resolveKey(k); ck != nil && v != nil && parseConfigValue(ck, overrideString(v)) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// isOffsetReset reports whether name sets the consumers' auto.offset.reset.
+func isOffsetReset(name string) bool {
+	ck := resolveKey(name)
+	return ck != nil && ck.name == "auto.offset.reset"
+}
+
+// coerceOverrides types the old request body's overrides as
+// KsqlRequest.getConfigOverrides does (PropertiesUtil.coerceTypes): a
+// value the parser refuses is a KsqlException whose message names it,
+// caused by the ConfigException (or IllegalArgumentException), which the
+// old endpoints answer as a bad request with
+// ErrorMessageUtil.buildErrorMessage's text (the cause wrapped at 80
+// columns). Overrides are tried in name order (a HashMap's order upstream).
+func coerceOverrides(raw map[string]any) error {
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		v := raw[k]
+		if cause := coerceOverride(k, v); cause != "" {
+			return &badRequestError{msg: fmt.Sprintf("Failed to coerce type of value '%s' for key '%s'\n%s", overrideString(v), k, wordWrap("Caused by: "+cause, 80, "\n\t"))}
+		}
 	}
 	return nil
 }

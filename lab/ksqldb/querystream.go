@@ -77,13 +77,18 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	props := map[string]string{}
 	for k, v := range rawProps {
 		str := fmt.Sprint(v)
-		if err := checkProperty(k, str); err != nil {
+		// an auto.offset.reset that does not parse fails as the push
+		// query is planned (overridesParse); "none" is not run here
+		if err := checkGuaranteeProperty(k, str); err != nil || isOffsetReset(k) && str == "none" {
+			if err == nil {
+				err = checkProperty(k, str)
+			}
 			out.fail(text, err)
 			return
 		}
 		props[k] = str
 	}
-	pushV2Parses := compat || uncoercedPushV2(rawProps, props)
+	overridesParse := compat || uncoercedPushV2(rawProps, props) && allParse(rawProps)
 	stmts, err := sql.Parse(text)
 	if err != nil {
 		out.fail(text, err)
@@ -121,7 +126,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		out.fail(text, withUnlogged(stmterr.Bad("Neither a query nor a print statement"), text))
 		return
 	}
-	if (qs.Query.EmitChanges || qs.Query.EmitFinal) && !pushV2Parses {
+	if (qs.Query.EmitChanges || qs.Query.EmitFinal) && !overridesParse {
 		// prepared (its sources looked up above) and checked against the
 		// cap (QueryExecutor.handlePushQuery) before it is planned
 		err := s.push.atCap(p.Text)
