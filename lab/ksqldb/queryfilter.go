@@ -43,7 +43,8 @@ func withFilterStatement(err error, q *sql.Query) error {
 // the query as its statement, so the old /query path names the query.
 func withTablePullFilterStatement(err error, q *sql.Query, query string) error {
 	err = withFilterStatement(err, q)
-	if fe, ok := err.(*filterError); ok {
+	var fe *filterError
+	if errors.As(err, &fe) {
 		fe.stmt = query
 	}
 	return err
