@@ -80,9 +80,17 @@ func (t *hopTable) poll(g Gomega, ctx context.Context, e stack.Endpoints) map[ho
 			from = kafka.FirstOffset
 		}
 		msgs, end := readPartition(g, ctx, e, hopTopic, p, from)
-		for _, m := range msgs {
-			// Two million updates in a weekday: each is checked in plain
-			// Go, and Gomega is called only for one that is wrong.
+		// Two million updates in a weekday, and only the last of each
+		// windowed key decides the table: the batch is read from its end
+		// and only each key's last update is decoded, in plain Go; Gomega
+		// is called only for one that is wrong.
+		seen := map[string]bool{}
+		for i := len(msgs) - 1; i >= 0; i-- {
+			m := msgs[i]
+			if seen[string(m.Key)] {
+				continue
+			}
+			seen[string(m.Key)] = true
 			k, entries, err := decodeHopUpdate(m)
 			if err != nil {
 				g.Expect(err).NotTo(HaveOccurred(), "%s at %d/%d", hopTopic, p, m.Offset)

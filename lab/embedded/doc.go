@@ -19,6 +19,7 @@
 //
 // A program that may run the stack in its own process (the lab CLI, the
 // app) calls LimitMemory first thing in main: a soft memory limit of
-// MemoryLimit for the Go runtime unless GOMEMLIMIT sets another
+// MemoryLimit for the Go runtime, lifted to one and a half times the live
+// heap while that needs more, unless GOMEMLIMIT sets another
 // (memlimit.go).
 package embedded
