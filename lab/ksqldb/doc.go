@@ -363,8 +363,9 @@
 // joined on a column or an expression, through Join-right-repartition;
 // the result, where a join reads a column outside the criteria before
 // it, through Join-left-repartition, or a stream-table join's
-// Join-repartition). Not ksqlDB's: other chains of joins (one whose first
-// stream-table join rekeys followed by a stream-stream join, one that
+// Join-repartition); a first stream-table join on a column or an
+// expression of the stream before stream-stream joins rekeys the stream
+// through its <L_...>Join-repartition. Not ksqlDB's: other chains of joins (one that
 // rekeys a result on an expression or after a stream rekeyed on one, one
 // whose first join rekeys nothing and a table keyed otherwise than the
 // chain), a self-join and a push query rekey in memory, with no

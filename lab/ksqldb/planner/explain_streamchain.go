@@ -119,6 +119,12 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 
 	// the plan: step k (0 first) is at depth n-1-k
 	joined := aliasedSourceStep(stream, prefix(n-1)+"Left")
+	// a first stream-table join on a column rekeys the stream
+	// (planRegistryStreamChain): <L_...>LeftSourceKeyed before its alias
+	tableRekey := jp.Leaves[1].Source.Table && rekeyLeft
+	if first := jp.Steps[0]; tableRekey {
+		joined = aliasedTableStep(stream, prefix(n-1)+"Left", first.leftExpr, first.LeftKey.Type)
+	}
 	joined = chainJoinStepsRekeyed(jp, joined, stages, tables)
 
 	// the topology, depth first from the outermost join
@@ -152,6 +158,21 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 		if right.Source.Table {
 			store := tableJoinInput(t, right.Source.Topic, side, tables[st.Right])
 			t.processor("PrependAlias" + side)
+			if k == 0 && tableRekey {
+				// the stream is rekeyed in a sub-topology of its own and
+				// read back in the table's (historical plan
+				// multi-joins_-_stream-table-table_-_inner-inner_-_rekey)
+				tableSub := t.cur
+				repartition := prefix(depth) + "Join-repartition"
+				t.sub()
+				rekeyedStream(stream.Source.Topic, prefix(depth)+"Left", repartition)
+				t.use(tableSub)
+				t.source(repartition+"-source", repartition)
+				t.index += 3
+				t.join(prefix(depth)+"Join", []string{repartition + "-source"}, store)
+				t.index++ // the named join takes an index
+				return prefix(depth) + "Join"
+			}
 			if stages[k] {
 				// the joins before it go in a sub-topology of their own,
 				// their result rekeyed and written to the repartition,

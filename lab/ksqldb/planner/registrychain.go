@@ -60,14 +60,21 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		return nil
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
-	if right.Source.Table && (rekeyLeft || rekeyRight) {
-		// a first stream-table join that rekeys (through L_..._Join-repartition
-		// or a table's SelectKey repartition): not built here
+	if right.Source.Table && rekeyRight {
+		// a first stream-table join whose table is rekeyed into its key
+		// format (<L_...>RightSourceKeyed-SelectKey-repartition): not built here
 		return nil
 	}
 	format := joinFormatSource(left, right, first)
 	n := len(jp.Steps)
-	out := streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
+	var out []JoinRepartition
+	if right.Source.Table {
+		if rekeyLeft { // the stream through the stream-table join's <L_...>Join-repartition
+			out = append(out, joinRepartition(0, left, first.leftExpr, first.LeftKey, "-"+chainPrefix(n-1)+"Join-repartition", keyFormat, left.Alias))
+		}
+	} else {
+		out = streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
+	}
 	// a stream rekeyed on an expression: the result carries its key's copy
 	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) || rekeyRight && !isColumnRef(first.rightExpr)
 	l, _ := jp.equivalent(first.leftExpr)
