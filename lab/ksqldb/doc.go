@@ -362,11 +362,11 @@
 // rekeys only what a later join does (a stream-stream join's stream,
 // joined on a column or an expression, through Join-right-repartition;
 // the result, where a join reads a column outside the criteria before
-// it, through Join-left-repartition, or a stream-table join's
-// Join-repartition); a first stream-table join on a column or an
+// it or an expression, through Join-left-repartition, or a stream-table
+// join's Join-repartition); a first stream-table join on a column or an
 // expression of the stream before stream-stream joins rekeys the stream
 // through its <L_...>Join-repartition. Not ksqlDB's: other chains of joins (one that
-// rekeys a result on an expression or after a stream rekeyed on one, one
+// rekeys a result after a stream or a result rekeyed on an expression, one
 // whose first join rekeys nothing and a table keyed otherwise than the
 // chain), a self-join and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone or aggregated, or each

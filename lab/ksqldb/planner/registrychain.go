@@ -20,7 +20,8 @@ import (
 // last among the values). A later join whose left expression is in the
 // result's equivalence set (JoinTree.joinEquivalenceSet, expressions as
 // JoinPlan.equivalent names them) finds the result keyed already; a later
-// join on another column rekeys the result by it through its
+// join on another column or an expression rekeys the result by it (an
+// expression's key KSQL_COL_0, copied last among the values) through its
 // <prefix>Join-left-repartition, or a stream-table join's
 // <prefix>Join-repartition (chainRepartition; historical plan
 // multi-joins_-_stream-stream-table_-_full-inner rekeys its FULL OUTER
@@ -89,7 +90,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		rekeyStream := !rl.keyedBy(st.rightExpr)
 		table := rl.Source.Table
 		if !equiv[l] {
-			if onExpr || !isColumnRef(st.leftExpr) {
+			if onExpr {
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format
@@ -101,6 +102,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			}
 			out = append(out, chainRepartition(jp, k, suffix, keyFormat, nil))
 			equiv = map[string]bool{}
+			// rekeyed on an expression: the result carries its key's copy
+			onExpr = !isColumnRef(st.leftExpr)
 		}
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
