@@ -296,6 +296,7 @@ func (s *logStarts) guardFetch(raw []byte, gen uint64) responseFix {
 	return responseFix{
 		unless: func() bool { return s.gen.Load() == gen },
 		apply:  func(body []byte) ([]byte, error) { return s.unremoveFetch(req, body) },
+		copied: true,
 	}
 }
 

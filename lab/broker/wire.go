@@ -43,6 +43,9 @@ type rewriter interface {
 type responseFix struct {
 	apply  func(resp []byte) ([]byte, error)
 	unless func() bool
+	// copied says that apply refers to a copy of the request, not to the
+	// frame it was read into, which can then go back to its pool
+	copied bool
 }
 
 // fixing is the fix that applies f, or none for a nil f.
@@ -262,7 +265,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	if len(out) == len(req) && &out[0] == &req[0] {
 		binary.BigEndian.PutUint32(frame, uint32(len(out)))
 		c.ready = frame
-		if fix.apply == nil {
+		if fix.apply == nil || fix.copied {
 			c.lent = frame // no response fix refers to the request
 		}
 		return c.Read(p)
@@ -270,7 +273,7 @@ func (c *frameConn) nextFrame(p []byte) (int, error) {
 	rewritten := make([]byte, 4, 4+len(out))
 	binary.BigEndian.PutUint32(rewritten, uint32(len(out)))
 	c.ready = append(rewritten, out...)
-	if fix.apply == nil {
+	if fix.apply == nil || fix.copied {
 		putFrame(frame) // out is copied; nothing refers to the request
 	}
 	return c.Read(p)
