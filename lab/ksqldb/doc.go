@@ -365,8 +365,13 @@
 // it or an expression, through Join-left-repartition, or a stream-table
 // join's Join-repartition); a first stream-table join on a column or an
 // expression of the stream before stream-stream joins rekeys the stream
-// through its <L_...>Join-repartition. Not ksqlDB's: other chains of joins (one that
-// rekeys a result after a stream or a result rekeyed on an expression, one
+// through its <L_...>Join-repartition; a chain keyed in a format that
+// infers schemas whose first stream-stream step is a FULL OUTER join on
+// keys rekeys that step's result, keyed by its synthetic key, through the
+// next join's Join-left-repartition (its values ending in the null
+// ROWKEY), in the key format ksqlDB resolves for that join. Not ksqlDB's:
+// other chains of joins (one that rekeys a result after a stream or a
+// result rekeyed on an expression, one
 // whose first join rekeys nothing and a table keyed otherwise than the
 // chain), a self-join and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone or aggregated, or each
@@ -385,8 +390,8 @@
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
-// rekey in memory, a FULL OUTER or
-// RIGHT step of a chain keyed in a format that infers schemas) keep every
+// rekey in memory, a RIGHT step or a FULL OUTER step past the first of
+// a chain keyed in a format that infers schemas) keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry
 // layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE

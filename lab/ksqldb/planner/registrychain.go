@@ -39,7 +39,14 @@ import (
 // and ABS(S3.ID): L_Join.Right and Join.Right keyed KSQL_COL_0); a first
 // join on keys followed by one on S2.K rekeys the result as
 // multi-joins_-_stream-stream-stream_-_outer-outer rekeys its FULL OUTER
-// one (Join-left-repartition, keyed S2_K). nil for
+// one (Join-left-repartition, keyed S2_K). A first join that is FULL
+// OUTER, on both streams' keys in a format that infers schemas, leaves a
+// result keyed by its synthetic key and an empty equivalence set
+// (JoinTree.joinEquivalenceSet), so the next join rekeys the result by its
+// left column as planOuterChainRepartition does (outerRepartition: the
+// values end in the synthetic key), in that join's key format (the right
+// stream's where it is joined on its key: PreJoinRepartitionNode.getPreferredKeyFormat
+// has none for the side that must be rekeyed). nil for
 // other chains, and for one that rekeys the result after a stream
 // rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
@@ -50,7 +57,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		_, lok := jp.equivalent(st.leftExpr)
 		_, rok := jp.equivalent(st.rightExpr)
 		rl := jp.Leaves[st.Right]
-		if st.Right != k+1 || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin ||
+		// a FULL OUTER first step of a chain keyed in a format that infers
+		// schemas: its result rekeyed by the next join (outerFirst below)
+		outer := k == 0 && st.Type == sql.OuterJoin && st.Within != nil
+		if st.Right != k+1 || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin && !outer ||
 			rl.Source.Table != (st.Within == nil) || rl.Source.Window != nil || topics[rl.Source.Topic] || !lok || !rok ||
 			rl.Source.Table && !rl.keyedBy(st.rightExpr) {
 			return nil
@@ -61,6 +71,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		return nil
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
+	outerFirst := first.Type == sql.OuterJoin
+	if outerFirst && (!formats.RegistryFormat(keyFormat) || !left.keyedBy(first.leftExpr) || !right.keyedBy(first.rightExpr)) {
+		// a FULL OUTER first step keyed otherwise (planOuterChainRepartition's)
+		// or on value columns: not built here
+		return nil
+	}
 	if right.Source.Table && rekeyRight {
 		// a first stream-table join whose table is rekeyed into its key
 		// format (<L_...>RightSourceKeyed-SelectKey-repartition): not built here
@@ -81,6 +97,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	l, _ := jp.equivalent(first.leftExpr)
 	r, _ := jp.equivalent(first.rightExpr)
 	equiv := map[string]bool{l: true, r: true}
+	if outerFirst { // JoinTree.joinEquivalenceSet: none for an OUTER join
+		equiv = map[string]bool{}
+	}
 	for k := 1; k < n; k++ {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
@@ -90,7 +109,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		rekeyStream := !rl.keyedBy(st.rightExpr)
 		table := rl.Source.Table
 		if !equiv[l] {
-			if onExpr {
+			if onExpr || outerFirst && (k > 1 || !isColumnRef(st.leftExpr)) {
+				// (past a rekeyed FULL OUTER result, a second rekey of the
+				// result, or a rekey of it on an expression: not built here)
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format
@@ -100,7 +121,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			if table { // a stream-table join's Joined name: Join-repartition
 				suffix = "-" + prefix + "Join-repartition"
 			}
-			out = append(out, chainRepartition(jp, k, suffix, keyFormat, nil))
+			if k == 1 && outerFirst {
+				// the FULL OUTER result keeps its synthetic key among the values
+				out = append(out, outerRepartition(jp, k, suffix, keyFormat))
+			} else {
+				out = append(out, chainRepartition(jp, k, suffix, keyFormat, nil))
+			}
 			equiv = map[string]bool{}
 			// rekeyed on an expression: the result carries its key's copy
 			onExpr = !isColumnRef(st.leftExpr)

@@ -1,0 +1,43 @@
+package ksqldb
+
+import "testing"
+
+// EXPLAIN of a chain keyed in formats that infer schemas whose first
+// stream-stream step is a FULL OUTER join (registryOuterChain). No
+// historical plan of confluentinc/ksql v7.9.0 records one, so the topology
+// is derived from the historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey
+// (7.1.0), whose query differs from this one in three ways that change no
+// node of the graph but names:
+//   - its first join is INNER where this one is FULL OUTER: Kafka Streams
+//     3.9's KStreamImplJoin names an outer join's processors
+//     <name>-outer-this-join/-outer-other-join and its stores
+//     KSTREAM-OUTERTHIS/-OUTEROTHER, at the indexes an inner join's take
+//     (historical plan multi-joins_-_stream-stream-stream_-_outer-outer
+//     numbers its FULL OUTER stores 8/9 as the inner plans number theirs),
+//     and without a grace period it adds no KSTREAM-OUTERSHARED store;
+//   - its second join rekeys the first join's result by S1.V0 where this
+//     one rekeys it by S1.ID (the FULL OUTER result is keyed by ROWKEY):
+//     the same LeftSourceKeyed-SelectKey and Join-left-repartition; its
+//     third stream is forced through Join-right-repartition by its key
+//     format in both;
+//   - the topics are s1, s2 and s3.
+//
+// So the file is that plan's topology with those names, printed in
+// TopologyDescription's order (InternalTopologyBuilder.describeSubtopology
+// replayed over the renamed nodes, which leaves the plan's order as it
+// is). The runtime spec is join_nway_srouter_test.go.
+var registryOuterExplainCases = []explainCase{
+	{
+		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-inner.topology",
+	},
+}
+
+func TestExplainOfARegistryKeyedChainWithAFullOuterStepFollowsKsqlDBsBuilders(t *testing.T) {
+	for _, c := range registryOuterExplainCases {
+		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
+	}
+}
