@@ -369,11 +369,17 @@
 // infers schemas whose first stream-stream step is a FULL OUTER join on
 // keys rekeys that step's result, keyed by its synthetic key, through the
 // next join's Join-left-repartition (its values ending in the null
-// ROWKEY), in the key format ksqlDB resolves for that join. Not ksqlDB's:
-// other chains of joins (one that rekeys a result after a stream or a
-// result rekeyed on an expression, one
-// whose first join rekeys nothing and a table keyed otherwise than the
-// chain), a self-join and a push query rekey in memory, with no
+// ROWKEY), in the key format ksqlDB resolves for that join; a chain whose
+// stream-stream joins rekey nothing followed by a table keyed in another
+// format rekeys that table by its own key into the chain's key format
+// through RightSourceKeyed-SelectKey-repartition into
+// RightSourceKeyed-Materialize. Not ksqlDB's: other chains of joins (one
+// that rekeys a result after a stream or a result rekeyed on an
+// expression, one that rekeys a table keyed otherwise than the chain
+// after another repartition or before a stream-stream join, one keyed in
+// a format that infers schemas with a RIGHT step, or a FULL OUTER step
+// past the first, or a second rekey after a FULL OUTER one), two sources
+// of one topic joined, and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -46,7 +48,13 @@ import (
 // left column as planOuterChainRepartition does (outerRepartition: the
 // values end in the synthetic key), in that join's key format (the right
 // stream's where it is joined on its key: PreJoinRepartitionNode.getPreferredKeyFormat
-// has none for the side that must be rekeyed). nil for
+// has none for the side that must be rekeyed). A table keyed in another
+// format than its join's, or in one that infers schemas, after joins that
+// rekey nothing, is rekeyed by its own key into the join's key format
+// through its <prefix>RightSourceKeyed-SelectKey-repartition into
+// RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
+// as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
+// rekeys its table after repartitioned streams). nil for
 // other chains, and for one that rekeys the result after a stream
 // rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
@@ -104,6 +112,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
+		if st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }) {
+			// a stream-stream join after a rekeyed table: not built here
+			return nil
+		}
 		l, _ := jp.equivalent(st.leftExpr)
 		r, _ := jp.equivalent(st.rightExpr)
 		rekeyStream := !rl.keyedBy(st.rightExpr)
@@ -133,8 +145,17 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
-			// a table rekeyed into the chain's key format: not built here
-			return nil
+			if len(out) > 0 {
+				// a table rekeyed after another repartition: not built here
+				return nil
+			}
+			// a table keyed otherwise than a chain that rekeys nothing before
+			// it: rekeyed by its own key into the join's key format
+			// (PreJoinRepartitionNode forces it)
+			out = append(out, tableSideRepartition(st.Right, rl, st.rightExpr, st.RightKey,
+				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
+			equiv[l], equiv[r] = true, true
+			continue
 		}
 		if !table && (rekeyStream || forced) {
 			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+"Join-right-repartition", keyFormat, rl.Alias))
