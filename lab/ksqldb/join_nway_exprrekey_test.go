@@ -1,9 +1,6 @@
 package ksqldb
 
-import (
-	"fmt"
-	"testing"
-)
+import "testing"
 
 // A chain whose first join, stream-stream, is on both streams' keys and
 // whose later join rekeys the result on an expression. ksqlDB rekeys the
@@ -19,17 +16,8 @@ import (
 
 func TestAChainWhoseLaterJoinRekeysTheResultOnAnExpressionRepartitionsIt(t *testing.T) {
 	s1, s2 := keyedRow("S1", 5, 1, 1, 0, 0), keyedRow("S2", 6, 2, 2, 0, 0)
-	type log struct {
-		suffix string
-		want   []string
-	}
-	for _, c := range []struct {
-		name, query string
-		in          []joinRec
-		out         string
-		logs        []log
-		absent      []string
-	}{
+	type log = chainLog
+	runChainCases(t, []chainCase{
 		{
 			name: "a stream-stream join on ABS(S1.K) rekeys the result through Join-left-repartition",
 			query: "SELECT s3.id, s1.v0, s2.v0, s3.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id " +
@@ -59,29 +47,5 @@ func TestAChainWhoseLaterJoinRekeysTheResultOnAnExpressionRepartitionsIt(t *test
 				{"-KSTREAM-JOINOTHER-0000000015-store-changelog", []string{logLine(windowStoreKey(kafkaInt(0), 2, 1), "{"+s2+"}", 2)}},
 			},
 		},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, mixedSources, nil)
-			mustKSQL(t, url, "CREATE STREAM output AS "+c.query+";", earliest())
-			id := queryWriting(t, url, "OUTPUT")
-			st.produceJoin(c.in...)
-
-			out := st.records("OUTPUT", 1)[0]
-			if got := fmt.Sprintf("%x %s @%d", out.Key, out.Value, out.Timestamp.UnixMilli()); got != c.out {
-				t.Errorf("OUTPUT: %s, want %s", got, c.out)
-			}
-			for _, lg := range c.logs {
-				topic := queryTopic(id, lg.suffix)
-				sameLog(t, topic, st.records(topic, len(lg.want)), lg.want)
-			}
-			noPrivateJoinLog(t, st, id)
-			for _, suffix := range c.absent {
-				if _, ok := topicExists(t, st, queryTopic(id, suffix)); ok {
-					t.Errorf("the chain also has %s", suffix)
-				}
-			}
-		})
-	}
+	})
 }

@@ -36,17 +36,8 @@ func tRow(v, ts, off, id int) string {
 
 func TestAChainMixingStreamAndTableJoinsRepartitionsWhatItsLaterJoinRekeys(t *testing.T) {
 	s1, s2 := keyedRow("S1", 5, 1, 1, 0, 0), keyedRow("S2", 6, 2, 2, 0, 0)
-	type log struct {
-		suffix string
-		want   []string
-	}
-	for _, c := range []struct {
-		name, query string
-		in          []joinRec
-		out         string // the output's key, value and time
-		logs        []log
-		absent      []string // internal topics the chain does not have
-	}{
+	type log = chainLog
+	runChainCases(t, []chainCase{
 		{
 			name: "a stream-table join after a stream-stream join on keys rekeys the result through Join-repartition",
 			query: "SELECT s1.k, s1.v0, s2.v0, t.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id " +
@@ -92,7 +83,31 @@ func TestAChainMixingStreamAndTableJoinsRepartitionsWhatItsLaterJoinRekeys(t *te
 			},
 			absent: []string{"-Join-left-repartition", "-Join-right-repartition"},
 		},
-	} {
+	})
+}
+
+// chainLog is the records an N-way join writes to one internal topic.
+type chainLog struct {
+	suffix string // the topic's name after the query's application ID
+	want   []string
+}
+
+// chainCase is an N-way join over mixedSources and the records it writes.
+type chainCase struct {
+	name, query string // query: the SELECT of CREATE STREAM output AS
+	in          []joinRec
+	out         string // the output's key, value and time
+	logs        []chainLog
+	absent      []string // internal topics the chain does not have
+}
+
+// runChainCases runs each case's query over mixedSources on a stack of its
+// own and checks its one output record, the records on each internal
+// topic it names, and that the private changelog and the absent topics
+// do not exist.
+func runChainCases(t *testing.T, cases []chainCase) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			st := newStack(t)
 			_, url := st.serve()
