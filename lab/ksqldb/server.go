@@ -139,7 +139,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if err := checkGuarantee("ksql.streams.processing.guarantee", cfg.guarantee); err != nil {
+	if err := checkServerSettings(&cfg); err != nil {
 		return nil, fmt.Errorf("new ksqldb server: %w", err)
 	}
 	if len(brokers) == 0 {

@@ -217,3 +217,37 @@ func TestShowPropertiesMarksRequestSettingsAndDefaults(t *testing.T) {
 		t.Errorf("auto.offset.reset=latest: overwritten %v, default %v", a.overwritten, a.defaults)
 	}
 }
+
+// A server setting whose value its ConfigDef key does not take stops the
+// server from starting: the KsqlConfig constructor (confluentinc/ksql
+// v7.9.0) parses each ksql.streams. setting through
+// ConfigItem.Resolved.parseValue, whose ConfigDef.ValidString throws
+// Kafka's ConfigException naming the key without ksql.streams.
+// (ConsumerConfig's auto.offset.reset, StreamsConfig's
+// processing.guarantee, apache/kafka 3.9). A value with spaces around it
+// is taken trimmed (ConfigDef.parseType of a STRING).
+func TestServerRefusesAStreamsSettingItsKeyDoesNotTake(t *testing.T) {
+	st := newStack(t)
+	for _, c := range []struct {
+		opt  Option
+		want string
+	}{
+		{WithAutoOffsetReset("smallest"), "Invalid value smallest for configuration auto.offset.reset: String must be one of: latest, earliest, none"},
+		{WithAutoOffsetReset("Earliest"), "Invalid value Earliest for configuration auto.offset.reset: String must be one of: latest, earliest, none"},
+		{WithProcessingGuarantee("exactly_twice"), "Invalid value exactly_twice for configuration processing.guarantee: String must be one of: at_least_once, exactly_once, exactly_once_beta, exactly_once_v2"},
+	} {
+		s, err := New(t.Context(), st.brokers, st.reg.URL(), c.opt)
+		if err == nil {
+			_ = s.Close()
+			t.Errorf("server started; want %q", c.want)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %q, want %q", err, c.want)
+		}
+	}
+	_, url := st.serve(WithAutoOffsetReset(" earliest "))
+	if got := showProperties(t, url, nil).value("ksql.streams.auto.offset.reset"); got != "earliest" {
+		t.Errorf("auto.offset.reset %q, want earliest", got)
+	}
+}
