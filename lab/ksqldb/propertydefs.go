@@ -425,3 +425,20 @@ var ksqlStreamsDefaults = map[string]string{
 	"default.production.exception.handler":      "io.confluent.ksql.errors.ProductionExceptionHandlerUtil$LogAndFailProductionExceptionHandler",
 	"topology.optimization":                     "all",
 }
+
+// topicConfigNames are KsqlConfig.STREAM_TOPIC_CONFIG_NAMES: the values of
+// TopicConfig's String fields named *_CONFIG (apache/kafka 3.9).
+var topicConfigNames = map[string]bool{
+	"segment.bytes": true, "segment.ms": true, "segment.jitter.ms": true, "segment.index.bytes": true,
+	"flush.messages": true, "flush.ms": true, "retention.bytes": true, "retention.ms": true,
+	"remote.storage.enable": true, "local.retention.ms": true, "local.retention.bytes": true,
+	"remote.log.copy.disable": true, "remote.log.delete.on.disable": true, "max.message.bytes": true,
+	"index.interval.bytes": true, "file.delete.delay.ms": true, "delete.retention.ms": true,
+	"min.compaction.lag.ms": true, "max.compaction.lag.ms": true, "min.cleanable.dirty.ratio": true,
+	"cleanup.policy": true, "unclean.leader.election.enable": true, "min.insync.replicas": true,
+	"compression.type": true, "compression.gzip.level": true, "compression.lz4.level": true,
+	"compression.zstd.level": true, "preallocate": true, "message.format.version": true,
+	"message.timestamp.type": true, "message.timestamp.difference.max.ms": true,
+	"message.timestamp.before.max.ms": true, "message.timestamp.after.max.ms": true,
+	"message.downconversion.enable": true,
+}

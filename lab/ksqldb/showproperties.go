@@ -23,6 +23,7 @@ import (
 const (
 	ksqlStreamsPrefix   = "ksql.streams."
 	ksqlFunctionsPrefix = "ksql.functions."
+	topicPrefix         = "topic."   // StreamsConfig.TOPIC_PREFIX
 	hiddenValue         = "[hidden]" // Password.toString
 )
 
@@ -112,7 +113,10 @@ func (c ksqlConfigView) applyStreams(props map[string]string) {
 
 // listed is getAllConfigPropsWithSecretsObfuscated: every KsqlConfig key
 // with its value, ksql.functions. settings hidden, then each resolved
-// streams setting under ksql.streams.
+// streams setting under ksql.streams., then each original
+// ksql.streams.topic. setting of a topic config's name with its value as
+// given (getKsqlStreamTopicConfigProps; the resolver leaves these
+// unresolved).
 func (c ksqlConfigView) listed() map[string]*string {
 	out := map[string]*string{}
 	for k := range c.originals {
@@ -131,6 +135,11 @@ func (c ksqlConfigView) listed() map[string]*string {
 	for k, sv := range c.streams {
 		if sv.key != nil {
 			out[ksqlStreamsPrefix+k] = sv.key.convert(sv.raw)
+		}
+	}
+	for k, v := range c.originals {
+		if name, ok := strings.CutPrefix(k, ksqlStreamsPrefix+topicPrefix); ok && topicConfigNames[name] {
+			out[k] = ptr(v)
 		}
 	}
 	return out
@@ -159,7 +168,7 @@ func resolveStreamsKey(name string) (ck *configKey, known bool) {
 		}
 	}
 	if strings.HasPrefix(name, ksqlStreamsPrefix) && !strings.HasPrefix(key, "consumer.") &&
-		!strings.HasPrefix(key, "producer.") && !strings.HasPrefix(key, "topic.") {
+		!strings.HasPrefix(key, "producer.") && !strings.HasPrefix(key, topicPrefix) {
 		return nil, false
 	}
 	return nil, true

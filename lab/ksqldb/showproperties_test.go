@@ -251,3 +251,38 @@ func TestServerRefusesAStreamsSettingItsKeyDoesNotTake(t *testing.T) {
 		t.Errorf("auto.offset.reset %q, want earliest", got)
 	}
 }
+
+// A ksql.streams.topic. setting naming a Kafka topic config (TopicConfig,
+// apache/kafka 3.9) resolves to no ConfigDef key (KsqlConfigResolver keeps
+// it unresolved) and is listed from the configuration's originals with its
+// value as given (KsqlConfig.getKsqlStreamTopicConfigProps, confluentinc/ksql
+// v7.9.0): a request's is listed and overwritten, never default. One given
+// without ksql.streams. is no original under that prefix and not listed.
+func TestShowPropertiesListsARequestsTopicSetting(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	a := showProperties(t, url, map[string]any{
+		"ksql.streams.topic.min.insync.replicas": 2,
+		"ksql.streams.topic.cleanup.policy":      "compact",
+		"topic.segment.bytes":                    "1000",
+	})
+	for name, want := range map[string]string{
+		"ksql.streams.topic.min.insync.replicas": "2",
+		"ksql.streams.topic.cleanup.policy":      "compact",
+		"ksql.streams.topic.segment.bytes":       "<not listed>",
+		"topic.segment.bytes":                    "<not listed>",
+	} {
+		if got := a.value(name); got != want {
+			t.Errorf("%s = %s, want %s", name, got, want)
+		}
+	}
+	sort.Strings(a.overwritten)
+	if want := []string{"ksql.streams.topic.cleanup.policy", "ksql.streams.topic.min.insync.replicas"}; !slices.Equal(a.overwritten, want) {
+		t.Errorf("overwrittenProperties %v, want %v", a.overwritten, want)
+	}
+	for _, n := range a.defaults {
+		if strings.Contains(n, "topic.") && strings.HasPrefix(n, "ksql.streams.") {
+			t.Errorf("%s among defaultProperties", n)
+		}
+	}
+}
