@@ -524,7 +524,7 @@ func (s *Stack) ksqldbOptions() []ksqldb.Option {
 	}
 	if s.sec != nil {
 		opts = append(opts, ksqldb.WithKafkaOptions(s.sec.kgoOpts()...), ksqldb.WithHTTPClient(s.sec.httpClient(30*time.Second)),
-			ksqldb.WithConnectBasicAuth(SecureUser, s.sec.password))
+			ksqldb.WithConnectBasicAuthFile(s.sec.connectCredentials))
 	}
 	return opts
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -184,5 +186,44 @@ var _ = Describe("Secured stack's Kafka Connect", Ordered, func() {
 		Expect(out[0].Type).To(Equal("connector_list"))
 		Expect(out[0].Connectors).NotTo(BeEmpty())
 		Expect(out[0].Connectors[0].Type).To(Equal("source"))
+	}, SpecTimeout(60*time.Second))
+
+	// The credentials reach ksqlDB as ksqldb-server reads them: from the
+	// properties file ksql.connect.basic.auth.credentials.file names, with
+	// the source FILE (DefaultConnectClientFactory, confluentinc/ksql
+	// v7.9.0), so SHOW PROPERTIES lists both and the file exists with the
+	// stack's user in it.
+	It("lists the Connect credentials file ksqlDB reads in SHOW PROPERTIES", func(ctx SpecContext) {
+		hc, err := cfg.KSQLDB.HTTPClient(30 * time.Second)
+		Expect(err).NotTo(HaveOccurred())
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.KSQLDB.URL+"/ksql", strings.NewReader(`{"ksql":"SHOW PROPERTIES;"}`))
+		Expect(err).NotTo(HaveOccurred())
+		req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
+		resp, err := hc.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
+		var out []struct {
+			Properties []struct {
+				Name  string  `json:"name"`
+				Value *string `json:"value"`
+			} `json:"properties"`
+		}
+		Expect(json.Unmarshal(body, &out)).To(Succeed())
+		Expect(out).To(HaveLen(1))
+		listed := map[string]string{}
+		for _, p := range out[0].Properties {
+			if p.Value != nil {
+				listed[p.Name] = *p.Value
+			}
+		}
+		Expect(listed).To(HaveKeyWithValue("ksql.connect.basic.auth.credentials.source", "FILE"))
+		file := listed["ksql.connect.basic.auth.credentials.file"]
+		Expect(file).To(HavePrefix(filepath.Join(secured.DataDir(), embedded.SecurityDir) + string(filepath.Separator)))
+		raw, err := os.ReadFile(file)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(raw)).To(ContainSubstring("username=" + embedded.SecureUser + "\n"))
 	}, SpecTimeout(60*time.Second))
 })

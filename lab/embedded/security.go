@@ -34,6 +34,11 @@ const (
 	LibrdkafkaPropertiesFile = "librdkafka.properties"
 )
 
+// connectCredentialsFile, in SecurityDir, holds the credentials ksqlDB
+// sends to Kafka Connect, as ksqldb-server reads them from
+// ksql.connect.basic.auth.credentials.file (username and password keys).
+const connectCredentialsFile = "ksqldb-connect-credentials.properties"
+
 // SecureUser is the user of a secured stack: a SASL user for every
 // mechanism on Kafka, and the basic auth user of every HTTP service.
 const SecureUser = "ctalab"
@@ -52,6 +57,10 @@ func WithSecurity() Option { return func(c *config) { c.secure = true } }
 type security struct {
 	files    tlsgen.Files
 	password string
+	// connectCredentials is the properties file holding the user and
+	// password ksqlDB sends to Kafka Connect
+	// (ksql.connect.basic.auth.credentials.file)
+	connectCredentials string
 	// externalKafka is set with WithBrokers: the broker is another
 	// process's, with its own listener, so only the HTTP services are
 	// secured here.
@@ -89,7 +98,11 @@ func loadSecurity(dataDir string) (*security, error) {
 	if pw == "" {
 		return nil, fmt.Errorf("secure the stack: %s is empty", pwFile)
 	}
-	return &security{files: files, password: pw}, nil
+	creds := filepath.Join(dir, connectCredentialsFile)
+	if err := os.WriteFile(creds, []byte("username="+SecureUser+"\npassword="+strings.ReplaceAll(pw, `\`, `\\`)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("secure the stack: %w", err)
+	}
+	return &security{files: files, password: pw, connectCredentials: creds}, nil
 }
 
 // kafka returns the Kafka settings of a client of the stack.

@@ -3,7 +3,6 @@ package ksqldb
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"io"
 	"net"
@@ -32,16 +31,15 @@ const connectMaxAttempts = 3
 // connector statements go to. Default: http://localhost:8083.
 func WithConnectURL(u string) Option { return func(c *config) { c.connectURL = u } }
 
-// WithConnectBasicAuth sends HTTP basic credentials to Kafka Connect, as
-// ksql.connect.basic.auth.credentials.source=FILE with
-// ksql.connect.basic.auth.credentials.file naming a properties file that
-// holds username and password does (KsqlConfig, confluentinc/ksql v7.9.0;
-// the source is FILE or NONE there). Default: none, and SHOW PROPERTIES
-// lists the source's default NONE either way.
-func WithConnectBasicAuth(user, password string) Option {
-	return func(c *config) {
-		c.connectAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-	}
+// WithConnectBasicAuthFile sets
+// ksql.connect.basic.auth.credentials.source=FILE and
+// ksql.connect.basic.auth.credentials.file=path: the server reads the
+// username and password of the Java properties file at path when it starts
+// and sends them to Kafka Connect as HTTP basic credentials
+// (DefaultConnectClientFactory, confluentinc/ksql v7.9.0), and SHOW
+// PROPERTIES lists both settings. Default: source NONE, no credentials.
+func WithConnectBasicAuthFile(path string) Option {
+	return func(c *config) { c.connectCredentials = &path }
 }
 
 // connectClient is ksqlDB's DefaultConnectClient: each call is tried up

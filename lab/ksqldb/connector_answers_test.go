@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -218,15 +221,66 @@ func TestConnectorsLastFailureAnswered(t *testing.T) {
 	wantGenericError(t, code, body, 503, `Failed to list connectors: {"error_code":503,"message":"busy"}`)
 }
 
-// ksql.connect.basic.auth.* credentials go to Connect as a basic
-// Authorization header (DefaultConnectClient.buildHeaders).
+// ksql.connect.basic.auth.credentials.source=FILE with
+// ksql.connect.basic.auth.credentials.file naming a properties file that
+// holds username and password: the credentials go to Connect as a basic
+// Authorization header, and SHOW PROPERTIES lists the two settings as the
+// server's own (DefaultConnectClientFactory.buildBasicAuthHeader, KsqlConfig,
+// confluentinc/ksql v7.9.0).
 func TestConnectorsBasicAuth(t *testing.T) {
 	st := newStack(t)
 	cs, cu := st.serveConnectStub(map[string][]stubAnswer{"GET /connectors": {{200, `[]`}}})
-	_, url := st.serve(WithConnectURL(cu), WithConnectBasicAuth("user", "pw"))
+	creds := filepath.Join(t.TempDir(), "connect-credentials.properties")
+	if err := os.WriteFile(creds, []byte("# Connect's basic auth\nusername=user\npassword: pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, url := st.serve(WithConnectURL(cu), WithConnectBasicAuthFile(creds))
 	mustKSQL(t, url, "SHOW CONNECTORS;", nil)
 	if len(cs.auth) != 1 || cs.auth[0] != "Basic dXNlcjpwdw==" {
 		t.Errorf("Authorization %v", cs.auth)
+	}
+	a := showProperties(t, url, nil)
+	for name, want := range map[string]string{
+		"ksql.connect.basic.auth.credentials.source": "FILE",
+		"ksql.connect.basic.auth.credentials.file":   creds,
+		"ksql.connect.basic.auth.credentials.reload": "false",
+	} {
+		if got := a.value(name); got != want {
+			t.Errorf("%s = %s, want %s", name, got, want)
+		}
+	}
+	if len(a.overwritten) != 0 {
+		t.Errorf("overwrittenProperties %v", a.overwritten)
+	}
+	for _, n := range a.defaults {
+		if n == "ksql.connect.basic.auth.credentials.source" || n == "ksql.connect.basic.auth.credentials.file" {
+			t.Errorf("%s among defaultProperties", n)
+		}
+	}
+}
+
+// A credentials file the server cannot read, or one without username and
+// password, leaves the requests to Connect without an Authorization header
+// (buildBasicAuthHeader logs the failure and gives none); an empty file
+// name with the source FILE is a ConfigException.
+func TestConnectorsBasicAuthFileUnusable(t *testing.T) {
+	st := newStack(t)
+	cs, cu := st.serveConnectStub(map[string][]stubAnswer{"GET /connectors": {{200, `[]`}, {200, `[]`}}})
+	noPassword := filepath.Join(t.TempDir(), "creds.properties")
+	if err := os.WriteFile(noPassword, []byte("username=user\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(t.TempDir(), "missing.properties"), noPassword} {
+		_, url := st.serve(WithConnectURL(cu), WithConnectBasicAuthFile(path))
+		mustKSQL(t, url, "SHOW CONNECTORS;", nil)
+	}
+	if len(cs.auth) != 2 || cs.auth[0] != "" || cs.auth[1] != "" {
+		t.Errorf("Authorization %q, want none twice", cs.auth)
+	}
+	_, err := New(t.Context(), st.brokers, st.reg.URL(), WithConnectBasicAuthFile(""))
+	want := "'ksql.connect.basic.auth.credentials.file' cannot be empty if 'ksql.connect.basic.auth.credentials.source' is set to 'FILE'"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
 	}
 }
 

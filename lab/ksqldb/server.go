@@ -40,7 +40,9 @@ type config struct {
 	substitution   bool
 	pushV2         bool   // ksql.query.push.v2.enabled
 	connectURL     string // ksql.connect.url
-	connectAuth    string // the Authorization header sent to Connect
+	// connectCredentials is ksql.connect.basic.auth.credentials.file when
+	// the source is FILE, nil when it is NONE
+	connectCredentials *string
 }
 
 // WithLogger sets the logger. Default: discard.
@@ -142,6 +144,10 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	if err := checkServerSettings(&cfg); err != nil {
 		return nil, fmt.Errorf("new ksqldb server: %w", err)
 	}
+	connectAuth, err := connectAuthHeader(cfg.connectCredentials, cfg.log)
+	if err != nil {
+		return nil, fmt.Errorf("new ksqldb server: %w", err)
+	}
 	if len(brokers) == 0 {
 		return nil, errors.New("new ksqldb server: no brokers")
 	}
@@ -158,7 +164,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
-		connect:  newConnectClient(cfg.connectURL, cfg.connectAuth),
+		connect:  newConnectClient(cfg.connectURL, connectAuth),
 		brokers:  brokers,
 		reg:      reg,
 		log:      cfg.log.With("component", "ksqldb"),

@@ -48,6 +48,10 @@ func (s *Server) serverOriginals() map[string]string {
 	if s.cfg.guaranteeSet {
 		o[ksqlStreamsPrefix+"processing.guarantee"] = s.cfg.guarantee
 	}
+	if s.cfg.connectCredentials != nil {
+		o[connectAuthSourceProperty] = connectAuthSourceFile
+		o[connectAuthFileProperty] = *s.cfg.connectCredentials
+	}
 	return o
 }
 
