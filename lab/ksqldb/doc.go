@@ -373,9 +373,14 @@
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
 // through RightSourceKeyed-SelectKey-repartition into
-// RightSourceKeyed-Materialize. Not ksqlDB's: other chains of joins (one
-// that rekeys a result after a stream or a result rekeyed on an
-// expression, one that rekeys a table keyed otherwise than the chain
+// RightSourceKeyed-Materialize; a chain whose first stream-stream join
+// rekeys its left stream on an expression (L_Join-left-repartition, the
+// copy S1_KSQL_COL_0 last among its values) and whose later join rekeys
+// the result carries that copy through the result's Join-left-repartition
+// and the later step's left window store, computed again from the joined
+// row. Not ksqlDB's: other chains of joins (one that rekeys a result
+// after a right stream, a stream-table join's stream or a result rekeyed
+// on an expression, one that rekeys a table keyed otherwise than the chain
 // after another repartition or before a stream-stream join, one keyed in
 // a format that infers schemas with a RIGHT step, or a FULL OUTER step
 // past the first, or a second rekey after a FULL OUTER one), two sources

@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
@@ -60,9 +61,12 @@ type joinStepStores struct {
 	window [2]*joinStoreLog // by side
 	outer  *joinStoreLog    // nil without an outer store
 	from   [2][]int         // per side, each stored value's index in the side's row
-	seq    [2]uint32        // per side, the window store's last sequence number
-	retain int64            // the window stores' retention
-	vals   []any            // scratch: a stored row
+	// computed: per side, the expression of a stored value computed over
+	// the side's row (planner.JoinStoreSide.Computed)
+	computed [2][]expr.Compiled
+	seq      [2]uint32 // per side, the window store's last sequence number
+	retain   int64     // the window stores' retention
+	vals     []any     // scratch: a stored row
 }
 
 // joinStoreLog is one store's changelog and the serdes of its records.
@@ -94,7 +98,7 @@ func (s *Server) newJoinStores(qi *metastore.Query, q *sql.Query, plan *planner.
 		}
 		for side := range 2 {
 			ss.window[side] = s.newJoinStoreLog(qi, names[side], lay, []int{side})
-			ss.from[side] = lay.Sides[side].From
+			ss.from[side], ss.computed[side] = lay.Sides[side].From, lay.Sides[side].Computed
 		}
 		if ws.Outer != "" {
 			var sides []int
@@ -285,11 +289,15 @@ func (js *joinStores) keyOf(q *runningQuery) func(operators.WindowStoreRecord) [
 // value is a side's row as the store keeps it.
 func (ss *joinStepStores) value(l *joinStoreLog, side int, keyVal any, row []any) ([]byte, error) {
 	vals := ss.vals[:0]
-	for _, f := range ss.from[side] {
-		if f < 0 {
-			vals = append(vals, keyVal)
-		} else {
+	computed := ss.computed[side]
+	for i, f := range ss.from[side] {
+		switch {
+		case f >= 0:
 			vals = append(vals, row[f])
+		case i < len(computed) && computed[i].Eval != nil:
+			vals = append(vals, computed[i].Eval(row))
+		default: // the copy of the join key, an expression
+			vals = append(vals, keyVal)
 		}
 	}
 	ss.vals = vals

@@ -36,6 +36,11 @@ type JoinStoreSide struct {
 	// it (the left side's in the joined row, the right side's in the
 	// leaf's own row), -1 for the copy of a join key that is an expression
 	From []int
+	// Computed is, per value (nil, or an Eval of nil: none), the
+	// expression a value whose From is -1 is computed by over the side's
+	// row where it is not the copy of the join key: a rekeyed result's
+	// copy of an earlier step's key on an expression (JoinRepartition's)
+	Computed []expr.Compiled
 }
 
 // append adds a leaf's values to the side, each read from the leaf's
@@ -285,7 +290,7 @@ func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool)
 		// a RIGHT step: the stores are keyed as the right stream is
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
 	}
-	lay.Sides[0] = JoinStoreSide{Source: jp.Leaves[0].Source, Values: rp.Values, From: rp.From}
+	lay.Sides[0] = JoinStoreSide{Source: jp.Leaves[0].Source, Values: rp.Values, From: rp.From, Computed: rp.Computed}
 	lay.Sides[1].Source = r.Source
 	lay.Sides[1].Values, lay.Sides[1].From = aliasedLeafValues(r)
 	return lay, true
@@ -302,7 +307,7 @@ func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool)
 // PrependAlias values.
 func afterRekeyLayout(plan *Plan, rp *JoinRepartition, s int) (*JoinStoreLayout, bool) {
 	jp := plan.Join
-	left := JoinStoreSide{Source: jp.Leaves[0].Source, Values: slices.Clone(rp.Values), From: slices.Clone(rp.From)}
+	left := JoinStoreSide{Source: jp.Leaves[0].Source, Values: slices.Clone(rp.Values), From: slices.Clone(rp.From), Computed: rp.Computed}
 	for _, st := range jp.Steps[rp.Step:s] {
 		l := jp.Leaves[st.Right]
 		if st.Type == sql.OuterJoin || st.ForeignKey || len(l.Source.Schema.Keys()) != 1 || l.Source.Window != nil {

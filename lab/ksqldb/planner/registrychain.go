@@ -54,9 +54,15 @@ import (
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
-// rekeys its table after repartitioned streams). nil for
-// other chains, and for one that rekeys the result after a stream
-// rekeyed on an expression (whose copy of its key the result carries).
+// rekeys its table after repartitioned streams). A first stream-stream
+// join's left stream rekeyed on an expression leaves its copy of the key
+// (S1_KSQL_COL_0) after its values in the result (historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
+// schemas L_Join.Left and Join.Left), which a later rekey of the result
+// carries, computed again from the joined row (chainRepartition). nil for
+// other chains, and for one that rekeys the result after another stream
+// (a right stream, a stream-table join's stream) or a result rekeyed on
+// an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -100,8 +106,13 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	} else {
 		out = streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
 	}
-	// a stream rekeyed on an expression: the result carries its key's copy
-	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) || rekeyRight && !isColumnRef(first.rightExpr)
+	// a stream rekeyed on an expression: the result carries its key's
+	// copy; the first stream-stream join's left stream's (exprRekeys[0]),
+	// after its values, is computed again when the result is rekeyed
+	// (chainRepartition); any other one's is not built here (onExpr)
+	exprRekeys := make([]bool, n)
+	exprRekeys[0] = first.Within != nil && rekeyLeft && !isColumnRef(first.leftExpr)
+	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) && !exprRekeys[0] || rekeyRight && !isColumnRef(first.rightExpr)
 	l, _ := jp.equivalent(first.leftExpr)
 	r, _ := jp.equivalent(first.rightExpr)
 	equiv := map[string]bool{l: true, r: true}
@@ -137,7 +148,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// the FULL OUTER result keeps its synthetic key among the values
 				out = append(out, outerRepartition(jp, k, suffix, keyFormat))
 			} else {
-				out = append(out, chainRepartition(jp, k, suffix, keyFormat, nil))
+				out = append(out, chainRepartition(jp, k, suffix, keyFormat, exprRekeys))
 			}
 			equiv = map[string]bool{}
 			// rekeyed on an expression: the result carries its key's copy
