@@ -50,7 +50,7 @@ import (
 // stream's where it is joined on its key: PreJoinRepartitionNode.getPreferredKeyFormat
 // has none for the side that must be rekeyed). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
-// rekey nothing, is rekeyed by its own key into the join's key format
+// rekey nothing but the first stream-stream join's streams, is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
@@ -156,13 +156,18 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
-			if len(out) > 0 {
-				// a table rekeyed after another repartition: not built here
+			if len(out) > 0 && first.Within == nil || slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 || rp.Table }) {
+				// a table rekeyed after a rekey of the result, of a later
+				// stream, of a stream-table join's stream or of another
+				// table: not built here
 				return nil
 			}
-			// a table keyed otherwise than a chain that rekeys nothing before
-			// it: rekeyed by its own key into the join's key format
-			// (PreJoinRepartitionNode forces it)
+			// a table keyed otherwise than a chain that rekeys nothing
+			// before it but the first join's streams: rekeyed by its own
+			// key into the join's key format (PreJoinRepartitionNode
+			// forces it; the historical plan
+			// multi-joins_-_stream-stream-table_-_SR-enabled_key_format
+			// rekeys its table after both streams)
 			out = append(out, tableSideRepartition(st.Right, rl, st.rightExpr, st.RightKey,
 				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
 			equiv[l], equiv[r] = true, true
