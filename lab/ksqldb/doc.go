@@ -380,12 +380,17 @@
 // and the later step's left window store, computed again from the joined
 // row; a table keyed otherwise than the chain, joined after a first
 // stream-stream join that rekeys a stream and before any other rekey, is
-// rekeyed through RightSourceKeyed-SelectKey-repartition alike. Not ksqlDB's:
+// rekeyed through RightSourceKeyed-SelectKey-repartition alike, and a
+// first stream-table join's table keyed otherwise than its stream is
+// rekeyed into the stream's key format through
+// L_RightSourceKeyed-SelectKey-repartition into
+// L_RightSourceKeyed-Materialize before the stream-stream joins after it
+// (whose left window store holds the joined row). Not ksqlDB's:
 // other chains of joins (one that rekeys a result after a right stream, a
 // stream-table join's stream or a result rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain after a rekey of the
-// result, of a later stream or of a stream-table join's stream, or before
-// a stream-stream join, one keyed in
+// result, of a later stream or of a stream-table join's stream, or a later
+// table before a stream-stream join, one keyed in
 // a format that infers schemas with a RIGHT step, or a FULL OUTER step
 // past the first, or a second rekey after a FULL OUTER one), two sources
 // of one topic joined, and a push query rekey in memory, with no

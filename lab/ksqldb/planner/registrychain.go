@@ -54,7 +54,10 @@ import (
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
-// rekeys its table after repartitioned streams). A first stream-stream
+// rekeys its table after repartitioned streams); a first stream-table
+// join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
+// where the stream is not rekeyed, the stream-stream joins after it
+// joining the result as keyed. A first stream-stream
 // join's left stream rekeyed on an expression leaves its copy of the key
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
@@ -91,17 +94,28 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// or on value columns: not built here
 		return nil
 	}
-	if right.Source.Table && rekeyRight {
-		// a first stream-table join whose table is rekeyed into its key
-		// format (<L_...>RightSourceKeyed-SelectKey-repartition): not built here
+	if right.Source.Table && rekeyRight && rekeyLeft {
+		// a first stream-table join that rekeys its stream and its table:
+		// not built here
 		return nil
 	}
 	format := joinFormatSource(left, right, first)
 	n := len(jp.Steps)
 	var out []JoinRepartition
 	if right.Source.Table {
-		if rekeyLeft { // the stream through the stream-table join's <L_...>Join-repartition
+		switch {
+		case rekeyLeft: // the stream through the stream-table join's <L_...>Join-repartition
 			out = append(out, joinRepartition(0, left, first.leftExpr, first.LeftKey, "-"+chainPrefix(n-1)+"Join-repartition", keyFormat, left.Alias))
+		case rekeyRight:
+			// a table keyed otherwise than the stream: rekeyed by its own
+			// key into the stream's key format through
+			// <L_...>RightSourceKeyed-SelectKey-repartition into
+			// <L_...>RightSourceKeyed-Materialize (historical plan
+			// multi-joins_-_stream-table-table_-_table_key_format_mismatch
+			// rekeys its inner join's table so)
+			ctx := chainPrefix(n-1) + "Right"
+			out = append(out, tableSideRepartition(1, right, first.rightExpr, first.RightKey,
+				"-"+ctx+"SourceKeyed-SelectKey-repartition", ctx+"SourceKeyed-Materialize", keyFormat))
 		}
 	} else {
 		out = streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
@@ -123,8 +137,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
-		if st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }) {
-			// a stream-stream join after a rekeyed table: not built here
+		if st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rp.Leaf != 1 }) {
+			// a stream-stream join after a rekeyed table other than the
+			// first join's: not built here
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
