@@ -385,12 +385,13 @@
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
 // L_RightSourceKeyed-Materialize before the stream-stream joins after it
-// (whose left window store holds the joined row). Not ksqlDB's:
+// (whose left window store holds the joined row), as is a later table
+// keyed otherwise than a chain that rekeys nothing else. Not ksqlDB's:
 // other chains of joins (one that rekeys a result after a right stream, a
 // stream-table join's stream or a result rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain after a rekey of the
-// result, of a later stream or of a stream-table join's stream, or a later
-// table before a stream-stream join, one keyed in
+// result, of a later stream or of a stream-table join's stream, or
+// before a stream-stream join after another repartition, one keyed in
 // a format that infers schemas with a RIGHT step, or a FULL OUTER step
 // past the first, or a second rekey after a FULL OUTER one), two sources
 // of one topic joined, and a push query rekey in memory, with no

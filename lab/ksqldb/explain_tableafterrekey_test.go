@@ -15,13 +15,30 @@ import "testing"
 // 24/25, L_Join-merge 26, Join 27, Project 28, sink 29: four below that
 // plan's (S2's SelectKey and its repartition's three indexes), printed in
 // TopologyDescription's order (InternalTopologyBuilder.describeSubtopology
-// replayed over the nodes). The runtime spec is join_nway_tableafterrekey_test.go.
+// replayed over the nodes).
+//
+// A table keyed otherwise between two stream-stream joins on keys
+// (tableBeforeStreamJoinChain): the same table part, named by L_Join's
+// context (L_RightSourceKeyed-..., as
+// multi-joins_-_stream-table-table_-_table_key_format_mismatch names its
+// inner table's), then stream-stream-table-table-key-format-mismatch.topology's
+// streams one level deeper (S1 12, S2 15, L_L_Join's stores 20/21, its merge
+// 22, L_Join 23), then S3 24-26, the second stream-stream join's windowed
+// nodes 27/28, stores 29/30, merge 31, Project 32 and sink 33, all after
+// the table's sub-topology in the one its repartition's source opens. The
+// runtime specs are in join_nway_tableafterrekey_test.go.
 var tableAfterRekeyExplainCases = []explainCase{
 	{
 		name:   "a table keyed in another format is rekeyed after a stream rekeyed on an expression",
 		topics: []string{"s1", "s2", "s3", "t3"},
 		stmts:  tableAfterRekeyChain,
 		sink:   "OUTPUT", topology: "stream-stream-table-rekeyed-on-expression-table-key-format-mismatch.topology",
+	},
+	{
+		name:   "a table keyed in another format is rekeyed before a later stream-stream join",
+		topics: []string{"s1", "s2", "s3", "t3"},
+		stmts:  tableBeforeStreamJoinChain,
+		sink:   "OUTPUT", topology: "stream-stream-table-stream-table-key-format-mismatch.topology",
 	},
 }
 

@@ -193,10 +193,10 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 		if rp.Step > s {
 			continue
 		}
-		if rp.Table && rp.Step == 0 && rp.Leaf == 1 && jp.Steps[0].Within == nil && len(plan.JoinRepartitions) == 1 {
-			// a first stream-table join's table rekeyed into the stream's
-			// key format: the joined row keeps the table's PrependAlias
-			// values, and the stores are keyed as the stream is
+		if rp.Table && len(plan.JoinRepartitions) == 1 {
+			// a table rekeyed into the chain's key format, nothing else
+			// rekeyed: the joined row keeps the table's PrependAlias
+			// values, and the stores are keyed as the first stream is
 			continue
 		}
 		if rp.Step > 0 || rp.Table {

@@ -57,7 +57,8 @@ import (
 // rekeys its table after repartitioned streams); a first stream-table
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
-// joining the result as keyed. A first stream-stream
+// joining the result as keyed (as after a later table where nothing else
+// is rekeyed). A first stream-stream
 // join's left stream rekeyed on an expression leaves its copy of the key
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
@@ -137,9 +138,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
-		if st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rp.Leaf != 1 }) {
-			// a stream-stream join after a rekeyed table other than the
-			// first join's: not built here
+		if st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }) &&
+			slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) {
+			// a stream-stream join after a rekeyed table and another
+			// repartition: not built here
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
