@@ -99,7 +99,7 @@ func (s partitionSpan) read(g Gomega, ctx context.Context, e stack.Endpoints, fr
 			deadline = d
 		}
 		g.Expect(conn.SetReadDeadline(deadline)).To(Succeed())
-		b := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: 1 << 20, MaxWait: 50 * time.Millisecond})
+		b := conn.ReadBatchWith(kafka.ReadBatchConfig{MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 50 * time.Millisecond})
 		for {
 			m, err := b.ReadMessage()
 			if err != nil {
