@@ -248,7 +248,11 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			t.use(home)
 			t.source(repartition+"-source", repartition)
 			t.index += 3
-			return windowJoinTopology(t, st, left, repartition+"-source", prefix(depth))
+			this, other := left, repartition+"-source"
+			if st.Type == sql.RightJoin { // the rekeyed right stream's LEFT join of the left side
+				this, other = other, this
+			}
+			return windowJoinTopology(t, st, this, other, prefix(depth))
 		}
 		other := streamSource(right.Source.Topic, "PrependAlias"+side)
 		this := left

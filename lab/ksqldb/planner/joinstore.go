@@ -250,7 +250,9 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	lay := &JoinStoreLayout{Sides: [2]JoinStoreSide{left, right}}
 	switch {
 	case keyFormat != "":
-		if ThisSide(st.Type) == 1 || jp.synthetic {
+		// a RIGHT step's stores are keyed by its stream's repartition, as
+		// the other steps' by the chain's join key, in the chain's format
+		if jp.synthetic {
 			return nil, false
 		}
 		lay.Key, lay.KeyFormat = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, keyFormat

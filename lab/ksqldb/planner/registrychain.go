@@ -63,10 +63,15 @@ import (
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
 // schemas L_Join.Left and Join.Left), which a later rekey of the result
-// carries, computed again from the joined row (chainRepartition). nil for
-// other chains, and for one that rekeys the result after another stream
-// (a right stream, a stream-table join's stream) or a result rekeyed on
-// an expression (whose copy of its key the result carries).
+// carries, computed again from the joined row (chainRepartition). A later
+// RIGHT stream-stream step on a column the result is keyed by rekeys only
+// its stream, which ksqlDB makes Kafka Streams' "this" side
+// (StreamStreamJoinBuilder: the stream's leftJoin of the result), through
+// <prefix>Join-left-repartition (KStreamImplJoin's -left suffix for that
+// side; historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON).
+// nil for other chains, and for one that rekeys the result after another
+// stream (a right stream, a stream-table join's stream) or a result
+// rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -78,7 +83,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// a FULL OUTER first step of a chain keyed in a format that infers
 		// schemas: its result rekeyed by the next join (outerFirst below)
 		outer := k == 0 && st.Type == sql.OuterJoin && st.Within != nil
-		if st.Right != k+1 || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin && !outer ||
+		// a later RIGHT stream-stream step (rightStep below)
+		right := k > 0 && st.Type == sql.RightJoin && st.Within != nil
+		if st.Right != k+1 || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin && !outer && !right ||
 			rl.Source.Table != (st.Within == nil) || rl.Source.Window != nil || topics[rl.Source.Topic] || !lok || !rok ||
 			rl.Source.Table && !rl.keyedBy(st.rightExpr) {
 			return nil
@@ -148,7 +155,17 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		r, _ := jp.equivalent(st.rightExpr)
 		rekeyStream := !rl.keyedBy(st.rightExpr)
 		table := rl.Source.Table
+		// a RIGHT stream-stream step: ksqlDB runs it as the right stream's
+		// LEFT join of the result (StreamStreamJoinBuilder), so its stream
+		// is Kafka Streams' "this" side, repartitioned through
+		// <prefix>Join-left-repartition (KStreamImplJoin names a
+		// repartition after its side of the Kafka Streams join)
+		rightStep := st.Type == sql.RightJoin
 		if !equiv[l] {
+			if rightStep {
+				// a RIGHT step that rekeys the result too: not built here
+				return nil
+			}
 			if onExpr || outerFirst && (k > 1 || !isColumnRef(st.leftExpr)) {
 				// (past a rekeyed FULL OUTER result, a second rekey of the
 				// result, or a rekey of it on an expression: not built here)
@@ -191,7 +208,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			continue
 		}
 		if !table && (rekeyStream || forced) {
-			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+"Join-right-repartition", keyFormat, rl.Alias))
+			side := "Join-right-repartition"
+			if rightStep {
+				side = "Join-left-repartition"
+			}
+			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+side, keyFormat, rl.Alias))
 			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
 		equiv[l], equiv[r] = true, true

@@ -1,0 +1,40 @@
+package ksqldb
+
+import "testing"
+
+// EXPLAIN of a chain keyed in formats that infer schemas whose second
+// stream-stream step is a RIGHT join (registryRightChain). No historical
+// plan of confluentinc/ksql v7.9.0 records one, so the topology is derived
+// from the historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format (7.1.0),
+// whose query differs from this one in the second join's type and the
+// topics:
+//   - StreamStreamJoinBuilder runs a RIGHT join as the right stream's
+//     leftJoin of the left side, so in Kafka Streams 3.9's KStreamImplJoin
+//     the third stream is "this": its repartition is named with the -left
+//     suffix (Join-left-repartition, as in the historical plan
+//     joins_-_stream_stream_right_join_-_rekey_-_JSON), it feeds
+//     Join-this-windowed (store KSTREAM-JOINTHIS), and the first join's
+//     result feeds Join-other-windowed (store KSTREAM-OUTEROTHER, a LEFT
+//     join's outer side) and Join-outer-other-join; the stores keep the
+//     numbers 28/29, as nothing is built in another order;
+//   - the order of the join's sub-topology is InternalTopologyBuilder's
+//     NodeComparator over the renamed nodes (Join-left-repartition-source
+//     and L_Join-merge both head six nodes, so the name decides);
+//   - the topics are s1, s2 and s3.
+//
+// The runtime spec is join_nway_srright_test.go.
+var registryRightExplainCases = []explainCase{
+	{
+		name:   "a RIGHT step of a chain keyed in formats that infer schemas repartitions its stream through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryRightChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-right.topology",
+	},
+}
+
+func TestExplainOfARegistryKeyedChainWithARightStepFollowsKsqlDBsBuilders(t *testing.T) {
+	for _, c := range registryRightExplainCases {
+		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
+	}
+}

@@ -1,0 +1,117 @@
+package ksqldb
+
+import (
+	"encoding/binary"
+	"fmt"
+	"testing"
+)
+
+// A chain keyed in formats that infer schemas whose second stream-stream
+// step is a RIGHT join on keys. ksqlDB runs a RIGHT stream-stream join as
+// the right stream's LEFT join of the left side (StreamStreamJoinBuilder,
+// confluentinc/ksql v7.9.0), so the right stream is Kafka Streams' "this"
+// side and KStreamImplJoin names its repartition after that side:
+// S3, forced through a repartition by its key format
+// (PreJoinRepartitionNode), goes through Join-left-repartition, not
+// Join-right-repartition, keyed in the chain's JSON_SR, as the historical
+// plan joins_-_stream_stream_right_join_-_rekey_-_JSON writes its right
+// stream to Join-left-repartition. The first step is that of
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format (both streams
+// through L_Join-left-/-right-repartition, stores 16/17), and the second
+// step's stores keep that plan's numbers (28/29) with a LEFT join's names:
+// KSTREAM-JOINTHIS for S3's rows and KSTREAM-OUTEROTHER for the first
+// step's results.
+const registryRightChain = "CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0, S2.V0, S3.V0 FROM S1 " +
+	"JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID RIGHT JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
+
+// startRegistryRightChain creates the three streams of registryOuterStreams
+// and the chain with a RIGHT second step, and returns the stack, the
+// server, the query id and a JSON_SR key maker for S1.
+func startRegistryRightChain(t *testing.T) (*stack, *Server, string, func(n string) []byte) {
+	t.Helper()
+	st := newStack(t)
+	srv, url := st.serve()
+	for _, tp := range []string{"s1", "s2", "s3"} {
+		st.createTopic(tp, 1)
+	}
+	mustKSQL(t, url, registryOuterStreams, nil)
+	id := registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)
+	jsonKey := func(n string) []byte {
+		return append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n...)
+	}
+	mustKSQL(t, url, registryRightChain, earliest())
+	return st, srv, queryWriting(t, url, "OUTPUT"), jsonKey
+}
+
+func TestARightStepOfARegistryKeyedChainRepartitionsItsStreamThroughJoinLeftRepartition(t *testing.T) {
+	st, _, id, jsonKey := startRegistryRightChain(t)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
+		joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 5), []byte(`{"V0":4}`)},
+		joinRec{"s1", 5, jsonKey("0"), []byte(`{"V0":6}`)})
+
+	same := func(topic string, got, want []string) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
+		}
+	}
+	// S3's record of key 0 joins the first step's result; S3's record of
+	// key 5 has no partner and a RIGHT join without a grace period emits
+	// it at once, null-padded, keyed by the join key; the first step's
+	// later result (S1 @5 with S2 @1) joins S3's record of key 0 from the
+	// other side
+	same("OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
+		`5 {"S1_V0":null,"S2_V0":null,"S3_V0":4} @3`,
+		`0 {"S1_V0":6,"S2_V0":2,"S3_V0":3} @5`,
+	})
+	s1 := func(v, ts, off int) string { return "{" + aliasedRow("S1", v, ts, off) + "}" }
+	s2 := "{" + aliasedRow("S2", 2, 1, 0) + "}"
+	s3 := "{" + aliasedRow("S3", 3, 2, 0) + "}"
+	s3k5 := `{"S3_V0":4,"S3_ROWTIME":3,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":5}`
+	joined := func(v, ts, off int) string {
+		return "{" + aliasedRow("S1", v, ts, off) + "," + aliasedRow("S2", 2, 1, 0) + "}"
+	}
+	for _, c := range []struct {
+		suffix  string
+		trailer int // a window store's changelog: the key ends in the time and a sequence number
+		want    []string
+	}{
+		{"-L_Join-left-repartition", 0, []string{"0 " + s1(1, 0, 0) + " @0", "0 " + s1(6, 5, 1) + " @5"}},
+		{"-L_Join-right-repartition", 0, []string{"0 " + s2 + " @1"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", 12, []string{"0@0#1 " + s1(1, 0, 0) + " @0", "0@5#2 " + s1(6, 5, 1) + " @5"}},
+		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", 12, []string{"0@1#1 " + s2 + " @1"}},
+		// S3, the RIGHT join's "this" side
+		{"-Join-left-repartition", 0, []string{"0 " + s3 + " @2", "5 " + s3k5 + " @3"}},
+		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", 12, []string{"0@2#1 " + s3 + " @2", "5@3#2 " + s3k5 + " @3"}},
+		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", 12, []string{"0@1#1 " + joined(1, 0, 0) + " @1", "0@5#2 " + joined(6, 5, 1) + " @5"}},
+	} {
+		topic := queryTopic(id, c.suffix)
+		same(topic, showKeyed(st.records(topic, len(c.want)), jsonSRText, c.trailer), c.want)
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-right-repartition")); ok {
+		t.Errorf("the RIGHT step writes its stream to Join-right-repartition")
+	}
+	noPrivateJoinLog(t, st, id)
+}
+
+// What the RIGHT step's "other" store logged is what a restarted server
+// restores: S3's record after the restart joins the first step's result
+// from before it.
+func TestARightStepOfARegistryKeyedChainRestoresFromItsStores(t *testing.T) {
+	st, srv, id, jsonKey := startRegistryRightChain(t)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)})
+	st.records(queryTopic(id, "-KSTREAM-OUTEROTHER-0000000029-store-changelog"), 1)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)})
+	want := []string{`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`}
+	if got := showKeyed(st.records("OUTPUT", 1), jsonSRText, 0); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, want)
+	}
+}
