@@ -370,10 +370,13 @@
 // keys rekeys that step's result, keyed by its synthetic key, through the
 // next join's Join-left-repartition (its values ending in the null
 // ROWKEY), in the key format ksqlDB resolves for that join; in a chain
-// keyed in a format that infers schemas, a later RIGHT stream-stream step
-// on the key the result is keyed by writes its stream, Kafka Streams'
-// "this" side (StreamStreamJoinBuilder runs it as the stream's LEFT join of
-// the result), to Join-left-repartition; a chain whose
+// keyed in a format that infers schemas, a RIGHT stream-stream step
+// writes its right stream, Kafka Streams' "this" side
+// (StreamStreamJoinBuilder runs it as the stream's LEFT join of the left
+// side), to <L_...>Join-left-repartition, a first one its left stream to
+// L_Join-right-repartition, and its rows hold the right stream's columns
+// before the left side's, keyed by the right key (a step after it finds
+// a null-padded row keyed so); a chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
 // through RightSourceKeyed-SelectKey-repartition into
@@ -415,9 +418,9 @@
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
-// rekey in memory, a first RIGHT step, a RIGHT step that rekeys the
-// result or a FULL OUTER step past the first of a chain keyed in a
-// format that infers schemas) keep every
+// rekey in memory, a RIGHT step that rekeys the result or a FULL OUTER
+// step past the first of a chain keyed in a format that infers schemas)
+// keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry
 // layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE

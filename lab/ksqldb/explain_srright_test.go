@@ -31,6 +31,18 @@ var registryRightExplainCases = []explainCase{
 		stmts:  registryOuterStreams + registryRightChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-right.topology",
 	},
+	{
+		// the first step RIGHT (registryRightFirstChain): S2, "this",
+		// through L_Join-left-repartition and S1 through
+		// L_Join-right-repartition, stores JOINTHIS-16 and OUTEROTHER-17,
+		// as the historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON
+		// builds its single join; the second join as in the historical
+		// plan multi-joins_-_stream-stream-stream_-_SR-enabled_key_format
+		name:   "a RIGHT first step of a chain keyed in formats that infer schemas repartitions its right stream through L_Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryRightFirstChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-right-inner.topology",
+	},
 }
 
 func TestExplainOfARegistryKeyedChainWithARightStepFollowsKsqlDBsBuilders(t *testing.T) {

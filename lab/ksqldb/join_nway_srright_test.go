@@ -115,3 +115,78 @@ func TestARightStepOfARegistryKeyedChainRestoresFromItsStores(t *testing.T) {
 		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, want)
 	}
 }
+
+// A chain keyed in formats that infer schemas whose first stream-stream
+// step is a RIGHT join on keys: both streams are forced through
+// repartitions in the first stream's JSON_SR, S2, the RIGHT join's "this"
+// side, through L_Join-left-repartition and S1 through
+// L_Join-right-repartition (the historical plan
+// joins_-_stream_stream_right_join_-_rekey_-_JSON names its sides' topics
+// so), the stores KSTREAM-JOINTHIS-0000000016 (S2's rows) and
+// KSTREAM-OUTEROTHER-0000000017 (S1's). A RIGHT join's result is keyed by
+// the join key, which stays in the equivalence set
+// (JoinTree.joinEquivalenceSet empties it only for OUTER), so the second
+// join rekeys only S3, through Join-right-repartition, as in
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format (stores
+// 28/29). The RIGHT step's rows hold S2's columns before S1's:
+// StreamStreamJoinBuilder builds its JoinParams from the right schema
+// then the left one, so the second step's left store holds them so.
+const registryRightFirstChain = "CREATE STREAM OUTPUT AS SELECT S2.ID, S1.V0, S2.V0, S3.V0 FROM S1 " +
+	"RIGHT JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
+
+func TestARightFirstStepOfARegistryKeyedChainRepartitionsItsSidesAsKafkaStreamsNamesThem(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	for _, tp := range []string{"s1", "s2", "s3"} {
+		st.createTopic(tp, 1)
+	}
+	mustKSQL(t, url, registryOuterStreams, nil)
+	sid := registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)
+	jsonKey := append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(sid))...), '0')
+	mustKSQL(t, url, registryRightFirstChain, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	st.produceJoin(joinRec{"s1", 0, jsonKey, []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
+		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 4), []byte(`{"V0":5}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
+		joinRec{"s3", 4, avroIntKey(t, st, "s3-key", 4), []byte(`{"V0":7}`)})
+
+	same := func(topic string, got, want []string) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
+		}
+	}
+	// S2's record of key 4 has no S1 partner: the RIGHT step emits it at
+	// once, null-padded, and S3's record of key 4 joins it
+	same("OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @3`,
+		`4 {"S1_V0":null,"S2_V0":5,"S3_V0":7} @4`,
+	})
+	s1 := "{" + aliasedRow("S1", 1, 0, 0) + "}"
+	s2 := "{" + aliasedRow("S2", 2, 1, 0) + "}"
+	s2k4 := `{"S2_V0":5,"S2_ROWTIME":2,"S2_ROWPARTITION":0,"S2_ROWOFFSET":1,"S2_ID":4}`
+	s3 := "{" + aliasedRow("S3", 3, 3, 0) + "}"
+	s3k4 := `{"S3_V0":7,"S3_ROWTIME":4,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":4}`
+	for _, c := range []struct {
+		suffix  string
+		trailer int // a window store's changelog: the key ends in the time and a sequence number
+		want    []string
+	}{
+		{"-L_Join-left-repartition", 0, []string{"0 " + s2 + " @1", "4 " + s2k4 + " @2"}},
+		{"-L_Join-right-repartition", 0, []string{"0 " + s1 + " @0"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", 12, []string{"0@1#1 " + s2 + " @1", "4@2#2 " + s2k4 + " @2"}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", 12, []string{"0@0#1 " + s1 + " @0"}},
+		{"-Join-right-repartition", 0, []string{"0 " + s3 + " @3", "4 " + s3k4 + " @4"}},
+		// the RIGHT step's rows: S2's columns, then S1's
+		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", 12, []string{
+			"0@1#1 {" + aliasedRow("S2", 2, 1, 0) + "," + aliasedRow("S1", 1, 0, 0) + "} @1",
+			"4@2#2 " + s2k4[:len(s2k4)-1] + "," + noRow("S1") + "} @2",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000029-store-changelog", 12, []string{"0@3#1 " + s3 + " @3", "4@4#2 " + s3k4 + " @4"}},
+	} {
+		topic := queryTopic(id, c.suffix)
+		same(topic, showKeyed(st.records(topic, len(c.want)), jsonSRText, c.trailer), c.want)
+	}
+	noPrivateJoinLog(t, st, id)
+}

@@ -418,12 +418,39 @@ func (p *Processor) windowKey(s, side int, row []any) any {
 	jp, js := p.plan.Join, p.join
 	st := jp.Steps[s]
 	if side == 0 {
-		return st.LeftKey.Eval(row)
+		k := st.LeftKey.Eval(row)
+		if k == nil && s > 0 && !p.stageAt(s) {
+			// the result so far reaches the step as it is keyed: a RIGHT
+			// step before it keys its null-padded rows by its right key
+			k = p.resultKey(s-1, row)
+		}
+		return k
 	}
 	buf := js.row
 	clear(buf)
 	copy(buf[jp.Leaves[st.Right].Base:], row)
 	return st.RightKey.Eval(buf)
+}
+
+// resultKey is the key of step j's result row that is not rekeyed
+// after it: a RIGHT step's is its right key (ksqlDB runs it as the right
+// stream's LEFT join of the left side, StreamStreamJoinBuilder, so Kafka
+// Streams keys its rows so), another step's its left input's (the key of
+// the result before it where its own left expression is null). nil for a
+// FULL OUTER step's synthetic key.
+func (p *Processor) resultKey(j int, row []any) any {
+	st := p.plan.Join.Steps[j]
+	switch {
+	case st.Type == sql.OuterJoin:
+		return nil
+	case st.Type == sql.RightJoin:
+		return st.RightKey.Eval(row)
+	}
+	k := st.LeftKey.Eval(row)
+	if k == nil && j > 0 && !p.stageAt(j) {
+		return p.resultKey(j-1, row)
+	}
+	return k
 }
 
 // pairRow lays a record and its partner (nil: none) out as the joined row.

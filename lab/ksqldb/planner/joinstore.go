@@ -218,7 +218,13 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 		if mustLeft || mustRight || st.ForeignKey {
 			return nil, false
 		}
-		if k < s {
+		switch {
+		case k < s && st.Type == sql.RightJoin && st.Within != nil:
+			// a RIGHT stream-stream step's rows hold its right stream's
+			// columns first: StreamStreamJoinBuilder builds its JoinParams
+			// from the right schema, then the left one
+			order = append([]int{st.Right}, order...)
+		case k < s:
 			order = append(order, st.Right)
 		}
 	}

@@ -83,8 +83,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// a FULL OUTER first step of a chain keyed in a format that infers
 		// schemas: its result rekeyed by the next join (outerFirst below)
 		outer := k == 0 && st.Type == sql.OuterJoin && st.Within != nil
-		// a later RIGHT stream-stream step (rightStep below)
-		right := k > 0 && st.Type == sql.RightJoin && st.Within != nil
+		// a RIGHT stream-stream step (streamRepartitions names a first
+		// one's sides; rightStep below a later one's)
+		right := st.Type == sql.RightJoin && st.Within != nil
 		if st.Right != k+1 || st.ForeignKey || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin && !outer && !right ||
 			rl.Source.Table != (st.Within == nil) || rl.Source.Window != nil || topics[rl.Source.Topic] || !lok || !rok ||
 			rl.Source.Table && !rl.keyedBy(st.rightExpr) {
