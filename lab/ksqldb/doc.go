@@ -376,7 +376,9 @@
 // side), to <L_...>Join-left-repartition, a first one its left stream to
 // L_Join-right-repartition, and its rows hold the right stream's columns
 // before the left side's, keyed by the right key (a step after it finds
-// a null-padded row keyed so); a chain whose
+// a null-padded row keyed so), and a FULL OUTER last step on the key the
+// result is keyed by rekeys only its stream (Join-right-repartition); a
+// chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
 // through RightSourceKeyed-SelectKey-repartition into
@@ -419,8 +421,8 @@
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
 // rekey in memory, a RIGHT step that rekeys the result or a FULL OUTER
-// step past the first of a chain keyed in a format that infers schemas)
-// keep every
+// step between others or one that rekeys the result past the first of a
+// chain keyed in a format that infers schemas) keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry
 // layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE

@@ -34,6 +34,18 @@ var registryOuterExplainCases = []explainCase{
 		stmts:  registryOuterStreams + registryOuterChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-inner.topology",
 	},
+	{
+		// a FULL OUTER last step (registryOuterLastChain): the historical
+		// plan multi-joins_-_stream-stream-stream_-_SR-enabled_key_format's
+		// topology with the second join's processors and stores named as
+		// KStreamImplJoin names an outer join's (the historical plan
+		// multi-joins_-_stream-stream-stream_-_outer-outer's last step), at
+		// the same indexes, and the topics renamed
+		name:   "a FULL OUTER last step of a chain keyed in formats that infer schemas repartitions only its stream",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterLastChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-outer.topology",
+	},
 }
 
 func TestExplainOfARegistryKeyedChainWithAFullOuterStepFollowsKsqlDBsBuilders(t *testing.T) {

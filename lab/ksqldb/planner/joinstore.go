@@ -257,10 +257,9 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	switch {
 	case keyFormat != "":
 		// a RIGHT step's stores are keyed by its stream's repartition, as
-		// the other steps' by the chain's join key, in the chain's format
-		if jp.synthetic {
-			return nil, false
-		}
+		// the other steps' (a FULL OUTER last step's too: the synthetic key
+		// names only its result) by the chain's join key, in the chain's
+		// format
 		lay.Key, lay.KeyFormat = types.Column{Name: joinKeyName(jp, q), Type: st.LeftKey.Type, Key: true}, keyFormat
 	case ThisSide(st.Type) == 1:
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source

@@ -82,7 +82,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		rl := jp.Leaves[st.Right]
 		// a FULL OUTER first step of a chain keyed in a format that infers
 		// schemas: its result rekeyed by the next join (outerFirst below)
-		outer := k == 0 && st.Type == sql.OuterJoin && st.Within != nil
+		outer := (k == 0 || k == len(jp.Steps)-1) && st.Type == sql.OuterJoin && st.Within != nil
 		// a RIGHT stream-stream step (streamRepartitions names a first
 		// one's sides; rightStep below a later one's)
 		right := st.Type == sql.RightJoin && st.Within != nil
@@ -163,8 +163,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// repartition after its side of the Kafka Streams join)
 		rightStep := st.Type == sql.RightJoin
 		if !equiv[l] {
-			if rightStep {
-				// a RIGHT step that rekeys the result too: not built here
+			if rightStep || st.Type == sql.OuterJoin {
+				// a RIGHT or FULL OUTER step that rekeys the result too:
+				// not built here
 				return nil
 			}
 			if onExpr || outerFirst && (k > 1 || !isColumnRef(st.leftExpr)) {
