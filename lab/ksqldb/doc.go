@@ -367,7 +367,7 @@
 // expression of the stream before stream-stream joins rekeys the stream
 // through its <L_...>Join-repartition; a chain keyed in a format that
 // infers schemas whose first stream-stream step is a FULL OUTER join on
-// keys rekeys that step's result, keyed by its synthetic key, through the
+// keys or value columns (both streams rekeyed by them) rekeys that step's result, keyed by its synthetic key, through the
 // next join's Join-left-repartition (its values ending in the null
 // ROWKEY), in the key format ksqlDB resolves for that join; in a chain
 // keyed in a format that infers schemas, a RIGHT stream-stream step

@@ -46,6 +46,15 @@ var registryOuterExplainCases = []explainCase{
 		stmts:  registryOuterStreams + registryOuterLastChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-outer.topology",
 	},
+	{
+		// a FULL OUTER first step on value columns (registryOuterValueChain):
+		// the SelectKey and repartition nodes are named by their contexts,
+		// not by their keys, so the topology is the one on keys
+		name:   "a FULL OUTER first step on value columns of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterValueChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-inner.topology",
+	},
 }
 
 func TestExplainOfARegistryKeyedChainWithAFullOuterStepFollowsKsqlDBsBuilders(t *testing.T) {

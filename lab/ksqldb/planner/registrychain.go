@@ -42,7 +42,8 @@ import (
 // join on keys followed by one on S2.K rekeys the result as
 // multi-joins_-_stream-stream-stream_-_outer-outer rekeys its FULL OUTER
 // one (Join-left-repartition, keyed S2_K). A first join that is FULL
-// OUTER, on both streams' keys in a format that infers schemas, leaves a
+// OUTER, on both streams' keys or value columns (each stream rekeyed by
+// its column) in a format that infers schemas, leaves a
 // result keyed by its synthetic key and an empty equivalence set
 // (JoinTree.joinEquivalenceSet), so the next join rekeys the result by its
 // left column as planOuterChainRepartition does (outerRepartition: the
@@ -98,9 +99,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
 	outerFirst := first.Type == sql.OuterJoin
-	if outerFirst && (!formats.RegistryFormat(keyFormat) || !left.keyedBy(first.leftExpr) || !right.keyedBy(first.rightExpr)) {
+	if outerFirst && (!formats.RegistryFormat(keyFormat) || !isColumnRef(first.leftExpr) || !isColumnRef(first.rightExpr)) {
 		// a FULL OUTER first step keyed otherwise (planOuterChainRepartition's)
-		// or on value columns: not built here
+		// or on expressions: not built here; on keys or value columns both
+		// streams are rekeyed alike
 		return nil
 	}
 	if right.Source.Table && rekeyRight && rekeyLeft {
