@@ -419,7 +419,7 @@ func (p *Processor) windowKey(s, side int, row []any) any {
 	st := jp.Steps[s]
 	if side == 0 {
 		k := st.LeftKey.Eval(row)
-		if k == nil && s > 0 && !p.stageAt(s) {
+		if k == nil && !p.stageAt(s) && p.plan.Join.JoinsResultKey(s) {
 			// the result so far reaches the step as it is keyed: a RIGHT
 			// step before it keys its null-padded rows by its right key
 			k = p.resultKey(s-1, row)
@@ -447,7 +447,7 @@ func (p *Processor) resultKey(j int, row []any) any {
 		return st.RightKey.Eval(row)
 	}
 	k := st.LeftKey.Eval(row)
-	if k == nil && j > 0 && !p.stageAt(j) {
+	if k == nil && !p.stageAt(j) && p.plan.Join.JoinsResultKey(j) {
 		return p.resultKey(j-1, row)
 	}
 	return k
