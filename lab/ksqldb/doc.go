@@ -401,8 +401,10 @@
 // that rekeys a table keyed otherwise than the chain after a rekey of the
 // result, of a later stream or of a stream-table join's stream, or
 // before a stream-stream join after another repartition, one keyed in
-// a format that infers schemas with a RIGHT step, or a FULL OUTER step
-// past the first, or a second rekey after a FULL OUTER one), two sources
+// a format that infers schemas with a RIGHT step that rekeys the
+// result, or a FULL OUTER step between others or one that rekeys the
+// result past the first, or a second rekey after a FULL OUTER one), two
+// sources
 // of one topic joined, and a push query rekey in memory, with no
 // -repartition topic. A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs

@@ -64,13 +64,15 @@ import (
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
 // schemas L_Join.Left and Join.Left), which a later rekey of the result
-// carries, computed again from the joined row (chainRepartition). A later
-// RIGHT stream-stream step on a column the result is keyed by rekeys only
-// its stream, which ksqlDB makes Kafka Streams' "this" side
-// (StreamStreamJoinBuilder: the stream's leftJoin of the result), through
-// <prefix>Join-left-repartition (KStreamImplJoin's -left suffix for that
-// side; historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON).
-// nil for other chains, and for one that rekeys the result after another
+// carries, computed again from the joined row (chainRepartition). A RIGHT
+// stream-stream step's right stream is Kafka Streams' "this" side
+// (StreamStreamJoinBuilder: the stream's leftJoin of the left side), so
+// it goes through <prefix>Join-left-repartition and a first step's left
+// stream through L_Join-right-repartition (KStreamImplJoin's suffixes;
+// historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON); a
+// later one on a column the result is keyed by rekeys only its stream,
+// and so does a FULL OUTER last step (its stores keyed as its left input,
+// the synthetic key naming only its result). nil for other chains, and for one that rekeys the result after another
 // stream (a right stream, a stream-table join's stream) or a result
 // rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
