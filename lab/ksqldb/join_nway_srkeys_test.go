@@ -53,13 +53,7 @@ func TestAChainOfStreamStreamJoinsOnRegistryKeysRepartitionsEveryStream(t *testi
 		}
 		return out
 	}
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
-	same("OUTPUT", show(st.records("OUTPUT", 9), srKey), []string{
+	sameShown(t, "OUTPUT", show(st.records("OUTPUT", 9), srKey), []string{
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
 		`0 {"S1_V0":4,"S2_V0":2,"S3_V0":3} @3`,
 		`0 {"S1_V0":5,"S2_V0":2,"S3_V0":3} @4000`,
@@ -97,7 +91,7 @@ func TestAChainOfStreamStreamJoinsOnRegistryKeysRepartitionsEveryStream(t *testi
 			"0@2#1 " + s3(3, 2, 0) + " @2", "0@6000#2 " + s3(6, 6000, 1) + " @6000", "0@7000#3 " + s3(8, 7000, 2) + " @7000"}},
 	} {
 		topic := queryTopic(id, c.suffix)
-		same(topic, show(st.records(topic, len(c.want)), c.key), c.want)
+		sameShown(t, topic, show(st.records(topic, len(c.want)), c.key), c.want)
 	}
 	noPrivateJoinLog(t, st, id)
 }
@@ -174,13 +168,7 @@ CREATE STREAM S3 (ID INT KEY, V0 INT) WITH (kafka_topic='right2', key_format='AV
 		joinRec{"right", 1, avroIntKey(t, st, "right-key", 0), []byte(`{"V0":2}`)},
 		joinRec{"right2", 2, avroIntKey(t, st, "right2-key", 0), []byte(`{"V0":3}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 1), jsonSRText, 0), []string{`3 {"S2_ID":0,"S2_V0":2,"S3_V0":3} @2`})
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 1), jsonSRText, 0), []string{`3 {"S2_ID":0,"S2_V0":2,"S3_V0":3} @2`})
 	s1 := `"S1_V0":3,"S1_ROWTIME":0,"S1_ROWPARTITION":0,"S1_ROWOFFSET":0,"S1_ID":0`
 	s2 := `"S2_V0":2,"S2_ROWTIME":1,"S2_ROWPARTITION":0,"S2_ROWOFFSET":0,"S2_ID":0`
 	s3 := `"S3_V0":3,"S3_ROWTIME":2,"S3_ROWPARTITION":0,"S3_ROWOFFSET":0,"S3_ID":0`
@@ -199,7 +187,7 @@ CREATE STREAM S3 (ID INT KEY, V0 INT) WITH (kafka_topic='right2', key_format='AV
 		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", 12, "3@2#1 {" + s3 + "} @2"},
 	} {
 		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, 1), jsonSRText, c.trailer), []string{c.want})
+		sameShown(t, topic, showKeyed(st.records(topic, 1), jsonSRText, c.trailer), []string{c.want})
 	}
 	noPrivateJoinLog(t, st, id)
 }

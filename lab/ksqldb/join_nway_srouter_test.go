@@ -32,10 +32,10 @@ CREATE STREAM S3 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='s3', key_format='AVR
 const registryOuterChain = "CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0, S2.V0, S3.V0 FROM S1 " +
 	"FULL OUTER JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
 
-// startRegistryOuterChain creates the three streams and the chain, and
-// returns the stack, the server, the query id and a JSON_SR key maker
-// for S1.
-func startRegistryOuterChain(t *testing.T) (*stack, *Server, string, func(n string) []byte) {
+// startRegistryChain creates the three streams of registryOuterStreams
+// and the chain, and returns the stack, the server, the query id and a
+// JSON_SR key maker for S1.
+func startRegistryChain(t *testing.T, chain string) (*stack, *Server, string, func(n string) []byte) {
 	t.Helper()
 	st := newStack(t)
 	srv, url := st.serve()
@@ -47,30 +47,62 @@ func startRegistryOuterChain(t *testing.T) (*stack, *Server, string, func(n stri
 	jsonKey := func(n string) []byte {
 		return append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n...)
 	}
-	mustKSQL(t, url, registryOuterChain, earliest())
+	mustKSQL(t, url, chain, earliest())
 	return st, srv, queryWriting(t, url, "OUTPUT"), jsonKey
 }
 
+// keyedLog is the records a registry-keyed chain writes to one internal
+// topic, as showKeyed shows them.
+type keyedLog struct {
+	suffix  string              // the topic's name after the query's application ID
+	key     func([]byte) string // how a key shows; nil for the chain's JSON_SR
+	trailer int                 // a window store's changelog: the key ends in the time and a sequence number
+	want    []string
+}
+
+// checkKeyedLogs reads each log's topic of query id and compares it.
+func checkKeyedLogs(t *testing.T, st *stack, id string, logs []keyedLog) {
+	t.Helper()
+	for _, lg := range logs {
+		key := lg.key
+		if key == nil {
+			key = jsonSRText
+		}
+		topic := queryTopic(id, lg.suffix)
+		sameShown(t, topic, showKeyed(st.records(topic, len(lg.want)), key, lg.trailer), lg.want)
+	}
+}
+
+// sameShown compares the records of topic, as shown, with want.
+func sameShown(t *testing.T, topic string, got, want []string) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
+	}
+}
+
+// avroIntOrNull shows an AVRO INT key, or <null> for none.
+func avroIntOrNull(b []byte) string {
+	if b == nil {
+		return "<null>"
+	}
+	return avroIntText(b)
+}
+
 func TestAFullOuterStepOfARegistryKeyedChainIsRekeyedThroughJoinLeftRepartition(t *testing.T) {
-	st, _, id, jsonKey := startRegistryOuterChain(t)
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterChain)
 	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
 		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 1), []byte(`{"V0":9}`)},
 		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
 	// without a grace period the FULL OUTER step emits S1's record alone at
 	// once and again with S2's; S3 joins both; S2's record of key 1, with
 	// no S1 partner, has a null S1.ID: the rekey writes it with a null key
 	// (StreamSelectKeyBuilder filters nothing, and Kafka Streams 3.9's
 	// repartition -filter passes every record: KStreamImpl.createRepartitionedSource),
 	// and the join skips it (KStreamKStreamJoin drops a null key)
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
 		`0 {"S1_V0":1,"S2_V0":null,"S3_V0":3} @3`,
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @3`,
 	})
@@ -78,24 +110,13 @@ func TestAFullOuterStepOfARegistryKeyedChainIsRekeyedThroughJoinLeftRepartition(
 	s2 := "{" + aliasedRow("S2", 2, 1, 0) + "}"
 	s2k1 := `{"S2_V0":9,"S2_ROWTIME":2,"S2_ROWPARTITION":0,"S2_ROWOFFSET":1,"S2_ID":1}`
 	s3 := "{" + aliasedRow("S3", 3, 3, 0) + "}"
-	avroOrNull := func(b []byte) string {
-		if b == nil {
-			return "<null>"
-		}
-		return avroIntText(b)
-	}
 	rekeyed := func(s2 string) string { return "{" + aliasedRow("S1", 1, 0, 0) + "," + s2 + `,"ROWKEY":null}` }
-	for _, c := range []struct {
-		suffix  string
-		key     func([]byte) string
-		trailer int // a window store's changelog: the key ends in the time and a sequence number
-		want    []string
-	}{
+	checkKeyedLogs(t, st, id, []keyedLog{
 		{"-L_Join-left-repartition", jsonSRText, 0, []string{"0 " + s1 + " @0"}},
 		{"-L_Join-right-repartition", jsonSRText, 0, []string{"0 " + s2 + " @1", "1 " + s2k1 + " @2"}},
 		{"-KSTREAM-OUTERTHIS-0000000016-store-changelog", jsonSRText, 12, []string{"0@0#1 " + s1 + " @0"}},
 		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", jsonSRText, 12, []string{"0@1#1 " + s2 + " @1", "1@2#2 " + s2k1 + " @2"}},
-		{"-Join-left-repartition", avroOrNull, 0, []string{
+		{"-Join-left-repartition", avroIntOrNull, 0, []string{
 			"0 " + rekeyed(noRow("S2")) + " @0",
 			"0 " + rekeyed(aliasedRow("S2", 2, 1, 0)) + " @1",
 			"<null> {" + noRow("S1") + "," + s2k1[1:len(s2k1)-1] + `,"ROWKEY":null} @2`,
@@ -106,10 +127,7 @@ func TestAFullOuterStepOfARegistryKeyedChainIsRekeyedThroughJoinLeftRepartition(
 			"0@1#2 " + rekeyed(aliasedRow("S2", 2, 1, 0)) + " @1",
 		}},
 		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@3#1 " + s3 + " @3"}},
-	} {
-		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, len(c.want)), c.key, c.trailer), c.want)
-	}
+	})
 	noPrivateJoinLog(t, st, id)
 }
 
@@ -117,7 +135,7 @@ func TestAFullOuterStepOfARegistryKeyedChainIsRekeyedThroughJoinLeftRepartition(
 // restores: S3's record after the restart joins the FULL OUTER step's
 // results from before it.
 func TestAFullOuterStepOfARegistryKeyedChainRestoresFromItsStores(t *testing.T) {
-	st, srv, id, jsonKey := startRegistryOuterChain(t)
+	st, srv, id, jsonKey := startRegistryChain(t, registryOuterChain)
 	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)})
 	st.records(queryTopic(id, "-KSTREAM-JOINTHIS-0000000032-store-changelog"), 2)

@@ -1,8 +1,6 @@
 package ksqldb
 
 import (
-	"encoding/binary"
-	"fmt"
 	"testing"
 )
 
@@ -23,31 +21,16 @@ const registryOuterLastChain = "CREATE STREAM OUTPUT AS SELECT ROWKEY, S1.V0, S2
 	"JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
 
 func TestALastFullOuterStepOfARegistryKeyedChainRepartitionsOnlyItsStream(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	for _, tp := range []string{"s1", "s2", "s3"} {
-		st.createTopic(tp, 1)
-	}
-	mustKSQL(t, url, registryOuterStreams, nil)
-	sid := registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)
-	jsonKey := append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(sid))...), '0')
-	mustKSQL(t, url, registryOuterLastChain, earliest())
-	id := queryWriting(t, url, "OUTPUT")
-	st.produceJoin(joinRec{"s1", 0, jsonKey, []byte(`{"V0":1}`)},
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterLastChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
 		joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
 		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 5), []byte(`{"V0":4}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
 	// without a grace period the FULL OUTER step emits the first step's
 	// result alone at once, then with S3's record of key 0; S3's record of
 	// key 5 has no partner and goes out alone
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":null} @1`,
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
 		`5 {"S1_V0":null,"S2_V0":null,"S3_V0":4} @3`,
@@ -56,22 +39,15 @@ func TestALastFullOuterStepOfARegistryKeyedChainRepartitionsOnlyItsStream(t *tes
 	s2 := "{" + aliasedRow("S2", 2, 1, 0) + "}"
 	s3 := "{" + aliasedRow("S3", 3, 2, 0) + "}"
 	s3k5 := `{"S3_V0":4,"S3_ROWTIME":3,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":5}`
-	for _, c := range []struct {
-		suffix  string
-		trailer int // a window store's changelog: the key ends in the time and a sequence number
-		want    []string
-	}{
-		{"-L_Join-left-repartition", 0, []string{"0 " + s1 + " @0"}},
-		{"-L_Join-right-repartition", 0, []string{"0 " + s2 + " @1"}},
-		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", 12, []string{"0@0#1 " + s1 + " @0"}},
-		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", 12, []string{"0@1#1 " + s2 + " @1"}},
-		{"-Join-right-repartition", 0, []string{"0 " + s3 + " @2", "5 " + s3k5 + " @3"}},
-		{"-KSTREAM-OUTERTHIS-0000000028-store-changelog", 12, []string{
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_Join-left-repartition", nil, 0, []string{"0 " + s1 + " @0"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"0 " + s2 + " @1"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", nil, 12, []string{"0@0#1 " + s1 + " @0"}},
+		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", nil, 12, []string{"0@1#1 " + s2 + " @1"}},
+		{"-Join-right-repartition", nil, 0, []string{"0 " + s3 + " @2", "5 " + s3k5 + " @3"}},
+		{"-KSTREAM-OUTERTHIS-0000000028-store-changelog", nil, 12, []string{
 			"0@1#1 {" + aliasedRow("S1", 1, 0, 0) + "," + aliasedRow("S2", 2, 1, 0) + "} @1"}},
-		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", 12, []string{"0@2#1 " + s3 + " @2", "5@3#2 " + s3k5 + " @3"}},
-	} {
-		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, len(c.want)), jsonSRText, c.trailer), c.want)
-	}
+		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", nil, 12, []string{"0@2#1 " + s3 + " @2", "5@3#2 " + s3k5 + " @3"}},
+	})
 	noPrivateJoinLog(t, st, id)
 }

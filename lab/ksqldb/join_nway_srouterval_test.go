@@ -1,7 +1,6 @@
 package ksqldb
 
 import (
-	"fmt"
 	"testing"
 )
 
@@ -21,31 +20,16 @@ const registryOuterValueChain = "CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0, S2
 	"FULL OUTER JOIN S2 WITHIN 5 SECONDS ON S1.V0 = S2.V0 JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
 
 func TestAFullOuterStepOnValuesOfARegistryKeyedChainRekeysBothStreamsAndItsResult(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	for _, tp := range []string{"s1", "s2", "s3"} {
-		st.createTopic(tp, 1)
-	}
-	mustKSQL(t, url, registryOuterStreams, nil)
-	sid := registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)
-	jsonKey := append(append([]byte{0}, byte(sid>>24), byte(sid>>16), byte(sid>>8), byte(sid)), '0')
-	mustKSQL(t, url, registryOuterValueChain, earliest())
-	id := queryWriting(t, url, "OUTPUT")
-	st.produceJoin(joinRec{"s1", 0, jsonKey, []byte(`{"V0":7}`)},
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterValueChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":7}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":7}`)},
 		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 1), []byte(`{"V0":9}`)},
 		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
 	// S1's record goes out alone at once and again with S2's of the same
 	// V0; S2's record of V0 9 has no partner and a null S1.ID, so its
 	// rekey has a null key and the second join skips it
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
 		`0 {"S1_V0":7,"S2_V0":null,"S3_V0":3} @3`,
 		`0 {"S1_V0":7,"S2_V0":7,"S3_V0":3} @3`,
 	})
@@ -53,24 +37,13 @@ func TestAFullOuterStepOnValuesOfARegistryKeyedChainRekeysBothStreamsAndItsResul
 	s2 := "{" + aliasedRow("S2", 7, 1, 0) + "}"
 	s2v9 := `{"S2_V0":9,"S2_ROWTIME":2,"S2_ROWPARTITION":0,"S2_ROWOFFSET":1,"S2_ID":1}`
 	s3 := "{" + aliasedRow("S3", 3, 3, 0) + "}"
-	avroOrNull := func(b []byte) string {
-		if b == nil {
-			return "<null>"
-		}
-		return avroIntText(b)
-	}
 	rekeyed := func(s2 string) string { return "{" + aliasedRow("S1", 7, 0, 0) + "," + s2 + `,"ROWKEY":null}` }
-	for _, c := range []struct {
-		suffix  string
-		key     func([]byte) string
-		trailer int // a window store's changelog: the key ends in the time and a sequence number
-		want    []string
-	}{
+	checkKeyedLogs(t, st, id, []keyedLog{
 		{"-L_Join-left-repartition", jsonSRText, 0, []string{"7 " + s1 + " @0"}},
 		{"-L_Join-right-repartition", jsonSRText, 0, []string{"7 " + s2 + " @1", "9 " + s2v9 + " @2"}},
 		{"-KSTREAM-OUTERTHIS-0000000016-store-changelog", jsonSRText, 12, []string{"7@0#1 " + s1 + " @0"}},
 		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", jsonSRText, 12, []string{"7@1#1 " + s2 + " @1", "9@2#2 " + s2v9 + " @2"}},
-		{"-Join-left-repartition", avroOrNull, 0, []string{
+		{"-Join-left-repartition", avroIntOrNull, 0, []string{
 			"0 " + rekeyed(noRow("S2")) + " @0",
 			"0 " + rekeyed(aliasedRow("S2", 7, 1, 0)) + " @1",
 			"<null> {" + noRow("S1") + "," + s2v9[1:len(s2v9)-1] + `,"ROWKEY":null} @2`,
@@ -81,9 +54,6 @@ func TestAFullOuterStepOnValuesOfARegistryKeyedChainRekeysBothStreamsAndItsResul
 			"0@1#2 " + rekeyed(aliasedRow("S2", 7, 1, 0)) + " @1",
 		}},
 		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@3#1 " + s3 + " @3"}},
-	} {
-		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, len(c.want)), c.key, c.trailer), c.want)
-	}
+	})
 	noPrivateJoinLog(t, st, id)
 }

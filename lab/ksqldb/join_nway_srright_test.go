@@ -1,7 +1,6 @@
 package ksqldb
 
 import (
-	"encoding/binary"
 	"fmt"
 	"testing"
 )
@@ -24,45 +23,20 @@ import (
 const registryRightChain = "CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0, S2.V0, S3.V0 FROM S1 " +
 	"JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID RIGHT JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
 
-// startRegistryRightChain creates the three streams of registryOuterStreams
-// and the chain with a RIGHT second step, and returns the stack, the
-// server, the query id and a JSON_SR key maker for S1.
-func startRegistryRightChain(t *testing.T) (*stack, *Server, string, func(n string) []byte) {
-	t.Helper()
-	st := newStack(t)
-	srv, url := st.serve()
-	for _, tp := range []string{"s1", "s2", "s3"} {
-		st.createTopic(tp, 1)
-	}
-	mustKSQL(t, url, registryOuterStreams, nil)
-	id := registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)
-	jsonKey := func(n string) []byte {
-		return append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(id))...), n...)
-	}
-	mustKSQL(t, url, registryRightChain, earliest())
-	return st, srv, queryWriting(t, url, "OUTPUT"), jsonKey
-}
-
 func TestARightStepOfARegistryKeyedChainRepartitionsItsStreamThroughJoinLeftRepartition(t *testing.T) {
-	st, _, id, jsonKey := startRegistryRightChain(t)
+	st, _, id, jsonKey := startRegistryChain(t, registryRightChain)
 	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
 		joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
 		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 5), []byte(`{"V0":4}`)},
 		joinRec{"s1", 5, jsonKey("0"), []byte(`{"V0":6}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
 	// S3's record of key 0 joins the first step's result; S3's record of
 	// key 5 has no partner and a RIGHT join without a grace period emits
 	// it at once, null-padded, keyed by the join key; the first step's
 	// later result (S1 @5 with S2 @1) joins S3's record of key 0 from the
 	// other side
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
 		`5 {"S1_V0":null,"S2_V0":null,"S3_V0":4} @3`,
 		`0 {"S1_V0":6,"S2_V0":2,"S3_V0":3} @5`,
@@ -74,23 +48,16 @@ func TestARightStepOfARegistryKeyedChainRepartitionsItsStreamThroughJoinLeftRepa
 	joined := func(v, ts, off int) string {
 		return "{" + aliasedRow("S1", v, ts, off) + "," + aliasedRow("S2", 2, 1, 0) + "}"
 	}
-	for _, c := range []struct {
-		suffix  string
-		trailer int // a window store's changelog: the key ends in the time and a sequence number
-		want    []string
-	}{
-		{"-L_Join-left-repartition", 0, []string{"0 " + s1(1, 0, 0) + " @0", "0 " + s1(6, 5, 1) + " @5"}},
-		{"-L_Join-right-repartition", 0, []string{"0 " + s2 + " @1"}},
-		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", 12, []string{"0@0#1 " + s1(1, 0, 0) + " @0", "0@5#2 " + s1(6, 5, 1) + " @5"}},
-		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", 12, []string{"0@1#1 " + s2 + " @1"}},
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_Join-left-repartition", nil, 0, []string{"0 " + s1(1, 0, 0) + " @0", "0 " + s1(6, 5, 1) + " @5"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"0 " + s2 + " @1"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", nil, 12, []string{"0@0#1 " + s1(1, 0, 0) + " @0", "0@5#2 " + s1(6, 5, 1) + " @5"}},
+		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", nil, 12, []string{"0@1#1 " + s2 + " @1"}},
 		// S3, the RIGHT join's "this" side
-		{"-Join-left-repartition", 0, []string{"0 " + s3 + " @2", "5 " + s3k5 + " @3"}},
-		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", 12, []string{"0@2#1 " + s3 + " @2", "5@3#2 " + s3k5 + " @3"}},
-		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", 12, []string{"0@1#1 " + joined(1, 0, 0) + " @1", "0@5#2 " + joined(6, 5, 1) + " @5"}},
-	} {
-		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, len(c.want)), jsonSRText, c.trailer), c.want)
-	}
+		{"-Join-left-repartition", nil, 0, []string{"0 " + s3 + " @2", "5 " + s3k5 + " @3"}},
+		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", nil, 12, []string{"0@2#1 " + s3 + " @2", "5@3#2 " + s3k5 + " @3"}},
+		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", nil, 12, []string{"0@1#1 " + joined(1, 0, 0) + " @1", "0@5#2 " + joined(6, 5, 1) + " @5"}},
+	})
 	if _, ok := topicExists(t, st, queryTopic(id, "-Join-right-repartition")); ok {
 		t.Errorf("the RIGHT step writes its stream to Join-right-repartition")
 	}
@@ -101,7 +68,7 @@ func TestARightStepOfARegistryKeyedChainRepartitionsItsStreamThroughJoinLeftRepa
 // restores: S3's record after the restart joins the first step's result
 // from before it.
 func TestARightStepOfARegistryKeyedChainRestoresFromItsStores(t *testing.T) {
-	st, srv, id, jsonKey := startRegistryRightChain(t)
+	st, srv, id, jsonKey := startRegistryChain(t, registryRightChain)
 	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)})
 	st.records(queryTopic(id, "-KSTREAM-OUTEROTHER-0000000029-store-changelog"), 1)
@@ -135,31 +102,16 @@ const registryRightFirstChain = "CREATE STREAM OUTPUT AS SELECT S2.ID, S1.V0, S2
 	"RIGHT JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID;"
 
 func TestARightFirstStepOfARegistryKeyedChainRepartitionsItsSidesAsKafkaStreamsNamesThem(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	for _, tp := range []string{"s1", "s2", "s3"} {
-		st.createTopic(tp, 1)
-	}
-	mustKSQL(t, url, registryOuterStreams, nil)
-	sid := registerSchemaType(t, st.reg.URL(), "s1-key", "JSON", `{"type":"integer","connect.type":"int32"}`)
-	jsonKey := append(append([]byte{0}, binary.BigEndian.AppendUint32(nil, uint32(sid))...), '0')
-	mustKSQL(t, url, registryRightFirstChain, earliest())
-	id := queryWriting(t, url, "OUTPUT")
-	st.produceJoin(joinRec{"s1", 0, jsonKey, []byte(`{"V0":1}`)},
+	st, _, id, jsonKey := startRegistryChain(t, registryRightFirstChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
 		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
 		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 4), []byte(`{"V0":5}`)},
 		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
 		joinRec{"s3", 4, avroIntKey(t, st, "s3-key", 4), []byte(`{"V0":7}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
 	// S2's record of key 4 has no S1 partner: the RIGHT step emits it at
 	// once, null-padded, and S3's record of key 4 joins it
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @3`,
 		`4 {"S1_V0":null,"S2_V0":5,"S3_V0":7} @4`,
 	})
@@ -168,25 +120,18 @@ func TestARightFirstStepOfARegistryKeyedChainRepartitionsItsSidesAsKafkaStreamsN
 	s2k4 := `{"S2_V0":5,"S2_ROWTIME":2,"S2_ROWPARTITION":0,"S2_ROWOFFSET":1,"S2_ID":4}`
 	s3 := "{" + aliasedRow("S3", 3, 3, 0) + "}"
 	s3k4 := `{"S3_V0":7,"S3_ROWTIME":4,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":4}`
-	for _, c := range []struct {
-		suffix  string
-		trailer int // a window store's changelog: the key ends in the time and a sequence number
-		want    []string
-	}{
-		{"-L_Join-left-repartition", 0, []string{"0 " + s2 + " @1", "4 " + s2k4 + " @2"}},
-		{"-L_Join-right-repartition", 0, []string{"0 " + s1 + " @0"}},
-		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", 12, []string{"0@1#1 " + s2 + " @1", "4@2#2 " + s2k4 + " @2"}},
-		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", 12, []string{"0@0#1 " + s1 + " @0"}},
-		{"-Join-right-repartition", 0, []string{"0 " + s3 + " @3", "4 " + s3k4 + " @4"}},
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_Join-left-repartition", nil, 0, []string{"0 " + s2 + " @1", "4 " + s2k4 + " @2"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"0 " + s1 + " @0"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", nil, 12, []string{"0@1#1 " + s2 + " @1", "4@2#2 " + s2k4 + " @2"}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", nil, 12, []string{"0@0#1 " + s1 + " @0"}},
+		{"-Join-right-repartition", nil, 0, []string{"0 " + s3 + " @3", "4 " + s3k4 + " @4"}},
 		// the RIGHT step's rows: S2's columns, then S1's
-		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", 12, []string{
+		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", nil, 12, []string{
 			"0@1#1 {" + aliasedRow("S2", 2, 1, 0) + "," + aliasedRow("S1", 1, 0, 0) + "} @1",
 			"4@2#2 " + s2k4[:len(s2k4)-1] + "," + noRow("S1") + "} @2",
 		}},
-		{"-KSTREAM-JOINOTHER-0000000029-store-changelog", 12, []string{"0@3#1 " + s3 + " @3", "4@4#2 " + s3k4 + " @4"}},
-	} {
-		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, len(c.want)), jsonSRText, c.trailer), c.want)
-	}
+		{"-KSTREAM-JOINOTHER-0000000029-store-changelog", nil, 12, []string{"0@3#1 " + s3 + " @3", "4@4#2 " + s3k4 + " @4"}},
+	})
 	noPrivateJoinLog(t, st, id)
 }
