@@ -164,17 +164,7 @@ var _ = Describe("Secured stack's Kafka Connect", Ordered, func() {
 	// to the stack's credentials, so its connector statements list the
 	// pipeline's connector.
 	It("lists the worker's connectors through ksqlDB's SHOW CONNECTORS", func(ctx SpecContext) {
-		hc, err := cfg.KSQLDB.HTTPClient(30 * time.Second)
-		Expect(err).NotTo(HaveOccurred())
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.KSQLDB.URL+"/ksql", strings.NewReader(`{"ksql":"SHOW SOURCE CONNECTORS;"}`))
-		Expect(err).NotTo(HaveOccurred())
-		req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
-		resp, err := hc.Do(req)
-		Expect(err).NotTo(HaveOccurred())
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
+		body := securedKSQL(ctx, cfg, "SHOW SOURCE CONNECTORS;")
 		var out []struct {
 			Type       string `json:"@type"`
 			Connectors []struct {
@@ -194,17 +184,7 @@ var _ = Describe("Secured stack's Kafka Connect", Ordered, func() {
 	// v7.9.0), so SHOW PROPERTIES lists both and the file exists with the
 	// stack's user in it.
 	It("lists the Connect credentials file ksqlDB reads in SHOW PROPERTIES", func(ctx SpecContext) {
-		hc, err := cfg.KSQLDB.HTTPClient(30 * time.Second)
-		Expect(err).NotTo(HaveOccurred())
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.KSQLDB.URL+"/ksql", strings.NewReader(`{"ksql":"SHOW PROPERTIES;"}`))
-		Expect(err).NotTo(HaveOccurred())
-		req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
-		resp, err := hc.Do(req)
-		Expect(err).NotTo(HaveOccurred())
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
+		body := securedKSQL(ctx, cfg, "SHOW PROPERTIES;")
 		var out []struct {
 			Properties []struct {
 				Name  string  `json:"name"`
@@ -227,3 +207,23 @@ var _ = Describe("Secured stack's Kafka Connect", Ordered, func() {
 		Expect(string(raw)).To(ContainSubstring("username=" + embedded.SecureUser + "\n"))
 	}, SpecTimeout(60*time.Second))
 })
+
+// securedKSQL sends one statement to the secured stack's ksqlDB /ksql
+// endpoint with the client settings cfg resolved and returns the 200 answer's body.
+func securedKSQL(ctx context.Context, cfg clientconf.Config, stmt string) []byte {
+	GinkgoHelper()
+	hc, err := cfg.KSQLDB.HTTPClient(30 * time.Second)
+	Expect(err).NotTo(HaveOccurred())
+	b, err := json.Marshal(map[string]string{"ksql": stmt})
+	Expect(err).NotTo(HaveOccurred())
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.KSQLDB.URL+"/ksql", bytes.NewReader(b))
+	Expect(err).NotTo(HaveOccurred())
+	req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
+	resp, err := hc.Do(req)
+	Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
+	return body
+}
