@@ -156,7 +156,18 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := coerceOverrides(req.StreamsProperties); err != nil {
 		// KsqlResource.handleKsqlStatements reads the overrides before it
-		// parses the statements: Errors.badRequest
+		// parses the statements: Errors.badRequest, or for an unknown name
+		// Errors.serverErrorForStatement naming the request (masked)
+		var nf *propertyNotFoundError
+		if errors.As(err, &nf) {
+			text := *req.KSQL
+			if stmts, perr := sql.Parse(text); perr == nil {
+				text = maskedRequest(stmts)
+			}
+			s.writeJSON(w, r, http.StatusInternalServerError, restapi.StatementError{Type: "statement_error", ErrorCode: 50000,
+				Message: err.Error(), StatementText: text, Entities: []any{}})
+			return
+		}
 		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
 		return
 	}

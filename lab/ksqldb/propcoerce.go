@@ -141,27 +141,90 @@ func isOffsetReset(name string) bool {
 }
 
 // coerceOverrides types the old request body's overrides as
-// KsqlRequest.getConfigOverrides does (PropertiesUtil.coerceTypes): a
-// value the parser refuses is a KsqlException whose message names it,
-// caused by the ConfigException (or IllegalArgumentException), which the
-// old endpoints answer as a bad request with
-// ErrorMessageUtil.buildErrorMessage's text (the cause wrapped at 80
-// columns). Overrides are tried in name order (a HashMap's order upstream).
+// KsqlRequest.getConfigOverrides does (PropertiesUtil.coerceTypes): a name
+// the resolver does not know is a propertyNotFoundError; a value the
+// parser refuses is a KsqlException whose message names it, caused by the
+// ConfigException (or IllegalArgumentException), which the old endpoints
+// answer as a bad request with ErrorMessageUtil.buildErrorMessage's text
+// (the cause wrapped at 80 columns). Overrides are tried in name order (a
+// HashMap's order upstream).
 func coerceOverrides(raw map[string]any) error {
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		if !resolvesStrictly(k) {
+			return &propertyNotFoundError{name: k}
+		}
 		v := raw[k]
 		if cause := coerceOverride(k, v); cause != "" {
-			return &badRequestError{msg: fmt.Sprintf("Failed to coerce type of value '%s' for key '%s'\n%s", overrideString(v), k, wordWrap("Caused by: "+cause, 80, "\n\t"))}
+			return &badRequestError{head: fmt.Sprintf("Failed to coerce type of value '%s' for key '%s'", overrideString(v), k), cause: cause}
 		}
 	}
 	return nil
 }
 
 // badRequestError is a KsqlException the old endpoints answer with
-// Errors.badRequest: 400, generic error 40000.
-type badRequestError struct{ msg string }
+// Errors.badRequest: 400, generic error 40000. head is the exception's
+// own message, cause its cause's.
+type badRequestError struct{ head, cause string }
 
-func (e *badRequestError) Error() string { return e.msg }
+func (e *badRequestError) Error() string {
+	return e.head + "\n" + wordWrap("Caused by: "+e.cause, 80, "\n\t")
+}
+
+// propertyNotFoundError is LocalPropertyParser's PropertyNotFoundException:
+// a request property KsqlConfigResolver.resolve(name, true) does not
+// resolve. It is an IllegalArgumentException, not a KsqlException, so each
+// endpoint answers it with its catch-all (500, 50000).
+type propertyNotFoundError struct{ name string }
+
+func (e *propertyNotFoundError) Error() string {
+	return "Not recognizable as ksql, streams, consumer, or producer property: '" + e.name + "'"
+}
+
+// requestConfigNames are KsqlRequestConfig's keys, the only request.ksql.
+// names the resolver knows (confluentinc/ksql v7.9.0).
+var requestConfigNames = []string{
+	"request.ksql.query.pull.skip.forwarding", "request.ksql.internal.request",
+	"request.ksql.debug.request", "request.ksql.query.pull.partition",
+	"request.ksql.query.push.skip.forwarding", "request.ksql.query.push.continuation.token",
+	"request.ksql.query.push.catchup.consumer.group",
+}
+
+// internalStreamsNames are the Kafka Streams internal settings the
+// resolver keeps without a key (KsqlConfigResolver.isInternalStreamsConfig).
+var internalStreamsNames = []string{
+	"__emit.interval.ms.kstreams.outer.join.spurious.results.fix__",
+	"__emit.interval.ms.kstreams.windowed.aggregation__",
+}
+
+// resolvesStrictly reports whether KsqlConfigResolver.resolve(name, true)
+// finds name, as LocalPropertyParser.parse asks it to: ksqlDB's legacy
+// script property; a KsqlRequestConfig key for a request.ksql. name; a
+// KsqlConfig key, or any ksql.functions. name, for a ksql. name other than
+// ksql.streams.; else, the ksql.streams. prefix dropped, a consumer. or
+// producer. key of that client, a consumer, producer or streams key, an
+// internal streams setting (bare or behind consumer. or producer.), or a
+// topic. setting of Kafka's topic configs.
+func resolvesStrictly(name string) bool {
+	switch {
+	case strings.EqualFold(name, "ksql.run.script.statements"):
+		return true
+	case strings.HasPrefix(name, "request.ksql."):
+		return slices.Contains(requestConfigNames, name)
+	case strings.HasPrefix(name, "ksql.") && !strings.HasPrefix(name, ksqlStreamsPrefix):
+		return findKey(ksqlConfigKeys, name) != nil || strings.HasPrefix(name, ksqlFunctionsPrefix)
+	}
+	if ck, _ := resolveStreamsKey(name); ck != nil {
+		return true
+	}
+	key := strings.TrimPrefix(name, ksqlStreamsPrefix)
+	for _, p := range []string{"consumer.", "producer.", ""} {
+		if rest, ok := strings.CutPrefix(key, p); ok && slices.Contains(internalStreamsNames, rest) {
+			return true
+		}
+	}
+	rest, ok := strings.CutPrefix(key, topicPrefix)
+	return ok && topicConfigNames[rest]
+}
 
 // errInternalQuery is how ServerUtils.handleEndpointException answers an
 // exception that is neither a KsqlStatementException nor a KsqlApiException

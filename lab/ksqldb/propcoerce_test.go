@@ -2,7 +2,11 @@ package ksqldb
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // The old request body's streamsProperties are typed as
@@ -87,4 +91,84 @@ func TestQueryStreamOverridesAreParsedAsThePushQueryIsPlanned(t *testing.T) {
 			t.Errorf("table pull query %v: %d %s", props, code, body)
 		}
 	}
+}
+
+// A request property no ConfigDef knows is refused: KsqlRequest's
+// getConfigOverrides resolves each name strictly (LocalPropertyParser.parse:
+// KsqlConfigResolver.resolve(name, true)), and a name it cannot resolve is
+// a PropertyNotFoundException, an IllegalArgumentException and no
+// KsqlException (PropertyNotFoundException.java, confluentinc/ksql v7.9.0).
+// Each endpoint answers it as its catch-all does:
+//   - /ksql: KsqlResource.handleKsqlStatements' last catch,
+//     Errors.serverErrorForStatement: 500 statement_error 50000 naming the
+//     request's statements, no entities;
+//   - /query (old API): StreamedQueryResource.handleStatement catches only
+//     KsqlExceptions, so OldApiUtils.mapException answers it: 500
+//     generic_error 50000;
+//   - /query in compatibility mode (a delimited Accept): the
+//     QueryStreamHandler reads the overrides as it reads the body
+//     (getRequest), and the exception escapes the handler: Vert.x fails the
+//     route with 500 ("If an exception is caught from a handler this will
+//     result in a failure with status code 500", vertx-web's Router
+//     documentation, "Error handling") and ServerVerticle's FailureHandler
+//     writes a generic_error 50000 with the exception's own message, so a
+//     value that does not parse is answered there without its cause.
+//
+// Names the resolver keeps without a key (a ksql.functions. setting, a
+// ksql.streams.topic. setting Kafka has, Kafka Streams' internal emit
+// interval) pass.
+func TestAnUnknownRequestPropertyIsRefusedAsKsqlResolvesNamesStrictly(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM clicks (id INT KEY, n INT) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);", nil)
+	notFound := func(k string) string {
+		return "Not recognizable as ksql, streams, consumer, or producer property: '" + k + "'"
+	}
+	for _, k := range []string{"foo.bar", "ksql.nope", "ksql.streams.nope", "ksql.streams.consumer.nope", "consumer.nope", "request.ksql.nope"} {
+		props := map[string]any{k: "1"}
+		code, body := post(t, url, "/ksql", "SHOW STREAMS;", props)
+		var e map[string]any
+		_ = json.Unmarshal(body, &e)
+		if code != 500 || e["@type"] != "statement_error" || e["error_code"] != 50000.0 || e["message"] != notFound(k) ||
+			e["statementText"] != "SHOW STREAMS;" || fmt.Sprint(e["entities"]) != "[]" {
+			t.Errorf("/ksql %v: %d %s", props, code, body)
+		}
+		code, body = post(t, url, "/query", "SELECT * FROM clicks;", props)
+		e = nil
+		_ = json.Unmarshal(body, &e)
+		if code != 500 || e["@type"] != "generic_error" || e["error_code"] != 50000.0 || e["message"] != notFound(k) {
+			t.Errorf("/query %v: %d %s", props, code, body)
+		}
+		code, e = compatQuery(t, url, "SELECT * FROM clicks;", props)
+		if code != 500 || e["@type"] != "generic_error" || e["error_code"] != 50000.0 || e["message"] != notFound(k) {
+			t.Errorf("/query (delimited) %v: %d %v", props, code, e)
+		}
+	}
+	code, e := compatQuery(t, url, "SELECT * FROM clicks;", map[string]any{"ksql.query.push.v2.enabled": "yes"})
+	if code != 500 || e["@type"] != "generic_error" || e["error_code"] != 50000.0 ||
+		e["message"] != "Failed to coerce type of value 'yes' for key 'ksql.query.push.v2.enabled'" {
+		t.Errorf("/query (delimited), a value that does not parse: %d %v", code, e)
+	}
+	for _, k := range []string{"ksql.functions.myudf.limit", "ksql.streams.topic.min.insync.replicas", "__emit.interval.ms.kstreams.windowed.aggregation__", "consumer.max.poll.records", "request.ksql.query.pull.partition"} {
+		if code, body := post(t, url, "/ksql", "SHOW STREAMS;", map[string]any{k: "1"}); code != 200 {
+			t.Errorf("/ksql %s: %d %s", k, code, body)
+		}
+	}
+}
+
+// compatQuery posts the old request body to /query accepting only the
+// delimited format, which ServerVerticle routes to the QueryStreamHandler in
+// compatibility mode; it returns the status and the decoded error body. A
+// failure there carries no Content-Type (FailureHandler.handleError sets
+// none).
+func compatQuery(t *testing.T, url, stmt string, props map[string]any) (int, map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"ksql": stmt, "streamsProperties": props})
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query", string(body), map[string]string{"Accept": restapi.MediaDelimited})
+	var e map[string]any
+	_ = json.Unmarshal(r.body, &e)
+	if r.code >= 400 && len(r.ct) != 0 {
+		t.Errorf("/query (delimited) %v: a failure with Content-Type %v", props, r.ct)
+	}
+	return r.code, e
 }

@@ -61,8 +61,15 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := coerceOverrides(req.StreamsProperties); err != nil {
 		// StreamedQueryResource.handleStatement reads the request's
-		// overrides once the statement is prepared: Errors.badRequest
-		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		// overrides once the statement is prepared: Errors.badRequest, or
+		// for an unknown name, which it does not catch,
+		// OldApiUtils.mapException
+		code, ec := http.StatusBadRequest, 40000
+		var nf *propertyNotFoundError
+		if errors.As(err, &nf) {
+			code, ec = http.StatusInternalServerError, 50000
+		}
+		s.writeJSON(w, r, code, restapi.GenericError{Type: "generic_error", ErrorCode: ec, Message: err.Error()})
 		return
 	}
 	if pr, ok := p.Stmt.(*sql.Print); ok {

@@ -73,6 +73,21 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	if !ok {
 		return
 	}
+	if compat {
+		// QueryStreamHandler.getRequest reads the old body's overrides
+		// (KsqlRequest.getConfigOverrides); what it throws escapes the
+		// handler, and ServerVerticle's FailureHandler answers 500 with
+		// the exception's own message (a KsqlException's without its cause)
+		if err := coerceOverrides(rawProps); err != nil {
+			msg := err.Error()
+			var br *badRequestError
+			if errors.As(err, &br) {
+				msg = br.head
+			}
+			restapi.WriteFailure(w, http.StatusInternalServerError, restapi.GenericError{Type: "generic_error", ErrorCode: 50000, Message: msg})
+			return
+		}
+	}
 	out := queryStreamOutput(w, accepted, compat)
 	props := map[string]string{}
 	for k, v := range rawProps {

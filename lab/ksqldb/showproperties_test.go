@@ -172,14 +172,12 @@ func TestShowPropertiesMarksRequestSettingsAndDefaults(t *testing.T) {
 		"auto.offset.reset":                    "earliest",
 		"ksql.streams.ssl.truststore.password": "secret",
 		"ksql.streams.commit.interval.ms":      "2000", // the server's own value
-		"ksql.streams.no.such.setting":         "1",    // resolves against no ConfigDef
 	})
 	for name, want := range map[string]string{
 		"ksql.query.pull.table.scan.enabled":   "false",
 		"ksql.streams.auto.offset.reset":       "earliest",
 		"ksql.streams.ssl.truststore.password": "[hidden]",
 		"ksql.streams.commit.interval.ms":      "2000",
-		"ksql.streams.no.such.setting":         "<not listed>",
 	} {
 		if got := a.value(name); got != want {
 			t.Errorf("%s = %s, want %s", name, got, want)
