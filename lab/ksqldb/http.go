@@ -100,9 +100,12 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*restapi.K
 			Message: "\"ksql\" field must be given"})
 		return nil, nil, false
 	}
+	if typed := decodeOverrides(body, "streamsProperties"); typed != nil {
+		req.StreamsProperties = typed
+	}
 	props := map[string]string{}
 	for k, v := range req.StreamsProperties {
-		str := fmt.Sprint(v)
+		str := overrideString(v)
 		// the overrides' types and values are checked by coerceOverrides,
 		// where each endpoint reads them (KsqlRequest.getConfigOverrides)
 		if err := checkGuaranteeProperty(k, str); err != nil {

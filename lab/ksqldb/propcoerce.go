@@ -1,13 +1,37 @@
 package ksqldb
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
+
+// decodeOverrides decodes the properties object of a request body (the
+// member named field) keeping each number's literal as a json.Number, as
+// Jackson keeps its kind: a Double for a number with a fraction or an
+// exponent, else an Integer or Long. It answers nil when the body has no
+// such object; the body has already been decoded once, so it is JSON.
+func decodeOverrides(body []byte, field string) map[string]any {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(body, &members) != nil || len(members[field]) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(members[field]))
+	dec.UseNumber()
+	var props map[string]any
+	if dec.Decode(&props) != nil {
+		return nil
+	}
+	return props
+}
 
 // immutableProperties are the names LocalPropertyValidator refuses to let
 // a request override (ImmutableProperties.java, confluentinc/ksql v7.9.0,
@@ -37,15 +61,30 @@ func parsesAsBoolean(v any) bool {
 }
 
 // overrideString is the string PropertiesUtil.coerceType hands the parser:
-// String.valueOf of the value Jackson decoded (a whole JSON number as an
-// integer; a list joined with commas).
+// String.valueOf of the value Jackson decoded (a list joined with commas).
+// A JSON number (decoded as a json.Number, see decodeOverrides) written
+// with a fraction or an exponent is a Double, printed as Double.toString
+// prints it; a whole one is an Integer, Long or BigInteger, printed as its
+// digits.
 func overrideString(v any) string {
 	switch v := v.(type) {
+	case json.Number:
+		lit := string(v)
+		if strings.ContainsAny(lit, ".eE") {
+			if f, err := strconv.ParseFloat(lit, 64); err == nil || math.IsInf(f, 0) {
+				return javanum.FormatDouble(f)
+			}
+			return lit
+		}
+		if n, ok := new(big.Int).SetString(lit, 10); ok {
+			return n.String()
+		}
+		return lit
 	case float64:
 		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 			return strconv.FormatInt(int64(v), 10)
 		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
+		return javanum.FormatDouble(v)
 	case []any:
 		parts := make([]string, len(v))
 		for i, e := range v {

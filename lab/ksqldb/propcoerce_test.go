@@ -172,3 +172,31 @@ func compatQuery(t *testing.T, url, stmt string, props map[string]any) (int, map
 	}
 	return r.code, e
 }
+
+// A request property's value is the string String.valueOf makes of what
+// Jackson decoded (PropertiesUtil.coerceType): a JSON number written with a
+// fraction or an exponent is a Double, printed as Double.toString prints it
+// (1.0 stays "1.0", 1e20 is "1.0E20"), so an INT setting given 2.0 does not
+// parse, as Integer.parseInt refuses "2.0" (ConfigDef.parseType,
+// apache/kafka 3.9); a whole number is an Integer or Long and prints its
+// digits.
+func TestARequestPropertyNumberIsTheStringJavaMakesOfIt(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	code, body := post(t, url, "/ksql", "SHOW STREAMS;", map[string]any{"ksql.streams.num.stream.threads": json.Number("2.0")})
+	var e map[string]any
+	_ = json.Unmarshal(body, &e)
+	want := "Failed to coerce type of value '2.0' for key 'ksql.streams.num.stream.threads'\nCaused by: Invalid value 2.0 for configuration num.stream.threads: Not a number\n\tof type INT"
+	if code != 400 || e["message"] != want {
+		t.Errorf("num.stream.threads 2.0: %d %s\nwant %q", code, body, want)
+	}
+	if code, body := post(t, url, "/ksql", "SHOW STREAMS;", map[string]any{"ksql.streams.num.stream.threads": json.Number("2")}); code != 200 {
+		t.Errorf("num.stream.threads 2: %d %s", code, body)
+	}
+	for lit, want := range map[string]string{"1.0": "1.0", "1e20": "1.0E20", "0.0001": "1.0E-4", "12": "12", "-0": "0", "-0.0": "-0.0"} {
+		a := showProperties(t, url, map[string]any{"ksql.output.topic.name.prefix": json.Number(lit)})
+		if got := a.value("ksql.output.topic.name.prefix"); got != want {
+			t.Errorf("ksql.output.topic.name.prefix given %s is listed as %s, want %s", lit, got, want)
+		}
+	}
+}

@@ -91,7 +91,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	out := queryStreamOutput(w, accepted, compat)
 	props := map[string]string{}
 	for k, v := range rawProps {
-		str := fmt.Sprint(v)
+		str := overrideString(v)
 		// an auto.offset.reset that does not parse fails as the push
 		// query is planned (overridesParse); "none" is not run here
 		if err := checkGuaranteeProperty(k, str); err != nil || isOffsetReset(k) && str == "none" {
@@ -227,6 +227,9 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 			return invalid("Missing required creator property 'ksql'")
 		}
 		text, props, vars = req.KSQL, req.StreamsProperties, req.SessionVariables
+		if typed := decodeOverrides(body, "streamsProperties"); typed != nil {
+			props = typed
+		}
 	} else {
 		var req queryStreamArgs
 		if err := json.Unmarshal(body, &req); err != nil {
@@ -236,6 +239,9 @@ func (s *Server) readQueryStreamBody(w http.ResponseWriter, r *http.Request, com
 			return invalid("Missing required creator property 'sql' (index 0)")
 		}
 		text, props, vars = req.SQL, req.Properties, req.SessionVariables
+		if typed := decodeOverrides(body, "properties"); typed != nil {
+			props = typed
+		}
 	}
 	return *text, props, vars, true
 }
