@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -39,11 +40,26 @@ func checkGuarantee(name, value string) error {
 	return stmterr.Bad("Invalid value %s for configuration %s: String must be one of: %s", value, name, strings.Join(guaranteeValues, ", "))
 }
 
+// unsupportedGuarantee refuses a request whose processing.guarantee is one
+// of the deprecated exactly-once values Kafka Streams 3.9 still takes and
+// this server does not run; a value Kafka does not take at all is refused
+// as the overrides are typed (coerceOverrides).
+func unsupportedGuarantee(props map[string]string) error {
+	for _, k := range guaranteeKeys {
+		if v, ok := props[k]; ok && slices.Contains(guaranteeValues, strings.TrimSpace(v)) {
+			if err := checkGuarantee(k, strings.TrimSpace(v)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // guarantee is the processing guarantee of a query created with props.
 func (s *Server) guarantee(props map[string]string) string {
 	for _, k := range guaranteeKeys {
 		if v, ok := props[k]; ok {
-			return v
+			return strings.TrimSpace(v)
 		}
 	}
 	return s.cfg.guarantee

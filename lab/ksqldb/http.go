@@ -103,16 +103,11 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*restapi.K
 	if typed := decodeOverrides(body, "streamsProperties"); typed != nil {
 		req.StreamsProperties = typed
 	}
+	// the overrides' types and values are checked by coerceOverrides,
+	// where each endpoint reads them (KsqlRequest.getConfigOverrides)
 	props := map[string]string{}
 	for k, v := range req.StreamsProperties {
-		str := overrideString(v)
-		// the overrides' types and values are checked by coerceOverrides,
-		// where each endpoint reads them (KsqlRequest.getConfigOverrides)
-		if err := checkGuaranteeProperty(k, str); err != nil {
-			s.writeStatementError(w, r, *req.KSQL, err, nil)
-			return nil, nil, false
-		}
-		props[k] = str
+		props[k] = overrideString(v)
 	}
 	if s.closed.Load() {
 		restapi.WriteFailure(w, http.StatusServiceUnavailable, restapi.GenericError{Type: "generic_error", ErrorCode: 50303,
@@ -172,6 +167,10 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.writeJSON(w, r, http.StatusBadRequest, restapi.GenericError{Type: "generic_error", ErrorCode: 40000, Message: err.Error()})
+		return
+	}
+	if err := unsupportedGuarantee(props); err != nil {
+		s.writeStatementError(w, r, *req.KSQL, err, nil)
 		return
 	}
 	stmts, err := sql.Parse(*req.KSQL)

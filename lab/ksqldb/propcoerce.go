@@ -97,7 +97,8 @@ func overrideString(v any) string {
 
 // parseConfigValue is ConfigItem.Resolved.parseValue for a string value:
 // ConfigDef.parseType (apache/kafka 3.9), then the key's validator where
-// this server has it (auto.offset.reset's ValidString). It returns the
+// this server has it (the ValidStrings of auto.offset.reset and
+// processing.guarantee). It returns the
 // ConfigException's message, "" when the value parses. A CLASS value is
 // not looked up.
 func parseConfigValue(ck *configKey, v string) string {
@@ -122,6 +123,9 @@ func parseConfigValue(ck *configKey, v string) string {
 	case typeString:
 		if ck.name == "auto.offset.reset" && !slices.Contains(offsetResetValues, t) {
 			return invalid(t, "String must be one of: "+strings.Join(offsetResetValues, ", "))
+		}
+		if ck.name == "processing.guarantee" && !slices.Contains(guaranteeValues, t) {
+			return invalid(t, "String must be one of: "+strings.Join(guaranteeValues, ", "))
 		}
 	}
 	if err != nil {

@@ -72,6 +72,10 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, r, code, restapi.GenericError{Type: "generic_error", ErrorCode: ec, Message: err.Error()})
 		return
 	}
+	if err := unsupportedGuarantee(props); err != nil {
+		s.writeStatementError(w, r, *req.KSQL, err, nil)
+		return
+	}
 	if pr, ok := p.Stmt.(*sql.Print); ok {
 		s.printTopic(w, r, p, pr, props)
 		return

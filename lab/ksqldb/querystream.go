@@ -92,16 +92,18 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 	props := map[string]string{}
 	for k, v := range rawProps {
 		str := overrideString(v)
-		// an auto.offset.reset that does not parse fails as the push
-		// query is planned (overridesParse); "none" is not run here
-		if err := checkGuaranteeProperty(k, str); err != nil || isOffsetReset(k) && str == "none" {
-			if err == nil {
-				err = checkProperty(k, str)
-			}
-			out.fail(text, err)
+		// an auto.offset.reset or processing.guarantee that does not parse
+		// fails as the push query is planned (overridesParse); "none" is
+		// not run here
+		if isOffsetReset(k) && str == "none" {
+			out.fail(text, checkProperty(k, str))
 			return
 		}
 		props[k] = str
+	}
+	if err := unsupportedGuarantee(props); err != nil {
+		out.fail(text, err)
+		return
 	}
 	overridesParse := compat || uncoercedPushV2(rawProps, props) && allParse(rawProps)
 	stmts, err := sql.Parse(text)
