@@ -200,3 +200,23 @@ func TestARequestPropertyNumberIsTheStringJavaMakesOfIt(t *testing.T) {
 		}
 	}
 }
+
+// A pull query on a stream is planned as a push query is
+// (EngineExecutor.executeStreamPullQuery calls planQuery, which reads
+// SessionConfig.getConfig(true), confluentinc/ksql v7.9.0): on
+// /query-stream an override that does not parse is the same internal error.
+func TestQueryStreamStreamPullQueryParsesItsOverridesAsItIsPlanned(t *testing.T) {
+	url := countsByID(t, "INT", intKey(1))
+	for _, props := range []map[string]any{
+		{"auto.offset.reset": "middle"},
+		{"ksql.streams.num.stream.threads": "x"},
+	} {
+		code, ct, e := queryStreamErr(t, url, "SELECT * FROM clicks;", "", props)
+		if code != 500 || len(ct) != 0 || e["error_code"] != 50000.0 || e["message"] != errInternalQuery.Error() {
+			t.Errorf("stream pull query %v: %d %v", props, code, e)
+		}
+	}
+	if code, body := postQuery(t, url, "/query-stream", "SELECT * FROM clicks;", map[string]any{"auto.offset.reset": "earliest"}); code != 200 {
+		t.Errorf("stream pull query with a good override: %d %s", code, body)
+	}
+}

@@ -159,7 +159,27 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 		s.pushQuery(r.Context(), pushHeader(out), p, qs.Query, props, true)
 		return
 	}
+	if !overridesParse && len(qs.Query.Joins) == 0 && s.isStream(qs.Query.From) {
+		// a pull query on a stream is planned as a push query is
+		// (EngineExecutor.executeStreamPullQuery: planQuery reads
+		// SessionConfig.getConfig(true)), once analysis has checked its
+		// clauses
+		err := checkPullClauses(qs.Query, props)
+		if err == nil {
+			err = errInternalQuery
+		}
+		out.fail(p.Text, err)
+		return
+	}
 	s.pullQuery(r.Context(), out, p, qs.Query, props)
+}
+
+// isStream reports whether name is a stream this server knows.
+func (s *Server) isStream(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src, ok := s.ms.Sources[name]
+	return ok && !src.Table
 }
 
 // refuseHTTP10 answers a request over HTTP/1.0 as QueryStreamHandler.handle
