@@ -134,6 +134,11 @@ func ksqldbEnv() map[string]string {
 		"KSQL_KSQL_LOGGING_PROCESSING_TOPIC_REPLICATION_FACTOR": "1",
 		"KSQL_KSQL_LOGGING_PROCESSING_TOPIC_AUTO_CREATE":        "true",
 		"KSQL_KSQL_LOGGING_PROCESSING_STREAM_AUTO_CREATE":       "true",
+		// Persistent queries' consumer-group session timeout: 10 s, not
+		// Kafka's 45 s, so a query whose server died is rebalanced away
+		// soon after the stack restarts (the embedded stack runs with the
+		// same value).
+		"KSQL_KSQL_STREAMS_SESSION_TIMEOUT_MS": "10000",
 		// The Kafka appender that writes the processing log to its topic
 		// (https://docs.ksqldb.io/en/0.29.0-ksqldb/operate-and-deploy/installation/install-ksqldb-with-docker/,
 		// "Enable the ksqlDB Processing Log").

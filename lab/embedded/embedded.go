@@ -515,7 +515,9 @@ func (s *Stack) RestartKSQLDB(ctx context.Context) error {
 
 // ksqldbOptions are the ksqlDB server's options in this stack.
 func (s *Stack) ksqldbOptions() []ksqldb.Option {
-	opts := []ksqldb.Option{ksqldb.WithLogger(s.log.With("service", "ksqldb")), ksqldb.WithProcessingLog()}
+	opts := []ksqldb.Option{ksqldb.WithLogger(s.log.With("service", "ksqldb")), ksqldb.WithProcessingLog(),
+		// the compose file's KSQL_KSQL_STREAMS_SESSION_TIMEOUT_MS
+		ksqldb.WithSessionTimeout(10 * time.Second)}
 	for _, sv := range s.servers {
 		if sv.name == connectName {
 			// ksql.connect.url: the connector statements go to this stack's worker

@@ -29,17 +29,19 @@ type config struct {
 	keepAlive   time.Duration
 	maxBody     int64
 	offsetReset string
-	// offsetResetSet and guaranteeSet tell the settings an option gave
-	offsetResetSet bool
-	guaranteeSet   bool
-	sessionTimes   time.Duration
-	guarantee      string
-	maxPush        int
-	kafka          []kgo.Opt
-	processingLog  bool
-	substitution   bool
-	pushV2         bool   // ksql.query.push.v2.enabled
-	connectURL     string // ksql.connect.url
+	// offsetResetSet, sessionTimeoutSet and guaranteeSet tell the
+	// settings an option gave
+	offsetResetSet    bool
+	sessionTimeoutSet bool
+	guaranteeSet      bool
+	sessionTimes      time.Duration
+	guarantee         string
+	maxPush           int
+	kafka             []kgo.Opt
+	processingLog     bool
+	substitution      bool
+	pushV2            bool   // ksql.query.push.v2.enabled
+	connectURL        string // ksql.connect.url
 	// connectCredentials is ksql.connect.basic.auth.credentials.file when
 	// the source is FILE, nil when it is NONE
 	connectCredentials *string
@@ -70,8 +72,12 @@ func WithAutoOffsetReset(v string) Option {
 }
 
 // WithSessionTimeout sets the consumer-group session timeout of persistent
-// queries. Default: 10s.
-func WithSessionTimeout(d time.Duration) Option { return func(c *config) { c.sessionTimes = d } }
+// queries, ksql.streams.session.timeout.ms (as
+// KSQL_KSQL_STREAMS_SESSION_TIMEOUT_MS does; SHOW PROPERTIES lists it).
+// Default: Kafka's consumer default, 45s, not listed.
+func WithSessionTimeout(d time.Duration) Option {
+	return func(c *config) { c.sessionTimes, c.sessionTimeoutSet = d, true }
+}
 
 // WithMaxPushQueries sets ksql.max.push.queries, the number of push queries
 // (/query and /query-stream together) the server runs at once. Default: 100.
@@ -129,7 +135,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		keepAlive:    time.Second,
 		maxBody:      1 << 20,
 		offsetReset:  "latest",
-		sessionTimes: 10 * time.Second,
+		sessionTimes: 45 * time.Second, // ConsumerConfig's session.timeout.ms default
 		guarantee:    guaranteeAtLeastOnce,
 		maxPush:      100,
 		substitution: true,

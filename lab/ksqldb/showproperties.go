@@ -45,6 +45,9 @@ func (s *Server) serverOriginals() map[string]string {
 	if s.cfg.offsetResetSet {
 		o[ksqlStreamsPrefix+"auto.offset.reset"] = s.cfg.offsetReset
 	}
+	if s.cfg.sessionTimeoutSet {
+		o[ksqlStreamsPrefix+"session.timeout.ms"] = strconv.FormatInt(s.cfg.sessionTimes.Milliseconds(), 10)
+	}
 	if s.cfg.guaranteeSet {
 		o[ksqlStreamsPrefix+"processing.guarantee"] = s.cfg.guarantee
 	}

@@ -126,6 +126,9 @@ func TestShowPropertiesListsTheStreamsSettingsKsqlConfigHolds(t *testing.T) {
 		"ksql.streams.default.deserialization.exception.handler": "io.confluent.ksql.errors.LogMetricAndContinueExceptionHandler",
 		"ksql.streams.default.production.exception.handler":      "io.confluent.ksql.errors.ProductionExceptionHandlerUtil$LogAndFailProductionExceptionHandler",
 		"ksql.streams.shutdown.timeout.ms":                       "300000",
+		// the test stack's WithSessionTimeout(6s), as
+		// KSQL_KSQL_STREAMS_SESSION_TIMEOUT_MS=6000 would list it
+		"ksql.streams.session.timeout.ms": "6000",
 	}
 	got := map[string]string{}
 	for n := range a.values {
