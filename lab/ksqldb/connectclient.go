@@ -47,16 +47,33 @@ func WithConnectBasicAuthFile(path string) Option {
 // and an answer with another status than the one expected is a failure
 // carrying Connect's body as its error.
 type connectClient struct {
-	base    *url.URL
-	auth    string
+	base *url.URL
+	auth string
+	// forward is set with no credentials configured (source NONE): a call
+	// then sends the Authorization header of the request that made it
+	// (withRequestAuth), as DefaultConnectClientFactory.buildAuthHeader
+	// forwards the incoming request's header
+	forward bool
 	timeout time.Duration
 	hc      *http.Client
 	// badURL is set when ksql.connect.url is no URI
 	badURL error
 }
 
-func newConnectClient(raw, auth string) *connectClient {
-	return newConnectClientTimeout(raw, auth, connectRequestTimeout)
+// requestAuthKey is the context key of the Authorization header of the
+// REST request a statement came in.
+type requestAuthKey struct{}
+
+// withRequestAuth gives ctx the Authorization header of the REST request
+// whose statements run under it.
+func withRequestAuth(ctx context.Context, header string) context.Context {
+	return context.WithValue(ctx, requestAuthKey{}, header)
+}
+
+func newConnectClient(raw, auth string, forward bool) *connectClient {
+	c := newConnectClientTimeout(raw, auth, connectRequestTimeout)
+	c.forward = forward
+	return c
 }
 
 // newConnectClientTimeout is newConnectClient with a connect and read
@@ -157,6 +174,8 @@ func (c *connectClient) once(ctx context.Context, method, rel string, body []byt
 	}
 	if c.auth != "" {
 		req.Header.Set("Authorization", c.auth)
+	} else if h, _ := ctx.Value(requestAuthKey{}).(string); c.forward && h != "" {
+		req.Header.Set("Authorization", h)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -6,9 +6,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // connectStub answers Connect REST requests from a table of method+path
@@ -288,4 +291,34 @@ func TestConnectorsBasicAuthFileUnusable(t *testing.T) {
 func jsonEscaped(s string) string {
 	b := jsonString(s)
 	return string(b[1 : len(b)-1])
+}
+
+// With no credentials configured (source NONE), ksqlDB sends Connect the
+// Authorization header of the request that ran the connector statement
+// (DefaultConnectClientFactory.buildAuthHeader: "if no custom auth is
+// configured, then forward incoming request header"; the header is the
+// request's, DefaultApiSecurityContext, confluentinc/ksql v7.9.0); with a
+// credentials file, the file's header goes instead.
+func TestConnectorsForwardTheRequestsAuthorizationWithoutCredentials(t *testing.T) {
+	st := newStack(t)
+	cs, cu := st.serveConnectStub(map[string][]stubAnswer{"GET /connectors": {{200, `[]`}, {200, `[]`}, {200, `[]`}}})
+	_, url := st.serve(WithConnectURL(cu))
+	show := func(url string, hdr map[string]string) {
+		t.Helper()
+		hdr["Accept"] = restapi.MediaKSQL
+		if r := do(t, http.DefaultClient, http.MethodPost, url+"/ksql", `{"ksql":"SHOW CONNECTORS;"}`, hdr); r.code != 200 {
+			t.Fatalf("SHOW CONNECTORS: %d %s", r.code, r.body)
+		}
+	}
+	show(url, map[string]string{"Authorization": "Bearer a-token"})
+	show(url, map[string]string{})
+	creds := filepath.Join(t.TempDir(), "connect-credentials.properties")
+	if err := os.WriteFile(creds, []byte("username=user\npassword=pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, url = st.serve(WithConnectURL(cu), WithConnectBasicAuthFile(creds))
+	show(url, map[string]string{"Authorization": "Bearer a-token"})
+	if want := []string{"Bearer a-token", "", "Basic dXNlcjpwdw=="}; !slices.Equal(cs.auth, want) {
+		t.Errorf("Authorization sent to Connect %q, want %q", cs.auth, want)
+	}
 }

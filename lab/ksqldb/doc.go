@@ -447,6 +447,8 @@
 // DefaultConnectClient: three attempts while Connect answers 5xx or 409
 // or cannot be reached, Connect's own answer after ksqlDB's message when
 // it refuses, and the HTTP client's failure as a statement_error naming
-// the whole request when it cannot be reached. They are not written to
-// the command topic.
+// the whole request when it cannot be reached. They send the basic
+// credentials of the file WithConnectBasicAuthFile names, or with none
+// configured the Authorization header of the request that ran them. They
+// are not written to the command topic.
 package ksqldb

@@ -183,7 +183,7 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 		enabled = v == "true"
 	}
 	vars := newSessionVars(true, enabled, req.SessionVariables)
-	entities, failed, err := s.executeAll(r.Context(), stmts, props, vars)
+	entities, failed, err := s.executeAll(withRequestAuth(r.Context(), r.Header.Get("Authorization")), stmts, props, vars)
 	if err != nil {
 		if s.writeRequestFailure(w, r, err) {
 			return

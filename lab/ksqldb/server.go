@@ -170,7 +170,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	sctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		cfg:      cfg,
-		connect:  newConnectClient(cfg.connectURL, connectAuth),
+		connect:  newConnectClient(cfg.connectURL, connectAuth, cfg.connectCredentials == nil),
 		brokers:  brokers,
 		reg:      reg,
 		log:      cfg.log.With("component", "ksqldb"),
