@@ -26,6 +26,7 @@ type command struct {
 }
 
 func (s *Server) ensureTopic(ctx context.Context, topic string, partitions int32, replicas int16, configs map[string]*string) error {
+	configs = applyTopicDefaults(ctx, configs)
 	resp, err := s.adm.CreateTopic(ctx, partitions, replicas, configs, topic)
 	if resp.Err != nil && !errors.Is(resp.Err, kerr.TopicAlreadyExists) {
 		return topicCreateError(topic, resp.Err, resp.ErrMessage)

@@ -174,6 +174,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 // makes them before the query runs, each with a partition per task of its
 // sub-topology.
 func (q *runningQuery) prepareInternal(ctx context.Context) error {
+	ctx = withTopicDefaults(ctx, q.info.Props)
 	if q.jrep != nil {
 		if err := q.jrep.prepare(ctx, q.srv, q.plan); err != nil {
 			return err

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -379,5 +382,54 @@ CREATE TABLE OUTPUT AS SELECT DATA AS NEW_KEY, COUNT(*) AS COUNT FROM TEST GROUP
 	store := "_confluent-ksql-default_query_" + id + "-KsqlTopic-Reduce-changelog"
 	if _, ok := topicExists(t, st, store); !ok {
 		t.Errorf("the source table's store has no changelog %s", store)
+	}
+}
+
+// A query's topic.<config> settings (ksql.streams.topic.<config>, which
+// ksqlDB hands Kafka Streams as topic.<config>) are the defaults of every
+// internal topic it creates: InternalTopicManager takes them from
+// StreamsConfig.originalsWithPrefix(TOPIC_PREFIX), and each
+// InternalTopicConfig.getProperties lays them over the library's defaults
+// (a repartition topic's cleanup.policy delete, segment.bytes 52428800,
+// retention.ms -1; a store changelog's cleanup.policy compact), under the
+// topic's own settings (apache/kafka 3.9 RepartitionTopicConfig,
+// UnwindowedUnversionedChangelogTopicConfig). A sink topic is ksqlDB's, not
+// Kafka Streams', and does not take them.
+func TestTopicSettingsOfAQueryAreTheDefaultsOfItsInternalTopics(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	props := earliest()
+	props["ksql.streams.topic.max.message.bytes"] = "2000000"
+	props["ksql.streams.topic.retention.ms"] = "1234"
+	mustKSQL(t, url, groupByData, props)
+	id := queryWriting(t, url, "OUTPUT")
+	repart, changelog := repartitionTopic(id), queryTopic(id, "-Aggregate-Aggregate-Materialize-changelog")
+	for topic, want := range map[string]map[string]string{
+		repart:    {"cleanup.policy": "delete", "segment.bytes": "52428800", "retention.ms": "1234", "max.message.bytes": "2000000"},
+		changelog: {"cleanup.policy": "compact", "retention.ms": "1234", "max.message.bytes": "2000000"},
+	} {
+		waitTopic(t, st, topic)
+		got := topicConfigs(t, st.adm, topic, slices.Collect(maps.Keys(want))...)
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s %s = %q, want %q", topic, k, got[k], v)
+			}
+		}
+	}
+	if got := topicConfigs(t, st.adm, "OUTPUT", "max.message.bytes"); got["max.message.bytes"] == "2000000" {
+		t.Errorf("the sink topic OUTPUT took the query's topic.max.message.bytes")
+	}
+	// a window store's changelog keeps the retention Kafka Streams computes
+	// over the query's: the store's, here the 2 day RETENTION, plus a day
+	// (WindowedChangelogTopicConfig, windowstore.changelog.additional.retention.ms)
+	mustKSQL(t, url, "CREATE TABLE hourly AS SELECT id, COUNT(*) AS n FROM test WINDOW TUMBLING (SIZE 1 HOUR, RETENTION 2 DAYS) GROUP BY id;", props)
+	windowed := queryTopic(queryWriting(t, url, "HOURLY"), "-Aggregate-Aggregate-Materialize-changelog")
+	waitTopic(t, st, windowed)
+	want := map[string]string{"cleanup.policy": "compact,delete", "retention.ms": strconv.FormatInt((72 * time.Hour).Milliseconds(), 10), "max.message.bytes": "2000000"}
+	got := topicConfigs(t, st.adm, windowed, slices.Collect(maps.Keys(want))...)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s %s = %q, want %q", windowed, k, got[k], v)
+		}
 	}
 }
