@@ -345,7 +345,13 @@
 // by the left table's key, the joined row as the value, in the left
 // table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
-// QueryCleanupService does. An aggregation of a table-table join,
+// QueryCleanupService does. A push query joining a stream with a stream
+// or a table over two topics, on keys neither side is repartitioned for,
+// logs the persistent join's stores to the same changelogs, with the same
+// records, under its transient application id
+// (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
+// pushstores.go): made before its first row, deleted with their subjects
+// however it ends (LIMIT, the client leaving, /close-query, TERMINATE). An aggregation of a table-table join,
 // primary-key or foreign-key, keeps its Prepare rows in
 // Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
 // read back on a restart, and writes its results' Changes to its
@@ -406,7 +412,9 @@
 // result past the first, or a second rekey after a FULL OUTER one), two
 // sources
 // of one topic joined, and a push query rekey in memory, with no
-// -repartition topic. A stream-stream join (alone or aggregated, or each
+// -repartition topic (its other joins, of tables, of windowed streams or
+// of more than two sources, keep their state in memory too, with no
+// internal topic). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

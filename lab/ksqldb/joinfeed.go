@@ -448,13 +448,13 @@ func (s *Server) newPushInput(queryID string, plan *planner.Plan) *pushInput {
 	return in
 }
 
-// each calls fn with the input rows of fs: a join's in timestamp order
-// across its topics.
-func (in *pushInput) each(ctx context.Context, fs kgo.Fetches, fn func(operators.InRow)) {
+// each calls fn with the input rows of fs, each with its record: a
+// join's in timestamp order across its topics.
+func (in *pushInput) each(ctx context.Context, fs kgo.Fetches, fn func(*kgo.Record, operators.InRow)) {
 	if in.leaves == nil {
 		fs.EachRecord(func(r *kgo.Record) {
 			if row, ok := in.dec.decode(ctx, r); ok {
-				fn(row)
+				fn(r, row)
 			}
 		})
 		return
@@ -463,7 +463,7 @@ func (in *pushInput) each(ctx context.Context, fs kgo.Fetches, fn func(operators
 		for _, leaf := range in.leaves[r.Topic] {
 			if row, ok := in.decs[leaf].decode(ctx, r); ok {
 				row.Leaf = leaf
-				fn(row)
+				fn(r, row)
 			}
 		}
 	})

@@ -14,7 +14,6 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -77,8 +76,9 @@ type joinStoreLog struct {
 }
 
 // newJoinStores are the store changelogs of a query's stream-stream
-// steps, nil where the join keeps its stores in this server's own layout.
-func (s *Server) newJoinStores(qi *metastore.Query, q *sql.Query, plan *planner.Plan, stores map[int]planner.WindowStores) *joinStores {
+// steps under application id app, nil where the join keeps its stores in
+// this server's own layout.
+func (s *Server) newJoinStores(app string, q *sql.Query, plan *planner.Plan, stores map[int]planner.WindowStores) *joinStores {
 	layouts, ok := planner.WindowJoinStoreLayouts(q, plan)
 	if !ok {
 		return nil
@@ -97,7 +97,7 @@ func (s *Server) newJoinStores(qi *metastore.Query, q *sql.Query, plan *planner.
 			names[0], names[1] = names[1], names[0]
 		}
 		for side := range 2 {
-			ss.window[side] = s.newJoinStoreLog(qi, names[side], lay, []int{side})
+			ss.window[side] = s.newJoinStoreLog(app, names[side], lay, []int{side})
 			ss.from[side], ss.computed[side] = lay.Sides[side].From, lay.Sides[side].Computed
 		}
 		if ws.Outer != "" {
@@ -107,7 +107,7 @@ func (s *Server) newJoinStores(qi *metastore.Query, q *sql.Query, plan *planner.
 					sides = append(sides, side)
 				}
 			}
-			ss.outer = s.newJoinStoreLog(qi, ws.Outer, lay, sides)
+			ss.outer = s.newJoinStoreLog(app, ws.Outer, lay, sides)
 		}
 		js.steps = append(js.steps, ss)
 	}
@@ -118,9 +118,10 @@ func (s *Server) newJoinStores(qi *metastore.Query, q *sql.Query, plan *planner.
 	return js
 }
 
-// newJoinStoreLog is the changelog of store with the value serdes of sides.
-func (s *Server) newJoinStoreLog(qi *metastore.Query, store string, lay *planner.JoinStoreLayout, sides []int) *joinStoreLog {
-	topic := s.appID(qi.ID) + "-" + store + "-changelog"
+// newJoinStoreLog is the changelog of store of application app with the
+// value serdes of sides.
+func (s *Server) newJoinStoreLog(app, store string, lay *planner.JoinStoreLayout, sides []int) *joinStoreLog {
+	topic := app + "-" + store + "-changelog"
 	l := &joinStoreLog{topic: topic, key: formats.NewSerde(lay.KeyFormat, []types.Column{lay.Key}, true, topic, s.reg)}
 	if ks := lay.KeySource; ks != nil {
 		l.key = l.key.WithDelimiter(ks.KeyDelimiter).WithProtobufNullable(ks.KeyProtoNullable)

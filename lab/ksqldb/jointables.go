@@ -4,7 +4,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -36,8 +35,9 @@ type tableLog struct {
 	key, val *formats.Serde
 }
 
-// newTableLogs are the table-side changelogs of a persistent join, by leaf.
-func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*tableLog {
+// newTableLogs are the table-side changelogs of a persistent join of
+// application app, by leaf.
+func (s *Server) newTableLogs(app string, plan *planner.Plan) map[int]*tableLog {
 	jp := plan.Join
 	if !plan.Persistent || jp == nil {
 		return nil
@@ -45,7 +45,7 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 	out := map[int]*tableLog{}
 	for _, rp := range plan.JoinRepartitions {
 		if rp.Table {
-			topic := s.appID(qi.ID) + "-" + rp.Store + "-changelog"
+			topic := app + "-" + rp.Store + "-changelog"
 			src := jp.Leaves[rp.Leaf].Source
 			out[rp.Leaf] = &tableLog{topic: topic, raw: true,
 				key: formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
@@ -57,7 +57,7 @@ func (s *Server) newTableLogs(qi *metastore.Query, plan *planner.Plan) map[int]*
 		if store == "" || out[i] != nil {
 			continue
 		}
-		topic := s.appID(qi.ID) + "-" + store + "-changelog"
+		topic := app + "-" + store + "-changelog"
 		out[i] = &tableLog{topic: topic, store: s.newSourceStore(topic, l.Source)}
 	}
 	return out

@@ -228,6 +228,14 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	input := s.newPushInput(queryID, plan)
 	proc := operators.NewProcessor(plan)
 	setEmitInterval(proc, props)
+	// a join's internal topics exist before its first row, and are
+	// deleted once it ends (see pushstores.go)
+	stores, err := s.newPushStores(ctx, queryID, q, plan, proc)
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	defer stores.close(ctx)
 	rw := out.open(queryID, plan.Out)
 	if rw == nil {
 		return
@@ -253,11 +261,13 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 		wrote := false
 		done := false
-		input.each(ctx, fs, func(row operators.InRow) {
+		input.each(ctx, fs, func(in *kgo.Record, row operators.InRow) {
 			if done {
 				return
 			}
-			outs, _ := proc.Process(row, false)
+			stores.apply(ctx, in, row)
+			outs, changes := proc.Process(row, stores.logsChanges())
+			stores.log(ctx, in, changes)
 			for _, o := range outs {
 				rw.Row(o.Vals, o.Tombstone)
 				wrote = true
@@ -268,6 +278,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 				}
 			}
 		})
+		stores.flush(ctx)
 		if done {
 			rw.End("Limit Reached")
 			return

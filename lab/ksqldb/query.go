@@ -123,7 +123,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
 	rq.repart = s.newRepartitioner(qi, plan, sink)
 	rq.jrep = s.newJoinRepartitioner(qi, plan)
-	rq.tableLogs = s.newTableLogs(qi, plan)
+	rq.tableLogs = s.newTableLogs(rq.appID, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)
 	rq.aggLog = s.newAggLog(qi, plan, sink)
@@ -843,7 +843,7 @@ func (rq *runningQuery) useWindowLogs(ctx context.Context, q *sql.Query) error {
 			rq.changelog = this // the first step's left store stands for the query's state
 		}
 	}
-	if rq.joinStores = s.newJoinStores(rq.info, q, plan, stores); rq.joinStores != nil {
+	if rq.joinStores = s.newJoinStores(rq.appID, q, plan, stores); rq.joinStores != nil {
 		rq.proc.UseJoinStores(rq.joinStores.keyOf(rq))
 		for _, sd := range rq.joinStores.serdes() {
 			if err := sd.PrepareSink(ctx); err != nil {

@@ -1,0 +1,31 @@
+package planner
+
+// TransientJoinPlan is a push query's join plan as ksqlDB builds the
+// query's Kafka Streams topology: QueryBuilder.buildTransientQuery
+// (confluentinc/ksql v7.9.0) builds a transient query's steps with the
+// builders of a persistent query's (buildQueryImplementation; neither
+// SourceBuilder nor StreamStreamJoinBuilder nor StreamTableJoinBuilder
+// tells the two apart), so its stores, their changelogs and their layouts
+// are the persistent plan's. ok only where this server keeps those
+// internal topics for a push query: a join of a stream with a stream or a
+// table, neither windowed, over two topics, on keys that need no
+// repartition (rekeyedSides); every other push join keeps its state in
+// memory only.
+func TransientJoinPlan(plan *Plan) (*Plan, bool) {
+	jp := plan.Join
+	if jp == nil || plan.Persistent || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
+		return nil, false
+	}
+	st := jp.Steps[0]
+	left, right := jp.Leaves[0], jp.Leaves[1]
+	if st.ForeignKey || st.leftLeaf != 0 || left.Source.Table || left.Source.Window != nil || right.Source.Window != nil ||
+		left.Source.Topic == right.Source.Topic {
+		return nil, false
+	}
+	if rekeyLeft, rekeyRight, _ := rekeyedSides(jp, st, left, right); rekeyLeft || rekeyRight {
+		return nil, false
+	}
+	as := *plan
+	as.Persistent = true
+	return &as, true
+}

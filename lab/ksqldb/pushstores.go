@@ -1,0 +1,157 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// pushStores are the internal topics of a transient push query's join
+// while it runs. ksqlDB 0.29 runs a push query as a Kafka Streams
+// application of its own (confluentinc/ksql v7.9.0, QueryBuilder.
+// buildTransientQuery), built from the same steps as a persistent query's,
+// so its join keeps the persistent join's stores under the transient
+// application id (transientAppID): a stream-stream join's window stores,
+// logged to <app>-KSTREAM-JOINTHIS-<n>-store-changelog and
+// -JOINOTHER-<n>-store-changelog (joinstore.go), a stream-table join's
+// table store, logged to <app>-KafkaTopic_Right-Reduce-changelog
+// (jointables.go), made as Kafka Streams makes them before the query runs
+// (runningQuery.prepareInternal). When the query ends, however it ends,
+// TransientQueryMetadata.close closes the application and the engine's
+// CleanupListener has QueryCleanupService delete the application's
+// internal topics and their schemas (deleteInternalTopics). The records
+// are written with the persistent path's writers, bound to the transient
+// application id; nothing reads them back, as a transient query is never
+// restored. Only the joins planner.TransientJoinPlan accepts have them;
+// every other push join keeps its state in memory only.
+type pushStores struct {
+	rq   *runningQuery // the persistent path's store writers, under the transient application id
+	cl   *kgo.Client   // writes the changelog records
+	errs produceErrors
+}
+
+// transientAppID is the application id of transient query queryID,
+// started now: QueryApplicationId.build(config, false, queryId), the
+// internal topic prefix (_confluent-ksql-, ksql.service.id,
+// ksql.transient.prefix), the query id, and the time in milliseconds
+// (addTimeSuffix).
+func (s *Server) transientAppID(queryID string) string {
+	return "_confluent-ksql-" + s.cfg.serviceID + transientPrefix + queryID + "_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
+}
+
+// newPushStores makes the internal topics of push query queryID's join
+// (q, planned as plan and run by proc), nil for a query without any.
+func (s *Server) newPushStores(ctx context.Context, queryID string, q *sql.Query, plan *planner.Plan, proc *operators.Processor) (*pushStores, error) {
+	as, ok := planner.TransientJoinPlan(plan)
+	if !ok {
+		return nil, nil
+	}
+	app := s.transientAppID(queryID)
+	rq := &runningQuery{srv: s, info: &metastore.Query{ID: queryID}, plan: as, proc: proc, appID: app}
+	rq.tableLogs = s.newTableLogs(app, as)
+	if as.Join.Windowed() {
+		if err := rq.useWindowLogs(ctx, q); err != nil {
+			return nil, fmt.Errorf("start push query: %w", err)
+		}
+		if rq.joinStores == nil {
+			return nil, nil // no store layout of ksqlDB's: the state stays in memory
+		}
+	}
+	for _, sd := range rq.internalSerdes() {
+		if err := sd.PrepareSink(ctx); err != nil {
+			return nil, fmt.Errorf("start push query: %w", err)
+		}
+	}
+	ps := &pushStores{rq: rq}
+	if err := rq.prepareInternal(ctx); err != nil {
+		ps.close(ctx)
+		return nil, fmt.Errorf("start push query: %w", err)
+	}
+	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka,
+		kgo.SeedBrokers(s.brokers...),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // Java producers' compression.type=none
+		kgo.ProducerLinger(queryLinger),
+		rq.sinkPartitioner(),
+	)...)
+	if err != nil {
+		ps.close(ctx)
+		return nil, fmt.Errorf("start push query: %w", err)
+	}
+	ps.cl = cl
+	return ps, nil
+}
+
+// logsChanges reports whether the processor hands back the state changes
+// the stores log.
+func (ps *pushStores) logsChanges() bool { return ps != nil && ps.rq.joinStores != nil }
+
+// apply writes the store entry of a table record the join applies (in, its
+// row); the join applies it next.
+func (ps *pushStores) apply(ctx context.Context, in *kgo.Record, row operators.InRow) {
+	if ps == nil {
+		return
+	}
+	if tl := ps.rq.tableLogs[row.Leaf]; tl != nil {
+		if rec := tl.record(ps.rq, in, row); rec != nil {
+			ps.cl.Produce(ctx, rec, ps.errs.promise)
+		}
+	}
+}
+
+// log writes the changelog records of the store changes processing in
+// made, in order; a change the stores cannot serialize goes to the
+// processing log.
+func (ps *pushStores) log(ctx context.Context, in *kgo.Record, changes []operators.Change) {
+	if ps == nil || ps.rq.joinStores == nil {
+		return
+	}
+	for _, c := range changes {
+		rec, err := ps.rq.joinStores.record(ps.rq, c)
+		if err != nil {
+			ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: ps.rq.changelog, err: err})
+			continue
+		}
+		if rec != nil {
+			ps.cl.Produce(ctx, rec, ps.errs.promise)
+		}
+	}
+}
+
+// flush waits for the records written so far; a failed write is logged,
+// as it does not change the rows the client gets.
+func (ps *pushStores) flush(ctx context.Context) {
+	if ps == nil {
+		return
+	}
+	if err := ps.cl.Flush(ctx); err == nil {
+		err = ps.errs.first()
+		if err != nil {
+			ps.rq.srv.log.Warn("write push query store changelog", "query", ps.rq.info.ID, "err", err)
+			ps.errs = produceErrors{}
+		}
+	}
+}
+
+// close stops writing and deletes the query's internal topics and their
+// schemas, as QueryCleanupService does once the query is closed; it runs
+// after the query's own context is done.
+func (ps *pushStores) close(ctx context.Context) {
+	if ps == nil {
+		return
+	}
+	if ps.cl != nil {
+		ps.cl.Close()
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	ps.rq.srv.deleteInternalTopics(dctx, ps.rq.appID)
+}
