@@ -199,7 +199,13 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	queryID := fmt.Sprintf("transient_%s_%d", plan.Source.Name, rand.Uint64()%1e18)
+	// QueryIdUtil: the leftmost source's alias and a random non-negative
+	// long (Math.abs(ThreadLocalRandom.nextLong()))
+	leftmost := q.FromAlias
+	if leftmost == "" {
+		leftmost = plan.Source.Name
+	}
+	queryID := fmt.Sprintf("transient_%s_%d", leftmost, rand.Int64())
 	if err := s.push.register(queryID, p.Text, cancel, closable); err != nil {
 		out.fail(p.Text, err)
 		return

@@ -138,3 +138,19 @@ func TestATransientStreamTableJoinLogsItsTableStoreUntilItsLimit(t *testing.T) {
 	}
 	waitFor(t, func() bool { _, left := transientTopics(t, st, qid); return len(left) == 0 }, "the push query's internal topics deleted once its LIMIT is reached")
 }
+
+// A push query's id names its leftmost source by its alias (QueryIdUtil:
+// "transient_" + getLeftmostSourceNode().getAlias() + "_" +
+// Math.abs(ThreadLocalRandom.nextLong())), and so do its internal topics.
+func TestATransientQueryIdNamesItsLeftmostSourceByItsAlias(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, twoStreams, nil)
+	_, _, qid := openQueryStream(t, h2c(), url, "SELECT x.id AS id, x.v AS xv, y.v AS yv FROM l x JOIN rs y WITHIN 10 SECONDS ON x.id = y.id EMIT CHANGES;")
+	if !regexp.MustCompile(`^transient_X_[0-9]+$`).MatchString(qid) {
+		t.Errorf("query id %q, want transient_X_<number>", qid)
+	}
+	if app, topics := transientTopics(t, st, qid); len(topics) != 2 {
+		t.Errorf("the internal topics of %s: %v, want its two window stores' changelogs", app, slices.Sorted(maps.Keys(topics)))
+	}
+}
