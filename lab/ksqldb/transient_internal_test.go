@@ -21,14 +21,23 @@ import (
 // "_confluent-ksql-" + ksql.service.id ("default_") + ksql.transient.prefix
 // ("transient_") + the query id (QueryIdUtil: "transient_" + the leftmost
 // source's alias + "_" + a random number) + "_" + the time the query was
-// built in milliseconds; its internal topics are <application id>-<store>-
-// changelog, made by Kafka Streams before the query runs. When the query
-// ends (its LIMIT reached, the client gone, /close-query, TERMINATE),
-// TransientQueryMetadata.close closes the streams application and the
-// engine's CleanupListener (KsqlEngine) hands QueryCleanupService a
-// QueryCleanupTask that deletes every <application id>-...-changelog and
-// -repartition topic (KafkaTopicClientImpl.deleteInternalTopics), their
-// schemas and the application's consumer group.
+// built in milliseconds (addTimeSuffix); its internal topics are
+// <application id>-<store>-changelog (and -repartition where a side is
+// rekeyed), made by Kafka Streams before the query runs with a partition
+// per task and the persistent query's configs (the streams properties are
+// the persistent query's, buildStreamsProperties, with no standby
+// replicas). When the query ends (its LIMIT reached, the client gone,
+// /close-query, TERMINATE), TransientQueryMetadata.close closes the
+// streams application (KafkaStreams.cleanUp then removes only its local
+// state directory) and the engine's CleanupListener (KsqlEngine.
+// CleanupListener.onClose) hands QueryCleanupService a QueryCleanupTask
+// that deletes every <application id>-...-changelog and -repartition
+// topic (KafkaTopicClientImpl.deleteInternalTopics, isInternalTopic),
+// their schemas (SchemaRegistryUtil.cleanupInternalTopicSchemas) and the
+// application's consumer group. TransientQueryCleanupService
+// (ksql.transient.query.cleanup.service.enable, true by default) only
+// sweeps, on a schedule, what a transient query that is no longer running
+// left behind (a server that died).
 
 // transientApp matches a topic of transient query qid's application, the
 // application id its first group.
