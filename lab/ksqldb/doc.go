@@ -410,8 +410,10 @@
 // a format that infers schemas with a RIGHT step that rekeys the
 // result, or a FULL OUTER step between others or one that rekeys the
 // result past the first, or a second rekey after a FULL OUTER one), two
-// sources
-// of one topic joined, and a push query rekey in memory, with no
+// streams of one topic joined (which Kafka Streams reads through one
+// source node; a persistent join of a table with another source of its
+// topic is refused with the TopologyException ksqlDB's sandbox meets,
+// sharedtopic.go, while a push query's runs), and a push query rekey in memory, with no
 // -repartition topic (its other joins, of tables, of windowed streams or
 // of more than two sources, keep their state in memory too, with no
 // internal topic). A stream-stream join (alone or aggregated, or each

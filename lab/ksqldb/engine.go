@@ -694,6 +694,13 @@ func (s *Server) execCreateAs(ctx context.Context, ec *execCtx, p sql.Parsed, cs
 			return nil, err
 		}
 	}
+	if !ec.replay {
+		// the topology is built last, once the sink topic and its
+		// schemas are made (see sharedtopic.go)
+		if err := checkSharedTopics(plan); err != nil {
+			return nil, err
+		}
+	}
 	cmdID := sourceCommandID(cs.Table, cs.Name, "create")
 	seq, err := s.commit(ctx, ec, p, cmdID, false)
 	if err != nil {
@@ -818,6 +825,11 @@ func (s *Server) execInsert(ctx context.Context, ec *execCtx, p sql.Parsed, st *
 	id, err := insertQueryID(st.With, ec.ms.Queries)
 	if err != nil {
 		return nil, err
+	}
+	if !ec.replay {
+		if err := checkSharedTopics(plan); err != nil {
+			return nil, err
+		}
 	}
 	cmdID := "stream/`" + target.Name + "`/create"
 	seq, err := s.commit(ctx, ec, p, cmdID, false)
