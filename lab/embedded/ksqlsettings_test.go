@@ -32,20 +32,28 @@ var _ = Describe("ksqlDB settings", func() {
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
 		Expect(resp.StatusCode).To(Equal(http.StatusOK), string(body))
-		var out []struct {
-			Properties []struct {
-				Name  string  `json:"name"`
-				Value *string `json:"value"`
-			} `json:"properties"`
-		}
-		Expect(json.Unmarshal(body, &out)).To(Succeed())
-		Expect(out).To(HaveLen(1))
-		listed := map[string]string{}
-		for _, p := range out[0].Properties {
-			if p.Value != nil {
-				listed[p.Name] = *p.Value
-			}
-		}
+		listed := listedProperties(body)
 		Expect(listed).To(HaveKeyWithValue("ksql.streams.session.timeout.ms", string(m[1])))
 	})
 })
+
+// listedProperties are the name and value of each property a SHOW
+// PROPERTIES answer lists with a value.
+func listedProperties(body []byte) map[string]string {
+	GinkgoHelper()
+	var out []struct {
+		Properties []struct {
+			Name  string  `json:"name"`
+			Value *string `json:"value"`
+		} `json:"properties"`
+	}
+	Expect(json.Unmarshal(body, &out)).To(Succeed())
+	Expect(out).To(HaveLen(1))
+	listed := map[string]string{}
+	for _, p := range out[0].Properties {
+		if p.Value != nil {
+			listed[p.Name] = *p.Value
+		}
+	}
+	return listed
+}

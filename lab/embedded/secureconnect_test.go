@@ -184,21 +184,7 @@ var _ = Describe("Secured stack's Kafka Connect", Ordered, func() {
 	// v7.9.0), so SHOW PROPERTIES lists both and the file exists with the
 	// stack's user in it.
 	It("lists the Connect credentials file ksqlDB reads in SHOW PROPERTIES", func(ctx SpecContext) {
-		body := securedKSQL(ctx, cfg, "SHOW PROPERTIES;")
-		var out []struct {
-			Properties []struct {
-				Name  string  `json:"name"`
-				Value *string `json:"value"`
-			} `json:"properties"`
-		}
-		Expect(json.Unmarshal(body, &out)).To(Succeed())
-		Expect(out).To(HaveLen(1))
-		listed := map[string]string{}
-		for _, p := range out[0].Properties {
-			if p.Value != nil {
-				listed[p.Name] = *p.Value
-			}
-		}
+		listed := listedProperties(securedKSQL(ctx, cfg, "SHOW PROPERTIES;"))
 		Expect(listed).To(HaveKeyWithValue("ksql.connect.basic.auth.credentials.source", "FILE"))
 		file := listed["ksql.connect.basic.auth.credentials.file"]
 		Expect(file).To(HavePrefix(filepath.Join(secured.DataDir(), embedded.SecurityDir) + string(filepath.Separator)))
