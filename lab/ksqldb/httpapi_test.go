@@ -238,7 +238,13 @@ func readLine(t *testing.T, rd *bufio.Reader) string {
 
 func openQueryStream(t *testing.T, cl *http.Client, url, sql string) (*http.Response, *bufio.Reader, string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"sql": sql, "properties": map[string]any{"auto.offset.reset": "earliest"}})
+	return openQueryStreamWith(t, cl, url, sql, map[string]any{"auto.offset.reset": "earliest"})
+}
+
+// openQueryStreamWith is openQueryStream with the request's properties.
+func openQueryStreamWith(t *testing.T, cl *http.Client, url, sql string, props map[string]any) (*http.Response, *bufio.Reader, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"sql": sql, "properties": props})
 	resp, err := cl.Post(url+"/query-stream", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -236,7 +236,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	setEmitInterval(proc, props)
 	// a join's internal topics exist before its first row, and are
 	// deleted once it ends (see pushstores.go)
-	stores, err := s.newPushStores(ctx, queryID, q, plan, proc)
+	stores, err := s.newPushStores(ctx, queryID, q, props, plan, proc)
 	if err != nil {
 		out.fail(p.Text, err)
 		return

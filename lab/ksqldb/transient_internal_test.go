@@ -163,3 +163,24 @@ func TestATransientQueryIdNamesItsLeftmostSourceByItsAlias(t *testing.T) {
 		t.Errorf("the internal topics of %s: %v, want its two window stores' changelogs", app, slices.Sorted(maps.Keys(topics)))
 	}
 }
+
+// A push query's topic.<config> settings are the defaults of its internal
+// topics as a persistent query's are
+// (TestTopicSettingsOfAQueryAreTheDefaultsOfItsInternalTopics): its
+// streams properties are built as a persistent query's
+// (QueryBuilder.buildStreamsProperties).
+func TestATransientJoinsTopicSettingsAreTheDefaultsOfItsInternalTopics(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, joinSources, nil)
+	st.produceJoin(joinRec{"right", 1, intKey(1), []byte(`{"v":"one"}`)}, joinRec{"left", 2, intKey(1), []byte(`{"v":"x"}`)})
+	_, rd, qid := openQueryStreamWith(t, h2c(), url, "SELECT * FROM l LEFT JOIN r ON l.id = r.id EMIT CHANGES;",
+		map[string]any{"auto.offset.reset": "earliest", "ksql.streams.topic.max.message.bytes": "2000000"})
+	readLine(t, rd)
+	app, _ := transientTopics(t, st, qid)
+	table := app + "-KafkaTopic_Right-Reduce-changelog"
+	got := topicConfigs(t, st.adm, table, "cleanup.policy", "max.message.bytes")
+	if got["cleanup.policy"] != "compact" || got["max.message.bytes"] != "2000000" {
+		t.Errorf("%s configs %v, want cleanup.policy compact, max.message.bytes 2000000", table, got)
+	}
+}
