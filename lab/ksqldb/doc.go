@@ -382,7 +382,10 @@
 // side), to <L_...>Join-left-repartition, a first one its left stream to
 // L_Join-right-repartition, and its rows hold the right stream's columns
 // before the left side's, keyed by the right key (a step after it finds
-// a null-padded row keyed so), and a FULL OUTER last step on the key the
+// a null-padded row keyed so); a later RIGHT step that rekeys the result
+// writes the result, Kafka Streams' "other" side, to
+// <L_...>Join-right-repartition (stores KSTREAM-JOINTHIS for the stream's
+// rows, KSTREAM-OUTEROTHER for the result's); and a FULL OUTER last step on the key the
 // result is keyed by rekeys only its stream (Join-right-repartition); a
 // chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
@@ -407,8 +410,8 @@
 // that rekeys a table keyed otherwise than the chain after a rekey of the
 // result, of a later stream or of a stream-table join's stream, or
 // before a stream-stream join after another repartition, one keyed in
-// a format that infers schemas with a RIGHT step that rekeys the
-// result, or a FULL OUTER step between others or one that rekeys the
+// a format that infers schemas with a RIGHT step that rekeys a FULL
+// OUTER result, or a FULL OUTER step between others or one that rekeys the
 // result past the first, or a second rekey after a FULL OUTER one), two
 // streams of one topic joined (which Kafka Streams reads through one
 // source node; a persistent join of a table with another source of its
@@ -432,7 +435,7 @@
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
-// rekey in memory, a RIGHT step that rekeys the result or a FULL OUTER
+// rekey in memory, a RIGHT step that rekeys a FULL OUTER result or a FULL OUTER
 // step between others or one that rekeys the result past the first of a
 // chain keyed in a format that infers schemas) keep every
 // stream-stream step's stores in one changelog,

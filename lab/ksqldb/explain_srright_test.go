@@ -23,7 +23,8 @@ import "testing"
 //     and L_Join-merge both head six nodes, so the name decides);
 //   - the topics are s1, s2 and s3.
 //
-// The runtime spec is join_nway_srright_test.go.
+// The runtime specs are join_nway_srright_test.go and
+// join_nway_srrightrekey_test.go.
 var registryRightExplainCases = []explainCase{
 	{
 		name:   "a RIGHT step of a chain keyed in formats that infer schemas repartitions its stream through Join-left-repartition",
@@ -42,6 +43,25 @@ var registryRightExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryRightFirstChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-right-inner.topology",
+	},
+	{
+		// the second step RIGHT on value columns (registryRightRekeyChain),
+		// rekeying the first step's result and S3: the historical plan
+		// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey's
+		// topology with the second join's sides named by KStreamImpl.doJoin
+		// for the right stream's leftJoin of the result: S3, "this", through
+		// Join-left-repartition into Join-this-windowed (KSTREAM-JOINTHIS-32),
+		// the result, "other", through Join-right-repartition into
+		// Join-other-windowed (KSTREAM-OUTEROTHER-33) and
+		// Join-outer-other-join, as the historical plan
+		// joins_-_stream_stream_right_join_-_rekey_-_JSON names its sides;
+		// the optimizer still builds each repartition with its key change
+		// (LeftSourceKeyed-SelectKey before RightSourceKeyed-SelectKey), so
+		// the sub-topologies keep that plan's order; the topics renamed
+		name:   "a RIGHT step of a chain keyed in formats that infer schemas that rekeys the result writes it to Join-right-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryRightRekeyChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-right-rekey.topology",
 	},
 }
 

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -210,7 +211,13 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 			// repartition; the join reads it back in a sub-topology of
 			// its own, after its right stream, the repartition's
 			// filter, sink and source taking their indexes there
+			// named by the result's side of the Kafka Streams join: -left,
+			// or -right for a RIGHT step of a chain keyed in a format that
+			// infers schemas (planRegistryStreamChain)
 			repartition := prefix(depth) + "Join-left-repartition"
+			if i := slices.IndexFunc(plan.JoinRepartitions, func(r JoinRepartition) bool { return r.Step == k }); i >= 0 {
+				repartition = strings.TrimPrefix(plan.JoinRepartitions[i].Suffix, "-")
+			}
 			t.processor(prefix(depth) + "LeftSourceKeyed-SelectKey")
 			t.internal(repartition + "-filter")
 			t.sink(repartition+"-sink", repartition)
@@ -228,7 +235,11 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 				t.source(repartition+"-source", repartition)
 				t.source(other+"-source", other)
 				t.index += 6
-				return windowJoinTopology(t, st, repartition+"-source", other+"-source", prefix(depth))
+				this, that := repartition+"-source", other+"-source"
+				if st.Type == sql.RightJoin { // the rekeyed right stream's LEFT join of the rekeyed result
+					this, that = that, this
+				}
+				return windowJoinTopology(t, st, this, that, prefix(depth))
 			}
 			other := streamSource(right.Source.Topic, "PrependAlias"+side)
 			t.source(repartition+"-source", repartition)

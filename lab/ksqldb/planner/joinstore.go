@@ -299,13 +299,24 @@ func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool)
 		return nil, false
 	}
 	lay := &JoinStoreLayout{Key: rp.Key, KeyFormat: rp.KeyFormat}
-	if ThisSide(st.Type) == 1 {
+	// the step's stream, where the chain rekeys it too
+	// (planRegistryStreamChain): its repartition's values and key
+	i := slices.IndexFunc(plan.JoinRepartitions, func(o JoinRepartition) bool { return o.Step == 0 && o.Leaf == st.Right && !o.Table })
+	switch {
+	case ThisSide(st.Type) == 1 && i >= 0:
+		// a RIGHT step whose stream is rekeyed: the stores are keyed as
+		// its repartition is
+		lay.Key, lay.KeyFormat = plan.JoinRepartitions[i].Key, plan.JoinRepartitions[i].KeyFormat
+	case ThisSide(st.Type) == 1:
 		// a RIGHT step: the stores are keyed as the right stream is
 		lay.Key, lay.KeyFormat, lay.KeySource = types.Column{Name: r.Alias + "_" + rk[0].Name, Type: rk[0].Type, Key: true}, r.Source.KeyFormat, r.Source
 	}
 	lay.Sides[0] = JoinStoreSide{Source: jp.Leaves[0].Source, Values: rp.Values, From: rp.From, Computed: rp.Computed}
 	lay.Sides[1].Source = r.Source
 	lay.Sides[1].Values, lay.Sides[1].From = aliasedLeafValues(r)
+	if i >= 0 {
+		lay.Sides[1].Values, lay.Sides[1].From = plan.JoinRepartitions[i].Values, plan.JoinRepartitions[i].From
+	}
 	return lay, true
 }
 

@@ -72,7 +72,10 @@ import (
 // historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON); a
 // later one on a column the result is keyed by rekeys only its stream,
 // and so does a FULL OUTER last step (its stores keyed as its left input,
-// the synthetic key naming only its result). nil for other chains, and for one that rekeys the result after another
+// the synthetic key naming only its result); a later RIGHT step that
+// rekeys the result writes it, Kafka Streams' "other" side, to
+// <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
+// unless it is a FULL OUTER first step's result. nil for other chains, and for one that rekeys the result after another
 // stream (a right stream, a stream-table join's stream) or a result
 // rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
@@ -167,9 +170,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// repartition after its side of the Kafka Streams join)
 		rightStep := st.Type == sql.RightJoin
 		if !equiv[l] {
-			if rightStep || st.Type == sql.OuterJoin {
-				// a RIGHT or FULL OUTER step that rekeys the result too:
-				// not built here
+			if st.Type == sql.OuterJoin || rightStep && outerFirst {
+				// a FULL OUTER step that rekeys the result too, or a RIGHT
+				// one that rekeys a FULL OUTER result: not built here
 				return nil
 			}
 			if onExpr || outerFirst && (k > 1 || !isColumnRef(st.leftExpr)) {
@@ -181,8 +184,14 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				keyFormat, format = rl.Source.KeyFormat, rl.Source
 			}
 			suffix := "-" + prefix + "Join-left-repartition"
-			if table { // a stream-table join's Joined name: Join-repartition
+			switch {
+			case table: // a stream-table join's Joined name: Join-repartition
 				suffix = "-" + prefix + "Join-repartition"
+			case rightStep:
+				// the result is Kafka Streams' "other" side of the
+				// stream's LEFT join (KStreamImpl.doJoin's -right suffix;
+				// historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON)
+				suffix = "-" + prefix + "Join-right-repartition"
 			}
 			if k == 1 && outerFirst {
 				// the FULL OUTER result keeps its synthetic key among the values
