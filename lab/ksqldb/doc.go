@@ -382,7 +382,8 @@
 // side), to <L_...>Join-left-repartition, a first one its left stream to
 // L_Join-right-repartition, and its rows hold the right stream's columns
 // before the left side's, keyed by the right key (a step after it finds
-// a null-padded row keyed so); a later RIGHT step that rekeys the result
+// a null-padded row keyed so, and a later join that rekeys the result
+// writes its rows in that order); a later RIGHT step that rekeys the result
 // writes the result, Kafka Streams' "other" side, to
 // <L_...>Join-right-repartition (stores KSTREAM-JOINTHIS for the stream's
 // rows, KSTREAM-OUTEROTHER for the result's); and a FULL OUTER last step on the key the

@@ -63,6 +63,22 @@ var registryRightExplainCases = []explainCase{
 		stmts:  registryOuterStreams + registryRightRekeyChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-right-rekey.topology",
 	},
+	{
+		// the first step RIGHT and the second rekeying its result
+		// (registryRightFirstRekeyChain): the historical plan
+		// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey's
+		// topology with the first join's sides named as
+		// joins_-_stream_stream_right_join_-_rekey_-_JSON names its single
+		// join's (S2, "this", through L_Join-left-repartition into
+		// L_Join-this-windowed, KSTREAM-JOINTHIS-16; S1 through
+		// L_Join-right-repartition into L_Join-other-windowed,
+		// KSTREAM-OUTEROTHER-17, and L_Join-outer-other-join), the topics
+		// renamed
+		name:   "the rekey of a RIGHT first step's result in a chain keyed in formats that infer schemas",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryRightFirstRekeyChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-right-inner-rekey.topology",
+	},
 }
 
 func TestExplainOfARegistryKeyedChainWithARightStepFollowsKsqlDBsBuilders(t *testing.T) {

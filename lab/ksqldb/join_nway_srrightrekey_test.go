@@ -87,3 +87,57 @@ func TestARightStepOfARegistryKeyedChainThatRekeysTheResultRestoresFromItsStores
 		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, want)
 	}
 }
+
+// A chain keyed in formats that infer schemas whose first stream-stream
+// step is a RIGHT join on keys and whose second rekeys that step's result
+// by S2.V0. The first step is that of registryRightFirstChain (S2, "this",
+// through L_Join-left-repartition, S1 through L_Join-right-repartition,
+// stores KSTREAM-JOINTHIS-16 and KSTREAM-OUTEROTHER-17); the second rekeys
+// both its sides as the historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey does
+// (the result through Join-left-repartition, S3 through
+// Join-right-repartition, both in JSON_SR; stores 32/33). The RIGHT
+// step's rows hold S2's columns before S1's (StreamStreamJoinBuilder
+// builds its JoinParams, and so the schema of its result, from the right
+// schema first), and the rekey writes them in that order: the
+// LeftSourceKeyed-SelectKey step keeps the join step's schema, whose
+// value serde the repartition's is (KStreamImpl.repartitionForJoin takes
+// StreamJoined's). A null-padded row of the RIGHT step has S2's V0, so the
+// second join finds it by that.
+const registryRightFirstRekeyChain = "CREATE STREAM OUTPUT AS SELECT S2.V0, S1.ID, S2.ID, S3.ID FROM S1 " +
+	"RIGHT JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S2.V0 = S3.V0;"
+
+func TestARekeyOfARightFirstStepsResultWritesItsRowsRightStreamFirst(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registryRightFirstRekeyChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":7}`)},
+		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 4), []byte(`{"V0":9}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":7}`)},
+		joinRec{"s3", 4, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":9}`)})
+
+	// S2's record of key 4 has no S1 partner: the RIGHT step emits it at
+	// once, null-padded, and S3's record of V0 9 joins it by S2.V0
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`7 {"S1_ID":0,"S2_ID":0,"S3_ID":0} @3`,
+		`9 {"S1_ID":null,"S2_ID":4,"S3_ID":0} @4`,
+	})
+	s1 := aliasedRow("S1", 1, 0, 0)
+	s2 := aliasedRow("S2", 7, 1, 0)
+	s2k4 := `"S2_V0":9,"S2_ROWTIME":2,"S2_ROWPARTITION":0,"S2_ROWOFFSET":1,"S2_ID":4`
+	s3 := aliasedRow("S3", 7, 3, 0)
+	s3v9 := `"S3_V0":9,"S3_ROWTIME":4,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":0`
+	// the RIGHT step's rows: S2's columns, then S1's
+	joined := "{" + s2 + "," + s1 + "}"
+	padded := "{" + s2k4 + "," + noRow("S1") + "}"
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_Join-left-repartition", nil, 0, []string{"0 {" + s2 + "} @1", "4 {" + s2k4 + "} @2"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"0 {" + s1 + "} @0"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", nil, 12, []string{"0@1#1 {" + s2 + "} @1", "4@2#2 {" + s2k4 + "} @2"}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", nil, 12, []string{"0@0#1 {" + s1 + "} @0"}},
+		{"-Join-left-repartition", nil, 0, []string{"7 " + joined + " @1", "9 " + padded + " @2"}},
+		{"-Join-right-repartition", nil, 0, []string{"7 {" + s3 + "} @3", "9 {" + s3v9 + "} @4"}},
+		{"-KSTREAM-JOINTHIS-0000000032-store-changelog", nil, 12, []string{"7@1#1 " + joined + " @1", "9@2#2 " + padded + " @2"}},
+		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", nil, 12, []string{"7@3#1 {" + s3 + "} @3", "9@4#2 {" + s3v9 + "} @4"}},
+	})
+	noPrivateJoinLog(t, st, id)
+}

@@ -361,8 +361,8 @@ func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
 // steps before step k, rekeyed by step k's left expression: keyed by it,
 // named ALIAS_NAME for a column, else as StreamSelectKeyBuilder names an
 // expression's key (KSQL_COL_n, rekeyStep), its value the joined sources'
-// PrependAlias columns in source order, each source's values, pseudo
-// columns and key copy (JoinParamsFactory.createSchema, with the key the
+// PrependAlias columns in the order the result holds them
+// (resultLeafOrder), each source's values, pseudo columns and key copy (JoinParamsFactory.createSchema, with the key the
 // rekey keeps among the values; the historical plan's schema
 // CSAS_OUTPUT_0.Join.Left), and after the columns of the stream or table
 // an earlier step rekeyed on an expression (rekeys) a copy of that step's
@@ -372,7 +372,7 @@ func chainRekeysOf(jp *JoinPlan) (cr chainRekeys, ok bool) {
 func chainRepartition(jp *JoinPlan, k int, suffix, keyFormat string, rekeys []bool) JoinRepartition {
 	st := jp.Steps[k]
 	r := JoinRepartition{Step: k, Suffix: suffix, KeyFormat: keyFormat, KeyExpr: st.LeftKey}
-	for leaf := 0; leaf <= k; leaf++ {
+	for _, leaf := range resultLeafOrder(jp, k) {
 		l := jp.Leaves[leaf]
 		schema := l.Source.Schema.Cols
 		pseudo := 0
@@ -420,6 +420,23 @@ func (r *JoinRepartition) addValue(c types.Column, from int, e expr.Compiled) {
 func isColumnRef(e sql.Expr) bool {
 	_, ok := e.(*sql.ColumnRef)
 	return ok
+}
+
+// resultLeafOrder is the order in which the result of a chain's steps
+// before step k holds its leaves' columns: the leaves in source order,
+// but for a RIGHT stream-stream step, whose rows hold its right stream's
+// columns before the left side's (StreamStreamJoinBuilder builds its
+// JoinParams, and so its result's schema, from the right schema first).
+func resultLeafOrder(jp *JoinPlan, k int) []int {
+	order := []int{0}
+	for _, st := range jp.Steps[:k] {
+		if st.Type == sql.RightJoin && st.Within != nil {
+			order = append([]int{st.Right}, order...)
+			continue
+		}
+		order = append(order, st.Right)
+	}
+	return order
 }
 
 // joinedValues are the value columns of the joined sources' PrependAlias
