@@ -387,7 +387,9 @@
 // writes the result, Kafka Streams' "other" side, to
 // <L_...>Join-right-repartition (stores KSTREAM-JOINTHIS for the stream's
 // rows, KSTREAM-OUTEROTHER for the result's); and a FULL OUTER last step on the key the
-// result is keyed by rekeys only its stream (Join-right-repartition); a
+// result is keyed by rekeys only its stream (Join-right-repartition), one
+// on another column both the result (Join-left-repartition) and its
+// stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER); a
 // chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
@@ -437,8 +439,8 @@
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
 // rekey in memory, a RIGHT step that rekeys a FULL OUTER result or a FULL OUTER
-// step between others or one that rekeys the result past the first of a
-// chain keyed in a format that infers schemas) keep every
+// step between others of a chain keyed in a format that infers schemas)
+// keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry
 // layout, with no KSTREAM-OUTERSHARED store (an outer step with a GRACE

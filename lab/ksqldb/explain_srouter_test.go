@@ -26,7 +26,9 @@ import "testing"
 // So the file is that plan's topology with those names, printed in
 // TopologyDescription's order (InternalTopologyBuilder.describeSubtopology
 // replayed over the renamed nodes, which leaves the plan's order as it
-// is). The runtime spec is join_nway_srouter_test.go.
+// is). The runtime specs are join_nway_srouter_test.go and, for the FULL
+// OUTER last steps, join_nway_srouterlast_test.go and
+// join_nway_srouterrekey_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -54,6 +56,19 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryOuterValueChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-inner.topology",
+	},
+	{
+		// a FULL OUTER last step on value columns (registryOuterRekeyChain),
+		// rekeying the first step's result and S3: the historical plan
+		// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey's
+		// topology with the second join's processors and stores named as
+		// KStreamImplJoin names an outer join's (the historical plan
+		// multi-joins_-_stream-stream-stream_-_outer-outer's last step), at
+		// the same indexes, and the topics renamed
+		name:   "a FULL OUTER last step of a chain keyed in formats that infer schemas that rekeys the result repartitions both its sides",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterRekeyChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-outer-rekey.topology",
 	},
 }
 

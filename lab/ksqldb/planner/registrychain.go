@@ -72,7 +72,10 @@ import (
 // historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON); a
 // later one on a column the result is keyed by rekeys only its stream,
 // and so does a FULL OUTER last step (its stores keyed as its left input,
-// the synthetic key naming only its result); a later RIGHT step that
+// the synthetic key naming only its result); one on another column
+// rekeys the result too, through <prefix>Join-left-repartition (its left
+// side Kafka Streams' "this" one: StreamStreamJoinBuilder's outerJoin),
+// unless the first step is FULL OUTER too; a later RIGHT step that
 // rekeys the result writes it, Kafka Streams' "other" side, to
 // <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
 // unless it is a FULL OUTER first step's result. nil for other chains, and for one that rekeys the result after another
@@ -170,9 +173,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// repartition after its side of the Kafka Streams join)
 		rightStep := st.Type == sql.RightJoin
 		if !equiv[l] {
-			if st.Type == sql.OuterJoin || rightStep && outerFirst {
-				// a FULL OUTER step that rekeys the result too, or a RIGHT
-				// one that rekeys a FULL OUTER result: not built here
+			if st.Type == sql.OuterJoin && (k < n-1 || outerFirst) || rightStep && outerFirst {
+				// a FULL OUTER step between others that rekeys the result
+				// too, or a FULL OUTER or RIGHT one that rekeys a FULL
+				// OUTER result: not built here (a FULL OUTER last step
+				// rekeys it through Join-left-repartition, its left side
+				// Kafka Streams' "this" one)
 				return nil
 			}
 			if onExpr || outerFirst && (k > 1 || !isColumnRef(st.leftExpr)) {
