@@ -375,7 +375,9 @@
 // infers schemas whose first stream-stream step is a FULL OUTER join on
 // keys or value columns (both streams rekeyed by them) rekeys that step's result, keyed by its synthetic key, through the
 // next join's Join-left-repartition (its values ending in the null
-// ROWKEY), in the key format ksqlDB resolves for that join; in a chain
+// ROWKEY), in the key format ksqlDB resolves for that join, and a later
+// stream-stream join that rekeys the result again carries that ROWKEY
+// where it was, through its own Join-left-repartition; in a chain
 // keyed in a format that infers schemas, a RIGHT stream-stream step
 // writes its right stream, Kafka Streams' "this" side
 // (StreamStreamJoinBuilder runs it as the stream's LEFT join of the left

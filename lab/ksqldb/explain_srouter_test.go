@@ -28,7 +28,8 @@ import "testing"
 // replayed over the renamed nodes, which leaves the plan's order as it
 // is). The runtime specs are join_nway_srouter_test.go and, for the FULL
 // OUTER last steps, join_nway_srouterlast_test.go and
-// join_nway_srouterrekey_test.go.
+// join_nway_srouterrekey_test.go; for a second rekey,
+// join_nway_srouterrekey2_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -69,6 +70,20 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryOuterRekeyChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-inner-outer-rekey.topology",
+	},
+	{
+		// a second rekey after the rekeyed FULL OUTER result
+		// (registrySecondRekeyChain): the topology of the first case one
+		// level deeper (each context taking one more L_, the indexes as
+		// they were), its last join rekeying the result as the historical
+		// plan multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey's
+		// second join does: LeftSourceKeyed-SelectKey after L_Join-merge,
+		// the join's sub-topology before the fourth stream's, whose source
+		// takes index 36, stores 48/49 and the sink 52
+		name:   "a second rekey after a rekeyed FULL OUTER result of a chain keyed in formats that infer schemas",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registrySecondRekeyChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-inner-inner.topology",
 	},
 }
 

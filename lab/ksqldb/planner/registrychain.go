@@ -49,7 +49,9 @@ import (
 // left column as planOuterChainRepartition does (outerRepartition: the
 // values end in the synthetic key), in that join's key format (the right
 // stream's where it is joined on its key: PreJoinRepartitionNode.getPreferredKeyFormat
-// has none for the side that must be rekeyed). A table keyed in another
+// has none for the side that must be rekeyed); a later stream-stream join
+// that rekeys the result again carries the synthetic key where it was
+// among the values (outerRepartition). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but the first stream-stream join's streams, is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
@@ -181,9 +183,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// Kafka Streams' "this" one)
 				return nil
 			}
-			if onExpr || outerFirst && (k > 1 || !isColumnRef(st.leftExpr)) {
-				// (past a rekeyed FULL OUTER result, a second rekey of the
-				// result, or a rekey of it on an expression: not built here)
+			if onExpr || outerFirst && (k > 1 && table || !isColumnRef(st.leftExpr)) {
+				// (past a rekeyed FULL OUTER result, a stream-table join's
+				// second rekey of the result, or a rekey of it on an
+				// expression: not built here)
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format
@@ -199,8 +202,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON)
 				suffix = "-" + prefix + "Join-right-repartition"
 			}
-			if k == 1 && outerFirst {
-				// the FULL OUTER result keeps its synthetic key among the values
+			if outerFirst {
+				// the FULL OUTER result keeps its synthetic key among the
+				// values, where it was through any rekey after the first
+				// (JoinParamsFactory.createSchema keeps each side's values)
 				out = append(out, outerRepartition(jp, k, suffix, keyFormat))
 			} else {
 				out = append(out, chainRepartition(jp, k, suffix, keyFormat, exprRekeys))

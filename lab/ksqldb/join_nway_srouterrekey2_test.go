@@ -1,0 +1,82 @@
+package ksqldb
+
+import (
+	"testing"
+)
+
+// A fourth stream for the registry-keyed chains, keyed in AVRO as S2 and
+// S3 are.
+const registryFourthStream = "CREATE STREAM S4 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='s4', partitions=1, key_format='AVRO', value_format='JSON');\n"
+
+// A chain keyed in formats that infer schemas whose first stream-stream
+// step is a FULL OUTER join on keys, whose second rekeys that step's
+// result by S1.ID (registryOuterChain one level deeper: L_Join-left- and
+// L_Join-right-repartition in S3's AVRO, the result's values ending in
+// the null ROWKEY) and whose third rekeys the result again, by S1.V0, and
+// S4 by S4.V0: both through Join-left- and Join-right-repartition in the
+// second join's AVRO (the left input's where both sides are rekeyed:
+// JoinNode.resolveKeyFormats), as the historical plan
+// multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey
+// rekeys its second join's sides. The second rekey's values are the
+// second join's schema (JoinParamsFactory.createSchema: its left input's
+// values, the FULL OUTER step's ROWKEY among them where it was, then
+// S3's), as the historical plan multi-joins_-_stream-stream-stream_-_outer-outer
+// keeps a ROWKEY column among the values after its rekey. Each level
+// burns the indexes it burns in the _-_rekey plan, so the stores are
+// KSTREAM-OUTERTHIS/-OUTEROTHER 16/17, KSTREAM-JOINTHIS/-JOINOTHER 32/33
+// and 48/49.
+const registrySecondRekeyChain = registryFourthStream +
+	"CREATE STREAM OUTPUT AS SELECT S1.V0, S1.ID, S2.ID, S3.ID, S4.ID FROM S1 " +
+	"FULL OUTER JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID " +
+	"JOIN S4 WITHIN 10 SECONDS ON S1.V0 = S4.V0;"
+
+func TestASecondRekeyAfterARekeyedFullOuterResultCarriesItsRowkeyThroughJoinLeftRepartition(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registrySecondRekeyChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":7}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":8}`)},
+		joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":5}`)},
+		joinRec{"s4", 3, avroIntKey(t, st, "s4-key", 0), []byte(`{"V0":7}`)})
+
+	// the FULL OUTER step emits S1's record alone at once and again with
+	// S2's; S3 joins both, and S4 both results by S1.V0
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`7 {"S1_ID":0,"S2_ID":null,"S3_ID":0,"S4_ID":0} @3`,
+		`7 {"S1_ID":0,"S2_ID":0,"S3_ID":0,"S4_ID":0} @3`,
+	})
+	s1 := "{" + aliasedRow("S1", 7, 0, 0) + "}"
+	s2 := "{" + aliasedRow("S2", 8, 1, 0) + "}"
+	s3 := aliasedRow("S3", 5, 2, 0)
+	s4 := "{" + aliasedRow("S4", 7, 3, 0) + "}"
+	// the FULL OUTER result rekeyed, and that joined with S3
+	rekeyed := func(s2 string) string { return "{" + aliasedRow("S1", 7, 0, 0) + "," + s2 + `,"ROWKEY":null}` }
+	again := func(s2 string) string {
+		return "{" + aliasedRow("S1", 7, 0, 0) + "," + s2 + `,"ROWKEY":null,` + s3 + "}"
+	}
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_L_Join-left-repartition", nil, 0, []string{"0 " + s1 + " @0"}},
+		{"-L_L_Join-right-repartition", nil, 0, []string{"0 " + s2 + " @1"}},
+		{"-KSTREAM-OUTERTHIS-0000000016-store-changelog", nil, 12, []string{"0@0#1 " + s1 + " @0"}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", nil, 12, []string{"0@1#1 " + s2 + " @1"}},
+		{"-L_Join-left-repartition", avroIntText, 0, []string{
+			"0 " + rekeyed(noRow("S2")) + " @0",
+			"0 " + rekeyed(aliasedRow("S2", 8, 1, 0)) + " @1",
+		}},
+		{"-L_Join-right-repartition", avroIntText, 0, []string{"0 {" + s3 + "} @2"}},
+		{"-KSTREAM-JOINTHIS-0000000032-store-changelog", avroIntText, 12, []string{
+			"0@0#1 " + rekeyed(noRow("S2")) + " @0",
+			"0@1#2 " + rekeyed(aliasedRow("S2", 8, 1, 0)) + " @1",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@2#1 {" + s3 + "} @2"}},
+		{"-Join-left-repartition", avroIntText, 0, []string{
+			"7 " + again(noRow("S2")) + " @2",
+			"7 " + again(aliasedRow("S2", 8, 1, 0)) + " @2",
+		}},
+		{"-Join-right-repartition", avroIntText, 0, []string{"7 " + s4 + " @3"}},
+		{"-KSTREAM-JOINTHIS-0000000048-store-changelog", avroIntText, 12, []string{
+			"7@2#1 " + again(noRow("S2")) + " @2",
+			"7@2#2 " + again(aliasedRow("S2", 8, 1, 0)) + " @2",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000049-store-changelog", avroIntText, 12, []string{"7@3#1 " + s4 + " @3"}},
+	})
+	noPrivateJoinLog(t, st, id)
+}
