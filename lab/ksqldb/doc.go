@@ -391,7 +391,10 @@
 // rows, KSTREAM-OUTEROTHER for the result's); and a FULL OUTER last step on the key the
 // result is keyed by rekeys only its stream (Join-right-repartition), one
 // on another column both the result (Join-left-repartition) and its
-// stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER); a
+// stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER), and a FULL OUTER step
+// between others on that key rekeys only its stream too, the
+// stream-stream join after it rekeying its result as after a FULL OUTER
+// first step; a
 // chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
@@ -440,8 +443,8 @@
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
-// rekey in memory, a RIGHT step that rekeys a FULL OUTER result or a FULL OUTER
-// step between others of a chain keyed in a format that infers schemas)
+// rekey in memory, among them a RIGHT or FULL OUTER step that rekeys a
+// FULL OUTER result of a chain keyed in a format that infers schemas)
 // keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry

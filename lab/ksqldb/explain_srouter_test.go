@@ -29,7 +29,8 @@ import "testing"
 // is). The runtime specs are join_nway_srouter_test.go and, for the FULL
 // OUTER last steps, join_nway_srouterlast_test.go and
 // join_nway_srouterrekey_test.go; for a second rekey,
-// join_nway_srouterrekey2_test.go.
+// join_nway_srouterrekey2_test.go, and for a FULL OUTER step between
+// others, join_nway_sroutermid_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -84,6 +85,21 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registrySecondRekeyChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-inner-inner.topology",
+	},
+	{
+		// a FULL OUTER step between others (registryOuterMidChain): the
+		// topology of the FULL OUTER last step on keys
+		// (registryOuterLastChain) one level deeper, the indexes as they
+		// were, its result rekeyed by LeftSourceKeyed-SelectKey after
+		// L_Join-merge into Join-left-repartition as in the historical plan
+		// multi-joins_-_stream-stream-stream_-_outer-outer, the join's
+		// sub-topology before S4's (source 32), stores 44/45 and the sink
+		// 48; the first sub-topology keeps NodeComparator's order, each
+		// sub-tree one node larger
+		name:   "a FULL OUTER step between others of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterMidChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-inner.topology",
 	},
 }
 

@@ -190,7 +190,9 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	var keyFormat string
 	for i := range plan.JoinRepartitions {
 		rp := &plan.JoinRepartitions[i]
-		if rp.Step > s {
+		if rp.Step > s || !rp.Table && rp.Step == 0 && rp.Leaf > jp.Steps[s].Right {
+			// a later step's rekey, or a stream joined after step s (in
+			// the key format of its own join)
 			continue
 		}
 		if rp.Table && len(plan.JoinRepartitions) == 1 {

@@ -51,7 +51,10 @@ import (
 // stream's where it is joined on its key: PreJoinRepartitionNode.getPreferredKeyFormat
 // has none for the side that must be rekeyed); a later stream-stream join
 // that rekeys the result again carries the synthetic key where it was
-// among the values (outerRepartition). A table keyed in another
+// among the values (outerRepartition). A FULL OUTER step between others,
+// on the key the result is keyed by, rekeys only its stream, and the
+// stream-stream join after it rekeys its result alike (a stream-table
+// join, or a RIGHT or FULL OUTER one, after it: not built here). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but the first stream-stream join's streams, is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
@@ -91,9 +94,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		_, lok := jp.equivalent(st.leftExpr)
 		_, rok := jp.equivalent(st.rightExpr)
 		rl := jp.Leaves[st.Right]
-		// a FULL OUTER first step of a chain keyed in a format that infers
-		// schemas: its result rekeyed by the next join (outerFirst below)
-		outer := (k == 0 || k == len(jp.Steps)-1) && st.Type == sql.OuterJoin && st.Within != nil
+		// a FULL OUTER stream-stream step of a chain keyed in a format
+		// that infers schemas: its result rekeyed by the next join
+		// (outerFirst, outerBefore below)
+		outer := st.Type == sql.OuterJoin && st.Within != nil
 		// a RIGHT stream-stream step (streamRepartitions names a first
 		// one's sides; rightStep below a later one's)
 		right := st.Type == sql.RightJoin && st.Within != nil
@@ -174,8 +178,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// <prefix>Join-left-repartition (KStreamImplJoin names a
 		// repartition after its side of the Kafka Streams join)
 		rightStep := st.Type == sql.RightJoin
+		// a FULL OUTER step before this one: the result carries its
+		// synthetic key among the values (outerRepartition)
+		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if st.Type == sql.OuterJoin && (k < n-1 || outerFirst) || rightStep && outerFirst {
+			if st.Type == sql.OuterJoin && (k < n-1 || outerBefore) || rightStep && outerBefore {
 				// a FULL OUTER step between others that rekeys the result
 				// too, or a FULL OUTER or RIGHT one that rekeys a FULL
 				// OUTER result: not built here (a FULL OUTER last step
@@ -183,10 +190,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// Kafka Streams' "this" one)
 				return nil
 			}
-			if onExpr || outerFirst && (k > 1 && table || !isColumnRef(st.leftExpr)) {
-				// (past a rekeyed FULL OUTER result, a stream-table join's
-				// second rekey of the result, or a rekey of it on an
-				// expression: not built here)
+			if onExpr || outerBefore && (table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
+				// (past a FULL OUTER step, a stream-table join's rekey of
+				// the result but the first after a FULL OUTER first step,
+				// or a rekey of it on an expression: not built here)
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format
@@ -202,7 +209,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON)
 				suffix = "-" + prefix + "Join-right-repartition"
 			}
-			if outerFirst {
+			if outerBefore {
 				// the FULL OUTER result keeps its synthetic key among the
 				// values, where it was through any rekey after the first
 				// (JoinParamsFactory.createSchema keeps each side's values)
@@ -242,6 +249,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
 		equiv[l], equiv[r] = true, true
+		if st.Type == sql.OuterJoin {
+			// a FULL OUTER step between others: its result is keyed by
+			// its synthetic key (JoinTree.joinEquivalenceSet: none)
+			equiv = map[string]bool{}
+		}
 	}
 	return out
 }
