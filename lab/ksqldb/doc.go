@@ -388,7 +388,8 @@
 // writes its rows in that order); a later RIGHT step that rekeys the result
 // writes the result, Kafka Streams' "other" side, to
 // <L_...>Join-right-repartition (stores KSTREAM-JOINTHIS for the stream's
-// rows, KSTREAM-OUTEROTHER for the result's); and a FULL OUTER last step on the key the
+// rows, KSTREAM-OUTEROTHER for the result's), a FULL OUTER first step's
+// result too (its null ROWKEY last among the values); and a FULL OUTER last step on the key the
 // result is keyed by rekeys only its stream (Join-right-repartition), one
 // on another column both the result (Join-left-repartition) and its
 // stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER), and a FULL OUTER step
@@ -443,8 +444,8 @@
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
-// rekey in memory, among them a RIGHT or FULL OUTER step that rekeys a
-// FULL OUTER result of a chain keyed in a format that infers schemas)
+// rekey in memory, among them a FULL OUTER step that rekeys a FULL OUTER
+// result of a chain keyed in a format that infers schemas)
 // keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry

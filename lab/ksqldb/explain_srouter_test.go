@@ -30,7 +30,8 @@ import "testing"
 // OUTER last steps, join_nway_srouterlast_test.go and
 // join_nway_srouterrekey_test.go; for a second rekey,
 // join_nway_srouterrekey2_test.go, and for a FULL OUTER step between
-// others, join_nway_sroutermid_test.go.
+// others, join_nway_sroutermid_test.go; for a RIGHT step after a FULL
+// OUTER one, join_nway_srouterright_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -100,6 +101,21 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryOuterMidChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-inner.topology",
+	},
+	{
+		// a RIGHT step after the FULL OUTER first one
+		// (registryOuterRightChain): the first case's topology with the
+		// second join's sides named by KStreamImpl.doJoin for S3's leftJoin
+		// of the rekeyed result, as the historical plan
+		// joins_-_stream_stream_right_join_-_rekey_-_JSON names its sides:
+		// the result, "other", through Join-right-repartition into
+		// Join-other-windowed (KSTREAM-OUTEROTHER-33) and
+		// Join-outer-other-join, S3, "this", through Join-left-repartition
+		// into Join-this-windowed (KSTREAM-JOINTHIS-32)
+		name:   "a RIGHT step after a FULL OUTER first step of a chain keyed in formats that infer schemas rekeys its result through Join-right-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterRightChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-right.topology",
 	},
 }
 

@@ -83,7 +83,8 @@ import (
 // unless the first step is FULL OUTER too; a later RIGHT step that
 // rekeys the result writes it, Kafka Streams' "other" side, to
 // <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
-// unless it is a FULL OUTER first step's result. nil for other chains, and for one that rekeys the result after another
+// a FULL OUTER first step's result too (outerRepartition), but no later
+// FULL OUTER one's. nil for other chains, and for one that rekeys the result after another
 // stream (a right stream, a stream-table join's stream) or a result
 // rekeyed on an expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
@@ -182,10 +183,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if st.Type == sql.OuterJoin && (k < n-1 || outerBefore) || rightStep && outerBefore {
+			if st.Type == sql.OuterJoin && (k < n-1 || outerBefore) || rightStep && outerBefore && (!outerFirst || k > 1) {
 				// a FULL OUTER step between others that rekeys the result
-				// too, or a FULL OUTER or RIGHT one that rekeys a FULL
-				// OUTER result: not built here (a FULL OUTER last step
+				// too, a FULL OUTER one that rekeys a FULL OUTER result, or
+				// a RIGHT one that rekeys it but right after a FULL OUTER
+				// first step: not built here (a FULL OUTER last step
 				// rekeys it through Join-left-repartition, its left side
 				// Kafka Streams' "this" one)
 				return nil
