@@ -351,9 +351,9 @@
 // records, under its transient application id
 // (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
 // pushstores.go): made before its first row, deleted with their subjects
-// however it ends (LIMIT, the client leaving, /close-query, TERMINATE). An aggregation of a table-table join,
-// primary-key or foreign-key, keeps its Prepare rows in
-// Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
+// however it ends (LIMIT, the client leaving, /close-query, TERMINATE).
+// An aggregation of a table-table join, primary-key or foreign-key, keeps
+// its Prepare rows in Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
 // read back on a restart, and writes its results' Changes to its
 // Aggregate-GroupBy-repartition topic. A chain of stream-table joins
 // rekeys on expressions as on columns, through its repartition topics,
@@ -419,16 +419,16 @@
 // that rekeys a table keyed otherwise than the chain after a rekey of the
 // result, of a later stream or of a stream-table join's stream, or
 // before a stream-stream join after another repartition, one keyed in
-// a format that infers schemas with a RIGHT step that rekeys a FULL
-// OUTER result, or a FULL OUTER step between others or one that rekeys the
-// result past the first, or a second rekey after a FULL OUTER one), two
-// streams of one topic joined (which Kafka Streams reads through one
-// source node; a persistent join of a table with another source of its
-// topic is refused with the TopologyException ksqlDB's sandbox meets,
-// sharedtopic.go, while a push query's runs), and a push query rekey in memory, with no
-// -repartition topic (its other joins, of tables, of windowed streams or
-// of more than two sources, keep their state in memory too, with no
-// internal topic). A stream-stream join (alone or aggregated, or each
+// a format that infers schemas with a FULL OUTER step that rekeys a FULL
+// OUTER result, a RIGHT step that rekeys one but the first step's, a FULL
+// OUTER step between others that rekeys the result or a stream-table join
+// after one), two streams of one topic joined (which Kafka Streams reads
+// through one source node; a persistent join of a table with another
+// source of its topic is refused with the TopologyException ksqlDB's
+// sandbox meets, sharedtopic.go, while a push query's runs), and a push
+// query rekey in memory, with no -repartition topic (its other joins, of
+// tables, of windowed streams or of more than two sources, keep their
+// state in memory too, with no internal topic). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store
