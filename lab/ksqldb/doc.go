@@ -439,8 +439,9 @@
 // value format; past a FULL OUTER step's Join-left-repartition, the
 // repartition's values, its synthetic ROWKEY among them (null, as
 // KsqlValueJoiner leaves it), then each stream
-// joined since; a RIGHT step after a FULL OUTER one rekeys the FULL
-// OUTER result alike and keeps it as Kafka Streams' "other" side, and a
+// joined since; a RIGHT step after a FULL OUTER one keeps the FULL
+// OUTER result as Kafka Streams' "other" side and rekeys it through
+// Join-right-repartition, and a
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that

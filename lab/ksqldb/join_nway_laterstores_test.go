@@ -188,13 +188,16 @@ func TestARightStepAfterARekeyedFullOuterResultStoresTheJoinedRowAsItsOtherSide(
 	})
 }
 
-// A RIGHT step after a FULL OUTER one rekeys the FULL OUTER result through
-// Join-left-repartition as any step after it does, and joins it as Kafka
-// Streams' "other" side of the stream it joins (StreamStreamJoinBuilder:
-// the right stream's LEFT join of the left side), so its stores are
-// KSTREAM-JOINTHIS (that stream's) and KSTREAM-OUTEROTHER (the rekeyed
-// result's), numbered as the outer-outer plan's second step
-// (multi-joins_-_stream-stream-stream_-_outer-outer: 20/21).
+// A RIGHT step after a FULL OUTER one rekeys the FULL OUTER result and
+// joins it as Kafka Streams' "other" side of the stream it joins
+// (StreamStreamJoinBuilder: the right stream's LEFT join of the left
+// side), so the result goes through Join-right-repartition, the suffix
+// KStreamImpl.doJoin gives the other side (as the left source of the
+// historical plan joins_-_stream_stream_right_join_-_rekey_-_JSON goes),
+// and its stores are KSTREAM-JOINTHIS (that stream's) and
+// KSTREAM-OUTEROTHER (the rekeyed result's), numbered as the outer-outer
+// plan's second step (multi-joins_-_stream-stream-stream_-_outer-outer:
+// 20/21).
 func TestARightStepAfterAFullOuterStepRekeysItsResultAndStoresItAsTheOtherSide(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -232,8 +235,11 @@ func TestARightStepAfterAFullOuterStepRekeysItsResultAndStoresItAsTheOtherSide(t
 		logLine(windowStoreKey(k, 1, 2), "{"+s1+","+aliasedRow("S2", 2, 1, 0)+`,"ROWKEY":null}`, 1),
 	})
 	noPrivateJoinLog(t, st, id)
-	if _, ok := topicExists(t, st, queryTopic(id, "-Join-left-repartition")); !ok {
-		t.Errorf("no Join-left-repartition")
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-right-repartition")); !ok {
+		t.Errorf("no Join-right-repartition")
+	}
+	if _, ok := topicExists(t, st, queryTopic(id, "-Join-left-repartition")); ok {
+		t.Errorf("the FULL OUTER result went through Join-left-repartition, the RIGHT join's own side")
 	}
 }
 

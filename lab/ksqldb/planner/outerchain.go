@@ -19,7 +19,8 @@ import (
 // join rekeys it by its left expression (LogicalPlanner.prepareSourceForJoin:
 // <prefix>LeftSourceKeyed) and Kafka Streams writes it through
 // <prefix>Join-left-repartition (a stream-stream join: StreamJoined's
-// name and the left side) or <prefix>Join-repartition (a stream-table
+// name and the left side; -right for a RIGHT join, whose left side is
+// Kafka Streams' other one) or <prefix>Join-repartition (a stream-table
 // join: Joined's name; historical plan
 // multi-joins_-_stream-stream-table_-_full-inner).
 // The key is the column, qualified as ALIAS_NAME, in the stream's key
@@ -66,8 +67,14 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 				return nil
 			}
 			suffix := "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-left-repartition"
-			if table {
+			switch {
+			case table:
 				suffix = "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-repartition"
+			case st.Type == sql.RightJoin:
+				// the result is the other side of the stream's leftJoin
+				// (StreamStreamJoinBuilder), which KStreamImpl.doJoin
+				// names -right
+				suffix = "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-right-repartition"
 			}
 			out = append(out, outerRepartition(jp, k, suffix, first.KeyFormat))
 		}
