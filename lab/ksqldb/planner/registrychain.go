@@ -69,7 +69,11 @@ import (
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
 // schemas L_Join.Left and Join.Left), which a later rekey of the result
-// carries, computed again from the joined row (chainRepartition). A RIGHT
+// carries, computed again from the joined row (chainRepartition), as it
+// carries a right stream's copy (S2_KSQL_COL_0 after S2's values;
+// historical plan multi-joins_-_only_viable_in_projection, schema
+// Join.Left) where the first join rekeys that stream on an expression
+// (carryStreamCopies). A RIGHT
 // stream-stream step's right stream is Kafka Streams' "this" side
 // (StreamStreamJoinBuilder: the stream's leftJoin of the left side), so
 // it goes through <prefix>Join-left-repartition and a first step's left
@@ -84,9 +88,10 @@ import (
 // rekeys the result writes it, Kafka Streams' "other" side, to
 // <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
 // a FULL OUTER first step's result too (outerRepartition), but no later
-// FULL OUTER one's. nil for other chains, and for one that rekeys the result after another
-// stream (a right stream, a stream-table join's stream) or a result
-// rekeyed on an expression (whose copy of its key the result carries).
+// FULL OUTER one's. nil for other chains, and for one that rekeys the
+// result after another stream rekeyed on an expression (a later join's
+// right stream, a stream-table join's stream) or a result rekeyed on an
+// expression (whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -152,7 +157,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	// (chainRepartition); any other one's is not built here (onExpr)
 	exprRekeys := make([]bool, n)
 	exprRekeys[0] = first.Within != nil && rekeyLeft && !isColumnRef(first.leftExpr)
-	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) && !exprRekeys[0] || rekeyRight && !isColumnRef(first.rightExpr)
+	// a right stream's, after its values, is carried by each later rekey
+	// of the result before any rekey of it (carryStreamCopies)
+	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) && !exprRekeys[0]
 	l, _ := jp.equivalent(first.leftExpr)
 	r, _ := jp.equivalent(first.rightExpr)
 	equiv := map[string]bool{l: true, r: true}
@@ -217,7 +224,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// (JoinParamsFactory.createSchema keeps each side's values)
 				out = append(out, outerRepartition(jp, k, suffix, keyFormat))
 			} else {
-				out = append(out, chainRepartition(jp, k, suffix, keyFormat, exprRekeys))
+				out = append(out, carryStreamCopies(jp, chainRepartition(jp, k, suffix, keyFormat, exprRekeys), out))
 			}
 			equiv = map[string]bool{}
 			// rekeyed on an expression: the result carries its key's copy
@@ -248,6 +255,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				side = "Join-left-repartition"
 			}
 			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+side, keyFormat, rl.Alias))
+			// a later stream rekeyed on an expression: its copy is not
+			// carried by a later rekey of the result here
 			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
 		equiv[l], equiv[r] = true, true
