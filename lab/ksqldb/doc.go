@@ -371,7 +371,9 @@
 // it or an expression, through Join-left-repartition, or a stream-table
 // join's Join-repartition); a first stream-table join on a column or an
 // expression of the stream before stream-stream joins rekeys the stream
-// through its <L_...>Join-repartition; a chain keyed in a format that
+// through its <L_...>Join-repartition (on an expression, the copy
+// S1_KSQL_COL_0 last among its values, which a later rekey of the result
+// carries); a chain keyed in a format that
 // infers schemas whose first stream-stream step is a FULL OUTER join on
 // keys or value columns (both streams rekeyed by them) rekeys that step's result, keyed by its synthetic key, through the
 // next join's Join-left-repartition (its values ending in the null
@@ -417,8 +419,7 @@
 // (whose left window store holds the joined row), as is a later table
 // keyed otherwise than a chain that rekeys nothing else. Not ksqlDB's:
 // other chains of joins (one that rekeys a result after a later join's
-// right stream rekeyed on an expression, a stream-table
-// join's stream or a result rekeyed on an expression, one
+// right stream or a result rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain after a rekey of the
 // result, of a later stream or of a stream-table join's stream, or
 // before a stream-stream join after another repartition, one keyed in

@@ -64,8 +64,8 @@ import (
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
 // joining the result as keyed (as after a later table where nothing else
-// is rekeyed). A first stream-stream
-// join's left stream rekeyed on an expression leaves its copy of the key
+// is rekeyed). A first join's left stream (of a stream-stream or a
+// stream-table join) rekeyed on an expression leaves its copy of the key
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
 // schemas L_Join.Left and Join.Left), which a later rekey of the result
@@ -152,14 +152,15 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		out = streamRepartitions(first, left, right, rekeyLeft, rekeyRight, keyFormat, "-"+chainPrefix(n-1))
 	}
 	// a stream rekeyed on an expression: the result carries its key's
-	// copy; the first stream-stream join's left stream's (exprRekeys[0]),
-	// after its values, is computed again when the result is rekeyed
-	// (chainRepartition); any other one's is not built here (onExpr)
+	// copy; the first join's left stream's (exprRekeys[0], a stream-stream
+	// or stream-table join's), after its values, is computed again when
+	// the result is rekeyed (chainRepartition); a later one's is not
+	// built here (onExpr)
 	exprRekeys := make([]bool, n)
-	exprRekeys[0] = first.Within != nil && rekeyLeft && !isColumnRef(first.leftExpr)
-	// a right stream's, after its values, is carried by each later rekey
-	// of the result before any rekey of it (carryStreamCopies)
-	onExpr := rekeyLeft && !isColumnRef(first.leftExpr) && !exprRekeys[0]
+	exprRekeys[0] = rekeyLeft && !isColumnRef(first.leftExpr)
+	// a first join's right stream's, after its values, is carried by each
+	// later rekey of the result (carryStreamCopies)
+	onExpr := false
 	l, _ := jp.equivalent(first.leftExpr)
 	r, _ := jp.equivalent(first.rightExpr)
 	equiv := map[string]bool{l: true, r: true}
