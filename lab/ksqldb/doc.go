@@ -408,7 +408,9 @@
 // the result carries that copy through the result's Join-left-repartition
 // and the later step's left window store, computed again from the joined
 // row, as it carries the copy <ALIAS>_KSQL_COL_0 of a right stream
-// the first join rekeys on an expression (L_Join-right-repartition); a
+// the first join rekeys on an expression (L_Join-right-repartition), and
+// a second rekey of the result carries the copy KSQL_COL_0 of a first
+// one on an expression; a
 // table keyed otherwise than the chain, joined after a first
 // stream-stream join that rekeys a stream and before any other rekey, is
 // rekeyed through RightSourceKeyed-SelectKey-repartition alike, and a
@@ -419,7 +421,7 @@
 // (whose left window store holds the joined row), as is a later table
 // keyed otherwise than a chain that rekeys nothing else. Not ksqlDB's:
 // other chains of joins (one that rekeys a result after a later join's
-// right stream or a result rekeyed on an expression, one
+// right stream rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain after a rekey of the
 // result, of a later stream or of a stream-table join's stream, or
 // before a stream-stream join after another repartition, one keyed in

@@ -73,7 +73,11 @@ import (
 // carries a right stream's copy (S2_KSQL_COL_0 after S2's values;
 // historical plan multi-joins_-_only_viable_in_projection, schema
 // Join.Left) where the first join rekeys that stream on an expression
-// (carryStreamCopies). A RIGHT
+// (carryStreamCopies), and as a second rekey of the result carries the
+// copy of the first's key where that is an expression (KSQL_COL_0 after
+// the values of the sources joined before it, historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
+// schema Join.Left). A RIGHT
 // stream-stream step's right stream is Kafka Streams' "this" side
 // (StreamStreamJoinBuilder: the stream's leftJoin of the left side), so
 // it goes through <prefix>Join-left-repartition and a first step's left
@@ -229,7 +233,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			}
 			equiv = map[string]bool{}
 			// rekeyed on an expression: the result carries its key's copy
-			onExpr = !isColumnRef(st.leftExpr)
+			// after the values so far, computed again by a later rekey
+			// (chainRepartition)
+			exprRekeys[k] = !isColumnRef(st.leftExpr)
 		}
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
