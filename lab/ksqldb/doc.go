@@ -412,8 +412,10 @@
 // a second rekey of the result carries the copy KSQL_COL_0 of a first
 // one on an expression; a
 // table keyed otherwise than the chain, joined after a first
-// stream-stream join that rekeys a stream and before any other rekey, is
-// rekeyed through RightSourceKeyed-SelectKey-repartition alike, and a
+// stream-stream join that rekeys a stream and before any other rekey, or
+// after a rekey of the result at an earlier step with no stream-stream
+// join after it, is rekeyed through RightSourceKeyed-SelectKey-repartition
+// alike, and a
 // first stream-table join's table keyed otherwise than its stream is
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into

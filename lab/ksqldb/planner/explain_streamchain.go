@@ -192,7 +192,21 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 				t.index++ // the named join takes an index
 				return prefix(depth) + "Join"
 			}
+			readBack, built := t.cur, len(t.subs[t.cur])
 			left := build(k - 1)
+			if tables[st.Right] && t.cur != readBack {
+				// the joins before it rekeyed the result into a
+				// sub-topology of their own: Kafka Streams groups the join
+				// with the rekeyed table it reads through the table's
+				// store, so that sub-topology's nodes join the table's
+				// read-back, numbered where its source was added, and what
+				// the joins before put beside the read-back comes after
+				// (InternalTopologyBuilder.makeNodeGroups)
+				before := slices.Clone(t.subs[readBack][built:])
+				t.subs[readBack] = append(t.subs[readBack][:built], t.subs[t.cur]...)
+				t.subs[t.cur] = before
+				t.use(readBack)
+			}
 			t.join(prefix(depth)+"Join", []string{left}, store)
 			t.index++ // the named join takes an index
 			return prefix(depth) + "Join"

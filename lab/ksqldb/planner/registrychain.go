@@ -239,18 +239,21 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
-			if len(out) > 0 && first.Within == nil || slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 || rp.Table }) {
-				// a table rekeyed after a rekey of the result, of a later
-				// stream, of a stream-table join's stream or of another
-				// table: not built here
+			if len(out) > 0 && first.Within == nil || slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k || rp.Leaf > 1 || rp.Table }) {
+				// a table rekeyed with a rekey of the result at its own
+				// step, or after a rekey of a later stream, of a
+				// stream-table join's stream or of another table: not
+				// built here
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
-			// before it but the first join's streams: rekeyed by its own
-			// key into the join's key format (PreJoinRepartitionNode
-			// forces it; the historical plan
+			// before it but the first join's streams and the result of
+			// an earlier step: rekeyed by its own key into the join's key
+			// format, the result's (PreJoinRepartitionNode forces it; the
+			// historical plan
 			// multi-joins_-_stream-stream-table_-_SR-enabled_key_format
-			// rekeys its table after both streams)
+			// rekeys its table after both streams; no stream-stream join
+			// comes after it here, see above)
 			out = append(out, tableSideRepartition(st.Right, rl, st.rightExpr, st.RightKey,
 				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
 			equiv[l], equiv[r] = true, true
