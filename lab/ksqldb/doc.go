@@ -415,7 +415,9 @@
 // stream-stream join that rekeys a stream and before any other rekey, or
 // after a rekey of the result at an earlier step with no stream-stream
 // join after it, is rekeyed through RightSourceKeyed-SelectKey-repartition
-// alike, and a
+// alike, as are two or more such tables after stream-stream joins that
+// rekey nothing (each through its join's
+// <L_...>RightSourceKeyed-SelectKey-repartition), and a
 // first stream-table join's table keyed otherwise than its stream is
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into

@@ -56,7 +56,11 @@ import (
 // stream-stream join after it rekeys its result alike (a stream-table
 // join, or a RIGHT or FULL OUTER one, after it: not built here). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
-// rekey nothing but the first stream-stream join's streams, is rekeyed by its own key into the join's key format
+// rekey nothing but the first stream-stream join's streams or the result
+// at an earlier step (no stream-stream join after it then), or nothing
+// but other such tables (historical plan
+// multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two),
+// is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
@@ -175,10 +179,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
-		if st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }) &&
-			slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) {
+		if tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && tables &&
+			(slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) || len(out) > 1) {
 			// a stream-stream join after a rekeyed table and another
-			// repartition: not built here
+			// repartition (another table's too): not built here
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
@@ -239,11 +243,13 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
-			if len(out) > 0 && first.Within == nil || slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k || rp.Leaf > 1 || rp.Table }) {
+			tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
+			if len(out) > 0 && first.Within == nil || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) ||
+				slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k || rp.Leaf > 1 && !rp.Table }) {
 				// a table rekeyed with a rekey of the result at its own
 				// step, or after a rekey of a later stream, of a
-				// stream-table join's stream or of another table: not
-				// built here
+				// stream-table join's stream, or of another table and
+				// anything else: not built here
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
