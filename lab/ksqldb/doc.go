@@ -413,8 +413,9 @@
 // one on an expression; a
 // table keyed otherwise than the chain, joined after a first
 // stream-stream join that rekeys a stream and before any other rekey, or
-// after a rekey of the result at an earlier step with no stream-stream
-// join after it, is rekeyed through RightSourceKeyed-SelectKey-repartition
+// after a rekey of the result at an earlier step or of a later stream
+// with no stream-stream join after it, is rekeyed through
+// RightSourceKeyed-SelectKey-repartition
 // alike, as are two or more such tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition), and a

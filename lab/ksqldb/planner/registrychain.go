@@ -56,8 +56,9 @@ import (
 // stream-stream join after it rekeys its result alike (a stream-table
 // join, or a RIGHT or FULL OUTER one, after it: not built here). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
-// rekey nothing but the first stream-stream join's streams or the result
-// at an earlier step (no stream-stream join after it then), or nothing
+// rekey nothing but streams (the first stream-stream join's, a later
+// one's) or the result at an earlier step (no stream-stream join after
+// it then), or nothing
 // but other such tables (historical plan
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two),
 // is rekeyed by its own key into the join's key format
@@ -245,11 +246,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		if table && forced {
 			tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
 			if len(out) > 0 && first.Within == nil || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) ||
-				slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k || rp.Leaf > 1 && !rp.Table }) {
+				slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k }) {
 				// a table rekeyed with a rekey of the result at its own
-				// step, or after a rekey of a later stream, of a
-				// stream-table join's stream, or of another table and
-				// anything else: not built here
+				// step, or after a rekey of a stream-table join's stream,
+				// or of another table and anything else: not built here
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
