@@ -416,7 +416,9 @@
 // after a rekey of the result at an earlier step or of a later stream
 // with no stream-stream join after it, is rekeyed through
 // RightSourceKeyed-SelectKey-repartition
-// alike, as are two or more such tables after stream-stream joins that
+// alike (also before a later stream-stream join where the chain rekeys
+// nothing else but the first join's streams), as are two or more such
+// tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition), and a
 // first stream-table join's table keyed otherwise than its stream is

@@ -195,13 +195,14 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 			// the key format of its own join)
 			continue
 		}
-		if rp.Table && len(plan.JoinRepartitions) == 1 {
-			// a table rekeyed into the chain's key format, nothing else
-			// rekeyed: the joined row keeps the table's PrependAlias
-			// values, and the stores are keyed as the first stream is
+		if rp.Table {
+			// a table rekeyed into the chain's key format: the joined row
+			// keeps the table's PrependAlias values, and the stores are
+			// keyed as the first stream is, or as the first join's
+			// rekeyed streams are
 			continue
 		}
-		if rp.Step > 0 || rp.Table {
+		if rp.Step > 0 {
 			return nil, false
 		}
 		keyFormat = rp.KeyFormat

@@ -57,8 +57,8 @@ import (
 // join, or a RIGHT or FULL OUTER one, after it: not built here). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
-// one's) or the result at an earlier step (no stream-stream join after
-// it then), or nothing
+// one's) or the result at an earlier step (a stream-stream join after it
+// only where nothing but the first join's streams is rekeyed), or nothing
 // but other such tables (historical plan
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two),
 // is rekeyed by its own key into the join's key format
@@ -181,9 +181,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
 		if tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && tables &&
-			(slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) || len(out) > 1) {
-			// a stream-stream join after a rekeyed table and another
-			// repartition (another table's too): not built here
+			slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
+			st.Within != nil && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
+			// a stream-stream join after a rekeyed table and a rekey of
+			// the result or of a later stream, or after two rekeyed
+			// tables: not built here (the first join's streams' rekeys
+			// leave the joined row's layout as it is)
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
