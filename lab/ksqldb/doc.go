@@ -425,7 +425,9 @@
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
 // L_RightSourceKeyed-Materialize before the stream-stream joins after it
-// (whose left window store holds the joined row), as is a later table
+// (whose left window store holds the joined row), and with its stream
+// (L_Join-repartition) where the join takes the table's key format and
+// that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else. Not ksqlDB's:
 // other chains of joins (one that rekeys a result after a later join's
 // right stream rekeyed on an expression, one

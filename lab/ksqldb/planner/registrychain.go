@@ -69,7 +69,8 @@ import (
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
 // joining the result as keyed (as after a later table where nothing else
-// is rekeyed). A first join's left stream (of a stream-stream or a
+// is rekeyed), or with the stream, through <prefix>Join-repartition,
+// where the join's key format, the table's, infers schemas. A first join's left stream (of a stream-stream or a
 // stream-table join) rekeyed on an expression leaves its copy of the key
 // (S1_KSQL_COL_0) after its values in the result (historical plan
 // multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression:
@@ -134,21 +135,18 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// streams are rekeyed alike
 		return nil
 	}
-	if right.Source.Table && rekeyRight && rekeyLeft {
-		// a first stream-table join that rekeys its stream and its table:
-		// not built here
-		return nil
-	}
 	format := joinFormatSource(left, right, first)
 	n := len(jp.Steps)
 	var out []JoinRepartition
 	if right.Source.Table {
-		switch {
-		case rekeyLeft: // the stream through the stream-table join's <L_...>Join-repartition
+		if rekeyLeft { // the stream through the stream-table join's <L_...>Join-repartition
 			out = append(out, joinRepartition(0, left, first.leftExpr, first.LeftKey, "-"+chainPrefix(n-1)+"Join-repartition", keyFormat, left.Alias))
-		case rekeyRight:
-			// a table keyed otherwise than the stream: rekeyed by its own
-			// key into the stream's key format through
+		}
+		if rekeyRight {
+			// a table keyed otherwise than the stream, or in a format that
+			// infers schemas (then with the stream: historical plan
+			// joins_-_stream-table_key-to-key_-_SR-enabled_key_format):
+			// rekeyed by its own key into the join's key format through
 			// <L_...>RightSourceKeyed-SelectKey-repartition into
 			// <L_...>RightSourceKeyed-Materialize (historical plan
 			// multi-joins_-_stream-table-table_-_table_key_format_mismatch
