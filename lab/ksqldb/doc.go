@@ -431,9 +431,11 @@
 // keyed otherwise than a chain that rekeys nothing else. Not ksqlDB's:
 // other chains of joins (one that rekeys a result after a later join's
 // right stream rekeyed on an expression, one
-// that rekeys a table keyed otherwise than the chain after a rekey of the
-// result, of a later stream or of a stream-table join's stream, or
-// before a stream-stream join after another repartition, one keyed in
+// that rekeys a table keyed otherwise than the chain with a rekey of the
+// result at its own step, after a rekey of a stream-table join's stream
+// or of another table and anything else, or before a stream-stream join
+// after a rekey of the result or of a later stream, one with two rekeyed
+// tables before a stream-stream join, one keyed in
 // a format that infers schemas with a FULL OUTER step that rekeys a FULL
 // OUTER result, a RIGHT step that rekeys one but the first step's, a FULL
 // OUTER step between others that rekeys the result or a stream-table join

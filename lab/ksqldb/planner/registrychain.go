@@ -100,8 +100,7 @@ import (
 // a FULL OUTER first step's result too (outerRepartition), but no later
 // FULL OUTER one's. nil for other chains, and for one that rekeys the
 // result after another stream rekeyed on an expression (a later join's
-// right stream, a stream-table join's stream) or a result rekeyed on an
-// expression (whose copy of its key the result carries).
+// right stream, whose copy of its key the result carries).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -211,9 +210,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				return nil
 			}
 			if onExpr || outerBefore && (table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
-				// (past a FULL OUTER step, a stream-table join's rekey of
-				// the result but the first after a FULL OUTER first step,
-				// or a rekey of it on an expression: not built here)
+				// (after a later stream rekeyed on an expression, or past
+				// a FULL OUTER step a stream-table join's rekey of the
+				// result but the first after a FULL OUTER first step, or a
+				// rekey of it on an expression: not built here)
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format
