@@ -172,7 +172,7 @@ func Start(ctx context.Context, opts ...Option) (*Broker, error) {
 	}
 	b.cluster = c
 	b.addrs = c.ListenAddrs()
-	answerOldVersions(c, cfg.security.sasl())
+	answerOldVersions(c, cfg.security.sasl(), starts)
 	// The broker asks itself for topics' compression.type.
 	admin, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(b.addrs...)}, cfg.security.clientOpts()...)...)
 	if err != nil {

@@ -40,11 +40,20 @@ var kfakeMinVersions = map[int16]int16{0: 3, 1: 4, 23: 3}
 // handleSaslAuthenticateRequest do on a PLAINTEXT listener (3.9
 // core/src/main/scala/kafka/server/KafkaApis.scala); with SASL, kfake
 // authenticates.
-func answerOldVersions(c *kfake.Cluster, sasl bool) {
+//
+// A Fetch kfake serves is first sent past the offsets a cleaning removed
+// (logStarts.fixFetch), here in the cluster's event loop, where the
+// cleaner runs too (cleaner.run): no cleaning can fall between the move
+// and kfake's read, as it could if the broker moved the offset when it
+// read the request off the wire.
+func answerOldVersions(c *kfake.Cluster, sasl bool, starts *logStarts) {
 	for _, key := range []int16{0, 1, 23} {
 		c.ControlKey(key, func(kreq kmsg.Request) (kmsg.Response, error, bool) {
 			c.KeepControl()
 			if kreq.GetVersion() >= kfakeMinVersions[kreq.Key()] {
+				if req, ok := kreq.(*kmsg.FetchRequest); ok && starts != nil {
+					starts.fixFetch(req)
+				}
 				return nil, nil, false
 			}
 			return unsupportedVersion(kreq)

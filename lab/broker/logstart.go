@@ -263,31 +263,26 @@ func (s *logStarts) fixListOffsets(req *kmsg.ListOffsetsRequest) func([]byte) ([
 	}
 }
 
-// rewriteFetch moves a fetch from an offset a cleaning removed to the next
-// kept one (fixFetch), and guards its answer against a cleaning that comes
-// before kfake answers it. b is parsed only once a start has moved.
+// rewriteFetch guards the answer of a fetch against a cleaning that comes
+// while kfake holds it back (a fetch waiting for records, which kfake
+// serves again without its control functions). Its offsets are moved
+// past what a cleaning removed in the cluster's event loop
+// (answerOldVersions), never here: a cleaning could fall between.
 func (s *logStarts) rewriteFetch(b []byte) ([]byte, responseFix, error) {
-	gen := s.gen.Load()
-	if !s.nonEmpty.Load() {
-		return b, s.guardFetch(b, gen), nil
-	}
-	h, kreq, err := parseRequest(b)
-	if err != nil {
-		return nil, responseFix{}, err
-	}
-	req := kreq.(*kmsg.FetchRequest)
-	if s.fixFetch(req) {
-		b = appendRequest(h, req)
-	}
-	return b, s.guardFetch(b, gen), nil
+	return b, s.guardFetch(b, s.gen.Load()), nil
 }
 
-// guardFetch covers a fetch read before a cleaning that kfake answers
-// after it: from an offset the cleaning took below kfake's log start,
-// kfake answers OFFSET_OUT_OF_RANGE, where Kafka would read the next batch
-// kept. Such a partition is answered with no records and no error, and
-// the client's next fetch, rewritten by fixFetch, reads that batch. The
-// answer is looked at only when a start moved since gen, the moves
+// guardFetch covers a fetch kfake held back waiting for records and
+// served after a cleaning, without the control function that moves its
+// offsets: from an offset the cleaning took below kfake's log start,
+// kfake answers OFFSET_OUT_OF_RANGE, where Kafka would read the next
+// batch kept. Such a partition is answered with no records and no error,
+// and the client's next fetch, moved in the event loop, reads that batch
+// (a client that takes an empty answer below the high watermark for a
+// broken one, as kafka-go's Conn does, fails that read; a fetch waits
+// only while fewer than its MinBytes follow its offset, so the cleaning
+// must fall within that wait and remove the offset it waits at).
+// The answer is looked at only when a start moved since gen, the moves
 // counted when the broker read raw; any other passes through as kfake
 // writes it, so the broker holds no fetch answer back. raw is copied: the
 // frame it was read into goes back to its pool once kfake has read it.
