@@ -92,16 +92,24 @@ type chainLog struct {
 	want   []string
 }
 
-// chainCase is an N-way join over mixedSources and the records it writes.
+// chainCase is an N-way join over its sources and the records it writes.
 type chainCase struct {
-	name, query string // query: the SELECT of CREATE STREAM output AS
-	in          []joinRec
-	out         string // the output's key, value and time
-	logs        []chainLog
-	absent      []string // internal topics the chain does not have
+	name    string
+	sources string // the DDL of the sources; empty means mixedSources
+	query   string // the SELECT of CREATE STREAM output AS
+	stmt    string // or the whole statement creating OUTPUT, in place of query
+	// tables are produced before in, once each of settled (internal
+	// topics' suffixes) holds a record: a rekeyed table is materialized
+	// before the streams join it.
+	tables  []joinRec
+	settled []string
+	in      []joinRec
+	out     string // the output's key, value and time
+	logs    []chainLog
+	absent  []string // internal topics the chain does not have
 }
 
-// runChainCases runs each case's query over mixedSources on a stack of its
+// runChainCases runs each case's query over its sources on a stack of its
 // own and checks its one output record, the records on each internal
 // topic it names, and that the private changelog and the absent topics
 // do not exist.
@@ -111,9 +119,22 @@ func runChainCases(t *testing.T, cases []chainCase) {
 		t.Run(c.name, func(t *testing.T) {
 			st := newStack(t)
 			_, url := st.serve()
-			mustKSQL(t, url, mixedSources, nil)
-			mustKSQL(t, url, "CREATE STREAM output AS "+c.query+";", earliest())
+			sources, stmt := c.sources, c.stmt
+			if sources == "" {
+				sources = mixedSources
+			}
+			if stmt == "" {
+				stmt = "CREATE STREAM output AS " + c.query + ";"
+			}
+			mustKSQL(t, url, sources, nil)
+			mustKSQL(t, url, stmt, earliest())
 			id := queryWriting(t, url, "OUTPUT")
+			if len(c.tables) > 0 {
+				st.produceJoin(c.tables...)
+				for _, suffix := range c.settled {
+					st.records(queryTopic(id, suffix), 1)
+				}
+			}
 			st.produceJoin(c.in...)
 
 			out := st.records("OUTPUT", 1)[0]

@@ -22,41 +22,26 @@ const rightExprQuery = "CREATE STREAM output AS SELECT s1.k, s1.v0, s2.v0, s3.v0
 	"JOIN s2 WITHIN 10 SECONDS ON s1.id = ABS(s2.k) JOIN s3 WITHIN 10 SECONDS ON s1.k = s3.id;"
 
 func TestAChainThatRekeysAResultAfterARightStreamRekeyedOnAnExpressionRepartitionsBoth(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve()
-	mustKSQL(t, url, keyedStreams, nil)
-	mustKSQL(t, url, rightExprQuery, earliest())
-	id := queryWriting(t, url, "OUTPUT")
-	st.produceJoin(joinRec{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
-		joinRec{"s2", 2, kafkaInt(0), []byte(`{"K":-5,"V0":2}`)},
-		joinRec{"s3", 3, kafkaInt(6), []byte(`{"K":8,"V0":3}`)})
-
-	out := st.records("OUTPUT", 1)[0]
-	if got, want := fmt.Sprintf("%x %s @%d", out.Key, out.Value, out.Timestamp.UnixMilli()), `00000006 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @3`; got != want {
-		t.Errorf("OUTPUT: %s, want %s", got, want)
-	}
 	s2 := "{" + keyedRow("S2", -5, 2, 2, 0, 0) + `,"S2_KSQL_COL_0":5}`
 	joined := "{" + keyedRow("S1", 6, 1, 1, 0, 5) + "," + s2[1:]
-	for _, lg := range []struct {
-		suffix string
-		want   []string
-	}{
-		{"-L_Join-right-repartition", []string{logLine(string(kafkaInt(5)), s2, 2)}},
-		{"-KSTREAM-JOINTHIS-0000000012-store-changelog", []string{logLine(windowStoreKey(kafkaInt(5), 1, 1), "{"+keyedRow("S1", 6, 1, 1, 0, 5)+"}", 1)}},
-		{"-KSTREAM-JOINOTHER-0000000013-store-changelog", []string{logLine(windowStoreKey(kafkaInt(5), 2, 1), s2, 2)}},
-		{"-Join-left-repartition", []string{logLine(string(kafkaInt(6)), joined, 2)}},
-		{"-KSTREAM-JOINTHIS-0000000024-store-changelog", []string{logLine(windowStoreKey(kafkaInt(6), 2, 1), joined, 2)}},
-		{"-KSTREAM-JOINOTHER-0000000025-store-changelog", []string{logLine(windowStoreKey(kafkaInt(6), 3, 1), "{"+keyedRow("S3", 8, 3, 3, 0, 6)+"}", 3)}},
-	} {
-		topic := queryTopic(id, lg.suffix)
-		sameLog(t, topic, st.records(topic, len(lg.want)), lg.want)
-	}
-	noPrivateJoinLog(t, st, id)
-	for _, suffix := range []string{"-L_Join-left-repartition", "-Join-right-repartition"} {
-		if _, ok := topicExists(t, st, queryTopic(id, suffix)); ok {
-			t.Errorf("the chain also has %s", suffix)
-		}
-	}
+	runChainCases(t, []chainCase{{
+		name:    "S2 on ABS(S2.K), then S3 on S1.K",
+		sources: keyedStreams,
+		stmt:    rightExprQuery,
+		in: []joinRec{{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
+			{"s2", 2, kafkaInt(0), []byte(`{"K":-5,"V0":2}`)},
+			{"s3", 3, kafkaInt(6), []byte(`{"K":8,"V0":3}`)}},
+		out: `00000006 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @3`,
+		logs: []chainLog{
+			{"-L_Join-right-repartition", []string{logLine(string(kafkaInt(5)), s2, 2)}},
+			{"-KSTREAM-JOINTHIS-0000000012-store-changelog", []string{logLine(windowStoreKey(kafkaInt(5), 1, 1), "{"+keyedRow("S1", 6, 1, 1, 0, 5)+"}", 1)}},
+			{"-KSTREAM-JOINOTHER-0000000013-store-changelog", []string{logLine(windowStoreKey(kafkaInt(5), 2, 1), s2, 2)}},
+			{"-Join-left-repartition", []string{logLine(string(kafkaInt(6)), joined, 2)}},
+			{"-KSTREAM-JOINTHIS-0000000024-store-changelog", []string{logLine(windowStoreKey(kafkaInt(6), 2, 1), joined, 2)}},
+			{"-KSTREAM-JOINOTHER-0000000025-store-changelog", []string{logLine(windowStoreKey(kafkaInt(6), 3, 1), "{"+keyedRow("S3", 8, 3, 3, 0, 6)+"}", 3)}},
+		},
+		absent: []string{"-L_Join-left-repartition", "-Join-right-repartition"},
+	}})
 }
 
 // A new server on the same topics restores the later join's left store: a
