@@ -408,7 +408,8 @@
 // the result carries that copy through the result's Join-left-repartition
 // and the later step's left window store, computed again from the joined
 // row, as it carries the copy <ALIAS>_KSQL_COL_0 of a right stream
-// the first join rekeys on an expression (L_Join-right-repartition), and
+// the first join rekeys on an expression (L_Join-right-repartition) or a
+// later join does (<L_...>Join-right-repartition), and
 // a second rekey of the result carries the copy KSQL_COL_0 of a first
 // one on an expression; a
 // table keyed otherwise than the chain, joined after a first
@@ -429,8 +430,8 @@
 // (L_Join-repartition) where the join takes the table's key format and
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else. Not ksqlDB's:
-// other chains of joins (one that rekeys a result after a later join's
-// right stream rekeyed on an expression, one
+// other chains of joins (one that rekeys a result past a FULL OUTER step
+// after a later join's right stream rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain with a rekey of the
 // result at its own step, after a rekey of a stream-table join's stream
 // or of another table and anything else, or before a stream-stream join

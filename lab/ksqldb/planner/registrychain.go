@@ -98,9 +98,13 @@ import (
 // rekeys the result writes it, Kafka Streams' "other" side, to
 // <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
 // a FULL OUTER first step's result too (outerRepartition), but no later
-// FULL OUTER one's. nil for other chains, and for one that rekeys the
-// result after another stream rekeyed on an expression (a later join's
-// right stream, whose copy of its key the result carries).
+// FULL OUTER one's. A later join's right stream rekeyed on an
+// expression leaves its copy of the key after its values in the result,
+// which a later rekey of the result carries as it carries the first
+// join's right stream's (carryStreamCopies; derived topology
+// stream-stream-stream-stream-later-right-rekeyed-on-expression-then-result).
+// nil for other chains, and for one that rekeys the result past a FULL
+// OUTER step after such a stream.
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -160,12 +164,13 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	// a stream rekeyed on an expression: the result carries its key's
 	// copy; the first join's left stream's (exprRekeys[0], a stream-stream
 	// or stream-table join's), after its values, is computed again when
-	// the result is rekeyed (chainRepartition); a later one's is not
-	// built here (onExpr)
+	// the result is rekeyed (chainRepartition)
 	exprRekeys := make([]bool, n)
 	exprRekeys[0] = rekeyLeft && !isColumnRef(first.leftExpr)
-	// a first join's right stream's, after its values, is carried by each
-	// later rekey of the result (carryStreamCopies)
+	// a right stream's, the first join's or a later one's, after its
+	// values, is carried by each later rekey of the result
+	// (carryStreamCopies); past a FULL OUTER step (outerRepartition) not
+	// built here (onExpr)
 	onExpr := false
 	l, _ := jp.equivalent(first.leftExpr)
 	r, _ := jp.equivalent(first.rightExpr)
@@ -209,9 +214,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// Kafka Streams' "this" one)
 				return nil
 			}
-			if onExpr || outerBefore && (table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
-				// (after a later stream rekeyed on an expression, or past
-				// a FULL OUTER step a stream-table join's rekey of the
+			if outerBefore && (onExpr || table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
+				// (past a FULL OUTER step a rekey of the result after a
+				// later stream rekeyed on an expression, or a stream-table join's rekey of the
 				// result but the first after a FULL OUTER first step, or a
 				// rekey of it on an expression: not built here)
 				return nil
@@ -272,8 +277,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				side = "Join-left-repartition"
 			}
 			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+side, keyFormat, rl.Alias))
-			// a later stream rekeyed on an expression: its copy is not
-			// carried by a later rekey of the result here
+			// a later stream rekeyed on an expression: its copy is
+			// carried by a later rekey of the result (carryStreamCopies)
+			// but past a FULL OUTER step
 			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
 		equiv[l], equiv[r] = true, true
