@@ -65,7 +65,11 @@ import (
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
-// rekeys its table after repartitioned streams); a first stream-table
+// rekeys its table after repartitioned streams), and so after a first
+// stream-table join that rekeyed nothing but its stream (the result keyed
+// in its table's format; no stream-stream join after the table here;
+// derived topology
+// stream-table-stream-table-stream-rekeyed-table-key-format-mismatch); a first stream-table
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
 // joining the result as keyed (as after a later table where nothing else
@@ -191,6 +195,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// leave the joined row's layout as it is)
 			return nil
 		}
+		if st.Within != nil && first.Within == nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rp.Leaf > 1 }) &&
+			slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table && rp.Leaf == 0 }) {
+			// a stream-stream join after a later table rekeyed past a
+			// first stream-table join's rekeyed stream: not built here
+			return nil
+		}
 		l, _ := jp.equivalent(st.leftExpr)
 		r, _ := jp.equivalent(st.rightExpr)
 		rekeyStream := !rl.keyedBy(st.rightExpr)
@@ -251,11 +261,17 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
 			tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
-			if len(out) > 0 && first.Within == nil || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) ||
+			// a first stream-table join that rekeyed its stream, and
+			// nothing else before this table: the result is keyed in the
+			// first table's format, into which this one is rekeyed
+			// (PreJoinRepartitionNode forces it as after any other rekey)
+			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table || rp.Step > 0 || rp.Leaf > 0 })
+			if len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) ||
 				slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k }) {
 				// a table rekeyed with a rekey of the result at its own
-				// step, or after a rekey of a stream-table join's stream,
-				// or of another table and anything else: not built here
+				// step, or after a rekey of a stream-table join's stream
+				// and anything else, or of another table and anything
+				// else: not built here
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing

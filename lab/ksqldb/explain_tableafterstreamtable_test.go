@@ -1,0 +1,43 @@
+package ksqldb
+
+import "testing"
+
+// EXPLAIN of a chain whose first stream-table join rekeys its stream S1,
+// then a stream-stream join on the key, then a table T3 keyed in another
+// format, rekeyed into the chain's. No historical plan of
+// confluentinc/ksql v7.9.0 records one; the topology is derived from
+// those that do, as Kafka Streams numbers the nodes one after another as
+// ksqlDB builds each join (a stream-table join its table first, each
+// table taking one index before its source node):
+//   - T3, rekeyed, is multi-joins_-_stream-table-table_-_table_key_format_mismatch's
+//     outer table (its RightSourceKeyed-SelectKey-repartition in a
+//     sub-topology of its own): 0-11;
+//   - the first two joins are stream-table-stream-rekeyed-by-first-join.topology's
+//     (explain_tablerekey_test.go, derived from
+//     multi-joins_-_stream-table-stream_-_inner-inner with the stream
+//     rekeyed as multi-joins_-_stream-table-table_-_inner-inner_-_rekey
+//     rekeys it),
+//     one level deeper: T 12-17, S1 18-21 (L_L_LeftSourceKeyed-SelectKey
+//     20), L_L_Join-repartition 22-24, L_L_Join 25, S2 26-28, windowed
+//     29/30, stores KSTREAM-JOINTHIS/-JOINOTHER 31/32, L_Join-merge 33;
+//   - then Join 34, Project 35, sink 36.
+//
+// InternalTopologyBuilder numbers the sub-topologies in the order their
+// first node was added (T3's, then the joins' with
+// RightSourceKeyed-SelectKey-repartition-source 9, then S1's rekey) and
+// prints each one's nodes by NodeComparator (sub-tree size, then name).
+// The runtime spec is join_nway_tableafterstreamtable_test.go.
+var tableAfterStreamTableCases = []explainCase{
+	{
+		name:   "a table keyed in another format after a stream-table join's stream was rekeyed goes through RightSourceKeyed-SelectKey-repartition",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  tableAfterStreamTableChain,
+		sink:   "OUTPUT", topology: "stream-table-stream-table-stream-rekeyed-table-key-format-mismatch.topology",
+	},
+}
+
+func TestExplainOfAChainThatRekeysAStreamTableJoinsStreamThenATableKeyedInAnotherFormat(t *testing.T) {
+	for _, c := range tableAfterStreamTableCases {
+		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
+	}
+}
