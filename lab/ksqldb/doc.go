@@ -346,12 +346,14 @@
 // table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
 // QueryCleanupService does. A push query joining a stream with a stream
-// or a table over two topics, on keys neither side is repartitioned for,
-// logs the persistent join's stores to the same changelogs, with the same
-// records, under its transient application id
-// (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
-// pushstores.go): made before its first row, deleted with their subjects
-// however it ends (LIMIT, the client leaving, /close-query, TERMINATE).
+// or a table over two topics, rekeying no table, logs the persistent
+// join's stores to the same changelogs, with the same records, under its
+// transient application id (_confluent-ksql-<service id>transient_<query
+// id>_<start time in ms>; pushstores.go), and writes a stream it rekeys
+// through the persistent join's repartition topic, reading it back from
+// there (pushrekey.go): made before its first row, deleted with their
+// subjects however it ends (LIMIT, the client leaving, /close-query,
+// TERMINATE).
 // An aggregation of a table-table join, primary-key or foreign-key, keeps
 // its Prepare rows in Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
 // read back on a restart, and writes its results' Changes to its
@@ -447,9 +449,10 @@
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push
-// query rekey in memory, with no -repartition topic (its other joins, of
-// tables, of windowed streams or of more than two sources, keep their
-// state in memory too, with no internal topic). A stream-stream join (alone or aggregated, or each
+// query that rekeys a table side, or joins tables, windowed streams or
+// more than two sources, rekey in memory, with no -repartition topic
+// (such a push join keeps its state in memory too, with no internal
+// topic). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

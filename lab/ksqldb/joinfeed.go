@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -412,12 +414,14 @@ func (s *Server) planStartOffsets(ctx context.Context, plan *planner.Plan, reset
 	return out, nil
 }
 
-// pushFeed is the feed of a transient join query reading from start.
+// pushFeed is the feed of a transient join query reading its topics from
+// start (its inputs, or a rekeyed stream's repartition topic instead of
+// the stream's).
 func (s *Server) pushFeed(ctx context.Context, plan *planner.Plan, start map[string]map[int32]kgo.Offset) (*joinFeed, error) {
 	if plan.Join == nil {
 		return nil, nil
 	}
-	return s.newJoinFeed(ctx, plan.InputTopics(), plan.TableTopics(), func(t string, p int32) (int64, bool) {
+	return s.newJoinFeed(ctx, slices.Sorted(maps.Keys(start)), plan.TableTopics(), func(t string, p int32) (int64, bool) {
 		o, ok := start[t][p]
 		if !ok {
 			return 0, false
@@ -432,6 +436,17 @@ type pushInput struct {
 	decs   []*decoder
 	leaves map[string][]int
 	tables map[string]bool
+	// rekeyed reads a rekeyed stream's repartition topic (see
+	// pushrekey.go), as the persistent join reads it; nil without one
+	rekeyed *runningQuery
+}
+
+// readRekeyed has the input read the repartition topics of the streams
+// the join of stores rekeys.
+func (in *pushInput) readRekeyed(stores *pushStores) {
+	if stores != nil && stores.rq.jrep != nil {
+		in.rekeyed = stores.rq
+	}
 }
 
 func (s *Server) newPushInput(queryID string, plan *planner.Plan) *pushInput {
@@ -460,6 +475,17 @@ func (in *pushInput) each(ctx context.Context, fs kgo.Fetches, fn func(*kgo.Reco
 		return
 	}
 	eachByTime(fs, in.tables, func(r *kgo.Record) {
+		if in.rekeyed != nil {
+			if side := in.rekeyed.jrep.byTopic[r.Topic]; side != nil {
+				if r.Attrs.IsControl() {
+					return
+				}
+				if row, ok := side.read(ctx, in.rekeyed, r); ok {
+					fn(r, row)
+				}
+				return
+			}
+		}
 		for _, leaf := range in.leaves[r.Topic] {
 			if row, ok := in.decs[leaf].decode(ctx, r); ok {
 				row.Leaf = leaf

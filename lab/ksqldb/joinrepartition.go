@@ -54,9 +54,10 @@ type joinSide struct {
 	valMemo decodeMemo
 }
 
-// newJoinRepartitioner is the join repartitioner of a query, nil where
-// the plan rekeys no stream through a topic.
-func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *joinRepartitioner {
+// newJoinRepartitioner is the join repartitioner of a query whose
+// application id is appID, nil where the plan rekeys no stream through a
+// topic.
+func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan, appID string) *joinRepartitioner {
 	if len(plan.JoinRepartitions) == 0 {
 		return nil
 	}
@@ -71,7 +72,7 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan) *
 		}
 		leaf := jp.Leaves[rp.Leaf]
 		src := leaf.Source
-		topic := s.appID(qi.ID) + rp.Suffix
+		topic := appID + rp.Suffix
 		side := &joinSide{plan: rp, topic: topic, srcTopic: src.Topic, base: leaf.Base,
 			width: len(src.Schema.Cols) + len(expr.PseudoColumns),
 			key:   formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),

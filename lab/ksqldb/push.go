@@ -219,18 +219,6 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, err)
 		return
 	}
-	feed, err := s.pushFeed(ctx, plan, start)
-	if err != nil {
-		out.fail(p.Text, err)
-		return
-	}
-	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(start),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))...)
-	if err != nil {
-		out.fail(p.Text, fmt.Errorf("start push query: %w", err))
-		return
-	}
-	defer cl.Close()
 	input := s.newPushInput(queryID, plan)
 	proc := operators.NewProcessor(plan)
 	setEmitInterval(proc, props)
@@ -242,6 +230,27 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	defer stores.close(ctx)
+	// a join that rekeys a stream reads it back from its repartition
+	// topic (see pushrekey.go)
+	consume, err := stores.rekeyFrom(ctx, start)
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	input.readRekeyed(stores)
+	stores.waitRekeyed(ctx)
+	feed, err := s.pushFeed(ctx, plan, consume)
+	if err != nil {
+		out.fail(p.Text, err)
+		return
+	}
+	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(consume),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()))...)
+	if err != nil {
+		out.fail(p.Text, fmt.Errorf("start push query: %w", err))
+		return
+	}
+	defer cl.Close()
 	rw := out.open(queryID, plan.Out)
 	if rw == nil {
 		return

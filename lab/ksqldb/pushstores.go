@@ -24,18 +24,22 @@ import (
 // -JOINOTHER-<n>-store-changelog (joinstore.go), a stream-table join's
 // table store, logged to <app>-KafkaTopic_Right-Reduce-changelog
 // (jointables.go), made as Kafka Streams makes them before the query runs
-// (runningQuery.prepareInternal). When the query ends, however it ends,
+// (runningQuery.prepareInternal), and the repartition topics of the
+// streams it rekeys, <app>-Join-repartition or <app>-Join-left- and
+// -Join-right-repartition (joinrepartition.go), which it reads back (see
+// pushrekey.go). When the query ends, however it ends,
 // TransientQueryMetadata.close closes the application and the engine's
 // CleanupListener has QueryCleanupService delete the application's
 // internal topics and their schemas (deleteInternalTopics). The records
 // are written with the persistent path's writers, bound to the transient
-// application id; nothing reads them back, as a transient query is never
-// restored. Only the joins planner.TransientJoinPlan accepts have them;
+// application id; nothing reads the store changelogs back, as a transient
+// query is never restored. Only the joins planner.TransientJoinPlan accepts have them;
 // every other push join keeps its state in memory only.
 type pushStores struct {
-	rq   *runningQuery // the persistent path's store writers, under the transient application id
-	cl   *kgo.Client   // writes the changelog records
-	errs produceErrors
+	rq    *runningQuery // the persistent path's store writers, under the transient application id
+	cl    *kgo.Client   // writes the changelog records
+	errs  produceErrors
+	stage *pushStage // the first stage of a join that rekeys a stream; nil otherwise
 }
 
 // transientAppID is the application id of transient query queryID,
@@ -58,6 +62,11 @@ func (s *Server) newPushStores(ctx context.Context, queryID string, q *sql.Query
 	app := s.transientAppID(queryID)
 	rq := &runningQuery{srv: s, info: &metastore.Query{ID: queryID, Props: props}, plan: as, proc: proc, appID: app}
 	rq.tableLogs = s.newTableLogs(app, as)
+	if rq.jrep = s.newJoinRepartitioner(rq.info, as, app); rq.jrep != nil {
+		for _, side := range rq.jrep.sides {
+			side.dec.throwTS = false // as a push query's own decoders (newPushInput)
+		}
+	}
 	if as.Join.Windowed() {
 		if err := rq.useWindowLogs(ctx, q); err != nil {
 			return nil, fmt.Errorf("start push query: %w", err)
@@ -149,6 +158,7 @@ func (ps *pushStores) close(ctx context.Context) {
 	if ps == nil {
 		return
 	}
+	ps.stage.stop()
 	if ps.cl != nil {
 		ps.cl.Close()
 	}

@@ -122,7 +122,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	setEmitInterval(rq.proc, qi.Props)
 	rq.dec.throwTS = throwsOnInvalidTimestamp(qi.Props)
 	rq.repart = s.newRepartitioner(qi, plan, sink)
-	rq.jrep = s.newJoinRepartitioner(qi, plan)
+	rq.jrep = s.newJoinRepartitioner(qi, plan, rq.appID)
 	rq.tableLogs = s.newTableLogs(rq.appID, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)

@@ -1,16 +1,19 @@
 package planner
 
+import "slices"
+
 // TransientJoinPlan is a push query's join plan as ksqlDB builds the
 // query's Kafka Streams topology: QueryBuilder.buildTransientQuery
 // (confluentinc/ksql v7.9.0) builds a transient query's steps with the
 // builders of a persistent query's (buildQueryImplementation; neither
 // SourceBuilder nor StreamStreamJoinBuilder nor StreamTableJoinBuilder
 // tells the two apart), so its stores, their changelogs and their layouts
-// are the persistent plan's. ok only where this server keeps those
+// are the persistent plan's, and so are the repartitions of the streams it
+// rekeys (JoinRepartitions). ok only where this server keeps those
 // internal topics for a push query: a join of a stream with a stream or a
-// table, neither windowed, over two topics, on keys that need no
-// repartition (rekeyedSides); every other push join keeps its state in
-// memory only.
+// table, neither windowed, over two topics, that rekeys no table side
+// (tableSideRepartition); every other push join keeps its state in memory
+// only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if jp == nil || plan.Persistent || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
@@ -22,10 +25,11 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 		left.Source.Topic == right.Source.Topic {
 		return nil, false
 	}
-	if rekeyLeft, rekeyRight, _ := rekeyedSides(jp, st, left, right); rekeyLeft || rekeyRight {
-		return nil, false
-	}
 	as := *plan
 	as.Persistent = true
+	as.JoinRepartitions = planJoinRepartitions(&as)
+	if slices.ContainsFunc(as.JoinRepartitions, func(r JoinRepartition) bool { return r.Table }) {
+		return nil, false
+	}
 	return &as, true
 }
