@@ -129,3 +129,24 @@ func TestATransientStreamTableJoinThatRekeysTheStreamWritesJoinRepartitionUntilI
 	}
 	waitFor(t, func() bool { _, left := transientTopics(t, st, qid); return len(left) == 0 }, "the push query's internal topics deleted once its LIMIT is reached")
 }
+
+// A push join reads its stream from the latest offsets unless told
+// otherwise (auto.offset.reset), and a rekeyed stream's records written
+// after it started reach it through Join-repartition; its table side is
+// read from the beginning whatever the reset (JoinNode.Joiner.buildTable).
+func TestATransientJoinThatRekeysFromTheLatestOffsetsJoinsWhatComesAfterItStarts(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, valueToKey[:len(valueToKey)-len("CREATE STREAM OUTPUT AS SELECT S.FOO, VAL FROM S LEFT JOIN T ON S.FOO = T.ID;")], nil)
+	st.produceJoin(joinRec{"t", 1000, kafkaInt(10), []byte(`{"VAL":"hello"}`)},
+		joinRec{"s", 1500, []byte("21"), []byte(`{"FOO":10}`)})
+	_, rd, qid := openQueryStreamWith(t, h2c(), url, "SELECT S.FOO, S.ID, VAL FROM S LEFT JOIN T ON S.FOO = T.ID EMIT CHANGES;", map[string]any{})
+	app, _ := transientTopics(t, st, qid)
+	if app == "" {
+		t.Fatal("the push query has no internal topics")
+	}
+	st.produceJoin(joinRec{"s", 2000, []byte("22"), []byte(`{"FOO":10}`)})
+	if got := readLine(t, rd); got != `[10,22,"hello"]` {
+		t.Errorf("push row %s, want [10,22,\"hello\"]: the record written after the query started", got)
+	}
+}
