@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
+
+	"github.com/ctalab/ctalab/lab/ksqldb"
 )
 
 type ksqlOpts struct {
@@ -224,7 +227,7 @@ func stripComments(s string) string {
 func (sh *ksqlShell) run(ctx context.Context, stmt string) error {
 	switch firstWord(stmt) {
 	case "SET", "UNSET":
-		return sh.setProperty(stmt)
+		return sh.setProperty(ctx, stmt)
 	case "SELECT":
 		return sh.query(ctx, stmt)
 	}
@@ -272,8 +275,11 @@ func ksqlError(status int, body []byte) error {
 }
 
 // setProperty handles SET 'name'='value'; and UNSET 'name'; locally, as
-// the CLI does, and answers as it does.
-func (sh *ksqlShell) setProperty(stmt string) error {
+// the CLI does (ksqldb-cli Cli.setProperty and unsetProperty, confluentinc/ksql
+// v7.9.0): SET asks the server's /is_valid_property first, then parses the
+// property as LocalProperties.set does, and keeps nothing it refuses; UNSET
+// of a name never set is refused. It answers as the CLI does.
+func (sh *ksqlShell) setProperty(ctx context.Context, stmt string) error {
 	s := strings.TrimSuffix(strings.TrimSpace(stripComments(stmt)), ";")
 	word := firstWord(s)
 	args := strings.TrimSpace(s[len(word):])
@@ -281,10 +287,11 @@ func (sh *ksqlShell) setProperty(stmt string) error {
 	if word == "UNSET" {
 		name := unq(args)
 		old, ok := sh.props[name]
-		delete(sh.props, name)
-		if ok {
-			fmt.Fprintf(sh.c.stdout, "Successfully unset local property '%s' (value was '%s').\n", name, old)
+		if !ok {
+			return cliMessage(fmt.Sprintf("Cannot unset local property '%s' which was never set in the first place", name))
 		}
+		delete(sh.props, name)
+		fmt.Fprintf(sh.c.stdout, "Successfully unset local property '%s' (value was '%s').\n", name, old)
 		return nil
 	}
 	name, value, ok := strings.Cut(args, "=")
@@ -292,12 +299,47 @@ func (sh *ksqlShell) setProperty(stmt string) error {
 		return fmt.Errorf("SET wants 'property'='value', got %q", args)
 	}
 	n, v := unq(name), unq(value)
+	if err := sh.validProperty(ctx, n); err != nil {
+		return err
+	}
+	if err := ksqldb.ParseLocalProperty(n, v); err != nil {
+		return err
+	}
 	if old, had := sh.props[n]; had {
 		fmt.Fprintf(sh.c.stdout, "Successfully changed local property '%s' from '%s' to '%s'.\n", n, old, v)
 	} else {
-		fmt.Fprintf(sh.c.stdout, "Successfully changed local property '%s' to '%s'.\n", n, v)
+		fmt.Fprintf(sh.c.stdout, "Successfully changed local property '%s' to '%s'. Use the UNSET command to revert your change.\n", n, v)
 	}
 	sh.props[n] = v
+	return nil
+}
+
+// cliMessage is an error the CLI prints in its own words.
+type cliMessage string
+
+func (m cliMessage) Error() string { return string(m) }
+
+// validProperty asks the server whether a request may set property
+// (GET /is_valid_property/<property>, as KsqlRestClient.makeIsValidRequest
+// does); a refusal is the server's message.
+func (sh *ksqlShell) validProperty(ctx context.Context, property string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sh.url+"/is_valid_property/"+url.PathEscape(property), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/vnd.ksql.v1+json")
+	resp, err := sh.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("ksqlDB at %s: %w (is the lab up? 'lab status' tells)", sh.url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return ksqlError(resp.StatusCode, b)
+	}
 	return nil
 }
 

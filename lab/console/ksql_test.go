@@ -82,3 +82,39 @@ func TestKsqlRefusedStatementIsItsMessageAndTheShellGoesOn(t *testing.T) {
 		t.Errorf("shell: exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
 	}
 }
+
+// SET checks a property as the ksql CLI does before it keeps it
+// (ksqldb-cli Cli.setProperty, confluentinc/ksql v7.9.0): the server's
+// /is_valid_property first, then LocalProperties.set, whose
+// LocalPropertyParser refuses a name KsqlConfigResolver does not know and a
+// value its type does not take; a refused SET keeps nothing, so the
+// statements after it run. A first SET of a name says how to revert it, a
+// later one names the value it replaces; UNSET of a name never set is
+// refused.
+func TestKsqlSetRefusesWhatTheCLIRefusesAndKeepsNothing(t *testing.T) {
+	stdout, stderr, code := runKsql(t, "SET 'no.such.setting'='1';\nSET 'ksql.streams.num.stream.threads'='two';\nSET 'ksql.service.id'='x';\nSHOW STREAMS;\nexit\n")
+	for _, want := range []string{
+		"Not recognizable as ksql, streams, consumer, or producer property: 'no.such.setting'",
+		"Invalid value two for configuration num.stream.threads: Not a number of type INT",
+		"One or more properties overrides set locally are prohibited by the KSQL server (use UNSET to reset their default value): [ksql.service.id]",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the shell's output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code != 0 || !strings.Contains(stdout, " Stream Name ") || strings.Contains(stdout, "Successfully changed") {
+		t.Errorf("exit %d, stderr %q; the shell kept a refused SET or the SHOW STREAMS after them failed:\n%s", code, stderr, stdout)
+	}
+	stdout, stderr, _ = runKsql(t, "", "-e", "SET 'auto.offset.reset'='earliest';\nSET 'auto.offset.reset'='latest';\nUNSET 'commit.interval.ms';")
+	for _, want := range []string{
+		"Successfully changed local property 'auto.offset.reset' to 'earliest'. Use the UNSET command to revert your change.\n",
+		"Successfully changed local property 'auto.offset.reset' from 'earliest' to 'latest'.\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if want := "Cannot unset local property 'commit.interval.ms' which was never set in the first place"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+}

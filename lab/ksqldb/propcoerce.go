@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -200,6 +201,22 @@ func coerceOverrides(raw map[string]any) error {
 		if cause := coerceOverride(k, v); cause != "" {
 			return &badRequestError{head: fmt.Sprintf("Failed to coerce type of value '%s' for key '%s'", overrideString(v), k), cause: cause}
 		}
+	}
+	return nil
+}
+
+// ParseLocalProperty checks a property as the ksql CLI's SET does before
+// it keeps it (LocalProperties.set, LocalPropertyParser.parse,
+// confluentinc/ksql v7.9.0): a name KsqlConfigResolver does not resolve
+// strictly is refused with PropertyNotFoundException's message, a value
+// its key's type or validator does not take with the ConfigException's,
+// and LocalPropertyValidator's refusals with theirs.
+func ParseLocalProperty(name, value string) error {
+	if !resolvesStrictly(name) {
+		return &propertyNotFoundError{name: name}
+	}
+	if cause := coerceOverride(name, value); cause != "" {
+		return errors.New(cause)
 	}
 	return nil
 }
