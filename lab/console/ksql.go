@@ -232,27 +232,13 @@ func (sh *ksqlShell) run(ctx context.Context, stmt string) error {
 		return sh.query(ctx, stmt)
 	}
 	body, _ := json.Marshal(map[string]any{"ksql": stmt, "streamsProperties": sh.props})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sh.url+"/ksql", bytes.NewReader(body))
+	b, err := sh.call(ctx, http.MethodPost, "/ksql", body)
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
-	req.Header.Set("Accept", "application/vnd.ksql.v1+json")
-	resp, err := sh.hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("ksqlDB at %s: %w (is the lab up? 'lab status' tells)", sh.url, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return ksqlError(resp.StatusCode, b)
 	}
 	var entities []map[string]json.RawMessage
 	if err := json.Unmarshal(b, &entities); err != nil {
-		return fmt.Errorf("ksqlDB answered %d with %q: %w", resp.StatusCode, b, err)
+		return fmt.Errorf("ksqlDB answered 200 with %q: %w", b, err)
 	}
 	for _, e := range entities {
 		if err := sh.printEntity(e); err != nil {
@@ -323,24 +309,39 @@ func (m cliMessage) Error() string { return string(m) }
 // (GET /is_valid_property/<property>, as KsqlRestClient.makeIsValidRequest
 // does); a refusal is the server's message.
 func (sh *ksqlShell) validProperty(ctx context.Context, property string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, sh.url+"/is_valid_property/"+url.PathEscape(property), nil)
+	_, err := sh.call(ctx, http.MethodGet, "/is_valid_property/"+url.PathEscape(property), nil)
+	return err
+}
+
+// call sends one request of the ksql media type to path and returns the
+// 200 answer's body (at most 64 MiB); any other status is the server's
+// refusal as the CLI shows it (ksqlError).
+func (sh *ksqlShell) call(ctx context.Context, method, path string, body []byte) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, sh.url+path, rd)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/vnd.ksql.v1+json")
 	}
 	req.Header.Set("Accept", "application/vnd.ksql.v1+json")
 	resp, err := sh.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("ksqlDB at %s: %w (is the lab up? 'lab status' tells)", sh.url, err)
+		return nil, fmt.Errorf("ksqlDB at %s: %w (is the lab up? 'lab status' tells)", sh.url, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return ksqlError(resp.StatusCode, b)
+		return nil, ksqlError(resp.StatusCode, b)
 	}
-	return nil
+	return b, nil
 }
 
 // printEntity prints one /ksql answer as the CLI's table builders do
