@@ -508,14 +508,17 @@ func isConnectServerError(err error) bool {
 }
 
 // maskedRequest is QueryMask.getMaskedStatement of a request: each
-// statement's text, a CREATE CONNECTOR's rebuilt with its values masked,
-// one per line.
+// statement's text, a CREATE CONNECTOR's or an INSERT ... VALUES's rebuilt
+// with its values masked, one per line.
 func maskedRequest(stmts []sql.Parsed) string {
 	parts := make([]string, len(stmts))
 	for i, p := range stmts {
 		parts[i] = p.Text
-		if cc, ok := p.Stmt.(*sql.CreateConnector); ok {
-			parts[i] = cc.MaskedText()
+		switch st := p.Stmt.(type) {
+		case *sql.CreateConnector:
+			parts[i] = st.MaskedText()
+		case *sql.InsertValues:
+			parts[i] = st.MaskedText()
 		}
 	}
 	return strings.Join(parts, "\n")

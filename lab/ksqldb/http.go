@@ -161,6 +161,8 @@ func (s *Server) handleKSQL(w http.ResponseWriter, r *http.Request) {
 			text := *req.KSQL
 			if stmts, perr := sql.Parse(text); perr == nil {
 				text = maskedRequest(stmts)
+			} else {
+				text = sql.MaskUnparsed(text)
 			}
 			s.writeJSON(w, r, http.StatusInternalServerError, restapi.StatementError{Type: "statement_error", ErrorCode: 50000,
 				Message: err.Error(), StatementText: text, Entities: []any{}})

@@ -16,10 +16,12 @@ import (
 )
 
 // decodeOverrides decodes the properties object of a request body (the
-// member named field) keeping each number's literal as a json.Number, as
-// Jackson keeps its kind: a Double for a number with a fraction or an
-// exponent, else an Integer or Long. It answers nil when the body has no
-// such object; the body has already been decoded once, so it is JSON.
+// member named field) as Jackson decodes it into a Map of Objects: each
+// number keeps its literal as a json.Number (a Double for a number with a
+// fraction or an exponent, else an Integer or Long), an object is a
+// orderedObject in the order written (a LinkedHashMap), an array a []any. It
+// answers nil when the body has no such object; the body has already been
+// decoded once, so it is JSON.
 func decodeOverrides(body []byte, field string) map[string]any {
 	var members map[string]json.RawMessage
 	if json.Unmarshal(body, &members) != nil || len(members[field]) == 0 {
@@ -27,11 +29,69 @@ func decodeOverrides(body []byte, field string) map[string]any {
 	}
 	dec := json.NewDecoder(bytes.NewReader(members[field]))
 	dec.UseNumber()
-	var props map[string]any
-	if dec.Decode(&props) != nil {
+	v, err := decodeJSONValue(dec)
+	obj, ok := v.(orderedObject)
+	if err != nil || !ok {
 		return nil
 	}
+	props := make(map[string]any, len(obj))
+	for _, m := range obj {
+		props[m.name] = m.value
+	}
 	return props
+}
+
+// orderedObject is a JSON object as Jackson decodes one untyped, a
+// LinkedHashMap: its members in the order first written, a repeated name
+// taking the last value written for it.
+type orderedObject []jsonMember
+
+type jsonMember struct {
+	name  string
+	value any
+}
+
+// decodeJSONValue decodes the next value of dec (which uses numbers):
+// objects as orderedObject, arrays as []any.
+func decodeJSONValue(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch tok {
+	case json.Delim('{'):
+		var obj orderedObject
+		for dec.More() {
+			nameTok, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			name, _ := nameTok.(string)
+			v, err := decodeJSONValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			if i := slices.IndexFunc(obj, func(m jsonMember) bool { return m.name == name }); i >= 0 {
+				obj[i].value = v
+			} else {
+				obj = append(obj, jsonMember{name, v})
+			}
+		}
+		_, err := dec.Token() // '}'
+		return obj, err
+	case json.Delim('['):
+		list := []any{}
+		for dec.More() {
+			v, err := decodeJSONValue(dec)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		_, err := dec.Token() // ']'
+		return list, err
+	}
+	return tok, nil
 }
 
 // immutableProperties are the names LocalPropertyValidator refuses to let
@@ -63,12 +123,29 @@ func parsesAsBoolean(v any) bool {
 
 // overrideString is the string PropertiesUtil.coerceType hands the parser:
 // String.valueOf of the value Jackson decoded (a list joined with commas).
-// A JSON number (decoded as a json.Number, see decodeOverrides) written
-// with a fraction or an exponent is a Double, printed as Double.toString
-// prints it; a whole one is an Integer, Long or BigInteger, printed as its
-// digits.
+// See javaString for how each kind prints.
 func overrideString(v any) string {
+	if list, ok := v.([]any); ok {
+		parts := make([]string, len(list))
+		for i, e := range list {
+			parts[i] = javaString(e)
+		}
+		return strings.Join(parts, ",")
+	}
+	if v == nil {
+		return fmt.Sprint(v)
+	}
+	return javaString(v)
+}
+
+// javaString is String.valueOf of a value as Jackson decodes it untyped:
+// a number as Integer, Long or Double print it, a list as
+// AbstractCollection.toString ([a, b]), an object as AbstractMap.toString
+// ({name=value, ...}), null as "null".
+func javaString(v any) string {
 	switch v := v.(type) {
+	case nil:
+		return "null"
 	case json.Number:
 		lit := string(v)
 		if strings.ContainsAny(lit, ".eE") {
@@ -89,9 +166,15 @@ func overrideString(v any) string {
 	case []any:
 		parts := make([]string, len(v))
 		for i, e := range v {
-			parts[i] = overrideString(e)
+			parts[i] = javaString(e)
 		}
-		return strings.Join(parts, ",")
+		return "[" + strings.Join(parts, ", ") + "]"
+	case orderedObject:
+		parts := make([]string, len(v))
+		for i, m := range v {
+			parts[i] = m.name + "=" + javaString(m.value)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	return fmt.Sprint(v)
 }
@@ -199,7 +282,7 @@ func coerceOverrides(raw map[string]any) error {
 		}
 		v := raw[k]
 		if cause := coerceOverride(k, v); cause != "" {
-			return &badRequestError{head: fmt.Sprintf("Failed to coerce type of value '%s' for key '%s'", overrideString(v), k), cause: cause}
+			return &badRequestError{head: fmt.Sprintf("Failed to coerce type of value '%s' for key '%s'", javaString(v), k), cause: cause}
 		}
 	}
 	return nil

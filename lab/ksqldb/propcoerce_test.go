@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
@@ -218,5 +219,65 @@ func TestQueryStreamStreamPullQueryParsesItsOverridesAsItIsPlanned(t *testing.T)
 	}
 	if code, body := postQuery(t, url, "/query-stream", "SELECT * FROM clicks;", map[string]any{"auto.offset.reset": "earliest"}); code != 200 {
 		t.Errorf("stream pull query with a good override: %d %s", code, body)
+	}
+}
+
+// A request property given as a JSON object or array is the string
+// String.valueOf makes of what Jackson decoded (PropertiesUtil.coerceType,
+// confluentinc/ksql v7.9.0): an object is a LinkedHashMap, printed
+// {name=value, ...} in the order written; an array is a List, whose
+// elements are joined with commas for the parser (listToString) while the
+// refusal names the list as AbstractCollection.toString prints it,
+// [a, b].
+func TestARequestPropertyObjectOrArrayIsTheStringJavaMakesOfIt(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	obj := json.RawMessage(`{"zeta":1,"alpha":"x","mid":[true,null,2.0],"in":{"b":1,"a":2}}`)
+	objString := "{zeta=1, alpha=x, mid=[true, null, 2.0], in={b=1, a=2}}"
+	code, body := post(t, url, "/ksql", "SHOW STREAMS;", map[string]any{"ksql.streams.num.stream.threads": obj})
+	var e map[string]any
+	_ = json.Unmarshal(body, &e)
+	want := "Failed to coerce type of value '" + objString + "' for key 'ksql.streams.num.stream.threads'\nCaused by: "
+	if msg, _ := e["message"].(string); code != 400 || !strings.HasPrefix(msg, want) {
+		t.Errorf("an object for an INT setting: %d %s\nwant a message starting %q", code, body, want)
+	}
+	code, body = post(t, url, "/ksql", "SHOW STREAMS;", map[string]any{"ksql.streams.num.stream.threads": json.RawMessage(`[1, 2]`)})
+	e = nil
+	_ = json.Unmarshal(body, &e)
+	want = "Failed to coerce type of value '[1, 2]' for key 'ksql.streams.num.stream.threads'\nCaused by: Invalid value 1,2 for configuration num.stream.threads: Not a number\n\tof type INT"
+	if code != 400 || e["message"] != want {
+		t.Errorf("an array for an INT setting: %d %s\nwant %q", code, body, want)
+	}
+	a := showProperties(t, url, map[string]any{"ksql.output.topic.name.prefix": obj})
+	if got := a.value("ksql.output.topic.name.prefix"); got != objString {
+		t.Errorf("an object for a STRING setting is listed as %s, want %s", got, objString)
+	}
+}
+
+// An unknown request property refused on /ksql names the request as
+// QueryMask.getMaskedStatement masks it (Errors.serverErrorForStatement
+// with KsqlRequest.getMaskedKsql, confluentinc/ksql v7.9.0); a request that
+// does not parse is masked by its fallback: the values after VALUES of an
+// INSERT (each run of characters between delimiters after the last
+// opening parenthesis), then every quoted property but connector.class
+// given a quoted value. A request that parses has its INSERT rebuilt with
+// masked values, its other statements kept as written, one per line.
+func TestAnUnknownPropertyNamesTheRequestAsQueryMaskMasksIt(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	for stmt, want := range map[string]string{
+		"INSERT INTO s (a, b) VALUES ('secret', 42) garbage;":                                                   "INSERT INTO s (a, b) VALUES ('[value]','[value]')'[value]';",
+		"insert into s (a) values\n(  'x'  ;":                                                                   "insert into s (a) values\n('[value]';",
+		"CREATE SOURCE CONNECTOR c WITH ('connector.class'='io.x.Src', \"connection.password\" = 'pw', `k`='';": "CREATE SOURCE CONNECTOR c WITH ('connector.class'='io.x.Src', \"connection.password\"='[string]', `k`='[string]';",
+		"SELEC 1;": "SELEC 1;",
+		// parsed: the values masked, names as Name.toString prints them
+		"SHOW STREAMS; insert into s (a, `b`) values ('secret', 42);": "SHOW STREAMS;\nINSERT INTO `S` (`A`, `b`) VALUES ('[value]', '[value]');",
+	} {
+		code, body := post(t, url, "/ksql", stmt, map[string]any{"no.such.property": "1"})
+		var e map[string]any
+		_ = json.Unmarshal(body, &e)
+		if code != 500 || e["@type"] != "statement_error" || e["statementText"] != want {
+			t.Errorf("%q: %d %s\nwant statementText %q", stmt, code, body, want)
+		}
 	}
 }
