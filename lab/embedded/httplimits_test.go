@@ -204,7 +204,10 @@ func TestPushQueryOutlivesTheWriteTimeout(t *testing.T) {
 // connection served). net/http's Shutdown waits for such a connection
 // until it is 5 s old before it counts it as idle (closeIdleConns in
 // src/net/http/server.go, "Issue 22682"); a stopping stand-in closes it at
-// once, so that a stop within a deadline shorter than that succeeds.
+// once, so that a stop within a deadline shorter than that succeeds. The
+// deadline is as close under those 5 s as keeps the promise testable: the
+// whole stack stops in about 0.2 s, and a machine under heavy load has
+// taken more than 2 s.
 func TestCloseEndsAConnectionThatSentNoRequestAndStopsWithinItsDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -222,10 +225,10 @@ func TestCloseEndsAConnectionThatSentNoRequestAndStopsWithinItsDeadline(t *testi
 		defer c.Close()
 		conns = append(conns, c)
 	}
-	stopCtx, stopCancel := context.WithTimeout(context.Background(), 2*time.Second)
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), 4500*time.Millisecond)
 	defer stopCancel()
 	if err := s.Close(stopCtx); err != nil {
-		t.Fatalf("stop with a 2 s deadline while clients hold connections without a request: %v", err)
+		t.Fatalf("stop with a 4.5 s deadline while clients hold connections without a request: %v", err)
 	}
 	for i, c := range conns {
 		if !ended(t, c, 10*time.Second) {
