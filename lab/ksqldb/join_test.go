@@ -23,14 +23,19 @@ type joinRec struct {
 	value []byte // nil: a null value (tombstone on a table)
 }
 
+// produceJoin writes recs in the order given, each acknowledged before the
+// next is sent: a producer keeps the order of one partition's records
+// only, and one handed records of two topics at once may send a later
+// record of one before an earlier one of the other (whose topic's
+// metadata it is still loading), which a join reading both would then
+// see in that order.
 func (st *stack) produceJoin(recs ...joinRec) {
 	st.t.Helper()
-	var out []*kgo.Record
 	for _, r := range recs {
-		out = append(out, &kgo.Record{Topic: r.topic, Key: r.key, Value: r.value, Timestamp: time.UnixMilli(r.ts)})
-	}
-	if err := st.cl.ProduceSync(context.Background(), out...).FirstErr(); err != nil {
-		st.t.Fatalf("produce: %v", err)
+		rec := &kgo.Record{Topic: r.topic, Key: r.key, Value: r.value, Timestamp: time.UnixMilli(r.ts)}
+		if err := st.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			st.t.Fatalf("produce: %v", err)
+		}
 	}
 }
 
