@@ -90,3 +90,42 @@ func TestProcessingLogNamesEachFormatsDeserializer(t *testing.T) {
 		t.Errorf("jsonval: message %q does not end with its first cause %q", got["jsonval"], fmt.Sprint(c))
 	}
 }
+
+// A JSON value nested deeper than Jackson reads is a deserialization
+// error: ksqlDB 7.9 reads JSON with jackson-core 2.16.0 (confluentinc/common
+// v7.9.0 pom, jackson.version), whose StreamReadConstraints allow 1000
+// levels of unclosed arrays and objects (DEFAULT_MAX_DEPTH) and refuse the
+// next with "Document nesting depth (1001) exceeds the maximum allowed
+// (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"
+// (validateNestingDepth). The record is logged and skipped; the ones
+// around it go through, however deep the refused one is.
+func TestAJSONValueNestedDeeperThanJacksonReadsIsLoggedAndSkipped(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	st.createTopic("deep", 1)
+	mustKSQL(t, url, "CREATE STREAM DEEP (K INT KEY, V STRING) WITH (KAFKA_TOPIC='deep', VALUE_FORMAT='JSON');"+
+		"CREATE STREAM DEEP_OUT AS SELECT K, V FROM DEEP;", earliest())
+	nested := func(levels int) string { return strings.Repeat("[", levels) + strings.Repeat("]", levels) }
+	st.produce("deep", kv{key: intKey(1), value: []byte(`{"V":` + nested(999) + `}`)}) // 1000 levels with the object
+	st.produce("deep", kv{key: intKey(2), value: []byte(`{"V":` + nested(1000) + `}`)})
+	st.produce("deep", kv{key: intKey(3), value: []byte(`{"V":` + nested(400000) + `}`)})
+	st.produce("deep", kv{key: intKey(4), value: []byte(`{"V":"shallow"}`)})
+
+	out := st.consume("DEEP_OUT", 2)
+	if got := string(out[0].value); got != `{"V":"`+nested(999)+`"}` {
+		t.Errorf("the record 1000 levels deep went out as %.80q..., want its array as text", got)
+	}
+	if got := string(out[1].value); got != `{"V":"shallow"}` {
+		t.Errorf("second output %q, want the shallow record", got)
+	}
+	const limit = "Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"
+	for i, r := range st.consume("default_ksql_processing_log", 2) {
+		var e plogEntry
+		if err := json.Unmarshal(r.value, &e); err != nil || e.Message.Deser == nil {
+			t.Fatalf("processing log record %q: not a deserialization error (%v)", r.value, err)
+		}
+		if msg := e.Message.Deser.ErrorMessage; !strings.HasPrefix(msg, "Failed to deserialize value from topic: deep. ") || !strings.Contains(msg, limit) {
+			t.Errorf("processing log record %d: %q, want Jackson's nesting limit", i, msg)
+		}
+	}
+}

@@ -13,15 +13,16 @@ import (
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/javanum"
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 )
 
 // decodeOverrides decodes the properties object of a request body (the
 // member named field) as Jackson decodes it into a Map of Objects: each
 // number keeps its literal as a json.Number (a Double for a number with a
 // fraction or an exponent, else an Integer or Long), an object is a
-// orderedObject in the order written (a LinkedHashMap), an array a []any. It
-// answers nil when the body has no such object; the body has already been
-// decoded once, so it is JSON.
+// formats.JSONObject in the order written (a LinkedHashMap), an array a
+// []any (formats.ReadJSONTree). It answers nil when the body has no such
+// object; the body has already been decoded once, so it is JSON.
 func decodeOverrides(body []byte, field string) map[string]any {
 	var members map[string]json.RawMessage
 	if json.Unmarshal(body, &members) != nil || len(members[field]) == 0 {
@@ -29,69 +30,12 @@ func decodeOverrides(body []byte, field string) map[string]any {
 	}
 	dec := json.NewDecoder(bytes.NewReader(members[field]))
 	dec.UseNumber()
-	v, err := decodeJSONValue(dec)
-	obj, ok := v.(orderedObject)
+	v, err := formats.ReadJSONTree(dec)
+	obj, ok := v.(*formats.JSONObject)
 	if err != nil || !ok {
 		return nil
 	}
-	props := make(map[string]any, len(obj))
-	for _, m := range obj {
-		props[m.name] = m.value
-	}
-	return props
-}
-
-// orderedObject is a JSON object as Jackson decodes one untyped, a
-// LinkedHashMap: its members in the order first written, a repeated name
-// taking the last value written for it.
-type orderedObject []jsonMember
-
-type jsonMember struct {
-	name  string
-	value any
-}
-
-// decodeJSONValue decodes the next value of dec (which uses numbers):
-// objects as orderedObject, arrays as []any.
-func decodeJSONValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch tok {
-	case json.Delim('{'):
-		var obj orderedObject
-		for dec.More() {
-			nameTok, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			name, _ := nameTok.(string)
-			v, err := decodeJSONValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			if i := slices.IndexFunc(obj, func(m jsonMember) bool { return m.name == name }); i >= 0 {
-				obj[i].value = v
-			} else {
-				obj = append(obj, jsonMember{name, v})
-			}
-		}
-		_, err := dec.Token() // '}'
-		return obj, err
-	case json.Delim('['):
-		list := []any{}
-		for dec.More() {
-			v, err := decodeJSONValue(dec)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		}
-		_, err := dec.Token() // ']'
-		return list, err
-	}
-	return tok, nil
+	return obj.Vals
 }
 
 // immutableProperties are the names LocalPropertyValidator refuses to let
@@ -169,10 +113,10 @@ func javaString(v any) string {
 			parts[i] = javaString(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
-	case orderedObject:
-		parts := make([]string, len(v))
-		for i, m := range v {
-			parts[i] = m.name + "=" + javaString(m.value)
+	case *formats.JSONObject:
+		parts := make([]string, len(v.Keys))
+		for i, k := range v.Keys {
+			parts[i] = k + "=" + javaString(v.Vals[k])
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}

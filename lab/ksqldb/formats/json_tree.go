@@ -3,6 +3,7 @@ package formats
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // JSONObject is a parsed JSON object with its keys in document order (a
@@ -21,21 +22,36 @@ func (o *JSONObject) Set(k string, v any) {
 	o.Vals[k] = v
 }
 
+// MaxJSONDepth is how many arrays and objects Jackson reads open at once:
+// jackson-core 2.16.0's StreamReadConstraints.DEFAULT_MAX_DEPTH, the
+// version ksqlDB 7.9 reads JSON with (confluentinc/common v7.9.0 pom).
+const MaxJSONDepth = 1000
+
+// ErrJSONTooDeep is StreamReadConstraints.validateNestingDepth's refusal
+// of the array or object one level past MaxJSONDepth.
+var ErrJSONTooDeep = fmt.Errorf("Document nesting depth (%d) exceeds the maximum allowed (%d, from `StreamReadConstraints.getMaxNestingDepth()`)", MaxJSONDepth+1, MaxJSONDepth)
+
 // ReadJSONTree reads the next JSON value from d as Jackson's readTree
 // does: objects as *JSONObject, arrays as []any, numbers as json.Number
-// when d uses numbers (their text), strings, booleans and nil.
-func ReadJSONTree(d *json.Decoder) (any, error) {
+// when d uses numbers (their text), strings, booleans and nil. A value
+// nested deeper than MaxJSONDepth is refused with ErrJSONTooDeep.
+func ReadJSONTree(d *json.Decoder) (any, error) { return readJSONTree(d, 0) }
+
+func readJSONTree(d *json.Decoder, depth int) (any, error) {
 	tok, err := d.Token()
 	if err != nil {
 		return nil, err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
+		if (t == '[' || t == '{') && depth == MaxJSONDepth {
+			return nil, ErrJSONTooDeep
+		}
 		switch t {
 		case '[':
 			arr := []any{}
 			for d.More() {
-				v, err := ReadJSONTree(d)
+				v, err := readJSONTree(d, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -50,7 +66,7 @@ func ReadJSONTree(d *json.Decoder) (any, error) {
 				if err != nil {
 					return nil, err
 				}
-				v, err := ReadJSONTree(d)
+				v, err := readJSONTree(d, depth+1)
 				if err != nil {
 					return nil, err
 				}
