@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ctalab/ctalab/internal/avroguard"
+	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 )
 
@@ -112,5 +115,18 @@ func TestRegistryRegistersOnceAndDecodesByID(t *testing.T) {
 	}
 	if _, err := NewRegistry("localhost:8081", nil); err == nil {
 		t.Error("a URL without scheme was accepted")
+	}
+}
+
+// The dashboard decodes records with their writer's schema, whatever a
+// client registered: a body whose array claims 2^31-1 items is refused
+// before goavro allocates them (which would end the process).
+func TestDecodeBodyRefusesAnArrayClaimingMoreItemsThanItHolds(t *testing.T) {
+	c, err := goavro.NewCodec(`{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"int"}}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeBody(c, append(binary.AppendVarint(nil, 1<<31-1), 0)); !errors.Is(err, avroguard.ErrRefused) {
+		t.Errorf("decode: %v, want refused", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ctalab/ctalab/internal/avroguard"
+
 	"github.com/linkedin/goavro/v2"
 )
 
@@ -41,7 +43,7 @@ func SplitWire(b []byte) (id int, body []byte, err error) {
 // DecodeBody decodes an Avro body with codec, requiring that every byte is
 // used: trailing bytes mean the writer used another schema.
 func DecodeBody(codec *goavro.Codec, body []byte) (any, error) {
-	native, rest, err := codec.NativeFromBinary(body)
+	native, rest, err := avroguard.Decode(codec, body)
 	if err != nil {
 		return nil, fmt.Errorf("decode avro: %w", err)
 	}

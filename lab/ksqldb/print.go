@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ctalab/ctalab/internal/avroguard"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/javanum"
@@ -204,7 +206,7 @@ func newPrintFormats(s *Server, key bool) *printFormats {
 			bad[id] = true
 			return "", false
 		}
-		native, _, err := codec.NativeFromBinary(b[5:])
+		native, _, err := avroguard.Decode(codec, b[5:])
 		if err != nil {
 			return "", false
 		}

@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -127,5 +128,43 @@ func TestAJSONValueNestedDeeperThanJacksonReadsIsLoggedAndSkipped(t *testing.T) 
 		if msg := e.Message.Deser.ErrorMessage; !strings.HasPrefix(msg, "Failed to deserialize value from topic: deep. ") || !strings.Contains(msg, limit) {
 			t.Errorf("processing log record %d: %q, want Jackson's nesting limit", i, msg)
 		}
+	}
+}
+
+// An Avro value whose array claims 2^31-1 items in six bytes (its schema
+// registered, its wire header right) is a record ksqlDB cannot
+// deserialize: logged and skipped by a query, shown in no Avro format by
+// PRINT, and the server goes on; decoded as it claims, it would ask for
+// 32 GiB at once, which ends a Go process (avroguard).
+func TestAnAvroValueClaimingMoreItemsThanItHoldsIsLoggedSkippedAndPrintedUndecoded(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	st.createTopic("claims", 1)
+	schema := `{"type":"record","name":"R","fields":[{"name":"A","type":["null",{"type":"array","items":["null","long"]}]}]}`
+	id := registerSchema(t, st.reg.URL(), "claims-value", schema)
+	bomb := binary.BigEndian.AppendUint32([]byte{0}, uint32(id))
+	bomb = append(binary.AppendVarint(append(bomb, 2), 1<<31-1), 0) // the union's array branch, its block count
+	st.produce("claims", kv{key: intKey(1), value: wire(t, id, schema, map[string]any{"A": map[string]any{"array": []any{map[string]any{"long": 7}}}})})
+	st.produce("claims", kv{key: intKey(2), value: bomb})
+	st.produce("claims", kv{key: intKey(3), value: wire(t, id, schema, map[string]any{"A": nil})})
+	mustKSQL(t, url, "CREATE STREAM CLAIMS (K INT KEY) WITH (KAFKA_TOPIC='claims', VALUE_FORMAT='AVRO');"+
+		"CREATE STREAM CLAIMS_OUT WITH (VALUE_FORMAT='JSON') AS SELECT K, A FROM CLAIMS;", earliest())
+
+	out := st.consume("CLAIMS_OUT", 2)
+	if a, b := string(out[0].value), string(out[1].value); a != `{"A":[7]}` || b != `{"A":null}` {
+		t.Errorf("outputs %s, %s; want the records around the refused one", a, b)
+	}
+	for _, r := range st.consume("default_ksql_processing_log", 1) {
+		var e plogEntry
+		if err := json.Unmarshal(r.value, &e); err != nil || e.Message.Deser == nil || e.Message.Deser.Topic != "claims" {
+			t.Errorf("processing log record %q: not the record's deserialization error (%v)", r.value, err)
+		}
+	}
+	code, body := printBody(t, url, "PRINT 'claims' FROM BEGINNING LIMIT 3;")
+	if code != 200 || !strings.Contains(body, "key: 2,") || strings.Count(body, "rowtime:") != 3 {
+		t.Errorf("PRINT: %d\n%s", code, body)
+	}
+	if code, body := post(t, url, "/ksql", "LIST STREAMS;", nil); code != 200 {
+		t.Errorf("the server after the record: %d %s", code, body)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/ctalab/ctalab/internal/avroguard"
+
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -81,7 +83,7 @@ func (s *schemas) decode(ctx context.Context, data []byte) (json.RawMessage, *ap
 	if e != nil {
 		return nil, e
 	}
-	native, _, err := codec.NativeFromBinary(data[5:])
+	native, _, err := avroguard.Decode(codec, data[5:])
 	if err != nil {
 		return nil, newAPIError(http.StatusRequestTimeout, codeSchemaSerialization,
 			"Error deserializing Avro message for id %d", id)

@@ -2,6 +2,7 @@ package restproxy
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"net/http"
 	"net/http/httptrace"
@@ -538,5 +539,51 @@ func TestConsumerSeekToTimestampStartsAtTheFirstRecordNotBefore(t *testing.T) {
 	recs := e.pollRecords(path, ctBinary, 1)
 	if string(recs[0]["offset"]) != "2" {
 		t.Fatalf("after timestamp seek read offset %s, want 2", recs[0]["offset"])
+	}
+}
+
+// An Avro record whose array claims 2^31-1 items in six bytes, under a
+// schema the registry holds, is a record the consumer cannot read (the
+// 40801 answer any undecodable record gets, not skipped), not an
+// allocation of 32 GiB that would end the process: the proxy keeps
+// answering.
+func TestConsumerAvroRecordClaimingMoreItemsThanItHoldsIsAnErrorAndTheProxyLives(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("claims", 1)
+	schema := `{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"array","items":"long"}}]}`
+	resp := e.post("claims", ctAvro, map[string]any{"value_schema": schema, "records": []map[string]any{{"value": map[string]any{"a": []any{1, 2}}}}})
+	if resp.status != http.StatusOK {
+		t.Fatalf("produce: %d %s", resp.status, resp.body)
+	}
+	var produced struct {
+		ValueSchemaID int `json:"value_schema_id"`
+	}
+	resp.json(t, &produced)
+	bomb := []byte{0, 0, 0, 0, 0}
+	binary.BigEndian.PutUint32(bomb[1:], uint32(produced.ValueSchemaID))
+	bomb = binary.AppendVarint(bomb, 1<<31-1) // the block count, then nothing
+	e.produceRaw("claims", 0, [2][]byte{nil, bomb})
+
+	_, base := e.createConsumer("claims-readers", `{"name":"c1","format":"avro","auto.offset.reset":"earliest","consumer.request.timeout.ms":500}`)
+	path := strings.TrimPrefix(base, e.server.URL)
+	e.do(http.MethodPost, path+"/subscription", ctV2, []byte(`{"topics":["claims"]}`))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if time.Now().After(deadline) {
+			t.Fatal("no failing read within 20 s")
+		}
+		resp := e.do(http.MethodGet, path+"/records", "", nil, "Accept", ctAvro)
+		if resp.status == http.StatusOK {
+			continue // the good record, or nothing fetched yet
+		}
+		code, msg := resp.apiErr(t)
+		if resp.status != http.StatusRequestTimeout || code != 40801 {
+			t.Fatalf("read: %d %s", resp.status, resp.body)
+		}
+		t.Logf("refused: %s", msg)
+		break
+	}
+	if resp := e.do(http.MethodGet, "/topics", "", nil); resp.status != http.StatusOK {
+		t.Fatalf("the proxy after the record: %d %s", resp.status, resp.body)
 	}
 }

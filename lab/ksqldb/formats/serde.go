@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ctalab/ctalab/internal/avroguard"
+
 	"github.com/linkedin/goavro/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -580,7 +582,7 @@ func (s *Serde) decodeAvro(ctx context.Context, b []byte, out []any) ([]any, err
 			return out, nil
 		}
 	}
-	native, rest, err := s.Registry.readCodec(id, codec).NativeFromBinary(b[5:])
+	native, rest, err := avroguard.Decode(s.Registry.readCodec(id, codec), b[5:])
 	if err != nil {
 		return nil, fmt.Errorf("decode avro (schema %d): %w", id, err)
 	}
