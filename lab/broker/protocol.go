@@ -86,6 +86,8 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 20, 33, 44: // DeleteTopics, AlterConfigs, IncrementalAlterConfigs
 		return true
+	case 37: // CreatePartitions: the controller's record bound (recordbound.go)
+		return true
 	case 32: // DescribeConfigs
 		return p.cleanerBackoff != ""
 	case 1, 2: // Fetch, ListOffsets: a cleaning may move a log start before kfake answers
@@ -211,6 +213,10 @@ func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error
 		return b, p.forgetCodecsAfter(p.forgetStartsAfter(req)), nil
 	case *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
 		return b, p.forgetCodecsAfter(nil), nil
+	case *kmsg.CreatePartitionsRequest:
+		if changed, fix := p.boundCreatePartitions(req); changed {
+			return appendRequest(h, req), fix, nil
+		}
 	}
 	return b, nil, nil
 }
@@ -388,13 +394,19 @@ func internalTopicMetadata(name string, partitions, node int32) kmsg.MetadataRes
 // rewriteCreateTopics refuses, per topic, names Kafka refuses
 // (INVALID_TOPIC_EXCEPTION with Topic.validate's message, as
 // ReplicationControlManager.validateNewTopicNames answers in 3.9) and the
-// internal topics, which already exist (TOPIC_ALREADY_EXISTS), and lets
-// kfake create the rest.
+// internal topics, which already exist (TOPIC_ALREADY_EXISTS), refuses
+// the whole request when it asks for more records than the KRaft
+// controller writes at once (recordbound.go), and lets kfake create the
+// rest.
 func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsRequest) ([]byte, func([]byte) ([]byte, error), error) {
 	type refusal struct {
 		name string
 		code int16
 		msg  string
+	}
+	names := make([]string, len(req.Topics))
+	for i, t := range req.Topics {
+		names[i] = t.Topic
 	}
 	var refused []refusal
 	kept := req.Topics[:0]
@@ -412,6 +424,10 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 			continue
 		}
 		kept = append(kept, t)
+	}
+	if p.createTopicsRecords(kept) > maxRecordsPerUserOp {
+		req.Topics = nil // nothing is created (recordbound.go)
+		return appendRequest(h, req), refuseExcessiveCreateTopics(req.Version, names), nil
 	}
 	if len(refused) == 0 {
 		return appendRequest(h, req), nil, nil
