@@ -396,7 +396,8 @@
 // result too (its null ROWKEY last among the values); and a FULL OUTER last step on the key the
 // result is keyed by rekeys only its stream (Join-right-repartition), one
 // on another column both the result (Join-left-repartition) and its
-// stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER), and a FULL OUTER step
+// stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER), as one after a FULL
+// OUTER step rekeys that step's result, and a FULL OUTER step
 // between others on that key rekeys only its stream too, the
 // stream-stream join after it rekeying its result as after a FULL OUTER
 // first step; a
@@ -442,8 +443,8 @@
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream, one with two rekeyed
 // tables before a stream-stream join, one keyed in
-// a format that infers schemas with a FULL OUTER step that rekeys a FULL
-// OUTER result, a RIGHT step that rekeys one but the first step's, a FULL
+// a format that infers schemas with a RIGHT step that rekeys a FULL
+// OUTER result but the first step's, a FULL
 // OUTER step between others that rekeys the result or a stream-table join
 // after one), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
@@ -469,8 +470,7 @@
 // step after a second FULL OUTER one rekeys that one's result in turn,
 // the first's ROWKEY column kept where it was among the values); N-way
 // joins whose topology EXPLAIN does not build (the chains above that
-// rekey in memory, among them a FULL OUTER step that rekeys a FULL OUTER
-// result of a chain keyed in a format that infers schemas)
+// rekey in memory)
 // keep every
 // stream-stream step's stores in one changelog,
 // <query>-Join-this-join-store-changelog, in this server's own entry

@@ -31,7 +31,8 @@ import "testing"
 // join_nway_srouterrekey_test.go; for a second rekey,
 // join_nway_srouterrekey2_test.go, and for a FULL OUTER step between
 // others, join_nway_sroutermid_test.go; for a RIGHT step after a FULL
-// OUTER one, join_nway_srouterright_test.go.
+// OUTER one, join_nway_srouterright_test.go; for a FULL OUTER step after
+// a FULL OUTER one (first or between others), join_nway_sroutertwo_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -116,6 +117,29 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryOuterRightChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-right.topology",
+	},
+	{
+		// a FULL OUTER step after the FULL OUTER first one
+		// (registryTwoOuterChain), the historical plan
+		// multi-joins_-_stream-stream-stream_-_outer-outer's query: the
+		// first case's topology with the second join's processors and
+		// stores named as that plan names its second step's
+		// (Join-outer-this-join/-outer-other-join,
+		// KSTREAM-OUTERTHIS/-OUTEROTHER), at the first case's indexes
+		name:   "a FULL OUTER step after a FULL OUTER first step of a chain keyed in formats that infer schemas rekeys its result through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryTwoOuterChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-outer.topology",
+	},
+	{
+		// a FULL OUTER last step after a FULL OUTER step between others
+		// (registryMidTwoOuterChain): the previous case's topology
+		// (registryOuterMidChain's) with the last join's processors and
+		// stores named as an outer join's, at the same indexes
+		name:   "a FULL OUTER last step after a FULL OUTER step between others of a chain keyed in formats that infer schemas rekeys its result through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryMidTwoOuterChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-outer.topology",
 	},
 }
 

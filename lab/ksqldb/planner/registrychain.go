@@ -102,7 +102,10 @@ import (
 // rekeys the result writes it, Kafka Streams' "other" side, to
 // <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
 // a FULL OUTER first step's result too (outerRepartition), but no later
-// FULL OUTER one's. A later join's right stream rekeyed on an
+// FULL OUTER one's. A FULL OUTER last step after a FULL OUTER one rekeys
+// that one's result through Join-left-repartition alike (historical plan
+// multi-joins_-_stream-stream-stream_-_outer-outer, its stream forced
+// through Join-right-repartition). A later join's right stream rekeyed on an
 // expression leaves its copy of the key after its values in the result,
 // which a later rekey of the result carries as it carries the first
 // join's right stream's (carryStreamCopies; derived topology
@@ -215,13 +218,13 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if st.Type == sql.OuterJoin && (k < n-1 || outerBefore) || rightStep && outerBefore && (!outerFirst || k > 1) {
+			if st.Type == sql.OuterJoin && k < n-1 || rightStep && outerBefore && (!outerFirst || k > 1) {
 				// a FULL OUTER step between others that rekeys the result
-				// too, a FULL OUTER one that rekeys a FULL OUTER result, or
-				// a RIGHT one that rekeys it but right after a FULL OUTER
-				// first step: not built here (a FULL OUTER last step
-				// rekeys it through Join-left-repartition, its left side
-				// Kafka Streams' "this" one)
+				// too, or a RIGHT one that rekeys a FULL OUTER result but
+				// right after a FULL OUTER first step: not built here (a
+				// FULL OUTER last step rekeys it through
+				// Join-left-repartition, its left side Kafka Streams'
+				// "this" one, a FULL OUTER result too)
 				return nil
 			}
 			if outerBefore && (onExpr || table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
