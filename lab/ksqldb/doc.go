@@ -392,8 +392,8 @@
 // writes its rows in that order); a later RIGHT step that rekeys the result
 // writes the result, Kafka Streams' "other" side, to
 // <L_...>Join-right-repartition (stores KSTREAM-JOINTHIS for the stream's
-// rows, KSTREAM-OUTEROTHER for the result's), a FULL OUTER first step's
-// result too (its null ROWKEY last among the values); and a FULL OUTER last step on the key the
+// rows, KSTREAM-OUTEROTHER for the result's), a FULL OUTER step's
+// result, or one past such a step, too (its null ROWKEY among the values); and a FULL OUTER last step on the key the
 // result is keyed by rekeys only its stream (Join-right-repartition), one
 // on another column both the result (Join-left-repartition) and its
 // stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER), as one after a FULL
@@ -443,8 +443,7 @@
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream, one with two rekeyed
 // tables before a stream-stream join, one keyed in
-// a format that infers schemas with a RIGHT step that rekeys a FULL
-// OUTER result but the first step's, a FULL
+// a format that infers schemas with a FULL
 // OUTER step between others that rekeys the result or a stream-table join
 // after one), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another

@@ -28,11 +28,13 @@ import "testing"
 // replayed over the renamed nodes, which leaves the plan's order as it
 // is). The runtime specs are join_nway_srouter_test.go and, for the FULL
 // OUTER last steps, join_nway_srouterlast_test.go and
-// join_nway_srouterrekey_test.go; for a second rekey,
+// join_nway_srouterrekey_test.go; for a second rekey (a RIGHT one too),
 // join_nway_srouterrekey2_test.go, and for a FULL OUTER step between
 // others, join_nway_sroutermid_test.go; for a RIGHT step after a FULL
-// OUTER one, join_nway_srouterright_test.go; for a FULL OUTER step after
-// a FULL OUTER one (first or between others), join_nway_sroutertwo_test.go.
+// OUTER first one, join_nway_srouterright_test.go, after one between
+// others, join_nway_srouterrightmid_test.go; for a FULL OUTER step after
+// a FULL OUTER one (first or between others),
+// join_nway_sroutertwo_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -140,6 +142,32 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryMidTwoOuterChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-outer.topology",
+	},
+	{
+		// a RIGHT last step after a FULL OUTER step between others
+		// (registryOuterMidRightChain): registryOuterMidChain's topology
+		// with the last join's sides named by KStreamImpl.doJoin for S4's
+		// leftJoin of the rekeyed result, as the RIGHT step after a FULL
+		// OUTER first one names them: the result, "other", through
+		// Join-right-repartition into Join-other-windowed
+		// (KSTREAM-OUTEROTHER-45) and Join-outer-other-join, S4, "this",
+		// through Join-left-repartition into Join-this-windowed
+		// (KSTREAM-JOINTHIS-44)
+		name:   "a RIGHT step after a FULL OUTER step between others of a chain keyed in formats that infer schemas rekeys its result through Join-right-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterMidRightChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-right.topology",
+	},
+	{
+		// a RIGHT step that rekeys the result a second time
+		// (registrySecondRightRekeyChain): the topology of the second
+		// rekey (registrySecondRekeyChain's) with the last join's sides
+		// named by KStreamImpl.doJoin for S4's leftJoin of the result, as
+		// the RIGHT step after a FULL OUTER first one names them
+		name:   "a RIGHT step that rekeys a result past a FULL OUTER step of a chain keyed in formats that infer schemas writes it to Join-right-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registrySecondRightRekeyChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-inner-right.topology",
 	},
 }
 

@@ -101,8 +101,11 @@ import (
 // unless the first step is FULL OUTER too; a later RIGHT step that
 // rekeys the result writes it, Kafka Streams' "other" side, to
 // <prefix>Join-right-repartition (KStreamImpl.doJoin's -right suffix),
-// a FULL OUTER first step's result too (outerRepartition), but no later
-// FULL OUTER one's. A FULL OUTER last step after a FULL OUTER one rekeys
+// a FULL OUTER step's result, or one past such a step, too
+// (outerRepartition; derived topologies
+// stream-stream-stream-sr-keys-outer-right,
+// stream-stream-stream-stream-sr-keys-inner-outer-right and
+// -outer-inner-right). A FULL OUTER last step after a FULL OUTER one rekeys
 // that one's result through Join-left-repartition alike (historical plan
 // multi-joins_-_stream-stream-stream_-_outer-outer, its stream forced
 // through Join-right-repartition). A later join's right stream rekeyed on an
@@ -218,13 +221,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if st.Type == sql.OuterJoin && k < n-1 || rightStep && outerBefore && (!outerFirst || k > 1) {
+			if st.Type == sql.OuterJoin && k < n-1 {
 				// a FULL OUTER step between others that rekeys the result
-				// too, or a RIGHT one that rekeys a FULL OUTER result but
-				// right after a FULL OUTER first step: not built here (a
-				// FULL OUTER last step rekeys it through
-				// Join-left-repartition, its left side Kafka Streams'
-				// "this" one, a FULL OUTER result too)
+				// too: not built here (a FULL OUTER last step rekeys it
+				// through Join-left-repartition, its left side Kafka
+				// Streams' "this" one, a FULL OUTER result too)
 				return nil
 			}
 			if outerBefore && (onExpr || table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
