@@ -398,7 +398,8 @@
 // on another column both the result (Join-left-repartition) and its
 // stream (stores KSTREAM-OUTERTHIS/-OUTEROTHER), as one after a FULL
 // OUTER step rekeys that step's result, and a FULL OUTER step
-// between others on that key rekeys only its stream too, the
+// between others on that key rekeys only its stream too, on another
+// column the result as well (a FULL OUTER result with its ROWKEY), the
 // stream-stream join after it rekeying its result as after a FULL OUTER
 // first step; a
 // chain whose
@@ -443,9 +444,8 @@
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream, one with two rekeyed
 // tables before a stream-stream join, one keyed in
-// a format that infers schemas with a FULL
-// OUTER step between others that rekeys the result or a stream-table join
-// after one), two streams of one topic joined (which Kafka Streams reads
+// a format that infers schemas with a stream-table join that rekeys a
+// result past a FULL OUTER step but a FULL OUTER first step's), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push

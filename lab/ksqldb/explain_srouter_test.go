@@ -30,7 +30,8 @@ import "testing"
 // OUTER last steps, join_nway_srouterlast_test.go and
 // join_nway_srouterrekey_test.go; for a second rekey (a RIGHT one too),
 // join_nway_srouterrekey2_test.go, and for a FULL OUTER step between
-// others, join_nway_sroutermid_test.go; for a RIGHT step after a FULL
+// others, join_nway_sroutermid_test.go (join_nway_sroutermidrekey_test.go
+// where it rekeys the result); for a RIGHT step after a FULL
 // OUTER first one, join_nway_srouterright_test.go, after one between
 // others, join_nway_srouterrightmid_test.go; for a FULL OUTER step after
 // a FULL OUTER one (first or between others),
@@ -168,6 +169,29 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registrySecondRightRekeyChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-inner-right.topology",
+	},
+	{
+		// a FULL OUTER step between others that rekeys the result
+		// (registryOuterMidRekeyChain): each level rekeys both its sides
+		// as registrySecondRekeyChain's do, so the topology is that case's
+		// with the first join's processors and stores named as an inner
+		// join's and the second's as an outer join's, at the same indexes
+		name:   "a FULL OUTER step between others of a chain keyed in formats that infer schemas that rekeys the result is rekeyed through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterMidRekeyChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-rekey-inner.topology",
+	},
+	{
+		// two FULL OUTER steps before an INNER join
+		// (registryTwoOuterMidChain): registrySecondRekeyChain's topology
+		// with the second join's processors and stores named as an outer
+		// join's, at the same indexes (twoOuterChain's, keyed so, the
+		// historical plan multi-joins_-_stream-stream-stream_-_outer-outer
+		// one level deeper)
+		name:   "two FULL OUTER steps of a chain keyed in formats that infer schemas are each rekeyed through their join's repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryTwoOuterMidChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-outer-inner.topology",
 	},
 }
 

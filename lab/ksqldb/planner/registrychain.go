@@ -52,9 +52,12 @@ import (
 // has none for the side that must be rekeyed); a later stream-stream join
 // that rekeys the result again carries the synthetic key where it was
 // among the values (outerRepartition). A FULL OUTER step between others,
-// on the key the result is keyed by, rekeys only its stream, and the
-// stream-stream join after it rekeys its result alike (a stream-table
-// join, or a RIGHT or FULL OUTER one, after it: not built here). A table keyed in another
+// on the key the result is keyed by, rekeys only its stream, on another
+// column the result too (as a FULL OUTER last step does; a FULL OUTER
+// result through outerRepartition), and the stream-stream join after it
+// rekeys its result alike (derived topologies
+// stream-stream-stream-stream-sr-keys-inner-outer-rekey-inner and
+// -outer-outer-inner; a stream-table join after it: not built here). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
 // one's) or the result at an earlier step (a stream-stream join after it
@@ -221,13 +224,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if st.Type == sql.OuterJoin && k < n-1 {
-				// a FULL OUTER step between others that rekeys the result
-				// too: not built here (a FULL OUTER last step rekeys it
-				// through Join-left-repartition, its left side Kafka
-				// Streams' "this" one, a FULL OUTER result too)
-				return nil
-			}
 			if outerBefore && (onExpr || table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
 				// (past a FULL OUTER step a rekey of the result after a
 				// later stream rekeyed on an expression, or a stream-table join's rekey of the
