@@ -401,7 +401,8 @@
 // between others on that key rekeys only its stream too, on another
 // column the result as well (a FULL OUTER result with its ROWKEY), the
 // stream-stream join after it rekeying its result as after a FULL OUTER
-// first step; a
+// first step, and a stream-table join after it, its table keyed in KAFKA,
+// through Join-repartition; a
 // chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
@@ -444,8 +445,8 @@
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream, one with two rekeyed
 // tables before a stream-stream join, one keyed in
-// a format that infers schemas with a stream-table join that rekeys a
-// result past a FULL OUTER step but a FULL OUTER first step's), two streams of one topic joined (which Kafka Streams reads
+// a format that infers schemas with a stream-table join past a FULL
+// OUTER step whose table is keyed in such a format), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push

@@ -35,7 +35,8 @@ import "testing"
 // OUTER first one, join_nway_srouterright_test.go, after one between
 // others, join_nway_srouterrightmid_test.go; for a FULL OUTER step after
 // a FULL OUTER one (first or between others),
-// join_nway_sroutertwo_test.go.
+// join_nway_sroutertwo_test.go; for a stream-table join after one,
+// join_nway_sroutertable_test.go.
 var registryOuterExplainCases = []explainCase{
 	{
 		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed through Join-left-repartition",
@@ -192,6 +193,26 @@ var registryOuterExplainCases = []explainCase{
 		topics: []string{"s1", "s2", "s3"},
 		stmts:  registryOuterStreams + registryTwoOuterMidChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-outer-inner.topology",
+	},
+	{
+		// a stream-table join after a FULL OUTER step between others, its
+		// table keyed in KAFKA (registryOuterTableChain): the table is
+		// built first, as in the historical plan
+		// multi-joins_-_stream-stream-table_-_full-inner (indexes 0 to 5,
+		// its sub-topology 0 with Join-repartition-source, Join, Project
+		// and the sink), then the stream-stream steps of
+		// registryOuterLastChain one level deeper with every index six
+		// higher, the FULL OUTER result rekeyed by
+		// LeftSourceKeyed-SelectKey after L_Join-merge into
+		// Join-repartition as in that plan; the sink takes 43 (the rekey's
+		// SelectKey 37, six before it, as in that plan); sub-topologies
+		// numbered in the order their first node is built
+		// (InternalTopologyBuilder.makeNodeGroups) and printed in
+		// NodeComparator's order (describeSubtopology replayed)
+		name:   "a stream-table join after a FULL OUTER step between others of a chain keyed in formats that infer schemas rekeys the result through Join-repartition",
+		topics: []string{"s1", "s2", "s3", "t"},
+		stmts:  registryOuterStreams + registryOuterTableChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-table-sr-keys-inner-outer-kafka-table.topology",
 	},
 }
 

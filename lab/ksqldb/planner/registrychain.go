@@ -57,7 +57,12 @@ import (
 // result through outerRepartition), and the stream-stream join after it
 // rekeys its result alike (derived topologies
 // stream-stream-stream-stream-sr-keys-inner-outer-rekey-inner and
-// -outer-outer-inner; a stream-table join after it: not built here). A table keyed in another
+// -outer-outer-inner), a stream-table join after it (or after a join
+// past a FULL OUTER first step) through Join-repartition where its table
+// needs no rekey (keyed in KAFKA: derived topology
+// stream-stream-stream-table-sr-keys-inner-outer-kafka-table; one keyed in
+// a format that infers schemas, rekeyed at that step too, is not built
+// here). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
 // one's) or the result at an earlier step (a stream-stream join after it
@@ -224,11 +229,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if outerBefore && (onExpr || table && (!outerFirst || k > 1) || !isColumnRef(st.leftExpr)) {
+			if outerBefore && (onExpr || !isColumnRef(st.leftExpr)) {
 				// (past a FULL OUTER step a rekey of the result after a
-				// later stream rekeyed on an expression, or a stream-table join's rekey of the
-				// result but the first after a FULL OUTER first step, or a
-				// rekey of it on an expression: not built here)
+				// later stream rekeyed on an expression, or a rekey of it
+				// on an expression: not built here)
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format

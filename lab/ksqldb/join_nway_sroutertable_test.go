@@ -1,0 +1,80 @@
+package ksqldb
+
+import (
+	"encoding/binary"
+	"fmt"
+	"testing"
+)
+
+// A table keyed in KAFKA for the registry-keyed chains.
+const registryKafkaTable = "CREATE TABLE T (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='t', partitions=1, key_format='KAFKA', value_format='JSON');\n"
+
+// A chain keyed in formats that infer schemas whose FULL OUTER step
+// between others (registryOuterMidChain's first two steps: S1 and S2
+// through L_L_Join-left-/-right-repartition in JSON_SR, S3 alone through
+// L_Join-right-repartition) is followed by a stream-table join on S1.ID
+// with a table keyed in KAFKA. The FULL OUTER result is keyed by its
+// synthetic ROWKEY (JoinTree.joinEquivalenceSet is empty for an OUTER
+// join), so the stream-table join rekeys it by S1.ID through
+// Join-repartition (StreamTableJoinBuilder's Joined name), its values the
+// joined streams' PrependAlias columns with the null ROWKEY after S3's, as
+// the historical plan multi-joins_-_stream-stream-table_-_full-inner
+// rekeys its FULL OUTER result (schema Join.Left), in the table's KAFKA
+// (JoinNode.resolveKeyFormats: the right side needs no rekey), which
+// forces no repartition of the table (PreJoinRepartitionNode). The table
+// is built first (indexes 0 to 5, as in that plan), so the stream-stream
+// steps' stores are registryOuterMidChain's six higher:
+// KSTREAM-JOINTHIS/-JOINOTHER 22/23 and KSTREAM-OUTERTHIS/-OUTEROTHER 34/35.
+const registryOuterTableChain = registryKafkaTable +
+	"CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0, S2.V0, S3.V0, T.V0 FROM S1 " +
+	"JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID " +
+	"JOIN T ON S1.ID = T.ID;"
+
+// kafkaIntOrNull shows a KAFKA INT key, or <null> for none.
+func kafkaIntOrNull(b []byte) string {
+	if b == nil {
+		return "<null>"
+	}
+	if len(b) != 4 {
+		return fmt.Sprintf("not a KAFKA int key: % x", b)
+	}
+	return fmt.Sprint(int32(binary.BigEndian.Uint32(b)))
+}
+
+func TestAStreamTableJoinAfterAFullOuterStepBetweenOthersOfARegistryKeyedChainRekeysItsResultThroughJoinRepartition(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterTableChain)
+	st.produceJoin(joinRec{"t", 0, kafkaInt(0), []byte(`{"V0":9}`)},
+		joinRec{"s1", 1, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
+		joinRec{"s3", 4, avroIntKey(t, st, "s3-key", 5), []byte(`{"V0":4}`)})
+
+	// the FULL OUTER step emits the first step's result alone at once,
+	// then with S3's record of key 0, and both find T's row; S3's record
+	// of key 5 goes out alone, with a null S1.ID, so its rekey has a null
+	// key and the stream-table join skips it
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":null,"T_V0":9} @2`,
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"T_V0":9} @3`,
+	})
+	s1 := aliasedRow("S1", 1, 1, 0)
+	s2 := aliasedRow("S2", 2, 2, 0)
+	s3 := aliasedRow("S3", 3, 3, 0)
+	s3k5 := `"S3_V0":4,"S3_ROWTIME":4,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":5`
+	rekeyed := func(cols string) string { return "{" + cols + `,"ROWKEY":null}` }
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_L_Join-left-repartition", nil, 0, []string{"0 {" + s1 + "} @1"}},
+		{"-L_L_Join-right-repartition", nil, 0, []string{"0 {" + s2 + "} @2"}},
+		{"-KSTREAM-JOINTHIS-0000000022-store-changelog", nil, 12, []string{"0@1#1 {" + s1 + "} @1"}},
+		{"-KSTREAM-JOINOTHER-0000000023-store-changelog", nil, 12, []string{"0@2#1 {" + s2 + "} @2"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"0 {" + s3 + "} @3", "5 {" + s3k5 + "} @4"}},
+		{"-KSTREAM-OUTERTHIS-0000000034-store-changelog", nil, 12, []string{"0@2#1 {" + s1 + "," + s2 + "} @2"}},
+		{"-KSTREAM-OUTEROTHER-0000000035-store-changelog", nil, 12, []string{"0@3#1 {" + s3 + "} @3", "5@4#2 {" + s3k5 + "} @4"}},
+		{"-Join-repartition", kafkaIntOrNull, 0, []string{
+			"0 " + rekeyed(s1+","+s2+","+noRow("S3")) + " @2",
+			"0 " + rekeyed(s1+","+s2+","+s3) + " @3",
+			"<null> " + rekeyed(noRow("S1")+","+noRow("S2")+","+s3k5) + " @4",
+		}},
+	})
+	noPrivateJoinLog(t, st, id)
+}
