@@ -214,6 +214,16 @@ var registryOuterExplainCases = []explainCase{
 		stmts:  registryOuterStreams + registryOuterTableChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-table-sr-keys-inner-outer-kafka-table.topology",
 	},
+	{
+		// a stream-table join after a join past a FULL OUTER first step
+		// (registryOuterRekeyTableChain): built as the previous case, over
+		// registryOuterChain's stream-stream steps one level deeper (the
+		// rekey's SelectKey 41, the sink 47)
+		name:   "a stream-table join after a join past a FULL OUTER first step of a chain keyed in formats that infer schemas rekeys the result through Join-repartition",
+		topics: []string{"s1", "s2", "s3", "t"},
+		stmts:  registryOuterStreams + registryOuterRekeyTableChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-table-sr-keys-outer-inner-kafka-table.topology",
+	},
 }
 
 func TestExplainOfARegistryKeyedChainWithAFullOuterStepFollowsKsqlDBsBuilders(t *testing.T) {

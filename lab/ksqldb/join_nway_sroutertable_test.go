@@ -30,15 +30,19 @@ const registryOuterTableChain = registryKafkaTable +
 	"JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID " +
 	"JOIN T ON S1.ID = T.ID;"
 
-// kafkaIntOrNull shows a KAFKA INT key, or <null> for none.
-func kafkaIntOrNull(b []byte) string {
-	if b == nil {
-		return "<null>"
+// kafkaNumberOrNull shows a KAFKA INT or BIGINT key, or <null> for none.
+func kafkaNumberOrNull(b []byte) string {
+	switch len(b) {
+	case 0:
+		if b == nil {
+			return "<null>"
+		}
+	case 4:
+		return fmt.Sprint(int32(binary.BigEndian.Uint32(b)))
+	case 8:
+		return fmt.Sprint(int64(binary.BigEndian.Uint64(b)))
 	}
-	if len(b) != 4 {
-		return fmt.Sprintf("not a KAFKA int key: % x", b)
-	}
-	return fmt.Sprint(int32(binary.BigEndian.Uint32(b)))
+	return fmt.Sprintf("not a KAFKA INT or BIGINT key: % x", b)
 }
 
 func TestAStreamTableJoinAfterAFullOuterStepBetweenOthersOfARegistryKeyedChainRekeysItsResultThroughJoinRepartition(t *testing.T) {
@@ -70,10 +74,68 @@ func TestAStreamTableJoinAfterAFullOuterStepBetweenOthersOfARegistryKeyedChainRe
 		{"-L_Join-right-repartition", nil, 0, []string{"0 {" + s3 + "} @3", "5 {" + s3k5 + "} @4"}},
 		{"-KSTREAM-OUTERTHIS-0000000034-store-changelog", nil, 12, []string{"0@2#1 {" + s1 + "," + s2 + "} @2"}},
 		{"-KSTREAM-OUTEROTHER-0000000035-store-changelog", nil, 12, []string{"0@3#1 {" + s3 + "} @3", "5@4#2 {" + s3k5 + "} @4"}},
-		{"-Join-repartition", kafkaIntOrNull, 0, []string{
+		{"-Join-repartition", kafkaNumberOrNull, 0, []string{
 			"0 " + rekeyed(s1+","+s2+","+noRow("S3")) + " @2",
 			"0 " + rekeyed(s1+","+s2+","+s3) + " @3",
 			"<null> " + rekeyed(noRow("S1")+","+noRow("S2")+","+s3k5) + " @4",
+		}},
+	})
+	noPrivateJoinLog(t, st, id)
+}
+
+// registryOuterChain (a FULL OUTER first step, its result rekeyed by the
+// second join) followed by a stream-table join on S1.V0 with a table
+// keyed in KAFKA by a BIGINT: the join rekeys the second join's result by
+// S1.V0 through Join-repartition in the table's KAFKA, its values that
+// join's schema (the FULL OUTER step's null ROWKEY where the first rekey
+// put it, then S3's columns: JoinParamsFactory.createSchema), as the
+// historical plan multi-joins_-_stream-stream-table_-_full-inner rekeys
+// its result. The table is built first, so the stream-stream steps'
+// stores are registryOuterChain's six higher: KSTREAM-OUTERTHIS/-OUTEROTHER
+// 22/23 and KSTREAM-JOINTHIS/-JOINOTHER 38/39.
+const registryOuterRekeyTableChain = "CREATE TABLE TB (ID BIGINT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='t', partitions=1, key_format='KAFKA', value_format='JSON');\n" +
+	"CREATE STREAM OUTPUT AS SELECT S1.V0, S1.ID, S2.ID, S3.ID, TB.V0 FROM S1 " +
+	"FULL OUTER JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S1.ID = S3.ID " +
+	"JOIN TB ON S1.V0 = TB.ID;"
+
+func TestAStreamTableJoinAfterAJoinPastAFullOuterFirstStepOfARegistryKeyedChainRekeysItsResultThroughJoinRepartition(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterRekeyTableChain)
+	st.produceJoin(joinRec{"t", 0, binary.BigEndian.AppendUint64(nil, 7), []byte(`{"V0":9}`)},
+		joinRec{"s1", 1, jsonKey("0"), []byte(`{"V0":7}`)},
+		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":8}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":5}`)})
+
+	// the FULL OUTER step emits S1's record alone at once and again with
+	// S2's; S3 joins both, and both find TB's row of S1.V0 7
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`7 {"S1_ID":0,"S2_ID":null,"S3_ID":0,"TB_V0":9} @3`,
+		`7 {"S1_ID":0,"S2_ID":0,"S3_ID":0,"TB_V0":9} @3`,
+	})
+	s1 := "{" + aliasedRow("S1", 7, 1, 0) + "}"
+	s2 := "{" + aliasedRow("S2", 8, 2, 0) + "}"
+	s3 := aliasedRow("S3", 5, 3, 0)
+	rekeyed := func(s2 string) string { return "{" + aliasedRow("S1", 7, 1, 0) + "," + s2 + `,"ROWKEY":null}` }
+	again := func(s2 string) string {
+		return "{" + aliasedRow("S1", 7, 1, 0) + "," + s2 + `,"ROWKEY":null,` + s3 + "}"
+	}
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_L_Join-left-repartition", nil, 0, []string{"0 " + s1 + " @1"}},
+		{"-L_L_Join-right-repartition", nil, 0, []string{"0 " + s2 + " @2"}},
+		{"-KSTREAM-OUTERTHIS-0000000022-store-changelog", nil, 12, []string{"0@1#1 " + s1 + " @1"}},
+		{"-KSTREAM-OUTEROTHER-0000000023-store-changelog", nil, 12, []string{"0@2#1 " + s2 + " @2"}},
+		{"-L_Join-left-repartition", avroIntText, 0, []string{
+			"0 " + rekeyed(noRow("S2")) + " @1",
+			"0 " + rekeyed(aliasedRow("S2", 8, 2, 0)) + " @2",
+		}},
+		{"-L_Join-right-repartition", avroIntText, 0, []string{"0 {" + s3 + "} @3"}},
+		{"-KSTREAM-JOINTHIS-0000000038-store-changelog", avroIntText, 12, []string{
+			"0@1#1 " + rekeyed(noRow("S2")) + " @1",
+			"0@2#2 " + rekeyed(aliasedRow("S2", 8, 2, 0)) + " @2",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000039-store-changelog", avroIntText, 12, []string{"0@3#1 {" + s3 + "} @3"}},
+		{"-Join-repartition", kafkaNumberOrNull, 0, []string{
+			"7 " + again(noRow("S2")) + " @3",
+			"7 " + again(aliasedRow("S2", 8, 2, 0)) + " @3",
 		}},
 	})
 	noPrivateJoinLog(t, st, id)
