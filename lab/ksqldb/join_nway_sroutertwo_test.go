@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -64,6 +65,29 @@ func TestAFullOuterStepAfterAFullOuterStepOfARegistryKeyedChainRekeysItsResultTh
 		{"-KSTREAM-OUTEROTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@2#1 " + s3 + " @2", "5@3#2 " + s3k5 + " @3"}},
 	})
 	noPrivateJoinLog(t, st, id)
+}
+
+// What the second FULL OUTER step's left store logged is what a restarted
+// server restores: S3's record after the restart joins the first step's
+// results from before it.
+func TestAFullOuterStepAfterAFullOuterStepOfARegistryKeyedChainRestoresFromItsStores(t *testing.T) {
+	st, srv, id, jsonKey := startRegistryChain(t, registryTwoOuterChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)})
+	st.records(queryTopic(id, "-KSTREAM-OUTERTHIS-0000000032-store-changelog"), 2)
+	st.records("OUTPUT", 2)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)})
+	want := []string{
+		`0 {"S1_V0":1,"S2_V0":null,"S3_V0":3} @2`,
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
+	}
+	if got := showKeyed(st.records("OUTPUT", 4)[2:], jsonSRText, 0); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, want)
+	}
 }
 
 // A chain keyed in formats that infer schemas whose FULL OUTER step
