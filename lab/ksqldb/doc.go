@@ -420,7 +420,8 @@
 // table keyed otherwise than the chain, joined after a first
 // stream-stream join that rekeys a stream and before any other rekey, or
 // after a rekey of the result at an earlier step or of a later stream
-// with no stream-stream join after it, is rekeyed through
+// (with a stream-stream join after it where nothing is rekeyed between
+// them), is rekeyed through
 // RightSourceKeyed-SelectKey-repartition
 // alike (also before a later stream-stream join where the chain rekeys
 // nothing else but the first join's streams), as are two or more such
@@ -443,10 +444,11 @@
 // result at its own step, after a rekey of a stream-table join's stream
 // and anything else or before a stream-stream join, after a rekey of
 // another table and anything else, or before a stream-stream join
-// after a rekey of the result or of a later stream, one with two rekeyed
-// tables before a stream-stream join, one keyed in
-// a format that infers schemas with a stream-table join past a FULL
-// OUTER step whose table is keyed in such a format), two streams of one topic joined (which Kafka Streams reads
+// after a rekey of the result or of a later stream made after the table,
+// one with two rekeyed tables before a stream-stream join, one keyed in a
+// format that infers schemas with a stream-table join past a FULL OUTER
+// step whose table is keyed in such a format), two streams of one topic
+// joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push

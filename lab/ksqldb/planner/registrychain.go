@@ -66,7 +66,9 @@ import (
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
 // one's) or the result at an earlier step (a stream-stream join after it
-// only where nothing but the first join's streams is rekeyed), or nothing
+// only where nothing is rekeyed between them: derived topologies
+// stream-stream-stream-table-stream-result-rekeyed-table-key-format-mismatch
+// and -later-stream-rekeyed-table-key-format-mismatch), or nothing
 // but other such tables (historical plan
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two),
 // is rekeyed by its own key into the join's key format
@@ -200,13 +202,15 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
-		if tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && tables &&
-			slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
+		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && t >= 0 &&
+			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
 			st.Within != nil && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
-			// a stream-stream join after a rekeyed table and a rekey of
-			// the result or of a later stream, or after two rekeyed
-			// tables: not built here (the first join's streams' rekeys
-			// leave the joined row's layout as it is)
+			// a stream-stream join after a rekey of the result or of a
+			// later stream that came after a rekeyed table, or after two
+			// rekeyed tables: not built here (one after a rekeyed table
+			// that came after such rekeys finds the joined row laid out
+			// as the rekey left it, the table's PrependAlias values after
+			// the streams': afterRekeyLayout, laterStepLayout)
 			return nil
 		}
 		if st.Within != nil && first.Within == nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rp.Leaf > 1 }) &&
@@ -284,8 +288,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// format, the result's (PreJoinRepartitionNode forces it; the
 			// historical plan
 			// multi-joins_-_stream-stream-table_-_SR-enabled_key_format
-			// rekeys its table after both streams; no stream-stream join
-			// comes after it here, see above)
+			// rekeys its table after both streams; a stream-stream join
+			// after it here only where nothing is rekeyed between them,
+			// see above)
 			out = append(out, tableSideRepartition(st.Right, rl, st.rightExpr, st.RightKey,
 				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
 			equiv[l], equiv[r] = true, true

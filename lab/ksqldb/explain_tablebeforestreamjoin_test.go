@@ -1,0 +1,46 @@
+package ksqldb
+
+import "testing"
+
+// EXPLAIN of the chains that rekey a table keyed in another format before
+// a later stream-stream join, after a rekey of the result or of a later
+// stream (join_nway_tablebeforestreamjoin_test.go). No historical plan of
+// confluentinc/ksql v7.9.0 records one; each topology is derived from the
+// derived topology of the chain without the last join, one level deeper,
+// and the last join as stream-stream-table-stream-table-key-format-mismatch.topology
+// (explain_tableafterrekey_test.go) joins a stream after a rekeyed table:
+//   - after a rekey of the result: stream-stream-stream-table-result-rekeyed-then-table-key-format-mismatch.topology
+//     (explain_tableafterresult_test.go) with every context one level
+//     deeper (L_RightSourceKeyed-..., L_L_Join-left-repartition, the
+//     first join's PrependAliasL_L_L_...): T3 0-11, S1 12-14, S2 15-17,
+//     L_L_L_Join's windowed nodes 18/19, stores KSTREAM-JOINTHIS/-JOINOTHER
+//     20/21, its merge 22, L_L_LeftSourceKeyed-SelectKey 23, S3 24-26,
+//     L_L_Join-left-repartition 27-29, windowed 30/31, stores 32/33,
+//     L_L_Join-merge 34, L_Join 35;
+//   - after a rekey of a later stream: stream-stream-stream-table-later-stream-rekeyed-table-key-format-mismatch.topology
+//     (explain_tableafterstream_test.go) one level deeper alike: S3 23-26
+//     through L_L_Join-right-repartition 27-29, stores 32/33, L_Join 35;
+//   - then, in both, S4 36-38, the last join's windowed nodes 39/40,
+//     stores KSTREAM-JOINTHIS/-JOINOTHER 41/42, Join-merge 43, Project 44
+//     and sink 45, in the sub-topology the table's read-back opens, each
+//     printed by NodeComparator (sub-tree size, then name) as in that file.
+var tableBeforeStreamJoinCases = []explainCase{
+	{
+		name:   "a table keyed in another format after a rekey of the result is rekeyed before a stream-stream join",
+		topics: []string{"s1", "s2", "s3", "s4", "t3"},
+		stmts:  tableBeforeStreamJoinSources + resultRekeyedBeforeTableQuery,
+		sink:   "OUTPUT", topology: "stream-stream-stream-table-stream-result-rekeyed-table-key-format-mismatch.topology",
+	},
+	{
+		name:   "a table keyed in another format after a rekey of a later stream is rekeyed before a stream-stream join",
+		topics: []string{"s1", "s2", "s3", "s4", "t3"},
+		stmts:  tableBeforeStreamJoinSources + streamRekeyedBeforeTableQuery,
+		sink:   "OUTPUT", topology: "stream-stream-stream-table-stream-later-stream-rekeyed-table-key-format-mismatch.topology",
+	},
+}
+
+func TestExplainOfAChainThatRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnotherRekey(t *testing.T) {
+	for _, c := range tableBeforeStreamJoinCases {
+		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
+	}
+}

@@ -1,0 +1,108 @@
+package ksqldb
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Chains that rekey a table keyed in another format before a later
+// stream-stream join, after a rekey of the result or of a later stream.
+// S1 and S2 are joined on their keys; S3 either on S2.K, outside that
+// join's equivalence set, so the result is rekeyed by it through
+// L_L_Join-left-repartition in S3's KAFKA (JoinNode.resolveKeyFormats
+// takes the right side's where only the left is rekeyed), or on its
+// column K, so S3 goes through L_L_Join-right-repartition keyed by K in
+// the chain's KAFKA. T3 is joined on a column in the result's
+// equivalence set, so the table join's key format is the result's KAFKA,
+// which is not T3's JSON, and PreJoinRepartitionNode forces T3's rekey by
+// its own key into KAFKA through L_RightSourceKeyed-SelectKey-repartition
+// into L_RightSourceKeyed-Materialize (named by L_Join's context, as
+// multi-joins_-_stream-table-table_-_table_key_format_mismatch names its
+// inner table's; historical plan
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format rekeys its
+// table after repartitioned streams alike). S4 is joined on that column
+// too, so the last stream-stream join rekeys nothing: its left window
+// store holds the joined row so far, the table's PrependAlias values
+// after the streams' (JoinParamsFactory.createSchema: the left input's
+// values, then the right's). Store numbers:
+// explain_tablebeforestreamjoin_test.go.
+const (
+	tableBeforeStreamJoinSources = keyedStreams + `
+CREATE STREAM s4 (id INT KEY, k INT, v0 BIGINT) WITH (KAFKA_TOPIC='s4', VALUE_FORMAT='JSON', PARTITIONS=1);
+CREATE TABLE t3 (id INT PRIMARY KEY, v0 BIGINT) WITH (KAFKA_TOPIC='t3', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);`
+	resultRekeyedBeforeTableQuery = `
+CREATE STREAM output AS SELECT s2.k, s1.v0, s2.v0, s3.v0, t3.v0, s4.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id
+JOIN s3 WITHIN 10 SECONDS ON s2.k = s3.id JOIN t3 ON s2.k = t3.id JOIN s4 WITHIN 10 SECONDS ON s2.k = s4.id;`
+	streamRekeyedBeforeTableQuery = `
+CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, t3.v0, s4.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id
+JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.k JOIN t3 ON s1.id = t3.id JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id;`
+)
+
+// t3Row is the PrependAlias columns of a row of table T3 (partition 0,
+// offset 0, time 0), without braces.
+func t3Row(v, id int) string {
+	return fmt.Sprintf(`"T3_V0":%d,"T3_ROWTIME":0,"T3_ROWPARTITION":0,"T3_ROWOFFSET":0,"T3_ID":%d`, v, id)
+}
+
+func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnotherRekey(t *testing.T) {
+	t3 := func(id int) string {
+		return fmt.Sprintf(`{"V0":9,"ROWTIME":0,"ROWPARTITION":0,"ROWOFFSET":0,"ID":%d}`, id)
+	}
+	absent := []string{"-KafkaTopic_L_Right-Reduce-changelog", "-RightSourceKeyed-SelectKey-repartition",
+		"-Join-left-repartition", "-Join-right-repartition", "-L_Join-repartition", "-L_L_L_Join-left-repartition", "-L_L_L_Join-right-repartition"}
+	k6, k7 := kafkaInt(6), kafkaInt(7)
+	s1, s2 := keyedRow("S1", 5, 1, 1, 0, 0), keyedRow("S2", 6, 2, 2, 0, 0)
+	joined := "{" + s1 + "," + s2 + "}"
+	s3 := keyedRow("S3", 8, 3, 3, 0, 6)
+	s1b, s2b, s3b := keyedRow("S1", 5, 1, 1, 0, 7), keyedRow("S2", 6, 2, 2, 0, 7), keyedRow("S3", 7, 3, 3, 0, 9)
+	runChainCases(t, []chainCase{
+		{
+			name:    "after a rekey of the result: S3 on S2.K, T3 keyed in JSON and S4 on S2.K",
+			sources: tableBeforeStreamJoinSources,
+			stmt:    resultRekeyedBeforeTableQuery,
+			tables:  []joinRec{{"t3", 0, []byte("6"), []byte(`{"V0":9}`)}},
+			settled: []string{"-L_RightSourceKeyed-Materialize-changelog"},
+			in: []joinRec{{"s1", 1, kafkaInt(0), []byte(`{"K":5,"V0":1}`)},
+				{"s2", 2, kafkaInt(0), []byte(`{"K":6,"V0":2}`)},
+				{"s3", 3, k6, []byte(`{"K":8,"V0":3}`)},
+				{"s4", 4, k6, []byte(`{"K":7,"V0":4}`)}},
+			out: `00000006 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"T3_V0":9,"S4_V0":4} @4`,
+			logs: []chainLog{
+				{"-L_RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k6), t3(6), 0)}},
+				{"-L_RightSourceKeyed-Materialize-changelog", []string{logLine(string(k6), t3(6), 0)}},
+				{"-KSTREAM-JOINTHIS-0000000020-store-changelog", []string{logLine(windowStoreKey(kafkaInt(0), 1, 1), "{"+s1+"}", 1)}},
+				{"-KSTREAM-JOINOTHER-0000000021-store-changelog", []string{logLine(windowStoreKey(kafkaInt(0), 2, 1), "{"+s2+"}", 2)}},
+				{"-L_L_Join-left-repartition", []string{logLine(string(k6), joined, 2)}},
+				{"-KSTREAM-JOINTHIS-0000000032-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1), joined, 2)}},
+				{"-KSTREAM-JOINOTHER-0000000033-store-changelog", []string{logLine(windowStoreKey(k6, 3, 1), "{"+s3+"}", 3)}},
+				{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k6, 3, 1), "{"+s1+","+s2+","+s3+","+t3Row(9, 6)+"}", 3)}},
+				{"-KSTREAM-JOINOTHER-0000000042-store-changelog", []string{logLine(windowStoreKey(k6, 4, 1), "{"+keyedRow("S4", 7, 4, 4, 0, 6)+"}", 4)}},
+			},
+			absent: append(absent, "-L_L_Join-right-repartition"),
+		},
+		{
+			name:    "after a rekey of a later stream: S3 on S3.K, T3 keyed in JSON and S4 on S1.ID",
+			sources: tableBeforeStreamJoinSources,
+			stmt:    streamRekeyedBeforeTableQuery,
+			tables:  []joinRec{{"t3", 0, []byte("7"), []byte(`{"V0":9}`)}},
+			settled: []string{"-L_RightSourceKeyed-Materialize-changelog"},
+			in: []joinRec{{"s1", 1, k7, []byte(`{"K":5,"V0":1}`)},
+				{"s2", 2, k7, []byte(`{"K":6,"V0":2}`)},
+				{"s3", 3, kafkaInt(9), []byte(`{"K":7,"V0":3}`)},
+				{"s4", 4, k7, []byte(`{"K":8,"V0":4}`)}},
+			out: `00000007 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"T3_V0":9,"S4_V0":4} @4`,
+			logs: []chainLog{
+				{"-L_RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k7), t3(7), 0)}},
+				{"-L_RightSourceKeyed-Materialize-changelog", []string{logLine(string(k7), t3(7), 0)}},
+				{"-L_L_Join-right-repartition", []string{logLine(string(k7), "{"+s3b+"}", 3)}},
+				{"-KSTREAM-JOINTHIS-0000000020-store-changelog", []string{logLine(windowStoreKey(k7, 1, 1), "{"+s1b+"}", 1)}},
+				{"-KSTREAM-JOINOTHER-0000000021-store-changelog", []string{logLine(windowStoreKey(k7, 2, 1), "{"+s2b+"}", 2)}},
+				{"-KSTREAM-JOINTHIS-0000000032-store-changelog", []string{logLine(windowStoreKey(k7, 2, 1), "{"+s1b+","+s2b+"}", 2)}},
+				{"-KSTREAM-JOINOTHER-0000000033-store-changelog", []string{logLine(windowStoreKey(k7, 3, 1), "{"+s3b+"}", 3)}},
+				{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k7, 3, 1), "{"+s1b+","+s2b+","+s3b+","+t3Row(9, 7)+"}", 3)}},
+				{"-KSTREAM-JOINOTHER-0000000042-store-changelog", []string{logLine(windowStoreKey(k7, 4, 1), "{"+keyedRow("S4", 8, 4, 4, 0, 7)+"}", 4)}},
+			},
+			absent: append(absent, "-L_L_Join-left-repartition"),
+		},
+	})
+}
