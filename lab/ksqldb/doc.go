@@ -427,7 +427,8 @@
 // nothing else but the first join's streams), as are two or more such
 // tables after stream-stream joins that
 // rekey nothing (each through its join's
-// <L_...>RightSourceKeyed-SelectKey-repartition), and a
+// <L_...>RightSourceKeyed-SelectKey-repartition; also before a
+// stream-stream join that rekeys nothing), and a
 // first stream-table join's table keyed otherwise than its stream is
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
@@ -445,10 +446,10 @@
 // and anything else or before a stream-stream join, after a rekey of
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream made after the table,
-// one with two rekeyed tables before a stream-stream join, one keyed in a
-// format that infers schemas with a stream-table join past a FULL OUTER
-// step whose table is keyed in such a format), two streams of one topic
-// joined (which Kafka Streams reads
+// one with two rekeyed tables before a stream-stream join that rekeys a
+// side, one keyed in a format that infers schemas with a stream-table join
+// past a FULL OUTER step whose table is keyed in such a format), two
+// streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push

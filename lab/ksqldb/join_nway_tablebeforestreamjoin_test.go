@@ -38,10 +38,11 @@ CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, t3.v0, s4.v0 FROM s1 
 JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.k JOIN t3 ON s1.id = t3.id JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id;`
 )
 
-// t3Row is the PrependAlias columns of a row of table T3 (partition 0,
-// offset 0, time 0), without braces.
-func t3Row(v, id int) string {
-	return fmt.Sprintf(`"T3_V0":%d,"T3_ROWTIME":0,"T3_ROWPARTITION":0,"T3_ROWOFFSET":0,"T3_ID":%d`, v, id)
+// aliasedTableRow is the PrependAlias columns of a row of a table keyed
+// ID with one value column V0 (partition 0, offset 0, time 0), without
+// braces.
+func aliasedTableRow(alias string, v, id int) string {
+	return fmt.Sprintf(`"%[1]s_V0":%[2]d,"%[1]s_ROWTIME":0,"%[1]s_ROWPARTITION":0,"%[1]s_ROWOFFSET":0,"%[1]s_ID":%[3]d`, alias, v, id)
 }
 
 func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnotherRekey(t *testing.T) {
@@ -75,7 +76,7 @@ func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnoth
 				{"-L_L_Join-left-repartition", []string{logLine(string(k6), joined, 2)}},
 				{"-KSTREAM-JOINTHIS-0000000032-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1), joined, 2)}},
 				{"-KSTREAM-JOINOTHER-0000000033-store-changelog", []string{logLine(windowStoreKey(k6, 3, 1), "{"+s3+"}", 3)}},
-				{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k6, 3, 1), "{"+s1+","+s2+","+s3+","+t3Row(9, 6)+"}", 3)}},
+				{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k6, 3, 1), "{"+s1+","+s2+","+s3+","+aliasedTableRow("T3", 9, 6)+"}", 3)}},
 				{"-KSTREAM-JOINOTHER-0000000042-store-changelog", []string{logLine(windowStoreKey(k6, 4, 1), "{"+keyedRow("S4", 7, 4, 4, 0, 6)+"}", 4)}},
 			},
 			absent: append(absent, "-L_L_Join-right-repartition"),
@@ -99,7 +100,7 @@ func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnoth
 				{"-KSTREAM-JOINOTHER-0000000021-store-changelog", []string{logLine(windowStoreKey(k7, 2, 1), "{"+s2b+"}", 2)}},
 				{"-KSTREAM-JOINTHIS-0000000032-store-changelog", []string{logLine(windowStoreKey(k7, 2, 1), "{"+s1b+","+s2b+"}", 2)}},
 				{"-KSTREAM-JOINOTHER-0000000033-store-changelog", []string{logLine(windowStoreKey(k7, 3, 1), "{"+s3b+"}", 3)}},
-				{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k7, 3, 1), "{"+s1b+","+s2b+","+s3b+","+t3Row(9, 7)+"}", 3)}},
+				{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k7, 3, 1), "{"+s1b+","+s2b+","+s3b+","+aliasedTableRow("T3", 9, 7)+"}", 3)}},
 				{"-KSTREAM-JOINOTHER-0000000042-store-changelog", []string{logLine(windowStoreKey(k7, 4, 1), "{"+keyedRow("S4", 8, 4, 4, 0, 7)+"}", 4)}},
 			},
 			absent: append(absent, "-L_L_Join-left-repartition"),

@@ -70,7 +70,9 @@ import (
 // stream-stream-stream-table-stream-result-rekeyed-table-key-format-mismatch
 // and -later-stream-rekeyed-table-key-format-mismatch), or nothing
 // but other such tables (historical plan
-// multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two),
+// multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two;
+// a stream-stream join after them only where it rekeys neither side:
+// derived topology stream-stream-table-table-stream-both-key-format-mismatch),
 // is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
@@ -202,15 +204,22 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
+		// a stream-stream step that rekeys neither side: the result keyed
+		// by its left expression, its stream by its right one in the
+		// chain's key format
+		lk, _ := jp.equivalent(st.leftExpr)
+		keyed := equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
 		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && t >= 0 &&
 			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
-			st.Within != nil && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
+			st.Within != nil && !keyed && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
 			// a stream-stream join after a rekey of the result or of a
-			// later stream that came after a rekeyed table, or after two
-			// rekeyed tables: not built here (one after a rekeyed table
-			// that came after such rekeys finds the joined row laid out
-			// as the rekey left it, the table's PrependAlias values after
-			// the streams': afterRekeyLayout, laterStepLayout)
+			// later stream that came after a rekeyed table, or one that
+			// rekeys a side after two rekeyed tables: not built here (one
+			// after a rekeyed table that came after such rekeys, or one
+			// that rekeys nothing after two rekeyed tables, finds the
+			// joined row laid out as the steps before it left it, each
+			// table's PrependAlias values where it was joined:
+			// afterRekeyLayout, laterStepLayout)
 			return nil
 		}
 		if st.Within != nil && first.Within == nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rp.Leaf > 1 }) &&
