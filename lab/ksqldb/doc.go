@@ -437,13 +437,13 @@
 // (L_Join-repartition) where the join takes the table's key format and
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
-// a first stream-table join's stream (with no stream-stream join after
-// the table). Not ksqlDB's:
+// a first stream-table join's stream (also before a stream-stream join).
+// Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
 // after a later join's right stream rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain with a rekey of the
 // result at its own step, after a rekey of a stream-table join's stream
-// and anything else or before a stream-stream join, after a rekey of
+// and anything else, after a rekey of
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream made after the table,
 // one with two rekeyed tables before a stream-stream join that rekeys a

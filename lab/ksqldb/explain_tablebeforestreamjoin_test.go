@@ -3,8 +3,9 @@ package ksqldb
 import "testing"
 
 // EXPLAIN of the chains that rekey a table keyed in another format before
-// a later stream-stream join, after a rekey of the result or of a later
-// stream (join_nway_tablebeforestreamjoin_test.go). No historical plan of
+// a later stream-stream join, after a rekey of the result, of a later
+// stream or of a first stream-table join's stream
+// (join_nway_tablebeforestreamjoin_test.go). No historical plan of
 // confluentinc/ksql v7.9.0 records one; each topology is derived from the
 // derived topology of the chain without the last join, one level deeper,
 // and the last join as stream-stream-table-stream-table-key-format-mismatch.topology
@@ -20,10 +21,24 @@ import "testing"
 //   - after a rekey of a later stream: stream-stream-stream-table-later-stream-rekeyed-table-key-format-mismatch.topology
 //     (explain_tableafterstream_test.go) one level deeper alike: S3 23-26
 //     through L_L_Join-right-repartition 27-29, stores 32/33, L_Join 35;
-//   - then, in both, S4 36-38, the last join's windowed nodes 39/40,
+//   - then, in the first two, S4 36-38, the last join's windowed nodes 39/40,
 //     stores KSTREAM-JOINTHIS/-JOINOTHER 41/42, Join-merge 43, Project 44
-//     and sink 45, in the sub-topology the table's read-back opens, each
-//     printed by NodeComparator (sub-tree size, then name) as in that file.
+//     and sink 45;
+//   - after a rekey of a stream-table join's stream: stream-table-stream-table-stream-rekeyed-table-key-format-mismatch.topology
+//     (explain_tableafterstreamtable_test.go) one level deeper alike: T3
+//     0-11, T 12-17, S1 18-21 through L_L_L_Join-repartition 22-24,
+//     L_L_L_Join 25, S2 26-28, windowed 29/30, stores 31/32, L_L_Join-merge
+//     33, L_Join 34, then S3 35-37, the last join's windowed nodes 38/39,
+//     stores 40/41, Join-merge 42, Project 43 and sink 44;
+//   - right after a rekey of a stream-table join's stream: the same
+//     with the stream-stream join of S2 moved after the table: T3 0-11,
+//     T 12-17, S1 18-21 through L_L_Join-repartition 22-24, L_L_Join 25,
+//     L_Join 26, then S2 27-29, the last join's windowed nodes 30/31,
+//     stores 32/33, Join-merge 34, Project 35 and sink 36;
+//
+// the last join's nodes in the sub-topology the table's read-back opens,
+// each printed by NodeComparator (sub-tree size, then name) as in
+// stream-stream-table-stream-table-key-format-mismatch.topology.
 var tableBeforeStreamJoinCases = []explainCase{
 	{
 		name:   "a table keyed in another format after a rekey of the result is rekeyed before a stream-stream join",
@@ -36,6 +51,18 @@ var tableBeforeStreamJoinCases = []explainCase{
 		topics: []string{"s1", "s2", "s3", "s4", "t3"},
 		stmts:  tableBeforeStreamJoinSources + streamRekeyedBeforeTableQuery,
 		sink:   "OUTPUT", topology: "stream-stream-stream-table-stream-later-stream-rekeyed-table-key-format-mismatch.topology",
+	},
+	{
+		name:   "a table keyed in another format after a rekey of a stream-table join's stream is rekeyed before a stream-stream join",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  streamTableBeforeStreamJoinSources + streamTableRekeyedBeforeTableQuery,
+		sink:   "OUTPUT", topology: "stream-table-stream-table-stream-rekeyed-then-stream-key-format-mismatch.topology",
+	},
+	{
+		name:   "a table keyed in another format right after a rekey of a stream-table join's stream is rekeyed before a stream-stream join",
+		topics: []string{"s1", "s2", "t", "t3"},
+		stmts:  streamTableBeforeStreamJoinSources + tableAfterStreamTableQuery,
+		sink:   "OUTPUT", topology: "stream-table-table-stream-rekeyed-table-key-format-mismatch.topology",
 	},
 }
 

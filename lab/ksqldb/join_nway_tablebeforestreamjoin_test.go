@@ -6,13 +6,17 @@ import (
 )
 
 // Chains that rekey a table keyed in another format before a later
-// stream-stream join, after a rekey of the result or of a later stream.
+// stream-stream join, after a rekey of the result, of a later stream or
+// of a first stream-table join's stream.
 // S1 and S2 are joined on their keys; S3 either on S2.K, outside that
 // join's equivalence set, so the result is rekeyed by it through
 // L_L_Join-left-repartition in S3's KAFKA (JoinNode.resolveKeyFormats
 // takes the right side's where only the left is rekeyed), or on its
 // column K, so S3 goes through L_L_Join-right-repartition keyed by K in
-// the chain's KAFKA. T3 is joined on a column in the result's
+// the chain's KAFKA; or S1 is first joined with T on its column K,
+// rekeyed through L_L_L_Join-repartition in T's KAFKA, and S2 on S1.K,
+// the result's key (as in join_nway_tableafterstreamtable_test.go, one
+// level deeper), or with T3 right after T and S2 after it. T3 is joined on a column in the result's
 // equivalence set, so the table join's key format is the result's KAFKA,
 // which is not T3's JSON, and PreJoinRepartitionNode forces T3's rekey by
 // its own key into KAFKA through L_RightSourceKeyed-SelectKey-repartition
@@ -20,8 +24,9 @@ import (
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch names its
 // inner table's; historical plan
 // multi-joins_-_stream-stream-table_-_SR-enabled_key_format rekeys its
-// table after repartitioned streams alike). S4 is joined on that column
-// too, so the last stream-stream join rekeys nothing: its left window
+// table after repartitioned streams alike). The last stream (S4, or S3
+// after the stream-table join) is joined on that column too, so the last
+// stream-stream join rekeys nothing: its left window
 // store holds the joined row so far, the table's PrependAlias values
 // after the streams' (JoinParamsFactory.createSchema: the left input's
 // values, then the right's). Store numbers:
@@ -30,9 +35,17 @@ const (
 	tableBeforeStreamJoinSources = keyedStreams + `
 CREATE STREAM s4 (id INT KEY, k INT, v0 BIGINT) WITH (KAFKA_TOPIC='s4', VALUE_FORMAT='JSON', PARTITIONS=1);
 CREATE TABLE t3 (id INT PRIMARY KEY, v0 BIGINT) WITH (KAFKA_TOPIC='t3', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);`
+	streamTableBeforeStreamJoinSources = mixedSources + `
+CREATE TABLE t3 (id INT PRIMARY KEY, v0 BIGINT) WITH (KAFKA_TOPIC='t3', KEY_FORMAT='JSON', VALUE_FORMAT='JSON', PARTITIONS=1);`
 	resultRekeyedBeforeTableQuery = `
 CREATE STREAM output AS SELECT s2.k, s1.v0, s2.v0, s3.v0, t3.v0, s4.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id
 JOIN s3 WITHIN 10 SECONDS ON s2.k = s3.id JOIN t3 ON s2.k = t3.id JOIN s4 WITHIN 10 SECONDS ON s2.k = s4.id;`
+	streamTableRekeyedBeforeTableQuery = `
+CREATE STREAM output AS SELECT s1.k, s1.v0, t.v0, s2.v0, t3.v0, s3.v0 FROM s1 JOIN t ON s1.k = t.id
+JOIN s2 WITHIN 10 SECONDS ON s1.k = s2.id JOIN t3 ON s1.k = t3.id JOIN s3 WITHIN 10 SECONDS ON s1.k = s3.id;`
+	tableAfterStreamTableQuery = `
+CREATE STREAM output AS SELECT s1.k, s1.v0, t.v0, t3.v0, s2.v0 FROM s1 JOIN t ON s1.k = t.id
+JOIN t3 ON s1.k = t3.id JOIN s2 WITHIN 10 SECONDS ON s1.k = s2.id;`
 	streamRekeyedBeforeTableQuery = `
 CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, t3.v0, s4.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id
 JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.k JOIN t3 ON s1.id = t3.id JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id;`
@@ -55,6 +68,7 @@ func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnoth
 	s1, s2 := keyedRow("S1", 5, 1, 1, 0, 0), keyedRow("S2", 6, 2, 2, 0, 0)
 	joined := "{" + s1 + "," + s2 + "}"
 	s3 := keyedRow("S3", 8, 3, 3, 0, 6)
+	s1c, s2c := keyedRow("S1", 6, 1, 1, 0, 5), keyedRow("S2", 0, 2, 2, 0, 6)
 	s1b, s2b, s3b := keyedRow("S1", 5, 1, 1, 0, 7), keyedRow("S2", 6, 2, 2, 0, 7), keyedRow("S3", 7, 3, 3, 0, 9)
 	runChainCases(t, []chainCase{
 		{
@@ -104,6 +118,48 @@ func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnoth
 				{"-KSTREAM-JOINOTHER-0000000042-store-changelog", []string{logLine(windowStoreKey(k7, 4, 1), "{"+keyedRow("S4", 8, 4, 4, 0, 7)+"}", 4)}},
 			},
 			absent: append(absent, "-L_L_Join-left-repartition"),
+		},
+		{
+			name:    "after a rekey of a stream-table join's stream: S1 on S1.K with T, S2 on S1.K, T3 keyed in JSON and S3 on S1.K",
+			sources: streamTableBeforeStreamJoinSources,
+			stmt:    streamTableRekeyedBeforeTableQuery,
+			tables:  []joinRec{{"t", 0, k6, []byte(`{"V0":7}`)}, {"t3", 0, []byte("6"), []byte(`{"V0":9}`)}},
+			settled: []string{"-KafkaTopic_L_L_L_Right-Reduce-changelog", "-L_RightSourceKeyed-Materialize-changelog"},
+			in: []joinRec{{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
+				{"s2", 2, k6, []byte(`{"K":0,"V0":2}`)},
+				{"s3", 3, k6, []byte(`{"K":8,"V0":3}`)}},
+			out: `00000006 {"S1_V0":1,"T_V0":7,"S2_V0":2,"T3_V0":9,"S3_V0":3} @3`,
+			logs: []chainLog{
+				{"-L_RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k6), t3(6), 0)}},
+				{"-L_RightSourceKeyed-Materialize-changelog", []string{logLine(string(k6), t3(6), 0)}},
+				{"-L_L_L_Join-repartition", []string{logLine(string(k6), "{"+s1c+"}", 1)}},
+				{"-KSTREAM-JOINTHIS-0000000031-store-changelog", []string{logLine(windowStoreKey(k6, 1, 1), "{"+s1c+","+tRow(7, 0, 0, 6)+"}", 1)}},
+				{"-KSTREAM-JOINOTHER-0000000032-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1), "{"+s2c+"}", 2)}},
+				{"-KSTREAM-JOINTHIS-0000000040-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1),
+					"{"+s1c+","+tRow(7, 0, 0, 6)+","+s2c+","+aliasedTableRow("T3", 9, 6)+"}", 2)}},
+				{"-KSTREAM-JOINOTHER-0000000041-store-changelog", []string{logLine(windowStoreKey(k6, 3, 1), "{"+keyedRow("S3", 8, 3, 3, 0, 6)+"}", 3)}},
+			},
+			absent: append(absent, "-KafkaTopic_L_L_Right-Reduce-changelog", "-L_L_L_RightSourceKeyed-SelectKey-repartition",
+				"-L_L_Join-left-repartition", "-L_L_Join-right-repartition"),
+		},
+		{
+			name:    "right after a rekey of a stream-table join's stream: S1 on S1.K with T, T3 keyed in JSON and S2 on S1.K",
+			sources: streamTableBeforeStreamJoinSources,
+			stmt:    tableAfterStreamTableQuery,
+			tables:  []joinRec{{"t", 0, k6, []byte(`{"V0":7}`)}, {"t3", 0, []byte("6"), []byte(`{"V0":9}`)}},
+			settled: []string{"-KafkaTopic_L_L_Right-Reduce-changelog", "-L_RightSourceKeyed-Materialize-changelog"},
+			in: []joinRec{{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
+				{"s2", 2, k6, []byte(`{"K":0,"V0":2}`)}},
+			out: `00000006 {"S1_V0":1,"T_V0":7,"T3_V0":9,"S2_V0":2} @2`,
+			logs: []chainLog{
+				{"-L_RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k6), t3(6), 0)}},
+				{"-L_RightSourceKeyed-Materialize-changelog", []string{logLine(string(k6), t3(6), 0)}},
+				{"-L_L_Join-repartition", []string{logLine(string(k6), "{"+s1c+"}", 1)}},
+				{"-KSTREAM-JOINTHIS-0000000032-store-changelog", []string{logLine(windowStoreKey(k6, 1, 1),
+					"{"+s1c+","+tRow(7, 0, 0, 6)+","+aliasedTableRow("T3", 9, 6)+"}", 1)}},
+				{"-KSTREAM-JOINOTHER-0000000033-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1), "{"+s2c+"}", 2)}},
+			},
+			absent: append(absent, "-L_L_RightSourceKeyed-SelectKey-repartition"),
 		},
 	})
 }

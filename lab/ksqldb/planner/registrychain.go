@@ -79,9 +79,11 @@ import (
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
 // rekeys its table after repartitioned streams), and so after a first
 // stream-table join that rekeyed nothing but its stream (the result keyed
-// in its table's format; no stream-stream join after the table here;
-// derived topology
-// stream-table-stream-table-stream-rekeyed-table-key-format-mismatch); a first stream-table
+// in its table's format; derived topologies
+// stream-table-stream-table-stream-rekeyed-table-key-format-mismatch,
+// and with a stream-stream join after the table
+// stream-table-stream-table-stream-rekeyed-then-stream-key-format-mismatch
+// and stream-table-table-stream-rekeyed-table-key-format-mismatch); a first stream-table
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
 // joining the result as keyed (as after a later table where nothing else
@@ -220,12 +222,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// joined row laid out as the steps before it left it, each
 			// table's PrependAlias values where it was joined:
 			// afterRekeyLayout, laterStepLayout)
-			return nil
-		}
-		if st.Within != nil && first.Within == nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rp.Leaf > 1 }) &&
-			slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table && rp.Leaf == 0 }) {
-			// a stream-stream join after a later table rekeyed past a
-			// first stream-table join's rekeyed stream: not built here
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
