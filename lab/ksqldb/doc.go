@@ -437,12 +437,16 @@
 // (L_Join-repartition) where the join takes the table's key format and
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
-// a first stream-table join's stream (also before a stream-stream join).
-// Not ksqlDB's:
+// a first stream-table join's stream (also before a stream-stream join),
+// and a table keyed in a format that infers schemas whose join rekeys the
+// result too (through Join-repartition, in the table's key format, the
+// table through RightSourceKeyed-SelectKey-repartition; with no
+// stream-stream join after it). Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
 // after a later join's right stream rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain with a rekey of the
-// result at its own step, after a rekey of a stream-table join's stream
+// result at its own step before a stream-stream join, after a rekey of a
+// stream-table join's stream
 // and anything else, after a rekey of
 // another table and anything else, or before a stream-stream join
 // after a rekey of the result or of a later stream made after the table,

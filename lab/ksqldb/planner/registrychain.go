@@ -73,6 +73,11 @@ import (
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two;
 // a stream-stream join after them only where it rekeys neither side:
 // derived topology stream-stream-table-table-stream-both-key-format-mismatch),
+// or the result at its own step (the join's key format the table's, one
+// that infers schemas, the result rekeyed into it through
+// <prefix>Join-repartition; no stream-stream join after it here; historical plan
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats,
+// derived topology stream-stream-stream-table-sr-keys-result-rekeyed-by-table-join),
 // is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
@@ -213,6 +218,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		keyed := equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
 		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && t >= 0 &&
 			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
+			// (or after a table rekeyed with the result at its step)
+			st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rekeysResultAt(out, rp.Leaf-1) }) ||
 			st.Within != nil && !keyed && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
 			// a stream-stream join after a rekey of the result or of a
 			// later stream that came after a rekeyed table, or one that
@@ -279,12 +286,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// first table's format, into which this one is rekeyed
 			// (PreJoinRepartitionNode forces it as after any other rekey)
 			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table || rp.Step > 0 || rp.Leaf > 0 })
-			if len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) ||
-				slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step == k }) {
-				// a table rekeyed with a rekey of the result at its own
-				// step, or after a rekey of a stream-table join's stream
-				// and anything else, or of another table and anything
-				// else: not built here
+			if len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) {
+				// a table rekeyed after a rekey of a stream-table join's
+				// stream and anything else, or of another table and
+				// anything else: not built here
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
@@ -320,4 +325,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 	}
 	return out
+}
+
+// rekeysResultAt says whether rps rekey the result of the steps before
+// step k (k past the first).
+func rekeysResultAt(rps []JoinRepartition, k int) bool {
+	return k > 0 && slices.ContainsFunc(rps, func(rp JoinRepartition) bool { return rp.Step == k && !rp.Table })
 }
