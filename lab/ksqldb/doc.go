@@ -440,12 +440,11 @@
 // a first stream-table join's stream (also before a stream-stream join),
 // and a table keyed in a format that infers schemas whose join rekeys the
 // result too (through Join-repartition, in the table's key format, the
-// table through RightSourceKeyed-SelectKey-repartition; with no
-// stream-stream join after it). Not ksqlDB's:
+// table through RightSourceKeyed-SelectKey-repartition; also before a
+// stream-stream join). Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
 // after a later join's right stream rekeyed on an expression, one
-// that rekeys a table keyed otherwise than the chain with a rekey of the
-// result at its own step before a stream-stream join, after a rekey of a
+// that rekeys a table keyed otherwise than the chain after a rekey of a
 // stream-table join's stream
 // and anything else, after a rekey of
 // another table and anything else, or before a stream-stream join

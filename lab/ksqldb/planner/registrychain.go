@@ -75,9 +75,11 @@ import (
 // derived topology stream-stream-table-table-stream-both-key-format-mismatch),
 // or the result at its own step (the join's key format the table's, one
 // that infers schemas, the result rekeyed into it through
-// <prefix>Join-repartition; no stream-stream join after it here; historical plan
+// <prefix>Join-repartition; historical plan
 // multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats,
-// derived topology stream-stream-stream-table-sr-keys-result-rekeyed-by-table-join),
+// derived topologies stream-stream-stream-table-sr-keys-result-rekeyed-by-table-join
+// and, with a stream-stream join after the table,
+// stream-stream-table-stream-sr-keys-result-rekeyed-by-table-join),
 // is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
@@ -218,8 +220,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		keyed := equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
 		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && t >= 0 &&
 			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
-			// (or after a table rekeyed with the result at its step)
-			st.Within != nil && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table && rekeysResultAt(out, rp.Leaf-1) }) ||
 			st.Within != nil && !keyed && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
 			// a stream-stream join after a rekey of the result or of a
 			// later stream that came after a rekeyed table, or one that
@@ -325,10 +325,4 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		}
 	}
 	return out
-}
-
-// rekeysResultAt says whether rps rekey the result of the steps before
-// step k (k past the first).
-func rekeysResultAt(rps []JoinRepartition, k int) bool {
-	return k > 0 && slices.ContainsFunc(rps, func(rp JoinRepartition) bool { return rp.Step == k && !rp.Table })
 }
