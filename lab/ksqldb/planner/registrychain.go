@@ -80,6 +80,11 @@ import (
 // derived topologies stream-stream-stream-table-sr-keys-result-rekeyed-by-table-join
 // and, with a stream-stream join after the table,
 // stream-stream-table-stream-sr-keys-result-rekeyed-by-table-join),
+// or, in a chain keyed in a format that infers schemas, anything but the
+// result (every source before it forced alike; derived topology
+// stream-table-stream-table-sr-keys-all-rekeyed, its first stream-table
+// join's sides rekeyed as joins_-_stream-table_key-to-key_-_SR-enabled_key_format
+// rekeys them),
 // is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
@@ -286,7 +291,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// first table's format, into which this one is rekeyed
 			// (PreJoinRepartitionNode forces it as after any other rekey)
 			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table || rp.Step > 0 || rp.Leaf > 0 })
-			if len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) {
+			// a chain keyed in a format that infers schemas that rekeys
+			// no result before this table: every source before it is
+			// rekeyed into that format (PreJoinRepartitionNode forces
+			// each), the result keyed as the first join left it
+			registryLeaves := formats.RegistryFormat(keyFormat) && !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 })
+			if !registryLeaves && (len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table })) {
 				// a table rekeyed after a rekey of a stream-table join's
 				// stream and anything else, or of another table and
 				// anything else: not built here

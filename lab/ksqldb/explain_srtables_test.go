@@ -1,0 +1,31 @@
+package ksqldb
+
+import "testing"
+
+// EXPLAIN of a chain on AVRO keys of a stream-table join, a stream-stream
+// join and a second table, all on the key (srTablesQuery). No historical
+// plan of confluentinc/ksql v7.9.0 records one; the topology is
+// stream-table-stream-both-sides-rekeyed-registry-keys.topology
+// (explain_firsttablebothrekeyed_test.go) one level deeper, the outer
+// table T3 built first and rekeyed as
+// multi-joins_-_stream-table-table_-_table_key_format_mismatch builds its
+// outer table (0-11, sub-topology 0): T 12-23, S1 24-27 through
+// L_L_Join-repartition 28-30, L_L_Join 31, S2 32-35 through
+// L_Join-right-repartition 36-38, windowed 39/40, stores
+// KSTREAM-JOINTHIS/-JOINOTHER 41/42, L_Join-merge 43, then Join 44,
+// Project 45 and sink 46, that file's from T on twelve indexes higher.
+// The runtime spec is join_nway_srtables_test.go.
+var srTablesCases = []explainCase{
+	{
+		name:   "a table keyed in AVRO after a first stream-table join's sides and a stream are rekeyed is rekeyed too",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  srTablesSources + srTablesQuery,
+		sink:   "OUTPUT", topology: "stream-table-stream-table-sr-keys-all-rekeyed.topology",
+	},
+}
+
+func TestExplainOfAChainOnRegistryKeysThatRekeysATableAfterAFirstStreamTableJoinsSidesAndAStream(t *testing.T) {
+	for _, c := range srTablesCases {
+		t.Run(c.name, func(t *testing.T) { checkExplainCase(t, c) })
+	}
+}
