@@ -1,9 +1,6 @@
 package ksqldb
 
-import (
-	"fmt"
-	"testing"
-)
+import "testing"
 
 // A chain of stream-stream joins on AVRO keys, then a table keyed in AVRO
 // joined on a value column of the first stream (S1.K). The key format
@@ -34,20 +31,12 @@ CREATE STREAM output AS SELECT s1.k, s1.v0, s2.v0, t.v0, s3.v0 FROM s1 JOIN s2 W
 JOIN t ON s1.k = t.id JOIN s3 WITHIN 10 SECONDS ON s1.k = s3.id;`
 )
 
-// srLog is the record an internal topic of a chain keyed in AVRO ints
-// holds, as showKeyed renders it.
-type srLog struct {
-	suffix  string
-	trailer int // a window store's changelog: the key ends in the time and a sequence number
-	want    string
-}
-
 // runSRTableRekey runs query over srTableRekeySources, table T's record
 // of key 6 materialized in store (the changelog's suffix) before S1's,
 // S2's and S3's records (keys s3Key, 0, 0), and checks its one output
-// record, the one record of each internal topic of logs, and that none of
+// record, the records of each internal topic of logs, and that none of
 // absent exists.
-func runSRTableRekey(t *testing.T, query, store string, s3Key int64, out string, logs []srLog, absent []string) {
+func runSRTableRekey(t *testing.T, query, store string, s3Key int64, out string, logs []keyedLog, absent []string) {
 	t.Helper()
 	st := newStack(t)
 	_, url := st.serve()
@@ -60,17 +49,8 @@ func runSRTableRekey(t *testing.T, query, store string, s3Key int64, out string,
 		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 0), []byte(`{"K":5,"V0":2}`)},
 		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", s3Key), []byte(`{"K":7,"V0":3}`)})
 
-	same := func(topic string, got, want []string) {
-		t.Helper()
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
-		}
-	}
-	same("OUTPUT", showKeyed(st.records("OUTPUT", 1), avroIntText, 0), []string{out})
-	for _, c := range logs {
-		topic := queryTopic(id, c.suffix)
-		same(topic, showKeyed(st.records(topic, 1), avroIntText, c.trailer), []string{c.want})
-	}
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 1), avroIntText, 0), []string{out})
+	checkKeyedLogs(t, st, id, logs)
 	for _, suffix := range append(absent, "-Join-this-join-store-changelog") {
 		if _, ok := topicExists(t, st, queryTopic(id, suffix)); ok {
 			t.Errorf("the query keeps %s, which ksqlDB's does not", suffix)
@@ -84,17 +64,17 @@ const srTableRow = `6 {"V0":9,"ROWTIME":0,"ROWPARTITION":0,"ROWOFFSET":0,"ID":6}
 func TestAChainOnRegistryKeysRekeysTheResultAndTheTableAtTheTablesJoin(t *testing.T) {
 	s1, s2, s3 := keyedRow("S1", 6, 1, 1, 0, 0), keyedRow("S2", 5, 2, 2, 0, 0), keyedRow("S3", 7, 3, 3, 0, 0)
 	runSRTableRekey(t, srTableRekeyQuery, "-RightSourceKeyed-Materialize-changelog", 0,
-		`6 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"T_V0":9} @3`, []srLog{
-			{"-RightSourceKeyed-SelectKey-repartition", 0, srTableRow},
-			{"-RightSourceKeyed-Materialize-changelog", 0, srTableRow},
-			{"-L_L_Join-left-repartition", 0, "0 {" + s1 + "} @1"},
-			{"-L_L_Join-right-repartition", 0, "0 {" + s2 + "} @2"},
-			{"-KSTREAM-JOINTHIS-0000000028-store-changelog", 12, "0@1#1 {" + s1 + "} @1"},
-			{"-KSTREAM-JOINOTHER-0000000029-store-changelog", 12, "0@2#1 {" + s2 + "} @2"},
-			{"-L_Join-right-repartition", 0, "0 {" + s3 + "} @3"},
-			{"-KSTREAM-JOINTHIS-0000000040-store-changelog", 12, "0@2#1 {" + s1 + "," + s2 + "} @2"},
-			{"-KSTREAM-JOINOTHER-0000000041-store-changelog", 12, "0@3#1 {" + s3 + "} @3"},
-			{"-Join-repartition", 0, "6 {" + s1 + "," + s2 + "," + s3 + "} @3"},
+		`6 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"T_V0":9} @3`, []keyedLog{
+			{"-RightSourceKeyed-SelectKey-repartition", avroIntText, 0, []string{srTableRow}},
+			{"-RightSourceKeyed-Materialize-changelog", avroIntText, 0, []string{srTableRow}},
+			{"-L_L_Join-left-repartition", avroIntText, 0, []string{"0 {" + s1 + "} @1"}},
+			{"-L_L_Join-right-repartition", avroIntText, 0, []string{"0 {" + s2 + "} @2"}},
+			{"-KSTREAM-JOINTHIS-0000000028-store-changelog", avroIntText, 12, []string{"0@1#1 {" + s1 + "} @1"}},
+			{"-KSTREAM-JOINOTHER-0000000029-store-changelog", avroIntText, 12, []string{"0@2#1 {" + s2 + "} @2"}},
+			{"-L_Join-right-repartition", avroIntText, 0, []string{"0 {" + s3 + "} @3"}},
+			{"-KSTREAM-JOINTHIS-0000000040-store-changelog", avroIntText, 12, []string{"0@2#1 {" + s1 + "," + s2 + "} @2"}},
+			{"-KSTREAM-JOINOTHER-0000000041-store-changelog", avroIntText, 12, []string{"0@3#1 {" + s3 + "} @3"}},
+			{"-Join-repartition", avroIntText, 0, []string{"6 {" + s1 + "," + s2 + "," + s3 + "} @3"}},
 		}, []string{"-KafkaTopic_Right-Reduce-changelog", "-L_Join-left-repartition"})
 }
 
@@ -111,16 +91,16 @@ func TestAChainOnRegistryKeysRekeysTheResultAndTheTableAtTheTablesJoin(t *testin
 func TestAChainOnRegistryKeysRekeysTheResultAndTheTableBeforeAStreamStreamJoin(t *testing.T) {
 	s1, s2, s3 := keyedRow("S1", 6, 1, 1, 0, 0), keyedRow("S2", 5, 2, 2, 0, 0), keyedRow("S3", 7, 3, 3, 0, 6)
 	runSRTableRekey(t, srTableBeforeStreamJoinQuery, "-L_RightSourceKeyed-Materialize-changelog", 6,
-		`6 {"S1_V0":1,"S2_V0":2,"T_V0":9,"S3_V0":3} @3`, []srLog{
-			{"-L_RightSourceKeyed-SelectKey-repartition", 0, srTableRow},
-			{"-L_RightSourceKeyed-Materialize-changelog", 0, srTableRow},
-			{"-L_L_Join-left-repartition", 0, "0 {" + s1 + "} @1"},
-			{"-L_L_Join-right-repartition", 0, "0 {" + s2 + "} @2"},
-			{"-KSTREAM-JOINTHIS-0000000028-store-changelog", 12, "0@1#1 {" + s1 + "} @1"},
-			{"-KSTREAM-JOINOTHER-0000000029-store-changelog", 12, "0@2#1 {" + s2 + "} @2"},
-			{"-L_Join-repartition", 0, "6 {" + s1 + "," + s2 + "} @2"},
-			{"-Join-right-repartition", 0, "6 {" + s3 + "} @3"},
-			{"-KSTREAM-JOINTHIS-0000000045-store-changelog", 12, "6@2#1 {" + s1 + "," + s2 + "," + aliasedTableRow("T", 9, 6) + "} @2"},
-			{"-KSTREAM-JOINOTHER-0000000046-store-changelog", 12, "6@3#1 {" + s3 + "} @3"},
+		`6 {"S1_V0":1,"S2_V0":2,"T_V0":9,"S3_V0":3} @3`, []keyedLog{
+			{"-L_RightSourceKeyed-SelectKey-repartition", avroIntText, 0, []string{srTableRow}},
+			{"-L_RightSourceKeyed-Materialize-changelog", avroIntText, 0, []string{srTableRow}},
+			{"-L_L_Join-left-repartition", avroIntText, 0, []string{"0 {" + s1 + "} @1"}},
+			{"-L_L_Join-right-repartition", avroIntText, 0, []string{"0 {" + s2 + "} @2"}},
+			{"-KSTREAM-JOINTHIS-0000000028-store-changelog", avroIntText, 12, []string{"0@1#1 {" + s1 + "} @1"}},
+			{"-KSTREAM-JOINOTHER-0000000029-store-changelog", avroIntText, 12, []string{"0@2#1 {" + s2 + "} @2"}},
+			{"-L_Join-repartition", avroIntText, 0, []string{"6 {" + s1 + "," + s2 + "} @2"}},
+			{"-Join-right-repartition", avroIntText, 0, []string{"6 {" + s3 + "} @3"}},
+			{"-KSTREAM-JOINTHIS-0000000045-store-changelog", avroIntText, 12, []string{"6@2#1 {" + s1 + "," + s2 + "," + aliasedTableRow("T", 9, 6) + "} @2"}},
+			{"-KSTREAM-JOINOTHER-0000000046-store-changelog", avroIntText, 12, []string{"6@3#1 {" + s3 + "} @3"}},
 		}, []string{"-KafkaTopic_L_Right-Reduce-changelog", "-Join-left-repartition", "-RightSourceKeyed-SelectKey-repartition"})
 }
