@@ -437,7 +437,8 @@
 // (L_Join-repartition) where the join takes the table's key format and
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
-// a first stream-table join's stream (also before a stream-stream join),
+// a first stream-table join's stream and later streams (also before a
+// stream-stream join),
 // and a table keyed in a format that infers schemas whose join rekeys the
 // result too (through Join-repartition, in the table's key format, the
 // table through RightSourceKeyed-SelectKey-repartition; also before a
@@ -446,14 +447,14 @@
 // other chains of joins (one that rekeys a result past a FULL OUTER step
 // after a later join's right stream rekeyed on an expression, one
 // that rekeys a table keyed otherwise than the chain after a rekey of a
-// stream-table join's stream and anything else or of another table and
-// anything else, but in a chain keyed in a format that infers schemas that
-// rekeys no result before it, or before a stream-stream join after a rekey
-// of the result or of a later stream made after the table, one with two
-// rekeyed tables before a stream-stream join that rekeys a side, one keyed
-// in a format that infers schemas with a stream-table join past a FULL
-// OUTER step whose table is keyed in such a format), two streams of one
-// topic joined (which Kafka Streams reads
+// stream-table join's stream and anything else but later streams, or of
+// another table and anything else, but in a chain keyed in a format that
+// infers schemas that rekeys no result before it, or before a stream-stream
+// join after a rekey of the result or of a later stream made after the
+// table, one with two rekeyed tables before a stream-stream join that
+// rekeys a side, one keyed in a format that infers schemas with a
+// stream-table join past a FULL OUTER step whose table is keyed in such a
+// format), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push

@@ -26,13 +26,26 @@ import "testing"
 // first node was added (T3's, then the joins' with
 // RightSourceKeyed-SelectKey-repartition-source 9, then S1's rekey) and
 // prints each one's nodes by NodeComparator (sub-tree size, then name).
-// The runtime spec is join_nway_tableafterstreamtable_test.go.
+//
+// With S2 joined on its column K (tableAfterStreamTableRekeyedStreamQuery),
+// S2 is rekeyed as multi-joins_-_only_viable_in_projection rekeys a later
+// stream, through L_Join-right-repartition in a sub-topology of its own:
+// S2 26-29 (with L_RightSourceKeyed-SelectKey), the repartition 30-32,
+// windowed 33/34, stores KSTREAM-JOINTHIS/-JOINOTHER 35/36, L_Join-merge
+// 37, Join 38, Project 39 and sink 40, four indexes above the first.
+// The runtime specs are in join_nway_tableafterstreamtable_test.go.
 var tableAfterStreamTableCases = []explainCase{
 	{
 		name:   "a table keyed in another format after a stream-table join's stream was rekeyed goes through RightSourceKeyed-SelectKey-repartition",
 		topics: []string{"s1", "s2", "s3", "t", "t3"},
 		stmts:  tableAfterStreamTableChain,
 		sink:   "OUTPUT", topology: "stream-table-stream-table-stream-rekeyed-table-key-format-mismatch.topology",
+	},
+	{
+		name:   "a table keyed in another format after a stream-table join's stream and a later stream were rekeyed goes through RightSourceKeyed-SelectKey-repartition",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  streamTableBeforeStreamJoinSources + tableAfterStreamTableRekeyedStreamQuery,
+		sink:   "OUTPUT", topology: "stream-table-stream-rekeyed-table-key-format-mismatch-later-stream-rekeyed.topology",
 	},
 }
 

@@ -62,3 +62,40 @@ func TestAChainThatRekeysAStreamTableJoinsStreamRekeysATableKeyedInAnotherFormat
 		}
 	}
 }
+
+// The same chain with S2 joined on its column K: S2 goes through
+// L_Join-right-repartition keyed by K in the chain's KAFKA (historical
+// plan multi-joins_-_only_viable_in_projection rekeys a later stream so),
+// which leaves the result keyed by S1.K, and T3 is rekeyed into KAFKA as
+// above, now through RightSourceKeyed-SelectKey-repartition after both
+// streams' rekeys (as multi-joins_-_stream-stream-table_-_SR-enabled_key_format
+// rekeys its table after repartitioned streams). Store numbers:
+// explain_tableafterstreamtable_test.go.
+const tableAfterStreamTableRekeyedStreamQuery = `
+CREATE STREAM output AS SELECT s1.k, s1.v0, t.v0, s2.v0, t3.v0 FROM s1 JOIN t ON s1.k = t.id
+JOIN s2 WITHIN 10 SECONDS ON s1.k = s2.k JOIN t3 ON s1.k = t3.id;`
+
+func TestAChainThatRekeysAStreamTableJoinsStreamAndALaterStreamRekeysATableKeyedInAnotherFormatAfterThem(t *testing.T) {
+	k6 := kafkaInt(6)
+	s1, s2 := keyedRow("S1", 6, 1, 1, 0, 5), keyedRow("S2", 6, 2, 2, 0, 0)
+	t3 := `{"V0":9,"ROWTIME":0,"ROWPARTITION":0,"ROWOFFSET":0,"ID":6}`
+	runChainCases(t, []chainCase{{
+		name:    "S1 on S1.K with T, S2 on S2.K, T3 keyed in JSON on S1.K",
+		sources: streamTableBeforeStreamJoinSources,
+		stmt:    tableAfterStreamTableRekeyedStreamQuery,
+		tables:  []joinRec{{"t", 0, k6, []byte(`{"V0":7}`)}, {"t3", 0, []byte("6"), []byte(`{"V0":9}`)}},
+		settled: []string{"-KafkaTopic_L_L_Right-Reduce-changelog", "-RightSourceKeyed-Materialize-changelog"},
+		in: []joinRec{{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
+			{"s2", 2, kafkaInt(0), []byte(`{"K":6,"V0":2}`)}},
+		out: `00000006 {"S1_V0":1,"T_V0":7,"S2_V0":2,"T3_V0":9} @2`,
+		logs: []chainLog{
+			{"-RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k6), t3, 0)}},
+			{"-RightSourceKeyed-Materialize-changelog", []string{logLine(string(k6), t3, 0)}},
+			{"-L_L_Join-repartition", []string{logLine(string(k6), "{"+s1+"}", 1)}},
+			{"-L_Join-right-repartition", []string{logLine(string(k6), "{"+s2+"}", 2)}},
+			{"-KSTREAM-JOINTHIS-0000000035-store-changelog", []string{logLine(windowStoreKey(k6, 1, 1), "{"+s1+","+tRow(7, 0, 0, 6)+"}", 1)}},
+			{"-KSTREAM-JOINOTHER-0000000036-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1), "{"+s2+"}", 2)}},
+		},
+		absent: []string{"-KafkaTopic_Right-Reduce-changelog", "-L_L_RightSourceKeyed-SelectKey-repartition", "-L_Join-left-repartition", "-Join-repartition"},
+	}})
+}

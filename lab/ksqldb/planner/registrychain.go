@@ -90,8 +90,9 @@ import (
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
 // rekeys its table after repartitioned streams), and so after a first
-// stream-table join that rekeyed nothing but its stream (the result keyed
-// in its table's format; derived topologies
+// stream-table join that rekeyed nothing but its stream, or it and later
+// streams (the result keyed in its table's format; derived topologies
+// stream-table-stream-rekeyed-table-key-format-mismatch-later-stream-rekeyed,
 // stream-table-stream-table-stream-rekeyed-table-key-format-mismatch,
 // and with a stream-stream join after the table
 // stream-table-stream-table-stream-rekeyed-then-stream-key-format-mismatch
@@ -287,10 +288,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		if table && forced {
 			tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
 			// a first stream-table join that rekeyed its stream, and
-			// nothing else before this table: the result is keyed in the
-			// first table's format, into which this one is rekeyed
-			// (PreJoinRepartitionNode forces it as after any other rekey)
-			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table || rp.Step > 0 || rp.Leaf > 0 })
+			// nothing else before this table but later streams: the
+			// result is keyed in the first table's format, into which
+			// this one is rekeyed (PreJoinRepartitionNode forces it as
+			// after any other rekey)
+			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table || rp.Step > 0 })
 			// a chain keyed in a format that infers schemas that rekeys
 			// no result before this table: every source before it is
 			// rekeyed into that format (PreJoinRepartitionNode forces
