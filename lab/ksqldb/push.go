@@ -284,6 +284,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			outs, changes := proc.Process(row, stores.logsChanges())
 			stores.log(ctx, in, changes)
 			for _, o := range outs {
+				stores.project(ctx, in, o)
 				rw.Row(o.Vals, o.Tombstone)
 				wrote = true
 				sent++

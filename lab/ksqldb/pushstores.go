@@ -40,6 +40,7 @@ type pushStores struct {
 	cl    *kgo.Client   // writes the changelog records
 	errs  produceErrors
 	stage *pushStage // the first stage of a join that rekeys a stream; nil otherwise
+	keyAt int        // a table-table join's: the result's key among its columns (see pushproject.go)
 }
 
 // transientAppID is the application id of transient query queryID,
@@ -62,6 +63,8 @@ func (s *Server) newPushStores(ctx context.Context, queryID string, q *sql.Query
 	app := s.transientAppID(queryID)
 	rq := &runningQuery{srv: s, info: &metastore.Query{ID: queryID, Props: props}, plan: as, proc: proc, appID: app}
 	rq.tableLogs = s.newTableLogs(app, as)
+	var keyAt int
+	rq.projLog, keyAt = s.transientProjectLog(app, as)
 	if rq.jrep = s.newJoinRepartitioner(rq.info, as, app); rq.jrep != nil {
 		for _, side := range rq.jrep.sides {
 			side.dec.throwTS = false // as a push query's own decoders (newPushInput)
@@ -80,7 +83,7 @@ func (s *Server) newPushStores(ctx context.Context, queryID string, q *sql.Query
 			return nil, fmt.Errorf("start push query: %w", err)
 		}
 	}
-	ps := &pushStores{rq: rq}
+	ps := &pushStores{rq: rq, keyAt: keyAt}
 	if err := rq.prepareInternal(ctx); err != nil {
 		ps.close(ctx)
 		return nil, fmt.Errorf("start push query: %w", err)
@@ -143,6 +146,7 @@ func (ps *pushStores) flush(ctx context.Context) {
 		return
 	}
 	if err := ps.cl.Flush(ctx); err == nil {
+		ps.rq.arena.reuse() // the flush waited for every record
 		err = ps.errs.first()
 		if err != nil {
 			ps.rq.srv.log.Warn("write push query store changelog", "query", ps.rq.info.ID, "err", err)

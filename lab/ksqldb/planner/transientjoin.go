@@ -10,10 +10,14 @@ import "slices"
 // tells the two apart), so its stores, their changelogs and their layouts
 // are the persistent plan's, and so are the repartitions of the streams it
 // rekeys (JoinRepartitions). ok only where this server keeps those
-// internal topics for a push query: a join of a stream with a stream or a
-// table, neither windowed, over two topics, that rekeys no table side
-// (tableSideRepartition); every other push join keeps its state in memory
-// only.
+// internal topics for a push query: a join of two sources over two
+// topics, neither windowed, that rekeys no table side
+// (tableSideRepartition): a stream with a stream or a table, or two tables
+// (primary-key or foreign-key, not aggregated) whose result's key the
+// projection names, which the Project-Last store of a transient
+// projection is keyed by (FinalProjectNode keeps the join's key as the
+// key of a transient query's schema); every other push join keeps its
+// state in memory only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if jp == nil || plan.Persistent || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
@@ -21,8 +25,14 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	}
 	st := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
-	if st.ForeignKey || st.leftLeaf != 0 || left.Source.Table || left.Source.Window != nil || right.Source.Window != nil ||
+	if st.leftLeaf != 0 || left.Source.Window != nil || right.Source.Window != nil ||
 		left.Source.Topic == right.Source.Topic {
+		return nil, false
+	}
+	if st.ForeignKey && !left.Source.Table {
+		return nil, false
+	}
+	if left.Source.Table && (plan.Agg != nil || plan.Repartition != nil || len(plan.Out.Keys()) != 1) {
 		return nil, false
 	}
 	as := *plan
