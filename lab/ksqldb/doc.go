@@ -353,7 +353,7 @@
 // (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
 // pushstores.go), a table-table join's Project-Last in the transient
 // projection's layout, every projected column a value (pushproject.go),
-// and writes a stream it rekeys
+// and writes a stream or a table it rekeys
 // through the persistent join's repartition topic, reading it back from
 // there (pushrekey.go): made before its first row, deleted with their
 // subjects however it ends (LIMIT, the client leaving, /close-query,
@@ -462,8 +462,8 @@
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push
-// query that rekeys a table side, or joins windowed streams or more than
-// two sources, rekey in memory, with no -repartition topic (such a push
+// query that joins windowed streams or more than two sources, rekey in
+// memory, with no -repartition topic (such a push
 // join keeps its state in memory too, with no internal topic, as does a
 // push table-table join aggregated or whose projection leaves out the
 // result's key; no foreign-key join, push or persistent, has Kafka

@@ -415,13 +415,13 @@ func (s *Server) planStartOffsets(ctx context.Context, plan *planner.Plan, reset
 }
 
 // pushFeed is the feed of a transient join query reading its topics from
-// start (its inputs, or a rekeyed stream's repartition topic instead of
-// the stream's).
-func (s *Server) pushFeed(ctx context.Context, plan *planner.Plan, start map[string]map[int32]kgo.Offset) (*joinFeed, error) {
+// start (its inputs, or a rekeyed source's repartition topic instead of
+// the source's), tables those it reads as tables.
+func (s *Server) pushFeed(ctx context.Context, plan *planner.Plan, start map[string]map[int32]kgo.Offset, tables map[string]bool) (*joinFeed, error) {
 	if plan.Join == nil {
 		return nil, nil
 	}
-	return s.newJoinFeed(ctx, slices.Sorted(maps.Keys(start)), plan.TableTopics(), func(t string, p int32) (int64, bool) {
+	return s.newJoinFeed(ctx, slices.Sorted(maps.Keys(start)), tables, func(t string, p int32) (int64, bool) {
 		o, ok := start[t][p]
 		if !ok {
 			return 0, false
@@ -436,16 +436,17 @@ type pushInput struct {
 	decs   []*decoder
 	leaves map[string][]int
 	tables map[string]bool
-	// rekeyed reads a rekeyed stream's repartition topic (see
+	// rekeyed reads a rekeyed source's repartition topic (see
 	// pushrekey.go), as the persistent join reads it; nil without one
 	rekeyed *runningQuery
 }
 
-// readRekeyed has the input read the repartition topics of the streams
-// the join of stores rekeys.
+// readRekeyed has the input read the repartition topics of the sources
+// the join of stores rekeys, a rekeyed table's as a table.
 func (in *pushInput) readRekeyed(stores *pushStores) {
 	if stores != nil && stores.rq.jrep != nil {
 		in.rekeyed = stores.rq
+		in.tables = stores.rq.tableTopics()
 	}
 }
 

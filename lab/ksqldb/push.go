@@ -239,7 +239,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	input.readRekeyed(stores)
 	stores.waitRekeyed(ctx)
-	feed, err := s.pushFeed(ctx, plan, consume)
+	feed, err := s.pushFeed(ctx, plan, consume, input.tables)
 	if err != nil {
 		out.fail(p.Text, err)
 		return

@@ -7,14 +7,17 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// A push join that rekeys a stream runs the persistent join's first
-// sub-topology under its transient application id (see pushstores.go): a
-// stage of its own reads the rekeyed streams from where the query starts,
-// writes each record keyed by its join key to the side's repartition
-// topic (joinRepartitioner.write), and the query reads the stream side
-// back from that topic, from its beginning, with the rest of its inputs
-// (pushInput.each). The join waits, once, for the stage to have written
-// what the streams held at the query's start (waitCaughtUp), as the
+// A push join that rekeys a stream or a table runs the persistent join's
+// first sub-topology under its transient application id (see
+// pushstores.go): a stage of its own reads the rekeyed sources from where
+// the query starts (a table from its beginning), writes each record keyed
+// by its join key (a table's by its own key, in the join's key format) to
+// the side's repartition topic (joinRepartitioner.write), and the query
+// reads that side back from that topic, from its beginning, with the rest
+// of its inputs (pushInput.each; a table's as a table, its store logged to
+// <Side>SourceKeyed-Materialize-changelog). The join waits, once, for the
+// stage to have written what the sources held at the query's start
+// (waitCaughtUp), as the
 // persistent join does, so that its first batch has them in timestamp
 // order with the other side's records. The stage writes without
 // transactions: a transient query runs at_least_once and is never

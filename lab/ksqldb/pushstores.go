@@ -24,10 +24,12 @@ import (
 // -JOINOTHER-<n>-store-changelog (joinstore.go), a stream-table join's
 // table store, logged to <app>-KafkaTopic_Right-Reduce-changelog
 // (jointables.go), made as Kafka Streams makes them before the query runs
-// (runningQuery.prepareInternal), and the repartition topics of the
-// streams it rekeys, <app>-Join-repartition or <app>-Join-left- and
-// -Join-right-repartition (joinrepartition.go), which it reads back (see
-// pushrekey.go). When the query ends, however it ends,
+// (runningQuery.prepareInternal), a table-table join's two table stores
+// and its projection's Project-Last (pushproject.go), and the repartition
+// topics of the sources it rekeys, <app>-Join-repartition or
+// <app>-Join-left- and -Join-right-repartition for a stream,
+// <app>-<Side>SourceKeyed-SelectKey-repartition for a table
+// (joinrepartition.go), which it reads back (see pushrekey.go). When the query ends, however it ends,
 // TransientQueryMetadata.close closes the application and the engine's
 // CleanupListener has QueryCleanupService delete the application's
 // internal topics and their schemas (deleteInternalTopics). The records
@@ -39,7 +41,7 @@ type pushStores struct {
 	rq    *runningQuery // the persistent path's store writers, under the transient application id
 	cl    *kgo.Client   // writes the changelog records
 	errs  produceErrors
-	stage *pushStage // the first stage of a join that rekeys a stream; nil otherwise
+	stage *pushStage // the first stage of a join that rekeys a source; nil otherwise
 	keyAt int        // a table-table join's: the result's key among its columns (see pushproject.go)
 }
 

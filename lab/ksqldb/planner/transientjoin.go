@@ -1,7 +1,5 @@
 package planner
 
-import "slices"
-
 // TransientJoinPlan is a push query's join plan as ksqlDB builds the
 // query's Kafka Streams topology: QueryBuilder.buildTransientQuery
 // (confluentinc/ksql v7.9.0) builds a transient query's steps with the
@@ -11,8 +9,9 @@ import "slices"
 // are the persistent plan's, and so are the repartitions of the streams it
 // rekeys (JoinRepartitions). ok only where this server keeps those
 // internal topics for a push query: a join of two sources over two
-// topics, neither windowed, that rekeys no table side
-// (tableSideRepartition): a stream with a stream or a table, or two tables
+// topics, neither windowed, rekeying what the persistent join rekeys (a
+// table side by its own key too, through <Side>SourceKeyed-SelectKey-repartition
+// into <Side>SourceKeyed-Materialize): a stream with a stream or a table, or two tables
 // (primary-key or foreign-key, not aggregated) whose result's key the
 // projection names, which the Project-Last store of a transient
 // projection is keyed by (FinalProjectNode keeps the join's key as the
@@ -38,8 +37,5 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	as := *plan
 	as.Persistent = true
 	as.JoinRepartitions = planJoinRepartitions(&as)
-	if slices.ContainsFunc(as.JoinRepartitions, func(r JoinRepartition) bool { return r.Table }) {
-		return nil, false
-	}
 	return &as, true
 }
