@@ -346,10 +346,10 @@
 // table's formats), also rebuilt from the tables. TERMINATE deletes
 // every internal topic of the query and its subjects, as
 // QueryCleanupService does. A push query joining a stream with a stream
-// or a table over two topics, or two tables (primary-key or foreign-key,
-// not aggregated, its projection naming the result's key), rekeying no
-// table, logs the persistent join's stores to the same changelogs, with
-// the same records, under its transient application id
+// (windowed or not) or a table over two topics, or two tables
+// (primary-key or foreign-key, not aggregated, its projection naming the
+// result's key), logs the persistent join's stores to the same
+// changelogs, with the same records, under its transient application id
 // (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
 // pushstores.go), a table-table join's Project-Last in the transient
 // projection's layout, every projected column a value (pushproject.go),
@@ -462,12 +462,12 @@
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push
-// query that joins windowed streams or more than two sources, rekey in
-// memory, with no -repartition topic (such a push
-// join keeps its state in memory too, with no internal topic, as does a
-// push table-table join aggregated or whose projection leaves out the
-// result's key; no foreign-key join, push or persistent, has Kafka
-// Streams' KTABLE-FK-JOIN-SUBSCRIPTION-* topics and stores). A stream-stream join (alone or aggregated, or each
+// query that joins more than two sources, rekey in memory, with no
+// -repartition topic (such a push join keeps its state in memory too,
+// with no internal topic, as does a push table-table join aggregated or
+// whose projection leaves out the result's key; no foreign-key join, push
+// or persistent, has Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-* topics
+// and stores). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

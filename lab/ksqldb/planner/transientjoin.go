@@ -9,7 +9,7 @@ package planner
 // are the persistent plan's, and so are the repartitions of the streams it
 // rekeys (JoinRepartitions). ok only where this server keeps those
 // internal topics for a push query: a join of two sources over two
-// topics, neither windowed, rekeying what the persistent join rekeys (a
+// topics, windowed only where both are streams, rekeying what the persistent join rekeys (a
 // table side by its own key too, through <Side>SourceKeyed-SelectKey-repartition
 // into <Side>SourceKeyed-Materialize): a stream with a stream or a table, or two tables
 // (primary-key or foreign-key, not aggregated) whose result's key the
@@ -24,9 +24,11 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	}
 	st := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
-	if st.leftLeaf != 0 || left.Source.Window != nil || right.Source.Window != nil ||
-		left.Source.Topic == right.Source.Topic {
+	if st.leftLeaf != 0 || left.Source.Topic == right.Source.Topic {
 		return nil, false
+	}
+	if (left.Source.Window != nil || right.Source.Window != nil) && (st.Within == nil || left.Source.Table || right.Source.Table) {
+		return nil, false // only a stream-stream join's window stores hold windowed rows
 	}
 	if st.ForeignKey && !left.Source.Table {
 		return nil, false
