@@ -1,5 +1,7 @@
 package planner
 
+import "slices"
+
 // TransientJoinPlan is a push query's join plan as ksqlDB builds the
 // query's Kafka Streams topology: QueryBuilder.buildTransientQuery
 // (confluentinc/ksql v7.9.0) builds a transient query's steps with the
@@ -15,11 +17,18 @@ package planner
 // (primary-key or foreign-key, not aggregated) whose result's key the
 // projection names, which the Project-Last store of a transient
 // projection is keyed by (FinalProjectNode keeps the join's key as the
-// key of a transient query's schema); every other push join keeps its
-// state in memory only.
+// key of a transient query's schema); and a chain of stream-table or
+// table-table joins that rekeys nothing (transientChainPlan). Every
+// other push join keeps its state in memory only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
-	if jp == nil || plan.Persistent || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
+	if jp == nil || plan.Persistent {
+		return nil, false
+	}
+	if len(jp.Steps) > 1 {
+		return transientChainPlan(plan)
+	}
+	if len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
 		return nil, false
 	}
 	st := jp.Steps[0]
@@ -39,5 +48,27 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	as := *plan
 	as.Persistent = true
 	as.JoinRepartitions = planJoinRepartitions(&as)
+	return &as, true
+}
+
+// transientChainPlan is TransientJoinPlan for a chain of joins: one of
+// stream-table or primary-key table-table joins on keys in one key format
+// (chainRekeysOf: no step's left input, no table rekeyed), whose stores
+// are its tables' KafkaTopic_<L_ per level><Side>-Reduce, and a chain of
+// tables' Project-Last, keyed by the result's key the projection names.
+func transientChainPlan(plan *Plan) (*Plan, bool) {
+	jp := plan.Join
+	cr, ok := chainRekeysOf(jp)
+	if !ok || slices.Contains(cr.rekeys, true) || slices.Contains(cr.tables, true) {
+		return nil, false
+	}
+	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil || len(plan.Out.Keys()) != 1) {
+		return nil, false
+	}
+	as := *plan
+	as.Persistent = true
+	if as.JoinRepartitions = planJoinRepartitions(&as); len(as.JoinRepartitions) > 0 {
+		return nil, false
+	}
 	return &as, true
 }
