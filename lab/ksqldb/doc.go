@@ -358,7 +358,9 @@
 // through the persistent join's repartition topic, reading it back from
 // there (pushrekey.go): made before its first row, deleted with their
 // subjects however it ends (LIMIT, the client leaving, /close-query,
-// TERMINATE).
+// TERMINATE). Every push query's consumer is a member of the consumer
+// group its application id names while it runs, and the group is deleted
+// when it ends (pushgroup.go).
 // An aggregation of a table-table join, primary-key or foreign-key, keeps
 // its Prepare rows in Aggregate-Prepare-Last (preparelast.go), logged to its changelog and
 // read back on a restart, and writes its results' Changes to its

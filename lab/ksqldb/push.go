@@ -224,7 +224,8 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	setEmitInterval(proc, props)
 	// a join's internal topics exist before its first row, and are
 	// deleted once it ends (see pushstores.go)
-	stores, err := s.newPushStores(ctx, queryID, q, props, plan, proc)
+	app := s.transientAppID(queryID)
+	stores, err := s.newPushStores(ctx, app, queryID, q, props, plan, proc)
 	if err != nil {
 		out.fail(p.Text, err)
 		return
@@ -244,12 +245,14 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, err)
 		return
 	}
-	cl, err := kgo.NewClient(kafkaOpts(s.cfg.kafka, kgo.SeedBrokers(s.brokers...), kgo.ConsumePartitions(consume),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))...)
+	// the query's consumer is a member of its application's group until
+	// it ends (see pushgroup.go)
+	cl, err := s.pushConsumer(app, consume)
 	if err != nil {
-		out.fail(p.Text, fmt.Errorf("start push query: %w", err))
+		out.fail(p.Text, err)
 		return
 	}
+	defer s.deletePushGroup(ctx, app)
 	defer cl.Close()
 	rw := out.open(queryID, plan.Out)
 	if rw == nil {

@@ -55,14 +55,13 @@ func (s *Server) transientAppID(queryID string) string {
 }
 
 // newPushStores makes the internal topics of push query queryID's join
-// (q with properties props, planned as plan and run by proc), nil for a
-// query without any.
-func (s *Server) newPushStores(ctx context.Context, queryID string, q *sql.Query, props map[string]string, plan *planner.Plan, proc *operators.Processor) (*pushStores, error) {
+// (q with properties props, planned as plan and run by proc) under its
+// application id app, nil for a query without any.
+func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.Query, props map[string]string, plan *planner.Plan, proc *operators.Processor) (*pushStores, error) {
 	as, ok := planner.TransientJoinPlan(plan)
 	if !ok {
 		return nil, nil
 	}
-	app := s.transientAppID(queryID)
 	rq := &runningQuery{srv: s, info: &metastore.Query{ID: queryID, Props: props}, plan: as, proc: proc, appID: app}
 	rq.tableLogs = s.newTableLogs(app, as)
 	var keyAt int
