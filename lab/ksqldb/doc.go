@@ -348,8 +348,10 @@
 // QueryCleanupService does. A push query joining a stream with a stream
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, not aggregated, its projection naming the
-// result's key), or chaining stream-table or table-table joins on keys
-// that rekey nothing, logs the persistent join's stores to the same
+// result's key), or chaining joins on keys that rekey nothing
+// (stream-table or table-table joins, or [INNER] and LEFT joins of a
+// stream with streams and tables in its key format), logs the persistent
+// join's stores to the same
 // changelogs, with the same records, under its transient application id
 // (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
 // pushstores.go), a table-table join's Project-Last in the transient
@@ -465,8 +467,8 @@
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push
-// query that joins more than two sources otherwise (a stream-stream
-// step, a foreign-key step, a rekey), rekey in memory, with no
+// query that joins more than two sources otherwise (a foreign-key step,
+// a rekey, a RIGHT or FULL OUTER stream-stream step), rekey in memory, with no
 // -repartition topic (such a push join keeps its state in memory too,
 // with no internal topic, as does a push table-table join aggregated or
 // whose projection leaves out the result's key; no foreign-key join, push

@@ -1,6 +1,11 @@
 package planner
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
 
 // TransientJoinPlan is a push query's join plan as ksqlDB builds the
 // query's Kafka Streams topology: QueryBuilder.buildTransientQuery
@@ -17,13 +22,17 @@ import "slices"
 // (primary-key or foreign-key, not aggregated) whose result's key the
 // projection names, which the Project-Last store of a transient
 // projection is keyed by (FinalProjectNode keeps the join's key as the
-// key of a transient query's schema); and a chain of stream-table or
-// table-table joins that rekeys nothing (transientChainPlan). Every
-// other push join keeps its state in memory only.
+// key of a transient query's schema); and a chain that rekeys nothing,
+// of stream-table or table-table joins (transientChainPlan) or with
+// stream-stream steps (transientStreamChainPlan). Every other push join
+// keeps its state in memory only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if jp == nil || plan.Persistent {
 		return nil, false
+	}
+	if len(jp.Steps) > 1 && jp.Windowed() {
+		return transientStreamChainPlan(plan)
 	}
 	if len(jp.Steps) > 1 {
 		return transientChainPlan(plan)
@@ -64,6 +73,45 @@ func transientChainPlan(plan *Plan) (*Plan, bool) {
 	}
 	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil || len(plan.Out.Keys()) != 1) {
 		return nil, false
+	}
+	as := *plan
+	as.Persistent = true
+	if as.JoinRepartitions = planJoinRepartitions(&as); len(as.JoinRepartitions) > 0 {
+		return nil, false
+	}
+	return &as, true
+}
+
+// transientStreamChainPlan is TransientJoinPlan for a chain with
+// stream-stream steps: one from a stream whose [INNER] or LEFT steps each
+// join a stream or a table on its key, the first the stream's key, each
+// later one the key of the result before it (JoinsResultKey), every
+// source over a topic of its own, not windowed, keyed by one column in
+// the first stream's key format, one that does not infer schemas: ksqlDB
+// rekeys nothing (PreJoinRepartitionNode, JoinNode.resolveKeyFormats), and
+// its stores are each stream-stream step's window stores and each table's
+// KafkaTopic_<L_ per level>Right-Reduce.
+func transientStreamChainPlan(plan *Plan) (*Plan, bool) {
+	jp := plan.Join
+	first := jp.Leaves[0]
+	if first.Source.Table || formats.RegistryFormat(first.Source.KeyFormat) {
+		return nil, false
+	}
+	topics := map[string]bool{}
+	for _, l := range jp.Leaves {
+		if l.Source.Window != nil || topics[l.Source.Topic] || len(l.Source.Schema.Keys()) != 1 || !sameKeyFormat(l.Source, first.Source) {
+			return nil, false
+		}
+		topics[l.Source.Topic] = true
+	}
+	for k, st := range jp.Steps {
+		right := jp.Leaves[st.Right]
+		if st.Right != k+1 || st.ForeignKey || st.Rekeyed || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin || !right.keyedBy(st.rightExpr) {
+			return nil, false
+		}
+		if k == 0 && (st.leftLeaf != 0 || !first.keyedBy(st.leftExpr)) || k > 0 && !jp.JoinsResultKey(k) {
+			return nil, false
+		}
 	}
 	as := *plan
 	as.Persistent = true
