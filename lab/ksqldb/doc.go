@@ -348,16 +348,17 @@
 // QueryCleanupService does. A push query joining a stream with a stream
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, not aggregated, its projection naming the
-// result's key), or chaining joins on keys that rekey nothing
-// (stream-table or table-table joins, or [INNER] and LEFT joins of a
-// stream with streams and tables in its key format), logs the persistent
-// join's stores to the same
+// result's key), or chaining stream-table or table-table joins that
+// rekey no result between two joins, or [INNER] and LEFT joins of a
+// stream with streams and tables on keys in its key format, logs the
+// persistent join's stores to the same
 // changelogs, with the same records, under its transient application id
 // (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
 // pushstores.go), a table-table join's Project-Last in the transient
 // projection's layout, every projected column a value (pushproject.go),
-// and writes a stream or a table it rekeys
-// through the persistent join's repartition topic, reading it back from
+// and writes a stream or a table it rekeys (in a chain, before the
+// innermost join) through the persistent join's repartition topic,
+// reading it back from
 // there (pushrekey.go): made before its first row, deleted with their
 // subjects however it ends (LIMIT, the client leaving, /close-query,
 // TERMINATE). Every push query's consumer is a member of the consumer
@@ -468,7 +469,8 @@
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push
 // query that joins more than two sources otherwise (a foreign-key step,
-// a rekey, a RIGHT or FULL OUTER stream-stream step), rekey in memory, with no
+// a result rekeyed between two joins, a stream-stream step in a chain
+// that rekeys or a RIGHT or FULL OUTER one), rekey in memory, with no
 // -repartition topic (such a push join keeps its state in memory too,
 // with no internal topic, as does a push table-table join aggregated or
 // whose projection leaves out the result's key; no foreign-key join, push

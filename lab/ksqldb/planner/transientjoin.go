@@ -22,9 +22,10 @@ import (
 // (primary-key or foreign-key, not aggregated) whose result's key the
 // projection names, which the Project-Last store of a transient
 // projection is keyed by (FinalProjectNode keeps the join's key as the
-// key of a transient query's schema); and a chain that rekeys nothing,
-// of stream-table or table-table joins (transientChainPlan) or with
-// stream-stream steps (transientStreamChainPlan). Every other push join
+// key of a transient query's schema); and a chain of stream-table or
+// table-table joins that rekeys no result between two joins
+// (transientChainPlan), or with stream-stream steps that rekeys nothing
+// (transientStreamChainPlan). Every other push join
 // keeps its state in memory only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
@@ -61,14 +62,17 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 }
 
 // transientChainPlan is TransientJoinPlan for a chain of joins: one of
-// stream-table or primary-key table-table joins on keys in one key format
-// (chainRekeysOf: no step's left input, no table rekeyed), whose stores
-// are its tables' KafkaTopic_<L_ per level><Side>-Reduce, and a chain of
-// tables' Project-Last, keyed by the result's key the projection names.
+// stream-table or primary-key table-table joins (chainRekeysOf) that
+// rekeys nothing, or only what the first stage of its topology rekeys
+// (the stream before the innermost join, through L_..._Join-repartition,
+// and tables keyed unlike the chain, through
+// <L_...>RightSourceKeyed-SelectKey-repartition; not a result between two
+// joins), whose stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce
+// or <L_...><Side>SourceKeyed-Materialize, and a chain of tables'
+// Project-Last, keyed by the result's key the projection names.
 func transientChainPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
-	cr, ok := chainRekeysOf(jp)
-	if !ok || slices.Contains(cr.rekeys, true) || slices.Contains(cr.tables, true) {
+	if _, ok := chainRekeysOf(jp); !ok {
 		return nil, false
 	}
 	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil || len(plan.Out.Keys()) != 1) {
@@ -76,8 +80,9 @@ func transientChainPlan(plan *Plan) (*Plan, bool) {
 	}
 	as := *plan
 	as.Persistent = true
-	if as.JoinRepartitions = planJoinRepartitions(&as); len(as.JoinRepartitions) > 0 {
-		return nil, false
+	as.JoinRepartitions = planJoinRepartitions(&as)
+	if slices.ContainsFunc(as.JoinRepartitions, func(r JoinRepartition) bool { return r.Step > 0 }) {
+		return nil, false // a result rekeyed between two joins (joinstages.go)
 	}
 	return &as, true
 }
