@@ -13,20 +13,21 @@ import (
 // builders of a persistent query's (buildQueryImplementation; neither
 // SourceBuilder nor StreamStreamJoinBuilder nor StreamTableJoinBuilder
 // tells the two apart), so its stores, their changelogs and their layouts
-// are the persistent plan's, and so are the repartitions of the streams it
+// are the persistent plan's, and so are the repartitions of the sources it
 // rekeys (JoinRepartitions). ok only where this server keeps those
 // internal topics for a push query: a join of two sources over two
-// topics, windowed only where both are streams, rekeying what the persistent join rekeys (a
-// table side by its own key too, through <Side>SourceKeyed-SelectKey-repartition
-// into <Side>SourceKeyed-Materialize): a stream with a stream or a table, or two tables
-// (primary-key or foreign-key, not aggregated) whose result's key the
-// projection names, which the Project-Last store of a transient
+// topics, windowed only where both are streams, rekeying what the
+// persistent join rekeys (a table side by its own key too, through
+// <Side>SourceKeyed-SelectKey-repartition into
+// <Side>SourceKeyed-Materialize): a stream with a stream or a table, or
+// two tables (primary-key or foreign-key, not aggregated) whose result's
+// key the projection names, which the Project-Last store of a transient
 // projection is keyed by (FinalProjectNode keeps the join's key as the
-// key of a transient query's schema); and a chain of stream-table or
+// key of a transient query's schema); a chain of stream-table or
 // table-table joins that rekeys no result between two joins
-// (transientChainPlan), or with stream-stream steps that rekeys nothing
-// (transientStreamChainPlan). Every other push join
-// keeps its state in memory only.
+// (transientChainPlan); a chain with stream-stream steps that rekeys
+// nothing (transientStreamChainPlan). Every other push join keeps its
+// state in memory only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if jp == nil || plan.Persistent {
