@@ -57,6 +57,7 @@ type runningQuery struct {
 	tableLogs map[int]*tableLog  // a join's table-side store changelogs by leaf (see jointables.go)
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
 	fkLog     *fkStoreLog        // a foreign-key join's output store changelog in a chain (see fkstorelog.go)
+	fkSub     *fkSubscription    // a foreign-key join's subscription topics (see fksubscription.go)
 	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
 	prepLog   *prepareLog        // a table-table join's aggregation's Prepare-Last changelog (see preparelast.go)
 	srcStore  *sourceStore       // a table projection's source store, logged to its changelog (see sourcestore.go)
@@ -126,6 +127,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.tableLogs = s.newTableLogs(rq.appID, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)
+	rq.fkSub = s.newFKSubscription(qi, plan)
 	rq.aggLog = s.newAggLog(qi, plan, sink)
 	rq.prepLog = s.newPrepareLog(qi, plan)
 	rq.jstages = s.newJoinStages(qi, plan, sink)
@@ -182,6 +184,11 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 	}
 	if q.jstages != nil {
 		if err := q.jstages.prepare(ctx, q.srv, q.plan); err != nil {
+			return err
+		}
+	}
+	if q.fkSub != nil {
+		if err := q.fkSub.prepare(ctx, q.srv); err != nil {
 			return err
 		}
 	}

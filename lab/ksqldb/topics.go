@@ -56,13 +56,16 @@ func (s *Server) liveTopics(ctx context.Context, topics ...string) (map[string]l
 
 // deleteInternalTopics deletes a terminated query's internal topics and
 // their schemas, as ksqlDB's QueryCleanupService does: every topic named
-// <application id>-...-changelog or -repartition
-// (KafkaTopicClientImpl.deleteInternalTopics, isInternalTopic), and every
-// subject of such a topic (SchemaRegistryUtil.cleanupInternalTopicSchemas).
-// Failures are logged, as there.
+// <application id>-...-changelog or -repartition, or a foreign-key join's
+// subscription topic (<application id>-KTABLE-FK-JOIN-SUBSCRIPTION-
+// REGISTRATION- or -RESPONSE-<n>-topic; KafkaTopicClientImpl.deleteInternalTopics,
+// isInternalTopic), and every subject of such a topic
+// (SchemaRegistryUtil.cleanupInternalTopicSchemas). Failures are logged, as
+// there.
 func (s *Server) deleteInternalTopics(ctx context.Context, app string) {
 	internal := func(name string) bool {
-		return strings.HasPrefix(name, app+"-") && (strings.HasSuffix(name, "-changelog") || strings.HasSuffix(name, "-repartition"))
+		return strings.HasPrefix(name, app+"-") && (strings.HasSuffix(name, "-changelog") || strings.HasSuffix(name, "-repartition") ||
+			fkSubscriptionTopic.MatchString(name))
 	}
 	live, err := s.liveTopics(ctx)
 	if err != nil {

@@ -685,9 +685,9 @@ func valuesOf(cols []types.Column) []types.Column {
 // by the right table's sub-topology, which answers through a response
 // topic that the left sub-topology resolves against its own store. The
 // names and indexes are those of the fk-join historical plans. It returns
-// the name of the store the join's result would be materialized in
-// (ForeignKeyStoreName).
-func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) string {
+// the names of the join's internal topics and stores (ForeignKeyStore,
+// ForeignKeySubscription).
+func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) fkJoinNames {
 	t.tableSource(leftTopic, leftStore)
 	t.processor("PrependAliasLeft")
 	t.sub()
@@ -722,7 +722,20 @@ func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, right
 	resolve := t.next(fk + "RESPONSE-RESOLVER-PROCESSOR")
 	t.join(resolve, []string{responses}, leftStore)
 	t.join(t.next("KTABLE-FK-JOIN-OUTPUT"), []string{resolve})
-	return t.next("KTABLE-FK-JOIN-OUTPUT-STATE-STORE") // named, not added
+	return fkJoinNames{
+		registration: registration,
+		response:     response,
+		state:        state,
+		output:       t.next("KTABLE-FK-JOIN-OUTPUT-STATE-STORE"), // named, not added
+	}
+}
+
+// fkJoinNames are the internal topics and stores of a foreign-key join:
+// its subscription registration and response topics, its subscription
+// store, and the store its result is materialized in when a join after
+// it looks the result up.
+type fkJoinNames struct {
+	registration, response, state, output string
 }
 
 // keeps reports a PARTITION BY of the single key column of cols, which

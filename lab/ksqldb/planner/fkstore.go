@@ -38,7 +38,7 @@ func (p *Plan) ForeignKeyStore() *ForeignKeyStore {
 	// a join of its two tables alone numbers them
 	t := &topology{}
 	t.sub()
-	fs := &ForeignKeyStore{Name: foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "")}
+	fs := &ForeignKeyStore{Name: foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "").output}
 	for i, c := range left.Source.Schema.Cols {
 		if c.Key {
 			fs.Keys = append(fs.Keys, types.Column{Name: left.Alias + "_" + c.Name, Type: c.Type, Key: true})
@@ -47,4 +47,41 @@ func (p *Plan) ForeignKeyStore() *ForeignKeyStore {
 	}
 	fs.Values, fs.From = joinedValues(jp, 1)
 	return fs
+}
+
+// ForeignKeySubscription is what Kafka Streams' KTableImpl.doJoinOnForeignKey
+// adds for a foreign-key join besides its processors: the topic the left
+// table registers its subscriptions on, keyed by the foreign key and read
+// by the right table's sub-topology
+// (KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-<n>-topic, co-partitioned with
+// the right table), the topic that sub-topology answers on, keyed by the
+// left table's key (KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-<n>-topic,
+// co-partitioned with the left table), and the store it keeps the
+// subscriptions in (KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-<n>, a logged
+// timestamped key-value store: SubscriptionStoreFactory). The numbers are
+// the fk-join and fk-n-way-join historical plans' (12, 20 and 16: the
+// foreign-key join is always a query's innermost join).
+type ForeignKeySubscription struct {
+	Registration, Response, Store string
+	// LeftTopic and RightTopic are the tables' topics the response and
+	// registration topics are co-partitioned with
+	LeftTopic, RightTopic string
+}
+
+// ForeignKeySubscription is the subscription topics and store of a
+// persistent query whose join starts with a foreign-key join, nil for any
+// other plan.
+func (p *Plan) ForeignKeySubscription() *ForeignKeySubscription {
+	jp := p.Join
+	if !p.Persistent || jp == nil || !jp.ForeignKey() {
+		return nil
+	}
+	left, right := jp.Leaves[0], jp.Leaves[1]
+	t := &topology{}
+	t.sub()
+	n := foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "")
+	return &ForeignKeySubscription{
+		Registration: n.registration, Response: n.response, Store: n.state,
+		LeftTopic: left.Source.Topic, RightTopic: right.Source.Topic,
+	}
 }

@@ -1,0 +1,81 @@
+package ksqldb
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+)
+
+// fkSubscription is what Kafka Streams adds to the application of a
+// persistent query whose join starts with a foreign-key join
+// (planner.ForeignKeySubscription; KTableImpl.doJoinOnForeignKey, apache/kafka
+// 3.9): the subscription registration and response topics, made as
+// repartition topics (InternalTopicProperties.empty(),
+// RepartitionTopicConfig), and the subscription store's changelog, made
+// compacted (SubscriptionStoreFactory logs the store,
+// UnwindowedUnversionedChangelogTopicConfig). The registration topic is
+// co-partitioned with the right table's topic and the response topic with
+// the left's (doJoinOnForeignKey's copartitionSources); the store belongs
+// to the right table's sub-topology, a partition per task of it. The join
+// itself runs as before, in the query's processor: the topics are made,
+// and deleted with the query's other internal topics, but no record is
+// written to them.
+type fkSubscription struct {
+	plan                             *planner.ForeignKeySubscription
+	registration, response, storeLog string
+}
+
+// newFKSubscription is the subscription topics of a persistent query, nil
+// unless its join starts with a foreign-key join.
+func (s *Server) newFKSubscription(qi *metastore.Query, plan *planner.Plan) *fkSubscription {
+	fs := plan.ForeignKeySubscription()
+	if fs == nil || qi.SourceTable {
+		return nil
+	}
+	app := s.appID(qi.ID)
+	return &fkSubscription{
+		plan:         fs,
+		registration: app + "-" + fs.Registration,
+		response:     app + "-" + fs.Response,
+		storeLog:     app + "-" + fs.Store + "-changelog",
+	}
+}
+
+// prepare makes the topics, as Kafka Streams makes them before the
+// application runs.
+func (fk *fkSubscription) prepare(ctx context.Context, s *Server) error {
+	right, err := s.taskCount(ctx, []string{fk.plan.RightTopic})
+	if err != nil {
+		return fmt.Errorf("foreign-key join subscription topics: %w", err)
+	}
+	left, err := s.taskCount(ctx, []string{fk.plan.LeftTopic})
+	if err != nil {
+		return fmt.Errorf("foreign-key join subscription topics: %w", err)
+	}
+	for _, t := range []struct {
+		topic   string
+		parts   int32
+		configs map[string]*string
+	}{
+		{fk.registration, right, repartitionTopicConfigs},
+		{fk.storeLog, right, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}},
+		{fk.response, left, repartitionTopicConfigs},
+	} {
+		if err := s.ensureTopic(ctx, t.topic, t.parts, 1, t.configs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fkSubscriptionTopic matches the names of a foreign-key join's
+// subscription topics after the application id, which ksqlDB deletes with
+// the query's -changelog and -repartition topics
+// (KsqlConstants.STREAMS_JOIN_REGISTRATION_TOPIC_PATTERN and
+// STREAMS_JOIN_RESPONSE_TOPIC_PATTERN, KafkaTopicClientImpl.isInternalTopic).
+var fkSubscriptionTopic = regexp.MustCompile(`-KTABLE-FK-JOIN-SUBSCRIPTION-(REGISTRATION|RESPONSE)-\d+-topic$`)

@@ -1,0 +1,112 @@
+package ksqldb
+
+import (
+	"slices"
+	"testing"
+)
+
+// A foreign-key join of two tables runs as Kafka Streams' KTable.join with
+// a foreign-key extractor (KTableImpl.doJoinOnForeignKey, apache/kafka
+// 3.9), which adds two internal topics and a logged store to the query's
+// application: KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-<n>-topic,
+// KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-<n>-topic and
+// KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-<n>, whose
+// SubscriptionStoreFactory logs it to <store>-changelog. The statements and
+// the numbers are fk-join.json's "Should allow partition count mismatch"
+// (confluentinc/ksql v7.9.0, its historical plan's topology: the
+// registration topic 12, the store 16, the response topic 20; its
+// post.topics list the query's other three).
+const fkPartitionMismatch = `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON', partitions=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON', partitions=2);
+CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id;`
+
+const (
+	fkRegistrationTopic = "-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000012-topic"
+	fkResponseTopic     = "-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000020-topic"
+	fkSubscriptionLog   = "-KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000016-changelog"
+)
+
+// startFKJoin runs fkPartitionMismatch and waits for its internal topics,
+// giving the query's id.
+func startFKJoin(t *testing.T, st *stack, url string) string {
+	t.Helper()
+	mustKSQL(t, url, fkPartitionMismatch, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	for _, suffix := range []string{"-Project-Last-changelog", fkRegistrationTopic, fkResponseTopic, fkSubscriptionLog} {
+		waitTopic(t, st, queryTopic(id, suffix))
+	}
+	return id
+}
+
+func TestAForeignKeyJoinHasKafkaStreamsSubscriptionTopicsAndStoreChangelog(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKJoin(t, st, url)
+	want := []string{
+		"KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000012-topic",
+		"KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000020-topic",
+		"KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000016-changelog",
+		"KafkaTopic_Left-Reduce-changelog",
+		"KafkaTopic_Right-Reduce-changelog",
+		"Project-Last-changelog",
+	}
+	if got := internalTopics(t, st, id); !slices.Equal(got, want) {
+		t.Errorf("the query's internal topics are\n%q\nwant\n%q", got, want)
+	}
+}
+
+// The registration topic is read by the right table's sub-topology and
+// co-partitioned with the right table's topic, the response topic with the
+// left table's (doJoinOnForeignKey's copartitionSources calls; Kafka
+// Streams' CopartitionedTopicsEnforcer gives a repartition topic the
+// partitions of the source topics it is co-partitioned with), and the
+// subscription store is the right sub-topology's, a partition per task of
+// it (InternalTopicManager): left 1, right 2 partitions here.
+func TestAForeignKeyJoinsSubscriptionTopicsArePartitionedLikeTheTablesTheyAreCopartitionedWith(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKJoin(t, st, url)
+	for suffix, want := range map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2} {
+		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != want {
+			t.Errorf("%s has %d partitions, want %d", suffix, parts, want)
+		}
+	}
+}
+
+// Both subscription topics are internal topics Kafka Streams configures as
+// repartition topics (addInternalTopic with InternalTopicProperties.empty():
+// RepartitionTopicConfig's deletion policy, 50 MiB segments, infinite
+// retention), the store's changelog as an unwindowed store's
+// (UnwindowedUnversionedChangelogTopicConfig: compacted).
+func TestAForeignKeyJoinsSubscriptionTopicsAreConfiguredAsKafkaStreamsInternalTopics(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKJoin(t, st, url)
+	repartition := map[string]string{"cleanup.policy": "delete", "segment.bytes": "52428800", "retention.ms": "-1"}
+	for suffix, want := range map[string]map[string]string{
+		fkRegistrationTopic: repartition,
+		fkResponseTopic:     repartition,
+		fkSubscriptionLog:   {"cleanup.policy": "compact"},
+	} {
+		got := topicConfigs(t, st.adm, queryTopic(id, suffix), "cleanup.policy", "segment.bytes", "retention.ms")
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s is %q, want %q", suffix, k, got[k], v)
+			}
+		}
+	}
+}
+
+// TERMINATE deletes the query's internal topics, the subscription topics
+// among them: ksqlDB's QueryCleanupService deletes every topic of the
+// application that KafkaTopicClientImpl.isInternalTopic names, the
+// -changelog and -repartition topics and those matching
+// KsqlConstants.STREAMS_JOIN_REGISTRATION_TOPIC_PATTERN and
+// STREAMS_JOIN_RESPONSE_TOPIC_PATTERN (confluentinc/ksql v7.9.0).
+func TestTerminatingAForeignKeyJoinDeletesItsSubscriptionTopics(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKJoin(t, st, url)
+	mustKSQL(t, url, "TERMINATE "+id+"; DROP TABLE OUTPUT DELETE TOPIC;", nil)
+	waitFor(t, func() bool { return len(internalTopics(t, st, id)) == 0 }, "the query's internal topics deleted")
+}
