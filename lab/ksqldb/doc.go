@@ -473,12 +473,12 @@
 // that rekeys or a RIGHT or FULL OUTER one), rekey in memory, with no
 // -repartition topic (such a push join keeps its state in memory too,
 // with no internal topic, as does a push table-table join aggregated or
-// whose projection leaves out the result's key; a persistent foreign-key
-// join makes Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
-// -RESPONSE-<n>-topic and the subscription store's changelog, deleted
-// with its other internal topics (fksubscription.go), writing no record
-// to them, where a push one has
-// none). A stream-stream join (alone or aggregated, or each
+// whose projection leaves out the result's key; a foreign-key join,
+// persistent or a push one that logs its stores, makes Kafka Streams'
+// KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and -RESPONSE-<n>-topic and
+// the subscription store's changelog, deleted with its other internal
+// topics (fksubscription.go), but writes no record to
+// them). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

@@ -23,21 +23,22 @@ import (
 // the left's (doJoinOnForeignKey's copartitionSources); the store belongs
 // to the right table's sub-topology, a partition per task of it. The join
 // itself runs as before, in the query's processor: the topics are made,
-// and deleted with the query's other internal topics, but no record is
-// written to them.
+// and deleted with the query's other internal topics, a push query's when
+// it ends, but no record is written to them.
 type fkSubscription struct {
 	plan                             *planner.ForeignKeySubscription
 	registration, response, storeLog string
 }
 
-// newFKSubscription is the subscription topics of a persistent query, nil
-// unless its join starts with a foreign-key join.
-func (s *Server) newFKSubscription(qi *metastore.Query, plan *planner.Plan) *fkSubscription {
+// newFKSubscription is the subscription topics of a query under its
+// application id app, nil unless its join starts with a foreign-key join.
+// A push query has the persistent join's (planner.TransientJoinPlan, see
+// pushstores.go).
+func newFKSubscription(app string, qi *metastore.Query, plan *planner.Plan) *fkSubscription {
 	fs := plan.ForeignKeySubscription()
 	if fs == nil || qi.SourceTable {
 		return nil
 	}
-	app := s.appID(qi.ID)
 	return &fkSubscription{
 		plan:         fs,
 		registration: app + "-" + fs.Registration,

@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"maps"
 	"slices"
 	"testing"
 )
@@ -109,4 +110,43 @@ func TestTerminatingAForeignKeyJoinDeletesItsSubscriptionTopics(t *testing.T) {
 	id := startFKJoin(t, st, url)
 	mustKSQL(t, url, "TERMINATE "+id+"; DROP TABLE OUTPUT DELETE TOPIC;", nil)
 	waitFor(t, func() bool { return len(internalTopics(t, st, id)) == 0 }, "the query's internal topics deleted")
+}
+
+// A push query's foreign-key join builds the persistent join's steps under
+// its transient application id (QueryBuilder.buildTransientQuery, see
+// transient_tablejoin_test.go), so Kafka Streams makes the same
+// subscription topics and store changelog there, numbered as the
+// persistent plan's, partitioned as the tables they are co-partitioned
+// with, and QueryCleanupService deletes them with the application's other
+// internal topics once the query ends (its LIMIT here).
+func TestATransientForeignKeyJoinHasTheSubscriptionTopicsUntilItEnds(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=2);`, nil)
+	st.produceJoin(joinRec{"right_topic", 0, longKey(0), []byte(`{"F1":"blah","F2":4}`)},
+		joinRec{"left_topic", 10000, longKey(1), []byte(`{"NAME":"zero","FOREIGN_KEY":0}`)})
+	_, rd, qid := openQueryStream(t, h2c(), url, "SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id EMIT CHANGES LIMIT 2;")
+	if got := readLine(t, rd); got != `[1,0,"zero","blah"]` {
+		t.Errorf("push row %s, want [1,0,\"zero\",\"blah\"]", got)
+	}
+	app, topics := transientTopics(t, st, qid)
+	names := []string{
+		app + fkRegistrationTopic, app + fkResponseTopic, app + fkSubscriptionLog,
+		app + "-KafkaTopic_Left-Reduce-changelog", app + "-KafkaTopic_Right-Reduce-changelog", app + "-Project-Last-changelog",
+	}
+	slices.Sort(names)
+	if got := slices.Sorted(maps.Keys(topics)); !slices.Equal(got, names) {
+		t.Errorf("the push query's internal topics are\n%q\nwant\n%q", got, names)
+	}
+	for suffix, want := range map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2} {
+		if got := topics[app+suffix]; got != want {
+			t.Errorf("%s has %d partitions, want %d", suffix, got, want)
+		}
+	}
+	st.produceJoin(joinRec{"right_topic", 11000, longKey(0), []byte(`{"F1":"a","F2":5}`)})
+	if got := readLine(t, rd); got != `[1,0,"zero","a"]` {
+		t.Errorf("push row %s, want [1,0,\"zero\",\"a\"]", got)
+	}
+	waitFor(t, func() bool { _, left := transientTopics(t, st, qid); return len(left) == 0 }, "the push query's internal topics deleted once its LIMIT is reached")
 }

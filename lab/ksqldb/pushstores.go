@@ -25,7 +25,9 @@ import (
 // table store, logged to <app>-KafkaTopic_Right-Reduce-changelog
 // (jointables.go), made as Kafka Streams makes them before the query runs
 // (runningQuery.prepareInternal), a table-table join's two table stores
-// and its projection's Project-Last (pushproject.go), and the repartition
+// and its projection's Project-Last (pushproject.go), a foreign-key join's
+// subscription topics and store changelog, without records
+// (fksubscription.go), and the repartition
 // topics of the sources it rekeys, <app>-Join-repartition or
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
@@ -66,6 +68,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 	rq.tableLogs = s.newTableLogs(app, as)
 	var keyAt int
 	rq.projLog, keyAt = s.transientProjectLog(app, as)
+	rq.fkSub = newFKSubscription(app, rq.info, as)
 	if rq.jrep = s.newJoinRepartitioner(rq.info, as, app); rq.jrep != nil {
 		for _, side := range rq.jrep.sides {
 			side.dec.throwTS = false // as a push query's own decoders (newPushInput)

@@ -127,7 +127,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.tableLogs = s.newTableLogs(rq.appID, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)
-	rq.fkSub = s.newFKSubscription(qi, plan)
+	rq.fkSub = newFKSubscription(rq.appID, qi, plan)
 	rq.aggLog = s.newAggLog(qi, plan, sink)
 	rq.prepLog = s.newPrepareLog(qi, plan)
 	rq.jstages = s.newJoinStages(qi, plan, sink)
