@@ -56,6 +56,58 @@ func TestAForeignKeyJoinHasKafkaStreamsSubscriptionTopicsAndStoreChangelog(t *te
 	}
 }
 
+// A foreign-key join at the start of an N-way join has the same
+// subscription topics and store, numbered as a join of its two tables
+// alone: fk-n-way-join.json's "Should allow fk join at start of n-way join"
+// (its historical plan's topology: registration 12, store 16, response
+// 20, co-partitioned with middle_topic and left_topic; its post.topics the
+// query's five other internal topics). The tables here have 1 (left and
+// right) and 2 (middle) partitions.
+func TestAForeignKeyJoinStartingAChainHasKafkaStreamsSubscriptionTopicsAndStoreChangelog(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKChain(t, st, url)
+	want := []string{
+		"KTABLE-FK-JOIN-OUTPUT-STATE-STORE-0000000025-changelog",
+		"KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000012-topic",
+		"KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000020-topic",
+		"KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000016-changelog",
+		"KafkaTopic_L_Left-Reduce-changelog",
+		"KafkaTopic_L_Right-Reduce-changelog",
+		"KafkaTopic_Right-Reduce-changelog",
+		"Project-Last-changelog",
+	}
+	if got := internalTopics(t, st, id); !slices.Equal(got, want) {
+		t.Errorf("the query's internal topics are\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestAForeignKeyJoinStartingAChainCopartitionsItsSubscriptionTopicsWithItsTwoTables(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKChain(t, st, url)
+	for suffix, want := range map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2} {
+		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != want {
+			t.Errorf("%s has %d partitions, want %d", suffix, parts, want)
+		}
+	}
+}
+
+// startFKChain runs the chain and waits for its internal topics, giving
+// the query's id.
+func startFKChain(t *testing.T, st *stack, url string) string {
+	t.Helper()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=2);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE output AS SELECT l_id, m_id, foreign_key, f2, f3 FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	for _, suffix := range []string{"-Project-Last-changelog", fkRegistrationTopic, fkResponseTopic, fkSubscriptionLog} {
+		waitTopic(t, st, queryTopic(id, suffix))
+	}
+	return id
+}
+
 // The registration topic is read by the right table's sub-topology and
 // co-partitioned with the right table's topic, the response topic with the
 // left table's (doJoinOnForeignKey's copartitionSources calls; Kafka
