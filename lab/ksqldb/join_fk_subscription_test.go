@@ -202,3 +202,33 @@ CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (
 	}
 	waitFor(t, func() bool { _, left := transientTopics(t, st, qid); return len(left) == 0 }, "the push query's internal topics deleted once its LIMIT is reached")
 }
+
+// Each store's changelog has a partition per task of the sub-topology the
+// store belongs to (Kafka 3.9 StreamsPartitionAssignor: a changelog's
+// partitions are its sub-topology's task count, ChangelogTopics), and a
+// foreign-key join's two tables are sub-topologies of their own
+// (KTableImpl.doJoinOnForeignKey: the registration topic starts the right
+// table's, the response topic returns to the left's): the right table's
+// store is logged over as many partitions as its topic has, the left
+// table's, the join's output and Project-Last over the left's. In the
+// chain, the later primary-key join's table is read in the left table's
+// sub-topology.
+func TestAForeignKeyJoinsStoresAreLoggedOverTheirOwnSubtopologysPartitions(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKJoin(t, st, url) // left_topic 1 partition, right_topic 2
+	for suffix, want := range map[string]int{"-KafkaTopic_Left-Reduce-changelog": 1, "-KafkaTopic_Right-Reduce-changelog": 2, "-Project-Last-changelog": 1} {
+		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != want {
+			t.Errorf("%s has %d partitions, want %d", suffix, parts, want)
+		}
+	}
+	st2 := newStack(t)
+	_, url2 := st2.serve()
+	chain := startFKChain(t, st2, url2) // left 1, middle 2, right 1
+	for suffix, want := range map[string]int{"-KafkaTopic_L_Left-Reduce-changelog": 1, "-KafkaTopic_L_Right-Reduce-changelog": 2,
+		"-KafkaTopic_Right-Reduce-changelog": 1, "-KTABLE-FK-JOIN-OUTPUT-STATE-STORE-0000000025-changelog": 1, "-Project-Last-changelog": 1} {
+		if parts, _ := topicExists(t, st2, queryTopic(chain, suffix)); parts != want {
+			t.Errorf("chain %s has %d partitions, want %d", suffix, parts, want)
+		}
+	}
+}
