@@ -424,7 +424,10 @@
 // and the later step's left window store, computed again from the joined
 // row, as it carries the copy <ALIAS>_KSQL_COL_0 of a right stream
 // the first join rekeys on an expression (L_Join-right-repartition) or a
-// later join does (<L_...>Join-right-repartition), and
+// later join does (<L_...>Join-right-repartition), past a FULL OUTER
+// step too (before the null ROWKEY where the stream was joined at or
+// before that step), a rekey of a FULL OUTER result on an expression
+// keeps its copy KSQL_COL_0 after the ROWKEY, and
 // a second rekey of the result carries the copy KSQL_COL_0 of a first
 // one on an expression; a
 // table keyed otherwise than the chain, joined after a first
@@ -455,7 +458,7 @@
 // stream-stream join), or after a first stream-table join, both of whose
 // sides such a format forces, and a stream-stream join. Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
-// after a later join's right stream rekeyed on an expression, one
+// after a rekey of the first stream or of the result on an expression, one
 // that rekeys a table keyed otherwise than the chain after a rekey of a
 // stream-table join's stream and anything else but later streams, or of
 // another table and anything else, but in a chain keyed in a format that

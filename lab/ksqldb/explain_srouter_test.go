@@ -45,6 +45,15 @@ var registryOuterExplainCases = []explainCase{
 		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-inner.topology",
 	},
 	{
+		// the second join rekeying the FULL OUTER result on ABS(S1.ID)
+		// (registryOuterExprChain, join_nway_srouterexpr_test.go): the same
+		// LeftSourceKeyed-SelectKey, the key KSQL_COL_0 naming no node
+		name:   "a FULL OUTER first step of a chain keyed in formats that infer schemas is rekeyed on an expression through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterExprChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-sr-keys-outer-inner.topology",
+	},
+	{
 		// a FULL OUTER last step (registryOuterLastChain): the historical
 		// plan multi-joins_-_stream-stream-stream_-_SR-enabled_key_format's
 		// topology with the second join's processors and stores named as

@@ -139,9 +139,16 @@ import (
 // expression leaves its copy of the key after its values in the result,
 // which a later rekey of the result carries as it carries the first
 // join's right stream's (carryStreamCopies; derived topology
-// stream-stream-stream-stream-later-right-rekeyed-on-expression-then-result).
+// stream-stream-stream-stream-later-right-rekeyed-on-expression-then-result),
+// past a FULL OUTER step too, before the synthetic key where the stream
+// was joined at or before that step (JoinParamsFactory.createSchema
+// appends the key after the right side's values; derived topology
+// stream-stream-stream-stream-outer-right-rekeyed-on-expression-then-result),
+// and a rekey of a FULL OUTER result on an expression keeps its copy of
+// the key after the synthetic key (StreamSelectKeyBuilder appends it).
 // nil for other chains, and for one that rekeys the result past a FULL
-// OUTER step after such a stream.
+// OUTER step after a rekey of the first stream or of the result on an
+// expression (whose copy outerRepartition does not carry).
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -206,9 +213,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	exprRekeys[0] = rekeyLeft && !isColumnRef(first.leftExpr)
 	// a right stream's, the first join's or a later one's, after its
 	// values, is carried by each later rekey of the result
-	// (carryStreamCopies); past a FULL OUTER step (outerRepartition) not
-	// built here (onExpr)
-	onExpr := false
+	// (carryStreamCopies), past a FULL OUTER step too (outerRepartition)
 	l, _ := jp.equivalent(first.leftExpr)
 	r, _ := jp.equivalent(first.rightExpr)
 	equiv := map[string]bool{l: true, r: true}
@@ -251,10 +256,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if outerBefore && (onExpr || !isColumnRef(st.leftExpr)) {
+			if outerBefore && slices.Contains(exprRekeys[:k], true) {
 				// (past a FULL OUTER step a rekey of the result after a
-				// later stream rekeyed on an expression, or a rekey of it
-				// on an expression: not built here)
+				// rekey of the first stream or of the result on an
+				// expression, whose copy the FULL OUTER result would
+				// carry: not built here)
 				return nil
 			}
 			if !rekeyStream { // the join takes the stream's or table's key format
@@ -274,7 +280,11 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// the FULL OUTER result keeps its synthetic key among the
 				// values, where it was through any rekey after the first
 				// (JoinParamsFactory.createSchema keeps each side's values)
-				out = append(out, outerRepartition(jp, k, suffix, keyFormat))
+				// (and each later stream's copy of its key on an
+				// expression after that stream's values, before the
+				// synthetic key where the stream was joined before it:
+				// carryStreamCopies)
+				out = append(out, carryStreamCopies(jp, outerRepartition(jp, k, suffix, keyFormat), out))
 			} else {
 				out = append(out, carryStreamCopies(jp, chainRepartition(jp, k, suffix, keyFormat, exprRekeys), out))
 			}
@@ -326,8 +336,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			out = append(out, joinRepartition(st.Right, rl, st.rightExpr, st.RightKey, "-"+prefix+side, keyFormat, rl.Alias))
 			// a later stream rekeyed on an expression: its copy is
 			// carried by a later rekey of the result (carryStreamCopies)
-			// but past a FULL OUTER step
-			onExpr = onExpr || rekeyStream && !isColumnRef(st.rightExpr)
 		}
 		equiv[l], equiv[r] = true, true
 		if st.Type == sql.OuterJoin {

@@ -1,0 +1,116 @@
+package ksqldb
+
+import (
+	"fmt"
+	"testing"
+)
+
+// A chain keyed in KAFKA whose FULL OUTER step rekeys its right stream on
+// an expression and whose next join rekeys the FULL OUTER result. ksqlDB
+// finds the first join's result keyed by S1.ID already (S1 and S2 joined on
+// their keys), rekeys S3 for the FULL OUTER step through
+// L_Join-right-repartition, keyed by ABS(S3.K), its copy S3_KSQL_COL_0 last
+// among S3's values (historical plan multi-joins_-_only_viable_in_projection,
+// schema Join.Right); the FULL OUTER result keeps S3's values with that
+// copy, then appends its synthetic ROWKEY (JoinParamsFactory.createSchema:
+// the left values, the right ones, then the key no side has; historical
+// plan multi-joins_-_stream-stream-stream_-_outer-outer, schema Join.Left),
+// which no join expression equals (JoinTree.joinEquivalenceSet is empty for
+// an OUTER join), so the third join rekeys that result by S1.ID through
+// Join-left-repartition (LogicalPlanner.prepareSourceForJoin), every value
+// kept (StreamSelectKeyBuilder), ROWKEY null (KsqlValueJoiner fills the
+// column it appends with null), as its left window store holds them.
+// Store numbers: explain_outerexpr_test.go.
+
+// outerExprQuery joins S1 to S2 on their keys, the result FULL OUTER to S3
+// on an expression of S3's column, then to S4 on S1's key.
+const outerExprQuery = "CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, s4.v0 FROM s1 " +
+	"JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id FULL OUTER JOIN s3 WITHIN 10 SECONDS ON s1.id = ABS(s3.k) " +
+	"JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id;"
+
+// outerExprRecords are one record of each of S1, S2 and S3 that join, in
+// that order.
+var outerExprRecords = []joinRec{
+	{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
+	{"s2", 2, kafkaInt(5), []byte(`{"K":0,"V0":2}`)},
+	{"s3", 3, kafkaInt(0), []byte(`{"K":-5,"V0":3}`)},
+}
+
+// outerExprOutput is what S4's record joins: the FULL OUTER step emits the
+// first join's result alone at once (no grace period), then with S3's.
+var outerExprOutput = []string{
+	`00000005 {"S1_V0":1,"S2_V0":2,"S3_V0":null,"S4_V0":4} @4`,
+	`00000005 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"S4_V0":4} @4`,
+}
+
+func TestAFullOuterStepThatRekeysItsStreamOnAnExpressionCarriesTheKeyCopyThroughTheNextJoinsRekeyOfItsResult(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, laterExprStreams, nil)
+	mustKSQL(t, url, outerExprQuery, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	st.produceJoin(append(outerExprRecords, joinRec{"s4", 4, kafkaInt(5), []byte(`{"K":0,"V0":4}`)})...)
+
+	var got []string
+	for _, r := range st.records("OUTPUT", 2) {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	if fmt.Sprint(got) != fmt.Sprint(outerExprOutput) {
+		t.Errorf("OUTPUT:\n got %q\nwant %q", got, outerExprOutput)
+	}
+	k := kafkaInt(5)
+	s1, s2 := keyedRow("S1", 6, 1, 1, 0, 5), keyedRow("S2", 0, 2, 2, 0, 5)
+	s3 := keyedRow("S3", -5, 3, 3, 0, 0) + `,"S3_KSQL_COL_0":5`
+	noS3 := `"S3_K":null,"S3_V0":null,"S3_ROWTIME":null,"S3_ROWPARTITION":null,"S3_ROWOFFSET":null,"S3_ID":null,"S3_KSQL_COL_0":null`
+	rekeyed := func(s3 string) string { return "{" + s1 + "," + s2 + "," + s3 + `,"ROWKEY":null}` }
+	for _, lg := range []struct {
+		suffix string
+		want   []string
+	}{
+		{"-KSTREAM-JOINTHIS-0000000008-store-changelog", []string{logLine(windowStoreKey(k, 1, 1), "{"+s1+"}", 1)}},
+		{"-KSTREAM-JOINOTHER-0000000009-store-changelog", []string{logLine(windowStoreKey(k, 2, 1), "{"+s2+"}", 2)}},
+		{"-L_Join-right-repartition", []string{logLine(string(k), "{"+s3+"}", 3)}},
+		{"-KSTREAM-OUTERTHIS-0000000020-store-changelog", []string{logLine(windowStoreKey(k, 2, 1), "{"+s1+","+s2+"}", 2)}},
+		{"-KSTREAM-OUTEROTHER-0000000021-store-changelog", []string{logLine(windowStoreKey(k, 3, 1), "{"+s3+"}", 3)}},
+		{"-Join-left-repartition", []string{logLine(string(k), rekeyed(noS3), 2), logLine(string(k), rekeyed(s3), 3)}},
+		{"-KSTREAM-JOINTHIS-0000000032-store-changelog", []string{
+			logLine(windowStoreKey(k, 2, 1), rekeyed(noS3), 2),
+			logLine(windowStoreKey(k, 3, 2), rekeyed(s3), 3),
+		}},
+		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", []string{logLine(windowStoreKey(k, 4, 1), "{"+keyedRow("S4", 0, 4, 4, 0, 5)+"}", 4)}},
+	} {
+		topic := queryTopic(id, lg.suffix)
+		sameLog(t, topic, st.records(topic, len(lg.want)), lg.want)
+	}
+	noPrivateJoinLog(t, st, id)
+	for _, suffix := range []string{"-L_L_Join-left-repartition", "-L_L_Join-right-repartition", "-L_Join-left-repartition", "-Join-right-repartition"} {
+		if _, ok := topicExists(t, st, queryTopic(id, suffix)); ok {
+			t.Errorf("the chain also has %s", suffix)
+		}
+	}
+}
+
+// A new server on the same topics restores the third join's left store: a
+// record of S4 after the restart joins the rekeyed FULL OUTER results from
+// before it, S3's copy of its key and the null ROWKEY among their values.
+func TestAFullOuterStepThatRekeysItsStreamOnAnExpressionRestoresTheNextJoinsStores(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, laterExprStreams, nil)
+	mustKSQL(t, url, outerExprQuery, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	st.produceJoin(outerExprRecords...)
+	st.records(queryTopic(id, "-KSTREAM-JOINTHIS-0000000032-store-changelog"), 2)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"s4", 4, kafkaInt(5), []byte(`{"K":0,"V0":4}`)})
+	var got []string
+	for _, r := range st.records("OUTPUT", 2) {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	if fmt.Sprint(got) != fmt.Sprint(outerExprOutput) {
+		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, outerExprOutput)
+	}
+}

@@ -1,0 +1,65 @@
+package ksqldb
+
+import (
+	"fmt"
+	"testing"
+)
+
+// registryOuterExprChain is registryOuterChain whose second join rekeys the
+// FULL OUTER result on an expression, ABS(S1.ID), instead of S1.ID: ksqlDB
+// rekeys it alike through Join-left-repartition in S3's AVRO (the right
+// side needs no rekey: JoinNode.resolveKeyFormats), keyed KSQL_COL_0 with
+// its copy last among the values, after the null ROWKEY (StreamSelectKeyBuilder
+// appends the copy of a key that is an expression; historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression,
+// schema Join.Left, for the copy; multi-joins_-_stream-stream-stream_-_outer-outer,
+// schema Join.Left, for the ROWKEY), and S3 through Join-right-repartition,
+// forced by its AVRO. The second join's left window store holds those
+// values. EXPLAIN: explain_srouter_test.go.
+const registryOuterExprChain = "CREATE STREAM OUTPUT AS SELECT S3.ID, S1.V0, S2.V0, S3.V0 FROM S1 " +
+	"FULL OUTER JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON ABS(S1.ID) = S3.ID;"
+
+func TestAFullOuterStepOfARegistryKeyedChainRekeyedOnAnExpressionCarriesTheKeyCopyAfterItsRowkey(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterExprChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
+		joinRec{"s2", 2, avroIntKey(t, st, "s2-key", 1), []byte(`{"V0":9}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)})
+
+	// as for registryOuterChain: S2's record of key 1 goes out alone, with
+	// a null S1.ID, so ABS(S1.ID) is null, the rekey writes it with a null
+	// key and the join skips it
+	var out []string
+	for _, r := range st.records("OUTPUT", 2) {
+		out = append(out, fmt.Sprintf("%s @%d", r.Value, r.Timestamp.UnixMilli()))
+	}
+	sameShown(t, "OUTPUT", out, []string{
+		`{"S1_V0":1,"S2_V0":null,"S3_V0":3} @3`,
+		`{"S1_V0":1,"S2_V0":2,"S3_V0":3} @3`,
+	})
+	s1 := "{" + aliasedRow("S1", 1, 0, 0) + "}"
+	s2 := "{" + aliasedRow("S2", 2, 1, 0) + "}"
+	s2k1 := `"S2_V0":9,"S2_ROWTIME":2,"S2_ROWPARTITION":0,"S2_ROWOFFSET":1,"S2_ID":1`
+	s3 := "{" + aliasedRow("S3", 3, 3, 0) + "}"
+	rekeyed := func(s2 string) string {
+		return "{" + aliasedRow("S1", 1, 0, 0) + "," + s2 + `,"ROWKEY":null,"KSQL_COL_0":0}`
+	}
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_Join-left-repartition", jsonSRText, 0, []string{"0 " + s1 + " @0"}},
+		{"-L_Join-right-repartition", jsonSRText, 0, []string{"0 " + s2 + " @1", "1 {" + s2k1 + "} @2"}},
+		{"-KSTREAM-OUTERTHIS-0000000016-store-changelog", jsonSRText, 12, []string{"0@0#1 " + s1 + " @0"}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", jsonSRText, 12, []string{"0@1#1 " + s2 + " @1", "1@2#2 {" + s2k1 + "} @2"}},
+		{"-Join-left-repartition", avroIntOrNull, 0, []string{
+			"0 " + rekeyed(noRow("S2")) + " @0",
+			"0 " + rekeyed(aliasedRow("S2", 2, 1, 0)) + " @1",
+			"<null> {" + noRow("S1") + "," + s2k1 + `,"ROWKEY":null,"KSQL_COL_0":null} @2`,
+		}},
+		{"-Join-right-repartition", avroIntText, 0, []string{"0 " + s3 + " @3"}},
+		{"-KSTREAM-JOINTHIS-0000000032-store-changelog", avroIntText, 12, []string{
+			"0@0#1 " + rekeyed(noRow("S2")) + " @0",
+			"0@1#2 " + rekeyed(aliasedRow("S2", 2, 1, 0)) + " @1",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@3#1 " + s3 + " @3"}},
+	})
+	noPrivateJoinLog(t, st, id)
+}
