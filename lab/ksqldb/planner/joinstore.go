@@ -303,7 +303,11 @@ func rekeyedStepLayout(plan *Plan, rp *JoinRepartition) (*JoinStoreLayout, bool)
 	}
 	lay := &JoinStoreLayout{Key: rp.Key, KeyFormat: rp.KeyFormat}
 	// the step's stream, where the chain rekeys it too
-	// (planRegistryStreamChain): its repartition's values and key
+	// (planRegistryStreamChain): its repartition's values and key (a
+	// stream's repartition has Step 0 whichever step joins it; its values
+	// end in the copy of a key that is an expression, as the right side's
+	// PrependAlias schema does: historical plan
+	// multi-joins_-_only_viable_in_projection, schema Join.Right)
 	i := slices.IndexFunc(plan.JoinRepartitions, func(o JoinRepartition) bool { return o.Step == 0 && o.Leaf == st.Right && !o.Table })
 	switch {
 	case ThisSide(st.Type) == 1 && i >= 0:
