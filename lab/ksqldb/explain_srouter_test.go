@@ -117,6 +117,16 @@ var registryOuterExplainCases = []explainCase{
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-inner.topology",
 	},
 	{
+		// that FULL OUTER step joining S3 on ABS(S3.ID)
+		// (registryOuterMidExprChain, join_nway_srouterexpr_test.go): S3
+		// went through L_RightSourceKeyed-SelectKey already, the key
+		// KSQL_COL_0 naming no node
+		name:   "a FULL OUTER step between others of a chain keyed in formats that infer schemas that rekeys its stream on an expression is rekeyed through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registryOuterMidExprChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-inner-outer-inner.topology",
+	},
+	{
 		// a RIGHT step after the FULL OUTER first one
 		// (registryOuterRightChain): the first case's topology with the
 		// second join's sides named by KStreamImpl.doJoin for S3's leftJoin

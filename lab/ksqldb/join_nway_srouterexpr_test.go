@@ -63,3 +63,62 @@ func TestAFullOuterStepOfARegistryKeyedChainRekeyedOnAnExpressionCarriesTheKeyCo
 	})
 	noPrivateJoinLog(t, st, id)
 }
+
+// registryOuterMidExprChain is registryOuterMidChain whose FULL OUTER step
+// joins S3 on ABS(S3.ID): ksqlDB rekeys S3 by the expression through
+// L_Join-right-repartition as it rekeyed it by its key, in the chain's
+// JSON_SR, keyed KSQL_COL_0 with its copy S3_KSQL_COL_0 last among S3's
+// values (historical plan multi-joins_-_only_viable_in_projection, schema
+// Join.Right), the FULL OUTER result keeps that copy before its null
+// ROWKEY (JoinParamsFactory.createSchema appends the key after the right
+// side's values), and the third join's rekey of that result through
+// Join-left-repartition, in S4's AVRO, and its left window store carry
+// both. The topology is registryOuterMidChain's (the SelectKey step is
+// named by its context, not its key): explain_srouter_test.go.
+const registryOuterMidExprChain = registryFourthStream +
+	"CREATE STREAM OUTPUT AS SELECT S1.ID, S1.V0, S2.V0, S3.V0, S4.V0 FROM S1 " +
+	"JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID FULL OUTER JOIN S3 WITHIN 10 SECONDS ON S1.ID = ABS(S3.ID) " +
+	"JOIN S4 WITHIN 10 SECONDS ON S1.ID = S4.ID;"
+
+func TestAFullOuterStepBetweenOthersOfARegistryKeyedChainRekeyingItsStreamOnAnExpressionCarriesTheCopyBeforeItsRowkey(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registryOuterMidExprChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("0"), []byte(`{"V0":1}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 0), []byte(`{"V0":2}`)},
+		joinRec{"s3", 2, avroIntKey(t, st, "s3-key", 0), []byte(`{"V0":3}`)},
+		joinRec{"s3", 3, avroIntKey(t, st, "s3-key", -5), []byte(`{"V0":4}`)},
+		joinRec{"s4", 4, avroIntKey(t, st, "s4-key", 0), []byte(`{"V0":5}`)})
+
+	// as for registryOuterMidChain: S3's record of key -5 (ABS 5) goes
+	// out alone, with a null S1.ID, and the third join skips it
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":null,"S4_V0":5} @4`,
+		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"S4_V0":5} @4`,
+	})
+	s1 := aliasedRow("S1", 1, 0, 0)
+	s2 := aliasedRow("S2", 2, 1, 0)
+	s3 := aliasedRow("S3", 3, 2, 0) + `,"S3_KSQL_COL_0":0`
+	s3k5 := `"S3_V0":4,"S3_ROWTIME":3,"S3_ROWPARTITION":0,"S3_ROWOFFSET":1,"S3_ID":-5,"S3_KSQL_COL_0":5`
+	noS3 := noRow("S3") + `,"S3_KSQL_COL_0":null`
+	s4 := "{" + aliasedRow("S4", 5, 4, 0) + "}"
+	rekeyed := func(cols string) string { return "{" + cols + `,"ROWKEY":null}` }
+	alone := rekeyed(s1 + "," + s2 + "," + noS3)
+	both := rekeyed(s1 + "," + s2 + "," + s3)
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_L_Join-left-repartition", nil, 0, []string{"0 {" + s1 + "} @0"}},
+		{"-L_L_Join-right-repartition", nil, 0, []string{"0 {" + s2 + "} @1"}},
+		{"-KSTREAM-JOINTHIS-0000000016-store-changelog", nil, 12, []string{"0@0#1 {" + s1 + "} @0"}},
+		{"-KSTREAM-JOINOTHER-0000000017-store-changelog", nil, 12, []string{"0@1#1 {" + s2 + "} @1"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"0 {" + s3 + "} @2", "5 {" + s3k5 + "} @3"}},
+		{"-KSTREAM-OUTERTHIS-0000000028-store-changelog", nil, 12, []string{"0@1#1 {" + s1 + "," + s2 + "} @1"}},
+		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", nil, 12, []string{"0@2#1 {" + s3 + "} @2", "5@3#2 {" + s3k5 + "} @3"}},
+		{"-Join-left-repartition", avroIntOrNull, 0, []string{
+			"0 " + alone + " @1",
+			"0 " + both + " @2",
+			"<null> " + rekeyed(noRow("S1")+","+noRow("S2")+","+s3k5) + " @3",
+		}},
+		{"-Join-right-repartition", avroIntText, 0, []string{"0 " + s4 + " @4"}},
+		{"-KSTREAM-JOINTHIS-0000000044-store-changelog", avroIntText, 12, []string{"0@1#1 " + alone + " @1", "0@2#2 " + both + " @2"}},
+		{"-KSTREAM-JOINOTHER-0000000045-store-changelog", avroIntText, 12, []string{"0@4#1 " + s4 + " @4"}},
+	})
+	noPrivateJoinLog(t, st, id)
+}
