@@ -114,3 +114,68 @@ func TestAFullOuterStepThatRekeysItsStreamOnAnExpressionRestoresTheNextJoinsStor
 		t.Errorf("OUTPUT after the restart:\n got %q\nwant %q", got, outerExprOutput)
 	}
 }
+
+// outerThenExprQuery's FULL OUTER step, between others, is on the key the
+// first join's result is keyed by, so it rekeys nothing; the third join,
+// on ABS(S1.K), finds the FULL OUTER result keyed by its synthetic ROWKEY
+// and rekeys it by the expression through Join-left-repartition
+// (LogicalPlanner.prepareSourceForJoin), keyed KSQL_COL_0, its copy after
+// the null ROWKEY (StreamSelectKeyBuilder appends the copy of a key that is
+// an expression: historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression,
+// schema Join.Left; the ROWKEY after S3's values: historical plan
+// multi-joins_-_stream-stream-stream_-_outer-outer, schema Join.Left).
+// Store numbers: explain_outerexpr_test.go.
+const outerThenExprQuery = "CREATE STREAM output AS SELECT s4.id, s1.v0, s2.v0, s3.v0, s4.v0 FROM s1 " +
+	"JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id FULL OUTER JOIN s3 WITHIN 10 SECONDS ON s1.id = s3.id " +
+	"JOIN s4 WITHIN 10 SECONDS ON ABS(s1.k) = s4.id;"
+
+func TestAJoinThatRekeysAFullOuterResultOnAnExpressionCarriesTheKeyCopyAfterItsRowkey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, laterExprStreams, nil)
+	mustKSQL(t, url, outerThenExprQuery, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	k, k6 := kafkaInt(5), kafkaInt(6)
+	st.produceJoin(joinRec{"s1", 1, k, []byte(`{"K":-6,"V0":1}`)},
+		joinRec{"s2", 2, k, []byte(`{"K":0,"V0":2}`)},
+		joinRec{"s3", 3, k, []byte(`{"K":0,"V0":3}`)},
+		joinRec{"s4", 4, k6, []byte(`{"K":0,"V0":4}`)})
+
+	var got []string
+	for _, r := range st.records("OUTPUT", 2) {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	want := []string{
+		`00000006 {"S1_V0":1,"S2_V0":2,"S3_V0":null,"S4_V0":4} @4`,
+		`00000006 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"S4_V0":4} @4`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT:\n got %q\nwant %q", got, want)
+	}
+	s1, s2, s3 := keyedRow("S1", -6, 1, 1, 0, 5), keyedRow("S2", 0, 2, 2, 0, 5), keyedRow("S3", 0, 3, 3, 0, 5)
+	noS3 := `"S3_K":null,"S3_V0":null,"S3_ROWTIME":null,"S3_ROWPARTITION":null,"S3_ROWOFFSET":null,"S3_ID":null`
+	rekeyed := func(s3 string) string { return "{" + s1 + "," + s2 + "," + s3 + `,"ROWKEY":null,"KSQL_COL_0":6}` }
+	for _, lg := range []struct {
+		suffix string
+		want   []string
+	}{
+		{"-KSTREAM-OUTERTHIS-0000000016-store-changelog", []string{logLine(windowStoreKey(k, 2, 1), "{"+s1+","+s2+"}", 2)}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", []string{logLine(windowStoreKey(k, 3, 1), "{"+s3+"}", 3)}},
+		{"-Join-left-repartition", []string{logLine(string(k6), rekeyed(noS3), 2), logLine(string(k6), rekeyed(s3), 3)}},
+		{"-KSTREAM-JOINTHIS-0000000028-store-changelog", []string{
+			logLine(windowStoreKey(k6, 2, 1), rekeyed(noS3), 2),
+			logLine(windowStoreKey(k6, 3, 2), rekeyed(s3), 3),
+		}},
+		{"-KSTREAM-JOINOTHER-0000000029-store-changelog", []string{logLine(windowStoreKey(k6, 4, 1), "{"+keyedRow("S4", 0, 4, 4, 0, 6)+"}", 4)}},
+	} {
+		topic := queryTopic(id, lg.suffix)
+		sameLog(t, topic, st.records(topic, len(lg.want)), lg.want)
+	}
+	noPrivateJoinLog(t, st, id)
+	for _, suffix := range []string{"-L_L_Join-left-repartition", "-L_L_Join-right-repartition", "-L_Join-left-repartition", "-L_Join-right-repartition", "-Join-right-repartition"} {
+		if _, ok := topicExists(t, st, queryTopic(id, suffix)); ok {
+			t.Errorf("the chain also has %s", suffix)
+		}
+	}
+}
