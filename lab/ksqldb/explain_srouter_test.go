@@ -102,6 +102,16 @@ var registryOuterExplainCases = []explainCase{
 		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-inner-inner.topology",
 	},
 	{
+		// its second join taking S3 on ABS(S3.ID)
+		// (registrySecondRekeyExprChain, join_nway_srouterexpr_test.go): S3
+		// went through L_RightSourceKeyed-SelectKey already, the key
+		// KSQL_COL_0 naming no node
+		name:   "a second rekey past a FULL OUTER first step after a stream rekeyed on an expression goes through Join-left-repartition",
+		topics: []string{"s1", "s2", "s3"},
+		stmts:  registryOuterStreams + registrySecondRekeyExprChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-stream-sr-keys-outer-inner-inner.topology",
+	},
+	{
 		// a FULL OUTER step between others (registryOuterMidChain): the
 		// topology of the FULL OUTER last step on keys
 		// (registryOuterLastChain) one level deeper, the indexes as they

@@ -122,3 +122,67 @@ func TestAFullOuterStepBetweenOthersOfARegistryKeyedChainRekeyingItsStreamOnAnEx
 	})
 	noPrivateJoinLog(t, st, id)
 }
+
+// registrySecondRekeyExprChain is registrySecondRekeyChain whose second
+// join takes S3 on ABS(S3.ID): S3 goes through L_Join-right-repartition as
+// before, keyed KSQL_COL_0 with its copy S3_KSQL_COL_0 last among its
+// values (historical plan multi-joins_-_only_viable_in_projection, schema
+// Join.Right), and the third join's rekey of the result, past the FULL
+// OUTER first step, carries that copy after S3's values, the first step's
+// null ROWKEY before them where the second join's left input held it
+// (JoinParamsFactory.createSchema: the left values, then the right ones).
+// With S3 rekeyed, both sides of the second join are, as are both of the
+// third's, so neither side prefers a key format
+// (PreJoinRepartitionNode.getPreferredKeyFormat) and each join takes
+// JoinNode.getDefaultSourceKeyFormat, its first source's: S1's JSON_SR.
+// The topology is registrySecondRekeyChain's: explain_srouter_test.go.
+const registrySecondRekeyExprChain = registryFourthStream +
+	"CREATE STREAM OUTPUT AS SELECT S1.V0, S1.ID, S2.ID, S3.ID, S4.ID FROM S1 " +
+	"FULL OUTER JOIN S2 WITHIN 5 SECONDS ON S1.ID = S2.ID JOIN S3 WITHIN 10 SECONDS ON S1.ID = ABS(S3.ID) " +
+	"JOIN S4 WITHIN 10 SECONDS ON S1.V0 = S4.V0;"
+
+// idRow is the PrependAlias columns of a record of registryOuterStreams'
+// stream alias (v0, its time, offset and key id; partition 0), without
+// braces.
+func idRow(alias string, v, ts, off, id int) string {
+	return fmt.Sprintf(`"%[1]s_V0":%[2]d,"%[1]s_ROWTIME":%[3]d,"%[1]s_ROWPARTITION":0,"%[1]s_ROWOFFSET":%[4]d,"%[1]s_ID":%[5]d`, alias, v, ts, off, id)
+}
+
+func TestASecondRekeyPastAFullOuterStepCarriesTheCopyOfAStreamRekeyedOnAnExpressionAfterItsRowkey(t *testing.T) {
+	st, _, id, jsonKey := startRegistryChain(t, registrySecondRekeyExprChain)
+	st.produceJoin(joinRec{"s1", 0, jsonKey("3"), []byte(`{"V0":7}`)},
+		joinRec{"s2", 1, avroIntKey(t, st, "s2-key", 3), []byte(`{"V0":8}`)},
+		joinRec{"s3", 2, avroIntKey(t, st, "s3-key", -3), []byte(`{"V0":5}`)},
+		joinRec{"s4", 3, avroIntKey(t, st, "s4-key", 0), []byte(`{"V0":7}`)})
+
+	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 2), jsonSRText, 0), []string{
+		`7 {"S1_ID":3,"S2_ID":null,"S3_ID":-3,"S4_ID":0} @3`,
+		`7 {"S1_ID":3,"S2_ID":3,"S3_ID":-3,"S4_ID":0} @3`,
+	})
+	s1, s2 := idRow("S1", 7, 0, 0, 3), idRow("S2", 8, 1, 0, 3)
+	s3 := idRow("S3", 5, 2, 0, -3) + `,"S3_KSQL_COL_0":3`
+	s4 := "{" + idRow("S4", 7, 3, 0, 0) + "}"
+	rekeyed := func(s2 string) string { return "{" + s1 + "," + s2 + `,"ROWKEY":null}` }
+	again := func(s2 string) string { return "{" + s1 + "," + s2 + `,"ROWKEY":null,` + s3 + "}" }
+	checkKeyedLogs(t, st, id, []keyedLog{
+		{"-L_L_Join-left-repartition", nil, 0, []string{"3 {" + s1 + "} @0"}},
+		{"-L_L_Join-right-repartition", nil, 0, []string{"3 {" + s2 + "} @1"}},
+		{"-KSTREAM-OUTERTHIS-0000000016-store-changelog", nil, 12, []string{"3@0#1 {" + s1 + "} @0"}},
+		{"-KSTREAM-OUTEROTHER-0000000017-store-changelog", nil, 12, []string{"3@1#1 {" + s2 + "} @1"}},
+		{"-L_Join-left-repartition", nil, 0, []string{"3 " + rekeyed(noRow("S2")) + " @0", "3 " + rekeyed(s2) + " @1"}},
+		{"-L_Join-right-repartition", nil, 0, []string{"3 {" + s3 + "} @2"}},
+		{"-KSTREAM-JOINTHIS-0000000032-store-changelog", nil, 12, []string{
+			"3@0#1 " + rekeyed(noRow("S2")) + " @0",
+			"3@1#2 " + rekeyed(s2) + " @1",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", nil, 12, []string{"3@2#1 {" + s3 + "} @2"}},
+		{"-Join-left-repartition", nil, 0, []string{"7 " + again(noRow("S2")) + " @2", "7 " + again(s2) + " @2"}},
+		{"-Join-right-repartition", nil, 0, []string{"7 " + s4 + " @3"}},
+		{"-KSTREAM-JOINTHIS-0000000048-store-changelog", nil, 12, []string{
+			"7@2#1 " + again(noRow("S2")) + " @2",
+			"7@2#2 " + again(s2) + " @2",
+		}},
+		{"-KSTREAM-JOINOTHER-0000000049-store-changelog", nil, 12, []string{"7@3#1 " + s4 + " @3"}},
+	})
+	noPrivateJoinLog(t, st, id)
+}
