@@ -179,3 +179,70 @@ func TestAJoinThatRekeysAFullOuterResultOnAnExpressionCarriesTheKeyCopyAfterItsR
 		}
 	}
 }
+
+// exprThenOuterQuery rekeys S3 on ABS(S3.K) at its second join
+// (laterExprQuery's first two joins one level deeper: S3 through
+// L_L_Join-right-repartition, its copy S3_KSQL_COL_0 after its values),
+// joins S4 FULL OUTER on the key the result is keyed by (no rekey), then
+// S5 on S1's key: the FULL OUTER result is keyed by its synthetic ROWKEY,
+// so the last join rekeys it through Join-left-repartition, S3's copy
+// kept after S3's values and the null ROWKEY after S4's
+// (JoinParamsFactory.createSchema: the left values, the right ones, then
+// the key no side has; historical plans multi-joins_-_only_viable_in_projection
+// and multi-joins_-_stream-stream-stream_-_outer-outer, schema Join.Left).
+// Store numbers as laterExprQuery's chain numbers its first two joins
+// (8/9, 20/21), the FULL OUTER step's S4 after L_L_Join-merge (22) as
+// multi-joins_-_stream-stream-stream_-_inner-inner_-_different_windows
+// joins its third stream (23-25, stores 28/29), and the last join as
+// outerThenExprQuery's, 12 higher (stores 40/41).
+const exprThenOuterQuery = "CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, s4.v0, s5.v0 FROM s1 " +
+	"JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id JOIN s3 WITHIN 10 SECONDS ON s1.id = ABS(s3.k) " +
+	"FULL OUTER JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id JOIN s5 WITHIN 10 SECONDS ON s1.id = s5.id;"
+
+func TestARekeyPastAFullOuterStepAfterALaterStreamRekeyedOnAnExpressionCarriesItsCopy(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, laterExprStreams+`
+CREATE STREAM s5 (id INT KEY, k INT, v0 BIGINT) WITH (KAFKA_TOPIC='s5', VALUE_FORMAT='JSON', PARTITIONS=1);`, nil)
+	mustKSQL(t, url, exprThenOuterQuery, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	k := kafkaInt(5)
+	st.produceJoin(append(outerExprRecords,
+		joinRec{"s4", 4, k, []byte(`{"K":0,"V0":4}`)},
+		joinRec{"s5", 5, k, []byte(`{"K":0,"V0":5}`)})...)
+
+	var got []string
+	for _, r := range st.records("OUTPUT", 2) {
+		got = append(got, fmt.Sprintf("%x %s @%d", r.Key, r.Value, r.Timestamp.UnixMilli()))
+	}
+	want := []string{
+		`00000005 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"S4_V0":null,"S5_V0":5} @5`,
+		`00000005 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"S4_V0":4,"S5_V0":5} @5`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("OUTPUT:\n got %q\nwant %q", got, want)
+	}
+	s1, s2 := keyedRow("S1", 6, 1, 1, 0, 5), keyedRow("S2", 0, 2, 2, 0, 5)
+	s3 := keyedRow("S3", -5, 3, 3, 0, 0) + `,"S3_KSQL_COL_0":5`
+	s4 := keyedRow("S4", 0, 4, 4, 0, 5)
+	noS4 := `"S4_K":null,"S4_V0":null,"S4_ROWTIME":null,"S4_ROWPARTITION":null,"S4_ROWOFFSET":null,"S4_ID":null`
+	rekeyed := func(s4 string) string { return "{" + s1 + "," + s2 + "," + s3 + "," + s4 + `,"ROWKEY":null}` }
+	for _, lg := range []struct {
+		suffix string
+		want   []string
+	}{
+		{"-L_L_Join-right-repartition", []string{logLine(string(k), "{"+s3+"}", 3)}},
+		{"-KSTREAM-OUTERTHIS-0000000028-store-changelog", []string{logLine(windowStoreKey(k, 3, 1), "{"+s1+","+s2+","+s3+"}", 3)}},
+		{"-KSTREAM-OUTEROTHER-0000000029-store-changelog", []string{logLine(windowStoreKey(k, 4, 1), "{"+s4+"}", 4)}},
+		{"-Join-left-repartition", []string{logLine(string(k), rekeyed(noS4), 3), logLine(string(k), rekeyed(s4), 4)}},
+		{"-KSTREAM-JOINTHIS-0000000040-store-changelog", []string{
+			logLine(windowStoreKey(k, 3, 1), rekeyed(noS4), 3),
+			logLine(windowStoreKey(k, 4, 2), rekeyed(s4), 4),
+		}},
+		{"-KSTREAM-JOINOTHER-0000000041-store-changelog", []string{logLine(windowStoreKey(k, 5, 1), "{"+keyedRow("S5", 0, 5, 5, 0, 5)+"}", 5)}},
+	} {
+		topic := queryTopic(id, lg.suffix)
+		sameLog(t, topic, st.records(topic, len(lg.want)), lg.want)
+	}
+	noPrivateJoinLog(t, st, id)
+}
