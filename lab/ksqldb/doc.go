@@ -458,7 +458,10 @@
 // stream-stream join), or after a first stream-table join, both of whose
 // sides such a format forces, and a stream-stream join. Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
-// after a rekey of the first stream or of the result on an expression, one
+// after a rekey of the first stream or of the result on an expression,
+// one keyed in a format that infers no schemas whose FULL OUTER first
+// step comes before a join on an expression or one that rekeys its
+// stream, one
 // that rekeys a table keyed otherwise than the chain after a rekey of a
 // stream-table join's stream and anything else but later streams, or of
 // another table and anything else, but in a chain keyed in a format that
