@@ -36,6 +36,16 @@ var outerExprRecords = []joinRec{
 	{"s3", 3, kafkaInt(0), []byte(`{"K":-5,"V0":3}`)},
 }
 
+// produceOuterExprRecords writes outerExprRecords, S3's once the first
+// join's result is in the FULL OUTER step's left store: S3 comes through
+// its repartition, and a record of it that came first would go out alone
+// (with a null S1.ID, which the next join drops) and join that result once.
+func produceOuterExprRecords(st *stack, id string) {
+	st.produceJoin(outerExprRecords[:2]...)
+	st.records(queryTopic(id, "-KSTREAM-OUTERTHIS-0000000020-store-changelog"), 1)
+	st.produceJoin(outerExprRecords[2])
+}
+
 // outerExprOutput is what S4's record joins: the FULL OUTER step emits the
 // first join's result alone at once (no grace period), then with S3's.
 var outerExprOutput = []string{
@@ -49,7 +59,9 @@ func TestAFullOuterStepThatRekeysItsStreamOnAnExpressionCarriesTheKeyCopyThrough
 	mustKSQL(t, url, laterExprStreams, nil)
 	mustKSQL(t, url, outerExprQuery, earliest())
 	id := queryWriting(t, url, "OUTPUT")
-	st.produceJoin(append(outerExprRecords, joinRec{"s4", 4, kafkaInt(5), []byte(`{"K":0,"V0":4}`)})...)
+	produceOuterExprRecords(st, id)
+	st.records(queryTopic(id, "-Join-left-repartition"), 2)
+	st.produceJoin(joinRec{"s4", 4, kafkaInt(5), []byte(`{"K":0,"V0":4}`)})
 
 	var got []string
 	for _, r := range st.records("OUTPUT", 2) {
@@ -99,7 +111,7 @@ func TestAFullOuterStepThatRekeysItsStreamOnAnExpressionRestoresTheNextJoinsStor
 	mustKSQL(t, url, laterExprStreams, nil)
 	mustKSQL(t, url, outerExprQuery, earliest())
 	id := queryWriting(t, url, "OUTPUT")
-	st.produceJoin(outerExprRecords...)
+	produceOuterExprRecords(st, id)
 	st.records(queryTopic(id, "-KSTREAM-JOINTHIS-0000000032-store-changelog"), 2)
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
@@ -207,9 +219,13 @@ CREATE STREAM s5 (id INT KEY, k INT, v0 BIGINT) WITH (KAFKA_TOPIC='s5', VALUE_FO
 	mustKSQL(t, url, exprThenOuterQuery, earliest())
 	id := queryWriting(t, url, "OUTPUT")
 	k := kafkaInt(5)
-	st.produceJoin(append(outerExprRecords,
-		joinRec{"s4", 4, k, []byte(`{"K":0,"V0":4}`)},
-		joinRec{"s5", 5, k, []byte(`{"K":0,"V0":5}`)})...)
+	// S4 once the joined row with S3, which comes through its
+	// repartition, is in the FULL OUTER step's left store (else S4 would
+	// go out alone first, and join that row once)
+	st.produceJoin(outerExprRecords...)
+	st.records(queryTopic(id, "-KSTREAM-OUTERTHIS-0000000028-store-changelog"), 1)
+	st.produceJoin(joinRec{"s4", 4, k, []byte(`{"K":0,"V0":4}`)},
+		joinRec{"s5", 5, k, []byte(`{"K":0,"V0":5}`)})
 
 	var got []string
 	for _, r := range st.records("OUTPUT", 2) {
