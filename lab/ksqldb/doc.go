@@ -451,7 +451,7 @@
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
 // a first stream-table join's stream and later streams (also before a
-// stream-stream join),
+// stream-stream join) or the result at an earlier step,
 // and a table keyed in a format that infers schemas whose join rekeys the
 // result too (through Join-repartition, in the table's key format, the
 // table through RightSourceKeyed-SelectKey-repartition; also before a
@@ -463,7 +463,8 @@
 // step comes before a join on an expression or one that rekeys its
 // stream, one
 // that rekeys a table keyed otherwise than the chain after a rekey of a
-// stream-table join's stream and anything else but later streams, or of
+// stream-table join's stream and anything else but later streams and the
+// result, or of
 // another table and anything else, but in a chain keyed in a format that
 // infers schemas that rekeys no result before it, or before a stream-stream
 // join after a rekey of the result or of a later stream made after the

@@ -33,6 +33,19 @@ import "testing"
 // S2 26-29 (with L_RightSourceKeyed-SelectKey), the repartition 30-32,
 // windowed 33/34, stores KSTREAM-JOINTHIS/-JOINOTHER 35/36, L_Join-merge
 // 37, Join 38, Project 39 and sink 40, four indexes above the first.
+//
+// With S2 joined on S1.K, then S3 on S2.K, then T3 on S2.K
+// (tableAfterStreamTableRekeyedResultQuery), the result is rekeyed for
+// S3's join as stream-stream-stream-table-result-rekeyed-then-table-key-format-mismatch.topology
+// rekeys it: T3 0-11 as above, the first two joins one level deeper
+// (T 12-17, S1 18-21, L_L_L_Join-repartition 22-24, L_L_L_Join 25, S2
+// 26-28, windowed 29/30, stores KSTREAM-JOINTHIS/-JOINOTHER 31/32,
+// L_L_Join-merge 33), L_LeftSourceKeyed-SelectKey 34, S3 35-37,
+// L_Join-left-repartition 38-40, windowed 41/42, stores 43/44,
+// L_Join-merge 45, Join 46, Project 47, sink 48; sub-topologies T3's, the
+// last joins' (with RightSourceKeyed-SelectKey-repartition-source), T's
+// with the first stream-stream join up to L_Join-left-repartition-sink,
+// then S1's rekey.
 // The runtime specs are in join_nway_tableafterstreamtable_test.go.
 var tableAfterStreamTableCases = []explainCase{
 	{
@@ -46,6 +59,12 @@ var tableAfterStreamTableCases = []explainCase{
 		topics: []string{"s1", "s2", "s3", "t", "t3"},
 		stmts:  streamTableBeforeStreamJoinSources + tableAfterStreamTableRekeyedStreamQuery,
 		sink:   "OUTPUT", topology: "stream-table-stream-rekeyed-table-key-format-mismatch-later-stream-rekeyed.topology",
+	},
+	{
+		name:   "a table keyed in another format after a stream-table join's stream and the result were rekeyed goes through RightSourceKeyed-SelectKey-repartition",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  streamTableBeforeStreamJoinSources + tableAfterStreamTableRekeyedResultQuery,
+		sink:   "OUTPUT", topology: "stream-table-stream-stream-rekeyed-table-key-format-mismatch-result-rekeyed.topology",
 	},
 }
 

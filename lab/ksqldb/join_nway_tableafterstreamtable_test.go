@@ -99,3 +99,47 @@ func TestAChainThatRekeysAStreamTableJoinsStreamAndALaterStreamRekeysATableKeyed
 		absent: []string{"-KafkaTopic_Right-Reduce-changelog", "-L_L_RightSourceKeyed-SelectKey-repartition", "-L_Join-left-repartition", "-Join-repartition"},
 	}})
 }
+
+// The chain with S2 joined on S1.K and a stream-stream join of S3 on S2.K
+// before T3, joined on S2.K: S1 goes through L_L_L_Join-repartition as
+// above, the result is rekeyed by S2.K through L_Join-left-repartition in
+// S3's KAFKA (JoinNode.resolveKeyFormats: only the left side is rekeyed),
+// as multi-joins_-_stream-stream-stream_-_outer-outer rekeys a result for
+// its second join, and T3, joined on S2.K in the result's equivalence set,
+// is rekeyed into KAFKA through RightSourceKeyed-SelectKey-repartition
+// after the result's rekey (PreJoinRepartitionNode forces it as after any
+// other rekey; as multi-joins_-_stream-stream-table_-_SR-enabled_key_format
+// rekeys its table after repartitioned streams). Store numbers:
+// explain_tableafterstreamtable_test.go.
+const tableAfterStreamTableRekeyedResultQuery = `
+CREATE STREAM output AS SELECT s2.k, s1.v0, t.v0, s2.v0, s3.v0, t3.v0 FROM s1 JOIN t ON s1.k = t.id
+JOIN s2 WITHIN 10 SECONDS ON s1.k = s2.id JOIN s3 WITHIN 10 SECONDS ON s2.k = s3.id JOIN t3 ON s2.k = t3.id;`
+
+func TestAChainThatRekeysAStreamTableJoinsStreamAndTheResultRekeysATableKeyedInAnotherFormatAfterThem(t *testing.T) {
+	k6, k8 := kafkaInt(6), kafkaInt(8)
+	s1, s2, s3 := keyedRow("S1", 6, 1, 1, 0, 5), keyedRow("S2", 8, 2, 2, 0, 6), keyedRow("S3", 0, 3, 3, 0, 8)
+	t3 := `{"V0":9,"ROWTIME":0,"ROWPARTITION":0,"ROWOFFSET":0,"ID":8}`
+	joined := "{" + s1 + "," + tRow(7, 0, 0, 6) + "," + s2 + "}"
+	runChainCases(t, []chainCase{{
+		name:    "S1 on S1.K with T, S2 on S1.K, the result on S2.K with S3, T3 keyed in JSON on S2.K",
+		sources: streamTableBeforeStreamJoinSources,
+		stmt:    tableAfterStreamTableRekeyedResultQuery,
+		tables:  []joinRec{{"t", 0, k6, []byte(`{"V0":7}`)}, {"t3", 0, []byte("8"), []byte(`{"V0":9}`)}},
+		settled: []string{"-KafkaTopic_L_L_L_Right-Reduce-changelog", "-RightSourceKeyed-Materialize-changelog"},
+		in: []joinRec{{"s1", 1, kafkaInt(5), []byte(`{"K":6,"V0":1}`)},
+			{"s2", 2, k6, []byte(`{"K":8,"V0":2}`)}, {"s3", 3, k8, []byte(`{"K":0,"V0":3}`)}},
+		out: `00000008 {"S1_V0":1,"T_V0":7,"S2_V0":2,"S3_V0":3,"T3_V0":9} @3`,
+		logs: []chainLog{
+			{"-RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k8), t3, 0)}},
+			{"-RightSourceKeyed-Materialize-changelog", []string{logLine(string(k8), t3, 0)}},
+			{"-L_L_L_Join-repartition", []string{logLine(string(k6), "{"+s1+"}", 1)}},
+			{"-KSTREAM-JOINTHIS-0000000031-store-changelog", []string{logLine(windowStoreKey(k6, 1, 1), "{"+s1+","+tRow(7, 0, 0, 6)+"}", 1)}},
+			{"-KSTREAM-JOINOTHER-0000000032-store-changelog", []string{logLine(windowStoreKey(k6, 2, 1), "{"+s2+"}", 2)}},
+			{"-L_Join-left-repartition", []string{logLine(string(k8), joined, 2)}},
+			{"-KSTREAM-JOINTHIS-0000000043-store-changelog", []string{logLine(windowStoreKey(k8, 2, 1), joined, 2)}},
+			{"-KSTREAM-JOINOTHER-0000000044-store-changelog", []string{logLine(windowStoreKey(k8, 3, 1), "{"+s3+"}", 3)}},
+		},
+		absent: []string{"-KafkaTopic_Right-Reduce-changelog", "-L_L_L_RightSourceKeyed-SelectKey-repartition",
+			"-L_Join-right-repartition", "-L_L_Join-left-repartition", "-Join-repartition"},
+	}})
+}

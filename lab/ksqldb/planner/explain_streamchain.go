@@ -192,7 +192,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 				t.index++ // the named join takes an index
 				return prefix(depth) + "Join"
 			}
-			readBack, built := t.cur, len(t.subs[t.cur])
+			readBack, built, firstNew := t.cur, len(t.subs[t.cur]), len(t.subs)
 			left := build(k - 1)
 			if tables[st.Right] && t.cur != readBack {
 				// the joins before it rekeyed the result into a
@@ -206,6 +206,12 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 				t.subs[readBack] = append(t.subs[readBack][:built], t.subs[t.cur]...)
 				t.subs[t.cur] = before
 				t.use(readBack)
+				// ... but before the sub-topologies those joins made whose
+				// first source was added after its own (a first
+				// stream-table join's table before its rekeyed stream:
+				// historical plan
+				// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_with_different_expression)
+				moveBySource(t, firstNew, len(t.subs)-1)
 			}
 			t.join(prefix(depth)+"Join", []string{left}, store)
 			t.index++ // the named join takes an index
@@ -288,4 +294,33 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 	}
 	t.last = build(n - 1)
 	return t, joined, nil
+}
+
+// moveBySource moves sub-topology from to the first position at or after
+// at whose sub-topology starts with a source added after its own, as
+// InternalTopologyBuilder.makeNodeGroups numbers the groups in the order
+// their first node was added; only sub-topologies starting with a
+// numbered source are compared.
+func moveBySource(t *topology, at, from int) {
+	number := func(sub []*topoNode) (string, bool) {
+		if len(sub) == 0 || sub[0].kind != "Source" || !strings.HasPrefix(sub[0].name, "KSTREAM-SOURCE-") {
+			return "", false
+		}
+		return sub[0].name, true
+	}
+	moved, ok := number(t.subs[from])
+	if !ok {
+		return
+	}
+	for i := at; i < from; i++ {
+		if n, ok := number(t.subs[i]); ok && n > moved {
+			sub := t.subs[from]
+			copy(t.subs[i+1:from+1], t.subs[i:from])
+			t.subs[i] = sub
+			if t.cur >= i && t.cur < from {
+				t.cur++
+			}
+			return
+		}
+	}
 }

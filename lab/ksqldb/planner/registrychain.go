@@ -91,8 +91,10 @@ import (
 // as the historical plan multi-joins_-_stream-stream-table_-_SR-enabled_key_format
 // rekeys its table after repartitioned streams), and so after a first
 // stream-table join that rekeyed nothing but its stream, or it and later
-// streams (the result keyed in its table's format; derived topologies
+// streams or the result at an earlier step (the result keyed in its
+// table's format or the one that rekey gave it; derived topologies
 // stream-table-stream-rekeyed-table-key-format-mismatch-later-stream-rekeyed,
+// stream-table-stream-stream-rekeyed-table-key-format-mismatch-result-rekeyed,
 // stream-table-stream-table-stream-rekeyed-table-key-format-mismatch,
 // and with a stream-stream join after the table
 // stream-table-stream-table-stream-rekeyed-then-stream-key-format-mismatch
@@ -298,11 +300,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		if table && forced {
 			tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
 			// a first stream-table join that rekeyed its stream, and
-			// nothing else before this table but later streams: the
-			// result is keyed in the first table's format, into which
-			// this one is rekeyed (PreJoinRepartitionNode forces it as
-			// after any other rekey)
-			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table || rp.Step > 0 })
+			// nothing else before this table but later streams or the
+			// result: the result is keyed in the first table's format or
+			// the one a later rekey gave it, into which this one is
+			// rekeyed (PreJoinRepartitionNode forces it as after any
+			// other rekey)
+			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
 			// a chain keyed in a format that infers schemas that rekeys
 			// no result before this table: every source before it is
 			// rekeyed into that format (PreJoinRepartitionNode forces
