@@ -456,7 +456,8 @@
 // result too (through Join-repartition, in the table's key format, the
 // table through RightSourceKeyed-SelectKey-repartition; also before a
 // stream-stream join), or after a first stream-table join, both of whose
-// sides such a format forces, and a stream-stream join. Not ksqlDB's:
+// sides such a format forces, and a stream-stream join (its join rekeying
+// the result too or not). Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
 // after a rekey of the first stream or of the result on an expression,
 // one keyed in a format that infers no schemas whose FULL OUTER first

@@ -1,6 +1,9 @@
 package ksqldb
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // EXPLAIN of a chain on AVRO keys of a stream-table join, a stream-stream
 // join and a second table, all on the key (srTablesQuery). No historical
@@ -14,13 +17,36 @@ import "testing"
 // L_Join-right-repartition 36-38, windowed 39/40, stores
 // KSTREAM-JOINTHIS/-JOINOTHER 41/42, L_Join-merge 43, then Join 44,
 // Project 45 and sink 46, that file's from T on twelve indexes higher.
-// The runtime spec is join_nway_srtables_test.go.
+//
+// With T3 joined on S1.K (srTablesResultRekeyQuery), the result is rekeyed
+// for T3's join as
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats
+// rekeys it: the same up to L_Join-merge 43, then LeftSourceKeyed-SelectKey
+// 44, Join-repartition 45-47, Join 48, Project 49 and sink 50, the joins
+// before the rekey in a sub-topology of their own after T's (that plan's
+// sub-topology 4), numbered where L_L_RightSourceKeyed-SelectKey-repartition-source
+// was added, before S1's and S2's rekeys; the same with T3 keyed in
+// JSON_SR, as that plan's T3 is (the topology names no format).
+// The runtime specs are in join_nway_srtables_test.go.
 var srTablesCases = []explainCase{
 	{
 		name:   "a table keyed in AVRO after a first stream-table join's sides and a stream are rekeyed is rekeyed too",
 		topics: []string{"s1", "s2", "s3", "t", "t3"},
 		stmts:  srTablesSources + srTablesQuery,
 		sink:   "OUTPUT", topology: "stream-table-stream-table-sr-keys-all-rekeyed.topology",
+	},
+	{
+		name:   "a table keyed in AVRO joined on a value column after a first stream-table join's sides and a stream are rekeyed is rekeyed with the result",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  srTablesSources + srTablesResultRekeyQuery,
+		sink:   "OUTPUT", topology: "stream-table-stream-table-sr-keys-all-rekeyed-result-rekeyed-by-table-join.topology",
+	},
+	{
+		name:   "a table keyed in JSON_SR joined on a value column after a first stream-table join's sides and a stream are rekeyed is rekeyed with the result",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts: strings.Replace(srTablesSources, "KAFKA_TOPIC='t3', KEY_FORMAT='AVRO'", "KAFKA_TOPIC='t3', KEY_FORMAT='JSON_SR'", 1) +
+			srTablesResultRekeyQuery,
+		sink: "OUTPUT", topology: "stream-table-stream-table-sr-keys-all-rekeyed-result-rekeyed-by-table-join.topology",
 	},
 }
 

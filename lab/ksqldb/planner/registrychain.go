@@ -81,8 +81,10 @@ import (
 // and, with a stream-stream join after the table,
 // stream-stream-table-stream-sr-keys-result-rekeyed-by-table-join),
 // or, in a chain keyed in a format that infers schemas, anything but the
-// result (every source before it forced alike; derived topology
-// stream-table-stream-table-sr-keys-all-rekeyed, its first stream-table
+// result before its own step (every source before it forced alike, the
+// result rekeyed at its join where it is joined on another column;
+// derived topologies stream-table-stream-table-sr-keys-all-rekeyed and
+// -all-rekeyed-result-rekeyed-by-table-join, its first stream-table
 // join's sides rekeyed as joins_-_stream-table_key-to-key_-_SR-enabled_key_format
 // rekeys them),
 // is rekeyed by its own key into the join's key format
@@ -309,8 +311,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// a chain keyed in a format that infers schemas that rekeys
 			// no result before this table: every source before it is
 			// rekeyed into that format (PreJoinRepartitionNode forces
-			// each), the result keyed as the first join left it
-			registryLeaves := formats.RegistryFormat(keyFormat) && !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 })
+			// each), the result keyed as the first join left it or
+			// rekeyed at this table's join (through Join-repartition, in
+			// the table's key format)
+			registryLeaves := formats.RegistryFormat(keyFormat) && !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 && rp.Step < k })
 			if !registryLeaves && (len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table })) {
 				// a table rekeyed after a rekey of a stream-table join's
 				// stream and anything else, or of another table and
