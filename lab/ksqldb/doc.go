@@ -457,7 +457,8 @@
 // table through RightSourceKeyed-SelectKey-repartition; also before a
 // stream-stream join), or after a first stream-table join, both of whose
 // sides such a format forces, and a stream-stream join (its join rekeying
-// the result too or not). Not ksqlDB's:
+// the result too or not) or another such table (then also before a
+// stream-stream join on the key). Not ksqlDB's:
 // other chains of joins (one that rekeys a result past a FULL OUTER step
 // after a rekey of the first stream or of the result on an expression,
 // one keyed in a format that infers no schemas whose FULL OUTER first
@@ -470,7 +471,8 @@
 // infers schemas that rekeys no result before it, or before a stream-stream
 // join after a rekey of the result or of a later stream made after the
 // table, one with two rekeyed tables before a stream-stream join that
-// rekeys a side, one keyed in a format that infers schemas with a
+// rekeys a side but a stream such a format forces, one keyed in a format
+// that infers schemas with a
 // stream-table join past a FULL OUTER step whose table is keyed in such a
 // format), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another

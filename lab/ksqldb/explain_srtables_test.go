@@ -27,6 +27,17 @@ import (
 // sub-topology 4), numbered where L_L_RightSourceKeyed-SelectKey-repartition-source
 // was added, before S1's and S2's rekeys; the same with T3 keyed in
 // JSON_SR, as that plan's T3 is (the topology names no format).
+//
+// With T3 joined before S2 (srTwoTablesBeforeStreamJoinQuery), the
+// stream-stream join is outermost: it builds its left side first, the
+// stream-table join of T3, which builds T3 first, rekeyed through
+// L_RightSourceKeyed-SelectKey-repartition as
+// multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys its
+// inner table (0-11, sub-topology 0), then T 12-23, S1 24-27,
+// L_L_Join-repartition 28-30, L_L_Join 31, L_Join 32, then S2 33-36
+// through Join-right-repartition 37-39, windowed 40/41, stores
+// KSTREAM-JOINTHIS/-JOINOTHER 42/43, Join-merge 44, Project 45 and sink
+// 46; the sub-topologies as above.
 // The runtime specs are in join_nway_srtables_test.go.
 var srTablesCases = []explainCase{
 	{
@@ -47,6 +58,12 @@ var srTablesCases = []explainCase{
 		stmts: strings.Replace(srTablesSources, "KAFKA_TOPIC='t3', KEY_FORMAT='AVRO'", "KAFKA_TOPIC='t3', KEY_FORMAT='JSON_SR'", 1) +
 			srTablesResultRekeyQuery,
 		sink: "OUTPUT", topology: "stream-table-stream-table-sr-keys-all-rekeyed-result-rekeyed-by-table-join.topology",
+	},
+	{
+		name:   "two tables keyed in AVRO after a first stream-table join's sides are rekeyed, then a stream-stream join, rekey every source",
+		topics: []string{"s1", "s2", "s3", "t", "t3"},
+		stmts:  srTablesSources + srTwoTablesBeforeStreamJoinQuery,
+		sink:   "OUTPUT", topology: "stream-table-table-stream-sr-keys-all-rekeyed.topology",
 	},
 }
 

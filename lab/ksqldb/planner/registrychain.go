@@ -86,7 +86,9 @@ import (
 // derived topologies stream-table-stream-table-sr-keys-all-rekeyed and
 // -all-rekeyed-result-rekeyed-by-table-join, its first stream-table
 // join's sides rekeyed as joins_-_stream-table_key-to-key_-_SR-enabled_key_format
-// rekeys them),
+// rekeys them; with two such tables before a stream-stream join on the
+// key, which rekeys only its stream, forced, derived topology
+// stream-table-table-stream-sr-keys-all-rekeyed),
 // is rekeyed by its own key into the join's key format
 // through its <prefix>RightSourceKeyed-SelectKey-repartition into
 // RightSourceKeyed-Materialize (PreJoinRepartitionNode.maybeForceInternalKeyFormat;
@@ -233,17 +235,22 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// chain's key format
 		lk, _ := jp.equivalent(st.leftExpr)
 		keyed := equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
+		// one on keys in a format that infers schemas: only its stream
+		// rekeyed, by its key (PreJoinRepartitionNode forces it), the
+		// result as the steps before it left it
+		forcedStream := equiv[lk] && rl.keyedBy(st.rightExpr) && formats.RegistryFormat(keyFormat)
 		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && t >= 0 &&
 			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
-			st.Within != nil && !keyed && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
+			st.Within != nil && !keyed && !forcedStream && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
 			// a stream-stream join after a rekey of the result or of a
 			// later stream that came after a rekeyed table, or one that
-			// rekeys a side after two rekeyed tables: not built here (one
+			// rekeys a side after two rekeyed tables but a stream forced
+			// by a key format that infers schemas: not built here (one
 			// after a rekeyed table that came after such rekeys, or one
-			// that rekeys nothing after two rekeyed tables, finds the
-			// joined row laid out as the steps before it left it, each
-			// table's PrependAlias values where it was joined:
-			// afterRekeyLayout, laterStepLayout)
+			// that rekeys nothing, or only such a stream, after two
+			// rekeyed tables, finds the joined row laid out as the steps
+			// before it left it, each table's PrependAlias values where
+			// it was joined: afterRekeyLayout, laterStepLayout)
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
