@@ -437,7 +437,8 @@
 // them), is rekeyed through
 // RightSourceKeyed-SelectKey-repartition
 // alike (also before a later stream-stream join where the chain rekeys
-// nothing else but the first join's streams), as are two or more such
+// nothing else but the first join's streams, or on the key after a rekey
+// of the result made after the table), as are two or more such
 // tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition; also before a
@@ -469,8 +470,8 @@
 // result, or of
 // another table and anything else, but in a chain keyed in a format that
 // infers schemas that rekeys no result before it, or before a stream-stream
-// join after a rekey of the result or of a later stream made after the
-// table, one with two rekeyed tables before a stream-stream join that
+// join that rekeys a side after a rekey of the result or of a later stream
+// made after the table, one with two rekeyed tables before a stream-stream join that
 // rekeys a side but a stream such a format forces, one keyed in a format
 // that infers schemas with a
 // stream-table join past a FULL OUTER step whose table is keyed in such a

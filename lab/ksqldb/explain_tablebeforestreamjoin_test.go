@@ -35,6 +35,18 @@ import "testing"
 //     T 12-17, S1 18-21 through L_L_Join-repartition 22-24, L_L_Join 25,
 //     L_Join 26, then S2 27-29, the last join's windowed nodes 30/31,
 //     stores 32/33, Join-merge 34, Project 35 and sink 36;
+//   - with the result rekeyed after the table (rekeyAfterTableQuery): T3,
+//     inside L_L_Join, 0-11 (L_L_RightSourceKeyed-SelectKey-repartition),
+//     S1 12-14, S2 15-17, windowed 18/19, stores 20/21, L_L_L_Join-merge
+//     22, L_L_Join 23, L_LeftSourceKeyed-SelectKey 24, S3 25-27,
+//     L_Join-left-repartition 28-30, windowed 31/32, stores 33/34,
+//     L_Join-merge 35, then S4 36-38, the last join's windowed nodes
+//     39/40, stores 41/42, Join-merge 43, Project 44 and sink 45: the
+//     joins up to the rekey in the table's read-back sub-topology, as in
+//     stream-stream-table-table-key-format-mismatch.topology, the joins
+//     after it in one of their own, as
+//     multi-joins_-_stream-stream-stream_-_outer-outer reads its rekeyed
+//     result back;
 //
 // the last join's nodes in the sub-topology the table's read-back opens,
 // each printed by NodeComparator (sub-tree size, then name) as in
@@ -63,6 +75,12 @@ var tableBeforeStreamJoinCases = []explainCase{
 		topics: []string{"s1", "s2", "t", "t3"},
 		stmts:  streamTableBeforeStreamJoinSources + tableAfterStreamTableQuery,
 		sink:   "OUTPUT", topology: "stream-table-table-stream-rekeyed-table-key-format-mismatch.topology",
+	},
+	{
+		name:   "a stream-stream join on the key after a rekey of the result made after a table keyed in another format",
+		topics: []string{"s1", "s2", "s3", "s4", "t3"},
+		stmts:  tableBeforeStreamJoinSources + rekeyAfterTableQuery,
+		sink:   "OUTPUT", topology: "stream-stream-table-stream-stream-table-key-format-mismatch-result-rekeyed-after-table.topology",
 	},
 }
 

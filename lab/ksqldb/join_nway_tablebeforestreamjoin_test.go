@@ -163,3 +163,50 @@ func TestAChainRekeysATableKeyedInAnotherFormatBeforeAStreamStreamJoinAfterAnoth
 		},
 	})
 }
+
+// A chain of a stream-stream join on keys, T3 keyed in JSON on S1.ID,
+// rekeyed into the chain's KAFKA through L_L_RightSourceKeyed-SelectKey-repartition
+// as above (one level deeper), then S3 on S2.K, which rekeys the result
+// through L_Join-left-repartition in S3's KAFKA (JoinNode.resolveKeyFormats;
+// as multi-joins_-_stream-stream-stream_-_outer-outer rekeys a result for
+// its second join), then S4 on S2.K, in the result's equivalence set, so
+// the last join rekeys nothing. The rekeyed result carries T3's
+// PrependAlias values after the streams' (JoinParamsFactory.createSchema),
+// and each later step's left window store the joined row so far. Store
+// numbers: explain_tablebeforestreamjoin_test.go.
+const rekeyAfterTableQuery = `
+CREATE STREAM output AS SELECT s2.k, s1.v0, s2.v0, t3.v0, s3.v0, s4.v0 FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id
+JOIN t3 ON s1.id = t3.id JOIN s3 WITHIN 10 SECONDS ON s2.k = s3.id JOIN s4 WITHIN 10 SECONDS ON s2.k = s4.id;`
+
+func TestAChainRekeysTheResultAfterATableKeyedInAnotherFormatBeforeAStreamStreamJoin(t *testing.T) {
+	k7, k8 := kafkaInt(7), kafkaInt(8)
+	t3 := `{"V0":9,"ROWTIME":0,"ROWPARTITION":0,"ROWOFFSET":0,"ID":7}`
+	s1, s2 := keyedRow("S1", 5, 1, 1, 0, 7), keyedRow("S2", 8, 2, 2, 0, 7)
+	s3, s4 := keyedRow("S3", 0, 3, 3, 0, 8), keyedRow("S4", 0, 4, 4, 0, 8)
+	joined := "{" + s1 + "," + s2 + "," + aliasedTableRow("T3", 9, 7) + "}"
+	runChainCases(t, []chainCase{{
+		name:    "S2 on keys, T3 keyed in JSON on S1.ID, S3 on S2.K, S4 on S2.K",
+		sources: tableBeforeStreamJoinSources,
+		stmt:    rekeyAfterTableQuery,
+		tables:  []joinRec{{"t3", 0, []byte("7"), []byte(`{"V0":9}`)}},
+		settled: []string{"-L_L_RightSourceKeyed-Materialize-changelog"},
+		in: []joinRec{{"s1", 1, k7, []byte(`{"K":5,"V0":1}`)},
+			{"s2", 2, k7, []byte(`{"K":8,"V0":2}`)},
+			{"s3", 3, k8, []byte(`{"K":0,"V0":3}`)},
+			{"s4", 4, k8, []byte(`{"K":0,"V0":4}`)}},
+		out: `00000008 {"S1_V0":1,"S2_V0":2,"T3_V0":9,"S3_V0":3,"S4_V0":4} @4`,
+		logs: []chainLog{
+			{"-L_L_RightSourceKeyed-SelectKey-repartition", []string{logLine(string(k7), t3, 0)}},
+			{"-L_L_RightSourceKeyed-Materialize-changelog", []string{logLine(string(k7), t3, 0)}},
+			{"-KSTREAM-JOINTHIS-0000000020-store-changelog", []string{logLine(windowStoreKey(k7, 1, 1), "{"+s1+"}", 1)}},
+			{"-KSTREAM-JOINOTHER-0000000021-store-changelog", []string{logLine(windowStoreKey(k7, 2, 1), "{"+s2+"}", 2)}},
+			{"-L_Join-left-repartition", []string{logLine(string(k8), joined, 2)}},
+			{"-KSTREAM-JOINTHIS-0000000033-store-changelog", []string{logLine(windowStoreKey(k8, 2, 1), joined, 2)}},
+			{"-KSTREAM-JOINOTHER-0000000034-store-changelog", []string{logLine(windowStoreKey(k8, 3, 1), "{"+s3+"}", 3)}},
+			{"-KSTREAM-JOINTHIS-0000000041-store-changelog", []string{logLine(windowStoreKey(k8, 3, 1), joined[:len(joined)-1]+","+s3+"}", 3)}},
+			{"-KSTREAM-JOINOTHER-0000000042-store-changelog", []string{logLine(windowStoreKey(k8, 4, 1), "{"+s4+"}", 4)}},
+		},
+		absent: []string{"-KafkaTopic_L_L_Right-Reduce-changelog", "-L_L_Join-repartition", "-L_Join-right-repartition",
+			"-Join-left-repartition", "-Join-right-repartition"},
+	}})
+}

@@ -66,9 +66,11 @@ import (
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
 // one's) or the result at an earlier step (a stream-stream join after it
-// only where nothing is rekeyed between them: derived topologies
-// stream-stream-stream-table-stream-result-rekeyed-table-key-format-mismatch
-// and -later-stream-rekeyed-table-key-format-mismatch), or nothing
+// only where nothing is rekeyed between them, or where it rekeys nothing
+// after a rekey of the result: derived topologies
+// stream-stream-stream-table-stream-result-rekeyed-table-key-format-mismatch,
+// -later-stream-rekeyed-table-key-format-mismatch and
+// stream-stream-table-stream-stream-table-key-format-mismatch-result-rekeyed-after-table), or nothing
 // but other such tables (historical plan
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two;
 // a stream-stream join after them only where it rekeys neither side:
@@ -239,15 +241,17 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// rekeyed, by its key (PreJoinRepartitionNode forces it), the
 		// result as the steps before it left it
 		forcedStream := equiv[lk] && rl.keyedBy(st.rightExpr) && formats.RegistryFormat(keyFormat)
-		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && t >= 0 &&
+		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && !keyed && t >= 0 &&
 			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
 			st.Within != nil && !keyed && !forcedStream && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
-			// a stream-stream join after a rekey of the result or of a
-			// later stream that came after a rekeyed table, or one that
+			// a stream-stream join that rekeys a side after a rekey of
+			// the result or of a later stream that came after a rekeyed
+			// table, or one that
 			// rekeys a side after two rekeyed tables but a stream forced
 			// by a key format that infers schemas: not built here (one
-			// after a rekeyed table that came after such rekeys, or one
-			// that rekeys nothing, or only such a stream, after two
+			// after a rekeyed table that came after such rekeys, one that
+			// rekeys nothing after such a rekey made after the table, or
+			// one that rekeys nothing, or only such a stream, after two
 			// rekeyed tables, finds the joined row laid out as the steps
 			// before it left it, each table's PrependAlias values where
 			// it was joined: afterRekeyLayout, laterStepLayout)
@@ -335,8 +339,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// historical plan
 			// multi-joins_-_stream-stream-table_-_SR-enabled_key_format
 			// rekeys its table after both streams; a stream-stream join
-			// after it here only where nothing is rekeyed between them,
-			// see above)
+			// after it here only where nothing is rekeyed between them
+			// or it rekeys nothing, see above)
 			out = append(out, tableSideRepartition(st.Right, rl, st.rightExpr, st.RightKey,
 				"-"+prefix+"RightSourceKeyed-SelectKey-repartition", prefix+"RightSourceKeyed-Materialize", keyFormat))
 			equiv[l], equiv[r] = true, true
