@@ -411,8 +411,9 @@
 // between others on that key rekeys only its stream too, on another
 // column the result as well (a FULL OUTER result with its ROWKEY), the
 // stream-stream join after it rekeying its result as after a FULL OUTER
-// first step, and a stream-table join after it, its table keyed in KAFKA,
-// through Join-repartition; a
+// first step, and a stream-table join after it through Join-repartition,
+// its table keyed in KAFKA or, keyed in such a format, rekeyed by its own
+// key in the same step (RightSourceKeyed-SelectKey-repartition); a
 // chain whose
 // stream-stream joins rekey nothing followed by a table keyed in another
 // format rekeys that table by its own key into the chain's key format
@@ -472,10 +473,7 @@
 // infers schemas that rekeys no result before it, or before a stream-stream
 // join that rekeys a side after a rekey of the result or of a later stream
 // made after the table, one with two rekeyed tables before a stream-stream join that
-// rekeys a side but a stream such a format forces, one keyed in a format
-// that infers schemas with a
-// stream-table join past a FULL OUTER step whose table is keyed in such a
-// format), two streams of one topic joined (which Kafka Streams reads
+// rekeys a side but a stream such a format forces), two streams of one topic joined (which Kafka Streams reads
 // through one source node; a persistent join of a table with another
 // source of its topic is refused with the TopologyException ksqlDB's
 // sandbox meets, sharedtopic.go, while a push query's runs), and a push

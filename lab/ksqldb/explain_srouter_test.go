@@ -253,6 +253,26 @@ var registryOuterExplainCases = []explainCase{
 		stmts:  registryOuterStreams + registryOuterRekeyTableChain,
 		sink:   "OUTPUT", topology: "stream-stream-stream-table-sr-keys-outer-inner-kafka-table.topology",
 	},
+	{
+		// the same chains with their table keyed in AVRO
+		// (registryOuterRegistryTableChain, registryOuterRekeyRegistryTableChain):
+		// the table is rekeyed as in the historical plan
+		// multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats
+		// (indexes 0 to 11, its sub-topology 0 for the table's rekey, its
+		// sub-topology 1 with RightSourceKeyed-SelectKey-repartition-source
+		// beside Join-repartition-source, Join, Project and the sink), the
+		// rest as in the KAFKA cases with every index six higher
+		name:   "a stream-table join after a FULL OUTER step between others of a chain keyed in formats that infer schemas rekeys a table keyed in AVRO with the result",
+		topics: []string{"s1", "s2", "s3", "t"},
+		stmts:  registryOuterStreams + registryOuterRegistryTableChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-table-sr-keys-inner-outer-avro-table.topology",
+	},
+	{
+		name:   "a stream-table join after a join past a FULL OUTER first step of a chain keyed in formats that infer schemas rekeys a table keyed in AVRO with the result",
+		topics: []string{"s1", "s2", "s3", "t"},
+		stmts:  registryOuterStreams + registryOuterRekeyRegistryTableChain,
+		sink:   "OUTPUT", topology: "stream-stream-stream-table-sr-keys-outer-inner-avro-table.topology",
+	},
 }
 
 func TestExplainOfARegistryKeyedChainWithAFullOuterStepFollowsKsqlDBsBuilders(t *testing.T) {

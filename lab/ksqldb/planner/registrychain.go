@@ -60,9 +60,12 @@ import (
 // -outer-outer-inner), a stream-table join after it (or after a join
 // past a FULL OUTER first step) through Join-repartition where its table
 // needs no rekey (keyed in KAFKA: derived topology
-// stream-stream-stream-table-sr-keys-inner-outer-kafka-table; one keyed in
-// a format that infers schemas, rekeyed at that step too, is not built
-// here). A table keyed in another
+// stream-stream-stream-table-sr-keys-inner-outer-kafka-table), or where
+// it is keyed in a format that infers schemas, rekeyed at that step too
+// (historical plan
+// multi-joins_-_stream-stream-table_-_SR-enabled_key_format_-_rekey_-_differing_internal_key_formats;
+// derived topologies stream-stream-stream-table-sr-keys-inner-outer-avro-table
+// and -outer-inner-avro-table). A table keyed in another
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
 // one's) or the result at an earlier step (a stream-stream join after it
