@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -78,6 +79,25 @@ func sameShown(t *testing.T, topic string, got, want []string) {
 	t.Helper()
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("%s:\n got %q\nwant %q", topic, got, want)
+	}
+}
+
+// sameShownPerKey compares the lines of each key (the text before a
+// line's first space) in order, and not the order between keys: records of
+// different keys that reach a join through different repartition topics
+// are interleaved as those topics are fetched, in Kafka Streams too.
+func sameShownPerKey(t *testing.T, topic string, got, want []string) {
+	t.Helper()
+	byKey := func(lines []string) map[string][]string {
+		m := map[string][]string{}
+		for _, l := range lines {
+			k, _, _ := strings.Cut(l, " ")
+			m[k] = append(m[k], l)
+		}
+		return m
+	}
+	if g, w := byKey(got), byKey(want); fmt.Sprint(g) != fmt.Sprint(w) {
+		t.Errorf("%s, by key:\n got %q\nwant %q", topic, g, w)
 	}
 }
 

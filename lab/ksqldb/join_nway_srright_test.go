@@ -35,8 +35,9 @@ func TestARightStepOfARegistryKeyedChainRepartitionsItsStreamThroughJoinLeftRepa
 	// key 5 has no partner and a RIGHT join without a grace period emits
 	// it at once, null-padded, keyed by the join key; the first step's
 	// later result (S1 @5 with S2 @1) joins S3's record of key 0 from the
-	// other side
-	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
+	// other side (key 5's record and key 0's second come through different
+	// repartition topics, in either order)
+	sameShownPerKey(t, "OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
 		`5 {"S1_V0":null,"S2_V0":null,"S3_V0":4} @3`,
 		`0 {"S1_V0":6,"S2_V0":2,"S3_V0":3} @5`,
