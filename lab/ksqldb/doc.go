@@ -460,33 +460,31 @@
 // stream-stream join), or after a first stream-table join, both of whose
 // sides such a format forces, and a stream-stream join (its join rekeying
 // the result too or not) or another such table (then also before a
-// stream-stream join on the key). Not ksqlDB's:
-// other chains of joins (one that rekeys a result past a FULL OUTER step
-// after a rekey of the first stream or of the result on an expression,
-// one keyed in a format that infers no schemas whose FULL OUTER first
-// step comes before a join on an expression or one that rekeys its
-// stream, one
-// that rekeys a table keyed otherwise than the chain after a rekey of a
-// stream-table join's stream and anything else but later streams and the
-// result, or of
-// another table and anything else, but in a chain keyed in a format that
-// infers schemas that rekeys no result before it, or before a stream-stream
-// join that rekeys a side after a rekey of the result or of a later stream
-// made after the table, one with two rekeyed tables before a stream-stream join that
-// rekeys a side but a stream such a format forces), two streams of one topic joined (which Kafka Streams reads
-// through one source node; a persistent join of a table with another
-// source of its topic is refused with the TopologyException ksqlDB's
-// sandbox meets, sharedtopic.go, while a push query's runs), and a push
-// query that joins more than two sources otherwise (a foreign-key step,
-// a result rekeyed between two joins, a stream-stream step in a chain
-// that rekeys or a RIGHT or FULL OUTER one), rekey in memory, with no
-// -repartition topic (such a push join keeps its state in memory too,
-// with no internal topic, as does a push table-table join aggregated or
-// whose projection leaves out the result's key; a foreign-key join,
-// persistent or a push one that logs its stores, makes Kafka Streams'
-// KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and -RESPONSE-<n>-topic and
-// the subscription store's changelog, deleted with its other internal
-// topics (fksubscription.go), but writes no record to
+// stream-stream join on the key). Not ksqlDB's: other chains of joins (one
+// that rekeys a result past a FULL OUTER step after a rekey of the first
+// stream or of the result on an expression, one keyed in a format that
+// infers no schemas whose FULL OUTER first step comes before a join on an
+// expression or one that rekeys its stream, one that rekeys a table keyed
+// otherwise than the chain after a rekey of a stream-table join's stream
+// and anything else but later streams and the result, or of another table
+// and anything else, but in a chain keyed in a format that infers schemas
+// that rekeys no result before it, or before a stream-stream join that
+// rekeys a side after a rekey of the result or of a later stream made after
+// the table, one with two rekeyed tables before a stream-stream join that
+// rekeys a side but a stream such a format forces), two streams of one
+// topic joined (which Kafka Streams reads through one source node; a
+// persistent join of a table with another source of its topic is refused
+// with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
+// a push query's runs), and a push query that joins more than two sources
+// otherwise (a foreign-key step, a result rekeyed between two joins, a
+// stream-stream step in a chain that rekeys or a RIGHT or FULL OUTER one),
+// rekey in memory, with no -repartition topic (such a push join keeps its
+// state in memory too, with no internal topic, as does a push table-table
+// join aggregated or whose projection leaves out the result's key; a
+// foreign-key join, persistent or a push one that logs its stores, makes
+// Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
+// -RESPONSE-<n>-topic and the subscription store's changelog, deleted with
+// its other internal topics (fksubscription.go), but writes no record to
 // them). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
