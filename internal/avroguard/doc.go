@@ -8,8 +8,9 @@
 // the process when it cannot have them), and a schema that refers to
 // itself lets data nest as deep as it is long, each level a few frames of
 // recursion (ten million levels overflow the goroutine stack, which is
-// fatal too). Java's Avro throws an Error for such data, and the client
-// (a stream thread, a REST Proxy request) fails alone.
+// fatal too). In Java such a read fails with an exception or an Error
+// (out of memory, stack overflow) that ends the read, a stream thread or a
+// REST Proxy request, not the process.
 //
 // A Guard walks the data iteratively within bounds: every block count no
 // larger than the bytes left for its items (each takes at least one byte)
