@@ -28,6 +28,9 @@ import (
 type fkSubscription struct {
 	plan                             *planner.ForeignKeySubscription
 	registration, response, storeLog string
+	// the task counts of the right and the left table's sub-topologies,
+	// known once prepared
+	rightTasks, leftTasks int32
 }
 
 // newFKSubscription is the subscription topics of a query under its
@@ -58,6 +61,7 @@ func (fk *fkSubscription) prepare(ctx context.Context, s *Server) error {
 	if err != nil {
 		return fmt.Errorf("foreign-key join subscription topics: %w", err)
 	}
+	fk.rightTasks, fk.leftTasks = right, left
 	for _, t := range []struct {
 		topic   string
 		parts   int32
@@ -72,6 +76,23 @@ func (fk *fkSubscription) prepare(ctx context.Context, s *Server) error {
 		}
 	}
 	return nil
+}
+
+// changelogPartitions gives each changelog of the query a partition per
+// task of the sub-topology its store is in (Kafka 3.9
+// StreamsPartitionAssignor: a changelog has its sub-topology's task
+// count): the right table's store, rightLog, is the right table's
+// sub-topology's, which reads its topic and the registration topic; every
+// other store is the left table's, which reads the left topic, the
+// response topic and any table a later join reads (co-partitioned with the
+// left). Called once prepare has counted the tasks.
+func (fk *fkSubscription) changelogPartitions(rightLog string) func(string) int32 {
+	return func(topic string) int32 {
+		if topic == rightLog {
+			return fk.rightTasks
+		}
+		return fk.leftTasks
+	}
 }
 
 // fkSubscriptionTopic matches the names of a foreign-key join's

@@ -214,8 +214,8 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 		err = q.repart.prepare(ctx, q.srv, parts)
 	}
 	partsOf := func(string) int32 { return parts }
-	if err == nil && q.fkSub != nil && q.tableLogs[1] != nil {
-		partsOf, err = q.fkChangelogPartitions(ctx)
+	if q.fkSub != nil && q.tableLogs[1] != nil {
+		partsOf = q.fkSub.changelogPartitions(q.tableLogs[1].topic)
 	}
 	for _, topic := range changelogs {
 		if err == nil {
@@ -231,33 +231,6 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 		}
 	}
 	return err
-}
-
-// fkChangelogPartitions gives each changelog of a query whose join starts
-// with a foreign-key join a partition per task of the sub-topology its
-// store is in (Kafka 3.9 StreamsPartitionAssignor: a changelog has its
-// sub-topology's task count): the right table's store is the right
-// table's sub-topology's, which reads its topic (and the registration
-// topic co-partitioned with it, KTableImpl.doJoinOnForeignKey); every
-// other store is the left table's, which reads the other input topics
-// (and the response topic).
-func (q *runningQuery) fkChangelogPartitions(ctx context.Context) (func(string) int32, error) {
-	rightTopic := q.fkSub.plan.RightTopic
-	right, err := q.srv.taskCount(ctx, []string{rightTopic})
-	if err != nil {
-		return nil, err
-	}
-	left, err := q.srv.taskCount(ctx, slices.DeleteFunc(slices.Clone(q.plan.InputTopics()), func(t string) bool { return t == rightTopic }))
-	if err != nil {
-		return nil, err
-	}
-	rightLog := q.tableLogs[1].topic
-	return func(topic string) int32 {
-		if topic == rightLog {
-			return right
-		}
-		return left
-	}, nil
 }
 
 // internalSerdes are the serdes the query writes its internal topics'
