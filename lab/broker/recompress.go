@@ -65,6 +65,17 @@ func (tc *topicCodecs) setAdmin(a *kadm.Client) {
 	tc.admin = a
 }
 
+// adminClient is the client that asks the cluster, nil once closed or
+// before it is set.
+func (tc *topicCodecs) adminClient() *kadm.Client {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.closed {
+		return nil
+	}
+	return tc.admin
+}
+
 func (tc *topicCodecs) close() {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
@@ -95,9 +106,9 @@ func (tc *topicCodecs) codecs(topics []string) map[string]topicCodec {
 			ask = append(ask, t)
 		}
 	}
-	admin, closed := tc.admin, tc.closed
 	tc.mu.Unlock()
-	if len(ask) == 0 || admin == nil || closed {
+	admin := tc.adminClient()
+	if len(ask) == 0 || admin == nil {
 		return known
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

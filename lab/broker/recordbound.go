@@ -43,10 +43,8 @@ func (p *protocol) partitionCounts(topics []string) map[string]int32 {
 	if p.codecs == nil || len(topics) == 0 {
 		return nil
 	}
-	p.codecs.mu.Lock()
-	admin, closed := p.codecs.admin, p.codecs.closed
-	p.codecs.mu.Unlock()
-	if admin == nil || closed {
+	admin := p.codecs.adminClient()
+	if admin == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
