@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/linkedin/goavro/v2"
@@ -187,31 +188,20 @@ func (p *parser) primitive(name, ns string) (*node, error) {
 
 func fullName(t map[string]any, ns string) string {
 	name, _ := t["name"].(string)
-	if space, ok := t["namespace"].(string); ok && space != "" && !contains(name, '.') {
+	if space, ok := t["namespace"].(string); ok && space != "" && !strings.Contains(name, ".") {
 		return space + "." + name
 	}
-	if ns != "" && !contains(name, '.') {
+	if ns != "" && !strings.Contains(name, ".") {
 		return ns + "." + name
 	}
 	return name
 }
 
 func namespaceOf(full string) string {
-	for i := len(full) - 1; i >= 0; i-- {
-		if full[i] == '.' {
-			return full[:i]
-		}
+	if i := strings.LastIndexByte(full, '.'); i >= 0 {
+		return full[:i]
 	}
 	return ""
-}
-
-func contains(s string, c byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return true
-		}
-	}
-	return false
 }
 
 // markZero notes the types whose datum takes no bytes: null, a fixed of
