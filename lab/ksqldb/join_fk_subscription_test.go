@@ -86,11 +86,7 @@ func TestAForeignKeyJoinStartingAChainCopartitionsItsSubscriptionTopicsWithItsTw
 	st := newStack(t)
 	_, url := st.serve()
 	id := startFKChain(t, st, url)
-	for suffix, want := range map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2} {
-		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != want {
-			t.Errorf("%s has %d partitions, want %d", suffix, parts, want)
-		}
-	}
+	samePartitions(t, st, id, map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2})
 }
 
 // startFKChain runs the chain and waits for its internal topics, giving
@@ -119,11 +115,7 @@ func TestAForeignKeyJoinsSubscriptionTopicsArePartitionedLikeTheTablesTheyAreCop
 	st := newStack(t)
 	_, url := st.serve()
 	id := startFKJoin(t, st, url)
-	for suffix, want := range map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2} {
-		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != want {
-			t.Errorf("%s has %d partitions, want %d", suffix, parts, want)
-		}
-	}
+	samePartitions(t, st, id, map[string]int{fkRegistrationTopic: 2, fkResponseTopic: 1, fkSubscriptionLog: 2})
 }
 
 // Both subscription topics are internal topics Kafka Streams configures as
@@ -217,18 +209,21 @@ func TestAForeignKeyJoinsStoresAreLoggedOverTheirOwnSubtopologysPartitions(t *te
 	st := newStack(t)
 	_, url := st.serve()
 	id := startFKJoin(t, st, url) // left_topic 1 partition, right_topic 2
-	for suffix, want := range map[string]int{"-KafkaTopic_Left-Reduce-changelog": 1, "-KafkaTopic_Right-Reduce-changelog": 2, "-Project-Last-changelog": 1} {
-		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != want {
-			t.Errorf("%s has %d partitions, want %d", suffix, parts, want)
-		}
-	}
+	samePartitions(t, st, id, map[string]int{"-KafkaTopic_Left-Reduce-changelog": 1, "-KafkaTopic_Right-Reduce-changelog": 2, "-Project-Last-changelog": 1})
 	st2 := newStack(t)
 	_, url2 := st2.serve()
 	chain := startFKChain(t, st2, url2) // left 1, middle 2, right 1
-	for suffix, want := range map[string]int{"-KafkaTopic_L_Left-Reduce-changelog": 1, "-KafkaTopic_L_Right-Reduce-changelog": 2,
-		"-KafkaTopic_Right-Reduce-changelog": 1, "-KTABLE-FK-JOIN-OUTPUT-STATE-STORE-0000000025-changelog": 1, "-Project-Last-changelog": 1} {
-		if parts, _ := topicExists(t, st2, queryTopic(chain, suffix)); parts != want {
-			t.Errorf("chain %s has %d partitions, want %d", suffix, parts, want)
+	samePartitions(t, st2, chain, map[string]int{"-KafkaTopic_L_Left-Reduce-changelog": 1, "-KafkaTopic_L_Right-Reduce-changelog": 2,
+		"-KafkaTopic_Right-Reduce-changelog": 1, "-KTABLE-FK-JOIN-OUTPUT-STATE-STORE-0000000025-changelog": 1, "-Project-Last-changelog": 1})
+}
+
+// samePartitions checks the partition count of each of the query's
+// topics named by its suffix after the application id.
+func samePartitions(t *testing.T, st *stack, id string, want map[string]int) {
+	t.Helper()
+	for suffix, n := range want {
+		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != n {
+			t.Errorf("%s has %d partitions, want %d", queryTopic(id, suffix), parts, n)
 		}
 	}
 }
