@@ -140,6 +140,9 @@ func (cl *cleaner) install() {
 			}
 		}
 		cl.recordStarts(topics, before, retained, cl.startsOf(topics))
+		if cl.starts != nil {
+			cl.starts.cleaned()
+		}
 		return resp, nil, true
 	})
 }
@@ -157,6 +160,14 @@ func (cl *cleaner) scan() (topics []compactedTopic, open string) {
 		return nil, "(partitions unreadable: " + err.Error() + ")" // never clean blind
 	}
 	index := map[string]int{} // topic -> its place in topics, -1 when not compacted
+	kinds := &topicKinds{compacted: map[string]bool{}, other: map[string]bool{}, compactedID: map[[16]byte]bool{}, otherID: map[[16]byte]bool{}}
+	if cl.starts != nil {
+		defer func() {
+			if open == "" || !strings.HasPrefix(open, "(") {
+				cl.starts.waiting.seen(kinds)
+			}
+		}()
+	}
 	for _, e := range entries {
 		topic, _, ok := parsePartDir(e.Name())
 		if !ok {
@@ -166,7 +177,11 @@ func (cl *cleaner) scan() (topics []compactedTopic, open string) {
 		if !seen {
 			i = -1
 			if ti := cl.cluster.TopicInfo(topic); ti != nil {
+				kinds.other[topic], kinds.otherID[ti.TopicID] = true, true
 				if v := ti.Configs["cleanup.policy"]; v != nil && strings.Contains(*v, "compact") {
+					delete(kinds.other, topic)
+					delete(kinds.otherID, ti.TopicID)
+					kinds.compacted[topic], kinds.compactedID[ti.TopicID] = true, true
 					i = len(topics)
 					topics = append(topics, compactedTopic{name: topic, id: ti.TopicID, compactOnly: !strings.Contains(*v, "delete")})
 					for _, p := range cl.cluster.PartitionInfos(topic) {

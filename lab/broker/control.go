@@ -45,14 +45,15 @@ var kfakeMinVersions = map[int16]int16{0: 3, 1: 4, 23: 3}
 // (logStarts.fixFetch), here in the cluster's event loop, where the
 // cleaner runs too (cleaner.run): no cleaning can fall between the move
 // and kfake's read, as it could if the broker moved the offset when it
-// read the request off the wire.
+// read the request off the wire. A fetch that may wait for records is
+// kept, so that a cleaning while it waits moves it too (waitingfetch.go).
 func answerOldVersions(c *kfake.Cluster, sasl bool, starts *logStarts) {
 	for _, key := range []int16{0, 1, 23} {
 		c.ControlKey(key, func(kreq kmsg.Request) (kmsg.Response, error, bool) {
 			c.KeepControl()
 			if kreq.GetVersion() >= kfakeMinVersions[kreq.Key()] {
 				if req, ok := kreq.(*kmsg.FetchRequest); ok && starts != nil {
-					starts.fixFetch(req)
+					starts.fetchRead(req)
 				}
 				return nil, nil, false
 			}

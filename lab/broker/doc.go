@@ -46,6 +46,8 @@
 //     earliest offset answers it, and a fetch from a removed offset reads
 //     the next kept batch (kfake moves the log start to the first batch it
 //     keeps and would answer OFFSET_OUT_OF_RANGE). Kept in the data dir.
+//     A fetch waiting for records while a cleaning removes its offset is
+//     moved too (waitingfetch.go).
 //   - compaction.go: the log cleaner runs every log.cleaner.backoff.ms
 //     (WithCompactionInterval), and never past an open transaction, as
 //     Kafka bounds cleaning by the first unstable offset: kfake's cleaner

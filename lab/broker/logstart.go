@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -58,6 +59,9 @@ type logStarts struct {
 	// gen counts the moves: the answer to a fetch read before a move is
 	// looked at (guardFetch); others pass as kfake writes them
 	gen atomic.Uint64
+	// waiting is the fetches kfake may hold back while a cleaning moves a
+	// start (waitingfetch.go)
+	waiting waitingFetches
 }
 
 type logStartsFileData struct {
@@ -212,6 +216,21 @@ func (s *logStarts) fixFetch(req *kmsg.FetchRequest) bool {
 	return changed
 }
 
+// fetchRead moves req past the offsets a cleaning removed and keeps it
+// if kfake may hold it back; called by the control function, in the
+// cluster's event loop.
+func (s *logStarts) fetchRead(req *kmsg.FetchRequest) {
+	s.fixFetch(req)
+	s.waiting.keep(req, time.Now())
+}
+
+// cleaned moves the fetches kfake holds back past what the cleaning that
+// just ran removed, and forgets those whose wait is over; called by the
+// cleaner's control function, in the cluster's event loop.
+func (s *logStarts) cleaned() {
+	s.waiting.each(time.Now(), func(req *kmsg.FetchRequest) { s.fixFetch(req) })
+}
+
 // fixListOffsets answers Kafka's log start where a ListOffsets request
 // asked for the earliest offset (timestamp -2) of a partition whose log
 // start kfake moved, also where the move came after the request was read.
@@ -274,7 +293,9 @@ func (s *logStarts) rewriteFetch(b []byte) ([]byte, responseFix, error) {
 
 // guardFetch covers a fetch kfake held back waiting for records and
 // served after a cleaning, without the control function that moves its
-// offsets: from an offset the cleaning took below kfake's log start,
+// offsets, that the cleaning did not move (logStarts.cleaned: one served
+// more than waitSlack after its wait): from an offset the cleaning took
+// below kfake's log start,
 // kfake answers OFFSET_OUT_OF_RANGE, where Kafka would read the next
 // batch kept. Such a partition is answered with no records and no error,
 // and the client's next fetch, moved in the event loop, reads that batch
