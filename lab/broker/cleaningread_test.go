@@ -26,14 +26,7 @@ func TestAReaderFromTheEarliestOffsetOfACompactedPartitionNeverFailsWhileItIsCle
 	defer cancel()
 	b := startBroker(ctx, t, WithCompactionInterval(time.Millisecond))
 	const topic = "cleaned-table"
-	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.ProducerLinger(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}, topic); err != nil {
-		t.Fatal(err)
-	}
+	cl := newCompactedTopic(ctx, t, b, topic)
 	// one record before the first read: a fetch of an empty partition
 	// ends its wait with no records, which kafka-go's Conn reports as
 	// RequestTimedOut
@@ -105,14 +98,7 @@ func TestAFetchWaitingAtAnOffsetACleaningRemovesGetsTheNextKeptBatch(t *testing.
 	defer cancel()
 	b := startBroker(ctx, t, WithCompactionInterval(20*time.Millisecond))
 	const topic = "waited-on"
-	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.ProducerLinger(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}, topic); err != nil {
-		t.Fatal(err)
-	}
+	cl := newCompactedTopic(ctx, t, b, topic)
 	write := func(v string) {
 		t.Helper()
 		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: []byte("k"), Value: []byte(v)}).FirstErr(); err != nil {
@@ -164,4 +150,19 @@ func TestAFetchWaitingAtAnOffsetACleaningRemovesGetsTheNextKeptBatch(t *testing.
 	if len(r.offsets) == 0 || r.offsets[0] != 3 || r.offsets[len(r.offsets)-1] != 4 {
 		t.Fatalf("read offsets %v, want the kept batches 3 and 4 (offset 2 cleaned while the fetch waited)", r.offsets)
 	}
+}
+
+// newCompactedTopic creates a one-partition compacted topic on b and returns
+// a client producing to it without lingering, closed when t ends.
+func newCompactedTopic(ctx context.Context, t *testing.T, b *Broker, topic string) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.ProducerLinger(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}, topic); err != nil {
+		t.Fatal(err)
+	}
+	return cl
 }
