@@ -3,7 +3,8 @@ package formats
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
+
+	"github.com/ctalab/ctalab/internal/jsondepth"
 )
 
 // JSONObject is a parsed JSON object with its keys in document order (a
@@ -22,14 +23,13 @@ func (o *JSONObject) Set(k string, v any) {
 	o.Vals[k] = v
 }
 
-// MaxJSONDepth is how many arrays and objects Jackson reads open at once:
-// jackson-core 2.16.0's StreamReadConstraints.DEFAULT_MAX_DEPTH, the
-// version ksqlDB 7.9 reads JSON with (confluentinc/common v7.9.0 pom).
-const MaxJSONDepth = 1000
+// MaxJSONDepth is how many arrays and objects Jackson reads open at once
+// (see package jsondepth).
+const MaxJSONDepth = jsondepth.Max
 
 // ErrJSONTooDeep is StreamReadConstraints.validateNestingDepth's refusal
 // of the array or object one level past MaxJSONDepth.
-var ErrJSONTooDeep = fmt.Errorf("Document nesting depth (%d) exceeds the maximum allowed (%d, from `StreamReadConstraints.getMaxNestingDepth()`)", MaxJSONDepth+1, MaxJSONDepth)
+var ErrJSONTooDeep = jsondepth.ErrTooDeep
 
 // ReadJSONTree reads the next JSON value from d as Jackson's readTree
 // does: objects as *JSONObject, arrays as []any, numbers as json.Number
