@@ -66,6 +66,10 @@ type v3ProduceDataInfo struct {
 
 func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 	topic := c.r.PathValue("topic")
+	// Records are read while answers are written, as Jetty lets
+	// ProduceAction do; without this net/http drops the unread body at the
+	// first answer. HTTP/2 needs nothing, so its refusal is ignored.
+	_ = http.NewResponseController(w).EnableFullDuplex()
 	body := http.MaxBytesReader(w, c.r.Body, p.cfg.maxBodyBytes)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -324,4 +325,28 @@ func TestV3ProduceBatchAnswersMultiStatus(t *testing.T) {
 	e.wantError(e.do(http.MethodPost, url, "application/json", []byte(`{"entries":[]}`)), 422, 42208, "Empty batch.")
 	e.wantError(e.do(http.MethodPost, url, "application/json", []byte(`{"entries":[{"id":"a"},{"id":"a"}]}`)), 422, 42208, "Batch entry IDs are not distinct.")
 	e.wantError(e.do(http.MethodPost, url, "application/json", []byte(`{"entries":[{"id":1}]}`)), 422, 42208, "Batch entry identifier is not a valid string.")
+}
+
+func TestV3ProduceStreamReadsRecordsSentAfterTheFirstAnswer(t *testing.T) {
+	// Jetty reads a streamed produce body while the answers are written
+	// (kafka-rest v7.9.0 resources/v3/ProduceAction.java answers each
+	// record as it is produced), so a body longer than one read still has
+	// every record answered.
+	e := newEnv(t, envOptions{})
+	e.createTopic("v3long", 1)
+	var body strings.Builder
+	const n = 200
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&body, `{"value":{"type":"STRING","data":"%04d %s"}}`+"\n", i, strings.Repeat("x", 1000))
+	}
+	resp := e.do(http.MethodPost, "/v3/clusters/"+e.clusterID()+"/topics/v3long/records", "application/json", []byte(body.String()))
+	got := readStream(t, resp.body)
+	if resp.status != http.StatusOK || len(got) != n {
+		t.Fatalf("%d, %d answers, last %v", resp.status, len(got), got[len(got)-1])
+	}
+	for i, a := range got {
+		if a["error_code"] != float64(200) || a["offset"] != float64(i) {
+			t.Fatalf("answer %d: %v", i, a)
+		}
+	}
 }
