@@ -540,6 +540,13 @@ func queryInt(r *http.Request, name string, def int64) int64 {
 // untouched (Jersey passes null); unknown fields and malformed JSON are
 // answered 400, as Jackson's exceptions are mapped.
 func (p *Proxy) decodeBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	return p.decodeBodyOf(w, r, v, nil)
+}
+
+// decodeBodyOf is decodeBody for an entity with fields of free JSON, whose
+// paths free names: a body nested past Jackson's depth inside one of them
+// is refused as Jackson refuses it (depth.go).
+func (p *Proxy) decodeBodyOf(w http.ResponseWriter, r *http.Request, v any, free func(path []any) bool) *apiError {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.cfg.maxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
@@ -550,6 +557,11 @@ func (p *Proxy) decodeBody(w http.ResponseWriter, r *http.Request, v any) *apiEr
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
+	}
+	if free != nil {
+		if _, deep := tooDeepIn(body, free); deep {
+			return tooDeepBody()
+		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

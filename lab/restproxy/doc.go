@@ -21,6 +21,9 @@
 //     consumers, lags), v3_replicas.go
 //     (partition replicas, consumer assignments): API v3.
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
+//   - depth.go: request bodies nested past Jackson's 1000 levels inside a
+//     record's key or value (internal/jsondepth), refused as kafka-rest
+//     refuses them.
 //
 // # Schemas
 //
@@ -70,6 +73,12 @@
 //     at once (WithMaxConsumerInstances); one more is answered 429/42901.
 //     The real proxy has no such bound.
 //   - v3 subject_name_strategy other than TOPIC_NAME is refused with 400.
+//   - A produce body nested past 1000 levels inside a record's key or value
+//     is refused for its depth even when a mistyped field earlier in the
+//     body would have stopped Jackson first. A v3 record nested past
+//     10000 levels (Go's decoder bound) ends the stream with one "Error
+//     processing JSON" answer, where kafka-rest answers the record's depth
+//     and then the depth it meets skipping the rest.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

@@ -41,8 +41,12 @@ var (
 // decodeProduceRequest parses a produce request body the way the REST
 // Proxy's Jackson binding does: field names are case-sensitive, unknown
 // fields are rejected, scalars are coerced into string and integer fields,
-// and content after the first JSON value is ignored.
+// content after the first JSON value is ignored, and a key or value nested
+// past Jackson's depth is refused (depth.go).
 func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
+	if _, deep := tooDeepIn(body, v2RecordData); deep {
+		return nil, tooDeepBody()
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {

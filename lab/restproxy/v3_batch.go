@@ -46,7 +46,7 @@ func batchError(msg string) *apiError {
 
 func (p *Proxy) produceBatchV3(w http.ResponseWriter, c v3ctx) {
 	var req *v3BatchRequest
-	if e := p.decodeBody(w, c.r, &req); e != nil {
+	if e := p.decodeBodyOf(w, c.r, &req, v3BatchData); e != nil {
 		writeV3Error(w, e)
 		return
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/ctalab/ctalab/internal/jsondepth"
 )
 
 // POST /v3/clusters/{cluster}/topics/{topic}/records, as kafka-rest's
@@ -72,7 +74,6 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	body := http.MaxBytesReader(w, c.r.Body, p.cfg.maxBodyBytes)
 	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
 	flusher, _ := w.(http.Flusher)
 	started := false
 	emit := func(v any) {
@@ -91,10 +92,24 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 		}
 	}
 	for c.r.Context().Err() == nil { // the client left, or the proxy is closing
-		var rec v3ProduceRecord
-		err := dec.Decode(&rec)
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		var rec v3ProduceRecord
+		if err == nil {
+			if r, deep := tooDeepIn(raw, v3RecordData); deep {
+				emit(v3TooDeepRecord(r.Path[0].(string)))
+				if next, more := jsondepth.NextTooDeep(raw, r.End, jsondepth.Max+1); more {
+					emit(v3TooDeepResync(next))
+					break
+				}
+				continue
+			}
+			rd := json.NewDecoder(bytes.NewReader(raw))
+			rd.DisallowUnknownFields()
+			err = rd.Decode(&rec)
 		}
 		if err != nil {
 			var tooBig *http.MaxBytesError
