@@ -484,8 +484,15 @@
 // foreign-key join, persistent or a push one that logs its stores, makes
 // Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
 // -RESPONSE-<n>-topic and the subscription store's changelog, deleted with
-// its other internal topics (fksubscription.go), but writes no record to
-// them). A stream-stream join (alone or aggregated, or each
+// its other internal topics (fksubscription.go), and writes Kafka Streams'
+// subscriptions, store entries and answers to them (fkprotocol.go) while
+// computing the join itself in memory, but writes no record to them where
+// a table's key or value format needs the schema registry (the
+// serializers' subjects under Kafka Streams' -pk, -fk and -vh pseudo
+// topics), the right table's key is DELIMITED or PROTOBUF_NOSR, or a
+// table is rekeyed before the join; it writes them for every table update,
+// as it answers the join, where the tables' record caches may merge a key's
+// updates within a commit interval). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs
 // each window store to a changelog named as ksqlDB's topology names the
 // store

@@ -22,9 +22,10 @@ import (
 // co-partitioned with the right table's topic and the response topic with
 // the left's (doJoinOnForeignKey's copartitionSources); the store belongs
 // to the right table's sub-topology, a partition per task of it. The join
-// itself runs as before, in the query's processor: the topics are made,
-// and deleted with the query's other internal topics, a push query's when
-// it ends, but no record is written to them.
+// itself runs in the query's processor: the topics are made, and deleted
+// with the query's other internal topics, a push query's when it ends, and
+// fkProtocol writes to them what Kafka Streams' sub-topologies exchange
+// (fkprotocol.go).
 type fkSubscription struct {
 	plan                             *planner.ForeignKeySubscription
 	registration, response, storeLog string

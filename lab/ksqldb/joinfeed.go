@@ -221,6 +221,9 @@ func (q *runningQuery) restoreJoinTables(ctx context.Context) error {
 			if row, ok := q.joinDecs[leaf].decode(ctx, r); ok {
 				row.Leaf = leaf
 				q.proc.ProcessJoin(row, false)
+				if q.fkProto != nil {
+					q.fkProto.restoreRow(row)
+				}
 			}
 		}
 	})

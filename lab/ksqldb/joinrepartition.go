@@ -37,6 +37,20 @@ type joinRepartitioner struct {
 	signal   sync.Once
 }
 
+// rekeysLeaf reports whether the first thread rekeys any of the given
+// leaves (false for a join without repartitions).
+func (jr *joinRepartitioner) rekeysLeaf(leaves ...int) bool {
+	if jr == nil {
+		return false
+	}
+	for _, side := range jr.sides {
+		if slices.Contains(leaves, side.plan.Leaf) {
+			return true
+		}
+	}
+	return false
+}
+
 // joinSide is one repartitioned stream.
 type joinSide struct {
 	plan     *planner.JoinRepartition

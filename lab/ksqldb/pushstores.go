@@ -26,8 +26,8 @@ import (
 // (jointables.go), made as Kafka Streams makes them before the query runs
 // (runningQuery.prepareInternal), a table-table join's two table stores
 // and its projection's Project-Last (pushproject.go), a foreign-key join's
-// subscription topics and store changelog, without records
-// (fksubscription.go), and the repartition
+// subscription topics and store changelog (fksubscription.go) and their
+// records (fkprotocol.go), and the repartition
 // topics of the sources it rekeys, <app>-Join-repartition or
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
@@ -74,6 +74,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 			side.dec.throwTS = false // as a push query's own decoders (newPushInput)
 		}
 	}
+	rq.fkProto = s.newFKProtocol(rq.fkSub, as, rq.jrep.rekeysLeaf(0, 1))
 	if as.Join.Windowed() {
 		if err := rq.useWindowLogs(ctx, q); err != nil {
 			return nil, fmt.Errorf("start push query: %w", err)
@@ -120,6 +121,11 @@ func (ps *pushStores) apply(ctx context.Context, in *kgo.Record, row operators.I
 	if tl := ps.rq.tableLogs[row.Leaf]; tl != nil {
 		if rec := tl.record(ps.rq, in, row); rec != nil {
 			ps.cl.Produce(ctx, rec, ps.errs.promise)
+		}
+	}
+	if fp := ps.rq.fkProto; fp != nil {
+		if err := fp.apply(in, row, func(rec *kgo.Record) { ps.cl.Produce(ctx, rec, ps.errs.promise) }); err != nil {
+			ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: ps.rq.fkSub.registration, err: err})
 		}
 	}
 }

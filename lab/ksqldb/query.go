@@ -58,6 +58,7 @@ type runningQuery struct {
 	projLog   *projectLog        // a table-table join's Project-Last changelog (see projectlast.go)
 	fkLog     *fkStoreLog        // a foreign-key join's output store changelog in a chain (see fkstorelog.go)
 	fkSub     *fkSubscription    // a foreign-key join's subscription topics (see fksubscription.go)
+	fkProto   *fkProtocol        // the records on them (see fkprotocol.go); nil where none are written
 	aggLog    *aggLog            // an aggregation's store changelog in ksqlDB's layout (see aggstore.go)
 	prepLog   *prepareLog        // a table-table join's aggregation's Prepare-Last changelog (see preparelast.go)
 	srcStore  *sourceStore       // a table projection's source store, logged to its changelog (see sourcestore.go)
@@ -128,6 +129,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(qi, plan)
 	rq.fkSub = newFKSubscription(rq.appID, qi, plan)
+	rq.fkProto = s.newFKProtocol(rq.fkSub, plan, rq.jrep.rekeysLeaf(0, 1))
 	rq.aggLog = s.newAggLog(qi, plan, sink)
 	rq.prepLog = s.newPrepareLog(qi, plan)
 	rq.jstages = s.newJoinStages(qi, plan, sink)
@@ -490,6 +492,11 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 					produce(r, rec)
 				}
 			}
+			if q.fkProto != nil {
+				if err := q.fkProto.apply(r, row, func(rec *kgo.Record) { produce(r, rec) }); err != nil {
+					q.srv.processingError(q.info.ID, r, &serializeError{topic: q.fkSub.registration, err: err})
+				}
+			}
 			process(r, row)
 		})
 	} else {
@@ -778,8 +785,16 @@ func (q *runningQuery) restore(ctx context.Context) error {
 	if err := q.restoreOffsetMetadata(ctx); err != nil {
 		return err
 	}
+	if q.fkProto != nil {
+		q.fkProto.reset()
+	}
 	if err := q.restoreJoinTables(ctx); err != nil {
 		return err
+	}
+	if q.fkProto != nil {
+		if err := q.fkProto.restoreStore(ctx, q.srv); err != nil {
+			return err
+		}
 	}
 	if q.changelog == "" {
 		return nil

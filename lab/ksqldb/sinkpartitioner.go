@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -33,10 +34,31 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	if q.joinStores != nil {
 		maps.Copy(parts, q.joinStores.keyParts(q.plan))
 	}
-	if len(parts) == 0 {
-		return kgo.RecordPartitioner(def)
+	var out kgo.Partitioner = def
+	if len(parts) > 0 {
+		out = baseKeyPartitioner{def: def, parts: parts}
 	}
-	return kgo.RecordPartitioner(baseKeyPartitioner{def: def, parts: parts})
+	if q.fkProto != nil {
+		out = fixedPartitioner{def: out, topics: q.fkProto.fixedTopics()}
+	}
+	return kgo.RecordPartitioner(out)
+}
+
+// fixedPartitioner sends the records of some topics to the partition
+// each names (kgo.Record.Partition) and defers every other record to def:
+// a foreign-key join's answers go to their left record's partition and
+// its subscription store's entries to their task's (see fkprotocol.go).
+type fixedPartitioner struct {
+	def    kgo.Partitioner
+	topics []string
+}
+
+// ForTopic implements kgo.Partitioner.
+func (p fixedPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
+	if slices.Contains(p.topics, topic) {
+		return kgo.ManualPartitioner().ForTopic(topic)
+	}
+	return p.def.ForTopic(topic)
 }
 
 // keyPart is where a topic's keys hold the key their partition is

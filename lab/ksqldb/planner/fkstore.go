@@ -39,11 +39,10 @@ func (p *Plan) ForeignKeyStore() *ForeignKeyStore {
 	t := &topology{}
 	t.sub()
 	fs := &ForeignKeyStore{Name: foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "").output}
-	for i, c := range left.Source.Schema.Cols {
-		if c.Key {
-			fs.Keys = append(fs.Keys, types.Column{Name: left.Alias + "_" + c.Name, Type: c.Type, Key: true})
-			fs.KeyFrom = append(fs.KeyFrom, left.Base+i)
-		}
+	pa := prependAlias(jp, 0)
+	fs.Keys = pa.Keys
+	for _, i := range pa.KeyFrom {
+		fs.KeyFrom = append(fs.KeyFrom, left.Base+i)
 	}
 	fs.Values, fs.From = joinedValues(jp, 1)
 	return fs
@@ -66,6 +65,45 @@ type ForeignKeySubscription struct {
 	// LeftTopic and RightTopic are the tables' topics the response and
 	// registration topics are co-partitioned with
 	LeftTopic, RightTopic string
+	// Left and Right are the two tables as their PrependAlias steps hand
+	// them to the join (the left KTable and the foreign-key table of
+	// KTable.join): the records on the topics are in their serdes
+	Left, Right PrependAlias
+}
+
+// PrependAlias is the layout of a table's PrependAlias step
+// (TableSelectBuilder over the source's columns, named ALIAS_NAME; the
+// historical plans' CTAS_OUTPUT_0.PrependAliasLeft schema): its key
+// columns and its values (the source's values, pseudo columns and key
+// copy), each with its index in the table's input row (KeyFrom, From).
+type PrependAlias struct {
+	Keys    []types.Column
+	KeyFrom []int
+	Values  []types.Column
+	From    []int
+}
+
+// prependAlias is the PrependAlias layout of leaf i of jp.
+func prependAlias(jp *JoinPlan, i int) PrependAlias {
+	l := jp.Leaves[i]
+	var pa PrependAlias
+	for j, c := range l.Source.Schema.Cols {
+		if c.Key {
+			pa.Keys = append(pa.Keys, types.Column{Name: l.Alias + "_" + c.Name, Type: c.Type, Key: true})
+			pa.KeyFrom = append(pa.KeyFrom, j)
+		}
+	}
+	before := 0
+	if i > 0 {
+		_, prev := joinedValues(jp, i-1)
+		before = len(prev)
+	}
+	vals, from := joinedValues(jp, i)
+	pa.Values = vals[before:]
+	for _, f := range from[before:] {
+		pa.From = append(pa.From, f-l.Base)
+	}
+	return pa
 }
 
 // ForeignKeySubscription is the subscription topics and store of a
@@ -83,5 +121,6 @@ func (p *Plan) ForeignKeySubscription() *ForeignKeySubscription {
 	return &ForeignKeySubscription{
 		Registration: n.registration, Response: n.response, Store: n.state,
 		LeftTopic: left.Source.Topic, RightTopic: right.Source.Topic,
+		Left: prependAlias(jp, 0), Right: prependAlias(jp, 1),
 	}
 }

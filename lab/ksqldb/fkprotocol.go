@@ -1,0 +1,355 @@
+package ksqldb
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// fkProtocol writes the records Kafka Streams' foreign-key join exchanges
+// between its two tables' sub-topologies (KTableImpl.doJoinOnForeignKey,
+// apache/kafka 3.9; fkwire.go has their layouts) as the join applies each
+// table record: a left update registers on the registration topic
+// (SubscriptionSendProcessorSupplier), the subscription store takes it and
+// logs it to its changelog (SubscriptionReceiveProcessorSupplier), and the
+// right table answers on the response topic, for a subscription
+// (SubscriptionJoinProcessorSupplier) and for each subscriber of a right
+// update (ForeignTableJoinProcessorSupplier). The join's results are
+// still computed by the processor; these records are what a reader of the
+// topics sees. Keys and values are in the serdes ksqlDB hands Kafka
+// Streams: the PrependAlias steps' (TableSelectBuilder over internalFormats,
+// confluentinc/ksql v7.9.0), the left value hashed for the subscription's
+// hash. Only formats without a schema registry are written: the others'
+// serializers register subjects under Kafka Streams' pseudo topics
+// (<registration topic>-pk, -fk, -vh), whose schema ids are not known
+// here.
+type fkProtocol struct {
+	sub      *fkSubscription
+	plan     *planner.ForeignKeySubscription
+	leftJoin bool
+	fkExpr   func([]any) any
+	base     int   // the left table's first column in the joined row
+	row      []any // the joined row the foreign key is evaluated on
+	// the left key, left value, right key and right value serdes
+	lkey, lval, rkey, rval *formats.Serde
+	regPart                kgo.TopicPartitioner // the registration topic's default partitioner
+
+	left  map[string]fkLeftRow         // by the left row's encoded key: the left table's store
+	right map[string]fkRightRow        // by the right key's bytes: the right table's
+	subs  map[string]map[string][]byte // foreign key -> primary key -> subscription: the subscription store
+}
+
+// fkLeftRow is what a left row's next update needs of it: its key and
+// foreign key bytes (fk nil for a null foreign key).
+type fkLeftRow struct{ pk, fk []byte }
+
+// fkRightRow is a right row's value bytes and time.
+type fkRightRow struct {
+	val []byte
+	ts  int64
+}
+
+// newFKProtocol is the protocol of a query's foreign-key join, nil where it
+// writes no records: no foreign-key join, tables rekeyed before it, or a
+// table in a format that needs the schema registry.
+func (s *Server) newFKProtocol(sub *fkSubscription, plan *planner.Plan, rekeys bool) *fkProtocol {
+	if sub == nil || rekeys {
+		return nil
+	}
+	jp := plan.Join
+	left, right := jp.Leaves[0].Source, jp.Leaves[1].Source
+	if !fkWritableFormats(left, right) || left.Window != nil || right.Window != nil || len(sub.plan.Right.Keys) != 1 {
+		return nil
+	}
+	fs := sub.plan
+	step := jp.Steps[0]
+	return &fkProtocol{
+		sub: sub, plan: fs, leftJoin: step.Type == sql.LeftJoin,
+		fkExpr: step.LeftKey.Eval, base: jp.Leaves[0].Base, row: make([]any, jp.Width),
+		lkey:    fkSerde(s, left, fs.Left.Keys, true, sub.registration+"-pk"),
+		lval:    fkSerde(s, left, fs.Left.Values, false, sub.registration+"-vh"),
+		rkey:    fkSerde(s, right, fs.Right.Keys, true, sub.registration),
+		rval:    fkSerde(s, right, fs.Right.Values, false, sub.response),
+		regPart: kgo.StickyKeyPartitioner(nil).ForTopic(sub.registration),
+		left:    map[string]fkLeftRow{}, right: map[string]fkRightRow{}, subs: map[string]map[string][]byte{},
+	}
+}
+
+// fkWritableFormats reports the formats whose records the protocol writes:
+// none that needs the schema registry, and a right key format whose
+// serializer writes a null key as null bytes (KAFKA: KafkaSerdeFactory's
+// RowSerializer; JSON: KsqlConnectSerializer), as a null foreign key is.
+func fkWritableFormats(left, right *metastore.Source) bool {
+	return slices.Contains([]string{formats.Kafka, formats.JSON}, right.KeyFormat) &&
+		slices.Contains([]string{formats.Kafka, formats.JSON, formats.Delimited}, left.KeyFormat) &&
+		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, left.ValueFormat) &&
+		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, right.ValueFormat)
+}
+
+// fkSerde is a serde of a PrependAlias step's key or value columns in its
+// table's format.
+func fkSerde(s *Server, src *metastore.Source, cols []types.Column, key bool, topic string) *formats.Serde {
+	if key {
+		return formats.NewSerde(src.KeyFormat, cols, true, topic, s.reg).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable)
+	}
+	return formats.NewSerde(src.ValueFormat, cols, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable)
+}
+
+// pick is the columns of a table's input row at the indexes from.
+func pick(row []any, from []int) []any {
+	out := make([]any, len(from))
+	for i, idx := range from {
+		out[i] = row[idx]
+	}
+	return out
+}
+
+// apply writes the records of table record in, row its decoded row, to
+// emit; a left or right row updates the protocol's state of its table.
+// A row that cannot be serialized writes nothing and is returned as an
+// error.
+func (fp *fkProtocol) apply(in *kgo.Record, row operators.InRow, emit func(*kgo.Record)) error {
+	switch row.Leaf {
+	case 0:
+		return fp.applyLeft(in, row, emit)
+	case 1:
+		return fp.applyRight(in, row, emit)
+	}
+	return nil
+}
+
+// leftRow is the key and foreign key of a left row and the hash of its
+// value.
+func (fp *fkProtocol) leftRow(row operators.InRow) (fkLeftRow, []byte, error) {
+	pk, err := fp.lkey.Encode(pick(row.Vals, fp.plan.Left.KeyFrom))
+	if err != nil {
+		return fkLeftRow{}, nil, fmt.Errorf("foreign-key join primary key: %w", err)
+	}
+	clear(fp.row)
+	copy(fp.row[fp.base:], row.Vals)
+	var fk []byte
+	if v := fp.fkExpr(fp.row); v != nil {
+		if fk, err = fp.rkey.Encode([]any{v}); err != nil {
+			return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
+		}
+	}
+	val, err := fp.lval.Encode(pick(row.Vals, fp.plan.Left.From))
+	if err != nil {
+		return fkLeftRow{}, nil, fmt.Errorf("foreign-key join left value: %w", err)
+	}
+	return fkLeftRow{pk: pk, fk: fk}, fkHashBytes(val), nil
+}
+
+// applyLeft sends a left update's subscriptions as
+// SubscriptionSendProcessorSupplier's leftJoinInstructions (LEFT JOIN) or
+// defaultJoinInstructions do, each with the hash of the new value (none
+// for a delete) and the left record's partition, and receives them.
+func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*kgo.Record)) error {
+	old, had := fp.left[row.SrcKey]
+	var nu fkLeftRow
+	var hash []byte
+	if !row.Tombstone {
+		var err error
+		if nu, hash, err = fp.leftRow(row); err != nil {
+			return err
+		}
+		fp.left[row.SrcKey] = nu
+	} else {
+		if !had {
+			return nil
+		}
+		delete(fp.left, row.SrcKey)
+		nu.pk = old.pk
+	}
+	// ksqlDB's extractor hands Kafka Streams a key even for a null
+	// foreign key (KsqlKeyExtractor: GenericKey.genericKey(null)), which
+	// the right key serde writes as null bytes: Kafka Streams compares
+	// the keys' bytes and sends such a subscription with a null key
+	send := func(fk []byte, instr byte) { fp.subscribe(in, row.TS, nu.pk, fk, hash, instr, emit) }
+	switch {
+	case !had:
+		if fp.leftJoin {
+			send(nu.fk, fkPropagateNullIfNoFKValue)
+		} else {
+			send(nu.fk, fkPropagateOnlyIfFKValue)
+		}
+	case fp.leftJoin:
+		// a delete's new key is null bytes too
+		if !bytes.Equal(nu.fk, old.fk) {
+			send(old.fk, fkDeleteKeyAndPropagate)
+		}
+		send(nu.fk, fkPropagateNullIfNoFKValue)
+	case row.Tombstone:
+		send(old.fk, fkDeleteKeyAndPropagate)
+	default:
+		if !bytes.Equal(nu.fk, old.fk) {
+			send(old.fk, fkDeleteKeyNoPropagate)
+		}
+		send(nu.fk, fkPropagateNullIfNoFKValue)
+	}
+	return nil
+}
+
+// subscribe writes a subscription to the registration topic (keyed by the
+// foreign key, nil for a null one; the left record's headers and time),
+// then what the right table's sub-topology makes of it: the store's put or
+// delete, logged, and the answer.
+func (fp *fkProtocol) subscribe(in *kgo.Record, ts int64, pk, fk, hash []byte, instr byte, emit func(*kgo.Record)) {
+	w := fkSubscriptionWrapper(hash, instr, pk, in.Partition)
+	emit(&kgo.Record{Topic: fp.sub.registration, Key: fk, Value: w, Headers: in.Headers, Timestamp: time.UnixMilli(ts)})
+	if fk == nil {
+		// SubscriptionReceiveProcessorSupplier drops a null key but
+		// for this instruction, which keeps no store entry and finds
+		// no right row
+		if instr == fkPropagateNullIfNoFKValue {
+			fp.respond(in.Headers, pk, hash, nil, ts, in.Partition, emit)
+		}
+		return
+	}
+	entry := &kgo.Record{Topic: fp.sub.storeLog, Key: fkCombinedKey(fk, pk), Timestamp: time.UnixMilli(ts),
+		Partition: int32(fp.regPart.Partition(&kgo.Record{Key: fk}, int(fp.sub.rightTasks)))}
+	subs := fp.subs[string(fk)]
+	if instr == fkDeleteKeyAndPropagate || instr == fkDeleteKeyNoPropagate {
+		delete(subs, string(pk))
+		if len(subs) == 0 {
+			delete(fp.subs, string(fk))
+		}
+	} else {
+		if subs == nil {
+			subs = map[string][]byte{}
+			fp.subs[string(fk)] = subs
+		}
+		subs[string(pk)] = w
+		entry.Value = w
+	}
+	emit(entry)
+	r, found := fp.right[string(fk)]
+	at := ts
+	if found {
+		at = max(ts, r.ts)
+	}
+	switch instr {
+	case fkDeleteKeyAndPropagate:
+		fp.respond(in.Headers, pk, hash, nil, at, in.Partition, emit)
+	case fkPropagateNullIfNoFKValue:
+		fp.respond(in.Headers, pk, hash, r.val, at, in.Partition, emit)
+	case fkPropagateOnlyIfFKValue:
+		if found {
+			fp.respond(in.Headers, pk, hash, r.val, at, in.Partition, emit)
+		}
+	}
+}
+
+// respond writes an answer to the response topic, keyed by the left key,
+// to the left record's partition.
+func (fp *fkProtocol) respond(headers []kgo.RecordHeader, pk, hash, val []byte, ts int64, part int32, emit func(*kgo.Record)) {
+	emit(&kgo.Record{Topic: fp.sub.response, Key: pk, Value: fkResponseWrapper(hash, val), Headers: headers,
+		Timestamp: time.UnixMilli(ts), Partition: part})
+}
+
+// rightRow is a right row's key bytes, and its value's (nil for a delete).
+func (fp *fkProtocol) rightRow(row operators.InRow) (fk, val []byte, err error) {
+	if fk, err = fp.rkey.Encode(pick(row.Vals, fp.plan.Right.KeyFrom)); err != nil {
+		return nil, nil, fmt.Errorf("foreign-key join right key: %w", err)
+	}
+	if row.Tombstone {
+		return fk, nil, nil
+	}
+	if val, err = fp.rval.Encode(pick(row.Vals, fp.plan.Right.From)); err != nil {
+		return nil, nil, fmt.Errorf("foreign-key join right value: %w", err)
+	}
+	return fk, val, nil
+}
+
+// applyRight answers every subscriber of a right update, in the store's
+// key order, with the new value (none for a delete) at the right record's
+// time and with its headers (ForeignTableJoinProcessorSupplier).
+func (fp *fkProtocol) applyRight(in *kgo.Record, row operators.InRow, emit func(*kgo.Record)) error {
+	fk, val, err := fp.rightRow(row)
+	if err != nil {
+		return err
+	}
+	fp.setRight(fk, val, row.TS)
+	subs := fp.subs[string(fk)]
+	for _, pk := range slices.Sorted(maps.Keys(subs)) {
+		w := subs[pk]
+		fp.respond(in.Headers, []byte(pk), fkWrapperHash(w), val, row.TS, fkWrapperPartition(w), emit)
+	}
+	return nil
+}
+
+func (fp *fkProtocol) setRight(fk, val []byte, ts int64) {
+	if val == nil {
+		delete(fp.right, string(fk))
+		return
+	}
+	fp.right[string(fk)] = fkRightRow{val: val, ts: ts}
+}
+
+// fixedTopics are the topics whose records name their partition.
+func (fp *fkProtocol) fixedTopics() []string {
+	return []string{fp.sub.response, fp.sub.storeLog}
+}
+
+// reset forgets the tables and the store, before a restore.
+func (fp *fkProtocol) reset() {
+	clear(fp.left)
+	clear(fp.right)
+	clear(fp.subs)
+}
+
+// restoreRow takes a table row the query reads back on a restart into the
+// tables' state, writing nothing.
+func (fp *fkProtocol) restoreRow(row operators.InRow) {
+	switch row.Leaf {
+	case 0:
+		if row.Tombstone {
+			delete(fp.left, row.SrcKey)
+			return
+		}
+		if lr, _, err := fp.leftRow(row); err == nil {
+			fp.left[row.SrcKey] = lr
+		}
+	case 1:
+		if fk, val, err := fp.rightRow(row); err == nil {
+			fp.setRight(fk, val, row.TS)
+		}
+	}
+}
+
+// restoreStore reads the subscription store back from its changelog, as
+// Kafka Streams restores it.
+func (fp *fkProtocol) restoreStore(ctx context.Context, s *Server) error {
+	return s.restoreChangelog(ctx, fp.sub.storeLog, func(r *kgo.Record) error {
+		fk, pk, ok := fkSplitCombinedKey(r.Key)
+		if !ok {
+			return fmt.Errorf("subscription store key %x", r.Key)
+		}
+		subs := fp.subs[string(fk)]
+		if r.Value == nil {
+			delete(subs, string(pk))
+			if len(subs) == 0 {
+				delete(fp.subs, string(fk))
+			}
+			return nil
+		}
+		if subs == nil {
+			subs = map[string][]byte{}
+			fp.subs[string(fk)] = subs
+		}
+		subs[string(pk)] = slices.Clone(r.Value)
+		return nil
+	})
+}
