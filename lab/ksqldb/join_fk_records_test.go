@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -183,4 +184,165 @@ func fkSameRecords(t *testing.T, got, want []fkRec) {
 			t.Errorf("partition %d:\n got %q\nwant %q", p, g[p], w[p])
 		}
 	}
+}
+
+// A subscription carries the left record's headers to the registration
+// topic and its answer to the response topic, and a right update's answer
+// carries the right record's: each processor forwards the record it
+// received with a new key and value (Record.withKey, withValue), headers
+// kept, and the sinks write them. The store's changelog has none
+// (ProcessorContextImpl.logChange: headers only with the IQ consistency
+// vector, which ksqlDB does not enable). apache/kafka 3.9.0-rc3,
+// streams/.../foreignkeyjoin/SubscriptionSendProcessorSupplier.forward,
+// SubscriptionJoinProcessorSupplier, ForeignTableJoinProcessorSupplier.
+func TestAForeignKeyJoinsSubscriptionRecordsCarryTheirTableRecordsHeaders(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	id := startFKJoin(t, st, url)
+	produce := func(topic string, ts int64, key uint64, value, header string) {
+		rec := &kgo.Record{Topic: topic, Key: longKey(key), Value: []byte(value), Timestamp: time.UnixMilli(ts),
+			Headers: []kgo.RecordHeader{{Key: header, Value: []byte(topic)}}}
+		if err := st.cl.ProduceSync(context.Background(), rec).FirstErr(); err != nil {
+			t.Fatalf("produce: %v", err)
+		}
+	}
+	produce("right_topic", 0, 0, `{"F1":"blah","F2":4}`, "r0")
+	produce("left_topic", 1000, 1, `{"NAME":"zero","FOREIGN_KEY":0}`, "l1")
+	produce("right_topic", 2000, 0, `{"F1":"a","F2":5}`, "r2")
+	headers := func(rs []*kgo.Record) []string {
+		var out []string
+		for _, r := range rs {
+			var hs []string
+			for _, h := range r.Headers {
+				hs = append(hs, h.Key+"="+string(h.Value))
+			}
+			out = append(out, fmt.Sprint(hs))
+		}
+		return out
+	}
+	reg := headers(st.records(queryTopic(id, fkRegistrationTopic), 1))
+	entries := headers(st.records(queryTopic(id, fkSubscriptionLog), 1))
+	answers := headers(st.records(queryTopic(id, fkResponseTopic), 2))
+	t.Run("the subscription carries the left record's headers", func(t *testing.T) {
+		if want := []string{"[l1=left_topic]"}; !slices.Equal(reg, want) {
+			t.Errorf("registration headers %q, want %q", reg, want)
+		}
+	})
+	t.Run("the store's changelog entry has no headers", func(t *testing.T) {
+		if want := []string{"[]"}; !slices.Equal(entries, want) {
+			t.Errorf("store changelog headers %q, want %q", entries, want)
+		}
+	})
+	t.Run("each answer carries the headers of the record it answers", func(t *testing.T) {
+		if want := []string{"[l1=left_topic]", "[r2=right_topic]"}; !slices.Equal(answers, want) {
+			t.Errorf("response headers %q, want %q", answers, want)
+		}
+	})
+}
+
+// In a LEFT JOIN a left row always subscribes
+// (SubscriptionSendProcessorSupplier.leftJoinInstructions), a null foreign
+// key too: ksqlDB's KsqlKeyExtractor hands Kafka Streams
+// GenericKey.genericKey(null), never a null key, which the right table's
+// key serde writes as null bytes (KAFKA: KafkaSerdeFactory's RowSerializer
+// over a LongSerializer), so the registration record has a null key, and
+// the right sub-topology answers it with no right row and keeps no store
+// entry, or drops it but for PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE
+// (SubscriptionReceiveProcessorSupplier.process). A change of key first
+// unsubscribes the old one with DELETE_KEY_AND_PROPAGATE, a delete as
+// well, whose new key is null, then subscribes the new one (confluentinc/ksql
+// v7.9.0 ksqldb-streams/.../KsqlKeyExtractor.java; apache/kafka 3.9.0-rc3).
+func TestALeftForeignKeyJoinSubscribesANullForeignKeyWithANullKey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON', partitions=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON', partitions=1);
+CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+	st.produceJoin(
+		joinRec{"left_topic", 1000, longKey(1), []byte(`{"NAME":"a","FOREIGN_KEY":null}`)},
+		joinRec{"left_topic", 2000, longKey(1), []byte(`{"NAME":"b","FOREIGN_KEY":0}`)},
+		joinRec{"left_topic", 3000, longKey(1), nil},
+	)
+	first := fkHash(`{"LEFT_TABLE_NAME":"a","LEFT_TABLE_FOREIGN_KEY":null,"LEFT_TABLE_ROWTIME":1000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":0,"LEFT_TABLE_L_ID":1}`)
+	second := fkHash(`{"LEFT_TABLE_NAME":"b","LEFT_TABLE_FOREIGN_KEY":0,"LEFT_TABLE_ROWTIME":2000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":1,"LEFT_TABLE_L_ID":1}`)
+	pk := longKey(1)
+	sub := func(instr byte, hash []byte) []byte {
+		head := byte(1)
+		if hash == nil {
+			head |= 0x80
+		}
+		return binary.BigEndian.AppendUint32(append(append([]byte{head, instr}, hash...), pk...), 0)
+	}
+	registrations := fkRecords(t, st, queryTopic(id, fkRegistrationTopic), 5)
+	entries := fkRecords(t, st, queryTopic(id, fkSubscriptionLog), 2)
+	responses := fkRecords(t, st, queryTopic(id, fkResponseTopic), 4)
+	t.Run("every update subscribes, a null foreign key under a null key", func(t *testing.T) {
+		fkSameRecords(t, registrations, []fkRec{
+			{0, nil, sub(2, first), 1000},
+			{0, nil, sub(1, second), 2000}, // the old, null, key unsubscribed
+			{0, longKey(0), sub(2, second), 2000},
+			{0, longKey(0), sub(1, nil), 3000},
+			{0, nil, sub(2, nil), 3000}, // the delete's new, null, key
+		})
+	})
+	t.Run("only a non-null foreign key has a store entry", func(t *testing.T) {
+		ck := append(binary.BigEndian.AppendUint32(nil, 8), append(longKey(0), pk...)...)
+		fkSameRecords(t, entries, []fkRec{{0, ck, sub(2, second), 2000}, {0, ck, nil, 3000}})
+	})
+	t.Run("a null key's PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE is answered, its DELETE_KEY_AND_PROPAGATE dropped", func(t *testing.T) {
+		fkSameRecords(t, responses, []fkRec{
+			{0, pk, append([]byte{0}, first...), 1000},
+			{0, pk, append([]byte{0}, second...), 2000},
+			{0, pk, []byte{0x80}, 3000},
+			{0, pk, []byte{0x80}, 3000},
+		})
+	})
+}
+
+// On a restart the right table's sub-topology restores the subscription
+// store from its changelog (a logged store), and both tables' stores from
+// theirs: a right update then answers the subscriptions made before the
+// restart with their hash and partition, and a left update unsubscribes
+// its old foreign key (ForeignTableJoinProcessorSupplier's prefix scan of
+// the store; SubscriptionSendProcessorSupplier's old value).
+func TestAForeignKeyJoinAnswersSubscriptionsMadeBeforeARestart(t *testing.T) {
+	st := newStack(t)
+	srv, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', partitions=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR) WITH (kafka_topic='right_topic', format='JSON', partitions=1);
+CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+	st.produceJoin(joinRec{"right_topic", 1000, []byte("0"), []byte(`{"F1":"r"}`)},
+		joinRec{"left_topic", 2000, []byte("1"), []byte(`{"NAME":"a","FOREIGN_KEY":0}`)})
+	fkRecords(t, st, queryTopic(id, fkResponseTopic), 1)
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceJoin(joinRec{"right_topic", 3000, []byte("0"), []byte(`{"F1":"s"}`)},
+		joinRec{"left_topic", 4000, []byte("1"), []byte(`{"NAME":"b","FOREIGN_KEY":7}`)})
+	before := fkHash(`{"LEFT_TABLE_NAME":"a","LEFT_TABLE_FOREIGN_KEY":0,"LEFT_TABLE_ROWTIME":2000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":0,"LEFT_TABLE_L_ID":1}`)
+	after := fkHash(`{"LEFT_TABLE_NAME":"b","LEFT_TABLE_FOREIGN_KEY":7,"LEFT_TABLE_ROWTIME":4000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":1,"LEFT_TABLE_L_ID":1}`)
+	sub := func(instr byte, hash []byte) []byte {
+		return binary.BigEndian.AppendUint32(append(append([]byte{1, instr}, hash...), '1'), 0)
+	}
+	registrations := fkRecords(t, st, queryTopic(id, fkRegistrationTopic), 3)
+	responses := fkRecords(t, st, queryTopic(id, fkResponseTopic), 3)
+	t.Run("a left update after the restart unsubscribes the old foreign key", func(t *testing.T) {
+		fkSameRecords(t, registrations, []fkRec{
+			{0, []byte("0"), sub(3, before), 2000},
+			{0, []byte("0"), sub(0, after), 4000},
+			{0, []byte("7"), sub(2, after), 4000},
+		})
+	})
+	t.Run("a right update after the restart answers the subscription made before it", func(t *testing.T) {
+		fkSameRecords(t, responses, []fkRec{
+			{0, []byte("1"), append(append([]byte{0}, before...), `{"RIGHT_TABLE_F1":"r","RIGHT_TABLE_ROWTIME":1000,"RIGHT_TABLE_ROWPARTITION":0,"RIGHT_TABLE_ROWOFFSET":0,"RIGHT_TABLE_R_ID":0}`...), 2000},
+			{0, []byte("1"), append(append([]byte{0}, before...), `{"RIGHT_TABLE_F1":"s","RIGHT_TABLE_ROWTIME":3000,"RIGHT_TABLE_ROWPARTITION":0,"RIGHT_TABLE_ROWOFFSET":1,"RIGHT_TABLE_R_ID":0}`...), 3000},
+			{0, []byte("1"), append([]byte{0}, after...), 4000},
+		})
+	})
 }
