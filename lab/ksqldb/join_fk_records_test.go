@@ -346,3 +346,26 @@ CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_ta
 		})
 	})
 }
+
+// A push query's foreign-key join runs the persistent join's steps under
+// its transient application id (see TestATransientForeignKeyJoinHasTheSubscriptionTopicsUntilItEnds),
+// so Kafka Streams writes the same subscription there.
+func TestATransientForeignKeyJoinWritesItsSubscriptions(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON', PARTITIONS=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', value_format='JSON', PARTITIONS=1);`, nil)
+	st.produceJoin(joinRec{"right_topic", 0, longKey(0), []byte(`{"F1":"blah","F2":4}`)},
+		joinRec{"left_topic", 10000, longKey(1), []byte(`{"NAME":"zero","FOREIGN_KEY":0}`)})
+	_, rd, qid := openQueryStream(t, h2c(), url, "SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id EMIT CHANGES LIMIT 2;")
+	if got := readLine(t, rd); got != `[1,0,"zero","blah"]` {
+		t.Errorf("push row %s, want [1,0,\"zero\",\"blah\"]", got)
+	}
+	app, _ := transientTopics(t, st, qid)
+	got := fkRecords(t, st, app+fkRegistrationTopic, 1)
+	hash := fkHash(`{"LEFT_TABLE_NAME":"zero","LEFT_TABLE_FOREIGN_KEY":0,"LEFT_TABLE_ROWTIME":10000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":0,"LEFT_TABLE_L_ID":1}`)
+	wrapper := binary.BigEndian.AppendUint32(append(append([]byte{1, 3}, hash...), longKey(1)...), 0)
+	fkSameRecords(t, got, []fkRec{{0, longKey(0), wrapper, 10000}})
+	st.produceJoin(joinRec{"right_topic", 11000, longKey(0), []byte(`{"F1":"a","F2":5}`)})
+	readLine(t, rd)
+}
