@@ -306,12 +306,16 @@ func endTransaction(ctx context.Context, sess *kgo.GroupTransactSession, perr *p
 
 // internal reports a topic the query's main thread writes with its
 // offsets: its changelog, a join's table-side and Project-Last changelogs,
-// a foreign-key join's output store changelog, a table-table join's
-// aggregation's Prepare-Last changelog, a chain of joins' repartitions
-// between its joins.
+// a foreign-key join's output store changelog and its subscription
+// topics and store changelog, a table-table join's aggregation's
+// Prepare-Last changelog, a chain of joins' repartitions between its
+// joins.
 func (q *runningQuery) internal(topic string) bool {
 	if topic != "" && topic == q.changelog || q.projLog != nil && topic == q.projLog.topic ||
 		q.fkLog != nil && topic == q.fkLog.topic || q.prepLog != nil && topic == q.prepLog.topic {
+		return true
+	}
+	if q.fkProto != nil && q.fkProto.owns(topic) {
 		return true
 	}
 	for _, logs := range q.windowLogs {

@@ -303,6 +303,11 @@ func (fp *fkProtocol) fixedTopics() []string {
 	return []string{fp.sub.response, fp.sub.storeLog}
 }
 
+// owns reports one of the topics the protocol writes.
+func (fp *fkProtocol) owns(topic string) bool {
+	return topic == fp.sub.registration || topic == fp.sub.response || topic == fp.sub.storeLog
+}
+
 // reset forgets the tables and the store, before a restore.
 func (fp *fkProtocol) reset() {
 	clear(fp.left)
