@@ -62,8 +62,8 @@ type fkRightRow struct {
 }
 
 // newFKProtocol is the protocol of a query's foreign-key join, nil where it
-// writes no records: no foreign-key join, tables rekeyed before it, or a
-// table in a format that needs the schema registry.
+// writes no records: no foreign-key join, tables rekeyed before it, or
+// formats fkWritableFormats does not take.
 func (s *Server) newFKProtocol(sub *fkSubscription, plan *planner.Plan, rekeys bool) *fkProtocol {
 	if sub == nil || rekeys {
 		return nil
