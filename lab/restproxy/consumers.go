@@ -537,8 +537,10 @@ func queryInt(r *http.Request, name string, def int64) int64 {
 }
 
 // decodeBody reads a JSON request body into v. An empty body leaves v
-// untouched (Jersey passes null); unknown fields and malformed JSON are
-// answered 400, as Jackson's exceptions are mapped.
+// untouched (Jersey passes null); malformed JSON is answered 400, as
+// Jackson's exceptions are mapped, and a field v lacks 422 (unrecognized);
+// the first of them in the body is the answer, as Jackson reads in order
+// (encoding/json keeps its first error too).
 func (p *Proxy) decodeBody(w http.ResponseWriter, r *http.Request, v any) *apiError {
 	return p.decodeBodyOf(w, r, v, nil)
 }
@@ -566,11 +568,12 @@ func (p *Proxy) decodeBodyOf(w http.ResponseWriter, r *http.Request, v any, free
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		msg := jsonErrorText(err)
 		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			msg = "Unrecognized field " + f + ", not marked as ignorable"
+			if name, uerr := strconv.Unquote(f); uerr == nil {
+				return unrecognized(name)
+			}
 		}
-		return jsonError("%s", msg)
+		return jsonError("%s", jsonErrorText(err))
 	}
 	return nil
 }

@@ -78,3 +78,13 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 func writeError(w http.ResponseWriter, e *apiError) {
 	writeJSON(w, e.Status, e)
 }
+
+// unrecognized is rest-utils' answer to a field the request entity lacks:
+// JacksonMessageBodyProvider.readFrom turns Jackson's
+// UnrecognizedPropertyException into a ConstraintViolationException with
+// this message, which ConstraintViolationExceptionMapper answers 422
+// (rest-utils v7.9.0 core/.../validation/JacksonMessageBodyProvider.java,
+// core/.../exceptions/ConstraintViolationExceptionMapper.java).
+func unrecognized(field string) *apiError {
+	return newAPIError(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, "Unrecognized field: %s", field)
+}

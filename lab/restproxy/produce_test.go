@@ -104,14 +104,15 @@ func TestMalformedRequestsWriteNothing(t *testing.T) {
 		body   string
 		status int
 	}{
-		"truncated":             {`{"records": [{"value": "aGk="}`, 400},
-		"not json":              {`records=aGk=`, 400},
-		"array body":            {`[{"value": "aGk="}]`, 400},
-		"records not an array":  {`{"records": {"value": "aGk="}}`, 400},
-		"record not an object":  {`{"records": ["aGk="]}`, 400},
-		"unknown field":         {`{"records": [], "recods": []}`, 400},
-		"unknown record field":  {`{"records": [{"value": "aGk=", "headers": []}]}`, 400},
-		"case matters":          {`{"Records": [{"value": "aGk="}]}`, 400},
+		"truncated":            {`{"records": [{"value": "aGk="}`, 400},
+		"not json":             {`records=aGk=`, 400},
+		"array body":           {`[{"value": "aGk="}]`, 400},
+		"records not an array": {`{"records": {"value": "aGk="}}`, 400},
+		"record not an object": {`{"records": ["aGk="]}`, 400},
+		// unknown fields are rest-utils' 422 (unknownfield_test.go)
+		"unknown field":         {`{"records": [], "recods": []}`, 422},
+		"unknown record field":  {`{"records": [{"value": "aGk=", "headers": []}]}`, 422},
+		"case matters":          {`{"Records": [{"value": "aGk="}]}`, 422},
 		"partition not integer": {`{"records": [{"value": "aGk=", "partition": "zero"}]}`, 400},
 		"schema id object":      {`{"value_schema_id": {}, "records": []}`, 400},
 		"empty body":            {``, 422},

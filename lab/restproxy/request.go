@@ -29,18 +29,9 @@ type produceRecord struct {
 	Partition *int32
 }
 
-var (
-	requestFields = map[string]bool{
-		"key_schema": true, "key_schema_id": true,
-		"value_schema": true, "value_schema_id": true,
-		"records": true,
-	}
-	recordFields = map[string]bool{"key": true, "value": true, "partition": true}
-)
-
 // decodeProduceRequest parses a produce request body the way the REST
 // Proxy's Jackson binding does: field names are case-sensitive, unknown
-// fields are rejected, scalars are coerced into string and integer fields,
+// fields are rejected (422, unrecognized), scalars are coerced into string and integer fields,
 // content after the first JSON value is ignored, and a key or value nested
 // past Jackson's depth is refused (depth.go).
 func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
@@ -61,32 +52,41 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 	if kind := jsonKind(raw); kind != "Object" {
 		return nil, jsonError("Cannot deserialize value of type `ProduceRequest` from %s value", kind)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
+	members, err := objectMembers(raw)
+	if err != nil {
 		return nil, jsonError("%s", jsonErrorText(err))
 	}
-	for name := range fields {
-		if !requestFields[name] {
-			return nil, jsonError("Unrecognized field %q (class ProduceRequest), not marked as ignorable", name)
+	// Jackson binds the members in the order written and stops at the
+	// first it cannot: a mistyped field, or one ProduceRequest lacks.
+	req := &produceRequest{}
+	for _, m := range members {
+		var apiErr *apiError
+		switch m.name {
+		case "key_schema":
+			req.KeySchema, apiErr = optString(m.value, "key_schema")
+		case "value_schema":
+			req.ValueSchema, apiErr = optString(m.value, "value_schema")
+		case "key_schema_id":
+			req.KeySchemaID, apiErr = optInt32(m.value, "key_schema_id")
+		case "value_schema_id":
+			req.ValueSchemaID, apiErr = optInt32(m.value, "value_schema_id")
+		case "records":
+			req.Records, apiErr = decodeRecords(m.value)
+		default:
+			apiErr = unrecognized(m.name)
+		}
+		if apiErr != nil {
+			return nil, apiErr
 		}
 	}
-	req := &produceRequest{}
-	var apiErr *apiError
-	if req.KeySchema, apiErr = optString(fields["key_schema"], "key_schema"); apiErr != nil {
-		return nil, apiErr
-	}
-	if req.ValueSchema, apiErr = optString(fields["value_schema"], "value_schema"); apiErr != nil {
-		return nil, apiErr
-	}
-	if req.KeySchemaID, apiErr = optInt32(fields["key_schema_id"], "key_schema_id"); apiErr != nil {
-		return nil, apiErr
-	}
-	if req.ValueSchemaID, apiErr = optInt32(fields["value_schema_id"], "value_schema_id"); apiErr != nil {
-		return nil, apiErr
-	}
-	recs, ok := fields["records"]
-	if !ok || isNull(recs) {
-		return req, nil
+	return req, nil
+}
+
+// decodeRecords reads the records array of a produce request, each record
+// in order (null: none).
+func decodeRecords(recs json.RawMessage) ([]produceRecord, *apiError) {
+	if isNull(recs) {
+		return nil, nil
 	}
 	if kind := jsonKind(recs); kind != "Array" {
 		return nil, jsonError("Cannot deserialize value of type `java.util.ArrayList<ProduceRecord>` from %s value (through reference chain: ProduceRequest[\"records\"])", kind)
@@ -95,15 +95,15 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 	if err := json.Unmarshal(recs, &elems); err != nil {
 		return nil, jsonError("%s", jsonErrorText(err))
 	}
-	req.Records = make([]produceRecord, 0, len(elems))
+	out := make([]produceRecord, 0, len(elems))
 	for i, elem := range elems {
 		rec, apiErr := decodeRecord(elem, i)
 		if apiErr != nil {
 			return nil, apiErr
 		}
-		req.Records = append(req.Records, rec)
+		out = append(out, rec)
 	}
-	return req, nil
+	return out, nil
 }
 
 func decodeRecord(raw json.RawMessage, i int) (produceRecord, *apiError) {
@@ -114,27 +114,62 @@ func decodeRecord(raw json.RawMessage, i int) (produceRecord, *apiError) {
 	if kind := jsonKind(raw); kind != "Object" {
 		return rec, jsonError("Cannot deserialize value of type `ProduceRecord` from %s value (through reference chain: ProduceRequest[\"records\"]->java.util.ArrayList[%d])", kind, i)
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
+	members, err := objectMembers(raw)
+	if err != nil {
 		return rec, jsonError("%s", jsonErrorText(err))
 	}
-	for name := range fields {
-		if !recordFields[name] {
-			return rec, jsonError("Unrecognized field %q (class ProduceRecord), not marked as ignorable", name)
+	for _, m := range members {
+		var apiErr *apiError
+		switch m.name {
+		case "key":
+			rec.Key = nil
+			if !isNull(m.value) {
+				rec.Key = m.value
+			}
+		case "value":
+			rec.Value = nil
+			if !isNull(m.value) {
+				rec.Value = m.value
+			}
+		case "partition":
+			rec.Partition, apiErr = optInt32(m.value, "partition")
+		default:
+			apiErr = unrecognized(m.name)
+		}
+		if apiErr != nil {
+			return rec, apiErr
 		}
 	}
-	if k, ok := fields["key"]; ok && !isNull(k) {
-		rec.Key = k
-	}
-	if v, ok := fields["value"]; ok && !isNull(v) {
-		rec.Value = v
-	}
-	p, apiErr := optInt32(fields["partition"], "partition")
-	if apiErr != nil {
-		return rec, apiErr
-	}
-	rec.Partition = p
 	return rec, nil
+}
+
+// member is one name and value of a JSON object.
+type member struct {
+	name  string
+	value json.RawMessage
+}
+
+// objectMembers is a JSON object's members in the order written (a name
+// written twice appears twice).
+func objectMembers(raw json.RawMessage) ([]member, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return nil, err
+	}
+	var out []member
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		name, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, member{name: name, value: v})
+	}
+	return out, nil
 }
 
 func nullRequest() *apiError {
