@@ -80,6 +80,9 @@ func (a *aggLog) record(q *runningQuery, c operators.Change, k operators.Aggrega
 	}
 	r := q.arena.record()
 	r.Topic, r.Key = a.topic, kb
+	if a.windowSuffix() > 0 {
+		r.Partition = c.Task() // the store's task (sinkPartitioner)
+	}
 	if !c.Deleted() {
 		if r.Value, err = q.arena.encode(a.val, q.proc.StoreRow(c)); err != nil {
 			return nil, err
@@ -134,7 +137,7 @@ func (a *aggLog) restore(ctx context.Context, q *runningQuery, r *kgo.Record) er
 			return fmt.Errorf("value: %w", err)
 		}
 	}
-	return q.proc.RestoreGroup(k, row, r.Timestamp.UnixMilli())
+	return q.proc.RestoreGroup(k, row, r.Timestamp.UnixMilli(), r.Partition)
 }
 
 // restoreAggLog reads the store back from its changelog; a record it

@@ -21,10 +21,11 @@ import (
 // ksqlDB query has is an EMIT FINAL aggregation's close time of its last
 // final emit, under its store's name
 // (AbstractKStreamTimeWindowAggregateProcessor and
-// KStreamSessionWindowAggregate's maybeForwardFinalResult); a restarted
-// task reads both back from the committed offsets, taking the largest
-// value of each key over its partitions
-// (StreamTask.initializeTaskTimeAndProcessorMetadata).
+// KStreamSessionWindowAggregate's maybeForwardFinalResult), which is the
+// task's own: partition p of each input topic is task p's, and carries
+// task p's close time; a restarted task reads both back from the committed
+// offsets of its partitions, taking the largest value of each key over
+// them (StreamTask.initializeTaskTimeAndProcessorMetadata).
 //
 // A query's main stream thread writes it so; its partition times are those
 // of the records it read, and a batch's commit carries the partitions the
@@ -134,17 +135,21 @@ func decodeProcessorMetadata(b []byte) (map[string]int64, error) {
 
 // offsetMetadataContext is ctx carrying the metadata of the batch's offset
 // commit, transactional or not: each partition's time and the last emit
-// close time of an EMIT FINAL aggregation. The caller is the main stream
-// thread, between batches.
+// close time of an EMIT FINAL aggregation's task of that partition. The
+// caller is the main stream thread, between batches.
 func (q *runningQuery) offsetMetadataContext(ctx context.Context) context.Context {
-	lastEmit := int64(-1)
+	var lastEmits map[int32]int64
 	if w := q.plan.Agg; w != nil && w.Window != nil && w.Window.Final {
 		q.proc.Mu.Lock()
-		lastEmit = q.proc.LastEmit()
+		lastEmits = q.proc.LastEmits()
 		q.proc.Mu.Unlock()
 	}
 	times := q.partTimes
 	meta := func(topic string, partition int32) *string {
+		lastEmit, ok := lastEmits[partition]
+		if !ok {
+			lastEmit = -1
+		}
 		s := encodeOffsetMetadata(times.time(topic, partition), lastEmit)
 		return &s
 	}
@@ -169,16 +174,14 @@ func (q *runningQuery) offsetMetadataContext(ctx context.Context) context.Contex
 }
 
 // restoreOffsetMetadata reads the query's committed offset metadata back:
-// the partition times, and an EMIT FINAL aggregation's last emit close
-// time, the largest over the partitions. The caller holds q.proc.Mu.
+// the partition times, and each task's EMIT FINAL last emit close time,
+// the largest over the task's partitions. The caller holds q.proc.Mu.
 func (q *runningQuery) restoreOffsetMetadata(ctx context.Context) error {
 	offs, err := q.committed(ctx)
 	if err != nil {
 		return fmt.Errorf("fetch committed offsets of %s: %w", q.appID, err)
 	}
 	times := partitionTimes{}
-	lastEmit := int64(-1)
-	found := false
 	for _, o := range offs.Sorted() {
 		if o.Err != nil {
 			continue
@@ -187,13 +190,10 @@ func (q *runningQuery) restoreOffsetMetadata(ctx context.Context) error {
 		if pt != unknownPartitionTime {
 			times[topicPartition{o.Topic, o.Partition}] = pt
 		}
-		if t, ok := meta[emitFinalStore]; ok && (!found || t > lastEmit) {
-			lastEmit, found = t, true
+		if t, ok := meta[emitFinalStore]; ok {
+			q.proc.RestoreLastEmit(o.Partition, t)
 		}
 	}
 	q.partTimes = times
-	if found {
-		q.proc.RestoreLastEmit(lastEmit)
-	}
 	return nil
 }

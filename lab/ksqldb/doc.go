@@ -282,11 +282,21 @@
 // timestampcolumn.go the TIMESTAMP and
 // TIMESTAMP_FORMAT properties of declared and derived sources. Windowed keys are written and read as Kafka
 // Streams' windowed serializers lay them out (the key, then the 8-byte
-// window start; a session's end then start). One stream time is kept per
-// query, where Kafka Streams keeps one per task (partition of the
-// repartition topic): with several partitions a late record can be
-// dropped here that ksqlDB would still count, or the reverse. A persistent
-// query may project and filter a stream declared over a windowed topic
+// window start; a session's end then start). As in Kafka Streams, each
+// task (partition of the input topics, or of the repartition topic where
+// the aggregation rekeys) keeps its own stream time, EMIT FINAL close time
+// and emit throttle, and its windows in its own store partition: the
+// grace, EMIT FINAL and retention are measured on the task's time, the
+// store's changelog records go to the task's partition, and each
+// partition's offset commit carries its task's close time (commitmeta.go).
+// A group key met in two tasks (a source written to partitions its keys
+// do not hash to) is one group here, where each task would keep its own.
+// Not ksqlDB's: a stream-stream join keeps one stream time and one pair of
+// window stores per step for the whole query, where Kafka Streams keeps
+// them per task (KStreamImplJoin's TimeTrackerSupplier): with several
+// partitions a record can be found late, or an outer result wait, here
+// that a task of ksqlDB's would treat otherwise. A persistent query may
+// project and filter a stream declared over a windowed topic
 // (its records keep their windows, and the stream it creates is windowed
 // likewise); a windowed table is refused with ksqlDB's message, and so are
 // PARTITION BY of a windowed stream by anything but its key and joins of

@@ -247,7 +247,7 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 			}
 		}
 		return operators.InRow{Vals: make([]any, side.width), TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf,
-			Tombstone: true, JoinKey: key, Rekeyed: true}, true
+			Tombstone: true, JoinKey: key, Rekeyed: true, Task: rec.Partition}, true
 	}
 	vals, err := memoDecode(ctx, &side.valMemo, side.val, rec.Value)
 	if err != nil {
@@ -260,7 +260,7 @@ func (side *joinSide) read(ctx context.Context, q *runningQuery, rec *kgo.Record
 	row := side.row[:side.width]
 	clear(row)
 	placeValues(row, side.plan.From, vals)
-	return operators.InRow{Vals: row, TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf}, true
+	return operators.InRow{Vals: row, TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf, Task: rec.Partition}, true
 }
 
 // readTable turns a record of a table's repartition topic (or of the
@@ -273,7 +273,7 @@ func (side *joinSide) readTable(ctx context.Context, q *runningQuery, rec *kgo.R
 		q.srv.processingError(q.info.ID, rec, decodeFailed(side.key, "key", err))
 		return operators.InRow{}, false
 	}
-	in := operators.InRow{TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf, SrcKey: operators.EncodeVals(keys), Tombstone: rec.Value == nil}
+	in := operators.InRow{TS: rec.Timestamp.UnixMilli(), Leaf: side.plan.Leaf, SrcKey: operators.EncodeVals(keys), Tombstone: rec.Value == nil, Task: rec.Partition}
 	in.Vals = make([]any, side.width)
 	if in.Tombstone {
 		// the key, as a source table's delete carries it: a table-table

@@ -615,7 +615,7 @@ func (d *decoder) decode(ctx context.Context, r *kgo.Record) (operators.InRow, b
 		d.srv.processingError(d.queryID, r, decodeFailed(d.inKey, "key", err))
 		return operators.InRow{}, false
 	}
-	row := operators.InRow{TS: r.Timestamp.UnixMilli(), Tombstone: r.Value == nil, NullKey: rawKey == nil && len(keys) > 0}
+	row := operators.InRow{TS: r.Timestamp.UnixMilli(), Tombstone: r.Value == nil, NullKey: rawKey == nil && len(keys) > 0, Task: r.Partition}
 	var vals []any
 	if !row.Tombstone {
 		vals, err = d.decodeValue(ctx, r.Value)

@@ -296,7 +296,7 @@ func (r *repartitioner) read(ctx context.Context, q *runningQuery, rec *kgo.Reco
 		}
 	}
 	ts := rec.Timestamp.UnixMilli()
-	in := operators.InRow{TS: ts, Group: keys, Tombstone: newVal == nil}
+	in := operators.InRow{TS: ts, Group: keys, Tombstone: newVal == nil, Task: rec.Partition}
 	if newVal != nil {
 		if in.Vals, err = r.rowOf(ctx, &r.row, newVal, ts); err != nil {
 			q.srv.processingError(q.info.ID, rec, decodeFailed(r.val, "value", err))

@@ -16,7 +16,10 @@ import (
 // lands in one partition. A store's changelog record goes to the
 // partition of its task, which is the partition of the key the store key
 // is built around: an aggregate window or session store's key without its
-// window (its trailing bytes: see aggstore.go), a join store's key without
+// window (its trailing bytes: see aggstore.go; the partition of the task
+// itself, which an aggregate window or session change names, where the
+// source was written to partitions its keys do not hash to), a join
+// store's key without
 // its time, sequence number or side (joinStores.keyParts), windowed or
 // not. Records of any other topic, and of a sink without windows, take
 // the Java producer's default partitioner.
@@ -28,7 +31,7 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	}
 	if q.aggLog != nil {
 		if n := q.aggLog.windowSuffix(); n > 0 {
-			parts[q.aggLog.topic] = keyPart{suffix: n}
+			parts[q.aggLog.topic] = keyPart{suffix: n, task: true}
 		}
 	}
 	if q.joinStores != nil {
@@ -62,8 +65,13 @@ func (p fixedPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
 }
 
 // keyPart is where a topic's keys hold the key their partition is
-// hashed from: after prefix bytes and before suffix bytes.
-type keyPart struct{ prefix, suffix int }
+// hashed from: after prefix bytes and before suffix bytes; or, with task,
+// the partition the record is given (its store's task), where the topic
+// has it.
+type keyPart struct {
+	prefix, suffix int
+	task           bool
+}
 
 // baseKeyPartitioner partitions the records of some topics by the base
 // key their keys hold (parts[topic]: a sink's windowed key, a store's
@@ -102,6 +110,9 @@ func (p *baseKeyTopicPartitioner) RequiresConsistency(r *kgo.Record) bool {
 // its leading and trailing bytes (a window, a store's time and sequence
 // number, an outer join store's time and side).
 func (p *baseKeyTopicPartitioner) Partition(r *kgo.Record, n int) int {
+	if p.part.task && r.Partition >= 0 && int(r.Partition) < n {
+		return int(r.Partition)
+	}
 	if r.Key == nil || len(r.Key) < p.part.prefix+p.part.suffix {
 		return p.def.Partition(r, n)
 	}

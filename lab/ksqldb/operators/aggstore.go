@@ -34,6 +34,16 @@ func (c Change) Aggregate() (AggregateKey, bool) {
 	return AggregateKey{Keys: g.keys, Windowed: g.windowed, Start: g.WindowStart, End: g.WindowEnd}, true
 }
 
+// Task is the task whose store a windowed aggregate change is of (the
+// InRow.Task of the rows in its window): its changelog record goes to that
+// task's partition. 0 for other changes.
+func (c Change) Task() int32 {
+	if c.group == nil {
+		return 0
+	}
+	return c.group.task
+}
+
 // Deleted reports a change that removes its key (a tombstone).
 func (c Change) Deleted() bool { return c.del }
 
@@ -46,9 +56,17 @@ func (c Change) EmitClose() (int64, bool) {
 	return c.closeTime, true
 }
 
-// LastEmit is the close time of the last final emit, noTimestamp (-1)
-// before the first; the caller holds p.mu.
-func (p *Processor) LastEmit() int64 { return p.clock.lastEmit }
+// LastEmits are the close times of each task's last final emit, for the
+// tasks that made one; the caller holds p.mu.
+func (p *Processor) LastEmits() map[int32]int64 {
+	out := map[int32]int64{}
+	for task, c := range p.clocks {
+		if c.lastEmit != noTimestamp {
+			out[task] = c.lastEmit
+		}
+	}
+	return out
+}
 
 // noteNonAgg copies a row's non-aggregate columns into its group, as
 // KudafAggregator and KudafUndoAggregator copy them from every row they
@@ -85,8 +103,9 @@ func (p *Processor) StoreRow(c Change) []any {
 }
 
 // RestoreGroup applies one record of the store's changelog: the group of
-// k holds row (nil deletes it), its latest record at ts.
-func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64) error {
+// k holds row (nil deletes it), its latest record at ts, in the store of
+// task (the changelog partition the record was read from).
+func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64, task int32) error {
 	ap, st := p.plan.Agg, p.plan.AggStore
 	b := appendVals(nil, k.Keys)
 	switch {
@@ -124,7 +143,7 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64) error {
 	g.nonAgg = slices.Clone(row[:nonAgg])
 	g.maxTs = ts
 	if ap.Window != nil {
-		g.windowed, g.WindowStart, g.WindowEnd = true, k.Start, k.End
+		g.windowed, g.WindowStart, g.WindowEnd, g.task = true, k.Start, k.End, task
 		if ap.Window.Kind == sql.Session {
 			g.maxTs = k.End // a session's rows carry its end
 		}
@@ -133,9 +152,12 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64) error {
 	return nil
 }
 
-// RestoreLastEmit sets the close time of the last final emit, read back
-// from the metadata of the query's committed offsets.
-func (p *Processor) RestoreLastEmit(t int64) { p.clock.lastEmit = max(p.clock.lastEmit, t) }
+// RestoreLastEmit sets the close time of a task's last final emit, read
+// back from the metadata of the query's committed offsets.
+func (p *Processor) RestoreLastEmit(task int32, t int64) {
+	c := p.taskClock(task)
+	c.lastEmit = max(c.lastEmit, t)
+}
 
 // RestoreSourceRow applies one entry of a table source's store to the
 // materialized result of a query projecting the table: the row's

@@ -33,6 +33,9 @@ import (
 //     window's largest record time, a session's end) and the headers of
 //     the record that triggered the emit; the close time becomes the last
 //     emit's, which survives a restart.
+//
+// Each task runs its own processor (see window.go): the throttle, the
+// close time of the last emit and the store fetched are the task's.
 
 // DefaultEmitInterval is Kafka Streams' default for
 // __emit.interval.ms.kstreams.windowed.aggregation__, in milliseconds.
@@ -47,28 +50,28 @@ const emitKey = "e"
 // tries of a final emit (0: every record).
 func (p *Processor) SetEmitInterval(ms int64) { p.emitInterval = ms }
 
-// forwardFinal appends to p.outs the windows that closed since the last
-// final emit, if the emit interval lets it try; closeTime is the record's
-// window close time.
-func (p *Processor) forwardFinal(closeTime int64, changelog bool) {
+// forwardFinal appends to p.outs the windows of a task (its clock c) that
+// closed since its last final emit, if the emit interval lets it try;
+// closeTime is the record's window close time.
+func (p *Processor) forwardFinal(c *windowClock, task int32, closeTime int64, changelog bool) {
 	now := time.Now().UnixMilli()
-	if now < p.clock.nextEmit {
+	if now < c.nextEmit {
 		return
 	}
-	p.clock.nextEmit = now + p.emitInterval
-	if p.clock.lastEmit != noTimestamp && p.clock.lastEmit >= closeTime {
+	c.nextEmit = now + p.emitInterval
+	if c.lastEmit != noTimestamp && c.lastEmit >= closeTime {
 		return
 	}
 	w := p.plan.Agg.Window
 	var closed []*group
 	if w.Kind == sql.Session {
 		hi := closeTime - 1
-		lo := max(0, p.clock.lastEmit)
+		lo := max(0, c.lastEmit)
 		if hi < 0 || hi < lo {
 			return
 		}
 		for _, g := range p.Groups {
-			if g.WindowEnd >= lo && g.WindowEnd <= hi {
+			if g.task == task && g.WindowEnd >= lo && g.WindowEnd <= hi {
 				closed = append(closed, g)
 			}
 		}
@@ -81,15 +84,15 @@ func (p *Processor) forwardFinal(closeTime int64, changelog bool) {
 			return
 		}
 		lo := int64(0)
-		if p.clock.lastEmit != noTimestamp {
-			lo = max(0, p.clock.lastEmit-w.Size) + 1
+		if c.lastEmit != noTimestamp {
+			lo = max(0, c.lastEmit-w.Size) + 1
 			if p.sameWindows(hi, lo-1) {
 				return
 			}
 		}
-		lo = max(lo, p.clock.storeTime-w.Retention)
+		lo = max(lo, c.storeTime-w.Retention)
 		for _, g := range p.Groups {
-			if g.WindowStart >= lo && g.WindowStart <= hi {
+			if g.task == task && g.WindowStart >= lo && g.WindowStart <= hi {
 				closed = append(closed, g)
 			}
 		}
@@ -100,7 +103,7 @@ func (p *Processor) forwardFinal(closeTime int64, changelog bool) {
 	for _, g := range closed {
 		p.emitWindow(g)
 	}
-	p.clock.lastEmit = closeTime
+	c.lastEmit = closeTime
 	if changelog {
 		p.changes = append(p.changes, Change{Key: emitKey, closeTime: closeTime})
 	}

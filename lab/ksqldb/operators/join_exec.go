@@ -104,7 +104,7 @@ func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 		stages = append(stages, OutRow{Vals: slices.Clone(row), TS: r.TS, Stage: to})
 		from = to
 	}
-	outs, changes := p.processRow(InRow{Vals: row, TS: r.TS}, changelog)
+	outs, changes := p.processRow(InRow{Vals: row, TS: r.TS, Task: r.Task}, changelog)
 	if stages != nil {
 		outs = append(stages, outs...)
 	}

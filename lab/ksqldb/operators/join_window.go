@@ -132,6 +132,7 @@ type joinOut struct {
 	outs      []OutRow
 	changes   []Change
 	changelog bool
+	task      int32 // the task of the record at hand (InRow.Task)
 }
 
 func (o *joinOut) add(outs []OutRow, changes []Change) {
@@ -151,7 +152,7 @@ func (p *Processor) processJoinWindow(r InRow, changelog bool) ([]OutRow, []Chan
 		js.updateTable(r)
 		return nil, nil
 	}
-	out := &joinOut{changelog: changelog}
+	out := &joinOut{changelog: changelog, task: r.Task}
 	if r.Tombstone {
 		p.windowNullValue(r, out)
 		return out.outs, out.changes
@@ -197,7 +198,7 @@ func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 			return
 		}
 	}
-	out.add(p.processRow(InRow{Vals: row, TS: ts}, out.changelog))
+	out.add(p.processRow(InRow{Vals: row, TS: ts, Task: out.task}, out.changelog))
 }
 
 // carriesKeySlot reports a step whose repartition carries the joined

@@ -21,6 +21,10 @@ type InRow struct {
 	Tombstone bool
 	TS        int64
 	Leaf      int // joins: the source the row is of (see join.go)
+	// Task is the Kafka Streams task that processes the row: the
+	// partition of the input topic, or of the query's repartition topic,
+	// it was read from (a windowed aggregation keeps a clock per task)
+	Task int32
 	// Group, for a row read back from the query's repartition topic, are
 	// its grouping values (the record's key); WHERE was applied before
 	// the row was written there. Nil for a row of the source.
@@ -122,6 +126,7 @@ type group struct {
 	// windowed aggregation: the window and the largest timestamp in it
 	windowed                      bool
 	WindowStart, WindowEnd, maxTs int64
+	task                          int32  // the task whose store holds the window (InRow.Task)
 	boxed                         [2]any // WindowStart and WindowEnd as row values (see bounds)
 	sinkKey                       []byte // the encoded key of its rows (OutRow.KeySlot)
 }
@@ -146,11 +151,11 @@ type Processor struct {
 	Mu             sync.Mutex
 	Groups         map[string]*group
 	srcRows        map[string][]any
-	Materialized   map[string][]any // materialised result rows by encoded key
-	MaterializedTS map[string]int64 // each materialised row's ROWTIME
-	skipped        int64            // rows dropped (null grouping key)
-	clock          windowClock      // windowed aggregation's stream time
-	emitInterval   int64            // EMIT FINAL: milliseconds between final emits (SetEmitInterval)
+	Materialized   map[string][]any       // materialised result rows by encoded key
+	MaterializedTS map[string]int64       // each materialised row's ROWTIME
+	skipped        int64                  // rows dropped (null grouping key)
+	clocks         map[int32]*windowClock // windowed aggregation's stream time, per task (taskClock)
+	emitInterval   int64                  // EMIT FINAL: milliseconds between final emits (SetEmitInterval)
 	// SESSION windows: each key's sessions by start (their groups)
 	sessions map[string][]*group
 	join     *joinState // joins: the table sides' state (see join.go)
@@ -171,7 +176,7 @@ type Processor struct {
 }
 
 func NewProcessor(p *planner.Plan) *Processor {
-	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clock: newWindowClock(), emitInterval: DefaultEmitInterval, sessions: map[string][]*group{}, join: newJoinState(p)}
+	return &Processor{plan: p, Groups: map[string]*group{}, srcRows: map[string][]any{}, Materialized: map[string][]any{}, MaterializedTS: map[string]int64{}, clocks: map[int32]*windowClock{}, emitInterval: DefaultEmitInterval, sessions: map[string][]*group{}, join: newJoinState(p)}
 }
 
 func (p *Processor) Reset() {
@@ -179,7 +184,7 @@ func (p *Processor) Reset() {
 	p.srcRows = map[string][]any{}
 	p.Materialized = map[string][]any{}
 	p.MaterializedTS = map[string]int64{}
-	p.clock = newWindowClock()
+	p.clocks = map[int32]*windowClock{}
 	p.sessions = map[string][]*group{}
 	p.join = newJoinState(p.plan)
 	p.failure = nil

@@ -41,12 +41,13 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 		return p.outs, p.changes
 	}
 	t := r.TS
+	c := p.taskClock(r.Task)
 	if t < 0 || t > maxRecordTime {
-		p.clock.late++
+		c.late++
 		return p.outs, p.changes
 	}
-	p.clock.streamTime = max(p.clock.streamTime, t)
-	closeAt := p.clock.streamTime - w.Grace - w.Size
+	c.streamTime = max(c.streamTime, t)
+	closeAt := c.streamTime - w.Grace - w.Size
 	// KStreamSessionWindowAggregate initializes an aggregate for every
 	// record, before it looks for the sessions it merges or finds it late
 	states := ap.Init()
@@ -58,7 +59,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	// latest end written less the retention (getActualFrom)
 	minEnd := t - w.Size
 	if w.Final {
-		minEnd = max(minEnd, p.clock.storeTime-w.Retention+1)
+		minEnd = max(minEnd, c.storeTime-w.Retention+1)
 	}
 	for _, s := range list {
 		if s.WindowEnd >= minEnd && s.WindowStart <= t+w.Size {
@@ -67,9 +68,9 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 		}
 	}
 	if end < closeAt {
-		p.clock.late++
+		c.late++
 		if w.Final {
-			p.forwardFinal(closeAt, changelog)
+			p.forwardFinal(c, r.Task, closeAt, changelog)
 		}
 		return p.outs, p.changes
 	}
@@ -88,7 +89,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	}
 	gk := string(sessionKey([]byte(base), start, end))
 	g := newGroup(gk, slices.Clone(p.gvals), states)
-	g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, end
+	g.windowed, g.WindowStart, g.WindowEnd, g.maxTs, g.task = true, start, end, end, r.Task
 	p.noteNonAgg(g, r.Vals) // the merger's columns give way to the row's (KudafAggregator)
 	p.Groups[gk] = g
 	list = p.sessions[base]
@@ -99,18 +100,18 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 		list = slices.Insert(list, i, g)
 	}
 	p.sessions[base] = list
-	p.clock.storeTime = max(p.clock.storeTime, end)
-	p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
+	c.storeTime = max(c.storeTime, end)
+	c.nextSweep = min(c.nextSweep, p.expiresAt(g))
 	if changelog {
 		// a session store logs the time of the record at hand
 		p.changes = append(p.changes, Change{Key: g.logKey, group: g, TS: t})
 	}
 	if w.Final {
-		p.forwardFinal(closeAt, changelog)
+		p.forwardFinal(c, r.Task, closeAt, changelog)
 	} else {
 		p.emitWindow(g)
 	}
-	p.sweep()
+	p.sweep(c, r.Task)
 	return p.outs, p.changes
 }
 

@@ -27,6 +27,13 @@ import (
 //     expired window"); the result's timestamp is the largest timestamp in
 //     its window.
 //   - window store retention: the RETENTION clause, or size + grace.
+//   - each task (a partition of the input, or of the repartition topic)
+//     runs its own processor and store partition: observedStreamTime and
+//     lastEmitWindowCloseTime are fields of the processor instance
+//     (AbstractKStreamTimeWindowAggregateProcessor), and a store
+//     partition expires segments on the times written to it
+//     (AbstractSegments), so each task has its own windowClock and its
+//     own windows (group.task).
 //   - query-validation-tests tumbling-windows.json, hopping-windows.json,
 //     suppress.json and window-bounds.json show the rows these give.
 
@@ -37,7 +44,7 @@ const maxRecordTime = math.MaxInt64 / 4
 // noTimestamp is Kafka's ConsumerRecord.NO_TIMESTAMP.
 const noTimestamp = -1
 
-// windowClock is the time state of a windowed aggregation.
+// windowClock is the time state of a windowed aggregation's task.
 type windowClock struct {
 	streamTime int64 // the largest timestamp seen; -1 before the first
 	nextSweep  int64 // store time at which some window expires
@@ -48,9 +55,19 @@ type windowClock struct {
 	nextEmit  int64 // the wall-clock millisecond before which no final emit is tried
 }
 
-// newWindowClock is the clock of an aggregation that has seen no record.
-func newWindowClock() windowClock {
-	return windowClock{streamTime: -1, storeTime: -1, lastEmit: noTimestamp}
+// newWindowClock is the clock of a task that has seen no record.
+func newWindowClock() *windowClock {
+	return &windowClock{streamTime: -1, storeTime: -1, lastEmit: noTimestamp}
+}
+
+// taskClock is the clock of a task, new at its first use.
+func (p *Processor) taskClock(task int32) *windowClock {
+	c := p.clocks[task]
+	if c == nil {
+		c = newWindowClock()
+		p.clocks[task] = c
+	}
+	return c
 }
 
 // WindowKey appends the window start to a group key.
@@ -70,19 +87,20 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 	if r.Tombstone || r.Group == nil && !p.Pass(r.Vals) || !p.groupValues(r.Vals, r.Group) {
 		return p.outs, p.changes
 	}
+	c := p.taskClock(r.Task)
 	if r.TS < 0 || r.TS > maxRecordTime {
-		p.clock.late++
+		c.late++
 		return p.outs, p.changes
 	}
-	p.clock.streamTime = max(p.clock.streamTime, r.TS)
-	closeAt := p.clock.streamTime - w.Grace
+	c.streamTime = max(c.streamTime, r.TS)
+	closeAt := c.streamTime - w.Grace
 	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
 	n := len(p.keyBuf)
 	// TimeWindows.windowsFor
 	for start := max(0, r.TS-w.Size+w.Advance) / w.Advance * w.Advance; start <= r.TS; start += w.Advance {
 		end := start + w.Size
 		if end <= closeAt {
-			p.clock.late++
+			c.late++
 			continue
 		}
 		p.keyBuf = WindowKey(p.keyBuf[:n], start)
@@ -90,16 +108,16 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 		if g == nil {
 			gk := string(p.keyBuf)
 			g = newGroup(gk, slices.Clone(p.gvals), ap.Init())
-			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs = true, start, end, r.TS
+			g.windowed, g.WindowStart, g.WindowEnd, g.maxTs, g.task = true, start, end, r.TS, r.Task
 			p.Groups[gk] = g
-			p.clock.nextSweep = min(p.clock.nextSweep, p.expiresAt(g))
+			c.nextSweep = min(c.nextSweep, p.expiresAt(g))
 		}
 		if !p.addAll(g.states, r.Vals) {
 			break // the windows before this one were forwarded (KStreamWindowAggregate)
 		}
 		p.noteNonAgg(g, r.Vals)
 		g.maxTs = max(g.maxTs, r.TS)
-		p.clock.storeTime = max(p.clock.storeTime, start)
+		c.storeTime = max(c.storeTime, start)
 		p.changed = append(p.changed, g)
 	}
 	for _, g := range p.changed {
@@ -115,9 +133,9 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 		return p.outs, nil
 	}
 	if w.Final {
-		p.forwardFinal(closeAt, changelog)
+		p.forwardFinal(c, r.Task, closeAt, changelog)
 	}
-	p.sweep()
+	p.sweep(c, r.Task)
 	return p.outs, p.changes
 }
 
@@ -157,27 +175,31 @@ func (p *Processor) expiresAt(g *group) int64 {
 // retention (RocksDbTimeOrderedSessionBytesStoreSupplier.segmentIntervalMs).
 func sessionSegment(retention int64) int64 { return max(retention/2, 60_000) }
 
-// sweepTime is the clock expiry is measured on: the store's (the latest
-// window start or session end written) for EMIT FINAL, else stream time.
-func (p *Processor) sweepTime() int64 {
+// sweepTime is the time of a task's clock expiry is measured on: the
+// store's (the latest window start or session end written) for EMIT
+// FINAL, else stream time.
+func (p *Processor) sweepTime(c *windowClock) int64 {
 	if p.plan.Agg.Window.Final {
-		return p.clock.storeTime
+		return c.storeTime
 	}
-	return p.clock.streamTime
+	return c.streamTime
 }
 
-// sweep forgets the windows past retention once the clock reaches the
-// earliest expiry. The changelog learns nothing of it: a window store
-// drops the segments past retention (AbstractSegments), and a restore
-// sweeps what it read back.
-func (p *Processor) sweep() {
+// sweep forgets the task's windows past retention once its clock c
+// reaches their earliest expiry. The changelog learns nothing of it: a
+// window store drops the segments past retention (AbstractSegments), and
+// a restore sweeps what it read back.
+func (p *Processor) sweep(c *windowClock, task int32) {
 	w := p.plan.Agg.Window
-	now := p.sweepTime()
-	if now < p.clock.nextSweep {
+	now := p.sweepTime(c)
+	if now < c.nextSweep {
 		return
 	}
 	next := int64(math.MaxInt64)
 	for gk, g := range p.Groups {
+		if g.task != task {
+			continue
+		}
 		if p.expiresAt(g) <= now && w.Kind == sql.Session {
 			p.dropSession(g, false, false, 0)
 			continue
@@ -189,29 +211,34 @@ func (p *Processor) sweep() {
 		}
 		next = min(next, p.expiresAt(g))
 	}
-	p.clock.nextSweep = next
+	c.nextSweep = next
 }
 
-// finishWindowRestore sets the clock from restored windows: stream time is
-// the latest timestamp they hold, the store's time the latest window they
-// were written for, the last final emit the one restored, and the next
-// record sweeps.
+// finishWindowRestore sets each task's clock from the windows restored to
+// its store: stream time is the latest timestamp they hold, the store's
+// time the latest window they were written for, the last final emit the
+// one restored for the task, and the next record sweeps.
 func (p *Processor) finishWindowRestore() {
-	lastEmit := p.clock.lastEmit
-	p.clock = newWindowClock()
-	p.clock.lastEmit = lastEmit
+	restored := p.clocks
+	p.clocks = make(map[int32]*windowClock, len(restored))
+	for task, c := range restored {
+		p.taskClock(task).lastEmit = c.lastEmit
+	}
 	for _, g := range p.Groups {
-		p.clock.streamTime = max(p.clock.streamTime, g.maxTs)
+		c := p.taskClock(g.task)
+		c.streamTime = max(c.streamTime, g.maxTs)
 		if p.plan.Agg.Window.Kind == sql.Session {
-			p.clock.storeTime = max(p.clock.storeTime, g.WindowEnd)
+			c.storeTime = max(c.storeTime, g.WindowEnd)
 		} else {
-			p.clock.storeTime = max(p.clock.storeTime, g.WindowStart)
+			c.storeTime = max(c.storeTime, g.WindowStart)
 		}
 	}
 	if p.plan.Agg.Window.Kind == sql.Session {
 		p.indexSessions()
 	}
-	p.sweep()
+	for task, c := range p.clocks {
+		p.sweep(c, task)
+	}
 }
 
 // AppendWindowedKey appends the window to a serialised key as Kafka Streams'
