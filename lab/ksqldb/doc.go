@@ -291,11 +291,9 @@
 // partition's offset commit carries its task's close time (commitmeta.go).
 // A group key met in two tasks (a source written to partitions its keys
 // do not hash to) is one group here, where each task would keep its own.
-// Not ksqlDB's: a stream-stream join keeps one stream time and one pair of
-// window stores per step for the whole query, where Kafka Streams keeps
-// them per task (KStreamImplJoin's TimeTrackerSupplier): with several
-// partitions a record can be found late, or an outer result wait, here
-// that a task of ksqlDB's would treat otherwise. A persistent query may
+// Stream-stream joins likewise keep each step's stream time and window
+// stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
+// changelogs' records in the task's partition. A persistent query may
 // project and filter a stream declared over a windowed topic
 // (its records keep their windows, and the stream it creates is windowed
 // likewise); a windowed table is refused with ksqlDB's message, and so are

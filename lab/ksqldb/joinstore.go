@@ -134,7 +134,8 @@ func (s *Server) newJoinStoreLog(app, store string, lay *planner.JoinStoreLayout
 }
 
 // keyParts are where the stores' changelog keys hold the join key, whose
-// partition is their task's: a window store's before the record's time
+// partition is their task's (a record goes to the partition of the task
+// whose store it changes, which it is given): a window store's before the record's time
 // and sequence number (12 bytes), an outer store's after the time and the
 // side (9 bytes); a windowed join key's window is left out too.
 func (js *joinStores) keyParts(plan *planner.Plan) map[string]keyPart {
@@ -147,10 +148,10 @@ func (js *joinStores) keyParts(plan *planner.Plan) map[string]keyPart {
 	out := map[string]keyPart{}
 	for _, ss := range js.steps {
 		for _, l := range ss.window {
-			out[l.topic] = keyPart{suffix: 12 + window}
+			out[l.topic] = keyPart{suffix: 12 + window, task: true}
 		}
 		if ss.outer != nil {
-			out[ss.outer.topic] = keyPart{prefix: 9, suffix: window}
+			out[ss.outer.topic] = keyPart{prefix: 9, suffix: window, task: true}
 		}
 	}
 	return out
@@ -224,7 +225,7 @@ func (js *joinStores) record(q *runningQuery, c operators.Change) (*kgo.Record, 
 				return nil, fmt.Errorf("%s: %w", l.topic, err)
 			}
 		}
-		return &kgo.Record{Topic: l.topic, Key: kb, Value: v, Timestamp: time.UnixMilli(e.TS)}, nil
+		return &kgo.Record{Topic: l.topic, Partition: c.Task(), Key: kb, Value: v, Timestamp: time.UnixMilli(e.TS)}, nil
 	}
 	e, ok := c.OuterStoreUpdate()
 	if !ok {
@@ -244,7 +245,7 @@ func (js *joinStores) record(q *runningQuery, c operators.Change) (*kgo.Record, 
 		side = 1
 	}
 	kb := append(binary.BigEndian.AppendUint64(nil, uint64(e.TS)), side)
-	r := &kgo.Record{Topic: l.topic, Key: append(kb, jk...), Timestamp: time.UnixMilli(e.LogTS)}
+	r := &kgo.Record{Topic: l.topic, Partition: c.Task(), Key: append(kb, jk...), Timestamp: time.UnixMilli(e.LogTS)}
 	if e.Rows == nil {
 		return r, nil
 	}
@@ -347,7 +348,7 @@ func (js *joinStores) restore(ctx context.Context, q *runningQuery) error {
 					return fmt.Errorf("value: %w", err)
 				}
 				ts := int64(binary.BigEndian.Uint64(r.Key[len(r.Key)-12:]))
-				q.proc.RestoreWindowStore(ss.step, side, ts, row)
+				q.proc.RestoreWindowStore(ss.step, side, ts, row, r.Partition)
 				return nil
 			})
 			if err != nil {
@@ -418,6 +419,6 @@ func (ss *joinStepStores) restoreOuter(ctx context.Context, q *runningQuery, r *
 		}
 		rows = append(rows, row)
 	}
-	q.proc.RestoreOuterStore(ss.step, side, ts, rows)
+	q.proc.RestoreOuterStore(ss.step, side, ts, rows, r.Partition)
 	return nil
 }

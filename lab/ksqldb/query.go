@@ -541,6 +541,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 		// a window record in this server's own layout
 		r := q.arena.record()
 		r.Topic, r.Key, r.Value = q.changelogOf(c), q.arena.bytes(k), c.Value()
+		r.Partition = c.Task() // the store's task (sinkPartitioner)
 		logRecs = append(logRecs, r)
 	}
 	q.proc.Mu.Unlock()
@@ -826,7 +827,7 @@ func (q *runningQuery) restore(ctx context.Context) error {
 			continue
 		}
 		if err := q.srv.readChangelog(ctx, topic, func(r *kgo.Record) {
-			q.proc.Restore(string(r.Key), r.Value)
+			q.proc.Restore(string(r.Key), r.Value, r.Partition)
 		}); err != nil {
 			return err
 		}

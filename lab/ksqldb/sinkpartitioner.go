@@ -2,7 +2,6 @@ package ksqldb
 
 import (
 	"maps"
-	"slices"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -37,31 +36,28 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	if q.joinStores != nil {
 		maps.Copy(parts, q.joinStores.keyParts(q.plan))
 	}
-	var out kgo.Partitioner = def
-	if len(parts) > 0 {
-		out = baseKeyPartitioner{def: def, parts: parts}
+	for _, logs := range q.windowLogs {
+		for _, topic := range logs {
+			if _, ok := parts[topic]; !ok {
+				parts[topic] = keyPart{task: true} // its own layout's entries
+			}
+		}
+	}
+	if q.plan.Join != nil && q.plan.Join.Windowed() && q.changelog == q.appID+operators.JoinStoreChangelog {
+		parts[q.changelog] = keyPart{task: true}
 	}
 	if q.fkProto != nil {
-		out = fixedPartitioner{def: out, topics: q.fkProto.fixedTopics()}
+		// a foreign-key join's answers go to their left record's
+		// partition, its subscription store's entries to their task's
+		// (see fkprotocol.go)
+		for _, topic := range q.fkProto.fixedTopics() {
+			parts[topic] = keyPart{task: true}
+		}
 	}
-	return kgo.RecordPartitioner(out)
-}
-
-// fixedPartitioner sends the records of some topics to the partition
-// each names (kgo.Record.Partition) and defers every other record to def:
-// a foreign-key join's answers go to their left record's partition and
-// its subscription store's entries to their task's (see fkprotocol.go).
-type fixedPartitioner struct {
-	def    kgo.Partitioner
-	topics []string
-}
-
-// ForTopic implements kgo.Partitioner.
-func (p fixedPartitioner) ForTopic(topic string) kgo.TopicPartitioner {
-	if slices.Contains(p.topics, topic) {
-		return kgo.ManualPartitioner().ForTopic(topic)
+	if len(parts) == 0 {
+		return kgo.RecordPartitioner(def)
 	}
-	return p.def.ForTopic(topic)
+	return kgo.RecordPartitioner(baseKeyPartitioner{def: def, parts: parts})
 }
 
 // keyPart is where a topic's keys hold the key their partition is

@@ -34,14 +34,15 @@ func (c Change) Aggregate() (AggregateKey, bool) {
 	return AggregateKey{Keys: g.keys, Windowed: g.windowed, Start: g.WindowStart, End: g.WindowEnd}, true
 }
 
-// Task is the task whose store a windowed aggregate change is of (the
-// InRow.Task of the rows in its window): its changelog record goes to that
-// task's partition. 0 for other changes.
+// Task is the task whose store a windowed aggregate change or a
+// stream-stream join's store change is of (the InRow.Task of the rows it
+// holds): its changelog record goes to that task's partition. 0 for other
+// changes.
 func (c Change) Task() int32 {
-	if c.group == nil {
-		return 0
+	if c.group != nil {
+		return c.group.task
 	}
-	return c.group.task
+	return c.task
 }
 
 // Deleted reports a change that removes its key (a tombstone).

@@ -18,8 +18,10 @@ type joinState struct {
 	row    []any // the joined row, reused: nothing keeps it past processRow
 	key    [1]any
 	keyBuf []byte
-	wins   []*windowState // by step: stream-stream steps' state (see join_window.go)
-	fk     *fkState       // foreign-key joins
+	// wins are, per task (InRow.Task), each stream-stream step's state
+	// by step (see join_window.go); nil for a join without such steps
+	wins map[int32][]*windowState
+	fk   *fkState // foreign-key joins
 }
 
 // fkState indexes a foreign-key join's left rows by the right key they
@@ -43,12 +45,7 @@ func newJoinState(p *planner.Plan) *joinState {
 	}
 	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.Width)}
 	if jp.Windowed() {
-		js.wins = make([]*windowState, len(jp.Steps))
-		for i, st := range jp.Steps {
-			if st.Within != nil {
-				js.wins[i] = newWindowState()
-			}
-		}
+		js.wins = map[int32][]*windowState{}
 	}
 	if jp.ForeignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{},
@@ -60,6 +57,26 @@ func newJoinState(p *planner.Plan) *joinState {
 		}
 	}
 	return js
+}
+
+// winsOf are a task's stream-stream steps' states by step, new at the
+// task's first record: Kafka Streams keeps each step's stores and stream
+// time per task (KStreamImplJoin's TimeTrackerSupplier hands each task
+// its own TimeTracker).
+func (p *Processor) winsOf(task int32) []*windowState {
+	js := p.join
+	if wins, ok := js.wins[task]; ok {
+		return wins
+	}
+	steps := p.plan.Join.Steps
+	wins := make([]*windowState, len(steps))
+	for i, st := range steps {
+		if st.Within != nil {
+			wins[i] = newWindowState()
+		}
+	}
+	js.wins[task] = wins
+	return wins
 }
 
 // ProcessJoin handles one decoded row of a join's source r.leaf; the caller

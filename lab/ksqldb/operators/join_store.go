@@ -137,7 +137,7 @@ func (p *Processor) putOuter(ws *windowState, rec *winRec, out *joinOut) {
 			e.recs = append(e.recs, o)
 		}
 	}
-	out.changes = append(out.changes, Change{Key: rec.id, outer: e, Side: rec.side, Step: rec.step, TS: rec.ts})
+	out.changes = append(out.changes, Change{Key: rec.id, outer: e, Side: rec.side, Step: rec.step, TS: rec.ts, task: rec.task})
 }
 
 // dropOuter deletes the outer store entry of o, logged at ts: the records
@@ -150,7 +150,7 @@ func (p *Processor) dropOuter(ws *windowState, o *winRec, ts int64, out *joinOut
 		}
 	}
 	if out.changelog {
-		out.changes = append(out.changes, Change{Key: o.id, outer: &outerEntry{of: o}, del: true, Side: o.side, Step: o.step, TS: ts})
+		out.changes = append(out.changes, Change{Key: o.id, outer: &outerEntry{of: o}, del: true, Side: o.side, Step: o.step, TS: ts, task: o.task})
 	}
 }
 
@@ -171,9 +171,10 @@ func (p *Processor) WindowStoreRow(step, side int) []any {
 	return make([]any, leafWidth(jp.Leaves[jp.Steps[step].Right]))
 }
 
-// restoredRec is a window record read back: its join key from its row.
-func (p *Processor) restoredRec(step, side int, ts int64, row []any) *winRec {
-	if p.join == nil || p.join.wins == nil || step < 0 || step >= len(p.join.wins) || p.join.wins[step] == nil || side < 0 || side > 1 {
+// restoredRec is a window record of task read back: its join key from
+// its row.
+func (p *Processor) restoredRec(step, side int, ts int64, row []any, task int32) *winRec {
+	if p.join == nil || p.join.wins == nil || step < 0 || step >= len(p.plan.Join.Steps) || p.winsOf(task)[step] == nil || side < 0 || side > 1 {
 		return nil
 	}
 	keyVal := p.windowKey(step, side, row)
@@ -182,20 +183,20 @@ func (p *Processor) restoredRec(step, side int, ts int64, row []any) *winRec {
 	}
 	p.join.key[0] = keyVal
 	key := string(p.appendWindowOf(step, side, row, appendVals(nil, p.join.key[:])))
-	rec := &winRec{step: step, side: side, key: key, keyVal: keyVal, ts: ts, row: row, joined: true}
+	rec := &winRec{step: step, side: side, key: key, keyVal: keyVal, ts: ts, row: row, joined: true, task: task}
 	rec.id = p.winRecID(rec)
 	return rec
 }
 
 // RestoreWindowStore puts a record read back from a window store's
-// changelog in its store; it awaits no null-padded result unless the
-// outer store lists it (RestoreOuterStore).
-func (p *Processor) RestoreWindowStore(step, side int, ts int64, row []any) {
-	rec := p.restoredRec(step, side, ts, row)
+// changelog partition task in the task's store; it awaits no null-padded
+// result unless the outer store lists it (RestoreOuterStore).
+func (p *Processor) RestoreWindowStore(step, side int, ts int64, row []any, task int32) {
+	rec := p.restoredRec(step, side, ts, row, task)
 	if rec == nil {
 		return
 	}
-	ws := p.join.wins[step]
+	ws := p.winsOf(task)[step]
 	ws.stores[side][rec.key] = append(ws.stores[side][rec.key], rec)
 }
 
@@ -203,15 +204,15 @@ func (p *Processor) RestoreWindowStore(step, side int, ts int64, row []any) {
 // its key): the latest len(rows) records of its side, key and time in the
 // window store await their null-padded result again; records the window
 // store no longer holds are taken from the entry.
-func (p *Processor) RestoreOuterStore(step, side int, ts int64, rows [][]any) {
+func (p *Processor) RestoreOuterStore(step, side int, ts int64, rows [][]any, task int32) {
 	if len(rows) == 0 {
 		return
 	}
-	first := p.restoredRec(step, side, ts, rows[0])
+	first := p.restoredRec(step, side, ts, rows[0], task)
 	if first == nil {
 		return
 	}
-	ws := p.join.wins[step]
+	ws := p.winsOf(task)[step]
 	recs := ws.stores[side][first.key]
 	var found []*winRec
 	for i := len(recs) - 1; i >= 0 && len(found) < len(rows); i-- {
@@ -221,7 +222,7 @@ func (p *Processor) RestoreOuterStore(step, side int, ts int64, rows [][]any) {
 	}
 	slices.Reverse(found)
 	for _, r := range rows[:len(rows)-len(found)] {
-		if rec := p.restoredRec(step, side, ts, r); rec != nil {
+		if rec := p.restoredRec(step, side, ts, r, task); rec != nil {
 			ws.stores[side][rec.key] = append(ws.stores[side][rec.key], rec)
 			found = append(found, rec)
 		}

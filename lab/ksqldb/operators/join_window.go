@@ -33,8 +33,10 @@ import (
 // emitted at once, and again with each partner that comes later (the
 // "spurious" results of KAFKA-10847).
 //
-// In an N-way join each stream-stream step keeps its own window stores and
-// stream time: its left input is the joined row of the steps before it
+// Each task (InRow.Task) keeps its own window stores and stream time per
+// step (KStreamImplJoin's TimeTrackerSupplier gives each task its own
+// TimeTracker). In an N-way join each stream-stream step keeps its own
+// window stores and stream time: its left input is the joined row of the steps before it
 // (a step's results feed the next step as they come), its right input the
 // stream it joins.
 
@@ -63,6 +65,7 @@ type winRec struct {
 	// nullValue: a record with a null value, logged by its store but
 	// neither kept nor joined (row holds its key columns)
 	nullValue bool
+	task      int32 // the task whose stores hold it (InRow.Task)
 }
 
 // windowState is the state of one stream-stream step.
@@ -124,7 +127,7 @@ func (r *winRec) change() Change {
 		m["n"] = r.step
 	}
 	b, _ := json.Marshal(m)
-	return Change{Key: r.id, raw: b, Side: r.side, Step: r.step}
+	return Change{Key: r.id, raw: b, Side: r.side, Step: r.step, task: r.task}
 }
 
 // joinOut gathers what one input record of a join produces.
@@ -234,7 +237,7 @@ func (p *Processor) stageAt(s int) bool {
 // (or, without a grace period, goes out at once) padded with nulls.
 func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) {
 	jp, js := p.plan.Join, p.join
-	ws := js.wins[s]
+	ws := p.winsOf(out.task)[s]
 	st := jp.Steps[s]
 	keyVal := p.windowKey(s, side, row)
 	// every record moves the stream time on, one the join skips too
@@ -244,7 +247,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 		// goes out at once padded with nulls (KIP-962), another's is
 		// skipped
 		if outerSide(st.Type, side) {
-			rec := &winRec{step: s, side: side, ts: ts, row: row, emitted: true}
+			rec := &winRec{step: s, side: side, ts: ts, row: row, emitted: true, task: out.task}
 			p.feedJoin(s+1, p.pairRow(rec, nil), ts, out)
 		}
 		return
@@ -262,7 +265,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 		// after it keep that null among their values
 		row[jp.KeySlot] = nil
 	}
-	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row}
+	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row, task: out.task}
 	rec.id = p.winRecID(rec)
 	before, after := windowOf(st.Within, st.Type, side)
 	for _, o := range ws.stores[1-side][key] {
@@ -300,7 +303,7 @@ func (p *Processor) windowInput(s, side int, row []any, ts int64, out *joinOut) 
 	switch {
 	case !out.changelog:
 	case p.joinStores: // the window store logs every put (KStreamJoinWindow)
-		out.changes = append(out.changes, Change{Key: rec.id, put: rec, Side: side, Step: s, TS: ts})
+		out.changes = append(out.changes, Change{Key: rec.id, put: rec, Side: side, Step: s, TS: ts, task: rec.task})
 	default:
 		out.changes = append(out.changes, rec.change())
 	}
@@ -338,7 +341,7 @@ func (p *Processor) windowNullValue(r InRow, out *joinOut) {
 // record is put under the key it was rekeyed by.
 func (p *Processor) windowSkip(s, side int, row []any, r InRow, out *joinOut) {
 	jp, js := p.plan.Join, p.join
-	ws := js.wins[s]
+	ws := p.winsOf(out.task)[s]
 	ts := r.TS
 	ws.streamTime = max(ws.streamTime, ts)
 	keyVal := r.JoinKey
@@ -353,9 +356,9 @@ func (p *Processor) windowSkip(s, side int, row []any, r InRow, out *joinOut) {
 	}
 	js.key[0] = keyVal
 	key := string(p.appendWindowOf(s, side, row, appendVals(nil, js.key[:])))
-	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row, nullValue: true}
+	rec := &winRec{step: s, side: side, key: key, keyVal: keyVal, ts: ts, row: row, nullValue: true, task: out.task}
 	rec.id = p.winRecID(rec)
-	out.changes = append(out.changes, Change{Key: rec.id, put: rec, Side: side, Step: s, TS: ts})
+	out.changes = append(out.changes, Change{Key: rec.id, put: rec, Side: side, Step: s, TS: ts, task: rec.task})
 }
 
 // winRecID is a window record's changelog key: its step (after the first),
@@ -476,7 +479,7 @@ func (p *Processor) pairRow(rec, other *winRec) []any {
 // emitExpired emits the null-padded result of every pending outer record
 // of step s whose window and grace period have passed, in timestamp order.
 func (p *Processor) emitExpired(s int, out *joinOut) {
-	ws := p.join.wins[s]
+	ws := p.winsOf(out.task)[s]
 	st := p.plan.Join.Steps[s]
 	w := st.Within
 	grace, _ := graceOf(w)
@@ -530,7 +533,7 @@ func (p *Processor) emitExpired(s int, out *joinOut) {
 // pruneWindows drops the records of step s no later record can join any
 // more.
 func (p *Processor) pruneWindows(s int, out *joinOut) {
-	ws := p.join.wins[s]
+	ws := p.winsOf(out.task)[s]
 	w := p.plan.Join.Steps[s].Within
 	retention := retentionOf(w)
 	// a sweep visits every key: sweep when stream time has moved on by a
@@ -552,7 +555,7 @@ func (p *Processor) pruneWindows(s int, out *joinOut) {
 				}
 				// Kafka Streams drops expired segments unlogged
 				if out.changelog && !p.joinStores {
-					out.changes = append(out.changes, Change{Key: rec.id, del: true, Side: rec.side})
+					out.changes = append(out.changes, Change{Key: rec.id, del: true, Side: rec.side, task: rec.task})
 				}
 			}
 			if len(kept) == 0 {
@@ -564,13 +567,13 @@ func (p *Processor) pruneWindows(s int, out *joinOut) {
 	}
 }
 
-// restoreWindowed applies one changelog record of a window store.
-func (p *Processor) restoreWindowed(id string, value []byte) {
+// restoreWindowed applies one changelog record of a window store of task.
+func (p *Processor) restoreWindowed(id string, value []byte, task int32) {
 	if p.join == nil || p.join.wins == nil {
 		return
 	}
 	id = "w" + id
-	for _, ws := range p.join.wins {
+	for _, ws := range p.winsOf(task) {
 		if ws == nil {
 			continue
 		}
@@ -594,7 +597,7 @@ func (p *Processor) restoreWindowed(id string, value []byte) {
 		N int       `json:"n"`
 	}
 	jp := p.plan.Join
-	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 || w.N < 0 || w.N >= len(jp.Steps) || p.join.wins[w.N] == nil {
+	if json.Unmarshal(value, &w) != nil || w.S < 0 || w.S > 1 || w.N < 0 || w.N >= len(jp.Steps) || p.winsOf(task)[w.N] == nil {
 		return
 	}
 	cols := p.plan.In.Cols
@@ -615,18 +618,26 @@ func (p *Processor) restoreWindowed(id string, value []byte) {
 	}
 	p.join.key[0] = keyVal
 	key := string(p.appendWindowOf(w.N, w.S, row, appendVals(nil, p.join.key[:])))
-	rec := &winRec{id: id, step: w.N, side: w.S, key: key, keyVal: keyVal, ts: w.T, row: row, joined: w.J, emitted: w.E}
-	ws := p.join.wins[w.N]
+	rec := &winRec{id: id, step: w.N, side: w.S, key: key, keyVal: keyVal, ts: w.T, row: row, joined: w.J, emitted: w.E, task: task}
+	ws := p.winsOf(task)[w.N]
 	ws.stores[w.S][key] = append(ws.stores[w.S][key], rec)
 }
 
-// finishWindowedRestore rebuilds each step's stream time and pending outer
-// records.
+// finishWindowedRestore rebuilds each task's steps' stream time and
+// pending outer records.
 func (p *Processor) finishWindowedRestore() {
 	if p.join == nil || p.join.wins == nil {
 		return
 	}
-	for s, ws := range p.join.wins {
+	for _, wins := range p.join.wins {
+		p.finishTaskWindows(wins)
+	}
+}
+
+// finishTaskWindows rebuilds the stream time and pending outer records of
+// one task's steps.
+func (p *Processor) finishTaskWindows(wins []*windowState) {
+	for s, ws := range wins {
 		if ws == nil {
 			continue
 		}

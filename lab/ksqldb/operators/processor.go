@@ -106,6 +106,7 @@ type Change struct {
 	Step int
 	// closeTime is an EMIT FINAL change's close time of the last emit
 	closeTime int64
+	task      int32 // a stream-stream join record's task (Task)
 }
 
 // Value is the changelog value of a window record in this server's own
@@ -482,9 +483,9 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 // Restore applies one record of a stream-stream join's window store
 // changelog in this server's own layout (Change.OwnWindowEntry); the
 // stores in ksqlDB's layout are restored by the query.
-func (p *Processor) Restore(key string, value []byte) {
+func (p *Processor) Restore(key string, value []byte, task int32) {
 	if k, ok := strings.CutPrefix(key, "w"); ok {
-		p.restoreWindowed(k, value)
+		p.restoreWindowed(k, value, task)
 	}
 }
 
