@@ -44,7 +44,6 @@ type pushStores struct {
 	cl    *kgo.Client   // writes the changelog records
 	errs  produceErrors
 	stage *pushStage // the first stage of a join that rekeys a source; nil otherwise
-	keyAt int        // a table-table join's: the result's key among its columns (see pushproject.go)
 }
 
 // transientAppID is the application id of transient query queryID,
@@ -66,8 +65,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 	}
 	rq := &runningQuery{srv: s, info: &metastore.Query{ID: queryID, Props: props}, plan: as, proc: proc, appID: app}
 	rq.tableLogs = s.newTableLogs(app, as)
-	var keyAt int
-	rq.projLog, keyAt = s.transientProjectLog(app, as)
+	rq.projLog = s.transientProjectLog(app, q, as)
 	rq.fkSub = newFKSubscription(app, rq.info, as)
 	if rq.jrep = s.newJoinRepartitioner(rq.info, as, app); rq.jrep != nil {
 		for _, side := range rq.jrep.sides {
@@ -88,7 +86,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 			return nil, fmt.Errorf("start push query: %w", err)
 		}
 	}
-	ps := &pushStores{rq: rq, keyAt: keyAt}
+	ps := &pushStores{rq: rq}
 	if err := rq.prepareInternal(ctx); err != nil {
 		ps.close(ctx)
 		return nil, fmt.Errorf("start push query: %w", err)

@@ -68,6 +68,10 @@ type OutRow struct {
 	// own copy) that an aggregation of a join groups, which the query
 	// writes to the aggregation's repartition topic; it is not a result
 	GroupBy bool
+	// JoinKey, for a result of a table-table join, is the join's key
+	// (the joined row's KeySlot), which a push query's projection may
+	// leave out or rename
+	JoinKey any
 	// Prior, for a GroupBy row of a table (a table-table join's result),
 	// is the result's previous row the aggregation took, nil for none;
 	// Vals is the new row, absent for a Tombstone
@@ -467,6 +471,10 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	}
 	vals := p.Project(r.Vals)
 	k := p.outKey(vals)
+	var jk any
+	if p.plan.Join != nil {
+		jk = r.Vals[p.plan.Join.KeySlot]
+	}
 	if r.Tombstone || !p.Pass(r.Vals) {
 		if _, had := p.Materialized[k]; !had && p.plan.Where != nil {
 			// KTableFilter over a materialized source sends old values and
@@ -474,10 +482,10 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 			return nil, nil
 		}
 		p.dropMat(k)
-		return []OutRow{{Vals: keysAndWindowOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS}}, nil
+		return []OutRow{{Vals: keysAndWindowOnly(p.plan.Out, vals), Tombstone: true, TS: r.TS, JoinKey: jk}}, nil
 	}
 	p.setMat(k, vals, r.TS)
-	return []OutRow{{Vals: vals, TS: r.TS}}, nil
+	return []OutRow{{Vals: vals, TS: r.TS, JoinKey: jk}}, nil
 }
 
 // Restore applies one record of a stream-stream join's window store

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // TransientJoinPlan is a push query's join plan as ksqlDB builds the
@@ -20,10 +21,9 @@ import (
 // persistent join rekeys (a table side by its own key too, through
 // <Side>SourceKeyed-SelectKey-repartition into
 // <Side>SourceKeyed-Materialize): a stream with a stream or a table, or
-// two tables (primary-key or foreign-key, not aggregated) whose result's
-// key the projection names, which the Project-Last store of a transient
-// projection is keyed by (FinalProjectNode keeps the join's key as the
-// key of a transient query's schema); a chain of stream-table or
+// two tables (primary-key or foreign-key from a table keyed by one
+// column, not aggregated), whose transient projection's Project-Last
+// store is keyed by the join's key (TransientProjectKey); a chain of stream-table or
 // table-table joins that rekeys no result between two joins
 // (transientChainPlan); a chain with stream-stream steps that rekeys
 // nothing (transientStreamChainPlan). Every other push join keeps its
@@ -53,7 +53,7 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	if st.ForeignKey && !left.Source.Table {
 		return nil, false
 	}
-	if left.Source.Table && (plan.Agg != nil || plan.Repartition != nil || len(plan.Out.Keys()) != 1) {
+	if left.Source.Table && (plan.Agg != nil || plan.Repartition != nil || len(left.Source.Schema.Keys()) != 1) {
 		return nil, false
 	}
 	as := *plan
@@ -70,13 +70,13 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 // <L_...>RightSourceKeyed-SelectKey-repartition; not a result between two
 // joins), whose stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce
 // or <L_...><Side>SourceKeyed-Materialize, and a chain of tables'
-// Project-Last, keyed by the result's key the projection names.
+// Project-Last, keyed by the join's key (TransientProjectKey).
 func transientChainPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if _, ok := chainRekeysOf(jp); !ok {
 		return nil, false
 	}
-	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil || len(plan.Out.Keys()) != 1) {
+	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil) {
 		return nil, false
 	}
 	as := *plan
@@ -125,4 +125,22 @@ func transientStreamChainPlan(plan *Plan) (*Plan, bool) {
 		return nil, false
 	}
 	return &as, true
+}
+
+// TransientProjectKey is the key column of the Project-Last store of push
+// query q's table-table join (plan): FinalProjectNode keeps the join's key
+// as the key of a transient query's schema, whatever the projection holds
+// ("Transient queries return key columns in the value":
+// builder.keyColumns(parentSchema.key())), and ProjectNode hands its name
+// to the TableSelect step, whose Selection names the store's key after it
+// (confluentinc/ksql v7.9.0). So it is the join's key as the join names it
+// (joinKeyName), of the left key's type, a foreign-key join's the left
+// table's.
+func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
+	jp := plan.Join
+	t := plan.In.Cols[jp.KeySlot].Type
+	if jp.fkKeyed() {
+		t = jp.Leaves[0].Source.Schema.Keys()[0].Type
+	}
+	return types.Column{Name: joinKeyName(jp, q), Type: t, Key: true}
 }
