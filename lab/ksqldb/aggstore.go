@@ -42,15 +42,16 @@ type aggLog struct {
 	win      *expr.WindowSpec // the aggregation's window, nil for none
 }
 
-// newAggLog is the store changelog of a query's aggregation, nil where the
-// plan keeps no store in ksqlDB's layout.
-func (s *Server) newAggLog(qi *metastore.Query, plan *planner.Plan, sink *metastore.Source) *aggLog {
+// newAggLog is the store changelog of a query's aggregation under
+// application app, its key in sink's key format, nil where the plan keeps
+// no store in ksqlDB's layout.
+func (s *Server) newAggLog(app string, plan *planner.Plan, sink *metastore.Source) *aggLog {
 	st := plan.AggStore
 	if st == nil {
 		return nil
 	}
 	src := plan.Source
-	topic := s.appID(qi.ID) + "-Aggregate-Aggregate-Materialize-changelog"
+	topic := app + "-Aggregate-Aggregate-Materialize-changelog"
 	return &aggLog{topic: topic, win: plan.Agg.Window,
 		key: formats.NewSerde(sink.KeyFormat, st.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
 		val: formats.NewSerde(src.ValueFormat, st.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),

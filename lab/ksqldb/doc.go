@@ -355,8 +355,9 @@
 // every internal topic of the query and its subjects, as
 // QueryCleanupService does. A push query joining a stream with a stream
 // (windowed or not) or a table over two topics, or two tables
-// (primary-key or foreign-key, not aggregated), or chaining stream-table or table-table joins that
-// rekey no result between two joins, or [INNER] and LEFT joins of a
+// (primary-key or foreign-key, also aggregated), or chaining
+// stream-table or table-table joins that rekey no result between two
+// joins, or [INNER] and LEFT joins of a
 // stream with streams and tables on keys in its key format, logs the
 // persistent join's stores to the same
 // changelogs, with the same records, under its transient application id
@@ -364,7 +365,9 @@
 // pushstores.go), a table-table join's Project-Last in the transient
 // projection's layout, keyed by the join's key as the join names it
 // whatever the projection holds, every projected column a value
-// (pushproject.go),
+// (pushproject.go), or, aggregated, its Aggregate-Prepare-Last,
+// Aggregate-GroupBy-repartition and Aggregate-Aggregate-Materialize
+// topics with the persistent aggregation's records (pushaggregate.go),
 // and writes a stream or a table it rekeys (in a chain, before the
 // innermost join) through the persistent join's repartition topic,
 // reading it back from
@@ -488,8 +491,8 @@
 // otherwise (a foreign-key step, a result rekeyed between two joins, a
 // stream-stream step in a chain that rekeys or a RIGHT or FULL OUTER one),
 // rekey in memory, with no -repartition topic (such a push join keeps its
-// state in memory too, with no internal topic, as does a push table-table
-// join aggregated; a
+// state in memory too, with no internal topic, as does a push chain of
+// table-table joins aggregated; a
 // foreign-key join, persistent or a push one that logs its stores, makes
 // Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
 // -RESPONSE-<n>-topic and the subscription store's changelog, deleted with

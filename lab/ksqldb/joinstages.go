@@ -53,9 +53,9 @@ type joinStage struct {
 	rekey *repartitioner
 }
 
-// newJoinStages are the chain repartitions of a query and its join's
-// aggregation's, nil where it has none.
-func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan, sink *metastore.Source) *joinStages {
+// newJoinStages are the chain repartitions of a query (of application
+// app) and its join's aggregation's, nil where it has none.
+func (s *Server) newJoinStages(app string, qi *metastore.Query, plan *planner.Plan, sink *metastore.Source) *joinStages {
 	js := &joinStages{byTopic: map[string]*joinStage{}, byStep: map[int]*joinStage{}}
 	var topics []string
 	for i := range plan.JoinRepartitions {
@@ -65,7 +65,7 @@ func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan, sink *me
 		}
 		// the join's internal value format is its left source's
 		left := plan.Join.Leaves[0].Source
-		topic := s.appID(qi.ID) + rp.Suffix
+		topic := app + rp.Suffix
 		st := &joinStage{plan: rp, topic: topic,
 			key: formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
 			val: formats.NewSerde(left.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(left.ValueDelimiter).WithProtobufNullable(left.ValueProtoNullable),
@@ -75,7 +75,7 @@ func (s *Server) newJoinStages(qi *metastore.Query, plan *planner.Plan, sink *me
 	}
 	if plan.Join != nil && plan.Repartition != nil {
 		// the join's internal value format is its left source's
-		r := s.groupByRepartitioner(qi, plan, sink, plan.Join.Leaves[0].Source)
+		r := s.groupByRepartitioner(app, qi, plan, sink, plan.Join.Leaves[0].Source)
 		js.groupBy = &joinStage{topic: r.topic, key: r.key, val: r.val, rekey: r}
 		js.byTopic[r.topic] = js.groupBy
 		topics = append(topics, r.topic)

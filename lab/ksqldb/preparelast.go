@@ -9,7 +9,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
-	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 )
@@ -31,14 +30,15 @@ type prepareLog struct {
 	vals     []any
 }
 
-// newPrepareLog is the Prepare-Last changelog of a persistent query, nil
-// unless it aggregates a table-table join.
-func (s *Server) newPrepareLog(qi *metastore.Query, plan *planner.Plan) *prepareLog {
+// newPrepareLog is the Prepare-Last changelog of a persistent query's
+// plan (a push query's as planner.TransientJoinPlan gives it) under
+// application app, nil unless it aggregates a table-table join.
+func (s *Server) newPrepareLog(app string, plan *planner.Plan) *prepareLog {
 	pl := plan.PrepareLast
 	if pl == nil || !plan.Persistent {
 		return nil
 	}
-	topic := s.appID(qi.ID) + "-" + planner.PrepareLastStore + "-changelog"
+	topic := app + "-" + planner.PrepareLastStore + "-changelog"
 	key, val := s.leftFormatSerdes(plan.Join.Leaves[0].Source, pl.Keys, pl.Values, topic)
 	return &prepareLog{topic: topic, plan: pl, width: len(plan.In.Cols), key: key, val: val}
 }

@@ -183,6 +183,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	if err == nil && plan.Agg != nil {
 		plan.Agg.Configure(props)
+		err = planner.PlanTransientAggregate(plan, q)
 	}
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query
@@ -287,6 +288,9 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			outs, changes := proc.Process(row, stores.logsChanges())
 			stores.log(ctx, in, changes)
 			for _, o := range outs {
+				if stores.internal(ctx, in, o) {
+					continue
+				}
 				stores.project(ctx, in, o)
 				rw.Row(o.Vals, o.Tombstone)
 				wrote = true

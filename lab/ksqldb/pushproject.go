@@ -27,11 +27,11 @@ import (
 
 // transientProjectLog is the Project-Last changelog of push query q's
 // table-table join (plan, as planner.TransientJoinPlan gives it) under
-// application app, nil for another join.
+// application app, nil for another join or an aggregated one.
 func (s *Server) transientProjectLog(app string, q *sql.Query, plan *planner.Plan) *projectLog {
 	jp := plan.Join
-	if jp == nil || !jp.TableTable() {
-		return nil
+	if jp == nil || !jp.TableTable() || plan.Agg != nil {
+		return nil // an aggregation's Prepare step is materialized instead (pushaggregate.go)
 	}
 	vals := make([]types.Column, len(plan.Out.Cols))
 	for i, c := range plan.Out.Cols {

@@ -31,7 +31,9 @@ import (
 // topics of the sources it rekeys, <app>-Join-repartition or
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
-// (joinrepartition.go), which it reads back (see pushrekey.go). When the query ends, however it ends,
+// (joinrepartition.go), which it reads back (see pushrekey.go), and an
+// aggregation of a table-table join's stores and repartition topic (see
+// pushaggregate.go). When the query ends, however it ends,
 // TransientQueryMetadata.close closes the application and the engine's
 // CleanupListener has QueryCleanupService delete the application's
 // internal topics and their schemas (deleteInternalTopics). The records
@@ -67,6 +69,14 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 	rq.tableLogs = s.newTableLogs(app, as)
 	rq.projLog = s.transientProjectLog(app, q, as)
 	rq.fkSub = newFKSubscription(app, rq.info, as)
+	if as.PrepareLast != nil {
+		// a table-table join's aggregation (see pushaggregate.go)
+		left := as.Join.Leaves[0].Source
+		rq.aggLog = s.newAggLog(app, as, left)
+		rq.prepLog = s.newPrepareLog(app, as)
+		rq.jstages = s.newJoinStages(app, rq.info, as, left)
+		rq.changelog = rq.aggLog.topic
+	}
 	if rq.jrep = s.newJoinRepartitioner(rq.info, as, app); rq.jrep != nil {
 		for _, side := range rq.jrep.sides {
 			side.dec.throwTS = false // as a push query's own decoders (newPushInput)
@@ -108,7 +118,9 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 
 // logsChanges reports whether the processor hands back the state changes
 // the stores log.
-func (ps *pushStores) logsChanges() bool { return ps != nil && ps.rq.joinStores != nil }
+func (ps *pushStores) logsChanges() bool {
+	return ps != nil && (ps.rq.joinStores != nil || ps.rq.aggLog != nil)
+}
 
 // apply writes the store entry of a table record the join applies (in, its
 // row); the join applies it next.
@@ -132,7 +144,14 @@ func (ps *pushStores) apply(ctx context.Context, in *kgo.Record, row operators.I
 // made, in order; a change the stores cannot serialize goes to the
 // processing log.
 func (ps *pushStores) log(ctx context.Context, in *kgo.Record, changes []operators.Change) {
-	if ps == nil || ps.rq.joinStores == nil {
+	if ps == nil {
+		return
+	}
+	if ps.rq.aggLog != nil {
+		ps.logAggregate(ctx, in, changes)
+		return
+	}
+	if ps.rq.joinStores == nil {
 		return
 	}
 	for _, c := range changes {

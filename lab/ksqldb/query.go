@@ -130,9 +130,9 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.fkLog = s.newFKStoreLog(qi, plan)
 	rq.fkSub = newFKSubscription(rq.appID, qi, plan)
 	rq.fkProto = s.newFKProtocol(rq.fkSub, plan, rq.jrep.rekeysLeaf(0, 1))
-	rq.aggLog = s.newAggLog(qi, plan, sink)
-	rq.prepLog = s.newPrepareLog(qi, plan)
-	rq.jstages = s.newJoinStages(qi, plan, sink)
+	rq.aggLog = s.newAggLog(rq.appID, plan, sink)
+	rq.prepLog = s.newPrepareLog(rq.appID, plan)
+	rq.jstages = s.newJoinStages(rq.appID, qi, plan, sink)
 	// the schemas of the internal topics are registered now, in the
 	// order the statements ran, rather than when the first record is
 	// written: the registry's ids do not depend on how the query's start

@@ -83,14 +83,14 @@ func (s *Server) newRepartitioner(qi *metastore.Query, plan *planner.Plan, sink 
 	if rp == nil || plan.Join != nil { // a join's aggregation: see joinStages
 		return nil
 	}
-	return s.groupByRepartitioner(qi, plan, sink, plan.Source)
+	return s.groupByRepartitioner(s.appID(qi.ID), qi, plan, sink, plan.Source)
 }
 
 // groupByRepartitioner is the repartitioner of plan's aggregation, its
 // values in the value format of src (the source, or a join's left source).
-func (s *Server) groupByRepartitioner(qi *metastore.Query, plan *planner.Plan, sink, src *metastore.Source) *repartitioner {
+func (s *Server) groupByRepartitioner(app string, qi *metastore.Query, plan *planner.Plan, sink, src *metastore.Source) *repartitioner {
 	rp := plan.Repartition
-	topic := s.appID(qi.ID) + planner.RepartitionSuffix
+	topic := app + planner.RepartitionSuffix
 	r := &repartitioner{topic: topic, srcTopic: src.Topic, plan: rp, where: plan.Where, group: plan.Agg.GroupEval,
 		key:     formats.NewSerde(sink.KeyFormat, rp.Keys, true, topic, s.reg).WithDelimiter(sink.KeyDelimiter).WithProtobufNullable(sink.KeyProtoNullable),
 		val:     formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
@@ -99,7 +99,7 @@ func (s *Server) groupByRepartitioner(qi *metastore.Query, plan *planner.Plan, s
 		purger:  newPurger(qi, topic),
 	}
 	if rp.Table {
-		r.store = s.appID(qi.ID) + "-KsqlTopic-Reduce-changelog"
+		r.store = app + "-KsqlTopic-Reduce-changelog"
 		r.srcStore = s.newSourceStore(r.store, src)
 	}
 	return r

@@ -22,7 +22,7 @@ import (
 // <Side>SourceKeyed-SelectKey-repartition into
 // <Side>SourceKeyed-Materialize): a stream with a stream or a table, or
 // two tables (primary-key or foreign-key from a table keyed by one
-// column, not aggregated), whose transient projection's Project-Last
+// column; aggregated, as PlanTransientAggregate lays it out), whose transient projection's Project-Last
 // store is keyed by the join's key (TransientProjectKey); a chain of stream-table or
 // table-table joins that rekeys no result between two joins
 // (transientChainPlan); a chain with stream-stream steps that rekeys
@@ -53,8 +53,8 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	if st.ForeignKey && !left.Source.Table {
 		return nil, false
 	}
-	if left.Source.Table && (plan.Agg != nil || plan.Repartition != nil || len(left.Source.Schema.Keys()) != 1) {
-		return nil, false
+	if left.Source.Table && (plan.Agg != nil && plan.PrepareLast == nil || len(left.Source.Schema.Keys()) != 1) {
+		return nil, false // an aggregation PlanTransientAggregate did not lay out
 	}
 	as := *plan
 	as.Persistent = true
@@ -143,4 +143,30 @@ func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
 		t = jp.Leaves[0].Source.Schema.Keys()[0].Type
 	}
 	return types.Column{Name: joinKeyName(jp, q), Type: t, Key: true}
+}
+
+// PlanTransientAggregate gives push query q's aggregation of a
+// table-table join (plan) the persistent aggregation's repartition and
+// store layouts (Repartition, AggStore, PrepareLast): buildTransientQuery
+// builds its Aggregate-Prepare, -GroupBy and -Aggregate steps as a
+// persistent query's (the historical plan group-by_-_on_join), with the
+// Prepare step materialized in Aggregate-Prepare-Last, the rows written
+// through Aggregate-GroupBy-repartition and the aggregate kept in
+// Aggregate-Aggregate-Materialize. Other plans, a chain of tables'
+// aggregated too, are left as they are.
+func PlanTransientAggregate(plan *Plan, q *sql.Query) error {
+	if plan.Persistent || plan.Join == nil || len(plan.Join.Steps) != 1 || !plan.Join.TableTable() || plan.Agg == nil {
+		return nil
+	}
+	as := *plan
+	as.Persistent = true
+	var err error
+	if as.Repartition, err = planRepartition(q, &as); err != nil || as.Repartition == nil {
+		return err
+	}
+	if as.AggStore, err = planAggStore(q, &as); err != nil {
+		return err
+	}
+	plan.Repartition, plan.AggStore, plan.PrepareLast = as.Repartition, as.AggStore, planPrepareLast(q, &as)
+	return nil
 }
