@@ -356,8 +356,8 @@
 // QueryCleanupService does. A push query joining a stream with a stream
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, also aggregated), or chaining
-// stream-table or table-table joins that rekey no result between two
-// joins, or [INNER] and LEFT joins of a
+// stream-table or table-table joins (one that rekeys a result between
+// two joins not aggregated), or [INNER] and LEFT joins of a
 // stream with streams and tables on keys in its key format, logs the
 // persistent join's stores to the same
 // changelogs, with the same records, under its transient application id
@@ -371,7 +371,8 @@
 // and writes a stream or a table it rekeys (in a chain, before the
 // innermost join) through the persistent join's repartition topic,
 // reading it back from
-// there (pushrekey.go): made before its first row, deleted with their
+// there (pushrekey.go), and a chain's result rekeyed between two joins
+// through the later join's Join-repartition (pushstages.go): made before its first row, deleted with their
 // subjects however it ends (LIMIT, the client leaving, /close-query,
 // TERMINATE). Every push query's consumer is a member of the consumer
 // group its application id names while it runs, and the group is deleted
@@ -488,8 +489,9 @@
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
 // a push query's runs), and a push query that joins more than two sources
-// otherwise (a foreign-key step, a result rekeyed between two joins, a
-// stream-stream step in a chain that rekeys or a RIGHT or FULL OUTER one),
+// otherwise (a foreign-key step, a result rekeyed between two joins of an
+// aggregated chain, a stream-stream step in a chain that rekeys or a
+// RIGHT or FULL OUTER one),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push chain of
 // table-table joins aggregated; a

@@ -183,7 +183,9 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	if err == nil && plan.Agg != nil {
 		plan.Agg.Configure(props)
-		err = planner.PlanTransientAggregate(plan, q)
+	}
+	if err == nil {
+		err = planner.PlanTransient(plan, q)
 	}
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query

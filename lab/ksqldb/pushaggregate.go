@@ -10,7 +10,7 @@ import (
 
 // A push query aggregating a table-table join runs the persistent
 // aggregation's steps under its transient application id (QueryBuilder.
-// buildTransientQuery; planner.PlanTransientAggregate): the join's results
+// buildTransientQuery; planner.PlanTransient): the join's results
 // go, as Changes of a result's previous and new Prepare rows, through
 // Aggregate-GroupBy-repartition (joinStages.writeGroupBy), the Prepare
 // rows are kept in Aggregate-Prepare-Last and the aggregate in
@@ -20,19 +20,6 @@ import (
 // result at once as it hands it to the repartition topic, so nothing
 // reads the topic back; nor are the changelogs read back, as a transient
 // query is never restored.
-
-// internal writes the repartition records of o, a joined row the
-// aggregation groups, and reports whether o was one (the client gets
-// no such row); a query without that repartition drops it.
-func (ps *pushStores) internal(ctx context.Context, in *kgo.Record, o operators.OutRow) bool {
-	if !o.GroupBy {
-		return false
-	}
-	if ps != nil && ps.rq.jstages != nil && ps.rq.jstages.groupBy != nil {
-		ps.rq.jstages.writeGroupBy(ps.rq, in, o, func(rec *kgo.Record) { ps.cl.Produce(ctx, rec, ps.errs.promise) })
-	}
-	return true
-}
 
 // logAggregate writes the Prepare-Last and aggregate store records of the
 // changes processing in made, in order; one that cannot be serialized

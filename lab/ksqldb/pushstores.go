@@ -69,12 +69,14 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 	rq.tableLogs = s.newTableLogs(app, as)
 	rq.projLog = s.transientProjectLog(app, q, as)
 	rq.fkSub = newFKSubscription(app, rq.info, as)
+	// a chain's repartitions of a result between two joins, and a
+	// table-table join's aggregation's (see pushaggregate.go), keyed
+	// in the join's key format
+	left := as.Join.Leaves[0].Source
+	rq.jstages = s.newJoinStages(app, rq.info, as, left)
 	if as.PrepareLast != nil {
-		// a table-table join's aggregation (see pushaggregate.go)
-		left := as.Join.Leaves[0].Source
 		rq.aggLog = s.newAggLog(app, as, left)
 		rq.prepLog = s.newPrepareLog(app, as)
-		rq.jstages = s.newJoinStages(app, rq.info, as, left)
 		rq.changelog = rq.aggLog.topic
 	}
 	if rq.jrep = s.newJoinRepartitioner(rq.info, as, app); rq.jrep != nil {

@@ -22,7 +22,7 @@ import (
 // <Side>SourceKeyed-SelectKey-repartition into
 // <Side>SourceKeyed-Materialize): a stream with a stream or a table, or
 // two tables (primary-key or foreign-key from a table keyed by one
-// column; aggregated, as PlanTransientAggregate lays it out), whose transient projection's Project-Last
+// column; aggregated, as PlanTransient lays it out), whose transient projection's Project-Last
 // store is keyed by the join's key (TransientProjectKey); a chain of stream-table or
 // table-table joins that rekeys no result between two joins
 // (transientChainPlan); a chain with stream-stream steps that rekeys
@@ -54,7 +54,7 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 		return nil, false
 	}
 	if left.Source.Table && (plan.Agg != nil && plan.PrepareLast == nil || len(left.Source.Schema.Keys()) != 1) {
-		return nil, false // an aggregation PlanTransientAggregate did not lay out
+		return nil, false // an aggregation PlanTransient did not lay out
 	}
 	as := *plan
 	as.Persistent = true
@@ -64,11 +64,12 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 
 // transientChainPlan is TransientJoinPlan for a chain of joins: one of
 // stream-table or primary-key table-table joins (chainRekeysOf) that
-// rekeys nothing, or only what the first stage of its topology rekeys
-// (the stream before the innermost join, through L_..._Join-repartition,
-// and tables keyed unlike the chain, through
-// <L_...>RightSourceKeyed-SelectKey-repartition; not a result between two
-// joins), whose stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce
+// rekeys nothing, or what the first stage of its topology rekeys (the
+// stream before the innermost join, through L_..._Join-repartition, and
+// tables keyed unlike the chain, through
+// <L_...>RightSourceKeyed-SelectKey-repartition), or a result between two
+// joins (through the later join's <L_...>Join-repartition, as
+// PlanTransient lays it out), whose stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce
 // or <L_...><Side>SourceKeyed-Materialize, and a chain of tables'
 // Project-Last, keyed by the join's key (TransientProjectKey).
 func transientChainPlan(plan *Plan) (*Plan, bool) {
@@ -82,8 +83,8 @@ func transientChainPlan(plan *Plan) (*Plan, bool) {
 	as := *plan
 	as.Persistent = true
 	as.JoinRepartitions = planJoinRepartitions(&as)
-	if slices.ContainsFunc(as.JoinRepartitions, func(r JoinRepartition) bool { return r.Step > 0 }) {
-		return nil, false // a result rekeyed between two joins (joinstages.go)
+	if !slices.EqualFunc(stagesOf(as.JoinRepartitions), plan.JoinRepartitions, func(a, b JoinRepartition) bool { return a.Suffix == b.Suffix }) {
+		return nil, false // a result rekeyed between two joins that PlanTransient did not lay out
 	}
 	return &as, true
 }
@@ -145,7 +146,54 @@ func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
 	return types.Column{Name: joinKeyName(jp, q), Type: t, Key: true}
 }
 
-// PlanTransientAggregate gives push query q's aggregation of a
+// PlanTransient lays out, on push query q's plan, what its processor
+// hands the internal topics of ksqlDB's topology that it writes and
+// reads back at once (a persistent query's main thread does so too):
+// an aggregation's of a table-table join (planTransientAggregate), and
+// the repartitions of a chain's result between two joins
+// (planTransientStages). Other plans are left as they are.
+func PlanTransient(plan *Plan, q *sql.Query) error {
+	if plan.Persistent || plan.Join == nil {
+		return nil
+	}
+	if err := planTransientAggregate(plan, q); err != nil {
+		return err
+	}
+	planTransientStages(plan)
+	return nil
+}
+
+// planTransientStages gives a push chain of stream-table or table-table
+// joins that rekeys a result between two joins (transientChainPlan) the
+// persistent chain's repartitions of those results (JoinRepartition.Step
+// past 0), whose rows its processor hands out as it joins them
+// (operators.OutRow.Stage); the repartitions before the first join are
+// the first stage's (see pushrekey.go).
+func planTransientStages(plan *Plan) {
+	jp := plan.Join
+	if len(jp.Steps) < 2 || jp.Windowed() || plan.Agg != nil {
+		return
+	}
+	if _, ok := chainRekeysOf(jp); !ok {
+		return
+	}
+	as := *plan
+	as.Persistent = true
+	plan.JoinRepartitions = stagesOf(planJoinRepartitions(&as))
+}
+
+// stagesOf are the repartitions of rps past the first join's sides.
+func stagesOf(rps []JoinRepartition) []JoinRepartition {
+	var out []JoinRepartition
+	for _, r := range rps {
+		if r.Step > 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// planTransientAggregate gives push query q's aggregation of a
 // table-table join (plan) the persistent aggregation's repartition and
 // store layouts (Repartition, AggStore, PrepareLast): buildTransientQuery
 // builds its Aggregate-Prepare, -GroupBy and -Aggregate steps as a
@@ -154,7 +202,7 @@ func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
 // through Aggregate-GroupBy-repartition and the aggregate kept in
 // Aggregate-Aggregate-Materialize. Other plans, a chain of tables'
 // aggregated too, are left as they are.
-func PlanTransientAggregate(plan *Plan, q *sql.Query) error {
+func planTransientAggregate(plan *Plan, q *sql.Query) error {
 	if plan.Persistent || plan.Join == nil || len(plan.Join.Steps) != 1 || !plan.Join.TableTable() || plan.Agg == nil {
 		return nil
 	}
