@@ -357,8 +357,10 @@
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, also aggregated), or chaining
 // stream-table or table-table joins (one that rekeys a result between
-// two joins not aggregated), or [INNER] and LEFT joins of a
-// stream with streams and tables on keys in its key format, logs the
+// two joins not aggregated), or chaining from a stream stream-stream
+// steps of any kind with stream-table ones (rekeying what the persistent
+// chain rekeys, a result between two joins not aggregated), where the
+// persistent chain keeps its window stores in ksqlDB's layout, logs the
 // persistent join's stores to the same
 // changelogs, with the same records, under its transient application id
 // (_confluent-ksql-<service id>transient_<query id>_<start time in ms>;
@@ -372,7 +374,8 @@
 // innermost join) through the persistent join's repartition topic,
 // reading it back from
 // there (pushrekey.go), and a chain's result rekeyed between two joins
-// through the later join's Join-repartition (pushstages.go): made before its first row, deleted with their
+// (a FULL OUTER step's too) through the later join's Join-repartition or
+// Join-left-repartition (pushstages.go): made before its first row, deleted with their
 // subjects however it ends (LIMIT, the client leaving, /close-query,
 // TERMINATE). Every push query's consumer is a member of the consumer
 // group its application id names while it runs, and the group is deleted
@@ -490,8 +493,8 @@
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
 // a push query's runs), and a push query that joins more than two sources
 // otherwise (a foreign-key step, a result rekeyed between two joins of an
-// aggregated chain, a stream-stream step in a chain that rekeys or a
-// RIGHT or FULL OUTER one),
+// aggregated chain, stream-stream steps in a chain whose topology EXPLAIN
+// does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push chain of
 // table-table joins aggregated; a

@@ -3,7 +3,6 @@ package planner
 import (
 	"slices"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -22,12 +21,13 @@ import (
 // <Side>SourceKeyed-SelectKey-repartition into
 // <Side>SourceKeyed-Materialize): a stream with a stream or a table, or
 // two tables (primary-key or foreign-key from a table keyed by one
-// column; aggregated, as PlanTransient lays it out), whose transient projection's Project-Last
-// store is keyed by the join's key (TransientProjectKey); a chain of stream-table or
-// table-table joins that rekeys no result between two joins
-// (transientChainPlan); a chain with stream-stream steps that rekeys
-// nothing (transientStreamChainPlan). Every other push join keeps its
-// state in memory only.
+// column; aggregated, as PlanTransient lays it out), whose transient
+// projection's Project-Last store is keyed by the join's key
+// (TransientProjectKey); a chain of stream-table or table-table joins
+// (transientChainPlan); a chain with stream-stream steps
+// (transientStreamChainPlan); each rekeying a result between two joins
+// as PlanTransient lays it out. Every other push join keeps its state in
+// memory only.
 func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if jp == nil || plan.Persistent {
@@ -83,49 +83,49 @@ func transientChainPlan(plan *Plan) (*Plan, bool) {
 	as := *plan
 	as.Persistent = true
 	as.JoinRepartitions = planJoinRepartitions(&as)
-	if !slices.EqualFunc(stagesOf(as.JoinRepartitions), plan.JoinRepartitions, func(a, b JoinRepartition) bool { return a.Suffix == b.Suffix }) {
+	if !sameStages(as.JoinRepartitions, plan.JoinRepartitions) {
 		return nil, false // a result rekeyed between two joins that PlanTransient did not lay out
 	}
 	return &as, true
 }
 
 // transientStreamChainPlan is TransientJoinPlan for a chain with
-// stream-stream steps: one from a stream whose [INNER] or LEFT steps each
-// join a stream or a table on its key, the first the stream's key, each
-// later one the key of the result before it (JoinsResultKey), every
-// source over a topic of its own, not windowed, keyed by one column in
-// the first stream's key format, one that does not infer schemas: ksqlDB
-// rekeys nothing (PreJoinRepartitionNode, JoinNode.resolveKeyFormats), and
-// its stores are each stream-stream step's window stores and each table's
-// KafkaTopic_<L_ per level>Right-Reduce.
+// stream-stream steps: one from a stream, every source over a topic of
+// its own and not windowed, no step a foreign-key one, rekeying what the
+// persistent chain rekeys (planJoinRepartitions: a source through the
+// first stage, pushrekey.go; a result between two steps, a FULL OUTER
+// one's too, as PlanTransient lays it out). Its stores are each
+// stream-stream step's window stores and each table's
+// KafkaTopic_<L_ per level>Right-Reduce, where the persistent chain keeps
+// them in ksqlDB's layout (newPushStores: runningQuery.useWindowLogs).
 func transientStreamChainPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
-	first := jp.Leaves[0]
-	if first.Source.Table || formats.RegistryFormat(first.Source.KeyFormat) {
+	if jp.Leaves[0].Source.Table {
 		return nil, false
 	}
 	topics := map[string]bool{}
 	for _, l := range jp.Leaves {
-		if l.Source.Window != nil || topics[l.Source.Topic] || len(l.Source.Schema.Keys()) != 1 || !sameKeyFormat(l.Source, first.Source) {
+		if l.Source.Window != nil || topics[l.Source.Topic] {
 			return nil, false
 		}
 		topics[l.Source.Topic] = true
 	}
-	for k, st := range jp.Steps {
-		right := jp.Leaves[st.Right]
-		if st.Right != k+1 || st.ForeignKey || st.Rekeyed || st.Type != sql.InnerJoin && st.Type != sql.LeftJoin || !right.keyedBy(st.rightExpr) {
-			return nil, false
-		}
-		if k == 0 && (st.leftLeaf != 0 || !first.keyedBy(st.leftExpr)) || k > 0 && !jp.JoinsResultKey(k) {
-			return nil, false
-		}
+	if slices.ContainsFunc(jp.Steps, func(st JoinStep) bool { return st.ForeignKey }) {
+		return nil, false
 	}
 	as := *plan
 	as.Persistent = true
-	if as.JoinRepartitions = planJoinRepartitions(&as); len(as.JoinRepartitions) > 0 {
-		return nil, false
+	as.JoinRepartitions = planJoinRepartitions(&as)
+	if !sameStages(as.JoinRepartitions, plan.JoinRepartitions) {
+		return nil, false // a result rekeyed between two joins that PlanTransient did not lay out
 	}
 	return &as, true
+}
+
+// sameStages reports whether the persistent plan's repartitions past the
+// first join's sides (rps) are the push plan's (push).
+func sameStages(rps, push []JoinRepartition) bool {
+	return slices.EqualFunc(stagesOf(rps), push, func(a, b JoinRepartition) bool { return a.Suffix == b.Suffix })
 }
 
 // TransientProjectKey is the key column of the Project-Last store of push
@@ -163,18 +163,19 @@ func PlanTransient(plan *Plan, q *sql.Query) error {
 	return nil
 }
 
-// planTransientStages gives a push chain of stream-table or table-table
-// joins that rekeys a result between two joins (transientChainPlan) the
-// persistent chain's repartitions of those results (JoinRepartition.Step
+// planTransientStages gives a push chain of joins, not aggregated, that
+// rekeys a result between two joins (transientChainPlan,
+// transientStreamChainPlan) the persistent chain's repartitions of those
+// results (JoinRepartition.Step
 // past 0), whose rows its processor hands out as it joins them
 // (operators.OutRow.Stage); the repartitions before the first join are
 // the first stage's (see pushrekey.go).
 func planTransientStages(plan *Plan) {
 	jp := plan.Join
-	if len(jp.Steps) < 2 || jp.Windowed() || plan.Agg != nil {
+	if len(jp.Steps) < 2 || plan.Agg != nil {
 		return
 	}
-	if _, ok := chainRekeysOf(jp); !ok {
+	if _, ok := chainRekeysOf(jp); !ok && !jp.Windowed() {
 		return
 	}
 	as := *plan
