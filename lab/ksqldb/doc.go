@@ -357,7 +357,8 @@
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, also aggregated), or chaining
 // stream-table or table-table joins (one that rekeys a result between
-// two joins not aggregated), or chaining from a stream stream-stream
+// two joins not aggregated; one of tables from a foreign-key join, its
+// output store logged as the persistent chain's, not aggregated), or chaining from a stream stream-stream
 // steps of any kind with stream-table ones (rekeying what the persistent
 // chain rekeys, a result between two joins not aggregated), where the
 // persistent chain keeps its window stores in ksqlDB's layout, logs the
@@ -492,8 +493,8 @@
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
 // a push query's runs), and a push query that joins more than two sources
-// otherwise (a foreign-key step, a result rekeyed between two joins of an
-// aggregated chain, stream-stream steps in a chain whose topology EXPLAIN
+// otherwise (an aggregated chain from a foreign-key join, a result rekeyed
+// between two joins of an aggregated chain, stream-stream steps in a chain whose topology EXPLAIN
 // does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push chain of

@@ -32,14 +32,15 @@ type fkStoreLog struct {
 	vals     []any
 }
 
-// newFKStoreLog is the output store changelog of a persistent query, nil
-// unless its join has one.
-func (s *Server) newFKStoreLog(qi *metastore.Query, plan *planner.Plan) *fkStoreLog {
+// newFKStoreLog is the output store changelog of a persistent query's
+// plan (a push query's as planner.TransientJoinPlan gives it) under
+// application app, nil unless its join has one.
+func (s *Server) newFKStoreLog(app string, qi *metastore.Query, plan *planner.Plan) *fkStoreLog {
 	fs := plan.ForeignKeyStore()
 	if fs == nil || qi.SourceTable {
 		return nil
 	}
-	topic := s.appID(qi.ID) + "-" + fs.Name + "-changelog"
+	topic := app + "-" + fs.Name + "-changelog"
 	key, val := s.leftFormatSerdes(plan.Join.Leaves[0].Source, fs.Keys, fs.Values, topic)
 	return &fkStoreLog{topic: topic, plan: fs, key: key, val: val}
 }

@@ -27,7 +27,8 @@ import (
 // (runningQuery.prepareInternal), a table-table join's two table stores
 // and its projection's Project-Last (pushproject.go), a foreign-key join's
 // subscription topics and store changelog (fksubscription.go) and their
-// records (fkprotocol.go), and the repartition
+// records (fkprotocol.go), and, starting a chain, its output store's
+// changelog (fkstorelog.go, pushstages.go), and the repartition
 // topics of the sources it rekeys, <app>-Join-repartition or
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
@@ -69,6 +70,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 	rq.tableLogs = s.newTableLogs(app, as)
 	rq.projLog = s.transientProjectLog(app, q, as)
 	rq.fkSub = newFKSubscription(app, rq.info, as)
+	rq.fkLog = s.newFKStoreLog(app, rq.info, as)
 	// a chain's repartitions of a result between two joins, and a
 	// table-table join's aggregation's (see pushaggregate.go), keyed
 	// in the join's key format

@@ -127,7 +127,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.jrep = s.newJoinRepartitioner(qi, plan, rq.appID)
 	rq.tableLogs = s.newTableLogs(rq.appID, plan)
 	rq.projLog = s.newProjectLog(qi, plan)
-	rq.fkLog = s.newFKStoreLog(qi, plan)
+	rq.fkLog = s.newFKStoreLog(rq.appID, qi, plan)
 	rq.fkSub = newFKSubscription(rq.appID, qi, plan)
 	rq.fkProto = s.newFKProtocol(rq.fkSub, plan, rq.jrep.rekeysLeaf(0, 1))
 	rq.aggLog = s.newAggLog(rq.appID, plan, sink)

@@ -49,7 +49,7 @@ func newJoinState(p *planner.Plan) *joinState {
 	}
 	if jp.ForeignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{},
-			in: make([]bool, len(jp.Leaves)), held: map[string]int64{}, logged: p.Persistent && len(jp.Steps) > 1}
+			in: make([]bool, len(jp.Leaves)), held: map[string]int64{}, logged: (p.Persistent || p.LogsFKStore) && len(jp.Steps) > 1}
 	}
 	for i, l := range jp.Leaves {
 		if l.Source.Table {

@@ -49,6 +49,10 @@ type Plan struct {
 	// JoinRepartitions are the join's stream sides written through
 	// repartition topics (see joinrepartition.go)
 	JoinRepartitions []JoinRepartition
+	// LogsFKStore: a push plan whose chain's foreign-key join puts its
+	// results to the output store a persistent one logs (PlanTransient;
+	// see fkstore.go)
+	LogsFKStore bool
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {

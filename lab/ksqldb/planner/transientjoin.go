@@ -24,7 +24,8 @@ import (
 // column; aggregated, as PlanTransient lays it out), whose transient
 // projection's Project-Last store is keyed by the join's key
 // (TransientProjectKey); a chain of stream-table or table-table joins
-// (transientChainPlan); a chain with stream-stream steps
+// (transientChainPlan), of tables from a foreign-key join
+// (transientFKChainPlan), with stream-stream steps
 // (transientStreamChainPlan); each rekeying a result between two joins
 // as PlanTransient lays it out. Every other push join keeps its state in
 // memory only.
@@ -32,6 +33,9 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if jp == nil || plan.Persistent {
 		return nil, false
+	}
+	if len(jp.Steps) > 1 && jp.ForeignKey() {
+		return transientFKChainPlan(plan)
 	}
 	if len(jp.Steps) > 1 && jp.Windowed() {
 		return transientStreamChainPlan(plan)
@@ -122,6 +126,43 @@ func transientStreamChainPlan(plan *Plan) (*Plan, bool) {
 	return &as, true
 }
 
+// transientFKChainPlan is TransientJoinPlan for a chain of tables that
+// starts with a foreign-key join (the only place ksqlDB allows one), as
+// PlanTransient lays it out: every table over a topic of its own, the
+// left one keyed by one column, not aggregated, rekeying nothing. Its
+// stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce, the
+// foreign-key join's output store (ForeignKeyStore) and subscription
+// store and topics, and its projection's Project-Last.
+func transientFKChainPlan(plan *Plan) (*Plan, bool) {
+	as, ok := fkChainStores(plan)
+	if !ok || !plan.LogsFKStore {
+		return nil, false
+	}
+	return as, true
+}
+
+// fkChainStores is the persistent plan of push chain plan starting with a
+// foreign-key join, false where its shape is not transientFKChainPlan's.
+func fkChainStores(plan *Plan) (*Plan, bool) {
+	jp := plan.Join
+	if plan.Agg != nil || len(jp.Leaves[0].Source.Schema.Keys()) != 1 {
+		return nil, false
+	}
+	topics := map[string]bool{}
+	for _, l := range jp.Leaves {
+		if !l.Source.Table || l.Source.Window != nil || topics[l.Source.Topic] {
+			return nil, false
+		}
+		topics[l.Source.Topic] = true
+	}
+	as := *plan
+	as.Persistent = true
+	if as.JoinRepartitions = planJoinRepartitions(&as); len(as.JoinRepartitions) > 0 {
+		return nil, false
+	}
+	return &as, true
+}
+
 // sameStages reports whether the persistent plan's repartitions past the
 // first join's sides (rps) are the push plan's (push).
 func sameStages(rps, push []JoinRepartition) bool {
@@ -149,9 +190,10 @@ func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
 // PlanTransient lays out, on push query q's plan, what its processor
 // hands the internal topics of ksqlDB's topology that it writes and
 // reads back at once (a persistent query's main thread does so too):
-// an aggregation's of a table-table join (planTransientAggregate), and
-// the repartitions of a chain's result between two joins
-// (planTransientStages). Other plans are left as they are.
+// an aggregation's of a table-table join (planTransientAggregate), the
+// repartitions of a chain's result between two joins
+// (planTransientStages), and the output store of a chain's foreign-key
+// join (LogsFKStore). Other plans are left as they are.
 func PlanTransient(plan *Plan, q *sql.Query) error {
 	if plan.Persistent || plan.Join == nil {
 		return nil
@@ -160,6 +202,9 @@ func PlanTransient(plan *Plan, q *sql.Query) error {
 		return err
 	}
 	planTransientStages(plan)
+	if len(plan.Join.Steps) > 1 && plan.Join.ForeignKey() {
+		_, plan.LogsFKStore = fkChainStores(plan)
+	}
 	return nil
 }
 
