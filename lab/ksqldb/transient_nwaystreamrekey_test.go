@@ -18,7 +18,12 @@ import (
 // multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left and
 // multi-joins_-_stream-stream-stream_-_outer-outer list the persistent
 // queries' internal topics; their test cases' rows are the push queries'.
-func TestATransientChainWithStreamStreamStepsThatRekeysWritesItsRepartitionTopicsUntilItIsClosed(t *testing.T) {
+// A RIGHT step is ksqlDB's LEFT join of its right stream
+// (StreamStreamJoinBuilder), its stores numbered as
+// multi-joins_-_stream-stream-stream_-_left-left's second step's (16/17)
+// with the right stream as Kafka Streams' "this" side, KSTREAM-JOINTHIS,
+// the result before it KSTREAM-OUTEROTHER (join_nway_srright_test.go).
+func TestATransientChainWithStreamStreamStepsThatRekeysOrAreOuterKeepsThePersistentChainsTopicsUntilItIsClosed(t *testing.T) {
 	for _, c := range []struct {
 		plan, ddl, query string
 		inputs           []joinRec
@@ -46,6 +51,17 @@ CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', value_forma
 		rows: []string{`[0,1,null,null]`, `[0,1,2,null]`, `[0,1,null,3]`, `[0,1,2,3]`, `[0,4,2,3]`},
 		topics: []string{"Join-left-repartition", "KSTREAM-OUTEROTHER-0000000009-store-changelog", "KSTREAM-OUTEROTHER-0000000021-store-changelog",
 			"KSTREAM-OUTERTHIS-0000000008-store-changelog", "KSTREAM-OUTERTHIS-0000000020-store-changelog"},
+	}, {
+		plan: "inner-right",
+		ddl: `CREATE STREAM S1 (ID INT KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=1);
+CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=1);
+CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', value_format='JSON', PARTITIONS=1);`,
+		query: "SELECT S3.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 5 seconds ON S1.ID = S2.ID RIGHT JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID EMIT CHANGES;",
+		inputs: []joinRec{{"left", 0, intKey(0), []byte(`{"V0":1}`)}, {"right", 1, intKey(0), []byte(`{"V0":2}`)},
+			{"right2", 2, intKey(0), []byte(`{"V0":3}`)}},
+		rows: []string{`[0,1,2,3]`},
+		topics: []string{"KSTREAM-JOINOTHER-0000000009-store-changelog", "KSTREAM-JOINTHIS-0000000008-store-changelog",
+			"KSTREAM-JOINTHIS-0000000016-store-changelog", "KSTREAM-OUTEROTHER-0000000017-store-changelog"},
 	}} {
 		t.Run(c.plan, func(t *testing.T) {
 			st := newStack(t)
