@@ -185,7 +185,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		plan.Agg.Configure(props)
 	}
 	if err == nil {
-		err = planner.PlanTransient(plan, q)
+		planner.PlanTransient(plan, q)
 	}
 	if err == nil {
 		// under s.mu, so that Close, which sets closed under it, waits for this query

@@ -194,18 +194,15 @@ func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
 // repartitions of a chain's result between two joins
 // (planTransientStages), and the output store of a chain's foreign-key
 // join (LogsFKStore). Other plans are left as they are.
-func PlanTransient(plan *Plan, q *sql.Query) error {
+func PlanTransient(plan *Plan, q *sql.Query) {
 	if plan.Persistent || plan.Join == nil {
-		return nil
+		return
 	}
-	if err := planTransientAggregate(plan, q); err != nil {
-		return err
-	}
+	planTransientAggregate(plan, q)
 	planTransientStages(plan)
 	if len(plan.Join.Steps) > 1 && plan.Join.ForeignKey() {
 		_, plan.LogsFKStore = fkChainStores(plan)
 	}
-	return nil
 }
 
 // planTransientStages gives a push chain of joins, not aggregated, that
@@ -247,20 +244,20 @@ func stagesOf(rps []JoinRepartition) []JoinRepartition {
 // Prepare step materialized in Aggregate-Prepare-Last, the rows written
 // through Aggregate-GroupBy-repartition and the aggregate kept in
 // Aggregate-Aggregate-Materialize. Other plans, a chain of tables'
-// aggregated too, are left as they are.
-func planTransientAggregate(plan *Plan, q *sql.Query) error {
-	if plan.Persistent || plan.Join == nil || len(plan.Join.Steps) != 1 || !plan.Join.TableTable() || plan.Agg == nil {
-		return nil
+// aggregated too, and one whose layout this server does not plan, are
+// left as they are (their state kept in memory).
+func planTransientAggregate(plan *Plan, q *sql.Query) {
+	if len(plan.Join.Steps) != 1 || !plan.Join.TableTable() || plan.Agg == nil {
+		return
 	}
 	as := *plan
 	as.Persistent = true
 	var err error
 	if as.Repartition, err = planRepartition(q, &as); err != nil || as.Repartition == nil {
-		return err
+		return // no layout of the persistent aggregation's: kept in memory
 	}
 	if as.AggStore, err = planAggStore(q, &as); err != nil {
-		return err
+		return
 	}
 	plan.Repartition, plan.AggStore, plan.PrepareLast = as.Repartition, as.AggStore, planPrepareLast(q, &as)
-	return nil
 }
