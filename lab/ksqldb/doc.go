@@ -493,12 +493,12 @@
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
 // a push query's runs), and a push query that joins more than two sources
-// otherwise (an aggregated chain from a foreign-key join, a result rekeyed
-// between two joins of an aggregated chain, stream-stream steps in a chain whose topology EXPLAIN
-// does not build),
+// otherwise (a result rekeyed between two joins of an aggregated chain,
+// stream-stream steps in a chain whose topology EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
-// state in memory too, with no internal topic, as does a push chain of
-// table-table joins aggregated; a
+// state in memory too, with no internal topic, as do a push chain of
+// tables aggregated, a primary-key or from a foreign-key join, and a push
+// join with a windowed table side; a
 // foreign-key join, persistent or a push one that logs its stores, makes
 // Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
 // -RESPONSE-<n>-topic and the subscription store's changelog, deleted with
