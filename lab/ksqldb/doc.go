@@ -447,7 +447,9 @@
 // before that step), a rekey of a FULL OUTER result on an expression
 // keeps its copy KSQL_COL_0 after the ROWKEY, and
 // a second rekey of the result carries the copy KSQL_COL_0 of a first
-// one on an expression; a
+// one on an expression, past a FULL OUTER step too (the copy of the first
+// stream's or the result's key made at or before that step before the
+// null ROWKEY); a
 // table keyed otherwise than the chain, joined after a first
 // stream-stream join that rekeys a stream and before any other rekey, or
 // after a rekey of the result at an earlier step or of a later stream
@@ -478,8 +480,7 @@
 // sides such a format forces, and a stream-stream join (its join rekeying
 // the result too or not) or another such table (then also before a
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
-// that rekeys a result past a FULL OUTER step after a rekey of the first
-// stream or of the result on an expression, one keyed in a format that
+// keyed in a format that
 // infers no schemas whose FULL OUTER first step comes before a join on an
 // expression or one that rekeys its stream, one that rekeys a table keyed
 // otherwise than the chain after a rekey of a stream-table join's stream

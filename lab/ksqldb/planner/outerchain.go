@@ -76,7 +76,7 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 				// names -right
 				suffix = "-" + chainPrefix(len(jp.Steps)-1-k) + "Join-right-repartition"
 			}
-			out = append(out, outerRepartition(jp, k, suffix, first.KeyFormat))
+			out = append(out, outerRepartition(jp, k, suffix, first.KeyFormat, nil))
 		}
 		// JoinTree.joinEquivalenceSet: both sides of the criteria, and the
 		// left input's set where they meet it; none for an OUTER join
@@ -96,20 +96,31 @@ func planOuterChainRepartition(jp *JoinPlan) []JoinRepartition {
 
 // outerRepartition is the repartition of the result of a chain's steps
 // before step k, a FULL OUTER one among them: the joined sources' values
-// (chainRepartition) with the synthetic key column the first FULL OUTER
-// step appended after its right source's values, which every later step
-// keeps where it was, as its left side has a column of that name
-// (JoinParamsFactory.createSchema appends the key only where neither side
-// has it). Its value is read from the joined row's key slot, which the
-// runtime clears at the stage: the joiner fills it with null.
-func outerRepartition(jp *JoinPlan, k int, suffix, keyFormat string) JoinRepartition {
-	rp := chainRepartition(jp, k, suffix, keyFormat, nil)
+// with each copy of a key on an expression that rekeys marks
+// (chainRepartition: the first stream's after its values, the result's
+// after the values of the sources joined before its rekey), and the
+// synthetic key column the first FULL OUTER step appended after its left
+// side's values, copies included, and its right source's (JoinParamsFactory.createSchema;
+// a copy made by a rekey of that step's result comes after it, as
+// StreamSelectKeyBuilder appends it), which every later step keeps where
+// it was, as its left side has a column of that name (createSchema
+// appends the key only where neither side has it). Its value is read
+// from the joined row's key slot, which the runtime clears at the stage:
+// the joiner fills it with null.
+func outerRepartition(jp *JoinPlan, k int, suffix, keyFormat string, rekeys []bool) JoinRepartition {
+	rp := chainRepartition(jp, k, suffix, keyFormat, rekeys)
 	c := slices.IndexFunc(jp.Steps[:k], func(st JoinStep) bool { return st.Type == sql.OuterJoin })
-	at, _ := joinedValues(jp, jp.Steps[c].Right)
-	rp.Values = slices.Insert(rp.Values, len(at), types.Column{Name: outerKeyName(jp), Type: jp.Steps[c].LeftKey.Type})
-	rp.From = slices.Insert(rp.From, len(at), jp.KeySlot)
+	vals, _ := joinedValues(jp, jp.Steps[c].Right)
+	at := len(vals)
+	for leaf := 0; leaf <= c && leaf < len(rekeys); leaf++ {
+		if rekeys[leaf] && !isColumnRef(jp.Steps[leaf].leftExpr) {
+			at++ // the copy chainRepartition put after that leaf's values
+		}
+	}
+	rp.Values = slices.Insert(rp.Values, at, types.Column{Name: outerKeyName(jp), Type: jp.Steps[c].LeftKey.Type})
+	rp.From = slices.Insert(rp.From, at, jp.KeySlot)
 	if rp.Computed != nil {
-		rp.Computed = slices.Insert(rp.Computed, len(at), expr.Compiled{})
+		rp.Computed = slices.Insert(rp.Computed, at, expr.Compiled{})
 	}
 	return rp
 }

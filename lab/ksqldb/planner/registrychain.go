@@ -156,10 +156,14 @@ import (
 // appends the key after the right side's values; derived topology
 // stream-stream-stream-stream-outer-right-rekeyed-on-expression-then-result),
 // and a rekey of a FULL OUTER result on an expression keeps its copy of
-// the key after the synthetic key (StreamSelectKeyBuilder appends it).
-// nil for other chains, and for one that rekeys the result past a FULL
-// OUTER step after a rekey of the first stream or of the result on an
-// expression (whose copy outerRepartition does not carry).
+// the key after the synthetic key (StreamSelectKeyBuilder appends it). A
+// rekey of the result past a FULL OUTER step carries the copy of an
+// earlier rekey on an expression, of the first stream (after its values)
+// or of the result (after the values of the sources joined before it),
+// before the synthetic key where that rekey came at or before the FULL
+// OUTER step (outerRepartition; derived topologies
+// stream-stream-stream-stream-rekeyed-on-expression-outer-then-result and
+// -outer-result-rekeyed-on-expression-then-result). nil for other chains.
 func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	first := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
@@ -274,13 +278,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// synthetic key among the values (outerRepartition)
 		outerBefore := slices.ContainsFunc(jp.Steps[:k], func(s JoinStep) bool { return s.Type == sql.OuterJoin })
 		if !equiv[l] {
-			if outerBefore && slices.Contains(exprRekeys[:k], true) {
-				// (past a FULL OUTER step a rekey of the result after a
-				// rekey of the first stream or of the result on an
-				// expression, whose copy the FULL OUTER result would
-				// carry: not built here)
-				return nil
-			}
 			if !rekeyStream { // the join takes the stream's or table's key format
 				keyFormat, format = rl.Source.KeyFormat, rl.Source
 			}
@@ -302,7 +299,7 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// expression after that stream's values, before the
 				// synthetic key where the stream was joined before it:
 				// carryStreamCopies)
-				out = append(out, carryStreamCopies(jp, outerRepartition(jp, k, suffix, keyFormat), out))
+				out = append(out, carryStreamCopies(jp, outerRepartition(jp, k, suffix, keyFormat, exprRekeys), out))
 			} else {
 				out = append(out, carryStreamCopies(jp, chainRepartition(jp, k, suffix, keyFormat, exprRekeys), out))
 			}
