@@ -406,7 +406,10 @@
 // infers schemas whose first stream-stream step is a FULL OUTER join on
 // keys or value columns (both streams rekeyed by them) rekeys that step's result, keyed by its synthetic key, through the
 // next join's Join-left-repartition (its values ending in the null
-// ROWKEY), in the key format ksqlDB resolves for that join, and a later
+// ROWKEY), in the key format ksqlDB resolves for that join, as does a
+// chain keyed in one that infers none whose FULL OUTER first step on keys
+// comes before a join on an expression (the copy KSQL_COL_0 after the
+// ROWKEY) or one that rekeys its stream (Join-right-repartition), and a later
 // stream-stream join that rekeys the result again carries that ROWKEY
 // where it was, through its own Join-left-repartition; in a chain
 // keyed in a format that infers schemas, a RIGHT stream-stream step
@@ -480,9 +483,7 @@
 // sides such a format forces, and a stream-stream join (its join rekeying
 // the result too or not) or another such table (then also before a
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
-// keyed in a format that
-// infers no schemas whose FULL OUTER first step comes before a join on an
-// expression or one that rekeys its stream, one that rekeys a table keyed
+// that rekeys a table keyed
 // otherwise than the chain after a rekey of a stream-table join's stream
 // and anything else but later streams and the result, or of another table
 // and anything else, but in a chain keyed in a format that infers schemas

@@ -43,7 +43,12 @@ import (
 // multi-joins_-_stream-stream-stream_-_outer-outer rekeys its FULL OUTER
 // one (Join-left-repartition, keyed S2_K). A first join that is FULL
 // OUTER, on both streams' keys or value columns (each stream rekeyed by
-// its column) in a format that infers schemas, leaves a
+// its column) in a format that infers schemas, or on both keys (neither
+// rekeyed) in one that infers none before a later join on an expression
+// or one that rekeys its stream (derived topologies
+// stream-stream-stream-outer-first-result-rekeyed-on-expression and
+// -outer-first-both-rekeyed; planOuterChainRepartition builds the other
+// such chains), leaves a
 // result keyed by its synthetic key and an empty equivalence set
 // (JoinTree.joinEquivalenceSet), so the next join rekeys the result by its
 // left column as planOuterChainRepartition does (outerRepartition: the
@@ -191,10 +196,14 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 	}
 	rekeyLeft, rekeyRight, keyFormat := rekeyedSides(jp, first, left, right)
 	outerFirst := first.Type == sql.OuterJoin
-	if outerFirst && (!formats.RegistryFormat(keyFormat) || !isColumnRef(first.leftExpr) || !isColumnRef(first.rightExpr)) {
-		// a FULL OUTER first step keyed otherwise (planOuterChainRepartition's)
-		// or on expressions: not built here; on keys or value columns both
-		// streams are rekeyed alike
+	if outerFirst && (!isColumnRef(first.leftExpr) || !isColumnRef(first.rightExpr) ||
+		!formats.RegistryFormat(keyFormat) && (rekeyLeft || rekeyRight)) {
+		// a FULL OUTER first step on expressions, or one that rekeys a
+		// stream in a format that infers no schemas: not built here; in
+		// a format that infers schemas, on keys or value columns, both
+		// streams are rekeyed alike; in one that infers none, on both
+		// keys, neither (chains planOuterChainRepartition does not build:
+		// a later join on an expression or one that rekeys its stream)
 		return nil
 	}
 	format := joinFormatSource(left, right, first)
