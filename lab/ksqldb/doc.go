@@ -461,7 +461,8 @@
 // RightSourceKeyed-SelectKey-repartition
 // alike (also before a later stream-stream join where the chain rekeys
 // nothing else but the first join's streams, or on the key after a rekey
-// of the result made after the table), as are two or more such
+// of the result made after the table, or one that rekeys the result again
+// or its stream after such a rekey), as are two or more such
 // tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition; also before a
@@ -488,8 +489,8 @@
 // and anything else but later streams and the result, or of another table
 // and anything else, but in a chain keyed in a format that infers schemas
 // that rekeys no result before it, or before a stream-stream join that
-// rekeys a side after a rekey of the result or of a later stream made after
-// the table, one with two rekeyed tables before a stream-stream join that
+// rekeys a side after a rekey of a later stream made after the table, one
+// with two rekeyed tables before a stream-stream join that
 // rekeys a side but a stream such a format forces), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a
 // persistent join of a table with another source of its topic is refused

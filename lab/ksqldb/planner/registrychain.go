@@ -258,11 +258,10 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// result as the steps before it left it
 		forcedStream := equiv[lk] && rl.keyedBy(st.rightExpr) && formats.RegistryFormat(keyFormat)
 		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && !keyed && t >= 0 &&
-			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step > 0 || rp.Leaf > 1 && !rp.Table }) ||
+			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step == 0 && rp.Leaf > 1 && !rp.Table }) ||
 			st.Within != nil && !keyed && !forcedStream && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
-			// a stream-stream join that rekeys a side after a rekey of
-			// the result or of a later stream that came after a rekeyed
-			// table, or one that
+			// a stream-stream join that rekeys a side after a rekey of a
+			// later stream that came after a rekeyed table, or one that
 			// rekeys a side after two rekeyed tables but a stream forced
 			// by a key format that infers schemas: not built here (one
 			// after a rekeyed table that came after such rekeys, one that
@@ -270,7 +269,13 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// one that rekeys nothing, or only such a stream, after two
 			// rekeyed tables, finds the joined row laid out as the steps
 			// before it left it, each table's PrependAlias values where
-			// it was joined: afterRekeyLayout, laterStepLayout)
+			// it was joined: afterRekeyLayout, laterStepLayout; one that
+			// rekeys a side after a rekey of the result made after the
+			// table rekeys the row that rekey laid out, the table's
+			// PrependAlias values where it was joined, or its stream:
+			// rekeyedStepLayout, afterRekeyLayout; derived topologies
+			// stream-stream-table-stream-stream-key-format-mismatch-result-rekeyed-twice-after-table
+			// and -stream-rekeyed-after-result-after-table)
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
