@@ -144,7 +144,8 @@ func TestAChainOfStreamStreamJoinsOnRegistryKeysRestoresFromItsChangelogs(t *tes
 // streams go through L_Join-left- and L_Join-right-repartition as where
 // every join is on keys, and the second join rekeys both its sides in the
 // chain's key format (JSON_SR, the first's; JoinNode.resolveKeyFormats
-// takes the left input's where both sides are rekeyed): the first join's
+// takes the first source's where both sides are rekeyed,
+// getDefaultSourceKeyFormat): the first join's
 // result through Join-left-repartition, keyed by S1_V0 (schema Join.Left:
 // both streams' PrependAlias columns), the third stream through
 // Join-right-repartition, keyed by S3_V0 (schema Join.Right); each step

@@ -10,8 +10,8 @@ import (
 // L_L_Join-left-/-right-repartition in JSON_SR; the FULL OUTER step on
 // S1.V0 = S3.V0 rekeys the first step's result through
 // L_Join-left-repartition and S3 through L_Join-right-repartition, in the
-// chain's JSON_SR, the left input's where both sides are rekeyed:
-// JoinNode.resolveKeyFormats), and the third join, on S1.ID, finds the
+// chain's JSON_SR, the first source's where both sides are rekeyed:
+// JoinNode.resolveKeyFormats, getDefaultSourceKeyFormat), and the third join, on S1.ID, finds the
 // FULL OUTER result keyed by its synthetic ROWKEY (JoinTree.joinEquivalenceSet
 // is empty for an OUTER join), so it rekeys it through
 // Join-left-repartition with the null ROWKEY after S3's values

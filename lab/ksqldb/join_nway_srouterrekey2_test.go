@@ -13,9 +13,12 @@ const registryFourthStream = "CREATE STREAM S4 (ID INT KEY, V0 BIGINT) WITH (kaf
 // result by S1.ID (registryOuterChain one level deeper: L_Join-left- and
 // L_Join-right-repartition in S3's AVRO, the result's values ending in
 // the null ROWKEY) and whose third rekeys the result again, by S1.V0, and
-// S4 by S4.V0: both through Join-left- and Join-right-repartition in the
-// second join's AVRO (the left input's where both sides are rekeyed:
-// JoinNode.resolveKeyFormats), as the historical plan
+// S4 by S4.V0: both through Join-left- and Join-right-repartition in S1's
+// JSON_SR (where both sides are rekeyed neither has a preferred key
+// format, so JoinNode.resolveKeyFormats takes getDefaultSourceKeyFormat's,
+// the first source's of the left input; ksqlDB v7.9.0,
+// ksqldb-engine/src/main/java/io/confluent/ksql/planner/plan/JoinNode.java
+// and PreJoinRepartitionNode.getPreferredKeyFormat), as the historical plan
 // multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey
 // rekeys its second join's sides. The second rekey's values are the
 // second join's schema (JoinParamsFactory.createSchema: its left input's
@@ -67,24 +70,24 @@ func TestASecondRekeyAfterARekeyedFullOuterResultCarriesItsRowkeyThroughJoinLeft
 			"0@1#2 " + rekeyed(aliasedRow("S2", 8, 1, 0)) + " @1",
 		}},
 		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@2#1 {" + s3 + "} @2"}},
-		{"-Join-left-repartition", avroIntText, 0, []string{
+		{"-Join-left-repartition", nil, 0, []string{
 			"7 " + again(noRow("S2")) + " @2",
 			"7 " + again(aliasedRow("S2", 8, 1, 0)) + " @2",
 		}},
-		{"-Join-right-repartition", avroIntText, 0, []string{"7 " + s4 + " @3"}},
-		{"-KSTREAM-JOINTHIS-0000000048-store-changelog", avroIntText, 12, []string{
+		{"-Join-right-repartition", nil, 0, []string{"7 " + s4 + " @3"}},
+		{"-KSTREAM-JOINTHIS-0000000048-store-changelog", nil, 12, []string{
 			"7@2#1 " + again(noRow("S2")) + " @2",
 			"7@2#2 " + again(aliasedRow("S2", 8, 1, 0)) + " @2",
 		}},
-		{"-KSTREAM-JOINOTHER-0000000049-store-changelog", avroIntText, 12, []string{"7@3#1 " + s4 + " @3"}},
+		{"-KSTREAM-JOINOTHER-0000000049-store-changelog", nil, 12, []string{"7@3#1 " + s4 + " @3"}},
 	})
 	noPrivateJoinLog(t, st, id)
 }
 
 // registrySecondRekeyChain with a RIGHT last step: it rekeys the result
 // of the join after the FULL OUTER step again, by S1.V0, and S4 by S4.V0,
-// in the second join's AVRO (the left input's where both sides are
-// rekeyed: JoinNode.resolveKeyFormats), but StreamStreamJoinBuilder runs
+// in S1's JSON_SR (JoinNode.getDefaultSourceKeyFormat, as above), but
+// StreamStreamJoinBuilder runs
 // it as S4's leftJoin of the result, so KStreamImpl.doJoin writes the
 // result, Kafka Streams' "other" side, to Join-right-repartition (its
 // values the second join's schema, the FULL OUTER step's null ROWKEY
@@ -140,14 +143,14 @@ func TestARightSecondRekeyAfterARekeyedFullOuterResultWritesItThroughJoinRightRe
 		{"-KSTREAM-JOINOTHER-0000000033-store-changelog", avroIntText, 12, []string{"0@2#1 {" + s3 + "} @2"}},
 		// the second join's results, the RIGHT join's "other" side, keyed
 		// by S1.V0
-		{"-Join-right-repartition", avroIntText, 0, []string{
+		{"-Join-right-repartition", nil, 0, []string{
 			"7 " + again(noRow("S2")) + " @2",
 			"7 " + again(aliasedRow("S2", 8, 1, 0)) + " @2",
 		}},
 		// S4, the RIGHT join's "this" side, keyed by S4.V0
-		{"-Join-left-repartition", avroIntText, 0, []string{"7 " + s4 + " @3", "9 " + s4v9 + " @4"}},
-		{"-KSTREAM-JOINTHIS-0000000048-store-changelog", avroIntText, 12, []string{"7@3#1 " + s4 + " @3", "9@4#2 " + s4v9 + " @4"}},
-		{"-KSTREAM-OUTEROTHER-0000000049-store-changelog", avroIntText, 12, []string{
+		{"-Join-left-repartition", nil, 0, []string{"7 " + s4 + " @3", "9 " + s4v9 + " @4"}},
+		{"-KSTREAM-JOINTHIS-0000000048-store-changelog", nil, 12, []string{"7@3#1 " + s4 + " @3", "9@4#2 " + s4v9 + " @4"}},
+		{"-KSTREAM-OUTEROTHER-0000000049-store-changelog", nil, 12, []string{
 			"7@2#1 " + again(noRow("S2")) + " @2",
 			"7@2#2 " + again(aliasedRow("S2", 8, 1, 0)) + " @2",
 		}},

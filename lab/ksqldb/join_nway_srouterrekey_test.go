@@ -11,8 +11,8 @@ import (
 // multi-joins_-_stream-stream-stream_-_SR-enabled_key_format_-_rekey's
 // INNER second join does: the result through Join-left-repartition keyed
 // by S1_V0, S3 through Join-right-repartition keyed by S3_V0, both in the
-// chain's JSON_SR (the left input's where both sides are rekeyed:
-// JoinNode.resolveKeyFormats). StreamStreamJoinBuilder runs a FULL OUTER
+// chain's JSON_SR (the first source's where both sides are rekeyed:
+// JoinNode.resolveKeyFormats, getDefaultSourceKeyFormat). StreamStreamJoinBuilder runs a FULL OUTER
 // join as the left side's outerJoin of the right, so the sides keep their
 // suffixes, and KStreamImplJoin names the stores of an outer join
 // KSTREAM-OUTERTHIS/-OUTEROTHER at the indexes an inner join's take

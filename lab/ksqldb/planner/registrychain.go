@@ -28,8 +28,12 @@ import (
 // <prefix>Join-repartition (chainRepartition; historical plan
 // multi-joins_-_stream-stream-table_-_full-inner rekeys its FULL OUTER
 // result the same way), in the join's key
-// format: the result's where the right stream is rekeyed too, else the
-// right stream's (JoinNode.resolveKeyFormats). A later join's stream goes
+// format: the chain's first stream's where the right stream is rekeyed
+// too (neither side has a preferred key format, so
+// JoinNode.resolveKeyFormats takes getDefaultSourceKeyFormat's, the first
+// source's of the left input: registrySecondRekeyChain's third join is in
+// S1's JSON_SR after a join in S3's AVRO), else the right stream's
+// (JoinNode.resolveKeyFormats). A later join's stream goes
 // through its <prefix>Join-right-repartition where it is joined on
 // anything but its key, or where the join's key format infers schemas or
 // is not that stream's, keyed by the join expression in that format
@@ -294,6 +298,12 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		if !equiv[l] {
 			if !rekeyStream { // the join takes the stream's or table's key format
 				keyFormat, format = rl.Source.KeyFormat, rl.Source
+			} else {
+				// both sides rekeyed: neither has a preferred key format,
+				// so the join takes the first source's
+				// (JoinNode.getDefaultSourceKeyFormat: the first of the
+				// left input's sources, the chain's first stream)
+				keyFormat, format = jp.Leaves[0].Source.KeyFormat, jp.Leaves[0].Source
 			}
 			suffix := "-" + prefix + "Join-left-repartition"
 			switch {
