@@ -466,7 +466,8 @@
 // tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition; also before a
-// stream-stream join that rekeys nothing), and a
+// stream-stream join that rekeys nothing, or only the result, through
+// Join-left-repartition), and a
 // first stream-table join's table keyed otherwise than its stream is
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
@@ -491,7 +492,7 @@
 // that rekeys no result before it, or before a stream-stream join that
 // rekeys a side after a rekey of a later stream made after the table, one
 // with two rekeyed tables before a stream-stream join that
-// rekeys a side but a stream such a format forces), two streams of one
+// rekeys its stream but one such a format forces), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while

@@ -261,13 +261,19 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// rekeyed, by its key (PreJoinRepartitionNode forces it), the
 		// result as the steps before it left it
 		forcedStream := equiv[lk] && rl.keyedBy(st.rightExpr) && formats.RegistryFormat(keyFormat)
+		// one that rekeys only the result, its stream joined on its key
+		// in a key format that infers no schemas, the result's
+		resultOnly := !equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
 		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && !keyed && t >= 0 &&
 			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step == 0 && rp.Leaf > 1 && !rp.Table }) ||
-			st.Within != nil && !keyed && !forcedStream && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
+			st.Within != nil && !keyed && !forcedStream && !resultOnly && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
 			// a stream-stream join that rekeys a side after a rekey of a
 			// later stream that came after a rekeyed table, or one that
 			// rekeys a side after two rekeyed tables but a stream forced
-			// by a key format that infers schemas: not built here (one
+			// by a key format that infers schemas, or the result alone
+			// (rekeyedStepLayout: derived topology
+			// stream-stream-table-table-stream-both-key-format-mismatch-result-rekeyed):
+			// not built here (one
 			// after a rekeyed table that came after such rekeys, one that
 			// rekeys nothing after such a rekey made after the table, or
 			// one that rekeys nothing, or only such a stream, after two
