@@ -157,6 +157,41 @@ func CastValue(v any, from, to types.Type) any {
 	return nil
 }
 
+// castChecked is CastValue that also tells, for the casts whose Java
+// exception is known, the messages of what ksqlDB's cast throws (nil when
+// it does not): Integer.parseInt and Long.parseLong throw
+// NumberFormatException "For input string: "<text>"", SqlDoubles.parseDouble
+// Double.parseDouble's ("empty String" for no text) or its own "Invalid
+// double value: <text>" for NaN and the infinities (CastEvaluator, the text
+// trimmed first). Other failing casts yield NULL without them.
+func castChecked(v any, from, to types.Type) (any, []string) {
+	s, ok := v.(string)
+	if !ok || from != types.String || (to != types.Integer && to != types.Bigint && to != types.Double) {
+		return CastValue(v, from, to), nil
+	}
+	t := strings.TrimSpace(s)
+	if out := castString(t, to); out != nil {
+		return out, nil
+	}
+	return nil, []string{parseFailure(t, to)}
+}
+
+// parseFailure is the message of the NumberFormatException that parsing
+// trimmed text t as a number of type to throws.
+func parseFailure(t string, to types.Type) string {
+	if to == types.Double {
+		if t == "" {
+			return "empty String"
+		}
+		unsigned := strings.TrimLeft(t, "+-")
+		f, err := strconv.ParseFloat(strings.TrimRight(t, "dDfF"), 64)
+		if len(t)-len(unsigned) <= 1 && (unsigned == "NaN" || unsigned == "Infinity" || (err != nil && math.IsInf(f, 0))) {
+			return "Invalid double value: " + t
+		}
+	}
+	return `For input string: "` + t + `"`
+}
+
 // castString parses trimmed text: SqlBooleans.parseBoolean, Integer.parseInt,
 // Long.parseLong and SqlDoubles.parseDouble (which rejects NaN and Infinity).
 func castString(s string, to types.Type) any {

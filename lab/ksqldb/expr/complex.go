@@ -26,6 +26,25 @@ func (c *Compiler) compileAll(es []sql.Expr) ([]Compiled, error) {
 	return out, nil
 }
 
+// guardItems puts the boundary of each item of a constructor's list
+// around it (evaluateOrReturnNull: "Error processing <what>"), inside it
+// the CAST CoercionUtil.coerceUserList made of an item of another type
+// than the list's common type t, which visitCast catches at; before are
+// the items as compiled, after as coerced.
+func (c *Compiler) guardItems(what string, es []sql.Expr, before, after []Compiled, t types.Type) []Compiled {
+	if c.Failures == nil {
+		return after
+	}
+	out := make([]Compiled, len(after))
+	for i, it := range after {
+		if lit, ok := es[i].(*sql.Literal); (!ok || lit.Kind != sql.StringLit) && before[i].Type != t && before[i].Type != types.Null {
+			it = c.guard(t.String(), it)
+		}
+		out[i] = c.guard(what, it)
+	}
+	return out
+}
+
 func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 	switch x := e.(type) {
 	case *sql.ArrayCtor:
@@ -43,9 +62,11 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if t == types.Null {
 			return Compiled{}, true, stmterr.Bad("Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
 		}
-		if elems, err = coerceList(x.Elems, elems, t); err != nil {
+		coerced, err := coerceList(x.Elems, elems, t)
+		if err != nil {
 			return Compiled{}, true, err
 		}
+		elems = c.guardItems("array item", x.Elems, elems, coerced, t)
 		return Compiled{Type: types.ArrayOf(t), Eval: func(r []any) any {
 			out := make([]any, len(elems))
 			for i, el := range elems {
@@ -79,12 +100,15 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if vt == types.Null {
 			return Compiled{}, true, stmterr.Bad("Cannot construct a map with all NULL values (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.")
 		}
-		if keys, err = coerceList(x.Keys, keys, kt); err != nil {
+		ck, err := coerceList(x.Keys, keys, kt)
+		if err != nil {
 			return Compiled{}, true, err
 		}
-		if vals, err = coerceList(x.Values, vals, vt); err != nil {
+		cv, err := coerceList(x.Values, vals, vt)
+		if err != nil {
 			return Compiled{}, true, err
 		}
+		keys, vals = c.guardItems("map key", x.Keys, keys, ck, kt), c.guardItems("map value", x.Values, vals, cv, vt)
 		if !types.KeyedMapKey(kt) {
 			return Compiled{}, true, stmterr.Unsupported("MAP keys of type " + kt.String())
 		}
@@ -116,6 +140,9 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 			fields[i] = types.Field{Name: x.Names[i], Type: v.Type}
 		}
 		t := types.StructOf(fields)
+		for i := range vals {
+			vals[i] = c.guard("struct field", vals[i])
+		}
 		return Compiled{Type: t, Eval: func(r []any) any {
 			out := &types.StructVal{Type: t, Vals: make([]any, len(vals))}
 			for i, v := range vals {

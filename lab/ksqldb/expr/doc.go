@@ -26,5 +26,13 @@
 //
 // A failure while evaluating yields NULL, as ksqlDB logs the error and
 // produces a null; what ksqlDB refuses at compile time is refused with its
-// message (package stmterr).
+// message (package stmterr). failures.go collects, for a Compiler given
+// Failures, the processing log entries of what ksqlDB's generated code
+// throws, each caught where SqlToJavaVisitor catches it (a CAST, a call
+// argument that is a call or a dereference, an item of an ARRAY, MAP or
+// STRUCT constructor) or for the whole column (Failures.Computing): text
+// cast to INTEGER, BIGINT or DOUBLE that does not parse, and integer
+// division or remainder by zero. Other failures still yield NULL silently
+// (a UDF that throws, arithmetic on a NULL, DECIMAL arithmetic, casts to
+// time types, BYTES and DECIMAL, elements of complex casts, lambdas).
 package expr

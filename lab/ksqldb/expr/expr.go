@@ -52,6 +52,9 @@ type Compiler struct {
 	// as written): a filter over a join names the join's columns
 	// ALIAS_NAME, as ksqlDB checks it after the join rewrote it
 	Names func(*sql.ColumnRef) string
+	// Failures, where set, collects what the expressions compiled throw
+	// while evaluated, for the processing log (see failures.go)
+	Failures *Failures
 }
 
 // Format renders an expression for a type error's text (see Names).
@@ -271,10 +274,21 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			}
 			return Compiled{}, err
 		}
+		// visitCast catches what the cast and its operand throw, the
+		// same type's cast included
 		if in.Type == to {
-			return Compiled{Type: to, Eval: in.Eval}, nil
+			return c.guard(to.String(), Compiled{Type: to, Eval: in.Eval}), nil
 		}
 		from := in.Type
+		if f := c.thrower(); f != nil {
+			return c.guard(to.String(), Compiled{Type: to, Eval: func(r []any) any {
+				v, thrown := castChecked(in.Eval(r), from, to)
+				if thrown != nil {
+					f.throw(thrown...)
+				}
+				return v
+			}}), nil
+		}
 		return Compiled{Type: to, Eval: func(r []any) any { return CastValue(in.Eval(r), from, to) }}, nil
 	}
 	if ce, ok, err := c.compileComplex(e); ok {
@@ -484,6 +498,19 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 		return Compiled{Type: t, Eval: func(row []any) any { return types.DecimalArith(op, t, l.Eval(row), r.Eval(row)) }}, nil
 	}
 	t := promote(l.Type, r.Type)
+	if (op == "/" || op == "%") && (t == types.Integer || t == types.Bigint) && c.Failures != nil {
+		f := c.thrower()
+		// Java's integer division and remainder throw ArithmeticException
+		// "/ by zero" (a NULL operand fails its unboxing first)
+		return Compiled{Type: t, Eval: func(row []any) any {
+			a, b := l.Eval(row), r.Eval(row)
+			if a != nil && b != nil && types.ToInt(b) == 0 {
+				f.throw("/ by zero")
+				return nil
+			}
+			return arith(op, t, a, b)
+		}}, nil
+	}
 	return Compiled{Type: t, Eval: func(row []any) any { return arith(op, t, l.Eval(row), r.Eval(row)) }}, nil
 }
 

@@ -22,16 +22,24 @@ var exprCols = []types.Column{
 // the row given as column name -> value (missing columns are NULL).
 func evalSQL(t *testing.T, expr string, row map[string]any) (any, types.Type, error) {
 	t.Helper()
+	return evalSQLLogged(t, nil, expr, row)
+}
+
+// evalSQLLogged is evalSQL with the failures collected in fails (nil: none),
+// the expression the select step's column X at index 0.
+func evalSQLLogged(t *testing.T, fails *Failures, expr string, row map[string]any) (any, types.Type, error) {
+	t.Helper()
 	stmts, err := sql.Parse("SELECT " + expr + " FROM s;")
 	if err != nil {
 		return nil, types.Null, err
 	}
 	e := stmts[0].Stmt.(*sql.QueryStatement).Query.Items[0].Expr
-	c := &Compiler{In: &Scope{Cols: exprCols, Qualifiers: map[string]bool{"S": true}}, Clause: "SELECT"}
+	c := &Compiler{In: &Scope{Cols: exprCols, Qualifiers: map[string]bool{"S": true}}, Clause: "SELECT", Failures: fails}
 	ce, err := c.Compile(e)
 	if err != nil {
 		return nil, types.Null, err
 	}
+	ce = fails.Computing(sql.Format(e), "X", 0, ce)
 	vals := make([]any, len(exprCols))
 	for i, col := range exprCols {
 		vals[i] = row[col.Name]

@@ -26,10 +26,20 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 		}
 		args[i], argTypes[i] = ca, ca.Type
 	}
+	// the arguments as SqlToJavaVisitor.visitFunctionCall catches them
+	// (the scalar functions' conversions below catch first)
+	guarded := args
+	if c.Failures != nil {
+		guarded = make([]Compiled, len(args))
+		for i, a := range x.Args {
+			guarded[i] = c.argGuard(a, args[i])
+		}
+	}
 	if g, ok := CompilerUDFs[x.Name]; ok {
-		return g(x.Name, args)
+		return g(x.Name, guarded)
 	}
 	if g, ok := functions.Generics[x.Name]; ok {
+		args := guarded
 		ret, fn, err := g(x.Name, argTypes)
 		if err != nil {
 			return Compiled{}, err
@@ -42,7 +52,7 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 			return fn(vals)
 		}}, nil
 	}
-	if ce, ok, err := decimalCall(x.Name, args); ok {
+	if ce, ok, err := decimalCall(x.Name, guarded); ok {
 		return ce, err
 	}
 	f, ok := functions.Scalars[x.Name]
@@ -61,7 +71,12 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 	}
 	conv := make([]func(any) any, len(args))
 	for i, a := range args {
-		conv[i] = implicitCast(a.Type, o.Params[min(i, len(o.Params)-1)].Type)
+		p := o.Params[min(i, len(o.Params)-1)].Type
+		conv[i] = implicitCast(a.Type, p)
+		if c.Failures != nil {
+			args[i] = c.argGuard(x.Args[i], c.convertedArg(a, p, conv[i]))
+			conv[i] = func(v any) any { return v }
+		}
 	}
 	fn := o.Fn
 	return Compiled{Type: o.Ret, Eval: func(r []any) any {
@@ -81,6 +96,50 @@ func implicitCast(from, to types.Type) func(any) any {
 		return func(v any) any { return CastValue(v, from, to) }
 	}
 	return func(v any) any { return widen(v, to) }
+}
+
+// argGuard is the boundary SqlToJavaVisitor.visitFunctionCall puts around
+// an argument that is a function call ("Error processing <name>") or a
+// dereference ("Error processing <field>").
+func (c *Compiler) argGuard(e sql.Expr, a Compiled) Compiled {
+	switch x := e.(type) {
+	case *sql.FuncCall:
+		return c.guard(x.Name, a)
+	case *sql.Deref:
+		return c.guard(x.Field, a)
+	}
+	return a
+}
+
+// convertedArg is an argument converted to its parameter's type p. Where
+// convertArgument makes the conversion a CAST (a scalar argument of
+// another type than the parameter's, to the parameter's type or, for a
+// DECIMAL parameter, toSqlDecimal of the argument's) it catches what the
+// argument throws, and a STRING's parse failure, as visitCast does.
+func (c *Compiler) convertedArg(a Compiled, p types.Type, conv func(any) any) Compiled {
+	from := a.Type
+	if from == types.Null || from.Complex() || p.Complex() || from == p || (from.Kind() == types.KindDecimal && p.Kind() == types.KindDecimal) {
+		return Compiled{Type: p, Eval: func(r []any) any { return conv(a.Eval(r)) }}
+	}
+	to := p
+	if p.Kind() == types.KindDecimal {
+		to = types.ToDecimalType(from)
+	}
+	var f *Failures
+	if from == types.String {
+		f = c.thrower()
+	}
+	return c.guard(to.String(), Compiled{Type: p, Eval: func(r []any) any {
+		v := a.Eval(r)
+		if from == types.String {
+			out, thrown := castChecked(v, from, p)
+			if thrown != nil {
+				f.throw(thrown...)
+			}
+			return out
+		}
+		return conv(v)
+	}})
 }
 
 // widen converts a value to a wider numeric parameter type.

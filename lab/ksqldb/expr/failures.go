@@ -1,0 +1,125 @@
+package expr
+
+import "strconv"
+
+// Evaluation failures, as ksqlDB's generated code throws and logs them
+// (confluentinc/ksql v7.9.0 ksqldb-execution): an expression that throws
+// propagates the exception to the nearest enclosing catch. With
+// ksql.nested.error.set.null (KsqlConfig; true for new queries) the code
+// SqlToJavaVisitor generates catches it at every CAST, every argument of a
+// function call that is itself a call or a dereference, and every item of
+// an ARRAY, key or value of a MAP and field of a STRUCT constructor
+// (evaluateOrReturnNull): that value is NULL, the processing log has a
+// RecordProcessingError "Error processing <what>", and evaluation goes on.
+// What no such catch takes reaches CompiledExpression.evaluate, where the
+// select step (SelectValueMapper.processColumn) logs "Error computing
+// expression <expression> for column <name> with index <i>" and the
+// column is NULL. The log's cause lists the exception's message and its
+// causes' (ErrorMessageUtil.getErrorMessages).
+//
+// Here a failing site records what it throws in the Failures of the
+// compiler that compiled it and yields nil; every boundary checks the
+// record once its value is computed: the happy path costs a load and a
+// comparison per boundary and allocates nothing. A boundary met while a
+// failure is pending (which Java would never reach, having thrown) is not
+// evaluated. Only a Compiler given Failures records anything: compiled
+// without, a failure yields nil silently, as before.
+
+// Failure is one processing log entry of an expression: the
+// RecordProcessingError's errorMessage and cause.
+type Failure struct {
+	Message string
+	Cause   []string
+}
+
+// Failures collects the failures of the expressions of one compiler, the
+// entries in the order ksqlDB logs them. Evaluation of its expressions
+// must not run concurrently (a query's processor evaluates them under its
+// lock).
+type Failures struct {
+	thrown []string // the pending exception's messages (nil: none)
+	logged []Failure
+	sites  int // the failing sites compiled (see Sites)
+}
+
+// thrower is the Failures a failing site being compiled records to, nil
+// where none are kept; it counts the site.
+func (c *Compiler) thrower() *Failures {
+	if c.Failures != nil {
+		c.Failures.sites++
+	}
+	return c.Failures
+}
+
+// Sites is the number of failing sites compiled so far: an expression
+// whose compiling left it unchanged cannot fail, and needs no boundary.
+func (f *Failures) Sites() int {
+	if f == nil {
+		return 0
+	}
+	return f.sites
+}
+
+// throw records a failure thrown by an evaluation, the exception's message
+// followed by its causes'; a failure already pending (Java would not have
+// got this far) is kept.
+func (f *Failures) throw(cause ...string) {
+	if f != nil && f.thrown == nil {
+		f.thrown = cause
+	}
+}
+
+// catch ends a boundary: a pending failure is logged as message and the
+// boundary's value is NULL.
+func (f *Failures) catch(message string, v any) any {
+	if f.thrown == nil {
+		return v
+	}
+	f.logged = append(f.logged, Failure{Message: message, Cause: f.thrown})
+	f.thrown = nil
+	return nil
+}
+
+// Take returns the failures logged since the last Take and forgets them
+// (and any failure still pending, which no boundary caught). A nil
+// Failures has none.
+func (f *Failures) Take() []Failure {
+	if f == nil || (f.logged == nil && f.thrown == nil) {
+		return nil
+	}
+	out := f.logged
+	f.logged, f.thrown = nil, nil
+	return out
+}
+
+// guard is a nested boundary (evaluateOrReturnNull) around in, logging
+// "Error processing <what>"; without Failures in is returned as is.
+func (c *Compiler) guard(what string, in Compiled) Compiled {
+	f := c.Failures
+	if f == nil {
+		return in
+	}
+	inner, msg := in.Eval, "Error processing "+what
+	return Compiled{Type: in.Type, Eval: func(r []any) any {
+		if f.thrown != nil {
+			return nil
+		}
+		return f.catch(msg, inner(r))
+	}}
+}
+
+// Computing is the select step's boundary around the expression of a
+// value column (SelectValueMapper.processColumn with
+// CompiledExpression.evaluate): a failure no nested boundary caught is
+// logged as "Error computing expression <text> for column <name> with
+// index <index>" and the column is NULL. text is the expression as ksqlDB
+// writes it in the query's plan, index the column's place among the
+// step's select expressions.
+func (f *Failures) Computing(text, name string, index int, in Compiled) Compiled {
+	if f == nil {
+		return in
+	}
+	inner := in.Eval
+	msg := "Error computing expression " + text + " for column " + name + " with index " + strconv.Itoa(index)
+	return Compiled{Type: in.Type, Eval: func(r []any) any { return f.catch(msg, inner(r)) }}
+}
