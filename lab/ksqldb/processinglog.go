@@ -10,6 +10,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 )
 
@@ -198,7 +199,30 @@ func (s *Server) logProcessingError(queryID string, r *kgo.Record, err error) {
 	if !s.cfg.processingLog {
 		return
 	}
-	b, jerr := json.Marshal(processingLogEntryFor(queryID, r, err, time.Now()))
+	s.writeProcessingLog(processingLogEntryFor(queryID, r, err, time.Now()))
+}
+
+// logExpressionFailures writes the processing log entries of what the
+// expressions of a query's Project step threw while it processed a record:
+// RecordProcessingErrors (type 1) of the step's logger,
+// processing.<query id>.Project (RuntimeBuildContext.getProcessingLogger,
+// QueryLoggerUtil.queryLoggerName), without the row
+// (ksql.logging.processing.rows.include is false). The record itself is
+// not skipped: the failing values are NULL.
+func (s *Server) logExpressionFailures(queryID string, fails []expr.Failure) {
+	for _, f := range fails {
+		s.log.Debug("expression failure", "query", queryID, "message", f.Message, "cause", f.Cause)
+		if !s.cfg.processingLog {
+			continue
+		}
+		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: "processing." + queryID + ".Project", Time: time.Now().UnixMilli(),
+			Message: processingMessage{Type: 1, RecordProcessingError: &recordLog{ErrorMessage: f.Message, Cause: f.Cause}}})
+	}
+}
+
+// writeProcessingLog writes an entry to the processing log topic.
+func (s *Server) writeProcessingLog(entry processingLogEntry) {
+	b, jerr := json.Marshal(entry)
 	if jerr != nil {
 		s.log.Error("encode a processing log entry", "err", jerr)
 		return

@@ -413,6 +413,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			q.partTimes.observe(r.Topic, r.Partition, row.TS)
 		}
 		outs, changes := q.proc.Process(row, q.changelog != "" && q.srcStore == nil)
+		if fails := q.plan.Failures.Take(); fails != nil {
+			q.srv.logExpressionFailures(q.info.ID, fails)
+		}
 		q.noteProcessFailure(r)
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table

@@ -476,6 +476,8 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 		jk = r.Vals[p.plan.Join.KeySlot]
 	}
 	if r.Tombstone || !p.Pass(r.Vals) {
+		// ksqlDB's select never sees the row (a null value), so throws nothing
+		p.plan.Failures.Take()
 		if _, had := p.Materialized[k]; !had && p.plan.Where != nil {
 			// KTableFilter over a materialized source sends old values and
 			// drops a change that neither had a row nor has one
@@ -578,6 +580,7 @@ func (p *Processor) passesNullKey(r InRow) bool {
 // null value (PartitionByParamsFactory.PartitionByExpressionEvaluator).
 func (p *Processor) tombstoneKeys(in []any) []any {
 	out := keysOnly(p.plan.Out, p.Project(in))
+	p.plan.Failures.Take() // a null value is not selected from (SelectValueMapper)
 	for i, c := range p.plan.Out.Cols {
 		if c.Key && p.plan.ReadsValue(i) {
 			out[i] = nil

@@ -53,6 +53,10 @@ type Plan struct {
 	// results to the output store a persistent one logs (PlanTransient;
 	// see fkstore.go)
 	LogsFKStore bool
+	// Failures collects what the projection's expressions throw, for the
+	// processing log of the query's Project step; nil where the shape
+	// does not log them (see expr/failures.go)
+	Failures *expr.Failures
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -321,11 +325,19 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
+		if mode == ModePersistent && jp == nil && pp == nil && !hasTF {
+			// the Project step of one source logs what its expressions
+			// throw (see expr/failures.go)
+			comp.Failures = &expr.Failures{}
+			p.Failures = comp.Failures
+		}
 	}
+	values := 0 // the value columns so far: the step's select expressions
 
 	keyOf := make([]int, len(items)) // index of the group/source key this item is, or -1
 	names := projectionNames{plain: jp != nil || pp != nil}
 	for i, it := range items {
+		sites := comp.Failures.Sites()
 		ce, err := comp.Compile(it.expr)
 		if err != nil {
 			return nil, err
@@ -352,6 +364,13 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			if idx, ok := in.Lookup(ref); ok && idx < len(src.Schema.Cols) && src.Schema.Cols[idx].Key {
 				keyOf[i] = idx
 			}
+		}
+		if keyOf[i] < 0 {
+			if comp.Failures.Sites() != sites { // it can fail
+				text := sql.FormatNamed(it.expr, func(r *sql.ColumnRef) string { return r.Name })
+				ce = p.Failures.Computing(text, name, values, ce)
+			}
+			values++
 		}
 		p.Proj = append(p.Proj, projCol{col: types.Column{Name: name, Type: ce.Type}, Expr: ce})
 	}

@@ -1,0 +1,81 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// What a projection's expressions throw goes to the processing log, one
+// RecordProcessingError (type 1) per failure, and the failing value is
+// NULL (confluentinc/ksql v7.9.0 ksqldb-execution):
+//   - a CAST catches what it and its operand throw, "Error processing
+//     <type>" (SqlToJavaVisitor.visitCast and evaluateOrReturnNull, as
+//     ksql.nested.error.set.null is true for new queries, KsqlConfig);
+//     Integer.parseInt and Double.parseDouble of the trimmed text throw
+//     NumberFormatException "For input string: "<text>""
+//     (codegen/helpers/CastEvaluator.java, SqlDoubles.java);
+//   - an argument of a function call that is itself a call is caught as
+//     "Error processing <name>" (visitFunctionCall), an ARRAY item as
+//     "Error processing array item" (visitCreateArrayExpression), and
+//     evaluation goes on with it NULL;
+//   - what no nested catch takes, Java's "/ by zero" of an integer
+//     division, reaches CompiledExpression.evaluate: "Error computing
+//     expression (A / B) for column Q with index 1", the index counting
+//     the Project step's select expressions (SelectValueMapper.processColumn);
+//   - the cause lists the exception's message (RecordProcessingError,
+//     ErrorMessageUtil.getErrorMessages), the record is not logged
+//     (ksql.logging.processing.rows.include is false), and the logger is
+//     the step's, processing.<query id>.Project
+//     (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil).
+func TestProcessingLogHoldsWhatProjectionExpressionsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM xin (id INT KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='xin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM xout AS SELECT id, CAST(s AS INT) AS i, a / b AS q, ABS(ABS(a % b)) AS nested, ARRAY[a / b, a] AS arr, CAST(s AS DOUBLE) AS d, s AS plain FROM xin EMIT CHANGES;`, earliest())
+	st.produce("xin", kv{intKey(1), []byte(`{"S":"5","A":7,"B":2}`)}, kv{intKey(2), []byte(`{"S":" abc ","A":7,"B":0}`)})
+
+	out := st.consume("XOUT", 2)
+	t.Run("a row whose expressions do not throw is computed", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"I":5,"Q":3,"NESTED":1,"ARR":[3,7],"D":5.0,"PLAIN":"5"}` {
+			t.Errorf("first result %s", got)
+		}
+	})
+	t.Run("each failing value is NULL at its own level", func(t *testing.T) {
+		if got := string(out[1].value); got != `{"I":null,"Q":null,"NESTED":null,"ARR":[null,7],"D":null,"PLAIN":" abc "}` {
+			t.Errorf("second result %s", got)
+		}
+	})
+
+	st.records("default_ksql_processing_log", 5) // the entries are written before they are read back
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT LOGGER, LEVEL, MESSAGE->TYPE, MESSAGE->RECORDPROCESSINGERROR->ERRORMESSAGE, MESSAGE->RECORDPROCESSINGERROR->CAUSE, MESSAGE->RECORDPROCESSINGERROR->RECORD FROM KSQL_PROCESSING_LOG EMIT CHANGES LIMIT 5;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != 6 {
+		t.Fatalf("a push query on KSQL_PROCESSING_LOG: %d %s, want five entries", r.code, r.body)
+	}
+	want := []struct{ name, message, cause string }{
+		{"a CAST catches the parse failure", "Error processing INTEGER", `For input string: \"abc\"`},
+		{"an uncaught failure is the column's", "Error computing expression (A / B) for column Q with index 1", "/ by zero"},
+		{"a call argument that is a call catches", "Error processing ABS", "/ by zero"},
+		{"an array item catches", "Error processing array item", "/ by zero"},
+		{"a CAST to DOUBLE catches its parse failure", "Error processing DOUBLE", `For input string: \"abc\"`},
+	}
+	for i, w := range want {
+		t.Run(w.name, func(t *testing.T) {
+			var row []any
+			if err := json.Unmarshal([]byte(lines[i+1]), &row); err != nil || len(row) != 6 {
+				t.Fatalf("entry %s: %v", lines[i+1], err)
+			}
+			logger, _ := row[0].(string)
+			if !strings.HasPrefix(logger, "processing.CSAS_XOUT_") || !strings.HasSuffix(logger, ".Project") || row[1] != "ERROR" || row[2] != 1.0 {
+				t.Errorf("entry %s: want logger processing.CSAS_XOUT_<n>.Project, level ERROR, type 1", lines[i+1])
+			}
+			wantTail := `"` + w.message + `",["` + w.cause + `"],null]`
+			if !strings.HasSuffix(lines[i+1], wantTail) {
+				t.Errorf("entry %s: want it to end %s", lines[i+1], wantTail)
+			}
+		})
+	}
+}
