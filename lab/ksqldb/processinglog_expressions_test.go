@@ -79,3 +79,24 @@ CREATE STREAM xout AS SELECT id, CAST(s AS INT) AS i, a / b AS q, ABS(ABS(a % b)
 		})
 	}
 }
+
+// A table's row that WHERE filters out reaches the select step as a null
+// value, which SelectValueMapper does not evaluate (KTableFilter forwards
+// a null for it; confluentinc/ksql v7.9.0 ksqldb-execution
+// .../transform/select/SelectValueMapper.java): what its expressions
+// would throw is not logged.
+func TestProcessingLogSkipsTableRowsFilteredOut(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE tin (id INT PRIMARY KEY, s STRING, keep BOOLEAN) WITH (KAFKA_TOPIC='tin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE tout AS SELECT id, CAST(s AS INT) AS i FROM tin WHERE keep EMIT CHANGES;`, earliest())
+	st.produce("tin", kv{intKey(1), []byte(`{"S":"dropped","KEEP":false}`)}, kv{intKey(2), []byte(`{"S":"kept","KEEP":true}`)})
+	st.consume("TOUT", 1)
+	st.records("default_ksql_processing_log", 1)
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT MESSAGE->RECORDPROCESSINGERROR->ERRORMESSAGE, MESSAGE->RECORDPROCESSINGERROR->CAUSE FROM KSQL_PROCESSING_LOG EMIT CHANGES LIMIT 1;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if want := `["Error processing INTEGER",["For input string: \"kept\""]]`; r.code != 200 || len(lines) != 2 || lines[1] != want {
+		t.Errorf("the first processing log entry: %d %s, want %s", r.code, r.body, want)
+	}
+}

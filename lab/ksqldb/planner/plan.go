@@ -367,6 +367,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		if keyOf[i] < 0 {
 			if comp.Failures.Sites() != sites { // it can fail
+				// as Expression.toString writes the step's expression: its
+				// columns unqualified, no name quoted
+				// (ExpressionFormatter.formatExpression)
 				text := sql.FormatNamed(it.expr, func(r *sql.ColumnRef) string { return r.Name })
 				ce = p.Failures.Computing(text, name, values, ce)
 			}
