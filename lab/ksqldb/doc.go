@@ -121,12 +121,13 @@
 // timestamped stores); processinglog.go keeps the processing log: the
 // records queries skip, and what the expressions of a persistent query's
 // projection over one source throw (expr/failures.go: text cast to
-// INTEGER, BIGINT or DOUBLE that does not parse, integer division or
-// remainder by zero), each caught at its CAST, call argument or
+// INTEGER, BIGINT or DOUBLE that does not parse, a DECIMAL cast that
+// overflows, integer division or remainder and DECIMAL division by zero),
+// each caught at its CAST, call argument or
 // constructor item, or for its column, under the Project step's logger.
 // Not ksqlDB's: other failures are NULL with no entry (a UDF that throws,
-// arithmetic on a NULL, DECIMAL overflow and division by zero, text cast
-// to a time type, BYTES or DECIMAL, a failing element of a MAP cast or of
+// arithmetic on a NULL, other DECIMAL arithmetic failures, text cast to a
+// time type or BYTES or that is no number cast to DECIMAL, a failing element of a MAP cast or of
 // an ARRAY or STRUCT cast, which makes only that element NULL where
 // ksqlDB's whole cast is NULL, a lambda body's failures), and so is every failure of WHERE, HAVING, GROUP BY,
 // PARTITION BY, a table function, the projection of a join or an

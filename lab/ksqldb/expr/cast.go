@@ -163,8 +163,17 @@ func CastValue(v any, from, to types.Type) any {
 // NumberFormatException "For input string: "<text>"", SqlDoubles.parseDouble
 // Double.parseDouble's ("empty String" for no text) or its own "Invalid
 // double value: <text>" for NaN and the infinities (CastEvaluator, the text
-// trimmed first). Other failing casts yield NULL without them.
+// trimmed first); a DECIMAL that does not fit the target's precision the
+// ArithmeticException "Numeric field overflow: ..." of
+// DecimalUtil.ensureMax. Other failing casts yield NULL without them.
 func castChecked(v any, from, to types.Type) (any, []string) {
+	if v != nil && to.Kind() == types.KindDecimal && (from == types.String || from.Numeric()) {
+		out, err := types.CastToDecimalChecked(v, to)
+		if err != nil {
+			return nil, []string{err.Error()}
+		}
+		return out, nil
+	}
 	s, ok := v.(string)
 	if !ok || from != types.String || (to != types.Integer && to != types.Bigint && to != types.Double) {
 		return CastValue(v, from, to), nil

@@ -31,8 +31,10 @@
 // throws, each caught where SqlToJavaVisitor catches it (a CAST, a call
 // argument that is a call or a dereference, an item of an ARRAY, MAP or
 // STRUCT constructor) or for the whole column (Failures.Computing): text
-// cast to INTEGER, BIGINT or DOUBLE that does not parse, and integer
-// division or remainder by zero. Other failures still yield NULL silently
-// (a UDF that throws, arithmetic on a NULL, DECIMAL arithmetic, casts to
-// time types, BYTES and DECIMAL, elements of complex casts, lambdas).
+// cast to INTEGER, BIGINT or DOUBLE that does not parse, a DECIMAL cast
+// that overflows, integer division or remainder and DECIMAL division by
+// zero. Other failures still yield NULL silently (a UDF that throws,
+// arithmetic on a NULL, other DECIMAL arithmetic failures, casts to time
+// types and BYTES, text that is no number cast to DECIMAL, elements of
+// complex casts, lambdas).
 package expr

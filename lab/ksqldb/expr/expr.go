@@ -495,6 +495,24 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 		if err != nil {
 			return Compiled{}, err
 		}
+		if op == "/" && c.Failures != nil {
+			f := c.thrower()
+			// BigDecimal.divide(divisor, MathContext) throws
+			// ArithmeticException "Division by zero", "Division undefined"
+			// for 0 / 0
+			return Compiled{Type: t, Eval: func(row []any) any {
+				a, b := l.Eval(row), r.Eval(row)
+				if y, ok := types.ToDecimal(b); ok && a != nil && y.Sign() == 0 {
+					if x, ok := types.ToDecimal(a); ok && x.Sign() == 0 {
+						f.throw("Division undefined")
+					} else {
+						f.throw("Division by zero")
+					}
+					return nil
+				}
+				return types.DecimalArith(op, t, a, b)
+			}}, nil
+		}
 		return Compiled{Type: t, Eval: func(row []any) any { return types.DecimalArith(op, t, l.Eval(row), r.Eval(row)) }}, nil
 	}
 	t := promote(l.Type, r.Type)

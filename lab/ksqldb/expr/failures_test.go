@@ -83,6 +83,22 @@ func TestCastParseFailureMessages(t *testing.T) {
 	})
 }
 
+// A DECIMAL cast whose value does not fit throws DecimalUtil.ensureMax's
+// ArithmeticException, naming the value as toPlainString writes it after
+// DecimalUtil.cast read it (an INTEGER rounded to the precision first:
+// new BigDecimal(long, new MathContext(precision))); a DECIMAL division by
+// zero throws BigDecimal.divide(divisor, MathContext)'s "Division by zero",
+// or "Division undefined" for 0 / 0, uncaught below the column.
+func TestDecimalFailureMessages(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"CAST(S AS DECIMAL(3, 1))", row("S", "123.45"), nil, []string{"Error processing DECIMAL(3, 1): [Numeric field overflow: A field with precision 3 and scale 1 must round to an absolute value less than 10^2. Got 123.45]"}},
+		{"CAST(A AS DECIMAL(2, 1))", row("A", int32(123)), nil, []string{"Error processing DECIMAL(2, 1): [Numeric field overflow: A field with precision 2 and scale 1 must round to an absolute value less than 10^1. Got 120]"}},
+		{"CAST(A AS DECIMAL(4, 1)) / 0", row("A", int32(3)), nil, []string{"Error computing expression (CAST(A AS DECIMAL(4, 1)) / 0) for column X with index 0: [Division by zero]"}},
+		{"CAST(A AS DECIMAL(4, 1)) / 0", row("A", int32(0)), nil, []string{"Error computing expression (CAST(A AS DECIMAL(4, 1)) / 0) for column X with index 0: [Division undefined]"}},
+		{"CAST(A AS DECIMAL(4, 1)) / 2", row("A", int32(3)), "1.500000000000", nil}, // scale max(6, 1 + 10 + 1), Operator.resultType,
+	})
+}
+
 // Compiled without Failures, an expression gives the same NULLs and keeps
 // nothing.
 func TestFailuresAreKeptOnlyWhereAsked(t *testing.T) {

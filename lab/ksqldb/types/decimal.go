@@ -567,6 +567,14 @@ func NegateDecimal(d Decimal) Decimal {
 // CastToDecimal is CastEvaluator's CastToDecimal over DecimalUtil.cast;
 // a failing cast (overflow, unparsable text) is NULL.
 func CastToDecimal(v any, t Type) any {
+	out, _ := CastToDecimalChecked(v, t)
+	return out
+}
+
+// CastToDecimalChecked is CastToDecimal that also returns, when the value
+// does not fit, the ArithmeticException DecimalUtil.ensureMax throws
+// ("Numeric field overflow: ..."); other failures yield NULL without one.
+func CastToDecimalChecked(v any, t Type) (any, error) {
 	var d Decimal
 	switch x := v.(type) {
 	case Decimal:
@@ -575,41 +583,50 @@ func CastToDecimal(v any, t Type) any {
 		// new BigDecimal(long, new MathContext(precision)), then ensureMax and setScale(UNNECESSARY)
 		n, _ := ToDecimal(x)
 		r, err := n.roundTo(t.Precision, RoundHalfUp)
-		if err != nil || r.FitsDigits(t.Precision, t.Scale) != nil {
-			return nil
+		if err != nil {
+			return nil, nil
+		}
+		if err := r.FitsDigits(t.Precision, t.Scale); err != nil {
+			return nil, err
 		}
 		out, err := r.SetScale(int32(t.Scale), RoundUnnecessary)
 		if err != nil {
-			return nil
+			return nil, nil
 		}
-		return out
+		return out, nil
 	case float64:
 		// new BigDecimal(double, new MathContext(precision)): the exact binary value, HALF_UP
 		e, ok := decimalExactDouble(x)
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		r, err := e.roundTo(t.Precision, RoundHalfUp)
-		if err != nil || r.FitsDigits(t.Precision, t.Scale) != nil {
-			return nil
+		if err != nil {
+			return nil, nil
+		}
+		if err := r.FitsDigits(t.Precision, t.Scale); err != nil {
+			return nil, err
 		}
 		out, _ := r.SetScale(int32(t.Scale), RoundHalfUp)
-		return out
+		return out, nil
 	case string:
 		p, err := ParseDecimal(strings.TrimSpace(x))
-		if err != nil || p.FitsDigits(t.Precision, t.Scale) != nil {
-			return nil
+		if err != nil {
+			return nil, nil
+		}
+		if err := p.FitsDigits(t.Precision, t.Scale); err != nil {
+			return nil, err
 		}
 		out, _ := p.SetScale(int32(t.Scale), RoundHalfUp)
-		return out
+		return out, nil
 	default:
-		return nil
+		return nil, nil
 	}
 	out, err := castDecimal(d, t)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return out
+	return out, nil
 }
 
 // DecimalOf reads a deserialised value (a JSON or Avro number or text)
