@@ -88,7 +88,10 @@ func TestCastParseFailureMessages(t *testing.T) {
 // DecimalUtil.cast read it (an INTEGER rounded to the precision first:
 // new BigDecimal(long, new MathContext(precision))); a DECIMAL division by
 // zero throws BigDecimal.divide(divisor, MathContext)'s "Division by zero",
-// or "Division undefined" for 0 / 0, uncaught below the column.
+// or "Division undefined" for 0 / 0, uncaught below the column, whose
+// expression writes the CAST's DECIMAL(p, s) as the historical plans'
+// selectExpressions do ("CAST(FOO AS DECIMAL(2, 1)) AS VAL",
+// ksqldb-functional-tests .../historical_plans/).
 func TestDecimalFailureMessages(t *testing.T) {
 	checkLogged(t, []loggedCase{
 		{"CAST(S AS DECIMAL(3, 1))", row("S", "123.45"), nil, []string{"Error processing DECIMAL(3, 1): [Numeric field overflow: A field with precision 3 and scale 1 must round to an absolute value less than 10^2. Got 123.45]"}},
