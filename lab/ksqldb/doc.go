@@ -119,19 +119,23 @@
 // queries on streams, push.go on tables, where each materialized row keeps
 // its ROWTIME (the latest record's time for an aggregate, as Kafka Streams'
 // timestamped stores); processinglog.go keeps the processing log: the
-// records queries skip, and what the expressions of a persistent query's
+// records queries skip, what the expressions of a persistent query's
 // projection over one source throw (expr/failures.go: text cast to
 // INTEGER, BIGINT or DOUBLE that does not parse, a DECIMAL cast that
 // overflows, integer division or remainder and DECIMAL division by zero),
-// each caught at its CAST, call argument or
-// constructor item, or for its column, under the Project step's logger.
-// Not ksqlDB's: other failures are NULL with no entry (a UDF that throws,
-// arithmetic on a NULL, other DECIMAL arithmetic failures, text cast to a
-// time type or BYTES or that is no number cast to DECIMAL, a failing element of a MAP cast or of
-// an ARRAY or STRUCT cast, which makes only that element NULL where
-// ksqlDB's whole cast is NULL, a lambda body's failures), and so is every failure of WHERE, HAVING, GROUP BY,
-// PARTITION BY, a table function, the projection of a join or an
-// aggregation, and a push or pull query.
+// each caught at its CAST, call argument or constructor item, or for its
+// column, under the Project step's logger, and the rows a persistent
+// aggregation that rekeys excludes for a NULL GROUP BY value, under its
+// GroupBy step's logger (repartition.go). Not ksqlDB's: a GROUP BY
+// expression that throws is logged as NULL ("resolved to null", where
+// ksqlDB logs the failure and "Error calculating group-by column ...");
+// other failures are NULL with no entry (a UDF that throws, arithmetic on
+// a NULL, other DECIMAL arithmetic failures, text cast to a time type or
+// BYTES or that is no number cast to DECIMAL, a failing element of a MAP
+// cast or of an ARRAY or STRUCT cast, which makes only that element NULL
+// where ksqlDB's whole cast is NULL, a lambda body's failures), and so is
+// every failure of WHERE, HAVING, PARTITION BY, a table function, the
+// projection of a join or an aggregation, and a push or pull query.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -218,6 +219,21 @@ func (s *Server) logExpressionFailures(queryID string, fails []expr.Failure) {
 		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: "processing." + queryID + ".Project", Time: time.Now().UnixMilli(),
 			Message: processingMessage{Type: 1, RecordProcessingError: &recordLog{ErrorMessage: f.Message, Cause: f.Cause}}})
 	}
+}
+
+// logNullGroupBy writes the processing log entry of a row a query's
+// GroupBy step excludes, its GROUP BY expression of the given index being
+// NULL: a RecordProcessingError with no exception, so no cause, of the
+// step's logger processing.<query id>.Aggregate.GroupBy
+// (GroupByParamsFactory.processColumn).
+func (s *Server) logNullGroupBy(queryID string, index int) {
+	msg := "Group-by column with index " + strconv.Itoa(index) + " resolved to null. The source row will be excluded from the table."
+	s.log.Debug("row excluded from the aggregation", "query", queryID, "message", msg)
+	if !s.cfg.processingLog {
+		return
+	}
+	s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: "processing." + queryID + ".Aggregate.GroupBy", Time: time.Now().UnixMilli(),
+		Message: processingMessage{Type: 1, RecordProcessingError: &recordLog{ErrorMessage: msg, Cause: []string{}}}})
 }
 
 // writeProcessingLog writes an entry to the processing log topic.

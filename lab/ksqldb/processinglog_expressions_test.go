@@ -100,3 +100,34 @@ CREATE TABLE tout AS SELECT id, CAST(s AS INT) AS i FROM tin WHERE keep EMIT CHA
 		t.Errorf("the first processing log entry: %d %s, want %s", r.code, r.body, want)
 	}
 }
+
+// A row whose GROUP BY expression is NULL is excluded from the
+// aggregation and logged by the GroupBy step: "Group-by column with index
+// 0 resolved to null. The source row will be excluded from the table.",
+// with no exception, so no cause (confluentinc/ksql v7.9.0 ksqldb-streams
+// .../GroupByParamsFactory.java processColumn, RecordProcessingError), the
+// logger processing.<query id>.Aggregate.GroupBy (the step's query
+// context, historical_plans' "Aggregate/GroupBy").
+func TestProcessingLogHoldsNullGroupByKeys(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM gin (id INT KEY, g STRING) WITH (KAFKA_TOPIC='gin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE gout AS SELECT g, COUNT(*) AS c FROM gin GROUP BY g EMIT CHANGES;`, earliest())
+	st.produce("gin", kv{intKey(1), []byte(`{"G":null}`)}, kv{intKey(2), []byte(`{"G":"a"}`)})
+	st.consume("GOUT", 1)
+	st.records("default_ksql_processing_log", 1)
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT LOGGER, MESSAGE->TYPE, MESSAGE->RECORDPROCESSINGERROR->ERRORMESSAGE, MESSAGE->RECORDPROCESSINGERROR->CAUSE FROM KSQL_PROCESSING_LOG EMIT CHANGES LIMIT 1;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	var row []any
+	if r.code != 200 || len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &row) != nil || len(row) != 4 {
+		t.Fatalf("a push query on KSQL_PROCESSING_LOG: %d %s, want one entry", r.code, r.body)
+	}
+	logger, _ := row[0].(string)
+	if !strings.HasPrefix(logger, "processing.CTAS_GOUT_") || !strings.HasSuffix(logger, ".Aggregate.GroupBy") {
+		t.Errorf("logger %q, want processing.CTAS_GOUT_<n>.Aggregate.GroupBy", logger)
+	}
+	if want := `1,"Group-by column with index 0 resolved to null. The source row will be excluded from the table.",[]]`; !strings.HasSuffix(lines[1], want) {
+		t.Errorf("entry %s, want it to end %s", lines[1], want)
+	}
+}

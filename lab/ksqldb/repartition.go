@@ -172,7 +172,8 @@ func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key,
 	for i := range r.group {
 		v := r.group[i].Eval(row)
 		if v == nil {
-			return nil, nil, false // GroupByParamsFactory: the row is excluded
+			q.srv.logNullGroupBy(q.info.ID, i) // GroupByParamsFactory: the row is excluded
+			return nil, nil, false
 		}
 		keys = append(keys, v)
 	}
@@ -232,11 +233,13 @@ func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operator
 func (r *repartitioner) writeChange(q *runningQuery, in *kgo.Record, old, newRow []any, ts int64, out func(*kgo.Record)) {
 	var oldKey, oldVal, newKey, newVal []byte
 	oldOK, newOK := false, false
-	if old != nil {
-		oldKey, oldVal, oldOK = r.encode(q, in, old)
-	}
+	// the new row is mapped first (KTableRepartitionMap), which orders
+	// their processing log entries
 	if newRow != nil {
 		newKey, newVal, newOK = r.encode(q, in, newRow)
+	}
+	if old != nil {
+		oldKey, oldVal, oldOK = r.encode(q, in, old)
 	}
 	switch {
 	case oldOK && newOK && bytes.Equal(oldKey, newKey):
