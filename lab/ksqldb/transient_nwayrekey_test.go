@@ -21,11 +21,7 @@ import (
 // persistent queries' internal topics; their test cases' rows are the
 // push queries'.
 func TestATransientChainThatRekeysBeforeItsFirstJoinWritesItsRepartitionTopicsUntilItIsClosed(t *testing.T) {
-	for _, c := range []struct {
-		plan, ddl, query string
-		inputs           []joinRec
-		rows, topics     []string
-	}{{
+	runTransientChainCases(t, []transientChainCase{{
 		plan: "multi-joins_-_stream-table-table_-_inner-inner_-_rekey",
 		ddl: `CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=1);
 CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=1);
@@ -57,24 +53,48 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', key_
 		rows: []string{`[0,1,2,3]`, `[0,4,2,3]`},
 		topics: []string{"KafkaTopic_L_Left-Reduce-changelog", "KafkaTopic_L_Right-Reduce-changelog", "Project-Last-changelog",
 			"RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"},
-	}} {
+	}})
+}
+
+// transientChainCase is a push join of a historical plan's statements: its
+// DDL, the records produced, its rows and the internal topics it keeps
+// while it runs (suffixes after the transient application id).
+type transientChainCase struct {
+	plan, ddl, query string
+	inputs           []joinRec
+	rows, topics     []string
+	anyOrder         bool // rows may come in any order
+}
+
+// runTransientChainCases runs each case over /query-stream from the
+// earliest offsets: its rows, exactly its internal topics while it runs,
+// each with an entry, and none of them once /close-query ends it.
+func runTransientChainCases(t *testing.T, cases []transientChainCase) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.plan, func(t *testing.T) {
 			st := newStack(t)
 			_, url := st.serve()
 			mustKSQL(t, url, c.ddl, nil)
 			st.produceJoin(c.inputs...)
 			_, rd, qid := openQueryStream(t, h2c(), url, c.query)
-			for _, want := range c.rows {
-				if got := readLine(t, rd); got != want {
-					t.Errorf("push row %s, want %s", got, want)
-				}
+			var got []string
+			for range c.rows {
+				got = append(got, readLine(t, rd))
+			}
+			wantRows := c.rows
+			if c.anyOrder {
+				got, wantRows = slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(c.rows))
+			}
+			if !slices.Equal(got, wantRows) {
+				t.Errorf("push rows %q, want %q", got, c.rows)
 			}
 			app, topics := transientTopics(t, st, qid)
 			var want []string
 			for _, suffix := range c.topics {
 				want = append(want, app+"-"+suffix)
 			}
-			if got := slices.Sorted(maps.Keys(topics)); !slices.Equal(got, want) {
+			if got := slices.Sorted(maps.Keys(topics)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
 				t.Fatalf("the push query's internal topics %q, want %q", got, want)
 			}
 			for _, topic := range want {

@@ -1,9 +1,6 @@
 package ksqldb
 
 import (
-	"maps"
-	"net/http"
-	"slices"
 	"testing"
 )
 
@@ -24,11 +21,7 @@ import (
 // with the right stream as Kafka Streams' "this" side, KSTREAM-JOINTHIS,
 // the result before it KSTREAM-OUTEROTHER (join_nway_srright_test.go).
 func TestATransientChainWithStreamStreamStepsThatRekeysOrAreOuterKeepsThePersistentChainsTopicsUntilItIsClosed(t *testing.T) {
-	for _, c := range []struct {
-		plan, ddl, query string
-		inputs           []joinRec
-		rows, topics     []string
-	}{{
+	runTransientChainCases(t, []transientChainCase{{
 		plan: "multi-joins_-_stream-stream-table_-_inner-inner_-_rekey_left",
 		ddl: `CREATE STREAM S1 (ID INT KEY, k int, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=1);
 CREATE STREAM S2 (ID INT KEY, V0 bigint) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=1);
@@ -62,33 +55,5 @@ CREATE STREAM S3 (ID INT KEY, V0 bigint) WITH (kafka_topic='right2', value_forma
 		rows: []string{`[0,1,2,3]`},
 		topics: []string{"KSTREAM-JOINOTHER-0000000009-store-changelog", "KSTREAM-JOINTHIS-0000000008-store-changelog",
 			"KSTREAM-JOINTHIS-0000000016-store-changelog", "KSTREAM-OUTEROTHER-0000000017-store-changelog"},
-	}} {
-		t.Run(c.plan, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, c.ddl, nil)
-			st.produceJoin(c.inputs...)
-			_, rd, qid := openQueryStreamWith(t, h2c(), url, c.query, map[string]any{"auto.offset.reset": "earliest"})
-			for _, want := range c.rows {
-				if got := readLine(t, rd); got != want {
-					t.Errorf("push row %s, want %s", got, want)
-				}
-			}
-			app, topics := transientTopics(t, st, qid)
-			var want []string
-			for _, suffix := range c.topics {
-				want = append(want, app+"-"+suffix)
-			}
-			if got := slices.Sorted(maps.Keys(topics)); !slices.Equal(got, want) {
-				t.Fatalf("the push query's internal topics %q, want %q", got, want)
-			}
-			for _, topic := range want {
-				waitFor(t, func() bool { return distinctKeys(t, st, topic) >= 1 }, "an entry in "+topic)
-			}
-			if r := do(t, http.DefaultClient, http.MethodPost, url+"/close-query", `{"queryId":"`+qid+`"}`, nil); r.code != 200 {
-				t.Fatalf("close-query: %d %s", r.code, r.body)
-			}
-			waitFor(t, func() bool { _, left := transientTopics(t, st, qid); return len(left) == 0 }, "the closed push query's internal topics deleted")
-		})
-	}
+	}})
 }
