@@ -138,23 +138,6 @@ func NextTooDeep(doc []byte, at int64, depth int) (next int, ok bool) {
 // deeperThanMax is a quick look, by bytes, at whether doc nests more than
 // Max levels anywhere; Find then reads it properly.
 func deeperThanMax(doc []byte) bool {
-	depth, inString := 0, false
-	for i := 0; i < len(doc); i++ {
-		c := doc[i]
-		switch {
-		case inString && c == '\\':
-			i++
-		case c == '"':
-			inString = !inString
-		case inString:
-		case c == '[' || c == '{':
-			depth++
-			if depth > Max {
-				return true
-			}
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return false
+	_, deep := NextTooDeep(doc, 0, 0)
+	return deep
 }

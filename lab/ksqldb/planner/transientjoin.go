@@ -84,13 +84,7 @@ func transientChainPlan(plan *Plan) (*Plan, bool) {
 	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil) {
 		return nil, false
 	}
-	as := *plan
-	as.Persistent = true
-	as.JoinRepartitions = planJoinRepartitions(&as)
-	if !sameStages(as.JoinRepartitions, plan.JoinRepartitions) {
-		return nil, false // a result rekeyed between two joins that PlanTransient did not lay out
-	}
-	return &as, true
+	return persistentStages(plan)
 }
 
 // transientStreamChainPlan is TransientJoinPlan for a chain with
@@ -117,13 +111,7 @@ func transientStreamChainPlan(plan *Plan) (*Plan, bool) {
 	if slices.ContainsFunc(jp.Steps, func(st JoinStep) bool { return st.ForeignKey }) {
 		return nil, false
 	}
-	as := *plan
-	as.Persistent = true
-	as.JoinRepartitions = planJoinRepartitions(&as)
-	if !sameStages(as.JoinRepartitions, plan.JoinRepartitions) {
-		return nil, false // a result rekeyed between two joins that PlanTransient did not lay out
-	}
-	return &as, true
+	return persistentStages(plan)
 }
 
 // transientFKChainPlan is TransientJoinPlan for a chain of tables that
@@ -260,4 +248,18 @@ func planTransientAggregate(plan *Plan, q *sql.Query) {
 		return
 	}
 	plan.Repartition, plan.AggStore, plan.PrepareLast = as.Repartition, as.AggStore, planPrepareLast(q, &as)
+}
+
+// persistentStages is plan as the persistent query lays it out, where its
+// repartition stages are the ones PlanTransient laid out for the push
+// query; false where the persistent chain rekeys a result between two
+// joins that PlanTransient did not.
+func persistentStages(plan *Plan) (*Plan, bool) {
+	as := *plan
+	as.Persistent = true
+	as.JoinRepartitions = planJoinRepartitions(&as)
+	if !sameStages(as.JoinRepartitions, plan.JoinRepartitions) {
+		return nil, false
+	}
+	return &as, true
 }
