@@ -41,7 +41,7 @@ func TestARightStepOfARegistryKeyedChainThatRekeysTheResultWritesItToJoinRightRe
 	// emits it at once, null-padded, keyed by its V0; the first step's
 	// later result (S1 @5 with S2 @1) joins S3's record of V0 7 from the
 	// other side
-	sameShown(t, "OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
+	sameShownPerKey(t, "OUTPUT", showKeyed(st.records("OUTPUT", 3), jsonSRText, 0), []string{
 		`7 {"S1_ID":0,"S2_ID":0,"S3_ID":0} @2`,
 		`9 {"S1_ID":null,"S2_ID":null,"S3_ID":4} @3`,
 		`7 {"S1_ID":0,"S2_ID":0,"S3_ID":0} @5`,
