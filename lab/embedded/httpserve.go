@@ -111,6 +111,7 @@ type capListener struct {
 	lastWarned time.Time
 	refused    int64
 	conns      map[*countedConn]struct{}
+	stopping   bool // closeUnread ran: what is accepted later is closed at once
 }
 
 func limitConns(ln net.Listener, max int, log *slog.Logger) *capListener {
@@ -124,10 +125,13 @@ func limitConns(ln net.Listener, max int, log *slog.Logger) *capListener {
 // only once it is 5 s old (closeIdleConns in net/http's server.go, "Issue
 // 22682"). A stopping stand-in closes them at once, as Shutdown closes its
 // idle keep-alive connections, and lets the requests under way finish. It
-// is the server's RegisterOnShutdown hook.
+// is the server's RegisterOnShutdown hook. A connection the server takes
+// from the listener after it ran (the kernel had accepted it before the
+// listener closed) is closed as it is taken.
 func (l *capListener) closeUnread() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.stopping = true
 	for c := range l.conns {
 		if !c.read.Load() {
 			_ = c.Conn.Close()
@@ -149,8 +153,16 @@ func (l *capListener) Accept() (net.Conn, error) {
 		}
 		cc := &countedConn{Conn: c, l: l}
 		l.mu.Lock()
-		l.conns[cc] = struct{}{}
+		stopping := l.stopping
+		if !stopping {
+			l.conns[cc] = struct{}{}
+		}
 		l.mu.Unlock()
+		if stopping {
+			l.open.Add(-1)
+			_ = c.Close()
+			continue
+		}
 		return cc, nil
 	}
 }
