@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kversion"
 )
 
 // broker is a kfake cluster that can be restarted on the same data dir.
@@ -45,6 +46,12 @@ func (b *broker) start() {
 		kfake.Ports(b.port),
 		kfake.DataDir(b.dir),
 		kfake.DefaultNumPartitions(1),
+		// Kafka 3.9's protocol, which the lab's broker and CP 7.9 speak:
+		// an uncapped kfake serves Kafka 4's transactions (Produce v12+,
+		// an epoch bump at every commit) and KAFKA-15591's refusal of a
+		// first sequence other than 0 on a partition never written, which
+		// no released broker the worker meets has.
+		kfake.MaxVersions(kversion.V3_9_0()),
 	)
 	if err != nil {
 		b.t.Fatalf("start kfake: %v", err)
