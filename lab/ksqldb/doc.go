@@ -374,8 +374,9 @@
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, also aggregated), or chaining
 // stream-table or table-table joins (one that rekeys a result between
-// two joins not aggregated; one of tables from a foreign-key join, its
-// output store logged as the persistent chain's, not aggregated), or chaining from a stream stream-stream
+// two joins not aggregated; one of tables, primary-key or from a
+// foreign-key join, also aggregated, a foreign-key join's output store
+// logged as the persistent chain's), or chaining from a stream stream-stream
 // steps of any kind with stream-table ones (rekeying what the persistent
 // chain rekeys, a result between two joins not aggregated), where the
 // persistent chain keeps its window stores in ksqlDB's layout, logs the
@@ -517,8 +518,7 @@
 // otherwise (a result rekeyed between two joins of an aggregated chain,
 // stream-stream steps in a chain whose topology EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
-// state in memory too, with no internal topic, as do a push chain of
-// tables aggregated, a primary-key or from a foreign-key join, and a push
+// state in memory too, with no internal topic, as does a push
 // join with a windowed table side; a
 // foreign-key join, persistent or a push one that logs its stores, makes
 // Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and

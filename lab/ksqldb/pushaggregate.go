@@ -8,7 +8,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 )
 
-// A push query aggregating a table-table join runs the persistent
+// A push query aggregating a table-table join, or a chain of them, runs the persistent
 // aggregation's steps under its transient application id (QueryBuilder.
 // buildTransientQuery; planner.PlanTransient): the join's results
 // go, as Changes of a result's previous and new Prepare rows, through

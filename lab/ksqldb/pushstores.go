@@ -33,7 +33,7 @@ import (
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
 // (joinrepartition.go), which it reads back (see pushrekey.go), and an
-// aggregation of a table-table join's stores and repartition topic (see
+// aggregation of a table-table join's (or a chain's) stores and repartition topic (see
 // pushaggregate.go). When the query ends, however it ends,
 // TransientQueryMetadata.close closes the application and the engine's
 // CleanupListener has QueryCleanupService delete the application's

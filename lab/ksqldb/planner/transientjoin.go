@@ -25,7 +25,8 @@ import (
 // projection's Project-Last store is keyed by the join's key
 // (TransientProjectKey); a chain of stream-table or table-table joins
 // (transientChainPlan), of tables from a foreign-key join
-// (transientFKChainPlan), with stream-stream steps
+// (transientFKChainPlan; a chain of tables aggregated too, as
+// PlanTransient lays it out), with stream-stream steps
 // (transientStreamChainPlan); each rekeying a result between two joins
 // as PlanTransient lays it out. Every other push join keeps its state in
 // memory only.
@@ -75,14 +76,16 @@ func TransientJoinPlan(plan *Plan) (*Plan, bool) {
 // joins (through the later join's <L_...>Join-repartition, as
 // PlanTransient lays it out), whose stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce
 // or <L_...><Side>SourceKeyed-Materialize, and a chain of tables'
-// Project-Last, keyed by the join's key (TransientProjectKey).
+// Project-Last, keyed by the join's key (TransientProjectKey), or,
+// aggregated, its aggregation's stores and repartition as PlanTransient
+// lays them out.
 func transientChainPlan(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
 	if _, ok := chainRekeysOf(jp); !ok {
 		return nil, false
 	}
-	if jp.TableTable() && (plan.Agg != nil || plan.Repartition != nil) {
-		return nil, false
+	if jp.TableTable() && plan.Agg != nil && plan.PrepareLast == nil {
+		return nil, false // an aggregation PlanTransient did not lay out
 	}
 	return persistentStages(plan)
 }
@@ -117,10 +120,11 @@ func transientStreamChainPlan(plan *Plan) (*Plan, bool) {
 // transientFKChainPlan is TransientJoinPlan for a chain of tables that
 // starts with a foreign-key join (the only place ksqlDB allows one), as
 // PlanTransient lays it out: every table over a topic of its own, the
-// left one keyed by one column, not aggregated, rekeying nothing. Its
-// stores are its tables' KafkaTopic_<L_ per level><Side>-Reduce, the
-// foreign-key join's output store (ForeignKeyStore) and subscription
-// store and topics, and its projection's Project-Last.
+// left one keyed by one column, rekeying nothing, aggregated only as
+// PlanTransient lays it out. Its stores are its tables'
+// KafkaTopic_<L_ per level><Side>-Reduce, the foreign-key join's output
+// store (ForeignKeyStore) and subscription store and topics, and its
+// projection's Project-Last or its aggregation's stores.
 func transientFKChainPlan(plan *Plan) (*Plan, bool) {
 	as, ok := fkChainStores(plan)
 	if !ok || !plan.LogsFKStore {
@@ -133,7 +137,7 @@ func transientFKChainPlan(plan *Plan) (*Plan, bool) {
 // foreign-key join, false where its shape is not transientFKChainPlan's.
 func fkChainStores(plan *Plan) (*Plan, bool) {
 	jp := plan.Join
-	if plan.Agg != nil || len(jp.Leaves[0].Source.Schema.Keys()) != 1 {
+	if plan.Agg != nil && plan.PrepareLast == nil || len(jp.Leaves[0].Source.Schema.Keys()) != 1 {
 		return nil, false
 	}
 	topics := map[string]bool{}
@@ -178,7 +182,8 @@ func TransientProjectKey(plan *Plan, q *sql.Query) types.Column {
 // PlanTransient lays out, on push query q's plan, what its processor
 // hands the internal topics of ksqlDB's topology that it writes and
 // reads back at once (a persistent query's main thread does so too):
-// an aggregation's of a table-table join (planTransientAggregate), the
+// an aggregation's of a table-table join or a chain of them
+// (planTransientAggregate), the
 // repartitions of a chain's result between two joins
 // (planTransientStages), and the output store of a chain's foreign-key
 // join (LogsFKStore). Other plans are left as they are.
@@ -231,11 +236,13 @@ func stagesOf(rps []JoinRepartition) []JoinRepartition {
 // persistent query's (the historical plan group-by_-_on_join), with the
 // Prepare step materialized in Aggregate-Prepare-Last, the rows written
 // through Aggregate-GroupBy-repartition and the aggregate kept in
-// Aggregate-Aggregate-Materialize. Other plans, a chain of tables'
-// aggregated too, and one whose layout this server does not plan, are
-// left as they are (their state kept in memory).
+// Aggregate-Aggregate-Materialize; so does a chain of tables' (primary-key
+// or from a foreign-key join), whose result has no materialization either
+// (TableSelectBuilder's forceMaterialize). Other plans, and one whose
+// layout this server does not plan, are left as they are (their state
+// kept in memory).
 func planTransientAggregate(plan *Plan, q *sql.Query) {
-	if len(plan.Join.Steps) != 1 || !plan.Join.TableTable() || plan.Agg == nil {
+	if !plan.Join.TableTable() || plan.Agg == nil {
 		return
 	}
 	as := *plan

@@ -1,0 +1,63 @@
+package ksqldb
+
+import (
+	"strings"
+	"testing"
+)
+
+// A push query aggregating a chain of table joins builds the persistent
+// query's steps under its transient application id (QueryBuilder.
+// buildTransientQuery, see transient_internal_test.go): the chain's stores
+// as the historical plans multi-joins_-_table-table-table_-_inner-inner and
+// fk-n-way-join_-_Should_allow_fk_join_at_start_of_n-way_join (confluentinc/ksql
+// v7.9.0, 7.1.0) list them, but for Project-Last, and the aggregation's of
+// a table-table join (group-by_-_on_join, transient_tablejoinagg_test.go):
+// the join's result has no materialization, so TableSelectBuilder
+// (ksqldb-streams, v7.9.0) materializes the Prepare step as
+// Aggregate-Prepare-Last, whose Changes go through
+// Aggregate-GroupBy-repartition into Aggregate-Aggregate-Materialize.
+// Kafka Streams builds the chain's nodes before the aggregation's, so a
+// foreign-key join keeps its KTABLE-FK-JOIN-OUTPUT-STATE-STORE-0000000025
+// and subscription topics' numbers. The rows are the aggregates of the
+// plans' test cases' join results (multi-joins.json "table-table-table -
+// inner-inner", fk-n-way-join.json "Should allow fk join at start of n-way
+// join"), one per update of a group, as group-by.json "on join" emits them.
+func TestATransientAggregatedChainOfTablesKeepsThePlansInternalTopicsUntilItIsClosed(t *testing.T) {
+	aggregate := []string{"Aggregate-Aggregate-Materialize-changelog", "Aggregate-GroupBy-repartition", "Aggregate-Prepare-Last-changelog"}
+	fk := []string{"KafkaTopic_L_Left-Reduce-changelog", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog"}
+	for _, suffix := range []string{fkStoreChangelog, fkRegistrationTopic, fkResponseTopic, fkSubscriptionLog} {
+		fk = append(fk, strings.TrimPrefix(suffix, "-"))
+	}
+	runTransientChainCases(t, []transientChainCase{{
+		plan:  "multi-joins_-_table-table-table_-_inner-inner",
+		ddl:   "CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=1);\n" + twoTables,
+		query: "SELECT T1.ID, SUM(T1.V0 + T2.V0 + T3.V0) AS S FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID GROUP BY T1.ID EMIT CHANGES;",
+		inputs: []joinRec{{"left", 0, intKey(0), []byte(`{"V0":1}`)}, {"right", 1, intKey(0), []byte(`{"V0":2}`)},
+			{"right2", 2, intKey(0), []byte(`{"V0":3}`)}, {"left", 1000, intKey(0), []byte(`{"V0":4}`)}},
+		rows: []string{`[0,6]`, `[0,9]`},
+		topics: append([]string{"KafkaTopic_L_Left-Reduce-changelog", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog"},
+			aggregate...),
+	}, {
+		plan: "multi-joins_-_table-table-table_-_key_format_mismatch",
+		ddl: `CREATE TABLE T1 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='left', key_format='KAFKA', value_format='JSON', PARTITIONS=1);
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right', key_format='KAFKA', value_format='JSON', PARTITIONS=1);
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='right2', key_format='DELIMITED', value_format='JSON', PARTITIONS=1);`,
+		query: "SELECT T1.ID, SUM(T1.V0 + T2.V0 + T3.V0) AS S FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID GROUP BY T1.ID EMIT CHANGES;",
+		inputs: []joinRec{{"left", 0, intKey(0), []byte(`{"V0":1}`)}, {"right", 1, intKey(0), []byte(`{"V0":2}`)},
+			{"right2", 2, []byte("0"), []byte(`{"V0":3}`)}, {"left", 1000, intKey(0), []byte(`{"V0":4}`)}},
+		rows: []string{`[0,6]`, `[0,9]`},
+		topics: append([]string{"KafkaTopic_L_Left-Reduce-changelog", "KafkaTopic_L_Right-Reduce-changelog",
+			"RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"}, aggregate...),
+	}, {
+		plan: "fk-n-way-join_-_Should_allow_fk_join_at_start_of_n-way_join",
+		ddl: `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE middle_table (m_id BIGINT PRIMARY KEY, f2 BIGINT, other STRING) WITH (kafka_topic='middle_topic', format='JSON', PARTITIONS=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', format='JSON', PARTITIONS=1);`,
+		query: "SELECT l_id, SUM(f2) AS s, COUNT(f3) AS c FROM left_table JOIN middle_table ON foreign_key = m_id LEFT JOIN right_table ON l_id = r_id GROUP BY l_id EMIT CHANGES;",
+		inputs: []joinRec{{"middle_topic", 0, []byte("0"), []byte(`{"F2":100,"OTHER":"unused"}`)},
+			{"left_topic", 10000, []byte("1"), []byte(`{"FOREIGN_KEY":0}`)}, {"right_topic", 11000, []byte("1"), []byte(`{"F3":4}`)},
+			{"middle_topic", 13000, []byte("8"), []byte(`{"F2":10,"OTHER":"unused"}`)}, {"left_topic", 16000, []byte("1"), []byte(`{"FOREIGN_KEY":8}`)}},
+		rows:   []string{`[1,100,0]`, `[1,100,1]`, `[1,10,1]`},
+		topics: append(fk, aggregate...),
+	}})
+}
