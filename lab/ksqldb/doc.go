@@ -374,9 +374,9 @@
 // (windowed or not) or a table over two topics, or two tables
 // (primary-key or foreign-key, also aggregated), or chaining
 // stream-table or table-table joins (one that rekeys a result between
-// two joins not aggregated; one of tables, primary-key or from a
-// foreign-key join, also aggregated, a foreign-key join's output store
-// logged as the persistent chain's), or chaining from a stream stream-stream
+// two joins too; one of tables, primary-key or from a foreign-key join, a
+// foreign-key join's output store logged as the persistent chain's; each
+// also aggregated), or chaining from a stream stream-stream
 // steps of any kind with stream-table ones (rekeying what the persistent
 // chain rekeys, a result between two joins not aggregated), where the
 // persistent chain keeps its window stores in ksqlDB's layout, logs the
@@ -388,7 +388,10 @@
 // whatever the projection holds, every projected column a value
 // (pushproject.go), or, aggregated, its Aggregate-Prepare-Last,
 // Aggregate-GroupBy-repartition and Aggregate-Aggregate-Materialize
-// topics with the persistent aggregation's records (pushaggregate.go),
+// topics with the persistent aggregation's records (pushaggregate.go;
+// an aggregation of a join of a stream with tables, alone or chained, its
+// Aggregate-GroupBy-repartition where it groups by anything but the
+// result's key, and Aggregate-Aggregate-Materialize),
 // and writes a stream or a table it rekeys (in a chain, before the
 // innermost join) through the persistent join's repartition topic,
 // reading it back from
@@ -515,11 +518,14 @@
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
 // a push query's runs), and a push query that joins more than two sources
-// otherwise (a result rekeyed between two joins of an aggregated chain,
-// stream-stream steps in a chain whose topology EXPLAIN does not build),
+// otherwise (a result rekeyed between two joins of an aggregated chain
+// with stream-stream steps, stream-stream steps in a chain whose topology
+// EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push
-// join with a windowed table side; a
+// join with a windowed table side, and a push aggregation of a join with
+// a stream-stream step keeps its aggregate in memory, with no Aggregate-
+// topic; a
 // foreign-key join, persistent or a push one that logs its stores, makes
 // Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
 // -RESPONSE-<n>-topic and the subscription store's changelog, deleted with

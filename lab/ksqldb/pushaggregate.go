@@ -15,7 +15,11 @@ import (
 // Aggregate-GroupBy-repartition (joinStages.writeGroupBy), the Prepare
 // rows are kept in Aggregate-Prepare-Last and the aggregate in
 // Aggregate-Aggregate-Materialize, each logged to its changelog with the
-// persistent query's records (preparelast.go, aggstore.go). As the
+// persistent query's records (preparelast.go, aggstore.go). One
+// aggregating a join of a stream with tables, alone or chained, has no
+// Prepare store: its joined rows go through Aggregate-GroupBy-repartition
+// where it groups by anything but the result's key, and its aggregate is
+// kept in Aggregate-Aggregate-Materialize, as the persistent query's. As the
 // persistent query's main thread does, the processor aggregates each
 // result at once as it hands it to the repartition topic, so nothing
 // reads the topic back; nor are the changelogs read back, as a transient

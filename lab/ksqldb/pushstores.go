@@ -32,9 +32,9 @@ import (
 // topics of the sources it rekeys, <app>-Join-repartition or
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
-// (joinrepartition.go), which it reads back (see pushrekey.go), and an
-// aggregation of a table-table join's (or a chain's) stores and repartition topic (see
-// pushaggregate.go). When the query ends, however it ends,
+// (joinrepartition.go), which it reads back (see pushrekey.go), and the
+// stores and repartition topic of an aggregation of a join with no
+// stream-stream step (see pushaggregate.go). When the query ends, however it ends,
 // TransientQueryMetadata.close closes the application and the engine's
 // CleanupListener has QueryCleanupService delete the application's
 // internal topics and their schemas (deleteInternalTopics). The records
@@ -76,7 +76,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 	// in the join's key format
 	left := as.Join.Leaves[0].Source
 	rq.jstages = s.newJoinStages(app, rq.info, as, left)
-	if as.PrepareLast != nil {
+	if as.AggStore != nil {
 		rq.aggLog = s.newAggLog(app, as, left)
 		rq.prepLog = s.newPrepareLog(app, as)
 		rq.changelog = rq.aggLog.topic

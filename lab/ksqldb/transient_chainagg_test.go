@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,43 @@ CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic=
 			{"middle_topic", 13000, []byte("8"), []byte(`{"F2":10,"OTHER":"unused"}`)}, {"left_topic", 16000, []byte("1"), []byte(`{"FOREIGN_KEY":8}`)}},
 		rows:   []string{`[1,100,0]`, `[1,100,1]`, `[1,10,1]`},
 		topics: append(fk, aggregate...),
+	}})
+}
+
+// A push query aggregating a chain of stream-table joins that rekeys its
+// result between two joins builds the persistent chain's steps under its
+// transient application id (see transient_nwayresult_test.go): the
+// historical plan
+// multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression
+// (confluentinc/ksql v7.9.0) lists the chain's L_Join-repartition,
+// Join-repartition and two KafkaTopic_<L_...>Right-Reduce changelogs, and
+// the aggregation of the joined stream adds StreamAggregateBuilder's
+// Aggregate-Aggregate-Materialize store, logged to its changelog, and,
+// grouped by anything but the result's key (S1_K, as the last join keys
+// it), StreamGroupByBuilder's Aggregate-GroupBy-repartition (the
+// historical plan group-by_-_on_join has both). The rows count the test
+// case's join results.
+func TestATransientAggregatedChainThatRekeysItsResultBetweenTwoJoinsWritesItsRepartitionTopicsUntilItIsClosed(t *testing.T) {
+	ddl := `CREATE STREAM S1 (ID INT KEY, K INT, V0 int) WITH (kafka_topic='left', value_format='JSON', PARTITIONS=2);
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right', value_format='JSON', PARTITIONS=2);
+CREATE TABLE T3 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right2', value_format='JSON', PARTITIONS=2);`
+	inputs := []joinRec{{"right2", 10, kafkaInt(2), []byte(`{"V0":3}`)}, {"right", 11, kafkaInt(1), []byte(`{"V0":2}`)},
+		{"left", 12, kafkaInt(0), []byte(`{"k":2,"V0":1}`)}, {"left", 13, kafkaInt(1), []byte(`{"k":2,"V0":1}`)}}
+	chain := []string{"Join-repartition", "KafkaTopic_L_Right-Reduce-changelog", "KafkaTopic_Right-Reduce-changelog", "L_Join-repartition",
+		"Aggregate-Aggregate-Materialize-changelog"}
+	runTransientChainCases(t, []transientChainCase{{
+		plan:   "multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression",
+		ddl:    ddl,
+		query:  "SELECT S1.K, COUNT(*) AS C FROM S1 JOIN T2 ON S1.V0 = T2.ID JOIN T3 ON S1.K = T3.ID GROUP BY S1.K EMIT CHANGES;",
+		inputs: inputs,
+		rows:   []string{`[2,1]`, `[2,2]`},
+		topics: chain,
+	}, {
+		plan:   "multi-joins_-_stream-table-table_-_inner-inner_-_rekey_on_different_expression_grouped_by_a_value",
+		ddl:    ddl,
+		query:  "SELECT T3.V0, COUNT(*) AS C FROM S1 JOIN T2 ON S1.V0 = T2.ID JOIN T3 ON S1.K = T3.ID GROUP BY T3.V0 EMIT CHANGES;",
+		inputs: inputs,
+		rows:   []string{`[3,1]`, `[3,2]`},
+		topics: append(slices.Clone(chain), "Aggregate-GroupBy-repartition"),
 	}})
 }

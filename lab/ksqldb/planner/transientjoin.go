@@ -21,7 +21,8 @@ import (
 // <Side>SourceKeyed-SelectKey-repartition into
 // <Side>SourceKeyed-Materialize): a stream with a stream or a table, or
 // two tables (primary-key or foreign-key from a table keyed by one
-// column; aggregated, as PlanTransient lays it out), whose transient
+// column; aggregated, as PlanTransient lays it out, as is the
+// aggregation of a stream-table join), whose transient
 // projection's Project-Last store is keyed by the join's key
 // (TransientProjectKey); a chain of stream-table or table-table joins
 // (transientChainPlan), of tables from a foreign-key join
@@ -198,16 +199,16 @@ func PlanTransient(plan *Plan, q *sql.Query) {
 	}
 }
 
-// planTransientStages gives a push chain of joins, not aggregated, that
-// rekeys a result between two joins (transientChainPlan,
-// transientStreamChainPlan) the persistent chain's repartitions of those
-// results (JoinRepartition.Step
+// planTransientStages gives a push chain of joins that rekeys a result
+// between two joins (transientChainPlan, transientStreamChainPlan) the
+// persistent chain's repartitions of those results (JoinRepartition.Step
 // past 0), whose rows its processor hands out as it joins them
 // (operators.OutRow.Stage); the repartitions before the first join are
-// the first stage's (see pushrekey.go).
+// the first stage's (see pushrekey.go). A chain with stream-stream steps
+// is left as it is where it is aggregated (its state kept in memory).
 func planTransientStages(plan *Plan) {
 	jp := plan.Join
-	if len(jp.Steps) < 2 || plan.Agg != nil {
+	if len(jp.Steps) < 2 || plan.Agg != nil && jp.Windowed() {
 		return
 	}
 	if _, ok := chainRekeysOf(jp); !ok && !jp.Windowed() {
@@ -238,23 +239,32 @@ func stagesOf(rps []JoinRepartition) []JoinRepartition {
 // through Aggregate-GroupBy-repartition and the aggregate kept in
 // Aggregate-Aggregate-Materialize; so does a chain of tables' (primary-key
 // or from a foreign-key join), whose result has no materialization either
-// (TableSelectBuilder's forceMaterialize). Other plans, and one whose
-// layout this server does not plan, are left as they are (their state
-// kept in memory).
+// (TableSelectBuilder's forceMaterialize). An aggregation of a join of a
+// stream with tables (alone or chained) gets the persistent stream
+// aggregation's: its Aggregate-Aggregate-Materialize store and, grouped by
+// anything but the result's key, Aggregate-GroupBy-repartition (no Prepare
+// store: StreamSelectBuilder materializes nothing). Other plans (with a
+// stream-stream step, whose window stores the processor logs instead),
+// and one whose layout this server does not plan, are left as they are
+// (their state kept in memory).
 func planTransientAggregate(plan *Plan, q *sql.Query) {
-	if !plan.Join.TableTable() || plan.Agg == nil {
+	jp := plan.Join
+	if plan.Agg == nil || !jp.TableTable() && jp.Windowed() {
 		return
 	}
 	as := *plan
 	as.Persistent = true
 	var err error
-	if as.Repartition, err = planRepartition(q, &as); err != nil || as.Repartition == nil {
+	if as.Repartition, err = planRepartition(q, &as); err != nil || as.Repartition == nil && jp.TableTable() {
 		return // no layout of the persistent aggregation's: kept in memory
 	}
-	if as.AggStore, err = planAggStore(q, &as); err != nil {
+	if as.AggStore, err = planAggStore(q, &as); err != nil || as.AggStore == nil {
 		return
 	}
-	plan.Repartition, plan.AggStore, plan.PrepareLast = as.Repartition, as.AggStore, planPrepareLast(q, &as)
+	plan.Repartition, plan.AggStore = as.Repartition, as.AggStore
+	if jp.TableTable() {
+		plan.PrepareLast = planPrepareLast(q, &as)
+	}
 }
 
 // persistentStages is plan as the persistent query lays it out, where its
