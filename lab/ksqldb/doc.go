@@ -303,14 +303,20 @@
 // task (partition of the input topics, or of the repartition topic where
 // the aggregation rekeys) keeps its own stream time, EMIT FINAL close time
 // and emit throttle, and its windows in its own store partition: the
-// grace, EMIT FINAL and retention are measured on the task's time, the
-// store's changelog records go to the task's partition, and each
-// partition's offset commit carries its task's close time (commitmeta.go).
+// grace and EMIT FINAL are measured on the task's stream time, retention
+// on its store's time (the latest window start, or session end, put, as a
+// segmented store measures it), the store's changelog records go to the
+// task's partition, and each partition's offset commit carries its task's
+// close time (commitmeta.go). A restart restores the windows, the store's
+// time and the close time, while stream time starts over at the first
+// record, as a restarted processor's does, so a record late for the stream
+// time before the restart counts if its window's store still holds it.
 // A group key met in two tasks (a source written to partitions its keys
 // do not hash to) is one group here, where each task would keep its own.
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
-// changelogs' records in the task's partition. A persistent query may
+// changelogs' records in the task's partition, each store's retention on
+// its own time, and a restart starts their stream time over too. A persistent query may
 // project and filter a stream declared over a windowed topic
 // (its records keep their windows, and the stream it creates is windowed
 // likewise); a windowed table is refused with ksqlDB's message, and so are

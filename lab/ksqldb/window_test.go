@@ -528,9 +528,16 @@ CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n
 }
 
 // Windowed state survives an engine restart: windows, their timestamps,
-// stream time (late records stay dropped) and the close time of the last
-// EMIT FINAL emit (so a window still in the store goes out once) are
-// restored, under both processing guarantees.
+// the store's time and the close time of the last EMIT FINAL emit (so a
+// window still in the store goes out once) are restored, under both
+// processing guarantees. Stream time is not: as in Kafka Streams 3.9, a
+// restarted processor's observedStreamTime starts at NO_TIMESTAMP
+// (apache/kafka 3.9.0-rc3 AbstractKStreamTimeWindowAggregateProcessor.java;
+// see restart_stream_time_test.go), so the record at 2 s, late for the
+// stream time of 16 s before the restart, counts in HOPS' [0,10), which
+// its store (retention 15 s, its time the latest window start, 10 s) still
+// holds; FINALS takes it too, but [0,10) went out before and does not
+// again.
 func TestRestartResumesWindowedState(t *testing.T) {
 	for name, props := range guaranteeProps() {
 		t.Run(name, func(t *testing.T) {
@@ -558,12 +565,12 @@ CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n FROM clicks
 				t.Fatalf("%d queries after restart, want 3", n)
 			}
 			st.produceTimed("clicks",
-				timed{intKey(1), `{}`, 2_000},  // late for [0,10): dropped by HOPS and FINALS
+				timed{intKey(1), `{}`, 2_000},  // the first record after the restart: on time
 				timed{intKey(1), `{}`, 18_000}, // [10,20) again; session [16,18]
 				timed{intKey(1), `{}`, 40_000}, // closes [10,20) for FINALS
 			)
-			checkWindowed(t, st.consumeWindowed("HOPS", 4), []string{
-				`1@0={"N":1}/ts1000`, `1@10000={"N":1}/ts16000`, `1@10000={"N":2}/ts18000`, `1@40000={"N":1}/ts40000`,
+			checkWindowed(t, st.consumeWindowed("HOPS", 5), []string{
+				`1@0={"N":1}/ts1000`, `1@10000={"N":1}/ts16000`, `1@0={"N":2}/ts2000`, `1@10000={"N":2}/ts18000`, `1@40000={"N":1}/ts40000`,
 			})
 			checkWindowed(t, st.consumeWindowed("FINALS", 2), []string{`1@0={"N":1}/ts1000`, `1@10000={"N":2}/ts18000`})
 			got := st.consumeSessions("VISITS", 7)
@@ -574,7 +581,7 @@ CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n FROM clicks
 			if !slices.Equal(got, want) {
 				t.Errorf("VISITS:\n got %v\nwant %v", got, want)
 			}
-			for topic, n := range map[string]int{"HOPS": 4, "FINALS": 2, "VISITS": 7} {
+			for topic, n := range map[string]int{"HOPS": 5, "FINALS": 2, "VISITS": 7} {
 				if got := st.recordCount(topic); got != n {
 					t.Errorf("%s holds %d records, want %d", topic, got, n)
 				}

@@ -623,7 +623,7 @@ func (p *Processor) restoreWindowed(id string, value []byte, task int32) {
 	ws.stores[w.S][key] = append(ws.stores[w.S][key], rec)
 }
 
-// finishWindowedRestore rebuilds each task's steps' stream time and
+// finishWindowedRestore rebuilds each task's steps' store times and
 // pending outer records.
 func (p *Processor) finishWindowedRestore() {
 	if p.join == nil || p.join.wins == nil {
@@ -634,8 +634,11 @@ func (p *Processor) finishWindowedRestore() {
 	}
 }
 
-// finishTaskWindows rebuilds the stream time and pending outer records of
-// one task's steps.
+// finishTaskWindows rebuilds the store times and pending outer records of
+// one task's steps. Stream time starts over: a restarted task's
+// KStreamImplJoin.TimeTracker starts at NO_TIMESTAMP, while each window
+// store restores its own time from its changelog
+// (AbstractRocksDBSegmentedBytesStore).
 func (p *Processor) finishTaskWindows(wins []*windowState) {
 	for s, ws := range wins {
 		if ws == nil {
@@ -647,7 +650,6 @@ func (p *Processor) finishTaskWindows(wins []*windowState) {
 			for _, recs := range ws.stores[side] {
 				slices.SortStableFunc(recs, func(a, b *winRec) int { return int(min(max(a.ts-b.ts, -1), 1)) })
 				for _, rec := range recs {
-					ws.streamTime = max(ws.streamTime, rec.ts)
 					ws.storeTime[side] = max(ws.storeTime[side], rec.ts)
 					if !rec.joined && !rec.emitted && outerSide(st.Type, side) {
 						ws.pending = append(ws.pending, rec)

@@ -26,7 +26,11 @@ import (
 //     and a record for a closed window is dropped ("Skipping record for
 //     expired window"); the result's timestamp is the largest timestamp in
 //     its window.
-//   - window store retention: the RETENTION clause, or size + grace.
+//   - window store retention: the RETENTION clause, or size + grace,
+//     measured on the store's own time, the latest window start put or
+//     restored (AbstractRocksDBSegmentedBytesStore), see sweepTime; the
+//     processor's stream time starts over after a restart
+//     (finishWindowRestore).
 //   - each task (a partition of the input, or of the repartition topic)
 //     runs its own processor and store partition: observedStreamTime and
 //     lastEmitWindowCloseTime are fields of the processor instance
@@ -46,7 +50,7 @@ const noTimestamp = -1
 
 // windowClock is the time state of a windowed aggregation's task.
 type windowClock struct {
-	streamTime int64 // the largest timestamp seen; -1 before the first
+	streamTime int64 // the largest timestamp seen since the task started; -1 before the first
 	nextSweep  int64 // store time at which some window expires
 	late       int64 // records dropped because their window had closed
 	// EMIT FINAL (emitfinal.go)
@@ -176,14 +180,14 @@ func (p *Processor) expiresAt(g *group) int64 {
 func sessionSegment(retention int64) int64 { return max(retention/2, 60_000) }
 
 // sweepTime is the time of a task's clock expiry is measured on: the
-// store's (the latest window start or session end written) for EMIT
-// FINAL, else stream time.
-func (p *Processor) sweepTime(c *windowClock) int64 {
-	if p.plan.Agg.Window.Final {
-		return c.storeTime
-	}
-	return c.streamTime
-}
+// store's, the latest window start (session end) written or restored.
+// A window store measures retention on its own observedStreamTime
+// (AbstractRocksDBSegmentedBytesStore: put and restore move it to the
+// key schema's segment timestamp, getActualFrom and get hide what is
+// older than it less the retention), not on the processor's stream time,
+// which runs up to a window's size (a hop) ahead of it and starts over
+// after a restart.
+func (p *Processor) sweepTime(c *windowClock) int64 { return c.storeTime }
 
 // sweep forgets the task's windows past retention once its clock c
 // reaches their earliest expiry. The changelog learns nothing of it: a
@@ -215,9 +219,12 @@ func (p *Processor) sweep(c *windowClock, task int32) {
 }
 
 // finishWindowRestore sets each task's clock from the windows restored to
-// its store: stream time is the latest timestamp they hold, the store's
-// time the latest window they were written for, the last final emit the
-// one restored for the task, and the next record sweeps.
+// its store: the store's time is the latest window (session end) they
+// were written for, the last final emit the one restored for the task,
+// and the next record sweeps. Stream time starts over, as a restarted
+// processor's does: observedStreamTime is NO_TIMESTAMP until its first
+// record (AbstractKStreamTimeWindowAggregateProcessor,
+// KStreamSessionWindowAggregate), so the grace is measured from there.
 func (p *Processor) finishWindowRestore() {
 	restored := p.clocks
 	p.clocks = make(map[int32]*windowClock, len(restored))
@@ -226,7 +233,6 @@ func (p *Processor) finishWindowRestore() {
 	}
 	for _, g := range p.Groups {
 		c := p.taskClock(g.task)
-		c.streamTime = max(c.streamTime, g.maxTs)
 		if p.plan.Agg.Window.Kind == sql.Session {
 			c.storeTime = max(c.storeTime, g.WindowEnd)
 		} else {
