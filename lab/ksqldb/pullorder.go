@@ -9,7 +9,8 @@ import (
 )
 
 // storeKeys lists the keys of a materialized table's rows in the order a
-// ksqlDB table scan reads them: partition by partition, in ascending
+// ksqlDB table scan reads them: store partition (a window's task, else
+// the key's partition) by store partition, in ascending
 // order, and within a partition in the order of the store, the serialized
 // key's bytes (then the window's start). A LIMIT keeps the first rows of
 // that order (pull-queries-with-limit-clause.json "on CTAS", "windowed -
@@ -45,6 +46,11 @@ func storeKeys(rq *runningQuery, partitions int) []string {
 		}
 		if g := rq.proc.Groups[k]; g != nil {
 			e.start = g.WindowStart
+			// a window is in its task's store partition, which a key
+			// written to another partition than it hashes to reaches
+			if task, ok := g.StorePartition(); ok {
+				e.partition = int(task)
+			}
 		}
 		es = append(es, e)
 	}

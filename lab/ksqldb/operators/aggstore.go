@@ -108,13 +108,14 @@ func (p *Processor) StoreRow(c Change) []any {
 // task (the changelog partition the record was read from).
 func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64, task int32) error {
 	ap, st := p.plan.Agg, p.plan.AggStore
-	b := appendVals(nil, k.Keys)
+	var b []byte
 	switch {
 	case ap.Window == nil:
+		b = appendVals(nil, k.Keys)
 	case ap.Window.Kind == sql.Session:
-		b = sessionKey(b, k.Start, k.End)
+		b = sessionKey(appendVals(taskGroupKey(nil, task), k.Keys), k.Start, k.End)
 	default:
-		b = WindowKey(b, k.Start)
+		b = WindowKey(appendVals(taskGroupKey(nil, task), k.Keys), k.Start)
 	}
 	gk := string(b)
 	if row == nil {

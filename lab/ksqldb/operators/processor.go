@@ -145,6 +145,10 @@ func (g *group) bounds() (start, end any) {
 	return g.boxed[0], g.boxed[1]
 }
 
+// StorePartition is the store partition (task) that holds a window, and
+// whether the group is one.
+func (g *group) StorePartition() (int32, bool) { return g.task, g.windowed }
+
 func newGroup(key string, keys []any, states []expr.AggState) *group {
 	return &group{key: key, logKey: "a" + key, keys: keys, states: states}
 }

@@ -29,7 +29,8 @@ func sessionKey(b []byte, start, end int64) []byte {
 	return binary.BigEndian.AppendUint64(b, uint64(end))
 }
 
-// sessionBase is the group key of a session's grouping values alone.
+// sessionBase is the group key of a session's task and grouping values
+// alone.
 func sessionBase(g *group) string { return g.key[:len(g.key)-17] }
 
 // processSession adds a stream row to its key's session; the caller holds p.mu.
@@ -51,7 +52,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 	// KStreamSessionWindowAggregate initializes an aggregate for every
 	// record, before it looks for the sessions it merges or finds it late
 	states := ap.Init()
-	base := string(appendVals(p.keyBuf[:0], p.gvals))
+	base := string(appendVals(taskGroupKey(p.keyBuf[:0], r.Task), p.gvals))
 	list := p.sessions[base]
 	var merged []*group
 	start, end := t, t

@@ -74,6 +74,15 @@ func (p *Processor) taskClock(task int32) *windowClock {
 	return c
 }
 
+// taskGroupKey starts a windowed group key with the task whose store holds
+// the group: each task fetches and puts through its own store partition
+// (KStreamWindowAggregate, KStreamSessionWindowAggregate), so a key met in
+// two tasks (a source written to partitions its keys do not hash to) has
+// its windows, or sessions, in each.
+func taskGroupKey(b []byte, task int32) []byte {
+	return binary.BigEndian.AppendUint32(b, uint32(task))
+}
+
 // WindowKey appends the window start to a group key.
 func WindowKey(b []byte, start int64) []byte {
 	b = append(b, '\x03')
@@ -98,7 +107,7 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 	}
 	c.streamTime = max(c.streamTime, r.TS)
 	closeAt := c.streamTime - w.Grace
-	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
+	p.keyBuf = appendVals(taskGroupKey(p.keyBuf[:0], r.Task), p.gvals)
 	n := len(p.keyBuf)
 	// TimeWindows.windowsFor
 	for start := max(0, r.TS-w.Size+w.Advance) / w.Advance * w.Advance; start <= r.TS; start += w.Advance {
