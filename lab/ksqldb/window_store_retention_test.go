@@ -36,3 +36,25 @@ CREATE TABLE tens AS SELECT user_id, COUNT(*) AS n FROM clicks
 		t.Errorf("store time 20 s: rows %v, want [10000 1] [20000 1]", rows)
 	}
 }
+
+// A session store (RocksDBSessionStore over
+// AbstractRocksDBSegmentedBytesStore with SessionKeySchema, retention gap +
+// grace: SessionStoreMaterializer.retentionPeriod) finds only sessions
+// ending at or after its latest session end less the retention plus one
+// (getActualFrom). SESSION gap 5 s, no grace: key 1 at 1 s, then key 2 at
+// 6 s moves the store's time to 6 s, so [1,1] (ending at 6 s - 5 s) is no
+// longer found; key 1 at 1 s again, not late (close time 6 s - 5 s = 1 s
+// is not after its end), starts [1,1] afresh, and goes out as N=1.
+func TestSessionRetentionHidesASessionEndingRetentionBeforeTheStoresTime(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, clicksStream+`
+CREATE TABLE visits AS SELECT user_id, COUNT(*) AS n FROM clicks
+  WINDOW SESSION (5 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT CHANGES;`, earliest())
+	st.produceTimed("clicks", timed{intKey(1), `{}`, 1_000}, timed{intKey(2), `{}`, 6_000}, timed{intKey(1), `{}`, 1_000})
+	got := st.consumeSessions("VISITS", 3)
+	want := []string{`1@[1000,1000]={"N":1}/ts1000`, `2@[6000,6000]={"N":1}/ts6000`, `1@[1000,1000]={"N":1}/ts1000`}
+	if !slices.Equal(got, want) {
+		t.Errorf("VISITS:\n got %v\nwant %v", got, want)
+	}
+}

@@ -164,7 +164,8 @@ func (p *Processor) emitWindow(g *group) {
 
 // expiresAt is the time from which the store no longer holds g, on the
 // clock sweepTime reads: a time window once its start is retention
-// behind, a session once its end is. The time-ordered stores of EMIT
+// behind, a session once its end is (getActualFrom finds sessions ending
+// after the store's time less the retention). The time-ordered stores of EMIT
 // FINAL hide a window whose start is before the latest start written less
 // the retention (AbstractDualSchemaRocksDBSegmentedBytesStore
 // getActualFrom) and drop a session with the segment that holds its end,
@@ -177,7 +178,7 @@ func (p *Processor) expiresAt(g *group) int64 {
 		seg := sessionSegment(w.Retention)
 		return (g.WindowEnd/seg+1)*seg + w.Retention
 	case w.Kind == sql.Session:
-		return g.WindowEnd + w.Retention + 1
+		return g.WindowEnd + w.Retention
 	case w.Final:
 		return g.WindowStart + w.Retention + 1
 	}
