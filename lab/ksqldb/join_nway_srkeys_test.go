@@ -53,7 +53,10 @@ func TestAChainOfStreamStreamJoinsOnRegistryKeysRepartitionsEveryStream(t *testi
 		}
 		return out
 	}
-	sameShown(t, "OUTPUT", show(st.records("OUTPUT", 9), srKey), []string{
+	// S3's records reach the second join through Join-right-repartition
+	// and the first join's results come from S1's and S2's: how the two
+	// interleave is not defined
+	sameShownInAnyOrder(t, "OUTPUT", show(st.records("OUTPUT", 9), srKey), []string{
 		`0 {"S1_V0":1,"S2_V0":2,"S3_V0":3} @2`,
 		`0 {"S1_V0":4,"S2_V0":2,"S3_V0":3} @3`,
 		`0 {"S1_V0":5,"S2_V0":2,"S3_V0":3} @4000`,
