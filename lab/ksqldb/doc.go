@@ -124,18 +124,25 @@
 // INTEGER, BIGINT or DOUBLE that does not parse, a DECIMAL cast that
 // overflows, integer division or remainder and DECIMAL division by zero),
 // each caught at its CAST, call argument or constructor item, or for its
-// column, under the Project step's logger, and the rows a persistent
-// aggregation that rekeys excludes for a NULL GROUP BY value, under its
-// GroupBy step's logger (repartition.go). Not ksqlDB's: a GROUP BY
-// expression that throws is logged as NULL ("resolved to null", where
-// ksqlDB logs the failure and "Error calculating group-by column ...");
-// other failures are NULL with no entry (a UDF that throws, arithmetic on
-// a NULL, other DECIMAL arithmetic failures, text cast to a time type or
-// BYTES or that is no number cast to DECIMAL, a failing element of a MAP
-// cast or of an ARRAY or STRUCT cast, which makes only that element NULL
-// where ksqlDB's whole cast is NULL, a lambda body's failures), and so is
-// every failure of WHERE, HAVING, PARTITION BY, a table function, the
-// projection of a join or an aggregation, and a push or pull query.
+// column, under the Project step's logger; and, of a persistent query
+// over one stream, what its WHERE throws, under the WhereFilter step's
+// logger ("Error evaluating predicate <expression>", the row dropped),
+// what its PARTITION BY throws, under the PartitionBy step's logger
+// ("Error computing new key from expression <expression>", the key NULL),
+// and what the GROUP BY of its aggregation throws ("Error calculating
+// group-by column with index <i>. The source row will be excluded from
+// the table."), under the GroupBy step's logger, which also logs the rows
+// an aggregation that rekeys excludes for a NULL GROUP BY value
+// (repartition.go). Not ksqlDB's: other failures are NULL with no entry
+// (a UDF that throws, arithmetic on a NULL, other DECIMAL arithmetic
+// failures, text cast to a time type or BYTES or that is no number cast
+// to DECIMAL, a failing element of a MAP cast or of an ARRAY or STRUCT
+// cast, which makes only that element NULL where ksqlDB's whole cast is
+// NULL, a lambda body's failures), and so is every failure of WHERE or
+// GROUP BY over a table or a join, of PARTITION BY over a join or of a
+// record with a null value (whose key expressions that read the key alone
+// ksqlDB evaluates), HAVING, a table function, the projection of a join
+// or an aggregation, and a push or pull query.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

@@ -204,19 +204,25 @@ func (s *Server) logProcessingError(queryID string, r *kgo.Record, err error) {
 }
 
 // logExpressionFailures writes the processing log entries of what the
-// expressions of a query's Project step threw while it processed a record:
-// RecordProcessingErrors (type 1) of the step's logger,
-// processing.<query id>.Project (RuntimeBuildContext.getProcessingLogger,
-// QueryLoggerUtil.queryLoggerName), without the row
-// (ksql.logging.processing.rows.include is false). The record itself is
-// not skipped: the failing values are NULL.
-func (s *Server) logExpressionFailures(queryID string, fails []expr.Failure) {
+// expressions of one of a query's steps threw while it processed a record,
+// the failures fs took since it last did: RecordProcessingErrors (type 1)
+// of the step's logger, processing.<query id>.<step>
+// (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil.queryLoggerName),
+// without the row (ksql.logging.processing.rows.include is false). The
+// record itself is not skipped: the failing values are NULL (the step
+// decides what a NULL does to the row).
+func (s *Server) logExpressionFailures(queryID string, fs *expr.Failures) {
+	fails := fs.Take()
+	if fails == nil {
+		return
+	}
+	logger := "processing." + queryID + "." + fs.Step
 	for _, f := range fails {
-		s.log.Debug("expression failure", "query", queryID, "message", f.Message, "cause", f.Cause)
+		s.log.Debug("expression failure", "query", queryID, "step", fs.Step, "message", f.Message, "cause", f.Cause)
 		if !s.cfg.processingLog {
 			continue
 		}
-		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: "processing." + queryID + ".Project", Time: time.Now().UnixMilli(),
+		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: logger, Time: time.Now().UnixMilli(),
 			Message: processingMessage{Type: 1, RecordProcessingError: &recordLog{ErrorMessage: f.Message, Cause: f.Cause}}})
 	}
 }

@@ -413,9 +413,11 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			q.partTimes.observe(r.Topic, r.Partition, row.TS)
 		}
 		outs, changes := q.proc.Process(row, q.changelog != "" && q.srcStore == nil)
-		if fails := q.plan.Failures.Take(); fails != nil {
-			q.srv.logExpressionFailures(q.info.ID, fails)
+		if q.repart == nil { // else the repartition stage filters (see repartitioner.encode)
+			q.srv.logExpressionFailures(q.info.ID, q.plan.WhereFailures)
 		}
+		q.srv.logExpressionFailures(q.info.ID, q.plan.PartitionFailures)
+		q.srv.logExpressionFailures(q.info.ID, q.plan.Failures)
 		q.noteProcessFailure(r)
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table

@@ -55,9 +55,13 @@ type repartitioner struct {
 	plan     *planner.Repartition
 	where    *expr.Compiled
 	group    []expr.Compiled
-	key, val *formats.Serde
-	width    int // the input scope's columns
-	rowtime  int // ROWTIME's index in the input scope
+	// what group throws, for the GroupBy step's logger, and the message
+	// of each grouping's failure; nil where none can fail
+	groupFails  *expr.Failures
+	groupFailed []string
+	key, val    *formats.Serde
+	width       int // the input scope's columns
+	rowtime     int // ROWTIME's index in the input scope
 
 	// the first thread's: scratch reused from record to record, and the
 	// records and bytes it writes
@@ -97,6 +101,12 @@ func (s *Server) groupByRepartitioner(app string, qi *metastore.Query, plan *pla
 		width:   len(plan.In.Cols),
 		rowtime: len(src.Schema.Cols),
 		purger:  newPurger(qi, topic),
+	}
+	if f := plan.Agg.GroupFailures; f != nil {
+		r.groupFails = f
+		for i := range r.group {
+			r.groupFailed = append(r.groupFailed, "Error calculating group-by column with index "+strconv.Itoa(i)+". The source row will be excluded from the table.")
+		}
 	}
 	if rp.Table {
 		r.store = app + "-KsqlTopic-Reduce-changelog"
@@ -165,14 +175,25 @@ func (r *repartitioner) writeStream(q *runningQuery, in *kgo.Record, row operato
 // has no null grouping value; ok is false otherwise, and for a row that
 // cannot be serialized (which goes to the processing log).
 func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key, val []byte, ok bool) {
-	if r.where != nil && r.where.Eval(row) != true {
-		return nil, nil, false
+	if r.where != nil {
+		pass := r.where.Eval(row) == true
+		q.srv.logExpressionFailures(q.info.ID, q.plan.WhereFailures)
+		if !pass {
+			return nil, nil, false
+		}
 	}
 	keys := r.keys[:0]
 	for i := range r.group {
 		v := r.group[i].Eval(row)
+		// GroupByParamsFactory.processColumn: a grouping that throws or is
+		// NULL excludes the row
+		failed := r.groupFails != nil && r.groupFails.Caught(r.groupFailed[i])
+		q.srv.logExpressionFailures(q.info.ID, r.groupFails)
+		if failed {
+			return nil, nil, false
+		}
 		if v == nil {
-			q.srv.logNullGroupBy(q.info.ID, i) // GroupByParamsFactory: the row is excluded
+			q.srv.logNullGroupBy(q.info.ID, i)
 			return nil, nil, false
 		}
 		keys = append(keys, v)

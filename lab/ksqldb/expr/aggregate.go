@@ -31,8 +31,12 @@ type AggPlan struct {
 	GroupKeys  []string
 	GroupTypes []types.Type
 	GroupEval  []Compiled
-	Calls      []*AggCall
-	Window     *WindowSpec // WINDOW clause; nil when not windowed
+	// GroupFailures collects what GroupEval throws, for the GroupBy
+	// step's logger; nil where none of them can fail or the shape does
+	// not log them (see failures.go)
+	GroupFailures *Failures
+	Calls         []*AggCall
+	Window        *WindowSpec // WINDOW clause; nil when not windowed
 }
 
 type AggCall struct {

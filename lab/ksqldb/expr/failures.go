@@ -39,8 +39,13 @@ type Failure struct {
 // Failures collects the failures of the expressions of one compiler, the
 // entries in the order ksqlDB logs them. Evaluation of its expressions
 // must not run concurrently (a query's processor evaluates them under its
-// lock).
+// lock), and the thread that evaluates them takes them.
 type Failures struct {
+	// Step is the query context of the step whose processing logger logs
+	// these failures, its parts joined by dots ("Project", "WhereFilter",
+	// "Aggregate.GroupBy"; QueryLoggerUtil.queryLoggerName)
+	Step string
+
 	thrown []string // the pending exception's messages (nil: none)
 	logged []Failure
 	sites  int // the failing sites compiled (see Sites)
@@ -112,6 +117,30 @@ func (c *Compiler) guard(what string, in Compiled) Compiled {
 	}}
 }
 
+// Boundary is the boundary of a step around an expression it evaluates
+// whole (CompiledExpression.evaluate with a default of NULL or false): a
+// failure no nested boundary caught is logged as message and the value
+// is NULL.
+func (f *Failures) Boundary(message string, in Compiled) Compiled {
+	if f == nil {
+		return in
+	}
+	inner := in.Eval
+	return Compiled{Type: in.Type, Eval: func(r []any) any { return f.catch(message, inner(r)) }}
+}
+
+// Caught ends a boundary around a value its caller evaluated itself, as a
+// step whose failed evaluation is not NULL does (GroupByParamsFactory's
+// EVAL_FAILED): a pending failure is logged as message, and Caught
+// reports it.
+func (f *Failures) Caught(message string) bool {
+	if f == nil || f.thrown == nil {
+		return false
+	}
+	f.catch(message, nil)
+	return true
+}
+
 // Computing is the select step's boundary around the expression of a
 // value column (SelectValueMapper.processColumn with
 // CompiledExpression.evaluate): a failure no nested boundary caught is
@@ -123,7 +152,5 @@ func (f *Failures) Computing(text, name string, index int, in Compiled) Compiled
 	if f == nil {
 		return in
 	}
-	inner := in.Eval
-	msg := "Error computing expression " + text + " for column " + name + " with index " + strconv.Itoa(index)
-	return Compiled{Type: in.Type, Eval: func(r []any) any { return f.catch(msg, inner(r)) }}
+	return f.Boundary("Error computing expression "+text+" for column "+name+" with index "+strconv.Itoa(index), in)
 }

@@ -585,6 +585,7 @@ func (p *Processor) passesNullKey(r InRow) bool {
 func (p *Processor) tombstoneKeys(in []any) []any {
 	out := keysOnly(p.plan.Out, p.Project(in))
 	p.plan.Failures.Take() // a null value is not selected from (SelectValueMapper)
+	p.plan.PartitionFailures.Take()
 	for i, c := range p.plan.Out.Cols {
 		if c.Key && p.plan.ReadsValue(i) {
 			out[i] = nil

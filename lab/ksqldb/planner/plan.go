@@ -57,6 +57,14 @@ type Plan struct {
 	// processing log of the query's Project step; nil where the shape
 	// does not log them (see expr/failures.go)
 	Failures *expr.Failures
+	// WhereFailures collects what WHERE throws, for the WhereFilter
+	// step's logger; nil where it cannot fail or the shape does not log
+	// it (see failures.go). The GROUP BY's are the Agg's.
+	WhereFailures *expr.Failures
+	// PartitionFailures collects what the PARTITION BY expressions (the
+	// projection's key columns) throw, for the PartitionBy step's logger;
+	// nil where the shape does not log them
+	PartitionFailures *expr.Failures
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -165,12 +173,20 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames()}
-		w, err := c.Compile(q.Where)
+		if logsSourceSteps(mode, src, jp) {
+			c.Failures = &expr.Failures{Step: "WhereFilter"}
+		}
+		w, err := compileLogged(c, q.Where)
 		if err != nil {
 			return nil, filterTypeError("WHERE", err)
 		}
 		if w.Type != types.Boolean && w.Type != types.Null {
 			return nil, stmterr.Bad("Type error in WHERE expression: Should evaluate to boolean but is %s (%s) instead.", c.Format(q.Where), w.Type)
+		}
+		if c.Failures.Sites() > 0 {
+			// SqlPredicate: the predicate that throws is false
+			w = c.Failures.Boundary("Error evaluating predicate "+stepText(q.Where), w)
+			p.WhereFailures = c.Failures
 		}
 		p.Where = &w
 	}
@@ -279,11 +295,14 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	if aggregate {
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
+		if logsSourceSteps(mode, src, jp) && pp == nil {
+			gc.Failures = &expr.Failures{Step: "Aggregate.GroupBy"}
+		}
 		for _, g := range q.GroupBy {
 			if calls := expr.AggregateCalls(g); len(calls) > 0 { // AggAnalyzer.processGroupBy names the function
 				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", calls[0].Name)
 			}
-			ce, err := gc.Compile(g)
+			ce, err := compileLogged(gc, g)
 			if err != nil {
 				return nil, err
 			}
@@ -293,6 +312,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			ap.GroupKeys = append(ap.GroupKeys, sql.Format(g))
 			ap.GroupTypes = append(ap.GroupTypes, ce.Type)
 			ap.GroupEval = append(ap.GroupEval, ce)
+		}
+		if gc.Failures.Sites() > 0 {
+			ap.GroupFailures = gc.Failures
 		}
 		if oneGroup {
 			one := []byte{1}
@@ -325,11 +347,15 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
-		if mode == ModePersistent && jp == nil && pp == nil && !hasTF {
+		if mode == ModePersistent && jp == nil && !hasTF {
 			// the Project step of one source logs what its expressions
-			// throw (see expr/failures.go)
-			comp.Failures = &expr.Failures{}
+			// throw (see expr/failures.go), and so does its PartitionBy
+			// step, whose expressions are the projection's key columns
+			comp.Failures = &expr.Failures{Step: "Project"}
 			p.Failures = comp.Failures
+			if pp != nil && !pp.Null {
+				p.PartitionFailures = &expr.Failures{Step: "PartitionBy"}
+			}
 		}
 	}
 	values := 0 // the value columns so far: the step's select expressions
@@ -337,8 +363,14 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	keyOf := make([]int, len(items)) // index of the group/source key this item is, or -1
 	names := projectionNames{plain: jp != nil || pp != nil}
 	for i, it := range items {
-		sites := comp.Failures.Sites()
-		ce, err := comp.Compile(it.expr)
+		c := comp
+		if p.PartitionFailures != nil && pp.keyIndex(it.expr) >= 0 {
+			kc := *comp
+			kc.Failures = p.PartitionFailures
+			c = &kc
+		}
+		sites := c.Failures.Sites()
+		ce, err := compileLogged(c, it.expr)
 		if err != nil {
 			return nil, err
 		}
@@ -365,13 +397,17 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 				keyOf[i] = idx
 			}
 		}
+		if c != comp && c.Failures.Sites() != sites {
+			// PartitionByParamsFactory.buildExpressionEvaluator: the key
+			// that throws is NULL
+			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr), ce)
+		}
 		if keyOf[i] < 0 {
 			if comp.Failures.Sites() != sites { // it can fail
 				// as Expression.toString writes the step's expression: its
 				// columns unqualified, no name quoted
 				// (ExpressionFormatter.formatExpression)
-				text := sql.FormatNamed(it.expr, func(r *sql.ColumnRef) string { return r.Name })
-				ce = p.Failures.Computing(text, name, values, ce)
+				ce = p.Failures.Computing(stepText(it.expr), name, values, ce)
 			}
 			values++
 		}

@@ -1,0 +1,172 @@
+package ksqldb
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// logEntry is one processing log entry as a push query on
+// KSQL_PROCESSING_LOG reads it: its logger, and the errorMessage and cause
+// of its RecordProcessingError.
+type logEntry struct {
+	logger, message string
+	cause           []string
+}
+
+// processingLogEntries reads the first n entries of the processing log
+// (once the topic holds them), failing the test unless each is a
+// RecordProcessingError (type 1) at level ERROR.
+func processingLogEntries(t *testing.T, st *stack, url string, n int) []logEntry {
+	t.Helper()
+	st.records("default_ksql_processing_log", n) // the entries are written before they are read back
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT LOGGER, LEVEL, MESSAGE->TYPE, MESSAGE->RECORDPROCESSINGERROR->ERRORMESSAGE, MESSAGE->RECORDPROCESSINGERROR->CAUSE FROM KSQL_PROCESSING_LOG EMIT CHANGES LIMIT `+
+			itoa(int64(n))+`;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != n+1 {
+		t.Fatalf("a push query on KSQL_PROCESSING_LOG: %d %s, want %d entries", r.code, r.body, n)
+	}
+	out := make([]logEntry, n)
+	for i, line := range lines[1:] {
+		var row struct {
+			Logger, Level string
+			Type          float64
+			Message       string
+			Cause         []string
+		}
+		var raw []json.RawMessage
+		if err := json.Unmarshal([]byte(line), &raw); err != nil || len(raw) != 5 {
+			t.Fatalf("entry %s: %v", line, err)
+		}
+		for j, dst := range []any{&row.Logger, &row.Level, &row.Type, &row.Message, &row.Cause} {
+			if err := json.Unmarshal(raw[j], dst); err != nil {
+				t.Fatalf("entry %s: column %d: %v", line, j, err)
+			}
+		}
+		if row.Level != "ERROR" || row.Type != 1 {
+			t.Errorf("entry %s: want level ERROR, type 1 (RecordProcessingError)", line)
+		}
+		out[i] = logEntry{logger: row.Logger, message: row.Message, cause: row.Cause}
+	}
+	return out
+}
+
+// checkEntries compares entries with want, each logger given as the
+// query id's prefix and the step's query context ("CSAS_OUT_", "WhereFilter").
+func checkEntries(t *testing.T, got []logEntry, idPrefix string, want []logEntry) {
+	t.Helper()
+	for i, w := range want {
+		g := got[i]
+		if !strings.HasPrefix(g.logger, "processing."+idPrefix) || !strings.HasSuffix(g.logger, "."+w.logger) {
+			t.Errorf("entry %d: logger %q, want processing.%s<n>.%s", i, g.logger, idPrefix, w.logger)
+		}
+		if g.message != w.message || strings.Join(g.cause, "|") != strings.Join(w.cause, "|") {
+			t.Errorf("entry %d: %q %q, want %q %q", i, g.message, g.cause, w.message, w.cause)
+		}
+	}
+}
+
+// A GROUP BY expression that throws is caught by the GroupBy step, which
+// logs "Error calculating group-by column with index <i>. The source row
+// will be excluded from the table." with the exception as its cause and
+// excludes the row without evaluating the columns after it; one whose
+// nested CAST caught the failure is NULL, so the row is excluded as
+// "resolved to null" after the CAST's own entry, all under the step's
+// logger processing.<query id>.Aggregate.GroupBy (confluentinc/ksql
+// v7.9.0 ksqldb-streams .../GroupByParamsFactory.java processColumn and
+// ExpressionGrouper.apply, ksqldb-execution .../CompiledExpression.java
+// evaluate).
+func TestProcessingLogHoldsWhatGroupByExpressionsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM gbin (id INT KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='gbin', PARTITIONS=1, FORMAT='JSON');
+CREATE TABLE gbout AS SELECT a / b AS q, CAST(s AS INT) AS i, COUNT(*) AS c FROM gbin GROUP BY a / b, CAST(s AS INT) EMIT CHANGES;`, earliest())
+	st.produce("gbin",
+		kv{[]byte("1"), []byte(`{"S":"5","A":4,"B":2}`)},
+		kv{[]byte("2"), []byte(`{"S":"5","A":4,"B":0}`)},
+		kv{[]byte("3"), []byte(`{"S":"x","A":4,"B":2}`)},
+		kv{[]byte("4"), []byte(`{"S":"5","A":5,"B":2}`)})
+
+	out := st.consume("GBOUT", 2)
+	t.Run("the rows whose grouping fails are excluded", func(t *testing.T) {
+		if got := string(out[1].key) + " " + string(out[1].value); got != `{"Q":2,"I":5} {"C":2}` {
+			t.Errorf("second result %s, want the fourth row counted with the first", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 3)
+	t.Run("a grouping expression that throws is logged for its index", func(t *testing.T) {
+		checkEntries(t, got[:1], "CTAS_GBOUT_", []logEntry{{"Aggregate.GroupBy",
+			"Error calculating group-by column with index 0. The source row will be excluded from the table.", []string{"/ by zero"}}})
+	})
+	t.Run("a nested catch's NULL is logged, then the exclusion", func(t *testing.T) {
+		checkEntries(t, got[1:], "CTAS_GBOUT_", []logEntry{
+			{"Aggregate.GroupBy", "Error processing INTEGER", []string{`For input string: "x"`}},
+			{"Aggregate.GroupBy", "Group-by column with index 1 resolved to null. The source row will be excluded from the table.", nil},
+		})
+	})
+}
+
+// A WHERE expression that throws is caught by the Filter step: "Error
+// evaluating predicate <expression>" with the exception as its cause, and
+// the predicate is false, so the row is dropped; a nested catch logs under
+// the same logger, processing.<query id>.WhereFilter (confluentinc/ksql
+// v7.9.0 ksqldb-execution .../transform/sqlpredicate/SqlPredicate.java,
+// ksqldb-streams .../StreamFilterBuilder.java; the step's query context
+// "WhereFilter" in historical_plans, e.g. bytes_-_filter).
+func TestProcessingLogHoldsWhatWhereExpressionsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM win (id INT KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='win', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM wout AS SELECT id, s FROM win WHERE CAST(s AS INT) IS NULL OR a / b > 0 EMIT CHANGES;`, earliest())
+	st.produce("win",
+		kv{intKey(1), []byte(`{"S":"5","A":4,"B":2}`)},
+		kv{intKey(2), []byte(`{"S":"5","A":4,"B":0}`)},
+		kv{intKey(3), []byte(`{"S":"x","A":4,"B":0}`)})
+
+	out := st.consume("WOUT", 2)
+	t.Run("the row whose predicate throws is dropped", func(t *testing.T) {
+		if got := string(out[0].value) + " " + string(out[1].value); got != `{"S":"5"} {"S":"x"}` {
+			t.Errorf("results %s, want the first and third rows", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("a predicate that throws is logged with its expression", func(t *testing.T) {
+		checkEntries(t, got[:1], "CSAS_WOUT_", []logEntry{{"WhereFilter",
+			"Error evaluating predicate ((CAST(S AS INTEGER) IS NULL) OR ((A / B) > 0))", []string{"/ by zero"}}})
+	})
+	t.Run("a nested catch in the predicate is the step's", func(t *testing.T) {
+		checkEntries(t, got[1:], "CSAS_WOUT_", []logEntry{{"WhereFilter", "Error processing INTEGER", []string{`For input string: "x"`}}})
+	})
+}
+
+// A PARTITION BY expression that throws is caught by the PartitionBy
+// step: "Error computing new key from expression <expression>" with the
+// exception as its cause, under processing.<query id>.PartitionBy, and
+// the key is NULL; the record goes on to the projection, whose failures
+// follow under its own logger (confluentinc/ksql v7.9.0 ksqldb-streams
+// .../PartitionByParamsFactory.java buildExpressionEvaluator; the step's
+// query context "PartitionBy" and keyExpression "ABS(ID)" in
+// historical_plans/partition-by_-_expression_-_select_explicit).
+func TestProcessingLogHoldsWhatPartitionByExpressionsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM pbin (id INT KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='pbin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM pbout AS SELECT a / b AS k, CAST(s AS INT) AS i FROM pbin PARTITION BY a / b EMIT CHANGES;`, earliest())
+	st.produce("pbin", kv{intKey(1), []byte(`{"S":"5","A":4,"B":2}`)}, kv{intKey(2), []byte(`{"S":"x","A":4,"B":0}`)})
+
+	out := st.consume("PBOUT", 2)
+	t.Run("the record whose key throws has a NULL key", func(t *testing.T) {
+		if string(out[0].key) != string(intKey(2)) || out[1].key != nil || string(out[1].value) != `{"I":null}` {
+			t.Errorf("results %x %s, %x %s; want the second with no key", out[0].key, out[0].value, out[1].key, out[1].value)
+		}
+	})
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("a key expression that throws is logged by the PartitionBy step", func(t *testing.T) {
+		checkEntries(t, got[:1], "CSAS_PBOUT_", []logEntry{{"PartitionBy", "Error computing new key from expression (A / B)", []string{"/ by zero"}}})
+	})
+	t.Run("the projection's failures follow under its logger", func(t *testing.T) {
+		checkEntries(t, got[1:], "CSAS_PBOUT_", []logEntry{{"Project", "Error processing INTEGER", []string{`For input string: "x"`}}})
+	})
+}
