@@ -170,3 +170,61 @@ CREATE STREAM pbout AS SELECT a / b AS k, CAST(s AS INT) AS i FROM pbin PARTITIO
 		checkEntries(t, got[1:], "CSAS_PBOUT_", []logEntry{{"Project", "Error processing INTEGER", []string{`For input string: "x"`}}})
 	})
 }
+
+// The projection of a join is its Project step's, as one source's is: an
+// uncaught failure is logged as "Error computing expression <expression>
+// for column <name> with index <i>", the expression over the join's
+// columns named <alias>_<column> as the step's selectExpressions write them
+// (historical_plans' "(S1_ID + S2_ID) AS DATA"), the index counting the
+// step's value columns, under processing.<query id>.Project
+// (confluentinc/ksql v7.9.0 ksqldb-execution .../SelectValueMapper.java).
+func TestProcessingLogHoldsWhatJoinProjectionsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE jt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='jt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM js (id INT KEY, a INT) WITH (KAFKA_TOPIC='js', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM jout AS SELECT s.id, s.a / t.b AS q, CAST(s.a AS STRING) AS c FROM js s JOIN jt t ON s.id = t.id EMIT CHANGES;`, earliest())
+	st.produceJoin(joinRec{"jt", 0, intKey(1), []byte(`{"B":0}`)}, joinRec{"js", 100, intKey(1), []byte(`{"A":4}`)})
+
+	out := st.consume("JOUT", 1)
+	t.Run("the failing column is NULL", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"Q":null,"C":"4"}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 1)
+	t.Run("the failure is the Project step's, over the join's column names", func(t *testing.T) {
+		checkEntries(t, got, "CSAS_JOUT_", []logEntry{{"Project", "Error computing expression (S_A / T_B) for column Q with index 0", []string{"/ by zero"}}})
+	})
+}
+
+// A table function's parameters are evaluated by the FlatMap step, whose
+// logger, processing.<query id>.FlatMap, has what they throw (an item of
+// an ARRAY constructor caught as "Error processing array item"); the
+// Project step then evaluates the projection once per row the record
+// became, each failure logged every time (confluentinc/ksql v7.9.0
+// ksqldb-execution .../function/udtf/TableFunctionApplier.java evalParam,
+// ksqldb-streams .../StreamFlatMapBuilder.java; the step's query context
+// "FlatMap" in historical_plans).
+func TestProcessingLogHoldsWhatTableFunctionParametersThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM tfin (id INT KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='tfin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM tfout AS SELECT id, EXPLODE(ARRAY[a / b, a]) AS v, CAST(s AS INT) AS i FROM tfin EMIT CHANGES;`, earliest())
+	st.produce("tfin", kv{intKey(1), []byte(`{"S":"x","A":4,"B":0}`)})
+
+	out := st.consume("TFOUT", 2)
+	t.Run("the failing item is NULL in its row", func(t *testing.T) {
+		if got := string(out[0].value) + " " + string(out[1].value); got != `{"V":null,"I":null} {"V":4,"I":null}` {
+			t.Errorf("results %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 3)
+	t.Run("the parameter's failure is the FlatMap step's", func(t *testing.T) {
+		checkEntries(t, got[:1], "CSAS_TFOUT_", []logEntry{{"FlatMap", "Error processing array item", []string{"/ by zero"}}})
+	})
+	t.Run("the projection's failures follow once per row", func(t *testing.T) {
+		cast := logEntry{"Project", "Error processing INTEGER", []string{`For input string: "x"`}}
+		checkEntries(t, got[1:], "CSAS_TFOUT_", []logEntry{cast, cast})
+	})
+}

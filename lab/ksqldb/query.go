@@ -417,6 +417,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			q.srv.logExpressionFailures(q.info.ID, q.plan.WhereFailures)
 		}
 		q.srv.logExpressionFailures(q.info.ID, q.plan.PartitionFailures)
+		q.srv.logExpressionFailures(q.info.ID, q.plan.TFFailures)
 		q.srv.logExpressionFailures(q.info.ID, q.plan.Failures)
 		q.noteProcessFailure(r)
 		if q.info.SourceTable {
@@ -787,6 +788,7 @@ const restoreStall = 30 * time.Second
 func (q *runningQuery) restore(ctx context.Context) error {
 	q.proc.Mu.Lock()
 	defer q.proc.Mu.Unlock()
+	defer q.plan.DropFailures() // replaying state is not processing: nothing of it is logged
 	q.proc.Reset()
 	if err := q.restoreOffsetMetadata(ctx); err != nil {
 		return err

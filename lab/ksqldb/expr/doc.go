@@ -31,8 +31,9 @@
 // throws, each caught where SqlToJavaVisitor catches it (a CAST, a call
 // argument that is a call or a dereference, an item of an ARRAY, MAP or
 // STRUCT constructor) or by the step that evaluates the expression
-// (Failures.Computing for a column, Boundary for a predicate, Caught for a
-// grouping whose failure is no NULL): text
+// (Failures.Computing for a column, Boundary for a predicate, a new key or
+// a table function's parameter, Caught for a grouping whose failure is no
+// NULL): text
 // cast to INTEGER, BIGINT or DOUBLE that does not parse, a DECIMAL cast
 // that overflows, integer division or remainder and DECIMAL division by
 // zero. Other failures still yield NULL silently (a UDF that throws,

@@ -1,6 +1,10 @@
 package expr
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
 
 // Evaluation failures, as ksqlDB's generated code throws and logs them
 // (confluentinc/ksql v7.9.0 ksqldb-execution): an expression that throws
@@ -153,4 +157,20 @@ func (f *Failures) Computing(text, name string, index int, in Compiled) Compiled
 		return in
 	}
 	return f.Boundary("Error computing expression "+text+" for column "+name+" with index "+strconv.Itoa(index), in)
+}
+
+// CompileLean compiles e with c's Failures where e has a failing site,
+// else without them, so that an expression that cannot fail carries no
+// boundary of its own. A projection holding table functions is compiled
+// once, with them (a second compile would add its calls again).
+func (c *Compiler) CompileLean(e sql.Expr) (Compiled, error) {
+	f := c.Failures
+	sites := f.Sites()
+	ce, err := c.Compile(e)
+	if err != nil || f == nil || f.Sites() != sites || c.TFs != nil {
+		return ce, err
+	}
+	c.Failures = nil
+	defer func() { c.Failures = f }()
+	return c.Compile(e)
 }

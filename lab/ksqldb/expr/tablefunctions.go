@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -85,6 +86,9 @@ type TFCall struct {
 type TFSlots struct {
 	Base  int // the first slot: the input row's width
 	Calls []TFCall
+	// Failures, where set, collects what the calls' parameters throw,
+	// for the FlatMap step's logger (see failures.go)
+	Failures *Failures
 }
 
 // compileTableFunction compiles a table-function call as a read of its
@@ -95,11 +99,20 @@ func (c *Compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (Compiled, err
 	if c.TFs == nil {
 		return Compiled{}, stmterr.Bad("Can't find any functions with the name '%s'", x.Name)
 	}
+	// the FlatMap step evaluates the parameters, each under its own
+	// boundary (TableFunctionApplier.evalParam)
+	outer := c.Failures
+	c.Failures = c.TFs.Failures
+	defer func() { c.Failures = outer }()
 	args := make([]Compiled, len(x.Args))
 	for i, a := range x.Args {
-		ca, err := c.Compile(a)
+		sites := c.Failures.Sites()
+		ca, err := c.CompileLean(a)
 		if err != nil {
 			return Compiled{}, err
+		}
+		if c.Failures.Sites() != sites {
+			ca = c.Failures.Boundary("Failed to evaluate table function parameter "+strconv.Itoa(i), ca)
 		}
 		args[i] = ca
 	}

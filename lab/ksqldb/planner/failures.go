@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
@@ -14,24 +13,32 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 	return mode == ModePersistent && jp == nil && !src.Table
 }
 
-// compileLogged compiles e with c's Failures where e has a failing site,
-// else without them, so that an expression that cannot fail carries no
-// boundary of its own.
-func compileLogged(c *expr.Compiler, e sql.Expr) (expr.Compiled, error) {
-	f := c.Failures
-	sites := f.Sites()
-	ce, err := c.Compile(e)
-	if err != nil || f == nil || f.Sites() != sites {
-		return ce, err
-	}
-	c.Failures = nil
-	defer func() { c.Failures = f }()
-	return c.Compile(e)
+// logsJoinProjection reports a join whose Project step logs what its
+// expressions throw: a persistent one whose first source is a stream. A
+// table-table join evaluates the projection of rows it does not emit as
+// well (to find the result a deletion removes), so it does not log yet.
+func logsJoinProjection(mode Mode, jp *JoinPlan) bool {
+	return mode == ModePersistent && !jp.TableTable()
 }
 
 // stepText is an expression as ksqlDB writes it in a step of the query's
-// plan and as Expression.toString gives it to the processing log: its
-// columns unqualified, no name quoted (ExpressionFormatter.formatExpression).
-func stepText(e sql.Expr) string {
+// plan and as Expression.toString gives it to the processing log: no name
+// quoted, a column unqualified, or where the step follows a join, named
+// <alias>_<column> as the join names it (ExpressionFormatter.formatExpression).
+func stepText(e sql.Expr, jp *JoinPlan) string {
+	if names := jp.columnNames(); names != nil {
+		return sql.FormatNamed(e, names)
+	}
 	return sql.FormatNamed(e, func(r *sql.ColumnRef) string { return r.Name })
+}
+
+// DropFailures forgets what the processor's expressions threw since they
+// were last taken. The repartition stage's WHERE and GROUP BY are its own.
+func (p *Plan) DropFailures() {
+	p.Failures.Take()
+	p.PartitionFailures.Take()
+	p.TFFailures.Take()
+	if p.Repartition == nil {
+		p.WhereFailures.Take()
+	}
 }

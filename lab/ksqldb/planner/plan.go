@@ -65,6 +65,9 @@ type Plan struct {
 	// projection's key columns) throw, for the PartitionBy step's logger;
 	// nil where the shape does not log them
 	PartitionFailures *expr.Failures
+	// TFFailures collects what the table functions' parameters throw, for
+	// the FlatMap step's logger; nil where the shape does not log them
+	TFFailures *expr.Failures
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -176,7 +179,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if logsSourceSteps(mode, src, jp) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		}
-		w, err := compileLogged(c, q.Where)
+		w, err := c.CompileLean(q.Where)
 		if err != nil {
 			return nil, filterTypeError("WHERE", err)
 		}
@@ -185,7 +188,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		if c.Failures.Sites() > 0 {
 			// SqlPredicate: the predicate that throws is false
-			w = c.Failures.Boundary("Error evaluating predicate "+stepText(q.Where), w)
+			w = c.Failures.Boundary("Error evaluating predicate "+stepText(q.Where, nil), w)
 			p.WhereFailures = c.Failures
 		}
 		p.Where = &w
@@ -302,7 +305,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			if calls := expr.AggregateCalls(g); len(calls) > 0 { // AggAnalyzer.processGroupBy names the function
 				return nil, stmterr.Bad("GROUP BY does not support aggregate functions: %s is an aggregate function.", calls[0].Name)
 			}
-			ce, err := compileLogged(gc, g)
+			ce, err := gc.CompileLean(g)
 			if err != nil {
 				return nil, err
 			}
@@ -347,14 +350,18 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
-		if mode == ModePersistent && jp == nil && !hasTF {
-			// the Project step of one source logs what its expressions
-			// throw (see expr/failures.go), and so does its PartitionBy
-			// step, whose expressions are the projection's key columns
+		if mode == ModePersistent && (jp == nil || pp == nil && !hasTF && logsJoinProjection(mode, jp)) {
+			// the Project step logs what its expressions throw (see
+			// expr/failures.go), and so does the PartitionBy step of one
+			// source, whose expressions are the projection's key columns
 			comp.Failures = &expr.Failures{Step: "Project"}
 			p.Failures = comp.Failures
-			if pp != nil && !pp.Null {
+			if pp != nil && !pp.Null && jp == nil {
 				p.PartitionFailures = &expr.Failures{Step: "PartitionBy"}
+			}
+			if hasTF && jp == nil {
+				comp.TFs.Failures = &expr.Failures{Step: "FlatMap"}
+				p.TFFailures = comp.TFs.Failures
 			}
 		}
 	}
@@ -364,13 +371,20 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	names := projectionNames{plain: jp != nil || pp != nil}
 	for i, it := range items {
 		c := comp
-		if p.PartitionFailures != nil && pp.keyIndex(it.expr) >= 0 {
+		switch {
+		case p.PartitionFailures != nil && pp.keyIndex(it.expr) >= 0:
 			kc := *comp
 			kc.Failures = p.PartitionFailures
 			c = &kc
+		case p.Failures != nil && jp != nil && jp.KeyIndex(it.expr) >= 0:
+			// a join's key is computed by the step that rekeys its side,
+			// whose failures are not logged yet
+			kc := *comp
+			kc.Failures = nil
+			c = &kc
 		}
 		sites := c.Failures.Sites()
-		ce, err := compileLogged(c, it.expr)
+		ce, err := c.CompileLean(it.expr)
 		if err != nil {
 			return nil, err
 		}
@@ -397,17 +411,14 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 				keyOf[i] = idx
 			}
 		}
-		if c != comp && c.Failures.Sites() != sites {
+		if c.Failures == p.PartitionFailures && c.Failures.Sites() != sites {
 			// PartitionByParamsFactory.buildExpressionEvaluator: the key
 			// that throws is NULL
-			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr), ce)
+			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr, nil), ce)
 		}
 		if keyOf[i] < 0 {
-			if comp.Failures.Sites() != sites { // it can fail
-				// as Expression.toString writes the step's expression: its
-				// columns unqualified, no name quoted
-				// (ExpressionFormatter.formatExpression)
-				ce = p.Failures.Computing(stepText(it.expr), name, values, ce)
+			if c.Failures.Sites() != sites { // it can fail
+				ce = p.Failures.Computing(stepText(it.expr, jp), name, values, ce)
 			}
 			values++
 		}
