@@ -27,14 +27,17 @@ import (
 // record's object is {"error_code","message"}.
 
 type v3ProduceRecord struct {
-	PartitionID *int32 `json:"partition_id"`
-	Headers     []struct {
-		Name  string  `json:"name"`
-		Value *string `json:"value"`
-	} `json:"headers"`
-	Key       *v3ProduceData `json:"key"`
-	Value     *v3ProduceData `json:"value"`
-	Timestamp *time.Time     `json:"timestamp"`
+	PartitionID *int32            `json:"partition_id"`
+	Headers     []v3ProduceHeader `json:"headers"`
+	Key         *v3ProduceData    `json:"key"`
+	Value       *v3ProduceData    `json:"value"`
+	Timestamp   *time.Time        `json:"timestamp"`
+}
+
+// v3ProduceHeader is a record header; Value is base64 (null: no value).
+type v3ProduceHeader struct {
+	Name  string  `json:"name"`
+	Value *string `json:"value"`
 }
 
 type v3ProduceData struct {
@@ -134,51 +137,6 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 		w.Header().Set("Content-Type", mediaTypeJSON)
 		w.WriteHeader(http.StatusOK)
 	}
-}
-
-// v3UnknownField is Jackson's UnrecognizedPropertyException message for a
-// member ProduceRequest's builder lacks, as far as its first line, which
-// jackson-jaxrs-base's JsonMappingExceptionMapper gives inside
-// StreamingResponse (kafka-rest v7.9.0 entities/v3/ProduceRequest.java,
-// response/StreamingResponse.java; the text is what
-// ProduceActionIntegrationTest.produceWithInvalidData_throwsBadRequest
-// expects).
-const v3UnknownField = `Unrecognized field %q (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest$Builder), ` +
-	`not marked as ignorable (6 known properties: "value", "originalSize", "partitionId", "headers", "key", "timestamp"])`
-
-// decodeV3Record binds one streamed record's members in the order written,
-// stopping at the first it cannot, as Jackson does.
-func decodeV3Record(raw json.RawMessage, rec *v3ProduceRecord) *apiError {
-	if jsonKind(raw) != "Object" {
-		return decodeV3Member(raw, rec)
-	}
-	members, err := objectMembers(raw)
-	if err != nil {
-		return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Error processing JSON: %s", jsonErrorText(err))
-	}
-	for _, m := range members {
-		switch m.name {
-		case "partition_id", "headers", "key", "value", "timestamp":
-		default:
-			return newAPIError(http.StatusBadRequest, http.StatusBadRequest, v3UnknownField, m.name)
-		}
-		one, _ := json.Marshal(map[string]json.RawMessage{m.name: m.value})
-		if e := decodeV3Member(one, rec); e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
-// decodeV3Member binds JSON into rec, refusing members it lacks below the
-// record's own.
-func decodeV3Member(raw json.RawMessage, rec *v3ProduceRecord) *apiError {
-	rd := json.NewDecoder(bytes.NewReader(raw))
-	rd.DisallowUnknownFields()
-	if err := rd.Decode(rec); err != nil {
-		return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Error processing JSON: %s", jsonErrorText(err))
-	}
-	return nil
 }
 
 // encodedV3 is one serialised key or value and what the response says of it.
