@@ -17,6 +17,9 @@
 //     each a Kafka consumer in a real consumer group.
 //   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
 //     configs, partitions), v3_records.go (produce, streaming),
+//     v3_jackson.go and v3_instant.go (a streamed record bound as Jackson
+//     binds kafka-rest's ProduceRequest: its coercions, its builders'
+//     checks, and its own message, first line, for what it refuses),
 //     v3_batch.go (records:batch), v3_groups.go (consumer groups,
 //     consumers, lags), v3_replicas.go
 //     (partition replicas, consumer assignments): API v3.
@@ -79,6 +82,22 @@
 //     10000 levels (Go's decoder bound) ends the stream with one "Error
 //     processing JSON" answer, where kafka-rest answers the record's depth
 //     and then the depth it meets skipping the rest.
+//   - A streamed v3 record's header value given as base64 that ends
+//     inside a 4-character unit after one character, or after "=" where a
+//     second "=" is due, or that holds a character outside ASCII written
+//     unescaped, is refused for that character; Jackson's parser reads on
+//     past the string's end in those cases and fails the rest of the
+//     stream.
+//   - v2 produce and v3 records:batch answer a mistyped member with a JSON
+//     {"error_code":400,"message"} whose message is Go's or an
+//     approximation of Jackson's first line; kafka-rest answers them
+//     through jackson-jaxrs-base's JsonMappingExceptionMapper, a
+//     text/plain 400 holding Jackson's whole message (location and
+//     reference chain included). Only the streamed v3 produce gives
+//     Jackson's texts.
+//   - A v3 record whose timestamp is more than two minutes old fails with
+//     50002 (records have timed out): the Go producer counts its delivery
+//     timeout from the record's timestamp.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:
