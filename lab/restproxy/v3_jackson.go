@@ -45,11 +45,11 @@ var (
 // ProduceActionIntegrationTest.produceWithInvalidData_throwsBadRequest
 // expects).
 const (
-	v3UnknownField = `Unrecognized field %q (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest$Builder), ` +
+	v3UnknownField = `Unrecognized field "%s" (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest$Builder), ` +
 		`not marked as ignorable (6 known properties: "value", "originalSize", "partitionId", "headers", "key", "timestamp"])`
-	v3UnknownDataField = `Unrecognized field %q (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest_ProduceRequestData), ` +
+	v3UnknownDataField = `Unrecognized field "%s" (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest_ProduceRequestData), ` +
 		`not marked as ignorable (7 known properties: "schema", "subject_name_strategy", "schema_id", "type", "subject", "schema_version", "data"])`
-	v3UnknownHeaderField = `Unrecognized field %q (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest_ProduceRequestHeader), ` +
+	v3UnknownHeaderField = `Unrecognized field "%s" (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest_ProduceRequestHeader), ` +
 		`not marked as ignorable (one known property: "name"])`
 )
 

@@ -323,3 +323,16 @@ func (e *env) recordAt(topic string, partition int32, offset int64) *kgo.Record 
 		}
 	}
 }
+
+// Jackson quotes an unknown member's name as written, escapes and all
+// decoded, without escaping it again (UnrecognizedPropertyException.from).
+func TestAnUnknownMemberOfAStreamedV3RecordIsNamedAsWritten(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	got := e.streamThenGood(t, "t", `{"a\"b\u00e9":1}`)
+	want := `Unrecognized field "a"bé" (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest$Builder), ` +
+		`not marked as ignorable (6 known properties: "value", "originalSize", "partitionId", "headers", "key", "timestamp"])`
+	if len(got) != 1 || got[0]["message"] != want {
+		t.Fatalf("%v", got)
+	}
+}
