@@ -17,9 +17,11 @@
 //     each a Kafka consumer in a real consumer group.
 //   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
 //     configs, partitions), v3_records.go (produce, streaming),
-//     v3_jackson.go and v3_instant.go (a streamed record bound as Jackson
-//     binds kafka-rest's ProduceRequest: its coercions, its builders'
-//     checks, and its own message, first line, for what it refuses),
+//     v3_bind.go (a streamed record bound as Jackson binds kafka-rest's
+//     ProduceRequest: its coercions, its builders' checks, and its own
+//     message, first line, for what it refuses), with v3_jackson.go,
+//     v3_instant.go and v3_base64.go (Jackson's scalar, Instant and
+//     byte[] deserializers),
 //     v3_batch.go (records:batch), v3_groups.go (consumer groups,
 //     consumers, lags), v3_replicas.go
 //     (partition replicas, consumer assignments): API v3.
