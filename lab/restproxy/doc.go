@@ -97,9 +97,6 @@
 //     text/plain 400 holding Jackson's whole message (location and
 //     reference chain included). Only the streamed v3 produce gives
 //     Jackson's texts.
-//   - A v3 record whose timestamp is more than two minutes old fails with
-//     50002 (records have timed out): the Go producer counts its delivery
-//     timeout from the record's timestamp.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

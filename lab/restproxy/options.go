@@ -22,6 +22,7 @@ type config struct {
 
 	consumerInstanceTimeout time.Duration
 	maxConsumerInstances    int
+	deliveryTimeout         time.Duration
 
 	kafka      []kgo.Opt
 	registryHC *http.Client
@@ -34,6 +35,23 @@ func defaultConfig() config {
 
 		consumerInstanceTimeout: defaultConsumerInstanceTimeout,
 		maxConsumerInstances:    DefaultMaxConsumerInstances,
+		deliveryTimeout:         DefaultDeliveryTimeout,
+	}
+}
+
+// DefaultDeliveryTimeout is the Java producer's delivery.timeout.ms default
+// (2 min), which kafka-rest's producer keeps.
+const DefaultDeliveryTimeout = 2 * time.Minute
+
+// WithDeliveryTimeout sets how long a produced record may wait for its
+// acknowledgement, counted from when the request hands it to the producer,
+// as the Java producer counts delivery.timeout.ms (default
+// DefaultDeliveryTimeout). Values below 1 ms keep the default.
+func WithDeliveryTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d >= time.Millisecond {
+			c.deliveryTimeout = d
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package restproxy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -148,8 +149,10 @@ func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([
 	if len(recs) == 0 {
 		return offsets, nil
 	}
-	pctx := context.WithoutCancel(ctx)
+	pctx, cancel := p.deliveryContext(ctx)
+	defer cancel()
 	errs := make([]error, len(recs))
+	parts := make([]int32, len(recs))
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, rec := range recs {
@@ -162,7 +165,7 @@ func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([
 		p.client.Produce(pctx, kr, func(r *kgo.Record, err error) {
 			defer wg.Done()
 			if err != nil {
-				errs[i] = err
+				errs[i], parts[i] = err, r.Partition
 				return
 			}
 			part, off := r.Partition, r.Offset
@@ -172,6 +175,12 @@ func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([
 	wg.Wait()
 
 	unknown := 0
+	expired := map[int32]int{} // records whose delivery timed out, by partition
+	for i, err := range errs {
+		if errors.Is(err, context.DeadlineExceeded) {
+			expired[parts[i]]++
+		}
+	}
 	for i, err := range errs {
 		if err == nil {
 			continue
@@ -180,9 +189,12 @@ func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([
 			unknown++
 		}
 		code, msg := producerErrorCode(err), err.Error()
-		if errors.Is(err, kerr.InvalidTopicException) {
+		switch {
+		case errors.Is(err, kerr.InvalidTopicException):
 			// The Java producer's message (Metadata.maybeThrowExceptionForTopic).
 			msg = "Invalid topics: [" + topic + "]"
+		case errors.Is(err, context.DeadlineExceeded):
+			msg = expiredDelivery(expired[parts[i]], topic, parts[i], start)
 		}
 		offsets[i] = partitionOffset{ErrorCode: &code, Error: &msg}
 		p.log.Warn("produce failed", "topic", topic, "record", i, "err", err)
@@ -195,6 +207,23 @@ func (p *Proxy) send(ctx context.Context, topic string, recs []encodedRecord) ([
 			"Topic %s not present in metadata after %d ms.", topic, time.Since(start).Milliseconds())
 	}
 	return offsets, nil
+}
+
+// deliveryContext is a produced record's context: detached from the
+// request's cancellation, so that a record is not abandoned when its client
+// goes away, and ended once the delivery timeout has passed from now, as the
+// Java producer counts delivery.timeout.ms from the creation of the batch
+// the record joins (ProducerBatch.hasReachedDeliveryTimeout in apache/kafka
+// 3.9), not from the record's timestamp.
+func (p *Proxy) deliveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), p.cfg.deliveryTimeout)
+}
+
+// expiredDelivery is the message of the Java producer's TimeoutException
+// for n records of a partition whose delivery timeout passed
+// (Sender.sendProducerData in apache/kafka 3.9, the batch's age in ms).
+func expiredDelivery(n int, topic string, partition int32, since time.Time) string {
+	return fmt.Sprintf("Expiring %d record(s) for %s-%d:%d ms has passed since batch creation", n, topic, partition, time.Since(since).Milliseconds())
 }
 
 // producerErrorCode is the per-record code for a failed record: 50003 for

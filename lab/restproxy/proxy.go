@@ -57,8 +57,9 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 		kgo.AllowAutoTopicCreation(),
 		kgo.RecordPartitioner(newPartitioner()),
 		kgo.ProducerLinger(0),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), // the Java producer's compression.type=none
-		kgo.RecordDeliveryTimeout(2*time.Minute),          // the Java producer's delivery.timeout.ms
+		// delivery.timeout.ms is each record's context (deliveryContext):
+		// franz-go's RecordDeliveryTimeout counts from the record's
+		// timestamp, which a v3 record may set years back
 		kgo.MetadataMinAge(250*time.Millisecond),
 	)...)
 	if err != nil {

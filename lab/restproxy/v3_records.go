@@ -173,7 +173,8 @@ func (p *Proxy) produceOne(c v3ctx, topic string, rec v3ProduceRecord) (*v3Produ
 		}
 		kr.Headers = append(kr.Headers, kgo.RecordHeader{Key: h.Name, Value: v})
 	}
-	pctx := context.WithoutCancel(ctx)
+	pctx, cancel := p.deliveryContext(ctx)
+	defer cancel()
 	if rec.PartitionID != nil {
 		// A partition the topic lacks fails in the Java producer, as on v2.
 		if e := p.checkPartitions(ctx, topic, []encodedRecord{{partition: rec.PartitionID}}); e != nil {
@@ -186,6 +187,11 @@ func (p *Proxy) produceOne(c v3ctx, topic string, rec v3ProduceRecord) (*v3Produ
 	done := make(chan error, 1)
 	p.client.Produce(pctx, kr, func(_ *kgo.Record, err error) { done <- err })
 	if err := <-done; err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			// a TimeoutException, retriable: KafkaExceptionMapper's 500/50003
+			// (rest-utils v7.9.0 core/.../exceptions/KafkaExceptionMapper.java)
+			return nil, newAPIError(http.StatusInternalServerError, codeKafkaRetriable, "%s", expiredDelivery(1, topic, kr.Partition, start))
+		}
 		if errors.Is(err, kerr.UnknownTopicOrPartition) {
 			p.client.PurgeTopicsFromProducing(topic)
 			return nil, newAPIError(http.StatusNotFound, codeTopicNotFound,
