@@ -121,9 +121,12 @@
 // timestamped stores); processinglog.go keeps the processing log: the
 // records queries skip, what the expressions of a persistent query's
 // projection over one source or over a join whose first source is a
-// stream throw (expr/failures.go: text cast to INTEGER, BIGINT or DOUBLE
-// that does not parse, a DECIMAL cast that overflows, integer division or
-// remainder and DECIMAL division by zero),
+// stream throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
+// DECIMAL, a time type or BYTES that does not parse, with SqlTimeTypes',
+// BigDecimal's and Base64's messages, a DECIMAL cast that overflows, a
+// cast of an ARRAY, MAP or STRUCT whose element fails, which makes the
+// whole cast NULL, integer division or remainder and DECIMAL division by
+// zero),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
 // over one stream, what its WHERE throws, under the WhereFilter step's
@@ -138,16 +141,15 @@
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
 // (a UDF that throws, arithmetic on a NULL, other DECIMAL arithmetic
-// failures, text cast to a time type or BYTES or that is no number cast
-// to DECIMAL, a failing element of a MAP cast or of an ARRAY or STRUCT
-// cast, which makes only that element NULL where ksqlDB's whole cast is
-// NULL, a lambda body's failures), and so is every failure of WHERE or
-// GROUP BY over a table or a join, of PARTITION BY over a join or of a
-// record with a null value (whose key expressions that read the key alone
-// ksqlDB evaluates), HAVING, a table function of a join, the projection
-// of an aggregation, of a table-table join or of a join with PARTITION BY
-// or a table function, a join's key computed from an expression, and a
-// push or pull query.
+// failures, text cast to a TIMESTAMP whose offset ZoneId.of takes and this
+// server does not, text cast to a DATE past what a DATE holds here (an
+// int32 of days), a lambda body's failures), and so is every failure of
+// WHERE or GROUP BY over a table or a join, of PARTITION BY over a join or
+// of a record with a null value (whose key expressions that read the key
+// alone ksqlDB evaluates), HAVING, a table function of a join, the
+// projection of an aggregation, of a table-table join or of a join with
+// PARTITION BY or a table function, a join's key computed from an
+// expression, and a push or pull query.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -129,5 +130,50 @@ CREATE TABLE gout AS SELECT g, COUNT(*) AS c FROM gin GROUP BY g EMIT CHANGES;`,
 	}
 	if want := `1,"Group-by column with index 0 resolved to null. The source row will be excluded from the table.",[]]`; !strings.HasSuffix(lines[1], want) {
 		t.Errorf("entry %s, want it to end %s", lines[1], want)
+	}
+}
+
+// processingLogCauses reads the first n entries of KSQL_PROCESSING_LOG
+// (once the topic holds them) as the push query's rows of their
+// RecordProcessingError's errorMessage and cause, each as JSON.
+func processingLogCauses(t *testing.T, st *stack, url string, n int) []string {
+	t.Helper()
+	st.records("default_ksql_processing_log", n) // the entries are written before they are read back
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT MESSAGE->RECORDPROCESSINGERROR->ERRORMESSAGE, MESSAGE->RECORDPROCESSINGERROR->CAUSE FROM KSQL_PROCESSING_LOG EMIT CHANGES LIMIT `+strconv.Itoa(n)+`;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != n+1 {
+		t.Fatalf("a push query on KSQL_PROCESSING_LOG: %d %s, want %d entries", r.code, r.body, n)
+	}
+	return lines[1:]
+}
+
+// A CAST of text to a time type, BYTES or DECIMAL, and of an ARRAY whose
+// element does not cast, is NULL with the processing log entry of what it
+// throws (confluentinc/ksql v7.9.0: SqlToJavaVisitor.visitCast catches,
+// "Error processing <type>"; CastEvaluator's castArray applies the element
+// cast inside it; SqlTimeTypes.parseDate's KsqlException and its
+// DateTimeParseException cause; java.util.Base64's decoder;
+// BigDecimal(String)'s NumberFormatException).
+func TestProcessingLogHoldsWhatTextCastsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM cin (id INT KEY, s STRING) WITH (KAFKA_TOPIC='cin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM cout AS SELECT id, CAST(s AS DATE) AS d, CAST(ARRAY[s, '1'] AS ARRAY<INT>) AS arr, CAST(s AS BYTES) AS b, CAST(s AS DECIMAL(4, 1)) AS dec FROM cin EMIT CHANGES;`, earliest())
+	st.produce("cin", kv{intKey(1), []byte(`{"S":"2a."}`)})
+	out := st.consume("COUT", 1)
+	if got := string(out[0].value); got != `{"D":null,"ARR":null,"B":null,"DEC":null}` {
+		t.Errorf("result %s, want every cast NULL", got)
+	}
+	want := []string{
+		`["Error processing DATE",["Failed to parse date '2a.': Text '2a.-01-01' could not be parsed at index 0\nRequired format is: \"yyyy-MM-dd\", for example '2020-05-26'. Partials are also supported, for example '2020-05'","Text '2a.-01-01' could not be parsed at index 0"]]`,
+		`["Error processing ARRAY<INTEGER>",["For input string: \"2a.\""]]`,
+		`["Error processing BYTES",["Illegal base64 character 2e"]]`,
+		`["Error processing DECIMAL(4, 1)",["Character a is neither a decimal digit number, decimal point, nor \"e\" notation exponential mark."]]`,
+	}
+	for i, got := range processingLogCauses(t, st, url, len(want)) {
+		if got != want[i] {
+			t.Errorf("entry %d %s, want %s", i, got, want[i])
+		}
 	}
 }

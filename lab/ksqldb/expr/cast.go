@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -62,46 +63,65 @@ func checkComplexCast(from, to types.Type) error {
 }
 
 // castComplex converts an ARRAY, MAP or STRUCT value element by element;
-// a target STRUCT's fields the source lacks are NULL.
+// a target STRUCT's fields the source lacks are NULL. An element whose
+// cast fails makes the whole cast NULL (castComplexChecked).
 func castComplex(v any, from, to types.Type) any {
+	out, _ := castComplexChecked(v, from, to)
+	return out
+}
+
+// castComplexChecked is CastEvaluator.castArray, castMap and castStruct:
+// each element, key and value, or each field of the source the target
+// names (in the source's order), cast by a mapper no catch wraps, so that
+// the first one that throws makes the whole cast throw: NULL, and its
+// messages (none where this server does not know them, as for an element
+// that is NULL from a value that is not). A MAP's entries are cast key
+// first and put into a new HashMap<>(size) in the source's order.
+func castComplexChecked(v any, from, to types.Type) (any, []string) {
+	failed := func(in, out any) bool { return out == nil && in != nil }
 	switch x := v.(type) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = CastValue(e, from.Elem, to.Elem)
+			o, thrown := castChecked(e, from.Elem, to.Elem)
+			if thrown != nil || failed(e, o) {
+				return nil, thrown
+			}
+			out[i] = o
 		}
-		return out
+		return out, nil
 	case *types.KeyedMap:
-		return castMap(x.Keys, x.Vals, from, to)
-	case *types.StructVal:
-		out := &types.StructVal{Type: to, Vals: make([]any, len(to.Fields))}
-		for i, f := range to.Fields {
-			if j, t, ok := from.Field(f.Name); ok {
-				out.Vals[i] = CastValue(x.Vals[j], t, f.Type)
+		ks, vs := make([]any, len(x.Keys)), make([]any, len(x.Keys))
+		for i, k := range x.Keys {
+			var thrown []string
+			if ks[i], thrown = castChecked(k, from.Key, to.Key); thrown != nil || failed(k, ks[i]) {
+				return nil, thrown
+			}
+			if vs[i], thrown = castChecked(x.Vals[i], from.Elem, to.Elem); thrown != nil || failed(x.Vals[i], vs[i]) {
+				return nil, thrown
 			}
 		}
-		return out
-	}
-	return nil
-}
-
-// castMap is CastEvaluator.castMap: each key and value cast, put into a
-// new HashMap<>(size) in the source's order. A key or value whose cast
-// throws in ksqlDB (NULL here from a value that is not) makes the whole
-// cast throw, so NULL.
-func castMap(keys, vals []any, from, to types.Type) any {
-	ks, vs := make([]any, len(keys)), make([]any, len(keys))
-	for i, k := range keys {
-		ks[i], vs[i] = CastValue(k, from.Key, to.Key), CastValue(vals[i], from.Elem, to.Elem)
-		if (ks[i] == nil && k != nil) || (vs[i] == nil && vals[i] != nil) {
-			return nil
+		out := types.NewHashMap(len(ks))
+		for i, k := range ks {
+			out.Put(k, vs[i])
 		}
+		return out.Map(), nil
+	case *types.StructVal:
+		out := &types.StructVal{Type: to, Vals: make([]any, len(to.Fields))}
+		for j, f := range from.Fields {
+			i, t, ok := to.Field(f.Name)
+			if !ok {
+				continue
+			}
+			o, thrown := castChecked(x.Vals[j], f.Type, t)
+			if thrown != nil || failed(x.Vals[j], o) {
+				return nil, thrown
+			}
+			out.Vals[i] = o
+		}
+		return out, nil
 	}
-	out := types.NewHashMap(len(ks))
-	for i, k := range ks {
-		out.Put(k, vs[i])
-	}
-	return out.Map()
+	return nil, nil
 }
 
 // CastValue converts a non-NULL value of type from into type to as ksqlDB's
@@ -165,17 +185,38 @@ func CastValue(v any, from, to types.Type) any {
 // double value: <text>" for NaN and the infinities (CastEvaluator, the text
 // trimmed first); a DECIMAL that does not fit the target's precision the
 // ArithmeticException "Numeric field overflow: ..." of
-// DecimalUtil.ensureMax. Other failing casts yield NULL without them.
+// DecimalUtil.ensureMax, text that is no number what new BigDecimal
+// throws; text cast to a time type or BYTES what SqlTimeTypes and
+// Base64's decoder throw (types.ParseTemporalText); an ARRAY, MAP or
+// STRUCT what its first failing element's cast throws
+// (castComplexChecked). Other failing casts yield NULL without them.
 func castChecked(v any, from, to types.Type) (any, []string) {
-	if v != nil && to.Kind() == types.KindDecimal && (from == types.String || from.Numeric()) {
+	if v == nil {
+		return nil, nil
+	}
+	if to.Kind() == types.KindDecimal && (from == types.String || from.Numeric()) {
 		out, err := types.CastToDecimalChecked(v, to)
 		if err != nil {
-			return nil, []string{err.Error()}
+			return nil, thrownMessages(err)
 		}
 		return out, nil
 	}
+	if from.Complex() && from.Kind() == to.Kind() && from != to {
+		return castComplexChecked(v, from, to)
+	}
 	s, ok := v.(string)
-	if !ok || from != types.String || (to != types.Integer && to != types.Bigint && to != types.Double) {
+	if !ok || from != types.String {
+		return CastValue(v, from, to), nil
+	}
+	if to.Temporal() || to.Kind() == types.KindBytes {
+		out, err := types.ParseTemporalText(strings.TrimSpace(s), to)
+		var thrown types.Thrown
+		if errors.As(err, &thrown) {
+			return nil, thrown
+		}
+		return out, nil
+	}
+	if to != types.Integer && to != types.Bigint && to != types.Double {
 		return CastValue(v, from, to), nil
 	}
 	t := strings.TrimSpace(s)
@@ -183,6 +224,16 @@ func castChecked(v any, from, to types.Type) (any, []string) {
 		return out, nil
 	}
 	return nil, []string{parseFailure(t, to)}
+}
+
+// thrownMessages is what ErrorMessageUtil lists of a failure: a Thrown's
+// messages, or the one message of another error.
+func thrownMessages(err error) []string {
+	var thrown types.Thrown
+	if errors.As(err, &thrown) {
+		return thrown
+	}
+	return []string{err.Error()}
 }
 
 // parseFailure is the message of the NumberFormatException that parsing

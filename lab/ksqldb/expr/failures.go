@@ -21,9 +21,10 @@ import (
 // column is NULL. The log's cause lists the exception's message and its
 // causes' (ErrorMessageUtil.getErrorMessages).
 //
-// The failing sites are the casts of text to INTEGER, BIGINT and DOUBLE
-// and of numbers and text to DECIMAL (cast.go, castChecked), and integer
-// division and remainder and DECIMAL division by zero (expr.go).
+// The failing sites are the casts of text to INTEGER, BIGINT, DOUBLE, a
+// time type and BYTES, of numbers and text to DECIMAL, and of an ARRAY,
+// MAP or STRUCT whose element cast fails (cast.go, castChecked), and
+// integer division and remainder and DECIMAL division by zero (expr.go).
 //
 // Here a failing site records what it throws in the Failures of the
 // compiler that compiled it and yields nil; every boundary checks the

@@ -102,6 +102,132 @@ func TestDecimalFailureMessages(t *testing.T) {
 	})
 }
 
+// A cast of an ARRAY, MAP or STRUCT runs the element casts inside one
+// CAST (CastEvaluator.castArray, castMap, castStruct apply the mappers
+// mapperFunction generates, which no evaluateOrReturnNull wraps;
+// confluentinc/ksql v7.9.0 ksqldb-execution .../codegen/helpers/CastEvaluator.java):
+// an element that throws makes the whole cast NULL, caught and logged
+// by visitCast as "Error processing <target type>", the type as
+// SqlType.toString writes it (struct field names quoted, FormatOptions.none).
+func TestComplexCastFailsWhole(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"CAST(ARRAY[S, '2'] AS ARRAY<INTEGER>)", row("S", "x"), nil, []string{`Error processing ARRAY<INTEGER>: [For input string: "x"]`}},
+		{"CAST(MAP('a' := S) AS MAP<STRING, BIGINT>)", row("S", "x"), nil, []string{`Error processing MAP<STRING, BIGINT>: [For input string: "x"]`}},
+		{"CAST(STRUCT(F := S, G := 1) AS STRUCT<F INTEGER, G BIGINT>)", row("S", "x"), nil, []string{"Error processing STRUCT<`F` INTEGER, `G` BIGINT>: [For input string: \"x\"]"}},
+		{"CAST(ARRAY[ARRAY[S]] AS ARRAY<ARRAY<DOUBLE>>)", row("S", ""), nil, []string{"Error processing ARRAY<ARRAY<DOUBLE>>: [empty String]"}},
+		{"CAST(ARRAY[S, NULL] AS ARRAY<INTEGER>)", row("S", " 3 "), "[3, null]", nil},
+	})
+}
+
+// Text cast to a time type throws SqlTimeTypes' KsqlException, "Failed to
+// parse <type> '<text>': " with the message of the DateTimeParseException
+// it caught and a help text, the DateTimeParseException (and its
+// DateTimeException for a value out of range) its causes
+// (confluentinc/ksql v7.9.0 ksqldb-engine-common .../schema/ksql/SqlTimeTypes.java,
+// ksqldb-common .../util/timestamp/PartialStringToTimestampParser.java:
+// the text completed to yyyy-MM-dd'T'HH:mm:ss.SSS first; LocalDate.parse
+// and LocalTime.parse, ISO_LOCAL_DATE and ISO_LOCAL_TIME, strict).
+func TestTextCastToTimeTypeFailureMessages(t *testing.T) {
+	const tsHelp = "\nRequired format is: \"yyyy-MM-dd'T'HH:mm:ss.SSS\", with an optional numeric 4-digit timezone, for example: '2020-05-26T23:59:58.000' or with tz: '2020-05-26T23:59:58.000+0200'. A trailing 'Z' instead of tz indicates the zero UTC offset. Partials are also supported, for example \"2020-05-26\""
+	const dateHelp = "\nRequired format is: \"yyyy-MM-dd\", for example '2020-05-26'. Partials are also supported, for example '2020-05'"
+	const timeHelp = "\nRequired format is: \"HH:mm:ss.SSS\", for example: '01:34:20.123' or '01:34:20'. Partials are also supported, for example '01:34'"
+	checkLogged(t, []loggedCase{
+		{"CAST(S AS TIMESTAMP)", row("S", " abc "), nil, []string{"Error processing TIMESTAMP: [Failed to parse timestamp 'abc': Text 'abc-01-01T00:00:00.000' could not be parsed at index 0" + tsHelp + " Text 'abc-01-01T00:00:00.000' could not be parsed at index 0]"}},
+		{"CAST(S AS TIMESTAMP)", row("S", "2020-13-01"), nil, []string{"Error processing TIMESTAMP: [Failed to parse timestamp '2020-13-01': Text '2020-13-01T00:00:00.000' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13" + tsHelp + " Text '2020-13-01T00:00:00.000' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13 Invalid value for MonthOfYear (valid values 1 - 12): 13]"}},
+		{"CAST(S AS DATE)", row("S", "abc"), nil, []string{"Error processing DATE: [Failed to parse date 'abc': Text 'abc-01-01' could not be parsed at index 0" + dateHelp + " Text 'abc-01-01' could not be parsed at index 0]"}},
+		{"CAST(S AS DATE)", row("S", "2021-02-29"), nil, []string{"Error processing DATE: [Failed to parse date '2021-02-29': Text '2021-02-29' could not be parsed: Invalid date 'February 29' as '2021' is not a leap year" + dateHelp + " Text '2021-02-29' could not be parsed: Invalid date 'February 29' as '2021' is not a leap year Invalid date 'February 29' as '2021' is not a leap year]"}},
+		{"CAST(S AS DATE)", row("S", "2020-1-01"), nil, []string{"Error processing DATE: [Failed to parse date '2020-1-01': Text '2020-1-01' could not be parsed at index 5" + dateHelp + " Text '2020-1-01' could not be parsed at index 5]"}},
+		{"CAST(S AS TIME)", row("S", "25:61"), nil, []string{"Error processing TIME: [Failed to parse time '25:61': Text '25:61' could not be parsed: Invalid value for MinuteOfHour (valid values 0 - 59): 61" + timeHelp + " Text '25:61' could not be parsed: Invalid value for MinuteOfHour (valid values 0 - 59): 61 Invalid value for MinuteOfHour (valid values 0 - 59): 61]"}},
+		{"CAST(S AS TIME)", row("S", "12:00:0"), nil, []string{"Error processing TIME: [Failed to parse time '12:00:0': Text '12:00:0' could not be parsed, unparsed text found at index 5" + timeHelp + " Text '12:00:0' could not be parsed, unparsed text found at index 5]"}},
+		{"CAST(S AS TIME)", row("S", "12:00:00."), "12:00", nil},
+	})
+}
+
+// LocalDate.parse and LocalTime.parse as SqlTimeTypes runs them (ISO_LOCAL_DATE: a
+// year of 4 digits, more only after a sign; ISO_LOCAL_TIME: seconds and
+// their fraction optional, a fraction of up to 9 digits, its point alone
+// allowed; both STRICT), the messages of what they throw as
+// DateTimeFormatter.parse writes them (java.time, JDK 17).
+func TestDateAndTimeTextParsing(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"CAST(CAST(S AS DATE) AS STRING)", row("S", "-2020-01-01"), "-2020-01-01", nil},
+		{"CAST(CAST(S AS DATE) AS STRING)", row("S", "2020-02"), "2020-02-01", nil},
+		{"CAST(CAST(S AS DATE) AS STRING)", row("S", "2020-02-29"), "2020-02-29", nil},
+		{"CAST(CAST(S AS TIME) AS STRING)", row("S", "23:59:59.999999999"), "23:59:59", nil},
+		{"CAST(CAST(S AS TIME) AS STRING)", row("S", "01:02"), "01:02", nil},
+	})
+	for _, c := range []struct{ text, date, time string }{
+		{"+2020-01-01", "Text '+2020-01-01' could not be parsed at index 0", ""},
+		{"12345-01-01", "Text '12345-01-01' could not be parsed at index 0", ""},
+		{"-abc", "Text '-abc-01' could not be parsed at index 1", ""}, // "-abc".split("-") has two parts
+		{"-0000-01-01", "Text '-0000-01-01' could not be parsed at index 0", ""},
+		{"2020-13-32", "Text '2020-13-32' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13", ""},
+		{"2020-01-32", "Text '2020-01-32' could not be parsed: Invalid value for DayOfMonth (valid values 1 - 28/31): 32", ""},
+		{"2020-06-31", "Text '2020-06-31' could not be parsed: Invalid date 'JUNE 31'", ""},
+		{"1900-02-29", "Text '1900-02-29' could not be parsed: Invalid date 'February 29' as '1900' is not a leap year", ""},
+		{"2020-01-01T", "Text '2020-01-01T' could not be parsed, unparsed text found at index 10", ""},
+		{"2020--01-01", "Text '2020--01-01' could not be parsed at index 5", ""},
+		{"+1234567890-01-01", "Text '+1234567890-01-01' could not be parsed: Invalid value for Year (valid values -999999999 - 999999999): 1234567890", ""},
+		{"+12345678901-01-01", "Text '+12345678901-01-01' could not be parsed at index 11", ""},
+		{"", "", "Text '' could not be parsed at index 0"},
+		{"9:00", "", "Text '9:00' could not be parsed at index 0"},
+		{"12:+0", "", "Text '12:+0' could not be parsed at index 3"},
+		{"12", "", "Text '12' could not be parsed at index 2"},
+		{"24:00", "", "Text '24:00' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): 24"},
+		{"12:00:60", "", "Text '12:00:60' could not be parsed: Invalid value for SecondOfMinute (valid values 0 - 59): 60"},
+		{"12:00:00.1234567891", "", "Text '12:00:00.1234567891' could not be parsed, unparsed text found at index 18"},
+		{"12:00:00.12a", "", "Text '12:00:00.12a' could not be parsed, unparsed text found at index 11"},
+	} {
+		for _, k := range []struct{ typ, want string }{{"DATE", c.date}, {"TIME", c.time}} {
+			if k.want == "" {
+				continue
+			}
+			fails := &Failures{}
+			got, _, err := evalSQLLogged(t, fails, "CAST(S AS "+k.typ+")", row("S", c.text))
+			logged := fails.Take()
+			if err != nil || got != nil || len(logged) != 1 || len(logged[0].Cause) < 2 || logged[0].Cause[1] != k.want {
+				t.Errorf("CAST(%q AS %s) = %v, %v logging %v; want NULL, the parse failure %q", c.text, k.typ, got, err, logged, k.want)
+			}
+		}
+	}
+}
+
+// Text cast to BYTES is Base64.getDecoder().decode of the trimmed text
+// (CastEvaluator, BytesUtils.decode BASE64; confluentinc/ksql v7.9.0
+// ksqldb-common .../util/BytesUtils.java): padding may be left out, and
+// what it refuses throws IllegalArgumentException (java.util.Base64, JDK 17).
+func TestTextCastToBytes(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"FROM_BYTES(CAST(S AS BYTES), 'base64')", row("S", " YWJj "), "YWJj", nil},
+		{"FROM_BYTES(CAST(S AS BYTES), 'base64')", row("S", "YQ"), "YQ==", nil},
+		{"FROM_BYTES(CAST(S AS BYTES), 'base64')", row("S", "YWI"), "YWI=", nil},
+		{"CAST(S AS BYTES)", row("S", "a-b="), nil, []string{"Error processing BYTES: [Illegal base64 character 2d]"}},
+		{"CAST(S AS BYTES)", row("S", "abcde"), nil, []string{"Error processing BYTES: [Last unit does not have enough valid bits]"}},
+		{"CAST(S AS BYTES)", row("S", "YQ="), nil, []string{"Error processing BYTES: [Input byte array has wrong 4-byte ending unit]"}},
+	})
+}
+
+// Text cast to DECIMAL is new BigDecimal(text.trim()) (DecimalUtil.cast;
+// confluentinc/ksql v7.9.0 ksqldb-common .../util/DecimalUtil.java), whose
+// NumberFormatException names the first character it cannot read, or has
+// no message, when ErrorMessageUtil lists the exception itself and then
+// the ArrayIndexOutOfBoundsException it was given as cause (java.math.BigDecimal,
+// JDK 17).
+func TestTextCastToDecimalFailureMessages(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1a"), nil, []string{`Error processing DECIMAL(4, 1): [Character a is neither a decimal digit number, decimal point, nor "e" notation exponential mark.]`}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "  "), nil, []string{"Error processing DECIMAL(4, 1): [java.lang.NumberFormatException Index 0 out of bounds for length 0]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1.2.3"), nil, []string{"Error processing DECIMAL(4, 1): [Character array contains more than one decimal point.]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "+"), nil, []string{"Error processing DECIMAL(4, 1): [No digits found.]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1e"), nil, []string{"Error processing DECIMAL(4, 1): [java.lang.NumberFormatException Index 2 out of bounds for length 2]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1e+5x"), nil, []string{"Error processing DECIMAL(4, 1): [Not a digit.]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "12345678901234567890x"), nil, []string{`Error processing DECIMAL(4, 1): [Character array is missing "e" notation exponential mark.]`}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1e-2147483649"), nil, []string{"Error processing DECIMAL(4, 1): [Exponent overflow.]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1e99999999999"), nil, []string{"Error processing DECIMAL(4, 1): [Too many nonzero exponent digits.]"}},
+		{"CAST(S AS DECIMAL(4, 1))", row("S", "1e2"), "100.0", nil},
+	})
+}
+
 // Compiled without Failures, an expression gives the same NULLs and keeps
 // nothing.
 func TestFailuresAreKeptOnlyWhereAsked(t *testing.T) {

@@ -14,8 +14,6 @@ import (
 // (PartialStringToTimestampParser: missing parts are zeros, no offset is
 // UTC) and replaced by its epoch milliseconds before the clause is typed.
 
-const magicTimestampHelp = "\nRequired format is: \"yyyy-MM-dd'T'HH:mm:ss.SSS\", with an optional numeric 4-digit timezone, for example: '2020-05-26T23:59:58.000' or with tz: '2020-05-26T23:59:58.000+0200'. A trailing 'Z' instead of tz indicates the zero UTC offset. Partials are also supported, for example \"2020-05-26\""
-
 func isMagicTimestampColumn(e sql.Expr) bool {
 	ref, ok := e.(*sql.ColumnRef)
 	return ok && (ref.Name == "ROWTIME" || ref.Name == "WINDOWSTART" || ref.Name == "WINDOWEND")
@@ -30,7 +28,7 @@ func magicTimestamp(e sql.Expr) (sql.Expr, error) {
 	}
 	ms, err := types.ParseTimestampText(lit.Text)
 	if err != nil {
-		return nil, stmterr.Bad("%s", err.Error()+magicTimestampHelp)
+		return nil, stmterr.Bad("%s", err.Error()) // the message ends with the format's help
 	}
 	return &sql.Literal{Kind: sql.IntLit, Text: strconv.FormatInt(ms, 10), P: lit.P}, nil
 }

@@ -573,7 +573,8 @@ func CastToDecimal(v any, t Type) any {
 
 // CastToDecimalChecked is CastToDecimal that also returns, when the value
 // does not fit, the ArithmeticException DecimalUtil.ensureMax throws
-// ("Numeric field overflow: ..."); other failures yield NULL without one.
+// ("Numeric field overflow: ..."), and for text that is no number what new
+// BigDecimal(text) throws (a Thrown); other failures yield NULL without one.
 func CastToDecimalChecked(v any, t Type) (any, error) {
 	var d Decimal
 	switch x := v.(type) {
@@ -610,8 +611,13 @@ func CastToDecimalChecked(v any, t Type) (any, error) {
 		out, _ := r.SetScale(int32(t.Scale), RoundHalfUp)
 		return out, nil
 	case string:
-		p, err := ParseDecimal(strings.TrimSpace(x))
+		text := strings.TrimSpace(x)
+		p, err := ParseDecimal(text)
 		if err != nil {
+			// new BigDecimal(value.trim()) (DecimalUtil.cast)
+			if msgs, refused := BigDecimalTextFailure(text); refused {
+				return nil, Thrown(msgs)
+			}
 			return nil, nil
 		}
 		if err := p.FitsDigits(t.Precision, t.Scale); err != nil {

@@ -14,11 +14,8 @@ import (
 	"cmp"
 	"encoding/base64"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
 )
 
 // A TIMESTAMP is milliseconds since the epoch, a DATE days since the
@@ -78,157 +75,18 @@ func TemporalText(v any) (string, bool) {
 	return "", false
 }
 
-var ksqlTimestampPattern = mustJavaPattern("yyyy-MM-dd'T'HH:mm:ss.SSS")
-
-func mustJavaPattern(p string) *javatime.Pattern {
-	jp, err := javatime.Compile(p)
-	if err != nil {
-		panic(err)
-	}
-	return jp
-}
-
-// ParseTimestampText is PartialStringToTimestampParser.parse: a date-time
-// missing its trailing parts (2021, 2021-01, 2021-01-01T10:30) is
-// completed with zeros; an offset (+0200, -05:00) or a trailing Z may
-// follow the time.
-func ParseTimestampText(text string) (int64, error) {
-	var date, tm, zone string
-	if i := strings.IndexByte(text, 'T'); i >= 0 {
-		date = text[:i]
-		rest := text[i+1:]
-		if j := strings.IndexByte(rest, '+'); j >= 0 {
-			zone = rest[j:]
-		} else if j := strings.IndexByte(rest, '-'); j >= 0 {
-			zone = rest[j:]
-		}
-		tm = strings.TrimSuffix(rest[:len(rest)-len(zone)], "Z")
-	} else {
-		date = completeDate(text)
-	}
-	const timePattern = "HH:mm:ss.SSS"
-	if len(tm) < len(timePattern) {
-		tail := []byte(timePattern[len(tm):])
-		for i, c := range tail {
-			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' {
-				tail[i] = '0'
-			}
-		}
-		tm += string(tail)
-	}
-	loc := time.UTC
-	if strings.TrimSpace(zone) != "" {
-		l, err := javatime.Zone(zone)
-		if err != nil {
-			return 0, fmt.Errorf("Failed to parse timezone '%s'", zone)
-		}
-		loc = l
-	}
-	t, err := ksqlTimestampPattern.Parse(date+"T"+tm, loc)
-	if err != nil {
-		return 0, fmt.Errorf("Failed to parse timestamp '%s': %w", text, err)
-	}
-	return t.UnixMilli(), nil
-}
-
-// completeDate is PartialStringToTimestampParser.completeDate.
-func completeDate(date string) string {
-	switch strings.Count(date, "-") {
-	case 0:
-		return date + "-01-01"
-	case 1:
-		return date + "-01"
-	}
-	return date
-}
-
-// parseDateText is SqlTimeTypes.parseDate: LocalDate.parse of the
-// completed date.
-func parseDateText(text string) (int32, error) {
-	t, err := time.Parse("2006-01-02", completeDate(text))
-	if err != nil {
-		return 0, fmt.Errorf("Failed to parse date '%s'", text)
-	}
-	return int32(t.Unix() / 86400), nil
-}
-
-// parseTimeText is SqlTimeTypes.parseTime: LocalTime.parse, HH:mm with
-// optional :ss and fraction.
-func parseTimeText(text string) (int32, error) {
-	fail := fmt.Errorf("Failed to parse time '%s'", text)
-	hm, rest, _ := strings.Cut(text, ":")
-	if len(hm) != 2 || len(rest) < 2 {
-		return 0, fail
-	}
-	h, err1 := strconv.Atoi(hm)
-	m, err2 := strconv.Atoi(rest[:2])
-	if err1 != nil || err2 != nil || h > 23 || m > 59 || hm[0] == '+' || rest[0] == '+' {
-		return 0, fail
-	}
-	ms := (h*3600 + m*60) * 1000
-	rest = rest[2:]
-	if rest != "" {
-		if rest[0] != ':' || len(rest) < 3 {
-			return 0, fail
-		}
-		s, err := strconv.Atoi(rest[1:3])
-		if err != nil || s > 59 || rest[1] == '+' {
-			return 0, fail
-		}
-		ms += s * 1000
-		rest = rest[3:]
-		if rest != "" {
-			if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
-				return 0, fail
-			}
-			frac := rest[1:]
-			for _, c := range frac {
-				if c < '0' || c > '9' {
-					return 0, fail
-				}
-			}
-			frac = (frac + "000")[:3]
-			f, _ := strconv.Atoi(frac)
-			ms += f
-		}
-	}
-	return int32(ms), nil
-}
-
 // CastTemporal is CAST for the time and BYTES types; handled is false
 // when neither side is one of them.
 func CastTemporal(v any, from, to Type) (out any, handled bool) {
 	if !from.Temporal() && !to.Temporal() && from.Kind() != KindBytes && to.Kind() != KindBytes {
 		return nil, false
 	}
-	if s, ok := v.(string); ok {
-		s = strings.TrimSpace(s)
-		switch to.Kind() {
-		case KindTimestamp:
-			ms, err := ParseTimestampText(s)
-			if err != nil {
-				return nil, true
-			}
-			return TimestampVal(ms), true
-		case KindDate:
-			d, err := parseDateText(s)
-			if err != nil {
-				return nil, true
-			}
-			return DateVal(d), true
-		case KindTime:
-			t, err := parseTimeText(s)
-			if err != nil {
-				return nil, true
-			}
-			return TimeVal(t), true
-		case KindBytes:
-			b, err := base64.StdEncoding.DecodeString(s)
-			if err != nil {
-				return nil, true
-			}
-			return b, true
+	if s, ok := v.(string); ok && (to.Temporal() || to.Kind() == KindBytes) {
+		out, err := ParseTemporalText(strings.TrimSpace(s), to)
+		if err != nil {
+			return nil, true
 		}
+		return out, true
 	}
 	switch x := v.(type) {
 	case TimestampVal:
