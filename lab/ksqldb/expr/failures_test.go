@@ -228,6 +228,24 @@ func TestTextCastToDecimalFailureMessages(t *testing.T) {
 	})
 }
 
+// The column's entry writes the expression as Expression.toString does
+// (ExpressionFormatter, FormatOptions.of(s -> false)): a CAST's target as
+// SqlType.toString writes it, in full, aliases resolved and no name
+// quoted (ExpressionFormatter.visitType; confluentinc/ksql v7.9.0
+// ksqldb-execution; the historical plans' "CAST(F0 AS ARRAY<INTEGER>)",
+// "CAST(F0 AS MAP<STRING, INTEGER>)", ksqldb-functional-tests
+// .../historical_plans/).
+func TestComputingEntryWritesCastTargetsInFull(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"CAST(ARRAY[A] AS array<int>)[1] / 0", row("A", int32(4)), nil,
+			[]string{"Error computing expression (CAST(ARRAY[A] AS ARRAY<INTEGER>)[1] / 0) for column X with index 0: [/ by zero]"}},
+		{"CAST(MAP('k' := A) AS MAP<varchar,BIGINT>)['k'] / 0", row("A", int32(4)), nil,
+			[]string{"Error computing expression (CAST(MAP('k':=A) AS MAP<STRING, BIGINT>)['k'] / 0) for column X with index 0: [/ by zero]"}},
+		{"CAST(STRUCT(`f` := A) AS STRUCT<`f` int,g ARRAY<decimal(4,1)>>)->`f` / 0", row("A", int32(4)), nil,
+			[]string{"Error computing expression (CAST(STRUCT(f:=A) AS STRUCT<f INTEGER, G ARRAY<DECIMAL(4, 1)>>)->f / 0) for column X with index 0: [/ by zero]"}},
+	})
+}
+
 // Compiled without Failures, an expression gives the same NULLs and keeps
 // nothing.
 func TestFailuresAreKeptOnlyWhereAsked(t *testing.T) {

@@ -860,24 +860,6 @@ func format(b *strings.Builder, qual *refNames, e Expr) {
 	}
 }
 
-// castTypeText is a CAST's type as ExpressionFormatter writes it: a
-// DECIMAL with its precision and scale, SqlDecimal.toString's
-// "DECIMAL(p, s)"; other types by their base name.
-func castTypeText(t Type) string {
-	if t.Name != "DECIMAL" {
-		return t.Name
-	}
-	open, end := strings.IndexByte(t.Text, '('), strings.LastIndexByte(t.Text, ')')
-	if open < 0 || end < open {
-		return t.Name
-	}
-	params := strings.Split(t.Text[open+1:end], ",")
-	for i := range params {
-		params[i] = strings.TrimSpace(params[i])
-	}
-	return t.Name + "(" + strings.Join(params, ", ") + ")"
-}
-
 func qualifierOf(qual *refNames, ref *ColumnRef) string {
 	if qual == nil || qual.qualifier == nil {
 		return ""
