@@ -126,7 +126,9 @@
 // BigDecimal's and Base64's messages, a DECIMAL cast that overflows, a
 // cast of an ARRAY, MAP or STRUCT whose element fails, which makes the
 // whole cast NULL, integer division or remainder and DECIMAL division by
-// zero),
+// zero, GENERATE_SERIES with a zero step, one of the wrong sign or a
+// NULL, as DynamicFunctionInvoker's "Failed to invoke function <method>"
+// around what the UDF threw),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
 // over one stream, what its WHERE throws, under the WhereFilter step's
@@ -140,7 +142,7 @@
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
-// (a UDF that throws, arithmetic on a NULL, other DECIMAL arithmetic
+// (another UDF that throws, arithmetic on a NULL, other DECIMAL arithmetic
 // failures, text cast to a TIMESTAMP whose offset ZoneId.of takes and this
 // server does not, text cast to a DATE past what a DATE holds here (an
 // int32 of days), a lambda body's failures), and so is every failure of

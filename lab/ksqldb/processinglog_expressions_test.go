@@ -177,3 +177,25 @@ CREATE STREAM cout AS SELECT id, CAST(s AS DATE) AS d, CAST(ARRAY[s, '1'] AS ARR
 		}
 	}
 }
+
+// A UDF that throws makes its column NULL with the entry of what its
+// invocation throws: DynamicFunctionInvoker's "Failed to invoke function
+// <method>", the InvocationTargetException, then the UDF's exception
+// (confluentinc/ksql v7.9.0 ksqldb-engine .../function/DynamicFunctionInvoker.java,
+// .../udf/array/GenerateSeries.java), uncaught below the column
+// (SelectValueMapper.processColumn).
+func TestProcessingLogHoldsWhatAThrowingUDFThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM uin (id INT KEY, step INT) WITH (KAFKA_TOPIC='uin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM uout AS SELECT id, GENERATE_SERIES(1, 3, step) AS s FROM uin EMIT CHANGES;`, earliest())
+	st.produce("uin", kv{intKey(1), []byte(`{"STEP":0}`)}, kv{intKey(2), []byte(`{"STEP":2}`)})
+	out := st.consume("UOUT", 2)
+	if got := string(out[0].value) + " " + string(out[1].value); got != `{"S":null} {"S":[1,3]}` {
+		t.Errorf("results %s, want the failing series NULL", got)
+	}
+	want := `["Error computing expression GENERATE_SERIES(1, 3, STEP) for column S with index 0",["Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesInt(int,int,int)","java.lang.reflect.InvocationTargetException","GENERATE_SERIES step cannot be zero"]]`
+	if got := processingLogCauses(t, st, url, 1)[0]; got != want {
+		t.Errorf("entry %s, want %s", got, want)
+	}
+}

@@ -23,8 +23,10 @@ import (
 //
 // The failing sites are the casts of text to INTEGER, BIGINT, DOUBLE, a
 // time type and BYTES, of numbers and text to DECIMAL, and of an ARRAY,
-// MAP or STRUCT whose element cast fails (cast.go, castChecked), and
-// integer division and remainder and DECIMAL division by zero (expr.go).
+// MAP or STRUCT whose element cast fails (cast.go, castChecked), integer
+// division and remainder and DECIMAL division by zero (expr.go), and the
+// calls of the UDF overloads whose failures are known
+// (functions.Overload.Throwing, functions.go).
 //
 // Here a failing site records what it throws in the Failures of the
 // compiler that compiled it and yields nil; every boundary checks the

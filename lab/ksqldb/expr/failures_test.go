@@ -246,6 +246,27 @@ func TestComputingEntryWritesCastTargetsInFull(t *testing.T) {
 	})
 }
 
+// A UDF that throws is invoked through DynamicFunctionInvoker.eval, which
+// wraps what Method.invoke throws in a KsqlFunctionException "Failed to
+// invoke function <method>" (the InvocationTargetException around the
+// UDF's own exception, or the IllegalArgumentException of a NULL for a
+// primitive parameter), uncaught below the column or caught as an
+// argument that is a call (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../function/DynamicFunctionInvoker.java, PluggableUdf.java;
+// GenerateSeries.java: "GENERATE_SERIES step cannot be zero", "...
+// has wrong sign", int parameters).
+func TestThrowingUDFMessages(t *testing.T) {
+	const intMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesInt(int,int,int)"
+	const longMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesLong(long,long,int)"
+	checkLogged(t, []loggedCase{
+		{"GENERATE_SERIES(1, A, 0)", row("A", int32(4)), nil, []string{"Error computing expression GENERATE_SERIES(1, A, 0) for column X with index 0: [" + intMethod + " java.lang.reflect.InvocationTargetException GENERATE_SERIES step cannot be zero]"}},
+		{"GENERATE_SERIES(B, 1, 2)", row("B", int64(4)), nil, []string{"Error computing expression GENERATE_SERIES(B, 1, 2) for column X with index 0: [" + longMethod + " java.lang.reflect.InvocationTargetException GENERATE_SERIES step has wrong sign]"}},
+		{"GENERATE_SERIES(1, A, CAST(NULL AS INTEGER))", row("A", int32(4)), nil, []string{"Error computing expression GENERATE_SERIES(1, A, CAST(null AS INTEGER)) for column X with index 0: [" + intMethod + " java.lang.IllegalArgumentException]"}},
+		{"ARRAY_LENGTH(GENERATE_SERIES(1, A, -1))", row("A", int32(4)), nil, []string{"Error processing GENERATE_SERIES: [" + intMethod + " java.lang.reflect.InvocationTargetException GENERATE_SERIES step has wrong sign]"}},
+		{"GENERATE_SERIES(1, A, 2)", row("A", int32(4)), "[1, 3]", nil},
+	})
+}
+
 // Compiled without Failures, an expression gives the same NULLs and keeps
 // nothing.
 func TestFailuresAreKeptOnlyWhereAsked(t *testing.T) {

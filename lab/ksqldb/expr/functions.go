@@ -78,6 +78,20 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 			conv[i] = func(v any) any { return v }
 		}
 	}
+	if o.Throwing != nil && c.Failures != nil {
+		f := c.thrower()
+		return Compiled{Type: o.Ret, Eval: func(r []any) any {
+			vals := make([]any, len(args))
+			for i, a := range args {
+				vals[i] = conv[i](a.Eval(r))
+			}
+			v, thrown := o.Invoke(vals)
+			if thrown != nil {
+				f.throw(thrown...)
+			}
+			return v
+		}}, nil
+	}
 	fn := o.Fn
 	return Compiled{Type: o.Ret, Eval: func(r []any) any {
 		vals := make([]any, len(args))
@@ -175,7 +189,9 @@ func widen(v any, to types.Type) any {
 
 // A UDF that throws in ksqlDB (KsqlFunctionException, or a NULL reaching a
 // primitive parameter) yields NULL: ksqlDB logs the error and carries on with
-// a null result. The functions here return nil in those cases.
+// a null result. The functions here return nil in those cases; an
+// overload whose failures are known (functions.Overload.Throwing) also
+// records what its invocation throws where failures are kept.
 
 // CompilerUDFs are the generic functions the compiler builds itself, as
 // they read their arguments lazily (COALESCE, IFNULL, NULLIF) or pass one

@@ -439,11 +439,12 @@ func init() {
 			}
 			return int32(0)
 		}}}})
+	const method = "public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries."
 	register(&UDF{name: "GENERATE_SERIES", overloads: []Overload{
-		{Params: []Param{p(types.Integer, "start"), p(types.Integer, "end")}, Ret: types.ArrayOf(types.Integer), Fn: series(false)},
-		{Params: []Param{p(types.Integer, "start"), p(types.Integer, "end"), p(types.Integer, "step")}, Ret: types.ArrayOf(types.Integer), Fn: series(false)},
-		{Params: []Param{p(types.Bigint, "start"), p(types.Bigint, "end")}, Ret: types.ArrayOf(types.Bigint), Fn: series(true)},
-		{Params: []Param{p(types.Bigint, "start"), p(types.Bigint, "end"), p(types.Integer, "step")}, Ret: types.ArrayOf(types.Bigint), Fn: series(true)},
+		throwing(Overload{Params: []Param{p(types.Integer, "start"), p(types.Integer, "end")}, Ret: types.ArrayOf(types.Integer), Throwing: series(false), Method: method + "generateSeriesInt(int,int)"}),
+		throwing(Overload{Params: []Param{p(types.Integer, "start"), p(types.Integer, "end"), p(types.Integer, "step")}, Ret: types.ArrayOf(types.Integer), Throwing: series(false), Method: method + "generateSeriesInt(int,int,int)"}),
+		throwing(Overload{Params: []Param{p(types.Bigint, "start"), p(types.Bigint, "end")}, Ret: types.ArrayOf(types.Bigint), Throwing: series(true), Method: method + "generateSeriesLong(long,long)"}),
+		throwing(Overload{Params: []Param{p(types.Bigint, "start"), p(types.Bigint, "end"), p(types.Integer, "step")}, Ret: types.ArrayOf(types.Bigint), Throwing: series(true), Method: method + "generateSeriesLong(long,long,int)"}),
 	}})
 }
 
@@ -451,11 +452,13 @@ func init() {
 const maxSeries = 1 << 20
 
 // series is GenerateSeries: start to end inclusive by step (1 or -1 by
-// default); a zero step, one of the wrong sign or a NULL gives NULL.
-func series(long bool) func(a []any) any {
-	return func(a []any) any {
+// default). A zero step or one of the wrong sign throws its
+// KsqlFunctionException, a NULL for its primitive parameters fails the
+// invocation; a series past maxSeries elements is NULL.
+func series(long bool) func(a []any) (any, []string) {
+	return func(a []any) (any, []string) {
 		if a[0] == nil || a[1] == nil || (len(a) > 2 && a[2] == nil) {
-			return nil
+			return nil, nullForPrimitive
 		}
 		start, end := types.ToInt(a[0]), types.ToInt(a[1])
 		step := int64(1)
@@ -466,8 +469,13 @@ func series(long bool) func(a []any) any {
 			step = int64(a[2].(int32))
 		}
 		diff := end - start
-		if step == 0 || (diff > 0 && step < 0) || (diff < 0 && step > 0) || diff/step >= maxSeries {
-			return nil
+		switch {
+		case step == 0:
+			return nil, threw("GENERATE_SERIES step cannot be zero")
+		case diff > 0 && step < 0 || diff < 0 && step > 0:
+			return nil, threw("GENERATE_SERIES step has wrong sign")
+		case diff/step >= maxSeries:
+			return nil, nil
 		}
 		out := make([]any, 0, diff/step+1)
 		for v, n := start, diff/step+1; n > 0; v, n = v+step, n-1 {
@@ -477,6 +485,6 @@ func series(long bool) func(a []any) any {
 				out = append(out, int32(v))
 			}
 		}
-		return out
+		return out, nil
 	}
 }

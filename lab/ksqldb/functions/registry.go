@@ -23,7 +23,44 @@ type Overload struct {
 	variadic bool // the last parameter takes any number of arguments (Java varargs)
 	Ret      types.Type
 	Fn       func(args []any) any
+	// Throwing, when set, is the @Udf method where what it throws is
+	// known: its value, or the messages of what Method.invoke throws (see
+	// threw and nullForPrimitive), Fn its value alone. Method is the method
+	// as Method.toString writes it.
+	Throwing func(args []any) (any, []string)
+	Method   string
 }
+
+// Invoke calls a throwing overload as DynamicFunctionInvoker.eval does
+// (confluentinc/ksql v7.9.0 ksqldb-engine .../function/DynamicFunctionInvoker.java):
+// its value, or the messages of the KsqlFunctionException "Failed to
+// invoke function <method>" wrapping what Method.invoke threw.
+func (o Overload) Invoke(args []any) (any, []string) {
+	v, thrown := o.Throwing(args)
+	if thrown == nil {
+		return v, nil
+	}
+	return nil, append([]string{"Failed to invoke function " + o.Method}, thrown...)
+}
+
+// throwing is o with Fn its Throwing's value.
+func throwing(o Overload) Overload {
+	o.Fn = func(args []any) any {
+		v, _ := o.Throwing(args)
+		return v
+	}
+	return o
+}
+
+// threw is what Method.invoke throws for a UDF method that threw an
+// exception of these messages: the InvocationTargetException around it.
+func threw(msgs ...string) []string {
+	return append([]string{"java.lang.reflect.InvocationTargetException"}, msgs...)
+}
+
+// nullForPrimitive is what Method.invoke throws for a NULL passed to a
+// primitive parameter: an IllegalArgumentException without a message.
+var nullForPrimitive = []string{"java.lang.IllegalArgumentException"}
 
 // UDF is a scalar function: the name as its @UdfDescription spells it (used
 // in ksqlDB's messages) and its overloads in declaration order.
