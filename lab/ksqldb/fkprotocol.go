@@ -31,10 +31,8 @@ import (
 // topics sees. Keys and values are in the serdes ksqlDB hands Kafka
 // Streams: the PrependAlias steps' (TableSelectBuilder over internalFormats,
 // confluentinc/ksql v7.9.0), the left value hashed for the subscription's
-// hash. Only formats without a schema registry are written: the others'
-// serializers register subjects under Kafka Streams' pseudo topics
-// (<registration topic>-pk, -fk, -vh), whose schema ids are not known
-// here.
+// hash. In a format of the schema registry each serializer registers its
+// schema under the subject Kafka Streams hands it (see fkSubjects).
 type fkProtocol struct {
 	sub      *fkSubscription
 	plan     *planner.ForeignKeySubscription
@@ -44,7 +42,12 @@ type fkProtocol struct {
 	row      []any // the joined row the foreign key is evaluated on
 	// the left key, left value, right key and right value serdes
 	lkey, lval, rkey, rval *formats.Serde
-	regPart                kgo.TopicPartitioner // the registration topic's default partitioner
+	// the serdes that register the subjects lkey and rkey do not: the
+	// foreign key under the -fk pseudo topic, the left key under the
+	// response topic (their bytes are rkey's and lkey's, as the registry
+	// gives a schema one id under every subject)
+	fkey, respKey *formats.Serde
+	regPart       kgo.TopicPartitioner // the registration topic's default partitioner
 
 	left  map[string]fkLeftRow         // by the left row's encoded key: the left table's store
 	right map[string]fkRightRow        // by the right key's bytes: the right table's
@@ -75,36 +78,56 @@ func (s *Server) newFKProtocol(sub *fkSubscription, plan *planner.Plan, rekeys b
 	}
 	fs := sub.plan
 	step := jp.Steps[0]
-	return &fkProtocol{
+	fp := &fkProtocol{
 		sub: sub, plan: fs, leftJoin: step.Type == sql.LeftJoin,
 		fkExpr: step.LeftKey.Eval, base: jp.Leaves[0].Base, row: make([]any, jp.Width),
-		lkey:    fkSerde(s, left, fs.Left.Keys, true, sub.registration+"-pk"),
-		lval:    fkSerde(s, left, fs.Left.Values, false, sub.registration+"-vh"),
-		rkey:    fkSerde(s, right, fs.Right.Keys, true, sub.registration),
-		rval:    fkSerde(s, right, fs.Right.Values, false, sub.response),
 		regPart: kgo.StickyKeyPartitioner(nil).ForTopic(sub.registration),
 		left:    map[string]fkLeftRow{}, right: map[string]fkRightRow{}, subs: map[string]map[string][]byte{},
 	}
+	reg, resp := sub.registration, sub.response
+	fp.lkey, fp.lval = s.aliasSerde(left, fs.Left.Keys, true, reg+"-pk"), s.aliasSerde(left, fs.Left.Values, false, reg+"-vh")
+	fp.rkey, fp.rval = s.aliasSerde(right, fs.Right.Keys, true, reg), s.aliasSerde(right, fs.Right.Values, false, resp)
+	fp.fkey, fp.respKey = s.aliasSerde(right, fs.Right.Keys, true, reg+"-fk"), s.aliasSerde(left, fs.Left.Keys, true, resp)
+	return fp
+}
+
+// aliasSerde is a serde of a PrependAlias step's key (key set) or value
+// columns, in its table's formats and schema names (the step's formats,
+// as the join's; see leftFormatSerdes), writing under topic.
+func (s *Server) aliasSerde(src *metastore.Source, cols []types.Column, key bool, topic string) *formats.Serde {
+	if key {
+		k, _ := s.leftFormatSerdes(src, cols, nil, topic)
+		return k
+	}
+	_, v := s.leftFormatSerdes(src, nil, cols, topic)
+	return v
+}
+
+// serdes are the protocol's serdes in the order Kafka Streams' serializers
+// first register their subjects, under TopicNameStrategy (<topic>-key for
+// a key serde, -value for a value serde), when a left row first subscribes
+// to a right row: the left value hashed under <registration topic>-vh
+// (SubscriptionSendProcessorSupplier.hash), the registration record's key
+// and the subscription's primary key under <registration topic>-pk
+// (SubscriptionWrapperSerde), the store's foreign key under
+// <registration topic>-fk (CombinedKeySchema), the answer's key and
+// right value under the response topic (SubscriptionResponseWrapperSerde
+// serializes the value with the topic it is handed). They are registered
+// as the query starts, as its other internal topics' are.
+func (fp *fkProtocol) serdes() []*formats.Serde {
+	return []*formats.Serde{fp.lval, fp.rkey, fp.lkey, fp.fkey, fp.respKey, fp.rval}
 }
 
 // fkWritableFormats reports the formats whose records the protocol writes:
-// none that needs the schema registry, and a right key format whose
-// serializer writes a null key as null bytes (KAFKA: KafkaSerdeFactory's
-// RowSerializer; JSON: KsqlConnectSerializer), as a null foreign key is.
+// a right key format whose serializer writes a null key as null bytes
+// (KAFKA: KafkaSerdeFactory's RowSerializer; JSON: KsqlConnectSerializer;
+// AVRO: an unwrapped key's root schema is not optional), as a null foreign
+// key is.
 func fkWritableFormats(left, right *metastore.Source) bool {
-	return slices.Contains([]string{formats.Kafka, formats.JSON}, right.KeyFormat) &&
-		slices.Contains([]string{formats.Kafka, formats.JSON, formats.Delimited}, left.KeyFormat) &&
-		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, left.ValueFormat) &&
-		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, right.ValueFormat)
-}
-
-// fkSerde is a serde of a PrependAlias step's key or value columns in its
-// table's format.
-func fkSerde(s *Server, src *metastore.Source, cols []types.Column, key bool, topic string) *formats.Serde {
-	if key {
-		return formats.NewSerde(src.KeyFormat, cols, true, topic, s.reg).WithDelimiter(src.KeyDelimiter).WithProtobufNullable(src.KeyProtoNullable)
-	}
-	return formats.NewSerde(src.ValueFormat, cols, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable)
+	return slices.Contains([]string{formats.Kafka, formats.JSON, formats.Avro}, right.KeyFormat) &&
+		slices.Contains([]string{formats.Kafka, formats.JSON, formats.Delimited, formats.Avro}, left.KeyFormat) &&
+		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR, formats.Avro}, left.ValueFormat) &&
+		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR, formats.Avro}, right.ValueFormat)
 }
 
 // pick is the columns of a table's input row at the indexes from.

@@ -286,6 +286,9 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	if q.projLog != nil {
 		out = append(out, q.projLog.key, q.projLog.val)
 	}
+	if q.fkProto != nil {
+		out = append(out, q.fkProto.serdes()...)
+	}
 	return out
 }
 

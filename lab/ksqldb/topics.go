@@ -59,13 +59,15 @@ func (s *Server) liveTopics(ctx context.Context, topics ...string) (map[string]l
 // <application id>-...-changelog or -repartition, or a foreign-key join's
 // subscription topic (<application id>-KTABLE-FK-JOIN-SUBSCRIPTION-
 // REGISTRATION- or -RESPONSE-<n>-topic; KafkaTopicClientImpl.deleteInternalTopics,
-// isInternalTopic), and every subject of such a topic
-// (SchemaRegistryUtil.cleanupInternalTopicSchemas). Failures are logged, as
-// there.
+// isInternalTopic), and the subjects of its -changelog and -repartition
+// topics (SchemaRegistryUtil.cleanupInternalTopicSchemas, isInternalSubject:
+// a foreign-key join's subjects stay). Failures are logged, as there.
 func (s *Server) deleteInternalTopics(ctx context.Context, app string) {
+	stateTopic := func(name string) bool {
+		return strings.HasPrefix(name, app+"-") && (strings.HasSuffix(name, "-changelog") || strings.HasSuffix(name, "-repartition"))
+	}
 	internal := func(name string) bool {
-		return strings.HasPrefix(name, app+"-") && (strings.HasSuffix(name, "-changelog") || strings.HasSuffix(name, "-repartition") ||
-			fkSubscriptionTopic.MatchString(name))
+		return stateTopic(name) || strings.HasPrefix(name, app+"-") && fkSubscriptionTopic.MatchString(name)
 	}
 	live, err := s.liveTopics(ctx)
 	if err != nil {
@@ -87,9 +89,9 @@ func (s *Server) deleteInternalTopics(ctx context.Context, app string) {
 		return
 	}
 	for _, subj := range subjects {
-		if topic, ok := strings.CutSuffix(subj, "-key"); ok && internal(topic) {
+		if topic, ok := strings.CutSuffix(subj, "-key"); ok && stateTopic(topic) {
 			s.deleteSubject(ctx, subj)
-		} else if topic, ok := strings.CutSuffix(subj, "-value"); ok && internal(topic) {
+		} else if topic, ok := strings.CutSuffix(subj, "-value"); ok && stateTopic(topic) {
 			s.deleteSubject(ctx, subj)
 		}
 	}
