@@ -558,12 +558,12 @@
 // -RESPONSE-<n>-topic and the subscription store's changelog, deleted with
 // its other internal topics (fksubscription.go), and writes Kafka Streams'
 // subscriptions, store entries and answers to them (fkprotocol.go) while
-// computing the join itself in memory (an AVRO table's serializers
-// registering their subjects under the topics and Kafka Streams' -pk, -fk
-// and -vh pseudo topics as the query starts, and left with the query's
-// end), but writes no record to them where a table's key or value format
-// is JSON_SR or PROTOBUF, the right table's key is DELIMITED or
-// PROTOBUF_NOSR, or a table is rekeyed before the join; it writes them for every table update,
+// computing the join itself in memory (the serializers of a table in a
+// format of the schema registry registering their subjects under the
+// topics and Kafka Streams' -pk, -fk and -vh pseudo topics as the query
+// starts, left with the query's end), but writes no record to them where
+// the right table's key is DELIMITED or PROTOBUF_NOSR, or a table is
+// rekeyed before the join; it writes them for every table update,
 // as it answers the join, where the tables' record caches may merge a key's
 // updates within a commit interval). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs

@@ -119,15 +119,15 @@ func (fp *fkProtocol) serdes() []*formats.Serde {
 }
 
 // fkWritableFormats reports the formats whose records the protocol writes:
-// a right key format whose serializer writes a null key as null bytes
-// (KAFKA: KafkaSerdeFactory's RowSerializer; JSON: KsqlConnectSerializer;
-// AVRO: an unwrapped key's root schema is not optional), as a null foreign
-// key is.
+// a right key format whose serializer writes a null foreign key as
+// leftRow does (not DELIMITED or PROTOBUF_NOSR), and value formats that
+// write the PrependAlias steps' several columns.
 func fkWritableFormats(left, right *metastore.Source) bool {
-	return slices.Contains([]string{formats.Kafka, formats.JSON, formats.Avro}, right.KeyFormat) &&
-		slices.Contains([]string{formats.Kafka, formats.JSON, formats.Delimited, formats.Avro}, left.KeyFormat) &&
-		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR, formats.Avro}, left.ValueFormat) &&
-		slices.Contains([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR, formats.Avro}, right.ValueFormat)
+	sr := []string{formats.Avro, formats.JSONSR, formats.Protobuf}
+	values := append([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, sr...)
+	return slices.Contains(append([]string{formats.Kafka, formats.JSON}, sr...), right.KeyFormat) &&
+		slices.Contains(append([]string{formats.Kafka, formats.JSON, formats.Delimited}, sr...), left.KeyFormat) &&
+		slices.Contains(values, left.ValueFormat) && slices.Contains(values, right.ValueFormat)
 }
 
 // pick is the columns of a table's input row at the indexes from.
@@ -163,7 +163,11 @@ func (fp *fkProtocol) leftRow(row operators.InRow) (fkLeftRow, []byte, error) {
 	clear(fp.row)
 	copy(fp.row[fp.base:], row.Vals)
 	var fk []byte
-	if v := fp.fkExpr(fp.row); v != nil {
+	// a null foreign key is null bytes where the serializer writes a
+	// null column alone (KAFKA: KafkaSerdeFactory's RowSerializer; JSON,
+	// JSON_SR, AVRO: KsqlConnectSerializer of the unwrapped column), a
+	// message of no field in PROTOBUF, which has no UNWRAP_SINGLES
+	if v := fp.fkExpr(fp.row); v != nil || fp.rkey.Format == formats.Protobuf {
 		if fk, err = fp.rkey.Encode([]any{v}); err != nil {
 			return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
 		}
