@@ -306,6 +306,55 @@ func TestTerminatingAnAvroForeignKeyJoinKeepsItsSubscriptionSubjects(t *testing.
 	}
 }
 
+// PROTOBUF has no UNWRAP_SINGLES: ksqlDB's KsqlKeyExtractor hands Kafka
+// Streams GenericKey.genericKey(null) for a null foreign key, which the
+// right table's key serializer writes as a message with no field set, not
+// null bytes (confluentinc/ksql v7.9.0 KsqlKeyExtractor, ProtobufSerdeFactory,
+// KsqlConnectSerializer: only a null row is null bytes). A LEFT JOIN's
+// subscription with a null foreign key is thus keyed by that message, kept
+// in the store, and answered by the right sub-topology as any other
+// (apache/kafka 3.9.0-rc3 SubscriptionReceiveProcessorSupplier drops only a
+// null key).
+func TestAProtobufLeftForeignKeyJoinKeysANullForeignKeyAsAnEmptyMessage(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	// the left value's nullable representation reads FOREIGN_KEY back as
+	// null where it is absent
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='OPTIONAL', partitions=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR) WITH (kafka_topic='right_topic', format='PROTOBUF', partitions=1);
+CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+	reg := st.reg.URL()
+	lk, _ := latestSchema(t, reg, "left_topic-key")
+	lv, _ := latestSchema(t, reg, "left_topic-value")
+	st.produceJoin(joinRec{"left_topic", 1000, protoLongKey(t, lk, 1), protoWireRecord(lv, 0, scalarField(nil, 1, "a"))})
+	registrations := fkRecords(t, st, queryTopic(id, fkRegistrationTopic), 1)
+	entries := fkRecords(t, st, queryTopic(id, fkSubscriptionLog), 1)
+	responses := fkRecords(t, st, queryTopic(id, fkResponseTopic), 1)
+	registration := queryTopic(id, fkRegistrationTopic)
+	vh, _ := latestSchema(t, reg, registration+"-vh-value")
+	pkID, _ := latestSchema(t, reg, registration+"-pk-key")
+	fkID, _ := latestSchema(t, reg, registration+"-key")
+	// optional fields: NAME "a", FOREIGN_KEY null (absent), ROWTIME 1000,
+	// ROWPARTITION 0, ROWOFFSET 0, L_ID 1
+	m := scalarField(scalarField(nil, 1, "a"), 3, int64(1000))
+	m = scalarField(scalarField(scalarField(m, 4, int32(0)), 5, int64(0)), 6, int64(1))
+	hash := fkHash(string(protoWireRecord(vh, 0, m)))
+	pk, fk := protoLongKey(t, pkID, 1), protoWireRecord(fkID, 0, nil)
+	sub := binary.BigEndian.AppendUint32(append(append([]byte{1, 2}, hash...), pk...), 0)
+	t.Run("the subscription is keyed by the message of no field", func(t *testing.T) {
+		fkSameRecords(t, registrations, []fkRec{{0, fk, sub, 1000}})
+	})
+	t.Run("the store keeps the subscription", func(t *testing.T) {
+		ck := append(binary.BigEndian.AppendUint32(nil, uint32(len(fk))), append(fk, pk...)...)
+		fkSameRecords(t, entries, []fkRec{{0, ck, sub, 1000}})
+	})
+	t.Run("the answer has no right row", func(t *testing.T) {
+		fkSameRecords(t, responses, []fkRec{{0, pk, append([]byte{0}, hash...), 1000}})
+	})
+}
+
 // avroLong is n as the Avro serializer writes a long under schema id:
 // the magic byte, the id, the zig-zag varint.
 func avroLong(id int, n int64) []byte {
