@@ -562,8 +562,9 @@
 // format of the schema registry registering their subjects under the
 // topics and Kafka Streams' -pk, -fk and -vh pseudo topics as the query
 // starts, left with the query's end), but writes no record to them where
-// the right table's key is DELIMITED or PROTOBUF_NOSR, or a table is
-// rekeyed before the join; it writes them for every table update,
+// the right table's key is DELIMITED (whose null foreign key's bytes
+// depend on the CSV printer's handling of a lone null field), or a table
+// is rekeyed before the join; it writes them for every table update,
 // as it answers the join, where the tables' record caches may merge a key's
 // updates within a commit interval). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs

@@ -120,12 +120,12 @@ func (fp *fkProtocol) serdes() []*formats.Serde {
 
 // fkWritableFormats reports the formats whose records the protocol writes:
 // a right key format whose serializer writes a null foreign key as
-// leftRow does (not DELIMITED or PROTOBUF_NOSR), and value formats that
+// leftRow does (not DELIMITED), and value formats that
 // write the PrependAlias steps' several columns.
 func fkWritableFormats(left, right *metastore.Source) bool {
 	sr := []string{formats.Avro, formats.JSONSR, formats.Protobuf}
 	values := append([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, sr...)
-	return slices.Contains(append([]string{formats.Kafka, formats.JSON}, sr...), right.KeyFormat) &&
+	return slices.Contains(append([]string{formats.Kafka, formats.JSON, formats.ProtobufNoSR}, sr...), right.KeyFormat) &&
 		slices.Contains(append([]string{formats.Kafka, formats.JSON, formats.Delimited}, sr...), left.KeyFormat) &&
 		slices.Contains(values, left.ValueFormat) && slices.Contains(values, right.ValueFormat)
 }
@@ -166,10 +166,14 @@ func (fp *fkProtocol) leftRow(row operators.InRow) (fkLeftRow, []byte, error) {
 	// a null foreign key is null bytes where the serializer writes a
 	// null column alone (KAFKA: KafkaSerdeFactory's RowSerializer; JSON,
 	// JSON_SR, AVRO: KsqlConnectSerializer of the unwrapped column), a
-	// message of no field in PROTOBUF, which has no UNWRAP_SINGLES
-	if v := fp.fkExpr(fp.row); v != nil || fp.rkey.Format == formats.Protobuf {
+	// message of no field in PROTOBUF and PROTOBUF_NOSR, which have no
+	// UNWRAP_SINGLES: without the registry's framing, zero bytes
+	if v := fp.fkExpr(fp.row); v != nil || fp.rkey.Format == formats.Protobuf || fp.rkey.Format == formats.ProtobufNoSR {
 		if fk, err = fp.rkey.Encode([]any{v}); err != nil {
 			return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
+		}
+		if fk == nil {
+			fk = []byte{}
 		}
 	}
 	val, err := fp.lval.Encode(pick(row.Vals, fp.plan.Left.From))

@@ -139,11 +139,15 @@ type fkRec struct {
 }
 
 func (r fkRec) String() string {
-	v := "<null>"
-	if r.value != nil {
-		v = fmt.Sprintf("%x", r.value)
+	return fmt.Sprintf("p%d %s %s @%d", r.part, fkBytes(r.key), fkBytes(r.value), r.ts)
+}
+
+// fkBytes is b in hex, "<null>" for null bytes (an empty key is not null).
+func fkBytes(b []byte) string {
+	if b == nil {
+		return "<null>"
 	}
-	return fmt.Sprintf("p%d %x %s @%d", r.part, r.key, v, r.ts)
+	return fmt.Sprintf("%x", b)
 }
 
 // fkRecords reads the n records of topic, checking it holds no more.
@@ -298,6 +302,41 @@ CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN rig
 			{0, pk, []byte{0x80}, 3000},
 			{0, pk, []byte{0x80}, 3000},
 		})
+	})
+}
+
+// A PROTOBUF_NOSR key has no UNWRAP_SINGLES either (see
+// TestAProtobufLeftForeignKeyJoinKeysANullForeignKeyAsAnEmptyMessage): the
+// right table's key serializer writes KsqlKeyExtractor's
+// GenericKey.genericKey(null) as a message with no field set, which
+// without the schema registry's framing is zero bytes, not null bytes, so
+// a LEFT JOIN's subscription with a null foreign key has an empty key and
+// a store entry (confluentinc/ksql v7.9.0 ProtobufNoSRSerdeFactory,
+// KsqlConnectSerializer; apache/kafka 3.9.0-rc3
+// SubscriptionReceiveProcessorSupplier).
+func TestALeftForeignKeyJoinOfAProtobufNoSRKeyedTableKeysANullForeignKeyAsEmptyBytes(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON', partitions=1);
+CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR) WITH (kafka_topic='right_topic', key_format='PROTOBUF_NOSR', value_format='JSON', partitions=1);
+CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;`, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+	st.produceJoin(joinRec{"left_topic", 1000, longKey(1), []byte(`{"NAME":"a","FOREIGN_KEY":null}`)})
+	hash := fkHash(`{"LEFT_TABLE_NAME":"a","LEFT_TABLE_FOREIGN_KEY":null,"LEFT_TABLE_ROWTIME":1000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":0,"LEFT_TABLE_L_ID":1}`)
+	pk := longKey(1)
+	sub := binary.BigEndian.AppendUint32(append(append([]byte{1, 2}, hash...), pk...), 0)
+	registrations := fkRecords(t, st, queryTopic(id, fkRegistrationTopic), 1)
+	entries := fkRecords(t, st, queryTopic(id, fkSubscriptionLog), 1)
+	responses := fkRecords(t, st, queryTopic(id, fkResponseTopic), 1)
+	t.Run("the subscription has an empty key", func(t *testing.T) {
+		fkSameRecords(t, registrations, []fkRec{{0, []byte{}, sub, 1000}})
+	})
+	t.Run("the store keeps the subscription under the empty foreign key", func(t *testing.T) {
+		fkSameRecords(t, entries, []fkRec{{0, append(binary.BigEndian.AppendUint32(nil, 0), pk...), sub, 1000}})
+	})
+	t.Run("the answer has no right row", func(t *testing.T) {
+		fkSameRecords(t, responses, []fkRec{{0, pk, append([]byte{0}, hash...), 1000}})
 	})
 }
 
