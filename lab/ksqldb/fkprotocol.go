@@ -32,7 +32,7 @@ import (
 // Streams: the PrependAlias steps' (TableSelectBuilder over internalFormats,
 // confluentinc/ksql v7.9.0), the left value hashed for the subscription's
 // hash. In a format of the schema registry each serializer registers its
-// schema under the subject Kafka Streams hands it (see fkSubjects).
+// schema under the subject Kafka Streams hands it (see serdes).
 type fkProtocol struct {
 	sub      *fkSubscription
 	plan     *planner.ForeignKeySubscription
@@ -108,12 +108,13 @@ func (s *Server) aliasSerde(src *metastore.Source, cols []types.Column, key bool
 // a key serde, -value for a value serde), when a left row first subscribes
 // to a right row: the left value hashed under <registration topic>-vh
 // (SubscriptionSendProcessorSupplier.hash), the registration record's key
-// and the subscription's primary key under <registration topic>-pk
-// (SubscriptionWrapperSerde), the store's foreign key under
-// <registration topic>-fk (CombinedKeySchema), the answer's key and
-// right value under the response topic (SubscriptionResponseWrapperSerde
-// serializes the value with the topic it is handed). They are registered
-// as the query starts, as its other internal topics' are.
+// under the registration topic, the subscription's primary key under
+// <registration topic>-pk (SubscriptionWrapperSerde), the store's foreign
+// key under <registration topic>-fk (CombinedKeySchema), the answer's key
+// and right value under the response topic
+// (SubscriptionResponseWrapperSerde serializes the value with the topic it
+// is handed). They are registered as the query starts, as its other
+// internal topics' are.
 func (fp *fkProtocol) serdes() []*formats.Serde {
 	return []*formats.Serde{fp.lval, fp.rkey, fp.lkey, fp.fkey, fp.respKey, fp.rval}
 }
