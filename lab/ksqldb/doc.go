@@ -510,7 +510,8 @@
 // alike (also before a later stream-stream join where the chain rekeys
 // nothing else but the first join's streams, or on the key after a rekey
 // of the result made after the table, or one that rekeys the result again
-// or its stream after such a rekey), as are two or more such
+// or its stream after such a rekey or after a rekey of a later stream made
+// after the table), as are two or more such
 // tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition; also before a
@@ -537,8 +538,7 @@
 // otherwise than the chain after a rekey of a stream-table join's stream
 // and anything else but later streams and the result, or of another table
 // and anything else, but in a chain keyed in a format that infers schemas
-// that rekeys no result before it, or before a stream-stream join that
-// rekeys a side after a rekey of a later stream made after the table, one
+// that rekeys no result before it, one
 // with two rekeyed tables before a stream-stream join that
 // rekeys its stream but one such a format forces), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a

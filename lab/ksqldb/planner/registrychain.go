@@ -78,8 +78,9 @@ import (
 // format than its join's, or in one that infers schemas, after joins that
 // rekey nothing but streams (the first stream-stream join's, a later
 // one's) or the result at an earlier step (a stream-stream join after it
-// only where nothing is rekeyed between them, or where it rekeys nothing
-// after a rekey of the result: derived topologies
+// only where nothing is rekeyed between them, where it rekeys nothing
+// after a rekey of the result, or where it rekeys a side after a rekey of
+// the result or of a later stream made after the table: derived topologies
 // stream-stream-stream-table-stream-result-rekeyed-table-key-format-mismatch,
 // -later-stream-rekeyed-table-key-format-mismatch and
 // stream-stream-table-stream-stream-table-key-format-mismatch-result-rekeyed-after-table), or nothing
@@ -264,12 +265,9 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		// one that rekeys only the result, its stream joined on its key
 		// in a key format that infers no schemas, the result's
 		resultOnly := !equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
-		if t := slices.IndexFunc(out, func(rp JoinRepartition) bool { return rp.Table }); st.Within != nil && !keyed && t >= 0 &&
-			slices.ContainsFunc(out[t+1:], func(rp JoinRepartition) bool { return rp.Step == 0 && rp.Leaf > 1 && !rp.Table }) ||
-			st.Within != nil && !keyed && !forcedStream && !resultOnly && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
-			// a stream-stream join that rekeys a side after a rekey of a
-			// later stream that came after a rekeyed table, or one that
-			// rekeys a side after two rekeyed tables but a stream forced
+		if st.Within != nil && !keyed && !forcedStream && !resultOnly && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
+			// a stream-stream join that rekeys a side after two rekeyed
+			// tables but a stream forced
 			// by a key format that infers schemas, or the result alone
 			// (rekeyedStepLayout: derived topology
 			// stream-stream-table-table-stream-both-key-format-mismatch-result-rekeyed):
@@ -285,7 +283,14 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// PrependAlias values where it was joined, or its stream:
 			// rekeyedStepLayout, afterRekeyLayout; derived topologies
 			// stream-stream-table-stream-stream-key-format-mismatch-result-rekeyed-twice-after-table
-			// and -stream-rekeyed-after-result-after-table)
+			// and -stream-rekeyed-after-result-after-table; one that
+			// rekeys a side after a rekey of a later stream made after
+			// the table finds the row that stream's join laid out, the
+			// table's PrependAlias values where it was joined, the
+			// stream's repartition's after them: rekeyedStepLayout,
+			// laterStepLayout; derived topologies
+			// stream-stream-table-stream-stream-key-format-mismatch-later-stream-then-result-rekeyed-after-table
+			// and -later-streams-rekeyed-after-table)
 			return nil
 		}
 		l, _ := jp.equivalent(st.leftExpr)
