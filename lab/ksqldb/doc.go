@@ -515,8 +515,8 @@
 // tables after stream-stream joins that
 // rekey nothing (each through its join's
 // <L_...>RightSourceKeyed-SelectKey-repartition; also before a
-// stream-stream join that rekeys nothing, or only the result, through
-// Join-left-repartition), and a
+// stream-stream join, whatever it rekeys: the result through
+// Join-left-repartition, its stream through Join-right-repartition), and a
 // first stream-table join's table keyed otherwise than its stream is
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
@@ -538,9 +538,7 @@
 // otherwise than the chain after a rekey of a stream-table join's stream
 // and anything else but later streams and the result, or of another table
 // and anything else, but in a chain keyed in a format that infers schemas
-// that rekeys no result before it, one
-// with two rekeyed tables before a stream-stream join that
-// rekeys its stream but one such a format forces), two streams of one
+// that rekeys no result before it), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while

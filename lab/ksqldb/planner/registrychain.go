@@ -86,8 +86,9 @@ import (
 // stream-stream-table-stream-stream-table-key-format-mismatch-result-rekeyed-after-table), or nothing
 // but other such tables (historical plan
 // multi-joins_-_stream-table-table_-_table_key_format_mismatch rekeys two;
-// a stream-stream join after them only where it rekeys neither side:
-// derived topology stream-stream-table-table-stream-both-key-format-mismatch),
+// a stream-stream join after them whatever it rekeys: derived topologies
+// stream-stream-table-table-stream-both-key-format-mismatch and its
+// -result-rekeyed, -stream-rekeyed and -both-rekeyed variants),
 // or the result at its own step (the join's key format the table's, one
 // that infers schemas, the result rekeyed into it through
 // <prefix>Join-repartition; historical plan
@@ -253,46 +254,23 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		st := jp.Steps[k]
 		rl := jp.Leaves[st.Right]
 		prefix := chainPrefix(n - 1 - k)
-		// a stream-stream step that rekeys neither side: the result keyed
-		// by its left expression, its stream by its right one in the
-		// chain's key format
-		lk, _ := jp.equivalent(st.leftExpr)
-		keyed := equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
-		// one on keys in a format that infers schemas: only its stream
-		// rekeyed, by its key (PreJoinRepartitionNode forces it), the
-		// result as the steps before it left it
-		forcedStream := equiv[lk] && rl.keyedBy(st.rightExpr) && formats.RegistryFormat(keyFormat)
-		// one that rekeys only the result, its stream joined on its key
-		// in a key format that infers no schemas, the result's
-		resultOnly := !equiv[lk] && rl.keyedBy(st.rightExpr) && !formats.RegistryFormat(keyFormat) && rl.Source.KeyFormat == keyFormat
-		if st.Within != nil && !keyed && !forcedStream && !resultOnly && len(slices.DeleteFunc(slices.Clone(out), func(rp JoinRepartition) bool { return !rp.Table })) > 1 {
-			// a stream-stream join that rekeys a side after two rekeyed
-			// tables but a stream forced
-			// by a key format that infers schemas, or the result alone
-			// (rekeyedStepLayout: derived topology
-			// stream-stream-table-table-stream-both-key-format-mismatch-result-rekeyed):
-			// not built here (one
-			// after a rekeyed table that came after such rekeys, one that
-			// rekeys nothing after such a rekey made after the table, or
-			// one that rekeys nothing, or only such a stream, after two
-			// rekeyed tables, finds the joined row laid out as the steps
-			// before it left it, each table's PrependAlias values where
-			// it was joined: afterRekeyLayout, laterStepLayout; one that
-			// rekeys a side after a rekey of the result made after the
-			// table rekeys the row that rekey laid out, the table's
-			// PrependAlias values where it was joined, or its stream:
-			// rekeyedStepLayout, afterRekeyLayout; derived topologies
-			// stream-stream-table-stream-stream-key-format-mismatch-result-rekeyed-twice-after-table
-			// and -stream-rekeyed-after-result-after-table; one that
-			// rekeys a side after a rekey of a later stream made after
-			// the table finds the row that stream's join laid out, the
-			// table's PrependAlias values where it was joined, the
-			// stream's repartition's after them: rekeyedStepLayout,
-			// laterStepLayout; derived topologies
-			// stream-stream-table-stream-stream-key-format-mismatch-later-stream-then-result-rekeyed-after-table
-			// and -later-streams-rekeyed-after-table)
-			return nil
-		}
+		// a stream-stream step after rekeyed tables finds the joined row
+		// as the steps before it laid it out, each table's PrependAlias
+		// values where it was joined, whatever it rekeys: nothing, or
+		// only its stream (laterStepLayout; derived topologies
+		// stream-stream-table-table-stream-both-key-format-mismatch and
+		// -stream-rekeyed, and after a rekey of a later stream made after
+		// the table
+		// stream-stream-table-stream-stream-key-format-mismatch-later-streams-rekeyed-after-table),
+		// the result (rekeyedStepLayout; derived topologies
+		// stream-stream-table-table-stream-both-key-format-mismatch-result-rekeyed
+		// and -both-rekeyed, and after a rekey of the result or of a
+		// later stream made after the table
+		// stream-stream-table-stream-stream-key-format-mismatch-result-rekeyed-twice-after-table
+		// and -later-stream-then-result-rekeyed-after-table), or its
+		// stream after a rekey of the result (afterRekeyLayout; derived
+		// topology
+		// stream-stream-table-stream-stream-key-format-mismatch-stream-rekeyed-after-result-after-table)
 		l, _ := jp.equivalent(st.leftExpr)
 		r, _ := jp.equivalent(st.rightExpr)
 		rekeyStream := !rl.keyedBy(st.rightExpr)
