@@ -45,10 +45,11 @@ func TestAForeignKeyJoinOfSchemaRegistryFormatsWritesItsSubscriptionsUnderKafkaS
 			lv, lvs := latestSchema(t, reg, "left_topic-value")
 			rk, _ := latestSchema(t, reg, "right_topic-key")
 			rv, rvs := latestSchema(t, reg, "right_topic-value")
-			st.produceJoin(
-				joinRec{"right_topic", 0, c.sourceKey(t, rk, 0), c.rightIn(t, rv, rvs)},
-				joinRec{"left_topic", 10000, c.sourceKey(t, lk, 1), c.leftIn(t, lv, lvs)},
-			)
+			// the left record after the right one is processed (the tables'
+			// topics are read apart)
+			st.produceJoin(joinRec{"right_topic", 0, c.sourceKey(t, rk, 0), c.rightIn(t, rv, rvs)})
+			st.records(queryTopic(id, "-KafkaTopic_Right-Reduce-changelog"), 1)
+			st.produceJoin(joinRec{"left_topic", 10000, c.sourceKey(t, lk, 1), c.leftIn(t, lv, lvs)})
 			registrations := fkRecords(t, st, queryTopic(id, fkRegistrationTopic), 1)
 			entries := fkRecords(t, st, queryTopic(id, fkSubscriptionLog), 1)
 			responses := fkRecords(t, st, queryTopic(id, fkResponseTopic), 1)

@@ -59,13 +59,20 @@ func TestAForeignKeyJoinWritesKafkaStreamsSubscriptionRecords(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
 	id := startFKJoin(t, st, url)
+	// The two tables' topics are read apart, so each step waits until the
+	// step before it has been processed (its store or subscription record
+	// written): which table's record comes first decides the answers, in
+	// Kafka Streams too.
+	st.produceJoin(joinRec{"right_topic", 0, longKey(0), []byte(`{"F1":"blah","F2":4}`)})
+	st.records(queryTopic(id, "-KafkaTopic_Right-Reduce-changelog"), 1)
 	st.produceJoin(
-		joinRec{"right_topic", 0, longKey(0), []byte(`{"F1":"blah","F2":4}`)},
 		joinRec{"left_topic", 10000, longKey(1), []byte(`{"NAME":"zero","FOREIGN_KEY":0}`)},
 		joinRec{"left_topic", 11000, longKey(1), []byte(`{"NAME":"one","FOREIGN_KEY":5}`)},
-		joinRec{"right_topic", 11500, longKey(5), []byte(`{"F1":"a","F2":6}`)},
-		joinRec{"left_topic", 12000, longKey(1), nil},
 	)
+	st.records(queryTopic(id, fkResponseTopic), 2)
+	st.produceJoin(joinRec{"right_topic", 11500, longKey(5), []byte(`{"F1":"a","F2":6}`)})
+	st.records(queryTopic(id, fkResponseTopic), 3)
+	st.produceJoin(joinRec{"left_topic", 12000, longKey(1), nil})
 	rightPart := func(k uint64) int32 {
 		return int32(kgo.StickyKeyPartitioner(nil).ForTopic("right_topic").Partition(&kgo.Record{Key: longKey(k)}, 2))
 	}
@@ -210,8 +217,12 @@ func TestAForeignKeyJoinsSubscriptionRecordsCarryTheirTableRecordsHeaders(t *tes
 			t.Fatalf("produce: %v", err)
 		}
 	}
+	// each after the one before it is processed (the tables' topics are
+	// read apart)
 	produce("right_topic", 0, 0, `{"F1":"blah","F2":4}`, "r0")
+	st.records(queryTopic(id, "-KafkaTopic_Right-Reduce-changelog"), 1)
 	produce("left_topic", 1000, 1, `{"NAME":"zero","FOREIGN_KEY":0}`, "l1")
+	st.records(queryTopic(id, fkResponseTopic), 1)
 	produce("right_topic", 2000, 0, `{"F1":"a","F2":5}`, "r2")
 	headers := func(rs []*kgo.Record) []string {
 		var out []string
@@ -354,15 +365,19 @@ CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR) WITH (kafka_topic
 CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id;`, earliest())
 	id := queryWriting(t, url, "OUTPUT")
 	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
-	st.produceJoin(joinRec{"right_topic", 1000, []byte("0"), []byte(`{"F1":"r"}`)},
-		joinRec{"left_topic", 2000, []byte("1"), []byte(`{"NAME":"a","FOREIGN_KEY":0}`)})
+	// each step waits for the one before it to be processed: the tables'
+	// topics are read apart (see TestAForeignKeyJoinWritesKafkaStreamsSubscriptionRecords)
+	st.produceJoin(joinRec{"right_topic", 1000, []byte("0"), []byte(`{"F1":"r"}`)})
+	st.records(queryTopic(id, "-KafkaTopic_Right-Reduce-changelog"), 1)
+	st.produceJoin(joinRec{"left_topic", 2000, []byte("1"), []byte(`{"NAME":"a","FOREIGN_KEY":0}`)})
 	fkRecords(t, st, queryTopic(id, fkResponseTopic), 1)
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
 	st.serve()
-	st.produceJoin(joinRec{"right_topic", 3000, []byte("0"), []byte(`{"F1":"s"}`)},
-		joinRec{"left_topic", 4000, []byte("1"), []byte(`{"NAME":"b","FOREIGN_KEY":7}`)})
+	st.produceJoin(joinRec{"right_topic", 3000, []byte("0"), []byte(`{"F1":"s"}`)})
+	fkRecords(t, st, queryTopic(id, fkResponseTopic), 2)
+	st.produceJoin(joinRec{"left_topic", 4000, []byte("1"), []byte(`{"NAME":"b","FOREIGN_KEY":7}`)})
 	before := fkHash(`{"LEFT_TABLE_NAME":"a","LEFT_TABLE_FOREIGN_KEY":0,"LEFT_TABLE_ROWTIME":2000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":0,"LEFT_TABLE_L_ID":1}`)
 	after := fkHash(`{"LEFT_TABLE_NAME":"b","LEFT_TABLE_FOREIGN_KEY":7,"LEFT_TABLE_ROWTIME":4000,"LEFT_TABLE_ROWPARTITION":0,"LEFT_TABLE_ROWOFFSET":1,"LEFT_TABLE_L_ID":1}`)
 	sub := func(instr byte, hash []byte) []byte {
