@@ -281,6 +281,7 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 		}
 		return nil
 	}
+	q.joinStores.committed()
 	q.repartitionCommitted(ctx, fs)
 	return nil
 }

@@ -51,6 +51,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 			}
 			continue
 		}
+		q.joinStores.committed()
 		q.repartitionCommitted(ctx, fs)
 		q.batchDone(fs)
 		if ctx.Err() != nil {

@@ -64,8 +64,11 @@ type joinStepStores struct {
 	// the side's row (planner.JoinStoreSide.Computed)
 	computed [2][]expr.Compiled
 	seq      [2]uint32 // per side, the window store's last sequence number
-	retain   int64     // the window stores' retention
-	vals     []any     // scratch: a stored row
+	// per side, seq as of the last committed batch: a restore while the
+	// query runs (a batch read again) goes on from there
+	committedSeq [2]uint32
+	retain       int64 // the window stores' retention
+	vals         []any // scratch: a stored row
 }
 
 // joinStoreLog is one store's changelog and the serdes of its records.
@@ -328,13 +331,28 @@ func (ss *joinStepStores) row(ctx context.Context, q *runningQuery, l *joinStore
 	return row, nil
 }
 
+// committed notes that the batch whose changes were logged so far has
+// committed.
+func (js *joinStores) committed() {
+	if js == nil {
+		return
+	}
+	for _, ss := range js.steps {
+		ss.committedSeq = ss.seq
+	}
+}
+
 // restore reads every store back from its changelog: the window stores,
 // then the outer stores' entries (the last record of each key). A record
-// it cannot read fails the restore. The sequence numbers start again, as
-// a store opened anew counts from 0.
+// it cannot read fails the restore. The sequence numbers go on from the
+// last committed batch's: a store opened anew counts from 0 (a query
+// started, as by a server's restart), and a restore while the query runs
+// (a batch whose transaction a rebalance aborted, read again) stands for a
+// store Kafka Streams keeps open across a rebalance (its cooperative
+// assignor keeps the task), whose count at_least_once never rewinds.
 func (js *joinStores) restore(ctx context.Context, q *runningQuery) error {
 	for _, ss := range js.steps {
-		ss.seq = [2]uint32{}
+		ss.seq = ss.committedSeq
 		for side, l := range ss.window {
 			err := q.srv.restoreChangelog(ctx, l.topic, func(r *kgo.Record) error {
 				if len(r.Key) < 12 {
