@@ -28,38 +28,9 @@ func TestLostMemberDoesNotRecount(t *testing.T) {
 	group := "_confluent-ksql-default_query_" + ents[1]["commandStatus"].(map[string]any)["queryId"].(string)
 	waitCommitted(t, st, group, 3)
 
-	// The next commit of the query's group waits until the member is gone.
-	var armed atomic.Bool
-	armed.Store(true)
-	hit, dropped := make(chan struct{}), make(chan struct{})
-	// A query with state commits its offsets in a transaction
-	// (TxnOffsetCommit), a stateless one with OffsetCommit.
-	hold := func(reqGroup string) {
-		if reqGroup == group && armed.CompareAndSwap(true, false) {
-			st.cluster.SleepControl(func() {
-				close(hit)
-				<-dropped
-			})
-		}
-	}
-	st.cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		st.cluster.KeepControl()
-		hold(req.(*kmsg.OffsetCommitRequest).Group)
-		return nil, nil, false
+	st.loseMemberAtNextCommit(group, func() {
+		st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}, {40030, "Clark/Lake", "red"}})
 	})
-	st.cluster.ControlKey(int16(kmsg.TxnOffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		st.cluster.KeepControl()
-		hold(req.(*kmsg.TxnOffsetCommitRequest).Group)
-		return nil, nil, false
-	})
-	st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}, {40030, "Clark/Lake", "red"}})
-	select {
-	case <-hit:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the query did not commit its second batch")
-	}
-	st.dropMembers(group)
-	close(dropped)
 
 	st.produceTurnstiles([]turnstileEvent{{40010, "Austin", "blue"}})
 	waitCommitted(t, st, group, 6)
@@ -112,6 +83,44 @@ func drained(t testing.TB, st *stack, offs kadm.OffsetResponses) bool {
 		}
 	})
 	return done
+}
+
+// loseMemberAtNextCommit makes the next offset commit of group, after
+// produce, wait until the group's members are dropped, so that it fails
+// with UNKNOWN_MEMBER_ID and the query reads its batch again. A query
+// with state commits its offsets in a transaction (TxnOffsetCommit), a
+// stateless one with OffsetCommit.
+func (st *stack) loseMemberAtNextCommit(group string, produce func()) {
+	st.t.Helper()
+	var armed atomic.Bool
+	armed.Store(true)
+	hit, dropped := make(chan struct{}), make(chan struct{})
+	hold := func(reqGroup string) {
+		if reqGroup == group && armed.CompareAndSwap(true, false) {
+			st.cluster.SleepControl(func() {
+				close(hit)
+				<-dropped
+			})
+		}
+	}
+	st.cluster.ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		st.cluster.KeepControl()
+		hold(req.(*kmsg.OffsetCommitRequest).Group)
+		return nil, nil, false
+	})
+	st.cluster.ControlKey(int16(kmsg.TxnOffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		st.cluster.KeepControl()
+		hold(req.(*kmsg.TxnOffsetCommitRequest).Group)
+		return nil, nil, false
+	})
+	produce()
+	select {
+	case <-hit:
+	case <-time.After(30 * time.Second):
+		st.t.Fatal("the query did not commit its next batch")
+	}
+	st.dropMembers(group)
+	close(dropped)
 }
 
 // dropMembers removes every member of group, as a broker that forgot the
