@@ -29,7 +29,7 @@ import (
 //     record put (KStreamJoinWindow) keyed by the join key in the join's
 //     internal key format (windowed as the streams are), the record's time
 //     in 8 big-endian bytes and a 4-byte sequence number the store counts
-//     from 1 since it was opened, as it keeps duplicates
+//     from 1 since it was opened (each task's store its own), as it keeps duplicates
 //     (state/internals/ChangeLoggingWindowBytesStore, WindowKeySchema.
 //     toStoreKeyBinary); the value is the side's PrependAlias row in its
 //     value format (ksqlDB's StreamStreamJoinBuilder), the record's time the
@@ -63,10 +63,13 @@ type joinStepStores struct {
 	// computed: per side, the expression of a stored value computed over
 	// the side's row (planner.JoinStoreSide.Computed)
 	computed [2][]expr.Compiled
-	seq      [2]uint32 // per side, the window store's last sequence number
-	// per side, seq as of the last committed batch: a restore while the
-	// query runs (a batch read again) goes on from there
-	committedSeq [2]uint32
+	// seq is, per task (partition) and side, the window store's last
+	// sequence number: each task opens its own stores
+	// (ChangeLoggingWindowBytesStore keeps seqnum per store instance)
+	seq map[int32]*[2]uint32
+	// per task and side, seq as of the last committed batch: a restore
+	// while the query runs (a batch read again) goes on from there
+	committedSeq map[int32][2]uint32
 	retain       int64 // the window stores' retention
 	vals         []any // scratch: a stored row
 }
@@ -94,7 +97,7 @@ func (s *Server) newJoinStores(app string, q *sql.Query, plan *planner.Plan, sto
 		}
 		ws := stores[step]
 		st := plan.Join.Steps[step]
-		ss := &joinStepStores{step: step, this: planner.ThisSide(st.Type), retain: operators.JoinStoreRetention(st.Within)}
+		ss := &joinStepStores{step: step, this: planner.ThisSide(st.Type), retain: operators.JoinStoreRetention(st.Within), seq: map[int32]*[2]uint32{}, committedSeq: map[int32][2]uint32{}}
 		names := [2]string{ws.This, ws.Other}
 		if ws.RightIsThis {
 			names[0], names[1] = names[1], names[0]
@@ -220,8 +223,8 @@ func (js *joinStores) record(q *runningQuery, c operators.Change) (*kgo.Record, 
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", l.topic, err)
 		}
-		ss.seq[e.Side] = (ss.seq[e.Side] + 1) & 0x7FFFFFFF
-		kb = binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64(kb, uint64(e.TS)), ss.seq[e.Side])
+		seq := ss.nextSeq(c.Task(), e.Side)
+		kb = binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64(kb, uint64(e.TS)), seq)
 		var v []byte
 		if !e.Null {
 			if v, err = ss.value(l, e.Side, e.KeyVal, e.Row); err != nil {
@@ -338,8 +341,23 @@ func (js *joinStores) committed() {
 		return
 	}
 	for _, ss := range js.steps {
-		ss.committedSeq = ss.seq
+		clear(ss.committedSeq)
+		for task, seq := range ss.seq {
+			ss.committedSeq[task] = *seq
+		}
 	}
+}
+
+// nextSeq counts the next sequence number of a side's window store of a
+// task.
+func (ss *joinStepStores) nextSeq(task int32, side int) uint32 {
+	seq := ss.seq[task]
+	if seq == nil {
+		seq = new([2]uint32)
+		ss.seq[task] = seq
+	}
+	seq[side] = (seq[side] + 1) & 0x7FFFFFFF
+	return seq[side]
 }
 
 // restore reads every store back from its changelog: the window stores,
@@ -352,7 +370,10 @@ func (js *joinStores) committed() {
 // assignor keeps the task), whose count at_least_once never rewinds.
 func (js *joinStores) restore(ctx context.Context, q *runningQuery) error {
 	for _, ss := range js.steps {
-		ss.seq = ss.committedSeq
+		clear(ss.seq)
+		for task, seq := range ss.committedSeq {
+			ss.seq[task] = &seq
+		}
 		for side, l := range ss.window {
 			err := q.srv.restoreChangelog(ctx, l.topic, func(r *kgo.Record) error {
 				if len(r.Key) < 12 {
