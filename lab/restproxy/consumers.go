@@ -549,13 +549,9 @@ func (p *Proxy) decodeBody(w http.ResponseWriter, r *http.Request, v any) *apiEr
 // paths free names: a body nested past Jackson's depth inside one of them
 // is refused as Jackson refuses it (depth.go).
 func (p *Proxy) decodeBodyOf(w http.ResponseWriter, r *http.Request, v any, free func(path []any) bool) *apiError {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.cfg.maxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return httpError(http.StatusRequestEntityTooLarge)
-		}
-		return jsonError("read request body: %s", err)
+	body, e := p.readBody(w, r)
+	if e != nil {
+		return e
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
@@ -576,6 +572,20 @@ func (p *Proxy) decodeBodyOf(w http.ResponseWriter, r *http.Request, v any, free
 		return jsonError("%s", jsonErrorText(err))
 	}
 	return nil
+}
+
+// readBody reads a request body up to the proxy's bound; a longer one is
+// answered 413.
+func (p *Proxy) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.cfg.maxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, httpError(http.StatusRequestEntityTooLarge)
+		}
+		return nil, jsonError("read request body: %s", err)
+	}
+	return body, nil
 }
 
 // nullBody is Jersey's bean validation answer to a missing @NotNull body.

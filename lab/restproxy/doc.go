@@ -7,9 +7,13 @@
 //   - router.go: the method+path table (net/http.ServeMux patterns) and the
 //     adapter that gives unknown paths and methods Jersey's 404/405 bodies.
 //   - produce.go, request.go, serialize.go, partitioner.go, topics.go: API v2
-//     produce (POST /topics/{topic}) and topic metadata. Every record of a
-//     request is validated and encoded before anything is produced
-//     (acks=all, uncompressed), so a rejected request writes nothing.
+//     produce (POST /topics/{topic}) and topic metadata; v2_bind.go binds
+//     the body as Jackson binds kafka-rest's v2 ProduceRequest and answers
+//     what it refuses as rest-utils' JsonMappingExceptionMapper does (400,
+//     Jackson's original message, its first class name shortened). Every
+//     record of a request is validated and encoded before anything is
+//     produced (acks=all, uncompressed), so a rejected request writes
+//     nothing.
 //     partitions_v2.go: the v2 partition and broker resources, including
 //     produce to a partition.
 //   - consumers.go (HTTP), consumer_state.go (instances), consumer_records.go
@@ -22,7 +26,8 @@
 //     message, first line, for what it refuses), with v3_jackson.go,
 //     v3_instant.go and v3_base64.go (Jackson's scalar, Instant and
 //     byte[] deserializers),
-//     v3_batch.go (records:batch), v3_groups.go (consumer groups,
+//     v3_batch.go (records:batch; v3_batch_bind.go binds its body with
+//     the same builder binding, answered as a v2 body is), v3_groups.go (consumer groups,
 //     consumers, lags), v3_replicas.go
 //     (partition replicas, consumer assignments): API v3.
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
@@ -90,13 +95,14 @@
 //     unescaped, is refused for that character; Jackson's parser reads on
 //     past the string's end in those cases and fails the rest of the
 //     stream.
-//   - v2 produce and v3 records:batch answer a mistyped member with a JSON
-//     {"error_code":400,"message"} whose message is Go's or an
-//     approximation of Jackson's first line; kafka-rest answers them
-//     through jackson-jaxrs-base's JsonMappingExceptionMapper, a
-//     text/plain 400 holding Jackson's whole message (location and
-//     reference chain included). Only the streamed v3 produce gives
-//     Jackson's texts.
+//   - A v2 produce or records:batch body that is not JSON is answered
+//     400 with Go's parse error; kafka-rest answers Jackson's
+//     JsonParseException text (rest-utils' JsonParseExceptionMapper, or
+//     its JsonMappingExceptionMapper when databind wrapped it). Members
+//     written after such an object is built (every creator member seen)
+//     are bound as before it; a records:batch entry is built only at its
+//     end, so an unknown member before its sixth creator member is
+//     reported after the members that follow.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

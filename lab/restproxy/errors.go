@@ -23,6 +23,9 @@ type apiError struct {
 	Status  int    `json:"-"`
 	Code    int    `json:"error_code"`
 	Message string `json:"message"`
+	// unknown names the member a Jackson refusal is about when the
+	// refusal is UnrecognizedPropertyException (jacksonUnknown).
+	unknown string
 }
 
 func (e *apiError) Error() string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -47,14 +46,9 @@ func (p *Proxy) produceTo(w http.ResponseWriter, r *http.Request, topic string, 
 		writeError(w, httpError(http.StatusNotAcceptable))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.cfg.maxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, httpError(http.StatusRequestEntityTooLarge))
-			return
-		}
-		writeError(w, jsonError("read request body: %s", err))
+	body, apiErr := p.readBody(w, r)
+	if apiErr != nil {
+		writeError(w, apiErr)
 		return
 	}
 	req, apiErr := decodeProduceRequest(body)

@@ -36,13 +36,15 @@ func TestAnUnknownFieldOfAV2ProduceRequestIsUnprocessable(t *testing.T) {
 	e.assertUnchanged("t", before)
 }
 
-// Jackson reads a body in order and stops at its first problem, so a
-// mistyped field before an unknown one is the answer, and the reverse.
+// Jackson reads a body in order and stops at the first member it cannot
+// bind, but keeps a member the creator lacks until the object is built
+// (jackson-databind 2.16.0 BeanDeserializer._deserializeUsingPropertyBased
+// buffers it and reports it after creator.build): a mistyped field is the
+// answer whether it comes before or after an unknown one in the same
+// object (v2_jackson_test.go has the unknown-first cases).
 func TestAV2ProduceRequestIsAnsweredForItsFirstProblemInBodyOrder(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.createTopic("t", 1)
-	e.wantUnrecognized(e.post("t", ctJSON, `{"bogus":1,"key_schema_id":"x"}`), "bogus")
-	e.wantUnrecognized(e.post("t", ctJSON, `{"records":[{"bogus":1,"partition":"x"}]}`), "bogus")
 	first := e.post("t", ctJSON, `{"key_schema_id":"x","bogus":1}`)
 	typed := e.post("t", ctJSON, `{"key_schema_id":"x"}`)
 	if first.status != http.StatusBadRequest || string(first.body) != string(typed.body) {

@@ -3,7 +3,6 @@ package restproxy
 import (
 	"encoding/json"
 	"net/http"
-	"unicode/utf8"
 )
 
 // POST /v3/clusters/{cluster}/topics/{topic}/records:batch, as kafka-rest's
@@ -40,13 +39,21 @@ type v3BatchFailure struct {
 	Message   string `json:"message"`
 }
 
+// produceBatchErrorCode is Errors.PRODUCE_BATCH_EXCEPTION_ERROR_CODE.
+const produceBatchErrorCode = 42208
+
 func batchError(msg string) *apiError {
-	return newAPIError(http.StatusUnprocessableEntity, 42208, "%s", msg)
+	return newAPIError(http.StatusUnprocessableEntity, produceBatchErrorCode, "%s", msg)
 }
 
 func (p *Proxy) produceBatchV3(w http.ResponseWriter, c v3ctx) {
-	var req *v3BatchRequest
-	if e := p.decodeBodyOf(w, c.r, &req, v3BatchData); e != nil {
+	body, e := p.readBody(w, c.r)
+	if e != nil {
+		writeV3Error(w, e)
+		return
+	}
+	req, e := decodeBatchRequest(body)
+	if e != nil {
 		writeV3Error(w, e)
 		return
 	}
@@ -58,11 +65,7 @@ func (p *Proxy) produceBatchV3(w http.ResponseWriter, c v3ctx) {
 	seen := map[string]bool{}
 	for i, e := range req.Entries {
 		var id string
-		if len(e.ID) == 0 || e.ID[0] != '"' || json.Unmarshal(e.ID, &id) != nil ||
-			id == "" || utf8.RuneCountInString(id) > 80 {
-			writeV3Error(w, batchError("Batch entry identifier is not a valid string."))
-			return
-		}
+		_ = json.Unmarshal(e.ID, &id) // a string: bindBatchEntry checked it
 		if seen[id] {
 			writeV3Error(w, batchError("Batch entry IDs are not distinct."))
 			return

@@ -19,13 +19,28 @@ import (
 
 // decodeV3Record binds one streamed record.
 func decodeV3Record(raw json.RawMessage, rec *v3ProduceRecord) *apiError {
-	switch shape, _ := jacksonToken(raw); shape {
-	case "Object":
-	case "Null":
+	if shape, _ := jacksonToken(raw); shape == "Null" {
 		// ProduceRequest.Deserializer calls setOriginalSize on the null
 		// builder; the NullPointerException is GenericExceptionMapper's.
 		return newAPIError(http.StatusInternalServerError, http.StatusInternalServerError, "Internal Server Error")
-	default:
+	}
+	return bindV3Builder(raw, rec, v3BuilderHooks{})
+}
+
+// v3BuilderHooks is what a records:batch entry's builder
+// (entities/v3/ProduceBatchRequestEntry.java) adds to a streamed record's:
+// member binds a creator member the record's builder lacks and reports
+// whether it took it; created is the creator's own refusal, made before it
+// copies the headers.
+type v3BuilderHooks struct {
+	member  func(m member) (bool, *apiError)
+	created func() *apiError
+}
+
+// bindV3Builder binds a record's builder through its creator; raw is not
+// JSON null.
+func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHooks) *apiError {
+	if shape, _ := jacksonToken(raw); shape != "Object" {
 		return scalarForBean(javaBuilder, raw)
 	}
 	members, err := objectMembers(raw)
@@ -58,9 +73,20 @@ func decodeV3Record(raw json.RawMessage, rec *v3ProduceRecord) *apiError {
 		case "timestamp":
 			rec.Timestamp, e = jacksonInstant(m.value)
 		default:
+			if hooks.member != nil {
+				var took bool
+				if took, e = hooks.member(m); took || e != nil {
+					break
+				}
+			}
 			unknown = append(unknown, m.name)
 		}
 		if e != nil {
+			return e
+		}
+	}
+	if hooks.created != nil {
+		if e := hooks.created(); e != nil {
 			return e
 		}
 	}
@@ -75,7 +101,7 @@ func decodeV3Record(raw json.RawMessage, rec *v3ProduceRecord) *apiError {
 		rec.Headers = append(rec.Headers, *h)
 	}
 	if len(unknown) > 0 {
-		return jacksonError(v3UnknownField, unknown[0])
+		return jacksonUnknown(v3UnknownField, unknown[0])
 	}
 	return nil
 }
@@ -147,7 +173,7 @@ func decodeV3Header(raw json.RawMessage) (*v3ProduceHeader, *apiError) {
 		return nil, jacksonError("Cannot construct instance of `%s`, problem: Null name", javaHeader)
 	}
 	if len(unknown) > 0 {
-		return nil, jacksonError(v3UnknownHeaderField, unknown[0])
+		return nil, jacksonUnknown(v3UnknownHeaderField, unknown[0])
 	}
 	h.Name = *name
 	return &h, nil
@@ -197,7 +223,7 @@ func decodeV3Data(raw json.RawMessage) (*v3ProduceData, *apiError) {
 		return nil, jacksonError("Cannot construct instance of `%s`, problem: %s", javaData, problem)
 	}
 	if len(unknown) > 0 {
-		return nil, jacksonError(v3UnknownDataField, unknown[0])
+		return nil, jacksonUnknown(v3UnknownDataField, unknown[0])
 	}
 	return &d, nil
 }

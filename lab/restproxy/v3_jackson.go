@@ -54,6 +54,15 @@ func jacksonError(format string, a ...any) *apiError {
 	return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "%s", strings.TrimFunc(msg, func(r rune) bool { return r <= ' ' }))
 }
 
+// jacksonUnknown is UnrecognizedPropertyException for the member name,
+// worded by format; it remembers the name, which is all rest-utils'
+// JacksonMessageBodyProvider answers of it (unrecognized).
+func jacksonUnknown(format, name string) *apiError {
+	e := jacksonError(format, name)
+	e.unknown = name
+	return e
+}
+
 // jacksonToken is the shape and JsonToken Jackson names a JSON value by.
 func jacksonToken(raw json.RawMessage) (shape, token string) {
 	switch raw[0] {

@@ -1,0 +1,241 @@
+package restproxy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+)
+
+// A v2 produce body is bound as Jackson 2.16 binds kafka-rest v7.9.0's
+// entities/v2/ProduceRequest.java, and a refusal answered as rest-utils
+// answers it (restUtilsMapped). ProduceRequest and ProduceRecord are
+// AutoValue classes read through a static @JsonCreator (a List of
+// ProduceRecord, Integer, String, Integer, String; and Integer, JsonNode,
+// JsonNode). BeanDeserializer._deserializeUsingPropertyBased binds the
+// members in the order written, stopping at the first it cannot bind,
+// and keeps a member the creator lacks until the object is built: at its
+// end, or as soon as every creator member has been seen, after which the
+// AutoValue class's own deserializer refuses any other member at once.
+// Building ProduceRequest copies the records with ImmutableList.copyOf,
+// which refuses a null record.
+
+// Java types of entities/v2/ProduceRequest.java as Jackson names them.
+const (
+	javaV2Request = "io.confluent.kafkarest.entities.v2.ProduceRequest"
+	javaV2Record  = "io.confluent.kafkarest.entities.v2.ProduceRequest$ProduceRecord"
+	javaV2Records = "java.util.ArrayList<" + javaV2Record + ">"
+)
+
+// v2Unknown words a member ProduceRequest or ProduceRecord lacks; only its
+// name reaches the client.
+const v2Unknown = `Unrecognized field "%s"`
+
+// restUtilsMapped is a Jackson refusal of a body Jersey reads as one
+// entity, as kafka-rest 7.9 answers it: an unknown member is
+// JacksonMessageBodyProvider's 422 (unrecognized); any other mapping error
+// is answered by rest-utils' JsonMappingExceptionMapper, which Jersey 2.36
+// picks before jackson-jaxrs-base's for its @Priority(1): 400 and Jackson's
+// original message (no location, no reference chain) sanitised
+// (restUtilsSanitized).
+func restUtilsMapped(e *apiError) *apiError {
+	switch {
+	case e == nil:
+		return nil
+	case e.unknown != "":
+		return unrecognized(e.unknown)
+	case e.Status != 400:
+		return e
+	}
+	return jsonError("%s", restUtilsSanitized(e.Message))
+}
+
+// decodeProduceRequest binds a v2 produce body. A body nested past
+// Jackson's depth inside a key or value is refused for it (depth.go);
+// content after the first JSON value is ignored.
+func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
+	if _, deep := tooDeepIn(body, v2RecordData); deep {
+		return nil, tooDeepBody()
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nullRequest()
+		}
+		return nil, jsonError("%s", jsonErrorText(err))
+	}
+	if isNull(raw) {
+		return nil, nullRequest()
+	}
+	req, e := bindV2Request(raw)
+	if e != nil {
+		return nil, restUtilsMapped(e)
+	}
+	return req, nil
+}
+
+// creatorMembers follows an object bound through a properties creator:
+// which of its members have been seen, and whether the object is built.
+type creatorMembers struct {
+	n     int
+	seen  map[string]bool
+	built bool
+}
+
+// bound notes a creator member bound and reports whether the object is
+// built with it.
+func (c *creatorMembers) bound(name string) bool {
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[name] = true
+	if !c.built && len(c.seen) == c.n {
+		c.built = true
+		return true
+	}
+	return false
+}
+
+func bindV2Request(raw json.RawMessage) (*produceRequest, *apiError) {
+	if shape, _ := jacksonToken(raw); shape != "Object" {
+		return nil, scalarForBean(javaV2Request, raw)
+	}
+	members, err := objectMembers(raw)
+	if err != nil {
+		return nil, jsonError("%s", jsonErrorText(err))
+	}
+	req := &produceRequest{}
+	var records []*produceRecord
+	var unknown []string
+	build := func() *apiError {
+		for i, r := range records {
+			if r == nil {
+				return jacksonError("Cannot construct instance of `%s`, problem: at index %d", javaV2Request, i)
+			}
+		}
+		if len(unknown) > 0 {
+			return jacksonUnknown(v2Unknown, unknown[0])
+		}
+		return nil
+	}
+	creator := creatorMembers{n: 5}
+	for _, m := range members {
+		var e *apiError
+		switch m.name {
+		case "key_schema":
+			req.KeySchema, e = jacksonString(m.value)
+		case "value_schema":
+			req.ValueSchema, e = jacksonString(m.value)
+		case "key_schema_id":
+			req.KeySchemaID, e = jacksonInteger(m.value)
+		case "value_schema_id":
+			req.ValueSchemaID, e = jacksonInteger(m.value)
+		case "records":
+			records, e = bindV2Records(m.value)
+		default:
+			if creator.built {
+				return nil, jacksonUnknown(v2Unknown, m.name)
+			}
+			unknown = append(unknown, m.name)
+			continue
+		}
+		if e != nil {
+			return nil, e
+		}
+		if creator.bound(m.name) {
+			if e := build(); e != nil {
+				return nil, e
+			}
+		}
+	}
+	if !creator.built {
+		if e := build(); e != nil {
+			return nil, e
+		}
+	}
+	req.Records = make([]produceRecord, len(records))
+	for i, r := range records {
+		req.Records[i] = *r
+	}
+	return req, nil
+}
+
+// bindV2Records binds the List of ProduceRecord (CollectionDeserializer);
+// a null record stays null until ProduceRequest is built.
+func bindV2Records(raw json.RawMessage) ([]*produceRecord, *apiError) {
+	switch shape, _ := jacksonToken(raw); shape {
+	case "Null":
+		return nil, nil
+	case "Array":
+	default:
+		return nil, mismatched(javaV2Records, raw)
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, jsonError("%s", jsonErrorText(err))
+	}
+	out := make([]*produceRecord, 0, len(elems))
+	for _, el := range elems {
+		if isNull(el) {
+			out = append(out, nil)
+			continue
+		}
+		rec, e := bindV2Record(el)
+		if e != nil {
+			return nil, e
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// bindV2Record binds one ProduceRecord. A key or value is a JsonNode: any
+// JSON; JSON null is taken as no key or value.
+func bindV2Record(raw json.RawMessage) (*produceRecord, *apiError) {
+	if shape, _ := jacksonToken(raw); shape != "Object" {
+		return nil, scalarForBean(javaV2Record, raw)
+	}
+	members, err := objectMembers(raw)
+	if err != nil {
+		return nil, jsonError("%s", jsonErrorText(err))
+	}
+	rec := &produceRecord{}
+	var unknown []string
+	creator := creatorMembers{n: 3}
+	for _, m := range members {
+		var e *apiError
+		switch m.name {
+		case "partition":
+			rec.Partition, e = jacksonInteger(m.value)
+		case "key":
+			rec.Key = nonNullJSON(m.value)
+		case "value":
+			rec.Value = nonNullJSON(m.value)
+		default:
+			if creator.built {
+				return nil, jacksonUnknown(v2Unknown, m.name)
+			}
+			unknown = append(unknown, m.name)
+			continue
+		}
+		if e != nil {
+			return nil, e
+		}
+		if creator.bound(m.name) && len(unknown) > 0 {
+			return nil, jacksonUnknown(v2Unknown, unknown[0])
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, jacksonUnknown(v2Unknown, unknown[0])
+	}
+	return rec, nil
+}
+
+// nonNullJSON is raw, or nil for JSON null.
+func nonNullJSON(raw json.RawMessage) json.RawMessage {
+	if isNull(raw) {
+		return nil
+	}
+	return raw
+}
