@@ -97,12 +97,10 @@
 //     stream.
 //   - A v2 produce or records:batch body that is not JSON is answered
 //     400 with Go's parse error; kafka-rest answers Jackson's
-//     JsonParseException text (rest-utils' JsonParseExceptionMapper, or
-//     its JsonMappingExceptionMapper when databind wrapped it). Members
-//     written after such an object is built (every creator member seen)
-//     are bound as before it; a records:batch entry is built only at its
-//     end, so an unknown member before its sixth creator member is
-//     reported after the members that follow.
+//     JsonParseException text (rest-utils' JsonParseExceptionMapper), or,
+//     where databind met it inside a member and wrapped it, that text
+//     sanitised by its JsonMappingExceptionMapper; either may hold a
+//     location.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

@@ -16,7 +16,8 @@ import (
 // members in the order written, stopping at the first it cannot bind,
 // and keeps a member the creator lacks until the object is built: at its
 // end, or as soon as every creator member has been seen, after which the
-// AutoValue class's own deserializer refuses any other member at once.
+// AutoValue class's own deserializer binds what follows: the same
+// members through its fields, any other refused at once.
 // Building ProduceRequest copies the records with ImmutableList.copyOf,
 // which refuses a null record.
 
@@ -143,9 +144,19 @@ func bindV2Request(raw json.RawMessage) (*produceRequest, *apiError) {
 		if e != nil {
 			return nil, e
 		}
-		if creator.bound(m.name) {
+		switch {
+		case creator.bound(m.name):
 			if e := build(); e != nil {
 				return nil, e
+			}
+		case creator.built && m.name == "records":
+			// the AutoValue class's deserializer reads the field with
+			// GuavaModule's ImmutableList deserializer, whose builder
+			// refuses a null element with a bare NullPointerException
+			for _, r := range records {
+				if r == nil {
+					return nil, jacksonError("(was java.lang.NullPointerException)")
+				}
 			}
 		}
 	}

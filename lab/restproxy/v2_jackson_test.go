@@ -103,6 +103,12 @@ var v2MappingRefusals = []mappingRefusal{
 		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
 	{"an unknown member then a null record", `{"bogus":1,"records":[null]}`,
 		"Cannot construct instance of `ProduceRequest`, problem: at index 0"},
+	// once every creator member is read the AutoValue class's
+	// deserializer binds the rest through its fields
+	{"a null record after the request is built", `{"records":[{"value":1}],"key_schema_id":1,"key_schema":"a","value_schema_id":1,"value_schema":"b","records":[null]}`,
+		"(was java.lang.NullPointerException)"},
+	{"a mistyped member after the request is built", `{"records":[{"value":1}],"key_schema_id":1,"key_schema":"a","value_schema_id":1,"value_schema":"b","key_schema_id":"x"}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
 }
 
 func TestAV2ProduceBodyJacksonCannotBindIsAnsweredWithRestUtilsMappingError(t *testing.T) {
@@ -174,6 +180,18 @@ var batchMappingRefusals = []mappingRefusal{
 		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
 	{"the body an array", `[]`,
 		"Cannot deserialize value of type `ProduceBatchRequest` from Array value (token `JsonToken.START_ARRAY`)"},
+	// an entry with all six creator members is built at the last; the
+	// AutoValue builder's setters take what follows
+	{"partitionId after the entry is built", `{"entries":[{"id":"a","partition_id":1,"headers":[],"key":null,"value":null,"timestamp":null,"partitionId":"x"}]}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"a null header after the entry is built", `{"entries":[{"id":"a","partition_id":1,"headers":[],"key":null,"value":null,"timestamp":null,"headers":[null]}]}`,
+		"at index 0"},
+	{"a null entry after the request is built", `{"entries":[{"id":"a"}],"entries":[null]}`,
+		"(was java.lang.NullPointerException)"},
+	{"a mistyped entry after the request is built", `{"entries":[{"id":"a"}],"entries":[{"id":"b","partition_id":"x"}]}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"originalSize after the entry is built", `{"entries":[{"id":"a","partition_id":1,"headers":[],"key":null,"value":null,"timestamp":null,"originalSize":"x"}]}`,
+		"Cannot deserialize value of type `long` from String \"x\": not a valid `long` value"},
 }
 
 func TestARecordsBatchBodyJacksonCannotBindIsAnsweredWithRestUtilsMappingError(t *testing.T) {
@@ -198,6 +216,13 @@ func TestARecordsBatchUnknownMemberIsUnprocessable(t *testing.T) {
 	e.wantUnrecognized(post(`{"entries":[{"id":"a","headers":[{"name":"h","bogus":1}]}]}`), "bogus")
 	// ProduceBatchRequest is built once "entries" is read
 	e.wantUnrecognized(post(`{"entries":[{"id":"a","value":{"type":"JSON","data":1}}],"bogus":1}`), "bogus")
+	// an entry is built once its six creator members are read: an unknown
+	// member kept until then is refused there, and the AutoValue builder
+	// that takes the members after it knows no partition_id
+	full := `"id":"a","partition_id":1,"headers":[],"key":null,"value":null,"timestamp":null`
+	e.wantUnrecognized(post(`{"entries":[{"bogus":1,`+full+`,"partition_id":"x"}]}`), "bogus")
+	e.wantUnrecognized(post(`{"entries":[{`+full+`,"partition_id":"x"}]}`), "partition_id")
+	e.wantUnrecognized(post(`{"entries":[{`+full+`,"bogus":1,"partition_id":"x"}]}`), "bogus")
 	e.assertUnchanged("t", before)
 }
 
@@ -226,5 +251,29 @@ func TestARecordsBatchEntryIdIsCheckedAsTheEntryIsBuilt(t *testing.T) {
 	if resp := post(`{"entries":[{"id":"` + strings.Repeat("a", 80) + `","value":{"type":"JSON","data":1}},{"id":"Z-_9","value":{"type":"JSON","data":2}}]}`); resp.status != http.StatusMultiStatus ||
 		!strings.Contains(string(resp.body), `"failures":[]`) {
 		t.Fatalf("%d %s", resp.status, resp.body)
+	}
+}
+
+// A streamed v3 record is bound through the same builder
+// (ProduceRequest.Deserializer reads a ProduceRequest.Builder): once its
+// five creator members are read the builder is built, and the AutoValue
+// builder's deserializer, which knows only its setters, takes the rest.
+func TestAStreamedV3RecordWithEveryCreatorMemberTakesTheRestThroughTheBuildersSetters(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	full := `"partition_id":0,"headers":[],"key":null,"value":{"type":"STRING","data":"x"},"timestamp":null`
+	unknown := func(name string) string {
+		return `Unrecognized field "` + name + `" (class io.confluent.kafkarest.entities.v3.AutoValue_ProduceRequest$Builder), ` +
+			`not marked as ignorable (6 known properties: "value", "originalSize", "partitionId", "headers", "key", "timestamp"])`
+	}
+	for _, c := range []struct{ name, body, want string }{
+		{"partition_id again", `{` + full + `,"partition_id":"x"}`, unknown("partition_id")},
+		{"an unknown member before the last creator member", `{"bogus":1,` + full + `,"partitionId":"x"}`, unknown("bogus")},
+		{"a null header through setHeaders", `{` + full + `,"headers":[null]}`, "at index 0"},
+	} {
+		got := e.streamThenGood(t, "t", c.body)
+		if len(got) != 1 || got[0]["error_code"] != float64(400) || got[0]["message"] != c.want {
+			t.Errorf("%s: %v, want %q", c.name, got, c.want)
+		}
 	}
 }

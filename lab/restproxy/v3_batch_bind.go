@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"regexp"
 )
 
@@ -13,7 +14,9 @@ import (
 // rest-utils answers it (restUtilsMapped). ProduceBatchRequest is read
 // through a static @JsonCreator taking the List of entries, built as soon
 // as "entries" is bound (its only creator member); building copies the
-// entries with ImmutableList.copyOf, which refuses a null entry.
+// entries with ImmutableList.copyOf, which refuses a null entry. What
+// follows is bound by the AutoValue class's deserializer: "entries"
+// again through its field, any other member refused.
 // ProduceBatchRequestEntry.Deserializer reads each entry as a
 // ProduceBatchRequestEntry.Builder, bound as a streamed record's builder
 // (bindV3Builder) with a JsonNode id as one more creator member, whose
@@ -83,7 +86,21 @@ func bindBatchRequest(raw json.RawMessage) (*v3BatchRequest, *apiError) {
 		if e != nil {
 			return nil, e
 		}
-		if !built {
+		if built {
+			// the AutoValue class's deserializer sets its field with
+			// GuavaModule's ImmutableList deserializer: a null entry is
+			// its builder's bare NullPointerException, and JSON null
+			// leaves no list for ProduceBatchAction, whose
+			// NullPointerException is GenericExceptionMapper's 500
+			if isNull(m.value) {
+				return nil, newAPIError(http.StatusInternalServerError, http.StatusInternalServerError, "Internal Server Error")
+			}
+			for _, en := range entries {
+				if en == nil {
+					return nil, jacksonError("(was java.lang.NullPointerException)")
+				}
+			}
+		} else {
 			built = true
 			if e := batchBuilt(entries, unknown); e != nil {
 				return nil, e
@@ -149,13 +166,7 @@ func bindBatchEntries(raw json.RawMessage) ([]*v3BatchEntry, *apiError) {
 func bindBatchEntry(raw json.RawMessage) (*v3BatchEntry, *apiError) {
 	en := &v3BatchEntry{}
 	hooks := v3BuilderHooks{
-		member: func(m member) (bool, *apiError) {
-			if m.name != "id" {
-				return false, nil
-			}
-			en.ID = m.value // a JsonNode: JSON null is a NullNode
-			return true, nil
-		},
+		id: &en.ID,
 		created: func() *apiError {
 			if en.ID == nil {
 				return jacksonError("Cannot construct instance of `%s`, problem: Null id", javaBuilder)

@@ -29,16 +29,22 @@ func decodeV3Record(raw json.RawMessage, rec *v3ProduceRecord) *apiError {
 
 // v3BuilderHooks is what a records:batch entry's builder
 // (entities/v3/ProduceBatchRequestEntry.java) adds to a streamed record's:
-// member binds a creator member the record's builder lacks and reports
-// whether it took it; created is the creator's own refusal, made before it
+// id receives its JsonNode id, a creator member the record's builder
+// lacks (nil: none); created is the creator's own refusal, made before it
 // copies the headers.
 type v3BuilderHooks struct {
-	member  func(m member) (bool, *apiError)
+	id      *json.RawMessage
 	created func() *apiError
 }
 
 // bindV3Builder binds a record's builder through its creator; raw is not
-// JSON null.
+// JSON null. As BeanDeserializer._deserializeUsingPropertyBased does, the
+// creator is called once every creator member has been seen, or at the
+// object's end; from then on the AutoValue builder's own deserializer
+// takes the members, first the unknown ones kept so far: it knows only
+// its setters (partitionId, headers, key, value, timestamp,
+// originalSize, and a batch entry's id), so any other member, a second
+// partition_id too, is unknown there.
 func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHooks) *apiError {
 	if shape, _ := jacksonToken(raw); shape != "Object" {
 		return scalarForBean(javaBuilder, raw)
@@ -52,7 +58,38 @@ func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHoo
 	var headers []*v3ProduceHeader
 	var setPartitionID *int32
 	setPartition := false
+	creator := creatorMembers{n: 5}
+	if hooks.id != nil {
+		creator.n = 6
+	}
+	build := func() *apiError {
+		if hooks.created != nil {
+			if e := hooks.created(); e != nil {
+				return e
+			}
+		}
+		if setPartition {
+			rec.PartitionID = setPartitionID
+		}
+		// Builder.setHeaders copies the list into an ImmutableList
+		for i, h := range headers {
+			if h == nil {
+				return jacksonError("Cannot construct instance of `%s`, problem: at index %d", javaBuilder, i)
+			}
+			rec.Headers = append(rec.Headers, *h)
+		}
+		if len(unknown) > 0 {
+			return jacksonUnknown(v3UnknownField, unknown[0])
+		}
+		return nil
+	}
 	for _, m := range members {
+		if creator.built {
+			if e := setV3Builder(rec, m, hooks); e != nil {
+				return e
+			}
+			continue
+		}
 		var e *apiError
 		switch m.name {
 		case "partition_id":
@@ -72,38 +109,74 @@ func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHoo
 			rec.Value, e = decodeV3Data(m.value)
 		case "timestamp":
 			rec.Timestamp, e = jacksonInstant(m.value)
-		default:
-			if hooks.member != nil {
-				var took bool
-				if took, e = hooks.member(m); took || e != nil {
-					break
-				}
+		case "id":
+			if hooks.id == nil {
+				unknown = append(unknown, m.name)
+				continue
 			}
+			*hooks.id = m.value // a JsonNode: JSON null is a NullNode
+		default:
 			unknown = append(unknown, m.name)
+			continue
 		}
 		if e != nil {
 			return e
 		}
-	}
-	if hooks.created != nil {
-		if e := hooks.created(); e != nil {
-			return e
+		if m.name != "partitionId" && m.name != "originalSize" && creator.bound(m.name) {
+			if e := build(); e != nil {
+				return e
+			}
 		}
 	}
-	if setPartition {
-		rec.PartitionID = setPartitionID
-	}
-	// Builder.setHeaders copies the list into an ImmutableList
-	for i, h := range headers {
-		if h == nil {
-			return jacksonError("Cannot construct instance of `%s`, problem: at index %d", javaBuilder, i)
-		}
-		rec.Headers = append(rec.Headers, *h)
-	}
-	if len(unknown) > 0 {
-		return jacksonUnknown(v3UnknownField, unknown[0])
+	if !creator.built {
+		return build()
 	}
 	return nil
+}
+
+// setV3Builder binds a member after the creator has built the builder,
+// through the AutoValue builder's setters. setHeaders copies the list, and
+// the NullPointerException for a null list or header reaches the client
+// as its bare message.
+func setV3Builder(rec *v3ProduceRecord, m member, hooks v3BuilderHooks) *apiError {
+	var e *apiError
+	switch m.name {
+	case "partitionId":
+		rec.PartitionID, e = jacksonInteger(m.value)
+	case "originalSize":
+		e = jacksonLong(m.value)
+	case "headers":
+		if isNull(m.value) {
+			// ImmutableList.copyOf(null): the JVM's helpful
+			// NullPointerException text
+			return jacksonError(`Cannot invoke "java.util.Collection.toArray()" because "elements" is null`)
+		}
+		var headers []*v3ProduceHeader
+		if headers, e = decodeV3Headers(m.value); e != nil {
+			return e
+		}
+		rec.Headers = nil
+		for i, h := range headers {
+			if h == nil {
+				return jacksonError("at index %d", i)
+			}
+			rec.Headers = append(rec.Headers, *h)
+		}
+	case "key":
+		rec.Key, e = decodeV3Data(m.value)
+	case "value":
+		rec.Value, e = decodeV3Data(m.value)
+	case "timestamp":
+		rec.Timestamp, e = jacksonInstant(m.value)
+	case "id":
+		if hooks.id == nil {
+			return jacksonUnknown(v3UnknownField, m.name)
+		}
+		*hooks.id = m.value
+	default:
+		return jacksonUnknown(v3UnknownField, m.name)
+	}
+	return e
 }
 
 // decodeV3Headers binds the List<ProduceRequestHeader>; a null element
