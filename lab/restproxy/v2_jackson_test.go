@@ -23,10 +23,14 @@ import (
 // {"error_code":400,"message"} in the resource's media type, the message
 // Jackson's getOriginalMessage() (no location, no reference chain) with its
 // first back-quoted class name cut to what follows the last dot and then
-// the last dollar sign. The texts below are jackson-databind 2.16.0's, as
-// the streamed v3 produce's spec (v3_jackson_test.go) has them for the same
-// deserializers, put through that sanitising; they were derived from the
-// sources named on each case, not run.
+// the last dollar sign. The texts below were derived from the sources
+// named on each case and then checked by running jackson-core,
+// jackson-databind, jackson-datatype-jdk8, -jsr310 and -guava 2.16.0 with
+// KafkaRestApplication.getJsonMapper's ObjectMapper, reading each body
+// as jackson-jaxrs-base's ProviderBase.readFrom does, into stand-ins of
+// kafka-rest v7.9.0's entities (the AutoValue classes written out as
+// AutoValue generates them), and putting the refusal through rest-utils'
+// sanitising.
 
 // mappingRefusal is one body and the message rest-utils answers it with.
 type mappingRefusal struct{ name, body, want string }
