@@ -559,10 +559,12 @@
 // computing the join itself in memory (the serializers of a table in a
 // format of the schema registry registering their subjects under the
 // topics and Kafka Streams' -pk, -fk and -vh pseudo topics as the query
-// starts, left with the query's end), but writes no record to them where
-// the right table's key is DELIMITED (whose null foreign key's bytes
-// depend on the CSV printer's handling of a lone null field), or a table
-// is rekeyed before the join; it writes them for every table update,
+// starts, left with the query's end; a right table keyed in DELIMITED
+// writes a null foreign key as zero bytes, which its key deserializer
+// refuses, so Kafka Streams skips that subscription as it reads it back,
+// logged as the PrependAliasRight step's deserialization error: no store
+// entry, no answer, the left row's result left as it was); it
+// writes them for every table update,
 // as it answers the join, where the tables' record caches may merge a key's
 // updates within a commit interval). A stream-stream join (alone or aggregated, or each
 // stream-stream step of an N-way join whose topology EXPLAIN builds) logs

@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -48,6 +49,9 @@ type fkProtocol struct {
 	// gives a schema one id under every subject)
 	fkey, respKey *formats.Serde
 	regPart       kgo.TopicPartitioner // the registration topic's default partitioner
+	// skipped logs a subscription the right table's sub-topology
+	// skips (see unreadable) to the query's processing log
+	skipped func(*kgo.Record, error)
 
 	left  map[string]fkLeftRow         // by the left row's encoded key: the left table's store
 	right map[string]fkRightRow        // by the right key's bytes: the right table's
@@ -64,10 +68,10 @@ type fkRightRow struct {
 	ts  int64
 }
 
-// newFKProtocol is the protocol of a query's foreign-key join, nil where it
-// writes no records: no foreign-key join, tables rekeyed before it, or
-// formats fkWritableFormats does not take.
-func (s *Server) newFKProtocol(sub *fkSubscription, plan *planner.Plan, rekeys bool) *fkProtocol {
+// newFKProtocol is the protocol of query queryID's foreign-key join, nil
+// where it writes no records: no foreign-key join, tables rekeyed before
+// it, or formats fkWritableFormats does not take.
+func (s *Server) newFKProtocol(queryID string, sub *fkSubscription, plan *planner.Plan, rekeys bool) *fkProtocol {
 	if sub == nil || rekeys {
 		return nil
 	}
@@ -83,6 +87,7 @@ func (s *Server) newFKProtocol(sub *fkSubscription, plan *planner.Plan, rekeys b
 		fkExpr: step.LeftKey.Eval, base: jp.Leaves[0].Base, row: make([]any, jp.Width),
 		regPart: kgo.StickyKeyPartitioner(nil).ForTopic(sub.registration),
 		left:    map[string]fkLeftRow{}, right: map[string]fkRightRow{}, subs: map[string]map[string][]byte{},
+		skipped: func(r *kgo.Record, err error) { s.processingError(queryID, r, err) },
 	}
 	reg, resp := sub.registration, sub.response
 	fp.lkey, fp.lval = s.aliasSerde(left, fs.Left.Keys, true, reg+"-pk"), s.aliasSerde(left, fs.Left.Values, false, reg+"-vh")
@@ -120,13 +125,12 @@ func (fp *fkProtocol) serdes() []*formats.Serde {
 }
 
 // fkWritableFormats reports the formats whose records the protocol writes:
-// a right key format whose serializer writes a null foreign key as
-// leftRow does (not DELIMITED), and value formats that
-// write the PrependAlias steps' several columns.
+// a right key format whose null foreign key nullForeignKey knows, and
+// value formats that write the PrependAlias steps' several columns.
 func fkWritableFormats(left, right *metastore.Source) bool {
 	sr := []string{formats.Avro, formats.JSONSR, formats.Protobuf}
 	values := append([]string{formats.JSON, formats.Delimited, formats.ProtobufNoSR}, sr...)
-	return slices.Contains(append([]string{formats.Kafka, formats.JSON, formats.ProtobufNoSR}, sr...), right.KeyFormat) &&
+	return slices.Contains(append([]string{formats.Kafka, formats.JSON, formats.Delimited, formats.ProtobufNoSR}, sr...), right.KeyFormat) &&
 		slices.Contains(append([]string{formats.Kafka, formats.JSON, formats.Delimited}, sr...), left.KeyFormat) &&
 		slices.Contains(values, left.ValueFormat) && slices.Contains(values, right.ValueFormat)
 }
@@ -164,24 +168,65 @@ func (fp *fkProtocol) leftRow(row operators.InRow) (fkLeftRow, []byte, error) {
 	clear(fp.row)
 	copy(fp.row[fp.base:], row.Vals)
 	var fk []byte
-	// a null foreign key is null bytes where the serializer writes a
-	// null column alone (KAFKA: KafkaSerdeFactory's RowSerializer; JSON,
-	// JSON_SR, AVRO: KsqlConnectSerializer of the unwrapped column), a
-	// message of no field in PROTOBUF and PROTOBUF_NOSR, which have no
-	// UNWRAP_SINGLES: without the registry's framing, zero bytes
-	if v := fp.fkExpr(fp.row); v != nil || fp.rkey.Format == formats.Protobuf || fp.rkey.Format == formats.ProtobufNoSR {
+	if v := fp.fkExpr(fp.row); v != nil {
 		if fk, err = fp.rkey.Encode([]any{v}); err != nil {
 			return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
 		}
-		if fk == nil {
-			fk = []byte{}
-		}
+	} else if fk, err = fp.nullForeignKey(); err != nil {
+		return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
 	}
 	val, err := fp.lval.Encode(pick(row.Vals, fp.plan.Left.From))
 	if err != nil {
 		return fkLeftRow{}, nil, fmt.Errorf("foreign-key join left value: %w", err)
 	}
 	return fkLeftRow{pk: pk, fk: fk}, fkHashBytes(val), nil
+}
+
+// nullForeignKey is the bytes the right table's key serializer writes for
+// KsqlKeyExtractor's GenericKey.genericKey(null): null bytes where it
+// writes a null column alone (KAFKA: KafkaSerdeFactory's RowSerializer;
+// JSON, JSON_SR, AVRO: KsqlConnectSerializer of the unwrapped column); a
+// message of no field in PROTOBUF and PROTOBUF_NOSR, which have no
+// UNWRAP_SINGLES (without the registry's framing, zero bytes); zero bytes
+// in DELIMITED, whose KsqlDelimitedSerializer prints the lone null field
+// through Commons CSV 1.4's CSVFormat.DEFAULT as nothing (no null string)
+// and cuts the record separator off (confluentinc/ksql v7.9.0
+// KsqlDelimitedSerializer, DelimitedFormat.getSerde; apache/commons-csv
+// rel/commons-csv-1.4 CSVFormat.print).
+func (fp *fkProtocol) nullForeignKey() ([]byte, error) {
+	switch fp.rkey.Format {
+	case formats.Protobuf, formats.ProtobufNoSR:
+		fk, err := fp.rkey.Encode([]any{nil})
+		if fk == nil && err == nil {
+			fk = []byte{}
+		}
+		return fk, err
+	case formats.Delimited:
+		return []byte{}, nil
+	}
+	return nil, nil
+}
+
+// unreadable is the error of the right table's key deserializer for a
+// subscription key it refuses, which Kafka Streams skips as it reads the
+// registration topic (ksqlDB's LogMetricAndContinueExceptionHandler;
+// RecordDeserializer.handleDeserializationFailure), nil for a key it
+// reads: a DELIMITED null foreign key's zero bytes, which
+// KsqlDelimitedDeserializer parses into no record. The deserializer is
+// the PrependAliasRight step's key serde, logging under that step's
+// logger (TableSelectBuilder, RuntimeBuildContext.buildKeySerde).
+func (fp *fkProtocol) unreadable(fk []byte) error {
+	if fk == nil || len(fk) != 0 || fp.rkey.Format != formats.Delimited {
+		return nil
+	}
+	return &deserializeError{target: "key", format: formats.Delimited, step: "PrependAliasRight",
+		err: errors.New("No fields in record")}
+}
+
+// sameKey compares two foreign keys' bytes as Kafka Streams does
+// (Arrays.equals): null bytes equal only null bytes.
+func sameKey(a, b []byte) bool {
+	return (a == nil) == (b == nil) && bytes.Equal(a, b)
 }
 
 // applyLeft sends a left update's subscriptions as
@@ -207,8 +252,8 @@ func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*
 	}
 	// ksqlDB's extractor hands Kafka Streams a key even for a null
 	// foreign key (KsqlKeyExtractor: GenericKey.genericKey(null)), which
-	// the right key serde writes as null bytes: Kafka Streams compares
-	// the keys' bytes and sends such a subscription with a null key
+	// the right key serde writes as nullForeignKey says: Kafka Streams
+	// compares the keys' bytes and sends such a subscription under them
 	send := func(fk []byte, instr byte) { fp.subscribe(in, row.TS, nu.pk, fk, hash, instr, emit) }
 	switch {
 	case !had:
@@ -218,15 +263,16 @@ func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*
 			send(nu.fk, fkPropagateOnlyIfFKValue)
 		}
 	case fp.leftJoin:
-		// a delete's new key is null bytes too
-		if !bytes.Equal(nu.fk, old.fk) {
+		// a delete's new key is null bytes (the serializer of a null
+		// key), which zero bytes are not
+		if !sameKey(nu.fk, old.fk) {
 			send(old.fk, fkDeleteKeyAndPropagate)
 		}
 		send(nu.fk, fkPropagateNullIfNoFKValue)
 	case row.Tombstone:
 		send(old.fk, fkDeleteKeyAndPropagate)
 	default:
-		if !bytes.Equal(nu.fk, old.fk) {
+		if !sameKey(nu.fk, old.fk) {
 			send(old.fk, fkDeleteKeyNoPropagate)
 		}
 		send(nu.fk, fkPropagateNullIfNoFKValue)
@@ -240,7 +286,12 @@ func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*
 // delete, logged, and the answer.
 func (fp *fkProtocol) subscribe(in *kgo.Record, ts int64, pk, fk, hash []byte, instr byte, emit func(*kgo.Record)) {
 	w := fkSubscriptionWrapper(hash, instr, pk, in.Partition)
-	emit(&kgo.Record{Topic: fp.sub.registration, Key: fk, Value: w, Headers: in.Headers, Timestamp: time.UnixMilli(ts)})
+	reg := &kgo.Record{Topic: fp.sub.registration, Key: fk, Value: w, Headers: in.Headers, Timestamp: time.UnixMilli(ts)}
+	emit(reg)
+	if err := fp.unreadable(fk); err != nil {
+		fp.skipped(reg, err)
+		return
+	}
 	if fk == nil {
 		// SubscriptionReceiveProcessorSupplier drops a null key but
 		// for this instruction, which keeps no store entry and finds

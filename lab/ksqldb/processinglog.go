@@ -83,7 +83,10 @@ func (s *Server) ensureProcessingLog(ctx context.Context) error {
 type deserializeError struct {
 	target string // key or value
 	format string // the format it was read in
-	err    error
+	// step is the query context of the step whose serde failed, whose
+	// logger logs it; "" for a source's (KsqlTopic.Source)
+	step string
+	err  error
 }
 
 // decodeFailed is the failure of serde to read a record's target (key or
@@ -181,7 +184,11 @@ func processingLogEntryFor(queryID string, r *kgo.Record, err error, now time.Ti
 	var se *serializeError
 	switch {
 	case errors.As(err, &de):
-		entry.Logger += ".KsqlTopic.Source.deserializer"
+		step := "KsqlTopic.Source"
+		if de.step != "" {
+			step = de.step
+		}
+		entry.Logger += "." + step + ".deserializer"
 		entry.Message = processingMessage{Type: 0, DeserializationError: &deserializationLog{
 			Target: de.target, ErrorMessage: de.message(r.Topic),
 			Cause: causes(de), Topic: r.Topic}}

@@ -86,7 +86,7 @@ func (s *Server) newPushStores(ctx context.Context, app, queryID string, q *sql.
 			side.dec.throwTS = false // as a push query's own decoders (newPushInput)
 		}
 	}
-	rq.fkProto = s.newFKProtocol(rq.fkSub, as, rq.jrep.rekeysLeaf(0, 1))
+	rq.fkProto = s.newFKProtocol(rq.info.ID, rq.fkSub, as, rq.jrep.rekeysLeaf(0, 1))
 	if as.Join.Windowed() {
 		if err := rq.useWindowLogs(ctx, q); err != nil {
 			return nil, fmt.Errorf("start push query: %w", err)

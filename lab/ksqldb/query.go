@@ -129,7 +129,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 	rq.projLog = s.newProjectLog(qi, plan)
 	rq.fkLog = s.newFKStoreLog(rq.appID, qi, plan)
 	rq.fkSub = newFKSubscription(rq.appID, qi, plan)
-	rq.fkProto = s.newFKProtocol(rq.fkSub, plan, rq.jrep.rekeysLeaf(0, 1))
+	rq.fkProto = s.newFKProtocol(qi.ID, rq.fkSub, plan, rq.jrep.rekeysLeaf(0, 1))
 	rq.aggLog = s.newAggLog(rq.appID, plan, sink)
 	rq.prepLog = s.newPrepareLog(rq.appID, plan)
 	rq.jstages = s.newJoinStages(rq.appID, qi, plan, sink)

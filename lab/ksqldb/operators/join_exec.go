@@ -3,6 +3,7 @@ package operators
 import (
 	"slices"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -36,6 +37,9 @@ type fkState struct {
 	held map[string]int64
 	// logged: the join's output store has a changelog (see join_fkstore.go)
 	logged bool
+	// nullLost: a null foreign key's subscription never reaches the
+	// right table (see leftAnswers)
+	nullLost bool
 }
 
 func newJoinState(p *planner.Plan) *joinState {
@@ -49,7 +53,8 @@ func newJoinState(p *planner.Plan) *joinState {
 	}
 	if jp.ForeignKey() {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{},
-			in: make([]bool, len(jp.Leaves)), held: map[string]int64{}, logged: (p.Persistent || p.LogsFKStore) && len(jp.Steps) > 1}
+			in: make([]bool, len(jp.Leaves)), held: map[string]int64{}, logged: (p.Persistent || p.LogsFKStore) && len(jp.Steps) > 1,
+			nullLost: jp.Leaves[1].Source.KeyFormat == formats.Delimited}
 	}
 	for i, l := range jp.Leaves {
 		if l.Source.Table {

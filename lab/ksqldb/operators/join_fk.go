@@ -24,6 +24,13 @@ import (
 // bytes, and goes out as a null record key, which
 // SubscriptionReceiveProcessorSupplier drops unless the instruction is
 // PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE, answered with no right row.
+// A right table keyed in DELIMITED writes it as zero bytes, which its key
+// deserializer refuses as the right side reads the subscription: Kafka
+// Streams skips the record, and a null foreign key is never answered
+// (confluentinc/ksql v7.9.0 KsqlDelimitedSerializer,
+// KsqlDelimitedDeserializer; apache/kafka 3.9.0-rc3
+// RecordDeserializer.handleDeserializationFailure, as ksqlDB's
+// LogMetricAndContinueExceptionHandler continues).
 
 // fkAnswer is one answer the join resolves for a left row: the right row
 // (nil for none) and the answer's time.
@@ -90,6 +97,9 @@ func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
 		}
 		return fkAnswer{rt[nu], answerTime(r.TS, rt[nu])}
 	}
+	// an update's null foreign key whose subscription the right side
+	// cannot read (a delete's goes out as null bytes, which it reads)
+	lost := !r.Tombstone && !nuOK && fk.nullLost
 	var answers []fkAnswer
 	switch {
 	case !had && r.Tombstone:
@@ -98,7 +108,9 @@ func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
 		if had && oldOK && (!nuOK || nu != old) {
 			answers = append(answers, deleted())
 		}
-		answers = append(answers, propagate())
+		if !lost {
+			answers = append(answers, propagate())
+		}
 	case !had:
 		// PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE
 		if nuOK && rt[nu] != nil {
@@ -106,7 +118,9 @@ func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
 		}
 	case !r.Tombstone:
 		// the old key's DELETE_KEY_NO_PROPAGATE is not answered
-		answers = append(answers, propagate())
+		if !lost {
+			answers = append(answers, propagate())
+		}
 	case oldOK:
 		answers = append(answers, deleted())
 	}
