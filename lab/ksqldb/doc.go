@@ -563,7 +563,13 @@
 // writes a null foreign key as zero bytes, which its key deserializer
 // refuses, so Kafka Streams skips that subscription as it reads it back,
 // logged as the PrependAliasRight step's deserialization error: no store
-// entry, no answer, the left row's result left as it was); it
+// entry, no answer, the left row's result left as it was; a right table
+// keyed by a STRUCT in a format of the schema registry, which ksqlDB
+// rekeys into the left table's key format first, through
+// RightSourceKeyed-SelectKey-repartition into RightSourceKeyed-Materialize
+// (LogicalPlanner.shouldRepartitionFKJoin), is joined here unrekeyed:
+// no such topic or store, its subscription topics numbered as an
+// unrekeyed join's, their keys in the right table's own key serde); it
 // writes them for every table update,
 // as it answers the join, where the tables' record caches may merge a key's
 // updates within a commit interval). A stream-stream join (alone or aggregated, or each

@@ -69,8 +69,11 @@ type fkRightRow struct {
 }
 
 // newFKProtocol is the protocol of query queryID's foreign-key join, nil
-// where it writes no records: no foreign-key join, tables rekeyed before
-// it, or formats fkWritableFormats does not take.
+// where it writes no records: no foreign-key join, tables rekeyed through
+// a repartition topic before it, or formats fkWritableFormats does not
+// take. (No plan rekeys a foreign-key join's table: the right table
+// ksqlDB rekeys, keyed by a STRUCT in a format of the schema registry, is
+// joined as it is; see doc.go.)
 func (s *Server) newFKProtocol(queryID string, sub *fkSubscription, plan *planner.Plan, rekeys bool) *fkProtocol {
 	if sub == nil || rekeys {
 		return nil
