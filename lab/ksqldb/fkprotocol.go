@@ -175,6 +175,9 @@ func (fp *fkProtocol) leftRow(row operators.InRow) (fkLeftRow, []byte, error) {
 		if fk, err = fp.rkey.Encode([]any{v}); err != nil {
 			return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
 		}
+		if fk == nil { // a non-null key serializes to bytes, if none
+			fk = []byte{}
+		}
 	} else if fk, err = fp.nullForeignKey(); err != nil {
 		return fkLeftRow{}, nil, fmt.Errorf("foreign-key join foreign key: %w", err)
 	}
@@ -289,10 +292,11 @@ func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*
 // delete, logged, and the answer.
 func (fp *fkProtocol) subscribe(in *kgo.Record, ts int64, pk, fk, hash []byte, instr byte, emit func(*kgo.Record)) {
 	w := fkSubscriptionWrapper(hash, instr, pk, in.Partition)
-	reg := &kgo.Record{Topic: fp.sub.registration, Key: fk, Value: w, Headers: in.Headers, Timestamp: time.UnixMilli(ts)}
-	emit(reg)
+	emit(&kgo.Record{Topic: fp.sub.registration, Key: fk, Value: w, Headers: in.Headers, Timestamp: time.UnixMilli(ts)})
 	if err := fp.unreadable(fk); err != nil {
-		fp.skipped(reg, err)
+		// the record handed to emit is the producer's now: the log
+		// names the topic on a record of its own
+		fp.skipped(&kgo.Record{Topic: fp.sub.registration, Key: fk, Timestamp: time.UnixMilli(ts)}, err)
 		return
 	}
 	if fk == nil {
