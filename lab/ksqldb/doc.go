@@ -548,9 +548,13 @@
 // EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push
-// join with a windowed table side, and a push aggregation of a join with
+// join of two windowed tables, and a push aggregation of a join with
 // a stream-stream step keeps its aggregate in memory, with no Aggregate-
-// topic; a
+// topic; a push join of a windowed stream with a windowed table looks the
+// table up by the stream's key and window, a time window's start or a
+// session's bounds, as Kafka Streams looks up their serialized windowed
+// keys, and makes no internal topic, as ksqlDB restores such a table's
+// store from its source topic; a
 // foreign-key join, persistent or a push one that logs its stores, makes
 // Kafka Streams' KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION- and
 // -RESPONSE-<n>-topic and the subscription store's changelog, deleted with

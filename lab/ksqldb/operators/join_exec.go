@@ -3,6 +3,7 @@ package operators
 import (
 	"slices"
 
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -171,7 +172,7 @@ func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
 		if key != nil {
 			js.key[0] = key
 			js.keyBuf = appendVals(js.keyBuf[:0], js.key[:])
-			match = js.tables[st.Right][string(js.keyBuf)]
+			match = p.lookupTable(st, row, js.keyBuf)
 		}
 		if match == nil {
 			if st.Type == sql.InnerJoin {
@@ -183,6 +184,49 @@ func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
 	}
 	row[jp.KeySlot] = key
 	return true
+}
+
+// lookupTable is the row of step st's table for the encoded join key key
+// of the joined row, nil for none. A windowed table is looked up by the
+// stream's windowed key: Kafka Streams' KStreamKTableJoinProcessor gets
+// the table's value for the record's own key, Windowed<GenericKey> on both
+// sides (SourceBuilderV1.buildWindowedTable, confluentinc/ksql v7.9.0;
+// Analyzer lets a windowed source join only a windowed one), and the
+// table's store holds it by the windowed key's bytes: a time window's key
+// and start (TimeWindowedSerializer), so a stream window of another size
+// that starts at the same time matches, and a session's key, end and
+// start (SessionWindowedSerializer), so a session matches only the same
+// session.
+func (p *Processor) lookupTable(st planner.JoinStep, row []any, key []byte) []any {
+	jp, js := p.plan.Join, p.join
+	w := jp.Leaves[st.Right].Source.Window
+	if w == nil {
+		return js.tables[st.Right][string(key)]
+	}
+	start, end, ok := leafWindow(jp, st.LeftLeaf(), row)
+	if !ok {
+		return nil
+	}
+	match := js.tables[st.Right][string(WindowKey(key, start))]
+	if match != nil && w.Type == sql.Session {
+		if e, _ := match[len(jp.Leaves[st.Right].Source.Schema.Cols)+len(expr.PseudoColumns)+1].(int64); e != end {
+			return nil
+		}
+	}
+	return match
+}
+
+// leafWindow is the window of source leaf's row within joined row row,
+// false where the source is not windowed or the row holds none of it.
+func leafWindow(jp *planner.JoinPlan, leaf int, row []any) (start, end int64, ok bool) {
+	l := jp.Leaves[leaf]
+	if l.Source.Window == nil {
+		return 0, 0, false
+	}
+	at := l.Base + len(l.Source.Schema.Cols) + len(expr.PseudoColumns)
+	start, ok = row[at].(int64)
+	end, _ = row[at+1].(int64)
+	return start, end, ok
 }
 
 // joinExists reports whether a table-table join has a result for a key,
