@@ -416,9 +416,10 @@
 // (pushproject.go), or, aggregated, its Aggregate-Prepare-Last,
 // Aggregate-GroupBy-repartition and Aggregate-Aggregate-Materialize
 // topics with the persistent aggregation's records (pushaggregate.go;
-// an aggregation of a join of a stream with tables, alone or chained, its
-// Aggregate-GroupBy-repartition where it groups by anything but the
-// result's key, and Aggregate-Aggregate-Materialize),
+// an aggregation of a join of a stream with tables or streams, alone or
+// chained, its Aggregate-GroupBy-repartition where it groups by anything
+// but the result's key, and Aggregate-Aggregate-Materialize, after the
+// stream-stream steps' window stores),
 // and writes a stream or a table it rekeys (in a chain, before the
 // innermost join) through the persistent join's repartition topic,
 // reading it back from
@@ -548,9 +549,13 @@
 // EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push
-// join of two windowed tables, and a push aggregation of a join with
-// a stream-stream step keeps its aggregate in memory, with no Aggregate-
-// topic; a push join of a windowed stream with a windowed table looks the
+// join of two windowed tables (whose rows this server returns, where
+// ksqlDB 0.29's query fails at its first result serializing the windowed
+// key into Project-Last with an unwindowed serde, confluentinc/ksql issue
+// 8055), and a push aggregation of a chain with
+// stream-stream steps whose result is rekeyed between two joins or
+// whose window stores are not in ksqlDB's layout; a push join of a
+// windowed stream with a windowed table looks the
 // table up by the stream's key and window, a time window's start or a
 // session's bounds, as Kafka Streams looks up their serialized windowed
 // keys, and makes no internal topic, as ksqlDB restores such a table's

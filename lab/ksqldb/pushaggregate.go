@@ -16,7 +16,7 @@ import (
 // rows are kept in Aggregate-Prepare-Last and the aggregate in
 // Aggregate-Aggregate-Materialize, each logged to its changelog with the
 // persistent query's records (preparelast.go, aggstore.go). One
-// aggregating a join of a stream with tables, alone or chained, has no
+// aggregating a join of a stream with tables or streams, alone or chained, has no
 // Prepare store: its joined rows go through Aggregate-GroupBy-repartition
 // where it groups by anything but the result's key, and its aggregate is
 // kept in Aggregate-Aggregate-Materialize, as the persistent query's. As the
@@ -25,18 +25,16 @@ import (
 // reads the topic back; nor are the changelogs read back, as a transient
 // query is never restored.
 
-// logAggregate writes the Prepare-Last and aggregate store records of the
-// changes processing in made, in order; one that cannot be serialized
-// goes to the processing log.
-func (ps *pushStores) logAggregate(ctx context.Context, in *kgo.Record, changes []operators.Change) {
-	for _, c := range changes {
-		rec, topic, err := ps.rq.storeRecord(c)
-		if err != nil {
-			ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: topic, err: err})
-			continue
-		}
-		if rec != nil {
-			ps.cl.Produce(ctx, rec, ps.errs.promise)
-		}
+// logAggregate writes the Prepare-Last or aggregate store record of change
+// c that processing in made; one that cannot be serialized goes to the
+// processing log.
+func (ps *pushStores) logAggregate(ctx context.Context, in *kgo.Record, c operators.Change) {
+	rec, topic, err := ps.rq.storeRecord(c)
+	if err != nil {
+		ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: topic, err: err})
+		return
+	}
+	if rec != nil {
+		ps.cl.Produce(ctx, rec, ps.errs.promise)
 	}
 }

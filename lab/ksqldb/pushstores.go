@@ -33,8 +33,8 @@ import (
 // <app>-Join-left- and -Join-right-repartition for a stream,
 // <app>-<Side>SourceKeyed-SelectKey-repartition for a table
 // (joinrepartition.go), which it reads back (see pushrekey.go), and the
-// stores and repartition topic of an aggregation of a join with no
-// stream-stream step (see pushaggregate.go). When the query ends, however it ends,
+// stores and repartition topic of an aggregation of a join (see
+// pushaggregate.go), after a stream-stream step's window stores. When the query ends, however it ends,
 // TransientQueryMetadata.close closes the application and the engine's
 // CleanupListener has QueryCleanupService delete the application's
 // internal topics and their schemas (deleteInternalTopics). The records
@@ -151,23 +151,33 @@ func (ps *pushStores) log(ctx context.Context, in *kgo.Record, changes []operato
 	if ps == nil {
 		return
 	}
-	if ps.rq.aggLog != nil {
-		ps.logAggregate(ctx, in, changes)
-		return
-	}
-	if ps.rq.joinStores == nil {
-		return
-	}
 	for _, c := range changes {
-		rec, err := ps.rq.joinStores.record(ps.rq, c)
-		if err != nil {
-			ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: ps.rq.changelog, err: err})
+		if ps.rq.joinStores != nil && joinStoreChange(c) {
+			// a stream-stream step's window store put, or its outer store's
+			rec, err := ps.rq.joinStores.record(ps.rq, c)
+			if err != nil {
+				ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: ps.rq.changelog, err: err})
+				continue
+			}
+			if rec != nil {
+				ps.cl.Produce(ctx, rec, ps.errs.promise)
+			}
 			continue
 		}
-		if rec != nil {
-			ps.cl.Produce(ctx, rec, ps.errs.promise)
+		if ps.rq.aggLog != nil {
+			ps.logAggregate(ctx, in, c)
 		}
 	}
+}
+
+// joinStoreChange reports whether c is a change of a stream-stream step's
+// stores rather than of an aggregation's.
+func joinStoreChange(c operators.Change) bool {
+	if _, ok := c.WindowStorePut(); ok {
+		return true
+	}
+	_, ok := c.OuterStoreUpdate()
+	return ok
 }
 
 // flush waits for the records written so far; a failed write is logged,

@@ -243,15 +243,16 @@ func stagesOf(rps []JoinRepartition) []JoinRepartition {
 // stream with tables (alone or chained) gets the persistent stream
 // aggregation's: its Aggregate-Aggregate-Materialize store and, grouped by
 // anything but the result's key, Aggregate-GroupBy-repartition (no Prepare
-// store: StreamSelectBuilder materializes nothing). Other plans (with a
-// stream-stream step, whose window stores the processor logs instead),
-// and one whose layout this server does not plan, are left as they are
-// (their state kept in memory).
+// store: StreamSelectBuilder materializes nothing), and so does one of a
+// join with stream-stream steps, the steps' window stores first in its
+// topology, as in the persistent query's (aggregate_streamjoin_store_test.go).
+// A plan whose layout this server does not plan is left as it is (its
+// state kept in memory).
 func planTransientAggregate(plan *Plan, q *sql.Query) {
-	jp := plan.Join
-	if plan.Agg == nil || !jp.TableTable() && jp.Windowed() {
+	if plan.Agg == nil {
 		return
 	}
+	jp := plan.Join
 	as := *plan
 	as.Persistent = true
 	var err error
