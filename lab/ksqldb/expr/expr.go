@@ -55,6 +55,9 @@ type Compiler struct {
 	// Failures, where set, collects what the expressions compiled throw
 	// while evaluated, for the processing log (see failures.go)
 	Failures *Failures
+	// bodyThrew, while an invocation's lambdas compile, is where their
+	// bodies note a failure they threw (see lambda_failures.go)
+	bodyThrew *bool
 }
 
 // Format renders an expression for a type error's text (see Names).
@@ -495,22 +498,17 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 		if err != nil {
 			return Compiled{}, err
 		}
-		if op == "/" && c.Failures != nil {
+		if (op == "/" || op == "%") && c.Failures != nil {
 			f := c.thrower()
-			// BigDecimal.divide(divisor, MathContext) throws
-			// ArithmeticException "Division by zero", "Division undefined"
-			// for 0 / 0
+			// BigDecimal.divide and remainder with MathContext(precision,
+			// UNNECESSARY), then setScale (visitArithmeticBinary) throw
+			// ArithmeticException: types.DecimalArithThrown
 			return Compiled{Type: t, Eval: func(row []any) any {
-				a, b := l.Eval(row), r.Eval(row)
-				if y, ok := types.ToDecimal(b); ok && a != nil && y.Sign() == 0 {
-					if x, ok := types.ToDecimal(a); ok && x.Sign() == 0 {
-						f.throw("Division undefined")
-					} else {
-						f.throw("Division by zero")
-					}
-					return nil
+				v, thrown := types.DecimalArithThrown(op, t, l.Eval(row), r.Eval(row))
+				if thrown != "" {
+					f.throw(thrown)
 				}
-				return types.DecimalArith(op, t, a, b)
+				return v
 			}}, nil
 		}
 		return Compiled{Type: t, Eval: func(row []any) any { return types.DecimalArith(op, t, l.Eval(row), r.Eval(row)) }}, nil

@@ -110,6 +110,7 @@ func (c *Compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type
 	if err != nil {
 		return Compiled{}, err
 	}
+	body = c.bodyThrows(body)
 	if body.Type == types.Null {
 		return Compiled{}, stmterr.Bad("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).")
 	}
@@ -180,6 +181,8 @@ func (c *Compiler) compileInvocation(fc *sql.FuncCall) (Compiled, error) {
 		elems = []types.Type{coll.Type.Elem}
 	}
 	var res Compiled
+	threw, outer := new(bool), c.bodyThrew
+	c.bodyThrew = threw
 	switch fc.Name {
 	case "TRANSFORM":
 		res, err = c.transform(fc, coll, isMap, lambdas, elems)
@@ -187,6 +190,10 @@ func (c *Compiler) compileInvocation(fc *sql.FuncCall) (Compiled, error) {
 		res, err = c.filter(fc, coll, isMap, lambdas[0], elems)
 	case "REDUCE":
 		res, err = c.reduce(fc, coll, args[1], isMap, lambdas[0], elems)
+	}
+	c.bodyThrew = outer
+	if err == nil {
+		res = c.invocationThrows(fc.Name, isMap, threw, res)
 	}
 	if err != nil || len(c.lambdas) > 0 {
 		return res, err
