@@ -125,10 +125,17 @@
 // DECIMAL, a time type or BYTES that does not parse, with SqlTimeTypes',
 // BigDecimal's and Base64's messages, a DECIMAL cast that overflows, a
 // cast of an ARRAY, MAP or STRUCT whose element fails, which makes the
-// whole cast NULL, integer division or remainder and DECIMAL division by
-// zero, GENERATE_SERIES with a zero step, one of the wrong sign or a
-// NULL, as DynamicFunctionInvoker's "Failed to invoke function <method>"
-// around what the UDF threw),
+// whole cast NULL, integer division or remainder and DECIMAL division or
+// remainder by zero, a DECIMAL quotient that needs rounding ("Rounding
+// necessary") or remainder whose integer quotient exceeds the precision
+// ("Division impossible"), GENERATE_SERIES with a zero step, one of the
+// wrong sign or a NULL, the date-time functions PARSE_TIMESTAMP,
+// STRINGTOTIMESTAMP, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
+// DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
+// or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
+// they refuse, as DynamicFunctionInvoker's "Failed to invoke
+// function <method>" around what the UDF threw, and what a lambda body
+// throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
 // over one stream, what its WHERE throws, under the WhereFilter step's
@@ -142,10 +149,12 @@
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws, arithmetic on a NULL, other DECIMAL arithmetic
-// failures, text cast to a TIMESTAMP whose offset ZoneId.of takes and this
-// server does not, text cast to a DATE past what a DATE holds here (an
-// int32 of days), a lambda body's failures), and so is every failure of
+// (another UDF that throws: PARSE_DATE, STRINGTODATE, the REGEXP_ and
+// URL_ functions among them; a date-time text with a field out of
+// range; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
+// lambda body too, and a lambda's duplicate map key; text cast to a
+// TIMESTAMP whose offset ZoneId.of takes and this server does not, text
+// cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE or GROUP BY over a table or a join, of PARTITION BY over a join or
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), HAVING, a table function of a join, the

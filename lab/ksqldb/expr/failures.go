@@ -24,9 +24,13 @@ import (
 // The failing sites are the casts of text to INTEGER, BIGINT, DOUBLE, a
 // time type and BYTES, of numbers and text to DECIMAL, and of an ARRAY,
 // MAP or STRUCT whose element cast fails (cast.go, castChecked), integer
-// division and remainder and DECIMAL division by zero (expr.go), and the
-// calls of the UDF overloads whose failures are known
-// (functions.Overload.Throwing, functions.go).
+// division and remainder by zero and DECIMAL division and remainder
+// (expr.go, types.DecimalArithThrown: by zero, "Rounding necessary",
+// "Division impossible"), and the calls of the UDF overloads whose
+// failures are known (functions.Overload.Throwing, functions.go:
+// GENERATE_SERIES, the date-time functions, TO_BYTES and FROM_BYTES). A failure a lambda body
+// throws leaves each TRANSFORM, FILTER or REDUCE as a UDF's failure
+// (lambda_failures.go).
 //
 // Here a failing site records what it throws in the Failures of the
 // compiler that compiled it and yields nil; every boundary checks the

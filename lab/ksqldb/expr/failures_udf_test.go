@@ -84,3 +84,100 @@ func TestDecimalArithmeticFailureMessages(t *testing.T) {
 	})
 }
 
+// The date-time UDFs catch what their formatter cache, ZoneId.of and the
+// parse or format throw and throw KsqlFunctionException "Failed to parse
+// timestamp '<text>' [at timezone '<zone>'] with formatter '<pattern>': "
+// (or "Failed to format timestamp <value> ...", "Failed to format date
+// ...", "Failed to parse time ...") with that message, it the cause
+// (confluentinc/ksql v7.9.0 ksqldb-engine .../function/udf/datetime/
+// {ParseTimestamp,StringToTimestamp,FormatTimestamp,TimestampToString,
+// FormatDate,DateToString,FormatTime,ParseTime,ConvertTz}.java). A pattern
+// DateTimeFormatter refuses reaches them as Guava's
+// UncheckedExecutionException, whose message is its
+// IllegalArgumentException's toString; DateTimeFormatter.parse refuses a
+// null text with the NullPointerException "text", the cache a null pattern
+// with one without message; FORMAT_TIMESTAMP writes the value as
+// java.sql.Timestamp.toString does, FORMAT_DATE as java.sql.Date.toString,
+// FORMAT_TIME as LocalTime.toString; CONVERT_TZ's exception has no cause;
+// PARSE_TIME refuses a pattern with a date field. DynamicFunctionInvoker
+// wraps each as any UDF's failure.
+func TestDateTimeUDFFailureMessages(t *testing.T) {
+	const ite = "java.lang.reflect.InvocationTargetException"
+	const pkg = "io.confluent.ksql.function.udf.datetime."
+	const col = "for column X with index 0: [Failed to invoke function public "
+	checkLogged(t, []loggedCase{
+		{"PARSE_TIMESTAMP(S, 'yyyy-MM-dd')", row("S", "x"), nil, []string{
+			"Error computing expression PARSE_TIMESTAMP(S, 'yyyy-MM-dd') " + col + "java.sql.Timestamp " + pkg + "ParseTimestamp.parseTimestamp(java.lang.String,java.lang.String) " + ite +
+				" Failed to parse timestamp 'x' at timezone 'GMT' with formatter 'yyyy-MM-dd': Text 'x' could not be parsed at index 0 Text 'x' could not be parsed at index 0]"}},
+		{"PARSE_TIMESTAMP(S, 'yyyy', T)", row("S", "2020", "T", "Mars/Base"), nil, []string{
+			"Error computing expression PARSE_TIMESTAMP(S, 'yyyy', T) " + col + "java.sql.Timestamp " + pkg + "ParseTimestamp.parseTimestamp(java.lang.String,java.lang.String,java.lang.String) " + ite +
+				" Failed to parse timestamp '2020' at timezone 'Mars/Base' with formatter 'yyyy': Unknown time-zone ID: Mars/Base Unknown time-zone ID: Mars/Base]"}},
+		{"PARSE_TIMESTAMP(S, 'yyyy', T)", row("S", "2020"), nil, nil},
+		{"STRINGTOTIMESTAMP(S, 'yyyy-MM-dd')", row("S", "2020-01-0x"), nil, []string{
+			"Error computing expression STRINGTOTIMESTAMP(S, 'yyyy-MM-dd') " + col + "long " + pkg + "StringToTimestamp.stringToTimestamp(java.lang.String,java.lang.String) " + ite +
+				" Failed to parse timestamp '2020-01-0x' with formatter 'yyyy-MM-dd': Text '2020-01-0x' could not be parsed at index 8 Text '2020-01-0x' could not be parsed at index 8]"}},
+		{"STRINGTOTIMESTAMP(S, 'yyyy')", row(), nil, []string{
+			"Error computing expression STRINGTOTIMESTAMP(S, 'yyyy') " + col + "long " + pkg + "StringToTimestamp.stringToTimestamp(java.lang.String,java.lang.String) " + ite +
+				" Failed to parse timestamp 'null' with formatter 'yyyy': text text]"}},
+		{"STRINGTOTIMESTAMP('2020', S, 'UTC')", row(), nil, []string{
+			"Error computing expression STRINGTOTIMESTAMP('2020', S, 'UTC') " + col + "long " + pkg + "StringToTimestamp.stringToTimestamp(java.lang.String,java.lang.String,java.lang.String) " + ite +
+				" Failed to parse timestamp '2020' at timezone 'UTC' with formatter 'null': null java.lang.NullPointerException]"}},
+		{"FORMAT_TIMESTAMP(FROM_UNIXTIME(B), S)", row("B", int64(1500), "S", "yyyy-ll"), nil, []string{
+			"Error computing expression FORMAT_TIMESTAMP(FROM_UNIXTIME(B), S) " + col + "java.lang.String " + pkg + "FormatTimestamp.formatTimestamp(java.sql.Timestamp,java.lang.String) " + ite +
+				" Failed to format timestamp 1970-01-01 00:00:01.5 at timeZone 'GMT' with formatter 'yyyy-ll': java.lang.IllegalArgumentException: Unknown pattern letter: l java.lang.IllegalArgumentException: Unknown pattern letter: l Unknown pattern letter: l]"}},
+		{"FORMAT_TIMESTAMP(FROM_UNIXTIME(B), 'yyyy', S)", row("B", int64(0), "S", "Mars/Base"), nil, []string{
+			"Error computing expression FORMAT_TIMESTAMP(FROM_UNIXTIME(B), 'yyyy', S) " + col + "java.lang.String " + pkg + "FormatTimestamp.formatTimestamp(java.sql.Timestamp,java.lang.String,java.lang.String) " + ite +
+				" Failed to format timestamp 1970-01-01 00:00:00.0 at timeZone 'Mars/Base' with formatter 'yyyy': Unknown time-zone ID: Mars/Base Unknown time-zone ID: Mars/Base]"}},
+		{"TIMESTAMPTOSTRING(B, S)", row("B", int64(0), "S", "yyyy-{"), nil, []string{
+			"Error computing expression TIMESTAMPTOSTRING(B, S) " + col + "java.lang.String " + pkg + "TimestampToString.timestampToString(long,java.lang.String) " + ite +
+				" Failed to format timestamp 0 with formatter 'yyyy-{': java.lang.IllegalArgumentException: Pattern includes reserved character: '{' java.lang.IllegalArgumentException: Pattern includes reserved character: '{' Pattern includes reserved character: '{']"}},
+		{"TIMESTAMPTOSTRING(B, 'yyyy')", row(), nil, []string{
+			"Error computing expression TIMESTAMPTOSTRING(B, 'yyyy') " + col + "java.lang.String " + pkg + "TimestampToString.timestampToString(long,java.lang.String) java.lang.IllegalArgumentException]"}},
+		{"FORMAT_DATE(FROM_DAYS(A), S)", row("A", int32(3), "S", "l"), nil, []string{
+			"Error computing expression FORMAT_DATE(FROM_DAYS(A), S) " + col + "java.lang.String " + pkg + "FormatDate.formatDate(java.sql.Date,java.lang.String) " + ite +
+				" Failed to format date 1970-01-04 with formatter 'l': java.lang.IllegalArgumentException: Unknown pattern letter: l java.lang.IllegalArgumentException: Unknown pattern letter: l Unknown pattern letter: l]"}},
+		{"DATETOSTRING(A, S)", row("A", int32(3), "S", "l"), nil, []string{
+			"Error computing expression DATETOSTRING(A, S) " + col + "java.lang.String " + pkg + "DateToString.dateToString(int,java.lang.String) " + ite +
+				" Failed to format date 3 with formatter 'l': java.lang.IllegalArgumentException: Unknown pattern letter: l java.lang.IllegalArgumentException: Unknown pattern letter: l Unknown pattern letter: l]"}},
+		{"FORMAT_TIME(PARSE_TIME('10:00:05.120', 'HH:mm:ss.SSS'), S)", row("S", "l"), nil, []string{
+			"Error computing expression FORMAT_TIME(PARSE_TIME('10:00:05.120', 'HH:mm:ss.SSS'), S) " + col + "java.lang.String " + pkg + "FormatTime.formatTime(java.sql.Time,java.lang.String) " + ite +
+				" Failed to format time 10:00:05.120 with formatter 'l': java.lang.IllegalArgumentException: Unknown pattern letter: l java.lang.IllegalArgumentException: Unknown pattern letter: l Unknown pattern letter: l]"}},
+		{"PARSE_TIME(S, 'HH:mm')", row("S", "x"), nil, []string{
+			"Error computing expression PARSE_TIME(S, 'HH:mm') " + col + "java.sql.Time " + pkg + "ParseTime.parseTime(java.lang.String,java.lang.String) " + ite +
+				" Failed to parse time 'x' with formatter 'HH:mm': Text 'x' could not be parsed at index 0 Text 'x' could not be parsed at index 0]"}},
+		{"PARSE_TIME(S, 'yyyy-MM-dd HH:mm')", row("S", "2020-01-01 10:00"), nil, []string{
+			"Error computing expression PARSE_TIME(S, 'yyyy-MM-dd HH:mm') " + col + "java.sql.Time " + pkg + "ParseTime.parseTime(java.lang.String,java.lang.String) " + ite +
+				" Failed to parse time '2020-01-01 10:00' with formatter 'yyyy-MM-dd HH:mm': Time format contains date field. Time format contains date field.]"}},
+		{"CONVERT_TZ(FROM_UNIXTIME(B), S, T)", row("B", int64(0), "S", "Mars/Base", "T", "Venus/Base"), nil, []string{
+			"Error computing expression CONVERT_TZ(FROM_UNIXTIME(B), S, T) " + col + "java.sql.Timestamp " + pkg + "ConvertTz.convertTz(java.sql.Timestamp,java.lang.String,java.lang.String) " + ite +
+				" Invalid time zone: Unknown time-zone ID: Venus/Base]"}},
+		{"FORMAT_TIMESTAMP(PARSE_TIMESTAMP(S, 'yyyy-MM-dd'), 'dd/MM/yyyy')", row("S", "2020-03-04"), "04/03/2020", nil},
+		// an argument that is a call catches what the call throws
+		{"FORMAT_TIMESTAMP(PARSE_TIMESTAMP(S, 'yyyy-MM-dd'), 'dd/MM/yyyy')", row("S", "x"), nil, []string{
+			"Error processing PARSE_TIMESTAMP: [Failed to invoke function public java.sql.Timestamp " + pkg + "ParseTimestamp.parseTimestamp(java.lang.String,java.lang.String) " + ite +
+				" Failed to parse timestamp 'x' at timezone 'GMT' with formatter 'yyyy-MM-dd': Text 'x' could not be parsed at index 0 Text 'x' could not be parsed at index 0]"}},
+	})
+}
+
+// TO_BYTES and FROM_BYTES read the encoding with BytesUtils.Encoding.from,
+// whose IllegalArgumentException names it, and TO_BYTES decodes with
+// DatatypeConverter.parseHexBinary ("hexBinary needs to be even-length",
+// "contains illegal character for hexBinary") or Base64.getDecoder(), the
+// text untrimmed (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/string/{ToBytes,FromBytes}.java, ksqldb-common .../util/BytesUtils.java),
+// each wrapped by DynamicFunctionInvoker.
+func TestBytesUDFFailureMessages(t *testing.T) {
+	const ite = "java.lang.reflect.InvocationTargetException"
+	const toBytes = "Failed to invoke function public java.nio.ByteBuffer io.confluent.ksql.function.udf.string.ToBytes.toBytes(java.lang.String,java.lang.String)"
+	const fromBytes = "Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.FromBytes.fromBytes(java.nio.ByteBuffer,java.lang.String)"
+	const unknown = "Unknown encoding type 'utf16'. Supported formats are 'hex', 'utf8', 'ascii', and 'base64'."
+	checkLogged(t, []loggedCase{
+		{"TO_BYTES(S, T)", row("S", "abc", "T", "utf16"), nil, []string{"Error computing expression TO_BYTES(S, T) for column X with index 0: [" + toBytes + " " + ite + " " + unknown + "]"}},
+		{"TO_BYTES(S, 'hex')", row("S", "abc"), nil, []string{"Error computing expression TO_BYTES(S, 'hex') for column X with index 0: [" + toBytes + " " + ite + " hexBinary needs to be even-length: abc]"}},
+		{"TO_BYTES(S, 'hex')", row("S", "0g"), nil, []string{"Error computing expression TO_BYTES(S, 'hex') for column X with index 0: [" + toBytes + " " + ite + " contains illegal character for hexBinary: 0g]"}},
+		{"TO_BYTES(S, 'base64')", row("S", " YQ=="), nil, []string{"Error computing expression TO_BYTES(S, 'base64') for column X with index 0: [" + toBytes + " " + ite + " Illegal base64 character 20]"}},
+		{"FROM_BYTES(TO_BYTES(S, 'utf8'), T)", row("S", "abc", "T", "utf16"), nil, []string{"Error computing expression FROM_BYTES(TO_BYTES(S, 'utf8'), T) for column X with index 0: [" + fromBytes + " " + ite + " " + unknown + "]"}},
+		{"FROM_BYTES(TO_BYTES(S, 'HEX'), 'base64')", row("S", "0aFF"), "Cv8=", nil},
+		{"TO_BYTES(S, 'base64')", row("S", "YQ"), "YQ==", nil},
+	})
+}

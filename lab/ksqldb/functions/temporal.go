@@ -3,8 +3,10 @@ package functions
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
@@ -17,45 +19,62 @@ import (
 // ParseTime,FromUnixTime,UnixTimestamp,UnixDate,FromDays}.java and
 // string/{ToBytes,FromBytes}.java define them
 // (https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/).
-// A pattern or value a function cannot handle makes it throw in ksqlDB,
-// which leaves the expression NULL; so here.
+// A pattern, zone, encoding or value a function cannot handle makes it
+// throw in ksqlDB, which leaves the expression NULL; here the overloads are
+// Throwing with what they throw (temporal_throw.go), but PARSE_DATE's,
+// whose failures are NULL without them.
+
+const datetimeUDF = "io.confluent.ksql.function.udf.datetime."
 
 func init() {
-	formatTS := func(a []any) any {
-		if a[0] == nil {
-			return nil
+	formatTS := func(a []any) (any, []string) {
+		if a[0] == nil || a[1] == nil || len(a) > 2 && a[2] == nil {
+			return nil, nil
 		}
-		if len(a) == 2 {
-			// the two-argument form formats in ZoneId.of("GMT")
-			// (FormatTimestamp.java), which 'z' names GMT
-			a = []any{a[0], a[1], "GMT"}
+		ms := int64(a[0].(types.TimestampVal))
+		// the two-argument form formats in ZoneId.of("GMT")
+		// (FormatTimestamp.java), which 'z' names GMT
+		out, err := formatJava(time.UnixMilli(ms), a[1], zoneAt(a, 2))
+		if err != nil {
+			return nil, dateTimeThrew("Failed to format timestamp "+sqlTimestampText(ms)+" at timeZone "+quoted(zoneAt(a, 2))+" with formatter "+quoted(a[1]), err)
 		}
-		return formatMillis(int64(a[0].(types.TimestampVal)), a)
+		return out, nil
 	}
+	const formatTSMethod = "public java.lang.String " + datetimeUDF + "FormatTimestamp.formatTimestamp(java.sql.Timestamp,java.lang.String"
 	register(&UDF{name: "format_timestamp", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.Timestamp, "timestamp"), p(types.String, "formatPattern")}, Ret: types.String, Fn: formatTS},
-		{Params: []Param{p(types.Timestamp, "timestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.String, Fn: formatTS},
+		throwing(Overload{Params: []Param{p(types.Timestamp, "timestamp"), p(types.String, "formatPattern")}, Ret: types.String, Throwing: formatTS, Method: formatTSMethod + ")"}),
+		throwing(Overload{Params: []Param{p(types.Timestamp, "timestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.String, Throwing: formatTS, Method: formatTSMethod + ",java.lang.String)"}),
 	}})
 
-	parseTS := func(a []any) any {
-		ms, ok := parseMillis(a)
-		if !ok {
-			return nil
+	parseTS := func(a []any) (any, []string) {
+		if a[0] == nil || a[1] == nil || len(a) > 2 && a[2] == nil {
+			return nil, nil
 		}
-		return types.TimestampVal(ms)
+		t, err := parseJava(a[0], a[1], zoneAt(a, 2))
+		if err != nil {
+			return nil, dateTimeThrew("Failed to parse timestamp "+quoted(a[0])+" at timezone "+quoted(zoneAt(a, 2))+" with formatter "+quoted(a[1]), err)
+		}
+		return types.TimestampVal(t.UnixMilli()), nil
 	}
+	const parseTSMethod = "public java.sql.Timestamp " + datetimeUDF + "ParseTimestamp.parseTimestamp(java.lang.String,java.lang.String"
 	register(&UDF{name: "parse_timestamp", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, Ret: types.Timestamp, Fn: parseTS},
-		{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.Timestamp, Fn: parseTS},
+		throwing(Overload{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, Ret: types.Timestamp, Throwing: parseTS, Method: parseTSMethod + ")"}),
+		throwing(Overload{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.Timestamp, Throwing: parseTS, Method: parseTSMethod + ",java.lang.String)"}),
 	}})
 
 	register(&UDF{name: "format_date", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.Date, "date"), p(types.String, "formatPattern")}, Ret: types.String, Fn: func(a []any) any {
-			if a[0] == nil {
-				return nil
-			}
-			return formatMillis(int64(a[0].(types.DateVal))*types.MsPerDay, a)
-		}},
+		throwing(Overload{Params: []Param{p(types.Date, "date"), p(types.String, "formatPattern")}, Ret: types.String, Method: "public java.lang.String " + datetimeUDF + "FormatDate.formatDate(java.sql.Date,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[0] == nil || a[1] == nil {
+					return nil, nil
+				}
+				days := int64(a[0].(types.DateVal))
+				out, err := formatJava(time.UnixMilli(days*types.MsPerDay).UTC(), a[1], nil)
+				if err != nil {
+					return nil, dateTimeThrew("Failed to format date "+sqlDateText(days)+" with formatter "+quoted(a[1]), err)
+				}
+				return out, nil
+			}}),
 	}})
 	register(&UDF{name: "parse_date", Validate: patternArg(1), overloads: []Overload{
 		{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Date, Fn: func(a []any) any {
@@ -78,40 +97,61 @@ func init() {
 	}})
 
 	register(&UDF{name: "format_time", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.Time, "time"), p(types.String, "formatPattern")}, Ret: types.String, Fn: func(a []any) any {
-			if a[0] == nil {
-				return nil
-			}
-			return formatMillis(int64(a[0].(types.TimeVal)), a)
-		}},
+		throwing(Overload{Params: []Param{p(types.Time, "time"), p(types.String, "formatPattern")}, Ret: types.String, Method: "public java.lang.String " + datetimeUDF + "FormatTime.formatTime(java.sql.Time,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[0] == nil || a[1] == nil {
+					return nil, nil
+				}
+				ms := int64(a[0].(types.TimeVal))
+				out, err := formatJava(time.UnixMilli(ms).UTC(), a[1], nil)
+				if err != nil {
+					return nil, dateTimeThrew("Failed to format time "+localTimeText(ms)+" with formatter "+quoted(a[1]), err)
+				}
+				return out, nil
+			}}),
 	}})
+	// ParseTime: a pattern that reads a date field throws
 	register(&UDF{name: "parse_time", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.String, "formattedTime"), p(types.String, "formatPattern")}, Ret: types.Time, Fn: func(a []any) any {
-			ms, ok := parseMillis(a)
-			if !ok {
-				return nil
-			}
-			return types.TimeVal(types.FloorMod(ms, types.MsPerDay))
-		}},
+		throwing(Overload{Params: []Param{p(types.String, "formattedTime"), p(types.String, "formatPattern")}, Ret: types.Time, Method: "public java.sql.Time " + datetimeUDF + "ParseTime.parseTime(java.lang.String,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[0] == nil || a[1] == nil {
+					return nil, nil
+				}
+				t, err := parseJava(a[0], a[1], "UTC")
+				if jp, _ := javatime.Compile(a[1].(string)); err == nil && hasDateField(jp) {
+					err = errTimeHasDate
+				}
+				if err != nil {
+					return nil, dateTimeThrew("Failed to parse time "+quoted(a[0])+" with formatter "+quoted(a[1]), err)
+				}
+				return types.TimeVal(types.FloorMod(t.UnixMilli(), types.MsPerDay)), nil
+			}}),
 	}})
 
 	// ConvertTz: the TIMESTAMP moved by the difference between the two
 	// zones' offsets at that instant.
 	register(&UDF{name: "convert_tz", overloads: []Overload{
-		{Params: []Param{p(types.Timestamp, "timestamp"), p(types.String, "fromTimeZone"), p(types.String, "toTimeZone")}, Ret: types.Timestamp, Fn: func(a []any) any {
-			if a[0] == nil {
-				return nil
-			}
-			from, okFrom := zoneArg(a, 1)
-			to, okTo := zoneArg(a, 2)
-			if !okFrom || !okTo {
-				return nil
-			}
-			at := time.UnixMilli(int64(a[0].(types.TimestampVal)))
-			_, toOff := at.In(to).Zone()
-			_, fromOff := at.In(from).Zone()
-			return types.TimestampVal(at.UnixMilli() + int64(toOff-fromOff)*1000)
-		}},
+		throwing(Overload{Params: []Param{p(types.Timestamp, "timestamp"), p(types.String, "fromTimeZone"), p(types.String, "toTimeZone")}, Ret: types.Timestamp,
+			Method: "public java.sql.Timestamp " + datetimeUDF + "ConvertTz.convertTz(java.sql.Timestamp,java.lang.String,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[0] == nil || a[1] == nil || a[2] == nil {
+					return nil, nil
+				}
+				// the target zone is read first; its exception's message,
+				// without the exception as cause
+				to, err := javaZone(a[2])
+				if err != nil {
+					return nil, threw("Invalid time zone: " + err.Error())
+				}
+				from, err := javaZone(a[1])
+				if err != nil {
+					return nil, threw("Invalid time zone: " + err.Error())
+				}
+				at := time.UnixMilli(int64(a[0].(types.TimestampVal)))
+				_, toOff := at.In(to).Zone()
+				_, fromOff := at.In(from).Zone()
+				return types.TimestampVal(at.UnixMilli() + int64(toOff-fromOff)*1000), nil
+			}}),
 	}})
 
 	register(&UDF{name: "from_unixtime", overloads: []Overload{
@@ -151,56 +191,106 @@ func init() {
 
 	// BytesUtils.Encoding: hex, utf8, ascii, base64 (case-insensitive)
 	register(&UDF{name: "to_bytes", overloads: []Overload{
-		{Params: []Param{p(types.String, "str"), p(types.String, "encoding")}, Ret: types.Bytes, Fn: func(a []any) any {
-			if a[0] == nil || a[1] == nil {
-				return nil
-			}
-			s := a[0].(string)
-			switch strings.ToLower(a[1].(string)) {
-			case "hex":
-				b, err := hex.DecodeString(s)
-				if err != nil {
-					return nil
+		throwing(Overload{Params: []Param{p(types.String, "str"), p(types.String, "encoding")}, Ret: types.Bytes,
+			Method: "public java.nio.ByteBuffer io.confluent.ksql.function.udf.string.ToBytes.toBytes(java.lang.String,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[0] == nil || a[1] == nil {
+					return nil, nil
 				}
-				return b
-			case "utf8":
-				return []byte(s)
-			case "ascii":
-				b := make([]byte, 0, len(s))
-				for _, r := range s {
-					if r > 127 {
-						r = '?'
+				enc, err := encodingFrom(a[1].(string))
+				if err != nil {
+					return nil, threw(err.Error())
+				}
+				s := a[0].(string)
+				switch enc {
+				case "hex":
+					b, err := parseHexBinary(s)
+					if err != nil {
+						return nil, threw(err.Error())
 					}
-					b = append(b, byte(r))
+					return b, nil
+				case "utf8":
+					return []byte(s), nil
+				case "ascii":
+					b := make([]byte, 0, len(s))
+					for _, r := range s {
+						if r > 127 {
+							r = '?'
+						}
+						b = append(b, byte(r))
+					}
+					return b, nil
 				}
-				return b
-			case "base64":
-				b, err := base64.StdEncoding.DecodeString(s)
-				if err != nil {
-					return nil
+				b, thrown := types.JavaBase64(s)
+				if thrown != nil {
+					return nil, threw(thrown...)
 				}
-				return b
-			}
-			return nil
-		}},
+				return b, nil
+			}}),
 	}})
 	register(&UDF{name: "from_bytes", overloads: []Overload{
-		{Params: []Param{p(types.Bytes, "bytes"), p(types.String, "encoding")}, Ret: types.String, Fn: func(a []any) any {
-			if a[0] == nil || a[1] == nil {
-				return nil
-			}
-			b := a[0].([]byte)
-			switch strings.ToLower(a[1].(string)) {
-			case "hex":
-				return strings.ToUpper(hex.EncodeToString(b))
-			case "utf8":
-				return strings.ToValidUTF8(string(b), string(utf8.RuneError))
-			case "ascii":
-				return asciiText(b)
-			case "base64":
-				return base64.StdEncoding.EncodeToString(b)
-			}
-			return nil
-		}},
+		throwing(Overload{Params: []Param{p(types.Bytes, "bytes"), p(types.String, "encoding")}, Ret: types.String,
+			Method: "public java.lang.String io.confluent.ksql.function.udf.string.FromBytes.fromBytes(java.nio.ByteBuffer,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[0] == nil || a[1] == nil {
+					return nil, nil
+				}
+				enc, err := encodingFrom(a[1].(string))
+				if err != nil {
+					return nil, threw(err.Error())
+				}
+				b := a[0].([]byte)
+				switch enc {
+				case "hex":
+					return strings.ToUpper(hex.EncodeToString(b)), nil
+				case "utf8":
+					return strings.ToValidUTF8(string(b), string(utf8.RuneError)), nil
+				case "ascii":
+					return asciiText(b), nil
+				}
+				return base64.StdEncoding.EncodeToString(b), nil
+			}}),
 	}})
+}
+
+// encodingFrom is BytesUtils.Encoding.from: the encoding named,
+// case-insensitively, or its IllegalArgumentException.
+func encodingFrom(name string) (string, error) {
+	for _, e := range []string{"hex", "utf8", "ascii", "base64"} {
+		if strings.EqualFold(name, e) {
+			return e, nil
+		}
+	}
+	return "", fmt.Errorf("Unknown encoding type '%s'. Supported formats are 'hex', 'utf8', 'ascii', and 'base64'.", name)
+}
+
+// parseHexBinary is DatatypeConverter.parseHexBinary: pairs of ASCII hex
+// digits, the text's length counted in UTF-16 units, and its
+// IllegalArgumentException.
+func parseHexBinary(s string) ([]byte, error) {
+	units := utf16.Encode([]rune(s))
+	if len(units)%2 != 0 {
+		return nil, fmt.Errorf("hexBinary needs to be even-length: %s", s)
+	}
+	out := make([]byte, len(units)/2)
+	for i := 0; i < len(units); i += 2 {
+		h, l := hexDigit(units[i]), hexDigit(units[i+1])
+		if h < 0 || l < 0 {
+			return nil, fmt.Errorf("contains illegal character for hexBinary: %s", s)
+		}
+		out[i/2] = byte(h<<4 | l)
+	}
+	return out, nil
+}
+
+func hexDigit(c uint16) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }

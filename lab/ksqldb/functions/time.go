@@ -2,6 +2,7 @@ package functions
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/javatime"
@@ -44,24 +45,6 @@ func zoneArg(a []any, i int) (*time.Location, bool) {
 	return l, err == nil
 }
 
-// formatMillis formats the epoch milliseconds ms with the pattern a[1] in
-// the zone a[2] (UTC without it), as TIMESTAMPTOSTRING and
-// FORMAT_TIMESTAMP do; nil where ksqlDB throws.
-func formatMillis(ms int64, a []any) any {
-	if a[1] == nil {
-		return nil
-	}
-	loc, ok := zoneArg(a, 2)
-	if !ok {
-		return nil
-	}
-	jp, err := javatime.Compile(a[1].(string))
-	if err != nil {
-		return nil
-	}
-	return jp.Format(time.UnixMilli(ms).In(loc))
-}
-
 // parseMillis parses the text a[0] with the pattern a[1] in the zone a[2]
 // (UTC without it) into epoch milliseconds, as STRINGTOTIMESTAMP and
 // PARSE_TIMESTAMP do; false where ksqlDB throws ("Failed to parse
@@ -86,37 +69,69 @@ func parseMillis(a []any) (int64, bool) {
 }
 
 func init() {
-	toString := func(a []any) any {
-		if a[0] == nil {
-			return nil
+	toString := func(a []any) (any, []string) {
+		if a[1] == nil || len(a) > 2 && a[2] == nil {
+			return nil, nil
 		}
-		return formatMillis(a[0].(int64), a)
+		if a[0] == nil {
+			return nil, nullForPrimitive // epochMilli is a long
+		}
+		ms := a[0].(int64)
+		var zone any
+		what := fmt.Sprintf("Failed to format timestamp %d", ms)
+		if len(a) > 2 {
+			zone = a[2]
+			what += " at timeZone " + quoted(zone)
+		}
+		// the two-argument form formats in ZoneId.systemDefault(), UTC
+		out, err := formatJava(time.UnixMilli(ms).UTC(), a[1], zone)
+		if err != nil {
+			return nil, dateTimeThrew(what+" with formatter "+quoted(a[1]), err)
+		}
+		return out, nil
 	}
+	const toStringMethod = "public java.lang.String " + datetimeUDF + "TimestampToString.timestampToString(long,java.lang.String"
 	register(&UDF{name: "timestamptostring", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern")}, Ret: types.String, Fn: toString},
-		{Params: []Param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.String, Fn: toString},
+		throwing(Overload{Params: []Param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern")}, Ret: types.String, Throwing: toString, Method: toStringMethod + ")"}),
+		throwing(Overload{Params: []Param{p(types.Bigint, "epochMilli"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.String, Throwing: toString, Method: toStringMethod + ",java.lang.String)"}),
 	}})
 
-	fromString := func(a []any) any {
-		ms, ok := parseMillis(a)
-		if !ok {
-			return nil
+	// StringToTimestamp checks no NULL: a NULL text, pattern or zone
+	// throws
+	fromString := func(a []any) (any, []string) {
+		what := "Failed to parse timestamp " + quoted(a[0])
+		if len(a) > 2 {
+			what += " at timezone " + quoted(a[2])
 		}
-		return ms
+		t, err := parseJava(a[0], a[1], zoneAt(a, 2))
+		if err != nil {
+			return nil, dateTimeThrew(what+" with formatter "+quoted(a[1]), err)
+		}
+		return t.UnixMilli(), nil
 	}
+	const fromStringMethod = "public long " + datetimeUDF + "StringToTimestamp.stringToTimestamp(java.lang.String,java.lang.String"
 	register(&UDF{name: "stringtotimestamp", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, Ret: types.Bigint, Fn: fromString},
-		{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.Bigint, Fn: fromString},
+		throwing(Overload{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern")}, Ret: types.Bigint, Throwing: fromString, Method: fromStringMethod + ")"}),
+		throwing(Overload{Params: []Param{p(types.String, "formattedTimestamp"), p(types.String, "formatPattern"), p(types.String, "timeZone")}, Ret: types.Bigint, Throwing: fromString, Method: fromStringMethod + ",java.lang.String)"}),
 	}})
 
 	// DateToString / StringToDate: a DATE as an INT of days since the epoch.
 	register(&UDF{name: "datetostring", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.Integer, "epochDays"), p(types.String, "formatPattern")}, Ret: types.String, Fn: func(a []any) any {
-			if a[0] == nil {
-				return nil // a primitive int: the NULL throws
-			}
-			return formatMillis(int64(a[0].(int32))*types.MsPerDay, a)
-		}},
+		throwing(Overload{Params: []Param{p(types.Integer, "epochDays"), p(types.String, "formatPattern")}, Ret: types.String, Method: "public java.lang.String " + datetimeUDF + "DateToString.dateToString(int,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				if a[1] == nil {
+					return nil, nil
+				}
+				if a[0] == nil {
+					return nil, nullForPrimitive // epochDays is an int
+				}
+				days := int64(a[0].(int32))
+				out, err := formatJava(time.UnixMilli(days*types.MsPerDay).UTC(), a[1], nil)
+				if err != nil {
+					return nil, dateTimeThrew(fmt.Sprintf("Failed to format date %d with formatter %s", days, quoted(a[1])), err)
+				}
+				return out, nil
+			}}),
 	}})
 	register(&UDF{name: "stringtodate", Validate: patternArg(1), overloads: []Overload{
 		{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Integer, Fn: func(a []any) any {

@@ -503,3 +503,14 @@ func parseOffset(s string, pos *int) (*time.Location, bool) {
 	*pos += used
 	return offsetZone("", off), true
 }
+
+// Letters are the pattern letters the pattern reads, each once per use.
+func (jp *Pattern) Letters() string {
+	var b strings.Builder
+	for _, e := range jp.elems {
+		if e.letter != 0 {
+			b.WriteByte(e.letter)
+		}
+	}
+	return b.String()
+}

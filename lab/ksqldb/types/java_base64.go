@@ -74,3 +74,7 @@ func base64Value(c byte) int {
 	}
 	return -1
 }
+
+// JavaBase64 is Base64.getDecoder().decode(text) (JDK 17), the messages of
+// the IllegalArgumentException it throws.
+func JavaBase64(text string) ([]byte, Thrown) { return javaBase64(text) }
