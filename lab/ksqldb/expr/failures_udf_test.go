@@ -181,3 +181,26 @@ func TestBytesUDFFailureMessages(t *testing.T) {
 		{"TO_BYTES(S, 'base64')", row("S", "YQ"), "YQ==", nil},
 	})
 }
+
+// GENERATE_SERIES computes in the parameters' Java types: the int form's
+// difference wraps around, and the size, 1 + (int) (difference / step),
+// wraps to a negative capacity for the series past Integer.MAX_VALUE
+// elements, which new ArrayList<>(size) refuses with
+// IllegalArgumentException "Illegal Capacity: <size>" (confluentinc/ksql
+// v7.9.0 ksqldb-engine .../udf/array/GenerateSeries.java; java.util.ArrayList,
+// JDK 17).
+func TestGenerateSeriesSizesAsJavaComputesThem(t *testing.T) {
+	const ite = "java.lang.reflect.InvocationTargetException"
+	const intMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesInt(int,int)"
+	const longMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesLong(long,long)"
+	checkLogged(t, []loggedCase{
+		{"GENERATE_SERIES(A, 2147483647)", row("A", int32(0)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(A, 2147483647) for column X with index 0: [" + intMethod + " " + ite + " Illegal Capacity: -2147483648]"}},
+		{"GENERATE_SERIES(B, 3000000000)", row("B", int64(0)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(B, 3000000000) for column X with index 0: [" + longMethod + " " + ite + " Illegal Capacity: -1294967295]"}},
+		// MAX - MIN wraps to -1: a step of -1, two elements
+		{"GENERATE_SERIES(A, A - 1)", row("A", int32(-2147483648)), "[-2147483648, 2147483647]", nil},
+		{"GENERATE_SERIES(A, 3)", row("A", int32(1)), "[1, 2, 3]", nil},
+		{"GENERATE_SERIES(B, 1)", row("B", int64(3)), "[3, 2, 1]", nil},
+	})
+}

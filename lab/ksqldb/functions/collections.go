@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -452,37 +453,54 @@ func init() {
 const maxSeries = 1 << 20
 
 // series is GenerateSeries: start to end inclusive by step (1 or -1 by
-// default). A zero step or one of the wrong sign throws its
-// KsqlFunctionException, a NULL for its primitive parameters fails the
-// invocation; a series past maxSeries elements is NULL.
+// default), computed in the parameters' Java types: the int form's
+// difference wraps around, and the size, 1 + (int) (difference / step),
+// wraps to a negative capacity past Integer.MAX_VALUE elements, which
+// new ArrayList<>(size) refuses ("Illegal Capacity: <size>"). A zero step
+// or one of the wrong sign throws its KsqlFunctionException, a NULL for
+// its primitive parameters fails the invocation; a series past maxSeries
+// elements is NULL.
 func series(long bool) func(a []any) (any, []string) {
 	return func(a []any) (any, []string) {
 		if a[0] == nil || a[1] == nil || (len(a) > 2 && a[2] == nil) {
 			return nil, nullForPrimitive
 		}
 		start, end := types.ToInt(a[0]), types.ToInt(a[1])
-		step := int64(1)
-		if end < start {
-			step = -1
+		diff := end - start // long arithmetic wraps as Go's int64 does
+		if !long {
+			diff = int64(int32(end) - int32(start))
+		}
+		step := int64(-1)
+		if diff > 0 {
+			step = 1
 		}
 		if len(a) > 2 {
 			step = int64(a[2].(int32))
 		}
-		diff := end - start
 		switch {
 		case step == 0:
 			return nil, threw("GENERATE_SERIES step cannot be zero")
 		case diff > 0 && step < 0 || diff < 0 && step > 0:
 			return nil, threw("GENERATE_SERIES step has wrong sign")
-		case diff/step >= maxSeries:
+		}
+		var size int32
+		if long {
+			size = 1 + int32(diff/step)
+		} else {
+			size = 1 + int32(diff)/int32(step)
+		}
+		switch {
+		case size < 0:
+			return nil, threw(fmt.Sprintf("Illegal Capacity: %d", size))
+		case size > maxSeries:
 			return nil, nil
 		}
-		out := make([]any, 0, diff/step+1)
-		for v, n := start, diff/step+1; n > 0; v, n = v+step, n-1 {
+		out := make([]any, size)
+		for i := range out {
 			if long {
-				out = append(out, v)
+				out[i] = start + int64(i)*step
 			} else {
-				out = append(out, int32(v))
+				out[i] = int32(start) + int32(i)*int32(step)
 			}
 		}
 		return out, nil
