@@ -129,7 +129,8 @@
 // remainder by zero, a DECIMAL quotient that needs rounding ("Rounding
 // necessary") or remainder whose integer quotient exceeds the precision
 // ("Division impossible"), GENERATE_SERIES with a zero step, one of the
-// wrong sign or a NULL, the date-time functions PARSE_TIMESTAMP,
+// wrong sign or a NULL or a size past Integer.MAX_VALUE, the date-time
+// functions PARSE_DATE (its text), PARSE_TIMESTAMP,
 // STRINGTOTIMESTAMP, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
@@ -149,9 +150,10 @@
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: PARSE_DATE, STRINGTODATE, the REGEXP_ and
-// URL_ functions among them; a date-time text with a field out of
-// range; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
+// (another UDF that throws: STRINGTODATE, the REGEXP_ and URL_
+// functions among them; a pattern PARSE_DATE refuses; a date-time text
+// with a field out of range; a GENERATE_SERIES past 2^20 elements, which
+// ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
 // lambda body too, and a lambda's duplicate map key; text cast to a
 // TIMESTAMP whose offset ZoneId.of takes and this server does not, text
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of

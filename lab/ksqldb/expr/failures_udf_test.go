@@ -204,3 +204,20 @@ func TestGenerateSeriesSizesAsJavaComputesThem(t *testing.T) {
 		{"GENERATE_SERIES(B, 1)", row("B", int64(3)), "[3, 2, 1]", nil},
 	})
 }
+
+// PARSE_DATE parses with commons-lang3's FastDateFormat, whose
+// ParseException is "Unparseable date: <text>", and refuses a time of day
+// other than midnight with "Date format contains time field.", each in
+// its KsqlFunctionException "Failed to parse date '<text>' with formatter
+// '<pattern>': ..." (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/datetime/ParseDate.java; FastDateParser.parse(String)).
+func TestParseDateFailureMessages(t *testing.T) {
+	const head = "for column X with index 0: [Failed to invoke function public java.sql.Date io.confluent.ksql.function.udf.datetime.ParseDate.parseDate(java.lang.String,java.lang.String) java.lang.reflect.InvocationTargetException "
+	checkLogged(t, []loggedCase{
+		{"PARSE_DATE(S, 'yyyy-MM-dd')", row("S", "x"), nil, []string{
+			"Error computing expression PARSE_DATE(S, 'yyyy-MM-dd') " + head + "Failed to parse date 'x' with formatter 'yyyy-MM-dd': Unparseable date: x Unparseable date: x]"}},
+		{"PARSE_DATE(S, 'yyyy-MM-dd HH')", row("S", "2020-01-02 10"), nil, []string{
+			"Error computing expression PARSE_DATE(S, 'yyyy-MM-dd HH') " + head + "Failed to parse date '2020-01-02 10' with formatter 'yyyy-MM-dd HH': Date format contains time field. Date format contains time field.]"}},
+		{"CAST(PARSE_DATE(S, 'yyyy-MM-dd') AS STRING)", row("S", "2020-01-02"), "2020-01-02", nil},
+	})
+}

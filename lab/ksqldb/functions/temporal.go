@@ -3,6 +3,7 @@ package functions
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -21,8 +22,7 @@ import (
 // (https://docs.ksqldb.io/en/0.29.0-ksqldb/developer-guide/ksqldb-reference/scalar-functions/).
 // A pattern, zone, encoding or value a function cannot handle makes it
 // throw in ksqlDB, which leaves the expression NULL; here the overloads are
-// Throwing with what they throw (temporal_throw.go), but PARSE_DATE's,
-// whose failures are NULL without them.
+// Throwing with what they throw (temporal_throw.go).
 
 const datetimeUDF = "io.confluent.ksql.function.udf.datetime."
 
@@ -77,23 +77,33 @@ func init() {
 			}}),
 	}})
 	register(&UDF{name: "parse_date", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Date, Fn: func(a []any) any {
-			// ParseDate: FastDateFormat in GMT parses from the start of the
-			// text and ignores what follows; a time of day other than
-			// midnight is "Date format contains time field.", so NULL
-			if a[0] == nil || a[1] == nil {
-				return nil
-			}
-			jp, err := javatime.Compile(a[1].(string))
-			if err != nil {
-				return nil
-			}
-			t, err := jp.ParseLeading(a[0].(string), time.UTC)
-			if err != nil || t.UnixMilli()%types.MsPerDay != 0 {
-				return nil
-			}
-			return types.DateVal(t.UnixMilli() / types.MsPerDay)
-		}},
+		throwing(Overload{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Date,
+			Method: "public java.sql.Date " + datetimeUDF + "ParseDate.parseDate(java.lang.String,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				// ParseDate: FastDateFormat in GMT parses from the start of
+				// the text and ignores what follows, its ParseException
+				// "Unparseable date: <text>"; a time of day other than
+				// midnight is "Date format contains time field.". A
+				// pattern it refuses is NULL without them (FastDateFormat's
+				// patterns are SimpleDateFormat's, read here as
+				// DateTimeFormatter's).
+				if a[0] == nil || a[1] == nil {
+					return nil, nil
+				}
+				jp, err := javatime.Compile(a[1].(string))
+				if err != nil {
+					return nil, nil
+				}
+				what := "Failed to parse date " + quoted(a[0]) + " with formatter " + quoted(a[1])
+				t, err := jp.ParseLeading(a[0].(string), time.UTC)
+				switch {
+				case err != nil:
+					return nil, dateTimeThrew(what, errors.New("Unparseable date: "+a[0].(string)))
+				case t.UnixMilli()%types.MsPerDay != 0:
+					return nil, dateTimeThrew(what, errDateHasTime)
+				}
+				return types.DateVal(t.UnixMilli() / types.MsPerDay), nil
+			}}),
 	}})
 
 	register(&UDF{name: "format_time", Validate: patternArg(1), overloads: []Overload{

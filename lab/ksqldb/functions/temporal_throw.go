@@ -30,6 +30,10 @@ func (e javaNPE) Error() string { return string(e) }
 // reads a date field.
 var errTimeHasDate = errors.New("Time format contains date field.")
 
+// errDateHasTime is ParseDate's for a text with a time of day other than
+// midnight.
+var errDateHasTime = errors.New("Date format contains time field.")
+
 // dateTimeThrew is what Method.invoke throws for a date-time UDF whose try
 // caught err: the KsqlFunctionException "<what>: <message>" and its causes.
 func dateTimeThrew(what string, err error) []string {
