@@ -134,7 +134,7 @@
 // STRINGTOTIMESTAMP, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
-// they refuse, as DynamicFunctionInvoker's "Failed to invoke
+// they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves),
 // each caught at its CAST, call argument or constructor item, or for its
@@ -150,8 +150,8 @@
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: STRINGTODATE, the REGEXP_ and URL_
-// functions among them; a pattern PARSE_DATE refuses; a date-time text
+// (another UDF that throws: STRINGTODATE, the REGEXP_ functions and
+// the URL_EXTRACT_ ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
 // ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
 // lambda body too, and a lambda's duplicate map key; text cast to a

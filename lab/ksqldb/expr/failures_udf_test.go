@@ -221,3 +221,22 @@ func TestParseDateFailureMessages(t *testing.T) {
 		{"CAST(PARSE_DATE(S, 'yyyy-MM-dd') AS STRING)", row("S", "2020-01-02"), "2020-01-02", nil},
 	})
 }
+
+// URL_DECODE_PARAM runs URLDecoder.decode, whose IllegalArgumentException
+// UrlDecodeParam does not catch (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/url/UrlDecodeParam.java; java.net.URLDecoder and
+// Integer.parseInt(CharSequence, int, int, int)'s NumberFormatException,
+// JDK 17): an incomplete trailing escape, illegal hex characters (the
+// parse's message), or a negative value, as Integer.parseInt takes a
+// sign.
+func TestURLDecodeParamFailureMessages(t *testing.T) {
+	const head = "Error computing expression URL_DECODE_PARAM(S) for column X with index 0: [Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.url.UrlDecodeParam.decodeParam(java.lang.String) java.lang.reflect.InvocationTargetException "
+	checkLogged(t, []loggedCase{
+		{"URL_DECODE_PARAM(S)", row("S", "a%2"), nil, []string{head + "URLDecoder: Incomplete trailing escape (%) pattern]"}},
+		{"URL_DECODE_PARAM(S)", row("S", "a%zz"), nil, []string{head + `URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: "zz"]`}},
+		{"URL_DECODE_PARAM(S)", row("S", "%4g"), nil, []string{head + `URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 1 in: "4g"]`}},
+		{"URL_DECODE_PARAM(S)", row("S", "%-1"), nil, []string{head + "URLDecoder: Illegal hex characters in escape (%) pattern - negative value]"}},
+		{"URL_DECODE_PARAM(S)", row("S", "a+b%20c%2B%e2%82%ac"), "a b c+€", nil},
+		{"URL_DECODE_PARAM(S)", row("S", "%+9"), "\t", nil},
+	})
+}

@@ -85,14 +85,18 @@ func init() {
 			}
 			return b.String()
 		})}}})
-	register(&UDF{name: "url_decode_param", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.String,
-		Fn: str1(func(s string) any {
-			d, err := url.QueryUnescape(s)
-			if err != nil {
-				return nil // URLDecoder throws IllegalArgumentException
+	register(&UDF{name: "url_decode_param", overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, "input")}, Ret: types.String,
+		Method: "public java.lang.String io.confluent.ksql.function.udf.url.UrlDecodeParam.decodeParam(java.lang.String)",
+		Throwing: func(a []any) (any, []string) {
+			if a[0] == nil {
+				return nil, nil
 			}
-			return d
-		})}}})
+			d, err := urlDecoderDecode(a[0].(string))
+			if err != nil {
+				return nil, threw(err.Error()) // uncaught IllegalArgumentException
+			}
+			return d, nil
+		}})}})
 	urlPart("url_extract_fragment", types.String, func(u *url.URL, raw string) any {
 		if !strings.Contains(raw, "#") {
 			return nil
