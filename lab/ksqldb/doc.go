@@ -131,7 +131,7 @@
 // ("Division impossible"), GENERATE_SERIES with a zero step, one of the
 // wrong sign or a NULL or a size past Integer.MAX_VALUE, the date-time
 // functions PARSE_DATE (its text), PARSE_TIMESTAMP,
-// STRINGTOTIMESTAMP, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
+// STRINGTOTIMESTAMP, STRINGTODATE, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, as DynamicFunctionInvoker's "Failed to invoke
@@ -150,8 +150,8 @@
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: STRINGTODATE, the REGEXP_ functions and
-// the URL_EXTRACT_ ones among them; a pattern PARSE_DATE refuses; a date-time text
+// (another UDF that throws: the REGEXP_ functions and the URL_EXTRACT_
+// ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
 // ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
 // lambda body too, and a lambda's duplicate map key; text cast to a

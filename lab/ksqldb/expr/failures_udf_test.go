@@ -240,3 +240,18 @@ func TestURLDecodeParamFailureMessages(t *testing.T) {
 		{"URL_DECODE_PARAM(S)", row("S", "%+9"), "\t", nil},
 	})
 }
+
+// STRINGTODATE checks no NULL and wraps what LocalDate.parse and its
+// formatter cache throw in "Failed to parse date '<text>' with formatter
+// '<pattern>': ..." (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/datetime/StringToDate.java).
+func TestStringToDateFailureMessages(t *testing.T) {
+	const head = "for column X with index 0: [Failed to invoke function public int io.confluent.ksql.function.udf.datetime.StringToDate.stringToDate(java.lang.String,java.lang.String) java.lang.reflect.InvocationTargetException "
+	checkLogged(t, []loggedCase{
+		{"STRINGTODATE(S, 'yyyy-MM-dd')", row("S", "2020-1-02"), nil, []string{
+			"Error computing expression STRINGTODATE(S, 'yyyy-MM-dd') " + head + "Failed to parse date '2020-1-02' with formatter 'yyyy-MM-dd': Text '2020-1-02' could not be parsed at index 5 Text '2020-1-02' could not be parsed at index 5]"}},
+		{"STRINGTODATE(S, 'yyyy-MM-dd')", row(), nil, []string{
+			"Error computing expression STRINGTODATE(S, 'yyyy-MM-dd') " + head + "Failed to parse date 'null' with formatter 'yyyy-MM-dd': text text]"}},
+		{"STRINGTODATE(S, 'yyyy-MM-dd')", row("S", "1970-01-11"), "10", nil},
+	})
+}

@@ -34,40 +34,6 @@ func patternArg(i int) func(args []sql.Expr) error {
 	}
 }
 
-func zoneArg(a []any, i int) (*time.Location, bool) {
-	if len(a) <= i {
-		return time.UTC, true
-	}
-	if a[i] == nil {
-		return nil, false
-	}
-	l, err := javatime.Zone(a[i].(string))
-	return l, err == nil
-}
-
-// parseMillis parses the text a[0] with the pattern a[1] in the zone a[2]
-// (UTC without it) into epoch milliseconds, as STRINGTOTIMESTAMP and
-// PARSE_TIMESTAMP do; false where ksqlDB throws ("Failed to parse
-// timestamp '...' with formatter '...'") or an argument is NULL.
-func parseMillis(a []any) (int64, bool) {
-	if a[0] == nil || a[1] == nil {
-		return 0, false
-	}
-	loc, ok := zoneArg(a, 2)
-	if !ok {
-		return 0, false
-	}
-	jp, err := javatime.Compile(a[1].(string))
-	if err != nil {
-		return 0, false
-	}
-	t, err := jp.Parse(a[0].(string), loc)
-	if err != nil {
-		return 0, false
-	}
-	return t.UnixMilli(), true
-}
-
 func init() {
 	toString := func(a []any) (any, []string) {
 		if a[1] == nil || len(a) > 2 && a[2] == nil {
@@ -133,13 +99,16 @@ func init() {
 				return out, nil
 			}}),
 	}})
+	// StringToDate checks no NULL: a NULL text or pattern throws
 	register(&UDF{name: "stringtodate", Validate: patternArg(1), overloads: []Overload{
-		{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Integer, Fn: func(a []any) any {
-			ms, ok := parseMillis(a)
-			if !ok {
-				return nil
-			}
-			return int32(types.FloorDiv(ms, types.MsPerDay))
-		}},
+		throwing(Overload{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Integer,
+			Method: "public int " + datetimeUDF + "StringToDate.stringToDate(java.lang.String,java.lang.String)",
+			Throwing: func(a []any) (any, []string) {
+				t, err := parseJava(a[0], a[1], "UTC")
+				if err != nil {
+					return nil, dateTimeThrew("Failed to parse date "+quoted(a[0])+" with formatter "+quoted(a[1]), err)
+				}
+				return int32(types.FloorDiv(t.UnixMilli(), types.MsPerDay)), nil
+			}}),
 	}})
 }
