@@ -136,7 +136,9 @@
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, and what a lambda body
-// throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves),
+// throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
+// is a MAP's NULL value or duplicate key that TRANSFORM or FILTER
+// collects),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
 // over one stream, what its WHERE throws, under the WhereFilter step's
@@ -154,7 +156,7 @@
 // ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
 // ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
-// lambda body too, and a lambda's duplicate map key; text cast to a
+// lambda body too; text cast to a
 // TIMESTAMP whose offset ZoneId.of takes and this server does not, text
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE or GROUP BY over a table or a join, of PARTITION BY over a join or

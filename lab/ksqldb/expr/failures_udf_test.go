@@ -255,3 +255,25 @@ func TestStringToDateFailureMessages(t *testing.T) {
 		{"STRINGTODATE(S, 'yyyy-MM-dd')", row("S", "1970-01-11"), "10", nil},
 	})
 }
+
+// TRANSFORM and FILTER collect a MAP with Collectors.toMap, whose
+// accumulator requires each value non-null (Objects.requireNonNull, a
+// NullPointerException without message) and throws IllegalStateException
+// "Duplicate key <k> (attempted merging values <u> and <v>)" for a key
+// collected twice (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/lambda/{Transform,Filter}.java; java.util.stream.Collectors,
+// JDK 17), inside the invocation, so wrapped as its failure.
+func TestLambdaMapCollectorFailureMessages(t *testing.T) {
+	const ite = "java.lang.reflect.InvocationTargetException"
+	const transformMap = "Failed to invoke function public java.util.Map io.confluent.ksql.function.udf.lambda.Transform.transformMap(java.util.Map,java.util.function.BiFunction,java.util.function.BiFunction)"
+	const filterMap = "Failed to invoke function public java.util.Map io.confluent.ksql.function.udf.lambda.Filter.filterMap(java.util.Map,java.util.function.BiFunction)"
+	checkLogged(t, []loggedCase{
+		{"TRANSFORM(MAP('a' := A), (K, V) => 'same', (K, V) => V)", row("A", int32(4)), "{same=4}", nil},
+		{"TRANSFORM(MAP('a' := 1, 'b' := 2), (K, V) => 'same', (K, V) => V)", row(), nil,
+			[]string{"Error computing expression TRANSFORM(MAP('a':=1, 'b':=2), (K, V) => 'same', (K, V) => V) for column X with index 0: [" + transformMap + " " + ite + " Duplicate key same (attempted merging values 1 and 2)]"}},
+		{"TRANSFORM(MAP('a' := A), (K, V) => K, (K, V) => CAST(NULL AS INTEGER))", row("A", int32(4)), nil,
+			[]string{"Error computing expression TRANSFORM(MAP('a':=A), (K, V) => K, (K, V) => CAST(null AS INTEGER)) for column X with index 0: [" + transformMap + " " + ite + " java.lang.NullPointerException]"}},
+		{"FILTER(MAP('a' := A), (K, V) => true)", row(), nil,
+			[]string{"Error computing expression FILTER(MAP('a':=A), (K, V) => true) for column X with index 0: [" + filterMap + " " + ite + " java.lang.NullPointerException]"}},
+	})
+}

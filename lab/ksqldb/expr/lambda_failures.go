@@ -48,11 +48,13 @@ func (c *Compiler) bodyThrows(body Compiled) Compiled {
 }
 
 // invocationThrows wraps a failure thrown by the bodies of the invocation
-// res (threw noted) as DynamicFunctionInvoker does; what its collection
-// or initial state throws is not wrapped. A body that fails later on the
-// NULL its failure left (a lambdaFailure) is the failure it threw first,
-// as Java never gets that far; and an invocation reached with a failure
-// pending, which Java never reaches, is not evaluated.
+// res (threw noted), or by the invocation collecting a MAP (a
+// lambdaFailure with what Java throws), as DynamicFunctionInvoker does;
+// what its collection or initial state throws is not wrapped. A body that
+// fails later on the NULL its failure left (a lambdaFailure) is the
+// failure it threw first, as Java never gets that far; and an invocation
+// reached with a failure pending, which Java never reaches, is not
+// evaluated.
 func (c *Compiler) invocationThrows(name string, isMap bool, threw *bool, res Compiled) Compiled {
 	f := c.Failures
 	if f == nil {
@@ -71,8 +73,12 @@ func (c *Compiler) invocationThrows(name string, isMap bool, threw *bool, res Co
 		*threw = false
 		defer func() {
 			if x := recover(); x != nil {
-				if _, ok := x.(lambdaFailure); !ok || f.thrown == nil {
+				lf, ok := x.(lambdaFailure)
+				if !ok || f.thrown == nil && lf.thrown == nil {
 					panic(x)
+				}
+				if f.thrown == nil {
+					f.thrown = lf.thrown // Collectors.toMap's, in the invocation
 				}
 				*threw = true
 			}

@@ -30,10 +30,11 @@ func newMapCollector() *mapCollector {
 // put adds an entry, failing the lambda's invocation as Java throws.
 func (c *mapCollector) put(k, v any) {
 	if v == nil {
-		panic(lambdaFailure{"null value"})
+		panic(lambdaFailure{why: "null value", thrown: []string{"java.lang.NullPointerException"}})
 	}
-	if c.keyed.Has(k) {
-		panic(lambdaFailure{"duplicate key " + types.KeyText(k)})
+	if u, dup := c.keyed.Get(k); dup {
+		panic(lambdaFailure{why: "duplicate key " + types.KeyText(k), thrown: []string{
+			"Duplicate key " + javaString(k) + " (attempted merging values " + javaString(u) + " and " + javaString(v) + ")"}})
 	}
 	c.keyed.Put(k, v)
 }
@@ -41,4 +42,12 @@ func (c *mapCollector) put(k, v any) {
 // result is the collected map.
 func (c *mapCollector) result() any {
 	return c.keyed.Map()
+}
+
+// javaString is String.valueOf of a value, as String.format's %s writes it.
+func javaString(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return types.Format(v)
 }
