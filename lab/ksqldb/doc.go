@@ -134,7 +134,9 @@
 // STRINGTOTIMESTAMP, STRINGTODATE, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
-// they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, as DynamicFunctionInvoker's "Failed to invoke
+// they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, ENCODE
+// on a pair of encodings or hex it refuses, INT_, BIGINT_ and
+// DOUBLE_FROM_BYTES on a byte order or length they refuse, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
 // is a MAP's NULL value or duplicate key that TRANSFORM or FILTER

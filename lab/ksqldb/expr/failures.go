@@ -28,8 +28,8 @@ import (
 // (expr.go, types.DecimalArithThrown: by zero, "Rounding necessary",
 // "Division impossible"), and the calls of the UDF overloads whose
 // failures are known (functions.Overload.Throwing, functions.go:
-// GENERATE_SERIES, the date-time functions, TO_BYTES, FROM_BYTES and
-// URL_DECODE_PARAM). A failure a lambda body
+// GENERATE_SERIES, the date-time functions, TO_BYTES, FROM_BYTES,
+// URL_DECODE_PARAM, ENCODE and the X_FROM_BYTES conversions). A failure a lambda body
 // throws leaves each TRANSFORM, FILTER or REDUCE as a UDF's failure
 // (lambda_failures.go).
 //

@@ -277,3 +277,31 @@ func TestLambdaMapCollectorFailureMessages(t *testing.T) {
 			[]string{"Error computing expression FILTER(MAP('a':=A), (K, V) => true) for column X with index 0: [" + filterMap + " " + ite + " java.lang.NullPointerException]"}},
 	})
 }
+
+// ENCODE throws KsqlFunctionException "Supported input and output
+// encodings are: hex, utf8, ascii and base64" for a pair it has no encoder
+// for (the same encoding twice among them), and, from hex, commons-codec
+// Hex.decodeHex's DecoderException message, without cause; INT_FROM_BYTES,
+// BIGINT_FROM_BYTES and DOUBLE_FROM_BYTES read the byte order first, even
+// for a NULL value (BytesUtils.byteOrderType: "Byte order must be
+// BIG_ENDIAN or LITTLE_ENDIAN. Unknown byte order '<order>'."), and
+// refuse a length other than theirs (BytesUtils.checkBytesSize: "Number of
+// bytes must be equal to <n>, but found <m>") (confluentinc/ksql v7.9.0
+// ksqldb-engine .../udf/string/Encode.java, .../udf/conversions/,
+// ksqldb-common .../util/BytesUtils.java).
+func TestEncodeAndFromBytesFailureMessages(t *testing.T) {
+	const ite = "java.lang.reflect.InvocationTargetException"
+	const encode = "Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.Encode.encode(java.lang.String,java.lang.String,java.lang.String)"
+	const intFrom = "Failed to invoke function public java.lang.Integer io.confluent.ksql.function.udf.conversions.IntFromBytes.intFromBytes(java.nio.ByteBuffer"
+	const bigintFrom = "Failed to invoke function public java.lang.Long io.confluent.ksql.function.udf.conversions.BigIntFromBytes.bigIntFromBytes(java.nio.ByteBuffer"
+	checkLogged(t, []loggedCase{
+		{"ENCODE(S, 'utf8', 'utf8')", row("S", "a"), nil, []string{"Error computing expression ENCODE(S, 'utf8', 'utf8') for column X with index 0: [" + encode + " " + ite + " Supported input and output encodings are: hex, utf8, ascii and base64]"}},
+		{"ENCODE(S, 'hex', 'utf8')", row("S", "abc"), nil, []string{"Error computing expression ENCODE(S, 'hex', 'utf8') for column X with index 0: [" + encode + " " + ite + " Odd number of characters.]"}},
+		{"ENCODE(S, 'hex', 'ascii')", row("S", "4g"), nil, []string{"Error computing expression ENCODE(S, 'hex', 'ascii') for column X with index 0: [" + encode + " " + ite + " Illegal hexadecimal character g at index 1]"}},
+		{"ENCODE(S, 'hex', 'utf8')", row("S", "X'4142'"), "AB", nil},
+		{"INT_FROM_BYTES(TO_BYTES(S, 'hex'))", row("S", "010203"), nil, []string{"Error computing expression INT_FROM_BYTES(TO_BYTES(S, 'hex')) for column X with index 0: [" + intFrom + ") " + ite + " Number of bytes must be equal to 4, but found 3]"}},
+		{"INT_FROM_BYTES(TO_BYTES(S, 'hex'), T)", row("T", "MIDDLE"), nil, []string{"Error computing expression INT_FROM_BYTES(TO_BYTES(S, 'hex'), T) for column X with index 0: [" + intFrom + ",java.lang.String) " + ite + " Byte order must be BIG_ENDIAN or LITTLE_ENDIAN. Unknown byte order 'MIDDLE'.]"}},
+		{"BIGINT_FROM_BYTES(TO_BYTES(S, 'hex'), T)", row("S", "0100000000000000", "T", "little_endian"), "1", nil},
+		{"BIGINT_FROM_BYTES(TO_BYTES(S, 'hex'), T)", row("S", "01"), nil, []string{"Error computing expression BIGINT_FROM_BYTES(TO_BYTES(S, 'hex'), T) for column X with index 0: [" + bigintFrom + ",java.lang.String) " + ite + " Byte order must be BIG_ENDIAN or LITTLE_ENDIAN. Unknown byte order 'null'.]"}},
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -18,18 +19,40 @@ import (
 // {Encode,MD5,Uuid}.java) and the conversions INT_FROM_BYTES,
 // BIGINT_FROM_BYTES and DOUBLE_FROM_BYTES (udf/conversions/).
 
-// encodeDecoders turn ENCODE's input text into bytes, by encoding.
-var encodeDecoders = map[string]func(string) ([]byte, bool){
-	"hex": func(s string) ([]byte, bool) {
-		b, err := hex.DecodeString(hexStrip(s))
-		return b, err == nil
-	},
-	"utf8":  func(s string) ([]byte, bool) { return []byte(s), true },
-	"ascii": func(s string) ([]byte, bool) { return asciiBytes(s), true },
-	"base64": func(s string) ([]byte, bool) {
+// encodeDecoders turn ENCODE's input text into bytes, by encoding, or
+// give the message of what they throw.
+var encodeDecoders = map[string]func(string) ([]byte, string){
+	"hex":   func(s string) ([]byte, string) { return decodeHex(hexStrip(s)) },
+	"utf8":  func(s string) ([]byte, string) { return []byte(s), "" },
+	"ascii": func(s string) ([]byte, string) { return asciiBytes(s), "" },
+	"base64": func(s string) ([]byte, string) {
 		b, err := base64.StdEncoding.DecodeString(s)
-		return b, err == nil
+		if err != nil {
+			return nil, "" // commons-codec's decoder skips what it cannot read; NULL here
+		}
+		return b, ""
 	},
+}
+
+// decodeHex is commons-codec Hex.decodeHex: pairs of hex digits, the
+// length counted in UTF-16 units, and its DecoderException's message.
+func decodeHex(s string) ([]byte, string) {
+	units := utf16.Encode([]rune(s))
+	if len(units)%2 != 0 {
+		return nil, "Odd number of characters."
+	}
+	out := make([]byte, len(units)/2)
+	for i := 0; i < len(units); i += 2 {
+		h, l := hexDigit(units[i]), hexDigit(units[i+1])
+		switch {
+		case h < 0:
+			return nil, fmt.Sprintf("Illegal hexadecimal character %c at index %d", rune(units[i]), i)
+		case l < 0:
+			return nil, fmt.Sprintf("Illegal hexadecimal character %c at index %d", rune(units[i+1]), i+1)
+		}
+		out[i/2] = byte(h<<4 | l)
+	}
+	return out, ""
 }
 
 // encodeEncoders turn bytes into ENCODE's output text, by encoding;
@@ -82,48 +105,61 @@ func asciiText(b []byte) string {
 }
 
 // encode is Encode.encode: NULL for a NULL argument; an unknown pair of
-// encodings (or the same one twice) and undecodable input throw, so NULL.
-func encode(a []any) any {
+// encodings (or the same one twice) throws its KsqlFunctionException, as
+// does hex input Hex.decodeHex refuses (its message, no cause).
+func encode(a []any) (any, []string) {
 	if a[0] == nil || a[1] == nil || a[2] == nil {
-		return nil
+		return nil, nil
 	}
 	in, out := strings.ToLower(a[1].(string)), strings.ToLower(a[2].(string))
 	dec, okIn := encodeDecoders[in]
 	enc, okOut := encodeEncoders[out]
 	if !okIn || !okOut || in == out {
-		return nil
+		return nil, threw("Supported input and output encodings are: hex, utf8, ascii and base64")
 	}
-	b, ok := dec(a[0].(string))
-	if !ok {
-		return nil
+	b, msg := dec(a[0].(string))
+	switch {
+	case msg != "":
+		return nil, threw(msg)
+	case b == nil:
+		return nil, nil
 	}
-	return enc(b)
+	return enc(b), nil
 }
 
 // fromBytes builds X_FROM_BYTES: BYTES of exactly size bytes read in the
-// byte order given (BIG_ENDIAN when omitted, case-insensitive), else NULL.
-func fromBytes(name string, size int, ret types.Type, read func(binary.ByteOrder, []byte) any) *UDF {
-	conv := func(b any, order any) any {
-		if b == nil {
-			return nil
-		}
+// byte order given (BIG_ENDIAN when omitted, case-insensitive). The order
+// is read first, NULL value or not (BytesUtils.byteOrderType's
+// KsqlException), then a length other than size throws
+// (BytesUtils.checkBytesSize). method is the class and method, javaType
+// the boxed result type.
+func fromBytes(name, method, javaType string, size int, ret types.Type, read func(binary.ByteOrder, []byte) any) *UDF {
+	conv := func(b any, order any) (any, []string) {
 		var bo binary.ByteOrder
 		switch o, _ := order.(string); {
+		case order == nil:
+			return nil, threw("Byte order must be BIG_ENDIAN or LITTLE_ENDIAN. Unknown byte order 'null'.")
 		case strings.EqualFold(o, "BIG_ENDIAN"):
 			bo = binary.BigEndian
 		case strings.EqualFold(o, "LITTLE_ENDIAN"):
 			bo = binary.LittleEndian
 		default:
-			return nil
+			return nil, threw("Byte order must be BIG_ENDIAN or LITTLE_ENDIAN. Unknown byte order '" + o + "'.")
 		}
-		if len(b.([]byte)) != size {
-			return nil
+		if b == nil {
+			return nil, nil
 		}
-		return read(bo, b.([]byte))
+		if n := len(b.([]byte)); n != size {
+			return nil, threw(fmt.Sprintf("Number of bytes must be equal to %d, but found %d", size, n))
+		}
+		return read(bo, b.([]byte)), nil
 	}
+	m := "public " + javaType + " io.confluent.ksql.function.udf.conversions." + method + "(java.nio.ByteBuffer"
 	return &UDF{name: name, overloads: []Overload{
-		{Params: []Param{p(types.Bytes, "value")}, Ret: ret, Fn: func(a []any) any { return conv(a[0], "BIG_ENDIAN") }},
-		{Params: []Param{p(types.Bytes, "value"), p(types.String, "byteOrder")}, Ret: ret, Fn: func(a []any) any { return conv(a[0], a[1]) }},
+		throwing(Overload{Params: []Param{p(types.Bytes, "value")}, Ret: ret, Method: m + ")",
+			Throwing: func(a []any) (any, []string) { return conv(a[0], "BIG_ENDIAN") }}),
+		throwing(Overload{Params: []Param{p(types.Bytes, "value"), p(types.String, "byteOrder")}, Ret: ret, Method: m + ",java.lang.String)",
+			Throwing: func(a []any) (any, []string) { return conv(a[0], a[1]) }}),
 	}}
 }
 
@@ -143,8 +179,9 @@ func randomUUID() string {
 }
 
 func init() {
-	register(&UDF{name: "encode", overloads: []Overload{{Params: []Param{
-		p(types.String, "str"), p(types.String, "inputEncoding"), p(types.String, "outputEncoding")}, Ret: types.String, Fn: encode}}})
+	register(&UDF{name: "encode", overloads: []Overload{throwing(Overload{Params: []Param{
+		p(types.String, "str"), p(types.String, "inputEncoding"), p(types.String, "outputEncoding")}, Ret: types.String, Throwing: encode,
+		Method: "public java.lang.String io.confluent.ksql.function.udf.string.Encode.encode(java.lang.String,java.lang.String,java.lang.String)"})}})
 	register(&UDF{name: "md5", overloads: []Overload{{Params: []Param{p(types.String, "s")}, Ret: types.String,
 		Fn: str1(func(s string) any { return fmt.Sprintf("%x", md5.Sum([]byte(s))) })}}})
 	register(&UDF{name: "UUID", overloads: []Overload{
@@ -157,9 +194,9 @@ func init() {
 			return uuidText(b)
 		}},
 	}})
-	register(fromBytes("int_from_bytes", 4, types.Integer, func(o binary.ByteOrder, b []byte) any { return int32(o.Uint32(b)) }))
-	register(fromBytes("bigint_from_bytes", 8, types.Bigint, func(o binary.ByteOrder, b []byte) any { return int64(o.Uint64(b)) }))
-	register(fromBytes("double_from_bytes", 8, types.Double, func(o binary.ByteOrder, b []byte) any {
+	register(fromBytes("int_from_bytes", "IntFromBytes.intFromBytes", "java.lang.Integer", 4, types.Integer, func(o binary.ByteOrder, b []byte) any { return int32(o.Uint32(b)) }))
+	register(fromBytes("bigint_from_bytes", "BigIntFromBytes.bigIntFromBytes", "java.lang.Long", 8, types.Bigint, func(o binary.ByteOrder, b []byte) any { return int64(o.Uint64(b)) }))
+	register(fromBytes("double_from_bytes", "DoubleFromBytes.doubleFromBytes", "java.lang.Double", 8, types.Double, func(o binary.ByteOrder, b []byte) any {
 		return math.Float64frombits(o.Uint64(b))
 	}))
 }
