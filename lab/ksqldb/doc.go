@@ -136,7 +136,8 @@
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, ENCODE
 // on a pair of encodings or hex it refuses, INT_, BIGINT_ and
-// DOUBLE_FROM_BYTES on a byte order or length they refuse, as DynamicFunctionInvoker's "Failed to invoke
+// DOUBLE_FROM_BYTES on a byte order or length they refuse, GEO_DISTANCE
+// on coordinates or units it refuses, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
 // is a MAP's NULL value or duplicate key that TRANSFORM or FILTER

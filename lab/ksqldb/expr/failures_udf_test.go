@@ -305,3 +305,20 @@ func TestEncodeAndFromBytesFailureMessages(t *testing.T) {
 		{"BIGINT_FROM_BYTES(TO_BYTES(S, 'hex'), T)", row("S", "01"), nil, []string{"Error computing expression BIGINT_FROM_BYTES(TO_BYTES(S, 'hex'), T) for column X with index 0: [" + bigintFrom + ",java.lang.String) " + ite + " Byte order must be BIG_ENDIAN or LITTLE_ENDIAN. Unknown byte order 'null'.]"}},
 	})
 }
+
+// GEO_DISTANCE throws KsqlFunctionException for a latitude or longitude
+// out of range and for units it does not know, naming them with
+// GrammaticalJoiner.or(); its coordinates are primitive doubles
+// (confluentinc/ksql v7.9.0 ksqldb-engine .../udf/geo/GeoDistance.java,
+// ksqldb-common .../util/GrammaticalJoiner.java).
+func TestGeoDistanceFailureMessages(t *testing.T) {
+	const head = "for column X with index 0: [Failed to invoke function public java.lang.Double io.confluent.ksql.function.udf.geo.GeoDistance.geoDistance(double,double,double,double"
+	const ite = " java.lang.reflect.InvocationTargetException "
+	checkLogged(t, []loggedCase{
+		{"GEO_DISTANCE(D, 0.0, 0.0, 0.0)", row("D", 91.0), nil, []string{"Error computing expression GEO_DISTANCE(D, 0.0, 0.0, 0.0) " + head + ")" + ite + "valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees]"}},
+		{"GEO_DISTANCE(0.0, D, 0.0, 0.0, 'km')", row("D", -181.0), nil, []string{"Error computing expression GEO_DISTANCE(0.0, D, 0.0, 0.0, 'km') " + head + ",java.lang.String)" + ite + "valid longitude values for GeoDistance function are in the range of -180 to +180 decimal degrees]"}},
+		{"GEO_DISTANCE(0.0, 0.0, 0.0, 0.0, S)", row("S", "feet"), nil, []string{"Error computing expression GEO_DISTANCE(0.0, 0.0, 0.0, 0.0, S) " + head + ",java.lang.String)" + ite + "GeoDistance function units parameter must be one of mi, mile, miles, km, kilometer, kilometers, kilometre or kilometres. Values are case-insensitive.]"}},
+		{"GEO_DISTANCE(D, 0.0, 0.0, 0.0)", row(), nil, []string{"Error computing expression GEO_DISTANCE(D, 0.0, 0.0, 0.0) " + head + ") java.lang.IllegalArgumentException]"}},
+		{"GEO_DISTANCE(0.0, 0.0, 0.0, 0.0, S)", row("S", " MI "), "0.0", nil},
+	})
+}
