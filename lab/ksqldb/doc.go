@@ -137,7 +137,8 @@
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, ENCODE
 // on a pair of encodings or hex it refuses, INT_, BIGINT_ and
 // DOUBLE_FROM_BYTES on a byte order or length they refuse, GEO_DISTANCE
-// on coordinates or units it refuses, as DynamicFunctionInvoker's "Failed to invoke
+// on coordinates or units it refuses, the MASK functions on a mask
+// character or count they refuse, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
 // is a MAP's NULL value or duplicate key that TRANSFORM or FILTER

@@ -29,8 +29,8 @@ import (
 // "Division impossible"), and the calls of the UDF overloads whose
 // failures are known (functions.Overload.Throwing, functions.go:
 // GENERATE_SERIES, the date-time functions, TO_BYTES, FROM_BYTES,
-// URL_DECODE_PARAM, ENCODE, the X_FROM_BYTES conversions and
-// GEO_DISTANCE). A failure a lambda body
+// URL_DECODE_PARAM, ENCODE, the X_FROM_BYTES conversions, GEO_DISTANCE
+// and the MASK functions). A failure a lambda body
 // throws leaves each TRANSFORM, FILTER or REDUCE as a UDF's failure
 // (lambda_failures.go).
 //

@@ -322,3 +322,24 @@ func TestGeoDistanceFailureMessages(t *testing.T) {
 		{"GEO_DISTANCE(0.0, 0.0, 0.0, 0.0, S)", row("S", " MI "), "0.0", nil},
 	})
 }
+
+// The MASK functions read each mask character with
+// Masker.getMaskCharacter, whose KsqlException refuses one that is not a
+// single character, and MASK_LEFT, MASK_RIGHT, MASK_KEEP_LEFT and
+// MASK_KEEP_RIGHT refuse a negative count (Masker.validateParams) before
+// they look at the input; the count is a primitive int (confluentinc/ksql
+// v7.9.0 ksqldb-engine .../udf/string/{Mask,MaskLeft,MaskKeepRight,Masker}.java).
+func TestMaskFailureMessages(t *testing.T) {
+	const ite = " java.lang.reflect.InvocationTargetException "
+	const maskMethod = "[Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.Mask.mask(java.lang.String,java.lang.String,java.lang.String,java.lang.String,java.lang.String)"
+	const leftMethod = "[Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.MaskLeft.mask(java.lang.String,int"
+	const keepRightMethod = "[Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.MaskKeepRight.mask(java.lang.String,int"
+	checkLogged(t, []loggedCase{
+		{"MASK(S, NULL, T, NULL, NULL)", row("S", "Ab1", "T", "ab"), nil, []string{"Error computing expression MASK(S, null, T, null, null) for column X with index 0: " + maskMethod + ite + "Invalid mask character. Must be only single character, but was 'ab']"}},
+		{"MASK_LEFT(S, A)", row("A", int32(-1)), nil, []string{"Error computing expression MASK_LEFT(S, A) for column X with index 0: " + leftMethod + ")" + ite + "function mask_left requires a non-negative number of characters to mask or skip]"}},
+		{"MASK_KEEP_RIGHT(S, A, NULL, NULL, NULL, T)", row("S", "Ab1", "A", int32(1), "T", ""), nil, []string{"Error computing expression MASK_KEEP_RIGHT(S, A, null, null, null, T) for column X with index 0: " + keepRightMethod + ",java.lang.String,java.lang.String,java.lang.String,java.lang.String)" + ite + "Invalid mask character. Must be only single character, but was '']"}},
+		{"MASK_LEFT(S, A)", row("S", "Ab1"), nil, []string{"Error computing expression MASK_LEFT(S, A) for column X with index 0: " + leftMethod + ") java.lang.IllegalArgumentException]"}},
+		// a NULL mask leaves its characters as they are (NO_MASK)
+		{"MASK_KEEP_RIGHT(S, A, NULL, NULL, NULL, T)", row("S", "a-b-", "A", int32(1), "T", "*"), "a*b-", nil},
+	})
+}

@@ -40,26 +40,30 @@ func (m masker) mask(s string) string {
 	return string(out)
 }
 
-// maskChar is Masker.getMaskCharacter; ok is false when the call must fail.
-func maskChar(v any) (rune, bool) {
+// maskChar is Masker.getMaskCharacter: NULL is no mask, and a text that
+// is not one UTF-16 character its KsqlException's message.
+func maskChar(v any) (rune, string) {
 	if v == nil {
-		return noMask, true
+		return noMask, ""
 	}
 	r := []rune(v.(string))
 	if len(utf16.Encode(r)) != 1 {
-		return 0, false
+		return 0, "Invalid mask character. Must be only single character, but was '" + v.(string) + "'"
 	}
-	return r[0], true
+	return r[0], ""
 }
 
-func customMasker(a []any) (masker, bool) {
+// customMasker reads the four masks in order, the first failure thrown.
+func customMasker(a []any) (masker, []string) {
 	var m masker
-	var ok [4]bool
-	m.upper, ok[0] = maskChar(a[0])
-	m.lower, ok[1] = maskChar(a[1])
-	m.digit, ok[2] = maskChar(a[2])
-	m.other, ok[3] = maskChar(a[3])
-	return m, ok[0] && ok[1] && ok[2] && ok[3]
+	for i, dst := range []*rune{&m.upper, &m.lower, &m.digit, &m.other} {
+		r, msg := maskChar(a[i])
+		if msg != "" {
+			return masker{}, threw(msg)
+		}
+		*dst = r
+	}
+	return m, nil
 }
 
 // partialMask masks (or keeps, when keep is set) n characters at the left or right end.
@@ -78,7 +82,10 @@ func partialMask(m masker, s string, n int, right, keep bool) string {
 	return head + m.mask(tail)
 }
 
+const maskUDF = "public java.lang.String io.confluent.ksql.function.udf.string."
+
 func registerMasks() {
+	const fourMasks = ",java.lang.String,java.lang.String,java.lang.String,java.lang.String)"
 	register(&UDF{name: "mask", overloads: []Overload{
 		{Params: []Param{p(types.String, "input")}, Ret: types.String, Fn: func(a []any) any {
 			if a[0] == nil {
@@ -86,39 +93,48 @@ func registerMasks() {
 			}
 			return defaultMasker.mask(a[0].(string))
 		}},
-		{Params: []Param{p(types.String, "input"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, Ret: types.String, Fn: func(a []any) any {
-			m, ok := customMasker(a[1:])
-			if !ok || a[0] == nil {
-				return nil
-			}
-			return m.mask(a[0].(string))
-		}},
+		throwing(Overload{Params: []Param{p(types.String, "input"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, Ret: types.String,
+			Method: maskUDF + "Mask.mask(java.lang.String" + fourMasks,
+			Throwing: func(a []any) (any, []string) {
+				m, thrown := customMasker(a[1:])
+				if thrown != nil || a[0] == nil {
+					return nil, thrown
+				}
+				return m.mask(a[0].(string)), nil
+			}}),
 	}})
 	for _, v := range []struct {
-		name        string
+		name, class string
 		right, keep bool
-	}{{"mask_left", false, false}, {"mask_right", true, false}, {"mask_keep_left", false, true}, {"mask_keep_right", true, true}} {
-		right, keep := v.right, v.keep
-		partial := func(m masker, a []any) any {
-			if a[1] == nil || a[1].(int32) < 0 { // Masker.validateParams
-				return nil
+	}{{"mask_left", "MaskLeft", false, false}, {"mask_right", "MaskRight", true, false}, {"mask_keep_left", "MaskKeepLeft", false, true}, {"mask_keep_right", "MaskKeepRight", true, true}} {
+		name, right, keep := v.name, v.right, v.keep
+		partial := func(m masker, a []any) (any, []string) {
+			switch {
+			case a[1] == nil:
+				return nil, nullForPrimitive // numChars is an int
+			case a[1].(int32) < 0: // Masker.validateParams
+				return nil, threw("function " + name + " requires a non-negative number of characters to mask or skip")
+			case a[0] == nil:
+				return nil, nil
 			}
-			if a[0] == nil {
-				return nil
-			}
-			return partialMask(m, a[0].(string), int(a[1].(int32)), right, keep)
+			return partialMask(m, a[0].(string), int(a[1].(int32)), right, keep), nil
 		}
+		method := maskUDF + v.class + ".mask(java.lang.String,int"
 		register(&UDF{name: v.name, overloads: []Overload{
-			{Params: []Param{p(types.String, "input"), p(types.Integer, "numChars")}, Ret: types.String, Fn: func(a []any) any {
-				return partial(defaultMasker, a)
-			}},
-			{Params: []Param{p(types.String, "input"), p(types.Integer, "numChars"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, Ret: types.String, Fn: func(a []any) any {
-				m, ok := customMasker(a[2:])
-				if !ok {
-					return nil
-				}
-				return partial(m, a)
-			}},
+			throwing(Overload{Params: []Param{p(types.String, "input"), p(types.Integer, "numChars")}, Ret: types.String, Method: method + ")",
+				Throwing: func(a []any) (any, []string) { return partial(defaultMasker, a) }}),
+			throwing(Overload{Params: []Param{p(types.String, "input"), p(types.Integer, "numChars"), p(types.String, "upper"), p(types.String, "lower"), p(types.String, "digit"), p(types.String, "other")}, Ret: types.String,
+				Method: method + fourMasks,
+				Throwing: func(a []any) (any, []string) {
+					if a[1] == nil {
+						return nil, nullForPrimitive // before the method runs
+					}
+					m, thrown := customMasker(a[2:])
+					if thrown != nil {
+						return nil, thrown
+					}
+					return partial(m, a)
+				}}),
 		}})
 	}
 }
