@@ -155,7 +155,15 @@
 // an aggregation that rekeys excludes for a NULL GROUP BY value
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
-// function parameter <i>"). Not ksqlDB's: other failures are NULL with no entry
+// function parameter <i>"), and what the aggregate arguments of its
+// aggregation throw, under the Aggregate.Prepare step's logger ("Error
+// computing expression <argument> for column KSQL_INTERNAL_COL_<n> with
+// index <n>", the aggregate's input NULL); and, of a persistent
+// aggregation over one stream or table, what its HAVING throws, under
+// the Aggregate.HavingFilter step's logger ("Error evaluating predicate
+// <expression>", each aggregate call KSQL_AGG_VARIABLE_<n>, the row
+// filtered out), and what its projection throws, under the
+// Aggregate.Project step's logger (planner/aggfailures.go). Not ksqlDB's: other failures are NULL with no entry
 // (another UDF that throws: the REGEXP_ functions and the URL_EXTRACT_
 // ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
@@ -165,8 +173,9 @@
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE or GROUP BY over a table or a join, of PARTITION BY over a join or
 // of a record with a null value (whose key expressions that read the key
-// alone ksqlDB evaluates), HAVING, a table function of a join, the
-// projection of an aggregation, of a table-table join or of a join with
+// alone ksqlDB evaluates), an aggregate argument over a table or a join,
+// HAVING or the projection of a join's aggregation, a table function of
+// a join, the projection of a table-table join or of a join with
 // PARTITION BY or a table function, a join's key computed from an
 // expression, and a push or pull query.
 // Constructs ksqlDB refuses are refused with its message (the

@@ -182,6 +182,11 @@ func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key,
 			return nil, nil, false
 		}
 	}
+	// the Prepare step computes its values before the GroupBy step groups
+	// them (AggregateNode.buildStream)
+	vals := r.plan.AppendValues(r.vals[:0], row)
+	r.vals = vals
+	q.srv.logExpressionFailures(q.info.ID, q.plan.PrepareFailures)
 	keys := r.keys[:0]
 	for i := range r.group {
 		v := r.group[i].Eval(row)
@@ -198,8 +203,7 @@ func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key,
 		}
 		keys = append(keys, v)
 	}
-	vals := r.plan.AppendValues(r.vals[:0], row)
-	r.keys, r.vals = keys, vals
+	r.keys = keys
 	key, err := r.arena.encode(r.key, keys)
 	if err == nil {
 		val, err = r.arena.encode(r.val, vals)

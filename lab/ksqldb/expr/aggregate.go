@@ -43,6 +43,7 @@ type AggCall struct {
 	Name      string
 	star      bool
 	arg       Compiled
+	argExpr   sql.Expr   // what arg computes (see Arg)
 	arg2      Compiled   // CORRELATION's y
 	extra     []Compiled // TOPK's other columns, kept alongside each value
 	Result    types.Type
@@ -116,7 +117,7 @@ func (p *AggPlan) register(fc *sql.FuncCall, in *Scope) (Compiled, error) {
 		if err != nil {
 			return Compiled{}, err
 		}
-		call.arg = arg
+		call.arg, call.argExpr = arg, args[0]
 		switch fc.Name {
 		case "COUNT", "COUNT_DISTINCT":
 			call.Result = types.Bigint

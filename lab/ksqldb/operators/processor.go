@@ -398,17 +398,21 @@ func (p *Processor) aggregatedRow(g *group) []any {
 // out, a tombstone goes out only if the row was there before: a group that
 // never passed HAVING produces nothing (as ksqlDB's table filter, see
 // query-validation-tests/having.json "table having").
+//
+// HAVING is the HavingFilter step's, before the Project step, which does
+// not see a row it filtered out (a null value): only the key columns of
+// its tombstone are computed.
 func (p *Processor) emitGroup(gk string, g *group, ts int64) (OutRow, bool) {
 	arow := p.aggregatedRow(g)
 	p.arow = arow[:0] // nothing keeps the aggregated row
-	vals := p.Project(arow)
 	if p.plan.Having != nil && p.plan.Having.Eval(arow) != true {
 		if _, had := p.Materialized[gk]; !had {
 			return OutRow{}, false
 		}
 		p.dropMat(gk)
-		return OutRow{Vals: keysOnly(p.plan.Out, vals), Tombstone: true, TS: ts, KeySlot: p.keySlot(g)}, true
+		return OutRow{Vals: p.projectKeys(arow), Tombstone: true, TS: ts, KeySlot: p.keySlot(g)}, true
 	}
+	vals := p.Project(arow)
 	p.setMat(gk, vals, max(ts, g.maxTs))
 	return OutRow{Vals: vals, TS: ts, KeySlot: p.keySlot(g)}, true
 }
@@ -421,6 +425,18 @@ func (p *Processor) keySlot(g *group) *[]byte {
 		return nil
 	}
 	return &g.sinkKey
+}
+
+// projectKeys is keysOnly of the projection of row, computing its key
+// columns alone.
+func (p *Processor) projectKeys(row []any) []any {
+	out := make([]any, len(p.plan.Order))
+	for i, pi := range p.plan.Order {
+		if p.plan.Out.Cols[i].Key {
+			out[i] = p.plan.Proj[pi].Expr.Eval(row)
+		}
+	}
+	return out
 }
 
 func keysOnly(s types.Schema, vals []any) []any {

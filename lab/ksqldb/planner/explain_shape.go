@@ -165,6 +165,7 @@ type aggPrepare struct {
 	calls    []*sql.FuncCall        // every aggregate call of SELECT and HAVING, repeats included
 	prepare  []types.Column         // the input's keys, then the Prepare step's values
 	args     map[int]*expr.Compiled // prepare index of each KSQL_INTERNAL_COL_n: the argument it holds
+	argExprs map[int]sql.Expr       // and the argument's expression
 	grouped  []types.Column         // the GroupBy step's columns: its key, then the values
 	byKey    bool                   // a stream grouped by exactly its one key column: not rekeyed
 	// what EXPLAIN does not shape (no historical plan shows it): a
@@ -183,7 +184,7 @@ func (a *aggPrepare) values(input aggInput) []types.Column {
 // for an aggregation reading input.
 func prepareAggregate(q *sql.Query, plan *Plan, input aggInput) (*aggPrepare, error) {
 	in, ap := plan.In, plan.Agg
-	a := &aggPrepare{args: map[int]*expr.Compiled{}}
+	a := &aggPrepare{args: map[int]*expr.Compiled{}, argExprs: map[int]sql.Expr{}}
 	colTypes := map[string]types.Type{}
 	resolve := func(ref *sql.ColumnRef) string {
 		name, ok := input.resolve(ref)
@@ -285,7 +286,7 @@ func prepareAggregate(q *sql.Query, plan *Plan, input aggInput) (*aggPrepare, er
 			if err != nil {
 				return nil, fmt.Errorf("aggregate argument %s: %w", key, err)
 			}
-			a.args[len(a.prepare)] = &ce
+			a.args[len(a.prepare)], a.argExprs[len(a.prepare)] = &ce, arg
 			a.prepare = append(a.prepare, types.Column{Name: fmt.Sprintf("KSQL_INTERNAL_COL_%d", len(a.prepare)-len(input.keys)), Type: ce.Type})
 		}
 	}

@@ -33,12 +33,15 @@ func stepText(e sql.Expr, jp *JoinPlan) string {
 }
 
 // DropFailures forgets what the processor's expressions threw since they
-// were last taken. The repartition stage's WHERE and GROUP BY are its own.
+// were last taken. The repartition stage's WHERE, Prepare and GROUP BY
+// are its own.
 func (p *Plan) DropFailures() {
 	p.Failures.Take()
 	p.PartitionFailures.Take()
 	p.TFFailures.Take()
+	p.HavingFailures.Take()
 	if p.Repartition == nil {
 		p.WhereFailures.Take()
+		p.PrepareFailures.Take()
 	}
 }

@@ -68,6 +68,12 @@ type Plan struct {
 	// TFFailures collects what the table functions' parameters throw, for
 	// the FlatMap step's logger; nil where the shape does not log them
 	TFFailures *expr.Failures
+	// PrepareFailures collects what an aggregation's arguments throw, for
+	// the Aggregate.Prepare step's logger, HavingFailures what HAVING
+	// throws, for the Aggregate.HavingFilter step's; nil where none can
+	// fail or the shape does not log them (see aggfailures.go). Failures
+	// is then the Aggregate.Project step's.
+	PrepareFailures, HavingFailures *expr.Failures
 }
 
 func inputScope(src *metastore.Source, alias string) *expr.Scope {
@@ -295,6 +301,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 
 	var comp *expr.Compiler
+	var aggVars aggVariables // the aggregate calls' KSQL_AGG_VARIABLE_<n>, where the aggregation's steps log
 	if aggregate {
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
@@ -345,6 +352,11 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		p.Agg = ap
 		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT"}
+		if logsAggregateSteps(mode, jp) {
+			comp.Failures = &expr.Failures{Step: "Aggregate.Project"}
+			p.Failures = comp.Failures
+			aggVars = newAggVariables(selects, q.Having)
+		}
 	} else {
 		comp = &expr.Compiler{In: in, Clause: "SELECT"}
 		if hasTF {
@@ -417,7 +429,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr, nil), ce)
 		}
 		if keyOf[i] < 0 {
-			if c.Failures.Sites() != sites { // it can fail
+			if c.Failures.Sites() != sites && aggVars != nil { // it can fail
+				ce = p.Failures.Computing(aggVars.text(it.expr), name, values, ce)
+			} else if c.Failures.Sites() != sites {
 				ce = p.Failures.Computing(stepText(it.expr, jp), name, values, ce)
 			}
 			values++
@@ -429,12 +443,20 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 	if q.Having != nil {
 		hc := &expr.Compiler{In: in, Agg: p.Agg, Clause: "HAVING", Names: jp.columnNames()}
-		h, err := hc.Compile(q.Having)
+		if aggVars != nil {
+			hc.Failures = &expr.Failures{Step: "Aggregate.HavingFilter"}
+		}
+		h, err := hc.CompileLean(q.Having)
 		if err != nil {
 			return nil, filterTypeError("HAVING", err)
 		}
 		if h.Type != types.Boolean {
 			return nil, stmterr.Bad("Type error in HAVING expression: Should evaluate to boolean but is %s (%s) instead.", hc.Format(q.Having), h.Type)
+		}
+		if hc.Failures.Sites() > 0 {
+			// SqlPredicate: the predicate that throws is false
+			h = hc.Failures.Boundary("Error evaluating predicate "+aggVars.text(q.Having), h)
+			p.HavingFailures = hc.Failures
 		}
 		p.Having = &h
 	}
@@ -544,6 +566,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		return nil, err
 	}
 	if p.Repartition, err = planRepartition(q, p); err != nil {
+		return nil, err
+	}
+	if err := planPrepareFailures(q, p); err != nil {
 		return nil, err
 	}
 	if p.AggStore, err = planAggStore(q, p); err != nil {

@@ -684,12 +684,23 @@ func FormatNamed(e Expr, name func(*ColumnRef) string) string {
 	return b.String()
 }
 
+// FormatCalls renders e as FormatNamed does with each call that call
+// answers for written as that answer, as ksqlDB prints an expression over
+// an aggregation's result, each aggregate call a KSQL_AGG_VARIABLE_<n>
+// (AggregateExpressionRewriter).
+func FormatCalls(e Expr, name func(*ColumnRef) string, call func(*FuncCall) string) string {
+	var b strings.Builder
+	format(&b, &refNames{name: name, call: call}, e)
+	return b.String()
+}
+
 // refNames says how format writes a column reference: qualifier qualifies
 // an unqualified one, name replaces any one; nil (or a nil func, or ""):
 // as written.
 type refNames struct {
 	qualifier func(*ColumnRef) string
 	name      func(*ColumnRef) string
+	call      func(*FuncCall) string // what replaces a call ("": as written)
 }
 
 func format(b *strings.Builder, qual *refNames, e Expr) {
@@ -723,6 +734,12 @@ func format(b *strings.Builder, qual *refNames, e Expr) {
 		}
 		b.WriteString(x.Name)
 	case *FuncCall:
+		if qual != nil && qual.call != nil {
+			if c := qual.call(x); c != "" {
+				b.WriteString(c)
+				return
+			}
+		}
 		b.WriteString(x.Name + "(")
 		if x.Star {
 			b.WriteString("*")

@@ -1,0 +1,106 @@
+package planner
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
+
+// logsAggregateSteps reports an aggregation whose HavingFilter and
+// Project steps log what their expressions throw: a persistent one of a
+// stream or a table (AggregateNode's steps after the aggregate are the
+// same for either). A join's aggregation runs in other stages, which do
+// not log yet.
+func logsAggregateSteps(mode Mode, jp *JoinPlan) bool {
+	return mode == ModePersistent && jp == nil
+}
+
+// aggVariables numbers the aggregate calls of the SELECT clause's
+// expressions, then HAVING's, repeats included: ksqlDB's one
+// AggregateExpressionRewriter rewrites the projection and then the
+// HAVING expression, each call it meets KSQL_AGG_VARIABLE_<n> with the
+// next n (confluentinc/ksql v7.9.0 ksqldb-engine .../planner/plan/AggregateNode.java;
+// historical_plans having_-_calculate_average_in_having: the filter
+// expression ((KSQL_AGG_VARIABLE_2 / KSQL_AGG_VARIABLE_3) > 25)).
+type aggVariables map[*sql.FuncCall]int
+
+func newAggVariables(selects []sql.Expr, having sql.Expr) aggVariables {
+	v := aggVariables{}
+	for _, e := range append(slices.Clip(selects), having) {
+		expr.Walk(e, func(x sql.Expr) {
+			if fc, ok := x.(*sql.FuncCall); ok && expr.IsAggregate(fc.Name) {
+				v[fc] = len(v)
+			}
+		})
+	}
+	return v
+}
+
+// text is e as the HavingFilter and Project steps write it in the plan
+// and to the processing log: columns unqualified, each aggregate call
+// its variable.
+func (v aggVariables) text(e sql.Expr) string {
+	return sql.FormatCalls(e, func(r *sql.ColumnRef) string { return r.Name }, func(fc *sql.FuncCall) string {
+		if n, ok := v[fc]; ok {
+			return "KSQL_AGG_VARIABLE_" + strconv.Itoa(n)
+		}
+		return ""
+	})
+}
+
+// planPrepareFailures makes the aggregate arguments of a persistent
+// aggregation of a stream log what they throw as its Prepare step does:
+// each argument that is not a column is a select expression of the step,
+// KSQL_INTERNAL_COL_<n> at index n, whose failure is "Error computing
+// expression <argument> for column KSQL_INTERNAL_COL_<n> with index <n>"
+// and NULL for the aggregate (SelectValueMapper.processColumn; historical_plans
+// group-by_-_complex_UDAF_params_matching_HAVING: "(V0 + V1) AS
+// KSQL_INTERNAL_COL_2"). An argument several calls share is computed
+// once. Where the aggregation repartitions, the repartition stage
+// computes the step's values (Repartition.Args); else the first call
+// aggregating the argument does. A table's Prepare step also sees its
+// rows' old values, so it does not log yet.
+func planPrepareFailures(q *sql.Query, p *Plan) error {
+	if !p.Persistent || p.Agg == nil || p.Join != nil || p.Source.Table {
+		return nil
+	}
+	input, a, err := prepareInputAggregate(q, p)
+	if a == nil || err != nil {
+		return err
+	}
+	f := &expr.Failures{Step: "Aggregate.Prepare"}
+	idxs := make([]int, 0, len(a.argExprs))
+	for idx := range a.argExprs {
+		idxs = append(idxs, idx)
+	}
+	slices.Sort(idxs)
+	for _, idx := range idxs {
+		arg, n := a.argExprs[idx], idx-len(input.keys)
+		sites := f.Sites()
+		ce, err := (&expr.Compiler{In: p.In, Clause: "SELECT", Failures: f}).CompileLean(arg)
+		if err != nil {
+			return err
+		}
+		if f.Sites() == sites {
+			continue // it cannot fail
+		}
+		ce = f.Computing(stepText(arg, nil), "KSQL_INTERNAL_COL_"+strconv.Itoa(n), n, ce)
+		if p.Repartition != nil {
+			p.Repartition.Args[n] = &ce
+			continue
+		}
+		text := sql.Format(arg)
+		for _, c := range p.Agg.Calls {
+			if c.Arg() != nil && sql.Format(c.Arg()) == text {
+				c.SetArg(ce)
+				break
+			}
+		}
+	}
+	if f.Sites() > 0 {
+		p.PrepareFailures = f
+	}
+	return nil
+}
