@@ -163,7 +163,13 @@
 // the Aggregate.HavingFilter step's logger ("Error evaluating predicate
 // <expression>", each aggregate call KSQL_AGG_VARIABLE_<n>, the row
 // filtered out), and what its projection throws, under the
-// Aggregate.Project step's logger (planner/aggfailures.go). Not ksqlDB's: other failures are NULL with no entry
+// Aggregate.Project step's logger (planner/aggfailures.go); and, of a
+// push query over one stream, what its WHERE throws and, without an
+// aggregation, PARTITION BY or table functions, what its projection
+// throws, as a persistent query's, under
+// loggers named after its id, processing.transient_<source>_<n>.<step>,
+// its projection's index counting its key columns (a transient query
+// keeps them). Not ksqlDB's: other failures are NULL with no entry
 // (another UDF that throws: the REGEXP_ functions and the URL_EXTRACT_
 // ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
@@ -177,7 +183,9 @@
 // HAVING or the projection of a join's aggregation, a table function of
 // a join, the projection of a table-table join or of a join with
 // PARTITION BY or a table function, a join's key computed from an
-// expression, and a push or pull query.
+// expression, a push query over a table or a join, the steps after the
+// WHERE of a push query with an aggregation, PARTITION BY or table
+// functions, and a pull query.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

@@ -176,7 +176,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			return
 		}
 	}
-	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.SuppressDisabled(suppressDisabled(props)))
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.SuppressDisabled(suppressDisabled(props)), planner.Transient())
 	err = withFilterStatement(err, q)
 	if err == nil && scalable {
 		err = errNoScalablePushRegistry
@@ -288,6 +288,8 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			}
 			stores.apply(ctx, in, row)
 			outs, changes := proc.Process(row, stores.logsChanges())
+			s.logExpressionFailures(queryID, plan.WhereFailures)
+			s.logExpressionFailures(queryID, plan.Failures)
 			stores.log(ctx, in, changes)
 			for _, o := range outs {
 				if stores.internal(ctx, in, o) {

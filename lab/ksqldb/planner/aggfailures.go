@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
@@ -15,6 +16,17 @@ import (
 // not log yet.
 func logsAggregateSteps(mode Mode, jp *JoinPlan) bool {
 	return mode == ModePersistent && jp == nil
+}
+
+// logsTransientSteps reports a transient push query whose WhereFilter
+// and Project steps log what their expressions throw, as a persistent
+// query's do: one over a stream. ksqlDB builds a transient query with the
+// steps of a persistent one, each step's logger named after the query's
+// id (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil); a push
+// query over a table or a join, its aggregation, PARTITION BY and table
+// functions do not log here yet.
+func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan) bool {
+	return o.transient && jp == nil && !src.Table
 }
 
 // aggVariables numbers the aggregate calls of the SELECT clause's

@@ -94,7 +94,13 @@ type Option func(*options)
 type options struct {
 	defaultKeyFormat string
 	suppressOff      bool
+	transient        bool
 }
+
+// Transient plans a push query that runs as a transient query, whose
+// steps log what their expressions throw (see aggfailures.go
+// logsTransientSteps).
+func Transient() Option { return func(o *options) { o.transient = true } }
 
 // SuppressDisabled refuses EMIT FINAL, as ksql.suppress.enabled=false does
 // (LogicalPlanner).
@@ -182,7 +188,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames()}
-		if logsSourceSteps(mode, src, jp) {
+		if logsSourceSteps(mode, src, jp) || logsTransientSteps(o, src, jp) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		}
 		w, err := c.CompileLean(q.Where)
@@ -362,7 +368,10 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
-		if mode == ModePersistent && (jp == nil || pp == nil && !hasTF && logsJoinProjection(mode, jp)) {
+		if logsTransientSteps(o, src, jp) && pp == nil && !hasTF {
+			comp.Failures = &expr.Failures{Step: "Project"}
+			p.Failures = comp.Failures
+		} else if mode == ModePersistent && (jp == nil || pp == nil && !hasTF && logsJoinProjection(mode, jp)) {
 			// the Project step logs what its expressions throw (see
 			// expr/failures.go), and so does the PartitionBy step of one
 			// source, whose expressions are the projection's key columns
@@ -429,10 +438,14 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr, nil), ce)
 		}
 		if keyOf[i] < 0 {
+			index := values
+			if !p.Persistent {
+				index = i // a transient query's projection keeps its keys (FinalProjectNode)
+			}
 			if c.Failures.Sites() != sites && aggVars != nil { // it can fail
-				ce = p.Failures.Computing(aggVars.text(it.expr), name, values, ce)
+				ce = p.Failures.Computing(aggVars.text(it.expr), name, index, ce)
 			} else if c.Failures.Sites() != sites {
-				ce = p.Failures.Computing(stepText(it.expr, jp), name, values, ce)
+				ce = p.Failures.Computing(stepText(it.expr, jp), name, index, ce)
 			}
 			values++
 		}

@@ -1,0 +1,45 @@
+package ksqldb
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A push query's steps log what their expressions throw as a persistent
+// query's do: ksqlDB builds a transient query with the same step builders
+// and the processing logger of each step is named after the query's id,
+// transient_<source>_<n>, and the step's query context
+// (confluentinc/ksql v7.9.0 ksqldb-streams .../RuntimeBuildContext.java
+// getProcessingLogger, ksqldb-execution .../context/QueryLoggerUtil.java
+// queryLoggerName(QueryId, QueryContext)). The client gets the row with
+// the failing column NULL (SelectValueMapper.processColumn), and not the
+// row whose WHERE throws (SqlPredicate). A transient query's projection
+// keeps its key columns among its select expressions, so they count in
+// the index (FinalProjectNode.build).
+func TestProcessingLogHoldsWhatAPushQueryThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM pin (id INT KEY, a INT, b INT) WITH (KAFKA_TOPIC='pin', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produce("pin",
+		kv{intKey(1), []byte(`{"A":4,"B":0}`)},
+		kv{intKey(2), []byte(`{"A":0,"B":1}`)},
+		kv{intKey(3), []byte(`{"A":2,"B":1}`)})
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT id, a / b AS q FROM pin WHERE 10 / a > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != 3 {
+		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
+	}
+	t.Run("the row whose projection throws has the column NULL, the row whose WHERE throws is dropped", func(t *testing.T) {
+		if got := lines[1] + " " + lines[2]; got != `[1,null] [3,2]` {
+			t.Errorf("rows %s", got)
+		}
+	})
+	t.Run("each step logs under the transient query's logger", func(t *testing.T) {
+		checkEntries(t, processingLogEntries(t, st, url, 2), "transient_PIN_", []logEntry{
+			{"Project", "Error computing expression (A / B) for column Q with index 1", []string{"/ by zero"}},
+			{"WhereFilter", "Error evaluating predicate ((10 / A) > 0)", []string{"/ by zero"}},
+		})
+	})
+}
