@@ -169,7 +169,9 @@
 // throws, as a persistent query's, under
 // loggers named after its id, processing.transient_<source>_<n>.<step>,
 // its projection's index counting its key columns (a transient query
-// keeps them). Not ksqlDB's: other failures are NULL with no entry
+// keeps them); and what the projection of a pull query over a table
+// throws, under the logger all pull queries share,
+// processing.pull_query.PROJECT, the row sent with the column NULL. Not ksqlDB's: other failures are NULL with no entry
 // (another UDF that throws: the REGEXP_ functions and the URL_EXTRACT_
 // ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
@@ -185,7 +187,8 @@
 // PARTITION BY or a table function, a join's key computed from an
 // expression, a push query over a table or a join, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
-// functions, and a pull query.
+// functions, and a pull query's WHERE (its SelectOperator's logger,
+// processing.pull_query.SELECT) or a pull query over a stream.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

@@ -43,3 +43,37 @@ func TestProcessingLogHoldsWhatAPushQueryThrows(t *testing.T) {
 		})
 	})
 }
+
+// A pull query's projection logs what it throws under the loggers pull
+// queries share, named by query type rather than by id:
+// processing.pull_query.PROJECT (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../execution/pull/PullPhysicalPlanBuilder.java translateProjectNode,
+// QueryLoggerUtil.queryLoggerName(QueryType, QueryContext)); the
+// ProjectOperator maps the row with SelectValueMapper, so the failing
+// column is NULL and the row is sent, its index counting the key
+// columns the projection keeps (.../common/operators/ProjectOperator.java).
+func TestProcessingLogHoldsWhatAPullQueryThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE SOURCE TABLE qt (id INT PRIMARY KEY, a INT, b INT) WITH (KAFKA_TOPIC='qt', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produce("qt", kv{intKey(1), []byte(`{"A":4,"B":0}`)})
+	var rows []string
+	waitFor(t, func() bool {
+		_, rows, _ = pullRows(t, url, "SELECT id, a / b AS q FROM qt WHERE id = 1;")
+		return len(rows) == 1
+	}, "qt to hold id 1")
+	t.Run("the failing column is NULL", func(t *testing.T) {
+		if rows[0] != "[1 <nil>]" {
+			t.Errorf("row %s", rows[0])
+		}
+	})
+	t.Run("the projection logs under processing.pull_query.PROJECT", func(t *testing.T) {
+		got := processingLogEntries(t, st, url, 1)
+		if got[0].logger != "processing.pull_query.PROJECT" {
+			t.Errorf("logger %q", got[0].logger)
+		}
+		checkEntries(t, got, "pull_query", []logEntry{
+			{"PROJECT", "Error computing expression (A / B) for column Q with index 1", []string{"/ by zero"}},
+		})
+	})
+}

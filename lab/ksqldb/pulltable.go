@@ -46,7 +46,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, err)
 		return
 	}
-	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.Pull())
 	if expr.IsOperandError(err) {
 		err = s.pullOperandError(q, src, pullOptionsOf(props), err)
 		s.mu.Unlock()
@@ -105,6 +105,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 		if proc.Pass(row) {
 			rows = append(rows, proc.Project(row))
+			s.logExpressionFailures(planner.PullQueryLogger, plan.Failures)
 			if plan.Limit != nil && int64(len(rows)) >= *plan.Limit {
 				break
 			}

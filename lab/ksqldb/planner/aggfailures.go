@@ -29,6 +29,20 @@ func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan) bool {
 	return o.transient && jp == nil && !src.Table
 }
 
+// logsPullProjection reports a pull query over a table whose projection
+// logs what it throws: the pull query's ProjectOperator maps each row
+// with SelectValueMapper, logging under the logger every pull query
+// shares, processing.pull_query.PROJECT (PullPhysicalPlanBuilder,
+// QueryLoggerUtil.queryLoggerName(QueryType, QueryContext)). Its
+// SelectOperator's WHERE does not log here yet.
+func logsPullProjection(o options, jp *JoinPlan) bool {
+	return o.pull && jp == nil
+}
+
+// PullQueryLogger is the query id part of the loggers of pull queries'
+// steps (QueryLoggerUtil.QueryType.PULL_QUERY, lower case).
+const PullQueryLogger = "pull_query"
+
 // aggVariables numbers the aggregate calls of the SELECT clause's
 // expressions, then HAVING's, repeats included: ksqlDB's one
 // AggregateExpressionRewriter rewrites the projection and then the

@@ -95,7 +95,12 @@ type options struct {
 	defaultKeyFormat string
 	suppressOff      bool
 	transient        bool
+	pull             bool
 }
+
+// Pull plans a pull query over a table, whose projection logs what it
+// throws (see aggfailures.go logsPullProjection).
+func Pull() Option { return func(o *options) { o.pull = true } }
 
 // Transient plans a push query that runs as a transient query, whose
 // steps log what their expressions throw (see aggfailures.go
@@ -370,6 +375,9 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		if logsTransientSteps(o, src, jp) && pp == nil && !hasTF {
 			comp.Failures = &expr.Failures{Step: "Project"}
+			p.Failures = comp.Failures
+		} else if logsPullProjection(o, jp) && pp == nil && !hasTF {
+			comp.Failures = &expr.Failures{Step: "PROJECT"}
 			p.Failures = comp.Failures
 		} else if mode == ModePersistent && (jp == nil || pp == nil && !hasTF && logsJoinProjection(mode, jp)) {
 			// the Project step logs what its expressions throw (see
