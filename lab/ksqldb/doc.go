@@ -171,7 +171,10 @@
 // its projection's index counting its key columns (a transient query
 // keeps them); and what the projection of a pull query over a table
 // throws, under the logger all pull queries share,
-// processing.pull_query.PROJECT, the row sent with the column NULL. Not ksqlDB's: other failures are NULL with no entry
+// processing.pull_query.PROJECT, the row sent with the column NULL, and
+// what its WHERE throws where it scans the whole table, under
+// processing.pull_query.SELECT, the row not sent (planner/aggfailures.go
+// logsPullWhere). Not ksqlDB's: other failures are NULL with no entry
 // (another UDF that throws: the REGEXP_ functions and the URL_EXTRACT_
 // ones among them; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
@@ -187,8 +190,9 @@
 // PARTITION BY or a table function, a join's key computed from an
 // expression, a push query over a table or a join, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
-// functions, and a pull query's WHERE (its SelectOperator's logger,
-// processing.pull_query.SELECT) or a pull query over a stream.
+// functions, a pull query's WHERE in a key lookup or range scan or
+// with NOT, OR, BETWEEN, IN or a time pseudo column (which ksqlDB
+// rewrites before it logs it), and a pull query over a stream.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

@@ -52,6 +52,11 @@ func TestProcessingLogHoldsWhatAPushQueryThrows(t *testing.T) {
 // ProjectOperator maps the row with SelectValueMapper, so the failing
 // column is NULL and the row is sent, its index counting the key
 // columns the projection keeps (.../common/operators/ProjectOperator.java).
+// Its WHERE is the SelectOperator's SqlPredicate over the rewritten
+// predicate, logged under processing.pull_query.SELECT, the row not sent
+// (translateFilterNode, QueryFilterNode: PullQueryRewriter leaves a
+// comparison as written), here in a table scan, which evaluates it for
+// every row.
 func TestProcessingLogHoldsWhatAPullQueryThrows(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve(WithProcessingLog())
@@ -67,13 +72,20 @@ func TestProcessingLogHoldsWhatAPullQueryThrows(t *testing.T) {
 			t.Errorf("row %s", rows[0])
 		}
 	})
-	t.Run("the projection logs under processing.pull_query.PROJECT", func(t *testing.T) {
-		got := processingLogEntries(t, st, url, 1)
-		if got[0].logger != "processing.pull_query.PROJECT" {
-			t.Errorf("logger %q", got[0].logger)
+	_, filtered, _ := pullRows(t, url, "SELECT id FROM qt WHERE 10 / b > 0;")
+	t.Run("the row whose WHERE throws is not sent", func(t *testing.T) {
+		if len(filtered) != 0 {
+			t.Errorf("rows %v, want none", filtered)
+		}
+	})
+	t.Run("the projection and WHERE log under processing.pull_query.<step>", func(t *testing.T) {
+		got := processingLogEntries(t, st, url, 2)
+		if got[0].logger != "processing.pull_query.PROJECT" || got[1].logger != "processing.pull_query.SELECT" {
+			t.Errorf("loggers %q %q", got[0].logger, got[1].logger)
 		}
 		checkEntries(t, got, "pull_query", []logEntry{
 			{"PROJECT", "Error computing expression (A / B) for column Q with index 1", []string{"/ by zero"}},
+			{"SELECT", "Error evaluating predicate ((10 / B) > 0)", []string{"/ by zero"}},
 		})
 	})
 }

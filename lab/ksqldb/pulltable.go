@@ -89,6 +89,10 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	partitions := s.sinkPartitions(ctx, src.Topic, src.Partitions)
+	// every row here is evaluated, while ksqlDB's SelectOperator sees only
+	// the rows a key lookup or range scan reads: what WHERE throws is
+	// logged where ksqlDB scans the whole table
+	scanned := scan == pullTableScan || scan == pullRangeScan && (!opts.rangeScans || src.Window != nil)
 	var rows [][]any
 	proc := operators.NewProcessor(plan)
 	rq.proc.Mu.Lock()
@@ -103,7 +107,13 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			}
 			row = append(row, g.WindowStart, g.WindowEnd)
 		}
-		if proc.Pass(row) {
+		pass := proc.Pass(row)
+		if scanned {
+			s.logExpressionFailures(planner.PullQueryLogger, plan.WhereFailures)
+		} else {
+			plan.WhereFailures.Take()
+		}
+		if pass {
 			rows = append(rows, proc.Project(row))
 			s.logExpressionFailures(planner.PullQueryLogger, plan.Failures)
 			if plan.Limit != nil && int64(len(rows)) >= *plan.Limit {

@@ -33,10 +33,37 @@ func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan) bool {
 // logs what it throws: the pull query's ProjectOperator maps each row
 // with SelectValueMapper, logging under the logger every pull query
 // shares, processing.pull_query.PROJECT (PullPhysicalPlanBuilder,
-// QueryLoggerUtil.queryLoggerName(QueryType, QueryContext)). Its
-// SelectOperator's WHERE does not log here yet.
+// QueryLoggerUtil.queryLoggerName(QueryType, QueryContext)).
 func logsPullProjection(o options, jp *JoinPlan) bool {
 	return o.pull && jp == nil
+}
+
+// logsPullWhere reports a pull query over a table whose WHERE logs what
+// it throws, under processing.pull_query.SELECT: its SelectOperator's
+// SqlPredicate evaluates the predicate QueryFilterNode rewrote
+// (PullQueryRewriter: magic timestamps, BETWEEN and IN rewritten, then
+// NOTs pushed down and AND distributed over OR, LogicRewriter.rewriteDNF),
+// so only a predicate that rewriting leaves as written logs here: one
+// without NOT, OR, BETWEEN, IN or a time pseudo column; the others
+// still make a failure false silently.
+func logsPullWhere(o options, jp *JoinPlan, where sql.Expr) bool {
+	if !o.pull || jp != nil {
+		return false
+	}
+	asWritten := true
+	expr.Walk(where, func(x sql.Expr) {
+		switch x := x.(type) {
+		case *sql.Between, *sql.InList:
+			asWritten = false
+		case *sql.Unary:
+			asWritten = asWritten && x.Op != "NOT"
+		case *sql.Binary:
+			asWritten = asWritten && x.Op != "OR"
+		case *sql.ColumnRef:
+			asWritten = asWritten && x.Name != "ROWTIME" && !expr.IsWindowBound(x.Name)
+		}
+	})
+	return asWritten
 }
 
 // PullQueryLogger is the query id part of the loggers of pull queries'

@@ -195,6 +195,8 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames()}
 		if logsSourceSteps(mode, src, jp) || logsTransientSteps(o, src, jp) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
+		} else if logsPullWhere(o, jp, q.Where) {
+			c.Failures = &expr.Failures{Step: "SELECT"}
 		}
 		w, err := c.CompileLean(q.Where)
 		if err != nil {
