@@ -563,7 +563,10 @@
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
 // L_RightSourceKeyed-Materialize before the stream-stream joins after it
-// (whose left window store holds the joined row), and with its stream
+// (whose left window store holds the joined row; a later table keyed
+// otherwise, before or after a stream-stream join, is rekeyed alike
+// through its join's <L_...>RightSourceKeyed-SelectKey-repartition where
+// the chain rekeys nothing but tables), and with its stream
 // (L_Join-repartition) where the join takes the table's key format and
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
@@ -577,9 +580,8 @@
 // the result too or not) or another such table (then also before a
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
 // that rekeys a table keyed
-// otherwise than the chain after a rekey of a stream-table join's stream
-// and anything else but later streams and the result, or of another table
-// and anything else, but in a chain keyed in a format that infers schemas
+// otherwise than the chain after rekeys of another table and of a stream
+// or the result, but in a chain keyed in a format that infers schemas
 // that rekeys no result before it), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a
 // persistent join of a table with another source of its topic is refused

@@ -122,7 +122,8 @@ import (
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
 // joining the result as keyed (as after a later table where nothing else
-// is rekeyed), or with the stream, through <prefix>Join-repartition,
+// is rekeyed; a later table keyed otherwise rekeyed alike where the chain
+// rekeys nothing but tables), or with the stream, through <prefix>Join-repartition,
 // where the join's key format, the table's, infers schemas. A first join's left stream (of a stream-stream or a
 // stream-table join) rekeyed on an expression leaves its copy of the key
 // (S1_KSQL_COL_0) after its values in the result (historical plan
@@ -325,13 +326,6 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 		forced := formats.RegistryFormat(keyFormat) || rl.Source.KeyFormat != keyFormat || format != nil && !sameKeyFormat(rl.Source, format)
 		if table && forced {
 			tables := slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
-			// a first stream-table join that rekeyed its stream, and
-			// nothing else before this table but later streams or the
-			// result: the result is keyed in the first table's format or
-			// the one a later rekey gave it, into which this one is
-			// rekeyed (PreJoinRepartitionNode forces it as after any
-			// other rekey)
-			streamOnly := !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Table })
 			// a chain keyed in a format that infers schemas that rekeys
 			// no result before this table: every source before it is
 			// rekeyed into that format (PreJoinRepartitionNode forces
@@ -339,10 +333,16 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// rekeyed at this table's join (through Join-repartition, in
 			// the table's key format)
 			registryLeaves := formats.RegistryFormat(keyFormat) && !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 && rp.Step < k })
-			if !registryLeaves && (len(out) > 0 && first.Within == nil && !streamOnly || tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table })) {
-				// a table rekeyed after a rekey of a stream-table join's
-				// stream and anything else, or of another table and
-				// anything else: not built here
+			if !registryLeaves && tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table }) {
+				// a table rekeyed after rekeys of another table and of a
+				// stream or the result: not built here (after rekeys of
+				// tables alone, a first stream-table join's among them,
+				// the result is keyed as the first join left it, into
+				// whose format this table is rekeyed as the historical
+				// plan multi-joins_-_stream-table-table_-_table_key_format_mismatch
+				// rekeys its second table; derived topologies
+				// stream-table-stream-table-both-key-format-mismatch and
+				// stream-table-table-stream-both-key-format-mismatch)
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
