@@ -561,7 +561,10 @@
 // Join-left-repartition, its stream through Join-right-repartition) or
 // after or around a rekey of a later stream at a stream-stream join on
 // the result's key (that stream through its join's
-// <L_...>Join-right-repartition), and a
+// <L_...>Join-right-repartition) or of the result at a stream-stream join
+// on its stream's key (the result through its join's
+// <L_...>Join-left-repartition, the tables after it rekeyed into the
+// stream's key format), and a
 // first stream-table join's table keyed otherwise than its stream is
 // rekeyed into the stream's key format through
 // L_RightSourceKeyed-SelectKey-repartition into
@@ -569,7 +572,7 @@
 // (whose left window store holds the joined row; a later table keyed
 // otherwise, before or after a stream-stream join, is rekeyed alike
 // through its join's <L_...>RightSourceKeyed-SelectKey-repartition where
-// the chain rekeys nothing but tables and later streams), and with its stream
+// the chain rekeys nothing but tables, later streams and the result), and with its stream
 // (L_Join-repartition) where the join takes the table's key format and
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
@@ -583,8 +586,8 @@
 // the result too or not) or another such table (then also before a
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
 // that rekeys a table keyed
-// otherwise than the chain after rekeys of another table and of the
-// result or a first join's stream, but in a chain keyed in a format that infers schemas
+// otherwise than the chain after rekeys of another table and of a first
+// join's stream, but in a chain keyed in a format that infers schemas
 // that rekeys no result before it), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a
 // persistent join of a table with another source of its topic is refused

@@ -333,23 +333,27 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// rekeyed at this table's join (through Join-repartition, in
 			// the table's key format)
 			registryLeaves := formats.RegistryFormat(keyFormat) && !slices.ContainsFunc(out, func(rp JoinRepartition) bool { return rp.Step > 0 && rp.Step < k })
-			// a later stream rekeyed before this table, as its join's
-			// stream (Join-right-repartition): the result keeps its key
-			laterStream := func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf > 1 }
-			if !registryLeaves && tables && slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table && !laterStream(rp) }) {
-				// a table rekeyed after rekeys of another table and of
-				// the result or a first join's stream: not built here
-				// (after rekeys of tables alone, a first stream-table
-				// join's among them, or of them and later streams, the
-				// result is keyed as the first join left it, into whose
-				// format this table is rekeyed as the historical plan
-				// multi-joins_-_stream-table-table_-_table_key_format_mismatch
+			// a first join's stream rekeyed (a stream-table join's
+			// through <L_...>Join-repartition, or a stream-stream join's
+			// side), not a later stream (Step 0, a leaf after the first
+			// two) or the result (Step k)
+			firstStream := func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf <= 1 }
+			if !registryLeaves && tables && slices.ContainsFunc(out, firstStream) {
+				// a table rekeyed after rekeys of another table and of a
+				// first join's stream: not built here (after rekeys of
+				// tables, a first stream-table join's among them, alone
+				// or with later streams or the result, into whose key
+				// format, the chain's, this table is rekeyed as the
+				// historical plan multi-joins_-_stream-table-table_-_table_key_format_mismatch
 				// rekeys its second table; derived topologies
 				// stream-table-stream-table-both-key-format-mismatch,
 				// stream-table-table-stream-both-key-format-mismatch,
 				// stream-stream-stream-table-table-later-stream-rekeyed-both-key-format-mismatch,
-				// stream-stream-table-stream-table-later-stream-rekeyed-both-key-format-mismatch
-				// and stream-table-stream-table-later-stream-rekeyed-both-key-format-mismatch)
+				// stream-stream-table-stream-table-later-stream-rekeyed-both-key-format-mismatch,
+				// stream-table-stream-table-later-stream-rekeyed-both-key-format-mismatch,
+				// stream-stream-stream-table-table-result-rekeyed-both-key-format-mismatch,
+				// stream-stream-table-stream-table-result-rekeyed-both-key-format-mismatch
+				// and stream-table-stream-table-result-rekeyed-both-key-format-mismatch)
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
