@@ -577,7 +577,9 @@
 // that infers schemas, as is a later table
 // keyed otherwise than a chain that rekeys nothing else, or nothing but
 // a first stream-table join's stream and later streams (also before a
-// stream-stream join) or the result at an earlier step,
+// stream-stream join, and with another such table after a stream-stream
+// join, each through its join's <L_...>RightSourceKeyed-SelectKey-repartition)
+// or the result at an earlier step,
 // and a table keyed in a format that infers schemas whose join rekeys the
 // result too (through Join-repartition, in the table's key format, the
 // table through RightSourceKeyed-SelectKey-repartition; also before a
@@ -587,7 +589,8 @@
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
 // that rekeys a table keyed
 // otherwise than the chain after rekeys of another table and of a first
-// join's stream, but in a chain keyed in a format that infers schemas
+// stream-stream join's stream or of both sides of a first stream-table
+// join, but in a chain keyed in a format that infers schemas
 // that rekeys no result before it), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a
 // persistent join of a table with another source of its topic is refused

@@ -118,7 +118,9 @@ import (
 // stream-table-stream-table-stream-rekeyed-table-key-format-mismatch,
 // and with a stream-stream join after the table
 // stream-table-stream-table-stream-rekeyed-then-stream-key-format-mismatch
-// and stream-table-table-stream-rekeyed-table-key-format-mismatch); a first stream-table
+// and stream-table-table-stream-rekeyed-table-key-format-mismatch; with a
+// second such table after a stream-stream join
+// stream-table-stream-table-table-stream-rekeyed-both-key-format-mismatch); a first stream-table
 // join's table so through <prefix>RightSourceKeyed-SelectKey-repartition
 // where the stream is not rekeyed, the stream-stream joins after it
 // joining the result as keyed (as after a later table where nothing else
@@ -338,13 +340,18 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			// side), not a later stream (Step 0, a leaf after the first
 			// two) or the result (Step k)
 			firstStream := func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf <= 1 }
-			if !registryLeaves && tables && slices.ContainsFunc(out, firstStream) {
+			// a first stream-table join's table rekeyed
+			firstTable := func(rp JoinRepartition) bool { return rp.Table && rp.Leaf == 1 }
+			if !registryLeaves && tables && slices.ContainsFunc(out, firstStream) && (first.Within != nil || slices.ContainsFunc(out, firstTable)) {
 				// a table rekeyed after rekeys of another table and of a
-				// first join's stream: not built here (after rekeys of
-				// tables, a first stream-table join's among them, alone
-				// or with later streams or the result, into whose key
-				// format, the chain's, this table is rekeyed as the
-				// historical plan multi-joins_-_stream-table-table_-_table_key_format_mismatch
+				// first stream-stream join's stream, or of both sides of
+				// a first stream-table join: not built here (after
+				// rekeys of tables, a first stream-table join's among
+				// them, alone or with later streams or the result, or
+				// with that join's stream where its table is joined as
+				// keyed, into whose key format, the chain's, this table
+				// is rekeyed as the historical plan
+				// multi-joins_-_stream-table-table_-_table_key_format_mismatch
 				// rekeys its second table; derived topologies
 				// stream-table-stream-table-both-key-format-mismatch,
 				// stream-table-table-stream-both-key-format-mismatch,
@@ -353,7 +360,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// stream-table-stream-table-later-stream-rekeyed-both-key-format-mismatch,
 				// stream-stream-stream-table-table-result-rekeyed-both-key-format-mismatch,
 				// stream-stream-table-stream-table-result-rekeyed-both-key-format-mismatch
-				// and stream-table-stream-table-result-rekeyed-both-key-format-mismatch)
+				// stream-table-stream-table-result-rekeyed-both-key-format-mismatch
+				// and stream-table-stream-table-table-stream-rekeyed-both-key-format-mismatch)
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
