@@ -342,15 +342,23 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			firstStream := func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf <= 1 }
 			// a first stream-table join's table rekeyed
 			firstTable := func(rp JoinRepartition) bool { return rp.Table && rp.Leaf == 1 }
-			if !registryLeaves && tables && slices.ContainsFunc(out, firstStream) && (first.Within != nil || slices.ContainsFunc(out, firstTable)) {
+			// a first [INNER] stream-stream join that rekeys only its
+			// right stream, by a column: the result keyed by the left
+			// stream's key, in its format
+			rightOnly := first.Within != nil && first.Type == sql.InnerJoin && isColumnRef(first.rightExpr) &&
+				!slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf == 0 })
+			if !registryLeaves && tables && slices.ContainsFunc(out, firstStream) &&
+				(first.Within != nil && !rightOnly || first.Within == nil && slices.ContainsFunc(out, firstTable)) {
 				// a table rekeyed after rekeys of another table and of a
-				// first stream-stream join's stream, or of both sides of
-				// a first stream-table join: not built here (after
-				// rekeys of tables, a first stream-table join's among
-				// them, alone or with later streams or the result, or
-				// with that join's stream where its table is joined as
-				// keyed, into whose key format, the chain's, this table
-				// is rekeyed as the historical plan
+				// first stream-stream join's streams but its right one
+				// alone by a column, or of both sides of a first
+				// stream-table join: not built here (after rekeys of
+				// tables, a first stream-table join's among them, alone
+				// or with later streams or the result, or with that
+				// join's stream where its table is joined as keyed, or
+				// with a first [INNER] stream-stream join's right stream
+				// rekeyed by a column, into whose key format, the
+				// chain's, this table is rekeyed as the historical plan
 				// multi-joins_-_stream-table-table_-_table_key_format_mismatch
 				// rekeys its second table; derived topologies
 				// stream-table-stream-table-both-key-format-mismatch,
@@ -361,7 +369,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// stream-stream-stream-table-table-result-rekeyed-both-key-format-mismatch,
 				// stream-stream-table-stream-table-result-rekeyed-both-key-format-mismatch
 				// stream-table-stream-table-result-rekeyed-both-key-format-mismatch
-				// and stream-table-stream-table-table-stream-rekeyed-both-key-format-mismatch)
+				// stream-table-stream-table-table-stream-rekeyed-both-key-format-mismatch
+				// and stream-stream-table-stream-table-first-stream-rekeyed-both-key-format-mismatch)
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
