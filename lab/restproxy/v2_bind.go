@@ -175,30 +175,7 @@ func bindV2Request(raw json.RawMessage) (*produceRequest, *apiError) {
 // bindV2Records binds the List of ProduceRecord (CollectionDeserializer);
 // a null record stays null until ProduceRequest is built.
 func bindV2Records(raw json.RawMessage) ([]*produceRecord, *apiError) {
-	switch shape, _ := jacksonToken(raw); shape {
-	case "Null":
-		return nil, nil
-	case "Array":
-	default:
-		return nil, mismatched(javaV2Records, raw)
-	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, jsonError("%s", jsonErrorText(err))
-	}
-	out := make([]*produceRecord, 0, len(elems))
-	for _, el := range elems {
-		if isNull(el) {
-			out = append(out, nil)
-			continue
-		}
-		rec, e := bindV2Record(el)
-		if e != nil {
-			return nil, e
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+	return bindList(raw, javaV2Records, bindV2Record)
 }
 
 // bindV2Record binds one ProduceRecord. A key or value is a JsonNode: any

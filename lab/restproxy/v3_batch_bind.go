@@ -136,30 +136,7 @@ func batchBuilt(entries []*v3BatchEntry, unknown []string) *apiError {
 // bindBatchEntries binds the List of ProduceBatchRequestEntry; a null
 // entry stays null until ProduceBatchRequest is built.
 func bindBatchEntries(raw json.RawMessage) ([]*v3BatchEntry, *apiError) {
-	switch shape, _ := jacksonToken(raw); shape {
-	case "Null":
-		return nil, nil
-	case "Array":
-	default:
-		return nil, mismatched(javaBatchEntries, raw)
-	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, jsonError("%s", jsonErrorText(err))
-	}
-	out := make([]*v3BatchEntry, 0, len(elems))
-	for _, el := range elems {
-		if isNull(el) {
-			out = append(out, nil)
-			continue
-		}
-		en, e := bindBatchEntry(el)
-		if e != nil {
-			return nil, e
-		}
-		out = append(out, en)
-	}
-	return out, nil
+	return bindList(raw, javaBatchEntries, bindBatchEntry)
 }
 
 // bindBatchEntry binds one entry and builds it.

@@ -182,34 +182,12 @@ func setV3Builder(rec *v3ProduceRecord, m member, hooks v3BuilderHooks) *apiErro
 // decodeV3Headers binds the List<ProduceRequestHeader>; a null element
 // stays null until the builder copies the list.
 func decodeV3Headers(raw json.RawMessage) ([]*v3ProduceHeader, *apiError) {
-	switch shape, _ := jacksonToken(raw); shape {
-	case "Null":
-		return nil, nil
-	case "Array":
-	default:
-		return nil, mismatched(javaHeaders, raw)
-	}
-	var elems []json.RawMessage
-	if err := json.Unmarshal(raw, &elems); err != nil {
-		return nil, jacksonError("%s", jsonErrorText(err))
-	}
-	out := make([]*v3ProduceHeader, 0, len(elems))
-	for _, el := range elems {
-		switch shape, _ := jacksonToken(el); shape {
-		case "Null":
-			out = append(out, nil)
-			continue
-		case "Object":
-		default:
+	return bindList(raw, javaHeaders, func(el json.RawMessage) (*v3ProduceHeader, *apiError) {
+		if shape, _ := jacksonToken(el); shape != "Object" {
 			return nil, scalarForBean(javaHeader, el)
 		}
-		h, e := decodeV3Header(el)
-		if e != nil {
-			return nil, e
-		}
-		out = append(out, h)
-	}
-	return out, nil
+		return decodeV3Header(el)
+	})
 }
 
 // decodeV3Header binds one ProduceRequestHeader through its creator

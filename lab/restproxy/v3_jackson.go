@@ -322,3 +322,34 @@ func jacksonEnum(raw json.RawMessage, javaType string, constants []string, liste
 	}
 	return nil, mismatched(javaType, raw)
 }
+
+// bindList binds a JSON List of beans as Jackson's CollectionDeserializer
+// binds it into javaType: null is a null list, anything but an array a
+// mismatch, and each element null or what bind makes of it; the first
+// element bind refuses refuses the list.
+func bindList[T any](raw json.RawMessage, javaType string, bind func(json.RawMessage) (*T, *apiError)) ([]*T, *apiError) {
+	switch shape, _ := jacksonToken(raw); shape {
+	case "Null":
+		return nil, nil
+	case "Array":
+	default:
+		return nil, mismatched(javaType, raw)
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return nil, jacksonError("%s", jsonErrorText(err))
+	}
+	out := make([]*T, 0, len(elems))
+	for _, el := range elems {
+		if isNull(el) {
+			out = append(out, nil)
+			continue
+		}
+		v, e := bind(el)
+		if e != nil {
+			return nil, e
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
