@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // ServeHTTP serves the Kafka Connect REST API (Apache Kafka 3.9).
@@ -123,17 +125,14 @@ func (w *Worker) routes() *http.ServeMux {
 
 // writeJSON writes a JSON body with the given status.
 func writeJSON(rw http.ResponseWriter, code int, v any) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonwire.Marshal(v)
+	if err != nil {
 		code = http.StatusInternalServerError
-		b.Reset()
-		fmt.Fprintf(&b, `{"error_code":500,"message":%q}`, err.Error())
+		b = fmt.Appendf(nil, `{"error_code":500,"message":%q}`, err.Error())
 	}
 	rw.Header().Set("Content-Type", "application/json")
 	rw.WriteHeader(code)
-	_, _ = rw.Write(bytes.TrimRight(b.Bytes(), "\n"))
+	_, _ = rw.Write(b)
 }
 
 func writeError(rw http.ResponseWriter, e *restError) {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -220,11 +221,7 @@ func javaMapText(keys, vals []string) string {
 
 // jsonString is s as a JSON string, without HTML escaping.
 func jsonString(s string) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return bytes.TrimRight(b.Bytes(), "\n")
+	return jsonwire.AppendString(nil, s)
 }
 
 // jsonObject writes a Map<String,String> in its iteration order.

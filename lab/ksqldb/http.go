@@ -9,7 +9,7 @@ import (
 	"maps"
 	"net/http"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -65,10 +65,10 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 // OldApiUtils.handleOldApiResponse sets Content-Type application/json on every
 // one of them, whatever the request accepted.
 func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
-	b, err := formats.MarshalJSON(v)
+	b, err := jsonwire.Marshal(v)
 	if err != nil {
 		code = http.StatusInternalServerError
-		b, _ = formats.MarshalJSON(restapi.GenericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
+		b, _ = jsonwire.Marshal(restapi.GenericError{Type: "generic_error", ErrorCode: 50000, Message: err.Error()})
 	}
 	w.Header().Set("Content-Type", restapi.MediaJSON)
 	w.WriteHeader(code)

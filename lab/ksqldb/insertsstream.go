@@ -15,6 +15,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
@@ -71,7 +72,7 @@ type acksWriter struct {
 }
 
 func (a *acksWriter) write(v any) {
-	b, _ := formats.MarshalJSON(v)
+	b, _ := jsonwire.Marshal(v)
 	switch {
 	case !a.array:
 		b = append(b, '\n')

@@ -19,6 +19,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -495,11 +496,7 @@ func avroString(sb *strings.Builder, sch any, ns string, v any, names map[string
 
 // avroQuote writes a JSON string without HTML escaping, as Avro does.
 func avroQuote(sb *strings.Builder, s string) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	sb.Write(bytes.TrimRight(b.Bytes(), "\n"))
+	sb.Write(jsonwire.AppendString(nil, s))
 }
 
 func avroBranchName(b any, ns string) string {

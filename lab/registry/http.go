@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // Media types the registry consumes and produces.
@@ -106,13 +108,10 @@ func (q *request) boolParam(name string) bool {
 }
 
 func (q *request) reply(status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	b, _ := jsonwire.Marshal(v)
 	q.w.Header().Set("Content-Type", q.respType)
 	q.w.WriteHeader(status)
-	_, _ = q.w.Write(bytes.TrimRight(buf.Bytes(), "\n"))
+	_, _ = q.w.Write(b)
 }
 
 func (q *request) ok(v any) { q.reply(http.StatusOK, v) }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // coerceAvroJSON rewrites the JSON numbers in data that stand for an Avro
@@ -40,7 +42,7 @@ func coerceAvroJSON(canonical string, data []byte) ([]byte, error) {
 	if err != nil || !changed {
 		return data, err
 	}
-	return json.Marshal(value)
+	return jsonwire.Marshal(value)
 }
 
 type avroWalker struct {

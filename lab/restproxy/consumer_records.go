@@ -14,6 +14,7 @@ import (
 	"github.com/linkedin/goavro/v2"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/srclient"
 )
 
@@ -55,7 +56,7 @@ func (p *Proxy) renderData(ctx context.Context, f embeddedFormat, data []byte) (
 	}
 	switch f {
 	case formatBinary:
-		b, _ := json.Marshal(data) // []byte marshals as standard base64
+		b, _ := jsonwire.Marshal(data) // []byte marshals as standard base64
 		return b, nil
 	case formatJSON:
 		if !json.Valid(data) {

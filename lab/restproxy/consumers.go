@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // The v2 consumer resources, as kafka-rest's resources/v2/ConsumersResource.java
@@ -477,7 +479,7 @@ func (p *Proxy) readRecords(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
-	b, err := json.Marshal(out)
+	b, err := jsonwire.Marshal(out)
 	if err != nil {
 		writeError(w, httpError(http.StatusInternalServerError))
 		return

@@ -1,9 +1,10 @@
 package restproxy
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // Error codes the REST Proxy v2 puts in {"error_code":…} bodies. Where a code
@@ -68,7 +69,7 @@ func topicNotFound() *apiError {
 const mediaTypeV2 = "application/vnd.kafka.v2+json"
 
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	b, err := json.Marshal(body)
+	b, err := jsonwire.Marshal(body)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error_code":500,"message":"Internal Server Error"}`)

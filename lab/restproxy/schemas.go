@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/registry/protoschema"
 	"github.com/ctalab/ctalab/srclient"
 )
@@ -195,7 +196,7 @@ func validationCodec(raw string) (*goavro.Codec, error) {
 	if err := dec.Decode(&tree); err != nil {
 		return nil, fmt.Errorf("parse schema: %w", err)
 	}
-	stripped, err := json.Marshal(stripDefaults(tree))
+	stripped, err := jsonwire.Marshal(stripDefaults(tree))
 	if err != nil {
 		return nil, fmt.Errorf("strip defaults: %w", err)
 	}

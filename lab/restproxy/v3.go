@@ -2,7 +2,6 @@ package restproxy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // API v3: the resources of kafka-rest's resources/v3 package, shaped as
@@ -53,7 +54,7 @@ func (p *Proxy) v3Routes(mux *http.ServeMux) {
 const mediaTypeJSON = "application/json"
 
 func writeV3(w http.ResponseWriter, status int, body any) {
-	b, err := json.Marshal(body)
+	b, err := jsonwire.Marshal(body)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error_code":500,"message":"Internal Server Error"}`)

@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/ctalab/ctalab/internal/jsondepth"
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // POST /v3/clusters/{cluster}/topics/{topic}/records, as kafka-rest's
@@ -85,7 +86,7 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 			w.WriteHeader(http.StatusOK)
 			started = true
 		}
-		b, err := json.Marshal(v)
+		b, err := jsonwire.Marshal(v)
 		if err != nil {
 			b = []byte(`{"error_code":500,"message":"Internal Server Error"}`)
 		}

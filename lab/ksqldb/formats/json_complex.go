@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -122,7 +123,7 @@ func AppendJSONComplex(b []byte, v any) ([]byte, bool) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendJSONString(b, types.KeyText(k))
+			b = jsonwire.AppendString(b, types.KeyText(k))
 			b = append(b, ':')
 			b = AppendJSONValue(b, x.Vals[i])
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
@@ -70,7 +71,7 @@ func appendJSONNode(b []byte, raw json.RawMessage) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = AppendJSONString(b, k)
+			b = jsonwire.AppendString(b, k)
 			b = append(b, ':')
 			var err error
 			if b, err = appendJSONNode(b, o.vals[k]); err != nil {

@@ -30,6 +30,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -132,7 +133,7 @@ func jsonSRObject(b *bytes.Buffer, fields []types.Field) error {
 			b.WriteByte(',')
 		}
 		i := order.Vals[j].(int)
-		b.Write(AppendJSONString(nil, name.(string)))
+		b.Write(jsonwire.AppendString(nil, name.(string)))
 		b.WriteByte(':')
 		if err := jsonSRType(b, fields[i].Type, i); err != nil {
 			return err

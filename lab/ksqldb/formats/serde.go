@@ -21,6 +21,7 @@ import (
 	"github.com/linkedin/goavro/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/javanum"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -825,7 +826,7 @@ func AppendJSONValue(b []byte, v any) []byte {
 		return out
 	}
 	if s, ok := types.TemporalText(v); ok {
-		return AppendJSONString(b, s)
+		return jsonwire.AppendString(b, s)
 	}
 	switch x := v.(type) {
 	case nil:
@@ -835,11 +836,11 @@ func AppendJSONValue(b []byte, v any) []byte {
 			// Jackson's QUOTE_NON_NUMERIC_NUMBERS (on by default) quotes
 			// "NaN", "Infinity" and "-Infinity"; upstream's math.json
 			// expects them so in a JSON sink.
-			return AppendJSONString(b, javanum.FormatDouble(x))
+			return jsonwire.AppendString(b, javanum.FormatDouble(x))
 		}
 		return append(b, javanum.FormatDouble(x)...)
 	case string:
-		return AppendJSONString(b, x)
+		return jsonwire.AppendString(b, x)
 	case int32:
 		return strconv.AppendInt(b, int64(x), 10)
 	case int64:

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -45,7 +46,7 @@ func appendJSONTree(b []byte, v any, plain bool) []byte {
 	case bool:
 		return strconv.AppendBool(b, x)
 	case string:
-		return formats.AppendJSONString(b, x)
+		return jsonwire.AppendString(b, x)
 	case json.Number:
 		return append(b, jacksonNumber(string(x), plain)...)
 	case []any:
@@ -63,7 +64,7 @@ func appendJSONTree(b []byte, v any, plain bool) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = formats.AppendJSONString(b, k)
+			b = jsonwire.AppendString(b, k)
 			b = append(b, ':')
 			b = appendJSONTree(b, x.Vals[k], plain)
 		}

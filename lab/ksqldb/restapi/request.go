@@ -4,14 +4,14 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/ctalab/ctalab/lab/ksqldb/formats"
+	"github.com/ctalab/ctalab/internal/jsonwire"
 )
 
 // WriteFailure writes an error as ksqlDB's FailureHandler does (failed request
 // bodies, /query-stream and /close-query errors): the JSON body with no
 // Content-Type header.
 func WriteFailure(w http.ResponseWriter, code int, v any) {
-	b, _ := formats.MarshalJSON(v)
+	b, _ := jsonwire.Marshal(v)
 	w.Header()["Content-Type"] = nil
 	w.WriteHeader(code)
 	_, _ = w.Write(b)

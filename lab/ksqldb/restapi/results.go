@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 
+	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
@@ -50,7 +51,7 @@ type StreamedRows struct {
 }
 
 func (s *StreamedRows) Header(queryID string, out types.Schema) {
-	hdr, _ := formats.MarshalJSON(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
+	hdr, _ := jsonwire.Marshal(map[string]any{"header": map[string]any{"queryId": queryID, "schema": out.String()}})
 	_, _ = s.W.Write([]byte("["))
 	_, _ = s.W.Write(hdr)
 	s.Flush()
@@ -71,7 +72,7 @@ func (s *StreamedRows) Idle() { _, _ = s.W.Write([]byte("\n")) }
 
 func (s *StreamedRows) End(final string) {
 	if final != "" {
-		b, _ := formats.MarshalJSON(map[string]string{"finalMessage": final})
+		b, _ := jsonwire.Marshal(map[string]string{"finalMessage": final})
 		_, _ = s.W.Write([]byte(",\n"))
 		_, _ = s.W.Write(b)
 	}
@@ -92,7 +93,7 @@ func metadataOf(queryID string, out types.Schema) []byte {
 		md.ColumnNames = append(md.ColumnNames, c.Name)
 		md.ColumnTypes = append(md.ColumnTypes, c.Type.String())
 	}
-	b, _ := formats.MarshalJSON(md)
+	b, _ := jsonwire.Marshal(md)
 	return b
 }
 
