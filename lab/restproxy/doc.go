@@ -31,6 +31,9 @@
 //     consumers, lags), v3_replicas.go
 //     (partition replicas, consumer assignments): API v3.
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
+//   - jackson_syntax.go: a body that is not JSON, refused with
+//     jackson-core's UTF8StreamJsonParser message for where the reader
+//     stops.
 //   - depth.go: request bodies nested past Jackson's 1000 levels inside a
 //     record's key or value (internal/jsondepth), refused as kafka-rest
 //     refuses them.
@@ -95,12 +98,16 @@
 //     unescaped, is refused for that character; Jackson's parser reads on
 //     past the string's end in those cases and fails the rest of the
 //     stream.
-//   - A v2 produce or records:batch body that is not JSON is answered
-//     400 with Go's parse error; kafka-rest answers Jackson's
-//     JsonParseException text (rest-utils' JsonParseExceptionMapper), or,
-//     where databind met it inside a member and wrapped it, that text
-//     sanitised by its JsonMappingExceptionMapper; either may hold a
-//     location.
+//   - A v2 produce or records:batch body that is not JSON is answered as
+//     kafka-rest answers it (jackson_syntax.go): jackson-core's parse
+//     message as rest-utils' JsonParseExceptionMapper gives it, or,
+//     inside a member's value, sanitised by its JsonMappingExceptionMapper.
+//     Still different: a syntax error is answered even where a member
+//     written before it would have been refused first (Jackson binds as
+//     it reads); a character outside ASCII where a token should start,
+//     and bytes that are not UTF-8, are worded otherwise; "-INF",
+//     "+Infinity" and "-" or "+" followed by "I" get the minus or plus
+//     sign's message instead of Jackson's.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

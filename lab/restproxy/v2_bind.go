@@ -28,6 +28,9 @@ const (
 	javaV2Records = "java.util.ArrayList<" + javaV2Record + ">"
 )
 
+// v2Members are ProduceRequest's members.
+var v2Members = []string{"key_schema", "value_schema", "key_schema_id", "value_schema_id", "records"}
+
 // v2Unknown words a member ProduceRequest or ProduceRecord lacks; only its
 // name reaches the client.
 const v2Unknown = `Unrecognized field "%s"`
@@ -64,7 +67,13 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 		if errors.Is(err, io.EOF) {
 			return nil, nullRequest()
 		}
-		return nil, jsonError("%s", jsonErrorText(err))
+		return nil, notJSONEntity(body, err, v2Members...)
+	}
+	if isJSONScalar(raw) {
+		// Jackson reads on past a root number or literal the reader ends
+		if e := notJSONEntity(body, nil, v2Members...); e != nil {
+			return nil, e
+		}
 	}
 	if isNull(raw) {
 		return nil, nullRequest()

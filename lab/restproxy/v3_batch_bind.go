@@ -48,7 +48,13 @@ func decodeBatchRequest(body []byte) (*v3BatchRequest, *apiError) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, jsonError("%s", jsonErrorText(err))
+		return nil, notJSONEntity(body, err, "entries")
+	}
+	if isJSONScalar(raw) {
+		// Jackson reads on past a root number or literal the reader ends
+		if e := notJSONEntity(body, nil, "entries"); e != nil {
+			return nil, e
+		}
 	}
 	if isNull(raw) {
 		return nil, nil

@@ -1,0 +1,613 @@
+package restproxy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A body that is not JSON is refused by kafka-rest with the
+// JsonParseException jackson-core 2.16 throws reading it: ObjectMapper's
+// createParser over the entity stream is a UTF8StreamJsonParser, whose
+// messages (json/UTF8StreamJsonParser.java; base/ParserMinimalBase.java
+// _reportUnexpectedChar, _getCharDesc, _reportInvalidEOF;
+// base/ParserBase.java _handleEOF, _reportMismatchedEndMarker,
+// _throwUnquotedSpace) are given here. The body is read with the same
+// reader as the binders (encoding/json's Decoder, token by token) up to
+// the last token it takes; the refusal is then worded from what follows
+// that token: its separators, the one token the reader refused, and the
+// character after it.
+
+// syntaxRefusal is Jackson's refusal of a body that is not JSON.
+type syntaxRefusal struct {
+	// msg is the exception's getOriginalMessage(): no "at [Source…]"
+	// suffix.
+	msg string
+	// member names the member of the root object whose value holds the
+	// refusal; "" when it lies in the root object's own names and
+	// separators, or in a root value that is not an object.
+	member string
+	// deep is true when the refusal lies past the first token of that
+	// member's value: inside an array or object it opens, or in a
+	// string's content, which the parser reads only when a deserializer
+	// asks for it. The first token itself is read with the member's name
+	// (UTF8StreamJsonParser.nextToken), by the bean deserializer, outside
+	// its error wrapping.
+	deep bool
+}
+
+// jacksonSourceRedacted is how a location names its source:
+// StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION is off by default since
+// 2.16 (ContentReference.redacted).
+const jacksonSourceRedacted = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
+
+// jacksonValidValues is _validJsonTokenList and _validJsonValueList.
+const jacksonValidValues = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+
+// jacksonMaxErrorToken is ErrorReportConfiguration's
+// DEFAULT_MAX_ERROR_TOKEN_LENGTH.
+const jacksonMaxErrorToken = 256
+
+// syntaxFrame is an array or object open where the refusal lies.
+type syntaxFrame struct {
+	object bool
+	start  int // offset of its bracket
+	n      int // members or elements read whole
+	keyed  bool
+}
+
+// jacksonSyntax finds where Jackson refuses the first JSON value of body;
+// ok is false when that value is JSON as far as the reader goes. A number
+// or literal the reader ended before a character Jackson reads on into
+// (a digit after a leading zero, a letter after true, anything but white
+// space after a root number) is read again from its start.
+func jacksonSyntax(body []byte) (syntaxRefusal, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	s := syntaxScan{body: body, curr: "null"}
+	var scalar *syntaxScan // the scan before the last token, a scalar
+	for {
+		before := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			if scalar != nil && before == s.pos && before < len(body) && !isJacksonSpace(body[before]) {
+				s = *scalar
+			} else {
+				s.pos = before
+			}
+			return s.refuse()
+		}
+		if _, delim := tok.(json.Delim); delim {
+			scalar = nil
+		} else {
+			snap := s
+			snap.frames = slices.Clone(s.frames)
+			snap.pos = before
+			scalar = &snap
+		}
+		s.take(tok, int(dec.InputOffset()))
+		s.pos = int(dec.InputOffset())
+		if len(s.frames) == 0 {
+			if scalar != nil {
+				s = *scalar
+				return s.value(true)
+			}
+			return syntaxRefusal{}, false
+		}
+	}
+}
+
+func isJacksonSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+// syntaxScan follows the reader's tokens: the open arrays and objects,
+// the root member being read, and Jackson's current token.
+type syntaxScan struct {
+	body   []byte
+	pos    int
+	frames []syntaxFrame
+	member string
+	curr   string // JsonToken name of the last token, as _currToken
+}
+
+func (s *syntaxScan) top() *syntaxFrame {
+	if len(s.frames) == 0 {
+		return nil
+	}
+	return &s.frames[len(s.frames)-1]
+}
+
+// take follows one token the reader returned, ending at end.
+func (s *syntaxScan) take(tok json.Token, end int) {
+	f := s.top()
+	if d, ok := tok.(json.Delim); ok {
+		switch d {
+		case '{', '[':
+			s.frames = append(s.frames, syntaxFrame{object: d == '{', start: end - 1})
+			s.curr = map[json.Delim]string{'{': "START_OBJECT", '[': "START_ARRAY"}[d]
+			return
+		}
+		s.frames = s.frames[:len(s.frames)-1]
+		s.curr = map[json.Delim]string{'}': "END_OBJECT", ']': "END_ARRAY"}[d]
+		if f := s.top(); f != nil {
+			f.n++
+			f.keyed = false
+		}
+		if len(s.frames) == 1 {
+			s.member = ""
+		}
+		return
+	}
+	if name, ok := tok.(string); ok && f != nil && f.object && !f.keyed {
+		f.keyed = true
+		s.curr = "FIELD_NAME"
+		if len(s.frames) == 1 {
+			s.member = name
+		}
+		return
+	}
+	switch v := tok.(type) {
+	case string:
+		s.curr = "VALUE_STRING"
+	case json.Number:
+		s.curr = "VALUE_NUMBER_INT"
+		if isJSONFloat(json.RawMessage(v)) {
+			s.curr = "VALUE_NUMBER_FLOAT"
+		}
+	case bool:
+		s.curr = map[bool]string{true: "VALUE_TRUE", false: "VALUE_FALSE"}[v]
+	case nil:
+		s.curr = "VALUE_NULL"
+	}
+	if f != nil {
+		f.n++
+		f.keyed = false
+		if len(s.frames) == 1 {
+			s.member = ""
+		}
+	}
+}
+
+// refuse words the refusal at or after s.pos, where the reader stopped.
+func (s *syntaxScan) refuse() (syntaxRefusal, bool) {
+	f := s.top()
+	if f == nil {
+		return s.value(true)
+	}
+	if f.object && f.keyed {
+		return s.colonThenValue()
+	}
+	i, ok := s.skipWS()
+	if !ok {
+		return s.endOfInput()
+	}
+	s.pos = i
+	c := s.body[i]
+	switch {
+	case c == '}' && f.object || c == ']' && !f.object:
+		// a close the reader takes: it refused nothing here
+		return syntaxRefusal{}, false
+	case c == '}' && !f.object || c == ']' && f.object:
+		return s.mismatched(c)
+	case f.n > 0 && c != ',':
+		return s.at(s.unexpected(i, "was expecting comma to separate "+f.typeDesc()+" entries"))
+	case f.n > 0:
+		s.pos = i + 1
+		j, ok := s.skipWS()
+		if !ok {
+			return s.within()
+		}
+		s.pos = j
+	}
+	if f.object {
+		return s.name()
+	}
+	return s.value(false)
+}
+
+func (f *syntaxFrame) typeDesc() string {
+	if f.object {
+		return "Object"
+	}
+	return "Array"
+}
+
+// at is a refusal where the scan stands, in the root structure or the
+// root member being read.
+func (s *syntaxScan) at(msg string) (syntaxRefusal, bool) {
+	return syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1}, true
+}
+
+// inContent is a refusal inside a string's content: past its member's
+// first token when the string is that member's value.
+func (s *syntaxScan) inContent(msg string, name bool) (syntaxRefusal, bool) {
+	r, _ := s.at(msg)
+	r.deep = r.deep || (len(s.frames) == 1 && !name)
+	return r, true
+}
+
+// skipWS skips Jackson's white space from s.pos; false at the end of
+// input. A control character there is refused by _skipWS itself, which
+// the caller meets as the next character.
+func (s *syntaxScan) skipWS() (int, bool) {
+	i := s.pos
+	for i < len(s.body) && isJacksonSpace(s.body[i]) {
+		i++
+	}
+	return i, i < len(s.body)
+}
+
+// unexpected is _reportUnexpectedChar for the character at i, or
+// _throwInvalidSpace for a control character between tokens.
+func (s *syntaxScan) unexpected(i int, comment string) string {
+	if c := s.body[i]; c < ' ' {
+		return fmt.Sprintf("Illegal character (%s): only regular white space (\\r, \\n, \\t) is allowed between tokens", jacksonCharDesc(rune(c)))
+	}
+	return fmt.Sprintf("Unexpected character (%s): %s", jacksonCharDesc(s.runeAt(i)), comment)
+}
+
+// runeAt is the character at i as Jackson decodes it for a message.
+func (s *syntaxScan) runeAt(i int) rune {
+	r, _ := utf8.DecodeRune(s.body[i:])
+	return r
+}
+
+// jacksonCharDesc is ParserMinimalBase._getCharDesc.
+func jacksonCharDesc(c rune) string {
+	switch {
+	case c < 0x20 || c >= 0x7f && c < 0xa0:
+		return fmt.Sprintf("(CTRL-CHAR, code %d)", c)
+	case c > 255:
+		return fmt.Sprintf("'%c' (code %d / 0x%x)", c, c, c)
+	}
+	return fmt.Sprintf("'%c' (code %d)", c, c)
+}
+
+// jacksonLocation is a JsonLocation as a message prints it: its line and
+// column, counted in bytes from 1, a "\r\n" or lone "\r" ending a line as
+// "\n" does (_skipCR).
+func jacksonLocation(body []byte, at int) string {
+	line, start := 1, 0
+	for i := 0; i < at; i++ {
+		switch body[i] {
+		case '\n':
+			line, start = line+1, i+1
+		case '\r':
+			if i+1 < at && body[i+1] == '\n' {
+				i++
+			}
+			line, start = line+1, i+1
+		}
+	}
+	return fmt.Sprintf("%s; line: %d, column: %d]", jacksonSourceRedacted, line, at-start+1)
+}
+
+// mismatched is _reportMismatchedEndMarker for the close marker c.
+func (s *syntaxScan) mismatched(c byte) (syntaxRefusal, bool) {
+	f := s.top()
+	if f == nil {
+		want := map[byte]byte{'}': ']', ']': '}'}[c]
+		return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for root starting at %s; line: 1])", c, want, jacksonSourceRedacted))
+	}
+	want := byte(']')
+	if f.object {
+		want = '}'
+	}
+	return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for %s starting at %s)", c, want, f.typeDesc(), jacksonLocation(s.body, f.start)))
+}
+
+// within is the end of input after a member's name or colon, or after a
+// comma (_skipColon, _skipWS).
+func (s *syntaxScan) within() (syntaxRefusal, bool) {
+	return s.at("Unexpected end-of-input within/between " + s.top().typeDesc() + " entries")
+}
+
+// endOfInput is the end of input where a token may end the innermost
+// array or object (_handleEOF).
+func (s *syntaxScan) endOfInput() (syntaxRefusal, bool) {
+	f := s.top()
+	if f == nil {
+		return s.at("Unexpected end-of-input in " + s.curr)
+	}
+	return s.at(fmt.Sprintf("Unexpected end-of-input: expected close marker for %s (start marker at %s)", f.typeDesc(), jacksonLocation(s.body, f.start)))
+}
+
+// name reads a member's name at s.pos, then its colon and value.
+func (s *syntaxScan) name() (syntaxRefusal, bool) {
+	i := s.pos
+	if s.body[i] != '"' {
+		return s.at(s.unexpected(i, "was expecting double-quote to start field name"))
+	}
+	end, r, refused := s.str(i, true)
+	if refused {
+		return r, true
+	}
+	var name string
+	_ = json.Unmarshal(s.body[i:end], &name)
+	s.top().keyed = true
+	s.curr = "FIELD_NAME"
+	if len(s.frames) == 1 {
+		s.member = name
+	}
+	s.pos = end
+	return s.colonThenValue()
+}
+
+// colonThenValue reads the colon after a member's name, then its value.
+func (s *syntaxScan) colonThenValue() (syntaxRefusal, bool) {
+	i, ok := s.skipWS()
+	if !ok {
+		return s.within()
+	}
+	if s.body[i] != ':' {
+		return s.at(s.unexpected(i, "was expecting a colon to separate field name and value"))
+	}
+	s.pos = i + 1
+	j, ok := s.skipWS()
+	if !ok {
+		return s.within()
+	}
+	s.pos = j
+	return s.value(false)
+}
+
+// str reads the string whose quote is at i; end is just past its closing
+// quote.
+func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bool) {
+	what, eof := "string value", "Unexpected end-of-input in VALUE_STRING"
+	if name {
+		what, eof = "name", "Unexpected end-of-input in field name"
+	}
+	refuse := func(msg string) (int, syntaxRefusal, bool) {
+		r, _ := s.inContent(msg, name)
+		return 0, r, true
+	}
+	const escapeEOF = "Unexpected end-of-input in character escape sequence"
+	b := s.body
+	for j := i + 1; ; j++ {
+		if j >= len(b) {
+			return refuse(eof)
+		}
+		switch c := b[j]; {
+		case c == '"':
+			return j + 1, syntaxRefusal{}, false
+		case c < ' ':
+			return refuse(fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in %s", jacksonCharDesc(rune(c)), what))
+		case c == '\\':
+			j++
+			if j >= len(b) {
+				return refuse(escapeEOF)
+			}
+			switch b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				for k := 0; k < 4; k++ {
+					j++
+					if j >= len(b) {
+						return refuse(escapeEOF)
+					}
+					if !isHex(b[j]) {
+						return refuse(s.unexpected(j, "expected a hex-digit for character escape sequence"))
+					}
+				}
+			default:
+				return refuse("Unrecognized character escape " + jacksonCharDesc(s.runeAt(j)))
+			}
+		}
+	}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// value reads a value at s.pos (after white space), then what follows it.
+func (s *syntaxScan) value(root bool) (syntaxRefusal, bool) {
+	i := s.pos
+	if root {
+		j, ok := s.skipWS()
+		if !ok {
+			return syntaxRefusal{}, false
+		}
+		i = j
+	}
+	f := s.top()
+	c := s.body[i]
+	switch {
+	case c == '"':
+		end, r, refused := s.str(i, false)
+		if refused {
+			return r, true
+		}
+		return s.after(end, "VALUE_STRING")
+	case c == '-' || c >= '0' && c <= '9':
+		return s.number(i)
+	case c == '{' || c == '[':
+		// the reader took no bracket here: it refused nothing in it
+		return syntaxRefusal{}, false
+	case (c == '}' || c == ']') && f == nil:
+		return s.mismatched(c)
+	case c == ',' || c == '}' || c == ']' && !f.object:
+		return s.at(s.unexpected(i, "expected a value"))
+	case c == '+':
+		if i+1 >= len(s.body) {
+			return s.at("Unexpected end-of-input in a Number value")
+		}
+		return s.at("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow")
+	case c < ' ' || c >= utf8.RuneSelf:
+		return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues))
+	}
+	word := s.identifier(i)
+	switch {
+	case word == "true" || word == "false" || word == "null":
+		return s.after(i+len(word), map[byte]string{'t': "VALUE_TRUE", 'f': "VALUE_FALSE", 'n': "VALUE_NULL"}[c])
+	case word == "NaN" || word == "Infinity":
+		return s.at("Non-standard token '" + word + "': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
+	case isJavaIdentifierStart(rune(c)):
+		return s.at(invalidToken(word))
+	}
+	return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues))
+}
+
+// invalidToken is _reportInvalidToken for the token read.
+func invalidToken(word string) string {
+	if r := []rune(word); len(r) > jacksonMaxErrorToken {
+		word = string(r[:jacksonMaxErrorToken]) + "..."
+	}
+	return "Unrecognized token '" + word + "': was expecting " + jacksonValidValues
+}
+
+// identifier is the run of Java identifier characters at i, as
+// _reportInvalidToken gathers a token.
+func (s *syntaxScan) identifier(i int) string {
+	j := i
+	for j < len(s.body) {
+		r, n := utf8.DecodeRune(s.body[j:])
+		if !isJavaIdentifierPart(r) {
+			break
+		}
+		j += n
+	}
+	return string(s.body[i:j])
+}
+
+func isJavaIdentifierStart(r rune) bool {
+	return unicode.IsLetter(r) || r == '_' || r == '$'
+}
+
+func isJavaIdentifierPart(r rune) bool {
+	return isJavaIdentifierStart(r) || unicode.IsDigit(r)
+}
+
+// number reads a number at i as _parseUnsignedNumber and
+// _parseSignedNumber do, then what follows it.
+func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
+	b := s.body
+	numberChar := func(j int, comment string) (syntaxRefusal, bool) {
+		return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: %s", jacksonCharDesc(s.runeAt(j)), comment))
+	}
+	digit := func(j int) bool { return j < len(b) && b[j] >= '0' && b[j] <= '9' }
+	eof := func() (syntaxRefusal, bool) { return s.at("Unexpected end-of-input in " + s.curr) }
+	j := i
+	if b[j] == '-' {
+		j++
+		if j >= len(b) {
+			return eof()
+		}
+		if w := s.identifier(j); w == "Infinity" {
+			return s.at("Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
+		}
+		if !digit(j) {
+			return numberChar(j, "expected digit (0-9) to follow minus sign, for valid numeric value")
+		}
+	}
+	if b[j] == '0' && digit(j+1) {
+		return s.at("Invalid numeric value: Leading zeroes not allowed")
+	}
+	for digit(j) {
+		j++
+	}
+	kind := "VALUE_NUMBER_INT"
+	if j < len(b) && b[j] == '.' {
+		kind = "VALUE_NUMBER_FLOAT"
+		j++
+		if j >= len(b) {
+			return numberChar(j-1, "Decimal point not followed by a digit")
+		}
+		if !digit(j) {
+			return numberChar(j, "Decimal point not followed by a digit")
+		}
+		for digit(j) {
+			j++
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		kind = "VALUE_NUMBER_FLOAT"
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		if j >= len(b) {
+			return eof()
+		}
+		if !digit(j) {
+			return numberChar(j, "Exponent indicator not followed by a digit")
+		}
+		for digit(j) {
+			j++
+		}
+	}
+	if s.top() == nil && j < len(b) {
+		switch b[j] {
+		case ' ', '\t', '\n', '\r':
+		default:
+			// _verifyRootSpace
+			return s.at(s.unexpected(j, "Expected space separating root-level values"))
+		}
+	}
+	return s.after(j, kind)
+}
+
+// after goes on past a scalar read whole, ending at end: a literal run on
+// into a word is refused as that word (_checkMatchEnd); otherwise the
+// array or object holding it goes on.
+func (s *syntaxScan) after(end int, token string) (syntaxRefusal, bool) {
+	f := s.top()
+	if f == nil {
+		return syntaxRefusal{}, false
+	}
+	if token == "VALUE_TRUE" || token == "VALUE_FALSE" || token == "VALUE_NULL" {
+		if end < len(s.body) && isJavaIdentifierPart(s.runeAt(end)) {
+			start := end - map[string]int{"VALUE_TRUE": 4, "VALUE_FALSE": 5, "VALUE_NULL": 4}[token]
+			return s.at(invalidToken(s.identifier(start)))
+		}
+	}
+	f.n++
+	f.keyed = false
+	s.curr = token
+	s.pos = end
+	if len(s.frames) == 1 {
+		s.member = ""
+	}
+	return s.refuse()
+}
+
+// notJSONEntity answers a body Jersey reads as one entity (v2 produce,
+// records:batch) that the reader refused with err. Where databind met the
+// refusal inside the value of a member its bean deserializer binds
+// (known), BeanDeserializerBase.wrapAndThrow wraps it into a
+// JsonMappingException, which rest-utils' JsonMappingExceptionMapper
+// answers 400 with the message sanitised (restUtilsSanitized); anywhere
+// else, including a member the bean lacks, which
+// _deserializeUsingPropertyBased buffers as it reads it, the
+// JsonParseException itself reaches rest-utils' JsonParseExceptionMapper:
+// 400 and the message as it is (rest-utils v7.9.0
+// core/.../exceptions/JsonParseExceptionMapper.java). A refusal the scan
+// cannot place keeps the reader's own text; with no err (a root scalar the
+// reader took), nil when Jackson takes it too.
+func notJSONEntity(body []byte, err error, known ...string) *apiError {
+	r, ok := jacksonSyntax(body)
+	switch {
+	case !ok && err == nil:
+		return nil
+	case !ok:
+		return jsonError("%s", jsonErrorText(err))
+	}
+	if r.deep && slices.Contains(known, r.member) {
+		return jsonError("%s", restUtilsSanitized(r.msg))
+	}
+	return jsonError("%s", r.msg)
+}
+
+// isJSONScalar reports whether raw is a number or literal.
+func isJSONScalar(raw json.RawMessage) bool {
+	switch raw[0] {
+	case '{', '[', '"':
+		return false
+	}
+	return true
+}

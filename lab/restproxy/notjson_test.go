@@ -1,0 +1,132 @@
+package restproxy
+
+import (
+	"net/http"
+	"testing"
+)
+
+// A v2 produce or records:batch body that is not JSON. kafka-rest 7.9
+// reads either as one entity through a UTF8StreamJsonParser (rest-utils'
+// JacksonMessageBodyProvider, jackson-jaxrs-base ProviderBase.readFrom);
+// its JsonParseException is answered by rest-utils v7.9.0
+// core/.../exceptions/JsonParseExceptionMapper.java with
+// getOriginalMessage() as it is, unless databind met it inside a member's
+// value and wrapped it (BeanDeserializerBase.wrapAndThrow), when
+// JsonMappingExceptionMapper answers it sanitised: the text cut at "(for
+// Object starting at", its first back-quoted name cut after the last dot.
+// The messages are jackson-core 2.16 json/UTF8StreamJsonParser.java's,
+// base/ParserMinimalBase.java's and base/ParserBase.java's; each text
+// below was checked by running jackson-core and jackson-databind 2.16.0
+// with KafkaRestApplication.getJsonMapper's ObjectMapper over stand-ins
+// of kafka-rest v7.9.0's entities, reading each body from a byte stream.
+
+const (
+	locRaw = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); "
+	locSan = "[Source: REDACTED (`INCLUDE_SOURCE_IN_LOCATION` disabled); "
+	expect = "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+)
+
+var v2NotJSON = []mappingRefusal{
+	// the root value and the root object's names and separators: the
+	// JsonParseException as it is
+	{"a bare word", `foobar`, "Unrecognized token 'foobar': " + expect},
+	{"an unquoted name", `{records:1}`, "Unexpected character ('r' (code 114)): was expecting double-quote to start field name"},
+	{"a missing close of the root object", `{"records":[{"value":1}]`,
+		"Unexpected end-of-input: expected close marker for Object (start marker at " + locRaw + "line: 1, column: 1])"},
+	{"a missing comma between root members", `{"records":[{"value":1}] "x":1}`,
+		"Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"},
+	{"a trailing comma in the root object", `{"records":[{"value":1}],}`,
+		"Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
+	{"a missing colon in the root object", `{"records" [{"value":1}]}`,
+		"Unexpected character ('[' (code 91)): was expecting a colon to separate field name and value"},
+	{"a missing root member value", `{"records":}`, "Unexpected character ('}' (code 125)): expected a value"},
+	{"the root object closed as an array", `{"records":[{"value":1}]]`,
+		"Unexpected close marker ']': expected '}' (for Object starting at " + locRaw + "line: 1, column: 1])"},
+	{"the end inside a root name", `{"rec`, "Unexpected end-of-input in field name"},
+	{"the end after a root name", `{"records"`, "Unexpected end-of-input within/between Object entries"},
+	{"a lone close brace", `}`, "Unexpected close marker '}': expected ']' (for root starting at " + locRaw + "line: 1])"},
+	{"a root number run into a word", `1x`, "Unexpected character ('x' (code 120)): Expected space separating root-level values"},
+	// a root member's first token is read with its name, outside the
+	// bean's error wrapping
+	{"a bad literal as a root member value", `{"key_schema":tru}`, "Unrecognized token 'tru': " + expect},
+	{"a leading zero as a root member value", `{"records":01}`, "Invalid numeric value: Leading zeroes not allowed"},
+	// a member the request lacks is buffered as it is read
+	{"inside an unknown member", `{"bogus":[}`,
+		"Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 10])"},
+	{"a bad escape in an unknown member", `{"zz":"a\q"}`, "Unrecognized character escape 'q' (code 113)"},
+	// inside a member's value: wrapped, sanitised
+	{"a close brace in the records array", `{"records":[}`,
+		"Unexpected close marker '}': expected ']' (for Array starting at " + locSan + "line: 1, column: 12])"},
+	{"a missing comma between records", `{"records":[{"value":1} {"value":2}]}`,
+		"Unexpected character ('{' (code 123)): was expecting comma to separate Array entries"},
+	{"a record closed as an array", `{"records":[{"value":1]}`, "Unexpected close marker ']': expected '}'"},
+	{"a key array closed as an object", `{"records":[{"key":[1,2}]}]}`,
+		"Unexpected close marker '}': expected ']' (for Array starting at " + locSan + "line: 1, column: 20])"},
+	{"a bad literal", `{"records":[{"value":tru}]}`, "Unrecognized token 'tru': " + expect},
+	{"a literal run into a word", `{"records":[{"value":[truex]}]}`, "Unrecognized token 'truex': " + expect},
+	{"NaN", `{"records":[{"value":NaN}]}`, "Non-standard token 'NaN': enable `ALLOW_NON_NUMERIC_NUMBERS` to allow"},
+	{"a single-quoted string", `{"records":[{"value":'x'}]}`,
+		"Unexpected character (''' (code 39)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+	{"a single-quoted name", `{"records":[{'value':1}]}`,
+		"Unexpected character (''' (code 39)): was expecting double-quote to start field name"},
+	{"a bad escape", `{"records":[{"value":"a\qb"}]}`, "Unrecognized character escape 'q' (code 113)"},
+	{"a bad escape in a root string member", `{"key_schema":"a\qb"}`, "Unrecognized character escape 'q' (code 113)"},
+	{"a bad unicode escape", `{"records":[{"value":"a\u12G4"}]}`,
+		"Unexpected character ('G' (code 71)): expected a hex-digit for character escape sequence"},
+	{"a tab in a string", "{\"records\":[{\"value\":\"x\ty\"}]}",
+		"Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to be included in string value"},
+	{"a leading zero", `{"records":[{"value":[-01]}]}`, "Invalid numeric value: Leading zeroes not allowed"},
+	{"a decimal point without digits", `{"records":[{"value":1.}]}`,
+		"Unexpected character ('}' (code 125)) in numeric value: Decimal point not followed by a digit"},
+	{"an exponent without digits", `{"records":[{"value":[1e+x]}]}`,
+		"Unexpected character ('x' (code 120)) in numeric value: Exponent indicator not followed by a digit"},
+	{"a minus without digits", `{"records":[{"value":-a}]}`,
+		"Unexpected character ('a' (code 97)) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value"},
+	{"a plus sign", `{"records":[{"value":+1}]}`,
+		"Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow"},
+	{"a trailing comma in a record", `{"records":[{"value":1,}]}`,
+		"Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
+	{"a trailing comma in the records", `{"records":[{"value":1},]}`, "Unexpected character (']' (code 93)): expected a value"},
+	{"a missing colon in a record", `{"records":[{"value" 1}]}`,
+		"Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value"},
+	{"the end inside a string", `{"records":[{"value":"abc`, "Unexpected end-of-input in VALUE_STRING"},
+	{"the end inside an escape", `{"records":[{"value":["a\u12`, "Unexpected end-of-input in character escape sequence"},
+	{"the end after a number in a record", `{"records":[{"value":1`,
+		"Unexpected end-of-input: expected close marker for Object (start marker at " + locSan + "line: 1, column: 13])"},
+	{"the end after a record's colon", `{"records":[{"value":`, "Unexpected end-of-input within/between Object entries"},
+	{"the end after a comma in an array", `{"records":[{"value":[1,`, "Unexpected end-of-input within/between Array entries"},
+	{"the end inside the records", `{"records":[`,
+		"Unexpected end-of-input: expected close marker for Array (start marker at " + locSan + "line: 1, column: 12])"},
+	{"the end after a minus", `{"records":[{"value":[-`, "Unexpected end-of-input in START_ARRAY"},
+}
+
+func TestAV2ProduceBodyThatIsNotJSONIsAnsweredWithJacksonsParseError(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	before := e.endOffsets("t")
+	for _, c := range v2NotJSON {
+		e.wantMappingRefusal(e.post("t", ctJSON, c.body), c, mediaTypeV2)
+	}
+	e.assertUnchanged("t", before)
+}
+
+var batchNotJSON = []mappingRefusal{
+	{"a bare word", `foobar`, "Unrecognized token 'foobar': " + expect},
+	{"an unquoted name", `{entries:1}`, "Unexpected character ('e' (code 101)): was expecting double-quote to start field name"},
+	{"a missing close of the root object", `{"entries":[{"id":"1","value":{"data":1}}]`,
+		"Unexpected end-of-input: expected close marker for Object (start marker at " + locRaw + "line: 1, column: 1])"},
+	{"a close brace in the entries", `{"entries":[}`,
+		"Unexpected close marker '}': expected ']' (for Array starting at " + locSan + "line: 1, column: 12])"},
+	{"a bad literal in an entry", `{"entries":[{"id":"1","value":{"data":tru}}]}`, "Unrecognized token 'tru': " + expect},
+}
+
+func TestARecordsBatchBodyThatIsNotJSONIsAnsweredWithJacksonsParseError(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	before := e.endOffsets("t")
+	url := "/v3/clusters/" + e.clusterID() + "/topics/t/records:batch"
+	for _, c := range batchNotJSON {
+		e.wantMappingRefusal(e.do(http.MethodPost, url, "application/json", []byte(c.body)), c, mediaTypeJSON)
+	}
+	e.assertUnchanged("t", before)
+}
