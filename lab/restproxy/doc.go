@@ -20,7 +20,8 @@
 //     (embedded formats of records read): the API v2 consumer instances,
 //     each a Kafka consumer in a real consumer group.
 //   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
-//     configs, partitions), v3_records.go (produce, streaming),
+//     configs, partitions), v3_records.go (produce, streaming;
+//     v3_stream_syntax.go answers a stream that is not JSON),
 //     v3_bind.go (a streamed record bound as Jackson binds kafka-rest's
 //     ProduceRequest: its coercions, its builders' checks, and its own
 //     message, first line, for what it refuses), with v3_jackson.go,
@@ -108,6 +109,15 @@
 //     and bytes that are not UTF-8, are worded otherwise; "-INF",
 //     "+Infinity" and "-" or "+" followed by "I" get the minus or plus
 //     sign's message instead of Jackson's.
+//   - A streamed v3 produce body that is not JSON (v3_stream_syntax.go)
+//     is answered with the same messages, as StreamingResponse answers
+//     them: between records, "Bad Request: Error processing message: …"
+//     ending the stream; inside a record, 400 and Jackson's message as
+//     it is, after which the stream ends. kafka-rest's MappingIterator
+//     instead resyncs past the refused record and, as it mostly meets a
+//     second refusal doing so, ends the stream with a second answer
+//     (often the same message, or the end of input inside the record);
+//     the lab does not answer that second refusal.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

@@ -37,6 +37,26 @@ type syntaxRefusal struct {
 	// (UTF8StreamJsonParser.nextToken), by the bean deserializer, outside
 	// its error wrapping.
 	deep bool
+	// root is true when no array or object is open at the refusal: a
+	// stream's MappingIterator meets it looking for the next value.
+	root bool
+}
+
+// syntaxOrigin is where a scanned piece of a stream starts: the lines
+// before it and the bytes before it on its first line.
+type syntaxOrigin struct{ lines, col int }
+
+// advance is the origin of what follows b, read from o.
+func (o syntaxOrigin) advance(b []byte) syntaxOrigin {
+	for i, c := range b {
+		switch {
+		case c == '\n' || c == '\r' && (i+1 == len(b) || b[i+1] != '\n'):
+			o.lines, o.col = o.lines+1, 0
+		case c != '\r':
+			o.col++
+		}
+	}
+	return o
 }
 
 // jacksonSourceRedacted is how a location names its source:
@@ -65,9 +85,15 @@ type syntaxFrame struct {
 // (a digit after a leading zero, a letter after true, anything but white
 // space after a root number) is read again from its start.
 func jacksonSyntax(body []byte) (syntaxRefusal, bool) {
+	return jacksonSyntaxAt(body, syntaxOrigin{})
+}
+
+// jacksonSyntaxAt is jacksonSyntax for a piece of a stream that starts at
+// origin.
+func jacksonSyntaxAt(body []byte, origin syntaxOrigin) (syntaxRefusal, bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	s := syntaxScan{body: body, curr: "null"}
+	s := syntaxScan{body: body, curr: "null", origin: origin}
 	var scalar *syntaxScan // the scan before the last token, a scalar
 	for {
 		before := int(dec.InputOffset())
@@ -112,6 +138,7 @@ type syntaxScan struct {
 	frames []syntaxFrame
 	member string
 	curr   string // JsonToken name of the last token, as _currToken
+	origin syntaxOrigin
 }
 
 func (s *syntaxScan) top() *syntaxFrame {
@@ -219,7 +246,7 @@ func (f *syntaxFrame) typeDesc() string {
 // at is a refusal where the scan stands, in the root structure or the
 // root member being read.
 func (s *syntaxScan) at(msg string) (syntaxRefusal, bool) {
-	return syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1}, true
+	return syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0}, true
 }
 
 // inContent is a refusal inside a string's content: past its member's
@@ -227,6 +254,7 @@ func (s *syntaxScan) at(msg string) (syntaxRefusal, bool) {
 func (s *syntaxScan) inContent(msg string, name bool) (syntaxRefusal, bool) {
 	r, _ := s.at(msg)
 	r.deep = r.deep || (len(s.frames) == 1 && !name)
+	r.root = false // the string is read by the deserializer
 	return r, true
 }
 
@@ -267,23 +295,12 @@ func jacksonCharDesc(c rune) string {
 	return fmt.Sprintf("'%c' (code %d)", c, c)
 }
 
-// jacksonLocation is a JsonLocation as a message prints it: its line and
+// location is a JsonLocation as a message prints it: its line and
 // column, counted in bytes from 1, a "\r\n" or lone "\r" ending a line as
 // "\n" does (_skipCR).
-func jacksonLocation(body []byte, at int) string {
-	line, start := 1, 0
-	for i := 0; i < at; i++ {
-		switch body[i] {
-		case '\n':
-			line, start = line+1, i+1
-		case '\r':
-			if i+1 < at && body[i+1] == '\n' {
-				i++
-			}
-			line, start = line+1, i+1
-		}
-	}
-	return fmt.Sprintf("%s; line: %d, column: %d]", jacksonSourceRedacted, line, at-start+1)
+func (s *syntaxScan) location(at int) string {
+	o := s.origin.advance(s.body[:at])
+	return fmt.Sprintf("%s; line: %d, column: %d]", jacksonSourceRedacted, o.lines+1, o.col+1)
 }
 
 // mismatched is _reportMismatchedEndMarker for the close marker c.
@@ -297,7 +314,7 @@ func (s *syntaxScan) mismatched(c byte) (syntaxRefusal, bool) {
 	if f.object {
 		want = '}'
 	}
-	return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for %s starting at %s)", c, want, f.typeDesc(), jacksonLocation(s.body, f.start)))
+	return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for %s starting at %s)", c, want, f.typeDesc(), s.location(f.start)))
 }
 
 // within is the end of input after a member's name or colon, or after a
@@ -313,7 +330,7 @@ func (s *syntaxScan) endOfInput() (syntaxRefusal, bool) {
 	if f == nil {
 		return s.at("Unexpected end-of-input in " + s.curr)
 	}
-	return s.at(fmt.Sprintf("Unexpected end-of-input: expected close marker for %s (start marker at %s)", f.typeDesc(), jacksonLocation(s.body, f.start)))
+	return s.at(fmt.Sprintf("Unexpected end-of-input: expected close marker for %s (start marker at %s)", f.typeDesc(), s.location(f.start)))
 }
 
 // name reads a member's name at s.pos, then its colon and value.

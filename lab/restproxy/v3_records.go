@@ -77,7 +77,8 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 	// first answer. HTTP/2 needs nothing, so its refusal is ignored.
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	body := http.MaxBytesReader(w, c.r.Body, p.cfg.maxBodyBytes)
-	dec := json.NewDecoder(body)
+	tape := &streamTape{r: body}
+	dec := json.NewDecoder(tape)
 	flusher, _ := w.(http.Flusher)
 	started := false
 	emit := func(v any) {
@@ -101,6 +102,14 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if e, ends := tape.notJSON(err, raw); e != nil {
+			emit(e)
+			if ends {
+				break
+			}
+			continue
+		}
+		tape.drop(dec.InputOffset())
 		var rec v3ProduceRecord
 		if err == nil {
 			if r, deep := tooDeepIn(raw, v3RecordData); deep {

@@ -1,0 +1,85 @@
+package restproxy
+
+import (
+	"net/http"
+	"testing"
+)
+
+// A streamed v3 produce body that is not JSON (kafka-rest v7.9.0
+// response/StreamingResponse.java over a MappingIterator of
+// ProduceRequest). Refused looking for the next record, hasNext's
+// RuntimeException becomes BadRequestException("Error processing
+// message: …"), answered through V3ExceptionMapper, and ends the stream;
+// refused inside a record, nextValue's JsonParseException or databind's
+// JsonMappingException wrapping it is answered by jackson-jaxrs-base's
+// mapper: 400 and the first line of getMessage(), Jackson's message as it
+// is. Locations count from the stream's start. Each text was checked by
+// running jackson-core and jackson-databind 2.16.0 with
+// KafkaRestApplication.getJsonMapper's ObjectMapper's readValues over a
+// stand-in of kafka-rest v7.9.0's entities/v3/ProduceRequest.java,
+// answering as StreamingResponse does.
+
+const goodJSONRecord = `{"value":{"type":"JSON","data":1}}`
+
+func (e *env) postStream(topic, body string) []map[string]any {
+	e.t.Helper()
+	resp := e.do(http.MethodPost, "/v3/clusters/"+e.clusterID()+"/topics/"+topic+"/records", "application/json", []byte(body))
+	if resp.status != http.StatusOK {
+		e.t.Fatalf("%d %s", resp.status, resp.body)
+	}
+	return readStream(e.t, resp.body)
+}
+
+func TestAStreamedV3BodyNotJSONBetweenRecordsEndsTheStreamWithKafkaRestsBadRequest(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	const bad = "Bad Request: Error processing message: "
+	for _, c := range []struct{ name, body, want string }{
+		{"a word after a record", goodJSONRecord + ` x`, bad + "Unrecognized token 'x': " + expect},
+		{"records separated by a comma", goodJSONRecord + `,` + goodJSONRecord, bad + "Unexpected character (',' (code 44)): expected a value"},
+		{"a close brace after a record", goodJSONRecord + ` }`,
+			bad + "Unexpected close marker '}': expected ']' (for root starting at " + locRaw + "line: 1])"},
+		{"a number run into a word after a record", goodJSONRecord + ` 1x`,
+			bad + "Unexpected character ('x' (code 120)): Expected space separating root-level values"},
+	} {
+		got := e.postStream("t", c.body)
+		if len(got) != 2 || got[0]["error_code"] != float64(200) ||
+			got[1]["error_code"] != float64(400) || got[1]["message"] != c.want || len(got[1]) != 2 {
+			t.Errorf("%s: %v\nwant a success, then 400 %q", c.name, got, c.want)
+		}
+	}
+	if got := e.postStream("t", `foobar`); len(got) != 1 || got[0]["message"] != bad+"Unrecognized token 'foobar': "+expect {
+		t.Errorf("a bare word: %v", got)
+	}
+}
+
+func TestAStreamedV3RecordNotJSONIsAnsweredWithJacksonsMessageAsItIs(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	for _, c := range []struct{ name, body, want string }{
+		{"a bad literal", `{"value":{"type":"JSON","data":tru}}`, "Unrecognized token 'tru': " + expect},
+		{"an array closed as an object", `{"value":{"type":"JSON","data":[}}`,
+			"Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 32])"},
+		{"an unquoted name", `{value:1} ` + goodJSONRecord, "Unexpected character ('v' (code 118)): was expecting double-quote to start field name"},
+		{"a bad escape", `{"value":{"type":"JSON","data":"a\q"}} ` + goodJSONRecord, "Unrecognized character escape 'q' (code 113)"},
+		{"a bad literal in a root member", `{"partition_id":tru} ` + goodJSONRecord, "Unrecognized token 'tru': " + expect},
+		{"a missing close", `{"value":{"type":"JSON","data":1}`,
+			"Unexpected end-of-input: expected close marker for Object (start marker at " + locRaw + "line: 1, column: 1])"},
+		{"a refusal on a later line", goodJSONRecord + "\n  " + `{"value":{"type":"JSON","data":[}}`,
+			"Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 2, column: 34])"},
+		{"a refusal on a later line of a record", goodJSONRecord + "\n{\"value\":\n  {\"type\":\"JSON\",\"data\":\n   [1 }}",
+			"Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 4, column: 4])"},
+	} {
+		got := e.postStream("t", c.body)
+		var refused map[string]any
+		for _, a := range got {
+			if a["error_code"] != float64(200) {
+				refused = a
+				break
+			}
+		}
+		if refused == nil || refused["error_code"] != float64(400) || refused["message"] != c.want || len(refused) != 2 {
+			t.Errorf("%s: %v\nwant 400 %q", c.name, got, c.want)
+		}
+	}
+}
