@@ -103,9 +103,12 @@
 //     kafka-rest answers it (jackson_syntax.go): jackson-core's parse
 //     message as rest-utils' JsonParseExceptionMapper gives it, or,
 //     inside a member's value, sanitised by its JsonMappingExceptionMapper.
-//     Still different: a syntax error is answered even where a member
-//     written before it would have been refused first (Jackson binds as
-//     it reads); a character outside ASCII where a token should start,
+//     A member mistyped before the syntax error is answered first, as
+//     Jackson binds as it reads. Still different: the syntax error is
+//     answered where an unknown member, or an object's or list's own
+//     check (a null record, an entry's id), in an object that ended
+//     before it would have been refused first; a character outside
+//     ASCII where a token should start,
 //     and bytes that are not UTF-8, are worded otherwise; "-INF",
 //     "+Infinity" and "-" or "+" followed by "I" get the minus or plus
 //     sign's message instead of Jackson's.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -40,6 +42,10 @@ type syntaxRefusal struct {
 	// root is true when no array or object is open at the refusal: a
 	// stream's MappingIterator meets it looking for the next value.
 	root bool
+	// read is the body as far as Jackson has read values whole before
+	// the refusal, its open arrays and objects closed; nil when the root
+	// value is not an object.
+	read []byte
 }
 
 // syntaxOrigin is where a scanned piece of a stream starts: the lines
@@ -111,6 +117,7 @@ func jacksonSyntaxAt(body []byte, origin syntaxOrigin) (syntaxRefusal, bool) {
 		} else {
 			snap := s
 			snap.frames = slices.Clone(s.frames)
+			snap.closers = slices.Clone(s.closers)
 			snap.pos = before
 			scalar = &snap
 		}
@@ -139,6 +146,20 @@ type syntaxScan struct {
 	member string
 	curr   string // JsonToken name of the last token, as _currToken
 	origin syntaxOrigin
+	// cut is where the last value read whole, or the last array or
+	// object opened, ends; closers close what is open there.
+	cut     int
+	closers []byte
+}
+
+// readWhole notes that a value, or an array's or object's opening, ends
+// at end.
+func (s *syntaxScan) readWhole(end int) {
+	s.cut = end
+	s.closers = s.closers[:0]
+	for i := len(s.frames) - 1; i >= 0; i-- {
+		s.closers = append(s.closers, map[bool]byte{true: '}', false: ']'}[s.frames[i].object])
+	}
 }
 
 func (s *syntaxScan) top() *syntaxFrame {
@@ -156,6 +177,7 @@ func (s *syntaxScan) take(tok json.Token, end int) {
 		case '{', '[':
 			s.frames = append(s.frames, syntaxFrame{object: d == '{', start: end - 1})
 			s.curr = map[json.Delim]string{'{': "START_OBJECT", '[': "START_ARRAY"}[d]
+			s.readWhole(end)
 			return
 		}
 		s.frames = s.frames[:len(s.frames)-1]
@@ -167,6 +189,7 @@ func (s *syntaxScan) take(tok json.Token, end int) {
 		if len(s.frames) == 1 {
 			s.member = ""
 		}
+		s.readWhole(end)
 		return
 	}
 	if name, ok := tok.(string); ok && f != nil && f.object && !f.keyed {
@@ -196,6 +219,7 @@ func (s *syntaxScan) take(tok json.Token, end int) {
 		if len(s.frames) == 1 {
 			s.member = ""
 		}
+		s.readWhole(end)
 	}
 }
 
@@ -246,7 +270,11 @@ func (f *syntaxFrame) typeDesc() string {
 // at is a refusal where the scan stands, in the root structure or the
 // root member being read.
 func (s *syntaxScan) at(msg string) (syntaxRefusal, bool) {
-	return syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0}, true
+	r := syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0}
+	if len(s.frames) > 0 && s.frames[0].object {
+		r.read = append(slices.Clone(s.body[:s.cut]), s.closers...)
+	}
+	return r, true
 }
 
 // inContent is a refusal inside a string's content: past its member's
@@ -590,11 +618,16 @@ func (s *syntaxScan) after(end int, token string) (syntaxRefusal, bool) {
 	if len(s.frames) == 1 {
 		s.member = ""
 	}
+	s.readWhole(end)
 	return s.refuse()
 }
 
 // notJSONEntity answers a body Jersey reads as one entity (v2 produce,
-// records:batch) that the reader refused with err. Where databind met the
+// records:batch) that the reader refused with err. Jackson binds as it
+// reads, so a member written before the refusal that bind refuses for
+// its type is answered first (restUtilsMapped); what bind checks only as
+// an object or list ends (an unknown member, a null element, a missing
+// or bad id) is not, as the object being read has not ended. Where databind met the
 // refusal inside the value of a member its bean deserializer binds
 // (known), BeanDeserializerBase.wrapAndThrow wraps it into a
 // JsonMappingException, which rest-utils' JsonMappingExceptionMapper
@@ -606,13 +639,20 @@ func (s *syntaxScan) after(end int, token string) (syntaxRefusal, bool) {
 // core/.../exceptions/JsonParseExceptionMapper.java). A refusal the scan
 // cannot place keeps the reader's own text; with no err (a root scalar the
 // reader took), nil when Jackson takes it too.
-func notJSONEntity(body []byte, err error, known ...string) *apiError {
+func notJSONEntity(body []byte, err error, bind func(json.RawMessage) *apiError, known ...string) *apiError {
 	r, ok := jacksonSyntax(body)
 	switch {
 	case !ok && err == nil:
 		return nil
 	case !ok:
 		return jsonError("%s", jsonErrorText(err))
+	}
+	if r.read != nil {
+		if e := bind(r.read); e != nil && e.Status == http.StatusBadRequest && e.unknown == "" &&
+			!strings.Contains(e.Message, "at index") && !strings.Contains(e.Message, "problem: ") &&
+			!strings.Contains(e.Message, "NullPointerException") {
+			return restUtilsMapped(e)
+		}
 	}
 	if r.deep && slices.Contains(known, r.member) {
 		return jsonError("%s", restUtilsSanitized(r.msg))

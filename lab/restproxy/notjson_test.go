@@ -98,6 +98,18 @@ var v2NotJSON = []mappingRefusal{
 	{"the end inside the records", `{"records":[`,
 		"Unexpected end-of-input: expected close marker for Array (start marker at " + locSan + "line: 1, column: 12])"},
 	{"the end after a minus", `{"records":[{"value":[-`, "Unexpected end-of-input in START_ARRAY"},
+	// Jackson binds as it reads: a member mistyped before the refusal is
+	// answered first, a check made as an object or list ends is not
+	{"a mistyped root member before the refusal", `{"key_schema_id":"x","records":[}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"a root member of the wrong shape before the refusal", `{"key_schema":[],"records":[}`,
+		sanString + "Array value (token `JsonToken.START_ARRAY`)"},
+	{"a mistyped member of the record holding the refusal", `{"records":[{"partition":"x","value":tru}]}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"a mistyped member of an earlier record", `{"records":[{"value":1,"partition":"x"},{"value":1} {"value":2}]}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"a null record before the refusal", `{"records":[null {"value":2}]}`,
+		"Unexpected character ('{' (code 123)): was expecting comma to separate Array entries"},
 }
 
 func TestAV2ProduceBodyThatIsNotJSONIsAnsweredWithJacksonsParseError(t *testing.T) {
@@ -118,6 +130,10 @@ var batchNotJSON = []mappingRefusal{
 	{"a close brace in the entries", `{"entries":[}`,
 		"Unexpected close marker '}': expected ']' (for Array starting at " + locSan + "line: 1, column: 12])"},
 	{"a bad literal in an entry", `{"entries":[{"id":"1","value":{"data":tru}}]}`, "Unrecognized token 'tru': " + expect},
+	{"a mistyped member of an earlier entry", `{"entries":[{"id":"a","partition_id":"x"} {]}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"a mistyped member of the entry holding the refusal", `{"entries":[{"id":"a","partition_id":"x","value":{"data":[}}]}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
 }
 
 func TestARecordsBatchBodyThatIsNotJSONIsAnsweredWithJacksonsParseError(t *testing.T) {

@@ -67,11 +67,11 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 		if errors.Is(err, io.EOF) {
 			return nil, nullRequest()
 		}
-		return nil, notJSONEntity(body, err, v2Members...)
+		return nil, notJSONEntity(body, err, bindV2Prefix, v2Members...)
 	}
 	if isJSONScalar(raw) {
 		// Jackson reads on past a root number or literal the reader ends
-		if e := notJSONEntity(body, nil, v2Members...); e != nil {
+		if e := notJSONEntity(body, nil, bindV2Prefix, v2Members...); e != nil {
 			return nil, e
 		}
 	}
@@ -83,6 +83,13 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 		return nil, restUtilsMapped(e)
 	}
 	return req, nil
+}
+
+// bindV2Prefix binds what Jackson read of a body before its syntax
+// error (notJSONEntity).
+func bindV2Prefix(raw json.RawMessage) *apiError {
+	_, e := bindV2Request(raw)
+	return e
 }
 
 // creatorMembers follows an object bound through a properties creator:

@@ -48,11 +48,11 @@ func decodeBatchRequest(body []byte) (*v3BatchRequest, *apiError) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, notJSONEntity(body, err, "entries")
+		return nil, notJSONEntity(body, err, bindBatchPrefix, "entries")
 	}
 	if isJSONScalar(raw) {
 		// Jackson reads on past a root number or literal the reader ends
-		if e := notJSONEntity(body, nil, "entries"); e != nil {
+		if e := notJSONEntity(body, nil, bindBatchPrefix, "entries"); e != nil {
 			return nil, e
 		}
 	}
@@ -67,6 +67,13 @@ func decodeBatchRequest(body []byte) (*v3BatchRequest, *apiError) {
 		return nil, restUtilsMapped(e)
 	}
 	return req, nil
+}
+
+// bindBatchPrefix binds what Jackson read of a body before its syntax
+// error (notJSONEntity).
+func bindBatchPrefix(raw json.RawMessage) *apiError {
+	_, e := bindBatchRequest(raw)
+	return e
 }
 
 func bindBatchRequest(raw json.RawMessage) (*v3BatchRequest, *apiError) {
