@@ -116,11 +116,14 @@
 //     is answered with the same messages, as StreamingResponse answers
 //     them: between records, "Bad Request: Error processing message: …"
 //     ending the stream; inside a record, 400 and Jackson's message as
-//     it is, after which the stream ends. kafka-rest's MappingIterator
-//     instead resyncs past the refused record and, as it mostly meets a
-//     second refusal doing so, ends the stream with a second answer
-//     (often the same message, or the end of input inside the record);
-//     the lab does not answer that second refusal.
+//     it is, after which the stream ends; a member of that record
+//     mistyped before the syntax error is answered first, and the
+//     syntax error then ends the stream, as kafka-rest's resync meets
+//     it. Still different: after a record refused for its syntax
+//     alone, kafka-rest's MappingIterator resyncs past it and, as it
+//     mostly meets a second refusal doing so, ends the stream with a
+//     second answer (often the same message, or the end of input inside
+//     the record); the lab does not give that second answer.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
 //     reassignments, topic and config updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:

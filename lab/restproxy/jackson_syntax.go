@@ -272,7 +272,7 @@ func (f *syntaxFrame) typeDesc() string {
 func (s *syntaxScan) at(msg string) (syntaxRefusal, bool) {
 	r := syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0}
 	if len(s.frames) > 0 && s.frames[0].object {
-		r.read = append(slices.Clone(s.body[:s.cut]), s.closers...)
+		r.read = append(slices.Clone(bytes.TrimLeft(s.body[:s.cut], " \t\r\n")), s.closers...)
 	}
 	return r, true
 }
@@ -648,9 +648,7 @@ func notJSONEntity(body []byte, err error, bind func(json.RawMessage) *apiError,
 		return jsonError("%s", jsonErrorText(err))
 	}
 	if r.read != nil {
-		if e := bind(r.read); e != nil && e.Status == http.StatusBadRequest && e.unknown == "" &&
-			!strings.Contains(e.Message, "at index") && !strings.Contains(e.Message, "problem: ") &&
-			!strings.Contains(e.Message, "NullPointerException") {
+		if e := bind(r.read); boundAsRead(e) {
 			return restUtilsMapped(e)
 		}
 	}
@@ -658,6 +656,16 @@ func notJSONEntity(body []byte, err error, bind func(json.RawMessage) *apiError,
 		return jsonError("%s", restUtilsSanitized(r.msg))
 	}
 	return jsonError("%s", r.msg)
+}
+
+// boundAsRead reports whether e, a binder's refusal of what Jackson read
+// whole before a syntax error, is one Jackson makes as it reads a member,
+// not one it makes as an object or list ends (an unknown member, a null
+// element, a creator's check).
+func boundAsRead(e *apiError) bool {
+	return e != nil && e.Status == http.StatusBadRequest && e.unknown == "" &&
+		!strings.Contains(e.Message, "at index") && !strings.Contains(e.Message, "problem: ") &&
+		!strings.Contains(e.Message, "NullPointerException")
 }
 
 // isJSONScalar reports whether raw is a number or literal.

@@ -102,6 +102,8 @@ var v2NotJSON = []mappingRefusal{
 	// answered first, a check made as an object or list ends is not
 	{"a mistyped root member before the refusal", `{"key_schema_id":"x","records":[}`,
 		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
+	{"a mistyped root member before the refusal after white space", `  {"key_schema_id":"x","records":[}`,
+		sanInteger + "String \"x\": not a valid `java.lang.Integer` value"},
 	{"a root member of the wrong shape before the refusal", `{"key_schema":[],"records":[}`,
 		sanString + "Array value (token `JsonToken.START_ARRAY`)"},
 	{"a mistyped member of the record holding the refusal", `{"records":[{"partition":"x","value":tru}]}`,

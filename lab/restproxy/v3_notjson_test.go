@@ -83,3 +83,29 @@ func TestAStreamedV3RecordNotJSONIsAnsweredWithJacksonsMessageAsItIs(t *testing.
 		}
 	}
 }
+
+func TestAStreamedV3RecordMistypedBeforeItsSyntaxErrorIsRefusedThenTheSyntaxErrorEndsTheStream(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	const (
+		mistyped = "Cannot deserialize value of type `java.lang.Integer` from String \"x\": not a valid `java.lang.Integer` value"
+		bad      = "Bad Request: Error processing message: "
+	)
+	for _, c := range []struct{ name, body, want string }{
+		{"a bad literal", `{"partition_id":"x","value":{"type":"JSON","data":tru}}`, bad + "Unrecognized token 'tru': " + expect},
+		{"an array closed as an object", `{"partition_id":"x","value":{"type":"JSON","data":[}} ` + goodJSONRecord,
+			bad + "Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 51])"},
+		{"a missing comma", `{"partition_id":"x" "value":1}`,
+			bad + "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"},
+		{"the end after a comma", goodJSONRecord + ` {"partition_id":"x",`, bad + "Unexpected end-of-input within/between Object entries"},
+	} {
+		got := e.postStream("t", c.body)
+		if len(got) > 0 && got[0]["error_code"] == float64(200) {
+			got = got[1:]
+		}
+		if len(got) != 2 || got[0]["error_code"] != float64(400) || got[0]["message"] != mistyped ||
+			got[1]["error_code"] != float64(400) || got[1]["message"] != c.want {
+			t.Errorf("%s: %v\nwant 400 %q, then 400 %q", c.name, got, mistyped, c.want)
+		}
+	}
+}

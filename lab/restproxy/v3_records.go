@@ -102,12 +102,11 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if e, ends := tape.notJSON(err, raw); e != nil {
-			emit(e)
-			if ends {
-				break
+		if answers := tape.notJSON(err, raw); answers != nil {
+			for _, e := range answers {
+				emit(e)
 			}
-			continue
+			break
 		}
 		tape.drop(dec.InputOffset())
 		var rec v3ProduceRecord

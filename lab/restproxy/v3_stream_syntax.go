@@ -42,20 +42,30 @@ func (t *streamTape) drop(off int64) {
 }
 
 // notJSON is the answer to the next record when Jackson refuses its
-// syntax, and whether the stream ends with it. err and raw are what the
-// reader made of it; a number or literal it took may still run on into
-// what Jackson refuses (jacksonSyntax).
-func (t *streamTape) notJSON(err error, raw json.RawMessage) (*apiError, bool) {
+// syntax; the stream ends with it. err and raw are what the reader made
+// of it; a number or literal it took may still run on into what Jackson
+// refuses (jacksonSyntax). A member of the record mistyped before the
+// refusal is answered first, as the record's own refusal, and the syntax
+// error then ends the stream: MappingIterator's resync meets it reading
+// past the record.
+func (t *streamTape) notJSON(err error, raw json.RawMessage) []*apiError {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) || err == nil && !isJSONScalar(raw) {
-		return nil, false
+		return nil
 	}
 	r, ok := jacksonSyntaxAt(t.buf, t.origin)
-	switch {
-	case !ok:
-		return nil, false
-	case r.root:
-		return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: Error processing message: %s", r.msg), true
+	if !ok {
+		return nil
 	}
-	return newAPIError(http.StatusBadRequest, http.StatusBadRequest, "%s", r.msg), true
+	ends := newAPIError(http.StatusBadRequest, http.StatusBadRequest, "Bad Request: Error processing message: %s", r.msg)
+	if r.root {
+		return []*apiError{ends}
+	}
+	if r.read != nil {
+		var rec v3ProduceRecord
+		if e := decodeV3Record(r.read, &rec); boundAsRead(e) {
+			return []*apiError{e, ends}
+		}
+	}
+	return []*apiError{newAPIError(http.StatusBadRequest, http.StatusBadRequest, "%s", r.msg)}
 }
