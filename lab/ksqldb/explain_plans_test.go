@@ -1052,7 +1052,10 @@ func TestExplainOfStreamTableJoinAggregationIsRefusedAsUnsupported(t *testing.T)
 // GroupByParamsFactory.expressionSchema does, through
 // ColumnNames.columnAliasGenerator: a struct field after the field, any
 // other expression KSQL_COL_0 (ksqldb-streams and ksqldb-common in
-// confluentinc/ksql v7.9.0).
+// confluentinc/ksql v7.9.0). A STRUCT's field names are quoted only where
+// needed, as PlanSummary's FormatOptions.of(IdentifierUtil::needsQuotes)
+// quotes them (docs/developer-guide/ksqldb-reference/show-queries.md,
+// v7.9.0: STRUCT<TYPE INTEGER, ..., `topic` STRING>).
 func TestExplainNamesGroupByExpressionKeysAsKsqlDB(t *testing.T) {
 	st := newStack(t)
 	st.createTopic("a", 1)
@@ -1061,7 +1064,7 @@ func TestExplainNamesGroupByExpressionKeysAsKsqlDB(t *testing.T) {
 		"CREATE TABLE BY_FIELD AS SELECT ST->F AS F, COUNT(*) AS C FROM A GROUP BY ST->F;"+
 		"CREATE TABLE BY_SUM AS SELECT X + 1 AS K, COUNT(*) AS C FROM A GROUP BY X + 1;", nil)
 	for sink, want := range map[string]string{
-		"BY_FIELD": "[ GROUP_BY ] | Schema: F INTEGER KEY, ST STRUCT<`F` INTEGER>, ROWTIME BIGINT |",
+		"BY_FIELD": "[ GROUP_BY ] | Schema: F INTEGER KEY, ST STRUCT<F INTEGER>, ROWTIME BIGINT |",
 		"BY_SUM":   "[ GROUP_BY ] | Schema: KSQL_COL_0 INTEGER KEY, X INTEGER, ROWTIME BIGINT |",
 	} {
 		d := mustKSQL(t, url, "EXPLAIN "+queryWriting(t, url, sink)+";", nil)[0]["queryDescription"].(map[string]any)

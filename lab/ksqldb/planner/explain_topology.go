@@ -254,12 +254,39 @@ func javaHashSetOrder(names ...string) []string {
 func planSchema(cols []types.Column) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = sql.QuoteIdent(c.Name) + " " + c.Type.String()
+		parts[i] = sql.QuoteIdent(c.Name) + " " + planType(c.Type)
 		if c.Key {
 			parts[i] += " KEY"
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// planType is a type as PlanSummary prints it: a STRUCT's field names
+// quoted only where needed too, as its FormatOptions.of(IdentifierUtil::needsQuotes)
+// hands them to SqlStruct.toString (confluentinc/ksql v7.9.0; the
+// fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry
+// plan's STRUCT<VAL BIGINT> columns).
+func planType(t types.Type) string {
+	if t.Info == nil {
+		return t.String()
+	}
+	switch t.Kind() {
+	case types.KindStruct:
+		if len(t.Fields) == 0 {
+			return t.String()
+		}
+		parts := make([]string, len(t.Fields))
+		for i, f := range t.Fields {
+			parts[i] = sql.QuoteIdent(f.Name) + " " + planType(f.Type)
+		}
+		return "STRUCT<" + strings.Join(parts, ", ") + ">"
+	case types.KindArray:
+		return "ARRAY<" + planType(t.Elem) + ">"
+	case types.KindMap:
+		return "MAP<" + planType(t.Key) + ", " + planType(t.Elem) + ">"
+	}
+	return t.String()
 }
 
 // SourceOrder is the order EXPLAIN lists a query's sources in:
