@@ -627,12 +627,16 @@
 // refuses, so Kafka Streams skips that subscription as it reads it back,
 // logged as the PrependAliasRight step's deserialization error: no store
 // entry, no answer, the left row's result left as it was; a right table
-// keyed by a STRUCT in a format of the schema registry, which ksqlDB
-// rekeys into the left table's key format first, through
-// RightSourceKeyed-SelectKey-repartition into RightSourceKeyed-Materialize
-// (LogicalPlanner.shouldRepartitionFKJoin), is joined here unrekeyed:
-// no such topic or store, its subscription topics numbered as an
-// unrekeyed join's, their keys in the right table's own key serde); it
+// keyed by a STRUCT in a format of the schema registry is rekeyed into the
+// left table's key format first, as ksqlDB does
+// (LogicalPlanner.shouldRepartitionFKJoin), through
+// RightSourceKeyed-SelectKey-repartition into RightSourceKeyed-Materialize,
+// both co-partitioned with the registration topic (the larger of the
+// tables' partition counts), the subscription topics numbered after that
+// step and keyed in the rekeyed serde, where the join is of the two
+// tables alone; starting an N-way join, such a table is joined
+// unrekeyed: no such topic or store, its subscription topics numbered as
+// an unrekeyed join's, their keys in the right table's own key serde); it
 // writes them for every table update,
 // as it answers the join, where the tables' record caches may merge a key's
 // updates within a commit interval). A stream-stream join (alone or aggregated, or each

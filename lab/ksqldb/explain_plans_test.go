@@ -531,6 +531,31 @@ var explainCases = []explainCase{
 			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: R_ID BIGINT KEY, F1 STRING, F2 BIGINT, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, R_ID BIGINT | Logger: QID.KafkaTopic_Right.Source\n",
 	},
 	{
+		// LogicalPlanner.shouldRepartitionFKJoin: a right table keyed by
+		// a STRUCT in a format of the schema registry is rekeyed by its
+		// own key into the left table's key format first
+		// (RightSourceKeyed, tableSelectKeyV1 in the historical plan
+		// fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry),
+		// through RightSourceKeyed-SelectKey-repartition into
+		// RightSourceKeyed-Materialize, which the subscription
+		// processor reads
+		name:   "a foreign-key join of a right table keyed by an AVRO STRUCT rekeys it first",
+		topics: []string{"left_topic", "right_topic"},
+		stmts: "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key STRUCT<val BIGINT>) WITH (kafka_topic='left_topic', format='AVRO');" +
+			"CREATE TABLE right_table (r_id STRUCT<val BIGINT> PRIMARY KEY, f1 INTEGER) WITH (kafka_topic='right_topic', format='AVRO');" +
+			"CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_table ON foreign_key = r_id;",
+		sink: "OUTPUT", topology: "fk-join-struct-key-rekeyed.topology", sources: []string{"LEFT_TABLE", "RIGHT_TABLE"},
+		plan: " > [ SINK ] | Schema: L_ID BIGINT KEY, R_ID STRUCT<VAL BIGINT>, NAME STRING, F1 INTEGER | Logger: QID.OUTPUT\n" +
+			"\t\t > [ PROJECT ] | Schema: L_ID BIGINT KEY, R_ID STRUCT<VAL BIGINT>, NAME STRING, F1 INTEGER | Logger: QID.Project\n" +
+			"\t\t\t\t > [ JOIN ] | Schema: LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_NAME STRING, LEFT_TABLE_FOREIGN_KEY STRUCT<VAL BIGINT>, LEFT_TABLE_ROWTIME BIGINT, LEFT_TABLE_ROWPARTITION INTEGER, LEFT_TABLE_ROWOFFSET BIGINT, LEFT_TABLE_L_ID BIGINT, " +
+			"RIGHT_TABLE_F1 INTEGER, RIGHT_TABLE_ROWTIME BIGINT, RIGHT_TABLE_ROWPARTITION INTEGER, RIGHT_TABLE_ROWOFFSET BIGINT, RIGHT_TABLE_R_ID STRUCT<VAL BIGINT> | Logger: QID.Join\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: LEFT_TABLE_L_ID BIGINT KEY, LEFT_TABLE_NAME STRING, LEFT_TABLE_FOREIGN_KEY STRUCT<VAL BIGINT>, LEFT_TABLE_ROWTIME BIGINT, LEFT_TABLE_ROWPARTITION INTEGER, LEFT_TABLE_ROWOFFSET BIGINT, LEFT_TABLE_L_ID BIGINT | Logger: QID.PrependAliasLeft\n" +
+			"\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: L_ID BIGINT KEY, NAME STRING, FOREIGN_KEY STRUCT<VAL BIGINT>, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, L_ID BIGINT | Logger: QID.KafkaTopic_Left.Source\n" +
+			"\t\t\t\t\t\t > [ PROJECT ] | Schema: RIGHT_TABLE_R_ID STRUCT<VAL BIGINT> KEY, RIGHT_TABLE_F1 INTEGER, RIGHT_TABLE_ROWTIME BIGINT, RIGHT_TABLE_ROWPARTITION INTEGER, RIGHT_TABLE_ROWOFFSET BIGINT, RIGHT_TABLE_R_ID STRUCT<VAL BIGINT> | Logger: QID.PrependAliasRight\n" +
+			"\t\t\t\t\t\t\t\t > [ REKEY ] | Schema: R_ID STRUCT<VAL BIGINT> KEY, F1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, R_ID STRUCT<VAL BIGINT> | Logger: QID.RightSourceKeyed\n" +
+			"\t\t\t\t\t\t\t\t\t\t > [ SOURCE ] | Schema: R_ID STRUCT<VAL BIGINT> KEY, F1 INTEGER, ROWTIME BIGINT, ROWPARTITION INTEGER, ROWOFFSET BIGINT, R_ID STRUCT<VAL BIGINT> | Logger: QID.KafkaTopic_Right.Source\n",
+	},
+	{
 		name:   "a foreign-key LEFT JOIN has the inner join's topology",
 		topics: []string{"left_topic", "right_topic"},
 		stmts: "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', value_format='JSON');" +
@@ -996,19 +1021,12 @@ func TestExplainOfTableFilterProjectsWithoutMaterializing(t *testing.T) {
 // EXPLAIN of a join that ksqlDB repartitions for its sources' key formats,
 // where this server does not, stays refused as not supported: a table
 // rekeyed into the stream's key format
-// (joins_-_stream-table_key-to-key_-_key_format_mismatch), the right table of a foreign-key join keyed by an AVRO STRUCT
-// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
-// and a chain that rekeys both its stream (joined on a value column) and a
+// (joins_-_stream-table_key-to-key_-_key_format_mismatch) and a chain that rekeys both its stream (joined on a value column) and a
 // table keyed in another format, a shape no historical plan shows.
 func TestExplainOfJoinsKsqlDBRepartitionsForTheirKeyFormatsIsRefusedAsUnsupported(t *testing.T) {
 	for _, c := range []struct {
 		name, stmts, want string
 	}{
-		{"foreign-key on an AVRO STRUCT key",
-			"CREATE TABLE L (L_ID BIGINT PRIMARY KEY, NAME VARCHAR, FK STRUCT<VAL BIGINT>) WITH (kafka_topic='t', format='AVRO');" +
-				"CREATE TABLE R (R_ID STRUCT<VAL BIGINT> PRIMARY KEY, F1 INTEGER) WITH (kafka_topic='s', format='AVRO');" +
-				"CREATE TABLE OUTPUT AS SELECT L_ID, R_ID, NAME, F1 FROM L JOIN R ON FK = R_ID;",
-			"foreign-key join of a table keyed by a STRUCT in a format that infers schemas"},
 		{"stream-table-table rekeying the stream and a table keyed in another format",
 			"CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='s', key_format='KAFKA', value_format='JSON');" +
 				"CREATE TABLE T2 (ID INT PRIMARY KEY, V0 bigint) WITH (kafka_topic='t', key_format='KAFKA', value_format='JSON');" +

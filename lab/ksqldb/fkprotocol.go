@@ -70,12 +70,11 @@ type fkRightRow struct {
 
 // newFKProtocol is the protocol of query queryID's foreign-key join, nil
 // where it writes no records: no foreign-key join, tables rekeyed through
-// a repartition topic before it, or formats fkWritableFormats does not
-// take. (No plan rekeys a foreign-key join's table: the right table
-// ksqlDB rekeys, keyed by a STRUCT in a format of the schema registry, is
-// joined as it is; see doc.go.)
+// a repartition topic before it but a right table ksqlDB rekeys into the
+// left table's key format (planner.JoinPlan.FKRekeysRight), or formats
+// fkWritableFormats does not take.
 func (s *Server) newFKProtocol(queryID string, sub *fkSubscription, plan *planner.Plan, rekeys bool) *fkProtocol {
-	if sub == nil || rekeys {
+	if sub == nil || rekeys && !sub.plan.RightRekeyed {
 		return nil
 	}
 	jp := plan.Join
@@ -94,8 +93,16 @@ func (s *Server) newFKProtocol(queryID string, sub *fkSubscription, plan *planne
 	}
 	reg, resp := sub.registration, sub.response
 	fp.lkey, fp.lval = s.aliasSerde(left, fs.Left.Keys, true, reg+"-pk"), s.aliasSerde(left, fs.Left.Values, false, reg+"-vh")
-	fp.rkey, fp.rval = s.aliasSerde(right, fs.Right.Keys, true, reg), s.aliasSerde(right, fs.Right.Values, false, resp)
-	fp.fkey, fp.respKey = s.aliasSerde(right, fs.Right.Keys, true, reg+"-fk"), s.aliasSerde(left, fs.Left.Keys, true, resp)
+	rightKey := right
+	if fs.RightRekeyed {
+		// the rekeyed right table's key serde is in the left table's key
+		// format (the PrependAliasRight step's internalFormats in the
+		// historical plan
+		// fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
+		rightKey = left
+	}
+	fp.rkey, fp.rval = s.aliasSerde(rightKey, fs.Right.Keys, true, reg), s.aliasSerde(right, fs.Right.Values, false, resp)
+	fp.fkey, fp.respKey = s.aliasSerde(rightKey, fs.Right.Keys, true, reg+"-fk"), s.aliasSerde(left, fs.Left.Keys, true, resp)
 	return fp
 }
 

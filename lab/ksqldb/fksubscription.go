@@ -54,7 +54,15 @@ func newFKSubscription(app string, qi *metastore.Query, plan *planner.Plan) *fkS
 // prepare makes the topics, as Kafka Streams makes them before the
 // application runs.
 func (fk *fkSubscription) prepare(ctx context.Context, s *Server) error {
-	right, err := s.taskCount(ctx, []string{fk.plan.RightTopic})
+	// the right table's sub-topology reads the registration topic, and
+	// its rekeyed table's repartition where it has one: both
+	// repartition topics, co-partitioned, with the larger count of the
+	// tables' topics (see joinRepartitioner.prepare)
+	rightTopics := []string{fk.plan.RightTopic}
+	if fk.plan.RightRekeyed {
+		rightTopics = append(rightTopics, fk.plan.LeftTopic)
+	}
+	right, err := s.taskCount(ctx, rightTopics)
 	if err != nil {
 		return fmt.Errorf("foreign-key join subscription topics: %w", err)
 	}

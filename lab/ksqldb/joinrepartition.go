@@ -89,7 +89,7 @@ func (s *Server) newJoinRepartitioner(qi *metastore.Query, plan *planner.Plan, a
 		topic := appID + rp.Suffix
 		side := &joinSide{plan: rp, topic: topic, srcTopic: src.Topic, base: leaf.Base,
 			width: len(src.Schema.Cols) + len(expr.PseudoColumns),
-			key:   formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
+			key:   s.repartitionKeySerde(rp, topic),
 			val:   formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable),
 			dec:   s.newDecoder(qi.ID, src),
 			keyAt: slices.IndexFunc(src.Schema.Cols, func(c types.Column) bool { return c.Key }),
@@ -140,7 +140,13 @@ func (jr *joinRepartitioner) prepare(ctx context.Context, s *Server, plan *plann
 			others = append(others, t)
 		}
 	}
-	if len(others) == 0 {
+	if len(others) == 0 || plan.Join.ForeignKey() {
+		// a foreign-key join's rekeyed right table is co-partitioned
+		// with the registration topic, not with the left table: both
+		// repartition topics take the larger count Kafka Streams
+		// computes for them, from the right table's topic and the left
+		// table's (RepartitionTopics.computePartitionCount,
+		// CopartitionedTopicsEnforcer.enforce, apache/kafka 3.9)
 		others = plan.InputTopics()
 	}
 	parts, err := s.taskCount(ctx, others)
@@ -320,7 +326,8 @@ func (q *runningQuery) tableTopics() map[string]bool {
 
 // restoreRekeyedTables reads the tables the first thread rekeys back from
 // their stores' changelogs (RightSourceKeyed-Materialize), as Kafka
-// Streams restores a store; the caller holds q.proc.mu.
+// Streams restores a store, into the join and a foreign-key join's
+// protocol state; the caller holds q.proc.mu.
 func (q *runningQuery) restoreRekeyedTables(ctx context.Context) error {
 	if q.jrep == nil {
 		return nil
@@ -333,6 +340,10 @@ func (q *runningQuery) restoreRekeyedTables(ctx context.Context) error {
 		err := q.srv.readChangelog(ctx, tl.topic, func(rec *kgo.Record) {
 			if row, ok := side.readTable(ctx, q, rec); ok {
 				q.proc.ProcessJoin(row, false)
+				if q.fkProto != nil {
+					// a foreign-key join's rekeyed right table
+					q.fkProto.restoreRow(row)
+				}
 			}
 		})
 		if err != nil {
@@ -399,4 +410,16 @@ func (p *stageProgress) note(fs kgo.Fetches) {
 	if len(p.feed.pending) == 0 {
 		p.jr.signalCaughtUp()
 	}
+}
+
+// repartitionKeySerde is the key serde of repartition rp, writing under
+// topic: in its key format, with the properties of its KeySource's key
+// where it has one (a foreign-key join's right table rekeyed into the left
+// table's key format, its AVRO record named after the left table).
+func (s *Server) repartitionKeySerde(rp *planner.JoinRepartition, topic string) *formats.Serde {
+	if src := rp.KeySource; src != nil {
+		k, _ := s.leftFormatSerdes(src, []types.Column{rp.Key}, nil, topic)
+		return k
+	}
+	return formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg)
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
-	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // tableLog is the changelog of the store a persistent join keeps a table
@@ -43,12 +42,12 @@ func (s *Server) newTableLogs(app string, plan *planner.Plan) map[int]*tableLog 
 		return nil
 	}
 	out := map[int]*tableLog{}
-	for _, rp := range plan.JoinRepartitions {
-		if rp.Table {
+	for i := range plan.JoinRepartitions {
+		if rp := &plan.JoinRepartitions[i]; rp.Table {
 			topic := app + "-" + rp.Store + "-changelog"
 			src := jp.Leaves[rp.Leaf].Source
 			out[rp.Leaf] = &tableLog{topic: topic, raw: true,
-				key: formats.NewSerde(rp.KeyFormat, []types.Column{rp.Key}, true, topic, s.reg),
+				key: s.repartitionKeySerde(rp, topic),
 				val: formats.NewSerde(src.ValueFormat, rp.Values, false, topic, s.reg).WithDelimiter(src.ValueDelimiter).WithProtobufNullable(src.ValueProtoNullable)}
 		}
 	}

@@ -107,6 +107,11 @@ func joinTopology(what string, q *sql.Query, plan *Plan) (*topology, *planStep, 
 	}
 	// a stream joined on anything but its key is repartitioned
 	rekeyLeft, rekeyRight, _ := rekeyedSides(plan.Join, st, left, right)
+	if st.ForeignKey {
+		// no co-partitioning: only a right table ksqlDB rekeys for its
+		// key format (LogicalPlanner.shouldRepartitionFKJoin)
+		rekeyLeft, rekeyRight = false, jp.FKRekeysRight()
+	}
 	if !rekeyLeft && len(left.Source.Schema.Keys()) != 1 {
 		return nil, nil, refuse("a join of a source without a single key column")
 	}
@@ -126,10 +131,6 @@ func joinTopology(what string, q *sql.Query, plan *Plan) (*topology, *planStep, 
 	if left.Source.Table && right.Source.Table {
 		runLeft, runRight := plannedRepartitions(plan)
 		switch {
-		case st.ForeignKey && formats.RegistryFormat(right.Source.KeyFormat) && slices.ContainsFunc(right.Source.Schema.Keys(), func(c types.Column) bool { return c.Type.Kind() == types.KindStruct }):
-			// LogicalPlanner.shouldRepartitionFKJoin
-			// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry)
-			return nil, nil, refuse("a foreign-key join of a table keyed by a STRUCT in a format that infers schemas")
 		case !st.ForeignKey && (rekeyLeft != runLeft || rekeyRight != runRight):
 			// the tables ksqlDB repartitions for their key formats
 			// (joins_-_table-table_-_SR-enabled_key_format,
@@ -159,7 +160,7 @@ func joinTopology(what string, q *sql.Query, plan *Plan) (*topology, *planStep, 
 	t := &topology{}
 	t.sub()
 	if st.ForeignKey {
-		foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce")
+		foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "KafkaTopic_Left-Reduce", "KafkaTopic_Right-Reduce", rekeyRight)
 	} else if left.Source.Table {
 		// KTableImpl.doJoin: the merge is named first, then each side's
 		// join reads the other side's store
@@ -205,17 +206,7 @@ func joinTopology(what string, q *sql.Query, plan *Plan) (*topology, *planStep, 
 func streamTableTopology(t *topology, streamTopic, tableTopic string, rekeyStream, rekeyTable bool) {
 	store := "KafkaTopic_Right-Reduce"
 	if rekeyTable {
-		const repartition = "RightSourceKeyed-SelectKey-repartition"
-		store = TableRepartitionStore
-		t.tableSource(tableTopic, "")
-		t.processor("KTABLE-TOSTREAM-")
-		t.processor("RightSourceKeyed-SelectKey-Mapper")
-		t.internal(repartition + "-filter")
-		t.sink(repartition+"-sink", repartition)
-		t.sub()
-		t.source(repartition+"-source", repartition)
-		t.index += 3 // the repartition's filter, sink and source
-		t.processor("RightSourceKeyed-SelectKey", store)
+		store = rekeyedRightTable(t, tableTopic)
 	} else {
 		t.tableSource(tableTopic, store)
 	}
@@ -668,6 +659,27 @@ func aliased(alias string, cols []types.Column) []types.Column {
 	return out
 }
 
+// rekeyedRightTable adds a right table that ksqlDB rekeys by its own key
+// (TableSelectKeyBuilder): read without a store of its own, turned into a
+// stream (KTABLE-TOSTREAM), mapped to its new key
+// (RightSourceKeyed-SelectKey-Mapper) and, through
+// RightSourceKeyed-SelectKey-repartition, a table again
+// (RightSourceKeyed-SelectKey) in a sub-topology of its own, left current,
+// in the store it returns, RightSourceKeyed-Materialize.
+func rekeyedRightTable(t *topology, tableTopic string) string {
+	const repartition = "RightSourceKeyed-SelectKey-repartition"
+	t.tableSource(tableTopic, "")
+	t.processor("KTABLE-TOSTREAM-")
+	t.processor("RightSourceKeyed-SelectKey-Mapper")
+	t.internal(repartition + "-filter")
+	t.sink(repartition+"-sink", repartition)
+	t.sub()
+	t.source(repartition+"-source", repartition)
+	t.index += 3 // the repartition's filter, sink and source
+	t.processor("RightSourceKeyed-SelectKey", TableRepartitionStore)
+	return TableRepartitionStore
+}
+
 // valuesOf returns the value columns of cols.
 func valuesOf(cols []types.Column) []types.Column {
 	var out []types.Column
@@ -684,14 +696,25 @@ func valuesOf(cols []types.Column) []types.Column {
 // left table registers its foreign keys through a subscription topic read
 // by the right table's sub-topology, which answers through a response
 // topic that the left sub-topology resolves against its own store. The
-// names and indexes are those of the fk-join historical plans. It returns
+// names and indexes are those of the fk-join historical plans; a right
+// table rekeyed (rekeyRight) is read as rekeyedRightTable adds it, the
+// subscriptions read in its repartition's sub-topology
+// (fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry). It returns
 // the names of the join's internal topics and stores (ForeignKeyStore,
 // ForeignKeySubscription).
-func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string) fkJoinNames {
+func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, rightStore string, rekeyRight bool) fkJoinNames {
 	t.tableSource(leftTopic, leftStore)
 	t.processor("PrependAliasLeft")
 	t.sub()
-	t.tableSource(rightTopic, rightStore)
+	rightSub := 1
+	if rekeyRight {
+		// the right table rekeyed (FKRekeysRight): the subscriptions are
+		// read where its repartition is, and look its store up
+		rightStore = rekeyedRightTable(t, rightTopic)
+		rightSub = t.cur
+	} else {
+		t.tableSource(rightTopic, rightStore)
+	}
 	t.processor("PrependAliasRight")
 
 	const fk = "KTABLE-FK-JOIN-SUBSCRIPTION-"
@@ -702,7 +725,7 @@ func foreignKeyJoinTopology(t *topology, leftTopic, rightTopic, leftStore, right
 	t.join(register, []string{"PrependAliasLeft"})
 	t.sink(t.next("KTABLE-SINK"), registration)
 
-	t.use(1)
+	t.use(rightSub)
 	subscriptions := t.next("KTABLE-SOURCE")
 	t.source(subscriptions, registration)
 	state := t.next(fk + "STATE-STORE")

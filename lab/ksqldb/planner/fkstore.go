@@ -38,7 +38,7 @@ func (p *Plan) ForeignKeyStore() *ForeignKeyStore {
 	// a join of its two tables alone numbers them
 	t := &topology{}
 	t.sub()
-	fs := &ForeignKeyStore{Name: foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "").output}
+	fs := &ForeignKeyStore{Name: foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "", false).output}
 	pa := prependAlias(jp, 0)
 	fs.Keys = pa.Keys
 	for _, i := range pa.KeyFrom {
@@ -65,6 +65,12 @@ type ForeignKeySubscription struct {
 	// LeftTopic and RightTopic are the tables' topics the response and
 	// registration topics are co-partitioned with
 	LeftTopic, RightTopic string
+	// RightRekeyed: the right table is rekeyed into the left table's key
+	// format before the join (JoinPlan.FKRekeysRight), the subscriptions
+	// keyed in that format and read with the repartition, co-partitioned
+	// with it (KTableImpl.doJoinOnForeignKey copartitions the subscription
+	// source with the foreign-key table's source nodes)
+	RightRekeyed bool
 	// Left and Right are the two tables as their PrependAlias steps hand
 	// them to the join (the left KTable and the foreign-key table of
 	// KTable.join): the records on the topics are in their serdes
@@ -117,10 +123,11 @@ func (p *Plan) ForeignKeySubscription() *ForeignKeySubscription {
 	left, right := jp.Leaves[0], jp.Leaves[1]
 	t := &topology{}
 	t.sub()
-	n := foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "")
+	rekeyed := jp.FKRekeysRight()
+	n := foreignKeyJoinTopology(t, left.Source.Topic, right.Source.Topic, "", "", rekeyed)
 	return &ForeignKeySubscription{
 		Registration: n.registration, Response: n.response, Store: n.state,
-		LeftTopic: left.Source.Topic, RightTopic: right.Source.Topic,
+		LeftTopic: left.Source.Topic, RightTopic: right.Source.Topic, RightRekeyed: rekeyed,
 		Left: prependAlias(jp, 0), Right: prependAlias(jp, 1),
 	}
 }

@@ -51,6 +51,11 @@ type JoinRepartition struct {
 	// aliased
 	Table bool
 	Store string // a Table's store: <Side>SourceKeyed-Materialize
+	// KeySource, where set, is the source whose key format properties
+	// the key takes (its AVRO record named after that source's key): a
+	// foreign-key join's right table rekeyed into the left table's key
+	// format (FKRekeysRight)
+	KeySource *metastore.Source
 	// Step, where not 0, is the step of a chain whose left input, the
 	// result of the steps before it, is rekeyed (chainRepartition): From
 	// and KeyExpr read the joined row, and the query reads the topic back
@@ -72,7 +77,8 @@ const (
 
 // planJoinRepartitions are the repartitions of p's sides, where this
 // server repartitions them: a persistent query with a single join of
-// two sources (a stream and a source, or two tables on their keys), not
+// two sources (a stream and a source, two tables on their keys, or a
+// foreign-key join whose right table ksqlDB rekeys: FKRekeysRight), not
 // windowed, each reading its own topic, a chain of
 // stream-table joins all on one column of the stream (planChainRepartition),
 // or such a chain over a stream-stream join (planStreamChainRepartition),
@@ -95,6 +101,11 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 	}
 	st := jp.Steps[0]
 	left, right := jp.Leaves[0], jp.Leaves[1]
+	if jp.FKRekeysRight() {
+		r := tableSideRepartition(1, right, st.rightExpr, st.RightKey, TableRepartitionSuffix, TableRepartitionStore, left.Source.KeyFormat)
+		r.KeySource = left.Source
+		return []JoinRepartition{r}
+	}
 	if st.ForeignKey || left.Source.Table && !right.Source.Table || st.leftLeaf != 0 ||
 		left.Source.Window != nil || right.Source.Window != nil || left.Source.Topic == right.Source.Topic {
 		return nil
@@ -703,4 +714,23 @@ func storeTopology(q *sql.Query, plan *Plan) (*topology, error) {
 		return t, err
 	}
 	return nil, err
+}
+
+// FKRekeysRight reports a foreign-key join of two tables alone whose right
+// table ksqlDB rekeys by its own key into the join's key format, the left
+// table's, before the join: one keyed by a STRUCT in a format of the
+// schema registry (LogicalPlanner.shouldRepartitionFKJoin, confluentinc/ksql
+// v7.9.0; historical plan
+// fk-join_-_Should_repartition_RHS_if_the_key_format_comes_from_Schema_Registry:
+// RightSourceKeyed, a tableSelectKeyV1 in the left table's key format,
+// through RightSourceKeyed-SelectKey-repartition into
+// RightSourceKeyed-Materialize). Such a table starting an N-way join is
+// joined unrekeyed (see doc.go).
+func (jp *JoinPlan) FKRekeysRight() bool {
+	if !jp.fkKeyed() || len(jp.Leaves) != 2 {
+		return false
+	}
+	left, right := jp.Leaves[0].Source, jp.Leaves[1].Source
+	return formats.RegistryFormat(right.KeyFormat) && left.Topic != right.Topic && left.Window == nil &&
+		slices.ContainsFunc(right.Schema.Keys(), func(c types.Column) bool { return c.Type.Kind() == types.KindStruct })
 }
