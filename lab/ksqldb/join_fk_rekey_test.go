@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -232,6 +233,36 @@ func TestATransientForeignKeyJoinRekeysARightTableKeyedByAnAvroStruct(t *testing
 		avroWire(t, rv, rvs, map[string]any{"F1": map[string]any{"int": int32(8)}})})
 	if got := readLine(t, rd); got != `[1,{"VAL":0},"zero",8]` {
 		t.Errorf("push row %s, want [1,{\"VAL\":0},\"zero\",8]", got)
+	}
+}
+
+// A right table keyed by a STRUCT in JSON_SR is rekeyed alike
+// (shouldRepartitionFKJoin takes AVRO, PROTOBUF and JSON_SR keys): through
+// RightSourceKeyed-SelectKey-repartition into RightSourceKeyed-Materialize,
+// in the left table's JSON_SR, before the join answers.
+func TestAForeignKeyJoinRekeysARightTableKeyedByAJsonSRStruct(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, strings.ReplaceAll(fmt.Sprintf(fkStructKeySources, 1, 1), "format='AVRO'", "format='JSON_SR'"), nil)
+	mustKSQL(t, url, fkStructKeyQuery, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	waitTopic(t, st, queryTopic(id, fkRekeyRegistration))
+	reg := st.reg.URL()
+	lk, _ := latestSchema(t, reg, "left_topic-key")
+	lv, _ := latestSchema(t, reg, "left_topic-value")
+	rk, _ := latestSchema(t, reg, "right_topic-key")
+	rv, _ := latestSchema(t, reg, "right_topic-value")
+	st.produceJoin(joinRec{"right_topic", 10000, jsonSRWire(rk, `{"VAL":0}`), jsonSRWire(rv, `{"F1":7}`)})
+	st.records(queryTopic(id, "-RightSourceKeyed-Materialize-changelog"), 1)
+	st.produceJoin(joinRec{"left_topic", 11000, jsonSRWire(lk, `1`), jsonSRWire(lv, `{"NAME":"zero","FOREIGN_KEY":{"VAL":0}}`)})
+
+	rekeyed := st.records(queryTopic(id, "-RightSourceKeyed-SelectKey-repartition"), 1)[0]
+	out := st.records("OUTPUT", 1)[0]
+	if got := jsonSRText(rekeyed.Key); !sameJSON(t, got, `{"VAL":0}`) {
+		t.Errorf("repartition key %s, want {\"VAL\":0}", got)
+	}
+	if got, want := jsonSRText(out.Key)+" "+jsonSRText(out.Value), `1 {"R_ID":{"VAL":0},"NAME":"zero","F1":7}`; got != want {
+		t.Errorf("OUTPUT %s, want %s", got, want)
 	}
 }
 
