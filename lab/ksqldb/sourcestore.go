@@ -129,11 +129,11 @@ func (ss *sourceStore) read(ctx context.Context, r *kgo.Record) (srcKey string, 
 // source's store: each entry's row projected as the query projects it.
 func (q *runningQuery) restoreSourceStore(ctx context.Context) error {
 	return q.srv.restoreChangelog(ctx, q.changelog, func(r *kgo.Record) error {
-		_, row, deleted, err := q.srcStore.read(ctx, r)
+		srcKey, row, deleted, err := q.srcStore.read(ctx, r)
 		if err != nil {
 			return err
 		}
-		q.proc.RestoreSourceRow(row, deleted, r.Timestamp.UnixMilli())
+		q.proc.RestoreSourceRow(srcKey, row, deleted, r.Timestamp.UnixMilli())
 		return nil
 	})
 }

@@ -164,8 +164,10 @@ func (p *Processor) RestoreLastEmit(task int32, t int64) {
 // RestoreSourceRow applies one entry of a table source's store to the
 // materialized result of a query projecting the table: the row's
 // projection where it passes WHERE, else (and for a deleted key, whose row
-// holds its key columns alone) no row for its key. The caller holds p.mu.
-func (p *Processor) RestoreSourceRow(row []any, deleted bool, ts int64) {
+// holds its key columns alone) no row for its key; the row is kept as
+// srcKey's source row where WHERE logs (filterOld). The caller holds p.mu.
+func (p *Processor) RestoreSourceRow(srcKey string, row []any, deleted bool, ts int64) {
+	p.restoreSourceRow(srcKey, row, deleted)
 	vals := p.Project(row)
 	k := p.outKey(vals)
 	if deleted || !p.Pass(row) {

@@ -495,7 +495,9 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	if p.plan.Join != nil {
 		jk = r.Vals[p.plan.Join.KeySlot]
 	}
-	if r.Tombstone || !p.Pass(r.Vals) {
+	pass := !r.Tombstone && p.Pass(r.Vals)
+	p.filterOld(r)
+	if !pass {
 		// ksqlDB's select never sees the row (a null value), so throws nothing
 		p.plan.Failures.Take()
 		if _, had := p.Materialized[k]; !had && p.plan.Where != nil {

@@ -1,16 +1,36 @@
 package planner
 
 import (
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/metastore"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 )
 
 // logsSourceSteps reports a plan whose WHERE and GROUP BY log what they
 // throw (see expr/failures.go): a persistent query over one stream. A
-// table's filter and grouping also see its rows' old values, and a
-// join's steps are others; those still make a failure NULL silently.
+// table's grouping also sees its rows' old values (its filter: see
+// logsTableWhere), and a join's steps are others; those still make a
+// failure NULL silently.
 func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 	return mode == ModePersistent && jp == nil && !src.Table
+}
+
+// logsTableWhere reports a plan whose WHERE over a table logs what it
+// throws, under the WhereFilter step's logger as a stream's
+// (TableFilterBuilder): a persistent query projecting one table, which
+// evaluates the predicate on each key's old row as well
+// (operators/tablefilter.go). An aggregation's filter runs in its
+// repartition stage, whose order of entries is not ksqlDB's yet.
+func logsTableWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
+	if mode != ModePersistent || jp != nil || !src.Table || len(q.GroupBy) > 0 {
+		return false
+	}
+	for _, it := range q.Items {
+		if it.Expr != nil && expr.HasAggregate(it.Expr) {
+			return false
+		}
+	}
+	return true
 }
 
 // logsJoinProjection reports a join whose Project step logs what its

@@ -1,0 +1,87 @@
+package ksqldb
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// A WHERE over a table is the TableFilter step's, whose query context is
+// "WhereFilter" as a stream's (historical_plans
+// joins_-_table_table_join_with_where_clause, tableFilterV1): SqlPredicate
+// logs "Error evaluating predicate <expression>" under
+// processing.<query id>.WhereFilter and the row is filtered out. The
+// predicate runs in a transformValues before the filter
+// (confluentinc/ksql v7.9.0 ksqldb-streams .../TableFilterBuilder.java);
+// the filter asks its parent for old values (apache/kafka 3.9
+// KTableFilter's constructor, "to avoid sending unnecessary tombstones"),
+// which the materialized source grants, so the transformValues evaluates
+// the predicate on the new value and then on the old one
+// (KTableTransformValues.process): an update of a key that had a row logs
+// what each of them throws, and a deletion what the old row throws; a
+// null value is not evaluated (SqlPredicate's Transformer).
+func TestProcessingLogHoldsWhatATablesWhereThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE twin (id INT PRIMARY KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='twin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE twout AS SELECT id, s FROM twin WHERE CAST(s AS INT) IS NULL OR a / b > 0 EMIT CHANGES;`, earliest())
+	st.produce("twin",
+		kv{intKey(1), []byte(`{"S":"x","A":4,"B":2}`)}, // new: the CAST's entry; passes
+		kv{intKey(1), []byte(`{"S":"5","A":4,"B":0}`)}, // new: the predicate's entry; old: the CAST's
+		kv{intKey(1), []byte(`{"S":"5","A":4,"B":2}`)}, // new passes; old: the predicate's entry
+		kv{intKey(1), nil}, // old passes, nothing new to evaluate
+		kv{intKey(2), []byte(`{"S":"y","A":1,"B":1}`)}) // new: the CAST's entry; passes
+
+	out := st.consume("TWOUT", 5)
+	t.Run("a row whose predicate throws is filtered out, deleting the key's result", func(t *testing.T) {
+		var got []string
+		for _, r := range out {
+			v := "null"
+			if r.value != nil {
+				v = string(r.value)
+			}
+			got = append(got, v)
+		}
+		if want := `{"S":"x"} null {"S":"5"} null {"S":"y"}`; strings.Join(got, " ") != want {
+			t.Errorf("results %s, want %s", strings.Join(got, " "), want)
+		}
+	})
+	got := processingLogEntries(t, st, url, 5)
+	cast := func(s string) logEntry {
+		return logEntry{"WhereFilter", "Error processing INTEGER", []string{`For input string: "` + s + `"`}}
+	}
+	pred := logEntry{"WhereFilter", "Error evaluating predicate ((CAST(S AS INTEGER) IS NULL) OR ((A / B) > 0))", []string{"/ by zero"}}
+	t.Run("a predicate that throws on a new row is logged under WhereFilter", func(t *testing.T) {
+		checkEntries(t, got[:2], "CTAS_TWOUT_", []logEntry{cast("x"), pred})
+	})
+	t.Run("an update logs what its new row throws, then its old row", func(t *testing.T) {
+		checkEntries(t, got[1:4], "CTAS_TWOUT_", []logEntry{pred, cast("x"), pred})
+	})
+	t.Run("a deletion evaluates no new row and an old row that passes logs nothing", func(t *testing.T) {
+		checkEntries(t, got[4:], "CTAS_TWOUT_", []logEntry{cast("y")})
+	})
+}
+
+// The old row a table's WHERE evaluates is the one in the source's store
+// (KTableTransformValues reads it from the materialized source's store),
+// which a restart restores from its changelog: the first update of a key
+// after a restart logs what its old row throws.
+func TestProcessingLogHoldsWhatATablesWhereThrowsOnAnOldRowAfterARestart(t *testing.T) {
+	st := newStack(t, kfake.DataDir(t.TempDir()))
+	srv1, url1 := st.serve(WithProcessingLog())
+	mustKSQL(t, url1, `CREATE TABLE twr (id INT PRIMARY KEY, a INT, b INT) WITH (KAFKA_TOPIC='twr', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE twrout AS SELECT id, a FROM twr WHERE a / b > 0 EMIT CHANGES;`, earliest())
+	st.produce("twr", kv{intKey(1), []byte(`{"A":4,"B":0}`)}, kv{intKey(2), []byte(`{"A":1,"B":1}`)})
+	st.consume("TWROUT", 1)
+	if err := srv1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	_, url2 := st.serve(WithProcessingLog())
+	st.produce("twr", kv{intKey(1), []byte(`{"A":4,"B":2}`)})
+	st.consume("TWROUT", 2)
+	got := processingLogEntries(t, st, url2, 2)
+	pred := logEntry{"WhereFilter", "Error evaluating predicate ((A / B) > 0)", []string{"/ by zero"}}
+	checkEntries(t, got, "CTAS_TWROUT_", []logEntry{pred, pred})
+}
