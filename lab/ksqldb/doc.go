@@ -163,7 +163,10 @@
 // row and then on its key's old row, the source's store's
 // (TableFilterBuilder's predicate ahead of a KTableFilter that asks for
 // old values; operators/tablefilter.go), under the WhereFilter step's
-// logger; and, of a persistent
+// logger; and, of a persistent aggregation over one table, what its GROUP
+// BY throws on each change's new row and then on its old row, as
+// KTableRepartitionMap maps them, with a stream's messages under the
+// same Aggregate.GroupBy logger (TableGroupByBuilderBase); and, of a persistent
 // aggregation over one stream or table, what its HAVING throws, under
 // the Aggregate.HavingFilter step's logger ("Error evaluating predicate
 // <expression>", each aggregate call KSQL_AGG_VARIABLE_<n>, the row
@@ -188,7 +191,7 @@
 // TIMESTAMP whose offset ZoneId.of takes and this server does not, text
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE over a join or in an aggregation of a table, of GROUP BY over a
-// table or a join, of PARTITION BY over a join or
+// join, of PARTITION BY over a join or
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), an aggregate argument over a table or a join,
 // HAVING or the projection of a join's aggregation, a table function of

@@ -85,3 +85,47 @@ CREATE TABLE twrout AS SELECT id, a FROM twr WHERE a / b > 0 EMIT CHANGES;`, ear
 	pred := logEntry{"WhereFilter", "Error evaluating predicate ((A / B) > 0)", []string{"/ by zero"}}
 	checkEntries(t, got, "CTAS_TWROUT_", []logEntry{pred, pred})
 }
+
+// A GROUP BY over a table is the TableGroupBy step's, which logs through
+// the same GroupByParamsFactory as a stream's ("Error calculating group-by
+// column with index <i>. The source row will be excluded from the
+// table.", then "Group-by column with index <i> resolved to null. ..."
+// for a NULL) under its query context, processing.<query id>.
+// Aggregate.GroupBy (confluentinc/ksql v7.9.0 ksqldb-streams
+// .../TableGroupByBuilderBase.java; historical_plans
+// count_-_should_support_removing_zero_counts_from_table's
+// "Aggregate/GroupBy"). KTable.groupBy maps each change's new row and then
+// its old row (apache/kafka 3.9 KTableRepartitionMap.process), so an
+// update logs what the grouping of each throws, the new row's first.
+func TestProcessingLogHoldsWhatATablesGroupByThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE gtin (id INT PRIMARY KEY, s STRING, a INT, b INT) WITH (KAFKA_TOPIC='gtin', PARTITIONS=1, FORMAT='JSON');
+CREATE TABLE gtout AS SELECT a / b AS q, CAST(s AS INT) AS i, COUNT(*) AS c FROM gtin GROUP BY a / b, CAST(s AS INT) EMIT CHANGES;`, earliest())
+	st.produce("gtin",
+		kv{[]byte("1"), []byte(`{"S":"5","A":4,"B":0}`)}, // new: index 0 throws
+		kv{[]byte("1"), []byte(`{"S":"x","A":4,"B":2}`)}, // new: index 1 is NULL; old: index 0 throws
+		kv{[]byte("1"), []byte(`{"S":"5","A":4,"B":2}`)}, // new counted; old: index 1 is NULL
+		kv{[]byte("2"), []byte(`{"S":"5","A":6,"B":3}`)}) // counted with it
+
+	out := st.consume("GTOUT", 2)
+	t.Run("the rows whose grouping fails are in no group", func(t *testing.T) {
+		var got []string
+		for _, r := range out {
+			got = append(got, string(r.key)+" "+string(r.value))
+		}
+		if want := `{"Q":2,"I":5} {"C":1}|{"Q":2,"I":5} {"C":2}`; strings.Join(got, "|") != want {
+			t.Errorf("results %s, want %s", strings.Join(got, "|"), want)
+		}
+	})
+	got := processingLogEntries(t, st, url, 6)
+	threw := logEntry{"Aggregate.GroupBy", "Error calculating group-by column with index 0. The source row will be excluded from the table.", []string{"/ by zero"}}
+	cast := logEntry{"Aggregate.GroupBy", "Error processing INTEGER", []string{`For input string: "x"`}}
+	null := logEntry{"Aggregate.GroupBy", "Group-by column with index 1 resolved to null. The source row will be excluded from the table.", nil}
+	t.Run("a grouping expression that throws on a new row is logged for its index", func(t *testing.T) {
+		checkEntries(t, got[:1], "CTAS_GTOUT_", []logEntry{threw})
+	})
+	t.Run("an update logs its new row's grouping, then its old row's", func(t *testing.T) {
+		checkEntries(t, got[1:], "CTAS_GTOUT_", []logEntry{cast, null, threw, cast, null})
+	})
+}

@@ -8,9 +8,9 @@ import (
 
 // logsSourceSteps reports a plan whose WHERE and GROUP BY log what they
 // throw (see expr/failures.go): a persistent query over one stream. A
-// table's grouping also sees its rows' old values (its filter: see
-// logsTableWhere), and a join's steps are others; those still make a
-// failure NULL silently.
+// table's filter and grouping also see its rows' old values (see
+// logsTableWhere, logsTableGroupBy), and a join's steps are others,
+// which still make a failure NULL silently.
 func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 	return mode == ModePersistent && jp == nil && !src.Table
 }
@@ -31,6 +31,18 @@ func logsTableWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query
 		}
 	}
 	return true
+}
+
+// logsTableGroupBy reports an aggregation over one table whose GROUP BY
+// logs what it throws, under the Aggregate.GroupBy logger as a stream's
+// (TableGroupByBuilderBase, with GroupByParamsFactory's messages): a
+// persistent one, whose repartition stage groups each change's new row
+// and then its old row (repartitioner.writeChange), as KTable.groupBy
+// maps them. Its WHERE and Prepare steps, which ksqlDB evaluates on both
+// rows before either is grouped, do not log yet, so the entries keep
+// ksqlDB's order.
+func logsTableGroupBy(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
+	return mode == ModePersistent && jp == nil && src.Table
 }
 
 // logsJoinProjection reports a join whose Project step logs what its

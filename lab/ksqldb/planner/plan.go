@@ -318,7 +318,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	if aggregate {
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
-		if logsSourceSteps(mode, src, jp) && pp == nil {
+		if logsSourceSteps(mode, src, jp) && pp == nil || logsTableGroupBy(mode, src, jp) {
 			gc.Failures = &expr.Failures{Step: "Aggregate.GroupBy"}
 		}
 		for _, g := range q.GroupBy {
