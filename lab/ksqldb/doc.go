@@ -148,7 +148,9 @@
 // over one stream, what its WHERE throws, under the WhereFilter step's
 // logger ("Error evaluating predicate <expression>", the row dropped),
 // what its PARTITION BY throws, under the PartitionBy step's logger
-// ("Error computing new key from expression <expression>", the key NULL),
+// ("Error computing new key from expression <expression>", the key NULL;
+// after a join, its expression over the join's <alias>_<column> names,
+// and the join's projection logging under the Project step's logger),
 // and what the GROUP BY of its aggregation throws ("Error calculating
 // group-by column with index <i>. The source row will be excluded from
 // the table."), under the GroupBy step's logger, which also logs the rows
@@ -191,12 +193,12 @@
 // TIMESTAMP whose offset ZoneId.of takes and this server does not, text
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE over a join or in an aggregation of a table, of GROUP BY over a
-// join, of PARTITION BY over a join or
+// join, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), an aggregate argument over a table or a join,
 // HAVING or the projection of a join's aggregation, a table function of
 // a join, the projection of a table-table join or of a join with
-// PARTITION BY or a table function, a join's key computed from an
+// a table function, a join's key computed from an
 // expression, a push query over a table or a join, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
 // functions, a pull query's WHERE in a key lookup or range scan or

@@ -129,3 +129,36 @@ CREATE TABLE gtout AS SELECT a / b AS q, CAST(s AS INT) AS i, COUNT(*) AS c FROM
 		checkEntries(t, got[1:], "CTAS_GTOUT_", []logEntry{cast, null, threw, cast, null})
 	})
 }
+
+// PARTITION BY over a join is the PartitionBy step that follows the join,
+// over the join's columns named <alias>_<column> (historical_plans
+// partition-by_-_partition_by_Key_in_join_on_Key_ALIASED: keyExpression
+// "L_A" after the Join step): a key expression that throws is logged as
+// "Error computing new key from expression <expression>" under
+// processing.<query id>.PartitionBy and the key is NULL, and the Project
+// step that follows logs what the projection throws (confluentinc/ksql
+// v7.9.0 ksqldb-streams .../PartitionByParamsFactory.java,
+// ksqldb-execution .../SelectValueMapper.java).
+func TestProcessingLogHoldsWhatPartitionByOverAJoinThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE pjt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='pjt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM pjs (id INT KEY, a INT, s STRING) WITH (KAFKA_TOPIC='pjs', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM pjout AS SELECT s.a / t.b AS k, CAST(s.s AS INT) AS i FROM pjs s JOIN pjt t ON s.id = t.id PARTITION BY s.a / t.b EMIT CHANGES;`, earliest())
+	st.produceJoin(joinRec{"pjt", 0, intKey(1), []byte(`{"B":0}`)}, joinRec{"pjt", 0, intKey(2), []byte(`{"B":2}`)},
+		joinRec{"pjs", 100, intKey(1), []byte(`{"A":4,"S":"x"}`)}, joinRec{"pjs", 200, intKey(2), []byte(`{"A":4,"S":"5"}`)})
+
+	out := st.consume("PJOUT", 2)
+	t.Run("the record whose key throws has a NULL key", func(t *testing.T) {
+		if out[0].key != nil || string(out[0].value) != `{"I":null}` || string(out[1].key) != string(intKey(2)) || string(out[1].value) != `{"I":5}` {
+			t.Errorf("results %x %s, %x %s; want the first with no key", out[0].key, out[0].value, out[1].key, out[1].value)
+		}
+	})
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("a key expression that throws is logged by the PartitionBy step over the join's names", func(t *testing.T) {
+		checkEntries(t, got[:1], "CSAS_PJOUT_", []logEntry{{"PartitionBy", "Error computing new key from expression (S_A / T_B)", []string{"/ by zero"}}})
+	})
+	t.Run("the projection's failures follow under its logger", func(t *testing.T) {
+		checkEntries(t, got[1:], "CSAS_PJOUT_", []logEntry{{"Project", "Error processing INTEGER", []string{`For input string: "x"`}}})
+	})
+}

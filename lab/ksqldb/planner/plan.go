@@ -381,13 +381,13 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		} else if logsPullProjection(o, jp) && pp == nil && !hasTF {
 			comp.Failures = &expr.Failures{Step: "PROJECT"}
 			p.Failures = comp.Failures
-		} else if mode == ModePersistent && (jp == nil || pp == nil && !hasTF && logsJoinProjection(mode, jp)) {
+		} else if mode == ModePersistent && (jp == nil || !hasTF && logsJoinProjection(mode, jp)) {
 			// the Project step logs what its expressions throw (see
-			// expr/failures.go), and so does the PartitionBy step of one
-			// source, whose expressions are the projection's key columns
+			// expr/failures.go), and so does the PartitionBy step, whose
+			// expressions are the projection's key columns
 			comp.Failures = &expr.Failures{Step: "Project"}
 			p.Failures = comp.Failures
-			if pp != nil && !pp.Null && jp == nil {
+			if pp != nil && !pp.Null {
 				p.PartitionFailures = &expr.Failures{Step: "PartitionBy"}
 			}
 			if hasTF && jp == nil {
@@ -445,7 +445,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if c.Failures == p.PartitionFailures && c.Failures.Sites() != sites {
 			// PartitionByParamsFactory.buildExpressionEvaluator: the key
 			// that throws is NULL
-			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr, nil), ce)
+			ce = c.Failures.Boundary("Error computing new key from expression "+stepText(it.expr, jp), ce)
 		}
 		if keyOf[i] < 0 {
 			index := values
