@@ -120,8 +120,9 @@
 // its ROWTIME (the latest record's time for an aggregate, as Kafka Streams'
 // timestamped stores); processinglog.go keeps the processing log: the
 // records queries skip, what the expressions of a persistent query's
-// projection over one source or over a join whose first source is a
-// stream throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
+// projection over one source or over a join (a table-table one,
+// primary-key or foreign-key, too, a result it deletes or filters out not
+// evaluated) throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
 // DECIMAL, a time type or BYTES that does not parse, with SqlTimeTypes',
 // BigDecimal's and Base64's messages, a DECIMAL cast that overflows, a
 // cast of an ARRAY, MAP or STRUCT whose element fails, which makes the
@@ -197,7 +198,7 @@
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), an aggregate argument over a table or a join,
 // HAVING or the projection of a join's aggregation, a table function of
-// a join, the projection of a table-table join or of a join with
+// a join, the projection of a join with
 // a table function, a join's key computed from an
 // expression, a push query over a table or a join, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table

@@ -162,3 +162,86 @@ CREATE STREAM pjout AS SELECT s.a / t.b AS k, CAST(s.s AS INT) AS i FROM pjs s J
 		checkEntries(t, got[1:], "CSAS_PJOUT_", []logEntry{{"Project", "Error processing INTEGER", []string{`For input string: "x"`}}})
 	})
 }
+
+// The projection of a table-table join is its Project step's, as a
+// stream's join's: "Error computing expression <expression> for column
+// <name> with index <i>" over the join's <alias>_<column> names, or a
+// nested catch's entry, under processing.<query id>.Project
+// (confluentinc/ksql v7.9.0 ksqldb-execution .../SelectValueMapper.java).
+// The step is a transformValues over the join's results that keeps its
+// own store (Project-Last, historical_plans
+// joins_-_table_table_join_with_where_clause's Project step), so the old
+// result it forwards is the store's, not evaluated again
+// (apache/kafka 3.9 KTableTransformValues.process), and a deleted result
+// is a null value it does not evaluate: each joined row is evaluated once.
+func TestProcessingLogHoldsWhatATableTableJoinsProjectionThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE tja (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='tja', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE tjb (id INT PRIMARY KEY, y INT, s STRING) WITH (KAFKA_TOPIC='tjb', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE tjout AS SELECT a.id, a.x / b.y AS q, CAST(b.s AS INT) AS i FROM tja a JOIN tjb b ON a.id = b.id EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"tja", 100, intKey(1), []byte(`{"X":4}`)},
+		joinRec{"tjb", 200, intKey(1), []byte(`{"Y":0,"S":"5"}`)}, // Q throws
+		joinRec{"tjb", 300, intKey(1), []byte(`{"Y":2,"S":"x"}`)}, // I's CAST throws
+		joinRec{"tja", 400, intKey(1), nil},                       // the result deleted: nothing evaluated
+		joinRec{"tja", 500, intKey(2), []byte(`{"X":1}`)},         // no result
+		joinRec{"tjb", 600, intKey(2), []byte(`{"Y":0,"S":"6"}`)}) // Q throws
+
+	out := st.consume("TJOUT", 1)
+	t.Run("the failing column is NULL", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"Q":null,"I":5}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 3)
+	q := logEntry{"Project", "Error computing expression (A_X / B_Y) for column Q with index 0", []string{"/ by zero"}}
+	t.Run("each joined row's failures are the Project step's, over the join's column names", func(t *testing.T) {
+		checkEntries(t, got, "CTAS_TJOUT_", []logEntry{q, {"Project", "Error processing INTEGER", []string{`For input string: "x"`}}, q})
+	})
+}
+
+// A table-table join's result that WHERE filtered out reaches the Project
+// step as a null value, and so does its deletion: neither is evaluated
+// (SelectValueMapper), so neither logs what the projection would throw.
+func TestProcessingLogSkipsTableTableJoinResultsFilteredOutAndDeleted(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE tfa (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='tfa', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE tfb (id INT PRIMARY KEY, y INT, s STRING) WITH (KAFKA_TOPIC='tfb', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE tfout AS SELECT a.id, CAST(b.s AS INT) AS i FROM tfa a JOIN tfb b ON a.id = b.id WHERE b.y > 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"tfa", 100, intKey(1), []byte(`{"X":1}`)},
+		joinRec{"tfb", 200, intKey(1), []byte(`{"Y":0,"S":"x"}`)}, // filtered out
+		joinRec{"tfa", 300, intKey(1), nil},                       // deleted
+		joinRec{"tfa", 400, intKey(2), []byte(`{"X":1}`)},
+		joinRec{"tfb", 500, intKey(2), []byte(`{"Y":1,"S":"y"}`)}) // joined: the CAST throws
+
+	st.consume("TFOUT", 1)
+	got := processingLogEntries(t, st, url, 1)
+	checkEntries(t, got, "CTAS_TFOUT_", []logEntry{{"Project", "Error processing INTEGER", []string{`For input string: "y"`}}})
+}
+
+// The projection of a foreign-key join is the Project step's too, each
+// joined row evaluated once, when the left row joins and again when the
+// right row it references changes (confluentinc/ksql v7.9.0
+// ksqldb-streams .../ForeignKeyTableTableJoinBuilder.java, then
+// SelectValueMapper).
+func TestProcessingLogHoldsWhatAForeignKeyJoinsProjectionThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE fkl (id INT PRIMARY KEY, fk INT, s STRING) WITH (KAFKA_TOPIC='fkl', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fkr (id INT PRIMARY KEY, v INT) WITH (KAFKA_TOPIC='fkr', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fkout AS SELECT l.id, CAST(l.s AS INT) AS i, l.id / r.v AS q FROM fkl l JOIN fkr r ON l.fk = r.id EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"fkr", 100, intKey(1), []byte(`{"V":0}`)},
+		joinRec{"fkl", 200, intKey(1), []byte(`{"FK":1,"S":"5"}`)}, // Q throws
+		joinRec{"fkr", 300, intKey(1), []byte(`{"V":0}`)},          // rejoined: Q throws
+		joinRec{"fkl", 400, intKey(1), nil},                        // deleted: nothing evaluated
+		joinRec{"fkl", 500, intKey(2), []byte(`{"FK":1,"S":"x"}`)}) // I's CAST throws, then Q
+
+	st.consume("FKOUT", 1)
+	got := processingLogEntries(t, st, url, 4)
+	q := logEntry{"Project", "Error computing expression (L_ID / R_V) for column Q with index 1", []string{"/ by zero"}}
+	checkEntries(t, got, "CTAS_FKOUT_", []logEntry{q, q, {"Project", "Error processing INTEGER", []string{`For input string: "x"`}}, q})
+}

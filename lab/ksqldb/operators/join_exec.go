@@ -308,6 +308,7 @@ func (p *Processor) resultExisted(row []any, exists bool) bool {
 		return true
 	}
 	_, had := p.Materialized[p.outKey(p.Project(row))]
+	p.plan.Failures.Take() // ksqlDB's select never sees the row (a null value)
 	return had
 }
 

@@ -46,11 +46,13 @@ func logsTableGroupBy(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 }
 
 // logsJoinProjection reports a join whose Project step logs what its
-// expressions throw: a persistent one whose first source is a stream. A
-// table-table join evaluates the projection of rows it does not emit as
-// well (to find the result a deletion removes), so it does not log yet.
-func logsJoinProjection(mode Mode, jp *JoinPlan) bool {
-	return mode == ModePersistent && !jp.TableTable()
+// expressions throw: a persistent one. A table-table join, primary-key or
+// foreign-key, also projects a result it deletes or WHERE filters out (to
+// find the result's key), which ksqlDB's select sees as a null value, so
+// those evaluations drop what they threw (operators' processSimple,
+// resultExisted).
+func logsJoinProjection(mode Mode) bool {
+	return mode == ModePersistent
 }
 
 // stepText is an expression as ksqlDB writes it in a step of the query's

@@ -381,7 +381,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		} else if logsPullProjection(o, jp) && pp == nil && !hasTF {
 			comp.Failures = &expr.Failures{Step: "PROJECT"}
 			p.Failures = comp.Failures
-		} else if mode == ModePersistent && (jp == nil || !hasTF && logsJoinProjection(mode, jp)) {
+		} else if mode == ModePersistent && (jp == nil || !hasTF && logsJoinProjection(mode)) {
 			// the Project step logs what its expressions throw (see
 			// expr/failures.go), and so does the PartitionBy step, whose
 			// expressions are the projection's key columns
