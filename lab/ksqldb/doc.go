@@ -681,7 +681,13 @@
 // table-table join after a FULL OUTER one is refused as not supported. A
 // FULL OUTER join, and a join whose ON criteria match no source column (a
 // stream-stream join on expressions), is keyed by a synthetic column named
-// ROWKEY, or ROWKEY_n past the sources' own ROWKEY columns.
+// ROWKEY, or ROWKEY_n past the sources' own ROWKEY columns. A chain with
+// stream-stream steps may start from a stream with no key column where its
+// first join rekeys it by a column: ksqlDB rekeys such a stream with the
+// nodes of a keyed stream's rekey, so the chain, persistent or a push
+// query, has the topology, stores and internal topics of the chain of a
+// keyed stream joined on a value column (transient_nwaykeyless_test.go);
+// other chains from a keyless stream keep their state in one changelog.
 //
 // The connector statements (connectors.go, connectclient.go) go to the
 // Kafka Connect cluster at ksql.connect.url (WithConnectURL; ksqlDB's

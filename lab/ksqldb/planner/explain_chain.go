@@ -52,7 +52,7 @@ func shapeChainedJoin(what string, plan *Plan, sinkName, sinkTopic string) (*que
 	switch {
 	case plan.Agg != nil || plan.Partition != nil:
 		return nil, refuse("an aggregation or PARTITION BY of a join")
-	case stream.Source.Table || stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1:
+	case stream.Source.Table || stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1 && !(jp.Windowed() && chainStreamKeyed(plan)):
 		return nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
 	if jp.Windowed() {

@@ -65,7 +65,7 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 	jp := plan.Join
 	refuse := func(kind string) error { return stmterr.Unsupported(what + " of " + kind) }
 	stream := jp.Leaves[0]
-	if stream.Source.Window != nil || len(stream.Source.Schema.Keys()) != 1 {
+	if stream.Source.Window != nil || !chainStreamKeyed(plan) {
 		return nil, nil, refuse("an N-way join that does not start from a stream with one key column")
 	}
 	n := len(jp.Steps)
@@ -123,7 +123,10 @@ func streamChainTopology(what string, plan *Plan) (*topology, *planStep, error) 
 	// a first stream-table join on a column rekeys the stream
 	// (planRegistryStreamChain): <L_...>LeftSourceKeyed before its alias
 	tableRekey := jp.Leaves[1].Source.Table && rekeyLeft
-	if first := jp.Steps[0]; tableRekey {
+	// and so does a first stream-stream join of a stream with no key
+	// column, which it rekeys by its join column (chainStreamKeyed)
+	keyless := len(stream.Source.Schema.Keys()) == 0
+	if first := jp.Steps[0]; tableRekey || keyless {
 		joined = aliasedTableStep(stream, prefix(n-1)+"Left", first.leftExpr, first.LeftKey.Type)
 	}
 	joined = chainJoinStepsRekeyed(jp, joined, stages, tables)

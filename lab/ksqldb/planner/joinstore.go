@@ -235,7 +235,9 @@ func laterStepLayout(q *sql.Query, plan *Plan, s int) (*JoinStoreLayout, bool) {
 	left.Source = jp.Leaves[0].Source
 	for _, leaf := range order {
 		l := jp.Leaves[leaf]
-		if len(l.Source.Schema.Keys()) != 1 || l.Source.Window != nil {
+		// a stream with no key column is one the chain rekeys
+		// (chainStreamKeyed): its values are its repartition's
+		if keys := len(l.Source.Schema.Keys()); keys != 1 && (keys != 0 || rekeyed[leaf] == nil) || l.Source.Window != nil {
 			return nil, false
 		}
 		vals, from := aliasedLeafValues(l)
