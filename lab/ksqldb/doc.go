@@ -687,7 +687,8 @@
 // nodes of a keyed stream's rekey, so the chain, persistent or a push
 // query, has the topology, stores and internal topics of the chain of a
 // keyed stream joined on a value column (transient_nwaykeyless_test.go);
-// other chains from a keyless stream keep their state in one changelog.
+// other chains from a keyless stream keep their state in one changelog
+// (persistent) or in memory with no internal topic (a push query).
 //
 // The connector statements (connectors.go, connectclient.go) go to the
 // Kafka Connect cluster at ksql.connect.url (WithConnectURL; ksqlDB's
