@@ -115,12 +115,9 @@ func (c *creatorMembers) bound(name string) bool {
 }
 
 func bindV2Request(raw json.RawMessage) (*produceRequest, *apiError) {
-	if shape, _ := jacksonToken(raw); shape != "Object" {
-		return nil, scalarForBean(javaV2Request, raw)
-	}
-	members, err := objectMembers(raw)
-	if err != nil {
-		return nil, jsonError("%s", jsonErrorText(err))
+	members, e := beanMembers(raw, javaV2Request)
+	if e != nil {
+		return nil, e
 	}
 	req := &produceRequest{}
 	var records []*produceRecord
@@ -197,12 +194,9 @@ func bindV2Records(raw json.RawMessage) ([]*produceRecord, *apiError) {
 // bindV2Record binds one ProduceRecord. A key or value is a JsonNode: any
 // JSON; JSON null is taken as no key or value.
 func bindV2Record(raw json.RawMessage) (*produceRecord, *apiError) {
-	if shape, _ := jacksonToken(raw); shape != "Object" {
-		return nil, scalarForBean(javaV2Record, raw)
-	}
-	members, err := objectMembers(raw)
-	if err != nil {
-		return nil, jsonError("%s", jsonErrorText(err))
+	members, e := beanMembers(raw, javaV2Record)
+	if e != nil {
+		return nil, e
 	}
 	rec := &produceRecord{}
 	var unknown []string

@@ -77,12 +77,9 @@ func bindBatchPrefix(raw json.RawMessage) *apiError {
 }
 
 func bindBatchRequest(raw json.RawMessage) (*v3BatchRequest, *apiError) {
-	if shape, _ := jacksonToken(raw); shape != "Object" {
-		return nil, scalarForBean(javaBatchRequest, raw)
-	}
-	members, err := objectMembers(raw)
-	if err != nil {
-		return nil, jsonError("%s", jsonErrorText(err))
+	members, e := beanMembers(raw, javaBatchRequest)
+	if e != nil {
+		return nil, e
 	}
 	req := &v3BatchRequest{}
 	var unknown []string

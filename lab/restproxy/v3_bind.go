@@ -46,12 +46,9 @@ type v3BuilderHooks struct {
 // originalSize, and a batch entry's id), so any other member, a second
 // partition_id too, is unknown there.
 func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHooks) *apiError {
-	if shape, _ := jacksonToken(raw); shape != "Object" {
-		return scalarForBean(javaBuilder, raw)
-	}
-	members, err := objectMembers(raw)
-	if err != nil {
-		return jacksonError("%s", jsonErrorText(err))
+	members, e := beanMembers(raw, javaBuilder)
+	if e != nil {
+		return e
 	}
 	var unknown []string
 	*rec = v3ProduceRecord{}

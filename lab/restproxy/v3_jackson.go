@@ -353,3 +353,17 @@ func bindList[T any](raw json.RawMessage, javaType string, bind func(json.RawMes
 	}
 	return out, nil
 }
+
+// beanMembers reads the members of the JSON object a BeanDeserializer
+// binds into javaType; anything but an object is refused as Jackson
+// refuses a scalar or an array for a bean.
+func beanMembers(raw json.RawMessage, javaType string) ([]member, *apiError) {
+	if shape, _ := jacksonToken(raw); shape != "Object" {
+		return nil, scalarForBean(javaType, raw)
+	}
+	members, err := objectMembers(raw)
+	if err != nil {
+		return nil, jacksonError("%s", jsonErrorText(err))
+	}
+	return members, nil
+}
