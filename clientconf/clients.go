@@ -145,7 +145,9 @@ func (k Kafka) Transport() (*kafka.Transport, error) {
 }
 
 // Dialer returns a kafka-go Dialer (for Readers) that reaches the brokers
-// with TLS and SASL as configured.
+// with TLS and SASL as configured, over connections that apply a Reader's
+// per-message read deadlines only when they move far enough
+// (coalescingConn).
 func (k Kafka) Dialer() (*kafka.Dialer, error) {
 	tc, err := k.TLSConfig()
 	if err != nil {
@@ -155,7 +157,7 @@ func (k Kafka) Dialer() (*kafka.Dialer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &kafka.Dialer{Timeout: 10 * time.Second, DualStack: true, TLS: tc, SASLMechanism: m}, nil
+	return &kafka.Dialer{Timeout: 10 * time.Second, DialFunc: dialCoalescing, TLS: tc, SASLMechanism: m}, nil
 }
 
 // HTTPClient returns a client for the service: basic auth on every request
