@@ -16,10 +16,16 @@ import (
 // A weekday replay at full pace (bench -rows replay) holds 20 to 37 MB of
 // live heap in the stack and the pipeline together. Without a limit the
 // heap grows to twice that between collections, and the pages it frees
-// stay resident a while: the process peaked at 104 to 146 MB. With the
+// stay resident a while: the process peaked at 132 to 149 MB. With the
 // limit the runtime collects sooner and gives freed pages back as the
-// total nears it: the process peaks at about 92 MB, for a few per cent
-// more CPU; 48 MiB would save 15 MB more for about a third more CPU.
+// total nears it: the process peaks at about 93 MB. That costs CPU, and
+// more as the live heap grew with the engine's state: on a quiet 2-core
+// machine the replay took 3.3 s of CPU (1.85 s to catch up) with it
+// against 2.0 s (1.15 s) without. Each 16 MiB more buys back about a
+// tenth of the CPU for 15 MB of RSS (GOMEMLIMIT=80MiB, 96MiB: 3.07 and
+// 2.75 s of CPU against 3.6 s at this limit, under the same load; the
+// process peaking at 109 and 125 MB). The limit stays here for the lab's
+// memory target; GOMEMLIMIT trades the other way.
 //
 // A fixed limit below the live heap would make the collector run without
 // pause (up to half the CPU, runtime/debug.SetMemoryLimit docs): a
