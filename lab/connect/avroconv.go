@@ -453,13 +453,14 @@ func avroBytes(b *bytes.Buffer, p []byte) {
 	b.Write(p)
 }
 
-// converterVersion is the version GET /connector-plugins reports.
+// converterVersion is the version GET /connector-plugins reports: Kafka's
+// own converters implement Versioned with AppInfoParser's version;
+// Confluent's AvroConverter and JsonSchemaConverter (schema-registry
+// v7.9.4) do not, so PluginScanner.versionFor gives "undefined", which
+// PluginInfo leaves out (the empty string here, omitted).
 func converterVersion(cls string) string {
 	if cls == avroConverterClass || cls == jsonSchemaConverterClass {
-		return confluentVersion
+		return ""
 	}
 	return kafkaVersion
 }
-
-// confluentVersion is the Confluent Platform release of the Avro converter.
-const confluentVersion = "7.9.0"

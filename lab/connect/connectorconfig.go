@@ -3,6 +3,8 @@ package connect
 import (
 	"sort"
 	"strings"
+
+	"github.com/ctalab/ctalab/internal/platform"
 )
 
 // Connector plugin identity.
@@ -10,7 +12,9 @@ const (
 	jdbcSourceClass   = "io.confluent.connect.jdbc.JdbcSourceConnector"
 	jdbcSourceVersion = "10.8.4"
 	jdbcTaskClass     = "io.confluent.connect.jdbc.source.JdbcSourceTask"
-	kafkaVersion      = "3.9.0"
+	// kafkaVersion is AppInfoParser's version of the Kafka build the worker
+	// runs, CP's, which GET / and Kafka's own plugins report.
+	kafkaVersion = platform.KafkaVersion
 )
 
 // Base connector keys (AK 3.9 ConnectorConfig + SourceConnectorConfig),

@@ -13,6 +13,7 @@ import (
 // can load as key.converter or value.converter.
 const (
 	byteArrayConverterClass = "org.apache.kafka.connect.converters.ByteArrayConverter"
+	booleanConverterClass   = "org.apache.kafka.connect.converters.BooleanConverter"
 	avroConverterClass      = "io.confluent.connect.avro.AvroConverter"
 )
 
@@ -37,6 +38,7 @@ func configureError(c recordConverter) *transforms.Error {
 var converterClasses = []string{
 	avroConverterClass,
 	jsonSchemaConverterClass,
+	booleanConverterClass,
 	byteArrayConverterClass,
 	"org.apache.kafka.connect.converters.DoubleConverter",
 	"org.apache.kafka.connect.converters.FloatConverter",
@@ -44,6 +46,24 @@ var converterClasses = []string{
 	"org.apache.kafka.connect.converters.LongConverter",
 	"org.apache.kafka.connect.converters.ShortConverter",
 	jsonConverterClass,
+	stringConverterClass,
+}
+
+// headerConverterClasses lists the installed classes that are also
+// HeaderConverters (Kafka 3.9's BooleanConverter, ByteArrayConverter,
+// NumberConverter subclasses, JsonConverter, SimpleHeaderConverter and
+// StringConverter), in class-name order, as GET /connector-plugins lists
+// them with type "header_converter".
+var headerConverterClasses = []string{
+	booleanConverterClass,
+	byteArrayConverterClass,
+	"org.apache.kafka.connect.converters.DoubleConverter",
+	"org.apache.kafka.connect.converters.FloatConverter",
+	"org.apache.kafka.connect.converters.IntegerConverter",
+	"org.apache.kafka.connect.converters.LongConverter",
+	"org.apache.kafka.connect.converters.ShortConverter",
+	jsonConverterClass,
+	"org.apache.kafka.connect.storage.SimpleHeaderConverter",
 	stringConverterClass,
 }
 
@@ -101,6 +121,8 @@ func configureConverter(props map[string]string, prefix string, workerDefault ma
 		return stringConverter{}, nil
 	case byteArrayConverterClass:
 		return byteArrayConverter{}, nil
+	case booleanConverterClass:
+		return booleanConverter{}, nil
 	case "org.apache.kafka.connect.converters.DoubleConverter":
 		return numberConverter{typeName: "double"}, nil
 	case "org.apache.kafka.connect.converters.FloatConverter":
@@ -174,6 +196,29 @@ func (byteArrayConverter) fromConnectData(_ string, s *schema, v any) ([]byte, e
 		return nil, &transforms.Error{Class: transforms.DataException, Msg: "ByteArrayConverter is not compatible with objects of type class " + transforms.JavaClassName(v)}
 	}
 	return b, nil
+}
+
+// booleanConverter is org.apache.kafka.connect.converters.BooleanConverter
+// (apache/kafka 3.9 connect/runtime/src/main/java/org/apache/kafka/connect/
+// converters/BooleanConverter.java): BooleanSerializer's one byte, 1 for
+// true and 0 for false, a null as null; another schema type, or a value
+// that is not a Boolean, is a DataException.
+type booleanConverter struct{}
+
+func (booleanConverter) fromConnectData(_ string, s *schema, v any) ([]byte, error) {
+	if s != nil && s.Type != data.Boolean {
+		return nil, &transforms.Error{Class: transforms.DataException, Msg: "Invalid schema type for BooleanConverter: " + javaSchemaTypeName(s.Type)}
+	}
+	switch b := v.(type) {
+	case nil:
+		return nil, nil
+	case bool:
+		if b {
+			return []byte{1}, nil
+		}
+		return []byte{0}, nil
+	}
+	return nil, &transforms.Error{Class: transforms.DataException, Msg: "BooleanConverter is not compatible with objects of type class " + transforms.JavaClassName(v)}
 }
 
 // javaSchemaTypeName is Schema.Type.toString(): the enum constant's name.

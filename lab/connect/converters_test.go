@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"github.com/ctalab/ctalab/lab/connect/data"
 	"io"
 	"math/big"
 	"net/http"
@@ -115,36 +116,61 @@ func TestNumberConvertersWriteSerializerBytes(t *testing.T) {
 }
 
 // GET /connector-plugins?connectorsOnly=false lists every installed
-// converter with type "converter"; the AvroConverter carries the Confluent
-// Platform version.
+// converter with type "converter", sorted by class, and each class that is
+// also a HeaderConverter again with type "header_converter"
+// (ConnectorPluginsResource's sorted sets). Kafka's own carry
+// AppInfoParser's version, CP 7.9.4's "7.9.4-ccs" (BooleanConverter,
+// NumberConverter, JsonConverter, ... implement Versioned); Confluent's
+// AvroConverter and JsonSchemaConverter do not implement Versioned, so
+// PluginScanner.versionFor gives "undefined", which PluginInfo leaves out
+// (NoVersionFilter) (apache/kafka 3.9 connect/runtime; schema-registry
+// v7.9.4 avro-converter, json-schema-converter).
 func TestPluginListShowsConverters(t *testing.T) {
 	b := startBroker(t)
 	wk := startWorker(t, b)
-	var list []pluginInfo
-	wk.do(t, "GET", "/connector-plugins?connectorsOnly=false", nil).json(t, &list)
-	want := map[string]string{
-		"io.confluent.connect.avro.AvroConverter":                "7.9.0",
-		"io.confluent.connect.json.JsonSchemaConverter":          "7.9.0",
-		"org.apache.kafka.connect.converters.ByteArrayConverter": "3.9.0",
-		"org.apache.kafka.connect.converters.DoubleConverter":    "3.9.0",
-		"org.apache.kafka.connect.converters.FloatConverter":     "3.9.0",
-		"org.apache.kafka.connect.converters.IntegerConverter":   "3.9.0",
-		"org.apache.kafka.connect.converters.LongConverter":      "3.9.0",
-		"org.apache.kafka.connect.converters.ShortConverter":     "3.9.0",
-		"org.apache.kafka.connect.json.JsonConverter":            "3.9.0",
-		"org.apache.kafka.connect.storage.StringConverter":       "3.9.0",
+	r := wk.do(t, "GET", "/connector-plugins?connectorsOnly=false", nil)
+	var list []map[string]any
+	r.json(t, &list)
+	const kafka = "7.9.4-ccs"
+	wantConv := []string{
+		"io.confluent.connect.avro.AvroConverter", "",
+		"io.confluent.connect.json.JsonSchemaConverter", "",
+		"org.apache.kafka.connect.converters.BooleanConverter", kafka,
+		"org.apache.kafka.connect.converters.ByteArrayConverter", kafka,
+		"org.apache.kafka.connect.converters.DoubleConverter", kafka,
+		"org.apache.kafka.connect.converters.FloatConverter", kafka,
+		"org.apache.kafka.connect.converters.IntegerConverter", kafka,
+		"org.apache.kafka.connect.converters.LongConverter", kafka,
+		"org.apache.kafka.connect.converters.ShortConverter", kafka,
+		"org.apache.kafka.connect.json.JsonConverter", kafka,
+		"org.apache.kafka.connect.storage.StringConverter", kafka,
 	}
-	var got []string
+	wantHeader := []string{
+		"org.apache.kafka.connect.converters.BooleanConverter", kafka,
+		"org.apache.kafka.connect.converters.ByteArrayConverter", kafka,
+		"org.apache.kafka.connect.converters.DoubleConverter", kafka,
+		"org.apache.kafka.connect.converters.FloatConverter", kafka,
+		"org.apache.kafka.connect.converters.IntegerConverter", kafka,
+		"org.apache.kafka.connect.converters.LongConverter", kafka,
+		"org.apache.kafka.connect.converters.ShortConverter", kafka,
+		"org.apache.kafka.connect.json.JsonConverter", kafka,
+		"org.apache.kafka.connect.storage.SimpleHeaderConverter", kafka,
+		"org.apache.kafka.connect.storage.StringConverter", kafka,
+	}
+	got := map[string][]string{}
 	for _, p := range list {
-		if p.Type == "converter" {
-			got = append(got, p.Class)
-			if want[p.Class] != p.Version {
-				t.Errorf("%s version %q", p.Class, p.Version)
-			}
+		typ, _ := p["type"].(string)
+		v, has := p["version"].(string)
+		if has && v == "" {
+			t.Errorf("%v: an empty version is left out, not written", p)
 		}
+		got[typ] = append(got[typ], p["class"].(string), v)
 	}
-	if len(got) != len(want) || !slices.IsSorted(got) {
-		t.Errorf("converters = %v", got)
+	if !slices.Equal(got["converter"], wantConv) {
+		t.Errorf("converters = %q\nwant %q", got["converter"], wantConv)
+	}
+	if !slices.Equal(got["header_converter"], wantHeader) {
+		t.Errorf("header converters = %q\nwant %q", got["header_converter"], wantHeader)
 	}
 }
 
@@ -350,5 +376,44 @@ func TestAvroConverterWithoutRegistryFailsTask(t *testing.T) {
 	if !strings.Contains(trace, "Tolerance exceeded in error handler") ||
 		!strings.Contains(trace, "Caused by: org.apache.kafka.connect.errors.DataException: Failed to serialize Avro data from topic "+stationsTopic+" :") {
 		t.Errorf("trace = %s", trace)
+	}
+}
+
+// BooleanConverter writes BooleanSerializer's one byte, 1 for true and 0
+// for false, a null as null, and refuses another schema type or a value
+// that is not a Boolean with DataException (apache/kafka 3.9
+// connect/runtime/src/main/java/org/apache/kafka/connect/converters/BooleanConverter.java,
+// clients' BooleanSerializer).
+func TestBooleanConverterWritesOneByte(t *testing.T) {
+	c, errs := newRecordConverter(map[string]string{"value.converter": "org.apache.kafka.connect.converters.BooleanConverter"}, "value.converter", nil, network{})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, tc := range []struct {
+		s    *schema
+		v    any
+		want []byte
+	}{
+		{nil, true, []byte{1}},
+		{&schema{Type: data.Boolean}, false, []byte{0}},
+		{&schema{Type: data.Boolean, Optional: true}, nil, nil},
+		{nil, nil, nil},
+	} {
+		got, err := c.fromConnectData("t", tc.s, tc.v)
+		if err != nil || !bytes.Equal(got, tc.want) || (got == nil) != (tc.want == nil) {
+			t.Errorf("%v: % x, %v; want % x", tc.v, got, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		s    *schema
+		v    any
+		want string
+	}{
+		{&schema{Type: data.Int32}, int32(1), "org.apache.kafka.connect.errors.DataException: Invalid schema type for BooleanConverter: INT32"},
+		{nil, "true", "org.apache.kafka.connect.errors.DataException: BooleanConverter is not compatible with objects of type class java.lang.String"},
+	} {
+		if _, err := c.fromConnectData("t", tc.s, tc.v); err == nil || err.Error() != tc.want {
+			t.Errorf("%v: %v, want %s", tc.v, err, tc.want)
+		}
 	}
 }

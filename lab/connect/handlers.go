@@ -2,18 +2,25 @@ package connect
 
 import (
 	"maps"
+
+	"github.com/ctalab/ctalab/internal/platform"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 )
 
+// serverInfo is GET /'s ServerInfo: AppInfoParser's version and commit id
+// of the worker's Kafka build, and the Kafka cluster's id, in its
+// properties' order.
+type serverInfo struct {
+	Version        string `json:"version"`
+	Commit         string `json:"commit"`
+	KafkaClusterID string `json:"kafka_cluster_id"`
+}
+
 func (w *Worker) handleRoot(rw http.ResponseWriter, _ *http.Request) {
-	writeJSON(rw, http.StatusOK, map[string]string{
-		"version":          kafkaVersion,
-		"commit":           "ctalab-embedded",
-		"kafka_cluster_id": w.clusterID,
-	})
+	writeJSON(rw, http.StatusOK, serverInfo{Version: kafkaVersion, Commit: platform.KafkaCommitID, KafkaClusterID: w.clusterID})
 }
 
 func (w *Worker) handleHealth(rw http.ResponseWriter, _ *http.Request) {
@@ -340,11 +347,9 @@ func (w *Worker) handlePlugins(rw http.ResponseWriter, r *http.Request) {
 		for _, c := range converterClasses {
 			out = append(out, pluginInfo{Class: c, Type: "converter", Version: converterVersion(c)})
 		}
-		out = append(out,
-			pluginInfo{Class: jsonConverterClass, Type: "header_converter", Version: kafkaVersion},
-			pluginInfo{Class: "org.apache.kafka.connect.storage.SimpleHeaderConverter", Type: "header_converter", Version: kafkaVersion},
-			pluginInfo{Class: "org.apache.kafka.connect.storage.StringConverter", Type: "header_converter", Version: kafkaVersion},
-		)
+		for _, c := range headerConverterClasses {
+			out = append(out, pluginInfo{Class: c, Type: "header_converter", Version: kafkaVersion})
+		}
 	}
 	writeJSON(rw, http.StatusOK, out)
 }

@@ -5,6 +5,11 @@ import (
 	"testing"
 )
 
+// GET / answers the worker's Kafka build as AppInfoParser reports it:
+// CP 7.9.4's "7.9.4-ccs" and the release's full commit id
+// (RootResource.serverInfo; a cp-kafka-connect:7.9.0 worker answers
+// {"version":"7.9.0-ccs","commit":"ebe6df624d6bc758c37aba7053cf868c1e532ccd",...},
+// its tag's commit), not Apache Kafka's "3.9.0".
 func TestRootAndPlugins(t *testing.T) {
 	b := startBroker(t)
 	wk := startWorker(t, b)
@@ -12,7 +17,7 @@ func TestRootAndPlugins(t *testing.T) {
 	r := wk.do(t, "GET", "/", nil)
 	var root map[string]string
 	r.json(t, &root)
-	if r.code != 200 || root["version"] != "3.9.0" || root["kafka_cluster_id"] == "" {
+	if r.code != 200 || root["version"] != "7.9.4-ccs" || root["commit"] != "d2c1fa6f7a2b74ddfaf09ec2f05a91aa16c5051d" || root["kafka_cluster_id"] == "" {
 		t.Errorf("GET / = %d %s", r.code, r.body)
 	}
 	r = wk.do(t, "GET", "/connector-plugins", nil)

@@ -205,7 +205,7 @@ func TestPluginListIncludesTransformsAndPredicates(t *testing.T) {
 	if vtk < 0 || efk < 0 || tomb < 0 || !(efk < vtk && vtk < tomb && tomb < conv) || list[0].Class != jdbcSourceClass {
 		t.Errorf("plugins = %+v", list)
 	}
-	if list[vtk].Version != "3.9.0" {
+	if list[vtk].Version != "7.9.4-ccs" {
 		t.Errorf("ValueToKey version = %q", list[vtk].Version)
 	}
 	var only []pluginInfo

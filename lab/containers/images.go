@@ -1,12 +1,15 @@
 package containers
 
-import connectimage "github.com/ctalab/ctalab/deploy/connect"
+import (
+	connectimage "github.com/ctalab/ctalab/deploy/connect"
+	"github.com/ctalab/ctalab/internal/platform"
+)
 
 // Pinned images. Every tag is exact so that a run today and a run next year
 // start the same software; override them with the With*Image options.
 const (
 	// CPVersion is the Confluent Platform release of the default images.
-	CPVersion = "7.9.4"
+	CPVersion = platform.CPVersion
 
 	// KafkaImage is the broker: Apache Kafka 3.9 in KRaft mode.
 	KafkaImage = "confluentinc/cp-kafka:" + CPVersion

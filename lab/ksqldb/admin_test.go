@@ -44,7 +44,9 @@ func TestClusterStatusIsNotFoundWithoutHeartbeats(t *testing.T) {
 	}
 }
 
-// ServerMetadataResource and StatusResource.
+// ServerMetadataResource and StatusResource. The version is AppInfo's,
+// ksqldb/version.properties' Maven project version in the release the
+// containers provider runs: "7.9.4" (confluentinc/ksql tag v7.9.4).
 func TestMetadataAndStatuses(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve(WithServiceID("ctalab_"))
@@ -52,7 +54,7 @@ func TestMetadataAndStatuses(t *testing.T) {
 	code, _, md := getJSON(t, url+"/v1/metadata")
 	scope, _ := md["clusterId"].(map[string]any)["scope"].(map[string]any)
 	clusters, _ := scope["clusters"].(map[string]any)
-	if code != 200 || md["version"] != "7.9.0" || clusters["ksql-cluster"] != "ctalab_" || clusters["kafka-cluster"] == "" || clusters["kafka-cluster"] == nil {
+	if code != 200 || md["version"] != "7.9.4" || clusters["ksql-cluster"] != "ctalab_" || clusters["kafka-cluster"] == "" || clusters["kafka-cluster"] == nil {
 		t.Errorf("/v1/metadata: %d %v", code, md)
 	}
 	code, _, id := getJSON(t, url+"/v1/metadata/id")

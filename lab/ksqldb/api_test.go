@@ -26,13 +26,15 @@ func getJSON(t *testing.T, url string) (int, string, map[string]any) {
 	return resp.StatusCode, resp.Header.Get("Content-Type"), out
 }
 
+// GET /info's version is AppInfo.getVersion of CP 7.9.4's ksqlDB, "7.9.4"
+// (ServerInfoResource; confluentinc/ksql tag v7.9.4 ksqldb/version.properties).
 func TestInfoHealthStatusAndContentTypes(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve(WithServiceID("ctalab_"), WithMaxBodyBytes(4096))
 
 	code, ct, info := getJSON(t, url+"/info")
 	si, _ := info["KsqlServerInfo"].(map[string]any)
-	if code != 200 || ct != restapi.MediaJSON || si["ksqlServiceId"] != "ctalab_" || si["serverStatus"] != "RUNNING" || si["version"] != "7.9.0" || si["kafkaClusterId"] == "" {
+	if code != 200 || ct != restapi.MediaJSON || si["ksqlServiceId"] != "ctalab_" || si["serverStatus"] != "RUNNING" || si["version"] != "7.9.4" || si["kafkaClusterId"] == "" {
 		t.Errorf("/info: %d %s %v", code, ct, info)
 	}
 	code, _, health := getJSON(t, url+"/healthcheck")

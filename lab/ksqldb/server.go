@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ctalab/ctalab/internal/platform"
 	"io"
 	"log/slog"
 	"net/http"
@@ -53,7 +54,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.log = l } }
 // WithServiceID sets ksql.service.id. Default: "default_".
 func WithServiceID(id string) Option { return func(c *config) { c.serviceID = id } }
 
-// WithVersion sets the version reported by GET /info. Default: "7.9.0".
+// WithVersion sets the version reported by GET /info and /v1/metadata.
+// Default: platform.KSQLDBVersion, CP 7.9.4's "7.9.4".
 func WithVersion(v string) Option { return func(c *config) { c.version = v } }
 
 // WithHTTPClient sets the client used to reach the Schema Registry. Default: http.DefaultClient.
@@ -131,7 +133,7 @@ func New(ctx context.Context, brokers []string, registryURL string, opts ...Opti
 	cfg := config{
 		log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		serviceID:    "default_",
-		version:      "7.9.0",
+		version:      platform.KSQLDBVersion,
 		keepAlive:    time.Second,
 		maxBody:      1 << 20,
 		offsetReset:  "latest",

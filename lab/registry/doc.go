@@ -1,7 +1,10 @@
 // Package registry is the embedded Schema Registry: an http.Handler that
 // answers the Confluent Schema Registry REST API as Confluent Platform 7.9
 // does (register, lookup, ids, subjects, versions, deletes, config, mode,
-// GET /schemas, contexts, compatibility) for its three schema types:
+// GET /schemas, contexts, compatibility, and the server metadata,
+// /v1/metadata/id and /v1/metadata/version, which name the Kafka cluster,
+// the default group id and CP 7.9.4's Schema Registry build, metadata.go)
+// for its three schema types:
 //
 //   - AVRO: stored as Java Avro's Schema.toString writes it, checked with
 //     Avro's schema-resolution rules.

@@ -1,9 +1,13 @@
 package registry
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // GET /schemas, /contexts and routing, as
@@ -106,5 +110,35 @@ func TestRoutingKeepsEncodedSlashesAndTrailingSlashes(t *testing.T) {
 	l.call(http.MethodGet, "/schemas/types", nil, &types)
 	if !reflect.DeepEqual(types, []string{"JSON", "PROTOBUF", "AVRO"}) {
 		t.Errorf("types = %v", types)
+	}
+}
+
+// GET /v1/metadata/id answers ServerClusterId.of(kafka cluster id,
+// schema.registry.group.id): its id is empty and left out (NON_EMPTY), its
+// scope a HashMap, "path" then "clusters" as Java 17's HashMap iterates
+// them (as are "kafka-cluster" and "schema-registry-cluster"); the group id
+// is its default, "schema-registry", which the compose file keeps.
+// GET /v1/metadata/version answers AppInfoParser's version and commit id
+// of the release (ServerMetadataResource, SchemaRegistryServerVersion,
+// schema-registry v7.9.4).
+func TestMetadataAnswersTheClusterIDsAndTheRelease(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	cl, err := kgo.NewClient(kgo.SeedBrokers(l.cluster.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	md, err := kadm.NewClient(cl).BrokerMetadata(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, raw := l.call(http.MethodGet, "/v1/metadata/id", nil, nil)
+	want := `{"scope":{"path":[],"clusters":{"kafka-cluster":"` + md.Cluster + `","schema-registry-cluster":"schema-registry"}}}`
+	if status != http.StatusOK || string(raw) != want {
+		t.Errorf("GET /v1/metadata/id = %d %s, want %s", status, raw, want)
+	}
+	status, raw = l.call(http.MethodGet, "/v1/metadata/version", nil, nil)
+	if want := `{"version":"7.9.4","commitId":"1298b56a06ec2a24de83c074e820aa765b918514"}`; status != http.StatusOK || string(raw) != want {
+		t.Errorf("GET /v1/metadata/version = %d %s, want %s", status, raw, want)
 	}
 }

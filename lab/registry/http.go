@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/ctalab/ctalab/internal/platform"
 	"io"
 	"mime"
 	"net/http"
@@ -197,6 +198,11 @@ func (r *Registry) routes() *http.ServeMux {
 	h("DELETE /mode/{subject}", func(q *request) { r.deleteMode(q, q.PathValue("subject")) })
 
 	h("GET /contexts", func(q *request) { q.ok([]string{"."}) })
+
+	h("GET /v1/metadata/id", func(q *request) { q.ok(r.serverClusterID()) })
+	h("GET /v1/metadata/version", func(q *request) {
+		q.ok(serverVersion{Version: platform.SchemaRegistryVersion, CommitID: platform.SchemaRegistryCommitID})
+	})
 
 	h("POST /compatibility/subjects/{subject}/versions", func(q *request) {
 		r.checkCompatibility(q, q.PathValue("subject"), "", false)

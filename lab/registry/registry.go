@@ -69,6 +69,8 @@ type Registry struct {
 
 	mux *http.ServeMux
 
+	kafkaClusterID string // the brokers' cluster id, read at start as KafkaSchemaRegistry reads it
+
 	// checkHook, when set (by tests), runs before a registration's
 	// compatibility check, with no lock held.
 	checkHook func(subject string)
@@ -119,6 +121,12 @@ func New(ctx context.Context, brokers []string, opts ...Option) (*Registry, erro
 		r.prod.Close()
 		return nil, err
 	}
+	md, err := kadm.NewClient(r.prod).BrokerMetadata(ctx)
+	if err != nil {
+		r.prod.Close()
+		return nil, fmt.Errorf("new registry: describe the Kafka cluster: %w", err)
+	}
+	r.kafkaClusterID = md.Cluster
 	r.cons, err = kgo.NewClient(kafkaOpts(cfg.kafka,
 		kgo.SeedBrokers(brokers...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{cfg.topic: {0: kgo.NewOffset().AtStart()}}),
