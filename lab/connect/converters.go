@@ -3,6 +3,7 @@ package connect
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/connect/data"
@@ -33,11 +34,10 @@ func configureError(c recordConverter) *transforms.Error {
 	return nil
 }
 
-// converterClasses lists the installed key/value converters, in class-name
-// order, as GET /connector-plugins lists them.
-var converterClasses = []string{
-	avroConverterClass,
-	jsonSchemaConverterClass,
+// kafkaConverterClasses are Kafka 3.9's own converters this worker
+// installs, in class-name order: each is a Converter and a
+// HeaderConverter.
+var kafkaConverterClasses = []string{
 	booleanConverterClass,
 	byteArrayConverterClass,
 	"org.apache.kafka.connect.converters.DoubleConverter",
@@ -46,26 +46,17 @@ var converterClasses = []string{
 	"org.apache.kafka.connect.converters.LongConverter",
 	"org.apache.kafka.connect.converters.ShortConverter",
 	jsonConverterClass,
-	stringConverterClass,
 }
 
-// headerConverterClasses lists the installed classes that are also
-// HeaderConverters (Kafka 3.9's BooleanConverter, ByteArrayConverter,
-// NumberConverter subclasses, JsonConverter, SimpleHeaderConverter and
-// StringConverter), in class-name order, as GET /connector-plugins lists
-// them with type "header_converter".
-var headerConverterClasses = []string{
-	booleanConverterClass,
-	byteArrayConverterClass,
-	"org.apache.kafka.connect.converters.DoubleConverter",
-	"org.apache.kafka.connect.converters.FloatConverter",
-	"org.apache.kafka.connect.converters.IntegerConverter",
-	"org.apache.kafka.connect.converters.LongConverter",
-	"org.apache.kafka.connect.converters.ShortConverter",
-	jsonConverterClass,
-	"org.apache.kafka.connect.storage.SimpleHeaderConverter",
-	stringConverterClass,
-}
+// converterClasses lists the installed key/value converters, in class-name
+// order, as GET /connector-plugins lists them: Confluent's, then Kafka's.
+var converterClasses = slices.Concat([]string{avroConverterClass, jsonSchemaConverterClass}, kafkaConverterClasses, []string{stringConverterClass})
+
+// headerConverterClasses lists the installed HeaderConverters (Kafka's
+// converters, SimpleHeaderConverter and StringConverter), in class-name
+// order, as GET /connector-plugins lists them with type
+// "header_converter".
+var headerConverterClasses = slices.Concat(kafkaConverterClasses, []string{"org.apache.kafka.connect.storage.SimpleHeaderConverter", stringConverterClass})
 
 func converterInstalled(cls string) bool {
 	for _, c := range converterClasses {
