@@ -77,7 +77,15 @@
 // lists "." and a qualified subject such as ":.ctx:s" is stored as a plain
 // subject name.
 //
-// Known differences: JSON Schemas are validated by a Go validator, so the
+// Lists follow CP 7.9.4 (the release the containers run): GET /subjects,
+// /subjects/{s}/versions, /schemas/ids/{id}/subjects and /versions and
+// /contexts take offset and limit, and PUT /config answers the config it
+// stored, the level by its name.
+//
+// Known differences: a PUT /config whose compatibility is absent or null
+// leaves the level in force here, where CP 7.9.4 stores a config with no
+// level (a null clearing the one set), which GET /config/{subject} then
+// answers as {}. JSON Schemas are validated by a Go validator, so the
 // details of a 42201 for an invalid schema differ from everit's; Protobuf
 // parse errors come from a Go compiler, not Wire. Incompatibilities are
 // listed in name and number order where CP's follow Java hash-set order.

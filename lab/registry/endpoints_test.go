@@ -142,3 +142,58 @@ func TestMetadataAnswersTheClusterIDsAndTheRelease(t *testing.T) {
 		t.Errorf("GET /v1/metadata/version = %d %s, want %s", status, raw, want)
 	}
 }
+
+// Pagination of CP 7.9.4's lists (schema-registry v7.9.4
+// SubjectsResource.list, SubjectVersionsResource.listVersions,
+// SchemasResource.getSubjects and getVersions, ContextsResource.listContexts):
+// offset skips, a limit between 1 and its maximum (Integer.MAX_VALUE by
+// default, KafkaSchemaRegistry.normalizeLimit) cuts, any other limit is
+// the default, no limit; a negative offset is Stream.skip's
+// IllegalArgumentException, a 500 carrying the offset.
+func TestListsArePagedWithOffsetAndLimit(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.setLevel("a-value", "NONE")
+	l.register("a-value", weatherV1)
+	l.register("a-value", weatherV2)
+	l.register("a-value", `"string"`)
+	l.register("b-value", `"string"`)
+	l.register("c-value", `"string"`)
+	id := l.register("d-value", `"string"`)
+	for _, tc := range []struct {
+		path string
+		want string
+	}{
+		{"/subjects?offset=1&limit=2", `["b-value","c-value"]`},
+		{"/subjects?offset=3", `["d-value"]`},
+		{"/subjects?limit=0", `["a-value","b-value","c-value","d-value"]`},
+		{"/subjects/a-value/versions?offset=1", `[2,3]`},
+		{"/subjects/a-value/versions?limit=1", `[1]`},
+		{"/subjects/a-value/versions?offset=5", `[]`},
+		{"/schemas/ids/" + itoaTest(id) + "/subjects?offset=1&limit=2", `["b-value","c-value"]`},
+		{"/schemas/ids/" + itoaTest(id) + "/versions?offset=3", `[{"subject":"d-value","version":1}]`},
+		{"/contexts?offset=1", `[]`},
+		{"/contexts?limit=-1", `["."]`},
+	} {
+		if status, raw := l.call(http.MethodGet, tc.path, nil, nil); status != http.StatusOK || string(raw) != tc.want {
+			t.Errorf("GET %s = %d %s, want %s", tc.path, status, raw, tc.want)
+		}
+	}
+	if e := l.wantError(http.MethodGet, "/subjects/a-value/versions?offset=-1", nil, http.StatusInternalServerError, 500); e.Message != "-1" {
+		t.Errorf("negative offset: %+v", e)
+	}
+	l.wantError(http.MethodGet, "/subjects?limit=x", nil, http.StatusNotFound, 404)
+}
+
+// deletedOnly lists a subject's soft-deleted versions: none is an empty
+// list, for a subject that exists, not 40401; only a subject with no
+// version at all, deleted or not, is not found
+// (SubjectVersionsResource.listVersions checks hasSubjects with deleted
+// versions first, v7.9.0 and v7.9.4).
+func TestDeletedOnlyListsNoVersionsOfASubjectWithoutDeletions(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.register("a-value", weatherV1)
+	if status, raw := l.call(http.MethodGet, "/subjects/a-value/versions?deletedOnly=true", nil, nil); status != http.StatusOK || string(raw) != `[]` {
+		t.Errorf("deletedOnly = %d %s, want []", status, raw)
+	}
+	l.wantError(http.MethodGet, "/subjects/nope/versions?deletedOnly=true", nil, http.StatusNotFound, 40401)
+}

@@ -51,10 +51,20 @@ func (r *Registry) putConfig(q *request, subject string) {
 			}
 		}
 	}
-	echo := map[string]string{}
+	// CP 7.9.4 answers the config it stored (ConfigUpdateRequest(config),
+	// ConfigResource): a request without a level leaves the one in force
+	// and answers it, or nothing when none is stored.
+	stored := map[string]string{}
 	raw, ok := body["compatibility"]
 	if !ok || strings.TrimSpace(string(raw)) == "null" {
-		q.ok(echo)
+		r.mu.RLock()
+		if subject == "" && r.st.global != "" {
+			stored["compatibility"] = r.st.global
+		} else if l, ok := r.st.configs[subject]; ok && subject != "" {
+			stored["compatibility"] = l
+		}
+		r.mu.RUnlock()
+		q.ok(stored)
 		return
 	}
 	var given string
@@ -84,8 +94,8 @@ func (r *Registry) putConfig(q *request, subject string) {
 		q.fail(storeFailure("updating the compatibility level", err))
 		return
 	}
-	echo["compatibility"] = given
-	q.ok(echo)
+	stored["compatibility"] = level
+	q.ok(stored)
 }
 
 // deleteConfig is DELETE /config and DELETE /config/{subject}: it removes

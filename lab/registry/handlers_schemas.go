@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -84,6 +85,10 @@ type subjectVersionJSON struct {
 
 // getIDVersions is GET /schemas/ids/{id}/versions.
 func (r *Registry) getIDVersions(q *request, id int) {
+	p, ok := pageQuery(q, unlimited)
+	if !ok {
+		return
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.st.byID(id) == nil {
@@ -94,11 +99,17 @@ func (r *Registry) getIDVersions(q *request, id int) {
 	for _, v := range r.st.usages(id, q.boolParam("deleted")) {
 		out = append(out, subjectVersionJSON{Subject: v.subject, Version: v.version})
 	}
-	q.ok(out)
+	if out, ok = page(q, p, out); ok {
+		q.ok(out)
+	}
 }
 
 // getIDSubjects is GET /schemas/ids/{id}/subjects.
 func (r *Registry) getIDSubjects(q *request, id int) {
+	p, ok := pageQuery(q, unlimited)
+	if !ok {
+		return
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.st.byID(id) == nil {
@@ -111,7 +122,9 @@ func (r *Registry) getIDSubjects(q *request, id int) {
 			out = append(out, v.subject)
 		}
 	}
-	q.ok(out)
+	if out, ok = page(q, p, out); ok {
+		q.ok(out)
+	}
 }
 
 // Limits of GET /schemas: schema.search.default.limit and
@@ -119,54 +132,75 @@ func (r *Registry) getIDSubjects(q *request, id int) {
 // (SchemaRegistryConfig.java); a limit outside 1..max means the default.
 const schemaSearchLimit = 1000
 
+// unlimited is the default and maximum limit of the other lists
+// (subject.search.*, subject.version.search.* and context.search.*
+// limits: Integer.MAX_VALUE by default in CP 7.9.4).
+const unlimited = math.MaxInt32
+
+// pagination is a list's offset and limit query parameters (CP 7.9.4's
+// list resources: @DefaultValue("0") offset, @DefaultValue("-1") limit,
+// the limit normalised by KafkaSchemaRegistry.normalizeLimit).
+type pagination struct{ offset, limit int }
+
+// pageQuery reads offset and limit; a limit outside 1..max is the
+// default, which is max here. A value that is not an int answers 404, as
+// Jersey does for a query parameter it cannot convert, and returns false.
+func pageQuery(q *request, max int) (pagination, bool) {
+	query := q.URL.Query()
+	offset, ok1 := intParam(query.Get("offset"), 0)
+	limit, ok2 := intParam(query.Get("limit"), -1)
+	if !ok1 || !ok2 {
+		q.fail(errHTTP(http.StatusNotFound))
+		return pagination{}, false
+	}
+	if limit <= 0 || limit > max {
+		limit = max
+	}
+	return pagination{offset, limit}, true
+}
+
+// page is s skipped by the offset and cut to the limit, as the resources'
+// Stream.skip(offset).limit(limit); a negative offset is Stream.skip's
+// IllegalArgumentException, which rest-utils' generic mapper answers 500
+// with the exception's message, the offset: page answers that and
+// returns false.
+func page[T any](q *request, p pagination, s []T) ([]T, bool) {
+	if p.offset < 0 {
+		q.fail(&apiError{http.StatusInternalServerError, http.StatusInternalServerError, strconv.Itoa(p.offset)})
+		return nil, false
+	}
+	s = s[min(p.offset, len(s)):]
+	return s[:min(p.limit, len(s))], true
+}
+
 // listSchemas is GET /schemas?subjectPrefix=&deleted=&latestOnly=&offset=&limit=
 // (SchemasResource.getSchemas in CP 7.9): versions of the subjects starting
 // with the prefix, sorted by subject then version, soft-deleted ones only
 // with deleted=true, only each subject's last one with latestOnly=true,
 // then paged.
 func (r *Registry) listSchemas(q *request) {
-	query := q.URL.Query()
-	offset, ok1 := intParam(query.Get("offset"), 0)
-	limit, ok2 := intParam(query.Get("limit"), -1)
-	if !ok1 || !ok2 {
-		// Jersey answers 404 when a query parameter does not convert.
-		q.fail(errHTTP(http.StatusNotFound))
+	p, ok := pageQuery(q, schemaSearchLimit)
+	if !ok {
 		return
-	}
-	if offset < 0 {
-		// Stream.skip throws IllegalArgumentException, which rest-utils'
-		// generic mapper turns into a 500 carrying the exception message.
-		q.fail(&apiError{http.StatusInternalServerError, http.StatusInternalServerError, strconv.Itoa(offset)})
-		return
-	}
-	if limit <= 0 || limit > schemaSearchLimit {
-		limit = schemaSearchLimit
 	}
 	deleted, latestOnly := q.boolParam("deleted"), q.boolParam("latestOnly")
-	prefix := query.Get("subjectPrefix")
+	prefix := q.URL.Query().Get("subjectPrefix")
 
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	out := []schemaEntity{}
-	skipped := 0
 	for _, s := range r.st.subjectNames(prefix, deleted, false) {
 		vs := r.st.versions(s, deleted)
 		if latestOnly && len(vs) > 0 {
 			vs = vs[len(vs)-1:]
 		}
 		for _, v := range vs {
-			if skipped < offset {
-				skipped++
-				continue
-			}
-			if len(out) == limit {
-				q.ok(out)
-				return
-			}
 			out = append(out, entity(v))
 		}
 	}
-	q.ok(out)
+	if out, ok = page(q, p, out); ok {
+		q.ok(out)
+	}
 }
 
 // intParam parses an int query parameter; "" gives def.

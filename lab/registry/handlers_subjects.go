@@ -232,27 +232,44 @@ func (r *Registry) lookup(q *request, subject string) {
 
 // listSubjects is GET /subjects.
 func (r *Registry) listSubjects(q *request) {
+	p, ok := pageQuery(q, unlimited)
+	if !ok {
+		return
+	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	q.ok(r.st.subjectNames(q.URL.Query().Get("subjectPrefix"), q.boolParam("deleted"), q.boolParam("deletedOnly")))
+	if out, ok := page(q, p, r.st.subjectNames(q.URL.Query().Get("subjectPrefix"), q.boolParam("deleted"), q.boolParam("deletedOnly"))); ok {
+		q.ok(out)
+	}
 }
 
-// listVersions is GET /subjects/{subject}/versions.
+// listVersions is GET /subjects/{subject}/versions: a subject with no
+// version, soft-deleted ones counted with deleted or deletedOnly, is not
+// found; otherwise its versions, deleted ones too with deleted, those
+// alone with deletedOnly (an empty list when there is none), paged
+// (SubjectVersionsResource.listVersions, v7.9.4).
 func (r *Registry) listVersions(q *request, subject string) {
+	p, ok := pageQuery(q, unlimited)
+	if !ok {
+		return
+	}
 	deleted, deletedOnly := q.boolParam("deleted"), q.boolParam("deletedOnly")
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	vs := r.st.versions(subject, deleted || deletedOnly)
+	if len(vs) == 0 {
+		q.fail(errSubjectNotFound(subject))
+		return
+	}
 	out := []int{}
-	for _, v := range r.st.versions(subject, deleted || deletedOnly) {
+	for _, v := range vs {
 		if !deletedOnly || v.deleted {
 			out = append(out, v.version)
 		}
 	}
-	if len(out) == 0 {
-		q.fail(errSubjectNotFound(subject))
-		return
+	if out, ok = page(q, p, out); ok {
+		q.ok(out)
 	}
-	q.ok(out)
 }
 
 // findVersion resolves a version (or latest) of a subject.

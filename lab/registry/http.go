@@ -197,7 +197,13 @@ func (r *Registry) routes() *http.ServeMux {
 	h("PUT /mode/{subject}", func(q *request) { r.putMode(q, q.PathValue("subject"), false) })
 	h("DELETE /mode/{subject}", func(q *request) { r.deleteMode(q, q.PathValue("subject")) })
 
-	h("GET /contexts", func(q *request) { q.ok([]string{"."}) })
+	h("GET /contexts", func(q *request) {
+		if p, ok := pageQuery(q, unlimited); ok {
+			if out, ok := page(q, p, []string{"."}); ok {
+				q.ok(out)
+			}
+		}
+	})
 
 	h("GET /v1/metadata/id", func(q *request) { q.ok(r.serverClusterID()) })
 	h("GET /v1/metadata/version", func(q *request) {

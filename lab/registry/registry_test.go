@@ -449,9 +449,25 @@ func TestConfig(t *testing.T) {
 	if !reflect.DeepEqual(cfg, map[string]string{"compatibilityLevel": "BACKWARD"}) {
 		t.Errorf("default config = %v", cfg)
 	}
+	// CP 7.9.4 answers the config it stored, ConfigUpdateRequest(config):
+	// the level by its CompatibilityLevel name (ConfigResource
+	// updateTopLevelConfig and updateSubjectLevelConfig, v7.9.4; 7.9.0
+	// echoed the request).
 	status, raw := l.call(http.MethodPut, "/config", map[string]string{"compatibility": "full"}, nil)
-	if status != http.StatusOK || string(raw) != `{"compatibility":"full"}` {
+	if status != http.StatusOK || string(raw) != `{"compatibility":"FULL"}` {
 		t.Errorf("put config: %d %s", status, raw)
+	}
+	status, raw = l.call(http.MethodPut, "/config/s-value", map[string]string{"compatibility": "backward_transitive"}, nil)
+	if status != http.StatusOK || string(raw) != `{"compatibility":"BACKWARD_TRANSITIVE"}` {
+		t.Errorf("put subject config: %d %s", status, raw)
+	}
+	// a request that sets nothing answers the config in force, unchanged
+	status, raw = l.call(http.MethodPut, "/config/s-value", map[string]any{}, nil)
+	if status != http.StatusOK || string(raw) != `{"compatibility":"BACKWARD_TRANSITIVE"}` {
+		t.Errorf("put empty subject config: %d %s", status, raw)
+	}
+	if status, raw := l.call(http.MethodDelete, "/config/s-value", nil, nil); status != http.StatusOK {
+		t.Errorf("delete subject config: %d %s", status, raw)
 	}
 	l.call(http.MethodGet, "/config", nil, &cfg)
 	if cfg["compatibilityLevel"] != "FULL" {
