@@ -30,7 +30,12 @@
 //     v3_batch.go (records:batch; v3_batch_bind.go binds its body with
 //     the same builder binding, answered as a v2 body is), v3_groups.go (consumer groups,
 //     consumers, lags), v3_replicas.go
-//     (partition replicas, consumer assignments): API v3.
+//     (partition replicas, consumer assignments), v3_configs.go (topic
+//     configs: read, PUT, DELETE, configs:alter, and every topic's under
+//     topics/-/configs, through DescribeConfigs and
+//     IncrementalAlterConfigs as kafka-rest's config managers call them;
+//     v3_configs_bind.go binds the write bodies as Jackson binds them):
+//     API v3.
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
 //   - jackson_syntax.go: a body that is not JSON, refused with
 //     jackson-core's UTF8StreamJsonParser message for where the reader
@@ -125,7 +130,7 @@
 //     second answer (often the same message, or the end of input inside
 //     the record); the lab does not give that second answer.
 //   - v3 resources not listed above (ACLs, broker and cluster configs,
-//     reassignments, topic and config updates) answer as the
+//     reassignments, topic updates) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:
 //     GET 404, other methods 405 (v3_blocked.go).
 package restproxy

@@ -3,7 +3,9 @@ package restproxy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -656,6 +658,34 @@ func notJSONEntity(body []byte, err error, bind func(json.RawMessage) *apiError,
 		return jsonError("%s", restUtilsSanitized(r.msg))
 	}
 	return jsonError("%s", r.msg)
+}
+
+// decodeEntity reads the JSON value of a body Jersey hands rest-utils'
+// JacksonMessageBodyProvider: nil for a body that is empty or JSON null,
+// a body that is not JSON refused as notJSONEntity refuses it (bind binds
+// what Jackson read of it, known names the members holding lists of
+// beans). Content after the value is ignored.
+func decodeEntity(body []byte, bind func(json.RawMessage) *apiError, known ...string) (json.RawMessage, *apiError) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	var raw json.RawMessage
+	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&raw); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, notJSONEntity(body, err, bind, known...)
+	}
+	if isJSONScalar(raw) {
+		// Jackson reads on past a root number or literal the reader ends
+		if e := notJSONEntity(body, nil, bind, known...); e != nil {
+			return nil, e
+		}
+	}
+	if isNull(raw) {
+		return nil, nil
+	}
+	return raw, nil
 }
 
 // boundAsRead reports whether e, a binder's refusal of what Jackson read

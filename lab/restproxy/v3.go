@@ -31,8 +31,6 @@ func (p *Proxy) v3Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+c+"/topics", p.v3(p.createTopicV3))
 	mux.HandleFunc("GET "+c+"/topics/{topic}", p.v3(p.getTopicV3))
 	mux.HandleFunc("DELETE "+c+"/topics/{topic}", p.v3(p.deleteTopicV3))
-	mux.HandleFunc("GET "+c+"/topics/{topic}/configs", p.v3(p.listTopicConfigs))
-	mux.HandleFunc("GET "+c+"/topics/{topic}/configs/{name}", p.v3(p.getTopicConfig))
 	mux.HandleFunc("GET "+c+"/topics/{topic}/partitions", p.v3(p.listPartitions))
 	mux.HandleFunc("GET "+c+"/topics/{topic}/partitions/{partition}", p.v3(p.getPartition))
 	mux.HandleFunc("GET "+c+"/topics/{topic}/partitions/{partition}/replicas", p.v3(p.listReplicas))
@@ -48,6 +46,7 @@ func (p *Proxy) v3Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/lag-summary", p.v3(p.getLagSummary))
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/lags", p.v3(p.listLags))
 	mux.HandleFunc("GET "+c+"/consumer-groups/{group}/lags/{topic}/partitions/{partition}", p.v3(p.getLag))
+	p.v3ConfigRoutes(mux)
 	p.v3BlockedRoutes(mux)
 }
 
@@ -121,32 +120,47 @@ func (c v3ctx) list(kind string, data any, segs ...string) collection {
 // found." (kafka-rest's managers' check) for any other id.
 func (p *Proxy) v3(h func(w http.ResponseWriter, c v3ctx)) http.HandlerFunc {
 	return v3Media(func(w http.ResponseWriter, r *http.Request) {
-		meta, err := p.admin.Metadata(r.Context())
-		if err != nil {
-			writeV3Error(w, kafkaAPIError(err, ""))
+		c, e := p.clusterFor(r, clusterCannotBeFound)
+		if e != nil {
+			writeV3Error(w, e)
 			return
 		}
-		id := r.PathValue("cluster")
-		if id != meta.Cluster {
-			msg := "Cluster %s cannot be found."
-			if strings.Contains(r.URL.Path, "/consumer-groups") {
-				msg = "Cluster %s could not be found."
-			}
-			writeV3Error(w, newAPIError(http.StatusNotFound, http.StatusNotFound, msg, id))
-			return
-		}
-		h(w, v3ctx{r: r, cluster: meta.Cluster, meta: meta})
+		h(w, c)
 	})
+}
+
+// clusterFor resolves the path's cluster id; missing is the answer for
+// another id.
+func (p *Proxy) clusterFor(r *http.Request, missing func(r *http.Request, id string) *apiError) (v3ctx, *apiError) {
+	meta, err := p.admin.Metadata(r.Context())
+	if err != nil {
+		return v3ctx{}, kafkaAPIError(err, "")
+	}
+	if id := r.PathValue("cluster"); id != meta.Cluster {
+		return v3ctx{}, missing(r, id)
+	}
+	return v3ctx{r: r, cluster: meta.Cluster, meta: meta}, nil
+}
+
+// clusterCannotBeFound is the managers' NotFoundException for another
+// cluster id, worded as the consumer group manager words it under
+// /consumer-groups.
+func clusterCannotBeFound(r *http.Request, id string) *apiError {
+	msg := "Cluster %s cannot be found."
+	if strings.Contains(r.URL.Path, "/consumer-groups") {
+		msg = "Cluster %s could not be found."
+	}
+	return newAPIError(http.StatusNotFound, http.StatusNotFound, msg, id)
 }
 
 var v3MediaTypes = map[string]bool{mediaTypeJSON: true}
 
 // v3Media answers as Jersey does for resources that consume and produce
-// application/json only: 415 for a POST with another Content-Type, 406
+// application/json only: 415 for a POST or PUT with another Content-Type, 406
 // when the Accept header does not admit application/json.
 func v3Media(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
 			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mt != mediaTypeJSON {
 				writeV3Error(w, httpError(http.StatusUnsupportedMediaType))

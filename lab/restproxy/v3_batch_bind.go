@@ -3,8 +3,6 @@ package restproxy
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"regexp"
 )
@@ -43,21 +41,9 @@ func decodeBatchRequest(body []byte) (*v3BatchRequest, *apiError) {
 	if _, deep := tooDeepIn(body, v3BatchData); deep {
 		return nil, tooDeepBody()
 	}
-	var raw json.RawMessage
-	if err := json.NewDecoder(bytes.NewReader(body)).Decode(&raw); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, notJSONEntity(body, err, bindBatchPrefix, "entries")
-	}
-	if isJSONScalar(raw) {
-		// Jackson reads on past a root number or literal the reader ends
-		if e := notJSONEntity(body, nil, bindBatchPrefix, "entries"); e != nil {
-			return nil, e
-		}
-	}
-	if isNull(raw) {
-		return nil, nil
+	raw, e := decodeEntity(body, bindBatchPrefix, "entries")
+	if e != nil || raw == nil {
+		return nil, e
 	}
 	req, e := bindBatchRequest(raw)
 	if e != nil && e.Code == produceBatchErrorCode {

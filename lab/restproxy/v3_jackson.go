@@ -367,3 +367,38 @@ func beanMembers(raw json.RawMessage, javaType string) ([]member, *apiError) {
 	}
 	return members, nil
 }
+
+// jacksonBoolean binds a java.lang.Boolean (StdDeserializer._parseBoolean):
+// "true" or "false" in lower, title or upper case as strings, "" and
+// "null" as null, an int as true unless 0.
+func jacksonBoolean(raw json.RawMessage) (*bool, *apiError) {
+	t, f := true, false
+	switch shape, _ := jacksonToken(raw); shape {
+	case "Null":
+		return nil, nil
+	case "Boolean":
+		if raw[0] == 't' {
+			return &t, nil
+		}
+		return &f, nil
+	case "Integer":
+		if n, ok := new(big.Int).SetString(string(raw), 10); ok && n.Sign() == 0 {
+			return &f, nil
+		}
+		return &t, nil
+	case "String":
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		text := javaTrim(s)
+		switch text {
+		case "true", "True", "TRUE":
+			return &t, nil
+		case "false", "False", "FALSE":
+			return &f, nil
+		case "", "null":
+			return nil, nil
+		}
+		return nil, weirdString("java.lang.Boolean", text, `only "true" or "false" recognized`)
+	}
+	return nil, mismatched("java.lang.Boolean", raw)
+}

@@ -82,8 +82,8 @@ func TestV3UnservedResourcesAnswerLikeBlocklistedEndpoints(t *testing.T) {
 	e.wantError(e.do(http.MethodGet, c+"/acls", "", nil), 404, 404, "HTTP 404 Not Found")
 	e.wantError(e.do(http.MethodPost, c+"/acls", "application/json", []byte(`{}`)), 405, 405, "HTTP 405 Method Not Allowed")
 	e.wantError(e.do(http.MethodPatch, c+"/topics/blk", "application/json", []byte(`{"partitions_count":3}`)), 405, 405, "HTTP 405 Method Not Allowed")
-	e.wantError(e.do(http.MethodPut, c+"/topics/blk/configs/retention.ms", "application/json", []byte(`{"value":"1"}`)), 405, 405, "HTTP 405 Method Not Allowed")
-	e.wantError(e.do(http.MethodGet, c+"/brokers/0/configs", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodDelete, c+"/brokers/0", "", nil), 405, 405, "HTTP 405 Method Not Allowed")
+	e.wantError(e.do(http.MethodGet, c+"/brokers/0/partition-replicas", "", nil), 404, 404, "HTTP 404 Not Found")
 	// Served resources next to them still answer.
 	if resp := e.do(http.MethodGet, c+"/topics/blk/configs/retention.ms", "", nil); resp.status != 200 {
 		t.Fatalf("topic config: %d %s", resp.status, resp.body)

@@ -3,7 +3,6 @@ package restproxy
 import (
 	"errors"
 	"net/http"
-	"sort"
 	"strconv"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -13,8 +12,8 @@ import (
 	"github.com/ctalab/ctalab/lab/topicname"
 )
 
-// v3 topics, topic configs and partitions (kafka-rest resources/v3
-// TopicsResource.java, TopicConfigsResource.java, PartitionsResource.java).
+// v3 topics and partitions (kafka-rest resources/v3 TopicsResource.java,
+// PartitionsResource.java); their configs are v3_configs.go's.
 
 type topicData struct {
 	Kind                   string       `json:"kind"`
@@ -209,117 +208,6 @@ func (p *Proxy) deleteTopicV3(w http.ResponseWriter, c v3ctx) {
 	p.client.PurgeTopicsFromClient(topic)
 	p.adminCl.PurgeTopicsFromClient(topic)
 	w.WriteHeader(http.StatusNoContent)
-}
-
-type configSynonym struct {
-	Name   string  `json:"name"`
-	Value  *string `json:"value"`
-	Source string  `json:"source"`
-}
-
-type topicConfigData struct {
-	Kind        string          `json:"kind"`
-	Metadata    resourceMeta    `json:"metadata"`
-	ClusterID   string          `json:"cluster_id"`
-	TopicName   string          `json:"topic_name"`
-	Name        string          `json:"name"`
-	Value       *string         `json:"value"`
-	IsDefault   bool            `json:"is_default"`
-	IsReadOnly  bool            `json:"is_read_only"`
-	IsSensitive bool            `json:"is_sensitive"`
-	Source      string          `json:"source"`
-	Synonyms    []configSynonym `json:"synonyms"`
-}
-
-func configSourceName(s kmsg.ConfigSource) string {
-	switch s {
-	case kmsg.ConfigSourceDynamicTopicConfig:
-		return "DYNAMIC_TOPIC_CONFIG"
-	case kmsg.ConfigSourceDynamicBrokerConfig:
-		return "DYNAMIC_BROKER_CONFIG"
-	case kmsg.ConfigSourceDynamicDefaultBrokerConfig:
-		return "DYNAMIC_DEFAULT_BROKER_CONFIG"
-	case kmsg.ConfigSourceStaticBrokerConfig:
-		return "STATIC_BROKER_CONFIG"
-	case kmsg.ConfigSourceDefaultConfig:
-		return "DEFAULT_CONFIG"
-	case kmsg.ConfigSourceDynamicBrokerLoggerConfig:
-		return "DYNAMIC_BROKER_LOGGER_CONFIG"
-	}
-	return "UNKNOWN"
-}
-
-// topicConfigs describes every config of a topic, with synonyms, sorted by
-// name.
-func (p *Proxy) topicConfigs(c v3ctx, topic string) ([]topicConfigData, *apiError) {
-	if _, e := p.describeTopic(c, topic); e != nil {
-		return nil, e
-	}
-	req := kmsg.NewPtrDescribeConfigsRequest()
-	req.IncludeSynonyms = true
-	rr := kmsg.NewDescribeConfigsRequestResource()
-	rr.ResourceType, rr.ResourceName = kmsg.ConfigResourceTypeTopic, topic
-	req.Resources = append(req.Resources, rr)
-	resp, err := req.RequestWith(requestContext(c), p.client)
-	if err != nil {
-		return nil, kafkaAPIError(err, "")
-	}
-	out := []topicConfigData{}
-	for _, res := range resp.Resources {
-		if err := kerr.ErrorForCode(res.ErrorCode); err != nil {
-			msg := ""
-			if res.ErrorMessage != nil {
-				msg = *res.ErrorMessage
-			}
-			return nil, kafkaAPIError(err, msg)
-		}
-		for _, cfg := range res.Configs {
-			d := topicConfigData{
-				Kind:        "KafkaTopicConfig",
-				Metadata:    resourceMeta{Self: c.url("topics", topic, "configs", cfg.Name), ResourceName: c.crn("topic", topic, "config", cfg.Name)},
-				ClusterID:   c.cluster,
-				TopicName:   topic,
-				Name:        cfg.Name,
-				Value:       cfg.Value,
-				IsDefault:   cfg.Source == kmsg.ConfigSourceDefaultConfig,
-				IsReadOnly:  cfg.ReadOnly,
-				IsSensitive: cfg.IsSensitive,
-				Source:      configSourceName(cfg.Source),
-				Synonyms:    []configSynonym{},
-			}
-			for _, s := range cfg.ConfigSynonyms {
-				d.Synonyms = append(d.Synonyms, configSynonym{Name: s.Name, Value: s.Value, Source: configSourceName(s.Source)})
-			}
-			out = append(out, d)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, nil
-}
-
-func (p *Proxy) listTopicConfigs(w http.ResponseWriter, c v3ctx) {
-	topic := c.r.PathValue("topic")
-	data, e := p.topicConfigs(c, topic)
-	if e != nil {
-		writeV3Error(w, e)
-		return
-	}
-	writeV3(w, http.StatusOK, c.list("KafkaTopicConfigList", data, "topics", topic, "configs"))
-}
-
-func (p *Proxy) getTopicConfig(w http.ResponseWriter, c v3ctx) {
-	data, e := p.topicConfigs(c, c.r.PathValue("topic"))
-	if e != nil {
-		writeV3Error(w, e)
-		return
-	}
-	for _, d := range data {
-		if d.Name == c.r.PathValue("name") {
-			writeV3(w, http.StatusOK, d)
-			return
-		}
-	}
-	writeV3Error(w, notFound())
 }
 
 type partitionData struct {
