@@ -30,9 +30,10 @@
 //     v3_batch.go (records:batch; v3_batch_bind.go binds its body with
 //     the same builder binding, answered as a v2 body is), v3_groups.go (consumer groups,
 //     consumers, lags), v3_replicas.go
-//     (partition replicas, consumer assignments), v3_configs.go (topic
-//     configs: read, PUT, DELETE, configs:alter, and every topic's under
-//     topics/-/configs, through DescribeConfigs and
+//     (partition replicas, consumer assignments), v3_configs.go (topic,
+//     broker and cluster-wide broker configs: read, PUT, DELETE,
+//     configs:alter, and every topic's or broker's under topics/-/configs
+//     and brokers/-/configs, through DescribeConfigs and
 //     IncrementalAlterConfigs as kafka-rest's config managers call them;
 //     v3_configs_bind.go binds the write bodies as Jackson binds them):
 //     API v3.
@@ -129,8 +130,18 @@
 //     mostly meets a second refusal doing so, ends the stream with a
 //     second answer (often the same message, or the end of input inside
 //     the record); the lab does not give that second answer.
-//   - v3 resources not listed above (ACLs, broker and cluster configs,
-//     reassignments, topic updates) answer as the
+//   - A v3 config resource of a broker id the cluster does not have is
+//     answered at once with the TimeoutException Kafka's Admin raises
+//     (500/50003 "Timed out waiting for a node assignment. Call: …"),
+//     where the real proxy waits default.api.timeout.ms (60 s) for it.
+//     /v3/clusters/{id}/{type}-configs for a type other than broker is
+//     a bare 404, where kafka-rest's EnumConverterProvider answers "The
+//     valid values for Type do not include '<type>'". brokers/-/configs
+//     lists each broker's configs in java.util.HashMap order, except
+//     that buckets HashMap turns into trees (eight names or more) keep
+//     the broker's order.
+//   - v3 resources not listed above (ACLs, reassignments, topic updates,
+//     broker removal, a broker's partition replicas) answer as the
 //     real service answers endpoints listed in api.endpoints.blocklist:
 //     GET 404, other methods 405 (v3_blocked.go).
 package restproxy

@@ -119,8 +119,13 @@ func (c v3ctx) list(kind string, data any, segs ...string) collection {
 // v3 resolves the path's cluster id, answering 404 "Cluster <id> cannot be
 // found." (kafka-rest's managers' check) for any other id.
 func (p *Proxy) v3(h func(w http.ResponseWriter, c v3ctx)) http.HandlerFunc {
+	return p.v3Missing(clusterCannotBeFound, h)
+}
+
+// v3Missing is v3 answering missing for another cluster id.
+func (p *Proxy) v3Missing(missing func(r *http.Request, id string) *apiError, h func(w http.ResponseWriter, c v3ctx)) http.HandlerFunc {
 	return v3Media(func(w http.ResponseWriter, r *http.Request) {
-		c, e := p.clusterFor(r, clusterCannotBeFound)
+		c, e := p.clusterFor(r, missing)
 		if e != nil {
 			writeV3Error(w, e)
 			return

@@ -69,12 +69,11 @@ func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHoo
 			rec.PartitionID = setPartitionID
 		}
 		// Builder.setHeaders copies the list into an ImmutableList
-		for i, h := range headers {
-			if h == nil {
-				return jacksonError("Cannot construct instance of `%s`, problem: at index %d", javaBuilder, i)
-			}
-			rec.Headers = append(rec.Headers, *h)
+		copied, e := immutableListCopy(headers, javaBuilder)
+		if e != nil {
+			return e
 		}
+		rec.Headers = append(rec.Headers, copied...)
 		if len(unknown) > 0 {
 			return jacksonUnknown(v3UnknownField, unknown[0])
 		}

@@ -11,13 +11,6 @@ func (p *Proxy) v3BlockedRoutes(mux *http.ServeMux) {
 	for _, pattern := range []string{
 		c + "/acls",
 		c + "/acls:batch",
-		c + "/broker-configs",
-		c + "/broker-configs/{name}",
-		c + "/broker-configs:alter",
-		c + "/brokers/{broker}/configs",
-		c + "/brokers/{broker}/configs/{name}",
-		c + "/brokers/{broker}/configs:alter",
-		c + "/brokers/-/configs",
 		c + "/brokers/{broker}/partition-replicas",
 		"DELETE " + c + "/brokers/{broker}",
 		"PATCH " + c + "/topics/{topic}",

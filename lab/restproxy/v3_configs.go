@@ -23,13 +23,23 @@ import (
 
 func (p *Proxy) v3ConfigRoutes(mux *http.ServeMux) {
 	const c = "/v3/clusters/{cluster}"
-	topic := c + "/topics/{topic}/configs"
-	mux.HandleFunc("GET "+topic, p.v3Config(p.listTopicConfigs))
-	mux.HandleFunc("GET "+topic+"/{name}", p.v3Config(p.getTopicConfig))
-	mux.HandleFunc("PUT "+topic+"/{name}", p.v3Update(topicConfigResource, "UpdateTopicConfigRequest"))
-	mux.HandleFunc("DELETE "+topic+"/{name}", p.v3Config(p.safeReset(topicConfigResource)))
-	mux.HandleFunc("POST "+topic+":alter", p.v3AlterBatch(topicConfigResource, true))
+	p.configRoutes(mux, c+"/topics/{topic}/configs", p.listTopicConfigs, p.getTopicConfig, topicConfigResource, "UpdateTopicConfigRequest", true)
 	mux.HandleFunc("GET "+c+"/topics/-/configs", p.v3(p.listAllTopicsConfigs))
+	p.configRoutes(mux, c+"/brokers/{broker}/configs", p.listBrokerConfigs, p.getBrokerConfig, brokerConfigResource, "UpdateBrokerConfigRequest", true)
+	mux.HandleFunc("GET "+c+"/brokers/-/configs", p.v3(p.listAllBrokersConfigs))
+	p.configRoutes(mux, c+"/broker-configs", p.listClusterConfigs, p.getClusterConfig, clusterConfigResource, "UpdateClusterConfigRequest", false)
+}
+
+// configRoutes are one config resource's list and get, PUT and DELETE of a
+// config named by the path, and configs:alter; safe is whether its manager
+// checks each written config exists.
+func (p *Proxy) configRoutes(mux *http.ServeMux, base string, list, get func(w http.ResponseWriter, c v3ctx),
+	resource func(*http.Request) *configResource, updateRequest string, safe bool) {
+	mux.HandleFunc("GET "+base, p.v3Config(list))
+	mux.HandleFunc("GET "+base+"/{name}", p.v3Config(get))
+	mux.HandleFunc("PUT "+base+"/{name}", p.v3Update(resource, updateRequest))
+	mux.HandleFunc("DELETE "+base+"/{name}", p.v3Config(p.safeReset(resource)))
+	mux.HandleFunc("POST "+base+":alter", p.v3AlterBatch(resource, safe))
 }
 
 type configSynonym struct {
@@ -58,12 +68,51 @@ type topicConfigData struct {
 	configEntry
 }
 
+type brokerConfigData struct {
+	Kind      string       `json:"kind"`
+	Metadata  resourceMeta `json:"metadata"`
+	ClusterID string       `json:"cluster_id"`
+	BrokerID  int32        `json:"broker_id"`
+	configEntry
+}
+
+type clusterConfigData struct {
+	Kind       string       `json:"kind"`
+	Metadata   resourceMeta `json:"metadata"`
+	ClusterID  string       `json:"cluster_id"`
+	ConfigType string       `json:"config_type"`
+	configEntry
+}
+
 func (c v3ctx) topicConfig(topic string, e configEntry) topicConfigData {
 	return topicConfigData{
 		Kind:        "KafkaTopicConfig",
 		Metadata:    resourceMeta{Self: c.url("topics", topic, "configs", e.Name), ResourceName: c.crn("topic", topic, "config", e.Name)},
 		ClusterID:   c.cluster,
 		TopicName:   topic,
+		configEntry: e,
+	}
+}
+
+func (c v3ctx) brokerConfig(broker int32, e configEntry) brokerConfigData {
+	id := strconv.Itoa(int(broker))
+	return brokerConfigData{
+		Kind:        "KafkaBrokerConfig",
+		Metadata:    resourceMeta{Self: c.url("brokers", id, "configs", e.Name), ResourceName: c.crn("broker", id, "config", e.Name)},
+		ClusterID:   c.cluster,
+		BrokerID:    broker,
+		configEntry: e,
+	}
+}
+
+// clusterConfig is a ClusterConfig of type BROKER, the only type
+// ClusterConfig.Type has.
+func (c v3ctx) clusterConfig(e configEntry) clusterConfigData {
+	return clusterConfigData{
+		Kind:        "KafkaClusterConfig",
+		Metadata:    resourceMeta{Self: c.url("broker-configs", e.Name), ResourceName: c.crn("broker-config", e.Name)},
+		ClusterID:   c.cluster,
+		ConfigType:  "BROKER",
 		configEntry: e,
 	}
 }
@@ -108,19 +157,24 @@ func topicConfigResource(r *http.Request) *configResource {
 	return &configResource{kmsg.ConfigResourceTypeTopic, r.PathValue("topic")}
 }
 
+func brokerConfigResource(r *http.Request) *configResource {
+	id, err := strconv.ParseInt(r.PathValue("broker"), 10, 32)
+	if err != nil {
+		return nil
+	}
+	return &configResource{kmsg.ConfigResourceTypeBroker, strconv.Itoa(int(id))}
+}
+
+func clusterConfigResource(*http.Request) *configResource {
+	return &configResource{kmsg.ConfigResourceTypeBroker, ""}
+}
+
 // v3Config is v3 for the resources whose manager looks the cluster up in
 // AbstractConfigManager.listConfigs: its exceptionally rewraps the
 // NotFoundException as NotFoundException(cause), whose message is Jersey's
 // "HTTP 404 Not Found".
 func (p *Proxy) v3Config(h func(w http.ResponseWriter, c v3ctx)) http.HandlerFunc {
-	return v3Media(func(w http.ResponseWriter, r *http.Request) {
-		c, e := p.clusterFor(r, bareNotFound)
-		if e != nil {
-			writeV3Error(w, e)
-			return
-		}
-		h(w, c)
-	})
+	return p.v3Missing(bareNotFound, h)
 }
 
 func bareNotFound(*http.Request, string) *apiError { return notFound() }
@@ -436,6 +490,86 @@ func (p *Proxy) listAllTopicsConfigs(w http.ResponseWriter, c v3ctx) {
 		}
 	}
 	writeV3(w, http.StatusOK, c.list("KafkaTopicConfigList", data, "topics", "-", "configs"))
+}
+
+func (p *Proxy) listBrokerConfigs(w http.ResponseWriter, c v3ctx) {
+	r := brokerConfigResource(c.r)
+	if r == nil {
+		writeV3Error(w, notFound())
+		return
+	}
+	entries, e := p.configsOf(c, *r)
+	if e != nil {
+		writeV3Error(w, e)
+		return
+	}
+	id, _ := strconv.Atoi(r.name)
+	data := make([]brokerConfigData, 0, len(entries))
+	for _, en := range entries {
+		data = append(data, c.brokerConfig(int32(id), en))
+	}
+	writeV3(w, http.StatusOK, c.list("KafkaBrokerConfigList", data, "brokers", r.name, "configs"))
+}
+
+func (p *Proxy) getBrokerConfig(w http.ResponseWriter, c v3ctx) {
+	r := brokerConfigResource(c.r)
+	if r == nil {
+		writeV3Error(w, notFound())
+		return
+	}
+	en, e := p.configNamed(c, *r)
+	if e != nil {
+		writeV3Error(w, e)
+		return
+	}
+	id, _ := strconv.Atoi(r.name)
+	writeV3(w, http.StatusOK, c.brokerConfig(int32(id), en))
+}
+
+// listAllBrokersConfigs handles GET …/brokers/-/configs: every broker's
+// configs, the brokers in the order of the HashMap BrokerConfigManagerImpl
+// collects them in (an Integer hashes to itself) and each broker's configs
+// in the order of the HashMap Admin's Config keeps them in.
+func (p *Proxy) listAllBrokersConfigs(w http.ResponseWriter, c v3ctx) {
+	var rs []configResource
+	for _, b := range c.meta.Brokers {
+		rs = append(rs, configResource{kmsg.ConfigResourceTypeBroker, strconv.Itoa(int(b.NodeID))})
+	}
+	all, e := p.describeConfigs(c, rs...)
+	if e != nil {
+		writeV3Error(w, e)
+		return
+	}
+	data := []brokerConfigData{}
+	for _, i := range javaHashMapOrder(len(rs), func(i int) int32 { return c.meta.Brokers[i].NodeID }) {
+		entries := all[i]
+		for _, j := range javaHashMapOrder(len(entries), func(j int) int32 { return javaStringHash(entries[j].Name) }) {
+			data = append(data, c.brokerConfig(c.meta.Brokers[i].NodeID, entries[j]))
+		}
+	}
+	writeV3(w, http.StatusOK, c.list("KafkaBrokerConfigList", data, "brokers", "-", "configs"))
+}
+
+func (p *Proxy) listClusterConfigs(w http.ResponseWriter, c v3ctx) {
+	entries, e := p.configsOf(c, *clusterConfigResource(c.r))
+	if e != nil {
+		writeV3Error(w, e)
+		return
+	}
+	data := make([]clusterConfigData, 0, len(entries))
+	for _, en := range entries {
+		data = append(data, c.clusterConfig(en))
+	}
+	writeV3(w, http.StatusOK, c.list("KafkaClusterConfigList", data, "broker-configs"))
+}
+
+func (p *Proxy) getClusterConfig(w http.ResponseWriter, c v3ctx) {
+	en, e := p.configNamed(c, *clusterConfigResource(c.r))
+	if e != nil {
+		writeV3Error(w, e)
+		return
+	}
+	writeV3(w, http.StatusOK, c.clusterConfig(en))
 }
 
 // javaHashMapOrder is the order a java.util.HashMap made with its default

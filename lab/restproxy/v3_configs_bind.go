@@ -117,11 +117,9 @@ func bindAlterBatch(raw json.RawMessage, into *alterBatch) *apiError {
 			// ImmutableList.copyOf(null): the JVM's helpful NullPointerException
 			return jacksonError(`Cannot construct instance of `+"`%s`"+`, problem: Cannot invoke "java.util.Collection.toArray()" because "elements" is null`, javaAlterData)
 		}
-		for i, en := range entries {
-			if en == nil {
-				return jacksonError("Cannot construct instance of `%s`, problem: at index %d", javaAlterData, i)
-			}
-			into.entries = append(into.entries, *en)
+		var e *apiError
+		if into.entries, e = immutableListCopy(entries, javaAlterData); e != nil {
+			return e
 		}
 		if len(unknown) > 0 {
 			return jacksonUnknown(configUnknown, unknown[0])

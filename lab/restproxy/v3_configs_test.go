@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // The v3 config resources, as kafka-rest v7.9.0 serves them
@@ -23,6 +25,26 @@ func (e *env) configAt(path string) map[string]any {
 	var m map[string]any
 	resp.json(e.t, &m)
 	return m
+}
+
+// configList GETs a config collection, checks its kind and self link, and
+// returns its data.
+func (e *env) configList(path, kind string) []map[string]any {
+	e.t.Helper()
+	resp := e.do(http.MethodGet, path, "", nil)
+	var list struct {
+		Kind     string `json:"kind"`
+		Metadata struct {
+			Self string  `json:"self"`
+			Next *string `json:"next"`
+		} `json:"metadata"`
+		Data []map[string]any `json:"data"`
+	}
+	resp.json(e.t, &list)
+	if resp.status != http.StatusOK || list.Kind != kind || list.Metadata.Self != e.server.URL+path || list.Metadata.Next != nil {
+		e.t.Fatalf("GET %s: %d %s", path, resp.status, resp.body)
+	}
+	return list.Data
 }
 
 // wantNoContent checks a write answered 204 with no body.
@@ -185,22 +207,10 @@ func TestV3AllTopicsConfigsListsEveryTopicsConfigs(t *testing.T) {
 		e.createTopic(name, 1)
 	}
 	id := e.clusterID()
-	resp := e.do(http.MethodGet, "/v3/clusters/"+id+"/topics/-/configs", "", nil)
-	var list struct {
-		Kind     string `json:"kind"`
-		Metadata struct {
-			Self string  `json:"self"`
-			Next *string `json:"next"`
-		} `json:"metadata"`
-		Data []map[string]any `json:"data"`
-	}
-	resp.json(t, &list)
-	if resp.status != 200 || list.Kind != "KafkaTopicConfigList" || list.Metadata.Self != e.server.URL+"/v3/clusters/"+id+"/topics/-/configs" {
-		t.Fatalf("all topics configs: %d %s", resp.status, resp.body)
-	}
+	data := e.configList("/v3/clusters/"+id+"/topics/-/configs", "KafkaTopicConfigList")
 	var order []string
 	last := map[string]string{}
-	for _, d := range list.Data {
+	for _, d := range data {
 		topic, name := d["topic_name"].(string), d["name"].(string)
 		if len(order) == 0 || order[len(order)-1] != topic {
 			order = append(order, topic)
@@ -219,4 +229,146 @@ func TestV3AllTopicsConfigsListsEveryTopicsConfigs(t *testing.T) {
 		t.Fatalf("topics in order %v", order)
 	}
 	e.wantError(e.do(http.MethodGet, "/v3/clusters/foobar/topics/-/configs", "", nil), 404, 404, "Cluster foobar cannot be found.")
+}
+
+// BrokerConfigsResourceIntegrationTest.listBrokerConfigs_existingBroker_returnsConfigs,
+// getBrokerConfig_existingConfig_returnsConfig and the *_nonExisting*
+// cases: a broker's configs sorted by name, each a KafkaBrokerConfig under
+// brokers/{id}/configs; an id that is not an int, a config the broker does
+// not describe and another cluster are bare 404s.
+func TestV3BrokerConfigsListAndGetTheBrokersConfigs(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	id := e.clusterID()
+	base := "/v3/clusters/" + id + "/brokers/0/configs"
+	data := e.configList(base, "KafkaBrokerConfigList")
+	for i, d := range data {
+		name := d["name"].(string)
+		if i > 0 && name < data[i-1]["name"].(string) {
+			t.Fatalf("%s listed after %s", name, data[i-1]["name"])
+		}
+		meta := d["metadata"].(map[string]any)
+		if d["kind"] != "KafkaBrokerConfig" || d["broker_id"] != float64(0) || d["cluster_id"] != id ||
+			meta["self"] != e.server.URL+base+"/"+name || meta["resource_name"] != "crn:///kafka="+id+"/broker=0/config="+name {
+			t.Fatalf("broker config %v", d)
+		}
+	}
+	resp := e.do(http.MethodGet, base+"/compression.type", "", nil)
+	want := `{"kind":"KafkaBrokerConfig","metadata":{"self":"` + e.server.URL + base + `/compression.type","resource_name":"crn:///kafka=` + id + `/broker=0/config=compression.type"},` +
+		`"cluster_id":"` + id + `","broker_id":0,"name":"compression.type","value":"producer","is_default":true,"is_read_only":false,"is_sensitive":false,"source":"DEFAULT_CONFIG","synonyms":`
+	// the synonyms are the broker's to give
+	if resp.status != 200 || !strings.HasPrefix(string(resp.body), want) {
+		t.Fatalf("broker config: %d %s\nwant %s", resp.status, resp.body, want)
+	}
+	e.wantError(e.do(http.MethodGet, base+"/foobar", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/"+id+"/brokers/foobar/configs", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/"+id+"/brokers/foobar/configs/compression.type", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/foobar/brokers/0/configs", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/foobar/brokers/0/configs/compression.type", "", nil), 404, 404, "HTTP 404 Not Found")
+	// Admin waits for a node the cluster does not have until its call
+	// times out (KafkaAdminClient's TimeoutException, retriable)
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/"+id+"/brokers/7/configs", "", nil), 500, 50003,
+		"Timed out waiting for a node assignment. Call: describeConfigs")
+}
+
+// BrokerConfigsResourceIntegrationTest.updateAndReset_existingConfig_returnsDefaultUpdatedAndDefaultAgain,
+// alterConfigBatch_withExistingConfig and the *_nonExistingConfig cases:
+// PUT, DELETE and configs:alter of a broker's config answer 204; a config
+// the broker does not describe is 404 (PUT and DELETE with the manager's
+// message, configs:alter bare); AlterBrokerConfigBatchAction does not read
+// validate_only.
+func TestV3BrokerConfigWritesUpdateAndResetTheBrokersConfig(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	id := e.clusterID()
+	base := "/v3/clusters/" + id + "/brokers/0/configs"
+	e.wantNoContent(e.do(http.MethodPut, base+"/compression.type", "application/json", []byte(`{"value":"gzip"}`)))
+	wantConfig(t, e.configAt(base+"/compression.type"), "gzip", "DYNAMIC_BROKER_CONFIG", false)
+	e.wantNoContent(e.do(http.MethodDelete, base+"/compression.type", "", nil))
+	wantConfig(t, e.configAt(base+"/compression.type"), "producer", "DEFAULT_CONFIG", true)
+
+	e.wantNoContent(e.do(http.MethodPost, base+":alter", "application/json", []byte(
+		`{"data":[{"name": "log.retention.ms","value":"1000"},{"name": "compression.type","value":"gzip"}],"validate_only":true}`)))
+	wantConfig(t, e.configAt(base+"/log.retention.ms"), "1000", "DYNAMIC_BROKER_CONFIG", false)
+	wantConfig(t, e.configAt(base+"/compression.type"), "gzip", "DYNAMIC_BROKER_CONFIG", false)
+
+	missing := "Config foobar cannot be found for BROKER 0 in cluster " + id + "."
+	e.wantError(e.do(http.MethodPut, base+"/foobar", "application/json", []byte(`{"value":"producer"}`)), 404, 404, missing)
+	e.wantError(e.do(http.MethodDelete, base+"/foobar", "", nil), 404, 404, missing)
+	e.wantError(e.do(http.MethodPost, base+":alter", "application/json", []byte(`{"data":[{"name":"foobar","value":"x"}]}`)), 404, 404, "HTTP 404 Not Found")
+	// the broker id is converted before the body is read
+	e.wantError(e.do(http.MethodPut, "/v3/clusters/"+id+"/brokers/foobar/configs/compression.type", "application/json",
+		[]byte(`{"data":{"attributes":{"value":"producer"}}}`)), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodPut, base+"/compression.type", "application/json", []byte(`{"data":{}}`)), 422, 422, "Unrecognized field: data")
+	e.wantError(e.do(http.MethodPut, "/v3/clusters/foobar/brokers/0/configs/compression.type", "application/json", []byte(`{"value":"producer"}`)),
+		404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodDelete, "/v3/clusters/foobar/brokers/0/configs/compression.type", "", nil), 404, 404, "HTTP 404 Not Found")
+}
+
+// ListAllBrokersConfigsAction: every broker's configs under
+// brokers/-/configs, each a KafkaBrokerConfig of its broker.
+func TestV3AllBrokersConfigsListsEveryBrokersConfigs(t *testing.T) {
+	e := newEnv(t, envOptions{broker: []kfake.Opt{kfake.NumBrokers(2)}})
+	id := e.clusterID()
+	data := e.configList("/v3/clusters/"+id+"/brokers/-/configs", "KafkaBrokerConfigList")
+	var brokers []float64
+	for _, d := range data {
+		b := d["broker_id"].(float64)
+		if len(brokers) == 0 || brokers[len(brokers)-1] != b {
+			brokers = append(brokers, b)
+		}
+		if d["kind"] != "KafkaBrokerConfig" {
+			t.Fatalf("config %v", d)
+		}
+	}
+	// an Integer key hashes to itself: brokers 0 and 1 in that order
+	if len(brokers) != 2 || brokers[0] != 0 || brokers[1] != 1 {
+		t.Fatalf("brokers in order %v", brokers)
+	}
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/foobar/brokers/-/configs", "", nil), 404, 404, "Cluster foobar cannot be found.")
+}
+
+// ClusterConfigsResourceIntegrationTest: the cluster-wide broker defaults
+// (Admin's BROKER resource ""), KafkaClusterConfig of config_type BROKER
+// under broker-configs; a PUT or configs:alter writes without checking the
+// config exists (upsertClusterConfig, unsafeAlterConfigs), and there a
+// cluster other than the broker's is the manager's "Cluster %s cannot be
+// found."; a broker shows the default it inherits.
+func TestV3ClusterBrokerConfigsWriteTheClusterWideDefaults(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	id := e.clusterID()
+	base := "/v3/clusters/" + id + "/broker-configs"
+	e.wantNoContent(e.do(http.MethodPut, base+"/compression.type", "application/json", []byte(`{"value":"gzip"}`)))
+	got := e.configAt(base + "/compression.type")
+	meta := got["metadata"].(map[string]any)
+	if got["kind"] != "KafkaClusterConfig" || got["config_type"] != "BROKER" || got["cluster_id"] != id || got["value"] != "gzip" ||
+		meta["self"] != e.server.URL+base+"/compression.type" || meta["resource_name"] != "crn:///kafka="+id+"/broker-config=compression.type" {
+		t.Fatalf("cluster config %v", got)
+	}
+	if v := e.configAt("/v3/clusters/" + id + "/brokers/0/configs/compression.type")["value"]; v != "gzip" {
+		t.Fatalf("broker 0 compression.type %v after the cluster default was set", v)
+	}
+	listed := false
+	for _, d := range e.configList(base, "KafkaClusterConfigList") {
+		listed = listed || d["name"] == "compression.type" && d["value"] == "gzip" && d["kind"] == "KafkaClusterConfig"
+	}
+	if !listed {
+		t.Fatalf("broker-configs does not list compression.type=gzip")
+	}
+
+	e.wantNoContent(e.do(http.MethodDelete, base+"/compression.type", "", nil))
+	if v := e.configAt("/v3/clusters/" + id + "/brokers/0/configs/compression.type")["value"]; v != "producer" {
+		t.Fatalf("broker 0 compression.type %v after the cluster default was reset", v)
+	}
+	e.wantNoContent(e.do(http.MethodPost, base+":alter", "application/json", []byte(`{"data":[{"name":"compression.type","value":"lz4"}]}`)))
+	if v := e.configAt("/v3/clusters/" + id + "/brokers/0/configs/compression.type")["value"]; v != "lz4" {
+		t.Fatalf("broker 0 compression.type %v after configs:alter", v)
+	}
+
+	e.wantError(e.do(http.MethodDelete, base+"/foobar", "", nil), 404, 404, "Config foobar cannot be found for BROKER  in cluster "+id+".")
+	e.wantError(e.do(http.MethodGet, base+"/foobar", "", nil), 404, 404, "HTTP 404 Not Found")
+	other := "/v3/clusters/foobar/broker-configs"
+	e.wantError(e.do(http.MethodGet, other, "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodGet, other+"/compression.type", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodDelete, other+"/compression.type", "", nil), 404, 404, "HTTP 404 Not Found")
+	e.wantError(e.do(http.MethodPut, other+"/compression.type", "application/json", []byte(`{"value":"gzip"}`)), 404, 404, "Cluster foobar cannot be found.")
+	e.wantError(e.do(http.MethodPost, other+":alter", "application/json", []byte(`{"data":[]}`)), 404, 404, "Cluster foobar cannot be found.")
 }

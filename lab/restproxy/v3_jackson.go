@@ -354,6 +354,20 @@ func bindList[T any](raw json.RawMessage, javaType string, bind func(json.RawMes
 	return out, nil
 }
 
+// immutableListCopy is ImmutableList.copyOf of the list a creator of
+// javaType is given: a null element is its NullPointerException "at index
+// i", which Jackson reports as the creator's problem.
+func immutableListCopy[T any](list []*T, javaType string) ([]T, *apiError) {
+	out := make([]T, 0, len(list))
+	for i, v := range list {
+		if v == nil {
+			return nil, jacksonError("Cannot construct instance of `%s`, problem: at index %d", javaType, i)
+		}
+		out = append(out, *v)
+	}
+	return out, nil
+}
+
 // beanMembers reads the members of the JSON object a BeanDeserializer
 // binds into javaType; anything but an object is refused as Jackson
 // refuses a scalar or an array for a bean.
