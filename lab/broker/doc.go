@@ -26,6 +26,15 @@
 //     __transaction_state as internal topics with 50 partitions and never
 //     auto-creates an internal topic or one with a name Kafka refuses
 //     (lab/topicname); CreateTopics refuses such names per topic.
+//   - adminerrors.go, topicconfigs.go: CreateTopics, DeleteTopics and
+//     CreatePartitions refuse each topic with the code and message Kafka
+//     3.9's KRaft controller answers, where kfake answers without one or
+//     not at all: a topic that exists, invalid partition counts or
+//     replication factors (more replicas than the one broker), manual
+//     assignments, a name given twice, an unknown topic, partitions not
+//     increased, and topic configs: unknown names, null values, and values
+//     LogConfig's ConfigDef refuses ("Invalid value soon for configuration
+//     retention.ms: Not a number of type LONG"), checked before the counts.
 //   - logfiles.go: CreateTopics makes each created partition's log
 //     directory and empty first segment before it answers, as Kafka makes a
 //     partition's log when the partition is created; kfake would make them

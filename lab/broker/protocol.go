@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kbin"
@@ -86,7 +87,7 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 20, 33, 44: // DeleteTopics, AlterConfigs, IncrementalAlterConfigs
 		return true
-	case 37: // CreatePartitions: the controller's record bound (recordbound.go)
+	case 37: // CreatePartitions: refusals (adminerrors.go), the controller's record bound (recordbound.go)
 		return true
 	case 32: // DescribeConfigs
 		return p.cleanerBackoff != ""
@@ -210,13 +211,11 @@ func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error
 	case *kmsg.DeleteRecordsRequest:
 		return b, p.recordDeletions(req), nil
 	case *kmsg.DeleteTopicsRequest:
-		return b, p.forgetCodecsAfter(p.forgetStartsAfter(req)), nil
+		return b, p.forgetCodecsAfter(chainFixes(p.forgetStartsAfter(req), fixDeleteTopicsMessages(req.Version))), nil
 	case *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
 		return b, p.forgetCodecsAfter(nil), nil
 	case *kmsg.CreatePartitionsRequest:
-		if changed, fix := p.boundCreatePartitions(req); changed {
-			return appendRequest(h, req), fix, nil
-		}
+		return p.rewriteCreatePartitions(b, h, req)
 	}
 	return b, nil, nil
 }
@@ -391,46 +390,68 @@ func internalTopicMetadata(name string, partitions, node int32) kmsg.MetadataRes
 	return t
 }
 
-// rewriteCreateTopics refuses, per topic, names Kafka refuses
-// (INVALID_TOPIC_EXCEPTION with Topic.validate's message, as
-// ReplicationControlManager.validateNewTopicNames answers in 3.9) and the
-// internal topics, which already exist (TOPIC_ALREADY_EXISTS), refuses
-// the whole request when it asks for more records than the KRaft
-// controller writes at once (recordbound.go), and lets kfake create the
-// rest.
+// rewriteCreateTopics answers, per topic, what Kafka 3.9 refuses and
+// kfake would not, or would without Kafka's message (adminerrors.go):
+// names Kafka refuses (INVALID_TOPIC_EXCEPTION with Topic.validate's
+// message, as ReplicationControlManager.validateNewTopicNames answers),
+// the internal topics, which already exist, topics whose configs,
+// assignment or counts the controller refuses, and a name given twice
+// (INVALID_REQUEST "Duplicate topic name.", ControllerApis.createTopics).
+// It refuses the whole request when it asks for more records than the
+// KRaft controller writes at once (recordbound.go), and lets kfake create
+// the rest. The answer lists the topics in the request's order, then the
+// duplicates, then __cluster_metadata, as ControllerApis adds them.
 func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsRequest) ([]byte, func([]byte) ([]byte, error), error) {
-	type refusal struct {
-		name string
-		code int16
-		msg  string
-	}
 	names := make([]string, len(req.Topics))
+	times := make(map[string]int, len(req.Topics))
 	for i, t := range req.Topics {
 		names[i] = t.Topic
+		times[t.Topic]++
 	}
-	var refused []refusal
+	refused := map[string]topicRefusal{}
+	var order, duplicates, checked []string
+	var metadataTopic bool
 	kept := req.Topics[:0]
 	for _, t := range req.Topics {
+		switch {
+		case times[t.Topic] > 1:
+			if !slices.Contains(duplicates, t.Topic) {
+				duplicates = append(duplicates, t.Topic)
+			}
+			continue
+		case t.Topic == topicname.ClusterMetadata:
+			metadataTopic = true
+			continue
+		}
+		order = append(order, t.Topic)
 		if err := topicname.Validate(t.Topic); err != nil {
-			refused = append(refused, refusal{t.Topic, kerr.InvalidTopicException.Code, err.Error()})
+			refused[t.Topic] = refuse(kerr.InvalidTopicException.Code, err.Error())
 			continue
 		}
 		if isListedInternal(t.Topic) {
-			refused = append(refused, refusal{t.Topic, kerr.TopicAlreadyExists.Code, fmt.Sprintf("Topic '%s' already exists.", t.Topic)})
+			refused[t.Topic] = topicExists(t.Topic)
 			continue
 		}
-		if t.Topic == topicname.ClusterMetadata {
-			refused = append(refused, refusal{t.Topic, kerr.InvalidRequest.Code, fmt.Sprintf("Creation of internal topic %s is prohibited.", t.Topic)})
+		if r := createTopicRefusal(t); r.code != 0 {
+			refused[t.Topic] = r
+			checked = append(checked, t.Topic)
 			continue
 		}
 		kept = append(kept, t)
 	}
+	// An existing topic is answered so before its configs or counts are
+	// looked at.
+	if len(checked) > 0 {
+		existing := p.partitionCounts(checked)
+		for _, name := range checked {
+			if _, ok := existing[name]; ok {
+				refused[name] = topicExists(name)
+			}
+		}
+	}
 	if p.createTopicsRecords(kept) > maxRecordsPerUserOp {
 		req.Topics = nil // nothing is created (recordbound.go)
 		return appendRequest(h, req), refuseExcessiveCreateTopics(req.Version, names), nil
-	}
-	if len(refused) == 0 {
-		return appendRequest(h, req), nil, nil
 	}
 	req.Topics = kept
 	return appendRequest(h, req), func(body []byte) ([]byte, error) {
@@ -439,12 +460,32 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 			return nil, err
 		}
 		resp := kresp.(*kmsg.CreateTopicsResponse)
-		for _, r := range refused {
+		answered := make(map[string]kmsg.CreateTopicsResponseTopic, len(resp.Topics))
+		for _, t := range resp.Topics {
+			if t.ErrorCode == kerr.TopicAlreadyExists.Code && t.ErrorMessage == nil {
+				t.ErrorMessage = topicExists(t.Topic).msg
+			}
+			answered[t.Topic] = t
+		}
+		answer := func(name string, r topicRefusal) {
 			t := kmsg.NewCreateTopicsResponseTopic()
-			t.Topic = r.name
-			t.ErrorCode = r.code
-			t.ErrorMessage = kmsg.StringPtr(r.msg)
+			t.Topic, t.ErrorCode, t.ErrorMessage = name, r.code, r.msg
 			resp.Topics = append(resp.Topics, t)
+		}
+		resp.Topics = resp.Topics[:0]
+		for _, name := range order {
+			if r, ok := refused[name]; ok {
+				answer(name, r)
+			} else if t, ok := answered[name]; ok {
+				resp.Topics = append(resp.Topics, t)
+			}
+		}
+		for _, name := range duplicates {
+			answer(name, refuse(kerr.InvalidRequest.Code, "Duplicate topic name."))
+		}
+		if metadataTopic {
+			answer(topicname.ClusterMetadata, refuse(kerr.InvalidRequest.Code,
+				fmt.Sprintf("Creation of internal topic %s is prohibited.", topicname.ClusterMetadata)))
 		}
 		return appendResponse(resp), nil
 	}, nil

@@ -43,3 +43,36 @@ func TestConfluentKafkaPythonListsProducesAndConsumes(t *testing.T) {
 		}
 	}
 }
+
+// TestConfluentKafkaPythonShowsKafkasCreateTopicsMessages: librdkafka
+// shows the broker's error message where there is one, and its own
+// description of the code ("Broker: Topic already exists") where there is
+// none; Kafka 3.9 sends one for each refusal (adminerrors.go).
+func TestConfluentKafkaPythonShowsKafkasCreateTopicsMessages(t *testing.T) {
+	python := testtools.Python(t, "confluent_kafka")
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "py-exists", "a")
+	out, err := exec.CommandContext(ctx, python, "testdata/python/admin_errors.py", b.Addrs()[0], "py-exists").Output()
+	if err != nil {
+		var stderr string
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
+	}
+	var got map[string]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	want := map[string]string{
+		"py-exists":         "Topic 'py-exists' already exists.",
+		"py-three-replicas": "Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.",
+		"py-bad-config":     "Invalid value soon for configuration retention.ms: Not a number of type LONG",
+	}
+	for name, msg := range want {
+		if got[name] != msg {
+			t.Errorf("librdkafka reports %s: %q, want %q", name, got[name], msg)
+		}
+	}
+}

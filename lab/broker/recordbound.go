@@ -117,24 +117,16 @@ func refuseExcessiveCreateTopics(version int16, names []string) func([]byte) ([]
 
 // boundCreatePartitions trims a CreatePartitions request to the records
 // the controller commits: the topic whose new partitions pass the bound
-// keeps as many as fit, later ones that add partitions none. It reports
-// whether it changed the request, and the fix that answers the trimmed
-// topics UNKNOWN_SERVER_ERROR in the request's order.
-func (p *protocol) boundCreatePartitions(req *kmsg.CreatePartitionsRequest) (bool, func([]byte) ([]byte, error)) {
+// keeps as many as fit, later ones that add partitions none. counts are
+// the topics' partition counts. It returns the trimmed topics, which are
+// answered UNKNOWN_SERVER_ERROR.
+func boundCreatePartitions(req *kmsg.CreatePartitionsRequest, counts map[string]int32) map[string]bool {
 	total := 0
 	for _, t := range req.Topics {
 		total += int(t.Count)
 	}
-	if total <= maxRecordsPerUserOp {
-		return false, nil // no topic can add more partitions than it asks for
-	}
-	names := make([]string, len(req.Topics))
-	for i, t := range req.Topics {
-		names[i] = t.Topic
-	}
-	counts := p.partitionCounts(names)
-	if counts == nil {
-		return false, nil
+	if total <= maxRecordsPerUserOp || counts == nil {
+		return nil // no topic can add more partitions than it asks for
 	}
 	left := maxRecordsPerUserOp
 	failed := map[string]bool{}
@@ -162,29 +154,5 @@ func (p *protocol) boundCreatePartitions(req *kmsg.CreatePartitionsRequest) (boo
 		}
 	}
 	req.Topics = kept
-	version := req.Version
-	return true, func(body []byte) ([]byte, error) {
-		kresp, err := parseResponse(37, version, body)
-		if err != nil {
-			return nil, err
-		}
-		resp := kresp.(*kmsg.CreatePartitionsResponse)
-		byName := map[string]kmsg.CreatePartitionsResponseTopic{}
-		for _, t := range resp.Topics {
-			byName[t.Topic] = t
-		}
-		resp.Topics = resp.Topics[:0]
-		for _, name := range names {
-			t, ok := byName[name]
-			if !ok {
-				t = kmsg.NewCreatePartitionsResponseTopic()
-				t.Topic = name
-			}
-			if failed[name] {
-				t.ErrorCode, t.ErrorMessage = kerr.UnknownServerError.Code, nil
-			}
-			resp.Topics = append(resp.Topics, t)
-		}
-		return appendResponse(resp), nil
-	}
+	return failed
 }

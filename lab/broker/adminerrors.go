@@ -1,0 +1,227 @@
+package broker
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// The admin requests' refusals, per topic, with Kafka 3.9's KRaft
+// controller's codes and messages (apache/kafka 3.9
+// metadata/src/main/java/org/apache/kafka/controller/ReplicationControlManager.java,
+// core/src/main/scala/kafka/server/ControllerApis.scala). kfake answers
+// most of these codes without a message, some not at all, and checks no
+// topic config.
+
+// brokerNode is the node ID kfake gives the one broker it runs.
+const brokerNode = 0
+
+// brokerCount is how many brokers the cluster registers.
+const brokerCount = 1
+
+// topicRefusal is a topic's error in an admin response.
+type topicRefusal struct {
+	code int16
+	msg  *string
+}
+
+func refuse(code int16, msg string) topicRefusal { return topicRefusal{code, &msg} }
+
+// topicExists is TOPIC_ALREADY_EXISTS as ReplicationControlManager
+// .createTopics answers it.
+func topicExists(name string) topicRefusal {
+	return refuse(kerr.TopicAlreadyExists.Code, fmt.Sprintf("Topic '%s' already exists.", name))
+}
+
+// createTopicRefusal is what the controller answers for a topic it does
+// not hold, after its name passed: its configs are checked first
+// (computeConfigChanges, then ConfigurationControlManager's validation),
+// then its assignment or counts (createTopic). The zero refusal lets it be
+// created.
+func createTopicRefusal(t kmsg.CreateTopicsRequestTopic) topicRefusal {
+	if msg := validateTopicConfigs(t.Configs, nil); msg != "" {
+		return refuse(kerr.InvalidConfig.Code, msg)
+	}
+	if len(t.ReplicaAssignment) > 0 {
+		return assignmentRefusal(t)
+	}
+	switch {
+	case t.ReplicationFactor < -1 || t.ReplicationFactor == 0:
+		return refuse(kerr.InvalidReplicationFactor.Code, "Replication factor must be larger than 0, or -1 to use the default value.")
+	case t.NumPartitions < -1 || t.NumPartitions == 0:
+		return refuse(kerr.InvalidPartitions.Code, "Number of partitions was set to an invalid non-positive value.")
+	case t.ReplicationFactor > brokerCount:
+		// StripedReplicaPlacer.throwInvalidReplicationFactorIfTooFewBrokers
+		return refuse(kerr.InvalidReplicationFactor.Code, fmt.Sprintf(
+			"Unable to replicate the partition %d time(s): The target replication factor of %d cannot be reached because only %d broker(s) are registered.",
+			t.ReplicationFactor, t.ReplicationFactor, brokerCount))
+	}
+	return topicRefusal{}
+}
+
+// assignmentRefusal checks a manual partition assignment as createTopic
+// and validateManualPartitionAssignment do.
+func assignmentRefusal(t kmsg.CreateTopicsRequestTopic) topicRefusal {
+	if t.ReplicationFactor != -1 {
+		return refuse(kerr.InvalidRequest.Code, "A manual partition assignment was specified, but replication factor was not set to -1.")
+	}
+	if t.NumPartitions != -1 {
+		return refuse(kerr.InvalidRequest.Code, "A manual partition assignment was specified, but numPartitions was not set to -1.")
+	}
+	seen := map[int32]bool{}
+	replicas := -1
+	for _, a := range t.ReplicaAssignment {
+		if seen[a.Partition] {
+			return refuse(kerr.InvalidReplicaAssignment.Code, fmt.Sprintf("Found multiple manual partition assignments for partition %d", a.Partition))
+		}
+		if r := replicaListRefusal(a.Replicas, replicas); r.code != 0 {
+			return r
+		}
+		replicas = len(a.Replicas)
+		seen[a.Partition] = true
+	}
+	for i := range int32(len(seen)) {
+		if !seen[i] {
+			return refuse(kerr.InvalidReplicaAssignment.Code, "partitions should be a consecutive 0-based integer sequence")
+		}
+	}
+	return topicRefusal{}
+}
+
+// replicaListRefusal is validateManualPartitionAssignment for one
+// partition's replicas; want is the replica count of the partitions before
+// it, -1 for none.
+func replicaListRefusal(replicas []int32, want int) topicRefusal {
+	if len(replicas) == 0 {
+		return refuse(kerr.InvalidReplicaAssignment.Code, "The manual partition assignment includes an empty replica list.")
+	}
+	sorted := slices.Clone(replicas)
+	slices.Sort(sorted)
+	for i, id := range sorted {
+		if id != brokerNode {
+			return refuse(kerr.InvalidReplicaAssignment.Code, fmt.Sprintf(
+				"The manual partition assignment includes broker %d, but no such broker is registered.", id))
+		}
+		if i > 0 && sorted[i-1] == id {
+			return refuse(kerr.InvalidReplicaAssignment.Code, fmt.Sprintf(
+				"The manual partition assignment includes the broker %d more than once.", id))
+		}
+	}
+	if want >= 0 && len(sorted) != want {
+		return refuse(kerr.InvalidReplicaAssignment.Code, fmt.Sprintf(
+			"The manual partition assignment includes a partition with %d replica(s), but this is not consistent with previous partitions, which have %d replica(s).",
+			len(sorted), want))
+	}
+	return topicRefusal{}
+}
+
+// fixDeleteTopicsMessages gives kfake's unknown-topic answers to
+// DeleteTopics Kafka's messages: ControllerApis.deleteTopics answers an
+// unknown name new ApiError(UNKNOWN_TOPIC_OR_PARTITION) and an unknown ID
+// new ApiError(UNKNOWN_TOPIC_ID), each with its code's message, and the
+// latter without a name.
+func fixDeleteTopicsMessages(version int16) func([]byte) ([]byte, error) {
+	return func(body []byte) ([]byte, error) {
+		kresp, err := parseResponse(20, version, body)
+		if err != nil {
+			return nil, err
+		}
+		resp := kresp.(*kmsg.DeleteTopicsResponse)
+		changed := false
+		for i := range resp.Topics {
+			t := &resp.Topics[i]
+			if t.ErrorMessage != nil {
+				continue
+			}
+			switch t.ErrorCode {
+			case kerr.UnknownTopicOrPartition.Code:
+				t.ErrorMessage = kmsg.StringPtr(kerr.UnknownTopicOrPartition.Description)
+				changed = true
+			case kerr.UnknownTopicID.Code:
+				t.ErrorMessage = kmsg.StringPtr(kerr.UnknownTopicID.Description)
+				t.Topic = nil
+				changed = true
+			}
+		}
+		if !changed || version < 5 { // ErrorMessage is v5+
+			return body, nil
+		}
+		return appendResponse(resp), nil
+	}
+}
+
+// createPartitionsRefusal is what ReplicationControlManager
+// .createPartitions answers for a topic with current partitions before
+// it adds any: no increase, or a manual assignment of another count.
+func createPartitionsRefusal(t kmsg.CreatePartitionsRequestTopic, current int32) topicRefusal {
+	switch {
+	case t.Count == current:
+		return refuse(kerr.InvalidPartitions.Code, fmt.Sprintf("Topic already has %d partition(s).", current))
+	case t.Count < current:
+		return refuse(kerr.InvalidPartitions.Code, fmt.Sprintf(
+			"The topic %s currently has %d partition(s); %d would not be an increase.", t.Topic, current, t.Count))
+	case t.Assignment != nil && int32(len(t.Assignment)) != t.Count-current:
+		return refuse(kerr.InvalidReplicaAssignment.Code, fmt.Sprintf(
+			"Attempted to add %d additional partition(s), but only %d assignment(s) were specified.", t.Count-current, len(t.Assignment)))
+	}
+	return topicRefusal{}
+}
+
+// rewriteCreatePartitions answers the topics the controller refuses before
+// it adds a partition (createPartitionsRefusal) and those past its record
+// bound (boundCreatePartitions), and lets kfake add the rest; the answer
+// keeps the request's order. It asks the cluster for the topics'
+// partition counts first; when it cannot, kfake answers every topic.
+func (p *protocol) rewriteCreatePartitions(b []byte, h reqHeader, req *kmsg.CreatePartitionsRequest) ([]byte, func([]byte) ([]byte, error), error) {
+	names := make([]string, len(req.Topics))
+	for i, t := range req.Topics {
+		names[i] = t.Topic
+	}
+	counts := p.partitionCounts(names)
+	refused := map[string]topicRefusal{}
+	kept := req.Topics[:0]
+	for _, t := range req.Topics {
+		if current, ok := counts[t.Topic]; ok {
+			if r := createPartitionsRefusal(t, current); r.code != 0 {
+				refused[t.Topic] = r
+				continue
+			}
+		}
+		kept = append(kept, t)
+	}
+	req.Topics = kept
+	failed := boundCreatePartitions(req, counts)
+	if len(refused) == 0 && len(failed) == 0 {
+		return b, nil, nil
+	}
+	version := req.Version
+	return appendRequest(h, req), func(body []byte) ([]byte, error) {
+		kresp, err := parseResponse(37, version, body)
+		if err != nil {
+			return nil, err
+		}
+		resp := kresp.(*kmsg.CreatePartitionsResponse)
+		byName := map[string]kmsg.CreatePartitionsResponseTopic{}
+		for _, t := range resp.Topics {
+			byName[t.Topic] = t
+		}
+		resp.Topics = resp.Topics[:0]
+		for _, name := range names {
+			t, ok := byName[name]
+			if !ok {
+				t = kmsg.NewCreatePartitionsResponseTopic()
+				t.Topic = name
+			}
+			if r, ok := refused[name]; ok {
+				t.ErrorCode, t.ErrorMessage = r.code, r.msg
+			}
+			if failed[name] {
+				t.ErrorCode, t.ErrorMessage = kerr.UnknownServerError.Code, nil
+			}
+			resp.Topics = append(resp.Topics, t)
+		}
+		return appendResponse(resp), nil
+	}, nil
+}

@@ -1,0 +1,182 @@
+package broker
+
+import (
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// Expectations from apache/kafka 3.9.0:
+// metadata/src/main/java/org/apache/kafka/controller/ReplicationControlManager.java
+// (createTopics, createTopic, computeConfigChanges, createPartitions),
+// metadata/.../placement/StripedReplicaPlacer.java
+// (throwInvalidReplicationFactorIfTooFewBrokers),
+// core/src/main/scala/kafka/server/ControllerConfigurationValidator.scala,
+// storage/.../log/LogConfig.java (validateNames, validateValues, the topic
+// ConfigDef, validateRemoteStorageOnlyIfSystemEnabled) and
+// clients/.../config/ConfigDef.java (parseType, Range, ValidString) with
+// ConfigException's "Invalid value V for configuration N: M".
+
+func withConfigs(ct kmsg.CreateTopicsRequestTopic, kv ...*string) kmsg.CreateTopicsRequestTopic {
+	for i := 0; i+1 < len(kv); i += 2 {
+		c := kmsg.NewCreateTopicsRequestTopicConfig()
+		c.Name = *kv[i]
+		c.Value = kv[i+1]
+		ct.Configs = append(ct.Configs, c)
+	}
+	return ct
+}
+
+func s(v string) *string { return &v }
+
+func TestCreateTopicsRefusesEachTopicWithKafkasCodeAndMessage(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "exists", "a")
+
+	rf := func(ct kmsg.CreateTopicsRequestTopic, n int16) kmsg.CreateTopicsRequestTopic {
+		ct.ReplicationFactor = n
+		return ct
+	}
+	cases := []struct {
+		name  string
+		topic kmsg.CreateTopicsRequestTopic
+		code  int16
+		msg   string
+	}{
+		{"existing topic", newTopic("exists", 1), kerr.TopicAlreadyExists.Code, "Topic 'exists' already exists."},
+		{"existing topic with an unknown config", withConfigs(newTopic("exists", 0), s("no.such"), s("1")),
+			kerr.TopicAlreadyExists.Code, "Topic 'exists' already exists."},
+		{"zero partitions", newTopic("p0", 0), kerr.InvalidPartitions.Code,
+			"Number of partitions was set to an invalid non-positive value."},
+		{"negative partitions", newTopic("pneg", -5), kerr.InvalidPartitions.Code,
+			"Number of partitions was set to an invalid non-positive value."},
+		{"zero replication factor", rf(newTopic("rf0", 1), 0), kerr.InvalidReplicationFactor.Code,
+			"Replication factor must be larger than 0, or -1 to use the default value."},
+		{"more replicas than brokers", rf(newTopic("rf3", 1), 3), kerr.InvalidReplicationFactor.Code,
+			"Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered."},
+		{"unknown config", withConfigs(newTopic("cfg-unknown", 1), s("no.such.config"), s("1")), kerr.InvalidConfig.Code,
+			"Unknown topic config name: no.such.config"},
+		{"null config value", withConfigs(newTopic("cfg-null", 1), s("retention.ms"), nil), kerr.InvalidConfig.Code,
+			"Null value not supported for topic configs: retention.ms"},
+		{"long not a number", withConfigs(newTopic("cfg-long", 1), s("retention.ms"), s("abc")), kerr.InvalidConfig.Code,
+			"Invalid value abc for configuration retention.ms: Not a number of type LONG"},
+		{"int below its floor", withConfigs(newTopic("cfg-int", 1), s("min.insync.replicas"), s("0")), kerr.InvalidConfig.Code,
+			"Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"},
+		{"double above its ceiling", withConfigs(newTopic("cfg-double", 1), s("min.cleanable.dirty.ratio"), s("1.5")), kerr.InvalidConfig.Code,
+			"Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1"},
+		{"list entry not allowed", withConfigs(newTopic("cfg-list", 1), s("cleanup.policy"), s("compact,compacted")), kerr.InvalidConfig.Code,
+			"Invalid value compacted for configuration cleanup.policy: String must be one of: compact, delete"},
+		{"string not allowed", withConfigs(newTopic("cfg-string", 1), s("compression.type"), s("brotli")), kerr.InvalidConfig.Code,
+			"Invalid value brotli for configuration compression.type: String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"},
+		{"boolean", withConfigs(newTopic("cfg-bool", 1), s("unclean.leader.election.enable"), s("yes")), kerr.InvalidConfig.Code,
+			"Invalid value yes for configuration unclean.leader.election.enable: Expected value to be either true or false"},
+		{"gzip level", withConfigs(newTopic("cfg-gzip", 1), s("compression.gzip.level"), s("10")), kerr.InvalidConfig.Code,
+			"Invalid value 10 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1"},
+		{"compaction lags crossed", withConfigs(newTopic("cfg-lags", 1), s("min.compaction.lag.ms"), s("10"), s("max.compaction.lag.ms"), s("5")),
+			kerr.InvalidConfig.Code, "conflict topic config setting min.compaction.lag.ms (10) > max.compaction.lag.ms (5)"},
+		{"tiered storage", withConfigs(newTopic("cfg-remote", 1), s("remote.storage.enable"), s("true")), kerr.InvalidConfig.Code,
+			"Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage."},
+		{"config checked before partitions", withConfigs(newTopic("cfg-first", 0), s("segment.bytes"), s("1")), kerr.InvalidConfig.Code,
+			"Invalid value 1 for configuration segment.bytes: Value must be at least 14"},
+	}
+	for _, validateOnly := range []bool{true, false} {
+		for _, c := range cases {
+			got := createTopicsRaw(t, b, 7, validateOnly, c.topic)
+			msg := ""
+			if got.ErrorMessage != nil {
+				msg = *got.ErrorMessage
+			}
+			if got.Topic != c.topic.Topic || got.ErrorCode != c.code || msg != c.msg {
+				t.Errorf("%s (validateOnly=%v): %s answered %s %q, want %s %q", c.name, validateOnly, got.Topic,
+					kerr.ErrorForCode(got.ErrorCode), msg, kerr.ErrorForCode(c.code), c.msg)
+			}
+		}
+	}
+	resp := dialRaw(t, b).roundTrip(metadataRequest(12, false)).(*kmsg.MetadataResponse)
+	for _, c := range cases[2:] {
+		if tp := metadataTopic(t, resp, c.topic.Topic); tp != nil {
+			t.Errorf("%s: topic %s was created", c.name, c.topic.Topic)
+		}
+	}
+}
+
+// A refused topic leaves the others of its request to be created, each
+// answered in the request's order.
+func TestCreateTopicsRefusesOneTopicAndCreatesTheNext(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	req := kmsg.NewPtrCreateTopicsRequest()
+	req.Version = 7
+	req.TimeoutMillis = 5000
+	req.Topics = []kmsg.CreateTopicsRequestTopic{
+		withConfigs(newTopic("bad-cfg", 1), s("retention.ms"), s("soon")),
+		withConfigs(newTopic("good", 2), s("retention.ms"), s(" 1000 ")),
+	}
+	resp := dialRaw(t, b).roundTrip(req).(*kmsg.CreateTopicsResponse)
+	if len(resp.Topics) != 2 || resp.Topics[0].Topic != "bad-cfg" || resp.Topics[0].ErrorCode != kerr.InvalidConfig.Code ||
+		resp.Topics[1].Topic != "good" || resp.Topics[1].ErrorCode != 0 || resp.Topics[1].NumPartitions != 2 {
+		t.Fatalf("CreateTopics answered %+v, want bad-cfg INVALID_CONFIG then good created with 2 partitions", resp.Topics)
+	}
+}
+
+func TestDeleteTopicsOfAnUnknownTopicAnswersKafkasMessage(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	req := kmsg.NewPtrDeleteTopicsRequest()
+	req.Version = 6
+	req.TimeoutMillis = 5000
+	dt := kmsg.NewDeleteTopicsRequestTopic()
+	dt.Topic = s("never-made")
+	req.Topics = append(req.Topics, dt)
+	resp := dialRaw(t, b).roundTrip(req).(*kmsg.DeleteTopicsResponse)
+	// ControllerApis.deleteTopics: findTopicIds answers new
+	// ApiError(UNKNOWN_TOPIC_OR_PARTITION), whose message is the code's own.
+	if len(resp.Topics) != 1 || resp.Topics[0].ErrorCode != kerr.UnknownTopicOrPartition.Code ||
+		resp.Topics[0].ErrorMessage == nil || *resp.Topics[0].ErrorMessage != "This server does not host this topic-partition." {
+		t.Fatalf("DeleteTopics answered %+v, want UNKNOWN_TOPIC_OR_PARTITION with Kafka's message", resp.Topics)
+	}
+}
+
+func TestCreatePartitionsRefusesNoIncreaseWithKafkasMessage(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	if got := createTopicsRaw(t, b, 7, false, newTopic("three", 3)); got.ErrorCode != 0 {
+		t.Fatalf("create: %s", kerr.ErrorForCode(got.ErrorCode))
+	}
+	cases := []struct {
+		topic string
+		count int32
+		code  int16
+		msg   *string
+	}{
+		{"three", 3, kerr.InvalidPartitions.Code, s("Topic already has 3 partition(s).")},
+		{"three", 2, kerr.InvalidPartitions.Code, s("The topic three currently has 3 partition(s); 2 would not be an increase.")},
+		{"missing", 4, kerr.UnknownTopicOrPartition.Code, nil},
+	}
+	for _, c := range cases {
+		req := kmsg.NewPtrCreatePartitionsRequest()
+		req.Version = 3
+		req.TimeoutMillis = 5000
+		ct := kmsg.NewCreatePartitionsRequestTopic()
+		ct.Topic, ct.Count = c.topic, c.count
+		req.Topics = append(req.Topics, ct)
+		resp := dialRaw(t, b).roundTrip(req).(*kmsg.CreatePartitionsResponse)
+		if len(resp.Topics) != 1 {
+			t.Fatalf("%s to %d: %d topics answered", c.topic, c.count, len(resp.Topics))
+		}
+		got := resp.Topics[0]
+		if got.ErrorCode != c.code || (got.ErrorMessage == nil) != (c.msg == nil) || (c.msg != nil && *got.ErrorMessage != *c.msg) {
+			t.Errorf("%s to %d partitions: %s %v, want %s %v", c.topic, c.count,
+				kerr.ErrorForCode(got.ErrorCode), deref(got.ErrorMessage), kerr.ErrorForCode(c.code), deref(c.msg))
+		}
+	}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return "<null>"
+	}
+	return *p
+}
