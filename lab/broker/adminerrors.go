@@ -6,6 +6,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/ctalab/ctalab/lab/topicname"
 )
 
 // The admin requests' refusals, per topic, with Kafka 3.9's KRaft
@@ -224,4 +226,180 @@ func (p *protocol) rewriteCreatePartitions(b []byte, h reqHeader, req *kmsg.Crea
 		}
 		return appendResponse(resp), nil
 	}, nil
+}
+
+// alterTopicRefusal is what the controller answers for new configs of a
+// topic before it looks the topic up (ConfigurationControlManager
+// .validateAlterConfig: ControllerConfigurationValidator.validate checks
+// the name, then LogConfig.validate the configs). set are the configs
+// given a value, in the request's order.
+func alterTopicRefusal(topic string, set []kmsg.CreateTopicsRequestTopicConfig) topicRefusal {
+	if topic == "" {
+		return refuse(kerr.InvalidRequest.Code, "Default topic resources are not allowed.")
+	}
+	if err := topicname.Validate(topic); err != nil {
+		return refuse(kerr.InvalidTopicException.Code, err.Error())
+	}
+	if msg := validateTopicConfigs(set, nil); msg != "" {
+		return refuse(kerr.InvalidConfig.Code, msg)
+	}
+	return topicRefusal{}
+}
+
+// configValue is a config name and the value a request gives it.
+func configValue(name string, value *string) kmsg.CreateTopicsRequestTopicConfig {
+	c := kmsg.NewCreateTopicsRequestTopicConfig()
+	c.Name, c.Value = name, value
+	return c
+}
+
+// incrementalAlterTopicRefusal checks one topic resource of an
+// IncrementalAlterConfigs request as incrementalAlterConfigResource does:
+// the last operation on each name counts; APPEND and SUBTRACT need a LIST
+// config; a SET without a value deletes. The entries APPEND adds are
+// checked as the config's values.
+func incrementalAlterTopicRefusal(r kmsg.IncrementalAlterConfigsRequestResource) topicRefusal {
+	last := map[string]kmsg.IncrementalAlterConfigsRequestResourceConfig{}
+	var names []string
+	for _, c := range r.Configs {
+		if _, ok := last[c.Name]; !ok {
+			names = append(names, c.Name)
+		}
+		last[c.Name] = c
+	}
+	var set []kmsg.CreateTopicsRequestTopicConfig
+	for _, name := range names {
+		c := last[name]
+		switch c.Op {
+		case kmsg.IncrementalAlterConfigOpSet:
+			if c.Value != nil {
+				set = append(set, configValue(name, c.Value))
+			}
+		case kmsg.IncrementalAlterConfigOpAppend, kmsg.IncrementalAlterConfigOpSubtract:
+			if d, ok := topicConfigDefFor(name); !ok || d.typ != kmsg.ConfigTypeList {
+				return refuse(kerr.InvalidConfig.Code, fmt.Sprintf("Can't %s to key %s because its type is not LIST.", c.Op, name))
+			}
+			if c.Op == kmsg.IncrementalAlterConfigOpAppend && c.Value != nil {
+				set = append(set, configValue(name, c.Value))
+			}
+		}
+	}
+	return alterTopicRefusal(r.ResourceName, set)
+}
+
+// legacyAlterTopicRefusal checks one topic resource of an AlterConfigs
+// request (legacyAlterConfigResource): its configs replace the topic's.
+func legacyAlterTopicRefusal(r kmsg.AlterConfigsRequestResource) topicRefusal {
+	var set []kmsg.CreateTopicsRequestTopicConfig
+	for _, c := range r.Configs {
+		if c.Value != nil {
+			set = append(set, configValue(c.Name, c.Value))
+		}
+	}
+	return alterTopicRefusal(r.ResourceName, set)
+}
+
+// alterResult is one resource of an AlterConfigs or IncrementalAlterConfigs
+// answer.
+type alterResult struct {
+	typ  kmsg.ConfigResourceType
+	name string
+	topicRefusal
+}
+
+// fixAlterResults answers refused, which were taken out of the request,
+// after kfake's answers (the controller answers from a hash map, in no
+// set order), and gives kfake's unknown topics
+// ConfigResourceExistenceChecker's message.
+func fixAlterResults(answered []alterResult, refused []alterResult) []alterResult {
+	for i := range answered {
+		a := &answered[i]
+		if a.typ == kmsg.ConfigResourceTypeTopic && a.code == kerr.UnknownTopicOrPartition.Code && a.msg == nil {
+			a.msg = kmsg.StringPtr(fmt.Sprintf("The topic '%s' does not exist.", a.name))
+		}
+	}
+	return append(answered, refused...)
+}
+
+// rewriteAlterResources takes the topic resources the controller refuses
+// (check) out of an AlterConfigs or IncrementalAlterConfigs request and
+// answers them itself after kfake's answers (fixAlterResults). R is the
+// request's resource; read and write carry the answer's resources.
+func rewriteAlterResources[R any](b []byte, h reqHeader, req kmsg.Request, resources *[]R,
+	ident func(R) (kmsg.ConfigResourceType, string), check func(R) topicRefusal,
+	read func(kmsg.Response) []alterResult, write func(kmsg.Response, []alterResult),
+) ([]byte, func([]byte) ([]byte, error)) {
+	var refused []alterResult
+	kept := (*resources)[:0]
+	for _, r := range *resources {
+		if typ, name := ident(r); typ == kmsg.ConfigResourceTypeTopic {
+			if no := check(r); no.code != 0 {
+				refused = append(refused, alterResult{typ, name, no})
+				continue
+			}
+		}
+		kept = append(kept, r)
+	}
+	*resources = kept
+	out := b
+	if len(refused) > 0 {
+		out = appendRequest(h, req)
+	}
+	key, version := req.Key(), req.GetVersion()
+	return out, func(body []byte) ([]byte, error) {
+		resp, err := parseResponse(key, version, body)
+		if err != nil {
+			return nil, err
+		}
+		write(resp, fixAlterResults(read(resp), refused))
+		return appendResponse(resp), nil
+	}
+}
+
+func (p *protocol) rewriteIncrementalAlterConfigs(b []byte, h reqHeader, req *kmsg.IncrementalAlterConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
+	return rewriteAlterResources(b, h, req, &req.Resources,
+		func(r kmsg.IncrementalAlterConfigsRequestResource) (kmsg.ConfigResourceType, string) {
+			return r.ResourceType, r.ResourceName
+		},
+		incrementalAlterTopicRefusal,
+		func(kresp kmsg.Response) []alterResult {
+			var out []alterResult
+			for _, r := range kresp.(*kmsg.IncrementalAlterConfigsResponse).Resources {
+				out = append(out, alterResult{r.ResourceType, r.ResourceName, topicRefusal{r.ErrorCode, r.ErrorMessage}})
+			}
+			return out
+		},
+		func(kresp kmsg.Response, results []alterResult) {
+			resp := kresp.(*kmsg.IncrementalAlterConfigsResponse)
+			resp.Resources = resp.Resources[:0]
+			for _, a := range results {
+				r := kmsg.NewIncrementalAlterConfigsResponseResource()
+				r.ResourceType, r.ResourceName, r.ErrorCode, r.ErrorMessage = a.typ, a.name, a.code, a.msg
+				resp.Resources = append(resp.Resources, r)
+			}
+		})
+}
+
+func (p *protocol) rewriteAlterConfigs(b []byte, h reqHeader, req *kmsg.AlterConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
+	return rewriteAlterResources(b, h, req, &req.Resources,
+		func(r kmsg.AlterConfigsRequestResource) (kmsg.ConfigResourceType, string) {
+			return r.ResourceType, r.ResourceName
+		},
+		legacyAlterTopicRefusal,
+		func(kresp kmsg.Response) []alterResult {
+			var out []alterResult
+			for _, r := range kresp.(*kmsg.AlterConfigsResponse).Resources {
+				out = append(out, alterResult{r.ResourceType, r.ResourceName, topicRefusal{r.ErrorCode, r.ErrorMessage}})
+			}
+			return out
+		},
+		func(kresp kmsg.Response, results []alterResult) {
+			resp := kresp.(*kmsg.AlterConfigsResponse)
+			resp.Resources = resp.Resources[:0]
+			for _, a := range results {
+				r := kmsg.NewAlterConfigsResponseResource()
+				r.ResourceType, r.ResourceName, r.ErrorCode, r.ErrorMessage = a.typ, a.name, a.code, a.msg
+				resp.Resources = append(resp.Resources, r)
+			}
+		})
 }

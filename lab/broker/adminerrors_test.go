@@ -180,3 +180,71 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+// ConfigurationControlManager.incrementalAlterConfigResource and
+// legacyAlterConfigResource validate a topic's new configs
+// (ControllerConfigurationValidator, LogConfig.validate) before
+// ConfigResourceExistenceChecker looks the topic up ("The topic 'x' does
+// not exist."); APPEND and SUBTRACT need a LIST config.
+func TestAlterConfigsRefuseEachTopicWithKafkasCodeAndMessage(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "alter-me", "a")
+	type op struct {
+		op          kmsg.IncrementalAlterConfigOp
+		name, value string
+	}
+	cases := []struct {
+		name  string
+		topic string
+		ops   []op
+		code  int16
+		msg   string
+	}{
+		{"unknown config", "alter-me", []op{{kmsg.IncrementalAlterConfigOpSet, "no.such.config", "1"}}, kerr.InvalidConfig.Code,
+			"Unknown topic config name: no.such.config"},
+		{"invalid value", "alter-me", []op{{kmsg.IncrementalAlterConfigOpSet, "retention.ms", "-7"}}, kerr.InvalidConfig.Code,
+			"Invalid value -7 for configuration retention.ms: Value must be at least -1"},
+		{"append to a non-list", "alter-me", []op{{kmsg.IncrementalAlterConfigOpAppend, "retention.ms", "1"}}, kerr.InvalidConfig.Code,
+			"Can't APPEND to key retention.ms because its type is not LIST."},
+		{"append an invalid entry", "alter-me", []op{{kmsg.IncrementalAlterConfigOpAppend, "cleanup.policy", "shred"}}, kerr.InvalidConfig.Code,
+			"Invalid value shred for configuration cleanup.policy: String must be one of: compact, delete"},
+		{"unknown topic with an invalid value", "missing", []op{{kmsg.IncrementalAlterConfigOpSet, "retention.ms", "x"}}, kerr.InvalidConfig.Code,
+			"Invalid value x for configuration retention.ms: Not a number of type LONG"},
+		{"unknown topic", "missing", []op{{kmsg.IncrementalAlterConfigOpSet, "retention.ms", "1000"}}, kerr.UnknownTopicOrPartition.Code,
+			"The topic 'missing' does not exist."},
+	}
+	for _, c := range cases {
+		req := kmsg.NewPtrIncrementalAlterConfigsRequest()
+		req.Version = 1
+		res := kmsg.NewIncrementalAlterConfigsRequestResource()
+		res.ResourceType, res.ResourceName = kmsg.ConfigResourceTypeTopic, c.topic
+		for _, o := range c.ops {
+			rc := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+			rc.Op, rc.Name, rc.Value = o.op, o.name, s(o.value)
+			res.Configs = append(res.Configs, rc)
+		}
+		req.Resources = append(req.Resources, res)
+		resp := dialRaw(t, b).roundTrip(req).(*kmsg.IncrementalAlterConfigsResponse)
+		if len(resp.Resources) != 1 || resp.Resources[0].ErrorCode != c.code || deref(resp.Resources[0].ErrorMessage) != c.msg {
+			t.Errorf("IncrementalAlterConfigs %s: %+v, want %s %q", c.name, resp.Resources, kerr.ErrorForCode(c.code), c.msg)
+		}
+		if c.ops[0].op != kmsg.IncrementalAlterConfigOpSet {
+			continue
+		}
+		legacy := kmsg.NewPtrAlterConfigsRequest()
+		legacy.Version = 2
+		lres := kmsg.NewAlterConfigsRequestResource()
+		lres.ResourceType, lres.ResourceName = kmsg.ConfigResourceTypeTopic, c.topic
+		for _, o := range c.ops {
+			lc := kmsg.NewAlterConfigsRequestResourceConfig()
+			lc.Name, lc.Value = o.name, s(o.value)
+			lres.Configs = append(lres.Configs, lc)
+		}
+		legacy.Resources = append(legacy.Resources, lres)
+		lresp := dialRaw(t, b).roundTrip(legacy).(*kmsg.AlterConfigsResponse)
+		if len(lresp.Resources) != 1 || lresp.Resources[0].ErrorCode != c.code || deref(lresp.Resources[0].ErrorMessage) != c.msg {
+			t.Errorf("AlterConfigs %s: %+v, want %s %q", c.name, lresp.Resources, kerr.ErrorForCode(c.code), c.msg)
+		}
+	}
+}

@@ -35,6 +35,9 @@
 //     increased, and topic configs: unknown names, null values, and values
 //     LogConfig's ConfigDef refuses ("Invalid value soon for configuration
 //     retention.ms: Not a number of type LONG"), checked before the counts.
+//     AlterConfigs and IncrementalAlterConfigs check a topic's new configs
+//     the same way (APPEND and SUBTRACT only on LIST configs) before the
+//     topic is looked up ("The topic 'x' does not exist.").
 //   - logfiles.go: CreateTopics makes each created partition's log
 //     directory and empty first segment before it answers, as Kafka makes a
 //     partition's log when the partition is created; kfake would make them

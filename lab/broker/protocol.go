@@ -212,8 +212,12 @@ func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error
 		return b, p.recordDeletions(req), nil
 	case *kmsg.DeleteTopicsRequest:
 		return b, p.forgetCodecsAfter(chainFixes(p.forgetStartsAfter(req), fixDeleteTopicsMessages(req.Version))), nil
-	case *kmsg.AlterConfigsRequest, *kmsg.IncrementalAlterConfigsRequest:
-		return b, p.forgetCodecsAfter(nil), nil
+	case *kmsg.AlterConfigsRequest:
+		out, fix := p.rewriteAlterConfigs(b, h, req)
+		return out, p.forgetCodecsAfter(fix), nil
+	case *kmsg.IncrementalAlterConfigsRequest:
+		out, fix := p.rewriteIncrementalAlterConfigs(b, h, req)
+		return out, p.forgetCodecsAfter(fix), nil
 	case *kmsg.CreatePartitionsRequest:
 		return p.rewriteCreatePartitions(b, h, req)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // topicConfigDef is one topic config Kafka 3.9 defines: its name, type and
@@ -94,45 +96,13 @@ func javaString(v any) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case float64:
-		return javaDouble(v)
+		return javanum.FormatDouble(v)
 	case bool:
 		return strconv.FormatBool(v)
 	case []string:
 		return "[" + strings.Join(v, ", ") + "]"
 	}
 	return fmt.Sprint(v)
-}
-
-// javaDouble is Double.toString: at least one digit after the point, and
-// computerized scientific notation ("1.0E10") outside [10^-3, 10^7).
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, 64)
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(e)
 }
 
 // commaWithWhitespace is ConfigDef.COMMA_WITH_WHITESPACE.
