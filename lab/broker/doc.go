@@ -38,6 +38,12 @@
 //     AlterConfigs and IncrementalAlterConfigs check a topic's new configs
 //     the same way (APPEND and SUBTRACT only on LIST configs) before the
 //     topic is looked up ("The topic 'x' does not exist.").
+//   - configs.go: DescribeConfigs of a topic lists every config of Kafka
+//     3.9's LogConfig (kfake lists eleven), each with its value, source,
+//     type and synonyms as the compose file's cp-kafka shows them: the
+//     broker's defaults and its static settings (min.insync.replicas is
+//     STATIC_BROKER_CONFIG there). Of the broker, it shows the broker's
+//     own log.cleaner.backoff.ms.
 //   - logfiles.go: CreateTopics makes each created partition's log
 //     directory and empty first segment before it answers, as Kafka makes a
 //     partition's log when the partition is created; kfake would make them
@@ -93,6 +99,9 @@
 //     offsets are not readable as records.
 //   - Clients using the message format before v2 are refused (see above)
 //     rather than up- or down-converted.
+//   - DescribeConfigs carries no documentation (v3's IncludeDocumentation)
+//     and, of the broker, kfake's few configs, not Kafka's every one; a
+//     topic's values do not follow broker configs altered at run time.
 //   - A topic stored by an older version under a name Kafka refuses is
 //     loaded and served as stored, with a warning at start-up.
 package broker

@@ -89,8 +89,8 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 37: // CreatePartitions: refusals (adminerrors.go), the controller's record bound (recordbound.go)
 		return true
-	case 32: // DescribeConfigs
-		return p.cleanerBackoff != ""
+	case 32: // DescribeConfigs: a topic's every config, the broker's cleaner backoff (configs.go)
+		return true
 	case 1, 2: // Fetch, ListOffsets: a cleaning may move a log start before kfake answers
 		return p.starts != nil
 	case 21: // DeleteRecords
@@ -203,9 +203,8 @@ func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error
 			return appendRequest(h, req), fix, nil
 		}
 	case *kmsg.DescribeConfigsRequest:
-		if p.cleanerBackoff != "" {
-			return b, p.fixCleanerBackoff(req), nil
-		}
+		out, fix := p.rewriteDescribeConfigs(b, h, req)
+		return out, fix, nil
 	case *kmsg.ListOffsetsRequest:
 		return b, p.starts.fixListOffsets(req), nil
 	case *kmsg.DeleteRecordsRequest:
@@ -535,43 +534,6 @@ func refuseInternalProduce(req *kmsg.ProduceRequest) func([]byte) ([]byte, error
 				rt.Partitions = append(rt.Partitions, rp)
 			}
 			resp.Topics = append(resp.Topics, rt)
-		}
-		return appendResponse(resp), nil
-	}
-}
-
-// fixCleanerBackoff shows the broker's own log.cleaner.backoff.ms in a
-// DescribeConfigs answer about the broker: kfake is given a value that
-// keeps its own cleaner timer from ever firing (compaction.go).
-func (p *protocol) fixCleanerBackoff(req *kmsg.DescribeConfigsRequest) func([]byte) ([]byte, error) {
-	return func(body []byte) ([]byte, error) {
-		kresp, err := parseResponse(req.Key(), req.Version, body)
-		if err != nil {
-			return nil, err
-		}
-		resp := kresp.(*kmsg.DescribeConfigsResponse)
-		changed := false
-		for i := range resp.Resources {
-			r := &resp.Resources[i]
-			if r.ResourceType != kmsg.ConfigResourceTypeBroker {
-				continue
-			}
-			for j := range r.Configs {
-				c := &r.Configs[j]
-				if c.Name != "log.cleaner.backoff.ms" {
-					continue
-				}
-				c.Value = kmsg.StringPtr(p.cleanerBackoff)
-				for k := range c.ConfigSynonyms {
-					if c.ConfigSynonyms[k].Name == c.Name {
-						c.ConfigSynonyms[k].Value = kmsg.StringPtr(p.cleanerBackoff)
-					}
-				}
-				changed = true
-			}
-		}
-		if !changed {
-			return body, nil
 		}
 		return appendResponse(resp), nil
 	}

@@ -18,53 +18,68 @@ type topicConfigDef struct {
 	name  string
 	typ   kmsg.ConfigType
 	check func(name string, v any) error
+	// value is the topic's value when it sets none: the broker's
+	// (KafkaConfig.extractLogConfigMap), at the broker configs' defaults.
+	value string
+	// server is the broker config that stands for it
+	// (ServerTopicConfigSynonyms.TOPIC_CONFIG_SYNONYMS), "" for none.
+	server string
+	// serverDefault is whether server has a default (KafkaConfig's
+	// staticDefaultConfigs hold it, with value): log.roll.ms,
+	// log.roll.jitter.ms, log.flush.interval.ms and log.retention.ms have
+	// none, their defaults coming from later synonyms.
+	serverDefault bool
 }
 
 // topicConfigDefs are the topic configs of Kafka 3.9's LogConfig, in the
 // order it defines them, which is the order ConfigDef.parse checks them in
 // (apache/kafka 3.9 storage/src/main/java/org/apache/kafka/storage/internals/log/LogConfig.java,
-// the static CONFIG block; validators from clients/.../config/ConfigDef.java,
+// the static CONFIG block; values when unset from the defaults there and in
+// server-common/.../config/ServerLogConfigs.java, server/.../config/ServerConfigs.java,
+// storage/.../log/CleanerConfig.java and RemoteLogManagerConfig.java;
+// broker synonyms from server-common/.../config/ServerTopicConfigSynonyms.java;
+// validators from clients/.../config/ConfigDef.java,
 // clients/.../record/CompressionType.java,
 // server-common/.../record/BrokerCompressionType.java,
 // server-common/.../common/MetadataVersionValidator.java and
 // storage/.../log/ThrottledReplicaListValidator.java).
 var topicConfigDefs = []topicConfigDef{
-	{"segment.bytes", kmsg.ConfigTypeInt, atLeast(14)}, // LegacyRecord.RECORD_OVERHEAD_V0
-	{"segment.ms", kmsg.ConfigTypeLong, atLeast(1)},
-	{"segment.jitter.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"segment.index.bytes", kmsg.ConfigTypeInt, atLeast(4)},
-	{"flush.messages", kmsg.ConfigTypeLong, atLeast(1)},
-	{"flush.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"retention.bytes", kmsg.ConfigTypeLong, nil},
-	{"retention.ms", kmsg.ConfigTypeLong, atLeast(-1)},
-	{"max.message.bytes", kmsg.ConfigTypeInt, atLeast(0)},
-	{"index.interval.bytes", kmsg.ConfigTypeInt, atLeast(0)},
-	{"delete.retention.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"min.compaction.lag.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"max.compaction.lag.ms", kmsg.ConfigTypeLong, atLeast(1)},
-	{"file.delete.delay.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"min.cleanable.dirty.ratio", kmsg.ConfigTypeDouble, between(0, 1)},
-	{"cleanup.policy", kmsg.ConfigTypeList, validList("compact", "delete")},
-	{"unclean.leader.election.enable", kmsg.ConfigTypeBoolean, nil},
-	{"min.insync.replicas", kmsg.ConfigTypeInt, atLeast(1)},
-	{"compression.type", kmsg.ConfigTypeString, validString("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer")},
-	{"compression.gzip.level", kmsg.ConfigTypeInt, gzipLevel},
-	{"compression.lz4.level", kmsg.ConfigTypeInt, between(1, 17)},
-	{"compression.zstd.level", kmsg.ConfigTypeInt, between(-131072, 22)},
-	{"preallocate", kmsg.ConfigTypeBoolean, nil},
-	{"message.format.version", kmsg.ConfigTypeString, metadataVersion},
-	{"message.timestamp.type", kmsg.ConfigTypeString, validString("CreateTime", "LogAppendTime")},
-	{"message.timestamp.difference.max.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"message.timestamp.before.max.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"message.timestamp.after.max.ms", kmsg.ConfigTypeLong, atLeast(0)},
-	{"leader.replication.throttled.replicas", kmsg.ConfigTypeList, throttledReplicas},
-	{"follower.replication.throttled.replicas", kmsg.ConfigTypeList, throttledReplicas},
-	{"message.downconversion.enable", kmsg.ConfigTypeBoolean, nil},
-	{"remote.storage.enable", kmsg.ConfigTypeBoolean, nil},
-	{"local.retention.ms", kmsg.ConfigTypeLong, atLeast(-2)},
-	{"local.retention.bytes", kmsg.ConfigTypeLong, atLeast(-2)},
-	{"remote.log.copy.disable", kmsg.ConfigTypeBoolean, nil},
-	{"remote.log.delete.on.disable", kmsg.ConfigTypeBoolean, nil},
+	{"segment.bytes", kmsg.ConfigTypeInt, atLeast(14), "1073741824", "log.segment.bytes", true}, // LegacyRecord.RECORD_OVERHEAD_V0
+	{"segment.ms", kmsg.ConfigTypeLong, atLeast(1), "604800000", "log.roll.ms", false},
+	{"segment.jitter.ms", kmsg.ConfigTypeLong, atLeast(0), "0", "log.roll.jitter.ms", false},
+	{"segment.index.bytes", kmsg.ConfigTypeInt, atLeast(4), "10485760", "log.index.size.max.bytes", true},
+	{"flush.messages", kmsg.ConfigTypeLong, atLeast(1), "9223372036854775807", "log.flush.interval.messages", true},
+	{"flush.ms", kmsg.ConfigTypeLong, atLeast(0), "9223372036854775807", "log.flush.interval.ms", false},
+	{"retention.bytes", kmsg.ConfigTypeLong, nil, "-1", "log.retention.bytes", true},
+	{"retention.ms", kmsg.ConfigTypeLong, atLeast(-1), "604800000", "log.retention.ms", false},
+	{"max.message.bytes", kmsg.ConfigTypeInt, atLeast(0), "1048588", "message.max.bytes", true},
+	{"index.interval.bytes", kmsg.ConfigTypeInt, atLeast(0), "4096", "log.index.interval.bytes", true},
+	{"delete.retention.ms", kmsg.ConfigTypeLong, atLeast(0), "86400000", "log.cleaner.delete.retention.ms", true},
+	{"min.compaction.lag.ms", kmsg.ConfigTypeLong, atLeast(0), "0", "log.cleaner.min.compaction.lag.ms", true},
+	{"max.compaction.lag.ms", kmsg.ConfigTypeLong, atLeast(1), "9223372036854775807", "log.cleaner.max.compaction.lag.ms", true},
+	{"file.delete.delay.ms", kmsg.ConfigTypeLong, atLeast(0), "60000", "log.segment.delete.delay.ms", true},
+	{"min.cleanable.dirty.ratio", kmsg.ConfigTypeDouble, between(0, 1), "0.5", "log.cleaner.min.cleanable.ratio", true},
+	{"cleanup.policy", kmsg.ConfigTypeList, validList("compact", "delete"), "delete", "log.cleanup.policy", true},
+	{"unclean.leader.election.enable", kmsg.ConfigTypeBoolean, nil, "false", "unclean.leader.election.enable", true},
+	{"min.insync.replicas", kmsg.ConfigTypeInt, atLeast(1), "1", "min.insync.replicas", true},
+	{"compression.type", kmsg.ConfigTypeString, validString("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), "producer", "compression.type", true},
+	{"compression.gzip.level", kmsg.ConfigTypeInt, gzipLevel, "-1", "compression.gzip.level", true},
+	{"compression.lz4.level", kmsg.ConfigTypeInt, between(1, 17), "9", "compression.lz4.level", true},
+	{"compression.zstd.level", kmsg.ConfigTypeInt, between(-131072, 22), "3", "compression.zstd.level", true},
+	{"preallocate", kmsg.ConfigTypeBoolean, nil, "false", "log.preallocate", true},
+	{"message.format.version", kmsg.ConfigTypeString, metadataVersion, "3.0-IV1", "log.message.format.version", true},
+	{"message.timestamp.type", kmsg.ConfigTypeString, validString("CreateTime", "LogAppendTime"), "CreateTime", "log.message.timestamp.type", true},
+	{"message.timestamp.difference.max.ms", kmsg.ConfigTypeLong, atLeast(0), "9223372036854775807", "log.message.timestamp.difference.max.ms", true},
+	{"message.timestamp.before.max.ms", kmsg.ConfigTypeLong, atLeast(0), "9223372036854775807", "log.message.timestamp.before.max.ms", true},
+	{"message.timestamp.after.max.ms", kmsg.ConfigTypeLong, atLeast(0), "9223372036854775807", "log.message.timestamp.after.max.ms", true},
+	{"leader.replication.throttled.replicas", kmsg.ConfigTypeList, throttledReplicas, "", "", false},
+	{"follower.replication.throttled.replicas", kmsg.ConfigTypeList, throttledReplicas, "", "", false},
+	{"message.downconversion.enable", kmsg.ConfigTypeBoolean, nil, "true", "log.message.downconversion.enable", true},
+	{"remote.storage.enable", kmsg.ConfigTypeBoolean, nil, "false", "", false},
+	{"local.retention.ms", kmsg.ConfigTypeLong, atLeast(-2), "-2", "log.local.retention.ms", true},
+	{"local.retention.bytes", kmsg.ConfigTypeLong, atLeast(-2), "-2", "log.local.retention.bytes", true},
+	{"remote.log.copy.disable", kmsg.ConfigTypeBoolean, nil, "false", "", false},
+	{"remote.log.delete.on.disable", kmsg.ConfigTypeBoolean, nil, "false", "", false},
 }
 
 func topicConfigDefFor(name string) (topicConfigDef, bool) {

@@ -1,0 +1,86 @@
+package broker
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// describeTopic asks for every config of topic at DescribeConfigs v4 with
+// synonyms, or for keys only.
+func describeTopic(t *testing.T, b *Broker, topic string, keys ...string) kmsg.DescribeConfigsResponseResource {
+	t.Helper()
+	req := kmsg.NewPtrDescribeConfigsRequest()
+	req.Version = 4
+	req.IncludeSynonyms = true
+	r := kmsg.NewDescribeConfigsRequestResource()
+	r.ResourceType, r.ResourceName = kmsg.ConfigResourceTypeTopic, topic
+	r.ConfigNames = keys
+	req.Resources = append(req.Resources, r)
+	resp := dialRaw(t, b).roundTrip(req).(*kmsg.DescribeConfigsResponse)
+	if len(resp.Resources) != 1 {
+		t.Fatalf("DescribeConfigs %s: %d resources answered", topic, len(resp.Resources))
+	}
+	return resp.Resources[0]
+}
+
+// entryString prints a config entry as "value source type [synonyms]".
+func entryString(c kmsg.DescribeConfigsResponseResourceConfig) string {
+	var syn []string
+	for _, s := range c.ConfigSynonyms {
+		syn = append(syn, fmt.Sprintf("%s=%s/%s", s.Name, deref(s.Value), s.Source))
+	}
+	return fmt.Sprintf("%s %s %s ro=%v sens=%v [%s]", deref(c.Value), c.Source, c.ConfigType, c.ReadOnly, c.IsSensitive, strings.Join(syn, " "))
+}
+
+// A topic's DescribeConfigs lists every config of Kafka 3.9's LogConfig
+// with its value (the broker's where the topic sets none), source and
+// synonyms, as ConfigHelper.createTopicConfigEntry builds them (apache/kafka
+// 3.9 core/src/main/scala/kafka/server/ConfigHelper.scala; configSynonyms
+// drops the synonyms before the broker config's own name, so retention.ms
+// shows none for log.retention.hours). The broker's settings are the
+// compose file's cp-kafka's (KAFKA_MIN_INSYNC_REPLICAS: "1" is static).
+func TestDescribeConfigsOfATopicListsEveryLogConfig(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	ct := withConfigs(newTopic("described", 1), s("retention.ms"), s(" 1000 "), s("cleanup.policy"), s("compact , delete"),
+		s("min.cleanable.dirty.ratio"), s("0.50"))
+	if got := createTopicsRaw(t, b, 7, false, ct); got.ErrorCode != 0 {
+		t.Fatalf("create: %d", got.ErrorCode)
+	}
+	res := describeTopic(t, b, "described")
+	got := map[string]string{}
+	for _, c := range res.Configs {
+		got[c.Name] = entryString(c)
+	}
+	if len(got) != len(topicConfigDefs) || len(res.Configs) != 36 {
+		t.Errorf("DescribeConfigs listed %d configs, want LogConfig's 36", len(res.Configs))
+	}
+	want := map[string]string{
+		"retention.ms":                          "1000 DYNAMIC_TOPIC_CONFIG LONG ro=false sens=false [retention.ms=1000/DYNAMIC_TOPIC_CONFIG]",
+		"cleanup.policy":                        "compact,delete DYNAMIC_TOPIC_CONFIG LIST ro=false sens=false [cleanup.policy=compact,delete/DYNAMIC_TOPIC_CONFIG log.cleanup.policy=delete/DEFAULT_CONFIG]",
+		"min.cleanable.dirty.ratio":             "0.5 DYNAMIC_TOPIC_CONFIG DOUBLE ro=false sens=false [min.cleanable.dirty.ratio=0.5/DYNAMIC_TOPIC_CONFIG log.cleaner.min.cleanable.ratio=0.5/DEFAULT_CONFIG]",
+		"min.insync.replicas":                   "1 STATIC_BROKER_CONFIG INT ro=false sens=false [min.insync.replicas=1/STATIC_BROKER_CONFIG min.insync.replicas=1/DEFAULT_CONFIG]",
+		"segment.bytes":                         "1073741824 DEFAULT_CONFIG INT ro=false sens=false [log.segment.bytes=1073741824/DEFAULT_CONFIG]",
+		"segment.ms":                            "604800000 DEFAULT_CONFIG LONG ro=false sens=false []",
+		"flush.ms":                              "9223372036854775807 DEFAULT_CONFIG LONG ro=false sens=false []",
+		"max.message.bytes":                     "1048588 DEFAULT_CONFIG INT ro=false sens=false [message.max.bytes=1048588/DEFAULT_CONFIG]",
+		"message.format.version":                "3.0-IV1 DEFAULT_CONFIG STRING ro=false sens=false [log.message.format.version=3.0-IV1/DEFAULT_CONFIG]",
+		"leader.replication.throttled.replicas": " DEFAULT_CONFIG LIST ro=false sens=false []",
+		"local.retention.bytes":                 "-2 DEFAULT_CONFIG LONG ro=false sens=false [log.local.retention.bytes=-2/DEFAULT_CONFIG]",
+		"remote.storage.enable":                 "false DEFAULT_CONFIG BOOLEAN ro=false sens=false []",
+		"compression.zstd.level":                "3 DEFAULT_CONFIG INT ro=false sens=false [compression.zstd.level=3/DEFAULT_CONFIG]",
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %q, want %q", name, got[name], w)
+		}
+	}
+	// Asked for keys, it answers those it has.
+	res = describeTopic(t, b, "described", "retention.ms", "no.such.config")
+	if len(res.Configs) != 1 || res.Configs[0].Name != "retention.ms" {
+		t.Errorf("DescribeConfigs of two keys answered %+v, want retention.ms alone", res.Configs)
+	}
+}
