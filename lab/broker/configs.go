@@ -181,3 +181,31 @@ func (p *protocol) fixCleanerBackoff(r *kmsg.DescribeConfigsResponseResource) {
 		}
 	}
 }
+
+// effectiveTopicConfigs are a created topic's configs as CreateTopics v5+
+// answers them (ReplicationControlManager.createTopic with
+// ConfigurationControlManager.computeEffectiveTopicConfigs, which
+// KafkaConfigSchema.resolveEffectiveTopicConfig resolves, apache/kafka 3.9
+// metadata/src/main/java/org/apache/kafka/metadata/KafkaConfigSchema.java):
+// every LogConfig config sorted by name, a given value as given, else the
+// static broker config, else LogConfig's default, never read-only.
+func effectiveTopicConfigs(given []kmsg.CreateTopicsRequestTopicConfig) []kmsg.CreateTopicsResponseTopicConfig {
+	set := map[string]*string{}
+	for _, c := range given {
+		set[c.Name] = c.Value
+	}
+	out := make([]kmsg.CreateTopicsResponseTopicConfig, 0, len(topicConfigDefs))
+	for _, d := range topicConfigDefs {
+		c := kmsg.NewCreateTopicsResponseTopicConfig()
+		c.Name = d.name
+		c.Value, c.Source = kmsg.StringPtr(d.value), int8(kmsg.ConfigSourceDefaultConfig)
+		if v, ok := set[d.name]; ok {
+			c.Value, c.Source = v, int8(kmsg.ConfigSourceDynamicTopicConfig)
+		} else if static, ok := labStaticBrokerConfigs[d.server]; ok && d.server != "" {
+			c.Value, c.Source = kmsg.StringPtr(static), int8(kmsg.ConfigSourceStaticBrokerConfig)
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b kmsg.CreateTopicsResponseTopicConfig) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

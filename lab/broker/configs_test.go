@@ -84,3 +84,36 @@ func TestDescribeConfigsOfATopicListsEveryLogConfig(t *testing.T) {
 		t.Errorf("DescribeConfigs of two keys answered %+v, want retention.ms alone", res.Configs)
 	}
 }
+
+// CreateTopics v5+ answers a created topic's every config, sorted by name,
+// as ConfigurationControlManager.computeEffectiveTopicConfigs resolves them
+// (KafkaConfigSchema.resolveEffectiveTopicConfig, apache/kafka 3.9
+// metadata/src/main/java/org/apache/kafka/metadata/KafkaConfigSchema.java):
+// a given value as given, else the static broker config, else LogConfig's
+// default; never read-only.
+func TestCreateTopicsAnswersEveryEffectiveConfig(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	got := createTopicsRaw(t, b, 7, false, withConfigs(newTopic("effective", 1), s("retention.ms"), s(" 1000 ")))
+	if got.ErrorCode != 0 || len(got.Configs) != 36 {
+		t.Fatalf("CreateTopics answered code %d with %d configs, want 36", got.ErrorCode, len(got.Configs))
+	}
+	byName := map[string]string{}
+	for i, c := range got.Configs {
+		if i > 0 && got.Configs[i-1].Name >= c.Name {
+			t.Errorf("config %s after %s: not sorted by name", c.Name, got.Configs[i-1].Name)
+		}
+		byName[c.Name] = fmt.Sprintf("%s %s ro=%v sens=%v", deref(c.Value), kmsg.ConfigSource(c.Source), c.ReadOnly, c.IsSensitive)
+	}
+	for name, want := range map[string]string{
+		"retention.ms":           " 1000  DYNAMIC_TOPIC_CONFIG ro=false sens=false",
+		"min.insync.replicas":    "1 STATIC_BROKER_CONFIG ro=false sens=false",
+		"segment.bytes":          "1073741824 DEFAULT_CONFIG ro=false sens=false",
+		"message.format.version": "3.0-IV1 DEFAULT_CONFIG ro=false sens=false",
+		"cleanup.policy":         "delete DEFAULT_CONFIG ro=false sens=false",
+	} {
+		if byName[name] != want {
+			t.Errorf("%s: %q, want %q", name, byName[name], want)
+		}
+	}
+}

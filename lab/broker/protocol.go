@@ -403,7 +403,8 @@ func internalTopicMetadata(name string, partitions, node int32) kmsg.MetadataRes
 // It refuses the whole request when it asks for more records than the
 // KRaft controller writes at once (recordbound.go), and lets kfake create
 // the rest. The answer lists the topics in the request's order, then the
-// duplicates, then __cluster_metadata, as ControllerApis adds them.
+// duplicates, then __cluster_metadata, as ControllerApis adds them, and
+// gives a created topic's every config (effectiveTopicConfigs).
 func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsRequest) ([]byte, func([]byte) ([]byte, error), error) {
 	names := make([]string, len(req.Topics))
 	times := make(map[string]int, len(req.Topics))
@@ -412,6 +413,7 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 		times[t.Topic]++
 	}
 	refused := map[string]topicRefusal{}
+	given := make(map[string][]kmsg.CreateTopicsRequestTopicConfig, len(req.Topics))
 	var order, duplicates, checked []string
 	var metadataTopic bool
 	kept := req.Topics[:0]
@@ -427,6 +429,7 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 			continue
 		}
 		order = append(order, t.Topic)
+		given[t.Topic] = t.Configs
 		if err := topicname.Validate(t.Topic); err != nil {
 			refused[t.Topic] = refuse(kerr.InvalidTopicException.Code, err.Error())
 			continue
@@ -467,6 +470,9 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 		for _, t := range resp.Topics {
 			if t.ErrorCode == kerr.TopicAlreadyExists.Code && t.ErrorMessage == nil {
 				t.ErrorMessage = topicExists(t.Topic).msg
+			}
+			if t.ErrorCode == 0 && req.Version >= 5 {
+				t.Configs = effectiveTopicConfigs(given[t.Topic])
 			}
 			answered[t.Topic] = t
 		}
