@@ -1,9 +1,13 @@
 package broker
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -402,4 +406,135 @@ func (p *protocol) rewriteAlterConfigs(b []byte, h reqHeader, req *kmsg.AlterCon
 				resp.Resources = append(resp.Resources, r)
 			}
 		})
+}
+
+// rewriteDeleteRecords answers the partitions Kafka 3.9 answers otherwise
+// than kfake (ReplicaManager.deleteRecordsOnLocalLog, Partition
+// .deleteRecordsOnLeader, UnifiedLog.maybeIncrementLogStartOffset): an
+// internal topic's INVALID_TOPIC_EXCEPTION, POLICY_VIOLATION where the
+// topic's cleanup.policy lacks delete, OFFSET_OUT_OF_RANGE below -1, and
+// success with the log start unmoved below it, where kfake answers
+// OFFSET_OUT_OF_RANGE; it asks the cluster for the topics' cleanup.policy
+// and log starts. Every refusal's low watermark is -1, as Kafka's
+// LogDeleteRecordsResult(-1, -1, error) gives it; kfake's are 0. The
+// answer keeps the request's order.
+func (p *protocol) rewriteDeleteRecords(b []byte, h reqHeader, req *kmsg.DeleteRecordsRequest) ([]byte, func([]byte) ([]byte, error)) {
+	var names []string
+	for _, t := range req.Topics {
+		if !isListedInternal(t.Topic) {
+			names = append(names, t.Topic)
+		}
+	}
+	policies, starts := p.deletionFacts(names)
+	asked := slices.Clone(req.Topics)
+	answered := map[string]map[int32]kmsg.DeleteRecordsResponseTopicPartition{}
+	answer := func(topic string, partition int32, code int16, lowWatermark int64) {
+		if answered[topic] == nil {
+			answered[topic] = map[int32]kmsg.DeleteRecordsResponseTopicPartition{}
+		}
+		a := kmsg.NewDeleteRecordsResponseTopicPartition()
+		a.Partition, a.ErrorCode, a.LowWatermark = partition, code, lowWatermark
+		answered[topic][partition] = a
+	}
+	kept := make([]kmsg.DeleteRecordsRequestTopic, 0, len(req.Topics))
+	for _, t := range req.Topics {
+		var parts []kmsg.DeleteRecordsRequestTopicPartition
+		for _, pt := range t.Partitions {
+			start, known := starts[t.Topic][pt.Partition]
+			policy, withPolicy := policies[t.Topic]
+			switch {
+			case isListedInternal(t.Topic):
+				answer(t.Topic, pt.Partition, kerr.InvalidTopicException.Code, -1)
+			case !known: // kfake answers an unknown partition
+				parts = append(parts, pt)
+			case withPolicy && !slices.Contains(strings.Split(policy, ","), "delete"):
+				answer(t.Topic, pt.Partition, kerr.PolicyViolation.Code, -1)
+			case pt.Offset < -1:
+				answer(t.Topic, pt.Partition, kerr.OffsetOutOfRange.Code, -1)
+			case pt.Offset >= 0 && pt.Offset < start:
+				answer(t.Topic, pt.Partition, 0, start)
+			default:
+				parts = append(parts, pt)
+			}
+		}
+		if len(parts) > 0 {
+			t.Partitions = parts
+			kept = append(kept, t)
+		}
+	}
+	out := b
+	if len(answered) > 0 {
+		req.Topics = kept
+		out = appendRequest(h, req)
+	}
+	version := req.Version
+	return out, func(body []byte) ([]byte, error) {
+		kresp, err := parseResponse(21, version, body)
+		if err != nil {
+			return nil, err
+		}
+		resp := kresp.(*kmsg.DeleteRecordsResponse)
+		for _, t := range resp.Topics {
+			for _, pt := range t.Partitions {
+				if pt.ErrorCode != 0 {
+					pt.LowWatermark = -1
+				}
+				if answered[t.Topic] == nil {
+					answered[t.Topic] = map[int32]kmsg.DeleteRecordsResponseTopicPartition{}
+				}
+				answered[t.Topic][pt.Partition] = pt
+			}
+		}
+		resp.Topics = resp.Topics[:0]
+		for _, t := range asked {
+			rt := kmsg.NewDeleteRecordsResponseTopic()
+			rt.Topic = t.Topic
+			for _, pt := range t.Partitions {
+				if a, ok := answered[t.Topic][pt.Partition]; ok {
+					rt.Partitions = append(rt.Partitions, a)
+				}
+			}
+			resp.Topics = append(resp.Topics, rt)
+		}
+		return appendResponse(resp), nil
+	}
+}
+
+// deletionFacts asks the cluster for topics' cleanup.policy and their
+// partitions' log starts; either is nil when it cannot ask.
+func (p *protocol) deletionFacts(topics []string) (map[string]string, map[string]map[int32]int64) {
+	if p.codecs == nil || len(topics) == 0 {
+		return nil, nil
+	}
+	admin := p.codecs.adminClient()
+	if admin == nil {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	policies := map[string]string{}
+	if rcs, err := admin.DescribeTopicConfigs(ctx, topics...); err == nil {
+		for _, rc := range rcs {
+			for _, c := range rc.Configs {
+				if c.Key == "cleanup.policy" && c.Value != nil {
+					policies[rc.Name] = *c.Value
+				}
+			}
+		}
+	}
+	listed, err := admin.ListStartOffsets(ctx, topics...)
+	if err != nil {
+		return policies, nil
+	}
+	starts := map[string]map[int32]int64{}
+	listed.Each(func(o kadm.ListedOffset) {
+		if o.Err != nil {
+			return
+		}
+		if starts[o.Topic] == nil {
+			starts[o.Topic] = map[int32]int64{}
+		}
+		starts[o.Topic][o.Partition] = o.Offset
+	})
+	return policies, starts
 }

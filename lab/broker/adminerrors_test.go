@@ -248,3 +248,59 @@ func TestAlterConfigsRefuseEachTopicWithKafkasCodeAndMessage(t *testing.T) {
 		}
 	}
 }
+
+// ReplicaManager.deleteRecordsOnLocalLog and Partition.deleteRecordsOnLeader
+// (apache/kafka 3.9 core/src/main/scala/kafka/server/ReplicaManager.scala,
+// core/src/main/scala/kafka/cluster/Partition.scala, UnifiedLog
+// .maybeIncrementLogStartOffset): an internal topic is refused
+// INVALID_TOPIC_EXCEPTION, a topic whose cleanup.policy lacks delete
+// POLICY_VIOLATION, an offset below -1 OFFSET_OUT_OF_RANGE, and an offset
+// at or below the log start moves nothing and succeeds with the log start
+// as the low watermark.
+func TestDeleteRecordsAnswersPerPartitionAsKafkaDoes(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "plain", "a", "b", "c", "d")
+	if got := createTopicsRaw(t, b, 7, false, withConfigs(newTopic("compacted", 1), s("cleanup.policy"), s("compact"))); got.ErrorCode != 0 {
+		t.Fatalf("create: %d", got.ErrorCode)
+	}
+	produce(ctx, t, b, "compacted", "a", "b")
+	deleteRecords := func(topic string, offset int64) kmsg.DeleteRecordsResponseTopicPartition {
+		t.Helper()
+		req := kmsg.NewPtrDeleteRecordsRequest()
+		req.Version = 2
+		req.TimeoutMillis = 5000
+		rt := kmsg.NewDeleteRecordsRequestTopic()
+		rt.Topic = topic
+		rp := kmsg.NewDeleteRecordsRequestTopicPartition()
+		rp.Partition, rp.Offset = 0, offset
+		rt.Partitions = append(rt.Partitions, rp)
+		req.Topics = append(req.Topics, rt)
+		resp := dialRaw(t, b).roundTrip(req).(*kmsg.DeleteRecordsResponse)
+		if len(resp.Topics) != 1 || len(resp.Topics[0].Partitions) != 1 || resp.Topics[0].Topic != topic {
+			t.Fatalf("DeleteRecords %s: answered %+v", topic, resp.Topics)
+		}
+		return resp.Topics[0].Partitions[0]
+	}
+	cases := []struct {
+		name   string
+		topic  string
+		offset int64
+		code   int16
+		lw     int64
+	}{
+		{"move the log start", "plain", 2, 0, 2},
+		{"below the log start", "plain", 1, 0, 2},
+		{"negative", "plain", -2, kerr.OffsetOutOfRange.Code, -1},
+		{"past the high watermark", "plain", 5, kerr.OffsetOutOfRange.Code, -1},
+		{"compacted topic", "compacted", 1, kerr.PolicyViolation.Code, -1},
+		{"internal topic", "__consumer_offsets", 0, kerr.InvalidTopicException.Code, -1},
+	}
+	for _, c := range cases {
+		got := deleteRecords(c.topic, c.offset)
+		if got.ErrorCode != c.code || got.LowWatermark != c.lw {
+			t.Errorf("%s: %s low watermark %d, want %s %d", c.name, kerr.ErrorForCode(got.ErrorCode), got.LowWatermark,
+				kerr.ErrorForCode(c.code), c.lw)
+		}
+	}
+}

@@ -37,7 +37,10 @@
 //     retention.ms: Not a number of type LONG"), checked before the counts.
 //     AlterConfigs and IncrementalAlterConfigs check a topic's new configs
 //     the same way (APPEND and SUBTRACT only on LIST configs) before the
-//     topic is looked up ("The topic 'x' does not exist.").
+//     topic is looked up ("The topic 'x' does not exist."). DeleteRecords
+//     refuses internal topics (INVALID_TOPIC_EXCEPTION) and topics whose
+//     cleanup.policy lacks delete (POLICY_VIOLATION), and succeeds without
+//     moving the log start for an offset below it.
 //   - configs.go: DescribeConfigs of a topic lists every config of Kafka
 //     3.9's LogConfig (kfake lists eleven), each with its value, source,
 //     type and synonyms as the compose file's cp-kafka shows them: the

@@ -93,8 +93,8 @@ func (p *protocol) wants(key int16) bool {
 		return true
 	case 1, 2: // Fetch, ListOffsets: a cleaning may move a log start before kfake answers
 		return p.starts != nil
-	case 21: // DeleteRecords
-		return p.starts != nil && p.starts.nonEmpty.Load()
+	case 21: // DeleteRecords: Kafka's refusals (adminerrors.go), the kept log starts (logstart.go)
+		return true
 	}
 	return false
 }
@@ -208,7 +208,8 @@ func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error
 	case *kmsg.ListOffsetsRequest:
 		return b, p.starts.fixListOffsets(req), nil
 	case *kmsg.DeleteRecordsRequest:
-		return b, p.recordDeletions(req), nil
+		out, fix := p.rewriteDeleteRecords(b, h, req)
+		return out, chainFixes(fix, p.recordDeletions(req)), nil
 	case *kmsg.DeleteTopicsRequest:
 		return b, p.forgetCodecsAfter(chainFixes(p.forgetStartsAfter(req), fixDeleteTopicsMessages(req.Version))), nil
 	case *kmsg.AlterConfigsRequest:
