@@ -538,3 +538,46 @@ func (p *protocol) deletionFacts(topics []string) (map[string]string, map[string
 	})
 	return policies, starts
 }
+
+// unifyCollisionChars is Topic.unifyCollisionChars: '.' and '_' collide.
+func unifyCollisionChars(name string) string { return strings.ReplaceAll(name, ".", "_") }
+
+// collidingTopics maps the unified name of each topic the cluster holds
+// (internal ones included) whose name has '.' or '_' to that name, when
+// one of names has them too (Topic.hasCollisionChars); nil otherwise or
+// when it cannot ask.
+func (p *protocol) collidingTopics(names []string) map[string]string {
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.ContainsAny(n, "._") }) {
+		return nil
+	}
+	if p.codecs == nil {
+		return nil
+	}
+	admin := p.codecs.adminClient()
+	if admin == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	listed, err := admin.ListTopicsWithInternal(ctx)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, name := range listed.Names() {
+		if strings.ContainsAny(name, "._") {
+			out[unifyCollisionChars(name)] = name
+		}
+	}
+	return out
+}
+
+// collisionRefusal is validateNewTopicNames's refusal of a name that
+// collides with an existing topic's other name.
+func collisionRefusal(name string, colliding map[string]string) (topicRefusal, bool) {
+	other, ok := colliding[unifyCollisionChars(name)]
+	if !ok || other == name {
+		return topicRefusal{}, false
+	}
+	return refuse(kerr.InvalidTopicException.Code, fmt.Sprintf("Topic '%s' collides with existing topic: %s", name, other)), true
+}

@@ -304,3 +304,25 @@ func TestDeleteRecordsAnswersPerPartitionAsKafkaDoes(t *testing.T) {
 		}
 	}
 }
+
+// ReplicationControlManager.validateNewTopicNames: a name that differs from
+// an existing topic's only in '.' against '_' is refused before its
+// configs are looked at, naming the topic it collides with.
+func TestCreateTopicsNamesTheTopicANameCollidesWith(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "col_lide", "a")
+	for _, c := range []struct {
+		topic kmsg.CreateTopicsRequestTopic
+		msg   string
+	}{
+		{newTopic("col.lide", 1), "Topic 'col.lide' collides with existing topic: col_lide"},
+		{withConfigs(newTopic("col.lide", 1), s("no.such"), s("1")), "Topic 'col.lide' collides with existing topic: col_lide"},
+		{newTopic("__consumer.offsets", 1), "Topic '__consumer.offsets' collides with existing topic: __consumer_offsets"},
+	} {
+		got := createTopicsRaw(t, b, 7, false, c.topic)
+		if got.ErrorCode != kerr.InvalidTopicException.Code || deref(got.ErrorMessage) != c.msg {
+			t.Errorf("%s: %s %q, want INVALID_TOPIC_EXCEPTION %q", c.topic.Topic, kerr.ErrorForCode(got.ErrorCode), deref(got.ErrorMessage), c.msg)
+		}
+	}
+}

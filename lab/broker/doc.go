@@ -29,7 +29,8 @@
 //   - adminerrors.go, topicconfigs.go: CreateTopics, DeleteTopics and
 //     CreatePartitions refuse each topic with the code and message Kafka
 //     3.9's KRaft controller answers, where kfake answers without one or
-//     not at all: a topic that exists, invalid partition counts or
+//     not at all: a topic that exists or whose name collides with an
+//     existing one's ('.' against '_'), invalid partition counts or
 //     replication factors (more replicas than the one broker), manual
 //     assignments, a name given twice, an unknown topic, partitions not
 //     increased, and topic configs: unknown names, null values, and values

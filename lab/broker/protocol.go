@@ -397,7 +397,8 @@ func internalTopicMetadata(name string, partitions, node int32) kmsg.MetadataRes
 // rewriteCreateTopics answers, per topic, what Kafka 3.9 refuses and
 // kfake would not, or would without Kafka's message (adminerrors.go):
 // names Kafka refuses (INVALID_TOPIC_EXCEPTION with Topic.validate's
-// message, as ReplicationControlManager.validateNewTopicNames answers),
+// message, or naming the existing topic the name collides with, as
+// ReplicationControlManager.validateNewTopicNames answers),
 // the internal topics, which already exist, topics whose configs,
 // assignment or counts the controller refuses, and a name given twice
 // (INVALID_REQUEST "Duplicate topic name.", ControllerApis.createTopics).
@@ -417,6 +418,7 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 	given := make(map[string][]kmsg.CreateTopicsRequestTopicConfig, len(req.Topics))
 	var order, duplicates, checked []string
 	var metadataTopic bool
+	colliding := p.collidingTopics(names)
 	kept := req.Topics[:0]
 	for _, t := range req.Topics {
 		switch {
@@ -433,6 +435,10 @@ func (p *protocol) rewriteCreateTopics(h reqHeader, req *kmsg.CreateTopicsReques
 		given[t.Topic] = t.Configs
 		if err := topicname.Validate(t.Topic); err != nil {
 			refused[t.Topic] = refuse(kerr.InvalidTopicException.Code, err.Error())
+			continue
+		}
+		if r, ok := collisionRefusal(t.Topic, colliding); ok {
+			refused[t.Topic] = r
 			continue
 		}
 		if isListedInternal(t.Topic) {
