@@ -66,8 +66,9 @@ func configSynonym(name, value string, src kmsg.ConfigSource) kmsg.DescribeConfi
 // default values (configSynonyms, which drops the synonyms before the
 // broker config's own name: log.retention.hours's default is not listed
 // for retention.ms); the source is the first synonym's, DEFAULT_CONFIG
-// without one. set is the topic's own value, nil for none.
-func describeTopicConfig(d topicConfigDef, set *string, withSynonyms bool) kmsg.DescribeConfigsResponseResourceConfig {
+// without one. set is the topic's own value, nil for none; the
+// documentation is LogConfig's (topicConfigDocs).
+func describeTopicConfig(d topicConfigDef, set *string, withSynonyms, withDocs bool) kmsg.DescribeConfigsResponseResourceConfig {
 	value := d.value
 	var synonyms []kmsg.DescribeConfigsResponseResourceConfigConfigSynonym
 	if set != nil {
@@ -95,6 +96,9 @@ func describeTopicConfig(d topicConfigDef, set *string, withSynonyms bool) kmsg.
 	if withSynonyms {
 		c.ConfigSynonyms = synonyms
 	}
+	if withDocs {
+		c.Documentation = kmsg.StringPtr(topicConfigDocs[d.name])
+	}
 	return c
 }
 
@@ -102,7 +106,7 @@ func describeTopicConfig(d topicConfigDef, set *string, withSynonyms bool) kmsg.
 // kfake's answer, which lists a few configs: every config of LogConfig,
 // with the topic's own values (kfake's DYNAMIC_TOPIC_CONFIG entries);
 // keys, when given, keep those asked for.
-func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, withSynonyms bool) []kmsg.DescribeConfigsResponseResourceConfig {
+func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, withSynonyms, withDocs bool) []kmsg.DescribeConfigsResponseResourceConfig {
 	set := map[string]*string{}
 	for _, c := range kfake {
 		if c.Source == kmsg.ConfigSourceDynamicTopicConfig && c.Value != nil {
@@ -114,7 +118,7 @@ func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, ke
 		if len(keys) > 0 && !slices.Contains(keys, d.name) {
 			continue
 		}
-		out = append(out, describeTopicConfig(d, set[d.name], withSynonyms))
+		out = append(out, describeTopicConfig(d, set[d.name], withSynonyms, withDocs))
 	}
 	return out
 }
@@ -152,7 +156,7 @@ func (p *protocol) rewriteDescribeConfigs(b []byte, h reqHeader, req *kmsg.Descr
 			switch r.ResourceType {
 			case kmsg.ConfigResourceTypeTopic:
 				if r.ErrorCode == 0 {
-					r.Configs = describeTopicConfigs(r.Configs, keys[r.ResourceName], req.IncludeSynonyms)
+					r.Configs = describeTopicConfigs(r.Configs, keys[r.ResourceName], req.IncludeSynonyms, req.IncludeDocumentation)
 				}
 			case kmsg.ConfigResourceTypeBroker:
 				p.fixCleanerBackoff(r)

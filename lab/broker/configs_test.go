@@ -117,3 +117,29 @@ func TestCreateTopicsAnswersEveryEffectiveConfig(t *testing.T) {
 		}
 	}
 }
+
+// DescribeConfigs v3+ with IncludeDocumentation gives each topic config
+// LogConfig's documentation of it (ConfigHelper.createTopicConfigEntry:
+// logConfig.documentationOf), TopicConfig's *_DOC text; none unasked.
+func TestDescribeConfigsOfATopicDocumentsEachConfig(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "documented", "a")
+	for _, withDocs := range []bool{true, false} {
+		req := kmsg.NewPtrDescribeConfigsRequest()
+		req.Version = 4
+		req.IncludeDocumentation = withDocs
+		r := kmsg.NewDescribeConfigsRequestResource()
+		r.ResourceType, r.ResourceName = kmsg.ConfigResourceTypeTopic, "documented"
+		r.ConfigNames = []string{"segment.jitter.ms"}
+		req.Resources = append(req.Resources, r)
+		resp := dialRaw(t, b).roundTrip(req).(*kmsg.DescribeConfigsResponse)
+		want := "<null>"
+		if withDocs {
+			want = "The maximum random jitter subtracted from the scheduled segment roll time to avoid thundering herds of segment rolling"
+		}
+		if len(resp.Resources) != 1 || len(resp.Resources[0].Configs) != 1 || deref(resp.Resources[0].Configs[0].Documentation) != want {
+			t.Errorf("IncludeDocumentation=%v: %+v, want documentation %q", withDocs, resp.Resources, want)
+		}
+	}
+}

@@ -44,7 +44,8 @@
 //     moving the log start for an offset below it.
 //   - configs.go: DescribeConfigs of a topic lists every config of Kafka
 //     3.9's LogConfig (kfake lists eleven), each with its value, source,
-//     type and synonyms as the compose file's cp-kafka shows them: the
+//     type, synonyms and documentation as the compose file's cp-kafka
+//     shows them: the
 //     broker's defaults and its static settings (min.insync.replicas is
 //     STATIC_BROKER_CONFIG there); CreateTopics v5+ answers a created
 //     topic's every config as the controller resolves them. Of the broker,
@@ -104,9 +105,9 @@
 //     offsets are not readable as records.
 //   - Clients using the message format before v2 are refused (see above)
 //     rather than up- or down-converted.
-//   - DescribeConfigs carries no documentation (v3's IncludeDocumentation)
-//     and, of the broker, kfake's few configs, not Kafka's every one; a
-//     topic's values do not follow broker configs altered at run time.
+//   - DescribeConfigs of the broker lists kfake's few configs, not Kafka's
+//     every one, without documentation; a topic's values do not follow
+//     broker configs altered at run time.
 //   - A topic stored by an older version under a name Kafka refuses is
 //     loaded and served as stored, with a warning at start-up.
 package broker
