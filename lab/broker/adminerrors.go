@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -503,14 +502,11 @@ func (p *protocol) rewriteDeleteRecords(b []byte, h reqHeader, req *kmsg.DeleteR
 // deletionFacts asks the cluster for topics' cleanup.policy and their
 // partitions' log starts; either is nil when it cannot ask.
 func (p *protocol) deletionFacts(topics []string) (map[string]string, map[string]map[int32]int64) {
-	if p.codecs == nil || len(topics) == 0 {
+	admin := p.selfAdmin()
+	if admin == nil || len(topics) == 0 {
 		return nil, nil
 	}
-	admin := p.codecs.adminClient()
-	if admin == nil {
-		return nil, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), selfAskTimeout)
 	defer cancel()
 	policies := map[string]string{}
 	if rcs, err := admin.DescribeTopicConfigs(ctx, topics...); err == nil {
@@ -550,14 +546,11 @@ func (p *protocol) collidingTopics(names []string) map[string]string {
 	if !slices.ContainsFunc(names, func(n string) bool { return strings.ContainsAny(n, "._") }) {
 		return nil
 	}
-	if p.codecs == nil {
-		return nil
-	}
-	admin := p.codecs.adminClient()
+	admin := p.selfAdmin()
 	if admin == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), selfAskTimeout)
 	defer cancel()
 	listed, err := admin.ListTopicsWithInternal(ctx)
 	if err != nil {

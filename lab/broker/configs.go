@@ -2,12 +2,9 @@ package broker
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
-
-	"github.com/ctalab/ctalab/lab/javanum"
 )
 
 // labStaticBrokerConfigs are the broker configs the compose file's
@@ -38,19 +35,10 @@ func canonicalConfigValue(d topicConfigDef, raw string) string {
 	if err != nil {
 		return raw
 	}
-	switch v := v.(type) {
-	case int64:
-		return strconv.FormatInt(v, 10)
-	case float64:
-		return javanum.FormatDouble(v)
-	case bool:
-		return strconv.FormatBool(v)
-	case []string:
-		return strings.Join(v, ",")
-	case string:
-		return v
+	if list, ok := v.([]string); ok {
+		return strings.Join(list, ",")
 	}
-	return raw
+	return javaString(v)
 }
 
 func configSynonym(name, value string, src kmsg.ConfigSource) kmsg.DescribeConfigsResponseResourceConfigConfigSynonym {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -37,17 +38,26 @@ const maxRecordsPerUserOp = 10000
 // excessivelyLarge is the PolicyViolationException's message.
 const excessivelyLarge = "Unable to perform excessively large batch operation."
 
+// selfAdmin is the broker's admin client of itself, nil when it has none
+// (a protocol without the broker) or it is closed.
+func (p *protocol) selfAdmin() *kadm.Client {
+	if p.codecs == nil {
+		return nil
+	}
+	return p.codecs.adminClient()
+}
+
+// selfAskTimeout bounds a question the broker asks itself.
+const selfAskTimeout = 10 * time.Second
+
 // partitionCounts asks the cluster how many partitions each of topics has;
 // a topic it does not list is absent. It answers nil when it cannot ask.
 func (p *protocol) partitionCounts(topics []string) map[string]int32 {
-	if p.codecs == nil || len(topics) == 0 {
+	admin := p.selfAdmin()
+	if admin == nil || len(topics) == 0 {
 		return nil
 	}
-	admin := p.codecs.adminClient()
-	if admin == nil {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), selfAskTimeout)
 	defer cancel()
 	listed, err := admin.ListTopics(ctx, topics...)
 	if err != nil {
