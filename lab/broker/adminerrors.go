@@ -330,7 +330,7 @@ func fixAlterResults(answered []alterResult, refused []alterResult) []alterResul
 // request's resource; read and write carry the answer's resources.
 func rewriteAlterResources[R any](b []byte, h reqHeader, req kmsg.Request, resources *[]R,
 	ident func(R) (kmsg.ConfigResourceType, string), check func(R) topicRefusal,
-	read func(kmsg.Response) []alterResult, write func(kmsg.Response, []alterResult),
+	read func(kmsg.Response) []alterResult, write func(kmsg.Response, []alterResult), changed bool,
 ) ([]byte, func([]byte) ([]byte, error)) {
 	var refused []alterResult
 	kept := (*resources)[:0]
@@ -345,7 +345,7 @@ func rewriteAlterResources[R any](b []byte, h reqHeader, req kmsg.Request, resou
 	}
 	*resources = kept
 	out := b
-	if len(refused) > 0 {
+	if len(refused) > 0 || changed {
 		out = appendRequest(h, req)
 	}
 	key, version := req.Key(), req.GetVersion()
@@ -360,6 +360,7 @@ func rewriteAlterResources[R any](b []byte, h reqHeader, req kmsg.Request, resou
 }
 
 func (p *protocol) rewriteIncrementalAlterConfigs(b []byte, h reqHeader, req *kmsg.IncrementalAlterConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
+	changed := p.setListOps(req)
 	return rewriteAlterResources(b, h, req, &req.Resources,
 		func(r kmsg.IncrementalAlterConfigsRequestResource) (kmsg.ConfigResourceType, string) {
 			return r.ResourceType, r.ResourceName
@@ -380,7 +381,7 @@ func (p *protocol) rewriteIncrementalAlterConfigs(b []byte, h reqHeader, req *km
 				r.ResourceType, r.ResourceName, r.ErrorCode, r.ErrorMessage = a.typ, a.name, a.code, a.msg
 				resp.Resources = append(resp.Resources, r)
 			}
-		})
+		}, changed)
 }
 
 func (p *protocol) rewriteAlterConfigs(b []byte, h reqHeader, req *kmsg.AlterConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
@@ -404,7 +405,7 @@ func (p *protocol) rewriteAlterConfigs(b []byte, h reqHeader, req *kmsg.AlterCon
 				r.ResourceType, r.ResourceName, r.ErrorCode, r.ErrorMessage = a.typ, a.name, a.code, a.msg
 				resp.Resources = append(resp.Resources, r)
 			}
-		})
+		}, false)
 }
 
 // rewriteDeleteRecords answers the partitions Kafka 3.9 answers otherwise
@@ -573,4 +574,100 @@ func collisionRefusal(name string, colliding map[string]string) (topicRefusal, b
 		return topicRefusal{}, false
 	}
 	return refuse(kerr.InvalidTopicException.Code, fmt.Sprintf("Topic '%s' collides with existing topic: %s", name, other)), true
+}
+
+// setListOps turns the APPEND and SUBTRACT operations on valid topic
+// resources into the SET that incrementalAlterConfigResource computes:
+// the topic's list, or the config's default when the topic sets none
+// (getParts, empty entries dropped), with each entry of the value added
+// when missing or removed. kfake would start from the topic's own value
+// alone. It reports whether it changed the request.
+func (p *protocol) setListOps(req *kmsg.IncrementalAlterConfigsRequest) bool {
+	var topics []string
+	for _, r := range req.Resources {
+		if r.ResourceType != kmsg.ConfigResourceTypeTopic || incrementalAlterTopicRefusal(r).code != 0 {
+			continue
+		}
+		for _, c := range r.Configs {
+			if c.Op == kmsg.IncrementalAlterConfigOpAppend || c.Op == kmsg.IncrementalAlterConfigOpSubtract {
+				topics = append(topics, r.ResourceName)
+				break
+			}
+		}
+	}
+	current := p.topicOwnConfigs(topics)
+	changed := false
+	for i := range req.Resources {
+		r := &req.Resources[i]
+		own, ok := current[r.ResourceName]
+		if r.ResourceType != kmsg.ConfigResourceTypeTopic || !ok {
+			continue
+		}
+		for j := range r.Configs {
+			c := &r.Configs[j]
+			if (c.Op != kmsg.IncrementalAlterConfigOpAppend && c.Op != kmsg.IncrementalAlterConfigOpSubtract) || c.Value == nil {
+				continue
+			}
+			value, set := own[c.Name]
+			if !set {
+				d, _ := topicConfigDefFor(c.Name)
+				value = d.value
+			}
+			var parts []string
+			for _, e := range strings.Split(value, ",") {
+				if e != "" {
+					parts = append(parts, e)
+				}
+			}
+			for _, e := range javaSplit(*c.Value) {
+				if c.Op == kmsg.IncrementalAlterConfigOpAppend && !slices.Contains(parts, e) {
+					parts = append(parts, e)
+				} else if c.Op == kmsg.IncrementalAlterConfigOpSubtract {
+					parts = slices.DeleteFunc(parts, func(p string) bool { return p == e })
+				}
+			}
+			c.Op, c.Value = kmsg.IncrementalAlterConfigOpSet, kmsg.StringPtr(strings.Join(parts, ","))
+			own[c.Name] = *c.Value
+			changed = true
+		}
+	}
+	return changed
+}
+
+// topicOwnConfigs asks the cluster for the configs topics set themselves
+// (DYNAMIC_TOPIC_CONFIG); a topic it does not know is absent.
+func (p *protocol) topicOwnConfigs(topics []string) map[string]map[string]string {
+	admin := p.selfAdmin()
+	if admin == nil || len(topics) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), selfAskTimeout)
+	defer cancel()
+	rcs, err := admin.DescribeTopicConfigs(ctx, topics...)
+	if err != nil {
+		return nil
+	}
+	out := map[string]map[string]string{}
+	for _, rc := range rcs {
+		if rc.Err != nil {
+			continue
+		}
+		own := map[string]string{}
+		for _, c := range rc.Configs {
+			if c.Source == kmsg.ConfigSourceDynamicTopicConfig && c.Value != nil {
+				own[c.Key] = *c.Value
+			}
+		}
+		out[rc.Name] = own
+	}
+	return out
+}
+
+// javaSplit is Java's String.split(","): trailing empty strings dropped.
+func javaSplit(s string) []string {
+	parts := strings.Split(s, ",")
+	for len(parts) > 0 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return parts
 }

@@ -143,3 +143,43 @@ func TestDescribeConfigsOfATopicDocumentsEachConfig(t *testing.T) {
 		}
 	}
 }
+
+// ConfigurationControlManager.incrementalAlterConfigResource: APPEND and
+// SUBTRACT start from the topic's value, or from the config's default
+// when the topic sets none (getParts), so appending compact to a new
+// topic's cleanup.policy gives delete,compact.
+func TestIncrementalAlterConfigsAppendsToTheDefault(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "appended", "a")
+	alter := func(op kmsg.IncrementalAlterConfigOp, value string) {
+		t.Helper()
+		req := kmsg.NewPtrIncrementalAlterConfigsRequest()
+		req.Version = 1
+		res := kmsg.NewIncrementalAlterConfigsRequestResource()
+		res.ResourceType, res.ResourceName = kmsg.ConfigResourceTypeTopic, "appended"
+		rc := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+		rc.Op, rc.Name, rc.Value = op, "cleanup.policy", s(value)
+		res.Configs = append(res.Configs, rc)
+		req.Resources = append(req.Resources, res)
+		resp := dialRaw(t, b).roundTrip(req).(*kmsg.IncrementalAlterConfigsResponse)
+		if len(resp.Resources) != 1 || resp.Resources[0].ErrorCode != 0 {
+			t.Fatalf("%s %s: %+v", op, value, resp.Resources)
+		}
+	}
+	for _, step := range []struct {
+		op    kmsg.IncrementalAlterConfigOp
+		value string
+		want  string
+	}{
+		{kmsg.IncrementalAlterConfigOpAppend, "compact", "delete,compact"},
+		{kmsg.IncrementalAlterConfigOpSubtract, "delete", "compact"},
+		{kmsg.IncrementalAlterConfigOpAppend, "compact", "compact"},
+	} {
+		alter(step.op, step.value)
+		res := describeTopic(t, b, "appended", "cleanup.policy")
+		if len(res.Configs) != 1 || deref(res.Configs[0].Value) != step.want {
+			t.Fatalf("after %s %s: cleanup.policy %+v, want %s", step.op, step.value, res.Configs, step.want)
+		}
+	}
+}

@@ -38,7 +38,9 @@
 //     retention.ms: Not a number of type LONG"), checked before the counts.
 //     AlterConfigs and IncrementalAlterConfigs check a topic's new configs
 //     the same way (APPEND and SUBTRACT only on LIST configs) before the
-//     topic is looked up ("The topic 'x' does not exist."). DeleteRecords
+//     topic is looked up ("The topic 'x' does not exist."); APPEND and
+//     SUBTRACT start from the config's default where the topic sets none
+//     (cleanup.policy delete,compact after appending compact). DeleteRecords
 //     refuses internal topics (INVALID_TOPIC_EXCEPTION) and topics whose
 //     cleanup.policy lacks delete (POLICY_VIOLATION), and succeeds without
 //     moving the log start for an offset below it.
