@@ -177,17 +177,30 @@ func createPartitionsRefusal(t kmsg.CreatePartitionsRequestTopic, current int32)
 // rewriteCreatePartitions answers the topics the controller refuses before
 // it adds a partition (createPartitionsRefusal) and those past its record
 // bound (boundCreatePartitions), and lets kfake add the rest; the answer
-// keeps the request's order. It asks the cluster for the topics'
+// keeps the request's order, after a name given twice, which
+// ControllerApis.createPartitions answers first ("Duplicate topic name.")
+// and kfake would refuse the whole request for. It asks the cluster for the topics'
 // partition counts first; when it cannot, kfake answers every topic.
 func (p *protocol) rewriteCreatePartitions(b []byte, h reqHeader, req *kmsg.CreatePartitionsRequest) ([]byte, func([]byte) ([]byte, error), error) {
-	names := make([]string, len(req.Topics))
-	for i, t := range req.Topics {
-		names[i] = t.Topic
+	times := map[string]int{}
+	for _, t := range req.Topics {
+		times[t.Topic]++
+	}
+	var names, duplicates []string
+	for _, t := range req.Topics {
+		if times[t.Topic] == 1 {
+			names = append(names, t.Topic)
+		} else if !slices.Contains(duplicates, t.Topic) {
+			duplicates = append(duplicates, t.Topic)
+		}
 	}
 	counts := p.partitionCounts(names)
 	refused := map[string]topicRefusal{}
 	kept := req.Topics[:0]
 	for _, t := range req.Topics {
+		if times[t.Topic] > 1 {
+			continue
+		}
 		if current, ok := counts[t.Topic]; ok {
 			if r := createPartitionsRefusal(t, current); r.code != 0 {
 				refused[t.Topic] = r
@@ -198,7 +211,7 @@ func (p *protocol) rewriteCreatePartitions(b []byte, h reqHeader, req *kmsg.Crea
 	}
 	req.Topics = kept
 	failed := boundCreatePartitions(req, counts)
-	if len(refused) == 0 && len(failed) == 0 {
+	if len(refused) == 0 && len(failed) == 0 && len(duplicates) == 0 {
 		return b, nil, nil
 	}
 	version := req.Version
@@ -213,6 +226,11 @@ func (p *protocol) rewriteCreatePartitions(b []byte, h reqHeader, req *kmsg.Crea
 			byName[t.Topic] = t
 		}
 		resp.Topics = resp.Topics[:0]
+		for _, name := range duplicates {
+			t := kmsg.NewCreatePartitionsResponseTopic()
+			t.Topic, t.ErrorCode, t.ErrorMessage = name, kerr.InvalidRequest.Code, kmsg.StringPtr("Duplicate topic name.")
+			resp.Topics = append(resp.Topics, t)
+		}
 		for _, name := range names {
 			t, ok := byName[name]
 			if !ok {
@@ -670,4 +688,76 @@ func javaSplit(s string) []string {
 		parts = parts[:len(parts)-1]
 	}
 	return parts
+}
+
+// rewriteDeleteTopics answers what ControllerApis.deleteTopics refuses
+// before it looks topics up, ahead of the rest as it does: a topic given
+// by both name and ID ("You may not specify both topic name and topic
+// id."), by neither, and a name given twice ("Duplicate topic name."),
+// which is then not deleted. kfake would refuse the whole request for the
+// first, and delete a name given twice. It then gives kfake's unknown
+// topics Kafka's messages (fixDeleteTopicsMessages).
+func (p *protocol) rewriteDeleteTopics(b []byte, h reqHeader, req *kmsg.DeleteTopicsRequest) ([]byte, func([]byte) ([]byte, error)) {
+	var first []kmsg.DeleteTopicsResponseTopic
+	answer := func(name *string, id [16]byte, msg string) {
+		t := kmsg.NewDeleteTopicsResponseTopic()
+		t.Topic, t.TopicID, t.ErrorCode, t.ErrorMessage = name, id, kerr.InvalidRequest.Code, kmsg.StringPtr(msg)
+		first = append(first, t)
+	}
+	times := map[string]int{}
+	for _, n := range req.TopicNames {
+		times[n]++
+	}
+	for _, t := range req.Topics {
+		if t.Topic != nil && t.TopicID == ([16]byte{}) {
+			times[*t.Topic]++
+		}
+	}
+	keptTopics := req.Topics[:0]
+	for _, t := range req.Topics {
+		switch {
+		case t.Topic == nil && t.TopicID == ([16]byte{}):
+			answer(nil, t.TopicID, "Neither topic name nor id were specified.")
+		case t.Topic != nil && t.TopicID != ([16]byte{}):
+			answer(t.Topic, t.TopicID, "You may not specify both topic name and topic id.")
+		case t.Topic != nil && times[*t.Topic] > 1:
+		default:
+			keptTopics = append(keptTopics, t)
+		}
+	}
+	var duplicates []string
+	keptNames := req.TopicNames[:0]
+	for _, n := range req.TopicNames {
+		if times[n] <= 1 {
+			keptNames = append(keptNames, n)
+		}
+	}
+	for n, k := range times {
+		if k > 1 {
+			duplicates = append(duplicates, n)
+		}
+	}
+	slices.Sort(duplicates) // Kafka's HashSet has no order either
+	for _, n := range duplicates {
+		answer(kmsg.StringPtr(n), [16]byte{}, "Duplicate topic name.")
+	}
+	fixMessages := fixDeleteTopicsMessages(req.Version)
+	if len(first) == 0 {
+		return b, fixMessages
+	}
+	req.Topics, req.TopicNames = keptTopics, keptNames
+	version := req.Version
+	return appendRequest(h, req), func(body []byte) ([]byte, error) {
+		body, err := fixMessages(body)
+		if err != nil {
+			return nil, err
+		}
+		kresp, err := parseResponse(20, version, body)
+		if err != nil {
+			return nil, err
+		}
+		resp := kresp.(*kmsg.DeleteTopicsResponse)
+		resp.Topics = append(first, resp.Topics...)
+		return appendResponse(resp), nil
+	}
 }

@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -323,6 +325,68 @@ func TestCreateTopicsNamesTheTopicANameCollidesWith(t *testing.T) {
 		got := createTopicsRaw(t, b, 7, false, c.topic)
 		if got.ErrorCode != kerr.InvalidTopicException.Code || deref(got.ErrorMessage) != c.msg {
 			t.Errorf("%s: %s %q, want INVALID_TOPIC_EXCEPTION %q", c.topic.Topic, kerr.ErrorForCode(got.ErrorCode), deref(got.ErrorMessage), c.msg)
+		}
+	}
+}
+
+// ControllerApis.deleteTopics and createPartitions answer a name given
+// twice INVALID_REQUEST "Duplicate topic name." and leave that topic be;
+// deleteTopics answers a topic given by both name and ID, or by neither,
+// on its own, and deletes the others.
+func TestDeleteTopicsAndCreatePartitionsRefuseADuplicateName(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	for _, name := range []string{"twice", "once", "grow"} {
+		if got := createTopicsRaw(t, b, 7, false, newTopic(name, 1)); got.ErrorCode != 0 {
+			t.Fatalf("create %s: %d", name, got.ErrorCode)
+		}
+	}
+	cp := kmsg.NewPtrCreatePartitionsRequest()
+	cp.Version = 3
+	cp.TimeoutMillis = 5000
+	for _, name := range []string{"grow", "twice", "twice"} {
+		ct := kmsg.NewCreatePartitionsRequestTopic()
+		ct.Topic, ct.Count = name, 2
+		cp.Topics = append(cp.Topics, ct)
+	}
+	cpResp := dialRaw(t, b).roundTrip(cp).(*kmsg.CreatePartitionsResponse)
+	got := map[string]string{}
+	for _, tp := range cpResp.Topics {
+		got[tp.Topic] = fmt.Sprintf("%d %s", tp.ErrorCode, deref(tp.ErrorMessage))
+	}
+	if len(cpResp.Topics) != 2 || got["grow"] != "0 <null>" || got["twice"] != "42 Duplicate topic name." {
+		t.Errorf("CreatePartitions answered %v, want grow grown and twice INVALID_REQUEST \"Duplicate topic name.\"", got)
+	}
+
+	dt := kmsg.NewPtrDeleteTopicsRequest()
+	dt.Version = 6
+	dt.TimeoutMillis = 5000
+	byName := func(name string) kmsg.DeleteTopicsRequestTopic {
+		t := kmsg.NewDeleteTopicsRequestTopic()
+		t.Topic = s(name)
+		return t
+	}
+	both := byName("once")
+	both.TopicID = [16]byte{1}
+	dt.Topics = []kmsg.DeleteTopicsRequestTopic{byName("twice"), byName("twice"), both, kmsg.NewDeleteTopicsRequestTopic(), byName("grow")}
+	dtResp := dialRaw(t, b).roundTrip(dt).(*kmsg.DeleteTopicsResponse)
+	var answers []string
+	for _, tp := range dtResp.Topics {
+		answers = append(answers, fmt.Sprintf("%s %d %s", deref(tp.Topic), tp.ErrorCode, deref(tp.ErrorMessage)))
+	}
+	want := []string{
+		"once 42 You may not specify both topic name and topic id.",
+		"<null> 42 Neither topic name nor id were specified.",
+		"twice 42 Duplicate topic name.",
+		"grow 0 <null>",
+	}
+	if strings.Join(answers, "|") != strings.Join(want, "|") {
+		t.Errorf("DeleteTopics answered\n%s\nwant\n%s", strings.Join(answers, "\n"), strings.Join(want, "\n"))
+	}
+	resp := dialRaw(t, b).roundTrip(metadataRequest(12, false, "twice", "once")).(*kmsg.MetadataResponse)
+	for _, name := range []string{"twice", "once"} {
+		if tp := metadataTopic(t, resp, name); tp == nil || tp.ErrorCode != 0 {
+			t.Errorf("%s was deleted: %+v", name, tp)
 		}
 	}
 }

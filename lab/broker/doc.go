@@ -32,7 +32,9 @@
 //     not at all: a topic that exists or whose name collides with an
 //     existing one's ('.' against '_'), invalid partition counts or
 //     replication factors (more replicas than the one broker), manual
-//     assignments, a name given twice, an unknown topic, partitions not
+//     assignments, a name given twice (DeleteTopics and CreatePartitions
+//     too, which then leave that topic be), a DeleteTopics topic given by
+//     both name and ID or neither, an unknown topic, partitions not
 //     increased, and topic configs: unknown names, null values, and values
 //     LogConfig's ConfigDef refuses ("Invalid value soon for configuration
 //     retention.ms: Not a number of type LONG"), checked before the counts.

@@ -211,7 +211,8 @@ func (p *protocol) rewriteRequest(b []byte) ([]byte, func([]byte) ([]byte, error
 		out, fix := p.rewriteDeleteRecords(b, h, req)
 		return out, chainFixes(fix, p.recordDeletions(req)), nil
 	case *kmsg.DeleteTopicsRequest:
-		return b, p.forgetCodecsAfter(chainFixes(p.forgetStartsAfter(req), fixDeleteTopicsMessages(req.Version))), nil
+		out, fix := p.rewriteDeleteTopics(b, h, req)
+		return out, p.forgetCodecsAfter(chainFixes(p.forgetStartsAfter(req), fix)), nil
 	case *kmsg.AlterConfigsRequest:
 		out, fix := p.rewriteAlterConfigs(b, h, req)
 		return out, p.forgetCodecsAfter(fix), nil
