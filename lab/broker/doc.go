@@ -49,11 +49,11 @@
 //   - configs.go: DescribeConfigs of a topic lists every config of Kafka
 //     3.9's LogConfig (kfake lists eleven), each with its value, source,
 //     type, synonyms and documentation as the compose file's cp-kafka
-//     shows them: the
-//     broker's defaults and its static settings (min.insync.replicas is
-//     STATIC_BROKER_CONFIG there); CreateTopics v5+ answers a created
-//     topic's every config as the controller resolves them. Of the broker,
-//     DescribeConfigs shows the broker's own log.cleaner.backoff.ms.
+//     shows them: the broker's defaults and its static settings
+//     (min.insync.replicas is STATIC_BROKER_CONFIG there); CreateTopics
+//     v5+ answers a created topic's every config as the controller
+//     resolves them. Of the broker, DescribeConfigs shows the broker's
+//     own log.cleaner.backoff.ms.
 //   - logfiles.go: CreateTopics makes each created partition's log
 //     directory and empty first segment before it answers, as Kafka makes a
 //     partition's log when the partition is created; kfake would make them
