@@ -24,7 +24,10 @@ func TestTopicsCreateDescribeListDeleteAsKafkaTopics(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("describe: exit %d, stderr %q", code, stderr)
 	}
-	want := regexp.MustCompile(`^Topic: ` + regexp.QuoteMeta(topic) + `\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: cleanup.policy=compact\n` +
+	// TopicCommand lists the configs whose source is not DEFAULT_CONFIG;
+	// the compose file's KAFKA_MIN_INSYNC_REPLICAS makes min.insync.replicas
+	// a STATIC_BROKER_CONFIG one (ConfigHelper.createTopicConfigEntry).
+	want := regexp.MustCompile(`^Topic: ` + regexp.QuoteMeta(topic) + `\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: cleanup.policy=compact,min.insync.replicas=1\n` +
 		`\tTopic: ` + regexp.QuoteMeta(topic) + `\tPartition: 0\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N/A\tLastKnownElr: N/A\n` +
 		`\tTopic: ` + regexp.QuoteMeta(topic) + `\tPartition: 1\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N/A\tLastKnownElr: N/A\n$`)
 	if !want.MatchString(stdout) {
