@@ -297,6 +297,7 @@ func TestDeleteRecordsAnswersPerPartitionAsKafkaDoes(t *testing.T) {
 		{"past the high watermark", "plain", 5, kerr.OffsetOutOfRange.Code, -1},
 		{"compacted topic", "compacted", 1, kerr.PolicyViolation.Code, -1},
 		{"internal topic", "__consumer_offsets", 0, kerr.InvalidTopicException.Code, -1},
+		{"unknown topic", "ghost", 0, kerr.UnknownTopicOrPartition.Code, -1},
 	}
 	for _, c := range cases {
 		got := deleteRecords(c.topic, c.offset)
@@ -304,6 +305,10 @@ func TestDeleteRecordsAnswersPerPartitionAsKafkaDoes(t *testing.T) {
 			t.Errorf("%s: %s low watermark %d, want %s %d", c.name, kerr.ErrorForCode(got.ErrorCode), got.LowWatermark,
 				kerr.ErrorForCode(c.code), c.lw)
 		}
+	}
+	resp := dialRaw(t, b).roundTrip(metadataRequest(12, false, "ghost")).(*kmsg.MetadataResponse)
+	if tp := metadataTopic(t, resp, "ghost"); tp == nil || tp.ErrorCode != kerr.UnknownTopicOrPartition.Code {
+		t.Errorf("asking about ghost's records made it: %+v", tp)
 	}
 }
 
