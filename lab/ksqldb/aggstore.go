@@ -80,10 +80,7 @@ func (a *aggLog) record(q *runningQuery, c operators.Change, k operators.Aggrega
 		kb = binary.BigEndian.AppendUint32(operators.AppendWindowedKey(kb, kind, k.Start, k.End), 0)
 	}
 	r := q.arena.record()
-	r.Topic, r.Key = a.topic, kb
-	if a.windowSuffix() > 0 {
-		r.Partition = c.Task() // the store's task (sinkPartitioner)
-	}
+	r.Topic, r.Key, r.Partition = a.topic, kb, c.Task() // the store's task (sinkPartitioner)
 	if !c.Deleted() {
 		if r.Value, err = q.arena.encode(a.val, q.proc.StoreRow(c)); err != nil {
 			return nil, err

@@ -381,12 +381,14 @@
 // record, as a restarted processor's does, so a record late for the stream
 // time before the restart counts if its window's store still holds it.
 // A group key met in two tasks (a source written to partitions its keys
-// do not hash to) has its windows, or sessions, in each task's store,
-// counted apart, and a table scan reads them store partition by store
-// partition. Not ksqlDB's: such a key is one group of a non-windowed
-// aggregation and one row of a table's store here, where each task would
-// keep its own, and a pull query naming it finds its windows in every
-// task's store, where ksqlDB looks in the partition the key hashes to.
+// do not hash to) has its aggregate, or its windows or sessions, in each
+// task's store, counted apart and emitted apart, each store's changelog
+// records in its task's partition, and a restart restores each task's
+// from its partition; a table scan reads them store partition by store
+// partition, while a pull query naming the key reads the store partition
+// the key hashes to alone (KsLocator, KafkaStreams.queryMetadataForKey).
+// Not ksqlDB's: such a key is one row of a table's store here, where each
+// task would keep its own.
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
 // changelogs' records in the task's partition, each store's retention on

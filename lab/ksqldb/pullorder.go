@@ -9,18 +9,25 @@ import (
 )
 
 // storeKeys lists the keys of a materialized table's rows in the order a
-// ksqlDB table scan reads them: store partition (a window's task, else
+// ksqlDB table scan reads them: store partition (an aggregate's task, else
 // the key's partition) by store partition, in ascending
 // order, and within a partition in the order of the store, the serialized
 // key's bytes (then the window's start). A LIMIT keeps the first rows of
 // that order (pull-queries-with-limit-clause.json "on CTAS", "windowed -
-// single column from multi-column key"). The caller holds rq.proc.Mu.
-func storeKeys(rq *runningQuery, partitions int) []string {
+// single column from multi-column key"). A key lookup (lookup) lists only
+// the rows in the store partition their key hashes to: KsLocator asks
+// KafkaStreams.queryMetadataForKey for each key the WHERE clause pins (the
+// default partitioner's murmur2 of the serialized key, without a window)
+// and KsMaterializedTable and KsMaterializedWindowTable read that
+// partition's store alone, so a key an aggregation met in another task (a
+// source written to partitions its keys do not hash to) is not found
+// there. The caller holds rq.proc.Mu.
+func storeKeys(rq *runningQuery, partitions int, lookup bool) []string {
 	type entry struct {
-		k         string
-		partition int
-		key       []byte
-		start     int64
+		k                 string
+		partition, hashed int
+		key               []byte
+		start             int64
 	}
 	part := kgo.StickyKeyPartitioner(nil).ForTopic(rq.info.SinkTopic)
 	var keyCols []int
@@ -41,16 +48,18 @@ func storeKeys(rq *runningQuery, partitions int) []string {
 		if b, err := rq.outKey.Encode(keys); err == nil {
 			e.key = b
 			if partitions > 1 && b != nil {
-				e.partition = part.Partition(&kgo.Record{Key: b}, partitions)
+				e.hashed = part.Partition(&kgo.Record{Key: b}, partitions)
 			}
 		}
+		e.partition = e.hashed
 		if g := rq.proc.Groups[k]; g != nil {
 			e.start = g.WindowStart
-			// a window is in its task's store partition, which a key
+			// an aggregate is in its task's store partition, which a key
 			// written to another partition than it hashes to reaches
-			if task, ok := g.StorePartition(); ok {
-				e.partition = int(task)
-			}
+			e.partition = int(g.StorePartition())
+		}
+		if lookup && e.partition != e.hashed {
+			continue
 		}
 		es = append(es, e)
 	}

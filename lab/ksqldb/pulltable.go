@@ -96,7 +96,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	var rows [][]any
 	proc := operators.NewProcessor(plan)
 	rq.proc.Mu.Lock()
-	for _, k := range storeKeys(rq, partitions) {
+	for _, k := range storeKeys(rq, partitions, scan == pullKeyLookup) {
 		vals := rq.storedRow(ctx, rq.proc.Materialized[k])
 		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
 		row := append(append([]any(nil), vals...), rq.proc.MaterializedTS[k], nil, nil)

@@ -14,14 +14,13 @@ import (
 // key without its window (serializeBaseKey), so every window of a key
 // lands in one partition. A store's changelog record goes to the
 // partition of its task, which is the partition of the key the store key
-// is built around: an aggregate window or session store's key without its
-// window (its trailing bytes: see aggstore.go; the partition of the task
-// itself, which an aggregate window or session change names, where the
-// source was written to partitions its keys do not hash to), a join
-// store's key without
-// its time, sequence number or side (joinStores.keyParts), windowed or
-// not. Records of any other topic, and of a sink without windows, take
-// the Java producer's default partitioner.
+// is built around: an aggregate store's key without its window (its
+// trailing bytes: see aggstore.go; the partition of the task itself,
+// which an aggregate change names, where the source was written to
+// partitions its keys do not hash to), a join store's key without its
+// time, sequence number or side (joinStores.keyParts), windowed or not.
+// Records of any other topic, and of a sink without windows, take the
+// Java producer's default partitioner.
 func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	def := kgo.StickyKeyPartitioner(nil)
 	parts := map[string]keyPart{}
@@ -29,9 +28,7 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 		parts[q.info.SinkTopic] = keyPart{suffix: operators.WindowBytes(q.sinkWindow)}
 	}
 	if q.aggLog != nil {
-		if n := q.aggLog.windowSuffix(); n > 0 {
-			parts[q.aggLog.topic] = keyPart{suffix: n, task: true}
-		}
+		parts[q.aggLog.topic] = keyPart{suffix: q.aggLog.windowSuffix(), task: true}
 	}
 	if q.joinStores != nil {
 		maps.Copy(parts, q.joinStores.keyParts(q.plan))

@@ -34,10 +34,9 @@ func (c Change) Aggregate() (AggregateKey, bool) {
 	return AggregateKey{Keys: g.keys, Windowed: g.windowed, Start: g.WindowStart, End: g.WindowEnd}, true
 }
 
-// Task is the task whose store a windowed aggregate change or a
-// stream-stream join's store change is of (the InRow.Task of the rows it
-// holds): its changelog record goes to that task's partition. 0 for other
-// changes.
+// Task is the task whose store an aggregate change or a stream-stream
+// join's store change is of (the InRow.Task of the rows it holds): its
+// changelog record goes to that task's partition. 0 for other changes.
 func (c Change) Task() int32 {
 	if c.group != nil {
 		return c.group.task
@@ -111,7 +110,7 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64, task int32
 	var b []byte
 	switch {
 	case ap.Window == nil:
-		b = appendVals(nil, k.Keys)
+		b = appendVals(taskGroupKey(nil, task), k.Keys)
 	case ap.Window.Kind == sql.Session:
 		b = sessionKey(appendVals(taskGroupKey(nil, task), k.Keys), k.Start, k.End)
 	default:
@@ -143,9 +142,9 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64, task int32
 	}
 	g := newGroup(gk, slices.Clone(k.Keys), states)
 	g.nonAgg = slices.Clone(row[:nonAgg])
-	g.maxTs = ts
+	g.maxTs, g.task = ts, task
 	if ap.Window != nil {
-		g.windowed, g.WindowStart, g.WindowEnd, g.task = true, k.Start, k.End, task
+		g.windowed, g.WindowStart, g.WindowEnd = true, k.Start, k.End
 		if ap.Window.Kind == sql.Session {
 			g.maxTs = k.End // a session's rows carry its end
 		}

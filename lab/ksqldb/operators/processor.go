@@ -131,7 +131,7 @@ type group struct {
 	// windowed aggregation: the window and the largest timestamp in it
 	windowed                      bool
 	WindowStart, WindowEnd, maxTs int64
-	task                          int32  // the task whose store holds the window (InRow.Task)
+	task                          int32  // the task whose store holds the group (InRow.Task)
 	boxed                         [2]any // WindowStart and WindowEnd as row values (see bounds)
 	sinkKey                       []byte // the encoded key of its rows (OutRow.KeySlot)
 }
@@ -145,9 +145,8 @@ func (g *group) bounds() (start, end any) {
 	return g.boxed[0], g.boxed[1]
 }
 
-// StorePartition is the store partition (task) that holds a window, and
-// whether the group is one.
-func (g *group) StorePartition() (int32, bool) { return g.task, g.windowed }
+// StorePartition is the store partition (task) that holds a group.
+func (g *group) StorePartition() int32 { return g.task }
 
 func newGroup(key string, keys []any, states []expr.AggState) *group {
 	return &group{key: key, logKey: "a" + key, keys: keys, states: states}
@@ -298,15 +297,15 @@ func (p *Processor) processScope(r InRow, changelog bool) ([]OutRow, []Change) {
 	p.outs, p.changes, p.changed = p.outs[:0], p.changes[:0], p.changed[:0]
 	if p.plan.Source.Table && r.Group != nil {
 		if r.Retract != nil {
-			p.apply(r.Retract, r.Group, -1)
+			p.apply(r.Retract, r.Group, r.Task, -1)
 		}
 		if !r.Tombstone {
-			p.apply(r.Vals, r.Group, +1)
+			p.apply(r.Vals, r.Group, r.Task, +1)
 		}
 	} else if p.plan.Source.Table {
 		p.applyTableRow(r, changelog)
 	} else if !r.Tombstone && (r.Group != nil || p.Pass(r.Vals)) {
-		p.apply(r.Vals, r.Group, +1)
+		p.apply(r.Vals, r.Group, r.Task, +1)
 	}
 	if p.failure != nil {
 		return nil, nil // the row threw: nothing of it goes out
@@ -335,18 +334,19 @@ func (p *Processor) keptRow(vals []any) []any {
 }
 
 // apply adds (sign +1) or retracts (-1) row to its group (given, or
-// computed when nil) and notes the group as changed; it reports false,
-// changing nothing, for a null grouping value.
-func (p *Processor) apply(row, group []any, sign int64) bool {
+// computed when nil) in task's store and notes the group as changed; it
+// reports false, changing nothing, for a null grouping value.
+func (p *Processor) apply(row, group []any, task int32, sign int64) bool {
 	ap := p.plan.Agg
 	if !p.groupValues(row, group) {
 		return false
 	}
-	p.keyBuf = appendVals(p.keyBuf[:0], p.gvals)
+	p.keyBuf = appendVals(taskGroupKey(p.keyBuf[:0], task), p.gvals)
 	g := p.Groups[string(p.keyBuf)]
 	if g == nil {
 		gk := string(p.keyBuf)
 		g = newGroup(gk, slices.Clone(p.gvals), ap.Init())
+		g.task = task
 		p.Groups[gk] = g
 	}
 	for i, c := range ap.Calls {

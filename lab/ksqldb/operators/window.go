@@ -74,11 +74,12 @@ func (p *Processor) taskClock(task int32) *windowClock {
 	return c
 }
 
-// taskGroupKey starts a windowed group key with the task whose store holds
-// the group: each task fetches and puts through its own store partition
-// (KStreamWindowAggregate, KStreamSessionWindowAggregate), so a key met in
-// two tasks (a source written to partitions its keys do not hash to) has
-// its windows, or sessions, in each.
+// taskGroupKey starts a group key with the task whose store holds the
+// group: each task gets and puts through its own store partition
+// (KStreamAggregate, KTableAggregate, KStreamWindowAggregate,
+// KStreamSessionWindowAggregate), so a key met in two tasks (a source
+// written to partitions its keys do not hash to) has its aggregate, or its
+// windows or sessions, in each.
 func taskGroupKey(b []byte, task int32) []byte {
 	return binary.BigEndian.AppendUint32(b, uint32(task))
 }
