@@ -99,9 +99,21 @@ func TestPullQueryByKeyReadsTheStorePartitionTheKeyHashesTo(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, url = st.serve()
+			waitRestored(t, url, "SELECT * FROM counts;")
 			check("restarted")
 		})
 	}
+}
+
+// waitRestored waits for a restarted query's store to answer the pull
+// query scan with a row: the query restores it from its changelog after
+// the server starts.
+func waitRestored(t *testing.T, url, scan string) {
+	t.Helper()
+	waitFor(t, func() bool {
+		_, rows, _ := pullRows(t, url, scan)
+		return len(rows) > 0
+	}, "rows of "+scan)
 }
 
 // Key k, which hashes to partition h, at 1 s and 2 s in partition h and
@@ -123,5 +135,114 @@ CREATE TABLE per_ten AS SELECT user_id, COUNT(*) AS n
 	}
 	if _, rows, _ := pullRows(t, url, "SELECT N FROM per_ten;"); !slices.Equal(rows, []string{"[1]", "[2]"}) {
 		t.Errorf("scan: rows %v, want [[1] [2]]", rows)
+	}
+}
+
+// A table over a topic keeps its rows in the task's store too: apache/kafka
+// 3.9.0-rc3 streams/src/main/java/org/apache/kafka/streams/kstream/internals/KTableSource.java
+// gets the old row and puts the new one through the store of the task
+// processing the record, and ksqlDB materializes a table's source so
+// (SourceBuilder, the KsqlTopic-Reduce store). A key written to two
+// partitions has a row in each task's store, each with its own updates and
+// deletes, and each store logs to its task's changelog partition.
+
+// usersTable is a table over two partitions keyed by INT ids.
+const usersTable = `CREATE TABLE users (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='users', PARTITIONS=2, VALUE_FORMAT='JSON');`
+
+// Key k, which hashes to partition 1, is "a" in partition 1 and then "b"
+// in partition 0: the projection of the table emits each task's row, a
+// pull query naming k reads partition 1's ("a") and a scan reads both,
+// partition 0's first. A tombstone of k in partition 0 deletes that task's
+// row alone, and a restart restores partition 1's from its changelog
+// partition.
+func TestTableKeyInTwoTasksHasARowInEach(t *testing.T) {
+	st := newStack(t, kfake.DataDir(t.TempDir()))
+	srv1, url := st.serve()
+	mustKSQL(t, url, usersTable+`CREATE TABLE copy AS SELECT * FROM users;`, earliest())
+	k := keyHashingTo(1)
+	st.produceToPartition("users", 1, timed{intKey(k), `{"NAME":"a"}`, 1_000})
+	st.consumeIntKeyed("COPY", 1)
+	st.produceToPartition("users", 0, timed{intKey(k), `{"NAME":"b"}`, 2_000})
+	got := st.consumeIntKeyed("COPY", 2)
+	if want := []keyedRec{{k, `{"NAME":"a"}`, 1_000}, {k, `{"NAME":"b"}`, 2_000}}; !slices.Equal(got, want) {
+		t.Errorf("COPY: %v, want %v", got, want)
+	}
+	var parts []int32
+	for _, r := range st.consumeRecords(sinkQueryTopic(t, url, "COPY", "-KsqlTopic-Reduce-changelog"), 2) {
+		parts = append(parts, r.Partition)
+	}
+	if slices.Sort(parts); !slices.Equal(parts, []int32{0, 1}) {
+		t.Errorf("store changelog records in partitions %v, want 0 and 1", parts)
+	}
+	pull := func(when string, scan ...string) {
+		t.Helper()
+		if _, rows, _ := pullRows(t, url, fmt.Sprintf("SELECT NAME FROM copy WHERE id = %d;", k)); !slices.Equal(rows, []string{"[a]"}) {
+			t.Errorf("%s: by key: rows %v, want [[a]]", when, rows)
+		}
+		if _, rows, _ := pullRows(t, url, "SELECT NAME FROM copy;"); !slices.Equal(rows, scan) {
+			t.Errorf("%s: scan: rows %v, want %v", when, rows, scan)
+		}
+	}
+	pull("both", "[b]", "[a]")
+	st.produceToPartition("users", 0, timed{intKey(k), ``, 3_000})
+	st.consumeIntKeyed("COPY", 3)
+	pull("deleted in partition 0", "[a]")
+	if err := srv1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, url = st.serve()
+	waitRestored(t, url, "SELECT * FROM copy;")
+	pull("restarted", "[a]")
+}
+
+// An aggregation of a table takes an update of a key out of the group of
+// that key's row in the same task (KTableSource's old value, which
+// KTableRepartitionMap sends as the Change's old row): key 1 is "a" in
+// partition 0, "b" in partition 1, then "c" in partition 0, so "a" goes
+// back to 0 (count.json "count table": a count taken back to 0 stays) when
+// "c" comes, and "b" keeps its 1.
+func TestTableAggregationRetractsTheRowOfTheTasksStore(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, usersTable+`CREATE TABLE by_name AS SELECT name, COUNT(*) AS n FROM users GROUP BY name;`, earliest())
+	step := func(partition int32, name string, ts int64, n int) []kv {
+		t.Helper()
+		st.produceToPartition("users", partition, timed{intKey(1), `{"NAME":"` + name + `"}`, ts})
+		return st.consume("BY_NAME", n)
+	}
+	step(0, "a", 1_000, 1)
+	step(1, "b", 2_000, 2)
+	var got []string
+	for _, r := range step(0, "c", 3_000, 4) {
+		got = append(got, string(r.key)+"="+string(r.value))
+	}
+	slices.Sort(got)
+	if want := []string{`a={"N":0}`, `a={"N":1}`, `b={"N":1}`, `c={"N":1}`}; !slices.Equal(got, want) {
+		t.Errorf("BY_NAME: %v, want %v", got, want)
+	}
+	if n := st.recordCount("BY_NAME"); n != 4 {
+		t.Errorf("BY_NAME holds %d records, want 4", n)
+	}
+}
+
+// A source table's query (CST_) materializes the table likewise: key k,
+// which hashes to partition 0, is "a" in partition 0 and "b" in partition
+// 1, and a pull query naming k reads partition 0's row.
+func TestSourceTableKeyInTwoTasksIsLookedUpInItsHashPartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE SOURCE TABLE users (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='users', PARTITIONS=2, VALUE_FORMAT='JSON');`, earliest())
+	k := keyHashingTo(0)
+	st.produceToPartition("users", 1, timed{intKey(k), `{"NAME":"b"}`, 1_000})
+	st.produceToPartition("users", 0, timed{intKey(k), `{"NAME":"a"}`, 2_000})
+	waitFor(t, func() bool {
+		_, rows, _ := pullRows(t, url, "SELECT NAME FROM users;")
+		return len(rows) == 2
+	}, "both rows of USERS")
+	if _, rows, _ := pullRows(t, url, fmt.Sprintf("SELECT NAME FROM users WHERE id = %d;", k)); !slices.Equal(rows, []string{"[a]"}) {
+		t.Errorf("by key: rows %v, want [[a]]", rows)
+	}
+	if _, rows, _ := pullRows(t, url, "SELECT NAME FROM users;"); !slices.Equal(rows, []string{"[a]", "[b]"}) {
+		t.Errorf("scan: rows %v, want [[a] [b]]", rows)
 	}
 }

@@ -380,15 +380,22 @@
 // time and the close time, while stream time starts over at the first
 // record, as a restarted processor's does, so a record late for the stream
 // time before the restart counts if its window's store still holds it.
-// A group key met in two tasks (a source written to partitions its keys
-// do not hash to) has its aggregate, or its windows or sessions, in each
-// task's store, counted apart and emitted apart, each store's changelog
-// records in its task's partition, and a restart restores each task's
-// from its partition; a table scan reads them store partition by store
-// partition, while a pull query naming the key reads the store partition
-// the key hashes to alone (KsLocator, KafkaStreams.queryMetadataForKey).
-// Not ksqlDB's: such a key is one row of a table's store here, where each
-// task would keep its own.
+// A key met in two tasks (a source written to partitions its keys do not
+// hash to) has its aggregate, or its windows or sessions, in each task's
+// store, counted apart and emitted apart; likewise a table's row, which a
+// projection of the table, a source table's query and a table's
+// aggregation (the KsqlTopic-Reduce store, whose old row an update takes
+// out of its group) keep per task (KTableSource). Each store's changelog
+// records go to its task's partition, and a restart restores each task's
+// from its partition; a table scan reads the rows store partition by
+// store partition, while a pull query naming the key reads the store
+// partition the key hashes to alone (KsLocator,
+// KafkaStreams.queryMetadataForKey). Not ksqlDB's: the tables a join
+// reads keep one row per key here, where each task would keep its own,
+// and the partition a pull query's key hashes to is counted over the
+// table's topic's partitions, where Kafka Streams counts its store's
+// source topic's (they differ for a CREATE TABLE AS SELECT with
+// PARTITIONS other than its source's).
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
 // changelogs' records in the task's partition, each store's retention on

@@ -9,8 +9,8 @@ import (
 )
 
 // storeKeys lists the keys of a materialized table's rows in the order a
-// ksqlDB table scan reads them: store partition (an aggregate's task, else
-// the key's partition) by store partition, in ascending
+// ksqlDB table scan reads them: store partition (an aggregate's or a
+// table row's task, else the key's partition) by store partition, in ascending
 // order, and within a partition in the order of the store, the serialized
 // key's bytes (then the window's start). A LIMIT keeps the first rows of
 // that order (pull-queries-with-limit-clause.json "on CTAS", "windowed -
@@ -54,9 +54,12 @@ func storeKeys(rq *runningQuery, partitions int, lookup bool) []string {
 		e.partition = e.hashed
 		if g := rq.proc.Groups[k]; g != nil {
 			e.start = g.WindowStart
-			// an aggregate is in its task's store partition, which a key
-			// written to another partition than it hashes to reaches
-			e.partition = int(g.StorePartition())
+		}
+		// an aggregate, or a table's row, is in its task's store
+		// partition, which a key written to another partition than it
+		// hashes to reaches
+		if task, ok := rq.proc.StorePartition(k); ok {
+			e.partition = int(task)
 		}
 		if lookup && e.partition != e.hashed {
 			continue

@@ -66,8 +66,9 @@ type repartitioner struct {
 	// the first thread's: scratch reused from record to record, and the
 	// records and bytes it writes
 	keys, vals []any
+	keyBuf     []byte // a table's row's key in prev
 	arena      outArena
-	prev       map[string][]any // a table's rows by source key (the KsqlTopic-Reduce store)
+	prev       map[string][]any // a table's rows by task and source key (the KsqlTopic-Reduce store; operators.TaskRowKey)
 	srcStore   *sourceStore     // the layout of that store's entries
 	// the second thread's: a row of the input scope, reused, and the
 	// decoded recent keys and values (a topic's records repeat them)
@@ -226,11 +227,15 @@ func (r *repartitioner) record(in *kgo.Record, k, v []byte, ts int64) *kgo.Recor
 // hands out its records: the store's changelog record, then the Changes
 // of the update (writeChange).
 func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operators.InRow, out func(*kgo.Record)) {
-	old := r.prev[row.SrcKey]
+	// KTableSource gets the old row, which KTableRepartitionMap sends as
+	// the Change's old value, from the store of the task processing the
+	// record (apache/kafka 3.9): a key in two partitions has a row in each
+	r.keyBuf = operators.TaskRowKey(r.keyBuf[:0], in.Partition, row.SrcKey)
+	old := r.prev[string(r.keyBuf)]
 	if row.Tombstone {
-		delete(r.prev, row.SrcKey)
+		delete(r.prev, string(r.keyBuf))
 	} else {
-		r.prev[row.SrcKey] = row.Vals // the decoder gives a table row of its own
+		r.prev[string(r.keyBuf)] = row.Vals // the decoder gives a table row of its own
 	}
 	if logRec := r.srcStore.entry(q, &r.arena, r.store, in, row); logRec != nil {
 		out(logRec)
@@ -289,13 +294,14 @@ func (r *repartitioner) restoreStore(ctx context.Context, s *Server) error {
 	}
 	return s.restoreChangelog(ctx, r.store, func(rec *kgo.Record) error {
 		srcKey, row, deleted, err := r.srcStore.read(ctx, rec)
+		k := string(operators.TaskRowKey(nil, rec.Partition, srcKey))
 		switch {
 		case err != nil:
 			return err
 		case deleted:
-			delete(r.prev, srcKey)
+			delete(r.prev, k)
 		default:
-			r.prev[srcKey] = row
+			r.prev[k] = row
 		}
 		return nil
 	})

@@ -16,8 +16,8 @@ import (
 // partition of its task, which is the partition of the key the store key
 // is built around: an aggregate store's key without its window (its
 // trailing bytes: see aggstore.go; the partition of the task itself,
-// which an aggregate change names, where the source was written to
-// partitions its keys do not hash to), a join store's key without its
+// which an aggregate change or a table's row names, where the source was
+// written to partitions its keys do not hash to), a join store's key without its
 // time, sequence number or side (joinStores.keyParts), windowed or not.
 // Records of any other topic, and of a sink without windows, take the
 // Java producer's default partitioner.
@@ -29,6 +29,12 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	}
 	if q.aggLog != nil {
 		parts[q.aggLog.topic] = keyPart{suffix: q.aggLog.windowSuffix(), task: true}
+	}
+	if q.srcStore != nil {
+		parts[q.changelog] = keyPart{task: true} // a table's rows (sourcestore.go)
+	}
+	if q.repart != nil && q.repart.store != "" {
+		parts[q.repart.store] = keyPart{task: true}
 	}
 	if q.joinStores != nil {
 		maps.Copy(parts, q.joinStores.keyParts(q.plan))

@@ -67,7 +67,8 @@ func (ss *sourceStore) value(a *outArena, row []any) ([]byte, error) {
 // nil where its row cannot be serialized (the processing log has it).
 func (ss *sourceStore) entry(q *runningQuery, a *outArena, topic string, in *kgo.Record, row operators.InRow) *kgo.Record {
 	out := a.record()
-	out.Topic, out.Key, out.Timestamp = topic, a.copy(in.Key), in.Timestamp
+	// the store of the task processing the record (sinkPartitioner)
+	out.Topic, out.Key, out.Timestamp, out.Partition = topic, a.copy(in.Key), in.Timestamp, in.Partition
 	if row.Tombstone {
 		return out
 	}
@@ -133,7 +134,7 @@ func (q *runningQuery) restoreSourceStore(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		q.proc.RestoreSourceRow(srcKey, row, deleted, r.Timestamp.UnixMilli())
+		q.proc.RestoreSourceRow(srcKey, row, deleted, r.Timestamp.UnixMilli(), r.Partition)
 		return nil
 	})
 }

@@ -70,13 +70,7 @@ func TestWindowedTableScanReadsWindowsInTheirTasksStores(t *testing.T) {
 	mustKSQL(t, url, tapsStream+`
 CREATE TABLE per_ten AS SELECT user_id, COUNT(*) AS n
   FROM taps WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY user_id EMIT CHANGES;`, earliest())
-	k, m := int32(1), int32(1)
-	for hashPartition(intKey(k), 2) != 1 {
-		k++
-	}
-	for hashPartition(intKey(m), 2) != 0 {
-		m++
-	}
+	k, m := keyHashingTo(1), keyHashingTo(0)
 	st.produceToPartition("taps", 0, timed{intKey(k), `{"region":0}`, 1_000})
 	st.produceToPartition("taps", 1, timed{intKey(m), `{"region":0}`, 2_000})
 	st.consumeWindowed("PER_TEN", 2)

@@ -25,7 +25,8 @@ import (
 // tapsStream is a stream over two partitions, keyed and valued by INTs.
 const tapsStream = `CREATE STREAM taps (user_id INT KEY, region INT) WITH (KAFKA_TOPIC='taps', PARTITIONS=2, VALUE_FORMAT='JSON');`
 
-// produceToPartition writes recs to one partition of topic, in order.
+// produceToPartition writes recs to one partition of topic, in order; an
+// empty value is written as null (a tombstone).
 func (st *stack) produceToPartition(topic string, partition int32, recs ...timed) {
 	st.t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(st.brokers...), kgo.ProducerLinger(0), kgo.RecordPartitioner(kgo.ManualPartitioner()))
@@ -35,7 +36,11 @@ func (st *stack) produceToPartition(topic string, partition int32, recs ...timed
 	defer cl.Close()
 	var out []*kgo.Record
 	for _, r := range recs {
-		out = append(out, &kgo.Record{Topic: topic, Partition: partition, Key: r.key, Value: []byte(r.value), Timestamp: time.UnixMilli(r.ts)})
+		var v []byte
+		if r.value != "" {
+			v = []byte(r.value)
+		}
+		out = append(out, &kgo.Record{Topic: topic, Partition: partition, Key: r.key, Value: v, Timestamp: time.UnixMilli(r.ts)})
 	}
 	if err := cl.ProduceSync(context.Background(), out...).FirstErr(); err != nil {
 		st.t.Fatalf("produce %s[%d]: %v", topic, partition, err)

@@ -160,15 +160,20 @@ func (p *Processor) RestoreLastEmit(task int32, t int64) {
 	c.lastEmit = max(c.lastEmit, t)
 }
 
-// RestoreSourceRow applies one entry of a table source's store to the
-// materialized result of a query projecting the table: the row's
-// projection where it passes WHERE, else (and for a deleted key, whose row
-// holds its key columns alone) no row for its key; the row is kept as
-// srcKey's source row where WHERE logs (filterOld). The caller holds p.mu.
-func (p *Processor) RestoreSourceRow(srcKey string, row []any, deleted bool, ts int64) {
-	p.restoreSourceRow(srcKey, row, deleted)
+// RestoreSourceRow applies one entry of a table source's store partition
+// task to the materialized result of a query projecting the table: the
+// row's projection where it passes WHERE, else (and for a deleted key,
+// whose row holds its key columns alone) no row for its key in that
+// task's store; the row is kept as srcKey's source row where WHERE logs
+// (filterOld). The caller holds p.mu.
+func (p *Processor) RestoreSourceRow(srcKey string, row []any, deleted bool, ts int64, task int32) {
 	vals := p.Project(row)
 	k := p.outKey(vals)
+	if p.tableTasks() {
+		k = string(TaskRowKey(nil, task, k))
+		srcKey = string(TaskRowKey(nil, task, srcKey))
+	}
+	p.restoreSourceRow(srcKey, row, deleted)
 	if deleted || !p.Pass(row) {
 		p.dropMat(k)
 		return

@@ -1,6 +1,7 @@
 package operators
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -145,8 +146,33 @@ func (g *group) bounds() (start, end any) {
 	return g.boxed[0], g.boxed[1]
 }
 
-// StorePartition is the store partition (task) that holds a group.
-func (g *group) StorePartition() int32 { return g.task }
+// StorePartition is the store partition (task) that holds the
+// materialized row of key k: its group's task, or the task of a table's
+// row (TaskRowKey); ok is false for a row kept in no task's store here.
+// The caller holds p.mu.
+func (p *Processor) StorePartition(k string) (task int32, ok bool) {
+	if g := p.Groups[k]; g != nil {
+		return g.task, true
+	}
+	if p.tableTasks() && len(k) >= 4 {
+		return int32(binary.BigEndian.Uint32([]byte(k[:4]))), true
+	}
+	return 0, false
+}
+
+// tableTasks reports a plan projecting a table, whose rows each task
+// keeps in its own store: KTableSource gets the old row and puts the new
+// one through the store of the task processing the record (apache/kafka
+// 3.9), so a key written to two partitions has a row in each.
+func (p *Processor) tableTasks() bool {
+	return p.plan.Source.Table && p.plan.Join == nil && p.plan.Agg == nil
+}
+
+// TaskRowKey is the key of a table's row keyed key in task's store
+// (tableTasks), built in b.
+func TaskRowKey(b []byte, task int32, key string) []byte {
+	return append(taskGroupKey(b, task), key...)
+}
 
 func newGroup(key string, keys []any, states []expr.AggState) *group {
 	return &group{key: key, logKey: "a" + key, keys: keys, states: states}
@@ -491,6 +517,12 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	}
 	vals := p.Project(r.Vals)
 	k := p.outKey(vals)
+	if p.tableTasks() {
+		p.keyBuf = TaskRowKey(p.keyBuf[:0], r.Task, k)
+		k = string(p.keyBuf)
+		p.keyBuf = TaskRowKey(p.keyBuf[:0], r.Task, r.SrcKey)
+		r.SrcKey = string(p.keyBuf)
+	}
 	var jk any
 	if p.plan.Join != nil {
 		jk = r.Vals[p.plan.Join.KeySlot]
