@@ -246,3 +246,24 @@ func TestSourceTableKeyInTwoTasksIsLookedUpInItsHashPartition(t *testing.T) {
 		t.Errorf("scan: rows %v, want [[a] [b]]", rows)
 	}
 }
+
+// The partition a pull query's key hashes to is counted over the store's
+// tasks, the partitions of the query's source topic (StreamsMetadataState
+// hashes the key over the store's sub-topology's source topics), not over
+// the table's own topic: a count of taps (2 partitions) into a topic of 4
+// partitions finds a key written by the default partitioner whose
+// partition of 4 is not its partition of 2.
+func TestPullQueryByKeyHashesOverTheSourcePartitions(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, tapsStream+`CREATE TABLE counts WITH (PARTITIONS=4) AS SELECT user_id, COUNT(*) AS n FROM taps GROUP BY user_id EMIT CHANGES;`, earliest())
+	k := int32(1)
+	for hashPartition(intKey(k), 4) == hashPartition(intKey(k), 2) {
+		k++
+	}
+	st.produceToPartition("taps", hashPartition(intKey(k), 2), timed{intKey(k), `{"region":0}`, 1_000})
+	st.consumeIntKeyed("COUNTS", 1)
+	if _, rows, _ := pullRows(t, url, fmt.Sprintf("SELECT N FROM counts WHERE user_id = %d;", k)); !slices.Equal(rows, []string{"[1]"}) {
+		t.Errorf("by key: rows %v, want [[1]]", rows)
+	}
+}

@@ -390,12 +390,10 @@
 // from its partition; a table scan reads the rows store partition by
 // store partition, while a pull query naming the key reads the store
 // partition the key hashes to alone (KsLocator,
-// KafkaStreams.queryMetadataForKey). Not ksqlDB's: the tables a join
-// reads keep one row per key here, where each task would keep its own,
-// and the partition a pull query's key hashes to is counted over the
-// table's topic's partitions, where Kafka Streams counts its store's
-// source topic's (they differ for a CREATE TABLE AS SELECT with
-// PARTITIONS other than its source's).
+// KafkaStreams.queryMetadataForKey, counting the partitions of the
+// query's source, whatever the table's topic has). Not ksqlDB's: the
+// tables a join reads keep one row per key here, where each task would
+// keep its own.
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
 // changelogs' records in the task's partition, each store's retention on

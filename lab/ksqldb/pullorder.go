@@ -21,8 +21,9 @@ import (
 // and KsMaterializedTable and KsMaterializedWindowTable read that
 // partition's store alone, so a key an aggregation met in another task (a
 // source written to partitions its keys do not hash to) is not found
-// there. The caller holds rq.proc.Mu.
-func storeKeys(rq *runningQuery, partitions int, lookup bool) []string {
+// there. A key's partition is counted over the store's tasks (the
+// partitions of the query's source). The caller holds rq.proc.Mu.
+func storeKeys(rq *runningQuery, tasks int, lookup bool) []string {
 	type entry struct {
 		k                 string
 		partition, hashed int
@@ -47,8 +48,8 @@ func storeKeys(rq *runningQuery, partitions int, lookup bool) []string {
 		}
 		if b, err := rq.outKey.Encode(keys); err == nil {
 			e.key = b
-			if partitions > 1 && b != nil {
-				e.hashed = part.Partition(&kgo.Record{Key: b}, partitions)
+			if tasks > 1 && b != nil {
+				e.hashed = part.Partition(&kgo.Record{Key: b}, tasks)
 			}
 		}
 		e.partition = e.hashed
@@ -86,8 +87,9 @@ func storeKeys(rq *runningQuery, partitions int, lookup bool) []string {
 	return out
 }
 
-// sinkPartitions is the partition count of a table's topic.
-func (s *Server) sinkPartitions(ctx context.Context, topic string, known int) int {
+// topicPartitions is the partition count of a topic, known when its
+// source was declared with it.
+func (s *Server) topicPartitions(ctx context.Context, topic string, known int) int {
 	if known > 0 {
 		return known
 	}

@@ -88,7 +88,10 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		out.fail(p.Text, err)
 		return
 	}
-	partitions := s.sinkPartitions(ctx, src.Topic, src.Partitions)
+	// the store's tasks: the partitions of the query's source, over which
+	// KafkaStreams.queryMetadataForKey hashes a key (StreamsMetadataState,
+	// the sub-topology's source topics), whatever the table's own topic has
+	tasks := s.topicPartitions(ctx, rq.plan.Source.Topic, rq.plan.Source.Partitions)
 	// every row here is evaluated, while ksqlDB's SelectOperator sees only
 	// the rows a key lookup or range scan reads: what WHERE throws is
 	// logged where ksqlDB scans the whole table
@@ -96,7 +99,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	var rows [][]any
 	proc := operators.NewProcessor(plan)
 	rq.proc.Mu.Lock()
-	for _, k := range storeKeys(rq, partitions, scan == pullKeyLookup) {
+	for _, k := range storeKeys(rq, tasks, scan == pullKeyLookup) {
 		vals := rq.storedRow(ctx, rq.proc.Materialized[k])
 		// ROWTIME is the row's time; ROWPARTITION and ROWOFFSET were refused
 		row := append(append([]any(nil), vals...), rq.proc.MaterializedTS[k], nil, nil)
