@@ -248,8 +248,10 @@ func TestSourceTableKeyInTwoTasksIsLookedUpInItsHashPartition(t *testing.T) {
 }
 
 // The partition a pull query's key hashes to is counted over the store's
-// tasks, the partitions of the query's source topic (StreamsMetadataState
-// hashes the key over the store's sub-topology's source topics), not over
+// tasks, the partitions of the query's source topic (apache/kafka 3.9.0-rc3
+// streams/.../processor/internals/StreamsMetadataState.java
+// getKeyQueryMetadataForKey hashes the key over SourceTopicsInfo's
+// maxPartitions, of the store's source topics), not over
 // the table's own topic: a count of taps (2 partitions) into a topic of 4
 // partitions finds a key written by the default partitioner whose
 // partition of 4 is not its partition of 2.
