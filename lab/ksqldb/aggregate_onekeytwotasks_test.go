@@ -269,3 +269,28 @@ func TestPullQueryByKeyHashesOverTheSourcePartitions(t *testing.T) {
 		t.Errorf("by key: rows %v, want [[1]]", rows)
 	}
 }
+
+// An aggregation of a join runs in the tasks of its repartition topic
+// (the EXPLAIN of such a query shows Aggregate-GroupBy-repartition feeding
+// a sub-topology of its own), whose records the default partitioner puts
+// in the partition their grouping key hashes to: the store's changelog
+// record of a group goes there, whatever partition the joined records
+// were in. Tables a and b joined on their key k, grouped by X, whose value
+// 7 hashes to partition 1, from records in partition 0.
+func TestJoinAggregationLogsAGroupToItsKeysPartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE agg AS SELECT a.x, COUNT(*) AS n FROM a JOIN b ON a.id = b.id GROUP BY a.x;`, earliest())
+	x := keyHashingTo(1)
+	k := keyHashingTo(0)
+	st.produceToPartition("a", 0, timed{intKey(k), fmt.Sprintf(`{"X":%d}`, x), 1_000})
+	st.produceToPartition("b", 0, timed{intKey(k), `{"Y":1}`, 1_000})
+	st.consumeIntKeyed("AGG", 1)
+	for _, r := range st.consumeRecords(storeTopic(t, url, "AGG"), 1) {
+		if r.Partition != 1 {
+			t.Errorf("store changelog record of X=%d in partition %d, want 1", x, r.Partition)
+		}
+	}
+}

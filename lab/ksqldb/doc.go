@@ -391,9 +391,14 @@
 // store partition, while a pull query naming the key reads the store
 // partition the key hashes to alone (KsLocator,
 // KafkaStreams.queryMetadataForKey, counting the partitions of the
-// query's source, whatever the table's topic has). Not ksqlDB's: the
-// tables a join reads keep one row per key here, where each task would
-// keep its own.
+// query's source, whatever the table's topic has). A join's aggregation
+// runs at once on the joined row here, where Kafka Streams runs it in the
+// task of its repartition topic's partition the grouping key hashes to:
+// its groups are one per key, their changelog records in the key's
+// partition. Not ksqlDB's: the tables a join reads keep one row per key
+// here, where each task would keep its own, and a join's windowed
+// aggregation keeps its windows, stream time and changelog partition per
+// task of the join's input, not of its repartition topic.
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
 // changelogs' records in the task's partition, each store's retention on

@@ -36,7 +36,9 @@ func (c Change) Aggregate() (AggregateKey, bool) {
 
 // Task is the task whose store an aggregate change or a stream-stream
 // join's store change is of (the InRow.Task of the rows it holds): its
-// changelog record goes to that task's partition. 0 for other changes.
+// changelog record goes to that task's partition. -1 for a group of a
+// join's aggregation (groupTask), whose record is partitioned by its key;
+// 0 for other changes.
 func (c Change) Task() int32 {
 	if c.group != nil {
 		return c.group.task
@@ -110,6 +112,7 @@ func (p *Processor) RestoreGroup(k AggregateKey, row []any, ts int64, task int32
 	var b []byte
 	switch {
 	case ap.Window == nil:
+		task = p.groupTask(task)
 		b = appendVals(taskGroupKey(nil, task), k.Keys)
 	case ap.Window.Kind == sql.Session:
 		b = sessionKey(appendVals(taskGroupKey(nil, task), k.Keys), k.Start, k.End)

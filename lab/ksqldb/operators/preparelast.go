@@ -13,11 +13,11 @@ package operators
 func (p *Processor) applyTableRow(r InRow, changelog bool) {
 	prev, had := p.srcRows[r.SrcKey]
 	if had {
-		p.apply(prev, nil, r.Task, -1)
+		p.apply(prev, nil, p.groupTask(r.Task), -1)
 	}
 	if !r.Tombstone && p.Pass(r.Vals) {
 		kept := p.keptRow(r.Vals)
-		p.apply(kept, nil, r.Task, +1) // a null grouping value: kept, in no group
+		p.apply(kept, nil, p.groupTask(r.Task), +1) // a null grouping value: kept, in no group
 		p.srcRows[r.SrcKey] = kept
 		if changelog {
 			p.changes = append(p.changes, Change{Key: "s" + r.SrcKey, row: kept, prepared: true, TS: r.TS})

@@ -148,16 +148,32 @@ func (g *group) bounds() (start, end any) {
 
 // StorePartition is the store partition (task) that holds the
 // materialized row of key k: its group's task, or the task of a table's
-// row (TaskRowKey); ok is false for a row kept in no task's store here.
-// The caller holds p.mu.
+// row (TaskRowKey); ok is false for a row kept in no task's store here
+// (see groupTask). The caller holds p.mu.
 func (p *Processor) StorePartition(k string) (task int32, ok bool) {
 	if g := p.Groups[k]; g != nil {
-		return g.task, true
+		return g.task, g.task != noTask
 	}
 	if p.tableTasks() && len(k) >= 4 {
 		return int32(binary.BigEndian.Uint32([]byte(k[:4]))), true
 	}
 	return 0, false
+}
+
+// noTask is the task of a group whose task is not known here (groupTask).
+const noTask = -1
+
+// groupTask is the task of the store of the group that a row of task
+// goes to. A join's aggregation is run at once on the joined row
+// (groupByJoined), where Kafka Streams runs it in a task of its
+// repartition topic, the partition the grouping key hashes to, which is
+// not known here: its groups have noTask, and their changelog records
+// are partitioned by their keys (sinkPartitioner).
+func (p *Processor) groupTask(task int32) int32 {
+	if p.plan.Join != nil && p.plan.Repartition != nil {
+		return noTask
+	}
+	return task
 }
 
 // tableTasks reports a plan projecting a table, whose rows each task
@@ -331,7 +347,7 @@ func (p *Processor) processScope(r InRow, changelog bool) ([]OutRow, []Change) {
 	} else if p.plan.Source.Table {
 		p.applyTableRow(r, changelog)
 	} else if !r.Tombstone && (r.Group != nil || p.Pass(r.Vals)) {
-		p.apply(r.Vals, r.Group, r.Task, +1)
+		p.apply(r.Vals, r.Group, p.groupTask(r.Task), +1)
 	}
 	if p.failure != nil {
 		return nil, nil // the row threw: nothing of it goes out
