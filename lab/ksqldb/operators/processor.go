@@ -536,8 +536,10 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	if p.tableTasks() {
 		p.keyBuf = TaskRowKey(p.keyBuf[:0], r.Task, k)
 		k = string(p.keyBuf)
-		p.keyBuf = TaskRowKey(p.keyBuf[:0], r.Task, r.SrcKey)
-		r.SrcKey = string(p.keyBuf)
+		if p.plan.WhereFailures != nil { // filterOld keeps the task's source rows
+			p.keyBuf = TaskRowKey(p.keyBuf[:0], r.Task, r.SrcKey)
+			r.SrcKey = string(p.keyBuf)
+		}
 	}
 	var jk any
 	if p.plan.Join != nil {
