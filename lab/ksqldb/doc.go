@@ -186,8 +186,13 @@
 // what its WHERE throws where it scans the whole table, under
 // processing.pull_query.SELECT, the row not sent (planner/aggfailures.go
 // logsPullWhere). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: the REGEXP_ functions and the URL_EXTRACT_
-// ones among them; a pattern PARSE_DATE refuses; a date-time text
+// (another UDF that throws: the URL_EXTRACT_ functions among them; a
+// REGEXP_ function's pattern Java takes and RE2, which runs them here,
+// does not, such as a back reference or a look-around, refused when it is
+// a literal; one Java refuses for a Unicode block, a script alias or a
+// character name it does not know, or a look-behind without an obvious
+// maximum length (javaregex checks the rest of Pattern.compile's syntax);
+// a REGEXP_REPLACE replacement Matcher refuses; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
 // ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
 // lambda body too; text cast to a

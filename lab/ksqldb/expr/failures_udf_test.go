@@ -1,6 +1,9 @@
 package expr
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // A lambda's body is generated Java inside the invocation function's call
 // (LambdaUtil.toJavaCode; confluentinc/ksql v7.9.0 ksqldb-execution
@@ -342,4 +345,66 @@ func TestMaskFailureMessages(t *testing.T) {
 		// a NULL mask leaves its characters as they are (NO_MASK)
 		{"MASK_KEEP_RIGHT(S, A, NULL, NULL, NULL, T)", row("S", "a-b-", "A", int32(1), "T", "*"), "a*b-", nil},
 	})
+}
+
+// The REGEXP_ functions compile their pattern with Pattern.compile:
+// REGEXP_EXTRACT lets its PatternSyntaxException out, REGEXP_EXTRACT_ALL,
+// REGEXP_REPLACE (through String.replaceAll) and REGEXP_SPLIT_TO_ARRAY
+// wrap it in KsqlFunctionException "Invalid regular expression pattern:
+// <pattern>" (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/string/{RegexpExtract,RegexpExtractAll,RegexpReplace,RegexpSplitToArray}.java),
+// each after its NULL check. The exception's message is
+// PatternSyntaxException.getMessage's (JDK 17): the description, " near
+// index <i>", a line break, the pattern and a caret line under the index
+// when the index is inside the pattern; descriptions and indexes are
+// Pattern.java's (see javaregex). A negative group is Matcher.group's
+// IndexOutOfBoundsException "No group <n>" once something matched.
+func TestRegexpFailureMessages(t *testing.T) {
+	const fail = "for column X with index 0: [Failed to invoke function public "
+	const pkg = "io.confluent.ksql.function.udf.string."
+	const ite = " java.lang.reflect.InvocationTargetException "
+	const extract = "java.lang.String " + pkg + "RegexpExtract.regexpExtract(java.lang.String,java.lang.String"
+	const extractAll = "java.util.List " + pkg + "RegexpExtractAll.regexpExtractAll(java.lang.String,java.lang.String"
+	checkLogged(t, []loggedCase{
+		{"REGEXP_EXTRACT('(abc', S)", row("S", "x"), nil, []string{
+			"Error computing expression REGEXP_EXTRACT('(abc', S) " + fail + extract + ")" + ite + "Unclosed group near index 4\n(abc]"}},
+		{"REGEXP_EXTRACT(T, S, 1)", row("S", "x", "T", "[a"), nil, []string{
+			"Error computing expression REGEXP_EXTRACT(T, S, 1) " + fail + extract + ",java.lang.Integer)" + ite + "Unclosed character class near index 1\n[a\n ^]"}},
+		{"REGEXP_EXTRACT(T, S, 1)", row("T", "[a"), nil, nil},
+		{"REGEXP_EXTRACT('a', S, -1)", row("S", "a"), nil, []string{
+			"Error computing expression REGEXP_EXTRACT('a', S, -1) " + fail + extract + ",java.lang.Integer)" + ite + "No group -1]"}},
+		{"REGEXP_EXTRACT('a', S, -1)", row("S", "b"), nil, nil},
+		{"REGEXP_EXTRACT_ALL('*', S)", row("S", "x"), nil, []string{
+			"Error computing expression REGEXP_EXTRACT_ALL('*', S) " + fail + extractAll + ")" + ite + "Invalid regular expression pattern: * Dangling meta character '*' near index 0\n*\n^]"}},
+		{"REGEXP_EXTRACT_ALL('a', S, -1)", row("S", "ba"), nil, []string{
+			"Error computing expression REGEXP_EXTRACT_ALL('a', S, -1) " + fail + extractAll + ",java.lang.Integer)" + ite + "No group -1]"}},
+		{"REGEXP_EXTRACT_ALL('a', S, -1)", row("S", "b"), "[]", nil},
+		{"REGEXP_REPLACE(S, 'a{2,1}', 'x')", row("S", "x"), nil, []string{
+			"Error computing expression REGEXP_REPLACE(S, 'a{2,1}', 'x') " + fail + "java.lang.String " + pkg + "RegexpReplace.regexpReplace(java.lang.String,java.lang.String,java.lang.String)" + ite +
+				"Invalid regular expression pattern: a{2,1} Illegal repetition range near index 5\na{2,1}\n     ^]"}},
+		{"REGEXP_SPLIT_TO_ARRAY(S, T)", row("S", "x", "T", `a\`), nil, []string{
+			"Error computing expression REGEXP_SPLIT_TO_ARRAY(S, T) " + fail + "java.util.List " + pkg + "RegexpSplitToArray.regexpSplit(java.lang.String,java.lang.String)" + ite +
+				"Invalid regular expression pattern: a\\ Unexpected internal error near index 2\na\\]"}},
+		{"REGEXP_SPLIT_TO_ARRAY(S, T)", row("T", `a\`), nil, nil},
+	})
+}
+
+// A literal pattern Pattern.compile takes and RE2 cannot run (a back
+// reference, a look-behind, a possessive quantifier) is refused when the
+// statement is planned, not evaluated to NULL on every row.
+func TestRegexpPatternsThisServerCannotRunAreRefused(t *testing.T) {
+	for expr, pattern := range map[string]string{
+		`REGEXP_EXTRACT('(a)\1', S)`:         `(a)\1`,
+		`REGEXP_SPLIT_TO_ARRAY(S, '(?<=a)')`: "(?<=a)",
+		`REGEXP_REPLACE(S, 'a*+', 'b')`:      "a*+",
+	} {
+		_, _, err := evalSQL(t, expr, row("S", "aa"))
+		if err == nil || !strings.HasPrefix(err.Error(), "regular expression '"+pattern+"' (") || !strings.HasSuffix(err.Error(), ") is not supported by this ksqlDB server") {
+			t.Errorf("%s: got %v, want the pattern refused as not supported", expr, err)
+		}
+	}
+	// a literal Java refuses is Java's failure, row by row
+	if _, _, err := evalSQL(t, "REGEXP_EXTRACT('(a', S)", row("S", "aa")); err != nil {
+		t.Errorf("a pattern Java refuses: %v", err)
+	}
 }

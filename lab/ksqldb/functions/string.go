@@ -1,9 +1,7 @@
 package functions
 
 import (
-	"regexp"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf16"
 
@@ -159,26 +157,6 @@ func init() {
 	}
 	register(&UDF{name: "LPad", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, Ret: types.String, Fn: pad(true)}}})
 	register(&UDF{name: "RPad", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.Integer, "targetLen"), p(types.String, "padding")}, Ret: types.String, Fn: pad(false)}}})
-
-	register(&UDF{name: "regexp_extract", overloads: []Overload{
-		{Params: []Param{p(types.String, "pattern"), p(types.String, "input")}, Ret: types.String, Fn: func(a []any) any {
-			return regexpExtract(a[0], a[1], int32(0))
-		}},
-		{Params: []Param{p(types.String, "pattern"), p(types.String, "input"), p(types.Integer, "group")}, Ret: types.String, Fn: func(a []any) any {
-			return regexpExtract(a[0], a[1], a[2])
-		}},
-	}})
-	register(&UDF{name: "regexp_replace", overloads: []Overload{{Params: []Param{p(types.String, "str"), p(types.String, "regexp"), p(types.String, "newStr")}, Ret: types.String,
-		Fn: func(a []any) any {
-			if a[0] == nil || a[1] == nil || a[2] == nil {
-				return nil
-			}
-			re := cachedRegexp(a[1].(string))
-			if re == nil {
-				return nil // "Invalid regular expression pattern"
-			}
-			return re.ReplaceAllString(a[0].(string), javaReplacement(a[2].(string)))
-		}}}})
 
 	register(&UDF{name: "Chr", overloads: []Overload{
 		{Params: []Param{p(types.Integer, "decimalCode")}, Ret: types.String, Fn: func(a []any) any {
@@ -355,23 +333,6 @@ func indexOf16(u, sub []uint16) int {
 	return -1
 }
 
-var regexpCache sync.Map // pattern -> *regexp.Regexp (nil when invalid)
-
-// cachedRegexp compiles a Java regular expression with Go's RE2; nil when it
-// does not compile.
-func cachedRegexp(pattern string) *regexp.Regexp {
-	if v, ok := regexpCache.Load(pattern); ok {
-		re, _ := v.(*regexp.Regexp)
-		return re
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
-		re = nil
-	}
-	regexpCache.Store(pattern, re)
-	return re
-}
-
 // javaReplacement turns a Java Matcher replacement ($1, \$) into Go's (${1}, $$).
 func javaReplacement(r string) string {
 	var b strings.Builder
@@ -397,37 +358,6 @@ func javaReplacement(r string) string {
 		}
 	}
 	return b.String()
-}
-
-// regexpExtract is RegexpExtract: the group of the first match, NULL when
-// nothing matches or the group does not exist.
-func regexpExtract(pattern, input, group any) any {
-	re, g, ok := regexpGroup(pattern, input, group)
-	if !ok {
-		return nil
-	}
-	m := re.FindStringSubmatchIndex(input.(string))
-	if m == nil || m[2*g] < 0 {
-		return nil
-	}
-	return input.(string)[m[2*g]:m[2*g+1]]
-}
-
-// regexpGroup is what the REGEXP_EXTRACT functions check first: no NULL
-// argument, a pattern that compiles and a group it has.
-func regexpGroup(pattern, input, group any) (*regexp.Regexp, int, bool) {
-	if pattern == nil || input == nil || group == nil {
-		return nil, 0, false
-	}
-	re := cachedRegexp(pattern.(string))
-	if re == nil {
-		return nil, 0, false
-	}
-	g := int(group.(int32))
-	if g > re.NumSubexp() || g < 0 {
-		return nil, 0, false
-	}
-	return re, g, true
 }
 
 // chrEscape is Chr(STRING): a '\uXXXX' escape turned into its character.
