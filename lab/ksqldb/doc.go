@@ -135,7 +135,10 @@
 // STRINGTOTIMESTAMP, STRINGTODATE, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
 // or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
-// they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, ENCODE
+// they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, the
+// URL_EXTRACT_ functions on a text java.net.URI refuses (functions/javauri.go
+// parses as URI.Parser does), the REGEXP_ functions on a pattern
+// Pattern.compile refuses (javaregex) and a negative group, ENCODE
 // on a pair of encodings or hex it refuses, INT_, BIGINT_ and
 // DOUBLE_FROM_BYTES on a byte order or length they refuse, GEO_DISTANCE
 // on coordinates or units it refuses, the MASK functions on a mask
@@ -186,13 +189,12 @@
 // what its WHERE throws where it scans the whole table, under
 // processing.pull_query.SELECT, the row not sent (planner/aggfailures.go
 // logsPullWhere). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: the URL_EXTRACT_ functions among them; a
-// REGEXP_ function's pattern Java takes and RE2, which runs them here,
-// does not, such as a back reference or a look-around, refused when it is
-// a literal; one Java refuses for a Unicode block, a script alias or a
-// character name it does not know, or a look-behind without an obvious
-// maximum length (javaregex checks the rest of Pattern.compile's syntax);
-// a REGEXP_REPLACE replacement Matcher refuses; a pattern PARSE_DATE refuses; a date-time text
+// (another UDF that throws: a REGEXP_ function's pattern Java takes and
+// RE2, which runs them here, does not, such as a back reference or a
+// look-around, refused when it is a literal; one Java refuses for a
+// Unicode block, a script alias or a character name it does not know, or
+// a look-behind without an obvious maximum length; a REGEXP_REPLACE
+// replacement Matcher refuses; a pattern PARSE_DATE refuses; a date-time text
 // with a field out of range; a GENERATE_SERIES past 2^20 elements, which
 // ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
 // lambda body too; text cast to a

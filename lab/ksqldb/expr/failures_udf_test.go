@@ -408,3 +408,52 @@ func TestRegexpPatternsThisServerCannotRunAreRefused(t *testing.T) {
 		t.Errorf("a pattern Java refuses: %v", err)
 	}
 }
+
+// The URL_EXTRACT_ functions parse their input with new URI(url) and wrap
+// its URISyntaxException in KsqlFunctionException "URL input has invalid
+// syntax: <url>" (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../udf/url/UrlParser.java). The exception's message is
+// URISyntaxException.getMessage's, "<reason> at index <i>: <input>", its
+// reasons and indexes java.net.URI.Parser's (JDK 17: parse,
+// parseHierarchical, parseAuthority, parseServer, parseHostname,
+// scanEscape, checkChars). An authority that does not parse as a server
+// but is made of registry-name characters is taken as a registry name, no
+// host or port (parseAuthority), not refused.
+func TestURLExtractFailureMessages(t *testing.T) {
+	const url = "io.confluent.ksql.function.udf.url."
+	const ite = " java.lang.reflect.InvocationTargetException URL input has invalid syntax: "
+	host := func(in string) string {
+		return "Error computing expression URL_EXTRACT_HOST(S) for column X with index 0: [Failed to invoke function public java.lang.String " + url + "UrlExtractHost.extractHost(java.lang.String)" + ite + in + " "
+	}
+	checkLogged(t, []loggedCase{
+		{"URL_EXTRACT_HOST(S)", row("S", "http://bad host.com"), nil, []string{host("http://bad host.com") + "Illegal character in authority at index 7: http://bad host.com]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://x.com/a b"), nil, []string{host("http://x.com/a b") + "Illegal character in path at index 14: http://x.com/a b]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://x.com/%zz"), nil, []string{host("http://x.com/%zz") + "Malformed escape pair at index 13: http://x.com/%zz]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", ":foo"), nil, []string{host(":foo") + "Expected scheme name at index 0: :foo]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "1http://x"), nil, []string{host("1http://x") + "Illegal character in scheme name at index 0: 1http://x]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://"), nil, []string{host("http://") + "Expected authority at index 7: http://]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "mailto:"), nil, []string{host("mailto:") + "Expected scheme-specific part at index 7: mailto:]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://x.com?a b"), nil, []string{host("http://x.com?a b") + "Illegal character in query at index 14: http://x.com?a b]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://x.com#a b"), nil, []string{host("http://x.com#a b") + "Illegal character in fragment at index 14: http://x.com#a b]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://[::1"), nil, []string{host("http://[::1") + "Expected closing bracket for IPv6 address at index 11: http://[::1]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://[1::2::3]/"), nil, []string{host("http://[1::2::3]/") + "Expected hex digits or IPv4 address at index 13: http://[1::2::3]/]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://[1:2]/"), nil, []string{host("http://[1:2]/") + "IPv6 address too short at index 8: http://[1:2]/]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://[::1%]/"), nil, []string{host("http://[::1%]/") + "scope id expected: http://[::1%]/]"}},
+		{"URL_EXTRACT_HOST(S)", row("S", "http://x-.com/"), nil, nil}, // a registry name
+		{"URL_EXTRACT_HOST(S)", row("S", "http://[::1]:80/"), "[::1]", nil},
+		{"URL_EXTRACT_PORT(S)", row("S", "http://x.com:8a"), nil, nil},
+		{"URL_EXTRACT_PORT(S)", row("S", "http://x.com:99999999999/"), nil, nil},
+		{"URL_EXTRACT_PORT(S)", row("S", "http://x y"), nil, []string{
+			"Error computing expression URL_EXTRACT_PORT(S) for column X with index 0: [Failed to invoke function public java.lang.Integer " + url + "UrlExtractPort.extractPort(java.lang.String)" + ite + "http://x y Illegal character in authority at index 7: http://x y]"}},
+		{"URL_EXTRACT_PARAMETER(S, 'a')", row("S", "http://x y"), nil, []string{
+			"Error computing expression URL_EXTRACT_PARAMETER(S, 'a') for column X with index 0: [Failed to invoke function public java.lang.String " + url + "UrlExtractParameter.extractParam(java.lang.String,java.lang.String)" + ite + "http://x y Illegal character in authority at index 7: http://x y]"}},
+		{"URL_EXTRACT_FRAGMENT(S)", row("S", "a#b#c"), nil, []string{
+			"Error computing expression URL_EXTRACT_FRAGMENT(S) for column X with index 0: [Failed to invoke function public java.lang.String " + url + "UrlExtractFragment.extractFragment(java.lang.String)" + ite + "a#b#c Illegal character in fragment at index 3: a#b#c]"}},
+		{"URL_EXTRACT_PATH(S)", row("S", "http://x.com/a%2Fb%e2%82%ac"), "/a/b€", nil},
+		{"URL_EXTRACT_PATH(S)", row("S", "mailto:a@b"), nil, nil},
+		{"URL_EXTRACT_PATH(S)", row("S", ""), "", nil},
+		{"URL_EXTRACT_PROTOCOL(S)", row("S", "x y:z"), nil, []string{
+			"Error computing expression URL_EXTRACT_PROTOCOL(S) for column X with index 0: [Failed to invoke function public java.lang.String " + url + "UrlExtractProtocol.extractProtocol(java.lang.String)" + ite + "x y:z Illegal character in scheme name at index 1: x y:z]"}},
+		{"URL_EXTRACT_QUERY(S)", row("S", "?a%20b#c"), "a b", nil},
+	})
+}

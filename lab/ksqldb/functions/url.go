@@ -1,7 +1,7 @@
 package functions
 
 import (
-	"net/url"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -9,59 +9,49 @@ import (
 )
 
 // The URL functions, as ksqldb-engine/.../function/udf/url/*.java define
-// them: the URL_EXTRACT_* functions read one component of a
-// java.net.URI (decoded, NULL when absent or when the text is not a URI);
-// URL_ENCODE_PARAM is Guava's urlFormParameterEscaper and
-// URL_DECODE_PARAM is URLDecoder.decode in UTF-8.
+// them: the URL_EXTRACT_* functions read one component of new URI(input)
+// (javauri.go), decoded, NULL when absent; UrlParser wraps the
+// URISyntaxException of a text URI refuses in KsqlFunctionException "URL
+// input has invalid syntax: <input>". URL_ENCODE_PARAM is Guava's
+// urlFormParameterEscaper and URL_DECODE_PARAM is URLDecoder.decode in
+// UTF-8.
 
-// javaURI parses s as java.net.URI would accept it: characters outside
-// RFC 2396's set (spaces, controls, "<>\^`{|}) and malformed escapes
-// refuse it.
-func javaURI(s string) (*url.URL, string, bool) {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c <= ' ' || c == 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0:
-			return nil, "", false
-		case c == '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return nil, "", false
-			}
-		}
+const urlUDF = "io.confluent.ksql.function.udf.url."
+
+// urlExtract is UrlParser.extract: NULL for a NULL input, else the part of
+// the URI, or what parsing it throws.
+func urlExtract(input any, part func(u *javaURI) any) (any, []string) {
+	if input == nil {
+		return nil, nil
 	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return nil, "", false
+	u, err := parseJavaURI(input.(string))
+	var se *uriSyntaxError
+	switch {
+	case errors.As(err, &se):
+		return nil, threw("URL input has invalid syntax: "+input.(string), err.Error())
+	case err != nil:
+		return nil, threw(err.Error())
 	}
-	return u, s, true
+	return part(u), nil
 }
 
-func isHex(c byte) bool {
-	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+// urlPart registers a one-STRING-argument URL function, method its @Udf
+// method's name.
+func urlPart(name, class, method string, ret types.Type, part func(u *javaURI) any) {
+	javaRet := "java.lang.String"
+	if ret == types.Integer {
+		javaRet = "java.lang.Integer"
+	}
+	register(&UDF{name: name, overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, "input")}, Ret: ret,
+		Method:   "public " + javaRet + " " + urlUDF + class + "." + method + "(java.lang.String)",
+		Throwing: func(a []any) (any, []string) { return urlExtract(a[0], part) }})}})
 }
 
-// uriQuery is URI.getQuery: decoded, "" for a bare ?, NULL without one.
-func uriQuery(u *url.URL) any {
-	if u.RawQuery == "" && !u.ForceQuery {
+func stringOrNull(s *string) any {
+	if s == nil {
 		return nil
 	}
-	q, err := url.PathUnescape(u.RawQuery)
-	if err != nil {
-		return nil
-	}
-	return q
-}
-
-// urlPart registers a one-STRING-argument URL function.
-func urlPart(name string, ret types.Type, part func(u *url.URL, raw string) any) {
-	register(&UDF{name: name, overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: ret,
-		Fn: str1(func(s string) any {
-			u, raw, ok := javaURI(s)
-			if !ok {
-				return nil
-			}
-			return part(u, raw)
-		})}}})
+	return *s
 }
 
 // formParamSafe are the characters urlFormParameterEscaper leaves alone.
@@ -97,63 +87,34 @@ func init() {
 			}
 			return d, nil
 		}})}})
-	urlPart("url_extract_fragment", types.String, func(u *url.URL, raw string) any {
-		if !strings.Contains(raw, "#") {
+	urlPart("url_extract_fragment", "UrlExtractFragment", "extractFragment", types.String, func(u *javaURI) any { return uriDecode(u.fragment, false) })
+	urlPart("url_extract_host", "UrlExtractHost", "extractHost", types.String, func(u *javaURI) any { return stringOrNull(u.host) })
+	urlPart("url_extract_path", "UrlExtractPath", "extractPath", types.String, func(u *javaURI) any { return uriDecode(u.path, true) })
+	urlPart("url_extract_port", "UrlExtractPort", "extractPort", types.Integer, func(u *javaURI) any {
+		if u.port < 0 {
 			return nil
 		}
-		return u.Fragment
+		return int32(u.port)
 	})
-	urlPart("url_extract_host", types.String, func(u *url.URL, _ string) any {
-		if u.Host == "" {
-			return nil
-		}
-		if strings.HasPrefix(u.Host, "[") {
-			return u.Host[:strings.IndexByte(u.Host, ']')+1]
-		}
-		return u.Hostname()
-	})
-	urlPart("url_extract_path", types.String, func(u *url.URL, _ string) any {
-		if u.Opaque != "" {
-			return nil
-		}
-		return u.Path
-	})
-	urlPart("url_extract_port", types.Integer, func(u *url.URL, _ string) any {
-		port, err := strconv.Atoi(u.Port())
-		if err != nil {
-			return nil
-		}
-		return int32(port)
-	})
-	urlPart("url_extract_protocol", types.String, func(u *url.URL, _ string) any {
-		if u.Scheme == "" {
-			return nil
-		}
-		return u.Scheme
-	})
-	urlPart("url_extract_query", types.String, func(u *url.URL, _ string) any { return uriQuery(u) })
-	register(&UDF{name: "url_extract_parameter", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.String, "paramToFind")}, Ret: types.String,
-		Fn: func(a []any) any {
-			if a[0] == nil {
-				return nil
+	urlPart("url_extract_protocol", "UrlExtractProtocol", "extractProtocol", types.String, func(u *javaURI) any { return stringOrNull(u.scheme) })
+	urlPart("url_extract_query", "UrlExtractQuery", "extractQuery", types.String, func(u *javaURI) any { return uriDecode(u.query, false) })
+	register(&UDF{name: "url_extract_parameter", overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, "input"), p(types.String, "paramToFind")}, Ret: types.String,
+		Method: "public java.lang.String " + urlUDF + "UrlExtractParameter.extractParam(java.lang.String,java.lang.String)",
+		Throwing: func(a []any) (any, []string) {
+			q, thrown := urlExtract(a[0], func(u *javaURI) any { return uriDecode(u.query, false) })
+			if q == nil {
+				return nil, thrown
 			}
-			u, _, ok := javaURI(a[0].(string))
-			if !ok {
-				return nil
-			}
-			q, ok := uriQuery(u).(string)
-			if !ok {
-				return nil
-			}
-			for _, param := range strings.Split(q, "&") {
+			// Splitter.on('&'), then on '=' into at most two pieces
+			for _, param := range strings.Split(q.(string), "&") {
 				k, v, hasValue := strings.Cut(param, "=")
 				if a[1] != nil && k == a[1].(string) {
 					if hasValue {
-						return v
+						return v, nil
 					}
-					return ""
+					return "", nil
 				}
 			}
-			return nil
-		}}}})
+			return nil, nil
+		}})}})
 }

@@ -68,12 +68,14 @@ const (
 func Check(pattern string) (err error) {
 	p := &parser{pattern: pattern, groups: 1, named: map[string]bool{}}
 	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(error)
-			if !ok {
-				panic(r)
-			}
+		switch e := recover().(type) {
+		case nil:
+		case *SyntaxError:
 			err = e
+		case *IndexError:
+			err = e
+		default:
+			panic(e)
 		}
 	}()
 	p.compile()
