@@ -130,7 +130,8 @@
 // remainder by zero, a DECIMAL quotient that needs rounding ("Rounding
 // necessary") or remainder whose integer quotient exceeds the precision
 // ("Division impossible"), GENERATE_SERIES with a zero step, one of the
-// wrong sign or a NULL or a size past Integer.MAX_VALUE, the date-time
+// wrong sign or a NULL or a size past Integer.MAX_VALUE, or one larger
+// than ksqlDB's 3 GiB heap holds (its OutOfMemoryError), the date-time
 // functions PARSE_DATE (its text), PARSE_TIMESTAMP,
 // STRINGTOTIMESTAMP, STRINGTODATE, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
@@ -195,8 +196,7 @@
 // Unicode block, a script alias or a character name it does not know, or
 // a look-behind without an obvious maximum length; a REGEXP_REPLACE
 // replacement Matcher refuses; a pattern PARSE_DATE refuses; a date-time text
-// with a field out of range; a GENERATE_SERIES past 2^20 elements, which
-// ksqlDB builds; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
+// with a field out of range; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
 // lambda body too; text cast to a
 // TIMESTAMP whose offset ZoneId.of takes and this server does not, text
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of

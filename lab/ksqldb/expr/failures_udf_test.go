@@ -457,3 +457,29 @@ func TestURLExtractFailureMessages(t *testing.T) {
 		{"URL_EXTRACT_QUERY(S)", row("S", "?a%20b#c"), "a b", nil},
 	})
 }
+
+// GENERATE_SERIES builds its series whatever its size (confluentinc/ksql
+// v7.9.0 ksqldb-engine .../udf/array/GenerateSeries.java: new
+// ArrayList<>(size), then each element boxed). The JVM ksqlDB runs in has
+// the 3 GiB heap of its launcher (bin/ksql-run-class: KSQL_HEAP_OPTS
+// -Xmx3g): a series whose references (4 bytes each, compressed) and boxed
+// values (an Integer 16 bytes, a Long 24) exceed it throws
+// OutOfMemoryError "Java heap space", and an Object[] longer than
+// HotSpot's limit, Integer.MAX_VALUE - 2, "Requested array size exceeds VM
+// limit"; Method.invoke wraps the Error as any other throwable.
+func TestGenerateSeriesBuildsWhatTheJVMHeapHolds(t *testing.T) {
+	const ite = " java.lang.reflect.InvocationTargetException "
+	const intMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesInt(int,int)"
+	const longMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesLong(long,long)"
+	checkLogged(t, []loggedCase{
+		{"ARRAY_LENGTH(GENERATE_SERIES(1, A))", row("A", int32(2000000)), "2000000", nil},
+		{"GENERATE_SERIES(A, 2147483646)", row("A", int32(0)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(A, 2147483646) for column X with index 0: [" + intMethod + ite + "Requested array size exceeds VM limit]"}},
+		{"GENERATE_SERIES(A, 2147483645)", row("A", int32(1)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(A, 2147483645) for column X with index 0: [" + intMethod + ite + "Java heap space]"}},
+		{"GENERATE_SERIES(A, 200000000)", row("A", int32(0)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(A, 200000000) for column X with index 0: [" + intMethod + ite + "Java heap space]"}},
+		{"GENERATE_SERIES(B, 120000000)", row("B", int64(0)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(B, 120000000) for column X with index 0: [" + longMethod + ite + "Java heap space]"}},
+	})
+}

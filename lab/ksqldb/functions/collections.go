@@ -449,8 +449,15 @@ func init() {
 	}})
 }
 
-// maxSeries bounds GENERATE_SERIES so one call cannot exhaust memory.
-const maxSeries = 1 << 20
+// What the JVM ksqlDB runs in can hold of a series: HotSpot's longest
+// Object[] (arrayOopDesc::max_array_length, Integer.MAX_VALUE less its two
+// header words), and the 3 GiB heap of ksqlDB's launcher (bin/ksql-run-class:
+// KSQL_HEAP_OPTS -Xmx3g), each element a compressed reference and a boxed
+// Integer (16 bytes) or Long (24).
+const (
+	maxJavaArray = 1<<31 - 1 - 2
+	ksqlHeap     = 3 << 30
+)
 
 // series is GenerateSeries: start to end inclusive by step (1 or -1 by
 // default), computed in the parameters' Java types: the int form's
@@ -458,8 +465,8 @@ const maxSeries = 1 << 20
 // wraps to a negative capacity past Integer.MAX_VALUE elements, which
 // new ArrayList<>(size) refuses ("Illegal Capacity: <size>"). A zero step
 // or one of the wrong sign throws its KsqlFunctionException, a NULL for
-// its primitive parameters fails the invocation; a series past maxSeries
-// elements is NULL.
+// its primitive parameters fails the invocation; a series the JVM cannot
+// hold throws its OutOfMemoryError.
 func series(long bool) func(a []any) (any, []string) {
 	return func(a []any) (any, []string) {
 		if a[0] == nil || a[1] == nil || (len(a) > 2 && a[2] == nil) {
@@ -484,7 +491,9 @@ func series(long bool) func(a []any) (any, []string) {
 			return nil, threw("GENERATE_SERIES step has wrong sign")
 		}
 		var size int32
+		boxBytes := int64(16)
 		if long {
+			boxBytes = 24
 			size = 1 + int32(diff/step)
 		} else {
 			size = 1 + int32(diff)/int32(step)
@@ -492,8 +501,10 @@ func series(long bool) func(a []any) (any, []string) {
 		switch {
 		case size < 0:
 			return nil, threw(fmt.Sprintf("Illegal Capacity: %d", size))
-		case size > maxSeries:
-			return nil, nil
+		case size > maxJavaArray:
+			return nil, threw("Requested array size exceeds VM limit")
+		case int64(size)*(4+boxBytes) > ksqlHeap:
+			return nil, threw("Java heap space")
 		}
 		out := make([]any, size)
 		for i := range out {
