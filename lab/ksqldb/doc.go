@@ -144,7 +144,12 @@
 // DOUBLE_FROM_BYTES on a byte order or length they refuse, GEO_DISTANCE
 // on coordinates or units it refuses, the MASK functions on a mask
 // character or count they refuse, as DynamicFunctionInvoker's "Failed to invoke
-// function <method>" around what the UDF threw, and what a lambda body
+// function <method>" around what the UDF threw, arithmetic on a NULL
+// INTEGER, BIGINT or DOUBLE that is a column, a call, a searched CASE, a
+// dereference, a subscript or a lambda's argument, with HotSpot's helpful
+// NullPointerException message (expr/nullarith.go; a pull query's or
+// INSERT VALUES' interpreter makes it NULL, and concatenation with a NULL
+// too, which compiled code writes "null"), and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
 // is a MAP's NULL value or duplicate key that TRANSFORM or FILTER
 // collects),
@@ -196,8 +201,8 @@
 // Unicode block, a script alias or a character name it does not know, or
 // a look-behind without an obvious maximum length; a REGEXP_REPLACE
 // replacement Matcher refuses; a pattern PARSE_DATE refuses; a date-time text
-// with a field out of range; arithmetic on a NULL, a NullPointerException in ksqlDB, in a
-// lambda body too; text cast to a
+// with a field out of range; arithmetic on a NULL DECIMAL or on a NULL
+// CAST, a NullPointerException in ksqlDB; text cast to a
 // TIMESTAMP whose offset ZoneId.of takes and this server does not, text
 // cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE over a join or in an aggregation of a table, of GROUP BY over a

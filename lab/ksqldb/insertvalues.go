@@ -178,7 +178,8 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *metas
 // column's type as ksqlDB's strict coercer does (coerceStrict).
 // GenericExpressionResolver: "Expected type %s for field %s but got %s(%s)".
 func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
-	c := &expr.Compiler{In: &expr.Scope{}, Clause: "insert value"}
+	// GenericExpressionResolver evaluates with the interpreter
+	c := &expr.Compiler{In: &expr.Scope{}, Clause: "insert value", Interpreted: true}
 	ce, err := c.Compile(e)
 	if err != nil {
 		return nil, err

@@ -50,3 +50,51 @@ CREATE STREAM fout AS SELECT id, PARSE_TIMESTAMP(s, 'yyyy-MM-dd') AS ts, a / b A
 		}
 	}
 }
+
+// Arithmetic on a NULL throws a NullPointerException in the code ksqlDB
+// compiles for a persistent query, logged with HotSpot's helpful message
+// (a column is arguments.get's value, unboxed with intValue();
+// expr/nullarith.go), and String + String writes a NULL as "null"
+// (confluentinc/ksql#9136); a REGEXP_ function's pattern that
+// Pattern.compile refuses logs PatternSyntaxException's multi-line
+// message (JDK 17). A pull query's interpreter takes both operators on a
+// NULL to NULL and logs nothing (ksqldb-execution
+// .../interpreter/terms/ArithmeticBinaryTerm.java).
+func TestProcessingLogHoldsNullArithmeticAndRegexpFailuresButPullQueriesDoNot(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE SOURCE TABLE nt (id INT PRIMARY KEY, a INT, s STRING) WITH (KAFKA_TOPIC='nt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM nin (id INT KEY, a INT, s STRING) WITH (KAFKA_TOPIC='nin', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produce("nt", kv{intKey(1), []byte(`{"A":null,"S":null}`)})
+	var rows []string
+	waitFor(t, func() bool {
+		_, rows, _ = pullRows(t, url, "SELECT id, a + 1 AS p, s + 'x' AS c FROM nt WHERE id = 1;")
+		return len(rows) == 1
+	}, "nt to hold id 1")
+	t.Run("a pull query's arithmetic and concatenation on a NULL are NULL", func(t *testing.T) {
+		if rows[0] != "[1 <nil> <nil>]" {
+			t.Errorf("row %s", rows[0])
+		}
+	})
+	mustKSQL(t, url, `CREATE STREAM nout AS SELECT id, a + 1 AS p, s + 'x' AS c, REGEXP_EXTRACT('(a', s) AS r FROM nin EMIT CHANGES;`, earliest())
+	st.produce("nin", kv{intKey(1), []byte(`{"A":null,"S":"a"}`)})
+	out := st.consume("NOUT", 1)
+	t.Run("a persistent query's failing columns are NULL, its concatenation writes null", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"P":null,"C":"ax","R":null}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	st.produce("nin", kv{intKey(2), []byte(`{"A":1}`)})
+	out = st.consume("NOUT", 2)
+	t.Run("a NULL is null in a persistent query's concatenation", func(t *testing.T) {
+		if got := string(out[1].value); got != `{"P":2,"C":"nullx","R":null}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	checkEntries(t, processingLogEntries(t, st, url, 2), "CSAS_NOUT_", []logEntry{
+		{"Project", "Error computing expression (A + 1) for column P with index 0", []string{`Cannot invoke "java.lang.Integer.intValue()" because the return value of "java.util.Map.get(Object)" is null`}},
+		{"Project", "Error computing expression REGEXP_EXTRACT('(a', S) for column R with index 2", []string{
+			"Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.RegexpExtract.regexpExtract(java.lang.String,java.lang.String)",
+			"java.lang.reflect.InvocationTargetException", "Unclosed group near index 2\n(a"}},
+	})
+}

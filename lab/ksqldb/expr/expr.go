@@ -55,6 +55,11 @@ type Compiler struct {
 	// Failures, where set, collects what the expressions compiled throw
 	// while evaluated, for the processing log (see failures.go)
 	Failures *Failures
+	// Interpreted marks expressions ksqlDB evaluates with its
+	// interpreter rather than compiled code (pull queries, INSERT VALUES),
+	// where arithmetic and concatenation with a NULL operand are NULL
+	// (see nullarith.go)
+	Interpreted bool
 	// bodyThrew, while an invocation's lambdas compile, is where their
 	// bodies note a failure they threw (see lambda_failures.go)
 	bodyThrew *bool
@@ -143,10 +148,12 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 		if !in.Type.Numeric() {
 			return Compiled{}, stmterr.Bad("Error processing expression: %s. Unary %s expects a numeric operand", c.Format(x), x.Op)
 		}
+		ops, hit := c.nullOperands(x, []Compiled{in})
+		in = ops[0]
 		if x.Op == "+" {
-			return in, nil
+			return c.strictArithmetic(in, hit), nil
 		}
-		return Compiled{Type: in.Type, Eval: func(r []any) any { return negate(in.Eval(r)) }}, nil
+		return c.strictArithmetic(Compiled{Type: in.Type, Eval: func(r []any) any { return negate(in.Eval(r)) }}, hit), nil
 	case *sql.Binary:
 		return c.compileBinary(x)
 	case *sql.IsNull:
@@ -388,11 +395,20 @@ func (c *Compiler) compileBinary(x *sql.Binary) (Compiled, error) {
 	if err != nil {
 		return Compiled{}, err
 	}
+	var hit *bool
+	switch x.Op {
+	case "+", "-", "*", "/", "%":
+		if l.Type.Numeric() && r.Type.Numeric() {
+			var ops []Compiled
+			ops, hit = c.nullOperands(x, []Compiled{l, r})
+			l, r = ops[0], ops[1]
+		}
+	}
 	res, err := c.binaryOf(x, l, r)
 	if err != nil {
 		return res, err
 	}
-	return c.strictArithmetic(x, res, l, r), nil
+	return c.strictArithmetic(res, hit), nil
 }
 
 // binaryOf builds a binary operation over its compiled operands.
@@ -481,13 +497,8 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 		return Compiled{}, stmterr.Bad("Error processing expression: %s. Arithmetic on types %s and %s are not supported.", c.Format(x), types.NullName(l.Type), types.NullName(r.Type))
 	}
 	if x.Op == "+" && l.Type == types.String && r.Type == types.String {
-		return Compiled{Type: types.String, Eval: func(row []any) any {
-			a, b := l.Eval(row), r.Eval(row)
-			if a == nil || b == nil {
-				return nil
-			}
-			return a.(string) + b.(string)
-		}}, nil
+		interpreted := c.Interpreted
+		return Compiled{Type: types.String, Eval: func(row []any) any { return javaConcat(l.Eval(row), r.Eval(row), interpreted) }}, nil
 	}
 	if !l.Type.Numeric() || !r.Type.Numeric() {
 		return Compiled{}, stmterr.Bad("Error processing expression: %s. Unsupported arithmetic types. %s %s", c.Format(x), l.Type, r.Type)

@@ -27,7 +27,7 @@ func evalSQL(t *testing.T, expr string, row map[string]any) (any, types.Type, er
 
 // evalSQLLogged is evalSQL with the failures collected in fails (nil: none),
 // the expression the select step's column X at index 0.
-func evalSQLLogged(t *testing.T, fails *Failures, expr string, row map[string]any) (any, types.Type, error) {
+func evalSQLLogged(t *testing.T, fails *Failures, expr string, row map[string]any, setup ...func(*Compiler)) (any, types.Type, error) {
 	t.Helper()
 	stmts, err := sql.Parse("SELECT " + expr + " FROM s;")
 	if err != nil {
@@ -35,6 +35,9 @@ func evalSQLLogged(t *testing.T, fails *Failures, expr string, row map[string]an
 	}
 	e := stmts[0].Stmt.(*sql.QueryStatement).Query.Items[0].Expr
 	c := &Compiler{In: &Scope{Cols: exprCols, Qualifiers: map[string]bool{"S": true}}, Clause: "SELECT", Failures: fails}
+	for _, f := range setup {
+		f(c)
+	}
 	ce, err := c.Compile(e)
 	if err != nil {
 		return nil, types.Null, err

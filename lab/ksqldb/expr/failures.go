@@ -30,7 +30,9 @@ import (
 // failures are known (functions.Overload.Throwing, functions.go:
 // GENERATE_SERIES, the date-time functions, TO_BYTES, FROM_BYTES,
 // URL_DECODE_PARAM, ENCODE, the X_FROM_BYTES conversions, GEO_DISTANCE
-// and the MASK functions). A failure a lambda body
+// and the MASK functions), and arithmetic on a NULL INTEGER, BIGINT or
+// DOUBLE operand whose origin is known, a NullPointerException
+// (nullarith.go). A failure a lambda body
 // throws leaves each TRANSFORM, FILTER or REDUCE as a UDF's failure
 // (lambda_failures.go).
 //

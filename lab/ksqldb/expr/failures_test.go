@@ -20,9 +20,15 @@ type loggedCase struct {
 
 func checkLogged(t *testing.T, cases []loggedCase) {
 	t.Helper()
+	checkLoggedWith(t, func(*Compiler) {}, cases)
+}
+
+// checkLoggedWith is checkLogged with the compiler set up by setup first.
+func checkLoggedWith(t *testing.T, setup func(*Compiler), cases []loggedCase) {
+	t.Helper()
 	for _, c := range cases {
 		fails := &Failures{}
-		got, _, err := evalSQLLogged(t, fails, c.expr, c.row)
+		got, _, err := evalSQLLogged(t, fails, c.expr, c.row, setup)
 		if err != nil {
 			t.Errorf("%s: %v", c.expr, err)
 			continue

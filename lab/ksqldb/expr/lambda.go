@@ -34,6 +34,10 @@ import (
 type lambdaVar struct {
 	name string
 	t    types.Type
+	// slot is the local the generated apply method declares for it
+	// (LambdaUtil.toJavaCode: this, arg1..argN, then the arguments);
+	// first is where its lambda's arguments start in Compiler.lambdas
+	slot, first int
 }
 
 // lambdaFailure is the panic value of a lambda body or invocation that
@@ -50,37 +54,33 @@ func isInvocation(name string) bool {
 
 // lookupLambda compiles a reference to a lambda argument in scope.
 func (c *Compiler) lookupLambda(ref *sql.ColumnRef) (Compiled, bool) {
-	if ref.Qualifier != "" {
+	a, ok := c.lambdaIndex(ref)
+	if !ok {
 		return Compiled{}, false
+	}
+	back := len(c.lambdas) - a
+	return Compiled{Type: c.lambdas[a].t, Eval: func(r []any) any { return r[len(r)-back] }}, true
+}
+
+// lambdaArg is the lambda argument ref names, if it names one.
+func (c *Compiler) lambdaArg(ref *sql.ColumnRef) (lambdaVar, bool) {
+	a, ok := c.lambdaIndex(ref)
+	if !ok {
+		return lambdaVar{}, false
+	}
+	return c.lambdas[a], true
+}
+
+func (c *Compiler) lambdaIndex(ref *sql.ColumnRef) (int, bool) {
+	if ref.Qualifier != "" {
+		return 0, false
 	}
 	for a := len(c.lambdas) - 1; a >= 0; a-- {
 		if c.lambdas[a].name == ref.Name {
-			back := len(c.lambdas) - a
-			return Compiled{Type: c.lambdas[a].t, Eval: func(r []any) any { return r[len(r)-back] }}, true
+			return a, true
 		}
 	}
-	return Compiled{}, false
-}
-
-// strictArithmetic makes arithmetic inside a lambda body fail on a NULL
-// operand, as the generated Java does; l and r are res's operands.
-func (c *Compiler) strictArithmetic(x *sql.Binary, res, l, r Compiled) Compiled {
-	if len(c.lambdas) == 0 || !res.Type.Numeric() {
-		return res
-	}
-	switch x.Op {
-	case "+", "-", "*", "/", "%":
-	default:
-		return res
-	}
-	inner := res.Eval
-	return Compiled{Type: res.Type, Eval: func(row []any) any {
-		v := inner(row)
-		if v == nil && (l.Eval(row) == nil || r.Eval(row) == nil) {
-			panic(lambdaFailure{why: "null operand of " + x.Op})
-		}
-		return v
-	}}
+	return 0, false
 }
 
 // compileLambda compiles a lambda's body with its arguments typed.
@@ -110,7 +110,7 @@ func (c *Compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type
 	}
 	outer := c.lambdas
 	for i, p := range l.Params {
-		c.lambdas = append(c.lambdas, lambdaVar{name: p, t: paramTypes[i]})
+		c.lambdas = append(c.lambdas, lambdaVar{name: p, t: paramTypes[i], slot: len(l.Params) + 1 + i, first: len(outer)})
 	}
 	body, err := c.Compile(l.Body)
 	c.lambdas = outer

@@ -192,7 +192,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if expr.HasAggregate(q.Where) {
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
-		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames()}
+		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
 		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		} else if logsPullWhere(o, jp, q.Where) {
@@ -364,14 +364,14 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 				aggregateCallsText(append(selects, q.Having)))
 		}
 		p.Agg = ap
-		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT"}
+		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT", Interpreted: o.pull}
 		if logsAggregateSteps(mode, jp) {
 			comp.Failures = &expr.Failures{Step: "Aggregate.Project"}
 			p.Failures = comp.Failures
 			aggVars = newAggVariables(selects, q.Having)
 		}
 	} else {
-		comp = &expr.Compiler{In: in, Clause: "SELECT"}
+		comp = &expr.Compiler{In: in, Clause: "SELECT", Interpreted: o.pull}
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}

@@ -1,0 +1,174 @@
+package expr
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
+)
+
+// Arithmetic on a NULL, as ksqlDB evaluates it (confluentinc/ksql v7.9.0
+// ksqldb-execution). The code SqlToJavaVisitor generates for persistent
+// and push queries computes (left op right) on the operands' boxed values,
+// each a cast of what its expression produced; Janino unboxes the left
+// one before it evaluates the right one, so a NULL operand throws a
+// NullPointerException there, whose message is HotSpot's helpful one
+// (JDK 17, bytecodeUtils.cpp): "Cannot invoke \"java.lang.Integer.intValue()\""
+// (or Long.longValue(), Double.doubleValue()) and where the null came
+// from (nullOrigin). String + String is Java's concatenation, where a NULL
+// is "null" (confluentinc/ksql#9136). Inside a lambda body the exception
+// ends the invocation (lambda_failures.go). ksqlDB's interpreter, which
+// evaluates pull queries and INSERT VALUES (Compiler.Interpreted), takes
+// all of these to NULL (interpreter/terms/ArithmeticBinaryTerm.java).
+// A NULL DECIMAL operand, or one whose origin this server does not write
+// as HotSpot does (a CAST, whose value is an anonymous Supplier's), makes
+// the value NULL with no entry.
+
+// unboxing is the method Janino unboxes a value of type t with.
+var unboxing = map[types.Type]string{
+	types.Integer: "java.lang.Integer.intValue()",
+	types.Bigint:  "java.lang.Long.longValue()",
+	types.Double:  "java.lang.Double.doubleValue()",
+}
+
+// The methods whose results the generated code casts to an operand:
+// arguments.get (a column; CodeGenUtil.argumentAccessor), Kudf.evaluate
+// (a function call; visitFunctionCall) and the searched CASE's helper
+// (visitSearchedCaseExpression), as HotSpot writes a method: its class's
+// name, short for java.lang.Object and java.lang.String, and its erased
+// parameter types.
+const (
+	columnOrigin = "java.util.Map.get(Object)"
+	callOrigin   = "io.confluent.ksql.function.udf.Kudf.evaluate(Object[])"
+	caseOrigin   = "io.confluent.ksql.execution.codegen.helpers.SearchedCaseFunction.searchedCaseFunction(java.util.List, java.util.function.Supplier)"
+)
+
+// nullOrigin is what HotSpot says the null unboxed from operand e came
+// from: the return value of the method whose result the operand is, the
+// local a lambda's argument is (the lambda's apply method declares one
+// after its arg1..argN parameters, and Janino writes no local variable
+// table: "<localN>"), or nothing for a conditional (a dereference or a
+// subscript: x == null ? null : x.get(...)), whose two branches leave no
+// single origin. ok is false where this server does not know it.
+func (c *Compiler) nullOrigin(e sql.Expr) (origin string, ok bool) {
+	if c.Agg != nil {
+		key := sql.Format(e)
+		for _, g := range c.Agg.GroupKeys {
+			if g == key {
+				return returned(columnOrigin), true
+			}
+		}
+	}
+	switch x := e.(type) {
+	case *sql.ColumnRef:
+		if v, ok := c.lambdaArg(x); ok {
+			if v.first != c.lambdas[len(c.lambdas)-1].first {
+				return "", false // an enclosing lambda's, captured
+			}
+			return fmt.Sprintf(` because "<local%d>" is null`, v.slot), true
+		}
+		return returned(columnOrigin), true
+	case *sql.FuncCall:
+		if IsAggregate(x.Name) {
+			return returned(columnOrigin), true // KSQL_AGG_VARIABLE_<n>
+		}
+		return returned(callOrigin), true
+	case *sql.Case:
+		if x.Operand == nil {
+			return returned(caseOrigin), true
+		}
+	case *sql.Deref, *sql.Subscript:
+		return "", true
+	}
+	return "", false
+}
+
+func returned(method string) string {
+	return ` because the return value of "` + method + `" is null`
+}
+
+// nullOperands makes the operands of an arithmetic operator x do what
+// compiled code does with a NULL: in order, each that is NULL throws its
+// NullPointerException, where its message is known, and the operands
+// after it are not evaluated; hit reports, for the evaluation under way,
+// that one was NULL. Interpreted expressions, and those that neither log
+// failures nor sit in a lambda body, keep their operands.
+func (c *Compiler) nullOperands(x sql.Expr, ops []Compiled) (out []Compiled, hit *bool) {
+	if c.Interpreted || c.Failures == nil && len(c.lambdas) == 0 {
+		return ops, nil
+	}
+	var exprs []sql.Expr
+	switch x := x.(type) {
+	case *sql.Binary:
+		exprs = []sql.Expr{x.L, x.R}
+	case *sql.Unary:
+		exprs = []sql.Expr{x.X}
+	}
+	npes := make([]string, len(ops)) // "": unknown
+	for i, o := range ops {
+		if unbox, ok := unboxing[o.Type]; ok {
+			if origin, known := c.nullOrigin(exprs[i]); known {
+				npes[i] = `Cannot invoke "` + unbox + `"` + origin
+			}
+		}
+	}
+	var f *Failures
+	if slices.ContainsFunc(npes, func(s string) bool { return s != "" }) {
+		f = c.thrower() // a failing site
+	}
+	hit = new(bool)
+	out = make([]Compiled, len(ops))
+	for i, o := range ops {
+		npe, known := npes[i], npes[i] != ""
+		inner, first := o.Eval, i == 0
+		out[i] = Compiled{Type: o.Type, Eval: func(row []any) any {
+			if first {
+				*hit = false
+			} else if *hit {
+				return nil
+			}
+			v := inner(row)
+			if v == nil {
+				*hit = true
+				if known {
+					f.throw(npe)
+				}
+			}
+			return v
+		}}
+	}
+	return out, hit
+}
+
+// strictArithmetic ends a lambda body's evaluation where its arithmetic
+// met a NULL operand (hit), as the exception compiled Java throws ends
+// the invocation.
+func (c *Compiler) strictArithmetic(res Compiled, hit *bool) Compiled {
+	if hit == nil || len(c.lambdas) == 0 {
+		return res
+	}
+	inner := res.Eval
+	return Compiled{Type: res.Type, Eval: func(row []any) any {
+		v := inner(row)
+		if *hit {
+			panic(lambdaFailure{why: "null operand"})
+		}
+		return v
+	}}
+}
+
+// javaConcat is String + String in compiled code, where a NULL is
+// "null"; interpreted, a NULL operand makes it NULL.
+func javaConcat(a, b any, interpreted bool) any {
+	if interpreted && (a == nil || b == nil) {
+		return nil
+	}
+	text := func(v any) string {
+		if v == nil {
+			return "null"
+		}
+		return v.(string)
+	}
+	return text(a) + text(b)
+}
