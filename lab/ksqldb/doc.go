@@ -132,10 +132,13 @@
 // ("Division impossible"), GENERATE_SERIES with a zero step, one of the
 // wrong sign or a NULL or a size past Integer.MAX_VALUE, or one larger
 // than ksqlDB's 3 GiB heap holds (its OutOfMemoryError), the date-time
-// functions PARSE_DATE (its text), PARSE_TIMESTAMP,
+// functions PARSE_DATE (its text, and a pattern commons-lang3 3.5's
+// FastDateFormat refuses; one it takes and this server does not read is
+// refused as a literal, NULL with no entry otherwise), PARSE_TIMESTAMP,
 // STRINGTOTIMESTAMP, STRINGTODATE, FORMAT_TIMESTAMP, TIMESTAMPTOSTRING, FORMAT_DATE,
 // DATETOSTRING, FORMAT_TIME, PARSE_TIME and CONVERT_TZ on a text, pattern
-// or zone they refuse, TO_BYTES and FROM_BYTES on an encoding or text
+// or zone they refuse (a field out of range as the formatter's resolving
+// refuses it, javatime/resolve.go), TO_BYTES and FROM_BYTES on an encoding or text
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, the
 // URL_EXTRACT_ functions on a text java.net.URI refuses (functions/javauri.go
 // parses as URI.Parser does), the REGEXP_ functions on a pattern
@@ -195,16 +198,19 @@
 // what its WHERE throws where it scans the whole table, under
 // processing.pull_query.SELECT, the row not sent (planner/aggfailures.go
 // logsPullWhere). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: a REGEXP_ function's pattern Java takes and
+// (another UDF that throws: the JSON_ functions on a text Jackson
+// refuses; a REGEXP_ function's pattern Java takes and
 // RE2, which runs them here, does not, such as a back reference or a
 // look-around, refused when it is a literal; one Java refuses for a
 // Unicode block, a script alias or a character name it does not know, or
 // a look-behind without an obvious maximum length; a REGEXP_REPLACE
-// replacement Matcher refuses; a pattern PARSE_DATE refuses; a date-time text
-// with a field out of range; arithmetic on a NULL DECIMAL or on a NULL
-// CAST, a NullPointerException in ksqlDB; text cast to a
-// TIMESTAMP whose offset ZoneId.of takes and this server does not, text
-// cast to a DATE past what a DATE holds here (an int32 of days)), and so is every failure of
+// replacement Matcher refuses; a date-time text
+// with a field out of range that the formatter leaves to
+// StringToTimestampParser, a month or day without a year, a minute or
+// second without an hour, logged with this server's "field out of range";
+// arithmetic on a NULL DECIMAL or on a NULL
+// CAST, a NullPointerException in ksqlDB; text cast to a DATE past what
+// a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE over a join or in an aggregation of a table, of GROUP BY over a
 // join, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key

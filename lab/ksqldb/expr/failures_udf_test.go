@@ -483,3 +483,64 @@ func TestGenerateSeriesBuildsWhatTheJVMHeapHolds(t *testing.T) {
 			[]string{"Error computing expression GENERATE_SERIES(B, 120000000) for column X with index 0: [" + longMethod + ite + "Java heap space]"}},
 	})
 }
+
+// A date-time text with a field out of range fails where the formatter
+// resolves the fields: DateTimeParseException "Text '<text>' could not be
+// parsed: <message>" around ChronoField.checkValidValue's
+// DateTimeException (java.time.format.Parsed.resolve, JDK 17), both in the
+// cause list under the UDF's KsqlFunctionException (confluentinc/ksql
+// v7.9.0 ksqldb-engine .../udf/datetime/ParseTimestamp.java,
+// ksqldb-common .../util/timestamp/StringToTimestampParser.java).
+func TestDateTimeFieldOutOfRangeFailureMessages(t *testing.T) {
+	const head = "Error computing expression PARSE_TIMESTAMP(S, 'yyyy-MM-dd HH:mm') for column X with index 0: [Failed to invoke function public java.sql.Timestamp io.confluent.ksql.function.udf.datetime.ParseTimestamp.parseTimestamp(java.lang.String,java.lang.String) java.lang.reflect.InvocationTargetException "
+	checkLogged(t, []loggedCase{
+		{"PARSE_TIMESTAMP(S, 'yyyy-MM-dd HH:mm')", row("S", "2020-13-01 10:00"), nil, []string{head +
+			"Failed to parse timestamp '2020-13-01 10:00' at timezone 'GMT' with formatter 'yyyy-MM-dd HH:mm': Text '2020-13-01 10:00' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13 " +
+			"Text '2020-13-01 10:00' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): 13 Invalid value for MonthOfYear (valid values 1 - 12): 13]"}},
+		{"PARSE_TIMESTAMP(S, 'yyyy-MM-dd HH:mm')", row("S", "2020-01-01 10:60"), nil, []string{head +
+			"Failed to parse timestamp '2020-01-01 10:60' at timezone 'GMT' with formatter 'yyyy-MM-dd HH:mm': Text '2020-01-01 10:60' could not be parsed: Invalid value for MinuteOfHour (valid values 0 - 59): 60 " +
+			"Text '2020-01-01 10:60' could not be parsed: Invalid value for MinuteOfHour (valid values 0 - 59): 60 Invalid value for MinuteOfHour (valid values 0 - 59): 60]"}},
+		{"PARSE_TIMESTAMP(S, 'yyyy-MM-dd HH:mm')", row("S", "2020-01-01 24:00"), "2020-01-02T00:00:00.000", nil},
+	})
+}
+
+// PARSE_DATE's formatter cache builds FastDateFormat.getInstance(pattern,
+// GMT) (commons-lang3 3.5, ksqlDB 7.9's lang3.version): its FastDatePrinter
+// refuses a run of a letter outside GyYMdhHmsSEuDFwWakKXzZ with
+// IllegalArgumentException "Illegal pattern component: <run>" and more
+// than three X with "invalid number of X" (FastDatePrinter.parsePattern,
+// Iso8601_Rule.getRule), then its FastDateParser an open quote with
+// "Unterminated quote" (StrategyParser.literal). The cache's
+// UncheckedExecutionException, whose message is the
+// IllegalArgumentException's toString, reaches ParseDate's catch
+// (confluentinc/ksql v7.9.0 ksqldb-engine .../udf/datetime/ParseDate.java),
+// for a text that is not NULL; the statement is accepted.
+func TestParseDatePatternFailureMessages(t *testing.T) {
+	const head = "for column X with index 0: [Failed to invoke function public java.sql.Date io.confluent.ksql.function.udf.datetime.ParseDate.parseDate(java.lang.String,java.lang.String) java.lang.reflect.InvocationTargetException "
+	refused := func(pattern, msg string) string {
+		outer := "java.lang.IllegalArgumentException: " + msg
+		return "Error computing expression PARSE_DATE(S, '" + strings.ReplaceAll(pattern, "'", "''") + "') " + head +
+			"Failed to parse date '2020' with formatter '" + pattern + "': " + outer + " " + outer + " " + msg + "]"
+	}
+	checkLogged(t, []loggedCase{
+		{"PARSE_DATE(S, 'yyyy-qq')", row("S", "2020"), nil, []string{refused("yyyy-qq", "Illegal pattern component: qq")}},
+		{"PARSE_DATE(S, 'yyyy-LL')", row("S", "2020"), nil, []string{refused("yyyy-LL", "Illegal pattern component: LL")}},
+		{"PARSE_DATE(S, 'yyyyXXXX')", row("S", "2020"), nil, []string{refused("yyyyXXXX", "invalid number of X")}},
+		{"PARSE_DATE(S, 'yyyy''T')", row("S", "2020"), nil, []string{refused("yyyy'T", "Unterminated quote")}},
+		// a quoted letter is text
+		{"CAST(PARSE_DATE(S, 'yyyy''q''') AS STRING)", row("S", "2020q"), "2020-01-01", nil},
+		{"PARSE_DATE(S, 'yyyy-qq')", row(), nil, nil},
+	})
+}
+
+// A literal PARSE_DATE pattern that FastDateFormat takes and this server
+// does not read (a week of year) is refused when the statement is
+// planned; one FastDateFormat refuses is not (see above).
+func TestParseDatePatternsThisServerCannotReadAreRefused(t *testing.T) {
+	if _, _, err := evalSQL(t, "PARSE_DATE(S, 'yyyy-ww')", row("S", "2020-01")); err == nil || !strings.HasSuffix(err.Error(), "is not supported by this ksqlDB server") {
+		t.Errorf("a week-of-year pattern: %v, want it refused as not supported", err)
+	}
+	if _, _, err := evalSQL(t, "PARSE_DATE(S, 'yyyy-qq')", row("S", "2020")); err != nil {
+		t.Errorf("a pattern FastDateFormat refuses: %v, want the statement accepted", err)
+	}
+}

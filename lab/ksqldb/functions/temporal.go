@@ -76,7 +76,7 @@ func init() {
 				return out, nil
 			}}),
 	}})
-	register(&UDF{name: "parse_date", Validate: patternArg(1), overloads: []Overload{
+	register(&UDF{name: "parse_date", Validate: parseDatePattern, overloads: []Overload{
 		throwing(Overload{Params: []Param{p(types.String, "formattedDate"), p(types.String, "formatPattern")}, Ret: types.Date,
 			Method: "public java.sql.Date " + datetimeUDF + "ParseDate.parseDate(java.lang.String,java.lang.String)",
 			Throwing: func(a []any) (any, []string) {
@@ -84,17 +84,22 @@ func init() {
 				// the text and ignores what follows, its ParseException
 				// "Unparseable date: <text>"; a time of day other than
 				// midnight is "Date format contains time field.". A
-				// pattern it refuses is NULL without them (FastDateFormat's
-				// patterns are SimpleDateFormat's, read here as
-				// DateTimeFormatter's).
+				// pattern FastDateFormat refuses is its
+				// IllegalArgumentException (fastDatePatternError); one it
+				// takes and this server does not read is NULL, refused
+				// when a literal (FastDateFormat's patterns are
+				// SimpleDateFormat's, read here as DateTimeFormatter's).
 				if a[0] == nil || a[1] == nil {
 					return nil, nil
+				}
+				what := "Failed to parse date " + quoted(a[0]) + " with formatter " + quoted(a[1])
+				if msg := fastDatePatternError(a[1].(string)); msg != "" {
+					return nil, dateTimeThrew(what, &javatime.InvalidPatternError{Msg: msg})
 				}
 				jp, err := javatime.Compile(a[1].(string))
 				if err != nil {
 					return nil, nil
 				}
-				what := "Failed to parse date " + quoted(a[0]) + " with formatter " + quoted(a[1])
 				t, err := jp.ParseLeading(a[0].(string), time.UTC)
 				switch {
 				case err != nil:

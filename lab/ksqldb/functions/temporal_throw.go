@@ -38,11 +38,14 @@ var errDateHasTime = errors.New("Date format contains time field.")
 // caught err: the KsqlFunctionException "<what>: <message>" and its causes.
 func dateTimeThrew(what string, err error) []string {
 	var ip *javatime.InvalidPatternError
+	var re *javatime.ResolveError
 	var npe javaNPE
 	switch {
 	case errors.As(err, &ip):
 		outer := "java.lang.IllegalArgumentException: " + ip.Msg
 		return threw(what+": "+outer, outer, ip.Msg)
+	case errors.As(err, &re): // the DateTimeParseException and its cause
+		return threw(what+": "+re.Error(), re.Error(), re.Msg)
 	case errors.As(err, &npe) && npe == "":
 		return threw(what+": null", "java.lang.NullPointerException")
 	}

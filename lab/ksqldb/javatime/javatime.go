@@ -298,7 +298,9 @@ func (jp *Pattern) ParseLeading(s string, zone *time.Location) (time.Time, error
 
 func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, error) {
 	year, month, day, hour, minute, sec, nano := 1970, 1, 1, 0, 0, 0, 0
-	yday, pm, h12 := 0, -1, -1
+	yday, pm := 0, -1
+	kHour, h12, hAmPm := 0, 0, 0 // k, h and K
+	read := map[byte]bool{}      // the letters read
 	loc := zone
 	zoneRead := false // a zone name or id was read
 	pos := 0
@@ -368,13 +370,14 @@ func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, 
 			day, ok = digits(e.count, 2)
 		case 'D':
 			yday, ok = digits(e.count, 3)
-		case 'H', 'k':
+		case 'H':
 			hour, ok = digits(e.count, 2)
-			if e.letter == 'k' && hour == 24 {
-				hour = 0
-			}
-		case 'h', 'K':
+		case 'k':
+			kHour, ok = digits(e.count, 2)
+		case 'h':
 			h12, ok = digits(e.count, 2)
+		case 'K':
+			hAmPm, ok = digits(e.count, 2)
 		case 'm':
 			minute, ok = digits(e.count, 2)
 		case 's':
@@ -420,26 +423,29 @@ func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, 
 		if !ok {
 			return bad()
 		}
+		read[e.letter] = true
 	}
 	if whole && pos != len(s) {
 		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed, unparsed text found at index %d", s, pos)
 	}
-	if h12 >= 0 {
-		hour = h12 % 12
-		if pm == 1 {
-			hour += 12
-		}
-	} else if pm == 1 && hour < 12 {
-		hour += 12
+	if read['L'] {
+		read['M'] = true
+	}
+	hour, err := resolveFields(s, read, resolved{year: year, month: month, day: day, yday: yday, hour: hour,
+		kHour: kHour, h12: h12, hAmPm: hAmPm, pm: pm, minute: minute, sec: sec, nano: nano})
+	if err != nil {
+		return time.Time{}, err
 	}
 	// ResolverStyle.SMART reads an hour-of-day of 24 with no minute, second
 	// or fraction as the end of the day: the next day's midnight
 	// (Parsed.resolveTime)
-	endOfDay := hour == 24 && minute == 0 && sec == 0 && nano == 0
+	endOfDay := hour == 24
 	if endOfDay {
 		hour = 0
 	}
 	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		// a field the formatter leaves unresolved, which
+		// StringToTimestampParser sets on its default date-time
 		return time.Time{}, fmt.Errorf("Text '%s' could not be parsed: field out of range", s)
 	}
 	// ResolverStyle.SMART (toFormatter's default): a day-of-month past the

@@ -80,3 +80,59 @@ func TestParseResolvesAZoneNameToItsRegion(t *testing.T) {
 		t.Fatalf("Parse without a date = %v, want %v", got, want)
 	}
 }
+
+// A field out of its range fails where DateTimeFormatter resolves the
+// parsed fields (java.time.format.Parsed.resolve, ResolverStyle.SMART,
+// JDK 17), as DateTimeParseException "Text '<text>' could not be parsed:
+// <message>" around the DateTimeException ChronoField.checkValidValue
+// throws ("Invalid value for <field> (valid values <range>): <value>",
+// ValueRange.toString). The date resolves first (AbstractChronology
+// .resolveYearOfEra: the year of era; IsoChronology.resolveYMD: the year,
+// the month, then the day of month, a day past the month's end taken as
+// its last; resolveYD and LocalDate.ofYearDay for a day of year), then
+// the time (Parsed.resolveTimeFields: the clock hours k and h, 0 allowed,
+// the hour of AM/PM with an AM/PM; resolveTime: the minute, the hour,
+// 24:00 as the next midnight, then the second).
+func TestParseRefusesAFieldOutOfRangeAsJavaResolvesIt(t *testing.T) {
+	for _, c := range []struct{ pattern, text, cause string }{
+		{"yyyy-MM-dd", "2020-13-01", "Invalid value for MonthOfYear (valid values 1 - 12): 13"},
+		{"yyyy-MM-dd", "2020-00-32", "Invalid value for MonthOfYear (valid values 1 - 12): 0"},
+		{"yyyy-MM-dd", "2020-01-32", "Invalid value for DayOfMonth (valid values 1 - 28/31): 32"},
+		{"yyyy-MM-dd", "0000-01-01", "Invalid value for YearOfEra (valid values 1 - 999999999/1000000000): 0"},
+		{"yyyy-D", "2020-367", "Invalid value for DayOfYear (valid values 1 - 365/366): 367"},
+		{"yyyy-D", "2019-366", "Invalid date 'DayOfYear 366' as '2019' is not a leap year"},
+		{"yyyy-MM-dd HH:mm", "2020-01-01 25:61", "Invalid value for MinuteOfHour (valid values 0 - 59): 61"},
+		{"yyyy-MM-dd HH:mm", "2020-01-01 25:00", "Invalid value for HourOfDay (valid values 0 - 23): 25"},
+		{"yyyy-MM-dd HH:mm:ss", "2020-01-01 24:00:01", "Invalid value for HourOfDay (valid values 0 - 23): 24"},
+		{"yyyy-MM-dd HH:mm:ss", "2020-01-01 23:00:60", "Invalid value for SecondOfMinute (valid values 0 - 59): 60"},
+		{"yyyy-MM-dd kk:mm", "2020-01-01 25:00", "Invalid value for ClockHourOfDay (valid values 1 - 24): 25"},
+		{"yyyy-MM-dd hh:mm a", "2020-01-01 13:00 PM", "Invalid value for ClockHourOfAmPm (valid values 1 - 12): 13"},
+		{"yyyy-MM-dd KK:mm a", "2020-01-01 12:00 PM", "Invalid value for HourOfAmPm (valid values 0 - 11): 12"},
+		// the date first
+		{"yyyy-MM-dd HH:mm", "2020-13-01 25:00", "Invalid value for MonthOfYear (valid values 1 - 12): 13"},
+	} {
+		p, err := Compile(c.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.Parse(c.text, time.UTC)
+		var re *ResolveError
+		want := "Text '" + c.text + "' could not be parsed: " + c.cause
+		if !errors.As(err, &re) || err.Error() != want || re.Msg != c.cause {
+			t.Errorf("Parse(%q) with %q = %v, want %q", c.text, c.pattern, err, want)
+		}
+	}
+	for _, c := range []struct{ pattern, text, want string }{
+		{"yyyy-MM-dd", "2021-02-30", "2021-02-28T00:00:00Z"},
+		{"yyyy-MM-dd HH:mm", "2020-01-01 24:00", "2020-01-02T00:00:00Z"},
+		{"yyyy-MM-dd kk:mm", "2020-01-01 00:30", "2020-01-01T00:30:00Z"},
+		{"yyyy-MM-dd hh:mm a", "2020-01-01 00:30 PM", "2020-01-01T12:30:00Z"},
+		{"yyyy-MM-dd hh:mm a", "2020-01-01 12:30 AM", "2020-01-01T00:30:00Z"},
+	} {
+		p, _ := Compile(c.pattern)
+		got, err := p.Parse(c.text, time.UTC)
+		if err != nil || got.Format(time.RFC3339) != c.want {
+			t.Errorf("Parse(%q) with %q = %v %v, want %s", c.text, c.pattern, got, err, c.want)
+		}
+	}
+}
