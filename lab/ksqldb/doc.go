@@ -142,7 +142,8 @@
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, the
 // URL_EXTRACT_ functions on a text java.net.URI refuses (functions/javauri.go
 // parses as URI.Parser does), the REGEXP_ functions on a pattern
-// Pattern.compile refuses (javaregex) and a negative group, ENCODE
+// Pattern.compile refuses (javaregex) and a negative group,
+// REGEXP_REPLACE on a replacement Matcher refuses, ENCODE
 // on a pair of encodings or hex it refuses, INT_, BIGINT_ and
 // DOUBLE_FROM_BYTES on a byte order or length they refuse, GEO_DISTANCE
 // on coordinates or units it refuses, the MASK functions on a mask
@@ -203,8 +204,7 @@
 // RE2, which runs them here, does not, such as a back reference or a
 // look-around, refused when it is a literal; one Java refuses for a
 // Unicode block, a script alias or a character name it does not know, or
-// a look-behind without an obvious maximum length; a REGEXP_REPLACE
-// replacement Matcher refuses; a date-time text
+// a look-behind without an obvious maximum length; a date-time text
 // with a field out of range that the formatter leaves to
 // StringToTimestampParser, a month or day without a year, a minute or
 // second without an hour, logged with this server's "field out of range";

@@ -544,3 +544,29 @@ func TestParseDatePatternsThisServerCannotReadAreRefused(t *testing.T) {
 		t.Errorf("a pattern FastDateFormat refuses: %v, want the statement accepted", err)
 	}
 }
+
+// REGEXP_REPLACE's String.replaceAll expands its replacement for each
+// match as Matcher.appendExpandedReplacement does (JDK 17): \ escapes the
+// next character, $n takes the longest group number the pattern has, ${name}
+// a named group; what it refuses is an IllegalArgumentException, a group
+// past the pattern's Matcher.start's IndexOutOfBoundsException "No group
+// <n>", neither caught by RegexpReplace, and only once something matched
+// (confluentinc/ksql v7.9.0 ksqldb-engine .../udf/string/RegexpReplace.java).
+func TestRegexpReplaceReplacementFailureMessages(t *testing.T) {
+	const head = "Error computing expression REGEXP_REPLACE(S, '(a)(?<n>b)', T) for column X with index 0: [Failed to invoke function public java.lang.String io.confluent.ksql.function.udf.string.RegexpReplace.regexpReplace(java.lang.String,java.lang.String,java.lang.String) java.lang.reflect.InvocationTargetException "
+	replace := "REGEXP_REPLACE(S, '(a)(?<n>b)', T)"
+	checkLogged(t, []loggedCase{
+		{replace, row("S", "xab", "T", `\`), nil, []string{head + "character to be escaped is missing]"}},
+		{replace, row("S", "xab", "T", "$"), nil, []string{head + "Illegal group reference: group index is missing]"}},
+		{replace, row("S", "xab", "T", "$x"), nil, []string{head + "Illegal group reference]"}},
+		{replace, row("S", "xab", "T", "$3"), nil, []string{head + "No group 3]"}},
+		{replace, row("S", "xab", "T", "${}"), nil, []string{head + "named capturing group has 0 length name]"}},
+		{replace, row("S", "xab", "T", "${n"), nil, []string{head + "named capturing group is missing trailing '}']"}},
+		{replace, row("S", "xab", "T", "${1n}"), nil, []string{head + "capturing group name {1n} starts with digit character]"}},
+		{replace, row("S", "xab", "T", "${m}"), nil, []string{head + "No group with name {m}]"}},
+		// nothing matched: the replacement is not read
+		{replace, row("S", "xyz", "T", "$"), "xyz", nil},
+		// $10 is group 1 and a 0; \$ a dollar
+		{replace, row("S", "xab", "T", `$10${n}\$`), "xa0b$", nil},
+	})
+}

@@ -153,7 +153,83 @@ func regexpReplace(a []any) (any, []string) {
 	if re == nil {
 		return nil, thrown
 	}
-	return re.ReplaceAllString(a[0].(string), javaReplacement(a[2].(string))), nil
+	return javaReplaceAll(re, a[0].(string), a[2].(string))
+}
+
+// javaReplaceAll is Matcher.replaceAll (JDK 17): the text with each match
+// replaced by the replacement as appendExpandedReplacement expands it for
+// that match, or what the expansion throws. A backslash takes the next
+// character as it is; $ takes a group: ${name}, or a number, its first digit always
+// and each further digit while the number stays within the pattern's
+// groups; a group that did not take part adds nothing.
+func javaReplaceAll(re *regexp.Regexp, text, replacement string) (any, []string) {
+	matches := re.FindAllStringSubmatchIndex(text, -1)
+	if len(matches) == 0 {
+		return text, nil
+	}
+	r := []rune(replacement)
+	var out strings.Builder
+	last := 0
+	for _, m := range matches {
+		out.WriteString(text[last:m[0]])
+		last = m[1]
+		for i := 0; i < len(r); {
+			c := r[i]
+			switch c {
+			case '\\':
+				if i++; i == len(r) {
+					return nil, threw("character to be escaped is missing")
+				}
+				out.WriteRune(r[i])
+				i++
+				continue
+			case '$':
+			default:
+				out.WriteRune(c)
+				i++
+				continue
+			}
+			if i++; i == len(r) {
+				return nil, threw("Illegal group reference: group index is missing")
+			}
+			var group int
+			if r[i] == '{' {
+				j := i + 1
+				for j < len(r) && (r[j] >= 'a' && r[j] <= 'z' || r[j] >= 'A' && r[j] <= 'Z' || r[j] >= '0' && r[j] <= '9') {
+					j++
+				}
+				name := string(r[i+1 : j])
+				switch {
+				case name == "":
+					return nil, threw("named capturing group has 0 length name")
+				case j == len(r) || r[j] != '}':
+					return nil, threw("named capturing group is missing trailing '}'")
+				case name[0] >= '0' && name[0] <= '9':
+					return nil, threw("capturing group name {" + name + "} starts with digit character")
+				}
+				if group = re.SubexpIndex(name); group < 0 {
+					return nil, threw("No group with name {" + name + "}")
+				}
+				i = j + 1
+			} else {
+				if r[i] < '0' || r[i] > '9' {
+					return nil, threw("Illegal group reference")
+				}
+				group = int(r[i] - '0')
+				for i++; i < len(r) && r[i] >= '0' && r[i] <= '9' && group*10+int(r[i]-'0') <= re.NumSubexp(); i++ {
+					group = group*10 + int(r[i]-'0')
+				}
+				if group > re.NumSubexp() {
+					return nil, noGroup(group) // Matcher.start
+				}
+			}
+			if m[2*group] >= 0 {
+				out.WriteString(text[m[2*group]:m[2*group+1]])
+			}
+		}
+	}
+	out.WriteString(text[last:])
+	return out.String(), nil
 }
 
 // regexpSplit is RegexpSplitToArray: Guava's Splitter.on(pattern) keeps

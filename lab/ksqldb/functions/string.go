@@ -333,33 +333,6 @@ func indexOf16(u, sub []uint16) int {
 	return -1
 }
 
-// javaReplacement turns a Java Matcher replacement ($1, \$) into Go's (${1}, $$).
-func javaReplacement(r string) string {
-	var b strings.Builder
-	for i := 0; i < len(r); i++ {
-		c := r[i]
-		switch {
-		case c == '\\' && i+1 < len(r):
-			i++
-			if r[i] == '$' {
-				b.WriteString("$$")
-			} else {
-				b.WriteByte(r[i])
-			}
-		case c == '$':
-			j := i + 1
-			for j < len(r) && r[j] >= '0' && r[j] <= '9' {
-				j++
-			}
-			b.WriteString("${" + r[i+1:j] + "}")
-			i = j - 1
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
 // chrEscape is Chr(STRING): a '\uXXXX' escape turned into its character.
 func chrEscape(s string) any {
 	if jlen(s) < 6 || !strings.HasPrefix(s, `\u`) {
