@@ -60,19 +60,16 @@ func fastDatePatternError(pattern string) string {
 // this server does not read (javatime, which reads it as DateTimeFormatter
 // would) is refused as not supported.
 func parseDatePattern(args []sql.Expr) error {
-	if len(args) < 2 {
+	pattern, ok := stringLiteral(args, 1)
+	if !ok || fastDatePatternError(pattern) != "" {
 		return nil
 	}
-	lit, ok := args[1].(*sql.Literal)
-	if !ok || lit.Kind != sql.StringLit || fastDatePatternError(lit.Text) != "" {
-		return nil
-	}
-	if _, err := javatime.Compile(lit.Text); err != nil {
+	if _, err := javatime.Compile(pattern); err != nil {
 		var ip *javatime.InvalidPatternError
 		if errors.As(err, &ip) {
-			return stmterr.Unsupported("date pattern '" + lit.Text + "' (" + ip.Msg + ")")
+			return stmterr.Unsupported("date pattern '" + pattern + "' (" + ip.Msg + ")")
 		}
-		return stmterr.Unsupported("date-time pattern '" + lit.Text + "' (" + err.Error() + ")")
+		return stmterr.Unsupported("date-time pattern '" + pattern + "' (" + err.Error() + ")")
 	}
 	return nil
 }

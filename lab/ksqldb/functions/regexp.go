@@ -66,15 +66,12 @@ func javaRegexp(pattern string, wrap bool) (*regexp.Regexp, []string) {
 // quantifier, ...).
 func regexpArg(i int) func(args []sql.Expr) error {
 	return func(args []sql.Expr) error {
-		if i >= len(args) {
+		pattern, ok := stringLiteral(args, i)
+		if !ok {
 			return nil
 		}
-		lit, ok := args[i].(*sql.Literal)
-		if !ok || lit.Kind != sql.StringLit {
-			return nil
-		}
-		if c := compileRegexp(lit.Text); c.err != nil {
-			return stmterr.Unsupported("regular expression '" + lit.Text + "' (" + c.err.Error() + ")")
+		if c := compileRegexp(pattern); c.err != nil {
+			return stmterr.Unsupported("regular expression '" + pattern + "' (" + c.err.Error() + ")")
 		}
 		return nil
 	}

@@ -16,19 +16,28 @@ import (
 // StringToTimestamp}.java define them. ksqlDB's system default zone is UTC
 // in Confluent's images, so the two-argument forms use UTC.
 
+// stringLiteral is argument i when it is a string literal: its text.
+func stringLiteral(args []sql.Expr, i int) (string, bool) {
+	if i >= len(args) {
+		return "", false
+	}
+	lit, ok := args[i].(*sql.Literal)
+	if !ok || lit.Kind != sql.StringLit {
+		return "", false
+	}
+	return lit.Text, true
+}
+
 // patternArg refuses a literal pattern at position i that uses pattern
 // letters this server does not implement.
 func patternArg(i int) func(args []sql.Expr) error {
 	return func(args []sql.Expr) error {
-		if i >= len(args) {
+		pattern, ok := stringLiteral(args, i)
+		if !ok {
 			return nil
 		}
-		lit, ok := args[i].(*sql.Literal)
-		if !ok || lit.Kind != sql.StringLit {
-			return nil
-		}
-		if _, err := javatime.Compile(lit.Text); errors.Is(err, javatime.ErrUnsupportedLetter) {
-			return stmterr.Unsupported("date-time pattern '" + lit.Text + "' (" + err.Error() + ")")
+		if _, err := javatime.Compile(pattern); errors.Is(err, javatime.ErrUnsupportedLetter) {
+			return stmterr.Unsupported("date-time pattern '" + pattern + "' (" + err.Error() + ")")
 		}
 		return nil
 	}

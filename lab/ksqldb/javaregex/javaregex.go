@@ -317,13 +317,7 @@ func (p *parser) sequence() {
 		case '\\':
 			ch = p.nextEscaped()
 			if ch == 'p' || ch == 'P' {
-				one := true
-				if p.next() != '{' {
-					p.unread()
-				} else {
-					one = false
-				}
-				p.family(one)
+				p.property()
 			} else {
 				p.unread()
 				p.atom()
@@ -366,13 +360,7 @@ func (p *parser) atom() {
 					p.unread()
 					break
 				}
-				one := true
-				if p.next() != '{' {
-					p.unread()
-				} else {
-					one = false
-				}
-				p.family(one)
+				p.property()
 				return
 			}
 			p.unread()
@@ -567,13 +555,7 @@ func (p *parser) rangeItem() {
 	if ch == '\\' {
 		ch = p.nextEscaped()
 		if ch == 'p' || ch == 'P' {
-			one := true
-			if p.next() != '{' {
-				p.unread()
-			} else {
-				one = false
-			}
-			p.family(one)
+			p.property()
 			return
 		}
 		isrange := p.at(p.cursor+1) == '-'
@@ -600,6 +582,18 @@ func (p *parser) rangeItem() {
 			p.fail("Illegal character range")
 		}
 	}
+}
+
+// property reads \p or \P after its backslash: a one-letter name, or a
+// name in braces (the { consumed if present).
+func (p *parser) property() {
+	one := true
+	if p.next() != '{' {
+		p.unread()
+	} else {
+		one = false
+	}
+	p.family(one)
 }
 
 // family reads a property's name, \pL or \p{Name}, and refuses one Java
