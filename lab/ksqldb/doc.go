@@ -131,7 +131,9 @@
 // necessary") or remainder whose integer quotient exceeds the precision
 // ("Division impossible"), GENERATE_SERIES with a zero step, one of the
 // wrong sign or a NULL or a size past Integer.MAX_VALUE, or one larger
-// than ksqlDB's 3 GiB heap holds (its OutOfMemoryError), the date-time
+// than ksqlDB's 3 GiB heap holds (its OutOfMemoryError; not ksqlDB's: one
+// of more than 4,194,304 elements it would hold is refused in the log with
+// a message naming this server's limit rather than built), the date-time
 // functions PARSE_DATE (its text, and a pattern commons-lang3 3.5's
 // FastDateFormat refuses; one it takes and this server does not read is
 // refused as a literal, NULL with no entry otherwise), PARSE_TIMESTAMP,

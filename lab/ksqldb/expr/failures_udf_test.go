@@ -484,6 +484,22 @@ func TestGenerateSeriesBuildsWhatTheJVMHeapHolds(t *testing.T) {
 	})
 }
 
+// A series ksqlDB's JVM would hold but longer than this server builds in
+// its own process (labSeriesLimit elements, about 100 MB) is refused in the
+// processing log, in the shape of the function's failure, with a message
+// that says so; the lab does not make a row of hundreds of millions of
+// elements its memory cannot spare, nor returns NULL silently.
+func TestGenerateSeriesLongerThanTheLabBuildsIsRefusedInTheLog(t *testing.T) {
+	const ite = " java.lang.reflect.InvocationTargetException "
+	const intMethod = "Failed to invoke function public java.util.List io.confluent.ksql.function.udf.array.GenerateSeries.generateSeriesInt(int,int)"
+	checkLogged(t, []loggedCase{
+		{"ARRAY_LENGTH(GENERATE_SERIES(1, A))", row("A", int32(4194304)), "4194304", nil},
+		{"GENERATE_SERIES(A, 150000000)", row("A", int32(0)), nil,
+			[]string{"Error computing expression GENERATE_SERIES(A, 150000000) for column X with index 0: [" + intMethod + ite +
+				"a series of 150000001 elements is longer than this embedded ksqlDB server builds (4194304 elements); ksqlDB builds it within its 3 GiB heap]"}},
+	})
+}
+
 // A date-time text with a field out of range fails where the formatter
 // resolves the fields: DateTimeParseException "Text '<text>' could not be
 // parsed: <message>" around ChronoField.checkValidValue's

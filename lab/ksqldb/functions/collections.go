@@ -459,6 +459,13 @@ const (
 	ksqlHeap     = 3 << 30
 )
 
+// labSeriesLimit is the longest series this server builds: about 100 MB
+// of boxed elements in its own process, which the lab's other stand-ins
+// share. Longer ones that ksqlDB's heap would hold are refused as the
+// function's failure with a message that says so, never built (a client
+// must not be able to exhaust the lab's memory) nor NULL in silence.
+const labSeriesLimit = 1 << 22
+
 // series is GenerateSeries: start to end inclusive by step (1 or -1 by
 // default), computed in the parameters' Java types: the int form's
 // difference wraps around, and the size, 1 + (int) (difference / step),
@@ -505,6 +512,8 @@ func series(long bool) func(a []any) (any, []string) {
 			return nil, threw("Requested array size exceeds VM limit")
 		case int64(size)*(4+boxBytes) > ksqlHeap:
 			return nil, threw("Java heap space")
+		case size > labSeriesLimit:
+			return nil, threw(fmt.Sprintf("a series of %d elements is longer than this embedded ksqlDB server builds (%d elements); ksqlDB builds it within its 3 GiB heap", size, labSeriesLimit))
 		}
 		out := make([]any, size)
 		for i := range out {
