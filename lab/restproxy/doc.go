@@ -125,11 +125,11 @@
 //     it is, after which the stream ends; a member of that record
 //     mistyped before the syntax error is answered first, and the
 //     syntax error then ends the stream, as kafka-rest's resync meets
-//     it. Still different: after a record refused for its syntax
-//     alone, kafka-rest's MappingIterator resyncs past it and, as it
-//     mostly meets a second refusal doing so, ends the stream with a
-//     second answer (often the same message, or the end of input inside
-//     the record); the lab does not give that second answer.
+//     it. After a record refused for its syntax alone, the stream goes
+//     on as MappingIterator's resync reads on from where the parser
+//     threw: to the record's close and the records after it, or to a
+//     second refusal, "Bad Request: Error processing message: …", that
+//     ends the stream.
 //   - A v3 config resource of a broker id the cluster does not have is
 //     answered at once with the TimeoutException Kafka's Admin raises
 //     (500/50003 "Timed out waiting for a node assignment. Call: …"),

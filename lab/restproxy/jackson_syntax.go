@@ -48,6 +48,13 @@ type syntaxRefusal struct {
 	// the refusal, its open arrays and objects closed; nil when the root
 	// value is not an object.
 	read []byte
+	// next is where the parser stands once it has thrown: past what it
+	// read to word the refusal. frames are the arrays and objects then
+	// open, each expecting a comma or its close if the refusal lay in
+	// one of its entries. A stream's MappingIterator resyncs from there
+	// (jacksonResync).
+	next   int
+	frames []syntaxFrame
 }
 
 // syntaxOrigin is where a scanned piece of a stream starts: the lines
@@ -152,6 +159,12 @@ type syntaxScan struct {
 	// object opened, ends; closers close what is open there.
 	cut     int
 	closers []byte
+	// resync has the scan read on through arrays and objects as
+	// MappingIterator._resync does, until the last open one closes at
+	// synced; more asks refuse to read the next token.
+	resync bool
+	synced int
+	more   bool
 }
 
 // readWhole notes that a value, or an array's or object's opening, ends
@@ -227,6 +240,18 @@ func (s *syntaxScan) take(tok json.Token, end int) {
 
 // refuse words the refusal at or after s.pos, where the reader stopped.
 func (s *syntaxScan) refuse() (syntaxRefusal, bool) {
+	for {
+		r, ok := s.step()
+		if !s.more {
+			return r, ok
+		}
+		s.more = false
+	}
+}
+
+// step reads the next token at s.pos, or words its refusal; more is set
+// when the scan goes on past it.
+func (s *syntaxScan) step() (syntaxRefusal, bool) {
 	f := s.top()
 	if f == nil {
 		return s.value(true)
@@ -241,13 +266,21 @@ func (s *syntaxScan) refuse() (syntaxRefusal, bool) {
 	s.pos = i
 	c := s.body[i]
 	switch {
+	case (c == '}' && f.object || c == ']' && !f.object) && s.resync:
+		s.frames = s.frames[:len(s.frames)-1]
+		s.curr = map[byte]string{'}': "END_OBJECT", ']': "END_ARRAY"}[c]
+		if len(s.frames) == 0 {
+			s.synced = i + 1
+			return syntaxRefusal{}, false
+		}
+		return s.after(i+1, s.curr)
 	case c == '}' && f.object || c == ']' && !f.object:
 		// a close the reader takes: it refused nothing here
 		return syntaxRefusal{}, false
 	case c == '}' && !f.object || c == ']' && f.object:
-		return s.mismatched(c)
+		return s.mismatched(i)
 	case f.n > 0 && c != ',':
-		return s.at(s.unexpected(i, "was expecting comma to separate "+f.typeDesc()+" entries"))
+		return s.at(s.unexpected(i, "was expecting comma to separate "+f.typeDesc()+" entries"), i+1)
 	case f.n > 0:
 		s.pos = i + 1
 		j, ok := s.skipWS()
@@ -270,19 +303,49 @@ func (f *syntaxFrame) typeDesc() string {
 }
 
 // at is a refusal where the scan stands, in the root structure or the
-// root member being read.
-func (s *syntaxScan) at(msg string) (syntaxRefusal, bool) {
-	r := syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0}
+// root member being read, after which the parser stands at next, the
+// innermost array or object having counted the entry it refused.
+func (s *syntaxScan) at(msg string, next int) (syntaxRefusal, bool) {
+	r, ok := s.atClose(msg, next)
+	if f := len(r.frames) - 1; f >= 0 {
+		r.frames[f].n++
+		r.frames[f].keyed = false
+	}
+	return r, ok
+}
+
+// atClose is at for a refusal of a close marker, which counts no entry.
+func (s *syntaxScan) atClose(msg string, next int) (syntaxRefusal, bool) {
+	r := syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0,
+		next: next, frames: slices.Clone(s.frames)}
 	if len(s.frames) > 0 && s.frames[0].object {
 		r.read = append(slices.Clone(bytes.TrimLeft(s.body[:s.cut], " \t\r\n")), s.closers...)
 	}
 	return r, true
 }
 
+// charEnd is where the character at i ends as _decodeCharForError reads
+// it for a message.
+func (s *syntaxScan) charEnd(i int) int {
+	_, n := utf8.DecodeRune(s.body[i:])
+	return i + n
+}
+
+// tokenEnd is where _reportInvalidToken stops reading the word at i: past
+// the character after it, which it reads to find the word's end, unless
+// the word reached the length it reports.
+func (s *syntaxScan) tokenEnd(i int, word string) int {
+	end := i + len(word)
+	if end < len(s.body) && utf8.RuneCountInString(word) < jacksonMaxErrorToken {
+		return s.charEnd(end)
+	}
+	return end
+}
+
 // inContent is a refusal inside a string's content: past its member's
 // first token when the string is that member's value.
-func (s *syntaxScan) inContent(msg string, name bool) (syntaxRefusal, bool) {
-	r, _ := s.at(msg)
+func (s *syntaxScan) inContent(msg string, name bool, next int) (syntaxRefusal, bool) {
+	r, _ := s.at(msg, next)
 	r.deep = r.deep || (len(s.frames) == 1 && !name)
 	r.root = false // the string is read by the deserializer
 	return r, true
@@ -333,24 +396,25 @@ func (s *syntaxScan) location(at int) string {
 	return fmt.Sprintf("%s; line: %d, column: %d]", jacksonSourceRedacted, o.lines+1, o.col+1)
 }
 
-// mismatched is _reportMismatchedEndMarker for the close marker c.
-func (s *syntaxScan) mismatched(c byte) (syntaxRefusal, bool) {
+// mismatched is _reportMismatchedEndMarker for the close marker at i.
+func (s *syntaxScan) mismatched(i int) (syntaxRefusal, bool) {
+	c := s.body[i]
 	f := s.top()
 	if f == nil {
 		want := map[byte]byte{'}': ']', ']': '}'}[c]
-		return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for root starting at %s; line: 1])", c, want, jacksonSourceRedacted))
+		return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for root starting at %s; line: 1])", c, want, jacksonSourceRedacted), i+1)
 	}
 	want := byte(']')
 	if f.object {
 		want = '}'
 	}
-	return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for %s starting at %s)", c, want, f.typeDesc(), s.location(f.start)))
+	return s.atClose(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for %s starting at %s)", c, want, f.typeDesc(), s.location(f.start)), i+1)
 }
 
 // within is the end of input after a member's name or colon, or after a
 // comma (_skipColon, _skipWS).
 func (s *syntaxScan) within() (syntaxRefusal, bool) {
-	return s.at("Unexpected end-of-input within/between " + s.top().typeDesc() + " entries")
+	return s.at("Unexpected end-of-input within/between "+s.top().typeDesc()+" entries", len(s.body))
 }
 
 // endOfInput is the end of input where a token may end the innermost
@@ -358,16 +422,16 @@ func (s *syntaxScan) within() (syntaxRefusal, bool) {
 func (s *syntaxScan) endOfInput() (syntaxRefusal, bool) {
 	f := s.top()
 	if f == nil {
-		return s.at("Unexpected end-of-input in " + s.curr)
+		return s.at("Unexpected end-of-input in "+s.curr, len(s.body))
 	}
-	return s.at(fmt.Sprintf("Unexpected end-of-input: expected close marker for %s (start marker at %s)", f.typeDesc(), s.location(f.start)))
+	return s.at(fmt.Sprintf("Unexpected end-of-input: expected close marker for %s (start marker at %s)", f.typeDesc(), s.location(f.start)), len(s.body))
 }
 
 // name reads a member's name at s.pos, then its colon and value.
 func (s *syntaxScan) name() (syntaxRefusal, bool) {
 	i := s.pos
 	if s.body[i] != '"' {
-		return s.at(s.unexpected(i, "was expecting double-quote to start field name"))
+		return s.at(s.unexpected(i, "was expecting double-quote to start field name"), s.charEnd(i))
 	}
 	end, r, refused := s.str(i, true)
 	if refused {
@@ -391,7 +455,7 @@ func (s *syntaxScan) colonThenValue() (syntaxRefusal, bool) {
 		return s.within()
 	}
 	if s.body[i] != ':' {
-		return s.at(s.unexpected(i, "was expecting a colon to separate field name and value"))
+		return s.at(s.unexpected(i, "was expecting a colon to separate field name and value"), i+1)
 	}
 	s.pos = i + 1
 	j, ok := s.skipWS()
@@ -409,25 +473,25 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 	if name {
 		what, eof = "name", "Unexpected end-of-input in field name"
 	}
-	refuse := func(msg string) (int, syntaxRefusal, bool) {
-		r, _ := s.inContent(msg, name)
+	refuse := func(msg string, next int) (int, syntaxRefusal, bool) {
+		r, _ := s.inContent(msg, name, next)
 		return 0, r, true
 	}
 	const escapeEOF = "Unexpected end-of-input in character escape sequence"
 	b := s.body
 	for j := i + 1; ; j++ {
 		if j >= len(b) {
-			return refuse(eof)
+			return refuse(eof, len(b))
 		}
 		switch c := b[j]; {
 		case c == '"':
 			return j + 1, syntaxRefusal{}, false
 		case c < ' ':
-			return refuse(fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in %s", jacksonCharDesc(rune(c)), what))
+			return refuse(fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in %s", jacksonCharDesc(rune(c)), what), j+1)
 		case c == '\\':
 			j++
 			if j >= len(b) {
-				return refuse(escapeEOF)
+				return refuse(escapeEOF, len(b))
 			}
 			switch b[j] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -435,14 +499,14 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 				for k := 0; k < 4; k++ {
 					j++
 					if j >= len(b) {
-						return refuse(escapeEOF)
+						return refuse(escapeEOF, len(b))
 					}
 					if !isHex(b[j]) {
-						return refuse(s.unexpected(j, "expected a hex-digit for character escape sequence"))
+						return refuse(s.unexpected(j, "expected a hex-digit for character escape sequence"), j+1)
 					}
 				}
 			default:
-				return refuse("Unrecognized character escape " + jacksonCharDesc(s.runeAt(j)))
+				return refuse("Unrecognized character escape "+jacksonCharDesc(s.runeAt(j)), s.charEnd(j))
 			}
 		}
 	}
@@ -473,31 +537,37 @@ func (s *syntaxScan) value(root bool) (syntaxRefusal, bool) {
 		return s.after(end, "VALUE_STRING")
 	case c == '-' || c >= '0' && c <= '9':
 		return s.number(i)
+	case (c == '{' || c == '[') && s.resync:
+		s.frames = append(s.frames, syntaxFrame{object: c == '{', start: i})
+		s.curr = map[byte]string{'{': "START_OBJECT", '[': "START_ARRAY"}[c]
+		s.pos = i + 1
+		s.more = true
+		return syntaxRefusal{}, false
 	case c == '{' || c == '[':
 		// the reader took no bracket here: it refused nothing in it
 		return syntaxRefusal{}, false
 	case (c == '}' || c == ']') && f == nil:
-		return s.mismatched(c)
+		return s.mismatched(i)
 	case c == ',' || c == '}' || c == ']' && !f.object:
-		return s.at(s.unexpected(i, "expected a value"))
+		return s.at(s.unexpected(i, "expected a value"), i+1)
 	case c == '+':
 		if i+1 >= len(s.body) {
-			return s.at("Unexpected end-of-input in a Number value")
+			return s.at("Unexpected end-of-input in a Number value", len(s.body))
 		}
-		return s.at("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow")
+		return s.at("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow", i+2)
 	case c < ' ' || c >= utf8.RuneSelf:
-		return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues))
+		return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues), i+1)
 	}
 	word := s.identifier(i)
 	switch {
 	case word == "true" || word == "false" || word == "null":
 		return s.after(i+len(word), map[byte]string{'t': "VALUE_TRUE", 'f': "VALUE_FALSE", 'n': "VALUE_NULL"}[c])
 	case word == "NaN" || word == "Infinity":
-		return s.at("Non-standard token '" + word + "': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
+		return s.at("Non-standard token '"+word+"': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", i+len(word))
 	case isJavaIdentifierStart(rune(c)):
-		return s.at(invalidToken(word))
+		return s.at(invalidToken(word), s.tokenEnd(i, word))
 	}
-	return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues))
+	return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues), i+1)
 }
 
 // invalidToken is _reportInvalidToken for the token read.
@@ -535,10 +605,10 @@ func isJavaIdentifierPart(r rune) bool {
 func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 	b := s.body
 	numberChar := func(j int, comment string) (syntaxRefusal, bool) {
-		return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: %s", jacksonCharDesc(s.runeAt(j)), comment))
+		return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: %s", jacksonCharDesc(s.runeAt(j)), comment), min(j+1, len(b)))
 	}
 	digit := func(j int) bool { return j < len(b) && b[j] >= '0' && b[j] <= '9' }
-	eof := func() (syntaxRefusal, bool) { return s.at("Unexpected end-of-input in " + s.curr) }
+	eof := func() (syntaxRefusal, bool) { return s.at("Unexpected end-of-input in "+s.curr, len(b)) }
 	j := i
 	if b[j] == '-' {
 		j++
@@ -546,14 +616,14 @@ func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 			return eof()
 		}
 		if w := s.identifier(j); w == "Infinity" {
-			return s.at("Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
+			return s.at("Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", j+len(w))
 		}
 		if !digit(j) {
 			return numberChar(j, "expected digit (0-9) to follow minus sign, for valid numeric value")
 		}
 	}
 	if b[j] == '0' && digit(j+1) {
-		return s.at("Invalid numeric value: Leading zeroes not allowed")
+		return s.at("Invalid numeric value: Leading zeroes not allowed", j+1)
 	}
 	for digit(j) {
 		j++
@@ -593,7 +663,7 @@ func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 		case ' ', '\t', '\n', '\r':
 		default:
 			// _verifyRootSpace
-			return s.at(s.unexpected(j, "Expected space separating root-level values"))
+			return s.at(s.unexpected(j, "Expected space separating root-level values"), j+1)
 		}
 	}
 	return s.after(j, kind)
@@ -610,7 +680,8 @@ func (s *syntaxScan) after(end int, token string) (syntaxRefusal, bool) {
 	if token == "VALUE_TRUE" || token == "VALUE_FALSE" || token == "VALUE_NULL" {
 		if end < len(s.body) && isJavaIdentifierPart(s.runeAt(end)) {
 			start := end - map[string]int{"VALUE_TRUE": 4, "VALUE_FALSE": 5, "VALUE_NULL": 4}[token]
-			return s.at(invalidToken(s.identifier(start)))
+			word := s.identifier(start)
+			return s.at(invalidToken(word), s.tokenEnd(start, word))
 		}
 	}
 	f.n++
@@ -621,7 +692,8 @@ func (s *syntaxScan) after(end int, token string) (syntaxRefusal, bool) {
 		s.member = ""
 	}
 	s.readWhole(end)
-	return s.refuse()
+	s.more = true
+	return syntaxRefusal{}, false
 }
 
 // notJSONEntity answers a body Jersey reads as one entity (v2 produce,

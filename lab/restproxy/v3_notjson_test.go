@@ -1,7 +1,9 @@
 package restproxy
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -106,6 +108,85 @@ func TestAStreamedV3RecordMistypedBeforeItsSyntaxErrorIsRefusedThenTheSyntaxErro
 		if len(got) != 2 || got[0]["error_code"] != float64(400) || got[0]["message"] != mistyped ||
 			got[1]["error_code"] != float64(400) || got[1]["message"] != c.want {
 			t.Errorf("%s: %v\nwant 400 %q, then 400 %q", c.name, got, mistyped, c.want)
+		}
+	}
+}
+
+// After a record refused for its syntax, StreamingResponse's next
+// hasNext() has the MappingIterator resync (jackson-databind 2.16.0
+// MappingIterator.hasNextValue, _resync): it reads tokens on from where
+// jackson-core's parser stopped when it threw, skipping nested arrays
+// and objects, until the record's own object closes. A refusal met
+// doing so ends the stream as "Bad Request: Error processing message:
+// …"; otherwise the records after it are read and answered as usual.
+// The answers below are the oracle's output (jackson-core and
+// jackson-databind 2.16.0, ObjectMapper.readValues over a stand-in of
+// kafka-rest v7.9.0's entities/v3/ProduceRequest.java, the
+// hasNext/nextValue loop of response/StreamingResponse.java); "ok" is a
+// record produced.
+func TestAStreamedV3RecordRefusedForItsSyntaxIsFollowedByWhatTheResyncMeets(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	const (
+		ok  = "ok"
+		bad = "Bad Request: Error processing message: "
+	)
+	data := func(s string) string { return `{"value":{"type":"JSON","data":` + s + `}}` }
+	for _, c := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"a missing comma in an array, then a record", data(`[1 2]`) + " " + goodJSONRecord,
+			[]string{"Unexpected character ('2' (code 50)): was expecting comma to separate Array entries", ok}},
+		{"a bad literal after a good record", goodJSONRecord + " " + data(`tru`) + " " + goodJSONRecord,
+			[]string{ok, "Unrecognized token 'tru': " + expect,
+				bad + "Unexpected character ('{' (code 123)): was expecting comma to separate Object entries"}},
+		{"a missing value in an array", data(`[1,]`) + " " + goodJSONRecord,
+			[]string{"Unexpected character (']' (code 93)): expected a value",
+				bad + "Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 32])"}},
+		{"a bad escape, alone", data(`"a\q"`),
+			[]string{"Unrecognized character escape 'q' (code 113)",
+				bad + "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"}},
+		{"a missing colon in an object, then a record", data(`{"a" 1}`) + " " + goodJSONRecord,
+			[]string{"Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value", ok}},
+		{"a leading zero", data(`[01]`) + " " + goodJSONRecord,
+			[]string{"Invalid numeric value: Leading zeroes not allowed",
+				bad + "Unexpected character ('1' (code 49)): was expecting comma to separate Array entries"}},
+		{"a minus without digits, then a record", data(`[-x]`) + " " + goodJSONRecord,
+			[]string{"Unexpected character ('x' (code 120)) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value", ok}},
+		{"NaN, then a record", data(`[NaN]`) + " " + goodJSONRecord,
+			[]string{"Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", ok}},
+		{"an array closed as an object, then as an array", data(`[}]`) + " " + goodJSONRecord,
+			[]string{"Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 32])", ok}},
+		{"an array closed as an object, then the record", data(`[}`) + " " + goodJSONRecord,
+			[]string{"Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 32])",
+				bad + "Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 32])"}},
+		{"a bad literal eats the close after it", data(`[nul]`) + " " + goodJSONRecord,
+			[]string{"Unrecognized token 'nul': " + expect,
+				bad + "Unexpected close marker '}': expected ']' (for Array starting at " + locRaw + "line: 1, column: 32])"}},
+		{"a missing comma in the record, then two records", data(`[1] x`) + " " + goodJSONRecord + "\n" + goodJSONRecord,
+			[]string{"Unexpected character ('x' (code 120)): was expecting comma to separate Object entries", ok, ok}},
+		{"the end of input inside the record", data(`1`)[:len(data(`1`))-1],
+			[]string{"Unexpected end-of-input: expected close marker for Object (start marker at " + locRaw + "line: 1, column: 1])",
+				bad + "Unexpected end-of-input: expected close marker for Object (start marker at " + locRaw + "line: 1, column: 1])"}},
+		{"two records refused in turn", data(`[1 2]`) + "\n" + data(`[3 4]`) + "\n" + goodJSONRecord,
+			[]string{"Unexpected character ('2' (code 50)): was expecting comma to separate Array entries",
+				"Unexpected character ('4' (code 52)): was expecting comma to separate Array entries", ok}},
+	} {
+		got := e.postStream("t", c.body)
+		var answers []string
+		for _, a := range got {
+			switch {
+			case a["error_code"] == float64(200):
+				answers = append(answers, ok)
+			case a["error_code"] == float64(400) && len(a) == 2:
+				answers = append(answers, a["message"].(string))
+			default:
+				answers = append(answers, fmt.Sprint(a))
+			}
+		}
+		if !slices.Equal(answers, c.want) {
+			t.Errorf("%s: %q\nwant %q", c.name, answers, c.want)
 		}
 	}
 }

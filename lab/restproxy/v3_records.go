@@ -78,7 +78,7 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 	_ = http.NewResponseController(w).EnableFullDuplex()
 	body := http.MaxBytesReader(w, c.r.Body, p.cfg.maxBodyBytes)
 	tape := &streamTape{r: body}
-	dec := json.NewDecoder(tape)
+	dec := tape.decoder(0)
 	flusher, _ := w.(http.Flusher)
 	started := false
 	emit := func(v any) {
@@ -102,13 +102,24 @@ func (p *Proxy) produceV3(w http.ResponseWriter, c v3ctx) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if answers := tape.notJSON(err, raw); answers != nil {
+		if answers, r, resync := tape.notJSON(err, raw); answers != nil {
 			for _, e := range answers {
 				emit(e)
 			}
-			break
+			if !resync {
+				break
+			}
+			end, ends := tape.resync(r)
+			if end < 0 {
+				if ends != nil {
+					emit(ends)
+				}
+				break
+			}
+			dec = tape.decoder(end)
+			continue
 		}
-		tape.drop(dec.InputOffset())
+		tape.drop(tape.start + dec.InputOffset())
 		var rec v3ProduceRecord
 		if err == nil {
 			if r, deep := tooDeepIn(raw, v3RecordData); deep {
