@@ -110,11 +110,11 @@
 //     message as rest-utils' JsonParseExceptionMapper gives it, or,
 //     inside a member's value, sanitised by its JsonMappingExceptionMapper.
 //     A member mistyped before the syntax error is answered first, as
-//     Jackson binds as it reads. Still different: the syntax error is
-//     answered where an unknown member, or an object's or list's own
-//     check (a null record, an entry's id), in an object that ended
-//     before it would have been refused first; a character outside
-//     ASCII where a token should start,
+//     Jackson binds as it reads, and so is what Jackson checks as an
+//     object it finished reading ends (an unknown member, a null record,
+//     an entry's id), but not an object still open at the syntax error,
+//     nor a creator completed by the member just before it. Still
+//     different: a character outside ASCII where a token should start,
 //     and bytes that are not UTF-8, are worded otherwise; "-INF",
 //     "+Infinity" and "-" or "+" followed by "I" get the minus or plus
 //     sign's message instead of Jackson's.
@@ -122,10 +122,10 @@
 //     is answered with the same messages, as StreamingResponse answers
 //     them: between records, "Bad Request: Error processing message: …"
 //     ending the stream; inside a record, 400 and Jackson's message as
-//     it is, after which the stream ends; a member of that record
-//     mistyped before the syntax error is answered first, and the
-//     syntax error then ends the stream, as kafka-rest's resync meets
-//     it. After a record refused for its syntax alone, the stream goes
+//     it is; a member of that record mistyped before the syntax error,
+//     an object of it checked as it ended (as above), or a record that
+//     is an array, is answered first, and the syntax error then ends
+//     the stream, as kafka-rest's resync meets it. After a record refused for its syntax alone, the stream goes
 //     on as MappingIterator's resync reads on from where the parser
 //     threw: to the record's close and the records after it, or to a
 //     second refusal, "Bad Request: Error processing message: …", that

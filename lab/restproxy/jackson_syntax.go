@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"slices"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -45,8 +43,9 @@ type syntaxRefusal struct {
 	// stream's MappingIterator meets it looking for the next value.
 	root bool
 	// read is the body as far as Jackson has read values whole before
-	// the refusal, its open arrays and objects closed; nil when the root
-	// value is not an object.
+	// the refusal, its open arrays and objects closed, each open object
+	// ending in openMember or nextMember (readPrefix); nil when the
+	// refusal lies outside the root value.
 	read []byte
 	// next is where the parser stands once it has thrown: past what it
 	// read to word the refusal. frames are the arrays and objects then
@@ -126,7 +125,7 @@ func jacksonSyntaxAt(body []byte, origin syntaxOrigin) (syntaxRefusal, bool) {
 		} else {
 			snap := s
 			snap.frames = slices.Clone(s.frames)
-			snap.closers = slices.Clone(s.closers)
+			snap.open = slices.Clone(s.open)
 			snap.pos = before
 			scalar = &snap
 		}
@@ -156,9 +155,9 @@ type syntaxScan struct {
 	curr   string // JsonToken name of the last token, as _currToken
 	origin syntaxOrigin
 	// cut is where the last value read whole, or the last array or
-	// object opened, ends; closers close what is open there.
-	cut     int
-	closers []byte
+	// object opened, ends; open is what is open there.
+	cut  int
+	open []syntaxFrame
 	// resync has the scan read on through arrays and objects as
 	// MappingIterator._resync does, until the last open one closes at
 	// synced; more asks refuse to read the next token.
@@ -171,10 +170,43 @@ type syntaxScan struct {
 // at end.
 func (s *syntaxScan) readWhole(end int) {
 	s.cut = end
-	s.closers = s.closers[:0]
-	for i := len(s.frames) - 1; i >= 0; i-- {
-		s.closers = append(s.closers, map[bool]byte{true: '}', false: ']'}[s.frames[i].object])
+	s.open = append(s.open[:0], s.frames...)
+}
+
+// Members that end an object Jackson had not finished reading at a
+// syntax error, in syntaxRefusal.read: the binders stop there, refusing
+// nothing that Jackson checks only at an object's end (errReadOpen).
+// nextMember marks an object whose next token after its last member
+// Jackson refused: BeanDeserializer reads that token
+// (_deserializeUsingPropertyBased's nextToken) before a creator that
+// last member completes can build.
+const (
+	openMember = "\x00open"
+	nextMember = "\x00next"
+)
+
+// readPrefix is the body as far as Jackson read it whole, what is open
+// there closed; next is true when the refusal lies in the token after the
+// innermost object's last member.
+func (s *syntaxScan) readPrefix(next bool) []byte {
+	b := slices.Clone(bytes.TrimLeft(s.body[:s.cut], " \t\r\n"))
+	for i := len(s.open) - 1; i >= 0; i-- {
+		f := s.open[i]
+		if !f.object {
+			b = append(b, ']')
+			continue
+		}
+		if f.n > 0 || f.keyed {
+			b = append(b, ',')
+		}
+		mark := openMember
+		if next && i == len(s.open)-1 {
+			mark = nextMember
+		}
+		name, _ := json.Marshal(mark)
+		b = append(append(b, name...), ":null}"...)
 	}
+	return b
 }
 
 func (s *syntaxScan) top() *syntaxFrame {
@@ -318,8 +350,8 @@ func (s *syntaxScan) at(msg string, next int) (syntaxRefusal, bool) {
 func (s *syntaxScan) atClose(msg string, next int) (syntaxRefusal, bool) {
 	r := syntaxRefusal{msg: msg, member: s.member, deep: len(s.frames) > 1, root: len(s.frames) == 0,
 		next: next, frames: slices.Clone(s.frames)}
-	if len(s.frames) > 0 && s.frames[0].object {
-		r.read = append(slices.Clone(bytes.TrimLeft(s.body[:s.cut], " \t\r\n")), s.closers...)
+	if len(s.frames) > 0 {
+		r.read = s.readPrefix(true)
 	}
 	return r, true
 }
@@ -346,6 +378,10 @@ func (s *syntaxScan) tokenEnd(i int, word string) int {
 // first token when the string is that member's value.
 func (s *syntaxScan) inContent(msg string, name bool, next int) (syntaxRefusal, bool) {
 	r, _ := s.at(msg, next)
+	if !name && r.read != nil {
+		// a string's content is read when its deserializer asks
+		r.read = s.readPrefix(false)
+	}
 	r.deep = r.deep || (len(s.frames) == 1 && !name)
 	r.root = false // the string is read by the deserializer
 	return r, true
@@ -722,7 +758,7 @@ func notJSONEntity(body []byte, err error, bind func(json.RawMessage) *apiError,
 		return jsonError("%s", jsonErrorText(err))
 	}
 	if r.read != nil {
-		if e := bind(r.read); boundAsRead(e) {
+		if e := bind(r.read); refusedBefore(e) {
 			return restUtilsMapped(e)
 		}
 	}
@@ -760,14 +796,13 @@ func decodeEntity(body []byte, bind func(json.RawMessage) *apiError, known ...st
 	return raw, nil
 }
 
-// boundAsRead reports whether e, a binder's refusal of what Jackson read
-// whole before a syntax error, is one Jackson makes as it reads a member,
-// not one it makes as an object or list ends (an unknown member, a null
-// element, a creator's check).
-func boundAsRead(e *apiError) bool {
-	return e != nil && e.Status == http.StatusBadRequest && e.unknown == "" &&
-		!strings.Contains(e.Message, "at index") && !strings.Contains(e.Message, "problem: ") &&
-		!strings.Contains(e.Message, "NullPointerException")
+// refusedBefore reports whether e, a binder's answer to what Jackson read
+// whole before a syntax error (syntaxRefusal.read), is a refusal Jackson
+// makes before it meets the syntax error: one made as it reads a member,
+// or as an object it finished reading ends (an unknown member, a null
+// element, a creator's check), not the end of an object still open.
+func refusedBefore(e *apiError) bool {
+	return e != nil && e != errReadOpen
 }
 
 // isJSONScalar reports whether raw is a number or literal.

@@ -148,3 +148,54 @@ func TestARecordsBatchBodyThatIsNotJSONIsAnsweredWithJacksonsParseError(t *testi
 	}
 	e.assertUnchanged("t", before)
 }
+
+// Jackson binds as it reads, and makes some checks as an object ends: an
+// unknown member (BeanDeserializer._deserializeUsingPropertyBased keeps
+// it until the object is built), a null element (the creator's
+// ImmutableList.copyOf), a batch entry's id (its Builder.build). Such a
+// refusal of an object Jackson finished reading comes before a syntax
+// error after it; of an object still open at the syntax error, never. A
+// creator complete with a member builds only once the parser has read
+// the token after it, so a syntax error in that token comes first. The
+// expected order is the oracle's (jackson-core and jackson-databind
+// 2.16.0 reading each body as jackson-jaxrs-base's ProviderBase.readFrom
+// does into stand-ins of kafka-rest v7.9.0's entities/v2/ProduceRequest,
+// entities/v3/ProduceBatchRequest and ProduceBatchRequestEntry); each
+// refusal is answered as it is for a body that is JSON.
+func TestACheckJacksonMakesAsAnObjectEndsIsAnsweredBeforeASyntaxErrorAfterThatObject(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	before := e.endOffsets("t")
+	const allV2 = `"key_schema_id":1,"key_schema":"a","value_schema_id":2,"value_schema":"b"`
+	for _, c := range []struct{ name, body string }{
+		{"an unknown member of a record before a bad literal", `{"records":[{"value":1,"x":2}],"key_schema":tru}`},
+		{"an unknown member of a record before a bad record", `{"records":[{"value":1,"x":2},{"value":tru}]}`},
+		{"an unknown member of a record before the end of input", `{"records":[{"value":1,"x":2}`},
+	} {
+		e.wantUnrecognized(e.post("t", ctJSON, c.body), "x")
+	}
+	for _, c := range []mappingRefusal{
+		{"a null record, the creator complete, a bad string after", `{"records":[null],` + allV2 + `,"x":"a\q"}`,
+			"Cannot construct instance of `ProduceRequest`, problem: at index 0"},
+		{"a null record, the creator complete, a bad token after", `{"records":[null],` + allV2 + `,"x":tru}`,
+			"Unrecognized token 'tru': " + expect},
+		{"a null record, the request open", `{"records":[null],"value_schema":tru}`, "Unrecognized token 'tru': " + expect},
+		{"an array for the request", `[1 2]`, "Cannot deserialize value of type `ProduceRequest` from Array value (token `JsonToken.START_ARRAY`)"},
+	} {
+		e.wantMappingRefusal(e.post("t", ctJSON, c.body), c, mediaTypeV2)
+	}
+
+	url := "/v3/clusters/" + e.clusterID() + "/topics/t/records:batch"
+	post := func(body string) response { return e.do(http.MethodPost, url, "application/json", []byte(body)) }
+	e.wantUnrecognized(post(`{"entries":[{"id":"a","value":{"type":"JSON","data":1},"x":1}],"y":tru}`), "x")
+	e.wantError(post(`{"entries":[{"id":1,"value":{"type":"JSON","data":1}}, tru]}`), http.StatusUnprocessableEntity, 42208, "Batch entry identifier is not a valid string.")
+	for _, c := range []mappingRefusal{
+		{"an entry without an id", `{"entries":[{"value":{"type":"JSON","data":1}}, tru]}`, "Cannot construct instance of `Builder`, problem: Null id"},
+		{"a value without data", `{"entries":[{"id":"a","value":{"type":"JSON"}}, tru]}`, "Cannot construct instance of `ProduceRequestData`, problem: Null data"},
+		{"a null entry, a bad name after", `{"entries":[null],tru}`, "Unexpected character ('t' (code 116)): was expecting double-quote to start field name"},
+		{"a null entry, a bad string after", `{"entries":[null],"x":"a\q"}`, "Cannot construct instance of `ProduceBatchRequest`, problem: at index 0"},
+	} {
+		e.wantMappingRefusal(post(c.body), c, mediaTypeJSON)
+	}
+	e.assertUnchanged("t", before)
+}

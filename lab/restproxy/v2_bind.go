@@ -134,7 +134,10 @@ func bindV2Request(raw json.RawMessage) (*produceRequest, *apiError) {
 		return nil
 	}
 	creator := creatorMembers{n: 5}
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return nil, errReadOpen
+		}
 		var e *apiError
 		switch m.name {
 		case "key_schema":
@@ -158,7 +161,7 @@ func bindV2Request(raw json.RawMessage) (*produceRequest, *apiError) {
 			return nil, e
 		}
 		switch {
-		case creator.bound(m.name):
+		case creator.bound(m.name) && !buildPreempted(members, i):
 			if e := build(); e != nil {
 				return nil, e
 			}
@@ -201,7 +204,10 @@ func bindV2Record(raw json.RawMessage) (*produceRecord, *apiError) {
 	rec := &produceRecord{}
 	var unknown []string
 	creator := creatorMembers{n: 3}
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return nil, errReadOpen
+		}
 		var e *apiError
 		switch m.name {
 		case "partition":
@@ -220,7 +226,7 @@ func bindV2Record(raw json.RawMessage) (*produceRecord, *apiError) {
 		if e != nil {
 			return nil, e
 		}
-		if creator.bound(m.name) && len(unknown) > 0 {
+		if creator.bound(m.name) && !buildPreempted(members, i) && len(unknown) > 0 {
 			return nil, jacksonUnknown(v2Unknown, unknown[0])
 		}
 	}

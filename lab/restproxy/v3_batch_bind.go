@@ -70,7 +70,10 @@ func bindBatchRequest(raw json.RawMessage) (*v3BatchRequest, *apiError) {
 	req := &v3BatchRequest{}
 	var unknown []string
 	built := false
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return nil, errReadOpen
+		}
 		if m.name != "entries" {
 			if built {
 				return nil, jacksonUnknown(batchUnknown, m.name)
@@ -96,6 +99,8 @@ func bindBatchRequest(raw json.RawMessage) (*v3BatchRequest, *apiError) {
 					return nil, jacksonError("(was java.lang.NullPointerException)")
 				}
 			}
+		} else if buildPreempted(members, i) {
+			return nil, errReadOpen
 		} else {
 			built = true
 			if e := batchBuilt(entries, unknown); e != nil {

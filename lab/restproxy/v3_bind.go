@@ -79,7 +79,10 @@ func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHoo
 		}
 		return nil
 	}
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return errReadOpen
+		}
 		if creator.built {
 			if e := setV3Builder(rec, m, hooks); e != nil {
 				return e
@@ -118,7 +121,7 @@ func bindV3Builder(raw json.RawMessage, rec *v3ProduceRecord, hooks v3BuilderHoo
 		if e != nil {
 			return e
 		}
-		if m.name != "partitionId" && m.name != "originalSize" && creator.bound(m.name) {
+		if m.name != "partitionId" && m.name != "originalSize" && creator.bound(m.name) && !buildPreempted(members, i) {
 			if e := build(); e != nil {
 				return e
 			}
@@ -196,7 +199,10 @@ func decodeV3Header(raw json.RawMessage) (*v3ProduceHeader, *apiError) {
 	var h v3ProduceHeader
 	var name *string
 	var unknown []string
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return nil, errReadOpen
+		}
 		var e *apiError
 		switch m.name {
 		case "name":
@@ -242,7 +248,10 @@ func decodeV3Data(raw json.RawMessage) (*v3ProduceData, *apiError) {
 	}
 	var d v3ProduceData
 	var unknown []string
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return nil, errReadOpen
+		}
 		var e *apiError
 		switch m.name {
 		case "type":

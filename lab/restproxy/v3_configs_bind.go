@@ -80,8 +80,10 @@ func bindUpdateConfig(raw json.RawMessage, javaType string, value **string) *api
 	*value = nil
 	var unknown []string
 	built := false
-	for _, m := range members {
+	for i, m := range members {
 		switch {
+		case readOpen(members, i):
+			return errReadOpen
 		case built:
 			return jacksonUnknown(configUnknown, m.name)
 		case m.name != "value":
@@ -90,6 +92,9 @@ func bindUpdateConfig(raw json.RawMessage, javaType string, value **string) *api
 		}
 		if *value, e = jacksonString(m.value); e != nil {
 			return e
+		}
+		if buildPreempted(members, i) {
+			continue
 		}
 		built = true
 		if len(unknown) > 0 {
@@ -126,7 +131,10 @@ func bindAlterBatch(raw json.RawMessage, into *alterBatch) *apiError {
 		}
 		return nil
 	}
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return errReadOpen
+		}
 		if creator.built {
 			return jacksonUnknown(configUnknown, m.name)
 		}
@@ -145,7 +153,7 @@ func bindAlterBatch(raw json.RawMessage, into *alterBatch) *apiError {
 			unknown = append(unknown, m.name)
 			continue
 		}
-		if creator.bound(m.name) {
+		if creator.bound(m.name) && !buildPreempted(members, i) {
 			if e := build(); e != nil {
 				return e
 			}
@@ -180,7 +188,10 @@ func bindAlterEntry(raw json.RawMessage) (*alterEntry, *apiError) {
 		}
 		return nil
 	}
-	for _, m := range members {
+	for i, m := range members {
+		if readOpen(members, i) {
+			return nil, errReadOpen
+		}
 		if creator.built {
 			return nil, jacksonUnknown(configUnknown, m.name)
 		}
@@ -198,7 +209,7 @@ func bindAlterEntry(raw json.RawMessage) (*alterEntry, *apiError) {
 		if e != nil {
 			return nil, e
 		}
-		if creator.bound(m.name) {
+		if creator.bound(m.name) && !buildPreempted(members, i) {
 			if e := build(); e != nil {
 				return nil, e
 			}

@@ -368,6 +368,24 @@ func immutableListCopy[T any](list []*T, javaType string) ([]T, *apiError) {
 	return out, nil
 }
 
+// errReadOpen is a binder's answer on reaching openMember or nextMember:
+// the end of what Jackson read, before a syntax error, of an object it
+// had not finished; nothing was refused before.
+var errReadOpen = &apiError{Status: http.StatusBadRequest, Code: http.StatusBadRequest, Message: "read up to a syntax error"}
+
+// readOpen reports whether members[i] marks the end of what Jackson read
+// of an object before a syntax error.
+func readOpen(members []member, i int) bool {
+	return members[i].name == openMember || members[i].name == nextMember
+}
+
+// buildPreempted reports whether Jackson refused the token after
+// members[i], which it reads before a creator completed by members[i]
+// builds.
+func buildPreempted(members []member, i int) bool {
+	return i+1 < len(members) && members[i+1].name == nextMember
+}
+
 // beanMembers reads the members of the JSON object a BeanDeserializer
 // binds into javaType; anything but an object is refused as Jackson
 // refuses a scalar or an array for a bean.

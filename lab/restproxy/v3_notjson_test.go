@@ -190,3 +190,36 @@ func TestAStreamedV3RecordRefusedForItsSyntaxIsFollowedByWhatTheResyncMeets(t *t
 		}
 	}
 }
+
+// A streamed record's object Jackson finished reading is checked as it
+// ends, before a syntax error after it: its refusal answers the record,
+// and the resync meets the syntax error. A record that is an array is
+// refused on its first token. The answers are the oracle's (see
+// TestAStreamedV3RecordRefusedForItsSyntaxIsFollowedByWhatTheResyncMeets).
+func TestAStreamedV3RecordsFinishedObjectIsCheckedBeforeASyntaxErrorAfterIt(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	const bad = "Bad Request: Error processing message: "
+	for _, c := range []struct {
+		name, body string
+		want       []string
+	}{
+		{"a key without data", "{\"key\":{\"type\":\"JSON\",\"ata\":\"k\"},\"value\":{\"type\":\"JSON\"\t\"data\":[[],{}]}}",
+			[]string{"Cannot construct instance of `io.confluent.kafkarest.entities.v3.ProduceRequest$ProduceRequestData`, problem: Null data",
+				bad + "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"}},
+		{"the creator complete, a bad token after", `{"partition_id":0,"headers":[],"key":null,"value":{"type":"JSON","data":1},"timestamp":null,"x":tru}`,
+			[]string{"Unrecognized token 'tru': " + expect,
+				bad + "Unexpected end-of-input: expected close marker for Object (start marker at " + locRaw + "line: 1, column: 1])"}},
+		{"an array", `[{"value":1} x] ` + goodJSONRecord,
+			[]string{"Cannot deserialize value of type `io.confluent.kafkarest.entities.v3.ProduceRequest$Builder` from Array value (token `JsonToken.START_ARRAY`)",
+				bad + "Unexpected character ('x' (code 120)): was expecting comma to separate Array entries"}},
+	} {
+		var answers []string
+		for _, a := range e.postStream("t", c.body) {
+			answers = append(answers, fmt.Sprint(a["message"]))
+		}
+		if !slices.Equal(answers, c.want) {
+			t.Errorf("%s: %q\nwant %q", c.name, answers, c.want)
+		}
+	}
+}

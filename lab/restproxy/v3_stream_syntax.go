@@ -97,7 +97,7 @@ func (t *streamTape) notJSON(err error, raw json.RawMessage) (answers []*apiErro
 	}
 	if r.read != nil {
 		var rec v3ProduceRecord
-		if e := decodeV3Record(r.read, &rec); boundAsRead(e) {
+		if e := decodeV3Record(r.read, &rec); refusedBefore(e) {
 			return []*apiError{e, streamEnds(r)}, r, false
 		}
 	}
