@@ -199,3 +199,28 @@ func TestACheckJacksonMakesAsAnObjectEndsIsAnsweredBeforeASyntaxErrorAfterThatOb
 	}
 	e.assertUnchanged("t", before)
 }
+
+// A v2 produce body that is JSON null (or empty: jackson-jaxrs-base's
+// ProviderBase.readFrom returns null, JaxRSFeature.ALLOW_EMPTY_INPUT) is
+// the null entity of the resource method's @Valid @NotNull ProduceRequest
+// parameter (kafka-rest v7.9.0 resources/v2/ProduceToTopicAction.java and
+// ProduceToPartitionAction.java: produceBinary, produceJson, produceAvro,
+// produceJsonSchema, produceProtobuf, the request after AsyncResponse, the
+// topic and, to a partition, the partition). Jersey 2.36 registers no
+// ParameterNameProvider (ext/bean-validation ValidationBinder), so
+// Hibernate Validator names the parameter as reflection does, arg0, arg1,
+// …, kafka-rest being compiled without -parameters (no such javac
+// argument in its or its parents' poms); rest-utils v7.9.0
+// ConstraintViolationExceptionMapper answers 422 with
+// ConstraintViolations.format: "<property path> <message> (was <value>)".
+func TestAV2ProduceBodyThatIsNullIsRefusedForTheResourceMethodsParameter(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	for ct, method := range map[string]string{ctBinary: "produceBinary", ctJSON: "produceJson", ctAvro: "produceAvro",
+		ctJSONSchema: "produceJsonSchema", ctProtobuf: "produceProtobuf"} {
+		for _, body := range []string{`null`, ` null `, ``} {
+			e.wantError(e.do(http.MethodPost, "/topics/t", ct, []byte(body)), 422, 422, method+".arg2 must not be null (was null)")
+			e.wantError(e.do(http.MethodPost, "/topics/t/partitions/0", ct, []byte(body)), 422, 422, method+".arg3 must not be null (was null)")
+		}
+	}
+}

@@ -51,7 +51,7 @@ func (p *Proxy) produceTo(w http.ResponseWriter, r *http.Request, topic string, 
 		writeError(w, apiErr)
 		return
 	}
-	req, apiErr := decodeProduceRequest(body)
+	req, apiErr := decodeProduceRequest(body, v2ProduceParam(f, partition != nil))
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return

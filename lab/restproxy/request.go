@@ -56,8 +56,26 @@ func objectMembers(raw json.RawMessage) ([]member, error) {
 	return out, nil
 }
 
-func nullRequest() *apiError {
-	return newAPIError(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, "request: must not be null")
+// nullRequest is the @NotNull violation of a null v2 ProduceRequest
+// entity, param its property path (v2ProduceParam), as rest-utils'
+// ConstraintViolationExceptionMapper words it (ConstraintViolations.format).
+func nullRequest(param string) *apiError {
+	return newAPIError(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, "%s must not be null (was null)", param)
+}
+
+// v2ProduceParam is the property path Hibernate Validator gives the
+// ProduceRequest parameter of the kafka-rest resource method producing f
+// (resources/v2/ProduceToTopicAction.java, ProduceToPartitionAction.java):
+// the method's name, then the parameter's as reflection names it without
+// javac's -parameters, after AsyncResponse, the topic and, to a
+// partition, the partition.
+func v2ProduceParam(f embeddedFormat, toPartition bool) string {
+	method := map[embeddedFormat]string{formatBinary: "produceBinary", formatJSON: "produceJson", formatAvro: "produceAvro",
+		formatJSONSchema: "produceJsonSchema", formatProtobuf: "produceProtobuf"}[f]
+	if toPartition {
+		return method + ".arg3"
+	}
+	return method + ".arg2"
 }
 
 func isNull(raw json.RawMessage) bool {

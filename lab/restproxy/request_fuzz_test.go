@@ -21,7 +21,7 @@ func FuzzDecodeProduceRequest(f *testing.F) {
 	weather := &registeredSchema{id: 1, codec: schema}
 
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, apiErr := decodeProduceRequest(body)
+		req, apiErr := decodeProduceRequest(body, "produceBinary.arg2")
 		if (req == nil) == (apiErr == nil) {
 			t.Fatalf("want exactly one of request and error, got %v and %v", req, apiErr)
 		}

@@ -54,10 +54,11 @@ func restUtilsMapped(e *apiError) *apiError {
 	return jsonError("%s", restUtilsSanitized(e.Message))
 }
 
-// decodeProduceRequest binds a v2 produce body. A body nested past
+// decodeProduceRequest binds a v2 produce body, param naming the resource
+// method's parameter it is (v2ProduceParam). A body nested past
 // Jackson's depth inside a key or value is refused for it (depth.go);
 // content after the first JSON value is ignored.
-func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
+func decodeProduceRequest(body []byte, param string) (*produceRequest, *apiError) {
 	if _, deep := tooDeepIn(body, v2RecordData); deep {
 		return nil, tooDeepBody()
 	}
@@ -65,7 +66,7 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 	var raw json.RawMessage
 	if err := dec.Decode(&raw); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nullRequest()
+			return nil, nullRequest(param)
 		}
 		return nil, notJSONEntity(body, err, bindV2Prefix, v2Members...)
 	}
@@ -76,7 +77,7 @@ func decodeProduceRequest(body []byte) (*produceRequest, *apiError) {
 		}
 	}
 	if isNull(raw) {
-		return nil, nullRequest()
+		return nil, nullRequest(param)
 	}
 	req, e := bindV2Request(raw)
 	if e != nil {
