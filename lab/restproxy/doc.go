@@ -40,7 +40,8 @@
 //   - schemas.go: the Schema Registry client, for Avro in both directions.
 //   - jackson_syntax.go: a body that is not JSON, refused with
 //     jackson-core's UTF8StreamJsonParser message for where the reader
-//     stops.
+//     stops; jackson_chars.go: how that parser reads bytes and words
+//     for its messages.
 //   - depth.go: request bodies nested past Jackson's 1000 levels inside a
 //     record's key or value (internal/jsondepth), refused as kafka-rest
 //     refuses them.
@@ -113,11 +114,11 @@
 //     Jackson binds as it reads, and so is what Jackson checks as an
 //     object it finished reading ends (an unknown member, a null record,
 //     an entry's id), but not an object still open at the syntax error,
-//     nor a creator completed by the member just before it. Still
-//     different: a character outside ASCII where a token should start,
-//     and bytes that are not UTF-8, are worded otherwise; "-INF",
-//     "+Infinity" and "-" or "+" followed by "I" get the minus or plus
-//     sign's message instead of Jackson's.
+//     nor a creator completed by the member just before it. Bytes are
+//     read as Jackson reads them (jackson_chars.go): one outside ASCII
+//     where a token should start is named as its ISO-8859-1 character,
+//     and what is not UTF-8 as Jackson decodes it is refused, in
+//     strings too, where Jackson refuses it.
 //   - A streamed v3 produce body that is not JSON (v3_stream_syntax.go)
 //     is answered with the same messages, as StreamingResponse answers
 //     them: between records, "Bad Request: Error processing message: …"

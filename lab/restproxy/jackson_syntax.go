@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"unicode"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -118,6 +118,11 @@ func jacksonSyntaxAt(body []byte, origin syntaxOrigin) (syntaxRefusal, bool) {
 			} else {
 				s.pos = before
 			}
+			return s.refuse()
+		}
+		if _, str := tok.(string); str && !jacksonUTF8(body[before:dec.InputOffset()]) {
+			// the reader takes bytes that are not UTF-8 in a string
+			s.pos = before
 			return s.refuse()
 		}
 		if _, delim := tok.(json.Delim); delim {
@@ -356,24 +361,6 @@ func (s *syntaxScan) atClose(msg string, next int) (syntaxRefusal, bool) {
 	return r, true
 }
 
-// charEnd is where the character at i ends as _decodeCharForError reads
-// it for a message.
-func (s *syntaxScan) charEnd(i int) int {
-	_, n := utf8.DecodeRune(s.body[i:])
-	return i + n
-}
-
-// tokenEnd is where _reportInvalidToken stops reading the word at i: past
-// the character after it, which it reads to find the word's end, unless
-// the word reached the length it reports.
-func (s *syntaxScan) tokenEnd(i int, word string) int {
-	end := i + len(word)
-	if end < len(s.body) && utf8.RuneCountInString(word) < jacksonMaxErrorToken {
-		return s.charEnd(end)
-	}
-	return end
-}
-
 // inContent is a refusal inside a string's content: past its member's
 // first token when the string is that member's value.
 func (s *syntaxScan) inContent(msg string, name bool, next int) (syntaxRefusal, bool) {
@@ -398,30 +385,28 @@ func (s *syntaxScan) skipWS() (int, bool) {
 	return i, i < len(s.body)
 }
 
-// unexpected is _reportUnexpectedChar for the character at i, or
-// _throwInvalidSpace for a control character between tokens.
+// unexpected is _reportUnexpectedChar for the byte at i, where white
+// space may precede it: a control character is _throwInvalidSpace's.
 func (s *syntaxScan) unexpected(i int, comment string) string {
 	if c := s.body[i]; c < ' ' {
-		return fmt.Sprintf("Illegal character (%s): only regular white space (\\r, \\n, \\t) is allowed between tokens", jacksonCharDesc(rune(c)))
+		return fmt.Sprintf("Illegal character (%s): only regular white space (\\r, \\n, \\t) is allowed between tokens", jacksonCharDesc(int(c)))
 	}
-	return fmt.Sprintf("Unexpected character (%s): %s", jacksonCharDesc(s.runeAt(i)), comment)
+	return unexpectedChar(int(s.body[i]), comment)
 }
 
-// runeAt is the character at i as Jackson decodes it for a message.
-func (s *syntaxScan) runeAt(i int) rune {
-	r, _ := utf8.DecodeRune(s.body[i:])
-	return r
+// illegalSpace is unexpected for a control character at i where an
+// entry's first token should start: _skipWSOrEnd refuses it before the
+// array or object counts the entry, unless a comma or colon came first.
+func (s *syntaxScan) illegalSpace(i int, comment string) (syntaxRefusal, bool) {
+	if f := s.top(); f != nil && f.n == 0 && !f.keyed {
+		return s.atClose(s.unexpected(i, comment), i+1)
+	}
+	return s.at(s.unexpected(i, comment), i+1)
 }
 
-// jacksonCharDesc is ParserMinimalBase._getCharDesc.
-func jacksonCharDesc(c rune) string {
-	switch {
-	case c < 0x20 || c >= 0x7f && c < 0xa0:
-		return fmt.Sprintf("(CTRL-CHAR, code %d)", c)
-	case c > 255:
-		return fmt.Sprintf("'%c' (code %d / 0x%x)", c, c, c)
-	}
-	return fmt.Sprintf("'%c' (code %d)", c, c)
+// unexpectedChar is _reportUnexpectedChar for ch.
+func unexpectedChar(ch int, comment string) string {
+	return fmt.Sprintf("Unexpected character (%s): %s", jacksonCharDesc(ch), comment)
 }
 
 // location is a JsonLocation as a message prints it: its line and
@@ -466,8 +451,16 @@ func (s *syntaxScan) endOfInput() (syntaxRefusal, bool) {
 // name reads a member's name at s.pos, then its colon and value.
 func (s *syntaxScan) name() (syntaxRefusal, bool) {
 	i := s.pos
+	if s.body[i] < ' ' {
+		return s.illegalSpace(i, "was expecting double-quote to start field name")
+	}
 	if s.body[i] != '"' {
-		return s.at(s.unexpected(i, "was expecting double-quote to start field name"), s.charEnd(i))
+		// _handleOddName decodes the character
+		c, end, refusal := decodeForError(s.body, i, "Unexpected end-of-input in "+s.curr)
+		if refusal != "" {
+			return s.at(refusal, end)
+		}
+		return s.at(unexpectedChar(int(uint16(c)), "was expecting double-quote to start field name"), end)
 	}
 	end, r, refused := s.str(i, true)
 	if refused {
@@ -515,15 +508,21 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 	}
 	const escapeEOF = "Unexpected end-of-input in character escape sequence"
 	b := s.body
+	var bytes []byte // a name's, unescaped
 	for j := i + 1; ; j++ {
 		if j >= len(b) {
 			return refuse(eof, len(b))
 		}
 		switch c := b[j]; {
+		case c == '"' && name:
+			if refusal := jacksonNameUTF8(bytes); refusal != "" {
+				return refuse(refusal, j+1)
+			}
+			return j + 1, syntaxRefusal{}, false
 		case c == '"':
 			return j + 1, syntaxRefusal{}, false
 		case c < ' ':
-			return refuse(fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in %s", jacksonCharDesc(rune(c)), what), j+1)
+			return refuse(fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in %s", jacksonCharDesc(int(c)), what), j+1)
 		case c == '\\':
 			j++
 			if j >= len(b) {
@@ -531,6 +530,7 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 			}
 			switch b[j] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				bytes = append(bytes, map[byte]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}[b[j]])
 			case 'u':
 				for k := 0; k < 4; k++ {
 					j++
@@ -538,12 +538,26 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 						return refuse(escapeEOF, len(b))
 					}
 					if !isHex(b[j]) {
-						return refuse(s.unexpected(j, "expected a hex-digit for character escape sequence"), j+1)
+						return refuse(unexpectedChar(int(b[j]), "expected a hex-digit for character escape sequence"), j+1)
 					}
 				}
+				v, _ := strconv.ParseUint(string(b[j-3:j+1]), 16, 16)
+				bytes = appendJavaChar(bytes, uint16(v))
 			default:
-				return refuse("Unrecognized character escape "+jacksonCharDesc(s.runeAt(j)), s.charEnd(j))
+				c, end, refusal := decodeForError(b, j, escapeEOF)
+				if refusal != "" {
+					return refuse(refusal, end)
+				}
+				return refuse("Unrecognized character escape "+jacksonCharDesc(int(uint16(c))), end)
 			}
+		case c >= 0x80 && !name:
+			_, end, refusal := decodeForError(b, j, eof)
+			if refusal != "" {
+				return refuse(refusal, end)
+			}
+			j = end - 1
+		default:
+			bytes = append(bytes, c)
 		}
 	}
 }
@@ -590,50 +604,58 @@ func (s *syntaxScan) value(root bool) (syntaxRefusal, bool) {
 		if i+1 >= len(s.body) {
 			return s.at("Unexpected end-of-input in a Number value", len(s.body))
 		}
-		return s.at("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow", i+2)
-	case c < ' ' || c >= utf8.RuneSelf:
-		return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues), i+1)
-	}
-	word := s.identifier(i)
-	switch {
-	case word == "true" || word == "false" || word == "null":
-		return s.after(i+len(word), map[byte]string{'t': "VALUE_TRUE", 'f': "VALUE_FALSE", 'n': "VALUE_NULL"}[c])
-	case word == "NaN" || word == "Infinity":
-		return s.at("Non-standard token '"+word+"': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", i+len(word))
+		return s.invalidNumberStart(int(s.body[i+1]), false, i+2)
+	case c < ' ':
+		return s.illegalSpace(i, "expected a valid value "+jacksonValidValues)
+	case c == 't' || c == 'f' || c == 'n':
+		literal := map[byte]string{'t': "true", 'f': "false", 'n': "null"}[c]
+		end, r, refused := s.matchToken(literal, 1, i+1)
+		if refused {
+			return r, true
+		}
+		return s.after(end, map[byte]string{'t': "VALUE_TRUE", 'f': "VALUE_FALSE", 'n': "VALUE_NULL"}[c])
+	case c == 'N' || c == 'I':
+		word := map[byte]string{'N': "NaN", 'I': "Infinity"}[c]
+		end, r, refused := s.matchToken(word, 1, i+1)
+		if refused {
+			return r, true
+		}
+		return s.at(nonNumeric(word), end)
 	case isJavaIdentifierStart(rune(c)):
-		return s.at(invalidToken(word), s.tokenEnd(i, word))
+		// _handleUnexpectedValue: a byte outside ASCII as its
+		// ISO-8859-1 character
+		return s.invalidTokenAt(string(rune(c)), i+1)
 	}
 	return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues), i+1)
 }
 
-// invalidToken is _reportInvalidToken for the token read.
-func invalidToken(word string) string {
-	if r := []rune(word); len(r) > jacksonMaxErrorToken {
-		word = string(r[:jacksonMaxErrorToken]) + "..."
-	}
-	return "Unrecognized token '" + word + "': was expecting " + jacksonValidValues
+func nonNumeric(word string) string {
+	return "Non-standard token '" + word + "': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
 }
 
-// identifier is the run of Java identifier characters at i, as
-// _reportInvalidToken gathers a token.
-func (s *syntaxScan) identifier(i int) string {
-	j := i
-	for j < len(s.body) {
-		r, n := utf8.DecodeRune(s.body[j:])
-		if !isJavaIdentifierPart(r) {
-			break
+// invalidNumberStart is _handleInvalidNumberStart for ch, the byte after a
+// sign (neg: a minus), read up to next: "I" starts -INF, +INF, -Infinity
+// or +Infinity, each refused as non-standard; otherwise the sign is.
+func (s *syntaxScan) invalidNumberStart(ch int, neg bool, next int) (syntaxRefusal, bool) {
+	sign := map[bool]string{true: "-", false: "+"}[neg]
+	if ch == 'I' {
+		if next >= len(s.body) {
+			return s.at("Unexpected end-of-input in a Number value", next)
 		}
-		j += n
+		ch = int(int8(s.body[next])) // a Java byte
+		next++
+		if match, ok := map[int]string{'N': sign + "INF", 'n': sign + "Infinity"}[ch]; ok {
+			end, r, refused := s.matchToken(match, 3, next)
+			if refused {
+				return r, true
+			}
+			return s.at(nonNumeric(match), end)
+		}
 	}
-	return string(s.body[i:j])
-}
-
-func isJavaIdentifierStart(r rune) bool {
-	return unicode.IsLetter(r) || r == '_' || r == '$'
-}
-
-func isJavaIdentifierPart(r rune) bool {
-	return isJavaIdentifierStart(r) || unicode.IsDigit(r)
+	if !neg {
+		return s.at("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow", next)
+	}
+	return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value", jacksonCharDesc(ch)), next)
 }
 
 // number reads a number at i as _parseUnsignedNumber and
@@ -641,7 +663,7 @@ func isJavaIdentifierPart(r rune) bool {
 func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 	b := s.body
 	numberChar := func(j int, comment string) (syntaxRefusal, bool) {
-		return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: %s", jacksonCharDesc(s.runeAt(j)), comment), min(j+1, len(b)))
+		return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: %s", jacksonCharDesc(int(b[j])), comment), min(j+1, len(b)))
 	}
 	digit := func(j int) bool { return j < len(b) && b[j] >= '0' && b[j] <= '9' }
 	eof := func() (syntaxRefusal, bool) { return s.at("Unexpected end-of-input in "+s.curr, len(b)) }
@@ -651,11 +673,12 @@ func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 		if j >= len(b) {
 			return eof()
 		}
-		if w := s.identifier(j); w == "Infinity" {
-			return s.at("Non-standard token '-Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", j+len(w))
-		}
-		if !digit(j) {
-			return numberChar(j, "expected digit (0-9) to follow minus sign, for valid numeric value")
+		switch c := b[j]; {
+		case c == '.':
+			// _parseFloatThatStartsWithPeriod: no leading point allowed
+			return s.at(unexpectedChar('.', "expected a valid value "+jacksonValidValues), j+1)
+		case !digit(j):
+			return s.invalidNumberStart(int(c), true, j+1)
 		}
 	}
 	if b[j] == '0' && digit(j+1) {
@@ -699,26 +722,18 @@ func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 		case ' ', '\t', '\n', '\r':
 		default:
 			// _verifyRootSpace
-			return s.at(s.unexpected(j, "Expected space separating root-level values"), j+1)
+			return s.at(unexpectedChar(int(b[j]), "Expected space separating root-level values"), j+1)
 		}
 	}
 	return s.after(j, kind)
 }
 
-// after goes on past a scalar read whole, ending at end: a literal run on
-// into a word is refused as that word (_checkMatchEnd); otherwise the
-// array or object holding it goes on.
+// after goes on past a scalar read whole, ending at end: the array or
+// object holding it goes on.
 func (s *syntaxScan) after(end int, token string) (syntaxRefusal, bool) {
 	f := s.top()
 	if f == nil {
 		return syntaxRefusal{}, false
-	}
-	if token == "VALUE_TRUE" || token == "VALUE_FALSE" || token == "VALUE_NULL" {
-		if end < len(s.body) && isJavaIdentifierPart(s.runeAt(end)) {
-			start := end - map[string]int{"VALUE_TRUE": 4, "VALUE_FALSE": 5, "VALUE_NULL": 4}[token]
-			word := s.identifier(start)
-			return s.at(invalidToken(word), s.tokenEnd(start, word))
-		}
 	}
 	f.n++
 	f.keyed = false
@@ -784,8 +799,10 @@ func decodeEntity(body []byte, bind func(json.RawMessage) *apiError, known ...st
 		}
 		return nil, notJSONEntity(body, err, bind, known...)
 	}
-	if isJSONScalar(raw) {
-		// Jackson reads on past a root number or literal the reader ends
+	if isJSONScalar(raw) || !utf8.Valid(raw) {
+		// Jackson reads on past a root number or literal the reader
+		// ends, and refuses strings the reader takes that are not UTF-8
+		// as it decodes them
 		if e := notJSONEntity(body, nil, bind, known...); e != nil {
 			return nil, e
 		}

@@ -224,3 +224,64 @@ func TestAV2ProduceBodyThatIsNullIsRefusedForTheResourceMethodsParameter(t *test
 		}
 	}
 }
+
+// Jackson reads a body byte by byte: where a token, a comma or a colon
+// should start, a byte outside ASCII is named as the ISO-8859-1
+// character it would be, or read as the start of a word
+// (_handleUnexpectedValue, _reportInvalidToken), whose next byte
+// _decodeCharForError then refuses; bytes that are not UTF-8 as it
+// decodes them are "Invalid UTF-8 start byte" or "middle byte"; after a
+// literal, _checkMatchEnd reads a character's first byte again as its
+// second; a sign is followed as _handleInvalidNumberStart follows it.
+// Each text is the oracle's (jackson-core and jackson-databind 2.16.0
+// reading each body into a stand-in of kafka-rest v7.9.0's
+// entities/v2/ProduceRequest, answered through rest-utils' mappers).
+func TestAV2ProduceBodysBytesAreReadAsJacksonReadsThem(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	before := e.endOffsets("t")
+	const nonNumeric = "enable `ALLOW_NON_NUMERIC_NUMBERS` to allow"
+	const minus = " in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value"
+	const plus = "Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow"
+	value := func(s string) string { return `{"records":[{"value":` + s + `}]}` }
+	for _, c := range []mappingRefusal{
+		{"a letter outside ASCII as the body", "é", "Invalid UTF-8 start byte 0xa9"},
+		{"a letter outside ASCII as a record", `{"records":[é]}`, "Invalid UTF-8 start byte 0xa9"},
+		{"a euro sign as a value", value("€"), "Invalid UTF-8 start byte 0x82"},
+		{"a multiplication sign as a value", value("×"), "Invalid UTF-8 start byte 0x97"},
+		{"a letter outside ASCII as a name", `{é:1}`, "Unexpected character ('é' (code 233)): was expecting double-quote to start field name"},
+		{"a letter outside ASCII for a colon", `{"records"é}`, "Unexpected character ('Ã' (code 195)): was expecting a colon to separate field name and value"},
+		{"a letter outside ASCII for a comma", `{"records":[]é}`, "Unexpected character ('Ã' (code 195)): was expecting comma to separate Object entries"},
+		{"a byte not UTF-8 for a comma", "{\"records\":[{\"value\":1}]\xff}", "Unexpected character ('ÿ' (code 255)): was expecting comma to separate Object entries"},
+		{"a byte not UTF-8 as a name", "{\xff:1}", "Invalid UTF-8 start byte 0xff"},
+		{"a byte not UTF-8 as a value", value("\xff"), "Unrecognized token 'ÿ': " + expect},
+		{"a continuation byte as a record", "{\"records\":[\x80]}", "Unexpected character ((CTRL-CHAR, code 128)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+		{"a byte not UTF-8 in a string", value("\"a\xffb\""), "Invalid UTF-8 start byte 0xff"},
+		{"a character cut short in a string", value("\"a\xc3\""), "Invalid UTF-8 middle byte 0x22"},
+		{"a letter outside ASCII after a literal", value("trueé"), "Invalid UTF-8 middle byte 0xc3"},
+		{"-INF", value("-INF"), "Non-standard token '-INF': " + nonNumeric},
+		{"+INF", value("+INF"), "Non-standard token '+INF': " + nonNumeric},
+		{"-Infinity", value("-Infinity"), "Non-standard token '-Infinity': " + nonNumeric},
+		{"+Infinity", value("+Infinity"), "Non-standard token '+Infinity': " + nonNumeric},
+		{"-Inf", value("-Inf"), "Unrecognized token '-Inf': " + expect},
+		{"-Infinity run on", value("-Infinityx"), "Unrecognized token '-Infinityx': " + expect},
+		{"a minus, I, a letter", value("-Ix"), "Unexpected character ('x' (code 120))" + minus},
+		{"a minus, I, a close", value("-I"), "Unexpected character ('}' (code 125))" + minus},
+		{"a plus, I, a letter", value("+Ix"), plus},
+		{"a plus, I, the end", `{"records":[{"value":+I`, "Unexpected end-of-input in a Number value"},
+		{"a minus, a point", value("-.5"), "Unexpected character ('.' (code 46)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+		{"a minus, a letter outside ASCII", value("-é"), "Unexpected character ('Ã' (code 195))" + minus},
+		{"a point, a letter outside ASCII", value("1.é"), "Unexpected character ('Ã' (code 195)) in numeric value: Decimal point not followed by a digit"},
+		{"a tab in a unicode escape", value("\"\\u0\t1\""), "Unexpected character ((CTRL-CHAR, code 9)): expected a hex-digit for character escape sequence"},
+	} {
+		e.wantMappingRefusal(e.post("t", ctJSON, c.body), c, mediaTypeV2)
+	}
+	e.assertUnchanged("t", before)
+	// what Jackson decodes without checking: an encoded surrogate, an
+	// overlong form, a code point past U+10FFFF
+	for _, s := range []string{"\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80"} {
+		if resp := e.post("t", ctJSON, value(`"`+s+`"`)); resp.status != http.StatusOK {
+			t.Errorf("%q: %d %s", s, resp.status, resp.body)
+		}
+	}
+}

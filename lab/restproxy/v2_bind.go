@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"unicode/utf8"
 )
 
 // A v2 produce body is bound as Jackson 2.16 binds kafka-rest v7.9.0's
@@ -70,8 +71,10 @@ func decodeProduceRequest(body []byte, param string) (*produceRequest, *apiError
 		}
 		return nil, notJSONEntity(body, err, bindV2Prefix, v2Members...)
 	}
-	if isJSONScalar(raw) {
-		// Jackson reads on past a root number or literal the reader ends
+	if isJSONScalar(raw) || !utf8.Valid(raw) {
+		// Jackson reads on past a root number or literal the reader
+		// ends, and refuses strings the reader takes that are not UTF-8
+		// as it decodes them
 		if e := notJSONEntity(body, nil, bindV2Prefix, v2Members...); e != nil {
 			return nil, e
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"unicode/utf8"
 )
 
 // A streamed v3 produce body that is not JSON, as kafka-rest v7.9.0's
@@ -85,7 +86,7 @@ func (t *streamTape) readMore() bool {
 // the stream goes on (r).
 func (t *streamTape) notJSON(err error, raw json.RawMessage) (answers []*apiError, r syntaxRefusal, resync bool) {
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) || err == nil && !isJSONScalar(raw) {
+	if errors.As(err, &tooBig) || err == nil && !isJSONScalar(raw) && utf8.Valid(raw) {
 		return nil, r, false
 	}
 	r, ok := jacksonSyntaxAt(t.buf, t.origin)
