@@ -21,7 +21,31 @@ import (
 // stand-in of kafka-rest v7.9.0's entities/v3/ProduceRequest.java,
 // answering as StreamingResponse does.
 
-const goodJSONRecord = `{"value":{"type":"JSON","data":1}}`
+const (
+	goodJSONRecord = `{"value":{"type":"JSON","data":1}}`
+	// streamEnded prefixes hasNext's refusal, which ends a stream
+	streamEnded = "Bad Request: Error processing message: "
+	// producedOK stands for a record produced in streamAnswers
+	producedOK = "ok"
+)
+
+// streamAnswers posts a stream and gives each answer's message, or
+// producedOK for a record produced.
+func (e *env) streamAnswers(topic, body string) []string {
+	e.t.Helper()
+	var answers []string
+	for _, a := range e.postStream(topic, body) {
+		switch {
+		case a["error_code"] == float64(200):
+			answers = append(answers, producedOK)
+		case a["error_code"] == float64(400) && len(a) == 2:
+			answers = append(answers, a["message"].(string))
+		default:
+			answers = append(answers, fmt.Sprint(a))
+		}
+	}
+	return answers
+}
 
 func (e *env) postStream(topic, body string) []map[string]any {
 	e.t.Helper()
@@ -127,10 +151,7 @@ func TestAStreamedV3RecordMistypedBeforeItsSyntaxErrorIsRefusedThenTheSyntaxErro
 func TestAStreamedV3RecordRefusedForItsSyntaxIsFollowedByWhatTheResyncMeets(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.createTopic("t", 1)
-	const (
-		ok  = "ok"
-		bad = "Bad Request: Error processing message: "
-	)
+	const ok, bad = producedOK, streamEnded
 	data := func(s string) string { return `{"value":{"type":"JSON","data":` + s + `}}` }
 	for _, c := range []struct {
 		name, body string
@@ -173,19 +194,7 @@ func TestAStreamedV3RecordRefusedForItsSyntaxIsFollowedByWhatTheResyncMeets(t *t
 			[]string{"Unexpected character ('2' (code 50)): was expecting comma to separate Array entries",
 				"Unexpected character ('4' (code 52)): was expecting comma to separate Array entries", ok}},
 	} {
-		got := e.postStream("t", c.body)
-		var answers []string
-		for _, a := range got {
-			switch {
-			case a["error_code"] == float64(200):
-				answers = append(answers, ok)
-			case a["error_code"] == float64(400) && len(a) == 2:
-				answers = append(answers, a["message"].(string))
-			default:
-				answers = append(answers, fmt.Sprint(a))
-			}
-		}
-		if !slices.Equal(answers, c.want) {
+		if answers := e.streamAnswers("t", c.body); !slices.Equal(answers, c.want) {
 			t.Errorf("%s: %q\nwant %q", c.name, answers, c.want)
 		}
 	}
@@ -199,7 +208,7 @@ func TestAStreamedV3RecordRefusedForItsSyntaxIsFollowedByWhatTheResyncMeets(t *t
 func TestAStreamedV3RecordsFinishedObjectIsCheckedBeforeASyntaxErrorAfterIt(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.createTopic("t", 1)
-	const bad = "Bad Request: Error processing message: "
+	const bad = streamEnded
 	for _, c := range []struct {
 		name, body string
 		want       []string
@@ -214,11 +223,7 @@ func TestAStreamedV3RecordsFinishedObjectIsCheckedBeforeASyntaxErrorAfterIt(t *t
 			[]string{"Cannot deserialize value of type `io.confluent.kafkarest.entities.v3.ProduceRequest$Builder` from Array value (token `JsonToken.START_ARRAY`)",
 				bad + "Unexpected character ('x' (code 120)): was expecting comma to separate Array entries"}},
 	} {
-		var answers []string
-		for _, a := range e.postStream("t", c.body) {
-			answers = append(answers, fmt.Sprint(a["message"]))
-		}
-		if !slices.Equal(answers, c.want) {
+		if answers := e.streamAnswers("t", c.body); !slices.Equal(answers, c.want) {
 			t.Errorf("%s: %q\nwant %q", c.name, answers, c.want)
 		}
 	}
