@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -299,13 +300,16 @@ func jacksonEnum(raw json.RawMessage, javaType string, constants []string, liste
 	case "String":
 		var s string
 		_ = json.Unmarshal(raw, &s)
-		if s == "" {
-			return nil, jacksonError("Cannot coerce empty String (\"\") to `%s` value (but could if coercion was enabled using `CoercionConfig`)", javaType)
-		}
-		for i := range constants {
-			if constants[i] == s {
+		// EnumDeserializer._fromString: the name as written, then
+		// trimmed as String.trim trims, which the rest goes on with
+		for _, name := range []string{s, strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })} {
+			if i := slices.Index(constants, name); i >= 0 {
 				return &constants[i], nil
 			}
+			s = name
+		}
+		if s == "" {
+			return nil, jacksonError("Cannot coerce empty String (\"\") to `%s` value (but could if coercion was enabled using `CoercionConfig`)", javaType)
 		}
 		if s[0] >= '0' && s[0] <= '9' {
 			if i, err := strconv.ParseInt(s, 10, 32); err == nil && i >= 0 && int(i) < len(constants) {

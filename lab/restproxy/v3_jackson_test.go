@@ -2,6 +2,7 @@ package restproxy
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -334,5 +335,31 @@ func TestAnUnknownMemberOfAStreamedV3RecordIsNamedAsWritten(t *testing.T) {
 		`not marked as ignorable (6 known properties: "value", "originalSize", "partitionId", "headers", "key", "timestamp"])`
 	if len(got) != 1 || got[0]["message"] != want {
 		t.Fatalf("%v", got)
+	}
+}
+
+// jackson-databind 2.16's EnumDeserializer._fromString looks a name up as
+// written, then trimmed (String.trim: every character up to U+0020 off
+// both ends), and words a refusal with the trimmed name; a blank name is
+// refused as the empty one. The answers are the oracle's (Jackson 2.16.0
+// binding kafka-rest v7.9.0's ProduceRequestData stand-in, EmbeddedFormat
+// in its declared order).
+func TestAStreamedV3RecordsTypeIsLookedUpTrimmedAsJacksonDoes(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createTopic("t", 1)
+	const notOne = "Cannot deserialize value of type `io.confluent.kafkarest.entities.EmbeddedFormat` from String \"%s\": not one of the values accepted for Enum class: [BINARY, AVRO, JSON, JSONSCHEMA, PROTOBUF, STRING]"
+	for _, c := range []struct{ typ, want string }{
+		{` JSON`, producedOK},
+		{`JSON `, producedOK},
+		{` 1 `, producedOK}, // the index of JSON
+		{`\u0001JSON`, producedOK},
+		{`  `, "Cannot coerce empty String (\"\") to `io.confluent.kafkarest.entities.EmbeddedFormat` value (but could if coercion was enabled using `CoercionConfig`)"},
+		{`\tJS `, fmt.Sprintf(notOne, "JS")},
+		{` 9 `, fmt.Sprintf(notOne, "9")},
+	} {
+		got := e.streamAnswers("t", `{"value":{"type":"`+c.typ+`","data":1}}`)
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("%q: %q, want %q", c.typ, got, c.want)
+		}
 	}
 }
