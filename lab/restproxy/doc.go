@@ -105,7 +105,9 @@
 //     second "=" is due, or that holds a character outside ASCII written
 //     unescaped, is refused for that character; Jackson's parser reads on
 //     past the string's end in those cases and fails the rest of the
-//     stream.
+//     stream. One holding a backslash escape or a raw control character
+//     is refused as any string would be, where Jackson's base64 decoder
+//     refuses it in its own words; records:batch entries alike.
 //   - A v2 produce or records:batch body that is not JSON is answered as
 //     kafka-rest answers it (jackson_syntax.go): jackson-core's parse
 //     message as rest-utils' JsonParseExceptionMapper gives it, or,

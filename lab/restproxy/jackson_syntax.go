@@ -181,10 +181,10 @@ func (s *syntaxScan) readWhole(end int) {
 // Members that end an object Jackson had not finished reading at a
 // syntax error, in syntaxRefusal.read: the binders stop there, refusing
 // nothing that Jackson checks only at an object's end (errReadOpen).
-// nextMember marks an object whose next token after its last member
-// Jackson refused: BeanDeserializer reads that token
-// (_deserializeUsingPropertyBased's nextToken) before a creator that
-// last member completes can build.
+// nextMember marks an object whose last member Jackson did not finish
+// reading, or whose next token after it Jackson refused:
+// BeanDeserializer reads that token (_deserializeUsingPropertyBased's
+// nextToken) before a creator that last member completes can build.
 const (
 	openMember = "\x00open"
 	nextMember = "\x00next"
@@ -192,7 +192,8 @@ const (
 
 // readPrefix is the body as far as Jackson read it whole, what is open
 // there closed; next is true when the refusal lies in the token after the
-// innermost object's last member.
+// innermost object's last member. An object holding an open array or
+// object has not finished its last member.
 func (s *syntaxScan) readPrefix(next bool) []byte {
 	b := slices.Clone(bytes.TrimLeft(s.body[:s.cut], " \t\r\n"))
 	for i := len(s.open) - 1; i >= 0; i-- {
@@ -204,9 +205,9 @@ func (s *syntaxScan) readPrefix(next bool) []byte {
 		if f.n > 0 || f.keyed {
 			b = append(b, ',')
 		}
-		mark := openMember
-		if next && i == len(s.open)-1 {
-			mark = nextMember
+		mark := nextMember
+		if !next && i == len(s.open)-1 {
+			mark = openMember
 		}
 		name, _ := json.Marshal(mark)
 		b = append(append(b, name...), ":null}"...)

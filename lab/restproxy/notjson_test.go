@@ -193,6 +193,7 @@ func TestACheckJacksonMakesAsAnObjectEndsIsAnsweredBeforeASyntaxErrorAfterThatOb
 		{"an entry without an id", `{"entries":[{"value":{"type":"JSON","data":1}}, tru]}`, "Cannot construct instance of `Builder`, problem: Null id"},
 		{"a value without data", `{"entries":[{"id":"a","value":{"type":"JSON"}}, tru]}`, "Cannot construct instance of `ProduceRequestData`, problem: Null data"},
 		{"a null entry, a bad name after", `{"entries":[null],tru}`, "Unexpected character ('t' (code 116)): was expecting double-quote to start field name"},
+		{"a null entry, the entries open", `{"entries":[null,tru]}`, "Unrecognized token 'tru': " + expect},
 		{"a null entry, a bad string after", `{"entries":[null],"x":"a\q"}`, "Cannot construct instance of `ProduceBatchRequest`, problem: at index 0"},
 	} {
 		e.wantMappingRefusal(post(c.body), c, mediaTypeJSON)
