@@ -108,10 +108,11 @@
 //     stream. One holding a backslash escape or a raw control character
 //     is refused as any string would be, where Jackson's base64 decoder
 //     refuses it in its own words; records:batch entries alike.
-//   - A v2 produce or records:batch body that is not JSON is answered as
-//     kafka-rest answers it (jackson_syntax.go): jackson-core's parse
-//     message as rest-utils' JsonParseExceptionMapper gives it, or,
-//     inside a member's value, sanitised by its JsonMappingExceptionMapper.
+//   - A v2 produce, records:batch or v3 config write body that is not
+//     JSON is answered as kafka-rest answers it (jackson_syntax.go):
+//     jackson-core's parse message as rest-utils'
+//     JsonParseExceptionMapper gives it, or, inside a member's value,
+//     sanitised by its JsonMappingExceptionMapper.
 //     A member mistyped before the syntax error is answered first, as
 //     Jackson binds as it reads, and so is what Jackson checks as an
 //     object it finished reading ends (an unknown member, a null record,
@@ -128,11 +129,12 @@
 //     it is; a member of that record mistyped before the syntax error,
 //     an object of it checked as it ended (as above), or a record that
 //     is an array, is answered first, and the syntax error then ends
-//     the stream, as kafka-rest's resync meets it. After a record refused for its syntax alone, the stream goes
-//     on as MappingIterator's resync reads on from where the parser
-//     threw: to the record's close and the records after it, or to a
-//     second refusal, "Bad Request: Error processing message: …", that
-//     ends the stream.
+//     the stream, as kafka-rest's resync meets it. After a record
+//     refused for its syntax alone, the stream goes on as
+//     MappingIterator's resync reads on from where the parser threw: to
+//     the record's close and the records after it, or to a second
+//     refusal, "Bad Request: Error processing message: …", that ends
+//     the stream.
 //   - A v3 config resource of a broker id the cluster does not have is
 //     answered at once with the TimeoutException Kafka's Admin raises
 //     (500/50003 "Timed out waiting for a node assignment. Call: …"),

@@ -143,6 +143,21 @@ func TestV3TopicConfigWritesAnswerNotFoundAsKafkaRest(t *testing.T) {
 	e.wantError(e.do(http.MethodGet, other+"/cleanup.policy", "", nil), 404, 404, "HTTP 404 Not Found")
 }
 
+// topicConfigWriters starts a proxy with topic-1 and answers its configs'
+// base path and writers of a body: PUT of cleanup.policy and configs:alter.
+func topicConfigWriters(t *testing.T) (e *env, base string, put, alter func(body string) response) {
+	e = newEnv(t, envOptions{})
+	e.createTopic("topic-1", 1)
+	base = "/v3/clusters/" + e.clusterID() + "/topics/topic-1/configs"
+	put = func(body string) response {
+		return e.do(http.MethodPut, base+"/cleanup.policy", "application/json", []byte(body))
+	}
+	alter = func(body string) response {
+		return e.do(http.MethodPost, base+":alter", "application/json", []byte(body))
+	}
+	return e, base, put, alter
+}
+
 // The write bodies are bound as Jackson binds kafka-rest's
 // UpdateTopicConfigRequest (a creator taking "value") and
 // AlterTopicConfigBatchRequest (delegating to AlterConfigBatchRequestData:
@@ -153,15 +168,7 @@ func TestV3TopicConfigWritesAnswerNotFoundAsKafkaRest(t *testing.T) {
 // sanitised message otherwise. A missing body reaches the resource as null
 // and fails it with a NullPointerException (GenericExceptionMapper, 500).
 func TestV3ConfigWriteBodiesAreBoundAsJacksonBindsThem(t *testing.T) {
-	e := newEnv(t, envOptions{})
-	e.createTopic("topic-1", 1)
-	base := "/v3/clusters/" + e.clusterID() + "/topics/topic-1/configs"
-	put := func(body string) response {
-		return e.do(http.MethodPut, base+"/cleanup.policy", "application/json", []byte(body))
-	}
-	alter := func(body string) response {
-		return e.do(http.MethodPost, base+":alter", "application/json", []byte(body))
-	}
+	e, base, put, alter := topicConfigWriters(t)
 	e.wantError(put(`{"valu":"compact"}`), 422, 422, "Unrecognized field: valu")
 	e.wantError(put(`{"value":"compact","x":1}`), 422, 422, "Unrecognized field: x")
 	e.wantError(put(`[]`), 400, 400, "Cannot deserialize value of type `UpdateTopicConfigRequest` from Array value (token `JsonToken.START_ARRAY`)")
@@ -193,6 +200,36 @@ func TestV3ConfigWriteBodiesAreBoundAsJacksonBindsThem(t *testing.T) {
 	if resp := e.do(http.MethodPut, base+"/cleanup.policy", "text/plain", []byte(`{"value":"x"}`)); resp.status != 415 {
 		t.Fatalf("PUT text/plain: %d %s", resp.status, resp.body)
 	}
+}
+
+// A config write body with a syntax error is answered as Jackson 2.16
+// meets it: what it checks as an object it finished reading ends (an
+// AlterEntry's unknown member, its creator's "Null name") before the
+// syntax error after that object; an object still open at the syntax error
+// unchecked (no unknown member, no ImmutableList.copyOf of data), nor a
+// creator built whose last member is followed by the refused token
+// (BeanDeserializer._deserializeUsingPropertyBased reads that token before
+// it builds). Answers found running Jackson 2.16.0 over stand-ins of
+// kafka-rest v7.9.0's UpdateTopicConfigRequest and
+// AlterConfigBatchRequestData.
+func TestV3ConfigWriteBodyRefusedBeforeItsSyntaxErrorOnlyForObjectsJacksonFinished(t *testing.T) {
+	e, _, put, alter := topicConfigWriters(t)
+	const (
+		objectComma = "Unexpected character ('x' (code 120)): was expecting comma to separate Object entries"
+		arrayComma  = "Unexpected character ('x' (code 120)): was expecting comma to separate Array entries"
+		fieldQuote  = "Unexpected character ('x' (code 120)): was expecting double-quote to start field name"
+	)
+	// finished entries are checked before the syntax error after them
+	e.wantError(alter(`{"data":[{"name":"a","bogus":1}] x`), 422, 422, "Unrecognized field: bogus")
+	e.wantError(alter(`{"data":[{"name":"a","bogus":1},`), 422, 422, "Unrecognized field: bogus")
+	e.wantError(alter(`{"data":[{"value":"1","operation":"SET","name":null} x`), 400, 400,
+		"Cannot construct instance of `AlterEntry`, problem: Null name")
+	// objects still open are not
+	e.wantError(alter(`{"data":[], x`), 400, 400, fieldQuote)
+	e.wantError(put(`{"bogus":1,"value":"compact" x}`), 400, 400, objectComma)
+	e.wantError(alter(`{"data":[{"value":"1","operation":"SET","name":null x`), 400, 400, objectComma)
+	e.wantError(alter(`{"validate_only":false,"data":[null x`), 400, 400, arrayComma)
+	e.wantError(alter(`{"data":null,"validate_only":true x`), 400, 400, objectComma)
 }
 
 // ListAllTopicsConfigsAction: every topic's configs, each topic's sorted by
