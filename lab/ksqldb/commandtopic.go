@@ -49,11 +49,20 @@ func topicCreateError(topic string, err error, brokerMsg string) error {
 	if cause == "" && errors.As(err, &ke) {
 		cause = ke.Description
 	}
-	msg := "Failed to guarantee existence of topic " + topic
-	if cause != "" && cause != msg {
-		msg += "\n" + wordWrap("Caused by: "+cause, 80, "\n\t")
+	return &stmterr.Error{Code: 50000, Msg: errorMessageChain("Failed to guarantee existence of topic "+topic, cause)}
+}
+
+// errorMessageChain is ErrorMessageUtil.buildErrorMessage's text of an
+// exception whose message is msg and whose causes' messages are causes,
+// outermost first: each non-empty cause not contained in msg on a line of
+// its own after "Caused by: ", wrapped at 80 columns.
+func errorMessageChain(msg string, causes ...string) string {
+	for _, c := range causes {
+		if c != "" && !strings.Contains(msg, c) {
+			msg += "\n" + wordWrap("Caused by: "+c, 80, "\n\t")
+		}
 	}
-	return &stmterr.Error{Code: 50000, Msg: msg}
+	return msg
 }
 
 // wordWrap breaks s at the last space within width columns, or inside a

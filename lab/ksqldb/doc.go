@@ -646,13 +646,18 @@
 // with stream-stream steps, stream-stream steps in a chain whose topology
 // EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
-// state in memory too, with no internal topic, as does a push
-// join of two windowed tables (whose rows this server returns, where
-// ksqlDB 0.29's query fails at its first result serializing the windowed
-// key into Project-Last with an unwindowed serde, confluentinc/ksql issue
-// 8055), and a push aggregation of a chain with
+// state in memory too, with no internal topic, as does a push aggregation of a chain with
 // stream-stream steps whose result is rekeyed between two joins or
-// whose window stores are not in ksqlDB's layout; a push join of a
+// whose window stores are not in ksqlDB's layout; a push join of
+// windowed tables fails at its first result, as ksqlDB 0.29's Kafka
+// Streams app dies storing the windowed key in Project-Last with an
+// unwindowed serde (confluentinc/ksql issue 8055): no row, the
+// response ends with the StreamsException ("Exception caught in process.
+// taskId=0_<partition>, processor=<the table's source node>, ...") as the
+// endpoint reports it, its toString on /query-stream and on /query's
+// default query-stream route, ErrorMessageUtil's chain of causes on the
+// old /query (transient_windowedtablejoin_test.go; the serializer's
+// processing log entry is not written); a push join of a
 // windowed stream with a windowed table looks the
 // table up by the stream's key and window, a time window's start or a
 // session's bounds, as Kafka Streams looks up their serialized windowed

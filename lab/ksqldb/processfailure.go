@@ -1,9 +1,14 @@
 package ksqldb
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/operators"
+	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 )
 
 // processError is how Kafka Streams fails a stream thread whose processing
@@ -53,4 +58,36 @@ func (q *runningQuery) batchFailure() error {
 	// a failure no record noted (noteProcessFailure runs after each one)
 	// still ends the batch, if without the record's coordinates
 	return taken
+}
+
+// pushFailure is how a push query's endpoint reports the StreamsException
+// StreamTask.process throws (Kafka Streams 3.9.0) when processing record r
+// throws err: ProcessorNode hands err to the default
+// LogAndFailProcessingExceptionHandler, whose FailedProcessingException
+// StreamTask rethrows as "Exception caught in process" naming the task
+// (sub-topology 0, the record's partition), the source node that read the
+// record (node), and the record, caused by err.
+func pushFailure(node string, r *kgo.Record, err error) restapi.PushFailure {
+	msg := fmt.Sprintf("Exception caught in process. taskId=0_%d, processor=%s, topic=%s, partition=%d, offset=%d",
+		r.Partition, node, r.Topic, r.Partition, r.Offset)
+	return restapi.PushFailure{
+		Thrown: "org.apache.kafka.streams.errors.StreamsException: " + msg,
+		Chain:  errorMessageChain(msg, append([]string{err.Error()}, causes(err)...)...),
+	}
+}
+
+// pushQueryFailure is the failure of a push query's processing of record
+// r (its row row) that ends the query, nil for none: the join of windowed
+// tables' (operators.ErrWindowedResultKey), for a record its table's
+// source node reads. Other failures a processor keeps end its rows, not
+// the response.
+func pushQueryFailure(plan *planner.Plan, proc *operators.Processor, r *kgo.Record, row operators.InRow) *restapi.PushFailure {
+	proc.Mu.Lock()
+	err := proc.Failure()
+	proc.Mu.Unlock()
+	if !errors.Is(err, operators.ErrWindowedResultKey) {
+		return nil
+	}
+	f := pushFailure(plan.Join.WindowedTableSourceNode(row.Leaf), r, err)
+	return &f
 }

@@ -133,7 +133,7 @@ func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutpu
 		open: func(queryID string, out types.Schema) restapi.ResultWriter {
 			w.Header().Set("Content-Type", restapi.MediaJSON)
 			w.WriteHeader(http.StatusOK)
-			rw := &restapi.StreamedRows{W: w, FlushFn: restapi.Flusher(w)}
+			rw := &restapi.StreamedRows{W: w, FlushFn: restapi.Flusher(w), OldAPI: true}
 			rw.Header(queryID, out)
 			return rw
 		},
@@ -282,12 +282,19 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 		wrote := false
 		done := false
+		var failed *restapi.PushFailure
 		input.each(ctx, fs, func(in *kgo.Record, row operators.InRow) {
 			if done {
 				return
 			}
 			stores.apply(ctx, in, row)
 			outs, changes := proc.Process(row, stores.logsChanges())
+			if f := pushQueryFailure(plan, proc, in, row); f != nil {
+				// the query's Kafka Streams app dies: the endpoint
+				// reports it and ends the response
+				failed, done = f, true
+				return
+			}
 			s.logExpressionFailures(queryID, plan.WhereFailures)
 			s.logExpressionFailures(queryID, plan.Failures)
 			stores.log(ctx, in, changes)
@@ -306,6 +313,10 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			}
 		})
 		stores.flush(ctx)
+		if failed != nil {
+			rw.Fail(*failed)
+			return
+		}
 		if done {
 			rw.End("Limit Reached")
 			return

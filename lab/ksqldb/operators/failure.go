@@ -38,3 +38,24 @@ func (p *Processor) addAll(states []expr.AggState, row []any) bool {
 	}
 	return true
 }
+
+// ErrWindowedResultKey is what the projection of a join of windowed
+// tables throws at the join's first result (see
+// planner/windowedtables.go): StateSerdes.rawKey (Kafka Streams 3.9.0)
+// rethrows, as a StreamsException naming the store's key serializer, the
+// ClassCastException of that serializer (GenericKeySerDe's
+// GenericSerializer reading GenericKey::values, wrapped in ksqlDB's
+// LoggingSerializer) given a Windowed key.
+var ErrWindowedResultKey error = &thrown{
+	msg:   "A serializer (io.confluent.ksql.logging.processing.LoggingSerializer) is not compatible to the actual key type (key type: org.apache.kafka.streams.kstream.Windowed). Change the default Serdes in StreamConfig or provide correct Serdes via method parameters.",
+	cause: &thrown{msg: "class org.apache.kafka.streams.kstream.Windowed cannot be cast to class io.confluent.ksql.GenericKey (org.apache.kafka.streams.kstream.Windowed and io.confluent.ksql.GenericKey are in unnamed module of loader 'app')"},
+}
+
+// thrown is a Java exception: its message and its cause.
+type thrown struct {
+	msg   string
+	cause error
+}
+
+func (e *thrown) Error() string { return e.msg }
+func (e *thrown) Unwrap() error { return e.cause }

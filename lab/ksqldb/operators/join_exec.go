@@ -258,6 +258,11 @@ func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Chang
 	if !before && !after {
 		return nil, nil
 	}
+	if jp.JoinsWindowedTables() {
+		// the join forwards a result, which its projection fails to store
+		p.fail(ErrWindowedResultKey)
+		return nil, nil
+	}
 	row := js.row
 	clear(row)
 	copy(row[jp.Leaves[r.Leaf].Base:], r.Vals)

@@ -18,7 +18,23 @@ type ResultWriter interface {
 	Idle()
 	// End finishes the response; final is "Limit Reached", "Query Completed" or "".
 	End(final string)
+	// Fail finishes the response of a push query whose Kafka Streams app
+	// died (see PushFailure).
+	Fail(f PushFailure)
 	Flush()
+}
+
+// PushFailure is what a push query's endpoint tells the client when the
+// query's Kafka Streams app dies: /query-stream's QuerySubscriber.handleError
+// writes the throwable's toString (Thrown), the old /query's
+// QueryStreamWriter.outputException its ErrorMessageUtil.buildErrorMessage
+// (Chain), each as a KsqlErrorMessage with code 50000.
+type PushFailure struct {
+	Thrown, Chain string
+}
+
+func pushError(msg string) GenericError {
+	return GenericError{Type: "generic_error", ErrorCode: 50000, Message: msg}
 }
 
 func Flusher(w http.ResponseWriter) func() {
@@ -48,6 +64,9 @@ func jsonValues(vals []any) []byte {
 type StreamedRows struct {
 	W       http.ResponseWriter
 	FlushFn func()
+	// OldAPI: the old /query's QueryStreamWriter, not /query-stream's
+	// JsonStreamedRowResponseWriter
+	OldAPI bool
 }
 
 func (s *StreamedRows) Header(queryID string, out types.Schema) {
@@ -69,6 +88,25 @@ func (s *StreamedRows) Row(vals []any, tombstone bool) {
 }
 
 func (s *StreamedRows) Idle() { _, _ = s.W.Write([]byte("\n")) }
+
+// Fail writes a StreamedRow.error. QueryStreamWriter writes a newline, the
+// error and ",\n" after the rows' ",\n", and closes the response with the
+// array left open; JsonStreamedRowResponseWriter writes it as its last row
+// and ends the array.
+func (s *StreamedRows) Fail(f PushFailure) {
+	if s.OldAPI {
+		b, _ := jsonwire.Marshal(map[string]any{"errorMessage": pushError(f.Chain)})
+		_, _ = s.W.Write([]byte(",\n\n"))
+		_, _ = s.W.Write(b)
+		_, _ = s.W.Write([]byte(",\n"))
+		s.Flush()
+		return
+	}
+	b, _ := jsonwire.Marshal(map[string]any{"errorMessage": pushError(f.Thrown)})
+	_, _ = s.W.Write([]byte(",\n"))
+	_, _ = s.W.Write(b)
+	s.End("")
+}
 
 func (s *StreamedRows) End(final string) {
 	if final != "" {
@@ -125,6 +163,13 @@ func (d *DelimitedRows) Row(vals []any, tombstone bool) {
 func (d *DelimitedRows) Idle()      {}
 func (d *DelimitedRows) End(string) { d.Flush() }
 
+// Fail writes the error on its own line (DelimitedQueryStreamResponseWriter.writeError).
+func (d *DelimitedRows) Fail(f PushFailure) {
+	b, _ := jsonwire.Marshal(pushError(f.Thrown))
+	_, _ = d.W.Write(append(b, '\n'))
+	d.End("")
+}
+
 // ArrayRows is /query-stream's application/json (JsonQueryStreamResponseWriter):
 // a single JSON array of the metadata object and one array per row.
 type ArrayRows struct {
@@ -150,6 +195,14 @@ func (a *ArrayRows) Idle() {}
 func (a *ArrayRows) End(string) {
 	_, _ = a.W.Write([]byte("]"))
 	a.Flush()
+}
+
+// Fail writes the error as the array's last element
+// (JsonQueryStreamResponseWriter.writeError, then end).
+func (a *ArrayRows) Fail(f PushFailure) {
+	b, _ := jsonwire.Marshal(pushError(f.Thrown))
+	_, _ = a.W.Write(append([]byte(","), b...))
+	a.End("")
 }
 
 func (s *StreamedRows) Flush()  { s.FlushFn() }
