@@ -656,8 +656,9 @@
 // taskId=0_<partition>, processor=<the table's source node>, ...") as the
 // endpoint reports it, its toString on /query-stream and on /query's
 // default query-stream route, ErrorMessageUtil's chain of causes on the
-// old /query (transient_windowedtablejoin_test.go; the serializer's
-// processing log entry is not written); a push join of a
+// old /query, after the Project-Last key serializer's processing log
+// entry (processing.<query id>.Project.serializer, a SerializationError
+// of the key; transient_windowedtablejoin_test.go); a push join of a
 // windowed stream with a windowed table looks the
 // table up by the stream's key and window, a time window's start or a
 // session's bounds, as Kafka Streams looks up their serialized windowed

@@ -3,6 +3,7 @@ package ksqldb
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -76,17 +77,28 @@ func pushFailure(node string, r *kgo.Record, err error) restapi.PushFailure {
 	}
 }
 
-// pushQueryFailure is the failure of a push query's processing of record
-// r (its row row) that ends the query, nil for none: the join of windowed
-// tables' (operators.ErrWindowedResultKey), for a record its table's
-// source node reads. Other failures a processor keeps end its rows, not
-// the response.
-func pushQueryFailure(plan *planner.Plan, proc *operators.Processor, r *kgo.Record, row operators.InRow) *restapi.PushFailure {
+// pushQueryFailure is the failure of push query queryID's processing of
+// record r (its row row) that ends the query, nil for none: the join of
+// windowed tables' (operators.ErrWindowedResultKey), for a record its
+// table's source node reads, which the LoggingSerializer of the
+// Project-Last store's key serde logs first (LoggingSerializer.serialize:
+// a SerializationError of the serde's logger <query id>.Project.serializer,
+// GenericSerdeFactory.wrapInLoggingSerde, naming the topic the store's
+// serdes are for, its changelog under the query's application id app).
+// Other failures a processor keeps end its rows, not the response.
+func (s *Server) pushQueryFailure(queryID, app string, plan *planner.Plan, proc *operators.Processor, r *kgo.Record, row operators.InRow) *restapi.PushFailure {
 	proc.Mu.Lock()
 	err := proc.Failure()
 	proc.Mu.Unlock()
 	if !errors.Is(err, operators.ErrWindowedResultKey) {
 		return nil
+	}
+	thrown := errors.Unwrap(err) // the serializer's ClassCastException
+	s.log.Debug("push query failed", "query", queryID, "err", err)
+	if s.cfg.processingLog {
+		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: "processing." + queryID + ".Project.serializer", Time: time.Now().UnixMilli(),
+			Message: processingMessage{Type: 3, SerializationError: &serializationLog{
+				Target: "key", ErrorMessage: thrown.Error(), Cause: causes(thrown), Topic: app + "-Project-Last-changelog"}}})
 	}
 	f := pushFailure(plan.Join.WindowedTableSourceNode(row.Leaf), r, err)
 	return &f

@@ -289,7 +289,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			}
 			stores.apply(ctx, in, row)
 			outs, changes := proc.Process(row, stores.logsChanges())
-			if f := pushQueryFailure(plan, proc, in, row); f != nil {
+			if f := s.pushQueryFailure(queryID, app, plan, proc, in, row); f != nil {
 				// the query's Kafka Streams app dies: the endpoint
 				// reports it and ends the response
 				failed, done = f, true

@@ -140,3 +140,51 @@ func TestAPushJoinOfTwoWindowedTablesFailsAtItsFirstResultOnTheQueryEndpoint(t *
 		}
 	}
 }
+
+// Before the key's ClassCastException reaches StateSerdes.rawKey, the
+// LoggingSerializer of the Project-Last store's key serde logs it
+// (LoggingSerializer.serialize, SerializationError): a type 3 entry of
+// the serde's logger, processing.<query id>.Project.serializer
+// (GenericSerdeFactory.wrapInLoggingSerde, the TableSelect step's query
+// context), its target the key, its message the exception's (no cause),
+// its topic the one MeteredKeyValueStore's serdes name, the store's
+// changelog <application id>-Project-Last-changelog, and no record
+// (ksql.logging.processing.rows.include is false).
+func TestAPushJoinOfTwoWindowedTablesLogsItsProjectionsKeySerializationError(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, windowedTables, nil)
+	windowedTablesRecords(st)
+	cl := h2c()
+	cl.Timeout = 20 * time.Second
+	body, _ := json.Marshal(map[string]any{"sql": "SELECT A.ID, X, Y FROM A JOIN B ON A.ID = B.ID EMIT CHANGES;",
+		"properties": map[string]any{"auto.offset.reset": "earliest"}})
+	r := do(t, cl, http.MethodPost, url+"/query-stream", string(body), nil)
+	var md restapi.QueryMetadata
+	first, _, _ := strings.Cut(string(r.body), "\n")
+	if r.code != 200 || json.Unmarshal([]byte(first), &md) != nil {
+		t.Fatalf("push query: %d %s", r.code, r.body)
+	}
+	recs := st.records("default_ksql_processing_log", 1)
+	var entry struct {
+		Level, Logger string
+		Message       struct {
+			Type               int
+			SerializationError *struct {
+				Target, ErrorMessage, Topic string
+				Record                      *string
+				Cause                       []string
+			}
+		}
+	}
+	if err := json.Unmarshal(recs[0].Value, &entry); err != nil {
+		t.Fatal(err)
+	}
+	se := entry.Message.SerializationError
+	if entry.Level != "ERROR" || entry.Logger != "processing."+md.QueryID+".Project.serializer" || entry.Message.Type != 3 || se == nil ||
+		se.Target != "key" || se.Record != nil || se.Cause == nil || len(se.Cause) != 0 ||
+		se.ErrorMessage != "class org.apache.kafka.streams.kstream.Windowed cannot be cast to class io.confluent.ksql.GenericKey (org.apache.kafka.streams.kstream.Windowed and io.confluent.ksql.GenericKey are in unnamed module of loader 'app')" ||
+		!strings.HasPrefix(se.Topic, "_confluent-ksql-default_transient_"+md.QueryID+"_") || !strings.HasSuffix(se.Topic, "-Project-Last-changelog") {
+		t.Errorf("processing log entry %s", recs[0].Value)
+	}
+}
