@@ -188,3 +188,24 @@ func TestAPushJoinOfTwoWindowedTablesLogsItsProjectionsKeySerializationError(t *
 		t.Errorf("processing log entry %s", recs[0].Value)
 	}
 }
+
+// A LEFT join forwards a result for the left table's first record, its
+// right side null (KTableKTableLeftJoin), so the query dies there, at the
+// left table's source node, KSTREAM-SOURCE-0000000000.
+func TestAPushLeftJoinOfTwoWindowedTablesFailsAtTheLeftTablesFirstRecord(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, windowedTables, nil)
+	windowedTablesRecords(st)
+	cl := h2c()
+	cl.Timeout = 20 * time.Second
+	body, _ := json.Marshal(map[string]any{"sql": "SELECT A.ID, X, Y FROM A LEFT JOIN B ON A.ID = B.ID EMIT CHANGES;",
+		"properties": map[string]any{"auto.offset.reset": "earliest"}})
+	r := do(t, cl, http.MethodPost, url+"/query-stream", string(body), nil)
+	want, _ := json.Marshal(restapi.GenericError{Type: "generic_error", ErrorCode: 50000,
+		Message: "org.apache.kafka.streams.errors.StreamsException: Exception caught in process. taskId=0_0, processor=KSTREAM-SOURCE-0000000000, topic=a_topic, partition=0, offset=0"})
+	lines := strings.Split(string(r.body), "\n")
+	if r.code != 200 || len(lines) != 3 || lines[1] != string(want) {
+		t.Errorf("LEFT JOIN: %d %q, want the metadata then %s", r.code, r.body, want)
+	}
+}
