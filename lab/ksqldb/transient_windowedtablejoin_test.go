@@ -56,6 +56,22 @@ func windowedTablesRecords(st *stack) {
 	)
 }
 
+// windowedTablesPush posts a push query of windowedTables to
+// /query-stream, from the earliest offsets, with the Accept type given
+// ("" for none), and reads its whole response: a response that does not
+// end within 20s fails the spec.
+func windowedTablesPush(t *testing.T, url, stmt, accept string) rawResp {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"sql": stmt, "properties": map[string]any{"auto.offset.reset": "earliest"}})
+	cl := h2c()
+	cl.Timeout = 20 * time.Second
+	var hdr map[string]string
+	if accept != "" {
+		hdr = map[string]string{"Accept": accept}
+	}
+	return do(t, cl, http.MethodPost, url+"/query-stream", string(body), hdr)
+}
+
 const windowedJoinFailure = "Exception caught in process. taskId=0_0, processor=KSTREAM-SOURCE-0000000004, topic=b_topic, partition=0, offset=1"
 
 func TestAPushJoinOfTwoWindowedTablesFailsAtItsFirstResultOnQueryStream(t *testing.T) {
@@ -67,11 +83,7 @@ func TestAPushJoinOfTwoWindowedTablesFailsAtItsFirstResultOnQueryStream(t *testi
 		Message: "org.apache.kafka.streams.errors.StreamsException: " + windowedJoinFailure}
 	wantLine, _ := json.Marshal(want)
 	for _, accept := range []string{restapi.MediaDelimited, restapi.MediaJSON} {
-		body, _ := json.Marshal(map[string]any{"sql": "SELECT A.ID, X, Y FROM A JOIN B ON A.ID = B.ID EMIT CHANGES;",
-			"properties": map[string]any{"auto.offset.reset": "earliest"}})
-		cl := h2c()
-		cl.Timeout = 20 * time.Second // a response that does not end fails the spec
-		r := do(t, cl, http.MethodPost, url+"/query-stream", string(body), map[string]string{"Accept": accept})
+		r := windowedTablesPush(t, url, "SELECT A.ID, X, Y FROM A JOIN B ON A.ID = B.ID EMIT CHANGES;", accept)
 		if r.code != 200 {
 			t.Fatalf("%s: %d %s", accept, r.code, r.body)
 		}
@@ -155,11 +167,7 @@ func TestAPushJoinOfTwoWindowedTablesLogsItsProjectionsKeySerializationError(t *
 	_, url := st.serve(WithProcessingLog())
 	mustKSQL(t, url, windowedTables, nil)
 	windowedTablesRecords(st)
-	cl := h2c()
-	cl.Timeout = 20 * time.Second
-	body, _ := json.Marshal(map[string]any{"sql": "SELECT A.ID, X, Y FROM A JOIN B ON A.ID = B.ID EMIT CHANGES;",
-		"properties": map[string]any{"auto.offset.reset": "earliest"}})
-	r := do(t, cl, http.MethodPost, url+"/query-stream", string(body), nil)
+	r := windowedTablesPush(t, url, "SELECT A.ID, X, Y FROM A JOIN B ON A.ID = B.ID EMIT CHANGES;", "")
 	var md restapi.QueryMetadata
 	first, _, _ := strings.Cut(string(r.body), "\n")
 	if r.code != 200 || json.Unmarshal([]byte(first), &md) != nil {
@@ -197,11 +205,7 @@ func TestAPushLeftJoinOfTwoWindowedTablesFailsAtTheLeftTablesFirstRecord(t *test
 	_, url := st.serve()
 	mustKSQL(t, url, windowedTables, nil)
 	windowedTablesRecords(st)
-	cl := h2c()
-	cl.Timeout = 20 * time.Second
-	body, _ := json.Marshal(map[string]any{"sql": "SELECT A.ID, X, Y FROM A LEFT JOIN B ON A.ID = B.ID EMIT CHANGES;",
-		"properties": map[string]any{"auto.offset.reset": "earliest"}})
-	r := do(t, cl, http.MethodPost, url+"/query-stream", string(body), nil)
+	r := windowedTablesPush(t, url, "SELECT A.ID, X, Y FROM A LEFT JOIN B ON A.ID = B.ID EMIT CHANGES;", "")
 	want, _ := json.Marshal(restapi.GenericError{Type: "generic_error", ErrorCode: 50000,
 		Message: "org.apache.kafka.streams.errors.StreamsException: Exception caught in process. taskId=0_0, processor=KSTREAM-SOURCE-0000000000, topic=a_topic, partition=0, offset=0"})
 	lines := strings.Split(string(r.body), "\n")
