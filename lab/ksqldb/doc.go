@@ -444,7 +444,11 @@
 // (WITHIN, GRACE PERIOD; [INNER], LEFT, RIGHT, FULL OUTER) and table-table
 // (primary-key [INNER], LEFT, RIGHT, FULL OUTER; foreign-key [INNER], LEFT,
 // keyed by the left table's key columns, all of which the projection must
-// name, and a deleted left row always forwarded as a tombstone),
+// name, and a deleted left row always forwarded as a tombstone, once: its
+// subscriptions are CP 7.9.4's Kafka Streams', whose LEFT JOIN unsubscribes
+// an old foreign key without an answer and whose [INNER] JOIN answers an
+// update keeping its foreign key only with a right row, confluentinc/kafka
+// v7.9.4-ccs KAFKA-18713 and KAFKA-16407),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
 // topic in timestamp order. Its internal topics are ksqlDB's where a
 // persistent join of two sources (or a chain of stream-table joins on

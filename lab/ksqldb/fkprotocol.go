@@ -244,7 +244,12 @@ func sameKey(a, b []byte) bool {
 
 // applyLeft sends a left update's subscriptions as
 // SubscriptionSendProcessorSupplier's leftJoinInstructions (LEFT JOIN) or
-// defaultJoinInstructions do, each with the hash of the new value (none
+// defaultJoinInstructions do in CP 7.9.4's Kafka Streams (confluentinc/kafka
+// v7.9.4-ccs: KAFKA-18713 unsubscribes a LEFT JOIN's old key with
+// DELETE_KEY_NO_PROPAGATE, KAFKA-16407 subscribes an [INNER] JOIN's
+// unchanged key with PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE; the branches it
+// adds for a null old or new key see one only for a delete, as ksqlDB's
+// extractor wraps a null key), each with the hash of the new value (none
 // for a delete) and the left record's partition, and receives them.
 func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*kgo.Record)) error {
 	old, had := fp.left[row.SrcKey]
@@ -279,15 +284,15 @@ func (fp *fkProtocol) applyLeft(in *kgo.Record, row operators.InRow, emit func(*
 		// a delete's new key is null bytes (the serializer of a null
 		// key), which zero bytes are not
 		if !sameKey(nu.fk, old.fk) {
-			send(old.fk, fkDeleteKeyAndPropagate)
+			send(old.fk, fkDeleteKeyNoPropagate)
 		}
 		send(nu.fk, fkPropagateNullIfNoFKValue)
 	case row.Tombstone:
 		send(old.fk, fkDeleteKeyAndPropagate)
+	case sameKey(nu.fk, old.fk):
+		send(nu.fk, fkPropagateOnlyIfFKValue)
 	default:
-		if !sameKey(nu.fk, old.fk) {
-			send(old.fk, fkDeleteKeyNoPropagate)
-		}
+		send(old.fk, fkDeleteKeyNoPropagate)
 		send(nu.fk, fkPropagateNullIfNoFKValue)
 	}
 	return nil

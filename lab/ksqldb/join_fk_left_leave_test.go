@@ -5,15 +5,17 @@ import (
 )
 
 // In a LEFT JOIN of two tables on a foreign key, a left row that leaves
-// the right row its foreign key pointed at first gets a result without it,
-// then its new one: a deleted left row gets two tombstones, a left row
-// whose foreign key changes a result with a null right side, then its
-// result with the new right row; an update that keeps its foreign key one
-// result. Kafka Streams 3.9 SubscriptionSendProcessorSupplier
-// (leftJoinInstructions) and ResponseJoinProcessorSupplier;
-// confluentinc/ksql 7.9.0 query-validation-tests fk-join.json "Should
-// support left join with left value-column expression" (the deletes at
-// 18000 and 19000).
+// the right row its foreign key pointed at gets its new result alone: CP
+// 7.9.4's Kafka Streams unsubscribes the old key with
+// DELETE_KEY_NO_PROPAGATE, which is not answered, so a left row whose
+// foreign key changes gets no result with a null right side in between,
+// and a deleted left row one tombstone; an update that keeps its foreign
+// key one result (confluentinc/kafka v7.9.4-ccs KAFKA-18713:
+// SubscriptionSendProcessorSupplier.leftJoinInstructions,
+// ResponseJoinProcessorSupplier; confluentinc/ksql v7.9.4
+// query-validation-tests fk-join.json "Should support left join with left
+// value-column expression", the deletes at 18000 and 19000, which v7.9.0
+// expected twice).
 func TestForeignKeyLeftJoinResultsOfALeftRowLeavingItsRightRow(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
@@ -28,12 +30,10 @@ CREATE TABLE shops (sid BIGINT PRIMARY KEY, town VARCHAR) WITH (kafka_topic='sho
 	want := []joinRec{
 		{ts: 3, key: longKey(1), value: []byte(`{"SID":7,"ITEM":"pen","TOWN":"ely"}`)},
 		{ts: 4, key: longKey(1), value: []byte(`{"SID":7,"ITEM":"ink","TOWN":"ely"}`)},
-		{ts: 5, key: longKey(1), value: []byte(`{"SID":null,"ITEM":"ink","TOWN":null}`)},
 		{ts: 5, key: longKey(1), value: []byte(`{"SID":8,"ITEM":"ink","TOWN":"rye"}`)},
 		{ts: 6, key: longKey(2), value: []byte(`{"SID":null,"ITEM":"cup","TOWN":null}`)},
 		{ts: 7, key: longKey(1), value: []byte(`{"SID":null,"ITEM":"ink","TOWN":null}`)},
-		{ts: 7, key: longKey(1), value: []byte(`{"SID":null,"ITEM":"ink","TOWN":null}`)},
-		{ts: 8, key: longKey(2)}, {ts: 8, key: longKey(2)},
+		{ts: 8, key: longKey(2)},
 		{ts: 9, key: longKey(1)},
 	}
 	st.expectJoined("OUT", want)

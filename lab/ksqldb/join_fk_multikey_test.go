@@ -10,7 +10,8 @@ import (
 
 // A foreign-key join of a table keyed by several columns, one of which is
 // the foreign key, is keyed by all of the left table's key columns, which
-// its projection must include (query-validation-tests fk-join.json
+// its projection must include (confluentinc/ksql v7.9.4
+// query-validation-tests fk-join.json
 // "Should support inner join with left key-column expression", "... left
 // join ...", "Should fail on partial left source key in projection",
 // "Should fail if all result key columns are missing for left join";
@@ -67,19 +68,16 @@ CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (
 				`{"L_ID":10,"L_ID_2_FOREIGN_KEY":0} {"R_ID":0,"NAME":"bar","F1":"a"} 16000`,
 				`{"L_ID":1,"L_ID_2_FOREIGN_KEY":0} {"R_ID":null,"NAME":"zero","F1":null} 17000`,
 				`{"L_ID":10,"L_ID_2_FOREIGN_KEY":0} {"R_ID":null,"NAME":"bar","F1":null} 17000`,
+				// one tombstone per delete: v7.9.4's fk-join.json (v7.9.0's
+				// had two, CP 7.9.4's Kafka Streams unsubscribes the old
+				// key unanswered, KAFKA-18713)
 				`{"L_ID":1,"L_ID_2_FOREIGN_KEY":0} null 18000`,
-				`{"L_ID":1,"L_ID_2_FOREIGN_KEY":0} null 18000`,
-				`{"L_ID":0,"L_ID_2_FOREIGN_KEY":100} null 19000`,
 				`{"L_ID":0,"L_ID_2_FOREIGN_KEY":100} null 19000`,
 			},
 		},
 	} {
 		t.Run(c.upstream, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, ddl, nil)
-			st.produceJoin(c.inputs...)
-			mustKSQL(t, url, c.query, earliest())
+			st, _ := runJoinQuery(t, ddl, c.inputs, c.query)
 			var got []string
 			for _, r := range st.consumeJoin("OUTPUT", len(c.want)) {
 				v := string(r.value)

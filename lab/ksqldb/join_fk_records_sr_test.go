@@ -103,9 +103,7 @@ CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table JOIN right_ta
 // topic.
 func startSRFKJoin(t *testing.T, st *stack, url, format string) string {
 	t.Helper()
-	mustKSQL(t, url, fkSRJoin(format), earliest())
-	id := queryWriting(t, url, "OUTPUT")
-	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+	id := startFKQuery(t, st, url, fkSRJoin(format))
 	return id
 }
 
@@ -321,11 +319,9 @@ func TestAProtobufLeftForeignKeyJoinKeysANullForeignKeyAsAnEmptyMessage(t *testi
 	_, url := st.serve()
 	// the left value's nullable representation reads FOREIGN_KEY back as
 	// null where it is absent
-	mustKSQL(t, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='OPTIONAL', partitions=1);
+	id := startFKQuery(t, st, url, `CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', format='PROTOBUF', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='OPTIONAL', partitions=1);
 CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR) WITH (kafka_topic='right_topic', format='PROTOBUF', partitions=1);
-CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;`, earliest())
-	id := queryWriting(t, url, "OUTPUT")
-	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+CREATE TABLE output AS SELECT l_id, r_id, name, f1 FROM left_table LEFT JOIN right_table ON foreign_key = r_id;`)
 	reg := st.reg.URL()
 	lk, _ := latestSchema(t, reg, "left_topic-key")
 	lv, _ := latestSchema(t, reg, "left_topic-value")

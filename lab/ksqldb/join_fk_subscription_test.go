@@ -39,6 +39,17 @@ func startFKJoin(t *testing.T, st *stack, url string) string {
 	return id
 }
 
+// startFKQuery runs statements, the last of which starts a foreign-key
+// join writing OUTPUT, from the earliest offsets, and returns the query's
+// id once its registration topic is there.
+func startFKQuery(t *testing.T, st *stack, url, statements string) string {
+	t.Helper()
+	mustKSQL(t, url, statements, earliest())
+	id := queryWriting(t, url, "OUTPUT")
+	waitTopic(t, st, queryTopic(id, fkRegistrationTopic))
+	return id
+}
+
 func TestAForeignKeyJoinHasKafkaStreamsSubscriptionTopicsAndStoreChangelog(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()

@@ -49,6 +49,19 @@ func (st *stack) consumeJoin(topic string, n int) []joinRec {
 	return out
 }
 
+// runJoinQuery starts a stack, declares ddl's sources, writes inputs to
+// them and runs query from the earliest offsets, as a query-validation
+// test does.
+func runJoinQuery(t *testing.T, ddl string, inputs []joinRec, query string) (*stack, string) {
+	t.Helper()
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, ddl, nil)
+	st.produceJoin(inputs...)
+	mustKSQL(t, url, query, earliest())
+	return st, url
+}
+
 func joinValue(s string) []byte {
 	if s == "" {
 		return nil
@@ -507,13 +520,14 @@ CREATE TABLE left_j AS SELECT lt.pk AS pk, lt.fk AS fk, lt.n AS n, rt.m AS m FRO
 		// KTableKTableForeignKeyJoinIntegrationTest
 		// shouldEmitTombstoneWhenDeletingNonJoiningRecords; fk-join.json
 		// "Should support inner join with left key-column expression"); in
-		// the LEFT JOIN a deleted left row that pointed at a right row gets
-		// two (see TestForeignKeyLeftJoinResultsOfALeftRowLeavingItsRightRow)
+		// the LEFT JOIN a deleted left row gets one too, as CP 7.9.4's Kafka
+		// Streams does not answer the old key's unsubscription (see
+		// TestForeignKeyLeftJoinResultsOfALeftRowLeavingItsRightRow)
 		"INNER_J": {row("A", "a", 1, "10"), row("A", "a", 1, "11"), row("A", "a", 2, "11"), row("B", "a", 3, "11"),
 			row("A", "a", 2, "12"), row("B", "a", 3, "12"), row("C", "c", 4, "13"), tomb("C"), tomb("A"), tomb("B"), tomb("B")},
 		"LEFT_J": {row("A", "a", 1, "null"), row("A", "a", 1, "10"), row("A", "a", 1, "11"), row("A", "a", 2, "11"), row("B", "a", 3, "11"),
-			row("A", "a", 2, "12"), row("B", "a", 3, "12"), row("C", "c", 4, "13"), tomb("C"), tomb("C"), row("A", "a", 2, "null"), row("B", "a", 3, "null"),
-			tomb("B"), tomb("B")},
+			row("A", "a", 2, "12"), row("B", "a", 3, "12"), row("C", "c", 4, "13"), tomb("C"), row("A", "a", 2, "null"), row("B", "a", 3, "null"),
+			tomb("B")},
 	}
 	for topic, want := range cases {
 		got := st.consume(topic, len(want))

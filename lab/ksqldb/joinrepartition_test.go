@@ -802,11 +802,7 @@ CREATE TABLE T2 (ID INT PRIMARY KEY, FOO INT) WITH (kafka_topic='t2', key_format
 		topics: []string{"KafkaTopic_Left-Reduce-changelog", "Project-Last-changelog", "RightSourceKeyed-Materialize-changelog", "RightSourceKeyed-SelectKey-repartition"},
 	}} {
 		t.Run(c.plan, func(t *testing.T) {
-			st := newStack(t)
-			_, url := st.serve()
-			mustKSQL(t, url, c.ddl, nil)
-			st.produceJoin(c.inputs...)
-			mustKSQL(t, url, c.query, earliest())
+			st, url := runJoinQuery(t, c.ddl, c.inputs, c.query)
 			id := queryWriting(t, url, c.sink)
 			show := func(recs []*kgo.Record) []string {
 				var out []string

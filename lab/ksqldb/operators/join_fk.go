@@ -78,8 +78,11 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 // the row existed before: SubscriptionSendProcessorSupplier's
 // leftJoinInstructions for a LEFT JOIN, else defaultJoinInstructions, as
 // SubscriptionJoinProcessorSupplier answers them, each at the later of the
-// update's time and the right row's it finds. It reads the subscriptions
-// and tables as they were before r.
+// update's time and the right row's it finds (confluentinc/kafka
+// v7.9.4-ccs, CP 7.9.4's, with KAFKA-18713 and KAFKA-16407: an old key is
+// unsubscribed unanswered but for an [INNER] JOIN's delete, and an
+// [INNER] JOIN's unchanged key is answered only with a right row). It
+// reads the subscriptions and tables as they were before r.
 func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
 	jp, fk, rt := p.plan.Join, p.join.fk, p.join.tables[1]
 	old, oldOK := fk.fkOf[r.SrcKey] // a null foreign key has no subscription
@@ -100,29 +103,34 @@ func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
 	// an update's null foreign key whose subscription the right side
 	// cannot read (a delete's goes out as null bytes, which it reads)
 	lost := !r.Tombstone && !nuOK && fk.nullLost
+	// PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE to the new key: its row, if any
+	onlyIfFound := func() []fkAnswer {
+		if nuOK && rt[nu] != nil {
+			return []fkAnswer{propagate()}
+		}
+		return nil
+	}
 	var answers []fkAnswer
 	switch {
 	case !had && r.Tombstone:
 	case jp.Steps[0].Type == sql.LeftJoin:
 		// a changed key (a delete's being null) is unsubscribed first
-		if had && oldOK && (!nuOK || nu != old) {
-			answers = append(answers, deleted())
-		}
+		// with DELETE_KEY_NO_PROPAGATE, not answered (KAFKA-18713)
 		if !lost {
 			answers = append(answers, propagate())
 		}
 	case !had:
-		// PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE
-		if nuOK && rt[nu] != nil {
-			answers = append(answers, propagate())
+		answers = onlyIfFound()
+	case r.Tombstone:
+		if oldOK {
+			answers = append(answers, deleted())
 		}
-	case !r.Tombstone:
+	case oldOK == nuOK && nu == old:
+		// an unchanged key, null ones too (KAFKA-16407)
+		answers = onlyIfFound()
+	case !lost:
 		// the old key's DELETE_KEY_NO_PROPAGATE is not answered
-		if !lost {
-			answers = append(answers, propagate())
-		}
-	case oldOK:
-		answers = append(answers, deleted())
+		answers = append(answers, propagate())
 	}
 	return answers
 }
