@@ -24,7 +24,14 @@
 // ...); Parse reads every name and zone id the ROOT parser reads, the
 // longest first, as the zone Java resolves it to, ambiguous names included
 // (CST is SystemV/CST6CDT, BST Africa/Abidjan, IST Asia/Kolkata), and then
-// the date and time in that zone as LocalDateTime.atZone does. The ROOT
+// the date and time in that zone as LocalDateTime.atZone does. Without a
+// zone in the text, Parse resolves the date and time in the zone it is
+// given as CP 7.9.4's StringToTimestampParser does (resolve.go): field by
+// field from 1970-01-01T00:00, the date before the time, each step keeping
+// its offset where still valid, so an ambiguous time takes the offset its
+// date's path leads to (the earlier one but where an overlap falls at a
+// midnight the path crosses after the change) and a skipped one moves
+// forward by the gap. The ROOT
 // parser does not read every name the en printer writes ("Central European
 // Standard Time" fails, as in ksqlDB). The table is zonenames_table.go,
 // generated from a JDK by internal/zonegen; testdata/zones.json holds

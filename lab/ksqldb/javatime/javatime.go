@@ -459,14 +459,29 @@ func (jp *Pattern) parse(s string, zone *time.Location, whole bool) (time.Time, 
 	if endOfDay {
 		day++ // time.Date and javaLocal normalize the overflow
 	}
-	if zoneRead {
+	set := map[byte]bool{} // the fields read, by the letter resolveZonedFields names them
+	for l := range read {
+		if f, same := sameField[l]; same {
+			set[f] = true
+		} else {
+			set[l] = true
+		}
+	}
+	fullDate, fullTime := set['y'] && (set['M'] && set['d'] || set['D']), set['H']
+	if zoneRead && fullDate && fullTime {
 		// a zone read from the text takes the local date-time as
-		// LocalDateTime.atZone does (Parsed.resolveInstant, for a text
-		// with a date and a time)
+		// LocalDateTime.atZone does (Parsed.resolveInstant puts
+		// INSTANT_SECONDS, which StringToTimestampParser sets last but
+		// for the fraction)
 		return javaLocal(year, time.Month(month), day, hour, minute, sec, nano, loc), nil
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, nano, loc), nil
+	clock := int64(hour)*int64(time.Hour) + int64(minute)*int64(time.Minute) + int64(sec)*int64(time.Second) + int64(nano)
+	return resolveZonedFields(time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), clock, fullDate, fullTime, set, loc)
 }
+
+// sameField maps pattern letters to the letter of the field they read as
+// resolveZonedFields names them: a year, a month, an hour.
+var sameField = map[byte]byte{'u': 'y', 'L': 'M', 'k': 'H', 'h': 'H', 'K': 'H'}
 
 // parseOffset reads Z, +HH, +HHMM or +HH:MM (optionally after GMT/UTC).
 func parseOffset(s string, pos *int) (*time.Location, bool) {
