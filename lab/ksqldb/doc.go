@@ -161,8 +161,11 @@
 // collects),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
-// over one stream, what its WHERE throws, under the WhereFilter step's
-// logger ("Error evaluating predicate <expression>", the row dropped),
+// over one stream, or over a join whose result is a stream and is not
+// aggregated (over the join's <alias>_<column> names), what its WHERE
+// throws, under the WhereFilter step's logger ("Error evaluating
+// predicate <expression>", the row dropped; each result of a
+// stream-stream join logged through all its steps before the next),
 // what its PARTITION BY throws, under the PartitionBy step's logger
 // ("Error computing new key from expression <expression>", the key NULL;
 // after a join, its expression over the join's <alias>_<column> names,
@@ -213,7 +216,8 @@
 // arithmetic on a NULL DECIMAL or on a NULL
 // CAST, a NullPointerException in ksqlDB; text cast to a DATE past what
 // a DATE holds here (an int32 of days)), and so is every failure of
-// WHERE over a join or in an aggregation of a table, of GROUP BY over a
+// WHERE over a table-table join or in an aggregation of a table or a
+// join, of GROUP BY over a
 // join, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), an aggregate argument over a table or a join,

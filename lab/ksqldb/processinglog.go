@@ -211,25 +211,22 @@ func (s *Server) logProcessingError(queryID string, r *kgo.Record, err error) {
 }
 
 // logExpressionFailures writes the processing log entries of what the
-// expressions of one of a query's steps threw while it processed a record,
-// the failures fs took since it last did: RecordProcessingErrors (type 1)
-// of the step's logger, processing.<query id>.<step>
+// expressions of a query's steps threw while it processed a record, the
+// failures each of steps took since it last did, in the order they are
+// given, the order a result passes the steps (see expr.TakeInOrder):
+// RecordProcessingErrors (type 1) of each step's logger,
+// processing.<query id>.<step>
 // (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil.queryLoggerName),
 // without the row (ksql.logging.processing.rows.include is false). The
 // record itself is not skipped: the failing values are NULL (the step
 // decides what a NULL does to the row).
-func (s *Server) logExpressionFailures(queryID string, fs *expr.Failures) {
-	fails := fs.Take()
-	if fails == nil {
-		return
-	}
-	logger := "processing." + queryID + "." + fs.Step
-	for _, f := range fails {
-		s.log.Debug("expression failure", "query", queryID, "step", fs.Step, "message", f.Message, "cause", f.Cause)
+func (s *Server) logExpressionFailures(queryID string, steps ...*expr.Failures) {
+	for _, f := range expr.TakeInOrder(steps...) {
+		s.log.Debug("expression failure", "query", queryID, "step", f.Step, "message", f.Message, "cause", f.Cause)
 		if !s.cfg.processingLog {
 			continue
 		}
-		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: logger, Time: time.Now().UnixMilli(),
+		s.writeProcessingLog(processingLogEntry{Level: "ERROR", Logger: "processing." + queryID + "." + f.Step, Time: time.Now().UnixMilli(),
 			Message: processingMessage{Type: 1, RecordProcessingError: &recordLog{ErrorMessage: f.Message, Cause: f.Cause}}})
 	}
 }

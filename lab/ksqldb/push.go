@@ -295,8 +295,8 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 				failed, done = f, true
 				return
 			}
-			s.logExpressionFailures(queryID, plan.WhereFailures)
-			s.logExpressionFailures(queryID, plan.Failures)
+			steps := plan.StepFailures()
+			s.logExpressionFailures(queryID, steps[:]...)
 			stores.log(ctx, in, changes)
 			for _, o := range outs {
 				if stores.internal(ctx, in, o) {

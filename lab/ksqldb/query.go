@@ -416,14 +416,8 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			q.partTimes.observe(r.Topic, r.Partition, row.TS)
 		}
 		outs, changes := q.proc.Process(row, q.changelog != "" && q.srcStore == nil)
-		if q.repart == nil { // else the repartition stage filters and prepares (see repartitioner.encode)
-			q.srv.logExpressionFailures(q.info.ID, q.plan.WhereFailures)
-			q.srv.logExpressionFailures(q.info.ID, q.plan.PrepareFailures)
-		}
-		q.srv.logExpressionFailures(q.info.ID, q.plan.PartitionFailures)
-		q.srv.logExpressionFailures(q.info.ID, q.plan.TFFailures)
-		q.srv.logExpressionFailures(q.info.ID, q.plan.HavingFailures)
-		q.srv.logExpressionFailures(q.info.ID, q.plan.Failures)
+		steps := q.plan.StepFailures() // a repartition stage filters and prepares (see repartitioner.encode)
+		q.srv.logExpressionFailures(q.info.ID, steps[:]...)
 		q.noteProcessFailure(r)
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table

@@ -1,6 +1,8 @@
 package expr
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -49,6 +51,9 @@ import (
 type Failure struct {
 	Message string
 	Cause   []string
+	Step    string // the Step of the Failures that logged it
+
+	result int // the Failures' result when it was logged (see NextResult)
 }
 
 // Failures collects the failures of the expressions of one compiler, the
@@ -64,6 +69,7 @@ type Failures struct {
 	thrown []string // the pending exception's messages (nil: none)
 	logged []Failure
 	sites  int // the failing sites compiled (see Sites)
+	result int // the result being evaluated (see NextResult)
 }
 
 // thrower is the Failures a failing site being compiled records to, nil
@@ -99,7 +105,7 @@ func (f *Failures) catch(message string, v any) any {
 	if f.thrown == nil {
 		return v
 	}
-	f.logged = append(f.logged, Failure{Message: message, Cause: f.thrown})
+	f.logged = append(f.logged, Failure{Message: message, Cause: f.thrown, Step: f.Step, result: f.result})
 	f.thrown = nil
 	return nil
 }
@@ -113,6 +119,29 @@ func (f *Failures) Take() []Failure {
 	}
 	out := f.logged
 	f.logged, f.thrown = nil, nil
+	return out
+}
+
+// NextResult starts the evaluation of another result of the record at
+// hand (a stream-stream join's next joined row). Kafka Streams forwards
+// each result through all the steps after the one that made it before
+// the next, so the entries of the steps' Failures, each counting the
+// same results, are logged result by result (TakeInOrder).
+func (f *Failures) NextResult() {
+	if f != nil {
+		f.result++
+	}
+}
+
+// TakeInOrder takes the failures of steps, given in the order a result
+// passes them, as ksqlDB logs them: result by result, and each result's
+// step by step.
+func TakeInOrder(steps ...*Failures) []Failure {
+	var out []Failure
+	for _, f := range steps {
+		out = append(out, f.Take()...)
+	}
+	slices.SortStableFunc(out, func(a, b Failure) int { return cmp.Compare(a.result, b.result) })
 	return out
 }
 

@@ -316,11 +316,13 @@ func (p *Processor) Process(r InRow, changelog bool) ([]OutRow, []Change) {
 	return p.processRow(r, changelog)
 }
 
-// processRow handles one row of the plan's input scope.
+// processRow handles one row of the plan's input scope: one result of a
+// join, whose steps log before the next result's (planner.Plan.NextResult).
 func (p *Processor) processRow(r InRow, changelog bool) ([]OutRow, []Change) {
 	if p.failure != nil {
 		return nil, nil // a join's further rows of a record that threw
 	}
+	p.plan.NextResult()
 	if p.plan.Join != nil && p.plan.Repartition != nil {
 		return p.groupByJoined(r, changelog)
 	}

@@ -15,6 +15,32 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 	return mode == ModePersistent && jp == nil && !src.Table
 }
 
+// logsJoinWhere reports a join whose WHERE logs what it throws, under
+// the WhereFilter step's logger that follows the Join step, the
+// predicate over the join's <alias>_<column> names (StreamFilterBuilder;
+// historical_plans joins_-_with_where): a persistent one whose result is
+// a stream, not aggregated. A table-table join's filter also sees the
+// join's old results (KTableKTableJoinMerger sends old values), and an
+// aggregation's filter runs before its repartition, so those do not log
+// yet.
+func logsJoinWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
+	return mode == ModePersistent && jp != nil && !src.Table && !aggregates(q)
+}
+
+// aggregates reports a query that aggregates: one with GROUP BY or an
+// aggregate call in its projection.
+func aggregates(q *sql.Query) bool {
+	if len(q.GroupBy) > 0 {
+		return true
+	}
+	for _, it := range q.Items {
+		if it.Expr != nil && expr.HasAggregate(it.Expr) {
+			return true
+		}
+	}
+	return false
+}
+
 // logsTableWhere reports a plan whose WHERE over a table logs what it
 // throws, under the WhereFilter step's logger as a stream's
 // (TableFilterBuilder): a persistent query projecting one table, which
@@ -22,15 +48,7 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 // (operators/tablefilter.go). An aggregation's filter runs in its
 // repartition stage, whose order of entries is not ksqlDB's yet.
 func logsTableWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
-	if mode != ModePersistent || jp != nil || !src.Table || len(q.GroupBy) > 0 {
-		return false
-	}
-	for _, it := range q.Items {
-		if it.Expr != nil && expr.HasAggregate(it.Expr) {
-			return false
-		}
-	}
-	return true
+	return mode == ModePersistent && jp == nil && src.Table && !aggregates(q)
 }
 
 // logsTableGroupBy reports an aggregation over one table whose GROUP BY
@@ -66,16 +84,30 @@ func stepText(e sql.Expr, jp *JoinPlan) string {
 	return sql.FormatNamed(e, func(r *sql.ColumnRef) string { return r.Name })
 }
 
-// DropFailures forgets what the processor's expressions threw since they
-// were last taken. The repartition stage's WHERE, Prepare and GROUP BY
-// are its own.
-func (p *Plan) DropFailures() {
-	p.Failures.Take()
-	p.PartitionFailures.Take()
-	p.TFFailures.Take()
-	p.HavingFailures.Take()
-	if p.Repartition == nil {
-		p.WhereFailures.Take()
-		p.PrepareFailures.Take()
+// StepFailures are the Failures of the steps the processor evaluates, in
+// the order a result passes them (WhereFilter, Aggregate.Prepare,
+// PartitionBy, FlatMap, Aggregate.HavingFilter, then Project or
+// Aggregate.Project), nil ones included. The repartition stage's WHERE,
+// Prepare and GROUP BY are its own.
+func (p *Plan) StepFailures() [6]*expr.Failures {
+	steps := [...]*expr.Failures{p.WhereFailures, p.PrepareFailures, p.PartitionFailures, p.TFFailures, p.HavingFailures, p.Failures}
+	if p.Repartition != nil {
+		steps[0], steps[1] = nil, nil
 	}
+	return steps
+}
+
+// NextResult starts another result of the record at hand in each of the
+// processor's steps (see expr.Failures.NextResult).
+func (p *Plan) NextResult() {
+	for _, f := range p.StepFailures() {
+		f.NextResult()
+	}
+}
+
+// DropFailures forgets what the processor's expressions threw since they
+// were last taken.
+func (p *Plan) DropFailures() {
+	steps := p.StepFailures()
+	expr.TakeInOrder(steps[:]...)
 }

@@ -193,7 +193,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
-		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp) {
+		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		} else if logsPullWhere(o, jp, q.Where) {
 			c.Failures = &expr.Failures{Step: "SELECT"}
@@ -207,17 +207,12 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		if c.Failures.Sites() > 0 {
 			// SqlPredicate: the predicate that throws is false
-			w = c.Failures.Boundary("Error evaluating predicate "+stepText(q.Where, nil), w)
+			w = c.Failures.Boundary("Error evaluating predicate "+stepText(q.Where, jp), w)
 			p.WhereFailures = c.Failures
 		}
 		p.Where = &w
 	}
-	aggregate := len(q.GroupBy) > 0
-	for _, it := range q.Items {
-		if it.Expr != nil && expr.HasAggregate(it.Expr) {
-			aggregate = true
-		}
-	}
+	aggregate := aggregates(q)
 	pp, err := planPartitionBy(q, src, in, jp)
 	if err != nil {
 		return nil, err

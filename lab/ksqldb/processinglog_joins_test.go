@@ -1,0 +1,77 @@
+package ksqldb
+
+import (
+	"testing"
+)
+
+// A WHERE over a stream-table join is the WhereFilter step that follows
+// the Join step, a StreamFilter whose SqlPredicate logs "Error evaluating
+// predicate <expression>" under processing.<query id>.WhereFilter, the
+// expression over the join's columns named <alias>_<column>, and drops
+// the row (historical_plans joins_-_with_where: the topology's
+// "Join-merge --> WhereFilter --> Project", filterExpression
+// "(I_URL = C_URL)"; confluentinc/ksql v7.9.0 ksqldb-streams
+// .../StreamFilterBuilder.java, ksqldb-execution
+// .../transform/sqlpredicate/SqlPredicate.java); a nested catch logs
+// under the same logger.
+func TestProcessingLogHoldsWhatAStreamTableJoinsWhereThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE wjt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='wjt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM wjs (id INT KEY, s STRING, a INT) WITH (KAFKA_TOPIC='wjs', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM wjout AS SELECT s.id AS id, s.a AS a FROM wjs s JOIN wjt t ON s.id = t.id WHERE CAST(s.s AS INT) IS NULL OR s.a / t.b > 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"wjt", 0, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"wjt", 0, intKey(2), []byte(`{"B":2}`)},
+		joinRec{"wjs", 100, intKey(1), []byte(`{"S":"5","A":4}`)}, // the predicate throws
+		joinRec{"wjs", 100, intKey(2), []byte(`{"S":"x","A":6}`)}, // the CAST's NULL passes
+		joinRec{"wjs", 100, intKey(2), []byte(`{"S":"5","A":8}`)}) // passes
+
+	out := st.consume("WJOUT", 2)
+	t.Run("the joined row whose predicate throws is dropped", func(t *testing.T) {
+		if got := string(out[0].value) + " " + string(out[1].value); got != `{"A":6} {"A":8}` {
+			t.Errorf("results %s, want the second and third stream rows", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("a predicate that throws is logged over the join's column names", func(t *testing.T) {
+		checkEntries(t, got[:1], "CSAS_WJOUT_", []logEntry{{"WhereFilter",
+			"Error evaluating predicate ((CAST(S_S AS INTEGER) IS NULL) OR ((S_A / T_B) > 0))", []string{"/ by zero"}}})
+	})
+	t.Run("a nested catch in the predicate is the step's", func(t *testing.T) {
+		checkEntries(t, got[1:], "CSAS_WJOUT_", []logEntry{{"WhereFilter", "Error processing INTEGER", []string{`For input string: "x"`}}})
+	})
+}
+
+// A stream-stream join forwards each result of a record to the steps after
+// it before the next (Kafka Streams processes depth first; apache/kafka 3.9
+// KStreamKStreamJoin fetches the other side's window store in time order
+// and forwards each joined value in turn), so the WhereFilter and Project
+// entries of a record's results interleave: the first result's projection
+// is logged before the second result's predicate.
+func TestProcessingLogInterleavesTheStepsOfAStreamStreamJoinsResults(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM ssl (id INT KEY, s STRING, a INT) WITH (KAFKA_TOPIC='ssl', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM ssr (id INT KEY, b INT) WITH (KAFKA_TOPIC='ssr', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM ssout AS SELECT l.id AS id, CAST(l.s AS INT) AS i FROM ssl l JOIN ssr r WITHIN 1 MINUTE ON l.id = r.id WHERE l.a / r.b > 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"ssr", 100, intKey(1), []byte(`{"B":2}`)},
+		joinRec{"ssr", 200, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"ssl", 300, intKey(1), []byte(`{"S":"x","A":4}`)}, // joins both: the first's CAST, the second's predicate
+		joinRec{"ssl", 400, intKey(2), []byte(`{"S":"5","A":4}`)}) // joins nothing
+
+	out := st.consume("SSOUT", 1)
+	t.Run("the result whose predicate passes is projected", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"I":null}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("each result's steps log before the next result's", func(t *testing.T) {
+		checkEntries(t, got, "CSAS_SSOUT_", []logEntry{
+			{"Project", "Error processing INTEGER", []string{`For input string: "x"`}},
+			{"WhereFilter", "Error evaluating predicate ((L_A / R_B) > 0)", []string{"/ by zero"}},
+		})
+	})
+}
