@@ -3,6 +3,7 @@ package restproxy
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -230,7 +231,7 @@ func (p *Proxy) describeConfigs(c v3ctx, rs ...configResource) ([][]configEntry,
 			continue
 		}
 		if err := kerr.ErrorForCode(res.ErrorCode); err != nil {
-			if err == kerr.UnknownTopicOrPartition {
+			if errors.Is(err, kerr.UnknownTopicOrPartition) {
 				return nil, kafkaAPIError(err, "This server does not host this topic-partition.")
 			}
 			return nil, kafkaAPIError(err, derefString(res.ErrorMessage))
