@@ -161,8 +161,9 @@
 // collects),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
-// over one stream, or over a join whose result is a stream and is not
-// aggregated (over the join's <alias>_<column> names), what its WHERE
+// over one stream, or over a join neither aggregated nor foreign-key
+// (over the join's <alias>_<column> names; a table-table join's on each
+// change's new result and then on its old one), what its WHERE
 // throws, under the WhereFilter step's logger ("Error evaluating
 // predicate <expression>", the row dropped; each result of a
 // stream-stream join logged through all its steps before the next),
@@ -216,7 +217,7 @@
 // arithmetic on a NULL DECIMAL or on a NULL
 // CAST, a NullPointerException in ksqlDB; text cast to a DATE past what
 // a DATE holds here (an int32 of days)), and so is every failure of
-// WHERE over a table-table join or in an aggregation of a table or a
+// WHERE over a foreign-key join or in an aggregation of a table or a
 // join, of GROUP BY over a
 // join, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key

@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -73,5 +74,48 @@ CREATE STREAM ssout AS SELECT l.id AS id, CAST(l.s AS INT) AS i FROM ssl l JOIN 
 			{"Project", "Error processing INTEGER", []string{`For input string: "x"`}},
 			{"WhereFilter", "Error evaluating predicate ((L_A / R_B) > 0)", []string{"/ by zero"}},
 		})
+	})
+}
+
+// A WHERE over a table-table join is the TableFilter step that follows the
+// join (historical_plans joins_-_table_table_join_with_where_clause:
+// "KTABLE-MERGE --> WhereFilter-ApplyPredicate", filterExpression
+// "((T_VALUE > 10) AND (TT_F2 > 5))"). The join's merger sends old values
+// (apache/kafka 3.9 KTableKTableJoinMerger.enableSendingOldValues; each
+// join processor joins the changed side's old value with the other side's,
+// KTableKTableInnerJoin.process), and the filter asks for them
+// (KTableFilter's constructor), so ApplyPredicate evaluates the predicate
+// on the new result and then on the old one (KTableTransformValues.process,
+// confluentinc/ksql v7.9.0 ksqldb-streams .../TableFilterBuilder.java),
+// logging under processing.<query id>.WhereFilter; a null result is not
+// evaluated (SqlPredicate's Transformer).
+func TestProcessingLogHoldsWhatATableTableJoinsWhereThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE wta (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='wta', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE wtb (id INT PRIMARY KEY, y INT, s STRING) WITH (KAFKA_TOPIC='wtb', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE wtout AS SELECT a.id, a.x AS x FROM wta a JOIN wtb b ON a.id = b.id WHERE CAST(b.s AS INT) IS NULL OR a.x / b.y > 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"wta", 100, intKey(1), []byte(`{"X":4}`)},         // no result
+		joinRec{"wtb", 200, intKey(1), []byte(`{"Y":0,"S":"5"}`)}, // new: the predicate's entry, filtered out
+		joinRec{"wtb", 300, intKey(1), []byte(`{"Y":2,"S":"x"}`)}, // new: the CAST's entry, passes; old: the predicate's
+		joinRec{"wtb", 400, intKey(1), []byte(`{"Y":2,"S":"5"}`)}, // new passes; old: the CAST's entry
+		joinRec{"wta", 500, intKey(1), nil})                       // no new result; old passes
+
+	out := st.consume("WTOUT", 3)
+	t.Run("a result whose predicate throws is filtered out", func(t *testing.T) {
+		var got []string
+		for _, r := range out {
+			got = append(got, string(r.value))
+		}
+		if want := `{"X":4} {"X":4} `; strings.Join(got, " ") != want {
+			t.Errorf("results %q, want %q", strings.Join(got, " "), want)
+		}
+	})
+	got := processingLogEntries(t, st, url, 4)
+	pred := logEntry{"WhereFilter", "Error evaluating predicate ((CAST(B_S AS INTEGER) IS NULL) OR ((A_X / B_Y) > 0))", []string{"/ by zero"}}
+	cast := logEntry{"WhereFilter", "Error processing INTEGER", []string{`For input string: "x"`}}
+	t.Run("each change logs what its new result throws, then its old result", func(t *testing.T) {
+		checkEntries(t, got, "CTAS_WTOUT_", []logEntry{pred, cast, pred, cast})
 	})
 }

@@ -252,7 +252,16 @@ func joinExists(t sql.JoinType, left, right bool) bool {
 func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 	jp, js := p.plan.Join, p.join
 	k := r.SrcKey
-	before, _ := tableChain(jp, js, k)
+	row := js.row
+	clear(row)
+	copy(row[jp.Leaves[r.Leaf].Base:], r.Vals)
+	key := jp.TableKey(r.Leaf).Eval(row)
+	before, was := tableChain(jp, js, k)
+	var old []any // the result before the update, where WHERE logs what it throws
+	if before && p.plan.WhereFailures != nil {
+		old = make([]any, len(row))
+		p.joinedRow(old, was, k, key, 0)
+	}
 	js.updateTable(r)
 	after, included := tableChain(jp, js, k)
 	if !before && !after {
@@ -263,12 +272,19 @@ func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Chang
 		p.fail(ErrWindowedResultKey)
 		return nil, nil
 	}
-	row := js.row
+	ts := p.joinedRow(row, included, k, key, r.TS)
+	if !p.resultExisted(row, after) {
+		return nil, nil
+	}
+	return p.processRow(InRow{Vals: row, SrcKey: k, Tombstone: !after, TS: ts, Old: old}, changelog)
+}
+
+// joinedRow fills row with the result of a chain of primary-key
+// table-table joins for key k, the rows of the tables included, and its
+// join key; it returns the latest of ts and the rows' timestamps.
+func (p *Processor) joinedRow(row []any, included []bool, k string, key any, ts int64) int64 {
+	jp, js := p.plan.Join, p.join
 	clear(row)
-	copy(row[jp.Leaves[r.Leaf].Base:], r.Vals)
-	key := jp.TableKey(r.Leaf).Eval(row)
-	clear(row)
-	ts := r.TS
 	for leaf, in := range included {
 		side := js.tables[leaf][k]
 		if !in || side == nil {
@@ -280,10 +296,7 @@ func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Chang
 		}
 	}
 	row[jp.KeySlot] = key
-	if !p.resultExisted(row, after) {
-		return nil, nil
-	}
-	return p.processRow(InRow{Vals: row, SrcKey: k, Tombstone: !after, TS: ts}, changelog)
+	return ts
 }
 
 // tableChain folds a chain of primary-key table-table joins over one key:
@@ -304,12 +317,13 @@ func tableChain(jp *planner.JoinPlan, js *joinState, k string) (bool, []bool) {
 	return exists, included
 }
 
-// resultExisted reports, for a table join's row that is gone or filtered
-// out by WHERE, whether its key had a result to delete: a join result that
-// never existed gets no tombstone (ksqlDB's test case "table table join with
-// where clause"). Rows that pass report true.
+// resultExisted reports, for a table join's row that is gone, whether its
+// key had a result to delete: a join result that never existed gets no
+// tombstone (ksqlDB's test case "table table join with where clause").
+// Rows that exist report true, and so do all where WHERE filters, which
+// drops what neither had nor has a result itself (processSimple).
 func (p *Processor) resultExisted(row []any, exists bool) bool {
-	if p.plan.Agg != nil || exists && p.Pass(row) {
+	if p.plan.Agg != nil || p.plan.Where != nil || exists {
 		return true
 	}
 	_, had := p.Materialized[p.outKey(p.Project(row))]

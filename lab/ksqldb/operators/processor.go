@@ -44,6 +44,11 @@ type InRow struct {
 	// key, as its row holds no value to compute it from.
 	JoinKey any
 	Rekeyed bool
+	// Old, for a result of a chain of primary-key table-table joins whose
+	// WHERE logs what it throws, is the key's result before the update
+	// (nil for none), which the filter evaluates after the new one
+	// (filterOld).
+	Old []any
 }
 
 // OutRow is one result row in the plan's output schema order.

@@ -15,8 +15,18 @@ import "slices"
 // filterOld evaluates WHERE over the old source row of r's key, for what
 // it throws, and keeps r's row as the key's; nothing where the plan's
 // WHERE does not log.
+//
+// A table-table join's filter sees old values too, the join's result
+// before the update (apache/kafka 3.9 KTableKTableJoinMerger sends them),
+// which the join gives as r.Old.
 func (p *Processor) filterOld(r InRow) {
 	if p.plan.WhereFailures == nil {
+		return
+	}
+	if p.plan.Join != nil {
+		if r.Old != nil {
+			p.Pass(r.Old)
+		}
 		return
 	}
 	old, had := p.srcRows[r.SrcKey]

@@ -17,14 +17,15 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 
 // logsJoinWhere reports a join whose WHERE logs what it throws, under
 // the WhereFilter step's logger that follows the Join step, the
-// predicate over the join's <alias>_<column> names (StreamFilterBuilder;
-// historical_plans joins_-_with_where): a persistent one whose result is
-// a stream, not aggregated. A table-table join's filter also sees the
-// join's old results (KTableKTableJoinMerger sends old values), and an
-// aggregation's filter runs before its repartition, so those do not log
-// yet.
-func logsJoinWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
-	return mode == ModePersistent && jp != nil && !src.Table && !aggregates(q)
+// predicate over the join's <alias>_<column> names (StreamFilterBuilder,
+// TableFilterBuilder; historical_plans joins_-_with_where,
+// joins_-_table_table_join_with_where_clause): a persistent one, not
+// aggregated, whose result is a stream or that of primary-key
+// table-table joins, whose filter also sees each key's old result
+// (operators/tablefilter.go). A foreign-key join's filter and an
+// aggregation's, which runs before its repartition, do not log yet.
+func logsJoinWhere(mode Mode, jp *JoinPlan, q *sql.Query) bool {
+	return mode == ModePersistent && jp != nil && !jp.ForeignKey() && !aggregates(q)
 }
 
 // aggregates reports a query that aggregates: one with GROUP BY or an

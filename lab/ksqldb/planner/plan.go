@@ -193,7 +193,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
-		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp) {
+		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, jp, q) || logsTransientSteps(o, src, jp) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		} else if logsPullWhere(o, jp, q.Where) {
 			c.Failures = &expr.Failures{Step: "SELECT"}
