@@ -189,9 +189,10 @@
 // BY throws on each change's new row and then on its old row, as
 // KTableRepartitionMap maps them, with a stream's messages under the
 // same Aggregate.GroupBy logger (TableGroupByBuilderBase); and, of a persistent
-// aggregation over one stream or table, what its HAVING throws, under
-// the Aggregate.HavingFilter step's logger ("Error evaluating predicate
-// <expression>", each aggregate call KSQL_AGG_VARIABLE_<n>, the row
+// aggregation over one stream, table or join, what its HAVING throws,
+// under the Aggregate.HavingFilter step's logger ("Error evaluating
+// predicate <expression>", each aggregate call KSQL_AGG_VARIABLE_<n>, a
+// join's grouping columns <alias>_<column>, the row
 // filtered out), and what its projection throws, under the
 // Aggregate.Project step's logger (planner/aggfailures.go); and, of a
 // push query over one stream, what its WHERE throws and, without an
@@ -222,7 +223,7 @@
 // join, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), an aggregate argument over a table or a join,
-// HAVING or the projection of a join's aggregation, a table function of
+// a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an
 // expression, a push query over a table or a join, the steps after the

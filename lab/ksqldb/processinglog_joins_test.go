@@ -119,3 +119,39 @@ CREATE TABLE wtout AS SELECT a.id, a.x AS x FROM wta a JOIN wtb b ON a.id = b.id
 		checkEntries(t, got, "CTAS_WTOUT_", []logEntry{pred, cast, pred, cast})
 	})
 }
+
+// A join's aggregation ends with the same steps as one source's
+// (AggregateNode): its HAVING is the Aggregate.HavingFilter step's and its
+// projection the Aggregate.Project step's, each aggregate call
+// KSQL_AGG_VARIABLE_<n> and each grouping column named as the join names
+// it, <alias>_<column> (historical_plans group-by_-_on_join:
+// tableFilterV1 Aggregate/HavingFilter "(KSQL_AGG_VARIABLE_1 > 0)",
+// tableSelectV1 Aggregate/Project "KSQL_AGG_VARIABLE_0 AS SUM", and
+// groupByExpressions "T1_ID"); the index counts the step's value columns
+// (confluentinc/ksql v7.9.0 ksqldb-execution .../SelectValueMapper.java).
+func TestProcessingLogHoldsWhatAJoinsAggregationStepsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE hjt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='hjt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM hjs (id INT KEY, a INT) WITH (KAFKA_TOPIC='hjs', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE hjout AS SELECT s.id, s.id / SUM(s.a) AS q, COUNT(*) AS c FROM hjs s JOIN hjt t ON s.id = t.id GROUP BY s.id HAVING 10 / SUM(t.b) >= 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"hjt", 0, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"hjt", 0, intKey(2), []byte(`{"B":1}`)},
+		joinRec{"hjs", 100, intKey(1), []byte(`{"A":1}`)}, // HAVING throws: filtered out
+		joinRec{"hjs", 100, intKey(2), []byte(`{"A":0}`)}) // HAVING passes; Q throws
+
+	out := st.consume("HJOUT", 1)
+	t.Run("the group whose HAVING throws is filtered out, the failing column NULL", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"Q":null,"C":1}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("HAVING and the projection log under their steps, over the join's names", func(t *testing.T) {
+		checkEntries(t, got, "CTAS_HJOUT_", []logEntry{
+			{"Aggregate.HavingFilter", "Error evaluating predicate ((10 / KSQL_AGG_VARIABLE_2) >= 0)", []string{"/ by zero"}},
+			{"Aggregate.Project", "Error computing expression (S_ID / KSQL_AGG_VARIABLE_0) for column Q with index 0", []string{"/ by zero"}},
+		})
+	})
+}

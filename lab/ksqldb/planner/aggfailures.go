@@ -10,12 +10,11 @@ import (
 )
 
 // logsAggregateSteps reports an aggregation whose HavingFilter and
-// Project steps log what their expressions throw: a persistent one of a
-// stream or a table (AggregateNode's steps after the aggregate are the
-// same for either). A join's aggregation runs in other stages, which do
-// not log yet.
-func logsAggregateSteps(mode Mode, jp *JoinPlan) bool {
-	return mode == ModePersistent && jp == nil
+// Project steps log what their expressions throw: a persistent one
+// (AggregateNode's steps after the aggregate are the same for a stream, a
+// table or a join, a join's grouping columns named <alias>_<column>).
+func logsAggregateSteps(mode Mode) bool {
+	return mode == ModePersistent
 }
 
 // logsTransientSteps reports a transient push query whose WhereFilter
@@ -77,14 +76,17 @@ const PullQueryLogger = "pull_query"
 // next n (confluentinc/ksql v7.9.0 ksqldb-engine .../planner/plan/AggregateNode.java;
 // historical_plans having_-_calculate_average_in_having: the filter
 // expression ((KSQL_AGG_VARIABLE_2 / KSQL_AGG_VARIABLE_3) > 25)).
-type aggVariables map[*sql.FuncCall]int
+type aggVariables struct {
+	calls map[*sql.FuncCall]int
+	jp    *JoinPlan // the join aggregated, whose columns are named <alias>_<column>; nil for none
+}
 
-func newAggVariables(selects []sql.Expr, having sql.Expr) aggVariables {
-	v := aggVariables{}
+func newAggVariables(selects []sql.Expr, having sql.Expr, jp *JoinPlan) *aggVariables {
+	v := &aggVariables{calls: map[*sql.FuncCall]int{}, jp: jp}
 	for _, e := range append(slices.Clip(selects), having) {
 		expr.Walk(e, func(x sql.Expr) {
 			if fc, ok := x.(*sql.FuncCall); ok && expr.IsAggregate(fc.Name) {
-				v[fc] = len(v)
+				v.calls[fc] = len(v.calls)
 			}
 		})
 	}
@@ -92,11 +94,11 @@ func newAggVariables(selects []sql.Expr, having sql.Expr) aggVariables {
 }
 
 // text is e as the HavingFilter and Project steps write it in the plan
-// and to the processing log: columns unqualified, each aggregate call
-// its variable.
-func (v aggVariables) text(e sql.Expr) string {
-	return sql.FormatCalls(e, func(r *sql.ColumnRef) string { return r.Name }, func(fc *sql.FuncCall) string {
-		if n, ok := v[fc]; ok {
+// and to the processing log: columns as the step's input names them (see
+// stepText), each aggregate call its variable.
+func (v *aggVariables) text(e sql.Expr) string {
+	return sql.FormatCalls(e, stepNames(v.jp), func(fc *sql.FuncCall) string {
+		if n, ok := v.calls[fc]; ok {
 			return "KSQL_AGG_VARIABLE_" + strconv.Itoa(n)
 		}
 		return ""

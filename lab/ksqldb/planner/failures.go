@@ -79,10 +79,16 @@ func logsJoinProjection(mode Mode) bool {
 // quoted, a column unqualified, or where the step follows a join, named
 // <alias>_<column> as the join names it (ExpressionFormatter.formatExpression).
 func stepText(e sql.Expr, jp *JoinPlan) string {
+	return sql.FormatNamed(e, stepNames(jp))
+}
+
+// stepNames names a column as a step's expressions do: unqualified, or
+// <alias>_<column> after a join.
+func stepNames(jp *JoinPlan) func(*sql.ColumnRef) string {
 	if names := jp.columnNames(); names != nil {
-		return sql.FormatNamed(e, names)
+		return names
 	}
-	return sql.FormatNamed(e, func(r *sql.ColumnRef) string { return r.Name })
+	return func(r *sql.ColumnRef) string { return r.Name }
 }
 
 // StepFailures are the Failures of the steps the processor evaluates, in

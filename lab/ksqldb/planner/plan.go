@@ -309,7 +309,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	}
 
 	var comp *expr.Compiler
-	var aggVars aggVariables // the aggregate calls' KSQL_AGG_VARIABLE_<n>, where the aggregation's steps log
+	var aggVars *aggVariables // the aggregate calls' KSQL_AGG_VARIABLE_<n>, where the aggregation's steps log
 	if aggregate {
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
@@ -360,10 +360,10 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		}
 		p.Agg = ap
 		comp = &expr.Compiler{In: in, Agg: ap, Clause: "SELECT", Interpreted: o.pull}
-		if logsAggregateSteps(mode, jp) {
+		if logsAggregateSteps(mode) {
 			comp.Failures = &expr.Failures{Step: "Aggregate.Project"}
 			p.Failures = comp.Failures
-			aggVars = newAggVariables(selects, q.Having)
+			aggVars = newAggVariables(selects, q.Having, jp)
 		}
 	} else {
 		comp = &expr.Compiler{In: in, Clause: "SELECT", Interpreted: o.pull}
