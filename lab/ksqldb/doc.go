@@ -161,8 +161,8 @@
 // collects),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
-// over one stream, or over a join neither aggregated nor foreign-key
-// (over the join's <alias>_<column> names; a table-table join's on each
+// over one stream, or over a join not foreign-key (over the join's
+// <alias>_<column> names; a table-table join's, not aggregated, on each
 // change's new result and then on its old one), what its WHERE
 // throws, under the WhereFilter step's logger ("Error evaluating
 // predicate <expression>", the row dropped; each result of a
@@ -171,7 +171,8 @@
 // ("Error computing new key from expression <expression>", the key NULL;
 // after a join, its expression over the join's <alias>_<column> names,
 // and the join's projection logging under the Project step's logger),
-// and what the GROUP BY of its aggregation throws ("Error calculating
+// and what the GROUP BY of its aggregation (of such a join's whose
+// result is a stream, too) throws ("Error calculating
 // group-by column with index <i>. The source row will be excluded from
 // the table."), under the GroupBy step's logger, which also logs the rows
 // an aggregation that rekeys excludes for a NULL GROUP BY value
@@ -218,9 +219,8 @@
 // arithmetic on a NULL DECIMAL or on a NULL
 // CAST, a NullPointerException in ksqlDB; text cast to a DATE past what
 // a DATE holds here (an int32 of days)), and so is every failure of
-// WHERE over a foreign-key join or in an aggregation of a table or a
-// join, of GROUP BY over a
-// join, of PARTITION BY
+// WHERE over a foreign-key join or in an aggregation of a table or of
+// table-table joins, of GROUP BY over table-table joins, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key
 // alone ksqlDB evaluates), an aggregate argument over a table or a join,
 // a table function of

@@ -155,3 +155,44 @@ CREATE TABLE hjout AS SELECT s.id, s.id / SUM(s.a) AS q, COUNT(*) AS c FROM hjs 
 		})
 	})
 }
+
+// A join's aggregation filters and groups each joined row before its
+// repartition topic, in the sub-topology of the join (historical_plans
+// group-by_-_on_join: Join, then Aggregate/GroupBy): its WHERE is the
+// WhereFilter step's and its GROUP BY the Aggregate.GroupBy step's
+// ("Error calculating group-by column with index <i>. The source row will
+// be excluded from the table.", confluentinc/ksql v7.9.0 ksqldb-streams
+// .../GroupByParamsFactory.java), over the join's <alias>_<column> names;
+// the aggregate and the steps after it run after the repartition, so a
+// row's WhereFilter and GroupBy entries come before its Aggregate.Project
+// entries.
+func TestProcessingLogHoldsWhatAJoinsAggregationThrowsBeforeItsRepartition(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE gjt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='gjt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM gjs (id INT KEY, a INT, s STRING) WITH (KAFKA_TOPIC='gjs', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE gjout AS SELECT s.a / t.b AS g, COUNT(*) AS c, 10 / (COUNT(*) - 1) AS r FROM gjs s JOIN gjt t ON s.id = t.id WHERE CAST(s.s AS INT) IS NULL OR s.a > 0 GROUP BY s.a / t.b EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"gjt", 0, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"gjt", 0, intKey(2), []byte(`{"B":2}`)},
+		joinRec{"gjs", 100, intKey(1), []byte(`{"A":4,"S":"5"}`)}, // the grouping throws: excluded
+		joinRec{"gjs", 100, intKey(2), []byte(`{"A":4,"S":"x"}`)}) // WHERE's CAST, then R throws
+
+	out := st.consume("GJOUT", 1)
+	t.Run("the row whose grouping throws is excluded", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"C":1,"R":null}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 3)
+	t.Run("a grouping that throws is logged for its index", func(t *testing.T) {
+		checkEntries(t, got[:1], "CTAS_GJOUT_", []logEntry{{"Aggregate.GroupBy",
+			"Error calculating group-by column with index 0. The source row will be excluded from the table.", []string{"/ by zero"}}})
+	})
+	t.Run("WHERE logs before the steps after the repartition", func(t *testing.T) {
+		checkEntries(t, got[1:], "CTAS_GJOUT_", []logEntry{
+			{"WhereFilter", "Error processing INTEGER", []string{`For input string: "x"`}},
+			{"Aggregate.Project", "Error computing expression (10 / (KSQL_AGG_VARIABLE_1 - 1)) for column R with index 1", []string{"/ by zero"}},
+		})
+	})
+}

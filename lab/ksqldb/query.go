@@ -416,12 +416,20 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 			q.partTimes.observe(r.Topic, r.Partition, row.TS)
 		}
 		outs, changes := q.proc.Process(row, q.changelog != "" && q.srcStore == nil)
-		steps := q.plan.StepFailures() // a repartition stage filters and prepares (see repartitioner.encode)
-		q.srv.logExpressionFailures(q.info.ID, steps[:]...)
-		q.noteProcessFailure(r)
 		if q.info.SourceTable {
 			outs = nil // a source table's query only materializes the table
 		}
+		// a join's aggregation filters and groups its rows as it writes
+		// them to its repartition topic, before the steps after the
+		// repartition run (and log)
+		for _, o := range outs {
+			if o.GroupBy {
+				q.jstages.writeGroupBy(q, r, o, func(rec *kgo.Record) { produce(r, rec) })
+			}
+		}
+		steps := q.plan.StepFailures() // a repartition stage filters and prepares (see repartitioner.encode)
+		q.srv.logExpressionFailures(q.info.ID, steps[:]...)
+		q.noteProcessFailure(r)
 		for _, o := range outs {
 			if o.FKStore {
 				rec, err := q.fkLog.record(q, o)
@@ -434,8 +442,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				continue
 			}
 			if o.GroupBy {
-				q.jstages.writeGroupBy(q, r, o, func(rec *kgo.Record) { produce(r, rec) })
-				continue
+				continue // written above
 			}
 			if o.Stage > 0 {
 				if rec := q.jstages.byStep[o.Stage].record(q, r, o); rec != nil {

@@ -8,7 +8,8 @@ import "slices"
 // Here the row goes out first, marked GroupBy, for the query to write,
 // and is aggregated at once, before any later input, as ksqlDB's test
 // driver forwards a repartition's records. The query applies WHERE and
-// drops a row with a null grouping value as the repartition does.
+// drops a row with a null grouping value as the repartition does, logging
+// what they throw; what they throw here is dropped.
 //
 // A table's update (a table-table join's result) goes out with the
 // result's previous row that the aggregation took, as KTableRepartitionMap
@@ -19,6 +20,10 @@ func (p *Processor) groupByJoined(r InRow, changelog bool) ([]OutRow, []Change) 
 		prior = p.srcRows[r.SrcKey] // a row of its own (keptRow)
 	}
 	outs, changes := p.processScope(r, changelog)
+	// the query's repartition filters and groups the row again, and logs
+	// what that throws (see planner.Plan.StepFailures)
+	p.plan.WhereFailures.Take()
+	p.plan.Agg.GroupFailures.Take()
 	if r.Tombstone && prior == nil {
 		return outs, changes
 	}

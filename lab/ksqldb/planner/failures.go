@@ -20,12 +20,23 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 // predicate over the join's <alias>_<column> names (StreamFilterBuilder,
 // TableFilterBuilder; historical_plans joins_-_with_where,
 // joins_-_table_table_join_with_where_clause): a persistent one, not
-// aggregated, whose result is a stream or that of primary-key
-// table-table joins, whose filter also sees each key's old result
-// (operators/tablefilter.go). A foreign-key join's filter and an
-// aggregation's, which runs before its repartition, do not log yet.
-func logsJoinWhere(mode Mode, jp *JoinPlan, q *sql.Query) bool {
-	return mode == ModePersistent && jp != nil && !jp.ForeignKey() && !aggregates(q)
+// foreign-key, whose result is a stream, aggregated or not (see
+// logsJoinGroupBy), or that of primary-key table-table joins not
+// aggregated, whose filter also sees each key's old result
+// (operators/tablefilter.go). A foreign-key join's filter and that of an
+// aggregation of a table-table join, which evaluates each change's rows
+// in its repartition stage, do not log yet.
+func logsJoinWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
+	return mode == ModePersistent && jp != nil && !jp.ForeignKey() && (!src.Table || !aggregates(q))
+}
+
+// logsJoinGroupBy reports an aggregation of a join whose GROUP BY logs
+// what it throws, under the Aggregate.GroupBy logger as one stream's: a
+// persistent one of a join whose result is a stream, which the query
+// filters and groups as it writes the repartition topic
+// (joinStages.writeGroupBy), before the aggregation's later steps log.
+func logsJoinGroupBy(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
+	return mode == ModePersistent && jp != nil && !src.Table
 }
 
 // aggregates reports a query that aggregates: one with GROUP BY or an
