@@ -179,7 +179,8 @@
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"), and what the aggregate arguments of its
-// aggregation throw, under the Aggregate.Prepare step's logger ("Error
+// aggregation (of such a join's whose result is a stream, too, over its
+// <alias>_<column> names) throw, under the Aggregate.Prepare step's logger ("Error
 // computing expression <argument> for column KSQL_INTERNAL_COL_<n> with
 // index <n>", the aggregate's input NULL); and, of a persistent
 // projection of one table, what its WHERE throws on each change's new
@@ -222,7 +223,8 @@
 // WHERE over a foreign-key join or in an aggregation of a table or of
 // table-table joins, of GROUP BY over table-table joins, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key
-// alone ksqlDB evaluates), an aggregate argument over a table or a join,
+// alone ksqlDB evaluates), an aggregate argument over a table or
+// table-table joins,
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an

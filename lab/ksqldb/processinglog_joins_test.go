@@ -196,3 +196,40 @@ CREATE TABLE gjout AS SELECT s.a / t.b AS g, COUNT(*) AS c, 10 / (COUNT(*) - 1) 
 		})
 	})
 }
+
+// An aggregate argument of a join's aggregation is a select expression of
+// its Aggregate.Prepare step, computed before the repartition, after the
+// columns the aggregation reads (historical_plans
+// sum_-_sum_int_left_join_of_table: "T1_ID AS T1_ID", "T1_TOTAL AS
+// T1_TOTAL", "T2_TOTAL AS T2_TOTAL", "(T1_TOTAL + ...) AS
+// KSQL_INTERNAL_COL_3"): what it throws is "Error computing expression
+// <argument> for column KSQL_INTERNAL_COL_<n> with index <n>" over the
+// join's names, and the aggregate's input is NULL
+// (confluentinc/ksql v7.9.0 ksqldb-execution .../SelectValueMapper.java).
+func TestProcessingLogHoldsWhatAJoinsAggregateArgumentsThrow(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE pjt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='pjt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM pjs (id INT KEY, g STRING, a INT) WITH (KAFKA_TOPIC='pjs', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE pjout AS SELECT s.g, SUM(s.a / t.b) AS total, COUNT(s.a / t.b) AS c FROM pjs s JOIN pjt t ON s.id = t.id GROUP BY s.g EMIT CHANGES;
+CREATE TABLE pjkout AS SELECT s.id, SUM(s.a / t.b) AS total, COUNT(s.a / t.b) AS c FROM pjs s JOIN pjt t ON s.id = t.id GROUP BY s.id EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"pjt", 0, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"pjs", 100, intKey(1), []byte(`{"G":"x","A":4}`)})
+
+	for _, sink := range []string{"PJOUT", "PJKOUT"} {
+		out := st.consume(sink, 1)
+		t.Run(sink+": the aggregates' input is NULL, which they skip", func(t *testing.T) {
+			if got := string(out[0].value); got != `{"TOTAL":0,"C":0}` {
+				t.Errorf("result %s", got)
+			}
+		})
+	}
+	got := processingLogEntries(t, st, url, 2)
+	for _, q := range []string{"CTAS_PJOUT_", "CTAS_PJKOUT_"} {
+		t.Run(q+": an argument shared by two calls is computed once, by the Prepare step", func(t *testing.T) {
+			checkEntries(t, entriesOf(got, q), q, []logEntry{{"Aggregate.Prepare",
+				"Error computing expression (S_A / T_B) for column KSQL_INTERNAL_COL_3 with index 3", []string{"/ by zero"}}})
+		})
+	}
+}

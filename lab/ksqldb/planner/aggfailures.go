@@ -114,11 +114,13 @@ func (v *aggVariables) text(e sql.Expr) string {
 // group-by_-_complex_UDAF_params_matching_HAVING: "(V0 + V1) AS
 // KSQL_INTERNAL_COL_2"). An argument several calls share is computed
 // once. Where the aggregation repartitions, the repartition stage
-// computes the step's values (Repartition.Args); else the first call
-// aggregating the argument does. A table's Prepare step also sees its
-// rows' old values, so it does not log yet.
+// computes the step's values (Repartition.Args; a join's, as the query
+// writes its repartition topic, joinStages.writeGroupBy); else the first
+// call aggregating the argument does. A table's Prepare step, or that of
+// table-table joins, also sees its rows' old values, so it does not log
+// yet.
 func planPrepareFailures(q *sql.Query, p *Plan) error {
-	if !p.Persistent || p.Agg == nil || p.Join != nil || p.Source.Table {
+	if !p.Persistent || p.Agg == nil || p.Source.Table {
 		return nil
 	}
 	input, a, err := prepareInputAggregate(q, p)
@@ -141,7 +143,7 @@ func planPrepareFailures(q *sql.Query, p *Plan) error {
 		if f.Sites() == sites {
 			continue // it cannot fail
 		}
-		ce = f.Computing(stepText(arg, nil), "KSQL_INTERNAL_COL_"+strconv.Itoa(n), n, ce)
+		ce = f.Computing(stepText(arg, p.Join), "KSQL_INTERNAL_COL_"+strconv.Itoa(n), n, ce)
 		if p.Repartition != nil {
 			p.Repartition.Args[n] = &ce
 			continue
