@@ -197,10 +197,12 @@
 // join's grouping columns <alias>_<column>, the row
 // filtered out), and what its projection throws, under the
 // Aggregate.Project step's logger (planner/aggfailures.go); and, of a
-// push query over one stream, what its WHERE throws and, without an
+// push query over one stream or over a join whose result is a stream
+// (over its <alias>_<column> names), what its WHERE throws and, without an
 // aggregation, PARTITION BY or table functions, what its projection
 // throws, as a persistent query's, under
-// loggers named after its id, processing.transient_<source>_<n>.<step>,
+// loggers named after its id, processing.transient_<source>_<n>.<step>
+// (a join's leftmost source's alias),
 // its projection's index counting its key columns (a transient query
 // keeps them); and what the projection of a pull query over a table
 // throws, under the logger all pull queries share,
@@ -228,7 +230,7 @@
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an
-// expression, a push query over a table or a join, the steps after the
+// expression, a push query over a table or table-table joins, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
 // functions, a pull query's WHERE in a key lookup or range scan or
 // with NOT, OR, BETWEEN, IN or a time pseudo column (which ksqlDB

@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -232,4 +233,40 @@ CREATE TABLE pjkout AS SELECT s.id, SUM(s.a / t.b) AS total, COUNT(s.a / t.b) AS
 				"Error computing expression (S_A / T_B) for column KSQL_INTERNAL_COL_3 with index 3", []string{"/ by zero"}}})
 		})
 	}
+}
+
+// A push query over a join logs as a persistent one does, under loggers
+// named after the transient query's id, transient_<alias of the leftmost
+// source>_<n> (confluentinc/ksql v7.9.0 ksqldb-engine .../QueryIdUtil.java:
+// getLeftmostSourceNode().getAlias()), its WHERE and projection over the
+// join's <alias>_<column> names, the projection's index counting the key
+// columns it keeps (FinalProjectNode).
+func TestProcessingLogHoldsWhatAPushQueryOverAJoinThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE pqt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='pqt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM pqs (id INT KEY, a INT) WITH (KAFKA_TOPIC='pqs', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produceJoin(
+		joinRec{"pqt", 0, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"pqt", 0, intKey(2), []byte(`{"B":1}`)},
+		joinRec{"pqs", 100, intKey(1), []byte(`{"A":4}`)}, // Q throws
+		joinRec{"pqs", 100, intKey(2), []byte(`{"A":0}`)}, // WHERE throws
+		joinRec{"pqs", 100, intKey(2), []byte(`{"A":3}`)})
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT s.id, s.a / t.b AS q FROM pqs s JOIN pqt t ON s.id = t.id WHERE 10 / s.a > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != 3 {
+		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
+	}
+	t.Run("the row whose projection throws has the column NULL, the row whose WHERE throws is dropped", func(t *testing.T) {
+		if got := lines[1] + " " + lines[2]; got != `[1,null] [2,3]` {
+			t.Errorf("rows %s", got)
+		}
+	})
+	t.Run("each step logs under the transient query's logger", func(t *testing.T) {
+		checkEntries(t, processingLogEntries(t, st, url, 2), "transient_S_", []logEntry{
+			{"Project", "Error computing expression (S_A / T_B) for column Q with index 1", []string{"/ by zero"}},
+			{"WhereFilter", "Error evaluating predicate ((10 / S_A) > 0)", []string{"/ by zero"}},
+		})
+	})
 }

@@ -19,13 +19,14 @@ func logsAggregateSteps(mode Mode) bool {
 
 // logsTransientSteps reports a transient push query whose WhereFilter
 // and Project steps log what their expressions throw, as a persistent
-// query's do: one over a stream. ksqlDB builds a transient query with the
+// query's do: one over a stream or a join whose result is a stream (over
+// its <alias>_<column> names). ksqlDB builds a transient query with the
 // steps of a persistent one, each step's logger named after the query's
 // id (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil); a push
-// query over a table or a join, its aggregation, PARTITION BY and table
-// functions do not log here yet.
-func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan) bool {
-	return o.transient && jp == nil && !src.Table
+// query over a table or table-table joins, its aggregation, PARTITION BY
+// and table functions do not log here yet.
+func logsTransientSteps(o options, src *metastore.Source) bool {
+	return o.transient && !src.Table
 }
 
 // logsPullProjection reports a pull query over a table whose projection
