@@ -198,7 +198,9 @@
 // filtered out), and what its projection throws, under the
 // Aggregate.Project step's logger (planner/aggfailures.go); and, of a
 // push query over one stream or over a join whose result is a stream
-// (over its <alias>_<column> names), what its WHERE throws and, without an
+// (over its <alias>_<column> names), or projecting one table (its WHERE
+// on each change's new row and then on its key's old row, as a
+// persistent query's), what its WHERE throws and, without an
 // aggregation, PARTITION BY or table functions, what its projection
 // throws, as a persistent query's, under
 // loggers named after its id, processing.transient_<source>_<n>.<step>
@@ -230,7 +232,8 @@
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an
-// expression, a push query over a table or table-table joins, the steps after the
+// expression, a push query over table-table joins or aggregating a
+// table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
 // functions, a pull query's WHERE in a key lookup or range scan or
 // with NOT, OR, BETWEEN, IN or a time pseudo column (which ksqlDB

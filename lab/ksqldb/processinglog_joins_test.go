@@ -270,3 +270,36 @@ CREATE STREAM pqs (id INT KEY, a INT) WITH (KAFKA_TOPIC='pqs', PARTITIONS=1, VAL
 		})
 	})
 }
+
+// A push query over a table filters and projects it as a persistent one
+// does: its source is materialized as a persistent query's
+// (confluentinc/ksql v7.9.0 ksqldb-streams .../SourceBuilderBase.java
+// buildTableMaterialized), so its WhereFilter evaluates each change's new
+// row and then the key's old row (TableFilterBuilder, apache/kafka 3.9
+// KTableFilter, KTableTransformValues.process), under loggers named after
+// the transient query's id.
+func TestProcessingLogHoldsWhatAPushQueryOverATableThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE ptq (id INT PRIMARY KEY, a INT, b INT) WITH (KAFKA_TOPIC='ptq', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produce("ptq",
+		kv{intKey(1), []byte(`{"A":4,"B":0}`)}, // new: the predicate's entry, filtered out
+		kv{intKey(1), []byte(`{"A":4,"B":2}`)}, // new passes; old: the predicate's entry
+		kv{intKey(2), []byte(`{"A":1,"B":1}`)}) // passes; Q throws
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT id, a / (b - 1) AS q FROM ptq WHERE a / b > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != 3 {
+		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
+	}
+	t.Run("the row whose projection throws has the column NULL", func(t *testing.T) {
+		if got := lines[1] + " " + lines[2]; got != `[1,4] [2,null]` {
+			t.Errorf("rows %s", got)
+		}
+	})
+	t.Run("WHERE logs on new and old rows, then the projection", func(t *testing.T) {
+		pred := logEntry{"WhereFilter", "Error evaluating predicate ((A / B) > 0)", []string{"/ by zero"}}
+		checkEntries(t, processingLogEntries(t, st, url, 3), "transient_PTQ_", []logEntry{pred, pred,
+			{"Project", "Error computing expression (A / (B - 1)) for column Q with index 1", []string{"/ by zero"}}})
+	})
+}

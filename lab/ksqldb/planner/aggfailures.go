@@ -20,13 +20,16 @@ func logsAggregateSteps(mode Mode) bool {
 // logsTransientSteps reports a transient push query whose WhereFilter
 // and Project steps log what their expressions throw, as a persistent
 // query's do: one over a stream or a join whose result is a stream (over
-// its <alias>_<column> names). ksqlDB builds a transient query with the
-// steps of a persistent one, each step's logger named after the query's
-// id (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil); a push
-// query over a table or table-table joins, its aggregation, PARTITION BY
-// and table functions do not log here yet.
-func logsTransientSteps(o options, src *metastore.Source) bool {
-	return o.transient && !src.Table
+// its <alias>_<column> names), or one projecting a table, whose source is
+// materialized as a persistent query's, so that its WHERE sees each key's
+// old row (operators/tablefilter.go). ksqlDB builds a transient query
+// with the steps of a persistent one, each step's logger named after the
+// query's id (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil);
+// a push query over table-table joins, an aggregation's steps after its
+// WHERE (and a table's WHERE), PARTITION BY and table functions do not
+// log here yet.
+func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
+	return o.transient && (!src.Table || jp == nil && !aggregates(q))
 }
 
 // logsPullProjection reports a pull query over a table whose projection

@@ -193,7 +193,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
-		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src) {
+		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp, q) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		} else if logsPullWhere(o, jp, q.Where) {
 			c.Failures = &expr.Failures{Step: "SELECT"}
@@ -370,7 +370,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
-		if logsTransientSteps(o, src) && pp == nil && !hasTF {
+		if logsTransientSteps(o, src, jp, q) && pp == nil && !hasTF {
 			comp.Failures = &expr.Failures{Step: "Project"}
 			p.Failures = comp.Failures
 		} else if logsPullProjection(o, jp) && pp == nil && !hasTF {
