@@ -6,6 +6,8 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+
+	"github.com/ctalab/ctalab/internal/platform"
 )
 
 // Dockerfile is deploy/connect/Dockerfile.
@@ -17,7 +19,7 @@ var Dockerfile []byte
 // service does.
 const (
 	Repo  = "ctalab/cp-kafka-connect-jdbc"
-	Tag   = "7.9.4-10.8.4"
+	Tag   = platform.CPVersion + "-" + platform.JDBCConnectorVersion
 	Image = Repo + ":" + Tag
 )
 

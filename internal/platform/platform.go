@@ -29,3 +29,8 @@ const (
 // v7.9.4: ksqldb/version.properties, the Maven project version), which
 // /info and /v1/metadata answer.
 const KSQLDBVersion = CPVersion
+
+// JDBCConnectorVersion is the Confluent Hub release of kafka-connect-jdbc
+// the Connect image installs, which its JdbcSourceConnector reports as its
+// version (Version.getVersion).
+const JDBCConnectorVersion = "10.8.4"

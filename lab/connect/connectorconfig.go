@@ -10,7 +10,7 @@ import (
 // Connector plugin identity.
 const (
 	jdbcSourceClass   = "io.confluent.connect.jdbc.JdbcSourceConnector"
-	jdbcSourceVersion = "10.8.4"
+	jdbcSourceVersion = platform.JDBCConnectorVersion
 	jdbcTaskClass     = "io.confluent.connect.jdbc.source.JdbcSourceTask"
 	// kafkaVersion is AppInfoParser's version of the Kafka build the worker
 	// runs, CP's, which GET / and Kafka's own plugins report.

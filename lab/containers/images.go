@@ -31,5 +31,5 @@ const (
 
 	// JDBCConnector is the Confluent Hub id of the JDBC connector that
 	// Connect installs at start (it bundles the PostgreSQL JDBC driver).
-	JDBCConnector = "confluentinc/kafka-connect-jdbc:10.8.4"
+	JDBCConnector = "confluentinc/kafka-connect-jdbc:" + platform.JDBCConnectorVersion
 )
