@@ -104,6 +104,9 @@ func (a *outArena) encode(s *formats.Serde, vals []any) ([]byte, error) {
 	if !s.Appends() {
 		return s.Encode(vals)
 	}
+	if s.EncodesNull(vals) {
+		return nil, nil
+	}
 	m := a.mark()
 	var err error
 	if a.buf, err = s.AppendEncode(a.buf, vals); err != nil {

@@ -750,10 +750,7 @@ func (q *runningQuery) encode(o operators.OutRow) (*kgo.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v == nil && !q.outVal.NullIsNullRecord() {
-			v = []byte{}
-		}
-		rec.Value = v
+		rec.Value = v // nil where the format writes null bytes
 	}
 	return rec, nil
 }
@@ -775,6 +772,9 @@ func (q *runningQuery) encodeKey(keys []any, o operators.OutRow) ([]byte, error)
 			return k, err
 		}
 		return operators.AppendWindowedKey(k, kind, o.WindowStart, o.WindowEnd), nil
+	}
+	if !o.Windowed && q.outKey.EncodesNull(keys) {
+		return nil, nil // a null key column, alone: null bytes
 	}
 	m := q.arena.mark()
 	var err error

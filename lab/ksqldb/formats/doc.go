@@ -16,7 +16,12 @@
 // VALUE_DELIMITER; temporal.go the time types in each format; jsontext.go
 // and json_complex.go write JSON as ksqlDB's Jackson mapper does (doubles
 // as Java prints them). Check refuses a column a format cannot hold with
-// ksqlDB's message.
+// ksqlDB's message. A null encoding is null bytes, a null record
+// (EncodesNull): a single column written alone (a key, or a value under
+// WRAP_SINGLE_VALUE=false) that is null in JSON, JSON_SR and AVRO, as
+// ksqlDB's UnwrappedSerializer hands KsqlConnectSerializer the null; the
+// KAFKA format's null column; every value of NONE. DELIMITED prints a
+// row of null columns as an empty line: empty bytes.
 //
 // The fuzz test (fuzz_test.go) decodes arbitrary bytes in every format and
 // requires an error or a row whose values conform to the columns' types.

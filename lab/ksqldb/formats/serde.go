@@ -204,10 +204,23 @@ func (s *Serde) unwrapped() bool {
 	return (s.key || s.Unwrap) && len(s.Cols) == 1 && s.Format != Protobuf && s.Format != ProtobufNoSR
 }
 
-// NullIsNullRecord reports a serde that writes a null as a null record:
-// an unwrapped AVRO column, whose root schema is not optional
-// (AvroSchemas), so ksqlDB's serializer gives null bytes.
-func (s *Serde) NullIsNullRecord() bool { return s.Format == Avro && s.unwrapped() }
+// EncodesNull reports vals that a serde writes as null bytes: a single
+// column written alone (a key, or a value under WRAP_SINGLE_VALUE=false)
+// that is null, which ksqlDB's UnwrappedSerializer hands the format's
+// serializer as a null, and KsqlConnectSerializer (JSON, JSON_SR, AVRO)
+// returns null for (ksqldb-serde .../serde/unwrapped/UnwrappedSerializer.java,
+// .../serde/connect/KsqlConnectSerializer.java); the KAFKA format's
+// single column, whose Kafka serializer returns null for a null
+// (KafkaSerdeFactory.RowSerializer); and the NONE format's every value.
+func (s *Serde) EncodesNull(vals []any) bool {
+	switch {
+	case s.Format == None:
+		return true
+	case s.Format == Kafka:
+		return len(s.Cols) == 0 || vals[0] == nil
+	}
+	return s.unwrapped() && vals[0] == nil
+}
 
 // UnwrapSingle marks a value serde as WRAP_SINGLE_VALUE=false.
 func (s *Serde) UnwrapSingle(unwrap bool) *Serde {
@@ -744,6 +757,9 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("KAFKA format cannot serialise %T", v)
 	case JSON, JSONSR:
+		if s.EncodesNull(vals) {
+			return nil, nil
+		}
 		size := 2
 		for _, n := range s.jsonNames {
 			size += len(n) + 24
@@ -785,7 +801,9 @@ func (s *Serde) Encode(vals []any) ([]byte, error) {
 			}
 			rec[i] = &f
 		}
-		return appendDelimitedRecord(nil, rec, delim), nil
+		// a row of one null column, or of none, is an empty line: empty
+		// bytes, not null ones
+		return appendDelimitedRecord([]byte{}, rec, delim), nil
 	case Avro:
 		if s.avroCodec == nil {
 			return nil, fmt.Errorf("avro schema for %s is not registered", s.Topic)
@@ -863,7 +881,7 @@ func (s *Serde) Appends() bool {
 }
 
 // AppendEncode appends what Encode gives for vals to dst, for a serde that
-// Appends; it never gives a null encoding.
+// Appends and vals it does not encode as null (EncodesNull).
 func (s *Serde) AppendEncode(dst []byte, vals []any) ([]byte, error) {
 	if !s.Appends() {
 		return dst, fmt.Errorf("%s cannot be appended to a buffer", s.Format)
