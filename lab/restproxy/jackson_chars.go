@@ -2,7 +2,8 @@ package restproxy
 
 import (
 	"fmt"
-	"unicode"
+
+	"github.com/ctalab/ctalab/internal/jackson"
 )
 
 // How jackson-core 2.16's UTF8StreamJsonParser reads a body's bytes for
@@ -11,18 +12,6 @@ import (
 // odd first character and an escaped character it decodes as UTF-8
 // (_decodeCharForError), checking only each byte's leading bits, and
 // keeps the low 16 bits of what it decodes, as a Java char.
-
-// jacksonCharDesc is ParserMinimalBase._getCharDesc.
-func jacksonCharDesc(ch int) string {
-	c := rune(uint16(ch))
-	switch {
-	case c < 0x20 || c >= 0x7f && c < 0xa0: // Character.isISOControl
-		return fmt.Sprintf("(CTRL-CHAR, code %d)", ch)
-	case ch > 255:
-		return fmt.Sprintf("'%c' (code %d / 0x%x)", c, ch, ch)
-	}
-	return fmt.Sprintf("'%c' (code %d)", c, ch)
-}
 
 // utf8Needed is how many continuation bytes a UTF-8 first byte c calls
 // for, as Jackson tells them apart; false for a byte that cannot start
@@ -80,17 +69,6 @@ func jacksonUTF8(b []byte) bool {
 	return true
 }
 
-// isJavaIdentifierStart is Character.isJavaIdentifierStart.
-func isJavaIdentifierStart(r rune) bool {
-	return unicode.IsLetter(r) || unicode.In(r, unicode.Nl, unicode.Sc, unicode.Pc)
-}
-
-// isJavaIdentifierPart is Character.isJavaIdentifierPart.
-func isJavaIdentifierPart(r rune) bool {
-	return isJavaIdentifierStart(r) || unicode.In(r, unicode.Nd, unicode.Mn, unicode.Mc) ||
-		r <= 8 || r >= 0xe && r <= 0x1b || r >= 0x7f && r <= 0x9f || unicode.In(r, unicode.Cf)
-}
-
 // invalidTokenAt is _reportInvalidToken: the word Jackson refuses,
 // matched so far, read on from i to the first character that is not a
 // Java identifier's, which it reads too, or to the length it reports.
@@ -104,16 +82,16 @@ func (s *syntaxScan) invalidTokenAt(matched string, i int) (syntaxRefusal, bool)
 			return s.at(refusal, j)
 		}
 		r := rune(uint16(c))
-		if !isJavaIdentifierPart(r) {
+		if !jackson.IsJavaIdentifierPart(r) {
 			break
 		}
 		word = append(word, r)
-		if len(word) >= jacksonMaxErrorToken {
+		if len(word) >= jackson.MaxErrorToken {
 			word = append(word, '.', '.', '.')
 			break
 		}
 	}
-	return s.at("Unrecognized token '"+string(word)+"': was expecting "+jacksonValidValues, j)
+	return s.at(jackson.InvalidToken(string(word)), j)
 }
 
 // matchToken is _matchToken: the word match read on from its k-th
@@ -143,7 +121,7 @@ func (s *syntaxScan) matchToken(match string, k, i int) (end int, r syntaxRefusa
 			r, _ = s.at(fmt.Sprintf("Invalid UTF-8 start byte 0x%x", ch), j)
 		}
 		return 0, r, true
-	case isJavaIdentifierPart(rune(ch)):
+	case jackson.IsJavaIdentifierPart(rune(ch)):
 		r, _ = s.invalidTokenAt(match, j)
 		return 0, r, true
 	}

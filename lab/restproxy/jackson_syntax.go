@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/ctalab/ctalab/internal/jackson"
 )
 
 // A body that is not JSON is refused by kafka-rest with the
@@ -72,18 +74,6 @@ func (o syntaxOrigin) advance(b []byte) syntaxOrigin {
 	}
 	return o
 }
-
-// jacksonSourceRedacted is how a location names its source:
-// StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION is off by default since
-// 2.16 (ContentReference.redacted).
-const jacksonSourceRedacted = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"
-
-// jacksonValidValues is _validJsonTokenList and _validJsonValueList.
-const jacksonValidValues = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
-
-// jacksonMaxErrorToken is ErrorReportConfiguration's
-// DEFAULT_MAX_ERROR_TOKEN_LENGTH.
-const jacksonMaxErrorToken = 256
 
 // syntaxFrame is an array or object open where the refusal lies.
 type syntaxFrame struct {
@@ -390,9 +380,9 @@ func (s *syntaxScan) skipWS() (int, bool) {
 // space may precede it: a control character is _throwInvalidSpace's.
 func (s *syntaxScan) unexpected(i int, comment string) string {
 	if c := s.body[i]; c < ' ' {
-		return fmt.Sprintf("Illegal character (%s): only regular white space (\\r, \\n, \\t) is allowed between tokens", jacksonCharDesc(int(c)))
+		return jackson.InvalidSpace(int(c))
 	}
-	return unexpectedChar(int(s.body[i]), comment)
+	return jackson.UnexpectedChar(int(s.body[i]), comment)
 }
 
 // illegalSpace is unexpected for a control character at i where an
@@ -405,17 +395,12 @@ func (s *syntaxScan) illegalSpace(i int, comment string) (syntaxRefusal, bool) {
 	return s.at(s.unexpected(i, comment), i+1)
 }
 
-// unexpectedChar is _reportUnexpectedChar for ch.
-func unexpectedChar(ch int, comment string) string {
-	return fmt.Sprintf("Unexpected character (%s): %s", jacksonCharDesc(ch), comment)
-}
-
 // location is a JsonLocation as a message prints it: its line and
 // column, counted in bytes from 1, a "\r\n" or lone "\r" ending a line as
 // "\n" does (_skipCR).
 func (s *syntaxScan) location(at int) string {
 	o := s.origin.advance(s.body[:at])
-	return fmt.Sprintf("%s; line: %d, column: %d]", jacksonSourceRedacted, o.lines+1, o.col+1)
+	return jackson.Location(o.lines+1, o.col+1)
 }
 
 // mismatched is _reportMismatchedEndMarker for the close marker at i.
@@ -424,7 +409,7 @@ func (s *syntaxScan) mismatched(i int) (syntaxRefusal, bool) {
 	f := s.top()
 	if f == nil {
 		want := map[byte]byte{'}': ']', ']': '}'}[c]
-		return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for root starting at %s; line: 1])", c, want, jacksonSourceRedacted), i+1)
+		return s.at(fmt.Sprintf("Unexpected close marker '%c': expected '%c' (for root starting at %s)", c, want, jackson.Location(1, 0)), i+1)
 	}
 	want := byte(']')
 	if f.object {
@@ -461,7 +446,7 @@ func (s *syntaxScan) name() (syntaxRefusal, bool) {
 		if refusal != "" {
 			return s.at(refusal, end)
 		}
-		return s.at(unexpectedChar(int(uint16(c)), "was expecting double-quote to start field name"), end)
+		return s.at(jackson.UnexpectedChar(int(uint16(c)), "was expecting double-quote to start field name"), end)
 	}
 	end, r, refused := s.str(i, true)
 	if refused {
@@ -523,7 +508,7 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 		case c == '"':
 			return j + 1, syntaxRefusal{}, false
 		case c < ' ':
-			return refuse(fmt.Sprintf("Illegal unquoted character (%s): has to be escaped using backslash to be included in %s", jacksonCharDesc(int(c)), what), j+1)
+			return refuse(jackson.UnquotedSpace(int(c), what), j+1)
 		case c == '\\':
 			j++
 			if j >= len(b) {
@@ -539,7 +524,7 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 						return refuse(escapeEOF, len(b))
 					}
 					if !isHex(b[j]) {
-						return refuse(unexpectedChar(int(b[j]), "expected a hex-digit for character escape sequence"), j+1)
+						return refuse(jackson.UnexpectedChar(int(b[j]), "expected a hex-digit for character escape sequence"), j+1)
 					}
 				}
 				v, _ := strconv.ParseUint(string(b[j-3:j+1]), 16, 16)
@@ -549,7 +534,7 @@ func (s *syntaxScan) str(i int, name bool) (end int, r syntaxRefusal, refused bo
 				if refusal != "" {
 					return refuse(refusal, end)
 				}
-				return refuse("Unrecognized character escape "+jacksonCharDesc(int(uint16(c))), end)
+				return refuse("Unrecognized character escape "+jackson.CharDesc(int(uint16(c))), end)
 			}
 		case c >= 0x80 && !name:
 			_, end, refusal := decodeForError(b, j, eof)
@@ -607,7 +592,7 @@ func (s *syntaxScan) value(root bool) (syntaxRefusal, bool) {
 		}
 		return s.invalidNumberStart(int(s.body[i+1]), false, i+2)
 	case c < ' ':
-		return s.illegalSpace(i, "expected a valid value "+jacksonValidValues)
+		return s.illegalSpace(i, "expected a valid value "+jackson.ValidValues)
 	case c == 't' || c == 'f' || c == 'n':
 		literal := map[byte]string{'t': "true", 'f': "false", 'n': "null"}[c]
 		end, r, refused := s.matchToken(literal, 1, i+1)
@@ -621,17 +606,13 @@ func (s *syntaxScan) value(root bool) (syntaxRefusal, bool) {
 		if refused {
 			return r, true
 		}
-		return s.at(nonNumeric(word), end)
-	case isJavaIdentifierStart(rune(c)):
+		return s.at(jackson.NonNumeric(word), end)
+	case jackson.IsJavaIdentifierStart(rune(c)):
 		// _handleUnexpectedValue: a byte outside ASCII as its
 		// ISO-8859-1 character
 		return s.invalidTokenAt(string(rune(c)), i+1)
 	}
-	return s.at(s.unexpected(i, "expected a valid value "+jacksonValidValues), i+1)
-}
-
-func nonNumeric(word string) string {
-	return "Non-standard token '" + word + "': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"
+	return s.at(s.unexpected(i, "expected a valid value "+jackson.ValidValues), i+1)
 }
 
 // invalidNumberStart is _handleInvalidNumberStart for ch, the byte after a
@@ -650,13 +631,13 @@ func (s *syntaxScan) invalidNumberStart(ch int, neg bool, next int) (syntaxRefus
 			if refused {
 				return r, true
 			}
-			return s.at(nonNumeric(match), end)
+			return s.at(jackson.NonNumeric(match), end)
 		}
 	}
 	if !neg {
-		return s.at("Unexpected character ('+' (code 43)) in numeric value: JSON spec does not allow numbers to have plus signs: enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow", next)
+		return s.at(jackson.PlusSign, next)
 	}
-	return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: expected digit (0-9) to follow minus sign, for valid numeric value", jacksonCharDesc(ch)), next)
+	return s.at(jackson.UnexpectedNumberChar(ch, "expected digit (0-9) to follow minus sign, for valid numeric value"), next)
 }
 
 // number reads a number at i as _parseUnsignedNumber and
@@ -664,7 +645,7 @@ func (s *syntaxScan) invalidNumberStart(ch int, neg bool, next int) (syntaxRefus
 func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 	b := s.body
 	numberChar := func(j int, comment string) (syntaxRefusal, bool) {
-		return s.at(fmt.Sprintf("Unexpected character (%s) in numeric value: %s", jacksonCharDesc(int(b[j])), comment), min(j+1, len(b)))
+		return s.at(jackson.UnexpectedNumberChar(int(b[j]), comment), min(j+1, len(b)))
 	}
 	digit := func(j int) bool { return j < len(b) && b[j] >= '0' && b[j] <= '9' }
 	eof := func() (syntaxRefusal, bool) { return s.at("Unexpected end-of-input in "+s.curr, len(b)) }
@@ -677,7 +658,7 @@ func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 		switch c := b[j]; {
 		case c == '.':
 			// _parseFloatThatStartsWithPeriod: no leading point allowed
-			return s.at(unexpectedChar('.', "expected a valid value "+jacksonValidValues), j+1)
+			return s.at(jackson.UnexpectedChar('.', "expected a valid value "+jackson.ValidValues), j+1)
 		case !digit(j):
 			return s.invalidNumberStart(int(c), true, j+1)
 		}
@@ -723,7 +704,7 @@ func (s *syntaxScan) number(i int) (syntaxRefusal, bool) {
 		case ' ', '\t', '\n', '\r':
 		default:
 			// _verifyRootSpace
-			return s.at(unexpectedChar(int(b[j]), "Expected space separating root-level values"), j+1)
+			return s.at(jackson.UnexpectedChar(int(b[j]), "Expected space separating root-level values"), j+1)
 		}
 	}
 	return s.after(j, kind)
