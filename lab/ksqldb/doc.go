@@ -143,7 +143,12 @@
 // refuses it, javatime/resolve.go), TO_BYTES and FROM_BYTES on an encoding or text
 // they refuse, URL_DECODE_PARAM on an escape URLDecoder refuses, the
 // URL_EXTRACT_ functions on a text java.net.URI refuses (functions/javauri.go
-// parses as URI.Parser does), the REGEXP_ functions on a pattern
+// parses as URI.Parser does), JSON_ARRAY_LENGTH, JSON_CONCAT,
+// EXTRACTJSONFIELD, JSON_KEYS, JSON_RECORDS and JSON_ITEMS on a text
+// Jackson 2.16's ObjectReader refuses, "Invalid JSON format:<text>" around
+// the ReaderBasedJsonParser's or databind's message and location
+// (internal/jackson; IS_JSON_STRING and JSON_ARRAY_CONTAINS catch it and
+// are false), the REGEXP_ functions on a pattern
 // Pattern.compile refuses (javaregex) and a negative group,
 // REGEXP_REPLACE on a replacement Matcher refuses, ENCODE
 // on a pair of encodings or hex it refuses, INT_, BIGINT_ and
@@ -212,8 +217,7 @@
 // what its WHERE throws where it scans the whole table, under
 // processing.pull_query.SELECT, the row not sent (planner/aggfailures.go
 // logsPullWhere). Not ksqlDB's: other failures are NULL with no entry
-// (another UDF that throws: the JSON_ functions on a text Jackson
-// refuses; a REGEXP_ function's pattern Java takes and
+// (another UDF that throws: a REGEXP_ function's pattern Java takes and
 // RE2, which runs them here, does not, such as a back reference or a
 // look-around, refused when it is a literal; one Java refuses for a
 // Unicode block, a script alias or a character name it does not know, or

@@ -98,3 +98,48 @@ CREATE STREAM nin (id INT KEY, a INT, s STRING) WITH (KAFKA_TOPIC='nin', PARTITI
 			"java.lang.reflect.InvocationTargetException", "Unclosed group near index 2\n(a"}},
 	})
 }
+
+// A persistent query's JSON functions on a text Jackson refuses: the
+// functions that let UdfJsonMapper.parseJson's KsqlFunctionException
+// "Invalid JSON format:<text>" escape make their columns NULL and log it
+// under the Project step, Jackson 2.16.0's JsonParseException its cause
+// (the ReaderBasedJsonParser's message with its redacted location, as
+// jackson-core 2.16.0 throws it for this text); IS_JSON_STRING catches it
+// and is false (confluentinc/ksql v7.9.0 ksqldb-engine
+// .../function/udf/json/UdfJsonMapper.java, JsonArrayLength.java,
+// JsonExtractString.java, JsonItems.java, IsJsonString.java). A text
+// with no value is NULL with no entry (a MissingNode;
+// query-validation-tests json_array_length.json "filter rows where the
+// ARRAY column is not empty" reads "" so).
+func TestProcessingLogHoldsWhatJSONFunctionsThrowOnTextJacksonRefuses(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM jin (id INT KEY, s STRING) WITH (KAFKA_TOPIC='jin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM jout AS SELECT id, JSON_ARRAY_LENGTH(s) AS l, EXTRACTJSONFIELD(s, '$.a') AS e, JSON_ITEMS(s) AS i, IS_JSON_STRING(s) AS j FROM jin EMIT CHANGES;`, earliest())
+	st.produce("jin", kv{intKey(1), []byte(`{"S":""}`)}, kv{intKey(2), []byte(`{"S":"[1, x"}`)})
+	out := st.consume("JOUT", 2)
+	t.Run("a text with no value is NULL", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"L":null,"E":null,"I":null,"J":false}` {
+			t.Errorf("first result %s", got)
+		}
+	})
+	t.Run("a text Jackson refuses is NULL, and not a JSON string", func(t *testing.T) {
+		if got := string(out[1].value); got != `{"L":null,"E":null,"I":null,"J":false}` {
+			t.Errorf("second result %s", got)
+		}
+	})
+	const json = "io.confluent.ksql.function.udf.json."
+	const ite = "java.lang.reflect.InvocationTargetException"
+	const refused = "Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 6]"
+	checkEntries(t, processingLogEntries(t, st, url, 4), "CSAS_JOUT_", []logEntry{
+		{"Project", "Error computing expression JSON_ITEMS(S) for column I with index 2", []string{
+			"Failed to invoke function public java.util.List " + json + "JsonItems.items(java.lang.String)", ite,
+			"Invalid JSON format:", "No content to map due to end-of-input\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1]"}},
+		{"Project", "Error computing expression JSON_ARRAY_LENGTH(S) for column L with index 0", []string{
+			"Failed to invoke function public java.lang.Integer " + json + "JsonArrayLength.length(java.lang.String)", ite, "Invalid JSON format:[1, x", refused}},
+		{"Project", "Error computing expression EXTRACTJSONFIELD(S, '$.a') for column E with index 1", []string{
+			"Failed to invoke function public java.lang.String " + json + "JsonExtractString.extract(java.lang.String,java.lang.String)", ite, "Invalid JSON format:[1, x", refused}},
+		{"Project", "Error computing expression JSON_ITEMS(S) for column I with index 2", []string{
+			"Failed to invoke function public java.util.List " + json + "JsonItems.items(java.lang.String)", ite, "Invalid JSON format:[1, x", refused}},
+	})
+}

@@ -586,3 +586,61 @@ func TestRegexpReplaceReplacementFailureMessages(t *testing.T) {
 		{replace, row("S", "xab", "T", `$10${n}\$`), "xa0b$", nil},
 	})
 }
+
+// The JSON functions read their text with UdfJsonMapper.parseJson, which
+// wraps what ObjectReader.readTree throws in KsqlFunctionException
+// "Invalid JSON format:<text>" (no space; confluentinc/ksql v7.9.0
+// ksqldb-engine .../function/udf/json/UdfJsonMapper.java), and JSON_ITEMS
+// with readAsJsonArray, which wraps what readValue into a List<JsonNode>
+// throws alike. JSON_ARRAY_LENGTH, JSON_CONCAT, EXTRACTJSONFIELD,
+// JSON_KEYS, JSON_RECORDS and JSON_ITEMS let it escape (JsonArrayLength,
+// JsonConcat, JsonExtractString, JsonKeys, JsonRecords, JsonItems), so
+// DynamicFunctionInvoker logs it; IS_JSON_STRING catches it (false) and
+// JSON_ARRAY_CONTAINS catches the parser's IOException (false). The
+// cause is Jackson 2.16.0's message (confluentinc/common v7.9.0 pom.xml
+// jackson.version; the messages below are those jackson-core and
+// jackson-databind 2.16.0, built from their jackson-*-2.16.0 tags, throw
+// for these texts with UdfJsonMapper's ObjectMapper): the
+// ReaderBasedJsonParser's refusal and where it stood, the source
+// redacted. A text with no value is a MissingNode: NULL, nothing thrown,
+// except that EXTRACTJSONFIELD of '$' writes MissingNode.toString(), "".
+// JSON_ITEMS refuses what is not an array (CollectionDeserializer),
+// wraps a refusal inside an element in a JsonMappingException naming it,
+// and reads JSON null as a null List, on which JsonItems' forEach throws
+// HotSpot's helpful NullPointerException. JSON_CONCAT of one text writes
+// its node (result = nodes.get(0), no array made).
+func TestJSONFunctionsLogWhatJacksonRefuses(t *testing.T) {
+	const json = "io.confluent.ksql.function.udf.json."
+	const ite = " java.lang.reflect.InvocationTargetException Invalid JSON format:"
+	const at = "\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1"
+	const valid = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+	entry := func(expr, method string) string {
+		return "Error computing expression " + expr + " for column X with index 0: [Failed to invoke function " + method + ite
+	}
+	length := entry("JSON_ARRAY_LENGTH(S)", "public java.lang.Integer "+json+"JsonArrayLength.length(java.lang.String)")
+	items := entry("JSON_ITEMS(S)", "public java.util.List "+json+"JsonItems.items(java.lang.String)")
+	checkLogged(t, []loggedCase{
+		{"JSON_ARRAY_LENGTH(S)", row("S", "x"), nil, []string{length + "x Unrecognized token 'x': was expecting " + valid + at + ", column: 2]]"}},
+		{"JSON_ARRAY_LENGTH(S)", row("S", "[1,]"), nil, []string{length + "[1,] Unexpected character (']' (code 93)): expected a valid value " + valid + at + ", column: 5]]"}},
+		{"JSON_ARRAY_LENGTH(S)", row("S", ""), nil, nil},
+		{"JSON_ARRAY_LENGTH(S)", row("S", "[1] x"), "1", nil},
+		{"JSON_KEYS(S)", row("S", `{"a" 1}`), nil, []string{entry("JSON_KEYS(S)", "public java.util.List "+json+"JsonKeys.keys(java.lang.String)") +
+			`{"a" 1} Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value` + at + ", column: 7]]"}},
+		{"JSON_RECORDS(S)", row("S", `{"a":1`), nil, []string{entry("JSON_RECORDS(S)", "public java.util.Map "+json+"JsonRecords.records(java.lang.String)") +
+			`{"a":1 Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (` + "`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`" + ` disabled); line: 1, column: 1])` + at + ", column: 7]]"}},
+		{"EXTRACTJSONFIELD(S, '$.a')", row("S", "1x"), nil, []string{entry("EXTRACTJSONFIELD(S, '$.a')", "public java.lang.String "+json+"JsonExtractString.extract(java.lang.String,java.lang.String)") +
+			"1x Unexpected character ('x' (code 120)): Expected space separating root-level values" + at + ", column: 3]]"}},
+		{"EXTRACTJSONFIELD(S, '$')", row("S", ""), "", nil},
+		{"JSON_CONCAT(S, '[1]')", row("S", "tru"), nil, []string{entry("JSON_CONCAT(S, '[1]')", "public java.lang.String "+json+"JsonConcat.concat(java.lang.String[])") +
+			"tru Unrecognized token 'tru': was expecting " + valid + at + ", column: 4]]"}},
+		{"JSON_ITEMS(S)", row("S", `{"a":1}`), nil, []string{items + "{\"a\":1} Cannot deserialize value of type `java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>` from Object value (token `JsonToken.START_OBJECT`)" + at + ", column: 1]]"}},
+		{"JSON_ITEMS(S)", row("S", `[{"a":1},{"b":x}]`), nil, []string{items + `[{"a":1},{"b":x}] Unrecognized token 'x': was expecting ` + valid + at + ", column: 16] (through reference chain: java.util.ArrayList[1]) Unrecognized token 'x': was expecting " + valid + at + ", column: 16]]"}},
+		{"JSON_ITEMS(S)", row("S", ""), nil, []string{items + " No content to map due to end-of-input" + at + "]]"}},
+		{"JSON_ITEMS(S)", row("S", "null"), nil, []string{"Error computing expression JSON_ITEMS(S) for column X with index 0: [Failed to invoke function public java.util.List " + json +
+			`JsonItems.items(java.lang.String) java.lang.reflect.InvocationTargetException Cannot invoke "java.util.List.forEach(java.util.function.Consumer)" because "objectList" is null]`}},
+		{"IS_JSON_STRING(S)", row("S", "x"), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[1,]"), "false", nil},
+		// one argument is written as it is: no loop wraps it
+		{"JSON_CONCAT(S)", row("S", "1"), "1", nil},
+	})
+}

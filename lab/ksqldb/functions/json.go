@@ -3,12 +3,11 @@ package functions
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"math/big"
 	"strconv"
 	"strings"
 
+	"github.com/ctalab/ctalab/internal/jackson"
 	"github.com/ctalab/ctalab/internal/jsonwire"
 	"github.com/ctalab/ctalab/lab/ksqldb/formats"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
@@ -18,22 +17,34 @@ import (
 // The JSON functions, as ksqldb-engine/.../function/udf/json/*.java define
 // them over Jackson trees (UdfJsonMapper): EXTRACTJSONFIELD, IS_JSON_STRING,
 // JSON_ARRAY_LENGTH, JSON_CONCAT, JSON_KEYS, JSON_RECORDS, JSON_ITEMS,
-// TO_JSON_STRING and JSON_ARRAY_CONTAINS.
+// TO_JSON_STRING and JSON_ARRAY_CONTAINS. A text Jackson refuses is
+// refused as UdfJsonMapper.parseJson refuses it (internal/jackson):
+// KsqlFunctionException "Invalid JSON format:<text>" around Jackson's
+// exception, which the functions let escape but IS_JSON_STRING and
+// JSON_ARRAY_CONTAINS, which catch it.
 
-// errNoJSON is empty input: Jackson's readTree gives a MissingNode.
-var errNoJSON = errors.New("no JSON content")
+const jsonUDF = "io.confluent.ksql.function.udf.json."
 
-// parseJSONTree reads the first JSON value of s as Jackson's readTree
-// does: objects as *formats.JSONObject, arrays as []any, numbers as json.Number
-// (their text), strings, booleans and nil.
-func parseJSONTree(s string) (any, error) {
+// readTree is UdfJsonMapper.parseJson: the first JSON value of s, objects
+// as *formats.JSONObject, arrays as []any, numbers as json.Number (their
+// text), strings, booleans and nil; missing for a text with no value (a
+// MissingNode); or what it throws.
+func readTree(s string) (v any, missing bool, thrown []string) {
+	missing, refusal := jackson.ReadTree(s)
+	switch {
+	case refusal != "":
+		return nil, false, threw("Invalid JSON format:"+s, refusal)
+	case missing:
+		return nil, true, nil
+	}
 	d := json.NewDecoder(strings.NewReader(s))
 	d.UseNumber()
 	v, err := formats.ReadJSONTree(d)
-	if errors.Is(err, io.EOF) {
-		return nil, errNoJSON
+	if err != nil {
+		// Jackson took it: this reader must too
+		return nil, false, threw("this server's JSON reader refused what Jackson takes: " + err.Error())
 	}
-	return v, err
+	return v, false, nil
 }
 
 // appendJSONTree writes a parsed tree compactly, as Jackson writes a
@@ -95,42 +106,57 @@ func jacksonNumber(text string, plain bool) string {
 
 func jsonTreeText(v any, plain bool) string { return string(appendJSONTree(nil, v, plain)) }
 
-// jsonStr1 builds a one-STRING-argument JSON function: NULL for NULL.
-func jsonStr1(name, pname string, ret types.Type, f func(string) any) *UDF {
-	return &UDF{name: name, overloads: []Overload{{Params: []Param{p(types.String, pname)}, Ret: ret, Fn: str1(f)}}}
+// jsonTree1 registers a one-STRING-argument JSON function that reads its
+// text with parseJson: NULL for NULL and for a text with no value, f's
+// value of the tree otherwise. class, method and javaRet name the @Udf
+// method as Method.toString writes it.
+func jsonTree1(name, pname, class, method string, ret types.Type, javaRet string, f func(tree any) any) {
+	register(&UDF{name: name, overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, pname)}, Ret: ret,
+		Method: "public " + javaRet + " " + jsonUDF + class + "." + method + "(java.lang.String)",
+		Throwing: func(a []any) (any, []string) {
+			if a[0] == nil {
+				return nil, nil
+			}
+			v, missing, thrown := readTree(a[0].(string))
+			if missing || thrown != nil {
+				return nil, thrown
+			}
+			return f(v), nil
+		}})}})
 }
 
 func init() {
-	register(&UDF{name: "extractjsonfield", overloads: []Overload{{Params: []Param{p(types.String, "input"), p(types.String, "path")}, Ret: types.String,
-		Fn: func(a []any) any {
+	register(&UDF{name: "extractjsonfield", overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, "input"), p(types.String, "path")}, Ret: types.String,
+		Method: "public java.lang.String " + jsonUDF + "JsonExtractString.extract(java.lang.String,java.lang.String)",
+		Throwing: func(a []any) (any, []string) {
 			if a[0] == nil || a[1] == nil {
-				return nil
+				return nil, nil
 			}
 			return extractJSONField(a[0].(string), a[1].(string))
-		}}}})
+		}})}})
 	register(&UDF{name: "IS_JSON_STRING", overloads: []Overload{{Params: []Param{p(types.String, "input")}, Ret: types.Boolean,
 		Fn: func(a []any) any {
 			if a[0] == nil {
 				return false
 			}
-			_, err := parseJSONTree(a[0].(string))
-			return err == nil
+			missing, refusal := jackson.ReadTree(a[0].(string))
+			return !missing && refusal == ""
 		}}}})
-	register(jsonStr1("JSON_ARRAY_LENGTH", "jsonArray", types.Integer, func(s string) any {
-		if arr, ok := mustTree(s).([]any); ok {
+	jsonTree1("JSON_ARRAY_LENGTH", "jsonArray", "JsonArrayLength", "length", types.Integer, "java.lang.Integer", func(v any) any {
+		if arr, ok := v.([]any); ok {
 			return int32(len(arr))
 		}
 		return nil
-	}))
-	register(jsonStr1("JSON_KEYS", "jsonObj", types.ArrayOf(types.String), func(s string) any {
-		obj, ok := mustTree(s).(*formats.JSONObject)
+	})
+	jsonTree1("JSON_KEYS", "jsonObj", "JsonKeys", "keys", types.ArrayOf(types.String), "java.util.List", func(v any) any {
+		obj, ok := v.(*formats.JSONObject)
 		if !ok {
 			return nil
 		}
 		return strings2any(obj.Keys)
-	}))
-	register(jsonStr1("JSON_RECORDS", "jsonObj", types.MapOf(types.String, types.String), func(s string) any {
-		obj, ok := mustTree(s).(*formats.JSONObject)
+	})
+	jsonTree1("JSON_RECORDS", "jsonObj", "JsonRecords", "records", types.MapOf(types.String, types.String), "java.util.Map", func(v any) any {
+		obj, ok := v.(*formats.JSONObject)
 		if !ok {
 			return nil
 		}
@@ -144,18 +170,9 @@ func init() {
 			}
 		}
 		return out.Map()
-	}))
-	register(jsonStr1("JSON_ITEMS", "jsonItems", types.ArrayOf(types.String), func(s string) any {
-		arr, ok := mustTree(s).([]any)
-		if !ok {
-			return nil // readAsJsonArray throws for anything but an array
-		}
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = jsonTreeText(e, false)
-		}
-		return out
-	}))
+	})
+	register(&UDF{name: "JSON_ITEMS", overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, "jsonItems")}, Ret: types.ArrayOf(types.String),
+		Method: "public java.util.List " + jsonUDF + "JsonItems.items(java.lang.String)", Throwing: jsonItems})}})
 	Generics["TO_JSON_STRING"] = func(name string, args []types.Type) (types.Type, func([]any) any, error) {
 		if len(args) != 1 {
 			return types.Null, nil, stmterr.Bad("Function 'TO_JSON_STRING' does not accept parameters (%s).", typeList(args))
@@ -174,39 +191,62 @@ func init() {
 			return jsonArrayContains(s, v[1])
 		}, nil
 	}
-	register(&UDF{name: "JSON_CONCAT", overloads: []Overload{{Params: []Param{p(types.String, "jsonStrings")}, variadic: true, Ret: types.String, Fn: jsonConcat}}})
+	register(&UDF{name: "JSON_CONCAT", overloads: []Overload{throwing(Overload{Params: []Param{p(types.String, "jsonStrings")}, variadic: true, Ret: types.String,
+		Method: "public java.lang.String " + jsonUDF + "JsonConcat.concat(java.lang.String[])", Throwing: jsonConcat})}})
 }
 
-// mustTree is the tree of s, or nil when it is not JSON (the UDF throws).
-func mustTree(s string) any {
-	v, err := parseJSONTree(s)
-	if err != nil {
-		return nil
+// jsonItems is JsonItems: readAsJsonArray's elements as JSON texts, or
+// what it throws. A JSON null reads as a null List, on which forEach
+// throws.
+func jsonItems(a []any) (any, []string) {
+	if a[0] == nil {
+		return nil, nil
 	}
-	return v
+	s := a[0].(string)
+	if r := jackson.ReadNodeList(s); r != nil {
+		if r.Null {
+			return nil, threw(`Cannot invoke "java.util.List.forEach(java.util.function.Consumer)" because "objectList" is null`)
+		}
+		return nil, threw(append([]string{"Invalid JSON format:" + s}, r.Msgs...)...)
+	}
+	v, _, thrown := readTree(s)
+	if thrown != nil {
+		return nil, thrown
+	}
+	arr := v.([]any)
+	out := make([]any, len(arr))
+	for i, e := range arr {
+		out[i] = jsonTreeText(e, false)
+	}
+	return out, nil
 }
 
 // jsonConcat is JsonConcat: objects merge their top-level keys (the last
 // wins); otherwise every value becomes an array (a non-array is wrapped)
-// and the arrays are joined. NULL when an input is NULL or not JSON.
-func jsonConcat(a []any) any {
+// and the arrays are joined; a single value is written as it is. NULL
+// when an input is NULL or has no value; what parseJson throws escapes,
+// and with no argument nodes.get(0) throws.
+func jsonConcat(a []any) (any, []string) {
 	if len(a) == 0 {
-		return nil
+		return nil, threw("Index 0 out of bounds for length 0")
 	}
 	nodes := make([]any, len(a))
 	allObjects := true
 	for i, s := range a {
 		if s == nil {
-			return nil
+			return nil, nil
 		}
-		v, err := parseJSONTree(s.(string))
-		if err != nil {
-			return nil
+		v, missing, thrown := readTree(s.(string))
+		if missing || thrown != nil {
+			return nil, thrown
 		}
 		if _, ok := v.(*formats.JSONObject); !ok {
 			allObjects = false
 		}
 		nodes[i] = v
+	}
+	if len(nodes) == 1 {
+		return jsonTreeText(nodes[0], true), nil
 	}
 	if allObjects {
 		out := &formats.JSONObject{Vals: map[string]any{}}
@@ -216,7 +256,7 @@ func jsonConcat(a []any) any {
 				out.Set(k, o.Vals[k])
 			}
 		}
-		return jsonTreeText(out, true)
+		return jsonTreeText(out, true), nil
 	}
 	out := []any{}
 	for _, n := range nodes {
@@ -226,42 +266,48 @@ func jsonConcat(a []any) any {
 			out = append(out, n)
 		}
 	}
-	return jsonTreeText(out, true)
+	return jsonTreeText(out, true), nil
 }
 
 // extractJSONField is JsonExtractString: the path's tokens walk objects by
-// name and arrays by index; text comes out unquoted, anything else as JSON.
-func extractJSONField(input, path string) any {
+// name and arrays by index; text comes out unquoted, anything else as JSON
+// (the MissingNode of a text with no value as "").
+func extractJSONField(input, path string) (any, []string) {
 	tokens, ok := jsonPathTokens(path)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	node, err := parseJSONTree(input)
-	if err != nil {
-		return nil
+	node, missing, thrown := readTree(input)
+	switch {
+	case thrown != nil:
+		return nil, thrown
+	case missing && len(tokens) == 0:
+		return "", nil // MissingNode.toString()
+	case missing:
+		return nil, nil
 	}
 	for _, tok := range tokens {
 		switch x := node.(type) {
 		case []any:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(x) {
-				return nil
+				return nil, nil
 			}
 			node = x[i]
 		case *formats.JSONObject:
 			v, ok := x.Vals[tok]
 			if !ok {
-				return nil
+				return nil, nil
 			}
 			node = v
 		default:
-			return nil
+			return nil, nil
 		}
 	}
 	if s, ok := node.(string); ok {
-		return s
+		return s, nil
 	}
-	return jsonTreeText(node, false)
+	return jsonTreeText(node, false), nil
 }
 
 // jsonPathTokens is JsonPathTokenizer: '$' then .name, ['name'] or [index]
@@ -333,8 +379,9 @@ func sortedForJSON(v any) any {
 // the JSON array equals val, an integer token matching only INT or BIGINT,
 // a decimal token only DOUBLE; false when s is not a JSON array.
 func jsonArrayContains(s string, val any) bool {
-	arr, ok := mustTree(s).([]any)
-	if !ok {
+	v, _, thrown := readTree(s)
+	arr, ok := v.([]any)
+	if thrown != nil || !ok {
 		return false
 	}
 	for _, e := range arr {
