@@ -156,9 +156,12 @@
 // on coordinates or units it refuses, the MASK functions on a mask
 // character or count they refuse, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, arithmetic on a NULL
-// INTEGER, BIGINT or DOUBLE that is a column, a call, a searched CASE, a
-// dereference, a subscript or a lambda's argument, with HotSpot's helpful
-// NullPointerException message (expr/nullarith.go; a pull query's or
+// INTEGER, BIGINT, DOUBLE or DECIMAL that is a column, a call, a searched
+// CASE, a dereference, a subscript or a lambda's argument, with HotSpot's
+// helpful NullPointerException message (DECIMAL arithmetic a BigDecimal
+// call on its left operand, a NULL right one failing inside the JDK's
+// method, an INT or BIGINT operand DecimalUtil.cast's null, a DECIMAL in
+// DOUBLE arithmetic NullSafe.apply's; expr/nullarith.go; a pull query's or
 // INSERT VALUES' interpreter makes it NULL, and concatenation with a NULL
 // too, which compiled code writes "null"), and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
@@ -225,8 +228,11 @@
 // with a field out of range that the formatter leaves to
 // StringToTimestampParser, a month or day without a year, a minute or
 // second without an hour, logged with this server's "field out of range";
-// arithmetic on a NULL DECIMAL or on a NULL
-// CAST, a NullPointerException in ksqlDB; text cast to a DATE past what
+// arithmetic whose NULL operand is a CAST's value (not
+// the right operand of DECIMAL arithmetic nor a DECIMAL in DOUBLE
+// arithmetic), a NullPointerException in ksqlDB naming the anonymous
+// Supplier's SC$<n>.get(), numbered by Janino over the whole
+// expression's anonymous classes; text cast to a DATE past what
 // a DATE holds here (an int32 of days)), and so is every failure of
 // WHERE over a foreign-key join or in an aggregation of a table or of
 // table-table joins, of GROUP BY over table-table joins, of PARTITION BY

@@ -143,3 +143,28 @@ CREATE STREAM jout AS SELECT id, JSON_ARRAY_LENGTH(s) AS l, EXTRACTJSONFIELD(s, 
 			"Failed to invoke function public java.util.List " + json + "JsonItems.items(java.lang.String)", ite, "Invalid JSON format:[1, x", refused}},
 	})
 }
+
+// A persistent query's DECIMAL arithmetic on a NULL throws what the
+// BigDecimal call ksqlDB compiles throws (SqlToJavaVisitor
+// .visitArithmeticBinary: left.add(right, new MathContext(...))): a null
+// left operand is the receiver HotSpot names (an INT one the null
+// DecimalUtil.cast returned), a null right one fails inside
+// BigDecimal.add (JDK 17: augend.signum()); the column is NULL.
+func TestProcessingLogHoldsDecimalArithmeticOnANull(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM din (id INT KEY, d DECIMAL(4, 2), n INT) WITH (KAFKA_TOPIC='din', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM dout AS SELECT id, d + n AS s, n + d AS r FROM din EMIT CHANGES;`, earliest())
+	st.produce("din", kv{intKey(1), []byte(`{"D":1.50,"N":null}`)})
+	out := st.consume("DOUT", 1)
+	t.Run("each column is NULL", func(t *testing.T) {
+		if got := string(out[0].value); got != `{"S":null,"R":null}` {
+			t.Errorf("result %s", got)
+		}
+	})
+	checkEntries(t, processingLogEntries(t, st, url, 2), "CSAS_DOUT_", []logEntry{
+		{"Project", "Error computing expression (D + N) for column S with index 0", []string{`Cannot invoke "java.math.BigDecimal.signum()" because "augend" is null`}},
+		{"Project", "Error computing expression (N + D) for column R with index 1", []string{
+			`Cannot invoke "java.math.BigDecimal.add(java.math.BigDecimal, java.math.MathContext)" because the return value of "io.confluent.ksql.util.DecimalUtil.cast(java.lang.Integer, int, int)" is null`}},
+	})
+}

@@ -16,6 +16,7 @@ import (
 var exprCols = []types.Column{
 	{Name: "A", Type: types.Integer}, {Name: "B", Type: types.Bigint}, {Name: "D", Type: types.Double},
 	{Name: "S", Type: types.String}, {Name: "T", Type: types.String}, {Name: "F", Type: types.Boolean},
+	{Name: "M", Type: types.MustDecimalType(4, 2)},
 }
 
 // evalSQL compiles expr as a SELECT item over exprCols and evaluates it on

@@ -21,9 +21,13 @@ import (
 // ends the invocation (lambda_failures.go). ksqlDB's interpreter, which
 // evaluates pull queries and INSERT VALUES (Compiler.Interpreted), takes
 // all of these to NULL (interpreter/terms/ArithmeticBinaryTerm.java).
-// A NULL DECIMAL operand, or one whose origin this server does not write
-// as HotSpot does (a CAST, whose value is an anonymous Supplier's), makes
-// the value NULL with no entry.
+// DECIMAL arithmetic is a BigDecimal call on the left operand
+// (decimalNPEs): both operands are evaluated, then a null left one is the
+// call's receiver and a null right one fails inside the JDK's method. An
+// operand whose origin this server does not write as HotSpot does (a
+// CAST's value is an anonymous Supplier's, SC$<n>.get() as Janino 3.1
+// numbers the anonymous classes of the whole expression) makes the value
+// NULL with no entry.
 
 // unboxing is the method Janino unboxes a value of type t with.
 var unboxing = map[types.Type]string{
@@ -42,6 +46,39 @@ const (
 	columnOrigin = "java.util.Map.get(Object)"
 	callOrigin   = "io.confluent.ksql.function.udf.Kudf.evaluate(Object[])"
 	caseOrigin   = "io.confluent.ksql.execution.codegen.helpers.SearchedCaseFunction.searchedCaseFunction(java.util.List, java.util.function.Supplier)"
+	// a DECIMAL operand of DOUBLE arithmetic: CastEvaluator's
+	// nonNullSafeCode("%s.doubleValue()") through NullSafe.generateApply
+	nullSafeOrigin = "io.confluent.ksql.execution.codegen.helpers.NullSafe.apply(Object, java.util.function.Function)"
+)
+
+// decimalCastOrigin is the DecimalUtil.cast overload an INT or BIGINT
+// operand of DECIMAL arithmetic is cast with (CastEvaluator.castToDecimal),
+// null for a null.
+var decimalCastOrigin = map[types.Type]string{
+	types.Integer: "io.confluent.ksql.util.DecimalUtil.cast(java.lang.Integer, int, int)",
+	types.Bigint:  "io.confluent.ksql.util.DecimalUtil.cast(java.lang.Long, int, int)",
+}
+
+// decimalMethods are the BigDecimal methods visitArithmeticBinary and
+// visitArithmeticUnary call (DECIMAL_OPERATOR_NAME), and
+// decimalArgumentNPE what each throws for a null argument: JDK 17's
+// helpful message for the first use of its parameter (java.math.BigDecimal
+// is compiled with its local variable table; remainder reaches it through
+// divideAndRemainder, divideToIntegralValue and compareMagnitude).
+var (
+	decimalMethods = map[string]string{
+		"+": "add(java.math.BigDecimal, java.math.MathContext)", "-": "subtract(java.math.BigDecimal, java.math.MathContext)",
+		"*": "multiply(java.math.BigDecimal, java.math.MathContext)", "/": "divide(java.math.BigDecimal, java.math.MathContext)",
+		"%": "remainder(java.math.BigDecimal, java.math.MathContext)",
+	}
+	decimalArgumentNPE = map[string]string{
+		"+": `Cannot invoke "java.math.BigDecimal.signum()" because "augend" is null`,
+		"-": `Cannot invoke "java.math.BigDecimal.negate()" because "subtrahend" is null`,
+		"*": `Cannot read field "scale" because "multiplicand" is null`,
+		"/": `Cannot read field "scale" because "divisor" is null`,
+		"%": `Cannot read field "intCompact" because "val" is null`,
+	}
+	decimalUnaryMethods = map[string]string{"-": "negate(java.math.MathContext)", "+": "plus(java.math.MathContext)"}
 )
 
 // nullOrigin is what HotSpot says the null unboxed from operand e came
@@ -99,17 +136,33 @@ func (c *Compiler) nullOperands(x sql.Expr, ops []Compiled) (out []Compiled, hit
 		return ops, nil
 	}
 	var exprs []sql.Expr
+	var op string
 	switch x := x.(type) {
 	case *sql.Binary:
-		exprs = []sql.Expr{x.L, x.R}
+		exprs, op = []sql.Expr{x.L, x.R}, x.Op
 	case *sql.Unary:
-		exprs = []sql.Expr{x.X}
+		exprs, op = []sql.Expr{x.X}, x.Op
+	}
+	isDecimal := func(t types.Type) bool { return t.Kind() == types.KindDecimal }
+	if len(ops) == 2 && (isDecimal(ops[0].Type) || isDecimal(ops[1].Type)) && ops[0].Type != types.Double && ops[1].Type != types.Double {
+		return c.decimalNullOperands(op, exprs, ops)
 	}
 	npes := make([]string, len(ops)) // "": unknown
 	for i, o := range ops {
-		if unbox, ok := unboxing[o.Type]; ok {
+		switch {
+		case isDecimal(o.Type) && len(ops) == 1:
 			if origin, known := c.nullOrigin(exprs[i]); known {
-				npes[i] = `Cannot invoke "` + unbox + `"` + origin
+				npes[i] = `Cannot invoke "java.math.BigDecimal.` + decimalUnaryMethods[op] + `"` + origin
+			}
+		case isDecimal(o.Type):
+			// DOUBLE arithmetic: whatever the DECIMAL's origin,
+			// NullSafe.apply returns its null
+			npes[i] = `Cannot invoke "java.lang.Double.doubleValue()"` + returned(nullSafeOrigin)
+		default:
+			if unbox, ok := unboxing[o.Type]; ok {
+				if origin, known := c.nullOrigin(exprs[i]); known {
+					npes[i] = `Cannot invoke "` + unbox + `"` + origin
+				}
 			}
 		}
 	}
@@ -137,6 +190,49 @@ func (c *Compiler) nullOperands(x sql.Expr, ops []Compiled) (out []Compiled, hit
 			}
 			return v
 		}}
+	}
+	return out, hit
+}
+
+// decimalNullOperands is nullOperands for DECIMAL arithmetic, the BigDecimal
+// call (left.<method>(right, new MathContext(...))): both operands are
+// evaluated, then a null left one throws as the receiver, an INT or
+// BIGINT one the null DecimalUtil.cast returned, and a null right one
+// throws inside the method.
+func (c *Compiler) decimalNullOperands(op string, exprs []sql.Expr, ops []Compiled) (out []Compiled, hit *bool) {
+	leftNPE := ""
+	origin, known := returned(decimalCastOrigin[ops[0].Type]), true
+	if decimalCastOrigin[ops[0].Type] == "" {
+		origin, known = c.nullOrigin(exprs[0])
+	}
+	if known {
+		leftNPE = `Cannot invoke "java.math.BigDecimal.` + decimalMethods[op] + `"` + origin
+	}
+	rightNPE := decimalArgumentNPE[op]
+	f := c.thrower()
+	hit = new(bool)
+	var left any // the left operand's value in the evaluation under way
+	l, r := ops[0].Eval, ops[1].Eval
+	out = []Compiled{
+		{Type: ops[0].Type, Eval: func(row []any) any {
+			*hit = false
+			left = l(row)
+			return left
+		}},
+		{Type: ops[1].Type, Eval: func(row []any) any {
+			v := r(row)
+			switch {
+			case left == nil:
+				*hit = true
+				if leftNPE != "" {
+					f.throw(leftNPE)
+				}
+			case v == nil:
+				*hit = true
+				f.throw(rightNPE)
+			}
+			return v
+		}},
 	}
 	return out, hit
 }

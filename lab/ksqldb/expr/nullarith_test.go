@@ -3,6 +3,8 @@ package expr
 import (
 	"fmt"
 	"testing"
+
+	"github.com/ctalab/ctalab/lab/ksqldb/types"
 )
 
 // The code ksqlDB compiles for persistent and push queries does
@@ -87,5 +89,66 @@ func TestInterpretedArithmeticOnANullIsNull(t *testing.T) {
 		{"-A", row(), nil, nil},
 		{"S + 'x'", row(), nil, nil},
 		{"TRANSFORM(ARRAY[A, 1], X => X + 1)", row(), "[null, 2]", nil},
+	})
+}
+
+// DECIMAL arithmetic compiles to a BigDecimal call on the left operand,
+// the right one its argument: (left.add(right, new MathContext(p,
+// RoundingMode.UNNECESSARY)).setScale(s)), subtract, multiply, divide,
+// remainder, and -x is x.negate(new MathContext(p, ...)); an INT or
+// BIGINT operand is DecimalUtil.cast((Integer) or (Long) x, 10 or 19, 0),
+// which is null for a null; in DOUBLE arithmetic a DECIMAL operand is
+// ((Double) NullSafe.apply(x, val -> val.doubleValue())), unboxed as any
+// Double (confluentinc/ksql v7.9.0 ksqldb-execution
+// .../codegen/SqlToJavaVisitor.java visitArithmeticBinary,
+// visitArithmeticMinus; .../codegen/helpers/CastEvaluator.java
+// castToDecimal, nonNullSafeCode; helpers/NullSafe.java; ksqldb-common
+// .../util/DecimalUtil.java cast). So both operands are evaluated, then a
+// null left one is the receiver HotSpot names, and a null right one is
+// met inside the JDK 17 method, whose own helpful message names its
+// parameter: add reads augend.signum(), subtract subtrahend.negate(),
+// multiply multiplicand.scale, divide divisor.scale, remainder
+// (divideToIntegralValue's compareMagnitude) val.intCompact. The texts
+// are what JDK 17.0.15 prints for these calls (java.math.BigDecimal
+// compiled with its local variable table).
+func TestCompiledDecimalArithmeticOnANullThrowsWhatJavaThrows(t *testing.T) {
+	col := func(text, cause string) string {
+		return fmt.Sprintf("Error computing expression %s for column X with index 0: [%s]", text, cause)
+	}
+	invoke := func(method, from string) string {
+		return `Cannot invoke "java.math.BigDecimal.` + method + `" because the return value of "` + from + `" is null`
+	}
+	const mapGet = "java.util.Map.get(Object)"
+	const castInt = "io.confluent.ksql.util.DecimalUtil.cast(java.lang.Integer, int, int)"
+	const castLong = "io.confluent.ksql.util.DecimalUtil.cast(java.lang.Long, int, int)"
+	const withContext = "(java.math.BigDecimal, java.math.MathContext)"
+	const nullSafe = `Cannot invoke "java.lang.Double.doubleValue()" because the return value of "io.confluent.ksql.execution.codegen.helpers.NullSafe.apply(Object, java.util.function.Function)" is null`
+	m := types.MustDecimal("1.50")
+	checkLogged(t, []loggedCase{
+		{"M + 1", row(), nil, []string{col("(M + 1)", invoke("add"+withContext, mapGet))}},
+		{"M * M", row(), nil, []string{col("(M * M)", invoke("multiply"+withContext, mapGet))}},
+		{"M / B", row("B", int64(2)), nil, []string{col("(M / B)", invoke("divide"+withContext, mapGet))}},
+		{"A + M", row("M", m), nil, []string{col("(A + M)", invoke("add"+withContext, castInt))}},
+		{"B - M", row("M", m), nil, []string{col("(B - M)", invoke("subtract"+withContext, castLong))}},
+		{"-M", row(), nil, []string{col("-M", invoke("negate(java.math.MathContext)", mapGet))}},
+		// a null right operand is met inside the method
+		{"M + A", row("M", m), nil, []string{col("(M + A)", `Cannot invoke "java.math.BigDecimal.signum()" because "augend" is null`)}},
+		{"M - A", row("M", m), nil, []string{col("(M - A)", `Cannot invoke "java.math.BigDecimal.negate()" because "subtrahend" is null`)}},
+		{"M * A", row("M", m), nil, []string{col("(M * A)", `Cannot read field "scale" because "multiplicand" is null`)}},
+		{"M / A", row("M", m), nil, []string{col("(M / A)", `Cannot read field "scale" because "divisor" is null`)}},
+		{"M % A", row("M", m), nil, []string{col("(M % A)", `Cannot read field "intCompact" because "val" is null`)}},
+		{"M + CAST(S AS DECIMAL(4, 2))", row("M", m), nil, []string{col("(M + CAST(S AS DECIMAL(4, 2)))", `Cannot invoke "java.math.BigDecimal.signum()" because "augend" is null`)}},
+		// the right operand is evaluated before the left one is invoked on
+		{"M + ABS(CAST(S AS INTEGER))", row("S", "x"), nil, []string{`Error processing INTEGER: [For input string: "x"]`,
+			col("(M + ABS(CAST(S AS INTEGER)))", invoke("add"+withContext, mapGet))}},
+		// in DOUBLE arithmetic a DECIMAL is NullSafe.apply's Double
+		{"D + M", row("D", 1.0), nil, []string{col("(D + M)", nullSafe)}},
+		{"M + D", row("D", 1.0), nil, []string{col("(M + D)", nullSafe)}},
+		{"D + CAST(S AS DECIMAL(4, 2))", row("D", 1.0), nil, []string{col("(D + CAST(S AS DECIMAL(4, 2)))", nullSafe)}},
+		// a lambda's DECIMAL argument is a local of its apply method
+		{"TRANSFORM(ARRAY[M], X => X + 1)", row(), nil, []string{col("TRANSFORM(ARRAY[M], (X) => (X + 1))",
+			"Failed to invoke function public java.util.List io.confluent.ksql.function.udf.lambda.Transform.transformArray(java.util.List,java.util.function.Function) java.lang.reflect.InvocationTargetException "+
+				`Cannot invoke "java.math.BigDecimal.add(java.math.BigDecimal, java.math.MathContext)" because "<local2>" is null`)}},
+		{"M + 1", row("M", m), "2.50", nil},
 	})
 }
