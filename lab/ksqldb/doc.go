@@ -124,7 +124,10 @@
 // primary-key or foreign-key, too, a result it deletes or filters out not
 // evaluated) throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
 // DECIMAL, a time type or BYTES that does not parse, with SqlTimeTypes',
-// BigDecimal's and Base64's messages, a DECIMAL cast that overflows, a
+// BigDecimal's and Base64's messages (not ksqlDB's: text cast to a DATE
+// ksqlDB holds and this server does not, past an int32 of days, is
+// refused in the log with a message naming this server's range), a
+// DECIMAL cast that overflows, a
 // cast of an ARRAY, MAP or STRUCT whose element fails, which makes the
 // whole cast NULL, integer division or remainder and DECIMAL division or
 // remainder by zero, a DECIMAL quotient that needs rounding ("Rounding
@@ -232,8 +235,7 @@
 // the right operand of DECIMAL arithmetic nor a DECIMAL in DOUBLE
 // arithmetic), a NullPointerException in ksqlDB naming the anonymous
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
-// expression's anonymous classes; text cast to a DATE past what
-// a DATE holds here (an int32 of days)), and so is every failure of
+// expression's anonymous classes), and so is every failure of
 // WHERE over a foreign-key join or in an aggregation of a table or of
 // table-table joins, of GROUP BY over table-table joins, of PARTITION BY
 // of a record with a null value (whose key expressions that read the key

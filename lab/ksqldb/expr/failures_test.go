@@ -322,3 +322,19 @@ func mustParseExpr(b *testing.B, text string) sql.Expr {
 	}
 	return stmts[0].Stmt.(*sql.QueryStatement).Query.Items[0].Expr
 }
+
+// SqlTimeTypes.parseDate takes any LocalDate (years -999999999 to
+// +999999999) into a java.sql.Date of TimeUnit.DAYS.toMillis(epochDay)
+// milliseconds, which a long holds (confluentinc/ksql v7.9.0
+// ksqldb-engine-common .../schema/ksql/SqlTimeTypes.java; '+6000000-01-01'
+// is epoch day 2190735472 in JDK 17, '-6000000-01-01' -2192174528). This server holds a DATE as an int32
+// of days (-5877641-06-23 to +5881580-07-11, LocalDate.ofEpochDay of
+// int32's bounds), so a text past it is not NULL with no entry: the cast
+// logs a refusal naming this server's limit.
+func TestTextCastToADatePastThisServersRangeIsRefusedInTheLog(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"CAST(S AS DATE)", row("S", "+6000000-01-01"), nil, []string{"Error processing DATE: [the date '+6000000-01-01' (epoch day 2190735472) is past what this embedded ksqlDB server holds in a DATE, an int32 of days from -5877641-06-23 to +5881580-07-11; ksqlDB holds it]"}},
+		{"CAST(S AS DATE)", row("S", "-6000000-01-01"), nil, []string{"Error processing DATE: [the date '-6000000-01-01' (epoch day -2192174528) is past what this embedded ksqlDB server holds in a DATE, an int32 of days from -5877641-06-23 to +5881580-07-11; ksqlDB holds it]"}},
+		{"CAST(CAST(S AS DATE) AS STRING)", row("S", "+5881580-07-11"), "+5881580-07-11", nil},
+	})
+}

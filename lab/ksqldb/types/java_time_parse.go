@@ -111,35 +111,34 @@ func (p *isoParser) year() (int64, int) {
 
 // parseISODate is LocalDate.parse (DateTimeFormatter.ISO_LOCAL_DATE,
 // ResolverStyle.STRICT, JDK 17): the epoch day, or the
-// DateTimeParseException. ok is false for a date past what a DATE holds
-// here (days since the epoch as an int32).
-func parseISODate(text string) (days int32, thrown Thrown, ok bool) {
+// DateTimeParseException.
+func parseISODate(text string) (epochDay int64, thrown Thrown) {
 	p := newISOParser(text)
 	y, failAt := p.year()
 	if failAt >= 0 {
-		return 0, p.atIndex(failAt), true
+		return 0, p.atIndex(failAt)
 	}
 	var m, d int
 	for _, f := range []*int{&m, &d} {
 		if !p.literal('-') {
-			return 0, p.atIndex(p.pos), true
+			return 0, p.atIndex(p.pos)
 		}
 		v, ok := p.fixed2()
 		if !ok {
-			return 0, p.atIndex(p.pos), true
+			return 0, p.atIndex(p.pos)
 		}
 		*f = v
 	}
 	if p.pos != len(p.in) {
-		return 0, p.unparsed(), true
+		return 0, p.unparsed()
 	}
 	switch {
 	case y < -999999999 || y > 999999999:
-		return 0, p.resolving("Invalid value for Year (valid values -999999999 - 999999999): " + strconv.FormatInt(y, 10)), true
+		return 0, p.resolving("Invalid value for Year (valid values -999999999 - 999999999): " + strconv.FormatInt(y, 10))
 	case m < 1 || m > 12:
-		return 0, p.resolving("Invalid value for MonthOfYear (valid values 1 - 12): " + strconv.Itoa(m)), true
+		return 0, p.resolving("Invalid value for MonthOfYear (valid values 1 - 12): " + strconv.Itoa(m))
 	case d < 1 || d > 31:
-		return 0, p.resolving("Invalid value for DayOfMonth (valid values 1 - 28/31): " + strconv.Itoa(d)), true
+		return 0, p.resolving("Invalid value for DayOfMonth (valid values 1 - 28/31): " + strconv.Itoa(d))
 	}
 	// LocalDate.of's check of the day against the month's length
 	leap := y&3 == 0 && (y%100 != 0 || y%400 == 0)
@@ -149,15 +148,11 @@ func parseISODate(text string) (days int32, thrown Thrown, ok bool) {
 	}
 	if d > length {
 		if d == 29 {
-			return 0, p.resolving("Invalid date 'February 29' as '" + strconv.FormatInt(y, 10) + "' is not a leap year"), true
+			return 0, p.resolving("Invalid date 'February 29' as '" + strconv.FormatInt(y, 10) + "' is not a leap year")
 		}
-		return 0, p.resolving("Invalid date '" + strings.ToUpper(time.Month(m).String()) + " " + strconv.Itoa(d) + "'"), true
+		return 0, p.resolving("Invalid date '" + strings.ToUpper(time.Month(m).String()) + " " + strconv.Itoa(d) + "'")
 	}
-	day := time.Date(int(y), time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400
-	if day != int64(int32(day)) {
-		return 0, nil, false
-	}
-	return int32(day), nil, true
+	return time.Date(int(y), time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix() / 86400, nil
 }
 
 // parseISOTime is LocalTime.parse (DateTimeFormatter.ISO_LOCAL_TIME,

@@ -139,16 +139,26 @@ func completeDate(date string) string {
 
 // parseDateText is SqlTimeTypes.parseDate: LocalDate.parse of the
 // completed date, what it throws wrapped as "Failed to parse date
-// '<text>': ...".
+// '<text>': ...", or this server's refusal of a date past what its DATE
+// holds.
 func parseDateText(text string) (int32, error) {
-	d, thrown, ok := parseISODate(completeDate(text))
-	if !ok {
-		return 0, fmt.Errorf("date %q past the range of a DATE", text)
-	}
-	if thrown != nil {
+	d, thrown := parseISODate(completeDate(text))
+	switch {
+	case thrown != nil:
 		return 0, wrapThrown("Failed to parse date '"+text+"'", thrown, dateHelp)
+	case d != int64(int32(d)):
+		return 0, dateRangeRefusal(text, d)
 	}
-	return d, nil
+	return int32(d), nil
+}
+
+// dateRangeRefusal refuses a date ksqlDB holds (a java.sql.Date of
+// TimeUnit.DAYS.toMillis(epochDay) milliseconds, any LocalDate) and this
+// server does not: it holds a DATE as an int32 of days, from
+// LocalDate.ofEpochDay(Integer.MIN_VALUE), -5877641-06-23, to
+// LocalDate.ofEpochDay(Integer.MAX_VALUE), +5881580-07-11.
+func dateRangeRefusal(text string, day int64) Thrown {
+	return Thrown{fmt.Sprintf("the date '%s' (epoch day %d) is past what this embedded ksqlDB server holds in a DATE, an int32 of days from -5877641-06-23 to +5881580-07-11; ksqlDB holds it", text, day)}
 }
 
 // parseTimeText is SqlTimeTypes.parseTime: LocalTime.parse, what it
