@@ -539,32 +539,11 @@ func isDigit(c int) bool { return c >= '0' && c <= '9' }
 
 // parseUnsignedNumber is _parseUnsignedNumber for the digit ch just read.
 func (p *parser) parseUnsignedNumber(ch int) token {
-	ptr := p.ptr
-	start := ptr - 1
+	start := p.ptr - 1
 	if ch == '0' {
 		return p.parseNumber2(false, start)
 	}
-	intLen := 1
-	for {
-		if ptr >= len(p.in) {
-			return p.parseNumber2(false, start)
-		}
-		ch = int(p.in[ptr])
-		ptr++
-		if !isDigit(ch) {
-			break
-		}
-		intLen++
-	}
-	if ch == '.' || ch == 'e' || ch == 'E' {
-		p.ptr = ptr
-		return p.parseFloat(ch, start, ptr, false, intLen)
-	}
-	p.ptr = ptr - 1
-	if p.inRoot() {
-		p.verifyRootSpace(ch)
-	}
-	return resetInt(intLen)
+	return p.integerPart(start, p.ptr, false)
 }
 
 // parseSignedNumber is _parseSignedNumber after a '-'.
@@ -587,21 +566,21 @@ func (p *parser) parseSignedNumber() token {
 	if ch == '0' {
 		return p.parseNumber2(true, start)
 	}
-	intLen := 1
-	for {
-		if ptr >= len(p.in) {
-			return p.parseNumber2(true, start)
-		}
-		ch = int(p.in[ptr])
-		ptr++
-		if !isDigit(ch) {
-			break
-		}
-		intLen++
+	return p.integerPart(start, ptr, true)
+}
+
+// integerPart reads on the digits of a number from start whose first
+// digit, not a zero, ends before ptr, as both number parsers do: a number
+// that ends the input is read again by _parseNumber2.
+func (p *parser) integerPart(start, ptr int, neg bool) token {
+	n, ch, ptr, eof := p.digits(ptr)
+	if eof {
+		return p.parseNumber2(neg, start)
 	}
+	intLen := 1 + n
 	if ch == '.' || ch == 'e' || ch == 'E' {
 		p.ptr = ptr
-		return p.parseFloat(ch, start, ptr, true, intLen)
+		return p.parseFloat(ch, start, ptr, neg, intLen)
 	}
 	p.ptr = ptr - 1
 	if p.inRoot() {
@@ -610,21 +589,29 @@ func (p *parser) parseSignedNumber() token {
 	return resetInt(intLen)
 }
 
+// digits reads the digits from ptr: how many, the char after them and
+// where it ends, or eof when the input ends first.
+func (p *parser) digits(ptr int) (n, ch, next int, eof bool) {
+	for ptr < len(p.in) {
+		ch = int(p.in[ptr])
+		ptr++
+		if !isDigit(ch) {
+			return n, ch, ptr, false
+		}
+		n++
+	}
+	return n, 0, ptr, true
+}
+
 // parseFloat is _parseFloat: the fraction and exponent after the integer
 // part, ch the char after it, at ptr-1.
 func (p *parser) parseFloat(ch, start, ptr int, neg bool, intLen int) token {
 	fractLen := 0
 	if ch == '.' {
-		for {
-			if ptr >= len(p.in) {
-				return p.parseNumber2(neg, start)
-			}
-			ch = int(p.in[ptr])
-			ptr++
-			if !isDigit(ch) {
-				break
-			}
-			fractLen++
+		var eof bool
+		fractLen, ch, ptr, eof = p.digits(ptr)
+		if eof {
+			return p.parseNumber2(neg, start)
 		}
 		if fractLen == 0 {
 			p.fail(UnexpectedNumberChar(ch, "Decimal point not followed by a digit"))
