@@ -13,7 +13,6 @@ package jackson
 import (
 	"fmt"
 	"unicode"
-	"unicode/utf16"
 )
 
 // SourceRedacted is how a location names its source:
@@ -28,13 +27,11 @@ const ValidValues = "(JSON String, Number, Array, Object or token 'null', 'true'
 // DEFAULT_MAX_ERROR_TOKEN_LENGTH.
 const MaxErrorToken = 256
 
-// CharDesc is ParserMinimalBase._getCharDesc of a Java char, a lone
-// surrogate written '?' as String.getBytes(UTF_8) writes it.
+// CharDesc is ParserMinimalBase._getCharDesc of a Java char. A lone
+// surrogate, which a Go string cannot hold, is written U+FFFD, as a JSON
+// reader decodes the "\ud83d" escape Jackson writes for it.
 func CharDesc(ch int) string {
 	c := rune(uint16(ch))
-	if utf16.IsSurrogate(c) {
-		c = '?'
-	}
 	switch {
 	case c < 0x20 || c >= 0x7f && c < 0xa0: // Character.isISOControl
 		return fmt.Sprintf("(CTRL-CHAR, code %d)", ch)
