@@ -220,9 +220,14 @@
 // keeps them); and what the projection of a pull query over a table
 // throws, under the logger all pull queries share,
 // processing.pull_query.PROJECT, the row sent with the column NULL, and
-// what its WHERE throws where it scans the whole table, under
-// processing.pull_query.SELECT, the row not sent (planner/aggfailures.go
-// logsPullWhere). Not ksqlDB's: other failures are NULL with no entry
+// what its WHERE throws on the rows it reads (every row of a table scan;
+// a key lookup's keys; a range scan's rows from its bound, the bound
+// included), under processing.pull_query.SELECT, the row not sent, the
+// predicate as QueryFilterNode rewrites, evaluates and logs it (magic
+// timestamps, BETWEEN and IN rewritten, NOTs pushed down, dropped but
+// over a comparison, a column or a boolean literal, so NOT LIKE filters
+// as LIKE, and AND distributed over OR; pullwhere_dnf.go,
+// planner/aggfailures.go FilterAsRewritten). Not ksqlDB's: other failures are NULL with no entry
 // (another UDF that throws: a REGEXP_ function's pattern Java takes and
 // RE2, which runs them here, does not, such as a back reference or a
 // look-around, refused when it is a literal; one Java refuses for a
@@ -247,9 +252,7 @@
 // expression, a push query over table-table joins or aggregating a
 // table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
-// functions, a pull query's WHERE in a key lookup or range scan or
-// with NOT, OR, BETWEEN, IN or a time pseudo column (which ksqlDB
-// rewrites before it logs it), and a pull query over a stream.
+// functions, and a pull query over a stream.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

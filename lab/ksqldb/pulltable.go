@@ -63,10 +63,16 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		return
 	}
 	opts := pullOptionsOf(props)
-	scan, err := planPullScan(q.Where, src.Schema, src.Window != nil, opts)
+	scan, reads, err := planPullScan(q.Where, src.Schema, src.Window != nil, opts)
 	if err != nil {
 		out.fail(p.Text, err)
 		return
+	}
+	if q.Where != nil {
+		if err := plan.FilterAsRewritten(pullRewrite(q.Where)); err != nil {
+			out.fail(p.Text, withTablePullFilterStatement(err, q, p.Text))
+			return
+		}
 	}
 	if err := checkPullStar(q); err != nil {
 		out.fail(p.Text, err)
@@ -94,8 +100,14 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	tasks := s.topicPartitions(ctx, rq.plan.Source.Topic, rq.plan.Source.Partitions)
 	// every row here is evaluated, while ksqlDB's SelectOperator sees only
 	// the rows a key lookup or range scan reads: what WHERE throws is
-	// logged where ksqlDB scans the whole table
-	scanned := scan == pullTableScan || scan == pullRangeScan && (!opts.rangeScans || src.Window != nil)
+	// logged for those
+	var read func(row []any) bool
+	if scan == pullKeyLookup || scan == pullRangeScan && opts.rangeScans && src.Window == nil {
+		if read, err = plan.Reads(reads); err != nil {
+			out.fail(p.Text, err)
+			return
+		}
+	}
 	var rows [][]any
 	proc := operators.NewProcessor(plan)
 	rq.proc.Mu.Lock()
@@ -111,7 +123,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			row = append(row, g.WindowStart, g.WindowEnd)
 		}
 		pass := proc.Pass(row)
-		if scanned {
+		if read == nil || read(row) {
 			s.logExpressionFailures(planner.PullQueryLogger, plan.WhereFailures)
 		} else {
 			plan.WhereFailures.Take()

@@ -49,17 +49,21 @@ var comparisonTypes = map[string]string{"=": "EQUAL", "<>": "NOT_EQUAL", "<": "L
 // or needs a table scan; with table scans disabled, what would need one
 // is refused with QueryFilterNode's messages. Some refusals hold whatever
 // the switches: unsupported expressions, window bound misuse, NULL or
-// unconvertible key values.
-func planPullScan(where sql.Expr, sch types.Schema, windowed bool, opts pullOptions) (pullScan, error) {
-	scan := pullTableScan
+// unconvertible key values. reads is the predicate a row the key lookup
+// or range scan reads satisfies (see pullWhere.reads), nil for a table
+// scan.
+func planPullScan(where sql.Expr, sch types.Schema, windowed bool, opts pullOptions) (scan pullScan, reads sql.Expr, err error) {
+	scan = pullTableScan
 	if where != nil {
 		a := &pullWhere{sch: sch, windowed: windowed, opts: opts}
-		var err error
 		if scan, err = a.plan(where); err != nil {
-			return 0, err
+			return 0, nil, err
+		}
+		if scan != pullTableScan {
+			reads = a.reads
 		}
 	}
-	return scan, nil
+	return scan, reads, nil
 }
 
 // requireTableScan is PullPhysicalPlanBuilder's last word on a scan: a
@@ -80,10 +84,18 @@ type pullWhere struct {
 	sch      types.Schema
 	windowed bool
 	opts     pullOptions
+	// reads is what a row the data source operator reads satisfies: for a
+	// key lookup, a disjunct's key equalities and, windowed, its window
+	// bounds, ORed over the disjuncts (KeyedTableLookupOperator,
+	// KsMaterializedWindowTable.get's windowStart and windowEnd bounds);
+	// for a range scan, its key at or past the bound, whichever side the
+	// column is on, as the store's range includes its endpoint
+	// (KeyedTableLookupOperator.getMatIterator)
+	reads sql.Expr
 }
 
 func (a *pullWhere) plan(where sql.Expr) (pullScan, error) {
-	disjuncts := splitOr(toDNF(negate(rewriteInBetween(where), false)))
+	disjuncts := splitOr(pullRewrite(where))
 	for _, d := range disjuncts {
 		tableScan, err := a.validate(d)
 		if err != nil {
@@ -94,11 +106,13 @@ func (a *pullWhere) plan(where sql.Expr) (pullScan, error) {
 		}
 	}
 	var kinds []string // each disjunct's constraint: "" for none, else its operator
+	var reads []sql.Expr
 	for _, d := range disjuncts {
-		k, err := a.constraint(d)
+		k, read, err := a.constraint(d)
 		if err != nil {
 			return 0, err
 		}
+		reads = append(reads, read)
 		if a.windowed {
 			if err := checkWindowBounds(d); err != nil {
 				return 0, err
@@ -113,6 +127,14 @@ func (a *pullWhere) plan(where sql.Expr) (pullScan, error) {
 			return pullTableScan, nil
 		}
 		allEqual = allEqual && k == "="
+	}
+	a.reads = nil
+	for _, r := range reads {
+		if a.reads == nil {
+			a.reads = r
+		} else {
+			a.reads = &sql.Binary{Op: "OR", L: a.reads, R: r}
+		}
 	}
 	if allEqual {
 		return pullKeyLookup, nil
@@ -277,10 +299,13 @@ func (v *pullValidator) like(x *sql.Like) error {
 
 // constraint is QueryFilterNode.KeyValueExtractor over one disjunct: the
 // operator of its key constraint ("" for none, a table scan), or the
-// refusal of a NULL or unconvertible key value.
-func (a *pullWhere) constraint(d sql.Expr) (string, error) {
+// refusal of a NULL or unconvertible key value, and what a row the
+// constraint reads satisfies (see pullWhere.reads).
+func (a *pullWhere) constraint(d sql.Expr) (string, sql.Expr, error) {
 	keys := a.sch.Keys()
 	ops := map[int]string{}
+	chosen := map[int]*sql.Binary{}
+	var bounds []sql.Expr // the disjunct's window bounds
 	var err error
 	walkConjuncts(d, func(x *sql.Binary) {
 		if err != nil {
@@ -289,6 +314,9 @@ func (a *pullWhere) constraint(d sql.Expr) (string, error) {
 		col, other := columnSide(x)
 		if col == nil {
 			return
+		}
+		if col.Name == "WINDOWSTART" || col.Name == "WINDOWEND" {
+			bounds = append(bounds, x)
 		}
 		i := a.keyIndex(col.Name)
 		if i < 0 {
@@ -302,32 +330,58 @@ func (a *pullWhere) constraint(d sql.Expr) (string, error) {
 			return
 		}
 		if _, had := ops[i]; !had || x.Op == "=" {
-			ops[i] = x.Op
+			ops[i], chosen[i] = x.Op, x
 		}
 	})
 	if err != nil || len(ops) == 0 {
-		return "", err
+		return "", nil, err
 	}
 	if len(ops) > 1 {
 		for _, op := range ops {
 			if op != "=" {
-				return "", nil
+				return "", nil, nil
 			}
 		}
-		return "=", nil
+		return "=", lookupReads(chosen, len(keys), bounds), nil
 	}
 	op, ok := ops[0]
 	if !ok {
-		return "", nil
+		return "", nil, nil
 	}
 	if op == "=" {
-		return op, nil
+		return op, lookupReads(chosen, len(keys), bounds), nil
 	}
 	switch k := keys[0].Type.Kind(); {
 	case (k == types.KindString || k == types.KindBytes) && (op == "<" || op == "<=" || op == ">" || op == ">="):
-		return op, nil
+		// the constraint's type is the comparison's, whichever side the
+		// column is on; the range includes its endpoint
+		col, other := columnSide(chosen[0])
+		incl := map[string]string{"<": "<=", "<=": "<=", ">": ">=", ">=": ">="}[op]
+		return op, &sql.Binary{Op: incl, L: col, R: other, P: chosen[0].P}, nil
 	}
-	return "", nil
+	return "", nil, nil
+}
+
+// lookupReads is what a row a key lookup reads for one disjunct
+// satisfies: the key equalities chosen for its n key columns, and the
+// disjunct's window bounds.
+func lookupReads(chosen map[int]*sql.Binary, n int, bounds []sql.Expr) sql.Expr {
+	var out sql.Expr
+	for i := range n {
+		out = andOf(out, chosen[i])
+	}
+	for _, b := range bounds {
+		out = andOf(out, b)
+	}
+	return out
+}
+
+// andOf is l AND r, or r where l is nil.
+func andOf(l, r sql.Expr) sql.Expr {
+	if l == nil {
+		return r
+	}
+	return &sql.Binary{Op: "AND", L: l, R: r}
 }
 
 // checkKeyValue is QueryFilterNode's resolveKey for a literal compared with

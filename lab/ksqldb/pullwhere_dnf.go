@@ -1,15 +1,35 @@
 package ksqldb
 
-import "github.com/ctalab/ctalab/lab/ksqldb/sql"
+import (
+	"github.com/ctalab/ctalab/lab/ksqldb/expr"
+	"github.com/ctalab/ctalab/lab/ksqldb/sql"
+)
 
-// The rewrites QueryFilterNode analyses a pull query's WHERE clause
-// through (PullQueryRewriter, LogicRewriter). They only shape the
-// analysis: the rows are filtered by the clause as written.
+// The rewrites QueryFilterNode puts a pull query's WHERE clause through
+// (PullQueryRewriter.rewrite, LogicRewriter.rewriteDNF): it analyses the
+// rewritten predicate, and its SelectOperator evaluates and logs it, so
+// the rows are filtered by it rather than by the clause as written
+// (QueryFilterNode.getRewrittenPredicate).
 
-// rewriteInBetween turns x BETWEEN lo AND hi into (x >= lo) AND (x <= hi)
-// and x IN (a, b, c) into (x = a) OR ((x = b) OR (x = c)); NOT BETWEEN and
-// NOT IN become the negation of their rewrite.
+// pullRewrite is PullQueryRewriter.rewrite: magic timestamps, BETWEEN and
+// IN rewritten, NOTs pushed down, then AND distributed over OR. Like the
+// rest of these rewrites it reaches the terms under AND, OR and NOT, not
+// those inside other expressions.
+func pullRewrite(where sql.Expr) sql.Expr {
+	return toDNF(negate(rewriteInBetween(where), false))
+}
+
+// rewriteInBetween reads a string compared with ROWTIME, WINDOWSTART or
+// WINDOWEND, or bounding one in BETWEEN, as its epoch milliseconds
+// (StatementRewriteForMagicPseudoTimestamp), then turns x BETWEEN lo AND
+// hi into (x >= lo) AND (x <= hi) and x IN (a, b, c) into (x = a) OR
+// ((x = b) OR (x = c)); NOT BETWEEN and NOT IN become the negation of
+// their rewrite. A string the timestamp parser refuses is left as it is:
+// planning the clause refuses it.
 func rewriteInBetween(e sql.Expr) sql.Expr {
+	if m, err := expr.RewriteMagicTimestamps(e); err == nil {
+		e = m
+	}
 	switch x := e.(type) {
 	case *sql.Binary:
 		if x.Op == "AND" || x.Op == "OR" {

@@ -20,7 +20,7 @@ import (
 // operands do not compare is refused ("Invalid expression: ...",
 // InterpretedExpressionFactory.create). Call it with s.mu held.
 func (s *Server) pullOperandError(q *sql.Query, src *metastore.Source, opts pullOptions, err error) error {
-	if _, verr := planPullScan(q.Where, src.Schema, src.Window != nil, opts); verr != nil {
+	if _, _, verr := planPullScan(q.Where, src.Schema, src.Window != nil, opts); verr != nil {
 		return verr
 	}
 	rewritten := *q

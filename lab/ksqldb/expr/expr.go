@@ -93,7 +93,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 	}
 	if c.Clause == "WHERE" {
 		var err error
-		if e, err = rewriteMagicTimestamps(e); err != nil {
+		if e, err = RewriteMagicTimestamps(e); err != nil {
 			return Compiled{}, outsideTypeCheck{err}
 		}
 	}

@@ -33,10 +33,10 @@ func magicTimestamp(e sql.Expr) (sql.Expr, error) {
 	return &sql.Literal{Kind: sql.IntLit, Text: strconv.FormatInt(ms, 10), P: lit.P}, nil
 }
 
-// rewriteMagicTimestamps returns e with its timestamp strings replaced when
+// RewriteMagicTimestamps returns e with its timestamp strings replaced when
 // e is a comparison or BETWEEN on a time column, else e unchanged. The
 // statement's own tree is not modified.
-func rewriteMagicTimestamps(e sql.Expr) (sql.Expr, error) {
+func RewriteMagicTimestamps(e sql.Expr) (sql.Expr, error) {
 	switch x := e.(type) {
 	case *sql.Binary:
 		if !ComparisonOps[x.Op] {

@@ -41,32 +41,40 @@ func logsPullProjection(o options, jp *JoinPlan) bool {
 	return o.pull && jp == nil
 }
 
-// logsPullWhere reports a pull query over a table whose WHERE logs what
-// it throws, under processing.pull_query.SELECT: its SelectOperator's
-// SqlPredicate evaluates the predicate QueryFilterNode rewrote
-// (PullQueryRewriter: magic timestamps, BETWEEN and IN rewritten, then
-// NOTs pushed down and AND distributed over OR, LogicRewriter.rewriteDNF),
-// so only a predicate that rewriting leaves as written logs here: one
-// without NOT, OR, BETWEEN, IN or a time pseudo column; the others
-// still make a failure false silently.
-func logsPullWhere(o options, jp *JoinPlan, where sql.Expr) bool {
-	if !o.pull || jp != nil {
-		return false
+// FilterAsRewritten makes a pull query's WHERE the predicate
+// QueryFilterNode rewrote it into, filter (PullQueryRewriter: magic
+// timestamps, BETWEEN and IN rewritten, then NOTs pushed down and AND
+// distributed over OR, LogicRewriter.rewriteDNF), compiled once the
+// clause's analysis has found its keys (QueryFilterNode's constructor):
+// its SelectOperator's SqlPredicate evaluates that predicate on each row
+// the data source operator reads, the row not sent where it is false or
+// throws (a NOT that NotPropagator drops is not applied), and logs what
+// it throws under processing.pull_query.SELECT
+// (PullPhysicalPlanBuilder.translateFilterNode).
+func (p *Plan) FilterAsRewritten(filter sql.Expr) error {
+	f := &expr.Failures{Step: "SELECT"}
+	w, err := (&expr.Compiler{In: p.In, Clause: "WHERE", Interpreted: true, Failures: f}).CompileLean(filter)
+	if err != nil {
+		return filterTypeError("WHERE", err)
 	}
-	asWritten := true
-	expr.Walk(where, func(x sql.Expr) {
-		switch x := x.(type) {
-		case *sql.Between, *sql.InList:
-			asWritten = false
-		case *sql.Unary:
-			asWritten = asWritten && x.Op != "NOT"
-		case *sql.Binary:
-			asWritten = asWritten && x.Op != "OR"
-		case *sql.ColumnRef:
-			asWritten = asWritten && x.Name != "ROWTIME" && !expr.IsWindowBound(x.Name)
-		}
-	})
-	return asWritten
+	p.WhereFailures = nil
+	if f.Sites() > 0 {
+		w = f.Boundary("Error evaluating predicate "+stepText(filter, nil), w)
+		p.WhereFailures = f
+	}
+	p.Where = &w
+	return nil
+}
+
+// Reads compiles the predicate a row a pull query's key lookup or range
+// scan reads satisfies, over the plan's input, as the row its data source
+// operator hands the SelectOperator.
+func (p *Plan) Reads(e sql.Expr) (func(row []any) bool, error) {
+	c, err := (&expr.Compiler{In: p.In, Clause: "WHERE", Interpreted: true}).CompileLean(e)
+	if err != nil {
+		return nil, err
+	}
+	return func(row []any) bool { return c.Eval(row) == true }, nil
 }
 
 // PullQueryLogger is the query id part of the loggers of pull queries'

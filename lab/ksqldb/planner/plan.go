@@ -99,7 +99,9 @@ type options struct {
 }
 
 // Pull plans a pull query over a table, whose projection logs what it
-// throws (see aggfailures.go logsPullProjection).
+// throws (see aggfailures.go logsPullProjection); its WHERE, checked
+// here as written, filters as QueryFilterNode rewrites it (see
+// aggfailures.go FilterAsRewritten).
 func Pull() Option { return func(o *options) { o.pull = true } }
 
 // Transient plans a push query that runs as a transient query, whose
@@ -195,8 +197,6 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
 		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp, q) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
-		} else if logsPullWhere(o, jp, q.Where) {
-			c.Failures = &expr.Failures{Step: "SELECT"}
 		}
 		w, err := c.CompileLean(q.Where)
 		if err != nil {
