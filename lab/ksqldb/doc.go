@@ -215,7 +215,9 @@
 // aggregation, PARTITION BY or table functions, what its projection
 // throws, as a persistent query's, under
 // loggers named after its id, processing.transient_<source>_<n>.<step>
-// (a join's leftmost source's alias),
+// (a join's leftmost source's alias; a pull query over a stream is such
+// a transient query too, its source's deserializer logging under its id
+// as well, pullstream.go),
 // its projection's index counting its key columns (a transient query
 // keeps them); and what the projection of a pull query over a table
 // throws, under the logger all pull queries share,
@@ -252,7 +254,7 @@
 // expression, a push query over table-table joins or aggregating a
 // table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
-// functions, and a pull query over a stream.
+// functions.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

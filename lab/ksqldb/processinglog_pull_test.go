@@ -1,6 +1,7 @@
 package ksqldb
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -106,5 +107,51 @@ func TestProcessingLogHoldsAPullQueryWhereAsQueryFilterNodeRewritesIt(t *testing
 			{"SELECT", "Error evaluating predicate (((A = 4) AND ((10 / B) > 0)) OR ((A = 2) AND ((10 / B) > 0)))", []string{"/ by zero"}},
 			{"SELECT", "Error evaluating predicate ((ROWTIME > 946684800000) AND ((10 / B) > 0))", []string{"/ by zero"}},
 		})
+	})
+}
+
+// A pull query over a stream is a transient query, built from the same
+// physical plan as a push query with its step builders and read to the
+// end offsets it saw when it started (confluentinc/ksql v7.9.0
+// ksqldb-engine .../engine/EngineExecutor.java executeStreamPullQuery,
+// .../query/QueryRegistryImpl.java createStreamPullQuery,
+// QueryBuilder.buildTransientQuery), so its WhereFilter and Project steps
+// log what they throw under loggers named after its id,
+// transient_<source's alias>_<n> (QueryIdUtil.buildId,
+// RuntimeBuildContext.getProcessingLogger), as a push query's do: the row
+// whose WHERE throws is not sent, the column whose expression throws is
+// NULL, its index counting the key column the projection keeps.
+func TestProcessingLogHoldsWhatAPullQueryOverAStreamThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM ps (id INT KEY, a INT, b INT) WITH (KAFKA_TOPIC='ps', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produce("ps",
+		kv{intKey(1), []byte(`{"A":4,"B":0}`)},
+		kv{intKey(2), []byte(`{"A":0,"B":1}`)},
+		kv{intKey(3), []byte(`{"A":2,"B":1}`)})
+	_, rows, _ := pullRows(t, url, "SELECT id, a / b AS q FROM ps WHERE 10 / a > 0;")
+	t.Run("the row whose projection throws has the column NULL, the row whose WHERE throws is not sent", func(t *testing.T) {
+		if got := strings.Join(rows, " "); got != `[1 <nil>] [3 2]` {
+			t.Errorf("rows %s", got)
+		}
+	})
+	t.Run("each step logs under the transient query's logger", func(t *testing.T) {
+		checkEntries(t, processingLogEntries(t, st, url, 2), "transient_PS_", []logEntry{
+			{"Project", "Error computing expression (A / B) for column Q with index 1", []string{"/ by zero"}},
+			{"WhereFilter", "Error evaluating predicate ((10 / A) > 0)", []string{"/ by zero"}},
+		})
+	})
+	// its source step's deserializer logs under the same id
+	st.produce("ps", kv{intKey(4), []byte(`not json`)})
+	pullRows(t, url, "SELECT id FROM ps;")
+	t.Run("a record its source cannot read logs under the transient query's deserializer", func(t *testing.T) {
+		recs := st.consume("default_ksql_processing_log", 3)
+		var entry plogEntry
+		if err := json.Unmarshal(recs[2].value, &entry); err != nil {
+			t.Fatalf("processing log record %q: %v", recs[2].value, err)
+		}
+		if !strings.HasPrefix(entry.Logger, "processing.transient_PS_") || !strings.HasSuffix(entry.Logger, ".KsqlTopic.Source.deserializer") || entry.Message.Type != 0 {
+			t.Errorf("entry %s, want a deserialization error of processing.transient_PS_<n>.KsqlTopic.Source.deserializer", recs[2].value)
+		}
 	})
 }

@@ -81,7 +81,9 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		return
 	}
 	s.mu.Lock()
-	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "")
+	// a transient query's plan, whose steps log what they throw
+	// (EngineExecutor.executeStreamPullQuery)
+	plan, err := planner.PlanQuery(s.ms, q, planner.ModePush, "", planner.Transient())
 	s.mu.Unlock()
 	if err != nil {
 		out.fail(p.Text, withFilterStatement(err, q))
@@ -140,7 +142,11 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 		return
 	}
 	defer cl.Close()
-	dec := s.newDecoder(queryID, plan.Source)
+	// its steps' loggers, its source's deserializer's too, are named
+	// after the transient query's id (QueryRegistryImpl.createStreamPullQuery,
+	// buildTransientQuery)
+	loggerID := transientQueryID(q, plan)
+	dec := s.newDecoder(loggerID, plan.Source)
 	proc := operators.NewProcessor(plan)
 	var sent int64
 	for len(pending) > 0 {
@@ -166,6 +172,8 @@ func (s *Server) pullStream(ctx context.Context, out queryOutput, p sql.Parsed, 
 				return
 			}
 			outs, _ := proc.Process(row, false)
+			steps := plan.StepFailures()
+			s.logExpressionFailures(loggerID, steps[:]...)
 			for _, o := range outs {
 				rw.Row(o.Vals, o.Tombstone)
 				sent++

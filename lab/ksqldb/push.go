@@ -202,13 +202,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// QueryIdUtil: the leftmost source's alias and a random non-negative
-	// long (Math.abs(ThreadLocalRandom.nextLong()))
-	leftmost := q.FromAlias
-	if leftmost == "" {
-		leftmost = plan.Source.Name
-	}
-	queryID := fmt.Sprintf("transient_%s_%d", leftmost, rand.Int64())
+	queryID := transientQueryID(q, plan)
 	if err := s.push.register(queryID, p.Text, cancel, closable); err != nil {
 		out.fail(p.Text, err)
 		return
@@ -361,4 +355,15 @@ func (s *Server) startOffsets(ctx context.Context, topic, reset string) (map[str
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// transientQueryID is the id of a transient query, a push query's or a
+// pull query's over a stream (QueryIdUtil.buildId): the leftmost source's
+// alias and a random non-negative long (Math.abs(ThreadLocalRandom.nextLong())).
+func transientQueryID(q *sql.Query, plan *planner.Plan) string {
+	leftmost := q.FromAlias
+	if leftmost == "" {
+		leftmost = plan.Source.Name
+	}
+	return fmt.Sprintf("transient_%s_%d", leftmost, rand.Int64())
 }
