@@ -181,7 +181,10 @@
 // what its PARTITION BY throws, under the PartitionBy step's logger
 // ("Error computing new key from expression <expression>", the key NULL;
 // after a join, its expression over the join's <alias>_<column> names,
-// and the join's projection logging under the Project step's logger),
+// and the join's projection logging under the Project step's logger; for
+// a stream record with a null value, an expression that reads the key
+// alone evaluated on it, any other logging the NullPointerException its
+// column arguments throw over the null value, Plan.KeyOverNullValue),
 // and what the GROUP BY of its aggregation (of such a join's whose
 // result is a stream, too) throws ("Error calculating
 // group-by column with index <i>. The source row will be excluded from
@@ -244,9 +247,7 @@
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
 // WHERE over a foreign-key join or in an aggregation of a table or of
-// table-table joins, of GROUP BY over table-table joins, of PARTITION BY
-// of a record with a null value (whose key expressions that read the key
-// alone ksqlDB evaluates), an aggregate argument over a table or
+// table-table joins, of GROUP BY over table-table joins, an aggregate argument over a table or
 // table-table joins,
 // a table function of
 // a join, the projection of a join with

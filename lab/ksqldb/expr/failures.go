@@ -110,6 +110,14 @@ func (f *Failures) catch(message string, v any) any {
 	return nil
 }
 
+// Log logs a failure a step's boundary caught where no compiled
+// expression threw it, the exception's message followed by its causes'.
+func (f *Failures) Log(message string, cause ...string) {
+	if f != nil {
+		f.logged = append(f.logged, Failure{Message: message, Cause: cause, Step: f.Step, result: f.result})
+	}
+}
+
 // Take returns the failures logged since the last Take and forgets them
 // (and any failure still pending, which no boundary caught). A nil
 // Failures has none.

@@ -654,18 +654,23 @@ func (p *Processor) passesNullKey(r InRow) bool {
 }
 
 // tombstoneKeys is the result's key columns for a stream record with a
-// null value: what the key columns give, less the PARTITION BY
-// expressions that read more than the key, which evaluate to null over the
-// null value (PartitionByParamsFactory.PartitionByExpressionEvaluator).
+// null value: what the key columns give, each PARTITION BY expression
+// that reads the key alone evaluated, its failures logged by the
+// PartitionBy step, and the others null, their evaluation over the null
+// value logged as what it throws (PartitionByParamsFactory.PartitionByExpressionEvaluator,
+// Plan.KeyOverNullValue).
 func (p *Processor) tombstoneKeys(in []any) []any {
-	out := keysOnly(p.plan.Out, p.Project(in))
-	p.plan.Failures.Take() // a null value is not selected from (SelectValueMapper)
-	p.plan.PartitionFailures.Take()
+	out := make([]any, len(p.plan.Order))
 	for i, c := range p.plan.Out.Cols {
-		if c.Key && p.plan.ReadsValue(i) {
-			out[i] = nil
+		switch {
+		case !c.Key:
+		case p.plan.ReadsValue(i):
+			out[i] = p.plan.KeyOverNullValue(i)
+		default:
+			out[i] = p.plan.Proj[p.plan.Order[i]].Expr.Eval(in)
 		}
 	}
+	p.plan.Failures.Take() // a null value is not selected from (SelectValueMapper)
 	return out
 }
 

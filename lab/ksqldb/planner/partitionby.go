@@ -158,6 +158,21 @@ func (p *Plan) ReadsValue(i int) bool {
 	return pp != nil && !pp.Null && i < len(pp.readsValue) && pp.readsValue[i]
 }
 
+// nullValueNPE is the NullPointerException CodeGenSpec.ValueArgumentSpec's
+// resolve(GenericRow value) throws on a null value, as HotSpot (JDK 17,
+// helpful messages) describes value.get(columnIndex).
+const nullValueNPE = `Cannot invoke "io.confluent.ksql.GenericRow.get(int)" because "value" is null`
+
+// KeyOverNullValue is the persistent result's key column i, a PARTITION
+// BY key that ReadsValue, for a record with a null value: NULL, the
+// PartitionBy step logging the NullPointerException resolving its column
+// arguments from the null value throws (PartitionByExpressionEvaluator,
+// CompiledExpression.evaluate's catch).
+func (p *Plan) KeyOverNullValue(i int) any {
+	p.PartitionFailures.Log("Error computing new key from expression "+stepText(p.Partition.exprs[i], p.Join), nullValueNPE)
+	return nil
+}
+
 // firstUnknown is the first column e refers to that the scope lacks.
 func firstUnknown(e sql.Expr, in *expr.Scope) (string, bool) {
 	var name string
