@@ -184,7 +184,10 @@
 // and the join's projection logging under the Project step's logger; for
 // a stream record with a null value, an expression that reads the key
 // alone evaluated on it, any other logging the NullPointerException its
-// column arguments throw over the null value, Plan.KeyOverNullValue),
+// column arguments throw over the null value, Plan.KeyOverNullValue;
+// and so, under <Side>SourceKeyed, does the key expression by which a
+// persistent join of two sources rekeys a stream side,
+// planner/joinrepartition.go logRekeyFailures),
 // and what the GROUP BY of its aggregation (of such a join's whose
 // result is a stream, too) throws ("Error calculating
 // group-by column with index <i>. The source row will be excluded from
@@ -252,7 +255,7 @@
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an
-// expression, a push query over table-table joins or aggregating a
+// expression in a chain of joins, by a table side or in a push query, a push query over table-table joins or aggregating a
 // table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
 // functions.

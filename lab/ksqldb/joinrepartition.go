@@ -204,7 +204,8 @@ func (jr *joinRepartitioner) write(ctx context.Context, q *runningQuery, fs kgo.
 		}
 		clear(jr.row)
 		copy(jr.row[side.base:], row.Vals)
-		key := side.plan.KeyExpr.Eval(jr.row)
+		key := side.plan.KeyOf(jr.row, row.Tombstone)
+		q.srv.logExpressionFailures(q.info.ID, side.plan.KeyFailures)
 		side.keys[0] = key
 		vals := side.vals[:0]
 		for _, idx := range side.plan.From {

@@ -45,6 +45,13 @@ type JoinRepartition struct {
 	// KeyExpr evaluates the join key over the joined row (the leaf's
 	// columns at its Base)
 	KeyExpr expr.Compiled
+	// KeyFailures, where set, collects what KeyExpr throws, as the
+	// side's <Side>SourceKeyed step logs it (see logRekeyFailures), and
+	// keyText and keyReadsValue are then the expression as it logs it and
+	// whether it reads more than the source's key columns
+	KeyFailures   *expr.Failures
+	keyText       string
+	keyReadsValue bool
 	// Table: a table side ksqlDB rekeys by its own key into the join's
 	// key format (<Side>SourceKeyed-SelectKey-repartition; updates and
 	// deletes alike) and materializes in Store; its values are not
@@ -89,6 +96,68 @@ const (
 // Elsewhere (push queries, other chains, self-joins) a stream is rekeyed
 // in memory, as doc.go says.
 func planJoinRepartitions(p *Plan) []JoinRepartition {
+	rs := joinRepartitionsOf(p)
+	logRekeyFailures(p, rs)
+	return rs
+}
+
+// logRekeyFailures makes the key expression of a persistent join of two
+// sources that rekeys a stream side by an expression log what it throws,
+// as that side's SelectKey step does, <Side>SourceKeyed
+// (StreamSelectKeyBuilder, PartitionByParamsFactory: "Error computing new
+// key from expression <expression>" over the source's column names, the
+// key NULL; historical_plans
+// joins_-_stream_stream_join_-_contains_arithmetic_binary_expression). The
+// key expressions of chains and of table sides do not log yet.
+func logRekeyFailures(p *Plan, rs []JoinRepartition) {
+	jp := p.Join
+	if !p.Persistent || jp == nil || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {
+		return
+	}
+	st := jp.Steps[0]
+	for i := range rs {
+		r := &rs[i]
+		if r.Table || r.Step != 0 {
+			continue
+		}
+		e, step := st.leftExpr, "LeftSourceKeyed"
+		if r.Leaf == 1 {
+			e, step = st.rightExpr, "RightSourceKeyed"
+		}
+		f := &expr.Failures{Step: step}
+		ce, err := (&expr.Compiler{In: p.In, Clause: "JOIN ON", Failures: f}).CompileLean(e)
+		if err != nil || f.Sites() == 0 {
+			continue // it compiled once already; what cannot fail needs no boundary
+		}
+		r.keyText = "Error computing new key from expression " + stepText(e, nil)
+		r.KeyExpr, r.KeyFailures = f.Boundary(r.keyText, ce), f
+		keys := map[string]bool{}
+		for _, c := range jp.Leaves[r.Leaf].Source.Schema.Keys() {
+			keys[c.Name] = true
+		}
+		expr.Walk(e, func(x sql.Expr) {
+			if ref, ok := x.(*sql.ColumnRef); ok && !keys[ref.Name] {
+				r.keyReadsValue = true
+			}
+		})
+	}
+}
+
+// KeyOf is the join key of a stream record of the side, row its joined
+// row: for a record with a null value and an expression that reads more
+// than its key, NULL, what the SelectKey step's evaluator throws over the
+// null value logged where the expression logs (PartitionByParamsFactory,
+// Plan.KeyOverNullValue); else the expression's value.
+func (r *JoinRepartition) KeyOf(row []any, nullValue bool) any {
+	if nullValue && r.keyReadsValue {
+		r.KeyFailures.Log(r.keyText, nullValueNPE)
+		return nil
+	}
+	return r.KeyExpr.Eval(row)
+}
+
+// joinRepartitionsOf are the repartitions of planJoinRepartitions.
+func joinRepartitionsOf(p *Plan) []JoinRepartition {
 	jp := p.Join
 	if !p.Persistent || jp == nil {
 		return nil
