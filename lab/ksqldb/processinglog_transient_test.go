@@ -18,13 +18,7 @@ import (
 // keeps its key columns among its select expressions, so they count in
 // the index (FinalProjectNode.build).
 func TestProcessingLogHoldsWhatAPushQueryThrows(t *testing.T) {
-	st := newStack(t)
-	_, url := st.serve(WithProcessingLog())
-	mustKSQL(t, url, `CREATE STREAM pin (id INT KEY, a INT, b INT) WITH (KAFKA_TOPIC='pin', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
-	st.produce("pin",
-		kv{intKey(1), []byte(`{"A":4,"B":0}`)},
-		kv{intKey(2), []byte(`{"A":0,"B":1}`)},
-		kv{intKey(3), []byte(`{"A":2,"B":1}`)})
+	st, url := startThrowingStream(t, "pin")
 	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
 		`{"sql":"SELECT id, a / b AS q FROM pin WHERE 10 / a > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
 	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
@@ -37,11 +31,30 @@ func TestProcessingLogHoldsWhatAPushQueryThrows(t *testing.T) {
 		}
 	})
 	t.Run("each step logs under the transient query's logger", func(t *testing.T) {
-		checkEntries(t, processingLogEntries(t, st, url, 2), "transient_PIN_", []logEntry{
-			{"Project", "Error computing expression (A / B) for column Q with index 1", []string{"/ by zero"}},
-			{"WhereFilter", "Error evaluating predicate ((10 / A) > 0)", []string{"/ by zero"}},
-		})
+		checkEntries(t, processingLogEntries(t, st, url, 2), "transient_PIN_", throwingStreamEntries)
 	})
+}
+
+// startThrowingStream serves a stack with the processing log and a
+// stream name (id INT KEY, a INT, b INT) of three rows, on which
+// SELECT id, a / b AS q ... WHERE 10 / a > 0 logs throwingStreamEntries
+// and answers [1,null] and [3,2].
+func startThrowingStream(t *testing.T, name string) (*stack, string) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM `+name+` (id INT KEY, a INT, b INT) WITH (KAFKA_TOPIC='`+name+`', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produce(name,
+		kv{intKey(1), []byte(`{"A":4,"B":0}`)},
+		kv{intKey(2), []byte(`{"A":0,"B":1}`)},
+		kv{intKey(3), []byte(`{"A":2,"B":1}`)})
+	return st, url
+}
+
+// throwingStreamEntries are what a transient query's steps log over
+// startThrowingStream's rows.
+var throwingStreamEntries = []logEntry{
+	{"Project", "Error computing expression (A / B) for column Q with index 1", []string{"/ by zero"}},
+	{"WhereFilter", "Error evaluating predicate ((10 / A) > 0)", []string{"/ by zero"}},
 }
 
 // A pull query's projection logs what it throws under the loggers pull
