@@ -630,7 +630,8 @@
 // after a rekey of the result at an earlier step or of a later stream
 // (with a stream-stream join after it where nothing is rekeyed between
 // them; or, after a first [INNER] stream-stream join that rekeys one
-// of its streams by a column, after another such table), is rekeyed through
+// or both of its streams, each by a column, after another such table), is
+// rekeyed through
 // RightSourceKeyed-SelectKey-repartition
 // alike (also before a later stream-stream join where the chain rekeys
 // nothing else but the first join's streams, or on the key after a rekey
@@ -672,7 +673,7 @@
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
 // that rekeys a table keyed
 // otherwise than the chain after rekeys of another table and of a first
-// stream-stream join's streams (but one of them alone, by a column, at
+// stream-stream join's streams (but one or both, each by a column, at
 // an [INNER] join) or of both sides of a first stream-table
 // join, but in a chain keyed in a format that infers schemas
 // that rekeys no result before it), two streams of one
