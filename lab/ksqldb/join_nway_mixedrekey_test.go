@@ -100,7 +100,8 @@ type chainCase struct {
 	stmt    string // or the whole statement creating OUTPUT, in place of query
 	// tables are produced before in, once each of settled (internal
 	// topics' suffixes) holds a record: a rekeyed table is materialized
-	// before the streams join it.
+	// before the streams join it (or streams' records reach a later step
+	// through a repartition before in's records do).
 	tables  []joinRec
 	settled []string
 	in      []joinRec

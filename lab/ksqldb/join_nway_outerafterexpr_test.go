@@ -29,6 +29,17 @@ var outerAfterExprOutputs = []string{
 	`00000005 {"S1_V0":1,"S2_V0":2,"S3_V0":3,"S4_V0":4} @4`,
 }
 
+// outerAfterExprSettled is the FULL OUTER step's left window store, which
+// holds the first join's result once it reached that step. S3's record is
+// produced only then: the result reaches the step through a repartition
+// topic (S1's, or the result's own), so S3's record, produced with S1's
+// and S2's, could be joined first, as a task processes what its
+// partitions hold, and the FULL OUTER step would then emit S3 alone (its
+// null S1.ID dropped by the last rekey) and never the left row alone:
+// one output, not two (KStreamKStreamJoin emits an unmatched row at once
+// where the window has no grace period).
+const outerAfterExprSettled = "-KSTREAM-OUTERTHIS-0000000020-store-changelog"
+
 // outerAfterExprCases are the two chains, each with its records.
 func outerAfterExprCases() []chainCase {
 	k5, k6 := kafkaInt(5), kafkaInt(6)
@@ -65,9 +76,10 @@ func outerAfterExprCases() []chainCase {
 			stmt: "CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, s4.v0 FROM s1 " +
 				"JOIN s2 WITHIN 10 SECONDS ON ABS(s1.k) = s2.id FULL OUTER JOIN s3 WITHIN 10 SECONDS ON s2.id = s3.id " +
 				"JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id;",
-			in: []joinRec{{"s1", 1, k5, []byte(`{"K":-6,"V0":1}`)}, {"s2", 2, k6, []byte(`{"K":0,"V0":2}`)},
-				{"s3", 3, k6, []byte(`{"K":0,"V0":3}`)}, {"s4", 4, k5, []byte(`{"K":0,"V0":4}`)}},
-			outs: outerAfterExprOutputs,
+			tables:  []joinRec{{"s1", 1, k5, []byte(`{"K":-6,"V0":1}`)}, {"s2", 2, k6, []byte(`{"K":0,"V0":2}`)}},
+			settled: []string{outerAfterExprSettled},
+			in:      []joinRec{{"s3", 3, k6, []byte(`{"K":0,"V0":3}`)}, {"s4", 4, k5, []byte(`{"K":0,"V0":4}`)}},
+			outs:    outerAfterExprOutputs,
 			logs: []chainLog{
 				{"-L_L_Join-left-repartition", []string{logLine(string(k6), "{"+s1+"}", 1)}},
 				{"-KSTREAM-JOINTHIS-0000000012-store-changelog", []string{logLine(windowStoreKey(k6, 1, 1), "{"+s1+"}", 1)}},
@@ -86,9 +98,10 @@ func outerAfterExprCases() []chainCase {
 			stmt: "CREATE STREAM output AS SELECT s1.id, s1.v0, s2.v0, s3.v0, s4.v0 FROM s1 " +
 				"JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id FULL OUTER JOIN s3 WITHIN 10 SECONDS ON ABS(s1.k) = s3.id " +
 				"JOIN s4 WITHIN 10 SECONDS ON s1.id = s4.id;",
-			in: []joinRec{{"s1", 1, k5, []byte(`{"K":-6,"V0":1}`)}, {"s2", 2, k5, []byte(`{"K":0,"V0":2}`)},
-				{"s3", 3, k6, []byte(`{"K":0,"V0":3}`)}, {"s4", 4, k5, []byte(`{"K":0,"V0":4}`)}},
-			outs: outerAfterExprOutputs,
+			tables:  []joinRec{{"s1", 1, k5, []byte(`{"K":-6,"V0":1}`)}, {"s2", 2, k5, []byte(`{"K":0,"V0":2}`)}},
+			settled: []string{outerAfterExprSettled},
+			in:      []joinRec{{"s3", 3, k6, []byte(`{"K":0,"V0":3}`)}, {"s4", 4, k5, []byte(`{"K":0,"V0":4}`)}},
+			outs:    outerAfterExprOutputs,
 			logs: []chainLog{
 				{"-KSTREAM-JOINTHIS-0000000008-store-changelog", []string{logLine(windowStoreKey(k5, 1, 1), "{"+rs1+"}", 1)}},
 				{"-KSTREAM-JOINOTHER-0000000009-store-changelog", []string{logLine(windowStoreKey(k5, 2, 1), "{"+rs2+"}", 2)}},
