@@ -629,9 +629,9 @@
 // stream-stream join that rekeys a stream and before any other rekey, or
 // after a rekey of the result at an earlier step or of a later stream
 // (with a stream-stream join after it where nothing is rekeyed between
-// them; or, after a first [INNER] stream-stream join that rekeys one
-// or both of its streams, each by a column, after another such table), is
-// rekeyed through
+// them; or, after a first [INNER] or LEFT stream-stream join that rekeys
+// one or both of its streams, by columns or expressions, after another
+// such table), is rekeyed through
 // RightSourceKeyed-SelectKey-repartition
 // alike (also before a later stream-stream join where the chain rekeys
 // nothing else but the first join's streams, or on the key after a rekey
@@ -673,8 +673,8 @@
 // stream-stream join on the key). Not ksqlDB's: other chains of joins (one
 // that rekeys a table keyed
 // otherwise than the chain after rekeys of another table and of a first
-// stream-stream join's streams (but one or both, each by a column, at
-// an [INNER] join) or of both sides of a first stream-table
+// stream-stream join's streams (but one or both at an [INNER] or LEFT
+// join) or of both sides of a first stream-table
 // join, but in a chain keyed in a format that infers schemas
 // that rekeys no result before it), two streams of one
 // topic joined (which Kafka Streams reads through one source node; a

@@ -20,13 +20,42 @@ import "testing"
 // sub-topology's nodes in the order
 // InternalTopologyBuilder.describeSubtopology gives them.
 func TestExplainOfAChainWhoseFirstStreamStreamJoinRekeysBothStreamsThenTwoTables(t *testing.T) {
-	for _, c := range tablesAfterFirstBothRekeyedCases() {
+	checkTwoTablesExplains(t, tablesAfterFirstBothRekeyedCases(),
+		"stream-stream-table-stream-table-first-both-streams-rekeyed-both-key-format-mismatch.topology")
+}
+
+// checkTwoTablesExplains checks EXPLAIN of each case over
+// twoTablesSources against its topology, in the same order.
+func checkTwoTablesExplains(t *testing.T, cases []chainCase, topologies ...string) {
+	t.Helper()
+	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			checkExplainCase(t, explainCase{
 				name: c.name, topics: []string{"s1", "s2", "s3", "t3", "t4"},
-				stmts: c.sources + c.stmt, sink: "OUTPUT",
-				topology: "stream-stream-table-stream-table-first-both-streams-rekeyed-both-key-format-mismatch.topology",
+				stmts: c.sources + c.stmt, sink: "OUTPUT", topology: topologies[i],
 			})
 		})
 	}
+}
+
+// EXPLAIN of the chains of tablesAfterFirstLeftJoinRekeyCases: the
+// topology above, or stream-stream-table-stream-table-first-stream-rekeyed-both-key-format-mismatch.topology
+// (explain_tablesafterfirstrekey_test.go) where only S2 is rekeyed, with
+// the first join LEFT, as stream-stream-left-join.topology
+// (joins_-_stream_stream_left_join_-_JSON) names a LEFT join's nodes and
+// stores where stream-stream-inner-join.topology has the INNER join's:
+// L_L_L_Join-outer-other-join for L_L_L_Join-other-join, the right window
+// store KSTREAM-OUTEROTHER; each sub-topology's nodes in the order
+// InternalTopologyBuilder.describeSubtopology gives them.
+func TestExplainOfAChainWhoseFirstLeftStreamStreamJoinRekeysItsStreamsThenTwoTables(t *testing.T) {
+	checkTwoTablesExplains(t, tablesAfterFirstLeftJoinRekeyCases(),
+		"stream-stream-table-stream-table-first-left-join-both-streams-rekeyed-both-key-format-mismatch.topology",
+		"stream-stream-table-stream-table-first-left-join-stream-rekeyed-both-key-format-mismatch.topology")
+}
+
+// EXPLAIN of tablesAfterFirstExprRekeyQuery: the left-rekeyed chain's
+// topology, whose nodes do not name the expression the rekey computes.
+func TestExplainOfAChainWhoseFirstStreamStreamJoinRekeysAStreamOnAnExpressionThenTwoTables(t *testing.T) {
+	checkTwoTablesExplains(t, tablesAfterFirstExprRekeyCases(),
+		"stream-stream-table-stream-table-first-left-stream-rekeyed-both-key-format-mismatch.topology")
 }

@@ -342,26 +342,24 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 			firstStream := func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf <= 1 }
 			// a first stream-table join's table rekeyed
 			firstTable := func(rp JoinRepartition) bool { return rp.Table && rp.Leaf == 1 }
-			// a first [INNER] stream-stream join that rekeys one of its
-			// streams or both, each by a column: the result keyed by the
-			// other stream's key, in its format, or by the rekeyed
-			// streams' in the first source's
-			firstSide := func(leaf int) bool {
-				return slices.ContainsFunc(out, func(rp JoinRepartition) bool { return !rp.Table && rp.Step == 0 && rp.Leaf == leaf })
-			}
-			byColumns := first.Within != nil && first.Type == sql.InnerJoin &&
-				(isColumnRef(first.leftExpr) || !firstSide(0)) && (isColumnRef(first.rightExpr) || !firstSide(1))
+			// a first [INNER] or LEFT stream-stream join that rekeys one
+			// of its streams or both, by columns or expressions: the
+			// result keyed by the other stream's key, in its format, or
+			// by the rekeyed streams' in the first source's
+			// (JoinTree.joinEquivalenceSet keeps both sides' expressions
+			// of either)
+			innerOrLeft := first.Within != nil && (first.Type == sql.InnerJoin || first.Type == sql.LeftJoin)
 			if !registryLeaves && tables && slices.ContainsFunc(out, firstStream) &&
-				(first.Within != nil && !byColumns || first.Within == nil && slices.ContainsFunc(out, firstTable)) {
+				(first.Within != nil && !innerOrLeft || first.Within == nil && slices.ContainsFunc(out, firstTable)) {
 				// a table rekeyed after rekeys of another table and of a
 				// first stream-stream join's streams but one or both at
-				// an [INNER] join, each by a column, or of both sides of a first
+				// an [INNER] or LEFT join, or of both sides of a first
 				// stream-table join: not built here (after rekeys of
 				// tables, a first stream-table join's among them, alone
 				// or with later streams or the result, or with that
 				// join's stream where its table is joined as keyed, or
-				// with one or both streams of a first [INNER]
-				// stream-stream join rekeyed by columns, into whose key format, the
+				// with one or both streams of a first [INNER] or LEFT
+				// stream-stream join rekeyed, into whose key format, the
 				// chain's, this table is rekeyed as the historical plan
 				// multi-joins_-_stream-table-table_-_table_key_format_mismatch
 				// rekeys its second table; derived topologies
@@ -376,7 +374,8 @@ func planRegistryStreamChain(jp *JoinPlan) []JoinRepartition {
 				// stream-table-stream-table-table-stream-rekeyed-both-key-format-mismatch
 				// stream-stream-table-stream-table-first-stream-rekeyed-both-key-format-mismatch
 				// stream-stream-table-stream-table-first-left-stream-rekeyed-both-key-format-mismatch
-				// and stream-stream-table-stream-table-first-both-streams-rekeyed-both-key-format-mismatch)
+				// stream-stream-table-stream-table-first-both-streams-rekeyed-both-key-format-mismatch
+				// and stream-stream-table-stream-table-first-left-join-both-streams-rekeyed-both-key-format-mismatch)
 				return nil
 			}
 			// a table keyed otherwise than a chain that rekeys nothing
