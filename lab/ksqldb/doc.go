@@ -449,8 +449,15 @@
 // runs at once on the joined row here, where Kafka Streams runs it in the
 // task of its repartition topic's partition the grouping key hashes to:
 // its groups are one per key, their changelog records in the key's
-// partition. Not ksqlDB's: the tables a join reads keep one row per key
-// here, where each task would keep its own, and a join's windowed
+// partition. The tables a join reads are kept per task too: a stream's
+// record finds the table's rows of its own task (KStreamKTableJoinProcessor
+// gets them through the task's store), a chain's later join the rows of
+// the task of the partition its rekeyed row goes to, and a primary-key
+// table-table join joins the rows of one task and keeps its result per
+// task as a projection of a table does (KTableKTableJoinProcessor,
+// TableSelectBuilder); each table's store logs to its task's changelog
+// partition. Not ksqlDB's: a foreign-key join's tables keep one row per
+// key here, where each task would keep its own, and a join's windowed
 // aggregation keeps its windows, stream time and changelog partition per
 // task of the join's input, not of its repartition topic.
 // Stream-stream joins likewise keep each step's stream time and window

@@ -39,6 +39,12 @@ type joinStages struct {
 	byStep  map[int]*joinStage
 	groupBy *joinStage // an aggregation's repartition; nil without one
 	purger
+	// tasks is the number of the stages' partitions (prepare), which
+	// taskOf hashes a stage's key over with part, in keyBuf and rec
+	tasks  int
+	part   kgo.TopicPartitioner
+	keyBuf []byte
+	rec    kgo.Record
 }
 
 // joinStage is one step's repartition.
@@ -48,6 +54,7 @@ type joinStage struct {
 	key, val *formats.Serde
 	keys     [1]any
 	vals     []any
+	taskKeys [1]any // taskOf's
 	// rekey is the repartitioner of groupBy, whose plan is the
 	// aggregation's, not a chain step's
 	rekey *repartitioner
@@ -169,5 +176,35 @@ func (js *joinStages) prepare(ctx context.Context, s *Server, plan *planner.Plan
 			return err
 		}
 	}
+	js.tasks, js.part = int(parts), kgo.StickyKeyPartitioner(nil).ForTopic("")
 	return nil
+}
+
+// taskOf is the task of the sub-topology that reads the repartition topic
+// of step, for joined row row that the query writes there (record): the
+// partition the record's key, serialized as record serializes it, hashes
+// to (the Java producer's default partitioner, which the query's producer
+// uses for the topic), so the step's join reads the tables' rows of that
+// task (operators.Processor.StageTask). A null key, and a key that cannot
+// be serialized (record writes no record), stay in task.
+func (js *joinStages) taskOf(step int, row []any, task int32) int32 {
+	st := js.byStep[step]
+	if st == nil || js.tasks == 0 {
+		return task
+	}
+	st.taskKeys[0] = st.plan.KeyExpr.Eval(row)
+	if st.taskKeys[0] == nil {
+		return task
+	}
+	var err error
+	if st.key.Appends() {
+		js.keyBuf, err = st.key.AppendEncode(js.keyBuf[:0], st.taskKeys[:])
+	} else {
+		js.keyBuf, err = st.key.Encode(st.taskKeys[:])
+	}
+	if err != nil || js.keyBuf == nil {
+		return task
+	}
+	js.rec.Key = js.keyBuf
+	return int32(js.part.Partition(&js.rec, js.tasks))
 }

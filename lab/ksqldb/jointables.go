@@ -15,7 +15,8 @@ import (
 // ROWPARTITION and ROWOFFSET) and Kafka Streams logs the store to
 // <application id>-<store>-changelog, keyed by the table's key, the row in
 // the table's value format (the step's stateStoreFormats), at the record's
-// time. The join writes each table record's entry as it applies it; the
+// time, in the partition of the task that keeps the row (the partition of
+// the table's record). The join writes each table record's entry as it applies it; the
 // state itself is restored from the table's topic (restoreJoinTables), as
 // before.
 type tableLog struct {
@@ -69,7 +70,8 @@ func (tl *tableLog) record(q *runningQuery, in *kgo.Record, row operators.InRow)
 		return tl.store.entry(q, &q.arena, tl.topic, in, row)
 	}
 	out := q.arena.record()
-	out.Topic, out.Key, out.Timestamp = tl.topic, q.arena.copy(in.Key), in.Timestamp
+	// the store of the task processing the record (sinkPartitioner)
+	out.Topic, out.Key, out.Timestamp, out.Partition = tl.topic, q.arena.copy(in.Key), in.Timestamp, in.Partition
 	if !row.Tombstone {
 		out.Value = q.arena.copy(in.Value)
 	}

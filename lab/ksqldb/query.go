@@ -188,6 +188,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 		if err := q.jstages.prepare(ctx, q.srv, q.plan); err != nil {
 			return err
 		}
+		q.proc.Mu.Lock()
+		q.proc.StageTask = q.jstages.taskOf
+		q.proc.Mu.Unlock()
 	}
 	if q.fkSub != nil {
 		if err := q.fkSub.prepare(ctx, q.srv); err != nil {

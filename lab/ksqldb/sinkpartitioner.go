@@ -16,8 +16,9 @@ import (
 // partition of its task, which is the partition of the key the store key
 // is built around: an aggregate store's key without its window (its
 // trailing bytes: see aggstore.go; the partition of the task itself,
-// which an aggregate change or a table's row names, where the source was
-// written to partitions its keys do not hash to), a join store's key without its
+// which an aggregate change or a table's row, a join's table's too, names,
+// where the source was written to partitions its keys do not hash to), a
+// join store's key without its
 // time, sequence number or side (joinStores.keyParts), windowed or not.
 // Records of any other topic, and of a sink without windows, take the
 // Java producer's default partitioner.
@@ -35,6 +36,9 @@ func (q *runningQuery) sinkPartitioner() kgo.Opt {
 	}
 	if q.repart != nil && q.repart.store != "" {
 		parts[q.repart.store] = keyPart{task: true}
+	}
+	for _, tl := range q.tableLogs {
+		parts[tl.topic] = keyPart{task: true} // a join's table's rows (jointables.go)
 	}
 	if q.joinStores != nil {
 		maps.Copy(parts, q.joinStores.keyParts(q.plan))

@@ -14,10 +14,21 @@ import (
 // and how it reads its several topics (see join.go for the planning).
 
 // joinState is a join processor's state: each table side's current rows by
-// encoded PRIMARY KEY, laid out as that source's input row.
+// task and encoded PRIMARY KEY (rowKey), laid out as that source's input
+// row.
 type joinState struct {
 	tables map[int]map[string][]any
-	row    []any // the joined row, reused: nothing keeps it past processRow
+	// byTask: the tables' rows are kept per task, as Kafka Streams keeps
+	// a table's store (KTableSource puts a row through the store of the
+	// task processing the record) and a join looks it up (the
+	// KTableSourceValueGetter of KStreamKTableJoinProcessor and
+	// KTableKTableJoinProcessor is inited with the task's context, so it
+	// reads the task's store alone): every join but a foreign-key one,
+	// whose subscriptions reach the right table's rows wherever they are
+	// here (see join_fk.go)
+	byTask bool
+	rowBuf []byte // rowKey's
+	row    []any  // the joined row, reused: nothing keeps it past processRow
 	key    [1]any
 	keyBuf []byte
 	// wins are, per task (InRow.Task), each stream-stream step's state
@@ -48,7 +59,7 @@ func newJoinState(p *planner.Plan) *joinState {
 	if jp == nil {
 		return nil
 	}
-	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.Width)}
+	js := &joinState{tables: map[int]map[string][]any{}, row: make([]any, jp.Width), byTask: !jp.ForeignKey()}
 	if jp.Windowed() {
 		js.wins = map[int32][]*windowState{}
 	}
@@ -112,9 +123,10 @@ func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 	clear(row)
 	copy(row[jp.Leaves[0].Base:], r.Vals)
 	var stages []OutRow
+	task := r.Task
 	for from := 0; ; {
 		to := p.stageEnd(from)
-		if !p.lookupTables(row, jp.Steps[from:to]) {
+		if !p.lookupTables(row, jp.Steps[from:to], task) {
 			return stages, nil
 		}
 		if to == len(jp.Steps) {
@@ -123,15 +135,27 @@ func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 		// the result so far, rekeyed for step to: the query writes it to
 		// that step's repartition topic, and the join goes on with it at
 		// once, before any later input, as ksqlDB's test driver forwards
-		// a repartition's records
+		// a repartition's records, in the task of the partition it goes to
 		stages = append(stages, OutRow{Vals: slices.Clone(row), TS: r.TS, Stage: to})
+		task = p.stageTask(to, row, task)
 		from = to
 	}
-	outs, changes := p.processRow(InRow{Vals: row, TS: r.TS, Task: r.Task}, changelog)
+	outs, changes := p.processRow(InRow{Vals: row, TS: r.TS, Task: task}, changelog)
 	if stages != nil {
 		outs = append(stages, outs...)
 	}
 	return outs, changes
+}
+
+// stageTask is the task that goes on with joined row row at stage step,
+// whose left input the query rekeys through a repartition topic: the
+// partition of that topic the row's record goes to (StageTask), task
+// itself where the query has not given one.
+func (p *Processor) stageTask(step int, row []any, task int32) int32 {
+	if p.StageTask == nil {
+		return task
+	}
+	return p.StageTask(step, row, task)
 }
 
 // stageEnd is the first step after from whose left input the query
@@ -147,23 +171,36 @@ func (p *Processor) stageEnd(from int) int {
 	return end
 }
 
-// updateTable applies a table side's row to its state.
+// updateTable applies a table side's row to the state of its task.
 func (js *joinState) updateTable(r InRow) {
 	t := js.tables[r.Leaf]
+	k := js.rowKey(r.Task, r.SrcKey)
 	if r.Tombstone {
-		delete(t, r.SrcKey)
+		delete(t, string(k))
 	} else {
-		t[r.SrcKey] = r.Vals
+		t[string(k)] = r.Vals
 	}
 }
 
+// rowKey is the key of a table's row of encoded key key in the store of
+// task (byTask), else key itself, in js.rowBuf: valid until the next call.
+func (js *joinState) rowKey(task int32, key string) []byte {
+	js.rowBuf = js.rowBuf[:0]
+	if js.byTask {
+		js.rowBuf = taskGroupKey(js.rowBuf, task)
+	}
+	js.rowBuf = append(js.rowBuf, key...)
+	return js.rowBuf
+}
+
 // lookupTables joins the joined row with the tables of steps, stream-table
-// joins one after the other, and sets the row's join key to the last one's.
+// joins one after the other, each table's rows of task, and sets the row's
+// join key to the last one's.
 // It reports false when the row is dropped: an [INNER] JOIN found nothing
 // (a row whose join key is null finds nothing, rekeyed or not: Kafka
 // Streams' repartition filter passes a null key on, and
 // KStreamKTableJoinProcessor pads such a record in a LEFT JOIN).
-func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
+func (p *Processor) lookupTables(row []any, steps []planner.JoinStep, task int32) bool {
 	jp, js := p.plan.Join, p.join
 	var key any
 	for _, st := range steps {
@@ -172,7 +209,7 @@ func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
 		if key != nil {
 			js.key[0] = key
 			js.keyBuf = appendVals(js.keyBuf[:0], js.key[:])
-			match = p.lookupTable(st, row, js.keyBuf)
+			match = p.lookupTable(st, row, js.rowKey(task, string(js.keyBuf)))
 		}
 		if match == nil {
 			if st.Type == sql.InnerJoin {
@@ -186,7 +223,7 @@ func (p *Processor) lookupTables(row []any, steps []planner.JoinStep) bool {
 	return true
 }
 
-// lookupTable is the row of step st's table for the encoded join key key
+// lookupTable is the row of step st's table for the key key (rowKey)
 // of the joined row, nil for none. A windowed table is looked up by the
 // stream's windowed key: Kafka Streams' KStreamKTableJoinProcessor gets
 // the table's value for the record's own key, Windowed<GenericKey> on both
@@ -251,7 +288,7 @@ func joinExists(t sql.JoinType, left, right bool) bool {
 // of the rows it joins.
 func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 	jp, js := p.plan.Join, p.join
-	k := r.SrcKey
+	k := string(js.rowKey(r.Task, r.SrcKey)) // the rows of the record's task
 	row := js.row
 	clear(row)
 	copy(row[jp.Leaves[r.Leaf].Base:], r.Vals)
@@ -273,14 +310,14 @@ func (p *Processor) processTableJoin(r InRow, changelog bool) ([]OutRow, []Chang
 		return nil, nil
 	}
 	ts := p.joinedRow(row, included, k, key, r.TS)
-	if !p.resultExisted(row, after) {
+	if !p.resultExisted(row, after, r.Task) {
 		return nil, nil
 	}
-	return p.processRow(InRow{Vals: row, SrcKey: k, Tombstone: !after, TS: ts, Old: old}, changelog)
+	return p.processRow(InRow{Vals: row, SrcKey: r.SrcKey, Tombstone: !after, TS: ts, Old: old, Task: r.Task}, changelog)
 }
 
 // joinedRow fills row with the result of a chain of primary-key
-// table-table joins for key k, the rows of the tables included, and its
+// table-table joins for key k (rowKey), the rows of the tables included, and its
 // join key; it returns the latest of ts and the rows' timestamps.
 func (p *Processor) joinedRow(row []any, included []bool, k string, key any, ts int64) int64 {
 	jp, js := p.plan.Join, p.join
@@ -318,15 +355,20 @@ func tableChain(jp *planner.JoinPlan, js *joinState, k string) (bool, []bool) {
 }
 
 // resultExisted reports, for a table join's row that is gone, whether its
-// key had a result to delete: a join result that never existed gets no
+// key had a result to delete (in task's store, where tableTasks): a join result that never existed gets no
 // tombstone (ksqlDB's test case "table table join with where clause").
 // Rows that exist report true, and so do all where WHERE filters, which
 // drops what neither had nor has a result itself (processSimple).
-func (p *Processor) resultExisted(row []any, exists bool) bool {
+func (p *Processor) resultExisted(row []any, exists bool, task int32) bool {
 	if p.plan.Agg != nil || p.plan.Where != nil || exists {
 		return true
 	}
-	_, had := p.Materialized[p.outKey(p.Project(row))]
+	k := p.outKey(p.Project(row))
+	if p.tableTasks() {
+		p.keyBuf = TaskRowKey(p.keyBuf[:0], task, k)
+		k = string(p.keyBuf)
+	}
+	_, had := p.Materialized[k]
 	p.plan.Failures.Take() // ksqlDB's select never sees the row (a null value)
 	return had
 }

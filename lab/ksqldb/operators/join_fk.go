@@ -261,7 +261,7 @@ func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk 
 	} else {
 		delete(fk.result, pk)
 	}
-	if !force && !p.resultExisted(row, exists) {
+	if !force && !p.resultExisted(row, exists, r.Task) {
 		return outs, changes
 	}
 	o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts}, changelog)

@@ -184,9 +184,16 @@ func (p *Processor) groupTask(task int32) int32 {
 // tableTasks reports a plan projecting a table, whose rows each task
 // keeps in its own store: KTableSource gets the old row and puts the new
 // one through the store of the task processing the record (apache/kafka
-// 3.9), so a key written to two partitions has a row in each.
+// 3.9), so a key written to two partitions has a row in each. The result
+// of a primary-key table-table join is such a table too, each task's
+// joining the rows of its own tables' stores (joinState.byTask), and
+// ksqlDB materializes its projection through the task's store
+// (TableSelectBuilder, ksql v7.9.0).
 func (p *Processor) tableTasks() bool {
-	return p.plan.Source.Table && p.plan.Join == nil && p.plan.Agg == nil
+	if !p.plan.Source.Table || p.plan.Agg != nil {
+		return false
+	}
+	return p.plan.Join == nil || p.plan.Join.TableTable() && !p.plan.Join.ForeignKey()
 }
 
 // TaskRowKey is the key of a table's row keyed key in task's store
@@ -220,6 +227,12 @@ type Processor struct {
 	joinStores bool
 	storeKey   func(WindowStoreRecord) []byte
 	failure    error // a row's aggregation threw (see failure.go)
+	// StageTask is the task of the sub-topology that reads the
+	// repartition topic of a chain's step, for a joined row the query
+	// writes there: the partition its record goes to, or task (the row's
+	// task so far) where it goes to none; nil for a query that writes
+	// no such topic. The join goes on with the row at once, in that task.
+	StageTask func(step int, row []any, task int32) int32
 
 	// scratch space of process, reused from call to call (p.mu is held)
 	outs    []OutRow

@@ -1,0 +1,146 @@
+package ksqldb
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// The tables a join reads are kept per task, as Kafka Streams keeps every
+// store: a join's task of partition p reads partition p of each input
+// topic, puts a table's rows in its own store (apache/kafka 3.9.0-rc3
+// streams/src/main/java/org/apache/kafka/streams/kstream/internals/KTableSource.java,
+// the store ProcessorContextImpl.getStateStore gives the task) and looks
+// the table up through that store alone:
+// KStreamKTableJoinProcessor.process gets the table's value for the
+// stream record's key from its valueGetter, a KTableSourceValueGetter
+// that KTableSourceValueGetterSupplier inits with the task's context
+// (KeyValueStoreWrapper(context, storeName)); KTableKTableInnerJoin's
+// KTableKTableJoinProcessor gets the other table's row the same way. A key
+// a producer wrote to two partitions of a table (one it does not hash to)
+// has a row in each task's store, and a record of another partition does
+// not see it. The store logs each row to its task's changelog partition
+// (ProcessorStateManager's changelog partition is the task's).
+
+// Key k, which hashes to partition 0, is "a" in partition 1 of users
+// only: a tap of k in partition 0 finds no user (a LEFT JOIN pads it),
+// one in partition 1 finds "a"; the store's changelog record is in
+// partition 1, and after a restart, restored from the table's topic, the
+// tasks look their own rows up again.
+func TestStreamTableJoinLooksTheTableUpInTheStreamRecordsTask(t *testing.T) {
+	st := newStack(t, kfake.DataDir(t.TempDir()))
+	srv1, url := st.serve()
+	mustKSQL(t, url, tapsStream+usersTable, nil)
+	k := keyHashingTo(0)
+	st.produceToPartition("users", 1, timed{intKey(k), `{"NAME":"a"}`, 1_000})
+	st.produceToPartition("taps", 0, timed{intKey(k), `{"REGION":1}`, 2_000})
+	st.produceToPartition("taps", 1, timed{intKey(k), `{"REGION":2}`, 3_000})
+	mustKSQL(t, url, `CREATE STREAM enriched AS SELECT t.user_id, t.region, u.name FROM taps t LEFT JOIN users u ON t.user_id = u.id;`, earliest())
+	want := []keyedRec{{k, `{"REGION":1,"NAME":null}`, 2_000}, {k, `{"REGION":2,"NAME":"a"}`, 3_000}}
+	if got := sortedByTime(st.consumeIntKeyed("ENRICHED", 2)); !slices.Equal(got, want) {
+		t.Errorf("ENRICHED: %v, want %v", got, want)
+	}
+	for _, r := range st.consumeRecords(sinkQueryTopic(t, url, "ENRICHED", "-KafkaTopic_Right-Reduce-changelog"), 1) {
+		if r.Partition != 1 {
+			t.Errorf("the table store's changelog record of %d in partition %d, want 1", k, r.Partition)
+		}
+	}
+	if err := srv1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.serve()
+	st.produceToPartition("taps", 0, timed{intKey(k), `{"REGION":3}`, 4_000})
+	st.produceToPartition("taps", 1, timed{intKey(k), `{"REGION":4}`, 5_000})
+	want = append(want, keyedRec{k, `{"REGION":3,"NAME":null}`, 4_000}, keyedRec{k, `{"REGION":4,"NAME":"a"}`, 5_000})
+	if got := sortedByTime(st.consumeIntKeyed("ENRICHED", 4)); !slices.Equal(got, want) {
+		t.Errorf("ENRICHED after a restart: %v, want %v", got, want)
+	}
+}
+
+// sortedByTime are recs in timestamp order: the records of two tasks
+// come in no order of their own.
+func sortedByTime(recs []keyedRec) []keyedRec {
+	slices.SortStableFunc(recs, func(a, b keyedRec) int { return int(a.ts - b.ts) })
+	return recs
+}
+
+// Key k, which hashes to partition 0, has a row of a in partition 0 and
+// a row of b in partition 1: no task holds both, so an INNER JOIN has no
+// result until b's row comes in partition 0 too.
+func TestTableTableJoinJoinsTheRowsOfOneTask(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');`, nil)
+	k := keyHashingTo(0)
+	st.produceToPartition("a", 0, timed{intKey(k), `{"X":1}`, 1_000})
+	st.produceToPartition("b", 1, timed{intKey(k), `{"Y":2}`, 2_000})
+	st.produceToPartition("b", 0, timed{intKey(k), `{"Y":3}`, 3_000})
+	mustKSQL(t, url, `CREATE TABLE ab AS SELECT a.id AS id, a.x, b.y FROM a JOIN b ON a.id = b.id;`, earliest())
+	if got, want := st.consumeIntKeyed("AB", 1), []keyedRec{{k, `{"X":1,"Y":3}`, 3_000}}; !slices.Equal(got, want) {
+		t.Errorf("AB: %v, want %v", got, want)
+	}
+	if n := st.recordCount("AB"); n != 1 {
+		t.Errorf("AB holds %d records, want 1", n)
+	}
+}
+
+// A chain whose second join reads another column of the first join's
+// result rekeys that result through the second join's repartition topic
+// (L_Join-repartition here), and the second join runs in the task of the
+// partition the new key hashes to: a region r, which hashes to partition
+// 1, is "north" in task 1's store of regions and "south" in task 0's,
+// and a tap from partition 0 finds "north".
+func TestChainedJoinLooksTheTableUpInTheTaskOfItsRepartitionedKey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, tapsStream+usersTable+`
+CREATE TABLE regions (rid INT PRIMARY KEY, label STRING) WITH (KAFKA_TOPIC='regions', PARTITIONS=2, VALUE_FORMAT='JSON');`, nil)
+	k, r := keyHashingTo(0), keyHashingTo(1)
+	st.produceToPartition("users", 0, timed{intKey(k), `{"NAME":"a"}`, 1_000})
+	st.produceToPartition("regions", 1, timed{intKey(r), `{"LABEL":"north"}`, 1_000})
+	st.produceToPartition("regions", 0, timed{intKey(r), `{"LABEL":"south"}`, 1_500})
+	st.produceToPartition("taps", 0, timed{intKey(k), fmt.Sprintf(`{"REGION":%d}`, r), 2_000})
+	mustKSQL(t, url, `CREATE STREAM labelled AS SELECT t.region, u.name, g.label
+  FROM taps t JOIN users u ON t.user_id = u.id JOIN regions g ON t.region = g.rid;`, earliest())
+	if got, want := st.consumeIntKeyed("LABELLED", 1), []keyedRec{{r, `{"NAME":"a","LABEL":"north"}`, 2_000}}; !slices.Equal(got, want) {
+		t.Errorf("LABELLED: %v, want %v", got, want)
+	}
+}
+
+// The result of a table-table join is a table each task keeps in its own
+// store too (ksqlDB materializes the join's result through the task's
+// store, as any table's: KTableSource, KTableKTableJoinMerger): key k,
+// which hashes to partition 0, joined in both tasks, has a result in
+// each; a pull query naming k reads task 0's and a scan reads both, and a
+// tombstone of a's row in partition 1 deletes task 1's result alone.
+func TestTableTableJoinResultOfAKeyInTwoTasksHasARowInEach(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE ab AS SELECT a.id AS id, a.x, b.y FROM a JOIN b ON a.id = b.id;`, earliest())
+	k := keyHashingTo(0)
+	for p := range int32(2) {
+		st.produceToPartition("a", p, timed{intKey(k), fmt.Sprintf(`{"X":%d}`, p+1), 1_000})
+		st.produceToPartition("b", p, timed{intKey(k), fmt.Sprintf(`{"Y":%d}`, p+1), 1_000})
+	}
+	st.consumeIntKeyed("AB", 2)
+	pull := func(when string, scan ...string) {
+		t.Helper()
+		if _, rows, _ := pullRows(t, url, fmt.Sprintf("SELECT X, Y FROM ab WHERE id = %d;", k)); !slices.Equal(rows, []string{"[1 1]"}) {
+			t.Errorf("%s: by key: rows %v, want [[1 1]]", when, rows)
+		}
+		if _, rows, _ := pullRows(t, url, "SELECT X, Y FROM ab;"); !slices.Equal(rows, scan) {
+			t.Errorf("%s: scan: rows %v, want %v", when, rows, scan)
+		}
+	}
+	pull("both", "[1 1]", "[2 2]")
+	st.produceToPartition("a", 1, timed{intKey(k), ``, 2_000})
+	if got := st.consumeIntKeyed("AB", 3)[2]; got != (keyedRec{k, "", 2_000}) {
+		t.Errorf("AB's third record: %v, want a tombstone of %d at 2000", got, k)
+	}
+	pull("deleted in partition 1", "[1 1]")
+}
