@@ -447,9 +447,11 @@
 // KafkaStreams.queryMetadataForKey, counting the partitions of the
 // query's source, whatever the table's topic has). A join's aggregation
 // runs at once on the joined row here, where Kafka Streams runs it in the
-// task of its repartition topic's partition the grouping key hashes to:
-// its groups are one per key, their changelog records in the key's
-// partition. The tables a join reads are kept per task too: a stream's
+// task of its repartition topic's partition the grouping key hashes to,
+// and runs it in that task: its groups are one per key, their changelog
+// records in the key's partition, and a windowed one keeps its windows,
+// stream time, EMIT FINAL close time and changelog partition in that
+// task, whichever partitions the joined records came from. The tables a join reads are kept per task too: a stream's
 // record finds the table's rows of its own task (KStreamKTableJoinProcessor
 // gets them through the task's store), a chain's later join the rows of
 // the task of the partition its rekeyed row goes to, and a primary-key
@@ -457,9 +459,7 @@
 // task as a projection of a table does (KTableKTableJoinProcessor,
 // TableSelectBuilder); each table's store logs to its task's changelog
 // partition. Not ksqlDB's: a foreign-key join's tables keep one row per
-// key here, where each task would keep its own, and a join's windowed
-// aggregation keeps its windows, stream time and changelog partition per
-// task of the join's input, not of its repartition topic.
+// key here, where each task would keep its own.
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
 // changelogs' records in the task's partition, each store's retention on

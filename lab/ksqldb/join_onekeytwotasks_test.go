@@ -144,3 +144,46 @@ CREATE TABLE ab AS SELECT a.id AS id, a.x, b.y FROM a JOIN b ON a.id = b.id;`, e
 	}
 	pull("deleted in partition 1", "[1 1]")
 }
+
+// A windowed aggregation of a join runs in the tasks of its
+// Aggregate-GroupBy-repartition topic (the EXPLAIN of such a query shows
+// the topic feeding a sub-topology of its own), whose records the default
+// partitioner puts in the partition their grouping key hashes to: the
+// windows of region g, its stream time (apache/kafka 3.9.0-rc3
+// KStreamWindowAggregate measures the grace on the task's
+// InternalProcessorContext.currentStreamTimeMs) and its store's
+// changelog records (the task's partition) are those of that task,
+// whichever partitions the joined taps came from. Region g hashes to
+// partition 1: a tap at 20 s from partition 0 moves task 1's stream time
+// to 20 s, so a tap at 1 s from partition 1 is late for window [0,10)
+// (grace 0) and dropped, and one at 21 s counts 2 in window [20,30).
+func TestJoinWindowedAggregationRunsInTheTaskOfItsGroupingKey(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, tapsStream+usersTable, nil)
+	k0, k1, g := keyHashingTo(0), keyHashingTo(1), keyHashingTo(1)
+	st.produceToPartition("users", 0, timed{intKey(k0), `{"NAME":"a"}`, 0})
+	st.produceToPartition("users", 1, timed{intKey(k1), `{"NAME":"b"}`, 0})
+	mustKSQL(t, url, `CREATE TABLE per_region AS SELECT t.region, COUNT(*) AS n
+  FROM taps t JOIN users u ON t.user_id = u.id
+  WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY t.region EMIT CHANGES;`, earliest())
+	tap := func(partition, user int32, ts int64) {
+		st.produceToPartition("taps", partition, timed{intKey(user), fmt.Sprintf(`{"REGION":%d}`, g), ts})
+	}
+	tap(0, k0, 20_000)
+	st.consumeWindowed("PER_REGION", 1)
+	tap(1, k1, 1_000)
+	tap(0, k0, 21_000)
+	got := st.consumeWindowed("PER_REGION", 2)
+	want := []windowedOut{{g, 20_000, `{"N":1}`, 20_000}, {g, 20_000, `{"N":2}`, 21_000}}
+	if !slices.Equal(got, want) {
+		t.Errorf("PER_REGION: %v, want %v", got, want)
+	}
+	var parts []int32
+	for _, r := range st.consumeRecords(storeTopic(t, url, "PER_REGION"), 2) {
+		parts = append(parts, r.Partition)
+	}
+	if !slices.Equal(parts, []int32{1, 1}) {
+		t.Errorf("store changelog records in partitions %v, want 1 and 1", parts)
+	}
+}

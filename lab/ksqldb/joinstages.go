@@ -180,6 +180,15 @@ func (js *joinStages) prepare(ctx context.Context, s *Server, plan *planner.Plan
 	return nil
 }
 
+// groupTaskOf is the task of the sub-topology that reads the join's
+// aggregation's Aggregate-GroupBy-repartition topic, for the grouping
+// values keys of a joined row the query writes there (writeGroupBy): the
+// partition their serialized key hashes to, or task where it has none
+// (operators.Processor.GroupTask).
+func (js *joinStages) groupTaskOf(keys []any, task int32) int32 {
+	return js.keyTask(js.groupBy.key, keys, task)
+}
+
 // taskOf is the task of the sub-topology that reads the repartition topic
 // of step, for joined row row that the query writes there (record): the
 // partition the record's key, serialized as record serializes it, hashes
@@ -189,18 +198,29 @@ func (js *joinStages) prepare(ctx context.Context, s *Server, plan *planner.Plan
 // be serialized (record writes no record), stay in task.
 func (js *joinStages) taskOf(step int, row []any, task int32) int32 {
 	st := js.byStep[step]
-	if st == nil || js.tasks == 0 {
+	if st == nil {
 		return task
 	}
 	st.taskKeys[0] = st.plan.KeyExpr.Eval(row)
 	if st.taskKeys[0] == nil {
 		return task
 	}
+	return js.keyTask(st.key, st.taskKeys[:], task)
+}
+
+// keyTask is the partition of the stages' topics that keys, serialized
+// by key, hash to (the Java producer's default partitioner, which the
+// query's producer uses for these topics), task where they cannot be
+// serialized or are serialized as a null key.
+func (js *joinStages) keyTask(key *formats.Serde, keys []any, task int32) int32 {
+	if js.tasks == 0 {
+		return task
+	}
 	var err error
-	if st.key.Appends() {
-		js.keyBuf, err = st.key.AppendEncode(js.keyBuf[:0], st.taskKeys[:])
+	if key.Appends() {
+		js.keyBuf, err = key.AppendEncode(js.keyBuf[:0], keys)
 	} else {
-		js.keyBuf, err = st.key.Encode(st.taskKeys[:])
+		js.keyBuf, err = key.Encode(keys)
 	}
 	if err != nil || js.keyBuf == nil {
 		return task

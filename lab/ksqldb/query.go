@@ -190,6 +190,9 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 		}
 		q.proc.Mu.Lock()
 		q.proc.StageTask = q.jstages.taskOf
+		if q.jstages.groupBy != nil {
+			q.proc.GroupTask = q.jstages.groupTaskOf
+		}
 		q.proc.Mu.Unlock()
 	}
 	if q.fkSub != nil {

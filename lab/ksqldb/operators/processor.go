@@ -171,14 +171,28 @@ const noTask = -1
 // groupTask is the task of the store of the group that a row of task
 // goes to. A join's aggregation is run at once on the joined row
 // (groupByJoined), where Kafka Streams runs it in a task of its
-// repartition topic, the partition the grouping key hashes to, which is
-// not known here: its groups have noTask, and their changelog records
-// are partitioned by their keys (sinkPartitioner).
+// repartition topic, the partition the grouping key hashes to: the groups
+// of a non-windowed one have noTask, and their changelog records are
+// partitioned by their keys (sinkPartitioner), which comes to the same;
+// a windowed one asks that task for its clock too (windowTask).
 func (p *Processor) groupTask(task int32) int32 {
 	if p.plan.Join != nil && p.plan.Repartition != nil {
 		return noTask
 	}
 	return task
+}
+
+// windowTask is the task whose windows (or sessions), stream time and
+// store partition a windowed aggregation's row of task, grouped as
+// p.gvals, goes to: a join's aggregation runs in the task of its
+// repartition topic's partition the grouping key hashes to (GroupTask),
+// as Kafka Streams runs it in the sub-topology reading
+// Aggregate-GroupBy-repartition; any other in task, its input's.
+func (p *Processor) windowTask(task int32) int32 {
+	if p.plan.Join == nil || p.plan.Repartition == nil || p.GroupTask == nil {
+		return task
+	}
+	return p.GroupTask(p.gvals, task)
 }
 
 // tableTasks reports a plan projecting a table, whose rows each task
@@ -233,6 +247,10 @@ type Processor struct {
 	// task so far) where it goes to none; nil for a query that writes
 	// no such topic. The join goes on with the row at once, in that task.
 	StageTask func(step int, row []any, task int32) int32
+	// GroupTask is, for a join's aggregation, the task of the partition
+	// of its repartition topic that the record of grouping values keys
+	// goes to, or task where it cannot say (windowTask)
+	GroupTask func(keys []any, task int32) int32
 
 	// scratch space of process, reused from call to call (p.mu is held)
 	outs    []OutRow

@@ -42,6 +42,7 @@ func (p *Processor) processSession(r InRow, changelog bool) ([]OutRow, []Change)
 		return p.outs, p.changes
 	}
 	t := r.TS
+	r.Task = p.windowTask(r.Task)
 	c := p.taskClock(r.Task)
 	if t < 0 || t > maxRecordTime {
 		c.late++

@@ -101,6 +101,7 @@ func (p *Processor) processWindowed(r InRow, changelog bool) ([]OutRow, []Change
 	if r.Tombstone || r.Group == nil && !p.Pass(r.Vals) || !p.groupValues(r.Vals, r.Group) {
 		return p.outs, p.changes
 	}
+	r.Task = p.windowTask(r.Task)
 	c := p.taskClock(r.Task)
 	if r.TS < 0 || r.TS > maxRecordTime {
 		c.late++
