@@ -280,8 +280,7 @@ func TestPullQueryByKeyHashesOverTheSourcePartitions(t *testing.T) {
 func TestJoinAggregationLogsAGroupToItsKeysPartition(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
-CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');
+	mustKSQL(t, url, abTables+`
 CREATE TABLE agg AS SELECT a.x, COUNT(*) AS n FROM a JOIN b ON a.id = b.id GROUP BY a.x;`, earliest())
 	x := keyHashingTo(1)
 	k := keyHashingTo(0)

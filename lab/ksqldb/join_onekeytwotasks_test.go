@@ -66,14 +66,17 @@ func sortedByTime(recs []keyedRec) []keyedRec {
 	return recs
 }
 
+// abTables are tables a and b over two partitions keyed by INT ids.
+const abTables = `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');`
+
 // Key k, which hashes to partition 0, has a row of a in partition 0 and
 // a row of b in partition 1: no task holds both, so an INNER JOIN has no
 // result until b's row comes in partition 0 too.
 func TestTableTableJoinJoinsTheRowsOfOneTask(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
-CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');`, nil)
+	mustKSQL(t, url, abTables, nil)
 	k := keyHashingTo(0)
 	st.produceToPartition("a", 0, timed{intKey(k), `{"X":1}`, 1_000})
 	st.produceToPartition("b", 1, timed{intKey(k), `{"Y":2}`, 2_000})
@@ -112,15 +115,14 @@ CREATE TABLE regions (rid INT PRIMARY KEY, label STRING) WITH (KAFKA_TOPIC='regi
 
 // The result of a table-table join is a table each task keeps in its own
 // store too (ksqlDB materializes the join's result through the task's
-// store, as any table's: KTableSource, KTableKTableJoinMerger): key k,
+// store, as any table's projection: TableSelectBuilder, ksql v7.9.0): key k,
 // which hashes to partition 0, joined in both tasks, has a result in
 // each; a pull query naming k reads task 0's and a scan reads both, and a
 // tombstone of a's row in partition 1 deletes task 1's result alone.
 func TestTableTableJoinResultOfAKeyInTwoTasksHasARowInEach(t *testing.T) {
 	st := newStack(t)
 	_, url := st.serve()
-	mustKSQL(t, url, `CREATE TABLE a (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='a', PARTITIONS=2, VALUE_FORMAT='JSON');
-CREATE TABLE b (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='b', PARTITIONS=2, VALUE_FORMAT='JSON');
+	mustKSQL(t, url, abTables+`
 CREATE TABLE ab AS SELECT a.id AS id, a.x, b.y FROM a JOIN b ON a.id = b.id;`, earliest())
 	k := keyHashingTo(0)
 	for p := range int32(2) {
