@@ -38,7 +38,8 @@
 //	                   (soft delete of a version rewrites it with deleted=true;
 //	                   permanent delete writes a null value)
 //	CONFIG          {"keytype":"CONFIG","subject":S,"magic":0}, subject omitted for the global level
-//	                -> {"compatibilityLevel":LEVEL}; null value removes it
+//	                -> {"subject":S,"compatibilityLevel":LEVEL} (each omitted when
+//	                   there is none); null value removes it
 //	MODE            {"keytype":"MODE","subject":S,"magic":0}, subject omitted for the global level
 //	                -> {"subject":S,"mode":MODE}; null value removes it
 //	DELETE_SUBJECT  {"keytype":"DELETE_SUBJECT","subject":S,"magic":0}
@@ -75,17 +76,21 @@
 // options outside CP's conversion list, extensions, services and groups.
 // Only the default context exists: GET /contexts
 // lists "." and a qualified subject such as ":.ctx:s" is stored as a plain
-// subject name.
+// subject name; in config and mode paths the default context's own name,
+// ":.:" (or ":."), is the top level, as QualifiedSubject.isDefaultContext
+// makes it (DELETE /mode/:.: is refused with 42208).
 //
 // Lists follow CP 7.9.4 (the release the containers run): GET /subjects,
 // /subjects/{s}/versions, /schemas/ids/{id}/subjects and /versions and
-// /contexts take offset and limit, and PUT /config answers the config it
-// stored, the level by its name.
+// /contexts take offset and limit, and PUT /config stores the request over
+// the stored config and answers what it stored, the level by its name: an
+// absent compatibility keeps the stored level, a null one clears it, and
+// either makes a config without a level when none was stored (answered
+// {}). A config without a level stands for the server's default level
+// (WithDefaultCompatibility), not the global one, in GET and DELETE
+// answers and when checking registrations.
 //
-// Known differences: a PUT /config whose compatibility is absent or null
-// leaves the level in force here, where CP 7.9.4 stores a config with no
-// level (a null clearing the one set), which GET /config/{subject} then
-// answers as {}. JSON Schemas are validated by a Go validator, so the
+// Known differences: JSON Schemas are validated by a Go validator, so the
 // details of a 42201 for an invalid schema differ from everit's; Protobuf
 // parse errors come from a Go compiler, not Wire. Incompatibilities are
 // listed in name and number order where CP's follow Java hash-set order.

@@ -13,19 +13,12 @@ type configResponse struct {
 	CompatibilityLevel string `json:"compatibilityLevel"`
 }
 
-// getConfig is GET /config and GET /config/{subject}[?defaultToGlobal=true].
+// getConfig is GET /config and GET /config/{subject}[?defaultToGlobal=true]:
+// a config stored without a level answers the server's default.
 func (r *Registry) getConfig(q *request, subject string, global bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if global {
-		q.ok(configResponse{r.st.level("", r.cfg.defaultLevel)})
-		return
-	}
-	if l, ok := r.st.configs[subject]; ok {
-		q.ok(configResponse{l})
-		return
-	}
-	if q.boolParam("defaultToGlobal") {
+	if _, ok := r.st.configs[subject]; ok || global || q.boolParam("defaultToGlobal") {
 		q.ok(configResponse{r.st.level(subject, r.cfg.defaultLevel)})
 		return
 	}
@@ -33,7 +26,11 @@ func (r *Registry) getConfig(q *request, subject string, global bool) {
 }
 
 // putConfig is PUT /config and PUT /config/{subject}: the body is
-// {"compatibility": LEVEL} and is echoed back.
+// {"compatibility": LEVEL}. CP 7.9.4 stores the request over the stored
+// config (ConfigValue.update): an absent level keeps the stored one, a
+// null one clears it, and with no stored config either makes a config
+// without a level. It answers the config it stored
+// (ConfigUpdateRequest(config), NON_NULL): {} when it has no level.
 func (r *Registry) putConfig(q *request, subject string) {
 	var body map[string]json.RawMessage
 	if aerr := q.readJSON(&body, r.cfg.maxRequestBytes); aerr != nil {
@@ -51,31 +48,19 @@ func (r *Registry) putConfig(q *request, subject string) {
 			}
 		}
 	}
-	// CP 7.9.4 answers the config it stored (ConfigUpdateRequest(config),
-	// ConfigResource): a request without a level leaves the one in force
-	// and answers it, or nothing when none is stored.
-	stored := map[string]string{}
-	raw, ok := body["compatibility"]
-	if !ok || strings.TrimSpace(string(raw)) == "null" {
-		r.mu.RLock()
-		if subject == "" && r.st.global != "" {
-			stored["compatibility"] = r.st.global
-		} else if l, ok := r.st.configs[subject]; ok && subject != "" {
-			stored["compatibility"] = l
+	raw, given := body["compatibility"]
+	level := ""
+	if given && strings.TrimSpace(string(raw)) != "null" {
+		var name string
+		if err := json.Unmarshal(raw, &name); err != nil {
+			q.fail(errInvalidCompatibility())
+			return
 		}
-		r.mu.RUnlock()
-		q.ok(stored)
-		return
-	}
-	var given string
-	if err := json.Unmarshal(raw, &given); err != nil {
-		q.fail(errInvalidCompatibility())
-		return
-	}
-	level := strings.ToUpper(given)
-	if !levels[level] {
-		q.fail(errInvalidCompatibility())
-		return
+		level = strings.ToUpper(name)
+		if !levels[level] {
+			q.fail(errInvalidCompatibility())
+			return
+		}
 	}
 	if subject != "" && !validSubject(subject) {
 		q.fail(errInvalidSubject(subject))
@@ -85,6 +70,9 @@ func (r *Registry) putConfig(q *request, subject string) {
 	defer r.writeMu.Unlock()
 	r.mu.RLock()
 	ro := readOnly(r.st.modeInScope(subject))
+	if !given {
+		level = r.st.configs[subject]
+	}
 	r.mu.RUnlock()
 	if ro {
 		q.fail(errReadOnly(subject))
@@ -94,7 +82,10 @@ func (r *Registry) putConfig(q *request, subject string) {
 		q.fail(storeFailure("updating the compatibility level", err))
 		return
 	}
-	stored["compatibility"] = level
+	stored := map[string]string{}
+	if level != "" {
+		stored["compatibility"] = level
+	}
 	q.ok(stored)
 }
 
@@ -106,18 +97,12 @@ func (r *Registry) deleteConfig(q *request, subject string, global bool) {
 	// ConfigResource looks the config up first (40401), then the store
 	// refuses a subject in read-only mode (42205).
 	r.mu.RLock()
-	var old string
-	if global {
-		old = r.st.level("", r.cfg.defaultLevel)
-	} else {
-		l, ok := r.st.configs[subject]
-		if !ok {
-			r.mu.RUnlock()
-			q.fail(errSubjectNotFound(subject))
-			return
-		}
-		old = l
+	if _, ok := r.st.configs[subject]; !ok && !global {
+		r.mu.RUnlock()
+		q.fail(errSubjectNotFound(subject))
+		return
 	}
+	old := r.st.level(subject, r.cfg.defaultLevel)
 	ro := readOnly(r.st.modeInScope(subject))
 	r.mu.RUnlock()
 	if ro {

@@ -187,15 +187,23 @@ func (r *Registry) routes() *http.ServeMux {
 	h("GET /config", func(q *request) { r.getConfig(q, "", true) })
 	h("PUT /config", func(q *request) { r.putConfig(q, "") })
 	h("DELETE /config", func(q *request) { r.deleteConfig(q, "", true) })
-	h("GET /config/{subject}", func(q *request) { r.getConfig(q, q.PathValue("subject"), false) })
-	h("PUT /config/{subject}", func(q *request) { r.putConfig(q, q.PathValue("subject")) })
-	h("DELETE /config/{subject}", func(q *request) { r.deleteConfig(q, q.PathValue("subject"), false) })
+	h("GET /config/{subject}", func(q *request) { s, top := scopedSubject(q); r.getConfig(q, s, top) })
+	h("PUT /config/{subject}", func(q *request) { s, _ := scopedSubject(q); r.putConfig(q, s) })
+	h("DELETE /config/{subject}", func(q *request) { s, top := scopedSubject(q); r.deleteConfig(q, s, top) })
 
 	h("GET /mode", func(q *request) { r.getMode(q, "", true) })
 	h("PUT /mode", func(q *request) { r.putMode(q, "", true) })
-	h("GET /mode/{subject}", func(q *request) { r.getMode(q, q.PathValue("subject"), false) })
-	h("PUT /mode/{subject}", func(q *request) { r.putMode(q, q.PathValue("subject"), false) })
-	h("DELETE /mode/{subject}", func(q *request) { r.deleteMode(q, q.PathValue("subject")) })
+	h("GET /mode/{subject}", func(q *request) { s, top := scopedSubject(q); r.getMode(q, s, top) })
+	h("PUT /mode/{subject}", func(q *request) { s, top := scopedSubject(q); r.putMode(q, s, top) })
+	h("DELETE /mode/{subject}", func(q *request) {
+		// ModeResource.deleteSubjectMode refuses the default context's
+		// subject; there is no DELETE for the top-level mode.
+		if s, top := scopedSubject(q); top {
+			q.fail(errInvalidSubject(q.PathValue("subject")))
+		} else {
+			r.deleteMode(q, s)
+		}
+	})
 
 	h("GET /contexts", func(q *request) {
 		if p, ok := pageQuery(q, unlimited); ok {

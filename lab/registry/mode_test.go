@@ -158,34 +158,46 @@ func TestModeRecordsHaveTheRealShape(t *testing.T) {
 	l.call(http.MethodPut, "/mode", map[string]string{"mode": "READWRITE"}, nil)
 	l.call(http.MethodDelete, "/mode/s-value", nil, nil)
 
-	want := []struct{ key, value string }{
+	want := []storedRecord{
 		{`{"keytype":"MODE","subject":"s-value","magic":0}`, `{"subject":"s-value","mode":"READONLY"}`},
 		{`{"keytype":"MODE","magic":0}`, `{"mode":"READWRITE"}`},
 		{`{"keytype":"MODE","subject":"s-value","magic":0}`, ``},
 	}
-	var got []struct{ key, value string }
+	got := l.storeRecords(`"MODE"`, len(want))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mode records:\n got %v\nwant %v", got, want)
+	}
+}
+
+// storedRecord is one record of the _schemas topic as text; an empty value
+// is a tombstone.
+type storedRecord struct{ key, value string }
+
+// storeRecords reads the _schemas topic from the start until it has seen n
+// records whose key contains keyPart.
+func (l *lab) storeRecords(keyPart string, n int) []storedRecord {
+	l.t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(l.cluster.ListenAddrs()...),
 		kgo.ConsumeTopics("_schemas"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
 	if err != nil {
-		t.Fatal(err)
+		l.t.Fatal(err)
 	}
 	defer cl.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for len(got) < len(want) {
+	var got []storedRecord
+	for len(got) < n {
 		fs := cl.PollFetches(ctx)
 		if ctx.Err() != nil {
-			t.Fatalf("read _schemas: got %v", got)
+			l.t.Fatalf("read _schemas: got %v", got)
 		}
 		fs.EachRecord(func(r *kgo.Record) {
-			if strings.Contains(string(r.Key), `"MODE"`) {
-				got = append(got, struct{ key, value string }{string(r.Key), string(r.Value)})
+			if strings.Contains(string(r.Key), keyPart) {
+				got = append(got, storedRecord{string(r.Key), string(r.Value)})
 			}
 		})
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("mode records:\n got %v\nwant %v", got, want)
-	}
+	return got
 }
 
 // Soft-deleting a subject, or its last live version, removes the subject's

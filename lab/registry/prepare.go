@@ -252,6 +252,18 @@ func parseVersion(s string) (version int, latest bool, aerr *apiError) {
 
 // validSubject rejects subjects the registry refuses: empty or holding
 // control characters.
+// scopedSubject is the subject of a config or mode path, or "" and true
+// when it names the default context itself, ":.:" or ":.", which those
+// paths take for the top level (QualifiedSubject.isDefaultContext in
+// ConfigResource and ModeResource, CP 7.9.4).
+func scopedSubject(q *request) (string, bool) {
+	s := q.PathValue("subject")
+	if s == ":.:" || s == ":." {
+		return "", true
+	}
+	return s, false
+}
+
 func validSubject(s string) bool {
 	if strings.TrimSpace(s) == "" {
 		return false

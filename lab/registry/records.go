@@ -48,7 +48,11 @@ type schemaValueJSON struct {
 	Deleted    bool        `json:"deleted"`
 }
 
+// configValueJSON is ConfigValue as CP 7.9.4 writes it (NON_EMPTY): the
+// subject, left out at the top level, and the level, left out when the
+// config has none.
 type configValueJSON struct {
+	Subject            string `json:"subject,omitempty"`
 	CompatibilityLevel string `json:"compatibilityLevel,omitempty"`
 }
 
@@ -96,8 +100,9 @@ func configKey(subject string) []byte {
 	return mustJSON(subjectKeyJSON{Keytype: keyConfig, Subject: subject})
 }
 
+// configRecord stores a config; level "" is a config without a level.
 func configRecord(subject, level string) storeRecord {
-	return storeRecord{key: configKey(subject), value: mustJSON(configValueJSON{CompatibilityLevel: level})}
+	return storeRecord{key: configKey(subject), value: mustJSON(configValueJSON{Subject: subject, CompatibilityLevel: level})}
 }
 
 func configTombstone(subject string) storeRecord {
@@ -180,25 +185,14 @@ func (st *state) apply(key, value []byte) error {
 		}
 	case keyConfig:
 		if value == nil {
-			if subject == "" {
-				st.global = ""
-			} else {
-				delete(st.configs, subject)
-			}
+			delete(st.configs, subject)
 			return nil
 		}
 		var c configValueJSON
 		if err := json.Unmarshal(value, &c); err != nil {
 			return fmt.Errorf("decode config value: %w", err)
 		}
-		if c.CompatibilityLevel == "" {
-			return nil
-		}
-		if subject == "" {
-			st.global = c.CompatibilityLevel
-		} else {
-			st.configs[subject] = c.CompatibilityLevel
-		}
+		st.configs[subject] = c.CompatibilityLevel
 	case keyDeleteSubject:
 		if value == nil {
 			return nil

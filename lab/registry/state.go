@@ -32,8 +32,7 @@ type state struct {
 	ids        map[int]map[*subjectVersion]bool // id -> the versions holding it
 	hashes     map[string]int                   // schema identity (canonical + references) -> id
 	maxID      int
-	configs    map[string]string // subject -> compatibility level
-	global     string            // global level, "" when not set
+	configs    map[string]string // subject ("" the top level) -> its config's level, "" when it has none
 	modes      map[string]string // subject -> mode
 	globalMode string            // global mode, "" when not set
 }
@@ -186,15 +185,20 @@ func (st *state) subjectNames(prefix string, includeDeleted, deletedOnly bool) [
 	return out
 }
 
-// level is the compatibility level in force for a subject.
+// level is the compatibility level in force for a subject: its config's,
+// else the top level's, else the server's default; a config stored without
+// a level stands for the server's default, never the top level's
+// (InMemoryCache.config and populateCompatibilityLevel, CP 7.9.4). Subject
+// "" is the top level.
 func (st *state) level(subject, defaultLevel string) string {
-	if l, ok := st.configs[subject]; ok {
-		return l
+	l, ok := st.configs[subject]
+	if !ok {
+		l = st.configs[""]
 	}
-	if st.global != "" {
-		return st.global
+	if l == "" {
+		return defaultLevel
 	}
-	return defaultLevel
+	return l
 }
 
 // referencedBy lists the ids of schemas that reference subject/version.
