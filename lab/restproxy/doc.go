@@ -33,7 +33,8 @@
 //     (partition replicas, consumer assignments), v3_configs.go (topic,
 //     broker and cluster-wide broker configs: read, PUT, DELETE,
 //     configs:alter, and every topic's or broker's under topics/-/configs
-//     and brokers/-/configs, through DescribeConfigs and
+//     and brokers/-/configs; {type}-configs takes the type in any case
+//     and refuses another as EnumConverterProvider does, through DescribeConfigs and
 //     IncrementalAlterConfigs as kafka-rest's config managers call them;
 //     v3_configs_bind.go binds the write bodies as Jackson binds them):
 //     API v3.
@@ -139,9 +140,7 @@
 //     answered at once with the TimeoutException Kafka's Admin raises
 //     (500/50003 "Timed out waiting for a node assignment. Call: …"),
 //     where the real proxy waits default.api.timeout.ms (60 s) for it.
-//     /v3/clusters/{id}/{type}-configs for a type other than broker is
-//     a bare 404, where kafka-rest's EnumConverterProvider answers "The
-//     valid values for Type do not include '<type>'". brokers/-/configs
+//     brokers/-/configs
 //     lists each broker's configs in java.util.HashMap order, except
 //     that buckets HashMap turns into trees (eight names or more) keep
 //     the broker's order.

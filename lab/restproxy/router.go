@@ -59,6 +59,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r = r2
 	}
+	if r2 := clusterConfigsPath(r); r2 != nil {
+		r = r2
+	}
 	h, pattern := p.mux.Handler(r)
 	if pattern == "" {
 		// ServeMux's own answer tells 404 from 405 (and redirects for

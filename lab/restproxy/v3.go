@@ -162,7 +162,8 @@ var v3MediaTypes = map[string]bool{mediaTypeJSON: true}
 
 // v3Media answers as Jersey does for resources that consume and produce
 // application/json only: 415 for a POST or PUT with another Content-Type, 406
-// when the Accept header does not admit application/json.
+// when the Accept header does not admit application/json; then the path's
+// parameters are converted (refuseConfigType).
 func v3Media(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost || r.Method == http.MethodPut {
@@ -174,6 +175,10 @@ func v3Media(h http.HandlerFunc) http.HandlerFunc {
 		}
 		if !acceptsAny(r.Header.Get("Accept"), v3MediaTypes) {
 			writeV3Error(w, httpError(http.StatusNotAcceptable))
+			return
+		}
+		if e := refuseConfigType(r); e != nil {
+			writeV3Error(w, e)
 			return
 		}
 		h(w, r)

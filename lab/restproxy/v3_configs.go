@@ -2,11 +2,14 @@ package restproxy
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -164,6 +167,56 @@ func brokerConfigResource(r *http.Request) *configResource {
 		return nil
 	}
 	return &configResource{kmsg.ConfigResourceTypeBroker, strconv.Itoa(int(id))}
+}
+
+// configTypeKey holds, in a request's context, the {config_type} its
+// /v3/clusters/{cluster}/{config_type}-configs path gave.
+type configTypeKey struct{}
+
+// clusterConfigsPath routes a /v3/clusters/{cluster}/{config_type}-configs
+// path (ClusterConfigsResource, AlterClusterConfigBatchAction) whose type
+// is not spelled "broker": it returns the request with the type spelled so,
+// as the routes spell it, and the type as given in its context for
+// refuseConfigType; nil for any other path.
+func clusterConfigsPath(r *http.Request) *http.Request {
+	segs := strings.Split(r.URL.EscapedPath(), "/")
+	if len(segs) < 5 || segs[1] != "v3" || segs[2] != "clusters" {
+		return nil
+	}
+	i := strings.LastIndex(segs[4], "-configs")
+	if i <= 0 {
+		return nil
+	}
+	typ, suffix := segs[4][:i], segs[4][i+len("-configs"):]
+	if suffix != "" && suffix != ":alter" || typ == "broker" {
+		return nil
+	}
+	given, err := url.PathUnescape(typ)
+	if err != nil {
+		return nil
+	}
+	segs[4] = "broker-configs" + suffix
+	escaped := strings.Join(segs, "/")
+	path, err := url.PathUnescape(escaped)
+	if err != nil {
+		return nil
+	}
+	r2 := r.Clone(context.WithValue(r.Context(), configTypeKey{}, given))
+	r2.URL.Path, r2.URL.RawPath = path, escaped
+	return r2
+}
+
+// refuseConfigType is EnumConverterProvider's conversion of {config_type}
+// to ClusterConfig.Type, whose one constant is BROKER, matched in any case:
+// another type is a WebApplicationException of status 404 with its
+// message, met once Jersey has picked the resource method and before it
+// reads the body or the manager looks the cluster up.
+func refuseConfigType(r *http.Request) *apiError {
+	given, ok := r.Context().Value(configTypeKey{}).(string)
+	if !ok || strings.ToUpper(given) == "BROKER" {
+		return nil
+	}
+	return newAPIError(http.StatusNotFound, http.StatusNotFound, "The valid values for Type do not include '%s'", given)
 }
 
 func clusterConfigResource(*http.Request) *configResource {

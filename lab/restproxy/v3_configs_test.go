@@ -409,3 +409,49 @@ func TestV3ClusterBrokerConfigsWriteTheClusterWideDefaults(t *testing.T) {
 	e.wantError(e.do(http.MethodPut, other+"/compression.type", "application/json", []byte(`{"value":"gzip"}`)), 404, 404, "Cluster foobar cannot be found.")
 	e.wantError(e.do(http.MethodPost, other+":alter", "application/json", []byte(`{"data":[]}`)), 404, 404, "Cluster foobar cannot be found.")
 }
+
+// ClusterConfigsResource and AlterClusterConfigBatchAction (kafka-rest
+// v7.9.0) take {config_type}-configs as a ClusterConfig.Type path
+// parameter, converted by extension/EnumConverterProvider: the type's name
+// in any case names it, and any other type is a WebApplicationException
+// of status 404 whose message rest-utils' WebApplicationExceptionMapper
+// keeps, raised before the cluster is looked up. A method the resource
+// does not have is Jersey's 405 first.
+func TestV3ClusterConfigsOfAnUnknownTypeAreRefusedByTheEnumConverter(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	id := e.clusterID()
+	for _, path := range []string{
+		"/v3/clusters/" + id + "/topic-configs",
+		"/v3/clusters/foobar/topic-configs",
+		"/v3/clusters/" + id + "/topic-configs/compression.type",
+	} {
+		e.wantError(e.do(http.MethodGet, path, "", nil), 404, 404, "The valid values for Type do not include 'topic'")
+	}
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/"+id+"/a-b-configs", "", nil), 404, 404, "The valid values for Type do not include 'a-b'")
+	e.wantError(e.do(http.MethodPut, "/v3/clusters/"+id+"/Topic-configs/compression.type", "application/json", []byte(`{"value":"gzip"}`)),
+		404, 404, "The valid values for Type do not include 'Topic'")
+	e.wantError(e.do(http.MethodDelete, "/v3/clusters/"+id+"/x-configs/compression.type", "", nil), 404, 404, "The valid values for Type do not include 'x'")
+	e.wantError(e.do(http.MethodPost, "/v3/clusters/"+id+"/x-configs:alter", "application/json", []byte(`{"data":[]}`)),
+		404, 404, "The valid values for Type do not include 'x'")
+	e.wantError(e.do(http.MethodPost, "/v3/clusters/"+id+"/x-configs", "application/json", []byte(`{}`)), 405, 405, "HTTP 405 Method Not Allowed")
+	e.wantError(e.do(http.MethodGet, "/v3/clusters/"+id+"/-configs", "", nil), 404, 404, "HTTP 404 Not Found")
+
+	// The list's self link names the type in lower case (configType.name()
+	// .toLowerCase()).
+	for _, typ := range []string{"BROKER", "Broker"} {
+		var list struct {
+			Kind     string         `json:"kind"`
+			Metadata map[string]any `json:"metadata"`
+		}
+		resp := e.do(http.MethodGet, "/v3/clusters/"+id+"/"+typ+"-configs", "", nil)
+		resp.json(t, &list)
+		if resp.status != http.StatusOK || list.Kind != "KafkaClusterConfigList" || list.Metadata["self"] != e.server.URL+"/v3/clusters/"+id+"/broker-configs" {
+			t.Fatalf("GET %s-configs: %d %s", typ, resp.status, resp.body)
+		}
+	}
+	e.wantNoContent(e.do(http.MethodPut, "/v3/clusters/"+id+"/BROKER-configs/compression.type", "application/json", []byte(`{"value":"gzip"}`)))
+	got := e.configAt("/v3/clusters/" + id + "/Broker-configs/compression.type")
+	if got["value"] != "gzip" || got["metadata"].(map[string]any)["self"] != e.server.URL+"/v3/clusters/"+id+"/broker-configs/compression.type" {
+		t.Fatalf("Broker-configs/compression.type %v", got)
+	}
+}
