@@ -24,17 +24,17 @@ func (p *Proxy) consumerRoutes(mux *http.ServeMux) {
 	const inst = "/consumers/{group}/instances/{instance}"
 	mux.HandleFunc("POST /consumers/{group}", consumerMedia(p.createConsumer))
 	mux.HandleFunc("DELETE "+inst, consumerMedia(p.deleteConsumer))
-	mux.HandleFunc("POST "+inst+"/subscription", consumerMedia(p.withInstance(p.subscribe)))
+	mux.HandleFunc("POST "+inst+"/subscription", consumerMedia(withBody(p, nullRequest("subscribe.arg3"), p.subscribe)))
 	mux.HandleFunc("GET "+inst+"/subscription", consumerMedia(p.withInstance(p.getSubscription)))
 	mux.HandleFunc("DELETE "+inst+"/subscription", consumerMedia(p.withInstance(p.unsubscribe)))
-	mux.HandleFunc("POST "+inst+"/assignments", consumerMedia(p.withInstance(p.assign)))
+	mux.HandleFunc("POST "+inst+"/assignments", consumerMedia(withBody(p, nullRequest("assign.arg3"), p.assign)))
 	mux.HandleFunc("GET "+inst+"/assignments", consumerMedia(p.withInstance(p.getAssignments)))
 	mux.HandleFunc("GET "+inst+"/records", p.readRecords)
 	mux.HandleFunc("POST "+inst+"/offsets", consumerMedia(p.withInstance(p.commitOffsets)))
-	mux.HandleFunc("GET "+inst+"/offsets", consumerMedia(p.withInstance(p.getOffsets)))
-	mux.HandleFunc("POST "+inst+"/positions", consumerMedia(p.withInstance(p.seek)))
-	mux.HandleFunc("POST "+inst+"/positions/beginning", consumerMedia(p.withInstance(p.seekBeginning)))
-	mux.HandleFunc("POST "+inst+"/positions/end", consumerMedia(p.withInstance(p.seekEnd)))
+	mux.HandleFunc("GET "+inst+"/offsets", consumerMedia(withBody(p, newAPIError(http.StatusNotFound, 40402, "Partition not found."), p.getOffsets)))
+	mux.HandleFunc("POST "+inst+"/positions", consumerMedia(withBody(p, nullRequest("seekToOffset.arg3"), p.seek)))
+	mux.HandleFunc("POST "+inst+"/positions/beginning", consumerMedia(withBody(p, nullRequest("seekToBeginning.arg3"), p.seekBeginning)))
+	mux.HandleFunc("POST "+inst+"/positions/end", consumerMedia(withBody(p, nullRequest("seekToEnd.arg3"), p.seekEnd)))
 }
 
 // consumerMediaTypes are what ConsumersResource declares in @Consumes and
@@ -251,21 +251,31 @@ func (p *Proxy) withInstance(h instanceHandler) http.HandlerFunc {
 	}
 }
 
+// withBody is a ConsumersResource method that takes a body: Jersey reads
+// it, and refuses a null one (JSON null or nothing) with null, before the
+// method looks the instance up (a @Valid @NotNull body's violation,
+// nullRequest, or what the method throws first for a null one).
+func withBody[T any](p *Proxy, null *apiError, h func(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *T)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req *T
+		if e := p.decodeBody(w, r, &req); e != nil {
+			writeError(w, e)
+			return
+		}
+		if req == nil {
+			writeError(w, null)
+			return
+		}
+		p.withInstance(func(w http.ResponseWriter, r *http.Request, c *consumerInstance) { h(w, r, c, req) })(w, r)
+	}
+}
+
 type subscriptionRequest struct {
 	Topics       []string `json:"topics"`
 	TopicPattern *string  `json:"topic_pattern"`
 }
 
-func (p *Proxy) subscribe(w http.ResponseWriter, r *http.Request, c *consumerInstance) {
-	var req *subscriptionRequest
-	if e := p.decodeBody(w, r, &req); e != nil {
-		writeError(w, e)
-		return
-	}
-	if req == nil {
-		writeError(w, nullBody("subscription"))
-		return
-	}
+func (p *Proxy) subscribe(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *subscriptionRequest) {
 	if e := c.subscribe(req.Topics, req.TopicPattern); e != nil {
 		writeError(w, e)
 		return
@@ -286,16 +296,7 @@ type partitionsRequest struct {
 	Partitions []topicPartition `json:"partitions"`
 }
 
-func (p *Proxy) assign(w http.ResponseWriter, r *http.Request, c *consumerInstance) {
-	var req *partitionsRequest
-	if e := p.decodeBody(w, r, &req); e != nil {
-		writeError(w, e)
-		return
-	}
-	if req == nil {
-		writeError(w, nullBody("assignmentRequest"))
-		return
-	}
+func (p *Proxy) assign(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *partitionsRequest) {
 	if e := c.assign(req.Partitions); e != nil {
 		writeError(w, e)
 		return
@@ -343,16 +344,7 @@ func (p *Proxy) commitOffsets(w http.ResponseWriter, r *http.Request, c *consume
 }
 
 // getOffsets handles GET .../offsets, whose body names the partitions.
-func (p *Proxy) getOffsets(w http.ResponseWriter, r *http.Request, c *consumerInstance) {
-	var req *partitionsRequest
-	if e := p.decodeBody(w, r, &req); e != nil {
-		writeError(w, e)
-		return
-	}
-	if req == nil {
-		writeError(w, newAPIError(http.StatusNotFound, 40402, "Partition not found."))
-		return
-	}
+func (p *Proxy) getOffsets(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *partitionsRequest) {
 	offs, e := c.committed(r.Context(), req.Partitions)
 	if e != nil {
 		writeError(w, e)
@@ -378,16 +370,7 @@ type seekRequest struct {
 
 // seek handles POST .../positions: offsets, or the first offset at or after
 // a timestamp.
-func (p *Proxy) seek(w http.ResponseWriter, r *http.Request, c *consumerInstance) {
-	var req *seekRequest
-	if e := p.decodeBody(w, r, &req); e != nil {
-		writeError(w, e)
-		return
-	}
-	if req == nil {
-		writeError(w, nullBody("request"))
-		return
-	}
+func (p *Proxy) seek(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *seekRequest) {
 	to := map[topicPartition]int64{}
 	for _, o := range req.Offsets {
 		to[topicPartition{o.Topic, o.Partition}] = o.Offset
@@ -414,24 +397,15 @@ func (p *Proxy) seek(w http.ResponseWriter, r *http.Request, c *consumerInstance
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (p *Proxy) seekBeginning(w http.ResponseWriter, r *http.Request, c *consumerInstance) {
-	p.seekEdge(w, r, c, false)
+func (p *Proxy) seekBeginning(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *partitionsRequest) {
+	p.seekEdge(w, r, c, req, false)
 }
 
-func (p *Proxy) seekEnd(w http.ResponseWriter, r *http.Request, c *consumerInstance) {
-	p.seekEdge(w, r, c, true)
+func (p *Proxy) seekEnd(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *partitionsRequest) {
+	p.seekEdge(w, r, c, req, true)
 }
 
-func (p *Proxy) seekEdge(w http.ResponseWriter, r *http.Request, c *consumerInstance, end bool) {
-	var req *partitionsRequest
-	if e := p.decodeBody(w, r, &req); e != nil {
-		writeError(w, e)
-		return
-	}
-	if req == nil {
-		writeError(w, nullBody("seekToRequest"))
-		return
-	}
+func (p *Proxy) seekEdge(w http.ResponseWriter, r *http.Request, c *consumerInstance, req *partitionsRequest, end bool) {
 	c.mu.Lock()
 	live := c.client != nil
 	c.mu.Unlock()
@@ -588,9 +562,4 @@ func (p *Proxy) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiEr
 		return nil, jsonError("read request body: %s", err)
 	}
 	return body, nil
-}
-
-// nullBody is Jersey's bean validation answer to a missing @NotNull body.
-func nullBody(param string) *apiError {
-	return newAPIError(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, "%s: must not be null", param)
 }

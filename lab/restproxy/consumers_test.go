@@ -142,6 +142,34 @@ func TestConsumerUnknownInstanceIsNotFound(t *testing.T) {
 	e.wantError(e.do(http.MethodDelete, "/consumers/g/instances/gone", ctV2, nil), 404, 40403, "Consumer instance not found.")
 }
 
+// ConsumersResource (kafka-rest v7.9.0 resources/v2) takes the bodies of
+// subscribe, seekToBeginning, seekToEnd, seekToOffset and assign as
+// @Valid @NotNull parameters after UriInfo, the group and the instance:
+// a body that is JSON null, or empty, is the null entity, refused by
+// Jersey's bean validation before the method looks the instance up, as
+// "<method>.arg3 must not be null (was null)" (rest-utils'
+// ConstraintViolationExceptionMapper, parameters named as reflection names
+// them, as for produce). committedOffsets throws
+// partitionNotFoundException for a null body before the lookup too.
+func TestConsumerNullBodiesAreRefusedBeforeTheInstanceIsLookedUp(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.createConsumer("g", `{"name":"c"}`)
+	for _, inst := range []string{"/consumers/g/instances/c", "/consumers/g/instances/none"} {
+		for _, c := range []struct{ path, method string }{
+			{"/subscription", "subscribe"},
+			{"/positions/beginning", "seekToBeginning"},
+			{"/positions/end", "seekToEnd"},
+			{"/positions", "seekToOffset"},
+			{"/assignments", "assign"},
+		} {
+			for _, body := range []string{`null`, ` null `, ``} {
+				e.wantError(e.do(http.MethodPost, inst+c.path, ctV2, []byte(body)), 422, 422, c.method+".arg3 must not be null (was null)")
+			}
+		}
+		e.wantError(e.do(http.MethodGet, inst+"/offsets", ctV2, []byte(`null`)), 404, 40402, "Partition not found.")
+	}
+}
+
 func TestConsumerSubscribedReadsBinaryRecordsAsAGroupMember(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	e.createTopic("bin", 1)

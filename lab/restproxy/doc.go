@@ -18,7 +18,9 @@
 //     produce to a partition.
 //   - consumers.go (HTTP), consumer_state.go (instances), consumer_records.go
 //     (embedded formats of records read): the API v2 consumer instances,
-//     each a Kafka consumer in a real consumer group.
+//     each a Kafka consumer in a real consumer group. A body is read, and
+//     a null one refused as Jersey's bean validation refuses a @NotNull
+//     one, before the instance is looked up.
 //   - v3.go (clusters, brokers, shared shapes), v3_topics.go (topics,
 //     configs, partitions), v3_records.go (produce, streaming;
 //     v3_stream_syntax.go answers a stream that is not JSON),

@@ -56,8 +56,9 @@ func objectMembers(raw json.RawMessage) ([]member, error) {
 	return out, nil
 }
 
-// nullRequest is the @NotNull violation of a null v2 ProduceRequest
-// entity, param its property path (v2ProduceParam), as rest-utils'
+// nullRequest is the @NotNull violation of a null v2 request entity (a
+// ProduceRequest, or a consumer's subscription, assignment or seek), param
+// its property path (v2ProduceParam; the consumer routes), as rest-utils'
 // ConstraintViolationExceptionMapper words it (ConstraintViolations.format).
 func nullRequest(param string) *apiError {
 	return newAPIError(http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, "%s must not be null (was null)", param)
