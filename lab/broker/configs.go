@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -111,20 +112,21 @@ func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, ke
 	return out
 }
 
-// rewriteDescribeConfigs asks kfake for every config of the topics asked
-// about, to answer them as Kafka does (describeTopicConfigs), and shows the
-// broker's own log.cleaner.backoff.ms in an answer about the broker: kfake
-// is given a value that keeps its own cleaner timer from ever firing
+// rewriteDescribeConfigs asks kfake for every config of the topics and
+// brokers asked about, to answer them as Kafka does (describeTopicConfigs,
+// describeBrokerConfigs), and shows the broker's own log.cleaner.backoff.ms
+// in kfake's answer about the cluster-wide defaults (broker ""): kfake is
+// given a value that keeps its own cleaner timer from ever firing
 // (compaction.go).
 func (p *protocol) rewriteDescribeConfigs(b []byte, h reqHeader, req *kmsg.DescribeConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
 	keys := map[string][]string{}
 	out := b
 	for i := range req.Resources {
 		r := &req.Resources[i]
-		if r.ResourceType != kmsg.ConfigResourceTypeTopic {
+		if r.ResourceType != kmsg.ConfigResourceTypeTopic && (r.ResourceType != kmsg.ConfigResourceTypeBroker || r.ResourceName == "") {
 			continue
 		}
-		keys[r.ResourceName] = r.ConfigNames
+		keys[resourceKey(r.ResourceType, r.ResourceName)] = r.ConfigNames
 		if r.ConfigNames != nil {
 			r.ConfigNames = nil
 			out = nil
@@ -144,14 +146,23 @@ func (p *protocol) rewriteDescribeConfigs(b []byte, h reqHeader, req *kmsg.Descr
 			switch r.ResourceType {
 			case kmsg.ConfigResourceTypeTopic:
 				if r.ErrorCode == 0 {
-					r.Configs = describeTopicConfigs(r.Configs, keys[r.ResourceName], req.IncludeSynonyms, req.IncludeDocumentation)
+					r.Configs = describeTopicConfigs(r.Configs, keys[resourceKey(r.ResourceType, r.ResourceName)], req.IncludeSynonyms, req.IncludeDocumentation)
 				}
 			case kmsg.ConfigResourceTypeBroker:
-				p.fixCleanerBackoff(r)
+				if r.ErrorCode == 0 && r.ResourceName != "" {
+					r.Configs = describeBrokerConfigs(r.ResourceName, r.Configs, keys[resourceKey(r.ResourceType, r.ResourceName)], p.cleanerBackoff, req.IncludeSynonyms, req.IncludeDocumentation)
+				} else {
+					p.fixCleanerBackoff(r)
+				}
 			}
 		}
 		return appendResponse(resp), nil
 	}
+}
+
+// resourceKey names a config resource of a request.
+func resourceKey(t kmsg.ConfigResourceType, name string) string {
+	return fmt.Sprintf("%d/%s", t, name)
 }
 
 // fixCleanerBackoff shows the broker's own log.cleaner.backoff.ms in a

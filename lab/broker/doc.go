@@ -52,8 +52,14 @@
 //     shows them: the broker's defaults and its static settings
 //     (min.insync.replicas is STATIC_BROKER_CONFIG there); CreateTopics
 //     v5+ answers a created topic's every config as the controller
-//     resolves them. Of the broker, DescribeConfigs shows the broker's
-//     own log.cleaner.backoff.ms.
+//     resolves them. brokerconfigs.go: DescribeConfigs of the broker
+//     (by its id) lists every config of Kafka 3.9's KafkaConfig, read from
+//     the documentation Kafka's build generates from it
+//     (upstream/kafka_config.html), each with its value, source, synonyms,
+//     type, read-only flag, sensitivity and documentation as cp-kafka
+//     shows them: its static settings, its node id as broker.id, its
+//     cleaner's interval as log.cleaner.backoff.ms, the dynamic values
+//     kfake holds, and the defaults.
 //   - logfiles.go: CreateTopics makes each created partition's log
 //     directory and empty first segment before it answers, as Kafka makes a
 //     partition's log when the partition is created; kfake would make them
@@ -109,9 +115,17 @@
 //     offsets are not readable as records.
 //   - Clients using the message format before v2 are refused (see above)
 //     rather than up- or down-converted.
-//   - DescribeConfigs of the broker lists kfake's few configs, not Kafka's
-//     every one, without documentation; a topic's values do not follow
-//     broker configs altered at run time.
+//   - DescribeConfigs of the broker lists its configs in name order, where
+//     Kafka lists them in the order of a Scala mutable.HashMap; every
+//     dynamic value shows as DYNAMIC_BROKER_CONFIG, whether it was set for
+//     the broker or cluster-wide (kfake keeps one set), and configs kfake
+//     accepts that KafkaConfig does not define are left out. Of the
+//     cluster-wide defaults (broker ""), it answers kfake's few configs,
+//     where Kafka lists the dynamic defaults alone. The listener configs
+//     (listeners, advertised.listeners, the security protocol map, the
+//     controller's listener and quorum voters) show their defaults, not the
+//     compose file's values, which name the containers. A topic's values
+//     do not follow broker configs altered at run time.
 //   - A topic stored by an older version under a name Kafka refuses is
 //     loaded and served as stored, with a warning at start-up.
 package broker

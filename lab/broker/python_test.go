@@ -76,3 +76,44 @@ func TestConfluentKafkaPythonShowsKafkasCreateTopicsMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestConfluentKafkaPythonDescribesTheBrokersConfigs: librdkafka's
+// DescribeConfigs of the broker sees every config of Kafka 3.9's
+// KafkaConfig (314), each with its source, read-only flag, sensitivity
+// and synonyms (brokerconfigs.go).
+func TestConfluentKafkaPythonDescribesTheBrokersConfigs(t *testing.T) {
+	python := testtools.Python(t, "confluent_kafka")
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	node := nodeID(t, b)
+	out, err := exec.CommandContext(ctx, python, "testdata/python/broker_configs.py", b.Addrs()[0], node,
+		"auto.create.topics.enable", "log.retention.hours", "log.retention.ms", "ssl.key.password").Output()
+	if err != nil {
+		var stderr string
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
+	}
+	var got struct {
+		Count   int                        `json:"count"`
+		Configs map[string]json.RawMessage `json:"configs"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if got.Count != 314 {
+		t.Errorf("librdkafka sees %d broker configs, want 314", got.Count)
+	}
+	for name, want := range map[string]string{
+		// confluent-kafka keeps one synonym a name: the last, the default.
+		"auto.create.topics.enable": `["true","STATIC_BROKER_CONFIG",true,false,[["auto.create.topics.enable","true","DEFAULT_CONFIG"]]]`,
+		"log.retention.hours":       `["168","DEFAULT_CONFIG",true,false,[["log.retention.hours","168","DEFAULT_CONFIG"]]]`,
+		"log.retention.ms":          `[null,"DEFAULT_CONFIG",false,false,[]]`,
+		"ssl.key.password":          `[null,"DEFAULT_CONFIG",false,true,[]]`,
+	} {
+		if string(got.Configs[name]) != want {
+			t.Errorf("librdkafka reports %s: %s, want %s", name, got.Configs[name], want)
+		}
+	}
+}

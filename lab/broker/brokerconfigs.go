@@ -1,0 +1,233 @@
+package broker
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// kafkaConfigHTML is the documentation Kafka 3.9's build generates from
+// KafkaConfig.configDef (KafkaConfig.main, run by build.gradle's
+// genKafkaConfigDocs: configDef.toHtml(4, "brokerconfigs_" + name,
+// DynamicBrokerConfig.dynamicConfigUpdateModes)), byte for byte as
+// apache/kafka-site holds it at 39/generated/kafka_config.html (commit
+// 49c301385a84, "add 3.9 docs folder for 3.9-rc3", blob c27dbea84b38).
+// ConfigDef.toHtml (clients/.../common/config/ConfigDef.java) writes each
+// config that is not internal (sortedConfigs: by importance, then name), with its documentation, its
+// type, its default (ConfigDef.convertToString, "null" for a null one,
+// "\"\"" for an empty one, and a unit after a .ms or .bytes name's
+// number), and its update mode: read-only for a config outside
+// DynamicBrokerConfig.AllDynamicConfigs, else per-broker or cluster-wide.
+// cp-kafka 7.9.4 (Kafka 7.9.4-ccs) defines the same configs.
+//
+//go:embed upstream/kafka_config.html
+var kafkaConfigHTML string
+
+// brokerConfigDef is one config of KafkaConfig.configDef.
+type brokerConfigDef struct {
+	name string
+	typ  kmsg.ConfigType
+	// def is the default as ConfigDef.convertToString prints it; nil for a
+	// null default (those are not among DynamicBrokerConfig's
+	// staticDefaultConfigs).
+	def *string
+	doc string
+	// dynamic is whether DynamicBrokerConfig.AllDynamicConfigs holds it,
+	// which makes it not read-only.
+	dynamic bool
+}
+
+// brokerConfigDefs are KafkaConfig.configDef's configs in name order.
+var brokerConfigDefs = mustParseKafkaConfigHTML(kafkaConfigHTML)
+
+// brokerConfigDefFor finds a broker config by name.
+func brokerConfigDefFor(name string) (brokerConfigDef, bool) {
+	i, ok := slices.BinarySearchFunc(brokerConfigDefs, name, func(d brokerConfigDef, n string) int { return strings.Compare(d.name, n) })
+	if !ok {
+		return brokerConfigDef{}, false
+	}
+	return brokerConfigDefs[i], true
+}
+
+var kafkaConfigItem = regexp.MustCompile(`(?s)<li>\n<h4><a id="([^"]+)"></a><a id="brokerconfigs_[^"]+" href="[^"]+">[^<]+</a></h4>\n<p>(.*?)</p>\n<table><tbody>\n` +
+	`<tr><th>Type:</th><td>([a-z]+)</td></tr>\n<tr><th>Default:</th><td>(.*?)</td></tr>\n<tr><th>Valid Values:</th><td>.*?</td></tr>\n` +
+	`<tr><th>Importance:</th><td>[a-z]+</td></tr>\n<tr><th>Update Mode:</th><td>(read-only|per-broker|cluster-wide)</td></tr>\n</tbody></table>\n</li>\n`)
+
+// configTypes are ConfigDef.Type's names as toHtml writes them, by the type
+// DescribeConfigs v3+ gives (ConfigHelper.configResponseType).
+var configTypes = map[string]kmsg.ConfigType{
+	"boolean": kmsg.ConfigTypeBoolean, "string": kmsg.ConfigTypeString, "int": kmsg.ConfigTypeInt,
+	"short": kmsg.ConfigTypeShort, "long": kmsg.ConfigTypeLong, "double": kmsg.ConfigTypeDouble,
+	"list": kmsg.ConfigTypeList, "class": kmsg.ConfigTypeClass, "password": kmsg.ConfigTypePassword,
+}
+
+// literalBreaks are the configs whose documentation holds "<br>" as
+// written: ServerLogConfigs.MIN_IN_SYNC_REPLICAS_DOC (server-common, 3.9).
+// Every other "<br>" in the generated page is a line break of the
+// documentation, which toHtml replaces ("\n", or String.format's %n in
+// SocketServerConfigs, KRaftConfigs, ZkConfigs and ReplicationConfigs).
+var literalBreaks = map[string]bool{"min.insync.replicas": true}
+
+// mustParseKafkaConfigHTML reads the configs of toHtml's page.
+func mustParseKafkaConfigHTML(page string) []brokerConfigDef {
+	const head, tail = "<ul class=\"config-list\">\n", "</ul>\n\n" // println's line end follows toHtml's
+	var defs []brokerConfigDef
+	at := len(head)
+	for _, m := range kafkaConfigItem.FindAllStringSubmatchIndex(page, -1) {
+		if m[0] != at {
+			panic(fmt.Sprintf("kafka_config.html: unread text at byte %d", at))
+		}
+		at = m[1]
+		name, doc, typ, def, mode := page[m[2]:m[3]], page[m[4]:m[5]], page[m[6]:m[7]], page[m[8]:m[9]], page[m[10]:m[11]]
+		t, ok := configTypes[typ]
+		if !ok {
+			panic(fmt.Sprintf("kafka_config.html: %s has type %q", name, typ))
+		}
+		d := brokerConfigDef{name: name, typ: t, dynamic: mode != "read-only"}
+		if !literalBreaks[name] {
+			doc = strings.ReplaceAll(doc, "<br>", "\n")
+		}
+		d.doc = doc
+		switch {
+		case def == "null":
+		case def == `""`:
+			d.def = new(string)
+		default:
+			if strings.HasSuffix(name, ".ms") || strings.HasSuffix(name, ".bytes") {
+				def, _, _ = strings.Cut(def, " (") // niceTimeUnits, niceMemoryUnits
+			}
+			d.def = &def
+		}
+		defs = append(defs, d)
+	}
+	if !strings.HasPrefix(page, head) || page[at:] != tail || len(defs) == 0 {
+		panic("kafka_config.html: the page holds something other than configs")
+	}
+	// ConfigDef.sortedConfigs orders the page by importance first.
+	slices.SortFunc(defs, func(a, b brokerConfigDef) int { return strings.Compare(a.name, b.name) })
+	return defs
+}
+
+// brokerSynonyms are the names DescribeConfigs looks a broker config's
+// value up under, in order (DynamicBrokerConfig.brokerConfigSynonyms,
+// apache/kafka 3.9 core/src/main/scala/kafka/server/DynamicBrokerConfig.scala;
+// the listener overrides are not served here).
+func brokerSynonyms(name string) []string {
+	for _, group := range [][]string{
+		{"log.roll.ms", "log.roll.hours"},
+		{"log.roll.jitter.ms", "log.roll.jitter.hours"},
+		{"log.retention.ms", "log.retention.minutes", "log.retention.hours"},
+	} {
+		if slices.Contains(group, name) {
+			return group
+		}
+	}
+	if name == "log.flush.interval.ms" { // log.flush.scheduler.interval.ms is its default
+		return []string{name, "log.flush.scheduler.interval.ms"}
+	}
+	return []string{name}
+}
+
+// brokerConfigValues are a broker's config values by source, as
+// DynamicBrokerConfig keeps them.
+type brokerConfigValues struct {
+	dynamic map[string]*string // currentDynamicBrokerConfigs
+	static  map[string]string  // staticBrokerConfigs: what server.properties sets
+}
+
+// describeBrokerConfig is one entry of a broker's DescribeConfigs answer
+// as ConfigHelper.createBrokerConfigEntry builds it (apache/kafka 3.9
+// core/src/main/scala/kafka/server/ConfigHelper.scala, perBrokerConfig):
+// the synonyms are the dynamic, then the static, then the default values
+// of each of the config's synonyms (configSynonyms), less those before the
+// config's own name; the value and source are the first synonym's, or the
+// config's default and DEFAULT_CONFIG without one. A PASSWORD config is
+// sensitive and shows no value anywhere; a config outside
+// AllDynamicConfigs is read-only.
+func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, withSynonyms, withDocs bool) kmsg.DescribeConfigsResponseResourceConfig {
+	sensitive := d.typ == kmsg.ConfigTypePassword
+	var synonyms []kmsg.DescribeConfigsResponseResourceConfigConfigSynonym
+	add := func(name string, v *string, src kmsg.ConfigSource) {
+		s := configSynonym(name, "", src)
+		s.Value = v
+		if sensitive {
+			s.Value = nil
+		}
+		synonyms = append(synonyms, s)
+	}
+	names := brokerSynonyms(d.name)
+	for _, n := range names {
+		if v, ok := vals.dynamic[n]; ok {
+			add(n, v, kmsg.ConfigSourceDynamicBrokerConfig)
+		}
+	}
+	for _, n := range names {
+		if v, ok := vals.static[n]; ok {
+			add(n, &v, kmsg.ConfigSourceStaticBrokerConfig)
+		}
+	}
+	for _, n := range names {
+		if sd, ok := brokerConfigDefFor(n); ok && sd.def != nil {
+			add(n, sd.def, kmsg.ConfigSourceDefaultConfig)
+		}
+	}
+	for len(synonyms) > 0 && synonyms[0].Name != d.name {
+		synonyms = synonyms[1:]
+	}
+	c := kmsg.NewDescribeConfigsResponseResourceConfig()
+	c.Name, c.ConfigType, c.IsSensitive, c.ReadOnly = d.name, d.typ, sensitive, !d.dynamic
+	c.Value, c.Source = d.def, kmsg.ConfigSourceDefaultConfig
+	if len(synonyms) > 0 {
+		c.Value, c.Source = synonyms[0].Value, synonyms[0].Source
+	}
+	if sensitive {
+		c.Value = nil
+	}
+	c.IsDefault = c.Source == kmsg.ConfigSourceDefaultConfig // v0
+	if withSynonyms {
+		c.ConfigSynonyms = synonyms
+	}
+	if withDocs {
+		c.Documentation = kmsg.StringPtr(d.doc)
+	}
+	return c
+}
+
+// describeBrokerConfigs rebuilds a broker's DescribeConfigs entries from
+// kfake's answer: every config of KafkaConfig.configDef (ConfigHelper's
+// allConfigs: nonInternalValues), with the compose file's cp-kafka's static
+// configs, the broker's node id as broker.id and node.id, its cleaner's
+// interval as log.cleaner.backoff.ms where it is not Kafka's default, and
+// the dynamic values kfake holds; keys, when given, keep those asked for.
+func describeBrokerConfigs(node string, kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, cleanerBackoff string, withSynonyms, withDocs bool) []kmsg.DescribeConfigsResponseResourceConfig {
+	vals := brokerConfigValues{dynamic: map[string]*string{}, static: map[string]string{}}
+	for k, v := range labStaticBrokerConfigs {
+		vals.static[k] = v
+	}
+	// KafkaConfig.populateSynonyms copies node.id to broker.id.
+	vals.static["node.id"], vals.static["broker.id"] = node, node
+	if d, ok := brokerConfigDefFor("log.cleaner.backoff.ms"); ok && cleanerBackoff != "" && (d.def == nil || *d.def != cleanerBackoff) {
+		vals.static["log.cleaner.backoff.ms"] = cleanerBackoff
+	}
+	for _, c := range kfake {
+		if c.Source != kmsg.ConfigSourceDynamicBrokerConfig {
+			continue
+		}
+		if c.Name == "log.cleaner.backoff.ms" && c.Value != nil && *c.Value == kfakeCleanerBackoff {
+			continue // kfake's own, not the broker's (compaction.go)
+		}
+		vals.dynamic[c.Name] = c.Value
+	}
+	var out []kmsg.DescribeConfigsResponseResourceConfig
+	for _, d := range brokerConfigDefs {
+		if len(keys) > 0 && !slices.Contains(keys, d.name) {
+			continue
+		}
+		out = append(out, describeBrokerConfig(d, vals, withSynonyms, withDocs))
+	}
+	return out
+}
