@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"github.com/ctalab/ctalab/lab/testtools"
@@ -8,6 +9,21 @@ import (
 	"strings"
 	"testing"
 )
+
+// runPython runs a script with python and returns what it prints; a
+// failed script fails the test with what it wrote to stderr.
+func runPython(ctx context.Context, t *testing.T, python string, args ...string) []byte {
+	t.Helper()
+	out, err := exec.CommandContext(ctx, python, args...).Output()
+	if err != nil {
+		var stderr string
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
+	}
+	return out
+}
 
 // TestConfluentKafkaPythonListsProducesAndConsumes runs Debian's
 // python3-confluent-kafka (librdkafka) against the broker: it sees
@@ -17,14 +33,7 @@ func TestConfluentKafkaPythonListsProducesAndConsumes(t *testing.T) {
 	python := testtools.Python(t, "confluent_kafka")
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
-	out, err := exec.CommandContext(ctx, python, "testdata/python/roundtrip.py", b.Addrs()[0], "py-topic").Output()
-	if err != nil {
-		var stderr string
-		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
-	}
+	out := runPython(ctx, t, python, "testdata/python/roundtrip.py", b.Addrs()[0], "py-topic")
 	var got struct {
 		Partitions int      `json:"consumer_offsets_partitions"`
 		Keys       []string `json:"keys"`
@@ -53,14 +62,7 @@ func TestConfluentKafkaPythonShowsKafkasCreateTopicsMessages(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	produce(ctx, t, b, "py-exists", "a")
-	out, err := exec.CommandContext(ctx, python, "testdata/python/admin_errors.py", b.Addrs()[0], "py-exists").Output()
-	if err != nil {
-		var stderr string
-		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
-	}
+	out := runPython(ctx, t, python, "testdata/python/admin_errors.py", b.Addrs()[0], "py-exists")
 	var got map[string]string
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("output %q: %v", out, err)
@@ -86,15 +88,8 @@ func TestConfluentKafkaPythonDescribesTheBrokersConfigs(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	node := nodeID(t, b)
-	out, err := exec.CommandContext(ctx, python, "testdata/python/broker_configs.py", b.Addrs()[0], node,
-		"auto.create.topics.enable", "log.retention.hours", "log.retention.ms", "ssl.key.password").Output()
-	if err != nil {
-		var stderr string
-		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
-	}
+	out := runPython(ctx, t, python, "testdata/python/broker_configs.py", b.Addrs()[0], node,
+		"auto.create.topics.enable", "log.retention.hours", "log.retention.ms", "ssl.key.password")
 	var got struct {
 		Count   int                        `json:"count"`
 		Configs map[string]json.RawMessage `json:"configs"`
