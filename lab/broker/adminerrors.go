@@ -379,6 +379,12 @@ func rewriteAlterResources[R any](b []byte, h reqHeader, req kmsg.Request, resou
 
 func (p *protocol) rewriteIncrementalAlterConfigs(b []byte, h reqHeader, req *kmsg.IncrementalAlterConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
 	changed := p.setListOps(req)
+	brokerOps := map[string][]kmsg.IncrementalAlterConfigsRequestResourceConfig{}
+	for _, r := range req.Resources {
+		if r.ResourceType == kmsg.ConfigResourceTypeBroker && !req.ValidateOnly {
+			brokerOps[r.ResourceName] = append(brokerOps[r.ResourceName], r.Configs...)
+		}
+	}
 	return rewriteAlterResources(b, h, req, &req.Resources,
 		func(r kmsg.IncrementalAlterConfigsRequestResource) (kmsg.ConfigResourceType, string) {
 			return r.ResourceType, r.ResourceName
@@ -388,6 +394,11 @@ func (p *protocol) rewriteIncrementalAlterConfigs(b []byte, h reqHeader, req *km
 			var out []alterResult
 			for _, r := range kresp.(*kmsg.IncrementalAlterConfigsResponse).Resources {
 				out = append(out, alterResult{r.ResourceType, r.ResourceName, topicRefusal{r.ErrorCode, r.ErrorMessage}})
+				if r.ResourceType == kmsg.ConfigResourceTypeBroker && r.ErrorCode == 0 {
+					for _, c := range brokerOps[r.ResourceName] {
+						p.noteDynamicLevel(c.Name, r.ResourceName == "", c.Op == kmsg.IncrementalAlterConfigOpDelete)
+					}
+				}
 			}
 			return out
 		},
@@ -403,6 +414,12 @@ func (p *protocol) rewriteIncrementalAlterConfigs(b []byte, h reqHeader, req *km
 }
 
 func (p *protocol) rewriteAlterConfigs(b []byte, h reqHeader, req *kmsg.AlterConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
+	brokerSets := map[string][]kmsg.AlterConfigsRequestResourceConfig{}
+	for _, r := range req.Resources {
+		if r.ResourceType == kmsg.ConfigResourceTypeBroker && !req.ValidateOnly {
+			brokerSets[r.ResourceName] = r.Configs
+		}
+	}
 	return rewriteAlterResources(b, h, req, &req.Resources,
 		func(r kmsg.AlterConfigsRequestResource) (kmsg.ConfigResourceType, string) {
 			return r.ResourceType, r.ResourceName
@@ -412,6 +429,9 @@ func (p *protocol) rewriteAlterConfigs(b []byte, h reqHeader, req *kmsg.AlterCon
 			var out []alterResult
 			for _, r := range kresp.(*kmsg.AlterConfigsResponse).Resources {
 				out = append(out, alterResult{r.ResourceType, r.ResourceName, topicRefusal{r.ErrorCode, r.ErrorMessage}})
+				if set, ok := brokerSets[r.ResourceName]; ok && r.ResourceType == kmsg.ConfigResourceTypeBroker && r.ErrorCode == 0 {
+					p.replaceDynamicLevels(set, r.ResourceName == "")
+				}
 			}
 			return out
 		},

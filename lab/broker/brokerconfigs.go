@@ -135,20 +135,83 @@ func brokerSynonyms(name string) []string {
 // brokerConfigValues are a broker's config values by source, as
 // DynamicBrokerConfig keeps them.
 type brokerConfigValues struct {
-	dynamic map[string]*string // currentDynamicBrokerConfigs
-	static  map[string]string  // staticBrokerConfigs: what server.properties sets
+	dynamic        map[string]*string // currentDynamicBrokerConfigs
+	dynamicDefault map[string]*string // currentDynamicDefaultConfigs
+	static         map[string]string  // staticBrokerConfigs: what server.properties sets
+}
+
+// noteDynamicLevel records the level a dynamic broker config was set at
+// (cluster-wide or for the broker), or that it was deleted.
+func (p *protocol) noteDynamicLevel(name string, clusterWide, deleted bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dynamicDefaults == nil {
+		p.dynamicDefaults = map[string]bool{}
+	}
+	if deleted || !clusterWide {
+		delete(p.dynamicDefaults, name)
+		return
+	}
+	p.dynamicDefaults[name] = true
+}
+
+// replaceDynamicLevels records an AlterConfigs of a broker resource, which
+// replaces every dynamic broker config kfake holds with set.
+func (p *protocol) replaceDynamicLevels(set []kmsg.AlterConfigsRequestResourceConfig, clusterWide bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dynamicDefaults = map[string]bool{}
+	if clusterWide {
+		for _, c := range set {
+			p.dynamicDefaults[c.Name] = true
+		}
+	}
+}
+
+// brokerValues are the broker's config values: the compose file's
+// cp-kafka's static configs, the broker's node id as broker.id and node.id
+// (KafkaConfig.populateSynonyms copies node.id to broker.id), its cleaner's
+// interval as log.cleaner.backoff.ms where it is not Kafka's default, and
+// the dynamic values kfake holds (its answer's DYNAMIC_BROKER_CONFIG
+// entries), split by the level each was set at.
+func (p *protocol) brokerValues(node string, kfake []kmsg.DescribeConfigsResponseResourceConfig) brokerConfigValues {
+	vals := brokerConfigValues{dynamic: map[string]*string{}, dynamicDefault: map[string]*string{}, static: map[string]string{}}
+	for k, v := range labStaticBrokerConfigs {
+		vals.static[k] = v
+	}
+	vals.static["node.id"], vals.static["broker.id"] = node, node
+	if d, ok := brokerConfigDefFor("log.cleaner.backoff.ms"); ok && p.cleanerBackoff != "" && (d.def == nil || *d.def != p.cleanerBackoff) {
+		vals.static["log.cleaner.backoff.ms"] = p.cleanerBackoff
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range kfake {
+		if c.Source != kmsg.ConfigSourceDynamicBrokerConfig {
+			continue
+		}
+		if c.Name == "log.cleaner.backoff.ms" && c.Value != nil && *c.Value == kfakeCleanerBackoff {
+			continue // kfake's own, not the broker's (compaction.go)
+		}
+		if p.dynamicDefaults[c.Name] {
+			vals.dynamicDefault[c.Name] = c.Value
+		} else {
+			vals.dynamic[c.Name] = c.Value
+		}
+	}
+	return vals
 }
 
 // describeBrokerConfig is one entry of a broker's DescribeConfigs answer
 // as ConfigHelper.createBrokerConfigEntry builds it (apache/kafka 3.9
-// core/src/main/scala/kafka/server/ConfigHelper.scala, perBrokerConfig):
-// the synonyms are the dynamic, then the static, then the default values
-// of each of the config's synonyms (configSynonyms), less those before the
-// config's own name; the value and source are the first synonym's, or the
+// core/src/main/scala/kafka/server/ConfigHelper.scala): the synonyms are
+// the dynamic, then the dynamic default, then the static, then the default
+// values of each of the config's synonyms (configSynonyms), less those
+// before the config's own name, and only the dynamic defaults for the
+// cluster-wide defaults (not perBroker); the value and source are the first synonym's, or the
 // config's default and DEFAULT_CONFIG without one. A PASSWORD config is
 // sensitive and shows no value anywhere; a config outside
 // AllDynamicConfigs is read-only.
-func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, withSynonyms, withDocs bool) kmsg.DescribeConfigsResponseResourceConfig {
+func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, perBroker, withSynonyms, withDocs bool) kmsg.DescribeConfigsResponseResourceConfig {
 	sensitive := d.typ == kmsg.ConfigTypePassword
 	var synonyms []kmsg.DescribeConfigsResponseResourceConfigConfigSynonym
 	add := func(name string, v *string, src kmsg.ConfigSource) {
@@ -166,6 +229,11 @@ func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, withSynony
 		}
 	}
 	for _, n := range names {
+		if v, ok := vals.dynamicDefault[n]; ok {
+			add(n, v, kmsg.ConfigSourceDynamicDefaultBrokerConfig)
+		}
+	}
+	for _, n := range names {
 		if v, ok := vals.static[n]; ok {
 			add(n, &v, kmsg.ConfigSourceStaticBrokerConfig)
 		}
@@ -177,6 +245,11 @@ func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, withSynony
 	}
 	for len(synonyms) > 0 && synonyms[0].Name != d.name {
 		synonyms = synonyms[1:]
+	}
+	if !perBroker {
+		synonyms = slices.DeleteFunc(synonyms, func(s kmsg.DescribeConfigsResponseResourceConfigConfigSynonym) bool {
+			return s.Source != kmsg.ConfigSourceDynamicDefaultBrokerConfig
+		})
 	}
 	c := kmsg.NewDescribeConfigsResponseResourceConfig()
 	c.Name, c.ConfigType, c.IsSensitive, c.ReadOnly = d.name, d.typ, sensitive, !d.dynamic
@@ -198,36 +271,22 @@ func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, withSynony
 }
 
 // describeBrokerConfigs rebuilds a broker's DescribeConfigs entries from
-// kfake's answer: every config of KafkaConfig.configDef (ConfigHelper's
-// allConfigs: nonInternalValues), with the compose file's cp-kafka's static
-// configs, the broker's node id as broker.id and node.id, its cleaner's
-// interval as log.cleaner.backoff.ms where it is not Kafka's default, and
-// the dynamic values kfake holds; keys, when given, keep those asked for.
-func describeBrokerConfigs(node string, kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, cleanerBackoff string, withSynonyms, withDocs bool) []kmsg.DescribeConfigsResponseResourceConfig {
-	vals := brokerConfigValues{dynamic: map[string]*string{}, static: map[string]string{}}
-	for k, v := range labStaticBrokerConfigs {
-		vals.static[k] = v
-	}
-	// KafkaConfig.populateSynonyms copies node.id to broker.id.
-	vals.static["node.id"], vals.static["broker.id"] = node, node
-	if d, ok := brokerConfigDefFor("log.cleaner.backoff.ms"); ok && cleanerBackoff != "" && (d.def == nil || *d.def != cleanerBackoff) {
-		vals.static["log.cleaner.backoff.ms"] = cleanerBackoff
-	}
-	for _, c := range kfake {
-		if c.Source != kmsg.ConfigSourceDynamicBrokerConfig {
-			continue
-		}
-		if c.Name == "log.cleaner.backoff.ms" && c.Value != nil && *c.Value == kfakeCleanerBackoff {
-			continue // kfake's own, not the broker's (compaction.go)
-		}
-		vals.dynamic[c.Name] = c.Value
-	}
-	var out []kmsg.DescribeConfigsResponseResourceConfig
+// kfake's answer (brokerValues): for the broker (node), every config of
+// KafkaConfig.configDef (ConfigHelper's allConfigs: nonInternalValues); for
+// the cluster-wide defaults (node ""), the dynamic defaults
+// (currentDynamicDefaultConfigs) of KafkaConfig's configs. keys, when
+// given, keep those asked for.
+func (p *protocol) describeBrokerConfigs(node string, kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, withSynonyms, withDocs bool) []kmsg.DescribeConfigsResponseResourceConfig {
+	vals := p.brokerValues(node, kfake)
+	out := []kmsg.DescribeConfigsResponseResourceConfig{}
 	for _, d := range brokerConfigDefs {
 		if len(keys) > 0 && !slices.Contains(keys, d.name) {
 			continue
 		}
-		out = append(out, describeBrokerConfig(d, vals, withSynonyms, withDocs))
+		if _, ok := vals.dynamicDefault[d.name]; node == "" && !ok {
+			continue
+		}
+		out = append(out, describeBrokerConfig(d, vals, node != "", withSynonyms, withDocs))
 	}
 	return out
 }

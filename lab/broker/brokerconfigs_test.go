@@ -107,6 +107,22 @@ func TestDescribeConfigsOfTheBrokerListsEveryKafkaConfig(t *testing.T) {
 	}
 }
 
+// setBrokerConfig sets a broker config with IncrementalAlterConfigs, for
+// broker name ("" for the cluster-wide default).
+func setBrokerConfig(t *testing.T, b *Broker, name, config, value string) {
+	t.Helper()
+	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
+	r := kmsg.NewIncrementalAlterConfigsRequestResource()
+	r.ResourceType, r.ResourceName = kmsg.ConfigResourceTypeBroker, name
+	c := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
+	c.Name, c.Value, c.Op = config, kmsg.StringPtr(value), kmsg.IncrementalAlterConfigOpSet
+	r.Configs = append(r.Configs, c)
+	req.Resources = append(req.Resources, r)
+	if resp := dialRaw(t, b).roundTrip(req).(*kmsg.IncrementalAlterConfigsResponse); len(resp.Resources) != 1 || resp.Resources[0].ErrorCode != 0 {
+		t.Fatalf("IncrementalAlterConfigs: %+v", resp.Resources)
+	}
+}
+
 // A dynamic broker config shows first, DYNAMIC_BROKER_CONFIG, before its
 // synonyms' defaults; a config it is a synonym of keeps its own
 // (ConfigHelper.configSynonyms).
@@ -114,16 +130,7 @@ func TestDescribeConfigsOfTheBrokerShowsItsDynamicConfigs(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	node := nodeID(t, b)
-	req := kmsg.NewPtrIncrementalAlterConfigsRequest()
-	r := kmsg.NewIncrementalAlterConfigsRequestResource()
-	r.ResourceType, r.ResourceName = kmsg.ConfigResourceTypeBroker, node
-	c := kmsg.NewIncrementalAlterConfigsRequestResourceConfig()
-	c.Name, c.Value, c.Op = "log.retention.ms", kmsg.StringPtr("1000"), kmsg.IncrementalAlterConfigOpSet
-	r.Configs = append(r.Configs, c)
-	req.Resources = append(req.Resources, r)
-	if resp := dialRaw(t, b).roundTrip(req).(*kmsg.IncrementalAlterConfigsResponse); len(resp.Resources) != 1 || resp.Resources[0].ErrorCode != 0 {
-		t.Fatalf("IncrementalAlterConfigs: %+v", resp.Resources)
-	}
+	setBrokerConfig(t, b, node, "log.retention.ms", "1000")
 	got := map[string]string{}
 	for _, c := range describeBroker(t, b, node, "log.retention.ms", "log.retention.hours").Configs {
 		got[c.Name] = entryString(c)
@@ -175,6 +182,40 @@ func TestTopicConfigsBrokerSynonymsAreKafkaConfigs(t *testing.T) {
 	for name := range labStaticBrokerConfigs {
 		if _, ok := brokerConfigDefFor(name); !ok {
 			t.Errorf("static broker config %s is not one of KafkaConfig's", name)
+		}
+	}
+}
+
+// The cluster-wide defaults (broker "") are the dynamic defaults alone,
+// DYNAMIC_DEFAULT_BROKER_CONFIG, their synonyms of that source only
+// (ConfigHelper.describeConfigs: currentDynamicDefaultConfigs,
+// createBrokerConfigEntry with perBrokerConfig false); the broker shows a
+// dynamic default as DYNAMIC_DEFAULT_BROKER_CONFIG, after its own dynamic
+// values and before its static ones (configSynonyms).
+func TestDescribeConfigsOfTheClusterDefaultsListsTheDynamicDefaults(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	node := nodeID(t, b)
+	if res := describeBroker(t, b, ""); len(res.Configs) != 0 {
+		t.Errorf("cluster-wide defaults before any was set: %d configs", len(res.Configs))
+	}
+	setBrokerConfig(t, b, "", "compression.type", "gzip")
+	setBrokerConfig(t, b, node, "log.retention.ms", "1000")
+	res := describeBroker(t, b, "")
+	if len(res.Configs) != 1 || entryString(res.Configs[0]) != "gzip DYNAMIC_DEFAULT_BROKER_CONFIG STRING ro=false sens=false [compression.type=gzip/DYNAMIC_DEFAULT_BROKER_CONFIG]" ||
+		deref(res.Configs[0].Documentation) != "Specify the final compression type for a given topic. This configuration accepts the standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the original compression codec set by the producer." {
+		t.Errorf("cluster-wide defaults: %+v", res.Configs)
+	}
+	got := map[string]string{}
+	for _, c := range describeBroker(t, b, node, "compression.type", "log.retention.ms").Configs {
+		got[c.Name] = entryString(c)
+	}
+	for name, w := range map[string]string{
+		"compression.type": "gzip DYNAMIC_DEFAULT_BROKER_CONFIG STRING ro=false sens=false [compression.type=gzip/DYNAMIC_DEFAULT_BROKER_CONFIG compression.type=producer/DEFAULT_CONFIG]",
+		"log.retention.ms": "1000 DYNAMIC_BROKER_CONFIG LONG ro=false sens=false [log.retention.ms=1000/DYNAMIC_BROKER_CONFIG log.retention.hours=168/DEFAULT_CONFIG]",
+	} {
+		if got[name] != w {
+			t.Errorf("%s: %q, want %q", name, got[name], w)
 		}
 	}
 }

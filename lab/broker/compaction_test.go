@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -241,8 +242,10 @@ func readAll(ctx context.Context, t *testing.T, b *Broker, topic string, iso kgo
 	}
 }
 
-// DescribeConfigs shows the interval the broker cleans at, Kafka's
-// log.cleaner.backoff.ms (default 15000, https://kafka.apache.org/39/documentation.html#brokerconfigs_log.cleaner.backoff.ms).
+// DescribeConfigs of the broker shows the interval it cleans at, Kafka's
+// log.cleaner.backoff.ms (default 15000, https://kafka.apache.org/39/documentation.html#brokerconfigs_log.cleaner.backoff.ms);
+// asked by id, as the cluster-wide defaults list only dynamic ones
+// (ConfigHelper.describeConfigs).
 func TestDescribeConfigsShowsTheCleanerBackoff(t *testing.T) {
 	ctx := testContext(t)
 	for _, c := range []struct {
@@ -253,7 +256,8 @@ func TestDescribeConfigsShowsTheCleanerBackoff(t *testing.T) {
 		{[]Option{WithCompactionInterval(250 * time.Millisecond)}, "250"},
 	} {
 		b := startBroker(ctx, t, c.opts...)
-		rcs, err := kadm.NewClient(plainClient(t, b)).DescribeBrokerConfigs(ctx)
+		node, _ := strconv.Atoi(nodeID(t, b))
+		rcs, err := kadm.NewClient(plainClient(t, b)).DescribeBrokerConfigs(ctx, int32(node))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -114,16 +114,13 @@ func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, ke
 
 // rewriteDescribeConfigs asks kfake for every config of the topics and
 // brokers asked about, to answer them as Kafka does (describeTopicConfigs,
-// describeBrokerConfigs), and shows the broker's own log.cleaner.backoff.ms
-// in kfake's answer about the cluster-wide defaults (broker ""): kfake is
-// given a value that keeps its own cleaner timer from ever firing
-// (compaction.go).
+// describeBrokerConfigs).
 func (p *protocol) rewriteDescribeConfigs(b []byte, h reqHeader, req *kmsg.DescribeConfigsRequest) ([]byte, func([]byte) ([]byte, error)) {
 	keys := map[string][]string{}
 	out := b
 	for i := range req.Resources {
 		r := &req.Resources[i]
-		if r.ResourceType != kmsg.ConfigResourceTypeTopic && (r.ResourceType != kmsg.ConfigResourceTypeBroker || r.ResourceName == "") {
+		if r.ResourceType != kmsg.ConfigResourceTypeTopic && r.ResourceType != kmsg.ConfigResourceTypeBroker {
 			continue
 		}
 		keys[resourceKey(r.ResourceType, r.ResourceName)] = r.ConfigNames
@@ -149,10 +146,8 @@ func (p *protocol) rewriteDescribeConfigs(b []byte, h reqHeader, req *kmsg.Descr
 					r.Configs = describeTopicConfigs(r.Configs, keys[resourceKey(r.ResourceType, r.ResourceName)], req.IncludeSynonyms, req.IncludeDocumentation)
 				}
 			case kmsg.ConfigResourceTypeBroker:
-				if r.ErrorCode == 0 && r.ResourceName != "" {
-					r.Configs = describeBrokerConfigs(r.ResourceName, r.Configs, keys[resourceKey(r.ResourceType, r.ResourceName)], p.cleanerBackoff, req.IncludeSynonyms, req.IncludeDocumentation)
-				} else {
-					p.fixCleanerBackoff(r)
+				if r.ErrorCode == 0 {
+					r.Configs = p.describeBrokerConfigs(r.ResourceName, r.Configs, keys[resourceKey(r.ResourceType, r.ResourceName)], req.IncludeSynonyms, req.IncludeDocumentation)
 				}
 			}
 		}
@@ -163,26 +158,6 @@ func (p *protocol) rewriteDescribeConfigs(b []byte, h reqHeader, req *kmsg.Descr
 // resourceKey names a config resource of a request.
 func resourceKey(t kmsg.ConfigResourceType, name string) string {
 	return fmt.Sprintf("%d/%s", t, name)
-}
-
-// fixCleanerBackoff shows the broker's own log.cleaner.backoff.ms in a
-// DescribeConfigs answer about the broker.
-func (p *protocol) fixCleanerBackoff(r *kmsg.DescribeConfigsResponseResource) {
-	if p.cleanerBackoff == "" {
-		return
-	}
-	for j := range r.Configs {
-		c := &r.Configs[j]
-		if c.Name != "log.cleaner.backoff.ms" {
-			continue
-		}
-		c.Value = kmsg.StringPtr(p.cleanerBackoff)
-		for k := range c.ConfigSynonyms {
-			if c.ConfigSynonyms[k].Name == c.Name {
-				c.ConfigSynonyms[k].Value = kmsg.StringPtr(p.cleanerBackoff)
-			}
-		}
-	}
 }
 
 // effectiveTopicConfigs are a created topic's configs as CreateTopics v5+

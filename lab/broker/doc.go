@@ -59,7 +59,9 @@
 //     type, read-only flag, sensitivity and documentation as cp-kafka
 //     shows them: its static settings, its node id as broker.id, its
 //     cleaner's interval as log.cleaner.backoff.ms, the dynamic values
-//     kfake holds, and the defaults.
+//     kfake holds (DYNAMIC_DEFAULT_BROKER_CONFIG where they were set
+//     cluster-wide), and the defaults; of the cluster-wide defaults
+//     (broker ""), the dynamic defaults alone.
 //   - logfiles.go: CreateTopics makes each created partition's log
 //     directory and empty first segment before it answers, as Kafka makes a
 //     partition's log when the partition is created; kfake would make them
@@ -116,12 +118,13 @@
 //   - Clients using the message format before v2 are refused (see above)
 //     rather than up- or down-converted.
 //   - DescribeConfigs of the broker lists its configs in name order, where
-//     Kafka lists them in the order of a Scala mutable.HashMap; every
-//     dynamic value shows as DYNAMIC_BROKER_CONFIG, whether it was set for
-//     the broker or cluster-wide (kfake keeps one set), and configs kfake
-//     accepts that KafkaConfig does not define are left out. Of the
-//     cluster-wide defaults (broker ""), it answers kfake's few configs,
-//     where Kafka lists the dynamic defaults alone. The listener configs
+//     Kafka lists them in the order of a Scala mutable.HashMap. kfake keeps
+//     one value for each dynamic broker config: one set both cluster-wide
+//     and for the broker shows the last value set, at the level it was set
+//     at, and deleting it at either level deletes it at both. Dynamic
+//     configs kfake accepts that KafkaConfig does not define are left out,
+//     of the broker's answer and of the cluster-wide defaults'. The
+//     listener configs
 //     (listeners, advertised.listeners, the security protocol map, the
 //     controller's listener and quorum voters) show their defaults, not the
 //     compose file's values, which name the containers. A topic's values

@@ -73,6 +73,10 @@ type protocol struct {
 	// legacy holds topics with names Kafka would refuse that an older
 	// version left in the data dir; they are served as stored.
 	legacy map[string]bool
+	// dynamicDefaults are the dynamic broker configs last set cluster-wide
+	// (broker ""): kfake keeps one set of dynamic broker configs, which
+	// DescribeConfigs splits by the level each was set at (brokerconfigs.go).
+	dynamicDefaults map[string]bool
 }
 
 func (p *protocol) isLegacy(name string) bool {
