@@ -1,11 +1,13 @@
 package broker
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -288,5 +290,39 @@ func (p *protocol) describeBrokerConfigs(node string, kfake []kmsg.DescribeConfi
 		}
 		out = append(out, describeBrokerConfig(d, vals, node != "", withSynonyms, withDocs))
 	}
+	scalaHashMapOrder(out)
 	return out
+}
+
+// scalaHashMapOrder puts configs in the order a Scala 2.13 mutable.HashMap
+// of them iterates in, which is the order ConfigHelper.describeConfigs
+// answers in (allConfigs' originals ++ nonInternalValues, configs.filter
+// for the keys asked for, currentDynamicDefaultConfigs). Such a map
+// (scala/scala v2.13.14 src/library/scala/collection/mutable/HashMap.scala)
+// spreads String.hashCode (improveHash: h ^ h>>>16), starts at 16 buckets
+// and doubles before an insertion that reaches three quarters of them
+// (put0, growTable; a known size gives the same table for these counts),
+// keeps each bucket in spread-hash order (put0) and iterates bucket by
+// bucket.
+func scalaHashMapOrder(configs []kmsg.DescribeConfigsResponseResourceConfig) {
+	table := int32(16)
+	for n := 1; n <= len(configs); n++ {
+		if n >= int(float64(table)*0.75) {
+			table *= 2
+		}
+	}
+	spread := func(name string) int32 {
+		var h int32
+		for _, c := range utf16.Encode([]rune(name)) {
+			h = 31*h + int32(c)
+		}
+		return h ^ int32(uint32(h)>>16)
+	}
+	slices.SortStableFunc(configs, func(a, b kmsg.DescribeConfigsResponseResourceConfig) int {
+		ha, hb := spread(a.Name), spread(b.Name)
+		if c := cmp.Compare(ha&(table-1), hb&(table-1)); c != 0 {
+			return c
+		}
+		return cmp.Compare(ha, hb)
+	})
 }

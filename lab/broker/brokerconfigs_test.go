@@ -219,3 +219,43 @@ func TestDescribeConfigsOfTheClusterDefaultsListsTheDynamicDefaults(t *testing.T
 		}
 	}
 }
+
+// javaHash is java.lang.String.hashCode of an ASCII name, spread as Scala
+// 2.13's mutable.HashMap spreads it (improveHash).
+func javaHash(s string) int32 {
+	var h int32
+	for i := 0; i < len(s); i++ {
+		h = 31*h + int32(s[i])
+	}
+	return h ^ int32(uint32(h)>>16)
+}
+
+// The broker answers its configs in the order ConfigHelper's Scala map
+// holds them (allConfigs: originals ++ nonInternalValues, a Scala 2.13
+// mutable.HashMap, and configs.filter for the keys asked for, a new one):
+// by bucket, the spread hash's low bits for a table of 512 (314 configs:
+// scala/scala v2.13.14 src/library/scala/collection/mutable/HashMap.scala,
+// put0, growTable, tableSizeFor), then by spread hash within a bucket
+// (put0 keeps each bucket's nodes in hash order); three keys asked for
+// make a table of 16.
+func TestDescribeConfigsOfTheBrokerAnswersInScalaHashMapOrder(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	node := nodeID(t, b)
+	inOrder := func(configs []kmsg.DescribeConfigsResponseResourceConfig, table int32) bool {
+		for i := 1; i < len(configs); i++ {
+			a, b := javaHash(configs[i-1].Name), javaHash(configs[i].Name)
+			if a&(table-1) > b&(table-1) || a&(table-1) == b&(table-1) && a > b {
+				return false
+			}
+		}
+		return true
+	}
+	if res := describeBroker(t, b, node); len(res.Configs) != 314 || !inOrder(res.Configs, 512) {
+		t.Errorf("the broker's configs are not in the order of a 512-bucket Scala HashMap")
+	}
+	res := describeBroker(t, b, node, "log.dirs", "broker.id", "compression.type")
+	if len(res.Configs) != 3 || !inOrder(res.Configs, 16) {
+		t.Errorf("three configs asked for are not in the order of a 16-bucket Scala HashMap: %v", res.Configs)
+	}
+}

@@ -117,8 +117,10 @@
 //     offsets are not readable as records.
 //   - Clients using the message format before v2 are refused (see above)
 //     rather than up- or down-converted.
-//   - DescribeConfigs of the broker lists its configs in name order, where
-//     Kafka lists them in the order of a Scala mutable.HashMap. kfake keeps
+//   - DescribeConfigs of the broker lists its configs in the order of a
+//     Scala mutable.HashMap of them, as Kafka does, with the table a map of
+//     that many configs grows to: a map of cluster-wide defaults that once
+//     held more keeps its larger table in Kafka. kfake keeps
 //     one value for each dynamic broker config: one set both cluster-wide
 //     and for the broker shows the last value set, at the level it was set
 //     at, and deleting it at either level deletes it at both. Dynamic
