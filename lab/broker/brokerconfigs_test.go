@@ -27,6 +27,21 @@ func describeBroker(t *testing.T, b *Broker, name string, keys ...string) kmsg.D
 	return resp.Resources[0]
 }
 
+// wantEntries checks the entries (entryString) of the configs named in
+// want.
+func wantEntries(t *testing.T, configs []kmsg.DescribeConfigsResponseResourceConfig, want map[string]string) {
+	t.Helper()
+	got := map[string]string{}
+	for _, c := range configs {
+		got[c.Name] = entryString(c)
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: %q, want %q", name, got[name], w)
+		}
+	}
+}
+
 // nodeID is the broker's node id as Metadata names it.
 func nodeID(t *testing.T, b *Broker) string {
 	t.Helper()
@@ -56,16 +71,14 @@ func TestDescribeConfigsOfTheBrokerListsEveryKafkaConfig(t *testing.T) {
 	b := startBroker(ctx, t)
 	node := nodeID(t, b)
 	res := describeBroker(t, b, node)
-	got := map[string]string{}
 	docs := map[string]string{}
 	for _, c := range res.Configs {
-		got[c.Name] = entryString(c)
 		docs[c.Name] = deref(c.Documentation)
 	}
-	if len(res.Configs) != 314 || len(got) != 314 {
+	if len(res.Configs) != 314 || len(docs) != 314 {
 		t.Errorf("DescribeConfigs of the broker listed %d configs, want KafkaConfig's 314", len(res.Configs))
 	}
-	want := map[string]string{
+	wantEntries(t, res.Configs, map[string]string{
 		"broker.id":                        node + " STATIC_BROKER_CONFIG INT ro=true sens=false [broker.id=" + node + "/STATIC_BROKER_CONFIG broker.id=-1/DEFAULT_CONFIG]",
 		"node.id":                          node + " STATIC_BROKER_CONFIG INT ro=true sens=false [node.id=" + node + "/STATIC_BROKER_CONFIG node.id=-1/DEFAULT_CONFIG]",
 		"auto.create.topics.enable":        "true STATIC_BROKER_CONFIG BOOLEAN ro=true sens=false [auto.create.topics.enable=true/STATIC_BROKER_CONFIG auto.create.topics.enable=true/DEFAULT_CONFIG]",
@@ -82,12 +95,7 @@ func TestDescribeConfigsOfTheBrokerListsEveryKafkaConfig(t *testing.T) {
 		"sasl.enabled.mechanisms":          "GSSAPI DEFAULT_CONFIG LIST ro=false sens=false [sasl.enabled.mechanisms=GSSAPI/DEFAULT_CONFIG]",
 		"broker.rack":                      "<null> DEFAULT_CONFIG STRING ro=true sens=false []",
 		"ssl.key.password":                 "<null> DEFAULT_CONFIG PASSWORD ro=false sens=true []",
-	}
-	for name, w := range want {
-		if got[name] != w {
-			t.Errorf("%s: %q, want %q", name, got[name], w)
-		}
-	}
+	})
 	// The documentation is the ConfigKey's: toHtml's <br> is a line break
 	// of it, but for min.insync.replicas, whose text holds "<br>".
 	for name, w := range map[string]string{
@@ -131,18 +139,10 @@ func TestDescribeConfigsOfTheBrokerShowsItsDynamicConfigs(t *testing.T) {
 	b := startBroker(ctx, t)
 	node := nodeID(t, b)
 	setBrokerConfig(t, b, node, "log.retention.ms", "1000")
-	got := map[string]string{}
-	for _, c := range describeBroker(t, b, node, "log.retention.ms", "log.retention.hours").Configs {
-		got[c.Name] = entryString(c)
-	}
-	for name, w := range map[string]string{
+	wantEntries(t, describeBroker(t, b, node, "log.retention.ms", "log.retention.hours").Configs, map[string]string{
 		"log.retention.ms":    "1000 DYNAMIC_BROKER_CONFIG LONG ro=false sens=false [log.retention.ms=1000/DYNAMIC_BROKER_CONFIG log.retention.hours=168/DEFAULT_CONFIG]",
 		"log.retention.hours": "168 DEFAULT_CONFIG INT ro=true sens=false [log.retention.hours=168/DEFAULT_CONFIG]",
-	} {
-		if got[name] != w {
-			t.Errorf("%s: %q, want %q", name, got[name], w)
-		}
-	}
+	})
 }
 
 // A broker run with another compaction interval shows it as its
@@ -206,18 +206,10 @@ func TestDescribeConfigsOfTheClusterDefaultsListsTheDynamicDefaults(t *testing.T
 		deref(res.Configs[0].Documentation) != "Specify the final compression type for a given topic. This configuration accepts the standard compression codecs ('gzip', 'snappy', 'lz4', 'zstd'). It additionally accepts 'uncompressed' which is equivalent to no compression; and 'producer' which means retain the original compression codec set by the producer." {
 		t.Errorf("cluster-wide defaults: %+v", res.Configs)
 	}
-	got := map[string]string{}
-	for _, c := range describeBroker(t, b, node, "compression.type", "log.retention.ms").Configs {
-		got[c.Name] = entryString(c)
-	}
-	for name, w := range map[string]string{
+	wantEntries(t, describeBroker(t, b, node, "compression.type", "log.retention.ms").Configs, map[string]string{
 		"compression.type": "gzip DYNAMIC_DEFAULT_BROKER_CONFIG STRING ro=false sens=false [compression.type=gzip/DYNAMIC_DEFAULT_BROKER_CONFIG compression.type=producer/DEFAULT_CONFIG]",
 		"log.retention.ms": "1000 DYNAMIC_BROKER_CONFIG LONG ro=false sens=false [log.retention.ms=1000/DYNAMIC_BROKER_CONFIG log.retention.hours=168/DEFAULT_CONFIG]",
-	} {
-		if got[name] != w {
-			t.Errorf("%s: %q, want %q", name, got[name], w)
-		}
-	}
+	})
 }
 
 // javaHash is java.lang.String.hashCode of an ASCII name, spread as Scala
