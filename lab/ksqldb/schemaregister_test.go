@@ -120,7 +120,7 @@ func TestCreateRefusedByTheRegistryFailsWithKsqlDBsMessage(t *testing.T) {
 		t.Fatalf("PUT /mode: %d", resp.StatusCode)
 	}
 	code, e := stmtErr(t, url, "CREATE STREAM sink (f1 VARCHAR) WITH (kafka_topic='expectedName', value_format='AVRO', partitions=1);")
-	want := "Could not register schema for topic: Could not register schema for topic: Subject expectedName-value is in read-only mode; error code: 42205"
+	want := "Could not register schema for topic: Could not register schema for topic: Subject expectedName-value in context  is in read-only mode; error code: 42205"
 	if code != http.StatusBadRequest || e["message"] != want {
 		t.Errorf("CREATE: %d %v", code, e["message"])
 	}

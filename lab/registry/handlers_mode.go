@@ -34,12 +34,21 @@ func (st *state) modeInScope(subject string) string {
 func readOnly(mode string) bool { return mode == modeReadOnly || mode == modeReadOnlyOverride }
 
 // errReadOnly is KafkaSchemaRegistry's refusal of a write to a subject in
-// read-only mode; the global level prints as "null" as Java does.
+// read-only mode, which CP 7.9.4 words with the subject's qualified context
+// (QualifiedSubject.qualifiedContextFor: "" for the default context and
+// the global level, ":.ctx:" for a subject ":.ctx:s"); the global level
+// prints as "null" as Java does.
 func errReadOnly(subject string) *apiError {
+	context := ""
+	if rest, ok := strings.CutPrefix(subject, ":."); ok {
+		if ctx, _, _ := strings.Cut(rest, ":"); ctx != "" {
+			context = ":." + ctx + ":"
+		}
+	}
 	if subject == "" {
 		subject = "null"
 	}
-	return errNotPermitted(fmt.Sprintf("Subject %s is in read-only mode", subject))
+	return errNotPermitted(fmt.Sprintf("Subject %s in context %s is in read-only mode", subject, context))
 }
 
 func errInvalidMode() *apiError {

@@ -34,6 +34,10 @@ func TestGlobalModeDefaultsToReadWrite(t *testing.T) {
 	l.wantError(http.MethodDelete, "/mode", nil, http.StatusMethodNotAllowed, 405)
 }
 
+// CP 7.9.4 names the subject's context in the refusal, its qualified
+// context, "" for the default one (KafkaSchemaRegistry.checkRegisterMode,
+// deleteSchemaVersion, deleteSubject, updateConfig, deleteSubjectConfig and
+// QualifiedSubject.qualifiedContextFor at v7.9.4).
 func TestReadOnlySubjectRefusesWritesWith42205(t *testing.T) {
 	l := startLab(t, t.TempDir())
 	l.register("s-value", weatherV1)
@@ -46,13 +50,20 @@ func TestReadOnlySubjectRefusesWritesWith42205(t *testing.T) {
 	if m["mode"] != "READONLY" {
 		t.Errorf("subject mode = %v", m)
 	}
-	e := l.wantError(http.MethodPost, "/subjects/s-value/versions", map[string]string{"schema": weatherV2}, http.StatusUnprocessableEntity, 42205)
-	if e.Message != "Subject s-value is in read-only mode" {
-		t.Errorf("message %q", e.Message)
+	const refusal = "Subject s-value in context  is in read-only mode"
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodPost, "/subjects/s-value/versions", map[string]string{"schema": weatherV2}},
+		{http.MethodDelete, "/subjects/s-value/versions/1", nil},
+		{http.MethodDelete, "/subjects/s-value", nil},
+		{http.MethodPut, "/config/s-value", map[string]string{"compatibility": "NONE"}},
+	} {
+		if e := l.wantError(c.method, c.path, c.body, http.StatusUnprocessableEntity, 42205); e.Message != refusal {
+			t.Errorf("%s %s: message %q, want %q", c.method, c.path, e.Message, refusal)
+		}
 	}
-	l.wantError(http.MethodDelete, "/subjects/s-value/versions/1", nil, http.StatusUnprocessableEntity, 42205)
-	l.wantError(http.MethodDelete, "/subjects/s-value", nil, http.StatusUnprocessableEntity, 42205)
-	l.wantError(http.MethodPut, "/config/s-value", map[string]string{"compatibility": "NONE"}, http.StatusUnprocessableEntity, 42205)
 	l.wantError(http.MethodDelete, "/config/s-value", nil, http.StatusNotFound, 40401) // no config to delete comes first
 	// Reads go on; other subjects are not affected.
 	var versions []int
@@ -74,7 +85,11 @@ func TestGlobalReadOnlyCoversEverySubject(t *testing.T) {
 	l := startLab(t, t.TempDir())
 	l.call(http.MethodPut, "/mode", map[string]string{"mode": "READONLY"}, nil)
 	e := l.wantError(http.MethodPost, "/subjects/new-value/versions", map[string]string{"schema": `"string"`}, http.StatusUnprocessableEntity, 42205)
-	if e.Message != "Subject new-value is in read-only mode" {
+	if e.Message != "Subject new-value in context  is in read-only mode" {
+		t.Errorf("message %q", e.Message)
+	}
+	e = l.wantError(http.MethodPut, "/config", map[string]string{"compatibility": "NONE"}, http.StatusUnprocessableEntity, 42205)
+	if e.Message != "Subject null in context  is in read-only mode" {
 		t.Errorf("message %q", e.Message)
 	}
 	// A subject-level READWRITE overrides the global mode.
