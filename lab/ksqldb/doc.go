@@ -172,9 +172,11 @@
 // collects),
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
-// over one stream, or over a join not foreign-key (over the join's
-// <alias>_<column> names; a table-table join's, not aggregated, on each
-// change's new result and then on its old one), what its WHERE
+// over one stream, or over a join (over the join's <alias>_<column>
+// names; a primary-key table-table join's, not aggregated, on each
+// change's new result and then on its old one; a foreign-key join's of
+// two tables on each new result alone, as its result is not materialized,
+// a result filtered out going on as a tombstone), what its WHERE
 // throws, under the WhereFilter step's logger ("Error evaluating
 // predicate <expression>", the row dropped; each result of a
 // stream-stream join logged through all its steps before the next),
@@ -249,7 +251,7 @@
 // arithmetic), a NullPointerException in ksqlDB naming the anonymous
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
-// WHERE over a foreign-key join or in an aggregation of a table or of
+// WHERE over a chain starting with a foreign-key join or in an aggregation of a table or of
 // table-table joins, of GROUP BY over table-table joins, an aggregate argument over a table or
 // table-table joins,
 // a table function of

@@ -303,3 +303,58 @@ func TestProcessingLogHoldsWhatAPushQueryOverATableThrows(t *testing.T) {
 			{"Project", "Error computing expression (A / (B - 1)) for column Q with index 1", []string{"/ by zero"}}})
 	})
 }
+
+// A WHERE over a foreign-key join is the TableFilter step that follows
+// the join, "WhereFilter" as after any join (confluentinc/ksql v7.9.0
+// ksqldb-engine .../planner/LogicalPlanner.java, new
+// PlanNodeId("WhereFilter")): its ApplyPredicate logs "Error evaluating
+// predicate <expression>" over the join's <alias>_<column> names under
+// processing.<query id>.WhereFilter (ksqldb-streams
+// .../TableFilterBuilder.java, SqlPredicate). Unlike a primary-key join's,
+// the foreign-key join's result is not materialized
+// (ForeignKeyTableTableJoinBuilder passes a Materialized without a store
+// name; apache/kafka 3.9.0-rc3 KTableImpl.doJoinOnForeignKey's
+// KTableSource has no queryable name), so the filter's
+// enableSendingOldValues(false) finds no old values
+// (KTableImpl.enableSendingOldValues, KTableFilter's constructor):
+// ApplyPredicate evaluates each result's new row alone
+// (KTableTransformValues.process), and a result filtered out goes on as
+// Change(null, null) (KTableFilter.process forwards it without old
+// values), which the Project step's Project-Last store writes as a
+// tombstone (TableSelectBuilder, forceMaterialize), whether or not the key
+// had a result.
+func TestProcessingLogHoldsWhatAForeignKeyJoinsWhereThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE wfl (id INT PRIMARY KEY, fk INT, s STRING, a INT) WITH (KAFKA_TOPIC='wfl', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE wfr (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='wfr', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE wfout AS SELECT l.id, l.a AS a FROM wfl l JOIN wfr r ON l.fk = r.id WHERE CAST(l.s AS INT) IS NULL OR l.a / r.b > 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"wfr", 100, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"wfl", 200, intKey(1), []byte(`{"FK":1,"S":"5","A":4}`)}, // the predicate throws: filtered out
+		joinRec{"wfl", 300, intKey(1), []byte(`{"FK":1,"S":"x","A":4}`)}, // the CAST's entry, passes; no old result evaluated
+		joinRec{"wfr", 400, intKey(1), []byte(`{"B":2}`)},                // rejoined: the CAST's entry, passes
+		joinRec{"wfl", 500, intKey(1), []byte(`{"FK":1,"S":"5","A":4}`)}, // passes, nothing logged
+		joinRec{"wfl", 600, intKey(1), nil})                              // deleted: nothing evaluated
+
+	out := st.consume("WFOUT", 5)
+	t.Run("a result whose predicate throws is filtered out as a tombstone", func(t *testing.T) {
+		var got []string
+		for _, r := range out {
+			v := "null"
+			if r.value != nil {
+				v = string(r.value)
+			}
+			got = append(got, v)
+		}
+		if want := `null {"A":4} {"A":4} {"A":4} null`; strings.Join(got, " ") != want {
+			t.Errorf("results %s, want %s", strings.Join(got, " "), want)
+		}
+	})
+	got := processingLogEntries(t, st, url, 3)
+	cast := logEntry{"WhereFilter", "Error processing INTEGER", []string{`For input string: "x"`}}
+	t.Run("each result's new row is evaluated once, over the join's column names", func(t *testing.T) {
+		checkEntries(t, got, "CTAS_WFOUT_", []logEntry{{"WhereFilter",
+			"Error evaluating predicate ((CAST(L_S AS INTEGER) IS NULL) OR ((L_A / R_B) > 0))", []string{"/ by zero"}}, cast, cast})
+	})
+}

@@ -588,7 +588,7 @@ func (p *Processor) processSimple(r InRow) ([]OutRow, []Change) {
 	if !pass {
 		// ksqlDB's select never sees the row (a null value), so throws nothing
 		p.plan.Failures.Take()
-		if _, had := p.Materialized[k]; !had && p.plan.Where != nil {
+		if _, had := p.Materialized[k]; !had && p.plan.Where != nil && p.plan.Join.SendsOldResults() {
 			// KTableFilter over a materialized source sends old values and
 			// drops a change that neither had a row nor has one
 			return nil, nil

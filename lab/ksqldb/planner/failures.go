@@ -19,15 +19,17 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 // the WhereFilter step's logger that follows the Join step, the
 // predicate over the join's <alias>_<column> names (StreamFilterBuilder,
 // TableFilterBuilder; historical_plans joins_-_with_where,
-// joins_-_table_table_join_with_where_clause): a persistent one, not
-// foreign-key, whose result is a stream, aggregated or not (see
-// logsJoinGroupBy), or that of primary-key table-table joins not
-// aggregated, whose filter also sees each key's old result
-// (operators/tablefilter.go). A foreign-key join's filter and that of an
-// aggregation of a table-table join, which evaluates each change's rows
-// in its repartition stage, do not log yet.
+// joins_-_table_table_join_with_where_clause): a persistent one whose
+// result is a stream, aggregated or not (see logsJoinGroupBy), or that of
+// primary-key table-table joins not aggregated, whose filter also sees
+// each key's old result (operators/tablefilter.go), or that of a
+// foreign-key join of two tables not aggregated, whose filter sees each
+// new result alone (JoinPlan.SendsOldResults). The filter of a chain
+// starting with a foreign-key join and that of an aggregation of a
+// table-table join, which evaluates each change's rows in its
+// repartition stage, do not log yet.
 func logsJoinWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
-	return mode == ModePersistent && jp != nil && !jp.ForeignKey() && (!src.Table || !aggregates(q))
+	return mode == ModePersistent && jp != nil && (!jp.ForeignKey() || jp.fkKeyed()) && (!src.Table || !aggregates(q))
 }
 
 // logsJoinGroupBy reports an aggregation of a join whose GROUP BY logs

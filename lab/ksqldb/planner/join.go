@@ -115,6 +115,18 @@ func (jp *JoinPlan) KeyIndex(e sql.Expr) int {
 // N-way join of tables.
 func (jp *JoinPlan) ForeignKey() bool { return len(jp.Steps) > 0 && jp.Steps[0].ForeignKey }
 
+// SendsOldResults reports a join whose result a filter after it sees with
+// each key's old result (KTableFilter asks for old values with
+// enableSendingOldValues(false)): a primary-key join's merger sends them
+// (apache/kafka 3.9 KTableKTableJoinMerger), and so does a chain's, while
+// a foreign-key join of two tables is a KTableSource with no queryable
+// name, not materialized (ForeignKeyTableTableJoinBuilder passes a
+// Materialized without a store name; KTableImpl.doJoinOnForeignKey), so
+// its filter gets none and forwards a result it filters out as a
+// tombstone whether or not the key had a result (KTableFilter.process).
+// A source table (nil: no join) is materialized too.
+func (jp *JoinPlan) SendsOldResults() bool { return jp == nil || !jp.fkKeyed() }
+
 // columnNames names a column of the join's result as ksqlDB's filters over
 // a join read it once JoinNode rewrote them: ALIAS_NAME (comparison-expression.json
 // "invalid where predicate - type mismatch join": "Cannot compare I1_BAR
