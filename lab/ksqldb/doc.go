@@ -206,10 +206,13 @@
 // row and then on its key's old row, the source's store's
 // (TableFilterBuilder's predicate ahead of a KTableFilter that asks for
 // old values; operators/tablefilter.go), under the WhereFilter step's
-// logger; and, of a persistent aggregation over one table, what its GROUP
-// BY throws on each change's new row and then on its old row, as
-// KTableRepartitionMap maps them, with a stream's messages under the
-// same Aggregate.GroupBy logger (TableGroupByBuilderBase); and, of a persistent
+// logger; and, of a persistent aggregation over one table, what its
+// WHERE, aggregate arguments and GROUP BY throw, with a stream's messages
+// under the same WhereFilter, Aggregate.Prepare and Aggregate.GroupBy
+// loggers, step by step on each change's new row and then on its old
+// row, as KTableTransformValues and KTableRepartitionMap take them
+// (TableFilterBuilder, TableGroupByBuilderBase; repartition.go
+// writeChange); and, of a persistent
 // aggregation over one stream, table or join, what its HAVING throws,
 // under the Aggregate.HavingFilter step's logger ("Error evaluating
 // predicate <expression>", each aggregate call KSQL_AGG_VARIABLE_<n>, a
@@ -251,8 +254,9 @@
 // arithmetic), a NullPointerException in ksqlDB naming the anonymous
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
-// WHERE over a chain starting with a foreign-key join or in an aggregation of a table or of
-// table-table joins, of GROUP BY over table-table joins, an aggregate argument over a table or
+// WHERE over a chain starting with a foreign-key join or in an
+// aggregation of table-table joins, of GROUP BY over table-table joins,
+// an aggregate argument over
 // table-table joins,
 // a table function of
 // a join, the projection of a join with

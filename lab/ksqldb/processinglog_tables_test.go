@@ -245,3 +245,53 @@ CREATE TABLE fkout AS SELECT l.id, CAST(l.s AS INT) AS i, l.id / r.v AS q FROM f
 	q := logEntry{"Project", "Error computing expression (L_ID / R_V) for column Q with index 1", []string{"/ by zero"}}
 	checkEntries(t, got, "CTAS_FKOUT_", []logEntry{q, q, {"Project", "Error processing INTEGER", []string{`For input string: "x"`}}, q})
 }
+
+// An aggregation of a table filters, prepares and groups each change of
+// its source, a Change of the key's new row and its old row, the steps
+// one after the other, each evaluating the new row and then the old one
+// before the next step runs (historical_plans
+// count_-_should_support_removing_zero_counts_from_table: KTABLE-SOURCE
+// --> ... --> Aggregate-Prepare --> KTABLE-FILTER --> Aggregate-GroupBy;
+// apache/kafka 3.9 KTableTransformValues.process transforms the new value
+// and then the old one, KTableRepartitionMap.process maps the new value
+// and then the old one, and KTableImpl.groupBy asks its parents for old
+// values): WHERE is the WhereFilter step's (TableFilterBuilder),
+// an aggregate argument the Aggregate.Prepare step's ("Error computing
+// expression (A / B) for column KSQL_INTERNAL_COL_5 with index 5" after
+// the columns the SELECT, WHERE and GROUP BY clauses read, COUNT(*)
+// reading ROWTIME: G, A, B, ROWTIME, W, as historical_plans
+// suppress_-_should_suppress_after_a_filter_WHERE_clause prepares "ID AS
+// ID", "ROWTIME AS ROWTIME", "COL1 AS COL1"; confluentinc/ksql v7.9.0
+// ksqldb-execution .../SelectValueMapper.java), and GROUP BY the Aggregate.GroupBy step's
+// (TableGroupByBuilderBase, GroupByParamsFactory), so an update logs
+// WHERE's entries for both rows before either row's Prepare entries.
+func TestProcessingLogHoldsWhatATablesAggregationThrowsStepByStep(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE awin (id INT PRIMARY KEY, w STRING, g STRING, a INT, b INT) WITH (KAFKA_TOPIC='awin', PARTITIONS=1, FORMAT='JSON');
+CREATE TABLE awout AS SELECT CAST(g AS INT) AS k, SUM(a / b) AS t, COUNT(*) AS c FROM awin WHERE CAST(w AS INT) IS NULL OR a > 0 GROUP BY CAST(g AS INT) EMIT CHANGES;`, earliest())
+	st.produce("awin",
+		kv{[]byte("1"), []byte(`{"W":"w1","G":"1","A":4,"B":0}`)},  // new: WHERE's CAST, the argument's entry; grouped
+		kv{[]byte("1"), []byte(`{"W":"w2","G":"g2","A":6,"B":0}`)}) // new and old: WHERE's, the argument's, the grouping's
+
+	out := st.consume("AWOUT", 2)
+	t.Run("the old row leaves its group and the new row, whose grouping is NULL, joins none", func(t *testing.T) {
+		if got := string(out[0].value) + " " + string(out[1].value); got != `{"T":0,"C":1} {"T":0,"C":0}` {
+			t.Errorf("results %s", got)
+		}
+	})
+	got := processingLogEntries(t, st, url, 8)
+	cast := func(step, s string) logEntry {
+		return logEntry{step, "Error processing INTEGER", []string{`For input string: "` + s + `"`}}
+	}
+	arg := logEntry{"Aggregate.Prepare", "Error computing expression (A / B) for column KSQL_INTERNAL_COL_5 with index 5", []string{"/ by zero"}}
+	t.Run("a new row logs each step in turn", func(t *testing.T) {
+		checkEntries(t, got[:2], "CTAS_AWOUT_", []logEntry{cast("WhereFilter", "w1"), arg})
+	})
+	t.Run("an update logs each step for its new row and then its old row before the next step", func(t *testing.T) {
+		checkEntries(t, got[2:], "CTAS_AWOUT_", []logEntry{
+			cast("WhereFilter", "w2"), cast("WhereFilter", "w1"), arg, arg, cast("Aggregate.GroupBy", "g2"),
+			{"Aggregate.GroupBy", "Group-by column with index 0 resolved to null. The source row will be excluded from the table.", nil},
+		})
+	})
+}

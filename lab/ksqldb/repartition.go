@@ -65,11 +65,11 @@ type repartitioner struct {
 
 	// the first thread's: scratch reused from record to record, and the
 	// records and bytes it writes
-	keys, vals []any
-	keyBuf     []byte // a table's row's key in prev
-	arena      outArena
-	prev       map[string][]any // a table's rows by task and source key (the KsqlTopic-Reduce store; operators.TaskRowKey)
-	srcStore   *sourceStore     // the layout of that store's entries
+	keys, vals, oldVals []any
+	keyBuf              []byte // a table's row's key in prev
+	arena               outArena
+	prev                map[string][]any // a table's rows by task and source key (the KsqlTopic-Reduce store; operators.TaskRowKey)
+	srcStore            *sourceStore     // the layout of that store's entries
 	// the second thread's: a row of the input scope, reused, and the
 	// decoded recent keys and values (a topic's records repeat them)
 	row, oldRow      []any
@@ -176,18 +176,36 @@ func (r *repartitioner) writeStream(q *runningQuery, in *kgo.Record, row operato
 // has no null grouping value; ok is false otherwise, and for a row that
 // cannot be serialized (which goes to the processing log).
 func (r *repartitioner) encode(q *runningQuery, in *kgo.Record, row []any) (key, val []byte, ok bool) {
-	if r.where != nil {
-		pass := r.where.Eval(row) == true
-		q.srv.logExpressionFailures(q.info.ID, q.plan.WhereFailures)
-		if !pass {
-			return nil, nil, false
-		}
+	if !r.pass(q, row) {
+		return nil, nil, false
 	}
-	// the Prepare step computes its values before the GroupBy step groups
-	// them (AggregateNode.buildStream)
-	vals := r.plan.AppendValues(r.vals[:0], row)
-	r.vals = vals
+	r.vals = r.prepareValues(q, r.vals[:0], row)
+	return r.groupEncoded(q, in, row, r.vals)
+}
+
+// pass reports whether row passes WHERE, logging what it throws.
+func (r *repartitioner) pass(q *runningQuery, row []any) bool {
+	if r.where == nil {
+		return true
+	}
+	pass := r.where.Eval(row) == true
+	q.srv.logExpressionFailures(q.info.ID, q.plan.WhereFailures)
+	return pass
+}
+
+// prepareValues appends the Prepare step's values of row to dst, logging what
+// they throw: the step computes them before the GroupBy step groups them
+// (AggregateNode.buildStream).
+func (r *repartitioner) prepareValues(q *runningQuery, dst, row []any) []any {
+	dst = r.plan.AppendValues(dst, row)
 	q.srv.logExpressionFailures(q.info.ID, q.plan.PrepareFailures)
+	return dst
+}
+
+// groupEncoded is the repartition key of row, grouped, and its Prepare
+// values vals, encoded; ok is false for a grouping that throws or is
+// NULL, which excludes the row, and for a row that cannot be serialized.
+func (r *repartitioner) groupEncoded(q *runningQuery, in *kgo.Record, row, vals []any) (key, val []byte, ok bool) {
 	keys := r.keys[:0]
 	for i := range r.group {
 		v := r.group[i].Eval(row)
@@ -262,14 +280,24 @@ func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operator
 // {varint len(new)}{new}{old}{2}.
 func (r *repartitioner) writeChange(q *runningQuery, in *kgo.Record, old, newRow []any, ts int64, out func(*kgo.Record)) {
 	var oldKey, oldVal, newKey, newVal []byte
-	oldOK, newOK := false, false
-	// the new row is mapped first (KTableRepartitionMap), which orders
-	// their processing log entries
-	if newRow != nil {
-		newKey, newVal, newOK = r.encode(q, in, newRow)
+	// each step takes the Change's new row and then its old row before
+	// the next step runs (KTableTransformValues.process for WhereFilter's
+	// ApplyPredicate and Prepare, KTableRepartitionMap.process for
+	// GroupBy), which orders their processing log entries; a row WHERE
+	// filters out is a null value the later steps do not evaluate
+	newOK := newRow != nil && r.pass(q, newRow)
+	oldOK := old != nil && r.pass(q, old)
+	if newOK {
+		r.vals = r.prepareValues(q, r.vals[:0], newRow)
 	}
-	if old != nil {
-		oldKey, oldVal, oldOK = r.encode(q, in, old)
+	if oldOK {
+		r.oldVals = r.prepareValues(q, r.oldVals[:0], old)
+	}
+	if newOK {
+		newKey, newVal, newOK = r.groupEncoded(q, in, newRow, r.vals)
+	}
+	if oldOK {
+		oldKey, oldVal, oldOK = r.groupEncoded(q, in, old, r.oldVals)
 	}
 	switch {
 	case oldOK && newOK && bytes.Equal(oldKey, newKey):

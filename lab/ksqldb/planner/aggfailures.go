@@ -128,11 +128,12 @@ func (v *aggVariables) text(e sql.Expr) string {
 // once. Where the aggregation repartitions, the repartition stage
 // computes the step's values (Repartition.Args; a join's, as the query
 // writes its repartition topic, joinStages.writeGroupBy); else the first
-// call aggregating the argument does. A table's Prepare step, or that of
-// table-table joins, also sees its rows' old values, so it does not log
-// yet.
+// call aggregating the argument does. A table's Prepare step also sees
+// its rows' old values, which its repartition stage prepares after the
+// new one (repartitioner.writeChange); that of table-table joins does
+// not log yet.
 func planPrepareFailures(q *sql.Query, p *Plan) error {
-	if !p.Persistent || p.Agg == nil || p.Source.Table {
+	if !p.Persistent || p.Agg == nil || p.Source.Table && p.Join != nil {
 		return nil
 	}
 	input, a, err := prepareInputAggregate(q, p)

@@ -57,22 +57,21 @@ func aggregates(q *sql.Query) bool {
 
 // logsTableWhere reports a plan whose WHERE over a table logs what it
 // throws, under the WhereFilter step's logger as a stream's
-// (TableFilterBuilder): a persistent query projecting one table, which
-// evaluates the predicate on each key's old row as well
-// (operators/tablefilter.go). An aggregation's filter runs in its
-// repartition stage, whose order of entries is not ksqlDB's yet.
-func logsTableWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
-	return mode == ModePersistent && jp == nil && src.Table && !aggregates(q)
+// (TableFilterBuilder): a persistent query over one table, which
+// evaluates the predicate on each key's old row as well: a projection's
+// in its processor (operators/tablefilter.go), an aggregation's in its
+// repartition stage (repartitioner.writeChange).
+func logsTableWhere(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
+	return mode == ModePersistent && jp == nil && src.Table
 }
 
 // logsTableGroupBy reports an aggregation over one table whose GROUP BY
 // logs what it throws, under the Aggregate.GroupBy logger as a stream's
 // (TableGroupByBuilderBase, with GroupByParamsFactory's messages): a
-// persistent one, whose repartition stage groups each change's new row
-// and then its old row (repartitioner.writeChange), as KTable.groupBy
-// maps them. Its WHERE and Prepare steps, which ksqlDB evaluates on both
-// rows before either is grouped, do not log yet, so the entries keep
-// ksqlDB's order.
+// persistent one, whose repartition stage filters, prepares and groups
+// each change's new row and then its old row, step by step
+// (repartitioner.writeChange), as KTable.groupBy's parents send a Change
+// through each processor (KTableTransformValues, KTableRepartitionMap).
 func logsTableGroupBy(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 	return mode == ModePersistent && jp == nil && src.Table
 }

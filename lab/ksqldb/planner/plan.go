@@ -195,7 +195,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
-		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp, q) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp, q) {
+		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp, q) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		}
 		w, err := c.CompileLean(q.Where)
