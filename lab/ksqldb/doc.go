@@ -173,11 +173,10 @@
 // each caught at its CAST, call argument or constructor item, or for its
 // column, under the Project step's logger; and, of a persistent query
 // over one stream, or over a join (over the join's <alias>_<column>
-// names; a primary-key table-table join's, not aggregated, on each
-// change's new result and then on its old one; a foreign-key join's of
-// two tables on each new result alone, as its result is not materialized,
-// a result filtered out going on as a tombstone), what its WHERE
-// throws, under the WhereFilter step's logger ("Error evaluating
+// names; a primary-key table-table join's on each change's new result
+// and then on its old one; a foreign-key join's of two tables on each new
+// result alone, as its result is not materialized, a result filtered out
+// going on as a tombstone), what its WHERE throws, under the WhereFilter step's logger ("Error evaluating
 // predicate <expression>", the row dropped; each result of a
 // stream-stream join logged through all its steps before the next),
 // what its PARTITION BY throws, under the PartitionBy step's logger
@@ -190,18 +189,23 @@
 // and so, under <Side>SourceKeyed, does the key expression by which a
 // persistent join of two sources rekeys a stream side,
 // planner/joinrepartition.go logRekeyFailures),
-// and what the GROUP BY of its aggregation (of such a join's whose
-// result is a stream, too) throws ("Error calculating
+// and what the GROUP BY of its aggregation (of such a join's too)
+// throws ("Error calculating
 // group-by column with index <i>. The source row will be excluded from
 // the table."), under the GroupBy step's logger, which also logs the rows
 // an aggregation that rekeys excludes for a NULL GROUP BY value
 // (repartition.go), and what the parameters of its table functions
 // throw, under the FlatMap step's logger ("Failed to evaluate table
 // function parameter <i>"), and what the aggregate arguments of its
-// aggregation (of such a join's whose result is a stream, too, over its
-// <alias>_<column> names) throw, under the Aggregate.Prepare step's logger ("Error
-// computing expression <argument> for column KSQL_INTERNAL_COL_<n> with
-// index <n>", the aggregate's input NULL); and, of a persistent
+// aggregation (of such a join's too, over its <alias>_<column> names)
+// throw, under the Aggregate.Prepare step's logger ("Error computing
+// expression <argument> for column KSQL_INTERNAL_COL_<n> with index
+// <n>", the aggregate's input NULL), an aggregation of table-table joins
+// filtering each change's new result and then its old one, preparing the
+// new result alone (its Prepare step keeps the rows it prepared,
+// Aggregate-Prepare-Last) and grouping the new prepared row and then the
+// kept old one, each step before the next (repartition.go writeChange);
+// and, of a persistent
 // projection of one table, what its WHERE throws on each change's new
 // row and then on its key's old row, the source's store's
 // (TableFilterBuilder's predicate ahead of a KTableFilter that asks for
@@ -254,10 +258,7 @@
 // arithmetic), a NullPointerException in ksqlDB naming the anonymous
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
-// WHERE over a chain starting with a foreign-key join or in an
-// aggregation of table-table joins, of GROUP BY over table-table joins,
-// an aggregate argument over
-// table-table joins,
+// WHERE over a chain starting with a foreign-key join,
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an

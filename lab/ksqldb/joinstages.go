@@ -119,11 +119,11 @@ func (js *joinStages) topics() []string {
 func (js *joinStages) writeGroupBy(q *runningQuery, in *kgo.Record, o operators.OutRow, out func(*kgo.Record)) {
 	r := js.groupBy.rekey
 	if r.plan.Table {
-		var newRow []any
+		c := rowChange{old: o.Prior, prepared: true, oldResult: o.OldResult}
 		if !o.Tombstone {
-			newRow = o.Vals
+			c.new = o.Vals
 		}
-		r.writeChange(q, in, o.Prior, newRow, o.TS, out)
+		r.writeChange(q, in, c, o.TS, out)
 		return
 	}
 	if k, v, ok := r.encode(q, in, o.Vals); ok {

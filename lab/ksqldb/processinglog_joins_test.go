@@ -358,3 +358,63 @@ CREATE TABLE wfout AS SELECT l.id, l.a AS a FROM wfl l JOIN wfr r ON l.fk = r.id
 			"Error evaluating predicate ((CAST(L_S AS INTEGER) IS NULL) OR ((L_A / R_B) > 0))", []string{"/ by zero"}}, cast, cast})
 	})
 }
+
+// An aggregation of primary-key table-table joins filters, prepares and
+// groups each Change the join's merger sends (historical_plans
+// group-by_-_on_join: Join, WhereFilter, Aggregate/Prepare,
+// Aggregate/GroupBy), each step taking the new value and then the old
+// one before the next (apache/kafka 3.9 KTableTransformValues.process,
+// KTableRepartitionMap.process): WHERE is evaluated on the new result and
+// then on the join's old result, whether or not that passed
+// (KTableKTableJoinMerger sends old values; TableFilterBuilder); the
+// Prepare step, materialized in Aggregate-Prepare-Last because the join's
+// result is not (TableSelectBuilder's forceMaterialize), evaluates the new
+// row alone and reads the old one from its store; GROUP BY maps the new
+// prepared row and then the stored old one (TableGroupByBuilderBase,
+// GroupByParamsFactory). The argument is KSQL_INTERNAL_COL_4 after the
+// columns A_G, A_A, B_B and A_W the SELECT, WHERE and GROUP BY clauses
+// read (confluentinc/ksql v7.9.0 ksqldb-execution
+// .../SelectValueMapper.java).
+func TestProcessingLogHoldsWhatATableTableJoinsAggregationThrowsStepByStep(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE jwa (id INT PRIMARY KEY, w STRING, g STRING, a INT) WITH (KAFKA_TOPIC='jwa', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE jwb (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='jwb', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE jwout AS SELECT CAST(a.g AS INT) AS k, SUM(a.a / b.b) AS t, COUNT(a.a) AS c FROM jwa a JOIN jwb b ON a.id = b.id WHERE CAST(a.w AS INT) > 0 OR a.a > 5 GROUP BY CAST(a.g AS INT) EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"jwb", 100, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"jwa", 200, intKey(1), []byte(`{"W":"w1","G":"1","A":6}`)},  // new: WHERE's CAST, the argument
+		joinRec{"jwa", 300, intKey(1), []byte(`{"W":"w2","G":"g2","A":7}`)}, // WHERE new and old, the argument, the new grouping NULL
+		joinRec{"jwa", 400, intKey(1), []byte(`{"W":"w4","G":"1","A":1}`)},  // WHERE new (filtered out) and old, the old grouping NULL
+		joinRec{"jwa", 500, intKey(1), []byte(`{"W":"1","G":"1","A":1}`)})   // WHERE on the old result filtered out, the argument
+
+	out := st.consume("JWOUT", 3)
+	t.Run("each change takes the old result out of its group and puts the new one in", func(t *testing.T) {
+		var got []string
+		for _, r := range out {
+			got = append(got, string(r.value))
+		}
+		if want := `{"T":0,"C":1} {"T":0,"C":0} {"T":0,"C":1}`; strings.Join(got, " ") != want {
+			t.Errorf("results %s, want %s", strings.Join(got, " "), want)
+		}
+	})
+	got := processingLogEntries(t, st, url, 13)
+	where := func(s string) logEntry {
+		return logEntry{"WhereFilter", "Error processing INTEGER", []string{`For input string: "` + s + `"`}}
+	}
+	arg := logEntry{"Aggregate.Prepare", "Error computing expression (A_A / B_B) for column KSQL_INTERNAL_COL_4 with index 4", []string{"/ by zero"}}
+	group := logEntry{"Aggregate.GroupBy", "Error processing INTEGER", []string{`For input string: "g2"`}}
+	null := logEntry{"Aggregate.GroupBy", "Group-by column with index 0 resolved to null. The source row will be excluded from the table.", nil}
+	t.Run("a first result is filtered, prepared and grouped", func(t *testing.T) {
+		checkEntries(t, got[:2], "CTAS_JWOUT_", []logEntry{where("w1"), arg})
+	})
+	t.Run("WHERE takes the new and old results, Prepare the new one, GROUP BY the new and the stored old one", func(t *testing.T) {
+		checkEntries(t, got[2:7], "CTAS_JWOUT_", []logEntry{where("w2"), where("w1"), arg, group, null})
+	})
+	t.Run("a result filtered out is not prepared or grouped, the old one is grouped", func(t *testing.T) {
+		checkEntries(t, got[7:11], "CTAS_JWOUT_", []logEntry{where("w4"), where("w2"), group, null})
+	})
+	t.Run("WHERE takes an old result it filtered out", func(t *testing.T) {
+		checkEntries(t, got[11:], "CTAS_JWOUT_", []logEntry{where("w4"), arg})
+	})
+}

@@ -269,35 +269,60 @@ func (r *repartitioner) writeTable(q *runningQuery, in *kgo.Record, row operator
 	if !row.Tombstone {
 		newRow = row.Vals
 	}
-	r.writeChange(q, in, old, newRow, row.TS, out)
+	r.writeChange(q, in, rowChange{old: old, new: newRow}, row.TS, out)
 }
 
-// writeChange hands out the records of a table row's update from old to
-// newRow (either nil when absent) at the time ts: the Changes
-// KTableRepartitionMap forwards (apache/kafka 3.9), laid out as
+// rowChange is an update of a table's row, or of a table-table join's
+// result, from old to new (either nil when absent).
+type rowChange struct {
+	old, new []any
+	// prepared: old is the row a table-table join's aggregation took,
+	// kept by its Prepare step's store (Aggregate-Prepare-Last, as the
+	// join's result is not materialized; TableSelectBuilder): it passed
+	// WHERE and was prepared before, and KTableTransformValues reads it
+	// from the store rather than evaluate it again. WHERE evaluates the
+	// join's old result instead, oldResult (nil for none), which the
+	// join's merger sends (KTableKTableJoinMerger), for what it throws.
+	prepared  bool
+	oldResult []any
+}
+
+// writeChange hands out the records of an update c at the time ts: the
+// Changes KTableRepartitionMap forwards (apache/kafka 3.9), laid out as
 // ChangedSerializer does: the old row's {old}{0} to its group and the new
 // row's {new}{1} to its group, or, where both are in the same group, one
 // {varint len(new)}{new}{old}{2}.
-func (r *repartitioner) writeChange(q *runningQuery, in *kgo.Record, old, newRow []any, ts int64, out func(*kgo.Record)) {
+func (r *repartitioner) writeChange(q *runningQuery, in *kgo.Record, c rowChange, ts int64, out func(*kgo.Record)) {
 	var oldKey, oldVal, newKey, newVal []byte
 	// each step takes the Change's new row and then its old row before
 	// the next step runs (KTableTransformValues.process for WhereFilter's
 	// ApplyPredicate and Prepare, KTableRepartitionMap.process for
 	// GroupBy), which orders their processing log entries; a row WHERE
 	// filters out is a null value the later steps do not evaluate
-	newOK := newRow != nil && r.pass(q, newRow)
-	oldOK := old != nil && r.pass(q, old)
+	newOK := c.new != nil && r.pass(q, c.new)
+	oldOK := c.old != nil
+	switch {
+	case !c.prepared:
+		oldOK = oldOK && r.pass(q, c.old)
+	case c.oldResult != nil:
+		r.pass(q, c.oldResult)
+	}
 	if newOK {
-		r.vals = r.prepareValues(q, r.vals[:0], newRow)
+		r.vals = r.prepareValues(q, r.vals[:0], c.new)
 	}
 	if oldOK {
-		r.oldVals = r.prepareValues(q, r.oldVals[:0], old)
+		r.oldVals = r.plan.AppendValues(r.oldVals[:0], c.old)
+		if c.prepared {
+			q.plan.PrepareFailures.Take() // the store's row, not evaluated
+		} else {
+			q.srv.logExpressionFailures(q.info.ID, q.plan.PrepareFailures)
+		}
 	}
 	if newOK {
-		newKey, newVal, newOK = r.groupEncoded(q, in, newRow, r.vals)
+		newKey, newVal, newOK = r.groupEncoded(q, in, c.new, r.vals)
 	}
 	if oldOK {
-		oldKey, oldVal, oldOK = r.groupEncoded(q, in, old, r.oldVals)
+		oldKey, oldVal, oldOK = r.groupEncoded(q, in, c.old, r.oldVals)
 	}
 	switch {
 	case oldOK && newOK && bytes.Equal(oldKey, newKey):

@@ -24,10 +24,10 @@ func (p *Processor) groupByJoined(r InRow, changelog bool) ([]OutRow, []Change) 
 	// what that throws (see planner.Plan.StepFailures)
 	p.plan.WhereFailures.Take()
 	p.plan.Agg.GroupFailures.Take()
-	if r.Tombstone && prior == nil {
+	if r.Tombstone && prior == nil && r.Old == nil {
 		return outs, changes
 	}
-	g := OutRow{TS: r.TS, GroupBy: true, Tombstone: r.Tombstone, Prior: prior}
+	g := OutRow{TS: r.TS, GroupBy: true, Tombstone: r.Tombstone, Prior: prior, OldResult: r.Old}
 	if !r.Tombstone {
 		g.Vals = slices.Clone(r.Vals)
 	}

@@ -82,6 +82,10 @@ type OutRow struct {
 	// is the result's previous row the aggregation took, nil for none;
 	// Vals is the new row, absent for a Tombstone
 	Prior []any
+	// OldResult, for such a row, is the join's result before the update
+	// (InRow.Old), which the aggregation's WHERE evaluates after the new
+	// one whether or not it took it; nil for none
+	OldResult []any
 	// FKStore marks an entry of a foreign-key join's output store
 	// (planner.ForeignKeyStore; Vals in the joined row's layout, its own
 	// copy), which the query logs to the store's changelog; it is not a

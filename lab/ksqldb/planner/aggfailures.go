@@ -130,10 +130,11 @@ func (v *aggVariables) text(e sql.Expr) string {
 // writes its repartition topic, joinStages.writeGroupBy); else the first
 // call aggregating the argument does. A table's Prepare step also sees
 // its rows' old values, which its repartition stage prepares after the
-// new one (repartitioner.writeChange); that of table-table joins does
-// not log yet.
+// new one (repartitioner.writeChange); that of table-table joins keeps
+// the rows it prepared in its store (Aggregate-Prepare-Last), so it
+// evaluates a result's new row alone.
 func planPrepareFailures(q *sql.Query, p *Plan) error {
-	if !p.Persistent || p.Agg == nil || p.Source.Table && p.Join != nil {
+	if !p.Persistent || p.Agg == nil {
 		return nil
 	}
 	input, a, err := prepareInputAggregate(q, p)

@@ -20,25 +20,27 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 // predicate over the join's <alias>_<column> names (StreamFilterBuilder,
 // TableFilterBuilder; historical_plans joins_-_with_where,
 // joins_-_table_table_join_with_where_clause): a persistent one whose
-// result is a stream, aggregated or not (see logsJoinGroupBy), or that of
-// primary-key table-table joins not aggregated, whose filter also sees
-// each key's old result (operators/tablefilter.go), or that of a
-// foreign-key join of two tables not aggregated, whose filter sees each
-// new result alone (JoinPlan.SendsOldResults). The filter of a chain
-// starting with a foreign-key join and that of an aggregation of a
-// table-table join, which evaluates each change's rows in its
-// repartition stage, do not log yet.
-func logsJoinWhere(mode Mode, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
-	return mode == ModePersistent && jp != nil && (!jp.ForeignKey() || jp.fkKeyed()) && (!src.Table || !aggregates(q))
+// result is a stream, or that of primary-key table-table joins, whose
+// filter also sees each key's old result (operators/tablefilter.go; an
+// aggregation's repartition stage, repartitioner.writeChange), or that
+// of a foreign-key join of two tables, whose filter sees each new result
+// alone (JoinPlan.SendsOldResults); aggregated or not (see
+// logsJoinGroupBy). The filter of a chain starting with a foreign-key
+// join, which sees old results its processor does not compute, does not
+// log yet.
+func logsJoinWhere(mode Mode, jp *JoinPlan) bool {
+	return mode == ModePersistent && jp != nil && (!jp.ForeignKey() || jp.fkKeyed())
 }
 
 // logsJoinGroupBy reports an aggregation of a join whose GROUP BY logs
 // what it throws, under the Aggregate.GroupBy logger as one stream's: a
-// persistent one of a join whose result is a stream, which the query
-// filters and groups as it writes the repartition topic
-// (joinStages.writeGroupBy), before the aggregation's later steps log.
-func logsJoinGroupBy(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
-	return mode == ModePersistent && jp != nil && !src.Table
+// persistent one, which the query filters, prepares and groups as it
+// writes the repartition topic (joinStages.writeGroupBy), before the
+// aggregation's later steps log; a table-table join's Changes step by
+// step, each step's new row and then its old one
+// (repartitioner.writeChange).
+func logsJoinGroupBy(mode Mode, jp *JoinPlan) bool {
+	return mode == ModePersistent && jp != nil
 }
 
 // aggregates reports a query that aggregates: one with GROUP BY or an

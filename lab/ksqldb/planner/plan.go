@@ -195,7 +195,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			return nil, stmterr.Bad("WHERE clause can not have aggregate functions.")
 		}
 		c := &expr.Compiler{In: in, Clause: "WHERE", Names: jp.columnNames(), Interpreted: o.pull}
-		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp) || logsJoinWhere(mode, src, jp, q) || logsTransientSteps(o, src, jp, q) {
+		if logsSourceSteps(mode, src, jp) || logsTableWhere(mode, src, jp) || logsJoinWhere(mode, jp) || logsTransientSteps(o, src, jp, q) {
 			c.Failures = &expr.Failures{Step: "WhereFilter"}
 		}
 		w, err := c.CompileLean(q.Where)
@@ -313,7 +313,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 	if aggregate {
 		ap := &expr.AggPlan{Window: win}
 		gc := &expr.Compiler{In: in, Clause: "GROUP BY"}
-		if logsSourceSteps(mode, src, jp) && pp == nil || logsTableGroupBy(mode, src, jp) || logsJoinGroupBy(mode, src, jp) {
+		if logsSourceSteps(mode, src, jp) && pp == nil || logsTableGroupBy(mode, src, jp) || logsJoinGroupBy(mode, jp) {
 			gc.Failures = &expr.Failures{Step: "Aggregate.GroupBy"}
 		}
 		for _, g := range q.GroupBy {
