@@ -226,7 +226,8 @@
 // push query over one stream or over a join whose result is a stream
 // (over its <alias>_<column> names), or projecting one table (its WHERE
 // on each change's new row and then on its key's old row, as a
-// persistent query's), what its WHERE throws and, without an
+// persistent query's) or primary-key table-table joins (its WHERE on each
+// change's new result and then on its old one), what its WHERE throws and, without an
 // aggregation, PARTITION BY or table functions, what its projection
 // throws, as a persistent query's, under
 // loggers named after its id, processing.transient_<source>_<n>.<step>
@@ -262,7 +263,7 @@
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an
-// expression in a chain of joins, by a table side or in a push query, a push query over table-table joins or aggregating a
+// expression in a chain of joins, by a table side or in a push query, a push query over a foreign-key join or aggregating a
 // table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
 // functions.

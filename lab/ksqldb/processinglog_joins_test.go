@@ -418,3 +418,41 @@ CREATE TABLE jwout AS SELECT CAST(a.g AS INT) AS k, SUM(a.a / b.b) AS t, COUNT(a
 		checkEntries(t, got[11:], "CTAS_JWOUT_", []logEntry{where("w4"), arg})
 	})
 }
+
+// A push query over primary-key table-table joins builds the persistent
+// query's steps (TableFilterBuilder after the join's merger, which sends
+// old values, then TableSelectBuilder), so its WHERE logs what it throws
+// on each change's new result and then on its old one, and its
+// projection what it throws on each result it passes, under loggers
+// named after the transient query's id, transient_<leftmost source's
+// alias>_<n> (confluentinc/ksql v7.9.0 ksqldb-engine .../QueryIdUtil.java,
+// RuntimeBuildContext.getProcessingLogger), the projection's index
+// counting the key column the transient query keeps.
+func TestProcessingLogHoldsWhatAPushQueryOverTableTableJoinsThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE pja (id INT PRIMARY KEY, x INT) WITH (KAFKA_TOPIC='pja', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE pjb (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='pjb', PARTITIONS=1, VALUE_FORMAT='JSON');`, earliest())
+	st.produceJoin(
+		joinRec{"pja", 100, intKey(1), []byte(`{"X":4}`)},
+		joinRec{"pjb", 200, intKey(1), []byte(`{"Y":0}`)}, // new: WHERE throws, filtered out
+		joinRec{"pjb", 300, intKey(1), []byte(`{"Y":2}`)}, // new passes; old: WHERE throws; Q throws
+		joinRec{"pja", 400, intKey(2), []byte(`{"X":1}`)},
+		joinRec{"pjb", 500, intKey(2), []byte(`{"Y":1}`)})
+	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
+		`{"sql":"SELECT a.id, a.x / (b.y - 2) AS q FROM pja a JOIN pjb b ON a.id = b.id WHERE a.x / b.y > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
+	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
+	if r.code != 200 || len(lines) != 3 {
+		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
+	}
+	t.Run("the result whose projection throws has the column NULL", func(t *testing.T) {
+		if got := lines[1] + " " + lines[2]; got != `[1,null] [2,-1]` {
+			t.Errorf("rows %s", got)
+		}
+	})
+	t.Run("WHERE logs on new and old results, then the projection", func(t *testing.T) {
+		pred := logEntry{"WhereFilter", "Error evaluating predicate ((A_X / B_Y) > 0)", []string{"/ by zero"}}
+		checkEntries(t, processingLogEntries(t, st, url, 3), "transient_A_", []logEntry{pred, pred,
+			{"Project", "Error computing expression (A_X / (B_Y - 2)) for column Q with index 1", []string{"/ by zero"}}})
+	})
+}

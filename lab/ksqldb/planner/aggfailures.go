@@ -22,14 +22,16 @@ func logsAggregateSteps(mode Mode) bool {
 // query's do: one over a stream or a join whose result is a stream (over
 // its <alias>_<column> names), or one projecting a table, whose source is
 // materialized as a persistent query's, so that its WHERE sees each key's
-// old row (operators/tablefilter.go). ksqlDB builds a transient query
-// with the steps of a persistent one, each step's logger named after the
-// query's id (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil);
-// a push query over table-table joins, an aggregation's steps after its
-// WHERE (and a table's WHERE), PARTITION BY and table functions do not
-// log here yet.
+// old row (operators/tablefilter.go), or primary-key table-table joins,
+// whose WHERE sees each key's old result as a persistent query's. ksqlDB
+// builds a transient query with the steps of a persistent one, each
+// step's logger named after the query's id
+// (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil); a push
+// query over a foreign-key join, an aggregation's steps after its WHERE
+// (and a table's WHERE), PARTITION BY and table functions do not log
+// here yet.
 func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
-	return o.transient && (!src.Table || jp == nil && !aggregates(q))
+	return o.transient && (!src.Table || !aggregates(q) && (jp == nil || !jp.ForeignKey()))
 }
 
 // logsPullProjection reports a pull query over a table whose projection
