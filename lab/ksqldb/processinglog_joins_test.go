@@ -1,7 +1,6 @@
 package ksqldb
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -252,14 +251,9 @@ CREATE STREAM pqs (id INT KEY, a INT) WITH (KAFKA_TOPIC='pqs', PARTITIONS=1, VAL
 		joinRec{"pqs", 100, intKey(1), []byte(`{"A":4}`)}, // Q throws
 		joinRec{"pqs", 100, intKey(2), []byte(`{"A":0}`)}, // WHERE throws
 		joinRec{"pqs", 100, intKey(2), []byte(`{"A":3}`)})
-	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
-		`{"sql":"SELECT s.id, s.a / t.b AS q FROM pqs s JOIN pqt t ON s.id = t.id WHERE 10 / s.a > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
-	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
-	if r.code != 200 || len(lines) != 3 {
-		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
-	}
+	_, rows := pushRows(t, url, "SELECT s.id, s.a / t.b AS q FROM pqs s JOIN pqt t ON s.id = t.id WHERE 10 / s.a > 0 EMIT CHANGES LIMIT 2;", 2)
 	t.Run("the row whose projection throws has the column NULL, the row whose WHERE throws is dropped", func(t *testing.T) {
-		if got := lines[1] + " " + lines[2]; got != `[1,null] [2,3]` {
+		if got := rows[0] + " " + rows[1]; got != `[1,null] [2,3]` {
 			t.Errorf("rows %s", got)
 		}
 	})
@@ -286,14 +280,9 @@ func TestProcessingLogHoldsWhatAPushQueryOverATableThrows(t *testing.T) {
 		kv{intKey(1), []byte(`{"A":4,"B":0}`)}, // new: the predicate's entry, filtered out
 		kv{intKey(1), []byte(`{"A":4,"B":2}`)}, // new passes; old: the predicate's entry
 		kv{intKey(2), []byte(`{"A":1,"B":1}`)}) // passes; Q throws
-	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
-		`{"sql":"SELECT id, a / (b - 1) AS q FROM ptq WHERE a / b > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
-	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
-	if r.code != 200 || len(lines) != 3 {
-		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
-	}
+	_, rows := pushRows(t, url, "SELECT id, a / (b - 1) AS q FROM ptq WHERE a / b > 0 EMIT CHANGES LIMIT 2;", 2)
 	t.Run("the row whose projection throws has the column NULL", func(t *testing.T) {
-		if got := lines[1] + " " + lines[2]; got != `[1,4] [2,null]` {
+		if got := rows[0] + " " + rows[1]; got != `[1,4] [2,null]` {
 			t.Errorf("rows %s", got)
 		}
 	})
@@ -339,16 +328,9 @@ CREATE TABLE wfout AS SELECT l.id, l.a AS a FROM wfl l JOIN wfr r ON l.fk = r.id
 
 	out := st.consume("WFOUT", 5)
 	t.Run("a result whose predicate throws is filtered out as a tombstone", func(t *testing.T) {
-		var got []string
-		for _, r := range out {
-			v := "null"
-			if r.value != nil {
-				v = string(r.value)
-			}
-			got = append(got, v)
-		}
-		if want := `null {"A":4} {"A":4} {"A":4} null`; strings.Join(got, " ") != want {
-			t.Errorf("results %s, want %s", strings.Join(got, " "), want)
+		got := strings.Join(values(out), " ")
+		if want := `<tombstone> {"A":4} {"A":4} {"A":4} <tombstone>`; got != want {
+			t.Errorf("results %s, want %s", got, want)
 		}
 	})
 	got := processingLogEntries(t, st, url, 3)
@@ -390,12 +372,9 @@ CREATE TABLE jwout AS SELECT CAST(a.g AS INT) AS k, SUM(a.a / b.b) AS t, COUNT(a
 
 	out := st.consume("JWOUT", 3)
 	t.Run("each change takes the old result out of its group and puts the new one in", func(t *testing.T) {
-		var got []string
-		for _, r := range out {
-			got = append(got, string(r.value))
-		}
-		if want := `{"T":0,"C":1} {"T":0,"C":0} {"T":0,"C":1}`; strings.Join(got, " ") != want {
-			t.Errorf("results %s, want %s", strings.Join(got, " "), want)
+		got := strings.Join(values(out), " ")
+		if want := `{"T":0,"C":1} {"T":0,"C":0} {"T":0,"C":1}`; got != want {
+			t.Errorf("results %s, want %s", got, want)
 		}
 	})
 	got := processingLogEntries(t, st, url, 13)
@@ -439,14 +418,9 @@ CREATE TABLE pjb (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='pjb', PARTITIONS
 		joinRec{"pjb", 300, intKey(1), []byte(`{"Y":2}`)}, // new passes; old: WHERE throws; Q throws
 		joinRec{"pja", 400, intKey(2), []byte(`{"X":1}`)},
 		joinRec{"pjb", 500, intKey(2), []byte(`{"Y":1}`)})
-	r := do(t, http.DefaultClient, http.MethodPost, url+"/query-stream",
-		`{"sql":"SELECT a.id, a.x / (b.y - 2) AS q FROM pja a JOIN pjb b ON a.id = b.id WHERE a.x / b.y > 0 EMIT CHANGES LIMIT 2;","properties":{"auto.offset.reset":"earliest"}}`, nil)
-	lines := strings.Split(strings.TrimSpace(string(r.body)), "\n")
-	if r.code != 200 || len(lines) != 3 {
-		t.Fatalf("push query: %d %s, want a header and two rows", r.code, r.body)
-	}
+	_, rows := pushRows(t, url, "SELECT a.id, a.x / (b.y - 2) AS q FROM pja a JOIN pjb b ON a.id = b.id WHERE a.x / b.y > 0 EMIT CHANGES LIMIT 2;", 2)
 	t.Run("the result whose projection throws has the column NULL", func(t *testing.T) {
-		if got := lines[1] + " " + lines[2]; got != `[1,null] [2,-1]` {
+		if got := rows[0] + " " + rows[1]; got != `[1,null] [2,-1]` {
 			t.Errorf("rows %s", got)
 		}
 	})
