@@ -499,7 +499,12 @@
 // update keeping its foreign key only with a right row, confluentinc/kafka
 // v7.9.4-ccs KAFKA-18713 and KAFKA-16407),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
-// topic in timestamp order. Its internal topics are ksqlDB's where a
+// topic in timestamp order among the records it has fetched, as a Kafka
+// Streams task does, and each record as it comes once its query has joined
+// its group: the first fetch asks for every partition, the stream sides'
+// start committed with the table sides' where auto.offset.reset is
+// earliest, so a stream record is not held behind a later table row while
+// the query starts. Its internal topics are ksqlDB's where a
 // persistent join of two sources (or a chain of stream-table joins on
 // columns, a chain of primary-key table-table joins, or a chain over a
 // stream-stream join on one column), whether or not its result is then

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 )
@@ -54,6 +55,13 @@ type nwayCase struct {
 	// the order given rather than by timestamp (as the upstream test
 	// driver pipes them)
 	inOrder bool
+	// whileJoining: the inputs are produced, in the order given, while the
+	// query's consumers wait for the broker to let them join their group,
+	// so that the query finds them all when it first fetches
+	whileJoining bool
+	// gap: once the query has joined its group, the inputs are produced
+	// in the order given, gap apart, without waiting for the query
+	gap time.Duration
 	// internal: the query's topics after its application id, as the
 	// upstream test's post.topics lists them (nil: not checked)
 	internal []string
@@ -78,21 +86,33 @@ func runNway(t *testing.T, c nwayCase) {
 		}
 		recs = append(recs, joinRec{in.topic, in.ts, k(in.key), joinValue(in.value)})
 	}
-	if !c.inOrder {
+	if !c.inOrder && !c.whileJoining && c.gap == 0 {
 		st.produceJoin(recs...)
+	}
+	var release func()
+	if c.whileJoining {
+		release = st.holdJoins("_confluent-ksql-default_query_")
 	}
 	ents := mustKSQL(t, url, c.query, earliest())
 	status := ents[0]["commandStatus"].(map[string]any)
 	if status["status"] != "SUCCESS" {
 		t.Fatalf("%s: create: %v", c.upstream, ents)
 	}
-	if c.inOrder {
+	if c.inOrder || c.gap > 0 {
 		group := "_confluent-ksql-default_query_" + status["queryId"].(string)
 		waitFor(t, func() bool {
 			gs, err := st.adm.DescribeGroups(context.Background(), group)
 			return err == nil && gs[group].State == "Stable"
 		}, "the query joined its group")
-		st.produceInOrder(group, recs...)
+		if c.gap > 0 {
+			st.produceApart(c.gap, recs...)
+		} else {
+			st.produceInOrder(group, recs...)
+		}
+	}
+	if c.whileJoining {
+		st.produceJoin(recs...)
+		release()
 	}
 	if got, _ := describeSchema(t, url, "OUTPUT"); c.schema != "" && got != c.schema {
 		t.Errorf("%s: schema %s, want %s", c.upstream, got, c.schema)

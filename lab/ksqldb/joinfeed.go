@@ -103,26 +103,39 @@ func (q *runningQuery) prepareJoin() {
 }
 
 // seedStartOffsets commits the start of every table-side and repartition
-// partition the query's group has no offset for: ksqlDB reads a join's
+// partition (and of a join's stream sides, below) the query's group has no
+// offset for: ksqlDB reads a join's
 // table side from the beginning whatever auto.offset.reset says
 // (JoinNode.Joiner.buildTable), while the stream side follows it, and Kafka
 // Streams reads its internal topics from the beginning (StreamsConfig's
 // consumer of repartition topics resets to earliest), so no record written
-// to one is skipped.
-func (q *runningQuery) seedStartOffsets(ctx context.Context) error {
-	tables := q.plan.TableTopics()
+// to one is skipped. Where reset is earliest, a join's stream sides are
+// seeded at their start too, which is where the consumer would reset them:
+// Kafka Streams resets all of a task's partitions before it fetches any
+// (StreamThread.resetOffsets), so its first fetch asks for every one,
+// while a consumer here fetches the seeded partitions at once and the
+// others only once it has looked their offsets up, after its first fetch
+// has waited up to queryFetchWait for the seeded ones: a stream record
+// that came then would be read after a table row that came later.
+func (q *runningQuery) seedStartOffsets(ctx context.Context, reset string) error {
+	seeded := q.plan.TableTopics()
+	if q.plan.Join != nil && reset == "earliest" {
+		for _, t := range q.consumedTopics() {
+			seeded[t] = true
+		}
+	}
 	if q.repart != nil {
-		tables[q.repart.topic] = true
+		seeded[q.repart.topic] = true
 	}
 	if q.jrep != nil {
 		for _, t := range q.jrep.topics() {
-			tables[t] = true
+			seeded[t] = true
 		}
 	}
 	for _, t := range q.jstages.topics() {
-		tables[t] = true
+		seeded[t] = true
 	}
-	if len(tables) == 0 {
+	if len(seeded) == 0 {
 		return nil
 	}
 	committed, err := q.committed(ctx)
@@ -130,7 +143,7 @@ func (q *runningQuery) seedStartOffsets(ctx context.Context) error {
 		return fmt.Errorf("fetch offsets of %s: %w", q.appID, err)
 	}
 	var topics []string
-	for t := range tables {
+	for t := range seeded {
 		topics = append(topics, t)
 	}
 	starts, err := q.srv.adm.ListStartOffsets(ctx, topics...)

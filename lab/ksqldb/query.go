@@ -364,7 +364,7 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 	for {
 		err := q.prepareInternal(ctx)
 		if err == nil {
-			err = q.seedStartOffsets(ctx)
+			err = q.seedStartOffsets(ctx, reset)
 		}
 		if err == nil {
 			err = q.restore(ctx)

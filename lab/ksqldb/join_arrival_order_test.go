@@ -1,0 +1,111 @@
+package ksqldb
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// holdJoins has the broker hold every JoinGroup request of a group named
+// with prefix until release is called, once a first one has come (it
+// waits for that): a query's consumers then start from what its inputs
+// hold when they are let in.
+func (st *stack) holdJoins(prefix string) (release func()) {
+	st.t.Helper()
+	var once sync.Once
+	held, let := make(chan struct{}), make(chan struct{})
+	st.cluster.ControlKey(int16(kmsg.JoinGroup), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		st.cluster.KeepControl()
+		if !strings.HasPrefix(req.(*kmsg.JoinGroupRequest).Group, prefix) {
+			return nil, nil, false
+		}
+		select {
+		case <-let:
+		default:
+			once.Do(func() { close(held) })
+			st.cluster.SleepControl(func() { <-let })
+		}
+		return nil, nil, false
+	})
+	return func() {
+		st.t.Helper()
+		select {
+		case <-held:
+		case <-time.After(30 * time.Second):
+			st.t.Fatal("no consumer of the query came to join its group")
+		}
+		close(let)
+	}
+}
+
+// produceApart produces recs in order, gap apart.
+func (st *stack) produceApart(gap time.Duration, recs ...joinRec) {
+	st.t.Helper()
+	for i, r := range recs {
+		if i > 0 {
+			time.Sleep(gap)
+		}
+		st.produceJoin(r)
+	}
+}
+
+// A join chain reads each record as it comes from the moment its query
+// has joined its group, as Kafka Streams' task processes what it has
+// fetched: a stream record that comes 150 ms before a table row of a later
+// timestamp is joined without it, also while the query fetches its first
+// records. Kafka Streams resets the positions of all of a task's
+// partitions that have none before it fetches any (the stream sides' and
+// the table sides', which ksqlDB reads from the beginning:
+// StreamThread.resetOffsets, apache/kafka 3.9.0-rc3), so its first fetch
+// asks for every partition. The cases of confluentinc/ksql 7.9.4
+// query-validation-tests multi-joins.json "stream-table-table -
+// left-left", "... - inner-left" and "stream-table-stream - left-inner"
+// (S1's record at 12 comes before T2's row at 11, and misses it).
+func TestJoinChainsReadEachRecordAsItComesOnceStarted(t *testing.T) {
+	for _, c := range append(s1t2t3Cases(func(c *nwayCase) { c.gap = 150 * time.Millisecond }), nwayCase{
+		upstream: "stream-table-stream - left-inner",
+		ddl: `CREATE STREAM S1 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='left', PARTITIONS=1, value_format='JSON');
+CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT) WITH (kafka_topic='right', PARTITIONS=1, value_format='JSON');
+CREATE STREAM S3 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=1, value_format='JSON');`,
+		query: "CREATE STREAM OUTPUT as SELECT S3.ID, s1.V0, t2.V0, s3.V0 FROM S1 LEFT JOIN T2 ON S1.ID = T2.ID JOIN S3 WITHIN 10 seconds ON S1.ID = S3.ID;",
+		inputs: []nwayIn{{"right2", 0, `{"V0":3}`, 10}, {"left", 0, `{"V0":1}`, 12}, {"right", 0, `{"V0":2}`, 11},
+			{"right", 0, `{"V0":4}`, 13}, {"left", 0, `{"V0":5}`, 100000}, {"right2", 0, `{"V0":6}`, 100001}},
+		outputs: []nwayOut{{0, `{"S1_V0":1,"T2_V0":null,"S3_V0":3}`, 12}, {0, `{"S1_V0":5,"T2_V0":4,"S3_V0":6}`, 100001}},
+		gap:     150 * time.Millisecond,
+	}) {
+		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
+	}
+}
+
+// A stream-stream join whose right stream is rekeyed reads the left
+// stream's record that came while its query joined its group before the
+// right stream's record of the same timestamp that came after it: the left
+// record is in the join's first fetch (Kafka Streams resets all of a
+// task's partitions that have none before it fetches any,
+// StreamThread.resetOffsets, apache/kafka 3.9.0-rc3), while the right one
+// gets to the join only once the first sub-topology has written it to the
+// repartition topic. The case of confluentinc/ksql 7.9.4
+// query-validation-tests joins.json "stream-stream key-to-value - key
+// format mismatch": S2 is rekeyed through Join-right-repartition; with no
+// GRACE the left join's record padded with nulls goes out at once, before
+// S2's record joins it.
+func TestStreamStreamJoinReadsTheLeftRecordThatCameFirstWhileItStarted(t *testing.T) {
+	delimited := func(n int32) []byte { return []byte(strconv.Itoa(int(n))) }
+	for _, c := range []nwayCase{{
+		upstream: "stream-stream key-to-value - key format mismatch",
+		ddl: `CREATE STREAM S1 (ID INT KEY, FOO INT) WITH (kafka_topic='s1', PARTITIONS=1, key_format='DELIMITED', value_format='JSON');
+CREATE STREAM S2 (ID INT, VAL STRING) WITH (kafka_topic='s2', PARTITIONS=1, key_format='NONE', value_format='JSON');`,
+		query:        "CREATE STREAM OUTPUT AS SELECT S1.ID, S2.VAL FROM S1 LEFT OUTER JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID;",
+		inputs:       []nwayIn{{"s1", 10, `{"foo":22}`, 0}, {"s2", 0, `{"ID":10,"VAL":"hello"}`, 0}},
+		keyBytes:     delimited,
+		topicKeys:    map[string]func(int32) []byte{"s2": func(int32) []byte { return nil }},
+		outputs:      []nwayOut{{10, `{"VAL":null}`, 0}, {10, `{"VAL":"hello"}`, 0}},
+		whileJoining: true,
+	}} {
+		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
+	}
+}
