@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 )
 
 // A foreign-key join of two tables runs as Kafka Streams' KTable.join with
@@ -233,7 +234,15 @@ func TestAForeignKeyJoinsStoresAreLoggedOverTheirOwnSubtopologysPartitions(t *te
 func samePartitions(t *testing.T, st *stack, id string, want map[string]int) {
 	t.Helper()
 	for suffix, n := range want {
-		if parts, _ := topicExists(t, st, queryTopic(id, suffix)); parts != n {
+		// a query makes its store changelogs as its tasks start, after the
+		// topics its start waits for: wait for each to exist
+		deadline := time.Now().Add(30 * time.Second)
+		parts, _ := topicExists(t, st, queryTopic(id, suffix))
+		for parts == 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			parts, _ = topicExists(t, st, queryTopic(id, suffix))
+		}
+		if parts != n {
 			t.Errorf("%s has %d partitions, want %d", queryTopic(id, suffix), parts, n)
 		}
 	}
