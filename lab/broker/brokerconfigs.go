@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -43,16 +44,20 @@ type brokerConfigDef struct {
 	dynamic bool
 }
 
-// brokerConfigDefs are KafkaConfig.configDef's configs in name order.
-var brokerConfigDefs = mustParseKafkaConfigHTML(kafkaConfigHTML)
+// brokerConfigDefs are KafkaConfig.configDef's configs in name order,
+// parsed from the page when a DescribeConfigs of a broker first needs
+// them: parsing takes ~15 ms, which every process that imports the
+// broker (each CLI command, the app) paid at start-up.
+var brokerConfigDefs = sync.OnceValue(func() []brokerConfigDef { return mustParseKafkaConfigHTML(kafkaConfigHTML) })
 
 // brokerConfigDefFor finds a broker config by name.
 func brokerConfigDefFor(name string) (brokerConfigDef, bool) {
-	i, ok := slices.BinarySearchFunc(brokerConfigDefs, name, func(d brokerConfigDef, n string) int { return strings.Compare(d.name, n) })
+	defs := brokerConfigDefs()
+	i, ok := slices.BinarySearchFunc(defs, name, func(d brokerConfigDef, n string) int { return strings.Compare(d.name, n) })
 	if !ok {
 		return brokerConfigDef{}, false
 	}
-	return brokerConfigDefs[i], true
+	return defs[i], true
 }
 
 var kafkaConfigItem = regexp.MustCompile(`(?s)<li>\n<h4><a id="([^"]+)"></a><a id="brokerconfigs_[^"]+" href="[^"]+">[^<]+</a></h4>\n<p>(.*?)</p>\n<table><tbody>\n` +
@@ -281,7 +286,7 @@ func describeBrokerConfig(d brokerConfigDef, vals brokerConfigValues, perBroker,
 func (p *protocol) describeBrokerConfigs(node string, kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, withSynonyms, withDocs bool) []kmsg.DescribeConfigsResponseResourceConfig {
 	vals := p.brokerValues(node, kfake)
 	out := []kmsg.DescribeConfigsResponseResourceConfig{}
-	for _, d := range brokerConfigDefs {
+	for _, d := range brokerConfigDefs() {
 		if len(keys) > 0 && !slices.Contains(keys, d.name) {
 			continue
 		}
