@@ -96,7 +96,7 @@ func hourlyBatch(t testing.TB, st *stack, entries []entry, firstOffset int64) kg
 		recs[i] = &kgo.Record{Topic: turnstileTopic, Value: enc(e.station, "Station", e.line),
 			Offset: firstOffset + int64(i), Timestamp: time.UnixMilli(e.ts)}
 	}
-	return kgo.Fetches{{Topics: []kgo.FetchTopic{{Topic: turnstileTopic, Partitions: []kgo.FetchPartition{{Records: recs}}}}}}
+	return fetchOfRecords(recs)
 }
 
 // hourlyEntries is a batch of n entries over 40 stations and two lines,

@@ -64,7 +64,24 @@ func fetchOf(values [][]byte) kgo.Fetches {
 	for i, v := range values {
 		recs[i] = &kgo.Record{Topic: turnstileTopic, Value: v, Offset: int64(i), Timestamp: time.UnixMilli(int64(1000 + i))}
 	}
-	return kgo.Fetches{{Topics: []kgo.FetchTopic{{Topic: turnstileTopic, Partitions: []kgo.FetchPartition{{Records: recs}}}}}}
+	return fetchOfRecords(recs)
+}
+
+// fetchOfRecords is recs as one fetch, each topic's records in one
+// partition, in their order.
+func fetchOfRecords(recs []*kgo.Record) kgo.Fetches {
+	var ft []kgo.FetchTopic
+	at := map[string]int{}
+	for _, r := range recs {
+		i, ok := at[r.Topic]
+		if !ok {
+			i = len(ft)
+			at[r.Topic] = i
+			ft = append(ft, kgo.FetchTopic{Topic: r.Topic, Partitions: []kgo.FetchPartition{{}}})
+		}
+		ft[i].Partitions[0].Records = append(ft[i].Partitions[0].Records, r)
+	}
+	return kgo.Fetches{{Topics: ft}}
 }
 
 // summaryOut is one TURNSTILE_SUMMARY record as the dashboard reads it.

@@ -40,7 +40,8 @@ type joinStages struct {
 	groupBy *joinStage // an aggregation's repartition; nil without one
 	purger
 	// tasks is the number of the stages' partitions (prepare), which
-	// taskOf hashes a stage's key over with part, in keyBuf and rec
+	// stageTask and groupTaskOf hash a key over with part, in rec (the
+	// latter's serialized in keyBuf)
 	tasks  int
 	part   kgo.TopicPartitioner
 	keyBuf []byte
@@ -54,7 +55,6 @@ type joinStage struct {
 	key, val *formats.Serde
 	keys     [1]any
 	vals     []any
-	taskKeys [1]any // taskOf's
 	// rekey is the repartitioner of groupBy, whose plan is the
 	// aggregation's, not a chain step's
 	rekey *repartitioner
@@ -131,12 +131,12 @@ func (js *joinStages) writeGroupBy(q *runningQuery, in *kgo.Record, o operators.
 	}
 }
 
-// record is the repartition record of a joined row o (a result the
-// processor hands over at a stage, operators.OutRow.Stage) made from
-// input in, keyed by its join key, a null one too (the repartition's
-// filter passes it); nil where it cannot be serialized (the processing log
-// has it).
-func (st *joinStage) record(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
+// record is the repartition record of a joined row o (a Stage row the
+// processor hands over, operators.OutRow.Stage), keyed by its join key, a
+// null one too (the repartition's filter passes it), its headers left to
+// the write (staged); the serializeError where it cannot be serialized.
+// key is the record's key as serialized, also where its value cannot be.
+func (st *joinStage) record(q *runningQuery, o *operators.OutRow) (key []byte, rec *kgo.Record, err error) {
 	st.keys[0] = st.plan.KeyExpr.Eval(o.Vals)
 	vals := st.vals[:0]
 	for i, idx := range st.plan.From {
@@ -151,17 +151,56 @@ func (st *joinStage) record(q *runningQuery, in *kgo.Record, o operators.OutRow)
 	}
 	st.vals = vals
 	k, err := q.arena.encode(st.key, st.keys[:])
-	var v []byte
-	if err == nil {
-		v, err = q.arena.encode(st.val, vals)
-	}
 	if err != nil {
-		q.srv.processingError(q.info.ID, in, &serializeError{topic: st.topic, err: err})
-		return nil
+		return nil, nil, &serializeError{topic: st.topic, err: err}
 	}
-	rec := q.arena.record()
-	rec.Topic, rec.Key, rec.Value, rec.Timestamp, rec.Headers = st.topic, k, v, time.UnixMilli(o.TS), in.Headers
-	return rec
+	v, err := q.arena.encode(st.val, vals)
+	if err != nil {
+		return k, nil, &serializeError{topic: st.topic, err: err}
+	}
+	rec = q.arena.record()
+	rec.Topic, rec.Key, rec.Value, rec.Timestamp = st.topic, k, v, time.UnixMilli(o.TS)
+	return k, rec, nil
+}
+
+// stageTask makes the repartition record of Stage row o of query q as the
+// processor hands it over (operators.OutRow.Staged: the record, or the
+// error that stops it) and is the task of the sub-topology that reads the
+// step's topic (operators.Processor.StageTask): the partition the
+// record's key hashes to (the Java producer's default partitioner, which
+// the query's producer uses for the topic), so the step's join reads the
+// tables' rows of that task. A null key, and a key that cannot be
+// serialized, stay in task.
+func (js *joinStages) stageTask(q *runningQuery, o *operators.OutRow, task int32) int32 {
+	st := js.byStep[o.Stage]
+	if st == nil {
+		return task
+	}
+	k, rec, err := st.record(q, o)
+	if err != nil {
+		o.Staged = err
+	} else {
+		o.Staged = rec
+	}
+	if k == nil || js.tasks == 0 {
+		return task
+	}
+	js.rec.Key = k
+	return int32(js.part.Partition(&js.rec, js.tasks))
+}
+
+// staged is the repartition record of Stage row o, which the processor
+// handed over for input in, with in's headers; nil where there is none, or
+// where it could not be serialized (the processing log has it).
+func (js *joinStages) staged(q *runningQuery, in *kgo.Record, o operators.OutRow) *kgo.Record {
+	switch s := o.Staged.(type) {
+	case *kgo.Record:
+		s.Headers = in.Headers
+		return s
+	case error:
+		q.srv.processingError(q.info.ID, in, s)
+	}
+	return nil
 }
 
 // prepare creates the stages' topics, each with a partition per task of
@@ -187,25 +226,6 @@ func (js *joinStages) prepare(ctx context.Context, s *Server, plan *planner.Plan
 // (operators.Processor.GroupTask).
 func (js *joinStages) groupTaskOf(keys []any, task int32) int32 {
 	return js.keyTask(js.groupBy.key, keys, task)
-}
-
-// taskOf is the task of the sub-topology that reads the repartition topic
-// of step, for joined row row that the query writes there (record): the
-// partition the record's key, serialized as record serializes it, hashes
-// to (the Java producer's default partitioner, which the query's producer
-// uses for the topic), so the step's join reads the tables' rows of that
-// task (operators.Processor.StageTask). A null key, and a key that cannot
-// be serialized (record writes no record), stay in task.
-func (js *joinStages) taskOf(step int, row []any, task int32) int32 {
-	st := js.byStep[step]
-	if st == nil {
-		return task
-	}
-	st.taskKeys[0] = st.plan.KeyExpr.Eval(row)
-	if st.taskKeys[0] == nil {
-		return task
-	}
-	return js.keyTask(st.key, st.taskKeys[:], task)
 }
 
 // keyTask is the partition of the stages' topics that keys, serialized

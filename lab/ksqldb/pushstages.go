@@ -44,8 +44,8 @@ func (ps *pushStores) internal(ctx context.Context, in *kgo.Record, o operators.
 	case js == nil:
 	case o.GroupBy && js.groupBy != nil:
 		js.writeGroupBy(q, in, o, func(rec *kgo.Record) { ps.cl.Produce(ctx, rec, ps.errs.promise) })
-	case o.Stage > 0 && js.byStep[o.Stage] != nil:
-		if rec := js.byStep[o.Stage].record(q, in, o); rec != nil {
+	case o.Stage > 0:
+		if rec := js.staged(q, in, o); rec != nil {
 			ps.cl.Produce(ctx, rec, ps.errs.promise)
 		}
 	}

@@ -189,7 +189,7 @@ func (q *runningQuery) prepareInternal(ctx context.Context) error {
 			return err
 		}
 		q.proc.Mu.Lock()
-		q.proc.StageTask = q.jstages.taskOf
+		q.proc.StageTask = func(o *operators.OutRow, task int32) int32 { return q.jstages.stageTask(q, o, task) }
 		if q.jstages.groupBy != nil {
 			q.proc.GroupTask = q.jstages.groupTaskOf
 		}
@@ -451,7 +451,7 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				continue // written above
 			}
 			if o.Stage > 0 {
-				if rec := q.jstages.byStep[o.Stage].record(q, r, o); rec != nil {
+				if rec := q.jstages.staged(q, r, o); rec != nil {
 					produce(r, rec)
 				}
 				continue

@@ -137,7 +137,7 @@ func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 		// once, before any later input, as ksqlDB's test driver forwards
 		// a repartition's records, in the task of the partition it goes to
 		stages = append(stages, OutRow{Vals: slices.Clone(row), TS: r.TS, Stage: to})
-		task = p.stageTask(to, row, task)
+		task = p.stageTask(&stages[len(stages)-1], task)
 		from = to
 	}
 	outs, changes := p.processRow(InRow{Vals: row, TS: r.TS, Task: task}, changelog)
@@ -147,15 +147,16 @@ func (p *Processor) ProcessJoin(r InRow, changelog bool) ([]OutRow, []Change) {
 	return outs, changes
 }
 
-// stageTask is the task that goes on with joined row row at stage step,
-// whose left input the query rekeys through a repartition topic: the
-// partition of that topic the row's record goes to (StageTask), task
-// itself where the query has not given one.
-func (p *Processor) stageTask(step int, row []any, task int32) int32 {
+// stageTask is the task that goes on with Stage row o, the joined row
+// at the step whose left input the query rekeys through a repartition
+// topic: the partition of that topic the row's record goes to
+// (StageTask, which makes the record), task itself where the query has
+// not given one.
+func (p *Processor) stageTask(o *OutRow, task int32) int32 {
 	if p.StageTask == nil {
 		return task
 	}
-	return p.StageTask(step, row, task)
+	return p.StageTask(o, task)
 }
 
 // stageEnd is the first step after from whose left input the query

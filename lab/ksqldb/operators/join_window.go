@@ -192,7 +192,7 @@ func (p *Processor) feedJoin(s int, row []any, ts int64, out *joinOut) {
 				row[jp.KeySlot] = nil
 			}
 			out.outs = append(out.outs, OutRow{Vals: slices.Clone(row), TS: ts, Stage: s})
-			out.task = p.stageTask(s, row, out.task)
+			out.task = p.stageTask(&out.outs[len(out.outs)-1], out.task)
 		}
 		if jp.Steps[s].Within != nil {
 			p.windowInput(s, 0, row, ts, out)

@@ -60,6 +60,11 @@ type OutRow struct {
 	// layout, its own copy) of a chain's joins before step Stage, which the
 	// query writes to that step's repartition topic; it is not a result
 	Stage int
+	// Staged is, for a Stage row, what the query made of it as the
+	// processor handed it over (StageTask): the record it writes to the
+	// step's repartition topic, or why it cannot write one; nil where it
+	// writes none
+	Staged any
 	// the window of a Windowed aggregation's row
 	Windowed               bool
 	WindowStart, WindowEnd int64
@@ -245,12 +250,13 @@ type Processor struct {
 	joinStores bool
 	storeKey   func(WindowStoreRecord) []byte
 	failure    error // a row's aggregation threw (see failure.go)
-	// StageTask is the task of the sub-topology that reads the
-	// repartition topic of a chain's step, for a joined row the query
-	// writes there: the partition its record goes to, or task (the row's
-	// task so far) where it goes to none; nil for a query that writes
-	// no such topic. The join goes on with the row at once, in that task.
-	StageTask func(step int, row []any, task int32) int32
+	// StageTask makes the record of a Stage row, a joined row the query
+	// writes to the repartition topic of a chain's step (OutRow.Staged),
+	// and is the task of the sub-topology that reads that topic: the
+	// partition the record goes to, or task (the row's task so far)
+	// where it goes to none; nil for a query that writes no such topic.
+	// The join goes on with the row at once, in that task.
+	StageTask func(o *OutRow, task int32) int32
 	// GroupTask is, for a join's aggregation, the task of the partition
 	// of its repartition topic that the record of grouping values keys
 	// goes to, or task where it cannot say (windowTask)
