@@ -567,7 +567,8 @@
 // innermost join) through the persistent join's repartition topic,
 // reading it back from
 // there (pushrekey.go), and a chain's result rekeyed between two joins
-// (a FULL OUTER step's too) through the later join's Join-repartition or
+// (a FULL OUTER step's too; aggregated too, also with stream-stream
+// steps) through the later join's Join-repartition or
 // Join-left-repartition (pushstages.go): made before its first row, deleted with their
 // subjects however it ends (LIMIT, the client leaving, /close-query,
 // TERMINATE). Every push query's consumer is a member of the consumer
@@ -701,13 +702,11 @@
 // persistent join of a table with another source of its topic is refused
 // with the TopologyException ksqlDB's sandbox meets, sharedtopic.go, while
 // a push query's runs), and a push query that joins more than two sources
-// otherwise (a result rekeyed between two joins of an aggregated chain
-// with stream-stream steps, stream-stream steps in a chain whose topology
+// otherwise (stream-stream steps in a chain whose topology
 // EXPLAIN does not build),
 // rekey in memory, with no -repartition topic (such a push join keeps its
 // state in memory too, with no internal topic, as does a push aggregation of a chain with
-// stream-stream steps whose result is rekeyed between two joins or
-// whose window stores are not in ksqlDB's layout; a push join of
+// stream-stream steps whose window stores are not in ksqlDB's layout; a push join of
 // windowed tables fails at its first result, as ksqlDB 0.29's Kafka
 // Streams app dies storing the windowed key in Project-Last with an
 // unwindowed serde (confluentinc/ksql issue 8055): no row, the

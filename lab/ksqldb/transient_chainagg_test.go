@@ -100,3 +100,50 @@ CREATE TABLE T3 (ID INT PRIMARY KEY, V0 int) WITH (kafka_topic='right2', value_f
 		topics: append(slices.Clone(chain), "Aggregate-GroupBy-repartition"),
 	}})
 }
+
+// A push query aggregating a chain of stream-stream joins whose later join
+// rekeys the first join's result (on S2.K, outside the first join's
+// equivalence set) builds the persistent chain's steps under its
+// transient application id (QueryBuilder.buildTransientQuery): the first
+// join's window stores KSTREAM-JOINTHIS/-JOINOTHER 8/9, the result through
+// Join-left-repartition, the second join's stores 20/21, numbered as the
+// historical plan multi-joins_-_stream-stream-stream_-_outer-outer (7.1.0)
+// numbers the stores around its rekeyed FULL OUTER result (8/9, 20/21;
+// join_nway_laterrekey_test.go's persistent chain), the aggregation's
+// nodes after them; then StreamAggregateBuilder's
+// Aggregate-Aggregate-Materialize, fed through
+// Aggregate-GroupBy-repartition where it groups by anything but the
+// rekeyed result's key S2_K (groupByKey otherwise, as the historical plan
+// group-by_-_windowed_join has no such topic; transient_windowjoinagg_test.go).
+// The rows sum S3's two records joined to the result.
+func TestATransientAggregatedChainWithStreamStreamStepsThatRekeysItsResultKeepsThePersistentChainsTopicsUntilItIsClosed(t *testing.T) {
+	inputs := []joinRec{{"s1", 1000, kafkaInt(0), []byte(`{"K":5,"V0":1}`)}, {"s2", 2000, kafkaInt(0), []byte(`{"K":6,"V0":2}`)},
+		{"s3", 3000, kafkaInt(6), []byte(`{"K":9,"V0":30}`)}, {"s3", 4000, kafkaInt(6), []byte(`{"K":9,"V0":31}`)}}
+	chain := []string{"Aggregate-Aggregate-Materialize-changelog", "Join-left-repartition",
+		"KSTREAM-JOINOTHER-0000000009-store-changelog", "KSTREAM-JOINOTHER-0000000021-store-changelog",
+		"KSTREAM-JOINTHIS-0000000008-store-changelog", "KSTREAM-JOINTHIS-0000000020-store-changelog"}
+	const from = " FROM s1 JOIN s2 WITHIN 10 SECONDS ON s1.id = s2.id JOIN s3 WITHIN 10 SECONDS ON s2.k = s3.id GROUP BY "
+	// the first join's result, keyed by S2_K, its values both streams'
+	// PrependAlias columns (the persistent chain's, historical plan
+	// multi-joins_-_stream-stream-stream_-_outer-outer's schema
+	// Join.Left), at the later record's time
+	s1s2 := "{" + keyedRow("S1", 5, 1, 1000, 0, 0) + "," + keyedRow("S2", 6, 2, 2000, 0, 0) + "}"
+	logs := []chainLog{{"-Join-left-repartition", []string{logLine(string(kafkaInt(6)), s1s2, 2000)}}}
+	runTransientChainCases(t, []transientChainCase{{
+		plan:   "grouped by the rekeyed result's key",
+		ddl:    keyedStreams,
+		query:  "SELECT s2.k, SUM(s3.v0) AS total" + from + "s2.k EMIT CHANGES;",
+		inputs: inputs,
+		rows:   []string{`[6,30]`, `[6,61]`},
+		topics: chain,
+		logs:   logs,
+	}, {
+		plan:   "grouped by a column of the first stream",
+		ddl:    keyedStreams,
+		query:  "SELECT s1.k, SUM(s3.v0) AS total" + from + "s1.k EMIT CHANGES;",
+		inputs: inputs,
+		rows:   []string{`[5,30]`, `[5,61]`},
+		topics: append(slices.Clone(chain), "Aggregate-GroupBy-repartition"),
+		logs:   logs,
+	}})
+}

@@ -64,6 +64,9 @@ type transientChainCase struct {
 	inputs           []joinRec
 	rows, topics     []string
 	anyOrder         bool // rows may come in any order
+	// logs, where given, are the records of internal topics (suffixes
+	// after the application id) while the query runs
+	logs []chainLog
 }
 
 // runTransientChainCases runs each case over /query-stream from the
@@ -99,6 +102,10 @@ func runTransientChainCases(t *testing.T, cases []transientChainCase) {
 			}
 			for _, topic := range want {
 				waitFor(t, func() bool { return distinctKeys(t, st, topic) >= 1 }, "an entry in "+topic)
+			}
+			for _, lg := range c.logs {
+				topic := app + lg.suffix
+				sameLog(t, topic, st.records(topic, len(lg.want)), lg.want)
 			}
 			if r := do(t, http.DefaultClient, http.MethodPost, url+"/close-query", `{"queryId":"`+qid+`"}`, nil); r.code != 200 {
 				t.Fatalf("close-query: %d %s", r.code, r.body)

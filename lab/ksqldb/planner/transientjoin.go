@@ -204,11 +204,10 @@ func PlanTransient(plan *Plan, q *sql.Query) {
 // persistent chain's repartitions of those results (JoinRepartition.Step
 // past 0), whose rows its processor hands out as it joins them
 // (operators.OutRow.Stage); the repartitions before the first join are
-// the first stage's (see pushrekey.go). A chain with stream-stream steps
-// is left as it is where it is aggregated (its state kept in memory).
+// the first stage's (see pushrekey.go), aggregated or not.
 func planTransientStages(plan *Plan) {
 	jp := plan.Join
-	if len(jp.Steps) < 2 || plan.Agg != nil && jp.Windowed() {
+	if len(jp.Steps) < 2 {
 		return
 	}
 	if _, ok := chainRekeysOf(jp); !ok && !jp.Windowed() {
