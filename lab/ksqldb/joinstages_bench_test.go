@@ -47,10 +47,9 @@ func rekeyedChain(b *testing.B, keys int) *runningQuery {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := q.jstages.prepare(ctx, s, q.plan); err != nil {
+		if err := q.prepareInternal(ctx); err != nil {
 			b.Fatal(err)
 		}
-		q.proc.StageTask = func(o *operators.OutRow, task int32) int32 { return q.jstages.stageTask(q, o, task) }
 		var tables []*kgo.Record
 		for k := range keys {
 			for _, t := range []string{"t", "t2"} {
