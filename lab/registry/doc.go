@@ -76,9 +76,13 @@
 // options outside CP's conversion list, extensions, services and groups.
 // Only the default context exists: GET /contexts
 // lists "." and a qualified subject such as ":.ctx:s" is stored as a plain
-// subject name; in config and mode paths the default context's own name,
-// ":.:" (or ":."), is the top level, as QualifiedSubject.isDefaultContext
-// makes it (DELETE /mode/:.: is refused with 42208).
+// subject name. Every path's subject is read as QualifiedSubject reads it
+// (qualified.go): a subject of the default context, ":.:s", is "s", and
+// the subject is checked as isValidSubject does (no control characters,
+// not __GLOBAL or __EMPTY, the .__GLOBAL context only in config and mode
+// paths); in config and mode paths the default context's own name, ":.:"
+// (or ":."), is the top level, as QualifiedSubject.isDefaultContext makes
+// it (DELETE /mode/:.: is refused with 42208).
 //
 // Lists follow CP 7.9.4 (the release the containers run): GET /subjects,
 // /subjects/{s}/versions, /schemas/ids/{id}/subjects and /versions and

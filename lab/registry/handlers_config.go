@@ -62,8 +62,8 @@ func (r *Registry) putConfig(q *request, subject string) {
 			return
 		}
 	}
-	if subject != "" && !validSubject(subject) {
-		q.fail(errInvalidSubject(subject))
+	if subject != "" && !validSubject(subject, true) {
+		q.failInvalidSubject()
 		return
 	}
 	r.writeMu.Lock()

@@ -39,12 +39,7 @@ func readOnly(mode string) bool { return mode == modeReadOnly || mode == modeRea
 // the global level, ":.ctx:" for a subject ":.ctx:s"); the global level
 // prints as "null" as Java does.
 func errReadOnly(subject string) *apiError {
-	context := ""
-	if rest, ok := strings.CutPrefix(subject, ":."); ok {
-		if ctx, _, _ := strings.Cut(rest, ":"); ctx != "" {
-			context = ":." + ctx + ":"
-		}
-	}
+	context := parseSubject(subject).qualifiedContext()
 	if subject == "" {
 		subject = "null"
 	}
@@ -96,8 +91,8 @@ func (r *Registry) putMode(q *request, subject string, global bool) {
 		q.fail(aerr)
 		return
 	}
-	if !global && !validSubject(subject) {
-		q.fail(errInvalidSubject(subject))
+	if !global && !validSubject(subject, true) {
+		q.failInvalidSubject()
 		return
 	}
 	var given string

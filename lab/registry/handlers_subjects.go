@@ -42,8 +42,8 @@ func (r *Registry) register(q *request, subject string) {
 		q.fail(aerr)
 		return
 	}
-	if !validSubject(subject) {
-		q.fail(errInvalidSubject(subject))
+	if !validSubject(subject, false) {
+		q.failInvalidSubject()
 		return
 	}
 	// Registrations to one subject take turns, so they do not invalidate

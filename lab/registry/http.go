@@ -167,39 +167,39 @@ func (r *Registry) routes() *http.ServeMux {
 	h("GET /schemas/ids/{id}/subjects", r.withID(r.getIDSubjects))
 
 	h("GET /subjects", r.listSubjects)
-	h("POST /subjects/{subject}", func(q *request) { r.lookup(q, q.PathValue("subject")) })
-	h("DELETE /subjects/{subject}", func(q *request) { r.deleteSubject(q, q.PathValue("subject")) })
-	h("GET /subjects/{subject}/versions", func(q *request) { r.listVersions(q, q.PathValue("subject")) })
-	h("POST /subjects/{subject}/versions", func(q *request) { r.register(q, q.PathValue("subject")) })
+	h("POST /subjects/{subject}", func(q *request) { r.lookup(q, q.subject()) })
+	h("DELETE /subjects/{subject}", func(q *request) { r.deleteSubject(q, q.subject()) })
+	h("GET /subjects/{subject}/versions", func(q *request) { r.listVersions(q, q.subject()) })
+	h("POST /subjects/{subject}/versions", func(q *request) { r.register(q, q.subject()) })
 	h("GET /subjects/{subject}/versions/{version}", func(q *request) {
-		r.getVersion(q, q.PathValue("subject"), q.PathValue("version"), false)
+		r.getVersion(q, q.subject(), q.PathValue("version"), false)
 	})
 	h("DELETE /subjects/{subject}/versions/{version}", func(q *request) {
-		r.deleteVersion(q, q.PathValue("subject"), q.PathValue("version"))
+		r.deleteVersion(q, q.subject(), q.PathValue("version"))
 	})
 	h("GET /subjects/{subject}/versions/{version}/schema", func(q *request) {
-		r.getVersion(q, q.PathValue("subject"), q.PathValue("version"), true)
+		r.getVersion(q, q.subject(), q.PathValue("version"), true)
 	})
 	h("GET /subjects/{subject}/versions/{version}/referencedby", func(q *request) {
-		r.referencedBy(q, q.PathValue("subject"), q.PathValue("version"))
+		r.referencedBy(q, q.subject(), q.PathValue("version"))
 	})
 
 	h("GET /config", func(q *request) { r.getConfig(q, "", true) })
 	h("PUT /config", func(q *request) { r.putConfig(q, "") })
 	h("DELETE /config", func(q *request) { r.deleteConfig(q, "", true) })
-	h("GET /config/{subject}", func(q *request) { s, top := scopedSubject(q); r.getConfig(q, s, top) })
-	h("PUT /config/{subject}", func(q *request) { s, _ := scopedSubject(q); r.putConfig(q, s) })
-	h("DELETE /config/{subject}", func(q *request) { s, top := scopedSubject(q); r.deleteConfig(q, s, top) })
+	h("GET /config/{subject}", func(q *request) { s, top := q.scopedSubject(); r.getConfig(q, s, top) })
+	h("PUT /config/{subject}", func(q *request) { s, _ := q.scopedSubject(); r.putConfig(q, s) })
+	h("DELETE /config/{subject}", func(q *request) { s, top := q.scopedSubject(); r.deleteConfig(q, s, top) })
 
 	h("GET /mode", func(q *request) { r.getMode(q, "", true) })
 	h("PUT /mode", func(q *request) { r.putMode(q, "", true) })
-	h("GET /mode/{subject}", func(q *request) { s, top := scopedSubject(q); r.getMode(q, s, top) })
-	h("PUT /mode/{subject}", func(q *request) { s, top := scopedSubject(q); r.putMode(q, s, top) })
+	h("GET /mode/{subject}", func(q *request) { s, top := q.scopedSubject(); r.getMode(q, s, top) })
+	h("PUT /mode/{subject}", func(q *request) { s, top := q.scopedSubject(); r.putMode(q, s, top) })
 	h("DELETE /mode/{subject}", func(q *request) {
 		// ModeResource.deleteSubjectMode refuses the default context's
 		// subject; there is no DELETE for the top-level mode.
-		if s, top := scopedSubject(q); top {
-			q.fail(errInvalidSubject(q.PathValue("subject")))
+		if s, top := q.scopedSubject(); top {
+			q.failInvalidSubject()
 		} else {
 			r.deleteMode(q, s)
 		}
@@ -219,10 +219,10 @@ func (r *Registry) routes() *http.ServeMux {
 	})
 
 	h("POST /compatibility/subjects/{subject}/versions", func(q *request) {
-		r.checkCompatibility(q, q.PathValue("subject"), "", false)
+		r.checkCompatibility(q, q.subject(), "", false)
 	})
 	h("POST /compatibility/subjects/{subject}/versions/{version}", func(q *request) {
-		r.checkCompatibility(q, q.PathValue("subject"), q.PathValue("version"), true)
+		r.checkCompatibility(q, q.subject(), q.PathValue("version"), true)
 	})
 	return m
 }

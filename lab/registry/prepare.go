@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // registerRequest is the body of register, lookup and compatibility calls
@@ -248,30 +247,4 @@ func parseVersion(s string) (version int, latest bool, aerr *apiError) {
 		return 0, false, errInvalidVersion(s)
 	}
 	return int(n), false, nil
-}
-
-// validSubject rejects subjects the registry refuses: empty or holding
-// control characters.
-// scopedSubject is the subject of a config or mode path, or "" and true
-// when it names the default context itself, ":.:" or ":.", which those
-// paths take for the top level (QualifiedSubject.isDefaultContext in
-// ConfigResource and ModeResource, CP 7.9.4).
-func scopedSubject(q *request) (string, bool) {
-	s := q.PathValue("subject")
-	if s == ":.:" || s == ":." {
-		return "", true
-	}
-	return s, false
-}
-
-func validSubject(s string) bool {
-	if strings.TrimSpace(s) == "" {
-		return false
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,0 +1,85 @@
+package registry
+
+import (
+	"net/http"
+	"reflect"
+	"testing"
+)
+
+// Qualified subjects as CP 7.9.4 reads them: QualifiedSubject (client,
+// tag v7.9.4 of github.com/confluentinc/schema-registry) splits ":.ctx:s"
+// into context ".ctx" and subject "s", and normalize writes a subject of
+// the default context, ":.:s", as plain "s". ConfigResource, ModeResource,
+// SubjectsResource, SubjectVersionsResource and CompatibilityResource
+// normalise the path's subject before they use it.
+
+func TestDefaultContextQualifiedSubjectIsThePlainSubjectInEveryPath(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.register(":.:s-value", weatherV1)
+	var subjects []string
+	if status, raw := l.call(http.MethodGet, "/subjects", nil, &subjects); status != http.StatusOK || !reflect.DeepEqual(subjects, []string{"s-value"}) {
+		t.Errorf("GET /subjects = %d %s, want [s-value]", status, raw)
+	}
+	l.wantOK(http.MethodGet, "/subjects/:.:s-value/versions", `[1]`)
+	var v schemaEntity
+	if l.call(http.MethodGet, "/subjects/:.:s-value/versions/latest", nil, &v); v.Subject != "s-value" || v.Version != 1 {
+		t.Errorf("latest of :.:s-value = %+v", v)
+	}
+	if l.call(http.MethodPost, "/subjects/:.:s-value", map[string]string{"schema": weatherV1}, &v); v.Subject != "s-value" {
+		t.Errorf("lookup under :.:s-value = %+v", v)
+	}
+	// Messages name the normalised subject.
+	if e := l.wantError(http.MethodGet, "/subjects/:.:nope/versions", nil, http.StatusNotFound, 40401); e.Message != "Subject 'nope' not found." {
+		t.Errorf("message %q", e.Message)
+	}
+	if status, raw := l.call(http.MethodPost, "/compatibility/subjects/:.:s-value/versions", map[string]string{"schema": weatherBad}, nil); status != http.StatusOK || string(raw) != `{"is_compatible":false}` {
+		t.Errorf("compatibility of :.:s-value = %d %s, want s-value's versions checked", status, raw)
+	}
+
+	l.wantPut("/config/:.:s-value", map[string]string{"compatibility": "NONE"}, `{"compatibility":"NONE"}`)
+	l.wantOK(http.MethodGet, "/config/s-value", `{"compatibilityLevel":"NONE"}`)
+	l.wantOK(http.MethodGet, "/config/:.:s-value", `{"compatibilityLevel":"NONE"}`)
+	if e := l.wantError(http.MethodGet, "/config/:.:nope", nil, http.StatusNotFound, 40408); e.Message != "Subject 'nope' does not have subject-level compatibility configured" {
+		t.Errorf("message %q", e.Message)
+	}
+	l.wantOK(http.MethodDelete, "/config/:.:s-value", `{"compatibilityLevel":"NONE"}`)
+
+	l.wantPut("/mode/:.:s-value", map[string]string{"mode": "READONLY"}, `{"mode":"READONLY"}`)
+	l.wantOK(http.MethodGet, "/mode/s-value", `{"mode":"READONLY"}`)
+	if e := l.wantError(http.MethodGet, "/mode/:.:nope", nil, http.StatusNotFound, 40409); e.Message != "Subject 'nope' does not have subject-level mode configured" {
+		t.Errorf("message %q", e.Message)
+	}
+	l.wantOK(http.MethodDelete, "/mode/:.:s-value", `{"mode":"READONLY"}`)
+	l.wantOK(http.MethodDelete, "/subjects/:.:s-value", `[1]`)
+
+	want := []storedRecord{
+		{`{"keytype":"CONFIG","subject":"s-value","magic":0}`, `{"subject":"s-value","compatibilityLevel":"NONE"}`},
+		{`{"keytype":"CONFIG","subject":"s-value","magic":0}`, ``},
+	}
+	if got := l.storeRecords(`"CONFIG"`, len(want)); !reflect.DeepEqual(got, want) {
+		t.Errorf("config records:\n got %v\nwant %v", got, want)
+	}
+}
+
+// QualifiedSubject.isValidSubject (v7.9.4), which register, PUT /config and
+// PUT /mode apply to the subject as given: control characters and the
+// reserved names __GLOBAL and __EMPTY (in any context) are refused with
+// 42208; the global context ".__GLOBAL" is taken only in config and mode
+// paths; any other name, blank ones included, is a subject.
+func TestSubjectValidityIsQualifiedSubjectIsValidSubject(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	for _, s := range []string{"__GLOBAL", "__EMPTY", ":.ctx:__GLOBAL", ":.__GLOBAL:s-value", "a%01b"} {
+		e := l.wantError(http.MethodPost, "/subjects/"+s+"/versions", map[string]string{"schema": weatherV1}, http.StatusUnprocessableEntity, 42208)
+		if s == ":.__GLOBAL:s-value" && e.Message != "The specified subject ':.__GLOBAL:s-value' is not a valid." {
+			t.Errorf("message %q", e.Message)
+		}
+	}
+	for _, s := range []string{"__GLOBAL", ":.:__EMPTY"} {
+		l.wantError(http.MethodPut, "/config/"+s, map[string]string{"compatibility": "NONE"}, http.StatusUnprocessableEntity, 42208)
+		l.wantError(http.MethodPut, "/mode/"+s, map[string]string{"mode": "READONLY"}, http.StatusUnprocessableEntity, 42208)
+	}
+	l.wantPut("/config/:.__GLOBAL:s-value", map[string]string{"compatibility": "NONE"}, `{"compatibility":"NONE"}`)
+	l.wantPut("/mode/:.__GLOBAL:s-value", map[string]string{"mode": "READONLY"}, `{"mode":"READONLY"}`)
+	l.register("%20", weatherV1)
+	l.wantOK(http.MethodGet, "/subjects", `[" "]`)
+}
