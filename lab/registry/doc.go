@@ -74,9 +74,15 @@
 // other than compatibility, and, in Protobuf schemas given as a base64
 // FileDescriptorProto (accepted as CP does, protoschema/descriptor.go),
 // options outside CP's conversion list, extensions, services and groups.
-// Only the default context exists: GET /contexts
-// lists "." and a qualified subject such as ":.ctx:s" is stored as a plain
-// subject name. Every path's subject is read as QualifiedSubject reads it
+// Contexts are partly modelled: a qualified subject such as ":.ctx:s" is
+// stored under that name, and its mode and compatibility level resolve as
+// InMemoryCache.mode and config do, its own, else its context's (":.ctx:";
+// the top level's for the default context only), else the ".__GLOBAL"
+// context's, else READWRITE and the server's default level; a top-level
+// READONLY_OVERRIDE overrides every subject's mode, and IMPORT for a
+// context looks at its subjects. GET /contexts lists only ".", schema ids
+// are one space for every context, and no CONTEXT records are written.
+// Every path's subject is read as QualifiedSubject reads it
 // (qualified.go): a subject of the default context, ":.:s", is "s", and
 // the subject is checked as isValidSubject does (no control characters,
 // not __GLOBAL or __EMPTY, the .__GLOBAL context only in config and mode

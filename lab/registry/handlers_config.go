@@ -13,16 +13,22 @@ type configResponse struct {
 	CompatibilityLevel string `json:"compatibilityLevel"`
 }
 
-// getConfig is GET /config and GET /config/{subject}[?defaultToGlobal=true]:
-// a config stored without a level answers the server's default.
-func (r *Registry) getConfig(q *request, subject string, global bool) {
+// getConfig is GET /config and GET /config/{subject}[?defaultToGlobal=true]
+// (ConfigResource in CP 7.9.4, subject "" the top level): the config
+// KafkaSchemaRegistry.getConfig answers, or getConfigInScope with
+// defaultToGlobal; a subject without one is 40408.
+func (r *Registry) getConfig(q *request, subject string) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if _, ok := r.st.configs[subject]; ok || global || q.boolParam("defaultToGlobal") {
-		q.ok(configResponse{r.st.level(subject, r.cfg.defaultLevel)})
+	l, ok := r.st.config(subject, q.boolParam("defaultToGlobal"))
+	if !ok {
+		q.fail(errNoSubjectConfig(subject))
 		return
 	}
-	q.fail(errNoSubjectConfig(subject))
+	if l == "" {
+		l = r.cfg.defaultLevel
+	}
+	q.ok(configResponse{l})
 }
 
 // putConfig is PUT /config and PUT /config/{subject}: the body is
@@ -90,19 +96,22 @@ func (r *Registry) putConfig(q *request, subject string) {
 }
 
 // deleteConfig is DELETE /config and DELETE /config/{subject}: it removes
-// the level and returns the one that was in force.
-func (r *Registry) deleteConfig(q *request, subject string, global bool) {
+// the config and answers the one KafkaSchemaRegistry.getConfig found.
+func (r *Registry) deleteConfig(q *request, subject string) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
 	// ConfigResource looks the config up first (40401), then the store
 	// refuses a subject in read-only mode (42205).
 	r.mu.RLock()
-	if _, ok := r.st.configs[subject]; !ok && !global {
+	old, ok := r.st.config(subject, false)
+	if !ok {
 		r.mu.RUnlock()
 		q.fail(errSubjectNotFound(subject))
 		return
 	}
-	old := r.st.level(subject, r.cfg.defaultLevel)
+	if old == "" {
+		old = r.cfg.defaultLevel
+	}
 	ro := readOnly(r.st.modeInScope(subject))
 	r.mu.RUnlock()
 	if ro {

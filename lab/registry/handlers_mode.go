@@ -18,18 +18,52 @@ const (
 
 var modes = map[string]bool{modeReadWrite: true, modeReadOnly: true, modeReadOnlyOverride: true, modeImport: true}
 
-// modeInScope is the mode in force for a subject: its own, else the global
-// one, else READWRITE (InMemoryCache.mode with returnTopLevelIfNotFound).
-// subject "" is the global level.
-func (st *state) modeInScope(subject string) string {
-	if m, ok := st.modes[subject]; ok && subject != "" {
+// ownMode is the mode stored for subject ("" the top level).
+func (st *state) ownMode(subject string) (string, bool) {
+	if subject == "" {
+		return st.globalMode, st.globalMode != ""
+	}
+	m, ok := st.modes[subject]
+	return m, ok
+}
+
+// lookupMode is InMemoryCache.mode (CP 7.9.4): the subject's own mode;
+// in scope, else its context's (the top level's for the default context),
+// else the .__GLOBAL context's, else READWRITE. Out of scope, a subject
+// without its own mode has none ("") but for the top level and the
+// .__GLOBAL context, which answer READWRITE.
+func (st *state) lookupMode(subject string, inScope bool) string {
+	if m, ok := st.ownMode(subject); ok {
 		return m
 	}
-	if st.globalMode != "" {
-		return st.globalMode
+	q := parseSubject(subject)
+	if !inScope {
+		if subject == "" || q.context == globalContext {
+			return modeReadWrite
+		}
+		return ""
+	}
+	if m, ok := st.ownMode(q.qualifiedContext()); ok {
+		return m
+	}
+	if m, ok := st.modes[globalContextName]; ok {
+		return m
 	}
 	return modeReadWrite
 }
+
+// modeOf is KafkaSchemaRegistry.getMode (inScope false) and getModeInScope
+// (inScope true): the top level's mode when it is READONLY_OVERRIDE, else
+// the subject's. subject "" is the top level.
+func (st *state) modeOf(subject string, inScope bool) string {
+	if top := st.lookupMode("", inScope); top == modeReadOnlyOverride {
+		return top
+	}
+	return st.lookupMode(subject, inScope)
+}
+
+// modeInScope is the mode in force for a subject (getModeInScope).
+func (st *state) modeInScope(subject string) string { return st.modeOf(subject, true) }
 
 func readOnly(mode string) bool { return mode == modeReadOnly || mode == modeReadOnlyOverride }
 
@@ -59,22 +93,14 @@ type modeJSON struct {
 }
 
 // getMode is GET /mode and GET /mode/{subject}[?defaultToGlobal=true]
-// (ModeResource in CP 7.9: the global level always answers, READWRITE when
-// never set; a subject without its own mode is 40409 unless
-// defaultToGlobal).
-func (r *Registry) getMode(q *request, subject string, global bool) {
+// (ModeResource.getMode in CP 7.9.4, subject "" the top level): the mode
+// KafkaSchemaRegistry.getMode answers, or getModeInScope with
+// defaultToGlobal; a subject without one is 40409.
+func (r *Registry) getMode(q *request, subject string) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if global {
-		q.ok(modeJSON{r.st.modeInScope("")})
-		return
-	}
-	if m, ok := r.st.modes[subject]; ok {
+	if m := r.st.modeOf(subject, q.boolParam("defaultToGlobal")); m != "" {
 		q.ok(modeJSON{m})
-		return
-	}
-	if q.boolParam("defaultToGlobal") {
-		q.ok(modeJSON{r.st.modeInScope(subject)})
 		return
 	}
 	q.fail(errNoSubjectMode(subject))
@@ -82,16 +108,17 @@ func (r *Registry) getMode(q *request, subject string, global bool) {
 
 // putMode is PUT /mode and PUT /mode/{subject}[?force=true]: the body
 // {"mode": M} is echoed back. Switching to IMPORT needs the subjects in
-// scope to be empty (else 42205 "Cannot import since found existing
+// scope (every one for the top level, a context's own for ":.ctx:") to be
+// empty (else 42205 "Cannot import since found existing
 // subjects") unless force; their soft-deleted versions are then removed
 // permanently, as KafkaSchemaRegistry.setMode does.
-func (r *Registry) putMode(q *request, subject string, global bool) {
+func (r *Registry) putMode(q *request, subject string) {
 	var body map[string]json.RawMessage
 	if aerr := q.readJSON(&body, r.cfg.maxRequestBytes); aerr != nil {
 		q.fail(aerr)
 		return
 	}
-	if !global && !validSubject(subject, true) {
+	if !validSubject(subject, true) {
 		q.failInvalidSubject()
 		return
 	}
@@ -113,20 +140,20 @@ func (r *Registry) putMode(q *request, subject string, global bool) {
 	st := r.st
 	var recs []storeRecord
 	if mode == modeImport && st.modeInScope(subject) != modeImport && !force {
-		var inScope []string // the global level covers every subject
+		var covered []string // the top level covers every subject, a context its own
 		for s := range st.subjects {
-			if global || s == subject {
-				inScope = append(inScope, s)
+			if inScope(subject, s) {
+				covered = append(covered, s)
 			}
 		}
-		for _, s := range inScope {
+		for _, s := range covered {
 			if st.hasSubject(s, false) {
 				r.mu.RUnlock()
 				q.fail(errNotPermitted("Cannot import since found existing subjects"))
 				return
 			}
 		}
-		for _, s := range inScope {
+		for _, s := range covered {
 			for _, v := range st.versions(s, true) {
 				if len(st.referencedBy(s, v.version)) > 0 {
 					r.mu.RUnlock()
@@ -150,15 +177,16 @@ func (r *Registry) putMode(q *request, subject string, global bool) {
 }
 
 // deleteMode is DELETE /mode/{subject}: it removes the subject's own mode
-// and returns it; 40401 when the subject has none (ModeResource in CP 7.9
+// and answers the mode getMode found, which is the top level's when that
+// is READONLY_OVERRIDE; 40401 when there is none (ModeResource in CP 7.9
 // has no DELETE for the global level).
 func (r *Registry) deleteMode(q *request, subject string) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
 	r.mu.RLock()
-	old, ok := r.st.modes[subject]
+	old := r.st.modeOf(subject, false)
 	r.mu.RUnlock()
-	if !ok {
+	if old == "" {
 		q.fail(errSubjectNotFound(subject))
 		return
 	}

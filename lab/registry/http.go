@@ -184,17 +184,17 @@ func (r *Registry) routes() *http.ServeMux {
 		r.referencedBy(q, q.subject(), q.PathValue("version"))
 	})
 
-	h("GET /config", func(q *request) { r.getConfig(q, "", true) })
+	h("GET /config", func(q *request) { r.getConfig(q, "") })
 	h("PUT /config", func(q *request) { r.putConfig(q, "") })
-	h("DELETE /config", func(q *request) { r.deleteConfig(q, "", true) })
-	h("GET /config/{subject}", func(q *request) { s, top := q.scopedSubject(); r.getConfig(q, s, top) })
+	h("DELETE /config", func(q *request) { r.deleteConfig(q, "") })
+	h("GET /config/{subject}", func(q *request) { s, _ := q.scopedSubject(); r.getConfig(q, s) })
 	h("PUT /config/{subject}", func(q *request) { s, _ := q.scopedSubject(); r.putConfig(q, s) })
-	h("DELETE /config/{subject}", func(q *request) { s, top := q.scopedSubject(); r.deleteConfig(q, s, top) })
+	h("DELETE /config/{subject}", func(q *request) { s, _ := q.scopedSubject(); r.deleteConfig(q, s) })
 
-	h("GET /mode", func(q *request) { r.getMode(q, "", true) })
-	h("PUT /mode", func(q *request) { r.putMode(q, "", true) })
-	h("GET /mode/{subject}", func(q *request) { s, top := q.scopedSubject(); r.getMode(q, s, top) })
-	h("PUT /mode/{subject}", func(q *request) { s, top := q.scopedSubject(); r.putMode(q, s, top) })
+	h("GET /mode", func(q *request) { r.getMode(q, "") })
+	h("PUT /mode", func(q *request) { r.putMode(q, "") })
+	h("GET /mode/{subject}", func(q *request) { s, _ := q.scopedSubject(); r.getMode(q, s) })
+	h("PUT /mode/{subject}", func(q *request) { s, _ := q.scopedSubject(); r.putMode(q, s) })
 	h("DELETE /mode/{subject}", func(q *request) {
 		// ModeResource.deleteSubjectMode refuses the default context's
 		// subject; there is no DELETE for the top-level mode.

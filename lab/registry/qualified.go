@@ -97,3 +97,15 @@ func (q *request) scopedSubject() (string, bool) {
 // normalising keeps its context and name, so checking the normalised one
 // decides the same.
 func (q *request) failInvalidSubject() { q.fail(errInvalidSubject(q.PathValue("subject"))) }
+
+// inScope tells whether subject s falls under the subject a mode change
+// names: every subject for the top level (""), the subject itself, and
+// every subject of a context for the context's own name ":.ctx:"
+// (InMemoryCache.matchingSubjectPredicate).
+func inScope(scope, s string) bool {
+	if scope == "" || scope == s {
+		return true
+	}
+	q := parseSubject(scope)
+	return q.subject == "" && q.qualifiedContext() == parseSubject(s).qualifiedContext()
+}

@@ -185,20 +185,38 @@ func (st *state) subjectNames(prefix string, includeDeleted, deletedOnly bool) [
 	return out
 }
 
-// level is the compatibility level in force for a subject: its config's,
-// else the top level's, else the server's default; a config stored without
-// a level stands for the server's default, never the top level's
-// (InMemoryCache.config and populateCompatibilityLevel, CP 7.9.4). Subject
-// "" is the top level.
+// config is InMemoryCache.config (CP 7.9.4): the subject's own config; in
+// scope, else its context's (the top level's for the default context),
+// else the .__GLOBAL context's, else the server's default. Out of scope, a
+// subject without its own config has none (ok false) but for the top level
+// and the .__GLOBAL context, which stand at the server's default. level ""
+// is the server's default: a config stored without a level stands for it,
+// never for a level further up (populateCompatibilityLevel). Subject "" is
+// the top level.
+func (st *state) config(subject string, inScope bool) (level string, ok bool) {
+	if l, ok := st.configs[subject]; ok {
+		return l, true
+	}
+	q := parseSubject(subject)
+	if !inScope {
+		return "", subject == "" || q.context == globalContext
+	}
+	if l, ok := st.configs[q.qualifiedContext()]; ok {
+		return l, true
+	}
+	if l, ok := st.configs[globalContextName]; ok {
+		return l, true
+	}
+	return "", true
+}
+
+// level is the compatibility level in force for a subject
+// (getConfigInScope).
 func (st *state) level(subject, defaultLevel string) string {
-	l, ok := st.configs[subject]
-	if !ok {
-		l = st.configs[""]
+	if l, _ := st.config(subject, true); l != "" {
+		return l
 	}
-	if l == "" {
-		return defaultLevel
-	}
-	return l
+	return defaultLevel
 }
 
 // referencedBy lists the ids of schemas that reference subject/version.
