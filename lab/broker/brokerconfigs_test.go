@@ -222,6 +222,19 @@ func javaHash(s string) int32 {
 	return h ^ int32(uint32(h)>>16)
 }
 
+// inScalaHashMapOrder tells whether names are in the order a Scala 2.13
+// mutable.HashMap of table buckets iterates them: by bucket, the spread
+// hash's low bits, then by spread hash within a bucket.
+func inScalaHashMapOrder(names []string, table int32) bool {
+	for i := 1; i < len(names); i++ {
+		a, b := javaHash(names[i-1]), javaHash(names[i])
+		if a&(table-1) > b&(table-1) || a&(table-1) == b&(table-1) && a > b {
+			return false
+		}
+	}
+	return true
+}
+
 // The broker answers its configs in the order ConfigHelper's Scala map
 // holds them (allConfigs: originals ++ nonInternalValues, a Scala 2.13
 // mutable.HashMap, and configs.filter for the keys asked for, a new one):
@@ -235,13 +248,11 @@ func TestDescribeConfigsOfTheBrokerAnswersInScalaHashMapOrder(t *testing.T) {
 	b := startBroker(ctx, t)
 	node := nodeID(t, b)
 	inOrder := func(configs []kmsg.DescribeConfigsResponseResourceConfig, table int32) bool {
-		for i := 1; i < len(configs); i++ {
-			a, b := javaHash(configs[i-1].Name), javaHash(configs[i].Name)
-			if a&(table-1) > b&(table-1) || a&(table-1) == b&(table-1) && a > b {
-				return false
-			}
+		names := make([]string, len(configs))
+		for i, c := range configs {
+			names[i] = c.Name
 		}
-		return true
+		return inScalaHashMapOrder(names, table)
 	}
 	if res := describeBroker(t, b, node); len(res.Configs) != 314 || !inOrder(res.Configs, 512) {
 		t.Errorf("the broker's configs are not in the order of a 512-bucket Scala HashMap")

@@ -94,7 +94,13 @@ func describeTopicConfig(d topicConfigDef, set *string, withSynonyms, withDocs b
 // describeTopicConfigs rebuilds a topic's DescribeConfigs entries from
 // kfake's answer, which lists a few configs: every config of LogConfig,
 // with the topic's own values (kfake's DYNAMIC_TOPIC_CONFIG entries);
-// keys, when given, keep those asked for.
+// keys, when given, keep those asked for. They come in the order of the
+// Scala map ConfigHelper.describeConfigs builds (scalaHashMapOrder):
+// allConfigs(logConfig) concatenates LogConfig's originals, the 31 configs
+// KafkaConfig.extractLogConfigMap fills and the topic's own, with its
+// values; the concatenation's builder is sized for the originals
+// (HashMap.addAll's sizeHint), 64 buckets, the table its 36 configs grow
+// to anyway.
 func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, keys []string, withSynonyms, withDocs bool) []kmsg.DescribeConfigsResponseResourceConfig {
 	set := map[string]*string{}
 	for _, c := range kfake {
@@ -109,6 +115,7 @@ func describeTopicConfigs(kfake []kmsg.DescribeConfigsResponseResourceConfig, ke
 		}
 		out = append(out, describeTopicConfig(d, set[d.name], withSynonyms, withDocs))
 	}
+	scalaHashMapOrder(out)
 	return out
 }
 

@@ -183,3 +183,35 @@ func TestIncrementalAlterConfigsAppendsToTheDefault(t *testing.T) {
 		}
 	}
 }
+
+// A topic's configs come in the order of the Scala map ConfigHelper builds
+// (apache/kafka 3.9 core/src/main/scala/kafka/server/ConfigHelper.scala,
+// allConfigs: logConfig.originals.filter(...) ++ nonInternalValues, a
+// Scala 2.13 mutable.HashMap; configs.filter for the keys asked for, a new
+// one): LogConfig.fromProps makes the originals the 31 configs
+// KafkaConfig.extractLogConfigMap fills plus the topic's own, and the
+// concatenation's builder is sized for them (HashMap.addAll's sizeHint:
+// tableSizeFor(32/0.75) = 64 buckets), which its 36 configs do not
+// outgrow (scala/scala v2.13.14 mutable/HashMap.scala, sizeHint, put0,
+// growTable); three keys asked for make a table of 16.
+func TestDescribeConfigsOfATopicAnswersInScalaHashMapOrder(t *testing.T) {
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	ct := withConfigs(newTopic("ordered", 1), s("retention.ms"), s("1000"), s("remote.storage.enable"), s("false"))
+	if got := createTopicsRaw(t, b, 7, false, ct); got.ErrorCode != 0 {
+		t.Fatalf("create: %d", got.ErrorCode)
+	}
+	names := func(res kmsg.DescribeConfigsResponseResource) []string {
+		var out []string
+		for _, c := range res.Configs {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	if got := names(describeTopic(t, b, "ordered")); len(got) != 36 || !inScalaHashMapOrder(got, 64) {
+		t.Errorf("the topic's configs are not in the order of a 64-bucket Scala HashMap: %v", got)
+	}
+	if got := names(describeTopic(t, b, "ordered", "segment.ms", "retention.ms", "cleanup.policy")); len(got) != 3 || !inScalaHashMapOrder(got, 16) {
+		t.Errorf("three configs asked for are not in the order of a 16-bucket Scala HashMap: %v", got)
+	}
+}

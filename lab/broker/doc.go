@@ -50,7 +50,8 @@
 //     3.9's LogConfig (kfake lists eleven), each with its value, source,
 //     type, synonyms and documentation as the compose file's cp-kafka
 //     shows them: the broker's defaults and its static settings
-//     (min.insync.replicas is STATIC_BROKER_CONFIG there); CreateTopics
+//     (min.insync.replicas is STATIC_BROKER_CONFIG there), in the order of
+//     the Scala mutable.HashMap ConfigHelper builds of them; CreateTopics
 //     v5+ answers a created topic's every config as the controller
 //     resolves them. brokerconfigs.go: DescribeConfigs of the broker
 //     (by its id) lists every config of Kafka 3.9's KafkaConfig, read from

@@ -112,3 +112,22 @@ func TestConfluentKafkaPythonDescribesTheBrokersConfigs(t *testing.T) {
 		}
 	}
 }
+
+// TestConfluentKafkaPythonSeesATopicsConfigsInKafkasOrder: librdkafka's
+// DescribeConfigs of a topic lists LogConfig's 36 configs in the order
+// Kafka 3.9 answers them, a 64-bucket Scala HashMap's
+// (TestDescribeConfigsOfATopicAnswersInScalaHashMapOrder).
+func TestConfluentKafkaPythonSeesATopicsConfigsInKafkasOrder(t *testing.T) {
+	python := testtools.Python(t, "confluent_kafka")
+	ctx := testContext(t)
+	b := startBroker(ctx, t)
+	produce(ctx, t, b, "py-configs", "a")
+	out := runPython(ctx, t, python, "testdata/python/topic_configs.py", b.Addrs()[0], "py-configs")
+	var names []string
+	if err := json.Unmarshal(out, &names); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if len(names) != 36 || !inScalaHashMapOrder(names, 64) {
+		t.Errorf("librdkafka sees the topic's configs as %v, want LogConfig's 36 in the order of a 64-bucket Scala HashMap", names)
+	}
+}
