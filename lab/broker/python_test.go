@@ -10,9 +10,9 @@ import (
 	"testing"
 )
 
-// runPython runs a script with python and returns what it prints; a
-// failed script fails the test with what it wrote to stderr.
-func runPython(ctx context.Context, t *testing.T, python string, args ...string) []byte {
+// runPythonJSON runs a script with python and decodes the JSON it prints
+// into v; a failed script fails the test with what it wrote to stderr.
+func runPythonJSON(ctx context.Context, t *testing.T, python string, v any, args ...string) {
 	t.Helper()
 	out, err := exec.CommandContext(ctx, python, args...).Output()
 	if err != nil {
@@ -22,7 +22,9 @@ func runPython(ctx context.Context, t *testing.T, python string, args ...string)
 		}
 		t.Fatalf("confluent-kafka: %v\n%s", err, stderr)
 	}
-	return out
+	if err := json.Unmarshal(out, v); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
 }
 
 // TestConfluentKafkaPythonListsProducesAndConsumes runs Debian's
@@ -33,15 +35,12 @@ func TestConfluentKafkaPythonListsProducesAndConsumes(t *testing.T) {
 	python := testtools.Python(t, "confluent_kafka")
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
-	out := runPython(ctx, t, python, "testdata/python/roundtrip.py", b.Addrs()[0], "py-topic")
 	var got struct {
 		Partitions int      `json:"consumer_offsets_partitions"`
 		Keys       []string `json:"keys"`
 		Errors     []string `json:"errors"`
 	}
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("output %q: %v", out, err)
-	}
+	runPythonJSON(ctx, t, python, &got, "testdata/python/roundtrip.py", b.Addrs()[0], "py-topic")
 	if got.Partitions != 50 || strings.Join(got.Keys, ",") != "0,1,2" || len(got.Errors) != 0 {
 		t.Fatalf("confluent-kafka saw %+v, want __consumer_offsets with 50 partitions, keys 0,1,2, no errors", got)
 	}
@@ -62,11 +61,8 @@ func TestConfluentKafkaPythonShowsKafkasCreateTopicsMessages(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	produce(ctx, t, b, "py-exists", "a")
-	out := runPython(ctx, t, python, "testdata/python/admin_errors.py", b.Addrs()[0], "py-exists")
 	var got map[string]string
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("output %q: %v", out, err)
-	}
+	runPythonJSON(ctx, t, python, &got, "testdata/python/admin_errors.py", b.Addrs()[0], "py-exists")
 	want := map[string]string{
 		"py-exists":         "Topic 'py-exists' already exists.",
 		"py-three-replicas": "Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.",
@@ -88,15 +84,12 @@ func TestConfluentKafkaPythonDescribesTheBrokersConfigs(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	node := nodeID(t, b)
-	out := runPython(ctx, t, python, "testdata/python/broker_configs.py", b.Addrs()[0], node,
-		"auto.create.topics.enable", "log.retention.hours", "log.retention.ms", "ssl.key.password")
 	var got struct {
 		Count   int                        `json:"count"`
 		Configs map[string]json.RawMessage `json:"configs"`
 	}
-	if err := json.Unmarshal(out, &got); err != nil {
-		t.Fatalf("output %q: %v", out, err)
-	}
+	runPythonJSON(ctx, t, python, &got, "testdata/python/broker_configs.py", b.Addrs()[0], node,
+		"auto.create.topics.enable", "log.retention.hours", "log.retention.ms", "ssl.key.password")
 	if got.Count != 314 {
 		t.Errorf("librdkafka sees %d broker configs, want 314", got.Count)
 	}
@@ -122,11 +115,8 @@ func TestConfluentKafkaPythonSeesATopicsConfigsInKafkasOrder(t *testing.T) {
 	ctx := testContext(t)
 	b := startBroker(ctx, t)
 	produce(ctx, t, b, "py-configs", "a")
-	out := runPython(ctx, t, python, "testdata/python/topic_configs.py", b.Addrs()[0], "py-configs")
 	var names []string
-	if err := json.Unmarshal(out, &names); err != nil {
-		t.Fatalf("output %q: %v", out, err)
-	}
+	runPythonJSON(ctx, t, python, &names, "testdata/python/topic_configs.py", b.Addrs()[0], "py-configs")
 	if len(names) != 36 || !inScalaHashMapOrder(names, 64) {
 		t.Errorf("librdkafka sees the topic's configs as %v, want LogConfig's 36 in the order of a 64-bucket Scala HashMap", names)
 	}
