@@ -83,3 +83,27 @@ func TestSubjectValidityIsQualifiedSubjectIsValidSubject(t *testing.T) {
 	l.register("%20", weatherV1)
 	l.wantOK(http.MethodGet, "/subjects", `[" "]`)
 }
+
+// Registering in a context other than the default one writes a CONTEXT
+// record for it once, {"keytype":"CONTEXT","tenant":"default",
+// "context":".ctx","magic":0} -> {"tenant":"default","context":".ctx"}
+// (KafkaSchemaRegistry.register, ContextKey, ContextValue at v7.9.4), and
+// GET /contexts lists "." then the contexts those records name, in the
+// store's key order (listContexts, allContexts, ContextKey.compareTo).
+func TestRegisteringInAContextListsTheContext(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.register(":.ctx:s-value", weatherV1)
+	l.register(":.ctx:t-value", weatherV1)
+	l.register(":.b:s-value", weatherV1)
+	l.wantOK(http.MethodGet, "/contexts", `[".",".b",".ctx"]`)
+	l.wantOK(http.MethodGet, "/contexts?offset=1&limit=1", `[".b"]`)
+	want := []storedRecord{
+		{`{"keytype":"CONTEXT","tenant":"default","context":".ctx","magic":0}`, `{"tenant":"default","context":".ctx"}`},
+		{`{"keytype":"CONTEXT","tenant":"default","context":".b","magic":0}`, `{"tenant":"default","context":".b"}`},
+	}
+	if got := l.storeRecords(`"CONTEXT"`, len(want)); !reflect.DeepEqual(got, want) {
+		t.Errorf("context records:\n got %v\nwant %v", got, want)
+	}
+	l = l.restart()
+	l.wantOK(http.MethodGet, "/contexts", `[".",".b",".ctx"]`)
+}

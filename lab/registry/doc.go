@@ -46,9 +46,11 @@
 //	                -> {"subject":S,"version":V}: versions up to V are soft-deleted
 //	CLEAR_SUBJECT   {"keytype":"CLEAR_SUBJECT","subject":S,"magic":0} -> {"subject":S}
 //	                   written after switching to IMPORT removed a subject's versions
+//	CONTEXT         {"keytype":"CONTEXT","tenant":"default","context":".ctx","magic":0}
+//	                -> {"tenant":"default","context":".ctx"}: written at the first
+//	                   registration in a context other than the default one
 //	NOOP            {"keytype":"NOOP","magic":0} -> null; written at start to find the end of the log
 //
-// CONTEXT records written by other registries are read and ignored.
 // Records that cannot be read are logged and skipped; stored schema text is
 // kept as written, as the Java store reader does. Writes are acknowledged
 // to HTTP clients only after the record is in the topic (acks=all) and has
@@ -74,14 +76,17 @@
 // other than compatibility, and, in Protobuf schemas given as a base64
 // FileDescriptorProto (accepted as CP does, protoschema/descriptor.go),
 // options outside CP's conversion list, extensions, services and groups.
+//
 // Contexts are partly modelled: a qualified subject such as ":.ctx:s" is
 // stored under that name, and its mode and compatibility level resolve as
 // InMemoryCache.mode and config do, its own, else its context's (":.ctx:";
 // the top level's for the default context only), else the ".__GLOBAL"
 // context's, else READWRITE and the server's default level; a top-level
 // READONLY_OVERRIDE overrides every subject's mode, and IMPORT for a
-// context looks at its subjects. GET /contexts lists only ".", schema ids
-// are one space for every context, and no CONTEXT records are written.
+// context looks at its subjects. GET /contexts lists "." and the contexts
+// registered in. Schema ids are one space for every context, and reads of
+// an unqualified subject do not fall back to the other contexts' subject
+// of that name as KafkaSchemaRegistry.getUsingContexts does.
 // Every path's subject is read as QualifiedSubject reads it
 // (qualified.go): a subject of the default context, ":.:s", is "s", and
 // the subject is checked as isValidSubject does (no control characters,

@@ -180,9 +180,15 @@ func (r *Registry) tryRegister(q *request, subject string, req *registerRequest)
 			stale = append(stale, v.version)
 		}
 	}
+	// The first registration in a context records the context.
+	ctx := parseSubject(subject).context
+	newContext := ctx != defaultContext && !st.contexts[ctx]
 	r.mu.RUnlock()
 
-	recs := make([]storeRecord, 0, len(stale)+1)
+	recs := make([]storeRecord, 0, len(stale)+2)
+	if newContext {
+		recs = append(recs, contextRecord(ctx))
+	}
 	for _, v := range stale {
 		recs = append(recs, schemaTombstone(subject, v))
 	}

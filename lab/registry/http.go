@@ -207,7 +207,10 @@ func (r *Registry) routes() *http.ServeMux {
 
 	h("GET /contexts", func(q *request) {
 		if p, ok := pageQuery(q, unlimited); ok {
-			if out, ok := page(q, p, []string{"."}); ok {
+			r.mu.RLock()
+			contexts := r.st.contextNames()
+			r.mu.RUnlock()
+			if out, ok := page(q, p, contexts); ok {
 				q.ok(out)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 // context ".", and ".__GLOBAL", whose config and mode stand behind every
 // context's.
 const (
+	defaultTenant     = "default"
 	defaultContext    = "."
 	globalContext     = ".__GLOBAL"
 	globalContextName = ":" + globalContext + ":"

@@ -22,7 +22,21 @@ type storeKey struct {
 	Keytype string  `json:"keytype"`
 	Subject *string `json:"subject"`
 	Version *int    `json:"version"`
+	Context string  `json:"context"`
 	Magic   int     `json:"magic"`
+}
+
+// contextJSON is ContextKey's body and ContextValue: the tenant (always
+// the default one here) and the context's name, ".ctx".
+type contextJSON struct {
+	Tenant  string `json:"tenant"`
+	Context string `json:"context"`
+}
+
+type contextKeyJSON struct {
+	Keytype string `json:"keytype"`
+	contextJSON
+	Magic int `json:"magic"`
 }
 
 type schemaKeyJSON struct {
@@ -147,6 +161,16 @@ func clearSubjectRecord(subject string) storeRecord {
 	}
 }
 
+// contextRecord is written when a subject of a context other than the
+// default one is first registered (KafkaSchemaRegistry.register).
+func contextRecord(context string) storeRecord {
+	c := contextJSON{Tenant: defaultTenant, Context: context}
+	return storeRecord{
+		key:   mustJSON(contextKeyJSON{Keytype: keyContext, contextJSON: c}),
+		value: mustJSON(c),
+	}
+}
+
 func noopRecord() storeRecord {
 	return storeRecord{key: mustJSON(subjectKeyJSON{Keytype: keyNoop})}
 }
@@ -223,7 +247,13 @@ func (st *state) apply(key, value []byte) error {
 		} else {
 			st.modes[subject] = m.Mode
 		}
-	case keyNoop, keyClearSubject, keyContext:
+	case keyContext:
+		if value == nil {
+			delete(st.contexts, k.Context)
+		} else {
+			st.contexts[k.Context] = true
+		}
+	case keyNoop, keyClearSubject:
 		// Nothing this registry keeps state for.
 	default:
 		return fmt.Errorf("apply record: unknown key type %q", k.Keytype)

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -35,6 +37,7 @@ type state struct {
 	configs    map[string]string // subject ("" the top level) -> its config's level, "" when it has none
 	modes      map[string]string // subject -> mode
 	globalMode string            // global mode, "" when not set
+	contexts   map[string]bool   // contexts with a CONTEXT record, ".ctx"
 }
 
 func newState() *state {
@@ -44,6 +47,7 @@ func newState() *state {
 		hashes:   map[string]int{},
 		configs:  map[string]string{},
 		modes:    map[string]string{},
+		contexts: map[string]bool{},
 	}
 }
 
@@ -183,6 +187,13 @@ func (st *state) subjectNames(prefix string, includeDeleted, deletedOnly bool) [
 	}
 	sort.Strings(out)
 	return out
+}
+
+// contextNames lists the default context, then the recorded ones in
+// name order (KafkaSchemaRegistry.listContexts, which reads them in the
+// store's key order).
+func (st *state) contextNames() []string {
+	return append([]string{defaultContext}, slices.Sorted(maps.Keys(st.contexts))...)
 }
 
 // config is InMemoryCache.config (CP 7.9.4): the subject's own config; in
