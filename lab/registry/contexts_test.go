@@ -107,3 +107,39 @@ func TestRegisteringInAContextListsTheContext(t *testing.T) {
 	l = l.restart()
 	l.wantOK(http.MethodGet, "/contexts", `[".",".b",".ctx"]`)
 }
+
+// A subject of the default context that has no such version is read from
+// the recorded contexts, in order, as KafkaSchemaRegistry.getUsingContexts
+// and lookUpSchemaUnderSubjectUsingContexts do (v7.9.4: GET
+// /subjects/{s}/versions/{v}, its /schema and /referencedby, and POST
+// /subjects/{s}); a qualified subject is not.
+func TestAnUnqualifiedSubjectIsReadFromTheContextsWhenTheDefaultContextLacksIt(t *testing.T) {
+	l := startLab(t, t.TempDir())
+	l.register(":.ctx:s-value", weatherV1)
+	var v schemaEntity
+	for _, path := range []string{"/subjects/s-value/versions/1", "/subjects/s-value/versions/latest"} {
+		if status, raw := l.call(http.MethodGet, path, nil, &v); status != http.StatusOK || v.Subject != ":.ctx:s-value" || v.Version != 1 {
+			t.Errorf("GET %s = %d %s, want :.ctx:s-value's version 1", path, status, raw)
+		}
+	}
+	if status, raw := l.call(http.MethodGet, "/subjects/s-value/versions/1/schema", nil, nil); status != http.StatusOK || string(raw) != weatherV1 {
+		t.Errorf("GET /subjects/s-value/versions/1/schema = %d %s", status, raw)
+	}
+	l.wantOK(http.MethodGet, "/subjects/s-value/versions/1/referencedby", `[]`)
+	v = schemaEntity{}
+	if status, raw := l.call(http.MethodPost, "/subjects/s-value", map[string]string{"schema": weatherV1}, &v); status != http.StatusOK || v.Subject != ":.ctx:s-value" || v.Version != 1 {
+		t.Errorf("POST /subjects/s-value = %d %s, want :.ctx:s-value's version 1", status, raw)
+	}
+	l.wantError(http.MethodGet, "/subjects/:.other:s-value/versions/1", nil, http.StatusNotFound, 40401)
+	l.wantError(http.MethodPost, "/subjects/:.other:s-value", map[string]string{"schema": weatherV1}, http.StatusNotFound, 40401)
+	l.wantError(http.MethodGet, "/subjects/s-value/versions/2", nil, http.StatusNotFound, 40401)
+	// Not found anywhere, the default context's subject is not found.
+	l.wantError(http.MethodPost, "/subjects/s-value", map[string]string{"schema": weatherBad}, http.StatusNotFound, 40401)
+
+	// The default context's own subject comes first.
+	l.register("s-value", weatherV2)
+	if l.call(http.MethodGet, "/subjects/s-value/versions/1", nil, &v); v.Subject != "s-value" {
+		t.Errorf("s-value's version 1 read from %s", v.Subject)
+	}
+	l.wantError(http.MethodPost, "/subjects/s-value", map[string]string{"schema": weatherBad}, http.StatusNotFound, 40403)
+}

@@ -84,9 +84,13 @@
 // context's, else READWRITE and the server's default level; a top-level
 // READONLY_OVERRIDE overrides every subject's mode, and IMPORT for a
 // context looks at its subjects. GET /contexts lists "." and the contexts
-// registered in. Schema ids are one space for every context, and reads of
-// an unqualified subject do not fall back to the other contexts' subject
-// of that name as KafkaSchemaRegistry.getUsingContexts does.
+// registered in; a subject of the default context without the version or
+// schema asked for is read from the subject of that name in each of them
+// (GET /subjects/{s}/versions/{v} and POST /subjects/{s}, as
+// KafkaSchemaRegistry.getUsingContexts and
+// lookUpSchemaUnderSubjectUsingContexts do). Schema ids are one space for
+// every context, where CP keeps one per context, and GET
+// /schemas/ids/{id}?subject= does not look in the subject's context.
 // Every path's subject is read as QualifiedSubject reads it
 // (qualified.go): a subject of the default context, ":.:s", is "s", and
 // the subject is checked as isValidSubject does (no control characters,

@@ -211,7 +211,16 @@ func (r *Registry) lookup(q *request, subject string) {
 	}
 	deleted := q.boolParam("deleted")
 	r.mu.RLock()
-	if !r.st.hasSubject(subject, deleted) {
+	// The subject, else the subject of that name in each recorded context
+	// (lookUpSchemaUnderSubjectUsingContexts); not found there, 40401 when
+	// the subject itself has no version.
+	var candidates []string
+	for _, s := range r.st.subjectsUsingContexts(subject) {
+		if r.st.hasSubject(s, deleted) {
+			candidates = append(candidates, s)
+		}
+	}
+	if len(candidates) == 0 {
 		r.mu.RUnlock()
 		q.fail(errSubjectNotFound(subject))
 		return
@@ -229,8 +238,14 @@ func (r *Registry) lookup(q *request, subject string) {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if v := r.st.underSubject(subject, identity(p.typ, p.canonical, p.refs), deleted); v != nil {
-		q.ok(entity(v))
+	for _, s := range candidates {
+		if v := r.st.underSubject(s, identity(p.typ, p.canonical, p.refs), deleted); v != nil {
+			q.ok(entity(v))
+			return
+		}
+	}
+	if !r.st.hasSubject(subject, deleted) {
+		q.fail(errSubjectNotFound(subject))
 		return
 	}
 	q.fail(errSchemaNotFound())
@@ -301,16 +316,10 @@ func (r *Registry) getVersion(q *request, subject, vstr string, raw bool) {
 		q.fail(aerr)
 		return
 	}
-	deleted := q.boolParam("deleted")
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	v := r.st.findVersion(subject, version, latest, deleted)
+	v := r.st.versionUsingContexts(q, subject, version, latest, q.boolParam("deleted"))
 	if v == nil {
-		if !r.st.hasSubject(subject, deleted) {
-			q.fail(errSubjectNotFound(subject))
-		} else {
-			q.fail(errVersionNotFound(version))
-		}
 		return
 	}
 	text, aerr := r.st.formatted(v, q.URL.Query().Get("format"))
@@ -338,16 +347,28 @@ func (r *Registry) referencedBy(q *request, subject, vstr string) {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	v := r.st.findVersion(subject, version, latest, true)
-	if v == nil {
-		if !r.st.hasSubject(subject, true) {
-			q.fail(errSubjectNotFound(subject))
-		} else {
-			q.fail(errVersionNotFound(version))
-		}
-		return
+	if v := r.st.versionUsingContexts(q, subject, version, latest, true); v != nil {
+		q.ok(r.st.referencedBy(v.subject, v.version))
 	}
-	q.ok(r.st.referencedBy(subject, v.version))
+}
+
+// versionUsingContexts is SubjectVersionsResource.getSchemaByVersion's
+// read (KafkaSchemaRegistry.getUsingContexts): the subject's version, else
+// the version of the first subject of that name in a recorded context that
+// has it; without one, it fails the request with 40401 when the subject
+// has no version, else 40402.
+func (st *state) versionUsingContexts(q *request, subject string, version int, latest, deleted bool) *subjectVersion {
+	for _, s := range st.subjectsUsingContexts(subject) {
+		if v := st.findVersion(s, version, latest, deleted); v != nil {
+			return v
+		}
+	}
+	if !st.hasSubject(subject, deleted) {
+		q.fail(errSubjectNotFound(subject))
+	} else {
+		q.fail(errVersionNotFound(version))
+	}
+	return nil
 }
 
 // deleteSubject is DELETE /subjects/{subject}[?permanent=true].

@@ -196,6 +196,20 @@ func (st *state) contextNames() []string {
 	return append([]string{defaultContext}, slices.Sorted(maps.Keys(st.contexts))...)
 }
 
+// subjectsUsingContexts lists the subjects KafkaSchemaRegistry's
+// *UsingContexts reads try in turn: the subject, then, for a subject of
+// the default context, the subject of that name in each recorded context.
+func (st *state) subjectsUsingContexts(subject string) []string {
+	out := []string{subject}
+	if parseSubject(subject).context != defaultContext {
+		return out
+	}
+	for _, ctx := range st.contextNames()[1:] {
+		out = append(out, qualifiedSubject{ctx, subject}.String())
+	}
+	return out
+}
+
 // config is InMemoryCache.config (CP 7.9.4): the subject's own config; in
 // scope, else its context's (the top level's for the default context),
 // else the .__GLOBAL context's, else the server's default. Out of scope, a
