@@ -26,8 +26,12 @@ func TestTopicsCreateDescribeListDeleteAsKafkaTopics(t *testing.T) {
 	}
 	// TopicCommand lists the configs whose source is not DEFAULT_CONFIG;
 	// the compose file's KAFKA_MIN_INSYNC_REPLICAS makes min.insync.replicas
-	// a STATIC_BROKER_CONFIG one (ConfigHelper.createTopicConfigEntry).
-	want := regexp.MustCompile(`^Topic: ` + regexp.QuoteMeta(topic) + `\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: cleanup.policy=compact,min.insync.replicas=1\n` +
+	// a STATIC_BROKER_CONFIG one (ConfigHelper.createTopicConfigEntry). It
+	// lists them in the order of Admin's Config, a java.util.HashMap of the
+	// topic's 36 configs (64 buckets; apache/kafka 3.9 TopicCommand,
+	// clients/admin/Config.java): min.insync.replicas's bucket, 10, comes
+	// before cleanup.policy's, 18.
+	want := regexp.MustCompile(`^Topic: ` + regexp.QuoteMeta(topic) + `\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: min.insync.replicas=1,cleanup.policy=compact\n` +
 		`\tTopic: ` + regexp.QuoteMeta(topic) + `\tPartition: 0\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N/A\tLastKnownElr: N/A\n` +
 		`\tTopic: ` + regexp.QuoteMeta(topic) + `\tPartition: 1\tLeader: \d+\tReplicas: \d+\tIsr: \d+\tElr: N/A\tLastKnownElr: N/A\n$`)
 	if !want.MatchString(stdout) {

@@ -208,6 +208,9 @@ func (c *command) describeTopics(ctx context.Context, cl *kgo.Client, adm *kadm.
 		if err != nil {
 			return fmt.Errorf("describe the configs of topic %s: %w", name, err)
 		}
+		// TopicCommand prints Admin's Config entries, a java.util.HashMap of
+		// the topic's configs; that map iterates them in the broker's order,
+		// which buckets them alike (broker/configs.go).
 		var configs []string
 		for _, cf := range rc.Configs {
 			if cf.Source == kmsg.ConfigSourceDefaultConfig {
