@@ -276,7 +276,7 @@ func (q *runningQuery) commitStateful(ctx context.Context, sess *kgo.GroupTransa
 	}
 	if !committed {
 		log.Info("batch not committed (the group rebalanced); restoring state and reading it again")
-		if err := q.restore(ctx); err != nil {
+		if err := q.restoreRebalancing(ctx); err != nil {
 			return err
 		}
 		return nil

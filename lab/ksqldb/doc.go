@@ -453,7 +453,22 @@
 // store partition, while a pull query naming the key reads the store
 // partition the key hashes to alone (KsLocator,
 // KafkaStreams.queryMetadataForKey, counting the partitions of the
-// query's source, whatever the table's topic has). A join's aggregation
+// query's source, whatever the table's topic has). A query's Kafka
+// Streams app is REBALANCING from its start (a restart's too) until its
+// stores are restored, and again while it restores them after a batch
+// that did not commit: SHOW QUERIES, EXPLAIN and DESCRIBE still call it
+// RUNNING (KsqlConstants.fromStreamsState), while a pull query on its
+// table fails after its header, status 200, as ksqlDB's routing does
+// when the store's stream thread is not RUNNING ("Unable to execute pull
+// query: ... Error executing query locally at node <listener>/: The query
+// was not in a running state. state: REBALANCING", the node the address
+// the request came in on; pulltable.go pullNotRunning), its message on
+// the old /query, the MaterializationException's toString on
+// /query-stream and /query's default route. Not ksqlDB's: before a
+// query's first partition assignment ksqlDB's locator answers instead
+// that no host holds the partitions or the key's data is not available
+// yet (KsLocator), where this server, which restores before it joins its
+// group, gives the REBALANCING failure. A join's aggregation
 // runs at once on the joined row here, where Kafka Streams runs it in the
 // task of its repartition topic's partition the grouping key hashes to,
 // and runs it in that task: its groups are one per key, their changelog

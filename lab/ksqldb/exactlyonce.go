@@ -46,7 +46,7 @@ func (q *runningQuery) runExactlyOnce(ctx context.Context, start kgo.Offset, log
 				return err // the stream thread fails: the query is in ERROR
 			}
 			log.Warn("transaction not committed; restoring state", "err", err)
-			if rerr := q.restore(ctx); rerr != nil {
+			if rerr := q.restoreRebalancing(ctx); rerr != nil {
 				return rerr
 			}
 			continue

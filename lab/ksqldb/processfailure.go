@@ -68,10 +68,10 @@ func (q *runningQuery) batchFailure() error {
 // StreamTask rethrows as "Exception caught in process" naming the task
 // (sub-topology 0, the record's partition), the source node that read the
 // record (node), and the record, caused by err.
-func pushFailure(node string, r *kgo.Record, err error) restapi.PushFailure {
+func pushFailure(node string, r *kgo.Record, err error) restapi.QueryFailure {
 	msg := fmt.Sprintf("Exception caught in process. taskId=0_%d, processor=%s, topic=%s, partition=%d, offset=%d",
 		r.Partition, node, r.Topic, r.Partition, r.Offset)
-	return restapi.PushFailure{
+	return restapi.QueryFailure{
 		Thrown: "org.apache.kafka.streams.errors.StreamsException: " + msg,
 		Chain:  errorMessageChain(msg, append([]string{err.Error()}, causes(err)...)...),
 	}
@@ -86,7 +86,7 @@ func pushFailure(node string, r *kgo.Record, err error) restapi.PushFailure {
 // GenericSerdeFactory.wrapInLoggingSerde, naming the topic the store's
 // serdes are for, its changelog under the query's application id app).
 // Other failures a processor keeps end its rows, not the response.
-func (s *Server) pushQueryFailure(queryID, app string, plan *planner.Plan, proc *operators.Processor, r *kgo.Record, row operators.InRow) *restapi.PushFailure {
+func (s *Server) pushQueryFailure(queryID, app string, plan *planner.Plan, proc *operators.Processor, r *kgo.Record, row operators.InRow) *restapi.QueryFailure {
 	proc.Mu.Lock()
 	err := proc.Failure()
 	proc.Mu.Unlock()

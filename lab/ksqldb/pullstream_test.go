@@ -8,21 +8,35 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // pullRows runs a pull query on /query and returns its header schema, the
 // rows' columns (none when the query found no row) and the final message.
+// A table whose query is still restoring its store (just created or
+// restarted) is asked again, as ksqlDB's answer then asks a client to
+// (pullNotRunning).
 func pullRows(t *testing.T, url, sql string) (string, []string, string) {
 	t.Helper()
-	code, body := post(t, url, "/query", sql, nil)
-	if code != 200 {
-		t.Fatalf("%s: %d %s", sql, code, body)
-	}
 	var out []map[string]any
-	if err := json.Unmarshal(body, &out); err != nil || len(out) < 1 {
-		t.Fatalf("%s: body %v %s", sql, err, body)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		code, body := post(t, url, "/query", sql, nil)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", sql, code, body)
+		}
+		out = nil
+		if err := json.Unmarshal(body, &out); err != nil || len(out) < 1 {
+			t.Fatalf("%s: body %v %s", sql, err, body)
+		}
+		failed, _ := out[len(out)-1]["errorMessage"].(map[string]any)
+		if failed == nil {
+			break
+		}
+		if msg, _ := failed["message"].(string); !strings.Contains(msg, "The query was not in a running state.") || time.Now().After(deadline) {
+			t.Fatalf("%s: %s", sql, body)
+		}
 	}
 	hdr := out[0]["header"].(map[string]any)["schema"].(string)
 	var rows []string

@@ -8,6 +8,7 @@ import (
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
 	"github.com/ctalab/ctalab/lab/ksqldb/operators"
 	"github.com/ctalab/ctalab/lab/ksqldb/planner"
+	"github.com/ctalab/ctalab/lab/ksqldb/restapi"
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
 	"github.com/ctalab/ctalab/lab/ksqldb/stmterr"
 	"github.com/ctalab/ctalab/lab/ksqldb/types"
@@ -108,6 +109,22 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			return
 		}
 	}
+	header := plan.Out
+	if src.Window != nil {
+		header = windowBoundsAsKeys(header)
+	}
+	if len(q.Items) == 1 && q.Items[0].Star {
+		header = selectStarHeader(header, src.Schema)
+	}
+	queryID := "query_" + strconv.FormatInt(time.Now().UnixMilli(), 10)
+	if st := rq.streamsState(); st == streamsRebalancing {
+		// the store cannot be read while the query's app restores it
+		// (see pullNotRunning); the routing fails after the header
+		if rw := out.open(queryID, header); rw != nil {
+			rw.Fail(pullNotRunning(out.node, st))
+		}
+		return
+	}
 	var rows [][]any
 	proc := operators.NewProcessor(plan)
 	rq.proc.Mu.Lock()
@@ -140,14 +157,7 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 	if plan.Limit != nil && int64(len(rows)) > *plan.Limit {
 		rows = rows[:*plan.Limit]
 	}
-	header := plan.Out
-	if src.Window != nil {
-		header = windowBoundsAsKeys(header)
-	}
-	if len(q.Items) == 1 && q.Items[0].Star {
-		header = selectStarHeader(header, src.Schema)
-	}
-	rw := out.open("query_"+strconv.FormatInt(time.Now().UnixMilli(), 10), header)
+	rw := out.open(queryID, header)
 	if rw == nil {
 		return
 	}
@@ -155,6 +165,26 @@ func (s *Server) pullQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		rw.Row(row, false)
 	}
 	rw.End("")
+}
+
+// pullNotRunning is how a pull query fails when the store of the query
+// materializing its table cannot be read because the query's Kafka
+// Streams app is in state st, at the local node node: Kafka Streams
+// refuses the store while a stream thread is not RUNNING
+// (StreamThreadStateStoreProvider.stores, apache/kafka 3.9.0-rc3);
+// KsStateStore.store catches that and, the app not RUNNING, throws
+// NotRunningException; HARouting.executeOrRouteQuery wraps it in a
+// KsqlException naming the node, which executeRounds gets through
+// Future.get as an ExecutionException (its message the cause's toString)
+// and throws as a MaterializationException with no cause
+// (confluentinc/ksql v7.9.4). A query in ERROR here is read as it is: its
+// stream thread backs off before Kafka Streams replaces it
+// (QueryMetadataImpl.uncaughtHandler: REPLACE_THREAD), still RUNNING.
+func pullNotRunning(node, st string) restapi.QueryFailure {
+	msg := "Unable to execute pull query: io.confluent.ksql.util.KsqlException: Error executing query locally at node " +
+		node + ": The query was not in a running state. state: " + st
+	return restapi.QueryFailure{Thrown: "io.confluent.ksql.execution.streams.materialization.MaterializationException: " + msg,
+		Chain: msg, Pull: true}
 }
 
 // checkPullStar refuses a wildcard next to other expressions

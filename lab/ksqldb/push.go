@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"time"
 
@@ -111,11 +112,31 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request) {
 type queryOutput struct {
 	fail func(text string, err error)
 	open func(queryID string, out types.Schema) restapi.ResultWriter
+	// node is this server's location as a pull query's routing names
+	// its local node (see localNode)
+	node string
+}
+
+// localNode is the location KsLocator gives the local node: the protocol,
+// host and port of the listener ksqlDB advertises to Kafka Streams
+// (application.server, KsqlRestConfig.getInterNodeListener: the first
+// listener) and "/" (KsLocator.buildLocation). Here the listener is the
+// address the request came in on.
+func localNode(r *http.Request) string {
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		host = a.String()
+	}
+	return scheme + "://" + host + "/"
 }
 
 // oldAPIOutput answers on the old /query API.
 func (s *Server) oldAPIOutput(w http.ResponseWriter, r *http.Request) queryOutput {
 	return queryOutput{
+		node: localNode(r),
 		fail: func(text string, err error) {
 			var pce *pushCapError
 			var spe *scalablePushError
@@ -276,7 +297,7 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 		}
 		wrote := false
 		done := false
-		var failed *restapi.PushFailure
+		var failed *restapi.QueryFailure
 		input.each(ctx, fs, func(in *kgo.Record, row operators.InRow) {
 			if done {
 				return

@@ -114,7 +114,7 @@ func (s *Server) startQuery(qi *metastore.Query) error {
 		dec:       s.newDecoder(qi.ID, src),
 		appID:     s.appID(qi.ID),
 		guarantee: s.guarantee(qi.Props),
-		state:     "RUNNING",
+		state:     streamsRebalancing, // until its stores are restored
 		done:      make(chan struct{}),
 	}
 	if sink.Window != nil {
@@ -298,19 +298,51 @@ func (q *runningQuery) internalSerdes() []*formats.Serde {
 	return out
 }
 
+// streamsRebalancing is the state of a query's Kafka Streams app
+// (KafkaStreams.State) from its start until its stores are restored, and
+// while it restores them again: a stream thread is RUNNING only once its
+// tasks are restored (StreamThread.initializeAndRestorePhase,
+// checkStateUpdater, apache/kafka 3.9.0-rc3), and the app is REBALANCING
+// until every thread is RUNNING. Its other states here are RUNNING and
+// ERROR.
+const streamsRebalancing = "REBALANCING"
+
 func (q *runningQuery) setState(st string) {
 	q.mu.Lock()
 	q.state = st
 	q.mu.Unlock()
 }
 
-func (q *runningQuery) getState() string {
-	if q.gate.isPaused() {
-		return "PAUSED"
-	}
+// streamsState is the state of the query's Kafka Streams app.
+func (q *runningQuery) streamsState() string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.state
+}
+
+// status is the query's status as SHOW QUERIES, EXPLAIN and DESCRIBE
+// report it (QueryMetadataImpl.getQueryStatus): PAUSED, ERROR where its
+// app is in ERROR, RUNNING in any other state, REBALANCING included
+// (KsqlConstants.fromStreamsState, confluentinc/ksql v7.9.4).
+func (q *runningQuery) status() string {
+	if q.gate.isPaused() {
+		return "PAUSED"
+	}
+	if st := q.streamsState(); st == "ERROR" {
+		return st
+	}
+	return "RUNNING"
+}
+
+// restoreRebalancing restores the query's state again after a batch that
+// did not commit (the group rebalanced): the app is REBALANCING meanwhile.
+func (q *runningQuery) restoreRebalancing(ctx context.Context) error {
+	q.setState(streamsRebalancing)
+	if err := q.restore(ctx); err != nil {
+		return err
+	}
+	q.setState("RUNNING")
+	return nil
 }
 
 func (q *runningQuery) stop() {
@@ -379,9 +411,7 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		case <-time.After(retryBackoff):
 		}
 	}
-	if q.getState() == "ERROR" {
-		q.setState("RUNNING")
-	}
+	q.setState("RUNNING")
 	start := kgo.NewOffset().AtEnd()
 	if reset == "earliest" {
 		start = kgo.NewOffset().AtStart()

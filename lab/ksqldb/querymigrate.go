@@ -39,7 +39,7 @@ func (s *Server) migratedQuery(ctx context.Context, w http.ResponseWriter, r *ht
 		return
 	}
 	accepted, _ := restapi.Negotiate(r.Header.Values("Accept"), []string{restapi.MediaDelimited, restapi.MediaKSQL, restapi.MediaJSON})
-	out := queryStreamOutput(w, accepted, true)
+	out := queryStreamOutput(w, r, accepted, true)
 	out.fail = func(text string, err error) { failStatement(w, text, err) }
 	if q.EmitChanges || q.EmitFinal {
 		s.pushQuery(ctx, pushHeader(out), p, q, props, true)

@@ -88,7 +88,7 @@ func (s *Server) queryStream(w http.ResponseWriter, r *http.Request, compat bool
 			return
 		}
 	}
-	out := queryStreamOutput(w, accepted, compat)
+	out := queryStreamOutput(w, r, accepted, compat)
 	props := map[string]string{}
 	for k, v := range rawProps {
 		str := overrideString(v)
@@ -196,8 +196,9 @@ func refuseHTTP10(w http.ResponseWriter, r *http.Request) bool {
 // queryStreamOutput answers a query as QueryStreamHandler does: failures as
 // failStatement, results in the format getQueryStreamResponseWriter picks for
 // the accepted media type ("" when the request named none).
-func queryStreamOutput(w http.ResponseWriter, accepted string, compat bool) queryOutput {
+func queryStreamOutput(w http.ResponseWriter, r *http.Request, accepted string, compat bool) queryOutput {
 	return queryOutput{
+		node: localNode(r),
 		fail: func(stmt string, err error) { failStatement(w, stmt, err) },
 		open: func(queryID string, sch types.Schema) restapi.ResultWriter {
 			var rw restapi.ResultWriter

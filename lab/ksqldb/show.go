@@ -38,7 +38,7 @@ func selectOf(p sql.Parsed) *sql.Query {
 
 func (s *Server) queryState(id string) string {
 	if rq := s.running[id]; rq != nil {
-		return rq.getState()
+		return rq.status()
 	}
 	return "RUNNING"
 }

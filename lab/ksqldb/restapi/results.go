@@ -18,22 +18,27 @@ type ResultWriter interface {
 	Idle()
 	// End finishes the response; final is "Limit Reached", "Query Completed" or "".
 	End(final string)
-	// Fail finishes the response of a push query whose Kafka Streams app
-	// died (see PushFailure).
-	Fail(f PushFailure)
+	// Fail finishes the response of a query that failed after its header:
+	// a push query whose Kafka Streams app died, a pull query whose
+	// routing failed (see QueryFailure).
+	Fail(f QueryFailure)
 	Flush()
 }
 
-// PushFailure is what a push query's endpoint tells the client when the
-// query's Kafka Streams app dies: /query-stream's QuerySubscriber.handleError
-// writes the throwable's toString (Thrown), the old /query's
-// QueryStreamWriter.outputException its ErrorMessageUtil.buildErrorMessage
-// (Chain), each as a KsqlErrorMessage with code 50000.
-type PushFailure struct {
+// QueryFailure is what a query's endpoint tells the client when the query
+// fails after its header: a push query's Kafka Streams app dies, a pull
+// query's routing fails. /query-stream's QuerySubscriber.handleError writes
+// the throwable's toString (Thrown), the old /query's
+// QueryStreamWriter.outputException (a push query) or
+// PullQueryStreamWriter.outputException (a pull query, Pull) its
+// ErrorMessageUtil.buildErrorMessage (Chain), each as a KsqlErrorMessage
+// with code 50000.
+type QueryFailure struct {
 	Thrown, Chain string
+	Pull          bool
 }
 
-func pushError(msg string) GenericError {
+func serverError(msg string) GenericError {
 	return GenericError{Type: "generic_error", ErrorCode: 50000, Message: msg}
 }
 
@@ -91,18 +96,27 @@ func (s *StreamedRows) Idle() { _, _ = s.W.Write([]byte("\n")) }
 
 // Fail writes a StreamedRow.error. QueryStreamWriter writes a newline, the
 // error and ",\n" after the rows' ",\n", and closes the response with the
-// array left open; JsonStreamedRowResponseWriter writes it as its last row
-// and ends the array.
-func (s *StreamedRows) Fail(f PushFailure) {
+// array left open; PullQueryStreamWriter writes ",\n", the error and "]\n";
+// JsonStreamedRowResponseWriter writes it as its last row and ends the
+// array.
+func (s *StreamedRows) Fail(f QueryFailure) {
+	if s.OldAPI && f.Pull {
+		b, _ := jsonwire.Marshal(map[string]any{"errorMessage": serverError(f.Chain)})
+		_, _ = s.W.Write([]byte(",\n"))
+		_, _ = s.W.Write(b)
+		_, _ = s.W.Write([]byte("]\n"))
+		s.Flush()
+		return
+	}
 	if s.OldAPI {
-		b, _ := jsonwire.Marshal(map[string]any{"errorMessage": pushError(f.Chain)})
+		b, _ := jsonwire.Marshal(map[string]any{"errorMessage": serverError(f.Chain)})
 		_, _ = s.W.Write([]byte(",\n\n"))
 		_, _ = s.W.Write(b)
 		_, _ = s.W.Write([]byte(",\n"))
 		s.Flush()
 		return
 	}
-	b, _ := jsonwire.Marshal(map[string]any{"errorMessage": pushError(f.Thrown)})
+	b, _ := jsonwire.Marshal(map[string]any{"errorMessage": serverError(f.Thrown)})
 	_, _ = s.W.Write([]byte(",\n"))
 	_, _ = s.W.Write(b)
 	s.End("")
@@ -164,8 +178,8 @@ func (d *DelimitedRows) Idle()      {}
 func (d *DelimitedRows) End(string) { d.Flush() }
 
 // Fail writes the error on its own line (DelimitedQueryStreamResponseWriter.writeError).
-func (d *DelimitedRows) Fail(f PushFailure) {
-	b, _ := jsonwire.Marshal(pushError(f.Thrown))
+func (d *DelimitedRows) Fail(f QueryFailure) {
+	b, _ := jsonwire.Marshal(serverError(f.Thrown))
 	_, _ = d.W.Write(append(b, '\n'))
 	d.End("")
 }
@@ -199,8 +213,8 @@ func (a *ArrayRows) End(string) {
 
 // Fail writes the error as the array's last element
 // (JsonQueryStreamResponseWriter.writeError, then end).
-func (a *ArrayRows) Fail(f PushFailure) {
-	b, _ := jsonwire.Marshal(pushError(f.Thrown))
+func (a *ArrayRows) Fail(f QueryFailure) {
+	b, _ := jsonwire.Marshal(serverError(f.Thrown))
 	_, _ = a.W.Write(append([]byte(","), b...))
 	a.End("")
 }
