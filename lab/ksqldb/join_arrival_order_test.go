@@ -16,20 +16,8 @@ import (
 // hold when they are let in.
 func (st *stack) holdJoins(prefix string) (release func()) {
 	st.t.Helper()
-	var once sync.Once
-	held, let := make(chan struct{}), make(chan struct{})
-	st.cluster.ControlKey(int16(kmsg.JoinGroup), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		st.cluster.KeepControl()
-		if !strings.HasPrefix(req.(*kmsg.JoinGroupRequest).Group, prefix) {
-			return nil, nil, false
-		}
-		select {
-		case <-let:
-		default:
-			once.Do(func() { close(held) })
-			st.cluster.SleepControl(func() { <-let })
-		}
-		return nil, nil, false
+	held, let := st.holdRequests(kmsg.JoinGroup, func(req kmsg.Request) bool {
+		return strings.HasPrefix(req.(*kmsg.JoinGroupRequest).Group, prefix)
 	})
 	return func() {
 		st.t.Helper()
@@ -38,8 +26,31 @@ func (st *stack) holdJoins(prefix string) (release func()) {
 		case <-time.After(30 * time.Second):
 			st.t.Fatal("no consumer of the query came to join its group")
 		}
-		close(let)
+		let()
 	}
+}
+
+// holdRequests has the broker hold every request of key that match
+// accepts until release is called; held is closed when a first one
+// comes. The broker answers other connections meanwhile, not the held
+// request's own (kfake's SleepControl).
+func (st *stack) holdRequests(key kmsg.Key, match func(kmsg.Request) bool) (held <-chan struct{}, release func()) {
+	var once, released sync.Once
+	arrived, let := make(chan struct{}), make(chan struct{})
+	st.cluster.ControlKey(int16(key), func(req kmsg.Request) (kmsg.Response, error, bool) {
+		st.cluster.KeepControl()
+		if !match(req) {
+			return nil, nil, false
+		}
+		select {
+		case <-let:
+		default:
+			once.Do(func() { close(arrived) })
+			st.cluster.SleepControl(func() { <-let })
+		}
+		return nil, nil, false
+	})
+	return arrived, func() { released.Do(func() { close(let) }) }
 }
 
 // produceApart produces recs in order, gap apart.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,23 +28,9 @@ func (st *stack) holdFetches(topic string) (held <-chan struct{}, release func()
 		st.t.Fatalf("list %s: %v %v", topic, err, listed[topic].Err)
 	}
 	id := listed[topic].ID
-	var once sync.Once
-	arrived, let := make(chan struct{}), make(chan struct{})
-	st.cluster.ControlKey(int16(kmsg.Fetch), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		st.cluster.KeepControl()
-		if !slices.ContainsFunc(req.(*kmsg.FetchRequest).Topics, func(t kmsg.FetchRequestTopic) bool { return t.Topic == topic || t.TopicID == id }) {
-			return nil, nil, false
-		}
-		select {
-		case <-let:
-		default:
-			once.Do(func() { close(arrived) })
-			st.cluster.SleepControl(func() { <-let })
-		}
-		return nil, nil, false
+	return st.holdRequests(kmsg.Fetch, func(req kmsg.Request) bool {
+		return slices.ContainsFunc(req.(*kmsg.FetchRequest).Topics, func(t kmsg.FetchRequestTopic) bool { return t.Topic == topic || t.TopicID == id })
 	})
-	var released sync.Once
-	return arrived, func() { released.Do(func() { close(let) }) }
 }
 
 // restoringTable serves an engine whose table OUTPUT (a projection of the

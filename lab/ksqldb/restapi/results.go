@@ -100,19 +100,15 @@ func (s *StreamedRows) Idle() { _, _ = s.W.Write([]byte("\n")) }
 // JsonStreamedRowResponseWriter writes it as its last row and ends the
 // array.
 func (s *StreamedRows) Fail(f QueryFailure) {
-	if s.OldAPI && f.Pull {
-		b, _ := jsonwire.Marshal(map[string]any{"errorMessage": serverError(f.Chain)})
-		_, _ = s.W.Write([]byte(",\n"))
-		_, _ = s.W.Write(b)
-		_, _ = s.W.Write([]byte("]\n"))
-		s.Flush()
-		return
-	}
 	if s.OldAPI {
+		before, after := ",\n\n", ",\n" // QueryStreamWriter's
+		if f.Pull {
+			before, after = ",\n", "]\n" // PullQueryStreamWriter's
+		}
 		b, _ := jsonwire.Marshal(map[string]any{"errorMessage": serverError(f.Chain)})
-		_, _ = s.W.Write([]byte(",\n\n"))
+		_, _ = s.W.Write([]byte(before))
 		_, _ = s.W.Write(b)
-		_, _ = s.W.Write([]byte(",\n"))
+		_, _ = s.W.Write([]byte(after))
 		s.Flush()
 		return
 	}
