@@ -481,8 +481,18 @@
 // table-table join joins the rows of one task and keeps its result per
 // task as a projection of a table does (KTableKTableJoinProcessor,
 // TableSelectBuilder); each table's store logs to its task's changelog
-// partition. Not ksqlDB's: a foreign-key join's tables keep one row per
-// key here, where each task would keep its own.
+// partition. A foreign-key join reads a right row only in the task its
+// key's subscriptions reach, the partition of the registration topic its
+// key bytes hash to: a right row written to another partition lives in a
+// store no subscription reaches and is never joined, restored or not
+// (fkprotocol.go joins; SubscriptionJoinProcessorSupplier,
+// ForeignTableJoinProcessorSupplier). Not ksqlDB's: where the join writes
+// no subscription records (fkprotocol.go newFKProtocol), such a right row
+// is joined; and a left key written to two partitions has one row here,
+// where Kafka Streams keeps one in each task, both subscribed under one
+// subscription store entry (the foreign key and the left key) that the
+// later one overwrites, so that a right update answers only the task that
+// subscribed last and a delete in either task unsubscribes both.
 // Stream-stream joins likewise keep each step's stream time and window
 // stores per task (KStreamImplJoin's TimeTrackerSupplier), their store
 // changelogs' records in the task's partition, each store's retention on

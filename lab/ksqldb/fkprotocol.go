@@ -361,6 +361,28 @@ func (fp *fkProtocol) respond(headers []kgo.RecordHeader, pk, hash, val []byte, 
 		Timestamp: time.UnixMilli(ts), Partition: part})
 }
 
+// joins reports whether the join reads row, a table's row read from
+// partition part of its topic: a left row always; a right row only in the
+// task its key's subscriptions reach, the partition the registration
+// topic's partitioner gives its key bytes (the topic is co-partitioned
+// with the right table), where SubscriptionJoinProcessorSupplier looks it
+// up and ForeignTableJoinProcessorSupplier's prefix scan of the task's
+// subscription store answers its updates (apache/kafka 3.9.0-rc3
+// kstream/internals/foreignkeyjoin). A right row a producer wrote to a
+// partition its key does not hash to lives in a store no subscription
+// reaches: the join never reads it. A right table ksqlDB rekeys reaches
+// the join through a topic its key's bytes partition.
+func (fp *fkProtocol) joins(row operators.InRow, part int32) bool {
+	if row.Leaf != 1 || fp.plan.RightRekeyed {
+		return true
+	}
+	fk, err := fp.rkey.Encode(pick(row.Vals, fp.plan.Right.KeyFrom))
+	if err != nil {
+		return true // the protocol refuses the row itself (apply)
+	}
+	return int32(fp.regPart.Partition(&kgo.Record{Key: fk}, int(fp.sub.rightTasks))) == part
+}
+
 // rightRow is a right row's key bytes, and its value's (nil for a delete).
 func (fp *fkProtocol) rightRow(row operators.InRow) (fk, val []byte, err error) {
 	if fk, err = fp.rkey.Encode(pick(row.Vals, fp.plan.Right.KeyFrom)); err != nil {

@@ -189,3 +189,46 @@ func TestJoinWindowedAggregationRunsInTheTaskOfItsGroupingKey(t *testing.T) {
 		t.Errorf("store changelog records in partitions %v, want 1 and 1", parts)
 	}
 }
+
+// A foreign-key join reads a right row only in the task its key's
+// subscriptions reach: a left row's subscription goes to the partition of
+// the registration topic its foreign key hashes to (co-partitioned with
+// the right table), where SubscriptionReceiveProcessorSupplier keeps it
+// in that task's subscription store and SubscriptionJoinProcessorSupplier
+// looks the right row up in that task's store; a right row's update is
+// answered from its own task's subscription store
+// (ForeignTableJoinProcessorSupplier's prefix scan), which holds no
+// subscription to a key that hashes elsewhere (apache/kafka 3.9.0-rc3
+// streams/src/main/java/org/apache/kafka/streams/kstream/internals/foreignkeyjoin/).
+// Key k, which hashes to partition 0, is 2 in partition 1 of the right
+// table, never joined, then 3 in partition 0: the left row subscribed to
+// k joins 3 alone, also after a restart that restores the right table
+// from its topic.
+func TestForeignKeyJoinReadsARightRowOnlyInTheTaskItsKeyHashesTo(t *testing.T) {
+	st := newStack(t, kfake.DataDir(t.TempDir()))
+	srv1, url := st.serve()
+	mustKSQL(t, url, `CREATE TABLE l (id INT PRIMARY KEY, fk INT) WITH (KAFKA_TOPIC='l', PARTITIONS=2, VALUE_FORMAT='JSON');
+CREATE TABLE r (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='r', PARTITIONS=2, VALUE_FORMAT='JSON');`, nil)
+	k := keyHashingTo(0)
+	fk := fmt.Sprintf(`{"FK":%d}`, k)
+	st.produceToPartition("r", 1, timed{intKey(k), `{"Y":2}`, 1_000})
+	st.produceToPartition("l", 0, timed{intKey(k), fk, 2_000})
+	st.produceToPartition("r", 0, timed{intKey(k), `{"Y":3}`, 3_000})
+	mustKSQL(t, url, `CREATE TABLE lr AS SELECT l.id AS id, l.fk, r.y FROM l JOIN r ON l.fk = r.id;`, earliest())
+	want := []keyedRec{{k, fmt.Sprintf(`{"FK":%d,"Y":3}`, k), 3_000}}
+	if got := st.consumeIntKeyed("LR", 1); !slices.Equal(got, want) {
+		t.Errorf("LR: %v, want %v", got, want)
+	}
+	if err := srv1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.recordCount("LR"); n != 1 {
+		t.Errorf("LR holds %d records, want 1", n)
+	}
+	st.serve()
+	st.produceToPartition("l", 0, timed{intKey(k), fk, 4_000})
+	want = append(want, keyedRec{k, fmt.Sprintf(`{"FK":%d,"Y":3}`, k), 4_000})
+	if got := st.consumeIntKeyed("LR", 2); !slices.Equal(got, want) {
+		t.Errorf("LR after a restart: %v, want %v", got, want)
+	}
+}

@@ -233,6 +233,9 @@ func (q *runningQuery) restoreJoinTables(ctx context.Context) error {
 		for _, leaf := range q.joinLeaves[r.Topic] {
 			if row, ok := q.joinDecs[leaf].decode(ctx, r); ok {
 				row.Leaf = leaf
+				if q.fkProto != nil && !q.fkProto.joins(row, r.Partition) {
+					continue
+				}
 				q.proc.ProcessJoin(row, false)
 				if q.fkProto != nil {
 					q.fkProto.restoreRow(row)

@@ -302,7 +302,9 @@ func (s *Server) pushQuery(ctx context.Context, out queryOutput, p sql.Parsed, q
 			if done {
 				return
 			}
-			stores.apply(ctx, in, row)
+			if !stores.apply(ctx, in, row) {
+				return // a foreign-key join's right row no subscription reaches
+			}
 			outs, changes := proc.Process(row, stores.logsChanges())
 			if f := s.pushQueryFailure(queryID, app, plan, proc, in, row); f != nil {
 				// the query's Kafka Streams app dies: the endpoint

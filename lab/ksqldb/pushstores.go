@@ -127,10 +127,10 @@ func (ps *pushStores) logsChanges() bool {
 }
 
 // apply writes the store entry of a table record the join applies (in, its
-// row); the join applies it next.
-func (ps *pushStores) apply(ctx context.Context, in *kgo.Record, row operators.InRow) {
+// row); the join applies it next where joins (see fkProtocol.joins).
+func (ps *pushStores) apply(ctx context.Context, in *kgo.Record, row operators.InRow) (joins bool) {
 	if ps == nil {
-		return
+		return true
 	}
 	if tl := ps.rq.tableLogs[row.Leaf]; tl != nil {
 		if rec := tl.record(ps.rq, in, row); rec != nil {
@@ -138,10 +138,14 @@ func (ps *pushStores) apply(ctx context.Context, in *kgo.Record, row operators.I
 		}
 	}
 	if fp := ps.rq.fkProto; fp != nil {
+		if !fp.joins(row, in.Partition) {
+			return false
+		}
 		if err := fp.apply(in, row, func(rec *kgo.Record) { ps.cl.Produce(ctx, rec, ps.errs.promise) }); err != nil {
 			ps.rq.srv.processingError(ps.rq.info.ID, in, &serializeError{topic: ps.rq.fkSub.registration, err: err})
 		}
 	}
+	return true
 }
 
 // log writes the changelog records of the store changes processing in

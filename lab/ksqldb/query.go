@@ -541,6 +541,9 @@ func (q *runningQuery) processBatch(ctx context.Context, fs kgo.Fetches, produce
 				}
 			}
 			if q.fkProto != nil {
+				if !q.fkProto.joins(row, r.Partition) {
+					return // in a task's store no subscription reaches
+				}
 				if err := q.fkProto.apply(r, row, func(rec *kgo.Record) { produce(r, rec) }); err != nil {
 					q.srv.processingError(q.info.ID, r, &serializeError{topic: q.fkSub.registration, err: err})
 				}
