@@ -525,11 +525,15 @@
 // v7.9.4-ccs KAFKA-18713 and KAFKA-16407),
 // with ksqlDB's column names, keys and refusals. A join reads every source's
 // topic in timestamp order among the records it has fetched, as a Kafka
-// Streams task does, and each record as it comes once its query has joined
-// its group: the first fetch asks for every partition, the stream sides'
-// start committed with the table sides' where auto.offset.reset is
-// earliest, so a stream record is not held behind a later table row while
-// the query starts. Its internal topics are ksqlDB's where a
+// Streams task does (each partition in offset order), and each record as
+// it comes once its query has joined its group: the first fetch asks for
+// every partition, the stream sides' start committed with the table
+// sides' where auto.offset.reset is earliest, so a stream record is not
+// held behind a later table row while the query starts.
+// Records of equal timestamps go in the order their partitions' records
+// came, a table's first: in the first batch, a rekeyed stream's records
+// that its repartition topic got while the query started come after
+// those of the join's other topics. Its internal topics are ksqlDB's where a
 // persistent join of two sources (or a chain of stream-table joins on
 // columns, a chain of primary-key table-table joins, or a chain over a
 // stream-stream join on one column), whether or not its result is then

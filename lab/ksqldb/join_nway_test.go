@@ -59,6 +59,9 @@ type nwayCase struct {
 	// query's consumers wait for the broker to let them join their group,
 	// so that the query finds them all when it first fetches
 	whileJoining bool
+	// whileStarting: the inputs are produced, in the order given, as soon
+	// as the query is created, while it starts
+	whileStarting bool
 	// gap: once the query has joined its group, the inputs are produced
 	// in the order given, gap apart, without waiting for the query
 	gap time.Duration
@@ -86,7 +89,7 @@ func runNway(t *testing.T, c nwayCase) {
 		}
 		recs = append(recs, joinRec{in.topic, in.ts, k(in.key), joinValue(in.value)})
 	}
-	if !c.inOrder && !c.whileJoining && c.gap == 0 {
+	if !c.inOrder && !c.whileJoining && !c.whileStarting && c.gap == 0 {
 		st.produceJoin(recs...)
 	}
 	var release func()
@@ -97,6 +100,9 @@ func runNway(t *testing.T, c nwayCase) {
 	status := ents[0]["commandStatus"].(map[string]any)
 	if status["status"] != "SUCCESS" {
 		t.Fatalf("%s: create: %v", c.upstream, ents)
+	}
+	if c.whileStarting {
+		st.produceJoin(recs...)
 	}
 	if c.inOrder || c.gap > 0 {
 		group := "_confluent-ksql-default_query_" + status["queryId"].(string)

@@ -17,34 +17,52 @@ import (
 )
 
 // eachByTime calls fn for the records of fs in timestamp order across
-// partitions (each partition's own order kept), as a Kafka Streams task
-// picks the partition whose next record has the smallest timestamp. On equal
-// timestamps a table's record goes first, so a stream record sees the table
-// as of its own timestamp.
+// partitions (each partition's own order kept, also where fs holds its
+// records from several polls: a Kafka Streams task buffers a partition in
+// one RecordQueue and takes its head), as a Kafka Streams task picks the
+// partition whose next record has the smallest timestamp. On equal
+// timestamps a table's record goes first, so a stream record sees the
+// table as of its own timestamp; else the partition that comes first in
+// fs, as a task's PriorityQueue of partitions keeps a partition offered
+// later behind an equal one (PartitionGroup.nextRecord; see
+// joinFeed.arrivalOrder).
 func eachByTime(fs kgo.Fetches, tables map[string]bool, fn func(*kgo.Record)) {
-	var parts [][]*kgo.Record
+	type part struct {
+		tp
+		recs []*kgo.Record
+	}
+	var parts []part
 	fs.EachPartition(func(p kgo.FetchTopicPartition) {
-		if len(p.Records) > 0 {
-			parts = append(parts, p.Records)
+		if len(p.Records) == 0 {
+			return
 		}
+		k := tp{p.Topic, p.Partition}
+		if i := slices.IndexFunc(parts, func(q part) bool { return q.tp == k }); i >= 0 {
+			// a later poll's records of the partition: after the earlier
+			// ones, in a slice of their own (the fetch's is not grown)
+			recs := parts[i].recs
+			parts[i].recs = append(recs[:len(recs):len(recs)], p.Records...)
+			return
+		}
+		parts = append(parts, part{k, p.Records})
 	})
 	if len(parts) == 1 {
-		for _, r := range parts[0] {
+		for _, r := range parts[0].recs {
 			fn(r)
 		}
 		return
 	}
 	for {
 		best := -1
-		for i, recs := range parts {
-			if len(recs) == 0 {
+		for i, p := range parts {
+			if len(p.recs) == 0 {
 				continue
 			}
 			if best < 0 {
 				best = i
 				continue
 			}
-			a, b := recs[0], parts[best][0]
+			a, b := p.recs[0], parts[best].recs[0]
 			if a.Timestamp.Before(b.Timestamp) || a.Timestamp.Equal(b.Timestamp) && tables[a.Topic] && !tables[b.Topic] {
 				best = i
 			}
@@ -52,8 +70,8 @@ func eachByTime(fs kgo.Fetches, tables map[string]bool, fn func(*kgo.Record)) {
 		if best < 0 {
 			return
 		}
-		fn(parts[best][0])
-		parts[best] = parts[best][1:]
+		fn(parts[best].recs[0])
+		parts[best].recs = parts[best].recs[1:]
 	}
 }
 
@@ -274,6 +292,11 @@ type tp struct {
 type joinFeed struct {
 	pending map[tp]int64 // end offsets at start not fetched yet
 	tables  map[string]bool
+	// since are, for the partitions the query's first sub-topology
+	// writes (a join's repartition topics), their end offsets when the
+	// query started; the first batch puts a partition whose first record
+	// is at or past that offset after the others (arrivalOrder)
+	since map[tp]int64
 }
 
 // newJoinFeed notes, for every partition of topics, the end offset beyond
@@ -317,11 +340,24 @@ func (f *joinFeed) tablesPending() bool {
 }
 
 // gather adds to fs what poll brings until nothing the feed waits for is
-// left, and then lets every later batch through.
+// left, and then lets every later batch through; the first batch with
+// records comes in arrivalOrder.
 func (f *joinFeed) gather(ctx context.Context, fs kgo.Fetches, poll func(context.Context) kgo.Fetches) kgo.Fetches {
-	if f == nil || len(f.pending) == 0 {
+	if f == nil {
 		return fs
 	}
+	if len(f.pending) > 0 {
+		fs = f.gatherPending(ctx, fs, poll)
+	}
+	if f.since != nil && fs.NumRecords() > 0 {
+		fs = f.arrivalOrder(fs)
+		f.since = nil
+	}
+	return fs
+}
+
+// gatherPending is gather's wait for the records the feed waits for.
+func (f *joinFeed) gatherPending(ctx context.Context, fs kgo.Fetches, poll func(context.Context) kgo.Fetches) kgo.Fetches {
 	f.note(fs)
 	n := fs.NumRecords()
 	quiet := time.Now()
@@ -348,6 +384,49 @@ func (f *joinFeed) gather(ctx context.Context, fs kgo.Fetches, poll func(context
 	}
 	f.pending = nil
 	return fs
+}
+
+// arrivalOrder puts the partitions of the first batch in the order a
+// Kafka Streams task's queues would have filled, which is the order it
+// takes records of equal timestamps in (eachByTime): the partitions its
+// first fetch brings records of first, then a repartition topic's
+// partition whose records the query's first sub-topology wrote since the
+// query started, as those reach the join's task only after the first
+// sub-topology has fetched, processed and produced them. A partition
+// keeps its place in fs otherwise.
+func (f *joinFeed) arrivalOrder(fs kgo.Fetches) kgo.Fetches {
+	late := map[tp]bool{}
+	seen := map[tp]bool{}
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		k := tp{p.Topic, p.Partition}
+		if len(p.Records) == 0 || seen[k] {
+			return
+		}
+		seen[k] = true
+		if end, ok := f.since[k]; ok && p.Records[0].Offset >= end {
+			late[k] = true
+		}
+	})
+	if len(late) == 0 {
+		return fs
+	}
+	var first, after kgo.Fetch
+	for _, ft := range fs {
+		for _, t := range ft.Topics {
+			for _, p := range t.Partitions {
+				to := &first
+				if late[tp{t.Topic, p.Partition}] {
+					to = &after
+				}
+				if n := len(to.Topics); n == 0 || to.Topics[n-1].Topic != t.Topic {
+					to.Topics = append(to.Topics, kgo.FetchTopic{Topic: t.Topic, TopicID: t.TopicID})
+				}
+				last := &to.Topics[len(to.Topics)-1]
+				last.Partitions = append(last.Partitions, p)
+			}
+		}
+	}
+	return kgo.Fetches{first, after}
 }
 
 // withRecordsOnly drops a fetch's record-less partitions (a poll's deadline).
@@ -380,7 +459,11 @@ func (q *runningQuery) groupFeed(ctx context.Context, reset string) (*joinFeed, 
 		// streams held at the start is waited for once it is there
 		q.jrep.waitCaughtUp(ctx)
 	}
-	return q.feedOver(ctx, reset, q.consumedTopics(), q.tableTopics())
+	f, err := q.feedOver(ctx, reset, q.consumedTopics(), q.tableTopics())
+	if err == nil && q.jrep != nil {
+		f.since = q.jrep.startEnds
+	}
+	return f, err
 }
 
 // feedOver is a feed over topics for a member of the query's group (see

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/expr"
@@ -35,6 +36,9 @@ type joinRepartitioner struct {
 
 	caughtUp chan struct{} // closed once the first thread has written what its sources held at its start
 	signal   sync.Once
+	// startEnds are the repartition topics' end offsets when the query
+	// started, before the first thread wrote to them (noteStart)
+	startEnds map[tp]int64
 }
 
 // rekeysLeaf reports whether the first thread rekeys any of the given
@@ -351,6 +355,23 @@ func (q *runningQuery) restoreRekeyedTables(ctx context.Context) error {
 			return fmt.Errorf("restore %s: %w", tl.topic, err)
 		}
 	}
+	return nil
+}
+
+// noteStart takes the repartition topics' end offsets before the first
+// thread starts: what it writes past them came while the query started,
+// after what the join's first fetch brings from its other inputs
+// (joinFeed.arrivalOrder).
+func (jr *joinRepartitioner) noteStart(ctx context.Context, s *Server) error {
+	ends, err := s.adm.ListEndOffsets(ctx, jr.topics()...)
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		return fmt.Errorf("list end offsets of the repartition topics: %w", err)
+	}
+	jr.startEnds = map[tp]int64{}
+	ends.Each(func(o kadm.ListedOffset) { jr.startEnds[tp{o.Topic, o.Partition}] = o.Offset })
 	return nil
 }
 

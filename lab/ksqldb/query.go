@@ -401,6 +401,9 @@ func (q *runningQuery) run(ctx context.Context, reset string) {
 		if err == nil {
 			err = q.restore(ctx)
 		}
+		if err == nil && q.jrep != nil {
+			err = q.jrep.noteStart(ctx, q.srv)
+		}
 		if err == nil {
 			break
 		}
