@@ -107,20 +107,25 @@ CREATE STREAM S3 (ID INT KEY, V0 BIGINT) WITH (kafka_topic='right2', PARTITIONS=
 // GRACE the left join's record padded with nulls goes out at once, before
 // S2's record joins it.
 func TestStreamStreamJoinReadsTheLeftRecordThatCameFirstWhileItStarted(t *testing.T) {
+	runNway(t, keyToValueMismatch(func(c *nwayCase) { c.whileJoining = true }))
+}
+
+// keyToValueMismatch is the case of joins.json "stream-stream key-to-value
+// - key format mismatch", its inputs produced as feed sets.
+func keyToValueMismatch(feed func(*nwayCase)) nwayCase {
 	delimited := func(n int32) []byte { return []byte(strconv.Itoa(int(n))) }
-	for _, c := range []nwayCase{{
+	c := nwayCase{
 		upstream: "stream-stream key-to-value - key format mismatch",
 		ddl: `CREATE STREAM S1 (ID INT KEY, FOO INT) WITH (kafka_topic='s1', PARTITIONS=1, key_format='DELIMITED', value_format='JSON');
 CREATE STREAM S2 (ID INT, VAL STRING) WITH (kafka_topic='s2', PARTITIONS=1, key_format='NONE', value_format='JSON');`,
-		query:        "CREATE STREAM OUTPUT AS SELECT S1.ID, S2.VAL FROM S1 LEFT OUTER JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID;",
-		inputs:       []nwayIn{{"s1", 10, `{"foo":22}`, 0}, {"s2", 0, `{"ID":10,"VAL":"hello"}`, 0}},
-		keyBytes:     delimited,
-		topicKeys:    map[string]func(int32) []byte{"s2": func(int32) []byte { return nil }},
-		outputs:      []nwayOut{{10, `{"VAL":null}`, 0}, {10, `{"VAL":"hello"}`, 0}},
-		whileJoining: true,
-	}} {
-		t.Run(c.upstream, func(t *testing.T) { runNway(t, c) })
+		query:     "CREATE STREAM OUTPUT AS SELECT S1.ID, S2.VAL FROM S1 LEFT OUTER JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID;",
+		inputs:    []nwayIn{{"s1", 10, `{"foo":22}`, 0}, {"s2", 0, `{"ID":10,"VAL":"hello"}`, 0}},
+		keyBytes:  delimited,
+		topicKeys: map[string]func(int32) []byte{"s2": func(int32) []byte { return nil }},
+		outputs:   []nwayOut{{10, `{"VAL":null}`, 0}, {10, `{"VAL":"hello"}`, 0}},
 	}
+	feed(&c)
+	return c
 }
 
 // A stream-stream join whose right stream is rekeyed, over inputs that
@@ -137,18 +142,7 @@ CREATE STREAM S2 (ID INT, VAL STRING) WITH (kafka_topic='s2', PARTITIONS=1, key_
 // "stream-stream key-to-value - key format mismatch", its inputs
 // produced as the query is created, as the test runner does.
 func TestStreamStreamJoinStartedOverItsInputsReadsTheRecordOfItsOwnTopicFirst(t *testing.T) {
-	delimited := func(n int32) []byte { return []byte(strconv.Itoa(int(n))) }
-	runNway(t, nwayCase{
-		upstream: "stream-stream key-to-value - key format mismatch",
-		ddl: `CREATE STREAM S1 (ID INT KEY, FOO INT) WITH (kafka_topic='s1', PARTITIONS=1, key_format='DELIMITED', value_format='JSON');
-CREATE STREAM S2 (ID INT, VAL STRING) WITH (kafka_topic='s2', PARTITIONS=1, key_format='NONE', value_format='JSON');`,
-		query:         "CREATE STREAM OUTPUT AS SELECT S1.ID, S2.VAL FROM S1 LEFT OUTER JOIN S2 WITHIN 10 SECONDS ON S1.ID = S2.ID;",
-		inputs:        []nwayIn{{"s1", 10, `{"foo":22}`, 0}, {"s2", 0, `{"ID":10,"VAL":"hello"}`, 0}},
-		keyBytes:      delimited,
-		topicKeys:     map[string]func(int32) []byte{"s2": func(int32) []byte { return nil }},
-		outputs:       []nwayOut{{10, `{"VAL":null}`, 0}, {10, `{"VAL":"hello"}`, 0}},
-		whileStarting: true,
-	})
+	runNway(t, keyToValueMismatch(func(c *nwayCase) { c.whileStarting = true }))
 }
 
 // A join takes each partition's records in offset order, also where its
