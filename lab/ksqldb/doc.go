@@ -529,7 +529,10 @@
 // it comes once its query has joined its group: the first fetch asks for
 // every partition, the stream sides' start committed with the table
 // sides' where auto.offset.reset is earliest, so a stream record is not
-// held behind a later table row while the query starts.
+// held behind a later table row while the query starts. Not ksqlDB's:
+// with auto.offset.reset latest the stream sides' offsets are looked up
+// only after that first fetch, so a stream record that comes while the
+// query starts can be read after a later table row.
 // Records of equal timestamps go in the order their partitions' records
 // came, a table's first: in the first batch, a rekeyed stream's records
 // that its repartition topic got while the query started come after
