@@ -176,7 +176,9 @@
 // names; a primary-key table-table join's on each change's new result
 // and then on its old one; a foreign-key join's of two tables on each new
 // result alone, as its result is not materialized, a result filtered out
-// going on as a tombstone), what its WHERE throws, under the WhereFilter step's logger ("Error evaluating
+// going on as a tombstone; a chain's starting with a foreign-key join on
+// each change's new result and then on its old one, the foreign-key
+// join's stored answer joined with the later tables), what its WHERE throws, under the WhereFilter step's logger ("Error evaluating
 // predicate <expression>", the row dropped; each result of a
 // stream-stream join logged through all its steps before the next),
 // what its PARTITION BY throws, under the PartitionBy step's logger
@@ -259,7 +261,6 @@
 // arithmetic), a NullPointerException in ksqlDB naming the anonymous
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
-// WHERE over a chain starting with a foreign-key join,
 // a table function of
 // a join, the projection of a join with
 // a table function, a join's key computed from an

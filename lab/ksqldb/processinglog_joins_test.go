@@ -430,3 +430,51 @@ CREATE TABLE pjb (id INT PRIMARY KEY, y INT) WITH (KAFKA_TOPIC='pjb', PARTITIONS
 			{"Project", "Error computing expression (A_X / (B_Y - 2)) for column Q with index 1", []string{"/ by zero"}}})
 	})
 }
+
+// A WHERE over an N-way join starting with a foreign-key join is the
+// TableFilter step after the last join, "WhereFilter" (confluentinc/ksql
+// v7.9.4 ksqldb-engine .../planner/LogicalPlanner.java, new
+// PlanNodeId("WhereFilter"); historical_plans
+// fk-n-way-join_-_Should_allow_fk_join_at_start_of_n-way_join: the
+// fkTableTableJoinV1 L_Join under the tableTableJoinV1 Join). The
+// primary-key join after the foreign-key one asks its parents for old
+// values with forced materialization (apache/kafka 3.9.0-rc3
+// KTableKTableAbstractJoin.enableSendingOldValues: "Table-table joins
+// require upstream materialization"), so the foreign-key join's result
+// store sends each answer's old result, the row the store held
+// (KTableSource.process), and each join step joins a change's old value
+// with the other side's current row (KTableKTableInnerJoin.process): the
+// filter's ApplyPredicate evaluates the chain's new result and then its
+// old one (TableFilterBuilder, KTableTransformValues.process), logging
+// under processing.<query id>.WhereFilter over the join's
+// <alias>_<column> names.
+func TestProcessingLogHoldsWhatAChainStartingWithAForeignKeyJoinsWhereThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE fca (id INT PRIMARY KEY, fk INT, s STRING, a INT) WITH (KAFKA_TOPIC='fca', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fcb (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='fcb', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fcc (id INT PRIMARY KEY, c INT) WITH (KAFKA_TOPIC='fcc', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fcout AS SELECT a.id, a.a AS a FROM fca a JOIN fcb b ON a.fk = b.id JOIN fcc c ON a.id = c.id WHERE CAST(a.s AS INT) IS NULL OR a.a / (c.c - b.b) > 0 EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"fcb", 100, intKey(1), []byte(`{"B":1}`)},
+		joinRec{"fcc", 200, intKey(1), []byte(`{"C":1}`)},
+		joinRec{"fca", 300, intKey(1), []byte(`{"FK":1,"S":"5","A":4}`)}, // new throws: filtered out; no old result
+		joinRec{"fcc", 400, intKey(1), []byte(`{"C":3}`)},                // new passes; old (C 1) throws
+		joinRec{"fcb", 500, intKey(1), []byte(`{"B":3}`)},                // new throws; old, the stored answer's B 1, passes
+		joinRec{"fca", 600, intKey(1), []byte(`{"FK":1,"S":"x","A":4}`)}, // new: the CAST's entry; old (B 3) throws
+		joinRec{"fca", 700, intKey(1), []byte(`{"FK":1,"S":"5","A":4}`)}) // new throws; old: the CAST's entry
+
+	out := st.consume("FCOUT", 4)
+	t.Run("a result whose predicate throws is filtered out", func(t *testing.T) {
+		got := strings.Join(values(out), " ")
+		if want := `{"A":4} <tombstone> {"A":4} <tombstone>`; got != want {
+			t.Errorf("results %s, want %s", got, want)
+		}
+	})
+	got := processingLogEntries(t, st, url, 7)
+	pred := logEntry{"WhereFilter", "Error evaluating predicate ((CAST(A_S AS INTEGER) IS NULL) OR ((A_A / (C_C - B_B)) > 0))", []string{"/ by zero"}}
+	cast := logEntry{"WhereFilter", "Error processing INTEGER", []string{`For input string: "x"`}}
+	t.Run("each change logs what its new result throws, then its old result, the foreign-key join's stored answer", func(t *testing.T) {
+		checkEntries(t, got, "CTAS_FCOUT_", []logEntry{pred, pred, pred, cast, pred, pred, cast})
+	})
+}

@@ -49,6 +49,10 @@ type fkState struct {
 	held map[string]int64
 	// logged: the join's output store has a changelog (see join_fkstore.go)
 	logged bool
+	// stored are the rows of the answer the join's output store holds
+	// per left key, where a WHERE after an N-way join logs what it throws
+	// on old results (see oldForeignKeyResult); nil elsewhere
+	stored map[string]fkAnswerRows
 	// nullLost: a null foreign key's subscription never reaches the
 	// right table (see leftAnswers)
 	nullLost bool
@@ -67,6 +71,9 @@ func newJoinState(p *planner.Plan) *joinState {
 		js.fk = &fkState{refs: map[string]map[string]bool{}, fkOf: map[string]string{}, result: map[string]bool{},
 			in: make([]bool, len(jp.Leaves)), held: map[string]int64{}, logged: (p.Persistent || p.LogsFKStore) && len(jp.Steps) > 1,
 			nullLost: jp.Leaves[1].Source.KeyFormat == formats.Delimited}
+		if len(jp.Steps) > 1 && p.WhereFailures != nil {
+			js.fk.stored = map[string]fkAnswerRows{}
+		}
 	}
 	for i, l := range jp.Leaves {
 		if l.Source.Table {

@@ -61,8 +61,9 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		}
 		return outs, changes
 	case r.Leaf > 1: // a table of a primary-key join after the foreign-key one
+		old := p.oldForeignKeyResult(k)
 		js.updateTable(r)
-		return p.emitForeignKey(outs, changes, r, k, true, r.TS, false, changelog)
+		return p.emitForeignKey(outs, changes, r, k, true, r.TS, false, changelog, old)
 	}
 	prev := lt[k]
 	answers := p.leftAnswers(r, prev != nil)
@@ -179,31 +180,61 @@ func (p *Processor) answerForeignKey(outs []OutRow, changes []Change, r InRow, p
 	if fk.logged {
 		outs = p.putForeignKeyStore(outs, r, pk, lrow, a.right, a.ts)
 	}
+	old := p.oldForeignKeyResult(pk)
 	if exists {
 		fk.held[pk] = a.ts
+		if fk.stored != nil {
+			fk.stored[pk] = fkAnswerRows{lrow, a.right}
+		}
 	} else {
 		delete(fk.held, pk)
+		delete(fk.stored, pk)
 	}
 	// a right row's tombstone for a key it never had is left alone
-	return p.emitForeignKey(outs, changes, r, pk, a.right != nil, a.ts, !nway && r.Leaf == 0, changelog)
+	return p.emitForeignKey(outs, changes, r, pk, a.right != nil, a.ts, !nway && r.Leaf == 0, changelog, old)
 }
 
-// emitForeignKey folds the joins over left key pk, the foreign-key join's
-// result holding its right row where withRight, and passes the whole
-// join's result on at time ts, the later of it and the times of the rows
-// of the joins after the foreign-key one (KTableKTableInnerJoin and its
-// kin), the foreign-key join's result counting with the time of the answer
-// that put it. A result that is gone becomes a tombstone where it had a
-// result, or where force.
-func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk string, withRight bool, ts int64, force, changelog bool) ([]OutRow, []Change) {
-	jp, js := p.plan.Join, p.join
-	fk := js.fk
-	lrow := js.tables[0][pk]
-	var rrow []any
-	if withRight {
-		rrow = js.tables[1][fk.fkOf[pk]]
+// fkAnswerRows are the left and right rows of a foreign-key join's
+// answer, the right one nil for none.
+type fkAnswerRows struct{ left, right []any }
+
+// oldForeignKeyResult is the N-way join's result for left key pk before
+// the update at hand, nil for none, where a WHERE after it logs what it
+// throws on old results (fkState.stored): the primary-key joins after the
+// foreign-key one ask their parents for old values with forced
+// materialization (apache/kafka 3.9.0-rc3
+// KTableKTableAbstractJoin.enableSendingOldValues), so the foreign-key
+// join's output store sends the answer it held (KTableSource.process),
+// and each join step joins a change's old value with the other side's
+// current row (KTableKTableInnerJoin.process and its kin): the answer
+// the store holds joined with the later tables' rows as they are before
+// the update. Call it before a later table takes its update.
+func (p *Processor) oldForeignKeyResult(pk string) []any {
+	fk := p.join.fk
+	if fk.stored == nil {
+		return nil
 	}
-	included := fk.in
+	ans, ok := fk.stored[pk]
+	if !ok {
+		ans = fkAnswerRows{}
+	}
+	included, exists := p.foreignKeyChain(pk, ans.left, ans.right)
+	if !exists {
+		return nil
+	}
+	old := make([]any, p.plan.Join.Width)
+	key, _ := p.foreignKeyRow(old, included, pk, ans.left, ans.right, 0)
+	old[p.plan.Join.KeySlot] = key
+	return old
+}
+
+// foreignKeyChain folds the joins over left key pk, the foreign-key
+// join's result joining lrow and rrow (nil where there is none), with the
+// later tables' rows: it reports which leaves the result holds and
+// whether there is a result.
+func (p *Processor) foreignKeyChain(pk string, lrow, rrow []any) ([]bool, bool) {
+	jp, js := p.plan.Join, p.join
+	included := js.fk.in
 	exists := lrow != nil && (rrow != nil || jp.Steps[0].Type == sql.LeftJoin)
 	included[0], included[1] = exists, exists && rrow != nil
 	for _, st := range jp.Steps[1:] {
@@ -214,36 +245,33 @@ func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk 
 		included[st.Right] = right
 		exists = joinExists(st.Type, exists, right)
 	}
-	if held, ok := fk.held[pk]; ok && r.Leaf > 1 && included[0] {
-		ts = max(ts, held)
-	}
-	if !exists && !fk.result[pk] && !force {
-		return outs, changes
-	}
-	row := js.row
-	clear(row)
-	var key any // pk's value: the left row's key, whether or not it is in the result
-	// the left row's key columns, which a result of a table keyed by
-	// several reads, are in the row whether or not the row is in the
-	// result (a deleted left row's are in its tombstone)
-	switch {
-	case lrow != nil:
+	return included, exists
+}
+
+// foreignKeyRow copies into row the rows of left key pk's result that
+// the leaves included hold, the foreign-key join's being lrow and rrow.
+// It returns the key the left row or a later table's row holds (nil for
+// none) and the latest of ts and the later tables' rows' times: the
+// foreign-key join's result counts with the time of the answer that put
+// it.
+func (p *Processor) foreignKeyRow(row []any, included []bool, pk string, lrow, rrow []any, ts int64) (any, int64) {
+	jp, js := p.plan.Join, p.join
+	var key any
+	if lrow != nil {
 		copy(row[jp.Leaves[0].Base:], lrow)
 		key = lrow[keyColumn(jp.Leaves[0])]
-	case r.Leaf == 0:
-		copy(row[jp.Leaves[0].Base:], r.Vals)
 	}
 	for leaf, in := range included {
 		side := js.tables[leaf][pk]
 		if leaf == 1 {
 			side = rrow
 		}
-		if !in || side == nil {
+		if !in || side == nil || leaf == 0 {
 			continue
 		}
 		copy(row[jp.Leaves[leaf].Base:], side)
-		if leaf <= 1 {
-			continue // the foreign-key join's result counts with its answer's time
+		if leaf == 1 {
+			continue
 		}
 		if rowTime, ok := rowTimeOf(side); ok {
 			ts = max(ts, rowTime)
@@ -252,6 +280,41 @@ func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk 
 			key = side[keyColumn(jp.Leaves[leaf])]
 		}
 	}
+	return key, ts
+}
+
+// emitForeignKey folds the joins over left key pk, the foreign-key join's
+// result holding its right row where withRight, and passes the whole
+// join's result on at time ts, the later of it and the times of the rows
+// of the joins after the foreign-key one (KTableKTableInnerJoin and its
+// kin), the foreign-key join's result counting with the time of the answer
+// that put it, with old, the result before the update where WHERE logs
+// what it throws on it (oldForeignKeyResult). A result that is gone
+// becomes a tombstone where it had a result, or where force.
+func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk string, withRight bool, ts int64, force, changelog bool, old []any) ([]OutRow, []Change) {
+	jp, js := p.plan.Join, p.join
+	fk := js.fk
+	lrow := js.tables[0][pk]
+	var rrow []any
+	if withRight {
+		rrow = js.tables[1][fk.fkOf[pk]]
+	}
+	included, exists := p.foreignKeyChain(pk, lrow, rrow)
+	if held, ok := fk.held[pk]; ok && r.Leaf > 1 && included[0] {
+		ts = max(ts, held)
+	}
+	if !exists && !fk.result[pk] && !force {
+		return outs, changes
+	}
+	row := js.row
+	clear(row)
+	// the left row's key columns, which a result of a table keyed by
+	// several reads, are in the row whether or not the row is in the
+	// result (a deleted left row's are in its tombstone)
+	if lrow == nil && r.Leaf == 0 {
+		copy(row[jp.Leaves[0].Base:], r.Vals)
+	}
+	key, ts := p.foreignKeyRow(row, included, pk, lrow, rrow, ts)
 	if key == nil && r.Leaf != 1 { // a deleted row: its key is in the tombstone
 		key = r.Vals[keyColumn(jp.Leaves[r.Leaf])]
 	}
@@ -264,6 +327,6 @@ func (p *Processor) emitForeignKey(outs []OutRow, changes []Change, r InRow, pk 
 	if !force && !p.resultExisted(row, exists, r.Task) {
 		return outs, changes
 	}
-	o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts}, changelog)
+	o, c := p.processRow(InRow{Vals: row, SrcKey: pk, Tombstone: !exists, TS: ts, Old: old}, changelog)
 	return append(outs, o...), append(changes, c...)
 }

@@ -24,12 +24,13 @@ func logsSourceSteps(mode Mode, src *metastore.Source, jp *JoinPlan) bool {
 // filter also sees each key's old result (operators/tablefilter.go; an
 // aggregation's repartition stage, repartitioner.writeChange), or that
 // of a foreign-key join of two tables, whose filter sees each new result
-// alone (JoinPlan.SendsOldResults); aggregated or not (see
-// logsJoinGroupBy). The filter of a chain starting with a foreign-key
-// join, which sees old results its processor does not compute, does not
-// log yet.
+// alone (JoinPlan.SendsOldResults), or that of a chain starting with a
+// foreign-key join, whose filter sees each key's old result too, the
+// foreign-key join's stored answer joined with the later tables
+// (operators' oldForeignKeyResult); aggregated or not (see
+// logsJoinGroupBy).
 func logsJoinWhere(mode Mode, jp *JoinPlan) bool {
-	return mode == ModePersistent && jp != nil && (!jp.ForeignKey() || jp.fkKeyed())
+	return mode == ModePersistent && jp != nil
 }
 
 // logsJoinGroupBy reports an aggregation of a join whose GROUP BY logs
