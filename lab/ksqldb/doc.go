@@ -122,7 +122,8 @@
 // records queries skip, what the expressions of a persistent query's
 // projection over one source or over a join (a table-table one,
 // primary-key or foreign-key, too, a result it deletes or filters out not
-// evaluated) throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
+// evaluated; with table functions, once per row a row became, each call
+// read as the FlatMap step's KSQL_SYNTH_<n> column) throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
 // DECIMAL, a time type or BYTES that does not parse, with SqlTimeTypes',
 // BigDecimal's and Base64's messages (not ksqlDB's: text cast to a DATE
 // ksqlDB holds and this server does not, past an int32 of days, is
@@ -261,9 +262,7 @@
 // arithmetic), a NullPointerException in ksqlDB naming the anonymous
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
-// a table function of
-// a join, the projection of a join with
-// a table function, a join's key computed from an
+// a join's key computed from an
 // expression in a chain of joins, by a table side or in a push query, a push query over a foreign-key join or aggregating a
 // table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table

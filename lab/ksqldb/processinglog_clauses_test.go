@@ -228,3 +228,48 @@ CREATE STREAM tfout AS SELECT id, EXPLODE(ARRAY[a / b, a]) AS v, CAST(s AS INT) 
 		checkEntries(t, got[1:], "CSAS_TFOUT_", []logEntry{cast, cast})
 	})
 }
+
+// A table function of a join is the FlatMap step after the Join step
+// (LogicalPlanner.buildFlatMapNode, new PlanNodeId("FlatMap"), after the
+// join's node; confluentinc/ksql v7.9.4 ksqldb-streams
+// .../StreamFlatMapBuilder.java logs under its step's query context), its
+// parameters over the join's <alias>_<column> names, and the Project
+// step after it evaluates the projection once per row the joined row
+// became, over the same names, the synthesised column of the call
+// counting as a value column (historical_plans
+// table-functions_-_table_function_as_first_select: FlatMap, then
+// Project's "KSQL_SYNTH_0 AS VAL"; SelectValueMapper).
+func TestProcessingLogHoldsWhatATableFunctionOfAJoinThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE tjt (id INT PRIMARY KEY, b INT) WITH (KAFKA_TOPIC='tjt', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM tjs (id INT KEY, a INT) WITH (KAFKA_TOPIC='tjs', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM tjout AS SELECT s.id AS id, EXPLODE(ARRAY[s.a / t.b, s.a]) AS v, s.a / t.b AS q FROM tjs s JOIN tjt t ON s.id = t.id EMIT CHANGES;
+CREATE STREAM tjr AS SELECT s.id AS id, 10 / EXPLODE(ARRAY[s.a, t.b]) AS r FROM tjs s JOIN tjt t ON s.id = t.id EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"tjt", 0, intKey(1), []byte(`{"B":0}`)},
+		joinRec{"tjs", 100, intKey(1), []byte(`{"A":4}`)})
+
+	out := st.consume("TJOUT", 2)
+	t.Run("the failing item and column are NULL in each row", func(t *testing.T) {
+		if got := string(out[0].value) + " " + string(out[1].value); got != `{"V":null,"Q":null} {"V":4,"Q":null}` {
+			t.Errorf("results %s", got)
+		}
+	})
+	if got := strings.Join(values(st.consume("TJR", 2)), " "); got != `{"R":2} {"R":null}` {
+		t.Errorf("TJR results %s", got)
+	}
+	got := processingLogEntries(t, st, url, 4)
+	tjout := entriesOf(got, "CSAS_TJOUT_")
+	t.Run("the parameter's failure is the FlatMap step's", func(t *testing.T) {
+		checkEntries(t, tjout[:1], "CSAS_TJOUT_", []logEntry{{"FlatMap", "Error processing array item", []string{"/ by zero"}}})
+	})
+	t.Run("the projection's failures follow once per row, over the join's names", func(t *testing.T) {
+		q := logEntry{"Project", "Error computing expression (S_A / T_B) for column Q with index 1", []string{"/ by zero"}}
+		checkEntries(t, tjout[1:], "CSAS_TJOUT_", []logEntry{q, q})
+	})
+	t.Run("the projection reads the call's value as its synthesised column", func(t *testing.T) {
+		checkEntries(t, entriesOf(got, "CSAS_TJR_"), "CSAS_TJR_", []logEntry{{"Project",
+			"Error computing expression (10 / KSQL_SYNTH_0) for column R with index 0", []string{"/ by zero"}}})
+	})
+}

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -86,6 +87,8 @@ type TFCall struct {
 type TFSlots struct {
 	Base  int // the first slot: the input row's width
 	Calls []TFCall
+	// calls are the calls compiled, in order
+	calls []*sql.FuncCall
 	// Failures, where set, collects what the calls' parameters throw,
 	// for the FlatMap step's logger (see failures.go)
 	Failures *Failures
@@ -123,6 +126,7 @@ func (c *Compiler) compileTableFunction(x *sql.FuncCall, f *udtf) (Compiled, err
 	slot := c.TFs.Base + len(c.TFs.Calls)
 	t := f.ret(args[0].Type)
 	c.TFs.Calls = append(c.TFs.Calls, TFCall{f: f, arg: args[0], Type: t})
+	c.TFs.calls = append(c.TFs.calls, x)
 	return Compiled{Type: t, Eval: func(r []any) any { return r[slot] }}, nil
 }
 
@@ -151,4 +155,20 @@ func Flatten(calls []TFCall, row []any) [][]any {
 		out[j] = r
 	}
 	return out
+}
+
+// Synthesised is the column the FlatMap step gives call x the slots
+// hold, KSQL_SYNTH_<n> for the n-th call compiled, as one rewriter
+// numbers the calls it meets in the select items in order, a repeated
+// call too (FlatMapNode's TableFunctionExpressionRewriter, confluentinc/ksql
+// v7.9.4; historical_plans table-functions_-_table_function_as_first_select's
+// "KSQL_SYNTH_0 AS VAL"); "" for another call.
+func (s *TFSlots) Synthesised(x *sql.FuncCall) string {
+	if s == nil {
+		return ""
+	}
+	if i := slices.Index(s.calls, x); i >= 0 {
+		return "KSQL_SYNTH_" + strconv.Itoa(i)
+	}
+	return ""
 }

@@ -97,6 +97,13 @@ func stepText(e sql.Expr, jp *JoinPlan) string {
 	return sql.FormatNamed(e, stepNames(jp))
 }
 
+// projectText is a projection's expression as the Project step writes
+// it: as stepText, each table function call the column of the FlatMap
+// step's it reads (TFSlots.Synthesised).
+func projectText(e sql.Expr, jp *JoinPlan, tfs *expr.TFSlots) string {
+	return sql.FormatCalls(e, stepNames(jp), tfs.Synthesised)
+}
+
 // stepNames names a column as a step's expressions do: unqualified, or
 // <alias>_<column> after a join.
 func stepNames(jp *JoinPlan) func(*sql.ColumnRef) string {

@@ -376,7 +376,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		} else if logsPullProjection(o, jp) && pp == nil && !hasTF {
 			comp.Failures = &expr.Failures{Step: "PROJECT"}
 			p.Failures = comp.Failures
-		} else if mode == ModePersistent && (jp == nil || !hasTF && logsJoinProjection(mode)) {
+		} else if mode == ModePersistent && (jp == nil || logsJoinProjection(mode)) {
 			// the Project step logs what its expressions throw (see
 			// expr/failures.go), and so does the PartitionBy step, whose
 			// expressions are the projection's key columns
@@ -385,7 +385,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			if pp != nil && !pp.Null {
 				p.PartitionFailures = &expr.Failures{Step: "PartitionBy"}
 			}
-			if hasTF && jp == nil {
+			if hasTF {
 				comp.TFs.Failures = &expr.Failures{Step: "FlatMap"}
 				p.TFFailures = comp.TFs.Failures
 			}
@@ -450,7 +450,7 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 			if c.Failures.Sites() != sites && aggVars != nil { // it can fail
 				ce = p.Failures.Computing(aggVars.text(it.expr), name, index, ce)
 			} else if c.Failures.Sites() != sites {
-				ce = p.Failures.Computing(stepText(it.expr, jp), name, index, ce)
+				ce = p.Failures.Computing(projectText(it.expr, jp, comp.TFs), name, index, ce)
 			}
 			values++
 		}
