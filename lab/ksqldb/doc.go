@@ -191,7 +191,11 @@
 // column arguments throw over the null value, Plan.KeyOverNullValue;
 // and so, under <Side>SourceKeyed, does the key expression by which a
 // persistent join of two sources rekeys a stream side,
-// planner/joinrepartition.go logRekeyFailures),
+// planner/joinrepartition.go logRekeyFailures; and, under the join
+// step's logger, Join or a chain's L_Join, the left join expression of a
+// persistent foreign-key join, "Error calculating left join expression:
+// `<expression>`.", on each update's old row and then its new one, the
+// foreign key NULL, logForeignKeyFailures),
 // and what the GROUP BY of its aggregation (of such a join's too)
 // throws ("Error calculating
 // group-by column with index <i>. The source row will be excluded from
@@ -263,7 +267,7 @@
 // Supplier's SC$<n>.get(), numbered by Janino over the whole
 // expression's anonymous classes), and so is every failure of
 // a join's key computed from an
-// expression in a chain of joins, by a table side or in a push query, a push query over a foreign-key join or aggregating a
+// expression in a chain of joins or in a push query, a push query over a foreign-key join or aggregating a
 // table, the steps after the
 // WHERE of a push query with an aggregation, PARTITION BY or table
 // functions.

@@ -478,3 +478,58 @@ CREATE TABLE fcout AS SELECT a.id, a.a AS a FROM fca a JOIN fcb b ON a.fk = b.id
 		checkEntries(t, got, "CTAS_FCOUT_", []logEntry{pred, pred, pred, cast, pred, pred, cast})
 	})
 }
+
+// A foreign-key join computes each left row's foreign key with
+// KsqlKeyExtractor, whose evaluator logs what the left join expression
+// throws under the join step's logger, "Error calculating left join
+// expression: `<expression>`." over the left table's aliased names, the
+// foreign key NULL (confluentinc/ksql v7.9.4 ksqldb-streams
+// .../ForeignKeyTableTableJoinBuilder.java, KsqlKeyExtractor.java;
+// historical_plans
+// fk-join_-_Should_support_non-column_reference_in_left_join_expression:
+// the fkTableTableJoinV1's queryContext "Join", leftJoinExpression
+// "(LEFT_TABLE_FOREIGN_KEY + 1)"). The left table sends each update's old
+// row, and the subscription's sender extracts the old row's foreign key
+// and then the new row's (confluentinc/kafka v7.9.4
+// SubscriptionSendProcessorSupplier defaultJoinInstructions), so an
+// update logs what the old row throws and then what the new one does.
+// The foreign-key join starting a chain is its step L_Join
+// (historical_plans fk-n-way-join_-_Should_allow_fk_join_at_start_of_n-way_join).
+func TestProcessingLogHoldsWhatAForeignKeyJoinsLeftExpressionThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE TABLE fxl (id INT PRIMARY KEY, a INT, b INT, s STRING) WITH (KAFKA_TOPIC='fxl', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fxr (id INT PRIMARY KEY, c INT) WITH (KAFKA_TOPIC='fxr', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fxc (id INT PRIMARY KEY, d INT) WITH (KAFKA_TOPIC='fxc', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE TABLE fxout AS SELECT l.id, r.c AS c, CAST(l.s AS INT) AS i FROM fxl l JOIN fxr r ON l.a / l.b = r.id EMIT CHANGES;
+CREATE TABLE fxchain AS SELECT l.id, r.c AS c, CAST(l.s AS INT) AS i FROM fxl l JOIN fxr r ON l.a / l.b = r.id JOIN fxc x ON l.id = x.id EMIT CHANGES;`, earliest())
+	st.produceJoin(
+		joinRec{"fxc", 0, intKey(1), []byte(`{"D":1}`)},
+		joinRec{"fxc", 0, intKey(3), []byte(`{"D":3}`)},
+		joinRec{"fxr", 100, intKey(2), []byte(`{"C":7}`)},
+		joinRec{"fxl", 200, intKey(1), []byte(`{"A":4,"B":0}`)},         // the new row throws: a null foreign key, no result
+		joinRec{"fxl", 300, intKey(1), []byte(`{"A":4,"B":2}`)},         // the old row throws; the new one joins
+		joinRec{"fxl", 400, intKey(1), []byte(`{"A":4,"B":0}`)},         // the new row throws: the result deleted
+		joinRec{"fxl", 500, intKey(1), nil},                             // the old row throws
+		joinRec{"fxl", 600, intKey(3), []byte(`{"A":2,"B":1,"S":"x"}`)}) // joins; the projection's CAST logs last
+
+	out := st.consume("FXOUT", 3)
+	t.Run("a row whose foreign key throws joins nothing", func(t *testing.T) {
+		if got := strings.Join(values(out), " "); got != `{"C":7,"I":null} <tombstone> {"C":7,"I":null}` {
+			t.Errorf("results %s", got)
+		}
+	})
+	if got := strings.Join(values(st.consume("FXCHAIN", 3)), " "); got != `{"C":7,"I":null} <tombstone> {"C":7,"I":null}` {
+		t.Errorf("FXCHAIN results %s", got)
+	}
+	got := processingLogEntries(t, st, url, 10)
+	cast := logEntry{"Project", "Error processing INTEGER", []string{`For input string: "x"`}}
+	t.Run("each update logs its old row's failure, then its new row's, once, under the join step", func(t *testing.T) {
+		e := logEntry{"Join", "Error calculating left join expression: `(L_A / L_B)`.", []string{"/ by zero"}}
+		checkEntries(t, entriesOf(got, "CTAS_FXOUT_"), "CTAS_FXOUT_", []logEntry{e, e, e, e, cast})
+	})
+	t.Run("a chain's foreign-key join is its L_Join step", func(t *testing.T) {
+		e := logEntry{"L_Join", "Error calculating left join expression: `(L_A / L_B)`.", []string{"/ by zero"}}
+		checkEntries(t, entriesOf(got, "CTAS_FXCHAIN_"), "CTAS_FXCHAIN_", []logEntry{e, e, e, e, cast})
+	})
+}

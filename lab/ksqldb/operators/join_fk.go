@@ -66,9 +66,20 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 		return p.emitForeignKey(outs, changes, r, k, true, r.TS, false, changelog, old)
 	}
 	prev := lt[k]
-	answers := p.leftAnswers(r, prev != nil)
+	if prev != nil && p.plan.JoinFailures != nil {
+		// the subscription's sender extracts the old row's foreign key
+		// before the new row's (SubscriptionSendProcessorSupplier), and
+		// logs what that throws
+		p.foreignKeyOf(prev)
+	}
+	var nu string
+	nuOK := false
+	if !r.Tombstone {
+		nu, nuOK = p.foreignKeyOf(r.Vals)
+	}
+	answers := p.leftAnswers(r, prev != nil, nu, nuOK)
 	js.updateTable(r)
-	p.subscribe(r)
+	p.subscribe(r, nu, nuOK)
 	for _, a := range answers {
 		outs, changes = p.answerForeignKey(outs, changes, r, k, a, changelog)
 	}
@@ -76,7 +87,7 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 }
 
 // leftAnswers are the answers a left row's update r gets, had is whether
-// the row existed before: SubscriptionSendProcessorSupplier's
+// the row existed before, nu its encoded foreign key where nuOK: SubscriptionSendProcessorSupplier's
 // leftJoinInstructions for a LEFT JOIN, else defaultJoinInstructions, as
 // SubscriptionJoinProcessorSupplier answers them, each at the later of the
 // update's time and the right row's it finds (confluentinc/kafka
@@ -84,14 +95,9 @@ func (p *Processor) processForeignKey(r InRow, changelog bool) ([]OutRow, []Chan
 // unsubscribed unanswered but for an [INNER] JOIN's delete, and an
 // [INNER] JOIN's unchanged key is answered only with a right row). It
 // reads the subscriptions and tables as they were before r.
-func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
+func (p *Processor) leftAnswers(r InRow, had bool, nu string, nuOK bool) []fkAnswer {
 	jp, fk, rt := p.plan.Join, p.join.fk, p.join.tables[1]
 	old, oldOK := fk.fkOf[r.SrcKey] // a null foreign key has no subscription
-	var nu string
-	nuOK := false
-	if !r.Tombstone {
-		nu, nuOK = p.foreignKeyOf(r.Vals)
-	}
 	// DELETE_KEY_AND_PROPAGATE to the old key: no right row
 	deleted := func() fkAnswer { return fkAnswer{nil, answerTime(r.TS, rt[old])} }
 	// PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE to the new key: its row or none
@@ -137,8 +143,8 @@ func (p *Processor) leftAnswers(r InRow, had bool) []fkAnswer {
 }
 
 // subscribe moves a left row's subscription to the foreign key of its
-// update r, none for a delete or a null foreign key.
-func (p *Processor) subscribe(r InRow) {
+// update r, nu where nuOK, none for a delete or a null foreign key.
+func (p *Processor) subscribe(r InRow, nu string, nuOK bool) {
 	fk := p.join.fk
 	k := r.SrcKey
 	if old, ok := fk.fkOf[k]; ok {
@@ -148,15 +154,12 @@ func (p *Processor) subscribe(r InRow) {
 		}
 		delete(fk.fkOf, k)
 	}
-	if r.Tombstone {
-		return
-	}
-	if enc, ok := p.foreignKeyOf(r.Vals); ok {
-		fk.fkOf[k] = enc
-		if fk.refs[enc] == nil {
-			fk.refs[enc] = map[string]bool{}
+	if nuOK {
+		fk.fkOf[k] = nu
+		if fk.refs[nu] == nil {
+			fk.refs[nu] = map[string]bool{}
 		}
-		fk.refs[enc][k] = true
+		fk.refs[nu][k] = true
 	}
 }
 

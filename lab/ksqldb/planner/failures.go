@@ -114,14 +114,14 @@ func stepNames(jp *JoinPlan) func(*sql.ColumnRef) string {
 }
 
 // StepFailures are the Failures of the steps the processor evaluates, in
-// the order a result passes them (WhereFilter, Aggregate.Prepare,
-// PartitionBy, FlatMap, Aggregate.HavingFilter, then Project or
-// Aggregate.Project), nil ones included. The repartition stage's WHERE,
-// Prepare and GROUP BY are its own.
-func (p *Plan) StepFailures() [6]*expr.Failures {
-	steps := [...]*expr.Failures{p.WhereFailures, p.PrepareFailures, p.PartitionFailures, p.TFFailures, p.HavingFailures, p.Failures}
+// the order a result passes them (a foreign-key join's Join, WhereFilter,
+// Aggregate.Prepare, PartitionBy, FlatMap, Aggregate.HavingFilter, then
+// Project or Aggregate.Project), nil ones included. The repartition
+// stage's WHERE, Prepare and GROUP BY are its own.
+func (p *Plan) StepFailures() [7]*expr.Failures {
+	steps := [...]*expr.Failures{p.JoinFailures, p.WhereFailures, p.PrepareFailures, p.PartitionFailures, p.TFFailures, p.HavingFailures, p.Failures}
 	if p.Repartition != nil {
-		steps[0], steps[1] = nil, nil
+		steps[1], steps[2] = nil, nil
 	}
 	return steps
 }

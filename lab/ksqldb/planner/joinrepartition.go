@@ -98,7 +98,32 @@ const (
 func planJoinRepartitions(p *Plan) []JoinRepartition {
 	rs := joinRepartitionsOf(p)
 	logRekeyFailures(p, rs)
+	logForeignKeyFailures(p)
 	return rs
+}
+
+// logForeignKeyFailures makes the left join expression of a persistent
+// foreign-key join log what it throws, as KsqlKeyExtractor's evaluator
+// does under the join step's logger, "Error calculating left join
+// expression: `<expression>`." over the join's <alias>_<column> names, the
+// foreign key NULL (ForeignKeyTableTableJoinBuilder; historical_plans
+// fk-join_-_Should_support_non-column_reference_in_left_join_expression:
+// leftJoinExpression "(LEFT_TABLE_FOREIGN_KEY + 1)" of the step "Join",
+// the first of a chain's joins "L_" once per later join, as
+// fk-n-way-join_-_Should_allow_fk_join_at_start_of_n-way_join's L_Join).
+func logForeignKeyFailures(p *Plan) {
+	jp := p.Join
+	if !p.Persistent || jp == nil || !jp.ForeignKey() {
+		return
+	}
+	st := &jp.Steps[0]
+	f := &expr.Failures{Step: strings.Repeat("L_", len(jp.Steps)-1) + "Join"}
+	ce, err := (&expr.Compiler{In: p.In, Clause: "JOIN ON", Failures: f}).CompileLean(st.leftExpr)
+	if err != nil || f.Sites() == 0 {
+		return // it compiled once already; what cannot fail needs no boundary
+	}
+	st.LeftKey = f.Boundary("Error calculating left join expression: `"+stepText(st.leftExpr, jp)+"`.", ce)
+	p.JoinFailures = f
 }
 
 // logRekeyFailures makes the key expression of a persistent join of two
@@ -108,7 +133,9 @@ func planJoinRepartitions(p *Plan) []JoinRepartition {
 // key from expression <expression>" over the source's column names, the
 // key NULL; historical_plans
 // joins_-_stream_stream_join_-_contains_arithmetic_binary_expression). The
-// key expressions of chains and of table sides do not log yet.
+// key expressions of chains and push queries do not log yet; a
+// foreign-key join's left expression logs under the join step
+// (logForeignKeyFailures).
 func logRekeyFailures(p *Plan, rs []JoinRepartition) {
 	jp := p.Join
 	if !p.Persistent || jp == nil || len(jp.Steps) != 1 || len(jp.Leaves) != 2 {

@@ -57,6 +57,10 @@ type Plan struct {
 	// processing log of the query's Project step; nil where the shape
 	// does not log them (see expr/failures.go)
 	Failures *expr.Failures
+	// JoinFailures collects what a foreign-key join's left join
+	// expression throws, for the join step's logger; nil where it cannot
+	// fail or the shape does not log it (see logForeignKeyFailures)
+	JoinFailures *expr.Failures
 	// WhereFailures collects what WHERE throws, for the WhereFilter
 	// step's logger; nil where it cannot fail or the shape does not log
 	// it (see failures.go). The GROUP BY's are the Agg's.
