@@ -235,8 +235,8 @@
 // on each change's new row and then on its key's old row, as a
 // persistent query's) or primary-key table-table joins (its WHERE on each
 // change's new result and then on its old one), what its WHERE throws and, without an
-// aggregation, PARTITION BY or table functions, what its projection
-// throws, as a persistent query's, under
+// aggregation or PARTITION BY, what its projection and its table
+// functions' parameters (FlatMap) throw, as a persistent query's, under
 // loggers named after its id, processing.transient_<source>_<n>.<step>
 // (a join's leftmost source's alias; a pull query over a stream is such
 // a transient query too, its source's deserializer logging under its id
@@ -269,8 +269,7 @@
 // a join's key computed from an
 // expression in a chain of joins or in a push query, a push query over a foreign-key join or aggregating a
 // table, the steps after the
-// WHERE of a push query with an aggregation, PARTITION BY or table
-// functions.
+// WHERE of a push query with an aggregation or PARTITION BY.
 // Constructs ksqlDB refuses are refused with its message (the
 // keywords its grammar reserves are syntax errors as bare identifiers, column, struct field or
 // source names alike, sql/parser.go); ksqlDB features not built here are refused as not

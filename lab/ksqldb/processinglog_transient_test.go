@@ -102,3 +102,27 @@ func TestProcessingLogHoldsWhatAPullQueryThrows(t *testing.T) {
 		})
 	})
 }
+
+// A push query with table functions builds the persistent query's FlatMap
+// and Project steps (StreamFlatMapBuilder, then StreamSelectBuilder;
+// historical_plans table-functions_-_table_function_as_first_select:
+// FlatMap, Project "KSQL_SYNTH_0 AS VAL"), their loggers named after the
+// transient query's id (RuntimeBuildContext.getProcessingLogger): what a
+// parameter throws is the FlatMap step's, and what the projection throws
+// the Project step's once per row the record became, its index counting
+// the key column the transient query keeps (FinalProjectNode).
+func TestProcessingLogHoldsWhatAPushQuerysTableFunctionsThrow(t *testing.T) {
+	st, url := startThrowingStream(t, "ptf")
+	_, rows := pushRows(t, url, "SELECT id, EXPLODE(ARRAY[a / b, a]) AS v, 10 / EXPLODE(ARRAY[b, a]) AS r FROM ptf EMIT CHANGES LIMIT 2;", 2)
+	t.Run("the failing item and column are NULL in each row", func(t *testing.T) {
+		if got := rows[0] + " " + rows[1]; got != `[1,null,null] [1,4,2]` {
+			t.Errorf("rows %s", got)
+		}
+	})
+	t.Run("the parameter's failure is the FlatMap step's, the projection's the Project step's", func(t *testing.T) {
+		checkEntries(t, processingLogEntries(t, st, url, 2), "transient_PTF_", []logEntry{
+			{"FlatMap", "Error processing array item", []string{"/ by zero"}},
+			{"Project", "Error computing expression (10 / KSQL_SYNTH_1) for column R with index 2", []string{"/ by zero"}},
+		})
+	})
+}

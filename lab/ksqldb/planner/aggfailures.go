@@ -28,8 +28,8 @@ func logsAggregateSteps(mode Mode) bool {
 // step's logger named after the query's id
 // (RuntimeBuildContext.getProcessingLogger, QueryLoggerUtil); a push
 // query over a foreign-key join, an aggregation's steps after its WHERE
-// (and a table's WHERE), PARTITION BY and table functions do not log
-// here yet.
+// (and a table's WHERE) and PARTITION BY do not log here yet; its table
+// functions' parameters log under the FlatMap step.
 func logsTransientSteps(o options, src *metastore.Source, jp *JoinPlan, q *sql.Query) bool {
 	return o.transient && (!src.Table || !aggregates(q) && (jp == nil || !jp.ForeignKey()))
 }

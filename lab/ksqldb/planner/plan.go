@@ -374,9 +374,13 @@ func PlanQuery(ms *metastore.Store, q *sql.Query, mode Mode, sinkName string, op
 		if hasTF {
 			comp.TFs = &expr.TFSlots{Base: len(in.Cols)}
 		}
-		if logsTransientSteps(o, src, jp, q) && pp == nil && !hasTF {
+		if logsTransientSteps(o, src, jp, q) && pp == nil {
 			comp.Failures = &expr.Failures{Step: "Project"}
 			p.Failures = comp.Failures
+			if hasTF {
+				comp.TFs.Failures = &expr.Failures{Step: "FlatMap"}
+				p.TFFailures = comp.TFs.Failures
+			}
 		} else if logsPullProjection(o, jp) && pp == nil && !hasTF {
 			comp.Failures = &expr.Failures{Step: "PROJECT"}
 			p.Failures = comp.Failures
