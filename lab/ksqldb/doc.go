@@ -167,7 +167,11 @@
 // method, an INT or BIGINT operand DecimalUtil.cast's null, a DECIMAL in
 // DOUBLE arithmetic NullSafe.apply's; expr/nullarith.go; a pull query's or
 // INSERT VALUES' interpreter makes it NULL, and concatenation with a NULL
-// too, which compiled code writes "null"), and what a lambda body
+// too, which compiled code writes "null"), AND, OR and NOT on a NULL
+// operand they reach and a searched CASE's NULL WHEN, which Java unboxes
+// (&&, || and ! over Boolean, compiled or interpreted, not SQL's
+// three-valued logic: FALSE AND NULL is false, NULL AND FALSE throws;
+// expr/nullarith.go logical), and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
 // is a MAP's NULL value or duplicate key that TRANSFORM or FILTER
 // collects),

@@ -141,6 +141,41 @@ CREATE STREAM wout AS SELECT id, s FROM win WHERE CAST(s AS INT) IS NULL OR a / 
 	})
 }
 
+// AND, OR and NOT are Java's &&, || and ! over boxed Booleans in the code
+// ksqlDB compiles (confluentinc/ksql v7.9.4 ksqldb-execution
+// .../codegen/SqlToJavaVisitor.java visitLogicalBinaryExpression,
+// visitNotExpression): a NULL operand the evaluation reaches throws
+// HotSpot's NullPointerException, so a WHERE over one drops the row
+// with "Error evaluating predicate", and a projection's column is NULL
+// with "Error computing expression"; an operand after the one that
+// decides is not evaluated (JDK 17.0.15's message for code of that shape
+// compiled by javac, a throwaway program in /tmp).
+func TestProcessingLogHoldsWhatLogicOnANullThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve(WithProcessingLog())
+	mustKSQL(t, url, `CREATE STREAM lin (id INT KEY, b BOOLEAN, c BOOLEAN) WITH (KAFKA_TOPIC='lin', PARTITIONS=1, VALUE_FORMAT='JSON');
+CREATE STREAM lout AS SELECT id, NOT b AS nb FROM lin WHERE c OR b EMIT CHANGES;`, earliest())
+	st.produce("lin",
+		kv{intKey(1), []byte(`{"B":true,"C":false}`)},
+		kv{intKey(2), []byte(`{"B":true}`)},
+		kv{intKey(3), []byte(`{"C":true}`)})
+
+	out := st.consume("LOUT", 2)
+	t.Run("the row whose predicate meets a NULL is dropped, a NULL after the deciding operand is not read", func(t *testing.T) {
+		if got := string(out[0].value) + " " + string(out[1].value); got != `{"NB":false} {"NB":null}` {
+			t.Errorf("results %s, want the first and third rows", got)
+		}
+	})
+	const npe = `Cannot invoke "java.lang.Boolean.booleanValue()" because the return value of "java.util.Map.get(Object)" is null`
+	got := processingLogEntries(t, st, url, 2)
+	t.Run("the predicate's NullPointerException is logged with its expression", func(t *testing.T) {
+		checkEntries(t, got[:1], "CSAS_LOUT_", []logEntry{{"WhereFilter", "Error evaluating predicate (C OR B)", []string{npe}}})
+	})
+	t.Run("the projection's NullPointerException is its column's", func(t *testing.T) {
+		checkEntries(t, got[1:], "CSAS_LOUT_", []logEntry{{"Project", "Error computing expression (NOT B) for column NB with index 0", []string{npe}}})
+	})
+}
+
 // A PARTITION BY expression that throws is caught by the PartitionBy
 // step: "Error computing new key from expression <expression>" with the
 // exception as its cause, under processing.<query id>.PartitionBy, and

@@ -57,12 +57,21 @@ func (c *Compiler) compileCase(x *sql.Case) (Compiled, error) {
 	case t == types.Null:
 		t = els.Type
 	}
-	return Compiled{Type: t, Eval: func(r []any) any {
+	// SearchedCaseFunction unboxes each WHEN it reaches: a NULL one throws
+	// (whenNPE, nullarith.go)
+	f, hit := c.thrower(), new(bool)
+	return c.strictArithmetic(Compiled{Type: t, Eval: func(r []any) any {
+		*hit = false
 		for _, b := range branches {
-			if b.cond.Eval(r) == true {
+			switch b.cond.Eval(r) {
+			case true:
 				return b.result.Eval(r)
+			case nil:
+				*hit = true
+				f.throw(whenNPE)
+				return nil
 			}
 		}
 		return els.Eval(r)
-	}}, nil
+	}}, hit), nil
 }

@@ -137,13 +137,7 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 			if in.Type != types.Boolean && in.Type != types.Null {
 				return Compiled{}, stmterr.Bad("Error processing expression: %s. NOT expects a BOOLEAN operand but got %s", c.Format(x), in.Type)
 			}
-			return Compiled{Type: types.Boolean, Eval: func(r []any) any {
-				v := in.Eval(r)
-				if v == nil {
-					return nil
-				}
-				return !v.(bool)
-			}}, nil
+			return c.logical("NOT", []sql.Expr{x.X}, []Compiled{in}), nil
 		}
 		if !in.Type.Numeric() {
 			return Compiled{}, stmterr.Bad("Error processing expression: %s. Unary %s expects a numeric operand", c.Format(x), x.Op)
@@ -420,35 +414,7 @@ func (c *Compiler) binaryOf(x *sql.Binary, l, r Compiled) (Compiled, error) {
 				return Compiled{}, stmterr.Bad("Error processing expression: %s. %s expects BOOLEAN operands but got %s", c.Format(x), x.Op, o.Type)
 			}
 		}
-		and := x.Op == "AND"
-		return Compiled{Type: types.Boolean, Eval: func(row []any) any {
-			// the right side is not evaluated once the left decides, as
-			// Java's && and || (a lambda body may fail on it, see lambda.go)
-			a := l.Eval(row)
-			if and && a == false {
-				return false
-			}
-			if !and && a == true {
-				return true
-			}
-			b := r.Eval(row)
-			if and {
-				if a == false || b == false {
-					return false
-				}
-				if a == nil || b == nil {
-					return nil
-				}
-				return true
-			}
-			if a == true || b == true {
-				return true
-			}
-			if a == nil || b == nil {
-				return nil
-			}
-			return false
-		}}, nil
+		return c.logical(x.Op, []sql.Expr{x.L, x.R}, []Compiled{l, r}), nil
 	case "=", "<>", "<", "<=", ">", ">=", "IS DISTINCT FROM":
 		if l.Type == types.Null || r.Type == types.Null {
 			// ComparisonUtil.nullSchemaException

@@ -237,9 +237,96 @@ func (c *Compiler) decimalNullOperands(op string, exprs []sql.Expr, ops []Compil
 	return out, hit
 }
 
-// strictArithmetic ends a lambda body's evaluation where its arithmetic
-// met a NULL operand (hit), as the exception compiled Java throws ends
-// the invocation.
+// A NULL BOOLEAN unboxed, as ksqlDB evaluates AND, OR, NOT and a
+// searched CASE's WHEN (confluentinc/ksql v7.9.4 ksqldb-execution): the
+// compiled code is Java's && and || over the operands' boxed Booleans and
+// (!x) (SqlToJavaVisitor.visitLogicalBinaryExpression,
+// visitNotExpression), the interpreter's terms the same over
+// Term.getValue (interpreter/terms/LogicalBinaryTerms.java, NotTerm.java),
+// so an operand the evaluation reaches (the right one only where the left
+// does not decide) throws a NullPointerException where it is NULL, not
+// SQL's three-valued logic; SearchedCaseFunction unboxes each WHEN's
+// Supplier<Boolean> in a stream filter, compiled or interpreted.
+
+const (
+	booleanUnboxing = `Cannot invoke "java.lang.Boolean.booleanValue()"`
+	// the interpreter's operands are each a Term's value
+	termOrigin = "io.confluent.ksql.execution.interpreter.terms.Term.getValue(io.confluent.ksql.execution.interpreter.TermEvaluationContext)"
+	// SearchedCaseFunction's filter, clause -> clause.operand.get()
+	whenNPE = booleanUnboxing + ` because the return value of "java.util.function.Supplier.get()" is null`
+)
+
+// booleanNPE is what unboxing operand e when NULL throws, "" where this
+// server does not know its origin.
+func (c *Compiler) booleanNPE(e sql.Expr) string {
+	if c.Interpreted {
+		return booleanUnboxing + returned(termOrigin)
+	}
+	if origin, known := c.nullOrigin(e); known {
+		return booleanUnboxing + origin
+	}
+	return ""
+}
+
+// logical compiles AND (and), OR or, with one operand, NOT over the
+// compiled operands ops of the expressions exprs, as Java evaluates them:
+// left to right, each operand reached unboxed, a NULL one throwing
+// (booleanNPE, NULL with no entry where its origin is unknown), the
+// right operand not evaluated once the left one decides. In a lambda
+// body the exception ends the invocation (strictArithmetic).
+func (c *Compiler) logical(op string, exprs []sql.Expr, ops []Compiled) Compiled {
+	npes := make([]string, len(exprs))
+	var f *Failures
+	for i, e := range exprs {
+		if npes[i] = c.booleanNPE(e); npes[i] != "" && f == nil {
+			f = c.thrower() // a failing site
+		}
+	}
+	hit := new(bool)
+	unboxed := func(i int, row []any) (v, ok bool) {
+		x := ops[i].Eval(row)
+		if x == nil {
+			*hit = true
+			if npes[i] != "" {
+				f.throw(npes[i])
+			}
+			return false, false
+		}
+		return x.(bool), true
+	}
+	var eval evalFn
+	switch op {
+	case "NOT":
+		eval = func(row []any) any {
+			*hit = false
+			if v, ok := unboxed(0, row); ok {
+				return !v
+			}
+			return nil
+		}
+	default:
+		and := op == "AND"
+		eval = func(row []any) any {
+			*hit = false
+			a, ok := unboxed(0, row)
+			if !ok {
+				return nil
+			}
+			if a != and { // FALSE AND x, TRUE OR x
+				return a
+			}
+			if b, ok := unboxed(1, row); ok {
+				return b
+			}
+			return nil
+		}
+	}
+	return c.strictArithmetic(Compiled{Type: types.Boolean, Eval: eval}, hit)
+}
+
+// strictArithmetic ends a lambda body's evaluation where its arithmetic,
+// logic or CASE met a NULL operand Java unboxes (hit), as the exception
+// compiled Java throws ends the invocation.
 func (c *Compiler) strictArithmetic(res Compiled, hit *bool) Compiled {
 	if hit == nil || len(c.lambdas) == 0 {
 		return res

@@ -152,3 +152,85 @@ func TestCompiledDecimalArithmeticOnANullThrowsWhatJavaThrows(t *testing.T) {
 		{"M + 1", row("M", m), "2.50", nil},
 	})
 }
+
+// AND and OR compile to Java's && and || over the operands' boxed
+// Booleans, NOT to (!x) (confluentinc/ksql v7.9.4 ksqldb-execution
+// .../codegen/SqlToJavaVisitor.java visitLogicalBinaryExpression,
+// formatBinaryExpression, visitNotExpression): Janino unboxes each
+// operand with booleanValue() as it reaches it, so a NULL operand the
+// evaluation reaches throws a NullPointerException, not SQL's
+// three-valued logic, and an operand after the one that decides is never
+// evaluated (FALSE AND NULL is false, TRUE OR NULL true). The messages are
+// what JDK 17.0.15 prints for javac-compiled code of the same shape
+// (((Boolean) m.get("F")) && ...; a throwaway program in /tmp, not kept).
+func TestCompiledLogicOnANullThrowsWhatJavaThrows(t *testing.T) {
+	const boolNPE = `Cannot invoke "java.lang.Boolean.booleanValue()"`
+	const mapGet = boolNPE + ` because the return value of "java.util.Map.get(Object)" is null`
+	const kudf = boolNPE + ` because the return value of "io.confluent.ksql.function.udf.Kudf.evaluate(Object[])" is null`
+	col := func(text, cause string) string {
+		return fmt.Sprintf("Error computing expression %s for column X with index 0: [%s]", text, cause)
+	}
+	checkLogged(t, []loggedCase{
+		{"F AND true", row(), nil, []string{col("(F AND true)", mapGet)}},
+		{"true AND F", row(), nil, []string{col("(true AND F)", mapGet)}},
+		{"false AND F", row(), "false", nil},
+		{"F OR false", row(), nil, []string{col("(F OR false)", mapGet)}},
+		{"F OR true", row(), nil, []string{col("(F OR true)", mapGet)}},
+		{"true OR F", row(), "true", nil},
+		{"false OR F", row(), nil, []string{col("(false OR F)", mapGet)}},
+		{"NOT F", row(), nil, []string{col("(NOT F)", mapGet)}},
+		{"F AND true", row("F", true), "true", nil},
+		// the left operand throws first; the right is never evaluated
+		{"F AND (CAST(S AS INTEGER) > 0)", row("S", "x"), nil, []string{col("(F AND (CAST(S AS INTEGER) > 0))", mapGet)}},
+		{"(A > 0) OR IS_JSON_STRING(S) OR F", row("A", int32(0), "S", "x"), nil, []string{col("(((A > 0) OR IS_JSON_STRING(S)) OR F)", mapGet)}},
+		{"NULLIF(F, true) AND true", row("F", true), nil, []string{col("(NULLIF(F, true) AND true)", kudf)}},
+		// a lambda's argument is a local of its apply method
+		{"FILTER(ARRAY[F], X => X OR true)", row(), nil, []string{col("FILTER(ARRAY[F], (X) => (X OR true))",
+			"Failed to invoke function public java.util.List io.confluent.ksql.function.udf.lambda.Filter.filterArray(java.util.List,java.util.function.Function) java.lang.reflect.InvocationTargetException "+
+				boolNPE+` because "<local2>" is null`)}},
+	})
+}
+
+// ksqlDB's interpreter (pull queries, INSERT VALUES) evaluates AND, OR and
+// NOT as Java does too: (Boolean) left.getValue(context) &&
+// (Boolean) right.getValue(context), !((Boolean) term.getValue(context))
+// (confluentinc/ksql v7.9.4 ksqldb-execution .../interpreter/terms/LogicalBinaryTerms.java,
+// NotTerm.java), so a NULL operand it reaches throws, the null being the
+// return value of Term.getValue whatever the operand. The message is what
+// JDK 17.0.15 prints for those classes compiled by javac (a throwaway
+// program in /tmp, not kept).
+func TestInterpretedLogicOnANullThrowsWhatJavaThrows(t *testing.T) {
+	const npe = `Cannot invoke "java.lang.Boolean.booleanValue()" because the return value of "io.confluent.ksql.execution.interpreter.terms.Term.getValue(io.confluent.ksql.execution.interpreter.TermEvaluationContext)" is null`
+	col := func(text string) string {
+		return fmt.Sprintf("Error computing expression %s for column X with index 0: [%s]", text, npe)
+	}
+	checkLoggedWith(t, func(c *Compiler) { c.Interpreted = true }, []loggedCase{
+		{"F AND true", row(), nil, []string{col("(F AND true)")}},
+		{"false AND F", row(), "false", nil},
+		{"true OR F", row(), "true", nil},
+		{"false OR F", row(), nil, []string{col("(false OR F)")}},
+		{"NOT F", row(), nil, []string{col("(NOT F)")}},
+		// arithmetic on a NULL is NULL in the interpreter: a comparison
+		// over it is false
+		{"((A + 1) > 0) OR F", row(), nil, []string{col("(((A + 1) > 0) OR F)")}},
+	})
+}
+
+// A searched CASE's WHEN is a Supplier<Boolean> that SearchedCaseFunction
+// unboxes in its stream's filter (clause -> clause.operand.get()), and the
+// interpreter's SearchedCaseTerm hands it the same Suppliers
+// (confluentinc/ksql v7.9.4 ksqldb-execution .../codegen/helpers/SearchedCaseFunction.java,
+// .../interpreter/terms/SearchedCaseTerm.java): a NULL WHEN that is
+// reached throws, compiled or interpreted, the null the return value of
+// Supplier.get(). The message is what JDK 17.0.15 prints for that filter
+// compiled by javac (a throwaway program in /tmp, not kept).
+func TestSearchedCaseOnANullConditionThrowsWhatJavaThrows(t *testing.T) {
+	const npe = `Cannot invoke "java.lang.Boolean.booleanValue()" because the return value of "java.util.function.Supplier.get()" is null`
+	cases := []loggedCase{
+		{"CASE WHEN F THEN 1 ELSE 2 END", row(), nil, []string{"Error computing expression (CASE WHEN F THEN 1 ELSE 2 END) for column X with index 0: [" + npe + "]"}},
+		{"CASE WHEN A > 0 THEN 1 WHEN F THEN 2 END", row("A", int32(1)), "1", nil},
+		{"CASE WHEN F THEN 1 ELSE 2 END", row("F", false), "2", nil},
+	}
+	checkLogged(t, cases)
+	checkLoggedWith(t, func(c *Compiler) { c.Interpreted = true }, cases)
+}
