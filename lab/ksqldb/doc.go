@@ -161,7 +161,9 @@
 // character or count they refuse, as DynamicFunctionInvoker's "Failed to invoke
 // function <method>" around what the UDF threw, arithmetic on a NULL
 // INTEGER, BIGINT, DOUBLE or DECIMAL that is a column, a call, a searched
-// CASE, a dereference, a subscript or a lambda's argument, with HotSpot's
+// CASE, a dereference, a subscript, a lambda's argument or a CAST (its
+// Supplier's get(), the class named as Janino 3.1.10 names it, SC$<n>,
+// expr/anonclass.go), with HotSpot's
 // helpful NullPointerException message (DECIMAL arithmetic a BigDecimal
 // call on its left operand, a NULL right one failing inside the JDK's
 // method, an INT or BIGINT operand DecimalUtil.cast's null, a DECIMAL in
@@ -265,11 +267,13 @@
 // with a field out of range that the formatter leaves to
 // StringToTimestampParser, a month or day without a year, a minute or
 // second without an hour, logged with this server's "field out of range";
-// arithmetic whose NULL operand is a CAST's value (not
-// the right operand of DECIMAL arithmetic nor a DECIMAL in DOUBLE
-// arithmetic), a NullPointerException in ksqlDB naming the anonymous
-// Supplier's SC$<n>.get(), numbered by Janino over the whole
-// expression's anonymous classes), and so is every failure of
+// arithmetic or logic whose NULL operand is a CAST's value inside a
+// call's argument, a constructor's item or the right operand of DOUBLE
+// arithmetic on a DECIMAL, a NullPointerException in ksqlDB naming the
+// anonymous Supplier's SC$<n>...get(), whose number Janino gives once the
+// classes the call or arithmetic adds around or after them are known, as
+// this server does not track; elsewhere the class is named as Janino
+// names it, expr/anonclass.go), and so is every failure of
 // a join's key computed from an
 // expression in a chain of joins or in a push query, a push query over a foreign-key join or aggregating a
 // table, the steps after the

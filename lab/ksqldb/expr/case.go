@@ -20,14 +20,15 @@ func (c *Compiler) compileCase(x *sql.Case) (Compiled, error) {
 	branches := make([]branch, 0, len(x.Whens))
 	t := types.Null
 	for _, w := range x.Whens {
-		cond, err := c.Compile(w.Cond)
+		// each WHEN and THEN, and the default, is a Supplier's body
+		cond, _, err := c.compileIn(w.Cond)
 		if err != nil {
 			return Compiled{}, err
 		}
 		if cond.Type != types.Boolean {
 			return Compiled{}, stmterr.Bad("WHEN operand type should be boolean.\nType for '%s' is %s", sql.Format(w.Cond), types.NullName(cond.Type))
 		}
-		res, err := c.Compile(w.Result)
+		res, _, err := c.compileIn(w.Result)
 		if err != nil {
 			return Compiled{}, err
 		}
@@ -43,11 +44,13 @@ func (c *Compiler) compileCase(x *sql.Case) (Compiled, error) {
 	}
 	els := Compiled{Type: types.Null, Eval: func([]any) any { return nil }}
 	if x.Else != nil {
-		e, err := c.Compile(x.Else)
+		e, _, err := c.compileIn(x.Else)
 		if err != nil {
 			return Compiled{}, err
 		}
 		els = e
+	} else {
+		c.counted(1) // the default's Supplier of null
 	}
 	switch {
 	case t != types.Null && els.Type != types.Null && t != els.Type:

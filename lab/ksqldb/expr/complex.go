@@ -51,10 +51,11 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if len(x.Elems) == 0 {
 			return Compiled{}, true, stmterr.Bad("Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).")
 		}
-		elems, err := c.compileAll(x.Elems)
+		elems, err := c.compileUnsure(x.Elems)
 		if err != nil {
 			return Compiled{}, true, err
 		}
+		c.counted(len(elems)) // each item's Supplier
 		t, err := c.commonListType(x.Elems, elems)
 		if err != nil {
 			return Compiled{}, true, err
@@ -78,14 +79,15 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 		if len(x.Keys) == 0 {
 			return Compiled{}, true, stmterr.Bad("Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).")
 		}
-		keys, err := c.compileAll(x.Keys)
+		keys, err := c.compileUnsure(x.Keys)
 		if err != nil {
 			return Compiled{}, true, err
 		}
-		vals, err := c.compileAll(x.Values)
+		vals, err := c.compileUnsure(x.Values)
 		if err != nil {
 			return Compiled{}, true, err
 		}
+		c.counted(2 * len(keys)) // each key's and value's Supplier
 		kt, err := c.commonListType(x.Keys, keys)
 		if err != nil {
 			return Compiled{}, true, err
@@ -123,10 +125,11 @@ func (c *Compiler) compileComplex(e sql.Expr) (Compiled, bool, error) {
 			return out.Map()
 		}}, true, nil
 	case *sql.StructCtor:
-		vals, err := c.compileAll(x.Values)
+		vals, err := c.compileUnsure(x.Values)
 		if err != nil {
 			return Compiled{}, true, err
 		}
+		c.counted(len(vals)) // each field's Supplier
 		fields := make([]types.Field, len(vals))
 		for i, v := range vals {
 			if v.Type == types.Null {

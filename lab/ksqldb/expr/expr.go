@@ -63,6 +63,14 @@ type Compiler struct {
 	// bodyThrew, while an invocation's lambdas compile, is where their
 	// bodies note a failure they threw (see lambda_failures.go)
 	bodyThrew *bool
+	// the Java class whose body is being compiled, the classes of the
+	// CASTs compiled, and how many of the constructs being compiled may
+	// hold a class not yet counted (see anonclass.go); depth is Compile's
+	// nesting, a new expression's code at 0
+	anon   *anonClass
+	casts  map[*sql.Cast]*anonClass
+	unsure int
+	depth  int
 }
 
 // Format renders an expression for a type error's text (see Names).
@@ -74,6 +82,11 @@ func (c *Compiler) Format(e sql.Expr) string {
 }
 
 func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
+	if c.depth == 0 {
+		c.anon, c.casts = &anonClass{name: "SC", known: true}, nil
+	}
+	c.depth++
+	defer func() { c.depth-- }()
 	if ref, ok := e.(*sql.ColumnRef); ok && len(c.lambdas) > 0 {
 		if v, ok := c.lookupLambda(ref); ok {
 			return v, nil
@@ -260,10 +273,14 @@ func (c *Compiler) Compile(e sql.Expr) (Compiled, error) {
 	case *sql.Case:
 		return c.compileCase(x)
 	case *sql.Cast:
-		in, err := c.Compile(x.X)
+		in, cls, err := c.compileIn(x.X)
 		if err != nil {
 			return Compiled{}, err
 		}
+		if c.casts == nil {
+			c.casts = map[*sql.Cast]*anonClass{}
+		}
+		c.casts[x] = cls
 		to, err := types.FromSQL(x.Type)
 		if err != nil {
 			return Compiled{}, err
@@ -385,7 +402,17 @@ func (c *Compiler) compileBinary(x *sql.Binary) (Compiled, error) {
 	if err != nil {
 		return Compiled{}, err
 	}
+	// a DECIMAL left operand of DOUBLE arithmetic is followed by its
+	// NullSafe Function, counted once the right operand's type is known
+	// (anonclass.go)
+	leftDecimal := l.Type.Kind() == types.KindDecimal
+	if leftDecimal {
+		c.unsure++
+	}
 	r, err := c.Compile(x.R)
+	if leftDecimal {
+		c.unsure--
+	}
 	if err != nil {
 		return Compiled{}, err
 	}
@@ -393,6 +420,9 @@ func (c *Compiler) compileBinary(x *sql.Binary) (Compiled, error) {
 	switch x.Op {
 	case "+", "-", "*", "/", "%":
 		if l.Type.Numeric() && r.Type.Numeric() {
+			if l.Type == types.Double && r.Type.Kind() == types.KindDecimal || r.Type == types.Double && leftDecimal {
+				c.counted(1)
+			}
 			var ops []Compiled
 			ops, hit = c.nullOperands(x, []Compiled{l, r})
 			l, r = ops[0], ops[1]

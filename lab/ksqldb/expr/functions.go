@@ -17,14 +17,13 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 	if f, ok := UDTFs[x.Name]; ok {
 		return c.compileTableFunction(x, f)
 	}
-	args := make([]Compiled, len(x.Args))
+	args, err := c.compileArgs(x.Args, true)
+	if err != nil {
+		return Compiled{}, err
+	}
 	argTypes := make([]types.Type, len(x.Args))
-	for i, a := range x.Args {
-		ca, err := c.Compile(a)
-		if err != nil {
-			return Compiled{}, err
-		}
-		args[i], argTypes[i] = ca, ca.Type
+	for i, a := range args {
+		argTypes[i] = a.Type
 	}
 	// the arguments as SqlToJavaVisitor.visitFunctionCall catches them
 	// (the scalar functions' conversions below catch first)
@@ -72,6 +71,9 @@ func (c *Compiler) compileCall(x *sql.FuncCall) (Compiled, error) {
 	conv := make([]func(any) any, len(args))
 	for i, a := range args {
 		p := o.Params[min(i, len(o.Params)-1)].Type
+		if _, wrapped := argWrapper(x.Args[i]); !wrapped && castsArgument(a.Type, p) {
+			c.counted(1) // convertArgument's CAST
+		}
 		conv[i] = implicitCast(a.Type, p)
 		if c.Failures != nil {
 			args[i] = c.argGuard(x.Args[i], c.convertedArg(a, p, conv[i]))
@@ -116,13 +118,23 @@ func implicitCast(from, to types.Type) func(any) any {
 // an argument that is a function call ("Error processing <name>") or a
 // dereference ("Error processing <field>").
 func (c *Compiler) argGuard(e sql.Expr, a Compiled) Compiled {
-	switch x := e.(type) {
-	case *sql.FuncCall:
-		return c.guard(x.Name, a)
-	case *sql.Deref:
-		return c.guard(x.Field, a)
+	if what, ok := argWrapper(e); ok {
+		return c.guard(what, a)
 	}
 	return a
+}
+
+// argWrapper is what the Supplier around argument e, a call or a
+// dereference, names in "Error processing <what>"; ok is false for
+// another argument.
+func argWrapper(e sql.Expr) (what string, ok bool) {
+	switch x := e.(type) {
+	case *sql.FuncCall:
+		return x.Name, true
+	case *sql.Deref:
+		return x.Field, true
+	}
+	return "", false
 }
 
 // convertedArg is an argument converted to its parameter's type p. Where
@@ -132,7 +144,7 @@ func (c *Compiler) argGuard(e sql.Expr, a Compiled) Compiled {
 // argument throws, and a STRING's parse failure, as visitCast does.
 func (c *Compiler) convertedArg(a Compiled, p types.Type, conv func(any) any) Compiled {
 	from := a.Type
-	if from == types.Null || from.Complex() || p.Complex() || from == p || (from.Kind() == types.KindDecimal && p.Kind() == types.KindDecimal) {
+	if !castsArgument(from, p) {
 		return Compiled{Type: p, Eval: func(r []any) any { return conv(a.Eval(r)) }}
 	}
 	to := p
@@ -154,6 +166,12 @@ func (c *Compiler) convertedArg(a Compiled, p types.Type, conv func(any) any) Co
 		}
 		return conv(v)
 	}})
+}
+
+// castsArgument reports an argument of type from that convertArgument
+// makes a CAST to a parameter of type p: a scalar of another type.
+func castsArgument(from, p types.Type) bool {
+	return !(from == types.Null || from.Complex() || p.Complex() || from == p || (from.Kind() == types.KindDecimal && p.Kind() == types.KindDecimal))
 }
 
 // widen converts a value to a wider numeric parameter type.

@@ -112,7 +112,7 @@ func (c *Compiler) compileLambda(fn string, e sql.Expr, paramTypes ...types.Type
 	for i, p := range l.Params {
 		c.lambdas = append(c.lambdas, lambdaVar{name: p, t: paramTypes[i], slot: len(l.Params) + 1 + i, first: len(outer)})
 	}
-	body, err := c.Compile(l.Body)
+	body, _, err := c.compileIn(l.Body) // the Function's body
 	c.lambdas = outer
 	if err != nil {
 		return Compiled{}, err
@@ -152,7 +152,7 @@ func (c *Compiler) compileInvocation(fc *sql.FuncCall) (Compiled, error) {
 			plain = append(plain, a)
 		}
 	}
-	args, err := c.compileAll(plain)
+	args, err := c.compileArgs(plain, false)
 	if err != nil {
 		return Compiled{}, err
 	}

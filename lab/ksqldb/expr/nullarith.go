@@ -23,11 +23,11 @@ import (
 // all of these to NULL (interpreter/terms/ArithmeticBinaryTerm.java).
 // DECIMAL arithmetic is a BigDecimal call on the left operand
 // (decimalNPEs): both operands are evaluated, then a null left one is the
-// call's receiver and a null right one fails inside the JDK's method. An
-// operand whose origin this server does not write as HotSpot does (a
-// CAST's value is an anonymous Supplier's, SC$<n>.get() as Janino 3.1
-// numbers the anonymous classes of the whole expression) makes the value
-// NULL with no entry.
+// call's receiver and a null right one fails inside the JDK's method. A
+// CAST's value is its anonymous Supplier's, <class>.get() as Janino names
+// the class (anonclass.go). An operand whose origin this server does not
+// write as HotSpot does (such a class whose number it does not know)
+// makes the value NULL with no entry.
 
 // unboxing is the method Janino unboxes a value of type t with.
 var unboxing = map[types.Type]string{
@@ -117,6 +117,8 @@ func (c *Compiler) nullOrigin(e sql.Expr) (origin string, ok bool) {
 		}
 	case *sql.Deref, *sql.Subscript:
 		return "", true
+	case *sql.Cast:
+		return c.castOrigin(x)
 	}
 	return "", false
 }

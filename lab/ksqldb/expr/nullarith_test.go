@@ -234,3 +234,53 @@ func TestSearchedCaseOnANullConditionThrowsWhatJavaThrows(t *testing.T) {
 	checkLogged(t, cases)
 	checkLoggedWith(t, func(c *Compiler) { c.Interpreted = true }, cases)
 }
+
+// A CAST compiles to an anonymous Supplier whose get() catches what the
+// cast throws, (new Supplier<T>() {...}).get() (SqlToJavaVisitor.visitCast,
+// evaluateOrReturnNull; confluentinc/ksql v7.9.4 ksqldb-execution), so a
+// NULL it returns and arithmetic or logic unboxes is "the return value of
+// <class>.get()". Janino 3.1.10 (ksqlDB 7.9's; CodeGenRunner cooks an
+// ExpressionEvaluator, class SC) names an anonymous class after the class
+// whose body holds it, SC$<n> for the nth of the expression's own in the
+// order the code writes them, SC$<n>$<m> for one inside another: a CAST's,
+// an argument's CAST (convertArgument), a call argument that is a call
+// (evaluateOrReturnNull), an ARRAY item, each WHEN and THEN and the
+// default of a searched CASE (buildSupplierCode, a default of null too),
+// a lambda's Function (LambdaUtil.toJavaCode) and a DECIMAL operand's
+// NullSafe Function in DOUBLE arithmetic (CastEvaluator.nonNullSafeCode).
+// The names are what Janino 3.1.10, built from its v3.1.10 sources, gives
+// code of those shapes on JDK 17.0.15 (a throwaway program in /tmp, not
+// kept).
+func TestCompiledArithmeticOnANullCastThrowsWhatJavaThrows(t *testing.T) {
+	npe := func(unbox, class string) string {
+		return `Cannot invoke "java.lang.` + unbox + `()" because the return value of "` + class + `.get()" is null`
+	}
+	col := func(text, cause string) string {
+		return fmt.Sprintf("Error computing expression %s for column X with index 0: [%s]", text, cause)
+	}
+	checkLogged(t, []loggedCase{
+		{"CAST(S AS INTEGER) + 1", row(), nil, []string{col("(CAST(S AS INTEGER) + 1)", npe("Integer.intValue", "SC$1"))}},
+		{"A + CAST(S AS INTEGER)", row("A", int32(1)), nil, []string{col("(A + CAST(S AS INTEGER))", npe("Integer.intValue", "SC$1"))}},
+		{"CAST(T AS INTEGER) + CAST(S AS INTEGER)", row("T", "5"), nil, []string{col("(CAST(T AS INTEGER) + CAST(S AS INTEGER))", npe("Integer.intValue", "SC$2"))}},
+		// a CAST's own classes are inside it
+		{"CAST(CAST(T AS INTEGER) AS BIGINT) + CAST(S AS BIGINT)", row("T", "5"), nil,
+			[]string{col("(CAST(CAST(T AS INTEGER) AS BIGINT) + CAST(S AS BIGINT))", npe("Long.longValue", "SC$2"))}},
+		{"ABS(CAST(T AS INTEGER)) + CAST(S AS INTEGER)", row("T", "5"), nil,
+			[]string{col("(ABS(CAST(T AS INTEGER)) + CAST(S AS INTEGER))", npe("Integer.intValue", "SC$2"))}},
+		// a searched CASE's WHEN, THEN and default Suppliers
+		{"(CASE WHEN A > 0 THEN 1 ELSE 2 END) + CAST(S AS INTEGER)", row("A", int32(1)), nil,
+			[]string{col("((CASE WHEN (A > 0) THEN 1 ELSE 2 END) + CAST(S AS INTEGER))", npe("Integer.intValue", "SC$4"))}},
+		{"(CASE WHEN A > 0 THEN 1 END) + CAST(S AS INTEGER)", row("A", int32(1)), nil,
+			[]string{col("((CASE WHEN (A > 0) THEN 1 END) + CAST(S AS INTEGER))", npe("Integer.intValue", "SC$4"))}},
+		// FROM_UNIXTIME takes a BIGINT: the INTEGER argument is a CAST
+		{"FROM_UNIXTIME(A) IS NULL OR CAST(S AS BOOLEAN)", row("A", int32(1)), nil,
+			[]string{col("((FROM_UNIXTIME(A) IS NULL) OR CAST(S AS BOOLEAN))", npe("Boolean.booleanValue", "SC$2"))}},
+		// a DECIMAL in DOUBLE arithmetic is NullSafe.apply(x, new Function() {...})
+		{"(D + M) IS NULL OR CAST(S AS BOOLEAN)", row("D", 1.0, "M", types.MustDecimal("1.50")), nil,
+			[]string{col("(((D + M) IS NULL) OR CAST(S AS BOOLEAN))", npe("Boolean.booleanValue", "SC$2"))}},
+		// an ARRAY item's Supplier, then the lambda's Function, which holds the CAST
+		{"TRANSFORM(ARRAY[1], X => CAST(S AS INTEGER) + X)", row(), nil, []string{col("TRANSFORM(ARRAY[1], (X) => (CAST(S AS INTEGER) + X))",
+			"Failed to invoke function public java.util.List io.confluent.ksql.function.udf.lambda.Transform.transformArray(java.util.List,java.util.function.Function) java.lang.reflect.InvocationTargetException "+
+				npe("Integer.intValue", "SC$2$1"))}},
+	})
+}
