@@ -152,7 +152,9 @@
 // Jackson 2.16's ObjectReader refuses, "Invalid JSON format:<text>" around
 // the ReaderBasedJsonParser's or databind's message and location
 // (internal/jackson; IS_JSON_STRING and JSON_ARRAY_CONTAINS catch it and
-// are false), the REGEXP_ functions on a pattern
+// are false), EXTRACTJSONFIELD on a path JsonPathTokenizer refuses
+// ("Invalid JSON path: '<path>'", on each call, before the text is read;
+// functions/json.go jsonPathTokens), the REGEXP_ functions on a pattern
 // Pattern.compile refuses (javaregex) and a negative group,
 // REGEXP_REPLACE on a replacement Matcher refuses, ENCODE
 // on a pair of encodings or hex it refuses, INT_, BIGINT_ and

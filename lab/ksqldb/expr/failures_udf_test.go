@@ -644,3 +644,44 @@ func TestJSONFunctionsLogWhatJacksonRefuses(t *testing.T) {
 		{"JSON_CONCAT(S)", row("S", "1"), "1", nil},
 	})
 }
+
+// EXTRACTJSONFIELD tokenizes its path with JsonPathTokenizer on each call
+// whose path differs from the last one it read, before it parses the
+// text, and the tokenizer throws KsqlException "Invalid JSON path:
+// '<path>'" for a path that is empty or does not start with '$', a step
+// that is not '.' or '[', an empty step, a '.' step's character other than
+// a letter, a digit, '_', ':' or '@' (Character.isLetterOrDigit), a '['
+// step's other than a letter, a digit or '_' unless it is quoted with '"'
+// (a ' is no quote), an escape other than \" or \\, and a missing ']' or
+// closing '"' (confluentinc/ksql v7.9.4 ksqldb-engine
+// .../util/json/JsonPathTokenizer.java, .../function/udf/json/JsonExtractString.java):
+// the call fails for each record, whatever its text (a NULL text or path
+// is NULL first), as DynamicFunctionInvoker logs it.
+func TestExtractJSONFieldLogsThePathsJsonPathTokenizerRefuses(t *testing.T) {
+	entry := func(expr, path string) []string {
+		return []string{"Error computing expression " + expr + " for column X with index 0: [Failed to invoke function " +
+			"public java.lang.String io.confluent.ksql.function.udf.json.JsonExtractString.extract(java.lang.String,java.lang.String) " +
+			"java.lang.reflect.InvocationTargetException Invalid JSON path: '" + path + "']"}
+	}
+	doc := row("S", `{"a":{"b-c":1,"d e":2,"f":[7,8]},"a-b":3}`)
+	checkLogged(t, []loggedCase{
+		{"EXTRACTJSONFIELD(S, '')", doc, nil, entry("EXTRACTJSONFIELD(S, '')", "")},
+		{"EXTRACTJSONFIELD(S, 'a')", doc, nil, entry("EXTRACTJSONFIELD(S, 'a')", "a")},
+		{"EXTRACTJSONFIELD(S, '$.a-b')", doc, nil, entry("EXTRACTJSONFIELD(S, '$.a-b')", "$.a-b")},
+		{"EXTRACTJSONFIELD(S, '$.')", doc, nil, entry("EXTRACTJSONFIELD(S, '$.')", "$.")},
+		{"EXTRACTJSONFIELD(S, '$..a')", doc, nil, entry("EXTRACTJSONFIELD(S, '$..a')", "$..a")},
+		{"EXTRACTJSONFIELD(S, '$[''a'']')", doc, nil, entry("EXTRACTJSONFIELD(S, '$[''a'']')", "$['a']")},
+		{"EXTRACTJSONFIELD(S, '$[\"a\"')", doc, nil, entry("EXTRACTJSONFIELD(S, '$[\"a\"')", `$["a"`)},
+		{"EXTRACTJSONFIELD(S, '$[\"a')", doc, nil, entry("EXTRACTJSONFIELD(S, '$[\"a')", `$["a`)},
+		{"EXTRACTJSONFIELD(S, '$[\"a\\b\"]')", doc, nil, entry("EXTRACTJSONFIELD(S, '$[\"a\\b\"]')", `$["a\b"]`)},
+		{"EXTRACTJSONFIELD(S, '$.a b')", doc, nil, entry("EXTRACTJSONFIELD(S, '$.a b')", "$.a b")},
+		// the path is read before the text
+		{"EXTRACTJSONFIELD(S, '$.a-b')", row("S", "x"), nil, entry("EXTRACTJSONFIELD(S, '$.a-b')", "$.a-b")},
+		{"EXTRACTJSONFIELD(S, '$.a-b')", row(), nil, nil},
+		// what the tokenizer takes
+		{"EXTRACTJSONFIELD(S, '$.a[\"b-c\"]')", doc, "1", nil},
+		{"EXTRACTJSONFIELD(S, '$[\"a\"][\"d e\"]')", doc, "2", nil},
+		{"EXTRACTJSONFIELD(S, '$[a].f[1]')", doc, "8", nil},
+		{"EXTRACTJSONFIELD(S, '$')", doc, `{"a":{"b-c":1,"d e":2,"f":[7,8]},"a-b":3}`, nil},
+	})
+}

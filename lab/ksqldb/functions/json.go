@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/ctalab/ctalab/internal/jackson"
 	"github.com/ctalab/ctalab/internal/jsonwire"
@@ -275,7 +276,7 @@ func jsonConcat(a []any) (any, []string) {
 func extractJSONField(input, path string) (any, []string) {
 	tokens, ok := jsonPathTokens(path)
 	if !ok {
-		return nil, nil
+		return nil, threw("Invalid JSON path: '" + path + "'")
 	}
 	node, missing, thrown := readTree(input)
 	switch {
@@ -310,35 +311,68 @@ func extractJSONField(input, path string) (any, []string) {
 	return jsonTreeText(node, false), nil
 }
 
-// jsonPathTokens is JsonPathTokenizer: '$' then .name, ['name'] or [index]
-// steps.
-func jsonPathTokens(path string) ([]string, bool) {
-	if !strings.HasPrefix(path, "$") {
+// jsonPathTokens is JsonPathTokenizer (confluentinc/ksql v7.9.4
+// ksqldb-engine .../util/json/JsonPathTokenizer.java): '$', then steps
+// .name (letters, digits, '_', ':' and '@'), [name] (letters, digits and
+// '_') or ["name"] (\" and \\ escaped); ok is false for a path it refuses
+// (KsqlException "Invalid JSON path: '<path>'"). A letter or digit is
+// Character.isLetterOrDigit's of a UTF-16 unit, so no character outside
+// the Basic Multilingual Plane is one.
+func jsonPathTokens(path string) (tokens []string, ok bool) {
+	rs := []rune(path)
+	if len(rs) == 0 || rs[0] != '$' {
 		return nil, false
 	}
-	var out []string
-	rest := path[1:]
-	for rest != "" {
-		switch rest[0] {
+	letterOrDigit := func(r rune) bool { return r <= 0xFFFF && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+	subscript := func(r rune) bool { return r == '_' || letterOrDigit(r) }
+	segment := func(r rune) bool { return r == ':' || r == '@' || subscript(r) }
+	i := 1
+	unquoted := func(in func(rune) bool) (string, bool) {
+		start := i
+		for i < len(rs) && in(rs[i]) {
+			i++
+		}
+		return string(rs[start:i]), i > start
+	}
+	for i < len(rs) {
+		var tok string
+		switch rs[i] {
 		case '.':
-			end := strings.IndexAny(rest[1:], ".[")
-			if end < 0 {
-				end = len(rest) - 1
-			}
-			out = append(out, rest[1:1+end])
-			rest = rest[1+end:]
-		case '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
+			i++
+			if tok, ok = unquoted(segment); !ok {
 				return nil, false
 			}
-			out = append(out, strings.Trim(rest[1:end], `'"`))
-			rest = rest[end+1:]
+		case '[':
+			i++
+			if i < len(rs) && rs[i] == '"' {
+				i++
+				var b strings.Builder
+				for ; i < len(rs) && rs[i] != '"'; i++ {
+					if rs[i] == '\\' {
+						if i++; i == len(rs) || rs[i] != '"' && rs[i] != '\\' {
+							return nil, false
+						}
+					}
+					b.WriteRune(rs[i])
+				}
+				if i == len(rs) {
+					return nil, false
+				}
+				i++ // the closing quote
+				tok = b.String()
+			} else if tok, ok = unquoted(subscript); !ok {
+				return nil, false
+			}
+			if i == len(rs) || rs[i] != ']' {
+				return nil, false
+			}
+			i++
 		default:
 			return nil, false
 		}
+		tokens = append(tokens, tok)
 	}
-	return out, true
+	return tokens, true
 }
 
 // toJSONString is ToJsonString: structs and maps with their keys sorted
