@@ -125,9 +125,11 @@
 // evaluated; with table functions, once per row a row became, each call
 // read as the FlatMap step's KSQL_SYNTH_<n> column) throw (expr/failures.go: text cast to INTEGER, BIGINT, DOUBLE,
 // DECIMAL, a time type or BYTES that does not parse, with SqlTimeTypes',
-// BigDecimal's and Base64's messages (not ksqlDB's: text cast to a DATE
-// ksqlDB holds and this server does not, past an int32 of days, is
-// refused in the log with a message naming this server's range), a
+// BigDecimal's and Base64's messages (not ksqlDB's: a DATE ksqlDB holds
+// in a java.sql.Date and this server does not, past an int32 of days,
+// that a text or TIMESTAMP cast, DATEADD, DATESUB or PARSE_DATE reaches,
+// is refused in the log with a message naming this server's range, never
+// truncated; types.DateOfDay), a
 // DECIMAL cast that overflows, a
 // cast of an ARRAY, MAP or STRUCT whose element fails, which makes the
 // whole cast NULL, integer division or remainder and DECIMAL division or

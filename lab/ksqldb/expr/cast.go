@@ -204,6 +204,14 @@ func castChecked(v any, from, to types.Type) (any, []string) {
 	if from.Complex() && from.Kind() == to.Kind() && from != to {
 		return castComplexChecked(v, from, to)
 	}
+	if ts, ok := v.(types.TimestampVal); ok && to.Kind() == types.KindDate {
+		// SqlTimeTypes.timestampToDate: the instant's LocalDate in UTC
+		d, thrown := types.DateOfDay(types.FloorDiv(int64(ts), types.MsPerDay))
+		if thrown != nil {
+			return nil, thrown
+		}
+		return d, nil
+	}
 	s, ok := v.(string)
 	if !ok || from != types.String {
 		return CastValue(v, from, to), nil

@@ -338,3 +338,37 @@ func TestTextCastToADatePastThisServersRangeIsRefusedInTheLog(t *testing.T) {
 		{"CAST(CAST(S AS DATE) AS STRING)", row("S", "+5881580-07-11"), "+5881580-07-11", nil},
 	})
 }
+
+// The other ways to a DATE ksqlDB holds and this server does not are
+// refused in the log as the text cast is, the date written as
+// LocalDate.toString writes it (JDK 17: epoch day 2314814814 is
+// +6339717-09-13, 2147483648 +5881580-07-12, -2147483649 -5877641-06-22,
+// +9999999-01-01 is 3651705107), never truncated to an int32: a TIMESTAMP
+// cast to a DATE (SqlTimeTypes.timestampToDate, the instant's LocalDate in
+// UTC), DATEADD and DATESUB (TimeUnit.MILLISECONDS.toDays of the date's
+// milliseconds plus or minus the interval's, into a java.sql.Date;
+// DateAdd.dateAdd, DateSub.dateSub) and PARSE_DATE (FastDateFormat reads
+// a year of any number of digits; ParseDate.parseDate), a UDF's refusal
+// as DynamicFunctionInvoker wraps what the UDF throws (confluentinc/ksql
+// v7.9.4 ksqldb-engine-common .../schema/ksql/SqlTimeTypes.java,
+// ksqldb-engine .../function/udf/datetime/).
+func TestDatesPastThisServersRangeAreRefusedInTheLog(t *testing.T) {
+	past := func(date string, day int64) string {
+		return fmt.Sprintf("the date '%s' (epoch day %d) is past what this embedded ksqlDB server holds in a DATE, an int32 of days from -5877641-06-23 to +5881580-07-11; ksqlDB holds it", date, day)
+	}
+	udf := func(expr, method, cause string) []string {
+		return []string{"Error computing expression " + expr + " for column X with index 0: [Failed to invoke function public java.sql.Date io.confluent.ksql.function.udf.datetime." +
+			method + " java.lang.reflect.InvocationTargetException " + cause + "]"}
+	}
+	const dateAdd = "DateAdd.dateAdd(java.util.concurrent.TimeUnit,java.lang.Integer,java.sql.Date)"
+	const dateSub = "DateSub.dateSub(java.util.concurrent.TimeUnit,java.lang.Integer,java.sql.Date)"
+	checkLogged(t, []loggedCase{
+		{"CAST(FROM_UNIXTIME(B) AS DATE)", row("B", int64(200_000_000_000_000_000)), nil, []string{"Error processing DATE: [" + past("+6339717-09-13", 2314814814) + "]"}},
+		{"CAST(FROM_UNIXTIME(B) AS DATE)", row("B", int64(185_542_587_100_800_000)), "+5881580-07-11", nil},
+		{"DATEADD(DAYS, 2147483647, FROM_DAYS(1))", row(), nil, udf("DATEADD(DAYS, 2147483647, FROM_DAYS(1))", dateAdd, past("+5881580-07-12", 2147483648))},
+		{"DATEADD(DAYS, 2147483647, FROM_DAYS(0))", row(), "+5881580-07-11", nil},
+		{"DATESUB(DAYS, 2147483647, FROM_DAYS(-2))", row(), nil, udf("DATESUB(DAYS, 2147483647, FROM_DAYS(-2))", dateSub, past("-5877641-06-22", -2147483649))},
+		{"PARSE_DATE('9999999-01-01', 'yyyy-MM-dd')", row(), nil, udf("PARSE_DATE('9999999-01-01', 'yyyy-MM-dd')",
+			"ParseDate.parseDate(java.lang.String,java.lang.String)", past("+9999999-01-01", 3651705107))},
+	})
+}

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ctalab/ctalab/lab/ksqldb/sql"
@@ -27,6 +28,13 @@ var TimeUnitFuncs = map[string]struct {
 	"DATEADD": {types.Date, false}, "DATESUB": {types.Date, true},
 	"TIMEADD": {types.Time, false}, "TIMESUB": {types.Time, true},
 	"TIMESTAMPADD": {types.Timestamp, false}, "TIMESTAMPSUB": {types.Timestamp, true},
+}
+
+// dateUnitMethods are DATEADD's and DATESUB's @Udf methods as
+// Method.toString writes them (ksqldb-engine .../function/udf/datetime/DateAdd.java, DateSub.java).
+var dateUnitMethods = map[string]string{
+	"DATEADD": "public java.sql.Date io.confluent.ksql.function.udf.datetime.DateAdd.dateAdd(java.util.concurrent.TimeUnit,java.lang.Integer,java.sql.Date)",
+	"DATESUB": "public java.sql.Date io.confluent.ksql.function.udf.datetime.DateSub.dateSub(java.util.concurrent.TimeUnit,java.lang.Integer,java.sql.Date)",
 }
 
 // compileTimeUnitCall compiles DATEADD(unit, interval, date) and its kin,
@@ -74,6 +82,14 @@ func (c *Compiler) compileTimeUnitCall(x *sql.FuncCall) (ce Compiled, handled bo
 	if spec.sub {
 		sign = -1
 	}
+	// a DATE past this server's is refused as the UDF's failure
+	// (types.DateOfDay), DynamicFunctionInvoker's wrapping around it
+	var f *Failures
+	var invoked []string
+	if spec.target == types.Date {
+		f = c.thrower()
+		invoked = []string{"Failed to invoke function " + dateUnitMethods[x.Name], "java.lang.reflect.InvocationTargetException"}
+	}
 	return Compiled{Type: spec.target, Eval: func(r []any) any {
 		n, v := interval.Eval(r), val.Eval(r)
 		if n == nil || v == nil {
@@ -85,7 +101,12 @@ func (c *Compiler) compileTimeUnitCall(x *sql.FuncCall) (ce Compiled, handled bo
 			return types.TimestampVal(int64(x) + delta)
 		case types.DateVal:
 			// TimeUnit.MILLISECONDS.toDays truncates toward zero
-			return types.DateVal((int64(x)*types.MsPerDay + delta) / types.MsPerDay)
+			d, past := types.DateOfDay((int64(x)*types.MsPerDay + delta) / types.MsPerDay)
+			if past != nil {
+				f.throw(append(slices.Clip(invoked), past...)...)
+				return nil
+			}
+			return d
 		case types.TimeVal:
 			// LocalTime.plus wraps around midnight
 			return types.TimeVal(types.FloorMod(int64(x)+delta, types.MsPerDay))

@@ -107,7 +107,11 @@ func init() {
 				case t.UnixMilli()%types.MsPerDay != 0:
 					return nil, dateTimeThrew(what, errDateHasTime)
 				}
-				return types.DateVal(t.UnixMilli() / types.MsPerDay), nil
+				d, past := types.DateOfDay(t.UnixMilli() / types.MsPerDay)
+				if past != nil {
+					return nil, threw(past...)
+				}
+				return d, nil
 			}}),
 	}})
 

@@ -40,8 +40,11 @@ func formatTimestamp(ms int64) string {
 }
 
 // formatDate is LocalDate.ofEpochDay(days).toString().
-func formatDate(days int32) string {
-	t := time.Unix(int64(days)*86400, 0).UTC()
+func formatDate(days int32) string { return formatDay(int64(days)) }
+
+// formatDay is formatDate of any epoch day a TIMESTAMP's date reaches.
+func formatDay(days int64) string {
+	t := time.Unix(days*86400, 0).UTC()
 	if y := t.Year(); y > 9999 {
 		return "+" + t.Format("2006-01-02")
 	}
@@ -94,7 +97,13 @@ func CastTemporal(v any, from, to Type) (out any, handled bool) {
 		case KindString:
 			return formatTimestamp(int64(x)), true
 		case KindDate:
-			return DateVal(FloorDiv(int64(x), MsPerDay)), true
+			// a date past this server's DATE is NULL here, refused in
+			// the log where the cast logs (DateOfDay)
+			d, thrown := DateOfDay(FloorDiv(int64(x), MsPerDay))
+			if thrown != nil {
+				return nil, true
+			}
+			return d, true
 		case KindTime:
 			return TimeVal(FloorMod(int64(x), MsPerDay)), true
 		}

@@ -152,6 +152,17 @@ func parseDateText(text string) (int32, error) {
 	return int32(d), nil
 }
 
+// DateOfDay is the DATE of epoch day day, refused (dateRangeRefusal)
+// past an int32 of days: a TIMESTAMP cast to a DATE, DATEADD, DATESUB and
+// PARSE_DATE reach days ksqlDB's java.sql.Date holds and this server does
+// not, which it never truncates.
+func DateOfDay(day int64) (DateVal, Thrown) {
+	if day != int64(int32(day)) {
+		return 0, dateRangeRefusal(formatDay(day), day)
+	}
+	return DateVal(day), nil
+}
+
 // dateRangeRefusal refuses a date ksqlDB holds (a java.sql.Date of
 // TimeUnit.DAYS.toMillis(epochDay) milliseconds, any LocalDate) and this
 // server does not: it holds a DATE as an int32 of days, from
