@@ -138,8 +138,10 @@ type parser struct {
 	ctx      []context
 	// next is the value token read with a field name (_nextToken)
 	next token
-	// where the last token starts (_updateLocation), its column from 1
+	// where the last token starts (_updateLocation), its column from 1,
+	// and its first char's index in the input
 	tokRow, tokCol int
+	tokStart       int
 }
 
 func newParser(s string) *parser {
@@ -280,6 +282,7 @@ func (p *parser) nextToken() token {
 // read.
 func (p *parser) updateLocation() {
 	p.tokRow, p.tokCol = p.row, p.ptr-p.rowStart
+	p.tokStart = p.ptr - 1
 }
 
 // push opens an array or object at the token's location
@@ -776,4 +779,110 @@ func resetFloat(length int) token {
 
 func numberTooLong(n int) string {
 	return fmt.Sprintf("Number value length (%d) exceeds the maximum allowed (%d, from `StreamReadConstraints.getMaxNumberLength()`)", n, maxNumberLength)
+}
+
+// ElementKind is the token an array's element starts with.
+type ElementKind int
+
+const (
+	ElementString ElementKind = iota
+	ElementInt
+	ElementFloat
+	ElementTrue
+	ElementFalse
+	ElementNull
+	ElementContainer // an array or an object, read through
+)
+
+var elementKinds = map[token]ElementKind{tokString: ElementString, tokInt: ElementInt, tokFloat: ElementFloat,
+	tokTrue: ElementTrue, tokFalse: ElementFalse, tokNull: ElementNull, tokStartArray: ElementContainer, tokStartObject: ElementContainer}
+
+// Element is an array's element as the parser reaches it: its kind and,
+// for a string, its text, for a number, the number as written.
+type Element struct {
+	Kind ElementKind
+	Text string
+}
+
+// ArrayElements reads s as a JsonParser of a JsonFactory reads it token by
+// token (jackson-core 2.16.0 ReaderBasedJsonParser.nextToken,
+// skipChildren): unless the first token opens an array it reads no more,
+// and then hands visit each element of the array as the parser reaches it,
+// an array or object read through its end, a string's text read; it stops
+// where visit returns true, reading nothing after it, and where the parser
+// throws (its JsonProcessingException, an IOException, not reported).
+// array reports that the first token opened an array.
+func ArrayElements(s string, visit func(Element) (stop bool)) (array bool) {
+	p := newParser(s)
+	var refused string
+	defer p.recover(&refused)
+	if p.nextToken() != tokStartArray {
+		return false
+	}
+	array = true
+	for {
+		t := p.nextToken()
+		if t == tokEndArray || t == tokNone {
+			return array
+		}
+		e := Element{Kind: elementKinds[t]}
+		switch t {
+		case tokString:
+			p.finishString()
+			e.Text = unquote(p.in[p.tokStart:p.ptr])
+		case tokInt, tokFloat:
+			e.Text = string(utf16.Decode(p.in[p.tokStart:p.ptr]))
+		default:
+			p.readValue(t) // skipChildren
+		}
+		if visit(e) {
+			return array
+		}
+	}
+}
+
+// unquote is the text of a string token the parser read, quotes
+// included, its escapes decoded as _finishString decodes them.
+func unquote(q []uint16) string {
+	out := make([]uint16, 0, len(q))
+	for i := 1; i < len(q)-1; i++ {
+		c := q[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch q[i] {
+		case 'b':
+			out = append(out, '\b')
+		case 't':
+			out = append(out, '\t')
+		case 'n':
+			out = append(out, '\n')
+		case 'f':
+			out = append(out, '\f')
+		case 'r':
+			out = append(out, '\r')
+		case 'u':
+			var v uint16
+			for _, h := range q[i+1 : i+5] {
+				v = v<<4 | uint16(hexValue(h))
+			}
+			out = append(out, v)
+			i += 4
+		default: // '"', '/', '\\'
+			out = append(out, q[i])
+		}
+	}
+	return string(utf16.Decode(out))
+}
+
+func hexValue(h uint16) int {
+	switch {
+	case h >= 'a':
+		return int(h-'a') + 10
+	case h >= 'A':
+		return int(h-'A') + 10
+	}
+	return int(h - '0')
 }

@@ -153,8 +153,9 @@
 // EXTRACTJSONFIELD, JSON_KEYS, JSON_RECORDS and JSON_ITEMS on a text
 // Jackson 2.16's ObjectReader refuses, "Invalid JSON format:<text>" around
 // the ReaderBasedJsonParser's or databind's message and location
-// (internal/jackson; IS_JSON_STRING and JSON_ARRAY_CONTAINS catch it and
-// are false), EXTRACTJSONFIELD on a path JsonPathTokenizer refuses
+// (internal/jackson; IS_JSON_STRING catches it and is false, and
+// JSON_ARRAY_CONTAINS, which reads the text token by token only up to its
+// first match, is false for a refusal before it), EXTRACTJSONFIELD on a path JsonPathTokenizer refuses
 // ("Invalid JSON path: '<path>'", on each call, before the text is read;
 // functions/json.go jsonPathTokens), the REGEXP_ functions on a pattern
 // Pattern.compile refuses (javaregex) and a negative group,

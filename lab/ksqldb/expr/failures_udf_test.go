@@ -639,7 +639,8 @@ func TestJSONFunctionsLogWhatJacksonRefuses(t *testing.T) {
 		{"JSON_ITEMS(S)", row("S", "null"), nil, []string{"Error computing expression JSON_ITEMS(S) for column X with index 0: [Failed to invoke function public java.util.List " + json +
 			`JsonItems.items(java.lang.String) java.lang.reflect.InvocationTargetException Cannot invoke "java.util.List.forEach(java.util.function.Consumer)" because "objectList" is null]`}},
 		{"IS_JSON_STRING(S)", row("S", "x"), "false", nil},
-		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[1,]"), "false", nil},
+		// the refusal before any match (TestJSONArrayContainsStopsAtItsFirstMatch)
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[2,]"), "false", nil},
 		// one argument is written as it is: no loop wraps it
 		{"JSON_CONCAT(S)", row("S", "1"), "1", nil},
 	})
@@ -683,5 +684,37 @@ func TestExtractJSONFieldLogsThePathsJsonPathTokenizerRefuses(t *testing.T) {
 		{"EXTRACTJSONFIELD(S, '$[\"a\"][\"d e\"]')", doc, "2", nil},
 		{"EXTRACTJSONFIELD(S, '$[a].f[1]')", doc, "8", nil},
 		{"EXTRACTJSONFIELD(S, '$')", doc, `{"a":{"b-c":1,"d e":2,"f":[7,8]},"a-b":3}`, nil},
+	})
+}
+
+// JSON_ARRAY_CONTAINS reads its text token by token with its own
+// JsonParser and stops at the first element equal to its value: what
+// follows the match is never read, so a text Jackson would refuse after
+// it is true, and one it refuses before it (a nested value read through
+// by skipChildren included) false, as the IOException is caught. An
+// element of the value's kind is read with readValueAs: an integer token
+// out of range of an INT (Integer) or BIGINT (Long) value throws
+// InputCoercionException, an IOException, so the call is false; a
+// DOUBLE compares with Double.equals, -0.0 not 0.0 (confluentinc/ksql
+// v7.9.4 ksqldb-engine .../function/udf/json/JsonArrayContains.java;
+// jackson-core 2.16.0 ReaderBasedJsonParser, ParserBase.convertNumberToInt).
+func TestJSONArrayContainsStopsAtItsFirstMatch(t *testing.T) {
+	checkLogged(t, []loggedCase{
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[1, x]"), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[1"), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[x, 1]"), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[2"), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", `[{"a":x}, 1]`), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", `[[1, 2], 1] x`), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, 'c')", row("S", `["a\x", "c"]`), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, 'c')", row("S", `["a\u0063", "c"]`), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, 'ac')", row("S", `["a\u0063", x]`), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", "[12345678901, 1]"), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, B)", row("S", "[12345678901, 1]", "B", int64(1)), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, B)", row("S", "[99999999999999999999, 1]", "B", int64(1)), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, D)", row("S", "[-0.0]", "D", 0.0), "false", nil},
+		{"JSON_ARRAY_CONTAINS(S, D)", row("S", "[0.0, x]", "D", 0.0), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, F)", row("S", "[false, true]", "F", true), "true", nil},
+		{"JSON_ARRAY_CONTAINS(S, 1)", row("S", `"[1]"`), "false", nil},
 	})
 }

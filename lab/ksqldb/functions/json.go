@@ -3,6 +3,7 @@ package functions
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -411,44 +412,44 @@ func sortedForJSON(v any) any {
 
 // jsonArrayContains is JsonArrayContains: whether a top-level element of
 // the JSON array equals val, an integer token matching only INT or BIGINT,
-// a decimal token only DOUBLE; false when s is not a JSON array.
+// a decimal token only DOUBLE; false when s is not a JSON array. Its
+// parser reads the text token by token up to the first match
+// (jackson.ArrayElements): what follows is not read, and a refusal before
+// it, or an integer token its value's type cannot hold, is false.
 func jsonArrayContains(s string, val any) bool {
-	v, _, thrown := readTree(s)
-	arr, ok := v.([]any)
-	if thrown != nil || !ok {
-		return false
-	}
-	for _, e := range arr {
-		switch x := e.(type) {
-		case nil:
-			if val == nil {
-				return true
+	found := false
+	jackson.ArrayElements(s, func(e jackson.Element) bool {
+		switch e.Kind {
+		case jackson.ElementNull:
+			found = val == nil
+		case jackson.ElementTrue, jackson.ElementFalse:
+			found = val == (e.Kind == jackson.ElementTrue)
+		case jackson.ElementString:
+			found = val == e.Text
+		case jackson.ElementFloat:
+			// readValueAs(Double.class), Double.equals
+			if d, ok := val.(float64); ok {
+				f, _ := strconv.ParseFloat(e.Text, 64) // past a double: Infinity
+				found = math.Float64bits(f) == math.Float64bits(d)
 			}
-		case json.Number:
-			if strings.ContainsAny(string(x), ".eE") {
-				if d, ok := val.(float64); ok {
-					if f, err := x.Float64(); err == nil && f == d {
-						return true
-					}
-				}
-				continue
-			}
-			n, err := x.Int64()
-			switch v := val.(type) {
+		case jackson.ElementInt:
+			// readValueAs(Integer.class) or (Long.class): a token out of
+			// their range throws InputCoercionException, an IOException
+			bits := 64
+			switch val.(type) {
 			case int32:
-				if err == nil && n == int64(v) {
-					return true
-				}
+				bits = 32
 			case int64:
-				if err == nil && n == v {
-					return true
-				}
+			default:
+				return false
 			}
-		case string, bool:
-			if x == val {
-				return true
+			n, err := strconv.ParseInt(e.Text, 10, bits)
+			if err != nil {
+				return true // found stays false
 			}
+			found = n == types.ToInt(val)
 		}
-	}
-	return false
+		return found
+	})
+	return found
 }
