@@ -178,7 +178,9 @@
 // operand they reach and a searched CASE's NULL WHEN, which Java unboxes
 // (&&, || and ! over Boolean, compiled or interpreted, not SQL's
 // three-valued logic: FALSE AND NULL is false, NULL AND FALSE throws;
-// expr/nullarith.go logical), and what a lambda body
+// expr/nullarith.go logical; a value of INSERT VALUES whose expression
+// throws fails the statement, "Failed to insert values into '<T>'. " and
+// GenericExpressionResolver's empty message), and what a lambda body
 // throws, wrapped so for each TRANSFORM, FILTER or REDUCE it leaves, as
 // is a MAP's NULL value or duplicate key that TRANSFORM or FILTER
 // collects),

@@ -2,6 +2,7 @@ package ksqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -178,13 +179,20 @@ func (s *Server) insertValuesRecord(ctx context.Context, ec *execCtx, src *metas
 // column's type as ksqlDB's strict coercer does (coerceStrict).
 // GenericExpressionResolver: "Expected type %s for field %s but got %s(%s)".
 func constantValue(e sql.Expr, field string, t types.Type) (any, error) {
-	// GenericExpressionResolver evaluates with the interpreter
-	c := &expr.Compiler{In: &expr.Scope{}, Clause: "insert value", Interpreted: true}
-	ce, err := c.Compile(e)
+	// GenericExpressionResolver evaluates with the interpreter and a
+	// processing logger that throws what is logged: a value whose
+	// expression throws fails the statement with the logged message,
+	// which it supplies as "" (IGNORED_MSG)
+	f := &expr.Failures{Step: "insert value"}
+	c := &expr.Compiler{In: &expr.Scope{}, Clause: "insert value", Interpreted: true, Failures: f}
+	ce, err := c.CompileLean(e)
 	if err != nil {
 		return nil, err
 	}
-	v := ce.Eval(nil)
+	v := f.Boundary("", ce).Eval(nil)
+	if len(f.Take()) > 0 {
+		return nil, errors.New("")
+	}
 	out, ok, err := coerceStrict(v, ce.Type, t)
 	if err != nil {
 		return nil, err

@@ -179,3 +179,32 @@ func TestInsertValuesWritesAvroStructColumnsAsNestedRecords(t *testing.T) {
 		t.Errorf("s2-value schema\n got %s\nwant %s", sch, want)
 	}
 }
+
+// A value whose expression throws fails the statement: ksqlDB evaluates
+// each value with a processing logger that throws KsqlException with the
+// error's message, which GenericExpressionResolver supplies as "" (its
+// IGNORED_MSG), and InsertValuesExecutor.buildRecord wraps it as "Failed to
+// insert values into '<T>'. " + "" (confluentinc/ksql v7.9.4
+// GenericExpressionResolver.java THROWING_LOGGER, InterpretedExpression.evaluate,
+// InsertValuesExecutor.createInsertFailedExceptionMessage). Nothing is
+// written.
+func TestInsertValuesRefusesAValueWhoseExpressionThrows(t *testing.T) {
+	st := newStack(t)
+	_, url := st.serve()
+	mustKSQL(t, url, "CREATE STREAM flags (id INT KEY, n INT, ok BOOLEAN) WITH (KAFKA_TOPIC='flags', PARTITIONS=1, VALUE_FORMAT='JSON');", nil)
+	for _, ksql := range []string{
+		// Java's int division: ArithmeticException "/ by zero"
+		"INSERT INTO flags (id, n) VALUES (1, 1/0);",
+		// && over a boxed NULL Boolean: NullPointerException
+		"INSERT INTO flags (id, ok) VALUES (1, CAST(NULL AS BOOLEAN) AND true);",
+	} {
+		code, e := stmtErr(t, url, ksql)
+		if want := "Failed to insert values into 'FLAGS'. "; code != 400 || e["@type"] != "statement_error" || e["error_code"] != 40001.0 || e["message"] != want {
+			t.Errorf("%s: %d %v, want 400 statement_error 40001 %q", ksql, code, e, want)
+		}
+	}
+	mustKSQL(t, url, "INSERT INTO flags (id, n) VALUES (2, 4/2);", nil)
+	if r := st.consumeRecords("flags", 1)[0]; string(r.Value) != `{"N":2,"OK":null}` {
+		t.Errorf("the first record written is %s, want the statement that does not throw", r.Value)
+	}
+}
