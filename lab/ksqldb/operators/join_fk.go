@@ -217,10 +217,7 @@ func (p *Processor) oldForeignKeyResult(pk string) []any {
 	if fk.stored == nil {
 		return nil
 	}
-	ans, ok := fk.stored[pk]
-	if !ok {
-		ans = fkAnswerRows{}
-	}
+	ans := fk.stored[pk]
 	included, exists := p.foreignKeyChain(pk, ans.left, ans.right)
 	if !exists {
 		return nil
