@@ -84,17 +84,11 @@ func (s *Server) newFKProtocol(queryID string, sub *fkSubscription, plan *planne
 	}
 	fs := sub.plan
 	step := jp.Steps[0]
-	fkExpr := func(row []any) any {
-		// the processor extracts the same row's foreign key and logs
-		// what that throws (operators' processForeignKey); this
-		// evaluation's failure is dropped
-		v := step.LeftKey.Eval(row)
-		plan.JoinFailures.Take()
-		return v
-	}
 	fp := &fkProtocol{
 		sub: sub, plan: fs, leftJoin: step.Type == sql.LeftJoin,
-		fkExpr: fkExpr, base: jp.Leaves[0].Base, row: make([]any, jp.Width),
+		// the processor extracts the same row's foreign key and logs
+		// what that throws (operators' processForeignKey)
+		fkExpr: step.UnloggedLeftKey().Eval, base: jp.Leaves[0].Base, row: make([]any, jp.Width),
 		regPart: kgo.StickyKeyPartitioner(nil).ForTopic(sub.registration),
 		left:    map[string]fkLeftRow{}, right: map[string]fkRightRow{}, subs: map[string]map[string][]byte{},
 		skipped: func(r *kgo.Record, err error) { s.processingError(queryID, r, err) },

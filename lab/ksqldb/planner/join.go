@@ -65,10 +65,25 @@ type JoinStep struct {
 	// Rekeyed: ksqlDB repartitions the stream side by the join expression
 	// (a record whose join key is null goes through with a null key)
 	Rekeyed bool
+	// unloggedLeftKey is LeftKey without the step's processing-log
+	// boundary, where LeftKey has one (logForeignKeyFailures)
+	unloggedLeftKey *expr.Compiled
 }
 
 // LeftLeaf is the leaf the step's left expression reads.
 func (st JoinStep) LeftLeaf() int { return st.leftLeaf }
+
+// UnloggedLeftKey is the step's left expression compiled without its
+// processing-log boundary: for a second evaluation of a row LeftKey
+// evaluates too (a foreign-key join's subscription sender), which must
+// neither log again nor leave what it threw pending in the step's
+// Failures.
+func (st JoinStep) UnloggedLeftKey() expr.Compiled {
+	if st.unloggedLeftKey != nil {
+		return *st.unloggedLeftKey
+	}
+	return st.LeftKey
+}
 
 // JoinPlan is the planned join of a query.
 type JoinPlan struct {

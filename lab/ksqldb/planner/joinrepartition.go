@@ -122,6 +122,8 @@ func logForeignKeyFailures(p *Plan) {
 	if err != nil || f.Sites() == 0 {
 		return // it compiled once already; what cannot fail needs no boundary
 	}
+	unlogged := st.LeftKey
+	st.unloggedLeftKey = &unlogged
 	st.LeftKey = f.Boundary("Error calculating left join expression: `"+stepText(st.leftExpr, jp)+"`.", ce)
 	p.JoinFailures = f
 }
